@@ -1,0 +1,1 @@
+//! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.

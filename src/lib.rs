@@ -1,0 +1,10 @@
+//! docspace-webhooks: keep an ONLYOFFICE DocSpace portal's webhooks in line with a YAML file.
+//!
+//! The data flows one way through the modules, and each module is one stage:
+//! `config` (read and check the file) -> `api` (read the live webhooks) -> `plan` (diff them)
+//! -> `render` (show the plan) or `apply` (carry it out). `cli` and `settings` turn the command
+//! line and the environment into checked settings before any of that starts.
+
+pub mod api;
+pub mod config;
+pub mod triggers;
