@@ -3,8 +3,18 @@
 //! The data flows one way through the modules, and each module is one stage:
 //! `config` (read and check the file) -> `api` (read the live webhooks) -> `plan` (diff them)
 //! -> `render` (show the plan) or `apply` (carry it out). `cli` and `settings` turn the command
-//! line and the environment into checked settings before any of that starts.
+//! line and the environment into checked settings before any of that starts; `commands` wires
+//! the stages together for each subcommand.
 
 pub mod api;
+pub mod apply;
+pub mod cli;
+pub mod commands;
 pub mod config;
+mod error;
+pub mod plan;
+pub mod render;
+pub mod settings;
 pub mod triggers;
+
+pub use error::Error;

@@ -58,3 +58,5 @@ pub enum SecretRef {
     /// `${VAR}`: read from the environment when `apply` needs it.
     Env(String),
 }
+mod stub;
+pub use stub::*;

@@ -1,0 +1,181 @@
+//! Stage 4b: carry out a plan against the portal.
+//!
+//! Invariants: every request sent is one `Change::op` of the plan (plus the one corrective call
+//! a create may need, see `create`); secrets are resolved for the whole plan before the first
+//! write, so a missing variable stops the run with nothing written; writes run concurrently up
+//! to a bound, and one failure does not stop the others.
+
+use futures::StreamExt;
+use secrecy::SecretString;
+
+use crate::api::{ApiError, Client, LiveWebhook, WebhookBody};
+use crate::config::SecretError;
+use crate::plan::{Change, Op, Plan, PlannedBody};
+
+/// The portal accepts 15 concurrent writes; staying well below leaves room for other clients.
+pub const DEFAULT_PARALLELISM: usize = 4;
+
+/// Every secret the plan sends, resolved, indexed like `Plan::changes`.
+pub struct Secrets(Vec<Option<SecretString>>);
+
+/// Secrets that could not be resolved, all of them, so one run shows every variable to set.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{} secret(s) could not be resolved; nothing was written", problems.len())]
+#[diagnostic(code(apply::secrets))]
+pub struct SecretsError {
+    #[related]
+    pub problems: Vec<SecretError>,
+}
+
+/// Resolves the secret of every change that sends one. `lookup` reads the environment.
+pub fn resolve_secrets(
+    plan: &Plan,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Secrets, SecretsError> {
+    let mut problems = Vec::new();
+    let resolved = plan
+        .changes
+        .iter()
+        .map(|change| {
+            let secret = match &change.op {
+                Op::Create(body) | Op::Update { body, .. } => body.secret.as_ref(),
+                Op::SetEnabled { .. } => None,
+            }?;
+            secret.resolve(lookup).map_err(|e| problems.push(e)).ok()
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(Secrets(resolved))
+    } else {
+        Err(SecretsError { problems })
+    }
+}
+
+/// What one change came to.
+#[derive(Debug)]
+pub struct Done {
+    /// The webhook as the portal returned it after the last write.
+    pub webhook: LiveWebhook,
+    /// Set when a create needed a corrective call (REFERENCE §3.2).
+    pub corrected: bool,
+}
+
+/// Why a change failed.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Failure {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Api(#[from] ApiError),
+    /// The webhook exists, but not yet as the file says; a rerun's plan shows what is left.
+    #[error("created webhook #{id}, but the follow-up call to set enabled/ssl failed: {source}")]
+    #[diagnostic(code(apply::correction))]
+    Correction {
+        id: i32,
+        #[source]
+        source: ApiError,
+    },
+}
+
+/// One result per change, in completion order.
+pub struct Report {
+    pub results: Vec<(usize, Result<Done, Failure>)>,
+}
+
+impl Report {
+    pub fn failed(&self) -> usize {
+        self.results.iter().filter(|(_, r)| r.is_err()).count()
+    }
+    pub fn done(&self) -> usize {
+        self.results.len() - self.failed()
+    }
+}
+
+/// Runs every change of `plan`, at most `parallelism` at a time, calling `on_result` as each
+/// completes so the user sees progress as it happens.
+pub async fn apply(
+    client: &Client,
+    plan: &Plan,
+    secrets: &Secrets,
+    parallelism: usize,
+    mut on_result: impl FnMut(&Change, &Result<Done, Failure>),
+) -> Report {
+    let mut stream = futures::stream::iter(plan.changes.iter().enumerate())
+        .map(|(i, change)| async move {
+            let secret = secrets.0.get(i).cloned().flatten();
+            (i, run(client, change, secret).await)
+        })
+        .buffer_unordered(parallelism.max(1));
+    let mut results = Vec::with_capacity(plan.changes.len());
+    while let Some((i, result)) = stream.next().await {
+        on_result(&plan.changes[i], &result);
+        results.push((i, result));
+    }
+    Report { results }
+}
+
+async fn run(
+    client: &Client,
+    change: &Change,
+    secret: Option<SecretString>,
+) -> Result<Done, Failure> {
+    match &change.op {
+        Op::Create(body) => create(client, body, secret).await,
+        Op::Update { id, body } => Ok(Done {
+            webhook: client.update(*id, &wire(body, secret)).await?,
+            corrected: false,
+        }),
+        Op::SetEnabled {
+            id,
+            name,
+            uri,
+            enabled,
+        } => Ok(Done {
+            webhook: client.set_enabled(*id, name, uri, *enabled).await?,
+            corrected: false,
+        }),
+    }
+}
+
+/// POST, then one corrective call when the portal stored `enabled`/`ssl` differently from what
+/// was asked: its database defaults turn a `false` into `true` on insert (REFERENCE §3.2).
+async fn create(
+    client: &Client,
+    body: &PlannedBody,
+    secret: Option<SecretString>,
+) -> Result<Done, Failure> {
+    let created = client.create(&wire(body, secret)).await?;
+    if created.enabled == body.enabled && created.ssl == body.ssl {
+        return Ok(Done {
+            webhook: created,
+            corrected: false,
+        });
+    }
+    let corrected = if created.ssl == body.ssl {
+        client
+            .set_enabled(created.id, &created.name, &created.uri, body.enabled)
+            .await
+    } else {
+        // No secret: the one just stored is kept when a PUT leaves it out.
+        client.update(created.id, &wire(body, None)).await
+    };
+    let webhook = corrected.map_err(|source| Failure::Correction {
+        id: created.id,
+        source,
+    })?;
+    Ok(Done {
+        webhook,
+        corrected: true,
+    })
+}
+
+fn wire(body: &PlannedBody, secret: Option<SecretString>) -> WebhookBody {
+    WebhookBody {
+        name: body.name.clone(),
+        uri: body.uri.clone(),
+        secret_key: secret,
+        enabled: body.enabled,
+        ssl: body.ssl,
+        triggers: body.triggers,
+        target_id: body.target_id.clone(),
+    }
+}

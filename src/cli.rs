@@ -1,0 +1,90 @@
+//! The command line, and nothing else: clap definitions that `settings` and `commands` read.
+//!
+//! The API key is deliberately not an argument: command lines end up in shell history, process
+//! lists and CI logs. It is read from `DOCSPACE_API_KEY` only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "docspace-webhooks",
+    version,
+    about = "Manage the webhooks of an ONLYOFFICE DocSpace portal as code",
+    long_about = "Manage the webhooks of an ONLYOFFICE DocSpace portal as code.\n\n\
+        `validate` checks the file, `plan` shows what would change, `apply` makes the portal \
+        match the file.\n\nThe API key is read from the DOCSPACE_API_KEY environment variable \
+        (an `sk-...` key of a DocSpace admin); it is never taken from the command line."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to use colors: auto colors only on a terminal with NO_COLOR unset.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the file without contacting the portal.
+    Validate(FileArgs),
+    /// Show what `apply` would change. Sends one read request; never writes.
+    Plan(PlanArgs),
+    /// Make the portal match the file.
+    Apply(ApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// The webhooks file.
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "PATH",
+        default_value = "webhooks.yaml"
+    )]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PortalArgs {
+    /// The portal, e.g. https://yourportal.onlyoffice.com. Overrides DOCSPACE_URL and `portal:`
+    /// in the file. HTTPS only; plain HTTP is accepted for a loopback host.
+    #[arg(long, value_name = "URL")]
+    pub portal: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// Exit 2 when there are changes, 0 when there are none, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// Apply without asking for confirmation (needed when there is no terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// How many writes to run at once (the portal allows 15 concurrent writes).
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u8).range(1..=15))]
+    pub parallelism: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}

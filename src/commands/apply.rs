@@ -1,0 +1,132 @@
+//! `apply`: plan, show, confirm, then write only what the plan shows.
+//!
+//! Everything that can stop the run (a bad file, a missing secret, no confirmation) is checked
+//! before the first write, so a refusal always means nothing was written.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use crate::apply::{self, Done, Failure};
+use crate::cli::ApplyArgs;
+use crate::plan::{Action, Change};
+use crate::render::style::{self, paint};
+use crate::{Error, config, plan, render, settings};
+
+pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let config = config::load(&args.file.file)?;
+    let (portal, client) = settings::client(args.portal.portal.as_deref(), &config)?;
+    let runtime = super::runtime()?;
+    let live = runtime.block_on(client.list())?;
+    let plan = plan::plan(&config, &live, portal.as_str())?;
+    write!(out, "{}", render::render_text(&plan))?;
+    if !plan.has_changes() {
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let secrets = apply::resolve_secrets(&plan, &settings::env)?;
+    if !args.auto_approve {
+        confirm(out)?;
+    }
+
+    writeln!(out)?;
+    let mut io_error = None;
+    let report = runtime.block_on(apply::apply(
+        &client,
+        &plan,
+        &secrets,
+        usize::from(args.parallelism),
+        |change, result| {
+            if let Err(e) = writeln!(out, "{}", result_line(change, result)) {
+                io_error.get_or_insert(e);
+            }
+        },
+    ));
+    if let Some(e) = io_error {
+        return Err(e.into());
+    }
+    writeln!(
+        out,
+        "\n{}",
+        paint(
+            style::BOLD,
+            format!(
+                "Apply complete: {} done, {} failed.",
+                report.done(),
+                report.failed()
+            )
+        )
+    )?;
+    if report.failed() > 0 {
+        return Err(Error::ApplyFailed {
+            failed: report.failed(),
+            total: report.results.len(),
+        });
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Asks for `yes` on the terminal, as Terraform does; anything else cancels.
+fn confirm(out: &mut dyn Write) -> Result<(), Error> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Error::NoTerminal);
+    }
+    write!(
+        out,
+        "\nDo you want to apply these changes? Only 'yes' will be accepted: "
+    )?;
+    out.flush()?;
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer)?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(Error::Cancelled)
+    }
+}
+
+fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
+    let verb = match change.action {
+        Action::Create => "created",
+        Action::Update => "updated",
+        Action::Delete => "deleted",
+    };
+    match result {
+        Ok(done) => {
+            let note = if done.corrected {
+                " (enabled/ssl set by a follow-up call: the portal ignores them on create)"
+            } else {
+                ""
+            };
+            format!(
+                "  {} {verb} #{} {:?}{note}",
+                paint(style::OK, "ok"),
+                done.webhook.id,
+                done.webhook.name
+            )
+        }
+        Err(e) => {
+            let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
+            format!(
+                "  {} {:?}{id} was not {verb}: {}",
+                paint(style::FAILED, "failed"),
+                change.name,
+                error_chain(e)
+            )
+        }
+    }
+}
+
+/// An error and its causes on one line, for a result that must fit beside its webhook.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text = format!("{text}: {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
+}

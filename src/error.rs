@@ -1,0 +1,52 @@
+//! The top-level error: every layer's typed error, each already a miette diagnostic, plus the
+//! few failures that belong to the commands themselves. Every variant exits with 1.
+
+use crate::api::ApiError;
+use crate::apply::SecretsError;
+use crate::config::ConfigError;
+use crate::settings::SettingsError;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] ConfigError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Settings(#[from] SettingsError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Api(#[from] ApiError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Secrets(#[from] SecretsError),
+
+    #[error(
+        "refusing to apply without confirmation: there is no terminal to ask on; nothing was written"
+    )]
+    #[diagnostic(
+        code(apply::no_terminal),
+        help("review the plan, then rerun with --auto-approve")
+    )]
+    NoTerminal,
+
+    #[error("apply cancelled; nothing was written")]
+    #[diagnostic(code(apply::cancelled))]
+    Cancelled,
+
+    #[error("{failed} of {total} change(s) failed")]
+    #[diagnostic(
+        code(apply::failed),
+        help(
+            "the changes reported as done are on the portal; fix the cause and rerun apply, whose plan shows only what is left"
+        )
+    )]
+    ApplyFailed { failed: usize, total: usize },
+
+    #[error("could not write the output: {0}")]
+    #[diagnostic(code(io::output))]
+    Output(#[from] std::io::Error),
+}

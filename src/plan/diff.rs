@@ -1,0 +1,244 @@
+//! Turns matched pairs into changes: field-level diffs plus the one request that fixes each.
+//!
+//! Only fields the file sets are compared (a field left out is not managed), timestamps and
+//! delivery status never are, and a secret is never a difference by itself because the API
+//! cannot read it back (REFERENCE §11).
+
+use crate::api::LiveWebhook;
+use crate::config::{Config, DesiredWebhook, Key, problem_at};
+
+use super::{
+    Action, Change, Field, FieldChange, Op, Plan, PlanError, PlannedBody, Unchanged, Unmanaged,
+    Value,
+};
+
+/// Builds the plan from the matching: `matched[i]` is the live index entry `i` manages.
+pub fn build(
+    config: &Config,
+    live: &[LiveWebhook],
+    matched: &[Option<usize>],
+    portal: &str,
+) -> Result<Plan, PlanError> {
+    let mut problems = Vec::new();
+    let mut changes = Vec::new();
+    let mut unchanged = Vec::new();
+
+    for (entry, found) in config.webhooks.iter().zip(matched) {
+        let outcome = match found {
+            None => create(entry),
+            Some(i) => update(entry, &live[*i]),
+        };
+        match outcome {
+            Ok(Some(change)) => changes.push(change),
+            Ok(None) => {
+                let w = &live[found.expect("only a matched entry can be unchanged")];
+                unchanged.push(Unchanged {
+                    id: w.id,
+                    name: w.name.clone(),
+                });
+            }
+            Err((message, label, help)) => problems.push(problem_at(
+                &config.source,
+                entry.span,
+                "plan::would_be_refused",
+                message,
+                label,
+                Some(help),
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(PlanError::from_problems(problems));
+    }
+
+    let mut unmanaged: Vec<Unmanaged> = live
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !matched.contains(&Some(*i)))
+        .map(|(_, w)| Unmanaged {
+            id: w.id,
+            name: w.name.clone(),
+        })
+        .collect();
+    unmanaged.sort_by_key(|u| u.id);
+
+    Ok(Plan {
+        portal: portal.to_string(),
+        changes,
+        unchanged,
+        unmanaged,
+    })
+}
+
+/// A problem as (message, label, help), turned into a diagnostic at the entry's key.
+type Refusal = (String, String, String);
+
+fn create(entry: &DesiredWebhook) -> Result<Option<Change>, Refusal> {
+    let Key::Name(name) = &entry.key else {
+        unreachable!("matching rejects id keys that are not live")
+    };
+    let missing = entry.missing_for_create();
+    let (Some(uri), Some(secret), true) = (&entry.uri, &entry.secret, missing.is_empty()) else {
+        return Err((
+            format!("{name:?} is not on the portal, so it would be created, but it has no {}", missing.join(" or ")),
+            "would be created".into(),
+            "a new webhook needs `uri` and `secretKey`; if it exists under another name, key it by its id".into(),
+        ));
+    };
+    let body = PlannedBody {
+        name: name.clone(),
+        uri: uri.clone(),
+        secret: Some(secret.clone()),
+        enabled: entry.enabled.unwrap_or(true),
+        ssl: entry.ssl.unwrap_or(true),
+        triggers: entry.triggers.unwrap_or_default(),
+        target_id: entry.target_id.clone().filter(|t| !t.is_empty()),
+    };
+    refuse_plain_http_with_ssl(&body, entry.ssl.is_none())?;
+
+    let mut fields = vec![
+        set(Field::Name, Value::Text(body.name.clone())),
+        set(Field::Uri, Value::Text(body.uri.clone())),
+        set(Field::SecretKey, Value::Sensitive),
+        set(Field::Enabled, Value::Bool(body.enabled)),
+        set(Field::Ssl, Value::Bool(body.ssl)),
+        set(Field::Triggers, Value::Triggers(body.triggers)),
+    ];
+    if let Some(target) = &body.target_id {
+        fields.push(set(Field::TargetId, Value::Text(target.clone())));
+    }
+    Ok(Some(Change {
+        action: Action::Create,
+        id: None,
+        name: body.name.clone(),
+        fields,
+        op: Op::Create(body),
+        before: None,
+    }))
+}
+
+fn update(entry: &DesiredWebhook, w: &LiveWebhook) -> Result<Option<Change>, Refusal> {
+    let live_target = w.target_id.clone().filter(|t| !t.is_empty());
+    let body = PlannedBody {
+        name: entry.name.clone().unwrap_or_else(|| w.name.clone()),
+        uri: entry.uri.clone().unwrap_or_else(|| w.uri.clone()),
+        secret: entry.secret.clone(),
+        enabled: entry.enabled.unwrap_or(w.enabled),
+        ssl: entry.ssl.unwrap_or(w.ssl),
+        triggers: entry.triggers.unwrap_or(w.triggers),
+        target_id: match &entry.target_id {
+            Some(t) if t.is_empty() => None,
+            Some(t) => Some(t.clone()),
+            None => live_target.clone(),
+        },
+    };
+
+    let mut fields = Vec::new();
+    let mut diff = |field, before: Value, after: Value| {
+        if before != after {
+            fields.push(FieldChange {
+                field,
+                before,
+                after,
+            });
+        }
+    };
+    diff(Field::Name, text(&w.name), text(&body.name));
+    diff(Field::Uri, text(&w.uri), text(&body.uri));
+    diff(
+        Field::Enabled,
+        Value::Bool(w.enabled),
+        Value::Bool(body.enabled),
+    );
+    diff(Field::Ssl, Value::Bool(w.ssl), Value::Bool(body.ssl));
+    diff(
+        Field::Triggers,
+        Value::Triggers(w.triggers),
+        Value::Triggers(body.triggers),
+    );
+    diff(
+        Field::TargetId,
+        optional(&live_target),
+        optional(&body.target_id),
+    );
+
+    if fields.is_empty() {
+        return Ok(None);
+    }
+    let op = if fields.len() == 1 && fields[0].field == Field::Enabled {
+        Op::SetEnabled {
+            id: w.id,
+            name: w.name.clone(),
+            uri: w.uri.clone(),
+            enabled: body.enabled,
+        }
+    } else {
+        refuse_plain_http_with_ssl(&body, entry.ssl.is_none())?;
+        if body.secret.is_some() {
+            // The PUT carries the file's secret, so the plan says so: apply sends nothing the
+            // plan does not show.
+            let at = fields
+                .iter()
+                .position(|f| !matches!(f.field, Field::Name | Field::Uri))
+                .unwrap_or(fields.len());
+            fields.insert(at, changed(Field::SecretKey, Value::Sensitive));
+        }
+        Op::Update { id: w.id, body }
+    };
+    Ok(Some(Change {
+        action: Action::Update,
+        id: Some(w.id),
+        name: match &op {
+            Op::Update { body, .. } => body.name.clone(),
+            _ => w.name.clone(),
+        },
+        fields,
+        op,
+        before: Some(w.clone()),
+    }))
+}
+
+/// The server refuses `ssl: true` with an `http://` uri ("HTTPS is required", REFERENCE §6);
+/// the loader catches it within one entry, this catches it once live values are merged in.
+fn refuse_plain_http_with_ssl(body: &PlannedBody, ssl_not_in_file: bool) -> Result<(), Refusal> {
+    if !(body.ssl && body.uri.starts_with("http://")) {
+        return Ok(());
+    }
+    let whence = if ssl_not_in_file {
+        "`ssl` is not in the file and stays true"
+    } else {
+        "`ssl: true`"
+    };
+    Err((
+        format!(
+            "the portal would refuse this write: {whence}, which requires an https uri, but the uri is {}",
+            body.uri
+        ),
+        "ssl needs https".into(),
+        "use an https uri, or set `ssl: false` to allow plain http".into(),
+    ))
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn optional(s: &Option<String>) -> Value {
+    s.as_deref().map_or(Value::None, text)
+}
+
+fn set(field: Field, after: Value) -> FieldChange {
+    FieldChange {
+        field,
+        before: Value::None,
+        after,
+    }
+}
+
+fn changed(field: Field, value: Value) -> FieldChange {
+    FieldChange {
+        field,
+        before: value.clone(),
+        after: value,
+    }
+}

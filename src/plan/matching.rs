@@ -1,0 +1,104 @@
+//! Pairs each entry of the file with the live webhook it manages.
+//!
+//! Names are not unique on the server (REFERENCE §8), so a name key is only trusted when it
+//! names exactly one live webhook; anything ambiguous is an error that points at the entry,
+//! never a guess. Every problem is collected so the user fixes the file in one pass.
+
+use std::collections::HashMap;
+
+use crate::api::LiveWebhook;
+use crate::config::{Config, ConfigError, Key, problem_at};
+
+/// For each entry in file order, the index in `live` it manages, or `None` to create it.
+pub(super) fn match_entries(
+    config: &Config,
+    live: &[LiveWebhook],
+) -> Result<Vec<Option<usize>>, ConfigError> {
+    let mut problems = Vec::new();
+    let mut matched = Vec::with_capacity(config.webhooks.len());
+    // Which entry first claimed a live webhook, to catch two entries landing on one.
+    let mut claimed: HashMap<usize, usize> = HashMap::new();
+
+    for (entry_index, entry) in config.webhooks.iter().enumerate() {
+        let found = match &entry.key {
+            Key::Id(id) => match live.iter().position(|w| w.id == *id) {
+                Some(i) => Some(i),
+                None => {
+                    problems.push(problem_at(
+                        &config.source,
+                        entry.span,
+                        "plan::unknown_id",
+                        format!("no live webhook has id {id}"),
+                        "not on the portal".into(),
+                        Some(
+                            "an integer key names an existing webhook; key the entry by name \
+                             to create it"
+                                .into(),
+                        ),
+                    ));
+                    continue;
+                }
+            },
+            Key::Name(name) => {
+                let hits: Vec<usize> = live
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| &w.name == name)
+                    .map(|(i, _)| i)
+                    .collect();
+                match hits.as_slice() {
+                    [] => None,
+                    [one] => Some(*one),
+                    many => {
+                        let ids: Vec<String> =
+                            many.iter().map(|&i| live[i].id.to_string()).collect();
+                        problems.push(problem_at(
+                            &config.source,
+                            entry.span,
+                            "plan::ambiguous_name",
+                            format!(
+                                "{} live webhooks are named {name:?} (ids {})",
+                                many.len(),
+                                ids.join(", ")
+                            ),
+                            "matches more than one webhook".into(),
+                            Some(format!(
+                                "key the entry by id instead, e.g. `{}:`, and add an entry \
+                                 per webhook you mean to manage",
+                                ids[0]
+                            )),
+                        ));
+                        continue;
+                    }
+                }
+            }
+        };
+        if let Some(live_index) = found {
+            if let Some(&first) = claimed.get(&live_index) {
+                let w = &live[live_index];
+                problems.push(problem_at(
+                    &config.source,
+                    entry.span,
+                    "plan::claimed_twice",
+                    format!(
+                        "this entry and {} both manage webhook {} ({:?})",
+                        config.webhooks[first].label(),
+                        w.id,
+                        w.name
+                    ),
+                    "second entry for the same webhook".into(),
+                    Some("keep one entry per webhook".into()),
+                ));
+                continue;
+            }
+            claimed.insert(live_index, entry_index);
+        }
+        matched.push(found);
+    }
+
+    if problems.is_empty() {
+        Ok(matched)
+    } else {
+        Err(ConfigError::from_problems(problems))
+    }
+}

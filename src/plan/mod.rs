@@ -1,0 +1,168 @@
+//! Stage 3: desired + live -> the list of changes. Pure: no I/O, no secrets resolved.
+//!
+//! A `Plan` is the single source of truth for both the renderers and the applier: every write
+//! `apply` sends is one `Change::op` here, and every `Change` carries the field-level diff a
+//! reviewer reads. So "apply writes only what the plan shows" holds by construction.
+
+mod diff;
+mod matching;
+
+use crate::api::LiveWebhook;
+use crate::config::{Config, ConfigError, SecretRef};
+use crate::triggers::TriggerSet;
+
+pub use diff::build;
+
+/// What would change on one portal.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The portal the plan was computed against, as `PortalUrl::as_str` shows it.
+    pub portal: String,
+    /// Creates and updates in file order.
+    pub changes: Vec<Change>,
+    /// Webhooks in the file that need nothing.
+    pub unchanged: Vec<Unchanged>,
+    /// Live webhooks the file does not mention; never touched.
+    pub unmanaged: Vec<Unmanaged>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+}
+
+/// One webhook to write, with the diff that explains it and the request that carries it out.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub action: Action,
+    /// `None` for a create.
+    pub id: Option<i32>,
+    /// The name after the change (the live name for a delete).
+    pub name: String,
+    pub fields: Vec<FieldChange>,
+    pub op: Op,
+    /// The live record this change was computed against; `None` for a create.
+    pub before: Option<LiveWebhook>,
+}
+
+/// The request that carries out a change.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// POST the body; the server assigns the id.
+    Create(PlannedBody),
+    /// PUT the full merged body: the server resets every field a PUT omits.
+    Update { id: i32, body: PlannedBody },
+    /// `PUT .../webhook/enable`: used when `enabled` is the only change, so that disabling skips
+    /// the server's probe of a target that may be down.
+    SetEnabled {
+        id: i32,
+        name: String,
+        uri: String,
+        enabled: bool,
+    },
+}
+
+/// A create or update body before its secret is resolved.
+#[derive(Debug, Clone)]
+pub struct PlannedBody {
+    pub name: String,
+    pub uri: String,
+    /// Sent only when the file sets `secretKey`; `None` on an update keeps the stored secret.
+    pub secret: Option<SecretRef>,
+    pub enabled: bool,
+    pub ssl: bool,
+    pub triggers: TriggerSet,
+    /// `None` is "no target".
+    pub target_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Uri,
+    SecretKey,
+    Enabled,
+    Ssl,
+    Triggers,
+    TargetId,
+}
+
+impl Field {
+    /// The name used in the file and by the API.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Uri => "uri",
+            Field::SecretKey => "secretKey",
+            Field::Enabled => "enabled",
+            Field::Ssl => "ssl",
+            Field::Triggers => "triggers",
+            Field::TargetId => "targetId",
+        }
+    }
+}
+
+/// A field's value as a plan shows it. A secret is only ever `Sensitive`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Not set: the "before" of a create, or no target.
+    None,
+    Text(String),
+    Bool(bool),
+    Triggers(TriggerSet),
+    Sensitive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: Field,
+    pub before: Value,
+    pub after: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unchanged {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmanaged {
+    pub id: i32,
+    pub name: String,
+}
+
+impl Plan {
+    pub fn count(&self, action: Action) -> usize {
+        self.changes.iter().filter(|c| c.action == action).count()
+    }
+
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
+    /// The closing line, e.g. `Plan: 1 to create, 2 to update, 0 to delete, 2 unchanged.`
+    pub fn summary(&self) -> String {
+        format!(
+            "Plan: {} to create, {} to update, {} to delete, {} unchanged.",
+            self.count(Action::Create),
+            self.count(Action::Update),
+            self.count(Action::Delete),
+            self.unchanged.len()
+        )
+    }
+}
+
+/// Why a plan could not be made: each problem points at the entry in the file.
+pub type PlanError = ConfigError;
+
+/// Plans `config` against the live list read from `portal`.
+pub fn plan(config: &Config, live: &[LiveWebhook], portal: &str) -> Result<Plan, PlanError> {
+    let matched = matching::match_entries(config, live)?;
+    build(config, live, &matched, portal)
+}
+
+#[cfg(test)]
+mod tests;

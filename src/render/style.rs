@@ -1,0 +1,19 @@
+//! Every color the tool uses, in one place. Output goes through anstream, which drops these
+//! escapes when the stream is not a terminal, NO_COLOR is set or `--color never` was given.
+
+use anstyle::{AnsiColor, Style};
+
+pub const CREATE: Style = AnsiColor::Green.on_default();
+pub const UPDATE: Style = AnsiColor::Yellow.on_default();
+pub const DELETE: Style = AnsiColor::Red.on_default();
+pub const ADDED: Style = AnsiColor::Green.on_default();
+pub const REMOVED: Style = AnsiColor::Red.on_default();
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const OK: Style = AnsiColor::Green.on_default().bold();
+pub const FAILED: Style = AnsiColor::Red.on_default().bold();
+
+/// Wraps `text` in `style`'s escapes.
+pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
+    format!("{style}{text}{style:#}")
+}
