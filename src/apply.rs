@@ -39,7 +39,7 @@ pub fn resolve_secrets(
         .map(|change| {
             let secret = match &change.op {
                 Op::Create(body) | Op::Update { body, .. } => body.secret.as_ref(),
-                Op::SetEnabled { .. } => None,
+                Op::SetEnabled { .. } | Op::Delete { .. } => None,
             }?;
             secret.resolve(lookup).map_err(|e| problems.push(e)).ok()
         })
@@ -66,6 +66,10 @@ pub enum Failure {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Api(#[from] ApiError),
+    /// A delete with no record of what it deleted: cannot happen for a planned delete.
+    #[error("webhook #{id} was already gone")]
+    #[diagnostic(code(apply::vanished))]
+    Vanished { id: i32 },
     /// The webhook exists, but not yet as the file says; a rerun's plan shows what is left.
     #[error("created webhook #{id}, but the follow-up call to set enabled/ssl failed: {source}")]
     #[diagnostic(code(apply::correction))]
@@ -131,6 +135,15 @@ async fn run(
             enabled,
         } => Ok(Done {
             webhook: client.set_enabled(*id, name, uri, *enabled).await?,
+            corrected: false,
+        }),
+        Op::Delete { id } => Ok(Done {
+            // A 404 means someone else already deleted it: the goal is reached either way.
+            webhook: client
+                .delete(*id)
+                .await?
+                .or_else(|| change.before.clone())
+                .ok_or(Failure::Vanished { id: *id })?,
             corrected: false,
         }),
     }

@@ -114,6 +114,7 @@ fn create(entry: &DesiredWebhook) -> Result<Option<Change>, Refusal> {
         fields,
         op: Op::Create(body),
         before: None,
+        failure: None,
     }))
 }
 
@@ -195,6 +196,7 @@ fn update(entry: &DesiredWebhook, w: &LiveWebhook) -> Result<Option<Change>, Ref
         fields,
         op,
         before: Some(w.clone()),
+        failure: None,
     }))
 }
 

@@ -45,6 +45,19 @@ pub struct Change {
     pub op: Op,
     /// The live record this change was computed against; `None` for a create.
     pub before: Option<LiveWebhook>,
+    /// Set when the portal itself probably caused the drift (it disables a webhook whose
+    /// deliveries keep failing, REFERENCE §9), so a reviewer knows re-enabling hits a failing
+    /// target.
+    pub failure: Option<LastFailure>,
+}
+
+/// The last delivery failure the portal recorded for a webhook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastFailure {
+    /// As the portal wrote it (tenant-local time; informational only).
+    pub on: Option<String>,
+    /// A short, single-line excerpt of what the target answered.
+    pub excerpt: Option<String>,
 }
 
 /// The request that carries out a change.
@@ -62,6 +75,8 @@ pub enum Op {
         uri: String,
         enabled: bool,
     },
+    /// `DELETE .../webhook/{id}`; a 404 means it is already gone.
+    Delete { id: i32 },
 }
 
 /// A create or update body before its secret is resolved.
