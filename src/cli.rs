@@ -65,10 +65,17 @@ pub struct PlanArgs {
     /// Exit 2 when there are changes, 0 when there are none, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Also save the plan to FILE, for `apply FILE`. It holds no secret values.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
+    /// A plan saved by `plan --out`: apply exactly it, without asking, refusing when the portal
+    /// changed since. Without it, apply plans the file afresh.
+    #[arg(value_name = "PLAN_FILE")]
+    pub saved_plan: Option<PathBuf>,
     #[command(flatten)]
     pub file: FileArgs,
     #[command(flatten)]

@@ -46,6 +46,26 @@ pub enum Error {
     )]
     ApplyFailed { failed: usize, total: usize },
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    SavedPlan(#[from] crate::plan::saved::SavedPlanError),
+
+    #[error("could not read {path}")]
+    #[diagnostic(code(io::read))]
+    ReadFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("could not write {path}")]
+    #[diagnostic(code(io::write))]
+    WriteFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("could not write the output: {0}")]
     #[diagnostic(code(io::output))]
     Output(#[from] std::io::Error),

@@ -3,7 +3,6 @@
 //! This is the only module that reads the process environment, so what the tool depends on is
 //! visible in one place: DOCSPACE_URL, DOCSPACE_API_KEY, and the `${VAR}`s of secrets.
 
-use miette::SourceSpan;
 use secrecy::SecretString;
 
 use crate::api::{ApiError, Client, ClientOptions, PortalUrl};
@@ -47,19 +46,28 @@ pub enum SettingsError {
     NoApiKey,
 }
 
-/// Where the portal URL came from, in precedence order.
-pub fn portal(flag: Option<&str>, config: &Config) -> Result<PortalUrl, SettingsError> {
-    let from_file = config
-        .portal
-        .as_ref()
-        .map(|(url, _span): &(String, SourceSpan)| url.clone());
-    let (url, origin) = match (flag, env(URL_VAR), from_file) {
+/// The portal: `--portal`, else DOCSPACE_URL, else `fallback` (the file's `portal:` or a saved
+/// plan's portal, with a phrase naming it).
+pub fn portal(
+    flag: Option<&str>,
+    fallback: Option<(&str, &str)>,
+) -> Result<PortalUrl, SettingsError> {
+    let (url, origin) = match (flag, env(URL_VAR), fallback) {
         (Some(url), _, _) => (url.to_string(), "--portal".to_string()),
         (None, Some(url), _) if !url.trim().is_empty() => (url, URL_VAR.to_string()),
-        (None, _, Some(url)) => (url, "`portal:` in the file".to_string()),
+        (None, _, Some((url, origin))) => (url.to_string(), origin.to_string()),
         _ => return Err(SettingsError::NoPortal),
     };
     PortalUrl::parse(url.trim()).map_err(|source| SettingsError::BadPortal { origin, source })
+}
+
+/// The portal a config file points at, with `--portal` and DOCSPACE_URL taking precedence.
+pub fn portal_for(flag: Option<&str>, config: &Config) -> Result<PortalUrl, SettingsError> {
+    let from_file = config
+        .portal
+        .as_ref()
+        .map(|(url, _)| (url.as_str(), "`portal:` in the file"));
+    portal(flag, from_file)
 }
 
 /// The API key from the environment; blank counts as unset.
@@ -70,10 +78,7 @@ pub fn api_key() -> Result<SecretString, SettingsError> {
     }
 }
 
-/// A client for the portal the flags, environment and file point at.
-pub fn client(flag: Option<&str>, config: &Config) -> Result<(PortalUrl, Client), crate::Error> {
-    let portal = portal(flag, config)?;
-    let key = api_key()?;
-    let client = Client::new(&portal, key, ClientOptions::default())?;
-    Ok((portal, client))
+/// A client for `portal`, with the key from the environment.
+pub fn client(portal: &PortalUrl) -> Result<Client, crate::Error> {
+    Ok(Client::new(portal, api_key()?, ClientOptions::default())?)
 }

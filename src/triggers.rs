@@ -105,7 +105,10 @@ pub fn closest(name: &str) -> Option<&'static str> {
 
 /// A set of triggers as the server stores it. `0` is "all events", which is not the same as
 /// naming every current trigger: it also covers triggers a later DocSpace adds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct TriggerSet(u64);
 
 impl TriggerSet {

@@ -23,7 +23,7 @@ impl PortalUrl {
 }
 
 /// A webhook as the portal reports it. Only what the tool compares or shows is kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LiveWebhook {
     pub id: i32,
     pub name: String,

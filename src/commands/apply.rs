@@ -8,23 +8,43 @@ use std::process::ExitCode;
 
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
-use crate::plan::{Action, Change};
+use crate::plan::{Action, Change, saved};
 use crate::render::style::{self, paint};
 use crate::{Error, config, plan, render, settings};
 
 pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let config = config::load(&args.file.file)?;
-    let (portal, client) = settings::client(args.portal.portal.as_deref(), &config)?;
     let runtime = super::runtime()?;
-    let live = runtime.block_on(client.list())?;
-    let plan = plan::plan(&config, &live, portal.as_str())?;
+    let (plan, client) = match &args.saved_plan {
+        Some(path) => {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+                path: shown.clone(),
+                source,
+            })?;
+            let plan = saved::from_json(&text, &shown)?;
+            let from_plan = Some((plan.portal.as_str(), "the saved plan"));
+            let portal = settings::portal(args.portal.portal.as_deref(), from_plan)?;
+            let client = settings::client(&portal)?;
+            let live = runtime.block_on(client.list())?;
+            saved::check_fresh(&plan, portal.as_str(), &live)?;
+            (plan, client)
+        }
+        None => {
+            let config = config::load(&args.file.file)?;
+            let portal = settings::portal_for(args.portal.portal.as_deref(), &config)?;
+            let client = settings::client(&portal)?;
+            let live = runtime.block_on(client.list())?;
+            (plan::plan(&config, &live, portal.as_str())?, client)
+        }
+    };
     write!(out, "{}", render::render_text(&plan))?;
     if !plan.has_changes() {
         return Ok(ExitCode::SUCCESS);
     }
 
     let secrets = apply::resolve_secrets(&plan, &settings::env)?;
-    if !args.auto_approve {
+    // A saved plan was reviewed when it was made; applying it is the approval.
+    if !args.auto_approve && args.saved_plan.is_none() {
         confirm(out)?;
     }
 

@@ -4,14 +4,33 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::PlanArgs;
+use crate::plan::saved;
 use crate::{Error, config, plan, render, settings};
 
 pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let config = config::load(&args.file.file)?;
-    let (portal, client) = settings::client(args.portal.portal.as_deref(), &config)?;
+    let portal = settings::portal_for(args.portal.portal.as_deref(), &config)?;
+    let client = settings::client(&portal)?;
     let live = super::runtime()?.block_on(client.list())?;
     let plan = plan::plan(&config, &live, portal.as_str())?;
+    // Serialised before anything is shown, so a plan that cannot be saved fails as a whole.
+    let saved = args
+        .out
+        .as_ref()
+        .map(|_| saved::to_json(&plan))
+        .transpose()?;
     write!(out, "{}", render::render_text(&plan))?;
+    if let (Some(path), Some(text)) = (&args.out, saved) {
+        std::fs::write(path, text).map_err(|source| Error::WriteFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        writeln!(
+            out,
+            "\nSaved this plan to {0}. Apply exactly it with: docspace-webhooks apply {0}",
+            path.display()
+        )?;
+    }
     Ok(if args.detailed_exitcode && plan.has_changes() {
         ExitCode::from(2)
     } else {

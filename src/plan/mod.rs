@@ -6,6 +6,9 @@
 
 mod diff;
 mod matching;
+pub mod saved;
+
+use serde::{Deserialize, Serialize};
 
 use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, SecretRef};
@@ -14,7 +17,7 @@ use crate::triggers::TriggerSet;
 pub use diff::build;
 
 /// What would change on one portal.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
     /// The portal the plan was computed against, as `PortalUrl::as_str` shows it.
     pub portal: String,
@@ -26,7 +29,8 @@ pub struct Plan {
     pub unmanaged: Vec<Unmanaged>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
     Update,
@@ -34,7 +38,7 @@ pub enum Action {
 }
 
 /// One webhook to write, with the diff that explains it and the request that carries it out.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Change {
     pub action: Action,
     /// `None` for a create.
@@ -52,7 +56,7 @@ pub struct Change {
 }
 
 /// The last delivery failure the portal recorded for a webhook.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastFailure {
     /// As the portal wrote it (tenant-local time; informational only).
     pub on: Option<String>,
@@ -61,7 +65,8 @@ pub struct LastFailure {
 }
 
 /// The request that carries out a change.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Op {
     /// POST the body; the server assigns the id.
     Create(PlannedBody),
@@ -80,11 +85,13 @@ pub enum Op {
 }
 
 /// A create or update body before its secret is resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlannedBody {
     pub name: String,
     pub uri: String,
     /// Sent only when the file sets `secretKey`; `None` on an update keeps the stored secret.
+    /// A saved plan records only the variable's name (see `saved`).
+    #[serde(with = "saved::secret_ref")]
     pub secret: Option<SecretRef>,
     pub enabled: bool,
     pub ssl: bool,
@@ -93,7 +100,8 @@ pub struct PlannedBody {
     pub target_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Field {
     Name,
     Uri,
@@ -120,7 +128,8 @@ impl Field {
 }
 
 /// A field's value as a plan shows it. A secret is only ever `Sensitive`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Value {
     /// Not set: the "before" of a create, or no target.
     None,
@@ -130,20 +139,20 @@ pub enum Value {
     Sensitive,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: Field,
     pub before: Value,
     pub after: Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unchanged {
     pub id: i32,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unmanaged {
     pub id: i32,
     pub name: String,

@@ -1,1 +1,171 @@
+//! The planner against hand-made live lists: what counts as drift, which request fixes it, and
+//! which files are refused before anything is sent.
 
+use super::*;
+use crate::config::load_str;
+
+fn live(id: i32, name: &str, uri: &str) -> LiveWebhook {
+    LiveWebhook {
+        id,
+        name: name.into(),
+        uri: uri.into(),
+        enabled: true,
+        ssl: true,
+        triggers: TriggerSet::ALL,
+        target_id: None,
+        last_failure_on: None,
+        last_failure_content: None,
+        last_success_on: None,
+    }
+}
+
+fn plan_of(yaml: &str, live: &[LiveWebhook]) -> Result<Plan, PlanError> {
+    let config = load_str(yaml, "webhooks.yaml").expect("test file is valid");
+    plan(&config, live, "https://portal.example.com")
+}
+
+fn fields(change: &Change) -> Vec<&'static str> {
+    change.fields.iter().map(|f| f.field.key()).collect()
+}
+
+#[test]
+fn a_name_not_on_the_portal_is_created_with_defaults() {
+    let plan = plan_of(
+        "webhooks:\n  New:\n    uri: https://a.example.com/h\n    secretKey: ${S}\n",
+        &[],
+    )
+    .unwrap();
+    let [change] = plan.changes.as_slice() else {
+        panic!("one change expected")
+    };
+    assert_eq!(change.action, Action::Create);
+    let Op::Create(body) = &change.op else {
+        panic!("a create")
+    };
+    assert!(body.enabled && body.ssl && body.triggers.is_all() && body.target_id.is_none());
+    assert_eq!(
+        fields(change),
+        ["name", "uri", "secretKey", "enabled", "ssl", "triggers"]
+    );
+    assert_eq!(change.fields[2].after, Value::Sensitive);
+}
+
+#[test]
+fn fields_left_out_keep_the_live_values_in_the_put() {
+    let mut w = live(7, "Hook", "https://a.example.com/h");
+    w.target_id = Some("room-1".into());
+    w.triggers = TriggerSet::from_bits(128);
+    let plan = plan_of("webhooks:\n  Hook:\n    ssl: false\n", &[w]).unwrap();
+    let Op::Update { id, body } = &plan.changes[0].op else {
+        panic!("an update")
+    };
+    assert_eq!(*id, 7);
+    assert_eq!(body.target_id.as_deref(), Some("room-1"));
+    assert_eq!(body.triggers.bits(), 128);
+    assert!(!body.ssl && body.secret.is_none());
+    assert_eq!(fields(&plan.changes[0]), ["ssl"]);
+}
+
+#[test]
+fn nothing_drifted_means_unchanged_and_the_secret_alone_is_no_change() {
+    let plan = plan_of(
+        "webhooks:\n  Hook:\n    uri: https://a.example.com/h\n    secretKey: ${S}\n    triggers: ['*']\n    targetId: ''\n",
+        &[live(7, "Hook", "https://a.example.com/h")],
+    )
+    .unwrap();
+    assert!(!plan.has_changes());
+    assert_eq!(
+        plan.summary(),
+        "Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged."
+    );
+}
+
+#[test]
+fn enabled_alone_uses_the_enable_call_and_sends_no_secret() {
+    let plan = plan_of(
+        "webhooks:\n  Hook:\n    enabled: false\n    secretKey: ${S}\n",
+        &[live(7, "Hook", "https://a.example.com/h")],
+    )
+    .unwrap();
+    assert!(matches!(
+        plan.changes[0].op,
+        Op::SetEnabled {
+            id: 7,
+            enabled: false,
+            ..
+        }
+    ));
+    assert_eq!(fields(&plan.changes[0]), ["enabled"]);
+}
+
+#[test]
+fn an_update_that_sends_the_secret_shows_it_as_sensitive() {
+    let plan = plan_of(
+        "webhooks:\n  Hook:\n    uri: https://b.example.com/h\n    secretKey: ${S}\n",
+        &[live(7, "Hook", "https://a.example.com/h")],
+    )
+    .unwrap();
+    assert_eq!(fields(&plan.changes[0]), ["uri", "secretKey"]);
+}
+
+#[test]
+fn triggers_compare_as_sets_and_an_id_key_renames() {
+    let mut w = live(9846, "Old", "https://a.example.com/h");
+    w.triggers = TriggerSet::from_bits(256 | 128);
+    let plan = plan_of(
+        "webhooks:\n  9846:\n    name: New\n    triggers: [file.uploaded, FileCreated]\n",
+        &[w],
+    )
+    .unwrap();
+    assert_eq!(fields(&plan.changes[0]), ["name"]);
+    assert_eq!(plan.changes[0].name, "New");
+}
+
+#[test]
+fn live_webhooks_not_in_the_file_are_unmanaged_and_untouched() {
+    let plan = plan_of(
+        "webhooks: {}\n",
+        &[
+            live(3, "B", "https://b.example.com"),
+            live(1, "A", "https://a.example.com"),
+        ],
+    )
+    .unwrap();
+    assert!(!plan.has_changes());
+    let ids: Vec<i32> = plan.unmanaged.iter().map(|u| u.id).collect();
+    assert_eq!(ids, [1, 3]);
+}
+
+#[test]
+fn ambiguous_names_unknown_ids_and_double_claims_are_all_reported() {
+    let err = plan_of(
+        "webhooks:\n  Twin: {}\n  404: {}\n  5: {}\n  Five: {}\n",
+        &[
+            live(1, "Twin", "https://a.example.com"),
+            live(2, "Twin", "https://b.example.com"),
+            live(5, "Five", "https://c.example.com"),
+        ],
+    )
+    .unwrap_err();
+    let text = format!("{err:?}");
+    assert!(text.contains("ids 1, 2"), "{text}");
+    assert!(text.contains("no live webhook has id 404"), "{text}");
+    assert!(text.contains("both manage webhook 5"), "{text}");
+}
+
+#[test]
+fn a_create_without_uri_or_secret_is_refused() {
+    let err = plan_of("webhooks:\n  New:\n    enabled: true\n", &[]).unwrap_err();
+    let text = format!("{err:?}");
+    assert!(text.contains("uri") && text.contains("secretKey"), "{text}");
+}
+
+#[test]
+fn ssl_left_true_with_a_plain_http_uri_is_refused_before_the_portal_does() {
+    let err = plan_of(
+        "webhooks:\n  Hook:\n    uri: http://a.example.com/h\n",
+        &[live(7, "Hook", "https://a.example.com/h")],
+    )
+    .unwrap_err();
+    assert!(format!("{err:?}").contains("requires an https uri"));
+}
