@@ -25,11 +25,12 @@ pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             path: path.display().to_string(),
             source,
         })?;
-        writeln!(
-            out,
-            "\nSaved this plan to {0}. Apply exactly it with: docspace-webhooks apply {0}",
+        // On stderr, so stdout stays one clean document in every format.
+        let _ = writeln!(
+            anstream::stderr(),
+            "Saved this plan to {0}. Apply exactly it with: docspace-webhooks apply {0}",
             path.display()
-        )?;
+        );
     }
     Ok(if args.detailed_exitcode && plan.has_changes() {
         ExitCode::from(2)
