@@ -96,6 +96,9 @@ impl Report {
 
 /// Runs every change of `plan`, at most `parallelism` at a time, calling `on_result` as each
 /// completes so the user sees progress as it happens.
+///
+/// Deletes that free a (name, uri) pair a create reuses run first: the portal refuses a create
+/// that duplicates a live pair (REFERENCE §8). Everything else runs in one concurrent wave.
 pub async fn apply(
     client: &Client,
     plan: &Plan,
@@ -103,18 +106,36 @@ pub async fn apply(
     parallelism: usize,
     mut on_result: impl FnMut(&Change, &Result<Done, Failure>),
 ) -> Report {
-    let mut stream = futures::stream::iter(plan.changes.iter().enumerate())
-        .map(|(i, change)| async move {
-            let secret = secrets.0.get(i).cloned().flatten();
-            (i, run(client, change, secret).await)
-        })
-        .buffer_unordered(parallelism.max(1));
+    let (first, rest): (Vec<usize>, Vec<usize>) =
+        (0..plan.changes.len()).partition(|&i| frees_a_pair(plan, i));
     let mut results = Vec::with_capacity(plan.changes.len());
-    while let Some((i, result)) = stream.next().await {
-        on_result(&plan.changes[i], &result);
-        results.push((i, result));
+    for wave in [first, rest] {
+        let mut stream = futures::stream::iter(wave)
+            .map(|i| async move {
+                let secret = secrets.0.get(i).cloned().flatten();
+                (i, run(client, &plan.changes[i], secret).await)
+            })
+            .buffer_unordered(parallelism.max(1));
+        while let Some((i, result)) = stream.next().await {
+            on_result(&plan.changes[i], &result);
+            results.push((i, result));
+        }
     }
     Report { results }
+}
+
+/// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses.
+fn frees_a_pair(plan: &Plan, i: usize) -> bool {
+    let Op::Delete { .. } = plan.changes[i].op else {
+        return false;
+    };
+    let Some(gone) = &plan.changes[i].before else {
+        return false;
+    };
+    plan.changes.iter().any(|c| match &c.op {
+        Op::Create(body) => body.name == gone.name && body.uri == gone.uri,
+        _ => false,
+    })
 }
 
 async fn run(

@@ -56,12 +56,30 @@ pub struct PortalArgs {
     pub portal: Option<String>,
 }
 
+/// What counts as a change; shared by `plan` and `apply`.
+#[derive(Debug, Args)]
+pub struct PlanningArgs {
+    /// Delete live webhooks that the file does not mention (guarded: see --max-deletes).
+    #[arg(long)]
+    pub prune: bool,
+    /// With --prune, the most webhooks one run may delete. Default: 3, or 30% of the live
+    /// webhooks when that is more. A plan over the limit is refused with nothing written.
+    #[arg(long, value_name = "N", requires = "prune")]
+    pub max_deletes: Option<usize>,
+    /// Send the configured secret of every webhook whose entry sets `secretKey`, even when
+    /// nothing else changed (the portal never returns secrets, so a change cannot be seen).
+    #[arg(long)]
+    pub rotate_secrets: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     #[command(flatten)]
     pub file: FileArgs,
     #[command(flatten)]
     pub portal: PortalArgs,
+    #[command(flatten)]
+    pub planning: PlanningArgs,
     /// Exit 2 when there are changes, 0 when there are none, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
@@ -80,6 +98,8 @@ pub struct ApplyArgs {
     pub file: FileArgs,
     #[command(flatten)]
     pub portal: PortalArgs,
+    #[command(flatten)]
+    pub planning: PlanningArgs,
     /// Apply without asking for confirmation (needed when there is no terminal).
     #[arg(long)]
     pub auto_approve: bool,

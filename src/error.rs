@@ -48,6 +48,10 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    TooManyDeletes(#[from] crate::plan::guard::TooManyDeletes),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     SavedPlan(#[from] crate::plan::saved::SavedPlanError),
 
     #[error("could not read {path}")]

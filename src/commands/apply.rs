@@ -10,7 +10,7 @@ use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::plan::{Action, Change, saved};
 use crate::render::style::{self, paint};
-use crate::{Error, config, plan, render, settings};
+use crate::{Error, render, settings};
 
 pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
@@ -30,14 +30,15 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             (plan, client)
         }
         None => {
-            let config = config::load(&args.file.file)?;
-            let portal = settings::portal_for(args.portal.portal.as_deref(), &config)?;
-            let client = settings::client(&portal)?;
-            let live = runtime.block_on(client.list())?;
-            (plan::plan(&config, &live, portal.as_str())?, client)
+            let planned = super::plan_file(&args.file, &args.portal, &args.planning, &runtime)?;
+            write!(out, "{}", render::render_text(&planned.plan))?;
+            planned.guard?;
+            (planned.plan, planned.client)
         }
     };
-    write!(out, "{}", render::render_text(&plan))?;
+    if args.saved_plan.is_some() {
+        write!(out, "{}", render::render_text(&plan))?;
+    }
     if !plan.has_changes() {
         return Ok(ExitCode::SUCCESS);
     }

@@ -10,8 +10,10 @@ mod validate;
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::Error;
-use crate::cli::{Cli, ColorWhen, Command};
+use crate::api::Client;
+use crate::cli::{Cli, ColorWhen, Command, FileArgs, PlanningArgs, PortalArgs};
+use crate::plan::{Plan, PlanOptions, guard};
+use crate::{Error, config, settings};
 
 /// Runs the parsed command line; prints any error as a diagnostic on stderr.
 pub fn main(cli: Cli) -> ExitCode {
@@ -60,4 +62,36 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?)
+}
+
+/// A fresh plan of a file, and the client it was made with.
+struct Planned {
+    plan: Plan,
+    client: Client,
+    /// Refusal by the deletion guard, kept apart so `plan` can still show what it refused.
+    guard: Result<(), guard::TooManyDeletes>,
+}
+
+/// Loads the file, lists the portal (one GET) and plans. Shared by `plan` and `apply`.
+fn plan_file(
+    file: &FileArgs,
+    portal: &PortalArgs,
+    planning: &PlanningArgs,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Planned, Error> {
+    let config = config::load(&file.file)?;
+    let portal = settings::portal_for(portal.portal.as_deref(), &config)?;
+    let client = settings::client(&portal)?;
+    let live = runtime.block_on(client.list())?;
+    let options = PlanOptions {
+        prune: planning.prune,
+        rotate_secrets: planning.rotate_secrets,
+    };
+    let plan = crate::plan::plan(&config, &live, portal.as_str(), options)?;
+    let guard = guard::check(&plan, live.len(), planning.max_deletes);
+    Ok(Planned {
+        plan,
+        client,
+        guard,
+    })
 }

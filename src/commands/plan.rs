@@ -1,25 +1,24 @@
-//! `plan`: one GET of the live list, a diff, a rendering. Never writes.
+//! `plan`: one GET of the live list, a diff, a rendering. Never writes to the portal.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::PlanArgs;
 use crate::plan::saved;
-use crate::{Error, config, plan, render, settings};
+use crate::{Error, render};
 
 pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let config = config::load(&args.file.file)?;
-    let portal = settings::portal_for(args.portal.portal.as_deref(), &config)?;
-    let client = settings::client(&portal)?;
-    let live = super::runtime()?.block_on(client.list())?;
-    let plan = plan::plan(&config, &live, portal.as_str())?;
+    let planned = super::plan_file(&args.file, &args.portal, &args.planning, &super::runtime()?)?;
+    let plan = &planned.plan;
     // Serialised before anything is shown, so a plan that cannot be saved fails as a whole.
     let saved = args
         .out
         .as_ref()
-        .map(|_| saved::to_json(&plan))
+        .map(|_| saved::to_json(plan))
         .transpose()?;
-    write!(out, "{}", render::render_text(&plan))?;
+    write!(out, "{}", render::render_text(plan))?;
+    // Shown, then refused: the reviewer sees what the guard stopped, and no file is saved.
+    planned.guard?;
     if let (Some(path), Some(text)) = (&args.out, saved) {
         std::fs::write(path, text).map_err(|source| Error::WriteFile {
             path: path.display().to_string(),

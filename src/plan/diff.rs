@@ -8,8 +8,8 @@ use crate::api::LiveWebhook;
 use crate::config::{Config, DesiredWebhook, Key, problem_at};
 
 use super::{
-    Action, Change, Field, FieldChange, Op, Plan, PlanError, PlannedBody, Unchanged, Unmanaged,
-    Value,
+    Action, Change, Field, FieldChange, LastFailure, Op, Plan, PlanError, PlanOptions, PlannedBody,
+    Unchanged, Unmanaged, Value,
 };
 
 /// Builds the plan from the matching: `matched[i]` is the live index entry `i` manages.
@@ -18,6 +18,7 @@ pub fn build(
     live: &[LiveWebhook],
     matched: &[Option<usize>],
     portal: &str,
+    options: PlanOptions,
 ) -> Result<Plan, PlanError> {
     let mut problems = Vec::new();
     let mut changes = Vec::new();
@@ -26,7 +27,7 @@ pub fn build(
     for (entry, found) in config.webhooks.iter().zip(matched) {
         let outcome = match found {
             None => create(entry),
-            Some(i) => update(entry, &live[*i]),
+            Some(i) => update(entry, &live[*i], options.rotate_secrets),
         };
         match outcome {
             Ok(Some(change)) => changes.push(change),
@@ -51,16 +52,24 @@ pub fn build(
         return Err(PlanError::from_problems(problems));
     }
 
-    let mut unmanaged: Vec<Unmanaged> = live
+    let mut absent: Vec<&LiveWebhook> = live
         .iter()
         .enumerate()
         .filter(|(i, _)| !matched.contains(&Some(*i)))
-        .map(|(_, w)| Unmanaged {
-            id: w.id,
-            name: w.name.clone(),
-        })
+        .map(|(_, w)| w)
         .collect();
-    unmanaged.sort_by_key(|u| u.id);
+    absent.sort_by_key(|w| w.id);
+    let mut unmanaged = Vec::new();
+    for w in absent {
+        if options.prune {
+            changes.push(delete(w));
+        } else {
+            unmanaged.push(Unmanaged {
+                id: w.id,
+                name: w.name.clone(),
+            });
+        }
+    }
 
     Ok(Plan {
         portal: portal.to_string(),
@@ -118,7 +127,39 @@ fn create(entry: &DesiredWebhook) -> Result<Option<Change>, Refusal> {
     }))
 }
 
-fn update(entry: &DesiredWebhook, w: &LiveWebhook) -> Result<Option<Change>, Refusal> {
+fn delete(w: &LiveWebhook) -> Change {
+    let target = w.target_id.clone().filter(|t| !t.is_empty());
+    let fields = [
+        (Field::Name, text(&w.name)),
+        (Field::Uri, text(&w.uri)),
+        (Field::Enabled, Value::Bool(w.enabled)),
+        (Field::Ssl, Value::Bool(w.ssl)),
+        (Field::Triggers, Value::Triggers(w.triggers)),
+        (Field::TargetId, optional(&target)),
+    ]
+    .into_iter()
+    .map(|(field, before)| FieldChange {
+        field,
+        before,
+        after: Value::None,
+    })
+    .collect();
+    Change {
+        action: Action::Delete,
+        id: Some(w.id),
+        name: w.name.clone(),
+        fields,
+        op: Op::Delete { id: w.id },
+        before: Some(w.clone()),
+        failure: None,
+    }
+}
+
+fn update(
+    entry: &DesiredWebhook,
+    w: &LiveWebhook,
+    rotate_secrets: bool,
+) -> Result<Option<Change>, Refusal> {
     let live_target = w.target_id.clone().filter(|t| !t.is_empty());
     let body = PlannedBody {
         name: entry.name.clone().unwrap_or_else(|| w.name.clone()),
@@ -163,10 +204,14 @@ fn update(entry: &DesiredWebhook, w: &LiveWebhook) -> Result<Option<Change>, Ref
         optional(&body.target_id),
     );
 
-    if fields.is_empty() {
+    let rotate = rotate_secrets && body.secret.is_some();
+    if fields.is_empty() && !rotate {
         return Ok(None);
     }
-    let op = if fields.len() == 1 && fields[0].field == Field::Enabled {
+    let failure = (body.enabled && !w.enabled)
+        .then(|| last_failure(w))
+        .flatten();
+    let op = if fields.len() == 1 && fields[0].field == Field::Enabled && !rotate {
         Op::SetEnabled {
             id: w.id,
             name: w.name.clone(),
@@ -196,8 +241,35 @@ fn update(entry: &DesiredWebhook, w: &LiveWebhook) -> Result<Option<Change>, Ref
         fields,
         op,
         before: Some(w.clone()),
-        failure: None,
+        failure,
     }))
+}
+
+/// The portal's record of why deliveries failed, when it has one (REFERENCE §9: it disables a
+/// webhook itself after days of failures).
+fn last_failure(w: &LiveWebhook) -> Option<LastFailure> {
+    if w.last_failure_on.is_none() && w.last_failure_content.is_none() {
+        return None;
+    }
+    Some(LastFailure {
+        on: w.last_failure_on.clone(),
+        excerpt: w.last_failure_content.as_deref().map(excerpt),
+    })
+}
+
+/// One line of at most 120 characters: the content is whatever the target answered.
+fn excerpt(content: &str) -> String {
+    let flat: String = content
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    match flat.char_indices().nth(120) {
+        Some((cut, _)) => format!("{}...", &flat[..cut]),
+        None => flat,
+    }
 }
 
 /// The server refuses `ssl: true` with an `http://` uri ("HTTPS is required", REFERENCE §6);

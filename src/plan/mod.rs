@@ -5,6 +5,7 @@
 //! reviewer reads. So "apply writes only what the plan shows" holds by construction.
 
 mod diff;
+pub mod guard;
 mod matching;
 pub mod saved;
 
@@ -182,10 +183,25 @@ impl Plan {
 /// Why a plan could not be made: each problem points at the entry in the file.
 pub type PlanError = ConfigError;
 
+/// Choices that change what counts as a change.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {
+    /// Delete live webhooks the file does not mention, instead of listing them as unmanaged.
+    pub prune: bool,
+    /// Send the configured secret of every webhook whose entry sets `secretKey`, even when
+    /// nothing else drifted: a changed secret cannot be detected (the API never returns it).
+    pub rotate_secrets: bool,
+}
+
 /// Plans `config` against the live list read from `portal`.
-pub fn plan(config: &Config, live: &[LiveWebhook], portal: &str) -> Result<Plan, PlanError> {
+pub fn plan(
+    config: &Config,
+    live: &[LiveWebhook],
+    portal: &str,
+    options: PlanOptions,
+) -> Result<Plan, PlanError> {
     let matched = matching::match_entries(config, live)?;
-    build(config, live, &matched, portal)
+    build(config, live, &matched, portal, options)
 }
 
 #[cfg(test)]
