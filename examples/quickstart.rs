@@ -56,7 +56,7 @@ fn run() -> Result<(), Error> {
         .build()?;
 
     let live = runtime.block_on(client.list())?;
-    let plan = plan::plan(&config, &live, portal.as_str())?;
+    let plan = plan::plan(&config, &live, portal.as_str(), Default::default())?;
     print!("{}", render::render_text(&plan));
 
     say("Applying (the real apply would ask for `yes` first):");
@@ -72,7 +72,7 @@ fn run() -> Result<(), Error> {
 
     say("Planning again: the portal now matches the file.");
     let live = runtime.block_on(client.list())?;
-    let again = plan::plan(&config, &live, portal.as_str())?;
+    let again = plan::plan(&config, &live, portal.as_str(), Default::default())?;
     print!("{}", render::render_text(&again));
 
     if report.failed() > 0 || again.has_changes() {

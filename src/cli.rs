@@ -34,6 +34,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Make the portal match the file.
     Apply(ApplyArgs),
+    /// Print the live webhooks as a config file, to start managing an existing portal.
+    Export(PortalArgs),
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 //! present with `plan --detailed-exitcode`.
 
 mod apply;
+mod export;
 mod plan;
 mod validate;
 
@@ -53,6 +54,7 @@ fn run(command: Command, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Validate(args) => validate::run(&args, out),
         Command::Plan(args) => plan::run(&args, out),
         Command::Apply(args) => apply::run(&args, out),
+        Command::Export(args) => export::run(&args, out),
     }
 }
 

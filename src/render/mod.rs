@@ -7,3 +7,4 @@ pub mod style;
 mod text;
 
 pub use text::{render_text, value_text};
+pub mod export;

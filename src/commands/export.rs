@@ -1,0 +1,15 @@
+//! `export`: one GET, printed as a config file that `plan --prune` finds nothing to change in.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::PortalArgs;
+use crate::{Error, render, settings};
+
+pub fn run(args: &PortalArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let portal = settings::portal(args.portal.as_deref(), None)?;
+    let client = settings::client(&portal)?;
+    let live = super::runtime()?.block_on(client.list())?;
+    write!(out, "{}", render::export::render_export(portal.as_str(), &live))?;
+    Ok(ExitCode::SUCCESS)
+}
