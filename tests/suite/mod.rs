@@ -10,3 +10,7 @@ mod plan;
 mod secrets;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
+/// Saved plans: exact, secret-free, refused when stale.
+mod saved_plan;
+/// `--prune` and its guard, `export`, `--rotate-secrets`, the last-failure note.
+mod lifecycle;

@@ -65,7 +65,8 @@ impl Run {
         self
     }
 
-    pub fn run(self) -> Outcome {
+    /// Runs the binary. Borrows, so files it wrote stay readable while the `Run` lives.
+    pub fn run(&self) -> Outcome {
         let mut cmd = assert_cmd::Command::cargo_bin("docspace-webhooks").expect("binary");
         cmd.current_dir(self.dir.path())
             .args(&self.args)

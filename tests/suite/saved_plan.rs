@@ -1,0 +1,116 @@
+//! `plan --out FILE` then `apply FILE`: exactly that plan, or nothing when it went stale.
+
+use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::run::Run;
+
+const SECRET: &str = "saved-Plan-Secret-1";
+
+const FILE: &str = "\
+webhooks:
+  Crm:
+    ssl: false
+  Billing:
+    uri: https://billing.example.com/h
+    secretKey: ${BILLING_SECRET}
+";
+
+fn portal() -> FakePortal {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Crm", "https://crm.example.com/h"));
+    portal.seed(Seed::new("Other", "https://other.example.com/h"));
+    portal
+}
+
+/// Plans into `plan.json` inside a run directory and returns that directory's run builder.
+fn saved(portal: &FakePortal) -> (Run, std::path::PathBuf) {
+    let run = Run::new(&["plan", "--out", "plan.json"]).file(FILE).portal(portal);
+    let path = run.path("plan.json");
+    (run, path)
+}
+
+fn apply_saved(portal: &FakePortal, path: &std::path::Path) -> crate::support::run::Outcome {
+    Run::new(&["apply", path.to_str().unwrap()])
+        .portal(portal)
+        .env("BILLING_SECRET", SECRET)
+        .run()
+}
+
+#[test]
+fn a_saved_plan_applies_exactly_without_asking_and_holds_no_secret() {
+    let portal = portal();
+    let (run, path) = saved(&portal);
+    let run = run.env("BILLING_SECRET", SECRET);
+    let planned = run.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains(SECRET), "no secret value in the file");
+    assert!(text.contains("BILLING_SECRET"), "only the variable's name");
+    assert!(portal.writes().is_empty(), "plan --out writes nothing to the portal");
+
+    let out = apply_saved(&portal, &path);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(portal.writes().len(), 2, "{:?}", portal.writes());
+    assert!(!portal.get(1).unwrap().ssl);
+    let billing = portal.webhooks().into_iter().find(|w| w.name == "Billing").unwrap();
+    assert_eq!(billing.secret_key, SECRET);
+}
+
+#[test]
+fn a_plan_gone_stale_is_refused_with_nothing_written() {
+    let portal = portal();
+    let (run, path) = saved(&portal);
+    assert_eq!(run.run().code, 0);
+    portal.update_stored(1, |w| w.enabled = false);
+
+    let out = apply_saved(&portal, &path);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("stale"), "{out:?}");
+    assert!(out.stderr.contains("enabled true -> false"), "names what changed: {out:?}");
+    assert!(portal.writes().is_empty(), "{:?}", portal.writes());
+}
+
+#[test]
+fn a_create_that_now_exists_makes_the_plan_stale() {
+    let portal = portal();
+    let (run, path) = saved(&portal);
+    assert_eq!(run.run().code, 0);
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    let out = apply_saved(&portal, &path);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("stale") && out.stderr.contains("now exists"), "{out:?}");
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
+fn a_plan_for_another_portal_or_version_is_refused() {
+    let portal = portal();
+    let (run, path) = saved(&portal);
+    assert_eq!(run.run().code, 0);
+
+    let other = FakePortal::start();
+    let out = apply_saved(&other, &path);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("not for"), "{out:?}");
+    assert!(other.writes().is_empty());
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("\"format_version\": 1", "\"format_version\": 99")).unwrap();
+    let out = apply_saved(&portal, &path);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("format_version 99"), "{out:?}");
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
+fn a_literal_secret_cannot_be_saved() {
+    let portal = portal();
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file("webhooks:\n  New:\n    uri: https://n.example.com/h\n    secretKey: Literal-Secret-1\n")
+        .portal(&portal);
+    let path = run.path("plan.json");
+    let out = run.run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("${"), "suggests a variable: {out:?}");
+    assert!(!path.exists());
+    assert!(!out.all().contains("Literal-Secret-1"), "{out:?}");
+}
