@@ -124,7 +124,8 @@ pub async fn apply(
     Report { results }
 }
 
-/// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses.
+/// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses. Compared
+/// without case, as DocSpace on MySQL does (REFERENCE §8), so the rule covers both databases.
 fn frees_a_pair(plan: &Plan, i: usize) -> bool {
     let Op::Delete { .. } = plan.changes[i].op else {
         return false;
@@ -133,7 +134,10 @@ fn frees_a_pair(plan: &Plan, i: usize) -> bool {
         return false;
     };
     plan.changes.iter().any(|c| match &c.op {
-        Op::Create(body) => body.name == gone.name && body.uri == gone.uri,
+        Op::Create(body) => {
+            body.name.to_lowercase() == gone.name.to_lowercase()
+                && body.uri.to_lowercase() == gone.uri.to_lowercase()
+        }
         _ => false,
     })
 }
