@@ -1,6 +1,10 @@
 //! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.
 //!
-//! STUB: signatures fixed, bodies to be written (see the API helper's task).
+//! `url` checks the portal address (HTTPS, or HTTP to loopback only), `client` sends every
+//! request through one path, `wire` holds the JSON shapes, `classify` turns answers and
+//! transport failures into `ApiError`s (`error`). Invariants kept across the module: the API key
+//! and every `secretKey` stay in `SecretString`s and never reach an error, a log or a `Debug`
+//! print; redirects are never followed; nothing here panics on what the portal sends.
 
 use std::time::Duration;
 
@@ -8,19 +12,16 @@ use secrecy::SecretString;
 
 use crate::triggers::TriggerSet;
 
-/// A portal address that passed the transport rule: HTTPS, or plain HTTP to a loopback host.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortalUrl(reqwest::Url);
+mod classify;
+mod client;
+mod error;
+mod sanitize;
+mod url;
+mod wire;
 
-impl PortalUrl {
-    pub fn parse(_s: &str) -> Result<PortalUrl, ApiError> {
-        todo!()
-    }
-    /// The portal's origin, e.g. `https://portal.example.com`, without a trailing slash.
-    pub fn as_str(&self) -> &str {
-        todo!()
-    }
-}
+pub use client::Client;
+pub use error::{ApiError, Endpoint, TimeoutKind};
+pub use url::PortalUrl;
 
 /// A webhook as the portal reports it. Only what the tool compares or shows is kept.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -49,6 +50,7 @@ pub struct WebhookBody {
     pub enabled: bool,
     pub ssl: bool,
     pub triggers: TriggerSet,
+    /// `None` and `Some("")` both mean "no target" and are sent as null.
     pub target_id: Option<String>,
 }
 
@@ -65,45 +67,4 @@ impl Default for ClientOptions {
             request_timeout: Duration::from_secs(30),
         }
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct Client {}
-
-impl Client {
-    pub fn new(
-        _portal: &PortalUrl,
-        _api_key: SecretString,
-        _options: ClientOptions,
-    ) -> Result<Client, ApiError> {
-        todo!()
-    }
-    pub async fn list(&self) -> Result<Vec<LiveWebhook>, ApiError> {
-        todo!()
-    }
-    pub async fn create(&self, _body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
-        todo!()
-    }
-    pub async fn update(&self, _id: i32, _body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
-        todo!()
-    }
-    pub async fn set_enabled(
-        &self,
-        _id: i32,
-        _name: &str,
-        _uri: &str,
-        _enabled: bool,
-    ) -> Result<LiveWebhook, ApiError> {
-        todo!()
-    }
-    /// `Ok(None)` when the portal answers 404: the webhook is already gone.
-    pub async fn delete(&self, _id: i32) -> Result<Option<LiveWebhook>, ApiError> {
-        todo!()
-    }
-}
-
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum ApiError {
-    #[error("stub")]
-    Stub,
 }

@@ -1,0 +1,261 @@
+//! Turns what came back from the portal (an answer or a transport failure) into JSON or an
+//! `ApiError`.
+//!
+//! Pure functions, so every error shape is unit-tested without a network. Invariants: text
+//! taken from an answer is sanitized (no markup, control characters or terminal escapes, bounded
+//! length) and has the request's secrets redacted before it enters an error; reqwest's own
+//! Display/Debug (which embed URLs and internals) never reach the user.
+
+use std::error::Error as _;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::error::{ApiError, Endpoint, TimeoutKind};
+use super::sanitize::{EXCERPT_CHARS, MESSAGE_CHARS, clean, excerpt};
+use super::{ClientOptions, PortalUrl};
+
+/// The parts of an HTTP answer that classification looks at.
+pub(crate) struct Answer<'a> {
+    pub status: u16,
+    pub content_type: Option<&'a str>,
+    pub location: Option<&'a str>,
+    pub retry_after: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// Secrets that must not come back out through an error, e.g. if a proxy echoes the request.
+pub(crate) struct Redactor<'a> {
+    secrets: Vec<&'a str>,
+}
+
+impl<'a> Redactor<'a> {
+    pub fn new(secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        Redactor {
+            // A very short "secret" would blank out ordinary words; the server refuses
+            // secrets under 8 characters anyway.
+            secrets: secrets.into_iter().filter(|s| s.len() >= 4).collect(),
+        }
+    }
+
+    pub fn apply(&self, text: String) -> String {
+        self.secrets
+            .iter()
+            .fold(text, |t, s| t.replace(s, "[redacted]"))
+    }
+}
+
+/// The JSON of a successful answer, or the error it amounts to.
+pub(crate) fn classify(
+    endpoint: &Endpoint,
+    portal: &PortalUrl,
+    answer: &Answer<'_>,
+    redactor: &Redactor<'_>,
+) -> Result<Value, ApiError> {
+    let endpoint = endpoint.clone();
+    let status = answer.status;
+    let json = serde_json::from_slice::<Value>(answer.body).ok();
+    let message = json
+        .as_ref()
+        .and_then(portal_message)
+        .map(|m| redactor.apply(clean(&m, MESSAGE_CHARS)));
+    let excerpt = || redactor.apply(excerpt(answer.body, answer.content_type));
+    match status {
+        200..=299 => match json {
+            None => Err(ApiError::NotDocSpace {
+                endpoint,
+                status,
+                excerpt: excerpt(),
+            }),
+            // Defensive: the validation envelope is a "success" object with status 1.
+            Some(v) if is_error_envelope(&v) => {
+                let status = enveloped_status(&v).unwrap_or(status);
+                Err(ApiError::Rejected {
+                    help: help_for(&endpoint, status),
+                    endpoint,
+                    status,
+                    message: message
+                        .unwrap_or_else(|| "an error envelope without a message".into()),
+                })
+            }
+            Some(v) => Ok(v),
+        },
+        300..=399 => Err(ApiError::Redirect {
+            endpoint,
+            status,
+            location: answer
+                .location
+                .map(|l| clean(&portal.resolve(l), EXCERPT_CHARS))
+                .unwrap_or_else(|| "an address it did not give (no Location header)".into()),
+        }),
+        401 => Err(ApiError::Unauthorized { endpoint }),
+        403 if answer.body.iter().all(u8::is_ascii_whitespace) => {
+            Err(ApiError::ForbiddenScope { endpoint })
+        }
+        403 => Err(ApiError::Forbidden {
+            endpoint,
+            message: message.unwrap_or_else(excerpt),
+        }),
+        429 => Err(ApiError::RateLimited {
+            endpoint,
+            retry_after: answer.retry_after.and_then(parse_retry_after),
+        }),
+        _ => match message {
+            Some(message) => Err(ApiError::Rejected {
+                help: help_for(&endpoint, status),
+                endpoint,
+                status,
+                message,
+            }),
+            None => Err(ApiError::HttpStatus {
+                endpoint,
+                status,
+                excerpt: excerpt(),
+            }),
+        },
+    }
+}
+
+/// The portal's own message from either error shape (REFERENCE §1.2 and §1.3).
+pub(crate) fn portal_message(v: &Value) -> Option<String> {
+    if let Some(m) = v.pointer("/error/message").and_then(Value::as_str)
+        && !m.trim().is_empty()
+    {
+        return Some(m.to_string());
+    }
+    // The ValidationProblemDetails, wrapped in `response` or (defensively) bare.
+    let problem = v.get("response").filter(|r| r.is_object()).unwrap_or(v);
+    let errors = problem.get("errors").and_then(Value::as_object);
+    // Sorted by field, so the message does not depend on the map's ordering feature.
+    let mut fields: Vec<(&String, &Value)> = errors.into_iter().flatten().collect();
+    fields.sort_by(|a, b| a.0.cmp(b.0));
+    let flat: Vec<String> = fields
+        .into_iter()
+        .flat_map(|(field, msgs)| {
+            let msgs: Vec<&str> = match msgs {
+                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                Value::String(s) => vec![s.as_str()],
+                _ => Vec::new(),
+            };
+            msgs.into_iter().map(move |m| format!("{field}: {m}"))
+        })
+        .collect();
+    if !flat.is_empty() {
+        return Some(flat.join("; "));
+    }
+    if errors.is_some() || v.get("status").and_then(Value::as_i64) == Some(1) {
+        return problem
+            .get("title")
+            .and_then(Value::as_str)
+            .filter(|t| !t.trim().is_empty())
+            .map(str::to_string);
+    }
+    None
+}
+
+/// Whether a JSON answer is one of the error shapes rather than a success envelope.
+fn is_error_envelope(v: &Value) -> bool {
+    v.get("status").and_then(Value::as_i64) == Some(1)
+        || v.get("error").is_some_and(Value::is_object)
+}
+
+fn enveloped_status(v: &Value) -> Option<u16> {
+    v.get("statusCode")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .filter(|s| (400..600).contains(s))
+}
+
+fn help_for(endpoint: &Endpoint, status: u16) -> Option<&'static str> {
+    let write = endpoint.method != reqwest::Method::GET;
+    match status {
+        402 => Some("the portal's subscription is unpaid or the portal is suspended"),
+        404 => Some("the webhook is no longer on the portal (deleted meanwhile?); run plan again"),
+        500 if write => Some(
+            "on create, update and enable DocSpace sends a HEAD request to the webhook's uri and \
+             answers 500 when it cannot connect, times out or fails TLS; make sure the uri is \
+             reachable from the portal and answers HEAD with 2xx",
+        ),
+        500..=599 => Some("the portal failed; try again later"),
+        _ => None,
+    }
+}
+
+/// `Retry-After` in its seconds form; the HTTP-date form is not worth a date parser here.
+pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// A reqwest failure (no answer at all) as an `ApiError`, saying which kind it was.
+pub(crate) fn transport_error(
+    err: &reqwest::Error,
+    endpoint: &Endpoint,
+    portal: &PortalUrl,
+    options: &ClientOptions,
+    redactor: &Redactor<'_>,
+) -> ApiError {
+    let portal_s = portal.as_str().to_string();
+    if err.is_timeout() {
+        let (kind, after) = if err.is_connect() {
+            (TimeoutKind::Connect, options.connect_timeout)
+        } else {
+            (TimeoutKind::Request, options.request_timeout)
+        };
+        return ApiError::Timeout {
+            endpoint: endpoint.clone(),
+            portal: portal_s,
+            kind,
+            after,
+        };
+    }
+    let detail = redactor.apply(clean(&root_cause(err), MESSAGE_CHARS));
+    if err.is_dns() {
+        return ApiError::Dns {
+            portal: portal_s,
+            detail,
+        };
+    }
+    if err.is_connect() {
+        let lower = detail.to_ascii_lowercase();
+        if ["certificate", "tls", "handshake", "x509"]
+            .iter()
+            .any(|w| lower.contains(w))
+        {
+            return ApiError::Tls {
+                portal: portal_s,
+                detail,
+            };
+        }
+        return ApiError::Connect {
+            portal: portal_s,
+            detail,
+        };
+    }
+    ApiError::Transport {
+        endpoint: endpoint.clone(),
+        portal: portal_s,
+        detail,
+    }
+}
+
+/// The innermost cause's message: the outer layers of a reqwest error only repeat the URL and
+/// "error sending request".
+fn root_cause(err: &reqwest::Error) -> String {
+    let mut msg = None;
+    let mut source = err.source();
+    while let Some(e) = source {
+        msg = Some(e.to_string());
+        source = e.source();
+    }
+    msg.unwrap_or_else(|| {
+        if err.is_body() || err.is_decode() {
+            "the connection broke while reading the answer".into()
+        } else {
+            "the request could not be sent".into()
+        }
+    })
+}
+
+#[cfg(test)]
+#[path = "classify_tests.rs"]
+mod tests;

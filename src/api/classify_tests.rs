@@ -1,0 +1,264 @@
+use std::time::Duration;
+
+use reqwest::Method;
+
+use super::*;
+
+fn ep(method: Method, path: &str) -> Endpoint {
+    Endpoint {
+        method,
+        path: path.into(),
+    }
+}
+
+fn portal() -> PortalUrl {
+    PortalUrl::parse("https://portal.example.com").unwrap()
+}
+
+fn run(method: Method, status: u16, ct: Option<&str>, body: &str) -> Result<Value, ApiError> {
+    let answer = Answer {
+        status,
+        content_type: ct,
+        location: None,
+        retry_after: None,
+        body: body.as_bytes(),
+    };
+    classify(
+        &ep(method, "/api/2.0/settings/webhook"),
+        &portal(),
+        &answer,
+        &Redactor::new(["sk-the-api-key", "Secret-123"]),
+    )
+}
+
+fn err(method: Method, status: u16, ct: Option<&str>, body: &str) -> ApiError {
+    match run(method, status, ct, body) {
+        Ok(v) => panic!("expected an error, got {v}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn exception_envelope_gives_the_portals_message() {
+    let body = r#"{"error":{"message":"Webhook with the same name and payload URL already exists",
+        "type":"System.ArgumentException","stack":"   at ASC.Web.Api...","hresult":-2147024809},
+        "status":1,"statusCode":400}"#;
+    let e = err(Method::POST, 400, Some("application/json"), body);
+    assert_eq!(
+        e.to_string(),
+        "POST /api/2.0/settings/webhook failed (HTTP 400): \
+         Webhook with the same name and payload URL already exists"
+    );
+    assert!(!format!("{e:?}").contains("ASC.Web.Api"), "no stack trace");
+    assert_eq!(e.status(), Some(400));
+    assert!(!e.is_retryable());
+}
+
+#[test]
+fn validation_envelope_is_flattened() {
+    let body = r#"{"response":{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        "title":"One or more validation errors occurred.","status":400,
+        "errors":{"Name":["The field Name must be a string with a maximum length of 50."],
+                  "$.triggers":["The JSON value could not be converted.","Second."]},
+        "traceId":"00-abc"},"count":1,"links":[],"status":1,"statusCode":400}"#;
+    let e = err(Method::PUT, 400, Some("application/problem+json"), body);
+    assert_eq!(
+        e.to_string(),
+        "PUT /api/2.0/settings/webhook failed (HTTP 400): \
+         $.triggers: The JSON value could not be converted.; $.triggers: Second.; \
+         Name: The field Name must be a string with a maximum length of 50."
+    );
+}
+
+#[test]
+fn validation_envelope_inside_a_2xx_is_an_error_too() {
+    let body = r#"{"response":{"title":"One or more validation errors occurred.",
+        "errors":{"Uri":["The Uri field is required."]}},"status":1,"statusCode":400}"#;
+    let e = err(Method::POST, 200, Some("application/json"), body);
+    assert_eq!(e.status(), Some(400));
+    assert!(
+        e.to_string().ends_with("Uri: The Uri field is required."),
+        "{e}"
+    );
+}
+
+#[test]
+fn success_envelope_passes_through() {
+    let body =
+        r#"{"response":{"id":1,"name":"a","status":1},"count":1,"status":0,"statusCode":200}"#;
+    let v = run(Method::POST, 200, Some("application/json"), body).unwrap();
+    assert_eq!(v["response"]["id"], 1);
+}
+
+#[test]
+fn unauthorized_and_forbidden_say_what_to_fix() {
+    let e = err(Method::GET, 401, None, "");
+    assert_eq!(
+        e.to_string(),
+        "the portal refused the API key (HTTP 401) on GET /api/2.0/settings/webhook"
+    );
+    let help = miette::Diagnostic::help(&e).unwrap().to_string();
+    assert!(
+        help.contains("DOCSPACE_API_KEY") && help.contains("sk-"),
+        "{help}"
+    );
+
+    let e = err(
+        Method::GET,
+        403,
+        None,
+        r#"{"error":{"message":"Access denied"},"status":1}"#,
+    );
+    assert!(e.to_string().ends_with("(HTTP 403): Access denied"), "{e}");
+    let help = miette::Diagnostic::help(&e).unwrap().to_string();
+    assert!(help.contains("DocSpace admin"), "{help}");
+
+    let e = err(Method::DELETE, 403, None, "");
+    assert!(matches!(e, ApiError::ForbiddenScope { .. }), "{e:?}");
+    let help = miette::Diagnostic::help(&e).unwrap().to_string();
+    assert!(help.contains("*:write"), "{help}");
+    let code = miette::Diagnostic::code(&e).unwrap().to_string();
+    assert_eq!(code, "api::forbidden_scope");
+}
+
+#[test]
+fn html_from_a_proxy_becomes_a_short_clean_excerpt() {
+    let page = format!(
+        "<html><head><title>502 Bad Gateway</title><style>body{{color:red}}</style>\
+         <script>var x = '<b>';</script></head>\n<body>\r\n<center><h1>502 Bad Gateway</h1>\
+         </center><!-- comment --><hr><center>nginx &amp; co</center>\u{1b}[31m{}</body></html>",
+        "x".repeat(400)
+    );
+    let e = err(Method::GET, 502, Some("text/html"), &page);
+    let ApiError::HttpStatus { excerpt, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert!(
+        excerpt.starts_with("502 Bad Gateway 502 Bad Gateway nginx & co xxx"),
+        "{excerpt}"
+    );
+    assert_eq!(excerpt.chars().count(), 200);
+    assert!(excerpt.ends_with('…'));
+    assert!(
+        !excerpt.contains("color") && !excerpt.contains("var x") && !excerpt.contains('\u{1b}')
+    );
+    assert!(e.is_retryable());
+    assert!(e.to_string().contains("(HTTP 502)"), "{e}");
+}
+
+#[test]
+fn non_json_2xx_is_not_docspace() {
+    let e = err(
+        Method::GET,
+        200,
+        Some("text/html"),
+        "<html><body>Sign in</body></html>",
+    );
+    assert!(matches!(e, ApiError::NotDocSpace { .. }), "{e:?}");
+    assert!(
+        e.to_string().contains("not the DocSpace API: Sign in"),
+        "{e}"
+    );
+    let help = miette::Diagnostic::help(&e).unwrap().to_string();
+    assert!(help.contains("portal URL"), "{help}");
+}
+
+#[test]
+fn other_json_without_a_message_and_empty_bodies() {
+    let e = err(
+        Method::GET,
+        500,
+        Some("application/json"),
+        r#"{"weird":true}"#,
+    );
+    assert!(
+        e.to_string()
+            .ends_with(r#"not from the DocSpace API: {"weird":true}"#),
+        "{e}"
+    );
+    let e = err(Method::GET, 503, None, "  ");
+    assert!(e.to_string().ends_with("(empty body)"), "{e}");
+    assert!(e.is_retryable());
+}
+
+#[test]
+fn server_error_on_a_write_explains_the_head_probe() {
+    let body = r#"{"error":{"message":"Connection refused (hooks.example.com:443)"},"status":1}"#;
+    let e = err(Method::POST, 500, None, body);
+    let help = miette::Diagnostic::help(&e).unwrap().to_string();
+    assert!(help.contains("HEAD request"), "{help}");
+}
+
+#[test]
+fn redirects_name_where_they_pointed() {
+    let answer = Answer {
+        status: 301,
+        content_type: None,
+        location: Some("/login?next=%2F"),
+        retry_after: None,
+        body: b"",
+    };
+    let e = classify(
+        &ep(Method::GET, "/api/2.0/settings/webhook"),
+        &portal(),
+        &answer,
+        &Redactor::new([]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "GET /api/2.0/settings/webhook: the portal redirected (HTTP 301) to \
+         https://portal.example.com/login?next=%2F; not followed so the API key is not sent \
+         elsewhere"
+    );
+}
+
+#[test]
+fn rate_limit_carries_retry_after() {
+    let answer = Answer {
+        status: 429,
+        content_type: None,
+        location: None,
+        retry_after: Some("30"),
+        body: b"",
+    };
+    let e = classify(
+        &ep(Method::PUT, "/api/2.0/settings/webhook"),
+        &portal(),
+        &answer,
+        &Redactor::new([]),
+    )
+    .unwrap_err();
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
+    assert!(e.is_retryable());
+    assert!(e.to_string().contains("retry after 30 s"), "{e}");
+    assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+}
+
+#[test]
+fn echoed_secrets_are_redacted() {
+    let body =
+        "<html>Authorization: Bearer sk-the-api-key; body {\"secretKey\":\"Secret-123\"}</html>";
+    let e = err(Method::POST, 502, Some("text/html"), body);
+    let shown = format!("{e} {e:?}");
+    assert!(
+        !shown.contains("sk-the-api-key") && !shown.contains("Secret-123"),
+        "{shown}"
+    );
+    assert!(shown.contains("[redacted]"), "{shown}");
+    let body = r#"{"error":{"message":"bad secret Secret-123"}}"#;
+    let e = err(Method::POST, 400, None, body);
+    assert!(!e.to_string().contains("Secret-123"), "{e}");
+}
+
+#[test]
+fn clean_strips_escapes_controls_and_bidi() {
+    assert_eq!(
+        clean(
+            "a\u{1b}[1;31mred\u{1b}[0m\u{1b}]0;title\u{7}b\tc\u{202e}d\n\n e",
+            100
+        ),
+        "aredb cd e"
+    );
+    assert_eq!(clean("héllo wörld", 5), "héll…");
+}

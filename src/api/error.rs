@@ -1,0 +1,274 @@
+//! The client's error type: one variant per thing a user would fix differently.
+//!
+//! Modelled on cargo's `HttpNotSuccessful`: an HTTP failure carries the request (method and
+//! path), the status and the portal's own message, or a short sanitized excerpt when the answer
+//! was not the DocSpace API. Invariant: no variant holds the API key or a `secretKey`; texts
+//! taken from the portal pass through `classify::redact` before they get here.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::Method;
+
+/// What was asked of the portal, shown in errors as `PUT /api/2.0/settings/webhook`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub method: Method,
+    pub path: String,
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+/// Which of the two configured timeouts ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    Connect,
+    Request,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect",
+            TimeoutKind::Request => "request",
+        })
+    }
+}
+
+const KEY_HELP: &str = "set DOCSPACE_API_KEY to a valid API key (`sk-...`) of a DocSpace admin; \
+                        the key may have expired or been revoked";
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ApiError {
+    #[error("invalid portal URL `{input}`: {reason}")]
+    #[diagnostic(
+        code(api::portal_url),
+        help(
+            "give the portal's address, e.g. https://portal.example.com; plain http:// is \
+             accepted only for a loopback host (localhost, 127.0.0.1, [::1])"
+        )
+    )]
+    PortalUrl { input: String, reason: String },
+
+    #[error("the API key cannot be used: {reason}")]
+    #[diagnostic(
+        code(api::api_key),
+        help(
+            "set DOCSPACE_API_KEY to the `sk-...` key of a DocSpace admin, without quotes or \
+             line breaks around it"
+        )
+    )]
+    ApiKey { reason: &'static str },
+
+    #[error("could not set up the HTTP client: {detail}")]
+    #[diagnostic(code(api::client_setup))]
+    ClientSetup { detail: String },
+
+    #[error("could not resolve the host name of {portal}: {detail}")]
+    #[diagnostic(
+        code(api::dns),
+        help("check the portal URL for typos, and this machine's network and DNS settings")
+    )]
+    Dns { portal: String, detail: String },
+
+    #[error("could not connect to {portal}: {detail}")]
+    #[diagnostic(
+        code(api::connect),
+        help("check that the portal URL is right and the portal is up and reachable from here")
+    )]
+    Connect { portal: String, detail: String },
+
+    #[error("secure connection (TLS) to {portal} failed: {detail}")]
+    #[diagnostic(
+        code(api::tls),
+        help(
+            "the portal's certificate could not be verified (expired, self-signed, or issued \
+             for another host name); certificates are always verified"
+        )
+    )]
+    Tls { portal: String, detail: String },
+
+    #[error(
+        "{endpoint} on {portal}: no answer within {} s (the {kind} timeout)",
+        after.as_secs_f64()
+    )]
+    #[diagnostic(
+        code(api::timeout),
+        help(
+            "the portal or the network is slow or down; try again later. A timed-out write may \
+             still have been carried out: run plan again before retrying"
+        )
+    )]
+    Timeout {
+        endpoint: Endpoint,
+        portal: String,
+        kind: TimeoutKind,
+        after: Duration,
+    },
+
+    #[error("{endpoint} on {portal} failed: {detail}")]
+    #[diagnostic(code(api::transport))]
+    Transport {
+        endpoint: Endpoint,
+        portal: String,
+        detail: String,
+    },
+
+    #[error(
+        "{endpoint}: the portal redirected (HTTP {status}) to {location}; not followed so the \
+         API key is not sent elsewhere"
+    )]
+    #[diagnostic(
+        code(api::redirect),
+        help(
+            "check the portal URL: give the address the portal really serves (the final host \
+             name, with https://)"
+        )
+    )]
+    Redirect {
+        endpoint: Endpoint,
+        status: u16,
+        location: String,
+    },
+
+    #[error("the portal refused the API key (HTTP 401) on {endpoint}")]
+    #[diagnostic(code(api::unauthorized), help("{}", KEY_HELP))]
+    Unauthorized { endpoint: Endpoint },
+
+    #[error("{endpoint}: the portal denied access (HTTP 403): {message}")]
+    #[diagnostic(
+        code(api::forbidden),
+        help(
+            "the API key's user lacks the rights: managing all of a portal's webhooks needs the \
+             key of a DocSpace admin (other users see only their own webhooks, guests none, and \
+             the portal may limit developer tools to admins)"
+        )
+    )]
+    Forbidden { endpoint: Endpoint, message: String },
+
+    #[error("{endpoint}: the portal refused the API key's permissions (HTTP 403, no details)")]
+    #[diagnostic(
+        code(api::forbidden_scope),
+        help(
+            "the key lacks the scope this request needs: reading webhooks needs read access and \
+             changing them write access to the whole API (`*:write`); create a key with all \
+             permissions for a DocSpace admin"
+        )
+    )]
+    ForbiddenScope { endpoint: Endpoint },
+
+    #[error("{endpoint}: the portal is limiting the request rate (HTTP 429){}", retry_hint(*retry_after))]
+    #[diagnostic(
+        code(api::rate_limited),
+        help("wait and run again; lower the concurrency if it keeps happening")
+    )]
+    RateLimited {
+        endpoint: Endpoint,
+        retry_after: Option<Duration>,
+    },
+
+    /// The portal answered with its own error message (either error shape).
+    #[error("{endpoint} failed (HTTP {status}): {message}")]
+    #[diagnostic(code(api::rejected))]
+    Rejected {
+        endpoint: Endpoint,
+        status: u16,
+        message: String,
+        #[help]
+        help: Option<&'static str>,
+    },
+
+    /// A non-2xx answer without a DocSpace message: empty, HTML from a proxy, other JSON.
+    #[error(
+        "{endpoint} failed (HTTP {status}); the answer is not from the DocSpace API: {excerpt}"
+    )]
+    #[diagnostic(
+        code(api::http_status),
+        help(
+            "something in front of the portal (a proxy or gateway) answered; if it persists, \
+             check the portal's status and the portal URL"
+        )
+    )]
+    HttpStatus {
+        endpoint: Endpoint,
+        status: u16,
+        excerpt: String,
+    },
+
+    /// A 2xx answer that is not JSON: the URL points at something other than DocSpace.
+    #[error(
+        "{endpoint} answered HTTP {status} with something that is not the DocSpace API: {excerpt}"
+    )]
+    #[diagnostic(
+        code(api::not_docspace),
+        help(
+            "check the portal URL: it must be the DocSpace portal's own address (e.g. \
+             https://yourportal.onlyoffice.com), not a login page or another site"
+        )
+    )]
+    NotDocSpace {
+        endpoint: Endpoint,
+        status: u16,
+        excerpt: String,
+    },
+
+    /// JSON of the wrong shape; `at` is where in the answer (e.g. `response[2].configs`).
+    #[error("{endpoint}: unexpected answer at `{at}`: {detail} (expected {expected})")]
+    #[diagnostic(
+        code(api::unexpected_json),
+        help(
+            "the portal may run a DocSpace version this tool does not support (it needs 3.1 or \
+             newer), or the URL points at another service"
+        )
+    )]
+    UnexpectedJson {
+        endpoint: Endpoint,
+        at: String,
+        expected: &'static str,
+        detail: String,
+    },
+}
+
+fn retry_hint(after: Option<Duration>) -> String {
+    match after {
+        Some(d) => format!("; it asks to retry after {} s", d.as_secs()),
+        None => String::new(),
+    }
+}
+
+impl ApiError {
+    /// The HTTP status the portal answered, when the error comes from an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Redirect { status, .. }
+            | ApiError::Rejected { status, .. }
+            | ApiError::HttpStatus { status, .. }
+            | ApiError::NotDocSpace { status, .. } => Some(*status),
+            ApiError::Unauthorized { .. } => Some(401),
+            ApiError::Forbidden { .. } | ApiError::ForbiddenScope { .. } => Some(403),
+            ApiError::RateLimited { .. } => Some(429),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same request again later may succeed. A timeout is retryable but
+    /// the write may have happened: a retry layer must re-read state before repeating a POST.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
+            _ => matches!(self.status(), Some(429 | 502 | 503 | 504)),
+        }
+    }
+
+    /// How long a 429 answer asked to wait (`Retry-After` in seconds).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ApiError::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! The portal address and the transport rule it must pass.
+//!
+//! Invariants of a `PortalUrl`: the scheme is `https`, or `http` with a loopback host; there are
+//! no credentials, query, fragment or path; `as_str()` has no trailing slash. Every error message
+//! shows the input with any `user:password@` part masked, because people paste URLs with
+//! credentials in them and error messages end up in CI logs.
+
+use std::net::IpAddr;
+
+use reqwest::Url;
+
+use super::ApiError;
+
+/// A portal address that passed the transport rule: HTTPS, or plain HTTP to a loopback host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalUrl {
+    /// Always ends in `/`, so endpoint paths can be joined onto it.
+    base: Url,
+    /// `base` without the trailing slash, kept so `as_str` can hand out a `&str`.
+    origin: String,
+}
+
+impl PortalUrl {
+    pub fn parse(s: &str) -> Result<PortalUrl, ApiError> {
+        let input = s.trim();
+        let fail = |reason: String| ApiError::PortalUrl {
+            input: mask_userinfo(input),
+            reason,
+        };
+        if input.is_empty() {
+            return Err(fail("it is empty".into()));
+        }
+        if !input.contains("://") {
+            return Err(fail(format!(
+                "it has no scheme; write it as https://{}",
+                mask_userinfo(input).trim_end_matches('/')
+            )));
+        }
+        let url = Url::parse(input).map_err(|e| fail(format!("it is not a valid URL ({e})")))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(fail(
+                "it contains credentials (user:password@); give only the address and pass the \
+                 API key in DOCSPACE_API_KEY"
+                    .into(),
+            ));
+        }
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&url) => {}
+            "http" => {
+                return Err(fail(
+                    "plain http:// is accepted only for a loopback host (localhost, 127.0.0.1, \
+                     [::1]); use https:// so the API key is not sent in clear text"
+                        .into(),
+                ));
+            }
+            other => {
+                return Err(fail(format!(
+                    "the scheme `{other}` is not supported; use https://"
+                )));
+            }
+        }
+        if url.host().is_none() {
+            return Err(fail("it has no host".into()));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(fail(
+                "it has a query (?...) or fragment (#...); give only the portal's address".into(),
+            ));
+        }
+        let path = url.path();
+        if path != "/" {
+            let hint = if path.to_ascii_lowercase().starts_with("/api") {
+                "leave out the API path, the tool adds /api/2.0/... itself"
+            } else {
+                "DocSpace serves its API at the root of the portal's address"
+            };
+            return Err(fail(format!(
+                "it has a path (`{path}`); {hint}, so give only scheme and host, e.g. {}",
+                origin_of(&url)
+            )));
+        }
+        let origin = origin_of(&url);
+        Ok(PortalUrl { base: url, origin })
+    }
+
+    /// The portal's origin, e.g. `https://portal.example.com`, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.origin
+    }
+
+    /// True when plain HTTP is allowed, i.e. the host is loopback.
+    pub(crate) fn is_loopback(&self) -> bool {
+        is_loopback(&self.base)
+    }
+
+    /// The full URL of an API path such as `/api/2.0/settings/webhook`.
+    pub(crate) fn join(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        url.set_path(path);
+        url
+    }
+
+    /// Resolves a `Location` header against the portal, for the redirect error. Relative
+    /// locations are shown absolute so the user sees where they would have been sent.
+    pub(crate) fn resolve(&self, location: &str) -> String {
+        match self.base.join(location) {
+            Ok(url) => mask_userinfo(url.as_str()),
+            Err(_) => mask_userinfo(location),
+        }
+    }
+}
+
+impl std::fmt::Display for PortalUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.origin)
+    }
+}
+
+fn origin_of(url: &Url) -> String {
+    let mut s = url.clone();
+    s.set_path("");
+    s.set_query(None);
+    s.set_fragment(None);
+    // `set_path("")` still serializes as `.../`; the origin is wanted without it.
+    s.as_str().trim_end_matches('/').to_string()
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    // `host_str` brackets IPv6 literals; the url crate has already normalized IPv4 forms.
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => ip.is_loopback(),
+        Ok(IpAddr::V6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// Replaces a `user:password@` part of a URL-like string with `***@`. Works on raw text, so it
+/// also covers strings that do not parse as URLs.
+pub(crate) fn mask_userinfo(s: &str) -> String {
+    let Some(scheme_end) = s.find("://") else {
+        return mask_bare(s);
+    };
+    let rest_start = scheme_end + 3;
+    let rest = &s[rest_start..];
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_len].rfind('@') {
+        Some(at) => format!("{}***{}", &s[..rest_start], &rest[at..]),
+        None => s.to_string(),
+    }
+}
+
+/// `user:pass@host` without a scheme.
+fn mask_bare(s: &str) -> String {
+    let authority_len = s.find(['/', '?', '#']).unwrap_or(s.len());
+    match s[..authority_len].rfind('@') {
+        Some(at) => format!("***{}", &s[at..]),
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> String {
+        match PortalUrl::parse(s) {
+            Ok(u) => u.as_str().to_string(),
+            Err(e) => panic!("{s} should be accepted: {e}"),
+        }
+    }
+
+    fn err(s: &str) -> String {
+        match PortalUrl::parse(s) {
+            Ok(u) => panic!("{s} should be refused, got {}", u.as_str()),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn https_is_accepted_and_normalized() {
+        assert_eq!(
+            ok("https://portal.example.com"),
+            "https://portal.example.com"
+        );
+        assert_eq!(
+            ok("https://portal.example.com/"),
+            "https://portal.example.com"
+        );
+        assert_eq!(
+            ok("  HTTPS://Portal.Example.COM:443/ "),
+            "https://portal.example.com"
+        );
+        assert_eq!(
+            ok("https://portal.example.com:8443"),
+            "https://portal.example.com:8443"
+        );
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback() {
+        assert_eq!(ok("http://localhost:8080/"), "http://localhost:8080");
+        assert_eq!(ok("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+        assert_eq!(ok("http://127.1.2.3"), "http://127.1.2.3");
+        assert_eq!(ok("http://[::1]:9000"), "http://[::1]:9000");
+        let e = err("http://portal.example.com");
+        assert!(e.contains("only for a loopback host"), "{e}");
+        assert!(err("http://10.0.0.1").contains("use https://"));
+        assert!(err("http://localhost.example.com").contains("loopback"));
+    }
+
+    #[test]
+    fn other_schemes_and_missing_scheme_are_refused() {
+        assert!(err("ftp://portal.example.com").contains("scheme `ftp`"));
+        let e = err("portal.example.com");
+        assert!(
+            e.contains("no scheme; write it as https://portal.example.com"),
+            "{e}"
+        );
+        assert!(err("").contains("empty"));
+    }
+
+    #[test]
+    fn credentials_are_refused_and_masked() {
+        let e = err("https://admin:hunter2@portal.example.com/");
+        assert!(e.contains("credentials"), "{e}");
+        assert!(!e.contains("hunter2") && !e.contains("admin"), "{e}");
+        assert!(e.contains("https://***@portal.example.com/"), "{e}");
+        // Masked even when the rest of the URL does not parse.
+        let e = err("https://admin:hunter2@por tal");
+        assert!(!e.contains("hunter2"), "{e}");
+        let e = err("admin:hunter2@portal.example.com");
+        assert!(!e.contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    fn query_fragment_and_paths_are_refused() {
+        assert!(err("https://p.example.com/?x=1").contains("query"));
+        assert!(err("https://p.example.com/#top").contains("fragment"));
+        let e = err("https://p.example.com/docspace");
+        assert!(e.contains("path (`/docspace`)"), "{e}");
+        assert!(e.contains("e.g. https://p.example.com"), "{e}");
+        let e = err("https://p.example.com/api/2.0/");
+        assert!(e.contains("leave out the API path"), "{e}");
+    }
+
+    #[test]
+    fn endpoints_join_onto_the_root() {
+        let p = PortalUrl::parse("https://p.example.com/").unwrap();
+        assert_eq!(
+            p.join("api/2.0/settings/webhook/7").as_str(),
+            "https://p.example.com/api/2.0/settings/webhook/7"
+        );
+        assert_eq!(p.resolve("/login"), "https://p.example.com/login");
+        assert_eq!(
+            p.resolve("https://u:p@elsewhere.example/x"),
+            "https://***@elsewhere.example/x"
+        );
+    }
+}

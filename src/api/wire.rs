@@ -1,0 +1,266 @@
+//! The JSON shapes of the webhook endpoints (REFERENCE §1.1, §3, §4) and nothing else.
+//!
+//! Invariants: request bodies carry only properties the OpenAPI declares (checked by a test
+//! against the published file); `triggers` goes out as an int64 number; a `secretKey` is exposed
+//! only inside `to_body`, the one place a body is serialized. Answers are read field by field so
+//! a wrong shape is reported with its place in the JSON (`response[2].configs.triggers`).
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::error::{ApiError, Endpoint};
+use super::sanitize::clean;
+use super::{LiveWebhook, WebhookBody};
+use crate::triggers::TriggerSet;
+
+/// `CreateWebhooksConfigRequestsDto` / `UpdateWebhooksConfigRequestsDto`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WebhookRequest<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<i32>,
+    name: &'a str,
+    uri: &'a str,
+    /// Omitted when `None`: on an update the server then keeps the stored secret.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose")]
+    secret_key: Option<&'a SecretString>,
+    enabled: bool,
+    ssl: bool,
+    /// The server's enum is an `i64`; bits are sent in two's complement so a value read back
+    /// (also as `i64`) round-trips.
+    triggers: i64,
+    target_id: Option<&'a str>,
+}
+
+impl<'a> WebhookRequest<'a> {
+    pub fn create(body: &'a WebhookBody) -> Self {
+        WebhookRequest {
+            id: None,
+            name: &body.name,
+            uri: &body.uri,
+            secret_key: body.secret_key.as_ref(),
+            enabled: body.enabled,
+            ssl: body.ssl,
+            triggers: body.triggers.bits() as i64,
+            // `""` and null both mean "no target" to the server; null is the canonical one.
+            target_id: body.target_id.as_deref().filter(|t| !t.is_empty()),
+        }
+    }
+
+    pub fn update(id: i32, body: &'a WebhookBody) -> Self {
+        WebhookRequest {
+            id: Some(id),
+            ..WebhookRequest::create(body)
+        }
+    }
+}
+
+fn expose<S: serde::Serializer>(v: &Option<&SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(secret) => s.serialize_str(secret.expose_secret()),
+        None => s.serialize_none(),
+    }
+}
+
+/// The body of `PUT .../webhook/enable`: the server validates it as an update DTO, so `name`
+/// and `uri` must be there even though only `id` and `enabled` are read (REFERENCE §3.4).
+#[derive(Serialize)]
+pub(crate) struct EnableRequest<'a> {
+    pub id: i32,
+    pub name: &'a str,
+    pub uri: &'a str,
+    pub enabled: bool,
+}
+
+/// The one place a request body is serialized (and so a `secretKey` exposed). It holds only
+/// plain strings, bools and numbers, so this cannot fail in practice.
+pub(crate) fn to_body(body: &impl Serialize) -> serde_json::Result<Vec<u8>> {
+    serde_json::to_vec(body)
+}
+
+const EXPECTED_WEBHOOK: &str = "a webhook object with id, name, uri, enabled, ssl and triggers";
+
+/// `GET /api/2.0/settings/webhook`: `response` is a list of `{configs, status}`; `count` is
+/// ignored (REFERENCE §1.1: it says 1 whatever the length). Sorted by id, since the server
+/// does not order the list.
+pub(crate) fn decode_list(endpoint: &Endpoint, v: &Value) -> Result<Vec<LiveWebhook>, ApiError> {
+    let response = unwrap_envelope(endpoint, v, "a list of webhooks")?;
+    let Value::Array(items) = response else {
+        return Err(shape(
+            endpoint,
+            "response",
+            "a list of webhooks",
+            found(response),
+        ));
+    };
+    let mut out = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let at = format!("response[{i}]");
+            let configs = item
+                .as_object()
+                .and_then(|o| o.get("configs"))
+                .ok_or_else(|| {
+                    shape(
+                        endpoint,
+                        &at,
+                        "an object with `configs`",
+                        match item {
+                            Value::Object(_) => "an object without `configs`".into(),
+                            other => found(other),
+                        },
+                    )
+                })?;
+            decode_webhook(endpoint, &format!("{at}.configs"), configs)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    out.sort_by_key(|w| w.id);
+    Ok(out)
+}
+
+/// Create, update, enable and delete: `response` is one `WebhooksConfigDto`.
+pub(crate) fn decode_one(endpoint: &Endpoint, v: &Value) -> Result<LiveWebhook, ApiError> {
+    let response = unwrap_envelope(endpoint, v, EXPECTED_WEBHOOK)?;
+    decode_webhook(endpoint, "response", response)
+}
+
+fn unwrap_envelope<'v>(
+    endpoint: &Endpoint,
+    v: &'v Value,
+    expected: &'static str,
+) -> Result<&'v Value, ApiError> {
+    match v.as_object().and_then(|o| o.get("response")) {
+        Some(r) => Ok(r),
+        None => Err(shape(
+            endpoint,
+            "(top level)",
+            "the DocSpace envelope {\"response\": ...}",
+            match v {
+                Value::Object(_) => {
+                    format!("an object without `response` (while reading {expected})")
+                }
+                other => found(other),
+            },
+        )),
+    }
+}
+
+fn decode_webhook(endpoint: &Endpoint, at: &str, v: &Value) -> Result<LiveWebhook, ApiError> {
+    let Value::Object(map) = v else {
+        return Err(shape(endpoint, at, EXPECTED_WEBHOOK, found(v)));
+    };
+    let f = Fields { endpoint, at, map };
+    Ok(LiveWebhook {
+        id: f.required("id", "an int32 id")?,
+        // Never null in practice (DB NOT NULL); absent is read as empty rather than failing.
+        name: f.optional("name", "a string")?.unwrap_or_default(),
+        uri: f.optional("uri", "a string")?.unwrap_or_default(),
+        enabled: f.required("enabled", "true or false")?,
+        ssl: f.required("ssl", "true or false")?,
+        triggers: f.triggers()?,
+        target_id: f
+            .optional::<String>("targetId", "a string or null")?
+            .filter(|t| !t.is_empty()),
+        last_failure_on: f.optional("lastFailureOn", "a date string")?,
+        last_failure_content: f.optional("lastFailureContent", "a string")?,
+        last_success_on: f.optional("lastSuccessOn", "a date string")?,
+    })
+}
+
+/// Reads the members of one JSON object, reporting failures with their path.
+struct Fields<'a> {
+    endpoint: &'a Endpoint,
+    at: &'a str,
+    map: &'a Map<String, Value>,
+}
+
+impl Fields<'_> {
+    /// Absent and null both give `None`: the server leaves null members out (REFERENCE §1).
+    fn optional<T: DeserializeOwned>(
+        &self,
+        key: &str,
+        expected: &'static str,
+    ) -> Result<Option<T>, ApiError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => T::deserialize(v)
+                .map(Some)
+                .map_err(|_| self.error(key, expected, found(v))),
+        }
+    }
+
+    fn required<T: DeserializeOwned>(
+        &self,
+        key: &str,
+        expected: &'static str,
+    ) -> Result<T, ApiError> {
+        self.optional(key, expected)?
+            .ok_or_else(|| self.error(key, expected, "nothing (the member is missing)".into()))
+    }
+
+    /// An int64 bitmask; a number in a string is accepted too, as the server itself does.
+    fn triggers(&self) -> Result<TriggerSet, ApiError> {
+        const EXPECTED: &str = "an integer bitmask";
+        let v = self
+            .map
+            .get("triggers")
+            .filter(|v| !v.is_null())
+            .ok_or_else(|| {
+                self.error(
+                    "triggers",
+                    EXPECTED,
+                    "nothing (the member is missing)".into(),
+                )
+            })?;
+        let bits = match v {
+            Value::Number(n) => n.as_u64().or_else(|| n.as_i64().map(|i| i as u64)),
+            Value::String(s) => {
+                let s = s.trim();
+                s.parse::<u64>()
+                    .ok()
+                    .or_else(|| s.parse::<i64>().ok().map(|i| i as u64))
+            }
+            _ => None,
+        };
+        bits.map(TriggerSet::from_bits)
+            .ok_or_else(|| self.error("triggers", EXPECTED, found(v)))
+    }
+
+    fn error(&self, key: &str, expected: &'static str, found: String) -> ApiError {
+        shape(
+            self.endpoint,
+            &format!("{}.{key}", self.at),
+            expected,
+            found,
+        )
+    }
+}
+
+fn shape(endpoint: &Endpoint, at: &str, expected: &'static str, found: String) -> ApiError {
+    ApiError::UnexpectedJson {
+        endpoint: endpoint.clone(),
+        at: at.to_string(),
+        expected,
+        detail: format!("found {found}"),
+    }
+}
+
+/// A short description of a JSON value for "found ..." messages; strings and numbers are
+/// quoted (cut short and cleaned), since the server never sends secrets back.
+fn found(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("{b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string \"{}\"", clean(s, 60)),
+        Value::Array(a) => format!("a list of {} item(s)", a.len()),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+#[cfg(test)]
+#[path = "wire_tests.rs"]
+mod tests;

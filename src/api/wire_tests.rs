@@ -1,0 +1,204 @@
+use reqwest::Method;
+use serde_json::json;
+
+use super::*;
+
+fn body(secret: Option<&str>, target: Option<&str>) -> WebhookBody {
+    WebhookBody {
+        name: "ci-events".into(),
+        uri: "https://hooks.example.com/docspace".into(),
+        secret_key: secret.map(SecretString::from),
+        enabled: false,
+        ssl: true,
+        triggers: TriggerSet::from_bits(384),
+        target_id: target.map(str::to_string),
+    }
+}
+
+fn to_json(v: &impl Serialize) -> String {
+    String::from_utf8(to_body(v).unwrap()).unwrap()
+}
+
+fn ep() -> Endpoint {
+    Endpoint {
+        method: Method::GET,
+        path: "/api/2.0/settings/webhook".into(),
+    }
+}
+
+#[test]
+fn create_body_is_exact() {
+    let b = body(Some("Secret-123"), Some("42"));
+    assert_eq!(
+        to_json(&WebhookRequest::create(&b)),
+        r#"{"name":"ci-events","uri":"https://hooks.example.com/docspace","secretKey":"Secret-123","enabled":false,"ssl":true,"triggers":384,"targetId":"42"}"#
+    );
+}
+
+#[test]
+fn update_body_has_the_id_and_omits_a_kept_secret() {
+    let b = body(None, None);
+    assert_eq!(
+        to_json(&WebhookRequest::update(7, &b)),
+        r#"{"id":7,"name":"ci-events","uri":"https://hooks.example.com/docspace","enabled":false,"ssl":true,"triggers":384,"targetId":null}"#
+    );
+    // "" means no target, sent as null; "all events" is 0.
+    let mut b = body(Some("Secret-123"), Some(""));
+    b.triggers = TriggerSet::ALL;
+    let json = to_json(&WebhookRequest::update(7, &b));
+    assert!(json.contains(r#""secretKey":"Secret-123""#), "{json}");
+    assert!(json.contains(r#""triggers":0,"targetId":null"#), "{json}");
+}
+
+#[test]
+fn enable_body_is_exact() {
+    let r = EnableRequest {
+        id: 7,
+        name: "ci-events",
+        uri: "https://hooks.example.com/docspace",
+        enabled: true,
+    };
+    assert_eq!(
+        to_json(&r),
+        r#"{"id":7,"name":"ci-events","uri":"https://hooks.example.com/docspace","enabled":true}"#
+    );
+}
+
+#[test]
+fn debug_of_a_body_hides_the_secret() {
+    let b = body(Some("Secret-123"), None);
+    let shown = format!("{b:?} {b:#?}");
+    assert!(!shown.contains("Secret-123"), "{shown}");
+    assert!(shown.contains("REDACTED"), "{shown}");
+}
+
+#[test]
+fn list_of_the_reference_example_is_read() {
+    // REFERENCE §3.1, plus a second item that leaves out every optional member, an empty
+    // targetId, a number-as-string trigger mask and a 3.7 high bit.
+    let v = json!({
+      "response": [
+        {
+          "configs": {
+            "id": 9, "name": "minimal", "uri": "https://b.example.com", "enabled": false,
+            "ssl": false, "triggers": "17179869184", "targetId": ""
+          },
+          "status": 0
+        },
+        {
+          "configs": {
+            "id": 7,
+            "name": "ci-events",
+            "uri": "https://hooks.example.com/docspace",
+            "enabled": true,
+            "ssl": true,
+            "triggers": 384,
+            "createdBy": { "id": "66faa6e4-f133-11ea-b126-00ffeec8b4ef", "displayName": "Admin",
+              "avatar": "...", "avatarOriginal": "...", "avatarMax": "...", "avatarMedium": "...",
+              "avatarSmall": "...", "profileUrl": "...", "hasAvatar": false, "isAnonim": false },
+            "createdOn": "2026-06-30T13:05:11.0000000+00:00",
+            "lastSuccessOn": "2026-06-30T13:10:02.0000000+00:00",
+            "targetId": "1234"
+          },
+          "status": 200
+        }
+      ],
+      "count": 1,
+      "links": [ { "href": "https://portal.example.com/api/2.0/settings/webhook", "action": "GET" } ],
+      "status": 0,
+      "statusCode": 200
+    });
+    let list = decode_list(&ep(), &v).unwrap();
+    assert_eq!(
+        list,
+        vec![
+            LiveWebhook {
+                id: 7,
+                name: "ci-events".into(),
+                uri: "https://hooks.example.com/docspace".into(),
+                enabled: true,
+                ssl: true,
+                triggers: TriggerSet::from_bits(384),
+                target_id: Some("1234".into()),
+                last_failure_on: None,
+                last_failure_content: None,
+                last_success_on: Some("2026-06-30T13:10:02.0000000+00:00".into()),
+            },
+            LiveWebhook {
+                id: 9,
+                name: "minimal".into(),
+                uri: "https://b.example.com".into(),
+                enabled: false,
+                ssl: false,
+                triggers: TriggerSet::from_bits(1 << 34),
+                target_id: None,
+                last_failure_on: None,
+                last_failure_content: None,
+                last_success_on: None,
+            },
+        ]
+    );
+    assert!(
+        decode_list(&ep(), &json!({"response": []}))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn shape_err(v: Value) -> String {
+    match decode_list(&ep(), &v) {
+        Ok(l) => panic!("expected an error, got {l:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn wrong_shapes_say_where_and_what_was_expected() {
+    assert_eq!(
+        shape_err(json!({"response": {"id": 1}})),
+        "GET /api/2.0/settings/webhook: unexpected answer at `response`: found an object \
+         (expected a list of webhooks)"
+    );
+    assert_eq!(
+        shape_err(json!([1, 2])),
+        "GET /api/2.0/settings/webhook: unexpected answer at `(top level)`: found a list of 2 \
+         item(s) (expected the DocSpace envelope {\"response\": ...})"
+    );
+    let e = shape_err(json!({"response": [{"id": 1, "name": "old 3.0 shape"}]}));
+    assert!(
+        e.contains("at `response[0]`: found an object without `configs`"),
+        "{e}"
+    );
+    let item = json!({"id": 1, "name": "n", "uri": "u", "enabled": true, "ssl": true});
+    let mut bad = item.clone();
+    bad["triggers"] = json!(true);
+    let e = shape_err(json!({"response": [{"configs": bad}]}));
+    assert!(
+        e.contains("at `response[0].configs.triggers`: found true (expected an integer bitmask)"),
+        "{e}"
+    );
+    let e = shape_err(json!({"response": [{"configs": item}]}));
+    assert!(
+        e.contains("`response[0].configs.triggers`: found nothing"),
+        "{e}"
+    );
+    let mut bad = item.clone();
+    bad["triggers"] = json!(0);
+    bad["id"] = json!("seven");
+    let e = shape_err(json!({"response": [{"configs": bad}]}));
+    assert!(
+        e.contains("`response[0].configs.id`: found the string \"seven\" (expected an int32 id)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn single_answers_are_read_from_response() {
+    let v = json!({"response": {"id": 3, "name": "n", "uri": "https://u.example", "enabled": true,
+        "ssl": false, "triggers": 0}, "count": 1, "status": 0, "statusCode": 200});
+    let w = decode_one(&ep(), &v).unwrap();
+    assert_eq!((w.id, w.triggers, w.ssl), (3, TriggerSet::ALL, false));
+}
+
+#[path = "openapi_tests.rs"]
+mod openapi;
