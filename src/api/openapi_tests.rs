@@ -7,29 +7,12 @@ use serde_json::Value;
 
 use super::*;
 
-/// Relative to the package: `../shared/...` from the main checkout; the second candidate
-/// covers a git worktree one level deeper (`wt/<name>/`).
-const SPEC_CANDIDATES: [&str; 2] = [
-    "../shared/docspace-api/openapi-webhooks.json",
-    "../../shared/docspace-api/openapi-webhooks.json",
-];
-
+/// DocSpace's published OpenAPI document for the webhook operations, vendored so the check runs
+/// from a fresh clone.
 fn spec() -> Value {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let Some(path) = SPEC_CANDIDATES
-        .iter()
-        .map(|c| root.join(c))
-        .find(|p| p.is_file())
-    else {
-        panic!(
-            "the DocSpace OpenAPI extract, which the request bodies are checked against, is \
-             missing: looked for {SPEC_CANDIDATES:?} relative to {}",
-            root.display()
-        );
-    };
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/openapi-webhooks.json");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }
 
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
