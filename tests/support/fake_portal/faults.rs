@@ -1,0 +1,129 @@
+//! Injected faults: answers the real portal (or the proxy and rate limiter in front of it) can
+//! give that a well-behaved fake never would.
+//!
+//! Faults queue in the order they were injected; each request consumes one use of the first
+//! fault that matches its method and exact path, so a test can script "429, then 502, then
+//! normal" for one route. A fault stands in front of authentication, like a proxy would.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::reply::Reply;
+
+/// One scripted misbehaviour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    /// `None` matches every method.
+    pub method: Option<&'static str>,
+    /// Exact path, without the query string, e.g. `/api/2.0/settings/webhook`.
+    pub path: String,
+    /// How many matching requests it affects.
+    pub times: usize,
+    pub kind: FaultKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultKind {
+    /// Answer this instead of handling the request.
+    Status { status: u16, body: FaultBody },
+    /// 429 with an empty body, `Retry-After` and the `X-RateLimit-*` headers.
+    RetryAfter { seconds: u64 },
+    /// A redirect with an empty body.
+    Redirect { status: u16, location: String },
+    /// Sleep, then handle normally (for client timeouts; the request still lands).
+    Delay(Duration),
+    /// Handle the request for real, then answer this instead (a write whose answer was lost).
+    AfterHandling { status: u16, body: FaultBody },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultBody {
+    Empty,
+    Json(serde_json::Value),
+    Html(String),
+    Text(String),
+}
+
+impl Fault {
+    /// A fault for one request with this method and path.
+    pub fn new(method: &'static str, path: &str, kind: FaultKind) -> Fault {
+        Fault {
+            method: Some(method),
+            path: path.to_owned(),
+            times: 1,
+            kind,
+        }
+    }
+
+    /// A fault for one request to this path, whatever its method.
+    pub fn any_method(path: &str, kind: FaultKind) -> Fault {
+        Fault {
+            method: None,
+            path: path.to_owned(),
+            times: 1,
+            kind,
+        }
+    }
+
+    /// Affect this many matching requests instead of one.
+    pub fn times(mut self, times: usize) -> Fault {
+        self.times = times;
+        self
+    }
+
+    pub(super) fn matches(&self, method: &str, path: &str) -> bool {
+        self.times > 0
+            && self.path == path
+            && self.method.is_none_or(|m| m.eq_ignore_ascii_case(method))
+    }
+}
+
+impl FaultKind {
+    /// `Status` with an HTML page, the way a reverse proxy answers 502/503.
+    pub fn html(status: u16) -> FaultKind {
+        let page = format!(
+            "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n\
+             <center><h1>{status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+             </body>\r\n</html>\r\n"
+        );
+        FaultKind::Status {
+            status,
+            body: FaultBody::Html(page),
+        }
+    }
+}
+
+impl FaultBody {
+    pub(super) fn into_reply(self, status: u16) -> Reply {
+        match self {
+            FaultBody::Empty => Reply::empty(status),
+            FaultBody::Json(value) => Reply::json_value(status, &value),
+            FaultBody::Html(text) => Reply::text(status, "text/html; charset=utf-8", text),
+            FaultBody::Text(text) => Reply::text(status, "text/plain; charset=utf-8", text),
+        }
+    }
+}
+
+/// The answer for a fault that replaces handling (`Status`, `RetryAfter`, `Redirect`).
+/// `Delay` and `AfterHandling` are carried out by the server loop.
+pub(super) fn answer(kind: FaultKind) -> Reply {
+    match kind {
+        FaultKind::Status { status, body } | FaultKind::AfterHandling { status, body } => {
+            body.into_reply(status)
+        }
+        FaultKind::RetryAfter { seconds } => {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            Reply::empty(429)
+                .header("Retry-After", seconds.to_string())
+                .header("X-RateLimit-Limit", "1500".to_owned())
+                .header("X-RateLimit-Remaining", "0".to_owned())
+                .header("X-RateLimit-Reset", (now + seconds).to_string())
+        }
+        FaultKind::Redirect { status, location } => {
+            Reply::empty(status).header("Location", location)
+        }
+        FaultKind::Delay(_) => Reply::empty(500),
+    }
+}

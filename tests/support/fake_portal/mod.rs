@@ -1,0 +1,268 @@
+#![allow(dead_code)]
+//! A stateful fake ONLYOFFICE DocSpace portal: the webhook API of DocSpace 3.7 on 127.0.0.1,
+//! faithful to /work/shared/docspace-api/REFERENCE.md (envelopes §1, auth §1.4/§2, endpoints
+//! §3, DTOs §4, checks §7, uniqueness §8), plus hooks for tests to seed, inspect and break it.
+//!
+//! It is an independent oracle: it uses only axum, tokio, serde, serde_json and std, never
+//! the `docspace_webhooks` crate, so a misunderstanding in the crate cannot be mirrored here.
+//! It is included by the integration tests (`tests/support`), by `examples/quickstart.rs`
+//! through `#[path]`, and by the benchmark, so it refers to itself only through `super::`.
+//!
+//! Invariants: no response ever carries a secret; state sits behind one std `Mutex`, so a
+//! write is visible to the next request and to the hooks; every request is recorded, faults
+//! included. Deliberately stricter than the server (see `body.rs`): unknown body members and
+//! numbers sent as strings are refused with a 400, so client bugs surface in tests.
+//! Not modelled: the delivery log and retry endpoints (plain 404 here), non-admin callers
+//! seeing only their own webhooks, and DNS (see `checks.rs`).
+
+mod body;
+mod checks;
+mod dto;
+mod envelope;
+mod faults;
+mod reply;
+mod routes;
+mod server;
+mod state;
+mod triggers;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+// Each includer uses a subset of these.
+#[allow(unused_imports)]
+pub use faults::{Fault, FaultBody, FaultKind};
+#[allow(unused_imports)]
+pub use state::{Recorded, Seed, Stored, Target};
+
+use state::{Inner, Shared};
+
+/// The key `FakePortal::start()` accepts.
+pub const DEFAULT_API_KEY: &str = "sk-fake-0123456789abcdef";
+
+/// `GET/POST/PUT` path of the webhook collection.
+pub const WEBHOOK_PATH: &str = "/api/2.0/settings/webhook";
+/// `PUT` path that enables or disables one webhook.
+pub const ENABLE_PATH: &str = "/api/2.0/settings/webhook/enable";
+/// `GET` path of the trigger list.
+pub const TRIGGERS_PATH: &str = "/api/2.0/settings/webhook/triggers";
+
+/// `DELETE` path of one webhook.
+pub fn delete_path(id: i32) -> String {
+    format!("{WEBHOOK_PATH}/{id}")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// `Authorization: Bearer <api_key>` gets full (admin) access.
+    pub api_key: String,
+    /// A second key that may GET but gets 403 with an empty body on writes (a key without the
+    /// `*:write` scope).
+    pub read_only_key: Option<String>,
+    /// POST stores `enabled`/`ssl` as true even when false is sent (§3.2).
+    pub create_quirk: bool,
+    /// Added to every request before it is handled.
+    pub latency: Duration,
+    /// The id the first created (or seeded) webhook gets.
+    pub first_id: i32,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            api_key: DEFAULT_API_KEY.to_owned(),
+            read_only_key: None,
+            create_quirk: false,
+            latency: Duration::ZERO,
+            first_id: 1,
+        }
+    }
+}
+
+/// A running fake portal. Dropping it stops the server.
+pub struct FakePortal {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    api_key: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakePortal {
+    pub fn start() -> FakePortal {
+        FakePortal::start_with(Options::default())
+    }
+
+    /// Starts on its own thread and runtime; returns once the listener accepts connections.
+    /// Panics if it cannot listen on 127.0.0.1, which no test could recover from.
+    pub fn start_with(options: Options) -> FakePortal {
+        let inner = Inner {
+            webhooks: BTreeMap::new(),
+            next_id: options.first_id,
+            api_key: options.api_key.clone(),
+            read_only_key: options.read_only_key,
+            create_quirk: options.create_quirk,
+            forbidden: false,
+            latency: options.latency,
+            targets: HashMap::new(),
+            faults: VecDeque::new(),
+            requests: Vec::new(),
+            next_seq: 0,
+            probes: Vec::new(),
+        };
+        let shared = Arc::new(Shared::new(inner));
+        let running = match server::spawn(Arc::clone(&shared)) {
+            Ok(running) => running,
+            Err(e) => panic!("the fake portal could not start: {e}"),
+        };
+        FakePortal {
+            shared,
+            addr: running.addr,
+            api_key: options.api_key,
+            shutdown: Some(running.shutdown),
+            thread: Some(running.thread),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn api_key(&self) -> String {
+        self.api_key.clone()
+    }
+
+    /// Inserts a webhook directly: no validation, no request recorded. Returns its id.
+    pub fn seed(&self, seed: Seed) -> i32 {
+        let mut inner = self.shared.lock();
+        let id = inner.allocate_id();
+        let stored = Stored {
+            id,
+            name: seed.name,
+            uri: seed.uri,
+            secret_key: seed.secret_key,
+            enabled: seed.enabled,
+            ssl: seed.ssl,
+            triggers: seed.triggers,
+            target_id: seed.target_id,
+            created_by: seed.created_by,
+            created_on: Some(dto::now()),
+            modified_by: None,
+            modified_on: None,
+            last_failure_on: seed.last_failure_on,
+            last_failure_content: seed.last_failure_content,
+            last_success_on: seed.last_success_on,
+            delivery_status: 0,
+        };
+        inner.webhooks.insert(id, stored);
+        id
+    }
+
+    /// Every stored webhook, secrets included, sorted by id.
+    pub fn webhooks(&self) -> Vec<Stored> {
+        self.shared.lock().webhooks.values().cloned().collect()
+    }
+
+    pub fn get(&self, id: i32) -> Option<Stored> {
+        self.shared.lock().webhooks.get(&id).cloned()
+    }
+
+    /// Changes a stored webhook behind the API's back (auto-disable, an edit in the web UI).
+    /// Does nothing for an unknown id. Changing `id` moves the webhook to the new id.
+    pub fn update_stored(&self, id: i32, f: impl FnOnce(&mut Stored)) {
+        let mut inner = self.shared.lock();
+        if let Some(mut stored) = inner.webhooks.remove(&id) {
+            f(&mut stored);
+            inner.webhooks.insert(stored.id, stored);
+        }
+    }
+
+    /// Deletes a stored webhook behind the API's back (the server drops it on a 410).
+    pub fn remove_stored(&self, id: i32) {
+        self.shared.lock().webhooks.remove(&id);
+    }
+
+    /// Every request so far, in arrival order, with the status it was answered.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared
+            .lock()
+            .requests
+            .iter()
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
+
+    /// The requests that are not GET.
+    pub fn writes(&self) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| !r.method.eq_ignore_ascii_case("GET"))
+            .collect()
+    }
+
+    /// Forgets recorded requests and probes, and restarts the concurrency high-water mark.
+    pub fn clear_requests(&self) {
+        let mut inner = self.shared.lock();
+        inner.requests.clear();
+        inner.probes.clear();
+        drop(inner);
+        self.shared.reset_max_concurrent_writes();
+    }
+
+    /// The URIs the simulated HEAD probe was sent to, in order.
+    pub fn probes(&self) -> Vec<String> {
+        self.shared.lock().probes.clone()
+    }
+
+    pub fn set_create_quirk(&self, on: bool) {
+        self.shared.lock().create_quirk = on;
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.lock().latency = latency;
+    }
+
+    /// How the HEAD probe of this exact URI turns out (default `Target::Ok`).
+    pub fn set_target(&self, uri: &str, target: Target) {
+        self.shared.lock().targets.insert(uri.to_owned(), target);
+    }
+
+    /// Queues a fault; each matching request consumes one use of the first match.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.lock().faults.push_back(fault);
+    }
+
+    /// The most non-GET requests that were in flight at once (latency included).
+    pub fn max_concurrent_writes(&self) -> usize {
+        self.shared.max_concurrent_writes()
+    }
+
+    /// Every webhook call answers 403 "Access denied", as for a guest (the trigger list, which
+    /// has no role check, stays 200 with every trigger unavailable).
+    pub fn set_forbidden(&self, on: bool) {
+        self.shared.lock().forbidden = on;
+    }
+}
+
+impl Drop for FakePortal {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for FakePortal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakePortal")
+            .field("url", &self.url())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,177 @@
+//! The HTTP side: its own thread and tokio runtime, one catch-all axum handler, and the
+//! per-request pipeline (record, latency, faults, the controller, the recorded status).
+//!
+//! Each request is handled in a spawned task, so a client that gives up (a timeout test)
+//! does not cancel it: the write still lands and its status is still recorded, as on a real
+//! server.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use tokio::sync::oneshot;
+
+use super::faults::{self, FaultKind};
+use super::reply::Reply;
+use super::routes::{self, Incoming};
+use super::state::{Recorded, Shared};
+
+/// Far above any real webhook body; keeps a runaway client from eating memory.
+const MAX_BODY: usize = 1 << 20;
+
+pub(super) struct Running {
+    pub addr: SocketAddr,
+    pub shutdown: oneshot::Sender<()>,
+    pub thread: JoinHandle<()>,
+}
+
+/// Binds 127.0.0.1:0 and serves until `shutdown` fires. Returns once the listener accepts.
+pub(super) fn spawn(shared: Arc<Shared>) -> Result<Running, String> {
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind 127.0.0.1:0: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("local address: {e}"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("non-blocking listener: {e}"))?;
+    let (shutdown, stop) = oneshot::channel::<()>();
+    let (ready_tx, ready) = mpsc::channel::<Result<(), String>>();
+    let thread = std::thread::Builder::new()
+        .name(format!("fake-portal-{}", addr.port()))
+        .spawn(move || serve(listener, shared, stop, ready_tx))
+        .map_err(|e| format!("spawn the server thread: {e}"))?;
+    match ready.recv() {
+        Ok(Ok(())) => Ok(Running {
+            addr,
+            shutdown,
+            thread,
+        }),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err("the server thread died while starting".to_owned()),
+    }
+}
+
+fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    stop: oneshot::Receiver<()>,
+    ready: mpsc::Sender<Result<(), String>>,
+) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = ready.send(Err(format!("tokio runtime: {e}")));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::from_std(listener) {
+            Ok(listener) => listener,
+            Err(e) => {
+                let _ = ready.send(Err(format!("tokio listener: {e}")));
+                return;
+            }
+        };
+        let app = Router::new().fallback(entry).with_state(shared);
+        let _ = ready.send(Ok(()));
+        tokio::select! {
+            _ = async { axum::serve(listener, app).await } => {}
+            _ = stop => {}
+        }
+    });
+    // Open connections and sleeping requests are dropped, not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+}
+
+async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return Reply::empty(413).into_response();
+    };
+    let mut headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    if let Some(authority) = parts
+        .uri
+        .authority()
+        .filter(|_| !parts.headers.contains_key("host"))
+    {
+        headers.push(("host".to_owned(), authority.to_string()));
+    }
+    let incoming = Incoming {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers,
+        body: body.to_vec(),
+    };
+    match tokio::spawn(process(shared, incoming)).await {
+        Ok(reply) => reply.into_response(),
+        Err(_) => Reply::empty(500).into_response(),
+    }
+}
+
+async fn process(shared: Arc<Shared>, req: Incoming) -> Reply {
+    let seq = record(&shared, &req);
+    let _writing = (!req.method.eq_ignore_ascii_case("GET")).then(|| shared.write_guard());
+    let (latency, fault) = {
+        let mut inner = shared.lock();
+        (inner.latency, inner.take_fault(&req.method, &req.path))
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let reply = match fault {
+        None => routes::handle(&shared, &req),
+        Some(FaultKind::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            routes::handle(&shared, &req)
+        }
+        Some(kind @ FaultKind::AfterHandling { .. }) => {
+            let _lost = routes::handle(&shared, &req);
+            faults::answer(kind)
+        }
+        Some(kind) => faults::answer(kind),
+    };
+    let mut inner = shared.lock();
+    if let Some((_, recorded)) = inner.requests.iter_mut().rev().find(|(s, _)| *s == seq) {
+        recorded.status = reply.status;
+    }
+    reply
+}
+
+/// Records the request on arrival (so `requests()` is in arrival order) with status 0.
+fn record(shared: &Shared, req: &Incoming) -> u64 {
+    let recorded = Recorded {
+        method: req.method.clone(),
+        path: req.path.clone(),
+        query: req.query.clone(),
+        headers: req.headers.clone(),
+        has_authorization: req.header("authorization").is_some(),
+        content_type: req.header("content-type").map(str::to_owned),
+        body: (!req.body.is_empty()).then(|| String::from_utf8_lossy(&req.body).into_owned()),
+        status: 0,
+    };
+    let mut inner = shared.lock();
+    let seq = inner.next_seq;
+    inner.next_seq += 1;
+    inner.requests.push((seq, recorded));
+    seq
+}

@@ -1,0 +1,3 @@
+//! Shared helpers for the integration tests: the fake DocSpace portal.
+
+pub mod fake_portal;
