@@ -56,7 +56,11 @@ fn main() {
         let text = render::render_text(&plan);
         let done = Instant::now();
         cpu.push(thread_cpu() - cpu_started);
-        assert!(text.contains("100 to update"), "{}", text.lines().last().unwrap_or(""));
+        assert!(
+            text.contains("100 to update"),
+            "{}",
+            text.lines().last().unwrap_or("")
+        );
         changes = plan.changes.len();
         wall.push(done - started);
     }
@@ -66,7 +70,10 @@ fn main() {
         "plan   CPU time of this thread (median of {PLAN_RUNS}):     {:>8.2} ms",
         ms(median(cpu))
     );
-    println!("plan   wall time incl. the one GET (median):            {:>8.2} ms", ms(median(wall)));
+    println!(
+        "plan   wall time incl. the one GET (median):            {:>8.2} ms",
+        ms(median(wall))
+    );
 
     // apply
     let config = config::load_str(&file, "bench.yaml").expect("file");
@@ -75,10 +82,20 @@ fn main() {
     let live = runtime.block_on(client.list()).expect("list");
     let plan = plan::plan(&config, &live, portal.as_str(), Default::default()).expect("plan");
     let secrets = apply::resolve_secrets(&plan, &|_| None).expect("no secrets needed");
-    let report = runtime.block_on(apply::apply(&client, &plan, &secrets, parallelism, |_, _| {}));
+    let report = runtime.block_on(apply::apply(
+        &client,
+        &plan,
+        &secrets,
+        parallelism,
+        |_, _| {},
+    ));
     let apply_time = started.elapsed();
     assert_eq!(report.failed(), 0);
-    assert_eq!(sandbox.writes().len(), DRIFTED, "one write per drifted webhook");
+    assert_eq!(
+        sandbox.writes().len(),
+        DRIFTED,
+        "one write per drifted webhook"
+    );
     let rounds = DRIFTED.div_ceil(parallelism) as u32;
     let ideal = latency * (1 + rounds);
     println!(
@@ -113,8 +130,8 @@ fn seeded(latency: Duration) -> (FakePortal, Client, PortalUrl) {
     }
     sandbox.set_latency(latency);
     let portal = PortalUrl::parse(&sandbox.url()).expect("portal url");
-    let client = Client::new(&portal, sandbox.api_key().into(), ClientOptions::default())
-        .expect("client");
+    let client =
+        Client::new(&portal, sandbox.api_key().into(), ClientOptions::default()).expect("client");
     (sandbox, client, portal)
 }
 

@@ -33,7 +33,10 @@ fn run() -> Result<(), Error> {
         first_id: 9845,
         ..Options::default()
     });
-    sandbox.seed(Seed::new("Audit trail", "https://audit.example.com/docspace"));
+    sandbox.seed(Seed::new(
+        "Audit trail",
+        "https://audit.example.com/docspace",
+    ));
     sandbox.seed(
         Seed::new("My integration webhook", "https://example.com/old-endpoint")
             .triggers(128 | 1024), // file.created, file.trashed
@@ -46,11 +49,7 @@ fn run() -> Result<(), Error> {
     ));
     let config = config::load(FILE.as_ref())?;
     let portal = PortalUrl::parse(&sandbox.url())?;
-    let client = Client::new(
-        &portal,
-        sandbox.api_key().into(),
-        ClientOptions::default(),
-    )?;
+    let client = Client::new(&portal, sandbox.api_key().into(), ClientOptions::default())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -63,12 +62,16 @@ fn run() -> Result<(), Error> {
     // The file reads ${BILLING_WEBHOOK_SECRET}; use the environment's value when there is one.
     let lookup = |name: &str| settings::env(name).or_else(|| Some(DEMO_SECRET.to_string()));
     let secrets = apply::resolve_secrets(&plan, &lookup)?;
-    let report = runtime.block_on(apply::apply(&client, &plan, &secrets, 4, |change, result| {
-        match result {
+    let report = runtime.block_on(apply::apply(
+        &client,
+        &plan,
+        &secrets,
+        4,
+        |change, result| match result {
             Ok(done) => println!("  ok {:?} (#{})", change.name, done.webhook.id),
             Err(e) => println!("  failed {:?}: {e}", change.name),
-        }
-    }));
+        },
+    ));
 
     say("Planning again: the portal now matches the file.");
     let live = runtime.block_on(client.list())?;

@@ -10,7 +10,10 @@ use super::*;
 /// DocSpace's published OpenAPI document for the webhook operations, vendored so the check runs
 /// from a fresh clone.
 fn spec() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/openapi-webhooks.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/openapi-webhooks.json"
+    );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
 }

@@ -10,6 +10,10 @@ pub fn run(args: &PortalArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let portal = settings::portal(args.portal.as_deref(), None)?;
     let client = settings::client(&portal)?;
     let live = super::runtime()?.block_on(client.list())?;
-    write!(out, "{}", render::export::render_export(portal.as_str(), &live))?;
+    write!(
+        out,
+        "{}",
+        render::export::render_export(portal.as_str(), &live)
+    )?;
     Ok(ExitCode::SUCCESS)
 }

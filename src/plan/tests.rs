@@ -21,7 +21,12 @@ fn live(id: i32, name: &str, uri: &str) -> LiveWebhook {
 
 fn plan_of(yaml: &str, live: &[LiveWebhook]) -> Result<Plan, PlanError> {
     let config = load_str(yaml, "webhooks.yaml").expect("test file is valid");
-    plan(&config, live, "https://portal.example.com", PlanOptions::default())
+    plan(
+        &config,
+        live,
+        "https://portal.example.com",
+        PlanOptions::default(),
+    )
 }
 
 fn fields(change: &Change) -> Vec<&'static str> {

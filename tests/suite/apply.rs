@@ -44,7 +44,10 @@ fn apply_writes_only_the_drift_and_then_plans_clean() {
     let legacy = portal.get(3).unwrap();
     let out = apply(&portal, FILE);
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("Apply complete: 2 done, 0 failed."), "{out:?}");
+    assert!(
+        out.stdout.contains("Apply complete: 2 done, 0 failed."),
+        "{out:?}"
+    );
 
     let writes = portal.writes();
     let mut methods: Vec<&str> = writes.iter().map(|r| r.method.as_str()).collect();
@@ -54,11 +57,26 @@ fn apply_writes_only_the_drift_and_then_plans_clean() {
     let crm = portal.get(2).unwrap();
     assert!(!crm.ssl);
     assert_eq!(crm.triggers, 128, "unmanaged triggers kept");
-    assert_eq!(crm.target_id.as_deref(), Some("room-1"), "unmanaged target kept");
-    assert_eq!(crm.secret_key, "crm-secret-1", "secret kept when the file has none");
-    assert_eq!(portal.get(3).unwrap(), legacy, "unmanaged webhook untouched");
+    assert_eq!(
+        crm.target_id.as_deref(),
+        Some("room-1"),
+        "unmanaged target kept"
+    );
+    assert_eq!(
+        crm.secret_key, "crm-secret-1",
+        "secret kept when the file has none"
+    );
+    assert_eq!(
+        portal.get(3).unwrap(),
+        legacy,
+        "unmanaged webhook untouched"
+    );
 
-    let billing = portal.webhooks().into_iter().find(|w| w.name == "Billing").unwrap();
+    let billing = portal
+        .webhooks()
+        .into_iter()
+        .find(|w| w.name == "Billing")
+        .unwrap();
     assert_eq!(billing.secret_key, SECRET);
     assert_eq!(billing.triggers, 256);
     assert!(billing.enabled && billing.ssl);
@@ -92,7 +110,10 @@ fn the_create_quirk_is_corrected_by_one_follow_up_call() {
     let out = apply(&portal, file);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(portal.writes().len(), 2, "{:?}", portal.writes());
-    assert!(!portal.get(1).unwrap().enabled, "ends disabled as the file says");
+    assert!(
+        !portal.get(1).unwrap().enabled,
+        "ends disabled as the file says"
+    );
 }
 
 #[test]
@@ -126,7 +147,10 @@ fn one_failing_write_does_not_stop_the_others_and_a_rerun_converges() {
     portal.set_target("https://billing.example.com/h", Target::Status(404));
     let out = apply(&portal, FILE);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stdout.contains("Apply complete: 1 done, 1 failed."), "{out:?}");
+    assert!(
+        out.stdout.contains("Apply complete: 1 done, 1 failed."),
+        "{out:?}"
+    );
     assert!(
         out.all().contains("Webhook URL is not available"),
         "the portal's own message: {out:?}"
@@ -136,7 +160,10 @@ fn one_failing_write_does_not_stop_the_others_and_a_rerun_converges() {
     portal.set_target("https://billing.example.com/h", Target::Ok);
     let rerun = apply(&portal, FILE);
     assert_eq!(rerun.code, 0, "{rerun:?}");
-    assert!(rerun.stdout.contains("Plan: 1 to create, 0 to update"), "{rerun:?}");
+    assert!(
+        rerun.stdout.contains("Plan: 1 to create, 0 to update"),
+        "{rerun:?}"
+    );
 }
 
 #[test]

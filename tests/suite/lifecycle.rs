@@ -1,12 +1,15 @@
 //! The whole lifecycle: prune (guarded), export and adopt, rotate secrets, and why it drifted.
 
-use crate::support::fake_portal::{Fault, FaultBody, FaultKind, FakePortal, Seed};
+use crate::support::fake_portal::{FakePortal, Fault, FaultBody, FaultKind, Seed};
 use crate::support::run::Run;
 
 fn seeded(n: usize) -> FakePortal {
     let portal = FakePortal::start();
     for i in 1..=n {
-        portal.seed(Seed::new(&format!("Hook {i}"), &format!("https://h{i}.example.com/h")));
+        portal.seed(Seed::new(
+            &format!("Hook {i}"),
+            &format!("https://h{i}.example.com/h"),
+        ));
     }
     portal
 }
@@ -22,7 +25,10 @@ fn keep(names: &[usize]) -> String {
 #[test]
 fn without_prune_nothing_is_deleted_with_prune_the_rest_is() {
     let portal = seeded(4);
-    let out = Run::new(&["apply", "--auto-approve"]).file(&keep(&[1, 2])).portal(&portal).run();
+    let out = Run::new(&["apply", "--auto-approve"])
+        .file(&keep(&[1, 2]))
+        .portal(&portal)
+        .run();
     assert_eq!(out.code, 0, "{out:?}");
     assert!(portal.writes().is_empty());
 
@@ -48,7 +54,10 @@ fn the_guard_refuses_a_mass_delete_with_nothing_written() {
     assert!(out.stderr.contains("--max-deletes"), "{out:?}");
     assert!(portal.writes().is_empty());
 
-    let plan = Run::new(&["plan", "--prune"]).file(&keep(&[1])).portal(&portal).run();
+    let plan = Run::new(&["plan", "--prune"])
+        .file(&keep(&[1]))
+        .portal(&portal)
+        .run();
     assert_eq!(plan.code, 1, "plan shows, then refuses: {plan:?}");
     assert!(plan.stdout.contains("9 to delete"), "{plan:?}");
 
@@ -102,17 +111,31 @@ fn a_create_reusing_the_pair_of_a_webhook_being_deleted_waits_for_the_delete() {
     assert_eq!(out.code, 0, "{out:?}");
     let delete_done = out.stdout.find("deleted #1").expect("delete reported");
     let create_done = out.stdout.find("created #2").expect("create reported");
-    assert!(delete_done < create_done, "the 300 ms delete finished first: {out:?}");
+    assert!(
+        delete_done < create_done,
+        "the 300 ms delete finished first: {out:?}"
+    );
 }
 
 #[test]
 fn export_round_trips_to_a_clean_prune_plan() {
     let portal = FakePortal::start();
     portal.seed(Seed::new("Plain", "https://a.example.com/h"));
-    portal.seed(Seed::new("123", "https://b.example.com/h").triggers(256 | 4194304).target("room-7"));
-    portal.seed(Seed::new("Twin", "https://c.example.com/h").enabled(false).ssl(false));
+    portal.seed(
+        Seed::new("123", "https://b.example.com/h")
+            .triggers(256 | 4194304)
+            .target("room-7"),
+    );
+    portal.seed(
+        Seed::new("Twin", "https://c.example.com/h")
+            .enabled(false)
+            .ssl(false),
+    );
     portal.seed(Seed::new("Twin", "http://d.example.com/h").ssl(false));
-    portal.seed(Seed::new("yes: \"quoted\" # not a comment", "https://e.example.com/h"));
+    portal.seed(Seed::new(
+        "yes: \"quoted\" # not a comment",
+        "https://e.example.com/h",
+    ));
 
     let export = Run::new(&["export"]).portal(&portal).run();
     assert_eq!(export.code, 0, "{export:?}");
@@ -130,7 +153,10 @@ fn export_round_trips_to_a_clean_prune_plan() {
 fn rotate_secrets_sends_the_secret_even_when_nothing_else_drifted() {
     let portal = seeded(2);
     let file = "webhooks:\n  Hook 1:\n    secretKey: ${S}\n  Hook 2: {}\n";
-    let plain = Run::new(&["plan", "--detailed-exitcode"]).file(file).portal(&portal).run();
+    let plain = Run::new(&["plan", "--detailed-exitcode"])
+        .file(file)
+        .portal(&portal)
+        .run();
     assert_eq!(plain.code, 0, "a secret alone is no change: {plain:?}");
 
     let out = Run::new(&["apply", "--auto-approve", "--rotate-secrets"])
@@ -155,9 +181,15 @@ fn a_webhook_the_portal_disabled_after_failures_says_so_in_the_plan() {
     );
     let file = "webhooks:\n  Flaky:\n    enabled: true\n";
     for format in ["text", "json", "markdown"] {
-        let out = Run::new(&["plan", "--format", format]).file(file).portal(&portal).run();
+        let out = Run::new(&["plan", "--format", format])
+            .file(file)
+            .portal(&portal)
+            .run();
         assert_eq!(out.code, 0, "{out:?}");
-        assert!(out.stdout.contains("2026-11-20T10:00:00"), "{format}: {out:?}");
+        assert!(
+            out.stdout.contains("2026-11-20T10:00:00"),
+            "{format}: {out:?}"
+        );
         assert!(out.stdout.contains("502 Bad Gateway"), "{format}: {out:?}");
     }
 }

@@ -1,12 +1,15 @@
 //! What a user sees when the portal, or the way to it, misbehaves.
 
-use crate::support::fake_portal::{Fault, FaultBody, FaultKind, FakePortal};
+use crate::support::fake_portal::{FakePortal, Fault, FaultBody, FaultKind};
 use crate::support::run::Run;
 
 const LIST: &str = "/api/2.0/settings/webhook";
 
 fn plan(portal: &FakePortal) -> crate::support::run::Outcome {
-    Run::new(&["plan"]).file("webhooks: {}\n").portal(portal).run()
+    Run::new(&["plan"])
+        .file("webhooks: {}\n")
+        .portal(portal)
+        .run()
 }
 
 #[test]
@@ -62,7 +65,10 @@ fn a_redirect_is_not_followed_and_says_where_it_pointed() {
     });
     let out = plan(&portal);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("https://login.example.com/sso"), "{out:?}");
+    assert!(
+        out.stderr.contains("https://login.example.com/sso"),
+        "{out:?}"
+    );
     assert_eq!(portal.requests().len(), 1, "not followed");
 }
 
@@ -88,7 +94,10 @@ fn plain_http_is_refused_unless_the_host_is_loopback() {
 
 #[test]
 fn no_portal_and_no_key_are_explained() {
-    let out = Run::new(&["plan"]).file("webhooks: {}\n").env("DOCSPACE_API_KEY", "sk-x").run();
+    let out = Run::new(&["plan"])
+        .file("webhooks: {}\n")
+        .env("DOCSPACE_API_KEY", "sk-x")
+        .run();
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("DOCSPACE_URL"), "{out:?}");
     let out = Run::new(&["plan", "--portal", "https://p.example.com"])

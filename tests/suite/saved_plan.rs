@@ -23,7 +23,9 @@ fn portal() -> FakePortal {
 
 /// Plans into `plan.json` inside a run directory and returns that directory's run builder.
 fn saved(portal: &FakePortal) -> (Run, std::path::PathBuf) {
-    let run = Run::new(&["plan", "--out", "plan.json"]).file(FILE).portal(portal);
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(FILE)
+        .portal(portal);
     let path = run.path("plan.json");
     (run, path)
 }
@@ -45,13 +47,20 @@ fn a_saved_plan_applies_exactly_without_asking_and_holds_no_secret() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains(SECRET), "no secret value in the file");
     assert!(text.contains("BILLING_SECRET"), "only the variable's name");
-    assert!(portal.writes().is_empty(), "plan --out writes nothing to the portal");
+    assert!(
+        portal.writes().is_empty(),
+        "plan --out writes nothing to the portal"
+    );
 
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(portal.writes().len(), 2, "{:?}", portal.writes());
     assert!(!portal.get(1).unwrap().ssl);
-    let billing = portal.webhooks().into_iter().find(|w| w.name == "Billing").unwrap();
+    let billing = portal
+        .webhooks()
+        .into_iter()
+        .find(|w| w.name == "Billing")
+        .unwrap();
     assert_eq!(billing.secret_key, SECRET);
 }
 
@@ -65,7 +74,10 @@ fn a_plan_gone_stale_is_refused_with_nothing_written() {
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("stale"), "{out:?}");
-    assert!(out.stderr.contains("enabled true -> false"), "names what changed: {out:?}");
+    assert!(
+        out.stderr.contains("enabled true -> false"),
+        "names what changed: {out:?}"
+    );
     assert!(portal.writes().is_empty(), "{:?}", portal.writes());
 }
 
@@ -77,7 +89,10 @@ fn a_create_that_now_exists_makes_the_plan_stale() {
     portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("stale") && out.stderr.contains("now exists"), "{out:?}");
+    assert!(
+        out.stderr.contains("stale") && out.stderr.contains("now exists"),
+        "{out:?}"
+    );
     assert!(portal.writes().is_empty());
 }
 
@@ -94,7 +109,11 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     assert!(other.writes().is_empty());
 
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replace("\"format_version\": 1", "\"format_version\": 99")).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("\"format_version\": 1", "\"format_version\": 99"),
+    )
+    .unwrap();
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("format_version 99"), "{out:?}");

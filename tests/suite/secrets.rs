@@ -43,7 +43,12 @@ fn no_secret_or_key_in_plan_apply_or_their_failures() {
     assert_eq!(apply.code, 1, "{apply:?}");
     assert_clean(&apply, &portal);
     assert_eq!(
-        portal.webhooks().iter().find(|w| w.name == "From env").unwrap().secret_key,
+        portal
+            .webhooks()
+            .iter()
+            .find(|w| w.name == "From env")
+            .unwrap()
+            .secret_key,
         ENV_SECRET,
         "the secret did reach the portal"
     );
@@ -73,12 +78,17 @@ fn a_refused_key_is_reported_without_echoing_it() {
         .run();
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("401"), "{out:?}");
-    assert!(!out.all().contains("sk-wrong-key-that-must-not-print"), "{out:?}");
+    assert!(
+        !out.all().contains("sk-wrong-key-that-must-not-print"),
+        "{out:?}"
+    );
 }
 
 #[test]
 fn the_key_is_not_a_command_line_argument() {
-    let out = Run::new(&["plan", "--api-key", "sk-x"]).file("webhooks: {}\n").run();
+    let out = Run::new(&["plan", "--api-key", "sk-x"])
+        .file("webhooks: {}\n")
+        .run();
     assert_eq!(out.code, 2, "clap rejects the unknown flag: {out:?}");
     let help = Run::new(&["--help"]).run();
     assert!(help.stdout.contains("DOCSPACE_API_KEY"), "{help:?}");

@@ -24,8 +24,14 @@ fn every_problem_is_reported_with_its_line_and_a_hint() {
         .run();
     assert_eq!(out.code, 1, "{out:?}");
     let err = &out.stderr;
-    assert!(err.contains("webhooks.yaml:4"), "unknown trigger's line: {err}");
-    assert!(err.contains("file.uploaded"), "closest trigger as a hint: {err}");
+    assert!(
+        err.contains("webhooks.yaml:4"),
+        "unknown trigger's line: {err}"
+    );
+    assert!(
+        err.contains("file.uploaded"),
+        "closest trigger as a hint: {err}"
+    );
     assert!(err.contains("webhooks.yaml:6"), "bad uri's line: {err}");
     assert!(err.contains("colour"), "unknown field named: {err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -33,11 +39,20 @@ fn every_problem_is_reported_with_its_line_and_a_hint() {
 
 #[test]
 fn malformed_yaml_is_an_error_not_a_panic() {
-    for bad in ["", "webhooks: [", "\u{0}\u{1}binary", "webhooks:\n\tA: {}\n", "portal: x\n"] {
+    for bad in [
+        "",
+        "webhooks: [",
+        "\u{0}\u{1}binary",
+        "webhooks:\n\tA: {}\n",
+        "portal: x\n",
+    ] {
         let out = Run::new(&["validate"]).file(bad).run();
         assert_eq!(out.code, 1, "input {bad:?}: {out:?}");
         assert!(!out.stderr.contains("panicked"), "input {bad:?}: {out:?}");
-        assert!(out.stderr.contains("webhooks.yaml"), "names the file: {out:?}");
+        assert!(
+            out.stderr.contains("webhooks.yaml"),
+            "names the file: {out:?}"
+        );
     }
 }
 

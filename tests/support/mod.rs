@@ -1,3 +1,5 @@
-//! Shared helpers for the integration tests: the fake DocSpace portal.
+//! Shared helpers for the integration tests: the fake DocSpace portal and a runner for the
+//! real binary.
 
 pub mod fake_portal;
+pub mod run;

@@ -3,16 +3,14 @@
 //! full-replace PUT, the create quirk, the probe, enable rules) and its test hooks (faults,
 //! latency, concurrency count) are pinned here.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use reqwest::{Client, Method};
-use serde_json::{Value, json};
-use support::fake_portal::{
+use crate::support::fake_portal::{
     DEFAULT_API_KEY, ENABLE_PATH, FakePortal, Fault, FaultBody, FaultKind, Options, Seed,
     TRIGGERS_PATH, Target, WEBHOOK_PATH, delete_path,
 };
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
 
 const SECRET: &str = "s3cret-value-1";
 
