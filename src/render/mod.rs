@@ -1,10 +1,59 @@
-//! Stage 4a: a plan -> text for people. Pure functions of the plan: they never see a secret
-//! (the plan holds none), so no rendering can leak one.
+//! Stage 4a: a plan -> text for people (`text`), Markdown for a pull request or job summary
+//! (`markdown`), or JSON for pipelines (`json`).
 //!
-//! Renderers always emit color escapes; the writer decides whether they reach the screen.
+//! Invariants every renderer keeps:
+//! - Pure functions of the plan. They never see a secret (the plan holds none; a secret is only
+//!   ever `Value::Sensitive`), so no rendering can leak one.
+//! - Every user-controlled string (names, uris, target ids, failure excerpts, even the portal)
+//!   comes from the file or the portal and may hold control characters, ESC sequences or bidi
+//!   overrides. Each one goes through [`quoted`] or [`plain`] before it reaches the output, so
+//!   it cannot move the cursor, recolor a terminal or reorder what a reviewer reads.
+//! - The text renderer always emits color escapes and the writer decides whether they reach the
+//!   screen; Markdown and JSON never contain an escape.
 
+pub mod export;
+mod json;
+mod markdown;
 pub mod style;
 mod text;
 
+pub use json::render_json;
+pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
 pub use text::{render_text, value_text};
-pub mod export;
+
+use crate::plan::Plan;
+
+/// How `plan` (and `apply`, before it asks) shows a plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Terraform-like, colored on a terminal.
+    Text,
+    /// One JSON document for pipelines (see the README for the schema).
+    Json,
+    /// For a pull-request comment or a GitHub job summary; stays under 65,000 characters.
+    Markdown,
+}
+
+/// Renders `plan` in `format`.
+pub fn render(plan: &Plan, format: Format) -> String {
+    match format {
+        Format::Text => render_text(plan),
+        Format::Json => render_json(plan),
+        Format::Markdown => render_markdown(plan),
+    }
+}
+
+/// A user string in quotes, Rust-escaped: control characters, ESC, bidi overrides and other
+/// invisible characters become `\u{..}`, and trailing spaces show.
+pub(crate) fn quoted(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// A user string where quotes would be noise (the portal, a timestamp), escaped like
+/// [`quoted`].
+pub(crate) fn plain(s: &str) -> String {
+    s.escape_debug().to_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -8,6 +8,8 @@ pub const UPDATE: Style = AnsiColor::Yellow.on_default();
 pub const DELETE: Style = AnsiColor::Red.on_default();
 pub const ADDED: Style = AnsiColor::Green.on_default();
 pub const REMOVED: Style = AnsiColor::Red.on_default();
+/// A note the reviewer should read before approving (e.g. a failing target).
+pub const WARN: Style = AnsiColor::Yellow.on_default();
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
 pub const OK: Style = AnsiColor::Green.on_default().bold();

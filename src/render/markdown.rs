@@ -1,0 +1,204 @@
+//! The plan as Markdown, for a pull-request comment or a GitHub job summary.
+//!
+//! Layout: the summary line with the portal; one `####` line per change followed by a
+//! ```` ```diff ```` block whose lines start with `-`/`+` in the first column (so forges color
+//! them) or two spaces for context; a blockquote when the portal probably disabled the webhook
+//! itself; the change list folded in `<details>` past ten changes; then the unmanaged webhooks.
+//!
+//! Invariants:
+//! - Inert: every user string is Rust-escaped (no newline, control character or ESC survives)
+//!   and, outside a fence, sits in a code span whose backtick delimiter is longer than any run
+//!   in it, so names, uris and excerpts cannot open HTML, links, mentions or issue references.
+//!   Inside a fence every line starts with a fixed marker and a fixed key, and the fence is
+//!   longer than any backtick run in the block anyway.
+//! - Bounded: the result is shorter than [`MAX_MARKDOWN_LEN`] bytes (so characters), below
+//!   GitHub's 65,536-character comment limit. Change blocks that do not fit are left out whole,
+//!   and a line says how many and where to see the full plan.
+//! - No ANSI escapes.
+
+use std::fmt::Write;
+
+use super::{plain, quoted, value_text};
+use crate::plan::{Action, Change, FieldChange, LastFailure, Plan, Value};
+
+/// The output is always strictly shorter than this many bytes.
+pub const MAX_MARKDOWN_LEN: usize = 65_000;
+
+/// Past this many changes the list is folded, so the summary stays readable in a PR thread.
+const FOLD_AFTER: usize = 10;
+
+/// Room kept for the `<details>` wrapper and the "not shown" line.
+const RESERVED: usize = 600;
+
+/// The unmanaged list may use at most this much; it is informational.
+const UNMANAGED_BUDGET: usize = 6_000;
+
+/// Longest portal shown; a portal is a checked URL, but the size cap must hold regardless.
+const PORTAL_MAX: usize = 300;
+
+pub fn render_markdown(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "**{}** Portal: {}",
+        plan.summary(),
+        code(&truncated(&plain(&plan.portal), PORTAL_MAX))
+    );
+    if !plan.has_changes() {
+        let _ = writeln!(out, "\nNo changes. The portal matches the file.");
+    }
+    let unmanaged = unmanaged_section(plan);
+
+    let room = MAX_MARKDOWN_LEN
+        .saturating_sub(out.len() + unmanaged.len() + RESERVED)
+        .saturating_sub(1);
+    let mut blocks = String::new();
+    let mut shown = 0;
+    for change in &plan.changes {
+        let block = change_block(change);
+        if blocks.len() + block.len() > room {
+            break;
+        }
+        blocks.push_str(&block);
+        shown += 1;
+    }
+
+    let total = plan.changes.len();
+    let fold = total > FOLD_AFTER;
+    if fold {
+        let _ = writeln!(out, "\n<details><summary>{total} changes</summary>");
+    }
+    out.push_str(&blocks);
+    if fold {
+        let _ = writeln!(out, "\n</details>");
+    }
+    if shown < total {
+        let _ = writeln!(
+            out,
+            "\n**{} of {total} changes are not shown** to keep this under {MAX_MARKDOWN_LEN} \
+             characters. See the full plan in the job log (`plan --format text` or \
+             `plan --format json`).",
+            total - shown
+        );
+    }
+    out.push_str(&unmanaged);
+    out
+}
+
+/// One change: the heading line, the failure note, the diff block. Starts with a blank line.
+fn change_block(change: &Change) -> String {
+    let (sigil, verb) = match change.action {
+        Action::Create => ("+", "create"),
+        Action::Update => ("~", "update"),
+        Action::Delete => ("-", "delete"),
+    };
+    // The id goes inside the code span: a bare `#9846` would become an issue link.
+    let who = match change.id {
+        Some(id) => format!("#{id} {}", quoted(&change.name)),
+        None => quoted(&change.name),
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "\n#### {sigil} {verb} {}", code(&who));
+    if let Some(failure) = &change.failure {
+        let _ = writeln!(out, "\n{}", failure_note(failure));
+    }
+    let mut lines = Vec::new();
+    for field in &change.fields {
+        diff_lines(&mut lines, field);
+    }
+    let fence = "`".repeat(3.max(longest_backtick_run(&lines.concat()) + 1));
+    let _ = writeln!(out, "\n{fence}diff");
+    for line in &lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out, "{fence}");
+    out
+}
+
+/// Diff lines for one field: `-` for the value removed, `+` for the value set, two spaces for
+/// a value that stays (a secret sent again). An absent value has no line, so a create is all
+/// `+` and a delete all `-`.
+fn diff_lines(lines: &mut Vec<String>, f: &FieldChange) {
+    let key = f.field.key();
+    match (&f.before, &f.after) {
+        (Value::Triggers(before), Value::Triggers(after)) if before != after => {
+            lines.push(format!("  {key}:"));
+            lines.extend(before.minus(*after).iter().map(|n| format!("-   {n}")));
+            lines.extend(after.minus(*before).iter().map(|n| format!("+   {n}")));
+        }
+        (before, after) if before == after => {
+            lines.push(format!("  {key}: {}", value_text(after)));
+        }
+        (before, after) => {
+            if *before != Value::None {
+                lines.push(format!("- {key}: {}", value_text(before)));
+            }
+            if *after != Value::None {
+                lines.push(format!("+ {key}: {}", value_text(after)));
+            }
+        }
+    }
+}
+
+/// The blockquote under a change the portal probably caused itself (see `text::failure_note`
+/// for when the planner sets it).
+fn failure_note(failure: &LastFailure) -> String {
+    let on = failure.on.as_deref().map(|on| code(&plain(on)));
+    let excerpt = failure.excerpt.as_deref().map(|e| code(&quoted(e)));
+    let last = match (on, excerpt) {
+        (Some(on), Some(excerpt)) => format!("; last failure {on} — {excerpt}"),
+        (Some(on), None) => format!("; last failure {on}"),
+        (None, Some(excerpt)) => format!("; last failure: {excerpt}"),
+        (None, None) => String::new(),
+    };
+    format!(
+        "> **Warning:** probably disabled by the portal after failed deliveries{last}. Enabling \
+         it sends events to that target again: check that it answers first."
+    )
+}
+
+/// The unmanaged webhooks as a list, cut with a count past [`UNMANAGED_BUDGET`].
+fn unmanaged_section(plan: &Plan) -> String {
+    if plan.unmanaged.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nUnmanaged (on the portal, not in the file; left alone):\n\n");
+    for (i, u) in plan.unmanaged.iter().enumerate() {
+        let item = format!("- {}\n", code(&format!("#{} {}", u.id, quoted(&u.name))));
+        if out.len() + item.len() > UNMANAGED_BUDGET {
+            let _ = writeln!(out, "- and {} more", plan.unmanaged.len() - i);
+            break;
+        }
+        out.push_str(&item);
+    }
+    out
+}
+
+/// `s` as a code span, which Markdown renders literally (no HTML, links or mentions). `s` must
+/// hold no newline: callers pass it through `quoted`/`plain` first.
+fn code(s: &str) -> String {
+    let ticks = "`".repeat(longest_backtick_run(s) + 1);
+    // Markdown strips one space from each end when both ends have one; padding keeps them.
+    let edge = |c: char| s.starts_with(c) || s.ends_with(c);
+    if edge('`') || (s.starts_with(' ') && s.ends_with(' ')) {
+        format!("{ticks} {s} {ticks}")
+    } else {
+        format!("{ticks}{s}{ticks}")
+    }
+}
+
+fn longest_backtick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// At most `max` bytes of `s`, cut on a character boundary, with `…` when cut.
+fn truncated(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}

@@ -1,0 +1,249 @@
+//! Plans built by hand, shaped like the planner's output, for the renderer tests.
+
+use secrecy::SecretString;
+
+use crate::config::SecretRef;
+use crate::plan::{
+    Action, Change, Field, FieldChange, LastFailure, Op, Plan, PlannedBody, Unchanged, Unmanaged,
+    Value,
+};
+use crate::triggers::{TRIGGERS, TriggerSet};
+
+/// A secret that sits in the plan's ops (as a real one would) and must never be rendered.
+pub const SECRET: &str = "hunter2-must-never-print";
+
+pub const PORTAL: &str = "https://portal.example.com";
+
+fn triggers(names: &[&str]) -> TriggerSet {
+    let bits = names.iter().fold(0, |acc, n| {
+        acc | TRIGGERS.iter().find(|t| t.name == *n).map_or(0, |t| t.bit)
+    });
+    TriggerSet::from_bits(bits)
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn field(field: Field, before: Value, after: Value) -> FieldChange {
+    FieldChange {
+        field,
+        before,
+        after,
+    }
+}
+
+fn body(name: &str, uri: &str) -> PlannedBody {
+    PlannedBody {
+        name: name.to_string(),
+        uri: uri.to_string(),
+        secret: Some(SecretRef::Literal(SecretString::from(SECRET.to_string()))),
+        enabled: true,
+        ssl: true,
+        triggers: TriggerSet::ALL,
+        target_id: None,
+    }
+}
+
+pub fn create(name: &str, uri: &str) -> Change {
+    Change {
+        action: Action::Create,
+        id: None,
+        name: name.to_string(),
+        fields: vec![
+            field(Field::Name, Value::None, text(name)),
+            field(Field::Uri, Value::None, text(uri)),
+            field(Field::SecretKey, Value::None, Value::Sensitive),
+            field(Field::Enabled, Value::None, Value::Bool(true)),
+            field(Field::Ssl, Value::None, Value::Bool(true)),
+            field(
+                Field::Triggers,
+                Value::None,
+                Value::Triggers(triggers(&["file.uploaded", "room.created"])),
+            ),
+            field(Field::TargetId, Value::None, text("1234")),
+        ],
+        op: Op::Create(body(name, uri)),
+        before: None,
+        failure: None,
+    }
+}
+
+/// Name, uri, ssl, triggers and targetId change; the file's secret is sent again.
+pub fn update() -> Change {
+    Change {
+        action: Action::Update,
+        id: Some(9846),
+        name: "orders-v2".to_string(),
+        fields: vec![
+            field(Field::Name, text("orders"), text("orders-v2")),
+            field(
+                Field::Uri,
+                text("https://old.example.com/hook"),
+                text("https://new.example.com/hook"),
+            ),
+            field(Field::SecretKey, Value::Sensitive, Value::Sensitive),
+            field(Field::Ssl, Value::Bool(true), Value::Bool(false)),
+            field(
+                Field::Triggers,
+                Value::Triggers(triggers(&["file.created", "room.created"])),
+                Value::Triggers(triggers(&["file.uploaded", "room.created"])),
+            ),
+            field(Field::TargetId, Value::None, text("42")),
+        ],
+        op: Op::Update {
+            id: 9846,
+            body: body("orders-v2", "https://new.example.com/hook"),
+        },
+        before: None,
+        failure: None,
+    }
+}
+
+/// Disabled on the portal (probably by the portal), enabled in the file.
+pub fn enable_after_failures() -> Change {
+    Change {
+        action: Action::Update,
+        id: Some(9850),
+        name: "billing".to_string(),
+        fields: vec![field(Field::Enabled, Value::Bool(false), Value::Bool(true))],
+        op: Op::SetEnabled {
+            id: 9850,
+            name: "billing".to_string(),
+            uri: "https://billing.example.com/hook".to_string(),
+            enabled: true,
+        },
+        before: None,
+        failure: Some(LastFailure {
+            on: Some("2026-11-20T10:00:00".to_string()),
+            excerpt: Some("502 Bad Gateway".to_string()),
+        }),
+    }
+}
+
+/// Every live value as `before`, nothing after.
+pub fn delete() -> Change {
+    Change {
+        action: Action::Delete,
+        id: Some(9900),
+        name: "legacy-export".to_string(),
+        fields: vec![
+            field(Field::Name, text("legacy-export"), Value::None),
+            field(
+                Field::Uri,
+                text("https://legacy.example.com/in"),
+                Value::None,
+            ),
+            field(Field::Enabled, Value::Bool(true), Value::None),
+            field(Field::Ssl, Value::Bool(true), Value::None),
+            field(
+                Field::Triggers,
+                Value::Triggers(TriggerSet::ALL),
+                Value::None,
+            ),
+            field(Field::TargetId, text("7"), Value::None),
+        ],
+        op: Op::Delete { id: 9900 },
+        before: None,
+        failure: None,
+    }
+}
+
+pub fn sample() -> Plan {
+    Plan {
+        portal: PORTAL.to_string(),
+        changes: vec![
+            create("crm-sync", "https://crm.example.com/docspace"),
+            update(),
+            enable_after_failures(),
+            delete(),
+        ],
+        unchanged: vec![Unchanged {
+            id: 9800,
+            name: "audit".to_string(),
+        }],
+        unmanaged: vec![
+            Unmanaged {
+                id: 12,
+                name: "made by hand".to_string(),
+            },
+            Unmanaged {
+                id: 13,
+                name: "zapier".to_string(),
+            },
+        ],
+    }
+}
+
+pub fn empty() -> Plan {
+    Plan {
+        portal: PORTAL.to_string(),
+        changes: vec![],
+        unchanged: vec![Unchanged {
+            id: 9800,
+            name: "audit".to_string(),
+        }],
+        unmanaged: vec![],
+    }
+}
+
+/// `n` creates, `m` unmanaged.
+pub fn many(n: usize, m: usize) -> Plan {
+    Plan {
+        portal: PORTAL.to_string(),
+        changes: (0..n)
+            .map(|i| {
+                create(
+                    &format!("hook-{i:04}"),
+                    &format!("https://h{i}.example.com/a/rather/long/path/to/pad/the/block"),
+                )
+            })
+            .collect(),
+        unchanged: vec![],
+        unmanaged: (0..m)
+            .map(|i| Unmanaged {
+                id: 100_000 + i as i32,
+                name: format!("unmanaged-{i}"),
+            })
+            .collect(),
+    }
+}
+
+/// Strings a hostile or broken portal could return: terminal escapes (clear screen, OSC 8
+/// hyperlink, C1 CSI), newlines, bidi override, fences, HTML, mentions, links.
+pub const EVIL_NAME: &str = "evil\u{1b}[2J\r\n```\n<img src=x onerror=alert(1)> @admin #1 [x](https://e.example) \u{202e}gnp.exe";
+pub const EVIL_URI: &str = "https://e.example/`````\n</details>\n\u{9b}31m";
+pub const EVIL_EXCERPT: &str = "\u{1b}]8;;https://e.example\u{7}click\u{1b}]8;;\u{7} ``` <script>";
+
+/// `sample()`'s shape with the hostile strings in every user-controlled place.
+pub fn hostile() -> Plan {
+    with_strings(EVIL_NAME, EVIL_URI, EVIL_EXCERPT)
+}
+
+/// The same plan with harmless strings, to compare line and escape counts against.
+pub fn tame() -> Plan {
+    with_strings("tame", "https://tame.example", "tame")
+}
+
+fn with_strings(name: &str, uri: &str, excerpt: &str) -> Plan {
+    let mut update = update();
+    update.name = name.to_string();
+    update.fields[0] = field(Field::Name, text(name), text(&format!("{name}2")));
+    update.fields[1] = field(Field::Uri, text(uri), text(&format!("{uri}2")));
+    update.fields[5] = field(Field::TargetId, Value::None, text(name));
+    let mut enable = enable_after_failures();
+    enable.name = name.to_string();
+    enable.failure = Some(LastFailure {
+        on: Some(excerpt.to_string()),
+        excerpt: Some(excerpt.to_string()),
+    });
+    Plan {
+        portal: format!("{PORTAL}/{name}"),
+        changes: vec![create(name, uri), update, enable],
+        unchanged: vec![],
+        unmanaged: vec![Unmanaged {
+            id: 1,
+            name: name.to_string(),
+        }],
+    }
+}
