@@ -56,6 +56,33 @@ pub struct PortalArgs {
     /// in the file. HTTPS only; plain HTTP is accepted for a loopback host.
     #[arg(long, value_name = "URL")]
     pub portal: Option<String>,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// How requests to the portal are timed, retried and reported; part of every command that
+/// talks to the portal (through `PortalArgs`).
+#[derive(Debug, Clone, Args)]
+pub struct NetworkArgs {
+    /// Seconds one request may take, answer included. The portal itself spends up to 10 s
+    /// probing a webhook's target on create and update, so keep it well above that.
+    #[arg(long = "timeout", value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Seconds to wait for a connection to the portal.
+    #[arg(long = "connect-timeout", value_name = "SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub connect_timeout: u64,
+    /// How often to retry a request that failed on the way (connection, timeout, HTTP 429,
+    /// 502, 503, 504), with growing waits; 0 turns retrying off. A create is posted again
+    /// only after checking that it did not land.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
+    /// Print one line per request on stderr: method, path, status and time (never headers or
+    /// bodies).
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
 }
 
 /// What counts as a change; shared by `plan` and `apply`.

@@ -1,15 +1,22 @@
 //! Raw flags and the environment become checked settings before any work starts.
 //!
 //! This is the only module that reads the process environment, so what the tool depends on is
-//! visible in one place: DOCSPACE_URL, DOCSPACE_API_KEY, and the `${VAR}`s of secrets.
+//! visible in one place: DOCSPACE_URL, DOCSPACE_API_KEY, the `${VAR}`s of secrets, and the
+//! hidden DOCSPACE_WEBHOOKS_RETRY_BASE_MS that lets tests retry without waiting.
+
+use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::api::{ApiError, Client, ClientOptions, PortalUrl};
+use crate::api::{ApiError, Client, ClientOptions, EventSink, PortalUrl};
+use crate::cli::NetworkArgs;
 use crate::config::Config;
 
 pub const URL_VAR: &str = "DOCSPACE_URL";
 pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
+/// Milliseconds of the first retry backoff. Undocumented: for tests, which cannot wait seconds
+/// per retry. Unset or not a number: the default (500 ms).
+pub const RETRY_BASE_VAR: &str = "DOCSPACE_WEBHOOKS_RETRY_BASE_MS";
 
 /// Reads one environment variable; an unset or non-UTF-8 variable is `None`.
 pub fn env(name: &str) -> Option<String> {
@@ -78,7 +85,23 @@ pub fn api_key() -> Result<SecretString, SettingsError> {
     }
 }
 
+/// The client's timeouts and retries from the flags; `events` receives what it reports.
+pub fn client_options(network: &NetworkArgs, events: Option<EventSink>) -> ClientOptions {
+    let defaults = ClientOptions::default();
+    let retry_base = env(RETRY_BASE_VAR)
+        .and_then(|ms| ms.trim().parse::<u64>().ok())
+        .map_or(defaults.retry_base, Duration::from_millis);
+    ClientOptions {
+        connect_timeout: Duration::from_secs(network.connect_timeout),
+        request_timeout: Duration::from_secs(network.timeout),
+        retries: network.retries,
+        retry_base,
+        events,
+        ..defaults
+    }
+}
+
 /// A client for `portal`, with the key from the environment.
-pub fn client(portal: &PortalUrl) -> Result<Client, crate::Error> {
-    Ok(Client::new(portal, api_key()?, ClientOptions::default())?)
+pub fn client(portal: &PortalUrl, options: ClientOptions) -> Result<Client, crate::Error> {
+    Ok(Client::new(portal, api_key()?, options)?)
 }

@@ -38,10 +38,14 @@ impl<'a> Redactor<'a> {
         }
     }
 
+    /// Replaces the secrets, then masks the password of any URL (a proxy or the portal may
+    /// echo a webhook's uri with credentials in it).
     pub fn apply(&self, text: String) -> String {
-        self.secrets
+        let text = self
+            .secrets
             .iter()
-            .fold(text, |t, s| t.replace(s, "[redacted]"))
+            .fold(text, |t, s| t.replace(s, "[redacted]"));
+        super::url::mask_credentials(&text)
     }
 }
 

@@ -3,11 +3,12 @@
 //! Invariants: redirects are never followed (the key must not reach another host); the
 //! `Authorization` header is built once, marked sensitive, and set as a default header; the key
 //! is otherwise kept only as a `SecretString`, to redact it from anything the portal echoes;
-//! `Debug` shows neither. `send` is where a retry layer belongs: it sees every request and
-//! every classified error (`ApiError::is_retryable`, `retry_after`).
+//! `Debug` shows neither. `send_once` is the only code that touches the network; the retry
+//! layer around it (`retry.rs`: `send`, and `create_once` for POST) decides what is sent again.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Instant;
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, redirect};
@@ -16,6 +17,8 @@ use serde_json::Value;
 
 use super::classify::{Answer, Redactor, classify, transport_error};
 use super::error::{ApiError, Endpoint};
+use super::event::ClientEvent;
+use super::retry::Policy;
 use super::wire::{self, EnableRequest, WebhookRequest};
 use super::{ClientOptions, LiveWebhook, PortalUrl, WebhookBody};
 
@@ -36,6 +39,7 @@ struct Inner {
     /// Kept only to redact it from portal answers; the header holds its own copy.
     api_key: SecretString,
     options: ClientOptions,
+    policy: Policy,
 }
 
 impl fmt::Debug for Client {
@@ -49,7 +53,7 @@ impl fmt::Debug for Client {
 }
 
 /// A request body plus the secret in it, so that secret can be redacted from the answer.
-struct Payload<'a> {
+pub(super) struct Payload<'a> {
     bytes: Vec<u8>,
     secret: Option<&'a SecretString>,
 }
@@ -102,6 +106,7 @@ impl Client {
                 http,
                 portal: portal.clone(),
                 api_key,
+                policy: Policy::new(&options),
                 options,
             }),
         })
@@ -114,17 +119,18 @@ impl Client {
         wire::decode_list(&endpoint, &v)
     }
 
+    /// Never creates the webhook twice: a POST whose answer may have been lost is sent again
+    /// only after a fresh list shows no webhook with this exact (name, uri).
     pub async fn create(&self, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
         let endpoint = endpoint(Method::POST, WEBHOOK_PATH.into());
         let payload = self.payload(&endpoint, &WebhookRequest::create(body), body)?;
-        let v = self.send(&endpoint, Some(payload)).await?;
-        wire::decode_one(&endpoint, &v)
+        self.create_once(&endpoint, &payload, body).await
     }
 
     pub async fn update(&self, id: i32, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
         let endpoint = endpoint(Method::PUT, WEBHOOK_PATH.into());
         let payload = self.payload(&endpoint, &WebhookRequest::update(id, body), body)?;
-        let v = self.send(&endpoint, Some(payload)).await?;
+        let v = self.send(&endpoint, Some(&payload)).await?;
         wire::decode_one(&endpoint, &v)
     }
 
@@ -147,7 +153,7 @@ impl Client {
             bytes,
             secret: None,
         };
-        let v = self.send(&endpoint, Some(payload)).await?;
+        let v = self.send(&endpoint, Some(&payload)).await?;
         wire::decode_one(&endpoint, &v)
     }
 
@@ -181,14 +187,43 @@ impl Client {
         }
     }
 
-    /// The one way to the portal: sends, reads the whole answer (bounded), classifies it.
-    async fn send(
+    pub(super) fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    pub(super) fn emit(&self, event: ClientEvent) {
+        if let Some(sink) = &self.inner.options.events {
+            sink(&event);
+        }
+    }
+
+    /// One request, reported to the event sink with its status and duration.
+    pub(super) async fn send_once(
         &self,
         endpoint: &Endpoint,
-        payload: Option<Payload<'_>>,
+        payload: Option<&Payload<'_>>,
+    ) -> Result<Value, ApiError> {
+        let started = Instant::now();
+        let mut status = None;
+        let result = self.exchange(endpoint, payload, &mut status).await;
+        self.emit(ClientEvent::Request {
+            endpoint: endpoint.clone(),
+            status,
+            elapsed: started.elapsed(),
+        });
+        result
+    }
+
+    /// The one way to the portal: sends, reads the whole answer (bounded), classifies it.
+    /// `status` is set as soon as the answer's status line arrives.
+    async fn exchange(
+        &self,
+        endpoint: &Endpoint,
+        payload: Option<&Payload<'_>>,
+        status_seen: &mut Option<u16>,
     ) -> Result<Value, ApiError> {
         let inner = &*self.inner;
-        let secret = payload.as_ref().and_then(|p| p.secret);
+        let secret = payload.and_then(|p| p.secret);
         let redactor = Redactor::new(
             [
                 Some(inner.api_key.expose_secret()),
@@ -206,11 +241,12 @@ impl Client {
         if let Some(payload) = payload {
             request = request
                 .header(header::CONTENT_TYPE, "application/json")
-                .body(payload.bytes);
+                .body(payload.bytes.clone());
         }
         let mut response = request.send().await.map_err(failed)?;
 
         let status = response.status().as_u16();
+        *status_seen = Some(status);
         let text_header = |name| {
             response
                 .headers()

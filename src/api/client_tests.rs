@@ -27,6 +27,9 @@ fn client(portal: &PortalUrl) -> Client {
     let options = ClientOptions {
         connect_timeout: Duration::from_secs(2),
         request_timeout: Duration::from_millis(300),
+        // One attempt, so each test sees the first failure; retries have their own tests.
+        retries: 0,
+        ..ClientOptions::default()
     };
     Client::new(portal, SecretString::from(format!("{KEY}\n")), options).unwrap()
 }

@@ -99,8 +99,9 @@ pub enum ApiError {
     #[diagnostic(
         code(api::timeout),
         help(
-            "the portal or the network is slow or down; try again later. A timed-out write may \
-             still have been carried out: run plan again before retrying"
+            "the portal or the network is slow or down; try again later, or allow more time \
+             with --timeout (--connect-timeout for connecting). A timed-out write may still \
+             have been carried out: run plan again before retrying"
         )
     )]
     Timeout {

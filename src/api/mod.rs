@@ -1,11 +1,15 @@
 //! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.
 //!
 //! `url` checks the portal address (HTTPS, or HTTP to loopback only), `client` sends every
-//! request through one path, `wire` holds the JSON shapes, `classify` turns answers and
-//! transport failures into `ApiError`s (`error`). Invariants kept across the module: the API key
-//! and every `secretKey` stay in `SecretString`s and never reach an error, a log or a `Debug`
-//! print; redirects are never followed; nothing here panics on what the portal sends.
+//! request through one path, `retry` decides what is sent again and how long to wait, `wire`
+//! holds the JSON shapes, `classify` turns answers and transport failures into `ApiError`s
+//! (`error`), and `event` is what the client reports while it works. Invariants kept across the
+//! module: the API key and every `secretKey` stay in `SecretString`s and never reach an error,
+//! an event, a log or a `Debug` print; URL credentials are masked wherever a URL is shown;
+//! redirects are never followed; a create is never posted twice blindly; nothing here panics on
+//! what the portal sends.
 
+use std::fmt;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -15,13 +19,16 @@ use crate::triggers::TriggerSet;
 mod classify;
 mod client;
 mod error;
+mod event;
+mod retry;
 mod sanitize;
 mod url;
 mod wire;
 
 pub use client::Client;
 pub use error::{ApiError, Endpoint, TimeoutKind};
-pub use url::PortalUrl;
+pub use event::{ClientEvent, EventSink};
+pub use url::{PortalUrl, mask_credentials};
 
 /// A webhook as the portal reports it. Only what the tool compares or shows is kept.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -54,10 +61,24 @@ pub struct WebhookBody {
     pub target_id: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+/// How the client reaches the portal. `Default` is what the command line defaults to.
+#[derive(Clone)]
 pub struct ClientOptions {
     pub connect_timeout: Duration,
+    /// The whole request, answer included. The default 30 s leaves room for the portal's own
+    /// HEAD probe of a webhook's target (10 s) on create and update.
     pub request_timeout: Duration,
+    /// Retries after a retryable failure (connection, timeout, 429, 502, 503, 504); 0 turns
+    /// retrying off. `retries + 1` attempts in all.
+    pub retries: u32,
+    /// The first backoff ceiling; it doubles per retry up to `retry_max_delay`, and the wait
+    /// is drawn uniformly below it (full jitter).
+    pub retry_base: Duration,
+    pub retry_max_delay: Duration,
+    /// The longest `Retry-After` obeyed; a longer one waits this long.
+    pub retry_after_cap: Duration,
+    /// Told of every request, retry and wait. `None`: the client is silent.
+    pub events: Option<EventSink>,
 }
 
 impl Default for ClientOptions {
@@ -65,6 +86,25 @@ impl Default for ClientOptions {
         ClientOptions {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            retries: 4,
+            retry_base: Duration::from_millis(500),
+            retry_max_delay: Duration::from_secs(8),
+            retry_after_cap: Duration::from_secs(60),
+            events: None,
         }
+    }
+}
+
+impl fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("retries", &self.retries)
+            .field("retry_base", &self.retry_base)
+            .field("retry_max_delay", &self.retry_max_delay)
+            .field("retry_after_cap", &self.retry_after_cap)
+            .field("events", &self.events.as_ref().map(|_| "<sink>"))
+            .finish()
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Invariants of a `PortalUrl`: the scheme is `https`, or `http` with a loopback host; there are
 //! no credentials, query, fragment or path; `as_str()` has no trailing slash. Every error message
-//! shows the input with any `user:password@` part masked, because people paste URLs with
-//! credentials in them and error messages end up in CI logs.
+//! shows the input with any password masked (`mask_credentials`, also used for every URL the
+//! portal echoes), because people paste URLs with credentials in them and error messages end up
+//! in CI logs.
 
 use std::net::IpAddr;
 
@@ -141,26 +142,48 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// Replaces a `user:password@` part of a URL-like string with `***@`. Works on raw text, so it
-/// also covers strings that do not parse as URLs.
-pub(crate) fn mask_userinfo(s: &str) -> String {
-    let Some(scheme_end) = s.find("://") else {
-        return mask_bare(s);
-    };
-    let rest_start = scheme_end + 3;
-    let rest = &s[rest_start..];
-    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_len].rfind('@') {
-        Some(at) => format!("{}***{}", &s[..rest_start], &rest[at..]),
-        None => s.to_string(),
+/// Masks the credentials of every URL in `text`: `https://user:pass@host` becomes
+/// `https://user:***@host`. A user part without a password is masked whole (`https://***@host`),
+/// because a lone user part is usually a token. Works on raw text, not on parsed URLs, so it
+/// also covers strings that do not parse and URLs inside a longer message. The authority ends
+/// where the URL standard ends it (`/`, `?`, `#`), or at whitespace or a quote.
+pub fn mask_credentials(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(scheme_end) = rest.find("://") {
+        let start = scheme_end + 3;
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let authority_len = rest.find(is_authority_end).unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_len].rfind('@') {
+            out.push_str(&masked_userinfo(&rest[..at]));
+            rest = &rest[at..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_authority_end(c: char) -> bool {
+    matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '`') || c.is_whitespace()
+}
+
+/// `user:pass` -> `user:***`; `token` -> `***`.
+fn masked_userinfo(userinfo: &str) -> String {
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{user}:***"),
+        None => "***".into(),
     }
 }
 
-/// `user:pass@host` without a scheme.
-fn mask_bare(s: &str) -> String {
+/// `mask_credentials`, plus the `user:pass@host` a user may type without a scheme.
+fn mask_userinfo(s: &str) -> String {
+    if s.contains("://") {
+        return mask_credentials(s);
+    }
     let authority_len = s.find(['/', '?', '#']).unwrap_or(s.len());
     match s[..authority_len].rfind('@') {
-        Some(at) => format!("***{}", &s[at..]),
+        Some(at) => format!("{}{}", masked_userinfo(&s[..at]), &s[at..]),
         None => s.to_string(),
     }
 }
@@ -230,8 +253,8 @@ mod tests {
     fn credentials_are_refused_and_masked() {
         let e = err("https://admin:hunter2@portal.example.com/");
         assert!(e.contains("credentials"), "{e}");
-        assert!(!e.contains("hunter2") && !e.contains("admin"), "{e}");
-        assert!(e.contains("https://***@portal.example.com/"), "{e}");
+        assert!(!e.contains("hunter2"), "{e}");
+        assert!(e.contains("https://admin:***@portal.example.com/"), "{e}");
         // Masked even when the rest of the URL does not parse.
         let e = err("https://admin:hunter2@por tal");
         assert!(!e.contains("hunter2"), "{e}");
@@ -260,7 +283,38 @@ mod tests {
         assert_eq!(p.resolve("/login"), "https://p.example.com/login");
         assert_eq!(
             p.resolve("https://u:p@elsewhere.example/x"),
-            "https://***@elsewhere.example/x"
+            "https://u:***@elsewhere.example/x"
         );
+    }
+
+    #[test]
+    fn credentials_are_masked_in_any_text() {
+        assert_eq!(
+            mask_credentials("https://user:pass@host.example/p?q=a@b"),
+            "https://user:***@host.example/p?q=a@b"
+        );
+        assert_eq!(
+            mask_credentials("https://ghp_token@host.example"),
+            "https://***@host.example"
+        );
+        // The last `@` of the authority ends the user part, so a raw `@` in a password is
+        // masked too.
+        assert_eq!(
+            mask_credentials("https://u:p@ss@host.example"),
+            "https://u:***@host.example"
+        );
+        assert_eq!(
+            mask_credentials("went to 'http://a:b@x.example/' then \"ftp://c:d@y.example\""),
+            "went to 'http://a:***@x.example/' then \"ftp://c:***@y.example\""
+        );
+        for plain in [
+            "https://host.example/a@b",
+            "mailto:me@example.com",
+            "no url here",
+            "https://",
+            "",
+        ] {
+            assert_eq!(mask_credentials(plain), plain);
+        }
     }
 }

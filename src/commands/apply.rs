@@ -24,7 +24,7 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             let plan = saved::from_json(&text, &shown)?;
             let from_plan = Some((plan.portal.as_str(), "the saved plan"));
             let portal = settings::portal(args.portal.portal.as_deref(), from_plan)?;
-            let client = settings::client(&portal)?;
+            let client = super::client(&portal, &args.portal.network)?;
             let live = runtime.block_on(client.list())?;
             saved::check_fresh(&plan, portal.as_str(), &live)?;
             (plan, client)

@@ -8,7 +8,7 @@ use crate::{Error, render, settings};
 
 pub fn run(args: &PortalArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let portal = settings::portal(args.portal.as_deref(), None)?;
-    let client = settings::client(&portal)?;
+    let client = super::client(&portal, &args.network)?;
     let live = super::runtime()?.block_on(client.list())?;
     write!(
         out,

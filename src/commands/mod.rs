@@ -10,9 +10,10 @@ mod validate;
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use crate::api::Client;
-use crate::cli::{Cli, ColorWhen, Command, FileArgs, PlanningArgs, PortalArgs};
+use crate::api::{Client, ClientEvent, PortalUrl};
+use crate::cli::{Cli, ColorWhen, Command, FileArgs, NetworkArgs, PlanningArgs, PortalArgs};
 use crate::plan::{Plan, PlanOptions, guard};
 use crate::{Error, config, settings};
 
@@ -82,8 +83,9 @@ fn plan_file(
     runtime: &tokio::runtime::Runtime,
 ) -> Result<Planned, Error> {
     let config = config::load(&file.file)?;
+    let network = &portal.network;
     let portal = settings::portal_for(portal.portal.as_deref(), &config)?;
-    let client = settings::client(&portal)?;
+    let client = client(&portal, network)?;
     let live = runtime.block_on(client.list())?;
     let options = PlanOptions {
         prune: planning.prune,
@@ -96,4 +98,16 @@ fn plan_file(
         client,
         guard,
     })
+}
+
+/// A client whose retries and waits are told on stderr as they happen, and with `-v` every
+/// request too (method, path, status, time: events carry nothing more).
+fn client(portal: &PortalUrl, network: &NetworkArgs) -> Result<Client, Error> {
+    let verbose = network.verbose;
+    let sink = Arc::new(move |event: &ClientEvent| {
+        if verbose || !matches!(event, ClientEvent::Request { .. }) {
+            let _ = writeln!(anstream::stderr(), "{event}");
+        }
+    });
+    settings::client(portal, settings::client_options(network, Some(sink)))
 }

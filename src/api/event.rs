@@ -1,0 +1,123 @@
+//! What the client tells its caller while it works: each request (for `-v`), each retry and
+//! each `Retry-After` wait, and a create found after its answer was lost.
+//!
+//! The client never prints; it hands these to the `EventSink` in `ClientOptions`, and the
+//! commands decide what reaches the terminal. Invariant: an event holds only the method, the
+//! path, statuses, durations and texts that already passed the error sanitizer, never a header,
+//! a body, the API key or a secret, so any event may be shown.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::Endpoint;
+
+/// Receives every `ClientEvent`. Called from the task that sent the request; keep it quick.
+pub type EventSink = Arc<dyn Fn(&ClientEvent) + Send + Sync>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientEvent {
+    /// One request went out; `status` is `None` when no answer came (timeout, connection).
+    Request {
+        endpoint: Endpoint,
+        status: Option<u16>,
+        elapsed: Duration,
+    },
+    /// A retryable failure; attempt `attempt` of `attempts` follows after `delay`.
+    Retry {
+        endpoint: Endpoint,
+        attempt: u32,
+        attempts: u32,
+        delay: Duration,
+        /// Why, in a few words (e.g. `HTTP 503: Service Unavailable`).
+        reason: String,
+        /// A create that may have landed: the list is checked before posting again.
+        check_first: bool,
+    },
+    /// A 429 with `Retry-After`: the portal asked for `asked`, the client waits `waiting`
+    /// (less when `asked` is above the cap).
+    RetryAfter {
+        endpoint: Endpoint,
+        attempt: u32,
+        attempts: u32,
+        asked: Duration,
+        waiting: Duration,
+    },
+    /// A create whose answer was lost turned out to be on the portal: it is not posted again.
+    CreateFound { id: i32, name: String },
+}
+
+impl fmt::Display for ClientEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientEvent::Request {
+                endpoint,
+                status: Some(status),
+                elapsed,
+            } => write!(f, "{endpoint} -> HTTP {status} in {} ms", elapsed.as_millis()),
+            ClientEvent::Request {
+                endpoint, elapsed, ..
+            } => write!(f, "{endpoint} -> no answer after {} ms", elapsed.as_millis()),
+            ClientEvent::Retry {
+                endpoint,
+                attempt,
+                attempts,
+                delay,
+                reason,
+                check_first,
+            } => {
+                let check = if *check_first {
+                    ", unless the webhook list shows it was created after all"
+                } else {
+                    ""
+                };
+                write!(
+                    f,
+                    "retrying {endpoint} in {} (attempt {attempt} of {attempts}){check}: {reason}",
+                    Secs(*delay)
+                )
+            }
+            ClientEvent::RetryAfter {
+                endpoint,
+                attempt,
+                attempts,
+                asked,
+                waiting,
+            } => {
+                let capped = if waiting < asked {
+                    " (the longest wait allowed)"
+                } else {
+                    ""
+                };
+                write!(
+                    f,
+                    "the portal asked to wait {} (Retry-After); waiting {}{capped}, then \
+                     retrying {endpoint} (attempt {attempt} of {attempts})",
+                    Secs(*asked),
+                    Secs(*waiting)
+                )
+            }
+            ClientEvent::CreateFound { id, name } => write!(
+                f,
+                "webhook {name:?} was created (#{id}) although the answer to its POST was \
+                 lost; not posting it again"
+            ),
+        }
+    }
+}
+
+/// A wait as a person reads it: `30 s`, `1.2 s`, `250 ms`.
+struct Secs(Duration);
+
+impl fmt::Display for Secs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        if d.subsec_nanos() == 0 {
+            write!(f, "{} s", d.as_secs())
+        } else if d < Duration::from_secs(1) {
+            write!(f, "{} ms", d.as_millis())
+        } else {
+            write!(f, "{:.1} s", d.as_secs_f64())
+        }
+    }
+}

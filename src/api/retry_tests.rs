@@ -1,0 +1,385 @@
+//! The retry rules against throwaway axum servers that script their answers per hit. The
+//! integration tests (tests/suite/faults.rs) cover the same through the real binary.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use secrecy::SecretString;
+
+use super::*;
+use crate::api::{ClientEvent, PortalUrl, TimeoutKind};
+use crate::triggers::TriggerSet;
+
+const KEY: &str = "sk-0123456789abcdef";
+const LIST_PATH: &str = "/api/2.0/settings/webhook";
+
+async fn serve(router: Router) -> PortalUrl {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    PortalUrl::parse(&format!("http://{addr}")).unwrap()
+}
+
+/// A client with tiny waits that records every event it reports.
+fn client(portal: &PortalUrl, retries: u32) -> (Client, Arc<Mutex<Vec<ClientEvent>>>) {
+    let events: Arc<Mutex<Vec<ClientEvent>>> = Arc::default();
+    let store = events.clone();
+    let options = ClientOptions {
+        request_timeout: Duration::from_millis(300),
+        retries,
+        retry_base: Duration::from_millis(2),
+        retry_after_cap: Duration::from_millis(50),
+        events: Some(Arc::new(move |e: &ClientEvent| {
+            store.lock().unwrap().push(e.clone())
+        })),
+        ..ClientOptions::default()
+    };
+    let client = Client::new(portal, SecretString::from(KEY), options).unwrap();
+    (client, events)
+}
+
+fn lines(events: &Mutex<Vec<ClientEvent>>) -> Vec<String> {
+    events.lock().unwrap().iter().map(|e| e.to_string()).collect()
+}
+
+const EMPTY_LIST: &str = r#"{"response":[],"count":1,"status":0,"statusCode":200}"#;
+const ONE: &str = r#"{"response":{"id":5,"name":"n","uri":"https://h.example.com","enabled":true,
+    "ssl":true,"triggers":0},"count":1,"status":0,"statusCode":200}"#;
+
+fn bad_gateway() -> Response {
+    (
+        StatusCode::BAD_GATEWAY,
+        [(header::CONTENT_TYPE, "text/html")],
+        "<h1>502 Bad Gateway</h1>",
+    )
+        .into_response()
+}
+
+/// Answers `failures` hits with `fail()`, then `ok`; counts the hits.
+fn flaky_get(
+    hits: &Arc<AtomicUsize>,
+    failures: usize,
+    fail: fn() -> Response,
+    ok: &'static str,
+) -> Router {
+    let hits = hits.clone();
+    Router::new().route(
+        LIST_PATH,
+        get(move || async move {
+            if hits.fetch_add(1, Ordering::SeqCst) < failures {
+                fail()
+            } else {
+                ok.into_response()
+            }
+        }),
+    )
+}
+
+#[tokio::test]
+async fn a_502_then_success_is_one_logical_list() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let portal = serve(flaky_get(&hits, 2, bad_gateway, EMPTY_LIST)).await;
+    let (client, events) = client(&portal, 4);
+    assert_eq!(client.list().await.unwrap(), []);
+    assert_eq!(hits.load(Ordering::SeqCst), 3);
+    let lines = lines(&events);
+    let retries: Vec<&String> = lines.iter().filter(|l| l.starts_with("retrying")).collect();
+    assert_eq!(retries.len(), 2, "{lines:#?}");
+    assert!(
+        retries[0].starts_with("retrying GET /api/2.0/settings/webhook in "),
+        "{lines:#?}"
+    );
+    assert!(
+        retries[0].ends_with("(attempt 2 of 5): HTTP 502: 502 Bad Gateway"),
+        "{lines:#?}"
+    );
+    assert!(retries[1].contains("(attempt 3 of 5)"), "{lines:#?}");
+    let requests = lines.iter().filter(|l| l.contains(" -> HTTP ")).count();
+    assert_eq!(requests, 3, "one request event per attempt: {lines:#?}");
+}
+
+#[tokio::test]
+async fn exhausted_retries_give_the_last_error() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let portal = serve(flaky_get(&hits, 100, bad_gateway, EMPTY_LIST)).await;
+    let (client, _) = client(&portal, 2);
+    let e = client.list().await.unwrap_err();
+    assert_eq!(e.status(), Some(502), "{e}");
+    assert_eq!(hits.load(Ordering::SeqCst), 3, "retries + 1 attempts");
+}
+
+#[tokio::test]
+async fn zero_retries_sends_once() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let portal = serve(flaky_get(&hits, 100, bad_gateway, EMPTY_LIST)).await;
+    let (client, events) = client(&portal, 0);
+    client.list().await.unwrap_err();
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    assert!(!lines(&events).iter().any(|l| l.starts_with("retrying")));
+}
+
+#[tokio::test]
+async fn what_cannot_get_better_is_not_retried() {
+    fn refused() -> Response {
+        (
+            StatusCode::BAD_REQUEST,
+            r#"{"error":{"message":"nope"},"status":1,"statusCode":400}"#,
+        )
+            .into_response()
+    }
+    fn redirect() -> Response {
+        (StatusCode::FOUND, [(header::LOCATION, "/login")], "").into_response()
+    }
+    fn unauthorized() -> Response {
+        StatusCode::UNAUTHORIZED.into_response()
+    }
+    for fail in [refused, redirect, unauthorized] {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let portal = serve(flaky_get(&hits, 100, fail, EMPTY_LIST)).await;
+        let (client, _) = client(&portal, 4);
+        client.list().await.unwrap_err();
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+    }
+}
+
+#[tokio::test]
+async fn retry_after_is_obeyed_up_to_the_cap_and_said() {
+    fn limited() -> Response {
+        (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "1")], "").into_response()
+    }
+    let hits = Arc::new(AtomicUsize::new(0));
+    let portal = serve(flaky_get(&hits, 1, limited, EMPTY_LIST)).await;
+    let (client, events) = client(&portal, 4);
+    let started = std::time::Instant::now();
+    client.list().await.unwrap();
+    // The cap is 50 ms in these tests: the asked-for second was not waited.
+    assert!(started.elapsed() < Duration::from_millis(900));
+    assert!(
+        lines(&events).contains(
+            &"the portal asked to wait 1 s (Retry-After); waiting 50 ms (the longest wait \
+              allowed), then retrying GET /api/2.0/settings/webhook (attempt 2 of 5)"
+                .to_string()
+        ),
+        "{:#?}",
+        lines(&events)
+    );
+}
+
+#[tokio::test]
+async fn a_put_is_retried_with_the_same_body() {
+    let bodies: Arc<Mutex<Vec<String>>> = Arc::default();
+    let store = bodies.clone();
+    let router = Router::new().route(
+        LIST_PATH,
+        put(move |body: String| async move {
+            let mut seen = store.lock().unwrap();
+            seen.push(body);
+            if seen.len() == 1 {
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            } else {
+                ONE.into_response()
+            }
+        }),
+    );
+    let (client, _) = client(&serve(router).await, 4);
+    let updated = client.update(5, &body()).await.unwrap();
+    assert_eq!(updated.id, 5);
+    let bodies = bodies.lock().unwrap();
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[0], bodies[1]);
+}
+
+fn body() -> WebhookBody {
+    WebhookBody {
+        name: "n".into(),
+        uri: "https://h.example.com".into(),
+        secret_key: Some(SecretString::from("Secret-123")),
+        enabled: true,
+        ssl: true,
+        triggers: TriggerSet::from_bits(0),
+        target_id: None,
+    }
+}
+
+/// A portal whose POST stores the webhook, then answers `post_status` for the first
+/// `lost` POSTs (the answer is lost); counts POSTs.
+fn lossy_create(posts: &Arc<AtomicUsize>, stored: &Arc<Mutex<bool>>, lost: usize) -> Router {
+    let (posts, stored_get, stored_post) = (posts.clone(), stored.clone(), stored.clone());
+    Router::new().route(
+        LIST_PATH,
+        get(move || async move {
+            if *stored_get.lock().unwrap() {
+                r#"{"response":[{"configs":{"id":5,"name":"n","uri":"https://h.example.com",
+                    "enabled":true,"ssl":true,"triggers":0},"status":0}],
+                    "count":1,"status":0,"statusCode":200}"#
+            } else {
+                EMPTY_LIST
+            }
+        })
+        .post(move || async move {
+            *stored_post.lock().unwrap() = true;
+            if posts.fetch_add(1, Ordering::SeqCst) < lost {
+                bad_gateway()
+            } else {
+                ONE.into_response()
+            }
+        }),
+    )
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_was_lost_is_found_not_posted_again() {
+    let posts = Arc::new(AtomicUsize::new(0));
+    let stored = Arc::new(Mutex::new(false));
+    let (client, events) = client(&serve(lossy_create(&posts, &stored, 1)).await, 4);
+    let created = client.create(&body()).await.unwrap();
+    assert_eq!(created.id, 5);
+    assert_eq!(posts.load(Ordering::SeqCst), 1, "posted once");
+    let lines = lines(&events);
+    assert!(
+        lines.iter().any(|l| l.contains(
+            "retrying POST /api/2.0/settings/webhook in"
+        ) && l.contains("unless the webhook list shows it was created after all")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(
+            &"webhook \"n\" was created (#5) although the answer to its POST was lost; not \
+              posting it again"
+                .to_string()
+        ),
+        "{lines:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_create_that_did_not_land_is_posted_again() {
+    let posts = Arc::new(AtomicUsize::new(0));
+    let hits = posts.clone();
+    let router = Router::new().route(
+        LIST_PATH,
+        get(|| async { EMPTY_LIST }).post(move || async move {
+            if hits.fetch_add(1, Ordering::SeqCst) == 0 {
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            } else {
+                ONE.into_response()
+            }
+        }),
+    );
+    let (client, _) = client(&serve(router).await, 4);
+    assert_eq!(client.create(&body()).await.unwrap().id, 5);
+    assert_eq!(posts.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_rate_limited_create_is_posted_again_without_listing() {
+    let (posts, lists) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (p, l) = (posts.clone(), lists.clone());
+    let router = Router::new().route(
+        LIST_PATH,
+        get(move || async move {
+            l.fetch_add(1, Ordering::SeqCst);
+            EMPTY_LIST
+        })
+        .post(move || async move {
+            if p.fetch_add(1, Ordering::SeqCst) == 0 {
+                StatusCode::TOO_MANY_REQUESTS.into_response()
+            } else {
+                ONE.into_response()
+            }
+        }),
+    );
+    let (client, _) = client(&serve(router).await, 4);
+    assert_eq!(client.create(&body()).await.unwrap().id, 5);
+    assert_eq!(posts.load(Ordering::SeqCst), 2);
+    assert_eq!(lists.load(Ordering::SeqCst), 0, "a 429 was never handled");
+}
+
+#[tokio::test]
+async fn a_timeout_is_retried_and_reported_as_such() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let router = Router::new().route(
+        LIST_PATH,
+        get(move || async move {
+            if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+            EMPTY_LIST
+        }),
+    );
+    let (client, events) = client(&serve(router).await, 1);
+    client.list().await.unwrap();
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    let lines = lines(&events);
+    assert!(
+        lines.iter().any(|l| l.ends_with(
+            "(attempt 2 of 2): no answer within 0.3 s (the request timeout)"
+        )),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("GET /api/2.0/settings/webhook -> no answer after ")),
+        "{lines:#?}"
+    );
+    assert!(!lines.iter().any(|l| l.contains(KEY)));
+}
+
+#[test]
+fn backoff_doubles_with_full_jitter_up_to_the_cap() {
+    let policy = Policy::new(&ClientOptions {
+        retries: 10,
+        retry_base: Duration::from_millis(100),
+        retry_max_delay: Duration::from_millis(400),
+        ..ClientOptions::default()
+    });
+    assert_eq!(policy.attempts, 11);
+    let error = ApiError::Timeout {
+        endpoint: crate::api::Endpoint {
+            method: reqwest::Method::GET,
+            path: LIST_PATH.into(),
+        },
+        portal: "http://127.0.0.1".into(),
+        kind: TimeoutKind::Request,
+        after: Duration::from_secs(1),
+    };
+    for (attempt, ceiling) in [(2, 100), (3, 200), (4, 400), (5, 400), (11, 400)] {
+        let waits: Vec<Duration> = (0..200)
+            .map(|_| match policy.wait(attempt, &error) {
+                Wait::Backoff(d) => d,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let ceiling = Duration::from_millis(ceiling);
+        assert!(waits.iter().all(|w| *w <= ceiling), "{attempt}: {waits:?}");
+        // Jittered: not all the same, and some well below the ceiling.
+        assert!(waits.iter().any(|w| *w != waits[0]), "{attempt}: {waits:?}");
+        assert!(waits.iter().any(|w| *w < ceiling / 2), "{attempt}: {waits:?}");
+    }
+}
+
+#[test]
+fn a_long_retry_after_waits_the_cap() {
+    let policy = Policy::new(&ClientOptions::default());
+    let error = ApiError::RateLimited {
+        endpoint: crate::api::Endpoint {
+            method: reqwest::Method::GET,
+            path: LIST_PATH.into(),
+        },
+        retry_after: Some(Duration::from_secs(600)),
+    };
+    assert_eq!(
+        policy.wait(2, &error),
+        Wait::RetryAfter {
+            asked: Duration::from_secs(600),
+            waiting: Duration::from_secs(60)
+        }
+    );
+}
