@@ -134,9 +134,11 @@ fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebh
         }
     };
     let mut webhooks = Vec::new();
-    // (managed name, where it is written), to find two entries that would manage the same
-    // webhook. Two keys for one id (`9846` and `0x2676`) are already duplicate YAML keys.
-    let mut names: Vec<(String, SourceSpan)> = Vec::new();
+    // (managed name, where it is written, keyed by name), to find a name key that another entry
+    // also claims: a name key matches by name, so the two would fight over one webhook. Two
+    // id keys may share a name (the portal does not keep names unique; `export` writes such
+    // webhooks by id). Two keys for one id are already duplicate YAML keys.
+    let mut names: Vec<(String, SourceSpan, bool)> = Vec::new();
     for (key, value) in entries {
         let Some((webhook, name_span)) = entry(c, key, value) else {
             continue;
@@ -145,20 +147,24 @@ fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebh
             Key::Name(n) => Some(n.clone()),
             Key::Id(_) => webhook.name.clone(),
         };
+        let by_name = matches!(webhook.key, Key::Name(_));
         if let Some(name) = managed {
-            if let Some((_, first)) = names.iter().find(|(n, _)| *n == name) {
+            if let Some((_, first, _)) = names
+                .iter()
+                .find(|(n, _, first_by_name)| *n == name && (by_name || *first_by_name))
+            {
                 let problem = super::problem_at(
                     c.source,
                     name_span,
                     "config::duplicate_name",
                     format!("two entries manage a webhook named '{}'", shown(&name)),
                     "second use of this name".into(),
-                    Some("the portal does not keep names unique, so each name may be managed by one entry only".into()),
+                    Some("a name key manages the one webhook with that name, so no other entry may use the name; key both entries by id".into()),
                 )
                 .with_label(*first, "first use".into());
                 c.problems.push(problem);
             }
-            names.push((name, name_span));
+            names.push((name, name_span, by_name));
         }
         webhooks.push(webhook);
     }

@@ -160,6 +160,8 @@ fn two_entries_for_one_webhook_are_refused() {
         "webhooks:\n  Billing sync: {}\n  12:\n    name: Billing sync\n",
         &[("config::duplicate_name", 4)],
     ));
+    // Two ids may share a name: the portal allows it, and `export` writes them that way.
+    super::load_ok("webhooks:\n  1:\n    name: Twin\n  2:\n    name: Twin\n");
     // One id written two ways is one YAML key written twice.
     expect(
         "webhooks:\n  9846: {}\n  0x2676: {}\n",
