@@ -8,7 +8,7 @@ mod export;
 mod plan;
 mod validate;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::api::Client;
@@ -26,11 +26,14 @@ pub fn main(cli: Cli) -> ExitCode {
     choice.write_global();
     let stderr_colored =
         anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
+    // In a CI log nobody resizes the window, and a message cut across lines defeats grep.
+    let stderr_terminal = std::io::stderr().is_terminal();
     let _ = miette::set_hook(Box::new(move |_| {
         Box::new(
             miette::MietteHandlerOpts::new()
                 .color(stderr_colored)
                 .unicode(stderr_colored)
+                .wrap_lines(stderr_terminal)
                 .build(),
         )
     }));
