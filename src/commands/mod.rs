@@ -84,7 +84,7 @@ fn plan_file(
     planning: &PlanningArgs,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<Planned, Error> {
-    let config = config::load(&file.file)?;
+    let config = load_config(&file.file)?;
     let portal = settings::portal_for(portal.portal.as_deref(), &config)?;
     let client = settings::client(&portal)?;
     let live = runtime.block_on(client.list())?;
@@ -99,4 +99,14 @@ fn plan_file(
         client,
         guard,
     })
+}
+
+/// Loads the file and shows its warnings (a literal secret, a quoted id) on stderr; they never
+/// stop a run.
+fn load_config(path: &std::path::Path) -> Result<config::Config, Error> {
+    let config = config::load(path)?;
+    for warning in config.warnings() {
+        let _ = writeln!(anstream::stderr(), "{:?}", miette::Report::new(warning));
+    }
+    Ok(config)
 }
