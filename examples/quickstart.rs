@@ -56,7 +56,7 @@ fn run() -> Result<(), Error> {
 
     let live = runtime.block_on(client.list())?;
     let plan = plan::plan(&config, &live, portal.as_str(), Default::default())?;
-    print!("{}", render::render_text(&plan));
+    anstream::print!("{}", render::render_text(&plan));
 
     say("Applying (the real apply would ask for `yes` first):");
     // The file reads ${BILLING_WEBHOOK_SECRET}; use the environment's value when there is one.
@@ -68,15 +68,15 @@ fn run() -> Result<(), Error> {
         &secrets,
         4,
         |change, result| match result {
-            Ok(done) => println!("  ok {:?} (#{})", change.name, done.webhook.id),
-            Err(e) => println!("  failed {:?}: {e}", change.name),
+            Ok(done) => anstream::println!("  ok {:?} (#{})", change.name, done.webhook.id),
+            Err(e) => anstream::println!("  failed {:?}: {e}", change.name),
         },
     ));
 
     say("Planning again: the portal now matches the file.");
     let live = runtime.block_on(client.list())?;
     let again = plan::plan(&config, &live, portal.as_str(), Default::default())?;
-    print!("{}", render::render_text(&again));
+    anstream::print!("{}", render::render_text(&again));
 
     if report.failed() > 0 || again.has_changes() {
         return Err(Error::ApplyFailed {
@@ -89,5 +89,5 @@ fn run() -> Result<(), Error> {
 }
 
 fn say(text: &str) {
-    println!("\n==> {text}\n");
+    anstream::println!("\n==> {text}\n");
 }

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::render::Format;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "docspace-webhooks",
@@ -112,6 +114,10 @@ pub struct PlanArgs {
     /// Exit 2 when there are changes, 0 when there are none, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// How to show the plan: text for people, json for pipelines, markdown for a pull-request
+    /// comment or job summary.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Also save the plan to FILE, for `apply FILE`. It holds no secret values.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

@@ -37,10 +37,10 @@ pub enum SettingsError {
     #[error("the portal URL from {origin} is not usable")]
     #[diagnostic(code(settings::bad_portal))]
     BadPortal {
-        origin: String,
+        origin: &'static str,
+        // Boxed: an `ApiError` inline would make every settings `Result` large.
         #[source]
-        #[diagnostic_source]
-        source: ApiError,
+        source: Box<ApiError>,
     },
 
     #[error("{KEY_VAR} is not set")]
@@ -57,15 +57,18 @@ pub enum SettingsError {
 /// plan's portal, with a phrase naming it).
 pub fn portal(
     flag: Option<&str>,
-    fallback: Option<(&str, &str)>,
+    fallback: Option<(&str, &'static str)>,
 ) -> Result<PortalUrl, SettingsError> {
     let (url, origin) = match (flag, env(URL_VAR), fallback) {
-        (Some(url), _, _) => (url.to_string(), "--portal".to_string()),
-        (None, Some(url), _) if !url.trim().is_empty() => (url, URL_VAR.to_string()),
-        (None, _, Some((url, origin))) => (url.to_string(), origin.to_string()),
+        (Some(url), _, _) => (url.to_string(), "--portal"),
+        (None, Some(url), _) if !url.trim().is_empty() => (url, URL_VAR),
+        (None, _, Some((url, origin))) => (url.to_string(), origin),
         _ => return Err(SettingsError::NoPortal),
     };
-    PortalUrl::parse(url.trim()).map_err(|source| SettingsError::BadPortal { origin, source })
+    PortalUrl::parse(url.trim()).map_err(|source| SettingsError::BadPortal {
+        origin,
+        source: Box::new(source),
+    })
 }
 
 /// The portal a config file points at, with `--portal` and DOCSPACE_URL taking precedence.

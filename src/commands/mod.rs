@@ -8,7 +8,7 @@ mod export;
 mod plan;
 mod validate;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -27,11 +27,14 @@ pub fn main(cli: Cli) -> ExitCode {
     choice.write_global();
     let stderr_colored =
         anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
+    // In a CI log nobody resizes the window, and a message cut across lines defeats grep.
+    let stderr_terminal = std::io::stderr().is_terminal();
     let _ = miette::set_hook(Box::new(move |_| {
         Box::new(
             miette::MietteHandlerOpts::new()
                 .color(stderr_colored)
                 .unicode(stderr_colored)
+                .wrap_lines(stderr_terminal)
                 .build(),
         )
     }));
@@ -82,7 +85,7 @@ fn plan_file(
     planning: &PlanningArgs,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<Planned, Error> {
-    let config = config::load(&file.file)?;
+    let config = load_config(&file.file)?;
     let network = &portal.network;
     let portal = settings::portal_for(portal.portal.as_deref(), &config)?;
     let client = client(&portal, network)?;
@@ -110,4 +113,14 @@ fn client(portal: &PortalUrl, network: &NetworkArgs) -> Result<Client, Error> {
         }
     });
     settings::client(portal, settings::client_options(network, Some(sink)))
+}
+
+/// Loads the file and shows its warnings (a literal secret, a quoted id) on stderr; they never
+/// stop a run.
+fn load_config(path: &std::path::Path) -> Result<config::Config, Error> {
+    let config = config::load(path)?;
+    for warning in config.warnings() {
+        let _ = writeln!(anstream::stderr(), "{:?}", miette::Report::new(warning));
+    }
+    Ok(config)
 }

@@ -16,7 +16,7 @@ pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         .as_ref()
         .map(|_| saved::to_json(plan))
         .transpose()?;
-    write!(out, "{}", render::render_text(plan))?;
+    write!(out, "{}", render::render(plan, args.format))?;
     // Shown, then refused: the reviewer sees what the guard stopped, and no file is saved.
     planned.guard?;
     if let (Some(path), Some(text)) = (&args.out, saved) {

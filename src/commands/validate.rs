@@ -5,10 +5,9 @@ use std::process::ExitCode;
 
 use crate::Error;
 use crate::cli::FileArgs;
-use crate::config;
 
 pub fn run(args: &FileArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let config = config::load(&args.file)?;
+    let config = super::load_config(&args.file)?;
     writeln!(
         out,
         "{} is valid: {} webhook(s).",

@@ -4,13 +4,127 @@
 //! is reported at once, each pointing at the offending value. Nothing downstream re-validates:
 //! a `Config` that exists is well-formed. Secrets stay unresolved (`SecretRef`) so that `plan`
 //! and `validate` never need their values; `apply` resolves them before its first write.
+//!
+//! The loader reads in two passes: `node` turns the YAML into a loose tree of spanned nodes
+//! (only YAML-level errors stop it, see `parse_error`), then `validate`, `entry` and `fields`
+//! check the shape by hand and collect every problem. `mask` makes the copy of the text that
+//! diagnostics show, with literal secrets masked, so no rendered problem ever prints one.
+//!
+//! Decisions where the file format leaves room:
+//! - A key under `webhooks` is an id only when it is a plain YAML integer; a quoted `"9846"`
+//!   is a name, as YAML says (`Config::warnings` points it out).
+//! - `triggers` is a list; the only scalar accepted is `"*"` (or `All`). An empty list is an
+//!   error, because the portal would read it as every event.
+//! - Booleans are YAML 1.2 (`true`/`false`); `yes`/`no`/`on`/`off` are strings, so
+//!   `enabled: yes` is an error and a webhook may be named `no`.
+//! - `targetId: 42` (a plain integer) is taken as the string `"42"`, exactly as written.
+//! - `uri` and `portal` are kept as written (not normalised by the URL parser), so they
+//!   compare equal to what the portal stores.
 
+mod entry;
+mod fields;
+mod mask;
+mod node;
+mod parse_error;
+mod problem;
+mod secret;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+use std::io::Read;
+use std::path::Path;
 use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
 use secrecy::SecretString;
 
 use crate::triggers::TriggerSet;
+
+pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at};
+pub use secret::{SecretError, check_secret_policy};
+
+/// Reads and checks the file at `path`. The file's display name in diagnostics is the path as
+/// given.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let io = |source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    // Read at most one byte past the limit, so a huge file or an endless one (a FIFO,
+    // /dev/zero) is refused without being read whole.
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let name = path.display().to_string();
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(too_large(name, size));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => load_str(&text, &name),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes());
+            let source = Arc::new(NamedSource::new(
+                parse_error::clean(&name),
+                mask::display_text(&text, None),
+            ));
+            // The lossy copy has U+FFFD where the first bad byte was.
+            let problem = problem_at(
+                &source,
+                SourceSpan::from(at..at + '\u{FFFD}'.len_utf8()),
+                "config::encoding",
+                "the file is not UTF-8 text".to_string(),
+                "not UTF-8".to_string(),
+                Some("save the file as UTF-8".to_string()),
+            );
+            Err(ConfigError::from_problems(vec![problem]))
+        }
+    }
+}
+
+/// Checks `text` as the content of a webhook file called `display_name` in diagnostics.
+pub fn load_str(text: &str, display_name: &str) -> Result<Config, ConfigError> {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(display_name.to_string(), text.len() as u64));
+    }
+    // The name is printed in every diagnostic's header.
+    let display_name = parse_error::clean(display_name);
+    let tree = match node::parse(text) {
+        Ok(tree) => tree,
+        Err(failure) => {
+            let source = Arc::new(NamedSource::new(
+                display_name,
+                mask::display_text(text, None),
+            ));
+            let problem = problem_at(
+                &source,
+                failure.span,
+                failure.code,
+                failure.message,
+                failure.label,
+                failure.help,
+            );
+            return Err(ConfigError::from_problems(vec![problem]));
+        }
+    };
+    let source = Arc::new(NamedSource::new(
+        display_name,
+        mask::display_text(text, Some(&tree)),
+    ));
+    validate::build(&tree, text, &source).map_err(ConfigError::from_problems)
+}
+
+fn too_large(name: String, size: u64) -> ConfigError {
+    ConfigError::TooLarge {
+        name,
+        size,
+        limit: MAX_FILE_BYTES,
+    }
+}
 
 /// The desired state read from one file.
 #[derive(Debug)]
@@ -58,5 +172,94 @@ pub enum SecretRef {
     /// `${VAR}`: read from the environment when `apply` needs it.
     Env(String),
 }
-mod stub;
-pub use stub::*;
+
+impl Config {
+    /// Things that load but deserve a second look: a literal `secretKey` (it belongs in the
+    /// environment), a quoted number used as a name. Each is a `Problem` of severity warning.
+    pub fn warnings(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for w in &self.webhooks {
+            if let Some(SecretRef::Literal(_)) = w.secret {
+                out.push(problem_at(
+                    &self.source,
+                    w.span,
+                    "config::literal_secret",
+                    format!("the secretKey of '{}' is written in the file", w.label()),
+                    "secret written literally in this entry".to_string(),
+                    Some("read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`".to_string()),
+                ).warning());
+            }
+            if let Key::Name(name) = &w.key
+                && name.parse::<i32>().is_ok()
+            {
+                out.push(
+                    problem_at(
+                        &self.source,
+                        w.span,
+                        "config::quoted_id",
+                        format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
+                        "a name".to_string(),
+                        Some(format!(
+                            "write {name} without quotes to manage the webhook with that id"
+                        )),
+                    )
+                    .warning(),
+                );
+            }
+        }
+        out
+    }
+
+    /// The error the planner reports when `webhook` matches no live webhook and so would be
+    /// created, but lacks what creating needs (`DesiredWebhook::missing_for_create`).
+    /// `None` when nothing is missing.
+    pub fn missing_for_create_problem(&self, webhook: &DesiredWebhook) -> Option<Problem> {
+        let missing = webhook.missing_for_create();
+        if missing.is_empty() {
+            return None;
+        }
+        let list = missing
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        Some(problem_at(
+            &self.source,
+            webhook.span,
+            "config::missing_for_create",
+            format!(
+                "'{}' is not on the portal, and creating it needs {list}",
+                webhook.label()
+            ),
+            "no live webhook has this name".to_string(),
+            Some(
+                "add the missing settings, or fix the name to match the webhook on the portal"
+                    .to_string(),
+            ),
+        ))
+    }
+}
+
+impl DesiredWebhook {
+    /// How messages name the entry: its name, or `#id` for an id key.
+    pub fn label(&self) -> String {
+        match &self.key {
+            Key::Name(name) => name.clone(),
+            Key::Id(id) => format!("#{id}"),
+        }
+    }
+
+    /// The settings creating a webhook needs that this entry leaves out (`uri`, `secretKey`).
+    /// Whether the entry will be created is only known once the live list is matched, so the
+    /// loader does not require them; the planner asks this for entries it would create.
+    pub fn missing_for_create(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.uri.is_none() {
+            missing.push("uri");
+        }
+        if self.secret.is_none() {
+            missing.push("secretKey");
+        }
+        missing
+    }
+}

@@ -1,0 +1,158 @@
+//! One entry under `webhooks:`: its key (a name or an id) and its fields, each checked by
+//! `fields`, plus the checks that need two fields at once (`ssl: true` against the uri).
+//!
+//! An entry whose key is unusable is still checked field by field, so its other problems are
+//! reported too; it just yields no `DesiredWebhook`.
+
+use miette::SourceSpan;
+
+use super::fields::Checker;
+use super::node::{Kind, Node};
+use super::parse_error::shown;
+use super::validate::{ENTRY_FIELDS, unknown_field};
+use super::{DesiredWebhook, Key};
+
+/// One entry under `webhooks:`; `None` when its key is unusable (problems are recorded). The
+/// span returned is where the name it manages is written.
+pub(super) fn entry(
+    c: &mut Checker,
+    key: &Node,
+    value: &Node,
+) -> Option<(DesiredWebhook, SourceSpan)> {
+    let parsed_key = entry_key(c, key);
+    let mut webhook = DesiredWebhook {
+        key: parsed_key.clone().unwrap_or(Key::Id(0)),
+        span: key.span,
+        name: None,
+        uri: None,
+        secret: None,
+        enabled: None,
+        ssl: None,
+        triggers: None,
+        target_id: None,
+    };
+    let mut name_span = key.span;
+    let fields = match &value.kind {
+        Kind::Map(fields) => fields.as_slice(),
+        Kind::Null => &[],
+        other => {
+            let help = match &key.kind {
+                Kind::Str(k) if ENTRY_FIELDS.contains(&k.as_str()) => {
+                    format!(
+                        "`{k}` is a setting of a webhook: put it under the webhook's name or id"
+                    )
+                }
+                _ => "e.g. `uri: https://example.com/hook` on the next line, indented".to_string(),
+            };
+            c.error(
+                value.span,
+                "config::type",
+                format!(
+                    "the settings of a webhook must be a mapping, not {}",
+                    other.describe()
+                ),
+                "expected a mapping",
+                Some(help),
+            );
+            &[]
+        }
+    };
+    let mut http_uri = None;
+    let mut ssl_span = None;
+    for (field_key, field) in fields {
+        let Kind::Str(name) = &field_key.kind else {
+            unknown_field(c, field_key, ENTRY_FIELDS, "in a webhook entry");
+            continue;
+        };
+        match name.as_str() {
+            "name" => match parsed_key {
+                Some(Key::Name(_)) => c.error(
+                    field_key.span,
+                    "config::name_under_name_key",
+                    "`name` is only allowed under an id key".to_string(),
+                    "the key above is already the name",
+                    Some("under a name key the key is the name; to rename a webhook, key its entry by the webhook's id".to_string()),
+                ),
+                _ => {
+                    if let Some(n) = c.string(field, "name")
+                        && c.name(field, n)
+                    {
+                        webhook.name = Some(n.to_string());
+                        name_span = field.span;
+                    }
+                }
+            },
+            "uri" => {
+                if let Some((uri, is_http)) = c.url(field, "uri") {
+                    webhook.uri = Some(uri);
+                    http_uri = Some((is_http, field.span));
+                }
+            }
+            "secretKey" => webhook.secret = c.secret(field_key, field),
+            "enabled" => webhook.enabled = c.boolean(field, "enabled"),
+            "ssl" => {
+                webhook.ssl = c.boolean(field, "ssl");
+                ssl_span = Some(field.span);
+            }
+            "triggers" => webhook.triggers = c.triggers(field),
+            "targetId" => webhook.target_id = c.target_id(field),
+            _ => unknown_field(c, field_key, ENTRY_FIELDS, "in a webhook entry"),
+        }
+    }
+    if let (Some(true), Some((true, uri_span)), Some(ssl_span)) = (webhook.ssl, http_uri, ssl_span)
+    {
+        let problem = super::problem_at(
+            c.source,
+            uri_span,
+            "config::ssl_needs_https",
+            "ssl: true requires an https uri".to_string(),
+            "plain http".into(),
+            Some("use an https:// uri, or set `ssl: false` (which also stops the portal checking the target's certificate)".into()),
+        )
+        .with_label(ssl_span, "ssl is turned on here".into());
+        c.problems.push(problem);
+    }
+    parsed_key.map(|_| (webhook, name_span))
+}
+
+fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
+    let out_of_range = |c: &mut Checker| {
+        let message = format!("webhook id {} is out of range", shown(c.raw(key)));
+        c.error(
+            key.span,
+            "config::bad_id",
+            message,
+            "not a webhook id",
+            Some("ids are positive 32-bit integers, as the portal shows them".to_string()),
+        );
+        None
+    };
+    match &key.kind {
+        Kind::Int(i) => match i32::try_from(*i) {
+            Ok(id) if id > 0 => Some(Key::Id(id)),
+            _ => out_of_range(c),
+        },
+        // A plain integer too big for 64 bits is read as a float.
+        Kind::Float if c.raw(key).bytes().all(|b| b.is_ascii_digit()) => out_of_range(c),
+        Kind::Str(name) => c.name(key, name).then(|| Key::Name(name.clone())),
+        other => {
+            let help = match other {
+                Kind::Bool(_) | Kind::Null | Kind::Float => {
+                    format!("quote it to use it as a name: \"{}\"", shown(c.raw(key)))
+                }
+                _ => "use a webhook name (a string) or id (an integer)".to_string(),
+            };
+            c.error(
+                key.span,
+                "config::bad_key",
+                format!(
+                    "a key under `webhooks` must be a webhook name or id, not {}",
+                    other.describe()
+                ),
+                "not a name or id",
+                Some(help),
+            );
+            None
+        }
+    }
+}

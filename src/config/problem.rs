@@ -1,0 +1,161 @@
+//! The diagnostics of the config stage: one `Problem` per thing wrong in the file, gathered
+//! into a `ConfigError` so that miette shows every problem at once.
+//!
+//! Invariants: every `Problem` points into the same `Arc<NamedSource<String>>` as
+//! `Config::source`, whose text has literal secrets masked (see `mask`), so rendering a
+//! problem never shows a secret even in the context lines around its label. Messages are
+//! written by this crate from field names and static reasons, never from a secret's value.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode, SourceSpan};
+
+/// Files larger than this are refused before parsing: a webhook file is a few kilobytes, and
+/// the limit keeps a wrong path (a log, a disk image) from being read into memory.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Why a file could not be turned into a `Config`.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum ConfigError {
+    #[error("cannot read the webhook file {}", path.display())]
+    #[diagnostic(code(config::io))]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{name} is {size} bytes, more than the {limit} a webhook file may have")]
+    #[diagnostic(
+        code(config::too_large),
+        help("check that this is the right file; a webhook file is usually a few kilobytes")
+    )]
+    TooLarge { name: String, size: u64, limit: u64 },
+
+    #[error("the webhook file has {count} {}", if *count == 1 { "problem" } else { "problems" })]
+    #[diagnostic(code(config::invalid))]
+    Invalid {
+        count: usize,
+        #[related]
+        problems: Vec<Problem>,
+    },
+}
+
+impl ConfigError {
+    /// Wraps problems (the loader's, or the planner's matching errors) into one error.
+    pub fn from_problems(problems: Vec<Problem>) -> Self {
+        ConfigError::Invalid {
+            count: problems.len(),
+            problems,
+        }
+    }
+}
+
+/// One thing wrong (or, from `Config::warnings`, worth a second look) in the file, with a
+/// label on where it is.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Problem {
+    source_code: Arc<NamedSource<String>>,
+    code: &'static str,
+    message: String,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+    severity: Severity,
+}
+
+/// Builds an error pointing at `span` of `source`. Public so the planner's matching errors
+/// ("no live webhook has id 9846") look and render like the loader's own.
+pub fn problem_at(
+    source: &Arc<NamedSource<String>>,
+    span: SourceSpan,
+    code: &'static str,
+    message: String,
+    label: String,
+    help: Option<String>,
+) -> Problem {
+    Problem {
+        source_code: Arc::clone(source),
+        code,
+        message,
+        labels: vec![LabeledSpan::new_primary_with_span(Some(label), span)],
+        help,
+        severity: Severity::Error,
+    }
+}
+
+impl Problem {
+    /// Adds a secondary label, e.g. where a duplicate was first written.
+    pub fn with_label(mut self, span: SourceSpan, label: String) -> Self {
+        self.labels
+            .push(LabeledSpan::new_with_span(Some(label), span));
+        self
+    }
+
+    pub(crate) fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// The stable code, e.g. `config::unknown_field`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Where the primary label points.
+    pub fn span(&self) -> SourceSpan {
+        self.labels
+            .first()
+            .map_or_else(|| SourceSpan::from(0..0), |l| *l.inner())
+    }
+
+    /// The 1-based line of the primary label, for callers and tests that do not render.
+    pub fn line(&self) -> usize {
+        let offset = self.span().offset();
+        let text = self.source_code.inner();
+        let end = offset.min(text.len());
+        text.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    }
+
+    pub fn help_text(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+}
+
+impl Diagnostic for Problem {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source_code)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}

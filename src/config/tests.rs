@@ -1,0 +1,286 @@
+//! Loader tests. Here: files that load, and what they load to. `errors`: every kind of
+//! problem, with its line and rendered diagnostic (snapshots in `src/config/snapshots/`).
+//! `secrets`: secrets never show, `${VAR}` resolution.
+
+/// `insta::assert_snapshot!` storing into `src/config/snapshots/` from the submodules too.
+macro_rules! snap {
+    ($($args:expr),+) => {
+        insta::with_settings!({
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/src/config/snapshots"),
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!($($args),+);
+        })
+    };
+}
+
+mod errors;
+mod secrets;
+
+use std::io::Write;
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+
+use super::*;
+use crate::triggers::TriggerSet;
+
+/// The example of the file format, as documented.
+pub(super) const EXAMPLE: &str = "\
+portal: https://yourportal.onlyoffice.com   # optional
+webhooks:
+  Billing sync:                 # a string key is a webhook's name: created when missing
+    uri: https://billing.example.com/hooks/docspace
+    secretKey: ${BILLING_WEBHOOK_SECRET}
+    triggers: [file.uploaded, room.created]
+    enabled: true
+    ssl: true
+  9846:                         # an integer key (plain YAML integer) is an existing webhook's id
+    name: My integration webhook v2   # renames it
+    uri: https://example.com/new-endpoint
+    triggers: [FileUploaded]
+    ssl: false
+    targetId: room-42
+";
+
+/// What a user sees: the report as miette's graphical handler draws it, without colour.
+pub(super) fn render(diag: &dyn miette::Diagnostic) -> String {
+    let mut out = String::new();
+    GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        .with_width(100)
+        .render_report(&mut out, diag)
+        .expect("rendering into a String cannot fail");
+    out
+}
+
+pub(super) fn load_ok(text: &str) -> Config {
+    match load_str(text, "webhooks.yaml") {
+        Ok(config) => config,
+        Err(e) => panic!("expected the file to load:\n{}", render(&e)),
+    }
+}
+
+fn webhook<'a>(config: &'a Config, label: &str) -> &'a DesiredWebhook {
+    config
+        .webhooks
+        .iter()
+        .find(|w| w.label() == label)
+        .unwrap_or_else(|| panic!("no entry {label}"))
+}
+
+#[test]
+fn the_documented_example_loads_to_the_values_written() {
+    let config = load_ok(EXAMPLE);
+    let (portal, span) = config.portal.as_ref().expect("portal");
+    assert_eq!(portal, "https://yourportal.onlyoffice.com");
+    assert_eq!(&EXAMPLE[span.offset()..span.offset() + span.len()], portal);
+
+    let keys: Vec<&Key> = config.webhooks.iter().map(|w| &w.key).collect();
+    assert_eq!(keys, [&Key::Name("Billing sync".into()), &Key::Id(9846)]);
+
+    let billing = &config.webhooks[0];
+    assert_eq!(
+        billing.uri.as_deref(),
+        Some("https://billing.example.com/hooks/docspace")
+    );
+    assert_eq!(
+        billing.secret.as_ref().and_then(SecretRef::env_var),
+        Some("BILLING_WEBHOOK_SECRET")
+    );
+    assert_eq!(
+        billing.triggers.map(TriggerSet::bits),
+        Some(256 | 4_194_304)
+    );
+    assert_eq!((billing.enabled, billing.ssl), (Some(true), Some(true)));
+    assert_eq!(
+        (billing.name.as_deref(), billing.target_id.as_deref()),
+        (None, None)
+    );
+    let key_span = billing.span;
+    assert_eq!(
+        &EXAMPLE[key_span.offset()..key_span.offset() + key_span.len()],
+        "Billing sync"
+    );
+
+    let renamed = &config.webhooks[1];
+    assert_eq!(renamed.label(), "#9846");
+    assert_eq!(renamed.name.as_deref(), Some("My integration webhook v2"));
+    assert_eq!(
+        renamed.uri.as_deref(),
+        Some("https://example.com/new-endpoint")
+    );
+    assert_eq!(renamed.triggers.map(TriggerSet::bits), Some(256));
+    assert_eq!((renamed.enabled, renamed.ssl), (None, Some(false)));
+    assert_eq!(renamed.target_id.as_deref(), Some("room-42"));
+    assert!(renamed.secret.is_none());
+    assert!(config.warnings().is_empty());
+}
+
+#[test]
+fn entries_keep_file_order() {
+    let config = load_ok("webhooks:\n  zeta: {}\n  7: {}\n  alpha: {}\n");
+    let labels: Vec<String> = config.webhooks.iter().map(DesiredWebhook::label).collect();
+    assert_eq!(labels, ["zeta", "#7", "alpha"]);
+}
+
+#[test]
+fn an_empty_webhooks_mapping_manages_nothing_and_portal_is_optional() {
+    let config = load_ok("webhooks: {}\n");
+    assert!(config.webhooks.is_empty());
+    assert!(config.portal.is_none());
+}
+
+#[test]
+fn an_empty_entry_manages_nothing_but_a_name_entry_lacks_what_creation_needs() {
+    let config = load_ok(
+        "webhooks:\n  9846:\n  New hook: {}\n  Full:\n    uri: https://a.example\n    secretKey: ${S}\n",
+    );
+    let by_id = webhook(&config, "#9846");
+    assert!(by_id.uri.is_none() && by_id.triggers.is_none() && by_id.enabled.is_none());
+    assert_eq!(
+        webhook(&config, "New hook").missing_for_create(),
+        ["uri", "secretKey"]
+    );
+    assert!(webhook(&config, "Full").missing_for_create().is_empty());
+
+    let problem = config
+        .missing_for_create_problem(webhook(&config, "New hook"))
+        .expect("a problem");
+    assert_eq!(problem.code(), "config::missing_for_create");
+    assert_eq!(problem.line(), 3);
+    assert!(
+        config
+            .missing_for_create_problem(webhook(&config, "Full"))
+            .is_none()
+    );
+}
+
+#[test]
+fn a_quoted_number_is_a_name_and_draws_a_warning() {
+    let config = load_ok("webhooks:\n  \"9846\": {}\n  9846: {}\n");
+    assert_eq!(config.webhooks[0].key, Key::Name("9846".into()));
+    assert_eq!(config.webhooks[1].key, Key::Id(9846));
+    let warnings = config.warnings();
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].code(), "config::quoted_id");
+    assert!(warnings[0].is_warning());
+    assert_eq!(warnings[0].line(), 2);
+}
+
+#[test]
+fn a_literal_secret_loads_with_a_warning() {
+    let config = load_ok("webhooks:\n  a:\n    secretKey: S3cret-value!\n");
+    assert!(matches!(
+        config.webhooks[0].secret,
+        Some(SecretRef::Literal(_))
+    ));
+    let codes: Vec<&str> = config.warnings().iter().map(Problem::code).collect();
+    assert_eq!(codes, ["config::literal_secret"]);
+}
+
+#[test]
+fn every_way_of_writing_no_target_means_no_target() {
+    for value in ["", "~", "null", "\"\"", "''"] {
+        let config = load_ok(&format!("webhooks:\n  1:\n    targetId: {value}\n"));
+        assert_eq!(config.webhooks[0].target_id.as_deref(), Some(""), "{value}");
+    }
+    let config = load_ok("webhooks:\n  1:\n    targetId: 0042\n");
+    assert_eq!(config.webhooks[0].target_id.as_deref(), Some("0042"));
+}
+
+#[test]
+fn every_event_is_star_or_all_as_a_scalar_or_a_list() {
+    for value in ["\"*\"", "'*'", "All", "[\"*\"]", "[All]"] {
+        let config = load_ok(&format!("webhooks:\n  1:\n    triggers: {value}\n"));
+        assert_eq!(
+            config.webhooks[0].triggers,
+            Some(TriggerSet::ALL),
+            "{value}"
+        );
+    }
+}
+
+#[test]
+fn anchors_and_merge_keys_share_settings() {
+    let config = load_ok(
+        "webhooks:\n  a: &common\n    ssl: true\n    triggers: [file.uploaded]\n  b:\n    <<: *common\n    ssl: false\n",
+    );
+    let b = webhook(&config, "b");
+    assert_eq!(
+        (b.ssl, b.triggers.map(TriggerSet::bits)),
+        (Some(false), Some(256))
+    );
+}
+
+#[test]
+fn names_count_characters_not_bytes() {
+    let fifty = "é".repeat(50);
+    let config = load_ok(&format!("webhooks:\n  {fifty}: {{}}\n"));
+    assert_eq!(config.webhooks[0].label(), fifty);
+}
+
+#[test]
+fn load_reads_a_file_and_names_it_in_diagnostics() {
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    file.write_all(b"webhooks:\n  a:\n    enabled: maybe\n")
+        .expect("write");
+    let Err(err) = load(file.path()) else {
+        panic!("expected an error")
+    };
+    let shown = render(&err);
+    assert!(
+        shown.contains(&format!("{}:3:14", file.path().display())),
+        "{shown}"
+    );
+
+    std::fs::write(file.path(), EXAMPLE).expect("write");
+    assert_eq!(load(file.path()).expect("loads").webhooks.len(), 2);
+}
+
+#[test]
+fn an_unreadable_file_is_an_io_error_naming_the_path() {
+    let path = std::path::Path::new("/nonexistent/dir/webhooks.yaml");
+    let err = load(path).expect_err("missing file");
+    assert!(matches!(err, ConfigError::Io { .. }));
+    assert!(
+        err.to_string().contains("/nonexistent/dir/webhooks.yaml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_huge_file_is_refused_before_parsing() {
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    let line = "# padding padding padding padding padding padding padding padding\n";
+    let big = line.repeat((MAX_FILE_BYTES as usize / line.len()) + 1);
+    file.write_all(big.as_bytes()).expect("write");
+    let err = load(file.path()).expect_err("too large");
+    assert!(matches!(err, ConfigError::TooLarge { .. }), "{err:?}");
+    let err = load_str(&big, "big.yaml").expect_err("too large");
+    assert!(err.to_string().contains("big.yaml"), "{err}");
+}
+
+#[test]
+fn document_markers_a_bom_and_crlf_line_ends_are_accepted() {
+    load_ok("---\nwebhooks: {}\n...\n");
+    load_ok("\u{feff}webhooks: {}\n");
+    let config = load_ok("webhooks:\r\n  a:\r\n    uri: https://a.example\r\n");
+    assert_eq!(config.webhooks[0].uri.as_deref(), Some("https://a.example"));
+
+    let err = load_str("webhooks:\r\n  a:\r\n    triggers: [nope]\r\n", "crlf.yaml")
+        .expect_err("unknown trigger");
+    let shown = render(&err);
+    assert!(shown.contains("crlf.yaml:3:16"), "{shown}");
+}
+
+#[test]
+fn warnings_and_the_planner_problem_render_like_the_loader_problems() {
+    let config = load_ok("webhooks:\n  \"9846\": {}\n  Audit:\n    secretKey: S3cret-value!\n");
+    let mut shown: Vec<String> = config.warnings().iter().map(|w| render(w)).collect();
+    let missing = config
+        .missing_for_create_problem(&config.webhooks[1])
+        .expect("uri is missing");
+    shown.push(render(&ConfigError::from_problems(vec![missing])));
+    let shown = shown.join("\n");
+    assert!(!shown.contains("S3cret-value!"), "{shown}");
+    snap!(shown);
+}

@@ -1,0 +1,334 @@
+//! Every kind of problem a file can have: the code and line of each problem, and the rendered
+//! report as a user sees it (snapshots in `src/config/snapshots/`).
+
+use super::super::*;
+use super::render;
+
+/// Loads `text` expecting exactly these problems (code, 1-based line), in this order, and
+/// returns the rendered report.
+fn expect(text: &str, expected: &[(&str, usize)]) -> String {
+    let err = match load_str(text, "webhooks.yaml") {
+        Ok(_) => panic!("expected problems, the file loaded"),
+        Err(e) => e,
+    };
+    let ConfigError::Invalid { count, problems } = &err else {
+        panic!("expected Invalid, got {err:?}")
+    };
+    let found: Vec<(&str, usize)> = problems.iter().map(|p| (p.code(), p.line())).collect();
+    assert_eq!(found, expected, "\n{}", render(&err));
+    assert_eq!(*count, problems.len());
+    render(&err)
+}
+
+#[test]
+fn unknown_fields_suggest_the_closest_valid_one() {
+    snap!(expect(
+        "webhooks:\n  a:\n    url: https://a.example\n    enabeld: true\n    colour: red\n",
+        &[
+            ("config::unknown_field", 3),
+            ("config::unknown_field", 4),
+            ("config::unknown_field", 5),
+        ],
+    ));
+}
+
+#[test]
+fn a_setting_at_the_top_level_is_pointed_under_webhooks() {
+    snap!(expect(
+        "uri: https://a.example\nwebhooks: {}\n",
+        &[("config::unknown_field", 1)],
+    ));
+}
+
+#[test]
+fn an_unknown_trigger_is_labelled_and_a_close_name_suggested() {
+    let shown = expect(
+        "webhooks:\n  a:\n    triggers: [room.created, file.uplaoded, nonsense]\n",
+        &[
+            ("config::unknown_trigger", 3),
+            ("config::unknown_trigger", 3),
+        ],
+    );
+    assert!(shown.contains("did you mean `file.uploaded`?"), "{shown}");
+    snap!(shown);
+}
+
+#[test]
+fn trigger_lists_that_would_mean_something_else() {
+    snap!(expect(
+        "webhooks:\n  a:\n    triggers: []\n  b:\n    triggers: file.uploaded\n  c:\n    triggers: [\"*\", file.uploaded]\n  d:\n    triggers: [1]\n",
+        &[
+            ("config::empty_triggers", 3),
+            ("config::type", 5),
+            ("config::redundant_trigger", 7),
+            ("config::type", 9),
+        ],
+    ));
+}
+
+#[test]
+fn an_unquoted_star_gets_a_hint() {
+    snap!(expect(
+        "webhooks:\n  a:\n    triggers: *\n",
+        &[("config::yaml", 3)]
+    ));
+}
+
+#[test]
+fn bad_uris_are_labelled() {
+    snap!(expect(
+        "webhooks:\n  a:\n    uri: billing.example.com/hook\n  b:\n    uri: ftp://files.example.com\n  c:\n    uri: \" https://a.example\"\n  d:\n    uri: [https://a.example]\n",
+        &[
+            ("config::bad_uri", 3),
+            ("config::bad_uri", 5),
+            ("config::bad_uri", 7),
+            ("config::type", 9),
+        ],
+    ));
+}
+
+#[test]
+fn ssl_true_needs_an_https_uri() {
+    snap!(expect(
+        "webhooks:\n  a:\n    uri: http://a.example/hook\n    ssl: true\n",
+        &[("config::ssl_needs_https", 3)],
+    ));
+    // ssl left out or false: plain http is the user's choice.
+    super::load_ok(
+        "webhooks:\n  a:\n    uri: http://a.example/hook\n    ssl: false\n  b:\n    uri: http://b.example/hook\n",
+    );
+}
+
+#[test]
+fn wrong_types_say_what_was_expected() {
+    snap!(expect(
+        "portal: 42\nwebhooks:\n  a:\n    enabled: yes\n    ssl: 1\n    targetId: [x]\n  b: just a string\n",
+        &[
+            ("config::type", 1),
+            ("config::type", 4),
+            ("config::type", 5),
+            ("config::type", 6),
+            ("config::type", 7),
+        ],
+    ));
+}
+
+#[test]
+fn names_follow_the_portal_rules() {
+    let long = "x".repeat(51);
+    snap!(expect(
+        &format!(
+            "webhooks:\n  {long}: {{}}\n  \" \": {{}}\n  Named:\n    name: other\n  5:\n    name: \"\"\n"
+        ),
+        &[
+            ("config::bad_name", 2),
+            ("config::bad_name", 3),
+            ("config::name_under_name_key", 5),
+            ("config::bad_name", 7),
+        ],
+    ));
+}
+
+#[test]
+fn keys_that_are_neither_a_name_nor_an_id() {
+    snap!(expect(
+        "webhooks:\n  true: {}\n  ~: {}\n  1.5: {}\n  0: {}\n  -3: {}\n  2147483648: {}\n  99999999999999999999999: {}\n  [a, b]: {}\n",
+        &[
+            ("config::bad_key", 2),
+            ("config::bad_key", 3),
+            ("config::bad_key", 4),
+            ("config::bad_id", 5),
+            ("config::bad_id", 6),
+            ("config::bad_id", 7),
+            ("config::bad_id", 8),
+            ("config::bad_key", 9),
+        ],
+    ));
+}
+
+#[test]
+fn a_duplicate_key_points_at_its_second_line() {
+    snap!(expect(
+        "webhooks:\n  Billing sync:\n    uri: https://a.example\n    ssl: true\n    ssl: false\n",
+        &[("config::duplicate_key", 5)],
+    ));
+}
+
+#[test]
+fn two_entries_for_one_webhook_are_refused() {
+    snap!(expect(
+        "webhooks:\n  Billing sync: {}\n  12:\n    name: Billing sync\n",
+        &[("config::duplicate_name", 4)],
+    ));
+    // Two ids may share a name: the portal allows it, and `export` writes them that way.
+    super::load_ok("webhooks:\n  1:\n    name: Twin\n  2:\n    name: Twin\n");
+    // One id written two ways is one YAML key written twice.
+    expect(
+        "webhooks:\n  9846: {}\n  0x2676: {}\n",
+        &[("config::duplicate_key", 3)],
+    );
+}
+
+#[test]
+fn a_long_target_id_is_refused() {
+    let long = "t".repeat(256);
+    expect(
+        &format!("webhooks:\n  1:\n    targetId: {long}\n"),
+        &[("config::bad_target", 3)],
+    );
+    super::load_ok(&format!(
+        "webhooks:\n  1:\n    targetId: {}\n",
+        "t".repeat(255)
+    ));
+}
+
+#[test]
+fn the_top_level_shape_is_checked() {
+    snap!("empty", expect("", &[("config::missing_webhooks", 1)]));
+    expect("# nothing\n", &[("config::missing_webhooks", 2)]);
+    snap!(
+        "no_webhooks",
+        expect(
+            "portal: https://p.example\n",
+            &[("config::missing_webhooks", 1)]
+        )
+    );
+    snap!(
+        "webhooks_not_a_mapping",
+        expect("webhooks: [a]\n", &[("config::type", 1)])
+    );
+    expect("webhooks:\n", &[("config::type", 1)]);
+    expect("- webhooks\n", &[("config::type", 1)]);
+    expect("just text\n", &[("config::type", 1)]);
+}
+
+#[test]
+fn yaml_level_errors_have_a_location() {
+    snap!(
+        "multiple_documents",
+        expect(
+            "webhooks: {}\n---\nwebhooks: {}\n",
+            &[("config::multiple_documents", 3)]
+        )
+    );
+    snap!(
+        "tabs",
+        expect("webhooks:\n\ta: {}\n", &[("config::yaml", 2)])
+    );
+    snap!(
+        "unclosed_bracket",
+        expect(
+            "webhooks:\n  a:\n    triggers: [file.uploaded\n",
+            &[("config::yaml", 3)]
+        )
+    );
+    expect("webhooks:\n  a: !custom {}\n", &[("config::yaml", 2)]);
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported_at_once() {
+    let shown = expect(
+        "webhooks:\n  a:\n    triggers: [file.uplaoded]\n  b:\n    uri: nope\n",
+        &[("config::unknown_trigger", 3), ("config::bad_uri", 5)],
+    );
+    assert!(shown.contains("2 problems"), "{shown}");
+}
+
+#[test]
+fn binary_garbage_is_an_error_with_a_location_not_a_panic() {
+    let err = load_str("webhooks:\n  a: \u{0}\u{1b}[31m\n", "webhooks.yaml").expect_err("garbage");
+    let shown = render(&err);
+    assert!(shown.contains("webhooks.yaml:2:"), "{shown}");
+    assert!(
+        !shown.contains('\u{1b}'),
+        "a control character reached the terminal: {shown:?}"
+    );
+
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    std::io::Write::write_all(&mut file, b"webhooks:\n  a: \xff\xfe\n").expect("write");
+    let err = load(file.path()).expect_err("not UTF-8");
+    let ConfigError::Invalid { problems, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (problems[0].code(), problems[0].line()),
+        ("config::encoding", 2)
+    );
+}
+
+#[test]
+fn alias_bombs_and_deep_nesting_stop_with_an_error() {
+    // Each level doubles the one below twenty times: 20^8 nodes if expanded.
+    let mut bomb = String::from("webhooks: {}\nl0: &l0 [x, x]\n");
+    for i in 1..9 {
+        let refs = vec![format!("*l{}", i - 1); 20].join(", ");
+        bomb.push_str(&format!("l{i}: &l{i} [{refs}]\n"));
+    }
+    let err = load_str(&bomb, "bomb.yaml").expect_err("alias bomb");
+    let ConfigError::Invalid { problems, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        problems[0].code(),
+        "config::too_complex",
+        "{}",
+        render(&err)
+    );
+
+    let deep = format!("webhooks: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    assert!(load_str(&deep, "deep.yaml").is_err());
+}
+
+#[test]
+fn no_input_makes_the_loader_panic() {
+    // A small deterministic fuzz: fragments of valid files spliced with odd bytes.
+    let pieces = [
+        "webhooks:",
+        "\n",
+        "  ",
+        "a:",
+        " [",
+        "]",
+        "{",
+        "}",
+        "&x ",
+        "*x",
+        "<<: ",
+        "\"",
+        "'",
+        "9846:",
+        "uri: ",
+        "https://a",
+        "secretKey: ",
+        "${",
+        "}",
+        "triggers: ",
+        "*",
+        "-",
+        "\t",
+        "---\n",
+        "!!binary ",
+        "~",
+        "|\n",
+        "é",
+        "\u{0}",
+        "#",
+        ",",
+        ": ",
+        "? ",
+        "%YAML 1.2\n",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..(state % 24) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+        }
+        if let Err(e) = load_str(&text, "fuzz.yaml") {
+            render(&e);
+        }
+    }
+}

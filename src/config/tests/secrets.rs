@@ -1,0 +1,161 @@
+//! Secrets never show (not in `Debug`, not in a rendered error, not in the context lines around
+//! another problem), and `${VAR}` references resolve or fail naming the variable.
+
+use secrecy::ExposeSecret;
+
+use super::super::*;
+use super::{load_ok, render};
+
+const SECRET: &str = "Sup3r-S3cret-Value";
+
+fn rendered_error(text: &str) -> String {
+    match load_str(text, "webhooks.yaml") {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => format!("{}\n{e}\n{e:?}", render(&e)),
+    }
+}
+
+#[test]
+fn a_literal_secret_is_not_in_debug_output() {
+    let config = load_ok(&format!("webhooks:\n  a:\n    secretKey: {SECRET}\n"));
+    let debug = format!("{config:?} {config:#?}");
+    assert!(!debug.contains(SECRET), "{debug}");
+    let warnings = format!("{:?}", config.warnings());
+    assert!(!warnings.contains(SECRET), "{warnings}");
+}
+
+#[test]
+fn a_secret_next_to_another_problem_is_masked_in_the_snippet() {
+    let shown = rendered_error(&format!(
+        "webhooks:\n  a:\n    secretKey: {SECRET}\n    triggers: [nope]\n    secret_key: \"{SECRET}\"\n"
+    ));
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(shown.contains("secretKey: ******************"), "{shown}");
+}
+
+#[test]
+fn a_secret_failing_the_policy_is_not_echoed() {
+    for bad in [
+        "short",
+        "has a space in it",
+        "ünïcödé-secret",
+        &"x".repeat(31),
+    ] {
+        let shown = rendered_error(&format!("webhooks:\n  a:\n    secretKey: \"{bad}\"\n"));
+        assert!(!shown.contains(bad), "{shown}");
+        assert!(shown.contains("config::secret_policy"), "{shown}");
+    }
+}
+
+#[test]
+fn a_secret_is_masked_even_when_the_file_does_not_parse() {
+    let shown = rendered_error(&format!(
+        "webhooks:\n  a:\n    secretKey: {SECRET}\n    uri: [unclosed\n"
+    ));
+    assert!(!shown.contains(SECRET), "{shown}");
+    let shown = rendered_error(&format!(
+        "webhooks:\n  a:\n    secretKey: |\n      {SECRET}\n    uri: [unclosed\n"
+    ));
+    assert!(!shown.contains(SECRET), "{shown}");
+}
+
+#[test]
+fn malformed_references_are_errors_without_the_value() {
+    for bad in [
+        "${BILLING-SECRET}",
+        "prefix${VAR}",
+        "${1VAR}",
+        "$BILLING_SECRET",
+        "${}",
+    ] {
+        let shown = rendered_error(&format!("webhooks:\n  a:\n    secretKey: \"{bad}\"\n"));
+        assert!(shown.contains("config::bad_secret_ref"), "{bad}: {shown}");
+        assert!(!shown.contains(bad), "{shown}");
+    }
+    snap!(render(
+        &load_str(
+            "webhooks:\n  a:\n    secretKey: ${BILLING-SECRET}\n",
+            "webhooks.yaml"
+        )
+        .expect_err("bad reference")
+    ));
+}
+
+fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+    move |name| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+#[test]
+fn a_reference_resolves_from_the_lookup() {
+    let config = load_ok("webhooks:\n  Billing sync:\n    secretKey: ${BILLING_WEBHOOK_SECRET}\n");
+    let lookup = env(&[("BILLING_WEBHOOK_SECRET", "fr0m-the-env!")]);
+    let secret = config.webhooks[0]
+        .resolve_secret(&lookup)
+        .expect("resolves");
+    assert_eq!(
+        secret.expect("has a secret").expose_secret(),
+        "fr0m-the-env!"
+    );
+
+    let literal = load_ok(&format!("webhooks:\n  a:\n    secretKey: {SECRET}\n"));
+    let resolved = literal.webhooks[0]
+        .resolve_secret(&env(&[]))
+        .expect("literal");
+    assert_eq!(resolved.expect("has a secret").expose_secret(), SECRET);
+    assert!(
+        load_ok("webhooks:\n  a: {}\n").webhooks[0]
+            .resolve_secret(&env(&[]))
+            .expect("none")
+            .is_none()
+    );
+}
+
+#[test]
+fn an_unset_variable_is_named_with_its_webhook() {
+    let config = load_ok("webhooks:\n  Billing sync:\n    secretKey: ${BILLING_WEBHOOK_SECRET}\n");
+    let err = config.webhooks[0]
+        .resolve_secret(&env(&[]))
+        .expect_err("unset");
+    assert!(matches!(&err, SecretError::Unset { var, .. } if var == "BILLING_WEBHOOK_SECRET"));
+    assert_eq!(
+        err.to_string(),
+        "environment variable BILLING_WEBHOOK_SECRET is not set (secretKey of 'Billing sync')"
+    );
+}
+
+#[test]
+fn a_variable_failing_the_policy_is_named_but_its_value_never_shown() {
+    let config = load_ok("webhooks:\n  9846:\n    secretKey: ${HOOK_SECRET}\n");
+    for value in ["tiny", "with spaces inside", ""] {
+        let pairs: &'static [(&str, &str)] = Box::leak(Box::new([("HOOK_SECRET", value)]));
+        let err = config.webhooks[0]
+            .resolve_secret(&env(pairs))
+            .expect_err("policy");
+        assert!(matches!(&err, SecretError::Policy { var, .. } if var == "HOOK_SECRET"));
+        let shown = format!("{err}\n{err:?}\n{}", render(&err));
+        assert!(
+            shown.contains("HOOK_SECRET") && shown.contains("#9846"),
+            "{shown}"
+        );
+        if !value.is_empty() {
+            assert!(!shown.contains(value), "{shown}");
+        }
+    }
+}
+
+#[test]
+fn the_server_default_policy() {
+    assert_eq!(check_secret_policy("12345678"), Ok(()));
+    assert_eq!(check_secret_policy(&"~".repeat(30)), Ok(()));
+    assert!(check_secret_policy("1234567").is_err());
+    assert!(check_secret_policy(&"a".repeat(31)).is_err());
+    assert!(check_secret_policy("has space1").is_err());
+    assert!(check_secret_policy("tab\tinside!").is_err());
+    assert!(check_secret_policy("ééééééééé").is_err());
+    assert!(check_secret_policy("").is_err());
+}

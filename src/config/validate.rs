@@ -1,0 +1,217 @@
+//! Pass 2 of the loader: the shape of the file, checked by hand over the node tree.
+//!
+//! Every problem is recorded and checking goes on, so one run reports everything wrong in the
+//! file. A `Config` is returned only when there is no problem at all.
+
+use std::sync::Arc;
+
+use miette::{NamedSource, SourceSpan};
+
+use super::entry::entry;
+use super::fields::Checker;
+use super::node::{Kind, Node};
+use super::parse_error::shown;
+use super::problem::Problem;
+use super::{Config, DesiredWebhook, Key};
+
+pub(super) const TOP_FIELDS: &[&str] = &["portal", "webhooks"];
+pub(super) const ENTRY_FIELDS: &[&str] = &[
+    "name",
+    "uri",
+    "secretKey",
+    "enabled",
+    "ssl",
+    "triggers",
+    "targetId",
+];
+/// Field names people reach for that strsim would not map to ours.
+const ALIASES: &[(&str, &str)] = &[
+    ("url", "uri"),
+    ("secret", "secretKey"),
+    ("target", "targetId"),
+    ("events", "triggers"),
+    ("active", "enabled"),
+];
+
+pub(super) fn build(
+    tree: &Node,
+    text: &str,
+    source: &Arc<NamedSource<String>>,
+) -> Result<Config, Vec<Problem>> {
+    let mut c = Checker {
+        source,
+        text,
+        problems: Vec::new(),
+    };
+    let (portal, webhooks) = top_level(&mut c, tree);
+    // Checks that span fields (ssl against uri, duplicate names) run after the fields
+    // themselves; report in file order all the same.
+    c.problems.sort_by_key(|p| p.span().offset());
+    if c.problems.is_empty() {
+        Ok(Config {
+            source: Arc::clone(source),
+            portal,
+            webhooks,
+        })
+    } else {
+        Err(c.problems)
+    }
+}
+
+type Portal = Option<(String, SourceSpan)>;
+
+fn top_level(c: &mut Checker, tree: &Node) -> (Portal, Vec<DesiredWebhook>) {
+    let entries = match &tree.kind {
+        Kind::Map(entries) => entries,
+        Kind::Null => {
+            c.error(
+                tree.span,
+                "config::missing_webhooks",
+                "the file is empty".to_string(),
+                "no `webhooks:` here",
+                Some("a file that manages no webhooks is `webhooks: {}`".to_string()),
+            );
+            return (None, Vec::new());
+        }
+        other => {
+            let message = format!(
+                "the file must be a mapping with `webhooks:` (and optionally `portal:`), not {}",
+                other.describe()
+            );
+            c.error(
+                tree.span,
+                "config::type",
+                message,
+                "expected a mapping",
+                None,
+            );
+            return (None, Vec::new());
+        }
+    };
+    let mut portal = None;
+    let mut webhooks = None;
+    for (key, value) in entries {
+        match &key.kind {
+            Kind::Str(k) if k == "portal" => {
+                portal = c.url(value, "portal").map(|(p, _)| (p, value.span));
+            }
+            Kind::Str(k) if k == "webhooks" => webhooks = Some(webhook_entries(c, key, value)),
+            _ => unknown_field(c, key, TOP_FIELDS, "at the top level"),
+        }
+    }
+    if webhooks.is_none() {
+        c.error(
+            tree.span,
+            "config::missing_webhooks",
+            "the file has no `webhooks:` mapping".to_string(),
+            "`webhooks:` is missing",
+            Some(
+                "add `webhooks:` with one entry per webhook; `webhooks: {}` manages none"
+                    .to_string(),
+            ),
+        );
+    }
+    (portal, webhooks.unwrap_or_default())
+}
+
+fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebhook> {
+    let entries = match &value.kind {
+        Kind::Map(entries) => entries,
+        other => {
+            let span = if value.span.is_empty() {
+                key.span
+            } else {
+                value.span
+            };
+            c.error(
+                span,
+                "config::type",
+                format!("`webhooks` must be a mapping of webhook names or ids to their settings, not {}", other.describe()),
+                "expected a mapping",
+                Some("write `webhooks: {}` to manage no webhooks".to_string()),
+            );
+            return Vec::new();
+        }
+    };
+    let mut webhooks = Vec::new();
+    // (managed name, where it is written, keyed by name), to find a name key that another entry
+    // also claims: a name key matches by name, so the two would fight over one webhook. Two
+    // id keys may share a name (the portal does not keep names unique; `export` writes such
+    // webhooks by id). Two keys for one id are already duplicate YAML keys.
+    let mut names: Vec<(String, SourceSpan, bool)> = Vec::new();
+    for (key, value) in entries {
+        let Some((webhook, name_span)) = entry(c, key, value) else {
+            continue;
+        };
+        let managed = match &webhook.key {
+            Key::Name(n) => Some(n.clone()),
+            Key::Id(_) => webhook.name.clone(),
+        };
+        let by_name = matches!(webhook.key, Key::Name(_));
+        if let Some(name) = managed {
+            if let Some((_, first, _)) = names
+                .iter()
+                .find(|(n, _, first_by_name)| *n == name && (by_name || *first_by_name))
+            {
+                let problem = super::problem_at(
+                    c.source,
+                    name_span,
+                    "config::duplicate_name",
+                    format!("two entries manage a webhook named '{}'", shown(&name)),
+                    "second use of this name".into(),
+                    Some("a name key manages the one webhook with that name, so no other entry may use the name; key both entries by id".into()),
+                )
+                .with_label(*first, "first use".into());
+                c.problems.push(problem);
+            }
+            names.push((name, name_span, by_name));
+        }
+        webhooks.push(webhook);
+    }
+    webhooks
+}
+
+pub(super) fn unknown_field(
+    c: &mut Checker,
+    key: &Node,
+    valid: &'static [&'static str],
+    place: &str,
+) {
+    let shown_key = shown(c.raw(key));
+    let suggestion = match &key.kind {
+        Kind::Str(k) => closest_field(k, valid),
+        _ => None,
+    };
+    let help = match (suggestion, &key.kind) {
+        (Some(s), _) => format!("did you mean `{s}`?"),
+        (None, Kind::Str(k)) if valid == TOP_FIELDS && ENTRY_FIELDS.contains(&k.as_str()) => {
+            format!(
+                "`{k}` is a setting of a webhook: put it under `webhooks:` and the webhook's name or id"
+            )
+        }
+        _ => format!("valid fields here: {}", valid.join(", ")),
+    };
+    c.error(
+        key.span,
+        "config::unknown_field",
+        format!("unknown field `{shown_key}` {place}"),
+        "unknown field",
+        Some(help),
+    );
+}
+
+fn closest_field(field: &str, valid: &'static [&'static str]) -> Option<&'static str> {
+    let normal = |s: &str| s.to_ascii_lowercase().replace(['_', '-', ' '], "");
+    let wanted = normal(field);
+    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == wanted)
+        && valid.contains(to)
+    {
+        return Some(to);
+    }
+    valid
+        .iter()
+        .map(|f| (strsim::jaro_winkler(&wanted, &normal(f)), *f))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, f)| f)
+}
