@@ -54,10 +54,18 @@ impl fmt::Display for ClientEvent {
                 endpoint,
                 status: Some(status),
                 elapsed,
-            } => write!(f, "{endpoint} -> HTTP {status} in {} ms", elapsed.as_millis()),
+            } => write!(
+                f,
+                "{endpoint} -> HTTP {status} in {} ms",
+                elapsed.as_millis()
+            ),
             ClientEvent::Request {
                 endpoint, elapsed, ..
-            } => write!(f, "{endpoint} -> no answer after {} ms", elapsed.as_millis()),
+            } => write!(
+                f,
+                "{endpoint} -> no answer after {} ms",
+                elapsed.as_millis()
+            ),
             ClientEvent::Retry {
                 endpoint,
                 attempt,

@@ -56,10 +56,7 @@ impl Policy {
             };
         }
         let doublings = attempt.saturating_sub(2).min(30);
-        let ceiling = self
-            .base
-            .saturating_mul(1 << doublings)
-            .min(self.max_delay);
+        let ceiling = self.base.saturating_mul(1 << doublings).min(self.max_delay);
         Wait::Backoff(full_jitter(ceiling))
     }
 }

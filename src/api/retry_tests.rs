@@ -15,10 +15,13 @@ use super::*;
 use crate::api::{ClientEvent, PortalUrl, TimeoutKind};
 use crate::triggers::TriggerSet;
 
-const KEY: &str = "sk-0123456789abcdef";
-const LIST_PATH: &str = "/api/2.0/settings/webhook";
+#[path = "retry_create_tests.rs"]
+mod create;
 
-async fn serve(router: Router) -> PortalUrl {
+const KEY: &str = "sk-0123456789abcdef";
+pub(super) const LIST_PATH: &str = "/api/2.0/settings/webhook";
+
+pub(super) async fn serve(router: Router) -> PortalUrl {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });
@@ -26,7 +29,7 @@ async fn serve(router: Router) -> PortalUrl {
 }
 
 /// A client with tiny waits that records every event it reports.
-fn client(portal: &PortalUrl, retries: u32) -> (Client, Arc<Mutex<Vec<ClientEvent>>>) {
+pub(super) fn client(portal: &PortalUrl, retries: u32) -> (Client, Arc<Mutex<Vec<ClientEvent>>>) {
     let events: Arc<Mutex<Vec<ClientEvent>>> = Arc::default();
     let store = events.clone();
     let options = ClientOptions {
@@ -43,15 +46,20 @@ fn client(portal: &PortalUrl, retries: u32) -> (Client, Arc<Mutex<Vec<ClientEven
     (client, events)
 }
 
-fn lines(events: &Mutex<Vec<ClientEvent>>) -> Vec<String> {
-    events.lock().unwrap().iter().map(|e| e.to_string()).collect()
+pub(super) fn lines(events: &Mutex<Vec<ClientEvent>>) -> Vec<String> {
+    events
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| e.to_string())
+        .collect()
 }
 
-const EMPTY_LIST: &str = r#"{"response":[],"count":1,"status":0,"statusCode":200}"#;
-const ONE: &str = r#"{"response":{"id":5,"name":"n","uri":"https://h.example.com","enabled":true,
+pub(super) const EMPTY_LIST: &str = r#"{"response":[],"count":1,"status":0,"statusCode":200}"#;
+pub(super) const ONE: &str = r#"{"response":{"id":5,"name":"n","uri":"https://h.example.com","enabled":true,
     "ssl":true,"triggers":0},"count":1,"status":0,"statusCode":200}"#;
 
-fn bad_gateway() -> Response {
+pub(super) fn bad_gateway() -> Response {
     (
         StatusCode::BAD_GATEWAY,
         [(header::CONTENT_TYPE, "text/html")],
@@ -150,7 +158,12 @@ async fn what_cannot_get_better_is_not_retried() {
 #[tokio::test]
 async fn retry_after_is_obeyed_up_to_the_cap_and_said() {
     fn limited() -> Response {
-        (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "1")], "").into_response()
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "1")],
+            "",
+        )
+            .into_response()
     }
     let hits = Arc::new(AtomicUsize::new(0));
     let portal = serve(flaky_get(&hits, 1, limited, EMPTY_LIST)).await;
@@ -194,7 +207,7 @@ async fn a_put_is_retried_with_the_same_body() {
     assert_eq!(bodies[0], bodies[1]);
 }
 
-fn body() -> WebhookBody {
+pub(super) fn body() -> WebhookBody {
     WebhookBody {
         name: "n".into(),
         uri: "https://h.example.com".into(),
@@ -204,100 +217,6 @@ fn body() -> WebhookBody {
         triggers: TriggerSet::from_bits(0),
         target_id: None,
     }
-}
-
-/// A portal whose POST stores the webhook, then answers `post_status` for the first
-/// `lost` POSTs (the answer is lost); counts POSTs.
-fn lossy_create(posts: &Arc<AtomicUsize>, stored: &Arc<Mutex<bool>>, lost: usize) -> Router {
-    let (posts, stored_get, stored_post) = (posts.clone(), stored.clone(), stored.clone());
-    Router::new().route(
-        LIST_PATH,
-        get(move || async move {
-            if *stored_get.lock().unwrap() {
-                r#"{"response":[{"configs":{"id":5,"name":"n","uri":"https://h.example.com",
-                    "enabled":true,"ssl":true,"triggers":0},"status":0}],
-                    "count":1,"status":0,"statusCode":200}"#
-            } else {
-                EMPTY_LIST
-            }
-        })
-        .post(move || async move {
-            *stored_post.lock().unwrap() = true;
-            if posts.fetch_add(1, Ordering::SeqCst) < lost {
-                bad_gateway()
-            } else {
-                ONE.into_response()
-            }
-        }),
-    )
-}
-
-#[tokio::test]
-async fn a_create_whose_answer_was_lost_is_found_not_posted_again() {
-    let posts = Arc::new(AtomicUsize::new(0));
-    let stored = Arc::new(Mutex::new(false));
-    let (client, events) = client(&serve(lossy_create(&posts, &stored, 1)).await, 4);
-    let created = client.create(&body()).await.unwrap();
-    assert_eq!(created.id, 5);
-    assert_eq!(posts.load(Ordering::SeqCst), 1, "posted once");
-    let lines = lines(&events);
-    assert!(
-        lines.iter().any(|l| l.contains(
-            "retrying POST /api/2.0/settings/webhook in"
-        ) && l.contains("unless the webhook list shows it was created after all")),
-        "{lines:#?}"
-    );
-    assert!(
-        lines.contains(
-            &"webhook \"n\" was created (#5) although the answer to its POST was lost; not \
-              posting it again"
-                .to_string()
-        ),
-        "{lines:#?}"
-    );
-}
-
-#[tokio::test]
-async fn a_create_that_did_not_land_is_posted_again() {
-    let posts = Arc::new(AtomicUsize::new(0));
-    let hits = posts.clone();
-    let router = Router::new().route(
-        LIST_PATH,
-        get(|| async { EMPTY_LIST }).post(move || async move {
-            if hits.fetch_add(1, Ordering::SeqCst) == 0 {
-                StatusCode::SERVICE_UNAVAILABLE.into_response()
-            } else {
-                ONE.into_response()
-            }
-        }),
-    );
-    let (client, _) = client(&serve(router).await, 4);
-    assert_eq!(client.create(&body()).await.unwrap().id, 5);
-    assert_eq!(posts.load(Ordering::SeqCst), 2);
-}
-
-#[tokio::test]
-async fn a_rate_limited_create_is_posted_again_without_listing() {
-    let (posts, lists) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let (p, l) = (posts.clone(), lists.clone());
-    let router = Router::new().route(
-        LIST_PATH,
-        get(move || async move {
-            l.fetch_add(1, Ordering::SeqCst);
-            EMPTY_LIST
-        })
-        .post(move || async move {
-            if p.fetch_add(1, Ordering::SeqCst) == 0 {
-                StatusCode::TOO_MANY_REQUESTS.into_response()
-            } else {
-                ONE.into_response()
-            }
-        }),
-    );
-    let (client, _) = client(&serve(router).await, 4);
-    assert_eq!(client.create(&body()).await.unwrap().id, 5);
-    assert_eq!(posts.load(Ordering::SeqCst), 2);
-    assert_eq!(lists.load(Ordering::SeqCst), 0, "a 429 was never handled");
 }
 
 #[tokio::test]
@@ -318,9 +237,9 @@ async fn a_timeout_is_retried_and_reported_as_such() {
     assert_eq!(hits.load(Ordering::SeqCst), 2);
     let lines = lines(&events);
     assert!(
-        lines.iter().any(|l| l.ends_with(
-            "(attempt 2 of 2): no answer within 0.3 s (the request timeout)"
-        )),
+        lines
+            .iter()
+            .any(|l| l.ends_with("(attempt 2 of 2): no answer within 0.3 s (the request timeout)")),
         "{lines:#?}"
     );
     assert!(
@@ -361,7 +280,10 @@ fn backoff_doubles_with_full_jitter_up_to_the_cap() {
         assert!(waits.iter().all(|w| *w <= ceiling), "{attempt}: {waits:?}");
         // Jittered: not all the same, and some well below the ceiling.
         assert!(waits.iter().any(|w| *w != waits[0]), "{attempt}: {waits:?}");
-        assert!(waits.iter().any(|w| *w < ceiling / 2), "{attempt}: {waits:?}");
+        assert!(
+            waits.iter().any(|w| *w < ceiling / 2),
+            "{attempt}: {waits:?}"
+        );
     }
 }
 

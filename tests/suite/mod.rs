@@ -4,8 +4,14 @@
 mod apply;
 /// The fake portal itself, pinned against REFERENCE: the oracle the other tests trust.
 mod fake_portal;
+/// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
+mod faults;
 /// `--prune` and its guard, `export`, `--rotate-secrets`, the last-failure note.
 mod lifecycle;
+/// Thousands of live webhooks: one request to plan, bounded concurrency, convergence.
+mod load;
+/// Property tests: the loader never panics and stays fast on any input.
+mod loader_fuzz;
 /// `plan`: read-only, one request, what the output says, exit codes.
 mod plan;
 /// Portal errors and transport rules as a user sees them.

@@ -1,0 +1,326 @@
+//! Retries, waits, timeouts and `-v` as a user sees them: the real binary against the fake
+//! portal with injected faults. Retry waits are shortened through the hidden
+//! DOCSPACE_WEBHOOKS_RETRY_BASE_MS; `Retry-After` and timeouts are real seconds.
+
+use std::time::{Duration, Instant};
+
+use crate::support::fake_portal::{
+    FakePortal, Fault, FaultBody, FaultKind, Seed, WEBHOOK_PATH, delete_path,
+};
+use crate::support::run::{Outcome, Run};
+
+const SECRET: &str = "faults-Secret-7";
+
+/// A run whose retries wait about a millisecond instead of half a second and up.
+fn run(args: &[&str], portal: &FakePortal, file: &str) -> Outcome {
+    Run::new(args)
+        .file(file)
+        .portal(portal)
+        .env("DOCSPACE_WEBHOOKS_RETRY_BASE_MS", "1")
+        .env("HOOK_SECRET", SECRET)
+        .run()
+}
+
+fn seeded() -> FakePortal {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h").secret(SECRET));
+    portal
+}
+
+const AUDIT: &str = "webhooks:\n  Audit:\n    uri: https://audit.example.com/h\n";
+
+fn methods(portal: &FakePortal) -> Vec<String> {
+    portal
+        .requests()
+        .iter()
+        .map(|r| format!("{} {} {}", r.method, r.path, r.status))
+        .collect()
+}
+
+#[test]
+fn a_502_then_success_on_the_list_still_plans() {
+    let portal = seeded();
+    portal.inject(Fault::new("GET", WEBHOOK_PATH, FaultKind::html(502)));
+    let out = run(&["plan", "--detailed-exitcode"], &portal, AUDIT);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("No changes"), "{out:?}");
+    assert_eq!(
+        methods(&portal),
+        [
+            format!("GET {WEBHOOK_PATH} 502"),
+            format!("GET {WEBHOOK_PATH} 200")
+        ]
+    );
+    assert!(
+        out.stderr
+            .contains("retrying GET /api/2.0/settings/webhook in "),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("(attempt 2 of 5): HTTP 502"), "{out:?}");
+}
+
+#[test]
+fn a_503_on_an_update_is_retried_and_the_update_lands() {
+    let portal = seeded();
+    portal.inject(Fault::new(
+        "PUT",
+        WEBHOOK_PATH,
+        FaultKind::Status {
+            status: 503,
+            body: FaultBody::Text("Service Unavailable".into()),
+        },
+    ));
+    let out = run(
+        &["apply", "--auto-approve"],
+        &portal,
+        "webhooks:\n  Audit:\n    ssl: false\n",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("1 done, 0 failed"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("retrying PUT /api/2.0/settings/webhook in "),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("(attempt 2 of 5): HTTP 503: Service Unavailable"),
+        "{out:?}"
+    );
+    let puts: Vec<u16> = portal.writes().iter().map(|r| r.status).collect();
+    assert_eq!(puts, [503, 200]);
+    assert!(!portal.get(1).unwrap().ssl);
+}
+
+#[test]
+fn a_429_waits_as_long_as_retry_after_says_and_says_so() {
+    let portal = seeded();
+    portal.inject(Fault::new(
+        "GET",
+        WEBHOOK_PATH,
+        FaultKind::RetryAfter { seconds: 1 },
+    ));
+    let started = Instant::now();
+    let out = run(&["plan"], &portal, AUDIT);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(started.elapsed() >= Duration::from_secs(1), "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "the portal asked to wait 1 s (Retry-After); waiting 1 s, then retrying GET \
+             /api/2.0/settings/webhook (attempt 2 of 5)"
+        ),
+        "{out:?}"
+    );
+    assert_eq!(portal.requests().len(), 2);
+}
+
+#[test]
+fn when_retries_run_out_the_portals_status_is_the_error() {
+    let portal = seeded();
+    portal.inject(Fault::new("GET", WEBHOOK_PATH, FaultKind::html(503)).times(10));
+    let out = run(&["plan", "--retries", "2"], &portal, AUDIT);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(portal.requests().len(), 3, "--retries 2 is three attempts");
+    assert!(out.stderr.contains("(attempt 3 of 3)"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("GET /api/2.0/settings/webhook failed (HTTP 503)"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_create_whose_answer_was_lost_is_not_created_twice() {
+    let portal = FakePortal::start();
+    portal.inject(Fault::new(
+        "POST",
+        WEBHOOK_PATH,
+        FaultKind::AfterHandling {
+            status: 502,
+            body: FaultBody::Html("<h1>502 Bad Gateway</h1>".into()),
+        },
+    ));
+    let out = run(
+        &["apply", "--auto-approve"],
+        &portal,
+        "webhooks:\n  New:\n    uri: https://new.example.com/h\n    secretKey: ${HOOK_SECRET}\n",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("ok created #1 \"New\""), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("webhook \"New\" was created (#1) although the answer to its POST was lost"),
+        "{out:?}"
+    );
+    assert_eq!(portal.webhooks().len(), 1, "exactly one webhook");
+    let posts = portal
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 1, "{:?}", methods(&portal));
+    assert_eq!(portal.webhooks()[0].secret_key, SECRET);
+}
+
+#[test]
+fn a_create_that_never_reached_the_portal_is_posted_again() {
+    let portal = FakePortal::start();
+    portal.inject(Fault::new("POST", WEBHOOK_PATH, FaultKind::html(504)));
+    let out = run(
+        &["apply", "--auto-approve"],
+        &portal,
+        "webhooks:\n  New:\n    uri: https://new.example.com/h\n    secretKey: ${HOOK_SECRET}\n",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(portal.webhooks().len(), 1);
+    let calls: Vec<String> = methods(&portal);
+    assert_eq!(
+        calls,
+        [
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("POST {WEBHOOK_PATH} 504"),
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("POST {WEBHOOK_PATH} 200"),
+        ],
+        "checked the list before posting again"
+    );
+}
+
+#[test]
+fn an_html_503_page_gives_the_status_and_a_short_excerpt() {
+    let portal = seeded();
+    portal.inject(Fault::new("GET", WEBHOOK_PATH, FaultKind::html(503)));
+    let out = run(&["plan", "--retries", "0"], &portal, AUDIT);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "GET /api/2.0/settings/webhook failed (HTTP 503); the answer is not from the \
+             DocSpace API: 503 Bad Gateway 503 Bad Gateway nginx"
+        ),
+        "{out:?}"
+    );
+    assert!(!out.stderr.contains('<'), "no markup: {out:?}");
+    assert!(!out.stderr.contains("retrying"), "{out:?}");
+}
+
+#[test]
+fn a_slow_portal_times_out_naming_the_timeout() {
+    let portal = seeded();
+    portal.inject(Fault::new(
+        "GET",
+        WEBHOOK_PATH,
+        FaultKind::Delay(Duration::from_secs(3)),
+    ));
+    let started = Instant::now();
+    let out = run(
+        &["plan", "--timeout", "1", "--retries", "0"],
+        &portal,
+        AUDIT,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(started.elapsed() < Duration::from_secs(3), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("no answer within 1 s (the request timeout)"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains("--timeout"),
+        "says how to allow more: {out:?}"
+    );
+}
+
+#[test]
+fn verbose_shows_each_request_and_nothing_secret() {
+    let portal = seeded();
+    let file = "webhooks:\n  Audit:\n    uri: https://audit.example.com/h\n    ssl: false\n  \
+                New:\n    uri: https://new.example.com/h\n    secretKey: ${HOOK_SECRET}\n";
+    let out = run(&["apply", "--auto-approve", "-v"], &portal, file);
+    assert_eq!(out.code, 0, "{out:?}");
+    for line in [
+        "GET /api/2.0/settings/webhook -> HTTP 200 in ",
+        "POST /api/2.0/settings/webhook -> HTTP 200 in ",
+        "PUT /api/2.0/settings/webhook -> HTTP 200 in ",
+    ] {
+        assert!(out.stderr.contains(line), "{line}: {out:?}");
+    }
+    let lines = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" -> HTTP "))
+        .count();
+    assert_eq!(
+        lines,
+        portal.requests().len(),
+        "one line per request: {out:?}"
+    );
+    let all = out.all();
+    assert!(!all.contains(&portal.api_key()), "{out:?}");
+    assert!(!all.contains(SECRET), "{out:?}");
+    assert!(!all.to_lowercase().contains("authorization"), "{out:?}");
+
+    // Without -v, a clean run says nothing on stderr about requests.
+    let quiet = run(&["plan"], &portal, file);
+    assert!(!quiet.stderr.contains(" -> HTTP "), "{quiet:?}");
+}
+
+#[test]
+fn export_takes_the_network_flags_too() {
+    let portal = seeded();
+    let out = Run::new(&["export", "-v", "--retries", "0", "--timeout", "5"])
+        .portal(&portal)
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("Audit"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("GET /api/2.0/settings/webhook -> HTTP 200 in "),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_redirect_is_not_retried_and_its_credentials_are_masked() {
+    let portal = seeded();
+    portal.inject(
+        Fault::new(
+            "GET",
+            WEBHOOK_PATH,
+            FaultKind::Redirect {
+                status: 307,
+                location: "https://admin:hunter2@login.example.com/sso".into(),
+            },
+        )
+        .times(10),
+    );
+    let out = run(&["plan"], &portal, AUDIT);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(portal.requests().len(), 1, "not retried, not followed");
+    assert!(!out.stderr.contains("retrying"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("https://admin:***@login.example.com/sso"),
+        "{out:?}"
+    );
+    assert!(!out.all().contains("hunter2"), "{out:?}");
+}
+
+#[test]
+fn a_delete_retried_after_it_landed_counts_as_done() {
+    let portal = seeded();
+    let gone = portal.seed(Seed::new("Old", "https://old.example.com/h"));
+    portal.inject(Fault::new(
+        "DELETE",
+        &delete_path(gone),
+        FaultKind::AfterHandling {
+            status: 504,
+            body: FaultBody::Empty,
+        },
+    ));
+    let out = run(&["apply", "--auto-approve", "--prune"], &portal, AUDIT);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("1 done, 0 failed"), "{out:?}");
+    assert!(portal.get(gone).is_none());
+    let deletes: Vec<u16> = portal.writes().iter().map(|r| r.status).collect();
+    assert_eq!(deletes, [504, 404], "the retry found it gone");
+}
