@@ -38,6 +38,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Print the live webhooks as a config file, to start managing an existing portal.
     Export(PortalArgs),
+    /// Print the JSON Schema of the config file (for editor completion and checks).
+    Schema,
 }
 
 #[derive(Debug, Args)]

@@ -59,6 +59,10 @@ fn run(command: Command, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Plan(args) => plan::run(&args, out),
         Command::Apply(args) => apply::run(&args, out),
         Command::Export(args) => export::run(&args, out),
+        Command::Schema => {
+            write!(out, "{}", config::schema::schema_json())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use crate::triggers::{self, Parsed, TriggerSet};
 
 /// The server's limits (`[StringLength]` on the request DTO), counted in characters.
 pub(super) const MAX_NAME_CHARS: usize = 50;
-const MAX_TARGET_CHARS: usize = 255;
+pub(super) const MAX_TARGET_CHARS: usize = 255;
 
 /// Collects problems for one file.
 pub(super) struct Checker<'a> {

@@ -27,6 +27,7 @@ mod mask;
 mod node;
 mod parse_error;
 mod problem;
+pub mod schema;
 mod secret;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 //! Every problem is recorded and checking goes on, so one run reports everything wrong in the
 //! file. A `Config` is returned only when there is no problem at all.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
@@ -138,7 +139,8 @@ fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebh
     // also claims: a name key matches by name, so the two would fight over one webhook. Two
     // id keys may share a name (the portal does not keep names unique; `export` writes such
     // webhooks by id). Two keys for one id are already duplicate YAML keys.
-    let mut names: Vec<(String, SourceSpan, bool)> = Vec::new();
+    // Indexed by name: a file may hold thousands of entries.
+    let mut names: HashMap<String, Vec<(SourceSpan, bool)>> = HashMap::new();
     for (key, value) in entries {
         let Some((webhook, name_span)) = entry(c, key, value) else {
             continue;
@@ -149,9 +151,10 @@ fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebh
         };
         let by_name = matches!(webhook.key, Key::Name(_));
         if let Some(name) = managed {
-            if let Some((_, first, _)) = names
+            let uses = names.entry(name.clone()).or_default();
+            if let Some((first, _)) = uses
                 .iter()
-                .find(|(n, _, first_by_name)| *n == name && (by_name || *first_by_name))
+                .find(|(_, first_by_name)| by_name || *first_by_name)
             {
                 let problem = super::problem_at(
                     c.source,
@@ -164,7 +167,7 @@ fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebh
                 .with_label(*first, "first use".into());
                 c.problems.push(problem);
             }
-            names.push((name, name_span, by_name));
+            uses.push((name_span, by_name));
         }
         webhooks.push(webhook);
     }

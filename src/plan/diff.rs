@@ -25,6 +25,12 @@ pub fn build(
     let mut unchanged = Vec::new();
 
     for (entry, found) in config.webhooks.iter().zip(matched) {
+        if found.is_none()
+            && let Some(problem) = config.missing_for_create_problem(entry)
+        {
+            problems.push(problem);
+            continue;
+        }
         let outcome = match found {
             None => create(entry),
             Some(i) => update(entry, &live[*i], options.rotate_secrets),
@@ -32,11 +38,13 @@ pub fn build(
         match outcome {
             Ok(Some(change)) => changes.push(change),
             Ok(None) => {
-                let w = &live[found.expect("only a matched entry can be unchanged")];
-                unchanged.push(Unchanged {
-                    id: w.id,
-                    name: w.name.clone(),
-                });
+                if let Some(i) = found {
+                    let w = &live[*i];
+                    unchanged.push(Unchanged {
+                        id: w.id,
+                        name: w.name.clone(),
+                    });
+                }
             }
             Err((message, label, help)) => problems.push(problem_at(
                 &config.source,
@@ -83,16 +91,10 @@ pub fn build(
 type Refusal = (String, String, String);
 
 fn create(entry: &DesiredWebhook) -> Result<Option<Change>, Refusal> {
-    let Key::Name(name) = &entry.key else {
-        unreachable!("matching rejects id keys that are not live")
-    };
-    let missing = entry.missing_for_create();
-    let (Some(uri), Some(secret), true) = (&entry.uri, &entry.secret, missing.is_empty()) else {
-        return Err((
-            format!("{name:?} is not on the portal, so it would be created, but it has no {}", missing.join(" or ")),
-            "would be created".into(),
-            "a new webhook needs `uri` and `secretKey`; if it exists under another name, key it by its id".into(),
-        ));
+    // Matching refused id keys that are not live, and `build` reported a missing uri or
+    // secret, so these only unwrap.
+    let (Key::Name(name), Some(uri), Some(secret)) = (&entry.key, &entry.uri, &entry.secret) else {
+        return Ok(None);
     };
     let body = PlannedBody {
         name: name.clone(),

@@ -5,6 +5,13 @@ use crate::support::run::Run;
 
 const LIST: &str = "/api/2.0/settings/webhook";
 
+/// A portal whose list endpoint answers `kind` every time (retries included).
+fn list_answers(kind: FaultKind) -> FakePortal {
+    let portal = FakePortal::start();
+    portal.inject(Fault::new("GET", LIST, kind).times(10));
+    portal
+}
+
 fn plan(portal: &FakePortal) -> crate::support::run::Outcome {
     Run::new(&["plan"])
         .file("webhooks: {}\n")
@@ -14,17 +21,11 @@ fn plan(portal: &FakePortal) -> crate::support::run::Outcome {
 
 #[test]
 fn an_html_error_page_reports_status_and_excerpt() {
-    let portal = FakePortal::start();
-    portal.inject(Fault {
-        method: Some("GET"),
-        path: LIST.into(),
-        times: 10,
-        kind: FaultKind::Status {
-            status: 502,
-            body: FaultBody::Html(
-                "<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>".into(),
-            ),
-        },
+    let portal = list_answers(FaultKind::Status {
+        status: 502,
+        body: FaultBody::Html(
+            "<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>".into(),
+        ),
     });
     let out = plan(&portal);
     assert_eq!(out.code, 1, "{out:?}");
@@ -35,15 +36,9 @@ fn an_html_error_page_reports_status_and_excerpt() {
 
 #[test]
 fn garbage_json_is_an_error_naming_the_endpoint() {
-    let portal = FakePortal::start();
-    portal.inject(Fault {
-        method: Some("GET"),
-        path: LIST.into(),
-        times: 10,
-        kind: FaultKind::Status {
-            status: 200,
-            body: FaultBody::Json(serde_json::json!({"response": {"not": "a list"}})),
-        },
+    let portal = list_answers(FaultKind::Status {
+        status: 200,
+        body: FaultBody::Json(serde_json::json!({"response": {"not": "a list"}})),
     });
     let out = plan(&portal);
     assert_eq!(out.code, 1, "{out:?}");
@@ -53,15 +48,9 @@ fn garbage_json_is_an_error_naming_the_endpoint() {
 
 #[test]
 fn a_redirect_is_not_followed_and_says_where_it_pointed() {
-    let portal = FakePortal::start();
-    portal.inject(Fault {
-        method: Some("GET"),
-        path: LIST.into(),
-        times: 10,
-        kind: FaultKind::Redirect {
-            status: 302,
-            location: "https://login.example.com/sso".into(),
-        },
+    let portal = list_answers(FaultKind::Redirect {
+        status: 302,
+        location: "https://login.example.com/sso".into(),
     });
     let out = plan(&portal);
     assert_eq!(out.code, 1, "{out:?}");

@@ -1,0 +1,36 @@
+//! A sandbox portal to try the real command line against, with no DocSpace at hand:
+//!
+//!     cargo run --example sandbox
+//!
+//! starts the fake DocSpace the tests use on 127.0.0.1, seeded like the quickstart, prints the
+//! two environment variables to set in another terminal, and serves until Ctrl-C.
+
+#[path = "../tests/support/fake_portal/mod.rs"]
+mod fake_portal;
+
+use fake_portal::{FakePortal, Options, Seed};
+
+fn main() {
+    let sandbox = FakePortal::start_with(Options {
+        first_id: 9845,
+        ..Options::default()
+    });
+    sandbox.seed(Seed::new(
+        "Audit trail",
+        "https://audit.example.com/docspace",
+    ));
+    sandbox.seed(
+        Seed::new("My integration webhook", "https://example.com/old-endpoint")
+            .triggers(128 | 1024),
+    );
+    sandbox.seed(Seed::new("Legacy CRM", "https://crm.example.com/docspace").enabled(false));
+    println!("Sandbox DocSpace portal with 3 webhooks. In another terminal:\n");
+    println!("  export DOCSPACE_URL={}", sandbox.url());
+    println!("  export DOCSPACE_API_KEY={}", sandbox.api_key());
+    println!("  export BILLING_WEBHOOK_SECRET=sandbox-Secret-42");
+    println!("  cargo run -- plan -f webhooks.example.yaml\n");
+    println!("Serving until Ctrl-C. Its state lives in memory only.");
+    loop {
+        std::thread::park();
+    }
+}

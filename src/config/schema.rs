@@ -1,0 +1,158 @@
+//! The JSON Schema of the config file, for editors (`yaml-language-server`) and other tools.
+//!
+//! The loader is hand-written so that every problem gets a precise diagnostic, so there are no
+//! serde types to derive a schema from. Instead the schema is built from the loader's own
+//! tables: the field lists, the length limits, the trigger table and the secret policy. A test
+//! checks the schema names exactly the loader's fields, and another that the committed
+//! `webhooks.schema.json` is this output, so neither can drift from the loader.
+
+use serde_json::{Value, json};
+
+use super::fields::{MAX_NAME_CHARS, MAX_TARGET_CHARS};
+use super::validate::{ENTRY_FIELDS, TOP_FIELDS};
+use crate::triggers::{ALL_NAMES, TRIGGERS};
+
+/// Where the committed copy is published, for the `$schema` line of a config file.
+pub const SCHEMA_FILE: &str = "webhooks.schema.json";
+
+/// The schema as pretty JSON with a trailing newline, as committed.
+pub fn schema_json() -> String {
+    let mut text = serde_json::to_string_pretty(&schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+pub fn schema() -> Value {
+    let mut trigger_names: Vec<&str> = TRIGGERS.iter().flat_map(|t| [t.name, t.variant]).collect();
+    trigger_names.extend(ALL_NAMES);
+    let entry_properties = |with_name: bool| {
+        let mut properties = serde_json::Map::new();
+        for field in ENTRY_FIELDS {
+            let property = match *field {
+                "name" if !with_name => continue,
+                "name" => json!({
+                    "description": "Renames the webhook (only under an id key; under a name key the key is the name).",
+                    "type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS, "pattern": "\\S"
+                }),
+                "uri" => json!({
+                    "description": "Where DocSpace delivers events: an absolute http or https URL. The portal probes it with a HEAD request on every create and update.",
+                    "type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+"
+                }),
+                "secretKey" => json!({
+                    "description": "Signs each delivery. `${VAR}` reads the environment at apply time; a literal must be 8 to 30 printable ASCII characters without spaces. Write-only: the portal never returns it.",
+                    "type": "string", "pattern": "^(\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}|[\\x21-\\x7E]{8,30})$"
+                }),
+                "enabled" => {
+                    json!({"description": "Whether deliveries are sent.", "type": "boolean"})
+                }
+                "ssl" => json!({
+                    "description": "true: the uri must be https and its certificate is verified; false: plain http allowed, certificate errors ignored.",
+                    "type": "boolean"
+                }),
+                "triggers" => json!({
+                    "description": "Events to deliver: payload names (file.uploaded) or enum names (FileUploaded); \"*\" or All for every event. Compared as a set.",
+                    "oneOf": [
+                        {"type": "array", "minItems": 1, "uniqueItems": true, "items": {"$ref": "#/$defs/trigger"}},
+                        {"enum": ALL_NAMES}
+                    ]
+                }),
+                "targetId" => json!({
+                    "description": "Fire only for events on this entity id (file, folder or room id; user or group GUID). null or \"\" for none.",
+                    "type": ["string", "null"], "maxLength": MAX_TARGET_CHARS
+                }),
+                other => json!({"description": format!("{other}")}),
+            };
+            properties.insert((*field).to_string(), property);
+        }
+        Value::Object(properties)
+    };
+    let top_properties: serde_json::Map<String, Value> = TOP_FIELDS
+        .iter()
+        .map(|field| {
+            let property = match *field {
+                "portal" => json!({
+                    "description": "The portal, e.g. https://yourportal.onlyoffice.com. --portal and DOCSPACE_URL override it.",
+                    "type": "string", "format": "uri"
+                }),
+                _ => json!({
+                    "description": "The webhooks to manage. A string key is a webhook's name (created when missing); an integer key is an existing webhook's id.",
+                    "type": "object",
+                    "patternProperties": {"^[1-9][0-9]*$": {"$ref": "#/$defs/byId"}},
+                    "additionalProperties": {"$ref": "#/$defs/byName"}
+                }),
+            };
+            ((*field).to_string(), property)
+        })
+        .collect();
+
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "docspace-webhooks config",
+        "description": "The webhooks an ONLYOFFICE DocSpace portal should have. A field left out of an entry is not managed: the portal's value is kept.",
+        "type": "object",
+        "required": ["webhooks"],
+        "additionalProperties": false,
+        "properties": top_properties,
+        "$defs": {
+            "byName": {
+                "description": "A webhook keyed by name. Creating it needs uri and secretKey.",
+                "type": ["object", "null"],
+                "additionalProperties": false,
+                "properties": entry_properties(false)
+            },
+            "byId": {
+                "description": "An existing webhook keyed by id.",
+                "type": ["object", "null"],
+                "additionalProperties": false,
+                "properties": entry_properties(true)
+            },
+            "trigger": {"enum": trigger_names}
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_names_exactly_the_loaders_fields() {
+        let schema = schema();
+        let keys = |v: &Value| -> Vec<String> {
+            let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        let mut entry: Vec<String> = ENTRY_FIELDS.iter().map(|f| f.to_string()).collect();
+        entry.sort();
+        assert_eq!(keys(&schema["$defs"]["byId"]["properties"]), entry);
+        entry.retain(|f| f != "name");
+        assert_eq!(keys(&schema["$defs"]["byName"]["properties"]), entry);
+        let mut top: Vec<String> = TOP_FIELDS.iter().map(|f| f.to_string()).collect();
+        top.sort();
+        assert_eq!(keys(&schema["properties"]), top);
+    }
+
+    #[test]
+    fn every_trigger_name_the_loader_accepts_is_in_the_enum() {
+        let schema = schema();
+        let names = schema["$defs"]["trigger"]["enum"].as_array().unwrap();
+        for t in TRIGGERS {
+            for name in [t.name, t.variant] {
+                assert!(names.contains(&json!(name)), "{name}");
+                assert!(crate::triggers::parse(name).is_some());
+            }
+        }
+        assert_eq!(names.len(), TRIGGERS.len() * 2 + ALL_NAMES.len());
+    }
+
+    #[test]
+    fn the_committed_copy_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/webhooks.schema.json");
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == schema_json(),
+            "{path} is out of date: run `cargo run -- schema > webhooks.schema.json`"
+        );
+    }
+}
