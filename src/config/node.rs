@@ -53,6 +53,8 @@ impl Kind {
 
 /// Far beyond any real webhook file (100 webhooks with every field take about 2,500).
 const MAX_NODES: usize = 50_000;
+/// Far beyond the deepest valid file (4 levels), far below what overflows a thread's stack.
+const MAX_DEPTH: usize = 16;
 
 /// Parses one YAML document. An empty document (or only comments) is `Kind::Null`.
 pub(super) fn parse(text: &str) -> Result<Node, ParseFailure> {
@@ -61,6 +63,10 @@ pub(super) fn parse(text: &str) -> Result<Node, ParseFailure> {
     // then stops after a fraction of the work.
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = MAX_NODES;
+    // The deepest valid node is a trigger name, 4 levels down. Each level costs the recursive
+    // deserializer tens of KiB of stack in a debug build, so the default (64) could overflow a
+    // 2 MiB thread before the limit is reached.
+    budget.max_depth = MAX_DEPTH;
     let mut alias_limits = serde_saphyr::options::AliasLimits::default();
     alias_limits.max_total_replayed_events = MAX_NODES;
     let options = serde_saphyr::options! {
