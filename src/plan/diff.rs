@@ -4,7 +4,7 @@
 //! delivery status never are, and a secret is never a difference by itself because the API
 //! cannot read it back (REFERENCE §11).
 
-use crate::api::LiveWebhook;
+use crate::api::{LiveWebhook, mask_credentials};
 use crate::config::{Config, DesiredWebhook, Key, problem_at};
 
 use super::{
@@ -109,7 +109,7 @@ fn create(entry: &DesiredWebhook) -> Result<Option<Change>, Refusal> {
 
     let mut fields = vec![
         set(Field::Name, Value::Text(body.name.clone())),
-        set(Field::Uri, Value::Text(body.uri.clone())),
+        set(Field::Uri, uri_value(&body.uri)),
         set(Field::SecretKey, Value::Sensitive),
         set(Field::Enabled, Value::Bool(body.enabled)),
         set(Field::Ssl, Value::Bool(body.ssl)),
@@ -133,7 +133,7 @@ fn delete(w: &LiveWebhook) -> Change {
     let target = w.target_id.clone().filter(|t| !t.is_empty());
     let fields = [
         (Field::Name, text(&w.name)),
-        (Field::Uri, text(&w.uri)),
+        (Field::Uri, uri_value(&w.uri)),
         (Field::Enabled, Value::Bool(w.enabled)),
         (Field::Ssl, Value::Bool(w.ssl)),
         (Field::Triggers, Value::Triggers(w.triggers)),
@@ -188,7 +188,8 @@ fn update(
         }
     };
     diff(Field::Name, text(&w.name), text(&body.name));
-    diff(Field::Uri, text(&w.uri), text(&body.uri));
+    let (uri_before, uri_after) = uri_change(&w.uri, &body.uri);
+    diff(Field::Uri, uri_before, uri_after);
     diff(
         Field::Enabled,
         Value::Bool(w.enabled),
@@ -288,11 +289,30 @@ fn refuse_plain_http_with_ssl(body: &PlannedBody, ssl_not_in_file: bool) -> Resu
     Err((
         format!(
             "the portal would refuse this write: {whence}, which requires an https uri, but the uri is {}",
-            body.uri
+            mask_credentials(&body.uri)
         ),
         "ssl needs https".into(),
         "use an https uri, or set `ssl: false` to allow plain http".into(),
     ))
+}
+
+/// A uri as a plan shows it: credentials in it (`https://user:pass@host`) are masked, since
+/// plans end up in pull requests and CI logs.
+fn uri_value(uri: &str) -> Value {
+    Value::Text(mask_credentials(uri))
+}
+
+/// Both sides of a uri change, masked. The comparison is on the real uris, so a change of only
+/// the password still shows (and is still written), marked as such.
+fn uri_change(before: &str, after: &str) -> (Value, Value) {
+    let (masked_before, masked_after) = (mask_credentials(before), mask_credentials(after));
+    if before != after && masked_before == masked_after {
+        return (
+            Value::Text(masked_before),
+            Value::Text(format!("{masked_after} (credentials changed)")),
+        );
+    }
+    (Value::Text(masked_before), Value::Text(masked_after))
 }
 
 fn text(s: &str) -> Value {

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Action, Change, Plan};
-use crate::api::LiveWebhook;
+use crate::api::{LiveWebhook, mask_credentials};
 use crate::config::SecretRef;
 
 /// Bumped whenever a saved plan's meaning changes; `apply` refuses any other version.
@@ -173,7 +173,8 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
         format!("{:?}", before.name),
         format!("{:?}", now.name),
     );
-    compare("uri", format!("{:?}", before.uri), format!("{:?}", now.uri));
+    let uri = |w: &LiveWebhook| format!("{:?}", mask_credentials(&w.uri));
+    compare("uri", uri(before), uri(now));
     compare(
         "enabled",
         before.enabled.to_string(),

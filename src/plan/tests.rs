@@ -174,3 +174,25 @@ fn ssl_left_true_with_a_plain_http_uri_is_refused_before_the_portal_does() {
     .unwrap_err();
     assert!(format!("{err:?}").contains("requires an https uri"));
 }
+
+#[test]
+fn credentials_in_a_uri_are_masked_but_a_password_change_still_shows() {
+    let plan = plan_of(
+        "webhooks:\n  Hook:\n    uri: https://bot:new-pass@a.example.com/h\n",
+        &[live(7, "Hook", "https://bot:old-pass@a.example.com/h")],
+    )
+    .unwrap();
+    let change = &plan.changes[0];
+    assert_eq!(
+        change.fields[0].after,
+        Value::Text("https://bot:***@a.example.com/h (credentials changed)".into())
+    );
+    assert!(!format!("{:?}", change.fields).contains("pass"));
+    let Op::Update { body, .. } = &change.op else {
+        panic!("an update")
+    };
+    assert_eq!(
+        body.uri, "https://bot:new-pass@a.example.com/h",
+        "the real uri is sent"
+    );
+}
