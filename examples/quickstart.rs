@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use docspace_webhooks::api::{Client, ClientOptions, PortalUrl};
 use docspace_webhooks::{Error, apply, config, plan, render, settings};
-use fake_portal::{FakePortal, Options, Seed};
+use fake_portal::FakePortal;
 
 const FILE: &str = "webhooks.example.yaml";
 /// Stands in for the secret a real run reads from the environment.
@@ -29,19 +29,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Error> {
-    let sandbox = FakePortal::start_with(Options {
-        first_id: 9845,
-        ..Options::default()
-    });
-    sandbox.seed(Seed::new(
-        "Audit trail",
-        "https://audit.example.com/docspace",
-    ));
-    sandbox.seed(
-        Seed::new("My integration webhook", "https://example.com/old-endpoint")
-            .triggers(128 | 1024), // file.created, file.trashed
-    );
-    sandbox.seed(Seed::new("Legacy CRM", "https://crm.example.com/docspace").enabled(false));
+    let sandbox = FakePortal::example_sandbox();
 
     say(&format!(
         "Sandbox portal at {} with 3 live webhooks; planning {FILE} against it.",

@@ -8,22 +8,10 @@
 #[path = "../tests/support/fake_portal/mod.rs"]
 mod fake_portal;
 
-use fake_portal::{FakePortal, Options, Seed};
+use fake_portal::FakePortal;
 
 fn main() {
-    let sandbox = FakePortal::start_with(Options {
-        first_id: 9845,
-        ..Options::default()
-    });
-    sandbox.seed(Seed::new(
-        "Audit trail",
-        "https://audit.example.com/docspace",
-    ));
-    sandbox.seed(
-        Seed::new("My integration webhook", "https://example.com/old-endpoint")
-            .triggers(128 | 1024),
-    );
-    sandbox.seed(Seed::new("Legacy CRM", "https://crm.example.com/docspace").enabled(false));
+    let sandbox = FakePortal::example_sandbox();
     println!("Sandbox DocSpace portal with 3 webhooks. In another terminal:\n");
     println!("  export DOCSPACE_URL={}", sandbox.url());
     println!("  export DOCSPACE_API_KEY={}", sandbox.api_key());

@@ -105,14 +105,22 @@ pub struct PlanningArgs {
     pub rotate_secrets: bool,
 }
 
+/// Which file, against which portal, and what counts as a change: what `plan` and `apply`
+/// both need to make a plan.
 #[derive(Debug, Args)]
-pub struct PlanArgs {
+pub struct PlanInput {
     #[command(flatten)]
     pub file: FileArgs,
     #[command(flatten)]
     pub portal: PortalArgs,
     #[command(flatten)]
     pub planning: PlanningArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub input: PlanInput,
     /// Exit 2 when there are changes, 0 when there are none, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
@@ -133,11 +141,7 @@ pub struct ApplyArgs {
     #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["prune", "max_deletes", "rotate_secrets"])]
     pub saved_plan: Option<PathBuf>,
     #[command(flatten)]
-    pub file: FileArgs,
-    #[command(flatten)]
-    pub portal: PortalArgs,
-    #[command(flatten)]
-    pub planning: PlanningArgs,
+    pub input: PlanInput,
     /// Apply without asking for confirmation (needed when there is no terminal).
     #[arg(long)]
     pub auto_approve: bool,

@@ -23,14 +23,14 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             })?;
             let plan = saved::from_json(&text, &shown)?;
             let from_plan = Some((plan.portal.as_str(), "the saved plan"));
-            let portal = settings::portal(args.portal.portal.as_deref(), from_plan)?;
-            let client = super::client(&portal, &args.portal.network)?;
+            let portal = settings::portal(args.input.portal.portal.as_deref(), from_plan)?;
+            let client = super::client(&portal, &args.input.portal.network)?;
             let live = runtime.block_on(client.list())?;
             saved::check_fresh(&plan, portal.as_str(), &live)?;
             (plan, client)
         }
         None => {
-            let planned = super::plan_file(&args.file, &args.portal, &args.planning, &runtime)?;
+            let planned = super::plan_file(&args.input, &runtime)?;
             write!(out, "{}", render::render_text(&planned.plan))?;
             planned.guard?;
             (planned.plan, planned.client)

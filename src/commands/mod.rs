@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::api::{Client, ClientEvent, PortalUrl};
-use crate::cli::{Cli, ColorWhen, Command, FileArgs, NetworkArgs, PlanningArgs, PortalArgs};
+use crate::cli::{Cli, ColorWhen, Command, NetworkArgs, PlanInput};
 use crate::plan::{Plan, PlanOptions, guard};
 use crate::{Error, config, settings};
 
@@ -83,22 +83,21 @@ struct Planned {
 }
 
 /// Loads the file, lists the portal (one GET) and plans. Shared by `plan` and `apply`.
-fn plan_file(
-    file: &FileArgs,
-    portal: &PortalArgs,
-    planning: &PlanningArgs,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<Planned, Error> {
+fn plan_file(input: &PlanInput, runtime: &tokio::runtime::Runtime) -> Result<Planned, Error> {
+    let PlanInput {
+        file,
+        portal,
+        planning,
+    } = input;
     let config = load_config(&file.file)?;
-    let network = &portal.network;
-    let portal = settings::portal_for(portal.portal.as_deref(), &config)?;
-    let client = client(&portal, network)?;
+    let url = settings::portal_for(portal.portal.as_deref(), &config)?;
+    let client = client(&url, &portal.network)?;
     let live = runtime.block_on(client.list())?;
     let options = PlanOptions {
         prune: planning.prune,
         rotate_secrets: planning.rotate_secrets,
     };
-    let plan = crate::plan::plan(&config, &live, portal.as_str(), options)?;
+    let plan = crate::plan::plan(&config, &live, url.as_str(), options)?;
     let guard = guard::check(&plan, live.len(), planning.max_deletes);
     Ok(Planned {
         plan,

@@ -8,7 +8,7 @@ use crate::plan::saved;
 use crate::{Error, render};
 
 pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let planned = super::plan_file(&args.file, &args.portal, &args.planning, &super::runtime()?)?;
+    let planned = super::plan_file(&args.input, &super::runtime()?)?;
     let plan = &planned.plan;
     // Serialised before anything is shown, so a plan that cannot be saved fails as a whole.
     let saved = args

@@ -96,6 +96,26 @@ impl FakePortal {
         FakePortal::start_with(Options::default())
     }
 
+    /// The sandbox `webhooks.example.yaml` is written against (the quickstart and sandbox
+    /// examples): against it the file creates one webhook, updates one (#9846), leaves one
+    /// unchanged, and one live webhook is unmanaged.
+    pub fn example_sandbox() -> FakePortal {
+        let sandbox = FakePortal::start_with(Options {
+            first_id: 9845,
+            ..Options::default()
+        });
+        sandbox.seed(Seed::new(
+            "Audit trail",
+            "https://audit.example.com/docspace",
+        ));
+        sandbox.seed(
+            Seed::new("My integration webhook", "https://example.com/old-endpoint")
+                .triggers(128 | 1024), // file.created, file.trashed
+        );
+        sandbox.seed(Seed::new("Legacy CRM", "https://crm.example.com/docspace").enabled(false));
+        sandbox
+    }
+
     /// Starts on its own thread and runtime; returns once the listener accepts connections.
     /// Panics if it cannot listen on 127.0.0.1, which no test could recover from.
     pub fn start_with(options: Options) -> FakePortal {
