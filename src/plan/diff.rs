@@ -5,11 +5,13 @@
 //! cannot read it back (REFERENCE §11).
 
 use crate::api::{LiveWebhook, mask_credentials};
+
+use super::values::{changed, last_failure, optional, set, text, uri_change, uri_value};
 use crate::config::{Config, DesiredWebhook, Key, problem_at};
 
 use super::{
-    Action, Change, Field, FieldChange, LastFailure, Op, Plan, PlanError, PlanOptions, PlannedBody,
-    Unchanged, Unmanaged, Value,
+    Action, Change, Field, FieldChange, Op, Plan, PlanError, PlanOptions, PlannedBody, Unchanged,
+    Unmanaged, Value,
 };
 
 /// Builds the plan from the matching: `matched[i]` is the live index entry `i` manages.
@@ -248,33 +250,6 @@ fn update(
     }))
 }
 
-/// The portal's record of why deliveries failed, when it has one (REFERENCE §9: it disables a
-/// webhook itself after days of failures).
-fn last_failure(w: &LiveWebhook) -> Option<LastFailure> {
-    if w.last_failure_on.is_none() && w.last_failure_content.is_none() {
-        return None;
-    }
-    Some(LastFailure {
-        on: w.last_failure_on.clone(),
-        excerpt: w.last_failure_content.as_deref().map(excerpt),
-    })
-}
-
-/// One line of at most 120 characters: the content is whatever the target answered.
-fn excerpt(content: &str) -> String {
-    let flat: String = content
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    match flat.char_indices().nth(120) {
-        Some((cut, _)) => format!("{}...", &flat[..cut]),
-        None => flat,
-    }
-}
-
 /// The server refuses `ssl: true` with an `http://` uri ("HTTPS is required", REFERENCE §6);
 /// the loader catches it within one entry, this catches it once live values are merged in.
 fn refuse_plain_http_with_ssl(body: &PlannedBody, ssl_not_in_file: bool) -> Result<(), Refusal> {
@@ -294,47 +269,4 @@ fn refuse_plain_http_with_ssl(body: &PlannedBody, ssl_not_in_file: bool) -> Resu
         "ssl needs https".into(),
         "use an https uri, or set `ssl: false` to allow plain http".into(),
     ))
-}
-
-/// A uri as a plan shows it: credentials in it (`https://user:pass@host`) are masked, since
-/// plans end up in pull requests and CI logs.
-fn uri_value(uri: &str) -> Value {
-    Value::Text(mask_credentials(uri))
-}
-
-/// Both sides of a uri change, masked. The comparison is on the real uris, so a change of only
-/// the password still shows (and is still written), marked as such.
-fn uri_change(before: &str, after: &str) -> (Value, Value) {
-    let (masked_before, masked_after) = (mask_credentials(before), mask_credentials(after));
-    if before != after && masked_before == masked_after {
-        return (
-            Value::Text(masked_before),
-            Value::Text(format!("{masked_after} (credentials changed)")),
-        );
-    }
-    (Value::Text(masked_before), Value::Text(masked_after))
-}
-
-fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
-}
-
-fn optional(s: &Option<String>) -> Value {
-    s.as_deref().map_or(Value::None, text)
-}
-
-fn set(field: Field, after: Value) -> FieldChange {
-    FieldChange {
-        field,
-        before: Value::None,
-        after,
-    }
-}
-
-fn changed(field: Field, value: Value) -> FieldChange {
-    FieldChange {
-        field,
-        before: value.clone(),
-        after: value,
-    }
 }

@@ -8,6 +8,7 @@ mod diff;
 pub mod guard;
 mod matching;
 pub mod saved;
+mod values;
 
 use serde::{Deserialize, Serialize};
 
