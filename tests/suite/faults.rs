@@ -324,3 +324,21 @@ fn a_delete_retried_after_it_landed_counts_as_done() {
     let deletes: Vec<u16> = portal.writes().iter().map(|r| r.status).collect();
     assert_eq!(deletes, [504, 404], "the retry found it gone");
 }
+
+#[test]
+fn a_portal_that_refuses_connections_is_retried_then_named() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let out = Run::new(&["plan", "--retries", "2"])
+        .file(AUDIT)
+        .env("DOCSPACE_URL", &format!("http://127.0.0.1:{port}"))
+        .env("DOCSPACE_API_KEY", "sk-connect-test")
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stderr.matches("retrying GET").count(), 2, "{out:?}");
+    assert!(out.stderr.contains(&format!("127.0.0.1:{port}")), "{out:?}");
+    assert!(!out.all().contains("sk-connect-test"), "{out:?}");
+}
