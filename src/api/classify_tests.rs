@@ -262,3 +262,81 @@ fn clean_strips_escapes_controls_and_bidi() {
     );
     assert_eq!(clean("héllo wörld", 5), "héll…");
 }
+
+/// A proxy or WAF that echoes the request back must not carry a secret into an error, in any
+/// spelling and even where an excerpt would cut it in half.
+#[test]
+fn echoed_secrets_are_redacted_in_every_spelling_before_any_cut() {
+    let secret = r#"Ab"cd\ef<gh>12"#;
+    let classify_echo = |body: String, ct: &str| {
+        let answer = Answer {
+            status: 400,
+            content_type: Some(ct),
+            location: None,
+            retry_after: None,
+            body: body.as_bytes(),
+        };
+        let e = classify(
+            &ep(Method::POST, "/api/2.0/settings/webhook"),
+            &portal(),
+            &answer,
+            &Redactor::new(["sk-the-api-key", secret]),
+        )
+        .unwrap_err();
+        format!("{e} {e:?}")
+    };
+    let json_echo = format!(
+        "you sent: {}",
+        serde_json::json!({"name": "x", "secretKey": secret})
+    );
+    let html_echo = format!(
+        "<html><body><pre>secretKey={}</pre></body></html>",
+        secret
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    );
+    let form_echo = "secretKey=Ab%22cd%5Cef%3Cgh%3E12&key=sk-the-api-key".to_string();
+    // The secret straddles the 200-character excerpt limit.
+    let long_echo = format!("{}{}", "x".repeat(190), serde_json::json!(secret));
+    for (body, ct) in [
+        (json_echo, "text/plain"),
+        (html_echo, "text/html"),
+        (form_echo, "text/plain"),
+        (long_echo, "text/plain"),
+    ] {
+        let shown = classify_echo(body.clone(), ct);
+        for leak in [
+            "Ab\"cd",
+            "Ab\\\"cd",
+            "Ab&quot;cd",
+            "Ab%22cd",
+            "sk-the-api-key",
+        ] {
+            assert!(
+                !shown.contains(leak),
+                "{leak:?} leaked from {body:?}: {shown}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_redirect_location_is_redacted_too() {
+    let answer = Answer {
+        status: 302,
+        content_type: None,
+        location: Some("https://sso.example.com/login?key=sk-the-api-key"),
+        retry_after: None,
+        body: b"",
+    };
+    let e = classify(
+        &ep(Method::GET, "/api/2.0/settings/webhook"),
+        &portal(),
+        &answer,
+        &Redactor::new(["sk-the-api-key"]),
+    )
+    .unwrap_err();
+    assert!(!e.to_string().contains("sk-the-api-key"), "{e}");
+    assert!(e.to_string().contains("sso.example.com"), "{e}");
+}
