@@ -76,7 +76,11 @@ fn all_scalars(node: &Node, out: &mut Vec<Range<usize>>) {
     match &node.kind {
         Kind::Str(s) if parse_env_ref(s).is_some() => {}
         Kind::Seq(items) => items.iter().for_each(|n| all_scalars(n, out)),
-        Kind::Map(entries) => entries.iter().for_each(|(_, v)| all_scalars(v, out)),
+        // Keys too: `secretKey: {MySecret}` (a typo for `${...}`) makes the secret a key.
+        Kind::Map(entries) => entries.iter().for_each(|(k, v)| {
+            all_scalars(k, out);
+            all_scalars(v, out)
+        }),
         _ => {
             for span in [node.span, node.defined] {
                 out.push(span.offset()..span.offset() + span.len());
@@ -115,12 +119,11 @@ fn secret_lines(text: &str, out: &mut Vec<Range<usize>>) {
     }
 }
 
-/// Byte offset in `line` just after the `:` that follows a secret-looking key.
+/// Byte offset in `line` just after the first `:` that follows a secret-looking key. Any colon
+/// counts, not only YAML's `: `: in flow or JSON style (`"secretKey":"value"`) none follows, and
+/// masking too much of a broken line is the safe side.
 fn secret_value_start(line: &str) -> Option<usize> {
     let lower = line.to_ascii_lowercase();
     let key_at = lower.find("secret").or_else(|| lower.find("password"))?;
-    let bytes = lower.as_bytes();
-    (key_at..bytes.len())
-        .find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()))
-        .map(|i| i + 1)
+    lower[key_at..].find(':').map(|i| key_at + i + 1)
 }

@@ -57,6 +57,21 @@ fn a_secret_is_masked_even_when_the_file_does_not_parse() {
         "webhooks:\n  a:\n    secretKey: |\n      {SECRET}\n    uri: [unclosed\n"
     ));
     assert!(!shown.contains(SECRET), "{shown}");
+    // JSON style: no space after the colon.
+    let shown = rendered_error(&format!(
+        "webhooks:\n  a: {{\"secretKey\":\"{SECRET}\", \"enabled\": true,, }}}}}}\n"
+    ));
+    assert!(!shown.contains(SECRET), "{shown}");
+}
+
+#[test]
+fn a_secret_written_as_a_mapping_key_is_masked() {
+    // `{...}` instead of `${...}` makes the secret a flow mapping's key.
+    let shown = rendered_error(&format!(
+        "webhooks:\n  a:\n    secretKey: {{{SECRET}}}\n    uri: https://a.example.com\n"
+    ));
+    assert!(shown.contains("secretKey"), "{shown}");
+    assert!(!shown.contains(SECRET), "{shown}");
 }
 
 #[test]
