@@ -14,7 +14,8 @@ use docspace_webhooks::api::{Client, ClientOptions, PortalUrl};
 use docspace_webhooks::{Error, apply, config, plan, render, settings};
 use fake_portal::FakePortal;
 
-const FILE: &str = "webhooks.example.yaml";
+/// Found from any working directory, as `cargo run --example` may be run from anywhere inside.
+const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/webhooks.example.yaml");
 /// Stands in for the secret a real run reads from the environment.
 const DEMO_SECRET: &str = "sandbox-Secret-42";
 
@@ -32,7 +33,7 @@ fn run() -> Result<(), Error> {
     let sandbox = FakePortal::example_sandbox();
 
     say(&format!(
-        "Sandbox portal at {} with 3 live webhooks; planning {FILE} against it.",
+        "Sandbox portal at {} with 3 live webhooks; planning webhooks.example.yaml against it.",
         sandbox.url()
     ));
     let config = config::load(FILE.as_ref())?;

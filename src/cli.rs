@@ -138,7 +138,7 @@ pub struct ApplyArgs {
     /// A plan saved by `plan --out`: apply exactly it, without asking, refusing when the portal
     /// changed since (its --prune and --rotate-secrets were fixed when it was made). Without
     /// it, apply plans the file afresh.
-    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["prune", "max_deletes", "rotate_secrets"])]
+    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["file", "prune", "max_deletes", "rotate_secrets"])]
     pub saved_plan: Option<PathBuf>,
     #[command(flatten)]
     pub input: PlanInput,

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
-use crate::plan::{Action, Change, saved};
+use crate::plan::{Action, Change, guard, saved};
 use crate::render::style::{self, paint};
 use crate::{Error, render, settings};
 
@@ -21,12 +21,13 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 path: shown.clone(),
                 source,
             })?;
-            let plan = saved::from_json(&text, &shown)?;
+            let saved::Saved { plan, max_deletes } = saved::from_json(&text, &shown)?;
             let from_plan = Some((plan.portal.as_str(), "the saved plan"));
             let portal = settings::portal(args.input.portal.portal.as_deref(), from_plan)?;
             let client = super::client(&portal, &args.input.portal.network)?;
             let live = runtime.block_on(client.list())?;
             saved::check_fresh(&plan, portal.as_str(), &live)?;
+            guard::check(&plan, live.len(), max_deletes)?;
             (plan, client)
         }
         None => {

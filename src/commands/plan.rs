@@ -14,7 +14,7 @@ pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let saved = args
         .out
         .as_ref()
-        .map(|_| saved::to_json(plan))
+        .map(|_| saved::to_json(plan, args.input.planning.max_deletes))
         .transpose()?;
     write!(out, "{}", render::render(plan, args.format))?;
     // Shown, then refused: the reviewer sees what the guard stopped, and no file is saved.

@@ -61,7 +61,10 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         .map_err(io)?;
     let name = path.display().to_string();
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        // A device or FIFO reports a length of 0; what was read is the honest lower bound.
+        let size = std::fs::metadata(path)
+            .map_or(0, |m| m.len())
+            .max(bytes.len() as u64);
         return Err(too_large(name, size));
     }
     match String::from_utf8(bytes) {

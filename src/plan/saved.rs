@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Change, Plan};
+use super::{Change, Plan};
 use crate::api::{LiveWebhook, mask_credentials};
 use crate::config::SecretRef;
 
@@ -23,7 +23,16 @@ struct Envelope {
     format_version: u32,
     /// The tool that wrote it, for a human reading the file.
     written_by: String,
+    /// `--max-deletes` when the plan was made (`null`: the default limit). `apply FILE` checks
+    /// the deletion guard again with it, so an edited file cannot delete past the limit.
+    max_deletes: Option<usize>,
     plan: Plan,
+}
+
+/// A saved plan as read back.
+pub struct Saved {
+    pub plan: Plan,
+    pub max_deletes: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -69,7 +78,7 @@ pub enum SavedPlanError {
 }
 
 /// The saved form of `plan`. Refuses a plan that would have to store a literal secret.
-pub fn to_json(plan: &Plan) -> Result<String, SavedPlanError> {
+pub fn to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedPlanError> {
     for change in &plan.changes {
         if let super::Op::Create(body) | super::Op::Update { body, .. } = &change.op
             && matches!(body.secret, Some(SecretRef::Literal(_)))
@@ -83,6 +92,7 @@ pub fn to_json(plan: &Plan) -> Result<String, SavedPlanError> {
         kind: KIND.to_string(),
         format_version: FORMAT_VERSION,
         written_by: format!("docspace-webhooks {}", env!("CARGO_PKG_VERSION")),
+        max_deletes,
         plan: plan.clone(),
     };
     let mut text = serde_json::to_string_pretty(&envelope).map_err(|e| {
@@ -97,7 +107,7 @@ pub fn to_json(plan: &Plan) -> Result<String, SavedPlanError> {
 }
 
 /// Reads a saved plan; `path` is only for messages.
-pub fn from_json(text: &str, path: &str) -> Result<Plan, SavedPlanError> {
+pub fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
     let unreadable = |reason: String| SavedPlanError::Unreadable {
         path: path.to_string(),
         reason,
@@ -117,7 +127,10 @@ pub fn from_json(text: &str, path: &str) -> Result<Plan, SavedPlanError> {
     }
     let envelope: Envelope =
         serde_json::from_value(value).map_err(|e| unreadable(e.to_string()))?;
-    Ok(envelope.plan)
+    Ok(Saved {
+        plan: envelope.plan,
+        max_deletes: envelope.max_deletes,
+    })
 }
 
 /// Refuses `plan` when the portal moved on since it was made. `live` is a fresh list.
@@ -146,11 +159,18 @@ pub fn check_fresh(
 
 /// What changed on the portal that this change was computed without, if anything.
 fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
-    if change.action == Action::Create {
-        return live.iter().find(|w| w.name == change.name).map(|w| {
+    if let super::Op::Create(body) = &change.op {
+        // Same name: a fresh plan would update it instead. Same (name, uri) without case: the
+        // portal (on MySQL) would refuse the create as a duplicate.
+        let lower = |s: &str| s.to_lowercase();
+        let clash = |w: &&LiveWebhook| {
+            w.name == body.name
+                || (lower(&w.name) == lower(&body.name) && lower(&w.uri) == lower(&body.uri))
+        };
+        return live.iter().find(clash).map(|w| {
             format!(
-                "{:?} would be created, but now exists as #{}",
-                change.name, w.id
+                "{:?} would be created, but now exists as #{} {:?}",
+                body.name, w.id, w.name
             )
         });
     }

@@ -133,3 +133,46 @@ fn a_literal_secret_cannot_be_saved() {
     assert!(!path.exists());
     assert!(!out.all().contains("Literal-Secret-1"), "{out:?}");
 }
+
+#[test]
+fn the_deletion_guard_is_checked_again_when_a_saved_plan_is_applied() {
+    let portal = FakePortal::start();
+    for i in 1..=10 {
+        portal.seed(Seed::new(
+            &format!("Hook {i}"),
+            &format!("https://h{i}.example.com/h"),
+        ));
+    }
+    let keep = "webhooks:\n  Hook 1: {}\n  Hook 2: {}\n  Hook 3: {}\n  Hook 4: {}\n  Hook 5: {}\n  Hook 6: {}\n";
+    let run = Run::new(&[
+        "plan",
+        "--prune",
+        "--max-deletes",
+        "4",
+        "--out",
+        "plan.json",
+    ])
+    .file(keep)
+    .portal(&portal);
+    assert_eq!(run.run().code, 0);
+    let path = run.path("plan.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"max_deletes\": 4"), "{text}");
+    // Someone lowers the limit in the file (or forges deletes): apply holds to what it says.
+    std::fs::write(
+        &path,
+        text.replace("\"max_deletes\": 4", "\"max_deletes\": 1"),
+    )
+    .unwrap();
+    let out = apply_saved(&portal, &path);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("deletes 4 of 10"), "{out:?}");
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
+fn a_saved_plan_takes_no_file_or_planning_flags() {
+    let out = Run::new(&["apply", "plan.json", "-f", "other.yaml"]).run();
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("cannot be used with"), "{out:?}");
+}
