@@ -189,22 +189,27 @@ fn server_error_on_a_write_explains_the_head_probe() {
     assert!(help.contains("HEAD request"), "{help}");
 }
 
-#[test]
-fn redirects_name_where_they_pointed() {
+/// The error for a list answered `status` with a `Location` header, `secrets` redacted.
+fn redirect_to(status: u16, location: &str, secrets: &[&str]) -> ApiError {
     let answer = Answer {
-        status: 301,
+        status,
         content_type: None,
-        location: Some("/login?next=%2F"),
+        location: Some(location),
         retry_after: None,
         body: b"",
     };
-    let e = classify(
+    classify(
         &ep(Method::GET, "/api/2.0/settings/webhook"),
         &portal(),
         &answer,
-        &Redactor::new([]),
+        &Redactor::new(secrets.iter().copied()),
     )
-    .unwrap_err();
+    .unwrap_err()
+}
+
+#[test]
+fn redirects_name_where_they_pointed() {
+    let e = redirect_to(301, "/login?next=%2F", &[]);
     assert_eq!(
         e.to_string(),
         "GET /api/2.0/settings/webhook: the portal redirected (HTTP 301) to \
@@ -323,20 +328,11 @@ fn echoed_secrets_are_redacted_in_every_spelling_before_any_cut() {
 
 #[test]
 fn a_redirect_location_is_redacted_too() {
-    let answer = Answer {
-        status: 302,
-        content_type: None,
-        location: Some("https://sso.example.com/login?key=sk-the-api-key"),
-        retry_after: None,
-        body: b"",
-    };
-    let e = classify(
-        &ep(Method::GET, "/api/2.0/settings/webhook"),
-        &portal(),
-        &answer,
-        &Redactor::new(["sk-the-api-key"]),
-    )
-    .unwrap_err();
+    let e = redirect_to(
+        302,
+        "https://sso.example.com/login?key=sk-the-api-key",
+        &["sk-the-api-key"],
+    );
     assert!(!e.to_string().contains("sk-the-api-key"), "{e}");
     assert!(e.to_string().contains("sso.example.com"), "{e}");
 }
