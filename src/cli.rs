@@ -17,7 +17,9 @@ use crate::render::Format;
     long_about = "Manage the webhooks of an ONLYOFFICE DocSpace portal as code.\n\n\
         `validate` checks the file, `plan` shows what would change, `apply` makes the portal \
         match the file.\n\nThe API key is read from the DOCSPACE_API_KEY environment variable \
-        (an `sk-...` key of a DocSpace admin); it is never taken from the command line."
+        (an `sk-...` key of a DocSpace admin); it is never taken from the command line.",
+    after_long_help = "Exit codes: 0 success or no changes; 1 any error; 2 the plan has changes \
+        (plan --detailed-exitcode only)."
 )]
 pub struct Cli {
     #[command(subcommand)]
