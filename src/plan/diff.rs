@@ -4,6 +4,8 @@
 //! delivery status never are, and a secret is never a difference by itself because the API
 //! cannot read it back (REFERENCE §11).
 
+use std::collections::HashSet;
+
 use crate::api::{LiveWebhook, mask_credentials};
 
 use super::values::{changed, last_failure, optional, set, text, uri_change, uri_value};
@@ -62,10 +64,11 @@ pub fn build(
         return Err(PlanError::from_problems(problems));
     }
 
+    let managed: HashSet<usize> = matched.iter().flatten().copied().collect();
     let mut absent: Vec<&LiveWebhook> = live
         .iter()
         .enumerate()
-        .filter(|(i, _)| !matched.contains(&Some(*i)))
+        .filter(|(i, _)| !managed.contains(i))
         .map(|(_, w)| w)
         .collect();
     absent.sort_by_key(|w| w.id);

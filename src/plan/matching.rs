@@ -16,13 +16,20 @@ pub(super) fn match_entries(
 ) -> Result<Vec<Option<usize>>, ConfigError> {
     let mut problems = Vec::new();
     let mut matched = Vec::with_capacity(config.webhooks.len());
+    // Indexed once: a portal may have thousands of webhooks, and each entry looks up one.
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_id: HashMap<i32, usize> = HashMap::new();
+    for (i, w) in live.iter().enumerate() {
+        by_name.entry(w.name.as_str()).or_default().push(i);
+        by_id.insert(w.id, i);
+    }
     // Which entry first claimed a live webhook, to catch two entries landing on one.
     let mut claimed: HashMap<usize, usize> = HashMap::new();
 
     for (entry_index, entry) in config.webhooks.iter().enumerate() {
         let found = match &entry.key {
-            Key::Id(id) => match live.iter().position(|w| w.id == *id) {
-                Some(i) => Some(i),
+            Key::Id(id) => match by_id.get(id) {
+                Some(&i) => Some(i),
                 None => {
                     problems.push(problem_at(
                         &config.source,
@@ -40,13 +47,8 @@ pub(super) fn match_entries(
                 }
             },
             Key::Name(name) => {
-                let hits: Vec<usize> = live
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, w)| &w.name == name)
-                    .map(|(i, _)| i)
-                    .collect();
-                match hits.as_slice() {
+                let hits = by_name.get(name.as_str()).map_or(&[][..], Vec::as_slice);
+                match hits {
                     [] => None,
                     [one] => Some(*one),
                     many => {
