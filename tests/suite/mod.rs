@@ -2,6 +2,8 @@
 
 /// `apply`: writes only the drift, keeps unmanaged fields, converges, refuses safely.
 mod apply;
+/// The README and examples stay true to what they show.
+mod docs;
 /// The fake portal itself, pinned against REFERENCE: the oracle the other tests trust.
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.

@@ -1,0 +1,35 @@
+//! The documentation a user copies from stays true to the files it shows.
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(format!("{ROOT}/{path}")).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn the_readme_shows_the_pipeline_example_verbatim_and_it_is_yaml() {
+    let pipeline = read("examples/github-actions.yml");
+    assert!(
+        read("README.md").contains(&pipeline),
+        "README's copy is out of date"
+    );
+    let parsed: serde_json::Value =
+        serde_saphyr::from_str(&pipeline).expect("the workflow is valid YAML");
+    for job in ["plan", "apply"] {
+        assert!(parsed["jobs"][job]["steps"].is_array(), "job {job}");
+    }
+    assert!(
+        pipeline.contains("--format markdown") && pipeline.contains("apply webhooks.plan.json")
+    );
+}
+
+#[test]
+fn the_example_file_validates() {
+    let out = crate::support::run::Run::new(&[
+        "validate",
+        "-f",
+        &format!("{ROOT}/webhooks.example.yaml"),
+    ])
+    .run();
+    assert_eq!(out.code, 0, "{out:?}");
+}
