@@ -41,7 +41,10 @@ pub fn resolve_secrets(
                 Op::Create(body) | Op::Update { body, .. } => body.secret.as_ref(),
                 Op::SetEnabled { .. } | Op::Delete { .. } => None,
             }?;
-            secret.resolve(lookup).map_err(|e| problems.push(e)).ok()
+            secret
+                .resolve(lookup)
+                .map_err(|e| problems.push(e.for_webhook(change.name.clone())))
+                .ok()
         })
         .collect();
     if problems.is_empty() {

@@ -19,7 +19,7 @@ pub enum SecretError {
     )]
     Unset {
         var: String,
-        /// The webhook's label, when known (`DesiredWebhook::resolve_secret` fills it in).
+        /// The webhook's label, when known (`SecretError::for_webhook` fills it in).
         webhook: Option<String>,
     },
 
@@ -45,7 +45,8 @@ fn of(webhook: &Option<String>) -> String {
 }
 
 impl SecretError {
-    fn for_webhook(self, label: String) -> Self {
+    /// The same error, naming the webhook whose `secretKey` it is.
+    pub fn for_webhook(self, label: String) -> Self {
         match self {
             SecretError::Unset { var, .. } => SecretError::Unset {
                 var,

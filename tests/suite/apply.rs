@@ -138,6 +138,10 @@ fn a_missing_secret_stops_apply_before_any_write_naming_the_variable() {
         .run();
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("BILLING_SECRET"), "{out:?}");
+    assert!(
+        out.stderr.contains("secretKey of 'Billing'"),
+        "names the webhook: {out:?}"
+    );
     assert!(portal.writes().is_empty(), "{:?}", portal.writes());
 }
 
