@@ -65,7 +65,7 @@ pub fn portal(
         (None, _, Some((url, origin))) => (url.to_string(), origin),
         _ => return Err(SettingsError::NoPortal),
     };
-    PortalUrl::parse(url.trim()).map_err(|source| SettingsError::BadPortal {
+    PortalUrl::parse(&url).map_err(|source| SettingsError::BadPortal {
         origin,
         source: Box::new(source),
     })
@@ -83,7 +83,9 @@ pub fn portal_for(flag: Option<&str>, config: &Config) -> Result<PortalUrl, Sett
 /// The API key from the environment; blank counts as unset.
 pub fn api_key() -> Result<SecretString, SettingsError> {
     match env(KEY_VAR) {
-        Some(key) if !key.trim().is_empty() => Ok(SecretString::from(key.trim().to_string())),
+        // `Client::new` trims and checks the key itself; blank is caught here for the better
+        // message.
+        Some(key) if !key.trim().is_empty() => Ok(SecretString::from(key)),
         _ => Err(SettingsError::NoApiKey),
     }
 }
