@@ -152,13 +152,7 @@ fn list(inner: &Inner, ctx: &Ctx) -> Reply {
 
 fn create(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
     check_admin(inner)?;
-    let candidate = Candidate {
-        name: &dto.name,
-        uri: &dto.uri,
-        secret_key: dto.secret_key.as_deref(),
-        ssl: dto.ssl,
-    };
-    checks::check_webhook(inner, &candidate, true)?;
+    checks::check_webhook(inner, &candidate(&dto), true)?;
     // Case-sensitive, as on PostgreSQL (MySQL's collation would fold case).
     if inner
         .webhooks
@@ -199,13 +193,7 @@ fn create(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
 /// Full replacement (§3.3): the checks run before the lookup, omitted members reset.
 fn update(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
     check_admin(inner)?;
-    let candidate = Candidate {
-        name: &dto.name,
-        uri: &dto.uri,
-        secret_key: dto.secret_key.as_deref(),
-        ssl: dto.ssl,
-    };
-    checks::check_webhook(inner, &candidate, false)?;
+    checks::check_webhook(inner, &candidate(&dto), false)?;
     let id = dto.id.unwrap_or_default();
     let stored = inner
         .webhooks
@@ -260,4 +248,14 @@ fn delete(inner: &mut Inner, id: i32, ctx: &Ctx) -> Result<Reply, Reply> {
         .remove(&id)
         .ok_or_else(Exception::not_found)?;
     Ok(envelope::success(ctx, ConfigDto::of(&removed), 1))
+}
+
+/// What `CheckWebhook` looks at in a create or update body.
+fn candidate(dto: &Dto) -> Candidate<'_> {
+    Candidate {
+        name: &dto.name,
+        uri: &dto.uri,
+        secret_key: dto.secret_key.as_deref(),
+        ssl: dto.ssl,
+    }
 }
