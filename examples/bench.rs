@@ -87,6 +87,7 @@ fn main() {
         &plan,
         &secrets,
         parallelism,
+        &apply::Halt::default(),
         |_, _| {},
     ));
     let apply_time = started.elapsed();

@@ -10,6 +10,7 @@ use secrecy::SecretString;
 
 use crate::api::{ApiError, Client, LiveWebhook, WebhookBody};
 use crate::config::SecretError;
+pub use crate::halt::{Halt, StopReason};
 use crate::plan::{Change, Op, Plan, PlannedBody};
 
 /// The portal accepts 15 concurrent writes; staying well below leaves room for other clients.
@@ -83,9 +84,11 @@ pub enum Failure {
     },
 }
 
-/// One result per change, in completion order.
+/// One result per change that was started, in completion order, and the changes that were not
+/// started because the run was stopped (see `Halt`), in plan order.
 pub struct Report {
     pub results: Vec<(usize, Result<Done, Failure>)>,
+    pub not_started: Vec<usize>,
 }
 
 impl Report {
@@ -98,7 +101,8 @@ impl Report {
 }
 
 /// Runs every change of `plan`, at most `parallelism` at a time, calling `on_result` as each
-/// completes so the user sees progress as it happens.
+/// completes so the user sees progress as it happens. Once `halt` is thrown no change starts;
+/// those already started finish and are reported.
 ///
 /// Deletes that free a (name, uri) pair a create reuses run first: the portal refuses a create
 /// that duplicates a live pair (REFERENCE §8). Everything else runs in one concurrent wave.
@@ -107,24 +111,40 @@ pub async fn apply(
     plan: &Plan,
     secrets: &Secrets,
     parallelism: usize,
+    halt: &Halt,
     mut on_result: impl FnMut(&Change, &Result<Done, Failure>),
 ) -> Report {
     let (first, rest): (Vec<usize>, Vec<usize>) =
         (0..plan.changes.len()).partition(|&i| frees_a_pair(plan, i));
     let mut results = Vec::with_capacity(plan.changes.len());
+    let mut not_started = Vec::new();
     for wave in [first, rest] {
+        // The stream builds each future only when a slot frees up, so the check runs at the
+        // moment the write would start, not when the wave begins.
         let mut stream = futures::stream::iter(wave)
             .map(|i| async move {
+                if halt.is_stopped() {
+                    return (i, None);
+                }
                 let secret = secrets.0.get(i).cloned().flatten();
-                (i, run(client, &plan.changes[i], secret).await)
+                (i, Some(run(client, &plan.changes[i], secret).await))
             })
             .buffer_unordered(parallelism.max(1));
         while let Some((i, result)) = stream.next().await {
-            on_result(&plan.changes[i], &result);
-            results.push((i, result));
+            match result {
+                Some(result) => {
+                    on_result(&plan.changes[i], &result);
+                    results.push((i, result));
+                }
+                None => not_started.push(i),
+            }
         }
     }
-    Report { results }
+    not_started.sort_unstable();
+    Report {
+        results,
+        not_started,
+    }
 }
 
 /// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses. Compared

@@ -46,6 +46,15 @@ pub enum Error {
     )]
     ApplyFailed { failed: usize, total: usize },
 
+    #[error("apply stopped before every change was started: {reason}")]
+    #[diagnostic(
+        code(apply::stopped),
+        help(
+            "{not_started} change(s) were not started; the changes reported as done are on the portal, and a rerun's plan shows only what is left"
+        )
+    )]
+    Stopped { reason: String, not_started: usize },
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     TooManyDeletes(#[from] crate::plan::guard::TooManyDeletes),

@@ -112,6 +112,11 @@ impl Client {
         })
     }
 
+    /// The run's stop switch (from `ClientOptions::halt`), shared with whoever stops the run.
+    pub fn halt(&self) -> &Arc<crate::halt::Halt> {
+        &self.inner.options.halt
+    }
+
     /// Every webhook the key's user can see, sorted by id.
     pub async fn list(&self) -> Result<Vec<LiveWebhook>, ApiError> {
         let endpoint = endpoint(Method::GET, WEBHOOK_PATH.into());

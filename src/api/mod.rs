@@ -10,10 +10,12 @@
 //! what the portal sends.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::halt::Halt;
 use crate::triggers::TriggerSet;
 
 mod classify;
@@ -79,6 +81,8 @@ pub struct ClientOptions {
     pub retry_after_cap: Duration,
     /// Told of every request, retry and wait. `None`: the client is silent.
     pub events: Option<EventSink>,
+    /// The run's stop switch: once thrown, waits end early and nothing new is sent.
+    pub halt: Arc<Halt>,
 }
 
 impl Default for ClientOptions {
@@ -91,6 +95,7 @@ impl Default for ClientOptions {
             retry_max_delay: Duration::from_secs(8),
             retry_after_cap: Duration::from_secs(60),
             events: None,
+            halt: Halt::new(),
         }
     }
 }
@@ -105,6 +110,7 @@ impl fmt::Debug for ClientOptions {
             .field("retry_max_delay", &self.retry_max_delay)
             .field("retry_after_cap", &self.retry_after_cap)
             .field("events", &self.events.as_ref().map(|_| "<sink>"))
+            .field("halt", &self.halt.reason())
             .finish()
     }
 }

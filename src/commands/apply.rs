@@ -6,9 +6,9 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
-use crate::apply::{self, Done, Failure};
+use crate::apply::{self, Done, Failure, StopReason};
 use crate::cli::ApplyArgs;
-use crate::plan::{Action, Change, guard, saved};
+use crate::plan::{Action, Change, Plan, guard, saved};
 use crate::render::style::{self, paint};
 use crate::{Error, render, settings};
 
@@ -51,12 +51,14 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     }
 
     writeln!(out)?;
+    let halt = client.halt().clone();
     let mut io_error = None;
     let report = runtime.block_on(apply::apply(
         &client,
         &plan,
         &secrets,
         usize::from(args.parallelism),
+        &halt,
         |change, result| {
             if let Err(e) = writeln!(out, "{}", result_line(change, result)) {
                 io_error.get_or_insert(e);
@@ -66,18 +68,24 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     if let Some(e) = io_error {
         return Err(e.into());
     }
+    if let Some(reason) = halt.reason() {
+        writeln!(out, "\n{}", not_started(&plan, &report, reason))?;
+    }
     writeln!(
         out,
         "\n{}",
-        paint(
-            style::BOLD,
-            format!(
-                "Apply complete: {} done, {} failed.",
-                report.done(),
-                report.failed()
-            )
-        )
+        paint(style::BOLD, summary_line(&report, &plan))
     )?;
+    match halt.reason() {
+        Some(StopReason::Signal { exit_code, .. }) => return Ok(ExitCode::from(*exit_code)),
+        Some(StopReason::Throttled { message }) => {
+            return Err(Error::Stopped {
+                reason: message.clone(),
+                not_started: report.not_started.len(),
+            });
+        }
+        None => {}
+    }
     if report.failed() > 0 {
         return Err(Error::ApplyFailed {
             failed: report.failed(),
@@ -85,6 +93,42 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         });
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn summary_line(report: &apply::Report, plan: &Plan) -> String {
+    let mut line = format!(
+        "Apply complete: {} done, {} failed",
+        report.done(),
+        report.failed()
+    );
+    if !report.not_started.is_empty() {
+        line.push_str(&format!(
+            ", {} of {} not started",
+            report.not_started.len(),
+            plan.changes.len()
+        ));
+    }
+    line.push('.');
+    line
+}
+
+/// The changes a stopped run never started, so the operator knows exactly what is left.
+fn not_started(plan: &Plan, report: &apply::Report, reason: &StopReason) -> String {
+    let mut text = format!("Stopped ({reason}); not started:");
+    if report.not_started.is_empty() {
+        text.push_str(" nothing (every change had already started).");
+    }
+    for &i in &report.not_started {
+        let change = &plan.changes[i];
+        let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
+        text.push_str(&format!(
+            "\n  {} {}{id} {:?}",
+            paint(style::FAILED, "not started"),
+            infinitive(change.action),
+            change.name
+        ));
+    }
+    text
 }
 
 /// Asks for `yes` on the terminal, as Terraform does; anything else cancels.
@@ -107,12 +151,16 @@ fn confirm(out: &mut dyn Write) -> Result<(), Error> {
     }
 }
 
+fn infinitive(action: Action) -> &'static str {
+    match action {
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Delete => "delete",
+    }
+}
+
 fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
-    let verb = match change.action {
-        Action::Create => "created",
-        Action::Update => "updated",
-        Action::Delete => "deleted",
-    };
+    let verb = format!("{}d", infinitive(change.action));
     match result {
         Ok(done) => {
             let note = if done.corrected {

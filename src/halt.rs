@@ -1,0 +1,96 @@
+//! A run-wide stop switch, shared by the signal handler, the client's waits and the applier.
+//!
+//! Several things may end an `apply` early: SIGINT or SIGTERM, or a throttle wait longer than
+//! the run may wait. Each must have the same effect: no write starts after the switch is
+//! thrown, writes already in flight finish, and the report names what was not started. The
+//! first reason wins, so the report and the exit code tell what actually stopped the run.
+
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::Notify;
+
+/// Why a run stopped starting writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopReason {
+    /// SIGINT (exit 130) or SIGTERM (exit 143).
+    Signal { name: &'static str, exit_code: u8 },
+    /// The portal asked for a wait the run may not make; `message` says how long and why.
+    Throttled { message: String },
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StopReason::Signal { name, .. } => write!(f, "{name} received"),
+            StopReason::Throttled { message } => f.write_str(message),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Halt {
+    reason: OnceLock<StopReason>,
+    notify: Notify,
+}
+
+impl Halt {
+    pub fn new() -> Arc<Halt> {
+        Arc::new(Halt::default())
+    }
+
+    /// Throws the switch; returns false when it was already thrown (the first reason stays).
+    pub fn stop(&self, reason: StopReason) -> bool {
+        let first = self.reason.set(reason).is_ok();
+        if first {
+            self.notify.notify_waiters();
+        }
+        first
+    }
+
+    pub fn reason(&self) -> Option<&StopReason> {
+        self.reason.get()
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.reason.get().is_some()
+    }
+
+    /// Resolves once the switch is thrown: for waits that must end early when the run stops.
+    pub async fn stopped(&self) {
+        loop {
+            // Created before the check, so a `stop` between the check and the await still wakes it.
+            let notified = self.notify.notified();
+            if self.is_stopped() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_first_reason_wins_and_wakes_waiters() {
+        let halt = Halt::new();
+        let waiter = {
+            let halt = halt.clone();
+            tokio::spawn(async move { halt.stopped().await })
+        };
+        tokio::task::yield_now().await;
+        assert!(halt.stop(StopReason::Signal {
+            name: "SIGINT",
+            exit_code: 130
+        }));
+        assert!(!halt.stop(StopReason::Throttled {
+            message: "later".into()
+        }));
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+            .await
+            .expect("the waiter woke")
+            .unwrap();
+        assert_eq!(halt.reason().unwrap().to_string(), "SIGINT received");
+    }
+}
