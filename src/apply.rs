@@ -60,7 +60,7 @@ pub fn resolve_secrets(
 pub struct Done {
     /// The webhook as the portal returned it after the last write.
     pub webhook: LiveWebhook,
-    /// Set when a create needed a corrective call (REFERENCE §3.2).
+    /// Set when a create needed a corrective call (docs/docspace-api.md §9).
     pub corrected: bool,
 }
 
@@ -105,7 +105,7 @@ impl Report {
 /// those already started finish and are reported.
 ///
 /// Deletes that free a (name, uri) pair a create reuses run first: the portal refuses a create
-/// that duplicates a live pair (REFERENCE §8). Everything else runs in one concurrent wave.
+/// that duplicates a live pair (docs/docspace-api.md §15). All else runs in one concurrent wave.
 pub async fn apply(
     client: &Client,
     plan: &Plan,
@@ -148,7 +148,7 @@ pub async fn apply(
 }
 
 /// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses. Compared
-/// without case, as DocSpace on MySQL does (REFERENCE §8), so the rule covers both databases.
+/// without case, as DocSpace on MySQL does (docs/docspace-api.md §15), to cover both databases.
 fn frees_a_pair(plan: &Plan, i: usize) -> bool {
     let Op::Delete { .. } = plan.changes[i].op else {
         return false;
@@ -198,7 +198,7 @@ async fn run(
 }
 
 /// POST, then one corrective call when the portal stored `enabled`/`ssl` differently from what
-/// was asked: its database defaults turn a `false` into `true` on insert (REFERENCE §3.2).
+/// was asked: its database defaults turn `false` into `true` on insert (docs/docspace-api.md §9).
 async fn create(
     client: &Client,
     body: &PlannedBody,

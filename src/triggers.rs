@@ -1,7 +1,7 @@
 //! The DocSpace event triggers and the bitmask the API speaks.
 //!
 //! The server stores `triggers` as an int64 bitmask where `0` means every event, present and
-//! future (REFERENCE §5). The file speaks in names, either the payload names (`file.uploaded`)
+//! future (docs/docspace-api.md §7). The file speaks in names: the payload names (`file.uploaded`)
 //! or the C# enum names (`FileUploaded`). This module is the only place that maps between them,
 //! so the loader, the planner, the renderers and the fake portal cannot disagree.
 

@@ -180,7 +180,7 @@ pub(crate) fn classify(
     }
 }
 
-/// The portal's own message from either error shape (REFERENCE §1.2 and §1.3).
+/// The portal's own message from either error shape (docs/docspace-api.md §5.1 and §5.2).
 pub(crate) fn portal_message(v: &Value) -> Option<String> {
     if let Some(m) = v.pointer("/error/message").and_then(Value::as_str)
         && !m.trim().is_empty()

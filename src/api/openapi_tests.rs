@@ -1,4 +1,4 @@
-//! Checks the request bodies against the published OpenAPI (REFERENCE §14): only declared
+//! Checks request bodies against the published OpenAPI (docs/docspace-api.md §2): only declared
 //! properties, declared JSON types, required ones present, length limits respected.
 //! One documented exception: `triggers` is sent as an int64 bitmask, which the generated
 //! `WebhookTrigger` schema (single-bit values up to 2^30, or names) cannot express.

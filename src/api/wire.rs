@@ -1,4 +1,4 @@
-//! The JSON shapes of the webhook endpoints (REFERENCE §1.1, §3, §4) and nothing else.
+//! The JSON shapes of the webhook endpoints (docs/docspace-api.md §3 to §8) and nothing else.
 //!
 //! Invariants: request bodies carry only properties the OpenAPI declares (checked by a test
 //! against the published file); `triggers` goes out as an int64 number; a `secretKey` is exposed
@@ -65,7 +65,7 @@ fn expose<S: serde::Serializer>(v: &Option<&SecretString>, s: S) -> Result<S::Ok
 }
 
 /// The body of `PUT .../webhook/enable`: the server validates it as an update DTO, so `name`
-/// and `uri` must be there even though only `id` and `enabled` are read (REFERENCE §3.4).
+/// and `uri` must be there though only `id` and `enabled` are read (docs/docspace-api.md §11).
 #[derive(Serialize)]
 pub(crate) struct EnableRequest<'a> {
     pub id: i32,
@@ -83,7 +83,7 @@ pub(crate) fn to_body(body: &impl Serialize) -> serde_json::Result<Vec<u8>> {
 const EXPECTED_WEBHOOK: &str = "a webhook object with id, name, uri, enabled, ssl and triggers";
 
 /// `GET /api/2.0/settings/webhook`: `response` is a list of `{configs, status}`; `count` is
-/// ignored (REFERENCE §1.1: it says 1 whatever the length). Sorted by id, since the server
+/// ignored (docs/docspace-api.md §4: it says 1 whatever the length). Sorted by id: the server
 /// does not order the list.
 pub(crate) fn decode_list(endpoint: &Endpoint, v: &Value) -> Result<Vec<LiveWebhook>, ApiError> {
     let response = unwrap_envelope(endpoint, v, "a list of webhooks")?;
@@ -178,7 +178,7 @@ struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    /// Absent and null both give `None`: the server leaves null members out (REFERENCE §1).
+    /// Absent and null both give `None`: the server omits null members (docs/docspace-api.md §4).
     fn optional<T: DeserializeOwned>(
         &self,
         key: &str,

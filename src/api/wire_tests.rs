@@ -74,7 +74,7 @@ fn debug_of_a_body_hides_the_secret() {
 
 #[test]
 fn list_of_the_reference_example_is_read() {
-    // REFERENCE §3.1, plus a second item that leaves out every optional member, an empty
+    // The docs/docspace-api.md §6 example, plus an item without any optional member, an empty
     // targetId, a number-as-string trigger mask and a 3.7 high bit.
     let v = json!({
       "response": [

@@ -1,5 +1,5 @@
 //! Checks of single values in a webhook entry, mirroring the server's own checks
-//! (REFERENCE §4.1 and §7) so that a file that loads is one the server should accept.
+//! (docs/docspace-api.md §8 and §13) so that a file that loads is one the server should accept.
 //!
 //! Each check records its problems in the `Checker` and returns `None` for a bad value, so the
 //! caller keeps going and every problem in the file is reported.

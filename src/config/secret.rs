@@ -61,7 +61,7 @@ impl SecretError {
     }
 }
 
-/// The server's default secret policy (REFERENCE §4.1): 8 to 30 characters, each printable
+/// The default secret policy (docs/docspace-api.md §14): 8 to 30 characters, each printable
 /// ASCII (`!` to `~`), so no spaces. A portal may demand more (digits, capitals); that is only
 /// known when it answers 400.
 pub fn check_secret_policy(value: &str) -> Result<(), &'static str> {

@@ -2,7 +2,7 @@
 //!
 //! Only fields the file sets are compared (a field left out is not managed), timestamps and
 //! delivery status never are, and a secret is never a difference by itself because the API
-//! cannot read it back (REFERENCE §11).
+//! cannot read it back (docs/docspace-api.md §14).
 
 use std::collections::HashSet;
 
@@ -253,7 +253,7 @@ fn update(
     }))
 }
 
-/// The server refuses `ssl: true` with an `http://` uri ("HTTPS is required", REFERENCE §6);
+/// DocSpace refuses `ssl: true` with `http://` ("HTTPS is required", docs/docspace-api.md §13);
 /// the loader catches it within one entry, this catches it once live values are merged in.
 fn refuse_plain_http_with_ssl(body: &PlannedBody, ssl_not_in_file: bool) -> Result<(), Refusal> {
     if !(body.ssl && body.uri.starts_with("http://")) {

@@ -52,8 +52,8 @@ pub struct Change {
     /// The live record this change was computed against; `None` for a create.
     pub before: Option<LiveWebhook>,
     /// Set when the portal itself probably caused the drift (it disables a webhook whose
-    /// deliveries keep failing, REFERENCE §9), so a reviewer knows re-enabling hits a failing
-    /// target.
+    /// deliveries keep failing, docs/docspace-api.md §18), so a reviewer knows re-enabling hits
+    /// a failing target.
     pub failure: Option<LastFailure>,
 }
 

@@ -6,8 +6,8 @@ use crate::api::{LiveWebhook, mask_credentials};
 
 use super::{Field, FieldChange, LastFailure, Value};
 
-/// The portal's record of why deliveries failed, when it has one (REFERENCE §9: it disables a
-/// webhook itself after days of failures).
+/// The portal's record of why deliveries failed, when it has one (docs/docspace-api.md §18:
+/// it disables a webhook itself after days of failures).
 pub(super) fn last_failure(w: &LiveWebhook) -> Option<LastFailure> {
     if w.last_failure_on.is_none() && w.last_failure_content.is_none() {
         return None;

@@ -4,7 +4,7 @@
 mod apply;
 /// The README and examples stay true to what they show.
 mod docs;
-/// The fake portal itself, pinned against REFERENCE: the oracle the other tests trust.
+/// The fake portal itself, pinned against docs/docspace-api.md: the oracle the other tests trust.
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
 mod faults;

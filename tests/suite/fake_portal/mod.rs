@@ -1,5 +1,5 @@
 //! Self-test of the fake DocSpace portal, over real HTTP with reqwest: the fake is the oracle
-//! the integration tests trust, so its REFERENCE behaviours (envelopes, both error shapes,
+//! the integration tests trust, so its docs/docspace-api.md behaviours (envelopes, error shapes,
 //! full-replace PUT, the create quirk, the probe, enable rules) and its test hooks (faults,
 //! latency, concurrency count) are pinned here.
 

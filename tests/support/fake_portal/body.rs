@@ -1,5 +1,5 @@
-//! Model binding: the request body to `Create…`/`UpdateWebhooksConfigRequestsDto` (§4.1, §4.2),
-//! failing the way ASP.NET's `[ApiController]` does, with a ValidationProblemDetails (§1.3).
+//! Model binding of `Create…`/`UpdateWebhooksConfigRequestsDto` bodies (docs/docspace-api.md §8),
+//! failing the way ASP.NET's `[ApiController]` does, with a ValidationProblemDetails (§5.2).
 //!
 //! Like System.Text.Json: property names are case-insensitive, the first type error stops the
 //! read, attribute checks (`[Required]`, `[StringLength]`) run only on a body that was read.

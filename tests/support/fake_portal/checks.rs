@@ -1,5 +1,5 @@
-//! `CheckWebhook` (REFERENCE §7): the secret policy, `UrlValidator` and the HEAD probe, run on
-//! create, update and enable(true), in the server's order. Failures are exceptions (§1.2),
+//! `CheckWebhook` (docs/docspace-api.md §13): secret policy, `UrlValidator` and HEAD probe, run on
+//! create, update and enable(true), in the server's order. Failures are exceptions (§5.1),
 //! not validation problems.
 //!
 //! No DNS and no network: literal IPs are judged against the default blacklist, `localhost`

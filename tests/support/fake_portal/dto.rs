@@ -1,4 +1,4 @@
-//! The webhook as the API shows it (REFERENCE §4.3, §4.4) and the portal's date format.
+//! The webhook as the API shows it (docs/docspace-api.md §6) and the portal's date format.
 //!
 //! Invariants: no secret in any shape here; null members are omitted, not written as null;
 //! field order follows the server's DTO.
@@ -12,7 +12,7 @@ use super::state::Stored;
 /// The caller every request acts as: the portal owner's account.
 pub(super) const CALLER: &str = "Administrator";
 
-/// `WebhooksConfigDto` (§4.3): no secret, nulls omitted.
+/// `WebhooksConfigDto` (§6): no secret, nulls omitted.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ConfigDto<'a> {
@@ -62,7 +62,7 @@ impl<'a> ConfigDto<'a> {
     }
 }
 
-/// `WebhooksConfigWithStatusDto` (§4.4), the list item.
+/// `WebhooksConfigWithStatusDto` (§6), the list item.
 #[derive(Serialize)]
 pub(super) struct ListItem<'a> {
     configs: ConfigDto<'a>,

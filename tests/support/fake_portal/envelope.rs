@@ -1,4 +1,4 @@
-//! The envelopes the portal answers in (REFERENCE §1.1–§1.3): success, the exception
+//! The envelopes the portal answers in (docs/docspace-api.md §4, §5): success, the exception
 //! envelope, and the wrapped ValidationProblemDetails. Derive structs keep the server's key
 //! order.
 
@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::reply::Reply;
 
 const JSON: &str = "application/json; charset=utf-8";
-/// ASP.NET labels ProblemDetails results this way even inside the envelope (§1.3, inferred).
+/// ASP.NET labels ProblemDetails results this way even inside the envelope (§5.2, inferred).
 const PROBLEM_JSON: &str = "application/problem+json; charset=utf-8";
 
 /// What every envelope needs to know about the request it answers.
@@ -35,7 +35,7 @@ struct Success<'a, T: Serialize> {
 }
 
 /// 200 with `payload` in the success envelope. `count` is passed in because the real server
-/// reports 1 for its async-iterator lists whatever their length (§1.1).
+/// reports 1 for its async-iterator lists whatever their length (§4).
 pub(super) fn success<T: Serialize>(ctx: &Ctx, payload: T, count: usize) -> Reply {
     wrapped(ctx, 200, JSON, payload, count, 0)
 }
@@ -61,7 +61,7 @@ fn wrapped<T: Serialize>(
     Reply::json(http, content_type, &body)
 }
 
-/// A .NET exception the controller threw, mapped by `CustomExceptionHandler` (§1.2).
+/// A .NET exception the controller threw, mapped by `CustomExceptionHandler` (§5.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Exception {
     pub status: u16,
@@ -159,7 +159,7 @@ struct Problem<'a> {
 
 const TRACE_ID: &str = "00-8e1f0a3c5b7d49e2a6c4f1b3d5e7a9c1-1a2b3c4d5e6f7a8b-00";
 
-/// 400 with a ValidationProblemDetails wrapped in the success envelope, `status: 1` (§1.3).
+/// 400 with a ValidationProblemDetails wrapped in the success envelope, `status: 1` (§5.2).
 pub(super) fn validation(ctx: &Ctx, errors: &Errors) -> Reply {
     let problem = Problem {
         type_uri: "https://tools.ietf.org/html/rfc9110#section-15.5.1",
@@ -172,7 +172,7 @@ pub(super) fn validation(ctx: &Ctx, errors: &Errors) -> Reply {
 }
 
 /// 415 for a body that is not labelled JSON: a plain ProblemDetails, which the envelope
-/// marks `status: 0` since only ValidationProblemDetails sets 1 (§1.1; inferred).
+/// marks `status: 0` since only ValidationProblemDetails sets 1 (§4; inferred).
 pub(super) fn unsupported_media_type(ctx: &Ctx) -> Reply {
     let problem = Problem {
         type_uri: "https://tools.ietf.org/html/rfc9110#section-15.5.16",

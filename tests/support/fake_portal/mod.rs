@@ -1,7 +1,7 @@
 #![allow(dead_code)]
 //! A stateful fake ONLYOFFICE DocSpace portal: the webhook API of DocSpace 3.7 on 127.0.0.1,
-//! faithful to /work/shared/docspace-api/REFERENCE.md (envelopes §1, auth §1.4/§2, endpoints
-//! §3, DTOs §4, checks §7, uniqueness §8), plus hooks for tests to seed, inspect and break it.
+//! faithful to docs/docspace-api.md (endpoints §3, envelopes §4-§5, records §6-§8, writes §9-§13,
+//! uniqueness §15, auth §16), plus hooks for tests to seed, inspect and break it.
 //!
 //! It is an independent oracle: it uses only axum, tokio, serde, serde_json and std, never
 //! the `docspace_webhooks` crate, so a misunderstanding in the crate cannot be mirrored here.
@@ -62,7 +62,7 @@ pub struct Options {
     /// A second key that may GET but gets 403 with an empty body on writes (a key without the
     /// `*:write` scope).
     pub read_only_key: Option<String>,
-    /// POST stores `enabled`/`ssl` as true even when false is sent (§3.2).
+    /// POST stores `enabled`/`ssl` as true even when false is sent (§9).
     pub create_quirk: bool,
     /// Added to every request before it is handled.
     pub latency: Duration,

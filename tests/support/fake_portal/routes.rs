@@ -1,4 +1,4 @@
-//! The webhook controller (REFERENCE §3): routing, authentication, and the five operations.
+//! The webhook controller (docs/docspace-api.md §3): routing, auth and the five operations.
 //!
 //! Order of events per request, as on the real server: route match (an unknown route is a
 //! plain 404 even without a key), authentication (401, empty), scope (the read-only key
@@ -164,7 +164,7 @@ fn create(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
         )
         .into());
     }
-    // The EF default-value quirk (§3.2): `false` is the sentinel, so the DB default `true` wins.
+    // The EF default-value quirk (§9): `false` is the sentinel, so the DB default `true` wins.
     let quirk = inner.create_quirk;
     let id = inner.allocate_id();
     let stored = Stored {
@@ -190,7 +190,7 @@ fn create(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
     Ok(reply)
 }
 
-/// Full replacement (§3.3): the checks run before the lookup, omitted members reset.
+/// Full replacement (§10): the checks run before the lookup, omitted members reset.
 fn update(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
     check_admin(inner)?;
     checks::check_webhook(inner, &candidate(&dto), false)?;
@@ -213,7 +213,7 @@ fn update(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
     Ok(envelope::success(ctx, ConfigDto::of(stored), 1))
 }
 
-/// Reads only `id` and `enabled` (§3.4); enabling re-checks the stored record, disabling not.
+/// Reads only `id` and `enabled` (§11); enabling re-checks the stored record, disabling not.
 fn enable(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
     check_admin(inner)?;
     let id = dto.id.unwrap_or_default();

@@ -1,10 +1,10 @@
-//! `GET /api/2.0/settings/webhook/triggers` in the 3.7 shape (REFERENCE §3.8, §5).
+//! `GET /api/2.0/settings/webhook/triggers` in the 3.7 shape (docs/docspace-api.md §7).
 
 use super::envelope::{self, Ctx};
 use super::reply::Reply;
 use super::state::Inner;
 
-/// `GET .../triggers`, the 3.7 shape (§3.8). No role check: a guest gets 200, all unavailable.
+/// `GET .../triggers`, the 3.7 shape (§7). No role check: a guest gets 200, all unavailable.
 pub(super) fn list(inner: &Inner, ctx: &Ctx) -> Reply {
     #[derive(serde::Serialize)]
     struct TriggerDto {
@@ -26,7 +26,7 @@ pub(super) fn list(inner: &Inner, ctx: &Ctx) -> Reply {
     envelope::success(ctx, list, count)
 }
 
-/// Every trigger in the server's `[Order]` (§5), kept apart from the crate's own table so the
+/// Every trigger in the server's `[Order]` (§7), kept apart from the crate's own table so the
 /// fake stays an independent oracle.
 const TRIGGERS: &[(&str, i64)] = &[
     ("*", 0),
