@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 mod error;
+pub mod idn;
 pub mod plan;
 pub mod render;
 pub mod settings;
