@@ -300,8 +300,14 @@ fn a_uri_with_a_lookalike_host_draws_a_warning_naming_its_punycode() {
     let said = format!("{} {}", w.message(), w.help_text().unwrap_or_default());
     assert!(said.contains("`b\u{456}lling.example.com`"), "{said}");
     assert!(said.contains("`xn--blling-pvf.example.com`"), "{said}");
-    // The message names the host only; the snippet is the loader's masked copy of the file.
+    // The message names the host only, and the snippet shows the uri's password masked.
     assert!(!said.contains("hunter2") && !said.contains("bot"), "{said}");
+    let shown = render(w);
+    assert!(
+        shown.contains("uri: https://bot:**********@b\u{456}lling"),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
     snap!(
         "a_uri_with_a_lookalike_host",
         render(
