@@ -46,6 +46,9 @@ pub(super) fn of_field(action: Action, f: &FieldChange) -> Option<InlineDiff> {
     }
 }
 
+/// The changed byte ranges of the old and of the new display text.
+type Changed = (Vec<Range<usize>>, Vec<Range<usize>>);
+
 /// One side of a changed value: its display text and the byte ranges of it that changed.
 pub(super) struct Side {
     pub text: String,
@@ -148,7 +151,7 @@ fn inner(s: &str) -> String {
 /// The changed ranges from `similar`'s inline refinement (characters, with its semantic
 /// cleanup so scattered one-letter matches inside a rewrite do not fragment the emphasis).
 /// `None` when it finds nothing to emphasise.
-fn refined(old: &str, new: &str) -> Option<(Vec<Range<usize>>, Vec<Range<usize>>)> {
+fn refined(old: &str, new: &str) -> Option<Changed> {
     let diff = TextDiff::configure().diff_lines(old, new);
     let mut options = InlineChangeOptions::new();
     options
@@ -183,7 +186,7 @@ fn push_merged(ranges: &mut Vec<Range<usize>>, range: Range<usize>) {
 }
 
 /// Everything between the common prefix and the common suffix, on each side.
-fn outer_span(old: &str, new: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+fn outer_span(old: &str, new: &str) -> Changed {
     let prefix: usize = old
         .chars()
         .zip(new.chars())
