@@ -4,6 +4,7 @@
 mod fixtures;
 mod inert;
 mod inline;
+mod lookalike;
 
 use fixtures::{EVIL_EXCERPT, EVIL_NAME, EVIL_URI, SECRET};
 use inert::assert_inert;
