@@ -53,7 +53,7 @@ fn main() {
         let live = runtime.block_on(client.list()).expect("list");
         let config = config::load_str(&file, "bench.yaml").expect("file");
         let plan = plan::plan(&config, &live, portal.as_str(), Default::default()).expect("plan");
-        let text = render::render_text(&plan);
+        let text = render::render_text(&plan, false);
         let done = Instant::now();
         cpu.push(thread_cpu() - cpu_started);
         assert!(

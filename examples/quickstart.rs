@@ -45,7 +45,10 @@ fn run() -> Result<(), Error> {
 
     let live = runtime.block_on(client.list())?;
     let plan = plan::plan(&config, &live, portal.as_str(), Default::default())?;
-    anstream::print!("{}", render::render_text(&plan));
+    anstream::print!(
+        "{}",
+        render::render_text(&plan, render::style::stdout_colored())
+    );
 
     say("Applying (the real apply would ask for `yes` first):");
     // The file reads ${BILLING_WEBHOOK_SECRET}; use the environment's value when there is one.
@@ -66,7 +69,10 @@ fn run() -> Result<(), Error> {
     say("Planning again: the portal now matches the file.");
     let live = runtime.block_on(client.list())?;
     let again = plan::plan(&config, &live, portal.as_str(), Default::default())?;
-    anstream::print!("{}", render::render_text(&again));
+    anstream::print!(
+        "{}",
+        render::render_text(&again, render::style::stdout_colored())
+    );
 
     if report.failed() > 0 || again.has_changes() {
         return Err(Error::ApplyFailed {

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 mod error;
 pub mod halt;
+pub mod idn;
 pub mod plan;
 pub mod render;
 pub mod settings;

@@ -32,13 +32,21 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         }
         None => {
             let planned = super::plan_file(&args.input, &runtime)?;
-            write!(out, "{}", render::render_text(&planned.plan))?;
+            write!(
+                out,
+                "{}",
+                render::render_text(&planned.plan, style::stdout_colored())
+            )?;
             planned.guard?;
             (planned.plan, planned.client)
         }
     };
     if args.saved_plan.is_some() {
-        write!(out, "{}", render::render_text(&plan))?;
+        write!(
+            out,
+            "{}",
+            render::render_text(&plan, style::stdout_colored())
+        )?;
     }
     if !plan.has_changes() {
         return Ok(ExitCode::SUCCESS);

@@ -16,7 +16,11 @@ pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         .as_ref()
         .map(|_| saved::to_json(plan, args.input.planning.max_deletes))
         .transpose()?;
-    write!(out, "{}", render::render(plan, args.format))?;
+    write!(
+        out,
+        "{}",
+        render::render(plan, args.format, render::style::stdout_colored())
+    )?;
     // Shown, then refused: the reviewer sees what the guard stopped, and no file is saved.
     planned.guard?;
     if let (Some(path), Some(text)) = (&args.out, saved) {

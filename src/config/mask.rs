@@ -17,7 +17,10 @@ use super::secret::parse_env_ref;
 pub(super) fn display_text(text: &str, tree: Option<&Node>) -> String {
     let mut ranges = Vec::new();
     match tree {
-        Some(node) => secret_ranges(node, &mut ranges),
+        Some(node) => {
+            secret_ranges(node, &mut ranges);
+            userinfo_ranges(text, node, &mut ranges);
+        }
         None => secret_lines(text, &mut ranges),
     }
     let mut masked = vec![false; text.len()];
@@ -126,4 +129,38 @@ fn secret_value_start(line: &str) -> Option<usize> {
     let lower = line.to_ascii_lowercase();
     let key_at = lower.find("secret").or_else(|| lower.find("password"))?;
     lower[key_at..].find(':').map(|i| key_at + i + 1)
+}
+
+/// The password of every scalar written like a uri with credentials (`https://user:pass@host`),
+/// wherever it stands: plans show such a uri as `user:***@`, so the snippet of a diagnostic
+/// about that entry (a look-alike host, `ssl: true` with `http://`) must not show it either.
+fn userinfo_ranges(text: &str, node: &Node, out: &mut Vec<Range<usize>>) {
+    match &node.kind {
+        Kind::Seq(items) => items.iter().for_each(|n| userinfo_ranges(text, n, out)),
+        Kind::Map(entries) => entries.iter().for_each(|(k, v)| {
+            userinfo_ranges(text, k, out);
+            userinfo_ranges(text, v, out)
+        }),
+        Kind::Str(_) => {
+            let start = node.span.offset();
+            let raw = text.get(start..start + node.span.len()).unwrap_or_default();
+            if let Some(range) = password_in(raw) {
+                out.push(start + range.start..start + range.end);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The bytes of `raw` between `user:` and `@` in its authority (all of the userinfo when it
+/// has no `:`).
+fn password_in(raw: &str) -> Option<Range<usize>> {
+    let authority_start = raw.find("://")? + 3;
+    let rest = &raw[authority_start..];
+    let end = rest
+        .find(|c: char| matches!(c, '/' | '\\' | '?' | '#' | '"' | '\'') || c.is_whitespace())
+        .unwrap_or(rest.len());
+    let at = rest[..end].rfind('@')?;
+    let from = rest[..at].find(':').map_or(0, |colon| colon + 1);
+    Some(authority_start + from..authority_start + at)
 }

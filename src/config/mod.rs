@@ -23,6 +23,7 @@
 
 mod entry;
 mod fields;
+mod lookalike;
 mod mask;
 mod node;
 mod parse_error;
@@ -179,7 +180,8 @@ pub enum SecretRef {
 
 impl Config {
     /// Things that load but deserve a second look: a literal `secretKey` (it belongs in the
-    /// environment), a quoted number used as a name. Each is a `Problem` of severity warning.
+    /// environment), a uri whose host has look-alike (non-ASCII) characters, a quoted number
+    /// used as a name. Each is a `Problem` of severity warning.
     pub fn warnings(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         for w in &self.webhooks {
@@ -193,6 +195,7 @@ impl Config {
                     Some("read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`".to_string()),
                 ).warning());
             }
+            out.extend(lookalike::lookalike_uri(self, w));
             if let Key::Name(name) = &w.key
                 && name.parse::<i32>().is_ok()
             {

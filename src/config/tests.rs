@@ -36,7 +36,7 @@ webhooks:
     ssl: true
   9846:                         # an integer key (plain YAML integer) is an existing webhook's id
     name: My integration webhook v2   # renames it
-    uri: https://example.com/new-endpoint
+    uri: https://integrations.example.com/docspace/events?tenant=42
     triggers: [FileUploaded]
     ssl: false
     targetId: room-42
@@ -106,7 +106,7 @@ fn the_documented_example_loads_to_the_values_written() {
     assert_eq!(renamed.name.as_deref(), Some("My integration webhook v2"));
     assert_eq!(
         renamed.uri.as_deref(),
-        Some("https://example.com/new-endpoint")
+        Some("https://integrations.example.com/docspace/events?tenant=42")
     );
     assert_eq!(renamed.triggers.map(TriggerSet::bits), Some(256));
     assert_eq!((renamed.enabled, renamed.ssl), (None, Some(false)));
@@ -283,4 +283,36 @@ fn warnings_and_the_planner_problem_render_like_the_loader_problems() {
     let shown = shown.join("\n");
     assert!(!shown.contains("S3cret-value!"), "{shown}");
     snap!(shown);
+}
+
+#[test]
+fn a_uri_with_a_lookalike_host_draws_a_warning_naming_its_punycode() {
+    // `billing` with a Cyrillic `і` (U+0456), and credentials in the uri.
+    let config = load_ok(
+        "webhooks:\n  Billing:\n    uri: https://bot:Pw-hunter2@b\u{456}lling.example.com/hooks\n  Plain:\n    uri: https://billing.example.com/hooks\n",
+    );
+    let warnings = config.warnings();
+    let codes: Vec<&str> = warnings.iter().map(Problem::code).collect();
+    assert_eq!(codes, ["config::lookalike_host"]);
+    let w = &warnings[0];
+    assert!(w.is_warning());
+    assert_eq!(w.line(), 2);
+    let said = format!("{} {}", w.message(), w.help_text().unwrap_or_default());
+    assert!(said.contains("`b\u{456}lling.example.com`"), "{said}");
+    assert!(said.contains("`xn--blling-pvf.example.com`"), "{said}");
+    // The message names the host only, and the snippet shows the uri's password masked.
+    assert!(!said.contains("hunter2") && !said.contains("bot"), "{said}");
+    let shown = render(w);
+    assert!(
+        shown.contains("uri: https://bot:**********@b\u{456}lling"),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
+    snap!(
+        "a_uri_with_a_lookalike_host",
+        render(
+            &load_ok("webhooks:\n  Billing:\n    uri: https://b\u{456}lling.example.com/hooks\n")
+                .warnings()[0]
+        )
+    );
 }

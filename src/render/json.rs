@@ -1,7 +1,8 @@
 //! The plan as one JSON document for pipelines (`plan --format json`).
 //!
 //! Format (version 1). Keys appear in this order, and all of them always appear except
-//! `failure`; pretty-printed, with a trailing newline:
+//! `failure` (and a warning's `punycode`, which is `null` rather than absent); pretty-printed,
+//! with a trailing newline:
 //!
 //! ```text
 //! {
@@ -14,7 +15,16 @@
 //!       "id": 9846,                    // null for a create
 //!       "name": "orders",              // the name after the change (the live name for a delete)
 //!       "fields": [
-//!         { "field": "uri", "before": "https://old.example/hook", "after": "https://new.example/hook" }
+//!         { "field": "uri", "before": "https://old.example/hook", "after": "https://b\u0456lling.example/hook" }
+//!       ],
+//!       "warnings": [
+//!         {
+//!           "code": "lookalike_host",
+//!           "field": "uri",
+//!           "host": "b\u0456lling.example",
+//!           "punycode": "xn--blling-l1a.example",
+//!           "message": "the host of the uri, ..., contains non-ASCII characters, ..."
+//!         }
 //!       ],
 //!       "failure": { "on": "2026-11-20T10:00:00", "excerpt": "502 Bad Gateway" }
 //!     }
@@ -32,6 +42,11 @@
 //!   secret itself is never in a plan. On an update, a `secretKey` field whose `before` and
 //!   `after` are both `"(sensitive)"` means the file's secret is sent again (the portal cannot
 //!   tell whether it differs).
+//! - `warnings` is always an array (added within version 1; empty for most changes). The one
+//!   kind so far, `lookalike_host`: the uri the change writes (a create's or an update's
+//!   `after`) has a host with non-ASCII characters; `host` is it as written, `punycode` its
+//!   ASCII form (what DocSpace will connect to) or `null` when it is not a valid domain name,
+//!   `message` the sentence the other formats show.
 //! - `failure` is present only when the portal probably disabled the webhook itself after
 //!   failed deliveries, so enabling it aims at a failing target. `on` (the portal's own
 //!   timestamp, tenant-local time) and `excerpt` (a short excerpt of the target's answer) may
@@ -46,6 +61,7 @@ use std::io;
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
+use super::lookalike::{self, HostWarning};
 use crate::plan::{Action, Change, FieldChange, LastFailure, Plan, Unmanaged, Value};
 
 const FORMAT_VERSION: u32 = 1;
@@ -98,8 +114,18 @@ struct JsonChange<'a> {
     id: Option<i32>,
     name: &'a str,
     fields: Vec<JsonField<'a>>,
+    warnings: Vec<JsonWarning>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<JsonFailure<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonWarning {
+    code: &'static str,
+    field: &'static str,
+    host: String,
+    punycode: Option<String>,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -141,6 +167,10 @@ impl<'a> From<&'a Change> for JsonChange<'a> {
             id: c.id,
             name: &c.name,
             fields: c.fields.iter().map(JsonField::from).collect(),
+            warnings: lookalike::warnings(c)
+                .into_iter()
+                .map(JsonWarning::from)
+                .collect(),
             failure: c.failure.as_ref().map(JsonFailure::from),
         }
     }
@@ -164,6 +194,18 @@ impl<'a> From<&'a Value> for JsonValue<'a> {
             Value::Bool(b) => JsonValue::Bool(*b),
             Value::Triggers(t) => JsonValue::List(t.names()),
             Value::Sensitive => JsonValue::Text("(sensitive)"),
+        }
+    }
+}
+
+impl From<HostWarning> for JsonWarning {
+    fn from(w: HostWarning) -> Self {
+        JsonWarning {
+            code: "lookalike_host",
+            field: w.field.key(),
+            message: w.sentence(|s| format!("\"{s}\""), str::to_string),
+            host: w.host.host,
+            punycode: w.host.ascii,
         }
     }
 }

@@ -3,7 +3,13 @@
 //! Layout: the summary line with the portal; one `####` line per change followed by a
 //! ```` ```diff ```` block whose lines start with `-`/`+` in the first column (so forges color
 //! them) or two spaces for context; a blockquote when the portal probably disabled the webhook
-//! itself; the change list folded in `<details>` past ten changes; then the unmanaged webhooks.
+//! itself or a uri it writes has a look-alike host; the change list folded in `<details>` past
+//! ten changes; then the unmanaged webhooks.
+//!
+//! A long string value an update changes (over `inline::LONG` columns) gets a context line of
+//! `^` under its first and last changed character, aligned with the `-` and `+` lines above
+//! (a forge colors whole lines only). A uri with a look-alike host has its punycode form beside
+//! it.
 //!
 //! Invariants:
 //! - Inert: every user string is Rust-escaped (no newline, control character or ESC survives)
@@ -18,7 +24,8 @@
 
 use std::fmt::Write;
 
-use super::{plain, quoted, value_text};
+use super::lookalike::{self, beside};
+use super::{inline, plain, quoted, value_text};
 use crate::plan::{Action, Change, FieldChange, LastFailure, Plan, Value};
 
 /// The output is always strictly shorter than this many bytes.
@@ -102,9 +109,13 @@ fn change_block(change: &Change) -> String {
     if let Some(failure) = &change.failure {
         let _ = writeln!(out, "\n{}", failure_note(failure));
     }
+    for warning in lookalike::warnings(change) {
+        let sentence = warning.sentence(|s| code(&quoted(s)), |s| code(&plain(s)));
+        let _ = writeln!(out, "\n> **Warning:** {sentence}.");
+    }
     let mut lines = Vec::new();
     for field in &change.fields {
-        diff_lines(&mut lines, field);
+        diff_lines(&mut lines, change.action, field);
     }
     let fence = "`".repeat(3.max(longest_backtick_run(&lines.concat()) + 1));
     let _ = writeln!(out, "\n{fence}diff");
@@ -116,10 +127,11 @@ fn change_block(change: &Change) -> String {
 }
 
 /// Diff lines for one field: `-` for the value removed, `+` for the value set, two spaces for
-/// a value that stays (a secret sent again). An absent value has no line, so a create is all
-/// `+` and a delete all `-`.
-fn diff_lines(lines: &mut Vec<String>, f: &FieldChange) {
+/// a value that stays (a secret sent again) and for the marker line under a long changed
+/// string. An absent value has no line, so a create is all `+` and a delete all `-`.
+fn diff_lines(lines: &mut Vec<String>, action: Action, f: &FieldChange) {
     let key = f.field.key();
+    let shown = |v: &Value| value_text(v) + &beside(f.field, v);
     match (&f.before, &f.after) {
         (Value::Triggers(before), Value::Triggers(after)) if before != after => {
             lines.push(format!("  {key}:"));
@@ -127,14 +139,19 @@ fn diff_lines(lines: &mut Vec<String>, f: &FieldChange) {
             lines.extend(after.minus(*before).iter().map(|n| format!("+   {n}")));
         }
         (before, after) if before == after => {
-            lines.push(format!("  {key}: {}", value_text(after)));
+            lines.push(format!("  {key}: {}", shown(after)));
         }
         (before, after) => {
             if *before != Value::None {
-                lines.push(format!("- {key}: {}", value_text(before)));
+                lines.push(format!("- {key}: {}", shown(before)));
             }
             if *after != Value::None {
-                lines.push(format!("+ {key}: {}", value_text(after)));
+                lines.push(format!("+ {key}: {}", shown(after)));
+            }
+            if let Some(diff) = inline::of_field(action, f).filter(|d| d.is_long()) {
+                // Under the first character of the value: past `- `, `key: ` and the quote.
+                let indent = key.len() + 3;
+                lines.push(format!("  {:indent$}{}", "", diff.markers()));
             }
         }
     }

@@ -8,11 +8,16 @@
 //!   comes from the file or the portal and may hold control characters, ESC sequences or bidi
 //!   overrides. Each one goes through [`quoted`] or [`plain`] before it reaches the output, so
 //!   it cannot move the cursor, recolor a terminal or reorder what a reviewer reads.
-//! - The text renderer always emits color escapes and the writer decides whether they reach the
-//!   screen; Markdown and JSON never contain an escape.
+//! - The text renderer is told whether the output keeps colors (`style::stdout_colored`), since
+//!   the layout differs: emphasis inside changed values with color, marker lines without.
+//!   Without color it emits no escape at all; Markdown and JSON never contain one.
+//! - Changed strings are diffed, and look-alike hosts found, on the values as the plan holds
+//!   them: uris masked by the planner, so no credential reaches a diff or a warning.
 
 pub mod export;
+mod inline;
 mod json;
+mod lookalike;
 mod markdown;
 pub mod style;
 mod text;
@@ -34,10 +39,10 @@ pub enum Format {
     Markdown,
 }
 
-/// Renders `plan` in `format`.
-pub fn render(plan: &Plan, format: Format) -> String {
+/// Renders `plan` in `format`; `color` (text only) says whether the output keeps colors.
+pub fn render(plan: &Plan, format: Format, color: bool) -> String {
     match format {
-        Format::Text => render_text(plan),
+        Format::Text => render_text(plan, color),
         Format::Json => render_json(plan),
         Format::Markdown => render_markdown(plan),
     }

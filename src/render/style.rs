@@ -8,12 +8,23 @@ pub const UPDATE: Style = AnsiColor::Yellow.on_default();
 pub const DELETE: Style = AnsiColor::Red.on_default();
 pub const ADDED: Style = AnsiColor::Green.on_default();
 pub const REMOVED: Style = AnsiColor::Red.on_default();
+/// The characters that changed inside an old and a new value, in reverse video so a single
+/// character stands out.
+pub const ADDED_CHANGE: Style = ADDED.invert();
+pub const REMOVED_CHANGE: Style = REMOVED.invert();
 /// A note the reviewer should read before approving (e.g. a failing target).
 pub const WARN: Style = AnsiColor::Yellow.on_default();
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
 pub const OK: Style = AnsiColor::Green.on_default().bold();
 pub const FAILED: Style = AnsiColor::Red.on_default().bold();
+
+/// Whether what is written through `anstream::stdout()` keeps its colors: the same decision
+/// anstream makes (`--color`, `NO_COLOR`, `CLICOLOR_FORCE`, a terminal or not). The text plan
+/// is laid out for it: emphasis on a terminal, marker lines where there is no color.
+pub fn stdout_colored() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
 
 /// Wraps `text` in `style`'s escapes.
 pub fn paint(style: Style, text: impl std::fmt::Display) -> String {

@@ -3,14 +3,24 @@
 
 mod fixtures;
 mod inert;
+mod inline;
+mod lookalike;
 
 use fixtures::{EVIL_EXCERPT, EVIL_NAME, EVIL_URI, SECRET};
 use inert::assert_inert;
 
 use super::*;
 
+/// The text plan as a CI log or `NO_COLOR` shows it.
 fn plain_text(plan: &Plan) -> String {
-    anstream::adapter::strip_str(&render_text(plan)).to_string()
+    let text = render_text(plan, false);
+    assert!(!text.contains('\u{1b}'), "an escape without color:\n{text}");
+    text
+}
+
+/// The text plan on a color terminal, ESC shown as `␛` so snapshots stay readable.
+fn colored_text(plan: &Plan) -> String {
+    render_text(plan, true).replace('\u{1b}', "␛")
 }
 
 // --- snapshots -------------------------------------------------------------------------------
@@ -23,9 +33,7 @@ fn text_snapshot() {
 
 #[test]
 fn text_colors_are_pinned() {
-    // ESC shown as `␛` so the snapshot file stays readable.
-    let colored = render_text(&fixtures::sample()).replace('\u{1b}', "␛");
-    insta::assert_snapshot!("text_sample_colored", colored);
+    insta::assert_snapshot!("text_sample_colored", colored_text(&fixtures::sample()));
 }
 
 #[test]
@@ -51,9 +59,17 @@ fn hostile_strings_snapshot() {
 #[test]
 fn render_dispatches_on_format() {
     let plan = fixtures::sample();
-    assert_eq!(render(&plan, Format::Text), render_text(&plan));
-    assert_eq!(render(&plan, Format::Json), render_json(&plan));
-    assert_eq!(render(&plan, Format::Markdown), render_markdown(&plan));
+    for color in [true, false] {
+        assert_eq!(
+            render(&plan, Format::Text, color),
+            render_text(&plan, color)
+        );
+        assert_eq!(render(&plan, Format::Json, color), render_json(&plan));
+        assert_eq!(
+            render(&plan, Format::Markdown, color),
+            render_markdown(&plan)
+        );
+    }
 }
 
 // --- text ------------------------------------------------------------------------------------
@@ -98,8 +114,8 @@ fn text_failure_note_sits_under_its_change() {
 #[test]
 fn text_user_strings_cannot_emit_escapes_or_lines() {
     let (evil, tame) = (
-        render_text(&fixtures::hostile()),
-        render_text(&fixtures::tame()),
+        render_text(&fixtures::hostile(), true),
+        render_text(&fixtures::tame(), true),
     );
     // Every ESC in the output is one of our own color codes, and no user newline splits a line.
     assert_eq!(
@@ -281,7 +297,7 @@ fn markdown_neutralizes_hostile_strings() {
 #[test]
 fn no_format_shows_a_secret_only_sensitive() {
     for format in [Format::Text, Format::Json, Format::Markdown] {
-        let out = render(&fixtures::sample(), format);
+        let out = render(&fixtures::sample(), format, true);
         assert!(!out.contains(SECRET), "{format:?} leaked the secret");
         assert!(
             out.contains("(sensitive)"),

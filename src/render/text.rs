@@ -3,11 +3,19 @@
 //! Layout: one block per change (`+ create`, `~ update`, `- delete`), one line per field that
 //! changes as `old -> new`, triggers as the names added and removed, then the unmanaged
 //! webhooks and the closing summary line. Pipelines grep the summary line; keep its wording.
-//! A delete shows every value it removes; a change the portal probably caused itself gets a
-//! `!` note under its header. User strings are printed only through `quoted`/`plain`.
+//! A delete shows every value it removes; a change the portal probably caused itself, or a uri
+//! with a look-alike host, gets a `!` note under its header. User strings are printed only
+//! through `quoted`/`plain`.
+//!
+//! A string value an update changes shows what changed inside it (`inline`): with color, the
+//! changed characters in reverse video; without, a value over `inline::LONG` columns as a `-`
+//! line and a `+` line, aligned, over a line of `^` under the first and last changed
+//! character. A uri with a look-alike host has its punycode form beside it.
 
 use std::fmt::Write;
 
+use super::inline::{self, InlineDiff, Side};
+use super::lookalike::{self, beside};
 use super::style::{self, paint};
 use super::{plain, quoted};
 use crate::plan::{Action, Change, Field, FieldChange, LastFailure, Plan, Value};
@@ -15,12 +23,26 @@ use crate::plan::{Action, Change, Field, FieldChange, LastFailure, Plan, Value};
 /// Width of the field-name column: the longest key, `secretKey`.
 const KEY_WIDTH: usize = 9;
 
-pub fn render_text(plan: &Plan) -> String {
+/// Where a field's values start: the indent, the key column, then ` = `, ` - ` or ` + `.
+const VALUE_COLUMN: usize = 6 + KEY_WIDTH + 3;
+
+/// The plan for a terminal (`color`: emphasis inside changed values) or a log (no escapes at
+/// all; marker lines under long changed values).
+pub fn render_text(plan: &Plan, color: bool) -> String {
+    let out = layout(plan, color);
+    if color {
+        out
+    } else {
+        anstream::adapter::strip_str(&out).to_string()
+    }
+}
+
+fn layout(plan: &Plan, color: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Portal: {}", plain(&plan.portal));
     for change in &plan.changes {
         out.push('\n');
-        change_block(&mut out, change);
+        change_block(&mut out, change, color);
     }
     if !plan.unmanaged.is_empty() {
         let _ = writeln!(
@@ -44,8 +66,8 @@ pub fn render_text(plan: &Plan) -> String {
     out
 }
 
-fn change_block(out: &mut String, change: &Change) {
-    let (sigil, verb, color) = match change.action {
+fn change_block(out: &mut String, change: &Change, color: bool) {
+    let (sigil, verb, tone) = match change.action {
         Action::Create => ("+", "create", style::CREATE),
         Action::Update => ("~", "update", style::UPDATE),
         Action::Delete => ("-", "delete", style::DELETE),
@@ -54,7 +76,7 @@ fn change_block(out: &mut String, change: &Change) {
     let _ = writeln!(
         out,
         "  {}{} {}",
-        paint(color.bold(), format!("{sigil} {verb}")),
+        paint(tone.bold(), format!("{sigil} {verb}")),
         id,
         quoted(&change.name)
     );
@@ -63,8 +85,63 @@ fn change_block(out: &mut String, change: &Change) {
             let _ = writeln!(out, "      {}", paint(style::WARN, format!("! {line}")));
         }
     }
+    for warning in lookalike::warnings(change) {
+        let line = format!("! {}", warning.sentence(quoted, plain));
+        let _ = writeln!(out, "      {}", paint(style::WARN, line));
+    }
     for field in &change.fields {
-        field_lines(out, change.action, field);
+        match inline::of_field(change.action, field) {
+            Some(diff) => changed_string(out, field, &diff, color),
+            None => field_lines(out, change.action, field),
+        }
+    }
+}
+
+/// A string value an update changes, showing what changed inside it.
+fn changed_string(out: &mut String, f: &FieldChange, diff: &InlineDiff, color: bool) {
+    let key = f.field.key();
+    let old =
+        shown(&diff.old, style::REMOVED, style::REMOVED_CHANGE, color) + &note(f.field, &f.before);
+    let new = shown(&diff.new, style::ADDED, style::ADDED_CHANGE, color) + &note(f.field, &f.after);
+    if !diff.is_long() {
+        let _ = writeln!(out, "      {key:<KEY_WIDTH$} = {old} -> {new}");
+        return;
+    }
+    let _ = writeln!(out, "      {key:<KEY_WIDTH$} - {old}");
+    let _ = writeln!(out, "      {:<KEY_WIDTH$} + {new}", "");
+    if !color {
+        // One column further in: the opening quote.
+        let _ = writeln!(out, "{:1$}{2}", "", VALUE_COLUMN + 1, diff.markers());
+    }
+}
+
+/// One side of a changed string in quotes; with color, the changed pieces emphasised (the
+/// unchanged ones and the quotes in one run each, so an unchanged side reads as before).
+fn shown(side: &Side, base: anstyle::Style, change: anstyle::Style, color: bool) -> String {
+    if !color {
+        return format!("\"{}\"", side.text);
+    }
+    let mut out = String::new();
+    let mut run = String::from('"');
+    for (changed, piece) in side.segments() {
+        if changed {
+            out.push_str(&paint(base, std::mem::take(&mut run)));
+            out.push_str(&paint(change, piece));
+        } else {
+            run.push_str(piece);
+        }
+    }
+    run.push('"');
+    out + &paint(base, run)
+}
+
+/// The punycode form beside a uri with a look-alike host, in the warning color.
+fn note(field: Field, value: &Value) -> String {
+    let text = beside(field, value);
+    if text.is_empty() {
+        text
+    } else {
+        paint(style::WARN, text)
     }
 }
 
@@ -90,20 +167,26 @@ fn field_lines(out: &mut String, action: Action, f: &FieldChange) {
         }
         // Before the secret arm: a delete's secretKey has no "after" to show.
         _ if action == Action::Delete => {
-            let _ = writeln!(out, "      {key} = {}", value_text(&f.before));
+            let _ = writeln!(out, "      {key} = {}", with_note(f.field, &f.before));
         }
         _ if action == Action::Create || f.field == Field::SecretKey || f.before == f.after => {
-            let _ = writeln!(out, "      {key} = {}", value_text(&f.after));
+            let _ = writeln!(out, "      {key} = {}", with_note(f.field, &f.after));
         }
         _ => {
             let _ = writeln!(
                 out,
-                "      {key} = {} -> {}",
+                "      {key} = {}{} -> {}{}",
                 paint(style::REMOVED, value_text(&f.before)),
-                paint(style::ADDED, value_text(&f.after))
+                note(f.field, &f.before),
+                paint(style::ADDED, value_text(&f.after)),
+                note(f.field, &f.after)
             );
         }
     }
+}
+
+fn with_note(field: Field, value: &Value) -> String {
+    value_text(value) + &note(field, value)
 }
 
 /// The two lines under a change the portal probably caused: the planner sets `failure` when

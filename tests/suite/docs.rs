@@ -33,3 +33,22 @@ fn the_example_file_validates() {
     .run();
     assert_eq!(out.code, 0, "{out:?}");
 }
+
+#[test]
+fn the_readme_plan_example_is_what_plan_prints() {
+    // The sandbox the quickstart runs webhooks.example.yaml against; the README shows the
+    // plan as a CI log does (no color), for the portal the example file names.
+    let sandbox = crate::support::fake_portal::FakePortal::example_sandbox();
+    let out =
+        crate::support::run::Run::new(&["plan", "-f", &format!("{ROOT}/webhooks.example.yaml")])
+            .portal(&sandbox)
+            .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let shown = out
+        .stdout
+        .replace(&sandbox.url(), "https://yourportal.onlyoffice.com");
+    assert!(
+        read("README.md").contains(&format!("```text\n{shown}```")),
+        "README's plan example is out of date; plan prints:\n{shown}"
+    );
+}

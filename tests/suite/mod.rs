@@ -18,6 +18,8 @@ mod loader_fuzz;
 mod plan;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
+/// What a reviewer reads: changes inside values, look-alike hosts, in every format.
+mod review;
 /// Saved plans: exact, secret-free, refused when stale.
 mod saved_plan;
 /// Secrets and the API key never reach any output.

@@ -62,3 +62,21 @@ fn a_missing_file_names_the_path() {
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("nope.yaml"), "{out:?}");
 }
+
+#[test]
+fn a_lookalike_host_is_valid_but_warned_about_with_its_punycode() {
+    // `billing` with a Cyrillic `і` (U+0456).
+    let out = Run::new(&["validate"])
+        .file("webhooks:\n  Billing sync:\n    uri: https://b\u{456}lling.example.com/hooks\n")
+        .run();
+    assert_eq!(out.code, 0, "a warning does not fail validation: {out:?}");
+    assert!(out.stdout.contains("is valid: 1 webhook(s)"), "{out:?}");
+    assert!(out.stderr.contains("config::lookalike_host"), "{out:?}");
+    assert!(out.stderr.contains("xn--blling-pvf.example.com"), "{out:?}");
+    assert!(out.stderr.contains("webhooks.yaml:2"), "{out:?}");
+
+    let plain = Run::new(&["validate"])
+        .file("webhooks:\n  Billing sync:\n    uri: https://billing.example.com/hooks\n")
+        .run();
+    assert!(!plain.stderr.contains("lookalike"), "{plain:?}");
+}

@@ -21,11 +21,11 @@ fn triggers(names: &[&str]) -> TriggerSet {
     TriggerSet::from_bits(bits)
 }
 
-fn text(s: &str) -> Value {
+pub fn text(s: &str) -> Value {
     Value::Text(s.to_string())
 }
 
-fn field(field: Field, before: Value, after: Value) -> FieldChange {
+pub fn field(field: Field, before: Value, after: Value) -> FieldChange {
     FieldChange {
         field,
         before,
@@ -33,7 +33,7 @@ fn field(field: Field, before: Value, after: Value) -> FieldChange {
     }
 }
 
-fn body(name: &str, uri: &str) -> PlannedBody {
+pub fn body(name: &str, uri: &str) -> PlannedBody {
     PlannedBody {
         name: name.to_string(),
         uri: uri.to_string(),
@@ -220,9 +220,14 @@ pub fn hostile() -> Plan {
     with_strings(EVIL_NAME, EVIL_URI, EVIL_EXCERPT)
 }
 
-/// The same plan with harmless strings, to compare line and escape counts against.
+/// The same plan with harmless strings, to compare line and escape counts against. As long as
+/// the hostile ones, so their changed values take the same two-line layout.
 pub fn tame() -> Plan {
-    with_strings("tame", "https://tame.example", "tame")
+    with_strings(
+        "a tame name, about as long as the hostile one",
+        "https://tame.example/a/path/about/as/long/as/that",
+        "tame",
+    )
 }
 
 fn with_strings(name: &str, uri: &str, excerpt: &str) -> Plan {

@@ -109,8 +109,11 @@ impl FakePortal {
             "https://audit.example.com/docspace",
         ));
         sandbox.seed(
-            Seed::new("My integration webhook", "https://example.com/old-endpoint")
-                .triggers(128 | 1024), // file.created, file.trashed
+            Seed::new(
+                "My integration webhook",
+                "https://integrations.example.com/docspace/events?tenant=41",
+            )
+            .triggers(128 | 1024), // file.created, file.trashed
         );
         sandbox.seed(Seed::new("Legacy CRM", "https://crm.example.com/docspace").enabled(false));
         sandbox

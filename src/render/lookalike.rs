@@ -1,0 +1,78 @@
+//! Look-alike hosts in a plan (see [`crate::idn`]): the punycode form shown beside every uri
+//! whose host has non-ASCII characters, and the warning on a change that would write one.
+//!
+//! Only the uri a change writes (the `after` of a create or an update) draws a warning: that is
+//! where DocSpace will deliver. A look-alike being replaced or deleted still shows its punycode
+//! form beside it. The uris in a plan are masked, and the host never includes the userinfo, so
+//! no credential reaches a warning.
+
+use crate::idn::{self, LookalikeHost};
+use crate::plan::{Action, Change, Field, Value};
+
+/// The uri a change would write has a look-alike host.
+pub(super) struct HostWarning {
+    pub field: Field,
+    pub host: LookalikeHost,
+}
+
+/// The warnings of `change`, in field order.
+pub(super) fn warnings(change: &Change) -> Vec<HostWarning> {
+    if change.action == Action::Delete {
+        return Vec::new();
+    }
+    change
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let host = lookalike(f.field, &f.after)?;
+            Some(HostWarning {
+                field: f.field,
+                host,
+            })
+        })
+        .collect()
+}
+
+/// The look-alike host of a uri value, if it has one.
+pub(super) fn lookalike(field: Field, value: &Value) -> Option<LookalikeHost> {
+    match (field, value) {
+        (Field::Uri, Value::Text(uri)) => idn::lookalike_host(uri),
+        _ => None,
+    }
+}
+
+/// What follows a uri value whose host is a look-alike, e.g. ` (host xn--blling-l1a.example.com)`;
+/// empty for any other value. The ASCII form is plain ASCII, escaped all the same.
+pub(super) fn beside(field: Field, value: &Value) -> String {
+    match lookalike(field, value) {
+        Some(LookalikeHost {
+            ascii: Some(ascii), ..
+        }) => format!(" (host {})", super::plain(&ascii)),
+        Some(_) => " (host is not a valid domain name)".to_string(),
+        None => String::new(),
+    }
+}
+
+impl HostWarning {
+    /// The warning as a sentence; `show` formats the host for the output (quoting and escaping
+    /// it, or putting it in a code span), `show_ascii` its ASCII form.
+    pub fn sentence(
+        &self,
+        show: impl Fn(&str) -> String,
+        show_ascii: impl Fn(&str) -> String,
+    ) -> String {
+        let host = show(&self.host.host);
+        let key = self.field.key();
+        match &self.host.ascii {
+            Some(ascii) => format!(
+                "look-alike host in the {key}: {host} {}; it is {}, check that this is the host you mean",
+                idn::LOOKALIKE,
+                show_ascii(ascii)
+            ),
+            None => format!(
+                "look-alike host in the {key}: {host} {} and is not a valid domain name",
+                idn::LOOKALIKE
+            ),
+        }
+    }
+}
