@@ -18,8 +18,22 @@ const BIN: &str = "docspace-webhooks";
 pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), BIN, &mut script);
-    out.write_all(&script)?;
+    let mut script = String::from_utf8_lossy(&script).into_owned();
+    if args.shell == clap_complete::Shell::Bash {
+        script = fix_bash_labels(&script);
+    }
+    out.write_all(script.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// clap_complete's bash script tracks the subcommand typed so far in a state spelled
+/// `docspace__webhooks__subcmd__plan`, but labels the branch that completes its flags
+/// `docspace__subcmd__webhooks__subcmd__plan` when the binary's name has a hyphen
+/// (clap-rs/clap#6421, open), so no flag of any subcommand would ever complete. Spelling the
+/// labels as the state makes them meet; once upstream is fixed this replaces nothing.
+fn fix_bash_labels(script: &str) -> String {
+    let label = |separator: &str| format!("{}__subcmd__", BIN.replace('-', separator));
+    script.replace(&label("__subcmd__"), &label("__"))
 }
 
 /// The main page on stdout; with `--dir`, the main page and one page per visible command

@@ -31,22 +31,54 @@ fn every_shell_gets_a_script_offering_the_commands_and_their_flags() {
     }
 }
 
+/// What bash offers on <TAB> after `words` (the last one being completed), with the script
+/// loaded as bash-completion would load it.
+fn bash_completes(script: &std::path::Path, words: &[&str]) -> Vec<String> {
+    let line = words.join(" ");
+    let probe = format!(
+        "source {script}\n\
+         COMP_WORDS=({line}); COMP_CWORD={cword}; COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}\n\
+         complete -p docspace-webhooks >/dev/null || exit 3\n\
+         _docspace__webhooks docspace-webhooks '{cur}' '{prev}'\n\
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script = script.display(),
+        cword = words.len() - 1,
+        cur = words[words.len() - 1],
+        prev = words[words.len() - 2],
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &probe])
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{probe}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
-fn the_bash_script_is_valid_bash() {
+fn bash_completes_commands_and_the_flags_of_each_command() {
     let out = Run::new(&["completions", "bash"]).run();
     assert_eq!(out.code, 0, "{out:?}");
     let script = tempfile::NamedTempFile::new().expect("temp file");
     std::fs::write(script.path(), &out.stdout).expect("write script");
-    let check = std::process::Command::new("bash")
-        .arg("-n")
-        .arg(script.path())
-        .output()
-        .expect("bash runs");
-    assert!(
-        check.status.success(),
-        "bash -n: {}",
-        String::from_utf8_lossy(&check.stderr)
+
+    let commands = bash_completes(script.path(), &["docspace-webhooks", "pl"]);
+    assert_eq!(commands, ["plan"]);
+    let flags = bash_completes(script.path(), &["docspace-webhooks", "plan", "--det"]);
+    assert_eq!(flags, ["--detailed-exitcode"]);
+    let flags = bash_completes(script.path(), &["docspace-webhooks", "apply", "--auto"]);
+    assert_eq!(flags, ["--auto-approve"]);
+    let values = bash_completes(
+        script.path(),
+        &["docspace-webhooks", "plan", "--format", ""],
     );
+    assert_eq!(values, ["text", "json", "markdown"]);
 }
 
 #[test]
