@@ -1,8 +1,8 @@
 //! `completions` and `man`: the command line described for shells and for `man`, generated from
 //! the same clap definitions that parse it, so they cannot drift from the real flags.
 //!
-//! Both render into memory first: clap_complete panics when its writer fails, and a closed pipe
-//! must end as an error (exit 1), never a panic.
+//! Both render into memory first and then write to `out`: clap_complete panics when its writer
+//! fails, and a failed write must end like any other failed output, never in a panic.
 
 use std::io::Write;
 use std::process::ExitCode;
