@@ -42,6 +42,20 @@ pub enum Command {
     Export(PortalArgs),
     /// Print the JSON Schema of the config file (for editor completion and checks).
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// bash: save the output as `~/.local/share/bash-completion/completions/docspace-webhooks`.
+    ///
+    /// zsh: save it as `_docspace-webhooks` in a directory of your `$fpath`.
+    ///
+    /// fish: save it as `~/.config/fish/completions/docspace-webhooks.fish`.
+    ///
+    /// PowerShell: add `docspace-webhooks completions powershell | Out-String | Invoke-Expression`
+    /// to your `$PROFILE`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a directory.
+    #[command(hide = true)]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -158,4 +172,19 @@ pub enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write docspace-webhooks.1 and a page per command (docspace-webhooks-plan.1, ...) into
+    /// DIR instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }

@@ -63,6 +63,19 @@ pub enum Error {
     #[diagnostic(transparent)]
     SavedPlan(#[from] crate::plan::saved::SavedPlanError),
 
+    #[error("{path} is a webhook file, not a saved plan")]
+    #[diagnostic(
+        code(apply::not_a_plan),
+        help(
+            "to plan and apply a webhook file, pass it with -f: `docspace-webhooks apply -f {quoted}`; `apply PLAN_FILE` takes what `plan --out PLAN_FILE` saved"
+        )
+    )]
+    ConfigAsPlan {
+        path: String,
+        /// The path as one shell word, for the suggested command.
+        quoted: String,
+    },
+
     #[error("could not read {path}")]
     #[diagnostic(code(io::read))]
     ReadFile {

@@ -51,6 +51,15 @@ pub enum SettingsError {
         )
     )]
     NoApiKey,
+
+    #[error("{KEY_VAR} is empty")]
+    #[diagnostic(
+        code(settings::empty_api_key),
+        help(
+            "the variable is set but holds no key. A pipeline passes a secret that is not defined (or not available to the job's environment) as an empty string: check the secret's name and where it is defined. Locally: `export {KEY_VAR}=sk-...` with an API key of a DocSpace admin"
+        )
+    )]
+    EmptyApiKey,
 }
 
 /// The portal: `--portal`, else DOCSPACE_URL, else `fallback` (the file's `portal:` or a saved
@@ -80,13 +89,16 @@ pub fn portal_for(flag: Option<&str>, config: &Config) -> Result<PortalUrl, Sett
     portal(flag, from_file)
 }
 
-/// The API key from the environment; blank counts as unset.
+/// The API key from the environment. Unset and blank are told apart: a pipeline passes a
+/// secret that does not exist as an empty string, and "not set" would send the reader to the
+/// wrong place.
 pub fn api_key() -> Result<SecretString, SettingsError> {
     match env(KEY_VAR) {
         // `Client::new` trims and checks the key itself; blank is caught here for the better
         // message.
         Some(key) if !key.trim().is_empty() => Ok(SecretString::from(key)),
-        _ => Err(SettingsError::NoApiKey),
+        Some(_) => Err(SettingsError::EmptyApiKey),
+        None => Err(SettingsError::NoApiKey),
     }
 }
 

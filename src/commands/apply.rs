@@ -21,6 +21,12 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 path: shown.clone(),
                 source,
             })?;
+            if is_webhook_file(path, &text) {
+                return Err(Error::ConfigAsPlan {
+                    quoted: crate::config::shell_word(&shown),
+                    path: shown,
+                });
+            }
             let saved::Saved { plan, max_deletes } = saved::from_json(&text, &shown)?;
             let from_plan = Some((plan.portal.as_str(), "the saved plan"));
             let portal = settings::portal(args.input.portal.portal.as_deref(), from_plan)?;
@@ -101,6 +107,18 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         });
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A webhook file given where a saved plan belongs (`apply webhooks.yaml`). A saved plan is
+/// always a JSON object, so this never mistakes one; a YAML file is told by its extension or
+/// by a top-level `webhooks:` key.
+fn is_webhook_file(path: &std::path::Path, text: &str) -> bool {
+    let yaml_extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    !text.trim_start().starts_with('{')
+        && (yaml_extension || text.lines().any(|line| line.starts_with("webhooks:")))
 }
 
 fn summary_line(report: &apply::Report, plan: &Plan) -> String {

@@ -4,8 +4,10 @@
 //! present with `plan --detailed-exitcode`.
 
 mod apply;
+mod completions;
 mod export;
 mod plan;
+mod report;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -30,13 +32,16 @@ pub fn main(cli: Cli) -> ExitCode {
     // In a CI log nobody resizes the window, and a message cut across lines defeats grep.
     let stderr_terminal = std::io::stderr().is_terminal();
     let _ = miette::set_hook(Box::new(move |_| {
-        Box::new(
-            miette::MietteHandlerOpts::new()
-                .color(stderr_colored)
-                .unicode(stderr_colored)
-                .wrap_lines(stderr_terminal)
-                .build(),
-        )
+        let handler = miette::MietteHandlerOpts::new()
+            .color(stderr_colored)
+            .unicode(stderr_colored)
+            .wrap_lines(stderr_terminal)
+            .build();
+        if stderr_terminal {
+            Box::new(handler)
+        } else {
+            Box::new(report::MessageFirst(handler))
+        }
     }));
 
     let mut out = anstream::stdout();
@@ -63,6 +68,8 @@ fn run(command: Command, out: &mut dyn Write) -> Result<ExitCode, Error> {
             write!(out, "{}", config::schema::schema_json())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Completions(args) => completions::run(&args, out),
+        Command::Man(args) => completions::man(&args, out),
     }
 }
 

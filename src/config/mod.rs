@@ -43,16 +43,13 @@ use secrecy::SecretString;
 
 use crate::triggers::TriggerSet;
 
-pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at};
+pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
 pub use secret::{SecretError, check_secret_policy};
 
 /// Reads and checks the file at `path`. The file's display name in diagnostics is the path as
 /// given.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let io = |source| ConfigError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = |source| ConfigError::io(path, source);
     let file = std::fs::File::open(path).map_err(io)?;
     // Read at most one byte past the limit, so a huge file or an endless one (a FIFO,
     // /dev/zero) is refused without being read whole.

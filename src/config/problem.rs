@@ -25,6 +25,9 @@ pub enum ConfigError {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+        /// For a file that does not exist: how to name another or start this one.
+        #[help]
+        help: Option<String>,
     },
 
     #[error("{name} is {size} bytes, more than the {limit} a webhook file may have")]
@@ -44,12 +47,41 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
+    /// A file that could not be opened or read. A missing one is usually the default
+    /// `webhooks.yaml` of someone who has not written it yet: say how to name another file and
+    /// how to start one from what the portal has.
+    pub fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        let help = (source.kind() == std::io::ErrorKind::NotFound).then(|| {
+            format!(
+                "pass the file with `-f PATH`, or start one from the webhooks the portal has: \
+                 `docspace-webhooks export > {}`",
+                shell_word(&path.display().to_string())
+            )
+        });
+        ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+            help,
+        }
+    }
+
     /// Wraps problems (the loader's, or the planner's matching errors) into one error.
     pub fn from_problems(problems: Vec<Problem>) -> Self {
         ConfigError::Invalid {
             count: problems.len(),
             problems,
         }
+    }
+}
+
+/// `word` as one shell word, quoted only when it needs to be, so the suggested command can be
+/// pasted as it is.
+pub fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-/+,:@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 

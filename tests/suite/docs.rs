@@ -52,3 +52,66 @@ fn the_readme_plan_example_is_what_plan_prints() {
         "README's plan example is out of date; plan prints:\n{shown}"
     );
 }
+
+#[test]
+fn the_pipeline_installs_the_tool_once_per_version_and_keeps_one_plan_comment() {
+    let pipeline: serde_json::Value =
+        serde_saphyr::from_str(&read("examples/github-actions.yml")).expect("valid YAML");
+    let tag = pipeline["env"]["DOCSPACE_WEBHOOKS_TAG"].as_str();
+    assert!(tag.is_some_and(|t| !t.is_empty()), "the release is pinned");
+    let steps = |job: &str| {
+        pipeline["jobs"][job]["steps"]
+            .as_array()
+            .expect("steps")
+            .clone()
+    };
+    let text = |step: &serde_json::Value, key: &str| step[key].as_str().unwrap_or("").to_string();
+    for job in ["plan", "apply"] {
+        let steps = steps(job);
+        let cache = steps
+            .iter()
+            .find(|s| text(s, "uses").starts_with("actions/cache@"))
+            .unwrap_or_else(|| panic!("{job}: no cache step"));
+        let key = cache["with"]["key"].as_str().expect("a cache key");
+        assert!(key.contains("env.DOCSPACE_WEBHOOKS_TAG"), "{job}: {key}");
+        let install = steps
+            .iter()
+            .find(|s| text(s, "run").contains("cargo install"))
+            .unwrap_or_else(|| panic!("{job}: no install step"));
+        assert!(
+            text(install, "if").contains(&format!(
+                "steps.{}.outputs.cache-hit != 'true'",
+                text(cache, "id")
+            )),
+            "{job}: installs only on a cache miss: {install}"
+        );
+        let run = text(install, "run");
+        assert!(
+            run.contains("--locked") && run.contains("--tag \"$DOCSPACE_WEBHOOKS_TAG\""),
+            "{run}"
+        );
+        assert!(
+            run.contains(&format!(
+                "--root {}",
+                cache["with"]["path"].as_str().unwrap()
+            )),
+            "installs where the cache is: {run}"
+        );
+    }
+    let plan_job = &pipeline["jobs"]["plan"];
+    assert_eq!(plan_job["permissions"]["pull-requests"], "write");
+    assert!(
+        pipeline["jobs"]["apply"]["permissions"].is_null(),
+        "apply keeps read-only defaults"
+    );
+    let comment = steps("plan")
+        .into_iter()
+        .find(|s| text(s, "run").contains("<!-- docspace-webhooks-plan -->"))
+        .expect("a step keeps the plan comment");
+    let run = text(&comment, "run");
+    assert!(
+        run.contains("--method PATCH") && run.contains("--method POST"),
+        "{run}"
+    );
+    assert!(run.contains("cat plan.md"), "{run}");
+}

@@ -2,6 +2,8 @@
 
 /// `apply`: writes only the drift, keeps unmanaged fields, converges, refuses safely.
 mod apply;
+/// `completions SHELL` and the hidden `man`, generated from the real command line.
+mod completions;
 /// The README and examples stay true to what they show.
 mod docs;
 /// The fake portal itself, pinned against docs/docspace-api.md: the oracle the other tests trust.
@@ -14,6 +16,8 @@ mod lifecycle;
 mod load;
 /// Property tests: the loader never panics and stays fast on any input.
 mod loader_fuzz;
+/// Messages that lead the right way, and errors that lead with their message in a log.
+mod messages;
 /// `plan`: read-only, one request, what the output says, exit codes.
 mod plan;
 /// Portal errors and transport rules as a user sees them.

@@ -81,7 +81,7 @@ fn a_lookalike_host_is_called_out_in_every_format() {
     );
     // The file's own warning, as `validate` shows it.
     assert!(
-        text.stderr.contains("config::lookalike_host"),
+        text.stderr.contains("has a look-alike host"),
         "{}",
         text.stderr
     );

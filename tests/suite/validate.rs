@@ -71,7 +71,7 @@ fn a_lookalike_host_is_valid_but_warned_about_with_its_punycode() {
         .run();
     assert_eq!(out.code, 0, "a warning does not fail validation: {out:?}");
     assert!(out.stdout.contains("is valid: 1 webhook(s)"), "{out:?}");
-    assert!(out.stderr.contains("config::lookalike_host"), "{out:?}");
+    assert!(out.stderr.contains("has a look-alike host"), "{out:?}");
     assert!(out.stderr.contains("xn--blling-pvf.example.com"), "{out:?}");
     assert!(out.stderr.contains("webhooks.yaml:2"), "{out:?}");
 
