@@ -6,22 +6,24 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
+use super::{Output, saved_file};
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::plan::{Action, Change, guard, saved};
 use crate::render::style::{self, paint};
 use crate::{Error, render, settings};
 
-pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
     let (plan, client) = match &args.saved_plan {
         Some(path) => {
-            let shown = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
-                path: shown.clone(),
-                source,
-            })?;
-            let saved::Saved { plan, max_deletes } = saved::from_json(&text, &shown)?;
+            let (saved, digest) = saved_file::load(path, args.expect_digest.as_deref())?;
+            let saved::Saved { plan, max_deletes } = saved;
+            let _ = writeln!(
+                anstream::stderr(),
+                "Read the saved plan {} (SHA-256 {digest}).",
+                path.display()
+            );
             let from_plan = Some((plan.portal.as_str(), "the saved plan"));
             let portal = settings::portal(args.input.portal.portal.as_deref(), from_plan)?;
             let client = super::client(&portal, &args.input.portal.network)?;
@@ -32,13 +34,13 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         }
         None => {
             let planned = super::plan_file(&args.input, &runtime)?;
-            write!(out, "{}", render::render_text(&planned.plan))?;
+            let _ = write!(out, "{}", render::render_text(&planned.plan));
             planned.guard?;
             (planned.plan, planned.client)
         }
     };
     if args.saved_plan.is_some() {
-        write!(out, "{}", render::render_text(&plan))?;
+        let _ = write!(out, "{}", render::render_text(&plan));
     }
     if !plan.has_changes() {
         return Ok(ExitCode::SUCCESS);
@@ -50,24 +52,16 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         confirm(out)?;
     }
 
-    writeln!(out)?;
-    let mut io_error = None;
+    let _ = writeln!(out);
+    // A closed stdout stops neither the writes nor their report: `record` moves it to stderr.
     let report = runtime.block_on(apply::apply(
         &client,
         &plan,
         &secrets,
         usize::from(args.parallelism),
-        |change, result| {
-            if let Err(e) = writeln!(out, "{}", result_line(change, result)) {
-                io_error.get_or_insert(e);
-            }
-        },
+        |change, result| out.record(&result_line(change, result)),
     ));
-    if let Some(e) = io_error {
-        return Err(e.into());
-    }
-    writeln!(
-        out,
+    out.record(&format!(
         "\n{}",
         paint(
             style::BOLD,
@@ -77,7 +71,7 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
                 report.failed()
             )
         )
-    )?;
+    ));
     if report.failed() > 0 {
         return Err(Error::ApplyFailed {
             failed: report.failed(),
@@ -88,16 +82,20 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
 }
 
 /// Asks for `yes` on the terminal, as Terraform does; anything else cancels.
-fn confirm(out: &mut dyn Write) -> Result<(), Error> {
+fn confirm(out: &mut Output) -> Result<(), Error> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(Error::NoTerminal);
     }
-    write!(
+    let _ = write!(
         out,
         "\nDo you want to apply these changes? Only 'yes' will be accepted: "
-    )?;
-    out.flush()?;
+    );
+    let _ = out.flush();
+    // Nobody can approve a plan they were not shown.
+    if out.lost().is_some() {
+        return Err(Error::PlanNotShown);
+    }
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer)?;
     if answer.trim() == "yes" {

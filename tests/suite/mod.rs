@@ -4,6 +4,8 @@
 mod apply;
 /// The README and examples stay true to what they show.
 mod docs;
+/// Usage errors exit 1; a closed stdout never changes an exit code or stops a write.
+mod exit_codes;
 /// The fake portal itself, pinned against REFERENCE: the oracle the other tests trust.
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
@@ -18,8 +20,10 @@ mod loader_fuzz;
 mod plan;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
-/// Saved plans: exact, secret-free, refused when stale.
+/// Saved plans: exact, secret-free, refused when edited inconsistently or stale.
 mod saved_plan;
+/// The saved plan as a file: its digest, bounded reading, atomic writing.
+mod saved_plan_file;
 /// Secrets and the API key never reach any output.
 mod secrets;
 /// `validate` and how bad files are reported.
