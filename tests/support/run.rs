@@ -96,26 +96,28 @@ impl Run {
     }
 
     /// Runs the binary with stdout a pipe whose reader reads `lines` lines and then closes it,
-    /// as `| head -1` does (0: closed before the binary writes anything). `Outcome::stdout`
-    /// holds the lines read.
+    /// as `| head -1` does. With 0 the reader is closed before the binary starts, so its first
+    /// write already fails. `Outcome::stdout` holds the lines read.
     pub fn run_with_stdout_closed_after(&self, lines: usize) -> Outcome {
         let stderr_path = self.path(".stderr");
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        let mut reader = (lines > 0).then(|| BufReader::new(reader));
         let mut child = self
             .command()
             .stdin(Stdio::null())
-            .stdout(Stdio::piped())
+            .stdout(writer)
             .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
             .spawn()
             .expect("spawn binary");
         let mut read = String::new();
-        {
-            let mut reader = BufReader::new(child.stdout.take().expect("piped stdout"));
+        if let Some(reader) = &mut reader {
             for _ in 0..lines {
                 if reader.read_line(&mut read).unwrap_or(0) == 0 {
                     break;
                 }
             }
-        } // The reader is dropped here: the pipe has no reader any more.
+        }
+        drop(reader); // The pipe has no reader any more.
         let started = Instant::now();
         let status = loop {
             if let Some(status) = child.try_wait().expect("wait") {
