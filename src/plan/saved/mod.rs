@@ -154,8 +154,8 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
         })
     };
     // Every change but a create is made with its live record (`plan::change`).
-    let against = || change.before.as_ref().map(Live::new);
-    let write = match (&change.op, against()) {
+    let against = change.before.as_ref().map(Live::new);
+    let write = match (&change.op, against) {
         (Op::Create(b), _) => Write::Create { webhook: body(b)? },
         (Op::Update { body: b, .. }, Some(against)) => Write::Update {
             against,
