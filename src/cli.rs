@@ -18,8 +18,9 @@ use crate::render::Format;
         `validate` checks the file, `plan` shows what would change, `apply` makes the portal \
         match the file.\n\nThe API key is read from the DOCSPACE_API_KEY environment variable \
         (an `sk-...` key of a DocSpace admin); it is never taken from the command line.",
-    after_long_help = "Exit codes: 0 success or no changes; 1 any error; 2 the plan has changes \
-        (plan --detailed-exitcode only)."
+    after_long_help = "Exit codes: 0 success or no changes; 1 any error, a usage error included; \
+        2 the plan has changes (plan --detailed-exitcode only). A closed stdout never changes \
+        them."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -144,7 +145,9 @@ pub struct PlanArgs {
     /// comment or job summary.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Also save the plan to FILE, for `apply FILE`. It holds no secret values.
+    /// Also save the plan to FILE, for `apply FILE`, and print its SHA-256 on stderr. It holds
+    /// no secret values. Written atomically; an existing FILE is replaced only if it is a
+    /// saved plan.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -156,6 +159,10 @@ pub struct ApplyArgs {
     /// it, apply plans the file afresh.
     #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["file", "prune", "max_deletes", "rotate_secrets"])]
     pub saved_plan: Option<PathBuf>,
+    /// With PLAN_FILE: refuse it, writing nothing, unless its SHA-256 is this (the digest
+    /// `plan --out` printed, or `sha256sum PLAN_FILE`), so exactly the reviewed plan is applied.
+    #[arg(long, value_name = "SHA256", requires = "saved_plan", value_parser = sha256_hex)]
+    pub expect_digest: Option<String>,
     #[command(flatten)]
     pub input: PlanInput,
     /// Apply without asking for confirmation (needed when there is no terminal).
@@ -165,6 +172,15 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u8).range(1..=15))]
     pub parallelism: u8,
+}
+
+/// A SHA-256 digest as 64 hex digits, kept lowercase.
+fn sha256_hex(s: &str) -> Result<String, String> {
+    if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(s.to_ascii_lowercase())
+    } else {
+        Err("expected a SHA-256 digest: 64 hexadecimal digits".into())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

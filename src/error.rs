@@ -92,6 +92,32 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("refusing to read {path} as a saved plan: {reason}; nothing was written")]
+    #[diagnostic(code(saved_plan::file), help("pass the file `plan --out` wrote"))]
+    PlanFile { path: String, reason: String },
+
+    #[error(
+        "refusing to save the plan to {path}: {reason}, and only a saved plan is overwritten; nothing was saved"
+    )]
+    #[diagnostic(
+        code(saved_plan::overwrite),
+        help("choose another --out path, e.g. webhooks.plan.json")
+    )]
+    WouldOverwrite { path: String, reason: String },
+
+    #[error("the {what} was cut short: stdout was closed before all of it was written")]
+    #[diagnostic(code(io::output_closed))]
+    OutputClosed { what: &'static str },
+
+    #[error(
+        "refusing to apply: the plan could not be shown (stdout is closed), so it cannot be confirmed; nothing was written"
+    )]
+    #[diagnostic(
+        code(apply::plan_not_shown),
+        help("review the plan with `plan`, then rerun with --auto-approve, or apply a saved plan")
+    )]
+    PlanNotShown,
+
     #[error("could not write the output: {0}")]
     #[diagnostic(code(io::output))]
     Output(#[from] std::io::Error),

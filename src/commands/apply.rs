@@ -6,28 +6,24 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
+use super::{Output, saved_file};
 use crate::apply::{self, Done, Failure, StopReason};
 use crate::cli::ApplyArgs;
 use crate::plan::{Action, Change, Plan, guard, saved};
 use crate::render::style::{self, paint};
 use crate::{Error, render, settings};
 
-pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
     let (plan, client) = match &args.saved_plan {
         Some(path) => {
-            let shown = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
-                path: shown.clone(),
-                source,
-            })?;
-            if is_webhook_file(path, &text) {
-                return Err(Error::ConfigAsPlan {
-                    quoted: crate::config::shell_word(&shown),
-                    path: shown,
-                });
-            }
-            let saved::Saved { plan, max_deletes } = saved::from_json(&text, &shown)?;
+            let (saved, digest) = saved_file::load(path, args.expect_digest.as_deref())?;
+            let saved::Saved { plan, max_deletes } = saved;
+            let _ = writeln!(
+                anstream::stderr(),
+                "Read the saved plan {} (SHA-256 {digest}).",
+                path.display()
+            );
             let from_plan = Some((plan.portal.as_str(), "the saved plan"));
             let portal = settings::portal(args.input.portal.portal.as_deref(), from_plan)?;
             let client = super::client(&portal, &args.input.portal.network)?;
@@ -38,21 +34,21 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         }
         None => {
             let planned = super::plan_file(&args.input, &runtime)?;
-            write!(
+            let _ = write!(
                 out,
                 "{}",
                 render::render_text(&planned.plan, style::stdout_colored())
-            )?;
+            );
             planned.guard?;
             (planned.plan, planned.client)
         }
     };
     if args.saved_plan.is_some() {
-        write!(
+        let _ = write!(
             out,
             "{}",
             render::render_text(&plan, style::stdout_colored())
-        )?;
+        );
     }
     if !plan.has_changes() {
         return Ok(ExitCode::SUCCESS);
@@ -64,32 +60,24 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         confirm(out)?;
     }
 
-    writeln!(out)?;
+    let _ = writeln!(out);
     let halt = client.halt().clone();
-    let mut io_error = None;
+    // A closed stdout stops neither the writes nor their report: `record` moves it to stderr.
     let report = runtime.block_on(apply::apply(
         &client,
         &plan,
         &secrets,
         usize::from(args.parallelism),
         &halt,
-        |change, result| {
-            if let Err(e) = writeln!(out, "{}", result_line(change, result)) {
-                io_error.get_or_insert(e);
-            }
-        },
+        |change, result| out.record(&result_line(change, result)),
     ));
-    if let Some(e) = io_error {
-        return Err(e.into());
-    }
     if let Some(reason) = halt.reason() {
-        writeln!(out, "\n{}", not_started(&plan, &report, reason))?;
+        out.record(&format!("\n{}", not_started(&plan, &report, reason)));
     }
-    writeln!(
-        out,
+    out.record(&format!(
         "\n{}",
         paint(style::BOLD, summary_line(&report, &plan))
-    )?;
+    ));
     match halt.reason() {
         Some(StopReason::Signal { exit_code, .. }) => return Ok(ExitCode::from(*exit_code)),
         Some(StopReason::Throttled { message }) => {
@@ -107,18 +95,6 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         });
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A webhook file given where a saved plan belongs (`apply webhooks.yaml`). A saved plan is
-/// always a JSON object, so this never mistakes one; a YAML file is told by its extension or
-/// by a top-level `webhooks:` key.
-fn is_webhook_file(path: &std::path::Path, text: &str) -> bool {
-    let yaml_extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-    !text.trim_start().starts_with('{')
-        && (yaml_extension || text.lines().any(|line| line.starts_with("webhooks:")))
 }
 
 fn summary_line(report: &apply::Report, plan: &Plan) -> String {
@@ -158,16 +134,20 @@ fn not_started(plan: &Plan, report: &apply::Report, reason: &StopReason) -> Stri
 }
 
 /// Asks for `yes` on the terminal, as Terraform does; anything else cancels.
-fn confirm(out: &mut dyn Write) -> Result<(), Error> {
+fn confirm(out: &mut Output) -> Result<(), Error> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(Error::NoTerminal);
     }
-    write!(
+    let _ = write!(
         out,
         "\nDo you want to apply these changes? Only 'yes' will be accepted: "
-    )?;
-    out.flush()?;
+    );
+    let _ = out.flush();
+    // Nobody can approve a plan they were not shown.
+    if out.lost().is_some() {
+        return Err(Error::PlanNotShown);
+    }
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer)?;
     if answer.trim() == "yes" {

@@ -6,14 +6,16 @@ use std::process::ExitCode;
 use crate::cli::PortalArgs;
 use crate::{Error, render, settings};
 
-pub fn run(args: &PortalArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run(args: &PortalArgs, out: &mut super::Output) -> Result<ExitCode, Error> {
     let portal = settings::portal(args.portal.as_deref(), None)?;
     let client = super::client(&portal, &args.network)?;
     let live = super::runtime()?.block_on(client.list())?;
-    write!(
+    let _ = write!(
         out,
         "{}",
         render::export::render_export(portal.as_str(), &live)
-    )?;
+    );
+    // A config cut short would be read as one that drops webhooks.
+    out.finish("export")?;
     Ok(ExitCode::SUCCESS)
 }

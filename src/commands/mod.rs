@@ -1,13 +1,16 @@
 //! One file per subcommand; this module dispatches and turns the outcome into an exit code.
 //!
-//! Exit codes (kept stable for pipelines): 0 success or no changes, 1 any error, 2 changes
-//! present with `plan --detailed-exitcode`.
+//! Exit codes (kept stable for pipelines): 0 success or no changes, 1 any error (a usage error
+//! included), 2 changes present with `plan --detailed-exitcode`. A closed stdout never changes
+//! them (see `output`).
 
 mod apply;
 mod completions;
 mod export;
+mod output;
 mod plan;
 mod report;
+mod saved_file;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -18,6 +21,8 @@ use crate::api::{Client, ClientEvent, PortalUrl};
 use crate::cli::{Cli, ColorWhen, Command, NetworkArgs, PlanInput};
 use crate::plan::{Plan, PlanOptions, guard};
 use crate::{Error, config, settings};
+
+pub use output::Output;
 
 /// Runs the parsed command line; prints any error as a diagnostic on stderr.
 pub fn main(cli: Cli) -> ExitCode {
@@ -44,28 +49,47 @@ pub fn main(cli: Cli) -> ExitCode {
         }
     }));
 
-    let mut out = anstream::stdout();
+    let mut out = Output::new(anstream::stdout());
     let result = run(cli.command, &mut out);
     let _ = out.flush();
-    match result {
+    let code = match result {
         Ok(code) => code,
-        // A closed pipe (`plan | head`) is the reader's choice, not a failure.
-        Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(error) => {
-            let _ = writeln!(anstream::stderr(), "{:?}", miette::Report::new(error));
-            ExitCode::from(1)
-        }
+        Err(error) => fail(error),
+    };
+    match out.take_lost() {
+        // A reader that stopped reading (`plan | head -1`) ends the output, not the work: the
+        // exit code stays the work's. Commands whose output is the work failed already.
+        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => fail(Error::Output(e)),
+        _ => code,
     }
 }
 
-fn run(command: Command, out: &mut dyn Write) -> Result<ExitCode, Error> {
+/// A command line clap refused, or `--help`/`--version`, which clap prints. A usage error
+/// exits 1 like any other error: clap's own 2 would read as "changes" to a pipeline running
+/// `plan --detailed-exitcode`.
+pub fn usage(error: &clap::Error) -> ExitCode {
+    let _ = error.print();
+    if error.use_stderr() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn fail(error: Error) -> ExitCode {
+    let _ = writeln!(anstream::stderr(), "{:?}", miette::Report::new(error));
+    ExitCode::from(1)
+}
+
+fn run(command: Command, out: &mut Output) -> Result<ExitCode, Error> {
     match command {
         Command::Validate(args) => validate::run(&args, out),
         Command::Plan(args) => plan::run(&args, out),
         Command::Apply(args) => apply::run(&args, out),
         Command::Export(args) => export::run(&args, out),
         Command::Schema => {
-            write!(out, "{}", config::schema::schema_json())?;
+            let _ = write!(out, "{}", config::schema::schema_json());
+            out.finish("schema")?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions(args) => completions::run(&args, out),

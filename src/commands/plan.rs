@@ -1,37 +1,41 @@
 //! `plan`: one GET of the live list, a diff, a rendering. Never writes to the portal.
+//!
+//! With `--out` the saved plan is written before the plan is printed, so a reader that stops
+//! reading (`| head -1`) cannot keep it from being saved; the exit code is the plan's either
+//! way.
 
 use std::io::Write;
 use std::process::ExitCode;
 
+use super::{Output, saved_file};
 use crate::cli::PlanArgs;
 use crate::plan::saved;
 use crate::{Error, render};
 
-pub fn run(args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run(args: &PlanArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let planned = super::plan_file(&args.input, &super::runtime()?)?;
     let plan = &planned.plan;
-    // Serialised before anything is shown, so a plan that cannot be saved fails as a whole.
-    let saved = args
-        .out
-        .as_ref()
-        .map(|_| saved::to_json(plan, args.input.planning.max_deletes))
-        .transpose()?;
-    write!(
+    // A plan the guard refuses is shown, then refused, and never saved.
+    let saved = match (&args.out, &planned.guard) {
+        (Some(path), Ok(())) => {
+            let text = saved::to_json(plan, args.input.planning.max_deletes)?;
+            Some((path, saved_file::save(path, &text)?))
+        }
+        _ => None,
+    };
+    let _ = write!(
         out,
         "{}",
         render::render(plan, args.format, render::style::stdout_colored())
-    )?;
-    // Shown, then refused: the reviewer sees what the guard stopped, and no file is saved.
+    );
+    let _ = out.flush();
     planned.guard?;
-    if let (Some(path), Some(text)) = (&args.out, saved) {
-        std::fs::write(path, text).map_err(|source| Error::WriteFile {
-            path: path.display().to_string(),
-            source,
-        })?;
+    if let Some((path, digest)) = saved {
         // On stderr, so stdout stays one clean document in every format.
         let _ = writeln!(
             anstream::stderr(),
-            "Saved this plan to {0}. Apply exactly it with: docspace-webhooks apply {0}",
+            "Saved this plan to {0} (SHA-256 {digest}).\n\
+             Apply exactly it with: docspace-webhooks apply {0} --expect-digest {digest}",
             path.display()
         );
     }

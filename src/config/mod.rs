@@ -44,7 +44,7 @@ use secrecy::SecretString;
 use crate::triggers::TriggerSet;
 
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
-pub use secret::{SecretError, check_secret_policy};
+pub use secret::{SecretError, check_secret_policy, parse_env_ref};
 
 /// Reads and checks the file at `path`. The file's display name in diagnostics is the path as
 /// given.

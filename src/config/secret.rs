@@ -82,7 +82,7 @@ pub fn check_secret_policy(value: &str) -> Result<(), &'static str> {
 }
 
 /// `Some(NAME)` when `value` is exactly `${NAME}` with NAME `[A-Za-z_][A-Za-z0-9_]*`.
-pub(super) fn parse_env_ref(value: &str) -> Option<&str> {
+pub fn parse_env_ref(value: &str) -> Option<&str> {
     let name = value.strip_prefix("${")?.strip_suffix('}')?;
     let mut chars = name.chars();
     let first = chars.next()?;

@@ -1,4 +1,5 @@
-//! Turns matched pairs into changes: field-level diffs plus the one request that fixes each.
+//! Turns matched pairs into changes: the desired body of each webhook the file manages, merged
+//! with its live values, and the one request that fixes it (built by `change`).
 //!
 //! Only fields the file sets are compared (a field left out is not managed), timestamps and
 //! delivery status never are, and a secret is never a difference by itself because the API
@@ -8,13 +9,10 @@ use std::collections::HashSet;
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use super::values::{changed, last_failure, optional, set, text, uri_change, uri_value};
 use crate::config::{Config, DesiredWebhook, Key, problem_at};
 
-use super::{
-    Action, Change, Field, FieldChange, Op, Plan, PlanError, PlanOptions, PlannedBody, Unchanged,
-    Unmanaged, Value,
-};
+use super::change::{live_target, ssl_needs_https};
+use super::{Change, Op, Plan, PlanError, PlanOptions, PlannedBody, Unchanged, Unmanaged};
 
 /// Builds the plan from the matching: `matched[i]` is the live index entry `i` manages.
 pub fn build(
@@ -75,7 +73,7 @@ pub fn build(
     let mut unmanaged = Vec::new();
     for w in absent {
         if options.prune {
-            changes.push(delete(w));
+            changes.push(Change::delete(w.clone()));
         } else {
             unmanaged.push(Unmanaged {
                 id: w.id,
@@ -111,55 +109,7 @@ fn create(entry: &DesiredWebhook) -> Result<Option<Change>, Refusal> {
         target_id: entry.target_id.clone().filter(|t| !t.is_empty()),
     };
     refuse_plain_http_with_ssl(&body, entry.ssl.is_none())?;
-
-    let mut fields = vec![
-        set(Field::Name, Value::Text(body.name.clone())),
-        set(Field::Uri, uri_value(&body.uri)),
-        set(Field::SecretKey, Value::Sensitive),
-        set(Field::Enabled, Value::Bool(body.enabled)),
-        set(Field::Ssl, Value::Bool(body.ssl)),
-        set(Field::Triggers, Value::Triggers(body.triggers)),
-    ];
-    if let Some(target) = &body.target_id {
-        fields.push(set(Field::TargetId, Value::Text(target.clone())));
-    }
-    Ok(Some(Change {
-        action: Action::Create,
-        id: None,
-        name: body.name.clone(),
-        fields,
-        op: Op::Create(body),
-        before: None,
-        failure: None,
-    }))
-}
-
-fn delete(w: &LiveWebhook) -> Change {
-    let target = w.target_id.clone().filter(|t| !t.is_empty());
-    let fields = [
-        (Field::Name, text(&w.name)),
-        (Field::Uri, uri_value(&w.uri)),
-        (Field::Enabled, Value::Bool(w.enabled)),
-        (Field::Ssl, Value::Bool(w.ssl)),
-        (Field::Triggers, Value::Triggers(w.triggers)),
-        (Field::TargetId, optional(&target)),
-    ]
-    .into_iter()
-    .map(|(field, before)| FieldChange {
-        field,
-        before,
-        after: Value::None,
-    })
-    .collect();
-    Change {
-        action: Action::Delete,
-        id: Some(w.id),
-        name: w.name.clone(),
-        fields,
-        op: Op::Delete { id: w.id },
-        before: Some(w.clone()),
-        failure: None,
-    }
+    Ok(Some(Change::create(body)))
 }
 
 fn update(
@@ -167,7 +117,6 @@ fn update(
     w: &LiveWebhook,
     rotate_secrets: bool,
 ) -> Result<Option<Change>, Refusal> {
-    let live_target = w.target_id.clone().filter(|t| !t.is_empty());
     let body = PlannedBody {
         name: entry.name.clone().unwrap_or_else(|| w.name.clone()),
         uri: entry.uri.clone().unwrap_or_else(|| w.uri.clone()),
@@ -178,85 +127,25 @@ fn update(
         target_id: match &entry.target_id {
             Some(t) if t.is_empty() => None,
             Some(t) => Some(t.clone()),
-            None => live_target.clone(),
+            None => live_target(w),
         },
     };
-
-    let mut fields = Vec::new();
-    let mut diff = |field, before: Value, after: Value| {
-        if before != after {
-            fields.push(FieldChange {
-                field,
-                before,
-                after,
-            });
-        }
-    };
-    diff(Field::Name, text(&w.name), text(&body.name));
-    let (uri_before, uri_after) = uri_change(&w.uri, &body.uri);
-    diff(Field::Uri, uri_before, uri_after);
-    diff(
-        Field::Enabled,
-        Value::Bool(w.enabled),
-        Value::Bool(body.enabled),
-    );
-    diff(Field::Ssl, Value::Bool(w.ssl), Value::Bool(body.ssl));
-    diff(
-        Field::Triggers,
-        Value::Triggers(w.triggers),
-        Value::Triggers(body.triggers),
-    );
-    diff(
-        Field::TargetId,
-        optional(&live_target),
-        optional(&body.target_id),
-    );
-
     let rotate = rotate_secrets && body.secret.is_some();
-    if fields.is_empty() && !rotate {
-        return Ok(None);
+    let change = Change::update(w.clone(), body, rotate);
+    if let Some(Change {
+        op: Op::Update { body, .. },
+        ..
+    }) = &change
+    {
+        refuse_plain_http_with_ssl(body, entry.ssl.is_none())?;
     }
-    let failure = (body.enabled && !w.enabled)
-        .then(|| last_failure(w))
-        .flatten();
-    let op = if fields.len() == 1 && fields[0].field == Field::Enabled && !rotate {
-        Op::SetEnabled {
-            id: w.id,
-            name: w.name.clone(),
-            uri: w.uri.clone(),
-            enabled: body.enabled,
-        }
-    } else {
-        refuse_plain_http_with_ssl(&body, entry.ssl.is_none())?;
-        if body.secret.is_some() {
-            // The PUT carries the file's secret, so the plan says so: apply sends nothing the
-            // plan does not show.
-            let at = fields
-                .iter()
-                .position(|f| !matches!(f.field, Field::Name | Field::Uri))
-                .unwrap_or(fields.len());
-            fields.insert(at, changed(Field::SecretKey, Value::Sensitive));
-        }
-        Op::Update { id: w.id, body }
-    };
-    Ok(Some(Change {
-        action: Action::Update,
-        id: Some(w.id),
-        name: match &op {
-            Op::Update { body, .. } => body.name.clone(),
-            _ => w.name.clone(),
-        },
-        fields,
-        op,
-        before: Some(w.clone()),
-        failure,
-    }))
+    Ok(change)
 }
 
 /// DocSpace refuses `ssl: true` with `http://` ("HTTPS is required", docs/docspace-api.md §13);
 /// the loader catches it within one entry, this catches it once live values are merged in.
 fn refuse_plain_http_with_ssl(body: &PlannedBody, ssl_not_in_file: bool) -> Result<(), Refusal> {
-    if !(body.ssl && body.uri.starts_with("http://")) {
+    if ssl_needs_https(body).is_none() {
         return Ok(());
     }
     let whence = if ssl_not_in_file {

@@ -2,15 +2,17 @@
 //!
 //! A `Plan` is the single source of truth for both the renderers and the applier: every write
 //! `apply` sends is one `Change::op` here, and every `Change` carries the field-level diff a
-//! reviewer reads. So "apply writes only what the plan shows" holds by construction.
+//! reviewer reads, derived from that op and the live record in one place (`change`). So
+//! "apply writes only what the plan shows" holds by construction. These types have no serde:
+//! a saved plan's file format is its own (`saved::format`), so renaming a field here cannot
+//! change it.
 
+mod change;
 mod diff;
 pub mod guard;
 mod matching;
 pub mod saved;
 mod values;
-
-use serde::{Deserialize, Serialize};
 
 use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, SecretRef};
@@ -19,7 +21,7 @@ use crate::triggers::TriggerSet;
 pub use diff::build;
 
 /// What would change on one portal.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Plan {
     /// The portal the plan was computed against, as `PortalUrl::as_str` shows it.
     pub portal: String,
@@ -31,8 +33,7 @@ pub struct Plan {
     pub unmanaged: Vec<Unmanaged>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Create,
     Update,
@@ -40,7 +41,7 @@ pub enum Action {
 }
 
 /// One webhook to write, with the diff that explains it and the request that carries it out.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Change {
     pub action: Action,
     /// `None` for a create.
@@ -58,7 +59,7 @@ pub struct Change {
 }
 
 /// The last delivery failure the portal recorded for a webhook.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LastFailure {
     /// As the portal wrote it (tenant-local time; informational only).
     pub on: Option<String>,
@@ -67,8 +68,7 @@ pub struct LastFailure {
 }
 
 /// The request that carries out a change.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 pub enum Op {
     /// POST the body; the server assigns the id.
     Create(PlannedBody),
@@ -87,13 +87,12 @@ pub enum Op {
 }
 
 /// A create or update body before its secret is resolved.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PlannedBody {
     pub name: String,
     pub uri: String,
     /// Sent only when the file sets `secretKey`; `None` on an update keeps the stored secret.
     /// A saved plan records only the variable's name (see `saved`).
-    #[serde(with = "saved::secret_ref")]
     pub secret: Option<SecretRef>,
     pub enabled: bool,
     pub ssl: bool,
@@ -102,8 +101,7 @@ pub struct PlannedBody {
     pub target_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Name,
     Uri,
@@ -130,8 +128,7 @@ impl Field {
 }
 
 /// A field's value as a plan shows it. A secret is only ever `Sensitive`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     /// Not set: the "before" of a create, or no target.
     None,
@@ -141,20 +138,20 @@ pub enum Value {
     Sensitive,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldChange {
     pub field: Field,
     pub before: Value,
     pub after: Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unchanged {
     pub id: i32,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unmanaged {
     pub id: i32,
     pub name: String,

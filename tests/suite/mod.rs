@@ -6,6 +6,8 @@ mod apply;
 mod completions;
 /// The README and examples stay true to what they show.
 mod docs;
+/// Usage errors exit 1; a closed stdout never changes an exit code or stops a write.
+mod exit_codes;
 /// The fake portal itself, pinned against docs/docspace-api.md: the oracle the other tests trust.
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
@@ -24,8 +26,10 @@ mod plan;
 mod portal_errors;
 /// What a reviewer reads: changes inside values, look-alike hosts, in every format.
 mod review;
-/// Saved plans: exact, secret-free, refused when stale.
+/// Saved plans: exact, secret-free, refused when edited inconsistently or stale.
 mod saved_plan;
+/// The saved plan as a file: its digest, bounded reading, atomic writing.
+mod saved_plan_file;
 /// Secrets and the API key never reach any output.
 mod secrets;
 /// `validate` and how bad files are reported.

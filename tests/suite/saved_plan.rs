@@ -108,12 +108,7 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     assert!(out.stderr.contains("not for"), "{out:?}");
     assert!(other.writes().is_empty());
 
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
-        text.replace("\"format_version\": 1", "\"format_version\": 99"),
-    )
-    .unwrap();
+    edit(&path, |plan| plan["format_version"] = 99.into());
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("format_version 99"), "{out:?}");
@@ -173,6 +168,169 @@ fn the_deletion_guard_is_checked_again_when_a_saved_plan_is_applied() {
 #[test]
 fn a_saved_plan_takes_no_file_or_planning_flags() {
     let out = Run::new(&["apply", "plan.json", "-f", "other.yaml"]).run();
-    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(out.code, 1, "a usage error: {out:?}");
     assert!(out.stderr.contains("cannot be used with"), "{out:?}");
+}
+
+/// Rewrites the saved plan at `path` through `f`, as someone editing it by hand would.
+pub fn edit(path: &std::path::Path, f: impl FnOnce(&mut serde_json::Value)) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    f(&mut plan);
+    std::fs::write(path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
+}
+
+#[test]
+fn an_edited_uri_is_shown_exactly_as_it_is_sent() {
+    let portal = portal();
+    let (run, path) = saved(&portal);
+    assert_eq!(run.run().code, 0);
+    // writes[0] is the update of Crm (ssl), the one description of what is sent.
+    edit(&path, |plan| {
+        plan["writes"][0]["webhook"]["uri"] = "https://elsewhere.example.com/h".into();
+    });
+    let out = apply_saved(&portal, &path);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains(
+            "uri       = \"https://crm.example.com/h\" -> \"https://elsewhere.example.com/h\""
+        ),
+        "what is sent is what is shown: {out:?}"
+    );
+    let put = portal
+        .writes()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .expect("the update was sent");
+    let body: serde_json::Value = serde_json::from_str(put.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["uri"], "https://elsewhere.example.com/h");
+    assert_eq!(
+        portal.get(1).unwrap().uri,
+        "https://elsewhere.example.com/h"
+    );
+}
+
+#[test]
+fn a_saved_plan_whose_parts_disagree_is_refused_with_nothing_written() {
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit); 10] = [
+        ("unknown field `action`", |p| {
+            p["writes"][0]["action"] = "delete".into()
+        }),
+        ("unknown field `webhook`", |p| {
+            p["writes"][0]["write"] = "delete".into()
+        }),
+        ("unknown field `fields`", |p| {
+            p["fields"] = serde_json::json!([])
+        }),
+        ("changes nothing", |p| {
+            p["writes"][0]["webhook"]["ssl"] = true.into()
+        }),
+        ("changes only `enabled`", |p| {
+            p["writes"][0]["webhook"]["ssl"] = true.into();
+            p["writes"][0]["webhook"]["enabled"] = false.into();
+        }),
+        ("changes nothing: enabled is already true", |p| {
+            let against = p["writes"][0]["against"].clone();
+            p["writes"][0] =
+                serde_json::json!({ "write": "set_enabled", "against": against, "enabled": true });
+        }),
+        ("appears more than once", |p| {
+            let again = p["writes"][0].clone();
+            p["writes"].as_array_mut().unwrap().push(again);
+        }),
+        ("appears more than once", |p| {
+            p["unchanged"] = serde_json::json!([{ "id": 1, "name": "Crm" }])
+        }),
+        ("has no secretKey", |p| {
+            p["writes"][1]["webhook"]["secretKey"] = serde_json::Value::Null
+        }),
+        ("mixes \"*\" with other events", |p| {
+            p["writes"][1]["webhook"]["triggers"] = serde_json::json!(["*", "file.created"])
+        }),
+    ];
+    let portal = portal();
+    let (run, path) = saved(&portal);
+    assert_eq!(run.run().code, 0);
+    let original = std::fs::read_to_string(&path).unwrap();
+    for (expected, change) in cases {
+        std::fs::write(&path, &original).unwrap();
+        edit(&path, change);
+        let out = apply_saved(&portal, &path);
+        assert_eq!(out.code, 1, "{expected}: {out:?}");
+        assert!(
+            out.stderr.contains(expected) && out.stderr.contains("nothing was written"),
+            "{expected}: {out:?}"
+        );
+        assert!(out.stdout.is_empty(), "nothing is shown: {out:?}");
+        assert!(
+            portal.writes().is_empty(),
+            "{expected}: {:?}",
+            portal.writes()
+        );
+    }
+}
+
+#[test]
+fn the_deletion_guard_counts_the_writes_the_file_really_holds() {
+    let portal = FakePortal::start();
+    for i in 1..=10 {
+        portal.seed(Seed::new(
+            &format!("Hook {i}"),
+            &format!("https://h{i}.example.com/h"),
+        ));
+    }
+    let four = "webhooks:\n  Hook 1: {ssl: false}\n  Hook 2: {ssl: false}\n  Hook 3: {ssl: false}\n  Hook 4: {ssl: false}\n";
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(four)
+        .portal(&portal);
+    assert_eq!(run.run().code, 0);
+    let path = run.path("plan.json");
+    // Four updates turned into four deletes: nothing else in the file claims an action.
+    edit(&path, |plan| {
+        for write in plan["writes"].as_array_mut().unwrap() {
+            let against = write["against"].clone();
+            *write = serde_json::json!({ "write": "delete", "against": against });
+        }
+    });
+    let out = apply_saved(&portal, &path);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("deletes 4 of 10"), "{out:?}");
+    assert!(portal.writes().is_empty(), "{:?}", portal.writes());
+}
+
+#[test]
+fn a_password_changed_on_the_portal_makes_the_plan_stale_and_stays_masked() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new(
+        "Crm",
+        "https://user:Old-Pass-1@crm.example.com/h",
+    ));
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file("webhooks:\n  Crm:\n    ssl: false\n")
+        .portal(&portal);
+    let planned = run.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    assert!(!planned.all().contains("Old-Pass-1"), "{planned:?}");
+    portal.update_stored(1, |w| {
+        w.uri = "https://user:New-Pass-2@crm.example.com/h".into()
+    });
+
+    let out = apply_saved(&portal, &run.path("plan.json"));
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("stale") && out.stderr.contains("(credentials changed)"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("user:***@crm.example.com"), "{out:?}");
+    assert!(
+        !out.all().contains("Old-Pass-1") && !out.all().contains("New-Pass-2"),
+        "{out:?}"
+    );
+    assert!(portal.writes().is_empty(), "{:?}", portal.writes());
+    assert_eq!(
+        portal.get(1).unwrap().uri,
+        "https://user:New-Pass-2@crm.example.com/h",
+        "the new password is not overwritten by the old one"
+    );
 }

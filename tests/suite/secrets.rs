@@ -89,7 +89,7 @@ fn the_key_is_not_a_command_line_argument() {
     let out = Run::new(&["plan", "--api-key", "sk-x"])
         .file("webhooks: {}\n")
         .run();
-    assert_eq!(out.code, 2, "clap rejects the unknown flag: {out:?}");
+    assert_eq!(out.code, 1, "clap rejects the unknown flag: {out:?}");
     let help = Run::new(&["--help"]).run();
     assert!(help.stdout.contains("DOCSPACE_API_KEY"), "{help:?}");
 }

@@ -4,7 +4,10 @@
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use super::fake_portal::FakePortal;
 
@@ -13,7 +16,11 @@ pub struct Run {
     args: Vec<String>,
     env: Vec<(String, String)>,
     stdin: Option<String>,
+    shell: Option<String>,
 }
+
+/// How long any run may take before the test fails instead of hanging.
+const DEADLINE: Duration = Duration::from_secs(60);
 
 #[derive(Debug)]
 pub struct Outcome {
@@ -36,7 +43,15 @@ impl Run {
             args: args.iter().map(|a| a.to_string()).collect(),
             env: Vec::new(),
             stdin: None,
+            shell: None,
         }
+    }
+
+    /// Runs the binary through `sh -c`, with `script` before it: `"$0" "$@"` in the script
+    /// is the binary and its arguments (e.g. `ulimit -f 0; exec "$0" "$@"`).
+    pub fn shell(mut self, script: &str) -> Run {
+        self.shell = Some(script.into());
+        self
     }
 
     /// Writes `webhooks.yaml` (the default `-f`) in the run's directory.
@@ -67,20 +82,8 @@ impl Run {
 
     /// Runs the binary. Borrows, so files it wrote stay readable while the `Run` lives.
     pub fn run(&self) -> Outcome {
-        let mut cmd = assert_cmd::Command::cargo_bin("docspace-webhooks").expect("binary");
-        cmd.current_dir(self.dir.path())
-            .args(&self.args)
-            .env_remove("DOCSPACE_URL")
-            .env_remove("DOCSPACE_API_KEY")
-            .env_remove("CLICOLOR_FORCE")
-            .env_remove("NO_COLOR")
-            .env("RUST_BACKTRACE", "0")
-            // Retries back off from 1 ms instead of 500 ms, so fault tests stay fast.
-            .env("DOCSPACE_WEBHOOKS_RETRY_BASE_MS", "1")
-            .timeout(std::time::Duration::from_secs(60));
-        for (k, v) in &self.env {
-            cmd.env(k, v);
-        }
+        let mut cmd = assert_cmd::Command::from_std(self.command());
+        cmd.timeout(DEADLINE);
         if let Some(input) = &self.stdin {
             cmd.write_stdin(input.clone());
         }
@@ -90,5 +93,72 @@ impl Run {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// Runs the binary with stdout a pipe whose reader reads `lines` lines and then closes it,
+    /// as `| head -1` does. With 0 the reader is closed before the binary starts, so its first
+    /// write already fails. `Outcome::stdout` holds the lines read.
+    pub fn run_with_stdout_closed_after(&self, lines: usize) -> Outcome {
+        let stderr_path = self.path(".stderr");
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        let mut reader = (lines > 0).then(|| BufReader::new(reader));
+        let mut child = self
+            .command()
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
+            .spawn()
+            .expect("spawn binary");
+        let mut read = String::new();
+        if let Some(reader) = &mut reader {
+            for _ in 0..lines {
+                if reader.read_line(&mut read).unwrap_or(0) == 0 {
+                    break;
+                }
+            }
+        }
+        drop(reader); // The pipe has no reader any more.
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if started.elapsed() > DEADLINE {
+                let _ = child.kill();
+                panic!("the binary did not exit within {DEADLINE:?}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        Outcome {
+            code: status.code().unwrap_or(-1),
+            stdout: read,
+            stderr: std::fs::read_to_string(&stderr_path).expect("read stderr"),
+        }
+    }
+
+    /// The binary's command line and controlled environment, in the run's directory.
+    fn command(&self) -> Command {
+        let bin = env!("CARGO_BIN_EXE_docspace-webhooks");
+        let mut cmd = match &self.shell {
+            None => Command::new(bin),
+            Some(script) => {
+                let mut sh = Command::new("sh");
+                sh.arg("-c").arg(script).arg(bin);
+                sh
+            }
+        };
+        cmd.current_dir(self.dir.path())
+            .args(&self.args)
+            .env_remove("DOCSPACE_URL")
+            .env_remove("DOCSPACE_API_KEY")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("NO_COLOR")
+            .env("RUST_BACKTRACE", "0")
+            // Retries back off from 1 ms instead of 500 ms, so fault tests stay fast.
+            .env("DOCSPACE_WEBHOOKS_RETRY_BASE_MS", "1");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
     }
 }

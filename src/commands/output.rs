@@ -1,0 +1,134 @@
+//! Stdout as the commands write to it.
+//!
+//! Rust ignores SIGPIPE, so when the reader goes away (`| head -1`, `| sed '/^Plan:/q'`) every
+//! later write fails with EPIPE. That must never stop the work or change its exit code: a plan
+//! still saves its `--out` file and exits 0 or 2, an apply still carries out every write and
+//! exits 1 if one failed. So a write that fails is recorded here rather than returned, and the
+//! rest of the output is dropped. Each command then decides what the loss means: apply sends
+//! its per-change report to stderr instead (`record`), export and schema, whose output is the
+//! work itself, fail (`finish`), and `commands::main` turns any loss other than a closed pipe
+//! into exit 1.
+
+use std::io::{self, Write};
+
+use crate::Error;
+
+pub struct Output {
+    inner: Box<dyn Write>,
+    /// The first error stdout gave; nothing is written after it.
+    lost: Option<io::Error>,
+    /// Whether stderr was told that the report continues there.
+    moved: bool,
+}
+
+impl Output {
+    pub fn new(inner: impl Write + 'static) -> Output {
+        Output {
+            inner: Box::new(inner),
+            lost: None,
+            moved: false,
+        }
+    }
+
+    /// Why stdout stopped taking output, if it did.
+    pub fn lost(&self) -> Option<&io::Error> {
+        self.lost.as_ref()
+    }
+
+    pub fn take_lost(&mut self) -> Option<io::Error> {
+        self.lost.take()
+    }
+
+    /// Writes one line of a record that must not be lost (what apply did to the portal): to
+    /// stdout while it takes output, to stderr once it does not.
+    pub fn record(&mut self, line: &str) {
+        if self.lost.is_none() {
+            let _ = writeln!(self, "{line}");
+            let _ = self.flush();
+            if self.lost.is_none() {
+                return;
+            }
+        }
+        let mut stderr = anstream::stderr();
+        if !self.moved {
+            self.moved = true;
+            let reason = self.lost.as_ref().map(ToString::to_string);
+            let _ = writeln!(
+                stderr,
+                "stdout stopped taking output ({}); the report continues here:",
+                reason.unwrap_or_default()
+            );
+        }
+        let _ = writeln!(stderr, "{line}");
+    }
+
+    /// For a command whose output is its work (export, schema): all of it reached stdout.
+    pub fn finish(&mut self, what: &'static str) -> Result<(), Error> {
+        let _ = self.flush();
+        match &self.lost {
+            Some(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::OutputClosed { what }),
+            // Any other loss fails the run in `commands::main`, with its reason.
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.lost.is_none()
+            && let Err(e) = self.inner.write_all(buf)
+        {
+            self.lost = Some(e);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.lost.is_none()
+            && let Err(e) = self.inner.flush()
+        {
+            self.lost = Some(e);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer whose reader has gone: every write fails as a closed pipe does.
+    struct Closed;
+
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_stdout_is_recorded_not_returned() {
+        let mut out = Output::new(Closed);
+        assert!(writeln!(out, "Plan: 1 to create").is_ok());
+        assert!(writeln!(out, "more").is_ok());
+        assert_eq!(
+            out.lost().map(io::Error::kind),
+            Some(io::ErrorKind::BrokenPipe)
+        );
+        assert!(matches!(
+            out.finish("export"),
+            Err(Error::OutputClosed { what: "export" })
+        ));
+    }
+
+    #[test]
+    fn an_open_stdout_finishes() {
+        let mut out = Output::new(Vec::new());
+        writeln!(out, "webhooks:").unwrap();
+        assert!(out.finish("export").is_ok());
+        assert!(out.lost().is_none());
+    }
+}

@@ -1,0 +1,168 @@
+//! A saved plan on disk: `plan --out` writes it atomically, `apply FILE` reads it with bounds.
+//!
+//! Reading: only a regular file of at most `MAX_PLAN_BYTES`, checked before anything is read,
+//! so a FIFO, a device such as `/dev/zero`, a directory or a huge file is refused at once
+//! instead of hanging or filling memory. Writing: the plan goes to a temporary file in the same
+//! directory and is renamed over the target, so the target is either the old file or the whole
+//! new one; the temporary file is removed on any failure. Only a saved plan is overwritten, so
+//! `--out webhooks.yaml` cannot destroy the config.
+
+use std::fs::{self, File, Metadata};
+use std::io::{Read, Write};
+use std::path::Path;
+
+use crate::Error;
+use crate::plan::saved::{self, Saved, SavedPlanError};
+
+/// The largest saved plan `apply` reads. Measured: 5,000 updates of webhooks that list every
+/// event by name take 12.9 MB (about 2.6 KB a change, most of it the two trigger lists;
+/// `tests/suite/saved_plan_file.rs`), about half that with `*`. 64 MiB leaves four times that
+/// for longer names, uris and failure excerpts, and is still read in a blink.
+pub const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads the saved plan at `path`, refusing it unless its SHA-256 is `expect_digest` (when
+/// given). Returns the plan and its digest.
+pub(super) fn load(path: &Path, expect_digest: Option<&str>) -> Result<(Saved, String), Error> {
+    let shown = path.display().to_string();
+    let refuse = |reason: String| Error::PlanFile {
+        path: shown.clone(),
+        reason,
+    };
+    let bytes = read_bounded(path, &refuse)?;
+    let digest = saved::digest(&bytes);
+    if let Some(expected) = expect_digest
+        && !expected.eq_ignore_ascii_case(&digest)
+    {
+        return Err(SavedPlanError::Digest {
+            path: shown,
+            expected: expected.to_ascii_lowercase(),
+            found: digest,
+        }
+        .into());
+    }
+    let text = String::from_utf8(bytes).map_err(|_| SavedPlanError::Unreadable {
+        path: shown.clone(),
+        reason: "not UTF-8 text".into(),
+    })?;
+    if is_webhook_file(path, &text) {
+        return Err(Error::ConfigAsPlan {
+            quoted: crate::config::shell_word(&shown),
+            path: shown,
+        });
+    }
+    Ok((saved::from_json(&text, &shown)?, digest))
+}
+
+/// A webhook file given where a saved plan belongs (`apply webhooks.yaml`). A saved plan is
+/// always a JSON object, so this never mistakes one; a YAML file is told by its extension or
+/// by a top-level `webhooks:` key.
+fn is_webhook_file(path: &std::path::Path, text: &str) -> bool {
+    let yaml_extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    !text.trim_start().starts_with('{')
+        && (yaml_extension || text.lines().any(|line| line.starts_with("webhooks:")))
+}
+
+/// Writes `text` to `path` atomically; returns its SHA-256.
+pub(super) fn save(path: &Path, text: &str) -> Result<String, Error> {
+    let shown = path.display().to_string();
+    refuse_overwriting_another_file(path, &shown)?;
+    let failed = |source| Error::WriteFile {
+        path: shown.clone(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    // Dropped on every early return below, which deletes it. Created readable by its owner
+    // only: a plan may hold credentials inside uris.
+    let mut temp = tempfile::Builder::new()
+        .prefix(".docspace-webhooks-plan-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    temp.write_all(text.as_bytes()).map_err(failed)?;
+    temp.as_file().sync_all().map_err(failed)?;
+    temp.persist(path).map_err(|e| failed(e.error))?;
+    Ok(saved::digest(text.as_bytes()))
+}
+
+/// Refuses when `path` exists and is anything but a saved plan (of any version).
+fn refuse_overwriting_another_file(path: &Path, shown: &str) -> Result<(), Error> {
+    let refuse = |reason: String| Error::WouldOverwrite {
+        path: shown.to_string(),
+        reason,
+    };
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(refuse(format!("it cannot be checked ({e})"))),
+        Ok(_) => {}
+    }
+    let bytes = read_bounded(path, &refuse)?;
+    let is_plan = std::str::from_utf8(&bytes).is_ok_and(saved::is_saved_plan);
+    if is_plan {
+        Ok(())
+    } else {
+        Err(refuse("it exists and is not a saved plan".into()))
+    }
+}
+
+/// The bytes of `path` if it is a regular file of at most `MAX_PLAN_BYTES`.
+fn read_bounded(path: &Path, refuse: &dyn Fn(String) -> Error) -> Result<Vec<u8>, Error> {
+    let unreadable = |e: std::io::Error| refuse(format!("it cannot be read ({e})"));
+    // Checked before opening: opening a FIFO for reading waits for a writer.
+    check_regular(&fs::metadata(path).map_err(unreadable)?, refuse)?;
+    let file = File::open(path).map_err(unreadable)?;
+    // And again on what was opened, in case the path changed in between.
+    check_regular(&file.metadata().map_err(unreadable)?, refuse)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PLAN_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_PLAN_BYTES {
+        return Err(too_large(refuse));
+    }
+    Ok(bytes)
+}
+
+fn check_regular(meta: &Metadata, refuse: &dyn Fn(String) -> Error) -> Result<(), Error> {
+    if !meta.is_file() {
+        return Err(refuse(format!("it is {}, not a regular file", kind(meta))));
+    }
+    if meta.len() > MAX_PLAN_BYTES {
+        return Err(too_large(refuse));
+    }
+    Ok(())
+}
+
+fn too_large(refuse: &dyn Fn(String) -> Error) -> Error {
+    refuse(format!(
+        "it is larger than {} MiB, more than any saved plan",
+        MAX_PLAN_BYTES / (1024 * 1024)
+    ))
+}
+
+fn kind(meta: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}

@@ -1,0 +1,103 @@
+//! The stale check: a saved plan is applied only to the portal it was made for, and only while
+//! every webhook it writes is still what the plan was computed against.
+//!
+//! Real values are compared, credentials in a uri included: a password changed on the portal
+//! since would otherwise be silently written back. Messages show uris masked, as plans do.
+
+use crate::api::{LiveWebhook, mask_credentials};
+use crate::plan::change::live_target;
+use crate::plan::{Change, Op, Plan};
+
+use super::SavedPlanError;
+
+/// Refuses `plan` when the portal moved on since it was made. `live` is a fresh list.
+pub fn check_fresh(
+    plan: &Plan,
+    target_portal: &str,
+    live: &[LiveWebhook],
+) -> Result<(), SavedPlanError> {
+    if plan.portal != target_portal {
+        return Err(SavedPlanError::OtherPortal {
+            planned: plan.portal.clone(),
+            target: target_portal.to_string(),
+        });
+    }
+    let changes: Vec<String> = plan
+        .changes
+        .iter()
+        .filter_map(|c| staleness(c, live))
+        .collect();
+    if changes.is_empty() {
+        Ok(())
+    } else {
+        Err(SavedPlanError::Stale { changes })
+    }
+}
+
+/// What changed on the portal that this change was computed without, if anything.
+fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
+    if let Op::Create(body) = &change.op {
+        // Same name: a fresh plan would update it instead. Same (name, uri) without case: the
+        // portal (on MySQL) would refuse the create as a duplicate.
+        let lower = |s: &str| s.to_lowercase();
+        let clash = |w: &&LiveWebhook| {
+            w.name == body.name
+                || (lower(&w.name) == lower(&body.name) && lower(&w.uri) == lower(&body.uri))
+        };
+        return live.iter().find(clash).map(|w| {
+            format!(
+                "{:?} would be created, but now exists as #{} {:?}",
+                body.name, w.id, w.name
+            )
+        });
+    }
+    let before = change.before.as_ref()?;
+    let Some(now) = live.iter().find(|w| w.id == before.id) else {
+        return Some(format!(
+            "#{} {:?} was deleted on the portal",
+            before.id, before.name
+        ));
+    };
+    let mut moved = Vec::new();
+    let mut compare = |field: &str, was: String, is: String| {
+        if was != is {
+            moved.push(format!("{field} {was} -> {is}"));
+        }
+    };
+    compare(
+        "name",
+        format!("{:?}", before.name),
+        format!("{:?}", now.name),
+    );
+    let (was, is) = (mask_credentials(&before.uri), mask_credentials(&now.uri));
+    let note = if before.uri != now.uri && was == is {
+        " (credentials changed)"
+    } else {
+        ""
+    };
+    compare("uri", format!("{was:?}"), format!("{is:?}{note}"));
+    compare(
+        "enabled",
+        before.enabled.to_string(),
+        now.enabled.to_string(),
+    );
+    compare("ssl", before.ssl.to_string(), now.ssl.to_string());
+    compare(
+        "triggers",
+        before.triggers.to_string(),
+        now.triggers.to_string(),
+    );
+    compare(
+        "targetId",
+        format!("{:?}", live_target(before)),
+        format!("{:?}", live_target(now)),
+    );
+    (!moved.is_empty()).then(|| {
+        format!(
+            "#{} {:?} changed on the portal: {}",
+            before.id,
+            before.name,
+            moved.join(", ")
+        )
+    })
+}

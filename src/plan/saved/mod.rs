@@ -1,0 +1,307 @@
+//! Saved plans: `plan --out FILE` writes one, `apply FILE` carries out exactly that plan.
+//!
+//! Promises, where other tools fall short:
+//! - One source of truth. Each change is stored once, as the write it sends and the live record
+//!   it was computed against (`format`); reading it back derives everything `apply` shows and
+//!   counts through the same constructors the planner uses (`plan::change`). A file whose write
+//!   is not what this version would plan for that record (an update that changes nothing, a
+//!   PUT where the enable call belongs, two writes on one webhook) is refused whole.
+//! - No secret values in the file. A secret is recorded only as the name of the environment
+//!   variable `apply` reads; a literal `secretKey` cannot be saved at all.
+//! - A plan never goes stale silently (`fresh`): `apply` lists the portal again and refuses,
+//!   writing nothing, when any webhook it would write changed since (real values compared,
+//!   credentials in a uri included), or a webhook it would create now exists.
+//! - A reviewer can pin the exact file: `digest` is the SHA-256 that `plan --out` prints and
+//!   `apply --expect-digest` checks.
+
+mod format;
+mod fresh;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+
+use self::format::{Body, File, Live, Named, Write};
+use super::change::{enabled_only, ssl_needs_https};
+use super::{Change, Op, Plan, Unchanged, Unmanaged};
+
+pub use fresh::check_fresh;
+
+/// Bumped whenever a saved plan's format or meaning changes; `apply` refuses any other
+/// version. 2: each change stored once (the write and its live record).
+pub const FORMAT_VERSION: u32 = 2;
+const KIND: &str = "docspace-webhooks saved plan";
+
+/// A saved plan as read back.
+#[derive(Debug)]
+pub struct Saved {
+    pub plan: Plan,
+    pub max_deletes: Option<usize>,
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum SavedPlanError {
+    #[error("cannot save a plan that sends the literal secretKey of {name:?}")]
+    #[diagnostic(
+        code(saved_plan::literal_secret),
+        help(
+            "a saved plan never holds secret values: write `secretKey: ${{SOME_VAR}}` in the file and set SOME_VAR when you apply"
+        )
+    )]
+    LiteralSecret { name: String },
+
+    #[error("{path} is not a saved plan of docspace-webhooks: {reason}; nothing was written")]
+    #[diagnostic(
+        code(saved_plan::unreadable),
+        help("make one with `docspace-webhooks plan --out FILE`")
+    )]
+    Unreadable { path: String, reason: String },
+
+    #[error(
+        "{path} is a saved plan of format_version {found}, but this build reads only version {FORMAT_VERSION}; nothing was written"
+    )]
+    #[diagnostic(
+        code(saved_plan::version),
+        help("make the plan again with this build of docspace-webhooks")
+    )]
+    Version { path: String, found: u32 },
+
+    #[error("{path} is not a plan this version would make: {reason}; nothing was written")]
+    #[diagnostic(
+        code(saved_plan::inconsistent),
+        help(
+            "a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`"
+        )
+    )]
+    Inconsistent { path: String, reason: String },
+
+    #[error(
+        "{path} has SHA-256 {found}, not the {expected} given with --expect-digest; nothing was written"
+    )]
+    #[diagnostic(
+        code(saved_plan::digest),
+        help(
+            "the file is not the plan that was approved: apply the approved file, or review this one and pass its digest"
+        )
+    )]
+    Digest {
+        path: String,
+        expected: String,
+        found: String,
+    },
+
+    #[error("the saved plan is for {planned}, not for {target}; nothing was written")]
+    #[diagnostic(
+        code(saved_plan::other_portal),
+        help("apply it against the portal it was made for, or make a new plan")
+    )]
+    OtherPortal { planned: String, target: String },
+
+    #[error("the saved plan is stale, nothing was written:\n{}", .changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n"))]
+    #[diagnostic(
+        code(saved_plan::stale),
+        help("the portal changed after the plan was made; run `plan --out` again and review it")
+    )]
+    Stale { changes: Vec<String> },
+}
+
+/// The SHA-256 of a saved plan's bytes, in lowercase hex (what `sha256sum` prints).
+pub fn digest(bytes: &[u8]) -> String {
+    let hash = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
+    hash.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What every version of the file starts with; read first, without building the rest.
+#[derive(serde::Deserialize)]
+struct Header {
+    kind: Option<String>,
+    format_version: Option<u64>,
+}
+
+/// Whether `text` is a saved plan of any version: `plan --out` overwrites only those.
+pub fn is_saved_plan(text: &str) -> bool {
+    serde_json::from_str::<Header>(text).is_ok_and(|h| h.kind.as_deref() == Some(KIND))
+}
+
+/// The saved form of `plan`. Refuses a plan that would have to store a literal secret.
+pub fn to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedPlanError> {
+    let file = File {
+        kind: KIND.to_string(),
+        format_version: FORMAT_VERSION,
+        written_by: format!("docspace-webhooks {}", env!("CARGO_PKG_VERSION")),
+        portal: plan.portal.clone(),
+        max_deletes,
+        writes: plan
+            .changes
+            .iter()
+            .map(write_of)
+            .collect::<Result<_, _>>()?,
+        unchanged: plan.unchanged.iter().map(Named::from).collect(),
+        unmanaged: plan.unmanaged.iter().map(Named::from).collect(),
+    };
+    // Plain structs of strings, numbers and bools: serialising cannot fail.
+    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+    text.push('\n');
+    // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
+    from_json(&text, "the plan being saved")?;
+    Ok(text)
+}
+
+fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
+    let body = |body| {
+        Body::new(body).ok_or_else(|| SavedPlanError::LiteralSecret {
+            name: change.name.clone(),
+        })
+    };
+    // Every change but a create is made with its live record (`plan::change`).
+    let against = change.before.as_ref().map(Live::new);
+    let write = match (&change.op, against) {
+        (Op::Create(b), _) => Write::Create { webhook: body(b)? },
+        (Op::Update { body: b, .. }, Some(against)) => Write::Update {
+            against,
+            webhook: body(b)?,
+        },
+        (Op::SetEnabled { enabled, .. }, Some(against)) => Write::SetEnabled {
+            against,
+            enabled: *enabled,
+        },
+        (Op::Delete { .. }, Some(against)) => Write::Delete { against },
+        (_, None) => {
+            return Err(SavedPlanError::Inconsistent {
+                path: "the plan".into(),
+                reason: format!("the change of {:?} has no live record", change.name),
+            });
+        }
+    };
+    Ok(write)
+}
+
+/// Reads a saved plan; `path` is only for messages.
+pub fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
+    let unreadable = |reason: String| SavedPlanError::Unreadable {
+        path: path.to_string(),
+        reason,
+    };
+    let file = match serde_json::from_str::<File>(text) {
+        Ok(file) if file.kind == KIND && file.format_version == FORMAT_VERSION => file,
+        // What is wrong is told in order: not JSON, not a plan, another version, the shape.
+        parsed => {
+            let header: Header =
+                serde_json::from_str(text).map_err(|e| unreadable(format!("not JSON ({e})")))?;
+            if header.kind.as_deref() != Some(KIND) {
+                return Err(unreadable(format!("no `\"kind\": \"{KIND}\"`")));
+            }
+            let found = header.format_version.and_then(|v| u32::try_from(v).ok());
+            if found != Some(FORMAT_VERSION) {
+                return Err(SavedPlanError::Version {
+                    path: path.to_string(),
+                    found: found.unwrap_or(0),
+                });
+            }
+            return Err(unreadable(
+                parsed.err().map(|e| e.to_string()).unwrap_or_default(),
+            ));
+        }
+    };
+    let inconsistent = |reason: String| SavedPlanError::Inconsistent {
+        path: path.to_string(),
+        reason,
+    };
+    let changes = file
+        .writes
+        .into_iter()
+        .enumerate()
+        .map(|(i, write)| {
+            change_of(write).map_err(|e| inconsistent(format!("write {}: {e}", i + 1)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = Plan {
+        portal: file.portal,
+        changes,
+        unchanged: file
+            .unchanged
+            .into_iter()
+            .map(|n| Unchanged {
+                id: n.id,
+                name: n.name,
+            })
+            .collect(),
+        unmanaged: file
+            .unmanaged
+            .into_iter()
+            .map(|n| Unmanaged {
+                id: n.id,
+                name: n.name,
+            })
+            .collect(),
+    };
+    one_entry_per_webhook(&plan).map_err(inconsistent)?;
+    Ok(Saved {
+        plan,
+        max_deletes: file.max_deletes,
+    })
+}
+
+/// The change a stored write stands for, made exactly as the planner makes it; refused when
+/// the planner would never have stored this write for this live record.
+fn change_of(write: Write) -> Result<Change, String> {
+    match write {
+        Write::Create { webhook } => {
+            let body = webhook.into_planned()?;
+            if body.secret.is_none() {
+                return Err(format!("the create of {:?} has no secretKey", body.name));
+            }
+            if let Some(refusal) = ssl_needs_https(&body) {
+                return Err(refusal);
+            }
+            Ok(Change::create(body))
+        }
+        Write::Update { against, webhook } => {
+            let (w, body) = (against.into_live()?, webhook.into_planned()?);
+            let id = w.id;
+            if let Some(refusal) = ssl_needs_https(&body) {
+                return Err(format!("the update of #{id}: {refusal}"));
+            }
+            // A secret in an update is sent whatever else differs (as --rotate-secrets does).
+            let rotate = body.secret.is_some();
+            match Change::update(w, body, rotate) {
+                Some(change) if matches!(change.op, Op::Update { .. }) => Ok(change),
+                Some(_) => Err(format!(
+                    "the update of #{id} changes only `enabled`, which this version sends as set_enabled"
+                )),
+                None => Err(format!("the update of #{id} changes nothing")),
+            }
+        }
+        Write::SetEnabled { against, enabled } => {
+            let w = against.into_live()?;
+            let (id, body) = (w.id, enabled_only(&w, enabled));
+            Change::update(w, body, false).ok_or_else(|| {
+                format!("set_enabled of #{id} changes nothing: enabled is already {enabled}")
+            })
+        }
+        Write::Delete { against } => Ok(Change::delete(against.into_live()?)),
+    }
+}
+
+/// No webhook is written twice or both written and listed as untouched, and no name is created
+/// twice: a plan made from one file never has either.
+fn one_entry_per_webhook(plan: &Plan) -> Result<(), String> {
+    let mut ids = HashSet::new();
+    let written = plan.changes.iter().filter_map(|c| c.id);
+    let listed = plan.unchanged.iter().map(|u| u.id);
+    for id in written
+        .chain(listed)
+        .chain(plan.unmanaged.iter().map(|u| u.id))
+    {
+        if !ids.insert(id) {
+            return Err(format!("webhook #{id} appears more than once"));
+        }
+    }
+    let mut created = HashSet::new();
+    for change in plan.changes.iter().filter(|c| c.id.is_none()) {
+        if !created.insert(&change.name) {
+            return Err(format!("{:?} is created more than once", change.name));
+        }
+    }
+    Ok(())
+}

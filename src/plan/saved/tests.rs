@@ -1,0 +1,139 @@
+//! Saved plans read back as exactly the plan that was saved, and nothing else reads at all.
+
+use super::*;
+use crate::api::LiveWebhook;
+use crate::config::load_str;
+use crate::plan::{PlanOptions, plan};
+use crate::render::{render_json, render_text};
+use crate::triggers::TriggerSet;
+
+const PORTAL: &str = "https://portal.example.com";
+
+fn live(id: i32, name: &str, uri: &str) -> LiveWebhook {
+    LiveWebhook {
+        id,
+        name: name.into(),
+        uri: uri.into(),
+        enabled: true,
+        ssl: true,
+        triggers: TriggerSet::ALL,
+        target_id: None,
+        last_failure_on: None,
+        last_failure_content: None,
+        last_success_on: None,
+    }
+}
+
+/// Every kind of write the planner makes: a create, a PUT with a secret, a PUT without, the
+/// enable call with a failure note, a delete, a rotation, a trigger this build does not know
+/// and credentials in a uri.
+fn every_kind_of_change() -> Plan {
+    let mut failing = live(3, "Failing", "https://c.example.com/h");
+    failing.enabled = false;
+    failing.last_failure_on = Some("2026-11-20T10:00:00".into());
+    failing.last_failure_content = Some("502   Bad\nGateway".into());
+    let mut newer = live(4, "Newer", "https://user:pw@d.example.com/h");
+    newer.triggers = TriggerSet::from_bits((1 << 40) | 128);
+    newer.target_id = Some("room-1".into());
+    let live = [
+        live(1, "Moved", "https://a.example.com/h"),
+        live(2, "Renamed", "https://b.example.com/h"),
+        failing,
+        newer,
+        live(5, "Rotated", "https://e.example.com/h"),
+        live(6, "Gone", "https://f.example.com/h"),
+    ];
+    let yaml = "webhooks:
+  New:
+    uri: https://n.example.com/h
+    secretKey: ${NEW_SECRET}
+    enabled: false
+    triggers: [file.created, room.created]
+    targetId: room-9
+  Moved:
+    uri: https://a2.example.com/h
+    secretKey: ${MOVED_SECRET}
+  2:
+    name: Renamed again
+  Failing:
+    enabled: true
+  Newer:
+    uri: https://user:pw2@d.example.com/h
+  Rotated:
+    secretKey: ${ROTATED_SECRET}
+";
+    let config = load_str(yaml, "webhooks.yaml").expect("valid");
+    let options = PlanOptions {
+        prune: true,
+        rotate_secrets: true,
+    };
+    plan(&config, &live, PORTAL, options).expect("plans")
+}
+
+#[test]
+fn a_saved_plan_reads_back_as_the_plan_that_was_saved() {
+    let plan = every_kind_of_change();
+    assert_eq!(plan.changes.len(), 7, "{}", render_text(&plan, false));
+    let text = to_json(&plan, Some(5)).unwrap();
+    let back = from_json(&text, "plan.json").unwrap();
+    assert_eq!(back.max_deletes, Some(5));
+    assert_eq!(render_text(&back.plan, false), render_text(&plan, false));
+    assert_eq!(render_json(&back.plan), render_json(&plan));
+    for (read, made) in back.plan.changes.iter().zip(&plan.changes) {
+        assert_eq!(format!("{:?}", read.op), format!("{:?}", made.op));
+        assert_eq!(read.action, made.action);
+    }
+    assert!(text.contains("\"env\": \"NEW_SECRET\""));
+    assert!(text.contains("\"bit:40\""), "an unknown trigger survives");
+}
+
+#[test]
+fn each_write_is_stored_once_without_any_derived_part() {
+    let text = to_json(&every_kind_of_change(), None).unwrap();
+    for derived in [
+        "\"action\"",
+        "\"fields\"",
+        "\"op\"",
+        "\"failure\"",
+        "\"before\"",
+    ] {
+        assert!(!text.contains(derived), "{derived} in {text}");
+    }
+}
+
+#[test]
+fn the_digest_is_the_sha256_of_the_bytes() {
+    assert_eq!(
+        digest(b"abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+}
+
+#[test]
+fn a_plan_of_the_first_format_is_refused_by_version() {
+    let old = r#"{"kind": "docspace-webhooks saved plan", "format_version": 1, "written_by": "x",
+        "max_deletes": null, "plan": {"portal": "https://p", "changes": [], "unchanged": [], "unmanaged": []}}"#;
+    let err = from_json(old, "old.json").unwrap_err();
+    assert!(
+        matches!(err, SavedPlanError::Version { found: 1, .. }),
+        "{err}"
+    );
+    assert!(is_saved_plan(old), "an old plan may still be overwritten");
+    assert!(!is_saved_plan("webhooks:\n  A: {}\n"));
+    assert!(!is_saved_plan(r#"{"kind": "other"}"#));
+}
+
+#[test]
+fn what_is_not_json_or_not_a_plan_says_so() {
+    let not_json = from_json("webhooks: {}", "w.yaml").unwrap_err().to_string();
+    assert!(not_json.contains("not JSON"), "{not_json}");
+    let not_plan = from_json("{}", "x.json").unwrap_err().to_string();
+    assert!(not_plan.contains("no `\"kind\""), "{not_plan}");
+    let mut shape = to_json(&every_kind_of_change(), None).unwrap();
+    shape = shape.replacen("\"writes\"", "\"changes\"", 1);
+    let wrong_shape = from_json(&shape, "p.json").unwrap_err().to_string();
+    assert!(
+        wrong_shape.contains("unknown field `changes`"),
+        "{wrong_shape}"
+    );
+}

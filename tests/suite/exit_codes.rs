@@ -1,0 +1,200 @@
+//! Exit codes a pipeline can trust: usage errors exit 1 (never clap's 2, which reads as
+//! "changes" under `--detailed-exitcode`), and a closed stdout never changes what the work
+//! produced.
+
+use crate::support::fake_portal::{FakePortal, Seed, Target};
+use crate::support::run::Run;
+
+const SECRET: &str = "exit-Codes-Secret-1";
+
+/// One update (Crm's ssl) and one create (Billing), against a portal with Crm and Other.
+const FILE: &str = "\
+webhooks:
+  Crm:
+    ssl: false
+  Billing:
+    uri: https://billing.example.com/h
+    secretKey: ${BILLING_SECRET}
+";
+
+fn portal() -> FakePortal {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Crm", "https://crm.example.com/h"));
+    portal.seed(Seed::new("Other", "https://other.example.com/h"));
+    portal
+}
+
+fn run(args: &[&str], portal: &FakePortal) -> Run {
+    Run::new(args)
+        .file(FILE)
+        .portal(portal)
+        .env("BILLING_SECRET", SECRET)
+}
+
+#[test]
+fn every_usage_error_exits_1_with_clap_message_on_stderr() {
+    let cases: &[&[&str]] = &[
+        &["plan", "--formt", "json"],
+        &["plan", "--format", "xml"],
+        &["frobnicate"],
+        &[],
+        &["plan", "--out"],
+        &["apply", "plan.json", "-f", "other.yaml"],
+        &["apply", "--parallelism", "99"],
+        &["plan", "--max-deletes", "2"],
+        &["apply", "--expect-digest", &"a".repeat(64)],
+        &["apply", "plan.json", "--expect-digest", "not-hex"],
+    ];
+    for args in cases {
+        let out = Run::new(args).run();
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        assert!(
+            out.stderr.contains("error:") || out.stderr.contains("Usage:"),
+            "clap's message: {args:?}: {out:?}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: {out:?}");
+    }
+}
+
+#[test]
+fn help_and_version_exit_0_on_stdout() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["plan", "--help"],
+        &["help", "apply"],
+    ] {
+        let out = Run::new(args).run();
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+        assert!(out.stdout.contains("Usage"), "{args:?}: {out:?}");
+    }
+    let out = Run::new(&["--version"]).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.starts_with("docspace-webhooks "), "{out:?}");
+}
+
+#[test]
+fn a_closed_stdout_keeps_plan_exit_codes() {
+    let portal = portal();
+    let changes = run(&["plan", "--detailed-exitcode"], &portal);
+    assert_eq!(changes.run_with_stdout_closed_after(0).code, 2);
+    assert_eq!(changes.run_with_stdout_closed_after(1).code, 2);
+
+    // Over the deletion guard: shown (as far as the reader reads), refused, exit 1.
+    let guarded = Run::new(&["plan", "--prune", "--max-deletes", "0"])
+        .file("webhooks:\n  Crm: {}\n")
+        .portal(&portal);
+    let out = guarded.run_with_stdout_closed_after(1);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("refusing a plan that deletes"),
+        "{out:?}"
+    );
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
+fn plan_out_saves_the_file_whatever_happens_to_stdout() {
+    let portal = portal();
+    let planned = run(
+        &["plan", "--out", "plan.json", "--detailed-exitcode"],
+        &portal,
+    );
+    let out = planned.run_with_stdout_closed_after(0);
+    assert_eq!(out.code, 2, "{out:?}");
+    let path = planned.path("plan.json");
+    assert!(path.exists(), "{out:?}");
+
+    // Exactly the issue's pipeline: `plan --out F | true`, exit code read from the shell.
+    std::fs::remove_file(&path).unwrap();
+    let piped = run(&["plan", "--out", "plan.json"], &portal)
+        .shell(r#"{ "$0" "$@"; echo $? >code; } | true"#);
+    let out = piped.run();
+    let code = std::fs::read_to_string(piped.path("code")).unwrap();
+    assert_eq!(code.trim(), "0", "{out:?}");
+    let applied = Run::new(&["apply", piped.path("plan.json").to_str().unwrap()])
+        .portal(&portal)
+        .env("BILLING_SECRET", SECRET)
+        .run();
+    assert_eq!(applied.code, 0, "the saved plan is whole: {applied:?}");
+    assert_eq!(portal.writes().len(), 2);
+}
+
+#[test]
+fn a_closed_stdout_neither_stops_nor_hides_failed_writes() {
+    let portal = portal();
+    // Billing's target fails the portal's probe: its create is refused.
+    portal.set_target("https://billing.example.com/h", Target::Status(404));
+    let apply = run(&["apply", "--auto-approve"], &portal);
+    for lines in [0, 1] {
+        portal.clear_requests();
+        portal.update_stored(1, |w| w.ssl = true);
+        let out = apply.run_with_stdout_closed_after(lines);
+        assert_eq!(out.code, 1, "a failed write is a failure: {out:?}");
+        let writes = portal.writes();
+        assert_eq!(writes.len(), 2, "every write was still tried: {writes:?}");
+        assert!(!portal.get(1).unwrap().ssl, "Crm was updated");
+        if lines > 0 {
+            // Whether the report had reached the pipe before the reader left is timing.
+            continue;
+        }
+        assert!(
+            out.stderr.contains("report continues here")
+                && out.stderr.contains("failed \"Billing\" was not created")
+                && out.stderr.contains("Apply complete: 1 done, 1 failed."),
+            "the report is on stderr: {out:?}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_keeps_a_successful_apply_at_0() {
+    let portal = portal();
+    let out = run(&["apply", "--auto-approve"], &portal).run_with_stdout_closed_after(0);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(portal.writes().len(), 2, "{:?}", portal.writes());
+    assert!(
+        out.stderr.contains("Apply complete: 2 done, 0 failed."),
+        "{out:?}"
+    );
+
+    // A saved plan, applied with nobody reading.
+    let portal = self::portal();
+    let planned = run(&["plan", "--out", "plan.json"], &portal);
+    assert_eq!(planned.run().code, 0);
+    let path = planned.path("plan.json");
+    let out = Run::new(&["apply", path.to_str().unwrap()])
+        .portal(&portal)
+        .env("BILLING_SECRET", SECRET)
+        .run_with_stdout_closed_after(0);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(portal.writes().len(), 2, "{:?}", portal.writes());
+}
+
+#[test]
+fn output_that_is_the_work_fails_when_cut_short() {
+    let portal = portal();
+    for args in [&["export"][..], &["schema"]] {
+        let out = Run::new(args)
+            .portal(&portal)
+            .run_with_stdout_closed_after(0);
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        assert!(out.stderr.contains("cut short"), "{args:?}: {out:?}");
+    }
+    // validate's verdict is its exit code; the line on stdout only repeats it.
+    let valid = Run::new(&["validate"]).file(FILE);
+    assert_eq!(valid.run_with_stdout_closed_after(0).code, 0);
+    let invalid = Run::new(&["validate"]).file("webhooks:\n  Crm:\n    sll: false\n");
+    assert_eq!(invalid.run_with_stdout_closed_after(0).code, 1);
+}
+
+#[test]
+fn a_stdout_that_fails_for_another_reason_is_an_error() {
+    let portal = portal();
+    // A full disk, not a reader's choice: the plan was lost, so no 0 and no 2.
+    let out = run(&["plan", "--detailed-exitcode"], &portal)
+        .shell(r#"exec "$0" "$@" >/dev/full"#)
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("could not write the output"), "{out:?}");
+}

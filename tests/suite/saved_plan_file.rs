@@ -1,0 +1,223 @@
+//! The saved plan as a file: its SHA-256 pins the reviewed plan, `apply` reads only a regular
+//! file of bounded size, and `plan --out` writes atomically and never over another file.
+
+use std::path::Path;
+
+use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::run::Run;
+
+const FILE: &str = "webhooks:\n  Crm:\n    ssl: false\n";
+/// `MAX_PLAN_BYTES` in `src/commands/saved_file.rs`.
+const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
+
+fn portal() -> FakePortal {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Crm", "https://crm.example.com/h"));
+    portal
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    let hash = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
+    hash.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn apply(portal: &FakePortal, plan: &Path, extra: &[&str]) -> crate::support::run::Outcome {
+    let mut args = vec!["apply", plan.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    Run::new(&args).portal(portal).run()
+}
+
+/// Files in `dir` that a save may have left behind.
+fn temporary_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn plan_out_prints_the_files_sha256_and_apply_holds_to_it() {
+    let portal = portal();
+    let run = Run::new(&["plan", "--format", "json", "--out", "plan.json"])
+        .file(FILE)
+        .portal(&portal);
+    let out = run.run();
+    assert_eq!(out.code, 0, "{out:?}");
+    serde_json::from_str::<serde_json::Value>(&out.stdout).expect("stdout is one JSON document");
+    let path = run.path("plan.json");
+    let digest = sha256(&std::fs::read(&path).unwrap());
+    portal.clear_requests();
+    assert!(
+        out.stderr.contains(&format!("SHA-256 {digest}"))
+            && out.stderr.contains(&format!("--expect-digest {digest}")),
+        "{out:?}"
+    );
+
+    let wrong = "0".repeat(64);
+    let refused = apply(&portal, &path, &["--expect-digest", &wrong]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused
+            .stderr
+            .contains(&format!("has SHA-256 {digest}, not the {wrong}")),
+        "{refused:?}"
+    );
+    assert!(
+        portal.requests().is_empty(),
+        "refused before the portal is asked"
+    );
+
+    let out = apply(&portal, &path, &["--expect-digest", &digest.to_uppercase()]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(portal.writes().len(), 1, "{:?}", portal.writes());
+}
+
+#[test]
+fn apply_reads_only_a_regular_file_of_bounded_size() {
+    let portal = portal();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("plan.fifo");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates a file.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let huge = dir.path().join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(MAX_PLAN_BYTES + 1)
+        .unwrap();
+    // Nothing ever writes to the FIFO: reading it would hang (Run bounds every run).
+    let cases = [
+        (fifo.as_path(), "it is a FIFO, not a regular file"),
+        (Path::new("/dev/zero"), "it is a device, not a regular file"),
+        (dir.path(), "it is a directory, not a regular file"),
+        (huge.as_path(), "it is larger than 64 MiB"),
+    ];
+    for (path, reason) in cases {
+        let out = apply(&portal, path, &[]);
+        assert_eq!(out.code, 1, "{path:?}: {out:?}");
+        assert!(
+            out.stderr.contains(reason) && out.stderr.contains("nothing was written"),
+            "{path:?}: {out:?}"
+        );
+        assert!(portal.requests().is_empty(), "{path:?}");
+    }
+}
+
+#[test]
+fn a_plan_of_five_thousand_changes_fits_with_room_to_spare() {
+    const CHANGES: usize = 5_000;
+    let portal = FakePortal::start();
+    // Every event listed by name: the longest `triggers` a plan can hold.
+    let every: u64 = docspace_webhooks::triggers::TRIGGERS
+        .iter()
+        .fold(0, |bits, t| bits | t.bit);
+    let mut file = String::from("webhooks:\n");
+    for i in 0..CHANGES {
+        let name = format!("Webhook number {i} of the integration");
+        portal.seed(
+            Seed::new(
+                &name,
+                &format!("https://hooks{i}.example.com/docspace/events"),
+            )
+            .triggers(every),
+        );
+        file.push_str(&format!("  {name}: {{ssl: false}}\n"));
+    }
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(&file)
+        .portal(&portal);
+    let out = run.run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = run.path("plan.json");
+    let size = std::fs::metadata(&path).unwrap().len();
+    eprintln!("a saved plan of {CHANGES} changes: {size} bytes");
+    assert!(
+        size * 4 < MAX_PLAN_BYTES,
+        "{CHANGES} changes take {size} bytes; the limit should leave a wide margin"
+    );
+    // Read back whole: the stale check only runs on a plan that was read and understood.
+    portal.update_stored(1, |w| w.enabled = false);
+    let out = apply(&portal, &path, &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("stale"), "{}", out.stderr);
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
+fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
+    let portal = portal();
+    for target in ["webhooks.yaml", "notes.txt", "sub"] {
+        let run = Run::new(&["plan", "--out", target])
+            .file(FILE)
+            .portal(&portal);
+        std::fs::write(run.path("notes.txt"), "{\"kind\": \"something else\"}\n").unwrap();
+        std::fs::create_dir(run.path("sub")).unwrap();
+        let out = run.run();
+        assert_eq!(out.code, 1, "{target}: {out:?}");
+        assert!(
+            out.stderr
+                .contains(&format!("refusing to save the plan to {target}")),
+            "{target}: {out:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(run.path("webhooks.yaml")).unwrap(),
+            FILE
+        );
+        assert_eq!(
+            std::fs::read_to_string(run.path("notes.txt")).unwrap(),
+            "{\"kind\": \"something else\"}\n"
+        );
+        assert!(temporary_files(&run.path(".")).is_empty());
+    }
+
+    // A saved plan is replaced by the new one.
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(FILE)
+        .portal(&portal);
+    assert_eq!(run.run().code, 0);
+    let first = std::fs::read_to_string(run.path("plan.json")).unwrap();
+    portal.seed(Seed::new("New", "https://new.example.com/h"));
+    assert_eq!(run.run().code, 0);
+    let second = std::fs::read_to_string(run.path("plan.json")).unwrap();
+    assert_ne!(
+        first, second,
+        "the new plan lists the new unmanaged webhook"
+    );
+    assert!(second.contains("\"New\""));
+}
+
+#[test]
+fn a_save_that_fails_leaves_the_old_file_and_no_temporary_one() {
+    let portal = portal();
+    // No file may grow past 0 bytes: the write of the temporary file fails (EFBIG).
+    let limited = r#"trap '' XFSZ; ulimit -f 0; exec "$0" "$@""#;
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(FILE)
+        .portal(&portal)
+        .shell(limited);
+    let out = run.run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("could not write plan.json"), "{out:?}");
+    assert!(!run.path("plan.json").exists());
+    assert!(temporary_files(&run.path(".")).is_empty(), "{out:?}");
+
+    let unlimited = Run::new(&["plan", "--out", "plan.json"])
+        .file(FILE)
+        .portal(&portal);
+    assert_eq!(unlimited.run().code, 0);
+    let old = std::fs::read(unlimited.path("plan.json")).unwrap();
+    portal.seed(Seed::new("New", "https://new.example.com/h"));
+    let again = Run::new(&[
+        "plan",
+        "--out",
+        unlimited.path("plan.json").to_str().unwrap(),
+    ])
+    .file(FILE)
+    .portal(&portal)
+    .shell(limited);
+    let out = again.run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(std::fs::read(unlimited.path("plan.json")).unwrap(), old);
+    assert!(temporary_files(&unlimited.path(".")).is_empty());
+}
