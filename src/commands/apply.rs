@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use crate::apply::{self, Done, Failure, StopReason};
 use crate::cli::ApplyArgs;
-use crate::plan::{Action, Change, Plan, guard, saved};
+use crate::plan::{Change, Plan, guard, saved};
 use crate::render::style::{self, paint};
 use crate::{Error, render, settings};
 
@@ -52,6 +52,7 @@ pub fn run(args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
 
     writeln!(out)?;
     let halt = client.halt().clone();
+    super::signals::writes_start();
     let mut io_error = None;
     let report = runtime.block_on(apply::apply(
         &client,
@@ -119,13 +120,10 @@ fn not_started(plan: &Plan, report: &apply::Report, reason: &StopReason) -> Stri
         text.push_str(" nothing (every change had already started).");
     }
     for &i in &report.not_started {
-        let change = &plan.changes[i];
-        let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
         text.push_str(&format!(
-            "\n  {} {}{id} {:?}",
+            "\n  {} {}",
             paint(style::FAILED, "not started"),
-            infinitive(change.action),
-            change.name
+            apply::describe(&plan.changes[i])
         ));
     }
     text
@@ -151,16 +149,8 @@ fn confirm(out: &mut dyn Write) -> Result<(), Error> {
     }
 }
 
-fn infinitive(action: Action) -> &'static str {
-    match action {
-        Action::Create => "create",
-        Action::Update => "update",
-        Action::Delete => "delete",
-    }
-}
-
 fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
-    let verb = format!("{}d", infinitive(change.action));
+    let verb = format!("{}d", apply::infinitive(change.action));
     match result {
         Ok(done) => {
             let note = if done.corrected {
@@ -177,9 +167,15 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
         }
         Err(e) => {
             let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
+            // Cut short by a signal (or another stop), not refused by the portal.
+            let label = if e.interrupted() {
+                "interrupted"
+            } else {
+                "failed"
+            };
             format!(
                 "  {} {:?}{id} was not {verb}: {}",
-                paint(style::FAILED, "failed"),
+                paint(style::FAILED, label),
                 change.name,
                 error_chain(e)
             )

@@ -8,6 +8,9 @@ mod docs;
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
 mod faults;
+/// SIGINT and SIGTERM: in-flight writes finish, nothing new starts, 130/143, a second signal
+/// exits at once.
+mod interrupt;
 /// `--prune` and its guard, `export`, `--rotate-secrets`, the last-failure note.
 mod lifecycle;
 /// Thousands of live webhooks: one request to plan, bounded concurrency, convergence.
@@ -18,6 +21,9 @@ mod loader_fuzz;
 mod plan;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
+/// Edges of the live list and of deleting: a repeated id, emptying the portal, a create refused
+/// as a duplicate.
+mod prune;
 /// Saved plans: exact, secret-free, refused when stale.
 mod saved_plan;
 /// Secrets and the API key never reach any output.

@@ -65,9 +65,9 @@ impl Run {
         self
     }
 
-    /// Runs the binary. Borrows, so files it wrote stay readable while the `Run` lives.
-    pub fn run(&self) -> Outcome {
-        let mut cmd = assert_cmd::Command::cargo_bin("docspace-webhooks").expect("binary");
+    /// The command `run` executes, for tests that drive the process themselves (`spawn`).
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_docspace-webhooks"));
         cmd.current_dir(self.dir.path())
             .args(&self.args)
             .env_remove("DOCSPACE_URL")
@@ -76,11 +76,17 @@ impl Run {
             .env_remove("NO_COLOR")
             .env("RUST_BACKTRACE", "0")
             // Retries back off from 1 ms instead of 500 ms, so fault tests stay fast.
-            .env("DOCSPACE_WEBHOOKS_RETRY_BASE_MS", "1")
-            .timeout(std::time::Duration::from_secs(60));
+            .env("DOCSPACE_WEBHOOKS_RETRY_BASE_MS", "1");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
+        cmd
+    }
+
+    /// Runs the binary. Borrows, so files it wrote stay readable while the `Run` lives.
+    pub fn run(&self) -> Outcome {
+        let mut cmd = assert_cmd::Command::from_std(self.command());
+        cmd.timeout(std::time::Duration::from_secs(60));
         if let Some(input) = &self.stdin {
             cmd.write_stdin(input.clone());
         }
