@@ -58,11 +58,11 @@ pub enum Error {
 
     /// SIGINT or SIGTERM before the first write: the process ends at once (130 or 143).
     #[error("interrupted by {signal}; nothing was written")]
-    #[diagnostic(code(interrupted))]
+    #[diagnostic(code(run::interrupted))]
     Interrupted { signal: &'static str },
 
     #[error("could not watch for SIGINT and SIGTERM")]
-    #[diagnostic(code(signals))]
+    #[diagnostic(code(run::signals))]
     Signals(#[source] std::io::Error),
 
     #[error(transparent)]
