@@ -14,6 +14,9 @@ use crate::support::run::Run;
 use crate::support::spawn::{Terminal, wait_until};
 
 const SECRET: &str = "interrupt-Secret-1";
+/// How long a slow write takes: far more than the binary needs to act on a signal, even on a
+/// busy machine, so the write is surely still in flight when the signal is handled.
+const IN_FLIGHT: Duration = Duration::from_secs(3);
 
 /// `n` live webhooks, `Hook 1` (#1) to `Hook n`.
 fn seeded(portal: &FakePortal, n: usize) {
@@ -51,7 +54,7 @@ fn slow(method: &'static str, path: &str, delay: Duration) -> Fault {
 fn sigint_lets_the_write_in_flight_finish_and_starts_no_other() {
     let portal = FakePortal::start();
     seeded(&portal, 3);
-    portal.inject(slow("PUT", WEBHOOK_PATH, Duration::from_millis(1500)));
+    portal.inject(slow("PUT", WEBHOOK_PATH, IN_FLIGHT));
     let run = Run::new(&["apply", "--auto-approve", "--parallelism", "1"])
         .file(&moving(3))
         .portal(&portal);
@@ -103,7 +106,7 @@ fn sigterm_between_a_create_and_its_follow_up_still_disables_the_webhook() {
         ..Options::default()
     });
     seeded(&portal, 1);
-    portal.inject(slow("POST", WEBHOOK_PATH, Duration::from_millis(1500)));
+    portal.inject(slow("POST", WEBHOOK_PATH, IN_FLIGHT));
     let file = format!(
         "webhooks:\n  New:\n    uri: https://new.example.com/h\n    secretKey: ${{S}}\n    \
          enabled: false\n{}",

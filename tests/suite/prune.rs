@@ -149,13 +149,14 @@ fn a_create_refused_after_an_attempt_that_landed_late_is_reported_created() {
         WEBHOOK_PATH,
         FaultKind::LandsLate {
             status: 504,
-            after: Duration::from_millis(100),
+            after: Duration::from_millis(500),
         },
     ));
+    // Handled well after the first one landed.
     portal.inject(Fault::new(
         "POST",
         WEBHOOK_PATH,
-        FaultKind::Delay(Duration::from_millis(800)),
+        FaultKind::Delay(Duration::from_millis(1500)),
     ));
     let out = Run::new(&["apply", "--auto-approve"])
         .file(
@@ -249,7 +250,7 @@ fn a_create_refused_as_the_duplicate_of_a_listed_webhook_names_it_and_creates_go
     portal.inject(Fault::new(
         "POST",
         WEBHOOK_PATH,
-        FaultKind::Delay(Duration::from_millis(300)),
+        FaultKind::Delay(Duration::from_millis(1000)),
     ));
     let run = Run::new(&["apply", "--auto-approve", "--parallelism", "1"])
         .file(file)
