@@ -223,13 +223,21 @@ impl Client {
         attempt: u32,
         check_first: bool,
     ) -> bool {
-        if !check_first && self.stopping(endpoint) {
+        let stopping = self.stopping(endpoint);
+        if stopping && !check_first {
             return false;
         }
+        // A stopping run waits only to look for the create, then sends nothing: there is no
+        // retry to announce.
+        let emit = |event| {
+            if !stopping {
+                self.emit(event);
+            }
+        };
         let attempts = self.policy().attempts;
         let delay = match self.policy().wait(attempt, error) {
             Wait::RetryAfter { asked, waiting } => {
-                self.emit(ClientEvent::RetryAfter {
+                emit(ClientEvent::RetryAfter {
                     endpoint: endpoint.clone(),
                     attempt,
                     attempts,
@@ -239,7 +247,7 @@ impl Client {
                 waiting
             }
             Wait::Backoff(delay) => {
-                self.emit(ClientEvent::Retry {
+                emit(ClientEvent::Retry {
                     endpoint: endpoint.clone(),
                     attempt,
                     attempts,
