@@ -113,7 +113,8 @@ pub struct PlanningArgs {
     #[arg(long)]
     pub prune: bool,
     /// With --prune, the most webhooks one run may delete. Default: 3, or 30% of the live
-    /// webhooks when that is more. A plan over the limit is refused with nothing written.
+    /// webhooks when that is more. A plan over the limit is refused with nothing written, and
+    /// so is a plan that deletes every live webhook unless this is given.
     #[arg(long, value_name = "N", requires = "prune")]
     pub max_deletes: Option<usize>,
     /// Send the configured secret of every webhook whose entry sets `secretKey`, even when

@@ -1,5 +1,6 @@
 //! The top-level error: every layer's typed error, each already a miette diagnostic, plus the
-//! few failures that belong to the commands themselves. Every variant exits with 1.
+//! few failures that belong to the commands themselves. Every variant exits with 1, except
+//! `Interrupted`, which the signal watcher reports itself before exiting with 130 or 143.
 
 use crate::api::ApiError;
 use crate::apply::SecretsError;
@@ -54,6 +55,15 @@ pub enum Error {
         )
     )]
     Stopped { reason: String, not_started: usize },
+
+    /// SIGINT or SIGTERM before the first write: the process ends at once (130 or 143).
+    #[error("interrupted by {signal}; nothing was written")]
+    #[diagnostic(code(run::interrupted))]
+    Interrupted { signal: &'static str },
+
+    #[error("could not watch for SIGINT and SIGTERM")]
+    #[diagnostic(code(run::signals))]
+    Signals(#[source] std::io::Error),
 
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -4,8 +4,11 @@
 //! the run may wait. Each must have the same effect: no write starts after the switch is
 //! thrown, writes already in flight finish, and the report names what was not started. The
 //! first reason wins, so the report and the exit code tell what actually stopped the run.
+//! It also keeps the list of writes under way, so a forced exit can name what it cut short.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use tokio::sync::Notify;
 
@@ -31,6 +34,9 @@ impl std::fmt::Display for StopReason {
 pub struct Halt {
     reason: OnceLock<StopReason>,
     notify: Notify,
+    /// Writes under way, by start order, as `InFlight` guards registered them.
+    in_flight: Mutex<BTreeMap<u64, String>>,
+    next_write: AtomicU64,
 }
 
 impl Halt {
@@ -68,6 +74,39 @@ impl Halt {
     }
 }
 
+/// One write under way (see `Halt::begin`); it leaves the list when dropped.
+pub struct InFlight<'a> {
+    halt: &'a Halt,
+    key: u64,
+}
+
+impl Halt {
+    /// Records `what` (e.g. `update #7 "Billing"`) as under way until the guard drops.
+    pub fn begin(&self, what: String) -> InFlight<'_> {
+        let key = self.next_write.fetch_add(1, Ordering::Relaxed);
+        self.writes().insert(key, what);
+        InFlight { halt: self, key }
+    }
+
+    /// The writes under way, in the order they started.
+    pub fn in_flight(&self) -> Vec<String> {
+        self.writes().values().cloned().collect()
+    }
+
+    /// A panic elsewhere must not hide what is in flight from a forced exit.
+    fn writes(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, String>> {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.halt.writes().remove(&self.key);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +131,17 @@ mod tests {
             .expect("the waiter woke")
             .unwrap();
         assert_eq!(halt.reason().unwrap().to_string(), "SIGINT received");
+    }
+
+    #[test]
+    fn writes_are_listed_while_under_way_in_start_order() {
+        let halt = Halt::new();
+        let first = halt.begin("update #1 \"a\"".into());
+        let second = halt.begin("create \"b\"".into());
+        assert_eq!(halt.in_flight(), ["update #1 \"a\"", "create \"b\""]);
+        drop(first);
+        assert_eq!(halt.in_flight(), ["create \"b\""]);
+        drop(second);
+        assert!(halt.in_flight().is_empty());
     }
 }

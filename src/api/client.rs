@@ -31,6 +31,8 @@ const USER_AGENT: &str = concat!("docspace-webhooks/", env!("CARGO_PKG_VERSION")
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Set on the handle `follow_up` returns: the stop switch does not end its retries.
+    follow_up: bool,
 }
 
 struct Inner {
@@ -109,12 +111,27 @@ impl Client {
                 policy: Policy::new(&options),
                 options,
             }),
+            follow_up: false,
         })
     }
 
     /// The run's stop switch (from `ClientOptions::halt`), shared with whoever stops the run.
     pub fn halt(&self) -> &Arc<crate::halt::Halt> {
         &self.inner.options.halt
+    }
+
+    /// The same client, for the call that completes a create the portal already has (setting
+    /// `enabled`/`ssl`, docs/docspace-api.md §9): once the run's stop switch is thrown no other write is
+    /// retried, but this one is, so a webhook the file says is disabled does not stay enabled.
+    pub fn follow_up(&self) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            follow_up: true,
+        }
+    }
+
+    pub(super) fn is_follow_up(&self) -> bool {
+        self.follow_up
     }
 
     /// Every webhook the key's user can see, sorted by id.

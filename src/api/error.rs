@@ -232,7 +232,37 @@ pub enum ApiError {
         expected: &'static str,
         detail: String,
     },
+
+    /// The list named one webhook more than once: which of its records is true is unknown, and
+    /// a plan made from it could delete or duplicate what the file manages.
+    #[error(
+        "{endpoint}: the portal listed webhook #{id} {times} times; a list that repeats a webhook \
+         cannot be planned from, so nothing was planned or written"
+    )]
+    #[diagnostic(
+        code(api::repeated_id),
+        help(
+            "the portal (or a proxy or cache in front of it) sent an inconsistent list; run \
+             again, and if it persists, report it to the portal's administrator"
+        )
+    )]
+    RepeatedId {
+        endpoint: Endpoint,
+        id: i32,
+        times: usize,
+    },
+
+    /// A retryable failure that was not retried because the run is stopping.
+    #[error("{last}; not retried: the run is stopping ({reason})")]
+    #[diagnostic(
+        code(api::not_retried),
+        help("a rerun's plan shows whether this change is still needed")
+    )]
+    NotRetried { reason: String, last: Box<ApiError> },
 }
+
+/// The part of the portal's duplicate-create message that identifies it.
+const DUPLICATE_MESSAGE: &str = "same name and payload URL already exists";
 
 fn retry_hint(after: Option<Duration>) -> String {
     match after {
@@ -263,6 +293,15 @@ impl ApiError {
             ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
             _ => matches!(self.status(), Some(429 | 502 | 503 | 504)),
         }
+    }
+
+    /// The portal refused a create because a webhook with the same (name, uri) exists
+    /// (docs/docspace-api.md §15: a 400 with "Webhook with the same name and payload URL already exists").
+    pub fn is_duplicate(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Rejected { status: 400, message, .. } if message.contains(DUPLICATE_MESSAGE)
+        )
     }
 
     /// How long a 429 answer asked to wait (`Retry-After` in seconds).

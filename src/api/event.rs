@@ -1,5 +1,6 @@
 //! What the client tells its caller while it works: each request (for `-v`), each retry and
-//! each `Retry-After` wait, and a create found after its answer was lost.
+//! each `Retry-After` wait, and a create found after its answer was lost or after it landed
+//! late.
 //!
 //! The client never prints; it hands these to the `EventSink` in `ClientOptions`, and the
 //! commands decide what reaches the terminal. Invariant: an event holds only the method, the
@@ -45,6 +46,9 @@ pub enum ClientEvent {
     },
     /// A create whose answer was lost turned out to be on the portal: it is not posted again.
     CreateFound { id: i32, name: String },
+    /// A repeated create was refused as a duplicate because an earlier attempt landed late;
+    /// that webhook was found in the list.
+    CreateLanded { id: i32, name: String },
 }
 
 impl fmt::Display for ClientEvent {
@@ -109,6 +113,11 @@ impl fmt::Display for ClientEvent {
                 f,
                 "webhook {name:?} was created (#{id}) although the answer to its POST was \
                  lost; not posting it again"
+            ),
+            ClientEvent::CreateLanded { id, name } => write!(
+                f,
+                "webhook {name:?} was created (#{id}) by an earlier attempt that landed late; the \
+                 portal refused the repeat as a duplicate"
             ),
         }
     }

@@ -9,11 +9,15 @@
 //! fails at once; a wait is exponential backoff with full jitter, or the portal's
 //! `Retry-After` capped at `retry_after_cap`; every wait is reported through the event sink
 //! before it starts; a POST that may have reached the portal is sent again only after a fresh
-//! list shows no webhook with its exact (name, uri).
+//! list shows no webhook with its exact (name, uri), and a repeat refused as a duplicate after
+//! an attempt that may have landed is looked up, not reported as a failure. Once the run's stop
+//! switch is thrown, no write is retried (the follow-up of a create excepted) and the waits of
+//! those that would be end at once.
 
 use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant};
 
+use reqwest::Method;
 use serde_json::Value;
 
 use super::client::{Client, Payload};
@@ -113,7 +117,9 @@ impl Client {
             match self.send_once(endpoint, payload).await {
                 Err(e) if e.is_retryable() && attempt < self.policy().attempts => {
                     attempt += 1;
-                    self.pause(endpoint, &e, attempt, false).await;
+                    if !self.pause(endpoint, &e, attempt, false).await {
+                        return Err(self.not_retried(e));
+                    }
                 }
                 result => return result,
             }
@@ -124,6 +130,9 @@ impl Client {
     /// reached the portal (a timeout, a 502/503/504), the answer was perhaps only lost: after
     /// the wait, the list is read and a webhook with exactly this (name, uri) is taken as the
     /// one created. Only when it is absent is the POST sent again, within the same budget.
+    /// The attempt may still land after that list was read (the portal probes the target
+    /// before it stores anything, docs/docspace-api.md §9): the repeat is then refused as a duplicate
+    /// (§8), and the list is read once more to find the webhook the earlier attempt created.
     pub(super) async fn create_once(
         &self,
         endpoint: &Endpoint,
@@ -131,27 +140,39 @@ impl Client {
         body: &WebhookBody,
     ) -> Result<LiveWebhook, ApiError> {
         let mut attempt = 1;
+        // Whether an earlier attempt of this call may have been carried out.
+        let mut may_exist = false;
         loop {
             let error = match self.send_once(endpoint, Some(payload)).await {
                 Ok(v) => return wire::decode_one(endpoint, &v),
                 Err(e) => e,
             };
+            if may_exist && error.is_duplicate() {
+                return match self.find_created(body).await {
+                    Some(found) => {
+                        self.emit(ClientEvent::CreateLanded {
+                            id: found.id,
+                            name: found.name.clone(),
+                        });
+                        Ok(found)
+                    }
+                    None => Err(error),
+                };
+            }
             if !error.is_retryable() || attempt >= self.policy().attempts {
                 return Err(error);
             }
             attempt += 1;
             let check = may_have_landed(&error);
-            self.pause(endpoint, &error, attempt, check).await;
+            may_exist |= check;
+            let go_on = self.pause(endpoint, &error, attempt, check).await;
             if check {
                 // If the list cannot be read either, whether the POST landed is unknown: the
                 // POST's own error says what went wrong, and a rerun's plan shows the state.
                 let Ok(live) = self.list().await else {
                     return Err(error);
                 };
-                if let Some(found) = live
-                    .into_iter()
-                    .find(|w| w.name == body.name && w.uri == body.uri)
-                {
+                if let Some(found) = find(live, body) {
                     self.emit(ClientEvent::CreateFound {
                         id: found.id,
                         name: found.name.clone(),
@@ -159,15 +180,64 @@ impl Client {
                     return Ok(found);
                 }
             }
+            if !go_on {
+                return Err(self.not_retried(error));
+            }
         }
     }
 
-    /// Announces the wait before `attempt`, then waits.
-    async fn pause(&self, endpoint: &Endpoint, error: &ApiError, attempt: u32, check_first: bool) {
+    /// The webhook with exactly `body`'s (name, uri) in a fresh list, if the list can be read.
+    async fn find_created(&self, body: &WebhookBody) -> Option<LiveWebhook> {
+        find(self.list().await.ok()?, body)
+    }
+
+    /// Whether the stop switch ends this request's retrying. A retry is a new request, and once
+    /// the run stops no new write is sent; reads go on, and so does the follow-up call of a
+    /// create the portal already has (`Client::follow_up`).
+    fn stopping(&self, endpoint: &Endpoint) -> bool {
+        self.halt().is_stopped() && self.may_stop(endpoint)
+    }
+
+    fn may_stop(&self, endpoint: &Endpoint) -> bool {
+        endpoint.method != Method::GET && !self.is_follow_up()
+    }
+
+    fn not_retried(&self, last: ApiError) -> ApiError {
+        ApiError::NotRetried {
+            reason: self
+                .halt()
+                .reason()
+                .map_or_else(|| "stopped".into(), ToString::to_string),
+            last: Box::new(last),
+        }
+    }
+
+    /// Announces the wait before `attempt`, then waits. Returns false when the stop switch
+    /// forbids sending the request again: at once when it is already thrown, or as soon as it
+    /// is. A `check_first` wait is never cut short: the list read after it tells whether the
+    /// create landed, and so whether its follow-up call is needed.
+    async fn pause(
+        &self,
+        endpoint: &Endpoint,
+        error: &ApiError,
+        attempt: u32,
+        check_first: bool,
+    ) -> bool {
+        let stopping = self.stopping(endpoint);
+        if stopping && !check_first {
+            return false;
+        }
+        // A stopping run waits only to look for the create, then sends nothing: there is no
+        // retry to announce.
+        let emit = |event| {
+            if !stopping {
+                self.emit(event);
+            }
+        };
         let attempts = self.policy().attempts;
         let delay = match self.policy().wait(attempt, error) {
             Wait::RetryAfter { asked, waiting } => {
-                self.emit(ClientEvent::RetryAfter {
+                emit(ClientEvent::RetryAfter {
                     endpoint: endpoint.clone(),
                     attempt,
                     attempts,
@@ -177,7 +247,7 @@ impl Client {
                 waiting
             }
             Wait::Backoff(delay) => {
-                self.emit(ClientEvent::Retry {
+                emit(ClientEvent::Retry {
                     endpoint: endpoint.clone(),
                     attempt,
                     attempts,
@@ -188,8 +258,21 @@ impl Client {
                 delay
             }
         };
-        tokio::time::sleep(delay).await;
+        if check_first || !self.may_stop(endpoint) {
+            tokio::time::sleep(delay).await;
+        } else {
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = self.halt().stopped() => {}
+            }
+        }
+        !self.stopping(endpoint)
     }
+}
+
+fn find(live: Vec<LiveWebhook>, body: &WebhookBody) -> Option<LiveWebhook> {
+    live.into_iter()
+        .find(|w| w.name == body.name && w.uri == body.uri)
 }
 
 #[cfg(test)]

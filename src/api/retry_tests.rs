@@ -17,8 +17,10 @@ use crate::triggers::TriggerSet;
 
 #[path = "retry_create_tests.rs"]
 mod create;
+#[path = "retry_halt_tests.rs"]
+mod halt;
 
-const KEY: &str = "sk-0123456789abcdef";
+pub(super) const KEY: &str = "sk-0123456789abcdef";
 pub(super) const LIST_PATH: &str = "/api/2.0/settings/webhook";
 
 pub(super) async fn serve(router: Router) -> PortalUrl {
@@ -69,7 +71,7 @@ pub(super) fn bad_gateway() -> Response {
 }
 
 /// Answers `failures` hits with `fail()`, then `ok`; counts the hits.
-fn flaky_get(
+pub(super) fn flaky_get(
     hits: &Arc<AtomicUsize>,
     failures: usize,
     fail: fn() -> Response,

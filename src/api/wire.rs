@@ -83,8 +83,9 @@ pub(crate) fn to_body(body: &impl Serialize) -> serde_json::Result<Vec<u8>> {
 const EXPECTED_WEBHOOK: &str = "a webhook object with id, name, uri, enabled, ssl and triggers";
 
 /// `GET /api/2.0/settings/webhook`: `response` is a list of `{configs, status}`; `count` is
-/// ignored (docs/docspace-api.md §4: it says 1 whatever the length). Sorted by id: the server
-/// does not order the list.
+/// ignored (docs/docspace-api.md §4: it says 1 whatever the length). Sorted by id, since the server
+/// does not order the list. A list that names one id twice is refused: a plan made from it
+/// could delete a webhook the file manages.
 pub(crate) fn decode_list(endpoint: &Endpoint, v: &Value) -> Result<Vec<LiveWebhook>, ApiError> {
     let response = unwrap_envelope(endpoint, v, "a list of webhooks")?;
     let Value::Array(items) = response else {
@@ -118,6 +119,16 @@ pub(crate) fn decode_list(endpoint: &Endpoint, v: &Value) -> Result<Vec<LiveWebh
         })
         .collect::<Result<Vec<_>, _>>()?;
     out.sort_by_key(|w| w.id);
+    // Checked here, where every command reads the list, so plan, apply, a saved plan's fresh
+    // list and export all refuse it before anything is planned from it.
+    if let Some(twice) = out.windows(2).find(|pair| pair[0].id == pair[1].id) {
+        let id = twice[0].id;
+        return Err(ApiError::RepeatedId {
+            endpoint: endpoint.clone(),
+            id,
+            times: out.iter().filter(|w| w.id == id).count(),
+        });
+    }
     Ok(out)
 }
 

@@ -193,6 +193,27 @@ fn wrong_shapes_say_where_and_what_was_expected() {
 }
 
 #[test]
+fn a_list_that_repeats_an_id_is_refused_naming_it() {
+    let item = |id: i32, name: &str| {
+        json!({"configs": {"id": id, "name": name, "uri": "https://u.example", "enabled": true,
+            "ssl": true, "triggers": 0}, "status": 0})
+    };
+    // Even with different contents: which record is true cannot be known.
+    let v = json!({"response": [item(7, "a"), item(3, "b"), item(7, "a2"), item(7, "a")]});
+    assert_eq!(
+        shape_err(v),
+        "GET /api/2.0/settings/webhook: the portal listed webhook #7 3 times; a list that \
+         repeats a webhook cannot be planned from, so nothing was planned or written"
+    );
+    let distinct = json!({"response": [item(7, "a"), item(3, "a")]});
+    assert_eq!(
+        decode_list(&ep(), &distinct).unwrap().len(),
+        2,
+        "names may repeat"
+    );
+}
+
+#[test]
 fn single_answers_are_read_from_response() {
     let v = json!({"response": {"id": 3, "name": "n", "uri": "https://u.example", "enabled": true,
         "ssl": false, "triggers": 0}, "count": 1, "status": 0, "statusCode": 200});

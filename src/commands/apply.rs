@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use super::{Output, saved_file};
 use crate::apply::{self, Done, Failure, StopReason};
 use crate::cli::ApplyArgs;
-use crate::plan::{Action, Change, Plan, guard, saved};
+use crate::plan::{Change, Plan, guard, saved};
 use crate::render::style::{self, paint};
 use crate::{Error, render, settings};
 
@@ -62,6 +62,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
 
     let _ = writeln!(out);
     let halt = client.halt().clone();
+    super::signals::writes_start();
     // A closed stdout stops neither the writes nor their report: `record` moves it to stderr.
     let report = runtime.block_on(apply::apply(
         &client,
@@ -121,13 +122,10 @@ fn not_started(plan: &Plan, report: &apply::Report, reason: &StopReason) -> Stri
         text.push_str(" nothing (every change had already started).");
     }
     for &i in &report.not_started {
-        let change = &plan.changes[i];
-        let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
         text.push_str(&format!(
-            "\n  {} {}{id} {:?}",
+            "\n  {} {}",
             paint(style::FAILED, "not started"),
-            infinitive(change.action),
-            change.name
+            apply::describe(&plan.changes[i])
         ));
     }
     text
@@ -157,16 +155,8 @@ fn confirm(out: &mut Output) -> Result<(), Error> {
     }
 }
 
-fn infinitive(action: Action) -> &'static str {
-    match action {
-        Action::Create => "create",
-        Action::Update => "update",
-        Action::Delete => "delete",
-    }
-}
-
 fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
-    let verb = format!("{}d", infinitive(change.action));
+    let verb = format!("{}d", apply::infinitive(change.action));
     match result {
         Ok(done) => {
             let note = if done.corrected {
@@ -183,9 +173,15 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
         }
         Err(e) => {
             let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
+            // Cut short by a signal (or another stop), not refused by the portal.
+            let label = if e.interrupted() {
+                "interrupted"
+            } else {
+                "failed"
+            };
             format!(
                 "  {} {:?}{id} was not {verb}: {}",
-                paint(style::FAILED, "failed"),
+                paint(style::FAILED, label),
                 change.name,
                 error_chain(e)
             )

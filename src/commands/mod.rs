@@ -1,8 +1,8 @@
 //! One file per subcommand; this module dispatches and turns the outcome into an exit code.
 //!
 //! Exit codes (kept stable for pipelines): 0 success or no changes, 1 any error (a usage error
-//! included), 2 changes present with `plan --detailed-exitcode`. A closed stdout never changes
-//! them (see `output`).
+//! included), 2 changes present with `plan --detailed-exitcode`, 130/143 after SIGINT/SIGTERM
+//! (see `signals`). A closed stdout never changes them (see `output`).
 
 mod apply;
 mod completions;
@@ -11,13 +11,14 @@ mod output;
 mod plan;
 mod report;
 mod saved_file;
+mod signals;
 mod validate;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::api::{Client, ClientEvent, PortalUrl};
+use crate::api::{Client, ClientEvent, ClientOptions, PortalUrl};
 use crate::cli::{Cli, ColorWhen, Command, NetworkArgs, PlanInput};
 use crate::plan::{Plan, PlanOptions, guard};
 use crate::{Error, config, settings};
@@ -50,7 +51,7 @@ pub fn main(cli: Cli) -> ExitCode {
     }));
 
     let mut out = Output::new(anstream::stdout());
-    let result = run(cli.command, &mut out);
+    let result = signals::install().and_then(|()| run(cli.command, &mut out));
     let _ = out.flush();
     let code = match result {
         Ok(code) => code,
@@ -146,7 +147,11 @@ fn client(portal: &PortalUrl, network: &NetworkArgs) -> Result<Client, Error> {
             let _ = writeln!(anstream::stderr(), "{event}");
         }
     });
-    settings::client(portal, settings::client_options(network, Some(sink)))
+    let options = ClientOptions {
+        halt: signals::halt(),
+        ..settings::client_options(network, Some(sink))
+    };
+    settings::client(portal, options)
 }
 
 /// Loads the file and shows its warnings (a literal secret, a quoted id) on stderr; they never

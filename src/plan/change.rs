@@ -162,7 +162,7 @@ fn differences(w: &LiveWebhook, body: &PlannedBody) -> Vec<FieldChange> {
     .collect()
 }
 
-/// Why the portal would refuse `body`: `ssl: true` requires an https uri (REFERENCE §6).
+/// Why the portal would refuse `body`: `ssl: true` requires an https uri (docs/docspace-api.md §13).
 pub(crate) fn ssl_needs_https(body: &PlannedBody) -> Option<String> {
     (body.ssl && body.uri.starts_with("http://")).then(|| {
         format!(

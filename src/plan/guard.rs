@@ -2,7 +2,12 @@
 //!
 //! With `--prune`, every live webhook the file omits becomes a delete, so a file cut short by a
 //! bad merge would delete most of the portal. A plan that deletes more than the limit is
-//! refused as a whole, before anything is written.
+//! refused as a whole, before anything is written. A plan that deletes every live webhook (an
+//! empty `webhooks: {}` is the classic) is refused whatever the default limit would allow: only
+//! an explicit `--max-deletes` of at least that many lets it through.
+//!
+//! `max_deletes` is `None` when `--max-deletes` was not given. A saved plan keeps that
+//! distinction (`"max_deletes": null`), so `apply FILE` refuses exactly what `plan` refused.
 
 use super::{Action, Plan};
 
@@ -12,7 +17,7 @@ pub const MIN_LIMIT: usize = 3;
 pub const SHARE_PERCENT: usize = 30;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("refusing a plan that deletes {deletes} of {live} live webhooks: the limit is {limit}{}; nothing was written", if *.explicit { " (--max-deletes)" } else { "" })]
+#[error("{}", self.message())]
 #[diagnostic(
     code(plan::too_many_deletes),
     help(
@@ -23,7 +28,39 @@ pub struct TooManyDeletes {
     pub deletes: usize,
     pub live: usize,
     pub limit: usize,
+    /// `--max-deletes` was given.
     pub explicit: bool,
+}
+
+impl TooManyDeletes {
+    /// Every live webhook would go, and no `--max-deletes` said that is meant.
+    pub fn empties_the_portal(&self) -> bool {
+        !self.explicit && self.deletes == self.live
+    }
+
+    fn message(&self) -> String {
+        let TooManyDeletes {
+            deletes,
+            live,
+            limit,
+            ..
+        } = self;
+        if self.empties_the_portal() {
+            return format!(
+                "refusing a plan that deletes every live webhook ({deletes} of {live}) without \
+                 --max-deletes; nothing was written"
+            );
+        }
+        let source = if self.explicit {
+            " (--max-deletes)"
+        } else {
+            ""
+        };
+        format!(
+            "refusing a plan that deletes {deletes} of {live} live webhooks: the limit is \
+             {limit}{source}; nothing was written"
+        )
+    }
 }
 
 /// The default limit: 3, or 30% of the live webhooks when that is larger.
@@ -31,17 +68,74 @@ pub fn default_limit(live: usize) -> usize {
     MIN_LIMIT.max(live * SHARE_PERCENT / 100)
 }
 
-/// Refuses `plan` when it deletes more than `max_deletes` (or the default limit).
+/// Refuses `plan` when it deletes more than `max_deletes` (or the default limit), or, without
+/// `max_deletes`, when it deletes every one of the `live` webhooks.
 pub fn check(plan: &Plan, live: usize, max_deletes: Option<usize>) -> Result<(), TooManyDeletes> {
     let deletes = plan.count(Action::Delete);
     let limit = max_deletes.unwrap_or_else(|| default_limit(live));
-    if deletes > limit {
-        return Err(TooManyDeletes {
-            deletes,
-            live,
-            limit,
-            explicit: max_deletes.is_some(),
-        });
+    let refused = TooManyDeletes {
+        deletes,
+        live,
+        limit,
+        explicit: max_deletes.is_some(),
+    };
+    if deletes > limit || (deletes > 0 && refused.empties_the_portal()) {
+        return Err(refused);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Change, Op};
+
+    fn deleting(n: usize) -> Plan {
+        let changes = (0..n)
+            .map(|i| Change {
+                action: Action::Delete,
+                id: Some(i as i32),
+                name: format!("h{i}"),
+                fields: Vec::new(),
+                op: Op::Delete { id: i as i32 },
+                before: None,
+                failure: None,
+            })
+            .collect();
+        Plan {
+            portal: "https://p.example.com".into(),
+            changes,
+            unchanged: Vec::new(),
+            unmanaged: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn emptying_the_portal_needs_an_explicit_limit_of_at_least_that_many() {
+        let refused = check(&deleting(3), 3, None).unwrap_err();
+        assert!(refused.empties_the_portal());
+        assert!(
+            refused
+                .to_string()
+                .contains("deletes every live webhook (3 of 3)"),
+            "{refused}"
+        );
+        assert!(check(&deleting(1), 1, None).is_err(), "even one of one");
+        assert!(check(&deleting(3), 3, Some(2)).is_err());
+        assert!(check(&deleting(3), 3, Some(3)).is_ok());
+        // Below the default limit and not everything: allowed as before.
+        assert!(check(&deleting(2), 3, None).is_ok());
+        assert!(check(&deleting(0), 0, None).is_ok(), "nothing to delete");
+    }
+
+    #[test]
+    fn the_default_limit_is_three_or_thirty_percent() {
+        assert!(check(&deleting(3), 10, None).is_ok());
+        let refused = check(&deleting(4), 10, None).unwrap_err();
+        assert!(!refused.empties_the_portal());
+        assert_eq!(refused.limit, 3);
+        assert!(check(&deleting(30), 100, None).is_ok());
+        assert!(check(&deleting(31), 100, None).is_err());
+        assert!(check(&deleting(4), 10, Some(4)).is_ok());
+    }
 }

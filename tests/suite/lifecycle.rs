@@ -103,11 +103,20 @@ fn a_create_reusing_the_pair_of_a_webhook_being_deleted_waits_for_the_delete() {
         times: 1,
         kind: FaultKind::Delay(std::time::Duration::from_millis(300)),
     });
-    let out = Run::new(&["apply", "--auto-approve", "--prune", "--parallelism", "8"])
-        .file("webhooks:\n  Hook:\n    uri: https://h.example.com/h\n    secretKey: ${S}\n")
-        .env("S", "pair-Secret-1")
-        .portal(&portal)
-        .run();
+    // It deletes every live webhook (one of one), which needs an explicit --max-deletes.
+    let out = Run::new(&[
+        "apply",
+        "--auto-approve",
+        "--prune",
+        "--max-deletes",
+        "1",
+        "--parallelism",
+        "8",
+    ])
+    .file("webhooks:\n  Hook:\n    uri: https://h.example.com/h\n    secretKey: ${S}\n")
+    .env("S", "pair-Secret-1")
+    .portal(&portal)
+    .run();
     assert_eq!(out.code, 0, "{out:?}");
     let delete_done = out.stdout.find("deleted #1").expect("delete reported");
     let create_done = out.stdout.find("created #2").expect("create reported");

@@ -12,6 +12,9 @@ mod exit_codes;
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
 mod faults;
+/// SIGINT and SIGTERM: in-flight writes finish, nothing new starts, 130/143, a second signal
+/// exits at once.
+mod interrupt;
 /// `--prune` and its guard, `export`, `--rotate-secrets`, the last-failure note.
 mod lifecycle;
 /// Thousands of live webhooks: one request to plan, bounded concurrency, convergence.
@@ -24,6 +27,9 @@ mod messages;
 mod plan;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
+/// Edges of the live list and of deleting: a repeated id, emptying the portal, a create refused
+/// as a duplicate.
+mod prune;
 /// What a reviewer reads: changes inside values, look-alike hosts, in every format.
 mod review;
 /// Saved plans: exact, secret-free, refused when edited inconsistently or stale.

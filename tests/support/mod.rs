@@ -3,3 +3,4 @@
 
 pub mod fake_portal;
 pub mod run;
+pub mod spawn;

@@ -137,7 +137,7 @@ impl Run {
     }
 
     /// The binary's command line and controlled environment, in the run's directory.
-    fn command(&self) -> Command {
+    pub fn command(&self) -> Command {
         let bin = env!("CARGO_BIN_EXE_docspace-webhooks");
         let mut cmd = match &self.shell {
             None => Command::new(bin),

@@ -1,5 +1,6 @@
-//! Test hooks: injected faults (replacing, after-handling, delay) consumed in order and
-//! recorded, latency, and the concurrent-write counter the load tests rely on.
+//! Test hooks: injected faults (replacing, after-handling, delay, late landing) consumed in
+//! order and recorded, latency, the concurrent-write counter the load tests rely on, and the
+//! list's hidden and repeated rows.
 
 use std::time::{Duration, Instant};
 
@@ -7,7 +8,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{Api, create_body};
-use crate::support::fake_portal::{DEFAULT_API_KEY, Fault, FaultBody, FaultKind, WEBHOOK_PATH};
+use crate::support::fake_portal::{
+    DEFAULT_API_KEY, Fault, FaultBody, FaultKind, Seed, WEBHOOK_PATH,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn replacing_faults_are_consumed_in_order_and_recorded() {
@@ -158,4 +161,55 @@ async fn max_concurrent_writes_counts_overlap() {
         "GETs do not count; sequential writes do not overlap"
     );
     assert_eq!(api.portal.requests().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_late_landing_create_answers_at_once_and_lands_after() {
+    let api = Api::new();
+    api.portal.inject(Fault::new(
+        "POST",
+        WEBHOOK_PATH,
+        FaultKind::LandsLate {
+            status: 504,
+            after: Duration::from_millis(300),
+        },
+    ));
+    let gateway = api
+        .post(create_body("late", "https://late.example.com"))
+        .await;
+    assert_eq!(gateway.status, 504);
+    assert!(gateway.text.contains("504"), "{}", gateway.text);
+    assert!(api.list().await.is_empty(), "not landed yet");
+    let started = Instant::now();
+    while api.portal.webhooks().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(10), "never landed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let again = api
+        .post(create_body("late", "https://late.example.com"))
+        .await;
+    assert_eq!(again.status, 400, "the repeat is a duplicate");
+    assert_eq!(
+        again.error_message(),
+        "Webhook with the same name and payload URL already exists"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_list_can_hide_or_repeat_a_row() {
+    let api = Api::new();
+    let hidden = api.portal.seed(Seed::new("h", "https://h.example.com"));
+    let shown = api.portal.seed(Seed::new("s", "https://s.example.com"));
+    api.portal.hide_from_list(hidden, true);
+    api.portal.repeat_in_list(shown);
+    let ids: Vec<i64> = api
+        .list()
+        .await
+        .iter()
+        .map(|config| config["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [i64::from(shown), i64::from(shown)]);
+    // The create check still sees the hidden one, as on a portal listing for a non-admin.
+    let clash = api.post(create_body("h", "https://h.example.com")).await;
+    assert_eq!(clash.status, 400);
 }

@@ -7,7 +7,7 @@
 mod deletes;
 /// Success envelope, auth failures (401/403), unknown routes, forbidden mode.
 mod envelopes;
-/// Injected faults, latency and the concurrent-write counter.
+/// Injected faults, latency, the concurrent-write counter, hidden and repeated list rows.
 mod faults;
 /// Model-binding errors, URL rules and the blacklist, the HEAD probe.
 mod validation;

@@ -33,6 +33,10 @@ pub enum FaultKind {
     Delay(Duration),
     /// Handle the request for real, then answer this instead (a write whose answer was lost).
     AfterHandling { status: u16, body: FaultBody },
+    /// Answer `status` (a proxy's HTML page) at once, and carry the request out `after` later:
+    /// a gateway that gave up while the portal was still probing the target (docs/docspace-api.md §9,
+    /// §7), and the write landed anyway.
+    LandsLate { status: u16, after: Duration },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -103,8 +107,9 @@ impl FaultBody {
     }
 }
 
-/// The answer for a fault that replaces handling (`Status`, `RetryAfter`, `Redirect`).
-/// `Delay` and `AfterHandling` are carried out by the server loop.
+/// The answer for a fault that replaces handling (`Status`, `RetryAfter`, `Redirect`), or the
+/// one a late-landing request gets at once. `Delay`, `AfterHandling` and the late handling of
+/// `LandsLate` are carried out by the server loop.
 pub(super) fn answer(kind: FaultKind) -> Reply {
     match kind {
         FaultKind::Status { status, body } | FaultKind::AfterHandling { status, body } => {
@@ -124,6 +129,7 @@ pub(super) fn answer(kind: FaultKind) -> Reply {
         FaultKind::Redirect { status, location } => {
             Reply::empty(status).header("Location", location)
         }
+        FaultKind::LandsLate { status, .. } => answer(FaultKind::html(status)),
         FaultKind::Delay(_) => Reply::empty(500),
     }
 }

@@ -13,7 +13,8 @@
 //! included. Deliberately stricter than the server (see `body.rs`): unknown body members and
 //! numbers sent as strings are refused with a 400, so client bugs surface in tests.
 //! Not modelled: the delivery log and retry endpoints (plain 404 here), non-admin callers
-//! seeing only their own webhooks, and DNS (see `checks.rs`).
+//! seeing only their own webhooks (`hide_from_list` stands in for the list they get), and DNS
+//! (see `checks.rs`).
 
 mod body;
 mod checks;
@@ -26,7 +27,7 @@ mod server;
 mod state;
 mod triggers;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -135,6 +136,8 @@ impl FakePortal {
             requests: Vec::new(),
             next_seq: 0,
             probes: Vec::new(),
+            hidden: HashSet::new(),
+            repeated: Vec::new(),
         };
         let shared = Arc::new(Shared::new(inner));
         let running = match server::spawn(Arc::clone(&shared)) {
@@ -262,6 +265,22 @@ impl FakePortal {
     /// The most non-GET requests that were in flight at once (latency included).
     pub fn max_concurrent_writes(&self) -> usize {
         self.shared.max_concurrent_writes()
+    }
+
+    /// Leaves this webhook out of the list (or shows it again with `false`), as the list of a
+    /// key that is not an admin's leaves out other users' webhooks; creates still clash with it.
+    pub fn hide_from_list(&self, id: i32, hidden: bool) {
+        let mut inner = self.shared.lock();
+        if hidden {
+            inner.hidden.insert(id);
+        } else {
+            inner.hidden.remove(&id);
+        }
+    }
+
+    /// Makes the list show this webhook once more, after the others (a repeated row).
+    pub fn repeat_in_list(&self, id: i32) {
+        self.shared.lock().repeated.push(id);
     }
 
     /// Every webhook call answers 403 "Access denied", as for a guest (the trigger list, which

@@ -145,7 +145,17 @@ fn list(inner: &Inner, ctx: &Ctx) -> Reply {
     if let Err(reply) = check_admin(inner) {
         return reply;
     }
-    let items: Vec<ListItem<'_>> = inner.webhooks.values().map(ListItem::of).collect();
+    let repeated = inner
+        .repeated
+        .iter()
+        .filter_map(|id| inner.webhooks.get(id));
+    let items: Vec<ListItem<'_>> = inner
+        .webhooks
+        .values()
+        .filter(|w| !inner.hidden.contains(&w.id))
+        .chain(repeated)
+        .map(ListItem::of)
+        .collect();
     // The server's list is an async iterator, so its envelope says 1 whatever the length.
     envelope::success(ctx, items, 1)
 }

@@ -148,6 +148,14 @@ async fn process(shared: Arc<Shared>, req: Incoming) -> Reply {
             let _lost = routes::handle(&shared, &req);
             faults::answer(kind)
         }
+        Some(FaultKind::LandsLate { status, after }) => {
+            let late = Arc::clone(&shared);
+            tokio::spawn(async move {
+                tokio::time::sleep(after).await;
+                let _landed = routes::handle(&late, &req);
+            });
+            faults::answer(FaultKind::LandsLate { status, after })
+        }
         Some(kind) => faults::answer(kind),
     };
     let mut inner = shared.lock();

@@ -5,7 +5,7 @@
 //! `.await`: the simulated work (checks, probe, insert) is synchronous, so each request's
 //! effect on the store is atomic.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -163,6 +163,11 @@ pub(super) struct Inner {
     pub requests: Vec<(u64, Recorded)>,
     pub next_seq: u64,
     pub probes: Vec<String>,
+    /// Ids the list leaves out, as a non-admin key's list leaves out other users' webhooks
+    /// (docs/docspace-api.md §6); the create's duplicate check (§8) still sees them.
+    pub hidden: HashSet<i32>,
+    /// Ids the list shows a second time (a portal or cache glitch).
+    pub repeated: Vec<i32>,
 }
 
 impl Inner {

@@ -3,7 +3,14 @@
 //! Invariants: every request sent is one `Change::op` of the plan (plus the one corrective call
 //! a create may need, see `create`); secrets are resolved for the whole plan before the first
 //! write, so a missing variable stops the run with nothing written; writes run concurrently up
-//! to a bound, and one failure does not stop the others.
+//! to a bound, and one failure does not stop the others, except that a create refused as the
+//! duplicate of a webhook the list does not show stops further creates (`create`); once the
+//! stop switch is thrown no change starts, and each change under way is listed on the switch
+//! so a forced exit can name it.
+
+mod create;
+
+use std::sync::atomic::AtomicBool;
 
 use futures::StreamExt;
 use secrecy::SecretString;
@@ -11,7 +18,7 @@ use secrecy::SecretString;
 use crate::api::{ApiError, Client, LiveWebhook, WebhookBody};
 use crate::config::SecretError;
 pub use crate::halt::{Halt, StopReason};
-use crate::plan::{Change, Op, Plan, PlannedBody};
+use crate::plan::{Action, Change, Op, Plan, PlannedBody};
 
 /// The portal accepts 15 concurrent writes; staying well below leaves room for other clients.
 pub const DEFAULT_PARALLELISM: usize = 4;
@@ -82,6 +89,52 @@ pub enum Failure {
         #[source]
         source: ApiError,
     },
+    /// The portal refused a create as a duplicate of a webhook that a fresh list shows.
+    #[error("webhook #{id} {name:?} already has this name and uri: {source}")]
+    #[diagnostic(
+        code(apply::taken),
+        help(
+            "it was created since the plan, or differs only in letter case (DocSpace on MySQL \
+             compares name and uri without case); run plan again"
+        )
+    )]
+    Taken {
+        id: i32,
+        name: String,
+        #[source]
+        source: ApiError,
+    },
+    /// The portal refused a create as a duplicate of a webhook its list does not show.
+    #[error(
+        "the portal's list is incomplete: it refused the create because a webhook with this \
+         name and uri exists, which its list does not show; no further creates are started"
+    )]
+    #[diagnostic(
+        code(apply::list_incomplete),
+        help(
+            "the list of an API key that is not a DocSpace admin's leaves out other users' \
+             webhooks: use an admin's key, then run plan again"
+        )
+    )]
+    ListIncomplete {
+        #[source]
+        source: ApiError,
+    },
+    /// A create not attempted after `ListIncomplete`: the plan was made from that list.
+    #[error(
+        "not attempted: the portal's list is incomplete (another create was refused as the \
+         duplicate of a webhook it does not show), so a create planned from it could duplicate \
+         a webhook"
+    )]
+    #[diagnostic(code(apply::creates_held))]
+    CreatesHeld,
+}
+
+impl Failure {
+    /// The change was cut short by the stop switch: a retry it needed was not sent.
+    pub fn interrupted(&self) -> bool {
+        matches!(self, Failure::Api(ApiError::NotRetried { .. }))
+    }
 }
 
 /// One result per change that was started, in completion order, and the changes that were not
@@ -102,7 +155,8 @@ impl Report {
 
 /// Runs every change of `plan`, at most `parallelism` at a time, calling `on_result` as each
 /// completes so the user sees progress as it happens. Once `halt` is thrown no change starts;
-/// those already started finish and are reported.
+/// those already started finish and are reported. While a change runs it is listed on `halt`
+/// as in flight.
 ///
 /// Deletes that free a (name, uri) pair a create reuses run first: the portal refuses a create
 /// that duplicates a live pair (docs/docspace-api.md §15). All else runs in one concurrent wave.
@@ -118,16 +172,20 @@ pub async fn apply(
         (0..plan.changes.len()).partition(|&i| frees_a_pair(plan, i));
     let mut results = Vec::with_capacity(plan.changes.len());
     let mut not_started = Vec::new();
+    let creates_held = AtomicBool::new(false);
     for wave in [first, rest] {
         // The stream builds each future only when a slot frees up, so the check runs at the
         // moment the write would start, not when the wave begins.
+        let creates_held = &creates_held;
         let mut stream = futures::stream::iter(wave)
             .map(|i| async move {
                 if halt.is_stopped() {
                     return (i, None);
                 }
+                let change = &plan.changes[i];
+                let _in_flight = halt.begin(describe(change));
                 let secret = secrets.0.get(i).cloned().flatten();
-                (i, Some(run(client, &plan.changes[i], secret).await))
+                (i, Some(run(client, change, secret, creates_held).await))
             })
             .buffer_unordered(parallelism.max(1));
         while let Some((i, result)) = stream.next().await {
@@ -147,8 +205,22 @@ pub async fn apply(
     }
 }
 
-/// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses. Compared
-/// without case, as DocSpace on MySQL does (docs/docspace-api.md §15), to cover both databases.
+/// A change in a few words, e.g. `update #7 "Billing"`, for the lists of what is in flight and
+/// what was not started.
+pub fn describe(change: &Change) -> String {
+    let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
+    format!("{}{id} {:?}", infinitive(change.action), change.name)
+}
+
+pub fn infinitive(action: Action) -> &'static str {
+    match action {
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Delete => "delete",
+    }
+}
+
+/// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses.
 fn frees_a_pair(plan: &Plan, i: usize) -> bool {
     let Op::Delete { .. } = plan.changes[i].op else {
         return false;
@@ -157,21 +229,26 @@ fn frees_a_pair(plan: &Plan, i: usize) -> bool {
         return false;
     };
     plan.changes.iter().any(|c| match &c.op {
-        Op::Create(body) => {
-            body.name.to_lowercase() == gone.name.to_lowercase()
-                && body.uri.to_lowercase() == gone.uri.to_lowercase()
-        }
+        Op::Create(body) => same_pair(body, gone),
         _ => false,
     })
+}
+
+/// Whether the portal takes `body` and `live` for the same (name, uri). Compared without case,
+/// as DocSpace on MySQL does (docs/docspace-api.md §15), so the rule covers both databases.
+fn same_pair(body: &PlannedBody, live: &LiveWebhook) -> bool {
+    body.name.to_lowercase() == live.name.to_lowercase()
+        && body.uri.to_lowercase() == live.uri.to_lowercase()
 }
 
 async fn run(
     client: &Client,
     change: &Change,
     secret: Option<SecretString>,
+    creates_held: &AtomicBool,
 ) -> Result<Done, Failure> {
     match &change.op {
-        Op::Create(body) => create(client, body, secret).await,
+        Op::Create(body) => create::create(client, body, secret, creates_held).await,
         Op::Update { id, body } => Ok(Done {
             webhook: client.update(*id, &wire(body, secret)).await?,
             corrected: false,
@@ -195,38 +272,6 @@ async fn run(
             corrected: false,
         }),
     }
-}
-
-/// POST, then one corrective call when the portal stored `enabled`/`ssl` differently from what
-/// was asked: its database defaults turn `false` into `true` on insert (docs/docspace-api.md §9).
-async fn create(
-    client: &Client,
-    body: &PlannedBody,
-    secret: Option<SecretString>,
-) -> Result<Done, Failure> {
-    let created = client.create(&wire(body, secret)).await?;
-    if created.enabled == body.enabled && created.ssl == body.ssl {
-        return Ok(Done {
-            webhook: created,
-            corrected: false,
-        });
-    }
-    let corrected = if created.ssl == body.ssl {
-        client
-            .set_enabled(created.id, &created.name, &created.uri, body.enabled)
-            .await
-    } else {
-        // No secret: the one just stored is kept when a PUT leaves it out.
-        client.update(created.id, &wire(body, None)).await
-    };
-    let webhook = corrected.map_err(|source| Failure::Correction {
-        id: created.id,
-        source,
-    })?;
-    Ok(Done {
-        webhook,
-        corrected: true,
-    })
 }
 
 fn wire(body: &PlannedBody, secret: Option<SecretString>) -> WebhookBody {

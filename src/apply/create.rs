@@ -1,0 +1,85 @@
+//! Creating one webhook: the POST, the follow-up call the portal's create quirk needs, and what
+//! a refusal as a duplicate means.
+//!
+//! The plan creates only webhooks the portal's list did not show, so a create refused because
+//! its (name, uri) exists (docs/docspace-api.md §15) means either that it appeared since the plan, or that
+//! the list leaves webhooks out (a key that is not an admin's sees only its own). A fresh list
+//! tells the two apart; in the second case every create planned from that list could
+//! duplicate a hidden webhook, so none further is started. (A refusal after an attempt of this
+//! run that may have landed late is settled by the client, which finds that webhook.)
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use secrecy::SecretString;
+
+use super::{Done, Failure, same_pair, wire};
+use crate::api::{ApiError, Client};
+use crate::plan::PlannedBody;
+
+/// POST, then one corrective call when the portal stored `enabled`/`ssl` differently from what
+/// was asked: its database defaults turn a `false` into `true` on insert (docs/docspace-api.md §9). The
+/// corrective call goes through `Client::follow_up`, so a stopping run still sends it.
+pub(super) async fn create(
+    client: &Client,
+    body: &PlannedBody,
+    secret: Option<SecretString>,
+    creates_held: &AtomicBool,
+) -> Result<Done, Failure> {
+    if creates_held.load(Ordering::SeqCst) {
+        return Err(Failure::CreatesHeld);
+    }
+    let created = match client.create(&wire(body, secret)).await {
+        Ok(created) => created,
+        Err(refused) if refused.is_duplicate() => {
+            return Err(duplicate(client, body, refused, creates_held).await);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if created.enabled == body.enabled && created.ssl == body.ssl {
+        return Ok(Done {
+            webhook: created,
+            corrected: false,
+        });
+    }
+    let follow_up = client.follow_up();
+    let corrected = if created.ssl == body.ssl {
+        follow_up
+            .set_enabled(created.id, &created.name, &created.uri, body.enabled)
+            .await
+    } else {
+        // No secret: the one just stored is kept when a PUT leaves it out.
+        follow_up.update(created.id, &wire(body, None)).await
+    };
+    let webhook = corrected.map_err(|source| Failure::Correction {
+        id: created.id,
+        source,
+    })?;
+    Ok(Done {
+        webhook,
+        corrected: true,
+    })
+}
+
+/// What a refusal as a duplicate means, read from a fresh list; holds further creates when the
+/// list does not show the webhook the portal says exists.
+async fn duplicate(
+    client: &Client,
+    body: &PlannedBody,
+    refused: ApiError,
+    creates_held: &AtomicBool,
+) -> Failure {
+    let Ok(live) = client.list().await else {
+        return Failure::Api(refused);
+    };
+    match live.iter().find(|w| same_pair(body, w)) {
+        Some(w) => Failure::Taken {
+            id: w.id,
+            name: w.name.clone(),
+            source: refused,
+        },
+        None => {
+            creates_held.store(true, Ordering::SeqCst);
+            Failure::ListIncomplete { source: refused }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! SIGINT and SIGTERM: what an interrupted run does.
+//!
+//! Until the first write starts (reading the file and the portal, showing the plan, asking
+//! for confirmation) nothing needs finishing: a signal ends the process at once with 130
+//! (SIGINT) or 143 (SIGTERM), nothing written. Once writes start, the first signal throws the
+//! run's stop switch (`Halt`): no write starts, those in flight finish and are reported, and
+//! `apply` exits with the signal's code. A second signal exits at once, after naming the writes
+//! that may be in flight.
+//!
+//! Signals belong to the process, and so does the one watcher: a thread started before the
+//! command runs, waiting on its own small runtime. The command's runtime cannot do it: it does
+//! not run while the main thread is blocked reading the confirmation from the terminal, and
+//! that read is restarted after a signal's handler runs, so only an exit from another thread
+//! ends it.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, mpsc};
+
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::Error;
+use crate::halt::{Halt, StopReason};
+
+static WATCH: OnceLock<Watch> = OnceLock::new();
+
+struct Watch {
+    halt: Arc<Halt>,
+    /// Set when the first write may start; from then on a first signal stops gracefully.
+    writing: AtomicBool,
+}
+
+/// Starts the watcher; returns once its handlers are in place, so no signal after this call
+/// gets the default (silent) death. Later calls do nothing.
+pub(super) fn install() -> Result<(), Error> {
+    if WATCH.get().is_some() {
+        return Ok(());
+    }
+    let watch = WATCH.get_or_init(|| Watch {
+        halt: Halt::new(),
+        writing: AtomicBool::new(false),
+    });
+    let (ready, started) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || run(watch, &ready))
+        .map_err(Error::Signals)?;
+    started
+        .recv()
+        .unwrap_or_else(|_| Err(std::io::Error::other("the signal thread ended")))
+        .map_err(Error::Signals)
+}
+
+/// The run's stop switch: the watcher's once installed.
+pub(super) fn halt() -> Arc<Halt> {
+    WATCH.get().map_or_else(Halt::new, |w| Arc::clone(&w.halt))
+}
+
+/// Called right before the first write may start: from now on a signal lets the writes in
+/// flight finish instead of ending the process.
+pub(super) fn writes_start() {
+    if let Some(watch) = WATCH.get() {
+        watch.writing.store(true, Ordering::SeqCst);
+    }
+}
+
+fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    runtime.block_on(async {
+        let (mut interrupt, mut terminate) = match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(i), Ok(t)) => (i, t),
+            (Err(e), _) | (_, Err(e)) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
+        };
+        let _ = ready.send(Ok(()));
+        let mut first = true;
+        loop {
+            let (name, exit_code) = tokio::select! {
+                Some(()) = interrupt.recv() => ("SIGINT", 130),
+                Some(()) = terminate.recv() => ("SIGTERM", 143),
+                else => return,
+            };
+            received(watch, name, exit_code, first);
+            first = false;
+        }
+    });
+}
+
+fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {
+    let mut stderr = anstream::stderr();
+    // Thrown before `writing` is read: if the main thread marks writing after this read, the
+    // applier already sees the switch and starts nothing, so exiting here loses no report.
+    watch.halt.stop(StopReason::Signal { name, exit_code });
+    if !watch.writing.load(Ordering::SeqCst) {
+        let error = Error::Interrupted { signal: name };
+        let _ = writeln!(stderr, "\n{:?}", miette::Report::new(error));
+        std::process::exit(exit_code.into());
+    }
+    let in_flight = watch.halt.in_flight();
+    if first {
+        let _ = writeln!(
+            stderr,
+            "{name} received: starting no new write; waiting for the {} in flight to finish \
+             (send {name} again to exit at once)",
+            in_flight.len()
+        );
+        return;
+    }
+    let mut text = format!("{name} received again: exiting at once.");
+    if !in_flight.is_empty() {
+        text.push_str(
+            " These writes were in flight and may or may not have been carried out (run plan \
+             to see where the portal stands):",
+        );
+        for what in &in_flight {
+            text.push_str(&format!("\n  {what}"));
+        }
+    }
+    let _ = writeln!(stderr, "{text}");
+    std::process::exit(exit_code.into());
+}
