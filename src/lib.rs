@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 mod error;
 pub mod plan;
+pub mod redact;
 pub mod render;
 pub mod settings;
 pub mod triggers;

@@ -28,7 +28,8 @@ mod wire;
 pub use client::Client;
 pub use error::{ApiError, Endpoint, TimeoutKind};
 pub use event::{ClientEvent, EventSink};
-pub use url::{PortalUrl, mask_credentials};
+pub use crate::redact::mask_credentials;
+pub use url::PortalUrl;
 
 /// A webhook as the portal reports it. Only what the tool compares or shows is kept.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
