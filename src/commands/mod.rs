@@ -5,6 +5,7 @@
 
 mod apply;
 mod export;
+mod panic;
 mod plan;
 mod validate;
 
@@ -39,9 +40,17 @@ pub fn main(cli: Cli) -> ExitCode {
         )
     }));
 
+    panic::install();
     let mut out = anstream::stdout();
-    let result = run(cli.command, &mut out);
+    // A bug that panics is an error like any other (exit 1); the hook has reported it.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings::test_panic();
+        run(cli.command, &mut out)
+    }));
     let _ = out.flush();
+    let Ok(result) = result else {
+        return ExitCode::from(1);
+    };
     match result {
         Ok(code) => code,
         // A closed pipe (`plan | head`) is the reader's choice, not a failure.

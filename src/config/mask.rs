@@ -244,11 +244,15 @@ impl Edits {
                 rewritten.pop();
                 continue;
             }
-            if masked[i] && !c.is_whitespace() {
-                let star = stars < 3;
-                stars += 1;
-                out.push(if star { '*' } else { ' ' });
-                out.extend(std::iter::repeat_n(' ', c.len_utf8() - 1));
+            // Each line of a masked run shows one `***` where its text starts, then spaces.
+            if masked[i] && c != '\n' && c != '\r' && (stars > 0 || !c.is_whitespace()) {
+                if stars == 0 {
+                    stars = 1;
+                }
+                for _ in 0..c.len_utf8() {
+                    out.push(if (1..=3).contains(&stars) { '*' } else { ' ' });
+                    stars += 1;
+                }
                 continue;
             }
             if !masked[i] || c == '\n' {

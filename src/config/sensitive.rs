@@ -65,7 +65,11 @@ pub(super) fn comment_ranges(comment: &str, offset: usize) -> Vec<Range<usize>> 
         .map(|r| offset + r.start..offset + r.end)
         .collect();
     if let Some((at, word)) = words(comment).find(|(_, w)| is_secret_key(w)) {
-        out.push(offset + at + word.len()..offset + comment.len());
+        // After the word and a `:` or `=` right behind it, which stay visible.
+        let after = &comment[at + word.len()..];
+        let gap = after.len() - after.trim_start_matches(['"', '\'', ' ']).len();
+        let from = at + word.len() + gap + usize::from(after[gap..].starts_with([':', '=']));
+        out.push(offset + from..offset + comment.len());
     }
     out
 }
