@@ -23,8 +23,10 @@ pub(crate) fn excerpt(body: &[u8], content_type: Option<&str>, redactor: &Redact
     }
     let html = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html"))
         || text.trim_start().starts_with('<');
+    // Tags are taken out of a page redacted as it came: a secret echoed raw with `<...>` in
+    // it would otherwise lose its middle to the tag stripper and no longer match.
     let text = if html {
-        strip_html(&text)
+        strip_html(&redactor.scrub(&text))
     } else {
         text.into_owned()
     };

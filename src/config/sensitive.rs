@@ -37,9 +37,12 @@ pub(super) fn is_secret_key(key: &str) -> bool {
         .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
         .collect::<String>()
         .to_lowercase();
+    // Every single typo of `secretKey` keeps "secret" or "key" whole; two or more need the
+    // distance (the same measure that makes `validate` ask "did you mean `secretKey`?").
     SECRET_WORDS.iter().any(|w| normal.contains(w))
-        || strsim::jaro_winkler(&normal, "secretkey") > 0.8
-        || strsim::damerau_levenshtein(&normal, "secretkey") <= 3
+        || ((5..=14).contains(&normal.len())
+            && (strsim::jaro_winkler(&normal, "secretkey") > 0.8
+                || strsim::damerau_levenshtein(&normal, "secretkey") <= 3))
 }
 
 /// The words of `text` that could be key names: runs of letters, digits, `_` and `-`.
@@ -131,12 +134,14 @@ mod tests {
             "passwd",
             "db.pwd",
             "credentials",
+            "secrtKy",
+            "sceretky",
         ] {
             assert!(is_secret_key(key), "{key}");
         }
         for key in [
             "name", "uri", "enabled", "ssl", "triggers", "targetId", "portal", "webhooks", "url",
-            "events", "target",
+            "events", "target", "select", "scheme", "server",
         ] {
             assert!(!is_secret_key(key), "{key}");
         }

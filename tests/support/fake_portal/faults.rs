@@ -7,6 +7,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::echo::Echo;
 use super::reply::Reply;
 
 /// One scripted misbehaviour.
@@ -33,6 +34,8 @@ pub enum FaultKind {
     Delay(Duration),
     /// Handle the request for real, then answer this instead (a write whose answer was lost).
     AfterHandling { status: u16, body: FaultBody },
+    /// Answer with the request itself, spelled, cut and wrapped (see `echo`).
+    Echo(Echo),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +107,8 @@ impl FaultBody {
 }
 
 /// The answer for a fault that replaces handling (`Status`, `RetryAfter`, `Redirect`).
-/// `Delay` and `AfterHandling` are carried out by the server loop.
+/// `Delay`, `AfterHandling` and `Echo` (which needs the request) are carried out by the server
+/// loop.
 pub(super) fn answer(kind: FaultKind) -> Reply {
     match kind {
         FaultKind::Status { status, body } | FaultKind::AfterHandling { status, body } => {
@@ -124,6 +128,6 @@ pub(super) fn answer(kind: FaultKind) -> Reply {
         FaultKind::Redirect { status, location } => {
             Reply::empty(status).header("Location", location)
         }
-        FaultKind::Delay(_) => Reply::empty(500),
+        FaultKind::Delay(_) | FaultKind::Echo(_) => Reply::empty(500),
     }
 }
