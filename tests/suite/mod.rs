@@ -10,6 +10,8 @@ mod fake_portal;
 mod faults;
 /// `--prune` and its guard, `export`, `--rotate-secrets`, the last-failure note.
 mod lifecycle;
+/// Every way issue 9 found a secret getting out: diagnostics, echoes, panics, export.
+mod leaks;
 /// Thousands of live webhooks: one request to plan, bounded concurrency, convergence.
 mod load;
 /// Property tests: the loader never panics and stays fast on any input.
