@@ -262,7 +262,10 @@ fn excerpts_lose_escapes_controls_and_bidi() {
     let e = err(Method::GET, 502, Some("text/plain"), body);
     assert!(e.to_string().ends_with(": aredb cd e"), "{e}");
     let e = err(Method::GET, 502, Some("text/plain"), &"é".repeat(300));
-    assert!(e.to_string().ends_with(&format!("{}…", "é".repeat(199))), "{e}");
+    assert!(
+        e.to_string().ends_with(&format!("{}…", "é".repeat(199))),
+        "{e}"
+    );
 }
 
 /// A proxy or WAF that echoes the request back must not carry a secret into an error, in any

@@ -25,10 +25,10 @@ mod sanitize;
 mod url;
 mod wire;
 
+pub use crate::redact::mask_credentials;
 pub use client::Client;
 pub use error::{ApiError, Endpoint, TimeoutKind};
 pub use event::{ClientEvent, EventSink};
-pub use crate::redact::mask_credentials;
 pub use url::PortalUrl;
 
 /// A webhook as the portal reports it. Only what the tool compares or shows is kept.

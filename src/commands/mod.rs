@@ -99,6 +99,7 @@ fn plan_file(input: &PlanInput, runtime: &tokio::runtime::Runtime) -> Result<Pla
         planning,
     } = input;
     let config = load_config(&file.file)?;
+    config.register_secrets(&settings::env);
     let url = settings::portal_for(portal.portal.as_deref(), &config)?;
     let client = client(&url, &portal.network)?;
     let live = runtime.block_on(client.list())?;

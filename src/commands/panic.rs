@@ -65,8 +65,10 @@ mod tests {
 
     #[test]
     fn a_message_built_at_run_time_is_withheld() {
-        let payload: Box<dyn Any + Send> =
-            Box::new(format!("called `Result::unwrap()` on an `Err` value: {}", "Zq+9/Wx=Kp7r"));
+        let payload: Box<dyn Any + Send> = Box::new(format!(
+            "called `Result::unwrap()` on an `Err` value: {}",
+            "Zq+9/Wx=Kp7r"
+        ));
         let report = report(payload.as_ref(), None);
         assert!(!report.contains("Zq+9"), "{report}");
         assert!(report.contains("not shown"), "{report}");

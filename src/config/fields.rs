@@ -177,7 +177,9 @@ impl Checker<'_> {
                     Some(quoted) if !uri.contains("://") => {
                         format!("did you mean `https://{quoted}`?")
                     }
-                    _ => "write the full URL, e.g. `https://example.com/hooks/docspace`".to_string(),
+                    _ => {
+                        "write the full URL, e.g. `https://example.com/hooks/docspace`".to_string()
+                    }
                 };
                 bad(
                     self,

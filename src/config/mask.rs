@@ -68,7 +68,9 @@ enum Place {
 fn walk(text: &str, node: &Node, place: Place, edits: &mut Edits) {
     match &node.kind {
         Kind::Str(_) => string(text, node, false, edits),
-        Kind::Seq(items) => items.iter().for_each(|n| walk(text, n, Place::Settings, edits)),
+        Kind::Seq(items) => items
+            .iter()
+            .for_each(|n| walk(text, n, Place::Settings, edits)),
         Kind::Map(entries) => {
             for (key, value) in entries {
                 let name = match &key.kind {

@@ -163,8 +163,7 @@ impl Diagnostic for Problem {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.snippet
-            .then_some(&self.source_code as &dyn SourceCode)
+        self.snippet.then_some(&self.source_code as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

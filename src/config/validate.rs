@@ -83,7 +83,13 @@ fn top_level(c: &mut Checker, tree: &Node) -> (Portal, Vec<DesiredWebhook>) {
             let help = matches!(other, Kind::Str(_)).then(|| {
                 "a `|` or `>` where a key should be starts a block of text that runs to the end of the file; remove it".to_string()
             });
-            c.error(tree.span, "config::type", message, "expected a mapping", help);
+            c.error(
+                tree.span,
+                "config::type",
+                message,
+                "expected a mapping",
+                help,
+            );
             return (None, Vec::new());
         }
     };

@@ -287,9 +287,22 @@ mod tests {
     #[test]
     fn every_spelling_of_a_plus_decodes_to_it() {
         for spelled in [
-            "a+b", "a\\u002Bb", "a\\u002bb", "a\\U002Bb", "a\\x2Bb", "a&#43;b", "a&#043;b",
-            "a&#43b", "a&#x2B;b", "a&#X2b;b", "a&#x2b;b", "a&plus;b", "a&PLUS;b", "a%2Bb",
-            "a%2bb", "a%u002Bb",
+            "a+b",
+            "a\\u002Bb",
+            "a\\u002bb",
+            "a\\U002Bb",
+            "a\\x2Bb",
+            "a&#43;b",
+            "a&#043;b",
+            "a&#43b",
+            "a&#x2B;b",
+            "a&#X2b;b",
+            "a&#x2b;b",
+            "a&plus;b",
+            "a&PLUS;b",
+            "a%2Bb",
+            "a%2bb",
+            "a%u002Bb",
         ] {
             assert_eq!(full(spelled), "a+b", "{spelled}");
         }
@@ -317,7 +330,10 @@ mod tests {
     fn text_without_escapes_is_kept_and_cleaned() {
         assert_eq!(full("100% sure & done\\"), "100% sure & done\\");
         assert_eq!(full("a &unknown; b"), "a &unknown; b");
-        assert_eq!(full("  two\t\nlines \u{202E}x\u{1b}[31mred "), "two lines xred");
+        assert_eq!(
+            full("  two\t\nlines \u{202E}x\u{1b}[31mred "),
+            "two lines xred"
+        );
         // A decoded control character or escape sequence is cleaned too.
         assert_eq!(full("a\\u001b[2Jb"), "ab");
         assert_eq!(full("a%0Ab"), "a b");

@@ -19,6 +19,7 @@
 mod credentials;
 mod decode;
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::RwLock;
 
@@ -26,7 +27,6 @@ pub use credentials::{
     credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
 };
 pub(crate) use decode::{clean, is_invisible_format};
-
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";
@@ -42,7 +42,7 @@ const MIN_PIECE: usize = 4;
 const MAX_SOURCE_BYTES: usize = 64 * 1024;
 
 /// The registered secrets, each as one or two needles in matching form (see `needles_of`).
-static REGISTRY: RwLock<Vec<String>> = RwLock::new(Vec::new());
+static REGISTRY: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
 
 /// Adds `secret` to the secrets every redaction in this process looks for. Cheap to call
 /// again with the same secret.
@@ -51,12 +51,10 @@ pub fn register(secret: &str) {
     if needles.is_empty() {
         return;
     }
-    let mut registry = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
-    for needle in needles {
-        if !registry.contains(&needle) {
-            registry.push(needle);
-        }
-    }
+    REGISTRY
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(needles);
 }
 
 /// `secret` as it is searched for: its canonical form and, when that differs, its form as
@@ -130,7 +128,11 @@ impl Redactor {
 fn mark(haystack: &str, needle: &str, marks: &mut Vec<Range<usize>>) {
     let Some((head_end, _)) = needle.char_indices().nth(MIN_PIECE) else {
         // Exactly MIN_PIECE characters: only whole matches.
-        marks.extend(haystack.match_indices(needle).map(|(at, n)| at..at + n.len()));
+        marks.extend(
+            haystack
+                .match_indices(needle)
+                .map(|(at, n)| at..at + n.len()),
+        );
         return;
     };
     let head = &needle[..head_end];

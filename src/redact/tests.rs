@@ -14,7 +14,10 @@ fn spellings(s: &str) -> Vec<String> {
     let punct = |c: char| !c.is_ascii_alphanumeric();
     vec![
         s.to_string(),
-        serde_json::to_string(s).unwrap().trim_matches('"').to_string(),
+        serde_json::to_string(s)
+            .unwrap()
+            .trim_matches('"')
+            .to_string(),
         // .NET System.Text.Json: `+`, `<`, `>`, `&`, `'` (and more) as upper-case \uXXXX.
         each(&|c| {
             if "+<>&'\"\\`".contains(c) {
@@ -23,10 +26,34 @@ fn spellings(s: &str) -> Vec<String> {
                 c.to_string()
             }
         }),
-        each(&|c| if punct(c) { format!("\\u{:04x}", c as u32) } else { c.to_string() }),
-        each(&|c| if punct(c) { format!("&#{};", c as u32) } else { c.to_string() }),
-        each(&|c| if punct(c) { format!("&#x{:X};", c as u32) } else { c.to_string() }),
-        each(&|c| if punct(c) { format!("&#X{:x};", c as u32) } else { c.to_string() }),
+        each(&|c| {
+            if punct(c) {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        each(&|c| {
+            if punct(c) {
+                format!("&#{};", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        each(&|c| {
+            if punct(c) {
+                format!("&#x{:X};", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        each(&|c| {
+            if punct(c) {
+                format!("&#X{:x};", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
         each(&|c| match c {
             '+' => "&plus;".into(),
             '/' => "&sol;".into(),
@@ -34,8 +61,20 @@ fn spellings(s: &str) -> Vec<String> {
             '-' => "-".into(),
             c => c.to_string(),
         }),
-        each(&|c| if punct(c) { format!("%{:02X}", c as u32) } else { c.to_string() }),
-        each(&|c| if punct(c) { format!("%{:02x}", c as u32) } else { c.to_string() }),
+        each(&|c| {
+            if punct(c) {
+                format!("%{:02X}", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        each(&|c| {
+            if punct(c) {
+                format!("%{:02x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
         // Form decoding by someone in between turns `+` into a space.
         s.replace('+', " "),
     ]

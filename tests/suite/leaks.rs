@@ -42,7 +42,10 @@ fn a_misspelled_secret_key_is_suggested_but_its_value_not_shown() {
             Run::new(&["plan"]).file(&file).portal(&portal).run(),
         ] {
             assert_eq!(out.code, 1, "{out:?}");
-            assert!(out.stderr.contains(&format!("unknown field `{key}`")), "{out:?}");
+            assert!(
+                out.stderr.contains(&format!("unknown field `{key}`")),
+                "{out:?}"
+            );
             assert!(out.stderr.contains("did you mean `secretKey`?"), "{out:?}");
             assert!(out.stderr.contains(&format!("{key}: ***")), "{out:?}");
             assert!(!out.all().contains(LITERAL), "{out:?}");
@@ -97,10 +100,15 @@ fn credentials_in_a_uri_are_masked_in_the_ssl_error() {
         "http://admin:Sup3rS3cret@hooks.example.com/h",
         "\"http://admin:Sup3rS3cret@hooks.example.com/h\"",
     ] {
-        let out = validate(&format!("webhooks:\n  Billing:\n    uri: {uri}\n    ssl: true\n"));
+        let out = validate(&format!(
+            "webhooks:\n  Billing:\n    uri: {uri}\n    ssl: true\n"
+        ));
         assert_eq!(out.code, 1, "{out:?}");
         assert!(out.stderr.contains("requires an https uri"), "{out:?}");
-        assert!(out.stderr.contains("admin:***@hooks.example.com"), "{out:?}");
+        assert!(
+            out.stderr.contains("admin:***@hooks.example.com"),
+            "{out:?}"
+        );
         assert!(!out.all().contains("Sup3rS3cret"), "{out:?}");
     }
 }
@@ -158,16 +166,24 @@ fn dotnet_json_escaping_in_a_problem_detail_is_redacted() {
     ));
     let out = apply(&portal, &file);
     assert!(
-        out.stdout.contains("secretKey '[redacted]' refused for key [redacted]"),
+        out.stdout
+            .contains("secretKey '[redacted]' refused for key [redacted]"),
         "{out:?}"
     );
     // The request echoed whole in DocSpace's own envelopes, spelled the same way.
     for wrapper in [Wrapper::ErrorMessage, Wrapper::Validation] {
         let (portal, file) = portal_and_file();
-        portal.inject(Fault::new("PUT", WEBHOOK_PATH, echo(400, Spelling::DotNet, wrapper)));
+        portal.inject(Fault::new(
+            "PUT",
+            WEBHOOK_PATH,
+            echo(400, Spelling::DotNet, wrapper),
+        ));
         let out = apply(&portal, &file);
         assert!(out.stdout.contains("Bearer [redacted]"), "{out:?}");
-        assert!(out.stdout.contains("\"secretKey\":\"[redacted]\""), "{out:?}");
+        assert!(
+            out.stdout.contains("\"secretKey\":\"[redacted]\""),
+            "{out:?}"
+        );
     }
 }
 
@@ -189,9 +205,17 @@ fn numeric_entities_in_a_proxy_error_page_are_redacted() {
 
 #[test]
 fn lower_case_percent_and_form_encoding_are_redacted() {
-    for spelling in [Spelling::PercentLower, Spelling::PercentUpper, Spelling::Form] {
+    for spelling in [
+        Spelling::PercentLower,
+        Spelling::PercentUpper,
+        Spelling::Form,
+    ] {
         let (portal, file) = portal_and_file();
-        portal.inject(Fault::new("PUT", WEBHOOK_PATH, echo(400, spelling, Wrapper::Text)));
+        portal.inject(Fault::new(
+            "PUT",
+            WEBHOOK_PATH,
+            echo(400, spelling, Wrapper::Text),
+        ));
         let out = apply(&portal, &file);
         assert!(out.all().contains("[redacted]"), "{out:?}");
     }
@@ -222,7 +246,10 @@ fn a_portal_message_is_redacted_before_it_is_cut() {
         ));
         let out = apply(&portal, &file);
         assert!(out.all().contains(&"x".repeat(pad)), "{out:?}");
-        assert!(!out.all().contains("Zq+9"), "no piece of it either: {out:?}");
+        assert!(
+            !out.all().contains("Zq+9"),
+            "no piece of it either: {out:?}"
+        );
     }
 }
 
@@ -237,7 +264,11 @@ fn the_key_echoed_in_a_503_on_a_get_is_in_no_retry_line_or_error() {
         let out = Run::new(&["plan", "-v"]).file(&file).portal(&portal).run();
         assert_eq!(out.code, 1, "{out:?}");
         assert_eq!(out.stderr.matches("retrying GET").count(), 4, "{out:?}");
-        assert_eq!(out.stderr.matches("Bearer [redacted]").count(), 5, "{out:?}");
+        assert_eq!(
+            out.stderr.matches("Bearer [redacted]").count(),
+            5,
+            "{out:?}"
+        );
         assert_hidden(&out.all(), KEY);
 
         // One 503, then the list: the plan goes on, and only the retry line saw the echo.
@@ -259,9 +290,16 @@ fn a_panic_shows_where_but_not_a_message_built_at_run_time() {
         .env("DOCSPACE_WEBHOOKS_TEST_PANIC", KEY)
         .run();
     assert_eq!(out.code, 1, "a bug is an error like any other: {out:?}");
-    assert!(out.stderr.contains("internal error in docspace-webhooks at src/"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("internal error in docspace-webhooks at src/"),
+        "{out:?}"
+    );
     assert!(out.stderr.contains("This is a bug"), "{out:?}");
-    assert!(!out.stderr.contains("panicked"), "not the default hook: {out:?}");
+    assert!(
+        !out.stderr.contains("panicked"),
+        "not the default hook: {out:?}"
+    );
     assert_hidden(&out.all(), KEY);
 
     let out = Run::new(&["validate"])
@@ -269,7 +307,10 @@ fn a_panic_shows_where_but_not_a_message_built_at_run_time() {
         .env("DOCSPACE_WEBHOOKS_TEST_PANIC", "literal")
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("a test panic with a literal message"), "{out:?}");
+    assert!(
+        out.stderr.contains("a test panic with a literal message"),
+        "{out:?}"
+    );
 }
 
 #[test]

@@ -8,10 +8,12 @@ mod docs;
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
 mod faults;
-/// `--prune` and its guard, `export`, `--rotate-secrets`, the last-failure note.
-mod lifecycle;
+/// Property tests: no echo and no mutation of a file gets a secret or the key out.
+mod leak_props;
 /// Every way issue 9 found a secret getting out: diagnostics, echoes, panics, export.
 mod leaks;
+/// `--prune` and its guard, `export`, `--rotate-secrets`, the last-failure note.
+mod lifecycle;
 /// Thousands of live webhooks: one request to plan, bounded concurrency, convergence.
 mod load;
 /// Property tests: the loader never panics and stays fast on any input.

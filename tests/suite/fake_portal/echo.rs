@@ -55,7 +55,10 @@ fn spellings_follow_their_formats() {
             Spelling::PercentLower,
             "a%2bb%2fc%3dd%26e%3cf%3e%27%22g%5c%20h".to_owned(),
         ),
-        (Spelling::Form, "a%2Bb%2Fc%3Dd%26e%3Cf%3E%27%22g%5C+h".to_owned()),
+        (
+            Spelling::Form,
+            "a%2Bb%2Fc%3Dd%26e%3Cf%3E%27%22g%5C+h".to_owned(),
+        ),
     ];
     for (spelling, expected) in cases {
         assert_eq!(spelling.spell(s), expected, "{spelling:?}");
@@ -67,7 +70,11 @@ fn spellings_follow_their_formats() {
 async fn the_request_comes_back_whole_in_every_wrapper() {
     let api = Api::new();
     for wrapper in Wrapper::ALL {
-        let status = if wrapper == Wrapper::Location { 302 } else { 400 };
+        let status = if wrapper == Wrapper::Location {
+            302
+        } else {
+            400
+        };
         api.portal
             .inject(echo(status, Spelling::Literal, wrapper, usize::MAX));
         let call = api
@@ -106,7 +113,11 @@ async fn an_echo_is_cut_where_asked_and_may_break_the_json() {
         .inject(echo(400, Spelling::Json, Wrapper::ErrorMessage, 30));
     let call = api.get(WEBHOOK_PATH).await;
     assert!(call.text.contains("webhook\\\""), "{}", call.text);
-    assert!(serde_json::from_str::<Value>(&call.text).is_err(), "{}", call.text);
+    assert!(
+        serde_json::from_str::<Value>(&call.text).is_err(),
+        "{}",
+        call.text
+    );
     api.portal
         .inject(echo(400, Spelling::Json, Wrapper::ErrorMessage, 29));
     assert_eq!(

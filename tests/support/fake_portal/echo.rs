@@ -75,15 +75,27 @@ impl Spelling {
                     .map(|u| format!("\\u{u:04X}"))
                     .collect(),
             }),
-            Spelling::HtmlDecimal => {
-                each(&|c| if alnum(c) { c.to_string() } else { format!("&#{};", c as u32) })
-            }
-            Spelling::HtmlHex => {
-                each(&|c| if alnum(c) { c.to_string() } else { format!("&#x{:X};", c as u32) })
-            }
-            Spelling::HtmlHexUpperX => {
-                each(&|c| if alnum(c) { c.to_string() } else { format!("&#X{:x};", c as u32) })
-            }
+            Spelling::HtmlDecimal => each(&|c| {
+                if alnum(c) {
+                    c.to_string()
+                } else {
+                    format!("&#{};", c as u32)
+                }
+            }),
+            Spelling::HtmlHex => each(&|c| {
+                if alnum(c) {
+                    c.to_string()
+                } else {
+                    format!("&#x{:X};", c as u32)
+                }
+            }),
+            Spelling::HtmlHexUpperX => each(&|c| {
+                if alnum(c) {
+                    c.to_string()
+                } else {
+                    format!("&#X{:x};", c as u32)
+                }
+            }),
             Spelling::HtmlNamed => each(&|c| match html_name(c) {
                 Some(name) => format!("&{name};"),
                 None => c.to_string(),
@@ -230,8 +242,10 @@ impl Echo {
                         b => format!("%{b:02X}"),
                     })
                     .collect();
-                Reply::empty(status)
-                    .header("Location", format!("https://elsewhere.example/echo?r={query}"))
+                Reply::empty(status).header(
+                    "Location",
+                    format!("https://elsewhere.example/echo?r={query}"),
+                )
             }
         }
     }
