@@ -124,7 +124,7 @@ fn unparsed(display_name: String, text: &str, failure: parse_error::ParseFailure
                 "{} (at {display_name}:{line}:{column})",
                 parse_error::unquoted(&failure.message)
             );
-            let why = "the file's lines are not shown: it holds a secret or credentials, which \
+            let why = "the file's lines are not shown: it may hold a secret or credentials, which \
                        cannot be told apart from the rest in a file that does not parse";
             let help = match failure.help {
                 Some(help) => format!("{help}\n{why}"),

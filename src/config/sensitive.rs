@@ -32,17 +32,32 @@ pub(super) fn is_secret_key(key: &str) -> bool {
     if key != "secretKey" && (ENTRY_FIELDS.contains(&key) || TOP_FIELDS.contains(&key)) {
         return false;
     }
-    let normal: String = key
-        .chars()
+    let normal = normal(key);
+    has_secret_word(&normal) || is_near_miss(&normal)
+}
+
+/// Lower case, without `_`, `-`, `.` and spaces.
+fn normal(text: &str) -> String {
+    text.chars()
         .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
         .collect::<String>()
-        .to_lowercase();
-    // Every single typo of `secretKey` keeps "secret" or "key" whole; two or more need the
-    // distance (the same measure that makes `validate` ask "did you mean `secretKey`?").
+        .to_lowercase()
+}
+
+fn has_secret_word(normal: &str) -> bool {
     SECRET_WORDS.iter().any(|w| normal.contains(w))
-        || ((5..=14).contains(&normal.len())
-            && (strsim::jaro_winkler(&normal, "secretkey") > 0.8
-                || strsim::damerau_levenshtein(&normal, "secretkey") <= 3))
+}
+
+/// Every single typo of `secretKey` keeps "secret" or "key" whole; two or more need the
+/// distance (the same measure that makes `validate` ask "did you mean `secretKey`?").
+fn is_near_miss(normal: &str) -> bool {
+    // Cheap first: such a word is mostly made of the letters of "secretkey" (Jaro-Winkler
+    // above 0.8 needs at least four of them to match).
+    let letters = normal.chars().filter(|c| "secrtky".contains(*c)).count();
+    (5..=14).contains(&normal.len())
+        && letters >= 4
+        && (strsim::jaro_winkler(normal, "secretkey") > 0.8
+            || strsim::osa_distance(normal, "secretkey") <= 3)
 }
 
 /// The words of `text` that could be key names: runs of letters, digits, `_` and `-`.
@@ -88,13 +103,22 @@ pub(super) fn may_hold_secrets(text: &str) -> bool {
             Some(at) => line.split_at(at),
             None => (line, ""),
         };
-        let code_secret = !is_reference_line(code) && words(code).any(|(_, w)| is_secret_key(w));
-        let comment_secret = words(comment).any(|(at, w)| {
-            is_secret_key(w)
-                && comment[at + w.len()..]
-                    .trim_start_matches(['"', '\'', ' '])
-                    .starts_with([':', '='])
-        });
+        // A key is followed by `:` (or, in a comment, `=` too), after any closing quote.
+        let is_key = |text: &str, at: usize, w: &str| {
+            text[at + w.len()..]
+                .trim_start_matches(['"', '\'', ' '])
+                .starts_with([':', '='])
+        };
+        // Any word holding a secret word is one the line holds too, so most lines are passed
+        // over with one search; near misses are looked for among keys only.
+        let any_word = has_secret_word(&normal(line));
+        let code_secret = !is_reference_line(code)
+            && words(code).any(|(at, w)| {
+                (any_word && has_secret_word(&normal(w)))
+                    || (is_key(code, at, w) && is_secret_key(w))
+            });
+        let comment_secret =
+            words(comment).any(|(at, w)| is_key(comment, at, w) && is_secret_key(w));
         let credentials = !credential_ranges(line).is_empty()
             || code.split_once(':').is_some_and(|(_, value)| {
                 !scheme_less_credential_ranges(value.trim().trim_matches(['"', '\''])).is_empty()
