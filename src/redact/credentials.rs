@@ -1,8 +1,9 @@
 //! Credentials inside URLs (`https://user:pass@host`): found in any text, masked as `user:***@`.
 //!
 //! Works on raw text, not on parsed URLs, so it also covers strings that do not parse and URLs
-//! inside a longer message. The authority ends where the URL standard ends it (`/`, `?`, `#`),
-//! or at whitespace, a quote or an angle bracket.
+//! inside a longer message. The authority ends where the URL standard ends it (`/`, `?`, `#`,
+//! and `\`, which it reads as `/` in http and https URLs), or at whitespace, a quote or an angle
+//! bracket. Ending it too late would hide the real host: `https://evil\@good` goes to `evil`.
 
 use std::ops::Range;
 
@@ -29,7 +30,7 @@ pub fn scheme_less_credential_ranges(text: &str) -> Vec<Range<usize>> {
     if text.contains("://") {
         return credential_ranges(text);
     }
-    let authority_len = text.find(['/', '?', '#']).unwrap_or(text.len());
+    let authority_len = text.find(['/', '\\', '?', '#']).unwrap_or(text.len());
     match text[..authority_len].rfind('@') {
         Some(at) => vec![secret_part(&text[..at], 0)],
         None => Vec::new(),
@@ -37,7 +38,7 @@ pub fn scheme_less_credential_ranges(text: &str) -> Vec<Range<usize>> {
 }
 
 fn is_authority_end(c: char) -> bool {
-    matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '`') || c.is_whitespace()
+    matches!(c, '/' | '\\' | '?' | '#' | '"' | '\'' | '<' | '>' | '`') || c.is_whitespace()
 }
 
 /// `user:pass` -> the range of `pass`; `token` -> all of it. `offset` is where it starts.
@@ -98,6 +99,7 @@ mod tests {
         );
         for plain in [
             "https://host.example/a@b",
+            "https://evil.example\\@good.example/",
             "mailto:me@example.com",
             "no url here",
             "https://",
