@@ -15,6 +15,7 @@ mod error;
 pub mod halt;
 pub mod idn;
 pub mod plan;
+pub mod redact;
 pub mod render;
 pub mod settings;
 pub mod triggers;

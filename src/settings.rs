@@ -1,8 +1,9 @@
 //! Raw flags and the environment become checked settings before any work starts.
 //!
 //! This is the only module that reads the process environment, so what the tool depends on is
-//! visible in one place: DOCSPACE_URL, DOCSPACE_API_KEY, the `${VAR}`s of secrets, and the
-//! hidden DOCSPACE_WEBHOOKS_RETRY_BASE_MS that lets tests retry without waiting.
+//! visible in one place: DOCSPACE_URL, DOCSPACE_API_KEY, the `${VAR}`s of secrets, the hidden
+//! DOCSPACE_WEBHOOKS_RETRY_BASE_MS that lets tests retry without waiting, and, in debug builds
+//! only, DOCSPACE_WEBHOOKS_TEST_PANIC, with which tests prove what a panic shows.
 
 use std::time::Duration;
 
@@ -17,6 +18,23 @@ pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
 /// Milliseconds of the first retry backoff. Undocumented: for tests, which cannot wait seconds
 /// per retry. Unset or not a number: the default (500 ms).
 pub const RETRY_BASE_VAR: &str = "DOCSPACE_WEBHOOKS_RETRY_BASE_MS";
+
+/// Debug builds only: the message of a panic `test_panic` raises on purpose.
+pub const TEST_PANIC_VAR: &str = "DOCSPACE_WEBHOOKS_TEST_PANIC";
+
+/// In a debug build with DOCSPACE_WEBHOOKS_TEST_PANIC set, panics: with a literal message when
+/// the value is `literal`, else with the value inside a message built at run time (as a panic
+/// quoting a secret would be). A test binary's way to a panic; release builds have none.
+pub fn test_panic() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    match env(TEST_PANIC_VAR).as_deref() {
+        None => {}
+        Some("literal") => panic!("a test panic with a literal message"),
+        Some(value) => panic!("a test panic carrying {value}"),
+    }
+}
 
 /// Reads one environment variable; an unset or non-UTF-8 variable is `None`.
 pub fn env(name: &str) -> Option<String> {

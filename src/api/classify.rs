@@ -2,9 +2,10 @@
 //! `ApiError`.
 //!
 //! Pure functions, so every error shape is unit-tested without a network. Invariants: text
-//! taken from an answer is sanitized (no markup, control characters or terminal escapes, bounded
-//! length) and has the request's secrets redacted before it enters an error; reqwest's own
-//! Display/Debug (which embed URLs and internals) never reach the user.
+//! taken from an answer (the body, the `Location` header) is decoded, has every secret redacted
+//! and only then is cut and sanitized (no markup, control characters or terminal escapes) before
+//! it enters an error; reqwest's own Display/Debug (which embed URLs and internals) never reach
+//! the user.
 
 use std::error::Error as _;
 use std::time::Duration;
@@ -12,8 +13,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::error::{ApiError, Endpoint, TimeoutKind};
-use super::sanitize::{EXCERPT_CHARS, MESSAGE_CHARS, clean, excerpt};
+use super::sanitize::{EXCERPT_CHARS, MESSAGE_CHARS, excerpt};
 use super::{ClientOptions, PortalUrl};
+use crate::redact::Redactor;
 
 /// The parts of an HTTP answer that classification looks at.
 pub(crate) struct Answer<'a> {
@@ -22,90 +24,6 @@ pub(crate) struct Answer<'a> {
     pub location: Option<&'a str>,
     pub retry_after: Option<&'a str>,
     pub body: &'a [u8],
-}
-
-/// Secrets that must not come back out through an error, e.g. if a proxy echoes the request.
-///
-/// An echo may carry a secret as written, JSON-escaped (it was sent inside a JSON body),
-/// percent-encoded or HTML-escaped (an error page), so each of those spellings is redacted,
-/// and always in the whole answer before anything is cut to length: a secret cut in half by
-/// an excerpt would no longer match.
-pub(crate) struct Redactor {
-    needles: Vec<String>,
-}
-
-impl Redactor {
-    pub fn new<'s>(secrets: impl IntoIterator<Item = &'s str>) -> Self {
-        let mut needles: Vec<String> = secrets
-            .into_iter()
-            // A very short "secret" would blank out ordinary words; the server refuses
-            // secrets under 8 characters anyway.
-            .filter(|s| s.len() >= 4)
-            .flat_map(|s| {
-                [
-                    s.to_string(),
-                    json_escaped(s),
-                    percent_encoded(s),
-                    html_escaped(s),
-                ]
-            })
-            .collect();
-        // Longest first, so a spelling that contains another is replaced whole.
-        needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        needles.dedup();
-        Redactor { needles }
-    }
-
-    /// Replaces the secrets, then masks the password of any URL (a proxy or the portal may
-    /// echo a webhook's uri with credentials in it).
-    pub fn apply(&self, text: String) -> String {
-        let text = self
-            .needles
-            .iter()
-            .fold(text, |t, s| t.replace(s.as_str(), "[redacted]"));
-        super::url::mask_credentials(&text)
-    }
-
-    /// The answer's body with every secret replaced, before it is parsed or excerpted.
-    fn scrub<'b>(&self, body: &'b [u8]) -> std::borrow::Cow<'b, [u8]> {
-        let text = String::from_utf8_lossy(body);
-        if self.needles.iter().any(|n| text.contains(n.as_str())) {
-            let mut text = text.into_owned();
-            for needle in &self.needles {
-                text = text.replace(needle.as_str(), "[redacted]");
-            }
-            std::borrow::Cow::Owned(text.into_bytes())
-        } else {
-            std::borrow::Cow::Borrowed(body)
-        }
-    }
-}
-
-/// The secret as it stands inside a JSON string (without the quotes).
-fn json_escaped(s: &str) -> String {
-    let quoted = serde_json::to_string(s).unwrap_or_default();
-    quoted.trim_matches('"').to_string()
-}
-
-/// The secret as a query string or form body would carry it.
-fn percent_encoded(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The secret as an HTML error page would show it.
-fn html_escaped(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// The JSON of a successful answer, or the error it amounts to.
@@ -117,13 +35,13 @@ pub(crate) fn classify(
 ) -> Result<Value, ApiError> {
     let endpoint = endpoint.clone();
     let status = answer.status;
-    let body = redactor.scrub(answer.body);
-    let json = serde_json::from_slice::<Value>(&body).ok();
+    let json = serde_json::from_slice::<Value>(answer.body).ok();
+    // Redacted whole, then cut: a secret straddling the cut would otherwise show in part.
     let message = json
         .as_ref()
         .and_then(portal_message)
-        .map(|m| redactor.apply(clean(&m, MESSAGE_CHARS)));
-    let excerpt = || redactor.apply(excerpt(&body, answer.content_type));
+        .map(|m| redactor.shown(&m, MESSAGE_CHARS));
+    let excerpt = || excerpt(answer.body, answer.content_type, redactor);
     match status {
         200..=299 => match json {
             None => Err(ApiError::NotDocSpace {
@@ -149,11 +67,11 @@ pub(crate) fn classify(
             status,
             location: answer
                 .location
-                .map(|l| redactor.apply(clean(&portal.resolve(l), EXCERPT_CHARS)))
+                .map(|l| redactor.shown(&portal.resolve(l), EXCERPT_CHARS))
                 .unwrap_or_else(|| "an address it did not give (no Location header)".into()),
         }),
         401 => Err(ApiError::Unauthorized { endpoint }),
-        403 if body.iter().all(u8::is_ascii_whitespace) => {
+        403 if answer.body.iter().all(u8::is_ascii_whitespace) => {
             Err(ApiError::ForbiddenScope { endpoint })
         }
         403 => Err(ApiError::Forbidden {
@@ -272,7 +190,7 @@ pub(crate) fn transport_error(
             after,
         };
     }
-    let detail = redactor.apply(clean(&root_cause(err), MESSAGE_CHARS));
+    let detail = redactor.shown(&root_cause(err), MESSAGE_CHARS);
     if err.is_dns() {
         return ApiError::Dns {
             portal: portal_s,

@@ -2,7 +2,7 @@
 //!
 //! Invariants: redirects are never followed (the key must not reach another host); the
 //! `Authorization` header is built once, marked sensitive, and set as a default header; the key
-//! is otherwise kept only as a `SecretString`, to redact it from anything the portal echoes;
+//! is otherwise only registered with `redact`, which scrubs it from anything the portal echoes;
 //! `Debug` shows neither. `send_once` is the only code that touches the network; the retry
 //! layer around it (`retry.rs`: `send`, and `create_once` for POST) decides what is sent again.
 
@@ -15,12 +15,13 @@ use reqwest::{Method, redirect};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use super::classify::{Answer, Redactor, classify, transport_error};
+use super::classify::{Answer, classify, transport_error};
 use super::error::{ApiError, Endpoint};
 use super::event::ClientEvent;
 use super::retry::Policy;
 use super::wire::{self, EnableRequest, WebhookRequest};
 use super::{ClientOptions, LiveWebhook, PortalUrl, WebhookBody};
+use crate::redact::{self, Redactor};
 
 const WEBHOOK_PATH: &str = "/api/2.0/settings/webhook";
 /// Answers beyond this are not read: a webhook list is a few KiB, anything this big is not it.
@@ -38,8 +39,6 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     portal: PortalUrl,
-    /// Kept only to redact it from portal answers; the header holds its own copy.
-    api_key: SecretString,
     options: ClientOptions,
     policy: Policy,
 }
@@ -54,7 +53,8 @@ impl fmt::Debug for Client {
     }
 }
 
-/// A request body plus the secret in it, so that secret can be redacted from the answer.
+/// A request body plus the secret in it, so that secret can be redacted from the answer (it is
+/// also registered with `redact`, for text shown outside this request's error).
 pub(super) struct Payload<'a> {
     bytes: Vec<u8>,
     secret: Option<&'a SecretString>,
@@ -101,13 +101,14 @@ impl Client {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| ApiError::ClientSetup {
-            detail: super::sanitize::clean(&e.to_string(), 300),
+            detail: redact::cut(&redact::clean(&e.to_string()), 300),
         })?;
+        // From here on, anything the portal echoes is scrubbed of the key wherever it is shown.
+        redact::register(key);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 portal: portal.clone(),
-                api_key,
                 policy: Policy::new(&options),
                 options,
             }),
@@ -134,11 +135,19 @@ impl Client {
         self.follow_up
     }
 
-    /// Every webhook the key's user can see, sorted by id.
+    /// Every webhook the key's user can see, sorted by id. A webhook's last failure is what
+    /// its target answered, shown in plans: it is scrubbed of every secret like an error body.
     pub async fn list(&self) -> Result<Vec<LiveWebhook>, ApiError> {
         let endpoint = endpoint(Method::GET, WEBHOOK_PATH.into());
         let v = self.send(&endpoint, None).await?;
-        wire::decode_list(&endpoint, &v)
+        let mut live = wire::decode_list(&endpoint, &v)?;
+        let redactor = Redactor::registered();
+        for w in &mut live {
+            if let Some(content) = &w.last_failure_content {
+                w.last_failure_content = Some(redactor.scrub(content));
+            }
+        }
+        Ok(live)
     }
 
     /// Never creates the webhook twice: a POST whose answer may have been lost is sent again
@@ -195,6 +204,9 @@ impl Client {
         request: &WebhookRequest<'_>,
         body: &'a WebhookBody,
     ) -> Result<Payload<'a>, ApiError> {
+        if let Some(secret) = &body.secret_key {
+            redact::register(secret.expose_secret());
+        }
         Ok(Payload {
             bytes: wire::to_body(request).map_err(|e| self.encode_error(endpoint, &e))?,
             secret: body.secret_key.as_ref(),
@@ -245,15 +257,8 @@ impl Client {
         status_seen: &mut Option<u16>,
     ) -> Result<Value, ApiError> {
         let inner = &*self.inner;
-        let secret = payload.and_then(|p| p.secret);
-        let redactor = Redactor::new(
-            [
-                Some(inner.api_key.expose_secret()),
-                secret.map(|s| s.expose_secret()),
-            ]
-            .into_iter()
-            .flatten(),
-        );
+        // Every registered secret (the key among them), and this payload's secret by name.
+        let redactor = Redactor::new(payload.and_then(|p| p.secret).map(|s| s.expose_secret()));
         let failed = |e: reqwest::Error| {
             transport_error(&e, endpoint, &inner.portal, &inner.options, &redactor)
         };

@@ -3,7 +3,8 @@
 //! Modelled on cargo's `HttpNotSuccessful`: an HTTP failure carries the request (method and
 //! path), the status and the portal's own message, or a short sanitized excerpt when the answer
 //! was not the DocSpace API. Invariant: no variant holds the API key or a `secretKey`; texts
-//! taken from the portal pass through `classify::redact` before they get here.
+//! taken from the portal pass through `redact::Redactor` (decoded, redacted, then cut) before
+//! they get here.
 
 use std::fmt;
 use std::time::Duration;

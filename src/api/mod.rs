@@ -4,8 +4,9 @@
 //! request through one path, `retry` decides what is sent again and how long to wait, `wire`
 //! holds the JSON shapes, `classify` turns answers and transport failures into `ApiError`s
 //! (`error`), and `event` is what the client reports while it works. Invariants kept across the
-//! module: the API key and every `secretKey` stay in `SecretString`s and never reach an error,
-//! an event, a log or a `Debug` print; URL credentials are masked wherever a URL is shown;
+//! module: the API key and every `secretKey` stay in `SecretString`s (and are registered with
+//! `redact`, which scrubs every text from the portal of them in any spelling) and never reach an
+//! error, an event, a log or a `Debug` print; URL credentials are masked wherever a URL is shown;
 //! redirects are never followed; a create is never posted twice blindly; nothing here panics on
 //! what the portal sends.
 
@@ -27,10 +28,11 @@ mod sanitize;
 mod url;
 mod wire;
 
+pub use crate::redact::mask_credentials;
 pub use client::Client;
 pub use error::{ApiError, Endpoint, TimeoutKind};
 pub use event::{ClientEvent, EventSink};
-pub use url::{PortalUrl, mask_credentials};
+pub use url::PortalUrl;
 
 /// A webhook as the portal reports it. Only what the tool compares or shows is kept.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

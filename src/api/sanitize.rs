@@ -1,36 +1,46 @@
 //! Makes text that came from the portal safe and short enough to put in an error message.
 //!
 //! Invariant: the output has no markup, terminal escape sequences, control characters or bidi
-//! overrides, and is bounded in length, whatever the portal (or a proxy in front of it) sent.
+//! overrides, no secret in any spelling (see `redact`: decoded, then redacted, then cut), and is
+//! bounded in length, whatever the portal (or a proxy in front of it) sent.
+
+use crate::redact::Redactor;
 
 /// Longest excerpt of a body that is not the DocSpace API.
 pub(crate) const EXCERPT_CHARS: usize = 200;
 /// Longest message taken from the portal's own error envelope.
 pub(crate) const MESSAGE_CHARS: usize = 500;
+/// How much of a body is looked at for an excerpt. The excerpt shows 200 characters; a proxy
+/// page with a large script or style block still has its text well within this.
+const EXCERPT_SOURCE_BYTES: usize = 256 * 1024;
 
-/// A short, printable excerpt of a body that is not the DocSpace API.
-pub(crate) fn excerpt(body: &[u8], content_type: Option<&str>) -> String {
-    let text = String::from_utf8_lossy(body);
+/// A short, printable, redacted excerpt of a body that is not the DocSpace API.
+pub(crate) fn excerpt(body: &[u8], content_type: Option<&str>, redactor: &Redactor) -> String {
+    let head = &body[..body.len().min(EXCERPT_SOURCE_BYTES)];
+    let text = String::from_utf8_lossy(head);
     if text.trim().is_empty() {
         return "(empty body)".into();
     }
     let html = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html"))
         || text.trim_start().starts_with('<');
+    // Tags are taken out of a page redacted as it came: a secret echoed raw with `<...>` in
+    // it would otherwise lose its middle to the tag stripper and no longer match.
     let text = if html {
-        strip_html(&text)
+        strip_html(&redactor.scrub(&text))
     } else {
         text.into_owned()
     };
-    let cleaned = clean(&text, EXCERPT_CHARS);
-    if cleaned.is_empty() {
+    let shown = redactor.shown(&text, EXCERPT_CHARS);
+    if shown.is_empty() {
         "(no readable text)".into()
     } else {
-        cleaned
+        shown
     }
 }
 
-/// Drops tags, comments and the contents of `<script>`/`<style>`, and decodes the common
-/// entities. Not an HTML parser: enough to show what a proxy's error page says.
+/// Drops tags, comments and the contents of `<script>`/`<style>`, leaving a space for each.
+/// Entities are left for the redactor, which decodes them with every other escape. Not an HTML
+/// parser: enough to show what a proxy's error page says.
 fn strip_html(html: &str) -> String {
     let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len());
@@ -57,55 +67,5 @@ fn strip_html(html: &str) -> String {
             i += next;
         }
     }
-    [
-        ("&nbsp;", " "),
-        ("&lt;", "<"),
-        ("&gt;", ">"),
-        ("&quot;", "\""),
-        ("&#39;", "'"),
-        ("&amp;", "&"),
-    ]
-    .iter()
-    .fold(out, |s, (from, to)| s.replace(from, to))
-}
-
-/// Removes terminal escape sequences, control and bidi-override characters, collapses
-/// whitespace and cuts to `max` characters, so portal text cannot garble or spoof the terminal.
-pub(crate) fn clean(text: &str, max: usize) -> String {
-    let mut plain = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            match chars.next() {
-                // CSI: parameters, then one final byte in @..~.
-                Some('[') => {
-                    for c in chars.by_ref() {
-                        if ('@'..='~').contains(&c) {
-                            break;
-                        }
-                    }
-                }
-                // OSC: up to BEL or ESC \.
-                Some(']') => {
-                    while let Some(c) = chars.next() {
-                        if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
-                            break;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        } else if c.is_control() {
-            plain.push(' ');
-        } else if !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
-            plain.push(c);
-        }
-    }
-    let collapsed = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    if collapsed.chars().count() <= max {
-        return collapsed;
-    }
-    let mut cut: String = collapsed.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    out
 }

@@ -2,15 +2,15 @@
 //!
 //! Invariants of a `PortalUrl`: the scheme is `https`, or `http` with a loopback host; there are
 //! no credentials, query, fragment or path; `as_str()` has no trailing slash. Every error message
-//! shows the input with any password masked (`mask_credentials`, also used for every URL the
-//! portal echoes), because people paste URLs with credentials in them and error messages end up
-//! in CI logs.
+//! shows the input with any password masked (`redact::mask_userinfo`), because people paste URLs
+//! with credentials in them and error messages end up in CI logs.
 
 use std::net::IpAddr;
 
 use reqwest::Url;
 
 use super::ApiError;
+use crate::redact::mask_userinfo;
 
 /// A portal address that passed the transport rule: HTTPS, or plain HTTP to a loopback host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,52 +142,6 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// Masks the credentials of every URL in `text`: `https://user:pass@host` becomes
-/// `https://user:***@host`. A user part without a password is masked whole (`https://***@host`),
-/// because a lone user part is usually a token. Works on raw text, not on parsed URLs, so it
-/// also covers strings that do not parse and URLs inside a longer message. The authority ends
-/// where the URL standard ends it (`/`, `?`, `#`), or at whitespace or a quote.
-pub fn mask_credentials(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(scheme_end) = rest.find("://") {
-        let start = scheme_end + 3;
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let authority_len = rest.find(is_authority_end).unwrap_or(rest.len());
-        if let Some(at) = rest[..authority_len].rfind('@') {
-            out.push_str(&masked_userinfo(&rest[..at]));
-            rest = &rest[at..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn is_authority_end(c: char) -> bool {
-    matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '`') || c.is_whitespace()
-}
-
-/// `user:pass` -> `user:***`; `token` -> `***`.
-fn masked_userinfo(userinfo: &str) -> String {
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{user}:***"),
-        None => "***".into(),
-    }
-}
-
-/// `mask_credentials`, plus the `user:pass@host` a user may type without a scheme.
-fn mask_userinfo(s: &str) -> String {
-    if s.contains("://") {
-        return mask_credentials(s);
-    }
-    let authority_len = s.find(['/', '?', '#']).unwrap_or(s.len());
-    match s[..authority_len].rfind('@') {
-        Some(at) => format!("{}{}", masked_userinfo(&s[..at]), &s[at..]),
-        None => s.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,36 +239,5 @@ mod tests {
             p.resolve("https://u:p@elsewhere.example/x"),
             "https://u:***@elsewhere.example/x"
         );
-    }
-
-    #[test]
-    fn credentials_are_masked_in_any_text() {
-        assert_eq!(
-            mask_credentials("https://user:pass@host.example/p?q=a@b"),
-            "https://user:***@host.example/p?q=a@b"
-        );
-        assert_eq!(
-            mask_credentials("https://ghp_token@host.example"),
-            "https://***@host.example"
-        );
-        // The last `@` of the authority ends the user part, so a raw `@` in a password is
-        // masked too.
-        assert_eq!(
-            mask_credentials("https://u:p@ss@host.example"),
-            "https://u:***@host.example"
-        );
-        assert_eq!(
-            mask_credentials("went to 'http://a:b@x.example/' then \"ftp://c:d@y.example\""),
-            "went to 'http://a:***@x.example/' then \"ftp://c:***@y.example\""
-        );
-        for plain in [
-            "https://host.example/a@b",
-            "mailto:me@example.com",
-            "no url here",
-            "https://",
-            "",
-        ] {
-            assert_eq!(mask_credentials(plain), plain);
-        }
     }
 }

@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, Endpoint};
-use super::sanitize::clean;
 use super::{LiveWebhook, WebhookBody};
+use crate::redact::Redactor;
 use crate::triggers::TriggerSet;
 
 /// `CreateWebhooksConfigRequestsDto` / `UpdateWebhooksConfigRequestsDto`.
@@ -260,13 +260,14 @@ fn shape(endpoint: &Endpoint, at: &str, expected: &'static str, found: String) -
 }
 
 /// A short description of a JSON value for "found ..." messages; strings and numbers are
-/// quoted (cut short and cleaned), since the server never sends secrets back.
+/// quoted, cut short after every registered secret is redacted (a proxy or a broken portal
+/// may echo a request where a webhook was expected).
 fn found(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("{b}"),
         Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string \"{}\"", clean(s, 60)),
+        Value::String(s) => format!("the string \"{}\"", Redactor::registered().shown(s, 60)),
         Value::Array(a) => format!("a list of {} item(s)", a.len()),
         Value::Object(_) => "an object".into(),
     }

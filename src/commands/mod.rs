@@ -8,6 +8,7 @@ mod apply;
 mod completions;
 mod export;
 mod output;
+mod panic;
 mod plan;
 mod report;
 mod saved_file;
@@ -50,9 +51,17 @@ pub fn main(cli: Cli) -> ExitCode {
         }
     }));
 
+    panic::install();
     let mut out = Output::new(anstream::stdout());
-    let result = signals::install().and_then(|()| run(cli.command, &mut out));
+    // A bug that panics is an error like any other (exit 1); the hook has reported it.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings::test_panic();
+        signals::install().and_then(|()| run(cli.command, &mut out))
+    }));
     let _ = out.flush();
+    let Ok(result) = result else {
+        return ExitCode::from(1);
+    };
     let code = match result {
         Ok(code) => code,
         Err(error) => fail(error),
@@ -122,6 +131,7 @@ fn plan_file(input: &PlanInput, runtime: &tokio::runtime::Runtime) -> Result<Pla
         planning,
     } = input;
     let config = load_config(&file.file)?;
+    config.register_secrets(&settings::env);
     let url = settings::portal_for(portal.portal.as_deref(), &config)?;
     let client = client(&url, &portal.network)?;
     let live = runtime.block_on(client.list())?;

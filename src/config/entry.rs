@@ -8,7 +8,6 @@ use miette::SourceSpan;
 
 use super::fields::Checker;
 use super::node::{Kind, Node};
-use super::parse_error::shown;
 use super::validate::{ENTRY_FIELDS, unknown_field};
 use super::{DesiredWebhook, Key};
 
@@ -117,7 +116,10 @@ pub(super) fn entry(
 
 fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
     let out_of_range = |c: &mut Checker| {
-        let message = format!("webhook id {} is out of range", shown(c.raw(key)));
+        let message = match c.quote(key, c.raw(key)) {
+            Some(id) => format!("webhook id {id} is out of range"),
+            None => "a webhook id is out of range".to_string(),
+        };
         c.error(
             key.span,
             "config::bad_id",
@@ -137,9 +139,10 @@ fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
         Kind::Str(name) => c.name(key, name).then(|| Key::Name(name.clone())),
         other => {
             let help = match other {
-                Kind::Bool(_) | Kind::Null | Kind::Float => {
-                    format!("quote it to use it as a name: \"{}\"", shown(c.raw(key)))
-                }
+                Kind::Bool(_) | Kind::Null | Kind::Float => match c.quote(key, c.raw(key)) {
+                    Some(raw) => format!("quote it to use it as a name: \"{raw}\""),
+                    None => "quote it to use it as a name".to_string(),
+                },
                 _ => "use a webhook name (a string) or id (an integer)".to_string(),
             };
             c.error(

@@ -34,8 +34,41 @@ impl Checker<'_> {
         label: &str,
         help: Option<String>,
     ) {
+        let span = self.first_line(span);
         let problem = problem_at(self.source, span, code, message, label.to_string(), help);
         self.problems.push(problem);
+    }
+
+    /// The part of `span` on its first line: a label over a whole block (a list, or a string
+    /// that swallowed the rest of the file) would only frame lines that are masked anyway.
+    fn first_line(&self, span: SourceSpan) -> SourceSpan {
+        let start = span.offset().min(self.text.len());
+        let end = (start + span.len()).min(self.text.len());
+        match self.text.get(start..end).and_then(|t| t.find('\n')) {
+            Some(nl) => SourceSpan::from(start..start + nl.max(1).min(end - start)),
+            None => span,
+        }
+    }
+
+    /// `value` (read from `node`) quoted for a message, or `None` when any of it is masked in
+    /// the display text: then it may be a secret, e.g. an alias of one (`uri: *secret`).
+    pub fn quote(&self, node: &Node, value: &str) -> Option<String> {
+        self.quotable(&[node.span, node.defined])
+            .then(|| shown(&crate::redact::mask_userinfo(value)))
+    }
+
+    /// Whether the text at `spans` shows as written: nothing in it is masked (a control
+    /// character shown as `?` does not count; messages escape those themselves).
+    pub fn quotable(&self, spans: &[SourceSpan]) -> bool {
+        let display = self.source.inner().as_bytes();
+        let text = self.text.as_bytes();
+        spans.iter().all(|s| {
+            let range = s.offset()..s.offset() + s.len();
+            match (text.get(range.clone()), display.get(range)) {
+                (Some(t), Some(d)) => t.iter().zip(d).all(|(t, d)| t == d || *d == b'?'),
+                _ => false,
+            }
+        })
     }
 
     /// The text a node was read from, for messages about non-secret values.
@@ -62,10 +95,10 @@ impl Checker<'_> {
         match &node.kind {
             Kind::Str(s) => Some(s),
             Kind::Int(_) | Kind::Float | Kind::Bool(_) => {
-                let help = format!(
-                    "quote it to make it a string: \"{}\"",
-                    shown(self.raw(node))
-                );
+                let help = match self.quote(node, self.raw(node)) {
+                    Some(raw) => format!("quote it to make it a string: \"{raw}\""),
+                    None => "quote it to make it a string".to_string(),
+                };
                 self.wrong_type(node, field, "a string", Some(help));
                 None
             }
@@ -140,10 +173,13 @@ impl Checker<'_> {
         }
         match reqwest::Url::parse(uri) {
             Err(e) => {
-                let help = if uri.contains("://") {
-                    "write the full URL, e.g. `https://example.com/hooks/docspace`".to_string()
-                } else {
-                    format!("did you mean `https://{}`?", shown(uri))
+                let help = match self.quote(node, uri) {
+                    Some(quoted) if !uri.contains("://") => {
+                        format!("did you mean `https://{quoted}`?")
+                    }
+                    _ => {
+                        "write the full URL, e.g. `https://example.com/hooks/docspace`".to_string()
+                    }
                 };
                 bad(
                     self,
@@ -152,15 +188,18 @@ impl Checker<'_> {
                     Some(help),
                 )
             }
-            Ok(url) if !matches!(url.scheme(), "http" | "https") => bad(
-                self,
-                format!(
-                    "`{field}` has scheme `{}`; only http and https are allowed",
-                    shown(url.scheme())
-                ),
-                "not http or https",
-                None,
-            ),
+            Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+                let scheme = match self.quote(node, url.scheme()) {
+                    Some(scheme) => format!("scheme `{scheme}`"),
+                    None => "a scheme other than http or https".to_string(),
+                };
+                bad(
+                    self,
+                    format!("`{field}` has {scheme}; only http and https are allowed"),
+                    "not http or https",
+                    None,
+                )
+            }
             Ok(url) if url.host_str().is_none_or(str::is_empty) => {
                 bad(self, format!("`{field}` has no host"), "no host", None)
             }
@@ -227,10 +266,14 @@ impl Checker<'_> {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => names_look_like.to_string(),
                     };
+                    let message = match self.quote(item, name) {
+                        Some(name) => format!("unknown trigger `{name}`"),
+                        None => "unknown trigger".to_string(),
+                    };
                     self.error(
                         item.span,
                         "config::unknown_trigger",
-                        format!("unknown trigger `{}`", shown(name)),
+                        message,
                         "unknown trigger",
                         Some(help),
                     );

@@ -1,73 +1,96 @@
-//! The text diagnostics show: the file with literal secrets masked and terminal control
-//! characters neutralised.
+//! The text diagnostics show: the file with secrets masked and terminal control characters
+//! neutralised.
 //!
 //! A rendered diagnostic prints the labelled line and the lines around it, so a literal
-//! `secretKey` one line above an unknown trigger would land in a CI log. Every byte of such a
-//! value is replaced by `*`, and every control character by `?`, one ASCII byte per byte, so
-//! all spans taken from the original text stay valid (spans are byte offsets). The masked copy
-//! is only ever displayed; the values in `Config` come from the original text.
+//! `secretKey` one line above an unknown trigger would land in a CI log. With a parsed tree,
+//! every value that may be a secret is masked from its span: the value of any secret-looking
+//! key (`sensitive::is_secret_key`) with the rest of its line and the lines indented under it,
+//! every string that spans several lines (a stray `|` can make the whole file one string), the
+//! credentials of every URL, and secret-looking parts of comments. Without a tree (a syntax
+//! error) there is no telling where a value ends, so a file that may hold a secret is not shown
+//! at all (`display_unparsed` is `None`).
+//!
+//! A masked value becomes `***` followed by spaces, and a URL's password `***`, so neither its
+//! length nor its characters show. Every byte keeps its place (spaces pad what was removed), and
+//! control characters become `?`, so the spans taken from the original text (byte offsets) stay
+//! valid. The masked copy is only ever displayed; the values in `Config` come from the original.
 
 use std::ops::Range;
 
 use super::node::{Kind, Node};
 use super::secret::parse_env_ref;
-
-/// The display copy of `text`. `tree` is the parsed file, or `None` when it did not parse, in
-/// which case secrets are found line by line.
-pub(super) fn display_text(text: &str, tree: Option<&Node>) -> String {
-    let mut ranges = Vec::new();
-    match tree {
-        Some(node) => {
-            secret_ranges(node, &mut ranges);
-            userinfo_ranges(text, node, &mut ranges);
-        }
-        None => secret_lines(text, &mut ranges),
-    }
-    let mut masked = vec![false; text.len()];
-    for range in ranges {
-        let end = range.end.min(text.len());
-        masked[range.start.min(end)..end].fill(true);
-    }
-    let mut out = String::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        let masked = masked[i];
-        let replacement = if masked && !c.is_whitespace() {
-            Some('*')
-        } else if is_unsafe(c) {
-            Some('?')
-        } else {
-            None
-        };
-        match replacement {
-            Some(r) => out.extend(std::iter::repeat_n(r, c.len_utf8())),
-            None => out.push(c),
-        }
-    }
-    out
-}
+use super::sensitive::{comment_ranges, comment_start, is_secret_key, may_hold_secrets};
+use crate::redact::{credential_ranges, is_invisible_format, mask_userinfo};
 
 /// Characters that could move the cursor, recolour the terminal or reorder a line (bidi
 /// overrides, as in "Trojan Source").
 pub(super) fn is_unsafe(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_invisible_format(c)
 }
 
-/// Keys whose values are treated as secrets: `secretKey` and its misspellings, which are
-/// reported as unknown fields but most likely hold a secret all the same.
-fn is_secret_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    key.contains("secret") || key.contains("password")
+/// The display copy of a file that parsed into `tree`.
+pub(super) fn display_text(text: &str, tree: &Node) -> String {
+    let mut edits = Edits::default();
+    if matches!(tree.kind, Kind::Str(_)) {
+        // The whole file is one string (a stray `|` or `>` on the first line): it holds every
+        // secret in it.
+        edits.mask(tree.span);
+    }
+    walk(text, tree, Place::Top, &mut edits);
+    mask_comments(text, &mut edits);
+    edits.apply(text)
 }
 
-fn secret_ranges(node: &Node, out: &mut Vec<Range<usize>>) {
+/// The display copy of a file that did not parse, or `None` when it may hold a secret.
+pub(super) fn display_unparsed(text: &str) -> Option<String> {
+    (!may_hold_secrets(text)).then(|| Edits::default().apply(text))
+}
+
+/// A copy with nothing but the line breaks, for a problem shown without its snippet: its spans
+/// and line numbers stay right, and nothing of the file is in it.
+pub(super) fn blanked(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b == b'\n' { '\n' } else { ' ' })
+        .collect()
+}
+
+/// Where a node stands in the file's structure: what its keys are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The top level: settings (`portal`, `webhooks`).
+    Top,
+    /// Under `webhooks`: keys are webhook names, never secrets.
+    Webhooks,
+    /// A webhook entry, or anything deeper: keys are settings.
+    Settings,
+}
+
+fn walk(text: &str, node: &Node, place: Place, edits: &mut Edits) {
     match &node.kind {
-        Kind::Seq(items) => items.iter().for_each(|n| secret_ranges(n, out)),
+        Kind::Str(_) => string(text, node, false, edits),
+        Kind::Seq(items) => items
+            .iter()
+            .for_each(|n| walk(text, n, Place::Settings, edits)),
         Kind::Map(entries) => {
             for (key, value) in entries {
-                match &key.kind {
-                    Kind::Str(k) if is_secret_key(k) => all_scalars(value, out),
-                    _ => secret_ranges(value, out),
+                let name = match &key.kind {
+                    Kind::Str(k) => Some(k.as_str()),
+                    _ => None,
+                };
+                walk(text, key, Place::Settings, edits);
+                match name {
+                    Some(k) if place != Place::Webhooks && is_secret_key(k) => {
+                        secret_value(text, key, value, edits);
+                    }
+                    Some("uri" | "portal")
+                        if place != Place::Webhooks && matches!(value.kind, Kind::Str(_)) =>
+                    {
+                        string(text, value, true, edits);
+                    }
+                    Some("webhooks") if place == Place::Top => {
+                        walk(text, value, Place::Webhooks, edits);
+                    }
+                    _ => walk(text, value, Place::Settings, edits),
                 }
             }
         }
@@ -75,92 +98,174 @@ fn secret_ranges(node: &Node, out: &mut Vec<Range<usize>>) {
     }
 }
 
-fn all_scalars(node: &Node, out: &mut Vec<Range<usize>>) {
-    match &node.kind {
-        Kind::Str(s) if parse_env_ref(s).is_some() => {}
-        Kind::Seq(items) => items.iter().for_each(|n| all_scalars(n, out)),
-        // Keys too: `secretKey: {MySecret}` (a typo for `${...}`) makes the secret a key.
-        Kind::Map(entries) => entries.iter().for_each(|(k, v)| {
-            all_scalars(k, out);
-            all_scalars(v, out)
-        }),
-        _ => {
-            for span in [node.span, node.defined] {
-                out.push(span.offset()..span.offset() + span.len());
+/// A string scalar: masked whole when it spans lines, else only its URL credentials (also
+/// `user:pass@host` without a scheme when `address` says it is one).
+fn string(text: &str, node: &Node, address: bool, edits: &mut Edits) {
+    for span in spans(node) {
+        let raw = &text[span.clone()];
+        if raw.contains('\n') {
+            edits.mask_range(span);
+            continue;
+        }
+        let ranges = if address {
+            crate::redact::scheme_less_credential_ranges(raw)
+        } else {
+            credential_ranges(raw)
+        };
+        if ranges.is_empty() {
+            continue;
+        }
+        let shortened = if address {
+            mask_userinfo(raw)
+        } else {
+            crate::redact::mask_credentials(raw)
+        };
+        if shortened.len() <= raw.len() && !raw.contains(is_unsafe) {
+            edits.rewrite(span, shortened);
+        } else {
+            for r in ranges {
+                edits.mask_range(span.start + r.start..span.start + r.end);
             }
         }
     }
 }
 
-/// Without a tree: on a line like `secretKey: value`, mask from after the colon to the end of
-/// the line, and for a block scalar (`secretKey: |`) the more indented lines below it.
-fn secret_lines(text: &str, out: &mut Vec<Range<usize>>) {
-    let mut offset = 0;
-    let mut block_indent: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        let blank = line.trim().is_empty();
-        match block_indent {
-            Some(parent) if blank || indent > parent => {
-                out.push(offset..offset + line.len());
-                offset += line.len();
-                continue;
+/// The value of a secret-looking key: every scalar in it (mapping keys too, since
+/// `secretKey: {MySecret}`, a typo for `${...}`, makes the secret a key) except `${VAR}`
+/// references, the rest of the key's line (a comment there may hold the secret), and the lines
+/// indented under the key (a value continued there, or commented out).
+fn secret_value(text: &str, key: &Node, value: &Node, edits: &mut Edits) {
+    all_scalars(value, edits);
+    let reference = matches!(&value.kind, Kind::Str(s) if parse_env_ref(s).is_some());
+    let from = if reference {
+        value.span.offset() + value.span.len()
+    } else {
+        // After the key and its `:` (which stays visible).
+        let key_end = key.span.offset() + key.span.len();
+        let after = &text[key_end..];
+        let gap = after.len() - after.trim_start_matches(['"', '\'', ' ', '\t']).len();
+        key_end + gap + usize::from(after[gap..].starts_with(':'))
+    };
+    let line_start = text[..key.span.offset()].rfind('\n').map_or(0, |i| i + 1);
+    let indent = indentation(&text[line_start..]);
+    let mut end = text[from..].find('\n').map_or(text.len(), |i| from + i);
+    if !reference {
+        for line in text[end..].split_inclusive('\n').skip(1) {
+            if !line.trim().is_empty() && indentation(line) <= indent {
+                break;
             }
-            _ => block_indent = None,
+            end += line.len();
         }
-        if let Some(value_start) = secret_value_start(line) {
-            let value = line[value_start..].trim();
-            let unquoted = value.trim_matches(|c| c == '"' || c == '\'');
-            if value.starts_with('|') || value.starts_with('>') {
-                block_indent = Some(indent);
-            }
-            if !value.is_empty() && parse_env_ref(unquoted).is_none() {
-                out.push(offset + value_start..offset + line.len());
+    }
+    edits.mask_range(from..end.min(text.len()));
+}
+
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
+}
+
+fn all_scalars(node: &Node, edits: &mut Edits) {
+    match &node.kind {
+        Kind::Str(s) if parse_env_ref(s).is_some() => {}
+        Kind::Seq(items) => items.iter().for_each(|n| all_scalars(n, edits)),
+        Kind::Map(entries) => entries.iter().for_each(|(k, v)| {
+            all_scalars(k, edits);
+            all_scalars(v, edits);
+        }),
+        _ => spans(node).for_each(|s| edits.mask_range(s)),
+    }
+}
+
+/// Where a node is used and, for an alias, where its value is written.
+fn spans(node: &Node) -> impl Iterator<Item = Range<usize>> {
+    let range = |s: miette::SourceSpan| s.offset()..s.offset() + s.len();
+    let used = range(node.span);
+    let defined = range(node.defined);
+    std::iter::once(used.clone()).chain((defined != used).then_some(defined))
+}
+
+fn mask_comments(text: &str, edits: &mut Edits) {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if let Some(at) = comment_start(body) {
+            for r in comment_ranges(&body[at..], offset + at) {
+                edits.mask_range(r);
             }
         }
         offset += line.len();
     }
 }
 
-/// Byte offset in `line` just after the first `:` that follows a secret-looking key. Any colon
-/// counts, not only YAML's `: `: in flow or JSON style (`"secretKey":"value"`) none follows, and
-/// masking too much of a broken line is the safe side.
-fn secret_value_start(line: &str) -> Option<usize> {
-    let lower = line.to_ascii_lowercase();
-    let key_at = lower.find("secret").or_else(|| lower.find("password"))?;
-    lower[key_at..].find(':').map(|i| key_at + i + 1)
+/// What to change in the display copy: ranges to mask, and spans to replace by a shorter text.
+#[derive(Default)]
+struct Edits {
+    masked: Vec<Range<usize>>,
+    rewritten: Vec<(Range<usize>, String)>,
 }
 
-/// The password of every scalar written like a uri with credentials (`https://user:pass@host`),
-/// wherever it stands: plans show such a uri as `user:***@`, so the snippet of a diagnostic
-/// about that entry (a look-alike host, `ssl: true` with `http://`) must not show it either.
-fn userinfo_ranges(text: &str, node: &Node, out: &mut Vec<Range<usize>>) {
-    match &node.kind {
-        Kind::Seq(items) => items.iter().for_each(|n| userinfo_ranges(text, n, out)),
-        Kind::Map(entries) => entries.iter().for_each(|(k, v)| {
-            userinfo_ranges(text, k, out);
-            userinfo_ranges(text, v, out)
-        }),
-        Kind::Str(_) => {
-            let start = node.span.offset();
-            let raw = text.get(start..start + node.span.len()).unwrap_or_default();
-            if let Some(range) = password_in(raw) {
-                out.push(start + range.start..start + range.end);
+impl Edits {
+    fn mask(&mut self, span: miette::SourceSpan) {
+        self.mask_range(span.offset()..span.offset() + span.len());
+    }
+
+    fn mask_range(&mut self, range: Range<usize>) {
+        if range.start < range.end {
+            self.masked.push(range);
+        }
+    }
+
+    /// `range` (on one line) shows `with` instead, padded with spaces to its length.
+    fn rewrite(&mut self, range: Range<usize>, with: String) {
+        self.rewritten.push((range, with));
+    }
+
+    fn apply(&self, text: &str) -> String {
+        let mut masked = vec![false; text.len()];
+        for r in &self.masked {
+            let end = r.end.min(text.len());
+            masked[r.start.min(end)..end].fill(true);
+        }
+        let mut rewritten: Vec<&(Range<usize>, String)> = self
+            .rewritten
+            .iter()
+            .filter(|(r, _)| !masked[r.start..r.end].contains(&true))
+            .collect();
+        rewritten.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+        let mut out = String::with_capacity(text.len());
+        let mut stars = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            while rewritten.last().is_some_and(|(r, _)| r.start < i) {
+                rewritten.pop();
+            }
+            if let Some((range, with)) = rewritten.last().filter(|(r, _)| r.start == i) {
+                out.push_str(with);
+                out.extend(std::iter::repeat_n(' ', range.len() - with.len()));
+                while chars.next_if(|(j, _)| *j < range.end).is_some() {}
+                rewritten.pop();
+                continue;
+            }
+            // Each line of a masked run shows one `***` where its text starts, then spaces.
+            if masked[i] && c != '\n' && c != '\r' && (stars > 0 || !c.is_whitespace()) {
+                if stars == 0 {
+                    stars = 1;
+                }
+                for _ in 0..c.len_utf8() {
+                    out.push(if (1..=3).contains(&stars) { '*' } else { ' ' });
+                    stars += 1;
+                }
+                continue;
+            }
+            if !masked[i] || c == '\n' {
+                stars = 0;
+            }
+            if is_unsafe(c) {
+                out.extend(std::iter::repeat_n('?', c.len_utf8()));
+            } else {
+                out.push(c);
             }
         }
-        _ => {}
+        out
     }
-}
-
-/// The bytes of `raw` between `user:` and `@` in its authority (all of the userinfo when it
-/// has no `:`).
-fn password_in(raw: &str) -> Option<Range<usize>> {
-    let authority_start = raw.find("://")? + 3;
-    let rest = &raw[authority_start..];
-    let end = rest
-        .find(|c: char| matches!(c, '/' | '\\' | '?' | '#' | '"' | '\'') || c.is_whitespace())
-        .unwrap_or(rest.len());
-    let at = rest[..end].rfind('@')?;
-    let from = rest[..at].find(':').map_or(0, |colon| colon + 1);
-    Some(authority_start + from..authority_start + at)
 }

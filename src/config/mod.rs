@@ -8,7 +8,8 @@
 //! The loader reads in two passes: `node` turns the YAML into a loose tree of spanned nodes
 //! (only YAML-level errors stop it, see `parse_error`), then `validate`, `entry` and `fields`
 //! check the shape by hand and collect every problem. `mask` makes the copy of the text that
-//! diagnostics show, with literal secrets masked, so no rendered problem ever prints one.
+//! diagnostics show, with secrets masked (found by `sensitive`), so no rendered problem ever
+//! prints one; a file that does not parse and may hold a secret is reported without its lines.
 //!
 //! Decisions where the file format leaves room:
 //! - A key under `webhooks` is an id only when it is a plain YAML integer; a quoted `"9846"`
@@ -30,6 +31,7 @@ mod parse_error;
 mod problem;
 pub mod schema;
 mod secret;
+mod sensitive;
 #[cfg(test)]
 mod tests;
 mod validate;
@@ -70,20 +72,15 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes());
-            let source = Arc::new(NamedSource::new(
-                parse_error::clean(&name),
-                mask::display_text(&text, None),
-            ));
             // The lossy copy has U+FFFD where the first bad byte was.
-            let problem = problem_at(
-                &source,
-                SourceSpan::from(at..at + '\u{FFFD}'.len_utf8()),
-                "config::encoding",
-                "the file is not UTF-8 text".to_string(),
-                "not UTF-8".to_string(),
-                Some("save the file as UTF-8".to_string()),
-            );
-            Err(ConfigError::from_problems(vec![problem]))
+            let failure = parse_error::ParseFailure {
+                span: SourceSpan::from(at..at + '\u{FFFD}'.len_utf8()),
+                code: "config::encoding",
+                message: "the file is not UTF-8 text".to_string(),
+                label: "not UTF-8".to_string(),
+                help: Some("save the file as UTF-8".to_string()),
+            };
+            Err(unparsed(parse_error::clean(&name), &text, failure))
         }
     }
 }
@@ -97,27 +94,53 @@ pub fn load_str(text: &str, display_name: &str) -> Result<Config, ConfigError> {
     let display_name = parse_error::clean(display_name);
     let tree = match node::parse(text) {
         Ok(tree) => tree,
-        Err(failure) => {
-            let source = Arc::new(NamedSource::new(
-                display_name,
-                mask::display_text(text, None),
-            ));
-            let problem = problem_at(
-                &source,
-                failure.span,
-                failure.code,
-                failure.message,
-                failure.label,
-                failure.help,
-            );
-            return Err(ConfigError::from_problems(vec![problem]));
-        }
+        Err(failure) => return Err(unparsed(display_name, text, failure)),
     };
     let source = Arc::new(NamedSource::new(
         display_name,
-        mask::display_text(text, Some(&tree)),
+        mask::display_text(text, &tree),
     ));
     validate::build(&tree, text, &source).map_err(ConfigError::from_problems)
+}
+
+/// The error for a file that could not be read as YAML. Its values cannot be located, so when
+/// it may hold a secret none of its lines is shown (nor any text the parser quoted from it),
+/// and the message says where instead.
+fn unparsed(display_name: String, text: &str, failure: parse_error::ParseFailure) -> ConfigError {
+    let problem = match mask::display_unparsed(text) {
+        Some(display) => problem_at(
+            &Arc::new(NamedSource::new(display_name, display)),
+            failure.span,
+            failure.code,
+            failure.message,
+            failure.label,
+            failure.help,
+        ),
+        None => {
+            let (line, column) = parse_error::line_column(text, failure.span.offset());
+            let message = format!(
+                "{} (at {display_name}:{line}:{column})",
+                parse_error::unquoted(&failure.message)
+            );
+            let why = "the file's lines are not shown: it may hold a secret or credentials, which \
+                       cannot be told apart from the rest in a file that does not parse";
+            let help = match failure.help {
+                Some(help) => format!("{help}\n{why}"),
+                None => why.to_string(),
+            };
+            let source = Arc::new(NamedSource::new(display_name, mask::blanked(text)));
+            problem_at(
+                &source,
+                failure.span,
+                failure.code,
+                message,
+                failure.label,
+                Some(help),
+            )
+            .without_snippet()
+        }
+    };
+    ConfigError::from_problems(vec![problem])
 }
 
 fn too_large(name: String, size: u64) -> ConfigError {

@@ -91,6 +91,49 @@ fn message_of(err: &serde_saphyr::Error) -> String {
     clean(&serde_saphyr::UserMessageFormatter.format_message(err))
 }
 
+/// The 1-based line and column (in characters) of byte `offset`.
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// The parser's message without the text it quotes from the file (a tag, a key): for a file
+/// that may hold a secret, where such a quote could be one (`secretKey: !s3cr3t` is a tag).
+/// A single quoted character (`unexpected character: `@'`) stays, as it says what to fix.
+pub(super) fn unquoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find('`') {
+        out.push_str(&rest[..=open]);
+        let inner = &rest[open + 1..];
+        match inner.find(['`', '\'']) {
+            Some(close) => {
+                if inner[..close].chars().count() > 1 {
+                    out.push('…');
+                } else {
+                    out.push_str(&inner[..close]);
+                }
+                out.push_str(&inner[close..=close]);
+                rest = &inner[close + 1..];
+            }
+            None => {
+                out.push('…');
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Text from the file as quoted in a message: control characters escaped, so a message cannot
 /// drive the terminal, and cut short, so a huge value does not flood it.
 pub(super) fn shown(text: &str) -> String {

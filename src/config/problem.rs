@@ -2,9 +2,10 @@
 //! into a `ConfigError` so that miette shows every problem at once.
 //!
 //! Invariants: every `Problem` points into the same `Arc<NamedSource<String>>` as
-//! `Config::source`, whose text has literal secrets masked (see `mask`), so rendering a
-//! problem never shows a secret even in the context lines around its label. Messages are
-//! written by this crate from field names and static reasons, never from a secret's value.
+//! `Config::source`, whose text has secrets masked (see `mask`), so rendering a problem never
+//! shows a secret even in the context lines around its label; a problem in a file that could
+//! not be parsed and may hold a secret is shown without any snippet. Messages are written by
+//! this crate from field names and static reasons, never from a secret's value.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -96,6 +97,8 @@ pub struct Problem {
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     severity: Severity,
+    /// False when the file's lines must not be shown (see `without_snippet`).
+    snippet: bool,
 }
 
 /// Builds an error pointing at `span` of `source`. Public so the planner's matching errors
@@ -115,6 +118,7 @@ pub fn problem_at(
         labels: vec![LabeledSpan::new_primary_with_span(Some(label), span)],
         help,
         severity: Severity::Error,
+        snippet: true,
     }
 }
 
@@ -123,6 +127,13 @@ impl Problem {
     pub fn with_label(mut self, span: SourceSpan, label: String) -> Self {
         self.labels
             .push(LabeledSpan::new_with_span(Some(label), span));
+        self
+    }
+
+    /// Shown with no lines of the file: for a file that did not parse and may hold a secret,
+    /// whose values cannot be located to mask them. The message should say where.
+    pub(crate) fn without_snippet(mut self) -> Self {
+        self.snippet = false;
         self
     }
 
@@ -184,10 +195,11 @@ impl Diagnostic for Problem {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source_code)
+        self.snippet.then_some(&self.source_code as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
+        self.snippet
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = _>>)
     }
 }

@@ -93,13 +93,17 @@ pub fn parse_env_ref(value: &str) -> Option<&str> {
 
 impl SecretRef {
     /// The secret to send. `apply` resolves secrets through this before its first write;
-    /// `lookup` is the environment (a closure, so tests need not touch the process's).
+    /// `lookup` is the environment (a closure, so tests need not touch the process's). Every
+    /// value found is registered with `redact`, so no answer from outside can show it.
     pub fn resolve(
         &self,
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> Result<SecretString, SecretError> {
         match self {
-            SecretRef::Literal(secret) => Ok(secret.clone()),
+            SecretRef::Literal(secret) => {
+                crate::redact::register(secret.expose_secret());
+                Ok(secret.clone())
+            }
             SecretRef::Env(var) => {
                 let Some(value) = lookup(var) else {
                     return Err(SecretError::Unset {
@@ -109,6 +113,9 @@ impl SecretRef {
                 };
                 // Wrap first, so the plain copy does not outlive this block.
                 let secret = SecretString::from(value);
+                // Even a value the policy refuses is redacted wherever text from outside is
+                // shown: it is what the user meant as a secret.
+                crate::redact::register(secret.expose_secret());
                 check_secret_policy(secret.expose_secret()).map_err(|reason| {
                     SecretError::Policy {
                         var: var.clone(),
@@ -126,6 +133,18 @@ impl SecretRef {
         match self {
             SecretRef::Literal(_) => None,
             SecretRef::Env(var) => Some(var),
+        }
+    }
+}
+
+impl super::Config {
+    /// Registers with `redact` every secret of the file that can be had: the literals, and each
+    /// `${VAR}` that is set. `plan` never needs the values, but a webhook's last failure (what
+    /// its target answered, which knows the secret) is quoted in plans, and is scrubbed of
+    /// every registered secret. Unset or invalid variables are not an error here.
+    pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
+        for secret in self.webhooks.iter().filter_map(|w| w.secret.as_ref()) {
+            let _ = secret.resolve(lookup);
         }
     }
 }

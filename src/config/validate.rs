@@ -79,12 +79,16 @@ fn top_level(c: &mut Checker, tree: &Node) -> (Portal, Vec<DesiredWebhook>) {
                 "the file must be a mapping with `webhooks:` (and optionally `portal:`), not {}",
                 other.describe()
             );
+            // A `|` or `>` on the first line makes everything below it one string.
+            let help = matches!(other, Kind::Str(_)).then(|| {
+                "a `|` or `>` where a key should be starts a block of text that runs to the end of the file; remove it".to_string()
+            });
             c.error(
                 tree.span,
                 "config::type",
                 message,
                 "expected a mapping",
-                None,
+                help,
             );
             return (None, Vec::new());
         }
@@ -160,7 +164,11 @@ fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebh
                     c.source,
                     name_span,
                     "config::duplicate_name",
-                    format!("two entries manage a webhook named '{}'", shown(&name)),
+                    if c.quotable(&[name_span]) {
+                        format!("two entries manage a webhook named '{}'", shown(&name))
+                    } else {
+                        "two entries manage a webhook of the same name".to_string()
+                    },
                     "second use of this name".into(),
                     Some("a name key manages the one webhook with that name, so no other entry may use the name; key both entries by id".into()),
                 )
@@ -180,7 +188,7 @@ pub(super) fn unknown_field(
     valid: &'static [&'static str],
     place: &str,
 ) {
-    let shown_key = shown(c.raw(key));
+    let shown_key = c.quote(key, c.raw(key));
     let suggestion = match &key.kind {
         Kind::Str(k) => closest_field(k, valid),
         _ => None,
@@ -197,7 +205,10 @@ pub(super) fn unknown_field(
     c.error(
         key.span,
         "config::unknown_field",
-        format!("unknown field `{shown_key}` {place}"),
+        match shown_key {
+            Some(k) => format!("unknown field `{k}` {place}"),
+            None => format!("unknown field {place}"),
+        },
         "unknown field",
         Some(help),
     );

@@ -3,7 +3,8 @@
 //! The output is valid input and describes the portal exactly: `plan --prune` of it shows no
 //! changes (a test holds it to that). Every string is written as a double-quoted scalar, which
 //! YAML reads back verbatim whatever it contains, so a name like `123` or `yes: no` stays a
-//! name. Secrets cannot be exported: the API never returns them.
+//! name; characters that cannot stand raw in YAML or would garble a terminal are escaped
+//! (`quote`). Secrets cannot be exported: the API never returns them.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -62,7 +63,93 @@ pub fn render_export(portal: &str, live: &[LiveWebhook]) -> String {
     out
 }
 
-/// A YAML double-quoted scalar. JSON string syntax is a subset of it.
+/// A YAML double-quoted scalar that reads back as `s` exactly. Every character the YAML reader
+/// refuses to read raw (C0 and C1 controls, DEL, noncharacters such as U+FFFE) is escaped, and
+/// so is everything that could garble a terminal or mislead a reader of the file (bidi
+/// overrides, zero-width characters, line and paragraph separators), so the output is valid
+/// input and safe to print.
 fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if needs_escape(c) && (c as u32) <= 0xFFFF => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\U{:08X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    let code = c as u32;
+    c.is_control()
+        || (0xFDD0..=0xFDEF).contains(&code)
+        || code & 0xFFFE == 0xFFFE
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || crate::redact::is_invisible_format(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{self, Key};
+
+    #[test]
+    fn names_the_reader_would_refuse_are_escaped_and_read_back_exactly() {
+        let names = [
+            "next\u{85}line",
+            "csi\u{9b}31m",
+            "not\u{FFFE}char",
+            "not\u{1FFFF}either",
+            "bidi\u{202E}txt.exe",
+            "del\u{7f} and\u{1b}[2J esc",
+            "zero\u{200B}width\u{2028}sep",
+            "quote \" and \\ backslash",
+            "plain é 😀",
+        ];
+        let live: Vec<LiveWebhook> = names
+            .iter()
+            .zip(1..)
+            .map(|(name, id)| LiveWebhook {
+                id,
+                name: name.to_string(),
+                uri: format!("https://h.example/{id}?q=\u{9b}"),
+                enabled: true,
+                ssl: true,
+                triggers: crate::triggers::TriggerSet::ALL,
+                target_id: None,
+                last_failure_on: None,
+                last_failure_content: None,
+                last_success_on: None,
+            })
+            .collect();
+        let out = render_export("https://portal.example.com", &live);
+        assert!(
+            !out.chars()
+                .any(|c| c != '\n' && (needs_escape(c) || c.is_control())),
+            "{out}"
+        );
+        let config = config::load_str(&out, "export.yaml").expect("the export is valid input");
+        let read: Vec<String> = config
+            .webhooks
+            .iter()
+            .map(|w| match &w.key {
+                Key::Name(n) => n.clone(),
+                Key::Id(_) => panic!("names are unique"),
+            })
+            .collect();
+        assert_eq!(read, names);
+        assert_eq!(
+            config.webhooks[1].uri.as_deref(),
+            Some("https://h.example/2?q=\u{9b}")
+        );
+    }
 }

@@ -15,6 +15,10 @@ mod faults;
 /// SIGINT and SIGTERM: in-flight writes finish, nothing new starts, 130/143, a second signal
 /// exits at once.
 mod interrupt;
+/// Property tests: no echo and no mutation of a file gets a secret or the key out.
+mod leak_props;
+/// Every way issue 9 found a secret getting out: diagnostics, echoes, panics, export.
+mod leaks;
 /// `--prune` and its guard, `export`, `--rotate-secrets`, the last-failure note.
 mod lifecycle;
 /// Thousands of live webhooks: one request to plan, bounded concurrency, convergence.

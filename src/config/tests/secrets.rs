@@ -30,7 +30,9 @@ fn a_secret_next_to_another_problem_is_masked_in_the_snippet() {
         "webhooks:\n  a:\n    secretKey: {SECRET}\n    triggers: [nope]\n    secret_key: \"{SECRET}\"\n"
     ));
     assert!(!shown.contains(SECRET), "{shown}");
-    assert!(shown.contains("secretKey: ******************"), "{shown}");
+    // Masked as `***` whatever its length, so not even the length shows.
+    assert!(shown.contains("secretKey: ***  "), "{shown}");
+    assert!(!shown.contains("****"), "{shown}");
 }
 
 #[test]
@@ -72,6 +74,53 @@ fn a_secret_written_as_a_mapping_key_is_masked() {
     ));
     assert!(shown.contains("secretKey"), "{shown}");
     assert!(!shown.contains(SECRET), "{shown}");
+}
+
+#[test]
+fn secrets_in_comments_and_after_a_key_are_masked() {
+    // A commented-out secret line, and a value turned into a comment by a stray `#`.
+    let shown = rendered_error(&format!(
+        "webhooks:\n  a:\n#   secretKey: {SECRET}\n    secretKey: #{SECRET}\n    triggers: [nope]\n"
+    ));
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(shown.contains("#   secretKey: ***"), "{shown}");
+}
+
+#[test]
+fn a_value_read_through_an_alias_of_a_secret_is_never_quoted() {
+    let shown = rendered_error(&format!(
+        "webhooks:\n  a:\n    secretKey: &s {SECRET}\n    uri: *s\n    triggers: [*s]\n    name: *s\n"
+    ));
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(shown.contains("unknown trigger\n"), "{shown}");
+}
+
+#[test]
+fn a_tag_in_a_file_with_secrets_is_not_quoted() {
+    // `!` starts a tag: the parser's message would quote the secret as its name.
+    let shown = rendered_error("webhooks:\n  a:\n    secretKey: !Sup3r-S3cret-Value\n");
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(shown.contains("unsupported tag `…`"), "{shown}");
+    assert!(shown.contains("webhooks.yaml:3:"), "{shown}");
+    // Without anything secret in the file, the snippet and the quote stay.
+    let shown = rendered_error("webhooks:\n  a:\n    name: !custom x\n");
+    assert!(
+        shown.contains("`!custom`") && shown.contains("name: !custom x"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn credentials_are_masked_in_the_uri_where_they_stand() {
+    let shown = rendered_error(
+        "portal: https://u:pw-in-portal@p.example.com\nwebhooks:\n  a:\n    \
+         uri: http://admin:pw-in-uri@h.example.com/x\n    ssl: true\n",
+    );
+    assert!(!shown.contains("pw-in"), "{shown}");
+    assert!(
+        shown.contains("uri: http://admin:***@h.example.com/x"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -5,6 +5,8 @@
 
 /// DELETE returns the removed config, then 404.
 mod deletes;
+/// The echo fault: every spelling, wrapper and cut of the request.
+mod echo;
 /// Success envelope, auth failures (401/403), unknown routes, forbidden mode.
 mod envelopes;
 /// Injected faults, latency, the concurrent-write counter, hidden and repeated list rows.

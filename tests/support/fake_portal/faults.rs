@@ -7,6 +7,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::echo::Echo;
 use super::reply::Reply;
 
 /// One scripted misbehaviour.
@@ -37,6 +38,8 @@ pub enum FaultKind {
     /// a gateway that gave up while the portal was still probing the target (docs/docspace-api.md §9,
     /// §7), and the write landed anyway.
     LandsLate { status: u16, after: Duration },
+    /// Answer with the request itself, spelled, cut and wrapped (see `echo`).
+    Echo(Echo),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -108,8 +111,8 @@ impl FaultBody {
 }
 
 /// The answer for a fault that replaces handling (`Status`, `RetryAfter`, `Redirect`), or the
-/// one a late-landing request gets at once. `Delay`, `AfterHandling` and the late handling of
-/// `LandsLate` are carried out by the server loop.
+/// one a late-landing request gets at once. `Delay`, `AfterHandling`, `Echo` (which needs the
+/// request) and the late handling of `LandsLate` are carried out by the server loop.
 pub(super) fn answer(kind: FaultKind) -> Reply {
     match kind {
         FaultKind::Status { status, body } | FaultKind::AfterHandling { status, body } => {
@@ -130,6 +133,6 @@ pub(super) fn answer(kind: FaultKind) -> Reply {
             Reply::empty(status).header("Location", location)
         }
         FaultKind::LandsLate { status, .. } => answer(FaultKind::html(status)),
-        FaultKind::Delay(_) => Reply::empty(500),
+        FaultKind::Delay(_) | FaultKind::Echo(_) => Reply::empty(500),
     }
 }

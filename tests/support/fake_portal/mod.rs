@@ -1,16 +1,17 @@
 #![allow(dead_code)]
 //! A stateful fake ONLYOFFICE DocSpace portal: the webhook API of DocSpace 3.7 on 127.0.0.1,
 //! faithful to docs/docspace-api.md (endpoints §3, envelopes §4-§5, records §6-§8, writes §9-§13,
-//! uniqueness §15, auth §16), plus hooks for tests to seed, inspect and break it.
+//! uniqueness §15, auth §16), plus hooks for tests to seed, inspect and break it
+//! (faults, among them an echo of the request in every spelling a proxy may use: `echo`).
 //!
 //! It is an independent oracle: it uses only axum, tokio, serde, serde_json and std, never
 //! the `docspace_webhooks` crate, so a misunderstanding in the crate cannot be mirrored here.
 //! It is included by the integration tests (`tests/support`), by `examples/quickstart.rs`
 //! through `#[path]`, and by the benchmark, so it refers to itself only through `super::`.
 //!
-//! Invariants: no response ever carries a secret; state sits behind one std `Mutex`, so a
-//! write is visible to the next request and to the hooks; every request is recorded, faults
-//! included. Deliberately stricter than the server (see `body.rs`): unknown body members and
+//! Invariants: no response ever carries a secret (except an injected echo fault, on purpose);
+//! state sits behind one std `Mutex`, so a write is visible to the next request and to the
+//! hooks; every request is recorded, faults included. Deliberately stricter than the server (see `body.rs`): unknown body members and
 //! numbers sent as strings are refused with a 400, so client bugs surface in tests.
 //! Not modelled: the delivery log and retry endpoints (plain 404 here), non-admin callers
 //! seeing only their own webhooks (`hide_from_list` stands in for the list they get), and DNS
@@ -19,6 +20,7 @@
 mod body;
 mod checks;
 mod dto;
+mod echo;
 mod envelope;
 mod faults;
 mod reply;
@@ -34,6 +36,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 // Each includer uses a subset of these.
+#[allow(unused_imports)]
+pub use echo::{Echo, Spelling, Wrapper};
 #[allow(unused_imports)]
 pub use faults::{Fault, FaultBody, FaultKind};
 #[allow(unused_imports)]

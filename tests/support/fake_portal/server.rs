@@ -144,6 +144,7 @@ async fn process(shared: Arc<Shared>, req: Incoming) -> Reply {
             tokio::time::sleep(delay).await;
             routes::handle(&shared, &req)
         }
+        Some(FaultKind::Echo(echo)) => echo.reply(&req),
         Some(kind @ FaultKind::AfterHandling { .. }) => {
             let _lost = routes::handle(&shared, &req);
             faults::answer(kind)

@@ -1,0 +1,77 @@
+//! What a user sees if the tool has a bug and panics: that it is a bug, where it happened, and
+//! the panic's message only when that message cannot hold data.
+//!
+//! A panic message written as a literal (`panic!("...")`, `expect("...")` on an `Option`) is
+//! text from this program's source, so it cannot hold a secret and is shown. A message built
+//! at run time (`unwrap()` on an error, an index out of bounds, a string sliced in the middle of
+//! a character) may quote anything the program held: the file's text with a secret under a key
+//! no registry knows, an answer echoing the API key in a spelling not yet decoded, a secret cut
+//! in half. Redacting it could only remove what is known, so it is withheld whole; the
+//! location (file, line, column) is what a bug report needs. With `RUST_BACKTRACE=1` the
+//! backtrace (function names and locations only) follows.
+
+use std::any::Any;
+use std::backtrace::{Backtrace, BacktraceStatus};
+use std::io::Write;
+use std::panic::Location;
+
+use crate::redact;
+
+/// Replaces the default hook, which prints the payload as it is.
+pub fn install() {
+    std::panic::set_hook(Box::new(|info| {
+        let mut report = report(info.payload(), info.location());
+        let backtrace = Backtrace::capture();
+        if backtrace.status() == BacktraceStatus::Captured {
+            report.push_str(&format!("\n{backtrace}"));
+        }
+        let _ = writeln!(std::io::stderr(), "{report}");
+    }));
+}
+
+/// The lines printed for a panic with `payload` at `location`.
+pub fn report(payload: &(dyn Any + Send), location: Option<&Location<'_>>) -> String {
+    let at = location.map_or_else(
+        || "an unknown place".to_string(),
+        |l| format!("{}:{}:{}", l.file(), l.line(), l.column()),
+    );
+    let message = match payload.downcast_ref::<&'static str>() {
+        Some(text) => redact::cut(&redact::clean(text), 300),
+        None => "(not shown: it was built while running and could quote the file or the \
+                 portal's answers, secrets included)"
+            .to_string(),
+    };
+    format!(
+        "error: internal error in docspace-webhooks at {at}: {message}\n\
+         This is a bug: please report it with the command you ran (not your file or your keys)."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_literal_message_is_shown_with_its_location() {
+        let payload: Box<dyn Any + Send> = Box::new("the plan has no changes\u{1b}[2J");
+        let report = report(payload.as_ref(), Some(Location::caller()));
+        assert!(
+            report.contains("internal error in docspace-webhooks at src/commands/panic.rs:"),
+            "{report}"
+        );
+        assert!(report.contains(": the plan has no changes"), "{report}");
+        assert!(!report.contains('\u{1b}'), "{report}");
+    }
+
+    #[test]
+    fn a_message_built_at_run_time_is_withheld() {
+        let payload: Box<dyn Any + Send> = Box::new(format!(
+            "called `Result::unwrap()` on an `Err` value: {}",
+            "Zq+9/Wx=Kp7r"
+        ));
+        let report = report(payload.as_ref(), None);
+        assert!(!report.contains("Zq+9"), "{report}");
+        assert!(report.contains("not shown"), "{report}");
+        assert!(report.contains("an unknown place"), "{report}");
+    }
+}

@@ -1,0 +1,348 @@
+//! The canonical form of text that came back from outside (a portal, a proxy, a target): every
+//! escape decoded, so a secret is found whichever way it was spelled.
+//!
+//! One `decode_once` pass undoes one layer of: JSON and JavaScript escapes (`\uXXXX` in any
+//! case, surrogate pairs, `\xXX`, `\n`, `\"`, ...), numeric HTML entities (`&#43;`, `&#x2B;`,
+//! `&#X2b`, with or without the `;`), the named HTML entities of every ASCII punctuation
+//! character (`&amp;`, `&plus;`, `&sol;`, ... in any case), and percent-encoding (`%2b`,
+//! `%2B`, multi-byte UTF-8). `normalize` repeats it, cleaning in between, until nothing
+//! changes, so layered spellings (a JSON string inside an HTML page inside a query string)
+//! come out plain. `+` is left alone here: matching treats it as a space (form encoding), but
+//! the text people read keeps its plus signs.
+//!
+//! Pure functions, no I/O; nothing here knows what a secret is.
+
+use std::borrow::Cow;
+
+/// More layers than any real echo has (JSON in HTML in a query string is three). Text still
+/// changing after this many rounds is withheld rather than shown half-decoded.
+const MAX_ROUNDS: usize = 8;
+
+/// `text` fully decoded and cleaned (see `clean`), or `None` when it keeps decoding past
+/// `MAX_ROUNDS`, which no honest answer does.
+pub(crate) fn normalize(text: &str) -> Option<String> {
+    let mut current = clean(text);
+    for _ in 0..MAX_ROUNDS {
+        let next = match decode_once(&current) {
+            Cow::Borrowed(_) => return Some(current),
+            Cow::Owned(decoded) => clean(&decoded),
+        };
+        if next == current {
+            return Some(current);
+        }
+        current = next;
+    }
+    None
+}
+
+/// Removes terminal escape sequences, control and bidi-override characters and collapses
+/// whitespace into single spaces, so text from outside cannot garble or spoof a terminal.
+pub(crate) fn clean(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            match chars.next() {
+                // CSI: parameters, then one final byte in @..~.
+                Some('[') => {
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                // OSC: up to BEL or ESC \.
+                Some(']') => {
+                    while let Some(c) = chars.next() {
+                        if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        } else if c.is_control() {
+            plain.push(' ');
+        } else if !is_invisible_format(c) {
+            plain.push(c);
+        }
+    }
+    plain.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Bidi overrides and isolates (as in "Trojan Source"), marks and zero-width characters: they
+/// reorder or hide what a reader sees, and could hide a secret's characters from a search.
+pub(crate) fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// One layer of escapes decoded, left to right. Borrowed when there was nothing to decode.
+pub(crate) fn decode_once(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\\', '&', '%']) {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut pending = Vec::new(); // percent-decoded bytes, turned into text together
+    let mut i = 0;
+    let mut changed = false;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = hex_at(bytes, i + 1, 2)
+        {
+            pending.push(byte as u8);
+            i += 3;
+            changed = true;
+            continue;
+        }
+        if !pending.is_empty() {
+            out.push_str(&String::from_utf8_lossy(&pending));
+            pending.clear();
+        }
+        let decoded = match bytes[i] {
+            b'\\' => backslash(bytes, i),
+            b'&' => entity(bytes, i),
+            b'%' => percent_u(bytes, i),
+            _ => None,
+        };
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                i += len;
+                changed = true;
+            }
+            None => {
+                // Copy up to the next byte that may start an escape (all ASCII, so this
+                // always ends on a character boundary).
+                let next = bytes[i + 1..]
+                    .iter()
+                    .position(|b| matches!(b, b'\\' | b'&' | b'%'))
+                    .map_or(bytes.len(), |p| i + 1 + p);
+                out.push_str(&text[i..next]);
+                i = next;
+            }
+        }
+    }
+    if !pending.is_empty() {
+        out.push_str(&String::from_utf8_lossy(&pending));
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The value of `len` hex digits at `at`, if they are all there.
+fn hex_at(bytes: &[u8], at: usize, len: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + len)?;
+    digits.iter().try_fold(0u32, |acc, b| {
+        let d = (*b as char).to_digit(16)?;
+        Some(acc * 16 + d)
+    })
+}
+
+fn char_or_replacement(code: u32) -> char {
+    char::from_u32(code).unwrap_or('\u{FFFD}')
+}
+
+/// A backslash escape at `i`: the character and how many bytes it took.
+fn backslash(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+    let simple = |c: char| Some((c, 2));
+    match *bytes.get(i + 1)? {
+        b'u' | b'U' => {
+            if bytes[i + 1] == b'U'
+                && let Some(code) = hex_at(bytes, i + 2, 8)
+            {
+                return Some((char_or_replacement(code), 10));
+            }
+            let unit = hex_at(bytes, i + 2, 4)?;
+            if (0xD800..0xDC00).contains(&unit)
+                && bytes.get(i + 6) == Some(&b'\\')
+                && matches!(bytes.get(i + 7), Some(b'u' | b'U'))
+                && let Some(low) = hex_at(bytes, i + 8, 4).filter(|l| (0xDC00..0xE000).contains(l))
+            {
+                let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                return Some((char_or_replacement(code), 12));
+            }
+            Some((char_or_replacement(unit), 6))
+        }
+        b'x' | b'X' => hex_at(bytes, i + 2, 2).map(|b| (char_or_replacement(b), 4)),
+        b'"' => simple('"'),
+        b'\'' => simple('\''),
+        b'\\' => simple('\\'),
+        b'/' => simple('/'),
+        b'b' => simple('\u{8}'),
+        b'f' => simple('\u{c}'),
+        b'n' => simple('\n'),
+        b'r' => simple('\r'),
+        b't' => simple('\t'),
+        b'0' => simple('\0'),
+        _ => None,
+    }
+}
+
+/// `%uXXXX`, the old JavaScript `escape()` spelling.
+fn percent_u(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+    if !matches!(bytes.get(i + 1), Some(b'u' | b'U')) {
+        return None;
+    }
+    hex_at(bytes, i + 2, 4).map(|code| (char_or_replacement(code), 6))
+}
+
+/// An HTML character reference at `i`.
+fn entity(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+    if bytes.get(i + 1) == Some(&b'#') {
+        let hex = matches!(bytes.get(i + 2), Some(b'x' | b'X'));
+        let start = i + 2 + usize::from(hex);
+        let radix = if hex { 16 } else { 10 };
+        let digits = bytes[start..]
+            .iter()
+            .take_while(|b| (**b as char).is_digit(radix))
+            .count();
+        if digits == 0 {
+            return None;
+        }
+        // Leading zeros are allowed; past 8 significant digits it is no character anyway.
+        let text = std::str::from_utf8(&bytes[start..start + digits]).ok()?;
+        let code = u32::from_str_radix(text.trim_start_matches('0'), radix)
+            .ok()
+            .or_else(|| text.bytes().all(|b| b == b'0').then_some(0))
+            .unwrap_or(0xFFFD);
+        let end = start + digits;
+        let len = end - i + usize::from(bytes.get(end) == Some(&b';'));
+        return Some((char_or_replacement(code), len));
+    }
+    let name_len = bytes[i + 1..]
+        .iter()
+        .take(24)
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    if name_len == 0 || bytes.get(i + 1 + name_len) != Some(&b';') {
+        return None;
+    }
+    let name = std::str::from_utf8(&bytes[i + 1..i + 1 + name_len])
+        .ok()?
+        .to_ascii_lowercase();
+    named(&name).map(|c| (c, name_len + 2))
+}
+
+/// The HTML5 names of the ASCII punctuation characters, plus the no-break space and the two
+/// whitespace names, compared without case.
+fn named(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "excl" => '!',
+        "num" => '#',
+        "dollar" => '$',
+        "percnt" => '%',
+        "lpar" => '(',
+        "rpar" => ')',
+        "ast" | "midast" => '*',
+        "plus" => '+',
+        "comma" => ',',
+        "period" => '.',
+        "sol" => '/',
+        "colon" => ':',
+        "semi" => ';',
+        "equals" => '=',
+        "quest" => '?',
+        "commat" => '@',
+        "lsqb" | "lbrack" => '[',
+        "bsol" => '\\',
+        "rsqb" | "rbrack" => ']',
+        "hat" => '^',
+        "lowbar" | "underbar" => '_',
+        "grave" | "diacriticalgrave" => '`',
+        "lcub" | "lbrace" => '{',
+        "verbar" | "vert" | "verticalline" => '|',
+        "rcub" | "rbrace" => '}',
+        "tab" => '\t',
+        "newline" => '\n',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full(s: &str) -> String {
+        normalize(s).expect("converges")
+    }
+
+    #[test]
+    fn every_spelling_of_a_plus_decodes_to_it() {
+        for spelled in [
+            "a+b",
+            "a\\u002Bb",
+            "a\\u002bb",
+            "a\\U002Bb",
+            "a\\x2Bb",
+            "a&#43;b",
+            "a&#043;b",
+            "a&#43b",
+            "a&#x2B;b",
+            "a&#X2b;b",
+            "a&#x2b;b",
+            "a&plus;b",
+            "a&PLUS;b",
+            "a%2Bb",
+            "a%2bb",
+            "a%u002Bb",
+        ] {
+            assert_eq!(full(spelled), "a+b", "{spelled}");
+        }
+    }
+
+    #[test]
+    fn layers_are_undone_one_after_another() {
+        // .NET's JSON escaping inside an HTML page inside a query string.
+        assert_eq!(full("Zq%26amp%3B%2343%3B9"), "Zq+9");
+        assert_eq!(full("%255C%2575002F"), "/");
+        assert_eq!(full("&amp;quot;x&amp;quot;"), "\"x\"");
+    }
+
+    #[test]
+    fn utf8_and_surrogates_decode_whole() {
+        assert_eq!(full("%C3%A9t%C3%A9"), "été");
+        assert_eq!(full("\\uD83D\\uDE00"), "😀");
+        assert_eq!(full("\\ud83d\\ude00"), "😀");
+        assert_eq!(full("\\uD83Dx"), "\u{FFFD}x");
+        assert_eq!(full("%FF"), "\u{FFFD}");
+        assert_eq!(full("&#x110000;"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn text_without_escapes_is_kept_and_cleaned() {
+        assert_eq!(full("100% sure & done\\"), "100% sure & done\\");
+        assert_eq!(full("a &unknown; b"), "a &unknown; b");
+        assert_eq!(
+            full("  two\t\nlines \u{202E}x\u{1b}[31mred "),
+            "two lines xred"
+        );
+        // A decoded control character or escape sequence is cleaned too.
+        assert_eq!(full("a\\u001b[2Jb"), "ab");
+        assert_eq!(full("a%0Ab"), "a b");
+    }
+
+    #[test]
+    fn endless_layers_are_not_decoded_forever() {
+        let deep = format!("%{}41", "25".repeat(20));
+        assert_eq!(normalize(&deep), None);
+        assert!(normalize(&format!("%{}41", "25".repeat(3))).is_some());
+    }
+}

@@ -1,0 +1,221 @@
+//! Keeping secrets out of text that came back from outside: the one way any portal, proxy or
+//! target answer becomes something the tool prints.
+//!
+//! The rule is "redact after decoding, before cutting": the text is first decoded into its
+//! canonical form (`decode`: JSON escapes, HTML entities, percent-encoding, all layers), every
+//! secret is searched for in that form (with `+` read as a space, as form encoding writes it),
+//! and only then is anything cut to length, so no spelling of a secret and no secret split by
+//! a cut gets through. What is shown is the decoded text, so no escaped spelling of a secret
+//! can remain in it either. When in doubt, less is shown: an echo cut short still has its part
+//! of a secret replaced, and text that keeps decoding past any honest depth is withheld.
+//!
+//! Which secrets: a process-wide registry. The API client registers the API key and every
+//! secret it sends, and `config` every secret it resolves, so text from anywhere (an error
+//! body, a retry line, a webhook's last failure, a shape error deep in a JSON answer) is
+//! scrubbed of all of them without a redactor being passed down to it.
+//!
+//! Leaf module: it uses nothing else of the crate.
+
+mod credentials;
+mod decode;
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::sync::RwLock;
+
+pub use credentials::{
+    credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
+};
+pub(crate) use decode::{clean, is_invisible_format};
+
+/// What replaces a secret.
+pub const REDACTED: &str = "[redacted]";
+/// Shown instead of text that could not be decoded to the end.
+const WITHHELD: &str = "[not shown: encoded too deeply to check it for secrets]";
+/// A piece of a secret this long is replaced where it starts or ends a match (an echo cut
+/// short, a secret split by markup). Shorter needles are not searched at all: the server
+/// refuses secrets under 8 characters, and 3 characters would blank out ordinary words.
+const MIN_PIECE: usize = 4;
+/// Only this much of a text is looked at. Whatever is shown is far shorter, and decoding and
+/// searching a whole 16 MiB answer for every secret would only cost time; a secret cut at this
+/// bound is caught as a piece.
+const MAX_SOURCE_BYTES: usize = 64 * 1024;
+
+/// The registered secrets, each as one or two needles in matching form (see `needles_of`).
+static REGISTRY: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
+
+/// Adds `secret` to the secrets every redaction in this process looks for. Cheap to call
+/// again with the same secret.
+pub fn register(secret: &str) {
+    let needles = needles_of(secret);
+    if needles.is_empty() {
+        return;
+    }
+    REGISTRY
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(needles);
+}
+
+/// `secret` as it is searched for: its canonical form and, when that differs, its form as
+/// written, each with `+` read as a space.
+fn needles_of(secret: &str) -> Vec<String> {
+    let mut out: Vec<String> = [Some(secret.to_string()), decode::normalize(secret)]
+        .into_iter()
+        .flatten()
+        .map(|s| matching_form(&s))
+        .filter(|s| s.chars().count() >= MIN_PIECE)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// The form text and needles are compared in: `+` is a space, as in form encoding. Every
+/// character keeps its byte length, so positions carry over to the text as shown.
+fn matching_form(s: &str) -> String {
+    s.replace('+', " ")
+}
+
+/// The secrets to look for: every registered one, plus any given explicitly.
+pub struct Redactor {
+    extra: Vec<String>,
+}
+
+impl Redactor {
+    /// The registered secrets plus `secrets` (which are not registered).
+    pub fn new<'s>(secrets: impl IntoIterator<Item = &'s str>) -> Redactor {
+        Redactor {
+            extra: secrets.into_iter().flat_map(needles_of).collect(),
+        }
+    }
+
+    /// Only the registered secrets.
+    pub fn registered() -> Redactor {
+        Redactor { extra: Vec::new() }
+    }
+
+    /// `text` decoded, with every secret (and every piece of one at the edge of a match)
+    /// replaced by `[redacted]` and URL credentials masked. Not cut: the caller may cut it, or
+    /// keep it whole (a webhook's last failure, cut later by the plan).
+    pub fn scrub(&self, text: &str) -> String {
+        let mut end = text.len().min(MAX_SOURCE_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let Some(decoded) = decode::normalize(&text[..end]) else {
+            return WITHHELD.to_string();
+        };
+        let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+        let mut marks = Vec::new();
+        let haystack = matching_form(&decoded);
+        for needle in registry.iter().chain(&self.extra) {
+            mark(&haystack, needle, &mut marks);
+        }
+        drop(registry);
+        mask_credentials(&replace(&decoded, marks))
+    }
+
+    /// `scrub`, then cut to at most `max` characters (with `…` where it was cut).
+    pub fn shown(&self, text: &str, max: usize) -> String {
+        cut(&self.scrub(text), max)
+    }
+}
+
+/// Records where `needle` (or a piece of it of at least `MIN_PIECE` characters) stands in
+/// `haystack`. A piece counts where the needle's start matches up to a character that differs
+/// (or the end), or the needle's end matches back to one: that is an echo cut short, or a secret
+/// with markup inside it that was stripped.
+fn mark(haystack: &str, needle: &str, marks: &mut Vec<Range<usize>>) {
+    let Some((head_end, _)) = needle.char_indices().nth(MIN_PIECE) else {
+        // Exactly MIN_PIECE characters: only whole matches.
+        marks.extend(
+            haystack
+                .match_indices(needle)
+                .map(|(at, n)| at..at + n.len()),
+        );
+        return;
+    };
+    let head = &needle[..head_end];
+    for (at, _) in haystack.match_indices(head) {
+        let len = common_prefix(&haystack[at..], needle);
+        marks.push(at..at + len);
+    }
+    let tail_start = needle
+        .char_indices()
+        .rev()
+        .nth(MIN_PIECE - 1)
+        .map_or(0, |(i, _)| i);
+    let tail = &needle[tail_start..];
+    for (at, _) in haystack.match_indices(tail) {
+        let end = at + tail.len();
+        let len = common_suffix(&haystack[..end], needle);
+        marks.push(end - len..end);
+    }
+}
+
+/// Bytes `a` and `b` share at the start, on a character boundary.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i)
+}
+
+/// Bytes `a` and `b` share at the end, on a character boundary.
+fn common_suffix(a: &str, b: &str) -> usize {
+    let mut len = 0;
+    for (x, y) in a.chars().rev().zip(b.chars().rev()) {
+        if x != y {
+            break;
+        }
+        len += x.len_utf8();
+    }
+    len
+}
+
+/// `text` with every marked range replaced by one `[redacted]`; overlapping and touching
+/// ranges become one.
+fn replace(text: &str, mut marks: Vec<Range<usize>>) -> String {
+    if marks.is_empty() {
+        return text.to_string();
+    }
+    marks.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut open: Option<Range<usize>> = None;
+    for r in marks {
+        match &mut open {
+            Some(o) if r.start <= o.end => o.end = o.end.max(r.end),
+            _ => {
+                if let Some(o) = open.take() {
+                    out.push_str(&text[last..o.start]);
+                    out.push_str(REDACTED);
+                    last = o.end;
+                }
+                open = Some(r);
+            }
+        }
+    }
+    if let Some(o) = open {
+        out.push_str(&text[last..o.start]);
+        out.push_str(REDACTED);
+        last = o.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// At most `max` characters; a cut is marked with `…`.
+pub fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some(_) => {
+            let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+            out.push('…');
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

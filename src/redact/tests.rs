@@ -1,0 +1,165 @@
+use super::*;
+
+/// The two values of the issue that got through the old redactor.
+const SECRET: &str = "Zq+9/Wx=Kp7r";
+const KEY: &str = "sk-AB+cd9EFgh";
+
+fn redactor() -> Redactor {
+    Redactor::new([SECRET, KEY])
+}
+
+/// Every spelling of `s` a portal, a proxy or a framework writes.
+fn spellings(s: &str) -> Vec<String> {
+    let each = |f: &dyn Fn(char) -> String| s.chars().map(f).collect::<String>();
+    let punct = |c: char| !c.is_ascii_alphanumeric();
+    vec![
+        s.to_string(),
+        serde_json::to_string(s)
+            .unwrap()
+            .trim_matches('"')
+            .to_string(),
+        // .NET System.Text.Json: `+`, `<`, `>`, `&`, `'` (and more) as upper-case \uXXXX.
+        each(&|c| {
+            if "+<>&'\"\\`".contains(c) {
+                format!("\\u{:04X}", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        each(&|c| {
+            if punct(c) {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        each(&|c| {
+            if punct(c) {
+                format!("&#{};", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        each(&|c| {
+            if punct(c) {
+                format!("&#x{:X};", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        each(&|c| {
+            if punct(c) {
+                format!("&#X{:x};", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        each(&|c| match c {
+            '+' => "&plus;".into(),
+            '/' => "&sol;".into(),
+            '=' => "&equals;".into(),
+            '-' => "-".into(),
+            c => c.to_string(),
+        }),
+        each(&|c| {
+            if punct(c) {
+                format!("%{:02X}", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        each(&|c| {
+            if punct(c) {
+                format!("%{:02x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        }),
+        // Form decoding by someone in between turns `+` into a space.
+        s.replace('+', " "),
+    ]
+}
+
+#[test]
+fn every_spelling_of_a_secret_or_key_is_redacted() {
+    let r = redactor();
+    for value in [SECRET, KEY] {
+        for spelled in spellings(value) {
+            for text in [
+                spelled.clone(),
+                format!("you sent {{\"secretKey\":\"{spelled}\"}} to us"),
+                format!("<pre>Authorization: Bearer {spelled}</pre>"),
+            ] {
+                let shown = r.scrub(&text);
+                assert!(shown.contains(REDACTED), "{text:?} -> {shown:?}");
+                for leak in spellings(value) {
+                    assert!(!shown.contains(&leak), "{text:?} -> {shown:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn text_is_shown_decoded_and_everything_else_kept() {
+    let r = redactor();
+    assert_eq!(
+        r.scrub("Webhook &quot;x&quot; already exists: \\u0022y\\u0022"),
+        "Webhook \"x\" already exists: \"y\""
+    );
+    assert_eq!(r.scrub("C++ and 100% & more"), "C++ and 100% & more");
+    assert_eq!(
+        r.scrub("see https://admin:pw@host.example/x"),
+        "see https://admin:***@host.example/x"
+    );
+}
+
+#[test]
+fn redaction_comes_before_the_cut() {
+    let r = redactor();
+    let text = format!("{}{}", "x".repeat(95), SECRET);
+    let shown = r.shown(&text, 100);
+    assert!(shown.starts_with(&"x".repeat(95)), "{shown}");
+    assert!(!shown.contains("Zq"), "{shown}");
+    assert_eq!(shown.chars().count(), 100, "{shown}");
+}
+
+#[test]
+fn a_piece_of_a_secret_is_redacted_where_an_echo_was_cut_or_split() {
+    let r = redactor();
+    // Cut short by a proxy, even in the middle of an escape.
+    for (cut, shown) in [
+        ("secretKey=Zq+9/W", "secretKey=[redacted]"),
+        ("secretKey=Zq%2B9%2FW%3", "secretKey=[redacted]%3"),
+        ("key sk-AB+c", "key [redacted]"),
+    ] {
+        assert_eq!(r.scrub(cut), shown, "{cut}");
+    }
+    // Split by markup: each side is a piece at the edge of a match.
+    let shown = r.scrub("Zq+9/W <b> x=Kp7r");
+    assert_eq!(shown, "[redacted] <b> [redacted]");
+    // Three characters are not a piece: ordinary words stay.
+    assert_eq!(r.scrub("Zq+ sk-"), "Zq+ sk-");
+}
+
+#[test]
+fn registered_secrets_are_redacted_everywhere() {
+    let secret = "r3gistered-in-a-test";
+    assert!(!Redactor::registered().scrub(secret).contains(REDACTED));
+    register(secret);
+    register(secret);
+    let shown = Redactor::registered().shown(&format!("echo: {secret}"), 50);
+    assert_eq!(shown, "echo: [redacted]");
+}
+
+#[test]
+fn text_encoded_too_deeply_is_withheld() {
+    let deep = format!("x=%{}41", "25".repeat(30));
+    assert_eq!(redactor().scrub(&deep), WITHHELD);
+}
+
+#[test]
+fn cut_marks_where_it_cut() {
+    assert_eq!(cut("héllo wörld", 5), "héll…");
+    assert_eq!(cut("short", 5), "short");
+}
