@@ -127,7 +127,11 @@ pub async fn apply(
                     return (i, None);
                 }
                 let secret = secrets.0.get(i).cloned().flatten();
-                (i, Some(run(client, &plan.changes[i], secret).await))
+                match run(client, &plan.changes[i], secret).await {
+                    // Stopped before its first request went out: not started after all.
+                    Err(Failure::Api(ApiError::NotSent { .. })) => (i, None),
+                    result => (i, Some(result)),
+                }
             })
             .buffer_unordered(parallelism.max(1));
         while let Some((i, result)) = stream.next().await {

@@ -1,5 +1,5 @@
-//! What the client tells its caller while it works: each request (for `-v`), each retry and
-//! each `Retry-After` wait, and a create found after its answer was lost.
+//! What the client tells its caller while it works: each request (for `-v`), each retry, each
+//! throttled pause and the start of pacing, and a create found after its answer was lost.
 //!
 //! The client never prints; it hands these to the `EventSink` in `ClientOptions`, and the
 //! commands decide what reaches the terminal. Invariant: an event holds only the method, the
@@ -34,15 +34,22 @@ pub enum ClientEvent {
         /// A create that may have landed: the list is checked before posting again.
         check_first: bool,
     },
-    /// A 429 with `Retry-After`: the portal asked for `asked`, the client waits `waiting`
-    /// (less when `asked` is above the cap).
-    RetryAfter {
+    /// A 429: every request of the run waits `pause`. Said once per pause, however many
+    /// requests were refused together; `used` is the throttled waiting so far, this pause
+    /// included, of the `max_wait` a run may spend.
+    Paused {
         endpoint: Endpoint,
-        attempt: u32,
-        attempts: u32,
-        asked: Duration,
-        waiting: Duration,
+        /// Whether `pause` is the portal's `Retry-After` (else the client's own backoff).
+        asked: bool,
+        pause: Duration,
+        /// How many writes may run at once after the pause.
+        writes: usize,
+        used: Duration,
+        max_wait: Duration,
     },
+    /// The `X-RateLimit-*` headers say the portal's budget is nearly used up: requests are
+    /// spaced out from now on. Said once each time pacing starts.
+    Pacing { remaining: u64, limit: Option<u64> },
     /// A create whose answer was lost turned out to be on the portal: it is not posted again.
     CreateFound { id: i32, name: String },
 }
@@ -85,24 +92,35 @@ impl fmt::Display for ClientEvent {
                     Secs(*delay)
                 )
             }
-            ClientEvent::RetryAfter {
+            ClientEvent::Paused {
                 endpoint,
-                attempt,
-                attempts,
                 asked,
-                waiting,
+                pause,
+                writes,
+                used,
+                max_wait,
             } => {
-                let capped = if waiting < asked {
-                    " (the longest wait allowed)"
+                let why = if *asked {
+                    "as it asks (Retry-After)"
                 } else {
-                    ""
+                    "(it gave no Retry-After)"
                 };
                 write!(
                     f,
-                    "the portal asked to wait {} (Retry-After); waiting {}{capped}, then \
-                     retrying {endpoint} (attempt {attempt} of {attempts})",
-                    Secs(*asked),
-                    Secs(*waiting)
+                    "the portal is limiting the request rate (HTTP 429 on {endpoint}): pausing \
+                     all requests for {} {why}, then at most {writes} write(s) at a time; {} \
+                     of --max-wait {} used",
+                    Secs(*pause),
+                    Secs(*used),
+                    Secs(*max_wait)
+                )
+            }
+            ClientEvent::Pacing { remaining, limit } => {
+                let of = limit.map(|l| format!(" of {l}")).unwrap_or_default();
+                write!(
+                    f,
+                    "the portal's rate limit is nearly used up ({remaining}{of} requests left, \
+                     X-RateLimit-Remaining): spacing requests to the rate it refills at"
                 )
             }
             ClientEvent::CreateFound { id, name } => write!(

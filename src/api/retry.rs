@@ -4,12 +4,14 @@
 //! Hand-rolled (a loop and `tokio::time::sleep`) rather than a backoff crate: the POST rule
 //! needs a list request between attempts, and every wait must be announced before it starts.
 //!
-//! Invariants: at most `retries + 1` attempts per call; only `ApiError::is_retryable` failures
-//! (connection, timeout, 429, 502, 503, 504) are retried, so a redirect, a 4xx or a bad answer
-//! fails at once; a wait is exponential backoff with full jitter, or the portal's
-//! `Retry-After` capped at `retry_after_cap`; every wait is reported through the event sink
-//! before it starts; a POST that may have reached the portal is sent again only after a fresh
-//! list shows no webhook with its exact (name, uri).
+//! Invariants: at most `retries + 1` attempts per call, not counting 429s; only
+//! `ApiError::is_retryable` failures (connection, timeout, 502, 503, 504) are retried, so a
+//! redirect, a 4xx or a bad answer fails at once; a wait is exponential backoff with full
+//! jitter, reported through the event sink before it starts; a 429 is sent again, without
+//! counting, once the pacer's pause is over (`pace.rs`: the wait there is bounded by
+//! `max_wait`, not by attempts); a POST that may have reached the portal is sent again only
+//! after a fresh list shows no webhook with its exact (name, uri); a call stopped before its
+//! next attempt (`NotSent`) ends with the failure of the attempt before, if there was one.
 
 use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant};
@@ -27,14 +29,6 @@ pub(crate) struct Policy {
     pub attempts: u32,
     base: Duration,
     max_delay: Duration,
-    retry_after_cap: Duration,
-}
-
-/// How long to wait before the next attempt, and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Wait {
-    Backoff(Duration),
-    RetryAfter { asked: Duration, waiting: Duration },
 }
 
 impl Policy {
@@ -43,21 +37,19 @@ impl Policy {
             attempts: options.retries.saturating_add(1),
             base: options.retry_base,
             max_delay: options.retry_max_delay,
-            retry_after_cap: options.retry_after_cap,
         }
     }
 
-    /// The wait before attempt `attempt` (2 is the first retry) after `error`.
-    pub fn wait(&self, attempt: u32, error: &ApiError) -> Wait {
-        if let Some(asked) = error.retry_after() {
-            return Wait::RetryAfter {
-                asked,
-                waiting: asked.min(self.retry_after_cap),
-            };
-        }
-        let doublings = attempt.saturating_sub(2).min(30);
-        let ceiling = self.base.saturating_mul(1 << doublings).min(self.max_delay);
-        Wait::Backoff(full_jitter(ceiling))
+    /// The wait before attempt `attempt` (2 is the first retry).
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        full_jitter(self.ceiling(attempt.saturating_sub(1)))
+    }
+
+    /// The backoff ceiling of the `step`th wait (1 is the first): `base`, doubling per step
+    /// up to `max_delay`.
+    pub fn ceiling(&self, step: u32) -> Duration {
+        let doublings = step.saturating_sub(1).min(30);
+        self.base.saturating_mul(1 << doublings).min(self.max_delay)
     }
 }
 
@@ -109,12 +101,16 @@ impl Client {
         payload: Option<&Payload<'_>>,
     ) -> Result<Value, ApiError> {
         let mut attempt = 1;
+        let mut failed = None;
         loop {
             match self.send_once(endpoint, payload).await {
+                Err(e) if self.wait_out(&e) => failed = Some(e),
                 Err(e) if e.is_retryable() && attempt < self.policy().attempts => {
                     attempt += 1;
                     self.pause(endpoint, &e, attempt, false).await;
+                    failed = Some(e);
                 }
+                Err(e @ ApiError::NotSent { .. }) => return Err(failed.unwrap_or(e)),
                 result => return result,
             }
         }
@@ -131,9 +127,16 @@ impl Client {
         body: &WebhookBody,
     ) -> Result<LiveWebhook, ApiError> {
         let mut attempt = 1;
+        let mut failed = None;
         loop {
             let error = match self.send_once(endpoint, Some(payload)).await {
                 Ok(v) => return wire::decode_one(endpoint, &v),
+                // Refused before it was handled: posted again after the pause, uncounted.
+                Err(e) if self.wait_out(&e) => {
+                    failed = Some(e);
+                    continue;
+                }
+                Err(e @ ApiError::NotSent { .. }) => return Err(failed.unwrap_or(e)),
                 Err(e) => e,
             };
             if !error.is_retryable() || attempt >= self.policy().attempts {
@@ -159,36 +162,22 @@ impl Client {
                     return Ok(found);
                 }
             }
+            failed = Some(error);
         }
     }
 
-    /// Announces the wait before `attempt`, then waits.
+    /// Announces the wait before `attempt`, then waits (less when the run is stopped).
     async fn pause(&self, endpoint: &Endpoint, error: &ApiError, attempt: u32, check_first: bool) {
-        let attempts = self.policy().attempts;
-        let delay = match self.policy().wait(attempt, error) {
-            Wait::RetryAfter { asked, waiting } => {
-                self.emit(ClientEvent::RetryAfter {
-                    endpoint: endpoint.clone(),
-                    attempt,
-                    attempts,
-                    asked,
-                    waiting,
-                });
-                waiting
-            }
-            Wait::Backoff(delay) => {
-                self.emit(ClientEvent::Retry {
-                    endpoint: endpoint.clone(),
-                    attempt,
-                    attempts,
-                    delay,
-                    reason: reason(error),
-                    check_first,
-                });
-                delay
-            }
-        };
-        tokio::time::sleep(delay).await;
+        let delay = self.policy().backoff(attempt);
+        self.emit(ClientEvent::Retry {
+            endpoint: endpoint.clone(),
+            attempt,
+            attempts: self.policy().attempts,
+            delay,
+            reason: reason(error),
+            check_first,
+        });
+        self.nap(delay).await;
     }
 }
 

@@ -1,0 +1,368 @@
+//! Pacing: one gate that every request of a client passes, so a run keeps to the portal's rate
+//! limit instead of running into it, and a 429 means "later", never "failed".
+//!
+//! DocSpace limits each user to 1,500 requests a minute, 15 concurrent writes and 10,000
+//! POST/PUT a day, says what is left in `X-RateLimit-*` headers, and answers 429 with
+//! `Retry-After` at the limit (REFERENCE §1, §13 item 12). The gate sits in the client, not in
+//! `apply`, because every request counts against the same per-user limit (the list checks of a
+//! create and the corrective calls too), and only the client sees the headers. It keeps:
+//! - a pause: a 429 holds every request until the portal's time, said once however many
+//!   requests were refused together;
+//! - a window of concurrent writes (AIMD): a 429 halves it, once per burst, and each accepted
+//!   write widens it by 1/window, so it grows back by one per round of successes;
+//! - the budget model (`budget.rs`): while it expects nothing left, requests are spaced to the
+//!   rate the portal refills at, so a large apply runs at the limit without a storm of 429s;
+//! - the wait budget: throttled pauses (pacing is progress, not waiting) add up to at most
+//!   `max_wait` for the run. A pause beyond what is left of it throws the run's stop switch,
+//!   with a message naming the limit and the time the portal accepts requests again.
+//!
+//! Invariants: no request passes the gate once the run is stopped (it fails as
+//! `ApiError::NotSent`), and every wait at the gate ends early when it is; the state lock is
+//! never held across an `.await`.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::Method;
+use serde_json::Value;
+use tokio::sync::Notify;
+
+use super::ClientOptions;
+use super::budget::Budget;
+use super::client::Client;
+use super::error::{ApiError, Endpoint};
+use super::event::ClientEvent;
+use super::retry::Policy;
+use super::retry_after::{RateHeaders, http_date};
+use crate::halt::{Halt, StopReason};
+
+/// The portal runs at most 15 writes of one user at once (REFERENCE §1).
+const MAX_WRITES: f64 = 15.0;
+/// The portal's per-minute window never asks for more; a longer wait is the daily limit.
+const LONGEST_MINUTE_WAIT: Duration = Duration::from_secs(60);
+
+pub(super) struct Pacer {
+    state: Mutex<State>,
+    /// Woken whenever something a waiting request may be waiting for changes.
+    changed: Notify,
+    halt: Arc<Halt>,
+    /// In the portal's seconds.
+    max_wait: Duration,
+    unit: Duration,
+    /// For a 429 without `Retry-After`: the client's own backoff.
+    policy: Policy,
+}
+
+struct State {
+    /// Requests let out so far; also the number of the last one.
+    sent: u64,
+    last_sent: Option<Instant>,
+    /// Answered 429.
+    refused: u64,
+    refused_in_a_row: u32,
+    writes_in_flight: usize,
+    window: f64,
+    /// The last request let out when the window was last cut: a 429 to one of these belongs
+    /// to the burst that was already answered for.
+    cut_after: u64,
+    paused_until: Option<Instant>,
+    /// Throttled waiting so far, in real time.
+    used: Duration,
+    /// Whether the start of the current stretch of pacing was said.
+    pacing: bool,
+    budget: Budget,
+}
+
+/// A request let through the gate; held until its answer is in.
+pub(super) struct Permit<'a> {
+    pacer: &'a Pacer,
+    seq: u64,
+    sent_at: Instant,
+    write: bool,
+}
+
+enum Gate {
+    Go(u64),
+    /// Until this moment, or until something changes.
+    Wait(Option<Instant>, Option<ClientEvent>),
+    Stopped(String),
+}
+
+impl Pacer {
+    pub fn new(options: &ClientOptions) -> Pacer {
+        Pacer {
+            state: Mutex::new(State {
+                sent: 0,
+                last_sent: None,
+                refused: 0,
+                refused_in_a_row: 0,
+                writes_in_flight: 0,
+                window: MAX_WRITES,
+                cut_after: 0,
+                paused_until: None,
+                used: Duration::ZERO,
+                pacing: false,
+                budget: Budget::default(),
+            }),
+            changed: Notify::new(),
+            halt: options.halt.clone(),
+            max_wait: options.max_wait,
+            unit: options.throttle_unit,
+            policy: Policy::new(options),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn try_pass(&self, write: bool, now: Instant) -> Gate {
+        if let Some(reason) = self.halt.reason() {
+            return Gate::Stopped(reason.to_string());
+        }
+        let mut s = self.lock();
+        if let Some(until) = s.paused_until.filter(|until| *until > now) {
+            return Gate::Wait(Some(until), None);
+        }
+        if write && s.writes_in_flight >= s.window_size() {
+            return Gate::Wait(None, None);
+        }
+        // The portal named the time itself: the first request after a pause goes then, and
+        // its answer is the fresh reading the others wait for.
+        let pause_over = s.paused_until.take().is_some();
+        if let Some(wait) = s
+            .budget
+            .wait(now, s.sent, s.last_sent)
+            .filter(|_| !pause_over)
+        {
+            let said = std::mem::replace(&mut s.pacing, true);
+            let event = (!said).then(|| {
+                let (remaining, limit) = s.budget.left();
+                ClientEvent::Pacing { remaining, limit }
+            });
+            return Gate::Wait(Some(now + wait), event);
+        }
+        s.sent += 1;
+        s.last_sent = Some(now);
+        if write {
+            s.writes_in_flight += 1;
+        }
+        Gate::Go(s.sent)
+    }
+
+    /// Takes in the answer to `permit`'s request: its headers and, for a 429, the pause.
+    fn observe(
+        &self,
+        permit: &Permit<'_>,
+        endpoint: &Endpoint,
+        headers: &RateHeaders,
+        result: &Result<Value, ApiError>,
+    ) -> Option<ClientEvent> {
+        let mut s = self.lock();
+        let refused = matches!(result, Err(ApiError::RateLimited { .. }));
+        if refused {
+            s.refused += 1;
+        }
+        let accepted = permit.seq.saturating_sub(s.refused);
+        s.budget.read(permit.seq, permit.sent_at, accepted, headers);
+        if s.budget.plentiful() {
+            s.pacing = false;
+        }
+        let event = match result {
+            Err(error @ ApiError::RateLimited { .. }) => {
+                self.throttled(&mut s, permit, endpoint, error, headers)
+            }
+            Ok(_) => {
+                s.refused_in_a_row = 0;
+                if permit.write {
+                    s.window = (s.window + 1.0 / s.window).min(MAX_WRITES);
+                }
+                None
+            }
+            Err(_) => None,
+        };
+        drop(s);
+        self.changed.notify_waiters();
+        event
+    }
+
+    fn throttled(
+        &self,
+        s: &mut State,
+        permit: &Permit<'_>,
+        endpoint: &Endpoint,
+        error: &ApiError,
+        headers: &RateHeaders,
+    ) -> Option<ClientEvent> {
+        s.refused_in_a_row += 1;
+        if permit.write && permit.seq > s.cut_after {
+            s.window = (s.writes_in_flight as f64 / 2.0).floor().max(1.0);
+            s.cut_after = s.sent;
+        }
+        let asked = error.retry_after().filter(|d| !d.is_zero());
+        let pause = asked
+            .or(headers.reset.filter(|d| !d.is_zero()))
+            .unwrap_or_else(|| self.policy.ceiling(s.refused_in_a_row));
+        let now = Instant::now();
+        let current = s.paused_until.filter(|until| *until > now);
+        let end = now + self.unit.mul_f64(pause.as_secs_f64());
+        let cost = end.saturating_duration_since(current.unwrap_or(now));
+        if s.used + cost > self.unit.mul_f64(self.max_wait.as_secs_f64()) {
+            let at = match error {
+                ApiError::RateLimited {
+                    retry_at: Some(at), ..
+                } => *at,
+                _ => SystemTime::now() + pause,
+            };
+            let limit = headers.limit.or(s.budget.limit());
+            let message = self.stop_message(pause, at, limit, self.portal(s.used));
+            self.halt.stop(StopReason::Throttled { message });
+            return None;
+        }
+        s.used += cost;
+        s.paused_until = Some(current.map_or(end, |c| c.max(end)));
+        // The pause line says it all: no separate line when requests are spaced after it.
+        s.pacing = true;
+        // Refused with the requests of a pause already said: it only joins it.
+        current.is_none().then(|| ClientEvent::Paused {
+            endpoint: endpoint.clone(),
+            asked: asked.is_some(),
+            pause,
+            writes: s.window_size(),
+            used: self.portal(s.used),
+            max_wait: self.max_wait,
+        })
+    }
+
+    /// Why the run stops: the limit, when the portal takes requests again, and the budget.
+    fn stop_message(
+        &self,
+        pause: Duration,
+        at: SystemTime,
+        limit: Option<u64>,
+        used: Duration,
+    ) -> String {
+        let limit = limit
+            .map(|l| format!(" (X-RateLimit-Limit: {l})"))
+            .unwrap_or_default();
+        let mut message = format!(
+            "the portal's rate limit{limit} is reached and it accepts requests again at {}, in \
+             {} s: more waiting than --max-wait {} s allows",
+            http_date(at),
+            pause.as_secs(),
+            self.max_wait.as_secs()
+        );
+        if !used.is_zero() {
+            message.push_str(&format!(" ({} s already spent waiting)", used.as_secs()));
+        }
+        if pause > LONGEST_MINUTE_WAIT {
+            message.push_str(
+                "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
+                 requests is used up",
+            );
+        }
+        message
+    }
+
+    /// A real duration in the portal's seconds (they differ only under a test's unit).
+    fn portal(&self, real: Duration) -> Duration {
+        let seconds = real.as_secs_f64() / self.unit.as_secs_f64().max(f64::EPSILON);
+        Duration::from_millis((seconds * 1000.0).round() as u64)
+    }
+}
+
+impl State {
+    fn window_size(&self) -> usize {
+        self.window as usize
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if self.write {
+            let mut s = self.pacer.lock();
+            s.writes_in_flight = s.writes_in_flight.saturating_sub(1);
+            drop(s);
+            self.pacer.changed.notify_waiters();
+        }
+    }
+}
+
+impl Client {
+    /// Waits until the pacer lets a request to `endpoint` out. Once the run is stopped
+    /// nothing goes out: `NotSent`.
+    pub(super) async fn admit(&self, endpoint: &Endpoint) -> Result<Permit<'_>, ApiError> {
+        let pacer = self.pacer();
+        let write = endpoint.method != Method::GET;
+        loop {
+            // Created before the check, so a change between the check and the wait wakes it.
+            let changed = pacer.changed.notified();
+            let now = Instant::now();
+            match pacer.try_pass(write, now) {
+                Gate::Go(seq) => {
+                    return Ok(Permit {
+                        pacer,
+                        seq,
+                        sent_at: now,
+                        write,
+                    });
+                }
+                Gate::Stopped(reason) => {
+                    return Err(ApiError::NotSent {
+                        endpoint: endpoint.clone(),
+                        reason,
+                    });
+                }
+                Gate::Wait(until, event) => {
+                    if let Some(event) = event {
+                        self.emit(event);
+                    }
+                    let deadline = until.map(tokio::time::Instant::from_std);
+                    tokio::select! {
+                        () = changed => {}
+                        () = pacer.halt.stopped() => {}
+                        () = sleep_until(deadline) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// After the answer to `permit`'s request: feeds the pacer, and says a new pause.
+    pub(super) fn observe(
+        &self,
+        permit: &Permit<'_>,
+        endpoint: &Endpoint,
+        headers: &RateHeaders,
+        result: &Result<Value, ApiError>,
+    ) {
+        if let Some(event) = self.pacer().observe(permit, endpoint, headers, result) {
+            self.emit(event);
+        }
+    }
+
+    /// Whether `error` is a 429 to wait out: the gate holds the next attempt until the
+    /// portal's time, and it does not count as a retry. Not once the run is stopped.
+    pub(super) fn wait_out(&self, error: &ApiError) -> bool {
+        matches!(error, ApiError::RateLimited { .. }) && !self.halt().is_stopped()
+    }
+
+    /// Sleeps `delay`, or less when the run is stopped meanwhile.
+    pub(super) async fn nap(&self, delay: Duration) {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = self.halt().stopped() => {}
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+#[path = "pace_tests.rs"]
+mod tests;
