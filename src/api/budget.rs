@@ -5,10 +5,15 @@
 //! bucket whose refill rate is measured: between two readings, what is left plus what the
 //! portal accepted in between grows only by refill. That fits a token bucket exactly, a
 //! sliding window (DocSpace's 1,500 a minute) as requests age out of it, and a fixed window
-//! through `X-RateLimit-Reset`. Readings lag behind the requests (answers come back while later
-//! requests are already out), so whatever was sent after the latest reading counts as spent.
+//! through `X-RateLimit-Reset`.
 //!
-//! Invariant: the model errs on the slow side. `Remaining` is rounded down by the portal, a
+//! Concurrent requests are counted by the portal in an order the client cannot see, so a
+//! reading is taken to hold only its own request and those answered before it was sent; every
+//! other request sent so far counts as spent on top of it. Refill is measured only between
+//! requests that went out alone, where that count is exact.
+//!
+//! Invariant: the model errs on the slow side. `Remaining` is rounded down by the portal,
+//! refill is counted from when an answer came (not from when the portal counted it), a
 //! measured refill leaves one request out, and while nothing is measured only one request now
 //! and then goes out to read the headers afresh. The pacer relies on this: a 429 costs a whole
 //! second of `Retry-After`, far more than a little caution does.
@@ -28,21 +33,32 @@ const PROBE_MAX: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy)]
 struct Reading {
-    /// The request the answer was for, numbered in the order requests were let out.
-    seq: u64,
-    /// When that request was let out: the closest known moment to the portal counting it.
+    /// When the answer came.
     at: Instant,
     remaining: f64,
-    /// `remaining` plus every request the portal accepted up to this one: it grows only as
-    /// the budget refills.
+    /// Requests answered before this one was sent: every other request sent is unaccounted.
+    answered_before: u64,
+    /// `remaining` plus the requests the portal accepted up to this one: it grows only by
+    /// refill. Exact only for a request that went out alone.
     level: f64,
+}
+
+/// The request an answer was for, as the pacer let it out.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Sent {
+    pub answered_before: u64,
+    pub accepted_before: u64,
+    /// No other request was in flight when it went out.
+    pub alone: bool,
+    /// Not refused: the portal counted it.
+    pub counted: bool,
 }
 
 #[derive(Debug, Default)]
 pub(super) struct Budget {
     latest: Option<Reading>,
-    /// The first reading since the budget was last seen full: refill is measured from it, over
-    /// the longest stretch available.
+    /// The first lone reading since the budget was last seen full: refill is measured from
+    /// it, over the longest stretch available.
     base: Option<Reading>,
     /// Requests a second, once measured.
     refill: Option<f64>,
@@ -51,33 +67,29 @@ pub(super) struct Budget {
 }
 
 impl Budget {
-    /// Takes in the headers of the answer to request `seq`, let out at `at`, when `accepted`
-    /// requests up to it (itself included) were not refused.
-    pub fn read(&mut self, seq: u64, at: Instant, accepted: u64, headers: &RateHeaders) {
-        // An answer that overtook an earlier one's says more: keep the newest request's.
-        if self.latest.is_some_and(|l| l.seq >= seq) {
-            return;
-        }
+    /// Takes in the headers of the answer to `sent`, come at `at`.
+    pub fn read(&mut self, at: Instant, sent: Sent, headers: &RateHeaders) {
         let Some(remaining) = headers.remaining else {
-            // Answers without the headers: what the last one said is no longer known to hold.
+            // Answers without the headers: what earlier ones said is no longer known to hold.
             (self.latest, self.base) = (None, None);
             return;
         };
         let remaining = remaining as f64;
         let reading = Reading {
-            seq,
             at,
             remaining,
-            level: remaining + accepted as f64,
+            answered_before: sent.answered_before,
+            level: remaining + (sent.accepted_before + u64::from(sent.counted)) as f64,
         };
         if let Some(limit) = headers.limit {
             self.limit = Some(limit as f64);
         }
         // A reset already passed says nothing about the budget after this reading.
-        self.reset = headers
-            .reset
-            .filter(|d| !d.is_zero())
-            .map(|d| Instant::now() + d);
+        self.reset = headers.reset.filter(|d| !d.is_zero()).map(|d| at + d);
+        self.latest = Some(reading);
+        if !sent.alone {
+            return;
+        }
         // A full budget wastes its refill, so a stretch across one would measure too little.
         let full = self.limit.is_some_and(|l| remaining >= l - 1.0);
         match self.base {
@@ -90,24 +102,28 @@ impl Budget {
             }
             _ => self.base = Some(reading),
         }
-        self.latest = Some(reading);
     }
 
-    /// How long to hold the next request back, `None` when it may go now. `sent` requests
-    /// were let out so far, the last at `last_sent`.
-    pub fn wait(&self, now: Instant, sent: u64, last_sent: Option<Instant>) -> Option<Duration> {
+    /// What is left now, `sent` requests having gone out in all.
+    fn tokens(&self, now: Instant, sent: u64) -> Option<f64> {
         let latest = self.latest?;
-        let mut tokens = latest.remaining;
-        if let Some(rate) = self.refill {
-            tokens += rate * now.saturating_duration_since(latest.at).as_secs_f64();
-        }
+        // Its own request is in `remaining` already.
+        let unaccounted = sent.saturating_sub(latest.answered_before + 1) as f64;
+        let mut tokens = latest.remaining
+            + self.refill.unwrap_or(0.0) * now.saturating_duration_since(latest.at).as_secs_f64();
         if let Some(limit) = self.limit {
             tokens = tokens.min(limit);
             if self.reset.is_some_and(|reset| now >= reset) {
                 tokens = limit;
             }
         }
-        tokens -= sent.saturating_sub(latest.seq) as f64;
+        Some(tokens - unaccounted)
+    }
+
+    /// How long to hold the next request back, `None` when it may go now. `sent` requests
+    /// were let out so far, the last at `last_sent`.
+    pub fn wait(&self, now: Instant, sent: u64, last_sent: Option<Instant>) -> Option<Duration> {
+        let tokens = self.tokens(now, sent)?;
         if tokens >= 1.0 {
             return None;
         }
@@ -129,20 +145,6 @@ impl Budget {
             .unwrap_or(now);
         let wait = until.saturating_duration_since(now);
         (!wait.is_zero()).then_some(wait)
-    }
-
-    /// What the latest reading says is left, and of how much.
-    pub fn left(&self) -> (u64, Option<u64>) {
-        let remaining = self.latest.map_or(0.0, |l| l.remaining);
-        (remaining as u64, self.limit.map(|l| l as u64))
-    }
-
-    /// Whether at least half the budget is left: pacing is over until it runs low again.
-    pub fn plentiful(&self) -> bool {
-        match (self.latest, self.limit) {
-            (Some(latest), Some(limit)) => latest.remaining >= limit / 2.0,
-            _ => false,
-        }
     }
 
     pub fn limit(&self) -> Option<u64> {

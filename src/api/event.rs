@@ -48,8 +48,8 @@ pub enum ClientEvent {
         max_wait: Duration,
     },
     /// The `X-RateLimit-*` headers say the portal's budget is nearly used up: requests are
-    /// spaced out from now on. Said once each time pacing starts.
-    Pacing { remaining: u64, limit: Option<u64> },
+    /// spaced to the rate it refills at whenever it is. Said once.
+    Pacing { limit: Option<u64> },
     /// A create whose answer was lost turned out to be on the portal: it is not posted again.
     CreateFound { id: i32, name: String },
 }
@@ -115,12 +115,14 @@ impl fmt::Display for ClientEvent {
                     Secs(*max_wait)
                 )
             }
-            ClientEvent::Pacing { remaining, limit } => {
-                let of = limit.map(|l| format!(" of {l}")).unwrap_or_default();
+            ClientEvent::Pacing { limit } => {
+                let limit = limit
+                    .map(|l| format!(" (X-RateLimit-Limit: {l})"))
+                    .unwrap_or_default();
                 write!(
                     f,
-                    "the portal's rate limit is nearly used up ({remaining}{of} requests left, \
-                     X-RateLimit-Remaining): spacing requests to the rate it refills at"
+                    "the portal's rate limit{limit} is nearly used up: spacing requests to the \
+                     rate it refills at"
                 )
             }
             ClientEvent::CreateFound { id, name } => write!(

@@ -28,7 +28,7 @@ use serde_json::Value;
 use tokio::sync::Notify;
 
 use super::ClientOptions;
-use super::budget::Budget;
+use super::budget::{Budget, Sent};
 use super::client::Client;
 use super::error::{ApiError, Endpoint};
 use super::event::ClientEvent;
@@ -57,8 +57,9 @@ struct State {
     /// Requests let out so far; also the number of the last one.
     sent: u64,
     last_sent: Option<Instant>,
-    /// Answered 429.
-    refused: u64,
+    answered: u64,
+    /// Answered, and not with a 429.
+    accepted: u64,
     refused_in_a_row: u32,
     writes_in_flight: usize,
     window: f64,
@@ -68,7 +69,7 @@ struct State {
     paused_until: Option<Instant>,
     /// Throttled waiting so far, in real time.
     used: Duration,
-    /// Whether the start of the current stretch of pacing was said.
+    /// Whether pacing was said: once a run, as it comes and goes with every burst.
     pacing: bool,
     budget: Budget,
 }
@@ -77,12 +78,15 @@ struct State {
 pub(super) struct Permit<'a> {
     pacer: &'a Pacer,
     seq: u64,
-    sent_at: Instant,
     write: bool,
+    answered_before: u64,
+    accepted_before: u64,
+    alone: bool,
 }
 
 enum Gate {
-    Go(u64),
+    /// Its number, answers and accepted answers so far, and whether it goes alone.
+    Go(u64, u64, u64, bool),
     /// Until this moment, or until something changes.
     Wait(Option<Instant>, Option<ClientEvent>),
     Stopped(String),
@@ -94,7 +98,8 @@ impl Pacer {
             state: Mutex::new(State {
                 sent: 0,
                 last_sent: None,
-                refused: 0,
+                answered: 0,
+                accepted: 0,
                 refused_in_a_row: 0,
                 writes_in_flight: 0,
                 window: MAX_WRITES,
@@ -136,18 +141,18 @@ impl Pacer {
             .filter(|_| !pause_over)
         {
             let said = std::mem::replace(&mut s.pacing, true);
-            let event = (!said).then(|| {
-                let (remaining, limit) = s.budget.left();
-                ClientEvent::Pacing { remaining, limit }
+            let event = (!said).then(|| ClientEvent::Pacing {
+                limit: s.budget.limit(),
             });
             return Gate::Wait(Some(now + wait), event);
         }
+        let alone = s.sent == s.answered;
         s.sent += 1;
         s.last_sent = Some(now);
         if write {
             s.writes_in_flight += 1;
         }
-        Gate::Go(s.sent)
+        Gate::Go(s.sent, s.answered, s.accepted, alone)
     }
 
     /// Takes in the answer to `permit`'s request: its headers and, for a 429, the pause.
@@ -159,15 +164,16 @@ impl Pacer {
         result: &Result<Value, ApiError>,
     ) -> Option<ClientEvent> {
         let mut s = self.lock();
-        let refused = matches!(result, Err(ApiError::RateLimited { .. }));
-        if refused {
-            s.refused += 1;
-        }
-        let accepted = permit.seq.saturating_sub(s.refused);
-        s.budget.read(permit.seq, permit.sent_at, accepted, headers);
-        if s.budget.plentiful() {
-            s.pacing = false;
-        }
+        let counted = !matches!(result, Err(ApiError::RateLimited { .. }));
+        s.answered += 1;
+        s.accepted += u64::from(counted);
+        let sent = Sent {
+            answered_before: permit.answered_before,
+            accepted_before: permit.accepted_before,
+            alone: permit.alone,
+            counted,
+        };
+        s.budget.read(Instant::now(), sent, headers);
         let event = match result {
             Err(error @ ApiError::RateLimited { .. }) => {
                 self.throttled(&mut s, permit, endpoint, error, headers)
@@ -299,12 +305,14 @@ impl Client {
             let changed = pacer.changed.notified();
             let now = Instant::now();
             match pacer.try_pass(write, now) {
-                Gate::Go(seq) => {
+                Gate::Go(seq, answered_before, accepted_before, alone) => {
                     return Ok(Permit {
                         pacer,
                         seq,
-                        sent_at: now,
                         write,
+                        answered_before,
+                        accepted_before,
+                        alone,
                     });
                 }
                 Gate::Stopped(reason) => {

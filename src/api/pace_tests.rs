@@ -12,7 +12,7 @@ use axum::routing::put;
 use secrecy::SecretString;
 
 use super::*;
-use crate::api::budget::Budget;
+use crate::api::budget::{Budget, Sent};
 use crate::api::{PortalUrl, WebhookBody};
 use crate::triggers::TriggerSet;
 
@@ -242,13 +242,29 @@ fn the_model_measures_the_refill_and_keeps_to_it() {
             remaining: Some(remaining.unwrap_or(0)),
             reset: None,
         };
-        budget.read(sent, now, sent - refused, &headers);
+        let counted = remaining.is_some();
+        let sent_now = Sent {
+            answered_before: sent - 1,
+            accepted_before: sent - 1 - refused + u64::from(!counted),
+            alone: true,
+            counted,
+        };
+        budget.read(now, sent_now, &headers);
     }
     let refill = budget.refill().expect("measured");
     assert!((27.0..=30.5).contains(&refill), "{refill}");
     // 15 at once, then about 30 a second, and no request the bucket refuses.
     assert_eq!(refused, 0);
     assert!((280..=316).contains(&sent), "{sent}");
+}
+
+fn alone(before: u64) -> Sent {
+    Sent {
+        answered_before: before,
+        accepted_before: before,
+        alone: true,
+        counted: true,
+    }
 }
 
 #[test]
@@ -261,16 +277,15 @@ fn a_plentiful_budget_never_holds_a_request_back() {
         remaining: Some(1200),
         reset: Some(Duration::from_secs(60)),
     };
-    budget.read(1, now, 1, &headers);
+    budget.read(now, alone(0), &headers);
     assert_eq!(budget.wait(now, 100, Some(now)), None);
-    assert!(budget.plentiful());
     // Used up until the reset: one probe a second at most, and whole again after the reset.
     let empty = RateHeaders {
         remaining: Some(0),
         reset: Some(Duration::from_millis(300)),
         ..headers
     };
-    budget.read(2, now, 2, &empty);
+    budget.read(now, alone(1), &empty);
     let wait = budget.wait(now, 2, Some(now)).expect("held back");
     assert!(wait <= Duration::from_millis(300), "{wait:?}");
     assert_eq!(

@@ -22,5 +22,7 @@ mod portal_errors;
 mod saved_plan;
 /// Secrets and the API key never reach any output.
 mod secrets;
+/// Throttling: 429s waited out, pauses said once, pacing, --max-wait, the daily limit.
+mod throttle;
 /// `validate` and how bad files are reported.
 mod validate;

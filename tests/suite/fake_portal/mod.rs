@@ -1,7 +1,7 @@
 //! Self-test of the fake DocSpace portal, over real HTTP with reqwest: the fake is the oracle
 //! the integration tests trust, so its REFERENCE behaviours (envelopes, both error shapes,
 //! full-replace PUT, the create quirk, the probe, enable rules) and its test hooks (faults,
-//! latency, concurrency count) are pinned here.
+//! latency, concurrency count, rate limits) are pinned here.
 
 /// DELETE returns the removed config, then 404.
 mod deletes;
@@ -9,6 +9,8 @@ mod deletes;
 mod envelopes;
 /// Injected faults, latency and the concurrent-write counter.
 mod faults;
+/// The rate limiter (token bucket, concurrent writes, daily writes) and periodic faults.
+mod limits;
 /// Model-binding errors, URL rules and the blacklist, the HEAD probe.
 mod validation;
 /// POST, full-replacement PUT, the create quirk, uniqueness, and the enable endpoint.
