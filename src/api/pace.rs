@@ -8,8 +8,11 @@
 //! create and the corrective calls too), and only the client sees the headers. It keeps:
 //! - a pause: a 429 holds every request until the portal's time, said once however many
 //!   requests were refused together;
-//! - a window of concurrent writes (AIMD): a 429 halves it, once per burst, and each accepted
-//!   write widens it by 1/window, so it grows back by one per round of successes;
+//! - a window of concurrent writes (AIMD): a write holds its place for its whole call, retries
+//!   included; a 429, or a failure worth a retry (the portal or its proxy struggling), halves
+//!   the window once per burst, and each accepted write widens it by 1/window, one per round
+//!   of successes. While a failed write waits for its retry's answer, no new write starts, so
+//!   a retried write goes before fresh ones instead of queueing behind them;
 //! - the budget model (`budget.rs`): while it expects nothing left, requests are spaced to the
 //!   rate the portal refills at, so a large apply runs at the limit without a storm of 429s;
 //! - the wait budget: throttled pauses (pacing is progress, not waiting) add up to at most
@@ -62,6 +65,11 @@ struct State {
     accepted: u64,
     refused_in_a_row: u32,
     writes_in_flight: usize,
+    /// Of those, waiting to be retried or for the retry's answer.
+    writes_retrying: usize,
+    /// Write requests sent and not yet answered: the window bounds these too, so calls that
+    /// hold a place do not all send at once after a pause.
+    writes_sending: usize,
     window: f64,
     /// The last request let out when the window was last cut: a 429 to one of these belongs
     /// to the burst that was already answered for.
@@ -74,7 +82,32 @@ struct State {
     budget: Budget,
 }
 
-/// A request let through the gate; held until its answer is in.
+/// A write's place in the window, held for its whole call (a read's holds nothing).
+pub(super) struct Slot<'a> {
+    pacer: &'a Pacer,
+    write: bool,
+    retrying: bool,
+}
+
+impl Slot<'_> {
+    /// Marks the write as failed and to be retried (new writes wait), or no longer.
+    pub fn retrying(&mut self, on: bool) {
+        if !self.write || self.retrying == on {
+            return;
+        }
+        self.retrying = on;
+        let mut s = self.pacer.lock();
+        if on {
+            s.writes_retrying += 1;
+        } else {
+            s.writes_retrying = s.writes_retrying.saturating_sub(1);
+            drop(s);
+            self.pacer.changed.notify_waiters();
+        }
+    }
+}
+
+/// A request the gate let out, as the pacer reads its answer against.
 pub(super) struct Permit<'a> {
     pacer: &'a Pacer,
     seq: u64,
@@ -84,9 +117,8 @@ pub(super) struct Permit<'a> {
     alone: bool,
 }
 
-enum Gate {
-    /// Its number, answers and accepted answers so far, and whether it goes alone.
-    Go(u64, u64, u64, bool),
+enum Gate<T> {
+    Go(T),
     /// Until this moment, or until something changes.
     Wait(Option<Instant>, Option<ClientEvent>),
     Stopped(String),
@@ -102,6 +134,8 @@ impl Pacer {
                 accepted: 0,
                 refused_in_a_row: 0,
                 writes_in_flight: 0,
+                writes_retrying: 0,
+                writes_sending: 0,
                 window: MAX_WRITES,
                 cut_after: 0,
                 paused_until: None,
@@ -121,7 +155,23 @@ impl Pacer {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn try_pass(&self, write: bool, now: Instant) -> Gate {
+    fn try_slot(&self) -> Gate<Slot<'_>> {
+        if let Some(reason) = self.halt.reason() {
+            return Gate::Stopped(reason.to_string());
+        }
+        let mut s = self.lock();
+        if s.writes_in_flight >= s.window_size() || s.writes_retrying > 0 {
+            return Gate::Wait(None, None);
+        }
+        s.writes_in_flight += 1;
+        Gate::Go(Slot {
+            pacer: self,
+            write: true,
+            retrying: false,
+        })
+    }
+
+    fn try_pass(&self, write: bool, now: Instant) -> Gate<Permit<'_>> {
         if let Some(reason) = self.halt.reason() {
             return Gate::Stopped(reason.to_string());
         }
@@ -129,7 +179,7 @@ impl Pacer {
         if let Some(until) = s.paused_until.filter(|until| *until > now) {
             return Gate::Wait(Some(until), None);
         }
-        if write && s.writes_in_flight >= s.window_size() {
+        if write && s.writes_sending >= s.window_size() {
             return Gate::Wait(None, None);
         }
         // The portal named the time itself: the first request after a pause goes then, and
@@ -149,10 +199,15 @@ impl Pacer {
         let alone = s.sent == s.answered;
         s.sent += 1;
         s.last_sent = Some(now);
-        if write {
-            s.writes_in_flight += 1;
-        }
-        Gate::Go(s.sent, s.answered, s.accepted, alone)
+        s.writes_sending += usize::from(write);
+        Gate::Go(Permit {
+            pacer: self,
+            seq: s.sent,
+            write,
+            answered_before: s.answered,
+            accepted_before: s.accepted,
+            alone,
+        })
     }
 
     /// Takes in the answer to `permit`'s request: its headers and, for a 429, the pause.
@@ -185,7 +240,12 @@ impl Pacer {
                 }
                 None
             }
-            Err(_) => None,
+            Err(error) => {
+                if error.is_retryable() {
+                    s.cut(permit);
+                }
+                None
+            }
         };
         drop(s);
         self.changed.notify_waiters();
@@ -201,10 +261,7 @@ impl Pacer {
         headers: &RateHeaders,
     ) -> Option<ClientEvent> {
         s.refused_in_a_row += 1;
-        if permit.write && permit.seq > s.cut_after {
-            s.window = (s.writes_in_flight as f64 / 2.0).floor().max(1.0);
-            s.cut_after = s.sent;
-        }
+        s.cut(permit);
         let asked = error.retry_after().filter(|d| !d.is_zero());
         let pause = asked
             .or(headers.reset.filter(|d| !d.is_zero()))
@@ -281,40 +338,76 @@ impl State {
     fn window_size(&self) -> usize {
         self.window as usize
     }
+
+    /// Halves the write window, once per burst: a refusal of a request sent before the last
+    /// cut was part of the burst already answered for.
+    fn cut(&mut self, permit: &Permit<'_>) {
+        if permit.write && permit.seq > self.cut_after {
+            self.window = (self.writes_in_flight as f64 / 2.0).floor().max(1.0);
+            self.cut_after = self.sent;
+        }
+    }
 }
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if self.write {
             let mut s = self.pacer.lock();
-            s.writes_in_flight = s.writes_in_flight.saturating_sub(1);
+            s.writes_sending = s.writes_sending.saturating_sub(1);
             drop(s);
             self.pacer.changed.notify_waiters();
         }
     }
 }
 
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        if !self.write {
+            return;
+        }
+        let mut s = self.pacer.lock();
+        s.writes_in_flight = s.writes_in_flight.saturating_sub(1);
+        if self.retrying {
+            s.writes_retrying = s.writes_retrying.saturating_sub(1);
+        }
+        drop(s);
+        self.pacer.changed.notify_waiters();
+    }
+}
+
 impl Client {
+    /// For a write, waits for a place in the write window, held for the whole call; a read
+    /// needs none. Once the run is stopped: `NotSent`.
+    pub(super) async fn slot(&self, endpoint: &Endpoint) -> Result<Slot<'_>, ApiError> {
+        if endpoint.method == Method::GET {
+            return Ok(Slot {
+                pacer: self.pacer(),
+                write: false,
+                retrying: false,
+            });
+        }
+        self.gate(endpoint, |pacer, _| pacer.try_slot()).await
+    }
+
     /// Waits until the pacer lets a request to `endpoint` out. Once the run is stopped
     /// nothing goes out: `NotSent`.
     pub(super) async fn admit(&self, endpoint: &Endpoint) -> Result<Permit<'_>, ApiError> {
-        let pacer = self.pacer();
         let write = endpoint.method != Method::GET;
+        self.gate(endpoint, |pacer, now| pacer.try_pass(write, now))
+            .await
+    }
+
+    async fn gate<'a, T>(
+        &'a self,
+        endpoint: &Endpoint,
+        try_pass: impl Fn(&'a Pacer, Instant) -> Gate<T>,
+    ) -> Result<T, ApiError> {
+        let pacer = self.pacer();
         loop {
             // Created before the check, so a change between the check and the wait wakes it.
             let changed = pacer.changed.notified();
-            let now = Instant::now();
-            match pacer.try_pass(write, now) {
-                Gate::Go(seq, answered_before, accepted_before, alone) => {
-                    return Ok(Permit {
-                        pacer,
-                        seq,
-                        write,
-                        answered_before,
-                        accepted_before,
-                        alone,
-                    });
-                }
+            match try_pass(pacer, Instant::now()) {
+                Gate::Go(passed) => return Ok(passed),
                 Gate::Stopped(reason) => {
                     return Err(ApiError::NotSent {
                         endpoint: endpoint.clone(),

@@ -100,13 +100,17 @@ impl Client {
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
     ) -> Result<Value, ApiError> {
+        let mut slot = self.slot(endpoint).await?;
         let mut attempt = 1;
         let mut failed = None;
         loop {
-            match self.send_once(endpoint, payload).await {
+            let result = self.send_once(endpoint, payload).await;
+            slot.retrying(false);
+            match result {
                 Err(e) if self.wait_out(&e) => failed = Some(e),
                 Err(e) if e.is_retryable() && attempt < self.policy().attempts => {
                     attempt += 1;
+                    slot.retrying(true);
                     self.pause(endpoint, &e, attempt, false).await;
                     failed = Some(e);
                 }
@@ -126,10 +130,13 @@ impl Client {
         payload: &Payload<'_>,
         body: &WebhookBody,
     ) -> Result<LiveWebhook, ApiError> {
+        let mut slot = self.slot(endpoint).await?;
         let mut attempt = 1;
         let mut failed = None;
         loop {
-            let error = match self.send_once(endpoint, Some(payload)).await {
+            let result = self.send_once(endpoint, Some(payload)).await;
+            slot.retrying(false);
+            let error = match result {
                 Ok(v) => return wire::decode_one(endpoint, &v),
                 // Refused before it was handled: posted again after the pause, uncounted.
                 Err(e) if self.wait_out(&e) => {
@@ -143,6 +150,7 @@ impl Client {
                 return Err(error);
             }
             attempt += 1;
+            slot.retrying(true);
             let check = may_have_landed(&error);
             self.pause(endpoint, &error, attempt, check).await;
             if check {
