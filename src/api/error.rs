@@ -277,7 +277,7 @@ impl ApiError {
     pub fn is_retryable(&self) -> bool {
         match self {
             ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
-            _ => matches!(self.status(), Some(502 | 503 | 504)),
+            _ => matches!(self.status(), Some(502..=504)),
         }
     }
 

@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::error::Endpoint;
 
@@ -131,6 +131,49 @@ impl fmt::Display for ClientEvent {
                  lost; not posting it again"
             ),
         }
+    }
+}
+
+/// Why a run stops for a 429: the limit, when the portal takes requests again, and how this
+/// is more than `--max-wait` allows. The stop switch's message (`StopReason::Throttled`).
+pub(crate) struct Stop {
+    /// What the portal asked for, in its seconds.
+    pub pause: Duration,
+    /// When the portal takes requests again.
+    pub at: SystemTime,
+    pub limit: Option<u64>,
+    /// Throttled waiting already done.
+    pub used: Duration,
+    pub max_wait: Duration,
+}
+
+/// The portal's per-minute window never asks for more; a longer wait is the daily limit.
+const LONGEST_MINUTE_WAIT: Duration = Duration::from_secs(60);
+
+impl fmt::Display for Stop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let limit = self
+            .limit
+            .map(|l| format!(" (X-RateLimit-Limit: {l})"))
+            .unwrap_or_default();
+        write!(
+            f,
+            "the portal's rate limit{limit} is reached and it accepts requests again at {}, in \
+             {} s: more waiting than --max-wait {} s allows",
+            super::retry_after::http_date(self.at),
+            self.pause.as_secs(),
+            self.max_wait.as_secs()
+        )?;
+        if !self.used.is_zero() {
+            write!(f, " ({} s already spent waiting)", self.used.as_secs())?;
+        }
+        if self.pause > LONGEST_MINUTE_WAIT {
+            f.write_str(
+                "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
+                 requests is used up",
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -1,10 +1,11 @@
 //! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.
 //!
 //! `url` checks the portal address (HTTPS, or HTTP to loopback only), `client` sends every
-//! request through one path, `pace` holds every request to the portal's rate limit (with
-//! `retry_after` reading its headers), `retry` decides what is sent again after a failure, `wire`
-//! holds the JSON shapes, `classify` turns answers and transport failures into `ApiError`s
-//! (`error`), and `event` is what the client reports while it works. Invariants kept across the
+//! request through one path, `pace` holds every request to the portal's rate limit (`gate` is
+//! where requests wait for it, `budget` its model of the limit, `retry_after` reads the
+//! headers), `retry` decides what is sent again after a failure, `wire` holds the JSON shapes,
+//! `classify` turns answers and transport failures into `ApiError`s (`error`), and `event` is
+//! what the client reports while it works. Invariants kept across the
 //! module: the API key and every `secretKey` stay in `SecretString`s and never reach an error,
 //! an event, a log or a `Debug` print; URL credentials are masked wherever a URL is shown;
 //! redirects are never followed; a create is never posted twice blindly; nothing here panics on
@@ -24,6 +25,7 @@ mod classify;
 mod client;
 mod error;
 mod event;
+mod gate;
 mod pace;
 mod retry;
 mod retry_after;

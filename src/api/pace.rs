@@ -8,11 +8,12 @@
 //! create and the corrective calls too), and only the client sees the headers. It keeps:
 //! - a pause: a 429 holds every request until the portal's time, said once however many
 //!   requests were refused together;
-//! - a window of concurrent writes (AIMD): a write holds its place for its whole call, retries
-//!   included; a 429, or a failure worth a retry (the portal or its proxy struggling), halves
-//!   the window once per burst, and each accepted write widens it by 1/window, one per round
-//!   of successes. While a failed write waits for its retry's answer, no new write starts, so
-//!   a retried write goes before fresh ones instead of queueing behind them;
+//! - a window of concurrent writes (AIMD), bounding both the write calls under way and their
+//!   requests on the wire: a write holds its place for its whole call, retries included; a
+//!   429, or a failure worth a retry (the portal or its proxy struggling), halves the window
+//!   once per burst, and each accepted write widens it by 1/window, one per round of
+//!   successes. While a failed write waits for its retry's answer, no new write starts, so a
+//!   retried write goes before fresh ones instead of queueing behind them;
 //! - the budget model (`budget.rs`): while it expects nothing left, requests are spaced to the
 //!   rate the portal refills at, so a large apply runs at the limit without a storm of 429s;
 //! - the wait budget: throttled pauses (pacing is progress, not waiting) add up to at most
@@ -26,29 +27,25 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::Method;
 use serde_json::Value;
 use tokio::sync::Notify;
 
 use super::ClientOptions;
 use super::budget::{Budget, Sent};
-use super::client::Client;
 use super::error::{ApiError, Endpoint};
-use super::event::ClientEvent;
+use super::event::{ClientEvent, Stop};
 use super::retry::Policy;
-use super::retry_after::{RateHeaders, http_date};
+use super::retry_after::RateHeaders;
 use crate::halt::{Halt, StopReason};
 
 /// The portal runs at most 15 writes of one user at once (REFERENCE §1).
 const MAX_WRITES: f64 = 15.0;
-/// The portal's per-minute window never asks for more; a longer wait is the daily limit.
-const LONGEST_MINUTE_WAIT: Duration = Duration::from_secs(60);
 
 pub(super) struct Pacer {
     state: Mutex<State>,
     /// Woken whenever something a waiting request may be waiting for changes.
-    changed: Notify,
-    halt: Arc<Halt>,
+    pub(super) changed: Notify,
+    pub(super) halt: Arc<Halt>,
     /// In the portal's seconds.
     max_wait: Duration,
     unit: Duration,
@@ -56,6 +53,7 @@ pub(super) struct Pacer {
     policy: Policy,
 }
 
+#[derive(Default)]
 struct State {
     /// Requests let out so far; also the number of the last one.
     sent: u64,
@@ -89,7 +87,16 @@ pub(super) struct Slot<'a> {
     retrying: bool,
 }
 
-impl Slot<'_> {
+impl<'a> Slot<'a> {
+    /// A read's: it holds nothing.
+    pub fn read(pacer: &'a Pacer) -> Slot<'a> {
+        Slot {
+            pacer,
+            write: false,
+            retrying: false,
+        }
+    }
+
     /// Marks the write as failed and to be retried (new writes wait), or no longer.
     pub fn retrying(&mut self, on: bool) {
         if !self.write || self.retrying == on {
@@ -117,7 +124,7 @@ pub(super) struct Permit<'a> {
     alone: bool,
 }
 
-enum Gate<T> {
+pub(super) enum Gate<T> {
     Go(T),
     /// Until this moment, or until something changes.
     Wait(Option<Instant>, Option<ClientEvent>),
@@ -128,20 +135,8 @@ impl Pacer {
     pub fn new(options: &ClientOptions) -> Pacer {
         Pacer {
             state: Mutex::new(State {
-                sent: 0,
-                last_sent: None,
-                answered: 0,
-                accepted: 0,
-                refused_in_a_row: 0,
-                writes_in_flight: 0,
-                writes_retrying: 0,
-                writes_sending: 0,
                 window: MAX_WRITES,
-                cut_after: 0,
-                paused_until: None,
-                used: Duration::ZERO,
-                pacing: false,
-                budget: Budget::default(),
+                ..State::default()
             }),
             changed: Notify::new(),
             halt: options.halt.clone(),
@@ -155,7 +150,7 @@ impl Pacer {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn try_slot(&self) -> Gate<Slot<'_>> {
+    pub(super) fn try_slot(&self) -> Gate<Slot<'_>> {
         if let Some(reason) = self.halt.reason() {
             return Gate::Stopped(reason.to_string());
         }
@@ -171,7 +166,7 @@ impl Pacer {
         })
     }
 
-    fn try_pass(&self, write: bool, now: Instant) -> Gate<Permit<'_>> {
+    pub(super) fn try_pass(&self, write: bool, now: Instant) -> Gate<Permit<'_>> {
         if let Some(reason) = self.halt.reason() {
             return Gate::Stopped(reason.to_string());
         }
@@ -211,7 +206,7 @@ impl Pacer {
     }
 
     /// Takes in the answer to `permit`'s request: its headers and, for a 429, the pause.
-    fn observe(
+    pub(super) fn observe(
         &self,
         permit: &Permit<'_>,
         endpoint: &Endpoint,
@@ -277,9 +272,16 @@ impl Pacer {
                 } => *at,
                 _ => SystemTime::now() + pause,
             };
-            let limit = headers.limit.or(s.budget.limit());
-            let message = self.stop_message(pause, at, limit, self.portal(s.used));
-            self.halt.stop(StopReason::Throttled { message });
+            let stop = Stop {
+                pause,
+                at,
+                limit: headers.limit.or(s.budget.limit()),
+                used: self.portal(s.used),
+                max_wait: self.max_wait,
+            };
+            self.halt.stop(StopReason::Throttled {
+                message: stop.to_string(),
+            });
             return None;
         }
         s.used += cost;
@@ -295,36 +297,6 @@ impl Pacer {
             used: self.portal(s.used),
             max_wait: self.max_wait,
         })
-    }
-
-    /// Why the run stops: the limit, when the portal takes requests again, and the budget.
-    fn stop_message(
-        &self,
-        pause: Duration,
-        at: SystemTime,
-        limit: Option<u64>,
-        used: Duration,
-    ) -> String {
-        let limit = limit
-            .map(|l| format!(" (X-RateLimit-Limit: {l})"))
-            .unwrap_or_default();
-        let mut message = format!(
-            "the portal's rate limit{limit} is reached and it accepts requests again at {}, in \
-             {} s: more waiting than --max-wait {} s allows",
-            http_date(at),
-            pause.as_secs(),
-            self.max_wait.as_secs()
-        );
-        if !used.is_zero() {
-            message.push_str(&format!(" ({} s already spent waiting)", used.as_secs()));
-        }
-        if pause > LONGEST_MINUTE_WAIT {
-            message.push_str(
-                "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
-                 requests is used up",
-            );
-        }
-        message
     }
 
     /// A real duration in the portal's seconds (they differ only under a test's unit).
@@ -372,95 +344,6 @@ impl Drop for Slot<'_> {
         }
         drop(s);
         self.pacer.changed.notify_waiters();
-    }
-}
-
-impl Client {
-    /// For a write, waits for a place in the write window, held for the whole call; a read
-    /// needs none. Once the run is stopped: `NotSent`.
-    pub(super) async fn slot(&self, endpoint: &Endpoint) -> Result<Slot<'_>, ApiError> {
-        if endpoint.method == Method::GET {
-            return Ok(Slot {
-                pacer: self.pacer(),
-                write: false,
-                retrying: false,
-            });
-        }
-        self.gate(endpoint, |pacer, _| pacer.try_slot()).await
-    }
-
-    /// Waits until the pacer lets a request to `endpoint` out. Once the run is stopped
-    /// nothing goes out: `NotSent`.
-    pub(super) async fn admit(&self, endpoint: &Endpoint) -> Result<Permit<'_>, ApiError> {
-        let write = endpoint.method != Method::GET;
-        self.gate(endpoint, |pacer, now| pacer.try_pass(write, now))
-            .await
-    }
-
-    async fn gate<'a, T>(
-        &'a self,
-        endpoint: &Endpoint,
-        try_pass: impl Fn(&'a Pacer, Instant) -> Gate<T>,
-    ) -> Result<T, ApiError> {
-        let pacer = self.pacer();
-        loop {
-            // Created before the check, so a change between the check and the wait wakes it.
-            let changed = pacer.changed.notified();
-            match try_pass(pacer, Instant::now()) {
-                Gate::Go(passed) => return Ok(passed),
-                Gate::Stopped(reason) => {
-                    return Err(ApiError::NotSent {
-                        endpoint: endpoint.clone(),
-                        reason,
-                    });
-                }
-                Gate::Wait(until, event) => {
-                    if let Some(event) = event {
-                        self.emit(event);
-                    }
-                    let deadline = until.map(tokio::time::Instant::from_std);
-                    tokio::select! {
-                        () = changed => {}
-                        () = pacer.halt.stopped() => {}
-                        () = sleep_until(deadline) => {}
-                    }
-                }
-            }
-        }
-    }
-
-    /// After the answer to `permit`'s request: feeds the pacer, and says a new pause.
-    pub(super) fn observe(
-        &self,
-        permit: &Permit<'_>,
-        endpoint: &Endpoint,
-        headers: &RateHeaders,
-        result: &Result<Value, ApiError>,
-    ) {
-        if let Some(event) = self.pacer().observe(permit, endpoint, headers, result) {
-            self.emit(event);
-        }
-    }
-
-    /// Whether `error` is a 429 to wait out: the gate holds the next attempt until the
-    /// portal's time, and it does not count as a retry. Not once the run is stopped.
-    pub(super) fn wait_out(&self, error: &ApiError) -> bool {
-        matches!(error, ApiError::RateLimited { .. }) && !self.halt().is_stopped()
-    }
-
-    /// Sleeps `delay`, or less when the run is stopped meanwhile.
-    pub(super) async fn nap(&self, delay: Duration) {
-        tokio::select! {
-            () = tokio::time::sleep(delay) => {}
-            () = self.halt().stopped() => {}
-        }
-    }
-}
-
-async fn sleep_until(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
     }
 }
 

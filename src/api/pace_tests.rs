@@ -13,7 +13,8 @@ use secrecy::SecretString;
 
 use super::*;
 use crate::api::budget::{Budget, Sent};
-use crate::api::{PortalUrl, WebhookBody};
+use crate::api::retry_after::http_date;
+use crate::api::{Client, PortalUrl, WebhookBody};
 use crate::triggers::TriggerSet;
 
 const PATH: &str = "/api/2.0/settings/webhook";

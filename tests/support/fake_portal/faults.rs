@@ -104,7 +104,9 @@ impl Periodic {
             return None;
         }
         self.seen += 1;
-        (self.seen % self.every.max(1) == 0).then(|| self.kind.clone())
+        self.seen
+            .is_multiple_of(self.every.max(1))
+            .then(|| self.kind.clone())
     }
 }
 

@@ -89,12 +89,12 @@ pub(super) fn admit<'a>(shared: &'a Shared, method: &str) -> Result<Admitted<'a>
             refusal("1".to_owned(), u64::from(limit), now.ceil() as u64 + 1)
         })?),
     };
-    if let Some((limit, used)) = limiter.daily_writes.filter(|_| counted) {
-        if used >= limit {
-            let midnight = (now as u64 / 86_400 + 1) * 86_400;
-            let wait = midnight - now as u64;
-            return Err(refusal(wait.to_string(), limit, midnight));
-        }
+    if let Some((limit, used)) = limiter.daily_writes.filter(|_| counted)
+        && used >= limit
+    {
+        let midnight = (now as u64 / 86_400 + 1) * 86_400;
+        let wait = midnight - now as u64;
+        return Err(refusal(wait.to_string(), limit, midnight));
     }
     let mut headers = Vec::new();
     if let Some(bucket) = &mut limiter.bucket {

@@ -1,7 +1,8 @@
 #![allow(dead_code)]
 //! A stateful fake ONLYOFFICE DocSpace portal: the webhook API of DocSpace 3.7 on 127.0.0.1,
 //! faithful to /work/shared/docspace-api/REFERENCE.md (envelopes §1, auth §1.4/§2, endpoints
-//! §3, DTOs §4, checks §7, uniqueness §8), plus hooks for tests to seed, inspect and break it.
+//! §3, DTOs §4, checks §7, uniqueness §8), plus hooks for tests to seed, inspect and break it,
+//! and a rate limiter in front of the controller, off until a test turns it on (`limiter.rs`).
 //!
 //! It is an independent oracle: it uses only axum, tokio, serde, serde_json and std, never
 //! the `docspace_webhooks` crate, so a misunderstanding in the crate cannot be mirrored here.
