@@ -311,11 +311,13 @@ impl State {
         self.window as usize
     }
 
-    /// Halves the write window, once per burst: a refusal of a request sent before the last
-    /// cut was part of the burst already answered for.
+    /// Halves the write window (or the writes under way, when fewer), once per burst: a
+    /// refusal of a request sent before the last cut was part of the burst already answered
+    /// for.
     fn cut(&mut self, permit: &Permit<'_>) {
         if permit.write && permit.seq > self.cut_after {
-            self.window = (self.writes_in_flight as f64 / 2.0).floor().max(1.0);
+            let under_way = self.window.min(self.writes_in_flight as f64);
+            self.window = (under_way / 2.0).floor().max(1.0);
             self.cut_after = self.sent;
         }
     }
