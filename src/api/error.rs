@@ -281,7 +281,7 @@ impl ApiError {
         }
     }
 
-    /// How long a 429 answer asked to wait (`Retry-After` in seconds).
+    /// How long a 429 answer asked to wait (`Retry-After`, in seconds or as a date).
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             ApiError::RateLimited { retry_after, .. } => *retry_after,
