@@ -1,6 +1,7 @@
 //! The benchmark behind the README's figures (not run by CI):
 //!
 //!     cargo run --release --example bench [-- LATENCY_MS [PARALLELISM]]
+//!     cargo run --release --example bench -- rate-limit [PARALLELISM]
 //!
 //! Starts the fake portal with a fixed latency on every request, seeds 1,000 webhooks, and
 //! makes 100 of them drift in the file. Then it times:
@@ -11,39 +12,54 @@
 //!   ceil(drifted / parallelism) rounds of writes;
 //! - the naive approach of the original API example: for each drifted webhook, list everything,
 //!   then PUT, one webhook at a time.
+//!
+//! `rate-limit` instead applies 300 drifted webhooks against the fake's rate limiter at 30
+//! requests a second in bursts of 15 (and 15 concurrent writes), and reports the total time
+//! against the ideal of one list plus 300 writes at 30 a second, and the share of 429 answers.
 
 #[path = "../tests/support/fake_portal/mod.rs"]
 mod fake_portal;
 
 use std::fmt::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use docspace_webhooks::api::{Client, ClientOptions, PortalUrl, WebhookBody};
+use docspace_webhooks::api::{Client, ClientEvent, ClientOptions, PortalUrl, WebhookBody};
 use docspace_webhooks::{apply, config, plan, render};
-use fake_portal::{FakePortal, Options, Seed};
+use fake_portal::{FakePortal, Options, RateLimit, Seed};
 
 const TOTAL: usize = 1000;
 const DRIFTED: usize = 100;
 /// Plan timings are repeated and the median taken: one run is too noisy on a shared machine.
 const PLAN_RUNS: usize = 25;
+/// The rate-limit run: webhooks, all drifted, and the portal's limit.
+const LIMITED: usize = 300;
+const PER_SECOND: u32 = 30;
+const BURST: u32 = 15;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let latency_ms: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(20);
-    let parallelism: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(4);
-    let latency = Duration::from_millis(latency_ms);
+    let mut args = std::env::args().skip(1).peekable();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
+    if args.next_if(|a| a == "rate-limit").is_some() {
+        let parallelism: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(4);
+        rate_limited(&runtime, parallelism);
+        return;
+    }
+    let latency_ms: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(20);
+    let parallelism: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(4);
+    let latency = Duration::from_millis(latency_ms);
 
     println!(
         "{TOTAL} webhooks, {DRIFTED} drifted, {latency_ms} ms per request, parallelism {parallelism}\n"
     );
 
     // plan
-    let (sandbox, client, portal) = seeded(latency);
-    let file = desired_file();
+    let (sandbox, client, portal) = seeded(TOTAL, latency, ClientOptions::default());
+    let file = desired_file(TOTAL, DRIFTED);
     let mut cpu = Vec::new();
     let mut wall = Vec::new();
     let mut changes = 0;
@@ -111,7 +127,7 @@ fn main() {
     );
 
     // naive, on a fresh portal in the same state
-    let (sandbox, client, _) = seeded(latency);
+    let (sandbox, client, _) = seeded(TOTAL, latency, ClientOptions::default());
     let started = Instant::now();
     runtime.block_on(naive(&client));
     let naive_time = started.elapsed();
@@ -123,29 +139,93 @@ fn main() {
     );
 }
 
-/// A portal with `TOTAL` webhooks, and a client for it.
-fn seeded(latency: Duration) -> (FakePortal, Client, PortalUrl) {
+/// The rate-limit run: one plan and apply against the limiter, timed from the list on.
+fn rate_limited(runtime: &tokio::runtime::Runtime, parallelism: usize) {
+    let latency = Duration::from_millis(20);
+    println!(
+        "{LIMITED} webhooks, all drifted, {} ms per request, parallelism {parallelism}, portal \
+         limit {PER_SECOND} requests/s in bursts of {BURST}\n",
+        latency.as_millis()
+    );
+    let pauses = Arc::new(AtomicUsize::new(0));
+    let counter = pauses.clone();
+    let options = ClientOptions {
+        events: Some(Arc::new(move |event: &ClientEvent| {
+            if matches!(event, ClientEvent::Paused { .. }) {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        })),
+        ..ClientOptions::default()
+    };
+    let (sandbox, client, portal) = seeded(LIMITED, latency, options);
+    sandbox.set_rate_limit(Some(RateLimit {
+        per_second: PER_SECOND,
+        burst: BURST,
+        max_concurrent_writes: 15,
+    }));
+    let config = config::load_str(&desired_file(LIMITED, LIMITED), "bench.yaml").expect("file");
+    let started = Instant::now();
+    let live = runtime.block_on(client.list()).expect("list");
+    let plan = plan::plan(&config, &live, portal.as_str(), Default::default()).expect("plan");
+    let secrets = apply::resolve_secrets(&plan, &|_| None).expect("no secrets needed");
+    let report = runtime.block_on(apply::apply(
+        &client,
+        &plan,
+        &secrets,
+        parallelism,
+        client.halt(),
+        |_, _| {},
+    ));
+    let elapsed = started.elapsed();
+    assert_eq!(report.failed(), 0);
+    assert_eq!(report.done(), LIMITED);
+    let requests = sandbox.requests();
+    let refused = requests.iter().filter(|r| r.status == 429).count();
+    let ideal = Duration::from_secs_f64((LIMITED + 1) as f64 / f64::from(PER_SECOND));
+    println!(
+        "apply  wall time incl. the list:                       {:>8.2} s   (ideal {:.2} s: 1 list + {LIMITED} writes at {PER_SECOND}/s; ratio {:.2})",
+        elapsed.as_secs_f64(),
+        ideal.as_secs_f64(),
+        elapsed.as_secs_f64() / ideal.as_secs_f64()
+    );
+    println!(
+        "apply  429 answers:                                    {refused:>8}     of {} requests ({:.1}%), {} pause(s)",
+        requests.len(),
+        100.0 * refused as f64 / requests.len() as f64,
+        pauses.load(Ordering::SeqCst)
+    );
+    println!(
+        "apply  peak concurrent writes:                         {:>8}",
+        sandbox.max_concurrent_writes()
+    );
+}
+
+/// A portal with `total` webhooks, and a client for it.
+fn seeded(
+    total: usize,
+    latency: Duration,
+    options: ClientOptions,
+) -> (FakePortal, Client, PortalUrl) {
     let sandbox = FakePortal::start_with(Options::default());
-    for i in 0..TOTAL {
+    for i in 0..total {
         sandbox.seed(Seed::new(&name(i), &uri(i)).triggers(256));
     }
     sandbox.set_latency(latency);
     let portal = PortalUrl::parse(&sandbox.url()).expect("portal url");
-    let client =
-        Client::new(&portal, sandbox.api_key().into(), ClientOptions::default()).expect("client");
+    let client = Client::new(&portal, sandbox.api_key().into(), options).expect("client");
     (sandbox, client, portal)
 }
 
-/// The file: every webhook, the first `DRIFTED` with `ssl: false`.
-fn desired_file() -> String {
+/// The file: every webhook, the first `drifted` with `ssl: false`.
+fn desired_file(total: usize, drifted: usize) -> String {
     let mut file = String::from("webhooks:\n");
-    for i in 0..TOTAL {
+    for i in 0..total {
         let _ = writeln!(
             file,
             "  {}:\n    uri: {}\n    triggers: [file.uploaded]\n    ssl: {}",
             name(i),
             uri(i),
-            i >= DRIFTED
+            i >= drifted
         );
     }
     file

@@ -94,12 +94,18 @@ pub struct NetworkArgs {
     #[arg(long = "connect-timeout", value_name = "SECS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub connect_timeout: u64,
-    /// How often to retry a request that failed on the way (connection, timeout, HTTP 429,
-    /// 502, 503, 504), with growing waits; 0 turns retrying off. A create is posted again
-    /// only after checking that it did not land.
+    /// How often to retry a request that failed on the way (connection, timeout, HTTP 502,
+    /// 503, 504), with growing waits; 0 turns retrying off. A create is posted again only
+    /// after checking that it did not land. HTTP 429 is not counted: see --max-wait.
     #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
+    /// Seconds the whole run may spend paused by the portal's rate limit (HTTP 429 and its
+    /// Retry-After). When a pause would go past it, no further request is started and apply
+    /// reports what was not done.
+    #[arg(long = "max-wait", value_name = "SECS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(0..=604_800))]
+    pub max_wait: u64,
     /// Print one line per request on stderr: method, path, status and time (never headers or
     /// bodies).
     #[arg(short = 'v', long)]

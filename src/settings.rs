@@ -2,8 +2,9 @@
 //!
 //! This is the only module that reads the process environment, so what the tool depends on is
 //! visible in one place: DOCSPACE_URL, DOCSPACE_API_KEY, the `${VAR}`s of secrets, the hidden
-//! DOCSPACE_WEBHOOKS_RETRY_BASE_MS that lets tests retry without waiting, and, in debug builds
-//! only, DOCSPACE_WEBHOOKS_TEST_PANIC, with which tests prove what a panic shows.
+//! DOCSPACE_WEBHOOKS_RETRY_BASE_MS and DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS that let tests retry
+//! and obey `Retry-After` without waiting, and, in debug builds only,
+//! DOCSPACE_WEBHOOKS_TEST_PANIC, with which tests prove what a panic shows.
 
 use std::time::Duration;
 
@@ -18,6 +19,10 @@ pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
 /// Milliseconds of the first retry backoff. Undocumented: for tests, which cannot wait seconds
 /// per retry. Unset or not a number: the default (500 ms).
 pub const RETRY_BASE_VAR: &str = "DOCSPACE_WEBHOOKS_RETRY_BASE_MS";
+/// Milliseconds that one second of a throttled pause (`Retry-After`) really lasts. Undocumented:
+/// for tests, as `Retry-After` comes in whole seconds. Budgets and messages keep the portal's
+/// seconds. Unset or not a number: a second.
+pub const THROTTLE_UNIT_VAR: &str = "DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS";
 
 /// Debug builds only: the message of a panic `test_panic` raises on purpose.
 pub const TEST_PANIC_VAR: &str = "DOCSPACE_WEBHOOKS_TEST_PANIC";
@@ -123,14 +128,18 @@ pub fn api_key() -> Result<SecretString, SettingsError> {
 /// The client's timeouts and retries from the flags; `events` receives what it reports.
 pub fn client_options(network: &NetworkArgs, events: Option<EventSink>) -> ClientOptions {
     let defaults = ClientOptions::default();
-    let retry_base = env(RETRY_BASE_VAR)
-        .and_then(|ms| ms.trim().parse::<u64>().ok())
-        .map_or(defaults.retry_base, Duration::from_millis);
+    let millis = |name| {
+        env(name)
+            .and_then(|ms| ms.trim().parse::<u64>().ok())
+            .map(Duration::from_millis)
+    };
     ClientOptions {
         connect_timeout: Duration::from_secs(network.connect_timeout),
         request_timeout: Duration::from_secs(network.timeout),
         retries: network.retries,
-        retry_base,
+        retry_base: millis(RETRY_BASE_VAR).unwrap_or(defaults.retry_base),
+        max_wait: Duration::from_secs(network.max_wait),
+        throttle_unit: millis(THROTTLE_UNIT_VAR).unwrap_or(defaults.throttle_unit),
         events,
         ..defaults
     }

@@ -8,11 +8,11 @@
 //! the user.
 
 use std::error::Error as _;
-use std::time::Duration;
 
 use serde_json::Value;
 
 use super::error::{ApiError, Endpoint, TimeoutKind};
+use super::retry_after::RetryAfter;
 use super::sanitize::{EXCERPT_CHARS, MESSAGE_CHARS, excerpt};
 use super::{ClientOptions, PortalUrl};
 use crate::redact::Redactor;
@@ -22,7 +22,7 @@ pub(crate) struct Answer<'a> {
     pub status: u16,
     pub content_type: Option<&'a str>,
     pub location: Option<&'a str>,
-    pub retry_after: Option<&'a str>,
+    pub retry_after: Option<RetryAfter>,
     pub body: &'a [u8],
 }
 
@@ -80,7 +80,8 @@ pub(crate) fn classify(
         }),
         429 => Err(ApiError::RateLimited {
             endpoint,
-            retry_after: answer.retry_after.and_then(parse_retry_after),
+            retry_after: answer.retry_after.map(|r| r.wait),
+            retry_at: answer.retry_after.map(|r| r.at),
         }),
         _ => match message {
             Some(message) => Err(ApiError::Rejected {
@@ -161,11 +162,6 @@ fn help_for(endpoint: &Endpoint, status: u16) -> Option<&'static str> {
         500..=599 => Some("the portal failed; try again later"),
         _ => None,
     }
-}
-
-/// `Retry-After` in its seconds form; the HTTP-date form is not worth a date parser here.
-pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// A reqwest failure (no answer at all) as an `ApiError`, saying which kind it was.

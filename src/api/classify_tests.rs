@@ -3,6 +3,7 @@ use std::time::Duration;
 use reqwest::Method;
 
 use super::*;
+use crate::api::retry_after::parse_retry_after;
 
 fn ep(method: Method, path: &str) -> Endpoint {
     Endpoint {
@@ -220,11 +221,12 @@ fn redirects_name_where_they_pointed() {
 
 #[test]
 fn rate_limit_carries_retry_after() {
+    let now = std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_450);
     let answer = Answer {
         status: 429,
         content_type: None,
         location: None,
-        retry_after: Some("30"),
+        retry_after: parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
         body: b"",
     };
     let e = classify(
@@ -235,9 +237,12 @@ fn rate_limit_carries_retry_after() {
     )
     .unwrap_err();
     assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
-    assert!(e.is_retryable());
-    assert!(e.to_string().contains("retry after 30 s"), "{e}");
-    assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    assert!(!e.is_retryable(), "waited out, not retried");
+    assert!(
+        e.to_string()
+            .contains("retry after 30 s (Wed, 21 Oct 2015 07:28:00 GMT)"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, redirect};
@@ -18,7 +18,9 @@ use serde_json::Value;
 use super::classify::{Answer, classify, transport_error};
 use super::error::{ApiError, Endpoint};
 use super::event::ClientEvent;
+use super::pace::Pacer;
 use super::retry::Policy;
+use super::retry_after::{self, RateHeaders};
 use super::wire::{self, EnableRequest, WebhookRequest};
 use super::{ClientOptions, LiveWebhook, PortalUrl, WebhookBody};
 use crate::redact::{self, Redactor};
@@ -41,6 +43,8 @@ struct Inner {
     portal: PortalUrl,
     options: ClientOptions,
     policy: Policy,
+    /// Shared by every request of the client, so the whole run keeps to the portal's limit.
+    pacer: Pacer,
 }
 
 impl fmt::Debug for Client {
@@ -110,6 +114,7 @@ impl Client {
                 http,
                 portal: portal.clone(),
                 policy: Policy::new(&options),
+                pacer: Pacer::new(&options),
                 options,
             }),
             follow_up: false,
@@ -225,36 +230,47 @@ impl Client {
         &self.inner.policy
     }
 
+    pub(super) fn pacer(&self) -> &Pacer {
+        &self.inner.pacer
+    }
+
     pub(super) fn emit(&self, event: ClientEvent) {
         if let Some(sink) = &self.inner.options.events {
             sink(&event);
         }
     }
 
-    /// One request, reported to the event sink with its status and duration.
+    /// One request, once the pacer lets it out, reported to the event sink with its status
+    /// and duration; its answer's rate-limit headers go back to the pacer.
     pub(super) async fn send_once(
         &self,
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
     ) -> Result<Value, ApiError> {
+        let permit = self.admit(endpoint).await?;
         let started = Instant::now();
         let mut status = None;
-        let result = self.exchange(endpoint, payload, &mut status).await;
+        let mut rate = RateHeaders::default();
+        let result = self
+            .exchange(endpoint, payload, &mut status, &mut rate)
+            .await;
         self.emit(ClientEvent::Request {
             endpoint: endpoint.clone(),
             status,
             elapsed: started.elapsed(),
         });
+        self.observe(&permit, endpoint, &rate, &result);
         result
     }
 
     /// The one way to the portal: sends, reads the whole answer (bounded), classifies it.
-    /// `status` is set as soon as the answer's status line arrives.
+    /// `status` and the rate-limit headers are set as soon as the answer's head arrives.
     async fn exchange(
         &self,
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
         status_seen: &mut Option<u16>,
+        rate_seen: &mut RateHeaders,
     ) -> Result<Value, ApiError> {
         let inner = &*self.inner;
         // Every registered secret (the key among them), and this payload's secret by name.
@@ -283,7 +299,9 @@ impl Client {
         };
         let content_type = text_header(header::CONTENT_TYPE);
         let location = text_header(header::LOCATION);
-        let retry_after = text_header(header::RETRY_AFTER);
+        let now = SystemTime::now();
+        *rate_seen = RateHeaders::read(response.headers(), now);
+        let retry_after = retry_after::retry_after(response.headers(), now);
 
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(failed)? {
@@ -305,7 +323,7 @@ impl Client {
             status,
             content_type: content_type.as_deref(),
             location: location.as_deref(),
-            retry_after: retry_after.as_deref(),
+            retry_after,
             body: &body,
         };
         classify(endpoint, &inner.portal, &answer, &redactor)

@@ -7,7 +7,7 @@
 //! they get here.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::Method;
 
@@ -163,15 +163,24 @@ pub enum ApiError {
     )]
     ForbiddenScope { endpoint: Endpoint },
 
-    #[error("{endpoint}: the portal is limiting the request rate (HTTP 429){}", retry_hint(*retry_after))]
+    #[error("{endpoint}: the portal is limiting the request rate (HTTP 429){}", retry_hint(*retry_after, *retry_at))]
     #[diagnostic(
         code(api::rate_limited),
-        help("wait and run again; lower the concurrency if it keeps happening")
+        help(
+            "run again once the portal accepts requests; --max-wait lets a run wait longer for it"
+        )
     )]
     RateLimited {
         endpoint: Endpoint,
+        /// `Retry-After`, in seconds or as a date, as a wait from when the answer came.
         retry_after: Option<Duration>,
+        retry_at: Option<SystemTime>,
     },
+
+    /// The run was stopped (`Halt`) before this request went out: nothing was sent.
+    #[error("{endpoint} was not sent: {reason}")]
+    #[diagnostic(code(api::not_sent))]
+    NotSent { endpoint: Endpoint, reason: String },
 
     /// The portal answered with its own error message (either error shape).
     #[error("{endpoint} failed (HTTP {status}): {message}")]
@@ -265,10 +274,15 @@ pub enum ApiError {
 /// The part of the portal's duplicate-create message that identifies it.
 const DUPLICATE_MESSAGE: &str = "same name and payload URL already exists";
 
-fn retry_hint(after: Option<Duration>) -> String {
-    match after {
-        Some(d) => format!("; it asks to retry after {} s", d.as_secs()),
-        None => String::new(),
+fn retry_hint(after: Option<Duration>, at: Option<SystemTime>) -> String {
+    match (after, at) {
+        (Some(d), Some(at)) => format!(
+            "; it asks to retry after {} s ({})",
+            d.as_secs(),
+            super::retry_after::http_date(at)
+        ),
+        (Some(d), None) => format!("; it asks to retry after {} s", d.as_secs()),
+        _ => String::new(),
     }
 }
 
@@ -283,16 +297,19 @@ impl ApiError {
             ApiError::Unauthorized { .. } => Some(401),
             ApiError::Forbidden { .. } | ApiError::ForbiddenScope { .. } => Some(403),
             ApiError::RateLimited { .. } => Some(429),
+            ApiError::NotRetried { last, .. } => last.status(),
             _ => None,
         }
     }
 
-    /// Whether trying the same request again later may succeed. A timeout is retryable but
-    /// the write may have happened: a retry layer must re-read state before repeating a POST.
+    /// Whether trying the same request again may succeed, at the cost of a retry. A timeout
+    /// is retryable but the write may have happened: a retry layer must re-read state before
+    /// repeating a POST. A 429 is not a failure to retry but a "later", waited out by the
+    /// pacer without counting.
     pub fn is_retryable(&self) -> bool {
         match self {
             ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
-            _ => matches!(self.status(), Some(429 | 502 | 503 | 504)),
+            _ => matches!(self.status(), Some(502..=504)),
         }
     }
 
@@ -305,7 +322,7 @@ impl ApiError {
         )
     }
 
-    /// How long a 429 answer asked to wait (`Retry-After` in seconds).
+    /// How long a 429 answer asked to wait (`Retry-After`, in seconds or as a date).
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             ApiError::RateLimited { retry_after, .. } => *retry_after,

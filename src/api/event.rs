@@ -1,6 +1,6 @@
-//! What the client tells its caller while it works: each request (for `-v`), each retry and
-//! each `Retry-After` wait, and a create found after its answer was lost or after it landed
-//! late.
+//! What the client tells its caller while it works: each request (for `-v`), each retry, each
+//! throttled pause and the start of pacing, and a create found after its answer was lost or
+//! after it landed late.
 //!
 //! The client never prints; it hands these to the `EventSink` in `ClientOptions`, and the
 //! commands decide what reaches the terminal. Invariant: an event holds only the method, the
@@ -9,7 +9,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::error::Endpoint;
 
@@ -35,15 +35,22 @@ pub enum ClientEvent {
         /// A create that may have landed: the list is checked before posting again.
         check_first: bool,
     },
-    /// A 429 with `Retry-After`: the portal asked for `asked`, the client waits `waiting`
-    /// (less when `asked` is above the cap).
-    RetryAfter {
+    /// A 429: every request of the run waits `pause`. Said once per pause, however many
+    /// requests were refused together; `used` is the throttled waiting so far, this pause
+    /// included, of the `max_wait` a run may spend.
+    Paused {
         endpoint: Endpoint,
-        attempt: u32,
-        attempts: u32,
-        asked: Duration,
-        waiting: Duration,
+        /// Whether `pause` is the portal's `Retry-After` (else the client's own backoff).
+        asked: bool,
+        pause: Duration,
+        /// How many writes may run at once after the pause.
+        writes: usize,
+        used: Duration,
+        max_wait: Duration,
     },
+    /// The `X-RateLimit-*` headers say the portal's budget is nearly used up: requests are
+    /// spaced to the rate it refills at whenever it is. Said once.
+    Pacing { limit: Option<u64> },
     /// A create whose answer was lost turned out to be on the portal: it is not posted again.
     CreateFound { id: i32, name: String },
     /// A repeated create was refused as a duplicate because an earlier attempt landed late;
@@ -89,24 +96,37 @@ impl fmt::Display for ClientEvent {
                     Secs(*delay)
                 )
             }
-            ClientEvent::RetryAfter {
+            ClientEvent::Paused {
                 endpoint,
-                attempt,
-                attempts,
                 asked,
-                waiting,
+                pause,
+                writes,
+                used,
+                max_wait,
             } => {
-                let capped = if waiting < asked {
-                    " (the longest wait allowed)"
+                let why = if *asked {
+                    "as it asks (Retry-After)"
                 } else {
-                    ""
+                    "(it gave no Retry-After)"
                 };
                 write!(
                     f,
-                    "the portal asked to wait {} (Retry-After); waiting {}{capped}, then \
-                     retrying {endpoint} (attempt {attempt} of {attempts})",
-                    Secs(*asked),
-                    Secs(*waiting)
+                    "the portal is limiting the request rate (HTTP 429 on {endpoint}): pausing \
+                     all requests for {} {why}, then at most {writes} write(s) at a time; {} \
+                     of --max-wait {} used",
+                    Secs(*pause),
+                    Secs(*used),
+                    Secs(*max_wait)
+                )
+            }
+            ClientEvent::Pacing { limit } => {
+                let limit = limit
+                    .map(|l| format!(" (X-RateLimit-Limit: {l})"))
+                    .unwrap_or_default();
+                write!(
+                    f,
+                    "the portal's rate limit{limit} is nearly used up: spacing requests to the \
+                     rate it refills at"
                 )
             }
             ClientEvent::CreateFound { id, name } => write!(
@@ -120,6 +140,49 @@ impl fmt::Display for ClientEvent {
                  portal refused the repeat as a duplicate"
             ),
         }
+    }
+}
+
+/// Why a run stops for a 429: the limit, when the portal takes requests again, and how this
+/// is more than `--max-wait` allows. The stop switch's message (`StopReason::Throttled`).
+pub(crate) struct Stop {
+    /// What the portal asked for, in its seconds.
+    pub pause: Duration,
+    /// When the portal takes requests again.
+    pub at: SystemTime,
+    pub limit: Option<u64>,
+    /// Throttled waiting already done.
+    pub used: Duration,
+    pub max_wait: Duration,
+}
+
+/// The portal's per-minute window never asks for more; a longer wait is the daily limit.
+const LONGEST_MINUTE_WAIT: Duration = Duration::from_secs(60);
+
+impl fmt::Display for Stop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let limit = self
+            .limit
+            .map(|l| format!(" (X-RateLimit-Limit: {l})"))
+            .unwrap_or_default();
+        write!(
+            f,
+            "the portal's rate limit{limit} is reached and it accepts requests again at {}, in \
+             {} s: more waiting than --max-wait {} s allows",
+            super::retry_after::http_date(self.at),
+            self.pause.as_secs(),
+            self.max_wait.as_secs()
+        )?;
+        if !self.used.is_zero() {
+            write!(f, " ({} s already spent waiting)", self.used.as_secs())?;
+        }
+        if self.pause > LONGEST_MINUTE_WAIT {
+            f.write_str(
+                "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
+                 requests is used up",
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -1,12 +1,14 @@
 //! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.
 //!
 //! `url` checks the portal address (HTTPS, or HTTP to loopback only), `client` sends every
-//! request through one path, `retry` decides what is sent again and how long to wait, `wire`
-//! holds the JSON shapes, `classify` turns answers and transport failures into `ApiError`s
-//! (`error`), and `event` is what the client reports while it works. Invariants kept across the
-//! module: the API key and every `secretKey` stay in `SecretString`s (and are registered with
-//! `redact`, which scrubs every text from the portal of them in any spelling) and never reach an
-//! error, an event, a log or a `Debug` print; URL credentials are masked wherever a URL is shown;
+//! request through one path, `pace` holds every request to the portal's rate limit (`gate` is
+//! where requests wait for it, `budget` its model of the limit, `retry_after` reads the
+//! headers), `retry` decides what is sent again after a failure, `wire` holds the JSON shapes,
+//! `classify` turns answers and transport failures into `ApiError`s (`error`), and `event` is
+//! what the client reports while it works. Invariants kept across the module: the API key and
+//! every `secretKey` stay in `SecretString`s (and are registered with `redact`, which scrubs
+//! every text from the portal of them in any spelling) and never reach an error, an event, a
+//! log or a `Debug` print; URL credentials are masked wherever a URL is shown;
 //! redirects are never followed; a create is never posted twice blindly; nothing here panics on
 //! what the portal sends.
 
@@ -19,11 +21,15 @@ use secrecy::SecretString;
 use crate::halt::Halt;
 use crate::triggers::TriggerSet;
 
+mod budget;
 mod classify;
 mod client;
 mod error;
 mod event;
+mod gate;
+mod pace;
 mod retry;
+mod retry_after;
 mod sanitize;
 mod url;
 mod wire;
@@ -72,15 +78,21 @@ pub struct ClientOptions {
     /// The whole request, answer included. The default 30 s leaves room for the portal's own
     /// HEAD probe of a webhook's target (10 s) on create and update.
     pub request_timeout: Duration,
-    /// Retries after a retryable failure (connection, timeout, 429, 502, 503, 504); 0 turns
-    /// retrying off. `retries + 1` attempts in all.
+    /// Retries after a failure that may pass (connection, timeout, 502, 503, 504); 0 turns
+    /// retrying off. `retries + 1` attempts in all. A 429 is not a failure and never counts:
+    /// throttled waits are bounded by `max_wait` instead.
     pub retries: u32,
     /// The first backoff ceiling; it doubles per retry up to `retry_max_delay`, and the wait
     /// is drawn uniformly below it (full jitter).
     pub retry_base: Duration,
     pub retry_max_delay: Duration,
-    /// The longest `Retry-After` obeyed; a longer one waits this long.
-    pub retry_after_cap: Duration,
+    /// The throttled waiting (429 pauses, not pacing) one client may do in all. A pause that
+    /// would go past it stops the run (`halt`) instead.
+    pub max_wait: Duration,
+    /// How long one second of a throttled pause lasts: a second, except in tests, which
+    /// cannot wait whole seconds per `Retry-After`. Budgets and messages stay in the portal's
+    /// seconds.
+    pub throttle_unit: Duration,
     /// Told of every request, retry and wait. `None`: the client is silent.
     pub events: Option<EventSink>,
     /// The run's stop switch: once thrown, waits end early and nothing new is sent.
@@ -95,7 +107,8 @@ impl Default for ClientOptions {
             retries: 4,
             retry_base: Duration::from_millis(500),
             retry_max_delay: Duration::from_secs(8),
-            retry_after_cap: Duration::from_secs(60),
+            max_wait: Duration::from_secs(300),
+            throttle_unit: Duration::from_secs(1),
             events: None,
             halt: Halt::new(),
         }
@@ -110,7 +123,8 @@ impl fmt::Debug for ClientOptions {
             .field("retries", &self.retries)
             .field("retry_base", &self.retry_base)
             .field("retry_max_delay", &self.retry_max_delay)
-            .field("retry_after_cap", &self.retry_after_cap)
+            .field("max_wait", &self.max_wait)
+            .field("throttle_unit", &self.throttle_unit)
             .field("events", &self.events.as_ref().map(|_| "<sink>"))
             .field("halt", &self.halt.reason())
             .finish()

@@ -4,15 +4,17 @@
 //! Hand-rolled (a loop and `tokio::time::sleep`) rather than a backoff crate: the POST rule
 //! needs a list request between attempts, and every wait must be announced before it starts.
 //!
-//! Invariants: at most `retries + 1` attempts per call; only `ApiError::is_retryable` failures
-//! (connection, timeout, 429, 502, 503, 504) are retried, so a redirect, a 4xx or a bad answer
-//! fails at once; a wait is exponential backoff with full jitter, or the portal's
-//! `Retry-After` capped at `retry_after_cap`; every wait is reported through the event sink
-//! before it starts; a POST that may have reached the portal is sent again only after a fresh
-//! list shows no webhook with its exact (name, uri), and a repeat refused as a duplicate after
-//! an attempt that may have landed is looked up, not reported as a failure. Once the run's stop
-//! switch is thrown, no write is retried (the follow-up of a create excepted) and the waits of
-//! those that would be end at once.
+//! Invariants: at most `retries + 1` attempts per call, not counting 429s; only
+//! `ApiError::is_retryable` failures (connection, timeout, 502, 503, 504) are retried, so a
+//! redirect, a 4xx or a bad answer fails at once; a wait is exponential backoff with full
+//! jitter, reported through the event sink before it starts; a 429 is sent again, without
+//! counting, once the pacer's pause is over (`pace.rs`: the wait there is bounded by
+//! `max_wait`, not by attempts); a POST that may have reached the portal is sent again only
+//! after a fresh list shows no webhook with its exact (name, uri), and a repeat refused as a
+//! duplicate after an attempt that may have landed is looked up, not reported as a failure; a
+//! call stopped before its next attempt (`NotSent`) ends with the failure of the attempt
+//! before, if there was one. Once the run's stop switch is thrown, no write is retried (the
+//! follow-up of a create excepted) and the waits of those that would be end at once.
 
 use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant};
@@ -31,14 +33,6 @@ pub(crate) struct Policy {
     pub attempts: u32,
     base: Duration,
     max_delay: Duration,
-    retry_after_cap: Duration,
-}
-
-/// How long to wait before the next attempt, and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Wait {
-    Backoff(Duration),
-    RetryAfter { asked: Duration, waiting: Duration },
 }
 
 impl Policy {
@@ -47,21 +41,19 @@ impl Policy {
             attempts: options.retries.saturating_add(1),
             base: options.retry_base,
             max_delay: options.retry_max_delay,
-            retry_after_cap: options.retry_after_cap,
         }
     }
 
-    /// The wait before attempt `attempt` (2 is the first retry) after `error`.
-    pub fn wait(&self, attempt: u32, error: &ApiError) -> Wait {
-        if let Some(asked) = error.retry_after() {
-            return Wait::RetryAfter {
-                asked,
-                waiting: asked.min(self.retry_after_cap),
-            };
-        }
-        let doublings = attempt.saturating_sub(2).min(30);
-        let ceiling = self.base.saturating_mul(1 << doublings).min(self.max_delay);
-        Wait::Backoff(full_jitter(ceiling))
+    /// The wait before attempt `attempt` (2 is the first retry).
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        full_jitter(self.ceiling(attempt.saturating_sub(1)))
+    }
+
+    /// The backoff ceiling of the `step`th wait (1 is the first): `base`, doubling per step
+    /// up to `max_delay`.
+    pub fn ceiling(&self, step: u32) -> Duration {
+        let doublings = step.saturating_sub(1).min(30);
+        self.base.saturating_mul(1 << doublings).min(self.max_delay)
     }
 }
 
@@ -112,14 +104,24 @@ impl Client {
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
     ) -> Result<Value, ApiError> {
+        let mut slot = self.slot(endpoint).await?;
         let mut attempt = 1;
+        let mut failed = None;
         loop {
-            match self.send_once(endpoint, payload).await {
+            let result = self.send_once(endpoint, payload).await;
+            slot.retrying(false);
+            match result {
+                Err(e) if self.wait_out(&e) => failed = Some(e),
                 Err(e) if e.is_retryable() && attempt < self.policy().attempts => {
                     attempt += 1;
+                    slot.retrying(true);
                     if !self.pause(endpoint, &e, attempt, false).await {
                         return Err(self.not_retried(e));
                     }
+                    failed = Some(e);
+                }
+                Err(e @ ApiError::NotSent { .. }) => {
+                    return Err(failed.map_or(e, |last| self.not_retried(last)));
                 }
                 result => return result,
             }
@@ -131,20 +133,33 @@ impl Client {
     /// the wait, the list is read and a webhook with exactly this (name, uri) is taken as the
     /// one created. Only when it is absent is the POST sent again, within the same budget.
     /// The attempt may still land after that list was read (the portal probes the target
-    /// before it stores anything, docs/docspace-api.md §9): the repeat is then refused as a duplicate
-    /// (§8), and the list is read once more to find the webhook the earlier attempt created.
+    /// before it stores anything, docs/docspace-api.md §9): the repeat is then refused as a
+    /// duplicate (§15), and the list is read once more to find the webhook the earlier attempt
+    /// created.
     pub(super) async fn create_once(
         &self,
         endpoint: &Endpoint,
         payload: &Payload<'_>,
         body: &WebhookBody,
     ) -> Result<LiveWebhook, ApiError> {
+        let mut slot = self.slot(endpoint).await?;
         let mut attempt = 1;
         // Whether an earlier attempt of this call may have been carried out.
         let mut may_exist = false;
+        let mut failed = None;
         loop {
-            let error = match self.send_once(endpoint, Some(payload)).await {
+            let result = self.send_once(endpoint, Some(payload)).await;
+            slot.retrying(false);
+            let error = match result {
                 Ok(v) => return wire::decode_one(endpoint, &v),
+                // Refused before it was handled: posted again after the pause, uncounted.
+                Err(e) if self.wait_out(&e) => {
+                    failed = Some(e);
+                    continue;
+                }
+                Err(e @ ApiError::NotSent { .. }) => {
+                    return Err(failed.map_or(e, |last| self.not_retried(last)));
+                }
                 Err(e) => e,
             };
             if may_exist && error.is_duplicate() {
@@ -163,6 +178,7 @@ impl Client {
                 return Err(error);
             }
             attempt += 1;
+            slot.retrying(true);
             let check = may_have_landed(&error);
             may_exist |= check;
             let go_on = self.pause(endpoint, &error, attempt, check).await;
@@ -183,6 +199,7 @@ impl Client {
             if !go_on {
                 return Err(self.not_retried(error));
             }
+            failed = Some(error);
         }
     }
 
@@ -198,7 +215,8 @@ impl Client {
         self.halt().is_stopped() && self.may_stop(endpoint)
     }
 
-    fn may_stop(&self, endpoint: &Endpoint) -> bool {
+    /// Whether a stopped run holds this request back: every write but a create's follow-up.
+    pub(super) fn may_stop(&self, endpoint: &Endpoint) -> bool {
         endpoint.method != Method::GET && !self.is_follow_up()
     }
 
@@ -227,44 +245,23 @@ impl Client {
         if stopping && !check_first {
             return false;
         }
+        let delay = self.policy().backoff(attempt);
         // A stopping run waits only to look for the create, then sends nothing: there is no
         // retry to announce.
-        let emit = |event| {
-            if !stopping {
-                self.emit(event);
-            }
-        };
-        let attempts = self.policy().attempts;
-        let delay = match self.policy().wait(attempt, error) {
-            Wait::RetryAfter { asked, waiting } => {
-                emit(ClientEvent::RetryAfter {
-                    endpoint: endpoint.clone(),
-                    attempt,
-                    attempts,
-                    asked,
-                    waiting,
-                });
-                waiting
-            }
-            Wait::Backoff(delay) => {
-                emit(ClientEvent::Retry {
-                    endpoint: endpoint.clone(),
-                    attempt,
-                    attempts,
-                    delay,
-                    reason: reason(error),
-                    check_first,
-                });
-                delay
-            }
-        };
+        if !stopping {
+            self.emit(ClientEvent::Retry {
+                endpoint: endpoint.clone(),
+                attempt,
+                attempts: self.policy().attempts,
+                delay,
+                reason: reason(error),
+                check_first,
+            });
+        }
         if check_first || !self.may_stop(endpoint) {
             tokio::time::sleep(delay).await;
         } else {
-            tokio::select! {
-                () = tokio::time::sleep(delay) => {}
-                () = self.halt().stopped() => {}
-            }
+            self.nap(delay).await;
         }
         !self.stopping(endpoint)
     }

@@ -1,8 +1,8 @@
 //! The stop switch and retries: once it is thrown no write is sent again (its wait ends at
 //! once), reads still are, and so is the follow-up call of a create.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -13,7 +13,7 @@ use secrecy::SecretString;
 
 use super::{EMPTY_LIST, KEY, LIST_PATH, ONE, bad_gateway, body, client, flaky_get, serve};
 use crate::api::{ApiError, Client, ClientOptions};
-use crate::halt::StopReason;
+use crate::halt::{Halt, StopReason};
 
 const ENABLE_PATH: &str = "/api/2.0/settings/webhook/enable";
 
@@ -24,12 +24,23 @@ fn sigint() -> StopReason {
     }
 }
 
-/// `PUT .../enable` that fails once with 503, then succeeds; counts hits.
-fn flaky_enable(hits: &Arc<AtomicUsize>) -> Router {
-    let hits = hits.clone();
+/// The stop switch of a client made after its portal: the portal throws it while it answers,
+/// so a request goes out and the run stops before any retry of it.
+type Switch = Arc<OnceLock<Arc<Halt>>>;
+
+fn throw(switch: &Switch) {
+    if let Some(halt) = switch.get() {
+        halt.stop(sigint());
+    }
+}
+
+/// `PUT .../enable` that throws `switch` and fails once with 503, then succeeds; counts hits.
+fn flaky_enable(hits: &Arc<AtomicUsize>, switch: &Switch) -> Router {
+    let (hits, switch) = (hits.clone(), switch.clone());
     Router::new().route(
         ENABLE_PATH,
         put(move || async move {
+            throw(&switch);
             if hits.fetch_add(1, Ordering::SeqCst) == 0 {
                 StatusCode::SERVICE_UNAVAILABLE.into_response()
             } else {
@@ -42,8 +53,9 @@ fn flaky_enable(hits: &Arc<AtomicUsize>) -> Router {
 #[tokio::test]
 async fn a_stopped_run_retries_no_write_but_the_follow_up_of_a_create() {
     let hits = Arc::new(AtomicUsize::new(0));
-    let (stopping, _) = client(&serve(flaky_enable(&hits)).await, 4);
-    stopping.halt().stop(sigint());
+    let switch = Switch::default();
+    let (stopping, _) = client(&serve(flaky_enable(&hits, &switch)).await, 4);
+    switch.set(stopping.halt().clone()).unwrap();
     let e = stopping.set_enabled(5, "n", "u", false).await.unwrap_err();
     assert!(matches!(e, ApiError::NotRetried { .. }), "{e:?}");
     assert_eq!(
@@ -54,14 +66,35 @@ async fn a_stopped_run_retries_no_write_but_the_follow_up_of_a_create() {
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 
     let hits = Arc::new(AtomicUsize::new(0));
-    let (finishing, _) = client(&serve(flaky_enable(&hits)).await, 4);
-    finishing.halt().stop(sigint());
+    let switch = Switch::default();
+    let (finishing, _) = client(&serve(flaky_enable(&hits, &switch)).await, 4);
+    switch.set(finishing.halt().clone()).unwrap();
     finishing
         .follow_up()
         .set_enabled(5, "n", "u", false)
         .await
         .unwrap();
     assert_eq!(hits.load(Ordering::SeqCst), 2, "the follow-up was retried");
+}
+
+#[tokio::test]
+async fn a_stopped_run_sends_no_new_write_but_a_follow_up() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let (stopped, _) = client(&serve(flaky_enable(&hits, &Switch::default())).await, 4);
+    stopped.halt().stop(sigint());
+    let e = stopped.set_enabled(5, "n", "u", false).await.unwrap_err();
+    assert!(matches!(e, ApiError::NotSent { .. }), "{e:?}");
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+    stopped
+        .follow_up()
+        .set_enabled(5, "n", "u", false)
+        .await
+        .unwrap();
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        2,
+        "the follow-up went out, and again"
+    );
 }
 
 #[tokio::test]
@@ -91,8 +124,9 @@ async fn a_retry_wait_ends_when_the_switch_is_thrown() {
                 .into_response()
         }),
     );
+    // Within the wait budget, so the 429 is waited out rather than stopping the run.
     let options = ClientOptions {
-        retry_after_cap: Duration::from_secs(600),
+        max_wait: Duration::from_secs(3600),
         ..ClientOptions::default()
     };
     let portal = serve(router).await;
@@ -110,7 +144,9 @@ async fn a_retry_wait_ends_when_the_switch_is_thrown() {
         .expect("the 600 s wait ended when the switch was thrown")
         .unwrap()
         .unwrap_err();
+    // Not sent again: the call ends with the portal's own refusal, said to be not retried.
     assert!(matches!(e, ApiError::NotRetried { .. }), "{e:?}");
+    assert_eq!(e.status(), Some(429));
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
@@ -118,6 +154,8 @@ async fn a_retry_wait_ends_when_the_switch_is_thrown() {
 async fn a_stopped_run_looks_for_a_create_that_may_have_landed_but_posts_no_other() {
     let (posts, lists) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let (p, l) = (posts.clone(), lists.clone());
+    let switch = Switch::default();
+    let thrower = switch.clone();
     let router = Router::new().route(
         LIST_PATH,
         get(move || async move {
@@ -125,12 +163,13 @@ async fn a_stopped_run_looks_for_a_create_that_may_have_landed_but_posts_no_othe
             EMPTY_LIST
         })
         .post(move || async move {
+            throw(&thrower);
             p.fetch_add(1, Ordering::SeqCst);
             bad_gateway()
         }),
     );
     let (stopping, _) = client(&serve(router).await, 4);
-    stopping.halt().stop(sigint());
+    switch.set(stopping.halt().clone()).unwrap();
     let e = stopping.create(&body()).await.unwrap_err();
     assert!(matches!(e, ApiError::NotRetried { .. }), "{e:?}");
     assert_eq!(posts.load(Ordering::SeqCst), 1);

@@ -12,7 +12,7 @@ use axum::routing::{get, put};
 use secrecy::SecretString;
 
 use super::*;
-use crate::api::{ClientEvent, PortalUrl, TimeoutKind};
+use crate::api::{ClientEvent, PortalUrl};
 use crate::triggers::TriggerSet;
 
 #[path = "retry_create_tests.rs"]
@@ -38,7 +38,8 @@ pub(super) fn client(portal: &PortalUrl, retries: u32) -> (Client, Arc<Mutex<Vec
         request_timeout: Duration::from_millis(300),
         retries,
         retry_base: Duration::from_millis(2),
-        retry_after_cap: Duration::from_millis(50),
+        // A second of `Retry-After` lasts 20 ms here.
+        throttle_unit: Duration::from_millis(20),
         events: Some(Arc::new(move |e: &ClientEvent| {
             store.lock().unwrap().push(e.clone())
         })),
@@ -158,30 +159,48 @@ async fn what_cannot_get_better_is_not_retried() {
 }
 
 #[tokio::test]
-async fn retry_after_is_obeyed_up_to_the_cap_and_said() {
+async fn a_429_is_waited_out_without_using_a_retry() {
     fn limited() -> Response {
         (
             StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, "1")],
+            [(header::RETRY_AFTER, "2")],
             "",
         )
             .into_response()
     }
     let hits = Arc::new(AtomicUsize::new(0));
-    let portal = serve(flaky_get(&hits, 1, limited, EMPTY_LIST)).await;
-    let (client, events) = client(&portal, 4);
+    let portal = serve(flaky_get(&hits, 3, limited, EMPTY_LIST)).await;
+    let (client, events) = client(&portal, 0);
     let started = std::time::Instant::now();
     client.list().await.unwrap();
-    // The cap is 50 ms in these tests: the asked-for second was not waited.
-    assert!(started.elapsed() < Duration::from_millis(900));
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        4,
+        "three 429s with --retries 0"
+    );
+    // Three pauses of 2 s, at 20 ms a second here.
+    assert!(started.elapsed() >= Duration::from_millis(120));
+    let lines = lines(&events);
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("pausing all requests"))
+            .count(),
+        3,
+        "{lines:#?}"
+    );
     assert!(
-        lines(&events).contains(
-            &"the portal asked to wait 1 s (Retry-After); waiting 50 ms (the longest wait \
-              allowed), then retrying GET /api/2.0/settings/webhook (attempt 2 of 5)"
+        lines.contains(
+            &"the portal is limiting the request rate (HTTP 429 on GET \
+              /api/2.0/settings/webhook): pausing all requests for 2 s as it asks \
+              (Retry-After), then at most 15 write(s) at a time; 6 s of --max-wait 300 s used"
                 .to_string()
         ),
-        "{:#?}",
-        lines(&events)
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("retrying")),
+        "{lines:#?}"
     );
 }
 
@@ -262,22 +281,8 @@ fn backoff_doubles_with_full_jitter_up_to_the_cap() {
         ..ClientOptions::default()
     });
     assert_eq!(policy.attempts, 11);
-    let error = ApiError::Timeout {
-        endpoint: crate::api::Endpoint {
-            method: reqwest::Method::GET,
-            path: LIST_PATH.into(),
-        },
-        portal: "http://127.0.0.1".into(),
-        kind: TimeoutKind::Request,
-        after: Duration::from_secs(1),
-    };
     for (attempt, ceiling) in [(2, 100), (3, 200), (4, 400), (5, 400), (11, 400)] {
-        let waits: Vec<Duration> = (0..200)
-            .map(|_| match policy.wait(attempt, &error) {
-                Wait::Backoff(d) => d,
-                other => panic!("{other:?}"),
-            })
-            .collect();
+        let waits: Vec<Duration> = (0..200).map(|_| policy.backoff(attempt)).collect();
         let ceiling = Duration::from_millis(ceiling);
         assert!(waits.iter().all(|w| *w <= ceiling), "{attempt}: {waits:?}");
         // Jittered: not all the same, and some well below the ceiling.
@@ -287,23 +292,4 @@ fn backoff_doubles_with_full_jitter_up_to_the_cap() {
             "{attempt}: {waits:?}"
         );
     }
-}
-
-#[test]
-fn a_long_retry_after_waits_the_cap() {
-    let policy = Policy::new(&ClientOptions::default());
-    let error = ApiError::RateLimited {
-        endpoint: crate::api::Endpoint {
-            method: reqwest::Method::GET,
-            path: LIST_PATH.into(),
-        },
-        retry_after: Some(Duration::from_secs(600)),
-    };
-    assert_eq!(
-        policy.wait(2, &error),
-        Wait::RetryAfter {
-            asked: Duration::from_secs(600),
-            waiting: Duration::from_secs(60)
-        }
-    );
 }

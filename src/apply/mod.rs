@@ -185,7 +185,11 @@ pub async fn apply(
                 let change = &plan.changes[i];
                 let _in_flight = halt.begin(describe(change));
                 let secret = secrets.0.get(i).cloned().flatten();
-                (i, Some(run(client, change, secret, creates_held).await))
+                match run(client, change, secret, creates_held).await {
+                    // Stopped before its first request went out: not started after all.
+                    Err(Failure::Api(ApiError::NotSent { .. })) => (i, None),
+                    result => (i, Some(result)),
+                }
             })
             .buffer_unordered(parallelism.max(1));
         while let Some((i, result)) = stream.next().await {

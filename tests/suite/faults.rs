@@ -106,8 +106,8 @@ fn a_429_waits_as_long_as_retry_after_says_and_says_so() {
     assert!(started.elapsed() >= Duration::from_secs(1), "{out:?}");
     assert!(
         out.stderr.contains(
-            "the portal asked to wait 1 s (Retry-After); waiting 1 s, then retrying GET \
-             /api/2.0/settings/webhook (attempt 2 of 5)"
+            "the portal is limiting the request rate (HTTP 429 on GET \
+             /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After)"
         ),
         "{out:?}"
     );

@@ -42,5 +42,7 @@ mod saved_plan;
 mod saved_plan_file;
 /// Secrets and the API key never reach any output.
 mod secrets;
+/// Throttling: 429s waited out, pauses said once, pacing, --max-wait, the daily limit.
+mod throttle;
 /// `validate` and how bad files are reported.
 mod validate;

@@ -1,7 +1,7 @@
 //! Self-test of the fake DocSpace portal, over real HTTP with reqwest: the fake is the oracle
 //! the integration tests trust, so its docs/docspace-api.md behaviours (envelopes, error shapes,
 //! full-replace PUT, the create quirk, the probe, enable rules) and its test hooks (faults,
-//! latency, concurrency count) are pinned here.
+//! latency, concurrency count, rate limits) are pinned here.
 
 /// DELETE returns the removed config, then 404.
 mod deletes;
@@ -11,6 +11,8 @@ mod echo;
 mod envelopes;
 /// Injected faults, latency, the concurrent-write counter, hidden and repeated list rows.
 mod faults;
+/// The rate limiter (token bucket, concurrent writes, daily writes) and periodic faults.
+mod limits;
 /// Model-binding errors, URL rules and the blacklist, the HEAD probe.
 mod validation;
 /// POST, full-replacement PUT, the create quirk, uniqueness, and the enable endpoint.

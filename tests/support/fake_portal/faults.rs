@@ -5,9 +5,10 @@
 //! fault that matches its method and exact path, so a test can script "429, then 502, then
 //! normal" for one route. A fault stands in front of authentication, like a proxy would.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use super::echo::Echo;
+use super::limiter::{refusal, unix_now};
 use super::reply::Reply;
 
 /// One scripted misbehaviour.
@@ -28,6 +29,8 @@ pub enum FaultKind {
     Status { status: u16, body: FaultBody },
     /// 429 with an empty body, `Retry-After` and the `X-RateLimit-*` headers.
     RetryAfter { seconds: u64 },
+    /// The same, with `Retry-After` exactly as given (an HTTP date, or anything else).
+    RetryAt { retry_after: String, limit: u64 },
     /// A redirect with an empty body.
     Redirect { status: u16, location: String },
     /// Sleep, then handle normally (for client timeouts; the request still lands).
@@ -84,6 +87,36 @@ impl Fault {
     }
 }
 
+/// Which requests a periodic fault counts (see `FakePortal::inject_every`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Requests,
+    /// Everything but GET.
+    Writes,
+}
+
+/// A fault for every `every`th request in `scope` that no earlier fault took.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Periodic {
+    pub every: usize,
+    pub scope: Scope,
+    pub kind: FaultKind,
+    pub seen: usize,
+}
+
+impl Periodic {
+    /// Counts the request when it is in scope; the fault when it is its turn.
+    pub fn take(&mut self, method: &str) -> Option<FaultKind> {
+        if self.scope == Scope::Writes && method.eq_ignore_ascii_case("GET") {
+            return None;
+        }
+        self.seen += 1;
+        self.seen
+            .is_multiple_of(self.every.max(1))
+            .then(|| self.kind.clone())
+    }
+}
+
 impl FaultKind {
     /// `Status` with an HTML page, the way a reverse proxy answers 502/503.
     pub fn html(status: u16) -> FaultKind {
@@ -110,25 +143,19 @@ impl FaultBody {
     }
 }
 
-/// The answer for a fault that replaces handling (`Status`, `RetryAfter`, `Redirect`), or the
-/// one a late-landing request gets at once. `Delay`, `AfterHandling`, `Echo` (which needs the
-/// request) and the late handling of `LandsLate` are carried out by the server loop.
+/// The answer for a fault that replaces handling (`Status`, `RetryAfter`, `RetryAt`,
+/// `Redirect`), or the one a late-landing request gets at once. `Delay`, `AfterHandling`,
+/// `Echo` (which needs the request) and the late handling of `LandsLate` are carried out by the
+/// server loop.
 pub(super) fn answer(kind: FaultKind) -> Reply {
     match kind {
         FaultKind::Status { status, body } | FaultKind::AfterHandling { status, body } => {
             body.into_reply(status)
         }
         FaultKind::RetryAfter { seconds } => {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            Reply::empty(429)
-                .header("Retry-After", seconds.to_string())
-                .header("X-RateLimit-Limit", "1500".to_owned())
-                .header("X-RateLimit-Remaining", "0".to_owned())
-                .header("X-RateLimit-Reset", (now + seconds).to_string())
+            refusal(seconds.to_string(), 1500, unix_now() as u64 + seconds)
         }
+        FaultKind::RetryAt { retry_after, limit } => refusal(retry_after, limit, unix_now() as u64),
         FaultKind::Redirect { status, location } => {
             Reply::empty(status).header("Location", location)
         }

@@ -2,7 +2,8 @@
 //! A stateful fake ONLYOFFICE DocSpace portal: the webhook API of DocSpace 3.7 on 127.0.0.1,
 //! faithful to docs/docspace-api.md (endpoints §3, envelopes §4-§5, records §6-§8, writes §9-§13,
 //! uniqueness §15, auth §16), plus hooks for tests to seed, inspect and break it
-//! (faults, among them an echo of the request in every spelling a proxy may use: `echo`).
+//! (faults, among them an echo of the request in every spelling a proxy may use: `echo`), and a rate limiter in front of the controller, off until a test turns it on
+//! (`limiter.rs`).
 //!
 //! It is an independent oracle: it uses only axum, tokio, serde, serde_json and std, never
 //! the `docspace_webhooks` crate, so a misunderstanding in the crate cannot be mirrored here.
@@ -23,6 +24,7 @@ mod dto;
 mod echo;
 mod envelope;
 mod faults;
+mod limiter;
 mod reply;
 mod routes;
 mod server;
@@ -39,7 +41,9 @@ use std::time::Duration;
 #[allow(unused_imports)]
 pub use echo::{Echo, Spelling, Wrapper};
 #[allow(unused_imports)]
-pub use faults::{Fault, FaultBody, FaultKind};
+pub use faults::{Fault, FaultBody, FaultKind, Scope};
+#[allow(unused_imports)]
+pub use limiter::RateLimit;
 #[allow(unused_imports)]
 pub use state::{Recorded, Seed, Stored, Target};
 
@@ -137,6 +141,8 @@ impl FakePortal {
             latency: options.latency,
             targets: HashMap::new(),
             faults: VecDeque::new(),
+            periodic: Vec::new(),
+            limiter: Default::default(),
             requests: Vec::new(),
             next_seq: 0,
             probes: Vec::new(),
@@ -264,6 +270,29 @@ impl FakePortal {
     /// Queues a fault; each matching request consumes one use of the first match.
     pub fn inject(&self, fault: Fault) {
         self.shared.lock().faults.push_back(fault);
+    }
+
+    /// Adds a fault for every `every`th request in `scope`, for as long as the portal runs.
+    /// Periodic faults stand behind the queued ones, in the order they were added: a request
+    /// one of them takes is not counted by the later ones.
+    pub fn inject_every(&self, every: usize, scope: Scope, kind: FaultKind) {
+        self.shared.lock().periodic.push(faults::Periodic {
+            every,
+            scope,
+            kind,
+            seen: 0,
+        });
+    }
+
+    /// Turns the rate limiter on (`None`: off); see `RateLimit`.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.shared.lock().limiter.set_rate_limit(limit);
+    }
+
+    /// Accepts at most `limit` POST/PUT until midnight UTC, then answers 429 until then, as
+    /// DocSpace's daily limit does (`None`: no limit).
+    pub fn set_daily_write_limit(&self, limit: Option<u64>) {
+        self.shared.lock().limiter.set_daily_writes(limit);
     }
 
     /// The most non-GET requests that were in flight at once (latency included).

@@ -16,6 +16,7 @@ use super::triggers;
 pub(super) const BASE: &str = "/api/2.0/settings/webhook";
 
 /// A request as read off the wire.
+#[derive(Clone)]
 pub(super) struct Incoming {
     pub method: String,
     pub path: String,

@@ -17,6 +17,7 @@ use axum::response::Response;
 use tokio::sync::oneshot;
 
 use super::faults::{self, FaultKind};
+use super::limiter;
 use super::reply::Reply;
 use super::routes::{self, Incoming};
 use super::state::{Recorded, Shared};
@@ -130,27 +131,54 @@ async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Response 
 
 async fn process(shared: Arc<Shared>, req: Incoming) -> Reply {
     let seq = record(&shared, &req);
-    let _writing = (!req.method.eq_ignore_ascii_case("GET")).then(|| shared.write_guard());
+    let reply = answer(&shared, &req).await;
+    let mut inner = shared.lock();
+    if let Some((_, recorded)) = inner.requests.iter_mut().rev().find(|(s, _)| *s == seq) {
+        recorded.status = reply.status;
+    }
+    reply
+}
+
+/// Faults first (they stand in front, like a proxy), then the rate limiter, then the
+/// controller.
+async fn answer(shared: &Arc<Shared>, req: &Incoming) -> Reply {
     let (latency, fault) = {
         let mut inner = shared.lock();
         (inner.latency, inner.take_fault(&req.method, &req.path))
     };
+    let reaches_app = matches!(
+        fault,
+        None | Some(
+            FaultKind::Delay(_) | FaultKind::AfterHandling { .. } | FaultKind::LandsLate { .. }
+        )
+    );
+    let admitted = if reaches_app {
+        limiter::admit(shared, &req.method)
+    } else {
+        let write = !req.method.eq_ignore_ascii_case("GET");
+        Ok((write.then(|| shared.write_guard()), Vec::new()))
+    };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let (_writing, limits) = match admitted {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
     let reply = match fault {
-        None => routes::handle(&shared, &req),
+        None => routes::handle(shared, req),
         Some(FaultKind::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            routes::handle(&shared, &req)
+            routes::handle(shared, req)
         }
-        Some(FaultKind::Echo(echo)) => echo.reply(&req),
+        Some(FaultKind::Echo(echo)) => echo.reply(req),
         Some(kind @ FaultKind::AfterHandling { .. }) => {
-            let _lost = routes::handle(&shared, &req);
+            let _lost = routes::handle(shared, req);
             faults::answer(kind)
         }
         Some(FaultKind::LandsLate { status, after }) => {
-            let late = Arc::clone(&shared);
+            let late = Arc::clone(shared);
+            let req = req.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(after).await;
                 let _landed = routes::handle(&late, &req);
@@ -159,11 +187,9 @@ async fn process(shared: Arc<Shared>, req: Incoming) -> Reply {
         }
         Some(kind) => faults::answer(kind),
     };
-    let mut inner = shared.lock();
-    if let Some((_, recorded)) = inner.requests.iter_mut().rev().find(|(s, _)| *s == seq) {
-        recorded.status = reply.status;
-    }
-    reply
+    limits
+        .into_iter()
+        .fold(reply, |reply, (name, value)| reply.header(name, value))
 }
 
 /// Records the request on arrival (so `requests()` is in arrival order) with status 0.

@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use super::faults::{Fault, FaultKind};
+use super::faults::{Fault, FaultKind, Periodic};
+use super::limiter::Limiter;
 
 /// A webhook as the fake stores it, secret included (the API never returns the secret; tests
 /// read it here).
@@ -159,6 +160,8 @@ pub(super) struct Inner {
     pub latency: Duration,
     pub targets: HashMap<String, Target>,
     pub faults: VecDeque<Fault>,
+    pub periodic: Vec<Periodic>,
+    pub limiter: Limiter,
     /// Sequence number and request, so a late answer finds its entry after a clear.
     pub requests: Vec<(u64, Recorded)>,
     pub next_seq: u64,
@@ -181,9 +184,12 @@ impl Inner {
         self.targets.get(uri).copied().unwrap_or(Target::Ok)
     }
 
-    /// Takes one use of the first queued fault matching this request, if any.
+    /// Takes one use of the first queued fault matching this request, if any, else the first
+    /// periodic fault whose turn it is.
     pub fn take_fault(&mut self, method: &str, path: &str) -> Option<FaultKind> {
-        let index = self.faults.iter().position(|f| f.matches(method, path))?;
+        let Some(index) = self.faults.iter().position(|f| f.matches(method, path)) else {
+            return self.periodic.iter_mut().find_map(|p| p.take(method));
+        };
         let fault = &mut self.faults[index];
         fault.times = fault.times.saturating_sub(1);
         if fault.times == 0 {
@@ -219,6 +225,28 @@ impl Shared {
         let now = self.in_flight_writes.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight_writes.fetch_max(now, Ordering::SeqCst);
         WriteGuard(self)
+    }
+
+    /// Like `write_guard`, unless `cap` writes are in flight already.
+    pub fn try_write_guard(&self, cap: usize) -> Option<WriteGuard<'_>> {
+        let mut now = self.in_flight_writes.load(Ordering::SeqCst);
+        loop {
+            if now >= cap {
+                return None;
+            }
+            match self.in_flight_writes.compare_exchange(
+                now,
+                now + 1,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            ) {
+                Ok(_) => break,
+                Err(actual) => now = actual,
+            }
+        }
+        self.max_in_flight_writes
+            .fetch_max(now + 1, Ordering::SeqCst);
+        Some(WriteGuard(self))
     }
 
     pub fn max_concurrent_writes(&self) -> usize {

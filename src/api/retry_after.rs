@@ -1,0 +1,168 @@
+//! What a portal answer says about its rate limit: `Retry-After` (seconds or an HTTP date) and
+//! the `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` headers that
+//! DocSpace's limiter sets (REFERENCE §1, the 429 notes).
+//!
+//! Pure functions of the header text and a given "now", so every form is unit-tested. A header
+//! that cannot be read is treated as absent, never as an error: these headers only steer how
+//! fast the client goes, and a garbled one must not fail a run.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// The rate-limit headers of one answer, any status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RateHeaders {
+    /// `X-RateLimit-Limit`: the size of the budget (DocSpace: 1,500 requests a minute).
+    pub limit: Option<u64>,
+    /// `X-RateLimit-Remaining`: what is left of it.
+    pub remaining: Option<u64>,
+    /// `X-RateLimit-Reset`: when the budget is whole again, as a wait from now.
+    pub reset: Option<Duration>,
+}
+
+impl RateHeaders {
+    pub fn read(headers: &HeaderMap, now: SystemTime) -> RateHeaders {
+        let number = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        RateHeaders {
+            limit: number("x-ratelimit-limit"),
+            remaining: number("x-ratelimit-remaining"),
+            reset: number("x-ratelimit-reset").map(|at| until(unix(at), now)),
+        }
+    }
+}
+
+/// `Retry-After` as a wait from `now`, and the moment it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RetryAfter {
+    pub wait: Duration,
+    pub at: SystemTime,
+}
+
+/// The `Retry-After` header of `headers`, when there is one that can be read.
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<RetryAfter> {
+    parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, now)
+}
+
+/// `Retry-After` in either form RFC 9110 allows: delta-seconds (`120`) or an HTTP date
+/// (`Wed, 21 Oct 2015 07:28:00 GMT`; the obsolete RFC 850 and asctime forms too). A date in
+/// the past is a wait of zero.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<RetryAfter> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        let wait = Duration::from_secs(seconds);
+        return Some(RetryAfter {
+            wait,
+            at: now.checked_add(wait)?,
+        });
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(RetryAfter {
+        wait: until(at, now),
+        at,
+    })
+}
+
+/// A moment as the HTTP date form (`Sat, 28 Nov 2026 00:00:00 GMT`): unambiguous in any time
+/// zone, and the form the portal itself may send.
+pub(crate) fn http_date(at: SystemTime) -> String {
+    httpdate::fmt_http_date(at)
+}
+
+fn unix(seconds: u64) -> SystemTime {
+    UNIX_EPOCH
+        .checked_add(Duration::from_secs(seconds))
+        .unwrap_or(UNIX_EPOCH)
+}
+
+fn until(at: SystemTime, now: SystemTime) -> Duration {
+    at.duration_since(now).unwrap_or(Duration::ZERO)
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    /// 2015-10-21 07:28:00 UTC.
+    const THEN: u64 = 1_445_412_480;
+
+    fn at(seconds: u64) -> SystemTime {
+        unix(seconds)
+    }
+
+    #[test]
+    fn seconds_and_every_date_form_are_read() {
+        let now = at(THEN - 30);
+        for value in [
+            "30",
+            " 30 ",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "Wednesday, 21-Oct-15 07:28:00 GMT",
+            "Wed Oct 21 07:28:00 2015",
+        ] {
+            let parsed = parse_retry_after(value, now).unwrap_or_else(|| panic!("{value}"));
+            assert_eq!(parsed.wait, Duration::from_secs(30), "{value}");
+            assert_eq!(parsed.at, at(THEN), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_date_in_the_past_is_no_wait_and_garbage_is_nothing() {
+        let late = parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", at(THEN + 5)).unwrap();
+        assert_eq!(late.wait, Duration::ZERO);
+        for bad in ["", "soon", "-5", "1.5", "Wed, 32 Oct 2015 07:28:00 GMT"] {
+            assert_eq!(parse_retry_after(bad, at(THEN)), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_date_is_shown_as_an_http_date() {
+        assert_eq!(http_date(at(THEN)), "Wed, 21 Oct 2015 07:28:00 GMT");
+    }
+
+    #[test]
+    fn rate_headers_are_read_and_bad_ones_ignored() {
+        let mut headers = HeaderMap::new();
+        headers.insert("X-RateLimit-Limit", HeaderValue::from_static("1500"));
+        headers.insert("x-ratelimit-remaining", HeaderValue::from_static("12"));
+        headers.insert(
+            "X-RateLimit-Reset",
+            HeaderValue::from_str(&(THEN + 42).to_string()).unwrap(),
+        );
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        let now = at(THEN);
+        assert_eq!(
+            RateHeaders::read(&headers, now),
+            RateHeaders {
+                limit: Some(1500),
+                remaining: Some(12),
+                reset: Some(Duration::from_secs(42)),
+            }
+        );
+        assert_eq!(
+            retry_after(&headers, now).unwrap().wait,
+            Duration::from_secs(7)
+        );
+
+        headers.insert("x-ratelimit-remaining", HeaderValue::from_static("lots"));
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("1"));
+        let read = RateHeaders::read(&headers, now);
+        assert_eq!(read.remaining, None);
+        assert_eq!(
+            read.reset,
+            Some(Duration::ZERO),
+            "a reset in the past is now"
+        );
+        assert_eq!(
+            RateHeaders::read(&HeaderMap::new(), now),
+            RateHeaders::default()
+        );
+    }
+}

@@ -1,0 +1,274 @@
+//! Throttling as a user sees it: a 429 is waited out without using a retry, one line per
+//! pause, pacing against the fake's rate limiter, the --max-wait budget, the daily limit, and
+//! `Retry-After` as a date. A second of `Retry-After` lasts a few milliseconds here (the hidden
+//! DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS), except for pacing, which runs in real time against the
+//! fake's token bucket.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::support::fake_portal::{
+    FakePortal, Fault, FaultBody, FaultKind, RateLimit, Scope, Seed, WEBHOOK_PATH,
+};
+use crate::support::run::{Outcome, Run};
+
+const SECRET: &str = "throttle-Secret-7";
+
+fn uri(i: usize) -> String {
+    format!("https://h{i}.example.com/hook")
+}
+
+/// A portal with `n` webhooks `hook-0`.., and a file that turns ssl off on all of them.
+fn drifted(n: usize) -> (FakePortal, String) {
+    let portal = FakePortal::start();
+    let mut file = String::from("webhooks:\n");
+    for i in 0..n {
+        portal.seed(Seed::new(&format!("hook-{i}"), &uri(i)).secret(SECRET));
+        file.push_str(&format!("  hook-{i}:\n    ssl: false\n"));
+    }
+    (portal, file)
+}
+
+/// `apply --auto-approve ARGS`, a throttle second lasting `unit_ms`.
+fn apply(portal: &FakePortal, file: &str, args: &[&str], unit_ms: u64) -> Outcome {
+    let mut all = vec!["apply", "--auto-approve"];
+    all.extend_from_slice(args);
+    Run::new(&all)
+        .file(file)
+        .portal(portal)
+        .env("HOOK_SECRET", SECRET)
+        .env("DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS", &unit_ms.to_string())
+        .run()
+}
+
+fn statuses(portal: &FakePortal) -> Vec<u16> {
+    portal.writes().iter().map(|r| r.status).collect()
+}
+
+fn pauses(out: &Outcome) -> usize {
+    out.stderr.matches("pausing all requests").count()
+}
+
+#[test]
+fn a_429_every_4th_request_and_a_503_every_2nd_write_converge_every_time() {
+    let mut file = String::from("webhooks:\n");
+    for i in 0..4 {
+        file.push_str(&format!("  hook-{i}:\n    ssl: false\n"));
+        file.push_str(&format!(
+            "  new-{i}:\n    uri: https://new{i}.example.com/h\n    secretKey: ${{HOOK_SECRET}}\n"
+        ));
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    for round in 0..10 {
+        assert!(Instant::now() < deadline, "round {round} started too late");
+        let (portal, _) = drifted(4);
+        portal.inject_every(4, Scope::Requests, FaultKind::RetryAfter { seconds: 1 });
+        // Every other round the write lands and only its answer is lost: a create must then
+        // be found, not posted twice.
+        let unavailable = if round % 2 == 0 {
+            FaultKind::html(503)
+        } else {
+            FaultKind::AfterHandling {
+                status: 503,
+                body: FaultBody::Html("<h1>503 Service Unavailable</h1>".into()),
+            }
+        };
+        portal.inject_every(2, Scope::Writes, unavailable);
+        let out = apply(&portal, &file, &[], 5);
+        assert_eq!(out.code, 0, "round {round}: {out:?}");
+        assert!(
+            out.stdout.contains("8 done, 0 failed"),
+            "round {round}: {out:?}"
+        );
+        assert!(pauses(&out) >= 1, "round {round}: {out:?}");
+        let live = portal.webhooks();
+        let mut names: Vec<&str> = live.iter().map(|w| w.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 8, "round {round}: no duplicate: {live:?}");
+        assert_eq!(live.len(), 8, "round {round}: {live:?}");
+        assert!(live.iter().all(|w| w.name.starts_with("new") || !w.ssl));
+        assert!(live.iter().all(|w| w.secret_key == SECRET), "round {round}");
+    }
+}
+
+#[test]
+fn a_429_never_uses_a_retry_and_each_pause_is_said() {
+    let (portal, file) = drifted(1);
+    portal.inject(Fault::new("PUT", WEBHOOK_PATH, FaultKind::RetryAfter { seconds: 2 }).times(3));
+    let out = apply(&portal, &file, &["--retries", "0"], 5);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(statuses(&portal), [429, 429, 429, 200]);
+    assert_eq!(pauses(&out), 3, "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): \
+             pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a \
+             time; 2 s of --max-wait 300 s used"
+        ),
+        "{out:?}"
+    );
+    assert!(!out.stderr.contains("retrying"), "{out:?}");
+}
+
+#[test]
+fn writes_refused_together_are_one_pause_and_resume_at_half_the_concurrency() {
+    let (portal, file) = drifted(8);
+    portal.set_latency(Duration::from_millis(20));
+    portal.inject(Fault::new("PUT", WEBHOOK_PATH, FaultKind::RetryAfter { seconds: 1 }).times(8));
+    let out = apply(&portal, &file, &["--parallelism", "8"], 50);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(pauses(&out), 1, "one line for the whole pause: {out:?}");
+    assert!(
+        out.stderr.contains("then at most 4 write(s) at a time"),
+        "{out:?}"
+    );
+    assert_eq!(statuses(&portal).iter().filter(|s| **s == 200).count(), 8);
+}
+
+#[test]
+fn throttled_waits_end_at_max_wait_and_the_rest_is_not_started() {
+    let (portal, file) = drifted(5);
+    portal.inject(Fault::new("PUT", WEBHOOK_PATH, FaultKind::RetryAfter { seconds: 1 }).times(100));
+    let out = apply(
+        &portal,
+        &file,
+        &["--max-wait", "3", "--parallelism", "1"],
+        5,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        statuses(&portal),
+        [429, 429, 429, 429],
+        "three pauses fit, the fourth not"
+    );
+    assert_eq!(pauses(&out), 3, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("more waiting than --max-wait 3 s allows (3 s already spent waiting)"),
+        "{out:?}"
+    );
+    assert_eq!(
+        out.stdout.matches("not started update").count(),
+        4,
+        "{out:?}"
+    );
+    assert!(
+        out.stdout
+            .contains("Apply complete: 0 done, 1 failed, 4 of 5 not started."),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn the_daily_write_limit_stops_the_run_at_once_and_names_the_time() {
+    // Within a minute of midnight UTC the portal's answer would be an ordinary short wait.
+    let to_midnight = |now: u64| 86_400 - now % 86_400;
+    let now = || {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
+    while to_midnight(now()) < 90 {
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    let (portal, file) = drifted(10);
+    portal.set_daily_write_limit(Some(3));
+    let out = apply(&portal, &file, &["--parallelism", "1"], 1000);
+    let midnight = now() + to_midnight(now());
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        statuses(&portal),
+        [200, 200, 200, 429],
+        "nothing after the 429"
+    );
+    let named = [midnight, midnight + 1].iter().any(|at| {
+        let date = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(*at));
+        out.stderr
+            .contains(&format!("accepts requests again at {date}"))
+    });
+    assert!(named, "{out:?}");
+    assert!(
+        out.stderr.contains("rate limit (X-RateLimit-Limit: 3)"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains("daily limit of 10,000 POST/PUT"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("apply stopped before every change was started"),
+        "{out:?}"
+    );
+    assert_eq!(pauses(&out), 0, "it did not wait: {out:?}");
+    assert_eq!(
+        out.stdout.matches("not started update").count(),
+        6,
+        "{out:?}"
+    );
+    assert!(
+        out.stdout
+            .contains("Apply complete: 3 done, 1 failed, 6 of 10 not started."),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn retry_after_as_an_http_date_is_understood() {
+    let (portal, file) = drifted(3);
+    let date = "Wed, 21 Oct 2099 07:28:00 GMT";
+    portal.inject(Fault::new(
+        "PUT",
+        WEBHOOK_PATH,
+        FaultKind::RetryAt {
+            retry_after: date.into(),
+            limit: 1500,
+        },
+    ));
+    let out = apply(&portal, &file, &["--parallelism", "1"], 5);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .contains(&format!("accepts requests again at {date}")),
+        "{out:?}"
+    );
+    assert_eq!(statuses(&portal), [429]);
+
+    // A date already past asks for no wait: the write goes again at once.
+    let (portal, file) = drifted(1);
+    portal.inject(Fault::new(
+        "PUT",
+        WEBHOOK_PATH,
+        FaultKind::RetryAt {
+            retry_after: "Wed, 21 Oct 2015 07:28:00 GMT".into(),
+            limit: 1500,
+        },
+    ));
+    let out = apply(&portal, &file, &["--retries", "0"], 1000);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(statuses(&portal), [429, 200]);
+}
+
+#[test]
+fn against_a_rate_limited_portal_apply_paces_itself_instead_of_collecting_429s() {
+    let (portal, file) = drifted(60);
+    portal.set_latency(Duration::from_millis(5));
+    portal.set_rate_limit(Some(RateLimit {
+        per_second: 40,
+        burst: 8,
+        max_concurrent_writes: 15,
+    }));
+    // Real seconds: the fake's bucket refills in real time.
+    let out = apply(&portal, &file, &["--parallelism", "8"], 1000);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("60 done, 0 failed"), "{out:?}");
+    let refused = portal.requests().iter().filter(|r| r.status == 429).count();
+    assert!(refused <= 3, "{refused} 429s for 60 writes: {out:?}");
+    assert!(out.stderr.contains("spacing requests"), "{out:?}");
+    assert_eq!(
+        out.stderr.matches("spacing requests").count(),
+        1,
+        "said once: {out:?}"
+    );
+}

@@ -1,0 +1,124 @@
+//! The rate limiter in front of the controller (REFERENCE §1, the 429 notes), off unless a
+//! test turns it on: a token bucket of requests (`RateLimit`: so many a second, bursts up to a
+//! size), a cap on concurrent writes, and a daily count of POST/PUT.
+//!
+//! Like DocSpace's, a refusal is a 429 with an empty body, `Retry-After` in whole seconds and
+//! the `X-RateLimit-*` headers, and it costs nothing: a refused request takes no token and
+//! does not count as a write. Passing requests carry the same headers, so a client can see
+//! the budget run low before it runs out. The bucket's `X-RateLimit-Limit` is its burst size
+//! and `X-RateLimit-Reset` the second by which it is full again; the daily count resets at
+//! midnight UTC and answers with `Retry-After` up to 86,400 s, as the real daily limit does.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::reply::Reply;
+use super::state::{Shared, WriteGuard};
+
+/// `per_second` requests a second with bursts of up to `burst` (a token bucket that starts
+/// full), and at most `max_concurrent_writes` POST, PUT or DELETE at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_second: u32,
+    pub burst: u32,
+    pub max_concurrent_writes: usize,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Limiter {
+    bucket: Option<Bucket>,
+    /// POST/PUT allowed a day, and how many were accepted.
+    daily_writes: Option<(u64, u64)>,
+}
+
+#[derive(Debug)]
+struct Bucket {
+    limit: RateLimit,
+    tokens: f64,
+    at: Instant,
+}
+
+impl Limiter {
+    pub fn set_rate_limit(&mut self, limit: Option<RateLimit>) {
+        self.bucket = limit.map(|limit| Bucket {
+            limit,
+            tokens: f64::from(limit.burst),
+            at: Instant::now(),
+        });
+    }
+
+    pub fn set_daily_writes(&mut self, limit: Option<u64>) {
+        self.daily_writes = limit.map(|l| (l, 0));
+    }
+}
+
+/// A 429 as DocSpace's limiter sends it: no body, `Retry-After` as given (seconds, or a date).
+pub(super) fn refusal(retry_after: String, limit: u64, reset: u64) -> Reply {
+    Reply::empty(429)
+        .header("Retry-After", retry_after)
+        .header("X-RateLimit-Limit", limit.to_string())
+        .header("X-RateLimit-Remaining", "0".to_owned())
+        .header("X-RateLimit-Reset", reset.to_string())
+}
+
+pub(super) fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// A request's place among the concurrent writes (held until its answer is sent), and the
+/// headers for its answer.
+pub(super) type Admitted<'a> = (Option<WriteGuard<'a>>, Vec<(&'static str, String)>);
+
+/// Decides on a request that reaches the application.
+pub(super) fn admit<'a>(shared: &'a Shared, method: &str) -> Result<Admitted<'a>, Reply> {
+    let write = !method.eq_ignore_ascii_case("GET");
+    let counted = method.eq_ignore_ascii_case("POST") || method.eq_ignore_ascii_case("PUT");
+    let mut inner = shared.lock();
+    let limiter = &mut inner.limiter;
+    let now = unix_now();
+    let cap = limiter
+        .bucket
+        .as_ref()
+        .map(|b| b.limit.max_concurrent_writes);
+    let guard = match (write, cap) {
+        (false, _) => None,
+        (true, None) => Some(shared.write_guard()),
+        (true, Some(cap)) => Some(shared.try_write_guard(cap).ok_or_else(|| {
+            let limit = limiter.bucket.as_ref().map_or(0, |b| b.limit.burst);
+            refusal("1".to_owned(), u64::from(limit), now.ceil() as u64 + 1)
+        })?),
+    };
+    if let Some((limit, used)) = limiter.daily_writes.filter(|_| counted)
+        && used >= limit
+    {
+        let midnight = (now as u64 / 86_400 + 1) * 86_400;
+        let wait = midnight - now as u64;
+        return Err(refusal(wait.to_string(), limit, midnight));
+    }
+    let mut headers = Vec::new();
+    if let Some(bucket) = &mut limiter.bucket {
+        let rate = f64::from(bucket.limit.per_second);
+        let burst = f64::from(bucket.limit.burst);
+        let elapsed = bucket.at.elapsed().as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * rate).min(burst);
+        bucket.at = Instant::now();
+        if bucket.tokens < 1.0 {
+            let wait = Duration::from_secs_f64((1.0 - bucket.tokens) / rate);
+            let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+            let full = (now + (burst - bucket.tokens) / rate).ceil() as u64;
+            return Err(refusal(seconds.to_string(), burst as u64, full));
+        }
+        bucket.tokens -= 1.0;
+        let full = (now + (burst - bucket.tokens) / rate).ceil() as u64;
+        headers = vec![
+            ("X-RateLimit-Limit", (burst as u64).to_string()),
+            ("X-RateLimit-Remaining", (bucket.tokens as u64).to_string()),
+            ("X-RateLimit-Reset", full.to_string()),
+        ];
+    }
+    if let Some((_, used)) = limiter.daily_writes.as_mut().filter(|_| counted) {
+        *used += 1;
+    }
+    Ok((guard, headers))
+}
