@@ -3,7 +3,7 @@
 //!
 //! DocSpace limits each user to 1,500 requests a minute, 15 concurrent writes and 10,000
 //! POST/PUT a day, says what is left in `X-RateLimit-*` headers, and answers 429 with
-//! `Retry-After` at the limit (REFERENCE §1, §13 item 12). The gate sits in the client, not in
+//! `Retry-After` at the limit (docs/docspace-api.md §17). The gate sits in the client, not in
 //! `apply`, because every request counts against the same per-user limit (the list checks of a
 //! create and the corrective calls too), and only the client sees the headers. It keeps:
 //! - a pause: a 429 holds every request until the portal's time, said once however many
@@ -38,7 +38,7 @@ use super::retry::Policy;
 use super::retry_after::RateHeaders;
 use crate::halt::{Halt, StopReason};
 
-/// The portal runs at most 15 writes of one user at once (REFERENCE §1).
+/// The portal runs at most 15 writes of one user at once (docs/docspace-api.md §17).
 const MAX_WRITES: f64 = 15.0;
 
 pub(super) struct Pacer {

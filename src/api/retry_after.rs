@@ -1,6 +1,6 @@
 //! What a portal answer says about its rate limit: `Retry-After` (seconds or an HTTP date) and
 //! the `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` headers that
-//! DocSpace's limiter sets (REFERENCE §1, the 429 notes).
+//! DocSpace's limiter sets (docs/docspace-api.md §17).
 //!
 //! Pure functions of the header text and a given "now", so every form is unit-tested. A header
 //! that cannot be read is treated as absent, never as an error: these headers only steer how

@@ -1,4 +1,4 @@
-//! The rate limiter in front of the controller (REFERENCE §1, the 429 notes), off unless a
+//! The rate limiter in front of the controller (docs/docspace-api.md §17), off unless a
 //! test turns it on: a token bucket of requests (`RateLimit`: so many a second, bursts up to a
 //! size), a cap on concurrent writes, and a daily count of POST/PUT.
 //!
