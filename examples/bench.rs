@@ -88,7 +88,7 @@ fn main() {
         &secrets,
         parallelism,
         &apply::Halt::default(),
-        |_, _| {},
+        |_, _, _| {},
     ));
     let apply_time = started.elapsed();
     assert_eq!(report.failed(), 0);
