@@ -130,7 +130,7 @@ fn counts_table(plan: &Plan) -> String {
 /// from the portal make them longer than [`NOTES_BUDGET`].
 fn notes_section(plan: &Plan) -> String {
     let mut out = String::new();
-    for line in notes::plan_notes(plan, &|s| code(s)) {
+    for line in notes::plan_notes(plan, &code) {
         let _ = writeln!(out, "\n{line}");
     }
     if out.len() > NOTES_BUDGET {
@@ -163,7 +163,7 @@ fn change_block(plan: &Plan, change: &Change) -> String {
     }
     if change.action == Action::Create {
         for hint in plan.renames_of(&change.name) {
-            let sentence = notes::rename(hint, &|s| code(s));
+            let sentence = notes::rename(hint, &code);
             let _ = writeln!(out, "\n> **Warning:** {sentence}.");
         }
     }

@@ -157,14 +157,9 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     let config = load_str(yaml, "webhooks.yaml").expect("valid");
     let selection =
         crate::plan::Selection::of(&config, &["Billing".into(), "New name".into()]).unwrap();
-    let plan = crate::plan::plan_selected(
-        &config,
-        &live,
-        PORTAL,
-        PlanOptions::default(),
-        &selection,
-    )
-    .unwrap();
+    let plan =
+        crate::plan::plan_selected(&config, &live, PORTAL, PlanOptions::default(), &selection)
+            .unwrap();
     assert_eq!(plan.notes.left_out, 1);
     assert_eq!(plan.notes.secrets_not_sent.len(), 1);
     assert_eq!(plan.notes.renames.len(), 1);
@@ -173,7 +168,11 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     let back = from_json(&text, "plan.json").unwrap();
     assert_eq!(back.plan.notes, plan.notes);
     assert_eq!(render_text(&back.plan, false), render_text(&plan, false));
-    assert_eq!(back.plan.secrets_needed(), ["NEW_SECRET"], "derived, not stored");
+    assert_eq!(
+        back.plan.secrets_needed(),
+        ["NEW_SECRET"],
+        "derived, not stored"
+    );
 
     let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
         let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();

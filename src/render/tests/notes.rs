@@ -125,8 +125,8 @@ fn a_secret_alone_is_not_called_a_match() {
     )
     .unwrap();
     let live = [live(1, "Billing", "https://billing.example.com/h")];
-    let plan = crate::plan::plan(&config, &live, fixtures::PORTAL, PlanOptions::default())
-        .expect("plans");
+    let plan =
+        crate::plan::plan(&config, &live, fixtures::PORTAL, PlanOptions::default()).expect("plans");
     assert!(!plan.has_changes());
     for out in [plain_text(&plan), render_markdown(&plan)] {
         assert!(
@@ -169,8 +169,7 @@ fn a_create_with_the_uri_of_an_unmanaged_webhook_suggests_keying_it_by_id() {
         ),
         "{pruned}"
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&render_json(&planned(true, &[]))).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&render_json(&planned(true, &[]))).unwrap();
     let create = &json["changes"]
         .as_array()
         .unwrap()
@@ -201,4 +200,24 @@ fn markdown_leads_with_the_summary_and_counts_and_never_folds_a_delete() {
     let fold = md.find("<details><summary>12 creates and updates</summary>");
     assert!(fold.is_some_and(|f| delete < f), "{md}");
     assert_inert(&md);
+}
+
+#[test]
+fn markdown_notes_stay_bounded_whatever_the_portal_names() {
+    let mut plan = fixtures::many(1, 0);
+    let huge = format!("{}`<img>", "x".repeat(20_000));
+    plan.notes.secrets_not_sent = (0..50)
+        .map(|id| crate::plan::SecretNotSent {
+            id,
+            name: huge.clone(),
+        })
+        .collect();
+    let md = render_markdown(&plan);
+    assert!(md.len() < crate::render::MAX_MARKDOWN_LEN, "{}", md.len());
+    assert!(md.contains("The plan's notes are too long to show here"), "{md}");
+    assert!(md.contains("#### + create"), "the change is still shown");
+    assert_inert(&md);
+    // Text lists the first few and counts the rest.
+    let text = plain_text(&plan);
+    assert!(text.contains(" and 45 more. "), "cut after five names");
 }
