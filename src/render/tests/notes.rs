@@ -214,7 +214,10 @@ fn markdown_notes_stay_bounded_whatever_the_portal_names() {
         .collect();
     let md = render_markdown(&plan);
     assert!(md.len() < crate::render::MAX_MARKDOWN_LEN, "{}", md.len());
-    assert!(md.contains("The plan's notes are too long to show here"), "{md}");
+    assert!(
+        md.contains("The plan's notes are too long to show here"),
+        "{md}"
+    );
     assert!(md.contains("#### + create"), "the change is still shown");
     assert_inert(&md);
     // Text lists the first few and counts the rest.
