@@ -104,7 +104,7 @@ fn main() {
         &secrets,
         parallelism,
         &apply::Halt::default(),
-        |_, _| {},
+        |_, _, _| {},
     ));
     let apply_time = started.elapsed();
     assert_eq!(report.failed(), 0);
@@ -174,7 +174,7 @@ fn rate_limited(runtime: &tokio::runtime::Runtime, parallelism: usize) {
         &secrets,
         parallelism,
         client.halt(),
-        |_, _| {},
+        |_, _, _| {},
     ));
     let elapsed = started.elapsed();
     assert_eq!(report.failed(), 0);

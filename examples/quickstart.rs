@@ -60,7 +60,7 @@ fn run() -> Result<(), Error> {
         &secrets,
         4,
         &apply::Halt::default(),
-        |change, result| match result {
+        |change, result, _| match result {
             Ok(done) => anstream::println!("  ok {:?} (#{})", change.name, done.webhook.id),
             Err(e) => anstream::println!("  failed {:?}: {e}", change.name),
         },

@@ -40,7 +40,10 @@ pub enum Command {
     /// Make the portal match the file.
     Apply(ApplyArgs),
     /// Print the live webhooks as a config file, to start managing an existing portal.
-    Export(PortalArgs),
+    Export(ExportArgs),
+    /// Show a plan saved by `plan --out` as `apply PLAN_FILE` would, and its SHA-256. Offline:
+    /// needs no portal and no API key.
+    Show(ShowArgs),
     /// Print the JSON Schema of the config file (for editor completion and checks).
     Schema,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -127,6 +130,10 @@ pub struct PlanningArgs {
     /// nothing else changed (the portal never returns secrets, so a change cannot be seen).
     #[arg(long)]
     pub rotate_secrets: bool,
+    /// Plan (and write) only the entry with this key as written in the file: a name, or an id.
+    /// Repeat it for several entries. The plan says how many entries were left out.
+    #[arg(long = "target", value_name = "KEY", conflicts_with = "prune")]
+    pub targets: Vec<String>,
 }
 
 /// Which file, against which portal, and what counts as a change: what `plan` and `apply`
@@ -164,7 +171,7 @@ pub struct ApplyArgs {
     /// A plan saved by `plan --out`: apply exactly it, without asking, refusing when the portal
     /// changed since (its --prune and --rotate-secrets were fixed when it was made). Without
     /// it, apply plans the file afresh.
-    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["file", "prune", "max_deletes", "rotate_secrets"])]
+    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["file", "prune", "max_deletes", "rotate_secrets", "targets"])]
     pub saved_plan: Option<PathBuf>,
     /// With PLAN_FILE: refuse it, writing nothing, unless its SHA-256 is this (the digest
     /// `plan --out` printed, or `sha256sum PLAN_FILE`), so exactly the reviewed plan is applied.
@@ -179,6 +186,29 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u8).range(1..=15))]
     pub parallelism: u8,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// Write the config to FILE instead of stdout, atomically: a failed export leaves no file
+    /// behind. An existing FILE is kept unless --force is given.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// With --out: replace FILE if it exists (it is typically the reviewed config).
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan saved by `plan --out`.
+    #[arg(value_name = "PLAN_FILE")]
+    pub saved_plan: PathBuf,
+    /// How to show the plan, as `plan --format` does.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// A SHA-256 digest as 64 hex digits, kept lowercase.

@@ -71,6 +71,10 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
+    UnknownTarget(#[from] crate::plan::UnknownTarget),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     SavedPlan(#[from] crate::plan::saved::SavedPlanError),
 
     #[error("{path} is a webhook file, not a saved plan")]
@@ -114,6 +118,13 @@ pub enum Error {
         help("choose another --out path, e.g. webhooks.plan.json")
     )]
     WouldOverwrite { path: String, reason: String },
+
+    #[error("refusing to write {path}: it already exists; nothing was written")]
+    #[diagnostic(
+        code(io::exists),
+        help("pass --force to replace it (after reviewing what it holds), or choose another path")
+    )]
+    Exists { path: String },
 
     #[error("the {what} was cut short: stdout was closed before all of it was written")]
     #[diagnostic(code(io::output_closed))]

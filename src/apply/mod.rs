@@ -11,6 +11,7 @@
 mod create;
 
 use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use secrecy::SecretString;
@@ -154,7 +155,8 @@ impl Report {
 }
 
 /// Runs every change of `plan`, at most `parallelism` at a time, calling `on_result` as each
-/// completes so the user sees progress as it happens. Once `halt` is thrown no change starts;
+/// completes (with the time it took, from its start to its result) so the user sees progress
+/// as it happens. Once `halt` is thrown no change starts;
 /// those already started finish and are reported. While a change runs it is listed on `halt`
 /// as in flight.
 ///
@@ -166,7 +168,7 @@ pub async fn apply(
     secrets: &Secrets,
     parallelism: usize,
     halt: &Halt,
-    mut on_result: impl FnMut(&Change, &Result<Done, Failure>),
+    mut on_result: impl FnMut(&Change, &Result<Done, Failure>, Duration),
 ) -> Report {
     let (first, rest): (Vec<usize>, Vec<usize>) =
         (0..plan.changes.len()).partition(|&i| frees_a_pair(plan, i));
@@ -185,17 +187,18 @@ pub async fn apply(
                 let change = &plan.changes[i];
                 let _in_flight = halt.begin(describe(change));
                 let secret = secrets.0.get(i).cloned().flatten();
+                let started = Instant::now();
                 match run(client, change, secret, creates_held).await {
                     // Stopped before its first request went out: not started after all.
                     Err(Failure::Api(ApiError::NotSent { .. })) => (i, None),
-                    result => (i, Some(result)),
+                    result => (i, Some((result, started.elapsed()))),
                 }
             })
             .buffer_unordered(parallelism.max(1));
         while let Some((i, result)) = stream.next().await {
             match result {
-                Some(result) => {
-                    on_result(&plan.changes[i], &result);
+                Some((result, took)) => {
+                    on_result(&plan.changes[i], &result, took);
                     results.push((i, result));
                 }
                 None => not_started.push(i),

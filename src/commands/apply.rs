@@ -6,6 +6,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
+use super::progress::Progress;
 use super::{Output, saved_file};
 use crate::apply::{self, Done, Failure, StopReason};
 use crate::cli::ApplyArgs;
@@ -63,6 +64,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let _ = writeln!(out);
     let halt = client.halt().clone();
     super::signals::writes_start();
+    let mut progress = Progress::new(plan.changes.len());
     // A closed stdout stops neither the writes nor their report: `record` moves it to stderr.
     let report = runtime.block_on(apply::apply(
         &client,
@@ -70,8 +72,11 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
         &secrets,
         usize::from(args.parallelism),
         &halt,
-        |change, result| out.record(&result_line(change, result)),
+        |change, result, took| {
+            progress.result(out, result.is_err(), took, &result_line(change, result));
+        },
     ));
+    progress.finish();
     if let Some(reason) = halt.reason() {
         out.record(&format!("\n{}", not_started(&plan, &report, reason)));
     }
@@ -165,7 +170,7 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
                 ""
             };
             format!(
-                "  {} {verb} #{} {:?}{note}",
+                "{} {verb} #{} {:?}{note}",
                 paint(style::OK, "ok"),
                 done.webhook.id,
                 done.webhook.name
@@ -180,7 +185,7 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
                 "failed"
             };
             format!(
-                "  {} {:?}{id} was not {verb}: {}",
+                "{} {:?}{id} was not {verb}: {}",
                 paint(style::FAILED, label),
                 change.name,
                 error_chain(e)

@@ -5,13 +5,16 @@
 //! (see `signals`). A closed stdout never changes them (see `output`).
 
 mod apply;
+mod atomic;
 mod completions;
 mod export;
 mod output;
 mod panic;
 mod plan;
+mod progress;
 mod report;
 mod saved_file;
+mod show;
 mod signals;
 mod validate;
 
@@ -21,7 +24,7 @@ use std::sync::Arc;
 
 use crate::api::{Client, ClientEvent, ClientOptions, PortalUrl};
 use crate::cli::{Cli, ColorWhen, Command, NetworkArgs, PlanInput};
-use crate::plan::{Plan, PlanOptions, guard};
+use crate::plan::{Plan, PlanOptions, Selection, guard};
 use crate::{Error, config, settings};
 
 pub use output::Output;
@@ -97,6 +100,7 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Error> {
         Command::Plan(args) => plan::run(&args, out),
         Command::Apply(args) => apply::run(&args, out),
         Command::Export(args) => export::run(&args, out),
+        Command::Show(args) => show::run(&args, out),
         Command::Schema => {
             let _ = write!(out, "{}", config::schema::schema_json());
             out.finish("schema")?;
@@ -132,6 +136,8 @@ fn plan_file(input: &PlanInput, runtime: &tokio::runtime::Runtime) -> Result<Pla
     } = input;
     let config = load_config(&file.file)?;
     config.register_secrets(&settings::env);
+    // Before the portal is contacted: a mistyped key is a usage error, not a plan of nothing.
+    let selection = Selection::of(&config, &planning.targets)?;
     let url = settings::portal_for(portal.portal.as_deref(), &config)?;
     let client = client(&url, &portal.network)?;
     let live = runtime.block_on(client.list())?;
@@ -139,7 +145,7 @@ fn plan_file(input: &PlanInput, runtime: &tokio::runtime::Runtime) -> Result<Pla
         prune: planning.prune,
         rotate_secrets: planning.rotate_secrets,
     };
-    let plan = crate::plan::plan(&config, &live, url.as_str(), options)?;
+    let plan = crate::plan::plan_selected(&config, &live, url.as_str(), options, &selection)?;
     let guard = guard::check(&plan, live.len(), planning.max_deletes);
     Ok(Planned {
         plan,

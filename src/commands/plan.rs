@@ -34,9 +34,9 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<ExitCode, Error> {
         // On stderr, so stdout stays one clean document in every format.
         let _ = writeln!(
             anstream::stderr(),
-            "Saved this plan to {0} (SHA-256 {digest}).\n\
-             Apply exactly it with: docspace-webhooks apply {0} --expect-digest {digest}",
-            path.display()
+            "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}",
+            path.display(),
+            saved_file::apply_command(path, &digest)
         );
     }
     Ok(if args.detailed_exitcode && plan.has_changes() {

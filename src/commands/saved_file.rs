@@ -2,15 +2,14 @@
 //!
 //! Reading: only a regular file of at most `MAX_PLAN_BYTES`, checked before anything is read,
 //! so a FIFO, a device such as `/dev/zero`, a directory or a huge file is refused at once
-//! instead of hanging or filling memory. Writing: the plan goes to a temporary file in the same
-//! directory and is renamed over the target, so the target is either the old file or the whole
-//! new one; the temporary file is removed on any failure. Only a saved plan is overwritten, so
-//! `--out webhooks.yaml` cannot destroy the config.
+//! instead of hanging or filling memory. Writing: atomically (`atomic`), and only over a saved
+//! plan, so `--out webhooks.yaml` cannot destroy the config.
 
 use std::fs::{self, File, Metadata};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
+use super::atomic::{self, Existing};
 use crate::Error;
 use crate::plan::saved::{self, Saved, SavedPlanError};
 
@@ -65,29 +64,19 @@ fn is_webhook_file(path: &std::path::Path, text: &str) -> bool {
         && (yaml_extension || text.lines().any(|line| line.starts_with("webhooks:")))
 }
 
-/// Writes `text` to `path` atomically; returns its SHA-256.
+/// Writes `text` to `path` atomically (`atomic`); returns its SHA-256.
 pub(super) fn save(path: &Path, text: &str) -> Result<String, Error> {
-    let shown = path.display().to_string();
-    refuse_overwriting_another_file(path, &shown)?;
-    let failed = |source| Error::WriteFile {
-        path: shown.clone(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    // Dropped on every early return below, which deletes it. Created readable by its owner
-    // only: a plan may hold credentials inside uris.
-    let mut temp = tempfile::Builder::new()
-        .prefix(".docspace-webhooks-plan-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(failed)?;
-    temp.write_all(text.as_bytes()).map_err(failed)?;
-    temp.as_file().sync_all().map_err(failed)?;
-    temp.persist(path).map_err(|e| failed(e.error))?;
+    refuse_overwriting_another_file(path, &path.display().to_string())?;
+    atomic::write(path, text, "plan", Existing::Replace)?;
     Ok(saved::digest(text.as_bytes()))
+}
+
+/// The command line that applies exactly the saved plan at `path`, whose digest is `digest`.
+pub(super) fn apply_command(path: &Path, digest: &str) -> String {
+    format!(
+        "docspace-webhooks apply {} --expect-digest {digest}",
+        crate::config::shell_word(&path.display().to_string())
+    )
 }
 
 /// Refuses when `path` exists and is anything but a saved plan (of any version).

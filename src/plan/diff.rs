@@ -12,13 +12,18 @@ use crate::api::{LiveWebhook, mask_credentials};
 use crate::config::{Config, DesiredWebhook, Key, problem_at};
 
 use super::change::{live_target, ssl_needs_https};
-use super::{Change, Op, Plan, PlanError, PlanOptions, PlannedBody, Unchanged, Unmanaged};
+use super::{
+    Change, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, Selection, Unchanged, Unmanaged,
+};
 
-/// Builds the plan from the matching: `matched[i]` is the live index entry `i` manages.
+/// Builds the plan from the matching: `matched[i]` is the live index entry `i` manages. Only
+/// the entries `selection` covers are planned; the others are left out whole (their problems
+/// about the write included, since nothing is written for them). The notes are left empty.
 pub fn build(
     config: &Config,
     live: &[LiveWebhook],
     matched: &[Option<usize>],
+    selection: &Selection,
     portal: &str,
     options: PlanOptions,
 ) -> Result<Plan, PlanError> {
@@ -26,7 +31,10 @@ pub fn build(
     let mut changes = Vec::new();
     let mut unchanged = Vec::new();
 
-    for (entry, found) in config.webhooks.iter().zip(matched) {
+    for (i, (entry, found)) in config.webhooks.iter().zip(matched).enumerate() {
+        if !selection.includes(i) {
+            continue;
+        }
         if found.is_none()
             && let Some(problem) = config.missing_for_create_problem(entry)
         {
@@ -87,6 +95,7 @@ pub fn build(
         changes,
         unchanged,
         unmanaged,
+        notes: Notes::default(),
     })
 }
 

@@ -107,6 +107,7 @@ mod tests {
             changes,
             unchanged: Vec::new(),
             unmanaged: Vec::new(),
+            notes: Default::default(),
         }
     }
 

@@ -11,7 +11,9 @@ mod change;
 mod diff;
 pub mod guard;
 mod matching;
+mod notes;
 pub mod saved;
+pub mod target;
 mod values;
 
 use crate::api::LiveWebhook;
@@ -19,6 +21,8 @@ use crate::config::{Config, ConfigError, SecretRef};
 use crate::triggers::TriggerSet;
 
 pub use diff::build;
+pub use notes::{Notes, RenameHint, SecretNotSent};
+pub use target::{Selection, UnknownTarget};
 
 /// What would change on one portal.
 #[derive(Debug, Clone)]
@@ -31,6 +35,8 @@ pub struct Plan {
     pub unchanged: Vec<Unchanged>,
     /// Live webhooks the file does not mention; never touched.
     pub unmanaged: Vec<Unmanaged>,
+    /// What a reviewer should know beyond the changes (`notes`); never changes what is sent.
+    pub notes: Notes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,8 +204,22 @@ pub fn plan(
     portal: &str,
     options: PlanOptions,
 ) -> Result<Plan, PlanError> {
+    plan_selected(config, live, portal, options, &Selection::all(config))
+}
+
+/// Plans only the entries of `config` that `selection` covers (`--target`). Every entry is
+/// still matched, so the live webhooks of the others are neither unmanaged nor deleted.
+pub fn plan_selected(
+    config: &Config,
+    live: &[LiveWebhook],
+    portal: &str,
+    options: PlanOptions,
+    selection: &Selection,
+) -> Result<Plan, PlanError> {
     let matched = matching::match_entries(config, live)?;
-    build(config, live, &matched, portal, options)
+    let mut plan = build(config, live, &matched, selection, portal, options)?;
+    plan.notes = notes::collect(config, live, &matched, selection, &plan);
+    Ok(plan)
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! The plan as Markdown, for a pull-request comment or a GitHub job summary.
 //!
-//! Layout: the summary line with the portal; one `####` line per change followed by a
-//! ```` ```diff ```` block whose lines start with `-`/`+` in the first column (so forges color
-//! them) or two spaces for context; a blockquote when the portal probably disabled the webhook
-//! itself or a uri it writes has a look-alike host; the change list folded in `<details>` past
-//! ten changes; then the unmanaged webhooks.
+//! Layout: the summary line with the portal, then a table of the counts; the plan's notes
+//! (`notes`); one `####` line per change followed by a ```` ```diff ```` block whose lines start
+//! with `-`/`+` in the first column (so forges color them) or two spaces for context; a
+//! blockquote when the portal probably disabled the webhook itself, a uri it writes has a
+//! look-alike host, or a create may be meant as a rename. Deletes come first and are never
+//! folded; past ten changes the creates and updates are folded in `<details>`. Then the
+//! unmanaged webhooks.
 //!
 //! A long string value an update changes (over `inline::LONG` columns) gets a context line of
 //! `^` under its first and last changed character, aligned with the `-` and `+` lines above
@@ -25,13 +27,14 @@
 use std::fmt::Write;
 
 use super::lookalike::{self, beside};
-use super::{inline, plain, quoted, value_text};
+use super::{inline, notes, plain, quoted, value_text};
 use crate::plan::{Action, Change, FieldChange, LastFailure, Plan, Value};
 
 /// The output is always strictly shorter than this many bytes.
 pub const MAX_MARKDOWN_LEN: usize = 65_000;
 
-/// Past this many changes the list is folded, so the summary stays readable in a PR thread.
+/// Past this many changes the creates and updates are folded, so the summary stays readable in
+/// a PR thread.
 const FOLD_AFTER: usize = 10;
 
 /// Room kept for the `<details>` wrapper and the "not shown" line.
@@ -39,6 +42,9 @@ const RESERVED: usize = 600;
 
 /// The unmanaged list may use at most this much; it is informational.
 const UNMANAGED_BUDGET: usize = 6_000;
+
+/// The plan's notes may use at most this much.
+const NOTES_BUDGET: usize = 8_000;
 
 /// Longest portal shown; a portal is a checked URL, but the size cap must hold regardless.
 const PORTAL_MAX: usize = 300;
@@ -51,32 +57,46 @@ pub fn render_markdown(plan: &Plan) -> String {
         plan.summary(),
         code(&truncated(&plain(&plan.portal), PORTAL_MAX))
     );
+    out.push_str(&counts_table(plan));
     if !plan.has_changes() {
-        let _ = writeln!(out, "\nNo changes. The portal matches the file.");
+        let _ = writeln!(out, "\n{}", plan.no_changes_line());
     }
+    out.push_str(&notes_section(plan));
     let unmanaged = unmanaged_section(plan);
 
     let room = MAX_MARKDOWN_LEN
         .saturating_sub(out.len() + unmanaged.len() + RESERVED)
         .saturating_sub(1);
-    let mut blocks = String::new();
+    // Deletes first and never folded: they are what a reviewer must not miss.
+    let (deletes, others): (Vec<&Change>, Vec<&Change>) = plan
+        .changes
+        .iter()
+        .partition(|c| c.action == Action::Delete);
+    let total = plan.changes.len();
+    let fold = total > FOLD_AFTER && !others.is_empty();
+    let (mut open, mut folded) = (String::new(), String::new());
     let mut shown = 0;
-    for change in &plan.changes {
-        let block = change_block(change);
-        if blocks.len() + block.len() > room {
+    for (i, change) in deletes.iter().chain(&others).enumerate() {
+        let block = change_block(plan, change);
+        if open.len() + folded.len() + block.len() > room {
             break;
         }
-        blocks.push_str(&block);
+        if fold && i >= deletes.len() {
+            folded.push_str(&block);
+        } else {
+            open.push_str(&block);
+        }
         shown += 1;
     }
 
-    let total = plan.changes.len();
-    let fold = total > FOLD_AFTER;
+    out.push_str(&open);
     if fold {
-        let _ = writeln!(out, "\n<details><summary>{total} changes</summary>");
-    }
-    out.push_str(&blocks);
-    if fold {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>{} creates and updates</summary>",
+            others.len()
+        );
+        out.push_str(&folded);
         let _ = writeln!(out, "\n</details>");
     }
     if shown < total {
@@ -92,8 +112,36 @@ pub fn render_markdown(plan: &Plan) -> String {
     out
 }
 
+/// The counts of the summary line as a table, for a reader who scans.
+fn counts_table(plan: &Plan) -> String {
+    format!(
+        "\n| create | update | delete | unchanged | unmanaged |\n\
+         |---:|---:|---:|---:|---:|\n\
+         | {} | {} | {} | {} | {} |\n",
+        plan.count(Action::Create),
+        plan.count(Action::Update),
+        plan.count(Action::Delete),
+        plan.unchanged.len(),
+        plan.unmanaged.len()
+    )
+}
+
+/// The plan's notes, a paragraph each; replaced by one line in the unlikely case that names
+/// from the portal make them longer than [`NOTES_BUDGET`].
+fn notes_section(plan: &Plan) -> String {
+    let mut out = String::new();
+    for line in notes::plan_notes(plan, &code) {
+        let _ = writeln!(out, "\n{line}");
+    }
+    if out.len() > NOTES_BUDGET {
+        return "\nThe plan's notes are too long to show here: see `plan --format text`.\n"
+            .to_string();
+    }
+    out
+}
+
 /// One change: the heading line, the failure note, the diff block. Starts with a blank line.
-fn change_block(change: &Change) -> String {
+fn change_block(plan: &Plan, change: &Change) -> String {
     let (sigil, verb) = match change.action {
         Action::Create => ("+", "create"),
         Action::Update => ("~", "update"),
@@ -112,6 +160,12 @@ fn change_block(change: &Change) -> String {
     for warning in lookalike::warnings(change) {
         let sentence = warning.sentence(|s| code(&quoted(s)), |s| code(&plain(s)));
         let _ = writeln!(out, "\n> **Warning:** {sentence}.");
+    }
+    if change.action == Action::Create {
+        for hint in plan.renames_of(&change.name) {
+            let sentence = notes::rename(hint, &code);
+            let _ = writeln!(out, "\n> **Warning:** {sentence}.");
+        }
     }
     let mut lines = Vec::new();
     for field in &change.fields {
@@ -193,7 +247,7 @@ fn unmanaged_section(plan: &Plan) -> String {
 
 /// `s` as a code span, which Markdown renders literally (no HTML, links or mentions). `s` must
 /// hold no newline: callers pass it through `quoted`/`plain` first.
-fn code(s: &str) -> String {
+pub(super) fn code(s: &str) -> String {
     let ticks = "`".repeat(longest_backtick_run(s) + 1);
     // Markdown strips one space from each end when both ends have one; padding keeps them.
     let edge = |c: char| s.starts_with(c) || s.ends_with(c);

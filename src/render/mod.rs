@@ -19,6 +19,7 @@ mod inline;
 mod json;
 mod lookalike;
 mod markdown;
+mod notes;
 pub mod style;
 mod text;
 
@@ -45,6 +46,25 @@ pub fn render(plan: &Plan, format: Format, color: bool) -> String {
         Format::Text => render_text(plan, color),
         Format::Json => render_json(plan),
         Format::Markdown => render_markdown(plan),
+    }
+}
+
+/// What `show` prints after a saved plan: its path, its SHA-256 and `command`, the command
+/// line that applies exactly that file. Text for `Text` and `Json` (whose stdout stays one
+/// document, so this goes to stderr), Markdown for `Markdown`.
+pub fn saved_plan_footer(format: Format, path: &str, digest: &str, command: &str) -> String {
+    match format {
+        Format::Text | Format::Json => format!(
+            "Saved plan {}, SHA-256 {digest}.\nApply exactly it with: {}\n",
+            plain(path),
+            plain(command)
+        ),
+        Format::Markdown => format!(
+            "Saved plan {}, SHA-256 {}. Apply exactly it with {}.\n",
+            markdown::code(&plain(path)),
+            markdown::code(digest),
+            markdown::code(&plain(command))
+        ),
     }
 }
 

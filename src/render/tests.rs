@@ -5,6 +5,7 @@ mod fixtures;
 mod inert;
 mod inline;
 mod lookalike;
+mod notes;
 
 use fixtures::{EVIL_EXCERPT, EVIL_NAME, EVIL_URI, SECRET};
 use inert::assert_inert;
@@ -152,6 +153,9 @@ fn json_has_the_documented_shape() {
         "summary",
         "changes",
         "unmanaged",
+        "left_out",
+        "secrets_needed",
+        "secrets_not_sent",
     ];
     sorted.sort();
     assert_eq!(keys, sorted);
@@ -245,7 +249,7 @@ fn markdown_diff_lines_start_in_the_first_column() {
 #[test]
 fn markdown_folds_more_than_ten_changes() {
     let md = render_markdown(&fixtures::many(11, 0));
-    assert!(md.contains("\n<details><summary>11 changes</summary>\n\n#### + create"));
+    assert!(md.contains("\n<details><summary>11 creates and updates</summary>\n\n#### + create"));
     assert!(md.trim_end().ends_with("</details>"));
     assert!(!render_markdown(&fixtures::many(10, 0)).contains("<details>"));
 }

@@ -2,10 +2,11 @@
 //!
 //! Layout: one block per change (`+ create`, `~ update`, `- delete`), one line per field that
 //! changes as `old -> new`, triggers as the names added and removed, then the unmanaged
-//! webhooks and the closing summary line. Pipelines grep the summary line; keep its wording.
-//! A delete shows every value it removes; a change the portal probably caused itself, or a uri
-//! with a look-alike host, gets a `!` note under its header. User strings are printed only
-//! through `quoted`/`plain`.
+//! webhooks, the plan's notes (`notes`: entries left out by `--target`, secrets not sent, the
+//! variables `apply` reads) and the closing summary line. Pipelines grep the summary line; keep
+//! its wording. A delete shows every value it removes; a change the portal probably caused
+//! itself, a uri with a look-alike host, or a create that may be meant as a rename gets a `!`
+//! note under its header. User strings are printed only through `quoted`/`plain`.
 //!
 //! A string value an update changes shows what changed inside it (`inline`): with color, the
 //! changed characters in reverse video; without, a value over `inline::LONG` columns as a `-`
@@ -16,6 +17,7 @@ use std::fmt::Write;
 
 use super::inline::{self, InlineDiff, Side};
 use super::lookalike::{self, beside};
+use super::notes;
 use super::style::{self, paint};
 use super::{plain, quoted};
 use crate::plan::{Action, Change, Field, FieldChange, LastFailure, Plan, Value};
@@ -42,7 +44,7 @@ fn layout(plan: &Plan, color: bool) -> String {
     let _ = writeln!(out, "Portal: {}", plain(&plan.portal));
     for change in &plan.changes {
         out.push('\n');
-        change_block(&mut out, change, color);
+        change_block(&mut out, plan, change, color);
     }
     if !plan.unmanaged.is_empty() {
         let _ = writeln!(
@@ -58,15 +60,22 @@ fn layout(plan: &Plan, color: bool) -> String {
             );
         }
     }
+    let notes = notes::plan_notes(plan, &|s| s.to_string());
+    if !notes.is_empty() {
+        out.push('\n');
+        for line in notes {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     out.push('\n');
     if !plan.has_changes() {
-        let _ = writeln!(out, "No changes. The portal matches the file.");
+        let _ = writeln!(out, "{}", plan.no_changes_line());
     }
     let _ = writeln!(out, "{}", paint(style::BOLD, plan.summary()));
     out
 }
 
-fn change_block(out: &mut String, change: &Change, color: bool) {
+fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
     let (sigil, verb, tone) = match change.action {
         Action::Create => ("+", "create", style::CREATE),
         Action::Update => ("~", "update", style::UPDATE),
@@ -88,6 +97,12 @@ fn change_block(out: &mut String, change: &Change, color: bool) {
     for warning in lookalike::warnings(change) {
         let line = format!("! {}", warning.sentence(quoted, plain));
         let _ = writeln!(out, "      {}", paint(style::WARN, line));
+    }
+    if change.action == Action::Create {
+        for hint in plan.renames_of(&change.name) {
+            let line = format!("! {}", notes::rename(hint, &|s| s.to_string()));
+            let _ = writeln!(out, "      {}", paint(style::WARN, line));
+        }
     }
     for field in &change.fields {
         match inline::of_field(change.action, field) {

@@ -8,6 +8,8 @@ mod completions;
 mod docs;
 /// Usage errors exit 1; a closed stdout never changes an exit code or stops a write.
 mod exit_codes;
+/// `export --out`: atomic, never over an existing file without `--force`.
+mod export;
 /// The fake portal itself, pinned against docs/docspace-api.md: the oracle the other tests trust.
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
@@ -31,10 +33,13 @@ mod messages;
 mod plan;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
+/// `apply`'s progress: `[n/total]` and the time on each result, a progress line on a terminal.
+mod progress;
 /// Edges of the live list and of deleting: a repeated id, emptying the portal, a create refused
 /// as a duplicate.
 mod prune;
-/// What a reviewer reads: changes inside values, look-alike hosts, in every format.
+/// What a reviewer reads: changes inside values, look-alike hosts, secrets not compared, the
+/// rename trap, in every format.
 mod review;
 /// Saved plans: exact, secret-free, refused when edited inconsistently or stale.
 mod saved_plan;
@@ -42,6 +47,10 @@ mod saved_plan;
 mod saved_plan_file;
 /// Secrets and the API key never reach any output.
 mod secrets;
+/// `show PLAN_FILE`: a saved plan as `plan` showed it, and its digest, offline.
+mod show;
+/// `--target KEY`: only those entries planned and written, the rest counted.
+mod target;
 /// Throttling: 429s waited out, pauses said once, pacing, --max-wait, the daily limit.
 mod throttle;
 /// `validate` and how bad files are reported.

@@ -1,5 +1,6 @@
-//! What a reviewer reads in a pull request or a CI log: what changed inside a long value, and
-//! look-alike hosts, from the real binary against the fake portal, in every format.
+//! What a reviewer reads in a pull request or a CI log: what changed inside a long value,
+//! look-alike hosts, secrets that are not compared and the rename trap, from the real binary
+//! against the fake portal, in every format.
 
 use crate::support::fake_portal::{FakePortal, Seed};
 use crate::support::run::Run;
@@ -115,5 +116,77 @@ fn a_lookalike_host_is_called_out_in_every_format() {
                         characters, which can look like ASCII ones; it is xn--mrror-n2e.example.com, \
                         check that this is the host you mean"
         }])
+    );
+}
+
+#[test]
+fn a_secret_set_in_the_file_is_never_reported_as_matching() {
+    let portal = portal();
+    let file = "webhooks:\n  Billing:\n    secretKey: ${BILLING_SECRET}\n";
+    let out = Run::new(&["plan"]).file(file).portal(&portal).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        !out.stdout.contains("The portal matches the file."),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "this plan does not send the secretKey the file sets for #1 \"Billing\". \
+             apply --rotate-secrets sends it."
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("Apply will read"), "nothing is sent");
+
+    let rotated = Run::new(&["plan", "--rotate-secrets", "--format", "json"])
+        .file(file)
+        .portal(&portal)
+        .run();
+    let doc: serde_json::Value = serde_json::from_str(&rotated.stdout).expect("JSON");
+    assert_eq!(doc["secrets_needed"], serde_json::json!(["BILLING_SECRET"]));
+    assert_eq!(doc["secrets_not_sent"], serde_json::json!([]));
+}
+
+#[test]
+fn a_new_name_on_a_live_uri_suggests_renaming_by_id() {
+    let portal = portal();
+    // "Mirror" renamed by its name key: a create, while #2 keeps the uri.
+    let file = "webhooks:\n  Billing: {}\n  Mirror v2:\n    uri: https://mirror.example.com/hooks\n    secretKey: ${MIRROR_SECRET}\n";
+    let out = Run::new(&["plan"]).file(file).portal(&portal).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains(
+            "! #2 \"Mirror\" has the same uri and no entry in the file: to rename it rather \
+             than create another webhook, key this entry by its id, 2: { name: \"Mirror v2\" }"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("Apply will read: MIRROR_SECRET"),
+        "{}",
+        out.stdout
+    );
+
+    let pruned = Run::new(&["plan", "--prune", "--format", "markdown"])
+        .file(file)
+        .portal(&portal)
+        .run();
+    assert_eq!(pruned.code, 0, "{pruned:?}");
+    assert!(
+        pruned.stdout.contains(
+            "> **Warning:** `#2 \"Mirror\"` has the same uri and is deleted by this plan: this \
+             create and that delete lose its id and delivery history"
+        ),
+        "{}",
+        pruned.stdout
+    );
+    // The delete leads, before any create.
+    assert!(
+        pruned.stdout.find("#### - delete") < pruned.stdout.find("#### + create"),
+        "{}",
+        pruned.stdout
     );
 }

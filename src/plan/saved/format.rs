@@ -9,7 +9,7 @@
 //! ```text
 //! {
 //!   "kind": "docspace-webhooks saved plan",
-//!   "format_version": 2,
+//!   "format_version": 3,
 //!   "written_by": "docspace-webhooks 0.1.0",
 //!   "portal": "https://yourportal.onlyoffice.com",
 //!   "max_deletes": null,
@@ -20,16 +20,19 @@
 //!     { "write": "delete", "against": LIVE }
 //!   ],
 //!   "unchanged": [ { "id": 3, "name": "audit" } ],
-//!   "unmanaged": [ { "id": 12, "name": "legacy" } ]
+//!   "unmanaged": [ { "id": 12, "name": "legacy" } ],
+//!   "notes": NOTES
 //! }
 //! BODY: { "name", "uri", "secretKey": null | { "env": "VAR" }, "enabled", "ssl",
 //!         "triggers": ["file.created", ...] | ["*"], "targetId": null | "..." }
 //! LIVE: { "id", "name", "uri", "enabled", "ssl", "triggers", "targetId",
 //!         "lastFailureOn", "lastFailureContent" }
+//! NOTES: see `notes`
 //! ```
 
 use serde::{Deserialize, Serialize};
 
+use super::notes::SavedNotes;
 use crate::api::LiveWebhook;
 use crate::config::{SecretRef, parse_env_ref};
 use crate::plan::{PlannedBody, Unchanged, Unmanaged};
@@ -49,6 +52,7 @@ pub(super) struct File {
     pub writes: Vec<Write>,
     pub unchanged: Vec<Named>,
     pub unmanaged: Vec<Named>,
+    pub notes: SavedNotes,
 }
 
 /// One write, stored once: nothing about it is kept twice, so no two parts can disagree.

@@ -16,20 +16,23 @@
 
 mod format;
 mod fresh;
+mod notes;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashSet;
 
 use self::format::{Body, File, Live, Named, Write};
+use self::notes::SavedNotes;
 use super::change::{enabled_only, ssl_needs_https};
-use super::{Change, Op, Plan, Unchanged, Unmanaged};
+use super::{Change, Notes, Op, Plan, Unchanged, Unmanaged};
 
 pub use fresh::check_fresh;
 
 /// Bumped whenever a saved plan's format or meaning changes; `apply` refuses any other
-/// version. 2: each change stored once (the write and its live record).
-pub const FORMAT_VERSION: u32 = 2;
+/// version. 2: each change stored once (the write and its live record). 3: the reviewer's
+/// notes (`notes`).
+pub const FORMAT_VERSION: u32 = 3;
 const KIND: &str = "docspace-webhooks saved plan";
 
 /// A saved plan as read back.
@@ -138,6 +141,7 @@ pub fn to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedP
             .collect::<Result<_, _>>()?,
         unchanged: plan.unchanged.iter().map(Named::from).collect(),
         unmanaged: plan.unmanaged.iter().map(Named::from).collect(),
+        notes: SavedNotes::new(&plan.notes),
     };
     // Plain structs of strings, numbers and bools: serialising cannot fail.
     let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
@@ -234,8 +238,11 @@ pub fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
                 name: n.name,
             })
             .collect(),
+        notes: Notes::default(),
     };
     one_entry_per_webhook(&plan).map_err(inconsistent)?;
+    let notes = file.notes.into_notes(&plan).map_err(inconsistent)?;
+    let plan = Plan { notes, ..plan };
     Ok(Saved {
         plan,
         max_deletes: file.max_deletes,

@@ -137,3 +137,52 @@ fn what_is_not_json_or_not_a_plan_says_so() {
         "{wrong_shape}"
     );
 }
+
+#[test]
+fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
+    let live = [
+        live(1, "Billing", "https://billing.example.com/h"),
+        live(2, "Old name", "https://o.example.com/h"),
+        live(3, "Left", "https://left.example.com/h"),
+    ];
+    let yaml = "webhooks:
+  Billing:
+    secretKey: ${BILLING_SECRET}
+  New name:
+    uri: https://o.example.com/h
+    secretKey: ${NEW_SECRET}
+  Left:
+    ssl: false
+";
+    let config = load_str(yaml, "webhooks.yaml").expect("valid");
+    let selection =
+        crate::plan::Selection::of(&config, &["Billing".into(), "New name".into()]).unwrap();
+    let plan =
+        crate::plan::plan_selected(&config, &live, PORTAL, PlanOptions::default(), &selection)
+            .unwrap();
+    assert_eq!(plan.notes.left_out, 1);
+    assert_eq!(plan.notes.secrets_not_sent.len(), 1);
+    assert_eq!(plan.notes.renames.len(), 1);
+
+    let text = to_json(&plan, None).unwrap();
+    let back = from_json(&text, "plan.json").unwrap();
+    assert_eq!(back.plan.notes, plan.notes);
+    assert_eq!(render_text(&back.plan, false), render_text(&plan, false));
+    assert_eq!(
+        back.plan.secrets_needed(),
+        ["NEW_SECRET"],
+        "derived, not stored"
+    );
+
+    let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        edit(&mut doc);
+        from_json(&doc.to_string(), "plan.json")
+            .unwrap_err()
+            .to_string()
+    };
+    let wrong_rename = edited(&|d| d["notes"]["renames"][0]["id"] = 1.into());
+    assert!(wrong_rename.contains("rename note"), "{wrong_rename}");
+    let wrong_secret = edited(&|d| d["notes"]["secrets_not_sent"][0]["id"] = 2.into());
+    assert!(wrong_secret.contains("gets no secret"), "{wrong_secret}");
+}

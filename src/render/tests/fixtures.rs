@@ -4,8 +4,8 @@ use secrecy::SecretString;
 
 use crate::config::SecretRef;
 use crate::plan::{
-    Action, Change, Field, FieldChange, LastFailure, Op, Plan, PlannedBody, Unchanged, Unmanaged,
-    Value,
+    Action, Change, Field, FieldChange, LastFailure, Notes, Op, Plan, PlannedBody, RenameHint,
+    SecretNotSent, Unchanged, Unmanaged, Value,
 };
 use crate::triggers::{TRIGGERS, TriggerSet};
 
@@ -172,6 +172,7 @@ pub fn sample() -> Plan {
                 name: "zapier".to_string(),
             },
         ],
+        notes: Default::default(),
     }
 }
 
@@ -184,6 +185,7 @@ pub fn empty() -> Plan {
             name: "audit".to_string(),
         }],
         unmanaged: vec![],
+        notes: Default::default(),
     }
 }
 
@@ -206,6 +208,7 @@ pub fn many(n: usize, m: usize) -> Plan {
                 name: format!("unmanaged-{i}"),
             })
             .collect(),
+        notes: Default::default(),
     }
 }
 
@@ -250,5 +253,18 @@ fn with_strings(name: &str, uri: &str, excerpt: &str) -> Plan {
             id: 1,
             name: name.to_string(),
         }],
+        notes: Notes {
+            left_out: 2,
+            secrets_not_sent: vec![SecretNotSent {
+                id: 5,
+                name: name.to_string(),
+            }],
+            renames: vec![RenameHint {
+                create: name.to_string(),
+                id: 1,
+                name: name.to_string(),
+                deleted: false,
+            }],
+        },
     }
 }

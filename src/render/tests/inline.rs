@@ -86,6 +86,7 @@ pub(super) fn reviewer_plan() -> Plan {
         changes,
         unchanged: vec![],
         unmanaged: vec![],
+        notes: Default::default(),
     }
 }
 

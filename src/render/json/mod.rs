@@ -29,7 +29,10 @@
 //!       "failure": { "on": "2026-11-20T10:00:00", "excerpt": "502 Bad Gateway" }
 //!     }
 //!   ],
-//!   "unmanaged": [ { "id": 12, "name": "legacy" } ]
+//!   "unmanaged": [ { "id": 12, "name": "legacy" } ],
+//!   "left_out": 0,
+//!   "secrets_needed": ["BILLING_WEBHOOK_SECRET"],
+//!   "secrets_not_sent": [ { "id": 7, "name": "audit" } ]
 //! }
 //! ```
 //!
@@ -42,26 +45,35 @@
 //!   secret itself is never in a plan. On an update, a `secretKey` field whose `before` and
 //!   `after` are both `"(sensitive)"` means the file's secret is sent again (the portal cannot
 //!   tell whether it differs).
-//! - `warnings` is always an array (added within version 1; empty for most changes). The one
-//!   kind so far, `lookalike_host`: the uri the change writes (a create's or an update's
-//!   `after`) has a host with non-ASCII characters; `host` is it as written, `punycode` its
-//!   ASCII form (what DocSpace will connect to) or `null` when it is not a valid domain name,
-//!   `message` the sentence the other formats show.
+//! - `warnings` is always an array (added within version 1; empty for most changes); `code`
+//!   tells the kind and `message` is the sentence the other formats show.
+//!   `lookalike_host`: the uri the change writes (a create's or an update's `after`) has a host
+//!   with non-ASCII characters; `field` is `"uri"`, `host` is it as written, `punycode` its
+//!   ASCII form (what DocSpace will connect to) or `null` when it is not a valid domain name.
+//!   `possible_rename` (on a create only): live webhook `id`, `name`, which no entry manages,
+//!   has the uri this create writes; keying the entry by that id would rename it and keep its
+//!   id and delivery history. `deleted` is true when this plan deletes it (`--prune`).
 //! - `failure` is present only when the portal probably disabled the webhook itself after
 //!   failed deliveries, so enabling it aims at a failing target. `on` (the portal's own
 //!   timestamp, tenant-local time) and `excerpt` (a short excerpt of the target's answer) may
 //!   each be `null`.
 //! - `unmanaged` lists the live webhooks the file does not mention; they are never touched.
+//! - Added within version 1, after `unmanaged`: `left_out`, the number of entries of the file
+//!   that `--target` left out (0 without it); `secrets_needed`, the environment variables
+//!   `apply` reads for the secrets it sends, each once; `secrets_not_sent`, the webhooks whose
+//!   entry sets `secretKey` but that this plan sends no secret to (secrets are not compared,
+//!   the portal never returns them; `--rotate-secrets` sends them).
 //!
 //! Beyond JSON's own escaping, DEL, C1 controls and invisible or bidi characters in strings are
 //! written as `\uXXXX`, so the raw document is also safe to print on a terminal.
 
-use std::io;
+mod safe;
 
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
 
+use self::safe::SafeFormatter;
 use super::lookalike::{self, HostWarning};
+use super::notes;
 use crate::plan::{Action, Change, FieldChange, LastFailure, Plan, Unmanaged, Value};
 
 const FORMAT_VERSION: u32 = 1;
@@ -77,8 +89,19 @@ pub fn render_json(plan: &Plan) -> String {
             delete: plan.count(Action::Delete),
             unchanged: plan.unchanged.len(),
         },
-        changes: plan.changes.iter().map(JsonChange::from).collect(),
-        unmanaged: plan.unmanaged.iter().map(JsonUnmanaged::from).collect(),
+        changes: plan.changes.iter().map(|c| change(plan, c)).collect(),
+        unmanaged: plan.unmanaged.iter().map(JsonNamed::from).collect(),
+        left_out: plan.notes.left_out,
+        secrets_needed: plan.secrets_needed(),
+        secrets_not_sent: plan
+            .notes
+            .secrets_not_sent
+            .iter()
+            .map(|s| JsonNamed {
+                id: s.id,
+                name: &s.name,
+            })
+            .collect(),
     };
     let mut buf = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter::default());
@@ -97,7 +120,10 @@ struct JsonPlan<'a> {
     portal: &'a str,
     summary: Summary,
     changes: Vec<JsonChange<'a>>,
-    unmanaged: Vec<JsonUnmanaged<'a>>,
+    unmanaged: Vec<JsonNamed<'a>>,
+    left_out: usize,
+    secrets_needed: Vec<&'a str>,
+    secrets_not_sent: Vec<JsonNamed<'a>>,
 }
 
 #[derive(Serialize)]
@@ -114,13 +140,30 @@ struct JsonChange<'a> {
     id: Option<i32>,
     name: &'a str,
     fields: Vec<JsonField<'a>>,
-    warnings: Vec<JsonWarning>,
+    warnings: Vec<JsonWarning<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<JsonFailure<'a>>,
 }
 
+/// A warning of any kind; `code` tells which.
 #[derive(Serialize)]
-struct JsonWarning {
+#[serde(untagged)]
+enum JsonWarning<'a> {
+    Host(JsonHostWarning),
+    Rename(JsonRename<'a>),
+}
+
+#[derive(Serialize)]
+struct JsonRename<'a> {
+    code: &'static str,
+    id: i32,
+    name: &'a str,
+    deleted: bool,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct JsonHostWarning {
     code: &'static str,
     field: &'static str,
     host: String,
@@ -151,28 +194,40 @@ struct JsonFailure<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonUnmanaged<'a> {
+struct JsonNamed<'a> {
     id: i32,
     name: &'a str,
 }
 
-impl<'a> From<&'a Change> for JsonChange<'a> {
-    fn from(c: &'a Change) -> Self {
-        JsonChange {
-            action: match c.action {
-                Action::Create => "create",
-                Action::Update => "update",
-                Action::Delete => "delete",
-            },
-            id: c.id,
-            name: &c.name,
-            fields: c.fields.iter().map(JsonField::from).collect(),
-            warnings: lookalike::warnings(c)
-                .into_iter()
-                .map(JsonWarning::from)
-                .collect(),
-            failure: c.failure.as_ref().map(JsonFailure::from),
-        }
+fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
+    let renames = match c.action {
+        Action::Create => plan.renames_of(&c.name).collect(),
+        _ => Vec::new(),
+    };
+    let renames = renames.into_iter().map(|r| {
+        JsonWarning::Rename(JsonRename {
+            code: "possible_rename",
+            id: r.id,
+            name: &r.name,
+            deleted: r.deleted,
+            message: notes::rename(r, &|s| s.to_string()),
+        })
+    });
+    JsonChange {
+        action: match c.action {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        },
+        id: c.id,
+        name: &c.name,
+        fields: c.fields.iter().map(JsonField::from).collect(),
+        warnings: lookalike::warnings(c)
+            .into_iter()
+            .map(|w| JsonWarning::Host(JsonHostWarning::from(w)))
+            .chain(renames)
+            .collect(),
+        failure: c.failure.as_ref().map(JsonFailure::from),
     }
 }
 
@@ -198,9 +253,9 @@ impl<'a> From<&'a Value> for JsonValue<'a> {
     }
 }
 
-impl From<HostWarning> for JsonWarning {
+impl From<HostWarning> for JsonHostWarning {
     fn from(w: HostWarning) -> Self {
-        JsonWarning {
+        JsonHostWarning {
             code: "lookalike_host",
             field: w.field.key(),
             message: w.sentence(|s| format!("\"{s}\""), str::to_string),
@@ -219,79 +274,11 @@ impl<'a> From<&'a LastFailure> for JsonFailure<'a> {
     }
 }
 
-impl<'a> From<&'a Unmanaged> for JsonUnmanaged<'a> {
+impl<'a> From<&'a Unmanaged> for JsonNamed<'a> {
     fn from(u: &'a Unmanaged) -> Self {
-        JsonUnmanaged {
+        JsonNamed {
             id: u.id,
             name: &u.name,
         }
-    }
-}
-
-/// serde_json's pretty layout, plus `\uXXXX` for the characters serde_json passes through raw
-/// but a terminal would act on or hide (DEL, C1 controls such as CSI, bidi overrides).
-#[derive(Default)]
-struct SafeFormatter(PrettyFormatter<'static>);
-
-/// What Rust's `Debug` would escape, minus the quotes and backslash that JSON handles itself.
-fn needs_escape(c: char) -> bool {
-    !matches!(c, '"' | '\'' | '\\') && c.escape_debug().nth(1).is_some()
-}
-
-impl Formatter for SafeFormatter {
-    fn write_string_fragment<W: ?Sized + io::Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if needs_escape(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    write!(w, "\\u{unit:04x}")?;
-                }
-                start = i + c.len_utf8();
-            }
-        }
-        w.write_all(&fragment.as_bytes()[start..])
-    }
-
-    // The rest is PrettyFormatter's layout, forwarded.
-    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_array(w)
-    }
-    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array(w)
-    }
-    fn begin_array_value<W: ?Sized + io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array_value(w)
-    }
-    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object(w)
-    }
-    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object(w)
-    }
-    fn begin_object_key<W: ?Sized + io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_value(w)
     }
 }

@@ -1,0 +1,97 @@
+//! Writing a file all at once: `plan --out` and `export --out` both go through here.
+//!
+//! The text goes to a temporary file in the target's directory (so the rename cannot cross
+//! file systems), is synced, then renamed over the target: a reader, a crash or a full disk
+//! sees either the old file or the whole new one, never an empty or partial one. On any failure
+//! the temporary file is removed (tempfile deletes it on drop). The new file is readable by its
+//! owner only: saved plans and exported configs may hold credentials inside uris.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::Error;
+
+/// What to do when `path` already exists at the moment of the rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Existing {
+    /// Replace it (the caller checked it may).
+    Replace,
+    /// Leave it and fail with `Error::Exists`, even if it appeared after the caller looked.
+    Keep,
+}
+
+/// Writes `text` to `path` atomically. `kind` names the temporary file (`.docspace-webhooks-
+/// {kind}-...tmp`), so a leftover one says what it was.
+pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> Result<(), Error> {
+    let shown = path.display().to_string();
+    let failed = |source| Error::WriteFile {
+        path: shown.clone(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    // Dropped on every early return below, which deletes it.
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".docspace-webhooks-{kind}-"))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    temp.write_all(text.as_bytes()).map_err(failed)?;
+    temp.as_file().sync_all().map_err(failed)?;
+    let persisted = match existing {
+        Existing::Replace => temp.persist(path),
+        // Checked by the rename itself, so a file created meanwhile is not replaced either.
+        Existing::Keep => temp.persist_noclobber(path),
+    };
+    persisted.map_err(|e| {
+        if existing == Existing::Keep && e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::Exists {
+                path: shown.clone(),
+            }
+        } else {
+            failed(e.error)
+        }
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    }
+
+    #[test]
+    fn keep_never_replaces_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("webhooks.yaml");
+        std::fs::write(&path, "reviewed").unwrap();
+        let refused = write(&path, "new", "export", Existing::Keep).unwrap_err();
+        assert!(matches!(refused, Error::Exists { .. }), "{refused:?}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "reviewed");
+        assert!(leftovers(dir.path()).is_empty());
+
+        write(&path, "new", "export", Existing::Replace).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_new_file_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out");
+        write(&path, "x", "export", Existing::Keep).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+}

@@ -1,0 +1,82 @@
+//! How a long apply shows its progress.
+//!
+//! Every result line starts with its place among the results and the time its write took
+//! (`[ 3/12]   0.4s ok updated #7 "Billing"`), in every output, so a CI log shows how far a run
+//! got and which targets are slow (the portal probes a webhook's target on most writes). When
+//! stderr is a terminal, one progress line under the results also shows what is done, failed
+//! and remaining while writes are in flight; it is cleared at the end. Anywhere else (a pipe, a
+//! file, a CI log) it is never drawn, so no carriage return or escape code reaches a log.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::Output;
+
+pub(super) struct Progress {
+    bar: ProgressBar,
+    total: usize,
+    done: usize,
+    failed: usize,
+}
+
+impl Progress {
+    /// The progress of `total` writes; the line is drawn only when stderr is a terminal.
+    pub fn new(total: usize) -> Progress {
+        let bar = if std::io::stderr().is_terminal() {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed:>4} [{bar:24}] {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        let progress = Progress {
+            bar,
+            total,
+            done: 0,
+            failed: 0,
+        };
+        progress.bar.set_message(progress.counts());
+        progress
+    }
+
+    /// Prints the result line of one write that ended (`failed` or not) after `took`, above the
+    /// progress line, and counts it.
+    pub fn result(&mut self, out: &mut Output, failed: bool, took: Duration, line: &str) {
+        if failed {
+            self.failed += 1;
+        } else {
+            self.done += 1;
+        }
+        let n = self.done + self.failed;
+        let width = self.total.to_string().len();
+        let line = format!(
+            "  [{n:>width$}/{}] {:>6} {line}",
+            self.total,
+            format!("{:.1}s", took.as_secs_f64())
+        );
+        self.bar.suspend(|| out.record(&line));
+        self.bar.set_position(n as u64);
+        self.bar.set_message(self.counts());
+    }
+
+    fn counts(&self) -> String {
+        let remaining = self.total - self.done - self.failed;
+        format!(
+            "{} done, {} failed, {remaining} remaining",
+            self.done, self.failed
+        )
+    }
+
+    /// Removes the progress line, leaving the result lines.
+    pub fn finish(self) {
+        self.bar.finish_and_clear();
+    }
+}

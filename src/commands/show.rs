@@ -1,0 +1,39 @@
+//! `show PLAN_FILE`: a saved plan as `apply PLAN_FILE` would show it, then its SHA-256, so a
+//! reviewer can read and pin exactly the file a pipeline will apply.
+//!
+//! Offline by design: no portal, no API key, no network. The file is read and checked by the
+//! same loader `apply` uses (`saved_file::load`), so a file `apply` would refuse (not a plan,
+//! another version, edited inconsistently) is refused here too, and what is shown is derived
+//! from the writes exactly as `apply` derives what it sends. Whether the plan has gone stale is
+//! only known against the portal: `apply` checks that.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::{Output, saved_file};
+use crate::Error;
+use crate::cli::ShowArgs;
+use crate::render::{self, Format, style};
+
+pub fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> {
+    let path = &args.saved_plan;
+    let (saved, digest) = saved_file::load(path, None)?;
+    let plan = &saved.plan;
+    let _ = write!(
+        out,
+        "{}",
+        render::render(plan, args.format, style::stdout_colored())
+    );
+    let command = saved_file::apply_command(path, &digest);
+    let footer =
+        render::saved_plan_footer(args.format, &path.display().to_string(), &digest, &command);
+    if args.format == Format::Json {
+        // stdout stays the one JSON document `plan --format json` prints.
+        let _ = write!(anstream::stderr(), "{footer}");
+    } else {
+        let _ = write!(out, "\n{footer}");
+    }
+    // A plan cut short could hide a change from its reviewer.
+    out.finish("saved plan")?;
+    Ok(ExitCode::SUCCESS)
+}

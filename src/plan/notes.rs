@@ -1,0 +1,157 @@
+//! What a plan tells a reviewer beyond its changes: what `apply` will read from the
+//! environment, the secrets it will not send, the entries `--target` left out, and creates that
+//! look like renames.
+//!
+//! None of it changes what `apply` sends: a note only ever explains. The variables `apply`
+//! reads are derived from the changes themselves (`Plan::secrets_needed`), so they cannot
+//! disagree with what is resolved; the other notes need the file and the live list, so the
+//! planner records them (`collect`) and a saved plan stores them (`saved::format`).
+
+use std::collections::HashSet;
+
+use crate::api::LiveWebhook;
+use crate::config::{Config, SecretRef};
+
+use super::target::Selection;
+use super::{Action, Op, Plan};
+
+/// The notes of one plan. Empty (the default) when there is nothing to say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Notes {
+    /// Entries of the file that `--target` left out: neither compared nor written.
+    pub left_out: usize,
+    /// Webhooks whose entry sets `secretKey` but that get no secret from this plan: nothing
+    /// else drifted, or only `enabled` did (sent by the enable call, which takes no secret).
+    /// The portal never returns secrets, so whether they differ is unknown.
+    pub secrets_not_sent: Vec<SecretNotSent>,
+    /// Creates whose uri a live webhook that no entry manages already has.
+    pub renames: Vec<RenameHint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretNotSent {
+    pub id: i32,
+    pub name: String,
+}
+
+/// A create that may be meant as a rename: keyed by name, the entry matches no live webhook,
+/// but a live webhook that no entry manages has the same uri. Creating a new one (and, with
+/// `--prune`, deleting the old) loses the old one's id and delivery history; keying the entry
+/// by that id renames it instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenameHint {
+    /// The name the plan creates.
+    pub create: String,
+    /// The live webhook with the same uri.
+    pub id: i32,
+    pub name: String,
+    /// This plan deletes that webhook (`--prune`).
+    pub deleted: bool,
+}
+
+impl Plan {
+    /// The environment variables `apply` reads for the secrets it sends, each once, in the
+    /// order of the changes. A literal `secretKey` needs none.
+    pub fn secrets_needed(&self) -> Vec<&str> {
+        let mut seen = HashSet::new();
+        self.changes
+            .iter()
+            .filter_map(|c| match &c.op {
+                Op::Create(body) | Op::Update { body, .. } => body.secret.as_ref(),
+                Op::SetEnabled { .. } | Op::Delete { .. } => None,
+            })
+            .filter_map(|secret| match secret {
+                SecretRef::Env(var) => Some(var.as_str()),
+                SecretRef::Literal(_) => None,
+            })
+            .filter(|var| seen.insert(*var))
+            .collect()
+    }
+
+    /// The line a plan without changes says, true to what was compared: only the targeted
+    /// entries with `--target`, and never the secrets.
+    pub fn no_changes_line(&self) -> String {
+        let whom = if self.notes.left_out > 0 {
+            "the targeted entries of the file"
+        } else {
+            "the file"
+        };
+        if self.notes.secrets_not_sent.is_empty() {
+            format!("No changes. The portal matches {whom}.")
+        } else {
+            format!(
+                "No changes. The portal matches {whom} in every compared field; secrets are \
+                 not compared."
+            )
+        }
+    }
+
+    /// The rename hints about the create of `name`.
+    pub fn renames_of(&self, name: &str) -> impl Iterator<Item = &RenameHint> {
+        self.notes.renames.iter().filter(move |r| r.create == name)
+    }
+}
+
+/// The notes of `plan`, made from the file and the live list it was planned from:
+/// `matched[i]` is the live index entry `i` manages, and only `selection`'s entries were planned.
+pub(super) fn collect(
+    config: &Config,
+    live: &[LiveWebhook],
+    matched: &[Option<usize>],
+    selection: &Selection,
+    plan: &Plan,
+) -> Notes {
+    let sends_secret: HashSet<i32> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match &c.op {
+            Op::Update { id, body } if body.secret.is_some() => Some(*id),
+            _ => None,
+        })
+        .collect();
+    let secrets_not_sent = config
+        .webhooks
+        .iter()
+        .zip(matched)
+        .enumerate()
+        .filter(|(i, (entry, _))| selection.includes(*i) && entry.secret.is_some())
+        .filter_map(|(_, (_, found))| found.map(|i| &live[i]))
+        .filter(|w| !sends_secret.contains(&w.id))
+        .map(|w| SecretNotSent {
+            id: w.id,
+            name: w.name.clone(),
+        })
+        .collect();
+
+    let managed: HashSet<usize> = matched.iter().flatten().copied().collect();
+    let deleted: HashSet<i32> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .filter_map(|c| c.id)
+        .collect();
+    let mut renames = Vec::new();
+    for change in &plan.changes {
+        let Op::Create(body) = &change.op else {
+            continue;
+        };
+        let same_uri = live
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| !managed.contains(i) && w.uri == body.uri);
+        for (_, w) in same_uri {
+            renames.push(RenameHint {
+                create: body.name.clone(),
+                id: w.id,
+                name: w.name.clone(),
+                deleted: deleted.contains(&w.id),
+            });
+        }
+    }
+
+    Notes {
+        left_out: selection.left_out(),
+        secrets_not_sent,
+        renames,
+    }
+}

@@ -1,0 +1,90 @@
+//! The sentences of a plan's notes (`plan::notes`), shared by the text and Markdown renderers,
+//! which differ only in how an (already escaped) user string is set off (`Wrap`): as it is in
+//! text, a code span in Markdown. JSON carries the same facts as data.
+//!
+//! Lists of webhooks are cut after a few names: a file of a thousand webhooks that all set
+//! `secretKey` must not turn one note into a thousand names (JSON lists them all).
+
+use crate::plan::{Plan, RenameHint};
+
+use super::{plain, quoted};
+
+/// Webhooks named in a note before the rest are counted.
+const NAMES_SHOWN: usize = 5;
+/// Variables named in `Apply will read` before the rest are counted.
+const VARS_SHOWN: usize = 50;
+
+/// How a renderer sets off a piece of a sentence that is already escaped (a quoted name, a
+/// variable, a command): as it is in text, a code span in Markdown.
+pub(super) type Wrap<'a> = &'a dyn Fn(&str) -> String;
+
+/// The notes about the whole plan, one sentence each: the entries `--target` left out, the
+/// secrets not sent, the variables `apply` reads.
+pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
+    let mut lines = Vec::new();
+    let notes = &plan.notes;
+    if notes.left_out > 0 {
+        let entries = if notes.left_out == 1 {
+            "1 entry".to_string()
+        } else {
+            format!("{} entries", notes.left_out)
+        };
+        lines.push(format!(
+            "Left out by --target: {entries} of the file, neither compared nor written."
+        ));
+    }
+    if !notes.secrets_not_sent.is_empty() {
+        let names: Vec<String> = notes
+            .secrets_not_sent
+            .iter()
+            .map(|s| wrap(&format!("#{} {}", s.id, quoted(&s.name))))
+            .collect();
+        let them = if names.len() == 1 { "it" } else { "them" };
+        lines.push(format!(
+            "Secrets are not compared (the portal never returns them): this plan does not send \
+             the secretKey the file sets for {}. {} sends {them}.",
+            listed(names, NAMES_SHOWN),
+            wrap("apply --rotate-secrets")
+        ));
+    }
+    let vars = plan.secrets_needed();
+    if !vars.is_empty() {
+        let vars: Vec<String> = vars.into_iter().map(|v| wrap(&plain(v))).collect();
+        lines.push(format!("Apply will read: {}", listed(vars, VARS_SHOWN)));
+    }
+    lines
+}
+
+/// The note under a create that may be meant as a rename of a live webhook.
+pub(super) fn rename(hint: &RenameHint, wrap: Wrap) -> String {
+    let old = wrap(&format!("#{} {}", hint.id, quoted(&hint.name)));
+    let by_id = wrap(&format!(
+        "{}: {{ name: {} }}",
+        hint.id,
+        quoted(&hint.create)
+    ));
+    if hint.deleted {
+        format!(
+            "{old} has the same uri and is deleted by this plan: this create and that delete \
+             lose its id and delivery history; to rename it instead, key this entry by its id: \
+             {by_id}"
+        )
+    } else {
+        format!(
+            "{old} has the same uri and no entry in the file: to rename it rather than create \
+             another webhook, key this entry by its id, {by_id}, so its id and delivery history \
+             survive"
+        )
+    }
+}
+
+/// `a, b, c and 4 more`: at most `max` items, the rest counted.
+fn listed(items: Vec<String>, max: usize) -> String {
+    let more = items.len().saturating_sub(max);
+    let shown: Vec<String> = items.into_iter().take(max).collect();
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}

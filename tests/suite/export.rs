@@ -1,0 +1,120 @@
+//! `export --out FILE`: written whole or not at all, and an existing file is kept unless
+//! `--force` says otherwise.
+
+use crate::support::fake_portal::{FakePortal, Fault, FaultKind, Seed};
+use crate::support::run::Run;
+
+const LIST: &str = "/api/2.0/settings/webhook";
+
+fn portal() -> FakePortal {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Crm", "https://crm.example.com/h").enabled(false));
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    portal
+}
+
+/// Files in the run's directory, temporary ones included.
+fn files(run: &Run) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(run.path(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn export_out_writes_the_config_that_stdout_would_have_shown() {
+    let portal = portal();
+    let printed = Run::new(&["export"]).portal(&portal).run();
+    assert_eq!(printed.code, 0, "{printed:?}");
+
+    let run = Run::new(&["export", "--out", "webhooks.yaml"]).portal(&portal);
+    let out = run.run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+    assert!(out.stderr.contains("Exported 2 webhook(s)"), "{out:?}");
+    let written = std::fs::read_to_string(run.path("webhooks.yaml")).unwrap();
+    assert_eq!(written, printed.stdout);
+    assert_eq!(files(&run), ["webhooks.yaml"], "no temporary file is left");
+
+    let plan = Run::new(&[
+        "plan",
+        "--prune",
+        "-f",
+        run.path("webhooks.yaml").to_str().unwrap(),
+    ])
+    .portal(&portal)
+    .run();
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert!(plan.stdout.contains("No changes."), "{plan:?}");
+}
+
+#[test]
+fn a_failed_export_leaves_no_file_and_never_replaces_one() {
+    let portal = portal();
+    portal.inject(Fault::new("GET", LIST, FaultKind::html(503)).times(100));
+    let run = Run::new(&["export", "--retries", "0", "--out", "webhooks.yaml"]).portal(&portal);
+    let out = run.run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(files(&run).is_empty(), "{:?}", files(&run));
+
+    // Replacing is allowed, but only by a complete export.
+    let run = Run::new(&[
+        "export",
+        "--retries",
+        "0",
+        "--force",
+        "--out",
+        "webhooks.yaml",
+    ])
+    .portal(&portal);
+    std::fs::write(run.path("webhooks.yaml"), "reviewed\n").unwrap();
+    let out = run.run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(run.path("webhooks.yaml")).unwrap(),
+        "reviewed\n"
+    );
+    assert_eq!(files(&run), ["webhooks.yaml"]);
+
+    // A portal that is not there at all.
+    let gone = FakePortal::start();
+    let url = gone.url();
+    drop(gone);
+    let run = Run::new(&["export", "--retries", "0", "--out", "webhooks.yaml"])
+        .env("DOCSPACE_URL", &url)
+        .env("DOCSPACE_API_KEY", "sk-test");
+    let out = run.run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(files(&run).is_empty(), "{:?}", files(&run));
+}
+
+#[test]
+fn an_existing_file_is_replaced_only_with_force() {
+    let portal = portal();
+    let run = Run::new(&["export", "--out", "webhooks.yaml"]).portal(&portal);
+    std::fs::write(run.path("webhooks.yaml"), "reviewed\n").unwrap();
+    let out = run.run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("already exists"), "{out:?}");
+    assert!(out.stderr.contains("--force"), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(run.path("webhooks.yaml")).unwrap(),
+        "reviewed\n"
+    );
+    assert!(
+        portal.requests().is_empty(),
+        "refused before asking the portal"
+    );
+
+    let run = Run::new(&["export", "--out", "webhooks.yaml", "--force"]).portal(&portal);
+    std::fs::write(run.path("webhooks.yaml"), "reviewed\n").unwrap();
+    let out = run.run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let written = std::fs::read_to_string(run.path("webhooks.yaml")).unwrap();
+    assert!(written.contains("\"Billing\""), "{written}");
+
+    let out = Run::new(&["export", "--force"]).portal(&portal).run();
+    assert_eq!(out.code, 1, "--force needs --out: {out:?}");
+}

@@ -1,0 +1,142 @@
+//! `show PLAN_FILE`: the saved plan as `plan` showed it, and its digest, offline.
+
+use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::run::{Outcome, Run};
+
+/// Crm drifts, Billing is created with the uri of the unmanaged "Old billing" (a rename hint)
+/// and needs a variable, Audit sets a secret that is not sent (a note).
+const FILE: &str = "\
+webhooks:
+  Crm:
+    ssl: false
+  Billing:
+    uri: https://billing.example.com/h
+    secretKey: ${BILLING_SECRET}
+  Audit:
+    secretKey: ${AUDIT_SECRET}
+";
+
+fn portal() -> FakePortal {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Crm", "https://crm.example.com/h"));
+    portal.seed(Seed::new("Old billing", "https://billing.example.com/h"));
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h"));
+    portal
+}
+
+/// `plan --format FORMAT --out plan.json` in a fresh directory; the run keeps the directory.
+fn planned(portal: &FakePortal, format: &str) -> (Run, Outcome) {
+    let run = Run::new(&["plan", "--format", format, "--out", "plan.json"])
+        .file(FILE)
+        .portal(portal);
+    let out = run.run();
+    assert_eq!(out.code, 0, "{out:?}");
+    (run, out)
+}
+
+/// `show` with no portal and no key in the environment (the runner clears both).
+fn show(run: &Run, args: &[&str]) -> Outcome {
+    let path = run.path("plan.json");
+    let mut all = vec!["show", path.to_str().unwrap()];
+    all.extend_from_slice(args);
+    Run::new(&all).run()
+}
+
+/// The digest `plan --out` printed on stderr.
+fn digest_of(plan_stderr: &str) -> String {
+    let at = plan_stderr.find("(SHA-256 ").expect("a digest") + "(SHA-256 ".len();
+    plan_stderr[at..at + 64].to_string()
+}
+
+#[test]
+fn show_prints_what_plan_printed_and_its_digest_offline() {
+    let portal = portal();
+    let (run, planned) = planned(&portal, "text");
+    let digest = digest_of(&planned.stderr);
+    portal.clear_requests();
+
+    let out = show(&run, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.starts_with(&planned.stdout),
+        "show differs from plan:\n--- plan\n{}\n--- show\n{}",
+        planned.stdout,
+        out.stdout
+    );
+    // The notes are part of what was shown and saved.
+    for note in [
+        "Apply will read: BILLING_SECRET",
+        "#2 \"Old billing\" has the same uri",
+        "#3 \"Audit\"",
+    ] {
+        assert!(out.stdout.contains(note), "{note}: {}", out.stdout);
+    }
+    let footer = &out.stdout[planned.stdout.len()..];
+    assert!(footer.contains(&format!("SHA-256 {digest}")), "{footer}");
+    assert!(
+        footer.contains(&format!("--expect-digest {digest}")),
+        "{footer}"
+    );
+    assert!(portal.requests().is_empty(), "show contacted the portal");
+}
+
+#[test]
+fn show_renders_json_and_markdown_as_plan_did() {
+    let portal = portal();
+    for format in ["json", "markdown"] {
+        let (run, planned) = planned(&portal, format);
+        let digest = digest_of(&planned.stderr);
+        let out = show(&run, &["--format", format]);
+        assert_eq!(out.code, 0, "{out:?}");
+        if format == "json" {
+            // stdout stays the one document; the digest goes to stderr.
+            assert_eq!(out.stdout, planned.stdout);
+            assert!(out.stderr.contains(&digest), "{out:?}");
+            let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+            assert_eq!(doc["secrets_needed"], serde_json::json!(["BILLING_SECRET"]));
+        } else {
+            assert!(out.stdout.starts_with(&planned.stdout), "{out:?}");
+            assert!(
+                out.stdout.contains(&format!("SHA-256 `{digest}`")),
+                "{out:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
+    let portal = portal();
+    let (run, _) = planned(&portal, "text");
+    let path = run.path("plan.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+
+    // An update edited into one that changes nothing.
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let writes = doc["writes"].as_array_mut().unwrap();
+    let update = writes.iter_mut().find(|w| w["write"] == "update").unwrap();
+    update["webhook"]["ssl"] = true.into();
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let out = show(&run, &[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("changes nothing"), "{out:?}");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing of a refused plan is shown: {out:?}"
+    );
+
+    std::fs::write(&path, "{\"hello\": 1}").unwrap();
+    let out = show(&run, &[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("not a saved plan"), "{out:?}");
+
+    let out = Run::new(&["show", "webhooks.yaml"]).file(FILE).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("is a webhook file, not a saved plan"),
+        "{out:?}"
+    );
+
+    let out = Run::new(&["show", "missing.json"]).run();
+    assert_eq!(out.code, 1, "{out:?}");
+}
