@@ -274,14 +274,25 @@ async fn run(
     }
 }
 
+/// The request body of `body`, with its secret resolved (`None`: the stored one is kept).
 fn wire(body: &PlannedBody, secret: Option<SecretString>) -> WebhookBody {
+    let PlannedBody {
+        name,
+        uri,
+        // Resolved into `secret` before the first write (`resolve_secrets`).
+        secret: _,
+        enabled,
+        ssl,
+        triggers,
+        target_id,
+    } = body;
     WebhookBody {
-        name: body.name.clone(),
-        uri: body.uri.clone(),
+        name: name.clone(),
+        uri: uri.clone(),
         secret_key: secret,
-        enabled: body.enabled,
-        ssl: body.ssl,
-        triggers: body.triggers,
-        target_id: body.target_id.clone(),
+        enabled: *enabled,
+        ssl: *ssl,
+        triggers: *triggers,
+        target_id: target_id.clone(),
     }
 }

@@ -18,7 +18,7 @@ use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, SecretRef};
 use crate::triggers::TriggerSet;
 
-pub use diff::build;
+pub use crate::field::Field;
 
 /// What would change on one portal.
 #[derive(Debug, Clone)]
@@ -86,7 +86,7 @@ pub enum Op {
     Delete { id: i32 },
 }
 
-/// A create or update body before its secret is resolved.
+/// A create or update body before its secret is resolved. One member per `Field`.
 #[derive(Debug, Clone)]
 pub struct PlannedBody {
     pub name: String,
@@ -99,32 +99,6 @@ pub struct PlannedBody {
     pub triggers: TriggerSet,
     /// `None` is "no target".
     pub target_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Name,
-    Uri,
-    SecretKey,
-    Enabled,
-    Ssl,
-    Triggers,
-    TargetId,
-}
-
-impl Field {
-    /// The name used in the file and by the API.
-    pub fn key(self) -> &'static str {
-        match self {
-            Field::Name => "name",
-            Field::Uri => "uri",
-            Field::SecretKey => "secretKey",
-            Field::Enabled => "enabled",
-            Field::Ssl => "ssl",
-            Field::Triggers => "triggers",
-            Field::TargetId => "targetId",
-        }
-    }
 }
 
 /// A field's value as a plan shows it. A secret is only ever `Sensitive`.
@@ -199,7 +173,7 @@ pub fn plan(
     options: PlanOptions,
 ) -> Result<Plan, PlanError> {
     let matched = matching::match_entries(config, live)?;
-    build(config, live, &matched, portal, options)
+    diff::build(config, live, &matched, portal, options)
 }
 
 #[cfg(test)]

@@ -139,8 +139,12 @@ pub fn to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedP
         unchanged: plan.unchanged.iter().map(Named::from).collect(),
         unmanaged: plan.unmanaged.iter().map(Named::from).collect(),
     };
-    // Plain structs of strings, numbers and bools: serialising cannot fail.
-    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+    let mut text = match serde_json::to_string_pretty(&file) {
+        Ok(text) => text,
+        // serde_json fails only on a map with non-string keys or a failing `Serialize` impl;
+        // `File` is derived structs of strings, numbers, bools, options and lists.
+        Err(e) => unreachable!("a saved plan always serializes: {e}"),
+    };
     text.push('\n');
     // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
     from_json(&text, "the plan being saved")?;
@@ -198,9 +202,11 @@ pub fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
                     found: found.unwrap_or(0),
                 });
             }
-            return Err(unreadable(
-                parsed.err().map(|e| e.to_string()).unwrap_or_default(),
-            ));
+            return match parsed {
+                Err(e) => Err(unreadable(e.to_string())),
+                // The header, read from the same text, has the same kind and version.
+                Ok(_) => unreachable!("a file of this kind and version is taken above"),
+            };
         }
     };
     let inconsistent = |reason: String| SavedPlanError::Inconsistent {
