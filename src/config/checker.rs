@@ -23,7 +23,7 @@ pub(super) struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    pub fn error(
+    pub(super) fn error(
         &mut self,
         span: SourceSpan,
         code: &'static str,
@@ -49,14 +49,14 @@ impl Checker<'_> {
 
     /// `value` (read from `node`) quoted for a message, or `None` when any of it is masked in
     /// the display text: then it may be a secret, e.g. an alias of one (`uri: *secret`).
-    pub fn quote(&self, node: &Node, value: &str) -> Option<String> {
+    pub(super) fn quote(&self, node: &Node, value: &str) -> Option<String> {
         self.quotable(&[node.span, node.defined])
             .then(|| shown(&crate::redact::mask_userinfo(value)))
     }
 
     /// Whether the text at `spans` shows as written: nothing in it is masked (a control
     /// character shown as `?` does not count; messages escape those themselves).
-    pub fn quotable(&self, spans: &[SourceSpan]) -> bool {
+    pub(super) fn quotable(&self, spans: &[SourceSpan]) -> bool {
         let display = self.source.inner().as_bytes();
         let text = self.text.as_bytes();
         spans.iter().all(|s| {
@@ -69,12 +69,18 @@ impl Checker<'_> {
     }
 
     /// The text a node was read from, for messages about non-secret values.
-    pub fn raw(&self, node: &Node) -> &str {
+    pub(super) fn raw(&self, node: &Node) -> &str {
         let start = node.span.offset();
         self.text.get(start..start + node.span.len()).unwrap_or("")
     }
 
-    pub fn wrong_type(&mut self, node: &Node, field: &str, expected: &str, help: Option<String>) {
+    pub(super) fn wrong_type(
+        &mut self,
+        node: &Node,
+        field: &str,
+        expected: &str,
+        help: Option<String>,
+    ) {
         let message = format!(
             "`{field}` must be {expected}, found {}",
             node.kind.describe()
@@ -88,7 +94,7 @@ impl Checker<'_> {
         );
     }
 
-    pub fn string<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n str> {
+    pub(super) fn string<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n str> {
         match &node.kind {
             Kind::Str(s) => Some(s),
             Kind::Int(_) | Kind::Float | Kind::Bool(_) => {
@@ -106,7 +112,7 @@ impl Checker<'_> {
         }
     }
 
-    pub fn boolean(&mut self, node: &Node, field: &str) -> Option<bool> {
+    pub(super) fn boolean(&mut self, node: &Node, field: &str) -> Option<bool> {
         match &node.kind {
             Kind::Bool(b) => Some(*b),
             Kind::Str(s) => {
@@ -128,7 +134,12 @@ impl Checker<'_> {
 
     /// An unknown key `key` (at `place`, e.g. "in a webhook entry"), with the closest of
     /// `valid` when one is close.
-    pub fn unknown_field(&mut self, key: &Node, valid: &'static [&'static str], place: &str) {
+    pub(super) fn unknown_field(
+        &mut self,
+        key: &Node,
+        valid: &'static [&'static str],
+        place: &str,
+    ) {
         let shown_key = self.quote(key, self.raw(key));
         let suggestion = match &key.kind {
             Kind::Str(k) => closest_field(k, valid),

@@ -8,10 +8,9 @@
 use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
-use secrecy::SecretString;
 
 use super::problem::{Problem, problem_at};
-use super::secret::{SecretError, SecretRef};
+use super::secret::SecretRef;
 use crate::field::Field;
 use crate::triggers::TriggerSet;
 
@@ -116,16 +115,5 @@ impl DesiredWebhook {
             missing.push(Field::SecretKey);
         }
         missing
-    }
-
-    /// Resolves `secretKey` if the entry has one, naming the webhook in any error.
-    pub fn resolve_secret(
-        &self,
-        lookup: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Option<SecretString>, SecretError> {
-        self.secret
-            .as_ref()
-            .map(|s| s.resolve(lookup).map_err(|e| e.for_webhook(self.label())))
-            .transpose()
     }
 }

@@ -19,7 +19,7 @@ pub(super) const MAX_TARGET_CHARS: usize = 255;
 impl Checker<'_> {
     /// A webhook name, from a key or from `name:`: the name, or `None` when the portal would
     /// refuse it.
-    pub fn name(&mut self, node: &Node, name: &str) -> Option<String> {
+    pub(super) fn name(&mut self, node: &Node, name: &str) -> Option<String> {
         let chars = name.chars().count();
         if name.trim().is_empty() {
             self.error(
@@ -46,7 +46,7 @@ impl Checker<'_> {
 
     /// `uri:` (or `portal:`). Returns the URL as written and whether its scheme is plain
     /// `http`. Kept as written, not normalised, so it compares equal to what the portal stores.
-    pub fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
+    pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
         let bad = |this: &mut Self, message: String, label: &str, help: Option<String>| {
             this.error(node.span, "config::bad_uri", message, label, help);
@@ -97,7 +97,7 @@ impl Checker<'_> {
     }
 
     /// `triggers:`: a list of names, or the single scalar `"*"` / `All`.
-    pub fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
+    pub(super) fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
         let example =
             "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event";
         let items = match &node.kind {
@@ -188,7 +188,7 @@ impl Checker<'_> {
     }
 
     /// `targetId:`: null and `""` both mean "no target" and become `""`.
-    pub fn target_id(&mut self, node: &Node) -> Option<String> {
+    pub(super) fn target_id(&mut self, node: &Node) -> Option<String> {
         match &node.kind {
             Kind::Null => Some(String::new()),
             // A plain number is a file, folder or room id; keep it exactly as written (`0042`
@@ -216,7 +216,7 @@ impl Checker<'_> {
 
     /// `secretKey:`. Labels go on the key, not the value: the value is masked in the display
     /// text anyway, and a label there would only draw the eye to it.
-    pub fn secret(&mut self, key: &Node, value: &Node) -> Option<SecretRef> {
+    pub(super) fn secret(&mut self, key: &Node, value: &Node) -> Option<SecretRef> {
         let from_env = "keep it out of the file: `secretKey: ${MY_WEBHOOK_SECRET}` reads the environment variable MY_WEBHOOK_SECRET";
         let Kind::Str(s) = &value.kind else {
             let help = match value.kind {

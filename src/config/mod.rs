@@ -55,7 +55,7 @@ use miette::{NamedSource, SourceSpan};
 
 pub use desired::{Config, DesiredWebhook, Key};
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
-pub use secret::{SecretError, SecretRef, check_secret_policy, parse_env_ref};
+pub use secret::{SecretError, SecretRef, parse_env_ref};
 
 /// Reads and checks the file at `path`. The file's display name in diagnostics is the path as
 /// given.

@@ -39,7 +39,7 @@ pub(super) enum Kind {
 
 impl Kind {
     /// For "expected X, found Y" messages.
-    pub fn describe(&self) -> &'static str {
+    pub(super) fn describe(&self) -> &'static str {
         match self {
             Kind::Null => "null",
             Kind::Bool(_) => "a boolean",

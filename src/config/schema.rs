@@ -13,9 +13,6 @@ use super::keys::{PORTAL, WEBHOOKS};
 use crate::field::Field;
 use crate::triggers::{ALL_NAMES, TRIGGERS};
 
-/// Where the committed copy is published, for the `$schema` line of a config file.
-pub const SCHEMA_FILE: &str = "webhooks.schema.json";
-
 /// The schema as pretty JSON with a trailing newline, as committed.
 pub fn schema_json() -> String {
     // A `Value`'s alternate form is `serde_json::to_string_pretty`'s output, and cannot fail.

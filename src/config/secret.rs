@@ -72,7 +72,7 @@ impl SecretError {
 /// The default secret policy (docs/docspace-api.md §14): 8 to 30 characters, each printable
 /// ASCII (`!` to `~`), so no spaces. A portal may demand more (digits, capitals); that is only
 /// known when it answers 400.
-pub fn check_secret_policy(value: &str) -> Result<(), &'static str> {
+pub(super) fn check_secret_policy(value: &str) -> Result<(), &'static str> {
     if value.contains(' ') {
         return Err("it must not contain spaces");
     }
@@ -133,14 +133,6 @@ impl SecretRef {
                 })?;
                 Ok(secret)
             }
-        }
-    }
-
-    /// The variable a `${VAR}` reference reads, `None` for a literal.
-    pub fn env_var(&self) -> Option<&str> {
-        match self {
-            SecretRef::Literal(_) => None,
-            SecretRef::Env(var) => Some(var),
         }
     }
 }

@@ -50,7 +50,8 @@ pub struct Change {
     pub name: String,
     pub fields: Vec<FieldChange>,
     pub op: Op,
-    /// The live record this change was computed against; `None` for a create.
+    /// The live record this change was computed against; `None` for a create, and only for a
+    /// create (`change` makes every other change from its live record).
     pub before: Option<LiveWebhook>,
     /// Set when the portal itself probably caused the drift (it disables a webhook whose
     /// deliveries keep failing, docs/docspace-api.md §18), so a reviewer knows re-enabling hits

@@ -105,7 +105,7 @@ pub(super) struct Named {
 
 impl Body {
     /// `None` for a body with a literal secret, which is never saved.
-    pub fn new(body: &PlannedBody) -> Option<Body> {
+    pub(super) fn new(body: &PlannedBody) -> Option<Body> {
         let PlannedBody {
             name,
             uri,
@@ -131,7 +131,7 @@ impl Body {
         })
     }
 
-    pub fn into_planned(self) -> Result<PlannedBody, String> {
+    pub(super) fn into_planned(self) -> Result<PlannedBody, String> {
         let Body {
             name,
             uri,
@@ -166,7 +166,7 @@ impl Body {
 }
 
 impl Live {
-    pub fn new(w: &LiveWebhook) -> Live {
+    pub(super) fn new(w: &LiveWebhook) -> Live {
         let LiveWebhook {
             id,
             name,
@@ -193,7 +193,7 @@ impl Live {
         }
     }
 
-    pub fn into_live(self) -> Result<LiveWebhook, String> {
+    pub(super) fn into_live(self) -> Result<LiveWebhook, String> {
         let Live {
             id,
             name,

@@ -51,7 +51,9 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
             )
         });
     }
-    let before = change.before.as_ref()?;
+    let Some(before) = &change.before else {
+        unreachable!("only a create is made without its live record (plan::change)");
+    };
     let Some(now) = live.iter().find(|w| w.id == before.id) else {
         return Some(format!(
             "#{} {:?} was deleted on the portal",

@@ -157,7 +157,6 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
             name: change.name.clone(),
         })
     };
-    // Every change but a create is made with its live record (`plan::change`).
     let against = change.before.as_ref().map(Live::new);
     let write = match (&change.op, against) {
         (Op::Create(b), _) => Write::Create { webhook: body(b)? },
@@ -170,11 +169,8 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
             enabled: *enabled,
         },
         (Op::Delete { .. }, Some(against)) => Write::Delete { against },
-        (_, None) => {
-            return Err(SavedPlanError::Inconsistent {
-                path: "the plan".into(),
-                reason: format!("the change of {:?} has no live record", change.name),
-            });
+        (Op::Update { .. } | Op::SetEnabled { .. } | Op::Delete { .. }, None) => {
+            unreachable!("only a create is made without its live record (plan::change)")
         }
     };
     Ok(write)
