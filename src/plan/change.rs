@@ -60,6 +60,7 @@ impl Change {
             enabled,
             ssl,
             triggers,
+            // Read through `live_target`, as everywhere.
             target_id: _,
             // Delivery status is not a setting: nothing to show going away.
             last_failure_on: _,
@@ -156,6 +157,7 @@ pub(crate) fn enabled_only(w: &LiveWebhook, enabled: bool) -> PlannedBody {
         enabled: _,
         ssl,
         triggers,
+        // Read through `live_target`, as everywhere.
         target_id: _,
         last_failure_on: _,
         last_failure_content: _,
@@ -199,6 +201,7 @@ fn differences(w: &LiveWebhook, body: &PlannedBody) -> Vec<FieldChange> {
         enabled: live_enabled,
         ssl: live_ssl,
         triggers: live_triggers,
+        // Read through `live_target`, as everywhere.
         target_id: _,
         // Delivery status is the portal's, not a setting the file manages.
         last_failure_on: _,

@@ -67,6 +67,7 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
         enabled,
         ssl,
         triggers,
+        // Read through `live_target`, as the plan does.
         target_id: _,
         // Delivery status changes on its own and is never written back.
         last_failure_on: _,
