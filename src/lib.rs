@@ -4,7 +4,8 @@
 //! `config` (read and check the file) -> `api` (read the live webhooks) -> `plan` (diff them)
 //! -> `render` (show the plan) or `apply` (carry it out). `cli` and `settings` turn the command
 //! line and the environment into checked settings before any of that starts; `commands` wires
-//! the stages together for each subcommand.
+//! the stages together for each subcommand. `field` describes a webhook's fields once, for
+//! every stage; `triggers` does the same for its events.
 
 pub mod api;
 pub mod apply;
@@ -12,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 mod error;
+pub mod field;
 pub mod halt;
 pub mod idn;
 pub mod plan;

@@ -36,16 +36,26 @@ pub(crate) struct WebhookRequest<'a> {
 
 impl<'a> WebhookRequest<'a> {
     pub fn create(body: &'a WebhookBody) -> Self {
+        // Taken apart whole, so a field added to the body cannot be left out of the request.
+        let WebhookBody {
+            name,
+            uri,
+            secret_key,
+            enabled,
+            ssl,
+            triggers,
+            target_id,
+        } = body;
         WebhookRequest {
             id: None,
-            name: &body.name,
-            uri: &body.uri,
-            secret_key: body.secret_key.as_ref(),
-            enabled: body.enabled,
-            ssl: body.ssl,
-            triggers: body.triggers.bits() as i64,
+            name,
+            uri,
+            secret_key: secret_key.as_ref(),
+            enabled: *enabled,
+            ssl: *ssl,
+            triggers: triggers.bits() as i64,
             // `""` and null both mean "no target" to the server; null is the canonical one.
-            target_id: body.target_id.as_deref().filter(|t| !t.is_empty()),
+            target_id: target_id.as_deref().filter(|t| !t.is_empty()),
         }
     }
 

@@ -21,9 +21,6 @@ use crate::config::SecretError;
 pub use crate::halt::{Halt, StopReason};
 use crate::plan::{Action, Change, Op, Plan, PlannedBody};
 
-/// The portal accepts 15 concurrent writes; staying well below leaves room for other clients.
-pub const DEFAULT_PARALLELISM: usize = 4;
-
 /// Every secret the plan sends, resolved, indexed like `Plan::changes`.
 pub struct Secrets(Vec<Option<SecretString>>);
 
@@ -78,10 +75,6 @@ pub enum Failure {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Api(#[from] ApiError),
-    /// A delete with no record of what it deleted: cannot happen for a planned delete.
-    #[error("webhook #{id} was already gone")]
-    #[diagnostic(code(apply::vanished))]
-    Vanished { id: i32 },
     /// The webhook exists, but not yet as the file says; a rerun's plan shows what is left.
     #[error("created webhook #{id}, but the follow-up call to set enabled/ssl failed: {source}")]
     #[diagnostic(code(apply::correction))]
@@ -233,7 +226,7 @@ fn frees_a_pair(plan: &Plan, i: usize) -> bool {
         return false;
     };
     let Some(gone) = &plan.changes[i].before else {
-        return false;
+        unreachable!("every delete is made with its live record (plan::change)");
     };
     plan.changes.iter().any(|c| match &c.op {
         Op::Create(body) => same_pair(body, gone),
@@ -269,26 +262,38 @@ async fn run(
             webhook: client.set_enabled(*id, name, uri, *enabled).await?,
             corrected: false,
         }),
-        Op::Delete { id } => Ok(Done {
-            // A 404 means someone else already deleted it: the goal is reached either way.
-            webhook: client
-                .delete(*id)
-                .await?
-                .or_else(|| change.before.clone())
-                .ok_or(Failure::Vanished { id: *id })?,
-            corrected: false,
-        }),
+        Op::Delete { id } => {
+            let Some(gone) = &change.before else {
+                unreachable!("every delete is made with its live record (plan::change)");
+            };
+            Ok(Done {
+                // A 404 means someone else already deleted it: the goal is reached either way.
+                webhook: client.delete(*id).await?.unwrap_or_else(|| gone.clone()),
+                corrected: false,
+            })
+        }
     }
 }
 
+/// The request body of `body`, with its secret resolved (`None`: the stored one is kept).
 fn wire(body: &PlannedBody, secret: Option<SecretString>) -> WebhookBody {
+    let PlannedBody {
+        name,
+        uri,
+        // Resolved into `secret` before the first write (`resolve_secrets`).
+        secret: _,
+        enabled,
+        ssl,
+        triggers,
+        target_id,
+    } = body;
     WebhookBody {
-        name: body.name.clone(),
-        uri: body.uri.clone(),
+        name: name.clone(),
+        uri: uri.clone(),
         secret_key: secret,
-        enabled: body.enabled,
-        ssl: body.ssl,
-        triggers: body.triggers,
-        target_id: body.target_id.clone(),
+        enabled: *enabled,
+        ssl: *ssl,
+        triggers: *triggers,
+        target_id: target_id.clone(),
     }
 }

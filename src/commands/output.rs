@@ -45,19 +45,17 @@ impl Output {
         if self.lost.is_none() {
             let _ = writeln!(self, "{line}");
             let _ = self.flush();
-            if self.lost.is_none() {
-                return;
-            }
         }
+        let Some(lost) = &self.lost else {
+            return;
+        };
         let mut stderr = anstream::stderr();
         if !self.moved {
-            self.moved = true;
-            let reason = self.lost.as_ref().map(ToString::to_string);
             let _ = writeln!(
                 stderr,
-                "stdout stopped taking output ({}); the report continues here:",
-                reason.unwrap_or_default()
+                "stdout stopped taking output ({lost}); the report continues here:"
             );
+            self.moved = true;
         }
         let _ = writeln!(stderr, "{line}");
     }

@@ -6,10 +6,12 @@
 
 use miette::SourceSpan;
 
-use super::fields::Checker;
+use super::checker::Checker;
+use super::desired::{DesiredWebhook, Key};
+use super::keys::ENTRY_FIELDS;
 use super::node::{Kind, Node};
-use super::validate::{ENTRY_FIELDS, unknown_field};
-use super::{DesiredWebhook, Key};
+use super::problem::problem_at;
+use crate::field::Field;
 
 /// One entry under `webhooks:`; `None` when its key is unusable (problems are recorded). The
 /// span returned is where the name it manages is written.
@@ -19,24 +21,13 @@ pub(super) fn entry(
     value: &Node,
 ) -> Option<(DesiredWebhook, SourceSpan)> {
     let parsed_key = entry_key(c, key);
-    let mut webhook = DesiredWebhook {
-        key: parsed_key.clone().unwrap_or(Key::Id(0)),
-        span: key.span,
-        name: None,
-        uri: None,
-        secret: None,
-        enabled: None,
-        ssl: None,
-        triggers: None,
-        target_id: None,
-    };
     let mut name_span = key.span;
     let fields = match &value.kind {
         Kind::Map(fields) => fields.as_slice(),
         Kind::Null => &[],
         other => {
             let help = match &key.kind {
-                Kind::Str(k) if ENTRY_FIELDS.contains(&k.as_str()) => {
+                Kind::Str(k) if Field::from_key(k).is_some() => {
                     format!(
                         "`{k}` is a setting of a webhook: put it under the webhook's name or id"
                     )
@@ -56,15 +47,22 @@ pub(super) fn entry(
             &[]
         }
     };
+    let (mut name, mut uri, mut secret, mut enabled, mut ssl, mut triggers, mut target_id) =
+        (None, None, None, None, None, None, None);
     let mut http_uri = None;
     let mut ssl_span = None;
-    for (field_key, field) in fields {
-        let Kind::Str(name) = &field_key.kind else {
-            unknown_field(c, field_key, ENTRY_FIELDS, "in a webhook entry");
+    for (field_key, node) in fields {
+        let field = match &field_key.kind {
+            Kind::Str(k) => Field::from_key(k),
+            _ => None,
+        };
+        let Some(field) = field else {
+            c.unknown_field(field_key, ENTRY_FIELDS, "in a webhook entry");
             continue;
         };
-        match name.as_str() {
-            "name" => match parsed_key {
+        let spelled = field.key();
+        match field {
+            Field::Name => match parsed_key {
                 Some(Key::Name(_)) => c.error(
                     field_key.span,
                     "config::name_under_name_key",
@@ -73,34 +71,30 @@ pub(super) fn entry(
                     Some("under a name key the key is the name; to rename a webhook, key its entry by the webhook's id".to_string()),
                 ),
                 _ => {
-                    if let Some(n) = c.string(field, "name")
-                        && c.name(field, n)
-                    {
-                        webhook.name = Some(n.to_string());
-                        name_span = field.span;
+                    if let Some(n) = c.string(node, spelled).and_then(|n| c.name(node, n)) {
+                        name = Some(n);
+                        name_span = node.span;
                     }
                 }
             },
-            "uri" => {
-                if let Some((uri, is_http)) = c.url(field, "uri") {
-                    webhook.uri = Some(uri);
-                    http_uri = Some((is_http, field.span));
+            Field::Uri => {
+                if let Some((checked, is_http)) = c.url(node, spelled) {
+                    uri = Some(checked);
+                    http_uri = Some((is_http, node.span));
                 }
             }
-            "secretKey" => webhook.secret = c.secret(field_key, field),
-            "enabled" => webhook.enabled = c.boolean(field, "enabled"),
-            "ssl" => {
-                webhook.ssl = c.boolean(field, "ssl");
-                ssl_span = Some(field.span);
+            Field::SecretKey => secret = c.secret(field_key, node),
+            Field::Enabled => enabled = c.boolean(node, spelled),
+            Field::Ssl => {
+                ssl = c.boolean(node, spelled);
+                ssl_span = Some(node.span);
             }
-            "triggers" => webhook.triggers = c.triggers(field),
-            "targetId" => webhook.target_id = c.target_id(field),
-            _ => unknown_field(c, field_key, ENTRY_FIELDS, "in a webhook entry"),
+            Field::Triggers => triggers = c.triggers(node),
+            Field::TargetId => target_id = c.target_id(node),
         }
     }
-    if let (Some(true), Some((true, uri_span)), Some(ssl_span)) = (webhook.ssl, http_uri, ssl_span)
-    {
-        let problem = super::problem_at(
+    if let (Some(true), Some((true, uri_span)), Some(ssl_span)) = (ssl, http_uri, ssl_span) {
+        let problem = problem_at(
             c.source,
             uri_span,
             "config::ssl_needs_https",
@@ -111,7 +105,18 @@ pub(super) fn entry(
         .with_label(ssl_span, "ssl is turned on here".into());
         c.problems.push(problem);
     }
-    parsed_key.map(|_| (webhook, name_span))
+    let webhook = DesiredWebhook {
+        key: parsed_key?,
+        span: key.span,
+        name,
+        uri,
+        secret,
+        enabled,
+        ssl,
+        triggers,
+        target_id,
+    };
+    Some((webhook, name_span))
 }
 
 fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
@@ -136,7 +141,7 @@ fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
         },
         // A plain integer too big for 64 bits is read as a float.
         Kind::Float if c.raw(key).bytes().all(|b| b.is_ascii_digit()) => out_of_range(c),
-        Kind::Str(name) => c.name(key, name).then(|| Key::Name(name.clone())),
+        Kind::Str(name) => c.name(key, name).map(Key::Name),
         other => {
             let help = match other {
                 Kind::Bool(_) | Kind::Null | Kind::Float => match c.quote(key, c.raw(key)) {

@@ -2,135 +2,24 @@
 //! (docs/docspace-api.md §8 and §13) so that a file that loads is one the server should accept.
 //!
 //! Each check records its problems in the `Checker` and returns `None` for a bad value, so the
-//! caller keeps going and every problem in the file is reported.
+//! caller keeps going and every problem in the file is reported. The secret policy itself is
+//! `secret`'s; only how a `secretKey` is written in the file is checked here.
 
-use std::sync::Arc;
+use secrecy::SecretString;
 
-use miette::{NamedSource, SourceSpan};
-
+use super::checker::Checker;
 use super::node::{Kind, Node};
-use super::parse_error::shown;
-use super::problem::{Problem, problem_at};
+use super::secret::{SecretRef, check_secret_policy, parse_env_ref};
 use crate::triggers::{self, Parsed, TriggerSet};
 
 /// The server's limits (`[StringLength]` on the request DTO), counted in characters.
 pub(super) const MAX_NAME_CHARS: usize = 50;
 pub(super) const MAX_TARGET_CHARS: usize = 255;
 
-/// Collects problems for one file.
-pub(super) struct Checker<'a> {
-    pub source: &'a Arc<NamedSource<String>>,
-    /// The original text (not the masked display copy). Only quoted back for non-secrets.
-    pub text: &'a str,
-    pub problems: Vec<Problem>,
-}
-
 impl Checker<'_> {
-    pub fn error(
-        &mut self,
-        span: SourceSpan,
-        code: &'static str,
-        message: String,
-        label: &str,
-        help: Option<String>,
-    ) {
-        let span = self.first_line(span);
-        let problem = problem_at(self.source, span, code, message, label.to_string(), help);
-        self.problems.push(problem);
-    }
-
-    /// The part of `span` on its first line: a label over a whole block (a list, or a string
-    /// that swallowed the rest of the file) would only frame lines that are masked anyway.
-    fn first_line(&self, span: SourceSpan) -> SourceSpan {
-        let start = span.offset().min(self.text.len());
-        let end = (start + span.len()).min(self.text.len());
-        match self.text.get(start..end).and_then(|t| t.find('\n')) {
-            Some(nl) => SourceSpan::from(start..start + nl.max(1).min(end - start)),
-            None => span,
-        }
-    }
-
-    /// `value` (read from `node`) quoted for a message, or `None` when any of it is masked in
-    /// the display text: then it may be a secret, e.g. an alias of one (`uri: *secret`).
-    pub fn quote(&self, node: &Node, value: &str) -> Option<String> {
-        self.quotable(&[node.span, node.defined])
-            .then(|| shown(&crate::redact::mask_userinfo(value)))
-    }
-
-    /// Whether the text at `spans` shows as written: nothing in it is masked (a control
-    /// character shown as `?` does not count; messages escape those themselves).
-    pub fn quotable(&self, spans: &[SourceSpan]) -> bool {
-        let display = self.source.inner().as_bytes();
-        let text = self.text.as_bytes();
-        spans.iter().all(|s| {
-            let range = s.offset()..s.offset() + s.len();
-            match (text.get(range.clone()), display.get(range)) {
-                (Some(t), Some(d)) => t.iter().zip(d).all(|(t, d)| t == d || *d == b'?'),
-                _ => false,
-            }
-        })
-    }
-
-    /// The text a node was read from, for messages about non-secret values.
-    pub fn raw(&self, node: &Node) -> &str {
-        let start = node.span.offset();
-        self.text.get(start..start + node.span.len()).unwrap_or("")
-    }
-
-    pub fn wrong_type(&mut self, node: &Node, field: &str, expected: &str, help: Option<String>) {
-        let message = format!(
-            "`{field}` must be {expected}, found {}",
-            node.kind.describe()
-        );
-        self.error(
-            node.span,
-            "config::type",
-            message,
-            &format!("expected {expected}"),
-            help,
-        );
-    }
-
-    pub fn string<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n str> {
-        match &node.kind {
-            Kind::Str(s) => Some(s),
-            Kind::Int(_) | Kind::Float | Kind::Bool(_) => {
-                let help = match self.quote(node, self.raw(node)) {
-                    Some(raw) => format!("quote it to make it a string: \"{raw}\""),
-                    None => "quote it to make it a string".to_string(),
-                };
-                self.wrong_type(node, field, "a string", Some(help));
-                None
-            }
-            _ => {
-                self.wrong_type(node, field, "a string", None);
-                None
-            }
-        }
-    }
-
-    pub fn boolean(&mut self, node: &Node, field: &str) -> Option<bool> {
-        match &node.kind {
-            Kind::Bool(b) => Some(*b),
-            Kind::Str(s) => {
-                let yaml11 = ["yes", "no", "on", "off", "y", "n"];
-                let help = if yaml11.contains(&s.to_ascii_lowercase().as_str()) {
-                    "this file reads YAML 1.2, where only `true` and `false` are booleans"
-                } else {
-                    "write `true` or `false`"
-                };
-                self.wrong_type(node, field, "true or false", Some(help.to_string()));
-                None
-            }
-            _ => {
-                self.wrong_type(node, field, "true or false", None);
-                None
-            }
-        }
-    }
-
-    /// A webhook name, from a key or from `name:`.
-    pub fn name(&mut self, node: &Node, name: &str) -> bool {
+    /// A webhook name, from a key or from `name:`: the name, or `None` when the portal would
+    /// refuse it.
+    pub(super) fn name(&mut self, node: &Node, name: &str) -> Option<String> {
         let chars = name.chars().count();
         if name.trim().is_empty() {
             self.error(
@@ -140,7 +29,7 @@ impl Checker<'_> {
                 "blank name",
                 None,
             );
-            false
+            None
         } else if chars > MAX_NAME_CHARS {
             self.error(
                 node.span,
@@ -149,15 +38,15 @@ impl Checker<'_> {
                 "name too long",
                 Some("the portal refuses longer names".to_string()),
             );
-            false
+            None
         } else {
-            true
+            Some(name.to_string())
         }
     }
 
     /// `uri:` (or `portal:`). Returns the URL as written and whether its scheme is plain
     /// `http`. Kept as written, not normalised, so it compares equal to what the portal stores.
-    pub fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
+    pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
         let bad = |this: &mut Self, message: String, label: &str, help: Option<String>| {
             this.error(node.span, "config::bad_uri", message, label, help);
@@ -208,7 +97,7 @@ impl Checker<'_> {
     }
 
     /// `triggers:`: a list of names, or the single scalar `"*"` / `All`.
-    pub fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
+    pub(super) fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
         let example =
             "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event";
         let items = match &node.kind {
@@ -299,7 +188,7 @@ impl Checker<'_> {
     }
 
     /// `targetId:`: null and `""` both mean "no target" and become `""`.
-    pub fn target_id(&mut self, node: &Node) -> Option<String> {
+    pub(super) fn target_id(&mut self, node: &Node) -> Option<String> {
         match &node.kind {
             Kind::Null => Some(String::new()),
             // A plain number is a file, folder or room id; keep it exactly as written (`0042`
@@ -323,5 +212,65 @@ impl Checker<'_> {
                 Some(target.to_string())
             }
         }
+    }
+
+    /// `secretKey:`. Labels go on the key, not the value: the value is masked in the display
+    /// text anyway, and a label there would only draw the eye to it.
+    pub(super) fn secret(&mut self, key: &Node, value: &Node) -> Option<SecretRef> {
+        let from_env = "keep it out of the file: `secretKey: ${MY_WEBHOOK_SECRET}` reads the environment variable MY_WEBHOOK_SECRET";
+        let Kind::Str(s) = &value.kind else {
+            let help = match value.kind {
+                Kind::Null => "leave `secretKey` out to keep the secret the portal has",
+                _ => "quote the secret, or better, read it from the environment with `${VAR}`",
+            };
+            let message = format!(
+                "`secretKey` must be a string, found {}",
+                value.kind.describe()
+            );
+            self.error(
+                key.span,
+                "config::type",
+                message,
+                "expected a string",
+                Some(help.into()),
+            );
+            return None;
+        };
+        if let Some(var) = parse_env_ref(s) {
+            return Some(SecretRef::Env(var.to_string()));
+        }
+        if s.contains("${") {
+            self.error(
+                key.span,
+                "config::bad_secret_ref",
+                "`secretKey` contains `${` but is not a single `${NAME}` reference".to_string(),
+                "not a valid reference",
+                Some("write the reference alone, e.g. `secretKey: ${BILLING_WEBHOOK_SECRET}`; a variable name has letters, digits and `_` and does not start with a digit".to_string()),
+            );
+            return None;
+        }
+        if s.strip_prefix('$')
+            .is_some_and(|name| parse_env_ref(&format!("${{{name}}}")).is_some())
+        {
+            self.error(
+                key.span,
+                "config::bad_secret_ref",
+                "`secretKey` looks like an environment variable written without braces".to_string(),
+                "not a reference",
+                Some("write `${VAR}`, with braces, to read a variable; if this is the secret itself, put it in a variable and write that".to_string()),
+            );
+            return None;
+        }
+        if let Err(reason) = check_secret_policy(s) {
+            self.error(
+                key.span,
+                "config::secret_policy",
+                format!("`secretKey` does not meet the portal's secret policy: {reason}"),
+                "this secret",
+                Some(format!("the portal accepts 8 to 30 printable ASCII characters without spaces; {from_env}")),
+            );
+            return None;
+        }
+        Some(SecretRef::Literal(SecretString::from(s.clone())))
     }
 }

@@ -17,16 +17,11 @@
 
 use std::ops::Range;
 
+use super::escape::is_unsafe;
 use super::node::{Kind, Node};
 use super::secret::parse_env_ref;
 use super::sensitive::{comment_ranges, comment_start, is_secret_key, may_hold_secrets};
-use crate::redact::{credential_ranges, is_invisible_format, mask_userinfo};
-
-/// Characters that could move the cursor, recolour the terminal or reorder a line (bidi
-/// overrides, as in "Trojan Source").
-pub(super) fn is_unsafe(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_invisible_format(c)
-}
+use crate::redact::{credential_ranges, mask_userinfo};
 
 /// The display copy of a file that parsed into `tree`.
 pub(super) fn display_text(text: &str, tree: &Node) -> String {

@@ -6,10 +6,16 @@
 //! and `validate` never need their values; `apply` resolves them before its first write.
 //!
 //! The loader reads in two passes: `node` turns the YAML into a loose tree of spanned nodes
-//! (only YAML-level errors stop it, see `parse_error`), then `validate`, `entry` and `fields`
-//! check the shape by hand and collect every problem. `mask` makes the copy of the text that
-//! diagnostics show, with secrets masked (found by `sensitive`), so no rendered problem ever
-//! prints one; a file that does not parse and may hold a secret is reported without its lines.
+//! (only YAML-level errors stop it, see `parse_error`), then `validate` (the top level),
+//! `entry` (one webhook) and `fields` (one value) check the shape by hand and record every
+//! problem in a `checker::Checker`. `mask` makes the copy of the text that diagnostics show,
+//! with secrets masked (found by `sensitive`), so no rendered problem ever prints one; a file
+//! that does not parse and may hold a secret is reported without its lines.
+//!
+//! Imports flow one way, from this file down to the leaves: `desired` (the types the loader
+//! builds), `keys` (the keys a file may use), `secret` (the secret policy, pure), `problem`,
+//! `escape` (quoting text in messages) and `span` (byte spans) import no sibling that imports
+//! them back. No file below imports this one.
 //!
 //! Decisions where the file format leaves room:
 //! - A key under `webhooks` is an id only when it is a plain YAML integer; a quoted `"9846"`
@@ -22,9 +28,12 @@
 //! - `uri` and `portal` are kept as written (not normalised by the URL parser), so they
 //!   compare equal to what the portal stores.
 
+mod checker;
+mod desired;
 mod entry;
+mod escape;
 mod fields;
-mod lookalike;
+mod keys;
 mod mask;
 mod node;
 mod parse_error;
@@ -32,21 +41,21 @@ mod problem;
 pub mod schema;
 mod secret;
 mod sensitive;
+mod span;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod warnings;
 
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
-use secrecy::SecretString;
 
-use crate::triggers::TriggerSet;
-
+pub use desired::{Config, DesiredWebhook, Key};
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
-pub use secret::{SecretError, check_secret_policy, parse_env_ref};
+pub use secret::{SecretError, SecretRef, parse_env_ref};
 
 /// Reads and checks the file at `path`. The file's display name in diagnostics is the path as
 /// given.
@@ -80,7 +89,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
                 label: "not UTF-8".to_string(),
                 help: Some("save the file as UTF-8".to_string()),
             };
-            Err(unparsed(parse_error::clean(&name), &text, failure))
+            Err(unparsed(escape::escaped(&name), &text, failure))
         }
     }
 }
@@ -91,7 +100,7 @@ pub fn load_str(text: &str, display_name: &str) -> Result<Config, ConfigError> {
         return Err(too_large(display_name.to_string(), text.len() as u64));
     }
     // The name is printed in every diagnostic's header.
-    let display_name = parse_error::clean(display_name);
+    let display_name = escape::escaped(display_name);
     let tree = match node::parse(text) {
         Ok(tree) => tree,
         Err(failure) => return Err(unparsed(display_name, text, failure)),
@@ -117,7 +126,7 @@ fn unparsed(display_name: String, text: &str, failure: parse_error::ParseFailure
             failure.help,
         ),
         None => {
-            let (line, column) = parse_error::line_column(text, failure.span.offset());
+            let (line, column) = span::line_column(text, failure.span.offset());
             let message = format!(
                 "{} (at {display_name}:{line}:{column})",
                 parse_error::unquoted(&failure.message)
@@ -148,145 +157,5 @@ fn too_large(name: String, size: u64) -> ConfigError {
         name,
         size,
         limit: MAX_FILE_BYTES,
-    }
-}
-
-/// The desired state read from one file.
-#[derive(Debug)]
-pub struct Config {
-    /// The file's text and display name, kept so later stages (the planner's matching errors)
-    /// can point into the file too.
-    pub source: Arc<NamedSource<String>>,
-    /// `portal:` from the file, with where it stands.
-    pub portal: Option<(String, SourceSpan)>,
-    /// In file order.
-    pub webhooks: Vec<DesiredWebhook>,
-}
-
-/// How an entry is keyed in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Key {
-    /// A string key: the webhook's name. Created when no live webhook has it.
-    Name(String),
-    /// An integer key: an existing webhook's id.
-    Id(i32),
-}
-
-/// One entry under `webhooks:`. A field that is `None` is not managed: the live value is kept.
-#[derive(Debug)]
-pub struct DesiredWebhook {
-    pub key: Key,
-    /// The key in the file, for diagnostics.
-    pub span: SourceSpan,
-    /// `name:`, only allowed under an id key (it renames the webhook).
-    pub name: Option<String>,
-    pub uri: Option<String>,
-    pub secret: Option<SecretRef>,
-    pub enabled: Option<bool>,
-    pub ssl: Option<bool>,
-    pub triggers: Option<TriggerSet>,
-    /// `Some("")` means "no target" (null, `~` and `""` in the file all become this).
-    pub target_id: Option<String>,
-}
-
-/// A `secretKey` as written in the file. Never printed: `Debug` shows only the variable name.
-#[derive(Debug, Clone)]
-pub enum SecretRef {
-    /// A literal value, already checked against the server's policy.
-    Literal(SecretString),
-    /// `${VAR}`: read from the environment when `apply` needs it.
-    Env(String),
-}
-
-impl Config {
-    /// Things that load but deserve a second look: a literal `secretKey` (it belongs in the
-    /// environment), a uri whose host has look-alike (non-ASCII) characters, a quoted number
-    /// used as a name. Each is a `Problem` of severity warning.
-    pub fn warnings(&self) -> Vec<Problem> {
-        let mut out = Vec::new();
-        for w in &self.webhooks {
-            if let Some(SecretRef::Literal(_)) = w.secret {
-                out.push(problem_at(
-                    &self.source,
-                    w.span,
-                    "config::literal_secret",
-                    format!("the secretKey of '{}' is written in the file", w.label()),
-                    "secret written literally in this entry".to_string(),
-                    Some("read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`".to_string()),
-                ).warning());
-            }
-            out.extend(lookalike::lookalike_uri(self, w));
-            if let Key::Name(name) = &w.key
-                && name.parse::<i32>().is_ok()
-            {
-                out.push(
-                    problem_at(
-                        &self.source,
-                        w.span,
-                        "config::quoted_id",
-                        format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
-                        "a name".to_string(),
-                        Some(format!(
-                            "write {name} without quotes to manage the webhook with that id"
-                        )),
-                    )
-                    .warning(),
-                );
-            }
-        }
-        out
-    }
-
-    /// The error the planner reports when `webhook` matches no live webhook and so would be
-    /// created, but lacks what creating needs (`DesiredWebhook::missing_for_create`).
-    /// `None` when nothing is missing.
-    pub fn missing_for_create_problem(&self, webhook: &DesiredWebhook) -> Option<Problem> {
-        let missing = webhook.missing_for_create();
-        if missing.is_empty() {
-            return None;
-        }
-        let list = missing
-            .iter()
-            .map(|f| format!("`{f}`"))
-            .collect::<Vec<_>>()
-            .join(" and ");
-        Some(problem_at(
-            &self.source,
-            webhook.span,
-            "config::missing_for_create",
-            format!(
-                "'{}' is not on the portal, and creating it needs {list}",
-                webhook.label()
-            ),
-            "no live webhook has this name".to_string(),
-            Some(
-                "add the missing settings, or fix the name to match the webhook on the portal"
-                    .to_string(),
-            ),
-        ))
-    }
-}
-
-impl DesiredWebhook {
-    /// How messages name the entry: its name, or `#id` for an id key.
-    pub fn label(&self) -> String {
-        match &self.key {
-            Key::Name(name) => name.clone(),
-            Key::Id(id) => format!("#{id}"),
-        }
-    }
-
-    /// The settings creating a webhook needs that this entry leaves out (`uri`, `secretKey`).
-    /// Whether the entry will be created is only known once the live list is matched, so the
-    /// loader does not require them; the planner asks this for entries it would create.
-    pub fn missing_for_create(&self) -> Vec<&'static str> {
-        let mut missing = Vec::new();
-        if self.uri.is_none() {
-            missing.push("uri");
-        }
-        if self.secret.is_none() {
-            missing.push("secretKey");
-        }
-        missing
     }
 }

@@ -10,9 +10,10 @@ use std::fmt;
 
 use miette::SourceSpan;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Location, Spanned};
+use serde_saphyr::Spanned;
 
 use super::parse_error::{ParseFailure, failure};
+use super::span::span_of;
 
 /// One YAML node and where it stands in the text. No `Debug`: a node may hold a secret.
 pub(super) struct Node {
@@ -38,7 +39,7 @@ pub(super) enum Kind {
 
 impl Kind {
     /// For "expected X, found Y" messages.
-    pub fn describe(&self) -> &'static str {
+    pub(super) fn describe(&self) -> &'static str {
         match self {
             Kind::Null => "null",
             Kind::Bool(_) => "a boolean",
@@ -115,34 +116,6 @@ fn convert(raw: Spanned<Raw>, text: &str) -> Node {
         span,
         defined,
     }
-}
-
-/// Byte span of a location. serde-saphyr gives byte offsets for values read from a string,
-/// but its parser errors carry only character offsets, so those are converted here.
-pub(super) fn span_of(location: &Location, text: &str) -> SourceSpan {
-    if *location == Location::UNKNOWN {
-        return SourceSpan::from(0..0);
-    }
-    let span = location.span();
-    if let (Some(offset), Some(len)) = (span.byte_offset(), span.byte_len()) {
-        let start = clamp(offset, text);
-        let end = clamp(offset.saturating_add(len), text);
-        return SourceSpan::from(start..end);
-    }
-    let start = byte_of_char(text, span.offset());
-    let end = byte_of_char(text, span.offset().saturating_add(span.len()));
-    SourceSpan::from(start..end.max(start))
-}
-
-fn clamp(offset: u64, text: &str) -> usize {
-    usize::try_from(offset).map_or(text.len(), |o| o.min(text.len()))
-}
-
-fn byte_of_char(text: &str, chars: u64) -> usize {
-    let chars = usize::try_from(chars).unwrap_or(usize::MAX);
-    text.char_indices()
-        .nth(chars)
-        .map_or(text.len(), |(i, _)| i)
 }
 
 /// The tree as serde sees it, before spans are turned into byte ranges. Its children are

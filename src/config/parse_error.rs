@@ -2,11 +2,13 @@
 //! keys, several documents, limits). Each becomes one `ParseFailure`, with a code and a hint
 //! for the mistakes people make most, and a byte span converted from the parser's location.
 //!
-//! Invariant: messages quote the file only through `shown`, which escapes control characters.
+//! Invariant: messages quote the file only escaped (`escape`), so no control character in it
+//! reaches the terminal.
 
 use miette::SourceSpan;
 
-use super::node::span_of;
+use super::escape::escaped;
+use super::span::span_of;
 
 /// A YAML-level error: the file could not be read as one YAML document.
 #[derive(Debug)]
@@ -33,7 +35,7 @@ pub(super) fn failure(err: &serde_saphyr::Error, text: &str) -> ParseFailure {
             span,
             code: "config::duplicate_key",
             message: match key {
-                Some(k) => format!("duplicate key `{}`", clean(k)),
+                Some(k) => format!("duplicate key `{}`", escaped(k)),
                 None => "duplicate key".to_string(),
             },
             label: "already used above in this mapping".to_string(),
@@ -88,21 +90,7 @@ fn syntax_help(text: &str, span: SourceSpan) -> Option<String> {
 
 fn message_of(err: &serde_saphyr::Error) -> String {
     use serde_saphyr::MessageFormatter;
-    clean(&serde_saphyr::UserMessageFormatter.format_message(err))
-}
-
-/// The 1-based line and column (in characters) of byte `offset`.
-pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &text[..end];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (
-        before.matches('\n').count() + 1,
-        before[line_start..].chars().count() + 1,
-    )
+    escaped(&serde_saphyr::UserMessageFormatter.format_message(err))
 }
 
 /// The parser's message without the text it quotes from the file (a tag, a key): for a file
@@ -132,31 +120,4 @@ pub(super) fn unquoted(message: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Text from the file as quoted in a message: control characters escaped, so a message cannot
-/// drive the terminal, and cut short, so a huge value does not flood it.
-pub(super) fn shown(text: &str) -> String {
-    const MAX: usize = 60;
-    let mut out = clean(text);
-    if out.chars().count() > MAX {
-        out = out.chars().take(MAX).collect::<String>() + "…";
-    }
-    out
-}
-
-/// The parser's messages may quote input characters; control characters are escaped so a
-/// message cannot drive the terminal.
-pub(super) fn clean(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escape = c.is_control() || super::mask::is_unsafe(c);
-            let escaped: Vec<char> = if escape {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
 }

@@ -94,7 +94,9 @@ pub struct Problem {
     source_code: Arc<NamedSource<String>>,
     code: &'static str,
     message: String,
-    labels: Vec<LabeledSpan>,
+    /// Where the problem is; `secondary` labels point at what it involves elsewhere.
+    primary: LabeledSpan,
+    secondary: Vec<LabeledSpan>,
     help: Option<String>,
     severity: Severity,
     /// False when the file's lines must not be shown (see `without_snippet`).
@@ -115,7 +117,8 @@ pub fn problem_at(
         source_code: Arc::clone(source),
         code,
         message,
-        labels: vec![LabeledSpan::new_primary_with_span(Some(label), span)],
+        primary: LabeledSpan::new_primary_with_span(Some(label), span),
+        secondary: Vec::new(),
         help,
         severity: Severity::Error,
         snippet: true,
@@ -125,7 +128,7 @@ pub fn problem_at(
 impl Problem {
     /// Adds a secondary label, e.g. where a duplicate was first written.
     pub fn with_label(mut self, span: SourceSpan, label: String) -> Self {
-        self.labels
+        self.secondary
             .push(LabeledSpan::new_with_span(Some(label), span));
         self
     }
@@ -153,9 +156,7 @@ impl Problem {
 
     /// Where the primary label points.
     pub fn span(&self) -> SourceSpan {
-        self.labels
-            .first()
-            .map_or_else(|| SourceSpan::from(0..0), |l| *l.inner())
+        *self.primary.inner()
     }
 
     /// The 1-based line of the primary label, for callers and tests that do not render.
@@ -199,7 +200,8 @@ impl Diagnostic for Problem {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let labels = std::iter::once(&self.primary).chain(&self.secondary);
         self.snippet
-            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = _>>)
+            .then(|| Box::new(labels.cloned()) as Box<dyn Iterator<Item = _>>)
     }
 }

@@ -9,88 +9,82 @@
 use serde_json::{Value, json};
 
 use super::fields::{MAX_NAME_CHARS, MAX_TARGET_CHARS};
-use super::validate::{ENTRY_FIELDS, TOP_FIELDS};
+use super::keys::{PORTAL, WEBHOOKS};
+use crate::field::Field;
 use crate::triggers::{ALL_NAMES, TRIGGERS};
-
-/// Where the committed copy is published, for the `$schema` line of a config file.
-pub const SCHEMA_FILE: &str = "webhooks.schema.json";
 
 /// The schema as pretty JSON with a trailing newline, as committed.
 pub fn schema_json() -> String {
-    let mut text = serde_json::to_string_pretty(&schema()).unwrap_or_default();
-    text.push('\n');
-    text
+    // A `Value`'s alternate form is `serde_json::to_string_pretty`'s output, and cannot fail.
+    format!("{:#}\n", schema())
+}
+
+/// The schema of one entry field; `None` for `name` under a name key (the key is the name).
+fn entry_property(field: Field, by_id: bool) -> Option<Value> {
+    let property = match field {
+        Field::Name if !by_id => return None,
+        Field::Name => json!({
+            "description": "Renames the webhook (only under an id key; under a name key the key is the name).",
+            "type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS, "pattern": "\\S"
+        }),
+        Field::Uri => json!({
+            "description": "Where DocSpace delivers events: an absolute http or https URL. The portal probes it with a HEAD request on every create and update.",
+            "type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+"
+        }),
+        Field::SecretKey => json!({
+            "description": "Signs each delivery. `${VAR}` reads the environment at apply time; a literal must be 8 to 30 printable ASCII characters without spaces. Write-only: the portal never returns it.",
+            "type": "string", "pattern": "^(\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}|[\\x21-\\x7E]{8,30})$"
+        }),
+        Field::Enabled => {
+            json!({"description": "Whether deliveries are sent.", "type": "boolean"})
+        }
+        Field::Ssl => json!({
+            "description": "true: the uri must be https and its certificate is verified; false: plain http allowed, certificate errors ignored.",
+            "type": "boolean"
+        }),
+        Field::Triggers => json!({
+            "description": "Events to deliver: payload names (file.uploaded) or enum names (FileUploaded); \"*\" or All for every event. Compared as a set.",
+            "oneOf": [
+                {"type": "array", "minItems": 1, "uniqueItems": true, "items": {"$ref": "#/$defs/trigger"}},
+                {"enum": ALL_NAMES}
+            ]
+        }),
+        Field::TargetId => json!({
+            "description": "Fire only for events on this entity id (file, folder or room id; user or group GUID). null or \"\" for none.",
+            "type": ["string", "null"], "maxLength": MAX_TARGET_CHARS
+        }),
+    };
+    Some(property)
 }
 
 pub fn schema() -> Value {
     let mut trigger_names: Vec<&str> = TRIGGERS.iter().flat_map(|t| [t.name, t.variant]).collect();
     trigger_names.extend(ALL_NAMES);
-    let entry_properties = |with_name: bool| {
-        let mut properties = serde_json::Map::new();
-        for field in ENTRY_FIELDS {
-            let property = match *field {
-                "name" if !with_name => continue,
-                "name" => json!({
-                    "description": "Renames the webhook (only under an id key; under a name key the key is the name).",
-                    "type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS, "pattern": "\\S"
-                }),
-                "uri" => json!({
-                    "description": "Where DocSpace delivers events: an absolute http or https URL. The portal probes it with a HEAD request on every create and update.",
-                    "type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+"
-                }),
-                "secretKey" => json!({
-                    "description": "Signs each delivery. `${VAR}` reads the environment at apply time; a literal must be 8 to 30 printable ASCII characters without spaces. Write-only: the portal never returns it.",
-                    "type": "string", "pattern": "^(\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}|[\\x21-\\x7E]{8,30})$"
-                }),
-                "enabled" => {
-                    json!({"description": "Whether deliveries are sent.", "type": "boolean"})
-                }
-                "ssl" => json!({
-                    "description": "true: the uri must be https and its certificate is verified; false: plain http allowed, certificate errors ignored.",
-                    "type": "boolean"
-                }),
-                "triggers" => json!({
-                    "description": "Events to deliver: payload names (file.uploaded) or enum names (FileUploaded); \"*\" or All for every event. Compared as a set.",
-                    "oneOf": [
-                        {"type": "array", "minItems": 1, "uniqueItems": true, "items": {"$ref": "#/$defs/trigger"}},
-                        {"enum": ALL_NAMES}
-                    ]
-                }),
-                "targetId" => json!({
-                    "description": "Fire only for events on this entity id (file, folder or room id; user or group GUID). null or \"\" for none.",
-                    "type": ["string", "null"], "maxLength": MAX_TARGET_CHARS
-                }),
-                other => json!({"description": format!("{other}")}),
-            };
-            properties.insert((*field).to_string(), property);
-        }
-        Value::Object(properties)
+    let entry_properties = |by_id: bool| -> serde_json::Map<String, Value> {
+        Field::ALL
+            .iter()
+            .filter_map(|&field| Some((field.key().to_string(), entry_property(field, by_id)?)))
+            .collect()
     };
-    let top_properties: serde_json::Map<String, Value> = TOP_FIELDS
-        .iter()
-        .map(|field| {
-            let property = match *field {
-                "portal" => json!({
-                    "description": "The portal, e.g. https://yourportal.onlyoffice.com. --portal and DOCSPACE_URL override it.",
-                    "type": "string", "format": "uri"
-                }),
-                _ => json!({
-                    "description": "The webhooks to manage. A string key is a webhook's name (created when missing); an integer key is an existing webhook's id.",
-                    "type": "object",
-                    "patternProperties": {"^[1-9][0-9]*$": {"$ref": "#/$defs/byId"}},
-                    "additionalProperties": {"$ref": "#/$defs/byName"}
-                }),
-            };
-            ((*field).to_string(), property)
-        })
-        .collect();
+    let top_properties = json!({
+        PORTAL: {
+            "description": "The portal, e.g. https://yourportal.onlyoffice.com. --portal and DOCSPACE_URL override it.",
+            "type": "string", "format": "uri"
+        },
+        WEBHOOKS: {
+            "description": "The webhooks to manage. A string key is a webhook's name (created when missing); an integer key is an existing webhook's id.",
+            "type": "object",
+            "patternProperties": {"^[1-9][0-9]*$": {"$ref": "#/$defs/byId"}},
+            "additionalProperties": {"$ref": "#/$defs/byName"}
+        }
+    });
 
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "docspace-webhooks config",
         "description": "The webhooks an ONLYOFFICE DocSpace portal should have. A field left out of an entry is not managed: the portal's value is kept.",
         "type": "object",
-        "required": ["webhooks"],
+        "required": [WEBHOOKS],
         "additionalProperties": false,
         "properties": top_properties,
         "$defs": {
@@ -114,6 +108,7 @@ pub fn schema() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::keys::{ENTRY_FIELDS, TOP_FIELDS};
 
     #[test]
     fn the_schema_names_exactly_the_loaders_fields() {

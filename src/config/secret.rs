@@ -1,13 +1,21 @@
 //! `secretKey` values: the server's policy, `${VAR}` references and their resolution.
 //!
+//! Pure policy, a leaf of the loader: how a `secretKey` is written in the file is checked by
+//! the loader (`fields`), which asks this module what a valid secret and a reference are.
+//!
 //! Invariant: no error, message or `Debug` output here contains a secret's value. Errors name
 //! the variable and the rule that failed; `check_secret_policy` returns only static reasons.
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::fields::Checker;
-use super::node::{Kind, Node};
-use super::{DesiredWebhook, SecretRef};
+/// A `secretKey` as written in the file. Never printed: `Debug` shows only the variable name.
+#[derive(Debug, Clone)]
+pub enum SecretRef {
+    /// A literal value, already checked against the server's policy.
+    Literal(SecretString),
+    /// `${VAR}`: read from the environment when `apply` needs it.
+    Env(String),
+}
 
 /// Why a `secretKey` could not be produced for `apply`.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -64,7 +72,7 @@ impl SecretError {
 /// The default secret policy (docs/docspace-api.md §14): 8 to 30 characters, each printable
 /// ASCII (`!` to `~`), so no spaces. A portal may demand more (digits, capitals); that is only
 /// known when it answers 400.
-pub fn check_secret_policy(value: &str) -> Result<(), &'static str> {
+pub(super) fn check_secret_policy(value: &str) -> Result<(), &'static str> {
     if value.contains(' ') {
         return Err("it must not contain spaces");
     }
@@ -126,101 +134,5 @@ impl SecretRef {
                 Ok(secret)
             }
         }
-    }
-
-    /// The variable a `${VAR}` reference reads, `None` for a literal.
-    pub fn env_var(&self) -> Option<&str> {
-        match self {
-            SecretRef::Literal(_) => None,
-            SecretRef::Env(var) => Some(var),
-        }
-    }
-}
-
-impl super::Config {
-    /// Registers with `redact` every secret of the file that can be had: the literals, and each
-    /// `${VAR}` that is set. `plan` never needs the values, but a webhook's last failure (what
-    /// its target answered, which knows the secret) is quoted in plans, and is scrubbed of
-    /// every registered secret. Unset or invalid variables are not an error here.
-    pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
-        for secret in self.webhooks.iter().filter_map(|w| w.secret.as_ref()) {
-            let _ = secret.resolve(lookup);
-        }
-    }
-}
-
-impl DesiredWebhook {
-    /// Resolves `secretKey` if the entry has one, naming the webhook in any error.
-    pub fn resolve_secret(
-        &self,
-        lookup: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Option<SecretString>, SecretError> {
-        self.secret
-            .as_ref()
-            .map(|s| s.resolve(lookup).map_err(|e| e.for_webhook(self.label())))
-            .transpose()
-    }
-}
-
-/// The loader's check of a `secretKey` in the file.
-impl Checker<'_> {
-    /// `secretKey:`. Labels go on the key, not the value: the value is masked in the display
-    /// text anyway, and a label there would only draw the eye to it.
-    pub fn secret(&mut self, key: &Node, value: &Node) -> Option<SecretRef> {
-        let from_env = "keep it out of the file: `secretKey: ${MY_WEBHOOK_SECRET}` reads the environment variable MY_WEBHOOK_SECRET";
-        let Kind::Str(s) = &value.kind else {
-            let help = match value.kind {
-                Kind::Null => "leave `secretKey` out to keep the secret the portal has",
-                _ => "quote the secret, or better, read it from the environment with `${VAR}`",
-            };
-            let message = format!(
-                "`secretKey` must be a string, found {}",
-                value.kind.describe()
-            );
-            self.error(
-                key.span,
-                "config::type",
-                message,
-                "expected a string",
-                Some(help.into()),
-            );
-            return None;
-        };
-        if let Some(var) = parse_env_ref(s) {
-            return Some(SecretRef::Env(var.to_string()));
-        }
-        if s.contains("${") {
-            self.error(
-                key.span,
-                "config::bad_secret_ref",
-                "`secretKey` contains `${` but is not a single `${NAME}` reference".to_string(),
-                "not a valid reference",
-                Some("write the reference alone, e.g. `secretKey: ${BILLING_WEBHOOK_SECRET}`; a variable name has letters, digits and `_` and does not start with a digit".to_string()),
-            );
-            return None;
-        }
-        if s.strip_prefix('$')
-            .is_some_and(|name| parse_env_ref(&format!("${{{name}}}")).is_some())
-        {
-            self.error(
-                key.span,
-                "config::bad_secret_ref",
-                "`secretKey` looks like an environment variable written without braces".to_string(),
-                "not a reference",
-                Some("write `${VAR}`, with braces, to read a variable; if this is the secret itself, put it in a variable and write that".to_string()),
-            );
-            return None;
-        }
-        if let Err(reason) = check_secret_policy(s) {
-            self.error(
-                key.span,
-                "config::secret_policy",
-                format!("`secretKey` does not meet the portal's secret policy: {reason}"),
-                "this secret",
-                Some(format!("the portal accepts 8 to 30 printable ASCII characters without spaces; {from_env}")),
-            );
-            return None;
-        }
-        Some(SecretRef::Literal(SecretString::from(s.clone())))
     }
 }

@@ -7,8 +7,9 @@
 
 use std::ops::Range;
 
+use super::keys::TOP_FIELDS;
 use super::secret::parse_env_ref;
-use super::validate::{ENTRY_FIELDS, TOP_FIELDS};
+use crate::field::Field;
 use crate::redact::{credential_ranges, scheme_less_credential_ranges};
 
 /// Parts of key names that mark a secret, compared without case and without `_`, `-`, `.`
@@ -29,7 +30,10 @@ const SECRET_WORDS: &[&str] = &[
 /// secret all the same), or a name containing one of `SECRET_WORDS`. The file's other fields
 /// are never secrets.
 pub(super) fn is_secret_key(key: &str) -> bool {
-    if key != "secretKey" && (ENTRY_FIELDS.contains(&key) || TOP_FIELDS.contains(&key)) {
+    if let Some(field) = Field::from_key(key) {
+        return field.is_secret();
+    }
+    if TOP_FIELDS.contains(&key) {
         return false;
     }
     let normal = normal(key);
@@ -49,7 +53,7 @@ fn has_secret_word(normal: &str) -> bool {
 }
 
 /// Every single typo of `secretKey` keeps "secret" or "key" whole; two or more need the
-/// distance (the same measure that makes `validate` ask "did you mean `secretKey`?").
+/// distance (the same measure that makes the loader ask "did you mean `secretKey`?").
 fn is_near_miss(normal: &str) -> bool {
     // Cheap first: such a word is mostly made of the letters of "secretkey" (Jaro-Winkler
     // above 0.8 needs at least four of them to match).

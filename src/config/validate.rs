@@ -8,31 +8,13 @@ use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
 
+use super::checker::Checker;
+use super::desired::{Config, DesiredWebhook, Key};
 use super::entry::entry;
-use super::fields::Checker;
+use super::escape::shown;
+use super::keys::{PORTAL, TOP_FIELDS, WEBHOOKS};
 use super::node::{Kind, Node};
-use super::parse_error::shown;
-use super::problem::Problem;
-use super::{Config, DesiredWebhook, Key};
-
-pub(super) const TOP_FIELDS: &[&str] = &["portal", "webhooks"];
-pub(super) const ENTRY_FIELDS: &[&str] = &[
-    "name",
-    "uri",
-    "secretKey",
-    "enabled",
-    "ssl",
-    "triggers",
-    "targetId",
-];
-/// Field names people reach for that strsim would not map to ours.
-const ALIASES: &[(&str, &str)] = &[
-    ("url", "uri"),
-    ("secret", "secretKey"),
-    ("target", "targetId"),
-    ("events", "triggers"),
-    ("active", "enabled"),
-];
+use super::problem::{Problem, problem_at};
 
 pub(super) fn build(
     tree: &Node,
@@ -97,11 +79,11 @@ fn top_level(c: &mut Checker, tree: &Node) -> (Portal, Vec<DesiredWebhook>) {
     let mut webhooks = None;
     for (key, value) in entries {
         match &key.kind {
-            Kind::Str(k) if k == "portal" => {
-                portal = c.url(value, "portal").map(|(p, _)| (p, value.span));
+            Kind::Str(k) if k == PORTAL => {
+                portal = c.url(value, PORTAL).map(|(p, _)| (p, value.span));
             }
-            Kind::Str(k) if k == "webhooks" => webhooks = Some(webhook_entries(c, key, value)),
-            _ => unknown_field(c, key, TOP_FIELDS, "at the top level"),
+            Kind::Str(k) if k == WEBHOOKS => webhooks = Some(webhook_entries(c, key, value)),
+            _ => c.unknown_field(key, TOP_FIELDS, "at the top level"),
         }
     }
     if webhooks.is_none() {
@@ -160,7 +142,7 @@ fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebh
                 .iter()
                 .find(|(_, first_by_name)| by_name || *first_by_name)
             {
-                let problem = super::problem_at(
+                let problem = problem_at(
                     c.source,
                     name_span,
                     "config::duplicate_name",
@@ -180,52 +162,4 @@ fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebh
         webhooks.push(webhook);
     }
     webhooks
-}
-
-pub(super) fn unknown_field(
-    c: &mut Checker,
-    key: &Node,
-    valid: &'static [&'static str],
-    place: &str,
-) {
-    let shown_key = c.quote(key, c.raw(key));
-    let suggestion = match &key.kind {
-        Kind::Str(k) => closest_field(k, valid),
-        _ => None,
-    };
-    let help = match (suggestion, &key.kind) {
-        (Some(s), _) => format!("did you mean `{s}`?"),
-        (None, Kind::Str(k)) if valid == TOP_FIELDS && ENTRY_FIELDS.contains(&k.as_str()) => {
-            format!(
-                "`{k}` is a setting of a webhook: put it under `webhooks:` and the webhook's name or id"
-            )
-        }
-        _ => format!("valid fields here: {}", valid.join(", ")),
-    };
-    c.error(
-        key.span,
-        "config::unknown_field",
-        match shown_key {
-            Some(k) => format!("unknown field `{k}` {place}"),
-            None => format!("unknown field {place}"),
-        },
-        "unknown field",
-        Some(help),
-    );
-}
-
-fn closest_field(field: &str, valid: &'static [&'static str]) -> Option<&'static str> {
-    let normal = |s: &str| s.to_ascii_lowercase().replace(['_', '-', ' '], "");
-    let wanted = normal(field);
-    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == wanted)
-        && valid.contains(to)
-    {
-        return Some(to);
-    }
-    valid
-        .iter()
-        .map(|f| (strsim::jaro_winkler(&wanted, &normal(f)), *f))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, f)| f)
 }

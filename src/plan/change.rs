@@ -7,27 +7,43 @@
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use super::values::{changed, last_failure, optional, set, text, uri_change, uri_value};
+use super::values::{
+    last_failure, optional, same_before_and_after, set, text, uri_change, uri_value,
+};
 use super::{Action, Change, Field, FieldChange, Op, PlannedBody, Value};
 
 impl Change {
-    /// A create of `body`.
+    /// A create of `body`: every field it sets, in `Field::ALL` order.
     pub(crate) fn create(body: PlannedBody) -> Change {
-        let mut fields = vec![
-            set(Field::Name, text(&body.name)),
-            set(Field::Uri, uri_value(&body.uri)),
-            set(Field::SecretKey, Value::Sensitive),
-            set(Field::Enabled, Value::Bool(body.enabled)),
-            set(Field::Ssl, Value::Bool(body.ssl)),
-            set(Field::Triggers, Value::Triggers(body.triggers)),
-        ];
-        if let Some(target) = &body.target_id {
-            fields.push(set(Field::TargetId, text(target)));
-        }
+        let PlannedBody {
+            name,
+            uri,
+            secret: _,
+            enabled,
+            ssl,
+            triggers,
+            target_id,
+        } = &body;
+        let fields = Field::ALL
+            .iter()
+            .filter_map(|&field| {
+                let after = match field {
+                    Field::Name => text(name),
+                    Field::Uri => uri_value(uri),
+                    // A create always sends one: the planner refuses a create without it.
+                    Field::SecretKey => Value::Sensitive,
+                    Field::Enabled => Value::Bool(*enabled),
+                    Field::Ssl => Value::Bool(*ssl),
+                    Field::Triggers => Value::Triggers(*triggers),
+                    Field::TargetId => text(target_id.as_deref()?),
+                };
+                Some(set(field, after))
+            })
+            .collect();
         Change {
             action: Action::Create,
             id: None,
-            name: body.name.clone(),
+            name: name.clone(),
             fields,
             op: Op::Create(body),
             before: None,
@@ -35,30 +51,49 @@ impl Change {
         }
     }
 
-    /// The delete of `w`.
+    /// The delete of `w`: every field it has, in `Field::ALL` order.
     pub(crate) fn delete(w: LiveWebhook) -> Change {
-        let target = live_target(&w);
-        let fields = [
-            (Field::Name, text(&w.name)),
-            (Field::Uri, uri_value(&w.uri)),
-            (Field::Enabled, Value::Bool(w.enabled)),
-            (Field::Ssl, Value::Bool(w.ssl)),
-            (Field::Triggers, Value::Triggers(w.triggers)),
-            (Field::TargetId, optional(&target)),
-        ]
-        .into_iter()
-        .map(|(field, before)| FieldChange {
-            field,
-            before,
-            after: Value::None,
-        })
-        .collect();
+        let LiveWebhook {
+            id,
+            name,
+            uri,
+            enabled,
+            ssl,
+            triggers,
+            // Read through `live_target`, as everywhere.
+            target_id: _,
+            // Delivery status is not a setting: nothing to show going away.
+            last_failure_on: _,
+            last_failure_content: _,
+            last_success_on: _,
+        } = &w;
+        let fields = Field::ALL
+            .iter()
+            .filter_map(|&field| {
+                let before = match field {
+                    Field::Name => text(name),
+                    Field::Uri => uri_value(uri),
+                    // Never read back from the portal, so there is nothing to show.
+                    Field::SecretKey => return None,
+                    Field::Enabled => Value::Bool(*enabled),
+                    Field::Ssl => Value::Bool(*ssl),
+                    Field::Triggers => Value::Triggers(*triggers),
+                    Field::TargetId => optional(&live_target(&w)),
+                };
+                Some(FieldChange {
+                    field,
+                    before,
+                    after: Value::None,
+                })
+            })
+            .collect();
+        let (id, name) = (*id, name.clone());
         Change {
             action: Action::Delete,
-            id: Some(w.id),
-            name: w.name.clone(),
+            id: Some(id),
+            name,
             fields,
-            op: Op::Delete { id: w.id },
+            op: Op::Delete { id },
             before: Some(w),
             failure: None,
         }
@@ -89,12 +124,15 @@ impl Change {
         } else {
             if body.secret.is_some() {
                 // The PUT carries the file's secret, so the plan says so: apply sends nothing
-                // the plan does not show.
+                // the plan does not show. In its place in `Field::ALL` order.
                 let at = fields
                     .iter()
-                    .position(|f| !matches!(f.field, Field::Name | Field::Uri))
+                    .position(|f| f.field > Field::SecretKey)
                     .unwrap_or(fields.len());
-                fields.insert(at, changed(Field::SecretKey, Value::Sensitive));
+                fields.insert(
+                    at,
+                    same_before_and_after(Field::SecretKey, Value::Sensitive),
+                );
             }
             (body.name.clone(), Op::Update { id: w.id, body })
         };
@@ -112,13 +150,27 @@ impl Change {
 
 /// The body that only flips `enabled` on `w`: what the enable call amounts to.
 pub(crate) fn enabled_only(w: &LiveWebhook, enabled: bool) -> PlannedBody {
+    let LiveWebhook {
+        id: _,
+        name,
+        uri,
+        enabled: _,
+        ssl,
+        triggers,
+        // Read through `live_target`, as everywhere.
+        target_id: _,
+        last_failure_on: _,
+        last_failure_content: _,
+        last_success_on: _,
+    } = w;
     PlannedBody {
-        name: w.name.clone(),
-        uri: w.uri.clone(),
+        name: name.clone(),
+        uri: uri.clone(),
+        // The enable call keeps the stored secret.
         secret: None,
         enabled,
-        ssl: w.ssl,
-        triggers: w.triggers,
+        ssl: *ssl,
+        triggers: *triggers,
         target_id: live_target(w),
     }
 }
@@ -128,38 +180,53 @@ pub(crate) fn live_target(w: &LiveWebhook) -> Option<String> {
     w.target_id.clone().filter(|t| !t.is_empty())
 }
 
-/// The compared fields that differ between `w` and `body`, uris masked for display (a change
-/// of only a uri's credentials still shows).
+/// The compared fields that differ between `w` and `body`, in `Field::ALL` order, uris masked
+/// for display (a change of only a uri's credentials still shows).
 fn differences(w: &LiveWebhook, body: &PlannedBody) -> Vec<FieldChange> {
-    let (uri_before, uri_after) = uri_change(&w.uri, &body.uri);
-    [
-        (Field::Name, text(&w.name), text(&body.name)),
-        (Field::Uri, uri_before, uri_after),
-        (
-            Field::Enabled,
-            Value::Bool(w.enabled),
-            Value::Bool(body.enabled),
-        ),
-        (Field::Ssl, Value::Bool(w.ssl), Value::Bool(body.ssl)),
-        (
-            Field::Triggers,
-            Value::Triggers(w.triggers),
-            Value::Triggers(body.triggers),
-        ),
-        (
-            Field::TargetId,
-            optional(&live_target(w)),
-            optional(&body.target_id),
-        ),
-    ]
-    .into_iter()
-    .filter(|(_, before, after)| before != after)
-    .map(|(field, before, after)| FieldChange {
-        field,
-        before,
-        after,
-    })
-    .collect()
+    let PlannedBody {
+        name,
+        uri,
+        // Never a difference by itself: the portal cannot read a secret back (`update` shows
+        // it when it is sent).
+        secret: _,
+        enabled,
+        ssl,
+        triggers,
+        target_id,
+    } = body;
+    let LiveWebhook {
+        id: _,
+        name: live_name,
+        uri: live_uri,
+        enabled: live_enabled,
+        ssl: live_ssl,
+        triggers: live_triggers,
+        // Read through `live_target`, as everywhere.
+        target_id: _,
+        // Delivery status is the portal's, not a setting the file manages.
+        last_failure_on: _,
+        last_failure_content: _,
+        last_success_on: _,
+    } = w;
+    Field::ALL
+        .iter()
+        .filter_map(|&field| {
+            let (before, after) = match field {
+                Field::Name => (text(live_name), text(name)),
+                Field::Uri => uri_change(live_uri, uri),
+                Field::SecretKey => return None,
+                Field::Enabled => (Value::Bool(*live_enabled), Value::Bool(*enabled)),
+                Field::Ssl => (Value::Bool(*live_ssl), Value::Bool(*ssl)),
+                Field::Triggers => (Value::Triggers(*live_triggers), Value::Triggers(*triggers)),
+                Field::TargetId => (optional(&live_target(w)), optional(target_id)),
+            };
+            (before != after).then_some(FieldChange {
+                field,
+                before,
+                after,
+            })
+        })
+        .collect()
 }
 
 /// Why the portal would refuse `body`: `ssl: true` requires an https uri (docs/docspace-api.md §13).

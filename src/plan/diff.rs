@@ -9,20 +9,22 @@ use std::collections::HashSet;
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use crate::config::{Config, DesiredWebhook, Key, problem_at};
+use crate::config::{Config, DesiredWebhook, SecretRef, problem_at};
+use crate::triggers::TriggerSet;
 
 use super::change::{live_target, ssl_needs_https};
+use super::matching::Match;
 use super::{
     Change, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, Selection, Unchanged, Unmanaged,
 };
 
-/// Builds the plan from the matching: `matched[i]` is the live index entry `i` manages. Only
-/// the entries `selection` covers are planned; the others are left out whole (their problems
-/// about the write included, since nothing is written for them). The notes are left empty.
-pub fn build(
+/// Builds the plan from the matching: `matched[i]` is what entry `i` manages. Only the
+/// entries `selection` covers are planned; the others are left out whole (their problems about
+/// the write included, since nothing is written for them). The notes are left empty.
+pub(super) fn build(
     config: &Config,
     live: &[LiveWebhook],
-    matched: &[Option<usize>],
+    matched: &[Match],
     selection: &Selection,
     portal: &str,
     options: PlanOptions,
@@ -35,27 +37,29 @@ pub fn build(
         if !selection.includes(i) {
             continue;
         }
-        if found.is_none()
-            && let Some(problem) = config.missing_for_create_problem(entry)
-        {
-            problems.push(problem);
-            continue;
-        }
-        let outcome = match found {
-            None => create(entry),
-            Some(i) => update(entry, &live[*i], options.rotate_secrets),
-        };
-        match outcome {
-            Ok(Some(change)) => changes.push(change),
-            Ok(None) => {
-                if let Some(i) = found {
-                    let w = &live[*i];
+        let outcome = match *found {
+            Match::New(name) => {
+                let (Some(uri), Some(secret)) = (&entry.uri, &entry.secret) else {
+                    // `missing_for_create_problem` is `Some` exactly for these entries.
+                    problems.extend(config.missing_for_create_problem(entry));
+                    continue;
+                };
+                create(entry, name, uri, secret).map(Some)
+            }
+            Match::Live(i) => {
+                let w = &live[i];
+                let change = update(entry, w, options.rotate_secrets);
+                if let Ok(None) = change {
                     unchanged.push(Unchanged {
                         id: w.id,
                         name: w.name.clone(),
                     });
                 }
+                change
             }
+        };
+        match outcome {
+            Ok(change) => changes.extend(change),
             Err((message, label, help)) => problems.push(problem_at(
                 &config.source,
                 entry.span,
@@ -70,7 +74,7 @@ pub fn build(
         return Err(PlanError::from_problems(problems));
     }
 
-    let managed: HashSet<usize> = matched.iter().flatten().copied().collect();
+    let managed: HashSet<usize> = matched.iter().filter_map(Match::live_index).collect();
     let mut absent: Vec<&LiveWebhook> = live
         .iter()
         .enumerate()
@@ -102,23 +106,37 @@ pub fn build(
 /// A problem as (message, label, help), turned into a diagnostic at the entry's key.
 type Refusal = (String, String, String);
 
-fn create(entry: &DesiredWebhook) -> Result<Option<Change>, Refusal> {
-    // Matching refused id keys that are not live, and `build` reported a missing uri or
-    // secret, so these only unwrap.
-    let (Key::Name(name), Some(uri), Some(secret)) = (&entry.key, &entry.uri, &entry.secret) else {
-        return Ok(None);
-    };
+/// The create of `entry`, keyed by `name`, which no live webhook has; `uri` and `secret` are
+/// the entry's, which creating needs.
+fn create(
+    entry: &DesiredWebhook,
+    name: &str,
+    uri: &str,
+    secret: &SecretRef,
+) -> Result<Change, Refusal> {
+    let DesiredWebhook {
+        key: _,
+        span: _,
+        // Only under an id key, and an id key is never created.
+        name: _,
+        uri: _,
+        secret: _,
+        enabled,
+        ssl,
+        triggers,
+        target_id,
+    } = entry;
     let body = PlannedBody {
-        name: name.clone(),
-        uri: uri.clone(),
+        name: name.to_string(),
+        uri: uri.to_string(),
         secret: Some(secret.clone()),
-        enabled: entry.enabled.unwrap_or(true),
-        ssl: entry.ssl.unwrap_or(true),
-        triggers: entry.triggers.unwrap_or_default(),
-        target_id: entry.target_id.clone().filter(|t| !t.is_empty()),
+        enabled: enabled.unwrap_or(true),
+        ssl: ssl.unwrap_or(true),
+        triggers: triggers.unwrap_or(TriggerSet::ALL),
+        target_id: target_id.clone().filter(|t| !t.is_empty()),
     };
-    refuse_plain_http_with_ssl(&body, entry.ssl.is_none())?;
-    Ok(Some(Change::create(body)))
+    refuse_plain_http_with_ssl(&body, ssl.is_none())?;
+    Ok(Change::create(body))
 }
 
 fn update(
@@ -126,14 +144,25 @@ fn update(
     w: &LiveWebhook,
     rotate_secrets: bool,
 ) -> Result<Option<Change>, Refusal> {
+    let DesiredWebhook {
+        key: _,
+        span: _,
+        name,
+        uri,
+        secret,
+        enabled,
+        ssl,
+        triggers,
+        target_id,
+    } = entry;
     let body = PlannedBody {
-        name: entry.name.clone().unwrap_or_else(|| w.name.clone()),
-        uri: entry.uri.clone().unwrap_or_else(|| w.uri.clone()),
-        secret: entry.secret.clone(),
-        enabled: entry.enabled.unwrap_or(w.enabled),
-        ssl: entry.ssl.unwrap_or(w.ssl),
-        triggers: entry.triggers.unwrap_or(w.triggers),
-        target_id: match &entry.target_id {
+        name: name.clone().unwrap_or_else(|| w.name.clone()),
+        uri: uri.clone().unwrap_or_else(|| w.uri.clone()),
+        secret: secret.clone(),
+        enabled: enabled.unwrap_or(w.enabled),
+        ssl: ssl.unwrap_or(w.ssl),
+        triggers: triggers.unwrap_or(w.triggers),
+        target_id: match target_id {
             Some(t) if t.is_empty() => None,
             Some(t) => Some(t.clone()),
             None => live_target(w),
@@ -146,7 +175,7 @@ fn update(
         ..
     }) = &change
     {
-        refuse_plain_http_with_ssl(body, entry.ssl.is_none())?;
+        refuse_plain_http_with_ssl(body, ssl.is_none())?;
     }
     Ok(change)
 }

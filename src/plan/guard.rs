@@ -12,9 +12,9 @@
 use super::{Action, Plan};
 
 /// Deletes always allowed without `--max-deletes`.
-pub const MIN_LIMIT: usize = 3;
+const MIN_LIMIT: usize = 3;
 /// Share of the live webhooks a plan may delete when that is more than `MIN_LIMIT`.
-pub const SHARE_PERCENT: usize = 30;
+const SHARE_PERCENT: usize = 30;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{}", self.message())]
@@ -34,7 +34,7 @@ pub struct TooManyDeletes {
 
 impl TooManyDeletes {
     /// Every live webhook would go, and no `--max-deletes` said that is meant.
-    pub fn empties_the_portal(&self) -> bool {
+    fn empties_the_portal(&self) -> bool {
         !self.explicit && self.deletes == self.live
     }
 
@@ -64,7 +64,7 @@ impl TooManyDeletes {
 }
 
 /// The default limit: 3, or 30% of the live webhooks when that is larger.
-pub fn default_limit(live: usize) -> usize {
+fn default_limit(live: usize) -> usize {
     MIN_LIMIT.max(live * SHARE_PERCENT / 100)
 }
 

@@ -20,7 +20,7 @@ use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, SecretRef};
 use crate::triggers::TriggerSet;
 
-pub use diff::build;
+pub use crate::field::Field;
 pub use notes::{Notes, RenameHint, SecretNotSent};
 pub use target::{Selection, UnknownTarget};
 
@@ -56,7 +56,8 @@ pub struct Change {
     pub name: String,
     pub fields: Vec<FieldChange>,
     pub op: Op,
-    /// The live record this change was computed against; `None` for a create.
+    /// The live record this change was computed against; `None` for a create, and only for a
+    /// create (`change` makes every other change from its live record).
     pub before: Option<LiveWebhook>,
     /// Set when the portal itself probably caused the drift (it disables a webhook whose
     /// deliveries keep failing, docs/docspace-api.md §18), so a reviewer knows re-enabling hits
@@ -92,7 +93,7 @@ pub enum Op {
     Delete { id: i32 },
 }
 
-/// A create or update body before its secret is resolved.
+/// A create or update body before its secret is resolved. One member per `Field`.
 #[derive(Debug, Clone)]
 pub struct PlannedBody {
     pub name: String,
@@ -105,32 +106,6 @@ pub struct PlannedBody {
     pub triggers: TriggerSet,
     /// `None` is "no target".
     pub target_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Name,
-    Uri,
-    SecretKey,
-    Enabled,
-    Ssl,
-    Triggers,
-    TargetId,
-}
-
-impl Field {
-    /// The name used in the file and by the API.
-    pub fn key(self) -> &'static str {
-        match self {
-            Field::Name => "name",
-            Field::Uri => "uri",
-            Field::SecretKey => "secretKey",
-            Field::Enabled => "enabled",
-            Field::Ssl => "ssl",
-            Field::Triggers => "triggers",
-            Field::TargetId => "targetId",
-        }
-    }
 }
 
 /// A field's value as a plan shows it. A secret is only ever `Sensitive`.
@@ -164,6 +139,15 @@ pub struct Unmanaged {
 }
 
 impl Plan {
+    /// The ids of the webhooks this plan deletes.
+    pub fn deleted_ids(&self) -> std::collections::HashSet<i32> {
+        self.changes
+            .iter()
+            .filter(|c| c.action == Action::Delete)
+            .filter_map(|c| c.id)
+            .collect()
+    }
+
     pub fn count(&self, action: Action) -> usize {
         self.changes.iter().filter(|c| c.action == action).count()
     }
@@ -217,7 +201,7 @@ pub fn plan_selected(
     selection: &Selection,
 ) -> Result<Plan, PlanError> {
     let matched = matching::match_entries(config, live)?;
-    let mut plan = build(config, live, &matched, selection, portal, options)?;
+    let mut plan = diff::build(config, live, &matched, selection, portal, options)?;
     plan.notes = notes::collect(config, live, &matched, selection, &plan);
     Ok(plan)
 }

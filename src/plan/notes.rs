@@ -12,8 +12,9 @@ use std::collections::HashSet;
 use crate::api::LiveWebhook;
 use crate::config::{Config, SecretRef};
 
+use super::matching::Match;
 use super::target::Selection;
-use super::{Action, Op, Plan};
+use super::{Op, Plan};
 
 /// The notes of one plan. Empty (the default) when there is nothing to say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -93,11 +94,11 @@ impl Plan {
 }
 
 /// The notes of `plan`, made from the file and the live list it was planned from:
-/// `matched[i]` is the live index entry `i` manages, and only `selection`'s entries were planned.
+/// `matched[i]` is what entry `i` manages, and only `selection`'s entries were planned.
 pub(super) fn collect(
     config: &Config,
     live: &[LiveWebhook],
-    matched: &[Option<usize>],
+    matched: &[Match],
     selection: &Selection,
     plan: &Plan,
 ) -> Notes {
@@ -115,7 +116,7 @@ pub(super) fn collect(
         .zip(matched)
         .enumerate()
         .filter(|(i, (entry, _))| selection.includes(*i) && entry.secret.is_some())
-        .filter_map(|(_, (_, found))| found.map(|i| &live[i]))
+        .filter_map(|(_, (_, found))| found.live_index().map(|i| &live[i]))
         .filter(|w| !sends_secret.contains(&w.id))
         .map(|w| SecretNotSent {
             id: w.id,
@@ -123,13 +124,8 @@ pub(super) fn collect(
         })
         .collect();
 
-    let managed: HashSet<usize> = matched.iter().flatten().copied().collect();
-    let deleted: HashSet<i32> = plan
-        .changes
-        .iter()
-        .filter(|c| c.action == Action::Delete)
-        .filter_map(|c| c.id)
-        .collect();
+    let managed: HashSet<usize> = matched.iter().filter_map(Match::live_index).collect();
+    let deleted = plan.deleted_ids();
     let mut renames = Vec::new();
     for change in &plan.changes {
         let Op::Create(body) = &change.op else {

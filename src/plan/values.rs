@@ -68,7 +68,9 @@ pub(super) fn set(field: Field, after: Value) -> FieldChange {
     }
 }
 
-pub(super) fn changed(field: Field, value: Value) -> FieldChange {
+/// A field that is written but reads the same before and after: a secret sent again, whose
+/// value a plan never shows.
+pub(super) fn same_before_and_after(field: Field, value: Value) -> FieldChange {
     FieldChange {
         field,
         before: value.clone(),

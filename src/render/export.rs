@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::api::LiveWebhook;
+use crate::field::Field;
 use crate::triggers::TRIGGERS;
 
 pub fn render_export(portal: &str, live: &[LiveWebhook]) -> String {
@@ -35,32 +36,71 @@ pub fn render_export(portal: &str, live: &[LiveWebhook]) -> String {
     }
     let _ = writeln!(out, "webhooks:");
     for w in hooks {
-        if named[w.name.as_str()] > 1 {
-            // Names repeat, so only the id identifies this one.
-            let _ = writeln!(out, "  {}:", w.id);
-            let _ = writeln!(out, "    name: {}", quote(&w.name));
-        } else {
-            let _ = writeln!(out, "  {}: # id {}", quote(&w.name), w.id);
-        }
-        let _ = writeln!(out, "    uri: {}", quote(&w.uri));
-        let _ = writeln!(out, "    enabled: {}", w.enabled);
-        let _ = writeln!(out, "    ssl: {}", w.ssl);
-        let known = TRIGGERS.iter().fold(0, |acc, t| acc | t.bit);
-        if w.triggers.bits() & !known == 0 {
-            let names: Vec<String> = w.triggers.names().iter().map(|n| quote(n)).collect();
-            let _ = writeln!(out, "    triggers: [{}]", names.join(", "));
-        } else {
-            let _ = writeln!(
-                out,
-                "    # triggers left out: the portal has events this version does not know ({})",
-                w.triggers.bits()
-            );
-        }
-        if let Some(target) = w.target_id.as_deref().filter(|t| !t.is_empty()) {
-            let _ = writeln!(out, "    targetId: {}", quote(target));
-        }
+        entry(&mut out, w, named[w.name.as_str()] > 1);
     }
     out
+}
+
+/// One webhook's entry, its fields in `Field::ALL` order. `by_id` when its name repeats, so
+/// only the id identifies it.
+fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
+    let LiveWebhook {
+        id,
+        name,
+        uri,
+        enabled,
+        ssl,
+        triggers,
+        target_id,
+        // Delivery status is the portal's, not a setting.
+        last_failure_on: _,
+        last_failure_content: _,
+        last_success_on: _,
+    } = w;
+    if by_id {
+        let _ = writeln!(out, "  {id}:");
+    } else {
+        let _ = writeln!(out, "  {}: # id {id}", quote(name));
+    }
+    for &field in Field::ALL {
+        let key = field.key();
+        match field {
+            Field::Name if by_id => {
+                let _ = writeln!(out, "    {key}: {}", quote(name));
+            }
+            // The key is the name.
+            Field::Name => {}
+            Field::Uri => {
+                let _ = writeln!(out, "    {key}: {}", quote(uri));
+            }
+            // Write-only: the portal never returns it (the file's header says so).
+            Field::SecretKey => {}
+            Field::Enabled => {
+                let _ = writeln!(out, "    {key}: {enabled}");
+            }
+            Field::Ssl => {
+                let _ = writeln!(out, "    {key}: {ssl}");
+            }
+            Field::Triggers => {
+                let known = TRIGGERS.iter().fold(0, |acc, t| acc | t.bit);
+                if triggers.bits() & !known == 0 {
+                    let names: Vec<String> = triggers.names().iter().map(|n| quote(n)).collect();
+                    let _ = writeln!(out, "    {key}: [{}]", names.join(", "));
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "    # {key} left out: the portal has events this version does not know ({})",
+                        triggers.bits()
+                    );
+                }
+            }
+            Field::TargetId => {
+                if let Some(target) = target_id.as_deref().filter(|t| !t.is_empty()) {
+                    let _ = writeln!(out, "    {key}: {}", quote(target));
+                }
+            }
+        }
+    }
 }
 
 /// A YAML double-quoted scalar that reads back as `s` exactly. Every character the YAML reader

@@ -5,6 +5,7 @@ use secrecy::ExposeSecret;
 
 use super::super::*;
 use super::{load_ok, render};
+use crate::config::secret::check_secret_policy;
 
 const SECRET: &str = "Sup3r-S3cret-Value";
 
@@ -154,26 +155,36 @@ fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Optio
     }
 }
 
+/// What `apply` does with an entry's secret: resolve it, naming the webhook in any error.
+fn resolve_secret(
+    webhook: &DesiredWebhook,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<secrecy::SecretString>, SecretError> {
+    webhook
+        .secret
+        .as_ref()
+        .map(|s| {
+            s.resolve(lookup)
+                .map_err(|e| e.for_webhook(webhook.label()))
+        })
+        .transpose()
+}
+
 #[test]
 fn a_reference_resolves_from_the_lookup() {
     let config = load_ok("webhooks:\n  Billing sync:\n    secretKey: ${BILLING_WEBHOOK_SECRET}\n");
     let lookup = env(&[("BILLING_WEBHOOK_SECRET", "fr0m-the-env!")]);
-    let secret = config.webhooks[0]
-        .resolve_secret(&lookup)
-        .expect("resolves");
+    let secret = resolve_secret(&config.webhooks[0], &lookup).expect("resolves");
     assert_eq!(
         secret.expect("has a secret").expose_secret(),
         "fr0m-the-env!"
     );
 
     let literal = load_ok(&format!("webhooks:\n  a:\n    secretKey: {SECRET}\n"));
-    let resolved = literal.webhooks[0]
-        .resolve_secret(&env(&[]))
-        .expect("literal");
+    let resolved = resolve_secret(&literal.webhooks[0], &env(&[])).expect("literal");
     assert_eq!(resolved.expect("has a secret").expose_secret(), SECRET);
     assert!(
-        load_ok("webhooks:\n  a: {}\n").webhooks[0]
-            .resolve_secret(&env(&[]))
+        resolve_secret(&load_ok("webhooks:\n  a: {}\n").webhooks[0], &env(&[]))
             .expect("none")
             .is_none()
     );
@@ -182,9 +193,7 @@ fn a_reference_resolves_from_the_lookup() {
 #[test]
 fn an_unset_variable_is_named_with_its_webhook() {
     let config = load_ok("webhooks:\n  Billing sync:\n    secretKey: ${BILLING_WEBHOOK_SECRET}\n");
-    let err = config.webhooks[0]
-        .resolve_secret(&env(&[]))
-        .expect_err("unset");
+    let err = resolve_secret(&config.webhooks[0], &env(&[])).expect_err("unset");
     assert!(matches!(&err, SecretError::Unset { var, .. } if var == "BILLING_WEBHOOK_SECRET"));
     assert_eq!(
         err.to_string(),
@@ -197,9 +206,7 @@ fn a_variable_failing_the_policy_is_named_but_its_value_never_shown() {
     let config = load_ok("webhooks:\n  9846:\n    secretKey: ${HOOK_SECRET}\n");
     for value in ["tiny", "with spaces inside", ""] {
         let pairs: &'static [(&str, &str)] = Box::leak(Box::new([("HOOK_SECRET", value)]));
-        let err = config.webhooks[0]
-            .resolve_secret(&env(pairs))
-            .expect_err("policy");
+        let err = resolve_secret(&config.webhooks[0], &env(pairs)).expect_err("policy");
         assert!(matches!(&err, SecretError::Policy { var, .. } if var == "HOOK_SECRET"));
         let shown = format!("{err}\n{err:?}\n{}", render(&err));
         assert!(

@@ -109,25 +109,43 @@ pub(super) struct Named {
 
 impl Body {
     /// `None` for a body with a literal secret, which is never saved.
-    pub fn new(body: &PlannedBody) -> Option<Body> {
-        let secret_key = match &body.secret {
+    pub(super) fn new(body: &PlannedBody) -> Option<Body> {
+        let PlannedBody {
+            name,
+            uri,
+            secret,
+            enabled,
+            ssl,
+            triggers,
+            target_id,
+        } = body;
+        let secret_key = match secret {
             None => None,
             Some(SecretRef::Env(var)) => Some(EnvSecret { env: var.clone() }),
             Some(SecretRef::Literal(_)) => return None,
         };
         Some(Body {
-            name: body.name.clone(),
-            uri: body.uri.clone(),
+            name: name.clone(),
+            uri: uri.clone(),
             secret_key,
-            enabled: body.enabled,
-            ssl: body.ssl,
-            triggers: body.triggers.names(),
-            target_id: body.target_id.clone(),
+            enabled: *enabled,
+            ssl: *ssl,
+            triggers: triggers.names(),
+            target_id: target_id.clone(),
         })
     }
 
-    pub fn into_planned(self) -> Result<PlannedBody, String> {
-        let secret = match self.secret_key {
+    pub(super) fn into_planned(self) -> Result<PlannedBody, String> {
+        let Body {
+            name,
+            uri,
+            secret_key,
+            enabled,
+            ssl,
+            triggers,
+            target_id,
+        } = self;
+        let secret = match secret_key {
             None => None,
             Some(EnvSecret { env }) => {
                 if parse_env_ref(&format!("${{{env}}}")) != Some(env.as_str()) {
@@ -136,48 +154,72 @@ impl Body {
                 Some(SecretRef::Env(env))
             }
         };
-        if self.target_id.as_deref() == Some("") {
+        if target_id.as_deref() == Some("") {
             return Err("targetId is \"\" (no target is null)".into());
         }
         Ok(PlannedBody {
-            name: self.name,
-            uri: self.uri,
+            name,
+            uri,
             secret,
-            enabled: self.enabled,
-            ssl: self.ssl,
-            triggers: trigger_set(&self.triggers)?,
-            target_id: self.target_id,
+            enabled,
+            ssl,
+            triggers: trigger_set(&triggers)?,
+            target_id,
         })
     }
 }
 
 impl Live {
-    pub fn new(w: &LiveWebhook) -> Live {
+    pub(super) fn new(w: &LiveWebhook) -> Live {
+        let LiveWebhook {
+            id,
+            name,
+            uri,
+            enabled,
+            ssl,
+            triggers,
+            target_id,
+            last_failure_on,
+            last_failure_content,
+            // Not what the plan was computed from: neither compared nor shown.
+            last_success_on: _,
+        } = w;
         Live {
-            id: w.id,
-            name: w.name.clone(),
-            uri: w.uri.clone(),
-            enabled: w.enabled,
-            ssl: w.ssl,
-            triggers: w.triggers.names(),
-            target_id: w.target_id.clone(),
-            last_failure_on: w.last_failure_on.clone(),
-            last_failure_content: w.last_failure_content.clone(),
+            id: *id,
+            name: name.clone(),
+            uri: uri.clone(),
+            enabled: *enabled,
+            ssl: *ssl,
+            triggers: triggers.names(),
+            target_id: target_id.clone(),
+            last_failure_on: last_failure_on.clone(),
+            last_failure_content: last_failure_content.clone(),
         }
     }
 
-    pub fn into_live(self) -> Result<LiveWebhook, String> {
+    pub(super) fn into_live(self) -> Result<LiveWebhook, String> {
+        let Live {
+            id,
+            name,
+            uri,
+            enabled,
+            ssl,
+            triggers,
+            target_id,
+            last_failure_on,
+            last_failure_content,
+        } = self;
         Ok(LiveWebhook {
-            id: self.id,
-            name: self.name,
-            uri: self.uri,
-            enabled: self.enabled,
-            ssl: self.ssl,
-            triggers: trigger_set(&self.triggers)?,
+            id,
+            name,
+            uri,
+            enabled,
+            ssl,
+            triggers: trigger_set(&triggers)?,
             // The portal's `""` is read as none, as the client does.
-            target_id: self.target_id.filter(|t| !t.is_empty()),
-            last_failure_on: self.last_failure_on,
-            last_failure_content: self.last_failure_content,
+            target_id: target_id.filter(|t| !t.is_empty()),
+            last_failure_on,
+            last_failure_content,
             last_success_on: None,
         })
     }

@@ -6,7 +6,7 @@
 
 use crate::api::{LiveWebhook, mask_credentials};
 use crate::plan::change::live_target;
-use crate::plan::{Change, Op, Plan};
+use crate::plan::{Change, Field, Op, Plan};
 
 use super::SavedPlanError;
 
@@ -51,47 +51,56 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
             )
         });
     }
-    let before = change.before.as_ref()?;
+    let Some(before) = &change.before else {
+        unreachable!("only a create is made without its live record (plan::change)");
+    };
     let Some(now) = live.iter().find(|w| w.id == before.id) else {
         return Some(format!(
             "#{} {:?} was deleted on the portal",
             before.id, before.name
         ));
     };
-    let mut moved = Vec::new();
-    let mut compare = |field: &str, was: String, is: String| {
-        if was != is {
-            moved.push(format!("{field} {was} -> {is}"));
-        }
-    };
-    compare(
-        "name",
-        format!("{:?}", before.name),
-        format!("{:?}", now.name),
-    );
-    let (was, is) = (mask_credentials(&before.uri), mask_credentials(&now.uri));
-    let note = if before.uri != now.uri && was == is {
-        " (credentials changed)"
-    } else {
-        ""
-    };
-    compare("uri", format!("{was:?}"), format!("{is:?}{note}"));
-    compare(
-        "enabled",
-        before.enabled.to_string(),
-        now.enabled.to_string(),
-    );
-    compare("ssl", before.ssl.to_string(), now.ssl.to_string());
-    compare(
-        "triggers",
-        before.triggers.to_string(),
-        now.triggers.to_string(),
-    );
-    compare(
-        "targetId",
-        format!("{:?}", live_target(before)),
-        format!("{:?}", live_target(now)),
-    );
+    let LiveWebhook {
+        id: _,
+        name,
+        uri,
+        enabled,
+        ssl,
+        triggers,
+        // Read through `live_target`, as the plan does.
+        target_id: _,
+        // Delivery status changes on its own and is never written back.
+        last_failure_on: _,
+        last_failure_content: _,
+        last_success_on: _,
+    } = before;
+    let moved: Vec<String> = Field::ALL
+        .iter()
+        .filter_map(|&field| {
+            let (was, is) = match field {
+                Field::Name => (format!("{name:?}"), format!("{:?}", now.name)),
+                Field::Uri => {
+                    let (was, is) = (mask_credentials(uri), mask_credentials(&now.uri));
+                    let note = if *uri != now.uri && was == is {
+                        " (credentials changed)"
+                    } else {
+                        ""
+                    };
+                    (format!("{was:?}"), format!("{is:?}{note}"))
+                }
+                // Never read back, so it cannot be seen to move.
+                Field::SecretKey => return None,
+                Field::Enabled => (enabled.to_string(), now.enabled.to_string()),
+                Field::Ssl => (ssl.to_string(), now.ssl.to_string()),
+                Field::Triggers => (triggers.to_string(), now.triggers.to_string()),
+                Field::TargetId => (
+                    format!("{:?}", live_target(before)),
+                    format!("{:?}", live_target(now)),
+                ),
+            };
+            (was != is).then(|| format!("{} {was} -> {is}", field.key()))
+        })
+        .collect();
     (!moved.is_empty()).then(|| {
         format!(
             "#{} {:?} changed on the portal: {}",

@@ -143,8 +143,12 @@ pub fn to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedP
         unmanaged: plan.unmanaged.iter().map(Named::from).collect(),
         notes: SavedNotes::new(&plan.notes),
     };
-    // Plain structs of strings, numbers and bools: serialising cannot fail.
-    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+    let mut text = match serde_json::to_string_pretty(&file) {
+        Ok(text) => text,
+        // serde_json fails only on a map with non-string keys or a failing `Serialize` impl;
+        // `File` is derived structs of strings, numbers, bools, options and lists.
+        Err(e) => unreachable!("a saved plan always serializes: {e}"),
+    };
     text.push('\n');
     // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
     from_json(&text, "the plan being saved")?;
@@ -157,7 +161,6 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
             name: change.name.clone(),
         })
     };
-    // Every change but a create is made with its live record (`plan::change`).
     let against = change.before.as_ref().map(Live::new);
     let write = match (&change.op, against) {
         (Op::Create(b), _) => Write::Create { webhook: body(b)? },
@@ -170,11 +173,8 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
             enabled: *enabled,
         },
         (Op::Delete { .. }, Some(against)) => Write::Delete { against },
-        (_, None) => {
-            return Err(SavedPlanError::Inconsistent {
-                path: "the plan".into(),
-                reason: format!("the change of {:?} has no live record", change.name),
-            });
+        (Op::Update { .. } | Op::SetEnabled { .. } | Op::Delete { .. }, None) => {
+            unreachable!("only a create is made without its live record (plan::change)")
         }
     };
     Ok(write)
@@ -202,9 +202,11 @@ pub fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
                     found: found.unwrap_or(0),
                 });
             }
-            return Err(unreadable(
-                parsed.err().map(|e| e.to_string()).unwrap_or_default(),
-            ));
+            return match parsed {
+                Err(e) => Err(unreadable(e.to_string())),
+                // The header, read from the same text, has the same kind and version.
+                Ok(_) => unreachable!("a file of this kind and version is taken above"),
+            };
         }
     };
     let inconsistent = |reason: String| SavedPlanError::Inconsistent {

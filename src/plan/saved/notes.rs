@@ -87,12 +87,7 @@ impl SavedNotes {
             .filter(|c| c.action == Action::Create)
             .map(|c| c.name.as_str())
             .collect();
-        let deleted: HashSet<i32> = plan
-            .changes
-            .iter()
-            .filter(|c| c.action == Action::Delete)
-            .filter_map(|c| c.id)
-            .collect();
+        let deleted = plan.deleted_ids();
         let unmanaged: HashSet<i32> = plan.unmanaged.iter().map(|u| u.id).collect();
         for r in &self.renames {
             let listed = if r.deleted { &deleted } else { &unmanaged };

@@ -105,11 +105,15 @@ pub fn render_json(plan: &Plan) -> String {
     };
     let mut buf = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter::default());
-    // Plain structs of strings, numbers and bools into a Vec: serializing cannot fail.
-    if view.serialize(&mut ser).is_err() {
-        return String::new();
+    // Derived structs of strings, numbers and bools into a Vec, each string written whole or
+    // cut at a character boundary (`SafeFormatter`): neither step can fail.
+    if let Err(e) = view.serialize(&mut ser) {
+        unreachable!("a plan always serializes: {e}");
     }
-    let mut out = String::from_utf8(buf).unwrap_or_default();
+    let mut out = match String::from_utf8(buf) {
+        Ok(out) => out,
+        Err(e) => unreachable!("serde_json writes UTF-8: {e}"),
+    };
     out.push('\n');
     out
 }

@@ -1,0 +1,119 @@
+//! The desired state a file describes: `Config` and its `DesiredWebhook`s, as the loader
+//! builds them and the planner reads them.
+//!
+//! Invariant: a `Config` that exists is well-formed; nothing downstream re-validates it. A
+//! field that is `None` is not managed. Secrets stay unresolved (`SecretRef`) until `apply`
+//! asks for them.
+
+use std::sync::Arc;
+
+use miette::{NamedSource, SourceSpan};
+
+use super::problem::{Problem, problem_at};
+use super::secret::SecretRef;
+use crate::field::Field;
+use crate::triggers::TriggerSet;
+
+/// The desired state read from one file.
+#[derive(Debug)]
+pub struct Config {
+    /// The file's text and display name, kept so later stages (the planner's matching errors)
+    /// can point into the file too.
+    pub source: Arc<NamedSource<String>>,
+    /// `portal:` from the file, with where it stands.
+    pub portal: Option<(String, SourceSpan)>,
+    /// In file order.
+    pub webhooks: Vec<DesiredWebhook>,
+}
+
+/// How an entry is keyed in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    /// A string key: the webhook's name. Created when no live webhook has it.
+    Name(String),
+    /// An integer key: an existing webhook's id.
+    Id(i32),
+}
+
+/// One entry under `webhooks:`. A field that is `None` is not managed: the live value is kept.
+/// One member per `Field`, set by the loader's entry check (`entry`).
+#[derive(Debug)]
+pub struct DesiredWebhook {
+    pub key: Key,
+    /// The key in the file, for diagnostics.
+    pub span: SourceSpan,
+    /// `name:`, only allowed under an id key (it renames the webhook).
+    pub name: Option<String>,
+    pub uri: Option<String>,
+    pub secret: Option<SecretRef>,
+    pub enabled: Option<bool>,
+    pub ssl: Option<bool>,
+    pub triggers: Option<TriggerSet>,
+    /// `Some("")` means "no target" (null, `~` and `""` in the file all become this).
+    pub target_id: Option<String>,
+}
+
+impl Config {
+    /// The error the planner reports when `webhook` matches no live webhook and so would be
+    /// created, but lacks what creating needs (`DesiredWebhook::missing_for_create`).
+    /// `None` when nothing is missing.
+    pub fn missing_for_create_problem(&self, webhook: &DesiredWebhook) -> Option<Problem> {
+        let missing = webhook.missing_for_create();
+        if missing.is_empty() {
+            return None;
+        }
+        let list = missing
+            .iter()
+            .map(|f| format!("`{}`", f.key()))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        Some(problem_at(
+            &self.source,
+            webhook.span,
+            "config::missing_for_create",
+            format!(
+                "'{}' is not on the portal, and creating it needs {list}",
+                webhook.label()
+            ),
+            "no live webhook has this name".to_string(),
+            Some(
+                "add the missing settings, or fix the name to match the webhook on the portal"
+                    .to_string(),
+            ),
+        ))
+    }
+
+    /// Registers with `redact` every secret of the file that can be had: the literals, and each
+    /// `${VAR}` that is set. `plan` never needs the values, but a webhook's last failure (what
+    /// its target answered, which knows the secret) is quoted in plans, and is scrubbed of
+    /// every registered secret. Unset or invalid variables are not an error here.
+    pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
+        for secret in self.webhooks.iter().filter_map(|w| w.secret.as_ref()) {
+            let _ = secret.resolve(lookup);
+        }
+    }
+}
+
+impl DesiredWebhook {
+    /// How messages name the entry: its name, or `#id` for an id key.
+    pub fn label(&self) -> String {
+        match &self.key {
+            Key::Name(name) => name.clone(),
+            Key::Id(id) => format!("#{id}"),
+        }
+    }
+
+    /// The settings creating a webhook needs that this entry leaves out (`uri`, `secretKey`).
+    /// Whether the entry will be created is only known once the live list is matched, so the
+    /// loader does not require them; the planner asks this for entries it would create.
+    pub fn missing_for_create(&self) -> Vec<Field> {
+        let mut missing = Vec::new();
+        if self.uri.is_none() {
+            missing.push(Field::Uri);
+        }
+        if self.secret.is_none() {
+            missing.push(Field::SecretKey);
+        }
+        missing
+    }
+}

@@ -1,0 +1,42 @@
+//! The keys a webhook file may use, and the one a mistyped key most likely meant.
+//!
+//! A leaf: the entry check, the top level, the schema and the secret masking all read these
+//! lists, and none of them is read back from here. The fields of an entry are the crate's one
+//! table of webhook fields (`crate::field`).
+
+use crate::field::Field;
+
+/// The keys of the top level.
+pub(super) const TOP_FIELDS: &[&str] = &[PORTAL, WEBHOOKS];
+pub(super) const PORTAL: &str = "portal";
+pub(super) const WEBHOOKS: &str = "webhooks";
+
+/// The keys of a webhook entry.
+pub(super) const ENTRY_FIELDS: &[&str] = Field::KEYS;
+
+/// Field names people reach for that strsim would not map to ours.
+const ALIASES: &[(&str, &str)] = &[
+    ("url", Field::Uri.key()),
+    ("secret", Field::SecretKey.key()),
+    ("target", Field::TargetId.key()),
+    ("events", Field::Triggers.key()),
+    ("active", Field::Enabled.key()),
+];
+
+/// The key of `valid` that `field` most likely meant: an alias people reach for, or one close
+/// in spelling (ignoring case, `_`, `-` and spaces).
+pub(super) fn closest_field(field: &str, valid: &'static [&'static str]) -> Option<&'static str> {
+    let normal = |s: &str| s.to_ascii_lowercase().replace(['_', '-', ' '], "");
+    let wanted = normal(field);
+    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == wanted)
+        && valid.contains(to)
+    {
+        return Some(to);
+    }
+    valid
+        .iter()
+        .map(|f| (strsim::jaro_winkler(&wanted, &normal(f)), *f))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, f)| f)
+}

@@ -1,0 +1,75 @@
+//! Things in a file that load but deserve a second look: a literal `secretKey`, a uri whose
+//! host has look-alike (non-ASCII) characters (see [`crate::idn`]), a quoted number used as a
+//! name. Each is a `Problem` of severity warning.
+
+use super::desired::{Config, DesiredWebhook, Key};
+use super::escape::shown;
+use super::problem::{Problem, problem_at};
+use super::secret::SecretRef;
+use crate::idn;
+
+impl Config {
+    /// The warnings for this file, in file order.
+    pub fn warnings(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for w in &self.webhooks {
+            if let Some(SecretRef::Literal(_)) = w.secret {
+                out.push(problem_at(
+                    &self.source,
+                    w.span,
+                    "config::literal_secret",
+                    format!("the secretKey of '{}' is written in the file", w.label()),
+                    "secret written literally in this entry".to_string(),
+                    Some("read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`".to_string()),
+                ).warning());
+            }
+            out.extend(lookalike_uri(self, w));
+            if let Key::Name(name) = &w.key
+                && name.parse::<i32>().is_ok()
+            {
+                out.push(
+                    problem_at(
+                        &self.source,
+                        w.span,
+                        "config::quoted_id",
+                        format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
+                        "a name".to_string(),
+                        Some(format!(
+                            "write {name} without quotes to manage the webhook with that id"
+                        )),
+                    )
+                    .warning(),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// The warning for `w`'s uri, when its host is a look-alike: it loads, since such a host can
+/// be meant, but a reviewer should see what it resolves to. Only the host is quoted, never the
+/// userinfo.
+fn lookalike_uri(config: &Config, w: &DesiredWebhook) -> Option<Problem> {
+    let found = idn::lookalike_host(w.uri.as_deref()?)?;
+    let resolves = match &found.ascii {
+        Some(ascii) => format!("it is `{}`", shown(ascii)),
+        None => "it is not a valid domain name".to_string(),
+    };
+    let problem = problem_at(
+        &config.source,
+        w.span,
+        "config::lookalike_host",
+        format!(
+            "the uri of '{}' has a look-alike host: `{}` {}",
+            shown(&w.label()),
+            shown(&found.host),
+            idn::LOOKALIKE
+        ),
+        "look-alike host in this entry's uri".to_string(),
+        Some(format!(
+            "{resolves}: check that this is the host you mean, since DocSpace sends every event \
+             to it"
+        )),
+    );
+    Some(problem.warning())
+}
