@@ -8,11 +8,9 @@
 //! create and the corrective calls too), and only the client sees the headers. It keeps:
 //! - a pause: a 429 holds every request until the portal's time, said once however many
 //!   requests were refused together;
-//! - a window of concurrent writes (AIMD), bounding both the write calls under way and their
-//!   requests on the wire: a write holds its place for its whole call, retries included; a
-//!   429, or a failure worth a retry (the portal or its proxy struggling), halves the window
-//!   once per burst, and each accepted write widens it by 1/window, one per round of
-//!   successes. While a failed write waits for its retry's answer, no new write starts, so a
+//! - a window of concurrent writes (AIMD, `window.rs`), bounding both the write calls under way
+//!   and their requests on the wire: a write holds its place for its whole call, retries
+//!   included. While a failed write waits for its retry's answer, no new write starts, so a
 //!   retried write goes before fresh ones instead of queueing behind them;
 //! - the budget model (`budget.rs`): while it expects nothing left, requests are spaced to the
 //!   rate the portal refills at, so a large apply runs at the limit without a storm of 429s;
@@ -20,9 +18,12 @@
 //!   `max_wait` for the run. A pause beyond what is left of it throws the run's stop switch,
 //!   with a message naming the limit and the time the portal accepts requests again.
 //!
+//! This module is the model, and it never waits: it answers whether a request may go now
+//! (`Gate`) and takes in the answers. The waiting is the client's (`client/gate.rs`).
+//!
 //! Invariants: no request passes the gate once the run is stopped (it fails as
-//! `ApiError::NotSent`), and every wait at the gate ends early when it is; the state lock is
-//! never held across an `.await`.
+//! `ApiError::NotSent`); the state lock is only held inside these synchronous calls, so never
+//! across an `.await`.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
@@ -36,10 +37,8 @@ use super::error::{ApiError, Endpoint};
 use super::event::{ClientEvent, Stop};
 use super::retry::Policy;
 use super::retry_after::RateHeaders;
+use super::window::Window;
 use crate::halt::{Halt, StopReason};
-
-/// The portal runs at most 15 writes of one user at once (docs/docspace-api.md §17).
-const MAX_WRITES: f64 = 15.0;
 
 pub(super) struct Pacer {
     state: Mutex<State>,
@@ -68,10 +67,7 @@ struct State {
     /// Write requests sent and not yet answered: the window bounds these too, so calls that
     /// hold a place do not all send at once after a pause.
     writes_sending: usize,
-    window: f64,
-    /// The last request let out when the window was last cut: a 429 to one of these belongs
-    /// to the burst that was already answered for.
-    cut_after: u64,
+    window: Window,
     paused_until: Option<Instant>,
     /// Throttled waiting so far, in real time.
     used: Duration,
@@ -134,10 +130,7 @@ pub(super) enum Gate<T> {
 impl Pacer {
     pub fn new(options: &ClientOptions) -> Pacer {
         Pacer {
-            state: Mutex::new(State {
-                window: MAX_WRITES,
-                ..State::default()
-            }),
+            state: Mutex::default(),
             changed: Notify::new(),
             halt: options.halt.clone(),
             max_wait: options.max_wait,
@@ -165,7 +158,7 @@ impl Pacer {
             return Gate::Stopped(reason);
         }
         let mut s = self.lock();
-        if s.writes_in_flight >= s.window_size() || s.writes_retrying > 0 {
+        if s.writes_in_flight >= s.window.size() || s.writes_retrying > 0 {
             return Gate::Wait(None, None);
         }
         s.writes_in_flight += 1;
@@ -184,7 +177,7 @@ impl Pacer {
         if let Some(until) = s.paused_until.filter(|until| *until > now) {
             return Gate::Wait(Some(until), None);
         }
-        if write && s.writes_sending >= s.window_size() {
+        if write && s.writes_sending >= s.window.size() {
             return Gate::Wait(None, None);
         }
         // The portal named the time itself: the first request after a pause goes then, and
@@ -241,7 +234,7 @@ impl Pacer {
             Ok(_) => {
                 s.refused_in_a_row = 0;
                 if permit.write {
-                    s.window = (s.window + 1.0 / s.window).min(MAX_WRITES);
+                    s.window.widen();
                 }
                 None
             }
@@ -303,7 +296,7 @@ impl Pacer {
             endpoint: endpoint.clone(),
             asked: asked.is_some(),
             pause,
-            writes: s.window_size(),
+            writes: s.window.size(),
             used: self.portal(s.used),
             max_wait: self.max_wait,
         })
@@ -317,18 +310,11 @@ impl Pacer {
 }
 
 impl State {
-    fn window_size(&self) -> usize {
-        self.window as usize
-    }
-
-    /// Halves the write window (or the writes under way, when fewer), once per burst: a
-    /// refusal of a request sent before the last cut was part of the burst already answered
-    /// for.
+    /// Cuts the write window for a refused or failed write.
     fn cut(&mut self, permit: &Permit<'_>) {
-        if permit.write && permit.seq > self.cut_after {
-            let under_way = self.window.min(self.writes_in_flight as f64);
-            self.window = (under_way / 2.0).floor().max(1.0);
-            self.cut_after = self.sent;
+        if permit.write {
+            self.window
+                .cut(permit.seq, self.writes_in_flight, self.sent);
         }
     }
 }
