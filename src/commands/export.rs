@@ -3,12 +3,12 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::PortalArgs;
-use crate::{Error, render, settings};
+use crate::settings::Settings;
+use crate::{Error, render};
 
-pub fn run(args: &PortalArgs, out: &mut super::Output) -> Result<ExitCode, Error> {
-    let portal = settings::portal(args.portal.as_deref(), None)?;
-    let client = super::client(&portal, &args.network)?;
+pub fn run(settings: &Settings, out: &mut super::Output) -> Result<ExitCode, Error> {
+    let portal = settings.portal(None)?;
+    let client = super::client(settings, &portal)?;
     let live = super::runtime()?.block_on(client.list())?;
     let _ = write!(
         out,
