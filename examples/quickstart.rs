@@ -41,7 +41,8 @@ fn run() -> Result<(), Error> {
     let client = Client::new(&portal, sandbox.api_key().into(), ClientOptions::default())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
+        .build()
+        .map_err(Error::Runtime)?;
 
     let live = runtime.block_on(client.list())?;
     let plan = plan::plan(&config, &live, portal.as_str(), Default::default())?;

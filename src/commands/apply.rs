@@ -144,7 +144,7 @@ fn confirm(out: &mut Output) -> Result<(), Error> {
         return Err(Error::PlanNotShown);
     }
     let mut answer = String::new();
-    stdin.lock().read_line(&mut answer)?;
+    stdin.lock().read_line(&mut answer).map_err(Error::Prompt)?;
     if answer.trim() == "yes" {
         Ok(())
     } else {

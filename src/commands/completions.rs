@@ -22,7 +22,7 @@ pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<ExitCode, Erro
     if args.shell == clap_complete::Shell::Bash {
         script = fix_bash_labels(&script);
     }
-    out.write_all(script.as_bytes())?;
+    out.write_all(script.as_bytes()).map_err(Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -44,7 +44,8 @@ pub fn man(args: &ManArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     // its page.
     cli.build();
     let Some(dir) = &args.dir else {
-        out.write_all(&page(clap_mangen::Man::new(cli))?)?;
+        out.write_all(&page(clap_mangen::Man::new(cli))?)
+            .map_err(Error::Output)?;
         return Ok(ExitCode::SUCCESS);
     };
     std::fs::create_dir_all(dir).map_err(|source| Error::WriteFile {
@@ -63,13 +64,13 @@ pub fn man(args: &ManArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             path: path.display().to_string(),
             source,
         })?;
-        writeln!(out, "{}", path.display())?;
+        writeln!(out, "{}", path.display()).map_err(Error::Output)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn page(man: clap_mangen::Man) -> Result<Vec<u8>, Error> {
     let mut roff = Vec::new();
-    man.render(&mut roff)?;
+    man.render(&mut roff).map_err(Error::ManPage)?;
     Ok(roff)
 }

@@ -112,9 +112,10 @@ fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Err
 /// The commands that talk to the portal run on one thread: the work is I/O-bound and
 /// concurrency comes from async, not from threads.
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    Ok(tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?)
+        .build()
+        .map_err(Error::Runtime)
 }
 
 /// A fresh plan of a file, and the client it was made with.
