@@ -157,8 +157,8 @@ mod tests {
             fn check() {}
         }
         struct FromIo;
-        impl<T: ?Sized> AmbiguousIfFromIo<()> for T {}
-        impl<T: ?Sized + From<std::io::Error>> AmbiguousIfFromIo<FromIo> for T {}
+        impl<T> AmbiguousIfFromIo<()> for T {}
+        impl<T: From<std::io::Error>> AmbiguousIfFromIo<FromIo> for T {}
         <super::Error as AmbiguousIfFromIo<_>>::check();
     }
 }

@@ -18,12 +18,9 @@
 //!   `max_wait` for the run. A pause beyond what is left of it throws the run's stop switch,
 //!   with a message naming the limit and the time the portal accepts requests again.
 //!
-//! This module is the model, and it never waits: it answers whether a request may go now
-//! (`Gate`) and takes in the answers. The waiting is the client's (`client/gate.rs`).
-//!
-//! Invariants: no request passes the gate once the run is stopped (it fails as
-//! `ApiError::NotSent`); the state lock is only held inside these synchronous calls, so never
-//! across an `.await`.
+//! This model never waits: it says whether a request may go now (`Gate`), and the client
+//! waits (`client/gate.rs`). Invariants: no request passes the gate once the run is stopped
+//! (it fails as `ApiError::NotSent`); the state lock is never held across an `.await`.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
@@ -85,7 +82,7 @@ pub(super) struct Slot<'a> {
 
 impl<'a> Slot<'a> {
     /// A read's: it holds nothing.
-    pub fn read(pacer: &'a Pacer) -> Slot<'a> {
+    pub(super) fn read(pacer: &'a Pacer) -> Slot<'a> {
         Slot {
             pacer,
             write: false,
@@ -94,7 +91,7 @@ impl<'a> Slot<'a> {
     }
 
     /// Marks the write as failed and to be retried (new writes wait), or no longer.
-    pub fn retrying(&mut self, on: bool) {
+    pub(super) fn retrying(&mut self, on: bool) {
         if !self.write || self.retrying == on {
             return;
         }
@@ -128,7 +125,7 @@ pub(super) enum Gate<T> {
 }
 
 impl Pacer {
-    pub fn new(options: &ClientOptions) -> Pacer {
+    pub(super) fn new(options: &ClientOptions) -> Pacer {
         Pacer {
             state: Mutex::default(),
             changed: Notify::new(),
@@ -302,10 +299,12 @@ impl Pacer {
         })
     }
 
-    /// A real duration in the portal's seconds (they differ only under a test's unit).
+    /// A real duration in the portal's seconds (they differ only under a test's unit), to
+    /// the nearest millisecond.
     fn portal(&self, real: Duration) -> Duration {
-        let seconds = real.as_secs_f64() / self.unit.as_secs_f64().max(f64::EPSILON);
-        Duration::from_millis((seconds * 1000.0).round() as u64)
+        let unit = self.unit.as_nanos().max(1);
+        let millis = (real.as_nanos() * 1000 + unit / 2) / unit;
+        Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
     }
 }
 

@@ -26,7 +26,7 @@ pub(crate) struct Policy {
 }
 
 impl Policy {
-    pub fn new(options: &ClientOptions) -> Policy {
+    pub(super) fn new(options: &ClientOptions) -> Policy {
         Policy {
             attempts: options.retries.saturating_add(1),
             base: options.retry_base,
@@ -35,13 +35,13 @@ impl Policy {
     }
 
     /// The wait before attempt `attempt` (2 is the first retry).
-    pub fn backoff(&self, attempt: u32) -> Duration {
+    pub(super) fn backoff(&self, attempt: u32) -> Duration {
         full_jitter(self.ceiling(attempt.saturating_sub(1)))
     }
 
     /// The backoff ceiling of the `step`th wait (1 is the first): `base`, doubling per step
     /// up to `max_delay`.
-    pub fn ceiling(&self, step: u32) -> Duration {
+    pub(super) fn ceiling(&self, step: u32) -> Duration {
         let doublings = step.saturating_sub(1).min(30);
         self.base.saturating_mul(1 << doublings).min(self.max_delay)
     }

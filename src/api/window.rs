@@ -26,6 +26,11 @@ impl Default for Window {
 
 impl Window {
     /// How many writes may be under way.
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "the size stays between 1 and 15; its fraction is meant to be dropped"
+    )]
     pub(super) fn size(&self) -> usize {
         self.size as usize
     }

@@ -14,7 +14,11 @@ use crate::render::style::{self, paint};
 use crate::settings::Settings;
 use crate::{Error, render};
 
-pub fn run(args: &ApplyArgs, settings: &Settings, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(
+    args: &ApplyArgs,
+    settings: &Settings,
+    out: &mut Output,
+) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
     let (plan, client) = match &args.saved_plan {
         Some(path) => {

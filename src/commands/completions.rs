@@ -15,7 +15,7 @@ use crate::cli::{Cli, CompletionsArgs, ManArgs};
 /// The name the scripts complete: the installed binary's.
 const BIN: &str = "docspace-webhooks";
 
-pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), BIN, &mut script);
     let mut script = String::from_utf8_lossy(&script).into_owned();
@@ -38,7 +38,7 @@ fn fix_bash_labels(script: &str) -> String {
 
 /// The main page on stdout; with `--dir`, the main page and one page per visible command
 /// written into the directory, each path printed as it is written.
-pub fn man(args: &ManArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub(super) fn man(args: &ManArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut cli = Cli::command().disable_help_subcommand(true);
     // Building gives each subcommand its display name (`docspace-webhooks-plan`), which names
     // its page.

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use crate::settings::Settings;
 use crate::{Error, render};
 
-pub fn run(settings: &Settings, out: &mut super::Output) -> Result<ExitCode, Error> {
+pub(super) fn run(settings: &Settings, out: &mut super::Output) -> Result<ExitCode, Error> {
     let portal = settings.portal(None)?;
     let client = super::client(settings, &portal)?;
     let live = super::runtime()?.block_on(client.list())?;

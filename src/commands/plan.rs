@@ -13,7 +13,11 @@ use crate::plan::saved;
 use crate::settings::Settings;
 use crate::{Error, render};
 
-pub fn run(args: &PlanArgs, settings: &Settings, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(
+    args: &PlanArgs,
+    settings: &Settings,
+    out: &mut Output,
+) -> Result<ExitCode, Error> {
     let planned = super::plan_file(&args.input, settings, &super::runtime()?)?;
     let plan = &planned.plan;
     // A plan the guard refuses is shown, then refused, and never saved.
