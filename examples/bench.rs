@@ -17,6 +17,19 @@
 //! requests a second in bursts of 15 (and 15 concurrent writes), and reports the total time
 //! against the ideal of one list plus 300 writes at 30 a second, and the share of 429 answers.
 
+#![allow(
+    clippy::print_stdout,
+    reason = "a benchmark prints its figures on the terminal it runs in"
+)]
+
+// The tests' fake portal, linted as part of the test binary (see tests/tests.rs).
+#[allow(
+    unreachable_pub,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "test support, under the test binary's rules"
+)]
 #[path = "../tests/support/fake_portal/mod.rs"]
 mod fake_portal;
 
@@ -113,7 +126,7 @@ fn main() {
         DRIFTED,
         "one write per drifted webhook"
     );
-    let rounds = DRIFTED.div_ceil(parallelism) as u32;
+    let rounds = u32::try_from(DRIFTED.div_ceil(parallelism)).expect("a few rounds");
     let ideal = latency * (1 + rounds);
     println!(
         "apply  wall time:                                       {:>8.2} ms  (ideal {:.0} ms: 1 list + {rounds} rounds; ratio {:.2})",
@@ -266,7 +279,9 @@ fn thread_cpu() -> Duration {
     // SAFETY: clock_gettime only writes the timespec we own.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     assert_eq!(rc, 0, "clock_gettime");
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    let secs = u64::try_from(ts.tv_sec).expect("a thread's CPU time is not negative");
+    let nanos = u32::try_from(ts.tv_nsec).expect("under a second of nanoseconds");
+    Duration::new(secs, nanos)
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {

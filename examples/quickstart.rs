@@ -5,6 +5,19 @@
 //!
 //! Run it with `cargo run --example quickstart`.
 
+#![allow(
+    clippy::print_stderr,
+    reason = "an example speaks to the terminal it runs in"
+)]
+
+// The tests' fake portal, linted as part of the test binary (see tests/tests.rs).
+#[allow(
+    unreachable_pub,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "test support, under the test binary's rules"
+)]
 #[path = "../tests/support/fake_portal/mod.rs"]
 mod fake_portal;
 
@@ -41,7 +54,8 @@ fn run() -> Result<(), Error> {
     let client = Client::new(&portal, sandbox.api_key().into(), ClientOptions::default())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
+        .build()
+        .map_err(Error::Runtime)?;
 
     let live = runtime.block_on(client.list())?;
     let plan = plan::plan(&config, &live, portal.as_str(), Default::default())?;

@@ -5,6 +5,19 @@
 //! starts the fake DocSpace the tests use on 127.0.0.1, seeded like the quickstart, prints the
 //! two environment variables to set in another terminal, and serves until Ctrl-C.
 
+#![allow(
+    clippy::print_stdout,
+    reason = "an example speaks to the terminal it runs in"
+)]
+
+// The tests' fake portal, linted as part of the test binary (see tests/tests.rs).
+#[allow(
+    unreachable_pub,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "test support, under the test binary's rules"
+)]
 #[path = "../tests/support/fake_portal/mod.rs"]
 mod fake_portal;
 

@@ -1,5 +1,6 @@
 //! The top-level error: every layer's typed error, each already a miette diagnostic, plus the
-//! few failures that belong to the commands themselves. Every variant exits with 1, except
+//! few failures that belong to the commands themselves. An I/O error is never converted
+//! blindly: each variant that carries one says what was being done when it happened. Every variant exits with 1, except
 //! `Interrupted`, which the signal watcher reports itself before exiting with 130 or 143.
 
 use crate::api::ApiError;
@@ -141,5 +142,34 @@ pub enum Error {
 
     #[error("could not write the output: {0}")]
     #[diagnostic(code(io::output))]
-    Output(#[from] std::io::Error),
+    Output(#[source] std::io::Error),
+
+    #[error("could not start the runtime that talks to the portal")]
+    #[diagnostic(code(run::runtime))]
+    Runtime(#[source] std::io::Error),
+
+    #[error("could not read the answer at the prompt; nothing was written")]
+    #[diagnostic(code(apply::prompt))]
+    Prompt(#[source] std::io::Error),
+
+    #[error("could not render the manual page")]
+    #[diagnostic(code(man::render))]
+    ManPage(#[source] std::io::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    /// Compiles only while `Error` has no `From<std::io::Error>`: with one, `?` on any I/O call
+    /// would compile again and report it as whatever that conversion says, whatever failed.
+    /// (The call below is ambiguous exactly when both impls apply.)
+    #[test]
+    fn no_io_error_becomes_an_error_without_saying_what_failed() {
+        trait AmbiguousIfFromIo<A> {
+            fn check() {}
+        }
+        struct FromIo;
+        impl<T> AmbiguousIfFromIo<()> for T {}
+        impl<T: From<std::io::Error>> AmbiguousIfFromIo<FromIo> for T {}
+        <super::Error as AmbiguousIfFromIo<_>>::check();
+    }
 }

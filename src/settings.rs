@@ -1,4 +1,7 @@
-//! Raw flags and the environment become checked settings before any work starts.
+//! Raw flags and the environment become checked settings before any work starts: the colour
+//! decision (`Color`), then, for the commands that talk to the portal, one `Settings` value
+//! (portal, API key, network options), completed from the file when the portal comes from
+//! there.
 //!
 //! This is the only module that reads the process environment, so what the tool depends on is
 //! visible in one place: DOCSPACE_URL, DOCSPACE_API_KEY, the `${VAR}`s of secrets, the hidden
@@ -6,13 +9,17 @@
 //! and obey `Retry-After` without waiting, and, in debug builds only,
 //! DOCSPACE_WEBHOOKS_TEST_PANIC, with which tests prove what a panic shows.
 
+use std::io::IsTerminal;
+use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use anstream::ColorChoice;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::api::{ApiError, Client, ClientOptions, EventSink, PortalUrl};
-use crate::cli::NetworkArgs;
+use crate::cli::{ColorWhen, NetworkArgs, PortalArgs};
 use crate::config::Config;
+use crate::halt::Halt;
 
 pub const URL_VAR: &str = "DOCSPACE_URL";
 pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
@@ -42,6 +49,10 @@ pub fn test_panic() {
 }
 
 /// Reads one environment variable; an unset or non-UTF-8 variable is `None`.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "this module is the one reader of the environment"
+)]
 pub fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
@@ -85,37 +96,128 @@ pub enum SettingsError {
     EmptyApiKey,
 }
 
-/// The portal: `--portal`, else DOCSPACE_URL, else `fallback` (the file's `portal:` or a saved
-/// plan's portal, with a phrase naming it).
-pub fn portal(
-    flag: Option<&str>,
-    fallback: Option<(&str, &'static str)>,
-) -> Result<PortalUrl, SettingsError> {
-    let (url, origin) = match (flag, env(URL_VAR), fallback) {
-        (Some(url), _, _) => (url.to_string(), "--portal"),
-        (None, Some(url), _) if !url.trim().is_empty() => (url, URL_VAR),
-        (None, _, Some((url, origin))) => (url.to_string(), origin),
-        _ => return Err(SettingsError::NoPortal),
-    };
-    PortalUrl::parse(&url).map_err(|source| SettingsError::BadPortal {
+/// How output is coloured: decided once, before anything is written.
+#[derive(Debug, Clone, Copy)]
+pub struct Color {
+    /// Whether stdout keeps its colours; the text plan is laid out for the answer.
+    pub stdout: bool,
+    pub stderr: bool,
+    /// Whether stderr is a terminal: diagnostics are wrapped and show their codes only there.
+    pub stderr_terminal: bool,
+}
+
+impl Color {
+    /// Decides from `--color` (and, for `auto`, the terminal, NO_COLOR and CLICOLOR_FORCE, as
+    /// anstream reads them), and makes it the choice of every anstream stream of the process.
+    pub fn decide(when: ColorWhen) -> Color {
+        let choice = match when {
+            ColorWhen::Auto => ColorChoice::Auto,
+            ColorWhen::Always => ColorChoice::Always,
+            ColorWhen::Never => ColorChoice::Never,
+        };
+        choice.write_global();
+        Color {
+            stdout: crate::render::style::stdout_colored(),
+            stderr: anstream::AutoStream::choice(&std::io::stderr()) != ColorChoice::Never,
+            stderr_terminal: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+/// Everything the flags and the environment say about a run that talks to the portal: checked
+/// once, before the work starts, then completed from the file or the saved plan, which may
+/// name the portal (`portal`). Commands take what they need from here and read neither the
+/// environment nor the flags these come from.
+#[derive(Debug)]
+pub struct Settings {
+    pub color: Color,
+    /// `--portal`, else DOCSPACE_URL, checked; `None` when neither is given.
+    portal: Option<PortalUrl>,
+    api_key: SecretString,
+    /// Timeouts, retries and waits. No event sink and the default stop switch: what the
+    /// client reports and who stops the run are the command's (`client`).
+    network: ClientOptions,
+    /// `-v`: every request is told on stderr, not only retries and waits.
+    pub verbose: bool,
+}
+
+impl Settings {
+    /// Checks the portal given by `--portal` or DOCSPACE_URL, if any, then the API key.
+    pub fn resolve(args: &PortalArgs, color: Color) -> Result<Settings, SettingsError> {
+        let given = match (args.portal.as_deref(), env(URL_VAR)) {
+            (Some(url), _) => Some((url.to_string(), "--portal")),
+            (None, Some(url)) if !url.trim().is_empty() => Some((url, URL_VAR)),
+            _ => None,
+        };
+        let portal = given
+            .map(|(url, origin)| check_portal(&url, origin))
+            .transpose()?;
+        Ok(Settings {
+            color,
+            portal,
+            api_key: api_key()?,
+            network: client_options(&args.network),
+            verbose: args.network.verbose,
+        })
+    }
+
+    /// The portal: the one given by `--portal` or DOCSPACE_URL, else `fallback` (the file's
+    /// `portal:` or a saved plan's portal, with a phrase naming it).
+    pub fn portal(
+        &self,
+        fallback: Option<(&str, &'static str)>,
+    ) -> Result<PortalUrl, SettingsError> {
+        match (&self.portal, fallback) {
+            (Some(portal), _) => Ok(portal.clone()),
+            (None, Some((url, origin))) => check_portal(url, origin),
+            (None, None) => Err(SettingsError::NoPortal),
+        }
+    }
+
+    /// The portal a config file points at, with `--portal` and DOCSPACE_URL taking precedence.
+    pub fn portal_for(&self, config: &Config) -> Result<PortalUrl, SettingsError> {
+        let from_file = config
+            .portal
+            .as_ref()
+            .map(|(url, _)| (url.as_str(), "`portal:` in the file"));
+        self.portal(from_file)
+    }
+
+    /// A client for `portal` with the key and the network settings; `events` receives what it
+    /// reports, and `halt` stops it.
+    pub fn client(
+        &self,
+        portal: &PortalUrl,
+        events: EventSink,
+        halt: Arc<Halt>,
+    ) -> Result<Client, ApiError> {
+        let options = ClientOptions {
+            events: Some(events),
+            halt,
+            ..self.network.clone()
+        };
+        let key = SecretString::from(self.api_key.expose_secret());
+        Client::new(portal, key, options)
+    }
+
+    /// The value of a `${VAR}` a secret in the file names; unset or not UTF-8: `None`. Read
+    /// when asked: which variables matter is known only once the file is read.
+    pub fn var(&self, name: &str) -> Option<String> {
+        env(name)
+    }
+}
+
+fn check_portal(url: &str, origin: &'static str) -> Result<PortalUrl, SettingsError> {
+    PortalUrl::parse(url).map_err(|source| SettingsError::BadPortal {
         origin,
         source: Box::new(source),
     })
 }
 
-/// The portal a config file points at, with `--portal` and DOCSPACE_URL taking precedence.
-pub fn portal_for(flag: Option<&str>, config: &Config) -> Result<PortalUrl, SettingsError> {
-    let from_file = config
-        .portal
-        .as_ref()
-        .map(|(url, _)| (url.as_str(), "`portal:` in the file"));
-    portal(flag, from_file)
-}
-
 /// The API key from the environment. Unset and blank are told apart: a pipeline passes a
 /// secret that does not exist as an empty string, and "not set" would send the reader to the
 /// wrong place.
-pub fn api_key() -> Result<SecretString, SettingsError> {
+fn api_key() -> Result<SecretString, SettingsError> {
     match env(KEY_VAR) {
         // `Client::new` trims and checks the key itself; blank is caught here for the better
         // message.
@@ -125,8 +227,8 @@ pub fn api_key() -> Result<SecretString, SettingsError> {
     }
 }
 
-/// The client's timeouts and retries from the flags; `events` receives what it reports.
-pub fn client_options(network: &NetworkArgs, events: Option<EventSink>) -> ClientOptions {
+/// The client's timeouts and retries from the flags, and the test-only waits.
+fn client_options(network: &NetworkArgs) -> ClientOptions {
     let defaults = ClientOptions::default();
     let millis = |name| {
         env(name)
@@ -140,12 +242,6 @@ pub fn client_options(network: &NetworkArgs, events: Option<EventSink>) -> Clien
         retry_base: millis(RETRY_BASE_VAR).unwrap_or(defaults.retry_base),
         max_wait: Duration::from_secs(network.max_wait),
         throttle_unit: millis(THROTTLE_UNIT_VAR).unwrap_or(defaults.throttle_unit),
-        events,
         ..defaults
     }
-}
-
-/// A client for `portal`, with the key from the environment.
-pub fn client(portal: &PortalUrl, options: ClientOptions) -> Result<Client, crate::Error> {
-    Ok(Client::new(portal, api_key()?, options)?)
 }

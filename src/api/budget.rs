@@ -62,13 +62,13 @@ pub(super) struct Budget {
     base: Option<Reading>,
     /// Requests a second, once measured.
     refill: Option<f64>,
-    limit: Option<f64>,
+    limit: Option<u64>,
     reset: Option<Instant>,
 }
 
 impl Budget {
     /// Takes in the headers of the answer to `sent`, come at `at`.
-    pub fn read(&mut self, at: Instant, sent: Sent, headers: &RateHeaders) {
+    pub(super) fn read(&mut self, at: Instant, sent: Sent, headers: &RateHeaders) {
         let Some(remaining) = headers.remaining else {
             // Answers without the headers: what earlier ones said is no longer known to hold.
             (self.latest, self.base) = (None, None);
@@ -82,7 +82,7 @@ impl Budget {
             level: remaining + (sent.accepted_before + u64::from(sent.counted)) as f64,
         };
         if let Some(limit) = headers.limit {
-            self.limit = Some(limit as f64);
+            self.limit = Some(limit);
         }
         // A reset already passed says nothing about the budget after this reading.
         self.reset = headers.reset.filter(|d| !d.is_zero()).map(|d| at + d);
@@ -91,7 +91,7 @@ impl Budget {
             return;
         }
         // A full budget wastes its refill, so a stretch across one would measure too little.
-        let full = self.limit.is_some_and(|l| remaining >= l - 1.0);
+        let full = self.limit.is_some_and(|l| remaining >= l as f64 - 1.0);
         match self.base {
             Some(base) if !full => {
                 let span = at.saturating_duration_since(base.at);
@@ -111,7 +111,7 @@ impl Budget {
         let unaccounted = sent.saturating_sub(latest.answered_before + 1) as f64;
         let mut tokens = latest.remaining
             + self.refill.unwrap_or(0.0) * now.saturating_duration_since(latest.at).as_secs_f64();
-        if let Some(limit) = self.limit {
+        if let Some(limit) = self.limit.map(|l| l as f64) {
             tokens = tokens.min(limit);
             if self.reset.is_some_and(|reset| now >= reset) {
                 tokens = limit;
@@ -122,7 +122,12 @@ impl Budget {
 
     /// How long to hold the next request back, `None` when it may go now. `sent` requests
     /// were let out so far, the last at `last_sent`.
-    pub fn wait(&self, now: Instant, sent: u64, last_sent: Option<Instant>) -> Option<Duration> {
+    pub(super) fn wait(
+        &self,
+        now: Instant,
+        sent: u64,
+        last_sent: Option<Instant>,
+    ) -> Option<Duration> {
         let tokens = self.tokens(now, sent)?;
         if tokens >= 1.0 {
             return None;
@@ -147,12 +152,12 @@ impl Budget {
         (!wait.is_zero()).then_some(wait)
     }
 
-    pub fn limit(&self) -> Option<u64> {
-        self.limit.map(|l| l as u64)
+    pub(super) fn limit(&self) -> Option<u64> {
+        self.limit
     }
 
     #[cfg(test)]
-    pub fn refill(&self) -> Option<f64> {
+    pub(super) fn refill(&self) -> Option<f64> {
         self.refill
     }
 }

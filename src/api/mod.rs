@@ -1,16 +1,19 @@
 //! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.
 //!
-//! `url` checks the portal address (HTTPS, or HTTP to loopback only), `client` sends every
-//! request through one path, `pace` holds every request to the portal's rate limit (`gate` is
-//! where requests wait for it, `budget` its model of the limit, `retry_after` reads the
-//! headers), `retry` decides what is sent again after a failure, `wire` holds the JSON shapes,
-//! `classify` turns answers and transport failures into `ApiError`s (`error`), and `event` is
-//! what the client reports while it works. Invariants kept across the module: the API key and
-//! every `secretKey` stay in `SecretString`s (and are registered with `redact`, which scrubs
-//! every text from the portal of them in any spelling) and never reach an error, an event, a
-//! log or a `Debug` print; URL credentials are masked wherever a URL is shown;
-//! redirects are never followed; a create is never posted twice blindly; nothing here panics on
-//! what the portal sends.
+//! `url` checks the portal address (HTTPS, or HTTP to loopback only); `client` sends every
+//! request through one path; `wire` holds the JSON shapes; `classify` turns answers and
+//! transport failures into `ApiError`s (`error`); `event` is what the client reports while it
+//! works. The policies the client follows are pure models that never use it: `retry` (what is
+//! sent again after a failure, and after how long) and `pace` (every request held to the
+//! portal's rate limit: `window` the concurrent writes, `budget` the requests left,
+//! `retry_after` reads the headers). Dependencies point one way: `client` uses the models,
+//! the models use neither `client` nor each other in a circle.
+//!
+//! Invariants kept across the module: the API key and every `secretKey` stay in
+//! `SecretString`s (and are registered with `redact`, which scrubs every text from the portal
+//! of them in any spelling) and never reach an error, an event, a log or a `Debug` print; URL
+//! credentials are masked wherever a URL is shown; redirects are never followed; a create is
+//! never posted twice blindly; nothing here panics on what the portal sends.
 
 use std::fmt;
 use std::sync::Arc;
@@ -26,12 +29,12 @@ mod classify;
 mod client;
 mod error;
 mod event;
-mod gate;
 mod pace;
 mod retry;
 mod retry_after;
 mod sanitize;
 mod url;
+mod window;
 mod wire;
 
 pub use crate::redact::mask_credentials;

@@ -8,11 +8,9 @@
 //! create and the corrective calls too), and only the client sees the headers. It keeps:
 //! - a pause: a 429 holds every request until the portal's time, said once however many
 //!   requests were refused together;
-//! - a window of concurrent writes (AIMD), bounding both the write calls under way and their
-//!   requests on the wire: a write holds its place for its whole call, retries included; a
-//!   429, or a failure worth a retry (the portal or its proxy struggling), halves the window
-//!   once per burst, and each accepted write widens it by 1/window, one per round of
-//!   successes. While a failed write waits for its retry's answer, no new write starts, so a
+//! - a window of concurrent writes (AIMD, `window.rs`), bounding both the write calls under way
+//!   and their requests on the wire: a write holds its place for its whole call, retries
+//!   included. While a failed write waits for its retry's answer, no new write starts, so a
 //!   retried write goes before fresh ones instead of queueing behind them;
 //! - the budget model (`budget.rs`): while it expects nothing left, requests are spaced to the
 //!   rate the portal refills at, so a large apply runs at the limit without a storm of 429s;
@@ -20,9 +18,9 @@
 //!   `max_wait` for the run. A pause beyond what is left of it throws the run's stop switch,
 //!   with a message naming the limit and the time the portal accepts requests again.
 //!
-//! Invariants: no request passes the gate once the run is stopped (it fails as
-//! `ApiError::NotSent`), and every wait at the gate ends early when it is; the state lock is
-//! never held across an `.await`.
+//! This model never waits: it says whether a request may go now (`Gate`), and the client
+//! waits (`client/gate.rs`). Invariants: no request passes the gate once the run is stopped
+//! (it fails as `ApiError::NotSent`); the state lock is never held across an `.await`.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
@@ -36,10 +34,8 @@ use super::error::{ApiError, Endpoint};
 use super::event::{ClientEvent, Stop};
 use super::retry::Policy;
 use super::retry_after::RateHeaders;
+use super::window::Window;
 use crate::halt::{Halt, StopReason};
-
-/// The portal runs at most 15 writes of one user at once (docs/docspace-api.md §17).
-const MAX_WRITES: f64 = 15.0;
 
 pub(super) struct Pacer {
     state: Mutex<State>,
@@ -68,10 +64,7 @@ struct State {
     /// Write requests sent and not yet answered: the window bounds these too, so calls that
     /// hold a place do not all send at once after a pause.
     writes_sending: usize,
-    window: f64,
-    /// The last request let out when the window was last cut: a 429 to one of these belongs
-    /// to the burst that was already answered for.
-    cut_after: u64,
+    window: Window,
     paused_until: Option<Instant>,
     /// Throttled waiting so far, in real time.
     used: Duration,
@@ -89,7 +82,7 @@ pub(super) struct Slot<'a> {
 
 impl<'a> Slot<'a> {
     /// A read's: it holds nothing.
-    pub fn read(pacer: &'a Pacer) -> Slot<'a> {
+    pub(super) fn read(pacer: &'a Pacer) -> Slot<'a> {
         Slot {
             pacer,
             write: false,
@@ -98,7 +91,7 @@ impl<'a> Slot<'a> {
     }
 
     /// Marks the write as failed and to be retried (new writes wait), or no longer.
-    pub fn retrying(&mut self, on: bool) {
+    pub(super) fn retrying(&mut self, on: bool) {
         if !self.write || self.retrying == on {
             return;
         }
@@ -132,12 +125,9 @@ pub(super) enum Gate<T> {
 }
 
 impl Pacer {
-    pub fn new(options: &ClientOptions) -> Pacer {
+    pub(super) fn new(options: &ClientOptions) -> Pacer {
         Pacer {
-            state: Mutex::new(State {
-                window: MAX_WRITES,
-                ..State::default()
-            }),
+            state: Mutex::default(),
             changed: Notify::new(),
             halt: options.halt.clone(),
             max_wait: options.max_wait,
@@ -165,7 +155,7 @@ impl Pacer {
             return Gate::Stopped(reason);
         }
         let mut s = self.lock();
-        if s.writes_in_flight >= s.window_size() || s.writes_retrying > 0 {
+        if s.writes_in_flight >= s.window.size() || s.writes_retrying > 0 {
             return Gate::Wait(None, None);
         }
         s.writes_in_flight += 1;
@@ -184,7 +174,7 @@ impl Pacer {
         if let Some(until) = s.paused_until.filter(|until| *until > now) {
             return Gate::Wait(Some(until), None);
         }
-        if write && s.writes_sending >= s.window_size() {
+        if write && s.writes_sending >= s.window.size() {
             return Gate::Wait(None, None);
         }
         // The portal named the time itself: the first request after a pause goes then, and
@@ -241,7 +231,7 @@ impl Pacer {
             Ok(_) => {
                 s.refused_in_a_row = 0;
                 if permit.write {
-                    s.window = (s.window + 1.0 / s.window).min(MAX_WRITES);
+                    s.window.widen();
                 }
                 None
             }
@@ -303,32 +293,27 @@ impl Pacer {
             endpoint: endpoint.clone(),
             asked: asked.is_some(),
             pause,
-            writes: s.window_size(),
+            writes: s.window.size(),
             used: self.portal(s.used),
             max_wait: self.max_wait,
         })
     }
 
-    /// A real duration in the portal's seconds (they differ only under a test's unit).
+    /// A real duration in the portal's seconds (they differ only under a test's unit), to
+    /// the nearest millisecond.
     fn portal(&self, real: Duration) -> Duration {
-        let seconds = real.as_secs_f64() / self.unit.as_secs_f64().max(f64::EPSILON);
-        Duration::from_millis((seconds * 1000.0).round() as u64)
+        let unit = self.unit.as_nanos().max(1);
+        let millis = (real.as_nanos() * 1000 + unit / 2) / unit;
+        Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
     }
 }
 
 impl State {
-    fn window_size(&self) -> usize {
-        self.window as usize
-    }
-
-    /// Halves the write window (or the writes under way, when fewer), once per burst: a
-    /// refusal of a request sent before the last cut was part of the burst already answered
-    /// for.
+    /// Cuts the write window for a refused or failed write.
     fn cut(&mut self, permit: &Permit<'_>) {
-        if permit.write && permit.seq > self.cut_after {
-            let under_way = self.window.min(self.writes_in_flight as f64);
-            self.window = (under_way / 2.0).floor().max(1.0);
-            self.cut_after = self.sent;
+        if permit.write {
+            self.window
+                .cut(permit.seq, self.writes_in_flight, self.sent);
         }
     }
 }

@@ -204,6 +204,11 @@ struct Bucket {
 }
 
 impl Bucket {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "the tokens stay between 0 and the burst, and the header shows whole ones"
+    )]
     fn take(&mut self, t: f64) -> Option<u64> {
         self.tokens = (self.tokens + (t - self.at) * self.rate).min(self.burst);
         self.at = t;

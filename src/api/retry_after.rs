@@ -22,7 +22,7 @@ pub(crate) struct RateHeaders {
 }
 
 impl RateHeaders {
-    pub fn read(headers: &HeaderMap, now: SystemTime) -> RateHeaders {
+    pub(super) fn read(headers: &HeaderMap, now: SystemTime) -> RateHeaders {
         let number = |name: &str| {
             headers
                 .get(name)

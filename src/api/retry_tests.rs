@@ -12,7 +12,7 @@ use axum::routing::{get, put};
 use secrecy::SecretString;
 
 use super::*;
-use crate::api::{ClientEvent, PortalUrl};
+use crate::api::{Client, ClientEvent, PortalUrl, WebhookBody};
 use crate::triggers::TriggerSet;
 
 #[path = "retry_create_tests.rs"]

@@ -35,7 +35,7 @@ pub(crate) struct WebhookRequest<'a> {
 }
 
 impl<'a> WebhookRequest<'a> {
-    pub fn create(body: &'a WebhookBody) -> Self {
+    pub(super) fn create(body: &'a WebhookBody) -> Self {
         // Taken apart whole, so a field added to the body cannot be left out of the request.
         let WebhookBody {
             name,
@@ -53,13 +53,14 @@ impl<'a> WebhookRequest<'a> {
             secret_key: secret_key.as_ref(),
             enabled: *enabled,
             ssl: *ssl,
-            triggers: triggers.bits() as i64,
+            // The server's flags are a signed 64-bit enum: the same bits.
+            triggers: triggers.bits().cast_signed(),
             // `""` and null both mean "no target" to the server; null is the canonical one.
             target_id: target_id.as_deref().filter(|t| !t.is_empty()),
         }
     }
 
-    pub fn update(id: i32, body: &'a WebhookBody) -> Self {
+    pub(super) fn update(id: i32, body: &'a WebhookBody) -> Self {
         WebhookRequest {
             id: Some(id),
             ..WebhookRequest::create(body)
@@ -237,12 +238,12 @@ impl Fields<'_> {
                 )
             })?;
         let bits = match v {
-            Value::Number(n) => n.as_u64().or_else(|| n.as_i64().map(|i| i as u64)),
+            Value::Number(n) => n.as_u64().or_else(|| n.as_i64().map(i64::cast_unsigned)),
             Value::String(s) => {
                 let s = s.trim();
                 s.parse::<u64>()
                     .ok()
-                    .or_else(|| s.parse::<i64>().ok().map(|i| i as u64))
+                    .or_else(|| s.parse::<i64>().ok().map(i64::cast_unsigned))
             }
             _ => None,
         };

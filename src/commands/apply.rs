@@ -12,9 +12,14 @@ use crate::apply::{self, Done, Failure, StopReason};
 use crate::cli::ApplyArgs;
 use crate::plan::{Change, Plan, guard, saved};
 use crate::render::style::{self, paint};
-use crate::{Error, render, settings};
+use crate::settings::Settings;
+use crate::{Error, render};
 
-pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(
+    args: &ApplyArgs,
+    settings: &Settings,
+    out: &mut Output,
+) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
     let (plan, client) = match &args.saved_plan {
         Some(path) => {
@@ -26,36 +31,32 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
                 path.display()
             );
             let from_plan = Some((plan.portal.as_str(), "the saved plan"));
-            let portal = settings::portal(args.input.portal.portal.as_deref(), from_plan)?;
-            let client = super::client(&portal, &args.input.portal.network)?;
+            let portal = settings.portal(from_plan)?;
+            let client = super::client(settings, &portal)?;
             let live = runtime.block_on(client.list())?;
             saved::check_fresh(&plan, portal.as_str(), &live)?;
             guard::check(&plan, live.len(), max_deletes)?;
             (plan, client)
         }
         None => {
-            let planned = super::plan_file(&args.input, &runtime)?;
+            let planned = super::plan_file(&args.input, settings, &runtime)?;
             let _ = write!(
                 out,
                 "{}",
-                render::render_text(&planned.plan, style::stdout_colored())
+                render::render_text(&planned.plan, settings.color.stdout)
             );
             planned.guard?;
             (planned.plan, planned.client)
         }
     };
     if args.saved_plan.is_some() {
-        let _ = write!(
-            out,
-            "{}",
-            render::render_text(&plan, style::stdout_colored())
-        );
+        let _ = write!(out, "{}", render::render_text(&plan, settings.color.stdout));
     }
     if !plan.has_changes() {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let secrets = apply::resolve_secrets(&plan, &settings::env)?;
+    let secrets = apply::resolve_secrets(&plan, &|name| settings.var(name))?;
     // A saved plan was reviewed when it was made; applying it is the approval.
     if !args.auto_approve && args.saved_plan.is_none() {
         confirm(out)?;
@@ -152,7 +153,7 @@ fn confirm(out: &mut Output) -> Result<(), Error> {
         return Err(Error::PlanNotShown);
     }
     let mut answer = String::new();
-    stdin.lock().read_line(&mut answer)?;
+    stdin.lock().read_line(&mut answer).map_err(Error::Prompt)?;
     if answer.trim() == "yes" {
         Ok(())
     } else {

@@ -15,14 +15,14 @@ use crate::cli::{Cli, CompletionsArgs, ManArgs};
 /// The name the scripts complete: the installed binary's.
 const BIN: &str = "docspace-webhooks";
 
-pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), BIN, &mut script);
     let mut script = String::from_utf8_lossy(&script).into_owned();
     if args.shell == clap_complete::Shell::Bash {
         script = fix_bash_labels(&script);
     }
-    out.write_all(script.as_bytes())?;
+    out.write_all(script.as_bytes()).map_err(Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -38,13 +38,14 @@ fn fix_bash_labels(script: &str) -> String {
 
 /// The main page on stdout; with `--dir`, the main page and one page per visible command
 /// written into the directory, each path printed as it is written.
-pub fn man(args: &ManArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub(super) fn man(args: &ManArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let mut cli = Cli::command().disable_help_subcommand(true);
     // Building gives each subcommand its display name (`docspace-webhooks-plan`), which names
     // its page.
     cli.build();
     let Some(dir) = &args.dir else {
-        out.write_all(&page(clap_mangen::Man::new(cli))?)?;
+        out.write_all(&page(clap_mangen::Man::new(cli))?)
+            .map_err(Error::Output)?;
         return Ok(ExitCode::SUCCESS);
     };
     std::fs::create_dir_all(dir).map_err(|source| Error::WriteFile {
@@ -63,13 +64,13 @@ pub fn man(args: &ManArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             path: path.display().to_string(),
             source,
         })?;
-        writeln!(out, "{}", path.display())?;
+        writeln!(out, "{}", path.display()).map_err(Error::Output)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn page(man: clap_mangen::Man) -> Result<Vec<u8>, Error> {
     let mut roff = Vec::new();
-    man.render(&mut roff)?;
+    man.render(&mut roff).map_err(Error::ManPage)?;
     Ok(roff)
 }

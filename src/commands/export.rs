@@ -10,9 +10,14 @@ use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
 use crate::cli::ExportArgs;
-use crate::{Error, render, settings};
+use crate::settings::Settings;
+use crate::{Error, render};
 
-pub fn run(args: &ExportArgs, out: &mut super::Output) -> Result<ExitCode, Error> {
+pub(super) fn run(
+    args: &ExportArgs,
+    settings: &Settings,
+    out: &mut super::Output,
+) -> Result<ExitCode, Error> {
     if let Some(path) = &args.out
         && !args.force
         && std::fs::symlink_metadata(path).is_ok()
@@ -21,8 +26,8 @@ pub fn run(args: &ExportArgs, out: &mut super::Output) -> Result<ExitCode, Error
             path: path.display().to_string(),
         });
     }
-    let portal = settings::portal(args.portal.portal.as_deref(), None)?;
-    let client = super::client(&portal, &args.portal.network)?;
+    let portal = settings.portal(None)?;
+    let client = super::client(settings, &portal)?;
     let live = super::runtime()?.block_on(client.list())?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {

@@ -18,36 +18,30 @@ mod show;
 mod signals;
 mod validate;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::api::{Client, ClientEvent, ClientOptions, PortalUrl};
-use crate::cli::{Cli, ColorWhen, Command, NetworkArgs, PlanInput};
+use crate::api::{Client, ClientEvent, PortalUrl};
+use crate::cli::{Cli, Command, PlanInput};
 use crate::plan::{Plan, PlanOptions, Selection, guard};
-use crate::{Error, config, settings};
+use crate::settings::{self, Color, Settings};
+use crate::{Error, config};
 
 pub use output::Output;
 
 /// Runs the parsed command line; prints any error as a diagnostic on stderr.
 pub fn main(cli: Cli) -> ExitCode {
-    let choice = match cli.color {
-        ColorWhen::Auto => anstream::ColorChoice::Auto,
-        ColorWhen::Always => anstream::ColorChoice::Always,
-        ColorWhen::Never => anstream::ColorChoice::Never,
-    };
-    choice.write_global();
-    let stderr_colored =
-        anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
-    // In a CI log nobody resizes the window, and a message cut across lines defeats grep.
-    let stderr_terminal = std::io::stderr().is_terminal();
+    let color = Color::decide(cli.color);
     let _ = miette::set_hook(Box::new(move |_| {
         let handler = miette::MietteHandlerOpts::new()
-            .color(stderr_colored)
-            .unicode(stderr_colored)
-            .wrap_lines(stderr_terminal)
+            .color(color.stderr)
+            .unicode(color.stderr)
+            // In a CI log nobody resizes the window, and a message cut across lines defeats
+            // grep.
+            .wrap_lines(color.stderr_terminal)
             .build();
-        if stderr_terminal {
+        if color.stderr_terminal {
             Box::new(handler)
         } else {
             Box::new(report::MessageFirst(handler))
@@ -59,7 +53,7 @@ pub fn main(cli: Cli) -> ExitCode {
     // A bug that panics is an error like any other (exit 1); the hook has reported it.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         settings::test_panic();
-        signals::install().and_then(|()| run(cli.command, &mut out))
+        signals::install().and_then(|()| run(cli.command, color, &mut out))
     }));
     let _ = out.flush();
     let Ok(result) = result else {
@@ -94,12 +88,23 @@ fn fail(error: Error) -> ExitCode {
     ExitCode::from(1)
 }
 
-fn run(command: Command, out: &mut Output) -> Result<ExitCode, Error> {
+/// Runs `command`; one that talks to the portal gets its checked settings first, so nothing is
+/// read before a missing key or an unusable portal address is reported.
+fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Error> {
     match command {
         Command::Validate(args) => validate::run(&args, out),
-        Command::Plan(args) => plan::run(&args, out),
-        Command::Apply(args) => apply::run(&args, out),
-        Command::Export(args) => export::run(&args, out),
+        Command::Plan(args) => {
+            let settings = Settings::resolve(&args.input.portal, color)?;
+            plan::run(&args, &settings, out)
+        }
+        Command::Apply(args) => {
+            let settings = Settings::resolve(&args.input.portal, color)?;
+            apply::run(&args, &settings, out)
+        }
+        Command::Export(args) => {
+            let settings = Settings::resolve(&args.portal, color)?;
+            export::run(&args, &settings, out)
+        }
         Command::Show(args) => show::run(&args, out),
         Command::Schema => {
             let _ = write!(out, "{}", config::schema::schema_json());
@@ -114,9 +119,10 @@ fn run(command: Command, out: &mut Output) -> Result<ExitCode, Error> {
 /// The commands that talk to the portal run on one thread: the work is I/O-bound and
 /// concurrency comes from async, not from threads.
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    Ok(tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?)
+        .build()
+        .map_err(Error::Runtime)
 }
 
 /// A fresh plan of a file, and the client it was made with.
@@ -128,18 +134,23 @@ struct Planned {
 }
 
 /// Loads the file, lists the portal (one GET) and plans. Shared by `plan` and `apply`.
-fn plan_file(input: &PlanInput, runtime: &tokio::runtime::Runtime) -> Result<Planned, Error> {
+fn plan_file(
+    input: &PlanInput,
+    settings: &Settings,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Planned, Error> {
     let PlanInput {
         file,
-        portal,
+        // Already in `settings`.
+        portal: _,
         planning,
     } = input;
     let config = load_config(&file.file)?;
-    config.register_secrets(&settings::env);
+    config.register_secrets(&|name| settings.var(name));
     // Before the portal is contacted: a mistyped key is a usage error, not a plan of nothing.
     let selection = Selection::of(&config, &planning.targets)?;
-    let url = settings::portal_for(portal.portal.as_deref(), &config)?;
-    let client = client(&url, &portal.network)?;
+    let url = settings.portal_for(&config)?;
+    let client = client(settings, &url)?;
     let live = runtime.block_on(client.list())?;
     let options = PlanOptions {
         prune: planning.prune,
@@ -156,18 +167,14 @@ fn plan_file(input: &PlanInput, runtime: &tokio::runtime::Runtime) -> Result<Pla
 
 /// A client whose retries and waits are told on stderr as they happen, and with `-v` every
 /// request too (method, path, status, time: events carry nothing more).
-fn client(portal: &PortalUrl, network: &NetworkArgs) -> Result<Client, Error> {
-    let verbose = network.verbose;
+fn client(settings: &Settings, portal: &PortalUrl) -> Result<Client, Error> {
+    let verbose = settings.verbose;
     let sink = Arc::new(move |event: &ClientEvent| {
         if verbose || !matches!(event, ClientEvent::Request { .. }) {
             let _ = writeln!(anstream::stderr(), "{event}");
         }
     });
-    let options = ClientOptions {
-        halt: signals::halt(),
-        ..settings::client_options(network, Some(sink))
-    };
-    settings::client(portal, options)
+    Ok(settings.client(portal, sink, signals::halt())?)
 }
 
 /// Loads the file and shows its warnings (a literal secret, a quoted id) on stderr; they never

@@ -18,7 +18,7 @@ use std::panic::Location;
 use crate::redact;
 
 /// Replaces the default hook, which prints the payload as it is.
-pub fn install() {
+pub(super) fn install() {
     std::panic::set_hook(Box::new(|info| {
         let mut report = report(info.payload(), info.location());
         let backtrace = Backtrace::capture();
@@ -30,7 +30,7 @@ pub fn install() {
 }
 
 /// The lines printed for a panic with `payload` at `location`.
-pub fn report(payload: &(dyn Any + Send), location: Option<&Location<'_>>) -> String {
+pub(super) fn report(payload: &(dyn Any + Send), location: Option<&Location<'_>>) -> String {
     let at = location.map_or_else(
         || "an unknown place".to_string(),
         |l| format!("{}:{}:{}", l.file(), l.line(), l.column()),

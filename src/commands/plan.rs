@@ -10,10 +10,15 @@ use std::process::ExitCode;
 use super::{Output, saved_file};
 use crate::cli::PlanArgs;
 use crate::plan::saved;
+use crate::settings::Settings;
 use crate::{Error, render};
 
-pub fn run(args: &PlanArgs, out: &mut Output) -> Result<ExitCode, Error> {
-    let planned = super::plan_file(&args.input, &super::runtime()?)?;
+pub(super) fn run(
+    args: &PlanArgs,
+    settings: &Settings,
+    out: &mut Output,
+) -> Result<ExitCode, Error> {
+    let planned = super::plan_file(&args.input, settings, &super::runtime()?)?;
     let plan = &planned.plan;
     // A plan the guard refuses is shown, then refused, and never saved.
     let saved = match (&args.out, &planned.guard) {
@@ -26,7 +31,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let _ = write!(
         out,
         "{}",
-        render::render(plan, args.format, render::style::stdout_colored())
+        render::render(plan, args.format, settings.color.stdout)
     );
     let _ = out.flush();
     planned.guard?;

@@ -12,7 +12,7 @@ use std::fmt;
 use miette::{Diagnostic, LabeledSpan, ReportHandler, Severity, SourceCode};
 
 /// Wraps the handler that draws diagnostics so that they lead with their messages.
-pub struct MessageFirst<H>(pub H);
+pub(super) struct MessageFirst<H>(pub H);
 
 impl<H: ReportHandler> ReportHandler for MessageFirst<H> {
     fn debug(&self, diagnostic: &dyn Diagnostic, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -17,7 +17,7 @@ use crate::plan::saved::{self, Saved, SavedPlanError};
 /// event by name take 12.9 MB (about 2.6 KB a change, most of it the two trigger lists;
 /// `tests/suite/saved_plan_file.rs`), about half that with `*`. 64 MiB leaves four times that
 /// for longer names, uris and failure excerpts, and is still read in a blink.
-pub const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
+pub(super) const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads the saved plan at `path`, refusing it unless its SHA-256 is `expect_digest` (when
 /// given). Returns the plan and its digest.

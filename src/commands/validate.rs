@@ -7,7 +7,7 @@ use crate::Error;
 use crate::cli::FileArgs;
 
 /// The exit code is the verdict; the line on stdout only repeats it.
-pub fn run(args: &FileArgs, out: &mut super::Output) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &FileArgs, out: &mut super::Output) -> Result<ExitCode, Error> {
     let config = super::load_config(&args.file)?;
     let _ = writeln!(
         out,

@@ -96,9 +96,9 @@ pub(crate) fn decode_once(text: &str) -> Cow<'_, str> {
     let mut changed = false;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(byte) = hex_at(bytes, i + 1, 2)
+            && let Some(byte) = hex_at(bytes, i + 1, 2).and_then(|b| u8::try_from(b).ok())
         {
-            pending.push(byte as u8);
+            pending.push(byte);
             i += 3;
             changed = true;
             continue;

@@ -95,3 +95,36 @@ fn no_portal_and_no_key_are_explained() {
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("DOCSPACE_API_KEY"), "{out:?}");
 }
+
+/// The key and the portal given on the command line or in the environment are checked before
+/// the file is read: one mistake in them is reported alone, and the file is never opened.
+#[test]
+fn settings_are_checked_before_the_file_is_read() {
+    let broken = "webhooks:\n  billing: [\n";
+    let out = Run::new(&["plan", "--portal", "https://p.example.com"])
+        .file(broken)
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("DOCSPACE_API_KEY is not set"),
+        "{out:?}"
+    );
+    assert!(!out.stderr.contains("webhooks.yaml"), "{out:?}");
+
+    let out = Run::new(&["plan", "--portal", "http://portal.example.com"])
+        .file(broken)
+        .env("DOCSPACE_API_KEY", "sk-anything")
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("--portal"), "{out:?}");
+    assert!(!out.stderr.contains("webhooks.yaml"), "{out:?}");
+
+    // The file's `portal:` completes the settings once the file is read: then the file's
+    // own problems come first.
+    let out = Run::new(&["plan"])
+        .file(broken)
+        .env("DOCSPACE_API_KEY", "sk-anything")
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("webhooks.yaml"), "{out:?}");
+}

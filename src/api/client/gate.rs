@@ -1,19 +1,19 @@
-//! The client's side of the pacer (`pace.rs`): every request waits at its gate, and every
+//! The client's side of the pacer (`api/pace.rs`): every request waits at its gate, and every
 //! answer goes back to it.
 //!
 //! Invariant: every wait here ends early when the run is stopped (`Halt`), and a request that
 //! has not gone out by then never does (`ApiError::NotSent`), but for those a signal still
 //! lets out: reads and a create's follow-up call (`Pacer::held_back`).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use reqwest::Method;
 use serde_json::Value;
 
-use super::client::Client;
-use super::error::{ApiError, Endpoint};
-use super::pace::{Gate, Pacer, Permit, Slot};
-use super::retry_after::RateHeaders;
+use super::Client;
+use crate::api::error::{ApiError, Endpoint};
+use crate::api::pace::{Gate, Pacer, Permit, Slot};
+use crate::api::retry_after::RateHeaders;
 
 impl Client {
     /// For a write, waits for a place in the write window, held for the whole call; a read
@@ -86,20 +86,6 @@ impl Client {
     ) {
         if let Some(event) = self.pacer().observe(permit, endpoint, headers, result) {
             self.emit(event);
-        }
-    }
-
-    /// Whether `error` is a 429 to wait out: the gate holds the next attempt until the
-    /// portal's time, and it does not count as a retry. Not once the run is stopped.
-    pub(super) fn wait_out(&self, error: &ApiError) -> bool {
-        matches!(error, ApiError::RateLimited { .. }) && !self.halt().is_stopped()
-    }
-
-    /// Sleeps `delay`, or less when the run is stopped meanwhile.
-    pub(super) async fn nap(&self, delay: Duration) {
-        tokio::select! {
-            () = tokio::time::sleep(delay) => {}
-            () = self.halt().stopped() => {}
         }
     }
 }

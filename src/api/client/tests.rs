@@ -11,7 +11,7 @@ use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 
 use super::*;
-use crate::api::TimeoutKind;
+use crate::api::{ClientOptions, TimeoutKind, WebhookBody};
 use crate::triggers::TriggerSet;
 
 const KEY: &str = "sk-0123456789abcdef";
