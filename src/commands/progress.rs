@@ -23,7 +23,7 @@ pub(super) struct Progress {
 
 impl Progress {
     /// The progress of `total` writes; the line is drawn only when stderr is a terminal.
-    pub fn new(total: usize) -> Progress {
+    pub(super) fn new(total: usize) -> Progress {
         let bar = if std::io::stderr().is_terminal() {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
@@ -49,7 +49,7 @@ impl Progress {
 
     /// Prints the result line of one write that ended (`failed` or not) after `took`, above the
     /// progress line, and counts it.
-    pub fn result(&mut self, out: &mut Output, failed: bool, took: Duration, line: &str) {
+    pub(super) fn result(&mut self, out: &mut Output, failed: bool, took: Duration, line: &str) {
         if failed {
             self.failed += 1;
         } else {
@@ -76,7 +76,7 @@ impl Progress {
     }
 
     /// Removes the progress line, leaving the result lines.
-    pub fn finish(self) {
+    pub(super) fn finish(self) {
         self.bar.finish_and_clear();
     }
 }

@@ -15,7 +15,7 @@ use crate::Error;
 use crate::cli::ShowArgs;
 use crate::render::{self, Format, style};
 
-pub fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let path = &args.saved_plan;
     let (saved, digest) = saved_file::load(path, None)?;
     let plan = &saved.plan;

@@ -20,7 +20,7 @@ pub enum SecretRef {
 /// Why a `secretKey` could not be produced for `apply`.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SecretError {
-    #[error("environment variable {var} is not set{}", of(webhook))]
+    #[error("environment variable {var} is not set{}", of(webhook.as_deref()))]
     #[diagnostic(
         code(config::secret_unset),
         help("set {var} in the environment of `apply`, or change `secretKey` in the file")
@@ -33,7 +33,7 @@ pub enum SecretError {
 
     #[error(
         "the value of environment variable {var} is not a valid secret{}: {reason}",
-        of(webhook)
+        of(webhook.as_deref())
     )]
     #[diagnostic(
         code(config::secret_policy),
@@ -46,10 +46,8 @@ pub enum SecretError {
     },
 }
 
-fn of(webhook: &Option<String>) -> String {
-    webhook
-        .as_ref()
-        .map_or_else(String::new, |w| format!(" (secretKey of '{w}')"))
+fn of(webhook: Option<&str>) -> String {
+    webhook.map_or_else(String::new, |w| format!(" (secretKey of '{w}')"))
 }
 
 impl SecretError {

@@ -251,7 +251,7 @@ fn an_unreadable_file_is_an_io_error_naming_the_path() {
 fn a_huge_file_is_refused_before_parsing() {
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     let line = "# padding padding padding padding padding padding padding padding\n";
-    let big = line.repeat((MAX_FILE_BYTES as usize / line.len()) + 1);
+    let big = line.repeat((usize::try_from(MAX_FILE_BYTES).unwrap() / line.len()) + 1);
     file.write_all(big.as_bytes()).expect("write");
     let err = load(file.path()).expect_err("too large");
     assert!(matches!(err, ConfigError::TooLarge { .. }), "{err:?}");

@@ -78,7 +78,7 @@ impl Change {
                     Field::Enabled => Value::Bool(*enabled),
                     Field::Ssl => Value::Bool(*ssl),
                     Field::Triggers => Value::Triggers(*triggers),
-                    Field::TargetId => optional(&live_target(&w)),
+                    Field::TargetId => optional(live_target(&w).as_deref()),
                 };
                 Some(FieldChange {
                     field,
@@ -218,7 +218,10 @@ fn differences(w: &LiveWebhook, body: &PlannedBody) -> Vec<FieldChange> {
                 Field::Enabled => (Value::Bool(*live_enabled), Value::Bool(*enabled)),
                 Field::Ssl => (Value::Bool(*live_ssl), Value::Bool(*ssl)),
                 Field::Triggers => (Value::Triggers(*live_triggers), Value::Triggers(*triggers)),
-                Field::TargetId => (optional(&live_target(w)), optional(target_id)),
+                Field::TargetId => (
+                    optional(live_target(w).as_deref()),
+                    optional(target_id.as_deref()),
+                ),
             };
             (before != after).then_some(FieldChange {
                 field,

@@ -94,10 +94,12 @@ mod tests {
         let changes = (0..n)
             .map(|i| Change {
                 action: Action::Delete,
-                id: Some(i as i32),
+                id: Some(i32::try_from(i).unwrap()),
                 name: format!("h{i}"),
                 fields: Vec::new(),
-                op: Op::Delete { id: i as i32 },
+                op: Op::Delete {
+                    id: i32::try_from(i).unwrap(),
+                },
                 before: None,
                 failure: None,
             })

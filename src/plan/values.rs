@@ -56,8 +56,8 @@ pub(super) fn text(s: &str) -> Value {
     Value::Text(s.to_string())
 }
 
-pub(super) fn optional(s: &Option<String>) -> Value {
-    s.as_deref().map_or(Value::None, text)
+pub(super) fn optional(s: Option<&str>) -> Value {
+    s.map_or(Value::None, text)
 }
 
 pub(super) fn set(field: Field, after: Value) -> FieldChange {

@@ -63,7 +63,7 @@ pub(super) struct InlineDiff {
 
 impl InlineDiff {
     /// Diffs two raw values (as the plan holds them; uris already masked).
-    pub fn new(old: &str, new: &str) -> InlineDiff {
+    pub(super) fn new(old: &str, new: &str) -> InlineDiff {
         let (old, new) = (inner(old), inner(new));
         let (old_changed, new_changed) = if old.len().max(new.len()) > EXACT_LIMIT {
             outer_span(&old, &new)
@@ -83,7 +83,7 @@ impl InlineDiff {
     }
 
     /// Whether the value is shown on two aligned lines.
-    pub fn is_long(&self) -> bool {
+    pub(super) fn is_long(&self) -> bool {
         self.old.text.width().max(self.new.text.width()) > LONG
     }
 
@@ -91,7 +91,7 @@ impl InlineDiff {
     /// `^` under the first and the last changed character of either side (both sides are
     /// printed starting at the same column). A deletion marks the characters removed from the
     /// old line, an insertion those added to the new one. Empty when nothing changed.
-    pub fn markers(&self) -> String {
+    pub(super) fn markers(&self) -> String {
         let cols: Vec<(usize, usize)> = [&self.old, &self.new]
             .into_iter()
             .filter_map(Side::columns)
@@ -114,7 +114,7 @@ impl InlineDiff {
 
 impl Side {
     /// The text in order, each piece flagged when it changed.
-    pub fn segments(&self) -> Vec<(bool, &str)> {
+    pub(super) fn segments(&self) -> Vec<(bool, &str)> {
         let mut out = Vec::new();
         let mut at = 0;
         for range in &self.changed {

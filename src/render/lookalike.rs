@@ -56,7 +56,7 @@ pub(super) fn beside(field: Field, value: &Value) -> String {
 impl HostWarning {
     /// The warning as a sentence; `show` formats the host for the output (quoting and escaping
     /// it, or putting it in a code span), `show_ascii` its ASCII form.
-    pub fn sentence(
+    pub(super) fn sentence(
         &self,
         show: impl Fn(&str) -> String,
         show_ascii: impl Fn(&str) -> String,

@@ -54,9 +54,10 @@ impl Client {
                     failed = Some(e);
                     continue;
                 }
-                Err(e @ ApiError::NotSent { .. }) => {
-                    return Err(failed.map_or(e, |last| self.not_retried(last)));
+                Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
+                    return Err(self.not_retried(e));
                 }
+                Err(e @ ApiError::NotSent { .. }) => return Err(self.held_back(e, failed)),
                 Err(e) => e,
             };
             if may_exist && error.is_duplicate() {

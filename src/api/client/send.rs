@@ -18,6 +18,7 @@ use super::request::Payload;
 use crate::api::error::{ApiError, Endpoint};
 use crate::api::event::ClientEvent;
 use crate::api::retry;
+use crate::halt::StopReason;
 
 impl Client {
     /// `send_once`, repeated while the failure is retryable and attempts remain. POST goes
@@ -35,6 +36,9 @@ impl Client {
             slot.retrying(false);
             match result {
                 Err(e) if self.wait_out(&e) => failed = Some(e),
+                Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
+                    return Err(self.not_retried(e));
+                }
                 Err(e) if e.is_retryable() && attempt < self.policy().attempts => {
                     attempt += 1;
                     slot.retrying(true);
@@ -43,11 +47,25 @@ impl Client {
                     }
                     failed = Some(e);
                 }
-                Err(e @ ApiError::NotSent { .. }) => {
-                    return Err(failed.map_or(e, |last| self.not_retried(last)));
-                }
+                Err(e @ ApiError::NotSent { .. }) => return Err(self.held_back(e, failed)),
                 result => return result,
             }
+        }
+    }
+
+    /// Whether a signal stopped the run: a write it keeps from being sent again is reported as
+    /// not retried (interrupted), whatever its last answer was.
+    pub(super) fn interrupted(&self) -> bool {
+        matches!(self.halt().reason(), Some(StopReason::Signal { .. }))
+    }
+
+    /// The error of a call the stopped run kept from its next attempt: after a signal, the last
+    /// failure marked as not retried; after a throttle stop, the portal's own last refusal.
+    pub(super) fn held_back(&self, not_sent: ApiError, failed: Option<ApiError>) -> ApiError {
+        match failed {
+            Some(last) if self.interrupted() => self.not_retried(last),
+            Some(last) => last,
+            None => not_sent,
         }
     }
 

@@ -325,7 +325,7 @@ fn no_input_makes_the_loader_panic() {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            text.push_str(pieces[usize::try_from(state % pieces.len() as u64).unwrap()]);
         }
         if let Err(e) = load_str(&text, "fuzz.yaml") {
             render(&e);

@@ -42,7 +42,7 @@ struct Rename {
 }
 
 impl SavedNotes {
-    pub fn new(notes: &Notes) -> SavedNotes {
+    pub(super) fn new(notes: &Notes) -> SavedNotes {
         SavedNotes {
             left_out: notes.left_out,
             secrets_not_sent: notes
@@ -67,7 +67,7 @@ impl SavedNotes {
     }
 
     /// The notes, refused when one does not fit `plan`.
-    pub fn into_notes(self, plan: &Plan) -> Result<Notes, String> {
+    pub(super) fn into_notes(self, plan: &Plan) -> Result<Notes, String> {
         let mut no_secret: HashSet<i32> = plan.unchanged.iter().map(|u| u.id).collect();
         no_secret.extend(plan.changes.iter().filter_map(|c| match c.op {
             Op::SetEnabled { id, .. } => Some(id),

@@ -10,9 +10,9 @@ use crate::plan::{
 use crate::triggers::{TRIGGERS, TriggerSet};
 
 /// A secret that sits in the plan's ops (as a real one would) and must never be rendered.
-pub const SECRET: &str = "hunter2-must-never-print";
+pub(super) const SECRET: &str = "hunter2-must-never-print";
 
-pub const PORTAL: &str = "https://portal.example.com";
+pub(super) const PORTAL: &str = "https://portal.example.com";
 
 fn triggers(names: &[&str]) -> TriggerSet {
     let bits = names.iter().fold(0, |acc, n| {
@@ -21,11 +21,11 @@ fn triggers(names: &[&str]) -> TriggerSet {
     TriggerSet::from_bits(bits)
 }
 
-pub fn text(s: &str) -> Value {
+pub(super) fn text(s: &str) -> Value {
     Value::Text(s.to_string())
 }
 
-pub fn field(field: Field, before: Value, after: Value) -> FieldChange {
+pub(super) fn field(field: Field, before: Value, after: Value) -> FieldChange {
     FieldChange {
         field,
         before,
@@ -33,7 +33,7 @@ pub fn field(field: Field, before: Value, after: Value) -> FieldChange {
     }
 }
 
-pub fn body(name: &str, uri: &str) -> PlannedBody {
+pub(super) fn body(name: &str, uri: &str) -> PlannedBody {
     PlannedBody {
         name: name.to_string(),
         uri: uri.to_string(),
@@ -45,7 +45,7 @@ pub fn body(name: &str, uri: &str) -> PlannedBody {
     }
 }
 
-pub fn create(name: &str, uri: &str) -> Change {
+pub(super) fn create(name: &str, uri: &str) -> Change {
     Change {
         action: Action::Create,
         id: None,
@@ -70,7 +70,7 @@ pub fn create(name: &str, uri: &str) -> Change {
 }
 
 /// Name, uri, ssl, triggers and targetId change; the file's secret is sent again.
-pub fn update() -> Change {
+pub(super) fn update() -> Change {
     Change {
         action: Action::Update,
         id: Some(9846),
@@ -101,7 +101,7 @@ pub fn update() -> Change {
 }
 
 /// Disabled on the portal (probably by the portal), enabled in the file.
-pub fn enable_after_failures() -> Change {
+pub(super) fn enable_after_failures() -> Change {
     Change {
         action: Action::Update,
         id: Some(9850),
@@ -122,7 +122,7 @@ pub fn enable_after_failures() -> Change {
 }
 
 /// Every live value as `before`, nothing after.
-pub fn delete() -> Change {
+pub(super) fn delete() -> Change {
     Change {
         action: Action::Delete,
         id: Some(9900),
@@ -149,7 +149,7 @@ pub fn delete() -> Change {
     }
 }
 
-pub fn sample() -> Plan {
+pub(super) fn sample() -> Plan {
     Plan {
         portal: PORTAL.to_string(),
         changes: vec![
@@ -176,7 +176,7 @@ pub fn sample() -> Plan {
     }
 }
 
-pub fn empty() -> Plan {
+pub(super) fn empty() -> Plan {
     Plan {
         portal: PORTAL.to_string(),
         changes: vec![],
@@ -190,7 +190,7 @@ pub fn empty() -> Plan {
 }
 
 /// `n` creates, `m` unmanaged.
-pub fn many(n: usize, m: usize) -> Plan {
+pub(super) fn many(n: usize, m: usize) -> Plan {
     Plan {
         portal: PORTAL.to_string(),
         changes: (0..n)
@@ -204,7 +204,7 @@ pub fn many(n: usize, m: usize) -> Plan {
         unchanged: vec![],
         unmanaged: (0..m)
             .map(|i| Unmanaged {
-                id: 100_000 + i as i32,
+                id: 100_000 + i32::try_from(i).unwrap(),
                 name: format!("unmanaged-{i}"),
             })
             .collect(),
@@ -214,18 +214,19 @@ pub fn many(n: usize, m: usize) -> Plan {
 
 /// Strings a hostile or broken portal could return: terminal escapes (clear screen, OSC 8
 /// hyperlink, C1 CSI), newlines, bidi override, fences, HTML, mentions, links.
-pub const EVIL_NAME: &str = "evil\u{1b}[2J\r\n```\n<img src=x onerror=alert(1)> @admin #1 [x](https://e.example) \u{202e}gnp.exe";
-pub const EVIL_URI: &str = "https://e.example/`````\n</details>\n\u{9b}31m";
-pub const EVIL_EXCERPT: &str = "\u{1b}]8;;https://e.example\u{7}click\u{1b}]8;;\u{7} ``` <script>";
+pub(super) const EVIL_NAME: &str = "evil\u{1b}[2J\r\n```\n<img src=x onerror=alert(1)> @admin #1 [x](https://e.example) \u{202e}gnp.exe";
+pub(super) const EVIL_URI: &str = "https://e.example/`````\n</details>\n\u{9b}31m";
+pub(super) const EVIL_EXCERPT: &str =
+    "\u{1b}]8;;https://e.example\u{7}click\u{1b}]8;;\u{7} ``` <script>";
 
 /// `sample()`'s shape with the hostile strings in every user-controlled place.
-pub fn hostile() -> Plan {
+pub(super) fn hostile() -> Plan {
     with_strings(EVIL_NAME, EVIL_URI, EVIL_EXCERPT)
 }
 
 /// The same plan with harmless strings, to compare line and escape counts against. As long as
 /// the hostile ones, so their changed values take the same two-line layout.
-pub fn tame() -> Plan {
+pub(super) fn tame() -> Plan {
     with_strings(
         "a tame name, about as long as the hostile one",
         "https://tame.example/a/path/about/as/long/as/that",

@@ -4,7 +4,7 @@
 /// Checks Markdown the way a forge would read it: fences balanced and holding only diff lines;
 /// outside them, once code spans are removed, nothing that could start HTML, a link, a mention
 /// or an issue reference, and only our own `<details>` tags.
-pub fn assert_inert(md: &str) {
+pub(super) fn assert_inert(md: &str) {
     let mut fence: Option<&str> = None;
     for line in md.lines() {
         if let Some(open) = fence {
