@@ -19,6 +19,7 @@ mod fresh;
 mod notes;
 #[cfg(test)]
 mod tests;
+mod values;
 
 use std::collections::HashSet;
 
@@ -257,6 +258,7 @@ fn change_of(write: Write) -> Result<Change, String> {
     match write {
         Write::Create { webhook } => {
             let body = webhook.into_planned()?;
+            values::check(&body, None)?;
             if body.secret.is_none() {
                 return Err(format!("the create of {:?} has no secretKey", body.name));
             }
@@ -268,6 +270,7 @@ fn change_of(write: Write) -> Result<Change, String> {
         Write::Update { against, webhook } => {
             let (w, body) = (against.into_live()?, webhook.into_planned()?);
             let id = w.id;
+            values::check(&body, Some(&w))?;
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(format!("the update of #{id}: {refusal}"));
             }
