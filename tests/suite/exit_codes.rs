@@ -231,3 +231,22 @@ fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
         );
     }
 }
+
+#[test]
+fn help_or_version_that_cannot_be_written_exits_1() {
+    for args in [
+        &["--help"][..],
+        &["plan", "--help"],
+        &["help", "apply"],
+        &["--version"],
+    ] {
+        let closed = Run::new(args).run_with_stdout_closed_after(0);
+        assert_eq!(closed.code, 1, "{args:?}: {closed:?}");
+        assert!(
+            closed.stderr.contains("could not write the"),
+            "{args:?}: {closed:?}"
+        );
+        let full = Run::new(args).shell(r#"exec "$0" "$@" >/dev/full"#).run();
+        assert_eq!(full.code, 1, "{args:?}: {full:?}");
+    }
+}
