@@ -68,7 +68,7 @@ pub enum SavedPlanError {
         code(saved_plan::version),
         help("make the plan again with this build of docspace-webhooks")
     )]
-    Version { path: String, found: u32 },
+    Version { path: String, found: u64 },
 
     #[error("{path} is not a plan this version would make: {reason}; nothing was written")]
     #[diagnostic(
@@ -196,11 +196,14 @@ pub fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
             if header.kind.as_deref() != Some(KIND) {
                 return Err(unreadable(format!("no `\"kind\": \"{KIND}\"`")));
             }
-            let found = header.format_version.and_then(|v| u32::try_from(v).ok());
-            if found != Some(FORMAT_VERSION) {
+            // Reported as written: a number past u32 is not some other version's number.
+            let Some(found) = header.format_version else {
+                return Err(unreadable("no `format_version`".into()));
+            };
+            if found != u64::from(FORMAT_VERSION) {
                 return Err(SavedPlanError::Version {
                     path: path.to_string(),
-                    found: found.unwrap_or(0),
+                    found,
                 });
             }
             return match parsed {
