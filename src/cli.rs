@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::render::Format;
 
@@ -29,6 +29,35 @@ pub struct Cli {
     /// When to use colors: auto colors only on a terminal with NO_COLOR unset.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+}
+
+impl Cli {
+    /// Parses the command line and enforces what clap's attributes cannot: `requires` is not
+    /// checked once an argument that conflicts with the required one is present, so
+    /// `apply -f F --expect-digest X` would pass clap and silently apply a fresh plan.
+    pub fn parse_checked() -> Result<Cli, clap::Error> {
+        Cli::check(Cli::try_parse()?)
+    }
+
+    fn check(cli: Cli) -> Result<Cli, clap::Error> {
+        if let Command::Apply(args) = &cli.command
+            && args.expect_digest.is_some()
+            && args.saved_plan.is_none()
+        {
+            let mut command = Cli::command();
+            // Built, so the usage line names the binary as clap's own errors do.
+            command.build();
+            let apply = command
+                .find_subcommand_mut("apply")
+                .expect("apply is a subcommand");
+            return Err(apply.error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--expect-digest needs a PLAN_FILE: it checks a plan saved by `plan --out`, \
+                 never a plan made afresh from the file",
+            ));
+        }
+        Ok(cli)
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -140,6 +140,12 @@ impl TriggerSet {
         TriggerSet(bits)
     }
 
+    /// The bits this build has no trigger for (from a newer DocSpace); a file cannot name them.
+    pub fn unknown_bits(self) -> u64 {
+        let known: u64 = TRIGGERS.iter().map(|t| t.bit).fold(0, |a, b| a | b);
+        self.0 & !known
+    }
+
     /// The payload names in the server's order, `*` for "all". A bit this build does not know
     /// (a trigger from a newer DocSpace) is shown as `bit:N` rather than dropped, so a diff
     /// never hides it.
@@ -147,13 +153,12 @@ impl TriggerSet {
         if self.is_all() {
             return vec!["*".to_string()];
         }
-        let known: u64 = TRIGGERS.iter().map(|t| t.bit).fold(0, |a, b| a | b);
         let mut out: Vec<String> = TRIGGERS
             .iter()
             .filter(|t| self.0 & t.bit != 0)
             .map(|t| t.name.to_string())
             .collect();
-        let unknown = self.0 & !known;
+        let unknown = self.unknown_bits();
         out.extend(
             (0..64)
                 .filter(|b| unknown & (1u64 << b) != 0)

@@ -51,33 +51,52 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<RetryA
 
 /// `Retry-After` in either form RFC 9110 allows: delta-seconds (`120`) or an HTTP date
 /// (`Wed, 21 Oct 2015 07:28:00 GMT`; the obsolete RFC 850 and asctime forms too). A date in
-/// the past is a wait of zero.
+/// the past is a wait of zero. A wait past `LAST_HTTP_DATE` (digits too many for any integer
+/// included) ends there: far beyond any `--max-wait`, it stops a run just the same, and every
+/// moment and sum computed from it stays in range.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<RetryAfter> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        let wait = Duration::from_secs(seconds);
-        return Some(RetryAfter {
-            wait,
-            at: now.checked_add(wait)?,
-        });
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
+    let at = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        value
+            .parse::<u64>()
+            .ok()
+            .and_then(|seconds| now.checked_add(Duration::from_secs(seconds)))
+            .map_or(last_http_date(), clamped)
+    } else {
+        httpdate::parse_http_date(value).ok()?
+    };
     Some(RetryAfter {
         wait: until(at, now),
         at,
     })
 }
 
+/// The last moment an HTTP date can show: 9999-12-31 23:59:59 UTC (`httpdate` panics after).
+const LAST_HTTP_DATE: u64 = 253_402_300_799;
+
+fn last_http_date() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(LAST_HTTP_DATE)
+}
+
+fn clamped(at: SystemTime) -> SystemTime {
+    at.min(last_http_date())
+}
+
 /// A moment as the HTTP date form (`Sat, 28 Nov 2026 00:00:00 GMT`): unambiguous in any time
-/// zone, and the form the portal itself may send.
+/// zone, and the form the portal itself may send. Never panics: a moment past the last HTTP
+/// date is shown as that date "or later".
 pub(crate) fn http_date(at: SystemTime) -> String {
-    httpdate::fmt_http_date(at)
+    if at >= last_http_date() {
+        format!("{} or later", httpdate::fmt_http_date(last_http_date()))
+    } else {
+        httpdate::fmt_http_date(at)
+    }
 }
 
 fn unix(seconds: u64) -> SystemTime {
     UNIX_EPOCH
         .checked_add(Duration::from_secs(seconds))
-        .unwrap_or(UNIX_EPOCH)
+        .map_or(last_http_date(), clamped)
 }
 
 fn until(at: SystemTime, now: SystemTime) -> Duration {
@@ -125,6 +144,33 @@ mod tests {
     #[test]
     fn the_date_is_shown_as_an_http_date() {
         assert_eq!(http_date(at(THEN)), "Wed, 21 Oct 2015 07:28:00 GMT");
+        let last = "Fri, 31 Dec 9999 23:59:59 GMT or later";
+        assert_eq!(http_date(at(LAST_HTTP_DATE)), last);
+        assert_eq!(http_date(at(LAST_HTTP_DATE) + Duration::from_secs(1)), last);
+    }
+
+    #[test]
+    fn waits_past_the_last_http_date_end_there() {
+        let now = at(THEN);
+        let last = at(LAST_HTTP_DATE);
+        for value in [
+            "300000000000",
+            "18446744073709551615",
+            "99999999999999999999999",
+        ] {
+            let parsed = parse_retry_after(value, now).unwrap_or_else(|| panic!("{value}"));
+            assert_eq!(parsed.at, last, "{value}");
+            assert_eq!(parsed.wait, last.duration_since(now).unwrap(), "{value}");
+        }
+        let mut headers = HeaderMap::new();
+        for reset in [u64::MAX, THEN + 300_000_000_000] {
+            headers.insert(
+                "x-ratelimit-reset",
+                HeaderValue::from_str(&reset.to_string()).unwrap(),
+            );
+            let reset = RateHeaders::read(&headers, now).reset;
+            assert_eq!(reset, Some(last.duration_since(now).unwrap()));
+        }
     }
 
     #[test]

@@ -9,13 +9,15 @@ use std::process::ExitCode;
 
 use clap::CommandFactory;
 
+use super::Output;
 use crate::Error;
 use crate::cli::{Cli, CompletionsArgs, ManArgs};
 
 /// The name the scripts complete: the installed binary's.
 const BIN: &str = "docspace-webhooks";
 
-pub(super) fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+/// The script is the work: cut short by a closed stdout, it fails like `schema`.
+pub(super) fn run(args: &CompletionsArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), BIN, &mut script);
     let mut script = String::from_utf8_lossy(&script).into_owned();
@@ -23,6 +25,7 @@ pub(super) fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<ExitCod
         script = fix_bash_labels(&script);
     }
     out.write_all(script.as_bytes()).map_err(Error::Output)?;
+    out.finish("completion script")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -37,8 +40,9 @@ fn fix_bash_labels(script: &str) -> String {
 }
 
 /// The main page on stdout; with `--dir`, the main page and one page per visible command
-/// written into the directory, each path printed as it is written.
-pub(super) fn man(args: &ManArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+/// written into the directory, each path printed as it is written (the pages are the work
+/// then, and a reader that stops reading the paths does not fail it).
+pub(super) fn man(args: &ManArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let mut cli = Cli::command().disable_help_subcommand(true);
     // Building gives each subcommand its display name (`docspace-webhooks-plan`), which names
     // its page.
@@ -46,6 +50,7 @@ pub(super) fn man(args: &ManArgs, out: &mut dyn Write) -> Result<ExitCode, Error
     let Some(dir) = &args.dir else {
         out.write_all(&page(clap_mangen::Man::new(cli))?)
             .map_err(Error::Output)?;
+        out.finish("manual page")?;
         return Ok(ExitCode::SUCCESS);
     };
     std::fs::create_dir_all(dir).map_err(|source| Error::WriteFile {

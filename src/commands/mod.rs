@@ -74,12 +74,26 @@ pub fn main(cli: Cli) -> ExitCode {
 /// A command line clap refused, or `--help`/`--version`, which clap prints. A usage error
 /// exits 1 like any other error: clap's own 2 would read as "changes" to a pipeline running
 /// `plan --detailed-exitcode`.
+/// Help or version text that could not be written (a closed pipe included) was the work, and
+/// it failed: exit 1, like `schema` cut short.
 pub fn usage(error: &clap::Error) -> ExitCode {
-    let _ = error.print();
+    let printed = error.print();
     if error.use_stderr() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+        return ExitCode::from(1);
+    }
+    match printed.and_then(|()| std::io::stdout().flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(
+                anstream::stderr(),
+                "error: could not write the {} to stdout: {e}",
+                match error.kind() {
+                    clap::error::ErrorKind::DisplayVersion => "version",
+                    _ => "help",
+                }
+            );
+            ExitCode::from(1)
+        }
     }
 }
 

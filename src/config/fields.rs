@@ -9,38 +9,36 @@ use secrecy::SecretString;
 
 use super::checker::Checker;
 use super::node::{Kind, Node};
+use super::rules::{self, MAX_NAME_CHARS, MAX_TARGET_CHARS, NameProblem, UrlProblem};
 use super::secret::{SecretRef, check_secret_policy, parse_env_ref};
 use crate::triggers::{self, Parsed, TriggerSet};
-
-/// The server's limits (`[StringLength]` on the request DTO), counted in characters.
-pub(super) const MAX_NAME_CHARS: usize = 50;
-pub(super) const MAX_TARGET_CHARS: usize = 255;
 
 impl Checker<'_> {
     /// A webhook name, from a key or from `name:`: the name, or `None` when the portal would
     /// refuse it.
     pub(super) fn name(&mut self, node: &Node, name: &str) -> Option<String> {
-        let chars = name.chars().count();
-        if name.trim().is_empty() {
-            self.error(
-                node.span,
-                "config::bad_name",
-                "a webhook name must not be blank".to_string(),
-                "blank name",
-                None,
-            );
-            None
-        } else if chars > MAX_NAME_CHARS {
-            self.error(
-                node.span,
-                "config::bad_name",
-                format!("a webhook name may have at most {MAX_NAME_CHARS} characters, this one has {chars}"),
-                "name too long",
-                Some("the portal refuses longer names".to_string()),
-            );
-            None
-        } else {
-            Some(name.to_string())
+        match rules::check_name(name) {
+            Ok(()) => Some(name.to_string()),
+            Err(NameProblem::Blank) => {
+                self.error(
+                    node.span,
+                    "config::bad_name",
+                    "a webhook name must not be blank".to_string(),
+                    "blank name",
+                    None,
+                );
+                None
+            }
+            Err(NameProblem::TooLong { chars }) => {
+                self.error(
+                    node.span,
+                    "config::bad_name",
+                    format!("a webhook name may have at most {MAX_NAME_CHARS} characters, this one has {chars}"),
+                    "name too long",
+                    Some("the portal refuses longer names".to_string()),
+                );
+                None
+            }
         }
     }
 
@@ -52,16 +50,14 @@ impl Checker<'_> {
             this.error(node.span, "config::bad_uri", message, label, help);
             None
         };
-        if uri.trim() != uri {
-            return bad(
+        match rules::check_url(uri) {
+            Err(UrlProblem::Spaces) => bad(
                 self,
                 format!("`{field}` has leading or trailing spaces"),
                 "spaces",
                 None,
-            );
-        }
-        match reqwest::Url::parse(uri) {
-            Err(e) => {
+            ),
+            Err(UrlProblem::NotAbsolute(e)) => {
                 let help = match self.quote(node, uri) {
                     Some(quoted) if !uri.contains("://") => {
                         format!("did you mean `https://{quoted}`?")
@@ -77,7 +73,7 @@ impl Checker<'_> {
                     Some(help),
                 )
             }
-            Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+            Err(UrlProblem::Scheme(url)) => {
                 let scheme = match self.quote(node, url.scheme()) {
                     Some(scheme) => format!("scheme `{scheme}`"),
                     None => "a scheme other than http or https".to_string(),
@@ -89,9 +85,7 @@ impl Checker<'_> {
                     None,
                 )
             }
-            Ok(url) if url.host_str().is_none_or(str::is_empty) => {
-                bad(self, format!("`{field}` has no host"), "no host", None)
-            }
+            Err(UrlProblem::NoHost) => bad(self, format!("`{field}` has no host"), "no host", None),
             Ok(url) => Some((uri.to_string(), url.scheme() == "http")),
         }
     }
@@ -198,8 +192,7 @@ impl Checker<'_> {
             }
             _ => {
                 let target = self.string(node, "targetId")?;
-                let chars = target.chars().count();
-                if chars > MAX_TARGET_CHARS {
+                if let Err(chars) = rules::check_target_id(target) {
                     self.error(
                         node.span,
                         "config::bad_target",

@@ -38,6 +38,7 @@ mod mask;
 mod node;
 mod parse_error;
 mod problem;
+pub mod rules;
 pub mod schema;
 mod secret;
 mod sensitive;

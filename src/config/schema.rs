@@ -8,8 +8,8 @@
 
 use serde_json::{Value, json};
 
-use super::fields::{MAX_NAME_CHARS, MAX_TARGET_CHARS};
 use super::keys::{PORTAL, WEBHOOKS};
+use super::rules::{MAX_NAME_CHARS, MAX_TARGET_CHARS};
 use crate::field::Field;
 use crate::triggers::{ALL_NAMES, TRIGGERS};
 

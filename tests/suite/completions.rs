@@ -152,3 +152,22 @@ fn completions_is_in_the_help_and_man_is_not() {
         "{out:?}"
     );
 }
+
+#[test]
+fn a_script_or_page_cut_short_exits_1() {
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["man"],
+    ] {
+        let closed = Run::new(args).run_with_stdout_closed_after(0);
+        assert_eq!(closed.code, 1, "{args:?}: {closed:?}");
+        assert!(closed.stderr.contains("cut short"), "{args:?}: {closed:?}");
+        let full = Run::new(args).shell(r#"exec "$0" "$@" >/dev/full"#).run();
+        assert_eq!(full.code, 1, "{args:?}: {full:?}");
+        assert!(
+            full.stderr.contains("could not write the output"),
+            "{args:?}: {full:?}"
+        );
+    }
+}

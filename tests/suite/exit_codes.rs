@@ -198,3 +198,55 @@ fn a_stdout_that_fails_for_another_reason_is_an_error() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("could not write the output"), "{out:?}");
 }
+
+#[test]
+fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
+    let portal = portal();
+    let zeros = "0".repeat(64);
+    let combos: &[&[&str]] = &[
+        &[],
+        &["-f", "webhooks.yaml"],
+        &["--prune"],
+        &["--prune", "--max-deletes", "5"],
+        &["--rotate-secrets"],
+        &["--target", "Crm"],
+        &["-f", "webhooks.yaml", "--prune", "--rotate-secrets"],
+    ];
+    for extra in combos {
+        let mut args = vec!["apply"];
+        args.extend_from_slice(extra);
+        args.extend(["--expect-digest", &zeros, "--auto-approve"]);
+        let out = run(&args, &portal).run();
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        assert!(
+            out.stderr.contains("--expect-digest needs a PLAN_FILE")
+                || out.stderr.contains("<PLAN_FILE>"),
+            "{args:?}: {out:?}"
+        );
+        assert!(out.stdout.is_empty(), "nothing planned: {args:?}: {out:?}");
+        assert!(
+            portal.requests().is_empty(),
+            "{args:?}: {:?}",
+            portal.requests()
+        );
+    }
+}
+
+#[test]
+fn help_or_version_that_cannot_be_written_exits_1() {
+    for args in [
+        &["--help"][..],
+        &["plan", "--help"],
+        &["help", "apply"],
+        &["--version"],
+    ] {
+        let closed = Run::new(args).run_with_stdout_closed_after(0);
+        assert_eq!(closed.code, 1, "{args:?}: {closed:?}");
+        assert!(
+            closed.stderr.contains("could not write the"),
+            "{args:?}: {closed:?}"
+        );
+        let full = Run::new(args).shell(r#"exec "$0" "$@" >/dev/full"#).run();
+        assert_eq!(full.code, 1, "{args:?}: {full:?}");
+    }
+}

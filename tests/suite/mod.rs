@@ -45,6 +45,8 @@ mod review;
 mod saved_plan;
 /// The saved plan as a file: its digest, bounded reading, atomic writing.
 mod saved_plan_file;
+/// A hand-edited saved plan is held to the config file's rules for every value it sends.
+mod saved_plan_values;
 /// Secrets and the API key never reach any output.
 mod secrets;
 /// `show PLAN_FILE`: a saved plan as `plan` showed it, and its digest, offline.

@@ -112,6 +112,13 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("format_version 99"), "{out:?}");
+    // Past u32, and congruent to 2 modulo 2^32: still named as written.
+    edit(&path, |plan| {
+        plan["format_version"] = 4_294_967_298u64.into()
+    });
+    let out = apply_saved(&portal, &path);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("format_version 4294967298"), "{out:?}");
     assert!(portal.writes().is_empty());
 }
 

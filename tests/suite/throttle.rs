@@ -272,3 +272,74 @@ fn against_a_rate_limited_portal_apply_paces_itself_instead_of_collecting_429s()
         "said once: {out:?}"
     );
 }
+
+/// Waits no clock can show (past the year 9999) or no `Duration` can hold.
+fn absurd_waits() -> Vec<FaultKind> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    vec![
+        FaultKind::RetryAfter {
+            seconds: 300_000_000_000,
+        },
+        FaultKind::RetryAfter { seconds: u64::MAX },
+        FaultKind::ResetAt {
+            reset: now + 300_000_000_000,
+        },
+        FaultKind::ResetAt { reset: u64::MAX },
+    ]
+}
+
+#[test]
+fn an_absurdly_long_wait_stops_plan_with_a_message_not_a_panic() {
+    for kind in absurd_waits() {
+        let (portal, file) = drifted(1);
+        portal.inject(Fault::new("GET", WEBHOOK_PATH, kind.clone()));
+        let out = Run::new(&["plan"])
+            .file(&file)
+            .portal(&portal)
+            .env("DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS", "5")
+            .run();
+        assert_eq!(out.code, 1, "{kind:?}: {out:?}");
+        assert!(!out.stderr.contains("panicked"), "{kind:?}: {out:?}");
+        assert!(
+            out.stderr.contains("HTTP 429")
+                && (matches!(kind, FaultKind::ResetAt { .. })
+                    || out
+                        .stderr
+                        .contains("Fri, 31 Dec 9999 23:59:59 GMT or later")),
+            "{kind:?}: {out:?}"
+        );
+    }
+}
+
+#[test]
+fn an_absurdly_long_wait_stops_apply_with_its_whole_report() {
+    for kind in absurd_waits() {
+        let (portal, file) = drifted(3);
+        portal.inject(Fault::new("PUT", WEBHOOK_PATH, kind.clone()));
+        let out = apply(&portal, &file, &["--parallelism", "1"], 5);
+        assert_eq!(out.code, 1, "{kind:?}: {out:?}");
+        assert!(!out.stderr.contains("panicked"), "{kind:?}: {out:?}");
+        assert!(
+            out.stderr
+                .contains("accepts requests again at Fri, 31 Dec 9999 23:59:59 GMT or later")
+                && out
+                    .stderr
+                    .contains("more waiting than --max-wait 300 s allows"),
+            "{kind:?}: {out:?}"
+        );
+        assert_eq!(statuses(&portal), [429], "{kind:?}: nothing after the 429");
+        assert_eq!(
+            out.stdout.matches("not started update").count(),
+            2,
+            "{kind:?}: {out:?}"
+        );
+        assert!(
+            out.stdout
+                .contains("Apply complete: 0 done, 1 failed, 2 of 3 not started."),
+            "{kind:?}: {out:?}"
+        );
+    }
+}

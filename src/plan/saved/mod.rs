@@ -19,6 +19,7 @@ mod fresh;
 mod notes;
 #[cfg(test)]
 mod tests;
+mod values;
 
 use std::collections::HashSet;
 
@@ -67,7 +68,7 @@ pub enum SavedPlanError {
         code(saved_plan::version),
         help("make the plan again with this build of docspace-webhooks")
     )]
-    Version { path: String, found: u32 },
+    Version { path: String, found: u64 },
 
     #[error("{path} is not a plan this version would make: {reason}; nothing was written")]
     #[diagnostic(
@@ -195,11 +196,14 @@ pub fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
             if header.kind.as_deref() != Some(KIND) {
                 return Err(unreadable(format!("no `\"kind\": \"{KIND}\"`")));
             }
-            let found = header.format_version.and_then(|v| u32::try_from(v).ok());
-            if found != Some(FORMAT_VERSION) {
+            // Reported as written: a number past u32 is not some other version's number.
+            let Some(found) = header.format_version else {
+                return Err(unreadable("no `format_version`".into()));
+            };
+            if found != u64::from(FORMAT_VERSION) {
                 return Err(SavedPlanError::Version {
                     path: path.to_string(),
-                    found: found.unwrap_or(0),
+                    found,
                 });
             }
             return match parsed {
@@ -257,6 +261,7 @@ fn change_of(write: Write) -> Result<Change, String> {
     match write {
         Write::Create { webhook } => {
             let body = webhook.into_planned()?;
+            values::check(&body, None)?;
             if body.secret.is_none() {
                 return Err(format!("the create of {:?} has no secretKey", body.name));
             }
@@ -268,6 +273,7 @@ fn change_of(write: Write) -> Result<Change, String> {
         Write::Update { against, webhook } => {
             let (w, body) = (against.into_live()?, webhook.into_planned()?);
             let id = w.id;
+            values::check(&body, Some(&w))?;
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(format!("the update of #{id}: {refusal}"));
             }

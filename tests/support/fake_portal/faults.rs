@@ -31,6 +31,8 @@ pub enum FaultKind {
     RetryAfter { seconds: u64 },
     /// The same, with `Retry-After` exactly as given (an HTTP date, or anything else).
     RetryAt { retry_after: String, limit: u64 },
+    /// 429 without `Retry-After`: only `X-RateLimit-Reset` (unix seconds) says when.
+    ResetAt { reset: u64 },
     /// A redirect with an empty body.
     Redirect { status: u16, location: String },
     /// Sleep, then handle normally (for client timeouts; the request still lands).
@@ -144,7 +146,7 @@ impl FaultBody {
 }
 
 /// The answer for a fault that replaces handling (`Status`, `RetryAfter`, `RetryAt`,
-/// `Redirect`), or the one a late-landing request gets at once. `Delay`, `AfterHandling`,
+/// `ResetAt`, `Redirect`), or the one a late-landing request gets at once. `Delay`, `AfterHandling`,
 /// `Echo` (which needs the request) and the late handling of `LandsLate` are carried out by the
 /// server loop.
 pub(super) fn answer(kind: FaultKind) -> Reply {
@@ -152,10 +154,16 @@ pub(super) fn answer(kind: FaultKind) -> Reply {
         FaultKind::Status { status, body } | FaultKind::AfterHandling { status, body } => {
             body.into_reply(status)
         }
-        FaultKind::RetryAfter { seconds } => {
-            refusal(seconds.to_string(), 1500, unix_now() as u64 + seconds)
-        }
+        FaultKind::RetryAfter { seconds } => refusal(
+            seconds.to_string(),
+            1500,
+            (unix_now() as u64).saturating_add(seconds),
+        ),
         FaultKind::RetryAt { retry_after, limit } => refusal(retry_after, limit, unix_now() as u64),
+        FaultKind::ResetAt { reset } => Reply::empty(429)
+            .header("X-RateLimit-Limit", "1500".to_owned())
+            .header("X-RateLimit-Remaining", "0".to_owned())
+            .header("X-RateLimit-Reset", reset.to_string()),
         FaultKind::Redirect { status, location } => {
             Reply::empty(status).header("Location", location)
         }

@@ -1,0 +1,60 @@
+//! The rules a single webhook value must follow, as pure functions of the value. The loader
+//! (`fields`) turns a broken rule into a diagnostic at its line; a saved plan (`plan::saved`)
+//! is held to the same rules before anything is sent, so a hand-edited plan cannot send what
+//! no file could.
+
+/// The server's limits (`[StringLength]` on the request DTO), counted in characters.
+pub const MAX_NAME_CHARS: usize = 50;
+pub const MAX_TARGET_CHARS: usize = 255;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameProblem {
+    Blank,
+    TooLong { chars: usize },
+}
+
+/// A webhook name the portal would accept.
+pub fn check_name(name: &str) -> Result<(), NameProblem> {
+    let chars = name.chars().count();
+    if name.trim().is_empty() {
+        Err(NameProblem::Blank)
+    } else if chars > MAX_NAME_CHARS {
+        Err(NameProblem::TooLong { chars })
+    } else {
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlProblem {
+    /// Leading or trailing spaces.
+    Spaces,
+    /// Not a URL at all, with the parser's reason.
+    NotAbsolute(String),
+    /// Parsed, with a scheme other than http or https.
+    Scheme(reqwest::Url),
+    NoHost,
+}
+
+/// An absolute http(s) URL with a host, written without surrounding spaces: the parsed URL.
+pub fn check_url(uri: &str) -> Result<reqwest::Url, UrlProblem> {
+    if uri.trim() != uri {
+        return Err(UrlProblem::Spaces);
+    }
+    match reqwest::Url::parse(uri) {
+        Err(e) => Err(UrlProblem::NotAbsolute(e.to_string())),
+        Ok(url) if !matches!(url.scheme(), "http" | "https") => Err(UrlProblem::Scheme(url)),
+        Ok(url) if url.host_str().is_none_or(str::is_empty) => Err(UrlProblem::NoHost),
+        Ok(url) => Ok(url),
+    }
+}
+
+/// A `targetId` within the portal's limit; the error is its length in characters.
+pub fn check_target_id(target: &str) -> Result<(), usize> {
+    let chars = target.chars().count();
+    if chars > MAX_TARGET_CHARS {
+        Err(chars)
+    } else {
+        Ok(())
+    }
+}
