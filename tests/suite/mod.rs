@@ -33,6 +33,8 @@ mod messages;
 mod plan;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
+/// `validate --format json|github` and `plan`'s file problems in those forms.
+mod problem_reports;
 /// `apply`'s progress: `[n/total]` and the time on each result, a progress line on a terminal.
 mod progress;
 /// Edges of the live list and of deleting: a repeated id, emptying the portal, a create refused
