@@ -30,7 +30,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
             let client = super::client(&portal, &args.input.portal.network)?;
             let live = runtime.block_on(client.list())?;
             saved::check_fresh(&plan, portal.as_str(), &live)?;
-            guard::check(&plan, live.len(), max_deletes)?;
+            guard::check(&plan, live.len(), max_deletes.map(guard::MaxDeletes::Saved))?;
             (plan, client)
         }
         None => {

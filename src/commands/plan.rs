@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use super::{Output, saved_file};
 use crate::cli::PlanArgs;
 use crate::config::ConfigError;
-use crate::plan::saved;
+use crate::plan::{guard, saved};
 use crate::render::{Format, ProblemFormat};
 use crate::{Error, render};
 
@@ -24,7 +24,7 @@ pub fn run(args: &PlanArgs, out: &mut Output) -> Result<ExitCode, Error> {
     // A plan the guard refuses is shown, then refused, and never saved.
     let saved = match (&args.out, &planned.guard) {
         (Some(path), Ok(())) => {
-            let text = saved::to_json(plan, args.input.planning.max_deletes)?;
+            let text = saved::to_json(plan, planned.max_deletes.map(guard::MaxDeletes::value))?;
             Some((path, saved_file::save(path, &text)?))
         }
         _ => None,

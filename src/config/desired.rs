@@ -24,6 +24,9 @@ pub struct Config {
     pub portal: Option<(String, SourceSpan)>,
     /// In file order.
     pub webhooks: Vec<DesiredWebhook>,
+    /// `prune: { maxDeletes: N }`: the deletion limit, reviewed with the file. It does not
+    /// turn pruning on; `--max-deletes` wins over it.
+    pub max_deletes: Option<usize>,
 }
 
 /// How an entry is keyed in the file.

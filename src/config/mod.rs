@@ -38,6 +38,7 @@ mod mask;
 mod node;
 mod parse_error;
 mod problem;
+mod prune;
 mod reported;
 pub mod schema;
 mod secret;

@@ -40,6 +40,8 @@ mod progress;
 /// Edges of the live list and of deleting: a repeated id, emptying the portal, a create refused
 /// as a duplicate.
 mod prune;
+/// `prune: { maxDeletes: N }` in the file: validated, explicit, overridden by the flag, saved.
+mod prune_limit;
 /// What a reviewer reads: changes inside values, look-alike hosts, secrets not compared, the
 /// rename trap, in every format.
 mod review;
