@@ -16,7 +16,7 @@ use crate::{Error, render, settings};
 
 pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
-    let (plan, client) = match &args.saved_plan {
+    let (plan, client, config) = match &args.saved_plan {
         Some(path) => {
             let (saved, digest) = saved_file::load(path, args.expect_digest.as_deref())?;
             let saved::Saved { plan, max_deletes } = saved;
@@ -31,7 +31,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
             let live = runtime.block_on(client.list())?;
             saved::check_fresh(&plan, portal.as_str(), &live)?;
             guard::check(&plan, live.len(), max_deletes.map(guard::MaxDeletes::Saved))?;
-            (plan, client)
+            (plan, client, None)
         }
         None => {
             let planned = super::plan_file(&args.input, &runtime)?;
@@ -41,7 +41,7 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
                 render::render_text(&planned.plan, style::stdout_colored())
             );
             planned.guard?;
-            (planned.plan, planned.client)
+            (planned.plan, planned.client, Some(planned.config))
         }
     };
     if args.saved_plan.is_some() {
@@ -55,7 +55,11 @@ pub fn run(args: &ApplyArgs, out: &mut Output) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let secrets = apply::resolve_secrets(&plan, &settings::env)?;
+    // With a file, each error points at its `secretKey`; a saved plan has only the variables.
+    let secrets = apply::resolve_secrets(&plan, &settings::env).map_err(|e| match &config {
+        Some(config) => e.in_file(&plan, config),
+        None => e,
+    })?;
     // A saved plan was reviewed when it was made; applying it is the approval.
     if !args.auto_approve && args.saved_plan.is_none() {
         confirm(out)?;

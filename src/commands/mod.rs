@@ -127,6 +127,8 @@ struct Planned {
     guard: Result<(), guard::TooManyDeletes>,
     /// The explicit deletion limit the guard checked, recorded in a saved plan.
     max_deletes: Option<guard::MaxDeletes>,
+    /// The file planned, for errors that point into it after planning.
+    config: config::Config,
 }
 
 /// Loads the file, lists the portal (one GET) and plans. Shared by `plan` and `apply`.
@@ -155,6 +157,7 @@ fn plan_file(input: &PlanInput, runtime: &tokio::runtime::Runtime) -> Result<Pla
         max_deletes,
         client,
         guard,
+        config,
     })
 }
 

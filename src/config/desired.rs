@@ -49,6 +49,8 @@ pub struct DesiredWebhook {
     pub name: Option<String>,
     pub uri: Option<String>,
     pub secret: Option<SecretRef>,
+    /// Where `secretKey`'s value is written, for the errors of resolving it at `apply`.
+    pub secret_span: Option<SourceSpan>,
     pub enabled: Option<bool>,
     pub ssl: Option<bool>,
     pub triggers: Option<TriggerSet>,

@@ -42,6 +42,7 @@ mod prune;
 mod reported;
 pub mod schema;
 mod secret;
+mod secret_problem;
 mod sensitive;
 mod span;
 #[cfg(test)]

@@ -101,13 +101,13 @@ pub fn schema() -> Value {
         "$defs": {
             "byName": {
                 "description": "A webhook keyed by name. Creating it needs uri and secretKey.",
-                "type": ["object", "null"],
+                "type": "object",
                 "additionalProperties": false,
                 "properties": entry_properties(false)
             },
             "byId": {
                 "description": "An existing webhook keyed by id.",
-                "type": ["object", "null"],
+                "type": "object",
                 "additionalProperties": false,
                 "properties": entry_properties(true)
             },

@@ -14,6 +14,8 @@ mod export;
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
 mod faults;
+/// Messages about the file: relative uris, null entries, aliases, secrets at apply.
+mod file_messages;
 /// SIGINT and SIGTERM: in-flight writes finish, nothing new starts, 130/143, a second signal
 /// exits at once.
 mod interrupt;
