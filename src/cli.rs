@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::render::Format;
+use crate::render::{Format, ProblemFormat};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -63,7 +63,7 @@ impl Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the file without contacting the portal.
-    Validate(FileArgs),
+    Validate(ValidateArgs),
     /// Show what `apply` would change. Sends one read request; never writes.
     Plan(PlanArgs),
     /// Make the portal match the file.
@@ -101,6 +101,17 @@ pub struct FileArgs {
         default_value = "webhooks.yaml"
     )]
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    /// How to report the file on stdout: text (the verdict), json (one document listing every
+    /// problem and warning), or github (one workflow command per problem, shown by GitHub on
+    /// the pull request's diff). The diagnostics on stderr are the same in every format.
+    #[arg(long, value_enum, default_value_t = ProblemFormat::Text)]
+    pub format: ProblemFormat,
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +199,12 @@ pub struct PlanArgs {
     /// comment or job summary.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// When problems in the file stop the plan, report them on stdout in this form instead of
+    /// a plan: json (the document of `validate --format json`) or github (workflow commands
+    /// that GitHub shows on the pull request's diff). Default: json with --format json, else
+    /// text (the diagnostics on stderr only, which are printed in every form).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub problems: Option<ProblemFormat>,
     /// Also save the plan to FILE, for `apply FILE`, and print its SHA-256 on stderr. It holds
     /// no secret values. Written atomically; an existing FILE is replaced only if it is a
     /// saved plan.

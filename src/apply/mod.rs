@@ -9,6 +9,7 @@
 //! so a forced exit can name it.
 
 mod create;
+mod secrets;
 
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -17,48 +18,9 @@ use futures::StreamExt;
 use secrecy::SecretString;
 
 use crate::api::{ApiError, Client, LiveWebhook, WebhookBody};
-use crate::config::SecretError;
 pub use crate::halt::{Halt, StopReason};
 use crate::plan::{Action, Change, Op, Plan, PlannedBody};
-
-/// Every secret the plan sends, resolved, indexed like `Plan::changes`.
-pub struct Secrets(Vec<Option<SecretString>>);
-
-/// Secrets that could not be resolved, all of them, so one run shows every variable to set.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{} secret(s) could not be resolved; nothing was written", problems.len())]
-#[diagnostic(code(apply::secrets))]
-pub struct SecretsError {
-    #[related]
-    pub problems: Vec<SecretError>,
-}
-
-/// Resolves the secret of every change that sends one. `lookup` reads the environment.
-pub fn resolve_secrets(
-    plan: &Plan,
-    lookup: &dyn Fn(&str) -> Option<String>,
-) -> Result<Secrets, SecretsError> {
-    let mut problems = Vec::new();
-    let resolved = plan
-        .changes
-        .iter()
-        .map(|change| {
-            let secret = match &change.op {
-                Op::Create(body) | Op::Update { body, .. } => body.secret.as_ref(),
-                Op::SetEnabled { .. } | Op::Delete { .. } => None,
-            }?;
-            secret
-                .resolve(lookup)
-                .map_err(|e| problems.push(e.for_webhook(change.name.clone())))
-                .ok()
-        })
-        .collect();
-    if problems.is_empty() {
-        Ok(Secrets(resolved))
-    } else {
-        Err(SecretsError { problems })
-    }
-}
+pub use secrets::{SecretProblem, Secrets, SecretsError, resolve_secrets};
 
 /// What one change came to.
 #[derive(Debug)]

@@ -21,7 +21,7 @@ pub(super) fn run(
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
-    let (plan, client) = match &args.saved_plan {
+    let (plan, client, config) = match &args.saved_plan {
         Some(path) => {
             let (saved, digest) = saved_file::load(path, args.expect_digest.as_deref())?;
             let saved::Saved { plan, max_deletes } = saved;
@@ -35,8 +35,8 @@ pub(super) fn run(
             let client = super::client(settings, &portal)?;
             let live = runtime.block_on(client.list())?;
             saved::check_fresh(&plan, portal.as_str(), &live)?;
-            guard::check(&plan, live.len(), max_deletes)?;
-            (plan, client)
+            guard::check(&plan, live.len(), max_deletes.map(guard::MaxDeletes::Saved))?;
+            (plan, client, None)
         }
         None => {
             let planned = super::plan_file(&args.input, settings, &runtime)?;
@@ -46,7 +46,7 @@ pub(super) fn run(
                 render::render_text(&planned.plan, settings.color.stdout)
             );
             planned.guard?;
-            (planned.plan, planned.client)
+            (planned.plan, planned.client, Some(planned.config))
         }
     };
     if args.saved_plan.is_some() {
@@ -56,7 +56,12 @@ pub(super) fn run(
         return Ok(ExitCode::SUCCESS);
     }
 
-    let secrets = apply::resolve_secrets(&plan, &|name| settings.var(name))?;
+    // With a file, each error points at its `secretKey`; a saved plan has only the variables.
+    let secrets =
+        apply::resolve_secrets(&plan, &|name| settings.var(name)).map_err(|e| match &config {
+            Some(config) => e.in_file(&plan, config),
+            None => e,
+        })?;
     // A saved plan was reviewed when it was made; applying it is the approval.
     if !args.auto_approve && args.saved_plan.is_none() {
         confirm(out)?;

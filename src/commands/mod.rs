@@ -145,6 +145,10 @@ struct Planned {
     client: Client,
     /// Refusal by the deletion guard, kept apart so `plan` can still show what it refused.
     guard: Result<(), guard::TooManyDeletes>,
+    /// The explicit deletion limit the guard checked, recorded in a saved plan.
+    max_deletes: Option<guard::MaxDeletes>,
+    /// The file planned, for errors that point into it after planning.
+    config: config::Config,
 }
 
 /// Loads the file, lists the portal (one GET) and plans. Shared by `plan` and `apply`.
@@ -171,11 +175,14 @@ fn plan_file(
         rotate_secrets: planning.rotate_secrets,
     };
     let plan = crate::plan::plan_selected(&config, &live, url.as_str(), options, &selection)?;
-    let guard = guard::check(&plan, live.len(), planning.max_deletes);
+    let max_deletes = guard::MaxDeletes::of(planning.max_deletes, config.max_deletes);
+    let guard = guard::check(&plan, live.len(), max_deletes);
     Ok(Planned {
         plan,
+        max_deletes,
         client,
         guard,
+        config,
     })
 }
 

@@ -9,7 +9,9 @@ use std::process::ExitCode;
 
 use super::{Output, saved_file};
 use crate::cli::PlanArgs;
-use crate::plan::saved;
+use crate::config::ConfigError;
+use crate::plan::{guard, saved};
+use crate::render::{Format, ProblemFormat};
 use crate::settings::Settings;
 use crate::{Error, render};
 
@@ -18,12 +20,16 @@ pub(super) fn run(
     settings: &Settings,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let planned = super::plan_file(&args.input, settings, &super::runtime()?)?;
+    let planned = match super::plan_file(&args.input, settings, &super::runtime()?) {
+        Ok(planned) => planned,
+        Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
+        Err(e) => return Err(e),
+    };
     let plan = &planned.plan;
     // A plan the guard refuses is shown, then refused, and never saved.
     let saved = match (&args.out, &planned.guard) {
         (Some(path), Ok(())) => {
-            let text = saved::to_json(plan, args.input.planning.max_deletes)?;
+            let text = saved::to_json(plan, planned.max_deletes.map(guard::MaxDeletes::value))?;
             Some((path, saved_file::save(path, &text)?))
         }
         _ => None,
@@ -49,4 +55,19 @@ pub(super) fn run(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Problems in the file stopped the plan: stdout gets them in the `--problems` form instead of
+/// a plan (JSON by default with `--format json`, so stdout stays a JSON document); the
+/// diagnostics go to stderr as in every form.
+fn file_problems(args: &PlanArgs, out: &mut Output, error: ConfigError) -> Error {
+    let format = args.problems.unwrap_or(match args.format {
+        Format::Json => ProblemFormat::Json,
+        Format::Text | Format::Markdown => ProblemFormat::Text,
+    });
+    let name = args.input.file.file.display().to_string();
+    let report = render::render_problems(format, &name, None, &error.reported());
+    let _ = write!(out, "{report}");
+    let _ = out.flush();
+    error.into()
 }

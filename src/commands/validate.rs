@@ -3,17 +3,34 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::Error;
-use crate::cli::FileArgs;
+use crate::cli::ValidateArgs;
+use crate::config::Problem;
+use crate::render::render_problems;
+use crate::{Error, config};
 
-/// The exit code is the verdict; the line on stdout only repeats it.
-pub(super) fn run(args: &FileArgs, out: &mut super::Output) -> Result<ExitCode, Error> {
-    let config = super::load_config(&args.file)?;
-    let _ = writeln!(
-        out,
-        "{} is valid: {} webhook(s).",
-        args.file.display(),
-        config.webhooks.len()
-    );
-    Ok(ExitCode::SUCCESS)
+/// The exit code is the verdict. stdout repeats it in the chosen format; the diagnostics on
+/// stderr are the same in every format, so a CI log shows the snippets either way.
+pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCode, Error> {
+    let path = &args.file.file;
+    let name = path.display().to_string();
+    match super::load_config(path) {
+        Ok(config) => {
+            let warnings: Vec<config::Reported> =
+                config.warnings().iter().map(Problem::reported).collect();
+            let report =
+                render_problems(args.format, &name, Some(config.webhooks.len()), &warnings);
+            let _ = write!(out, "{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(Error::Config(e)) => {
+            let _ = write!(
+                out,
+                "{}",
+                render_problems(args.format, &name, None, &e.reported())
+            );
+            let _ = out.flush();
+            Err(e.into())
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -24,6 +24,9 @@ pub struct Config {
     pub portal: Option<(String, SourceSpan)>,
     /// In file order.
     pub webhooks: Vec<DesiredWebhook>,
+    /// `prune: { maxDeletes: N }`: the deletion limit, reviewed with the file. It does not
+    /// turn pruning on; `--max-deletes` wins over it.
+    pub max_deletes: Option<usize>,
 }
 
 /// How an entry is keyed in the file.
@@ -46,6 +49,8 @@ pub struct DesiredWebhook {
     pub name: Option<String>,
     pub uri: Option<String>,
     pub secret: Option<SecretRef>,
+    /// Where `secretKey`'s value is written, for the errors of resolving it at `apply`.
+    pub secret_span: Option<SourceSpan>,
     pub enabled: Option<bool>,
     pub ssl: Option<bool>,
     pub triggers: Option<TriggerSet>,

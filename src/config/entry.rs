@@ -24,7 +24,31 @@ pub(super) fn entry(
     let mut name_span = key.span;
     let fields = match &value.kind {
         Kind::Map(fields) => fields.as_slice(),
-        Kind::Null => &[],
+        // Most likely a file cut short, or settings lost in an edit: a `{}` says "manage
+        // nothing" on purpose, a bare key says nothing at all.
+        Kind::Null => {
+            let span = if value.span.is_empty() {
+                key.span
+            } else {
+                value.span
+            };
+            let key_text = c.quote(key, c.raw(key));
+            c.error(
+                span,
+                "config::null_entry",
+                match &key_text {
+                    Some(k) => format!("the entry `{k}` is empty (null): it has no settings"),
+                    None => "this entry is empty (null): it has no settings".to_string(),
+                },
+                "nothing under this key",
+                Some(format!(
+                    "if the file was cut short, restore the entry's settings; to manage nothing \
+                     of the webhook, write `{}: {{}}`",
+                    key_text.as_deref().unwrap_or("KEY")
+                )),
+            );
+            &[]
+        }
         other => {
             let help = match &key.kind {
                 Kind::Str(k) if Field::from_key(k).is_some() => {
@@ -50,6 +74,7 @@ pub(super) fn entry(
     let (mut name, mut uri, mut secret, mut enabled, mut ssl, mut triggers, mut target_id) =
         (None, None, None, None, None, None, None);
     let mut http_uri = None;
+    let mut secret_span = None;
     let mut ssl_span = None;
     for (field_key, node) in fields {
         let field = match &field_key.kind {
@@ -83,7 +108,10 @@ pub(super) fn entry(
                     http_uri = Some((is_http, node.span));
                 }
             }
-            Field::SecretKey => secret = c.secret(field_key, node),
+            Field::SecretKey => {
+                secret = c.secret(field_key, node);
+                secret_span = Some(node.span);
+            }
             Field::Enabled => enabled = c.boolean(node, spelled),
             Field::Ssl => {
                 ssl = c.boolean(node, spelled);
@@ -111,6 +139,7 @@ pub(super) fn entry(
         name,
         uri,
         secret,
+        secret_span,
         enabled,
         ssl,
         triggers,

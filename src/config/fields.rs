@@ -59,9 +59,13 @@ impl Checker<'_> {
             ),
             Err(UrlProblem::NotAbsolute(e)) => {
                 let help = match self.quote(node, uri) {
-                    Some(quoted) if !uri.contains("://") => {
+                    Some(quoted) if has_host_first(uri) => {
                         format!("did you mean `https://{quoted}`?")
                     }
+                    Some(quoted) if uri.starts_with('/') => format!(
+                        "a path alone has no host: write the full URL, e.g. \
+                         `https://hooks.example.com{quoted}`"
+                    ),
                     _ => {
                         "write the full URL, e.g. `https://example.com/hooks/docspace`".to_string()
                     }
@@ -266,4 +270,14 @@ impl Checker<'_> {
         }
         Some(SecretRef::Literal(SecretString::from(s.clone())))
     }
+}
+
+/// Whether `uri`, which did not parse as an absolute URL, reads as one without its scheme
+/// (`billing.example.com/hooks`), so `https://` in front of it makes sense. A relative uri
+/// (`/hooks`, `./hooks`, `?a=1`) has no host: `https:///hooks` would only be another error.
+fn has_host_first(uri: &str) -> bool {
+    !uri.contains("://")
+        && !uri.starts_with(['/', '.', '?', '#', '\\'])
+        && reqwest::Url::parse(&format!("https://{uri}"))
+            .is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()))
 }

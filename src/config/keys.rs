@@ -7,9 +7,14 @@
 use crate::field::Field;
 
 /// The keys of the top level.
-pub(super) const TOP_FIELDS: &[&str] = &[PORTAL, WEBHOOKS];
+pub(super) const TOP_FIELDS: &[&str] = &[PORTAL, PRUNE, WEBHOOKS];
 pub(super) const PORTAL: &str = "portal";
+pub(super) const PRUNE: &str = "prune";
 pub(super) const WEBHOOKS: &str = "webhooks";
+
+/// The keys under `prune:`.
+pub(super) const PRUNE_FIELDS: &[&str] = &[MAX_DELETES];
+pub(super) const MAX_DELETES: &str = "maxDeletes";
 
 /// The keys of a webhook entry.
 pub(super) const ENTRY_FIELDS: &[&str] = Field::KEYS;

@@ -38,9 +38,12 @@ mod mask;
 mod node;
 mod parse_error;
 mod problem;
+mod prune;
+mod reported;
 pub mod rules;
 pub mod schema;
 mod secret;
+mod secret_problem;
 mod sensitive;
 mod span;
 #[cfg(test)]
@@ -56,6 +59,7 @@ use miette::{NamedSource, SourceSpan};
 
 pub use desired::{Config, DesiredWebhook, Key};
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
+pub use reported::Reported;
 pub use secret::{SecretError, SecretRef, parse_env_ref};
 
 /// Reads and checks the file at `path`. The file's display name in diagnostics is the path as

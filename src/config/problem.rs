@@ -171,6 +171,11 @@ impl Problem {
             + 1
     }
 
+    /// The display copy of the file (secrets masked) that the problem points into.
+    pub(super) fn source(&self) -> &NamedSource<String> {
+        &self.source_code
+    }
+
     pub fn help_text(&self) -> Option<&str> {
         self.help.as_deref()
     }

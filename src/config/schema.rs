@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use super::keys::{PORTAL, WEBHOOKS};
+use super::keys::{MAX_DELETES, PORTAL, PRUNE, WEBHOOKS};
 use super::rules::{MAX_NAME_CHARS, MAX_TARGET_CHARS};
 use crate::field::Field;
 use crate::triggers::{ALL_NAMES, TRIGGERS};
@@ -71,6 +71,17 @@ pub fn schema() -> Value {
             "description": "The portal, e.g. https://yourportal.onlyoffice.com. --portal and DOCSPACE_URL override it.",
             "type": "string", "format": "uri"
         },
+        PRUNE: {
+            "description": "Settings of --prune, reviewed with the file. This does not turn pruning on.",
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                MAX_DELETES: {
+                    "description": "The most webhooks one run with --prune may delete; --max-deletes overrides it. Counts as an explicit limit: a plan that deletes every live webhook needs one of at least that many.",
+                    "type": "integer", "minimum": 0
+                }
+            }
+        },
         WEBHOOKS: {
             "description": "The webhooks to manage. A string key is a webhook's name (created when missing); an integer key is an existing webhook's id.",
             "type": "object",
@@ -90,13 +101,13 @@ pub fn schema() -> Value {
         "$defs": {
             "byName": {
                 "description": "A webhook keyed by name. Creating it needs uri and secretKey.",
-                "type": ["object", "null"],
+                "type": "object",
                 "additionalProperties": false,
                 "properties": entry_properties(false)
             },
             "byId": {
                 "description": "An existing webhook keyed by id.",
-                "type": ["object", "null"],
+                "type": "object",
                 "additionalProperties": false,
                 "properties": entry_properties(true)
             },
@@ -108,7 +119,7 @@ pub fn schema() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::keys::{ENTRY_FIELDS, TOP_FIELDS};
+    use crate::config::keys::{ENTRY_FIELDS, PRUNE_FIELDS, TOP_FIELDS};
 
     #[test]
     fn the_schema_names_exactly_the_loaders_fields() {
@@ -126,6 +137,8 @@ mod tests {
         let mut top: Vec<String> = TOP_FIELDS.iter().map(|f| f.to_string()).collect();
         top.sort();
         assert_eq!(keys(&schema["properties"]), top);
+        let prune: Vec<String> = PRUNE_FIELDS.iter().map(|f| f.to_string()).collect();
+        assert_eq!(keys(&schema["properties"]["prune"]["properties"]), prune);
     }
 
     #[test]

@@ -23,7 +23,10 @@ pub enum SecretError {
     #[error("environment variable {var} is not set{}", of(webhook.as_deref()))]
     #[diagnostic(
         code(config::secret_unset),
-        help("set {var} in the environment of `apply`, or change `secretKey` in the file")
+        help(
+            "set {var} in the environment that runs `apply`; a saved plan stores only the \
+             variable's name, never its value"
+        )
     )]
     Unset {
         var: String,
@@ -37,7 +40,10 @@ pub enum SecretError {
     )]
     #[diagnostic(
         code(config::secret_policy),
-        help("the server accepts 8 to 30 printable ASCII characters without spaces")
+        help(
+            "set {var} to what the server accepts: 8 to 30 printable ASCII characters without \
+             spaces"
+        )
     )]
     Policy {
         var: String,
@@ -51,6 +57,21 @@ fn of(webhook: Option<&str>) -> String {
 }
 
 impl SecretError {
+    /// The environment variable it is about.
+    pub fn var(&self) -> &str {
+        match self {
+            SecretError::Unset { var, .. } | SecretError::Policy { var, .. } => var,
+        }
+    }
+
+    /// The stable code, as the diagnostic shows it.
+    pub fn code_str(&self) -> &'static str {
+        match self {
+            SecretError::Unset { .. } => "config::secret_unset",
+            SecretError::Policy { .. } => "config::secret_policy",
+        }
+    }
+
     /// The same error, naming the webhook whose `secretKey` it is.
     pub fn for_webhook(self, label: String) -> Self {
         match self {

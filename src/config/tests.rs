@@ -132,7 +132,7 @@ fn an_empty_webhooks_mapping_manages_nothing_and_portal_is_optional() {
 #[test]
 fn an_empty_entry_manages_nothing_but_a_name_entry_lacks_what_creation_needs() {
     let config = load_ok(
-        "webhooks:\n  9846:\n  New hook: {}\n  Full:\n    uri: https://a.example\n    secretKey: ${S}\n",
+        "webhooks:\n  9846: {}\n  New hook: {}\n  Full:\n    uri: https://a.example\n    secretKey: ${S}\n",
     );
     let by_id = webhook(&config, "#9846");
     assert!(by_id.uri.is_none() && by_id.triggers.is_none() && by_id.enabled.is_none());

@@ -12,7 +12,7 @@ use super::checker::Checker;
 use super::desired::{Config, DesiredWebhook, Key};
 use super::entry::entry;
 use super::escape::shown;
-use super::keys::{PORTAL, TOP_FIELDS, WEBHOOKS};
+use super::keys::{PORTAL, PRUNE, TOP_FIELDS, WEBHOOKS};
 use super::node::{Kind, Node};
 use super::problem::{Problem, problem_at};
 
@@ -26,7 +26,11 @@ pub(super) fn build(
         text,
         problems: Vec::new(),
     };
-    let (portal, webhooks) = top_level(&mut c, tree);
+    let TopLevel {
+        portal,
+        webhooks,
+        max_deletes,
+    } = top_level(&mut c, tree);
     // Checks that span fields (ssl against uri, duplicate names) run after the fields
     // themselves; report in file order all the same.
     c.problems.sort_by_key(|p| p.span().offset());
@@ -35,15 +39,22 @@ pub(super) fn build(
             source: Arc::clone(source),
             portal,
             webhooks,
+            max_deletes,
         })
     } else {
         Err(c.problems)
     }
 }
 
-type Portal = Option<(String, SourceSpan)>;
+/// What the top level holds besides problems.
+#[derive(Default)]
+struct TopLevel {
+    portal: Option<(String, SourceSpan)>,
+    webhooks: Vec<DesiredWebhook>,
+    max_deletes: Option<usize>,
+}
 
-fn top_level(c: &mut Checker, tree: &Node) -> (Portal, Vec<DesiredWebhook>) {
+fn top_level(c: &mut Checker, tree: &Node) -> TopLevel {
     let entries = match &tree.kind {
         Kind::Map(entries) => entries,
         Kind::Null => {
@@ -54,7 +65,7 @@ fn top_level(c: &mut Checker, tree: &Node) -> (Portal, Vec<DesiredWebhook>) {
                 "no `webhooks:` here",
                 Some("a file that manages no webhooks is `webhooks: {}`".to_string()),
             );
-            return (None, Vec::new());
+            return TopLevel::default();
         }
         other => {
             let message = format!(
@@ -72,17 +83,19 @@ fn top_level(c: &mut Checker, tree: &Node) -> (Portal, Vec<DesiredWebhook>) {
                 "expected a mapping",
                 help,
             );
-            return (None, Vec::new());
+            return TopLevel::default();
         }
     };
     let mut portal = None;
     let mut webhooks = None;
+    let mut max_deletes = None;
     for (key, value) in entries {
         match &key.kind {
             Kind::Str(k) if k == PORTAL => {
                 portal = c.url(value, PORTAL).map(|(p, _)| (p, value.span));
             }
             Kind::Str(k) if k == WEBHOOKS => webhooks = Some(webhook_entries(c, key, value)),
+            Kind::Str(k) if k == PRUNE => max_deletes = c.prune(value),
             _ => c.unknown_field(key, TOP_FIELDS, "at the top level"),
         }
     }
@@ -98,7 +111,11 @@ fn top_level(c: &mut Checker, tree: &Node) -> (Portal, Vec<DesiredWebhook>) {
             ),
         );
     }
-    (portal, webhooks.unwrap_or_default())
+    TopLevel {
+        portal,
+        webhooks: webhooks.unwrap_or_default(),
+        max_deletes,
+    }
 }
 
 fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebhook> {

@@ -117,6 +117,7 @@ fn create(
     let DesiredWebhook {
         key: _,
         span: _,
+        secret_span: _,
         // Only under an id key, and an id key is never created.
         name: _,
         uri: _,
@@ -147,6 +148,7 @@ fn update(
     let DesiredWebhook {
         key: _,
         span: _,
+        secret_span: _,
         name,
         uri,
         secret,

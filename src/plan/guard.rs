@@ -4,10 +4,12 @@
 //! bad merge would delete most of the portal. A plan that deletes more than the limit is
 //! refused as a whole, before anything is written. A plan that deletes every live webhook (an
 //! empty `webhooks: {}` is the classic) is refused whatever the default limit would allow: only
-//! an explicit `--max-deletes` of at least that many lets it through.
+//! an explicit limit of at least that many lets it through.
 //!
-//! `max_deletes` is `None` when `--max-deletes` was not given. A saved plan keeps that
-//! distinction (`"max_deletes": null`), so `apply FILE` refuses exactly what `plan` refused.
+//! An explicit limit is `--max-deletes`, or `prune: { maxDeletes: N }` in the file: the file is
+//! reviewed, so a limit raised in the same diff that drops the webhooks is as deliberate as the
+//! flag (which wins when both are given). A saved plan stores the limit it was checked against,
+//! or `"max_deletes": null` for none, so `apply FILE` refuses exactly what `plan` refused.
 
 use super::{Action, Plan};
 
@@ -16,26 +18,77 @@ const MIN_LIMIT: usize = 3;
 /// Share of the live webhooks a plan may delete when that is more than `MIN_LIMIT`.
 const SHARE_PERCENT: usize = 30;
 
+/// An explicit deletion limit, and where it was set (for the messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxDeletes {
+    /// `--max-deletes N`.
+    Flag(usize),
+    /// `prune: { maxDeletes: N }` in the file.
+    File(usize),
+    /// The limit a saved plan was made with.
+    Saved(usize),
+}
+
+impl MaxDeletes {
+    /// `--max-deletes` when given, else the file's limit.
+    pub fn of(flag: Option<usize>, file: Option<usize>) -> Option<MaxDeletes> {
+        flag.map(MaxDeletes::Flag).or(file.map(MaxDeletes::File))
+    }
+
+    pub fn value(self) -> usize {
+        match self {
+            MaxDeletes::Flag(n) | MaxDeletes::File(n) | MaxDeletes::Saved(n) => n,
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            MaxDeletes::Flag(_) => "--max-deletes",
+            MaxDeletes::File(_) => "prune.maxDeletes in the file",
+            MaxDeletes::Saved(_) => "the saved plan's limit",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{}", self.message())]
-#[diagnostic(
-    code(plan::too_many_deletes),
-    help(
-        "if the file is really meant to drop them, rerun with --max-deletes {deletes}; if not, check the file is complete"
-    )
-)]
+#[diagnostic(code(plan::too_many_deletes))]
 pub struct TooManyDeletes {
     pub deletes: usize,
     pub live: usize,
     pub limit: usize,
-    /// `--max-deletes` was given.
-    pub explicit: bool,
+    /// The explicit limit, if any.
+    pub explicit: Option<MaxDeletes>,
+    #[help]
+    help: String,
 }
 
 impl TooManyDeletes {
-    /// Every live webhook would go, and no `--max-deletes` said that is meant.
+    /// Every live webhook would go, and no explicit limit said that is meant.
     fn empties_the_portal(&self) -> bool {
-        !self.explicit && self.deletes == self.live
+        self.explicit.is_none() && self.deletes == self.live
+    }
+
+    /// What to do when the deletes are meant: the same kind of limit as the one that stopped
+    /// the plan, raised to the deletes.
+    fn help_for(deletes: usize, explicit: Option<MaxDeletes>) -> String {
+        let raise = match explicit {
+            None => format!(
+                "set `prune: {{ maxDeletes: {deletes} }}` in the file, where reviewers see it, or \
+                 rerun with --max-deletes {deletes}"
+            ),
+            Some(MaxDeletes::Flag(_)) => format!("rerun with --max-deletes {deletes}"),
+            Some(MaxDeletes::File(_)) => format!(
+                "raise it to `prune: {{ maxDeletes: {deletes} }}` in the file, or rerun with \
+                 --max-deletes {deletes}"
+            ),
+            Some(MaxDeletes::Saved(_)) => {
+                format!("make the plan again with a limit of at least {deletes}")
+            }
+        };
+        format!(
+            "if the file is really meant to drop them, {raise}; if not, check the file is complete"
+        )
     }
 
     fn message(&self) -> String {
@@ -48,13 +101,13 @@ impl TooManyDeletes {
         if self.empties_the_portal() {
             return format!(
                 "refusing a plan that deletes every live webhook ({deletes} of {live}) without \
-                 --max-deletes; nothing was written"
+                 an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was \
+                 written"
             );
         }
-        let source = if self.explicit {
-            " (--max-deletes)"
-        } else {
-            ""
+        let source = match self.explicit {
+            Some(explicit) => format!(" ({})", explicit.source()),
+            None => String::new(),
         };
         format!(
             "refusing a plan that deletes {deletes} of {live} live webhooks: the limit is \
@@ -70,14 +123,19 @@ fn default_limit(live: usize) -> usize {
 
 /// Refuses `plan` when it deletes more than `max_deletes` (or the default limit), or, without
 /// `max_deletes`, when it deletes every one of the `live` webhooks.
-pub fn check(plan: &Plan, live: usize, max_deletes: Option<usize>) -> Result<(), TooManyDeletes> {
+pub fn check(
+    plan: &Plan,
+    live: usize,
+    max_deletes: Option<MaxDeletes>,
+) -> Result<(), TooManyDeletes> {
     let deletes = plan.count(Action::Delete);
-    let limit = max_deletes.unwrap_or_else(|| default_limit(live));
+    let limit = max_deletes.map_or_else(|| default_limit(live), MaxDeletes::value);
     let refused = TooManyDeletes {
         deletes,
         live,
         limit,
-        explicit: max_deletes.is_some(),
+        explicit: max_deletes,
+        help: TooManyDeletes::help_for(deletes, max_deletes),
     };
     if deletes > limit || (deletes > 0 && refused.empties_the_portal()) {
         return Err(refused);
@@ -124,8 +182,8 @@ mod tests {
             "{refused}"
         );
         assert!(check(&deleting(1), 1, None).is_err(), "even one of one");
-        assert!(check(&deleting(3), 3, Some(2)).is_err());
-        assert!(check(&deleting(3), 3, Some(3)).is_ok());
+        assert!(check(&deleting(3), 3, Some(MaxDeletes::Flag(2))).is_err());
+        assert!(check(&deleting(3), 3, Some(MaxDeletes::File(3))).is_ok());
         // Below the default limit and not everything: allowed as before.
         assert!(check(&deleting(2), 3, None).is_ok());
         assert!(check(&deleting(0), 0, None).is_ok(), "nothing to delete");
@@ -139,6 +197,6 @@ mod tests {
         assert_eq!(refused.limit, 3);
         assert!(check(&deleting(30), 100, None).is_ok());
         assert!(check(&deleting(31), 100, None).is_err());
-        assert!(check(&deleting(4), 10, Some(4)).is_ok());
+        assert!(check(&deleting(4), 10, Some(MaxDeletes::Saved(4))).is_ok());
     }
 }

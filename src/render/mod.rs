@@ -20,11 +20,13 @@ mod json;
 mod lookalike;
 mod markdown;
 mod notes;
+mod problems;
 pub mod style;
 mod text;
 
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
+pub use problems::{ProblemFormat, render_problems};
 pub use text::{render_text, value_text};
 
 use crate::plan::Plan;

@@ -14,6 +14,8 @@ mod export;
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
 mod faults;
+/// Messages about the file: relative uris, null entries, aliases, secrets at apply.
+mod file_messages;
 /// SIGINT and SIGTERM: in-flight writes finish, nothing new starts, 130/143, a second signal
 /// exits at once.
 mod interrupt;
@@ -33,11 +35,15 @@ mod messages;
 mod plan;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
+/// `validate --format json|github` and `plan`'s file problems in those forms.
+mod problem_reports;
 /// `apply`'s progress: `[n/total]` and the time on each result, a progress line on a terminal.
 mod progress;
 /// Edges of the live list and of deleting: a repeated id, emptying the portal, a create refused
 /// as a duplicate.
 mod prune;
+/// `prune: { maxDeletes: N }` in the file: validated, explicit, overridden by the flag, saved.
+mod prune_limit;
 /// What a reviewer reads: changes inside values, look-alike hosts, secrets not compared, the
 /// rename trap, in every format.
 mod review;

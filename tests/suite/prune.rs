@@ -79,7 +79,7 @@ fn a_plan_that_deletes_every_live_webhook_needs_an_explicit_max_deletes() {
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stderr.contains(
-            "refusing a plan that deletes every live webhook (3 of 3) without --max-deletes"
+            "refusing a plan that deletes every live webhook (3 of 3) without an explicit limit (--max-deletes, or prune.maxDeletes in the file)"
         ),
         "{out:?}"
     );

@@ -103,12 +103,17 @@ pub fn render_json(plan: &Plan) -> String {
             })
             .collect(),
     };
+    pretty(&view)
+}
+
+/// `view` as pretty JSON with a trailing newline, every string written by `SafeFormatter`.
+/// Views are derived structs of strings, numbers and bools written into a `Vec`, each string
+/// written whole or cut at a character boundary: serializing them cannot fail.
+pub(super) fn pretty(view: &impl Serialize) -> String {
     let mut buf = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter::default());
-    // Derived structs of strings, numbers and bools into a Vec, each string written whole or
-    // cut at a character boundary (`SafeFormatter`): neither step can fail.
     if let Err(e) = view.serialize(&mut ser) {
-        unreachable!("a plan always serializes: {e}");
+        unreachable!("a view always serializes: {e}");
     }
     let mut out = match String::from_utf8(buf) {
         Ok(out) => out,

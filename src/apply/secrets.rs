@@ -1,0 +1,117 @@
+//! The secrets a plan sends, resolved from the environment before the first write, and the
+//! errors when they cannot be: every one at once, located in the file when there is one.
+
+use secrecy::SecretString;
+
+use crate::config::{Config, Problem, SecretError};
+use crate::plan::{Op, Plan};
+
+/// Every secret the plan sends, resolved, indexed like `Plan::changes`.
+pub struct Secrets(pub(super) Vec<Option<SecretString>>);
+
+/// Secrets that could not be resolved, all of them, so one run shows every variable to set.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{} secret(s) could not be resolved; nothing was written", problems.len())]
+#[diagnostic(code(apply::secrets))]
+pub struct SecretsError {
+    #[related]
+    pub problems: Vec<SecretProblem>,
+    /// The index in `Plan::changes` of the change each problem is about.
+    changes: Vec<usize>,
+}
+
+/// One secret that could not be resolved: as the environment alone tells it (a saved plan has
+/// no file to point into), or located at the `secretKey` of the file that asks for it.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretProblem {
+    #[error(transparent)]
+    Unlocated(SecretError),
+    #[error(transparent)]
+    InFile(Problem),
+}
+
+impl SecretProblem {
+    fn inner(&self) -> &dyn miette::Diagnostic {
+        match self {
+            SecretProblem::Unlocated(e) => e,
+            SecretProblem::InFile(p) => p,
+        }
+    }
+}
+
+// By hand: the derive's `transparent` would call `Problem`'s own `code()`, which returns the
+// code as text rather than as the trait's.
+impl miette::Diagnostic for SecretProblem {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.inner().code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner().severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.inner().help()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.inner().source_code()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.inner().labels()
+    }
+}
+
+impl SecretsError {
+    /// The same errors, each shown at the `secretKey` in `config` that `plan` was made from,
+    /// with the snippet every other file error has.
+    pub fn in_file(self, plan: &Plan, config: &Config) -> SecretsError {
+        let problems = self
+            .problems
+            .into_iter()
+            .zip(&self.changes)
+            .map(|(problem, &i)| match (problem, plan.changes.get(i)) {
+                (SecretProblem::Unlocated(e), Some(change)) => {
+                    match config.secret_problem(&e, change.id, &change.name) {
+                        Some(located) => SecretProblem::InFile(located),
+                        None => SecretProblem::Unlocated(e),
+                    }
+                }
+                (problem, _) => problem,
+            })
+            .collect();
+        SecretsError {
+            problems,
+            changes: self.changes,
+        }
+    }
+}
+
+/// Resolves the secret of every change that sends one. `lookup` reads the environment.
+pub fn resolve_secrets(
+    plan: &Plan,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Secrets, SecretsError> {
+    let mut problems = Vec::new();
+    let mut changes = Vec::new();
+    let resolved = plan
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(i, change)| {
+            let secret = match &change.op {
+                Op::Create(body) | Op::Update { body, .. } => body.secret.as_ref(),
+                Op::SetEnabled { .. } | Op::Delete { .. } => None,
+            }?;
+            secret
+                .resolve(lookup)
+                .map_err(|e| {
+                    problems.push(SecretProblem::Unlocated(e.for_webhook(change.name.clone())));
+                    changes.push(i);
+                })
+                .ok()
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(Secrets(resolved))
+    } else {
+        Err(SecretsError { problems, changes })
+    }
+}

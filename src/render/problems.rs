@@ -1,0 +1,191 @@
+//! The file's problems for machines: one JSON document (`validate --format json`, and `plan`'s
+//! file problems with `--format json`), or GitHub workflow commands (`--format github`,
+//! `plan --problems github`), which GitHub shows as annotations on the lines of a pull
+//! request's diff.
+//!
+//! Pure functions of the `Reported` problems, whose words are the diagnostics' own (masked, see
+//! `config::Reported`): these reports hold nothing a diagnostic would not show.
+
+use serde::Serialize;
+
+use crate::config::Reported;
+
+/// How the file's problems are reported on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProblemFormat {
+    /// Only the diagnostics on stderr (stdout says whether the file is valid).
+    Text,
+    /// One JSON document on stdout.
+    Json,
+    /// One GitHub workflow command per problem on stdout (`::error file=...,line=...::...`).
+    Github,
+}
+
+/// The report of a file in `format`: `webhooks` is the number of entries of a file that
+/// loaded, `None` for a file with errors. Text is `validate`'s verdict line.
+pub fn render_problems(
+    format: ProblemFormat,
+    file: &str,
+    webhooks: Option<usize>,
+    problems: &[Reported],
+) -> String {
+    match format {
+        ProblemFormat::Text => match webhooks {
+            Some(n) => format!("{} is valid: {n} webhook(s).\n", super::plain(file)),
+            None => String::new(),
+        },
+        ProblemFormat::Json => problems_json(webhooks, problems),
+        ProblemFormat::Github => problems_github(problems),
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    format_version: u32,
+    valid: bool,
+    webhooks: Option<usize>,
+    errors: usize,
+    warnings: usize,
+    problems: Vec<JsonProblem<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonProblem<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    severity: &'static str,
+    code: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+fn severity(p: &Reported) -> &'static str {
+    if p.warning { "warning" } else { "error" }
+}
+
+fn problems_json(webhooks: Option<usize>, problems: &[Reported]) -> String {
+    let warnings = problems.iter().filter(|p| p.warning).count();
+    let view = JsonReport {
+        format_version: 1,
+        valid: webhooks.is_some(),
+        webhooks,
+        errors: problems.len() - warnings,
+        warnings,
+        problems: problems
+            .iter()
+            .map(|p| JsonProblem {
+                file: &p.file,
+                line: p.start.map(|(l, _)| l),
+                column: p.start.map(|(_, c)| c),
+                end_line: p.end.map(|(l, _)| l),
+                end_column: p.end.map(|(_, c)| c),
+                severity: severity(p),
+                code: p.code,
+                message: &p.message,
+                help: p.help.as_deref(),
+            })
+            .collect(),
+    };
+    super::json::pretty(&view)
+}
+
+/// One `::error` or `::warning` command per problem. The help follows the message on a line of
+/// its own, as in the diagnostic; GitHub shows the code as the annotation's title.
+fn problems_github(problems: &[Reported]) -> String {
+    let mut out = String::new();
+    for p in problems {
+        let mut properties = vec![("file", p.file.clone())];
+        if let (Some((line, col)), Some((end_line, end_col))) = (p.start, p.end) {
+            properties.push(("line", line.to_string()));
+            properties.push(("col", col.to_string()));
+            properties.push(("endLine", end_line.to_string()));
+            properties.push(("endColumn", end_col.to_string()));
+        }
+        properties.push(("title", p.code.to_string()));
+        let properties: Vec<String> = properties
+            .iter()
+            .map(|(k, v)| format!("{k}={}", escape_property(v)))
+            .collect();
+        let message = match &p.help {
+            Some(help) => format!("{}\nhelp: {help}", p.message),
+            None => p.message.clone(),
+        };
+        out.push_str(&format!(
+            "::{} {}::{}\n",
+            severity(p),
+            properties.join(","),
+            escape_data(&message)
+        ));
+    }
+    out
+}
+
+/// GitHub's escaping of a command's message: what would end the line, and `%` itself.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value also escapes the `:` and `,` that separate properties.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(message: &str, help: Option<&str>, warning: bool) -> Reported {
+        Reported {
+            file: "conf/web,hooks:1.yaml".to_string(),
+            start: Some((4, 16)),
+            end: Some((4, 29)),
+            code: "config::unknown_trigger",
+            message: message.to_string(),
+            help: help.map(str::to_string),
+            warning,
+        }
+    }
+
+    #[test]
+    fn github_escapes_data_and_properties() {
+        let problems = [
+            problem("100% wrong\r\nline, two: x", Some("use `a`"), false),
+            problem("look-alike", None, true),
+        ];
+        insta::assert_snapshot!(
+            render_problems(ProblemFormat::Github, "x", None, &problems),
+            @r"
+        ::error file=conf/web%2Chooks%3A1.yaml,line=4,col=16,endLine=4,endColumn=29,title=config%3A%3Aunknown_trigger::100%25 wrong%0D%0Aline, two: x%0Ahelp: use `a`
+        ::warning file=conf/web%2Chooks%3A1.yaml,line=4,col=16,endLine=4,endColumn=29,title=config%3A%3Aunknown_trigger::look-alike
+        "
+        );
+    }
+
+    #[test]
+    fn a_problem_without_a_place_names_only_the_file() {
+        let p = Reported {
+            start: None,
+            end: None,
+            ..problem("cannot read", None, false)
+        };
+        let out = render_problems(ProblemFormat::Github, "x", None, &[p]);
+        assert!(
+            out.starts_with("::error file=conf/web%2Chooks%3A1.yaml,title="),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn json_counts_errors_and_warnings() {
+        let problems = [
+            problem("bad\u{1b}[31m", Some("fix it"), false),
+            problem("look", None, true),
+        ];
+        insta::assert_snapshot!(render_problems(ProblemFormat::Json, "x", None, &problems));
+    }
+}
