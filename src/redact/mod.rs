@@ -25,6 +25,7 @@ use std::sync::RwLock;
 
 pub use credentials::{
     credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
+    userinfo_ranges,
 };
 pub(crate) use decode::{clean, is_invisible_format};
 

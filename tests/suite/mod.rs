@@ -53,5 +53,7 @@ mod show;
 mod target;
 /// Throttling: 429s waited out, pauses said once, pacing, --max-wait, the daily limit.
 mod throttle;
+/// Credentials in uris in every spelling: escapes in the file, odd forms, names that are uris.
+mod uri_leaks;
 /// `validate` and how bad files are reported.
 mod validate;
