@@ -14,6 +14,9 @@ mod export;
 mod fake_portal;
 /// Retries, Retry-After, timeouts, lost answers and `-v`, with injected faults.
 mod faults;
+/// Text hidden from a reader or a search: invisible characters in a secret's echo or in a
+/// name, a secret split by markup.
+mod hidden_text;
 /// SIGINT and SIGTERM: in-flight writes finish, nothing new starts, 130/143, a second signal
 /// exits at once.
 mod interrupt;
