@@ -108,3 +108,27 @@ fn invisible_characters_in_a_name_are_escaped_in_every_format() {
         assert!(out.stdout.contains(escaped), "{format}: {out:?}");
     }
 }
+
+#[test]
+fn a_secret_split_by_markup_in_two_places_is_withheld() {
+    for body in [
+        FaultBody::Json(serde_json::json!({
+            "error": {"message": "key sk<b>-AB+cd9E</b>Fgh refused"}, "status": 1
+        })),
+        FaultBody::Html(
+            "<html><body><p>key sk</p> <p>-AB+cd9E</p> <p>Fgh refused</p></body></html>".into(),
+        ),
+    ] {
+        let out = apply_answered_with(400, body);
+        let squeezed: String = out
+            .all()
+            .replace("<b>", "")
+            .replace("</b>", "")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(!squeezed.contains("sk-AB+cd9EFgh"), "{out:?}");
+        assert!(!out.all().contains("cd9E"), "{out:?}");
+        assert!(out.all().contains("split by markup"), "{out:?}");
+    }
+}
