@@ -49,7 +49,9 @@ pub fn resolve_secrets(
             }?;
             secret
                 .resolve(lookup)
-                .map_err(|e| problems.push(e.for_webhook(change.name.clone())))
+                .map_err(|e| {
+                    problems.push(e.for_webhook(crate::redact::mask_credentials(&change.name)))
+                })
                 .ok()
         })
         .collect();
@@ -209,7 +211,8 @@ pub async fn apply(
 /// what was not started.
 pub fn describe(change: &Change) -> String {
     let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
-    format!("{}{id} {:?}", infinitive(change.action), change.name)
+    let name = crate::redact::mask_credentials(&change.name);
+    format!("{}{id} {name:?}", infinitive(change.action))
 }
 
 pub fn infinitive(action: Action) -> &'static str {

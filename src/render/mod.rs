@@ -28,6 +28,7 @@ pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
 pub use text::{render_text, value_text};
 
 use crate::plan::Plan;
+use crate::redact::mask_credentials;
 
 /// How `plan` (and `apply`, before it asks) shows a plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -69,15 +70,16 @@ pub fn saved_plan_footer(format: Format, path: &str, digest: &str, command: &str
 }
 
 /// A user string in quotes, Rust-escaped: control characters, ESC, bidi overrides and other
-/// invisible characters become `\u{..}`, and trailing spaces show.
+/// invisible characters become `\u{..}`, and trailing spaces show. Credentials of a URL in it
+/// are masked: a name may be a uri (`https://user:pass@host`), and names are shown everywhere.
 pub(crate) fn quoted(s: &str) -> String {
-    invisible_escaped(&format!("{s:?}"))
+    invisible_escaped(&format!("{:?}", mask_credentials(s)))
 }
 
 /// A user string where quotes would be noise (the portal, a timestamp), escaped like
 /// [`quoted`].
 pub(crate) fn plain(s: &str) -> String {
-    invisible_escaped(&s.escape_debug().to_string())
+    invisible_escaped(&mask_credentials(s).escape_debug().to_string())
 }
 
 /// `escaped` (Rust-escaped text) with the invisible characters Rust counts as printable

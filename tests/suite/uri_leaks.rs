@@ -119,3 +119,44 @@ fn a_portal_address_with_credentials_is_refused_without_showing_them() {
         assert_no_password(&out, "PW99xsecret");
     }
 }
+
+#[test]
+fn a_name_that_is_a_uri_with_credentials_is_masked_in_messages_and_plans() {
+    let portal = FakePortal::start();
+    const NAME: &str = "https://admin:S3cr3tVALUE99@a.example.com/x";
+    // Not on the portal and no uri: the heading names the entry.
+    let out = plan(
+        &portal,
+        &format!("webhooks:\n  '{NAME}':\n    enabled: true\n"),
+        "text",
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("'https://admin:***@a.example.com/x' is not on the portal"),
+        "{out:?}"
+    );
+    assert_no_password(&out, "S3cr3tVALUE99");
+    // A create: the name is masked in every format; the field diff says it is.
+    let file = format!(
+        "webhooks:\n  '{NAME}':\n    uri: https://b.example.com/h\n    secretKey: ${{S}}\n"
+    );
+    for format in ["text", "json", "markdown"] {
+        let out = plan(&portal, &file, format);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(
+            out.stdout.contains("https://admin:***@a.example.com/x"),
+            "{out:?}"
+        );
+        assert_no_password(&out, "S3cr3tVALUE99");
+    }
+    // apply sends the name as written, and reports it masked.
+    let out = Run::new(&["apply", "--auto-approve"])
+        .file(&file)
+        .portal(&portal)
+        .env("S", "a-secret-of-16ch")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_no_password(&out, "S3cr3tVALUE99");
+    assert_eq!(portal.webhooks()[0].name, NAME);
+}

@@ -75,6 +75,7 @@ use self::safe::SafeFormatter;
 use super::lookalike::{self, HostWarning};
 use super::notes;
 use crate::plan::{Action, Change, FieldChange, LastFailure, Plan, Unmanaged, Value};
+use crate::redact::mask_credentials;
 
 const FORMAT_VERSION: u32 = 1;
 
@@ -99,7 +100,7 @@ pub fn render_json(plan: &Plan) -> String {
             .iter()
             .map(|s| JsonNamed {
                 id: s.id,
-                name: &s.name,
+                name: mask_credentials(&s.name),
             })
             .collect(),
     };
@@ -124,10 +125,10 @@ struct JsonPlan<'a> {
     portal: &'a str,
     summary: Summary,
     changes: Vec<JsonChange<'a>>,
-    unmanaged: Vec<JsonNamed<'a>>,
+    unmanaged: Vec<JsonNamed>,
     left_out: usize,
     secrets_needed: Vec<&'a str>,
-    secrets_not_sent: Vec<JsonNamed<'a>>,
+    secrets_not_sent: Vec<JsonNamed>,
 }
 
 #[derive(Serialize)]
@@ -142,9 +143,9 @@ struct Summary {
 struct JsonChange<'a> {
     action: &'static str,
     id: Option<i32>,
-    name: &'a str,
+    name: String,
     fields: Vec<JsonField<'a>>,
-    warnings: Vec<JsonWarning<'a>>,
+    warnings: Vec<JsonWarning>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<JsonFailure<'a>>,
 }
@@ -152,16 +153,16 @@ struct JsonChange<'a> {
 /// A warning of any kind; `code` tells which.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum JsonWarning<'a> {
+enum JsonWarning {
     Host(JsonHostWarning),
-    Rename(JsonRename<'a>),
+    Rename(JsonRename),
 }
 
 #[derive(Serialize)]
-struct JsonRename<'a> {
+struct JsonRename {
     code: &'static str,
     id: i32,
-    name: &'a str,
+    name: String,
     deleted: bool,
     message: String,
 }
@@ -198,9 +199,9 @@ struct JsonFailure<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonNamed<'a> {
+struct JsonNamed {
     id: i32,
-    name: &'a str,
+    name: String,
 }
 
 fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
@@ -212,7 +213,7 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
         JsonWarning::Rename(JsonRename {
             code: "possible_rename",
             id: r.id,
-            name: &r.name,
+            name: mask_credentials(&r.name),
             deleted: r.deleted,
             message: notes::rename(r, &|s| s.to_string()),
         })
@@ -224,7 +225,7 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
             Action::Delete => "delete",
         },
         id: c.id,
-        name: &c.name,
+        name: mask_credentials(&c.name),
         fields: c.fields.iter().map(JsonField::from).collect(),
         warnings: lookalike::warnings(c)
             .into_iter()
@@ -278,11 +279,11 @@ impl<'a> From<&'a LastFailure> for JsonFailure<'a> {
     }
 }
 
-impl<'a> From<&'a Unmanaged> for JsonNamed<'a> {
-    fn from(u: &'a Unmanaged) -> Self {
+impl From<&Unmanaged> for JsonNamed {
+    fn from(u: &Unmanaged) -> Self {
         JsonNamed {
             id: u.id,
-            name: &u.name,
+            name: mask_credentials(&u.name),
         }
     }
 }
