@@ -18,6 +18,7 @@
 
 mod credentials;
 mod decode;
+mod invisible;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -27,7 +28,8 @@ pub use credentials::{
     credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
     userinfo_ranges,
 };
-pub(crate) use decode::{clean, is_invisible_format};
+pub(crate) use decode::clean;
+pub(crate) use invisible::is_invisible_format;
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";
