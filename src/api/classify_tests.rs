@@ -340,4 +340,7 @@ fn a_redirect_location_is_redacted_too() {
     );
     assert!(!e.to_string().contains("sk-the-api-key"), "{e}");
     assert!(e.to_string().contains("sso.example.com"), "{e}");
+    // Credentials in it are masked, after the secrets are redacted.
+    let e = redirect_to(302, "https://u:pw-hunter2@elsewhere.example/x", &[]);
+    assert!(e.to_string().contains("u:***@elsewhere.example/x"), "{e}");
 }

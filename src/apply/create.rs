@@ -74,7 +74,7 @@ async fn duplicate(
     match live.iter().find(|w| same_pair(body, w)) {
         Some(w) => Failure::Taken {
             id: w.id,
-            name: w.name.clone(),
+            name: crate::redact::mask_credentials(&w.name),
             source: refused,
         },
         None => {

@@ -171,7 +171,8 @@ pub async fn apply(
 /// what was not started.
 pub fn describe(change: &Change) -> String {
     let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
-    format!("{}{id} {:?}", infinitive(change.action), change.name)
+    let name = crate::redact::mask_credentials(&change.name);
+    format!("{}{id} {name:?}", infinitive(change.action))
 }
 
 pub fn infinitive(action: Action) -> &'static str {

@@ -103,7 +103,9 @@ pub fn resolve_secrets(
             secret
                 .resolve(lookup)
                 .map_err(|e| {
-                    problems.push(SecretProblem::Unlocated(e.for_webhook(change.name.clone())));
+                    problems.push(SecretProblem::Unlocated(
+                        e.for_webhook(crate::redact::mask_credentials(&change.name)),
+                    ));
                     changes.push(i);
                 })
                 .ok()

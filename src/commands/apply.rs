@@ -176,10 +176,10 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
                 ""
             };
             format!(
-                "{} {verb} #{} {:?}{note}",
+                "{} {verb} #{} {}{note}",
                 paint(style::OK, "ok"),
                 done.webhook.id,
-                done.webhook.name
+                crate::render::quoted(&done.webhook.name)
             )
         }
         Err(e) => {
@@ -191,9 +191,9 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
                 "failed"
             };
             format!(
-                "{} {:?}{id} was not {verb}: {}",
+                "{} {}{id} was not {verb}: {}",
                 paint(style::FAILED, label),
-                change.name,
+                crate::render::quoted(&change.name),
                 error_chain(e)
             )
         }

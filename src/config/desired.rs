@@ -100,10 +100,11 @@ impl Config {
 }
 
 impl DesiredWebhook {
-    /// How messages name the entry: its name, or `#id` for an id key.
+    /// How messages name the entry: its name (credentials masked when it is a uri), or `#id`
+    /// for an id key.
     pub fn label(&self) -> String {
         match &self.key {
-            Key::Name(name) => name.clone(),
+            Key::Name(name) => crate::redact::mask_credentials(name),
             Key::Id(id) => format!("#{id}"),
         }
     }

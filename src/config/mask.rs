@@ -96,17 +96,30 @@ fn walk(text: &str, node: &Node, place: Place, edits: &mut Edits) {
 /// A string scalar: masked whole when it spans lines, else only its URL credentials (also
 /// `user:pass@host` without a scheme when `address` says it is one).
 fn string(text: &str, node: &Node, address: bool, edits: &mut Edits) {
+    let Kind::Str(value) = &node.kind else {
+        return;
+    };
+    let ranges_of = |s: &str| {
+        if address {
+            crate::redact::scheme_less_credential_ranges(s)
+        } else {
+            credential_ranges(s)
+        }
+    };
+    let value_has_credentials = !ranges_of(value).is_empty();
     for span in spans(node) {
         let raw = &text[span.clone()];
         if raw.contains('\n') {
             edits.mask_range(span);
             continue;
         }
-        let ranges = if address {
-            crate::redact::scheme_less_credential_ranges(raw)
-        } else {
-            credential_ranges(raw)
-        };
+        let ranges = ranges_of(raw);
+        if unquoted(raw) != value.as_str() && value_has_credentials {
+            // Written with escapes (`\"`, `''`, `\u0069`): the credentials as parsed are not
+            // the text as written, so the userinfo is masked where it is written.
+            escaped_userinfo(raw, value, span, edits);
+            continue;
+        }
         if ranges.is_empty() {
             continue;
         }
@@ -122,6 +135,44 @@ fn string(text: &str, node: &Node, address: bool, edits: &mut Edits) {
                 edits.mask_range(span.start + r.start..span.start + r.end);
             }
         }
+    }
+}
+
+/// A scalar as written without its quotes (escapes left as they are).
+fn unquoted(raw: &str) -> &str {
+    let quoted = |q: char| raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q);
+    if quoted('"') || quoted('\'') {
+        &raw[1..raw.len() - 1]
+    } else {
+        raw
+    }
+}
+
+/// Masks the userinfo of `value` in `raw`, the text it was parsed from with escapes: the text
+/// before the userinfo and from its `@` on are found as written at both ends of `raw`, and all
+/// between them (user and password) is masked. When they are not (an escape there too, or
+/// several URLs), the whole scalar is masked.
+fn escaped_userinfo(raw: &str, value: &str, span: Range<usize>, edits: &mut Edits) {
+    let whole = crate::redact::userinfo_ranges(value);
+    let inner = unquoted(raw);
+    let quote = (raw.len() - inner.len()) / 2;
+    let mapped = match whole.as_slice() {
+        [userinfo] => {
+            let (before, after) = (&value[..userinfo.start], &value[userinfo.end..]);
+            (inner.len() >= before.len() + after.len()
+                && inner.starts_with(before)
+                && inner.ends_with(after))
+            .then(|| quote + before.len()..quote + inner.len() - after.len())
+        }
+        _ => None,
+    };
+    match mapped {
+        Some(r) if r.len() >= 3 && !raw.contains(is_unsafe) => {
+            let shown = format!("{}***{}", &raw[..r.start], &raw[r.end..]);
+            edits.rewrite(span, shown);
+        }
+        Some(r) => edits.mask_range(span.start + r.start..span.start + r.end),
+        None => edits.mask_range(span),
     }
 }
 

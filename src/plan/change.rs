@@ -28,7 +28,7 @@ impl Change {
             .iter()
             .filter_map(|&field| {
                 let after = match field {
-                    Field::Name => text(name),
+                    Field::Name => uri_value(name),
                     Field::Uri => uri_value(uri),
                     // A create always sends one: the planner refuses a create without it.
                     Field::SecretKey => Value::Sensitive,
@@ -71,7 +71,7 @@ impl Change {
             .iter()
             .filter_map(|&field| {
                 let before = match field {
-                    Field::Name => text(name),
+                    Field::Name => uri_value(name),
                     Field::Uri => uri_value(uri),
                     // Never read back from the portal, so there is nothing to show.
                     Field::SecretKey => return None,
@@ -212,7 +212,7 @@ fn differences(w: &LiveWebhook, body: &PlannedBody) -> Vec<FieldChange> {
         .iter()
         .filter_map(|&field| {
             let (before, after) = match field {
-                Field::Name => (text(live_name), text(name)),
+                Field::Name => uri_change(live_name, name),
                 Field::Uri => uri_change(live_uri, uri),
                 Field::SecretKey => return None,
                 Field::Enabled => (Value::Bool(*live_enabled), Value::Bool(*enabled)),

@@ -34,7 +34,7 @@ fn excerpt(content: &str) -> String {
 }
 
 /// A uri as a plan shows it: credentials in it (`https://user:pass@host`) are masked, since
-/// plans end up in pull requests and CI logs.
+/// plans end up in pull requests and CI logs. Names too: a name may be a uri.
 pub(super) fn uri_value(uri: &str) -> Value {
     Value::Text(mask_credentials(uri))
 }

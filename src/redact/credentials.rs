@@ -1,51 +1,159 @@
 //! Credentials inside URLs (`https://user:pass@host`): found in any text, masked as `user:***@`.
 //!
 //! Works on raw text, not on parsed URLs, so it also covers strings that do not parse and URLs
-//! inside a longer message. The authority ends where the URL standard ends it (`/`, `?`, `#`,
-//! and `\`, which it reads as `/` in http and https URLs), or at whitespace, a quote or an angle
-//! bracket. Ending it too late would hide the real host: `https://evil\@good` goes to `evil`.
+//! inside a longer message. It reads a URL at least as generously as the URL standard (the
+//! `url` crate) does, and where they differ it masks more, never less:
+//! - tabs and line breaks are skipped anywhere, as the standard removes them;
+//! - `http:`, `https:`, `ws:`, `wss:` and `ftp:` are followed by an authority after any number
+//!   of `/` or `\` (even none: `https:user:pass@host`); any other scheme needs `//`;
+//! - the authority ends only at `/`, `?`, `#` (and `\` after those schemes), not at a space or
+//!   a quote, which the standard percent-encodes into the userinfo; the userinfo runs to its
+//!   last `@`. Ending it at a `@` later than that would hide the real host:
+//!   `https://evil\@good` goes to `evil`;
+//! - a password with a `/`, `?` or `#` in it makes the URL invalid, but it is still a
+//!   password: when the authority has no `@` and a `:` comes before a later `@` (up to the next
+//!   space), everything after that `:` up to the `@` is masked.
 
 use std::ops::Range;
+
+/// Schemes the URL standard reads an authority after however many slashes follow.
+const SPECIAL: [&str; 5] = ["http", "https", "ws", "wss", "ftp"];
+
+/// The characters of a text that a URL parser keeps, with their byte offsets.
+type Kept = Vec<(usize, char)>;
+
+fn kept(text: &str) -> Kept {
+    text.char_indices()
+        .filter(|(_, c)| !matches!(c, '\t' | '\n' | '\r'))
+        .collect()
+}
 
 /// The byte ranges of the secret part of every URL's userinfo in `text`: the password of
 /// `user:pass@`, or the whole of a lone `token@` (a lone user part is usually a token).
 pub fn credential_ranges(text: &str) -> Vec<Range<usize>> {
+    userinfo_ranges(text)
+        .into_iter()
+        .map(|r| secret_part(text, r))
+        .collect()
+}
+
+/// The byte ranges of the whole userinfo (before its `@`) of every URL in `text`.
+pub fn userinfo_ranges(text: &str) -> Vec<Range<usize>> {
+    let kept = kept(text);
     let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(found) = text[from..].find("://") {
-        let start = from + found + 3;
-        let rest = &text[start..];
-        let authority_len = rest.find(is_authority_end).unwrap_or(rest.len());
-        if let Some(at) = rest[..authority_len].rfind('@') {
-            out.push(secret_part(&rest[..at], start));
+    let mut i = 0;
+    while i < kept.len() {
+        let Some((start, special)) = authority_after(&kept, i) else {
+            i += 1;
+            continue;
+        };
+        match userinfo_end(&kept, start, special) {
+            Some(at) => {
+                out.push(offset(&kept, text, start)..kept[at].0);
+                i = at + 1;
+            }
+            None => i += 1,
         }
-        from = start;
     }
     out
 }
 
+/// When `kept[colon]` is the `:` after a scheme that an authority follows: where the
+/// authority starts, and whether the scheme is special (`\` ends its authority too).
+fn authority_after(kept: &Kept, colon: usize) -> Option<(usize, bool)> {
+    if kept[colon].1 != ':' {
+        return None;
+    }
+    let is_scheme_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.');
+    let from = kept[..colon]
+        .iter()
+        .rposition(|(_, c)| !is_scheme_char(*c))
+        .map_or(0, |p| p + 1);
+    if from == colon {
+        return None;
+    }
+    let scheme: String = kept[from..colon].iter().map(|(_, c)| c).collect();
+    let slash = |k: usize, also_backslash: bool| {
+        kept.get(k)
+            .is_some_and(|(_, c)| *c == '/' || (also_backslash && *c == '\\'))
+    };
+    if SPECIAL.iter().any(|s| s.eq_ignore_ascii_case(&scheme)) {
+        let mut start = colon + 1;
+        while slash(start, true) {
+            start += 1;
+        }
+        Some((start, true))
+    } else if slash(colon + 1, false) && slash(colon + 2, false) {
+        Some((colon + 3, false))
+    } else {
+        None
+    }
+}
+
+/// The index in `kept` of the `@` that ends the userinfo of the authority at `start`.
+fn userinfo_end(kept: &Kept, start: usize, special: bool) -> Option<usize> {
+    let rest = &kept[start..];
+    let ends = |c: char| matches!(c, '/' | '?' | '#') || (special && c == '\\');
+    let authority = rest
+        .iter()
+        .position(|(_, c)| ends(*c))
+        .unwrap_or(rest.len());
+    if let Some(at) = rest[..authority].iter().rposition(|(_, c)| *c == '@') {
+        return Some(start + at);
+    }
+    // No `@` in the authority: a password with `/`, `?` or `#` in it may have ended it early.
+    let word = rest
+        .iter()
+        .position(|(_, c)| c.is_whitespace())
+        .unwrap_or(rest.len());
+    let at = rest[..word].iter().rposition(|(_, c)| *c == '@')?;
+    rest[..at]
+        .iter()
+        .any(|(_, c)| *c == ':')
+        .then_some(start + at)
+}
+
+/// The byte offset of `kept[i]`, or the end of `text` when `i` is past the last character.
+fn offset(kept: &Kept, text: &str, i: usize) -> usize {
+    kept.get(i).map_or(text.len(), |(o, _)| *o)
+}
+
 /// The same for a `user:pass@host` typed without a scheme (a portal address or a uri in the
-/// file): the text is taken as one URL, so its authority runs from the start.
+/// file): unless the text starts with a scheme and its authority, it is taken as one URL
+/// whose authority runs from the start.
 pub fn scheme_less_credential_ranges(text: &str) -> Vec<Range<usize>> {
-    if text.contains("://") {
-        return credential_ranges(text);
+    let kept = kept(text);
+    let lead = kept.iter().take_while(|(_, c)| *c == ' ').count();
+    let has_scheme = (lead..kept.len())
+        .take_while(|&i| kept[i].1 != '/')
+        .find(|&i| kept[i].1 == ':')
+        .is_some_and(|colon| authority_after(&kept, colon).is_some());
+    let mut out = credential_ranges(text);
+    if !has_scheme && let Some(at) = userinfo_end(&kept, lead, true) {
+        let whole = offset(&kept, text, lead)..kept[at].0;
+        out.push(secret_part(text, whole));
+        out.sort_by_key(|r| r.start);
+        out = merged(out);
     }
-    let authority_len = text.find(['/', '\\', '?', '#']).unwrap_or(text.len());
-    match text[..authority_len].rfind('@') {
-        Some(at) => vec![secret_part(&text[..at], 0)],
-        None => Vec::new(),
-    }
+    out
 }
 
-fn is_authority_end(c: char) -> bool {
-    matches!(c, '/' | '\\' | '?' | '#' | '"' | '\'' | '<' | '>' | '`') || c.is_whitespace()
+fn merged(ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
-/// `user:pass` -> the range of `pass`; `token` -> all of it. `offset` is where it starts.
-fn secret_part(userinfo: &str, offset: usize) -> Range<usize> {
-    match userinfo.find(':') {
-        Some(colon) => offset + colon + 1..offset + userinfo.len(),
-        None => offset..offset + userinfo.len(),
+/// `user:pass` -> the range of `pass`; `token` -> all of it.
+fn secret_part(text: &str, userinfo: Range<usize>) -> Range<usize> {
+    match text[userinfo.clone()].find(':') {
+        Some(colon) => userinfo.start + colon + 1..userinfo.end,
+        None => userinfo,
     }
 }
 
@@ -121,5 +229,67 @@ mod tests {
             credential_ranges("http://a:bc@h")
         );
         assert_eq!(credential_ranges("x http://a:bc@h"), vec![11..13]);
+        // A portal address with a quote in its password (`--portal`).
+        assert_eq!(
+            mask_userinfo("https://admin:PW99\"x@example.com"),
+            "https://admin:***@example.com"
+        );
+    }
+
+    /// Every form the URL standard reads as having credentials is masked.
+    #[test]
+    fn every_form_with_credentials_is_masked() {
+        for (text, shown) in [
+            (
+                "https:admin:PW99secret@a.example.com/x",
+                "https:admin:***@a.example.com/x",
+            ),
+            (
+                "https:/admin:PW99secret@a.example.com/x",
+                "https:/admin:***@a.example.com/x",
+            ),
+            (
+                "HTTPS:\\\\admin:PW99secret@a.example.com/x",
+                "HTTPS:\\\\admin:***@a.example.com/x",
+            ),
+            (
+                "https://admin:PW99secret\t@a.example.com/x",
+                "https://admin:***@a.example.com/x",
+            ),
+            (
+                "ht\ttps://admin:PW99secret@a.example.com/x",
+                "ht\ttps://admin:***@a.example.com/x",
+            ),
+            (
+                "https://admin:PW 99\"secret@a.example.com/x",
+                "https://admin:***@a.example.com/x",
+            ),
+            // A `/`, `?` or `#` in the password makes the URL invalid; still masked.
+            (
+                "https://admin:PW/99secret@a.example.com/x",
+                "https://admin:***@a.example.com/x",
+            ),
+            (
+                "https://admin:PW?99secret@a.example.com/x",
+                "https://admin:***@a.example.com/x",
+            ),
+            (
+                "https://admin:PW#99secret@a.example.com/x",
+                "https://admin:***@a.example.com/x",
+            ),
+            (
+                "foo://admin:PW99secret@a.example.com/x",
+                "foo://admin:***@a.example.com/x",
+            ),
+        ] {
+            assert_eq!(mask_credentials(text), shown, "{text:?}");
+            let url = reqwest::Url::parse(text);
+            if let Ok(url) = url {
+                assert!(
+                    url.password().is_some(),
+                    "{text:?} has no password for the url crate"
+                );
+            }
+        }
     }
 }

@@ -14,6 +14,8 @@
 
 use std::borrow::Cow;
 
+use super::invisible::is_invisible_format;
+
 /// More layers than any real echo has (JSON in HTML in a query string is three). Text still
 /// changing after this many rounds is withheld rather than shown half-decoded.
 const MAX_ROUNDS: usize = 8;
@@ -68,20 +70,6 @@ pub(crate) fn clean(text: &str) -> String {
         }
     }
     plain.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Bidi overrides and isolates (as in "Trojan Source"), marks and zero-width characters: they
-/// reorder or hide what a reader sees, and could hide a secret's characters from a search.
-pub(crate) fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{061C}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-    )
 }
 
 /// One layer of escapes decoded, left to right. Borrowed when there was nothing to decode.

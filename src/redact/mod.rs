@@ -18,6 +18,7 @@
 
 mod credentials;
 mod decode;
+mod invisible;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -25,13 +26,17 @@ use std::sync::RwLock;
 
 pub use credentials::{
     credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
+    userinfo_ranges,
 };
-pub(crate) use decode::{clean, is_invisible_format};
+pub(crate) use decode::clean;
+pub(crate) use invisible::is_invisible_format;
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";
 /// Shown instead of text that could not be decoded to the end.
 const WITHHELD: &str = "[not shown: encoded too deeply to check it for secrets]";
+/// Shown instead of text that holds a secret split by markup or spaces.
+const SPLIT: &str = "[not shown: it holds a secret split by markup or spaces]";
 /// A piece of a secret this long is replaced where it starts or ends a match (an echo cut
 /// short, a secret split by markup). Shorter needles are not searched at all: the server
 /// refuses secrets under 8 characters, and 3 characters would blank out ordinary words.
@@ -106,12 +111,22 @@ impl Redactor {
             return WITHHELD.to_string();
         };
         let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+        let needles: Vec<&String> = registry.iter().chain(&self.extra).collect();
         let mut marks = Vec::new();
         let haystack = matching_form(&decoded);
-        for needle in registry.iter().chain(&self.extra) {
+        for needle in &needles {
             mark(&haystack, needle, &mut marks);
         }
-        drop(registry);
+        // More matches once markup and spaces are gone: a secret is split by them somewhere.
+        let squeezed = [squeezed(&haystack, true), squeezed(&haystack, false)];
+        let split = |n: &&String| {
+            let whole = squeezed_needle(n);
+            let plain = haystack.matches(n.as_str()).count();
+            squeezed.iter().any(|s| s.matches(&whole).count() > plain)
+        };
+        if needles.iter().any(split) {
+            return SPLIT.to_string();
+        }
         mask_credentials(&replace(&decoded, marks))
     }
 
@@ -119,6 +134,29 @@ impl Redactor {
     pub fn shown(&self, text: &str, max: usize) -> String {
         cut(&self.scrub(text), max)
     }
+}
+
+/// `text` without whitespace and, with `tags`, without markup tags (`<...>`): a secret split
+/// by them in several places (`sk<b>-AB+cd9E</b>Fgh`) is whole again in it. No position maps
+/// back to the text, so a text where a secret is found this way is withheld whole. Without
+/// `tags` too, so a stray `<` cannot hide what follows it.
+fn squeezed(text: &str, tags: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' if tags => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if in_tag || c.is_whitespace() => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A needle as it stands in a `squeezed` text.
+fn squeezed_needle(needle: &str) -> String {
+    needle.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Records where `needle` (or a piece of it of at least `MIN_PIECE` characters) stands in

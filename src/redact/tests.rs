@@ -135,9 +135,8 @@ fn a_piece_of_a_secret_is_redacted_where_an_echo_was_cut_or_split() {
     ] {
         assert_eq!(r.scrub(cut), shown, "{cut}");
     }
-    // Split by markup: each side is a piece at the edge of a match.
-    let shown = r.scrub("Zq+9/W <b> x=Kp7r");
-    assert_eq!(shown, "[redacted] <b> [redacted]");
+    // Split by markup: whole once the markup is gone, so nothing is shown (see below).
+    assert_eq!(r.scrub("Zq+9/W <b> x=Kp7r"), SPLIT);
     // Three characters are not a piece: ordinary words stay.
     assert_eq!(r.scrub("Zq+ sk-"), "Zq+ sk-");
 }
@@ -162,4 +161,20 @@ fn text_encoded_too_deeply_is_withheld() {
 fn cut_marks_where_it_cut() {
     assert_eq!(cut("héllo wörld", 5), "héll…");
     assert_eq!(cut("short", 5), "short");
+}
+
+#[test]
+fn a_secret_split_by_markup_or_spaces_in_several_places_is_withheld_whole() {
+    let r = redactor();
+    for text in [
+        "bad key: sk<b>-AB+cd9E</b>Fgh",
+        "bad key: sk -AB+cd9E Fgh",
+        "a < b, and Zq +9/W x=Kp7r",
+        "<i>Zq</i>+9/<i>Wx</i>=Kp7r",
+    ] {
+        assert_eq!(r.scrub(text), SPLIT, "{text}");
+    }
+    // A secret whole, or cut once, is still replaced where it stands.
+    assert_eq!(r.scrub("key sk-AB+cd9EFgh, ok"), "key [redacted], ok");
+    assert_eq!(r.scrub("secretKey=Zq+9/W"), "secretKey=[redacted]");
 }

@@ -30,6 +30,7 @@ pub use problems::{ProblemFormat, render_problems};
 pub use text::{render_text, value_text};
 
 use crate::plan::Plan;
+use crate::redact::mask_credentials;
 
 /// How `plan` (and `apply`, before it asks) shows a plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -71,15 +72,30 @@ pub fn saved_plan_footer(format: Format, path: &str, digest: &str, command: &str
 }
 
 /// A user string in quotes, Rust-escaped: control characters, ESC, bidi overrides and other
-/// invisible characters become `\u{..}`, and trailing spaces show.
+/// invisible characters become `\u{..}`, and trailing spaces show. Credentials of a URL in it
+/// are masked: a name may be a uri (`https://user:pass@host`), and names are shown everywhere.
 pub(crate) fn quoted(s: &str) -> String {
-    format!("{s:?}")
+    invisible_escaped(&format!("{:?}", mask_credentials(s)))
 }
 
 /// A user string where quotes would be noise (the portal, a timestamp), escaped like
 /// [`quoted`].
 pub(crate) fn plain(s: &str) -> String {
-    s.escape_debug().to_string()
+    invisible_escaped(&mask_credentials(s).escape_debug().to_string())
+}
+
+/// `escaped` (Rust-escaped text) with the invisible characters Rust counts as printable
+/// (Hangul fillers such as U+3164, variation selectors after the first character) escaped too.
+fn invisible_escaped(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    for c in escaped.chars() {
+        if crate::redact::is_invisible_format(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -16,6 +16,9 @@ mod fake_portal;
 mod faults;
 /// Messages about the file: relative uris, null entries, aliases, secrets at apply.
 mod file_messages;
+/// Text hidden from a reader or a search: invisible characters in a secret's echo or in a
+/// name, a secret split by markup.
+mod hidden_text;
 /// SIGINT and SIGTERM: in-flight writes finish, nothing new starts, 130/143, a second signal
 /// exits at once.
 mod interrupt;
@@ -61,5 +64,7 @@ mod show;
 mod target;
 /// Throttling: 429s waited out, pauses said once, pacing, --max-wait, the daily limit.
 mod throttle;
+/// Credentials in uris in every spelling: escapes in the file, odd forms, names that are uris.
+mod uri_leaks;
 /// `validate` and how bad files are reported.
 mod validate;

@@ -47,7 +47,9 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
         return live.iter().find(clash).map(|w| {
             format!(
                 "{:?} would be created, but now exists as #{} {:?}",
-                body.name, w.id, w.name
+                mask_credentials(&body.name),
+                w.id,
+                mask_credentials(&w.name)
             )
         });
     }
@@ -57,7 +59,8 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
     let Some(now) = live.iter().find(|w| w.id == before.id) else {
         return Some(format!(
             "#{} {:?} was deleted on the portal",
-            before.id, before.name
+            before.id,
+            mask_credentials(&before.name)
         ));
     };
     let LiveWebhook {
@@ -78,16 +81,8 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
         .iter()
         .filter_map(|&field| {
             let (was, is) = match field {
-                Field::Name => (format!("{name:?}"), format!("{:?}", now.name)),
-                Field::Uri => {
-                    let (was, is) = (mask_credentials(uri), mask_credentials(&now.uri));
-                    let note = if *uri != now.uri && was == is {
-                        " (credentials changed)"
-                    } else {
-                        ""
-                    };
-                    (format!("{was:?}"), format!("{is:?}{note}"))
-                }
+                Field::Name => masked_pair(name, &now.name),
+                Field::Uri => masked_pair(uri, &now.uri),
                 // Never read back, so it cannot be seen to move.
                 Field::SecretKey => return None,
                 Field::Enabled => (enabled.to_string(), now.enabled.to_string()),
@@ -105,8 +100,20 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
         format!(
             "#{} {:?} changed on the portal: {}",
             before.id,
-            before.name,
+            mask_credentials(&before.name),
             moved.join(", ")
         )
     })
+}
+
+/// A name or uri before and after, quoted with credentials masked; a change of only the
+/// credentials still shows, as such.
+fn masked_pair(before: &str, after: &str) -> (String, String) {
+    let (was, is) = (mask_credentials(before), mask_credentials(after));
+    let note = if before != after && was == is {
+        " (credentials changed)"
+    } else {
+        ""
+    };
+    (format!("{was:?}"), format!("{is:?}{note}"))
 }

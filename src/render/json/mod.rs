@@ -75,6 +75,7 @@ use self::safe::SafeFormatter;
 use super::lookalike::{self, HostWarning};
 use super::notes;
 use crate::plan::{Action, Change, FieldChange, LastFailure, Plan, Unmanaged, Value};
+use crate::redact::mask_credentials;
 
 const FORMAT_VERSION: u32 = 1;
 
@@ -99,7 +100,7 @@ pub fn render_json(plan: &Plan) -> String {
             .iter()
             .map(|s| JsonNamed {
                 id: s.id,
-                name: &s.name,
+                name: mask_credentials(&s.name),
             })
             .collect(),
     };
@@ -129,10 +130,10 @@ struct JsonPlan<'a> {
     portal: &'a str,
     summary: Summary,
     changes: Vec<JsonChange<'a>>,
-    unmanaged: Vec<JsonNamed<'a>>,
+    unmanaged: Vec<JsonNamed>,
     left_out: usize,
     secrets_needed: Vec<&'a str>,
-    secrets_not_sent: Vec<JsonNamed<'a>>,
+    secrets_not_sent: Vec<JsonNamed>,
 }
 
 #[derive(Serialize)]
@@ -147,9 +148,9 @@ struct Summary {
 struct JsonChange<'a> {
     action: &'static str,
     id: Option<i32>,
-    name: &'a str,
+    name: String,
     fields: Vec<JsonField<'a>>,
-    warnings: Vec<JsonWarning<'a>>,
+    warnings: Vec<JsonWarning>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<JsonFailure<'a>>,
 }
@@ -157,16 +158,16 @@ struct JsonChange<'a> {
 /// A warning of any kind; `code` tells which.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum JsonWarning<'a> {
+enum JsonWarning {
     Host(JsonHostWarning),
-    Rename(JsonRename<'a>),
+    Rename(JsonRename),
 }
 
 #[derive(Serialize)]
-struct JsonRename<'a> {
+struct JsonRename {
     code: &'static str,
     id: i32,
-    name: &'a str,
+    name: String,
     deleted: bool,
     message: String,
 }
@@ -203,9 +204,9 @@ struct JsonFailure<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonNamed<'a> {
+struct JsonNamed {
     id: i32,
-    name: &'a str,
+    name: String,
 }
 
 fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
@@ -217,7 +218,7 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
         JsonWarning::Rename(JsonRename {
             code: "possible_rename",
             id: r.id,
-            name: &r.name,
+            name: mask_credentials(&r.name),
             deleted: r.deleted,
             message: notes::rename(r, &|s| s.to_string()),
         })
@@ -229,7 +230,7 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
             Action::Delete => "delete",
         },
         id: c.id,
-        name: &c.name,
+        name: mask_credentials(&c.name),
         fields: c.fields.iter().map(JsonField::from).collect(),
         warnings: lookalike::warnings(c)
             .into_iter()
@@ -283,11 +284,11 @@ impl<'a> From<&'a LastFailure> for JsonFailure<'a> {
     }
 }
 
-impl<'a> From<&'a Unmanaged> for JsonNamed<'a> {
-    fn from(u: &'a Unmanaged) -> Self {
+impl From<&Unmanaged> for JsonNamed {
+    fn from(u: &Unmanaged) -> Self {
         JsonNamed {
             id: u.id,
-            name: &u.name,
+            name: mask_credentials(&u.name),
         }
     }
 }

@@ -10,9 +10,11 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 #[derive(Default)]
 pub(super) struct SafeFormatter(PrettyFormatter<'static>);
 
-/// What Rust's `Debug` would escape, minus the quotes and backslash that JSON handles itself.
+/// What Rust's `Debug` would escape, minus the quotes and backslash that JSON handles itself,
+/// plus the invisible characters it counts as printable (U+3164).
 fn needs_escape(c: char) -> bool {
-    !matches!(c, '"' | '\'' | '\\') && c.escape_debug().nth(1).is_some()
+    (!matches!(c, '"' | '\'' | '\\') && c.escape_debug().nth(1).is_some())
+        || crate::redact::is_invisible_format(c)
 }
 
 impl Formatter for SafeFormatter {

@@ -1,0 +1,32 @@
+//! Characters that show nothing: stripped before text is searched for secrets, escaped
+//! wherever the tool quotes text.
+
+/// Characters that show nothing, or nothing of their own: Unicode's default-ignorable code
+/// points (soft hyphen, zero-width characters, bidi overrides and isolates as in "Trojan
+/// Source", variation selectors, tags, Hangul fillers, Mongolian and other format controls)
+/// and the interlinear annotation marks. They reorder or hide what a reader sees, and inserted
+/// into a secret they would hide it from a search. Taken as a rule, the default-ignorable set
+/// of Unicode 16 (`DerivedCoreProperties.txt`), not as a list of the ones seen so far; the
+/// format characters that are not in it show as a glyph (`U+0600` Arabic number sign).
+pub(crate) fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}

@@ -1,0 +1,162 @@
+//! Credentials inside uris in every spelling an adversarial tester found getting through:
+//! escapes in the file, uri forms the URL standard reads as having credentials, passwords that
+//! make the uri invalid, the `--portal` address, and a name that is a uri.
+
+use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::run::{Outcome, Run};
+
+const PASSWORD: &str = "PW99secret";
+
+fn validate(file: &str) -> Outcome {
+    Run::new(&["validate"]).file(file).run()
+}
+
+fn plan(portal: &FakePortal, file: &str, format: &str) -> Outcome {
+    Run::new(&["plan", "--format", format])
+        .file(file)
+        .portal(portal)
+        .run()
+}
+
+/// Fails when `out` shows the password, whole or in a piece of five characters with a digit
+/// in it (an escape may split it: `PW99\"secret`; a piece of `secret` alone is in `secretKey`).
+fn assert_no_password(out: &Outcome, password: &str) {
+    let all = out.all();
+    let chars: Vec<char> = password.chars().collect();
+    for piece in chars.windows(5.min(chars.len())) {
+        let piece: String = piece.iter().collect();
+        if piece.contains(|c: char| c.is_ascii_digit()) {
+            assert!(
+                !all.contains(&piece),
+                "{piece:?} of {password:?} shown:\n{all}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_uri_password_written_with_escapes_is_masked_in_the_snippet() {
+    for uri in [
+        r#""http://admin:PW99\"secret@a.example.com/x""#,
+        "'http://admin:PW99''secret@a.example.com/x'",
+        r#""http://ad\u0069min:PW99secret@a.example.com/x""#,
+        r#""http://admin\x3aPW99secret@a.example.com/x""#,
+        r#""http://admin:PW\x399secret@a.example.com/x""#,
+        // An escape in the host too: the whole value is masked.
+        r#""http://admin:PW99secret@a.ex\x61mple.com/x""#,
+    ] {
+        let out = validate(&format!(
+            "webhooks:\n  Billing:\n    uri: {uri}\n    ssl: true\n"
+        ));
+        assert_eq!(out.code, 1, "{out:?}");
+        assert!(out.stderr.contains("requires an https uri"), "{out:?}");
+        assert!(
+            out.stderr.contains("ssl: true"),
+            "the snippet is shown: {out:?}"
+        );
+        assert_no_password(&out, PASSWORD);
+        assert_no_password(&out, "PW99");
+    }
+    // Without an escape, the user still shows.
+    let out = validate(
+        "webhooks:\n  Billing:\n    uri: \"http://admin:PW99secret@a.example.com/x\"\n    ssl: true\n",
+    );
+    assert!(
+        out.stderr.contains("http://admin:***@a.example.com/x"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_password_that_makes_the_uri_invalid_is_masked() {
+    for password in ["PW/99secret", "PW?99secret", "PW#99secret"] {
+        let out = validate(&format!(
+            "webhooks:\n  Billing:\n    uri: https://admin:{password}@a.example.com/x\n"
+        ));
+        assert_eq!(out.code, 1, "{out:?}");
+        assert!(out.stderr.contains("not an absolute URL"), "{out:?}");
+        assert!(out.stderr.contains("admin:***@a.example.com"), "{out:?}");
+        assert_no_password(&out, password);
+    }
+}
+
+#[test]
+fn every_uri_form_with_credentials_is_masked_in_plans() {
+    let portal = FakePortal::start();
+    let live = [
+        "https:admin:PW99secret@a.example.com/x",
+        "https:/admin:PW99secret@a.example.com/x",
+        "https://admin:PW99secret\t@a.example.com/x",
+    ];
+    for (i, uri) in live.iter().enumerate() {
+        portal.seed(Seed::new(&format!("Live{i}"), uri));
+    }
+    let file = "webhooks:\n  Live0:\n    uri: https://b.example.com/new\n  Live1:\n    uri: \
+                https://b.example.com/new\n  Live2:\n    uri: https://b.example.com/new\n  \
+                New:\n    uri: \"https:/admin:PW99secret@a.example.com/y\"\n    secretKey: \
+                ${HOOK_SECRET}\n";
+    for format in ["text", "json", "markdown"] {
+        let out = plan(&portal, file, format);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(out.stdout.contains("admin:***@a.example.com"), "{out:?}");
+        assert_no_password(&out, PASSWORD);
+    }
+}
+
+#[test]
+fn a_portal_address_with_credentials_is_refused_without_showing_them() {
+    for portal in [
+        "https://admin:PW99\"xsecret@example.com",
+        "https:admin:PW99xsecret@example.com",
+        "https://admin:PW99/xsecret@example.com",
+    ] {
+        let out = Run::new(&["plan", "--portal", portal])
+            .file("webhooks: {}\n")
+            .env("DOCSPACE_API_KEY", "k")
+            .run();
+        assert_eq!(out.code, 1, "{out:?}");
+        assert!(out.stderr.contains("admin:***@"), "{out:?}");
+        assert_no_password(&out, "PW99xsecret");
+    }
+}
+
+#[test]
+fn a_name_that_is_a_uri_with_credentials_is_masked_in_messages_and_plans() {
+    let portal = FakePortal::start();
+    const NAME: &str = "https://admin:S3cr3tVALUE99@a.example.com/x";
+    // Not on the portal and no uri: the heading names the entry.
+    let out = plan(
+        &portal,
+        &format!("webhooks:\n  '{NAME}':\n    enabled: true\n"),
+        "text",
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("'https://admin:***@a.example.com/x' is not on the portal"),
+        "{out:?}"
+    );
+    assert_no_password(&out, "S3cr3tVALUE99");
+    // A create: the name is masked in every format; the field diff says it is.
+    let file = format!(
+        "webhooks:\n  '{NAME}':\n    uri: https://b.example.com/h\n    secretKey: ${{S}}\n"
+    );
+    for format in ["text", "json", "markdown"] {
+        let out = plan(&portal, &file, format);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(
+            out.stdout.contains("https://admin:***@a.example.com/x"),
+            "{out:?}"
+        );
+        assert_no_password(&out, "S3cr3tVALUE99");
+    }
+    // apply sends the name as written, and reports it masked.
+    let out = Run::new(&["apply", "--auto-approve"])
+        .file(&file)
+        .portal(&portal)
+        .env("S", "a-secret-of-16ch")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_no_password(&out, "S3cr3tVALUE99");
+    assert_eq!(portal.webhooks()[0].name, NAME);
+}
