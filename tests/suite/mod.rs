@@ -60,6 +60,8 @@ mod saved_plan_values;
 mod secrets;
 /// `show PLAN_FILE`: a saved plan as `plan` showed it, and its digest, offline.
 mod show;
+/// `src/`'s layout: no import cycles between files, no file past 350 lines.
+mod structure;
 /// `--target KEY`: only those entries planned and written, the rest counted.
 mod target;
 /// Throttling: 429s waited out, pauses said once, pacing, --max-wait, the daily limit.
