@@ -101,11 +101,22 @@ pub struct Report {
 }
 
 impl Report {
+    /// Changes that failed on their own, not because the run was stopped.
     pub fn failed(&self) -> usize {
-        self.results.iter().filter(|(_, r)| r.is_err()).count()
+        self.results
+            .iter()
+            .filter(|(_, r)| r.as_ref().is_err_and(|e| !e.interrupted()))
+            .count()
+    }
+    /// Changes cut short by the stop switch (a retry they needed was not sent).
+    pub fn interrupted(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|(_, r)| r.as_ref().is_err_and(Failure::interrupted))
+            .count()
     }
     pub fn done(&self) -> usize {
-        self.results.len() - self.failed()
+        self.results.len() - self.failed() - self.interrupted()
     }
 }
 

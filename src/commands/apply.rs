@@ -115,6 +115,9 @@ fn summary_line(report: &apply::Report, plan: &Plan) -> String {
         report.done(),
         report.failed()
     );
+    if report.interrupted() > 0 {
+        line.push_str(&format!(", {} interrupted", report.interrupted()));
+    }
     if !report.not_started.is_empty() {
         line.push_str(&format!(
             ", {} of {} not started",

@@ -226,8 +226,8 @@ fn a_write_waiting_to_retry_is_not_sent_again_after_a_signal() {
     );
     assert!(
         out.stdout
-            .contains("Apply complete: 0 done, 1 failed, 1 of 2 not started."),
-        "{out:?}"
+            .contains("Apply complete: 0 done, 0 failed, 1 interrupted, 1 of 2 not started."),
+        "an interrupted write is not counted as failed: {out:?}"
     );
 }
 
