@@ -59,6 +59,26 @@ pub struct LiveWebhook {
     pub last_success_on: Option<String>,
 }
 
+#[cfg(test)]
+impl LiveWebhook {
+    /// A webhook as a portal lists it by default: enabled, ssl, every event, no target, no
+    /// delivery history. The planner and renderer tests build their live lists from it.
+    pub(crate) fn listed(id: i32, name: &str, uri: &str) -> LiveWebhook {
+        LiveWebhook {
+            id,
+            name: name.into(),
+            uri: uri.into(),
+            enabled: true,
+            ssl: true,
+            triggers: TriggerSet::ALL,
+            target_id: None,
+            last_failure_on: None,
+            last_failure_content: None,
+            last_success_on: None,
+        }
+    }
+}
+
 /// The full body of a create (POST) or update (PUT): the server resets what a PUT omits, so
 /// every field is always sent.
 #[derive(Debug, Clone)]

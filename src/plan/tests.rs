@@ -4,21 +4,6 @@
 use super::*;
 use crate::config::load_str;
 
-fn live(id: i32, name: &str, uri: &str) -> LiveWebhook {
-    LiveWebhook {
-        id,
-        name: name.into(),
-        uri: uri.into(),
-        enabled: true,
-        ssl: true,
-        triggers: TriggerSet::ALL,
-        target_id: None,
-        last_failure_on: None,
-        last_failure_content: None,
-        last_success_on: None,
-    }
-}
-
 fn plan_of(yaml: &str, live: &[LiveWebhook]) -> Result<Plan, PlanError> {
     let config = load_str(yaml, "webhooks.yaml").expect("test file is valid");
     plan(
@@ -57,7 +42,7 @@ fn a_name_not_on_the_portal_is_created_with_defaults() {
 
 #[test]
 fn fields_left_out_keep_the_live_values_in_the_put() {
-    let mut w = live(7, "Hook", "https://a.example.com/h");
+    let mut w = LiveWebhook::listed(7, "Hook", "https://a.example.com/h");
     w.target_id = Some("room-1".into());
     w.triggers = TriggerSet::from_bits(128);
     let plan = plan_of("webhooks:\n  Hook:\n    ssl: false\n", &[w]).unwrap();
@@ -75,7 +60,7 @@ fn fields_left_out_keep_the_live_values_in_the_put() {
 fn nothing_drifted_means_unchanged_and_the_secret_alone_is_no_change() {
     let plan = plan_of(
         "webhooks:\n  Hook:\n    uri: https://a.example.com/h\n    secretKey: ${S}\n    triggers: ['*']\n    targetId: ''\n",
-        &[live(7, "Hook", "https://a.example.com/h")],
+        &[LiveWebhook::listed(7, "Hook", "https://a.example.com/h")],
     )
     .unwrap();
     assert!(!plan.has_changes());
@@ -89,7 +74,7 @@ fn nothing_drifted_means_unchanged_and_the_secret_alone_is_no_change() {
 fn enabled_alone_uses_the_enable_call_and_sends_no_secret() {
     let plan = plan_of(
         "webhooks:\n  Hook:\n    enabled: false\n    secretKey: ${S}\n",
-        &[live(7, "Hook", "https://a.example.com/h")],
+        &[LiveWebhook::listed(7, "Hook", "https://a.example.com/h")],
     )
     .unwrap();
     assert!(matches!(
@@ -107,7 +92,7 @@ fn enabled_alone_uses_the_enable_call_and_sends_no_secret() {
 fn an_update_that_sends_the_secret_shows_it_as_sensitive() {
     let plan = plan_of(
         "webhooks:\n  Hook:\n    uri: https://b.example.com/h\n    secretKey: ${S}\n",
-        &[live(7, "Hook", "https://a.example.com/h")],
+        &[LiveWebhook::listed(7, "Hook", "https://a.example.com/h")],
     )
     .unwrap();
     assert_eq!(fields(&plan.changes[0]), ["uri", "secretKey"]);
@@ -115,7 +100,7 @@ fn an_update_that_sends_the_secret_shows_it_as_sensitive() {
 
 #[test]
 fn triggers_compare_as_sets_and_an_id_key_renames() {
-    let mut w = live(9846, "Old", "https://a.example.com/h");
+    let mut w = LiveWebhook::listed(9846, "Old", "https://a.example.com/h");
     w.triggers = TriggerSet::from_bits(256 | 128);
     let plan = plan_of(
         "webhooks:\n  9846:\n    name: New\n    triggers: [file.uploaded, FileCreated]\n",
@@ -131,8 +116,8 @@ fn live_webhooks_not_in_the_file_are_unmanaged_and_untouched() {
     let plan = plan_of(
         "webhooks: {}\n",
         &[
-            live(3, "B", "https://b.example.com"),
-            live(1, "A", "https://a.example.com"),
+            LiveWebhook::listed(3, "B", "https://b.example.com"),
+            LiveWebhook::listed(1, "A", "https://a.example.com"),
         ],
     )
     .unwrap();
@@ -146,9 +131,9 @@ fn ambiguous_names_unknown_ids_and_double_claims_are_all_reported() {
     let err = plan_of(
         "webhooks:\n  Twin: {}\n  404: {}\n  5: {}\n  Five: {}\n",
         &[
-            live(1, "Twin", "https://a.example.com"),
-            live(2, "Twin", "https://b.example.com"),
-            live(5, "Five", "https://c.example.com"),
+            LiveWebhook::listed(1, "Twin", "https://a.example.com"),
+            LiveWebhook::listed(2, "Twin", "https://b.example.com"),
+            LiveWebhook::listed(5, "Five", "https://c.example.com"),
         ],
     )
     .unwrap_err();
@@ -169,7 +154,7 @@ fn a_create_without_uri_or_secret_is_refused() {
 fn ssl_left_true_with_a_plain_http_uri_is_refused_before_the_portal_does() {
     let err = plan_of(
         "webhooks:\n  Hook:\n    uri: http://a.example.com/h\n",
-        &[live(7, "Hook", "https://a.example.com/h")],
+        &[LiveWebhook::listed(7, "Hook", "https://a.example.com/h")],
     )
     .unwrap_err();
     assert!(format!("{err:?}").contains("requires an https uri"));
@@ -179,7 +164,11 @@ fn ssl_left_true_with_a_plain_http_uri_is_refused_before_the_portal_does() {
 fn credentials_in_a_uri_are_masked_but_a_password_change_still_shows() {
     let plan = plan_of(
         "webhooks:\n  Hook:\n    uri: https://bot:new-pass@a.example.com/h\n",
-        &[live(7, "Hook", "https://bot:old-pass@a.example.com/h")],
+        &[LiveWebhook::listed(
+            7,
+            "Hook",
+            "https://bot:old-pass@a.example.com/h",
+        )],
     )
     .unwrap();
     let change = &plan.changes[0];

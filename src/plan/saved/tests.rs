@@ -9,39 +9,24 @@ use crate::triggers::TriggerSet;
 
 const PORTAL: &str = "https://portal.example.com";
 
-fn live(id: i32, name: &str, uri: &str) -> LiveWebhook {
-    LiveWebhook {
-        id,
-        name: name.into(),
-        uri: uri.into(),
-        enabled: true,
-        ssl: true,
-        triggers: TriggerSet::ALL,
-        target_id: None,
-        last_failure_on: None,
-        last_failure_content: None,
-        last_success_on: None,
-    }
-}
-
 /// Every kind of write the planner makes: a create, a PUT with a secret, a PUT without, the
 /// enable call with a failure note, a delete, a rotation, a trigger this build does not know
 /// and credentials in a uri.
 fn every_kind_of_change() -> Plan {
-    let mut failing = live(3, "Failing", "https://c.example.com/h");
+    let mut failing = LiveWebhook::listed(3, "Failing", "https://c.example.com/h");
     failing.enabled = false;
     failing.last_failure_on = Some("2026-11-20T10:00:00".into());
     failing.last_failure_content = Some("502   Bad\nGateway".into());
-    let mut newer = live(4, "Newer", "https://user:pw@d.example.com/h");
+    let mut newer = LiveWebhook::listed(4, "Newer", "https://user:pw@d.example.com/h");
     newer.triggers = TriggerSet::from_bits((1 << 40) | 128);
     newer.target_id = Some("room-1".into());
     let live = [
-        live(1, "Moved", "https://a.example.com/h"),
-        live(2, "Renamed", "https://b.example.com/h"),
+        LiveWebhook::listed(1, "Moved", "https://a.example.com/h"),
+        LiveWebhook::listed(2, "Renamed", "https://b.example.com/h"),
         failing,
         newer,
-        live(5, "Rotated", "https://e.example.com/h"),
-        live(6, "Gone", "https://f.example.com/h"),
+        LiveWebhook::listed(5, "Rotated", "https://e.example.com/h"),
+        LiveWebhook::listed(6, "Gone", "https://f.example.com/h"),
     ];
     let yaml = "webhooks:
   New:
@@ -141,9 +126,9 @@ fn what_is_not_json_or_not_a_plan_says_so() {
 #[test]
 fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     let live = [
-        live(1, "Billing", "https://billing.example.com/h"),
-        live(2, "Old name", "https://o.example.com/h"),
-        live(3, "Left", "https://left.example.com/h"),
+        LiveWebhook::listed(1, "Billing", "https://billing.example.com/h"),
+        LiveWebhook::listed(2, "Old name", "https://o.example.com/h"),
+        LiveWebhook::listed(3, "Left", "https://left.example.com/h"),
     ];
     let yaml = "webhooks:
   Billing:

@@ -9,22 +9,6 @@ use crate::api::LiveWebhook;
 use crate::config::load_str;
 use crate::plan::{PlanOptions, Selection, plan_selected};
 use crate::render::{render_json, render_markdown};
-use crate::triggers::TriggerSet;
-
-fn live(id: i32, name: &str, uri: &str) -> LiveWebhook {
-    LiveWebhook {
-        id,
-        name: name.into(),
-        uri: uri.into(),
-        enabled: true,
-        ssl: true,
-        triggers: TriggerSet::ALL,
-        target_id: None,
-        last_failure_on: None,
-        last_failure_content: None,
-        last_success_on: None,
-    }
-}
 
 /// Billing sets a secret and needs nothing; Audit sets one and only gets disabled (the enable
 /// call sends no secret); Mirror moves and sends its secret; CRM would be created with the uri
@@ -49,11 +33,11 @@ webhooks:
 
 fn planned(prune: bool, targets: &[&str]) -> crate::plan::Plan {
     let live = [
-        live(1, "Billing", "https://billing.example.com/h"),
-        live(2, "Old CRM", "https://crm.example.com/h"),
-        live(3, "Audit", "https://audit.example.com/h"),
-        live(4, "Left", "https://left.example.com/h"),
-        live(5, "Mirror", "https://mirror.example.com/v1"),
+        LiveWebhook::listed(1, "Billing", "https://billing.example.com/h"),
+        LiveWebhook::listed(2, "Old CRM", "https://crm.example.com/h"),
+        LiveWebhook::listed(3, "Audit", "https://audit.example.com/h"),
+        LiveWebhook::listed(4, "Left", "https://left.example.com/h"),
+        LiveWebhook::listed(5, "Mirror", "https://mirror.example.com/v1"),
     ];
     let config = load_str(FILE, "webhooks.yaml").expect("valid");
     let targets: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
@@ -124,7 +108,11 @@ fn a_secret_alone_is_not_called_a_match() {
         "webhooks.yaml",
     )
     .unwrap();
-    let live = [live(1, "Billing", "https://billing.example.com/h")];
+    let live = [LiveWebhook::listed(
+        1,
+        "Billing",
+        "https://billing.example.com/h",
+    )];
     let plan =
         crate::plan::plan(&config, &live, fixtures::PORTAL, PlanOptions::default()).expect("plans");
     assert!(!plan.has_changes());
