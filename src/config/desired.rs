@@ -29,6 +29,42 @@ pub struct Config {
     pub max_deletes: Option<usize>,
 }
 
+/// What a file describes: one portal (`portal:`, or no portal at all, which the command line
+/// or the environment then names), or named portals (`portals:`).
+#[derive(Debug)]
+pub enum Document {
+    One(Config),
+    Portals(Fleet),
+}
+
+/// A `portals:` file: each portal's desired state, resolved from the shared entries (after
+/// `only:`) overlaid by the portal's own.
+#[derive(Debug)]
+pub struct Fleet {
+    pub source: Arc<NamedSource<String>>,
+    /// In file order; at least one.
+    pub portals: Vec<NamedPortal>,
+}
+
+/// One portal under `portals:`.
+#[derive(Debug)]
+pub struct NamedPortal {
+    /// The key under `portals:` (letters, digits, `.`, `_`, `-`): how `--portal NAME`, the
+    /// output's sections and `only:` name it.
+    pub name: String,
+    /// Where the name is written.
+    pub span: SourceSpan,
+    /// The variable `apiKey: ${VAR}` names; the key itself is never in the file.
+    pub api_key_var: String,
+    /// Where `apiKey`'s value is written.
+    pub api_key_span: SourceSpan,
+    /// What this portal should carry. `config.portal` is its `url:` (always `Some`); its
+    /// webhooks are the shared entries that apply to it, in file order, each overlaid field by
+    /// field by the portal's entry of the same name, followed by the portal's other entries
+    /// in file order. `max_deletes` is the portal's `prune:`, else the top level's.
+    pub config: Config,
+}
+
 /// How an entry is keyed in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
@@ -95,6 +131,23 @@ impl Config {
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
         for secret in self.webhooks.iter().filter_map(|w| w.secret.as_ref()) {
             let _ = secret.resolve(lookup);
+        }
+    }
+}
+
+impl Document {
+    /// Registers with `redact` the secrets of every portal (see `Config::register_secrets`).
+    pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
+        for config in self.configs() {
+            config.register_secrets(lookup);
+        }
+    }
+
+    /// The desired state of each portal, in file order.
+    pub fn configs(&self) -> Vec<&Config> {
+        match self {
+            Document::One(config) => vec![config],
+            Document::Portals(fleet) => fleet.portals.iter().map(|p| &p.config).collect(),
         }
     }
 }

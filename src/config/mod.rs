@@ -57,7 +57,7 @@ use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
 
-pub use desired::{Config, DesiredWebhook, Key};
+pub use desired::{Config, DesiredWebhook, Document, Fleet, Key, NamedPortal};
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
 pub use reported::Reported;
 pub use secret::{SecretError, SecretRef, parse_env_ref};
@@ -97,6 +97,18 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             Err(unparsed(escape::escaped(&name), &text, failure))
         }
     }
+}
+
+/// Reads and checks the file at `path`, a `portal:` file or a `portals:` file.
+pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
+    // TODO(issue 12): the loader of `portals:` files.
+    load(path).map(Document::One)
+}
+
+/// Checks `text` as a `portal:` or `portals:` file called `display_name` in diagnostics.
+pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
+    // TODO(issue 12): the loader of `portals:` files.
+    load_str(text, display_name).map(Document::One)
 }
 
 /// Checks `text` as the content of a webhook file called `display_name` in diagnostics.

@@ -2,11 +2,31 @@
 //! host has look-alike (non-ASCII) characters (see [`crate::idn`]), a quoted number used as a
 //! name. Each is a `Problem` of severity warning.
 
-use super::desired::{Config, DesiredWebhook, Key};
+use super::desired::{Config, DesiredWebhook, Document, Key};
 use super::escape::shown;
 use super::problem::{Problem, problem_at};
 use super::secret::SecretRef;
 use crate::idn;
+
+impl Document {
+    /// The warnings for this file, in file order; a shared entry's warning is given once,
+    /// however many portals get the entry.
+    pub fn warnings(&self) -> Vec<Problem> {
+        let mut out: Vec<Problem> = Vec::new();
+        for config in self.configs() {
+            for warning in config.warnings() {
+                let seen = out.iter().any(|w| {
+                    w.span() == warning.span() && w.to_string() == warning.to_string()
+                });
+                if !seen {
+                    out.push(warning);
+                }
+            }
+        }
+        out.sort_by_key(|w| w.span().offset());
+        out
+    }
+}
 
 impl Config {
     /// The warnings for this file, in file order.
