@@ -9,6 +9,7 @@
 
 mod change;
 mod diff;
+pub mod fleet;
 pub mod guard;
 mod matching;
 mod notes;
@@ -21,6 +22,7 @@ use crate::config::{Config, ConfigError, SecretRef};
 use crate::triggers::TriggerSet;
 
 pub use crate::field::Field;
+pub use fleet::{FleetPlan, PortalPlan};
 pub use notes::{Notes, RenameHint, SecretNotSent};
 pub use target::{Selection, UnknownTarget};
 

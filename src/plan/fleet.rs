@@ -1,0 +1,84 @@
+//! The plans of a `portals:` file: one per selected portal, each made and shown on its own, so
+//! a portal that cannot be planned (unreachable, its key refused or unset) is reported in its
+//! own section while the others still plan and apply.
+
+use super::{Action, Plan};
+
+/// The plans of the selected portals of a `portals:` file, in file order.
+#[derive(Debug, Clone)]
+pub struct FleetPlan {
+    pub portals: Vec<PortalPlan>,
+}
+
+/// One portal's part of a `FleetPlan`.
+#[derive(Debug, Clone)]
+pub struct PortalPlan {
+    /// The portal's key under `portals:`.
+    pub name: String,
+    /// Its `url:`, as `PortalUrl::as_str` shows it.
+    pub portal: String,
+    /// `None` when the portal could not be planned; `error` says why.
+    pub plan: Option<Plan>,
+    /// Why this portal failed: it could not be planned (`plan` is `None`), or its plan was
+    /// refused (the deletion guard; `plan` is shown all the same). One line, free of secrets.
+    pub error: Option<String>,
+}
+
+/// Counts over every portal that has a plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub create: usize,
+    pub update: usize,
+    pub delete: usize,
+    pub unchanged: usize,
+    /// Portals with an error.
+    pub failed: usize,
+}
+
+impl FleetPlan {
+    pub fn has_changes(&self) -> bool {
+        self.portals
+            .iter()
+            .filter_map(|p| p.plan.as_ref())
+            .any(Plan::has_changes)
+    }
+
+    /// Portals with an error.
+    pub fn failed(&self) -> usize {
+        self.portals.iter().filter(|p| p.error.is_some()).count()
+    }
+
+    pub fn totals(&self) -> Totals {
+        let mut totals = Totals {
+            failed: self.failed(),
+            ..Totals::default()
+        };
+        for plan in self.portals.iter().filter_map(|p| p.plan.as_ref()) {
+            totals.create += plan.count(Action::Create);
+            totals.update += plan.count(Action::Update);
+            totals.delete += plan.count(Action::Delete);
+            totals.unchanged += plan.unchanged.len();
+        }
+        totals
+    }
+
+    /// The closing line over all portals, e.g.
+    /// `Total: 1 to create, 2 to update, 0 to delete, 5 unchanged, on 3 portals (1 failed).`
+    pub fn total_line(&self) -> String {
+        let t = self.totals();
+        let portals = self.portals.len();
+        let mut line = format!(
+            "Total: {} to create, {} to update, {} to delete, {} unchanged, on {portals} portal{}",
+            t.create,
+            t.update,
+            t.delete,
+            t.unchanged,
+            if portals == 1 { "" } else { "s" }
+        );
+        if t.failed > 0 {
+            line.push_str(&format!(" ({} failed)", t.failed));
+        }
+        line.push('.');
+        line
+    }
+}
