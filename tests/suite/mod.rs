@@ -38,6 +38,9 @@ mod messages;
 mod plan;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
+/// `portals:` files against several fake portals at once: overlays, selection, isolation,
+/// pinning, saved plans and the output over portals (issue 12).
+mod portals;
 /// `validate --format json|github` and `plan`'s file problems in those forms.
 mod problem_reports;
 /// `apply`'s progress: `[n/total]` and the time on each result, a progress line on a terminal.

@@ -2,5 +2,6 @@
 //! real binary.
 
 pub mod fake_portal;
+pub mod fleet;
 pub mod run;
 pub mod spawn;

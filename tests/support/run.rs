@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::fake_portal::FakePortal;
+use super::fleet::Fleet;
 
 pub struct Run {
     dir: tempfile::TempDir,
@@ -68,6 +69,21 @@ impl Run {
     pub fn portal(self, portal: &FakePortal) -> Run {
         self.env("DOCSPACE_URL", &portal.url())
             .env("DOCSPACE_API_KEY", &portal.api_key())
+    }
+
+    /// Sets every portal's key variable of `fleet`, as its `portals:` block names them.
+    pub fn fleet(self, fleet: &Fleet) -> Run {
+        self.fleet_except(fleet, &[])
+    }
+
+    /// As `fleet`, leaving the key variables of the portals named in `unset` unset.
+    pub fn fleet_except(self, fleet: &Fleet, unset: &[&str]) -> Run {
+        let unset: Vec<String> = unset.iter().map(|n| super::fleet::key_var(n)).collect();
+        fleet
+            .env()
+            .iter()
+            .filter(|(k, _)| !unset.contains(k))
+            .fold(self, |run, (k, v)| run.env(k, v))
     }
 
     pub fn env(mut self, key: &str, value: &str) -> Run {
