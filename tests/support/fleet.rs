@@ -183,10 +183,11 @@ impl ClosedPort {
             let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
             assert!(fd >= 0, "socket: {}", std::io::Error::last_os_error());
             let mut addr: libc::sockaddr_in = std::mem::zeroed();
-            addr.sin_family = libc::AF_INET as libc::sa_family_t;
+            addr.sin_family = libc::sa_family_t::try_from(libc::AF_INET).expect("AF_INET");
             addr.sin_addr.s_addr = u32::from(Ipv4Addr::LOCALHOST).to_be();
             addr.sin_port = 0;
-            let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            let len = libc::socklen_t::try_from(std::mem::size_of::<libc::sockaddr_in>())
+                .expect("a small struct");
             let rc = libc::bind(fd, (&raw const addr).cast(), len);
             assert_eq!(rc, 0, "bind: {}", std::io::Error::last_os_error());
             let mut bound: libc::sockaddr_in = std::mem::zeroed();

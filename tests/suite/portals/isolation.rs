@@ -75,7 +75,7 @@ fn a_portal_whose_key_variable_is_unset_fails_alone_without_being_contacted() {
         Run::new(args)
             .file(&file)
             .fleet_except(&fleet, &["charlie"])
-            .env("DOCSPACE_API_KEY", &fleet.key("charlie").to_owned())
+            .env("DOCSPACE_API_KEY", fleet.key("charlie"))
             .run()
     };
 
@@ -105,7 +105,7 @@ fn a_portal_that_refuses_its_key_fails_alone() {
     let file = file(&fleet);
     // charlie's variable holds alpha's key, which charlie refuses (401).
     let out = run(&["apply", "--auto-approve"], &fleet, &file)
-        .env("FLEET_KEY_CHARLIE", &fleet.key("alpha").to_owned())
+        .env("FLEET_KEY_CHARLIE", fleet.key("alpha"))
         .run();
     assert_eq!(out.code, 1, "{out:?}");
     assert_converged(&fleet, &file);

@@ -2,6 +2,7 @@
 //!
 //!     cargo run --release --example bench [-- LATENCY_MS [PARALLELISM]]
 //!     cargo run --release --example bench -- rate-limit [PARALLELISM]
+//!     cargo run --release --example bench -- fleet [PORTAL_PARALLELISM [LATENCY_MS]]
 //!
 //! Starts the fake portal with a fixed latency on every request, seeds 1,000 webhooks, and
 //! makes 100 of them drift in the file. Then it times:
@@ -16,6 +17,8 @@
 //! `rate-limit` instead applies 300 drifted webhooks against the fake's rate limiter at 30
 //! requests a second in bursts of 15 (and 15 concurrent writes), and reports the total time
 //! against the ideal of one list plus 300 writes at 30 a second, and the share of 429 answers.
+//!
+//! `fleet` times the release binary over 100 portals of one `portals:` file: see `fleet.rs`.
 
 #![allow(
     clippy::print_stdout,
@@ -30,8 +33,16 @@
     clippy::cast_sign_loss,
     reason = "test support, under the test binary's rules"
 )]
-#[path = "../tests/support/fake_portal/mod.rs"]
+#[path = "../../tests/support/fake_portal/mod.rs"]
 mod fake_portal;
+// The tests' set of fake portals behind one `portals:` file, under the same rules.
+#[allow(
+    unreachable_pub,
+    reason = "test support, under the test binary's rules"
+)]
+#[path = "../../tests/support/fleet.rs"]
+mod fake_fleet;
+mod fleet;
 
 use std::fmt::Write;
 use std::sync::Arc;
@@ -57,6 +68,12 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    if args.next_if(|a| a == "fleet").is_some() {
+        let portal_parallelism: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(8);
+        let latency_ms: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);
+        fleet::run(portal_parallelism, Duration::from_millis(latency_ms));
+        return;
+    }
     if args.next_if(|a| a == "rate-limit").is_some() {
         let parallelism: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(4);
         rate_limited(&runtime, parallelism);
