@@ -151,3 +151,16 @@ fn a_file_error_in_a_portals_file_contacts_no_portal() {
     }
     assert_eq!(fleet.request_count(), 0);
 }
+
+#[test]
+fn a_portal_parallelism_of_zero_is_a_usage_error() {
+    let (fleet, file) = fleet();
+    for args in [
+        &["plan", "--portal-parallelism", "0"][..],
+        &["apply", "--auto-approve", "--portal-parallelism", "0"],
+    ] {
+        let out = run(args, &fleet, &file).run();
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+    }
+    assert_eq!(fleet.request_count(), 0);
+}
