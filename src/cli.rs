@@ -116,10 +116,12 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct PortalArgs {
-    /// The portal, e.g. https://yourportal.onlyoffice.com. Overrides DOCSPACE_URL and `portal:`
-    /// in the file. HTTPS only; plain HTTP is accepted for a loopback host.
-    #[arg(long, value_name = "URL")]
-    pub portal: Option<String>,
+    /// With a `portals:` file: the NAME of a portal to work on (repeat it for several; default
+    /// all). Otherwise the portal's URL, e.g. https://yourportal.onlyoffice.com, used when the
+    /// file has no `portal:` (in place of DOCSPACE_URL); with `portal:` in the file it may only
+    /// repeat it. HTTPS only; plain HTTP is accepted for a loopback host.
+    #[arg(long, value_name = "URL|NAME")]
+    pub portal: Vec<String>,
     #[command(flatten)]
     pub network: NetworkArgs,
 }
@@ -186,6 +188,11 @@ pub struct PlanInput {
     pub portal: PortalArgs,
     #[command(flatten)]
     pub planning: PlanningArgs,
+    /// With a `portals:` file: how many portals to read and write at once (each still with its
+    /// own --parallelism on writes).
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub portal_parallelism: u16,
 }
 
 #[derive(Debug, Args)]
@@ -238,6 +245,11 @@ pub struct ApplyArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub portal: PortalArgs,
+    /// A webhook file that names the portal: its `portal:`, or, with `--portal NAME`, that
+    /// portal of its `portals:` (whose `apiKey` variable then holds the key). Default: none,
+    /// or webhooks.yaml when --portal is a NAME rather than a URL.
+    #[arg(short = 'f', long = "file", value_name = "PATH")]
+    pub file: Option<PathBuf>,
     /// Write the config to FILE instead of stdout, atomically: a failed export leaves no file
     /// behind. An existing FILE is kept unless --force is given.
     #[arg(long, value_name = "FILE")]

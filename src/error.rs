@@ -58,6 +58,41 @@ pub enum Error {
     Stopped { reason: String, not_started: usize },
 
     /// SIGINT or SIGTERM before the first write: the process ends at once (130 or 143).
+    #[error("the file defines no portal named {}", .unknown.join(", "))]
+    #[diagnostic(
+        code(portals::unknown),
+        help("--portal selects by the names under `portals:` in the file: {}", .defined.join(", "))
+    )]
+    UnknownPortal {
+        unknown: Vec<String>,
+        defined: Vec<String>,
+    },
+
+    #[error("export writes one portal, and the file defines several")]
+    #[diagnostic(
+        code(export::which_portal),
+        help("name one with --portal NAME: {}", .defined.join(", "))
+    )]
+    WhichPortal { defined: Vec<String> },
+
+    #[error("{failed} of {total} portal(s) failed")]
+    #[diagnostic(
+        code(portals::failed),
+        help(
+            "each failed portal's section says why; the other portals were planned{}, and a rerun's plan shows only what is left",
+            if *.wrote { " and applied" } else { "" }
+        )
+    )]
+    PortalsFailed {
+        failed: usize,
+        total: usize,
+        wrote: bool,
+    },
+
+    #[error("refusing to apply: {reason}; nothing was written to any portal")]
+    #[diagnostic(code(portals::refused), help("{help}"))]
+    PortalsRefused { reason: String, help: String },
+
     #[error("interrupted by {signal}; nothing was written")]
     #[diagnostic(code(run::interrupted))]
     Interrupted { signal: &'static str },

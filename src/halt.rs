@@ -37,11 +37,23 @@ pub struct Halt {
     /// Writes under way, by start order, as `InFlight` guards registered them.
     in_flight: Mutex<BTreeMap<u64, String>>,
     next_write: AtomicU64,
+    /// The run's switch, for one portal's switch of a `portals:` file (`child`): a signal
+    /// stops every portal, a throttle stop only the portal the portal asked to wait.
+    parent: Option<Arc<Halt>>,
 }
 
 impl Halt {
     pub fn new() -> Arc<Halt> {
         Arc::new(Halt::default())
+    }
+
+    /// A switch of its own that `parent` also throws; writes are listed on the parent, so a
+    /// forced exit names every write under way.
+    pub fn child(parent: &Arc<Halt>) -> Arc<Halt> {
+        Arc::new(Halt {
+            parent: Some(Arc::clone(parent)),
+            ..Halt::default()
+        })
     }
 
     /// Throws the switch; returns false when it was already thrown (the first reason stays).
@@ -53,20 +65,36 @@ impl Halt {
         first
     }
 
+    /// Why this switch, or its parent's, was thrown; its own reason first.
     pub fn reason(&self) -> Option<&StopReason> {
-        self.reason.get()
+        self.reason
+            .get()
+            .or_else(|| self.parent.as_ref().and_then(|p| p.reason()))
     }
 
     pub fn is_stopped(&self) -> bool {
-        self.reason.get().is_some()
+        self.reason().is_some()
     }
 
-    /// Resolves once the switch is thrown: for waits that must end early when the run stops.
+    /// Resolves once the switch (or its parent's) is thrown: for waits that must end early
+    /// when the run stops.
     pub async fn stopped(&self) {
+        match &self.parent {
+            None => self.own_stopped().await,
+            Some(parent) => {
+                tokio::select! {
+                    () = self.own_stopped() => {}
+                    () = Box::pin(parent.stopped()) => {}
+                }
+            }
+        }
+    }
+
+    async fn own_stopped(&self) {
         loop {
             // Created before the check, so a `stop` between the check and the await still wakes it.
             let notified = self.notify.notified();
-            if self.is_stopped() {
+            if self.reason.get().is_some() {
                 return;
             }
             notified.await;
@@ -83,6 +111,9 @@ pub struct InFlight<'a> {
 impl Halt {
     /// Records `what` (e.g. `update #7 "Billing"`) as under way until the guard drops.
     pub fn begin(&self, what: String) -> InFlight<'_> {
+        if let Some(parent) = &self.parent {
+            return parent.begin(what);
+        }
         let key = self.next_write.fetch_add(1, Ordering::Relaxed);
         self.writes().insert(key, what);
         InFlight { halt: self, key }
@@ -131,6 +162,34 @@ mod tests {
             .expect("the waiter woke")
             .unwrap();
         assert_eq!(halt.reason().unwrap().to_string(), "SIGINT received");
+    }
+
+    #[tokio::test]
+    async fn a_parent_stops_its_children_and_a_child_stops_only_itself() {
+        let run = Halt::new();
+        let (one, two) = (Halt::child(&run), Halt::child(&run));
+        assert!(one.stop(StopReason::Throttled {
+            message: "wait".into()
+        }));
+        assert!(one.is_stopped() && !two.is_stopped() && !run.is_stopped());
+        let waiter = {
+            let two = two.clone();
+            tokio::spawn(async move { two.stopped().await })
+        };
+        tokio::task::yield_now().await;
+        run.stop(StopReason::Signal {
+            name: "SIGTERM",
+            exit_code: 143,
+        });
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+            .await
+            .expect("the child woke")
+            .unwrap();
+        assert_eq!(two.reason().unwrap().to_string(), "SIGTERM received");
+        // Its own reason stays first.
+        assert_eq!(one.reason().unwrap().to_string(), "wait");
+        let _write = two.begin("create \"b\"".into());
+        assert_eq!(run.in_flight(), ["create \"b\""]);
     }
 
     #[test]

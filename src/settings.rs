@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anstream::ColorChoice;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use crate::api::{ApiError, Client, ClientOptions, EventSink, PortalUrl};
 use crate::cli::{ColorWhen, NetworkArgs, PortalArgs};
@@ -94,6 +94,45 @@ pub enum SettingsError {
         )
     )]
     EmptyApiKey,
+
+    #[error("{var} is not set")]
+    #[diagnostic(
+        code(settings::no_portal_key),
+        help(
+            "the portal's `apiKey` in the file reads its API key from {var}: set it to an API key of a DocSpace admin of that portal"
+        )
+    )]
+    NoPortalKey { var: String },
+
+    #[error("{var} is empty")]
+    #[diagnostic(
+        code(settings::empty_portal_key),
+        help(
+            "the portal's `apiKey` in the file reads its API key from {var}, which is set but holds no key; a pipeline passes a secret that is not defined as an empty string"
+        )
+    )]
+    EmptyPortalKey { var: String },
+
+    #[error("{origin} names {pinned}, but {given_origin} names {given}; nothing was contacted")]
+    #[diagnostic(
+        code(settings::other_portal),
+        help(
+            "the file is the reviewed truth: {given_origin} may repeat its portal but never change it. Use the file made for {given}, or leave out {given_origin}"
+        )
+    )]
+    OtherPortal {
+        pinned: String,
+        origin: &'static str,
+        given: String,
+        given_origin: &'static str,
+    },
+
+    #[error("--portal is given more than once, but the file is for one portal")]
+    #[diagnostic(
+        code(settings::several_portals),
+        help("repeat --portal only with a `portals:` file, where it selects portals by name")
+    )]
+    SeveralPortals,
 }
 
 /// How output is coloured: decided once, before anything is written.
@@ -124,16 +163,18 @@ impl Color {
     }
 }
 
-/// Everything the flags and the environment say about a run that talks to the portal: checked
-/// once, before the work starts, then completed from the file or the saved plan, which may
-/// name the portal (`portal`). Commands take what they need from here and read neither the
-/// environment nor the flags these come from.
+/// Everything the flags and the environment say about a run that talks to the portal. What
+/// they mean depends on the file, so they are checked when the file is known: in a `portal:`
+/// file (or a single-portal saved plan) `--portal` and DOCSPACE_URL may only repeat the file's
+/// portal (`one_portal`) and DOCSPACE_API_KEY is the key; in a `portals:` file `--portal`
+/// selects portals by name (`portal_names`), each key comes from the variable the portal
+/// names (`portal_key`), and DOCSPACE_URL and DOCSPACE_API_KEY are not read. Commands read
+/// neither the environment nor the flags these come from.
 #[derive(Debug)]
 pub struct Settings {
     pub color: Color,
-    /// `--portal`, else DOCSPACE_URL, checked; `None` when neither is given.
-    portal: Option<PortalUrl>,
-    api_key: SecretString,
+    /// `--portal`, as given: URLs or names, as the file decides.
+    portal_args: Vec<String>,
     /// Timeouts, retries and waits. No event sink and the default stop switch: what the
     /// client reports and who stops the run are the command's (`client`).
     network: ClientOptions,
@@ -142,52 +183,83 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Checks the portal given by `--portal` or DOCSPACE_URL, if any, then the API key.
-    pub fn resolve(args: &PortalArgs, color: Color) -> Result<Settings, SettingsError> {
-        let given = match (args.portal.as_deref(), env(URL_VAR)) {
-            (Some(url), _) => Some((url.to_string(), "--portal")),
-            (None, Some(url)) if !url.trim().is_empty() => Some((url, URL_VAR)),
-            _ => None,
-        };
-        let portal = given
-            .map(|(url, origin)| check_portal(&url, origin))
-            .transpose()?;
-        Ok(Settings {
+    /// Takes the flags; nothing is checked until the file says what they mean.
+    pub fn resolve(args: &PortalArgs, color: Color) -> Settings {
+        Settings {
             color,
-            portal,
-            api_key: api_key()?,
+            portal_args: args.portal.clone(),
             network: client_options(&args.network),
             verbose: args.network.verbose,
-        })
+        }
     }
 
-    /// The portal: the one given by `--portal` or DOCSPACE_URL, else `fallback` (the file's
-    /// `portal:` or a saved plan's portal, with a phrase naming it).
-    pub fn portal(
+    /// The one portal of a run: `pinned` (the file's `portal:` or a saved plan's portal, with
+    /// a phrase naming it) when there is one, which `--portal` or DOCSPACE_URL may repeat but
+    /// never change; else the one `--portal` or DOCSPACE_URL gives.
+    pub fn one_portal(
         &self,
-        fallback: Option<(&str, &'static str)>,
+        pinned: Option<(&str, &'static str)>,
     ) -> Result<PortalUrl, SettingsError> {
-        match (&self.portal, fallback) {
-            (Some(portal), _) => Ok(portal.clone()),
-            (None, Some((url, origin))) => check_portal(url, origin),
+        let given = match (self.portal_args.as_slice(), env(URL_VAR)) {
+            ([], Some(url)) if !url.trim().is_empty() => Some((url, URL_VAR)),
+            ([], _) => None,
+            ([url], _) => Some((url.clone(), "--portal")),
+            ([..], _) => return Err(SettingsError::SeveralPortals),
+        };
+        let given = given
+            .map(|(url, origin)| check_portal(&url, origin).map(|u| (u, origin)))
+            .transpose()?;
+        match (pinned, given) {
+            (Some((url, origin)), given) => {
+                let pinned = check_portal(url, origin)?;
+                match given {
+                    Some((given, given_origin)) if given != pinned => {
+                        Err(SettingsError::OtherPortal {
+                            pinned: pinned.as_str().to_string(),
+                            origin,
+                            given: given.as_str().to_string(),
+                            given_origin,
+                        })
+                    }
+                    _ => Ok(pinned),
+                }
+            }
+            (None, Some((given, _))) => Ok(given),
             (None, None) => Err(SettingsError::NoPortal),
         }
     }
 
-    /// The portal a config file points at, with `--portal` and DOCSPACE_URL taking precedence.
+    /// The one portal a config file names (`portal:`), or the command line's when it names
+    /// none; see `one_portal`.
     pub fn portal_for(&self, config: &Config) -> Result<PortalUrl, SettingsError> {
-        let from_file = config
+        let pinned = config
             .portal
             .as_ref()
             .map(|(url, _)| (url.as_str(), "`portal:` in the file"));
-        self.portal(from_file)
+        self.one_portal(pinned)
     }
 
-    /// A client for `portal` with the key and the network settings; `events` receives what it
+    /// `--portal` of a `portals:` file: the names of the portals to work on; empty: all.
+    pub fn portal_names(&self) -> &[String] {
+        &self.portal_args
+    }
+
+    /// The API key of a one-portal run: DOCSPACE_API_KEY.
+    pub fn api_key(&self) -> Result<SecretString, SettingsError> {
+        key_from(KEY_VAR)
+    }
+
+    /// The API key of one portal of a `portals:` file, from the variable its `apiKey` names.
+    pub fn portal_key(&self, var: &str) -> Result<SecretString, SettingsError> {
+        key_from(var)
+    }
+
+    /// A client for `portal` with `key` and the network settings; `events` receives what it
     /// reports, and `halt` stops it.
     pub fn client(
         &self,
         portal: &PortalUrl,
+        key: SecretString,
         events: EventSink,
         halt: Arc<Halt>,
     ) -> Result<Client, ApiError> {
@@ -196,7 +268,6 @@ impl Settings {
             halt,
             ..self.network.clone()
         };
-        let key = SecretString::from(self.api_key.expose_secret());
         Client::new(portal, key, options)
     }
 
@@ -214,16 +285,22 @@ fn check_portal(url: &str, origin: &'static str) -> Result<PortalUrl, SettingsEr
     })
 }
 
-/// The API key from the environment. Unset and blank are told apart: a pipeline passes a
+/// An API key from the variable `var`. Unset and blank are told apart: a pipeline passes a
 /// secret that does not exist as an empty string, and "not set" would send the reader to the
 /// wrong place.
-fn api_key() -> Result<SecretString, SettingsError> {
-    match env(KEY_VAR) {
+fn key_from(var: &str) -> Result<SecretString, SettingsError> {
+    match env(var) {
         // `Client::new` trims and checks the key itself; blank is caught here for the better
         // message.
         Some(key) if !key.trim().is_empty() => Ok(SecretString::from(key)),
-        Some(_) => Err(SettingsError::EmptyApiKey),
-        None => Err(SettingsError::NoApiKey),
+        Some(_) if var == KEY_VAR => Err(SettingsError::EmptyApiKey),
+        None if var == KEY_VAR => Err(SettingsError::NoApiKey),
+        Some(_) => Err(SettingsError::EmptyPortalKey {
+            var: var.to_string(),
+        }),
+        None => Err(SettingsError::NoPortalKey {
+            var: var.to_string(),
+        }),
     }
 }
 

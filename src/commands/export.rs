@@ -9,7 +9,13 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+
+use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
+use crate::config::Document;
 use crate::settings::Settings;
 use crate::{Error, render};
 
@@ -26,8 +32,8 @@ pub(super) fn run(
             path: path.display().to_string(),
         });
     }
-    let portal = settings.portal(None)?;
-    let client = super::client(settings, &portal)?;
+    let (portal, key) = target(args, settings)?;
+    let client = super::client(settings, &portal, key, super::signals::halt(), None)?;
     let live = super::runtime()?.block_on(client.list())?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {
@@ -50,4 +56,42 @@ pub(super) fn run(
         path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The portal to export and its key: from `--portal URL` or DOCSPACE_URL, or from the file
+/// (`-f`, or webhooks.yaml for `--portal NAME`): its `portal:`, which `--portal` may only
+/// repeat, or the one portal `--portal NAME` picks from its `portals:`.
+fn target(args: &ExportArgs, settings: &Settings) -> Result<(PortalUrl, SecretString), Error> {
+    let names = settings.portal_names();
+    let by_name = matches!(names, [name] if !name.contains("://"));
+    let file = args
+        .file
+        .clone()
+        .or_else(|| by_name.then(|| PathBuf::from("webhooks.yaml")));
+    let Some(path) = file else {
+        return Ok((settings.one_portal(None)?, settings.api_key()?));
+    };
+    let fleet = match super::load_config(&path)? {
+        Document::One(config) => return Ok((settings.portal_for(&config)?, settings.api_key()?)),
+        Document::Portals(fleet) => fleet,
+    };
+    let defined = || fleet.portals.iter().map(|p| p.name.clone()).collect();
+    let [name] = names else {
+        return Err(Error::WhichPortal { defined: defined() });
+    };
+    let Some(portal) = fleet.portals.iter().find(|p| &p.name == name) else {
+        return Err(Error::UnknownPortal {
+            unknown: vec![format!("{:?}", render::plain(name))],
+            defined: defined(),
+        });
+    };
+    let (url, _) = portal
+        .config
+        .portal
+        .as_ref()
+        .expect("the loader gives every portal of a portals: file its url");
+    Ok((
+        PortalUrl::parse(url)?,
+        settings.portal_key(&portal.api_key_var)?,
+    ))
 }

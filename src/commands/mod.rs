@@ -8,6 +8,8 @@ mod apply;
 mod atomic;
 mod completions;
 mod export;
+mod fleet;
+mod fleet_apply;
 mod output;
 mod panic;
 mod plan;
@@ -17,13 +19,14 @@ mod saved_file;
 mod show;
 mod signals;
 mod validate;
+mod writes;
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::api::{Client, ClientEvent, PortalUrl};
-use crate::cli::{Cli, Command, PlanInput};
+use crate::cli::{Cli, Command, PlanInput, PlanningArgs};
 use crate::plan::{Plan, PlanOptions, Selection, guard};
 use crate::settings::{self, Color, Settings};
 use crate::{Error, config};
@@ -102,21 +105,21 @@ fn fail(error: Error) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Runs `command`; one that talks to the portal gets its checked settings first, so nothing is
-/// read before a missing key or an unusable portal address is reported.
+/// Runs `command`. What `--portal` and the environment mean depends on the file (a portal to
+/// pin, or names of portals), so they are checked once the file is read.
 fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Error> {
     match command {
         Command::Validate(args) => validate::run(&args, out),
         Command::Plan(args) => {
-            let settings = Settings::resolve(&args.input.portal, color)?;
+            let settings = Settings::resolve(&args.input.portal, color);
             plan::run(&args, &settings, out)
         }
         Command::Apply(args) => {
-            let settings = Settings::resolve(&args.input.portal, color)?;
+            let settings = Settings::resolve(&args.input.portal, color);
             apply::run(&args, &settings, out)
         }
         Command::Export(args) => {
-            let settings = Settings::resolve(&args.portal, color)?;
+            let settings = Settings::resolve(&args.portal, color);
             export::run(&args, &settings, out)
         }
         Command::Show(args) => show::run(&args, out),
@@ -139,7 +142,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(Error::Runtime)
 }
 
-/// A fresh plan of a file, and the client it was made with.
+/// A fresh plan of one portal, and the client it was made with.
 struct Planned {
     plan: Plan,
     client: Client,
@@ -147,61 +150,82 @@ struct Planned {
     guard: Result<(), guard::TooManyDeletes>,
     /// The explicit deletion limit the guard checked, recorded in a saved plan.
     max_deletes: Option<guard::MaxDeletes>,
-    /// The file planned, for errors that point into it after planning.
-    config: config::Config,
 }
 
-/// Loads the file, lists the portal (one GET) and plans. Shared by `plan` and `apply`.
-fn plan_file(
+/// Plans a `portal:` file: checks the portal and the key, lists the portal (one GET) and
+/// plans. Shared by `plan` and `apply`.
+fn plan_one(
+    config: &config::Config,
     input: &PlanInput,
     settings: &Settings,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<Planned, Error> {
-    let PlanInput {
-        file,
-        // Already in `settings`.
-        portal: _,
-        planning,
-    } = input;
-    let config = load_config(&file.file)?;
-    config.register_secrets(&|name| settings.var(name));
     // Before the portal is contacted: a mistyped key is a usage error, not a plan of nothing.
-    let selection = Selection::of(&config, &planning.targets)?;
-    let url = settings.portal_for(&config)?;
-    let client = client(settings, &url)?;
-    let live = runtime.block_on(client.list())?;
+    let selection = Selection::of(config, &input.planning.targets)?;
+    let url = settings.portal_for(config)?;
+    let client = client(settings, &url, settings.api_key()?, signals::halt(), None)?;
+    runtime.block_on(plan_against(config, client, &selection, &input.planning))
+}
+
+/// Lists the portal `client` talks to and plans `config` against it.
+async fn plan_against(
+    config: &config::Config,
+    client: Client,
+    selection: &Selection,
+    planning: &PlanningArgs,
+) -> Result<Planned, Error> {
+    let live = client.list().await?;
     let options = PlanOptions {
         prune: planning.prune,
         rotate_secrets: planning.rotate_secrets,
     };
-    let plan = crate::plan::plan_selected(&config, &live, url.as_str(), options, &selection)?;
+    let portal = client.portal().as_str().to_string();
+    let plan = crate::plan::plan_selected(config, &live, &portal, options, selection)?;
     let max_deletes = guard::MaxDeletes::of(planning.max_deletes, config.max_deletes);
     let guard = guard::check(&plan, live.len(), max_deletes);
     Ok(Planned {
         plan,
-        max_deletes,
         client,
         guard,
-        config,
+        max_deletes,
     })
 }
 
 /// A client whose retries and waits are told on stderr as they happen, and with `-v` every
-/// request too (method, path, status, time: events carry nothing more).
-fn client(settings: &Settings, portal: &PortalUrl) -> Result<Client, Error> {
+/// request too (method, path, status, time: events carry nothing more). `name`: the portal's
+/// name in a `portals:` file, which starts each line so concurrent portals can be told apart.
+fn client(
+    settings: &Settings,
+    portal: &PortalUrl,
+    key: secrecy::SecretString,
+    halt: Arc<crate::halt::Halt>,
+    name: Option<&str>,
+) -> Result<Client, Error> {
     let verbose = settings.verbose;
+    let prefix = name
+        .map(|n| format!("[{}] ", crate::render::plain(n)))
+        .unwrap_or_default();
     let sink = Arc::new(move |event: &ClientEvent| {
         if verbose || !matches!(event, ClientEvent::Request { .. }) {
-            let _ = writeln!(anstream::stderr(), "{event}");
+            let _ = writeln!(anstream::stderr(), "{prefix}{event}");
         }
     });
-    Ok(settings.client(portal, sink, signals::halt())?)
+    Ok(settings.client(portal, key, sink, halt)?)
+}
+
+/// 2 for changes under `--detailed-exitcode`, else 0: errors never get here.
+fn plan_exit_code(args: &crate::cli::PlanArgs, has_changes: bool) -> ExitCode {
+    if args.detailed_exitcode && has_changes {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Loads the file and shows its warnings (a literal secret, a quoted id) on stderr; they never
 /// stop a run.
-fn load_config(path: &std::path::Path) -> Result<config::Config, Error> {
-    let config = config::load(path)?;
+fn load_config(path: &std::path::Path) -> Result<config::Document, Error> {
+    let config = config::load_document(path)?;
     for warning in config.warnings() {
         let _ = writeln!(anstream::stderr(), "{:?}", miette::Report::new(warning));
     }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use super::{Output, saved_file};
 use crate::cli::PlanArgs;
-use crate::config::ConfigError;
+use crate::config::{Config, ConfigError, Document};
 use crate::plan::{guard, saved};
 use crate::render::{Format, ProblemFormat};
 use crate::settings::Settings;
@@ -20,7 +20,25 @@ pub(super) fn run(
     settings: &Settings,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let planned = match super::plan_file(&args.input, settings, &super::runtime()?) {
+    let document = match super::load_config(&args.input.file.file) {
+        Ok(document) => document,
+        Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
+        Err(e) => return Err(e),
+    };
+    document.register_secrets(&|name| settings.var(name));
+    match &document {
+        Document::One(config) => plan_one(args, settings, out, config),
+        Document::Portals(fleet) => super::fleet::plan(args, settings, out, fleet),
+    }
+}
+
+fn plan_one(
+    args: &PlanArgs,
+    settings: &Settings,
+    out: &mut Output,
+    config: &Config,
+) -> Result<ExitCode, Error> {
+    let planned = match super::plan_one(config, &args.input, settings, &super::runtime()?) {
         Ok(planned) => planned,
         Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
         Err(e) => return Err(e),
@@ -42,25 +60,15 @@ pub(super) fn run(
     let _ = out.flush();
     planned.guard?;
     if let Some((path, digest)) = saved {
-        // On stderr, so stdout stays one clean document in every format.
-        let _ = writeln!(
-            anstream::stderr(),
-            "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}",
-            path.display(),
-            saved_file::apply_command(path, &digest)
-        );
+        saved_file::tell_saved(path, &digest);
     }
-    Ok(if args.detailed_exitcode && plan.has_changes() {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::plan_exit_code(args, plan.has_changes()))
 }
 
 /// Problems in the file stopped the plan: stdout gets them in the `--problems` form instead of
 /// a plan (JSON by default with `--format json`, so stdout stays a JSON document); the
 /// diagnostics go to stderr as in every form.
-fn file_problems(args: &PlanArgs, out: &mut Output, error: ConfigError) -> Error {
+pub(super) fn file_problems(args: &PlanArgs, out: &mut Output, error: ConfigError) -> Error {
     let format = args.problems.unwrap_or(match args.format {
         Format::Json => ProblemFormat::Json,
         Format::Text | Format::Markdown => ProblemFormat::Text,

@@ -93,3 +93,17 @@ impl Diagnostic for Uncoded<'_> {
         self.diagnostic.diagnostic_source()
     }
 }
+
+/// An error and its causes on one line, for a result that must fit beside its webhook.
+pub(super) fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text = format!("{text}: {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
+}

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::atomic::{self, Existing};
 use crate::Error;
-use crate::plan::saved::{self, Saved, SavedPlanError};
+use crate::plan::saved::{self, SavedDocument, SavedPlanError};
 
 /// The largest saved plan `apply` reads. Measured: 5,000 updates of webhooks that list every
 /// event by name take 12.9 MB (about 2.6 KB a change, most of it the two trigger lists;
@@ -21,7 +21,10 @@ pub(super) const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads the saved plan at `path`, refusing it unless its SHA-256 is `expect_digest` (when
 /// given). Returns the plan and its digest.
-pub(super) fn load(path: &Path, expect_digest: Option<&str>) -> Result<(Saved, String), Error> {
+pub(super) fn load(
+    path: &Path,
+    expect_digest: Option<&str>,
+) -> Result<(SavedDocument, String), Error> {
     let shown = path.display().to_string();
     let refuse = |reason: String| Error::PlanFile {
         path: shown.clone(),
@@ -49,7 +52,7 @@ pub(super) fn load(path: &Path, expect_digest: Option<&str>) -> Result<(Saved, S
             path: shown,
         });
     }
-    Ok((saved::from_json(&text, &shown)?, digest))
+    Ok((saved::read(&text, &shown)?, digest))
 }
 
 /// A webhook file given where a saved plan belongs (`apply webhooks.yaml`). A saved plan is
@@ -61,7 +64,10 @@ fn is_webhook_file(path: &std::path::Path, text: &str) -> bool {
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
     !text.trim_start().starts_with('{')
-        && (yaml_extension || text.lines().any(|line| line.starts_with("webhooks:")))
+        && (yaml_extension
+            || text
+                .lines()
+                .any(|line| line.starts_with("webhooks:") || line.starts_with("portals:")))
 }
 
 /// Writes `text` to `path` atomically (`atomic`); returns its SHA-256.
@@ -69,6 +75,19 @@ pub(super) fn save(path: &Path, text: &str) -> Result<String, Error> {
     refuse_overwriting_another_file(path, &path.display().to_string())?;
     atomic::write(path, text, "plan", Existing::Replace)?;
     Ok(saved::digest(text.as_bytes()))
+}
+
+/// Tells on stderr where the plan was saved and how to apply exactly it: stdout stays one
+/// clean document in every format.
+pub(super) fn tell_saved(path: &Path, digest: &str) {
+    let _ = std::io::Write::write_fmt(
+        &mut anstream::stderr(),
+        format_args!(
+            "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}\n",
+            path.display(),
+            apply_command(path, digest)
+        ),
+    );
 }
 
 /// The command line that applies exactly the saved plan at `path`, whose digest is `digest`.

@@ -17,8 +17,12 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCo
         Ok(config) => {
             let warnings: Vec<config::Reported> =
                 config.warnings().iter().map(Problem::reported).collect();
-            let report =
-                render_problems(args.format, &name, Some(config.webhooks.len()), &warnings);
+            let report = render_problems(
+                args.format,
+                &name,
+                Some(config.configs().iter().map(|c| c.webhooks.len()).sum()),
+                &warnings,
+            );
             let _ = write!(out, "{report}");
             Ok(ExitCode::SUCCESS)
         }

@@ -45,6 +45,40 @@ impl Selection {
         ))
     }
 
+    /// For the portals of a `portals:` file, where a key may be one portal's only: the
+    /// entries of `config` keyed by one of `keys`, and the keys none of `configs` has, each
+    /// named with the closest key of the first config.
+    pub fn of_each(configs: &[&Config], keys: &[String]) -> Result<Vec<Selection>, UnknownTarget> {
+        let written: Vec<Vec<String>> = configs
+            .iter()
+            .map(|c| c.webhooks.iter().map(|w| key_text(&w.key)).collect())
+            .collect();
+        let unknown: Vec<Unknown> = keys
+            .iter()
+            .filter(|k| !written.iter().any(|w| w.contains(k)))
+            .map(|k| Unknown {
+                key: k.clone(),
+                closest: closest(k, &written.concat()),
+            })
+            .collect();
+        if let (false, Some(first)) = (unknown.is_empty(), configs.first()) {
+            return Err(UnknownTarget {
+                file: first.source.name().to_string(),
+                unknown,
+            });
+        }
+        Ok(written
+            .iter()
+            .map(|w| {
+                Selection(
+                    w.iter()
+                        .map(|k| keys.is_empty() || keys.contains(k))
+                        .collect(),
+                )
+            })
+            .collect())
+    }
+
     pub fn includes(&self, entry: usize) -> bool {
         self.0.get(entry).copied().unwrap_or(false)
     }

@@ -15,6 +15,7 @@
 //!   them: uris masked by the planner, so no credential reaches a diff or a warning.
 
 pub mod export;
+mod fleet;
 mod inline;
 mod json;
 mod lookalike;
@@ -24,6 +25,7 @@ mod problems;
 pub mod style;
 mod text;
 
+pub use fleet::render_fleet;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
 pub use problems::{ProblemFormat, render_problems};

@@ -38,11 +38,14 @@ fn the_example_file_validates() {
 fn the_readme_plan_example_is_what_plan_prints() {
     // The sandbox the quickstart runs webhooks.example.yaml against; the README shows the
     // plan as a CI log does (no color), for the portal the example file names.
+    // The file pins its portal, so the copy planned names the sandbox instead.
     let sandbox = crate::support::fake_portal::FakePortal::example_sandbox();
-    let out =
-        crate::support::run::Run::new(&["plan", "-f", &format!("{ROOT}/webhooks.example.yaml")])
-            .portal(&sandbox)
-            .run();
+    let example = read("webhooks.example.yaml");
+    assert!(example.contains("portal: https://yourportal.onlyoffice.com\n"));
+    let out = crate::support::run::Run::new(&["plan"])
+        .file(&example.replace("https://yourportal.onlyoffice.com", &sandbox.url()))
+        .portal(&sandbox)
+        .run();
     assert_eq!(out.code, 0, "{out:?}");
     let shown = out
         .stdout

@@ -105,8 +105,12 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     let other = FakePortal::start();
     let out = apply_saved(&other, &path);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("not for"), "{out:?}");
-    assert!(other.writes().is_empty());
+    // The saved plan pins its portal: the environment cannot redirect it.
+    assert!(
+        out.stderr.contains("the saved plan names") && out.stderr.contains("nothing was contacted"),
+        "{out:?}"
+    );
+    assert!(other.writes().is_empty() && other.requests().is_empty());
 
     edit(&path, |plan| plan["format_version"] = 99.into());
     let out = apply_saved(&portal, &path);

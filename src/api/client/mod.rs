@@ -135,7 +135,8 @@ impl Client {
         }
     }
 
-    fn portal(&self) -> &PortalUrl {
+    /// The portal this client talks to.
+    pub fn portal(&self) -> &PortalUrl {
         &self.inner.portal
     }
 

@@ -14,6 +14,7 @@
 //! - A reviewer can pin the exact file: `digest` is the SHA-256 that `plan --out` prints and
 //!   `apply --expect-digest` checks.
 
+mod fleet;
 mod format;
 mod fresh;
 mod notes;
@@ -28,6 +29,7 @@ use self::notes::SavedNotes;
 use super::change::{enabled_only, ssl_needs_https};
 use super::{Change, Notes, Op, Plan, Unchanged, Unmanaged};
 
+pub use fleet::{PortalToSave, SavedDocument, SavedPortal, fleet_to_json, read};
 pub use fresh::check_fresh;
 
 /// Bumped whenever a saved plan's format or meaning changes; `apply` refuses any other
@@ -129,7 +131,26 @@ pub fn is_saved_plan(text: &str) -> bool {
 
 /// The saved form of `plan`. Refuses a plan that would have to store a literal secret.
 pub fn to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedPlanError> {
-    let file = File {
+    let text = pretty(&file_of(plan, max_deletes)?);
+    // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
+    from_json(&text, "the plan being saved")?;
+    Ok(text)
+}
+
+/// A saved file's text: pretty JSON ending in a newline.
+fn pretty(file: &impl serde::Serialize) -> String {
+    let mut text = match serde_json::to_string_pretty(file) {
+        Ok(text) => text,
+        // serde_json fails only on a map with non-string keys or a failing `Serialize` impl;
+        // the format is derived structs of strings, numbers, bools, options and lists.
+        Err(e) => unreachable!("a saved plan always serializes: {e}"),
+    };
+    text.push('\n');
+    text
+}
+
+fn file_of(plan: &Plan, max_deletes: Option<usize>) -> Result<File, SavedPlanError> {
+    Ok(File {
         kind: KIND.to_string(),
         format_version: FORMAT_VERSION,
         written_by: format!("docspace-webhooks {}", env!("CARGO_PKG_VERSION")),
@@ -143,17 +164,7 @@ pub fn to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedP
         unchanged: plan.unchanged.iter().map(Named::from).collect(),
         unmanaged: plan.unmanaged.iter().map(Named::from).collect(),
         notes: SavedNotes::new(&plan.notes),
-    };
-    let mut text = match serde_json::to_string_pretty(&file) {
-        Ok(text) => text,
-        // serde_json fails only on a map with non-string keys or a failing `Serialize` impl;
-        // `File` is derived structs of strings, numbers, bools, options and lists.
-        Err(e) => unreachable!("a saved plan always serializes: {e}"),
-    };
-    text.push('\n');
-    // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
-    from_json(&text, "the plan being saved")?;
-    Ok(text)
+    })
 }
 
 fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
@@ -181,38 +192,44 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
     Ok(write)
 }
 
-/// Reads a saved plan; `path` is only for messages.
+/// Reads a saved plan of one portal; `path` is only for messages.
 pub fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
+    from_file(parse::<File>(text, path)?, path)
+}
+
+/// Parses `text` as a saved plan's JSON of this version, telling in order what is wrong: not
+/// JSON, not a plan, another version, the shape.
+fn parse<T: serde::de::DeserializeOwned>(text: &str, path: &str) -> Result<T, SavedPlanError> {
     let unreadable = |reason: String| SavedPlanError::Unreadable {
         path: path.to_string(),
         reason,
     };
-    let file = match serde_json::from_str::<File>(text) {
-        Ok(file) if file.kind == KIND && file.format_version == FORMAT_VERSION => file,
-        // What is wrong is told in order: not JSON, not a plan, another version, the shape.
-        parsed => {
-            let header: Header =
-                serde_json::from_str(text).map_err(|e| unreadable(format!("not JSON ({e})")))?;
-            if header.kind.as_deref() != Some(KIND) {
-                return Err(unreadable(format!("no `\"kind\": \"{KIND}\"`")));
-            }
-            // Reported as written: a number past u32 is not some other version's number.
-            let Some(found) = header.format_version else {
-                return Err(unreadable("no `format_version`".into()));
-            };
-            if found != u64::from(FORMAT_VERSION) {
-                return Err(SavedPlanError::Version {
-                    path: path.to_string(),
-                    found,
-                });
-            }
-            return match parsed {
-                Err(e) => Err(unreadable(e.to_string())),
-                // The header, read from the same text, has the same kind and version.
-                Ok(_) => unreachable!("a file of this kind and version is taken above"),
-            };
-        }
+    let header: Header =
+        serde_json::from_str(text).map_err(|e| unreadable(format!("not JSON ({e})")))?;
+    if header.kind.as_deref() != Some(KIND) {
+        return Err(unreadable(format!("no `\"kind\": \"{KIND}\"`")));
+    }
+    // Reported as written: a number past u32 is not some other version's number.
+    let Some(found) = header.format_version else {
+        return Err(unreadable("no `format_version`".into()));
     };
+    if found != u64::from(FORMAT_VERSION) {
+        return Err(SavedPlanError::Version {
+            path: path.to_string(),
+            found,
+        });
+    }
+    serde_json::from_str(text).map_err(|e| unreadable(e.to_string()))
+}
+
+/// A parsed saved plan of one portal, checked the way the planner would have made it.
+fn from_file(file: File, path: &str) -> Result<Saved, SavedPlanError> {
+    if file.kind != KIND || file.format_version != FORMAT_VERSION {
+        return Err(SavedPlanError::Inconsistent {
+            path: path.to_string(),
+            reason: format!("a part of it is not a `{KIND}` of format_version {FORMAT_VERSION}"),
+        });
+    }
     let inconsistent = |reason: String| SavedPlanError::Inconsistent {
         path: path.to_string(),
         reason,

@@ -1,0 +1,272 @@
+//! A `portals:` file: the selected portals are planned concurrently, `--portal-parallelism`
+//! at a time, each on its own. A portal that cannot be planned (unreachable, its key refused
+//! or its key's variable unset) fails alone, in its own section; the others still plan, and
+//! the run exits 1. Each portal has its own client, key and stop switch (a child of the run's,
+//! so a signal stops every portal and a throttle stop only the portal that was throttled).
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use futures::StreamExt;
+
+use super::{Output, Planned, plan_against, saved_file, signals};
+use crate::api::PortalUrl;
+use crate::cli::{PlanArgs, PlanInput};
+use crate::config::{Config, Fleet, NamedPortal};
+use crate::halt::Halt;
+use crate::plan::{FleetPlan, PortalPlan, Selection, guard, saved};
+use crate::settings::Settings;
+use crate::{Error, render};
+
+/// One selected portal of a `portals:` file, and how planning it went.
+pub(super) struct PortalRun<'a> {
+    pub name: String,
+    /// As `PortalUrl::as_str` shows it.
+    pub url: String,
+    pub api_key_env: String,
+    /// The portal's desired state; `None` for a saved plan, which has only the variables.
+    pub config: Option<&'a Config>,
+    /// Shared, so a failure can be both shown in the portal's section and drawn whole.
+    pub outcome: Result<Planned, Arc<Error>>,
+}
+
+/// `plan` of a `portals:` file.
+pub(super) fn plan(
+    args: &PlanArgs,
+    settings: &Settings,
+    out: &mut Output,
+    fleet: &Fleet,
+) -> Result<ExitCode, Error> {
+    let runtime = super::runtime()?;
+    let runs = plan_portals(fleet, &args.input, settings, &runtime)?;
+    tell_failures(&runs);
+    let plans = fleet_plan(&runs);
+    // Only a plan every portal could make, and none refused, is saved: applying part of a
+    // fleet's plan as if it were the whole would surprise its reviewer.
+    let saved = match &args.out {
+        Some(path) if plans.failed() == 0 => {
+            let parts: Vec<saved::PortalToSave<'_>> = runs
+                .iter()
+                .filter_map(|r| {
+                    let planned = r.outcome.as_ref().ok()?;
+                    Some((
+                        r.name.as_str(),
+                        r.api_key_env.as_str(),
+                        &planned.plan,
+                        planned.max_deletes.map(guard::MaxDeletes::value),
+                    ))
+                })
+                .collect();
+            let text = saved::fleet_to_json(&parts)?;
+            Some((path, saved_file::save(path, &text)?))
+        }
+        Some(path) => {
+            let _ = writeln!(
+                anstream::stderr(),
+                "The plan was not saved to {}: a portal failed, and only a plan of every \
+                 selected portal is saved.",
+                path.display()
+            );
+            None
+        }
+        None => None,
+    };
+    let _ = write!(
+        out,
+        "{}",
+        render::render_fleet(&plans, args.format, settings.color.stdout)
+    );
+    let _ = out.flush();
+    if plans.failed() > 0 {
+        return Err(Error::PortalsFailed {
+            failed: plans.failed(),
+            total: plans.portals.len(),
+            wrote: false,
+        });
+    }
+    if let Some((path, digest)) = saved {
+        saved_file::tell_saved(path, &digest);
+    }
+    Ok(super::plan_exit_code(args, plans.has_changes()))
+}
+
+/// Plans every portal `--portal` selects (all by default), `--portal-parallelism` at a time;
+/// in file order. Errors only when nothing should be contacted at all: an unknown portal name
+/// or `--target` key.
+pub(super) fn plan_portals<'a>(
+    fleet: &'a Fleet,
+    input: &PlanInput,
+    settings: &Settings,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Vec<PortalRun<'a>>, Error> {
+    let portals = selected(fleet, settings.portal_names())?;
+    let configs: Vec<&Config> = portals.iter().map(|p| &p.config).collect();
+    let selections = Selection::of_each(&configs, &input.planning.targets)?;
+    let planning = &input.planning;
+    let runs = futures::stream::iter(portals.into_iter().zip(selections))
+        .map(|(portal, selection)| async move {
+            let (url, outcome) =
+                match open(settings, &portal.config, &portal.api_key_var, &portal.name) {
+                    Ok(client) => {
+                        let url = client.portal().as_str().to_string();
+                        (
+                            url,
+                            plan_against(&portal.config, client, &selection, planning)
+                                .await
+                                .map_err(Arc::new),
+                        )
+                    }
+                    Err(e) => (url_as_written(&portal.config), Err(Arc::new(e))),
+                };
+            PortalRun {
+                name: portal.name.clone(),
+                url,
+                api_key_env: portal.api_key_var.clone(),
+                config: Some(&portal.config),
+                outcome,
+            }
+        })
+        .buffered(usize::from(input.portal_parallelism));
+    Ok(runtime.block_on(runs.collect::<Vec<_>>()))
+}
+
+/// A client for one portal of a `portals:` file: its url, the key its variable holds, and a
+/// stop switch of its own under the run's.
+pub(super) fn open(
+    settings: &Settings,
+    config: &Config,
+    api_key_env: &str,
+    name: &str,
+) -> Result<crate::api::Client, Error> {
+    let (url, _) = config
+        .portal
+        .as_ref()
+        .expect("the loader gives every portal of a portals: file its url");
+    open_url(settings, url, api_key_env, name)
+}
+
+/// A client for the portal at `url`, as `open`.
+pub(super) fn open_url(
+    settings: &Settings,
+    url: &str,
+    api_key_env: &str,
+    name: &str,
+) -> Result<crate::api::Client, Error> {
+    let url = PortalUrl::parse(url)?;
+    let key = settings.portal_key(api_key_env)?;
+    super::client(
+        settings,
+        &url,
+        key,
+        Halt::child(&signals::halt()),
+        Some(name),
+    )
+}
+
+fn url_as_written(config: &Config) -> String {
+    config
+        .portal
+        .as_ref()
+        .map(|(url, _)| url.clone())
+        .unwrap_or_default()
+}
+
+/// The portals `names` selects, in file order; all when `names` is empty.
+fn selected<'a>(fleet: &'a Fleet, names: &[String]) -> Result<Vec<&'a NamedPortal>, Error> {
+    let defined: Vec<String> = fleet.portals.iter().map(|p| p.name.clone()).collect();
+    let unknown: Vec<String> = names
+        .iter()
+        .filter(|n| !defined.contains(n))
+        .map(|n| format!("{:?}", render::plain(n)))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::UnknownPortal { unknown, defined });
+    }
+    Ok(fleet
+        .portals
+        .iter()
+        .filter(|p| names.is_empty() || names.contains(&p.name))
+        .collect())
+}
+
+/// What each portal's section shows.
+pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
+    let portals = runs
+        .iter()
+        .map(|run| {
+            let (plan, error) = match &run.outcome {
+                Ok(planned) => (
+                    Some(planned.plan.clone()),
+                    planned.guard.as_ref().err().map(|e| one_line(e)),
+                ),
+                Err(e) => (None, Some(one_line(e.as_ref()))),
+            };
+            PortalPlan {
+                name: run.name.clone(),
+                portal: run.url.clone(),
+                plan,
+                error,
+            }
+        })
+        .collect();
+    FleetPlan { portals }
+}
+
+/// Each failed portal's whole diagnostic on stderr (its section has one line): the file
+/// problems a portal's live list revealed point at their lines here.
+pub(super) fn tell_failures(runs: &[PortalRun<'_>]) {
+    for run in runs {
+        if let Err(e) = &run.outcome {
+            let _ = writeln!(
+                anstream::stderr(),
+                "Portal {} failed:\n{:?}",
+                render::plain(&run.name),
+                miette::Report::new(Shared(Arc::clone(e)))
+            );
+        }
+    }
+}
+
+/// An error, its causes and its help on one line, for a portal's section.
+pub(super) fn one_line(e: &dyn miette::Diagnostic) -> String {
+    let mut text = super::report::chain(e);
+    if let Some(help) = e.help() {
+        text = format!("{text} ({help})");
+    }
+    text.replace('\n', " ")
+}
+
+/// A shared error, drawn as the diagnostic it is.
+#[derive(Debug)]
+struct Shared(Arc<Error>);
+
+impl std::fmt::Display for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Shared {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl miette::Diagnostic for Shared {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.0.code()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.0.help()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.0.source_code()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.0.labels()
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        self.0.related()
+    }
+}

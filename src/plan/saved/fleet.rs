@@ -1,0 +1,144 @@
+//! The saved plan of a `portals:` file: one saved plan per portal, as `to_json` writes it for
+//! one portal, with the portal's name and the variable its API key is read from.
+//!
+//! ```text
+//! {
+//!   "kind": "docspace-webhooks saved plan",
+//!   "format_version": 3,
+//!   "written_by": "docspace-webhooks 0.1.0",
+//!   "portals": [
+//!     { "name": "staging", "api_key_env": "DOCSPACE_STAGING_KEY", "plan": PLAN },
+//!     ...
+//!   ]
+//! }
+//! PLAN: the saved plan of one portal (see `format`), kind and format_version included
+//! ```
+//!
+//! Every portal's part is checked as a one-portal plan is, and the whole is refused when two
+//! parts name one portal or one name: a hand-edited file must not make `apply` write a portal
+//! twice.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::format::File;
+use super::{FORMAT_VERSION, KIND, Saved, SavedPlanError, file_of, from_file, parse, pretty};
+use crate::config::parse_env_ref;
+use crate::plan::Plan;
+
+/// A saved plan as read back: of one portal, or of the portals of a `portals:` file.
+#[derive(Debug)]
+pub enum SavedDocument {
+    One(Saved),
+    Portals(Vec<SavedPortal>),
+}
+
+/// One portal's part of a saved plan of a `portals:` file.
+#[derive(Debug)]
+pub struct SavedPortal {
+    pub name: String,
+    /// The variable `apply` reads the portal's API key from (the file's `apiKey: ${VAR}`).
+    pub api_key_env: String,
+    pub saved: Saved,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FleetFile {
+    kind: String,
+    format_version: u32,
+    written_by: String,
+    portals: Vec<PortalPart>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PortalPart {
+    name: String,
+    api_key_env: String,
+    plan: File,
+}
+
+/// Just enough to tell the two kinds of saved plan apart.
+#[derive(Deserialize)]
+struct Kind {
+    portals: Option<serde::de::IgnoredAny>,
+}
+
+/// One portal's part of a plan to save: its name, the variable of its key, its plan and the
+/// deletion limit the plan was checked against.
+pub type PortalToSave<'a> = (&'a str, &'a str, &'a Plan, Option<usize>);
+
+/// The saved form of the plans of several portals; refused like `to_json` for any of them.
+pub fn fleet_to_json(portals: &[PortalToSave<'_>]) -> Result<String, SavedPlanError> {
+    let file = FleetFile {
+        kind: KIND.to_string(),
+        format_version: FORMAT_VERSION,
+        written_by: format!("docspace-webhooks {}", env!("CARGO_PKG_VERSION")),
+        portals: portals
+            .iter()
+            .map(|&(name, api_key_env, plan, max_deletes)| {
+                Ok(PortalPart {
+                    name: name.to_string(),
+                    api_key_env: api_key_env.to_string(),
+                    plan: file_of(plan, max_deletes)?,
+                })
+            })
+            .collect::<Result<_, SavedPlanError>>()?,
+    };
+    let text = pretty(&file);
+    read(&text, "the plan being saved")?;
+    Ok(text)
+}
+
+/// Reads a saved plan of either kind; `path` is only for messages.
+pub fn read(text: &str, path: &str) -> Result<SavedDocument, SavedPlanError> {
+    let is_fleet = serde_json::from_str::<Kind>(text).is_ok_and(|k| k.portals.is_some());
+    if !is_fleet {
+        return super::from_json(text, path).map(SavedDocument::One);
+    }
+    let file: FleetFile = parse(text, path)?;
+    let inconsistent = |reason: String| SavedPlanError::Inconsistent {
+        path: path.to_string(),
+        reason,
+    };
+    if file.portals.is_empty() {
+        return Err(inconsistent("it names no portal".into()));
+    }
+    let (mut names, mut urls) = (HashSet::new(), HashSet::new());
+    let mut portals = Vec::with_capacity(file.portals.len());
+    for part in file.portals {
+        let PortalPart {
+            name,
+            api_key_env,
+            plan,
+        } = part;
+        if !names.insert(name.clone()) {
+            return Err(inconsistent(format!("the portal {name:?} appears twice")));
+        }
+        if parse_env_ref(&format!("${{{api_key_env}}}")) != Some(api_key_env.as_str()) {
+            return Err(inconsistent(format!(
+                "the portal {name:?} reads its key from {api_key_env:?}, which is not a variable name"
+            )));
+        }
+        let saved = from_file(plan, path).map_err(|e| match e {
+            SavedPlanError::Inconsistent { reason, .. } => {
+                inconsistent(format!("portal {name:?}: {reason}"))
+            }
+            other => other,
+        })?;
+        if !urls.insert(saved.plan.portal.clone()) {
+            return Err(inconsistent(format!(
+                "two portals are planned for {}",
+                saved.plan.portal
+            )));
+        }
+        portals.push(SavedPortal {
+            name,
+            api_key_env,
+            saved,
+        });
+    }
+    Ok(SavedDocument::Portals(portals))
+}
