@@ -84,3 +84,19 @@ fn one_stale_portal_refuses_the_saved_plan_with_nothing_written_anywhere() {
         }
     }
 }
+
+#[test]
+fn a_plan_with_a_failed_portal_is_not_saved() {
+    let fleet = Fleet::start(&["alpha", "bravo"]).with_down("charlie");
+    for (_, fake) in fleet.up() {
+        fake.seed(Seed::new("Crm", "https://crm.example.com/h"));
+    }
+    let file = format!("{}{SHARED}", fleet.portals_yaml(&[]));
+    let run = run(&["plan", "--out", "plan.json"], &fleet, &file);
+    let out = run.run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        !run.path("plan.json").exists(),
+        "part of a fleet's plan is not saved as if it were the whole"
+    );
+}
