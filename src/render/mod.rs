@@ -1,5 +1,6 @@
 //! Stage 4a: a plan -> text for people (`text`), Markdown for a pull request or job summary
-//! (`markdown`), or JSON for pipelines (`json`).
+//! (`markdown`), or JSON for pipelines (`json`); the plans of a `portals:` file in the same
+//! three formats (`fleet`), each portal's body rendered by the single-portal renderers.
 //!
 //! Invariants every renderer keeps:
 //! - Pure functions of the plan. They never see a secret (the plan holds none; a secret is only
@@ -15,6 +16,7 @@
 //!   them: uris masked by the planner, so no credential reaches a diff or a warning.
 
 pub mod export;
+mod fleet;
 mod inline;
 mod json;
 mod lookalike;
@@ -24,6 +26,7 @@ mod problems;
 pub mod style;
 mod text;
 
+pub use fleet::render_fleet;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
 pub use problems::{ProblemFormat, render_problems};
