@@ -40,6 +40,8 @@ pub struct Halt {
     /// The run's switch, for one portal's switch of a `portals:` file (`child`): a signal
     /// stops every portal, a throttle stop only the portal the portal asked to wait.
     parent: Option<Arc<Halt>>,
+    /// A child's portal, which starts each write it lists on its parent.
+    label: String,
 }
 
 impl Halt {
@@ -47,11 +49,13 @@ impl Halt {
         Arc::new(Halt::default())
     }
 
-    /// A switch of its own that `parent` also throws; writes are listed on the parent, so a
-    /// forced exit names every write under way.
-    pub fn child(parent: &Arc<Halt>) -> Arc<Halt> {
+    /// A switch of its own that `parent` also throws, for the portal named `label`; writes
+    /// are listed on the parent as `[label] ...`, so a forced exit names every write under way
+    /// and its portal.
+    pub fn child(parent: &Arc<Halt>, label: &str) -> Arc<Halt> {
         Arc::new(Halt {
             parent: Some(Arc::clone(parent)),
+            label: label.to_string(),
             ..Halt::default()
         })
     }
@@ -112,7 +116,7 @@ impl Halt {
     /// Records `what` (e.g. `update #7 "Billing"`) as under way until the guard drops.
     pub fn begin(&self, what: String) -> InFlight<'_> {
         if let Some(parent) = &self.parent {
-            return parent.begin(what);
+            return parent.begin(format!("[{}] {what}", self.label));
         }
         let key = self.next_write.fetch_add(1, Ordering::Relaxed);
         self.writes().insert(key, what);
@@ -167,7 +171,7 @@ mod tests {
     #[tokio::test]
     async fn a_parent_stops_its_children_and_a_child_stops_only_itself() {
         let run = Halt::new();
-        let (one, two) = (Halt::child(&run), Halt::child(&run));
+        let (one, two) = (Halt::child(&run, "one"), Halt::child(&run, "two"));
         assert!(one.stop(StopReason::Throttled {
             message: "wait".into()
         }));
@@ -189,7 +193,7 @@ mod tests {
         // Its own reason stays first.
         assert_eq!(one.reason().unwrap().to_string(), "wait");
         let _write = two.begin("create \"b\"".into());
-        assert_eq!(run.in_flight(), ["create \"b\""]);
+        assert_eq!(run.in_flight(), ["[two] create \"b\""]);
     }
 
     #[test]

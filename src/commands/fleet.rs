@@ -159,7 +159,7 @@ pub(super) fn open_url(
         settings,
         &url,
         key,
-        Halt::child(&signals::halt()),
+        Halt::child(&signals::halt(), &render::plain(name)),
         Some(name),
     )
 }

@@ -55,16 +55,25 @@ pub fn render_markdown(plan: &Plan) -> String {
         out,
         "**{}** Portal: {}",
         plan.summary(),
-        code(&truncated(&plain(&plan.portal), PORTAL_MAX))
+        code(&portal(&plan.portal))
     );
-    out.push_str(&counts_table(plan));
+    let limit = MAX_MARKDOWN_LEN.saturating_sub(out.len());
+    out + &body(plan, limit)
+}
+
+/// Everything after the summary line: the counts table, the notes, the change blocks (as many
+/// as fit) and the unmanaged list. Shorter than `limit` bytes unless the counts, notes and
+/// unmanaged list alone (at most about 14,000 bytes) do not fit in it. Each portal's section
+/// of a `portals:` plan is this under its own heading.
+pub(super) fn body(plan: &Plan, limit: usize) -> String {
+    let mut out = counts_table(plan);
     if !plan.has_changes() {
         let _ = writeln!(out, "\n{}", plan.no_changes_line());
     }
     out.push_str(&notes_section(plan));
     let unmanaged = unmanaged_section(plan);
 
-    let room = MAX_MARKDOWN_LEN
+    let room = limit
         .saturating_sub(out.len() + unmanaged.len() + RESERVED)
         .saturating_sub(1);
     // Deletes first and never folded: they are what a reviewer must not miss.
@@ -262,8 +271,13 @@ fn longest_backtick_run(s: &str) -> usize {
     s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
+/// A portal's URL as shown (escaped, cut past [`PORTAL_MAX`]), to put in a code span.
+pub(super) fn portal(url: &str) -> String {
+    truncated(&plain(url), PORTAL_MAX)
+}
+
 /// At most `max` bytes of `s`, cut on a character boundary, with `…` when cut.
-fn truncated(s: &str, max: usize) -> String {
+pub(super) fn truncated(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();
     }

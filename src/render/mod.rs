@@ -1,5 +1,6 @@
 //! Stage 4a: a plan -> text for people (`text`), Markdown for a pull request or job summary
-//! (`markdown`), or JSON for pipelines (`json`).
+//! (`markdown`), or JSON for pipelines (`json`); the plans of a `portals:` file in the same
+//! three formats (`fleet`), each portal's body rendered by the single-portal renderers.
 //!
 //! Invariants every renderer keeps:
 //! - Pure functions of the plan. They never see a secret (the plan holds none; a secret is only

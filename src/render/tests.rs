@@ -2,6 +2,7 @@
 //! JSON shape, Markdown size cap and inertness, and no secret or stray escape anywhere.
 
 mod fixtures;
+mod fleet;
 mod inert;
 mod inline;
 mod lookalike;

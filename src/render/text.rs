@@ -31,7 +31,11 @@ const VALUE_COLUMN: usize = 6 + KEY_WIDTH + 3;
 /// The plan for a terminal (`color`: emphasis inside changed values) or a log (no escapes at
 /// all; marker lines under long changed values).
 pub fn render_text(plan: &Plan, color: bool) -> String {
-    let out = layout(plan, color);
+    finished(layout(plan, color), color)
+}
+
+/// `out` as laid out for `color`: as it is with color, every escape stripped without.
+pub(super) fn finished(out: String, color: bool) -> String {
     if color {
         out
     } else {
@@ -40,8 +44,14 @@ pub fn render_text(plan: &Plan, color: bool) -> String {
 }
 
 fn layout(plan: &Plan, color: bool) -> String {
+    format!("Portal: {}\n", plain(&plan.portal)) + &body(plan, color)
+}
+
+/// Everything after the `Portal:` line, colors included (the caller strips them when `color`
+/// is off): each portal's section of a `portals:` plan is this under its own heading. Starts
+/// with a blank line and ends with the summary line.
+pub(super) fn body(plan: &Plan, color: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Portal: {}", plain(&plan.portal));
     for change in &plan.changes {
         out.push('\n');
         change_block(&mut out, plan, change, color);

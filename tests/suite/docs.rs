@@ -118,3 +118,27 @@ fn the_pipeline_installs_the_tool_once_per_version_and_keeps_one_plan_comment() 
     );
     assert!(run.contains("cat plan.md"), "{run}");
 }
+
+/// The `portals:` files the README shows (staging and production, a fleet) are valid files.
+#[test]
+fn the_readme_portals_examples_validate() {
+    let readme = read("README.md");
+    let start = readme
+        .find("## Several portals in one file")
+        .expect("the README has the section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let blocks: Vec<&str> = section
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| &b[..b.find("```").expect("a closed block")])
+        .collect();
+    assert_eq!(blocks.len(), 2, "staging/production and the fleet");
+    for block in blocks {
+        assert!(block.starts_with("portals:"), "{block}");
+        let out = crate::support::run::Run::new(&["validate"])
+            .file(block)
+            .run();
+        assert_eq!(out.code, 0, "{block}\n{out:?}");
+    }
+}

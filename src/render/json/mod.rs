@@ -1,4 +1,6 @@
-//! The plan as one JSON document for pipelines (`plan --format json`).
+//! The plan as one JSON document for pipelines (`plan --format json`). This is the document of
+//! a `portal:` file; a `portals:` file gets version 2 (`fleet`), whose portals hold these
+//! shapes.
 //!
 //! Format (version 1). Keys appear in this order, and all of them always appear except
 //! `failure` (and a warning's `punycode`, which is `null` rather than absent); pretty-printed,
@@ -67,6 +69,7 @@
 //! Beyond JSON's own escaping, DEL, C1 controls and invisible or bidi characters in strings are
 //! written as `\uXXXX`, so the raw document is also safe to print on a terminal.
 
+pub(super) mod fleet;
 mod safe;
 
 use serde::Serialize;
@@ -81,30 +84,12 @@ const FORMAT_VERSION: u32 = 1;
 
 /// Renders `plan` as the JSON document described in this module's documentation.
 pub fn render_json(plan: &Plan) -> String {
-    let view = JsonPlan {
+    pretty(&JsonPlan {
         format_version: FORMAT_VERSION,
         portal: &plan.portal,
-        summary: Summary {
-            create: plan.count(Action::Create),
-            update: plan.count(Action::Update),
-            delete: plan.count(Action::Delete),
-            unchanged: plan.unchanged.len(),
-        },
-        changes: plan.changes.iter().map(|c| change(plan, c)).collect(),
-        unmanaged: plan.unmanaged.iter().map(JsonNamed::from).collect(),
-        left_out: plan.notes.left_out,
-        secrets_needed: plan.secrets_needed(),
-        secrets_not_sent: plan
-            .notes
-            .secrets_not_sent
-            .iter()
-            .map(|s| JsonNamed {
-                id: s.id,
-                name: mask_credentials(&s.name),
-            })
-            .collect(),
-    };
-    pretty(&view)
+        summary: Summary::of(plan),
+        details: Details::of(plan),
+    })
 }
 
 /// `view` as pretty JSON with a trailing newline, every string written by `SafeFormatter`.
@@ -129,11 +114,39 @@ struct JsonPlan<'a> {
     format_version: u32,
     portal: &'a str,
     summary: Summary,
+    #[serde(flatten)]
+    details: Details<'a>,
+}
+
+/// A version-1 document after `summary`; each portal of a version-2 document (`fleet`) has
+/// the same keys.
+#[derive(Serialize, Default)]
+struct Details<'a> {
     changes: Vec<JsonChange<'a>>,
     unmanaged: Vec<JsonNamed>,
     left_out: usize,
     secrets_needed: Vec<&'a str>,
     secrets_not_sent: Vec<JsonNamed>,
+}
+
+impl<'a> Details<'a> {
+    fn of(plan: &'a Plan) -> Self {
+        Details {
+            changes: plan.changes.iter().map(|c| change(plan, c)).collect(),
+            unmanaged: plan.unmanaged.iter().map(JsonNamed::from).collect(),
+            left_out: plan.notes.left_out,
+            secrets_needed: plan.secrets_needed(),
+            secrets_not_sent: plan
+                .notes
+                .secrets_not_sent
+                .iter()
+                .map(|s| JsonNamed {
+                    id: s.id,
+                    name: mask_credentials(&s.name),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -142,6 +155,17 @@ struct Summary {
     update: usize,
     delete: usize,
     unchanged: usize,
+}
+
+impl Summary {
+    fn of(plan: &Plan) -> Self {
+        Summary {
+            create: plan.count(Action::Create),
+            update: plan.count(Action::Update),
+            delete: plan.count(Action::Delete),
+            unchanged: plan.unchanged.len(),
+        }
+    }
 }
 
 #[derive(Serialize)]

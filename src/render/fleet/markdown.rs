@@ -1,0 +1,237 @@
+//! The plans of a `portals:` file as Markdown, for a pull-request comment or a job summary.
+//!
+//! Layout: `## Plan of N portals`, the `Total:` line in bold, then a summary table with a row
+//! per portal (portal, create, update, delete, unchanged, error) and a totals row; then one
+//! `###` section per portal, in order: its name and URL, its `Plan:` line in bold, its plan as
+//! `render_markdown` shows it after that line (counts, notes, changes, unmanaged), and its
+//! `**Error:**` when it failed. A portal that could not be planned has `—` for its counts.
+//!
+//! Invariants, those of `render_markdown` plus:
+//! - Inert: in a table cell, a user string is a code span as everywhere else, with its pipes
+//!   escaped too (GFM splits cells on `|` even inside a code span, and unescapes `\|` there).
+//! - Bounded: shorter than [`MAX_MARKDOWN_LEN`] bytes. The table comes first and keeps a row
+//!   for every portal: when the rows do not fit, its names, URLs and errors are cut shorter,
+//!   then URLs and error messages left out, and a line says so. Only when even the shortest
+//!   rows do not fit (about 900 portals) are the last rows left out, counted with their
+//!   deletes. Sections follow while they fit whole; one that does not is cut as
+//!   `render_markdown` cuts a plan (deletes first, a line counting what is left out) if at
+//!   least [`SECTION_MIN`] bytes remain, and every later section is left out, with a closing
+//!   line counting them and the deletes among them. So a delete is always shown or counted.
+
+use std::fmt::Write;
+
+use super::error_of;
+use crate::plan::{Action, FleetPlan, PortalPlan};
+use crate::render::markdown::{self, MAX_MARKDOWN_LEN, code, truncated};
+use crate::render::plain;
+
+/// Room kept for the lines that say what was left out.
+const RESERVED: usize = 1_000;
+
+/// A section that does not fit whole is cut only if at least this much room remains.
+const SECTION_MIN: usize = 4_000;
+
+/// Longest name in a heading, and error in a section (errors quote what a portal answered).
+const NAME_MAX: usize = 100;
+const ERROR_MAX: usize = 2_000;
+
+/// How much of each portal a row of the summary table shows: the first level at which the
+/// whole table fits is used.
+struct Level {
+    name: usize,
+    url: Option<usize>,
+    error: Option<usize>,
+    note: &'static str,
+}
+
+const LEVELS: [Level; 4] = [
+    Level {
+        name: NAME_MAX,
+        url: Some(200),
+        error: Some(300),
+        note: "",
+    },
+    Level {
+        name: 60,
+        url: Some(80),
+        error: Some(80),
+        note: "Names, URLs and errors are cut short in this table",
+    },
+    Level {
+        name: 40,
+        url: None,
+        error: Some(40),
+        note: "URLs are left out of this table, names and errors cut short,",
+    },
+    Level {
+        name: 24,
+        url: None,
+        error: None,
+        note: "URLs and errors are left out of this table, names cut short,",
+    },
+];
+
+const SEE_FULL_PLAN: &str =
+    "See the full plan in the job log (`plan --format text` or `plan --format json`).";
+
+pub(super) fn render_fleet_markdown(fleet: &FleetPlan) -> String {
+    let n = fleet.portals.len();
+    let mut out = format!(
+        "## Plan of {n} portal{}\n\n**{}**\n",
+        if n == 1 { "" } else { "s" },
+        fleet.total_line()
+    );
+    let budget = MAX_MARKDOWN_LEN.saturating_sub(out.len() + RESERVED);
+    out.push_str(&summary_table(fleet, budget));
+
+    let mut room = MAX_MARKDOWN_LEN.saturating_sub(out.len() + RESERVED);
+    let mut shown = 0;
+    for portal in &fleet.portals {
+        let Some(section) = section(portal, room) else {
+            break;
+        };
+        room -= section.len();
+        out.push_str(&section);
+        shown += 1;
+    }
+    if let Some(first) = fleet.portals.get(shown) {
+        let left = &fleet.portals[shown..];
+        let _ = writeln!(
+            out,
+            "\n**{} of {n} portal sections are not shown** (from {} on), with {} to delete, \
+             to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
+            left.len(),
+            code(&truncated(&plain(&first.name), NAME_MAX)),
+            deletes(left)
+        );
+    }
+    out
+}
+
+/// One portal's section, if it fits in `room` (shorter than it). Starts with a blank line.
+fn section(portal: &PortalPlan, room: usize) -> Option<String> {
+    let mut head = format!(
+        "\n### {} ({})\n",
+        code(&truncated(&plain(&portal.name), NAME_MAX)),
+        code(&markdown::portal(&portal.portal))
+    );
+    let error = error_of(portal)
+        .map(|e| {
+            let shown = truncated(&plain(e), ERROR_MAX);
+            format!("\n**Error:** {}\n", code(&shown))
+        })
+        .unwrap_or_default();
+    let body = match &portal.plan {
+        None => String::new(),
+        Some(plan) => {
+            let _ = writeln!(head, "\n**{}**", plan.summary());
+            let fixed = head.len() + error.len();
+            let whole = markdown::body(plan, MAX_MARKDOWN_LEN);
+            if fixed + whole.len() < room {
+                whole
+            } else if room >= SECTION_MIN {
+                markdown::body(plan, room.saturating_sub(fixed))
+            } else {
+                return None;
+            }
+        }
+    };
+    let section = head + &body + &error;
+    (section.len() < room).then_some(section)
+}
+
+/// The summary table in at most `budget` bytes, the rows as long as that allows. Starts with
+/// a blank line.
+fn summary_table(fleet: &FleetPlan, budget: usize) -> String {
+    let head = "\n| portal | create | update | delete | unchanged | error |\n\
+                |---|---:|---:|---:|---:|---|\n";
+    let t = fleet.totals();
+    let failed = match t.failed {
+        0 => "—".to_string(),
+        n => format!("{n} failed"),
+    };
+    let total = format!(
+        "| **Total** | {} | {} | {} | {} | {failed} |\n",
+        t.create, t.update, t.delete, t.unchanged
+    );
+    // What follows the rows: the totals, a level's note and the line counting rows left out.
+    let tail = total.len() + 600;
+    let (level, rows) = LEVELS
+        .iter()
+        .map(|level| (level, rows(fleet, level)))
+        .find(|(_, rows)| head.len() + rows.iter().map(String::len).sum::<usize>() + tail < budget)
+        .unwrap_or_else(|| (&LEVELS[3], rows(fleet, &LEVELS[3])));
+
+    let mut out = head.to_string();
+    let mut kept = 0;
+    for row in rows {
+        if out.len() + row.len() + tail >= budget {
+            break;
+        }
+        out.push_str(&row);
+        kept += 1;
+    }
+    out.push_str(&total);
+    if !level.note.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} to keep this under {MAX_MARKDOWN_LEN} characters; `plan --format text` \
+             shows them whole.",
+            level.note
+        );
+    }
+    if kept < fleet.portals.len() {
+        let left = &fleet.portals[kept..];
+        let _ = writeln!(
+            out,
+            "\n**{} of {} portals are not in this table** (from {} on), with {} to delete, \
+             to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
+            left.len(),
+            fleet.portals.len(),
+            code(&truncated(&plain(&left[0].name), LEVELS[3].name)),
+            deletes(left)
+        );
+    }
+    out
+}
+
+fn rows(fleet: &FleetPlan, level: &Level) -> Vec<String> {
+    fleet.portals.iter().map(|p| row(p, level)).collect()
+}
+
+fn row(portal: &PortalPlan, level: &Level) -> String {
+    let mut who = code(&truncated(&plain(&portal.name), level.name));
+    if let Some(max) = level.url {
+        let url = code(&truncated(&plain(&portal.portal), max));
+        who = format!("{who} ({url})");
+    }
+    let counts = match &portal.plan {
+        Some(plan) => format!(
+            "{} | {} | {} | {}",
+            plan.count(Action::Create),
+            plan.count(Action::Update),
+            plan.count(Action::Delete),
+            plan.unchanged.len()
+        ),
+        None => "— | — | — | —".to_string(),
+    };
+    let error = match (error_of(portal), level.error) {
+        (None, _) => "—".to_string(),
+        (Some(e), Some(max)) => code(&truncated(&plain(e), max)),
+        (Some(_), None) => "failed".to_string(),
+    };
+    format!("| {} | {counts} | {} |\n", cell(&who), cell(&error))
+}
+
+/// A table cell's text: pipes escaped, even inside code spans, where GFM unescapes them.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn deletes(portals: &[PortalPlan]) -> usize {
+    portals
+        .iter()
+        .filter_map(|p| p.plan.as_ref())
+        .map(|p| p.count(Action::Delete))
+        .sum()
+}
