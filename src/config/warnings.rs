@@ -15,9 +15,9 @@ impl Document {
         let mut out: Vec<Problem> = Vec::new();
         for config in self.configs() {
             for warning in config.warnings() {
-                let seen = out.iter().any(|w| {
-                    w.span() == warning.span() && w.to_string() == warning.to_string()
-                });
+                let seen = out
+                    .iter()
+                    .any(|w| w.span() == warning.span() && w.to_string() == warning.to_string());
                 if !seen {
                     out.push(warning);
                 }

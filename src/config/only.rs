@@ -1,0 +1,100 @@
+//! `only: [portal names]` in a shared entry of a `portals:` file: the portals that get the
+//! entry. Whether each name is a portal of the file is checked once every portal is read
+//! (`portals`); here only its shape, and that it stands where it means something.
+
+use miette::SourceSpan;
+
+use super::checker::Checker;
+use super::entry::Place;
+use super::keys::ONLY;
+use super::node::{Kind, Node};
+
+/// A shared entry's `only:`.
+pub(super) struct Only {
+    /// Where `only` is written, for the error of an overlay in a portal it leaves out.
+    pub key_span: SourceSpan,
+    /// In file order, each with where it is written.
+    pub names: Vec<(String, SourceSpan)>,
+}
+
+impl Only {
+    /// Whether the portal called `portal` gets the entry.
+    pub(super) fn includes(&self, portal: &str) -> bool {
+        self.names.iter().any(|(name, _)| name == portal)
+    }
+}
+
+impl Checker<'_> {
+    /// `only:` in an entry standing at `place`: `None` (recording a problem) when it is not a
+    /// non-empty list of names, or not in a shared entry.
+    pub(super) fn only(&mut self, key: &Node, value: &Node, place: Place) -> Option<Only> {
+        let misplaced = match place {
+            Place::Shared => None,
+            Place::Single => Some((
+                "`only` is for the shared entries of a file with `portals:`",
+                "this file has one portal",
+                "`only: [NAMES]` chooses which of the portals under `portals:` get a shared \
+                 entry; a file with `portal:` has one portal, so remove it",
+            )),
+            Place::Own => Some((
+                "`only` is allowed only in shared entries (the top-level `webhooks:`)",
+                "in a portal's own entry",
+                "an entry under a portal's own `webhooks:` is that portal's alone; to share an \
+                 entry with some portals, put it in the top-level `webhooks:` with \
+                 `only: [NAMES]`",
+            )),
+        };
+        if let Some((message, label, help)) = misplaced {
+            let code = "config::misplaced_only";
+            self.error(key.span, code, message.into(), label, Some(help.into()));
+            return None;
+        }
+        let example = "e.g. `only: [production]`";
+        let items = match &value.kind {
+            Kind::Seq(items) => items,
+            Kind::Str(s) => {
+                let help = match self.quote(value, s) {
+                    Some(name) => format!("write a list: `only: [{name}]`"),
+                    None => example.to_string(),
+                };
+                self.wrong_type(value, ONLY, "a list of portal names", Some(help));
+                return None;
+            }
+            _ => {
+                self.wrong_type(value, ONLY, "a list of portal names", Some(example.into()));
+                return None;
+            }
+        };
+        if items.is_empty() {
+            self.error(
+                value.span,
+                "config::empty_only",
+                "an empty `only` list gives the entry to no portal".to_string(),
+                "empty list",
+                Some("list the portals that get the entry, or remove the entry".to_string()),
+            );
+            return None;
+        }
+        let mut names = Vec::new();
+        let mut ok = true;
+        for item in items {
+            match &item.kind {
+                Kind::Str(name) => names.push((name.clone(), item.span)),
+                other => {
+                    ok = false;
+                    self.error(
+                        item.span,
+                        "config::type",
+                        format!("a portal name must be a string, not {}", other.describe()),
+                        "expected a portal name",
+                        Some("use the portal's key under `portals:`".to_string()),
+                    );
+                }
+            }
+        }
+        ok.then_some(Only {
+            key_span: key.span,
+            names,
+        })
+    }
+}
