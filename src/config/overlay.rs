@@ -91,10 +91,10 @@ fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
     c.problems.push(problem);
 }
 
-/// `shared` with every field `own` sets replaced by `own`'s. `secret_span` follows the side
-/// that sets `secretKey`; the merged entry is located at `own`'s key, the one that portal's
-/// problems point at.
-fn overlaid(shared: &DesiredWebhook, own: Option<&DesiredWebhook>) -> DesiredWebhook {
+/// `shared` with every field `own` sets replaced by `own`'s (a copy of `shared` without
+/// `own`). `secret_span` follows the side that sets `secretKey`; the merged entry is located
+/// at `own`'s key, the one that portal's problems point at.
+pub(super) fn overlaid(shared: &DesiredWebhook, own: Option<&DesiredWebhook>) -> DesiredWebhook {
     let DesiredWebhook {
         key,
         span,

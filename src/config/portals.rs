@@ -5,13 +5,13 @@
 use std::sync::Arc;
 
 use super::checker::Checker;
-use super::desired::{Config, Fleet, Key, NamedPortal};
+use super::desired::{Config, DesiredWebhook, Fleet, Key, NamedPortal};
 use super::entries::webhook_entries;
 use super::entry::{Entry, Place};
 use super::escape::shown;
 use super::keys::closest_field;
 use super::node::{Kind, Node};
-use super::overlay::portal_webhooks;
+use super::overlay::{overlaid, portal_webhooks};
 use super::portal::{Draft, draft};
 use super::problem::problem_at;
 
@@ -56,6 +56,12 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
         unknown_portals(c, &shared, &keys, &defined);
     }
     same_url(c, &drafts);
+    let mut written: Vec<DesiredWebhook> = shared
+        .iter()
+        .chain(drafts.iter().flat_map(|d| &d.own))
+        .map(|e| overlaid(&e.webhook, None))
+        .collect();
+    written.sort_by_key(|w| w.span.offset());
     let portals = drafts
         .into_iter()
         .filter_map(|draft| {
@@ -78,6 +84,7 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
     Fleet {
         source: Arc::clone(c.source),
         portals,
+        written,
     }
 }
 

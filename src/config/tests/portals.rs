@@ -191,6 +191,21 @@ fn warnings_of_a_shared_entry_are_given_once() {
 }
 
 #[test]
+fn a_warning_points_at_the_entry_that_writes_the_value_not_at_an_overlay() {
+    let text = "portals:\n  a:\n    url: https://a.example.com\n    apiKey: ${A}\n    webhooks:\n      Hook: { enabled: false }\n      Own: { secretKey: Own-Literal-1 }\nwebhooks:\n  Hook:\n    uri: https://b\u{456}lling.example.com\n    secretKey: Sh4red-Literal!\n";
+    let warnings = Document::Portals(load_fleet(text)).warnings();
+    let found: Vec<(&str, usize)> = warnings.iter().map(|p| (p.code(), p.line())).collect();
+    assert_eq!(
+        found,
+        [
+            ("config::literal_secret", 7),
+            ("config::literal_secret", 9),
+            ("config::lookalike_host", 9),
+        ]
+    );
+}
+
+#[test]
 fn document_registers_every_portals_secrets() {
     let doc = load_document_str(FLEET, "fleet.yaml").expect("loads");
     let asked = std::cell::RefCell::new(Vec::new());
