@@ -170,5 +170,9 @@ fn a_fleets_warning_points_at_what_is_written_once_and_does_not_fail_it() {
             && warnings[0].contains("literal_secret"),
         "{out:?}"
     );
-    assert_eq!(out.stderr.matches("is written in the file").count(), 1, "{out:?}");
+    assert_eq!(
+        out.stderr.matches("is written in the file").count(),
+        1,
+        "{out:?}"
+    );
 }
