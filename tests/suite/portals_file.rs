@@ -176,3 +176,21 @@ fn a_fleets_warning_points_at_what_is_written_once_and_does_not_fail_it() {
         "{out:?}"
     );
 }
+
+#[test]
+fn the_readme_example_validates_to_what_the_readme_shows() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("### Several portals in one file")
+        .nth(1)
+        .expect("the README has the portals: section");
+    let block = |fence: &str| -> String {
+        let start = section.find(fence).expect("a fenced block") + fence.len();
+        let len = section[start..].find("```").expect("closed");
+        section[start..start + len].to_string()
+    };
+    let out = Run::new(&["validate"]).file(&block("```yaml\n")).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, block("```text\n"), "README's verdict is out of date");
+}
