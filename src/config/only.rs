@@ -2,6 +2,8 @@
 //! entry. Whether each name is a portal of the file is checked once every portal is read
 //! (`portals`); here only its shape, and that it stands where it means something.
 
+use std::collections::HashSet;
+
 use miette::SourceSpan;
 
 use super::checker::Checker;
@@ -15,12 +17,14 @@ pub(super) struct Only {
     pub key_span: SourceSpan,
     /// In file order, each with where it is written.
     pub names: Vec<(String, SourceSpan)>,
+    /// The same names, to ask of each portal (a file may have thousands).
+    set: HashSet<String>,
 }
 
 impl Only {
     /// Whether the portal called `portal` gets the entry.
     pub(super) fn includes(&self, portal: &str) -> bool {
-        self.names.iter().any(|(name, _)| name == portal)
+        self.set.contains(portal)
     }
 }
 
@@ -92,8 +96,9 @@ impl Checker<'_> {
                 }
             }
         }
-        ok.then_some(Only {
+        ok.then(|| Only {
             key_span: key.span,
+            set: names.iter().map(|(name, _)| name.clone()).collect(),
             names,
         })
     }

@@ -3,6 +3,8 @@
 //! name, followed by the portal's other entries; and the checks that only the merged list can
 //! fail (`ssl: true` on one side against an http uri on the other, a name used twice).
 
+use std::collections::HashMap;
+
 use super::checker::Checker;
 use super::desired::{DesiredWebhook, Key};
 use super::entries::Names;
@@ -20,14 +22,20 @@ pub(super) fn portal_webhooks(
     own: Vec<Entry>,
 ) -> Vec<DesiredWebhook> {
     let applies = |s: &Entry| s.only.as_ref().is_none_or(|only| only.includes(portal));
+    let by_name: HashMap<&str, usize> = (shared.iter().enumerate())
+        .filter_map(|(i, s)| match &s.webhook.key {
+            Key::Name(name) => Some((name.as_str(), i)),
+            Key::Id(_) => None,
+        })
+        .collect();
     let mut overlays: Vec<Option<Entry>> = shared.iter().map(|_| None).collect();
     let mut rest = Vec::new();
     for entry in own {
-        let same_name = |s: &Entry| match (&s.webhook.key, &entry.webhook.key) {
-            (Key::Name(a), Key::Name(b)) => a == b,
-            _ => false,
+        let shared_index = match &entry.webhook.key {
+            Key::Name(name) => by_name.get(name.as_str()).copied(),
+            Key::Id(_) => None,
         };
-        match shared.iter().position(same_name) {
+        match shared_index {
             Some(i) if applies(&shared[i]) => overlays[i] = Some(entry),
             Some(i) => left_out(c, portal, &shared[i], &entry),
             None => rest.push(entry),

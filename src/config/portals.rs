@@ -2,6 +2,7 @@
 //! entries (the top-level `webhooks:`), and what ties them together: `only:` names portals of
 //! the file, and no two portals share a url. Each portal's merged list is `overlay`'s.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::checker::Checker;
@@ -56,6 +57,13 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
         unknown_portals(c, &shared, &keys, &defined);
     }
     same_url(c, &drafts);
+    if too_many(c, portals.0, &drafts, &shared) {
+        return Fleet {
+            source: Arc::clone(c.source),
+            portals: Vec::new(),
+            written: Vec::new(),
+        };
+    }
     let mut written: Vec<DesiredWebhook> = shared
         .iter()
         .chain(drafts.iter().flat_map(|d| &d.own))
@@ -142,9 +150,10 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> (Vec<Draft>, Option<Vec<
 /// Names in a shared entry's `only:` that are not portals of the file, each with the closest
 /// one as a hint. `keys` are every key under `portals:`, usable as a name or not.
 fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[String], defined: &[&str]) {
+    let keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
     for only in shared.iter().filter_map(|e| e.only.as_ref()) {
         for (name, span) in &only.names {
-            if keys.contains(name) {
+            if keys.contains(name.as_str()) {
                 continue;
             }
             let help = match closest_field(name, defined) {
@@ -169,10 +178,37 @@ fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[String], defined: 
     }
 }
 
+/// Far beyond a real fleet (200 portals of 100 webhooks each are 20,000), far below what would
+/// exhaust memory: within the parser's node budget, 4,000 portals could each get 12,000 shared
+/// entries, 48 million copies.
+const MAX_FLEET_WEBHOOKS: usize = 250_000;
+
+/// Whether the portals would get more webhooks in all than `MAX_FLEET_WEBHOOKS` (recorded as a
+/// problem at `key`, the `portals` key), counted before any is copied.
+fn too_many(c: &mut Checker, key: &Node, drafts: &[Draft], shared: &[Entry]) -> bool {
+    let own: usize = drafts.iter().map(|d| d.own.len()).sum();
+    let shared: usize = shared
+        .iter()
+        .map(|s| s.only.as_ref().map_or(drafts.len(), |o| o.names.len()))
+        .fold(0, usize::saturating_add);
+    let total = own.saturating_add(shared);
+    if total <= MAX_FLEET_WEBHOOKS {
+        return false;
+    }
+    c.error(
+        key.span,
+        "config::too_many_webhooks",
+        format!("the portals of this file would get {total} webhooks in all, more than the {MAX_FLEET_WEBHOOKS} one file may manage"),
+        "too many portals and shared entries",
+        Some("split the portals over several files".to_string()),
+    );
+    true
+}
+
 /// Two portals whose urls name one portal (compared as the client would use them: scheme and
 /// host case, a default port and a trailing slash do not count) would both write its webhooks.
 fn same_url(c: &mut Checker, drafts: &[Draft]) {
-    let mut seen: Vec<(String, &Draft)> = Vec::new();
+    let mut seen: HashMap<String, &Draft> = HashMap::new();
     for draft in drafts {
         let Some((url, span)) = &draft.url else {
             continue;
@@ -180,8 +216,8 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
         let Some(identity) = identity(url) else {
             continue;
         };
-        match seen.iter().find(|(other, _)| *other == identity) {
-            Some((_, first)) => {
+        match seen.get(&identity) {
+            Some(first) => {
                 let first_span = first.url.as_ref().map_or(first.span, |(_, s)| *s);
                 let problem = problem_at(
                     c.source,
@@ -194,7 +230,9 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
                 .with_label(first_span, "first".to_string());
                 c.problems.push(problem);
             }
-            None => seen.push((identity, draft)),
+            None => {
+                seen.insert(identity, draft);
+            }
         }
     }
 }

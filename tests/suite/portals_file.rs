@@ -192,5 +192,9 @@ fn the_readme_example_validates_to_what_the_readme_shows() {
     };
     let out = Run::new(&["validate"]).file(&block("```yaml\n")).run();
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(out.stdout, block("```text\n"), "README's verdict is out of date");
+    assert_eq!(
+        out.stdout,
+        block("```text\n"),
+        "README's verdict is out of date"
+    );
 }
