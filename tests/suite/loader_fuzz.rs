@@ -102,15 +102,11 @@ webhooks:
 
 #[test]
 fn the_valid_base_files_load() {
-    let fleet = config::load_document_str(VALID_FLEET, "fleet.yaml").expect("a valid fleet");
-    assert!(matches!(fleet, config::Document::Portals(f) if f.portals.len() == 2));
-}
-
-#[test]
-fn the_valid_base_file_loads() {
-    // The mutation property starts from this file; it must itself be valid.
+    // The mutation properties start from these files; they must themselves be valid.
     let config = config::load_str(VALID, "base.yaml").expect("VALID is a valid file");
     assert_eq!(config.webhooks.len(), 3);
+    let fleet = config::load_document_str(VALID_FLEET, "fleet.yaml").expect("a valid fleet");
+    assert!(matches!(fleet, config::Document::Portals(f) if f.portals.len() == 2));
 }
 
 fn key() -> impl Strategy<Value = String> {
@@ -349,27 +345,4 @@ fn deep_nesting_is_refused_quickly() {
         assert!(rendered.is_some_and(|r| !r.is_empty()));
         assert!(took < HOSTILE, "{took:?}");
     }
-}
-
-#[test]
-fn a_fleet_that_would_copy_millions_of_entries_is_refused_quickly() {
-    // Within the parser's node budget: 4,000 portals, each given 12,000 shared entries.
-    let mut text = String::from("portals:\n");
-    for i in 0..4_000 {
-        text.push_str(&format!(
-            "  p{i}:\n    url: https://p{i}.example.com\n    apiKey: ${{K}}\n"
-        ));
-    }
-    text.push_str("webhooks:\n");
-    for i in 0..12_000 {
-        text.push_str(&format!("  w{i}: {{}}\n"));
-    }
-    let started = Instant::now();
-    let err = config::load_document_str(&text, "fleet.yaml").expect_err("too many copies");
-    assert!(started.elapsed() < HOSTILE, "{:?}", started.elapsed());
-    let ConfigError::Invalid { problems, .. } = &err else {
-        panic!("{err:?}")
-    };
-    let codes: Vec<&str> = problems.iter().map(|p| p.code()).collect();
-    assert_eq!(codes, ["config::too_many_webhooks"]);
 }

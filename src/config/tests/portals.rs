@@ -220,3 +220,25 @@ fn document_registers_every_portals_secrets() {
     );
     assert!(asked.borrow().iter().all(|v| v == "BILLING_WEBHOOK_SECRET"));
 }
+
+#[test]
+fn a_fleet_that_would_copy_a_million_entries_is_refused() {
+    // Within the parser's node budget: a million copies from 1,000 portals and 1,000 shared
+    // entries, refused before any is made.
+    let mut text = String::from("portals:\n");
+    for i in 0..1_000 {
+        text.push_str(&format!(
+            "  p{i}:\n    url: https://p{i}.example.com\n    apiKey: ${{K}}\n"
+        ));
+    }
+    text.push_str("webhooks:\n");
+    for i in 0..1_000 {
+        text.push_str(&format!("  w{i}: {{}}\n"));
+    }
+    let err = load_document_str(&text, "fleet.yaml").expect_err("too many copies");
+    let ConfigError::Invalid { problems, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let codes: Vec<&str> = problems.iter().map(|p| p.code()).collect();
+    assert_eq!(codes, ["config::too_many_webhooks"]);
+}
