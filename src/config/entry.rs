@@ -117,7 +117,10 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         };
         let Some(field) = field else {
             if matches!(&field_key.kind, Kind::Str(k) if k == ONLY) {
-                only = c.only(field_key, node, place);
+                only = match place {
+                    Place::Shared => c.only(field_key, node),
+                    Place::Single | Place::Own => misplaced_only(c, field_key, place),
+                };
             } else if place == Place::Shared {
                 let valid: Vec<&str> = ENTRY_FIELDS.iter().copied().chain([ONLY]).collect();
                 c.unknown_field(field_key, &valid, "in a webhook entry");
@@ -188,6 +191,28 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         ssl_span,
         only,
     })
+}
+
+/// `only:` where it means nothing: in a portal's own entry, or in a file with one portal.
+fn misplaced_only(c: &mut Checker, key: &Node, place: Place) -> Option<Only> {
+    let (message, label, help) = if place == Place::Own {
+        (
+            "`only` is allowed only in shared entries (the top-level `webhooks:`)",
+            "in a portal's own entry",
+            "an entry under a portal's own `webhooks:` is that portal's alone; to share an entry \
+             with some portals, put it in the top-level `webhooks:` with `only: [NAMES]`",
+        )
+    } else {
+        (
+            "`only` is for the shared entries of a file with `portals:`",
+            "this file has one portal",
+            "`only: [NAMES]` chooses which of the portals under `portals:` get a shared entry; a \
+             file with `portal:` has one portal, so remove it",
+        )
+    };
+    let code = "config::misplaced_only";
+    c.error(key.span, code, message.into(), label, Some(help.into()));
+    None
 }
 
 /// `ssl: true` with a plain http uri; `primary` is where the problem is (with its label), the

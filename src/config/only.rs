@@ -1,13 +1,13 @@
 //! `only: [portal names]` in a shared entry of a `portals:` file: the portals that get the
 //! entry. Whether each name is a portal of the file is checked once every portal is read
-//! (`portals`); here only its shape, and that it stands where it means something.
+//! (`portals`), and that it stands in a shared entry by the entry check (`entry`); here only
+//! its shape.
 
 use std::collections::HashSet;
 
 use miette::SourceSpan;
 
 use super::checker::Checker;
-use super::entry::Place;
 use super::keys::ONLY;
 use super::node::{Kind, Node};
 
@@ -29,30 +29,9 @@ impl Only {
 }
 
 impl Checker<'_> {
-    /// `only:` in an entry standing at `place`: `None` (recording a problem) when it is not a
-    /// non-empty list of names, or not in a shared entry.
-    pub(super) fn only(&mut self, key: &Node, value: &Node, place: Place) -> Option<Only> {
-        let misplaced = match place {
-            Place::Shared => None,
-            Place::Single => Some((
-                "`only` is for the shared entries of a file with `portals:`",
-                "this file has one portal",
-                "`only: [NAMES]` chooses which of the portals under `portals:` get a shared \
-                 entry; a file with `portal:` has one portal, so remove it",
-            )),
-            Place::Own => Some((
-                "`only` is allowed only in shared entries (the top-level `webhooks:`)",
-                "in a portal's own entry",
-                "an entry under a portal's own `webhooks:` is that portal's alone; to share an \
-                 entry with some portals, put it in the top-level `webhooks:` with \
-                 `only: [NAMES]`",
-            )),
-        };
-        if let Some((message, label, help)) = misplaced {
-            let code = "config::misplaced_only";
-            self.error(key.span, code, message.into(), label, Some(help.into()));
-            return None;
-        }
+    /// `only:` in a shared entry: `None` (recording a problem) when it is not a non-empty list
+    /// of names.
+    pub(super) fn only(&mut self, key: &Node, value: &Node) -> Option<Only> {
         let example = "e.g. `only: [production]`";
         let items = match &value.kind {
             Kind::Seq(items) => items,
