@@ -134,12 +134,7 @@ impl Checker<'_> {
 
     /// An unknown key `key` (at `place`, e.g. "in a webhook entry"), with the closest of
     /// `valid` when one is close.
-    pub(super) fn unknown_field(
-        &mut self,
-        key: &Node,
-        valid: &'static [&'static str],
-        place: &str,
-    ) {
+    pub(super) fn unknown_field(&mut self, key: &Node, valid: &[&str], place: &str) {
         let shown_key = self.quote(key, self.raw(key));
         let suggestion = match &key.kind {
             Kind::Str(k) => closest_field(k, valid),

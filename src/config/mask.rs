@@ -56,6 +56,10 @@ enum Place {
     Top,
     /// Under `webhooks`: keys are webhook names, never secrets.
     Webhooks,
+    /// Under `portals`: keys are portal names.
+    Portals,
+    /// One portal: settings (`url`, `apiKey`, `webhooks`).
+    Portal,
     /// A webhook entry, or anything deeper: keys are settings.
     Settings,
 }
@@ -73,17 +77,28 @@ fn walk(text: &str, node: &Node, place: Place, edits: &mut Edits) {
                     _ => None,
                 };
                 walk(text, key, Place::Settings, edits);
+                // A portal's name is no secret, but a scalar under a secret-looking one is a
+                // portal's setting indented one level too far out (`apiKey: sk-...`).
+                let names_here = match place {
+                    Place::Webhooks => true,
+                    Place::Portals => matches!(value.kind, Kind::Map(_) | Kind::Null),
+                    _ => false,
+                };
                 match name {
-                    Some(k) if place != Place::Webhooks && is_secret_key(k) => {
+                    Some(k) if !names_here && is_secret_key(k) => {
                         secret_value(text, key, value, edits);
                     }
-                    Some("uri" | "portal")
+                    _ if place == Place::Portals => walk(text, value, Place::Portal, edits),
+                    Some("uri" | "portal" | "url")
                         if place != Place::Webhooks && matches!(value.kind, Kind::Str(_)) =>
                     {
                         string(text, value, true, edits);
                     }
-                    Some("webhooks") if place == Place::Top => {
+                    Some("webhooks") if matches!(place, Place::Top | Place::Portal) => {
                         walk(text, value, Place::Webhooks, edits);
+                    }
+                    Some("portals") if place == Place::Top => {
+                        walk(text, value, Place::Portals, edits);
                     }
                     _ => walk(text, value, Place::Settings, edits),
                 }

@@ -29,7 +29,7 @@ mod text;
 pub use fleet::render_fleet;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
-pub use problems::{ProblemFormat, render_problems};
+pub use problems::{PortalCount, ProblemFormat, Valid, render_problems, render_valid};
 pub use text::{render_text, value_text};
 
 use crate::plan::Plan;

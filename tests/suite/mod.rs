@@ -38,6 +38,8 @@ mod messages;
 mod plan;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
+/// `validate` of a file with `portals:`: per-portal verdict, every problem at once, no key.
+mod portals_file;
 /// `validate --format json|github` and `plan`'s file problems in those forms.
 mod problem_reports;
 /// `apply`'s progress: `[n/total]` and the time on each result, a progress line on a terminal.
