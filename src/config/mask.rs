@@ -18,6 +18,7 @@
 use std::ops::Range;
 
 use super::escape::is_unsafe;
+use super::keys::{ENTRY_FIELDS, ONLY, PORTAL_FIELDS, PRUNE_FIELDS, TOP_FIELDS};
 use super::node::{Kind, Node};
 use super::secret::parse_env_ref;
 use super::sensitive::{comment_ranges, comment_start, is_secret_key, may_hold_secrets};
@@ -88,6 +89,19 @@ fn walk(text: &str, node: &Node, place: Place, edits: &mut Edits) {
                     Some(k) if !names_here && is_secret_key(k) => {
                         secret_value(text, key, value, edits);
                     }
+                    // A key the file format does not have is reported by its name alone; its
+                    // value is never needed, and may be a secret under a name no list of
+                    // secret words foresees (`assword:`, a misspelt `secretKey`). A number,
+                    // bool or null is no secret, and stays.
+                    _ if matches!(place, Place::Top | Place::Portal | Place::Settings)
+                        && !name.is_some_and(is_format_key)
+                        && !matches!(
+                            value.kind,
+                            Kind::Bool(_) | Kind::Int(_) | Kind::Float | Kind::Null
+                        ) =>
+                    {
+                        secret_value(text, key, value, edits);
+                    }
                     _ if place == Place::Portals => walk(text, value, Place::Portal, edits),
                     Some("uri" | "portal" | "url")
                         if place != Place::Webhooks && matches!(value.kind, Kind::Str(_)) =>
@@ -106,6 +120,13 @@ fn walk(text: &str, node: &Node, place: Place, edits: &mut Edits) {
         }
         _ => {}
     }
+}
+
+/// Whether `key` is one the file format has anywhere a setting may stand.
+fn is_format_key(key: &str) -> bool {
+    [ENTRY_FIELDS, TOP_FIELDS, PRUNE_FIELDS, PORTAL_FIELDS, &[ONLY]]
+        .iter()
+        .any(|keys| keys.contains(&key))
 }
 
 /// A string scalar: masked whole when it spans lines, else only its URL credentials (also

@@ -182,7 +182,7 @@ fn the_readme_example_validates_to_what_the_readme_shows() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
     let section = readme
-        .split("### Several portals in one file")
+        .split("### `portals:` files")
         .nth(1)
         .expect("the README has the portals: section");
     let block = |fence: &str| -> String {
