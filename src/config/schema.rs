@@ -76,7 +76,7 @@ pub fn schema() -> Value {
     );
     let top_properties = json!({
         PORTAL: {
-            "description": "The portal, e.g. https://yourportal.onlyoffice.com. --portal and DOCSPACE_URL override it. Not in a file with `portals`.",
+            "description": "The portal, e.g. https://yourportal.onlyoffice.com. Pins the file to this portal: --portal and DOCSPACE_URL may repeat it but not name another. Not in a file with `portals`.",
             "type": "string", "format": "uri"
         },
         PORTALS: {
