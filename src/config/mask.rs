@@ -124,9 +124,15 @@ fn walk(text: &str, node: &Node, place: Place, edits: &mut Edits) {
 
 /// Whether `key` is one the file format has anywhere a setting may stand.
 fn is_format_key(key: &str) -> bool {
-    [ENTRY_FIELDS, TOP_FIELDS, PRUNE_FIELDS, PORTAL_FIELDS, &[ONLY]]
-        .iter()
-        .any(|keys| keys.contains(&key))
+    [
+        ENTRY_FIELDS,
+        TOP_FIELDS,
+        PRUNE_FIELDS,
+        PORTAL_FIELDS,
+        &[ONLY],
+    ]
+    .iter()
+    .any(|keys| keys.contains(&key))
 }
 
 /// A string scalar: masked whole when it spans lines, else only its URL credentials (also

@@ -41,7 +41,10 @@ fn a_secret_next_to_another_problem_is_masked_in_the_snippet() {
 #[test]
 fn the_value_of_an_unknown_key_is_never_shown() {
     for (key, place) in [
-        ("assword", "webhooks:\n  a:\n    KEY: 'VALUE'\n    triggers: [nope]\n"),
+        (
+            "assword",
+            "webhooks:\n  a:\n    KEY: 'VALUE'\n    triggers: [nope]\n",
+        ),
         ("colour", "KEY: VALUE\nwebhooks: {}\n"),
         (
             "note",
