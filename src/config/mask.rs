@@ -18,7 +18,7 @@
 use std::ops::Range;
 
 use super::escape::is_unsafe;
-use super::keys::{ENTRY_FIELDS, ONLY, PORTAL_FIELDS, PRUNE_FIELDS, TOP_FIELDS};
+use super::keys::is_format_key;
 use super::node::{Kind, Node};
 use super::secret::parse_env_ref;
 use super::sensitive::{comment_ranges, comment_start, is_secret_key, may_hold_secrets};
@@ -120,19 +120,6 @@ fn walk(text: &str, node: &Node, place: Place, edits: &mut Edits) {
         }
         _ => {}
     }
-}
-
-/// Whether `key` is one the file format has anywhere a setting may stand.
-fn is_format_key(key: &str) -> bool {
-    [
-        ENTRY_FIELDS,
-        TOP_FIELDS,
-        PRUNE_FIELDS,
-        PORTAL_FIELDS,
-        &[ONLY],
-    ]
-    .iter()
-    .any(|keys| keys.contains(&key))
 }
 
 /// A string scalar: masked whole when it spans lines, else only its URL credentials (also
