@@ -126,13 +126,7 @@ async fn check_saved(
     let live = client.list().await?;
     saved::check_fresh(&plan, client.portal().as_str(), &live)?;
     let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
-    let guard = guard::check(&plan, live.len(), max_deletes);
-    Ok(Planned {
-        plan,
-        client,
-        guard,
-        max_deletes,
-    })
+    Ok(Planned::guarded(plan, client, live.len(), max_deletes))
 }
 
 /// Shows every portal's plan, refuses the whole run when a guard or a secret says so, asks,

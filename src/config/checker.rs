@@ -161,3 +161,13 @@ impl Checker<'_> {
         );
     }
 }
+
+/// Where a problem with `key`'s value is shown: the value, or the key when the value is
+/// empty (`webhooks:` with nothing after it has no span of its own).
+pub(super) fn value_or_key(key: &Node, value: &Node) -> SourceSpan {
+    if value.span.is_empty() {
+        key.span
+    } else {
+        value.span
+    }
+}

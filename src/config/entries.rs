@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use miette::SourceSpan;
 
-use super::checker::Checker;
+use super::checker::{Checker, value_or_key};
 use super::desired::{DesiredWebhook, Key};
 use super::entry::{Entry, Place, entry};
 use super::escape::shown;
@@ -23,11 +23,7 @@ pub(super) fn webhook_entries(
     let entries = match &value.kind {
         Kind::Map(entries) => entries,
         other => {
-            let span = if value.span.is_empty() {
-                key.span
-            } else {
-                value.span
-            };
+            let span = value_or_key(key, value);
             c.error(
                 span,
                 "config::type",

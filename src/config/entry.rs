@@ -6,7 +6,7 @@
 
 use miette::SourceSpan;
 
-use super::checker::Checker;
+use super::checker::{Checker, value_or_key};
 use super::desired::{DesiredWebhook, Key};
 use super::keys::{ENTRY_FIELDS, ONLY};
 use super::node::{Kind, Node};
@@ -60,11 +60,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         // Most likely a file cut short, or settings lost in an edit: a `{}` says "manage
         // nothing" on purpose, a bare key says nothing at all.
         Kind::Null => {
-            let span = if value.span.is_empty() {
-                key.span
-            } else {
-                value.span
-            };
+            let span = value_or_key(key, value);
             let key_text = c.quote(key, c.raw(key));
             c.error(
                 span,

@@ -3,7 +3,7 @@
 
 use miette::SourceSpan;
 
-use super::checker::Checker;
+use super::checker::{Checker, value_or_key};
 use super::entries::webhook_entries;
 use super::entry::{Entry, Place};
 use super::fields::Written;
@@ -39,11 +39,7 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
                 ),
             };
             let help = "a portal needs `url: https://...` and `apiKey: ${VAR}`, on the lines below its name, indented";
-            let span = if value.span.is_empty() {
-                key.span
-            } else {
-                value.span
-            };
+            let span = value_or_key(key, value);
             c.error(
                 span,
                 "config::type",

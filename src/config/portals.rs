@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::checker::Checker;
+use super::checker::{Checker, value_or_key};
 use super::desired::{Config, DesiredWebhook, Fleet, Key, NamedPortal};
 use super::entries::webhook_entries;
 use super::entry::{Entry, Place};
@@ -100,11 +100,7 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
 /// when `portals` is not a mapping), so `only:` is not also faulted for a name that is.
 fn drafts(c: &mut Checker, key: &Node, value: &Node) -> (Vec<Draft>, Option<Vec<String>>) {
     let example = "e.g. `portals: { staging: { url: https://staging.docs.example.com, apiKey: ${DOCSPACE_STAGING_KEY} } }`";
-    let span = if value.span.is_empty() {
-        key.span
-    } else {
-        value.span
-    };
+    let span = value_or_key(key, value);
     let entries = match &value.kind {
         Kind::Map(entries) if !entries.is_empty() => entries,
         Kind::Map(_) | Kind::Null => {
