@@ -11,7 +11,7 @@ use std::sync::Arc;
 use futures::StreamExt;
 
 use super::{Output, Planned, plan_against, saved_file, signals};
-use crate::api::PortalUrl;
+use crate::api::{ApiError, PortalUrl};
 use crate::cli::{PlanArgs, PlanInput};
 use crate::config::{Config, Fleet, NamedPortal};
 use crate::halt::Halt;
@@ -200,7 +200,7 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
                     Some(planned.plan.clone()),
                     planned.guard.as_ref().err().map(|e| one_line(e)),
                 ),
-                Err(e) => (None, Some(one_line(e.as_ref()))),
+                Err(e) => (None, Some(one_line(&portal_error(e, &run.api_key_env)))),
             };
             PortalPlan {
                 name: run.name.clone(),
@@ -222,7 +222,7 @@ pub(super) fn tell_failures(runs: &[PortalRun<'_>]) {
                 anstream::stderr(),
                 "Portal {} failed:\n{:?}",
                 render::plain(&run.name),
-                miette::Report::new(Shared(Arc::clone(e)))
+                miette::Report::new(portal_error(e, &run.api_key_env))
             );
         }
     }
@@ -237,36 +237,62 @@ pub(super) fn one_line(e: &dyn miette::Diagnostic) -> String {
     text.replace('\n', " ")
 }
 
-/// A shared error, drawn as the diagnostic it is.
+/// One portal's error as its section and stderr show it: the error itself, except that a
+/// refused or unusable key points at the portal's own variable, not at DOCSPACE_API_KEY.
+fn portal_error(error: &Arc<Error>, api_key_env: &str) -> Shared {
+    let key_help = matches!(
+        error.as_ref(),
+        Error::Api(ApiError::Unauthorized { .. } | ApiError::ApiKey { .. })
+    )
+    .then(|| {
+        format!(
+            "the portal's `apiKey` reads its key from {api_key_env}: set it to a valid API key \
+             (`sk-...`) of a DocSpace admin of this portal, without quotes or line breaks; the \
+             key may have expired or been revoked"
+        )
+    });
+    Shared {
+        error: Arc::clone(error),
+        help: key_help,
+    }
+}
+
+/// A shared error, drawn as the diagnostic it is, with `help` in place of its own when set.
 #[derive(Debug)]
-struct Shared(Arc<Error>);
+struct Shared {
+    error: Arc<Error>,
+    help: Option<String>,
+}
 
 impl std::fmt::Display for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        self.error.fmt(f)
     }
 }
 
 impl std::error::Error for Shared {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
+        self.error.source()
     }
 }
 
 impl miette::Diagnostic for Shared {
     fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.0.code()
+        self.error.code()
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.0.help()
+        match &self.help {
+            Some(help) => Some(Box::new(help)),
+            None => self.error.help(),
+        }
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.0.source_code()
+        self.error.source_code()
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        self.0.labels()
+        self.error.labels()
     }
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
-        self.0.related()
+        self.error.related()
     }
 }

@@ -126,13 +126,7 @@ async fn check_saved(
     let live = client.list().await?;
     saved::check_fresh(&plan, client.portal().as_str(), &live)?;
     let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
-    let guard = guard::check(&plan, live.len(), max_deletes);
-    Ok(Planned {
-        plan,
-        client,
-        guard,
-        max_deletes,
-    })
+    Ok(Planned::guarded(plan, client, live.len(), max_deletes))
 }
 
 /// Shows every portal's plan, refuses the whole run when a guard or a secret says so, asks,
@@ -217,16 +211,19 @@ fn write_all(
 
     let mut failed = failed_to_plan;
     let mut signal = None;
+    // What was not started, portal by portal, then one closing line per portal.
     for ((name, planned, _), report) in ready.iter().zip(&reports) {
-        let prefix = format!("[{}] ", render::plain(name));
-        let halt = planned.client.halt();
-        if let Some(reason) = halt.reason() {
+        if let Some(reason) = planned.client.halt().reason() {
             let text = not_started(&planned.plan, report, reason);
-            out.record(&format!("\n{prefix}{text}"));
+            out.record(&format!("\n[{}] {text}", render::plain(name)));
         }
+    }
+    out.record("");
+    for ((name, planned, _), report) in ready.iter().zip(&reports) {
+        let halt = planned.client.halt();
         out.record(&format!(
-            "{}{prefix}{}",
-            if halt.reason().is_some() { "" } else { "\n" },
+            "[{}] {}",
+            render::plain(name),
             summary_line(report, &planned.plan)
         ));
         match halt.reason() {

@@ -182,13 +182,25 @@ async fn plan_against(
     let portal = client.portal().as_str().to_string();
     let plan = crate::plan::plan_selected(config, &live, &portal, options, selection)?;
     let max_deletes = guard::MaxDeletes::of(planning.max_deletes, config.max_deletes);
-    let guard = guard::check(&plan, live.len(), max_deletes);
-    Ok(Planned {
-        plan,
-        client,
-        guard,
-        max_deletes,
-    })
+    Ok(Planned::guarded(plan, client, live.len(), max_deletes))
+}
+
+impl Planned {
+    /// `plan`, with the deletion guard checked against the `live` webhooks it was made from.
+    fn guarded(
+        plan: Plan,
+        client: Client,
+        live: usize,
+        max_deletes: Option<guard::MaxDeletes>,
+    ) -> Planned {
+        let guard = guard::check(&plan, live, max_deletes);
+        Planned {
+            plan,
+            client,
+            guard,
+            max_deletes,
+        }
+    }
 }
 
 /// A client whose retries and waits are told on stderr as they happen, and with `-v` every

@@ -1,11 +1,12 @@
-//! `validate`: check the file alone. Needs neither the portal nor the API key.
+//! `validate`: check the file alone, one portal's or several (`portals:`). Needs neither the
+//! portals nor their API keys.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::ValidateArgs;
-use crate::config::Problem;
-use crate::render::render_problems;
+use crate::config::{Document, Problem};
+use crate::render::{PortalCount, Valid, render_problems, render_valid};
 use crate::{Error, config};
 
 /// The exit code is the verdict. stdout repeats it in the chosen format; the diagnostics on
@@ -13,20 +14,42 @@ use crate::{Error, config};
 pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCode, Error> {
     let path = &args.file.file;
     let name = path.display().to_string();
-    match super::load_config(path) {
-        Ok(config) => {
-            let warnings: Vec<config::Reported> =
-                config.warnings().iter().map(Problem::reported).collect();
-            let report = render_problems(
-                args.format,
-                &name,
-                Some(config.configs().iter().map(|c| c.webhooks.len()).sum()),
-                &warnings,
+    match config::load_document(path) {
+        Ok(document) => {
+            let warnings = document.warnings();
+            let reported: Vec<config::Reported> = warnings.iter().map(Problem::reported).collect();
+            // Warnings never stop a run; the diagnostics show them on stderr, as `plan` does.
+            for warning in warnings {
+                let _ = writeln!(anstream::stderr(), "{:?}", miette::Report::new(warning));
+            }
+            let portals: Vec<PortalCount>;
+            let valid = match &document {
+                Document::One(config) => Valid::Webhooks(config.webhooks.len()),
+                Document::Portals(fleet) => {
+                    portals = fleet
+                        .portals
+                        .iter()
+                        .map(|p| PortalCount {
+                            name: p.name.clone(),
+                            url: p
+                                .config
+                                .portal
+                                .as_ref()
+                                .map_or_else(String::new, |(url, _)| url.clone()),
+                            webhooks: p.config.webhooks.len(),
+                        })
+                        .collect();
+                    Valid::Portals(&portals)
+                }
+            };
+            let _ = write!(
+                out,
+                "{}",
+                render_valid(args.format, &name, valid, &reported)
             );
-            let _ = write!(out, "{report}");
             Ok(ExitCode::SUCCESS)
         }
-        Err(Error::Config(e)) => {
+        Err(e) => {
             let _ = write!(
                 out,
                 "{}",
@@ -35,6 +58,5 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCo
             let _ = out.flush();
             Err(e.into())
         }
-        Err(e) => Err(e),
     }
 }

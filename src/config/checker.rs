@@ -134,12 +134,7 @@ impl Checker<'_> {
 
     /// An unknown key `key` (at `place`, e.g. "in a webhook entry"), with the closest of
     /// `valid` when one is close.
-    pub(super) fn unknown_field(
-        &mut self,
-        key: &Node,
-        valid: &'static [&'static str],
-        place: &str,
-    ) {
+    pub(super) fn unknown_field(&mut self, key: &Node, valid: &[&str], place: &str) {
         let shown_key = self.quote(key, self.raw(key));
         let suggestion = match &key.kind {
             Kind::Str(k) => closest_field(k, valid),
@@ -164,5 +159,15 @@ impl Checker<'_> {
             "unknown field",
             Some(help),
         );
+    }
+}
+
+/// Where a problem with `key`'s value is shown: the value, or the key when the value is
+/// empty (`webhooks:` with nothing after it has no span of its own).
+pub(super) fn value_or_key(key: &Node, value: &Node) -> SourceSpan {
+    if value.span.is_empty() {
+        key.span
+    } else {
+        value.span
     }
 }

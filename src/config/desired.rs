@@ -44,6 +44,9 @@ pub struct Fleet {
     pub source: Arc<NamedSource<String>>,
     /// In file order; at least one.
     pub portals: Vec<NamedPortal>,
+    /// Every entry as the file writes it (shared ones and each portal's own, before any
+    /// overlay), in file order: what the warnings are about, each written thing once.
+    pub written: Vec<DesiredWebhook>,
 }
 
 /// One portal under `portals:`.

@@ -6,32 +6,61 @@
 
 use miette::SourceSpan;
 
-use super::checker::Checker;
+use super::checker::{Checker, value_or_key};
 use super::desired::{DesiredWebhook, Key};
-use super::keys::ENTRY_FIELDS;
+use super::keys::{ENTRY_FIELDS, ONLY};
 use super::node::{Kind, Node};
+use super::only::Only;
 use super::problem::problem_at;
 use crate::field::Field;
 
-/// One entry under `webhooks:`; `None` when its key is unusable (problems are recorded). The
-/// span returned is where the name it manages is written.
-pub(super) fn entry(
-    c: &mut Checker,
-    key: &Node,
-    value: &Node,
-) -> Option<(DesiredWebhook, SourceSpan)> {
+/// Which `webhooks:` mapping an entry stands in: what its key may be and whether `only:` is
+/// allowed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    /// A file with `portal:` (or neither).
+    Single,
+    /// The top-level `webhooks:` of a `portals:` file: every portal's (or `only:`'s), by name.
+    Shared,
+    /// A portal's own `webhooks:` in a `portals:` file.
+    Own,
+}
+
+/// One checked entry, with where its parts are written, for the checks that look at several
+/// entries (duplicate names) or at a shared entry and its overlay together.
+pub(super) struct Entry {
+    pub webhook: DesiredWebhook,
+    /// Where the name it manages is written: the key, or `name:` under an id key.
+    pub name_span: SourceSpan,
+    pub uri_span: Option<SourceSpan>,
+    pub ssl_span: Option<SourceSpan>,
+    /// A shared entry's `only:`.
+    pub only: Option<Only>,
+}
+
+/// One entry under `webhooks:`; `None` when its key is unusable (problems are recorded).
+pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> Option<Entry> {
     let parsed_key = entry_key(c, key);
+    if let (Place::Shared, Some(Key::Id(_))) = (place, &parsed_key) {
+        c.error(
+            key.span,
+            "config::id_in_shared",
+            "a shared entry must be keyed by name, not by id".to_string(),
+            "an id key",
+            Some(
+                "an id belongs to one portal: move this entry under the `webhooks:` of that \
+                 portal (`portals: NAME: webhooks:`)"
+                    .to_string(),
+            ),
+        );
+    }
     let mut name_span = key.span;
     let fields = match &value.kind {
         Kind::Map(fields) => fields.as_slice(),
         // Most likely a file cut short, or settings lost in an edit: a `{}` says "manage
         // nothing" on purpose, a bare key says nothing at all.
         Kind::Null => {
-            let span = if value.span.is_empty() {
-                key.span
-            } else {
-                value.span
-            };
+            let span = value_or_key(key, value);
             let key_text = c.quote(key, c.raw(key));
             c.error(
                 span,
@@ -76,13 +105,24 @@ pub(super) fn entry(
     let mut http_uri = None;
     let mut secret_span = None;
     let mut ssl_span = None;
+    let mut only = None;
     for (field_key, node) in fields {
         let field = match &field_key.kind {
             Kind::Str(k) => Field::from_key(k),
             _ => None,
         };
         let Some(field) = field else {
-            c.unknown_field(field_key, ENTRY_FIELDS, "in a webhook entry");
+            if matches!(&field_key.kind, Kind::Str(k) if k == ONLY) {
+                only = match place {
+                    Place::Shared => c.only(field_key, node),
+                    Place::Single | Place::Own => misplaced_only(c, field_key, place),
+                };
+            } else if place == Place::Shared {
+                let valid: Vec<&str> = ENTRY_FIELDS.iter().copied().chain([ONLY]).collect();
+                c.unknown_field(field_key, &valid, "in a webhook entry");
+            } else {
+                c.unknown_field(field_key, ENTRY_FIELDS, "in a webhook entry");
+            }
             continue;
         };
         let spelled = field.key();
@@ -122,16 +162,11 @@ pub(super) fn entry(
         }
     }
     if let (Some(true), Some((true, uri_span)), Some(ssl_span)) = (ssl, http_uri, ssl_span) {
-        let problem = problem_at(
-            c.source,
-            uri_span,
-            "config::ssl_needs_https",
-            "ssl: true requires an https uri".to_string(),
-            "plain http".into(),
-            Some("use an https:// uri, or set `ssl: false` (which also stops the portal checking the target's certificate)".into()),
-        )
-        .with_label(ssl_span, "ssl is turned on here".into());
-        c.problems.push(problem);
+        ssl_needs_https(
+            c,
+            (uri_span, "plain http"),
+            (ssl_span, "ssl is turned on here"),
+        );
     }
     let webhook = DesiredWebhook {
         key: parsed_key?,
@@ -145,7 +180,54 @@ pub(super) fn entry(
         triggers,
         target_id,
     };
-    Some((webhook, name_span))
+    Some(Entry {
+        webhook,
+        name_span,
+        uri_span: http_uri.map(|(_, span)| span),
+        ssl_span,
+        only,
+    })
+}
+
+/// `only:` where it means nothing: in a portal's own entry, or in a file with one portal.
+fn misplaced_only(c: &mut Checker, key: &Node, place: Place) -> Option<Only> {
+    let (message, label, help) = if place == Place::Own {
+        (
+            "`only` is allowed only in shared entries (the top-level `webhooks:`)",
+            "in a portal's own entry",
+            "an entry under a portal's own `webhooks:` is that portal's alone; to share an entry \
+             with some portals, put it in the top-level `webhooks:` with `only: [NAMES]`",
+        )
+    } else {
+        (
+            "`only` is for the shared entries of a file with `portals:`",
+            "this file has one portal",
+            "`only: [NAMES]` chooses which of the portals under `portals:` get a shared entry; a \
+             file with `portal:` has one portal, so remove it",
+        )
+    };
+    let code = "config::misplaced_only";
+    c.error(key.span, code, message.into(), label, Some(help.into()));
+    None
+}
+
+/// `ssl: true` with a plain http uri; `primary` is where the problem is (with its label), the
+/// other side is labelled too.
+pub(super) fn ssl_needs_https(
+    c: &mut Checker,
+    primary: (SourceSpan, &str),
+    secondary: (SourceSpan, &str),
+) {
+    let problem = problem_at(
+        c.source,
+        primary.0,
+        "config::ssl_needs_https",
+        "ssl: true requires an https uri".to_string(),
+        primary.1.to_string(),
+        Some("use an https:// uri, or set `ssl: false` (which also stops the portal checking the target's certificate)".into()),
+    )
+    .with_label(secondary.0, secondary.1.to_string());
+    c.problems.push(problem);
 }
 
 fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {

@@ -233,30 +233,10 @@ impl Checker<'_> {
             );
             return None;
         };
-        if let Some(var) = parse_env_ref(s) {
-            return Some(SecretRef::Env(var.to_string()));
-        }
-        if s.contains("${") {
-            self.error(
-                key.span,
-                "config::bad_secret_ref",
-                "`secretKey` contains `${` but is not a single `${NAME}` reference".to_string(),
-                "not a valid reference",
-                Some("write the reference alone, e.g. `secretKey: ${BILLING_WEBHOOK_SECRET}`; a variable name has letters, digits and `_` and does not start with a digit".to_string()),
-            );
-            return None;
-        }
-        if s.strip_prefix('$')
-            .is_some_and(|name| parse_env_ref(&format!("${{{name}}}")).is_some())
-        {
-            self.error(
-                key.span,
-                "config::bad_secret_ref",
-                "`secretKey` looks like an environment variable written without braces".to_string(),
-                "not a reference",
-                Some("write `${VAR}`, with braces, to read a variable; if this is the secret itself, put it in a variable and write that".to_string()),
-            );
-            return None;
+        match self.env_reference(key, "secretKey", s, "BILLING_WEBHOOK_SECRET") {
+            Written::Reference(var) => return Some(SecretRef::Env(var)),
+            Written::Broken => return None,
+            Written::Literal => {}
         }
         if let Err(reason) = check_secret_policy(s) {
             self.error(
@@ -269,6 +249,56 @@ impl Checker<'_> {
             return None;
         }
         Some(SecretRef::Literal(SecretString::from(s.clone())))
+    }
+}
+
+/// How a value that may name an environment variable is written.
+pub(super) enum Written {
+    /// `${VAR}`: the variable's name.
+    Reference(String),
+    /// Not an attempt at a reference: the value itself.
+    Literal,
+    /// A reference written wrong (recorded as a problem).
+    Broken,
+}
+
+impl Checker<'_> {
+    /// `s`, the value of `key` (`secretKey`, `apiKey`), read as a `${VAR}` reference. A broken
+    /// one is labelled at the key, since the value may be a secret. `example` is a variable name
+    /// for the hint.
+    pub(super) fn env_reference(
+        &mut self,
+        key: &Node,
+        field: &str,
+        s: &str,
+        example: &str,
+    ) -> Written {
+        if let Some(var) = parse_env_ref(s) {
+            return Written::Reference(var.to_string());
+        }
+        if s.contains("${") {
+            self.error(
+                key.span,
+                "config::bad_secret_ref",
+                format!("`{field}` contains `${{` but is not a single `${{NAME}}` reference"),
+                "not a valid reference",
+                Some(format!("write the reference alone, e.g. `{field}: ${{{example}}}`; a variable name has letters, digits and `_` and does not start with a digit")),
+            );
+            return Written::Broken;
+        }
+        if s.strip_prefix('$')
+            .is_some_and(|name| parse_env_ref(&format!("${{{name}}}")).is_some())
+        {
+            self.error(
+                key.span,
+                "config::bad_secret_ref",
+                format!("`{field}` looks like an environment variable written without braces"),
+                "not a reference",
+                Some("write `${VAR}`, with braces, to read a variable; if this is the secret itself, put it in a variable and write that".to_string()),
+            );
+            return Written::Broken;
+        }
+        Written::Literal
     }
 }
 

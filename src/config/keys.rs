@@ -7,8 +7,9 @@
 use crate::field::Field;
 
 /// The keys of the top level.
-pub(super) const TOP_FIELDS: &[&str] = &[PORTAL, PRUNE, WEBHOOKS];
+pub(super) const TOP_FIELDS: &[&str] = &[PORTAL, PORTALS, PRUNE, WEBHOOKS];
 pub(super) const PORTAL: &str = "portal";
+pub(super) const PORTALS: &str = "portals";
 pub(super) const PRUNE: &str = "prune";
 pub(super) const WEBHOOKS: &str = "webhooks";
 
@@ -16,8 +17,29 @@ pub(super) const WEBHOOKS: &str = "webhooks";
 pub(super) const PRUNE_FIELDS: &[&str] = &[MAX_DELETES];
 pub(super) const MAX_DELETES: &str = "maxDeletes";
 
+/// The keys of one portal under `portals:`.
+pub(super) const PORTAL_FIELDS: &[&str] = &[URL, API_KEY, PRUNE, WEBHOOKS];
+pub(super) const URL: &str = "url";
+pub(super) const API_KEY: &str = "apiKey";
+
 /// The keys of a webhook entry.
 pub(super) const ENTRY_FIELDS: &[&str] = Field::KEYS;
+/// `only: [portal names]`: in a shared entry of a `portals:` file only. Not a webhook field
+/// (`crate::field` is what the portal stores), so it is not in `ENTRY_FIELDS`.
+pub(super) const ONLY: &str = "only";
+
+/// Whether `key` is one the file format has anywhere a setting may stand.
+pub(super) fn is_format_key(key: &str) -> bool {
+    [
+        ENTRY_FIELDS,
+        TOP_FIELDS,
+        PRUNE_FIELDS,
+        PORTAL_FIELDS,
+        &[ONLY],
+    ]
+    .iter()
+    .any(|keys| keys.contains(&key))
+}
 
 /// Field names people reach for that strsim would not map to ours.
 const ALIASES: &[(&str, &str)] = &[
@@ -30,7 +52,7 @@ const ALIASES: &[(&str, &str)] = &[
 
 /// The key of `valid` that `field` most likely meant: an alias people reach for, or one close
 /// in spelling (ignoring case, `_`, `-` and spaces).
-pub(super) fn closest_field(field: &str, valid: &'static [&'static str]) -> Option<&'static str> {
+pub(super) fn closest_field<'v>(field: &str, valid: &[&'v str]) -> Option<&'v str> {
     let normal = |s: &str| s.to_ascii_lowercase().replace(['_', '-', ' '], "");
     let wanted = normal(field);
     if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == wanted)

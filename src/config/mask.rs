@@ -18,6 +18,7 @@
 use std::ops::Range;
 
 use super::escape::is_unsafe;
+use super::keys::is_format_key;
 use super::node::{Kind, Node};
 use super::secret::parse_env_ref;
 use super::sensitive::{comment_ranges, comment_start, is_secret_key, may_hold_secrets};
@@ -56,6 +57,10 @@ enum Place {
     Top,
     /// Under `webhooks`: keys are webhook names, never secrets.
     Webhooks,
+    /// Under `portals`: keys are portal names.
+    Portals,
+    /// One portal: settings (`url`, `apiKey`, `webhooks`).
+    Portal,
     /// A webhook entry, or anything deeper: keys are settings.
     Settings,
 }
@@ -73,17 +78,41 @@ fn walk(text: &str, node: &Node, place: Place, edits: &mut Edits) {
                     _ => None,
                 };
                 walk(text, key, Place::Settings, edits);
+                // A portal's name is no secret, but a scalar under a secret-looking one is a
+                // portal's setting indented one level too far out (`apiKey: sk-...`).
+                let names_here = match place {
+                    Place::Webhooks => true,
+                    Place::Portals => matches!(value.kind, Kind::Map(_) | Kind::Null),
+                    _ => false,
+                };
                 match name {
-                    Some(k) if place != Place::Webhooks && is_secret_key(k) => {
+                    Some(k) if !names_here && is_secret_key(k) => {
                         secret_value(text, key, value, edits);
                     }
-                    Some("uri" | "portal")
+                    // A key the file format does not have is reported by its name alone; its
+                    // value is never needed, and may be a secret under a name no list of
+                    // secret words foresees (`assword:`, a misspelt `secretKey`). A number,
+                    // bool or null is no secret, and stays.
+                    _ if matches!(place, Place::Top | Place::Portal | Place::Settings)
+                        && !name.is_some_and(is_format_key)
+                        && !matches!(
+                            value.kind,
+                            Kind::Bool(_) | Kind::Int(_) | Kind::Float | Kind::Null
+                        ) =>
+                    {
+                        secret_value(text, key, value, edits);
+                    }
+                    _ if place == Place::Portals => walk(text, value, Place::Portal, edits),
+                    Some("uri" | "portal" | "url")
                         if place != Place::Webhooks && matches!(value.kind, Kind::Str(_)) =>
                     {
                         string(text, value, true, edits);
                     }
-                    Some("webhooks") if place == Place::Top => {
+                    Some("webhooks") if matches!(place, Place::Top | Place::Portal) => {
                         walk(text, value, Place::Webhooks, edits);
+                    }
+                    Some("portals") if place == Place::Top => {
+                        walk(text, value, Place::Portals, edits);
                     }
                     _ => walk(text, value, Place::Settings, edits),
                 }

@@ -7,8 +7,10 @@
 //!
 //! The loader reads in two passes: `node` turns the YAML into a loose tree of spanned nodes
 //! (only YAML-level errors stop it, see `parse_error`), then `validate` (the top level),
-//! `entry` (one webhook) and `fields` (one value) check the shape by hand and record every
-//! problem in a `checker::Checker`. `mask` makes the copy of the text that diagnostics show,
+//! `entries` (a `webhooks:` mapping), `entry` (one webhook) and `fields` (one value) check the
+//! shape by hand and record every problem in a `checker::Checker`. A file with `portals:` is
+//! read by `portals` (the file's portals and what ties them together), `portal` (one portal),
+//! `only` (a shared entry's `only:`) and `overlay` (each portal's merged list). `mask` makes the copy of the text that diagnostics show,
 //! with secrets masked (found by `sensitive`), so no rendered problem ever prints one; a file
 //! that does not parse and may hold a secret is reported without its lines.
 //!
@@ -27,16 +29,24 @@
 //! - `targetId: 42` (a plain integer) is taken as the string `"42"`, exactly as written.
 //! - `uri` and `portal` are kept as written (not normalised by the URL parser), so they
 //!   compare equal to what the portal stores.
+//! - In a `portals:` file, a portal's `prune:` replaces the top level's whole: `prune: {}`
+//!   there means no limit for that portal. Portal names are ASCII, as they are typed on the
+//!   command line. A shared entry's problem is reported once, however many portals get it.
 
 mod checker;
 mod desired;
+mod entries;
 mod entry;
 mod escape;
 mod fields;
 mod keys;
 mod mask;
 mod node;
+mod only;
+mod overlay;
 mod parse_error;
+mod portal;
+mod portals;
 mod problem;
 mod prune;
 mod reported;
@@ -62,9 +72,41 @@ pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
 pub use reported::Reported;
 pub use secret::{SecretError, SecretRef, parse_env_ref};
 
-/// Reads and checks the file at `path`. The file's display name in diagnostics is the path as
-/// given.
+/// Reads and checks the file at `path`, a file with one `portal:` (or none); a file with
+/// `portals:` is an error here (see `load_document`). The file's display name in diagnostics
+/// is the path as given.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let (text, name) = read(path)?;
+    load_str(&text, &name)
+}
+
+/// Reads and checks the file at `path`, a `portal:` file or a `portals:` file.
+pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
+    let (text, name) = read(path)?;
+    load_document_str(&text, &name)
+}
+
+/// Checks `text` as a `portal:` or `portals:` file called `display_name` in diagnostics.
+pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
+    let (tree, source) = parse(text, display_name)?;
+    validate::build(&tree, text, &source).map_err(ConfigError::from_problems)
+}
+
+/// Checks `text` as the content of a webhook file with one `portal:` (or none) called
+/// `display_name` in diagnostics; a file with `portals:` is an error here.
+pub fn load_str(text: &str, display_name: &str) -> Result<Config, ConfigError> {
+    let (tree, source) = parse(text, display_name)?;
+    match validate::build(&tree, text, &source).map_err(ConfigError::from_problems)? {
+        Document::One(config) => Ok(config),
+        Document::Portals(_) => Err(ConfigError::from_problems(vec![validate::not_single(
+            &tree, &source,
+        )])),
+    }
+}
+
+/// The text of the file at `path` and its display name, refused when it is too large or not
+/// UTF-8.
+fn read(path: &Path) -> Result<(String, String), ConfigError> {
     let io = |source| ConfigError::io(path, source);
     let file = std::fs::File::open(path).map_err(io)?;
     // Read at most one byte past the limit, so a huge file or an endless one (a FIFO,
@@ -82,7 +124,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         return Err(too_large(name, size));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => load_str(&text, &name),
+        Ok(text) => Ok((text, name)),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes());
@@ -99,20 +141,11 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     }
 }
 
-/// Reads and checks the file at `path`, a `portal:` file or a `portals:` file.
-pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
-    // TODO(issue 12): the loader of `portals:` files.
-    load(path).map(Document::One)
-}
-
-/// Checks `text` as a `portal:` or `portals:` file called `display_name` in diagnostics.
-pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
-    // TODO(issue 12): the loader of `portals:` files.
-    load_str(text, display_name).map(Document::One)
-}
-
-/// Checks `text` as the content of a webhook file called `display_name` in diagnostics.
-pub fn load_str(text: &str, display_name: &str) -> Result<Config, ConfigError> {
+/// Pass 1 (`node`) over `text`, and the display copy diagnostics point into.
+fn parse(
+    text: &str,
+    display_name: &str,
+) -> Result<(node::Node, Arc<NamedSource<String>>), ConfigError> {
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(display_name.to_string(), text.len() as u64));
     }
@@ -126,7 +159,7 @@ pub fn load_str(text: &str, display_name: &str) -> Result<Config, ConfigError> {
         display_name,
         mask::display_text(text, &tree),
     ));
-    validate::build(&tree, text, &source).map_err(ConfigError::from_problems)
+    Ok((tree, source))
 }
 
 /// The error for a file that could not be read as YAML. Its values cannot be located, so when

@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use super::keys::{MAX_DELETES, PORTAL, PRUNE, WEBHOOKS};
+use super::keys::{API_KEY, MAX_DELETES, ONLY, PORTAL, PORTALS, PRUNE, URL, WEBHOOKS};
 use super::rules::{MAX_NAME_CHARS, MAX_TARGET_CHARS};
 use crate::field::Field;
 use crate::triggers::{ALL_NAMES, TRIGGERS};
@@ -66,10 +66,25 @@ pub fn schema() -> Value {
             .filter_map(|&field| Some((field.key().to_string(), entry_property(field, by_id)?)))
             .collect()
     };
+    let mut shared_properties = entry_properties(false);
+    shared_properties.insert(
+        ONLY.to_string(),
+        json!({
+            "description": "Only these portals (names under `portals`) get this entry; every portal does without it.",
+            "type": "array", "minItems": 1, "items": {"$ref": "#/$defs/portalName"}
+        }),
+    );
     let top_properties = json!({
         PORTAL: {
-            "description": "The portal, e.g. https://yourportal.onlyoffice.com. --portal and DOCSPACE_URL override it.",
+            "description": "The portal, e.g. https://yourportal.onlyoffice.com. Pins the file to this portal: --portal and DOCSPACE_URL may repeat it but not name another. Not in a file with `portals`.",
             "type": "string", "format": "uri"
+        },
+        PORTALS: {
+            "description": "Several portals, by name: each gets the shared `webhooks` (or those whose `only` names it), overlaid by its own. Not in a file with `portal`.",
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"$ref": "#/$defs/portalName"},
+            "additionalProperties": {"$ref": "#/$defs/portal"}
         },
         PRUNE: {
             "description": "Settings of --prune, reviewed with the file. This does not turn pruning on.",
@@ -83,10 +98,8 @@ pub fn schema() -> Value {
             }
         },
         WEBHOOKS: {
-            "description": "The webhooks to manage. A string key is a webhook's name (created when missing); an integer key is an existing webhook's id.",
-            "type": "object",
-            "patternProperties": {"^[1-9][0-9]*$": {"$ref": "#/$defs/byId"}},
-            "additionalProperties": {"$ref": "#/$defs/byName"}
+            "description": "The webhooks to manage. In a file with `portals`: the entries every portal gets, keyed by name.",
+            "type": "object"
         }
     });
 
@@ -95,10 +108,58 @@ pub fn schema() -> Value {
         "title": "docspace-webhooks config",
         "description": "The webhooks an ONLYOFFICE DocSpace portal should have. A field left out of an entry is not managed: the portal's value is kept.",
         "type": "object",
-        "required": [WEBHOOKS],
         "additionalProperties": false,
         "properties": top_properties,
+        "if": {"required": [PORTALS]},
+        "then": {
+            "not": {"required": [PORTAL]},
+            "properties": {WEBHOOKS: {"$ref": "#/$defs/sharedWebhooks"}}
+        },
+        "else": {
+            "required": [WEBHOOKS],
+            "properties": {WEBHOOKS: {"$ref": "#/$defs/webhooks"}}
+        },
         "$defs": {
+            "webhooks": {
+                "description": "A string key is a webhook's name (created when missing); an integer key is an existing webhook's id.",
+                "type": "object",
+                "patternProperties": {"^[1-9][0-9]*$": {"$ref": "#/$defs/byId"}},
+                "additionalProperties": {"$ref": "#/$defs/byName"}
+            },
+            "sharedWebhooks": {
+                "description": "Keyed by name only: an id belongs to one portal, under its own `webhooks`.",
+                "type": "object",
+                "patternProperties": {"^[1-9][0-9]*$": false},
+                "additionalProperties": {"$ref": "#/$defs/shared"}
+            },
+            "shared": {
+                "description": "A webhook every portal gets (or those in `only`), keyed by name. A portal's own entry of the same name overlays it field by field.",
+                "type": "object",
+                "additionalProperties": false,
+                "properties": shared_properties
+            },
+            "portal": {
+                "description": "One portal.",
+                "type": "object",
+                "required": [URL, API_KEY],
+                "additionalProperties": false,
+                "properties": {
+                    URL: {
+                        "description": "The portal's address, e.g. https://docs.example.com. No two portals may have the same.",
+                        "type": "string", "format": "uri"
+                    },
+                    API_KEY: {
+                        "description": "The environment variable holding the portal's API key, as `${VAR}`. The key itself is never written in the file.",
+                        "type": "string", "pattern": "^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$"
+                    },
+                    PRUNE: {"$ref": "#/properties/prune"},
+                    WEBHOOKS: {
+                        "description": "This portal's own entries (by name or id), and overlays of the shared entries of the same name.",
+                        "$ref": "#/$defs/webhooks"
+                    }
+                }
+            },
+            "portalName": {"type": "string", "pattern": "^[A-Za-z0-9._-]+$"},
             "byName": {
                 "description": "A webhook keyed by name. Creating it needs uri and secretKey.",
                 "type": "object",
@@ -119,7 +180,7 @@ pub fn schema() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::keys::{ENTRY_FIELDS, PRUNE_FIELDS, TOP_FIELDS};
+    use crate::config::keys::{ENTRY_FIELDS, ONLY, PORTAL_FIELDS, PRUNE_FIELDS, TOP_FIELDS};
 
     #[test]
     fn the_schema_names_exactly_the_loaders_fields() {
@@ -134,6 +195,12 @@ mod tests {
         assert_eq!(keys(&schema["$defs"]["byId"]["properties"]), entry);
         entry.retain(|f| f != "name");
         assert_eq!(keys(&schema["$defs"]["byName"]["properties"]), entry);
+        entry.push(ONLY.to_string());
+        entry.sort();
+        assert_eq!(keys(&schema["$defs"]["shared"]["properties"]), entry);
+        let mut portal: Vec<String> = PORTAL_FIELDS.iter().map(|f| f.to_string()).collect();
+        portal.sort();
+        assert_eq!(keys(&schema["$defs"]["portal"]["properties"]), portal);
         let mut top: Vec<String> = TOP_FIELDS.iter().map(|f| f.to_string()).collect();
         top.sort();
         assert_eq!(keys(&schema["properties"]), top);

@@ -1,6 +1,7 @@
 //! Loader tests. Here: files that load, and what they load to. `errors`: every kind of
 //! problem, with its line and rendered diagnostic (snapshots in `src/config/snapshots/`).
-//! `secrets`: secrets never show, `${VAR}` resolution.
+//! `secrets`: secrets never show, `${VAR}` resolution. `portals` and `portal_errors`: the same
+//! for files with `portals:`.
 
 /// `insta::assert_snapshot!` storing into `src/config/snapshots/` from the submodules too.
 macro_rules! snap {
@@ -15,6 +16,8 @@ macro_rules! snap {
 }
 
 mod errors;
+mod portal_errors;
+mod portals;
 mod secrets;
 
 use std::io::Write;

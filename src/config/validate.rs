@@ -1,60 +1,81 @@
 //! Pass 2 of the loader: the shape of the file, checked by hand over the node tree.
 //!
 //! Every problem is recorded and checking goes on, so one run reports everything wrong in the
-//! file. A `Config` is returned only when there is no problem at all.
+//! file. A `Document` is returned only when there is no problem at all. Here: the top level,
+//! and a file with one `portal:`; a file with `portals:` is `portals`'s.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use miette::{NamedSource, SourceSpan};
+use miette::NamedSource;
 
 use super::checker::Checker;
-use super::desired::{Config, DesiredWebhook, Key};
-use super::entry::entry;
-use super::escape::shown;
-use super::keys::{PORTAL, PRUNE, TOP_FIELDS, WEBHOOKS};
+use super::desired::{Config, Document};
+use super::entries::webhook_entries;
+use super::entry::Place;
+use super::keys::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 use super::node::{Kind, Node};
+use super::portals::{TopLevel, fleet};
 use super::problem::{Problem, problem_at};
 
 pub(super) fn build(
     tree: &Node,
     text: &str,
     source: &Arc<NamedSource<String>>,
-) -> Result<Config, Vec<Problem>> {
+) -> Result<Document, Vec<Problem>> {
     let mut c = Checker {
         source,
         text,
         problems: Vec::new(),
     };
-    let TopLevel {
-        portal,
-        webhooks,
-        max_deletes,
-    } = top_level(&mut c, tree);
+    let document = top_level(&mut c, tree);
     // Checks that span fields (ssl against uri, duplicate names) run after the fields
     // themselves; report in file order all the same.
     c.problems.sort_by_key(|p| p.span().offset());
+    if let Document::Portals(_) = document {
+        // A problem of a shared entry found again in each portal's merged list is told once.
+        let mut seen = HashSet::new();
+        c.problems.retain(|p| {
+            let span = p.span();
+            seen.insert((span.offset(), span.len(), p.message().to_string()))
+        });
+    }
     if c.problems.is_empty() {
-        Ok(Config {
-            source: Arc::clone(source),
-            portal,
-            webhooks,
-            max_deletes,
-        })
+        Ok(document)
     } else {
         Err(c.problems)
     }
 }
 
-/// What the top level holds besides problems.
-#[derive(Default)]
-struct TopLevel {
-    portal: Option<(String, SourceSpan)>,
-    webhooks: Vec<DesiredWebhook>,
-    max_deletes: Option<usize>,
+/// The problem `load` and `load_str` report for a `portals:` file, which they do not read: at
+/// the `portals` key of `tree`.
+pub(super) fn not_single(tree: &Node, source: &Arc<NamedSource<String>>) -> Problem {
+    let span = match &tree.kind {
+        Kind::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| matches!(&k.kind, Kind::Str(s) if s == PORTALS))
+            .map_or(tree.span, |(k, _)| k.span),
+        _ => tree.span,
+    };
+    problem_at(
+        source,
+        span,
+        "config::portals_file",
+        "this file names several portals (`portals:`), and only a file with one `portal:` is read here".to_string(),
+        "several portals".to_string(),
+        Some("a file with `portals:` is read as a whole, every portal at once (`config::load_document`)".to_string()),
+    )
 }
 
-fn top_level(c: &mut Checker, tree: &Node) -> TopLevel {
+fn top_level(c: &mut Checker, tree: &Node) -> Document {
+    let empty = || {
+        Document::One(Config {
+            source: Arc::clone(c.source),
+            portal: None,
+            webhooks: Vec::new(),
+            max_deletes: None,
+        })
+    };
     let entries = match &tree.kind {
         Kind::Map(entries) => entries,
         Kind::Null => {
@@ -65,7 +86,7 @@ fn top_level(c: &mut Checker, tree: &Node) -> TopLevel {
                 "no `webhooks:` here",
                 Some("a file that manages no webhooks is `webhooks: {}`".to_string()),
             );
-            return TopLevel::default();
+            return empty();
         }
         other => {
             let message = format!(
@@ -83,23 +104,27 @@ fn top_level(c: &mut Checker, tree: &Node) -> TopLevel {
                 "expected a mapping",
                 help,
             );
-            return TopLevel::default();
+            return empty();
         }
     };
-    let mut portal = None;
-    let mut webhooks = None;
-    let mut max_deletes = None;
+    let mut top = TopLevel::default();
     for (key, value) in entries {
         match &key.kind {
-            Kind::Str(k) if k == PORTAL => {
-                portal = c.url(value, PORTAL).map(|(p, _)| (p, value.span));
-            }
-            Kind::Str(k) if k == WEBHOOKS => webhooks = Some(webhook_entries(c, key, value)),
-            Kind::Str(k) if k == PRUNE => max_deletes = c.prune(value),
+            Kind::Str(k) if k == PORTAL => top.portal = Some((key, value)),
+            Kind::Str(k) if k == PORTALS => top.portals = Some((key, value)),
+            Kind::Str(k) if k == WEBHOOKS => top.webhooks = Some((key, value)),
+            Kind::Str(k) if k == PRUNE => top.prune = Some(value),
             _ => c.unknown_field(key, TOP_FIELDS, "at the top level"),
         }
     }
-    if webhooks.is_none() {
+    if let Some(portals) = top.portals {
+        return Document::Portals(fleet(c, &top, portals));
+    }
+    let portal = top
+        .portal
+        .and_then(|(_, value)| Some((c.url(value, PORTAL)?.0, value.span)));
+    let max_deletes = top.prune.and_then(|value| c.prune(value));
+    let Some((key, value)) = top.webhooks else {
         c.error(
             tree.span,
             "config::missing_webhooks",
@@ -110,73 +135,13 @@ fn top_level(c: &mut Checker, tree: &Node) -> TopLevel {
                     .to_string(),
             ),
         );
-    }
-    TopLevel {
-        portal,
-        webhooks: webhooks.unwrap_or_default(),
-        max_deletes,
-    }
-}
-
-fn webhook_entries(c: &mut Checker, key: &Node, value: &Node) -> Vec<DesiredWebhook> {
-    let entries = match &value.kind {
-        Kind::Map(entries) => entries,
-        other => {
-            let span = if value.span.is_empty() {
-                key.span
-            } else {
-                value.span
-            };
-            c.error(
-                span,
-                "config::type",
-                format!("`webhooks` must be a mapping of webhook names or ids to their settings, not {}", other.describe()),
-                "expected a mapping",
-                Some("write `webhooks: {}` to manage no webhooks".to_string()),
-            );
-            return Vec::new();
-        }
+        return empty();
     };
-    let mut webhooks = Vec::new();
-    // (managed name, where it is written, keyed by name), to find a name key that another entry
-    // also claims: a name key matches by name, so the two would fight over one webhook. Two
-    // id keys may share a name (the portal does not keep names unique; `export` writes such
-    // webhooks by id). Two keys for one id are already duplicate YAML keys.
-    // Indexed by name: a file may hold thousands of entries.
-    let mut names: HashMap<String, Vec<(SourceSpan, bool)>> = HashMap::new();
-    for (key, value) in entries {
-        let Some((webhook, name_span)) = entry(c, key, value) else {
-            continue;
-        };
-        let managed = match &webhook.key {
-            Key::Name(n) => Some(n.clone()),
-            Key::Id(_) => webhook.name.clone(),
-        };
-        let by_name = matches!(webhook.key, Key::Name(_));
-        if let Some(name) = managed {
-            let uses = names.entry(name.clone()).or_default();
-            if let Some((first, _)) = uses
-                .iter()
-                .find(|(_, first_by_name)| by_name || *first_by_name)
-            {
-                let problem = problem_at(
-                    c.source,
-                    name_span,
-                    "config::duplicate_name",
-                    if c.quotable(&[name_span]) {
-                        format!("two entries manage a webhook named '{}'", shown(&name))
-                    } else {
-                        "two entries manage a webhook of the same name".to_string()
-                    },
-                    "second use of this name".into(),
-                    Some("a name key manages the one webhook with that name, so no other entry may use the name; key both entries by id".into()),
-                )
-                .with_label(*first, "first use".into());
-                c.problems.push(problem);
-            }
-            uses.push((name_span, by_name));
-        }
-        webhooks.push(webhook);
-    }
-    webhooks
+    let webhooks = webhook_entries(c, key, value, Place::Single);
+    Document::One(Config {
+        source: Arc::clone(c.source),
+        portal,
+        webhooks: webhooks.into_iter().map(|e| e.webhook).collect(),
+        max_deletes,
+    })
 }

@@ -2,6 +2,10 @@
 //! host has look-alike (non-ASCII) characters (see [`crate::idn`]), a quoted number used as a
 //! name. Each is a `Problem` of severity warning.
 
+use std::sync::Arc;
+
+use miette::NamedSource;
+
 use super::desired::{Config, DesiredWebhook, Document, Key};
 use super::escape::shown;
 use super::problem::{Problem, problem_at};
@@ -9,74 +13,75 @@ use super::secret::SecretRef;
 use crate::idn;
 
 impl Document {
-    /// The warnings for this file, in file order; a shared entry's warning is given once,
-    /// however many portals get the entry.
+    /// The warnings for this file, in file order. They are about what the file writes: an entry
+    /// of a `portals:` file is looked at as written, once, however many portals get it.
     pub fn warnings(&self) -> Vec<Problem> {
-        let mut out: Vec<Problem> = Vec::new();
-        for config in self.configs() {
-            for warning in config.warnings() {
-                let seen = out
-                    .iter()
-                    .any(|w| w.span() == warning.span() && w.to_string() == warning.to_string());
-                if !seen {
-                    out.push(warning);
-                }
-            }
+        match self {
+            Document::One(config) => config.warnings(),
+            Document::Portals(fleet) => warnings(&fleet.source, &fleet.written),
         }
-        out.sort_by_key(|w| w.span().offset());
-        out
     }
 }
 
 impl Config {
     /// The warnings for this file, in file order.
     pub fn warnings(&self) -> Vec<Problem> {
-        let mut out = Vec::new();
-        for w in &self.webhooks {
-            if let Some(SecretRef::Literal(_)) = w.secret {
-                out.push(problem_at(
-                    &self.source,
+        warnings(&self.source, &self.webhooks)
+    }
+}
+
+fn warnings(source: &Arc<NamedSource<String>>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for w in webhooks {
+        if let Some(SecretRef::Literal(_)) = w.secret {
+            out.push(
+                problem_at(
+                    source,
                     w.span,
                     "config::literal_secret",
                     format!("the secretKey of '{}' is written in the file", w.label()),
                     "secret written literally in this entry".to_string(),
-                    Some("read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`".to_string()),
-                ).warning());
-            }
-            out.extend(lookalike_uri(self, w));
-            if let Key::Name(name) = &w.key
-                && name.parse::<i32>().is_ok()
-            {
-                out.push(
-                    problem_at(
-                        &self.source,
-                        w.span,
-                        "config::quoted_id",
-                        format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
-                        "a name".to_string(),
-                        Some(format!(
-                            "write {name} without quotes to manage the webhook with that id"
-                        )),
-                    )
-                    .warning(),
-                );
-            }
+                    Some(
+                        "read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`"
+                            .to_string(),
+                    ),
+                )
+                .warning(),
+            );
         }
-        out
+        out.extend(lookalike_uri(source, w));
+        if let Key::Name(name) = &w.key
+            && name.parse::<i32>().is_ok()
+        {
+            out.push(
+                problem_at(
+                    source,
+                    w.span,
+                    "config::quoted_id",
+                    format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
+                    "a name".to_string(),
+                    Some(format!(
+                        "write {name} without quotes to manage the webhook with that id"
+                    )),
+                )
+                .warning(),
+            );
+        }
     }
+    out
 }
 
 /// The warning for `w`'s uri, when its host is a look-alike: it loads, since such a host can
 /// be meant, but a reviewer should see what it resolves to. Only the host is quoted, never the
 /// userinfo.
-fn lookalike_uri(config: &Config, w: &DesiredWebhook) -> Option<Problem> {
+fn lookalike_uri(source: &Arc<NamedSource<String>>, w: &DesiredWebhook) -> Option<Problem> {
     let found = idn::lookalike_host(w.uri.as_deref()?)?;
     let resolves = match &found.ascii {
         Some(ascii) => format!("it is `{}`", shown(ascii)),
         None => "it is not a valid domain name".to_string(),
     };
     let problem = problem_at(
-        &config.source,
+        source,
         w.span,
         "config::lookalike_host",
         format!(

@@ -14,7 +14,7 @@ use std::fmt::Write;
 
 use super::json::fleet::render_fleet_json;
 use super::style::{self, paint};
-use super::{Format, plain, text};
+use super::{Format, message, plain, text};
 use crate::plan::{FleetPlan, PortalPlan};
 
 /// Renders `fleet` in `format`; `color` (text only) says whether the output keeps colors.
@@ -44,7 +44,7 @@ fn fleet_text(fleet: &FleetPlan, color: bool) -> String {
             None => out.push('\n'),
         }
         if let Some(error) = error_of(portal) {
-            let line = format!("Error: {}", plain(error));
+            let line = format!("Error: {}", message(error));
             let _ = writeln!(out, "{}", paint(style::FAILED, line));
         }
     }

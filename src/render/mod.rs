@@ -29,7 +29,7 @@ mod text;
 pub use fleet::render_fleet;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
-pub use problems::{ProblemFormat, render_problems};
+pub use problems::{PortalCount, ProblemFormat, Valid, render_problems, render_valid};
 pub use text::{render_text, value_text};
 
 use crate::plan::Plan;
@@ -85,6 +85,23 @@ pub(crate) fn quoted(s: &str) -> String {
 /// [`quoted`].
 pub(crate) fn plain(s: &str) -> String {
     invisible_escaped(&mask_credentials(s).escape_debug().to_string())
+}
+
+/// A message (an error, as a portal's section shows it) as prose: control characters, ESC,
+/// bidi overrides and other invisible characters become `\u{..}` as in [`plain`], and URL
+/// credentials are masked, but quotes and backslashes stay as they are, so "the portal's key"
+/// does not read `portal\'s`.
+pub(crate) fn message(s: &str) -> String {
+    let masked = mask_credentials(s);
+    let mut out = String::with_capacity(masked.len());
+    for c in masked.chars() {
+        if matches!(c, '\'' | '"' | '\\') {
+            out.push(c);
+        } else {
+            out.extend(c.escape_debug());
+        }
+    }
+    invisible_escaped(&out)
 }
 
 /// `escaped` (Rust-escaped text) with the invisible characters Rust counts as printable

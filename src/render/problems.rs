@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::config::Reported;
+use crate::redact::mask_credentials;
 
 /// How the file's problems are reported on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -21,6 +22,25 @@ pub enum ProblemFormat {
     Github,
 }
 
+/// What a file that loaded holds, for `validate`'s verdict.
+#[derive(Debug, Clone, Copy)]
+pub enum Valid<'a> {
+    /// A file with one portal (or none): its number of entries.
+    Webhooks(usize),
+    /// A file with `portals:`, in file order.
+    Portals(&'a [PortalCount]),
+}
+
+/// One portal of a valid `portals:` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalCount {
+    pub name: String,
+    /// As written in the file (credentials are masked when shown).
+    pub url: String,
+    /// How many webhooks it manages, shared and its own.
+    pub webhooks: usize,
+}
+
 /// The report of a file in `format`: `webhooks` is the number of entries of a file that
 /// loaded, `None` for a file with errors. Text is `validate`'s verdict line.
 pub fn render_problems(
@@ -29,12 +49,51 @@ pub fn render_problems(
     webhooks: Option<usize>,
     problems: &[Reported],
 ) -> String {
+    render_report(format, file, webhooks.map(Valid::Webhooks), problems)
+}
+
+/// The report of a file that loaded, with its `warnings`: `validate`'s verdict. Text says
+/// how many webhooks (each portal's, for a `portals:` file); JSON adds `portals` for a
+/// `portals:` file.
+pub fn render_valid(
+    format: ProblemFormat,
+    file: &str,
+    valid: Valid,
+    warnings: &[Reported],
+) -> String {
+    render_report(format, file, Some(valid), warnings)
+}
+
+fn render_report(
+    format: ProblemFormat,
+    file: &str,
+    valid: Option<Valid>,
+    problems: &[Reported],
+) -> String {
     match format {
-        ProblemFormat::Text => match webhooks {
-            Some(n) => format!("{} is valid: {n} webhook(s).\n", super::plain(file)),
+        ProblemFormat::Text => match valid {
+            Some(Valid::Webhooks(n)) => {
+                format!("{} is valid: {n} webhook(s).\n", super::plain(file))
+            }
+            Some(Valid::Portals(portals)) => {
+                let mut out = format!(
+                    "{} is valid: {} portal(s).\n",
+                    super::plain(file),
+                    portals.len()
+                );
+                for p in portals {
+                    out.push_str(&format!(
+                        "  {} ({}): {} webhook(s)\n",
+                        super::plain(&p.name),
+                        super::plain(&p.url),
+                        p.webhooks
+                    ));
+                }
+                out
+            }
             None => String::new(),
         },
-        ProblemFormat::Json => problems_json(webhooks, problems),
+        ProblemFormat::Json => problems_json(valid, problems),
         ProblemFormat::Github => problems_github(problems),
     }
 }
@@ -43,7 +102,12 @@ pub fn render_problems(
 struct JsonReport<'a> {
     format_version: u32,
     valid: bool,
+    /// For a `portals:` file, the sum over its portals.
     webhooks: Option<usize>,
+    /// Only for a valid `portals:` file: keys are only added within a format version, and a
+    /// single-portal file's report stays as it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    portals: Option<Vec<JsonPortal>>,
     errors: usize,
     warnings: usize,
     problems: Vec<JsonProblem<'a>>,
@@ -62,16 +126,40 @@ struct JsonProblem<'a> {
     help: Option<&'a str>,
 }
 
+#[derive(Serialize)]
+struct JsonPortal {
+    name: String,
+    url: String,
+    webhooks: usize,
+}
+
 fn severity(p: &Reported) -> &'static str {
     if p.warning { "warning" } else { "error" }
 }
 
-fn problems_json(webhooks: Option<usize>, problems: &[Reported]) -> String {
+fn problems_json(valid: Option<Valid>, problems: &[Reported]) -> String {
     let warnings = problems.iter().filter(|p| p.warning).count();
+    let portals = match valid {
+        Some(Valid::Portals(portals)) => Some(portals),
+        _ => None,
+    };
     let view = JsonReport {
         format_version: 1,
-        valid: webhooks.is_some(),
-        webhooks,
+        valid: valid.is_some(),
+        webhooks: valid.map(|v| match v {
+            Valid::Webhooks(n) => n,
+            Valid::Portals(portals) => portals.iter().map(|p| p.webhooks).sum(),
+        }),
+        portals: portals.map(|portals| {
+            portals
+                .iter()
+                .map(|p| JsonPortal {
+                    name: p.name.clone(),
+                    url: mask_credentials(&p.url),
+                    webhooks: p.webhooks,
+                })
+                .collect()
+        }),
         errors: problems.len() - warnings,
         warnings,
         problems: problems

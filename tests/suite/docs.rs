@@ -124,7 +124,7 @@ fn the_pipeline_installs_the_tool_once_per_version_and_keeps_one_plan_comment() 
 fn the_readme_portals_examples_validate() {
     let readme = read("README.md");
     let start = readme
-        .find("## Several portals in one file")
+        .find("\n## Several portals in one file\n")
         .expect("the README has the section");
     let section = &readme[start..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];

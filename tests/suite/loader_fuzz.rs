@@ -39,6 +39,10 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     if let Err(e) = &result {
         render(e);
     }
+    // The same text as a document of one or several portals (`portals:`).
+    if let Err(e) = config::load_document_str(text, "fuzz.yaml") {
+        render(&e);
+    }
     let took = started.elapsed();
     prop_assert!(took < PER_INPUT, "took {took:?} on {text:?}");
     Ok(())
@@ -72,17 +76,47 @@ webhooks:
     secretKey: 'Literal-Secret-1'
 ";
 
+/// The `portals:` base file: shared entries, an overlay, `only:`, a portal's own id entry.
+const VALID_FLEET: &str = "\
+portals:
+  staging:
+    url: https://staging.example.com
+    apiKey: ${STAGING_KEY}
+    prune: { maxDeletes: 1 }
+    webhooks:
+      Billing:
+        uri: https://billing.staging.example.com/hook
+      9846: { enabled: false }
+  production:
+    url: https://portal.example.com
+    apiKey: ${PROD_KEY}
+webhooks:
+  Billing:
+    uri: https://billing.example.com/hook
+    secretKey: ${BILLING_SECRET}
+    triggers: [file.uploaded, room.created]
+  Audit:
+    uri: \"https://audit.example.com/h?x=1\"
+    only: [production]
+";
+
 #[test]
-fn the_valid_base_file_loads() {
-    // The mutation property starts from this file; it must itself be valid.
+fn the_valid_base_files_load() {
+    // The mutation properties start from these files; they must themselves be valid.
     let config = config::load_str(VALID, "base.yaml").expect("VALID is a valid file");
     assert_eq!(config.webhooks.len(), 3);
+    let fleet = config::load_document_str(VALID_FLEET, "fleet.yaml").expect("a valid fleet");
+    assert!(matches!(fleet, config::Document::Portals(f) if f.portals.len() == 2));
 }
 
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("webhooks".to_string()),
         Just("portal".to_string()),
+        Just("portals".to_string()),
+        Just("url".to_string()),
+        Just("apiKey".to_string()),
+        Just("only".to_string()),
         Just("uri".to_string()),
         Just("secretKey".to_string()),
         Just("enabled".to_string()),
@@ -265,6 +299,11 @@ proptest! {
     #[test]
     fn edits_of_a_valid_file_never_panic(edits in proptest::collection::vec(edit(), 1..6)) {
         check(&apply_edits(VALID, &edits))?;
+    }
+
+    #[test]
+    fn edits_of_a_valid_fleet_never_panic(edits in proptest::collection::vec(edit(), 1..6)) {
+        check(&apply_edits(VALID_FLEET, &edits))?;
     }
 }
 

@@ -41,6 +41,8 @@ mod portal_errors;
 /// `portals:` files against several fake portals at once: overlays, selection, isolation,
 /// pinning, saved plans and the output over portals (issue 12).
 mod portals;
+/// `validate` of a file with `portals:`: per-portal verdict, every problem at once, no key.
+mod portals_file;
 /// `validate --format json|github` and `plan`'s file problems in those forms.
 mod problem_reports;
 /// `apply`'s progress: `[n/total]` and the time on each result, a progress line on a terminal.

@@ -23,7 +23,7 @@ use std::fmt::Write;
 use super::error_of;
 use crate::plan::{Action, FleetPlan, PortalPlan};
 use crate::render::markdown::{self, MAX_MARKDOWN_LEN, code, truncated};
-use crate::render::plain;
+use crate::render::{message, plain};
 
 /// Room kept for the lines that say what was left out.
 const RESERVED: usize = 1_000;
@@ -117,7 +117,7 @@ fn section(portal: &PortalPlan, room: usize) -> Option<String> {
     );
     let error = error_of(portal)
         .map(|e| {
-            let shown = truncated(&plain(e), ERROR_MAX);
+            let shown = truncated(&message(e), ERROR_MAX);
             format!("\n**Error:** {}\n", code(&shown))
         })
         .unwrap_or_default();
@@ -217,7 +217,7 @@ fn row(portal: &PortalPlan, level: &Level) -> String {
     };
     let error = match (error_of(portal), level.error) {
         (None, _) => "—".to_string(),
-        (Some(e), Some(max)) => code(&truncated(&plain(e), max)),
+        (Some(e), Some(max)) => code(&truncated(&message(e), max)),
         (Some(_), None) => "failed".to_string(),
     };
     format!("| {} | {counts} | {} |\n", cell(&who), cell(&error))

@@ -298,3 +298,19 @@ fn a_section_too_big_for_the_rest_is_cut_like_a_single_plan() {
     assert!(md.contains("changes are not shown** to keep this under"));
     assert!(md.contains("\n### `p0000-` (`https://tenant-0000.docspace.example.com`)\n"));
 }
+
+#[test]
+fn an_error_reads_as_prose_with_its_quotes_but_no_escape_or_credentials() {
+    let error = "the portal's key \"K\" was refused by https://u:hunter22@x.example.com\u{202e}";
+    let fleet = FleetPlan {
+        portals: vec![portal("p", "https://p.example.com", None, Some(error))],
+    };
+    let out = text(&fleet);
+    assert!(
+        out.contains(
+            "Error: the portal's key \"K\" was refused by https://u:***@x.example.com\\u{202e}\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("hunter22"), "{out}");
+}

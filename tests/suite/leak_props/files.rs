@@ -28,10 +28,29 @@ fn base_file(secret: &str, other: &str, style: u8) -> String {
     )
 }
 
+/// A `portals:` file with a literal `apiKey` (an error) and literal secrets in a shared entry
+/// and in a portal's own overlay of it.
+fn fleet_file(key: &str, secret: &str, other: &str, style: u8) -> String {
+    format!(
+        "portals:\n  staging:\n    url: https://staging.example.com\n    apiKey: {}\n    \
+         webhooks:\n      Billing:\n        secretKey: {}\n      9846:\n        name: Renamed\n        \
+         ssl: false\n  production:\n    url: https://prod.example.com\n    apiKey: ${{PROD_KEY}}\n\
+         webhooks:\n  Billing:\n    uri: https://billing.example.com/hook\n    secretKey: {}\n    \
+         triggers: [file.uploaded, room.created]\n  Audit:\n    uri: \"https://audit.example.com/h?x=1\"\n    \
+         only: [production]\n",
+        written(key, style),
+        written(other, 0),
+        written(secret, 0),
+    )
+}
+
+/// The keys whose values the mutations move about: `secretKey` and a portal's `apiKey`.
+const SECRET_KEYS: [&str; 2] = ["secretKey", "apiKey"];
+
 /// One mutation of a config file. Positions are fractions, so they shrink well.
 #[derive(Debug, Clone)]
 enum Mutation {
-    /// The n-th `secretKey` becomes this name.
+    /// The n-th `secretKey` (or `apiKey`) becomes this name.
     Rename(f64, String),
     MoveLine(f64, f64),
     DuplicateLine(f64),
@@ -105,13 +124,19 @@ fn pick(len: usize, at: f64) -> usize {
 
 fn mutate(text: &str, mutation: &Mutation, secrets: &[&str]) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let secret_lines: Vec<usize> = (0..lines.len())
-        .filter(|i| lines[*i].trim_start().starts_with("secretKey:"))
+    let secret_lines: Vec<(usize, &str)> = (0..lines.len())
+        .filter_map(|i| {
+            let line = lines[i].trim_start();
+            let key = SECRET_KEYS
+                .into_iter()
+                .find(|k| line.starts_with(&format!("{k}:")));
+            Some((i, key?))
+        })
         .collect();
     match mutation {
         Mutation::Rename(n, name) => {
-            if let Some(&i) = secret_lines.get(pick(secret_lines.len(), *n)) {
-                lines[i] = lines[i].replacen("secretKey", name, 1);
+            if let Some(&(i, key)) = secret_lines.get(pick(secret_lines.len(), *n)) {
+                lines[i] = lines[i].replacen(key, name, 1);
             }
         }
         Mutation::MoveLine(from, to) => {
@@ -136,20 +161,18 @@ fn mutate(text: &str, mutation: &Mutation, secrets: &[&str]) -> String {
             return joined + "\n";
         }
         Mutation::OwnLine(n, style) => {
-            if let Some(&i) = secret_lines.get(pick(secret_lines.len(), *n)) {
+            if let Some(&(i, key)) = secret_lines.get(pick(secret_lines.len(), *n)) {
                 let indent = lines[i].len() - lines[i].trim_start().len();
                 let raw = secrets
                     .get(pick(secrets.len(), *n))
                     .copied()
                     .unwrap_or_default();
                 let value = if style.is_empty() {
-                    lines[i].trim_start()["secretKey:".len()..]
-                        .trim()
-                        .to_string()
+                    lines[i].trim_start()[key.len() + 1..].trim().to_string()
                 } else {
                     raw.to_string()
                 };
-                lines[i] = format!("{}secretKey: {style}", " ".repeat(indent));
+                lines[i] = format!("{}{key}: {style}", " ".repeat(indent));
                 lines.insert(i + 1, format!("{}{value}", " ".repeat(indent + 2)));
             }
         }
@@ -161,8 +184,8 @@ fn mutate(text: &str, mutation: &Mutation, secrets: &[&str]) -> String {
 /// Everything `validate` and `plan` print about a file before they contact the portal: its
 /// problems, or its warnings.
 fn loader_output(text: &str) -> String {
-    match config::load_str(text, "webhooks.yaml") {
-        Ok(config) => config
+    match config::load_document_str(text, "webhooks.yaml") {
+        Ok(document) => document
             .warnings()
             .iter()
             .map(|w| format!("{}\n{w}\n{w:?}", render(w)))
@@ -196,8 +219,46 @@ fn mutated_file() -> impl Strategy<Value = (String, String, String, String)> {
         })
 }
 
+/// A fleet with a literal API key and two literal secrets, mutated: (text, the key, the key as
+/// written, the secrets).
+fn mutated_fleet() -> impl Strategy<Value = (String, String, String, [String; 2])> {
+    let literal = || {
+        printable(8..=30).prop_filter("a literal, not a reference", |s: &String| {
+            !s.contains("${") && !s.starts_with('$')
+        })
+    };
+    (
+        literal(),
+        "sk-[A-Za-z0-9]{20,32}",
+        literal(),
+        literal(),
+        0u8..3,
+        prop::collection::vec(mutation(), 1..=3),
+    )
+        .prop_map(|(quoted_key, plain_key, secret, other, style, mutations)| {
+            // A plain scalar only for a key YAML reads back as written, as real keys are.
+            let key = if style == 2 { plain_key } else { quoted_key };
+            let base = fleet_file(&key, &secret, &other, style);
+            let text = mutations
+                .iter()
+                .fold(base, |text, m| mutate(&text, m, &[&key, &secret, &other]));
+            let written = written(&key, style);
+            (text, key, written, [secret, other])
+        })
+}
+
 proptest! {
     #![proptest_config(cases(256))]
+
+    #[test]
+    fn no_mutation_of_a_fleet_gets_a_literal_key_or_secret_into_a_diagnostic(
+        (text, key, written, secrets) in mutated_fleet(),
+    ) {
+        let shown = loader_output(&text);
+        for value in [&key, &written, &secrets[0], &secrets[1]] {
+            prop_assert!(!shown.contains(value.as_str()), "{value:?} shown for\n{text}\n---\n{shown}");
+        }
+    }
 
     #[test]
     fn no_mutation_of_a_file_gets_a_literal_secret_into_a_diagnostic(

@@ -1,0 +1,200 @@
+//! `validate` of a file with `portals:`: the verdict per portal, every problem at once with its
+//! line in every format, offline, and an API key written in the file never printed.
+
+use serde_json::Value;
+
+use crate::support::run::Run;
+
+const FLEET: &str = "\
+portals:
+  staging:
+    url: https://staging.docs.example.com
+    apiKey: ${DOCSPACE_STAGING_KEY}
+    webhooks:
+      Billing sync:
+        uri: https://billing.staging.example.com/hooks/docspace
+      9846: { enabled: false }
+  production:
+    url: https://docs.example.com
+    apiKey: ${DOCSPACE_PROD_KEY}
+webhooks:
+  Billing sync:
+    uri: https://billing.example.com/hooks/docspace
+    secretKey: ${BILLING_WEBHOOK_SECRET}
+    triggers: [file.uploaded, room.created]
+  Audit trail:
+    uri: https://audit.example.com/docspace
+    triggers: [\"*\"]
+    only: [production]
+  Archive:
+    uri: https://archive.example.com/docspace
+";
+
+/// Five problems on five lines, one of them a key written in the file.
+const KEY: &str = "sk-live-4e1f0a9b7c3d2e8f6a5b";
+fn bad_fleet() -> String {
+    format!(
+        "portals:\n  staging:\n    url: https://staging.docs.example.com\n    apiKey: {KEY}\n    webhooks:\n      Billing sync: {{ ssl: true }}\n  production:\n    url: https://Staging.docs.example.com/\n    apiKey: ${{DOCSPACE_PROD_KEY}}\nwebhooks:\n  Billing sync:\n    uri: http://billing.example.com/hooks\n  Audit trail:\n    only: [prod]\n  9846: {{}}\n"
+    )
+}
+
+fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+#[test]
+fn a_fleet_is_valid_offline_and_the_verdict_counts_each_portals_webhooks() {
+    // No portal, no key: the variables are only named.
+    let out = Run::new(&["validate"]).file(FLEET).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "webhooks.yaml is valid: 2 portal(s).\n  \
+         staging (https://staging.docs.example.com): 3 webhook(s)\n  \
+         production (https://docs.example.com): 3 webhook(s)\n",
+        "{out:?}"
+    );
+    assert_eq!(out.stderr, "", "{out:?}");
+}
+
+#[test]
+fn the_json_verdict_of_a_fleet_lists_its_portals() {
+    let out = Run::new(&["validate", "--format", "json"])
+        .file(FLEET)
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let doc = json(&out.stdout);
+    assert_eq!(doc["format_version"], 1);
+    assert_eq!(doc["valid"], true);
+    assert_eq!(doc["webhooks"], 6, "the sum over the portals: {doc:#}");
+    assert_eq!(
+        doc["portals"],
+        serde_json::json!([
+            {"name": "staging", "url": "https://staging.docs.example.com", "webhooks": 3},
+            {"name": "production", "url": "https://docs.example.com", "webhooks": 3},
+        ])
+    );
+    assert_eq!(doc["problems"], serde_json::json!([]));
+
+    // A single-portal file's report has no `portals` key.
+    let one = Run::new(&["validate", "--format", "json"])
+        .file("webhooks: {}\n")
+        .run();
+    assert!(json(&one.stdout).get("portals").is_none(), "{one:?}");
+}
+
+#[test]
+fn every_problem_of_a_fleet_is_reported_at_once_with_its_line_and_no_key() {
+    let out = Run::new(&["validate"]).file(&bad_fleet()).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stdout, "", "{out:?}");
+    let err = &out.stderr;
+    assert!(err.contains("the webhook file has 5 problems"), "{err}");
+    for (line, words) in [
+        (4, "`apiKey` must be a `${VAR}` reference"),
+        (6, "ssl: true requires an https uri"),
+        (8, "portals `staging` and `production` have the same url"),
+        (14, "did you mean `production`?"),
+        (15, "a shared entry must be keyed by name"),
+    ] {
+        assert!(
+            err.contains(&format!("webhooks.yaml:{line}:")),
+            "line {line}: {err}"
+        );
+        assert!(err.contains(words), "{words}: {err}");
+    }
+    assert!(!out.all().contains(KEY), "the key leaked: {out:?}");
+    assert!(
+        !out.all().contains(&KEY[10..]),
+        "part of the key leaked: {out:?}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn json_and_github_reports_of_a_fleet_place_every_problem_and_hold_no_key() {
+    let out = Run::new(&["validate", "--format", "json"])
+        .file(&bad_fleet())
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(!out.all().contains(KEY), "the key leaked: {out:?}");
+    let doc = json(&out.stdout);
+    assert_eq!(doc["valid"], false);
+    assert_eq!(doc["errors"], 5);
+    let placed: Vec<(u64, &str)> = doc["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| (p["line"].as_u64().unwrap(), p["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        placed,
+        [
+            (4, "config::literal_api_key"),
+            (6, "config::ssl_needs_https"),
+            (8, "config::duplicate_portal"),
+            (14, "config::unknown_portal"),
+            (15, "config::id_in_shared"),
+        ]
+    );
+
+    let out = Run::new(&["validate", "--format", "github"])
+        .file(&bad_fleet())
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(!out.all().contains(KEY), "the key leaked: {out:?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{out:?}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=webhooks.yaml,line=4,col=5,endLine=4,endColumn=11,title=config%3A%3Aliteral_api_key::"
+        ),
+        "{out:?}"
+    );
+    assert!(lines[3].contains("line=14,") && lines[3].contains("did you mean `production`?"));
+}
+
+#[test]
+fn a_fleets_warning_points_at_what_is_written_once_and_does_not_fail_it() {
+    let out = Run::new(&["validate", "--format", "github"])
+        .file(&FLEET.replace("${BILLING_WEBHOOK_SECRET}", "Sh4red-Literal-Secret"))
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.all().contains("Sh4red-Literal-Secret"), "{out:?}");
+    // Both portals get the secret (staging through its overlay), but it is written once: in
+    // the shared entry, on line 13, not in staging's overlay, which does not write it.
+    let warnings: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(warnings.len(), 1, "{out:?}");
+    assert!(
+        warnings[0].starts_with("::warning file=webhooks.yaml,line=13,")
+            && warnings[0].contains("literal_secret"),
+        "{out:?}"
+    );
+    assert_eq!(
+        out.stderr.matches("is written in the file").count(),
+        1,
+        "{out:?}"
+    );
+}
+
+#[test]
+fn the_readme_example_validates_to_what_the_readme_shows() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("### `portals:` files")
+        .nth(1)
+        .expect("the README has the portals: section");
+    let block = |fence: &str| -> String {
+        let start = section.find(fence).expect("a fenced block") + fence.len();
+        let len = section[start..].find("```").expect("closed");
+        section[start..start + len].to_string()
+    };
+    let out = Run::new(&["validate"]).file(&block("```yaml\n")).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        block("```text\n"),
+        "README's verdict is out of date"
+    );
+}
