@@ -84,29 +84,24 @@ fn a_url_with_credentials_is_named_whole_in_its_portals_section() {
     assert!(fleet.portal("good").writes().is_empty());
 }
 
-/// The cells GitHub's table parser sees in `row`: it splits on every `|` a backslash does
-/// not escape, before any code span is read, and a backslash escapes any ASCII punctuation,
-/// a backslash included (cmark-gfm's `escaped_char`).
+/// The cells GitHub's table parser sees in `row`: cmark-gfm scans a cell as
+/// `(escaped_char | [^|])+`, longest match, where `escaped_char` is a backslash and any ASCII
+/// punctuation (a backslash included). So a `|` is a delimiter unless the character right
+/// before it is a backslash, whatever precedes that; code spans do not protect it.
 fn gfm_cells(row: &str) -> usize {
     let mut pipes: usize = 0;
-    let mut chars = row.trim().chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.peek().is_some_and(char::is_ascii_punctuation) => {
-                chars.next();
-            }
-            '|' => pipes += 1,
-            _ => {}
+    let mut previous = ' ';
+    for c in row.trim().chars() {
+        if c == '|' && previous != '\\' {
+            pipes += 1;
         }
+        previous = c;
     }
     pipes.saturating_sub(1)
 }
 
 #[test]
-fn a_portals_error_with_a_backslash_pipe_keeps_the_summary_table_whole() {
-    // FINDING: errors keep their backslashes (`render::message`) and the table escapes `|` as
-    // `\|`, so a portal answering `a \| b` turns into `a \\| b`: an escaped backslash, then a
-    // real pipe. The row gets a seventh cell and the error is cut at the backslash.
+fn a_portals_error_full_of_table_breakers_keeps_the_summary_table_whole() {
     let fleet = Fleet::seeded(&["good", "odd"], 1);
     fleet.portal("odd").inject(
         crate::support::fake_portal::Fault::new(
@@ -115,7 +110,7 @@ fn a_portals_error_with_a_backslash_pipe_keeps_the_summary_table_whole() {
             FaultKind::Status {
                 status: 500,
                 body: FaultBody::Json(serde_json::json!({
-                    "error": {"message": "path C:\\| or a \\| b | c"},
+                    "error": {"message": "C:\\| or a \\| b | c `d` ``e\n| f | g |\r\n---|---"},
                     "statusCode": 500
                 })),
             },
@@ -188,4 +183,39 @@ fn a_target_key_of_an_unselected_portal_is_not_called_missing_from_the_file() {
         .iter()
         .any(|b| out.stderr.contains(b));
     assert!(names_b, "{out:?}");
+}
+
+#[test]
+fn a_file_problem_one_portal_reveals_is_named_in_its_section_not_only_counted() {
+    // FINDING: an id key that is not on its portal fails that portal (rightly alone), but its
+    // section, its JSON `error` and its Markdown row say only "the webhook file has 1
+    // problem": which problem, and where, is only in the job log on stderr. A pull-request
+    // comment made from `--format markdown` or `json` cannot tell the reviewer what to fix.
+    let fleet = Fleet::seeded(&["a", "b"], 1);
+    let file = fleet.moving(1, "    webhooks:\n      9999: { enabled: false }\n");
+    for format in ["text", "json", "markdown"] {
+        let out = fleet.run(&["plan", "--format", format], &file).run();
+        assert_eq!(out.code, 1, "{format}: {out:?}");
+        assert!(
+            out.stderr.contains("no live webhook has id 9999"),
+            "{out:?}"
+        );
+        let section_error = match format {
+            "json" => {
+                let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+                doc["portals"][1]["error"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            }
+            _ => out
+                .stdout
+                .lines()
+                .filter(|l| l.contains("Error:") || l.starts_with("| `b`"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        assert!(section_error.contains("9999"), "{format}: {section_error}");
+    }
+    assert_eq!(fleet.writes(), 0);
 }
