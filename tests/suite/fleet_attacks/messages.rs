@@ -18,7 +18,7 @@ fn validate_url(url: &str) -> crate::support::run::Outcome {
 
 #[test]
 fn validate_refuses_a_portal_url_that_plan_can_never_use() {
-    // FINDING: each of these passes `validate` ("valid": true), and only `plan` finds that the
+    // Found in review, fixed: each of these passes `validate` ("valid": true), and only `plan` finds that the
     // portal cannot be used, where it fails alone while the others are planned and applied.
     // The README says `url` is "checked like `portal:`" and issue 12 that `validate` checks
     // all of it offline with its line: a pull request's check passes a file that will always
@@ -40,7 +40,7 @@ fn validate_refuses_a_portal_url_that_plan_can_never_use() {
 
 #[test]
 fn a_url_with_credentials_is_named_whole_in_its_portals_section() {
-    // FINDING: the section's one-line error re-masks the already masked message, and the
+    // Found in review, fixed: the section's one-line error re-masks the already masked message, and the
     // masking runs from `https://admin:` to the `@` of "(user:password@)" later in the
     // sentence: `Error: invalid portal URL `https://admin:***@); give only the address and pass
     // the API key in DOCSPACE_API_KEY` -- the host and the reason are gone, in text, JSON and
@@ -138,7 +138,7 @@ fn a_portals_error_full_of_table_breakers_keeps_the_summary_table_whole() {
 
 #[test]
 fn one_host_spelled_with_a_trailing_dot_is_one_portal() {
-    // FINDING: `docs.example.com.` is the same host as `docs.example.com` (a fully qualified
+    // Found in review, fixed: `docs.example.com.` is the same host as `docs.example.com` (a fully qualified
     // name), so both portals would plan and write the same webhooks, each creating its own
     // copy. The duplicate check ignores case, default port and trailing slash, not this.
     let file = "portals:\n  a:\n    url: https://docs.example.com\n    apiKey: ${A_KEY}\n  \
@@ -151,7 +151,7 @@ fn one_host_spelled_with_a_trailing_dot_is_one_portal() {
 
 #[test]
 fn a_portal_named_with_a_leading_dash_can_be_selected_or_is_refused() {
-    // FINDING: `-rf` is a valid name (ASCII letters, digits, `.`, `_`, `-`), but
+    // Found in review, fixed: `-rf` is a valid name (ASCII letters, digits, `.`, `_`, `-`), but
     // `--portal -rf` is read as flags (`unexpected argument '-r'`): only `--portal=-rf`
     // selects it. Either the name is refused by `validate`, or `--portal -rf` works.
     let fleet = Fleet::seeded(&["-rf"], 1);
@@ -166,7 +166,7 @@ fn a_portal_named_with_a_leading_dash_can_be_selected_or_is_refused() {
 
 #[test]
 fn a_target_key_of_an_unselected_portal_is_not_called_missing_from_the_file() {
-    // FINDING (wording): `--portal b --target 7` where `7` is an id key under `a` says
+    // Found in review (wording), fixed: `--portal b --target 7` where `7` is an id key under `a` says
     // `no entry of webhooks.yaml has this key (the closest key is "Hook 1")`: false, and it
     // sends the reader looking for a typo. It should say the key belongs to portals that are
     // not selected (and name them).
@@ -187,7 +187,7 @@ fn a_target_key_of_an_unselected_portal_is_not_called_missing_from_the_file() {
 
 #[test]
 fn a_file_problem_one_portal_reveals_is_named_in_its_section_not_only_counted() {
-    // FINDING: an id key that is not on its portal fails that portal (rightly alone), but its
+    // Found in review, fixed: an id key that is not on its portal fails that portal (rightly alone), but its
     // section, its JSON `error` and its Markdown row say only "the webhook file has 1
     // problem": which problem, and where, is only in the job log on stderr. A pull-request
     // comment made from `--format markdown` or `json` cannot tell the reviewer what to fix.

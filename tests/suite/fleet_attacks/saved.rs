@@ -34,7 +34,7 @@ fn with_keys(fleet: &Fleet, args: &[&str]) -> Outcome {
 
 #[test]
 fn a_part_whose_url_plan_would_never_write_refuses_the_whole_saved_plan() {
-    // FINDING: the loader checks that two parts do not name the same url *string*, but not
+    // Found in review, fixed: the loader checks that two parts do not name the same url *string*, but not
     // that a part's url is one `plan --out` could have written. `show` shows such a file, and
     // `apply` fails that part alone ("the saved plan is for http://127.0.0.1:P/, not for
     // http://127.0.0.1:P") while it writes every other portal: a file that is not what this
@@ -62,7 +62,7 @@ fn a_part_whose_url_plan_would_never_write_refuses_the_whole_saved_plan() {
 
 #[test]
 fn a_part_name_no_portals_file_could_hold_is_refused() {
-    // FINDING: a part's `name` is taken as written: empty, with a line break, a bidi override
+    // Found in review, fixed: a part's `name` is taken as written: empty, with a line break, a bidi override
     // or a space. It is shown escaped (no harm on a terminal), but no `portals:` file could
     // have produced it, `--portal` cannot type some of them, and README promises a file that
     // is not what this version would have planned is refused.
