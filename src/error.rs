@@ -68,6 +68,16 @@ pub enum Error {
         defined: Vec<String>,
     },
 
+    #[error(
+        "--target {key} is an entry of portal {} only, which --portal did not select; nothing was planned",
+        .portals.join(", ")
+    )]
+    #[diagnostic(
+        code(plan::target_not_selected),
+        help("add --portal for the portal that has the entry, or leave out --portal")
+    )]
+    TargetNotSelected { key: String, portals: Vec<String> },
+
     #[error("export writes one portal, and the file defines several")]
     #[diagnostic(
         code(export::which_portal),

@@ -213,7 +213,7 @@ impl Settings {
             (Some((url, origin)), given) => {
                 let pinned = check_portal(url, origin)?;
                 match given {
-                    Some((given, given_origin)) if given != pinned => {
+                    Some((given, given_origin)) if given.identity() != pinned.identity() => {
                         Err(SettingsError::OtherPortal {
                             pinned: pinned.as_str().to_string(),
                             origin,

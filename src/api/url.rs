@@ -40,8 +40,8 @@ impl PortalUrl {
         let url = Url::parse(input).map_err(|e| fail(format!("it is not a valid URL ({e})")))?;
         if !url.username().is_empty() || url.password().is_some() {
             return Err(fail(
-                "it contains credentials (user:password@); give only the address and pass the \
-                 API key in DOCSPACE_API_KEY"
+                "it contains credentials (a user name or password before the host); give only \
+                 the address: the API key is sent on its own, never in the URL"
                     .into(),
             ));
         }
@@ -88,6 +88,19 @@ impl PortalUrl {
     /// The portal's origin, e.g. `https://portal.example.com`, without a trailing slash.
     pub fn as_str(&self) -> &str {
         &self.origin
+    }
+
+    /// Which portal this is, for telling two spellings of one portal apart: the origin, with
+    /// a host written as a fully qualified name (`docs.example.com.`) without its final dot.
+    pub fn identity(&self) -> String {
+        match self.base.host_str() {
+            Some(host) if host.ends_with('.') => {
+                let mut url = self.base.clone();
+                let _ = url.set_host(Some(host.trim_end_matches('.')));
+                origin_of(&url)
+            }
+            _ => self.origin.clone(),
+        }
     }
 
     /// True when plain HTTP is allowed, i.e. the host is loopback.
@@ -227,6 +240,25 @@ mod tests {
         assert!(e.contains("e.g. https://p.example.com"), "{e}");
         let e = err("https://p.example.com/api/2.0/");
         assert!(e.contains("leave out the API path"), "{e}");
+    }
+
+    #[test]
+    fn spellings_of_one_portal_share_an_identity() {
+        let id = |s: &str| PortalUrl::parse(s).unwrap().identity();
+        let one = id("https://docs.example.com");
+        for same in [
+            "HTTPS://DOCS.example.com.:443/",
+            "https://docs.example.com.",
+            "https://docs.example.com:443",
+        ] {
+            assert_eq!(id(same), one, "{same}");
+        }
+        for other in [
+            "https://docs.example.com:8443",
+            "https://www.docs.example.com",
+        ] {
+            assert_ne!(id(other), one, "{other}");
+        }
     }
 
     #[test]

@@ -102,7 +102,8 @@ pub(super) fn plan_portals<'a>(
 ) -> Result<Vec<PortalRun<'a>>, Error> {
     let portals = selected(fleet, settings.portal_names())?;
     let configs: Vec<&Config> = portals.iter().map(|p| &p.config).collect();
-    let selections = Selection::of_each(&configs, &input.planning.targets)?;
+    let selections = Selection::of_each(&configs, &input.planning.targets)
+        .map_err(|unknown| target_elsewhere(fleet, unknown))?;
     let planning = &input.planning;
     let runs = futures::stream::iter(portals.into_iter().zip(selections))
         .map(|(portal, selection)| async move {
@@ -129,6 +130,26 @@ pub(super) fn plan_portals<'a>(
         })
         .buffered(usize::from(input.portal_parallelism));
     Ok(runtime.block_on(runs.collect::<Vec<_>>()))
+}
+
+/// A `--target` key none of the selected portals has: when a portal `--portal` left out has
+/// it, say so, rather than that the file lacks it.
+fn target_elsewhere(fleet: &Fleet, unknown: crate::plan::UnknownTarget) -> Error {
+    for key in &unknown.unknown {
+        let owners: Vec<String> = fleet
+            .portals
+            .iter()
+            .filter(|p| Selection::of_each(&[&p.config], std::slice::from_ref(&key.key)).is_ok())
+            .map(|p| format!("`{}`", p.name))
+            .collect();
+        if !owners.is_empty() {
+            return Error::TargetNotSelected {
+                key: format!("{:?}", render::plain(&key.key)),
+                portals: owners,
+            };
+        }
+    }
+    unknown.into()
 }
 
 /// A client for one portal of a `portals:` file: its url, the key its variable holds, and a
@@ -231,10 +252,35 @@ pub(super) fn tell_failures(runs: &[PortalRun<'_>]) {
 /// An error, its causes and its help on one line, for a portal's section.
 pub(super) fn one_line(e: &dyn miette::Diagnostic) -> String {
     let mut text = super::report::chain(e);
+    // The file's problems this portal's live list revealed: a pull-request comment shows only
+    // this line, and must say what to fix and where.
+    let problems: Vec<String> = e
+        .related()
+        .into_iter()
+        .flatten()
+        .map(|problem| match located(problem, e.source_code()) {
+            Some((line, column)) => format!("{problem} (line {line}, column {column})"),
+            None => problem.to_string(),
+        })
+        .collect();
+    if !problems.is_empty() {
+        text = format!("{text}: {}", problems.join("; "));
+    }
     if let Some(help) = e.help() {
         text = format!("{text} ({help})");
     }
     text.replace('\n', " ")
+}
+
+/// Where a problem's first label points in its file, 1-based.
+fn located(
+    problem: &dyn miette::Diagnostic,
+    parent: Option<&dyn miette::SourceCode>,
+) -> Option<(usize, usize)> {
+    let span = *problem.labels()?.next()?.inner();
+    let source = problem.source_code().or(parent)?;
+    let contents = source.read_span(&span, 0, 0).ok()?;
+    Some((contents.line() + 1, contents.column() + 1))
 }
 
 /// One portal's error as its section and stderr show it: the error itself, except that a

@@ -57,7 +57,7 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
         match &field.kind {
             Kind::Str(k) if k == URL => {
                 has_url = true;
-                url = c.url(value, URL).map(|(url, _)| (url, value.span));
+                url = c.portal_url(value, URL).map(|url| (url, value.span));
             }
             Kind::Str(k) if k == API_KEY => {
                 has_key = true;
@@ -109,20 +109,25 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
 /// (`--portal NAME`) and shown in headings.
 fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
     let allowed = |ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-');
-    let help = "a portal's name is typed on the command line (`--portal NAME`) and heads its section of a plan, so it may have only ASCII letters, digits, `.`, `_` and `-`";
+    let help = "a portal's name is typed on the command line (`--portal NAME`) and heads its section of a plan, so it may have only ASCII letters, digits, `.`, `_` and `-`, and starts with a letter or digit";
     match &key.kind {
-        Kind::Str(name) if !name.is_empty() && name.chars().all(allowed) => Some(name.clone()),
+        Kind::Str(name) if super::rules::is_portal_name(name) => Some(name.clone()),
         Kind::Str(name) => {
             let suggestion: String = name
                 .trim()
                 .chars()
                 .map(|ch| if allowed(ch) { ch } else { '-' })
-                .collect();
+                .collect::<String>()
+                .trim_start_matches(['.', '_', '-'])
+                .to_string();
             let message = match c.quote(key, name) {
+                Some(quoted) if !name.is_empty() && name.chars().all(allowed) => format!(
+                    "the portal name `{quoted}` does not start with a letter or digit"
+                ),
                 Some(quoted) if !name.is_empty() => format!(
                     "the portal name `{quoted}` has characters other than ASCII letters, digits, `.`, `_` and `-`"
                 ),
-                _ => "a portal name must have only ASCII letters, digits, `.`, `_` and `-`"
+                _ => "a portal name must have only ASCII letters, digits, `.`, `_` and `-`, and start with a letter or digit"
                     .to_string(),
             };
             let help = match c.quote(key, &suggestion) {

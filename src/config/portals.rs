@@ -233,13 +233,7 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
     }
 }
 
-/// The portal a url names: without credentials, query, fragment and trailing slash, with the
-/// scheme and host in lower case and no default port (as `api::PortalUrl` reads it).
+/// The portal a url names (`PortalUrl::identity`): two spellings of one portal are one.
 fn identity(url: &str) -> Option<String> {
-    let mut parsed = reqwest::Url::parse(url).ok()?;
-    let _ = parsed.set_username("");
-    let _ = parsed.set_password(None);
-    parsed.set_query(None);
-    parsed.set_fragment(None);
-    Some(parsed.as_str().trim_end_matches('/').to_string())
+    crate::api::PortalUrl::parse(url).ok().map(|u| u.identity())
 }

@@ -122,7 +122,7 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
     }
     let portal = top
         .portal
-        .and_then(|(_, value)| Some((c.url(value, PORTAL)?.0, value.span)));
+        .and_then(|(_, value)| Some((c.portal_url(value, PORTAL)?, value.span)));
     let max_deletes = top.prune.and_then(|value| c.prune(value));
     let Some((key, value)) = top.webhooks else {
         c.error(

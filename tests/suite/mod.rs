@@ -16,6 +16,8 @@ mod fake_portal;
 mod faults;
 /// Messages about the file: relative uris, null entries, aliases, secrets at apply.
 mod file_messages;
+/// Issue 12 attacked: bad portals, hand-edited saved plans, signals and echoes over many portals.
+mod fleet_attacks;
 /// Text hidden from a reader or a search: invisible characters in a secret's echo or in a
 /// name, a secret split by markup.
 mod hidden_text;

@@ -36,6 +36,40 @@ mod send;
 const WEBHOOK_PATH: &str = "/api/2.0/settings/webhook";
 const USER_AGENT: &str = concat!("docspace-webhooks/", env!("CARGO_PKG_VERSION"));
 
+/// The HTTP clients of this process, by what tells them apart: the two timeouts, and whether
+/// the portal is loopback (no proxy). Building one loads the system's root certificates, a few
+/// milliseconds of CPU each time; a `portals:` file with a hundred portals builds one, not a
+/// hundred. Sharing is safe: connections are pooled per host, and the key goes with each
+/// request, never into the shared client.
+type HttpKey = (std::time::Duration, std::time::Duration, bool);
+static HTTP: std::sync::Mutex<Vec<(HttpKey, reqwest::Client)>> = std::sync::Mutex::new(Vec::new());
+
+fn http_for(options: &ClientOptions, loopback: bool) -> Result<reqwest::Client, ApiError> {
+    let key = (options.connect_timeout, options.request_timeout, loopback);
+    let mut clients = HTTP.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, http)) = clients.iter().find(|(k, _)| *k == key) {
+        return Ok(http.clone());
+    }
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    let mut builder = reqwest::Client::builder()
+        .tls_backend_rustls()
+        .redirect(redirect::Policy::none())
+        .connect_timeout(options.connect_timeout)
+        .timeout(options.request_timeout)
+        .user_agent(USER_AGENT)
+        .default_headers(headers);
+    if loopback {
+        // A proxy for a loopback portal would see the key in clear text (plain http).
+        builder = builder.no_proxy();
+    }
+    let http = builder.build().map_err(|e| ApiError::ClientSetup {
+        detail: redact::cut(&redact::clean(&e.to_string()), 300),
+    })?;
+    clients.push((key, http.clone()));
+    Ok(http)
+}
+
 /// A DocSpace client for one portal and one API key. Cheap to clone (one `Arc`).
 #[derive(Clone)]
 pub struct Client {
@@ -45,7 +79,11 @@ pub struct Client {
 }
 
 struct Inner {
+    /// Shared with every client of the run that has the same timeouts (`http_for`).
     http: reqwest::Client,
+    /// `Bearer <key>`, marked sensitive; sent with each request, since `http` is shared by
+    /// portals with different keys.
+    auth: HeaderValue,
     portal: PortalUrl,
     options: ClientOptions,
     policy: Policy,
@@ -88,29 +126,13 @@ impl Client {
                 reason: "it contains characters that cannot be sent in an HTTP header",
             })?;
         auth.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, auth);
-        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-
-        let mut builder = reqwest::Client::builder()
-            .tls_backend_rustls()
-            .redirect(redirect::Policy::none())
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            .user_agent(USER_AGENT)
-            .default_headers(headers);
-        if portal.is_loopback() {
-            // A proxy for a loopback portal would see the key in clear text (plain http).
-            builder = builder.no_proxy();
-        }
-        let http = builder.build().map_err(|e| ApiError::ClientSetup {
-            detail: redact::cut(&redact::clean(&e.to_string()), 300),
-        })?;
+        let http = http_for(&options, portal.is_loopback())?;
         // From here on, anything the portal echoes is scrubbed of the key wherever it is shown.
         redact::register(key);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                auth,
                 portal: portal.clone(),
                 policy: Policy::new(&options),
                 pacer: Pacer::new(&options),
@@ -142,6 +164,10 @@ impl Client {
 
     fn options(&self) -> &ClientOptions {
         &self.inner.options
+    }
+
+    fn auth(&self) -> &HeaderValue {
+        &self.inner.auth
     }
 
     fn http(&self) -> &reqwest::Client {

@@ -104,7 +104,10 @@ impl Client {
             |e: reqwest::Error| transport_error(&e, endpoint, portal, self.options(), &redactor);
 
         let url = portal.join(&endpoint.path);
-        let mut request = self.http().request(endpoint.method.clone(), url);
+        let mut request = self
+            .http()
+            .request(endpoint.method.clone(), url)
+            .header(header::AUTHORIZATION, self.auth().clone());
         if let Some(payload) = payload {
             request = request
                 .header(header::CONTENT_TYPE, "application/json")

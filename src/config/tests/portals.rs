@@ -159,9 +159,10 @@ fn portal_names_may_use_letters_digits_dots_underscores_and_dashes() {
 
 #[test]
 fn urls_that_differ_in_path_are_different_portals() {
-    // Only scheme/host case, a default port and a trailing slash make two urls one portal.
+    // Only scheme/host case, a default port, a trailing slash and a final dot in the host make
+    // two urls one portal; another port or host is another portal.
     let fleet = load_fleet(
-        "portals:\n  a:\n    url: https://a.example.com:8443\n    apiKey: ${A}\n  b:\n    url: https://a.example.com\n    apiKey: ${B}\n  c:\n    url: http://a.example.com\n    apiKey: ${C}\n",
+        "portals:\n  a:\n    url: https://a.example.com:8443\n    apiKey: ${A}\n  b:\n    url: https://a.example.com\n    apiKey: ${B}\n  c:\n    url: https://www.a.example.com\n    apiKey: ${C}\n",
     );
     assert_eq!(fleet.portals.len(), 3);
 }

@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 
 use super::format::File;
 use super::{FORMAT_VERSION, KIND, Saved, SavedPlanError, file_of, from_file, parse, pretty};
+use crate::api::PortalUrl;
 use crate::config::parse_env_ref;
+use crate::config::rules::is_portal_name;
 use crate::plan::Plan;
 
 /// A saved plan as read back: of one portal, or of the portals of a `portals:` file.
@@ -114,6 +116,11 @@ pub fn read(text: &str, path: &str) -> Result<SavedDocument, SavedPlanError> {
             api_key_env,
             plan,
         } = part;
+        if !is_portal_name(&name) {
+            return Err(inconsistent(format!(
+                "{name:?} is not a portal name a `portals:` file can hold"
+            )));
+        }
         if !names.insert(name.clone()) {
             return Err(inconsistent(format!("the portal {name:?} appears twice")));
         }
@@ -128,10 +135,21 @@ pub fn read(text: &str, path: &str) -> Result<SavedDocument, SavedPlanError> {
             }
             other => other,
         })?;
-        if !urls.insert(saved.plan.portal.clone()) {
+        // Exactly as `plan --out` writes a portal: its address as the client reads it.
+        let portal = match PortalUrl::parse(&saved.plan.portal) {
+            Ok(portal) if portal.as_str() == saved.plan.portal => portal,
+            _ => {
+                return Err(inconsistent(format!(
+                    "the portal {name:?} is planned for {:?}, which is not a portal address as \
+                     `plan` writes one",
+                    crate::redact::mask_credentials(&saved.plan.portal)
+                )));
+            }
+        };
+        if !urls.insert(portal.identity()) {
             return Err(inconsistent(format!(
                 "two portals are planned for {}",
-                saved.plan.portal
+                portal.as_str()
             )));
         }
         portals.push(SavedPortal {
