@@ -137,11 +137,16 @@ pub(crate) fn run(portal_parallelism: usize, latency: Duration) {
 }
 
 fn report(what: &str, took: Duration, ideal: Duration, how: &str) {
+    // With no latency there is no ideal to compare with: the time is all overhead.
+    let ratio = if ideal.is_zero() {
+        "-".to_owned()
+    } else {
+        format!("{:.2}", took.as_secs_f64() / ideal.as_secs_f64())
+    };
     println!(
-        "{what:<54} {:>8.0} ms  (ideal {:.0} ms: {how}; ratio {:.2})",
+        "{what:<54} {:>8.0} ms  (ideal {:.0} ms: {how}; ratio {ratio})",
         ms(took),
         ms(ideal),
-        took.as_secs_f64() / ideal.as_secs_f64()
     );
 }
 

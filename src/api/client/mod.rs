@@ -46,7 +46,9 @@ static HTTP: std::sync::Mutex<Vec<(HttpKey, reqwest::Client)>> = std::sync::Mute
 
 fn http_for(options: &ClientOptions, loopback: bool) -> Result<reqwest::Client, ApiError> {
     let key = (options.connect_timeout, options.request_timeout, loopback);
-    let mut clients = HTTP.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut clients = HTTP
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((_, http)) = clients.iter().find(|(k, _)| *k == key) {
         return Ok(http.clone());
     }
