@@ -47,6 +47,24 @@ webhooks:
 ";
 
 /// What a user sees: the report as miette's graphical handler draws it, without colour.
+/// Expects exactly these problems (code, 1-based line), in this order, from what loading a
+/// file gave, and returns the rendered report.
+pub(super) fn expect_problems<T>(
+    loaded: Result<T, ConfigError>,
+    expected: &[(&str, usize)],
+) -> String {
+    let Err(err) = loaded else {
+        panic!("expected problems, the file loaded")
+    };
+    let ConfigError::Invalid { count, problems } = &err else {
+        panic!("expected Invalid, got {err:?}")
+    };
+    let found: Vec<(&str, usize)> = problems.iter().map(|p| (p.code(), p.line())).collect();
+    assert_eq!(found, expected, "\n{}", render(&err));
+    assert_eq!(*count, problems.len());
+    render(&err)
+}
+
 pub(super) fn render(diag: &dyn miette::Diagnostic) -> String {
     let mut out = String::new();
     GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())

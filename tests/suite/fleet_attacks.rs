@@ -111,14 +111,7 @@ fn key(name: &str) -> String {
 
 /// `ATK_KEY_` and the name in upper case, `-` and `.` as `_`.
 fn var(name: &str) -> String {
-    let suffix: String = name
-        .chars()
-        .map(|c| match c {
-            '-' | '.' => '_',
-            c => c.to_ascii_uppercase(),
-        })
-        .collect();
-    format!("ATK_KEY_{suffix}")
+    crate::support::fleet::var_for("ATK_KEY_", name)
 }
 
 fn uri(i: usize, version: &str) -> String {

@@ -154,6 +154,11 @@ impl Fleet {
 /// The variable the `portals:` block names for `name`'s key: `FLEET_KEY_` and the name in
 /// upper case, with `-` and `.` as `_`.
 pub fn key_var(name: &str) -> String {
+    var_for("FLEET_KEY_", name)
+}
+
+/// `prefix` and `name` in upper case, with `-` and `.` as `_`: a variable name for a portal.
+pub fn var_for(prefix: &str, name: &str) -> String {
     let suffix: String = name
         .chars()
         .map(|c| match c {
@@ -161,7 +166,7 @@ pub fn key_var(name: &str) -> String {
             c => c.to_ascii_uppercase(),
         })
         .collect();
-    format!("FLEET_KEY_{suffix}")
+    format!("{prefix}{suffix}")
 }
 
 /// Each portal's own key, so a key sent to the wrong portal is refused there.

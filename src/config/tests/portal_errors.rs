@@ -10,17 +10,7 @@ use super::render;
 /// Checks `text` expecting exactly these problems (code, 1-based line), in this order, and
 /// returns the rendered report.
 fn expect(text: &str, expected: &[(&str, usize)]) -> String {
-    let err = match load_document_str(text, "fleet.yaml") {
-        Ok(_) => panic!("expected problems, the file loaded"),
-        Err(e) => e,
-    };
-    let ConfigError::Invalid { count, problems } = &err else {
-        panic!("expected Invalid, got {err:?}")
-    };
-    let found: Vec<(&str, usize)> = problems.iter().map(|p| (p.code(), p.line())).collect();
-    assert_eq!(found, expected, "\n{}", render(&err));
-    assert_eq!(*count, problems.len());
-    render(&err)
+    super::expect_problems(load_document_str(text, "fleet.yaml"), expected)
 }
 
 /// Two good portals, `a` and `b`, then `rest`.
