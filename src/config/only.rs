@@ -62,7 +62,26 @@ impl Checker<'_> {
         let mut ok = true;
         for item in items {
             match &item.kind {
-                Kind::Str(name) => names.push((name.clone(), item.span)),
+                Kind::Str(name) => {
+                    if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
+                        // Harmless, but a second name was most likely meant.
+                        let problem = super::problem::problem_at(
+                            self.source,
+                            item.span,
+                            "config::duplicate_only",
+                            match self.quote(item, name) {
+                                Some(quoted) => format!("`only` names the portal `{quoted}` twice"),
+                                None => "`only` names a portal twice".to_string(),
+                            },
+                            "named again here".to_string(),
+                            Some("name each portal once; was another portal meant?".to_string()),
+                        )
+                        .with_label(*first, "first".to_string());
+                        self.problems.push(problem);
+                        ok = false;
+                    }
+                    names.push((name.clone(), item.span));
+                }
                 other => {
                     ok = false;
                     self.error(

@@ -71,7 +71,7 @@ pub fn schema() -> Value {
         ONLY.to_string(),
         json!({
             "description": "Only these portals (names under `portals`) get this entry; every portal does without it.",
-            "type": "array", "minItems": 1, "items": {"$ref": "#/$defs/portalName"}
+            "type": "array", "minItems": 1, "uniqueItems": true, "items": {"$ref": "#/$defs/portalName"}
         }),
     );
     let top_properties = json!({
@@ -159,7 +159,7 @@ pub fn schema() -> Value {
                     }
                 }
             },
-            "portalName": {"type": "string", "pattern": "^[A-Za-z0-9._-]+$"},
+            "portalName": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
             "byName": {
                 "description": "A webhook keyed by name. Creating it needs uri and secretKey.",
                 "type": "object",

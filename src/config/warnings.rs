@@ -18,9 +18,50 @@ impl Document {
     pub fn warnings(&self) -> Vec<Problem> {
         match self {
             Document::One(config) => config.warnings(),
-            Document::Portals(fleet) => warnings(&fleet.source, &fleet.written),
+            Document::Portals(fleet) => {
+                let mut out = warnings(&fleet.source, &fleet.written);
+                out.extend(key_as_secret(fleet));
+                out.sort_by_key(|w| w.span().offset());
+                out
+            }
         }
     }
+}
+
+/// A webhook secret read from the variable that holds a portal's API key: every delivery
+/// would then be signed with the admin key, and the target would hold it.
+fn key_as_secret(fleet: &super::desired::Fleet) -> Vec<Problem> {
+    let key_vars: Vec<&str> = fleet
+        .portals
+        .iter()
+        .map(|p| p.api_key_var.as_str())
+        .collect();
+    fleet
+        .written
+        .iter()
+        .filter_map(|w| match (&w.secret, w.secret_span) {
+            (Some(SecretRef::Env(var)), Some(span)) if key_vars.contains(&var.as_str()) => {
+                Some(
+                    problem_at(
+                        &fleet.source,
+                        span,
+                        "config::key_as_secret",
+                        format!(
+                            "the secretKey of '{}' is read from {var}, which holds a portal's API key",
+                            w.label()
+                        ),
+                        "an API key as a webhook secret".to_string(),
+                        Some(
+                            "the target of the webhook would learn the admin key: give the webhook a secret of its own"
+                                .to_string(),
+                        ),
+                    )
+                    .warning(),
+                )
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 impl Config {

@@ -243,3 +243,25 @@ fn a_fleet_that_would_copy_a_million_entries_is_refused() {
     let codes: Vec<&str> = problems.iter().map(|p| p.code()).collect();
     assert_eq!(codes, ["config::too_many_webhooks"]);
 }
+
+#[test]
+fn a_portal_named_twice_in_only_is_an_error() {
+    let text = "portals:\n  a: { url: https://a.example.com, apiKey: \"${A}\" }\n  b: { url: https://b.example.com, apiKey: \"${B}\" }\nwebhooks:\n  Hook:\n    only: [a, a]\n";
+    let shown = super::expect_problems(
+        load_document_str(text, "fleet.yaml"),
+        &[("config::duplicate_only", 6)],
+    );
+    assert!(shown.contains("names the portal `a` twice"), "{shown}");
+}
+
+#[test]
+fn a_webhook_secret_read_from_a_portals_key_variable_is_a_warning() {
+    let text = "portals:\n  a: { url: https://a.example.com, apiKey: \"${A_KEY}\" }\nwebhooks:\n  Hook:\n    uri: https://h.example.com\n    secretKey: ${A_KEY}\n";
+    let document = load_document_str(text, "fleet.yaml").expect("loads");
+    let warnings: Vec<(String, usize)> = document
+        .warnings()
+        .iter()
+        .map(|w| (w.code().to_string(), w.line()))
+        .collect();
+    assert_eq!(warnings, [("config::key_as_secret".to_string(), 6)]);
+}
