@@ -322,3 +322,13 @@ fn no_input_makes_the_loader_panic() {
         }
     }
 }
+
+#[test]
+fn a_variable_where_a_url_belongs_says_urls_are_taken_as_written() {
+    let shown = expect(
+        "webhooks:\n  a:\n    uri: ${HOOK_URL}\n",
+        &[("config::bad_uri", 3)],
+    );
+    assert!(shown.contains("is taken as written"), "{shown}");
+    assert!(!shown.contains("did you mean"), "{shown}");
+}
