@@ -185,6 +185,27 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
         "the new plan lists the new unmanaged webhook"
     );
     assert!(second.contains("\"New\""));
+
+    // A link to a saved plan is refused: the rename would replace the link, and whoever reads
+    // its target would go on reading the old plan.
+    std::os::unix::fs::symlink(run.path("plan.json"), run.path("link.json")).unwrap();
+    let link = run.path("link.json").display().to_string();
+    let out = Run::new(&["plan", "--out", &link])
+        .file(FILE)
+        .portal(&portal)
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("symbolic link"), "{out:?}");
+    assert!(
+        std::fs::symlink_metadata(run.path("link.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(run.path("plan.json")).unwrap(),
+        second
+    );
 }
 
 #[test]
