@@ -13,7 +13,7 @@ use futures::StreamExt;
 use super::{Output, Planned, plan_against, saved_file, signals};
 use crate::api::{ApiError, PortalUrl};
 use crate::cli::{PlanArgs, PlanInput};
-use crate::config::{Config, Fleet, NamedPortal};
+use crate::config::{Config, Fleet};
 use crate::halt::Halt;
 use crate::plan::{FleetPlan, PortalPlan, Selection, guard, saved};
 use crate::settings::Settings;
@@ -100,15 +100,16 @@ pub(super) fn plan_portals<'a>(
     settings: &Settings,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<Vec<PortalRun<'a>>, Error> {
-    let portals = selected(fleet, settings.portal_names())?;
+    let portals = selected(&fleet.portals, |p| p.name.as_str(), settings.portal_names())?;
     let configs: Vec<&Config> = portals.iter().map(|p| &p.config).collect();
     let selections = Selection::of_each(&configs, &input.planning.targets)
         .map_err(|unknown| target_elsewhere(fleet, unknown))?;
     let planning = &input.planning;
     let runs = futures::stream::iter(portals.into_iter().zip(selections))
         .map(|(portal, selection)| async move {
+            let written = url_as_written(&portal.config);
             let (url, outcome) =
-                match open(settings, &portal.config, &portal.api_key_var, &portal.name) {
+                match open_url(settings, written, &portal.api_key_var, &portal.name) {
                     Ok(client) => {
                         let url = client.portal().as_str().to_string();
                         (
@@ -118,7 +119,7 @@ pub(super) fn plan_portals<'a>(
                                 .map_err(Arc::new),
                         )
                     }
-                    Err(e) => (url_as_written(&portal.config), Err(Arc::new(e))),
+                    Err(e) => (written.to_string(), Err(Arc::new(e))),
                 };
             PortalRun {
                 name: portal.name.clone(),
@@ -152,22 +153,8 @@ fn target_elsewhere(fleet: &Fleet, unknown: crate::plan::UnknownTarget) -> Error
     unknown.into()
 }
 
-/// A client for one portal of a `portals:` file: its url, the key its variable holds, and a
+/// A client for one portal of a `portals:` file, at `url`: the key its variable holds, and a
 /// stop switch of its own under the run's.
-pub(super) fn open(
-    settings: &Settings,
-    config: &Config,
-    api_key_env: &str,
-    name: &str,
-) -> Result<crate::api::Client, Error> {
-    let (url, _) = config
-        .portal
-        .as_ref()
-        .expect("the loader gives every portal of a portals: file its url");
-    open_url(settings, url, api_key_env, name)
-}
-
-/// A client for the portal at `url`, as `open`.
 pub(super) fn open_url(
     settings: &Settings,
     url: &str,
@@ -185,17 +172,21 @@ pub(super) fn open_url(
     )
 }
 
-fn url_as_written(config: &Config) -> String {
-    config
-        .portal
-        .as_ref()
-        .map(|(url, _)| url.clone())
-        .unwrap_or_default()
+/// A portal's `url:` as the file writes it (the loader gives every portal of a `portals:`
+/// file one).
+fn url_as_written(config: &Config) -> &str {
+    config.portal.as_ref().map_or("", |(url, _)| url.as_str())
 }
 
-/// The portals `names` selects, in file order; all when `names` is empty.
-fn selected<'a>(fleet: &'a Fleet, names: &[String]) -> Result<Vec<&'a NamedPortal>, Error> {
-    let defined: Vec<String> = fleet.portals.iter().map(|p| p.name.clone()).collect();
+/// The portals `names` (`--portal`) selects from `portals`, named by `name`, in their order;
+/// all when `names` is empty. A name none of them has is an error listing the defined ones.
+pub(super) fn selected<T>(
+    portals: impl IntoIterator<Item = T>,
+    name: impl Fn(&T) -> &str,
+    names: &[String],
+) -> Result<Vec<T>, Error> {
+    let portals: Vec<T> = portals.into_iter().collect();
+    let defined: Vec<String> = portals.iter().map(|p| name(p).to_string()).collect();
     let unknown: Vec<String> = names
         .iter()
         .filter(|n| !defined.contains(n))
@@ -204,10 +195,9 @@ fn selected<'a>(fleet: &'a Fleet, names: &[String]) -> Result<Vec<&'a NamedPorta
     if !unknown.is_empty() {
         return Err(Error::UnknownPortal { unknown, defined });
     }
-    Ok(fleet
-        .portals
-        .iter()
-        .filter(|p| names.is_empty() || names.contains(&p.name))
+    Ok(portals
+        .into_iter()
+        .filter(|p| names.is_empty() || names.iter().any(|n| n == name(p)))
         .collect())
 }
 
@@ -221,7 +211,7 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
                     Some(planned.plan.clone()),
                     planned.guard.as_ref().err().map(|e| one_line(e)),
                 ),
-                Err(e) => (None, Some(one_line(&portal_error(e, &run.api_key_env)))),
+                Err(e) => (None, Some(failure_line(&portal_error(e, &run.api_key_env)))),
             };
             PortalPlan {
                 name: run.name.clone(),
@@ -251,20 +241,14 @@ pub(super) fn tell_failures(runs: &[PortalRun<'_>]) {
 
 /// An error, its causes and its help on one line, for a portal's section.
 pub(super) fn one_line(e: &dyn miette::Diagnostic) -> String {
+    one_line_with(e, &[])
+}
+
+/// `one_line`, with `details` after the causes and before the help.
+fn one_line_with(e: &dyn miette::Diagnostic, details: &[String]) -> String {
     let mut text = super::report::chain(e);
-    // The file's problems this portal's live list revealed: a pull-request comment shows only
-    // this line, and must say what to fix and where.
-    let problems: Vec<String> = e
-        .related()
-        .into_iter()
-        .flatten()
-        .map(|problem| match located(problem, e.source_code()) {
-            Some((line, column)) => format!("{problem} (line {line}, column {column})"),
-            None => problem.to_string(),
-        })
-        .collect();
-    if !problems.is_empty() {
-        text = format!("{text}: {}", problems.join("; "));
+    if !details.is_empty() {
+        text = format!("{text}: {}", details.join("; "));
     }
     if let Some(help) = e.help() {
         text = format!("{text} ({help})");
@@ -272,15 +256,24 @@ pub(super) fn one_line(e: &dyn miette::Diagnostic) -> String {
     text.replace('\n', " ")
 }
 
-/// Where a problem's first label points in its file, 1-based.
-fn located(
-    problem: &dyn miette::Diagnostic,
-    parent: Option<&dyn miette::SourceCode>,
-) -> Option<(usize, usize)> {
-    let span = *problem.labels()?.next()?.inner();
-    let source = problem.source_code().or(parent)?;
-    let contents = source.read_span(&span, 0, 0).ok()?;
-    Some((contents.line() + 1, contents.column() + 1))
+/// A portal's failure on one line. The file's problems this portal's live list revealed are
+/// each named with its place, as `validate --format json` places them: a pull-request
+/// comment shows only this line, and must say what to fix and where.
+fn failure_line(error: &Shared) -> String {
+    let problems: Vec<String> = match error.error.as_ref() {
+        Error::Config(config) => config
+            .reported()
+            .iter()
+            .map(|problem| match problem.start {
+                Some((line, column)) => {
+                    format!("{} (line {line}, column {column})", problem.message)
+                }
+                None => problem.message.clone(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    one_line_with(error, &problems)
 }
 
 /// One portal's error as its section and stderr show it: the error itself, except that a

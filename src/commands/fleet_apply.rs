@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 
-use super::fleet::{PortalRun, fleet_plan, open_url, plan_portals, tell_failures};
+use super::fleet::{PortalRun, fleet_plan, open_url, plan_portals, selected, tell_failures};
 use super::progress::Progress;
 use super::writes::{confirm, not_started, result_line, secrets_of, summary_line};
 use super::{Output, Planned};
@@ -49,21 +49,7 @@ pub(super) fn saved(
     out: &mut Output,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<ExitCode, Error> {
-    let names = settings.portal_names();
-    let unknown: Vec<String> = names
-        .iter()
-        .filter(|n| !portals.iter().any(|p| &p.name == *n))
-        .map(|n| format!("{:?}", render::plain(n)))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(Error::UnknownPortal {
-            unknown,
-            defined: portals.iter().map(|p| p.name.clone()).collect(),
-        });
-    }
-    let selected = portals
-        .into_iter()
-        .filter(|p| names.is_empty() || names.contains(&p.name));
+    let selected = selected(portals, |p| p.name.as_str(), settings.portal_names())?;
     let runs = futures::stream::iter(selected)
         .map(|part| async move {
             let SavedPortal {
