@@ -23,7 +23,8 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::format::File;
-use super::{FORMAT_VERSION, KIND, Saved, SavedPlanError, file_of, from_file, parse, pretty};
+use super::header::{FORMAT_VERSION, KIND, SavedPlanError, Stamped, parse};
+use super::{Saved, file_of, from_file, pretty};
 use crate::api::PortalUrl;
 use crate::config::parse_env_ref;
 use crate::config::rules::is_portal_name;
@@ -62,6 +63,12 @@ struct PortalPart {
     plan: File,
 }
 
+impl Stamped for FleetFile {
+    fn stamp(&self) -> (&str, u32) {
+        (&self.kind, self.format_version)
+    }
+}
+
 /// Just enough to tell the two kinds of saved plan apart.
 #[derive(Deserialize)]
 struct Kind {
@@ -96,8 +103,16 @@ pub fn fleet_to_json(portals: &[PortalToSave<'_>]) -> Result<String, SavedPlanEr
 
 /// Reads a saved plan of either kind; `path` is only for messages.
 pub fn read(text: &str, path: &str) -> Result<SavedDocument, SavedPlanError> {
-    let is_fleet = serde_json::from_str::<Kind>(text).is_ok_and(|k| k.portals.is_some());
-    if !is_fleet {
+    // A plan of one portal, the usual kind, is read in one pass. A file that is not one is
+    // told apart by its `portals`, which decides whose errors are told.
+    match serde_json::from_str::<File>(text) {
+        Ok(file) if file.stamp() == (KIND, FORMAT_VERSION) => {
+            return from_file(file, path).map(SavedDocument::One);
+        }
+        Ok(_) => return super::from_json(text, path).map(SavedDocument::One),
+        Err(_) => {}
+    }
+    if !serde_json::from_str::<Kind>(text).is_ok_and(|k| k.portals.is_some()) {
         return super::from_json(text, path).map(SavedDocument::One);
     }
     let file: FleetFile = parse(text, path)?;

@@ -8,7 +8,7 @@ use crate::api::{LiveWebhook, mask_credentials};
 use crate::plan::change::live_target;
 use crate::plan::{Change, Field, Op, Plan};
 
-use super::SavedPlanError;
+use super::header::SavedPlanError;
 
 /// Refuses `plan` when the portal moved on since it was made. `live` is a fresh list.
 pub fn check_fresh(

@@ -17,6 +17,7 @@
 mod fleet;
 mod format;
 mod fresh;
+mod header;
 mod notes;
 #[cfg(test)]
 mod tests;
@@ -25,18 +26,14 @@ mod values;
 use std::collections::HashSet;
 
 use self::format::{Body, File, Live, Named, Write};
+use self::header::{KIND, Stamped, parse};
 use self::notes::SavedNotes;
 use super::change::{enabled_only, ssl_needs_https};
 use super::{Change, Notes, Op, Plan, Unchanged, Unmanaged};
 
 pub use fleet::{PortalToSave, SavedDocument, SavedPortal, fleet_to_json, read};
 pub use fresh::check_fresh;
-
-/// Bumped whenever a saved plan's format or meaning changes; `apply` refuses any other
-/// version. 2: each change stored once (the write and its live record). 3: the reviewer's
-/// notes (`notes`).
-pub const FORMAT_VERSION: u32 = 3;
-const KIND: &str = "docspace-webhooks saved plan";
+pub use header::{FORMAT_VERSION, SavedPlanError, is_saved_plan};
 
 /// A saved plan as read back.
 #[derive(Debug)]
@@ -45,88 +42,10 @@ pub struct Saved {
     pub max_deletes: Option<usize>,
 }
 
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum SavedPlanError {
-    #[error("cannot save a plan that sends the literal secretKey of {name:?}")]
-    #[diagnostic(
-        code(saved_plan::literal_secret),
-        help(
-            "a saved plan never holds secret values: write `secretKey: ${{SOME_VAR}}` in the file and set SOME_VAR when you apply"
-        )
-    )]
-    LiteralSecret { name: String },
-
-    #[error("{path} is not a saved plan of docspace-webhooks: {reason}; nothing was written")]
-    #[diagnostic(
-        code(saved_plan::unreadable),
-        help("make one with `docspace-webhooks plan --out FILE`")
-    )]
-    Unreadable { path: String, reason: String },
-
-    #[error(
-        "{path} is a saved plan of format_version {found}, but this build reads only version {FORMAT_VERSION}; nothing was written"
-    )]
-    #[diagnostic(
-        code(saved_plan::version),
-        help("make the plan again with this build of docspace-webhooks")
-    )]
-    Version { path: String, found: u64 },
-
-    #[error("{path} is not a plan this version would make: {reason}; nothing was written")]
-    #[diagnostic(
-        code(saved_plan::inconsistent),
-        help(
-            "a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`"
-        )
-    )]
-    Inconsistent { path: String, reason: String },
-
-    #[error(
-        "{path} has SHA-256 {found}, not the {expected} given with --expect-digest; nothing was written"
-    )]
-    #[diagnostic(
-        code(saved_plan::digest),
-        help(
-            "the file is not the plan that was approved: apply the approved file, or review this one and pass its digest"
-        )
-    )]
-    Digest {
-        path: String,
-        expected: String,
-        found: String,
-    },
-
-    #[error("the saved plan is for {planned}, not for {target}; nothing was written")]
-    #[diagnostic(
-        code(saved_plan::other_portal),
-        help("apply it against the portal it was made for, or make a new plan")
-    )]
-    OtherPortal { planned: String, target: String },
-
-    #[error("the saved plan is stale, nothing was written:\n{}", .changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n"))]
-    #[diagnostic(
-        code(saved_plan::stale),
-        help("the portal changed after the plan was made; run `plan --out` again and review it")
-    )]
-    Stale { changes: Vec<String> },
-}
-
 /// The SHA-256 of a saved plan's bytes, in lowercase hex (what `sha256sum` prints).
 pub fn digest(bytes: &[u8]) -> String {
     let hash = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
     hash.as_ref().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// What every version of the file starts with; read first, without building the rest.
-#[derive(serde::Deserialize)]
-struct Header {
-    kind: Option<String>,
-    format_version: Option<u64>,
-}
-
-/// Whether `text` is a saved plan of any version: `plan --out` overwrites only those.
-pub fn is_saved_plan(text: &str) -> bool {
-    serde_json::from_str::<Header>(text).is_ok_and(|h| h.kind.as_deref() == Some(KIND))
 }
 
 /// The saved form of `plan`. Refuses a plan that would have to store a literal secret.
@@ -197,34 +116,9 @@ pub fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
     from_file(parse::<File>(text, path)?, path)
 }
 
-/// Parses `text` as a saved plan's JSON of this version, telling in order what is wrong: not
-/// JSON, not a plan, another version, the shape.
-fn parse<T: serde::de::DeserializeOwned>(text: &str, path: &str) -> Result<T, SavedPlanError> {
-    let unreadable = |reason: String| SavedPlanError::Unreadable {
-        path: path.to_string(),
-        reason,
-    };
-    let header: Header =
-        serde_json::from_str(text).map_err(|e| unreadable(format!("not JSON ({e})")))?;
-    if header.kind.as_deref() != Some(KIND) {
-        return Err(unreadable(format!("no `\"kind\": \"{KIND}\"`")));
-    }
-    // Reported as written: a number past u32 is not some other version's number.
-    let Some(found) = header.format_version else {
-        return Err(unreadable("no `format_version`".into()));
-    };
-    if found != u64::from(FORMAT_VERSION) {
-        return Err(SavedPlanError::Version {
-            path: path.to_string(),
-            found,
-        });
-    }
-    serde_json::from_str(text).map_err(|e| unreadable(e.to_string()))
-}
-
 /// A parsed saved plan of one portal, checked the way the planner would have made it.
 fn from_file(file: File, path: &str) -> Result<Saved, SavedPlanError> {
-    if file.kind != KIND || file.format_version != FORMAT_VERSION {
+    if file.stamp() != (KIND, FORMAT_VERSION) {
         return Err(SavedPlanError::Inconsistent {
             path: path.to_string(),
             reason: format!("a part of it is not a `{KIND}` of format_version {FORMAT_VERSION}"),

@@ -216,7 +216,10 @@ fn a_file_problem_one_portal_reveals_is_named_in_its_section_not_only_counted() 
                 .join("\n"),
         };
         assert!(section_error.contains("9999"), "{format}: {section_error}");
-        assert!(section_error.contains("(line "), "{format}: {section_error}");
+        assert!(
+            section_error.contains("(line "),
+            "{format}: {section_error}"
+        );
     }
     assert_eq!(fleet.writes(), 0);
 }

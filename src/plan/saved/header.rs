@@ -1,0 +1,138 @@
+//! What every saved plan starts with: its kind and version, the errors of reading one, and
+//! the parse that checks the kind and version before the shape. It reads only the file format
+//! (`format`); the rest of `saved` reads it, and nothing here reads that back.
+
+use super::format::File;
+
+/// Bumped whenever a saved plan's format or meaning changes; `apply` refuses any other
+/// version. 2: each change stored once (the write and its live record). 3: the reviewer's
+/// notes (`notes`).
+pub const FORMAT_VERSION: u32 = 3;
+pub(super) const KIND: &str = "docspace-webhooks saved plan";
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum SavedPlanError {
+    #[error("cannot save a plan that sends the literal secretKey of {name:?}")]
+    #[diagnostic(
+        code(saved_plan::literal_secret),
+        help(
+            "a saved plan never holds secret values: write `secretKey: ${{SOME_VAR}}` in the file and set SOME_VAR when you apply"
+        )
+    )]
+    LiteralSecret { name: String },
+
+    #[error("{path} is not a saved plan of docspace-webhooks: {reason}; nothing was written")]
+    #[diagnostic(
+        code(saved_plan::unreadable),
+        help("make one with `docspace-webhooks plan --out FILE`")
+    )]
+    Unreadable { path: String, reason: String },
+
+    #[error(
+        "{path} is a saved plan of format_version {found}, but this build reads only version {FORMAT_VERSION}; nothing was written"
+    )]
+    #[diagnostic(
+        code(saved_plan::version),
+        help("make the plan again with this build of docspace-webhooks")
+    )]
+    Version { path: String, found: u64 },
+
+    #[error("{path} is not a plan this version would make: {reason}; nothing was written")]
+    #[diagnostic(
+        code(saved_plan::inconsistent),
+        help(
+            "a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`"
+        )
+    )]
+    Inconsistent { path: String, reason: String },
+
+    #[error(
+        "{path} has SHA-256 {found}, not the {expected} given with --expect-digest; nothing was written"
+    )]
+    #[diagnostic(
+        code(saved_plan::digest),
+        help(
+            "the file is not the plan that was approved: apply the approved file, or review this one and pass its digest"
+        )
+    )]
+    Digest {
+        path: String,
+        expected: String,
+        found: String,
+    },
+
+    #[error("the saved plan is for {planned}, not for {target}; nothing was written")]
+    #[diagnostic(
+        code(saved_plan::other_portal),
+        help("apply it against the portal it was made for, or make a new plan")
+    )]
+    OtherPortal { planned: String, target: String },
+
+    #[error("the saved plan is stale, nothing was written:\n{}", .changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n"))]
+    #[diagnostic(
+        code(saved_plan::stale),
+        help("the portal changed after the plan was made; run `plan --out` again and review it")
+    )]
+    Stale { changes: Vec<String> },
+}
+
+/// What every version of the file starts with; read first, without building the rest.
+#[derive(serde::Deserialize)]
+struct Header {
+    kind: Option<String>,
+    format_version: Option<u64>,
+}
+
+/// Whether `text` is a saved plan of any version: `plan --out` overwrites only those.
+pub fn is_saved_plan(text: &str) -> bool {
+    serde_json::from_str::<Header>(text).is_ok_and(|h| h.kind.as_deref() == Some(KIND))
+}
+
+/// A saved file's own kind and version, as its type reads them.
+pub(super) trait Stamped {
+    fn stamp(&self) -> (&str, u32);
+}
+
+impl Stamped for File {
+    fn stamp(&self) -> (&str, u32) {
+        (&self.kind, self.format_version)
+    }
+}
+
+/// Parses `text` as a saved plan's JSON of this version. A file that is one is read in one
+/// pass; otherwise what is wrong is told in order: not JSON, not a plan, another version, the
+/// shape.
+pub(super) fn parse<T: serde::de::DeserializeOwned + Stamped>(
+    text: &str,
+    path: &str,
+) -> Result<T, SavedPlanError> {
+    let shape = match serde_json::from_str::<T>(text) {
+        Ok(file) if file.stamp() == (KIND, FORMAT_VERSION) => return Ok(file),
+        Ok(_) => None,
+        Err(e) => Some(e),
+    };
+    let unreadable = |reason: String| SavedPlanError::Unreadable {
+        path: path.to_string(),
+        reason,
+    };
+    let header: Header =
+        serde_json::from_str(text).map_err(|e| unreadable(format!("not JSON ({e})")))?;
+    if header.kind.as_deref() != Some(KIND) {
+        return Err(unreadable(format!("no `\"kind\": \"{KIND}\"`")));
+    }
+    // Reported as written: a number past u32 is not some other version's number.
+    let Some(found) = header.format_version else {
+        return Err(unreadable("no `format_version`".into()));
+    };
+    if found != u64::from(FORMAT_VERSION) {
+        return Err(SavedPlanError::Version {
+            path: path.to_string(),
+            found,
+        });
+    }
+    match shape {
+        Some(e) => Err(unreadable(e.to_string())),
+        // The header, read from the same text, has this kind and version.
+        None => unreachable!("a file of this kind and version is taken above"),
+    }
+}
