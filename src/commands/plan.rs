@@ -74,7 +74,7 @@ pub(super) fn file_problems(args: &PlanArgs, out: &mut Output, error: ConfigErro
         Format::Text | Format::Markdown => ProblemFormat::Text,
     });
     let name = args.input.file.file.display().to_string();
-    let report = render::render_problems(format, &name, None, &error.reported());
+    let report = render::render_problems(format, &name, &error.reported());
     let _ = write!(out, "{report}");
     let _ = out.flush();
     error.into()

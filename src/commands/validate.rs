@@ -53,7 +53,7 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCo
             let _ = write!(
                 out,
                 "{}",
-                render_problems(args.format, &name, None, &e.reported())
+                render_problems(args.format, &name, &e.reported())
             );
             let _ = out.flush();
             Err(e.into())

@@ -41,15 +41,9 @@ pub struct PortalCount {
     pub webhooks: usize,
 }
 
-/// The report of a file in `format`: `webhooks` is the number of entries of a file that
-/// loaded, `None` for a file with errors. Text is `validate`'s verdict line.
-pub fn render_problems(
-    format: ProblemFormat,
-    file: &str,
-    webhooks: Option<usize>,
-    problems: &[Reported],
-) -> String {
-    render_report(format, file, webhooks.map(Valid::Webhooks), problems)
+/// The report of a file with errors in `format`: `problems` are every problem it has.
+pub fn render_problems(format: ProblemFormat, file: &str, problems: &[Reported]) -> String {
+    render_report(format, file, None, problems)
 }
 
 /// The report of a file that loaded, with its `warnings`: `validate`'s verdict. Text says
@@ -246,7 +240,7 @@ mod tests {
             problem("look-alike", None, true),
         ];
         insta::assert_snapshot!(
-            render_problems(ProblemFormat::Github, "x", None, &problems),
+            render_problems(ProblemFormat::Github, "x", &problems),
             @r"
         ::error file=conf/web%2Chooks%3A1.yaml,line=4,col=16,endLine=4,endColumn=29,title=config%3A%3Aunknown_trigger::100%25 wrong%0D%0Aline, two: x%0Ahelp: use `a`
         ::warning file=conf/web%2Chooks%3A1.yaml,line=4,col=16,endLine=4,endColumn=29,title=config%3A%3Aunknown_trigger::look-alike
@@ -261,7 +255,7 @@ mod tests {
             end: None,
             ..problem("cannot read", None, false)
         };
-        let out = render_problems(ProblemFormat::Github, "x", None, &[p]);
+        let out = render_problems(ProblemFormat::Github, "x", &[p]);
         assert!(
             out.starts_with("::error file=conf/web%2Chooks%3A1.yaml,title="),
             "{out}"
@@ -274,6 +268,6 @@ mod tests {
             problem("bad\u{1b}[31m", Some("fix it"), false),
             problem("look", None, true),
         ];
-        insta::assert_snapshot!(render_problems(ProblemFormat::Json, "x", None, &problems));
+        insta::assert_snapshot!(render_problems(ProblemFormat::Json, "x", &problems));
     }
 }
