@@ -76,20 +76,15 @@ fn target(args: &ExportArgs, settings: &Settings) -> Result<(PortalUrl, SecretSt
         Document::Portals(fleet) => fleet,
     };
     let defined = || fleet.portals.iter().map(|p| p.name.clone()).collect();
-    let [name] = names else {
+    if names.len() != 1 {
+        return Err(Error::WhichPortal { defined: defined() });
+    }
+    let selected = super::fleet::selected(&fleet.portals, |p| p.name.as_str(), names)?;
+    // One name selects one portal: names under `portals:` are unique.
+    let [portal] = selected.as_slice() else {
         return Err(Error::WhichPortal { defined: defined() });
     };
-    let Some(portal) = fleet.portals.iter().find(|p| &p.name == name) else {
-        return Err(Error::UnknownPortal {
-            unknown: vec![format!("{:?}", render::plain(name))],
-            defined: defined(),
-        });
-    };
-    let (url, _) = portal
-        .config
-        .portal
-        .as_ref()
-        .expect("the loader gives every portal of a portals: file its url");
+    let url = portal.url();
     Ok((
         PortalUrl::parse(url)?,
         settings.portal_key(&portal.api_key_var)?,

@@ -107,7 +107,7 @@ pub(super) fn plan_portals<'a>(
     let planning = &input.planning;
     let runs = futures::stream::iter(portals.into_iter().zip(selections))
         .map(|(portal, selection)| async move {
-            let written = url_as_written(&portal.config);
+            let written = portal.url();
             let (url, outcome) =
                 match open_url(settings, written, &portal.api_key_var, &portal.name) {
                     Ok(client) => {
@@ -170,12 +170,6 @@ pub(super) fn open_url(
         Halt::child(&signals::halt(), &render::plain(name)),
         Some(name),
     )
-}
-
-/// A portal's `url:` as the file writes it (the loader gives every portal of a `portals:`
-/// file one).
-fn url_as_written(config: &Config) -> &str {
-    config.portal.as_ref().map_or("", |(url, _)| url.as_str())
 }
 
 /// The portals `names` (`--portal`) selects from `portals`, named by `name`, in their order;

@@ -238,8 +238,13 @@ fn plan_exit_code(args: &crate::cli::PlanArgs, has_changes: bool) -> ExitCode {
 /// stop a run.
 fn load_config(path: &std::path::Path) -> Result<config::Document, Error> {
     let config = config::load_document(path)?;
-    for warning in config.warnings() {
+    tell_warnings(config.warnings());
+    Ok(config)
+}
+
+/// The file's warnings as diagnostics on stderr.
+fn tell_warnings(warnings: Vec<config::Problem>) {
+    for warning in warnings {
         let _ = writeln!(anstream::stderr(), "{:?}", miette::Report::new(warning));
     }
-    Ok(config)
 }

@@ -19,9 +19,7 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCo
             let warnings = document.warnings();
             let reported: Vec<config::Reported> = warnings.iter().map(Problem::reported).collect();
             // Warnings never stop a run; the diagnostics show them on stderr, as `plan` does.
-            for warning in warnings {
-                let _ = writeln!(anstream::stderr(), "{:?}", miette::Report::new(warning));
-            }
+            super::tell_warnings(warnings);
             let portals: Vec<PortalCount>;
             let valid = match &document {
                 Document::One(config) => Valid::Webhooks(config.webhooks.len()),
@@ -31,11 +29,7 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCo
                         .iter()
                         .map(|p| PortalCount {
                             name: p.name.clone(),
-                            url: p
-                                .config
-                                .portal
-                                .as_ref()
-                                .map_or_else(String::new, |(url, _)| url.clone()),
+                            url: p.url().to_string(),
                             webhooks: p.config.webhooks.len(),
                         })
                         .collect();

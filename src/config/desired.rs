@@ -138,6 +138,17 @@ impl Config {
     }
 }
 
+impl NamedPortal {
+    /// The portal's `url:` as the file writes it.
+    pub fn url(&self) -> &str {
+        // The loader gives every portal of a `portals:` file its url.
+        self.config
+            .portal
+            .as_ref()
+            .map_or("", |(url, _)| url.as_str())
+    }
+}
+
 impl Document {
     /// Registers with `redact` the secrets of every portal (see `Config::register_secrets`).
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
