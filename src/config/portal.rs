@@ -108,7 +108,7 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
 /// A portal's name: letters, digits, `.`, `_` and `-`, since it is typed on the command line
 /// (`--portal NAME`) and shown in headings.
 fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
-    let allowed = |ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-');
+    let allowed = super::rules::in_portal_name;
     let help = "a portal's name is typed on the command line (`--portal NAME`) and heads its section of a plan, so it may have only ASCII letters, digits, `.`, `_` and `-`, and starts with a letter or digit";
     match &key.kind {
         Kind::Str(name) if super::rules::is_portal_name(name) => Some(name.clone()),
