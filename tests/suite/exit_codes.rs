@@ -2,27 +2,13 @@
 //! "changes" under `--detailed-exitcode`), and a closed stdout never changes what the work
 //! produced.
 
-use crate::support::fake_portal::{FakePortal, Seed, Target};
+use crate::support::fake_portal::{FakePortal, Target};
+use crate::support::fixtures::crm_and_other as portal;
 use crate::support::run::Run;
 
 const SECRET: &str = "exit-Codes-Secret-1";
 
-/// One update (Crm's ssl) and one create (Billing), against a portal with Crm and Other.
-const FILE: &str = "\
-webhooks:
-  Crm:
-    ssl: false
-  Billing:
-    uri: https://billing.example.com/h
-    secretKey: ${BILLING_SECRET}
-";
-
-fn portal() -> FakePortal {
-    let portal = FakePortal::start();
-    portal.seed(Seed::new("Crm", "https://crm.example.com/h"));
-    portal.seed(Seed::new("Other", "https://other.example.com/h"));
-    portal
-}
+const FILE: &str = crate::support::fixtures::UPDATE_AND_CREATE;
 
 fn run(args: &[&str], portal: &FakePortal) -> Run {
     Run::new(args)

@@ -1,25 +1,12 @@
 //! `plan --out FILE` then `apply FILE`: exactly that plan, or nothing when it went stale.
 
 use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::fixtures::crm_and_other as portal;
 use crate::support::run::Run;
 
 const SECRET: &str = "saved-Plan-Secret-1";
 
-const FILE: &str = "\
-webhooks:
-  Crm:
-    ssl: false
-  Billing:
-    uri: https://billing.example.com/h
-    secretKey: ${BILLING_SECRET}
-";
-
-fn portal() -> FakePortal {
-    let portal = FakePortal::start();
-    portal.seed(Seed::new("Crm", "https://crm.example.com/h"));
-    portal.seed(Seed::new("Other", "https://other.example.com/h"));
-    portal
-}
+const FILE: &str = crate::support::fixtures::UPDATE_AND_CREATE;
 
 /// Plans into `plan.json` inside a run directory and returns that directory's run builder.
 fn saved(portal: &FakePortal) -> (Run, std::path::PathBuf) {

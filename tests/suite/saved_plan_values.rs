@@ -8,14 +8,7 @@ use crate::support::run::Run;
 const SECRET: &str = "saved-Values-Secret-1";
 
 /// Write 1 updates Crm (its ssl), write 2 creates Billing.
-const FILE: &str = "\
-webhooks:
-  Crm:
-    ssl: false
-  Billing:
-    uri: https://billing.example.com/h
-    secretKey: ${BILLING_SECRET}
-";
+const FILE: &str = crate::support::fixtures::UPDATE_AND_CREATE;
 
 type Edit = fn(&mut serde_json::Value, &str);
 

@@ -2,6 +2,7 @@
 //! real binary.
 
 pub mod fake_portal;
+pub mod fixtures;
 pub mod fleet;
 pub mod run;
 pub mod spawn;
