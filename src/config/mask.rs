@@ -19,9 +19,12 @@ use std::ops::Range;
 
 use super::escape::is_unsafe;
 use super::keys::is_format_key;
+use super::mask_edits::Edits;
 use super::node::{Kind, Node};
 use super::secret::parse_env_ref;
-use super::sensitive::{comment_ranges, comment_start, is_secret_key, may_hold_secrets};
+use super::sensitive::{
+    assigned_secret, comment_ranges, comment_start, is_secret_key, may_hold_secrets,
+};
 use crate::redact::{credential_ranges, mask_userinfo};
 
 /// The display copy of a file that parsed into `tree`.
@@ -140,6 +143,17 @@ fn string(text: &str, node: &Node, address: bool, edits: &mut Edits) {
         let raw = &text[span.clone()];
         if raw.contains('\n') {
             edits.mask_range(span);
+            continue;
+        }
+        if let Some(from) = assigned_secret(raw) {
+            // The rest of the value is masked, and with it any credentials before it (all of
+            // the value when they are written with escapes and cannot be found in it).
+            let from = match (value_has_credentials, ranges_of(raw).first()) {
+                (false, _) => from,
+                (true, Some(userinfo)) => from.min(userinfo.start),
+                (true, None) => 0,
+            };
+            edits.mask_range(span.start + from..span.end);
             continue;
         }
         let ranges = ranges_of(raw);
@@ -269,78 +283,5 @@ fn mask_comments(text: &str, edits: &mut Edits) {
             }
         }
         offset += line.len();
-    }
-}
-
-/// What to change in the display copy: ranges to mask, and spans to replace by a shorter text.
-#[derive(Default)]
-struct Edits {
-    masked: Vec<Range<usize>>,
-    rewritten: Vec<(Range<usize>, String)>,
-}
-
-impl Edits {
-    fn mask(&mut self, span: miette::SourceSpan) {
-        self.mask_range(span.offset()..span.offset() + span.len());
-    }
-
-    fn mask_range(&mut self, range: Range<usize>) {
-        if range.start < range.end {
-            self.masked.push(range);
-        }
-    }
-
-    /// `range` (on one line) shows `with` instead, padded with spaces to its length.
-    fn rewrite(&mut self, range: Range<usize>, with: String) {
-        self.rewritten.push((range, with));
-    }
-
-    fn apply(&self, text: &str) -> String {
-        let mut masked = vec![false; text.len()];
-        for r in &self.masked {
-            let end = r.end.min(text.len());
-            masked[r.start.min(end)..end].fill(true);
-        }
-        let mut rewritten: Vec<&(Range<usize>, String)> = self
-            .rewritten
-            .iter()
-            .filter(|(r, _)| !masked[r.start..r.end].contains(&true))
-            .collect();
-        rewritten.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-        let mut out = String::with_capacity(text.len());
-        let mut stars = 0;
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            while rewritten.last().is_some_and(|(r, _)| r.start < i) {
-                rewritten.pop();
-            }
-            if let Some((range, with)) = rewritten.last().filter(|(r, _)| r.start == i) {
-                out.push_str(with);
-                out.extend(std::iter::repeat_n(' ', range.len() - with.len()));
-                while chars.next_if(|(j, _)| *j < range.end).is_some() {}
-                rewritten.pop();
-                continue;
-            }
-            // Each line of a masked run shows one `***` where its text starts, then spaces.
-            if masked[i] && c != '\n' && c != '\r' && (stars > 0 || !c.is_whitespace()) {
-                if stars == 0 {
-                    stars = 1;
-                }
-                for _ in 0..c.len_utf8() {
-                    out.push(if (1..=3).contains(&stars) { '*' } else { ' ' });
-                    stars += 1;
-                }
-                continue;
-            }
-            if !masked[i] || c == '\n' {
-                stars = 0;
-            }
-            if is_unsafe(c) {
-                out.extend(std::iter::repeat_n('?', c.len_utf8()));
-            } else {
-                out.push(c);
-            }
-        }
-        out
     }
 }

@@ -41,6 +41,7 @@ mod escape;
 mod fields;
 mod keys;
 mod mask;
+mod mask_edits;
 mod node;
 mod only;
 mod overlay;

@@ -88,12 +88,27 @@ pub(super) fn comment_ranges(comment: &str, offset: usize) -> Vec<Range<usize>> 
         .collect();
     if let Some((at, word)) = words(comment).find(|(_, w)| is_secret_key(w)) {
         // After the word and a `:` or `=` right behind it, which stay visible.
-        let after = &comment[at + word.len()..];
-        let gap = after.len() - after.trim_start_matches(['"', '\'', ' ']).len();
-        let from = at + word.len() + gap + usize::from(after[gap..].starts_with([':', '=']));
+        let from = assigned_at(comment, at, word).unwrap_or(at + word.len());
         out.push(offset + from..offset + comment.len());
     }
     out
+}
+
+/// Where a secret-looking key written inside a value is assigned (`passwd:'...'` where a
+/// mapping was meant, `?token=...` in a URL): the offset in `text` after its `:` or `=`, from
+/// which the rest may be a secret.
+pub(super) fn assigned_secret(text: &str) -> Option<usize> {
+    words(text).find_map(|(at, w)| is_secret_key(w).then(|| assigned_at(text, at, w)).flatten())
+}
+
+/// When `word` (at `at` in `text`) is followed by `:` or `=` (after closing quotes and
+/// spaces), as a key is: the offset right after that sign.
+fn assigned_at(text: &str, at: usize, word: &str) -> Option<usize> {
+    let after = &text[at + word.len()..];
+    let gap = after.len() - after.trim_start_matches(['"', '\'', ' ']).len();
+    after[gap..]
+        .starts_with([':', '='])
+        .then_some(at + word.len() + gap + 1)
 }
 
 /// Whether a file that could not be parsed may hold a secret somewhere. Without a tree there is
@@ -108,11 +123,7 @@ pub(super) fn may_hold_secrets(text: &str) -> bool {
             None => (line, ""),
         };
         // A key is followed by `:` (or, in a comment, `=` too), after any closing quote.
-        let is_key = |text: &str, at: usize, w: &str| {
-            text[at + w.len()..]
-                .trim_start_matches(['"', '\'', ' '])
-                .starts_with([':', '='])
-        };
+        let is_key = |text: &str, at: usize, w: &str| assigned_at(text, at, w).is_some();
         // Any word holding a secret word is one the line holds too, so most lines are passed
         // over with one search; near misses are looked for among keys only.
         let any_word = has_secret_word(&normal(line));

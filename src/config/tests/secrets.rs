@@ -62,6 +62,28 @@ fn the_value_of_an_unknown_key_is_never_shown() {
     );
 }
 
+/// Found by the mutation property: `passwd:'...'` without a space after the colon is one string
+/// where the entry's settings belong; a secret-looking key written inside a value hides the
+/// rest of it (a URL's `?token=...` too), and credentials before it with it.
+#[test]
+fn a_secret_key_written_inside_a_value_hides_the_rest_of_it() {
+    for text in [
+        format!("webhooks:\n  Billing:\n    passwd:'{SECRET}'\n"),
+        format!(
+            "webhooks:\n  a:\n    uri: https://h.example.com/h?token={SECRET}\n    triggers: [nope]\n"
+        ),
+        format!(
+            "webhooks:\n  a:\n    uri: https://u:pw1234@h.example.com/h?api_key={SECRET}\n    triggers: [nope]\n"
+        ),
+    ] {
+        let shown = rendered_error(&text);
+        assert!(
+            !shown.contains(SECRET) && !shown.contains("pw1234"),
+            "{shown}"
+        );
+    }
+}
+
 #[test]
 fn a_secret_failing_the_policy_is_not_echoed() {
     for bad in [
