@@ -1,5 +1,6 @@
 //! The layout conventions of `src/`, enforced rather than remembered: imports between files
-//! flow one way, and no file grows past about 350 lines.
+//! flow one way, and no file grows past about 800 lines: a file holds one concept, however long,
+//! and past 800 lines it is probably two.
 //!
 //! The import graph is read from the text, not from the compiler: every path that starts with
 //! `crate::`, `super::` or `self::` (grouped imports expanded) is an edge to the deepest file
@@ -9,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const MAX_LINES: usize = 350;
+const MAX_LINES: usize = 800;
 
 /// Every `.rs` file under `src/`, by its path relative to `src/`, with its text.
 fn sources() -> BTreeMap<PathBuf, String> {
@@ -284,7 +285,7 @@ fn no_file_in_src_imports_one_that_imports_it_back() {
 }
 
 #[test]
-fn no_source_file_in_src_passes_350_lines() {
+fn no_source_file_in_src_passes_800_lines() {
     let offenders: Vec<String> = sources()
         .iter()
         .map(|(rel, text)| (rel, text.lines().count()))
@@ -293,7 +294,7 @@ fn no_source_file_in_src_passes_350_lines() {
         .collect();
     assert!(
         offenders.is_empty(),
-        "files over {MAX_LINES} lines (split them into submodules):\n{}",
+        "files over {MAX_LINES} lines (probably two concepts: split them by concept):\n{}",
         offenders.join("\n")
     );
 }
