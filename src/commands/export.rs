@@ -79,7 +79,7 @@ fn target(args: &ExportArgs, settings: &Settings) -> Result<(PortalUrl, SecretSt
     if names.len() != 1 {
         return Err(Error::WhichPortal { defined: defined() });
     }
-    let selected = super::fleet::selected(&fleet.portals, |p| p.name.as_str(), names)?;
+    let selected = super::portals::selected(&fleet.portals, |p| p.name.as_str(), names)?;
     // One name selects one portal: names under `portals:` are unique.
     let [portal] = selected.as_slice() else {
         return Err(Error::WhichPortal { defined: defined() });

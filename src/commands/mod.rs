@@ -8,11 +8,10 @@ mod apply;
 mod atomic;
 mod completions;
 mod export;
-mod fleet;
-mod fleet_apply;
 mod output;
 mod panic;
 mod plan;
+mod portals;
 mod progress;
 mod report;
 mod saved_file;
@@ -26,8 +25,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::api::{Client, ClientEvent, PortalUrl};
-use crate::cli::{Cli, Command, PlanInput, PlanningArgs};
-use crate::plan::{Plan, PlanOptions, Selection, guard};
+use crate::cli::{Cli, Command};
+use crate::plan::{Plan, guard};
 use crate::settings::{self, Color, Settings};
 use crate::{Error, config};
 
@@ -142,7 +141,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(Error::Runtime)
 }
 
-/// A fresh plan of one portal, and the client it was made with.
+/// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.
 struct Planned {
     plan: Plan,
     client: Client,
@@ -150,39 +149,6 @@ struct Planned {
     guard: Result<(), guard::TooManyDeletes>,
     /// The explicit deletion limit the guard checked, recorded in a saved plan.
     max_deletes: Option<guard::MaxDeletes>,
-}
-
-/// Plans a `portal:` file: checks the portal and the key, lists the portal (one GET) and
-/// plans. Shared by `plan` and `apply`.
-fn plan_one(
-    config: &config::Config,
-    input: &PlanInput,
-    settings: &Settings,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<Planned, Error> {
-    // Before the portal is contacted: a mistyped key is a usage error, not a plan of nothing.
-    let selection = Selection::of(config, &input.planning.targets)?;
-    let url = settings.portal_for(config)?;
-    let client = client(settings, &url, settings.api_key()?, signals::halt(), None)?;
-    runtime.block_on(plan_against(config, client, &selection, &input.planning))
-}
-
-/// Lists the portal `client` talks to and plans `config` against it.
-async fn plan_against(
-    config: &config::Config,
-    client: Client,
-    selection: &Selection,
-    planning: &PlanningArgs,
-) -> Result<Planned, Error> {
-    let live = client.list().await?;
-    let options = PlanOptions {
-        prune: planning.prune,
-        rotate_secrets: planning.rotate_secrets,
-    };
-    let portal = client.portal().as_str().to_string();
-    let plan = crate::plan::plan_selected(config, &live, &portal, options, selection)?;
-    let max_deletes = guard::MaxDeletes::of(planning.max_deletes, config.max_deletes);
-    Ok(Planned::guarded(plan, client, live.len(), max_deletes))
 }
 
 impl Planned {

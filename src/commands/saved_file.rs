@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::atomic::{self, Existing};
 use crate::Error;
-use crate::plan::saved::{self, SavedDocument, SavedPlanError};
+use crate::plan::saved::{self, SavedPlanError, SavedPortal};
 
 /// The largest saved plan `apply` reads. Measured: 5,000 updates of webhooks that list every
 /// event by name take 12.9 MB (about 2.6 KB a change, most of it the two trigger lists;
@@ -24,7 +24,7 @@ pub(super) const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
 pub(super) fn load(
     path: &Path,
     expect_digest: Option<&str>,
-) -> Result<(SavedDocument, String), Error> {
+) -> Result<(Vec<SavedPortal>, String), Error> {
     let shown = path.display().to_string();
     let refuse = |reason: String| Error::PlanFile {
         path: shown.clone(),

@@ -13,8 +13,9 @@ pub struct FleetPlan {
 /// One portal's part of a `FleetPlan`.
 #[derive(Debug, Clone)]
 pub struct PortalPlan {
-    /// The portal's key under `portals:`.
-    pub name: String,
+    /// The portal's key under `portals:`; `None` for the one portal of a `portal:` file, which
+    /// is shown without a heading or totals, as a plan of one portal always was.
+    pub name: Option<String>,
     /// Its `url:`, as `PortalUrl::as_str` shows it.
     pub portal: String,
     /// `None` when the portal could not be planned; `error` says why.

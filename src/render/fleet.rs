@@ -18,7 +18,7 @@ use super::{Format, message, plain, text};
 use crate::plan::{FleetPlan, PortalPlan};
 
 /// Renders `fleet` in `format`; `color` (text only) says whether the output keeps colors.
-pub fn render_fleet(fleet: &FleetPlan, format: Format, color: bool) -> String {
+pub(super) fn render_fleet(fleet: &FleetPlan, format: Format, color: bool) -> String {
     match format {
         Format::Text => fleet_text(fleet, color),
         Format::Json => render_fleet_json(fleet),
@@ -34,7 +34,7 @@ fn fleet_text(fleet: &FleetPlan, color: bool) -> String {
         }
         let heading = format!(
             "=== portal {} ({}) ===",
-            plain(&portal.name),
+            plain(portal.name.as_deref().unwrap_or_default()),
             plain(&portal.portal)
         );
         let _ = writeln!(out, "{}", paint(style::BOLD, heading));

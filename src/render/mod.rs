@@ -26,13 +26,12 @@ mod problems;
 pub mod style;
 mod text;
 
-pub use fleet::render_fleet;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
 pub use problems::{PortalCount, ProblemFormat, Valid, render_problems, render_valid};
 pub use text::{render_text, value_text};
 
-use crate::plan::Plan;
+use crate::plan::{FleetPlan, PortalPlan};
 use crate::redact::mask_credentials;
 
 /// How `plan` (and `apply`, before it asks) shows a plan.
@@ -46,13 +45,25 @@ pub enum Format {
     Markdown,
 }
 
-/// Renders `plan` in `format`; `color` (text only) says whether the output keeps colors.
-pub fn render(plan: &Plan, format: Format, color: bool) -> String {
-    match format {
-        Format::Text => render_text(plan, color),
-        Format::Json => render_json(plan),
-        Format::Markdown => render_markdown(plan),
+/// Renders the plans of a run in `format`; `color` (text only) says whether the output keeps
+/// colors. The one portal of a `portal:` file (unnamed) is shown as a plan of one portal, with
+/// no heading and no totals (JSON version 1); named portals as `fleet` shows them (version 2).
+pub fn render(run: &FleetPlan, format: Format, color: bool) -> String {
+    if let [
+        PortalPlan {
+            name: None,
+            plan: Some(plan),
+            ..
+        },
+    ] = run.portals.as_slice()
+    {
+        return match format {
+            Format::Text => render_text(plan, color),
+            Format::Json => render_json(plan),
+            Format::Markdown => render_markdown(plan),
+        };
     }
+    fleet::render_fleet(run, format, color)
 }
 
 /// What `show` prints after a saved plan: its path, its SHA-256 and `command`, the command

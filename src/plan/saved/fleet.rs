@@ -30,19 +30,15 @@ use crate::config::parse_env_ref;
 use crate::config::rules::is_portal_name;
 use crate::plan::Plan;
 
-/// A saved plan as read back: of one portal, or of the portals of a `portals:` file.
-#[derive(Debug)]
-pub enum SavedDocument {
-    One(Saved),
-    Portals(Vec<SavedPortal>),
-}
-
-/// One portal's part of a saved plan of a `portals:` file.
+/// One portal's part of a saved plan: the one part of a `portal:` file's, or one of a
+/// `portals:` file's.
 #[derive(Debug)]
 pub struct SavedPortal {
-    pub name: String,
-    /// The variable `apply` reads the portal's API key from (the file's `apiKey: ${VAR}`).
-    pub api_key_env: String,
+    /// The portal's name under `portals:`; `None` for a `portal:` file's one portal.
+    pub name: Option<String>,
+    /// The variable `apply` reads the portal's API key from (the file's `apiKey: ${VAR}`);
+    /// `None` for a `portal:` file's, whose key is DOCSPACE_API_KEY.
+    pub api_key_env: Option<String>,
     pub saved: Saved,
 }
 
@@ -75,23 +71,35 @@ struct Kind {
     portals: Option<serde::de::IgnoredAny>,
 }
 
-/// One portal's part of a plan to save: its name, the variable of its key, its plan and the
-/// deletion limit the plan was checked against.
-pub type PortalToSave<'a> = (&'a str, &'a str, &'a Plan, Option<usize>);
+/// One portal's part of a plan to save: its name and the variable of its key (both `None` for
+/// a `portal:` file's one portal), its plan and the deletion limit the plan was checked
+/// against.
+pub struct PortalToSave<'a> {
+    pub name: Option<&'a str>,
+    pub api_key_env: Option<&'a str>,
+    pub plan: &'a Plan,
+    pub max_deletes: Option<usize>,
+}
 
-/// The saved form of the plans of several portals; refused like `to_json` for any of them.
-pub fn fleet_to_json(portals: &[PortalToSave<'_>]) -> Result<String, SavedPlanError> {
+/// The saved form of the plans of a run; refused when any part would have to store a literal
+/// secret.
+pub fn to_json(portals: &[PortalToSave<'_>]) -> Result<String, SavedPlanError> {
+    if let [part] = portals
+        && part.name.is_none()
+    {
+        return super::one_to_json(part.plan, part.max_deletes);
+    }
     let file = FleetFile {
         kind: KIND.to_string(),
         format_version: FORMAT_VERSION,
         written_by: format!("docspace-webhooks {}", env!("CARGO_PKG_VERSION")),
         portals: portals
             .iter()
-            .map(|&(name, api_key_env, plan, max_deletes)| {
+            .map(|part| {
                 Ok(PortalPart {
-                    name: name.to_string(),
-                    api_key_env: api_key_env.to_string(),
-                    plan: file_of(plan, max_deletes)?,
+                    name: part.name.unwrap_or_default().to_string(),
+                    api_key_env: part.api_key_env.unwrap_or_default().to_string(),
+                    plan: file_of(part.plan, part.max_deletes)?,
                 })
             })
             .collect::<Result<_, SavedPlanError>>()?,
@@ -102,18 +110,25 @@ pub fn fleet_to_json(portals: &[PortalToSave<'_>]) -> Result<String, SavedPlanEr
 }
 
 /// Reads a saved plan of either kind; `path` is only for messages.
-pub fn read(text: &str, path: &str) -> Result<SavedDocument, SavedPlanError> {
+pub fn read(text: &str, path: &str) -> Result<Vec<SavedPortal>, SavedPlanError> {
+    let one = |saved| {
+        vec![SavedPortal {
+            name: None,
+            api_key_env: None,
+            saved,
+        }]
+    };
     // A plan of one portal, the usual kind, is read in one pass. A file that is not one is
     // told apart by its `portals`, which decides whose errors are told.
     match serde_json::from_str::<File>(text) {
         Ok(file) if file.stamp() == (KIND, FORMAT_VERSION) => {
-            return from_file(file, path).map(SavedDocument::One);
+            return from_file(file, path).map(one);
         }
-        Ok(_) => return super::from_json(text, path).map(SavedDocument::One),
+        Ok(_) => return super::from_json(text, path).map(one),
         Err(_) => {}
     }
     if !serde_json::from_str::<Kind>(text).is_ok_and(|k| k.portals.is_some()) {
-        return super::from_json(text, path).map(SavedDocument::One);
+        return super::from_json(text, path).map(one);
     }
     let file: FleetFile = parse(text, path)?;
     let inconsistent = |reason: String| SavedPlanError::Inconsistent {
@@ -168,10 +183,10 @@ pub fn read(text: &str, path: &str) -> Result<SavedDocument, SavedPlanError> {
             )));
         }
         portals.push(SavedPortal {
-            name,
-            api_key_env,
+            name: Some(name),
+            api_key_env: Some(api_key_env),
             saved,
         });
     }
-    Ok(SavedDocument::Portals(portals))
+    Ok(portals)
 }

@@ -31,7 +31,7 @@ use self::notes::SavedNotes;
 use super::change::{enabled_only, ssl_needs_https};
 use super::{Change, Notes, Op, Plan, Unchanged, Unmanaged};
 
-pub use fleet::{PortalToSave, SavedDocument, SavedPortal, fleet_to_json, read};
+pub use fleet::{PortalToSave, SavedPortal, read, to_json};
 pub use fresh::check_fresh;
 pub use header::{FORMAT_VERSION, SavedPlanError, is_saved_plan};
 
@@ -49,7 +49,7 @@ pub fn digest(bytes: &[u8]) -> String {
 }
 
 /// The saved form of `plan`. Refuses a plan that would have to store a literal secret.
-pub fn to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedPlanError> {
+fn one_to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedPlanError> {
     let text = pretty(&file_of(plan, max_deletes)?);
     // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
     from_json(&text, "the plan being saved")?;

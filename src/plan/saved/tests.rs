@@ -59,7 +59,7 @@ fn every_kind_of_change() -> Plan {
 fn a_saved_plan_reads_back_as_the_plan_that_was_saved() {
     let plan = every_kind_of_change();
     assert_eq!(plan.changes.len(), 7, "{}", render_text(&plan, false));
-    let text = to_json(&plan, Some(5)).unwrap();
+    let text = one_to_json(&plan, Some(5)).unwrap();
     let back = from_json(&text, "plan.json").unwrap();
     assert_eq!(back.max_deletes, Some(5));
     assert_eq!(render_text(&back.plan, false), render_text(&plan, false));
@@ -74,7 +74,7 @@ fn a_saved_plan_reads_back_as_the_plan_that_was_saved() {
 
 #[test]
 fn each_write_is_stored_once_without_any_derived_part() {
-    let text = to_json(&every_kind_of_change(), None).unwrap();
+    let text = one_to_json(&every_kind_of_change(), None).unwrap();
     for derived in [
         "\"action\"",
         "\"fields\"",
@@ -114,7 +114,7 @@ fn what_is_not_json_or_not_a_plan_says_so() {
     assert!(not_json.contains("not JSON"), "{not_json}");
     let not_plan = from_json("{}", "x.json").unwrap_err().to_string();
     assert!(not_plan.contains("no `\"kind\""), "{not_plan}");
-    let mut shape = to_json(&every_kind_of_change(), None).unwrap();
+    let mut shape = one_to_json(&every_kind_of_change(), None).unwrap();
     shape = shape.replacen("\"writes\"", "\"changes\"", 1);
     let wrong_shape = from_json(&shape, "p.json").unwrap_err().to_string();
     assert!(
@@ -149,7 +149,7 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     assert_eq!(plan.notes.secrets_not_sent.len(), 1);
     assert_eq!(plan.notes.renames.len(), 1);
 
-    let text = to_json(&plan, None).unwrap();
+    let text = one_to_json(&plan, None).unwrap();
     let back = from_json(&text, "plan.json").unwrap();
     assert_eq!(back.plan.notes, plan.notes);
     assert_eq!(render_text(&back.plan, false), render_text(&plan, false));

@@ -101,7 +101,10 @@ pub(super) fn render_fleet_markdown(fleet: &FleetPlan) -> String {
             "\n**{} of {n} portal sections are not shown** (from {} on), with {} to delete, \
              to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
             left.len(),
-            code(&truncated(&plain(&first.name), NAME_MAX)),
+            code(&truncated(
+                &plain(first.name.as_deref().unwrap_or_default()),
+                NAME_MAX
+            )),
             deletes(left)
         );
     }
@@ -112,7 +115,10 @@ pub(super) fn render_fleet_markdown(fleet: &FleetPlan) -> String {
 fn section(portal: &PortalPlan, room: usize) -> Option<String> {
     let mut head = format!(
         "\n### {} ({})\n",
-        code(&truncated(&plain(&portal.name), NAME_MAX)),
+        code(&truncated(
+            &plain(portal.name.as_deref().unwrap_or_default()),
+            NAME_MAX
+        )),
         code(&markdown::portal(&portal.portal))
     );
     let error = error_of(portal)
@@ -188,7 +194,10 @@ fn summary_table(fleet: &FleetPlan, budget: usize) -> String {
              to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
             left.len(),
             fleet.portals.len(),
-            code(&truncated(&plain(&left[0].name), LEVELS[3].name)),
+            code(&truncated(
+                &plain(left[0].name.as_deref().unwrap_or_default()),
+                LEVELS[3].name
+            )),
             deletes(left)
         );
     }
@@ -200,7 +209,10 @@ fn rows(fleet: &FleetPlan, level: &Level) -> Vec<String> {
 }
 
 fn row(portal: &PortalPlan, level: &Level) -> String {
-    let mut who = code(&truncated(&plain(&portal.name), level.name));
+    let mut who = code(&truncated(
+        &plain(portal.name.as_deref().unwrap_or_default()),
+        level.name,
+    ));
     if let Some(max) = level.url {
         let url = code(&truncated(&plain(&portal.portal), max));
         who = format!("{who} ({url})");

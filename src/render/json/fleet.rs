@@ -50,7 +50,7 @@ pub(in crate::render) fn render_fleet_json(fleet: &FleetPlan) -> String {
             .portals
             .iter()
             .map(|p| JsonPortal {
-                name: mask_credentials(&p.name),
+                name: mask_credentials(p.name.as_deref().unwrap_or_default()),
                 portal: mask_credentials(&p.portal),
                 summary: p.plan.as_ref().map(Summary::of),
                 details: p.plan.as_ref().map(Details::of).unwrap_or_default(),
