@@ -18,7 +18,7 @@ use futures::StreamExt;
 use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
 use super::writes::{confirm, not_started, result_line, secrets_of, summary_line};
-use super::{Output, Planned, saved_file};
+use super::{Output, Planned, Printer, saved_file};
 use crate::apply::{self, StopReason};
 use crate::cli::ApplyArgs;
 use crate::plan::saved::SavedPlanError;
@@ -32,31 +32,31 @@ pub(super) fn run(
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
+    let printer = out.err();
     let document;
     let runs = match &args.saved_plan {
         Some(path) => {
             let (parts, digest) = saved_file::load(path, args.expect_digest.as_deref())?;
-            let _ = writeln!(
-                anstream::stderr(),
+            printer.note(format_args!(
                 "Read the saved plan {} (SHA-256 {digest}).",
                 path.display()
-            );
+            ));
             let parallelism = args.input.portal_parallelism;
-            let runs = portals::check_saved(parts, settings, parallelism, &runtime)?;
-            refuse_stale(&runs)?;
+            let runs = portals::check_saved(parts, settings, parallelism, &runtime, printer)?;
+            refuse_stale(&runs, printer)?;
             runs
         }
         None => {
-            document = super::load_config(&args.input.file.file)?;
+            document = super::load_config(&args.input.file.file, printer)?;
             document.register_secrets(&|name| settings.var(name));
-            portals::plan_fresh(&document, &args.input, settings, &runtime)?
+            portals::plan_fresh(&document, &args.input, settings, &runtime, printer)?
         }
     };
     write_all(runs, args, settings, out, &runtime)
 }
 
 /// A saved plan that went stale for any portal is applied to none.
-fn refuse_stale(runs: &[PortalRun<'_>]) -> Result<(), Error> {
+fn refuse_stale(runs: &[PortalRun<'_>], printer: Printer) -> Result<(), Error> {
     let stale: Vec<String> = runs
         .iter()
         .filter(|r| {
@@ -70,7 +70,7 @@ fn refuse_stale(runs: &[PortalRun<'_>]) -> Result<(), Error> {
     if stale.is_empty() {
         return Ok(());
     }
-    tell_failures(runs);
+    tell_failures(runs, printer);
     Err(Error::PortalsRefused {
         reason: format!("the saved plan is stale for {}", stale.join(", ")),
         help: "those portals changed after the plan was made (see above); run `plan --out` \
@@ -89,7 +89,7 @@ fn write_all(
     out: &mut Output,
     runtime: &tokio::runtime::Runtime,
 ) -> Result<ExitCode, Error> {
-    tell_failures(&runs);
+    tell_failures(&runs, out.err());
     let plans = fleet_plan(&runs);
     let _ = write!(
         out,
@@ -135,7 +135,8 @@ fn write_all(
     let _ = writeln!(out);
     super::signals::writes_start();
     let total = ready.iter().map(|(_, p, _)| p.plan.changes.len()).sum();
-    let shared = RefCell::new((out, Progress::new(total)));
+    let progress = Progress::new(total, out.err());
+    let shared = RefCell::new((out, progress));
     let parallelism = usize::from(args.parallelism);
     let reports = futures::stream::iter(&ready)
         .map(|(name, planned, secrets)| {

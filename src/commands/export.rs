@@ -32,8 +32,16 @@ pub(super) fn run(
             path: path.display().to_string(),
         });
     }
-    let (portal, key) = target(args, settings)?;
-    let client = super::client(settings, &portal, key, super::signals::halt(), None)?;
+    let printer = out.err();
+    let (portal, key) = target(args, settings, printer)?;
+    let client = super::client(
+        settings,
+        &portal,
+        key,
+        super::signals::halt(),
+        None,
+        printer,
+    )?;
     let live = super::runtime()?.block_on(client.list())?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {
@@ -48,20 +56,23 @@ pub(super) fn run(
         Existing::Keep
     };
     atomic::write(path, &text, "export", existing)?;
-    let _ = writeln!(
-        anstream::stderr(),
+    printer.note(format_args!(
         "Exported {} webhook(s) from {} to {}.",
         live.len(),
         portal.as_str(),
         path.display()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
 /// The portal to export and its key: from `--portal URL` or DOCSPACE_URL, or from the file
 /// (`-f`, or webhooks.yaml for `--portal NAME`): its `portal:`, which `--portal` may only
 /// repeat, or the one portal `--portal NAME` picks from its `portals:`.
-fn target(args: &ExportArgs, settings: &Settings) -> Result<(PortalUrl, SecretString), Error> {
+fn target(
+    args: &ExportArgs,
+    settings: &Settings,
+    printer: super::Printer,
+) -> Result<(PortalUrl, SecretString), Error> {
     let names = settings.portal_names();
     let by_name = matches!(names, [name] if !name.contains("://"));
     let file = args
@@ -71,7 +82,7 @@ fn target(args: &ExportArgs, settings: &Settings) -> Result<(PortalUrl, SecretSt
     let Some(path) = file else {
         return Ok((settings.one_portal(None)?, settings.api_key()?));
     };
-    let fleet = match super::load_config(&path)? {
+    let fleet = match super::load_config(&path, printer)? {
         Document::One(config) => return Ok((settings.portal_for(&config)?, settings.api_key()?)),
         Document::Portals(fleet) => fleet,
     };

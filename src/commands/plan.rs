@@ -20,18 +20,20 @@ pub(super) fn run(
     settings: &Settings,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let document = match super::load_config(&args.input.file.file) {
+    let printer = out.err();
+    let document = match super::load_config(&args.input.file.file, printer) {
         Ok(document) => document,
         Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
         Err(e) => return Err(e),
     };
     document.register_secrets(&|name| settings.var(name));
-    let mut runs = match portals::plan_fresh(&document, &args.input, settings, &super::runtime()?) {
+    let runtime = super::runtime()?;
+    let mut runs = match portals::plan_fresh(&document, &args.input, settings, &runtime, printer) {
         Ok(runs) => runs,
         Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
         Err(e) => return Err(e),
     };
-    portals::tell_failures(&runs);
+    portals::tell_failures(&runs, printer);
     let plans = portals::fleet_plan(&runs);
     // Only a plan every portal could make, and none refused, is saved: applying part of a
     // run's plan as if it were the whole would surprise its reviewer.
@@ -54,12 +56,11 @@ pub(super) fn run(
         }
         // The unnamed portal's refusal is told as the run's error.
         Some(path) if runs.iter().any(|r| r.name.is_some()) => {
-            let _ = writeln!(
-                anstream::stderr(),
+            printer.note(format_args!(
                 "The plan was not saved to {}: a portal failed, and only a plan of every \
                  selected portal is saved.",
                 path.display()
-            );
+            ));
             None
         }
         _ => None,
@@ -80,7 +81,7 @@ pub(super) fn run(
         });
     }
     if let Some((path, digest)) = saved {
-        saved_file::tell_saved(path, &digest);
+        saved_file::tell_saved(path, &digest, printer);
     }
     Ok(super::plan_exit_code(args, plans.has_changes()))
 }

@@ -9,12 +9,11 @@
 //! there were several. A named portal's stop switch is a child of the run's, so a signal stops
 //! every portal and a throttle stop only the portal that was throttled.
 
-use std::io::Write;
 use std::sync::Arc;
 
 use futures::StreamExt;
 
-use super::{Planned, signals};
+use super::{Planned, Printer, signals};
 use crate::api::{ApiError, Client, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
@@ -56,6 +55,7 @@ pub(super) fn plan_fresh<'a>(
     input: &PlanInput,
     settings: &Settings,
     runtime: &tokio::runtime::Runtime,
+    printer: Printer,
 ) -> Result<Vec<PortalRun<'a>>, Error> {
     let wanted: Vec<Wanted<'a>> = match document {
         Document::One(config) => vec![Wanted {
@@ -89,7 +89,7 @@ pub(super) fn plan_fresh<'a>(
                     Some(written) => PortalUrl::parse(written)?,
                     None => settings.portal_for(wanted.config)?,
                 };
-                let client = open(settings, &portal, wanted.api_key_env, wanted.name)?;
+                let client = open(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
                 url = client.portal().as_str().to_string();
                 let live = client.list().await?;
                 let options = PlanOptions {
@@ -127,6 +127,7 @@ pub(super) fn check_saved(
     settings: &Settings,
     parallelism: u16,
     runtime: &tokio::runtime::Runtime,
+    printer: Printer,
 ) -> Result<Vec<PortalRun<'static>>, Error> {
     let parts = if parts.iter().any(|p| p.name.is_some()) {
         selected(
@@ -152,7 +153,7 @@ pub(super) fn check_saved(
                     Some(_) => PortalUrl::parse(&plan.portal)?,
                     None => settings.one_portal(Some((plan.portal.as_str(), "the saved plan")))?,
                 };
-                let client = open(settings, &portal, &api_key_env, name.as_deref())?;
+                let client = open(settings, &portal, &api_key_env, name.as_deref(), printer)?;
                 let live = client.list().await?;
                 saved::check_fresh(&plan, client.portal().as_str(), &live)?;
                 let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
@@ -223,13 +224,14 @@ fn open(
     url: &PortalUrl,
     api_key_env: &str,
     name: Option<&str>,
+    printer: Printer,
 ) -> Result<Client, Error> {
     let key = settings.portal_key(api_key_env)?;
     let halt = match name {
         Some(name) => Halt::child(&signals::halt(), &render::plain(name)),
         None => signals::halt(),
     };
-    super::client(settings, url, key, halt, name)
+    super::client(settings, url, key, halt, name, printer)
 }
 
 /// The portals `names` (`--portal`) selects from `portals`, named by `name`, in their order;
@@ -280,15 +282,14 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
 
 /// Each failed portal's whole diagnostic on stderr (its section has one line): the file
 /// problems a portal's live list revealed point at their lines here.
-pub(super) fn tell_failures(runs: &[PortalRun<'_>]) {
+pub(super) fn tell_failures(runs: &[PortalRun<'_>], printer: Printer) {
     for run in runs {
         if let Err(e) = &run.outcome {
-            let _ = writeln!(
-                anstream::stderr(),
+            printer.always(format_args!(
                 "Portal {} failed:\n{:?}",
                 render::plain(run.name.as_deref().unwrap_or_default()),
                 miette::Report::new(portal_error(e, &run.api_key_env))
-            );
+            ));
         }
     }
 }

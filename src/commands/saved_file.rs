@@ -79,15 +79,12 @@ pub(super) fn save(path: &Path, text: &str) -> Result<String, Error> {
 
 /// Tells on stderr where the plan was saved and how to apply exactly it: stdout stays one
 /// clean document in every format.
-pub(super) fn tell_saved(path: &Path, digest: &str) {
-    let _ = std::io::Write::write_fmt(
-        &mut anstream::stderr(),
-        format_args!(
-            "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}\n",
-            path.display(),
-            apply_command(path, digest)
-        ),
-    );
+pub(super) fn tell_saved(path: &Path, digest: &str, printer: super::Printer) {
+    printer.note(format_args!(
+        "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}",
+        path.display(),
+        apply_command(path, digest)
+    ));
 }
 
 /// The command line that applies exactly the saved plan at `path`, whose digest is `digest`.

@@ -37,7 +37,7 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
         render::saved_plan_footer(args.format, &path.display().to_string(), &digest, &command);
     if args.format == Format::Json {
         // stdout stays the one JSON document `plan --format json` prints.
-        let _ = write!(anstream::stderr(), "{footer}");
+        out.err().note(footer.trim_end_matches('\n'));
     } else {
         let _ = write!(out, "\n{footer}");
     }
