@@ -36,7 +36,34 @@ pub struct Totals {
     pub failed: usize,
 }
 
+impl PortalPlan {
+    /// The error its section shows; a portal without a plan always shows one, even if
+    /// (against this type's contract) nothing said why.
+    pub fn shown_error(&self) -> Option<&str> {
+        match (&self.plan, &self.error) {
+            (_, Some(error)) => Some(error),
+            (None, None) => Some("not planned"),
+            (Some(_), None) => None,
+        }
+    }
+}
+
 impl FleetPlan {
+    /// The plan of the one portal of a `portal:` file, which is shown as it always was: no
+    /// heading, no totals, JSON version 1.
+    pub fn unnamed(&self) -> Option<&Plan> {
+        match self.portals.as_slice() {
+            [
+                PortalPlan {
+                    name: None,
+                    plan: Some(plan),
+                    ..
+                },
+            ] => Some(plan),
+            _ => None,
+        }
+    }
+
     pub fn has_changes(&self) -> bool {
         self.portals
             .iter()

@@ -12,7 +12,7 @@ use fixtures::{EVIL_EXCERPT, EVIL_NAME, EVIL_URI, SECRET};
 use inert::assert_inert;
 
 use super::*;
-use crate::plan::Plan;
+use crate::plan::{Plan, PortalPlan};
 
 /// The run of a `portal:` file: its one portal, unnamed.
 fn one(plan: &Plan) -> FleetPlan {
