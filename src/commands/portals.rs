@@ -38,26 +38,32 @@ pub(super) struct PortalRun<'a> {
     pub outcome: Result<Planned, Arc<Error>>,
 }
 
-/// One portal to plan from the file.
-struct Wanted<'a> {
+/// One portal of the file to work on.
+pub(super) struct Wanted<'a> {
     name: Option<&'a str>,
     /// Its `url:`; `None` for a `portal:` file, whose portal the settings may also give.
     url: Option<&'a str>,
-    api_key_env: &'a str,
+    pub api_key_env: &'a str,
     config: &'a Config,
 }
 
-/// Plans every portal of `document` that `--portal` selects (all by default). Errors when
-/// nothing should be contacted at all (an unknown portal name or `--target` key), or when the
-/// unnamed portal fails.
-pub(super) fn plan_fresh<'a>(
+impl Wanted<'_> {
+    /// Where it is: its `url:`, or the `portal:` file's portal as the settings complete it.
+    pub(super) fn portal(&self, settings: &Settings) -> Result<PortalUrl, Error> {
+        Ok(match self.url {
+            Some(written) => PortalUrl::parse(written)?,
+            None => settings.portal_for(self.config)?,
+        })
+    }
+}
+
+/// The portals of `document` that `--portal` selects (all by default), in file order: the
+/// one unnamed portal of a `portal:` file.
+pub(super) fn wanted<'a>(
     document: &'a Document,
-    input: &PlanInput,
     settings: &Settings,
-    runtime: &tokio::runtime::Runtime,
-    printer: Printer,
-) -> Result<Vec<PortalRun<'a>>, Error> {
-    let wanted: Vec<Wanted<'a>> = match document {
+) -> Result<Vec<Wanted<'a>>, Error> {
+    Ok(match document {
         Document::One(config) => vec![Wanted {
             name: None,
             url: None,
@@ -75,7 +81,20 @@ pub(super) fn plan_fresh<'a>(
                 })
                 .collect()
         }
-    };
+    })
+}
+
+/// Plans every portal of `document` that `--portal` selects (all by default). Errors when
+/// nothing should be contacted at all (an unknown portal name or `--target` key), or when the
+/// unnamed portal fails.
+pub(super) fn plan_fresh<'a>(
+    document: &'a Document,
+    input: &PlanInput,
+    settings: &Settings,
+    runtime: &tokio::runtime::Runtime,
+    printer: Printer,
+) -> Result<Vec<PortalRun<'a>>, Error> {
+    let wanted = wanted(document, settings)?;
     let configs: Vec<&Config> = wanted.iter().map(|w| w.config).collect();
     // Before any portal is contacted: a mistyped key is a usage error, not a plan of nothing.
     let selections = Selection::of_each(&configs, &input.planning.targets)
@@ -85,10 +104,7 @@ pub(super) fn plan_fresh<'a>(
         .map(|(wanted, selection)| async move {
             let mut url = wanted.url.unwrap_or_default().to_string();
             let outcome = async {
-                let portal = match wanted.url {
-                    Some(written) => PortalUrl::parse(written)?,
-                    None => settings.portal_for(wanted.config)?,
-                };
+                let portal = wanted.portal(settings)?;
                 let client = open(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
                 url = client.portal().as_str().to_string();
                 let live = client.list().await?;
@@ -226,7 +242,7 @@ fn open(
     name: Option<&str>,
     printer: Printer,
 ) -> Result<Client, Error> {
-    let key = settings.portal_key(api_key_env)?;
+    let key = settings.key(api_key_env)?;
     let halt = match name {
         Some(name) => Halt::child(&signals::halt(), &render::plain(name)),
         None => signals::halt(),
