@@ -29,6 +29,11 @@ pub struct Cli {
     /// When to use colors: auto colors only on a terminal with NO_COLOR unset.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+
+    /// Print only errors on stderr: no warnings, no notes (the saved plan's digest included),
+    /// no waits, retries or progress. Stdout and the exit code are the same either way.
+    #[arg(short = 'q', long, global = true)]
+    pub quiet: bool,
 }
 
 impl Cli {

@@ -168,7 +168,7 @@ impl Color {
 /// file (or a single-portal saved plan) `--portal` and DOCSPACE_URL may only repeat the file's
 /// portal (`one_portal`) and DOCSPACE_API_KEY is the key; in a `portals:` file `--portal`
 /// selects portals by name (`portal_names`), each key comes from the variable the portal
-/// names (`portal_key`), and DOCSPACE_URL and DOCSPACE_API_KEY are not read. Commands read
+/// names (`key`), and DOCSPACE_URL and DOCSPACE_API_KEY are not read. Commands read
 /// neither the environment nor the flags these come from.
 #[derive(Debug)]
 pub struct Settings {
@@ -244,14 +244,24 @@ impl Settings {
         &self.portal_args
     }
 
-    /// The API key of a one-portal run: DOCSPACE_API_KEY.
-    pub fn api_key(&self) -> Result<SecretString, SettingsError> {
-        key_from(KEY_VAR)
-    }
-
-    /// The API key of one portal of a `portals:` file, from the variable its `apiKey` names.
-    pub fn portal_key(&self, var: &str) -> Result<SecretString, SettingsError> {
-        key_from(var)
+    /// The API key of one portal, from `var`: DOCSPACE_API_KEY for the one portal of a
+    /// `portal:` file, the variable its `apiKey` names for a portal under `portals:`. Unset and
+    /// blank are told apart: a pipeline passes a secret that does not exist as an empty
+    /// string, and "not set" would send the reader to the wrong place.
+    pub fn key(&self, var: &str) -> Result<SecretString, SettingsError> {
+        match env(var) {
+            // `Client::new` trims and checks the key itself; blank is caught here for the
+            // better message.
+            Some(key) if !key.trim().is_empty() => Ok(SecretString::from(key)),
+            Some(_) if var == KEY_VAR => Err(SettingsError::EmptyApiKey),
+            None if var == KEY_VAR => Err(SettingsError::NoApiKey),
+            Some(_) => Err(SettingsError::EmptyPortalKey {
+                var: var.to_string(),
+            }),
+            None => Err(SettingsError::NoPortalKey {
+                var: var.to_string(),
+            }),
+        }
     }
 
     /// A client for `portal` with `key` and the network settings; `events` receives what it
@@ -283,25 +293,6 @@ fn check_portal(url: &str, origin: &'static str) -> Result<PortalUrl, SettingsEr
         origin,
         source: Box::new(source),
     })
-}
-
-/// An API key from the variable `var`. Unset and blank are told apart: a pipeline passes a
-/// secret that does not exist as an empty string, and "not set" would send the reader to the
-/// wrong place.
-fn key_from(var: &str) -> Result<SecretString, SettingsError> {
-    match env(var) {
-        // `Client::new` trims and checks the key itself; blank is caught here for the better
-        // message.
-        Some(key) if !key.trim().is_empty() => Ok(SecretString::from(key)),
-        Some(_) if var == KEY_VAR => Err(SettingsError::EmptyApiKey),
-        None if var == KEY_VAR => Err(SettingsError::NoApiKey),
-        Some(_) => Err(SettingsError::EmptyPortalKey {
-            var: var.to_string(),
-        }),
-        None => Err(SettingsError::NoPortalKey {
-            var: var.to_string(),
-        }),
-    }
 }
 
 /// The client's timeouts and retries from the flags, and the test-only waits.

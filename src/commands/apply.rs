@@ -1,20 +1,27 @@
-//! `apply`: plan, show, confirm, then write only what the plan shows.
+//! `apply`: plan every portal of the run (or, for a saved plan, list each again and check it
+//! for staleness), show the plans, confirm, then write only what the plans show: each
+//! portal's writes run concurrently, `--portal-parallelism` portals at a time, each with its
+//! own `--parallelism`.
 //!
-//! Everything that can stop the run (a bad file, a missing secret, no confirmation) is checked
-//! before the first write, so a refusal always means nothing was written.
+//! Everything that can stop the run (a bad file, a stale saved plan of any portal, a plan any
+//! portal's deletion guard refuses, a secret that cannot be read, no confirmation) is checked
+//! before the first write anywhere, so a refusal always means nothing was written. What fails
+//! one named portal alone: it cannot be reached, refuses its key, its key's variable is unset,
+//! a write fails, or its rate limit asks for a wait longer than `--max-wait`.
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::process::ExitCode;
 
+use futures::StreamExt;
+
+use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
 use super::writes::{confirm, not_started, result_line, secrets_of, summary_line};
-use super::{Output, saved_file};
-use crate::api::Client;
+use super::{Output, Planned, Printer, saved_file};
 use crate::apply::{self, StopReason};
 use crate::cli::ApplyArgs;
-use crate::config::{Config, Document};
-use crate::plan::saved::{self, SavedDocument};
-use crate::plan::{Plan, guard};
+use crate::plan::saved::SavedPlanError;
 use crate::render::style::{self, paint};
 use crate::settings::Settings;
 use crate::{Error, render};
@@ -25,108 +32,158 @@ pub(super) fn run(
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
-    if let Some(path) = &args.saved_plan {
-        let (document, digest) = saved_file::load(path, args.expect_digest.as_deref())?;
-        let _ = writeln!(
-            anstream::stderr(),
-            "Read the saved plan {} (SHA-256 {digest}).",
-            path.display()
-        );
-        return match document {
-            SavedDocument::One(saved) => apply_saved(saved, args, settings, out, &runtime),
-            SavedDocument::Portals(portals) => {
-                super::fleet_apply::saved(portals, args, settings, out, &runtime)
-            }
-        };
-    }
-    let document = super::load_config(&args.input.file.file)?;
-    document.register_secrets(&|name| settings.var(name));
-    let config = match &document {
-        Document::One(config) => config,
-        Document::Portals(fleet) => {
-            return super::fleet_apply::fresh(fleet, args, settings, out, &runtime);
+    let printer = out.err();
+    let document;
+    let runs = match &args.saved_plan {
+        Some(path) => {
+            let (parts, digest) = saved_file::load(path, args.expect_digest.as_deref())?;
+            printer.note(format_args!(
+                "Read the saved plan {} (SHA-256 {digest}).",
+                path.display()
+            ));
+            let parallelism = args.input.portal_parallelism;
+            let runs = portals::check_saved(parts, settings, parallelism, &runtime, printer)?;
+            refuse_stale(&runs, printer)?;
+            runs
+        }
+        None => {
+            document = super::load_config(&args.input.file.file, printer)?;
+            document.register_secrets(&|name| settings.var(name));
+            portals::plan_fresh(&document, &args.input, settings, &runtime, printer)?
         }
     };
-    let planned = super::plan_one(config, &args.input, settings, &runtime)?;
+    write_all(runs, args, settings, out, &runtime)
+}
+
+/// A saved plan that went stale for any portal is applied to none.
+fn refuse_stale(runs: &[PortalRun<'_>], printer: Printer) -> Result<(), Error> {
+    let stale: Vec<String> = runs
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.outcome.as_ref().map_err(AsRef::as_ref),
+                Err(Error::SavedPlan(SavedPlanError::Stale { .. }))
+            )
+        })
+        .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
+        .collect();
+    if stale.is_empty() {
+        return Ok(());
+    }
+    tell_failures(runs, printer);
+    Err(Error::PortalsRefused {
+        reason: format!("the saved plan is stale for {}", stale.join(", ")),
+        help: "those portals changed after the plan was made (see above); run `plan --out` \
+               again and review it"
+            .to_string(),
+    })
+}
+
+/// Shows every portal's plan, refuses the whole run when a guard or a secret says so, asks
+/// (a fresh plan only: applying a saved plan is its approval), then writes every portal that
+/// could be planned.
+fn write_all(
+    mut runs: Vec<PortalRun<'_>>,
+    args: &ApplyArgs,
+    settings: &Settings,
+    out: &mut Output,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<ExitCode, Error> {
+    tell_failures(&runs, out.err());
+    let plans = fleet_plan(&runs);
     let _ = write!(
         out,
         "{}",
-        render::render_text(&planned.plan, settings.color.stdout)
+        render::render(&plans, render::Format::Text, settings.color.stdout)
     );
-    planned.guard?;
-    apply_one(
-        &planned.plan,
-        &planned.client,
-        Some(config),
-        args,
-        settings,
-        out,
-        &runtime,
-    )
-}
-
-/// `apply PLAN_FILE` of one portal: the portal listed again, the plan refused if it went
-/// stale or the guard refuses it now.
-fn apply_saved(
-    saved: saved::Saved,
-    args: &ApplyArgs,
-    settings: &Settings,
-    out: &mut Output,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<ExitCode, Error> {
-    let saved::Saved { plan, max_deletes } = saved;
-    let portal = settings.one_portal(Some((plan.portal.as_str(), "the saved plan")))?;
-    let key = settings.api_key()?;
-    let client = super::client(settings, &portal, key, super::signals::halt(), None)?;
-    let live = runtime.block_on(client.list())?;
-    saved::check_fresh(&plan, portal.as_str(), &live)?;
-    guard::check(&plan, live.len(), max_deletes.map(guard::MaxDeletes::Saved))?;
-    let _ = write!(out, "{}", render::render_text(&plan, settings.color.stdout));
-    apply_one(&plan, &client, None, args, settings, out, runtime)
-}
-
-/// Resolves the secrets, asks (a fresh plan only: applying a saved plan is its approval), and
-/// writes the plan of one portal.
-fn apply_one(
-    plan: &Plan,
-    client: &Client,
-    config: Option<&Config>,
-    args: &ApplyArgs,
-    settings: &Settings,
-    out: &mut Output,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<ExitCode, Error> {
-    if !plan.has_changes() {
-        return Ok(ExitCode::SUCCESS);
+    portals::unnamed_refusal(&mut runs)?;
+    let refused: Vec<String> = runs
+        .iter()
+        .filter(|r| r.outcome.as_ref().is_ok_and(|p| p.guard.is_err()))
+        .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
+        .collect();
+    if !refused.is_empty() {
+        return Err(Error::PortalsRefused {
+            reason: format!(
+                "the deletion guard refused the plan of {}",
+                refused.join(", ")
+            ),
+            help: "each refused portal's section says why; review the deletes, then raise the \
+                   limit with --max-deletes or the portal's prune.maxDeletes"
+                .to_string(),
+        });
     }
-    // With a file, each error points at its `secretKey`; a saved plan has only the variables.
-    let secrets = secrets_of(plan, config, settings)?;
+    // Every secret of every portal is read before the first write anywhere; with a file, each
+    // error points at its `secretKey`, a saved plan has only the variables.
+    let mut ready = Vec::new();
+    for run in &runs {
+        if let Ok(planned) = &run.outcome
+            && planned.plan.has_changes()
+        {
+            let secrets = secrets_of(&planned.plan, run.config, settings)?;
+            ready.push((run.name.as_deref(), planned, secrets));
+        }
+    }
+    let failed_to_plan = plans.failed();
+    if ready.is_empty() {
+        return finish(failed_to_plan, runs.len(), false);
+    }
     if !args.auto_approve && args.saved_plan.is_none() {
         confirm(out)?;
     }
 
     let _ = writeln!(out);
-    let halt = client.halt().clone();
     super::signals::writes_start();
-    let mut progress = Progress::new(plan.changes.len());
-    // A closed stdout stops neither the writes nor their report: `record` moves it to stderr.
-    let report = runtime.block_on(apply::apply(
-        client,
-        plan,
-        &secrets,
-        usize::from(args.parallelism),
-        &halt,
-        |change, result, took| {
-            progress.result(out, result.is_err(), took, &result_line(change, result));
-        },
-    ));
+    let total = ready.iter().map(|(_, p, _)| p.plan.changes.len()).sum();
+    let progress = Progress::new(total, out.err());
+    let shared = RefCell::new((out, progress));
+    let parallelism = usize::from(args.parallelism);
+    let reports = futures::stream::iter(&ready)
+        .map(|(name, planned, secrets)| {
+            let shared = &shared;
+            async move {
+                let prefix = name
+                    .map(|n| format!("[{}] ", render::plain(n)))
+                    .unwrap_or_default();
+                apply::apply(
+                    &planned.client,
+                    &planned.plan,
+                    secrets,
+                    parallelism,
+                    planned.client.halt(),
+                    |change, result, took| {
+                        let (out, progress) = &mut *shared.borrow_mut();
+                        let line = format!("{prefix}{}", result_line(change, result));
+                        progress.result(out, result.is_err(), took, &line);
+                    },
+                )
+                .await
+            }
+        })
+        .buffered(usize::from(args.input.portal_parallelism));
+    let reports: Vec<apply::Report> = runtime.block_on(reports.collect());
+    let (out, progress) = shared.into_inner();
     progress.finish();
+    match (ready.as_slice(), reports.as_slice()) {
+        ([(None, planned, _)], [report]) => one_report(planned, report, out),
+        _ => portals_report(&ready, &reports, runs.len(), failed_to_plan, out),
+    }
+}
+
+/// How the writes of the unnamed portal ended: what was not started, the summary line, and
+/// the exit.
+fn one_report(
+    planned: &Planned,
+    report: &apply::Report,
+    out: &mut Output,
+) -> Result<ExitCode, Error> {
+    let (plan, halt) = (&planned.plan, planned.client.halt());
     if let Some(reason) = halt.reason() {
-        out.record(&format!("\n{}", not_started(plan, &report, reason)));
+        out.record(&format!("\n{}", not_started(plan, report, reason)));
     }
     out.record(&format!(
         "\n{}",
-        paint(style::BOLD, summary_line(&report, plan))
+        paint(style::BOLD, summary_line(report, plan))
     ));
     match halt.reason() {
         Some(StopReason::Signal { exit_code, .. }) => return Ok(ExitCode::from(*exit_code)),
@@ -145,4 +202,84 @@ fn apply_one(
         });
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How the writes of named portals ended: what was not started, portal by portal, then one
+/// closing line per portal and the total.
+fn portals_report(
+    ready: &[(Option<&str>, &Planned, apply::Secrets)],
+    reports: &[apply::Report],
+    portals: usize,
+    failed_to_plan: usize,
+    out: &mut Output,
+) -> Result<ExitCode, Error> {
+    let name = |name: &Option<&str>| render::plain(name.unwrap_or_default());
+    let mut failed = failed_to_plan;
+    let mut signal = None;
+    for ((n, planned, _), report) in ready.iter().zip(reports) {
+        if let Some(reason) = planned.client.halt().reason() {
+            let text = not_started(&planned.plan, report, reason);
+            out.record(&format!("\n[{}] {text}", name(n)));
+        }
+    }
+    out.record("");
+    for ((n, planned, _), report) in ready.iter().zip(reports) {
+        let halt = planned.client.halt();
+        out.record(&format!(
+            "[{}] {}",
+            name(n),
+            summary_line(report, &planned.plan)
+        ));
+        match halt.reason() {
+            Some(StopReason::Signal { exit_code, .. }) => signal = Some(*exit_code),
+            Some(StopReason::Throttled { .. }) => failed += 1,
+            None if report.failed() > 0 => failed += 1,
+            None => {}
+        }
+    }
+    out.record(&format!(
+        "\n{}",
+        paint(style::BOLD, total_line(reports, portals, failed))
+    ));
+    if let Some(code) = signal {
+        return Ok(ExitCode::from(code));
+    }
+    finish(failed, portals, true)
+}
+fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
+    if failed > 0 {
+        return Err(Error::PortalsFailed {
+            failed,
+            total,
+            wrote,
+        });
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `Total: 5 done, 1 failed, 0 not started, on 3 portals (1 failed).`
+fn total_line(reports: &[apply::Report], portals: usize, failed: usize) -> String {
+    let sum = |f: &dyn Fn(&apply::Report) -> usize| reports.iter().map(f).sum::<usize>();
+    let mut line = format!(
+        "Total: {} done, {} failed",
+        sum(&apply::Report::done),
+        sum(&apply::Report::failed)
+    );
+    let interrupted = sum(&apply::Report::interrupted);
+    if interrupted > 0 {
+        line.push_str(&format!(", {interrupted} interrupted"));
+    }
+    let not_started = sum(&|r| r.not_started.len());
+    if not_started > 0 {
+        line.push_str(&format!(", {not_started} not started"));
+    }
+    line.push_str(&format!(
+        ", on {portals} portal{}",
+        if portals == 1 { "" } else { "s" }
+    ));
+    if failed > 0 {
+        line.push_str(&format!(" ({failed} failed)"));
+    }
+    line.push('.');
+    line
 }

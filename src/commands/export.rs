@@ -9,6 +9,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
+use super::portals;
 use std::path::PathBuf;
 
 use secrecy::SecretString;
@@ -16,7 +17,7 @@ use secrecy::SecretString;
 use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
 use crate::config::Document;
-use crate::settings::Settings;
+use crate::settings::{KEY_VAR, Settings};
 use crate::{Error, render};
 
 pub(super) fn run(
@@ -32,8 +33,16 @@ pub(super) fn run(
             path: path.display().to_string(),
         });
     }
-    let (portal, key) = target(args, settings)?;
-    let client = super::client(settings, &portal, key, super::signals::halt(), None)?;
+    let printer = out.err();
+    let (portal, key) = target(args, settings, printer)?;
+    let client = super::client(
+        settings,
+        &portal,
+        key,
+        super::signals::halt(),
+        None,
+        printer,
+    )?;
     let live = super::runtime()?.block_on(client.list())?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {
@@ -48,20 +57,23 @@ pub(super) fn run(
         Existing::Keep
     };
     atomic::write(path, &text, "export", existing)?;
-    let _ = writeln!(
-        anstream::stderr(),
+    printer.note(format_args!(
         "Exported {} webhook(s) from {} to {}.",
         live.len(),
         portal.as_str(),
         path.display()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
 /// The portal to export and its key: from `--portal URL` or DOCSPACE_URL, or from the file
 /// (`-f`, or webhooks.yaml for `--portal NAME`): its `portal:`, which `--portal` may only
 /// repeat, or the one portal `--portal NAME` picks from its `portals:`.
-fn target(args: &ExportArgs, settings: &Settings) -> Result<(PortalUrl, SecretString), Error> {
+fn target(
+    args: &ExportArgs,
+    settings: &Settings,
+    printer: super::Printer,
+) -> Result<(PortalUrl, SecretString), Error> {
     let names = settings.portal_names();
     let by_name = matches!(names, [name] if !name.contains("://"));
     let file = args
@@ -69,24 +81,19 @@ fn target(args: &ExportArgs, settings: &Settings) -> Result<(PortalUrl, SecretSt
         .clone()
         .or_else(|| by_name.then(|| PathBuf::from("webhooks.yaml")));
     let Some(path) = file else {
-        return Ok((settings.one_portal(None)?, settings.api_key()?));
+        return Ok((settings.one_portal(None)?, settings.key(KEY_VAR)?));
     };
-    let fleet = match super::load_config(&path)? {
-        Document::One(config) => return Ok((settings.portal_for(&config)?, settings.api_key()?)),
-        Document::Portals(fleet) => fleet,
-    };
-    let defined = || fleet.portals.iter().map(|p| p.name.clone()).collect();
-    if names.len() != 1 {
-        return Err(Error::WhichPortal { defined: defined() });
+    let document = super::load_config(&path, printer)?;
+    if let Document::Portals(fleet) = &document
+        && names.len() != 1
+    {
+        let defined = fleet.portals.iter().map(|p| p.name.clone()).collect();
+        return Err(Error::WhichPortal { defined });
     }
-    let selected = super::fleet::selected(&fleet.portals, |p| p.name.as_str(), names)?;
-    // One name selects one portal: names under `portals:` are unique.
-    let [portal] = selected.as_slice() else {
-        return Err(Error::WhichPortal { defined: defined() });
+    let wanted = portals::wanted(&document, settings)?;
+    // A `portal:` file has one portal, and one name selects one: names are unique.
+    let [portal] = wanted.as_slice() else {
+        unreachable!("one portal is selected");
     };
-    let url = portal.url();
-    Ok((
-        PortalUrl::parse(url)?,
-        settings.portal_key(&portal.api_key_var)?,
-    ))
+    Ok((portal.portal(settings)?, settings.key(portal.api_key_env)?))
 }

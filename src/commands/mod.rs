@@ -8,11 +8,11 @@ mod apply;
 mod atomic;
 mod completions;
 mod export;
-mod fleet;
-mod fleet_apply;
 mod output;
 mod panic;
 mod plan;
+mod portals;
+mod printer;
 mod progress;
 mod report;
 mod saved_file;
@@ -26,12 +26,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::api::{Client, ClientEvent, PortalUrl};
-use crate::cli::{Cli, Command, PlanInput, PlanningArgs};
-use crate::plan::{Plan, PlanOptions, Selection, guard};
+use crate::cli::{Cli, Command};
+use crate::plan::{Plan, guard};
 use crate::settings::{self, Color, Settings};
 use crate::{Error, config};
 
 pub use output::Output;
+pub use printer::Printer;
 
 /// Runs the parsed command line; prints any error as a diagnostic on stderr.
 pub fn main(cli: Cli) -> ExitCode {
@@ -51,12 +52,13 @@ pub fn main(cli: Cli) -> ExitCode {
         }
     }));
 
-    panic::install();
-    let mut out = Output::new(anstream::stdout());
+    let printer = Printer::new(cli.quiet);
+    panic::install(printer);
+    let mut out = Output::new(anstream::stdout(), printer);
     // A bug that panics is an error like any other (exit 1); the hook has reported it.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         settings::test_panic();
-        signals::install().and_then(|()| run(cli.command, color, &mut out))
+        signals::install(printer).and_then(|()| run(cli.command, color, &mut out))
     }));
     let _ = out.flush();
     let Ok(result) = result else {
@@ -64,12 +66,12 @@ pub fn main(cli: Cli) -> ExitCode {
     };
     let code = match result {
         Ok(code) => code,
-        Err(error) => fail(error),
+        Err(error) => fail(error, printer),
     };
     match out.take_lost() {
         // A reader that stopped reading (`plan | head -1`) ends the output, not the work: the
         // exit code stays the work's. Commands whose output is the work failed already.
-        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => fail(Error::Output(e)),
+        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => fail(Error::Output(e), printer),
         _ => code,
     }
 }
@@ -87,21 +89,21 @@ pub fn usage(error: &clap::Error) -> ExitCode {
     match printed.and_then(|()| std::io::stdout().flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(
-                anstream::stderr(),
+            // Before any command line, so before `--quiet`: an error is shown anyway.
+            Printer::new(false).always(format_args!(
                 "error: could not write the {} to stdout: {e}",
                 match error.kind() {
                     clap::error::ErrorKind::DisplayVersion => "version",
                     _ => "help",
                 }
-            );
+            ));
             ExitCode::from(1)
         }
     }
 }
 
-fn fail(error: Error) -> ExitCode {
-    let _ = writeln!(anstream::stderr(), "{:?}", miette::Report::new(error));
+fn fail(error: Error, printer: Printer) -> ExitCode {
+    printer.error(error);
     ExitCode::from(1)
 }
 
@@ -142,7 +144,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(Error::Runtime)
 }
 
-/// A fresh plan of one portal, and the client it was made with.
+/// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.
 struct Planned {
     plan: Plan,
     client: Client,
@@ -150,39 +152,6 @@ struct Planned {
     guard: Result<(), guard::TooManyDeletes>,
     /// The explicit deletion limit the guard checked, recorded in a saved plan.
     max_deletes: Option<guard::MaxDeletes>,
-}
-
-/// Plans a `portal:` file: checks the portal and the key, lists the portal (one GET) and
-/// plans. Shared by `plan` and `apply`.
-fn plan_one(
-    config: &config::Config,
-    input: &PlanInput,
-    settings: &Settings,
-    runtime: &tokio::runtime::Runtime,
-) -> Result<Planned, Error> {
-    // Before the portal is contacted: a mistyped key is a usage error, not a plan of nothing.
-    let selection = Selection::of(config, &input.planning.targets)?;
-    let url = settings.portal_for(config)?;
-    let client = client(settings, &url, settings.api_key()?, signals::halt(), None)?;
-    runtime.block_on(plan_against(config, client, &selection, &input.planning))
-}
-
-/// Lists the portal `client` talks to and plans `config` against it.
-async fn plan_against(
-    config: &config::Config,
-    client: Client,
-    selection: &Selection,
-    planning: &PlanningArgs,
-) -> Result<Planned, Error> {
-    let live = client.list().await?;
-    let options = PlanOptions {
-        prune: planning.prune,
-        rotate_secrets: planning.rotate_secrets,
-    };
-    let portal = client.portal().as_str().to_string();
-    let plan = crate::plan::plan_selected(config, &live, &portal, options, selection)?;
-    let max_deletes = guard::MaxDeletes::of(planning.max_deletes, config.max_deletes);
-    Ok(Planned::guarded(plan, client, live.len(), max_deletes))
 }
 
 impl Planned {
@@ -212,6 +181,7 @@ fn client(
     key: secrecy::SecretString,
     halt: Arc<crate::halt::Halt>,
     name: Option<&str>,
+    printer: Printer,
 ) -> Result<Client, Error> {
     let verbose = settings.verbose;
     let prefix = name
@@ -219,7 +189,7 @@ fn client(
         .unwrap_or_default();
     let sink = Arc::new(move |event: &ClientEvent| {
         if verbose || !matches!(event, ClientEvent::Request { .. }) {
-            let _ = writeln!(anstream::stderr(), "{prefix}{event}");
+            printer.note(format_args!("{prefix}{event}"));
         }
     });
     Ok(settings.client(portal, key, sink, halt)?)
@@ -236,15 +206,10 @@ fn plan_exit_code(args: &crate::cli::PlanArgs, has_changes: bool) -> ExitCode {
 
 /// Loads the file and shows its warnings (a literal secret, a quoted id) on stderr; they never
 /// stop a run.
-fn load_config(path: &std::path::Path) -> Result<config::Document, Error> {
+fn load_config(path: &std::path::Path, printer: Printer) -> Result<config::Document, Error> {
     let config = config::load_document(path)?;
-    tell_warnings(config.warnings());
-    Ok(config)
-}
-
-/// The file's warnings as diagnostics on stderr.
-fn tell_warnings(warnings: Vec<config::Problem>) {
-    for warning in warnings {
-        let _ = writeln!(anstream::stderr(), "{:?}", miette::Report::new(warning));
+    for warning in config.warnings() {
+        printer.warn(warning);
     }
+    Ok(config)
 }

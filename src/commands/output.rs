@@ -11,10 +11,13 @@
 
 use std::io::{self, Write};
 
+use super::Printer;
 use crate::Error;
 
+/// Stdout, and the `Printer` of stderr beside it: what a command writes goes through here.
 pub struct Output {
     inner: Box<dyn Write>,
+    printer: Printer,
     /// The first error stdout gave; nothing is written after it.
     lost: Option<io::Error>,
     /// Whether stderr was told that the report continues there.
@@ -22,12 +25,18 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(inner: impl Write + 'static) -> Output {
+    pub fn new(inner: impl Write + 'static, printer: Printer) -> Output {
         Output {
             inner: Box::new(inner),
+            printer,
             lost: None,
             moved: false,
         }
+    }
+
+    /// Stderr's printer.
+    pub fn err(&self) -> Printer {
+        self.printer
     }
 
     /// Why stdout stopped taking output, if it did.
@@ -49,15 +58,13 @@ impl Output {
         let Some(lost) = &self.lost else {
             return;
         };
-        let mut stderr = anstream::stderr();
         if !self.moved {
-            let _ = writeln!(
-                stderr,
+            self.printer.always(format_args!(
                 "stdout stopped taking output ({lost}); the report continues here:"
-            );
+            ));
             self.moved = true;
         }
-        let _ = writeln!(stderr, "{line}");
+        self.printer.always(line);
     }
 
     /// For a command whose output is its work (export, schema): all of it reached stdout.
@@ -109,7 +116,7 @@ mod tests {
 
     #[test]
     fn a_closed_stdout_is_recorded_not_returned() {
-        let mut out = Output::new(Closed);
+        let mut out = Output::new(Closed, Printer::new(false));
         assert!(writeln!(out, "Plan: 1 to create").is_ok());
         assert!(writeln!(out, "more").is_ok());
         assert_eq!(
@@ -124,7 +131,7 @@ mod tests {
 
     #[test]
     fn an_open_stdout_finishes() {
-        let mut out = Output::new(Vec::new());
+        let mut out = Output::new(Vec::new(), Printer::new(false));
         writeln!(out, "webhooks:").unwrap();
         assert!(out.finish("export").is_ok());
         assert!(out.lost().is_none());

@@ -12,20 +12,19 @@
 
 use std::any::Any;
 use std::backtrace::{Backtrace, BacktraceStatus};
-use std::io::Write;
 use std::panic::Location;
 
 use crate::redact;
 
 /// Replaces the default hook, which prints the payload as it is.
-pub(super) fn install() {
-    std::panic::set_hook(Box::new(|info| {
+pub(super) fn install(printer: super::Printer) {
+    std::panic::set_hook(Box::new(move |info| {
         let mut report = report(info.payload(), info.location());
         let backtrace = Backtrace::capture();
         if backtrace.status() == BacktraceStatus::Captured {
             report.push_str(&format!("\n{backtrace}"));
         }
-        let _ = writeln!(std::io::stderr(), "{report}");
+        printer.always(report);
     }));
 }
 

@@ -1,4 +1,4 @@
-//! `plan`: one GET of the live list, a diff, a rendering. Never writes to the portal.
+//! `plan`: one GET of each portal's live list, a diff, a rendering. Never writes to a portal.
 //!
 //! With `--out` the saved plan is written before the plan is printed, so a reader that stops
 //! reading (`| head -1`) cannot keep it from being saved; the exit code is the plan's either
@@ -7,9 +7,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{Output, saved_file};
+use super::{Output, portals, saved_file};
 use crate::cli::PlanArgs;
-use crate::config::{Config, ConfigError, Document};
+use crate::config::ConfigError;
 use crate::plan::{guard, saved};
 use crate::render::{Format, ProblemFormat};
 use crate::settings::Settings;
@@ -20,49 +20,70 @@ pub(super) fn run(
     settings: &Settings,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let document = match super::load_config(&args.input.file.file) {
+    let printer = out.err();
+    let document = match super::load_config(&args.input.file.file, printer) {
         Ok(document) => document,
         Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
         Err(e) => return Err(e),
     };
     document.register_secrets(&|name| settings.var(name));
-    match &document {
-        Document::One(config) => plan_one(args, settings, out, config),
-        Document::Portals(fleet) => super::fleet::plan(args, settings, out, fleet),
-    }
-}
-
-fn plan_one(
-    args: &PlanArgs,
-    settings: &Settings,
-    out: &mut Output,
-    config: &Config,
-) -> Result<ExitCode, Error> {
-    let planned = match super::plan_one(config, &args.input, settings, &super::runtime()?) {
-        Ok(planned) => planned,
+    let runtime = super::runtime()?;
+    let mut runs = match portals::plan_fresh(&document, &args.input, settings, &runtime, printer) {
+        Ok(runs) => runs,
         Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
         Err(e) => return Err(e),
     };
-    let plan = &planned.plan;
-    // A plan the guard refuses is shown, then refused, and never saved.
-    let saved = match (&args.out, &planned.guard) {
-        (Some(path), Ok(())) => {
-            let text = saved::to_json(plan, planned.max_deletes.map(guard::MaxDeletes::value))?;
+    portals::tell_failures(&runs, printer);
+    let plans = portals::fleet_plan(&runs);
+    // Only a plan every portal could make, and none refused, is saved: applying part of a
+    // run's plan as if it were the whole would surprise its reviewer.
+    let saved = match &args.out {
+        Some(path) if plans.failed() == 0 => {
+            let parts: Vec<saved::PortalToSave<'_>> = runs
+                .iter()
+                .filter_map(|r| {
+                    let planned = r.outcome.as_ref().ok()?;
+                    Some(saved::PortalToSave {
+                        name: r.name.as_deref(),
+                        api_key_env: r.name.as_ref().map(|_| r.api_key_env.as_str()),
+                        plan: &planned.plan,
+                        max_deletes: planned.max_deletes.map(guard::MaxDeletes::value),
+                    })
+                })
+                .collect();
+            let text = saved::to_json(&parts)?;
             Some((path, saved_file::save(path, &text)?))
+        }
+        // The unnamed portal's refusal is told as the run's error.
+        Some(path) if runs.iter().any(|r| r.name.is_some()) => {
+            printer.note(format_args!(
+                "The plan was not saved to {}: a portal failed, and only a plan of every \
+                 selected portal is saved.",
+                path.display()
+            ));
+            None
         }
         _ => None,
     };
     let _ = write!(
         out,
         "{}",
-        render::render(plan, args.format, settings.color.stdout)
+        render::render(&plans, args.format, settings.color.stdout)
     );
     let _ = out.flush();
-    planned.guard?;
-    if let Some((path, digest)) = saved {
-        saved_file::tell_saved(path, &digest);
+    // A plan the guard refuses is shown, then refused, and never saved.
+    portals::unnamed_refusal(&mut runs)?;
+    if plans.failed() > 0 {
+        return Err(Error::PortalsFailed {
+            failed: plans.failed(),
+            total: plans.portals.len(),
+            wrote: false,
+        });
     }
-    Ok(super::plan_exit_code(args, plan.has_changes()))
+    if let Some((path, digest)) = saved {
+        saved_file::tell_saved(path, &digest, printer);
+    }
+    Ok(super::plan_exit_code(args, plans.has_changes()))
 }
 
 /// Problems in the file stopped the plan: stdout gets them in the `--problems` form instead of

@@ -7,12 +7,11 @@
 //! and remaining while writes are in flight; it is cleared at the end. Anywhere else (a pipe, a
 //! file, a CI log) it is never drawn, so no carriage return or escape code reaches a log.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::Output;
+use super::{Output, Printer};
 
 pub(super) struct Progress {
     bar: ProgressBar,
@@ -22,9 +21,10 @@ pub(super) struct Progress {
 }
 
 impl Progress {
-    /// The progress of `total` writes; the line is drawn only when stderr is a terminal.
-    pub(super) fn new(total: usize) -> Progress {
-        let bar = if std::io::stderr().is_terminal() {
+    /// The progress of `total` writes; the line is drawn only when stderr is a terminal, and
+    /// not with `--quiet`.
+    pub(super) fn new(total: usize, printer: Printer) -> Progress {
+        let bar = if printer.progress() {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             bar.set_style(

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::atomic::{self, Existing};
 use crate::Error;
-use crate::plan::saved::{self, SavedDocument, SavedPlanError};
+use crate::plan::saved::{self, SavedPlanError, SavedPortal};
 
 /// The largest saved plan `apply` reads. Measured: 5,000 updates of webhooks that list every
 /// event by name take 12.9 MB (about 2.6 KB a change, most of it the two trigger lists;
@@ -24,7 +24,7 @@ pub(super) const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
 pub(super) fn load(
     path: &Path,
     expect_digest: Option<&str>,
-) -> Result<(SavedDocument, String), Error> {
+) -> Result<(Vec<SavedPortal>, String), Error> {
     let shown = path.display().to_string();
     let refuse = |reason: String| Error::PlanFile {
         path: shown.clone(),
@@ -79,15 +79,12 @@ pub(super) fn save(path: &Path, text: &str) -> Result<String, Error> {
 
 /// Tells on stderr where the plan was saved and how to apply exactly it: stdout stays one
 /// clean document in every format.
-pub(super) fn tell_saved(path: &Path, digest: &str) {
-    let _ = std::io::Write::write_fmt(
-        &mut anstream::stderr(),
-        format_args!(
-            "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}\n",
-            path.display(),
-            apply_command(path, digest)
-        ),
-    );
+pub(super) fn tell_saved(path: &Path, digest: &str, printer: super::Printer) {
+    printer.note(format_args!(
+        "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}",
+        path.display(),
+        apply_command(path, digest)
+    ));
 }
 
 /// The command line that applies exactly the saved plan at `path`, whose digest is `digest`.

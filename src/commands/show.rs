@@ -13,39 +13,31 @@ use std::process::ExitCode;
 use super::{Output, saved_file};
 use crate::Error;
 use crate::cli::ShowArgs;
-use crate::plan::saved::SavedDocument;
 use crate::plan::{FleetPlan, PortalPlan};
 use crate::render::{self, Format, style};
 
 pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let path = &args.saved_plan;
     let (saved, digest) = saved_file::load(path, None)?;
-    let shown = match &saved {
-        SavedDocument::One(saved) => {
-            render::render(&saved.plan, args.format, style::stdout_colored())
-        }
-        SavedDocument::Portals(portals) => {
-            let fleet = FleetPlan {
-                portals: portals
-                    .iter()
-                    .map(|p| PortalPlan {
-                        name: p.name.clone(),
-                        portal: p.saved.plan.portal.clone(),
-                        plan: Some(p.saved.plan.clone()),
-                        error: None,
-                    })
-                    .collect(),
-            };
-            render::render_fleet(&fleet, args.format, style::stdout_colored())
-        }
+    let run = FleetPlan {
+        portals: saved
+            .into_iter()
+            .map(|p| PortalPlan {
+                name: p.name,
+                portal: p.saved.plan.portal.clone(),
+                plan: Some(p.saved.plan),
+                error: None,
+            })
+            .collect(),
     };
+    let shown = render::render(&run, args.format, style::stdout_colored());
     let _ = write!(out, "{shown}");
     let command = saved_file::apply_command(path, &digest);
     let footer =
         render::saved_plan_footer(args.format, &path.display().to_string(), &digest, &command);
     if args.format == Format::Json {
         // stdout stays the one JSON document `plan --format json` prints.
-        let _ = write!(anstream::stderr(), "{footer}");
+        out.err().note(footer.trim_end_matches('\n'));
     } else {
         let _ = write!(out, "\n{footer}");
     }

@@ -13,12 +13,12 @@
 //! that read is restarted after a signal's handler runs, so only an exit from another thread
 //! ends it.
 
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
 
 use tokio::signal::unix::{SignalKind, signal};
 
+use super::Printer;
 use crate::Error;
 use crate::halt::{Halt, StopReason};
 
@@ -26,18 +26,20 @@ static WATCH: OnceLock<Watch> = OnceLock::new();
 
 struct Watch {
     halt: Arc<Halt>,
+    printer: Printer,
     /// Set when the first write may start; from then on a first signal stops gracefully.
     writing: AtomicBool,
 }
 
 /// Starts the watcher; returns once its handlers are in place, so no signal after this call
 /// gets the default (silent) death. Later calls do nothing.
-pub(super) fn install() -> Result<(), Error> {
+pub(super) fn install(printer: Printer) -> Result<(), Error> {
     if WATCH.get().is_some() {
         return Ok(());
     }
     let watch = WATCH.get_or_init(|| Watch {
         halt: Halt::new(),
+        printer,
         writing: AtomicBool::new(false),
     });
     let (ready, started) = mpsc::channel();
@@ -101,23 +103,23 @@ fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) {
 }
 
 fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {
-    let mut stderr = anstream::stderr();
     // Thrown before `writing` is read: if the main thread marks writing after this read, the
     // applier already sees the switch and starts nothing, so exiting here loses no report.
     watch.halt.stop(StopReason::Signal { name, exit_code });
     if !watch.writing.load(Ordering::SeqCst) {
         let error = Error::Interrupted { signal: name };
-        let _ = writeln!(stderr, "\n{:?}", miette::Report::new(error));
+        watch
+            .printer
+            .always(format_args!("\n{:?}", miette::Report::new(error)));
         std::process::exit(exit_code.into());
     }
     let in_flight = watch.halt.in_flight();
     if first {
-        let _ = writeln!(
-            stderr,
+        watch.printer.note(format_args!(
             "{name} received: starting no new write; waiting for the {} in flight to finish \
              (send {name} again to exit at once)",
             in_flight.len()
-        );
+        ));
         return;
     }
     let mut text = format!("{name} received again: exiting at once.");
@@ -130,6 +132,6 @@ fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {
             text.push_str(&format!("\n  {what}"));
         }
     }
-    let _ = writeln!(stderr, "{text}");
+    watch.printer.always(text);
     std::process::exit(exit_code.into());
 }

@@ -19,7 +19,9 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCo
             let warnings = document.warnings();
             let reported: Vec<config::Reported> = warnings.iter().map(Problem::reported).collect();
             // Warnings never stop a run; the diagnostics show them on stderr, as `plan` does.
-            super::tell_warnings(warnings);
+            for warning in warnings {
+                out.err().warn(warning);
+            }
             let portals: Vec<PortalCount>;
             let valid = match &document {
                 Document::One(config) => Valid::Webhooks(config.webhooks.len()),

@@ -13,8 +13,9 @@ pub struct FleetPlan {
 /// One portal's part of a `FleetPlan`.
 #[derive(Debug, Clone)]
 pub struct PortalPlan {
-    /// The portal's key under `portals:`.
-    pub name: String,
+    /// The portal's key under `portals:`; `None` for the one portal of a `portal:` file, which
+    /// is shown without a heading or totals, as a plan of one portal always was.
+    pub name: Option<String>,
     /// Its `url:`, as `PortalUrl::as_str` shows it.
     pub portal: String,
     /// `None` when the portal could not be planned; `error` says why.
@@ -35,7 +36,34 @@ pub struct Totals {
     pub failed: usize,
 }
 
+impl PortalPlan {
+    /// The error its section shows; a portal without a plan always shows one, even if
+    /// (against this type's contract) nothing said why.
+    pub fn shown_error(&self) -> Option<&str> {
+        match (&self.plan, &self.error) {
+            (_, Some(error)) => Some(error),
+            (None, None) => Some("not planned"),
+            (Some(_), None) => None,
+        }
+    }
+}
+
 impl FleetPlan {
+    /// The plan of the one portal of a `portal:` file, which is shown as it always was: no
+    /// heading, no totals, JSON version 1.
+    pub fn unnamed(&self) -> Option<&Plan> {
+        match self.portals.as_slice() {
+            [
+                PortalPlan {
+                    name: None,
+                    plan: Some(plan),
+                    ..
+                },
+            ] => Some(plan),
+            _ => None,
+        }
+    }
+
     pub fn has_changes(&self) -> bool {
         self.portals
             .iter()

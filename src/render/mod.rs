@@ -1,6 +1,7 @@
-//! Stage 4a: a plan -> text for people (`text`), Markdown for a pull request or job summary
-//! (`markdown`), or JSON for pipelines (`json`); the plans of a `portals:` file in the same
-//! three formats (`fleet`), each portal's body rendered by the single-portal renderers.
+//! Stage 4a: the plans of a run -> text for people (`text`), Markdown for a pull request or
+//! job summary (`markdown`), or JSON for pipelines (`json`). The one portal of a `portal:` file
+//! is shown as the plan of one portal; the portals of a `portals:` file each in a section (the
+//! same body under a heading), with the totals.
 //!
 //! Invariants every renderer keeps:
 //! - Pure functions of the plan. They never see a secret (the plan holds none; a secret is only
@@ -16,7 +17,6 @@
 //!   them: uris masked by the planner, so no credential reaches a diff or a warning.
 
 pub mod export;
-mod fleet;
 mod inline;
 mod json;
 mod lookalike;
@@ -26,13 +26,12 @@ mod problems;
 pub mod style;
 mod text;
 
-pub use fleet::render_fleet;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
 pub use problems::{PortalCount, ProblemFormat, Valid, render_problems, render_valid};
 pub use text::{render_text, value_text};
 
-use crate::plan::Plan;
+use crate::plan::FleetPlan;
 use crate::redact::mask_credentials;
 
 /// How `plan` (and `apply`, before it asks) shows a plan.
@@ -46,12 +45,14 @@ pub enum Format {
     Markdown,
 }
 
-/// Renders `plan` in `format`; `color` (text only) says whether the output keeps colors.
-pub fn render(plan: &Plan, format: Format, color: bool) -> String {
+/// Renders the plans of a run in `format`; `color` (text only) says whether the output keeps
+/// colors. The one portal of a `portal:` file (unnamed) is shown as a plan of one portal, with
+/// no heading and no totals (JSON version 1); named portals as `fleet` shows them (version 2).
+pub fn render(run: &FleetPlan, format: Format, color: bool) -> String {
     match format {
-        Format::Text => render_text(plan, color),
-        Format::Json => render_json(plan),
-        Format::Markdown => render_markdown(plan),
+        Format::Text => text::render_run(run, color),
+        Format::Json => json::render_run(run),
+        Format::Markdown => markdown::render_run(run),
     }
 }
 

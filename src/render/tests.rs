@@ -12,6 +12,19 @@ use fixtures::{EVIL_EXCERPT, EVIL_NAME, EVIL_URI, SECRET};
 use inert::assert_inert;
 
 use super::*;
+use crate::plan::{Plan, PortalPlan};
+
+/// The run of a `portal:` file: its one portal, unnamed.
+fn one(plan: &Plan) -> FleetPlan {
+    FleetPlan {
+        portals: vec![PortalPlan {
+            name: None,
+            portal: plan.portal.clone(),
+            plan: Some(plan.clone()),
+            error: None,
+        }],
+    }
+}
 
 /// The text plan as a CI log or `NO_COLOR` shows it.
 fn plain_text(plan: &Plan) -> String {
@@ -63,12 +76,12 @@ fn render_dispatches_on_format() {
     let plan = fixtures::sample();
     for color in [true, false] {
         assert_eq!(
-            render(&plan, Format::Text, color),
+            render(&one(&plan), Format::Text, color),
             render_text(&plan, color)
         );
-        assert_eq!(render(&plan, Format::Json, color), render_json(&plan));
+        assert_eq!(render(&one(&plan), Format::Json, color), render_json(&plan));
         assert_eq!(
-            render(&plan, Format::Markdown, color),
+            render(&one(&plan), Format::Markdown, color),
             render_markdown(&plan)
         );
     }
@@ -302,7 +315,7 @@ fn markdown_neutralizes_hostile_strings() {
 #[test]
 fn no_format_shows_a_secret_only_sensitive() {
     for format in [Format::Text, Format::Json, Format::Markdown] {
-        let out = render(&fixtures::sample(), format, true);
+        let out = render(&one(&fixtures::sample()), format, true);
         assert!(!out.contains(SECRET), "{format:?} leaked the secret");
         assert!(
             out.contains("(sensitive)"),

@@ -1,4 +1,5 @@
-//! The Terraform-like plan shown on a terminal and in CI logs.
+//! The Terraform-like plan shown on a terminal and in CI logs; the plans of a `portals:` file
+//! as a section per portal with this body, then the totals (`render_run`).
 //!
 //! Layout: one block per change (`+ create`, `~ update`, `- delete`), one line per field that
 //! changes as `old -> new`, triggers as the names added and removed, then the unmanaged
@@ -19,8 +20,8 @@ use super::inline::{self, InlineDiff, Side};
 use super::lookalike::{self, beside};
 use super::notes;
 use super::style::{self, paint};
-use super::{plain, quoted};
-use crate::plan::{Action, Change, Field, FieldChange, LastFailure, Plan, Value};
+use super::{message, plain, quoted};
+use crate::plan::{Action, Change, Field, FieldChange, FleetPlan, LastFailure, Plan, Value};
 
 /// Width of the field-name column: the longest key, `secretKey`.
 const KEY_WIDTH: usize = 9;
@@ -35,7 +36,7 @@ pub fn render_text(plan: &Plan, color: bool) -> String {
 }
 
 /// `out` as laid out for `color`: as it is with color, every escape stripped without.
-pub(super) fn finished(out: String, color: bool) -> String {
+fn finished(out: String, color: bool) -> String {
     if color {
         out
     } else {
@@ -50,7 +51,7 @@ fn layout(plan: &Plan, color: bool) -> String {
 /// Everything after the `Portal:` line, colors included (the caller strips them when `color`
 /// is off): each portal's section of a `portals:` plan is this under its own heading. Starts
 /// with a blank line and ends with the summary line.
-pub(super) fn body(plan: &Plan, color: bool) -> String {
+fn body(plan: &Plan, color: bool) -> String {
     let mut out = String::new();
     for change in &plan.changes {
         out.push('\n');
@@ -83,6 +84,43 @@ pub(super) fn body(plan: &Plan, color: bool) -> String {
     }
     let _ = writeln!(out, "{}", paint(style::BOLD, plan.summary()));
     out
+}
+
+/// The plans of a run: the unnamed portal's as `render_text`, named portals each in a
+/// section headed `=== portal NAME (URL) ===` (the plan without its `Portal:` line, then
+/// `Error: MESSAGE` when the portal failed: alone when it could not be planned, under its plan
+/// when the plan was refused), sections separated by a blank line, then a blank line and
+/// `FleetPlan::total_line`.
+pub(super) fn render_run(fleet: &FleetPlan, color: bool) -> String {
+    if let Some(plan) = fleet.unnamed() {
+        return render_text(plan, color);
+    }
+    let mut out = String::new();
+    for (i, portal) in fleet.portals.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let heading = format!(
+            "=== portal {} ({}) ===",
+            plain(portal.name.as_deref().unwrap_or_default()),
+            plain(&portal.portal)
+        );
+        let _ = writeln!(out, "{}", paint(style::BOLD, heading));
+        match &portal.plan {
+            Some(plan) => out.push_str(&body(plan, color)),
+            // The body starts with a blank line; so does a portal without one.
+            None => out.push('\n'),
+        }
+        if let Some(error) = portal.shown_error() {
+            let line = format!("Error: {}", message(error));
+            let _ = writeln!(out, "{}", paint(style::FAILED, line));
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", paint(style::BOLD, fleet.total_line()));
+    finished(out, color)
 }
 
 fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {

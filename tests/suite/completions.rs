@@ -24,7 +24,7 @@ fn every_shell_gets_a_script_offering_the_commands_and_their_flags() {
         );
         for word in COMMANDS
             .iter()
-            .chain(&["detailed-exitcode", "auto-approve", "prune"])
+            .chain(&["detailed-exitcode", "auto-approve", "prune", "quiet"])
         {
             assert!(out.stdout.contains(word), "{shell} script lacks {word}");
         }
@@ -103,6 +103,7 @@ fn the_man_page_is_roff_naming_the_commands_and_flags() {
     }
     // roff writes a literal hyphen as `\-`.
     assert!(page.contains(r"\fB\-\-color\fR"), "{page}");
+    assert!(page.contains(r"\fB\-q\fR, \fB\-\-quiet\fR"), "{page}");
     for command in COMMANDS {
         assert!(page.contains(command), "{command}: {page}");
     }

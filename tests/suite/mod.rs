@@ -54,6 +54,8 @@ mod progress;
 mod prune;
 /// `prune: { maxDeletes: N }` in the file: validated, explicit, overridden by the flag, saved.
 mod prune_limit;
+/// `--quiet`: only errors on stderr, stdout and exit codes unchanged.
+mod quiet;
 /// What a reviewer reads: changes inside values, look-alike hosts, secrets not compared, the
 /// rename trap, in every format.
 mod review;

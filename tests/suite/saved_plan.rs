@@ -185,7 +185,8 @@ fn an_edited_uri_is_shown_exactly_as_it_is_sent() {
     assert_eq!(run.run().code, 0);
     // writes[0] is the update of Crm (ssl), the one description of what is sent.
     edit(&path, |plan| {
-        plan["writes"][0]["webhook"]["uri"] = "https://elsewhere.example.com/h".into();
+        plan["portals"][0]["writes"][0]["webhook"]["uri"] =
+            "https://elsewhere.example.com/h".into();
     });
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 0, "{out:?}");
@@ -213,38 +214,42 @@ fn a_saved_plan_whose_parts_disagree_is_refused_with_nothing_written() {
     type Edit = fn(&mut serde_json::Value);
     let cases: [(&str, Edit); 10] = [
         ("unknown field `action`", |p| {
-            p["writes"][0]["action"] = "delete".into()
+            p["portals"][0]["writes"][0]["action"] = "delete".into()
         }),
         ("unknown field `webhook`", |p| {
-            p["writes"][0]["write"] = "delete".into()
+            p["portals"][0]["writes"][0]["write"] = "delete".into()
         }),
         ("unknown field `fields`", |p| {
             p["fields"] = serde_json::json!([])
         }),
         ("changes nothing", |p| {
-            p["writes"][0]["webhook"]["ssl"] = true.into()
+            p["portals"][0]["writes"][0]["webhook"]["ssl"] = true.into()
         }),
         ("changes only `enabled`", |p| {
-            p["writes"][0]["webhook"]["ssl"] = true.into();
-            p["writes"][0]["webhook"]["enabled"] = false.into();
+            p["portals"][0]["writes"][0]["webhook"]["ssl"] = true.into();
+            p["portals"][0]["writes"][0]["webhook"]["enabled"] = false.into();
         }),
         ("changes nothing: enabled is already true", |p| {
-            let against = p["writes"][0]["against"].clone();
-            p["writes"][0] =
+            let against = p["portals"][0]["writes"][0]["against"].clone();
+            p["portals"][0]["writes"][0] =
                 serde_json::json!({ "write": "set_enabled", "against": against, "enabled": true });
         }),
         ("appears more than once", |p| {
-            let again = p["writes"][0].clone();
-            p["writes"].as_array_mut().unwrap().push(again);
+            let again = p["portals"][0]["writes"][0].clone();
+            p["portals"][0]["writes"]
+                .as_array_mut()
+                .unwrap()
+                .push(again);
         }),
         ("appears more than once", |p| {
-            p["unchanged"] = serde_json::json!([{ "id": 1, "name": "Crm" }])
+            p["portals"][0]["unchanged"] = serde_json::json!([{ "id": 1, "name": "Crm" }])
         }),
         ("has no secretKey", |p| {
-            p["writes"][1]["webhook"]["secretKey"] = serde_json::Value::Null
+            p["portals"][0]["writes"][1]["webhook"]["secretKey"] = serde_json::Value::Null
         }),
         ("mixes \"*\" with other events", |p| {
-            p["writes"][1]["webhook"]["triggers"] = serde_json::json!(["*", "file.created"])
+            p["portals"][0]["writes"][1]["webhook"]["triggers"] =
+                serde_json::json!(["*", "file.created"])
         }),
     ];
     let portal = portal();
@@ -286,7 +291,7 @@ fn the_deletion_guard_counts_the_writes_the_file_really_holds() {
     let path = run.path("plan.json");
     // Four updates turned into four deletes: nothing else in the file claims an action.
     edit(&path, |plan| {
-        for write in plan["writes"].as_array_mut().unwrap() {
+        for write in plan["portals"][0]["writes"].as_array_mut().unwrap() {
             let against = write["against"].clone();
             *write = serde_json::json!({ "write": "delete", "against": against });
         }

@@ -55,7 +55,7 @@ fn values_no_config_file_could_hold_are_refused_with_nothing_sent() {
     for (index, who) in [(0, "the update of #1"), (1, "a create")] {
         for (expected, value, change) in cases {
             let mut plan = original.clone();
-            change(&mut plan["writes"][index]["webhook"], value);
+            change(&mut plan["portals"][0]["writes"][index]["webhook"], value);
             std::fs::write(&path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
             let out = Run::new(&["apply", path.to_str().unwrap()])
                 .portal(&portal)

@@ -113,7 +113,7 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
 
     // An update edited into one that changes nothing.
     let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let writes = doc["writes"].as_array_mut().unwrap();
+    let writes = doc["portals"][0]["writes"].as_array_mut().unwrap();
     let update = writes.iter_mut().find(|w| w["write"] == "update").unwrap();
     update["webhook"]["ssl"] = true.into();
     std::fs::write(&path, doc.to_string()).unwrap();

@@ -9,8 +9,14 @@
 //! ```text
 //! {
 //!   "kind": "docspace-webhooks saved plan",
-//!   "format_version": 3,
+//!   "format_version": 4,
 //!   "written_by": "docspace-webhooks 0.1.0",
+//!   "portals": [ PART, ... ]
+//! }
+//! PART: one portal's plan; one part, unnamed, for a `portal:` file
+//! {
+//!   "name": null | "staging",               // the portal's key under `portals:`
+//!   "api_key_env": null | "STAGING_KEY",    // the variable of its key (null: DOCSPACE_API_KEY)
 //!   "portal": "https://yourportal.onlyoffice.com",
 //!   "max_deletes": null,
 //!   "writes": [
@@ -45,6 +51,18 @@ pub(super) struct File {
     pub format_version: u32,
     /// The tool that wrote it, for a human reading the file.
     pub written_by: String,
+    /// In the order of the file they were planned from; at least one.
+    pub portals: Vec<Part>,
+}
+
+/// One portal's plan.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Part {
+    /// The portal's key under `portals:`; `None` for the one portal of a `portal:` file.
+    pub name: Option<String>,
+    /// The variable its API key is read from; `None` for the unnamed portal (DOCSPACE_API_KEY).
+    pub api_key_env: Option<String>,
     pub portal: String,
     /// `--max-deletes` when the plan was made (`null`: the default limit). `apply FILE` checks
     /// the deletion guard again with it.

@@ -6,8 +6,8 @@ use super::format::File;
 
 /// Bumped whenever a saved plan's format or meaning changes; `apply` refuses any other
 /// version. 2: each change stored once (the write and its live record). 3: the reviewer's
-/// notes (`notes`).
-pub const FORMAT_VERSION: u32 = 3;
+/// notes (`notes`). 4: one shape for every run, a list of portal parts (`format`).
+pub const FORMAT_VERSION: u32 = 4;
 pub(super) const KIND: &str = "docspace-webhooks saved plan";
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -33,7 +33,9 @@ pub enum SavedPlanError {
     )]
     #[diagnostic(
         code(saved_plan::version),
-        help("make the plan again with this build of docspace-webhooks")
+        help(
+            "a saved plan is made to be applied minutes later, by the same build: run `plan --out` again with this build of docspace-webhooks and review it"
+        )
     )]
     Version { path: String, found: u64 },
 
@@ -88,26 +90,14 @@ pub fn is_saved_plan(text: &str) -> bool {
     serde_json::from_str::<Header>(text).is_ok_and(|h| h.kind.as_deref() == Some(KIND))
 }
 
-/// A saved file's own kind and version, as its type reads them.
-pub(super) trait Stamped {
-    fn stamp(&self) -> (&str, u32);
-}
-
-impl Stamped for File {
-    fn stamp(&self) -> (&str, u32) {
-        (&self.kind, self.format_version)
-    }
-}
-
 /// Parses `text` as a saved plan's JSON of this version. A file that is one is read in one
 /// pass; otherwise what is wrong is told in order: not JSON, not a plan, another version, the
 /// shape.
-pub(super) fn parse<T: serde::de::DeserializeOwned + Stamped>(
-    text: &str,
-    path: &str,
-) -> Result<T, SavedPlanError> {
-    let shape = match serde_json::from_str::<T>(text) {
-        Ok(file) if file.stamp() == (KIND, FORMAT_VERSION) => return Ok(file),
+pub(super) fn parse(text: &str, path: &str) -> Result<File, SavedPlanError> {
+    let shape = match serde_json::from_str::<File>(text) {
+        Ok(file) if (file.kind.as_str(), file.format_version) == (KIND, FORMAT_VERSION) => {
+            return Ok(file);
+        }
         Ok(_) => None,
         Err(e) => Some(e),
     };

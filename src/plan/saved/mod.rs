@@ -14,7 +14,6 @@
 //! - A reviewer can pin the exact file: `digest` is the SHA-256 that `plan --out` prints and
 //!   `apply --expect-digest` checks.
 
-mod fleet;
 mod format;
 mod fresh;
 mod header;
@@ -25,20 +24,44 @@ mod values;
 
 use std::collections::HashSet;
 
-use self::format::{Body, File, Live, Named, Write};
-use self::header::{KIND, Stamped, parse};
+use self::format::{Body, File, Live, Named, Part, Write};
+use self::header::{KIND, parse};
 use self::notes::SavedNotes;
 use super::change::{enabled_only, ssl_needs_https};
 use super::{Change, Notes, Op, Plan, Unchanged, Unmanaged};
+use crate::api::PortalUrl;
+use crate::config::parse_env_ref;
+use crate::config::rules::is_portal_name;
 
-pub use fleet::{PortalToSave, SavedDocument, SavedPortal, fleet_to_json, read};
 pub use fresh::check_fresh;
 pub use header::{FORMAT_VERSION, SavedPlanError, is_saved_plan};
 
-/// A saved plan as read back.
+/// One portal's plan as read back.
 #[derive(Debug)]
 pub struct Saved {
     pub plan: Plan,
+    pub max_deletes: Option<usize>,
+}
+
+/// One portal's part of a saved plan: the one part of a `portal:` file's, or one of a
+/// `portals:` file's.
+#[derive(Debug)]
+pub struct SavedPortal {
+    /// The portal's name under `portals:`; `None` for a `portal:` file's one portal.
+    pub name: Option<String>,
+    /// The variable `apply` reads the portal's API key from (the file's `apiKey: ${VAR}`);
+    /// `None` for a `portal:` file's, whose key is DOCSPACE_API_KEY.
+    pub api_key_env: Option<String>,
+    pub saved: Saved,
+}
+
+/// One portal's part of a plan to save: its name and the variable of its key (both `None` for
+/// a `portal:` file's one portal), its plan and the deletion limit the plan was checked
+/// against.
+pub struct PortalToSave<'a> {
+    pub name: Option<&'a str>,
+    pub api_key_env: Option<&'a str>,
+    pub plan: &'a Plan,
     pub max_deletes: Option<usize>,
 }
 
@@ -48,33 +71,34 @@ pub fn digest(bytes: &[u8]) -> String {
     hash.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The saved form of `plan`. Refuses a plan that would have to store a literal secret.
-pub fn to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedPlanError> {
-    let text = pretty(&file_of(plan, max_deletes)?);
-    // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
-    from_json(&text, "the plan being saved")?;
-    Ok(text)
-}
-
-/// A saved file's text: pretty JSON ending in a newline.
-fn pretty(file: &impl serde::Serialize) -> String {
-    let mut text = match serde_json::to_string_pretty(file) {
+/// The saved form of the plans of a run: pretty JSON ending in a newline. Refuses a plan that
+/// would have to store a literal secret.
+pub fn to_json(portals: &[PortalToSave<'_>]) -> Result<String, SavedPlanError> {
+    let file = File {
+        kind: KIND.to_string(),
+        format_version: FORMAT_VERSION,
+        written_by: format!("docspace-webhooks {}", env!("CARGO_PKG_VERSION")),
+        portals: portals.iter().map(part_of).collect::<Result<_, _>>()?,
+    };
+    let mut text = match serde_json::to_string_pretty(&file) {
         Ok(text) => text,
         // serde_json fails only on a map with non-string keys or a failing `Serialize` impl;
         // the format is derived structs of strings, numbers, bools, options and lists.
         Err(e) => unreachable!("a saved plan always serializes: {e}"),
     };
     text.push('\n');
-    text
+    // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
+    read(&text, "the plan being saved")?;
+    Ok(text)
 }
 
-fn file_of(plan: &Plan, max_deletes: Option<usize>) -> Result<File, SavedPlanError> {
-    Ok(File {
-        kind: KIND.to_string(),
-        format_version: FORMAT_VERSION,
-        written_by: format!("docspace-webhooks {}", env!("CARGO_PKG_VERSION")),
+fn part_of(part: &PortalToSave<'_>) -> Result<Part, SavedPlanError> {
+    let plan = part.plan;
+    Ok(Part {
+        name: part.name.map(str::to_string),
+        api_key_env: part.api_key_env.map(str::to_string),
         portal: plan.portal.clone(),
-        max_deletes,
+        max_deletes: part.max_deletes,
         writes: plan
             .changes
             .iter()
@@ -84,6 +108,84 @@ fn file_of(plan: &Plan, max_deletes: Option<usize>) -> Result<File, SavedPlanErr
         unmanaged: plan.unmanaged.iter().map(Named::from).collect(),
         notes: SavedNotes::new(&plan.notes),
     })
+}
+
+/// Reads a saved plan; `path` is only for messages. Every part is checked the way the planner
+/// would have made it, and the whole is refused when a part is unnamed beside others, or two
+/// parts name one portal or one name: a hand-edited file must not make `apply` write a portal
+/// twice, or read a key it was not meant to.
+pub fn read(text: &str, path: &str) -> Result<Vec<SavedPortal>, SavedPlanError> {
+    let file = parse(text, path)?;
+    let inconsistent = |reason: String| SavedPlanError::Inconsistent {
+        path: path.to_string(),
+        reason,
+    };
+    if file.portals.is_empty() {
+        return Err(inconsistent("it names no portal".into()));
+    }
+    if file.portals.len() > 1 && file.portals.iter().any(|p| p.name.is_none()) {
+        return Err(inconsistent(
+            "a portal without a name is not the only one".into(),
+        ));
+    }
+    let (mut names, mut urls) = (HashSet::new(), HashSet::new());
+    let mut portals = Vec::with_capacity(file.portals.len());
+    for part in file.portals {
+        let (name, api_key_env) = (part.name.clone(), part.api_key_env.clone());
+        let Some(name) = name else {
+            if let Some(var) = api_key_env {
+                return Err(inconsistent(format!(
+                    "the portal without a name reads its key from DOCSPACE_API_KEY, not {var:?}"
+                )));
+            }
+            let saved = saved_of(part).map_err(inconsistent)?;
+            portals.push(SavedPortal {
+                name: None,
+                api_key_env: None,
+                saved,
+            });
+            continue;
+        };
+        if !is_portal_name(&name) {
+            return Err(inconsistent(format!(
+                "{name:?} is not a portal name a `portals:` file can hold"
+            )));
+        }
+        if !names.insert(name.clone()) {
+            return Err(inconsistent(format!("the portal {name:?} appears twice")));
+        }
+        let api_key_env = api_key_env.unwrap_or_default();
+        if parse_env_ref(&format!("${{{api_key_env}}}")) != Some(api_key_env.as_str()) {
+            return Err(inconsistent(format!(
+                "the portal {name:?} reads its key from {api_key_env:?}, which is not a variable name"
+            )));
+        }
+        let saved =
+            saved_of(part).map_err(|reason| inconsistent(format!("portal {name:?}: {reason}")))?;
+        // Exactly as `plan --out` writes a portal: its address as the client reads it.
+        let portal = match PortalUrl::parse(&saved.plan.portal) {
+            Ok(portal) if portal.as_str() == saved.plan.portal => portal,
+            _ => {
+                return Err(inconsistent(format!(
+                    "the portal {name:?} is planned for {:?}, which is not a portal address as \
+                     `plan` writes one",
+                    crate::redact::mask_credentials(&saved.plan.portal)
+                )));
+            }
+        };
+        if !urls.insert(portal.identity()) {
+            return Err(inconsistent(format!(
+                "two portals are planned for {}",
+                portal.as_str()
+            )));
+        }
+        portals.push(SavedPortal {
+            name: Some(name),
+            api_key_env: Some(api_key_env),
+            saved,
+        });
+    }
+    Ok(portals)
 }
 
 fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
@@ -111,35 +213,18 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
     Ok(write)
 }
 
-/// Reads a saved plan of one portal; `path` is only for messages.
-pub fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
-    from_file(parse::<File>(text, path)?, path)
-}
-
-/// A parsed saved plan of one portal, checked the way the planner would have made it.
-fn from_file(file: File, path: &str) -> Result<Saved, SavedPlanError> {
-    if file.stamp() != (KIND, FORMAT_VERSION) {
-        return Err(SavedPlanError::Inconsistent {
-            path: path.to_string(),
-            reason: format!("a part of it is not a `{KIND}` of format_version {FORMAT_VERSION}"),
-        });
-    }
-    let inconsistent = |reason: String| SavedPlanError::Inconsistent {
-        path: path.to_string(),
-        reason,
-    };
-    let changes = file
+/// One part, checked the way the planner would have made it; the error is the reason.
+fn saved_of(part: Part) -> Result<Saved, String> {
+    let changes = part
         .writes
         .into_iter()
         .enumerate()
-        .map(|(i, write)| {
-            change_of(write).map_err(|e| inconsistent(format!("write {}: {e}", i + 1)))
-        })
+        .map(|(i, write)| change_of(write).map_err(|e| format!("write {}: {e}", i + 1)))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = Plan {
-        portal: file.portal,
+        portal: part.portal,
         changes,
-        unchanged: file
+        unchanged: part
             .unchanged
             .into_iter()
             .map(|n| Unchanged {
@@ -147,7 +232,7 @@ fn from_file(file: File, path: &str) -> Result<Saved, SavedPlanError> {
                 name: n.name,
             })
             .collect(),
-        unmanaged: file
+        unmanaged: part
             .unmanaged
             .into_iter()
             .map(|n| Unmanaged {
@@ -157,12 +242,12 @@ fn from_file(file: File, path: &str) -> Result<Saved, SavedPlanError> {
             .collect(),
         notes: Notes::default(),
     };
-    one_entry_per_webhook(&plan).map_err(inconsistent)?;
-    let notes = file.notes.into_notes(&plan).map_err(inconsistent)?;
+    one_entry_per_webhook(&plan)?;
+    let notes = part.notes.into_notes(&plan)?;
     let plan = Plan { notes, ..plan };
     Ok(Saved {
         plan,
-        max_deletes: file.max_deletes,
+        max_deletes: part.max_deletes,
     })
 }
 

@@ -9,6 +9,23 @@ use crate::triggers::TriggerSet;
 
 const PORTAL: &str = "https://portal.example.com";
 
+/// The saved plan of a `portal:` file: one unnamed part.
+fn one_to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedPlanError> {
+    to_json(&[PortalToSave {
+        name: None,
+        api_key_env: None,
+        plan,
+        max_deletes,
+    }])
+}
+
+/// The one part of a saved plan of a `portal:` file.
+fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
+    let mut parts = read(text, path)?;
+    assert_eq!(parts.len(), 1, "one part");
+    Ok(parts.remove(0).saved)
+}
+
 /// Every kind of write the planner makes: a create, a PUT with a secret, a PUT without, the
 /// enable call with a failure note, a delete, a rotation, a trigger this build does not know
 /// and credentials in a uri.
@@ -59,7 +76,7 @@ fn every_kind_of_change() -> Plan {
 fn a_saved_plan_reads_back_as_the_plan_that_was_saved() {
     let plan = every_kind_of_change();
     assert_eq!(plan.changes.len(), 7, "{}", render_text(&plan, false));
-    let text = to_json(&plan, Some(5)).unwrap();
+    let text = one_to_json(&plan, Some(5)).unwrap();
     let back = from_json(&text, "plan.json").unwrap();
     assert_eq!(back.max_deletes, Some(5));
     assert_eq!(render_text(&back.plan, false), render_text(&plan, false));
@@ -74,7 +91,7 @@ fn a_saved_plan_reads_back_as_the_plan_that_was_saved() {
 
 #[test]
 fn each_write_is_stored_once_without_any_derived_part() {
-    let text = to_json(&every_kind_of_change(), None).unwrap();
+    let text = one_to_json(&every_kind_of_change(), None).unwrap();
     for derived in [
         "\"action\"",
         "\"fields\"",
@@ -109,12 +126,26 @@ fn a_plan_of_the_first_format_is_refused_by_version() {
 }
 
 #[test]
+fn a_plan_of_the_previous_format_says_to_plan_again() {
+    let v3 = r#"{"kind": "docspace-webhooks saved plan", "format_version": 3, "written_by": "x",
+        "portal": "https://p", "max_deletes": null, "writes": [], "unchanged": [],
+        "unmanaged": [], "notes": {"left_out": 0, "secrets_not_sent": [], "renames": []}}"#;
+    let err = from_json(v3, "old.json").unwrap_err();
+    assert_eq!(
+        format!("{err} / {}", miette::Diagnostic::help(&err).unwrap()),
+        "old.json is a saved plan of format_version 3, but this build reads only version 4; \
+         nothing was written / a saved plan is made to be applied minutes later, by the same \
+         build: run `plan --out` again with this build of docspace-webhooks and review it"
+    );
+}
+
+#[test]
 fn what_is_not_json_or_not_a_plan_says_so() {
     let not_json = from_json("webhooks: {}", "w.yaml").unwrap_err().to_string();
     assert!(not_json.contains("not JSON"), "{not_json}");
     let not_plan = from_json("{}", "x.json").unwrap_err().to_string();
     assert!(not_plan.contains("no `\"kind\""), "{not_plan}");
-    let mut shape = to_json(&every_kind_of_change(), None).unwrap();
+    let mut shape = one_to_json(&every_kind_of_change(), None).unwrap();
     shape = shape.replacen("\"writes\"", "\"changes\"", 1);
     let wrong_shape = from_json(&shape, "p.json").unwrap_err().to_string();
     assert!(
@@ -149,7 +180,7 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     assert_eq!(plan.notes.secrets_not_sent.len(), 1);
     assert_eq!(plan.notes.renames.len(), 1);
 
-    let text = to_json(&plan, None).unwrap();
+    let text = one_to_json(&plan, None).unwrap();
     let back = from_json(&text, "plan.json").unwrap();
     assert_eq!(back.plan.notes, plan.notes);
     assert_eq!(render_text(&back.plan, false), render_text(&plan, false));
@@ -166,8 +197,9 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
             .unwrap_err()
             .to_string()
     };
-    let wrong_rename = edited(&|d| d["notes"]["renames"][0]["id"] = 1.into());
+    let wrong_rename = edited(&|d| d["portals"][0]["notes"]["renames"][0]["id"] = 1.into());
     assert!(wrong_rename.contains("rename note"), "{wrong_rename}");
-    let wrong_secret = edited(&|d| d["notes"]["secrets_not_sent"][0]["id"] = 2.into());
+    let wrong_secret =
+        edited(&|d| d["portals"][0]["notes"]["secrets_not_sent"][0]["id"] = 2.into());
     assert!(wrong_secret.contains("gets no secret"), "{wrong_secret}");
 }

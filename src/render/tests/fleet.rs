@@ -5,7 +5,7 @@
 use super::fixtures;
 use super::inert::assert_inert;
 use crate::plan::{FleetPlan, Plan, PortalPlan};
-use crate::render::{Format, MAX_MARKDOWN_LEN, render_fleet, render_json, render_text};
+use crate::render::{Format, MAX_MARKDOWN_LEN, render, render_json, render_text};
 
 /// What a portal that could not be planned answered: a pipe, a newline and an ESC.
 const EVIL_ERROR: &str = "portal answered 502 | Bad Gateway\n\u{1b}[2Jcleared";
@@ -16,7 +16,7 @@ fn portal(name: &str, url: &str, plan: Option<Plan>, error: Option<&str>) -> Por
         plan
     });
     PortalPlan {
-        name: name.to_string(),
+        name: Some(name.to_string()),
         portal: url.to_string(),
         plan,
         error: error.map(str::to_string),
@@ -50,7 +50,7 @@ fn three() -> FleetPlan {
 }
 
 fn text(fleet: &FleetPlan) -> String {
-    let text = render_fleet(fleet, Format::Text, false);
+    let text = render(fleet, Format::Text, false);
     assert!(!text.contains('\u{1b}'), "an escape without color:\n{text}");
     text
 }
@@ -61,12 +61,12 @@ fn fleet_snapshots() {
     insta::assert_snapshot!("fleet_text", text(&fleet));
     insta::assert_snapshot!(
         "fleet_text_colored",
-        render_fleet(&fleet, Format::Text, true).replace('\u{1b}', "␛")
+        render(&fleet, Format::Text, true).replace('\u{1b}', "␛")
     );
-    let md = render_fleet(&fleet, Format::Markdown, false);
+    let md = render(&fleet, Format::Markdown, false);
     assert_inert(&md);
     insta::assert_snapshot!("fleet_markdown", md);
-    insta::assert_snapshot!("fleet_json", render_fleet(&fleet, Format::Json, false));
+    insta::assert_snapshot!("fleet_json", render(&fleet, Format::Json, false));
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn text_sections_are_the_single_portal_plans_without_their_portal_line() {
     ));
     assert_eq!(out.matches("Portal: ").count(), 0);
     // With color, the only escapes are ours: the user's ESC stays escaped text.
-    let colored = render_fleet(&fleet, Format::Text, true);
+    let colored = render(&fleet, Format::Text, true);
     assert!(colored.contains("\u{1b}[1m=== portal staging"), "{colored}");
     assert!(colored.contains(r"\u{1b}[2Jcleared"));
     assert!(!colored.contains("\u{1b}[2J"));
@@ -116,7 +116,7 @@ fn a_refused_plan_shows_the_plan_then_its_error() {
         "{out}"
     );
     assert!(out.contains("  - delete #9900"));
-    let md = render_fleet(&fleet, Format::Markdown, false);
+    let md = render(&fleet, Format::Markdown, false);
     assert!(md.contains("| 1 | 2 | 1 | 1 | `refusing to delete 1 of 2 webhooks` |"));
     assert!(md.contains("#### - delete `#9900 \"legacy-export\"`"));
     assert!(
@@ -131,10 +131,10 @@ fn portal_names_cannot_inject_lines_escapes_or_cells() {
     let fleet = FleetPlan {
         portals: vec![portal(evil, "https://docs.example.com", None, Some(evil))],
     };
-    let out = render_fleet(&fleet, Format::Text, true);
+    let out = render(&fleet, Format::Text, true);
     assert_eq!(out.lines().count(), 5, "{out}");
     assert!(!out.contains("\u{1b}[2J") && !out.contains('\u{202e}'));
-    let md = render_fleet(&fleet, Format::Markdown, false);
+    let md = render(&fleet, Format::Markdown, false);
     assert_inert(&md);
     // Every pipe of the name and error is escaped, so the row keeps its six cells.
     let row = md.lines().find(|l| l.starts_with("| `prod")).unwrap();
@@ -143,7 +143,7 @@ fn portal_names_cannot_inject_lines_escapes_or_cells() {
         .filter(|&(i, c)| c == '|' && !row[..i].ends_with('\\'))
         .count();
     assert_eq!(unescaped, 7, "{row}");
-    let json = render_fleet(&fleet, Format::Json, false);
+    let json = render(&fleet, Format::Json, false);
     assert!(!json.contains('\u{1b}') && !json.contains('\u{202e}'));
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(doc["portals"][0]["name"], evil);
@@ -154,7 +154,7 @@ fn portal_names_cannot_inject_lines_escapes_or_cells() {
 fn json_is_version_2_with_version_1_shapes_inside() {
     let fleet = three();
     let doc: serde_json::Value =
-        serde_json::from_str(&render_fleet(&fleet, Format::Json, false)).expect("valid JSON");
+        serde_json::from_str(&render(&fleet, Format::Json, false)).expect("valid JSON");
     assert_eq!(
         doc.as_object().unwrap().keys().collect::<Vec<_>>(),
         ["format_version", "portals", "summary"]
@@ -247,7 +247,7 @@ fn deletes_shown_or_counted(md: &str) -> usize {
 fn markdown_of_200_portals_fits_keeps_every_row_and_accounts_for_every_delete() {
     for name_len in [0, 120] {
         let fleet = big_fleet(200, name_len);
-        let md = render_fleet(&fleet, Format::Markdown, false);
+        let md = render(&fleet, Format::Markdown, false);
         assert!(md.len() < MAX_MARKDOWN_LEN, "{} bytes", md.len());
         assert_inert(&md);
         for i in 0..200 {
@@ -276,7 +276,7 @@ fn markdown_of_200_portals_fits_keeps_every_row_and_accounts_for_every_delete() 
 #[test]
 fn markdown_of_thousands_of_portals_counts_the_rows_it_cannot_keep() {
     let fleet = big_fleet(3_000, 0);
-    let md = render_fleet(&fleet, Format::Markdown, false);
+    let md = render(&fleet, Format::Markdown, false);
     assert!(md.len() < MAX_MARKDOWN_LEN, "{} bytes", md.len());
     assert_inert(&md);
     let rows = md.lines().filter(|l| l.starts_with("| `p")).count();
@@ -293,7 +293,7 @@ fn markdown_of_thousands_of_portals_counts_the_rows_it_cannot_keep() {
 fn a_section_too_big_for_the_rest_is_cut_like_a_single_plan() {
     let mut fleet = big_fleet(1, 0);
     fleet.portals[0].plan = Some(fixtures::many(2_000, 0));
-    let md = render_fleet(&fleet, Format::Markdown, false);
+    let md = render(&fleet, Format::Markdown, false);
     assert!(md.len() < MAX_MARKDOWN_LEN);
     assert!(md.contains("changes are not shown** to keep this under"));
     assert!(md.contains("\n### `p0000-` (`https://tenant-0000.docspace.example.com`)\n"));

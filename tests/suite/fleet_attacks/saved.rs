@@ -46,7 +46,7 @@ fn a_part_whose_url_plan_would_never_write_refuses_the_whole_saved_plan() {
         let host = url.trim_start_matches("http://");
         let edited = spelling.replace("{url}", &url).replace("{host}", host);
         edit(&path, |doc| {
-            doc["portals"][1]["plan"]["portal"] = edited.clone().into()
+            doc["portals"][1]["portal"] = edited.clone().into()
         });
         let plan = path.to_str().unwrap();
 

@@ -24,11 +24,13 @@
 //!   and a line says how many and where to see the full plan.
 //! - No ANSI escapes.
 
+mod portals;
+
 use std::fmt::Write;
 
 use super::lookalike::{self, beside};
 use super::{inline, notes, plain, quoted, value_text};
-use crate::plan::{Action, Change, FieldChange, LastFailure, Plan, Value};
+use crate::plan::{Action, Change, FieldChange, FleetPlan, LastFailure, Plan, Value};
 
 /// The output is always strictly shorter than this many bytes.
 pub const MAX_MARKDOWN_LEN: usize = 65_000;
@@ -48,6 +50,15 @@ const NOTES_BUDGET: usize = 8_000;
 
 /// Longest portal shown; a portal is a checked URL, but the size cap must hold regardless.
 const PORTAL_MAX: usize = 300;
+
+/// The plans of a run: the unnamed portal's as `render_markdown`, named portals' as
+/// `portals` lays them out.
+pub(super) fn render_run(run: &FleetPlan) -> String {
+    match run.unnamed() {
+        Some(plan) => render_markdown(plan),
+        None => portals::render_portals(run),
+    }
+}
 
 pub fn render_markdown(plan: &Plan) -> String {
     let mut out = String::new();

@@ -20,9 +20,8 @@
 
 use std::fmt::Write;
 
-use super::error_of;
+use super::{MAX_MARKDOWN_LEN, code, truncated};
 use crate::plan::{Action, FleetPlan, PortalPlan};
-use crate::render::markdown::{self, MAX_MARKDOWN_LEN, code, truncated};
 use crate::render::{message, plain};
 
 /// Room kept for the lines that say what was left out.
@@ -74,7 +73,7 @@ const LEVELS: [Level; 4] = [
 const SEE_FULL_PLAN: &str =
     "See the full plan in the job log (`plan --format text` or `plan --format json`).";
 
-pub(super) fn render_fleet_markdown(fleet: &FleetPlan) -> String {
+pub(super) fn render_portals(fleet: &FleetPlan) -> String {
     let n = fleet.portals.len();
     let mut out = format!(
         "## Plan of {n} portal{}\n\n**{}**\n",
@@ -101,7 +100,10 @@ pub(super) fn render_fleet_markdown(fleet: &FleetPlan) -> String {
             "\n**{} of {n} portal sections are not shown** (from {} on), with {} to delete, \
              to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
             left.len(),
-            code(&truncated(&plain(&first.name), NAME_MAX)),
+            code(&truncated(
+                &plain(first.name.as_deref().unwrap_or_default()),
+                NAME_MAX
+            )),
             deletes(left)
         );
     }
@@ -112,10 +114,14 @@ pub(super) fn render_fleet_markdown(fleet: &FleetPlan) -> String {
 fn section(portal: &PortalPlan, room: usize) -> Option<String> {
     let mut head = format!(
         "\n### {} ({})\n",
-        code(&truncated(&plain(&portal.name), NAME_MAX)),
-        code(&markdown::portal(&portal.portal))
+        code(&truncated(
+            &plain(portal.name.as_deref().unwrap_or_default()),
+            NAME_MAX
+        )),
+        code(&super::portal(&portal.portal))
     );
-    let error = error_of(portal)
+    let error = portal
+        .shown_error()
         .map(|e| {
             let shown = truncated(&message(e), ERROR_MAX);
             format!("\n**Error:** {}\n", code(&shown))
@@ -126,11 +132,11 @@ fn section(portal: &PortalPlan, room: usize) -> Option<String> {
         Some(plan) => {
             let _ = writeln!(head, "\n**{}**", plan.summary());
             let fixed = head.len() + error.len();
-            let whole = markdown::body(plan, MAX_MARKDOWN_LEN);
+            let whole = super::body(plan, MAX_MARKDOWN_LEN);
             if fixed + whole.len() < room {
                 whole
             } else if room >= SECTION_MIN {
-                markdown::body(plan, room.saturating_sub(fixed))
+                super::body(plan, room.saturating_sub(fixed))
             } else {
                 return None;
             }
@@ -188,7 +194,10 @@ fn summary_table(fleet: &FleetPlan, budget: usize) -> String {
              to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
             left.len(),
             fleet.portals.len(),
-            code(&truncated(&plain(&left[0].name), LEVELS[3].name)),
+            code(&truncated(
+                &plain(left[0].name.as_deref().unwrap_or_default()),
+                LEVELS[3].name
+            )),
             deletes(left)
         );
     }
@@ -200,7 +209,10 @@ fn rows(fleet: &FleetPlan, level: &Level) -> Vec<String> {
 }
 
 fn row(portal: &PortalPlan, level: &Level) -> String {
-    let mut who = code(&truncated(&plain(&portal.name), level.name));
+    let mut who = code(&truncated(
+        &plain(portal.name.as_deref().unwrap_or_default()),
+        level.name,
+    ));
     if let Some(max) = level.url {
         let url = code(&truncated(&plain(&portal.portal), max));
         who = format!("{who} ({url})");
@@ -215,7 +227,7 @@ fn row(portal: &PortalPlan, level: &Level) -> String {
         ),
         None => "— | — | — | —".to_string(),
     };
-    let error = match (error_of(portal), level.error) {
+    let error = match (portal.shown_error(), level.error) {
         (None, _) => "—".to_string(),
         (Some(e), Some(max)) => code(&truncated(&message(e), max)),
         (Some(_), None) => "failed".to_string(),

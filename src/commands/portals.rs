@@ -1,0 +1,423 @@
+//! A run is a list of portals: the one portal of a `portal:` file (unnamed, so it has no
+//! section, heading or total of its own), or the selected portals of a `portals:` file. Each
+//! is planned (or, for a saved plan, listed and checked for staleness) on its own, with its own
+//! client, key and stop switch, `--portal-parallelism` at a time, in file order.
+//!
+//! A named portal that cannot be planned (unreachable, its key refused or its key's variable
+//! unset) fails alone, in its own section; the others still plan, and the run exits 1. The
+//! unnamed portal has no section to fail in: its failure is the run's error, as it was before
+//! there were several. A named portal's stop switch is a child of the run's, so a signal stops
+//! every portal and a throttle stop only the portal that was throttled.
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+
+use super::{Planned, Printer, signals};
+use crate::api::{ApiError, Client, PortalUrl};
+use crate::cli::PlanInput;
+use crate::config::{Config, Document};
+use crate::halt::Halt;
+use crate::plan::saved::{self, SavedPortal};
+use crate::plan::{FleetPlan, PlanOptions, PortalPlan, Selection, guard};
+use crate::settings::{KEY_VAR, Settings};
+use crate::{Error, render};
+
+/// One portal of a run, and how planning it went.
+pub(super) struct PortalRun<'a> {
+    /// `None` for the one portal of a `portal:` file.
+    pub name: Option<String>,
+    /// As `PortalUrl::as_str` shows it.
+    pub url: String,
+    /// The variable its API key is read from.
+    pub api_key_env: String,
+    /// The portal's desired state; `None` for a saved plan, which has only the variables.
+    pub config: Option<&'a Config>,
+    /// Shared, so a failure can be both shown in the portal's section and drawn whole. Always
+    /// `Ok` for the unnamed portal, whose failure is the run's.
+    pub outcome: Result<Planned, Arc<Error>>,
+}
+
+/// One portal of the file to work on.
+pub(super) struct Wanted<'a> {
+    name: Option<&'a str>,
+    /// Its `url:`; `None` for a `portal:` file, whose portal the settings may also give.
+    url: Option<&'a str>,
+    pub api_key_env: &'a str,
+    config: &'a Config,
+}
+
+impl Wanted<'_> {
+    /// Where it is: its `url:`, or the `portal:` file's portal as the settings complete it.
+    pub(super) fn portal(&self, settings: &Settings) -> Result<PortalUrl, Error> {
+        Ok(match self.url {
+            Some(written) => PortalUrl::parse(written)?,
+            None => settings.portal_for(self.config)?,
+        })
+    }
+}
+
+/// The portals of `document` that `--portal` selects (all by default), in file order: the
+/// one unnamed portal of a `portal:` file.
+pub(super) fn wanted<'a>(
+    document: &'a Document,
+    settings: &Settings,
+) -> Result<Vec<Wanted<'a>>, Error> {
+    Ok(match document {
+        Document::One(config) => vec![Wanted {
+            name: None,
+            url: None,
+            api_key_env: KEY_VAR,
+            config,
+        }],
+        Document::Portals(fleet) => {
+            selected(&fleet.portals, |p| p.name.as_str(), settings.portal_names())?
+                .into_iter()
+                .map(|p| Wanted {
+                    name: Some(&p.name),
+                    url: Some(p.url()),
+                    api_key_env: &p.api_key_var,
+                    config: &p.config,
+                })
+                .collect()
+        }
+    })
+}
+
+/// Plans every portal of `document` that `--portal` selects (all by default). Errors when
+/// nothing should be contacted at all (an unknown portal name or `--target` key), or when the
+/// unnamed portal fails.
+pub(super) fn plan_fresh<'a>(
+    document: &'a Document,
+    input: &PlanInput,
+    settings: &Settings,
+    runtime: &tokio::runtime::Runtime,
+    printer: Printer,
+) -> Result<Vec<PortalRun<'a>>, Error> {
+    let wanted = wanted(document, settings)?;
+    let configs: Vec<&Config> = wanted.iter().map(|w| w.config).collect();
+    // Before any portal is contacted: a mistyped key is a usage error, not a plan of nothing.
+    let selections = Selection::of_each(&configs, &input.planning.targets)
+        .map_err(|unknown| target_elsewhere(document, unknown))?;
+    let planning = &input.planning;
+    let runs = futures::stream::iter(wanted.into_iter().zip(selections))
+        .map(|(wanted, selection)| async move {
+            let mut url = wanted.url.unwrap_or_default().to_string();
+            let outcome = async {
+                let portal = wanted.portal(settings)?;
+                let client = open(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
+                url = client.portal().as_str().to_string();
+                let live = client.list().await?;
+                let options = PlanOptions {
+                    prune: planning.prune,
+                    rotate_secrets: planning.rotate_secrets,
+                };
+                let plan =
+                    crate::plan::plan_selected(wanted.config, &live, &url, options, &selection)?;
+                let max_deletes =
+                    guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
+                Ok(Planned::guarded(plan, client, live.len(), max_deletes))
+            }
+            .await;
+            (wanted, url, outcome)
+        })
+        .buffered(usize::from(input.portal_parallelism));
+    let runs = runtime.block_on(runs.collect::<Vec<_>>());
+    runs.into_iter()
+        .map(|(wanted, url, outcome)| {
+            Ok(PortalRun {
+                name: wanted.name.map(str::to_string),
+                url,
+                api_key_env: wanted.api_key_env.to_string(),
+                config: Some(wanted.config),
+                outcome: shared(wanted.name, outcome)?,
+            })
+        })
+        .collect()
+}
+
+/// Lists every portal `--portal` selects from a saved plan (all by default) and checks its
+/// part against what it holds now: the plan goes stale when a webhook it writes changed.
+pub(super) fn check_saved(
+    parts: Vec<SavedPortal>,
+    settings: &Settings,
+    parallelism: u16,
+    runtime: &tokio::runtime::Runtime,
+    printer: Printer,
+) -> Result<Vec<PortalRun<'static>>, Error> {
+    let parts = if parts.iter().any(|p| p.name.is_some()) {
+        selected(
+            parts,
+            |p| p.name.as_deref().unwrap_or_default(),
+            settings.portal_names(),
+        )?
+    } else {
+        parts
+    };
+    let runs = futures::stream::iter(parts)
+        .map(|part| async move {
+            let SavedPortal {
+                name,
+                api_key_env,
+                saved,
+            } = part;
+            let api_key_env = api_key_env.unwrap_or_else(|| KEY_VAR.to_string());
+            let url = saved.plan.portal.clone();
+            let outcome = async {
+                let saved::Saved { plan, max_deletes } = saved;
+                let portal = match &name {
+                    Some(_) => PortalUrl::parse(&plan.portal)?,
+                    None => settings.one_portal(Some((plan.portal.as_str(), "the saved plan")))?,
+                };
+                let client = open(settings, &portal, &api_key_env, name.as_deref(), printer)?;
+                let live = client.list().await?;
+                saved::check_fresh(&plan, client.portal().as_str(), &live)?;
+                let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
+                // The unnamed portal's refusal is the run's error, before its plan is shown.
+                if name.is_none() {
+                    guard::check(&plan, live.len(), max_deletes)?;
+                }
+                Ok(Planned::guarded(plan, client, live.len(), max_deletes))
+            }
+            .await;
+            (name, url, api_key_env, outcome)
+        })
+        .buffered(usize::from(parallelism));
+    let runs = runtime.block_on(runs.collect::<Vec<_>>());
+    runs.into_iter()
+        .map(|(name, url, api_key_env, outcome)| {
+            Ok(PortalRun {
+                outcome: shared(name.as_deref(), outcome)?,
+                name,
+                url,
+                api_key_env,
+                config: None,
+            })
+        })
+        .collect()
+}
+
+/// A named portal's outcome, its failure shared for its section and stderr; the unnamed
+/// portal's failure returned as the run's.
+fn shared(
+    name: Option<&str>,
+    outcome: Result<Planned, Error>,
+) -> Result<Result<Planned, Arc<Error>>, Error> {
+    match (name, outcome) {
+        (None, Err(e)) => Err(e),
+        (_, outcome) => Ok(outcome.map_err(Arc::new)),
+    }
+}
+
+/// A `--target` key none of the selected portals has: when a portal `--portal` left out has
+/// it, say so, rather than that the file lacks it.
+fn target_elsewhere(document: &Document, unknown: crate::plan::UnknownTarget) -> Error {
+    let Document::Portals(fleet) = document else {
+        return unknown.into();
+    };
+    for key in &unknown.unknown {
+        let owners: Vec<String> = fleet
+            .portals
+            .iter()
+            .filter(|p| Selection::of_each(&[&p.config], std::slice::from_ref(&key.key)).is_ok())
+            .map(|p| format!("`{}`", p.name))
+            .collect();
+        if !owners.is_empty() {
+            return Error::TargetNotSelected {
+                key: format!("{:?}", render::plain(&key.key)),
+                portals: owners,
+            };
+        }
+    }
+    unknown.into()
+}
+
+/// A client for one portal at `url`: the key its variable holds, its retries and waits told
+/// on stderr (each line starting with the portal's name, so concurrent portals can be told
+/// apart), and, for a named portal, a stop switch of its own under the run's.
+fn open(
+    settings: &Settings,
+    url: &PortalUrl,
+    api_key_env: &str,
+    name: Option<&str>,
+    printer: Printer,
+) -> Result<Client, Error> {
+    let key = settings.key(api_key_env)?;
+    let halt = match name {
+        Some(name) => Halt::child(&signals::halt(), &render::plain(name)),
+        None => signals::halt(),
+    };
+    super::client(settings, url, key, halt, name, printer)
+}
+
+/// The portals `names` (`--portal`) selects from `portals`, named by `name`, in their order;
+/// all when `names` is empty. A name none of them has is an error listing the defined ones.
+pub(super) fn selected<T>(
+    portals: impl IntoIterator<Item = T>,
+    name: impl Fn(&T) -> &str,
+    names: &[String],
+) -> Result<Vec<T>, Error> {
+    let portals: Vec<T> = portals.into_iter().collect();
+    let defined: Vec<String> = portals.iter().map(|p| name(p).to_string()).collect();
+    let unknown: Vec<String> = names
+        .iter()
+        .filter(|n| !defined.contains(n))
+        .map(|n| format!("{:?}", render::plain(n)))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::UnknownPortal { unknown, defined });
+    }
+    Ok(portals
+        .into_iter()
+        .filter(|p| names.is_empty() || names.iter().any(|n| n == name(p)))
+        .collect())
+}
+
+/// What each portal's section shows.
+pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
+    let portals = runs
+        .iter()
+        .map(|run| {
+            let (plan, error) = match &run.outcome {
+                Ok(planned) => (
+                    Some(planned.plan.clone()),
+                    planned.guard.as_ref().err().map(|e| one_line(e)),
+                ),
+                Err(e) => (None, Some(failure_line(&portal_error(e, &run.api_key_env)))),
+            };
+            PortalPlan {
+                name: run.name.clone(),
+                portal: run.url.clone(),
+                plan,
+                error,
+            }
+        })
+        .collect();
+    FleetPlan { portals }
+}
+
+/// Each failed portal's whole diagnostic on stderr (its section has one line): the file
+/// problems a portal's live list revealed point at their lines here.
+pub(super) fn tell_failures(runs: &[PortalRun<'_>], printer: Printer) {
+    for run in runs {
+        if let Err(e) = &run.outcome {
+            printer.always(format_args!(
+                "Portal {} failed:\n{:?}",
+                render::plain(run.name.as_deref().unwrap_or_default()),
+                miette::Report::new(portal_error(e, &run.api_key_env))
+            ));
+        }
+    }
+}
+
+/// An error, its causes and its help on one line, for a portal's section.
+pub(super) fn one_line(e: &dyn miette::Diagnostic) -> String {
+    one_line_with(e, &[])
+}
+
+/// `one_line`, with `details` after the causes and before the help.
+fn one_line_with(e: &dyn miette::Diagnostic, details: &[String]) -> String {
+    let mut text = super::report::chain(e);
+    if !details.is_empty() {
+        text = format!("{text}: {}", details.join("; "));
+    }
+    if let Some(help) = e.help() {
+        text = format!("{text} ({help})");
+    }
+    text.replace('\n', " ")
+}
+
+/// A portal's failure on one line. The file's problems this portal's live list revealed are
+/// each named with its place, as `validate --format json` places them: a pull-request
+/// comment shows only this line, and must say what to fix and where.
+fn failure_line(error: &Shared) -> String {
+    let problems: Vec<String> = match error.error.as_ref() {
+        Error::Config(config) => config
+            .reported()
+            .iter()
+            .map(|problem| match problem.start {
+                Some((line, column)) => {
+                    format!("{} (line {line}, column {column})", problem.message)
+                }
+                None => problem.message.clone(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    one_line_with(error, &problems)
+}
+
+/// One portal's error as its section and stderr show it: the error itself, except that a
+/// refused or unusable key points at the portal's own variable, not at DOCSPACE_API_KEY.
+fn portal_error(error: &Arc<Error>, api_key_env: &str) -> Shared {
+    let key_help = matches!(
+        error.as_ref(),
+        Error::Api(ApiError::Unauthorized { .. } | ApiError::ApiKey { .. })
+    )
+    .then(|| {
+        format!(
+            "the portal's `apiKey` reads its key from {api_key_env}: set it to a valid API key \
+             (`sk-...`) of a DocSpace admin of this portal, without quotes or line breaks; the \
+             key may have expired or been revoked"
+        )
+    });
+    Shared {
+        error: Arc::clone(error),
+        help: key_help,
+    }
+}
+
+/// A shared error, drawn as the diagnostic it is, with `help` in place of its own when set.
+#[derive(Debug)]
+struct Shared {
+    error: Arc<Error>,
+    help: Option<String>,
+}
+
+impl std::fmt::Display for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for Shared {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
+impl miette::Diagnostic for Shared {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.error.code()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        match &self.help {
+            Some(help) => Some(Box::new(help)),
+            None => self.error.help(),
+        }
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.error.source_code()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.error.labels()
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        self.error.related()
+    }
+}
+
+/// The unnamed portal's plan refused by the deletion guard: the run's error (a named
+/// portal's refusal is told in its section).
+pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
+    match runs {
+        [
+            PortalRun {
+                name: None,
+                outcome: Ok(planned),
+                ..
+            },
+        ] => Ok(std::mem::replace(&mut planned.guard, Ok(()))?),
+        _ => Ok(()),
+    }
+}
