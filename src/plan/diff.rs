@@ -9,10 +9,11 @@ use std::collections::HashSet;
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use crate::config::{Config, DesiredWebhook, SecretRef, problem_at};
+use crate::config::{Config, DesiredWebhook, problem_at};
+use crate::field::Webhook;
 use crate::triggers::TriggerSet;
 
-use super::change::{live_target, ssl_needs_https};
+use super::change::ssl_needs_https;
 use super::matching::Match;
 use super::{
     Change, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, Selection, Unchanged, Unmanaged,
@@ -39,12 +40,12 @@ pub(super) fn build(
         }
         let outcome = match *found {
             Match::New(name) => {
-                let (Some(uri), Some(secret)) = (&entry.uri, &entry.secret) else {
+                if entry.uri.is_none() || entry.secret.is_none() {
                     // `missing_for_create_problem` is `Some` exactly for these entries.
                     problems.extend(config.missing_for_create_problem(entry));
                     continue;
-                };
-                create(entry, name, uri, secret).map(Some)
+                }
+                create(entry, name).map(Some)
             }
             Match::Live(i) => {
                 let w = &live[i];
@@ -106,37 +107,21 @@ pub(super) fn build(
 /// A problem as (message, label, help), turned into a diagnostic at the entry's key.
 type Refusal = (String, String, String);
 
-/// The create of `entry`, keyed by `name`, which no live webhook has; `uri` and `secret` are
-/// the entry's, which creating needs.
-fn create(
-    entry: &DesiredWebhook,
-    name: &str,
-    uri: &str,
-    secret: &SecretRef,
-) -> Result<Change, Refusal> {
-    let DesiredWebhook {
-        key: _,
-        span: _,
-        secret_span: _,
-        // Only under an id key, and an id key is never created.
-        name: _,
-        uri: _,
-        secret: _,
-        enabled,
-        ssl,
-        triggers,
-        target_id,
-    } = entry;
-    let body = PlannedBody {
+/// The create of `entry`, keyed by `name`, which no live webhook has; the entry has the uri
+/// and the secret creating needs.
+fn create(entry: &DesiredWebhook, name: &str) -> Result<Change, Refusal> {
+    // What the portal takes for each field a create leaves out.
+    let defaults = Webhook {
         name: name.to_string(),
-        uri: uri.to_string(),
-        secret: Some(secret.clone()),
-        enabled: enabled.unwrap_or(true),
-        ssl: ssl.unwrap_or(true),
-        triggers: triggers.unwrap_or(TriggerSet::ALL),
-        target_id: target_id.clone().filter(|t| !t.is_empty()),
+        uri: String::new(),
+        secret_key: (),
+        enabled: true,
+        ssl: true,
+        triggers: TriggerSet::ALL,
+        target_id: None,
     };
-    refuse_plain_http_with_ssl(&body, ssl.is_none())?;
+    let body = merged(entry, defaults);
+    refuse_plain_http_with_ssl(&body, entry.ssl.is_none())?;
     Ok(Change::create(body))
 }
 
@@ -145,41 +130,35 @@ fn update(
     w: &LiveWebhook,
     rotate_secrets: bool,
 ) -> Result<Option<Change>, Refusal> {
-    let DesiredWebhook {
-        key: _,
-        span: _,
-        secret_span: _,
-        name,
-        uri,
-        secret,
-        enabled,
-        ssl,
-        triggers,
-        target_id,
-    } = entry;
-    let body = PlannedBody {
-        name: name.clone().unwrap_or_else(|| w.name.clone()),
-        uri: uri.clone().unwrap_or_else(|| w.uri.clone()),
-        secret: secret.clone(),
-        enabled: enabled.unwrap_or(w.enabled),
-        ssl: ssl.unwrap_or(w.ssl),
-        triggers: triggers.unwrap_or(w.triggers),
-        target_id: match target_id {
-            Some(t) if t.is_empty() => None,
-            Some(t) => Some(t.clone()),
-            None => live_target(w),
-        },
-    };
-    let rotate = rotate_secrets && body.secret.is_some();
+    let body = merged(entry, w.settings());
+    let rotate = rotate_secrets && body.secret_key.is_some();
     let change = Change::update(w.clone(), body, rotate);
     if let Some(Change {
         op: Op::Update { body, .. },
         ..
     }) = &change
     {
-        refuse_plain_http_with_ssl(body, ssl.is_none())?;
+        refuse_plain_http_with_ssl(body, entry.ssl.is_none())?;
     }
     Ok(change)
+}
+
+/// The body `entry` asks for: each field it sets, the others as `base` has them (the live
+/// webhook's settings, or what a create gets by default).
+fn merged(entry: &DesiredWebhook, base: Webhook<()>) -> PlannedBody {
+    PlannedBody {
+        name: entry.name.clone().unwrap_or(base.name),
+        uri: entry.uri.clone().unwrap_or(base.uri),
+        secret_key: entry.secret.clone(),
+        enabled: entry.enabled.unwrap_or(base.enabled),
+        ssl: entry.ssl.unwrap_or(base.ssl),
+        triggers: entry.triggers.unwrap_or(base.triggers),
+        // `""` in the file is "no target".
+        target_id: match &entry.target_id {
+            Some(t) => Some(t.clone()).filter(|t| !t.is_empty()),
+            None => base.target_id,
+        },
+    }
 }
 
 /// DocSpace refuses `ssl: true` with `http://` ("HTTPS is required", docs/docspace-api.md §13);

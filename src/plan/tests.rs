@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::config::load_str;
+use crate::triggers::TriggerSet;
 
 fn plan_of(yaml: &str, live: &[LiveWebhook]) -> Result<Plan, PlanError> {
     let config = load_str(yaml, "webhooks.yaml").expect("test file is valid");
@@ -52,7 +53,7 @@ fn fields_left_out_keep_the_live_values_in_the_put() {
     assert_eq!(*id, 7);
     assert_eq!(body.target_id.as_deref(), Some("room-1"));
     assert_eq!(body.triggers.bits(), 128);
-    assert!(!body.ssl && body.secret.is_none());
+    assert!(!body.ssl && body.secret_key.is_none());
     assert_eq!(fields(&plan.changes[0]), ["ssl"]);
 }
 
