@@ -186,3 +186,24 @@ fn credentials_in_a_uri_are_masked_but_a_password_change_still_shows() {
         "the real uri is sent"
     );
 }
+
+#[test]
+fn the_debug_of_a_body_hides_its_secret_at_every_stage() {
+    let yaml =
+        "webhooks:\n  Hook:\n    uri: https://a.example.com/h\n    secretKey: Literal-Secret-1\n";
+    let plan = plan_of(yaml, &[]).unwrap();
+    let Op::Create(body) = &plan.changes[0].op else {
+        panic!("a create")
+    };
+    let sent: crate::api::WebhookBody = body.clone().map(
+        |_| Some(secrecy::SecretString::from("Literal-Secret-1")),
+        |triggers| triggers,
+    );
+    for debug in [
+        format!("{body:?}"),
+        format!("{sent:?}"),
+        format!("{plan:?}"),
+    ] {
+        assert!(!debug.contains("Literal-Secret-1"), "{debug}");
+    }
+}
