@@ -109,8 +109,9 @@ pub enum Value {
 /// A webhook's settings, one member per `Field` in `Field::ALL` order, as every stage that
 /// holds a whole webhook holds them: `S` is how the stage holds the secret (`None` on an update
 /// keeps the stored one), `T` the triggers. The `Debug` of every `S` in use hides the secret.
+/// Its serde form is the saved plan's `Body` (the name its messages give it).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename = "Body", rename_all = "camelCase")]
 pub struct Webhook<S, T = TriggerSet> {
     pub name: String,
     pub uri: String,

@@ -46,9 +46,10 @@ pub use url::PortalUrl;
 
 /// A webhook as the portal reports it. Only what the tool compares or shows is kept. `T` is
 /// how the triggers are held: a saved plan keeps their names, and its serde form is this one
-/// (`lastSuccessOn` is not what a plan is computed from, so it is not saved).
+/// (`Live` in its messages; `lastSuccessOn` is not what a plan is computed from, so it is not
+/// saved).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename = "Live", rename_all = "camelCase")]
 pub struct LiveWebhook<T = TriggerSet> {
     pub id: i32,
     pub name: String,

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use crate::config::{Config, DesiredWebhook, problem_at};
+use crate::config::{Config, DesiredWebhook, Problem, problem_at};
 use crate::field::Webhook;
 use crate::triggers::TriggerSet;
 
@@ -38,38 +38,35 @@ pub(super) fn build(
         if !selection.includes(i) {
             continue;
         }
-        let outcome = match *found {
+        let change = match *found {
             Match::New(name) => {
-                if entry.uri.is_none() || entry.secret.is_none() {
-                    // `missing_for_create_problem` is `Some` exactly for these entries.
-                    problems.extend(config.missing_for_create_problem(entry));
+                if let Some(problem) = config.missing_for_create_problem(entry) {
+                    problems.push(problem);
                     continue;
                 }
-                create(entry, name).map(Some)
+                Change::create(merged(entry, created(name)))
             }
             Match::Live(i) => {
                 let w = &live[i];
-                let change = update(entry, w, options.rotate_secrets);
-                if let Ok(None) = change {
+                let body = merged(entry, w.settings());
+                let rotate = options.rotate_secrets && body.secret_key.is_some();
+                let Some(change) = Change::update(w.clone(), body, rotate) else {
                     unchanged.push(Unchanged {
                         id: w.id,
                         name: w.name.clone(),
                     });
-                }
+                    continue;
+                };
                 change
             }
         };
-        match outcome {
-            Ok(change) => changes.extend(change),
-            Err((message, label, help)) => problems.push(problem_at(
-                &config.source,
-                entry.span,
-                "plan::would_be_refused",
-                message,
-                label,
-                Some(help),
-            )),
+        if let Op::Create(body) | Op::Update { body, .. } = &change.op
+            && ssl_needs_https(body).is_some()
+        {
+            problems.push(plain_http_with_ssl(config, entry, &body.uri));
+            continue;
         }
+        changes.push(change);
     }
     if !problems.is_empty() {
         return Err(PlanError::from_problems(problems));
@@ -104,47 +101,22 @@ pub(super) fn build(
     })
 }
 
-/// A problem as (message, label, help), turned into a diagnostic at the entry's key.
-type Refusal = (String, String, String);
-
-/// The create of `entry`, keyed by `name`, which no live webhook has; the entry has the uri
-/// and the secret creating needs.
-fn create(entry: &DesiredWebhook, name: &str) -> Result<Change, Refusal> {
-    // What the portal takes for each field a create leaves out.
-    let defaults = Webhook {
+/// What the portal gives a created webhook for each field the file leaves out.
+fn created(name: &str) -> Webhook<()> {
+    Webhook {
         name: name.to_string(),
+        // A create always has the file's.
         uri: String::new(),
         secret_key: (),
         enabled: true,
         ssl: true,
         triggers: TriggerSet::ALL,
         target_id: None,
-    };
-    let body = merged(entry, defaults);
-    refuse_plain_http_with_ssl(&body, entry.ssl.is_none())?;
-    Ok(Change::create(body))
-}
-
-fn update(
-    entry: &DesiredWebhook,
-    w: &LiveWebhook,
-    rotate_secrets: bool,
-) -> Result<Option<Change>, Refusal> {
-    let body = merged(entry, w.settings());
-    let rotate = rotate_secrets && body.secret_key.is_some();
-    let change = Change::update(w.clone(), body, rotate);
-    if let Some(Change {
-        op: Op::Update { body, .. },
-        ..
-    }) = &change
-    {
-        refuse_plain_http_with_ssl(body, entry.ssl.is_none())?;
     }
-    Ok(change)
 }
 
 /// The body `entry` asks for: each field it sets, the others as `base` has them (the live
-/// webhook's settings, or what a create gets by default).
+/// webhook's settings, or what a create gets).
 fn merged(entry: &DesiredWebhook, base: Webhook<()>) -> PlannedBody {
     PlannedBody {
         name: entry.name.clone().unwrap_or(base.name),
@@ -163,21 +135,21 @@ fn merged(entry: &DesiredWebhook, base: Webhook<()>) -> PlannedBody {
 
 /// DocSpace refuses `ssl: true` with `http://` ("HTTPS is required", docs/docspace-api.md §13);
 /// the loader catches it within one entry, this catches it once live values are merged in.
-fn refuse_plain_http_with_ssl(body: &PlannedBody, ssl_not_in_file: bool) -> Result<(), Refusal> {
-    if ssl_needs_https(body).is_none() {
-        return Ok(());
-    }
-    let whence = if ssl_not_in_file {
+fn plain_http_with_ssl(config: &Config, entry: &DesiredWebhook, uri: &str) -> Problem {
+    let whence = if entry.ssl.is_none() {
         "`ssl` is not in the file and stays true"
     } else {
         "`ssl: true`"
     };
-    Err((
+    problem_at(
+        &config.source,
+        entry.span,
+        "plan::would_be_refused",
         format!(
             "the portal would refuse this write: {whence}, which requires an https uri, but the uri is {}",
-            mask_credentials(&body.uri)
+            mask_credentials(uri)
         ),
         "ssl needs https".into(),
-        "use an https uri, or set `ssl: false` to allow plain http".into(),
-    ))
+        Some("use an https uri, or set `ssl: false` to allow plain http".into()),
+    )
 }
