@@ -17,7 +17,8 @@ impl Change {
             .iter()
             .filter_map(|&field| {
                 let after = match body.value(field) {
-                    // A create always sends one: the planner refuses a create without it.
+                    // The secret: a create always sends one (the planner refuses a create
+                    // without it), never shown.
                     None => Value::Sensitive,
                     Some(Value::None) => return None,
                     Some(value) => shown(field, value),

@@ -55,7 +55,8 @@ fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
         let value = match settings.value(field) {
             // The key is the name.
             Some(_) if field == Field::Name && !by_id => continue,
-            // Write-only: the portal never returns a secret (the file's header says so).
+            // A secret is write-only: the portal never returns it (the file's header says so).
+            // No target is written by leaving `targetId` out.
             None | Some(Value::None | Value::Sensitive) => continue,
             Some(Value::Text(text)) => quote(&text),
             Some(Value::Bool(b)) => b.to_string(),
