@@ -1,13 +1,25 @@
 //! The fields of a webhook, described once: each one's spelling (the same in the config file,
-//! in plans, in a saved plan and in the API's JSON) and the order plans and the schema list
-//! them in.
+//! in plans, in a saved plan and in the API's JSON), the order plans and the schema list them
+//! in, and the one record that holds them, `Webhook<S, T>`.
 //!
-//! Invariant: a new field does not compile until every stage handles it. Each stage that
-//! treats fields one by one matches on `Field` without a wildcard arm (the loader's entry
-//! check, the schema, the plan's diff, the stale check, export), and every record of a webhook
-//! (`DesiredWebhook`, `PlannedBody`, `LiveWebhook`, `WebhookBody`, the saved plan's `Body` and
-//! `Live`) is built with a struct literal and taken apart without `..`. The README's "How to add
-//! a field" lists where the compiler sends you.
+//! Why one generic record rather than a record per stage or a map keyed by field: the stages
+//! that hold a whole webhook differ only in how they hold its secret (a `${VAR}` reference in a
+//! plan, the resolved value in a request, a variable's name in a saved plan) and, in a saved
+//! plan, its triggers (their names). So `S` and `T` are those two, everything else is typed
+//! once, and serde derives the saved plan's JSON from the same members (camelCase: exactly the
+//! `Field` keys, a test holds them to it). A field-keyed map would lose the types every stage
+//! reads; a record per stage is what had to be copied field by field. The partial record a file
+//! writes (`config::DesiredWebhook`, every field optional) and the portal's record
+//! (`api::LiveWebhook`, with an id and delivery status) stay their own shapes, each turned into
+//! a `Webhook` in one place.
+//!
+//! Invariant: a new field does not compile until every stage handles it. Code that treats
+//! fields one by one matches on `Field` without a wildcard arm (`Webhook::value`, the loader's
+//! entry check, the schema, the request the API is sent, the checks of a hand-edited saved
+//! plan), and a `Webhook` is built only by struct literals. The README's "How to add a field"
+//! lists where the compiler sends you.
+
+use crate::triggers::TriggerSet;
 
 /// Declares `Field`, `Field::ALL`, `Field::KEYS` and `Field::key` from one list, so no list can
 /// miss a field.
@@ -70,11 +82,91 @@ impl Field {
             | Field::TargetId => false,
         }
     }
+
+    /// Whether its text may carry a URL's credentials, masked wherever it is shown: a uri, and
+    /// a name, which may be one.
+    pub const fn may_hold_credentials(self) -> bool {
+        match self {
+            Field::Name | Field::Uri => true,
+            Field::SecretKey | Field::Enabled | Field::Ssl | Field::Triggers | Field::TargetId => {
+                false
+            }
+        }
+    }
+}
+
+/// A field's value as a plan shows and compares it. A secret is only ever `Sensitive`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Not set: the "before" of a create, or no target.
+    None,
+    Text(String),
+    Bool(bool),
+    Triggers(TriggerSet),
+    Sensitive,
+}
+
+/// A webhook's settings, one member per `Field` in `Field::ALL` order, as every stage that
+/// holds a whole webhook holds them: `S` is how the stage holds the secret (`None` on an update
+/// keeps the stored one), `T` the triggers. The `Debug` of every `S` in use hides the secret.
+/// Its serde form is the saved plan's `Body` (the name its messages give it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename = "Body", rename_all = "camelCase")]
+pub struct Webhook<S, T = TriggerSet> {
+    pub name: String,
+    pub uri: String,
+    pub secret_key: S,
+    pub enabled: bool,
+    pub ssl: bool,
+    pub triggers: T,
+    /// `None` is "no target"; a `""` from outside is read as none (`value`).
+    pub target_id: Option<String>,
+}
+
+impl<S, T> Webhook<S, T> {
+    /// The same settings with the secret and the triggers held another way.
+    pub fn map<S2, T2>(
+        self,
+        secret: impl FnOnce(S) -> S2,
+        triggers: impl FnOnce(T) -> T2,
+    ) -> Webhook<S2, T2> {
+        Webhook {
+            name: self.name,
+            uri: self.uri,
+            secret_key: secret(self.secret_key),
+            enabled: self.enabled,
+            ssl: self.ssl,
+            triggers: triggers(self.triggers),
+            target_id: self.target_id,
+        }
+    }
+}
+
+impl<S> Webhook<S> {
+    /// The value of `field`, real (credentials unmasked), as plans compare it; `None` for the
+    /// secret, which the portal never returns and so is never compared or shown by value.
+    pub fn value(&self, field: Field) -> Option<Value> {
+        let text = |s: &str| Value::Text(s.to_string());
+        Some(match field {
+            Field::Name => text(&self.name),
+            Field::Uri => text(&self.uri),
+            Field::SecretKey => return None,
+            Field::Enabled => Value::Bool(self.enabled),
+            Field::Ssl => Value::Bool(self.ssl),
+            Field::Triggers => Value::Triggers(self.triggers),
+            Field::TargetId => self.target().map_or(Value::None, text),
+        })
+    }
+
+    /// The target, with `""` read as none (as the portal means it).
+    pub fn target(&self) -> Option<&str> {
+        self.target_id.as_deref().filter(|t| !t.is_empty())
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Field;
+    use super::{Field, Webhook};
 
     #[test]
     fn every_field_reads_back_from_its_key_in_order() {
@@ -85,5 +177,26 @@ mod tests {
             assert!(Field::ALL[..i].iter().all(|earlier| earlier < field));
         }
         assert_eq!(Field::from_key("SecretKey"), None);
+    }
+
+    #[test]
+    fn the_saved_form_of_a_webhook_spells_every_field_as_its_key_in_order() {
+        let w = Webhook {
+            name: String::new(),
+            uri: String::new(),
+            secret_key: (),
+            enabled: true,
+            ssl: true,
+            triggers: (),
+            target_id: None,
+        };
+        // No value here holds a `,` or a `:`.
+        let json = serde_json::to_string(&w).unwrap();
+        let keys: Vec<&str> = json
+            .trim_matches(['{', '}'])
+            .split(',')
+            .map(|member| member.split(':').next().unwrap_or("").trim_matches('"'))
+            .collect();
+        assert_eq!(keys, Field::KEYS);
     }
 }

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::field::Webhook;
 use crate::halt::Halt;
 use crate::triggers::TriggerSet;
 
@@ -43,20 +44,59 @@ pub use error::{ApiError, Endpoint, TimeoutKind};
 pub use event::{ClientEvent, EventSink};
 pub use url::PortalUrl;
 
-/// A webhook as the portal reports it. Only what the tool compares or shows is kept.
+/// A webhook as the portal reports it. Only what the tool compares or shows is kept. `T` is
+/// how the triggers are held: a saved plan keeps their names, and its serde form is this one
+/// (`Live` in its messages; `lastSuccessOn` is not what a plan is computed from, so it is not
+/// saved).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct LiveWebhook {
+#[serde(deny_unknown_fields, rename = "Live", rename_all = "camelCase")]
+pub struct LiveWebhook<T = TriggerSet> {
     pub id: i32,
     pub name: String,
     pub uri: String,
     pub enabled: bool,
     pub ssl: bool,
-    pub triggers: TriggerSet,
+    pub triggers: T,
     /// Absent, null and `""` all arrive as `None`.
     pub target_id: Option<String>,
     pub last_failure_on: Option<String>,
     pub last_failure_content: Option<String>,
+    #[serde(skip)]
     pub last_success_on: Option<String>,
+}
+
+impl<T> LiveWebhook<T> {
+    /// Its settings, the secret excepted: the portal never returns it.
+    pub fn settings(&self) -> Webhook<(), T>
+    where
+        T: Clone,
+    {
+        Webhook {
+            name: self.name.clone(),
+            uri: self.uri.clone(),
+            secret_key: (),
+            enabled: self.enabled,
+            ssl: self.ssl,
+            triggers: self.triggers.clone(),
+            target_id: self.target_id.clone(),
+        }
+    }
+
+    /// The same webhook with its triggers held another way.
+    pub fn map_triggers<T2>(self, triggers: impl FnOnce(T) -> T2) -> LiveWebhook<T2> {
+        LiveWebhook {
+            id: self.id,
+            name: self.name,
+            uri: self.uri,
+            enabled: self.enabled,
+            ssl: self.ssl,
+            triggers: triggers(self.triggers),
+            target_id: self.target_id,
+            last_failure_on: self.last_failure_on,
+            last_failure_content: self.last_failure_content,
+            last_success_on: self.last_success_on,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -80,19 +120,8 @@ impl LiveWebhook {
 }
 
 /// The full body of a create (POST) or update (PUT): the server resets what a PUT omits, so
-/// every field is always sent.
-#[derive(Debug, Clone)]
-pub struct WebhookBody {
-    pub name: String,
-    pub uri: String,
-    /// `None` on an update keeps the stored secret.
-    pub secret_key: Option<SecretString>,
-    pub enabled: bool,
-    pub ssl: bool,
-    pub triggers: TriggerSet,
-    /// `None` and `Some("")` both mean "no target" and are sent as null.
-    pub target_id: Option<String>,
-}
+/// every field is always sent. A `None` secret keeps the stored one on an update.
+pub type WebhookBody = Webhook<Option<SecretString>>;
 
 /// How the client reaches the portal. `Default` is what the command line defaults to.
 #[derive(Clone)]

@@ -3,6 +3,7 @@
 //! One documented exception: `triggers` is sent as an int64 bitmask, which the generated
 //! `WebhookTrigger` schema (single-bit values up to 2^30, or names) cannot express.
 
+use secrecy::SecretString;
 use serde_json::Value;
 
 use super::*;

@@ -2,76 +2,67 @@
 //!
 //! Invariants: request bodies carry only properties the OpenAPI declares (checked by a test
 //! against the published file); `triggers` goes out as an int64 number; a `secretKey` is exposed
-//! only inside `to_body`, the one place a body is serialized. Answers are read field by field so
-//! a wrong shape is reported with its place in the JSON (`response[2].configs.triggers`).
+//! only by `WebhookRequest`'s `Serialize`, inside `to_body`, the one place a body is serialized.
+//! Answers are read field by field so a wrong shape is reported with its place in the JSON
+//! (`response[2].configs.triggers`).
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, Endpoint};
 use super::{LiveWebhook, WebhookBody};
+use crate::field::Field;
 use crate::redact::Redactor;
 use crate::triggers::TriggerSet;
 
-/// `CreateWebhooksConfigRequestsDto` / `UpdateWebhooksConfigRequestsDto`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+/// `CreateWebhooksConfigRequestsDto` / `UpdateWebhooksConfigRequestsDto`: every field of the
+/// body, by its key, in `Field::ALL` order (an update's `id` first).
 pub(crate) struct WebhookRequest<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<i32>,
-    name: &'a str,
-    uri: &'a str,
-    /// Omitted when `None`: on an update the server then keeps the stored secret.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose")]
-    secret_key: Option<&'a SecretString>,
-    enabled: bool,
-    ssl: bool,
-    /// The server's enum is an `i64`; bits are sent in two's complement so a value read back
-    /// (also as `i64`) round-trips.
-    triggers: i64,
-    target_id: Option<&'a str>,
+    body: &'a WebhookBody,
 }
 
 impl<'a> WebhookRequest<'a> {
     pub(super) fn create(body: &'a WebhookBody) -> Self {
-        // Taken apart whole, so a field added to the body cannot be left out of the request.
-        let WebhookBody {
-            name,
-            uri,
-            secret_key,
-            enabled,
-            ssl,
-            triggers,
-            target_id,
-        } = body;
-        WebhookRequest {
-            id: None,
-            name,
-            uri,
-            secret_key: secret_key.as_ref(),
-            enabled: *enabled,
-            ssl: *ssl,
-            // The server's flags are a signed 64-bit enum: the same bits.
-            triggers: triggers.bits().cast_signed(),
-            // `""` and null both mean "no target" to the server; null is the canonical one.
-            target_id: target_id.as_deref().filter(|t| !t.is_empty()),
-        }
+        WebhookRequest { id: None, body }
     }
 
     pub(super) fn update(id: i32, body: &'a WebhookBody) -> Self {
-        WebhookRequest {
-            id: Some(id),
-            ..WebhookRequest::create(body)
-        }
+        WebhookRequest { id: Some(id), body }
     }
 }
 
-fn expose<S: serde::Serializer>(v: &Option<&SecretString>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(secret) => s.serialize_str(secret.expose_secret()),
-        None => s.serialize_none(),
+impl Serialize for WebhookRequest<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let body = self.body;
+        let mut map = s.serialize_map(None)?;
+        if let Some(id) = self.id {
+            map.serialize_entry("id", &id)?;
+        }
+        for &field in Field::ALL {
+            let key = field.key();
+            match field {
+                Field::Name => map.serialize_entry(key, &body.name)?,
+                Field::Uri => map.serialize_entry(key, &body.uri)?,
+                // Omitted when `None`: on an update the server then keeps the stored secret.
+                Field::SecretKey => {
+                    if let Some(secret) = &body.secret_key {
+                        map.serialize_entry(key, secret.expose_secret())?;
+                    }
+                }
+                Field::Enabled => map.serialize_entry(key, &body.enabled)?,
+                Field::Ssl => map.serialize_entry(key, &body.ssl)?,
+                // The server's flags are a signed 64-bit enum: the same bits, in two's
+                // complement, so a value read back (also as `i64`) round-trips.
+                Field::Triggers => map.serialize_entry(key, &body.triggers.bits().cast_signed())?,
+                // `""` and null both mean "no target" to the server; null is the canonical one.
+                Field::TargetId => map.serialize_entry(key, &body.target())?,
+            }
+        }
+        map.end()
     }
 }
 

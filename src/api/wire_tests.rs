@@ -1,4 +1,5 @@
 use reqwest::Method;
+use secrecy::SecretString;
 use serde_json::json;
 
 use super::*;

@@ -251,23 +251,5 @@ async fn run(
 
 /// The request body of `body`, with its secret resolved (`None`: the stored one is kept).
 fn wire(body: &PlannedBody, secret: Option<SecretString>) -> WebhookBody {
-    let PlannedBody {
-        name,
-        uri,
-        // Resolved into `secret` before the first write (`resolve_secrets`).
-        secret: _,
-        enabled,
-        ssl,
-        triggers,
-        target_id,
-    } = body;
-    WebhookBody {
-        name: name.clone(),
-        uri: uri.clone(),
-        secret_key: secret,
-        enabled: *enabled,
-        ssl: *ssl,
-        triggers: *triggers,
-        target_id: target_id.clone(),
-    }
+    body.clone().map(|_| secret, |triggers| triggers)
 }

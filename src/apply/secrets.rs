@@ -97,7 +97,7 @@ pub fn resolve_secrets(
         .enumerate()
         .map(|(i, change)| {
             let secret = match &change.op {
-                Op::Create(body) | Op::Update { body, .. } => body.secret.as_ref(),
+                Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
                 Op::SetEnabled { .. } | Op::Delete { .. } => None,
             }?;
             secret

@@ -78,8 +78,9 @@ pub enum Key {
 }
 
 /// One entry under `webhooks:`. A field that is `None` is not managed: the live value is kept.
-/// One member per `Field`, set by the loader's entry check (`entry`).
-#[derive(Debug)]
+/// One member per `Field`, set by the loader's entry check (`entry`); the planner turns it into
+/// a `field::Webhook` in one place (`plan::diff::merged`).
+#[derive(Debug, Clone)]
 pub struct DesiredWebhook {
     pub key: Key,
     /// The key in the file, for diagnostics.
@@ -173,6 +174,25 @@ impl DesiredWebhook {
         match &self.key {
             Key::Name(name) => crate::redact::mask_credentials(name),
             Key::Id(id) => format!("#{id}"),
+        }
+    }
+
+    /// This entry with every field `own` sets replaced by `own`'s. `secret_span` follows the
+    /// side that sets `secretKey`; the merged entry is located at `own`'s key, the one that
+    /// portal's problems point at.
+    pub fn overlaid_by(&self, own: &DesiredWebhook) -> DesiredWebhook {
+        let secret = if own.secret.is_some() { own } else { self };
+        DesiredWebhook {
+            key: self.key.clone(),
+            span: own.span,
+            name: own.name.clone().or_else(|| self.name.clone()),
+            uri: own.uri.clone().or_else(|| self.uri.clone()),
+            secret: secret.secret.clone(),
+            secret_span: secret.secret_span,
+            enabled: own.enabled.or(self.enabled),
+            ssl: own.ssl.or(self.ssl),
+            triggers: own.triggers.or(self.triggers),
+            target_id: own.target_id.clone().or_else(|| self.target_id.clone()),
         }
     }
 

@@ -99,64 +99,9 @@ fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
     c.problems.push(problem);
 }
 
-/// `shared` with every field `own` sets replaced by `own`'s (a copy of `shared` without
-/// `own`). `secret_span` follows the side that sets `secretKey`; the merged entry is located
-/// at `own`'s key, the one that portal's problems point at.
+/// `shared` overlaid by `own` (`DesiredWebhook::overlaid_by`), or a copy of it without `own`.
 pub(super) fn overlaid(shared: &DesiredWebhook, own: Option<&DesiredWebhook>) -> DesiredWebhook {
-    let DesiredWebhook {
-        key,
-        span,
-        name,
-        uri,
-        secret,
-        secret_span,
-        enabled,
-        ssl,
-        triggers,
-        target_id,
-    } = shared;
-    let Some(own) = own else {
-        return DesiredWebhook {
-            key: key.clone(),
-            span: *span,
-            name: name.clone(),
-            uri: uri.clone(),
-            secret: secret.clone(),
-            secret_span: *secret_span,
-            enabled: *enabled,
-            ssl: *ssl,
-            triggers: *triggers,
-            target_id: target_id.clone(),
-        };
-    };
-    let DesiredWebhook {
-        key: _,
-        span: own_span,
-        name: own_name,
-        uri: own_uri,
-        secret: own_secret,
-        secret_span: own_secret_span,
-        enabled: own_enabled,
-        ssl: own_ssl,
-        triggers: own_triggers,
-        target_id: own_target_id,
-    } = own;
-    let (secret, secret_span) = match own_secret {
-        Some(_) => (own_secret, own_secret_span),
-        None => (secret, secret_span),
-    };
-    DesiredWebhook {
-        key: key.clone(),
-        span: *own_span,
-        name: own_name.clone().or_else(|| name.clone()),
-        uri: own_uri.clone().or_else(|| uri.clone()),
-        secret: secret.clone(),
-        secret_span: *secret_span,
-        enabled: own_enabled.or(*enabled),
-        ssl: own_ssl.or(*ssl),
-        triggers: own_triggers.or(*triggers),
-        target_id: own_target_id.clone().or_else(|| target_id.clone()),
-    }
+    own.map_or_else(|| shared.clone(), |own| shared.overlaid_by(own))
 }
 
 /// `ssl: true` and an http uri that come from different sides of an overlay (on one side,

@@ -7,43 +7,33 @@
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use super::values::{
-    last_failure, optional, same_before_and_after, set, text, uri_change, uri_value,
-};
+use super::values::{last_failure, shown, shown_pair};
 use super::{Action, Change, Field, FieldChange, Op, PlannedBody, Value};
 
 impl Change {
     /// A create of `body`: every field it sets, in `Field::ALL` order.
     pub(crate) fn create(body: PlannedBody) -> Change {
-        let PlannedBody {
-            name,
-            uri,
-            secret: _,
-            enabled,
-            ssl,
-            triggers,
-            target_id,
-        } = &body;
         let fields = Field::ALL
             .iter()
             .filter_map(|&field| {
-                let after = match field {
-                    Field::Name => uri_value(name),
-                    Field::Uri => uri_value(uri),
-                    // A create always sends one: the planner refuses a create without it.
-                    Field::SecretKey => Value::Sensitive,
-                    Field::Enabled => Value::Bool(*enabled),
-                    Field::Ssl => Value::Bool(*ssl),
-                    Field::Triggers => Value::Triggers(*triggers),
-                    Field::TargetId => text(target_id.as_deref()?),
+                let after = match body.value(field) {
+                    // The secret: a create always sends one (the planner refuses a create
+                    // without it), never shown.
+                    None => Value::Sensitive,
+                    Some(Value::None) => return None,
+                    Some(value) => shown(field, value),
                 };
-                Some(set(field, after))
+                Some(FieldChange {
+                    field,
+                    before: Value::None,
+                    after,
+                })
             })
             .collect();
         Change {
             action: Action::Create,
             id: None,
-            name: name.clone(),
+            name: body.name.clone(),
             fields,
             op: Op::Create(body),
             before: None,
@@ -51,49 +41,26 @@ impl Change {
         }
     }
 
-    /// The delete of `w`: every field it has, in `Field::ALL` order.
+    /// The delete of `w`: every field it has (the secret is never read back), in `Field::ALL`
+    /// order.
     pub(crate) fn delete(w: LiveWebhook) -> Change {
-        let LiveWebhook {
-            id,
-            name,
-            uri,
-            enabled,
-            ssl,
-            triggers,
-            // Read through `live_target`, as everywhere.
-            target_id: _,
-            // Delivery status is not a setting: nothing to show going away.
-            last_failure_on: _,
-            last_failure_content: _,
-            last_success_on: _,
-        } = &w;
+        let settings = w.settings();
         let fields = Field::ALL
             .iter()
             .filter_map(|&field| {
-                let before = match field {
-                    Field::Name => uri_value(name),
-                    Field::Uri => uri_value(uri),
-                    // Never read back from the portal, so there is nothing to show.
-                    Field::SecretKey => return None,
-                    Field::Enabled => Value::Bool(*enabled),
-                    Field::Ssl => Value::Bool(*ssl),
-                    Field::Triggers => Value::Triggers(*triggers),
-                    Field::TargetId => optional(live_target(&w).as_deref()),
-                };
                 Some(FieldChange {
                     field,
-                    before,
+                    before: shown(field, settings.value(field)?),
                     after: Value::None,
                 })
             })
             .collect();
-        let (id, name) = (*id, name.clone());
         Change {
             action: Action::Delete,
-            id: Some(id),
-            name,
+            id: Some(w.id),
+            name: w.name.clone(),
             fields,
-            op: Op::Delete { id },
+            op: Op::Delete { id: w.id },
             before: Some(w),
             failure: None,
         }
@@ -122,17 +89,19 @@ impl Change {
             };
             (w.name.clone(), op)
         } else {
-            if body.secret.is_some() {
+            if body.secret_key.is_some() {
                 // The PUT carries the file's secret, so the plan says so: apply sends nothing
                 // the plan does not show. In its place in `Field::ALL` order.
                 let at = fields
                     .iter()
                     .position(|f| f.field > Field::SecretKey)
                     .unwrap_or(fields.len());
-                fields.insert(
-                    at,
-                    same_before_and_after(Field::SecretKey, Value::Sensitive),
-                );
+                let sent = FieldChange {
+                    field: Field::SecretKey,
+                    before: Value::Sensitive,
+                    after: Value::Sensitive,
+                };
+                fields.insert(at, sent);
             }
             (body.name.clone(), Op::Update { id: w.id, body })
         };
@@ -148,85 +117,31 @@ impl Change {
     }
 }
 
-/// The body that only flips `enabled` on `w`: what the enable call amounts to.
+/// The body that only flips `enabled` on `w`: what the enable call amounts to. It keeps the
+/// stored secret.
 pub(crate) fn enabled_only(w: &LiveWebhook, enabled: bool) -> PlannedBody {
-    let LiveWebhook {
-        id: _,
-        name,
-        uri,
-        enabled: _,
-        ssl,
-        triggers,
-        // Read through `live_target`, as everywhere.
-        target_id: _,
-        last_failure_on: _,
-        last_failure_content: _,
-        last_success_on: _,
-    } = w;
     PlannedBody {
-        name: name.clone(),
-        uri: uri.clone(),
-        // The enable call keeps the stored secret.
-        secret: None,
         enabled,
-        ssl: *ssl,
-        triggers: *triggers,
-        target_id: live_target(w),
+        ..w.settings().map(|()| None, |triggers| triggers)
     }
 }
 
-/// The portal's target, with `""` read as none (as the portal means it).
-pub(crate) fn live_target(w: &LiveWebhook) -> Option<String> {
-    w.target_id.clone().filter(|t| !t.is_empty())
-}
-
-/// The compared fields that differ between `w` and `body`, in `Field::ALL` order, uris masked
-/// for display (a change of only a uri's credentials still shows).
+/// The compared fields that differ between `w` and `body`, in `Field::ALL` order, as a plan
+/// shows them. A secret is never a difference by itself: the portal cannot read it back
+/// (`update` shows it when it is sent).
 fn differences(w: &LiveWebhook, body: &PlannedBody) -> Vec<FieldChange> {
-    let PlannedBody {
-        name,
-        uri,
-        // Never a difference by itself: the portal cannot read a secret back (`update` shows
-        // it when it is sent).
-        secret: _,
-        enabled,
-        ssl,
-        triggers,
-        target_id,
-    } = body;
-    let LiveWebhook {
-        id: _,
-        name: live_name,
-        uri: live_uri,
-        enabled: live_enabled,
-        ssl: live_ssl,
-        triggers: live_triggers,
-        // Read through `live_target`, as everywhere.
-        target_id: _,
-        // Delivery status is the portal's, not a setting the file manages.
-        last_failure_on: _,
-        last_failure_content: _,
-        last_success_on: _,
-    } = w;
+    let live = w.settings();
     Field::ALL
         .iter()
         .filter_map(|&field| {
-            let (before, after) = match field {
-                Field::Name => uri_change(live_name, name),
-                Field::Uri => uri_change(live_uri, uri),
-                Field::SecretKey => return None,
-                Field::Enabled => (Value::Bool(*live_enabled), Value::Bool(*enabled)),
-                Field::Ssl => (Value::Bool(*live_ssl), Value::Bool(*ssl)),
-                Field::Triggers => (Value::Triggers(*live_triggers), Value::Triggers(*triggers)),
-                Field::TargetId => (
-                    optional(live_target(w).as_deref()),
-                    optional(target_id.as_deref()),
-                ),
-            };
-            (before != after).then_some(FieldChange {
-                field,
-                before,
-                after,
+            let (before, after) = (live.value(field)?, body.value(field)?);
+            (before != after).then(|| {
+                let (before, after) = shown_pair(field, before, after);
+                FieldChange {
+                    field,
+                    before,
+                    after,
+                }
             })
         })
         .collect()

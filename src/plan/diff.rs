@@ -9,10 +9,11 @@ use std::collections::HashSet;
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use crate::config::{Config, DesiredWebhook, SecretRef, problem_at};
+use crate::config::{Config, DesiredWebhook, Problem, problem_at};
+use crate::field::Webhook;
 use crate::triggers::TriggerSet;
 
-use super::change::{live_target, ssl_needs_https};
+use super::change::ssl_needs_https;
 use super::matching::Match;
 use super::{
     Change, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, Selection, Unchanged, Unmanaged,
@@ -37,38 +38,35 @@ pub(super) fn build(
         if !selection.includes(i) {
             continue;
         }
-        let outcome = match *found {
+        let change = match *found {
             Match::New(name) => {
-                let (Some(uri), Some(secret)) = (&entry.uri, &entry.secret) else {
-                    // `missing_for_create_problem` is `Some` exactly for these entries.
-                    problems.extend(config.missing_for_create_problem(entry));
+                if let Some(problem) = config.missing_for_create_problem(entry) {
+                    problems.push(problem);
                     continue;
-                };
-                create(entry, name, uri, secret).map(Some)
+                }
+                Change::create(merged(entry, created(name)))
             }
             Match::Live(i) => {
                 let w = &live[i];
-                let change = update(entry, w, options.rotate_secrets);
-                if let Ok(None) = change {
+                let body = merged(entry, w.settings());
+                let rotate = options.rotate_secrets && body.secret_key.is_some();
+                let Some(change) = Change::update(w.clone(), body, rotate) else {
                     unchanged.push(Unchanged {
                         id: w.id,
                         name: w.name.clone(),
                     });
-                }
+                    continue;
+                };
                 change
             }
         };
-        match outcome {
-            Ok(change) => changes.extend(change),
-            Err((message, label, help)) => problems.push(problem_at(
-                &config.source,
-                entry.span,
-                "plan::would_be_refused",
-                message,
-                label,
-                Some(help),
-            )),
+        if let Op::Create(body) | Op::Update { body, .. } = &change.op
+            && ssl_needs_https(body).is_some()
+        {
+            problems.push(plain_http_with_ssl(config, entry, &body.uri));
+            continue;
         }
+        changes.push(change);
     }
     if !problems.is_empty() {
         return Err(PlanError::from_problems(problems));
@@ -103,102 +101,55 @@ pub(super) fn build(
     })
 }
 
-/// A problem as (message, label, help), turned into a diagnostic at the entry's key.
-type Refusal = (String, String, String);
-
-/// The create of `entry`, keyed by `name`, which no live webhook has; `uri` and `secret` are
-/// the entry's, which creating needs.
-fn create(
-    entry: &DesiredWebhook,
-    name: &str,
-    uri: &str,
-    secret: &SecretRef,
-) -> Result<Change, Refusal> {
-    let DesiredWebhook {
-        key: _,
-        span: _,
-        secret_span: _,
-        // Only under an id key, and an id key is never created.
-        name: _,
-        uri: _,
-        secret: _,
-        enabled,
-        ssl,
-        triggers,
-        target_id,
-    } = entry;
-    let body = PlannedBody {
+/// What the portal gives a created webhook for each field the file leaves out.
+fn created(name: &str) -> Webhook<()> {
+    Webhook {
         name: name.to_string(),
-        uri: uri.to_string(),
-        secret: Some(secret.clone()),
-        enabled: enabled.unwrap_or(true),
-        ssl: ssl.unwrap_or(true),
-        triggers: triggers.unwrap_or(TriggerSet::ALL),
-        target_id: target_id.clone().filter(|t| !t.is_empty()),
-    };
-    refuse_plain_http_with_ssl(&body, ssl.is_none())?;
-    Ok(Change::create(body))
+        // A create always has the file's.
+        uri: String::new(),
+        secret_key: (),
+        enabled: true,
+        ssl: true,
+        triggers: TriggerSet::ALL,
+        target_id: None,
+    }
 }
 
-fn update(
-    entry: &DesiredWebhook,
-    w: &LiveWebhook,
-    rotate_secrets: bool,
-) -> Result<Option<Change>, Refusal> {
-    let DesiredWebhook {
-        key: _,
-        span: _,
-        secret_span: _,
-        name,
-        uri,
-        secret,
-        enabled,
-        ssl,
-        triggers,
-        target_id,
-    } = entry;
-    let body = PlannedBody {
-        name: name.clone().unwrap_or_else(|| w.name.clone()),
-        uri: uri.clone().unwrap_or_else(|| w.uri.clone()),
-        secret: secret.clone(),
-        enabled: enabled.unwrap_or(w.enabled),
-        ssl: ssl.unwrap_or(w.ssl),
-        triggers: triggers.unwrap_or(w.triggers),
-        target_id: match target_id {
-            Some(t) if t.is_empty() => None,
-            Some(t) => Some(t.clone()),
-            None => live_target(w),
+/// The body `entry` asks for: each field it sets, the others as `base` has them (the live
+/// webhook's settings, or what a create gets).
+fn merged(entry: &DesiredWebhook, base: Webhook<()>) -> PlannedBody {
+    PlannedBody {
+        name: entry.name.clone().unwrap_or(base.name),
+        uri: entry.uri.clone().unwrap_or(base.uri),
+        secret_key: entry.secret.clone(),
+        enabled: entry.enabled.unwrap_or(base.enabled),
+        ssl: entry.ssl.unwrap_or(base.ssl),
+        triggers: entry.triggers.unwrap_or(base.triggers),
+        // `""` in the file is "no target".
+        target_id: match &entry.target_id {
+            Some(t) => Some(t.clone()).filter(|t| !t.is_empty()),
+            None => base.target_id,
         },
-    };
-    let rotate = rotate_secrets && body.secret.is_some();
-    let change = Change::update(w.clone(), body, rotate);
-    if let Some(Change {
-        op: Op::Update { body, .. },
-        ..
-    }) = &change
-    {
-        refuse_plain_http_with_ssl(body, ssl.is_none())?;
     }
-    Ok(change)
 }
 
 /// DocSpace refuses `ssl: true` with `http://` ("HTTPS is required", docs/docspace-api.md §13);
 /// the loader catches it within one entry, this catches it once live values are merged in.
-fn refuse_plain_http_with_ssl(body: &PlannedBody, ssl_not_in_file: bool) -> Result<(), Refusal> {
-    if ssl_needs_https(body).is_none() {
-        return Ok(());
-    }
-    let whence = if ssl_not_in_file {
+fn plain_http_with_ssl(config: &Config, entry: &DesiredWebhook, uri: &str) -> Problem {
+    let whence = if entry.ssl.is_none() {
         "`ssl` is not in the file and stays true"
     } else {
         "`ssl: true`"
     };
-    Err((
+    problem_at(
+        &config.source,
+        entry.span,
+        "plan::would_be_refused",
         format!(
             "the portal would refuse this write: {whence}, which requires an https uri, but the uri is {}",
-            mask_credentials(&body.uri)
+            mask_credentials(uri)
         ),
         "ssl needs https".into(),
-        "use an https uri, or set `ssl: false` to allow plain http".into(),
-    ))
+        Some("use an https uri, or set `ssl: false` to allow plain http".into()),
+    )
 }

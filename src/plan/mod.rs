@@ -4,8 +4,9 @@
 //! `apply` sends is one `Change::op` here, and every `Change` carries the field-level diff a
 //! reviewer reads, derived from that op and the live record in one place (`change`). So
 //! "apply writes only what the plan shows" holds by construction. These types have no serde:
-//! a saved plan's file format is its own (`saved::format`), so renaming a field here cannot
-//! change it.
+//! a saved plan's file format is its own (`saved::format`), so renaming anything here cannot
+//! change it; only the webhook record it shares (`field::Webhook`) is spelled by its `Field`
+//! keys.
 
 mod change;
 mod diff;
@@ -19,9 +20,8 @@ mod values;
 
 use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, SecretRef};
-use crate::triggers::TriggerSet;
 
-pub use crate::field::Field;
+pub use crate::field::{Field, Value};
 pub use fleet::{FleetPlan, PortalPlan};
 pub use notes::{Notes, RenameHint, SecretNotSent};
 pub use target::{Selection, UnknownTarget};
@@ -95,31 +95,10 @@ pub enum Op {
     Delete { id: i32 },
 }
 
-/// A create or update body before its secret is resolved. One member per `Field`.
-#[derive(Debug, Clone)]
-pub struct PlannedBody {
-    pub name: String,
-    pub uri: String,
-    /// Sent only when the file sets `secretKey`; `None` on an update keeps the stored secret.
-    /// A saved plan records only the variable's name (see `saved`).
-    pub secret: Option<SecretRef>,
-    pub enabled: bool,
-    pub ssl: bool,
-    pub triggers: TriggerSet,
-    /// `None` is "no target".
-    pub target_id: Option<String>,
-}
-
-/// A field's value as a plan shows it. A secret is only ever `Sensitive`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
-    /// Not set: the "before" of a create, or no target.
-    None,
-    Text(String),
-    Bool(bool),
-    Triggers(TriggerSet),
-    Sensitive,
-}
+/// A create or update body before its secret is resolved: the secret is sent only when the
+/// file sets `secretKey` (`None` on an update keeps the stored one), and a saved plan records
+/// only the variable's name (see `saved`).
+pub type PlannedBody = crate::field::Webhook<Option<SecretRef>>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldChange {

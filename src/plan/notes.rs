@@ -58,7 +58,7 @@ impl Plan {
         self.changes
             .iter()
             .filter_map(|c| match &c.op {
-                Op::Create(body) | Op::Update { body, .. } => body.secret.as_ref(),
+                Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
                 Op::SetEnabled { .. } | Op::Delete { .. } => None,
             })
             .filter_map(|secret| match secret {
@@ -106,7 +106,7 @@ pub(super) fn collect(
         .changes
         .iter()
         .filter_map(|c| match &c.op {
-            Op::Update { id, body } if body.secret.is_some() => Some(*id),
+            Op::Update { id, body } if body.secret_key.is_some() => Some(*id),
             _ => None,
         })
         .collect();

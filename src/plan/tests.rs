@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::config::load_str;
+use crate::triggers::TriggerSet;
 
 fn plan_of(yaml: &str, live: &[LiveWebhook]) -> Result<Plan, PlanError> {
     let config = load_str(yaml, "webhooks.yaml").expect("test file is valid");
@@ -52,7 +53,7 @@ fn fields_left_out_keep_the_live_values_in_the_put() {
     assert_eq!(*id, 7);
     assert_eq!(body.target_id.as_deref(), Some("room-1"));
     assert_eq!(body.triggers.bits(), 128);
-    assert!(!body.ssl && body.secret.is_none());
+    assert!(!body.ssl && body.secret_key.is_none());
     assert_eq!(fields(&plan.changes[0]), ["ssl"]);
 }
 
@@ -184,4 +185,25 @@ fn credentials_in_a_uri_are_masked_but_a_password_change_still_shows() {
         body.uri, "https://bot:new-pass@a.example.com/h",
         "the real uri is sent"
     );
+}
+
+#[test]
+fn the_debug_of_a_body_hides_its_secret_at_every_stage() {
+    let yaml =
+        "webhooks:\n  Hook:\n    uri: https://a.example.com/h\n    secretKey: Literal-Secret-1\n";
+    let plan = plan_of(yaml, &[]).unwrap();
+    let Op::Create(body) = &plan.changes[0].op else {
+        panic!("a create")
+    };
+    let sent: crate::api::WebhookBody = body.clone().map(
+        |_| Some(secrecy::SecretString::from("Literal-Secret-1")),
+        |triggers| triggers,
+    );
+    for debug in [
+        format!("{body:?}"),
+        format!("{sent:?}"),
+        format!("{plan:?}"),
+    ] {
+        assert!(!debug.contains("Literal-Secret-1"), "{debug}");
+    }
 }

@@ -1,10 +1,10 @@
 //! How values read in a plan: uris with their credentials masked, the portal's last failure as
-//! a one-line excerpt, and small constructors for field changes. Display only: the requests a
-//! plan sends carry the real values (`PlannedBody`).
+//! a one-line excerpt. Display only: the requests a plan sends carry the real values
+//! (`PlannedBody`), and changes are found on them (`Webhook::value`).
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use super::{Field, FieldChange, LastFailure, Value};
+use super::{Field, LastFailure, Value};
 
 /// The portal's record of why deliveries failed, when it has one (docs/docspace-api.md §18:
 /// it disables a webhook itself after days of failures).
@@ -33,47 +33,24 @@ fn excerpt(content: &str) -> String {
     }
 }
 
-/// A uri as a plan shows it: credentials in it (`https://user:pass@host`) are masked, since
-/// plans end up in pull requests and CI logs. Names too: a name may be a uri.
-pub(super) fn uri_value(uri: &str) -> Value {
-    Value::Text(mask_credentials(uri))
-}
-
-/// Both sides of a uri change, masked. The comparison is on the real uris, so a change of only
-/// the password still shows (and is still written), marked as such.
-pub(super) fn uri_change(before: &str, after: &str) -> (Value, Value) {
-    let (masked_before, masked_after) = (mask_credentials(before), mask_credentials(after));
-    if before != after && masked_before == masked_after {
-        return (
-            Value::Text(masked_before),
-            Value::Text(format!("{masked_after} (credentials changed)")),
-        );
-    }
-    (Value::Text(masked_before), Value::Text(masked_after))
-}
-
-pub(super) fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
-}
-
-pub(super) fn optional(s: Option<&str>) -> Value {
-    s.map_or(Value::None, text)
-}
-
-pub(super) fn set(field: Field, after: Value) -> FieldChange {
-    FieldChange {
-        field,
-        before: Value::None,
-        after,
+/// A value as a plan shows it: credentials in a uri (`https://user:pass@host`) are masked,
+/// since plans end up in pull requests and CI logs; names too, a name may be a uri.
+pub(super) fn shown(field: Field, value: Value) -> Value {
+    match value {
+        Value::Text(text) if field.may_hold_credentials() => Value::Text(mask_credentials(&text)),
+        value => value,
     }
 }
 
-/// A field that is written but reads the same before and after: a secret sent again, whose
-/// value a plan never shows.
-pub(super) fn same_before_and_after(field: Field, value: Value) -> FieldChange {
-    FieldChange {
-        field,
-        before: value.clone(),
-        after: value,
+/// Both sides of a change of `field`, shown. The comparison is on the real values, so a change
+/// of only a uri's password still shows (and is still written), marked as such.
+pub(super) fn shown_pair(field: Field, before: Value, after: Value) -> (Value, Value) {
+    let (before, after) = (shown(field, before), shown(field, after));
+    if before == after
+        && let Value::Text(text) = &after
+    {
+        let marked = Value::Text(format!("{text} (credentials changed)"));
+        return (before, marked);
     }
+    (before, after)
 }

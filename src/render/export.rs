@@ -10,8 +10,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::api::LiveWebhook;
-use crate::field::Field;
-use crate::triggers::TRIGGERS;
+use crate::field::{Field, Value};
 
 pub fn render_export(portal: &str, live: &[LiveWebhook]) -> String {
     let mut named: HashMap<&str, usize> = HashMap::new();
@@ -41,65 +40,40 @@ pub fn render_export(portal: &str, live: &[LiveWebhook]) -> String {
     out
 }
 
-/// One webhook's entry, its fields in `Field::ALL` order. `by_id` when its name repeats, so
-/// only the id identifies it.
+/// One webhook's entry, its fields in `Field::ALL` order, each as its `Value` reads in YAML.
+/// `by_id` when its name repeats, so only the id identifies it.
 fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
-    let LiveWebhook {
-        id,
-        name,
-        uri,
-        enabled,
-        ssl,
-        triggers,
-        target_id,
-        // Delivery status is the portal's, not a setting.
-        last_failure_on: _,
-        last_failure_content: _,
-        last_success_on: _,
-    } = w;
+    let id = w.id;
     if by_id {
         let _ = writeln!(out, "  {id}:");
     } else {
-        let _ = writeln!(out, "  {}: # id {id}", quote(name));
+        let _ = writeln!(out, "  {}: # id {id}", quote(&w.name));
     }
+    let settings = w.settings();
     for &field in Field::ALL {
         let key = field.key();
-        match field {
-            Field::Name if by_id => {
-                let _ = writeln!(out, "    {key}: {}", quote(name));
-            }
+        let value = match settings.value(field) {
             // The key is the name.
-            Field::Name => {}
-            Field::Uri => {
-                let _ = writeln!(out, "    {key}: {}", quote(uri));
+            Some(_) if field == Field::Name && !by_id => continue,
+            // A secret is write-only: the portal never returns it (the file's header says so).
+            // No target is written by leaving `targetId` out.
+            None | Some(Value::None | Value::Sensitive) => continue,
+            Some(Value::Text(text)) => quote(&text),
+            Some(Value::Bool(b)) => b.to_string(),
+            Some(Value::Triggers(triggers)) if triggers.unknown_bits() == 0 => {
+                let names: Vec<String> = triggers.names().iter().map(|n| quote(n)).collect();
+                format!("[{}]", names.join(", "))
             }
-            // Write-only: the portal never returns it (the file's header says so).
-            Field::SecretKey => {}
-            Field::Enabled => {
-                let _ = writeln!(out, "    {key}: {enabled}");
+            Some(Value::Triggers(triggers)) => {
+                let _ = writeln!(
+                    out,
+                    "    # {key} left out: the portal has events this version does not know ({})",
+                    triggers.bits()
+                );
+                continue;
             }
-            Field::Ssl => {
-                let _ = writeln!(out, "    {key}: {ssl}");
-            }
-            Field::Triggers => {
-                let known = TRIGGERS.iter().fold(0, |acc, t| acc | t.bit);
-                if triggers.bits() & !known == 0 {
-                    let names: Vec<String> = triggers.names().iter().map(|n| quote(n)).collect();
-                    let _ = writeln!(out, "    {key}: [{}]", names.join(", "));
-                } else {
-                    let _ = writeln!(
-                        out,
-                        "    # {key} left out: the portal has events this version does not know ({})",
-                        triggers.bits()
-                    );
-                }
-            }
-            Field::TargetId => {
-                if let Some(target) = target_id.as_deref().filter(|t| !t.is_empty()) {
-                    let _ = writeln!(out, "    {key}: {}", quote(target));
-                }
-            }
-        }
+        };
+        let _ = writeln!(out, "    {key}: {value}");
     }
 }
 
@@ -158,17 +132,8 @@ mod tests {
         let live: Vec<LiveWebhook> = names
             .iter()
             .zip(1..)
-            .map(|(name, id)| LiveWebhook {
-                id,
-                name: name.to_string(),
-                uri: format!("https://h.example/{id}?q=\u{9b}"),
-                enabled: true,
-                ssl: true,
-                triggers: crate::triggers::TriggerSet::ALL,
-                target_id: None,
-                last_failure_on: None,
-                last_failure_content: None,
-                last_success_on: None,
+            .map(|(name, id)| {
+                LiveWebhook::listed(id, name, &format!("https://h.example/{id}?q=\u{9b}"))
             })
             .collect();
         let out = render_export("https://portal.example.com", &live);

@@ -41,6 +41,7 @@ use serde::{Deserialize, Serialize};
 use super::notes::SavedNotes;
 use crate::api::LiveWebhook;
 use crate::config::{SecretRef, parse_env_ref};
+use crate::field::Webhook;
 use crate::plan::{PlannedBody, Unchanged, Unmanaged};
 use crate::triggers::{self, Parsed, TriggerSet};
 
@@ -83,40 +84,20 @@ pub(super) enum Write {
     Delete { against: Live },
 }
 
-/// The record a create or update sends, secret as a variable name only.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub(super) struct Body {
-    name: String,
-    uri: String,
-    secret_key: Option<EnvSecret>,
-    enabled: bool,
-    ssl: bool,
-    triggers: Vec<String>,
-    target_id: Option<String>,
-}
+/// The record a create or update sends (`field::Webhook`), secret as a variable name only,
+/// triggers by name.
+pub(super) type Body = Webhook<Option<EnvSecret>, Vec<String>>;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EnvSecret {
+pub(super) struct EnvSecret {
     env: String,
 }
 
-/// The live webhook a write was computed against: what the stale check compares, with the
-/// real uri (credentials included), and the last failure the plan's note is made from.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub(super) struct Live {
-    id: i32,
-    name: String,
-    uri: String,
-    enabled: bool,
-    ssl: bool,
-    triggers: Vec<String>,
-    target_id: Option<String>,
-    last_failure_on: Option<String>,
-    last_failure_content: Option<String>,
-}
+/// The live webhook a write was computed against (`api::LiveWebhook`, triggers by name): what
+/// the stale check compares, with the real uri (credentials included), and the last failure
+/// the plan's note is made from.
+pub(super) type Live = LiveWebhook<Vec<String>>;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,118 +109,43 @@ pub(super) struct Named {
 impl Body {
     /// `None` for a body with a literal secret, which is never saved.
     pub(super) fn new(body: &PlannedBody) -> Option<Body> {
-        let PlannedBody {
-            name,
-            uri,
-            secret,
-            enabled,
-            ssl,
-            triggers,
-            target_id,
-        } = body;
-        let secret_key = match secret {
+        let secret = match &body.secret_key {
             None => None,
             Some(SecretRef::Env(var)) => Some(EnvSecret { env: var.clone() }),
             Some(SecretRef::Literal(_)) => return None,
         };
-        Some(Body {
-            name: name.clone(),
-            uri: uri.clone(),
-            secret_key,
-            enabled: *enabled,
-            ssl: *ssl,
-            triggers: triggers.names(),
-            target_id: target_id.clone(),
-        })
+        Some(body.clone().map(|_| secret, TriggerSet::names))
     }
 
     pub(super) fn into_planned(self) -> Result<PlannedBody, String> {
-        let Body {
-            name,
-            uri,
-            secret_key,
-            enabled,
-            ssl,
-            triggers,
-            target_id,
-        } = self;
-        let secret = match secret_key {
+        let secret = match &self.secret_key {
             None => None,
             Some(EnvSecret { env }) => {
                 if parse_env_ref(&format!("${{{env}}}")) != Some(env.as_str()) {
                     return Err(format!("secretKey names {env:?}, not a variable name"));
                 }
-                Some(SecretRef::Env(env))
+                Some(SecretRef::Env(env.clone()))
             }
         };
-        if target_id.as_deref() == Some("") {
+        if self.target_id.as_deref() == Some("") {
             return Err("targetId is \"\" (no target is null)".into());
         }
-        Ok(PlannedBody {
-            name,
-            uri,
-            secret,
-            enabled,
-            ssl,
-            triggers: trigger_set(&triggers)?,
-            target_id,
-        })
+        let triggers = trigger_set(&self.triggers)?;
+        Ok(self.map(|_| secret, |_| triggers))
     }
 }
 
 impl Live {
     pub(super) fn new(w: &LiveWebhook) -> Live {
-        let LiveWebhook {
-            id,
-            name,
-            uri,
-            enabled,
-            ssl,
-            triggers,
-            target_id,
-            last_failure_on,
-            last_failure_content,
-            // Not what the plan was computed from: neither compared nor shown.
-            last_success_on: _,
-        } = w;
-        Live {
-            id: *id,
-            name: name.clone(),
-            uri: uri.clone(),
-            enabled: *enabled,
-            ssl: *ssl,
-            triggers: triggers.names(),
-            target_id: target_id.clone(),
-            last_failure_on: last_failure_on.clone(),
-            last_failure_content: last_failure_content.clone(),
-        }
+        w.clone().map_triggers(TriggerSet::names)
     }
 
     pub(super) fn into_live(self) -> Result<LiveWebhook, String> {
-        let Live {
-            id,
-            name,
-            uri,
-            enabled,
-            ssl,
-            triggers,
-            target_id,
-            last_failure_on,
-            last_failure_content,
-        } = self;
-        Ok(LiveWebhook {
-            id,
-            name,
-            uri,
-            enabled,
-            ssl,
-            triggers: trigger_set(&triggers)?,
-            // The portal's `""` is read as none, as the client does.
-            target_id: target_id.filter(|t| !t.is_empty()),
-            last_failure_on,
-            last_failure_content,
-            last_success_on: None,
-        })
+        let triggers = trigger_set(&self.triggers)?;
+        let mut w = self.map_triggers(|_| triggers);
+        // The portal's `""` is read as none, as the client does.
+        w.target_id = w.target_id.filter(|t| !t.is_empty());
+        Ok(w)
     }
 }
 

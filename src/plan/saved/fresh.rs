@@ -5,8 +5,8 @@
 //! since would otherwise be silently written back. Messages show uris masked, as plans do.
 
 use crate::api::{LiveWebhook, mask_credentials};
-use crate::plan::change::live_target;
-use crate::plan::{Change, Field, Op, Plan};
+use crate::plan::values::shown;
+use crate::plan::{Change, Field, Op, Plan, Value};
 
 use super::header::SavedPlanError;
 
@@ -63,37 +63,22 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
             mask_credentials(&before.name)
         ));
     };
-    let LiveWebhook {
-        id: _,
-        name,
-        uri,
-        enabled,
-        ssl,
-        triggers,
-        // Read through `live_target`, as the plan does.
-        target_id: _,
-        // Delivery status changes on its own and is never written back.
-        last_failure_on: _,
-        last_failure_content: _,
-        last_success_on: _,
-    } = before;
+    let (was, is) = (before.settings(), now.settings());
     let moved: Vec<String> = Field::ALL
         .iter()
         .filter_map(|&field| {
-            let (was, is) = match field {
-                Field::Name => masked_pair(name, &now.name),
-                Field::Uri => masked_pair(uri, &now.uri),
-                // Never read back, so it cannot be seen to move.
-                Field::SecretKey => return None,
-                Field::Enabled => (enabled.to_string(), now.enabled.to_string()),
-                Field::Ssl => (ssl.to_string(), now.ssl.to_string()),
-                Field::Triggers => (triggers.to_string(), now.triggers.to_string()),
-                Field::TargetId => (
-                    format!("{:?}", live_target(before)),
-                    format!("{:?}", live_target(now)),
-                ),
+            let (was, is) = (was.value(field)?, is.value(field)?);
+            if was == is {
+                return None;
+            }
+            let (was, is) = (quoted(field, was), quoted(field, is));
+            // Only credentials differ, which are masked.
+            let note = if was == is {
+                " (credentials changed)"
+            } else {
+                ""
             };
-            (was != is).then(|| format!("{} {was} -> {is}", field.key()))
+            Some(format!("{} {was} -> {is}{note}", field.key()))
         })
         .collect();
     (!moved.is_empty()).then(|| {
@@ -106,14 +91,15 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
     })
 }
 
-/// A name or uri before and after, quoted with credentials masked; a change of only the
-/// credentials still shows, as such.
-fn masked_pair(before: &str, after: &str) -> (String, String) {
-    let (was, is) = (mask_credentials(before), mask_credentials(after));
-    let note = if before != after && was == is {
-        " (credentials changed)"
-    } else {
-        ""
-    };
-    (format!("{was:?}"), format!("{is:?}{note}"))
+/// A value as the message quotes it, credentials masked (`shown`); the target as the option
+/// it is.
+fn quoted(field: Field, value: Value) -> String {
+    match shown(field, value) {
+        Value::Text(text) if field == Field::TargetId => format!("Some({text:?})"),
+        Value::Text(text) => format!("{text:?}"),
+        Value::None => "None".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Triggers(triggers) => triggers.to_string(),
+        Value::Sensitive => "(sensitive)".into(),
+    }
 }

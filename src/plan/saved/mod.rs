@@ -258,7 +258,7 @@ fn change_of(write: Write) -> Result<Change, String> {
         Write::Create { webhook } => {
             let body = webhook.into_planned()?;
             values::check(&body, None)?;
-            if body.secret.is_none() {
+            if body.secret_key.is_none() {
                 return Err(format!("the create of {:?} has no secretKey", body.name));
             }
             if let Some(refusal) = ssl_needs_https(&body) {
@@ -274,7 +274,7 @@ fn change_of(write: Write) -> Result<Change, String> {
                 return Err(format!("the update of #{id}: {refusal}"));
             }
             // A secret in an update is sent whatever else differs (as --rotate-secrets does).
-            let rotate = body.secret.is_some();
+            let rotate = body.secret_key.is_some();
             match Change::update(w, body, rotate) {
                 Some(change) if matches!(change.op, Op::Update { .. }) => Ok(change),
                 Some(_) => Err(format!(

@@ -37,7 +37,7 @@ pub(super) fn body(name: &str, uri: &str) -> PlannedBody {
     PlannedBody {
         name: name.to_string(),
         uri: uri.to_string(),
-        secret: Some(SecretRef::Literal(SecretString::from(SECRET.to_string()))),
+        secret_key: Some(SecretRef::Literal(SecretString::from(SECRET.to_string()))),
         enabled: true,
         ssl: true,
         triggers: TriggerSet::ALL,

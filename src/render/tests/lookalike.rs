@@ -9,7 +9,6 @@ use crate::config::load_str;
 use crate::plan::{Field, Plan, PlanOptions, Value};
 use crate::render::lookalike::beside;
 use crate::render::{render_json, render_markdown};
-use crate::triggers::TriggerSet;
 
 // --- look-alike hosts ------------------------------------------------------------------------
 
@@ -78,18 +77,7 @@ fn a_host_being_replaced_or_deleted_is_annotated_but_not_warned_about() {
 fn planned(file_uri: &str, live_uri: &str) -> Plan {
     let yaml = format!("webhooks:\n  Hook:\n    uri: {file_uri}\n");
     let config = load_str(&yaml, "webhooks.yaml").expect("valid file");
-    let live = LiveWebhook {
-        id: 7,
-        name: "Hook".into(),
-        uri: live_uri.into(),
-        enabled: true,
-        ssl: true,
-        triggers: TriggerSet::ALL,
-        target_id: None,
-        last_failure_on: None,
-        last_failure_content: None,
-        last_success_on: None,
-    };
+    let live = LiveWebhook::listed(7, "Hook", live_uri);
     crate::plan::plan(
         &config,
         &[live],
