@@ -7,8 +7,9 @@
 
 use std::sync::Arc;
 
-use miette::{NamedSource, SourceSpan};
+use miette::SourceSpan;
 
+use super::display::Source;
 use super::escape::shown;
 use super::keys::{ENTRY_FIELDS, TOP_FIELDS, closest_field};
 use super::node::{Kind, Node};
@@ -16,7 +17,7 @@ use super::problem::{Problem, problem_at};
 
 /// Collects problems for one file.
 pub(super) struct Checker<'a> {
-    pub source: &'a Arc<NamedSource<String>>,
+    pub source: &'a Arc<Source>,
     /// The original text (not the masked display copy). Only quoted back for non-secrets.
     pub text: &'a str,
     pub problems: Vec<Problem>,
@@ -57,7 +58,7 @@ impl Checker<'_> {
     /// Whether the text at `spans` shows as written: nothing in it is masked (a control
     /// character shown as `?` does not count; messages escape those themselves).
     pub(super) fn quotable(&self, spans: &[SourceSpan]) -> bool {
-        let display = self.source.inner().as_bytes();
+        let display = self.source.display().inner().as_bytes();
         let text = self.text.as_bytes();
         spans.iter().all(|s| {
             let range = s.offset()..s.offset() + s.len();

@@ -28,19 +28,6 @@ pub(super) const ENTRY_FIELDS: &[&str] = Field::KEYS;
 /// (`crate::field` is what the portal stores), so it is not in `ENTRY_FIELDS`.
 pub(super) const ONLY: &str = "only";
 
-/// Whether `key` is one the file format has anywhere a setting may stand.
-pub(super) fn is_format_key(key: &str) -> bool {
-    [
-        ENTRY_FIELDS,
-        TOP_FIELDS,
-        PRUNE_FIELDS,
-        PORTAL_FIELDS,
-        &[ONLY],
-    ]
-    .iter()
-    .any(|keys| keys.contains(&key))
-}
-
 /// Field names people reach for that strsim would not map to ours.
 const ALIASES: &[(&str, &str)] = &[
     ("url", Field::Uri.key()),

@@ -10,9 +10,9 @@
 //! `entries` (a `webhooks:` mapping), `entry` (one webhook) and `fields` (one value) check the
 //! shape by hand and record every problem in a `checker::Checker`. A file with `portals:` is
 //! read by `portals` (the file's portals and what ties them together), `portal` (one portal),
-//! `only` (a shared entry's `only:`) and `overlay` (each portal's merged list). `mask` makes the copy of the text that diagnostics show,
-//! with secrets masked (found by `sensitive`), so no rendered problem ever prints one; a file
-//! that does not parse and may hold a secret is reported without its lines.
+//! `only` (a shared entry's `only:`) and `overlay` (each portal's merged list). `display` makes the copy of the text that diagnostics show, an
+//! allowlist of what is never secret, when a problem is first shown; a file that does not parse
+//! and may hold a secret (`unparsed`) is reported without its lines.
 //!
 //! Imports flow one way, from this file down to the leaves: `desired` (the types the loader
 //! builds), `keys` (the keys a file may use), `secret` (the secret policy, pure), `problem`,
@@ -35,13 +35,12 @@
 
 mod checker;
 mod desired;
+mod display;
 mod entries;
 mod entry;
 mod escape;
 mod fields;
 mod keys;
-mod mask;
-mod mask_edits;
 mod node;
 mod only;
 mod overlay;
@@ -55,10 +54,10 @@ pub mod rules;
 pub mod schema;
 mod secret;
 mod secret_problem;
-mod sensitive;
 mod span;
 #[cfg(test)]
 mod tests;
+mod unparsed;
 mod validate;
 mod warnings;
 
@@ -66,9 +65,10 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use miette::{NamedSource, SourceSpan};
+use miette::SourceSpan;
 
 pub use desired::{Config, DesiredWebhook, Document, Fleet, Key, NamedPortal};
+pub use display::Source;
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
 pub use reported::Reported;
 pub use secret::{SecretError, SecretRef, parse_env_ref};
@@ -142,11 +142,8 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
     }
 }
 
-/// Pass 1 (`node`) over `text`, and the display copy diagnostics point into.
-fn parse(
-    text: &str,
-    display_name: &str,
-) -> Result<(node::Node, Arc<NamedSource<String>>), ConfigError> {
+/// Pass 1 (`node`) over `text`, and the file diagnostics point into.
+fn parse(text: &str, display_name: &str) -> Result<(node::Node, Arc<Source>), ConfigError> {
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(display_name.to_string(), text.len() as u64));
     }
@@ -156,20 +153,16 @@ fn parse(
         Ok(tree) => tree,
         Err(failure) => return Err(unparsed(display_name, text, failure)),
     };
-    let source = Arc::new(NamedSource::new(
-        display_name,
-        mask::display_text(text, &tree),
-    ));
-    Ok((tree, source))
+    Ok((tree, Arc::new(Source::new(display_name, text.to_string()))))
 }
 
 /// The error for a file that could not be read as YAML. Its values cannot be located, so when
 /// it may hold a secret none of its lines is shown (nor any text the parser quoted from it),
 /// and the message says where instead.
 fn unparsed(display_name: String, text: &str, failure: parse_error::ParseFailure) -> ConfigError {
-    let problem = match mask::display_unparsed(text) {
+    let problem = match display::display_unparsed(text) {
         Some(display) => problem_at(
-            &Arc::new(NamedSource::new(display_name, display)),
+            &Arc::new(Source::with_display(display_name, display)),
             failure.span,
             failure.code,
             failure.message,
@@ -188,7 +181,7 @@ fn unparsed(display_name: String, text: &str, failure: parse_error::ParseFailure
                 Some(help) => format!("{help}\n{why}"),
                 None => why.to_string(),
             };
-            let source = Arc::new(NamedSource::new(display_name, mask::blanked(text)));
+            let source = Arc::new(Source::with_display(display_name, display::blanked(text)));
             problem_at(
                 &source,
                 failure.span,

@@ -1,8 +1,8 @@
 //! The diagnostics of the config stage: one `Problem` per thing wrong in the file, gathered
 //! into a `ConfigError` so that miette shows every problem at once.
 //!
-//! Invariants: every `Problem` points into the same `Arc<NamedSource<String>>` as
-//! `Config::source`, whose text has secrets masked (see `mask`), so rendering a problem never
+//! Invariants: every `Problem` points into the same `Source` as `Config::source`, whose display
+//! copy shows only what is never secret (see `display`), so rendering a problem never
 //! shows a secret even in the context lines around its label; a problem in a file that could
 //! not be parsed and may hold a secret is shown without any snippet. Messages are written by
 //! this crate from field names and static reasons, never from a secret's value.
@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode, SourceSpan};
+
+use super::display::Source;
 
 /// Files larger than this are refused before parsing: a webhook file is a few kilobytes, and
 /// the limit keeps a wrong path (a log, a disk image) from being read into memory.
@@ -91,7 +93,7 @@ pub fn shell_word(word: &str) -> String {
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct Problem {
-    source_code: Arc<NamedSource<String>>,
+    source_code: Arc<Source>,
     code: &'static str,
     message: String,
     /// Where the problem is; `secondary` labels point at what it involves elsewhere.
@@ -106,7 +108,7 @@ pub struct Problem {
 /// Builds an error pointing at `span` of `source`. Public so the planner's matching errors
 /// ("no live webhook has id 9846") look and render like the loader's own.
 pub fn problem_at(
-    source: &Arc<NamedSource<String>>,
+    source: &Arc<Source>,
     span: SourceSpan,
     code: &'static str,
     message: String,
@@ -162,7 +164,7 @@ impl Problem {
     /// The 1-based line of the primary label, for callers and tests that do not render.
     pub fn line(&self) -> usize {
         let offset = self.span().offset();
-        let text = self.source_code.inner();
+        let text = self.source_code.text();
         let end = offset.min(text.len());
         text.as_bytes()[..end]
             .iter()
@@ -171,9 +173,9 @@ impl Problem {
             + 1
     }
 
-    /// The display copy of the file (secrets masked) that the problem points into.
+    /// The display copy of the file (secrets blanked) that the problem points into.
     pub(super) fn source(&self) -> &NamedSource<String> {
-        &self.source_code
+        self.source_code.display()
     }
 
     pub fn help_text(&self) -> Option<&str> {
@@ -201,7 +203,8 @@ impl Diagnostic for Problem {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.snippet.then_some(&self.source_code as &dyn SourceCode)
+        self.snippet
+            .then(|| self.source_code.display() as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -3,7 +3,7 @@
 //! shows.
 //!
 //! Nothing here reads the file again: the position is counted in the display copy every
-//! `Problem` already points into (secrets masked, see `mask`), which keeps the file's byte
+//! `Problem` already points into (secrets blanked, see `display`), which keeps the file's byte
 //! offsets, and the message and help are the diagnostic's own, written by this crate. So the
 //! reports can hold no text the diagnostics would not show.
 

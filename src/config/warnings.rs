@@ -4,9 +4,8 @@
 
 use std::sync::Arc;
 
-use miette::NamedSource;
-
 use super::desired::{Config, DesiredWebhook, Document, Key};
+use super::display::Source;
 use super::escape::shown;
 use super::problem::{Problem, problem_at};
 use super::secret::SecretRef;
@@ -71,7 +70,7 @@ impl Config {
     }
 }
 
-fn warnings(source: &Arc<NamedSource<String>>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
+fn warnings(source: &Arc<Source>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
     let mut out = Vec::new();
     for w in webhooks {
         if let Some(SecretRef::Literal(_)) = w.secret {
@@ -115,7 +114,7 @@ fn warnings(source: &Arc<NamedSource<String>>, webhooks: &[DesiredWebhook]) -> V
 /// The warning for `w`'s uri, when its host is a look-alike: it loads, since such a host can
 /// be meant, but a reviewer should see what it resolves to. Only the host is quoted, never the
 /// userinfo.
-fn lookalike_uri(source: &Arc<NamedSource<String>>, w: &DesiredWebhook) -> Option<Problem> {
+fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
     let found = idn::lookalike_host(w.uri.as_deref()?)?;
     let resolves = match &found.ascii {
         Some(ascii) => format!("it is `{}`", shown(ascii)),

@@ -26,7 +26,6 @@ use std::sync::RwLock;
 
 pub use credentials::{
     credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
-    userinfo_ranges,
 };
 pub(crate) use decode::clean;
 pub(crate) use invisible::is_invisible_format;

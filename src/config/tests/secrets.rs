@@ -132,7 +132,7 @@ fn secrets_in_comments_and_after_a_key_are_masked() {
         "webhooks:\n  a:\n#   secretKey: {SECRET}\n    secretKey: #{SECRET}\n    triggers: [nope]\n"
     ));
     assert!(!shown.contains(SECRET), "{shown}");
-    assert!(shown.contains("#   secretKey: ***"), "{shown}");
+    assert!(shown.contains("#   ***"), "{shown}");
 }
 
 #[test]

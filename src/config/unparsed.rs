@@ -1,11 +1,9 @@
-//! What in a webhook file may be a secret, as far as diagnostics are concerned: the value of a
-//! key that looks like a secret, URL credentials, and comments that hold either.
+//! Whether a file that does not parse may hold a secret, and so must be reported without its
+//! lines (see `display`): a key that looks like a secret, or URL credentials.
 //!
-//! Used by `mask` both with a parsed tree (to find the lines around a secret key that the tree
-//! does not cover: comments, continuation lines) and without one (a syntax error), where it
-//! decides whether the file may be shown at all.
-
-use std::ops::Range;
+//! A parsed file needs none of this: its display copy shows only what the format knows to be
+//! harmless. Without a tree there is no telling a value from a key, so any sign of a secret
+//! counts, and `is_secret_key` errs towards seeing one.
 
 use super::keys::TOP_FIELDS;
 use super::secret::parse_env_ref;
@@ -29,7 +27,7 @@ const SECRET_WORDS: &[&str] = &[
 /// (`secrectKey`, `scretKey`, `secertKy`: reported as unknown fields, but most likely holding a
 /// secret all the same), or a name containing one of `SECRET_WORDS`. The file's other fields
 /// are never secrets.
-pub(super) fn is_secret_key(key: &str) -> bool {
+fn is_secret_key(key: &str) -> bool {
     if let Some(field) = Field::from_key(key) {
         return field.is_secret();
     }
@@ -73,32 +71,10 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// Where a line's comment starts: a `#` at the start or after whitespace (YAML's rule, ignoring
 /// quotes, which errs towards treating more as a comment).
-pub(super) fn comment_start(line: &str) -> Option<usize> {
+fn comment_start(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     (0..bytes.len())
         .find(|&i| bytes[i] == b'#' && (i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t'))
-}
-
-/// What to mask in a comment (`comment` starts at the `#`, `offset` is its place in the file):
-/// from the first secret-looking word to the end, and the credentials of any URL.
-pub(super) fn comment_ranges(comment: &str, offset: usize) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = credential_ranges(comment)
-        .into_iter()
-        .map(|r| offset + r.start..offset + r.end)
-        .collect();
-    if let Some((at, word)) = words(comment).find(|(_, w)| is_secret_key(w)) {
-        // After the word and a `:` or `=` right behind it, which stay visible.
-        let from = assigned_at(comment, at, word).unwrap_or(at + word.len());
-        out.push(offset + from..offset + comment.len());
-    }
-    out
-}
-
-/// Where a secret-looking key written inside a value is assigned (`passwd:'...'` where a
-/// mapping was meant, `?token=...` in a URL): the offset in `text` after its `:` or `=`, from
-/// which the rest may be a secret.
-pub(super) fn assigned_secret(text: &str) -> Option<usize> {
-    words(text).find_map(|(at, w)| is_secret_key(w).then(|| assigned_at(text, at, w)).flatten())
 }
 
 /// When `word` (at `at` in `text`) is followed by `:` or `=` (after closing quotes and
