@@ -1,11 +1,15 @@
 //! The diagnostics of the config stage: one `Problem` per thing wrong in the file, gathered
-//! into a `ConfigError` so that miette shows every problem at once.
+//! into a `ConfigError` so that miette shows every problem at once; the same problems as data
+//! for the machine-readable reports (`Reported`); and how text from the file is quoted in a
+//! message (control and invisible characters escaped, long values cut short).
 //!
 //! Invariants: every `Problem` points into the same `Source` as `Config::source`, whose display
-//! copy shows only what is never secret (see `display`), so rendering a problem never
-//! shows a secret even in the context lines around its label; a problem in a file that could
-//! not be parsed and may hold a secret is shown without any snippet. Messages are written by
-//! this crate from field names and static reasons, never from a secret's value.
+//! copy shows only what is never secret (see `display`), so rendering a problem never shows a
+//! secret even in the context lines around its label; a problem in a file that could not be
+//! parsed and may hold a secret is shown without any snippet. Messages are written by this
+//! crate from field names and static reasons, never from a secret's value. A report's position
+//! is counted in the display copy, and its words are the diagnostic's, so the reports can hold
+//! no text the diagnostics would not show.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -14,6 +18,8 @@ use std::sync::Arc;
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode, SourceSpan};
 
 use super::display::Source;
+use super::escape::escaped;
+use super::node::line_column;
 
 /// Files larger than this are refused before parsing: a webhook file is a few kilobytes, and
 /// the limit keeps a wrong path (a log, a disk image) from being read into memory.
@@ -211,5 +217,70 @@ impl Diagnostic for Problem {
         let labels = std::iter::once(&self.primary).chain(&self.secondary);
         self.snippet
             .then(|| Box::new(labels.cloned()) as Box<dyn Iterator<Item = _>>)
+    }
+}
+
+/// One problem of the file, ready for a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reported {
+    /// The file as the diagnostics name it.
+    pub file: String,
+    /// 1-based line and column (in characters) of the start and the end of what the problem
+    /// points at; `None` for a problem with the file as a whole (it cannot be read).
+    pub start: Option<(usize, usize)>,
+    pub end: Option<(usize, usize)>,
+    /// The stable code, e.g. `config::unknown_field`.
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    pub warning: bool,
+}
+
+impl Problem {
+    pub fn reported(&self) -> Reported {
+        let text = self.source().inner();
+        let span = self.span();
+        Reported {
+            file: self.source().name().to_string(),
+            start: Some(line_column(text, span.offset())),
+            end: Some(line_column(text, span.offset() + span.len())),
+            code: self.code(),
+            message: self.message().to_string(),
+            help: self.help_text().map(str::to_string),
+            warning: self.is_warning(),
+        }
+    }
+}
+
+impl ConfigError {
+    /// Every problem this error reports, in the order the diagnostic shows them.
+    pub fn reported(&self) -> Vec<Reported> {
+        let whole = |file: String| Reported {
+            file,
+            start: None,
+            end: None,
+            code: "config::io",
+            message: with_cause(self),
+            help: self.help().map(|h| h.to_string()),
+            warning: false,
+        };
+        match self {
+            ConfigError::Invalid { problems, .. } => {
+                problems.iter().map(Problem::reported).collect()
+            }
+            ConfigError::Io { path, .. } => vec![whole(escaped(&path.display().to_string()))],
+            ConfigError::TooLarge { name, .. } => vec![Reported {
+                code: "config::too_large",
+                ..whole(name.clone())
+            }],
+        }
+    }
+}
+
+/// The error's message followed by its cause, as the diagnostic shows them one under the other.
+fn with_cause(error: &ConfigError) -> String {
+    match std::error::Error::source(error) {
+        Some(cause) => format!("{error}: {cause}"),
+        None => error.to_string(),
     }
 }

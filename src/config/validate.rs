@@ -10,12 +10,12 @@ use std::sync::Arc;
 use super::checker::Checker;
 use super::desired::{Config, Document};
 use super::display::Source;
-use super::entries::webhook_entries;
 use super::entry::Place;
-use super::keys::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
+use super::entry::webhook_entries;
 use super::node::{Kind, Node};
 use super::portals::{TopLevel, fleet};
 use super::problem::{Problem, problem_at};
+use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 
 pub(super) fn build(
     tree: &Node,
