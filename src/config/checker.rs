@@ -14,8 +14,8 @@ use miette::SourceSpan;
 use secrecy::SecretString;
 
 use super::display::Source;
-use super::escape::shown;
 use super::node::{Kind, Node};
+use super::problem::shown;
 use super::problem::{Problem, problem_at};
 use super::rules::{self, MAX_NAME_CHARS, MAX_TARGET_CHARS, NameProblem, UrlProblem};
 use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};

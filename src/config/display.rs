@@ -28,13 +28,13 @@ use std::sync::OnceLock;
 
 use miette::{NamedSource, SourceSpan};
 
-use super::escape::is_unsafe;
 use super::node::{self, Kind, Node};
 use super::schema::{
     API_KEY, MAX_DELETES, ONLY, PORTAL, PORTALS, PRUNE, TOP_FIELDS, URL, WEBHOOKS,
 };
 use super::secret::parse_env_ref;
 use crate::field::Field;
+use crate::redact::is_unsafe;
 use crate::redact::{
     credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
 };

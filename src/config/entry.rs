@@ -11,9 +11,9 @@ use miette::SourceSpan;
 
 use super::checker::{Checker, value_or_key};
 use super::desired::{DesiredWebhook, Key};
-use super::escape::shown;
 use super::node::{Kind, Node};
 use super::problem::problem_at;
+use super::problem::shown;
 use super::schema::{ENTRY_FIELDS, ONLY};
 use crate::field::Field;
 

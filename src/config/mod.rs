@@ -17,7 +17,8 @@
 //! - `problem` (the diagnostics and their reports), `warnings` (what loads but deserves a second
 //!   look, and a secret `apply` could not resolve), `desired` (the types the loader builds).
 //! - Leaves: `schema` (the keys of the format and its JSON Schema), `rules` (a value's rules, as
-//!   pure functions), `secret` (the secret policy), `escape` (quoting text in messages).
+//!   pure functions), `secret` (the secret policy). Text from the file is escaped in messages
+//!   by `redact::escaped`, the crate's one rule for it (`problem::shown` also cuts it short).
 //!
 //! Imports flow one way, from this file down to the leaves; no file below imports this one.
 
@@ -39,7 +40,6 @@ mod checker;
 mod desired;
 mod display;
 mod entry;
-mod escape;
 mod node;
 mod portals;
 mod problem;
@@ -127,7 +127,7 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
                 label: "not UTF-8".to_string(),
                 help: Some("save the file as UTF-8".to_string()),
             };
-            Err(unparsed(escape::escaped(&name), &text, failure))
+            Err(unparsed(crate::redact::escaped(&name), &text, failure))
         }
     }
 }
@@ -138,7 +138,7 @@ fn parse(text: &str, display_name: &str) -> Result<(node::Node, Arc<Source>), Co
         return Err(too_large(display_name.to_string(), text.len() as u64));
     }
     // The name is printed in every diagnostic's header.
-    let display_name = escape::escaped(display_name);
+    let display_name = crate::redact::escaped(display_name);
     let tree = match node::parse(text) {
         Ok(tree) => tree,
         Err(failure) => return Err(unparsed(display_name, text, failure)),

@@ -2,12 +2,13 @@
 //! and column a person reads, and the YAML-level failures that stop it.
 //!
 //! serde stops at the first error, so nothing here knows the config's shape: any well-formed
-//! YAML becomes a `Node` tree, and pass 2 (`validate`, `entry`, `portals`, `checker`) checks the shape by hand, collecting every problem. Only YAML-level failures
-//! (syntax, duplicate keys, several documents, budget breaches) stop it, as a single
-//! `ParseFailure` with a code and a hint for the mistakes people make most. Every node keeps the
-//! byte span it was read from, which is what lets each later problem point at its value.
+//! YAML becomes a `Node` tree, and pass 2 (`validate`, `entry`, `portals`, `checker`) checks
+//! the shape by hand, collecting every problem. Only YAML-level failures (syntax, duplicate
+//! keys, several documents, budget breaches) stop it, as a single `ParseFailure` with a code and
+//! a hint for the mistakes people make most. Every node keeps the byte span it was read from,
+//! which is what lets each later problem point at its value.
 //!
-//! Invariant: failure messages quote the file only escaped (`escape`), so no control
+//! Invariant: failure messages quote the file only escaped (`redact::escaped`), so no control
 //! character in it reaches the terminal.
 
 use std::fmt;
@@ -16,7 +17,7 @@ use miette::SourceSpan;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
-use super::escape::escaped;
+use crate::redact::escaped;
 
 /// One YAML node and where it stands in the text. No `Debug`: a node may hold a secret.
 pub(super) struct Node {

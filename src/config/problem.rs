@@ -18,8 +18,8 @@ use std::sync::Arc;
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode, SourceSpan};
 
 use super::display::Source;
-use super::escape::escaped;
 use super::node::line_column;
+use crate::redact::escaped;
 
 /// Files larger than this are refused before parsing: a webhook file is a few kilobytes, and
 /// the limit keeps a wrong path (a log, a disk image) from being read into memory.
@@ -283,4 +283,15 @@ fn with_cause(error: &ConfigError) -> String {
         Some(cause) => format!("{error}: {cause}"),
         None => error.to_string(),
     }
+}
+
+/// Text from the file as quoted in a message: control characters escaped, so a message cannot
+/// drive the terminal, and cut short, so a huge value does not flood it.
+pub(super) fn shown(text: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = escaped(text);
+    if out.chars().count() > MAX {
+        out = out.chars().take(MAX).collect::<String>() + "…";
+    }
+    out
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::desired::{Config, DesiredWebhook, Document, Key};
 use super::display::Source;
-use super::escape::shown;
+use super::problem::shown;
 use super::problem::{Problem, problem_at};
 use super::secret::{SecretError, SecretRef};
 use crate::idn;
