@@ -3,19 +3,24 @@
 //!
 //! A rendered diagnostic prints the labelled line and the lines around it, so whatever the
 //! file holds there would land in a CI log. The display copy is an allowlist: it starts blank
-//! and shows only what is known to be harmless. Shown: indentation and the punctuation between
-//! values, the `#` of comments (never their text), mapping keys, the values of the fields that
-//! are never secret (`Field::is_secret` says which; `name`, `enabled`, `ssl`, `triggers`,
-//! `targetId`, `only`, `prune`), numbers, booleans and nulls, `${VAR}` references, and
-//! addresses (`uri`, `portal`, a portal's `url`) with their credentials masked
-//! (`redact::mask_credentials`). Blanked: everything else, in particular a secret field's value,
-//! the value of a key the format does not have, a string that spans lines (a stray `|` makes
-//! the rest of the file one), anchors and tags, and a shown value from a run of spaces on
-//! (where a line joined to it starts). A value holding a secret under no key anyone foresaw is
-//! therefore blanked too, since it is not on the list.
+//! and shows only what is known to be harmless:
+//! - the structure: indentation, the punctuation between values, mapping keys, and the `#` of
+//!   comments (never their text);
+//! - the values of the fields that are never secret (`Field::is_secret` says which: `name`,
+//!   `enabled`, `ssl`, `triggers`, `targetId`; and `only`, `prune`), numbers, booleans, nulls
+//!   and `${VAR}` references (nothing in a secret field's value, though);
+//! - addresses (`uri`, `portal`, a portal's `url`) with their credentials masked
+//!   (`redact::mask_credentials`) and the values of their query blanked; any other string
+//!   shown has the credentials of a URL in it masked too.
+//!
+//! Everything else is blanked: a secret field's value, the string value of a key the format
+//! does not have there, a string that spans lines (a stray `|` makes the rest of the file one),
+//! anchors, tags and aliases, and a shown value from a run of spaces on (where a line joined to
+//! it starts). A secret under a key no list foresees is blanked too, since it is not on the
+//! list.
 //!
 //! A file that does not parse has no structure to go by, so when it may hold a secret
-//! (`unparsed::may_hold_secrets`) none of its lines is shown.
+//! (`may_hold_secrets`, a search for the signs of one) none of its lines is shown.
 //!
 //! A blanked value becomes `***` followed by spaces, so neither its length nor its characters
 //! show. Every byte keeps its place (spaces pad what was removed), and control characters become
@@ -34,9 +39,8 @@ use super::schema::{
 };
 use super::secret::parse_env_ref;
 use crate::field::Field;
-use crate::redact::is_unsafe;
 use crate::redact::{
-    credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
+    credential_ranges, is_unsafe, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
 };
 
 /// A webhook file as the diagnostics name and show it. The display copy is made on first use,
@@ -180,6 +184,15 @@ impl Place {
         }
     }
 
+    /// The place of what is nested in a value at `self` where the format has no place for it:
+    /// anything in a secret's value stays secret.
+    fn inner(self) -> Place {
+        match self {
+            Place::Secret => Place::Secret,
+            _ => Place::Unknown,
+        }
+    }
+
     /// Whether the place holds a mapping of settings or names.
     fn is_mapping(self) -> bool {
         matches!(
@@ -229,22 +242,21 @@ impl Copy<'_> {
                         _ => {
                             // A key that is itself a list or mapping, or any key of a value that
                             // should not be a mapping: shown only as structure.
-                            self.node(key, Place::Unknown);
-                            self.node(value, Place::Unknown);
+                            self.node(key, place.inner());
+                            self.node(value, place.inner());
                         }
                     }
                 }
             }
             Kind::Seq(items) => {
-                let item = if place == Place::Plain {
-                    Place::Plain
-                } else {
-                    Place::Unknown
-                };
                 for node in items {
                     // A list in a list is not a value any field has.
                     let nested = matches!(node.kind, Kind::Seq(_) | Kind::Map(_));
-                    self.node(node, if nested { Place::Unknown } else { item });
+                    let item = match place {
+                        Place::Plain if !nested => Place::Plain,
+                        _ => place.inner(),
+                    };
+                    self.node(node, item);
                 }
             }
             Kind::Str(s) => match place {
