@@ -209,8 +209,6 @@ impl Checker<'_> {
         }
     }
 
-    /// `uri:` (or `portal:`). Returns the URL as written and whether its scheme is plain
-    /// `http`. Kept as written, not normalised, so it compares equal to what the portal stores.
     /// A portal's address (`portal:`, a portal's `url:`): a URL as `url` checks it, that the
     /// client can also use (https, or http to a loopback host; no credentials, path, query or
     /// fragment), so a file `validate` passes never fails on its address.
@@ -243,6 +241,9 @@ impl Checker<'_> {
         }
     }
 
+    /// `uri:` (or a portal's address). Returns the URL as written and whether its scheme is
+    /// plain `http`. Kept as written, not normalised, so it compares equal to what the portal
+    /// stores.
     pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
         let bad = |this: &mut Self, message: String, label: &str, help: Option<String>| {

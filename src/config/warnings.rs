@@ -1,6 +1,7 @@
-//! Things in a file that load but deserve a second look: a literal `secretKey`, a uri whose
-//! host has look-alike (non-ASCII) characters (see [`crate::idn`]), a quoted number used as a
-//! name. Each is a `Problem` of severity warning.
+//! Problems with a file that loaded: the things that deserve a second look (a literal
+//! `secretKey`, a uri whose host has look-alike (non-ASCII) characters, see [`crate::idn`], a
+//! quoted number used as a name), each a `Problem` of severity warning; and a secret that
+//! `apply` could not resolve, shown where the file asks for it.
 
 use std::sync::Arc;
 
