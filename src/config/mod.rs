@@ -16,8 +16,8 @@
 //!   secret, made when a problem is first shown.
 //! - `problem` (the diagnostics and their reports), `warnings` (what loads but deserves a second
 //!   look, and a secret `apply` could not resolve), `desired` (the types the loader builds).
-//! - Leaves: `schema` (the keys of the format and its JSON Schema), `rules` (a value's rules, as
-//!   pure functions), `secret` (the secret policy). Text from the file is escaped in messages
+//! - Leaves: `schema` (the keys of the format and its JSON Schema, from `rules`' limits),
+//!   `rules` (a value's rules, as pure functions), `secret` (the secret policy). Text from the file is escaped in messages
 //!   by `redact::escaped`, the crate's one rule for it (`problem::shown` also cuts it short).
 //!
 //! Imports flow one way, from this file down to the leaves; no file below imports this one.
