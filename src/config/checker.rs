@@ -25,7 +25,7 @@ use crate::triggers::{self, Parsed, TriggerSet};
 /// Collects problems for one file.
 pub(super) struct Checker<'a> {
     pub source: &'a Arc<Source>,
-    /// The original text (not the masked display copy). Only quoted back for non-secrets.
+    /// The original text (not the display copy). Only quoted back for non-secrets.
     pub text: &'a str,
     pub problems: Vec<Problem>,
 }
@@ -45,7 +45,7 @@ impl Checker<'_> {
     }
 
     /// The part of `span` on its first line: a label over a whole block (a list, or a string
-    /// that swallowed the rest of the file) would only frame lines that are masked anyway.
+    /// that swallowed the rest of the file) would only frame lines that are blanked anyway.
     fn first_line(&self, span: SourceSpan) -> SourceSpan {
         let start = span.offset().min(self.text.len());
         let end = (start + span.len()).min(self.text.len());
@@ -55,14 +55,14 @@ impl Checker<'_> {
         }
     }
 
-    /// `value` (read from `node`) quoted for a message, or `None` when any of it is masked in
+    /// `value` (read from `node`) quoted for a message, or `None` when any of it is blanked in
     /// the display text: then it may be a secret, e.g. an alias of one (`uri: *secret`).
     pub(super) fn quote(&self, node: &Node, value: &str) -> Option<String> {
         self.quotable(&[node.span, node.defined])
             .then(|| shown(&crate::redact::mask_userinfo(value)))
     }
 
-    /// Whether the text at `spans` shows as written: nothing in it is masked (a control
+    /// Whether the text at `spans` shows as written: nothing in it is blanked (a control
     /// character shown as `?` does not count; messages escape those themselves).
     pub(super) fn quotable(&self, spans: &[SourceSpan]) -> bool {
         let display = self.source.display().inner().as_bytes();
@@ -415,7 +415,7 @@ impl Checker<'_> {
         }
     }
 
-    /// `secretKey:`. Labels go on the key, not the value: the value is masked in the display
+    /// `secretKey:`. Labels go on the key, not the value: the value is blanked in the display
     /// text anyway, and a label there would only draw the eye to it.
     pub(super) fn secret(&mut self, key: &Node, value: &Node) -> Option<SecretRef> {
         let from_env = "keep it out of the file: `secretKey: ${MY_WEBHOOK_SECRET}` reads the environment variable MY_WEBHOOK_SECRET";
