@@ -1,23 +1,31 @@
-//! The `Checker`: what pass 2 of the loader records problems in, and the checks of a value's
-//! YAML type that every field shares (a string, a boolean, a known key).
+//! The `Checker`: what pass 2 of the loader records problems in, and the checks of one value:
+//! its YAML type (a string, a boolean, a known key), and each field's rules (a name, a URL,
+//! triggers, a target, a `secretKey` as written, `prune:`), so that a file that loads is one
+//! the server should accept.
 //!
 //! Each check records its problems and returns `None` for a bad value, so the caller keeps
 //! going and every problem in the file is reported. Messages quote the file only through
-//! `quote`, which refuses any text that is masked in the display copy (it may be a secret).
+//! `quote`, which refuses any text the display copy blanks (it may be a secret). The secret
+//! policy itself is `secret`'s; only how a `secretKey` is written in the file is checked here.
 
 use std::sync::Arc;
 
-use miette::{NamedSource, SourceSpan};
+use miette::SourceSpan;
+use secrecy::SecretString;
 
-use super::escape::shown;
-use super::keys::{ENTRY_FIELDS, TOP_FIELDS, closest_field};
+use super::display::Source;
 use super::node::{Kind, Node};
+use super::problem::shown;
 use super::problem::{Problem, problem_at};
+use super::rules::{self, MAX_NAME_CHARS, MAX_TARGET_CHARS, NameProblem, UrlProblem};
+use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};
+use super::secret::{SecretRef, check_secret_policy, parse_env_ref};
+use crate::triggers::{self, Parsed, TriggerSet};
 
 /// Collects problems for one file.
 pub(super) struct Checker<'a> {
-    pub source: &'a Arc<NamedSource<String>>,
-    /// The original text (not the masked display copy). Only quoted back for non-secrets.
+    pub source: &'a Arc<Source>,
+    /// The original text (not the display copy). Only quoted back for non-secrets.
     pub text: &'a str,
     pub problems: Vec<Problem>,
 }
@@ -37,7 +45,7 @@ impl Checker<'_> {
     }
 
     /// The part of `span` on its first line: a label over a whole block (a list, or a string
-    /// that swallowed the rest of the file) would only frame lines that are masked anyway.
+    /// that swallowed the rest of the file) would only frame lines that are blanked anyway.
     fn first_line(&self, span: SourceSpan) -> SourceSpan {
         let start = span.offset().min(self.text.len());
         let end = (start + span.len()).min(self.text.len());
@@ -47,17 +55,17 @@ impl Checker<'_> {
         }
     }
 
-    /// `value` (read from `node`) quoted for a message, or `None` when any of it is masked in
+    /// `value` (read from `node`) quoted for a message, or `None` when any of it is blanked in
     /// the display text: then it may be a secret, e.g. an alias of one (`uri: *secret`).
     pub(super) fn quote(&self, node: &Node, value: &str) -> Option<String> {
         self.quotable(&[node.span, node.defined])
             .then(|| shown(&crate::redact::mask_userinfo(value)))
     }
 
-    /// Whether the text at `spans` shows as written: nothing in it is masked (a control
+    /// Whether the text at `spans` shows as written: nothing in it is blanked (a control
     /// character shown as `?` does not count; messages escape those themselves).
     pub(super) fn quotable(&self, spans: &[SourceSpan]) -> bool {
-        let display = self.source.inner().as_bytes();
+        let display = self.source.display().inner().as_bytes();
         let text = self.text.as_bytes();
         spans.iter().all(|s| {
             let range = s.offset()..s.offset() + s.len();
@@ -169,5 +177,393 @@ pub(super) fn value_or_key(key: &Node, value: &Node) -> SourceSpan {
         key.span
     } else {
         value.span
+    }
+}
+
+impl Checker<'_> {
+    /// A webhook name, from a key or from `name:`: the name, or `None` when the portal would
+    /// refuse it.
+    pub(super) fn name(&mut self, node: &Node, name: &str) -> Option<String> {
+        match rules::check_name(name) {
+            Ok(()) => Some(name.to_string()),
+            Err(NameProblem::Blank) => {
+                self.error(
+                    node.span,
+                    "config::bad_name",
+                    "a webhook name must not be blank".to_string(),
+                    "blank name",
+                    None,
+                );
+                None
+            }
+            Err(NameProblem::TooLong { chars }) => {
+                self.error(
+                    node.span,
+                    "config::bad_name",
+                    format!("a webhook name may have at most {MAX_NAME_CHARS} characters, this one has {chars}"),
+                    "name too long",
+                    Some("the portal refuses longer names".to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A portal's address (`portal:`, a portal's `url:`): a URL as `url` checks it, that the
+    /// client can also use (https, or http to a loopback host; no credentials, path, query or
+    /// fragment), so a file `validate` passes never fails on its address.
+    pub(super) fn portal_url(&mut self, node: &Node, field: &str) -> Option<String> {
+        let (url, _) = self.url(node, field)?;
+        match crate::api::PortalUrl::parse(&url) {
+            Ok(_) => Some(url),
+            Err(e) => {
+                let reason = match e {
+                    // The path is the user's text, which the snippet shows masked if need be.
+                    crate::api::ApiError::PortalUrl { reason, .. }
+                        if reason.starts_with("it has a path") =>
+                    {
+                        "it has a path, and DocSpace serves its API at the root of the portal's \
+                         address"
+                            .to_string()
+                    }
+                    crate::api::ApiError::PortalUrl { reason, .. } => reason,
+                    other => other.to_string(),
+                };
+                self.error(
+                    node.span,
+                    "config::bad_portal_url",
+                    format!("`{field}` is not a portal address the tool can use: {reason}"),
+                    "not a usable portal address",
+                    Some("a portal's address is https://host (plain http:// only for a loopback host), with nothing after the host".to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    /// `uri:` (or a portal's address). Returns the URL as written and whether its scheme is
+    /// plain `http`. Kept as written, not normalised, so it compares equal to what the portal
+    /// stores.
+    pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
+        let uri = self.string(node, field)?;
+        let bad = |this: &mut Self, message: String, label: &str, help: Option<String>| {
+            this.error(node.span, "config::bad_uri", message, label, help);
+            None
+        };
+        match rules::check_url(uri) {
+            Err(UrlProblem::Spaces) => bad(
+                self,
+                format!("`{field}` has leading or trailing spaces"),
+                "spaces",
+                None,
+            ),
+            Err(UrlProblem::NotAbsolute(e)) => {
+                let help = match self.quote(node, uri) {
+                    _ if uri.starts_with("${") => format!(
+                        "`{field}` is taken as written: `${{VAR}}` is read from the environment \
+                         only for `secretKey` and `apiKey`; write the URL itself"
+                    ),
+                    Some(quoted) if has_host_first(uri) => {
+                        format!("did you mean `https://{quoted}`?")
+                    }
+                    Some(quoted) if uri.starts_with('/') => format!(
+                        "a path alone has no host: write the full URL, e.g. \
+                         `https://hooks.example.com{quoted}`"
+                    ),
+                    _ => {
+                        "write the full URL, e.g. `https://example.com/hooks/docspace`".to_string()
+                    }
+                };
+                bad(
+                    self,
+                    format!("`{field}` is not an absolute URL ({e})"),
+                    "not an absolute http(s) URL",
+                    Some(help),
+                )
+            }
+            Err(UrlProblem::Scheme(url)) => {
+                let scheme = match self.quote(node, url.scheme()) {
+                    Some(scheme) => format!("scheme `{scheme}`"),
+                    None => "a scheme other than http or https".to_string(),
+                };
+                bad(
+                    self,
+                    format!("`{field}` has {scheme}; only http and https are allowed"),
+                    "not http or https",
+                    None,
+                )
+            }
+            Err(UrlProblem::NoHost) => bad(self, format!("`{field}` has no host"), "no host", None),
+            Ok(url) => Some((uri.to_string(), url.scheme() == "http")),
+        }
+    }
+
+    /// `triggers:`: a list of names, or the single scalar `"*"` / `All`.
+    pub(super) fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
+        let example =
+            "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event";
+        let items = match &node.kind {
+            Kind::Seq(items) => items,
+            Kind::Str(s) => {
+                let help = match triggers::parse(s) {
+                    Some(Parsed::All) => return Some(TriggerSet::ALL),
+                    Some(Parsed::One(t)) => format!("write a list: `triggers: [{}]`", t.name),
+                    None => example.to_string(),
+                };
+                self.wrong_type(node, "triggers", "a list of trigger names", Some(help));
+                return None;
+            }
+            _ => {
+                self.wrong_type(
+                    node,
+                    "triggers",
+                    "a list of trigger names",
+                    Some(example.into()),
+                );
+                return None;
+            }
+        };
+        if items.is_empty() {
+            self.error(
+                node.span,
+                "config::empty_triggers",
+                "an empty `triggers` list would subscribe to every event".to_string(),
+                "empty list",
+                Some("the portal reads no triggers as all events: write `\"*\"` to mean that, or list the events".to_string()),
+            );
+            return None;
+        }
+        let names_look_like =
+            "trigger names look like `file.uploaded` or `FileUploaded`; \"*\" means every event";
+        let mut parsed = Vec::new();
+        let mut ok = true;
+        for item in items {
+            let Kind::Str(name) = &item.kind else {
+                ok = false;
+                self.error(
+                    item.span,
+                    "config::type",
+                    format!("a trigger must be a name, not {}", item.kind.describe()),
+                    "expected a trigger name",
+                    Some(names_look_like.to_string()),
+                );
+                continue;
+            };
+            match triggers::parse(name) {
+                Some(p) => parsed.push((p, item)),
+                None => {
+                    ok = false;
+                    let help = match triggers::closest(name) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => names_look_like.to_string(),
+                    };
+                    let message = match self.quote(item, name) {
+                        Some(name) => format!("unknown trigger `{name}`"),
+                        None => "unknown trigger".to_string(),
+                    };
+                    self.error(
+                        item.span,
+                        "config::unknown_trigger",
+                        message,
+                        "unknown trigger",
+                        Some(help),
+                    );
+                }
+            }
+        }
+        if parsed.len() > 1 {
+            for (_, item) in parsed.iter().filter(|(p, _)| *p == Parsed::All) {
+                ok = false;
+                self.error(
+                    item.span,
+                    "config::redundant_trigger",
+                    "`*` (every event) is listed together with other triggers".to_string(),
+                    "already means every event",
+                    Some(
+                        "remove `*` to subscribe only to the listed events, or keep only `*`"
+                            .to_string(),
+                    ),
+                );
+            }
+        }
+        ok.then(|| TriggerSet::from_parsed(parsed.into_iter().map(|(p, _)| p)))
+    }
+
+    /// `targetId:`: null and `""` both mean "no target" and become `""`.
+    pub(super) fn target_id(&mut self, node: &Node) -> Option<String> {
+        match &node.kind {
+            Kind::Null => Some(String::new()),
+            // A plain number is a file, folder or room id; keep it exactly as written (`0042`
+            // is read as a float, as YAML 1.2 has no leading-zero integers).
+            Kind::Int(_) | Kind::Float if self.raw(node).bytes().all(|b| b.is_ascii_digit()) => {
+                Some(self.raw(node).to_string())
+            }
+            _ => {
+                let target = self.string(node, "targetId")?;
+                if let Err(chars) = rules::check_target_id(target) {
+                    self.error(
+                        node.span,
+                        "config::bad_target",
+                        format!("`targetId` may have at most {MAX_TARGET_CHARS} characters, this one has {chars}"),
+                        "too long",
+                        None,
+                    );
+                    return None;
+                }
+                Some(target.to_string())
+            }
+        }
+    }
+
+    /// `secretKey:`. Labels go on the key, not the value: the value is blanked in the display
+    /// text anyway, and a label there would only draw the eye to it.
+    pub(super) fn secret(&mut self, key: &Node, value: &Node) -> Option<SecretRef> {
+        let from_env = "keep it out of the file: `secretKey: ${MY_WEBHOOK_SECRET}` reads the environment variable MY_WEBHOOK_SECRET";
+        let Kind::Str(s) = &value.kind else {
+            let help = match value.kind {
+                Kind::Null => "leave `secretKey` out to keep the secret the portal has",
+                _ => "quote the secret, or better, read it from the environment with `${VAR}`",
+            };
+            let message = format!(
+                "`secretKey` must be a string, found {}",
+                value.kind.describe()
+            );
+            self.error(
+                key.span,
+                "config::type",
+                message,
+                "expected a string",
+                Some(help.into()),
+            );
+            return None;
+        };
+        match self.env_reference(key, "secretKey", s, "BILLING_WEBHOOK_SECRET") {
+            Written::Reference(var) => return Some(SecretRef::Env(var)),
+            Written::Broken => return None,
+            Written::Literal => {}
+        }
+        if let Err(reason) = check_secret_policy(s) {
+            self.error(
+                key.span,
+                "config::secret_policy",
+                format!("`secretKey` does not meet the portal's secret policy: {reason}"),
+                "this secret",
+                Some(format!("the portal accepts 8 to 30 printable ASCII characters without spaces; {from_env}")),
+            );
+            return None;
+        }
+        Some(SecretRef::Literal(SecretString::from(s.clone())))
+    }
+}
+
+/// How a value that may name an environment variable is written.
+pub(super) enum Written {
+    /// `${VAR}`: the variable's name.
+    Reference(String),
+    /// Not an attempt at a reference: the value itself.
+    Literal,
+    /// A reference written wrong (recorded as a problem).
+    Broken,
+}
+
+impl Checker<'_> {
+    /// `s`, the value of `key` (`secretKey`, `apiKey`), read as a `${VAR}` reference. A broken
+    /// one is labelled at the key, since the value may be a secret. `example` is a variable name
+    /// for the hint.
+    pub(super) fn env_reference(
+        &mut self,
+        key: &Node,
+        field: &str,
+        s: &str,
+        example: &str,
+    ) -> Written {
+        if let Some(var) = parse_env_ref(s) {
+            return Written::Reference(var.to_string());
+        }
+        if s.contains("${") {
+            self.error(
+                key.span,
+                "config::bad_secret_ref",
+                format!("`{field}` contains `${{` but is not a single `${{NAME}}` reference"),
+                "not a valid reference",
+                Some(format!("write the reference alone, e.g. `{field}: ${{{example}}}`; a variable name has letters, digits and `_` and does not start with a digit")),
+            );
+            return Written::Broken;
+        }
+        if s.strip_prefix('$')
+            .is_some_and(|name| parse_env_ref(&format!("${{{name}}}")).is_some())
+        {
+            self.error(
+                key.span,
+                "config::bad_secret_ref",
+                format!("`{field}` looks like an environment variable written without braces"),
+                "not a reference",
+                Some("write `${VAR}`, with braces, to read a variable; if this is the secret itself, put it in a variable and write that".to_string()),
+            );
+            return Written::Broken;
+        }
+        Written::Literal
+    }
+}
+
+/// Whether `uri`, which did not parse as an absolute URL, reads as one without its scheme
+/// (`billing.example.com/hooks`), so `https://` in front of it makes sense. A relative uri
+/// (`/hooks`, `./hooks`, `?a=1`) has no host: `https:///hooks` would only be another error.
+fn has_host_first(uri: &str) -> bool {
+    !uri.contains("://")
+        && !uri.starts_with(['/', '.', '?', '#', '\\'])
+        && reqwest::Url::parse(&format!("https://{uri}"))
+            .is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()))
+}
+
+impl Checker<'_> {
+    /// `prune: { maxDeletes: N }`: the limit, or `None` (recording a problem) when it is not a
+    /// non-negative integer. `prune: {}` sets no limit.
+    pub(super) fn prune(&mut self, value: &Node) -> Option<usize> {
+        let Kind::Map(entries) = &value.kind else {
+            self.wrong_type(
+                value,
+                PRUNE,
+                "a mapping",
+                Some("write `prune: { maxDeletes: 5 }`".to_string()),
+            );
+            return None;
+        };
+        let mut limit = None;
+        for (key, value) in entries {
+            match &key.kind {
+                Kind::Str(k) if k == MAX_DELETES => limit = self.max_deletes(value),
+                _ => self.unknown_field(key, PRUNE_FIELDS, "under `prune`"),
+            }
+        }
+        limit
+    }
+
+    fn max_deletes(&mut self, value: &Node) -> Option<usize> {
+        let field = "prune.maxDeletes";
+        match &value.kind {
+            Kind::Int(n) => match usize::try_from(*n) {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    self.error(
+                        value.span,
+                        "config::bad_max_deletes",
+                        format!("`{field}` must be 0 or more, found {n}"),
+                        "a negative limit",
+                        Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".into()),
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(
+                    value,
+                    field,
+                    "a whole number",
+                    Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".into()),
+                );
+                None
+            }
+        }
     }
 }

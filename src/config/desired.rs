@@ -7,7 +7,9 @@
 
 use std::sync::Arc;
 
-use miette::{NamedSource, SourceSpan};
+use miette::SourceSpan;
+
+use super::display::Source;
 
 use super::problem::{Problem, problem_at};
 use super::secret::SecretRef;
@@ -19,7 +21,7 @@ use crate::triggers::TriggerSet;
 pub struct Config {
     /// The file's text and display name, kept so later stages (the planner's matching errors)
     /// can point into the file too.
-    pub source: Arc<NamedSource<String>>,
+    pub source: Arc<Source>,
     /// `portal:` from the file, with where it stands.
     pub portal: Option<(String, SourceSpan)>,
     /// In file order.
@@ -41,7 +43,7 @@ pub enum Document {
 /// `only:`) overlaid by the portal's own.
 #[derive(Debug)]
 pub struct Fleet {
-    pub source: Arc<NamedSource<String>>,
+    pub source: Arc<Source>,
     /// In file order; at least one.
     pub portals: Vec<NamedPortal>,
     /// Every entry as the file writes it (shared ones and each portal's own, before any

@@ -1,17 +1,20 @@
-//! One entry under `webhooks:`: its key (a name or an id) and its fields, each checked by
-//! `fields`, plus the checks that need two fields at once (`ssl: true` against the uri).
+//! A `webhooks:` mapping and its entries: each entry's key (a name or an id) and fields, the
+//! checks that need two fields at once (`ssl: true` against the uri), and that no two entries
+//! manage one webhook by name (`Names`, also run over each portal's merged list).
 //!
 //! An entry whose key is unusable is still checked field by field, so its other problems are
 //! reported too; it just yields no `DesiredWebhook`.
+
+use std::collections::{HashMap, HashSet};
 
 use miette::SourceSpan;
 
 use super::checker::{Checker, value_or_key};
 use super::desired::{DesiredWebhook, Key};
-use super::keys::{ENTRY_FIELDS, ONLY};
 use super::node::{Kind, Node};
-use super::only::Only;
 use super::problem::problem_at;
+use super::problem::shown;
+use super::schema::{ENTRY_FIELDS, ONLY};
 use crate::field::Field;
 
 /// Which `webhooks:` mapping an entry stands in: what its key may be and whether `only:` is
@@ -273,5 +276,201 @@ fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
             );
             None
         }
+    }
+}
+
+/// The entries of `webhooks:` (`key`: `value`) standing at `place`, in file order. Entries with
+/// an unusable key are left out (their problems are recorded).
+pub(super) fn webhook_entries(
+    c: &mut Checker,
+    key: &Node,
+    value: &Node,
+    place: Place,
+) -> Vec<Entry> {
+    let entries = match &value.kind {
+        Kind::Map(entries) => entries,
+        other => {
+            let span = value_or_key(key, value);
+            c.error(
+                span,
+                "config::type",
+                format!("`webhooks` must be a mapping of webhook names or ids to their settings, not {}", other.describe()),
+                "expected a mapping",
+                Some("write `webhooks: {}` to manage no webhooks".to_string()),
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    let mut names = Names::default();
+    for (key, value) in entries {
+        let Some(entry) = entry(c, key, value, place) else {
+            continue;
+        };
+        names.claim(c, &entry.webhook, entry.name_span);
+        out.push(entry);
+    }
+    out
+}
+
+/// The names entries manage so far, to find a name key that another entry also claims: a name
+/// key matches by name, so the two would fight over one webhook. Two id keys may share a name
+/// (the portal does not keep names unique; `export` writes such webhooks by id). Two keys for
+/// one id are already duplicate YAML keys.
+#[derive(Default)]
+pub(super) struct Names {
+    /// Where each name is written, and how that entry is keyed. Indexed by name: a file may
+    /// hold thousands of entries.
+    uses: HashMap<String, Vec<(SourceSpan, Use)>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    ById,
+    ByName,
+    /// A shared entry a portal gets as it is, recorded before the portal's own entries.
+    Shared,
+}
+
+impl Names {
+    /// Records the name of a shared entry that a portal gets as it is (shared names are
+    /// distinct keys of one mapping, so they cannot clash among themselves).
+    pub(super) fn shared(&mut self, name: &str, span: SourceSpan) {
+        let uses = self.uses.entry(name.to_string()).or_default();
+        uses.push((span, Use::Shared));
+    }
+
+    /// Records the name `webhook` manages, written at `name_span`; a problem when an entry
+    /// recorded before claims it too.
+    pub(super) fn claim(
+        &mut self,
+        c: &mut Checker,
+        webhook: &DesiredWebhook,
+        name_span: SourceSpan,
+    ) {
+        let (name, this) = match &webhook.key {
+            Key::Name(n) => (n, Use::ByName),
+            Key::Id(_) => match &webhook.name {
+                Some(n) => (n, Use::ById),
+                None => return,
+            },
+        };
+        let uses = self.uses.entry(name.clone()).or_default();
+        if let Some((first, first_use)) = uses
+            .iter()
+            .find(|(_, first)| this == Use::ByName || *first != Use::ById)
+        {
+            let help = if *first_use == Use::Shared {
+                "a shared entry manages the webhook with its name on every portal that gets it, so no entry of the portal's own may use the name; rename this one, or leave this portal out of the shared entry with `only:`"
+            } else {
+                "a name key manages the one webhook with that name, so no other entry may use the name; key both entries by id"
+            };
+            let problem = problem_at(
+                c.source,
+                name_span,
+                "config::duplicate_name",
+                if c.quotable(&[name_span]) {
+                    format!("two entries manage a webhook named '{}'", shown(name))
+                } else {
+                    "two entries manage a webhook of the same name".to_string()
+                },
+                "second use of this name".into(),
+                Some(help.into()),
+            )
+            .with_label(*first, "first use".into());
+            c.problems.push(problem);
+        }
+        uses.push((name_span, this));
+    }
+}
+
+/// A shared entry's `only:`.
+pub(super) struct Only {
+    /// Where `only` is written, for the error of an overlay in a portal it leaves out.
+    pub key_span: SourceSpan,
+    /// In file order, each with where it is written.
+    pub names: Vec<(String, SourceSpan)>,
+    /// The same names, to ask of each portal (a file may have thousands).
+    set: HashSet<String>,
+}
+
+impl Only {
+    /// Whether the portal called `portal` gets the entry.
+    pub(super) fn includes(&self, portal: &str) -> bool {
+        self.set.contains(portal)
+    }
+}
+
+impl Checker<'_> {
+    /// `only:` in a shared entry: `None` (recording a problem) when it is not a non-empty list
+    /// of names.
+    pub(super) fn only(&mut self, key: &Node, value: &Node) -> Option<Only> {
+        let example = "e.g. `only: [production]`";
+        let items = match &value.kind {
+            Kind::Seq(items) => items,
+            Kind::Str(s) => {
+                let help = match self.quote(value, s) {
+                    Some(name) => format!("write a list: `only: [{name}]`"),
+                    None => example.to_string(),
+                };
+                self.wrong_type(value, ONLY, "a list of portal names", Some(help));
+                return None;
+            }
+            _ => {
+                self.wrong_type(value, ONLY, "a list of portal names", Some(example.into()));
+                return None;
+            }
+        };
+        if items.is_empty() {
+            self.error(
+                value.span,
+                "config::empty_only",
+                "an empty `only` list gives the entry to no portal".to_string(),
+                "empty list",
+                Some("list the portals that get the entry, or remove the entry".to_string()),
+            );
+            return None;
+        }
+        let mut names = Vec::new();
+        let mut ok = true;
+        for item in items {
+            match &item.kind {
+                Kind::Str(name) => {
+                    if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
+                        // Harmless, but a second name was most likely meant.
+                        let problem = super::problem::problem_at(
+                            self.source,
+                            item.span,
+                            "config::duplicate_only",
+                            match self.quote(item, name) {
+                                Some(quoted) => format!("`only` names the portal `{quoted}` twice"),
+                                None => "`only` names a portal twice".to_string(),
+                            },
+                            "named again here".to_string(),
+                            Some("name each portal once; was another portal meant?".to_string()),
+                        )
+                        .with_label(*first, "first".to_string());
+                        self.problems.push(problem);
+                        ok = false;
+                    }
+                    names.push((name.clone(), item.span));
+                }
+                other => {
+                    ok = false;
+                    self.error(
+                        item.span,
+                        "config::type",
+                        format!("a portal name must be a string, not {}", other.describe()),
+                        "expected a portal name",
+                        Some("use the portal's key under `portals:`".to_string()),
+                    );
+                }
+            }
+        }
+        ok.then(|| Only {
+            key_span: key.span,
+            set: names.iter().map(|(name, _)| name.clone()).collect(),
+            names,
+        })
     }
 }

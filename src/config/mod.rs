@@ -5,20 +5,23 @@
 //! a `Config` that exists is well-formed. Secrets stay unresolved (`SecretRef`) so that `plan`
 //! and `validate` never need their values; `apply` resolves them before its first write.
 //!
-//! The loader reads in two passes: `node` turns the YAML into a loose tree of spanned nodes
-//! (only YAML-level errors stop it, see `parse_error`), then `validate` (the top level),
-//! `entries` (a `webhooks:` mapping), `entry` (one webhook) and `fields` (one value) check the
-//! shape by hand and record every problem in a `checker::Checker`. A file with `portals:` is
-//! read by `portals` (the file's portals and what ties them together), `portal` (one portal),
-//! `only` (a shared entry's `only:`) and `overlay` (each portal's merged list). `mask` makes the copy of the text that diagnostics show,
-//! with secrets masked (found by `sensitive`), so no rendered problem ever prints one; a file
-//! that does not parse and may hold a secret is reported without its lines.
+//! The files, by concept, in the order the data flows:
+//! - `node`: pass 1, the YAML text to a loose tree of spanned nodes; only YAML-level errors
+//!   stop it.
+//! - `validate`: pass 2 starts here, at the top level; `entry` (a `webhooks:` mapping, one
+//!   webhook and its `only:`) and `portals` (a `portals:` file: each portal, and each portal's
+//!   merged list) check the file's shapes by hand, and `checker` (the `Checker` every problem
+//!   is recorded in, and the checks of one value) its values.
+//! - `display`: the copy of the text that diagnostics show, an allowlist of what is never
+//!   secret, made when a problem is first shown.
+//! - `problem` (the diagnostics and their reports), `warnings` (what loads but deserves a second
+//!   look, and a secret `apply` could not resolve), `desired` (the types the loader builds).
+//! - Leaves: `schema` (the keys of the format and its JSON Schema, from `rules`' limits),
+//!   `rules` (a value's rules, as pure functions), `secret` (the secret policy). Text from the file is escaped in messages
+//!   by `redact::escaped`, the crate's one rule for it (`problem::shown` also cuts it short).
 //!
-//! Imports flow one way, from this file down to the leaves: `desired` (the types the loader
-//! builds), `keys` (the keys a file may use), `secret` (the secret policy, pure), `problem`,
-//! `escape` (quoting text in messages) and `span` (byte spans) import no sibling that imports
-//! them back. No file below imports this one.
-//!
+//! Imports flow one way, from this file down to the leaves; no file below imports this one.
+
 //! Decisions where the file format leaves room:
 //! - A key under `webhooks` is an id only when it is a plain YAML integer; a quoted `"9846"`
 //!   is a name, as YAML says (`Config::warnings` points it out).
@@ -35,28 +38,14 @@
 
 mod checker;
 mod desired;
-mod entries;
+mod display;
 mod entry;
-mod escape;
-mod fields;
-mod keys;
-mod mask;
-mod mask_edits;
 mod node;
-mod only;
-mod overlay;
-mod parse_error;
-mod portal;
 mod portals;
 mod problem;
-mod prune;
-mod reported;
 pub mod rules;
 pub mod schema;
 mod secret;
-mod secret_problem;
-mod sensitive;
-mod span;
 #[cfg(test)]
 mod tests;
 mod validate;
@@ -66,11 +55,12 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use miette::{NamedSource, SourceSpan};
+use miette::SourceSpan;
 
 pub use desired::{Config, DesiredWebhook, Document, Fleet, Key, NamedPortal};
+pub use display::Source;
+pub use problem::Reported;
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
-pub use reported::Reported;
 pub use secret::{SecretError, SecretRef, parse_env_ref};
 
 /// Reads and checks the file at `path`, a file with one `portal:` (or none); a file with
@@ -130,46 +120,39 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes());
             // The lossy copy has U+FFFD where the first bad byte was.
-            let failure = parse_error::ParseFailure {
+            let failure = node::ParseFailure {
                 span: SourceSpan::from(at..at + '\u{FFFD}'.len_utf8()),
                 code: "config::encoding",
                 message: "the file is not UTF-8 text".to_string(),
                 label: "not UTF-8".to_string(),
                 help: Some("save the file as UTF-8".to_string()),
             };
-            Err(unparsed(escape::escaped(&name), &text, failure))
+            Err(unparsed(crate::redact::escaped(&name), &text, failure))
         }
     }
 }
 
-/// Pass 1 (`node`) over `text`, and the display copy diagnostics point into.
-fn parse(
-    text: &str,
-    display_name: &str,
-) -> Result<(node::Node, Arc<NamedSource<String>>), ConfigError> {
+/// Pass 1 (`node`) over `text`, and the file diagnostics point into.
+fn parse(text: &str, display_name: &str) -> Result<(node::Node, Arc<Source>), ConfigError> {
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(display_name.to_string(), text.len() as u64));
     }
     // The name is printed in every diagnostic's header.
-    let display_name = escape::escaped(display_name);
+    let display_name = crate::redact::escaped(display_name);
     let tree = match node::parse(text) {
         Ok(tree) => tree,
         Err(failure) => return Err(unparsed(display_name, text, failure)),
     };
-    let source = Arc::new(NamedSource::new(
-        display_name,
-        mask::display_text(text, &tree),
-    ));
-    Ok((tree, source))
+    Ok((tree, Arc::new(Source::new(display_name, text.to_string()))))
 }
 
 /// The error for a file that could not be read as YAML. Its values cannot be located, so when
 /// it may hold a secret none of its lines is shown (nor any text the parser quoted from it),
 /// and the message says where instead.
-fn unparsed(display_name: String, text: &str, failure: parse_error::ParseFailure) -> ConfigError {
-    let problem = match mask::display_unparsed(text) {
+fn unparsed(display_name: String, text: &str, failure: node::ParseFailure) -> ConfigError {
+    let problem = match display::display_unparsed(text) {
         Some(display) => problem_at(
-            &Arc::new(NamedSource::new(display_name, display)),
+            &Arc::new(Source::with_display(display_name, display)),
             failure.span,
             failure.code,
             failure.message,
@@ -177,10 +160,10 @@ fn unparsed(display_name: String, text: &str, failure: parse_error::ParseFailure
             failure.help,
         ),
         None => {
-            let (line, column) = span::line_column(text, failure.span.offset());
+            let (line, column) = node::line_column(text, failure.span.offset());
             let message = format!(
                 "{} (at {display_name}:{line}:{column})",
-                parse_error::unquoted(&failure.message)
+                node::unquoted(&failure.message)
             );
             let why = "the file's lines are not shown: it may hold a secret or credentials, which \
                        cannot be told apart from the rest in a file that does not parse";
@@ -188,7 +171,7 @@ fn unparsed(display_name: String, text: &str, failure: parse_error::ParseFailure
                 Some(help) => format!("{help}\n{why}"),
                 None => why.to_string(),
             };
-            let source = Arc::new(NamedSource::new(display_name, mask::blanked(text)));
+            let source = Arc::new(Source::with_display(display_name, display::blanked(text)));
             problem_at(
                 &source,
                 failure.span,

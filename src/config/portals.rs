@@ -1,20 +1,23 @@
-//! A file with `portals:`: each named portal's `url`, `apiKey` and own entries, the shared
-//! entries (the top-level `webhooks:`), and what ties them together: `only:` names portals of
-//! the file, and no two portals share a url. Each portal's merged list is `overlay`'s.
+//! A file with `portals:`: each named portal's `url`, `apiKey` (a `${VAR}` reference, never the
+//! key itself), `prune` and own entries; the shared entries (the top-level `webhooks:`) and
+//! their `only:`; and what ties them together: `only:` names portals of the file, no two
+//! portals share a url, and each portal's merged list (the shared entries it gets, each
+//! overlaid field by field by the portal's own entry of the same name, then its other entries)
+//! passes the checks only the merged list can fail.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::checker::{Checker, value_or_key};
+use miette::SourceSpan;
+
+use super::checker::{Checker, Written, value_or_key};
 use super::desired::{Config, DesiredWebhook, Fleet, Key, NamedPortal};
-use super::entries::webhook_entries;
-use super::entry::{Entry, Place};
-use super::escape::shown;
-use super::keys::closest_field;
+use super::entry::{Entry, Names, Place, ssl_needs_https, webhook_entries};
 use super::node::{Kind, Node};
-use super::overlay::{overlaid, portal_webhooks};
-use super::portal::{Draft, draft};
 use super::problem::problem_at;
+use super::problem::shown;
+use super::rules::check_url;
+use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest_field};
 
 /// The keys of the top level, each with its key and value as written.
 #[derive(Default)]
@@ -236,4 +239,341 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
 /// The portal a url names (`PortalUrl::identity`): two spellings of one portal are one.
 fn identity(url: &str) -> Option<String> {
     crate::api::PortalUrl::parse(url).ok().map(|u| u.identity())
+}
+
+/// One portal as read, before the shared entries are merged in.
+pub(super) struct Draft {
+    pub name: String,
+    pub span: SourceSpan,
+    pub url: Option<(String, SourceSpan)>,
+    pub api_key: Option<(String, SourceSpan)>,
+    pub own: Vec<Entry>,
+    /// `Some` when the portal has `prune:` (a limit, or none): it wins over the top level's.
+    pub prune: Option<Option<usize>>,
+}
+
+/// One portal; `None` when its name is unusable (its settings are checked all the same).
+pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> {
+    let name = portal_name(c, key);
+    let place = match &name {
+        Some(name) => format!("in portal `{name}`"),
+        None => "in a portal".to_string(),
+    };
+    let fields = match &value.kind {
+        Kind::Map(fields) => fields.as_slice(),
+        other => {
+            let message = match other {
+                Kind::Null => "a portal with no settings (null)".to_string(),
+                _ => format!(
+                    "the settings of a portal must be a mapping, not {}",
+                    other.describe()
+                ),
+            };
+            let help = "a portal needs `url: https://...` and `apiKey: ${VAR}`, on the lines below its name, indented";
+            let span = value_or_key(key, value);
+            c.error(
+                span,
+                "config::type",
+                message,
+                "expected a mapping",
+                Some(help.to_string()),
+            );
+            &[]
+        }
+    };
+    let example_var = env_var_for(name.as_deref().unwrap_or("portal"));
+    let (mut url, mut api_key, mut own, mut prune) = (None, None, Vec::new(), None);
+    let (mut has_url, mut has_key) = (false, false);
+    for (field, value) in fields {
+        match &field.kind {
+            Kind::Str(k) if k == URL => {
+                has_url = true;
+                url = c.portal_url(value, URL).map(|url| (url, value.span));
+            }
+            Kind::Str(k) if k == API_KEY => {
+                has_key = true;
+                api_key = c
+                    .api_key(field, value, &example_var)
+                    .map(|var| (var, value.span));
+            }
+            Kind::Str(k) if k == WEBHOOKS => own = webhook_entries(c, field, value, Place::Own),
+            Kind::Str(k) if k == PRUNE => prune = Some(c.prune(value)),
+            _ => c.unknown_field(field, PORTAL_FIELDS, &place),
+        }
+    }
+    if let Kind::Map(_) = value.kind {
+        let missing = [
+            (
+                has_url,
+                "config::missing_url",
+                URL,
+                "https://docs.example.com".to_string(),
+            ),
+            (
+                has_key,
+                "config::missing_api_key",
+                API_KEY,
+                format!("${{{example_var}}}"),
+            ),
+        ];
+        for (_, code, field, example) in missing.into_iter().filter(|(has, ..)| !has) {
+            let message = match &name {
+                Some(name) => format!("portal `{name}` has no `{field}`"),
+                None => format!("this portal has no `{field}`"),
+            };
+            let label = format!("`{field}` is missing");
+            let help = format!("add `{field}: {example}` under it");
+            c.error(key.span, code, message, &label, Some(help));
+        }
+    }
+    Some(Draft {
+        name: name?,
+        span: key.span,
+        url,
+        api_key,
+        own,
+        prune,
+    })
+}
+
+/// A portal's name: letters, digits, `.`, `_` and `-`, since it is typed on the command line
+/// (`--portal NAME`) and shown in headings.
+fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
+    let allowed = super::rules::in_portal_name;
+    let help = "a portal's name is typed on the command line (`--portal NAME`) and heads its section of a plan, so it may have only ASCII letters, digits, `.`, `_` and `-`, and starts with a letter or digit";
+    match &key.kind {
+        Kind::Str(name) if super::rules::is_portal_name(name) => Some(name.clone()),
+        Kind::Str(name) => {
+            let suggestion: String = name
+                .trim()
+                .chars()
+                .map(|ch| if allowed(ch) { ch } else { '-' })
+                .collect::<String>()
+                .trim_start_matches(['.', '_', '-'])
+                .to_string();
+            let message = match c.quote(key, name) {
+                Some(quoted) if !name.is_empty() && name.chars().all(allowed) => format!(
+                    "the portal name `{quoted}` does not start with a letter or digit"
+                ),
+                Some(quoted) if !name.is_empty() => format!(
+                    "the portal name `{quoted}` has characters other than ASCII letters, digits, `.`, `_` and `-`"
+                ),
+                _ => "a portal name must have only ASCII letters, digits, `.`, `_` and `-`, and start with a letter or digit"
+                    .to_string(),
+            };
+            let help = match c.quote(key, &suggestion) {
+                // Spaces and punctuation become `-`; other letters are the user's to spell.
+                Some(s) if name.is_ascii() && name.chars().any(allowed) => {
+                    format!("e.g. `{s}`; {help}")
+                }
+                _ => help.to_string(),
+            };
+            c.error(
+                key.span,
+                "config::bad_portal_name",
+                message,
+                "not a usable name",
+                Some(help),
+            );
+            None
+        }
+        other => {
+            let message = format!("a portal name must be a string, not {}", other.describe());
+            let help = match c.quote(key, c.raw(key)) {
+                Some(raw) => format!("quote it to use it as a name: \"{raw}\""),
+                None => help.to_string(),
+            };
+            c.error(
+                key.span,
+                "config::bad_portal_name",
+                message,
+                "not a name",
+                Some(help),
+            );
+            None
+        }
+    }
+}
+
+/// The variable name suggested for a portal's key, e.g. `DOCSPACE_STAGING_KEY`.
+fn env_var_for(portal: &str) -> String {
+    let upper: String = portal
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() {
+                ch.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("DOCSPACE_{upper}_KEY")
+}
+
+impl Checker<'_> {
+    /// `apiKey:`: the variable it names. The key itself never belongs in the file, so any other
+    /// value is an error, labelled at `apiKey` and never quoting the value.
+    fn api_key(&mut self, key: &Node, value: &Node, example: &str) -> Option<String> {
+        let why = "the API key is read from the environment, never written in the file";
+        let literal = match &value.kind {
+            Kind::Str(s) => match self.env_reference(key, API_KEY, s, example) {
+                Written::Reference(var) => return Some(var),
+                Written::Broken => return None,
+                Written::Literal => true,
+            },
+            Kind::Int(_) | Kind::Float | Kind::Bool(_) => true,
+            _ => false,
+        };
+        let message = if literal {
+            format!("`apiKey` must be a `${{VAR}}` reference: {why}")
+        } else {
+            format!(
+                "`apiKey` must be a `${{VAR}}` reference, found {}",
+                value.kind.describe()
+            )
+        };
+        let help = if literal {
+            format!(
+                "put the key in an environment variable and name it here: `apiKey: ${{{example}}}`; if this key was ever pushed, revoke it"
+            )
+        } else {
+            format!("name the variable that holds the key: `apiKey: ${{{example}}}`")
+        };
+        let label = if literal {
+            "the key is written here"
+        } else {
+            "not a reference"
+        };
+        self.error(
+            key.span,
+            "config::literal_api_key",
+            message,
+            label,
+            Some(help),
+        );
+        None
+    }
+}
+
+/// The webhooks of the portal called `portal`, from the file's `shared` entries and the
+/// portal's `own`.
+pub(super) fn portal_webhooks(
+    c: &mut Checker,
+    portal: &str,
+    shared: &[Entry],
+    own: Vec<Entry>,
+) -> Vec<DesiredWebhook> {
+    let applies = |s: &Entry| s.only.as_ref().is_none_or(|only| only.includes(portal));
+    let by_name: HashMap<&str, usize> = (shared.iter().enumerate())
+        .filter_map(|(i, s)| match &s.webhook.key {
+            Key::Name(name) => Some((name.as_str(), i)),
+            Key::Id(_) => None,
+        })
+        .collect();
+    let mut overlays: Vec<Option<Entry>> = shared.iter().map(|_| None).collect();
+    let mut rest = Vec::new();
+    for entry in own {
+        let shared_index = match &entry.webhook.key {
+            Key::Name(name) => by_name.get(name.as_str()).copied(),
+            Key::Id(_) => None,
+        };
+        match shared_index {
+            Some(i) if applies(&shared[i]) => overlays[i] = Some(entry),
+            Some(i) => left_out(c, portal, &shared[i], &entry),
+            None => rest.push(entry),
+        }
+    }
+    let mut names = Names::default();
+    let mut out = Vec::new();
+    for (shared, overlay) in shared.iter().zip(overlays) {
+        if !applies(shared) {
+            continue;
+        }
+        let merged = overlaid(&shared.webhook, overlay.as_ref().map(|o| &o.webhook));
+        match &overlay {
+            Some(overlay) => {
+                ssl_across(c, shared, overlay, &merged);
+                names.claim(c, &merged, merged.span);
+            }
+            None => {
+                if let Key::Name(name) = &merged.key {
+                    names.shared(name, merged.span);
+                }
+            }
+        }
+        out.push(merged);
+    }
+    for entry in rest {
+        names.claim(c, &entry.webhook, entry.name_span);
+        out.push(entry.webhook);
+    }
+    out
+}
+
+/// `own` has the name of a shared entry whose `only:` leaves `portal` out: an overlay of
+/// nothing, or a portal-only webhook sharing a name with a shared one; either reading would
+/// surprise someone.
+fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
+    let Key::Name(name) = &own.webhook.key else {
+        return;
+    };
+    let message = if c.quotable(&[own.webhook.span]) {
+        format!(
+            "'{}' overlays a shared entry that `only` does not give to `{portal}`",
+            shown(name)
+        )
+    } else {
+        format!("this entry overlays a shared entry that `only` does not give to `{portal}`")
+    };
+    let mut problem = problem_at(
+        c.source,
+        own.webhook.span,
+        "config::overlay_left_out",
+        message,
+        "same name as a shared entry".to_string(),
+        Some(format!(
+            "add `{portal}` to the shared entry's `only:` to overlay it here, or rename this entry to make it a webhook of `{portal}` alone"
+        )),
+    );
+    if let Some(only) = &shared.only {
+        problem = problem.with_label(only.key_span, format!("`{portal}` is not listed here"));
+    }
+    c.problems.push(problem);
+}
+
+/// `shared` overlaid by `own` (`DesiredWebhook::overlaid_by`), or a copy of it without `own`.
+pub(super) fn overlaid(shared: &DesiredWebhook, own: Option<&DesiredWebhook>) -> DesiredWebhook {
+    own.map_or_else(|| shared.clone(), |own| shared.overlaid_by(own))
+}
+
+/// `ssl: true` and an http uri that come from different sides of an overlay (on one side,
+/// the entry check has said so already). The problem points at the overlay's side, which
+/// differs for each portal.
+fn ssl_across(c: &mut Checker, shared: &Entry, own: &Entry, merged: &DesiredWebhook) {
+    let http = merged
+        .uri
+        .as_deref()
+        .is_some_and(|uri| check_url(uri).is_ok_and(|u| u.scheme() == "http"));
+    if merged.ssl != Some(true) || !http {
+        return;
+    }
+    let ssl_from_own = own.webhook.ssl.is_some();
+    if ssl_from_own == own.webhook.uri.is_some() {
+        return;
+    }
+    let (ssl_span, uri_span) = if ssl_from_own {
+        (own.ssl_span, shared.uri_span)
+    } else {
+        (shared.ssl_span, own.uri_span)
+    };
+    let (Some(ssl_span), Some(uri_span)) = (ssl_span, uri_span) else {
+        return;
+    };
+    if ssl_from_own {
+        let shared_uri = (uri_span, "plain http in the shared entry");
+        ssl_needs_https(c, (ssl_span, "ssl is turned on here"), shared_uri);
+    } else {
+        let shared_ssl = (ssl_span, "ssl is turned on in the shared entry");
+        ssl_needs_https(c, (uri_span, "plain http"), shared_ssl);
+    }
 }

@@ -1,17 +1,25 @@
 //! The diagnostics of the config stage: one `Problem` per thing wrong in the file, gathered
-//! into a `ConfigError` so that miette shows every problem at once.
+//! into a `ConfigError` so that miette shows every problem at once; the same problems as data
+//! for the machine-readable reports (`Reported`); and how text from the file is quoted in a
+//! message (control and invisible characters escaped, long values cut short).
 //!
-//! Invariants: every `Problem` points into the same `Arc<NamedSource<String>>` as
-//! `Config::source`, whose text has secrets masked (see `mask`), so rendering a problem never
-//! shows a secret even in the context lines around its label; a problem in a file that could
-//! not be parsed and may hold a secret is shown without any snippet. Messages are written by
-//! this crate from field names and static reasons, never from a secret's value.
+//! Invariants: every `Problem` points into the same `Source` as `Config::source`, whose display
+//! copy shows only what is never secret (see `display`), so rendering a problem never shows a
+//! secret even in the context lines around its label; a problem in a file that could not be
+//! parsed and may hold a secret is shown without any snippet. Messages are written by this
+//! crate from field names and static reasons, never from a secret's value. A report's position
+//! is counted in the display copy, and its words are the diagnostic's, so the reports can hold
+//! no text the diagnostics would not show.
 
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode, SourceSpan};
+
+use super::display::Source;
+use super::node::line_column;
+use crate::redact::escaped;
 
 /// Files larger than this are refused before parsing: a webhook file is a few kilobytes, and
 /// the limit keeps a wrong path (a log, a disk image) from being read into memory.
@@ -91,7 +99,7 @@ pub fn shell_word(word: &str) -> String {
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct Problem {
-    source_code: Arc<NamedSource<String>>,
+    source_code: Arc<Source>,
     code: &'static str,
     message: String,
     /// Where the problem is; `secondary` labels point at what it involves elsewhere.
@@ -106,7 +114,7 @@ pub struct Problem {
 /// Builds an error pointing at `span` of `source`. Public so the planner's matching errors
 /// ("no live webhook has id 9846") look and render like the loader's own.
 pub fn problem_at(
-    source: &Arc<NamedSource<String>>,
+    source: &Arc<Source>,
     span: SourceSpan,
     code: &'static str,
     message: String,
@@ -162,7 +170,7 @@ impl Problem {
     /// The 1-based line of the primary label, for callers and tests that do not render.
     pub fn line(&self) -> usize {
         let offset = self.span().offset();
-        let text = self.source_code.inner();
+        let text = self.source_code.text();
         let end = offset.min(text.len());
         text.as_bytes()[..end]
             .iter()
@@ -171,9 +179,9 @@ impl Problem {
             + 1
     }
 
-    /// The display copy of the file (secrets masked) that the problem points into.
+    /// The display copy of the file (secrets blanked) that the problem points into.
     pub(super) fn source(&self) -> &NamedSource<String> {
-        &self.source_code
+        self.source_code.display()
     }
 
     pub fn help_text(&self) -> Option<&str> {
@@ -201,7 +209,8 @@ impl Diagnostic for Problem {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.snippet.then_some(&self.source_code as &dyn SourceCode)
+        self.snippet
+            .then(|| self.source_code.display() as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -209,4 +218,80 @@ impl Diagnostic for Problem {
         self.snippet
             .then(|| Box::new(labels.cloned()) as Box<dyn Iterator<Item = _>>)
     }
+}
+
+/// One problem of the file, ready for a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reported {
+    /// The file as the diagnostics name it.
+    pub file: String,
+    /// 1-based line and column (in characters) of the start and the end of what the problem
+    /// points at; `None` for a problem with the file as a whole (it cannot be read).
+    pub start: Option<(usize, usize)>,
+    pub end: Option<(usize, usize)>,
+    /// The stable code, e.g. `config::unknown_field`.
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    pub warning: bool,
+}
+
+impl Problem {
+    pub fn reported(&self) -> Reported {
+        let text = self.source().inner();
+        let span = self.span();
+        Reported {
+            file: self.source().name().to_string(),
+            start: Some(line_column(text, span.offset())),
+            end: Some(line_column(text, span.offset() + span.len())),
+            code: self.code(),
+            message: self.message().to_string(),
+            help: self.help_text().map(str::to_string),
+            warning: self.is_warning(),
+        }
+    }
+}
+
+impl ConfigError {
+    /// Every problem this error reports, in the order the diagnostic shows them.
+    pub fn reported(&self) -> Vec<Reported> {
+        let whole = |file: String| Reported {
+            file,
+            start: None,
+            end: None,
+            code: "config::io",
+            message: with_cause(self),
+            help: self.help().map(|h| h.to_string()),
+            warning: false,
+        };
+        match self {
+            ConfigError::Invalid { problems, .. } => {
+                problems.iter().map(Problem::reported).collect()
+            }
+            ConfigError::Io { path, .. } => vec![whole(escaped(&path.display().to_string()))],
+            ConfigError::TooLarge { name, .. } => vec![Reported {
+                code: "config::too_large",
+                ..whole(name.clone())
+            }],
+        }
+    }
+}
+
+/// The error's message followed by its cause, as the diagnostic shows them one under the other.
+fn with_cause(error: &ConfigError) -> String {
+    match std::error::Error::source(error) {
+        Some(cause) => format!("{error}: {cause}"),
+        None => error.to_string(),
+    }
+}
+
+/// Text from the file as quoted in a message: control characters escaped, so a message cannot
+/// drive the terminal, and cut short, so a huge value does not flood it.
+pub(super) fn shown(text: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = escaped(text);
+    if out.chars().count() > MAX {
+        out = out.chars().take(MAX).collect::<String>() + "…";
+    }
+    out
 }

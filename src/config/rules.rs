@@ -1,5 +1,5 @@
 //! The rules a single webhook value must follow, as pure functions of the value. The loader
-//! (`fields`) turns a broken rule into a diagnostic at its line; a saved plan (`plan::saved`)
+//! (`checker`) turns a broken rule into a diagnostic at its line; a saved plan (`plan::saved`)
 //! is held to the same rules before anything is sent, so a hand-edited plan cannot send what
 //! no file could.
 

@@ -1,14 +1,15 @@
-//! The JSON Schema of the config file, for editors (`yaml-language-server`) and other tools.
+//! The file format: the keys a webhook file may use (and the one a mistyped key most likely
+//! meant), and its JSON Schema, for editors (`yaml-language-server`) and other tools.
 //!
 //! The loader is hand-written so that every problem gets a precise diagnostic, so there are no
 //! serde types to derive a schema from. Instead the schema is built from the loader's own
-//! tables: the field lists, the length limits, the trigger table and the secret policy. A test
+//! tables: the key lists, the length limits, the trigger table and the secret policy. A test
 //! checks the schema names exactly the loader's fields, and another that the committed
-//! `webhooks.schema.json` is this output, so neither can drift from the loader.
+//! `webhooks.schema.json` is this output, so neither can drift from the loader. The fields of
+//! an entry are the crate's one table of webhook fields (`crate::field`).
 
 use serde_json::{Value, json};
 
-use super::keys::{API_KEY, MAX_DELETES, ONLY, PORTAL, PORTALS, PRUNE, URL, WEBHOOKS};
 use super::rules::{MAX_NAME_CHARS, MAX_TARGET_CHARS};
 use crate::field::Field;
 use crate::triggers::{ALL_NAMES, TRIGGERS};
@@ -177,10 +178,59 @@ pub fn schema() -> Value {
     })
 }
 
+/// The keys of the top level.
+pub(super) const TOP_FIELDS: &[&str] = &[PORTAL, PORTALS, PRUNE, WEBHOOKS];
+pub(super) const PORTAL: &str = "portal";
+pub(super) const PORTALS: &str = "portals";
+pub(super) const PRUNE: &str = "prune";
+pub(super) const WEBHOOKS: &str = "webhooks";
+
+/// The keys under `prune:`.
+pub(super) const PRUNE_FIELDS: &[&str] = &[MAX_DELETES];
+pub(super) const MAX_DELETES: &str = "maxDeletes";
+
+/// The keys of one portal under `portals:`.
+pub(super) const PORTAL_FIELDS: &[&str] = &[URL, API_KEY, PRUNE, WEBHOOKS];
+pub(super) const URL: &str = "url";
+pub(super) const API_KEY: &str = "apiKey";
+
+/// The keys of a webhook entry.
+pub(super) const ENTRY_FIELDS: &[&str] = Field::KEYS;
+/// `only: [portal names]`: in a shared entry of a `portals:` file only. Not a webhook field
+/// (`crate::field` is what the portal stores), so it is not in `ENTRY_FIELDS`.
+pub(super) const ONLY: &str = "only";
+
+/// Field names people reach for that strsim would not map to ours.
+const ALIASES: &[(&str, &str)] = &[
+    ("url", Field::Uri.key()),
+    ("secret", Field::SecretKey.key()),
+    ("target", Field::TargetId.key()),
+    ("events", Field::Triggers.key()),
+    ("active", Field::Enabled.key()),
+];
+
+/// The key of `valid` that `field` most likely meant: an alias people reach for, or one close
+/// in spelling (ignoring case, `_`, `-` and spaces).
+pub(super) fn closest_field<'v>(field: &str, valid: &[&'v str]) -> Option<&'v str> {
+    let normal = |s: &str| s.to_ascii_lowercase().replace(['_', '-', ' '], "");
+    let wanted = normal(field);
+    if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == wanted)
+        && valid.contains(to)
+    {
+        return Some(to);
+    }
+    valid
+        .iter()
+        .map(|f| (strsim::jaro_winkler(&wanted, &normal(f)), *f))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, f)| f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::keys::{ENTRY_FIELDS, ONLY, PORTAL_FIELDS, PRUNE_FIELDS, TOP_FIELDS};
+    use crate::config::schema::{ENTRY_FIELDS, ONLY, PORTAL_FIELDS, PRUNE_FIELDS, TOP_FIELDS};
 
     #[test]
     fn the_schema_names_exactly_the_loaders_fields() {

@@ -1,7 +1,7 @@
 //! `secretKey` values: the server's policy, `${VAR}` references and their resolution.
 //!
 //! Pure policy, a leaf of the loader: how a `secretKey` is written in the file is checked by
-//! the loader (`fields`), which asks this module what a valid secret and a reference are.
+//! the loader (`checker`), which asks this module what a valid secret and a reference are.
 //!
 //! Invariant: no error, message or `Debug` output here contains a secret's value. Errors name
 //! the variable and the rule that failed; `check_secret_policy` returns only static reasons.

@@ -7,21 +7,20 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use miette::NamedSource;
-
 use super::checker::Checker;
 use super::desired::{Config, Document};
-use super::entries::webhook_entries;
+use super::display::Source;
 use super::entry::Place;
-use super::keys::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
+use super::entry::webhook_entries;
 use super::node::{Kind, Node};
 use super::portals::{TopLevel, fleet};
 use super::problem::{Problem, problem_at};
+use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 
 pub(super) fn build(
     tree: &Node,
     text: &str,
-    source: &Arc<NamedSource<String>>,
+    source: &Arc<Source>,
 ) -> Result<Document, Vec<Problem>> {
     let mut c = Checker {
         source,
@@ -49,7 +48,7 @@ pub(super) fn build(
 
 /// The problem `load` and `load_str` report for a `portals:` file, which they do not read: at
 /// the `portals` key of `tree`.
-pub(super) fn not_single(tree: &Node, source: &Arc<NamedSource<String>>) -> Problem {
+pub(super) fn not_single(tree: &Node, source: &Arc<Source>) -> Problem {
     let span = match &tree.kind {
         Kind::Map(entries) => entries
             .iter()

@@ -1,15 +1,15 @@
-//! Things in a file that load but deserve a second look: a literal `secretKey`, a uri whose
-//! host has look-alike (non-ASCII) characters (see [`crate::idn`]), a quoted number used as a
-//! name. Each is a `Problem` of severity warning.
+//! Problems with a file that loaded: the things that deserve a second look (a literal
+//! `secretKey`, a uri whose host has look-alike (non-ASCII) characters, see [`crate::idn`], a
+//! quoted number used as a name), each a `Problem` of severity warning; and a secret that
+//! `apply` could not resolve, shown where the file asks for it.
 
 use std::sync::Arc;
 
-use miette::NamedSource;
-
 use super::desired::{Config, DesiredWebhook, Document, Key};
-use super::escape::shown;
+use super::display::Source;
+use super::problem::shown;
 use super::problem::{Problem, problem_at};
-use super::secret::SecretRef;
+use super::secret::{SecretError, SecretRef};
 use crate::idn;
 
 impl Document {
@@ -71,7 +71,7 @@ impl Config {
     }
 }
 
-fn warnings(source: &Arc<NamedSource<String>>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
+fn warnings(source: &Arc<Source>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
     let mut out = Vec::new();
     for w in webhooks {
         if let Some(SecretRef::Literal(_)) = w.secret {
@@ -115,7 +115,7 @@ fn warnings(source: &Arc<NamedSource<String>>, webhooks: &[DesiredWebhook]) -> V
 /// The warning for `w`'s uri, when its host is a look-alike: it loads, since such a host can
 /// be meant, but a reviewer should see what it resolves to. Only the host is quoted, never the
 /// userinfo.
-fn lookalike_uri(source: &Arc<NamedSource<String>>, w: &DesiredWebhook) -> Option<Problem> {
+fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
     let found = idn::lookalike_host(w.uri.as_deref()?)?;
     let resolves = match &found.ascii {
         Some(ascii) => format!("it is `{}`", shown(ascii)),
@@ -138,4 +138,52 @@ fn lookalike_uri(source: &Arc<NamedSource<String>>, w: &DesiredWebhook) -> Optio
         )),
     );
     Some(problem.warning())
+}
+
+impl Config {
+    /// `error` pointing at the `secretKey` of the entry that asks for its variable for the
+    /// webhook `id`/`name` (the one whose key names it, else the first that reads the
+    /// variable). `None` when no entry reads it.
+    pub fn secret_problem(
+        &self,
+        error: &SecretError,
+        id: Option<i32>,
+        name: &str,
+    ) -> Option<Problem> {
+        let var = error.var();
+        let reads = |w: &&DesiredWebhook| matches!(&w.secret, Some(SecretRef::Env(v)) if v == var);
+        let names = |w: &&DesiredWebhook| match &w.key {
+            Key::Id(key) => Some(*key) == id,
+            Key::Name(key) => key == name,
+        };
+        let entry = self
+            .webhooks
+            .iter()
+            .filter(reads)
+            .find(names)
+            .or_else(|| self.webhooks.iter().find(reads))?;
+        let (label, help) = match error {
+            SecretError::Unset { .. } => (
+                format!("{var} is read here"),
+                format!(
+                    "set {var} in the environment that runs `apply`, or change `secretKey` here"
+                ),
+            ),
+            SecretError::Policy { .. } => (
+                format!("{var} is read here"),
+                format!(
+                    "set {var} to what the server accepts (8 to 30 printable ASCII characters \
+                     without spaces), or change `secretKey` here"
+                ),
+            ),
+        };
+        Some(problem_at(
+            &self.source,
+            entry.secret_span?,
+            error.code_str(),
+            error.to_string(),
+            label,
+            Some(help),
+        ))
+    }
 }

@@ -38,7 +38,7 @@ pub fn credential_ranges(text: &str) -> Vec<Range<usize>> {
 }
 
 /// The byte ranges of the whole userinfo (before its `@`) of every URL in `text`.
-pub fn userinfo_ranges(text: &str) -> Vec<Range<usize>> {
+fn userinfo_ranges(text: &str) -> Vec<Range<usize>> {
     let kept = kept(text);
     let mut out = Vec::new();
     let mut i = 0;

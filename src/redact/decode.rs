@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use super::invisible::is_invisible_format;
+use super::escape::is_invisible_format;
 
 /// More layers than any real echo has (JSON in HTML in a query string is three). Text still
 /// changing after this many rounds is withheld rather than shown half-decoded.

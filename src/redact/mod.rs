@@ -18,7 +18,7 @@
 
 mod credentials;
 mod decode;
-mod invisible;
+mod escape;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -26,10 +26,9 @@ use std::sync::RwLock;
 
 pub use credentials::{
     credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
-    userinfo_ranges,
 };
 pub(crate) use decode::clean;
-pub(crate) use invisible::is_invisible_format;
+pub(crate) use escape::{escaped, is_invisible_format, is_unsafe};
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";

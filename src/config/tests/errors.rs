@@ -270,60 +270,6 @@ fn alias_bombs_and_deep_nesting_stop_with_an_error() {
 }
 
 #[test]
-fn no_input_makes_the_loader_panic() {
-    // A small deterministic fuzz: fragments of valid files spliced with odd bytes.
-    let pieces = [
-        "webhooks:",
-        "\n",
-        "  ",
-        "a:",
-        " [",
-        "]",
-        "{",
-        "}",
-        "&x ",
-        "*x",
-        "<<: ",
-        "\"",
-        "'",
-        "9846:",
-        "uri: ",
-        "https://a",
-        "secretKey: ",
-        "${",
-        "}",
-        "triggers: ",
-        "*",
-        "-",
-        "\t",
-        "---\n",
-        "!!binary ",
-        "~",
-        "|\n",
-        "é",
-        "\u{0}",
-        "#",
-        ",",
-        ": ",
-        "? ",
-        "%YAML 1.2\n",
-    ];
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    for _ in 0..3000 {
-        let mut text = String::new();
-        for _ in 0..(state % 24) {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            text.push_str(pieces[usize::try_from(state % pieces.len() as u64).unwrap()]);
-        }
-        if let Err(e) = load_str(&text, "fuzz.yaml") {
-            render(&e);
-        }
-    }
-}
-
-#[test]
 fn a_variable_where_a_url_belongs_says_urls_are_taken_as_written() {
     let shown = expect(
         "webhooks:\n  a:\n    uri: ${HOOK_URL}\n",

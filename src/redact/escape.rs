@@ -1,5 +1,6 @@
-//! Characters that show nothing: stripped before text is searched for secrets, escaped
-//! wherever the tool quotes text.
+//! Text that should not reach a terminal as it is: characters that show nothing (stripped
+//! before text is searched for secrets) and control characters. The one place that says which
+//! characters the tool escapes when it quotes text, and how.
 
 /// Characters that show nothing, or nothing of their own: Unicode's default-ignorable code
 /// points (soft hyphen, zero-width characters, bidi overrides and isolates as in "Trojan
@@ -29,4 +30,25 @@ pub(crate) fn is_invisible_format(c: char) -> bool {
             | '\u{1D173}'..='\u{1D17A}'
             | '\u{E0000}'..='\u{E0FFF}'
     )
+}
+
+/// Characters that could move the cursor, recolour the terminal or reorder a line (bidi
+/// overrides, as in "Trojan Source"); line breaks and tabs are layout, not a threat.
+pub(crate) fn is_unsafe(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_invisible_format(c)
+}
+
+/// `text` with every control and unsafe character written as its Rust escape (`\u{1b}`), so
+/// quoted text (a value, what a parser quotes, a file's name) cannot drive the terminal.
+/// Nothing is removed.
+pub(crate) fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || is_unsafe(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

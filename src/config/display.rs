@@ -1,0 +1,610 @@
+//! The file as diagnostics show it: its structure and the values of fields that are never
+//! secret, every other value blanked, built only when a diagnostic needs it.
+//!
+//! A rendered diagnostic prints the labelled line and the lines around it, so whatever the
+//! file holds there would land in a CI log. The display copy is an allowlist: it starts blank
+//! and shows only what is known to be harmless:
+//! - the structure: indentation, the punctuation between values, mapping keys, and the `#` of
+//!   comments (never their text);
+//! - the values of the fields that are never secret (`Field::is_secret` says which: `name`,
+//!   `enabled`, `ssl`, `triggers`, `targetId`; and `only`, `prune`), numbers, booleans, nulls
+//!   and `${VAR}` references (nothing in a secret field's value, though);
+//! - addresses (`uri`, `portal`, a portal's `url`) with their credentials masked
+//!   (`redact::mask_credentials`) and the values of their query blanked; any other string
+//!   shown has the credentials of a URL in it masked too.
+//!
+//! Everything else is blanked: a secret field's value, the string value of a key the format
+//! does not have there, a string that spans lines (a stray `|` makes the rest of the file one),
+//! anchors, tags and aliases, and a shown value from a run of spaces on (where a line joined to
+//! it starts). A secret under a key no list foresees is blanked too, since it is not on the
+//! list.
+//!
+//! A file that does not parse has no structure to go by, so when it may hold a secret
+//! (`may_hold_secrets`, a search for the signs of one) none of its lines is shown.
+//!
+//! A blanked value becomes `***` followed by spaces, so neither its length nor its characters
+//! show. Every byte keeps its place (spaces pad what was removed), and control characters become
+//! `?`, so the spans taken from the original text (byte offsets) stay valid. The display copy is
+//! only ever displayed; the values in `Config` come from the original.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use miette::{NamedSource, SourceSpan};
+
+use super::node::{self, Kind, Node};
+use super::schema::{
+    API_KEY, MAX_DELETES, ONLY, PORTAL, PORTALS, PRUNE, TOP_FIELDS, URL, WEBHOOKS,
+};
+use super::secret::parse_env_ref;
+use crate::field::Field;
+use crate::redact::{
+    credential_ranges, is_unsafe, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
+};
+
+/// A webhook file as the diagnostics name and show it. The display copy is made on first use,
+/// so a file that loads without a problem to show never pays for it. No `Debug` of the text:
+/// it may hold secrets.
+pub struct Source {
+    name: String,
+    /// The text as read: for spans and line numbers, never shown.
+    text: String,
+    display: OnceLock<NamedSource<String>>,
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Source").field("name", &self.name).finish()
+    }
+}
+
+impl Source {
+    /// A file that parsed: its display copy is made from the tree when first asked for.
+    pub(super) fn new(name: String, text: String) -> Source {
+        Source {
+            name,
+            text,
+            display: OnceLock::new(),
+        }
+    }
+
+    /// A file shown as `display` (one that did not parse), which also stands for its text.
+    pub(super) fn with_display(name: String, display: String) -> Source {
+        let shown = NamedSource::new(name.clone(), display.clone());
+        Source {
+            name,
+            text: display,
+            display: OnceLock::from(shown),
+        }
+    }
+
+    /// The file's name as given (escaped).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The text as read, to count lines in (never to show).
+    pub(super) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The copy diagnostics show and point into.
+    pub(super) fn display(&self) -> &NamedSource<String> {
+        self.display.get_or_init(|| {
+            // The tree is not kept beside the text: a second parse only happens for a file
+            // with something to show, and gives the same tree.
+            let shown = match node::parse(&self.text) {
+                Ok(tree) => display_text(&self.text, &tree),
+                Err(_) => blanked(&self.text),
+            };
+            NamedSource::new(self.name.clone(), shown)
+        })
+    }
+}
+
+/// The display copy of a file that parsed into `tree`.
+fn display_text(text: &str, tree: &Node) -> String {
+    let mut copy = Copy {
+        text,
+        shown: vec![false; text.len()],
+        scalar: vec![false; text.len()],
+        rewritten: Vec::new(),
+    };
+    copy.node(tree, Place::Top);
+    copy.structure();
+    copy.render()
+}
+
+/// The display copy of a file that did not parse, or `None` when it may hold a secret.
+pub(super) fn display_unparsed(text: &str) -> Option<String> {
+    (!may_hold_secrets(text)).then(|| {
+        let copy = Copy {
+            text,
+            shown: vec![true; text.len()],
+            scalar: Vec::new(),
+            rewritten: Vec::new(),
+        };
+        copy.render()
+    })
+}
+
+/// A copy with nothing but the line breaks, for a problem shown without its snippet: its spans
+/// and line numbers stay right, and nothing of the file is in it.
+pub(super) fn blanked(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b == b'\n' { '\n' } else { ' ' })
+        .collect()
+}
+
+/// What a node's value is, by where it stands in the file's structure.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The top level: `portal`, `portals`, `webhooks`, `prune`.
+    Top,
+    /// Under `portals`: portal names.
+    Portals,
+    /// One portal: `url`, `apiKey`, `prune`, `webhooks`.
+    Portal,
+    /// Under `webhooks`: webhook names or ids.
+    Webhooks,
+    /// One webhook entry: its fields and `only`.
+    Entry,
+    /// `prune`: `maxDeletes`.
+    Prune,
+    /// A field that is never secret: its scalars, or a list of them.
+    Plain,
+    /// An address: shown with its credentials masked.
+    Address,
+    /// A secret field: only a `${VAR}` reference shows.
+    Secret,
+    /// The value of a key the format does not have there: only numbers, booleans and nulls.
+    Unknown,
+}
+
+impl Place {
+    /// The place of the value of `key` in a mapping at `self`.
+    fn of(self, key: &str) -> Place {
+        match (self, key) {
+            (Place::Top, PORTAL) | (Place::Portal, URL) => Place::Address,
+            (Place::Top, PORTALS) => Place::Portals,
+            (Place::Top | Place::Portal, WEBHOOKS) => Place::Webhooks,
+            (Place::Top | Place::Portal, PRUNE) => Place::Prune,
+            (Place::Portal, API_KEY) => Place::Secret,
+            (Place::Portals, _) => Place::Portal,
+            (Place::Webhooks, _) => Place::Entry,
+            (Place::Entry, ONLY) | (Place::Prune, MAX_DELETES) => Place::Plain,
+            (Place::Entry, key) => match Field::from_key(key) {
+                Some(Field::Uri) => Place::Address,
+                Some(field) if field.is_secret() => Place::Secret,
+                Some(_) => Place::Plain,
+                None => Place::Unknown,
+            },
+            _ => Place::Unknown,
+        }
+    }
+
+    /// The place of what is nested in a value at `self` where the format has no place for it:
+    /// anything in a secret's value stays secret.
+    fn inner(self) -> Place {
+        match self {
+            Place::Secret => Place::Secret,
+            _ => Place::Unknown,
+        }
+    }
+
+    /// Whether the place holds a mapping of settings or names.
+    fn is_mapping(self) -> bool {
+        matches!(
+            self,
+            Place::Top
+                | Place::Portals
+                | Place::Portal
+                | Place::Webhooks
+                | Place::Entry
+                | Place::Prune
+        )
+    }
+}
+
+/// The display copy being made: which bytes show, and which spans show a shorter text.
+struct Copy<'t> {
+    text: &'t str,
+    shown: Vec<bool>,
+    /// Bytes inside a scalar (shown or not); the rest is structure.
+    scalar: Vec<bool>,
+    rewritten: Vec<(Range<usize>, String)>,
+}
+
+impl Copy<'_> {
+    fn node(&mut self, node: &Node, place: Place) {
+        // An alias shows only as structure: its value is shown, or not, where it is written.
+        let place = if node.span == node.defined {
+            place
+        } else {
+            Place::Unknown
+        };
+        match &node.kind {
+            Kind::Map(entries) => {
+                for (key, value) in entries {
+                    match &key.kind {
+                        Kind::Str(k) if place.is_mapping() => {
+                            self.string(key, k, false);
+                            self.node(value, place.of(k));
+                        }
+                        // An id under `webhooks`, or a number where a name belongs.
+                        Kind::Int(_) | Kind::Float | Kind::Bool(_) | Kind::Null
+                            if place.is_mapping() =>
+                        {
+                            self.scalar(key, true);
+                            self.node(value, place.of(""));
+                        }
+                        _ => {
+                            // A key that is itself a list or mapping, or any key of a value that
+                            // should not be a mapping: shown only as structure.
+                            self.node(key, place.inner());
+                            self.node(value, place.inner());
+                        }
+                    }
+                }
+            }
+            Kind::Seq(items) => {
+                for node in items {
+                    // A list in a list is not a value any field has.
+                    let nested = matches!(node.kind, Kind::Seq(_) | Kind::Map(_));
+                    let item = match place {
+                        Place::Plain if !nested => Place::Plain,
+                        _ => place.inner(),
+                    };
+                    self.node(node, item);
+                }
+            }
+            Kind::Str(s) => match place {
+                Place::Plain => self.string(node, s, false),
+                Place::Address => self.string(node, s, true),
+                Place::Secret => self.scalar(node, parse_env_ref(s).is_some()),
+                _ => self.scalar(node, false),
+            },
+            // A number, boolean or null is no secret (a number as a secret is a string).
+            _ => self.scalar(node, place != Place::Secret),
+        }
+    }
+
+    /// Records `node` as a scalar, shown when `show` says so and it is written on one line.
+    fn scalar(&mut self, node: &Node, show: bool) {
+        let range = range(node.span);
+        self.scalar[range.clone()].fill(true);
+        if show && node.span == node.defined {
+            let shown = self.one_line(range.clone());
+            self.shown[shown].fill(true);
+        }
+    }
+
+    /// The part of `range` that may show: none of a scalar that spans lines, and a single-line
+    /// one up to a run of spaces or a tab (where another line was joined to it).
+    fn one_line(&self, range: Range<usize>) -> Range<usize> {
+        let raw = &self.text[range.clone()];
+        if raw.contains(['\n', '\r']) {
+            return range.start..range.start;
+        }
+        let end = [raw.find("  "), raw.find('\t')]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(raw.len());
+        range.start..range.start + end
+    }
+
+    /// A string that may show, with the credentials of any URL in it masked (and, in an
+    /// `address`, also a user and password written without a scheme, and the values of its
+    /// query). Blanked when its credentials are written with escapes, where they are not the
+    /// text as written.
+    fn string(&mut self, node: &Node, value: &str, address: bool) {
+        self.scalar(node, false);
+        let range = self.one_line(range(node.span));
+        let raw = &self.text[range.clone()];
+        let credentials = if address {
+            scheme_less_credential_ranges(value)
+        } else {
+            credential_ranges(value)
+        };
+        if node.span != node.defined || (unquoted(raw) != value && !credentials.is_empty()) {
+            return;
+        }
+        let masked = if address {
+            blank_query(&mask_userinfo(raw))
+        } else {
+            mask_credentials(raw)
+        };
+        if masked == raw {
+            self.shown[range].fill(true);
+        } else if masked.len() <= raw.len() && !raw.contains(is_unsafe) {
+            self.rewritten.push((range, masked));
+        }
+    }
+
+    /// Shows the structure between scalars: whitespace, YAML's punctuation and the `#` of a
+    /// comment (the comment's text stays blank: it may hold anything).
+    fn structure(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut comment = false;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                comment = false;
+            }
+            if self.scalar[i] || comment {
+                continue;
+            }
+            if b == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) {
+                comment = true;
+                self.shown[i] = true;
+            } else if b.is_ascii_whitespace() || b"-:[]{},?|>".contains(&b) {
+                self.shown[i] = true;
+            }
+        }
+    }
+
+    /// The copy: each run of hidden text on a line shows one `***` where its text starts, then
+    /// spaces; a rewritten span shows its text padded with spaces.
+    fn render(&self) -> String {
+        let mut rewritten: Vec<&(Range<usize>, String)> = self.rewritten.iter().collect();
+        rewritten.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+        let mut out = String::with_capacity(self.text.len());
+        let mut stars = 0;
+        let mut chars = self.text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if let Some((range, with)) = rewritten.last().filter(|(r, _)| r.start == i) {
+                out.push_str(with);
+                out.extend(std::iter::repeat_n(' ', range.len() - with.len()));
+                while chars.next_if(|(j, _)| *j < range.end).is_some() {}
+                rewritten.pop();
+                stars = 0;
+                continue;
+            }
+            let hidden = !self.shown[i];
+            if hidden && c != '\n' && c != '\r' && (stars > 0 || !c.is_whitespace()) {
+                stars = stars.max(1);
+                for _ in 0..c.len_utf8() {
+                    out.push(if (1..=3).contains(&stars) { '*' } else { ' ' });
+                    stars += 1;
+                }
+                continue;
+            }
+            if !hidden || c == '\n' {
+                stars = 0;
+            }
+            if is_unsafe(c) {
+                out.extend(std::iter::repeat_n('?', c.len_utf8()));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+fn range(span: SourceSpan) -> Range<usize> {
+    span.offset()..span.offset() + span.len()
+}
+
+/// `address` with the value of each query parameter blanked (`?token=***`): a token is often
+/// passed there, and the rest of the address says which one it is.
+fn blank_query(address: &str) -> String {
+    let Some(query) = address.find('?') else {
+        return address.to_string();
+    };
+    let (before, after) = address.split_at(query);
+    let end = after.find('#').unwrap_or(after.len());
+    let params = after[..end]
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some((name, value)) => format!("{name}={}", "*".repeat(value.len().min(3))),
+            None => param.to_string(),
+        });
+    format!(
+        "{before}{}{}",
+        params.collect::<Vec<_>>().join("&"),
+        &after[end..]
+    )
+}
+
+/// A scalar as written without its quotes (escapes left as they are).
+fn unquoted(raw: &str) -> &str {
+    let quoted = |q: char| raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q);
+    if quoted('"') || quoted('\'') {
+        &raw[1..raw.len() - 1]
+    } else {
+        raw
+    }
+}
+
+/// Parts of key names that mark a secret, compared without case and without `_`, `-`, `.`
+/// and spaces (`api_key`, `Client-Secret`, `DB.password`).
+const SECRET_WORDS: &[&str] = &[
+    "secret",
+    "token",
+    "pass",
+    "pwd",
+    "key",
+    "credential",
+    "bearer",
+    "private",
+];
+
+/// Whether a key's value should be treated as a secret: `secretKey` itself, a near miss of it
+/// (`secrectKey`, `scretKey`, `secertKy`: reported as unknown fields, but most likely holding a
+/// secret all the same), or a name containing one of `SECRET_WORDS`. The file's other fields
+/// are never secrets.
+fn is_secret_key(key: &str) -> bool {
+    if let Some(field) = Field::from_key(key) {
+        return field.is_secret();
+    }
+    if TOP_FIELDS.contains(&key) {
+        return false;
+    }
+    let normal = normal(key);
+    has_secret_word(&normal) || is_near_miss(&normal)
+}
+
+/// Lower case, without `_`, `-`, `.` and spaces.
+fn normal(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .collect::<String>()
+        .to_lowercase()
+}
+
+fn has_secret_word(normal: &str) -> bool {
+    SECRET_WORDS.iter().any(|w| normal.contains(w))
+}
+
+/// Every single typo of `secretKey` keeps "secret" or "key" whole; two or more need the
+/// distance (the same measure that makes the loader ask "did you mean `secretKey`?").
+fn is_near_miss(normal: &str) -> bool {
+    // Cheap first: such a word is mostly made of the letters of "secretkey" (Jaro-Winkler
+    // above 0.8 needs at least four of them to match).
+    let letters = normal.chars().filter(|c| "secrtky".contains(*c)).count();
+    (5..=14).contains(&normal.len())
+        && letters >= 4
+        && (strsim::jaro_winkler(normal, "secretkey") > 0.8
+            || strsim::osa_distance(normal, "secretkey") <= 3)
+}
+
+/// The words of `text` that could be key names: runs of letters, digits, `_` and `-`.
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(move |w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+}
+
+/// Where a line's comment starts: a `#` at the start or after whitespace (YAML's rule, ignoring
+/// quotes, which errs towards treating more as a comment).
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    (0..bytes.len())
+        .find(|&i| bytes[i] == b'#' && (i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t'))
+}
+
+/// When `word` (at `at` in `text`) is followed by `:` or `=` (after closing quotes and
+/// spaces), as a key is: the offset right after that sign.
+fn assigned_at(text: &str, at: usize, word: &str) -> Option<usize> {
+    let after = &text[at + word.len()..];
+    let gap = after.len() - after.trim_start_matches(['"', '\'', ' ']).len();
+    after[gap..]
+        .starts_with([':', '='])
+        .then_some(at + word.len() + gap + 1)
+}
+
+/// Whether a file that could not be parsed may hold a secret somewhere. Without a tree there is
+/// no telling where a value ends (the next line may continue it, a quote may never close), so
+/// any sign of one counts: a secret-looking word outside a comment (unless the line is exactly
+/// `key: ${VAR}`), a secret-looking word followed by `:` or `=` in a comment, or a URL with
+/// credentials.
+pub(super) fn may_hold_secrets(text: &str) -> bool {
+    text.lines().any(|line| {
+        let (code, comment) = match comment_start(line) {
+            Some(at) => line.split_at(at),
+            None => (line, ""),
+        };
+        // A key is followed by `:` (or, in a comment, `=` too), after any closing quote.
+        let is_key = |text: &str, at: usize, w: &str| assigned_at(text, at, w).is_some();
+        // Any word holding a secret word is one the line holds too, so most lines are passed
+        // over with one search; near misses are looked for among keys only.
+        let any_word = has_secret_word(&normal(line));
+        let code_secret = !is_reference_line(code)
+            && words(code).any(|(at, w)| {
+                (any_word && has_secret_word(&normal(w)))
+                    || (is_key(code, at, w) && is_secret_key(w))
+            });
+        let comment_secret =
+            words(comment).any(|(at, w)| is_key(comment, at, w) && is_secret_key(w));
+        let credentials = !credential_ranges(line).is_empty()
+            || code.split_once(':').is_some_and(|(_, value)| {
+                !scheme_less_credential_ranges(value.trim().trim_matches(['"', '\''])).is_empty()
+            });
+        code_secret || comment_secret || credentials
+    })
+}
+
+/// `key: ${VAR}` (quotes allowed): a line that names a variable instead of holding a value.
+fn is_reference_line(code: &str) -> bool {
+    code.split_once(':').is_some_and(|(key, value)| {
+        let value = value.trim().trim_matches(['"', '\'']);
+        !key.contains(['{', '[', ',']) && parse_env_ref(value).is_some()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The display copy is made when a problem is shown, not for every file that loads.
+    #[test]
+    fn a_file_that_loads_is_not_copied_for_display() {
+        let text =
+            "webhooks:\n  a:\n    uri: https://a.example.com\n    secretKey: hunter2hunter2\n";
+        let config = super::super::load_str(text, "w.yaml").unwrap();
+        let warnings = config.warnings();
+        assert_eq!(warnings.len(), 1);
+        assert!(config.source.display.get().is_none());
+        assert_eq!(warnings[0].line(), 2);
+        assert!(config.source.display.get().is_none());
+        let _ = warnings[0].reported();
+        assert!(config.source.display.get().is_some());
+    }
+
+    #[test]
+    fn secret_looking_keys() {
+        for key in [
+            "secretKey",
+            "secrectKey",
+            "scretKey",
+            "secertKey",
+            "secret_key",
+            "SECRET",
+            "secretKy",
+            "sceretKye",
+            "apiKey",
+            "api_key",
+            "token",
+            "accessToken",
+            "password",
+            "passwd",
+            "db.pwd",
+            "credentials",
+            "secrtKy",
+            "sceretky",
+        ] {
+            assert!(is_secret_key(key), "{key}");
+        }
+        for key in [
+            "name", "uri", "enabled", "ssl", "triggers", "targetId", "portal", "webhooks", "url",
+            "events", "target", "select", "scheme", "server",
+        ] {
+            assert!(!is_secret_key(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn unparsed_files_with_secrets_are_recognised() {
+        for text in [
+            "webhooks:\n  a:\n    secretKey: hunter2hunter2\n",
+            "webhooks:\n  a:\n    secretKey:\n      hunter2hunter2\n",
+            "webhooks:\n  a: {\"secrectKey\":\"x\"}\n",
+            "webhooks:\n  a:\n    uri: http://admin:pw@host/x\n",
+            "webhooks:\n  a:\n    uri: admin:pw@host/x\n",
+            "# secretKey: hunter2hunter2\nwebhooks: [\n",
+            "webhooks:\n  a: # password = x\n",
+        ] {
+            assert!(may_hold_secrets(text), "{text}");
+        }
+        for text in [
+            "webhooks:\n  a:\n    secretKey: ${HOOK_SECRET}  # from the vault\n    uri: [x\n",
+            "webhooks:\n  a:\n    secretKey: \"${HOOK_SECRET}\"\n",
+            "# every secret comes from the environment\nwebhooks: [\n",
+            "webhooks:\n  a:\n    uri: https://a.example/h#x@y\n",
+        ] {
+            assert!(!may_hold_secrets(text), "{text}");
+        }
+    }
+}
