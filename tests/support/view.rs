@@ -7,6 +7,8 @@
 //!   ports, numbered in the order they first appear;
 //! - a temp dir (`tempfile`'s `.tmpXXXXXX` under the system's temp dir): `[TMP]`;
 //! - the time a request or a write took, and a retry's jittered delay: `[TIME]`;
+//! - an HTTP date (`Sun, 06 Dec 2026 09:30:00 GMT`, when a throttled portal takes requests
+//!   again, counted from now): `[DATE]`. Tests of a fixed date check it explicitly;
 //! - a SHA-256 digest (64 hex digits): `[SHA256]`, since a saved plan holds the portal's URL
 //!   and so its digest changes with the port. Tests that need the digest itself compare it
 //!   with the saved file's (`show.rs`).
@@ -38,6 +40,7 @@ pub fn stable(text: &str) -> String {
     let text = portals(text);
     let text = temp_dirs(&text);
     let text = timings(&text);
+    let text = http_dates(&text);
     digests(&text)
 }
 
@@ -126,6 +129,33 @@ fn timings(text: &str) -> String {
     })
 }
 
+/// `Sun, 06 Dec 2026 09:30:00 GMT` -> `[DATE]`.
+fn http_dates(text: &str) -> String {
+    // `A` a capital, `a` a small letter, `0` a digit; any other char stands for itself.
+    const SHAPE: &str = "Aaa, 00 Aaa 0000 00:00:00 GMT";
+    let fits = |at: &str| {
+        at.len() >= SHAPE.len()
+            && at.bytes().zip(SHAPE.bytes()).all(|(c, s)| match s {
+                b'A' => c.is_ascii_uppercase(),
+                b'a' => c.is_ascii_lowercase(),
+                b'0' => c.is_ascii_digit(),
+                s => c == s,
+            })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if fits(rest) {
+            out.push_str("[DATE]");
+            rest = &rest[SHAPE.len()..];
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
 /// 64 hex digits standing alone -> `[SHA256]`.
 fn digests(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -192,6 +222,7 @@ fn run_specific_parts_become_placeholders() {
          retrying GET /a in 1.5 s (attempt 2 of 3), pausing for 2 s\n\
          \x20 [1/2]   0.0s created \"A\"\n\
          \x20 [2/2]  12.5s failed\n\
+         again at Sun, 06 Dec 2026 09:30:00 GMT, in 1 s\n\
          SHA-256 {d}\n\
          not a digest: x{d}\n",
         d = "ab".repeat(32)
@@ -205,6 +236,7 @@ fn run_specific_parts_become_placeholders() {
              retrying GET /a in [TIME] (attempt 2 of 3), pausing for 2 s\n\
              \x20 [1/2] [TIME] created \"A\"\n\
              \x20 [2/2] [TIME] failed\n\
+             again at [DATE], in 1 s\n\
              SHA-256 [SHA256]\n\
              not a digest: x{}\n",
             "ab".repeat(32)
