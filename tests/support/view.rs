@@ -5,7 +5,8 @@
 //! pick which parts of an output to check:
 //! - a loopback portal's URL (its port is random): `[PORTAL]`, then `[PORTAL-2]`, ... for other
 //!   ports, numbered in the order they first appear;
-//! - a temp dir (`tempfile`'s `.tmpXXXXXX` under the system's temp dir): `[TMP]`;
+//! - a temp dir (`tempfile`'s `.tmpXXXXXX` under the system's temp dir): `[TMP]`, and the
+//!   random part of a temporary file's name (`.docspace-webhooks-plan-XXXXXX.tmp`): `[RANDOM]`;
 //! - the time a request or a write took, and a retry's jittered delay: `[TIME]`;
 //! - an HTTP date (`Sun, 06 Dec 2026 09:30:00 GMT`, when a throttled portal takes requests
 //!   again, counted from now): `[DATE]`. Tests of a fixed date check it explicitly;
@@ -95,12 +96,16 @@ fn temp_dirs(text: &str) -> String {
     if let Ok(real) = std::env::temp_dir().canonicalize() {
         prefixes.push(format!("{}/.tmp", real.display()));
     }
-    prefixes.iter().fold(text.to_owned(), |text, prefix| {
+    let text = prefixes.iter().fold(text.to_owned(), |text, prefix| {
         let prefix = prefix.replace("//", "/");
         replace_each(&text, &prefix, true, |after| {
             let n = leading(after, |c| c.is_ascii_alphanumeric());
             (n == 6).then_some((n, "[TMP]"))
         })
+    });
+    replace_each(&text, "-", false, |after| {
+        let n = leading(after, |c| c.is_ascii_alphanumeric());
+        (n == 6 && after[n..].starts_with(".tmp")).then_some((n, "[RANDOM]"))
     })
 }
 
@@ -219,6 +224,7 @@ fn run_specific_parts_become_placeholders() {
         "GET http://127.0.0.1:41234/api -> HTTP 200 in 12 ms\n\
          down http://127.0.0.1:1 then http://127.0.0.1:41234/x\n\
          wrote {tmp}/.tmpAbC123/plan.json\n\
+         at path \"{tmp}/.tmpAbC123/./.docspace-webhooks-plan-iTYuip.tmp\"\n\
          retrying GET /a in 1.5 s (attempt 2 of 3), pausing for 2 s\n\
          \x20 [1/2]   0.0s created \"A\"\n\
          \x20 [2/2]  12.5s failed\n\
@@ -233,6 +239,7 @@ fn run_specific_parts_become_placeholders() {
             "GET [PORTAL]/api -> HTTP 200 in [TIME]\n\
              down [PORTAL-2] then [PORTAL]/x\n\
              wrote [TMP]/plan.json\n\
+             at path \"[TMP]/./.docspace-webhooks-plan-[RANDOM].tmp\"\n\
              retrying GET /a in [TIME] (attempt 2 of 3), pausing for 2 s\n\
              \x20 [1/2] [TIME] created \"A\"\n\
              \x20 [2/2] [TIME] failed\n\
