@@ -150,6 +150,8 @@ fn without_a_terminal_apply_refuses_and_writes_nothing() {
     ----- stderr -----
       x refusing to apply without confirmation: there is no terminal to ask on; nothing was written
       help: review the plan, then rerun with --auto-approve
+
+    ----- end -----
     "#);
     assert!(portal.writes().is_empty());
 }
@@ -197,6 +199,8 @@ fn a_missing_secret_stops_apply_before_any_write_naming_the_variable() {
      9 |     triggers: [file.uploaded]
        `----
       help: set BILLING_SECRET in the environment that runs `apply`, or change `secretKey` here
+
+    ----- end -----
     "#);
     assert!(portal.writes().is_empty(), "{:?}", portal.writes());
 }
@@ -244,6 +248,7 @@ fn one_failing_write_does_not_stop_the_others_and_a_rerun_converges() {
 
     Apply complete: 1 done, 0 failed.
     ----- stderr -----
+    ----- end -----
     "#);
 }
 

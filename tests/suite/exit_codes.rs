@@ -51,6 +51,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     Usage: docspace-webhooks plan --format <FORMAT>
 
     For more information, try '--help'.
+    ----- end -----
 
     $ plan --format xml
     exit: 1
@@ -60,6 +61,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
       [possible values: text, json, markdown]
 
     For more information, try '--help'.
+    ----- end -----
 
     $ frobnicate
     exit: 1
@@ -70,6 +72,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     Usage: docspace-webhooks [OPTIONS] <COMMAND>
 
     For more information, try '--help'.
+    ----- end -----
 
     $ 
     exit: 1
@@ -95,6 +98,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
                            [default: auto] [possible values: auto, always, never]
       -h, --help           Print help (see more with '--help')
       -V, --version        Print version
+    ----- end -----
 
     $ plan --out
     exit: 1
@@ -103,6 +107,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     error: a value is required for '--out <FILE>' but none was supplied
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply plan.json -f other.yaml
     exit: 1
@@ -113,6 +118,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     Usage: docspace-webhooks apply <PLAN_FILE>
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply --parallelism 99
     exit: 1
@@ -121,6 +127,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     error: invalid value '99' for '--parallelism <N>': 99 is not in 1..=15
 
     For more information, try '--help'.
+    ----- end -----
 
     $ plan --max-deletes 2
     exit: 1
@@ -132,6 +139,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     Usage: docspace-webhooks plan --prune --max-deletes <N>
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply --expect-digest aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
     exit: 1
@@ -143,6 +151,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     Usage: docspace-webhooks apply --expect-digest <SHA256> <PLAN_FILE>
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply plan.json --expect-digest not-hex
     exit: 1
@@ -151,6 +160,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     error: invalid value 'not-hex' for '--expect-digest <SHA256>': expected a SHA-256 digest: 64 hexadecimal digits
 
     For more information, try '--help'.
+    ----- end -----
     ");
 }
 
@@ -287,12 +297,15 @@ fn output_that_is_the_work_fails_when_cut_short() {
     ----- stderr -----
       x the export was cut short: stdout was closed before all of it was written
 
+    ----- end -----
 
     $ schema | (closed)
     exit: 1
     ----- stdout -----
     ----- stderr -----
       x the schema was cut short: stdout was closed before all of it was written
+
+    ----- end -----
     ");
     // validate's verdict is its exit code; the line on stdout only repeats it.
     let valid = Run::new(&["validate"]).file(FILE);
@@ -315,6 +328,8 @@ fn a_stdout_that_fails_for_another_reason_is_an_error() {
     ----- stderr -----
       x could not write the output: No space left on device (os error 28)
       `-> No space left on device (os error 28)
+
+    ----- end -----
     ");
 }
 
@@ -357,6 +372,7 @@ fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
     Usage: docspace-webhooks apply --expect-digest <SHA256> --auto-approve <PLAN_FILE>
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply -f webhooks.yaml --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
     exit: 1
@@ -367,6 +383,7 @@ fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
     Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply --prune --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
     exit: 1
@@ -377,6 +394,7 @@ fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
     Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply --prune --max-deletes 5 --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
     exit: 1
@@ -387,6 +405,7 @@ fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
     Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply --rotate-secrets --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
     exit: 1
@@ -397,6 +416,7 @@ fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
     Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply --target Crm --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
     exit: 1
@@ -407,6 +427,7 @@ fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
     Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply -f webhooks.yaml --prune --rotate-secrets --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
     exit: 1
@@ -417,6 +438,7 @@ fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
     Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
 
     For more information, try '--help'.
+    ----- end -----
     ");
 }
 
@@ -441,23 +463,27 @@ fn help_or_version_that_cannot_be_written_exits_1() {
     ----- stdout -----
     ----- stderr -----
     error: could not write the help to stdout: Broken pipe (os error 32)
+    ----- end -----
 
     $ plan --help | (closed)
     exit: 1
     ----- stdout -----
     ----- stderr -----
     error: could not write the help to stdout: Broken pipe (os error 32)
+    ----- end -----
 
     $ help apply | (closed)
     exit: 1
     ----- stdout -----
     ----- stderr -----
     error: could not write the help to stdout: Broken pipe (os error 32)
+    ----- end -----
 
     $ --version | (closed)
     exit: 1
     ----- stdout -----
     ----- stderr -----
     error: could not write the version to stdout: Broken pipe (os error 32)
+    ----- end -----
     ");
 }

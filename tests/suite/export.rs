@@ -38,6 +38,7 @@ fn export_out_writes_the_config_that_stdout_would_have_shown() {
     ----- stdout -----
     ----- stderr -----
     Exported 2 webhook(s) from [PORTAL] to webhooks.yaml.
+    ----- end -----
     ");
     let written = std::fs::read_to_string(run.path("webhooks.yaml")).unwrap();
     assert_eq!(written, printed.stdout);
@@ -60,6 +61,7 @@ fn export_out_writes_the_config_that_stdout_would_have_shown() {
     No changes. The portal matches the file.
     Plan: 0 to create, 0 to update, 0 to delete, 2 unchanged.
     ----- stderr -----
+    ----- end -----
     ");
 }
 
@@ -116,6 +118,8 @@ fn an_existing_file_is_replaced_only_with_force() {
     ----- stderr -----
       x refusing to write webhooks.yaml: it already exists; nothing was written
       help: pass --force to replace it (after reviewing what it holds), or choose another path
+
+    ----- end -----
     ");
     assert_eq!(
         std::fs::read_to_string(run.path("webhooks.yaml")).unwrap(),

@@ -52,6 +52,7 @@ fn a_502_then_success_on_the_list_still_plans() {
     Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.
     ----- stderr -----
     retrying GET /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): HTTP 502: 502 Bad Gateway 502 Bad Gateway nginx
+    ----- end -----
     ");
     assert_eq!(
         methods(&portal),
@@ -94,6 +95,7 @@ fn a_503_on_an_update_is_retried_and_the_update_lands() {
     Apply complete: 1 done, 0 failed.
     ----- stderr -----
     retrying PUT /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): HTTP 503: Service Unavailable
+    ----- end -----
     "#);
     let puts: Vec<u16> = portal.writes().iter().map(|r| r.status).collect();
     assert_eq!(puts, [503, 200]);
@@ -121,6 +123,7 @@ fn a_429_waits_as_long_as_retry_after_says_and_says_so() {
     Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.
     ----- stderr -----
     the portal is limiting the request rate (HTTP 429 on GET /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 15 write(s) at a time; 1 s of --max-wait 300 s used
+    ----- end -----
     ");
     assert_eq!(portal.requests().len(), 2);
 }
@@ -140,6 +143,8 @@ fn when_retries_run_out_the_portals_status_is_the_error() {
     retrying GET /api/2.0/settings/webhook in [TIME] (attempt 3 of 3): HTTP 503: 503 Bad Gateway 503 Bad Gateway nginx
       x GET /api/2.0/settings/webhook failed (HTTP 503); the answer is not from the DocSpace API: 503 Bad Gateway 503 Bad Gateway nginx
       help: something in front of the portal (a proxy or gateway) answered; if it persists, check the portal's status and the portal URL
+
+    ----- end -----
     ");
 }
 
@@ -183,6 +188,7 @@ fn a_create_whose_answer_was_lost_is_not_created_twice() {
     ----- stderr -----
     retrying POST /api/2.0/settings/webhook in [TIME] (attempt 2 of 5), unless the webhook list shows it was created after all: HTTP 502: 502 Bad Gateway
     webhook "New" was created (#1) although the answer to its POST was lost; not posting it again
+    ----- end -----
     "#);
     assert_eq!(portal.webhooks().len(), 1, "exactly one webhook");
     let posts = portal
@@ -230,6 +236,8 @@ fn an_html_503_page_gives_the_status_and_a_short_excerpt() {
     ----- stderr -----
       x GET /api/2.0/settings/webhook failed (HTTP 503); the answer is not from the DocSpace API: 503 Bad Gateway 503 Bad Gateway nginx
       help: something in front of the portal (a proxy or gateway) answered; if it persists, check the portal's status and the portal URL
+
+    ----- end -----
     ");
     assert!(!out.stderr.contains('<'), "no markup: {out:?}");
     assert!(!out.stderr.contains("retrying"), "{out:?}");
@@ -258,6 +266,8 @@ fn a_slow_portal_times_out_naming_the_timeout() {
     ----- stderr -----
       x GET /api/2.0/settings/webhook on [PORTAL]: no answer within 1 s (the request timeout)
       help: the portal or the network is slow or down; try again later, or allow more time with --timeout (--connect-timeout for connecting). A timed-out write may still have been carried out: run plan again before retrying
+
+    ----- end -----
     ");
 }
 
@@ -318,6 +328,7 @@ fn export_takes_the_network_flags_too() {
         triggers: ["*"]
     ----- stderr -----
     GET /api/2.0/settings/webhook -> HTTP 200 in [TIME]
+    ----- end -----
     "#);
 }
 
@@ -345,6 +356,8 @@ fn a_redirect_is_not_retried_and_its_credentials_are_masked() {
     ----- stderr -----
       x GET /api/2.0/settings/webhook: the portal redirected (HTTP 307) to https://admin:***@login.example.com/sso; not followed so the API key is not sent elsewhere
       help: check the portal URL: give the address the portal really serves (the final host name, with https://)
+
+    ----- end -----
     ");
     assert!(!out.all().contains("hunter2"), "{out:?}");
 }
@@ -383,6 +396,7 @@ fn a_delete_retried_after_it_landed_counts_as_done() {
     Apply complete: 1 done, 0 failed.
     ----- stderr -----
     retrying DELETE /api/2.0/settings/webhook/2 in [TIME] (attempt 2 of 5): HTTP 504: (empty body)
+    ----- end -----
     "#);
     assert!(portal.get(gone).is_none());
     let deletes: Vec<u16> = portal.writes().iter().map(|r| r.status).collect();
@@ -411,6 +425,8 @@ fn a_portal_that_refuses_connections_is_retried_then_named() {
     retrying GET /api/2.0/settings/webhook in [TIME] (attempt 3 of 3): could not connect: Connection refused (os error 111)
       x could not connect to [PORTAL]: Connection refused (os error 111)
       help: check that the portal URL is right and the portal is up and reachable from here
+
+    ----- end -----
     ");
     assert!(out.stderr.contains(&format!("127.0.0.1:{port}")), "{out:?}");
     assert!(!out.all().contains("sk-connect-test"), "{out:?}");

@@ -25,6 +25,8 @@ fn a_relative_uri_gets_no_suggestion_without_a_host() {
        :                 `-- not an absolute http(s) URL
        `----
       help: a path alone has no host: write the full URL, e.g. `https://hooks.example.com/hooks/docspace`
+
+    ----- end -----
     ");
     assert!(!out.stderr.contains("https:///"), "{out:?}");
     // A uri that only lacks its scheme still gets the suggestion.
@@ -45,6 +47,8 @@ fn a_relative_uri_gets_no_suggestion_without_a_host() {
        :                      `-- not an absolute http(s) URL
        `----
       help: did you mean `https://billing.example.com/hooks`?
+
+    ----- end -----
     ");
 }
 
@@ -69,6 +73,8 @@ fn an_entry_with_nothing_under_it_is_an_error() {
        :   `-- nothing under this key
        `----
       help: if the file was cut short, restore the entry's settings; to manage nothing of the webhook, write `8: {}`
+
+    ----- end -----
     ");
     let out = Run::new(&["validate"]).file("webhooks:\n  A: {}\n").run();
     assert_eq!(out.code, 0, "an explicit empty mapping is fine: {out:?}");
@@ -106,6 +112,8 @@ webhooks:
        :            `-- expected true or false
        `----
       help: write `true` or `false`
+
+    ----- end -----
     ");
     let out = Run::new(&["plan"])
         .file(file.trim_end_matches("    ssl: *room\n"))
@@ -129,6 +137,7 @@ webhooks:
 
     Plan: 0 to create, 2 to update, 0 to delete, 0 unchanged.
     ----- stderr -----
+    ----- end -----
     "#);
     assert_eq!(
         out.stdout
@@ -185,6 +194,8 @@ fn a_missing_secret_at_apply_points_at_its_secret_key_in_the_file() {
        :                        `-- BILLING_SECRET is read here
        `----
       help: set BILLING_SECRET in the environment that runs `apply`, or change `secretKey` here
+
+    ----- end -----
     "#);
     assert!(portal.writes().is_empty());
 
@@ -222,6 +233,8 @@ fn a_missing_secret_at_apply_points_at_its_secret_key_in_the_file() {
        :                        `-- BILLING_SECRET is read here
        `----
       help: set BILLING_SECRET to what the server accepts (8 to 30 printable ASCII characters without spaces), or change `secretKey` here
+
+    ----- end -----
     "#);
     assert!(
         !out.stderr.contains("short\n") && !out.stderr.contains("\"short\""),
@@ -264,6 +277,8 @@ fn a_missing_secret_of_a_saved_plan_speaks_of_the_environment() {
 
       x environment variable BILLING_SECRET is not set (secretKey of 'Billing sync')
       help: set BILLING_SECRET in the environment that runs `apply`; a saved plan stores only the variable's name, never its value
+
+    ----- end -----
     "#);
     assert!(!out.stderr.contains("secretKey` here"), "{out:?}");
     assert!(!out.stderr.contains("in the file"), "{out:?}");

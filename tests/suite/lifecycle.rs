@@ -91,6 +91,8 @@ fn the_guard_refuses_a_mass_delete_with_nothing_written() {
     ----- stderr -----
       x refusing a plan that deletes 4 of 10 live webhooks: the limit is 3; nothing was written
       help: if the file is really meant to drop them, set `prune: { maxDeletes: 4 }` in the file, where reviewers see it, or rerun with --max-deletes 4; if not, check the file is complete
+
+    ----- end -----
     "#);
     assert!(portal.writes().is_empty());
 
@@ -180,6 +182,8 @@ fn the_guard_refuses_a_mass_delete_with_nothing_written() {
     ----- stderr -----
       x refusing a plan that deletes 9 of 10 live webhooks: the limit is 3; nothing was written
       help: if the file is really meant to drop them, set `prune: { maxDeletes: 9 }` in the file, where reviewers see it, or rerun with --max-deletes 9; if not, check the file is complete
+
+    ----- end -----
     "#);
 
     let out = Run::new(&["apply", "--auto-approve", "--prune", "--max-deletes", "4"])
@@ -228,6 +232,7 @@ fn a_delete_answered_404_counts_as_done() {
 
     Apply complete: 1 done, 0 failed.
     ----- stderr -----
+    ----- end -----
     "#);
 }
 
@@ -326,6 +331,7 @@ fn export_round_trips_to_a_clean_prune_plan() {
         ssl: true
         triggers: ["*"]
     ----- stderr -----
+    ----- end -----
     "#);
 
     let plan = Run::new(&["plan", "--prune", "--detailed-exitcode"])
@@ -350,6 +356,8 @@ fn export_round_trips_to_a_clean_prune_plan() {
      13 |     uri: "https://b.example.com/h"
         `----
       help: write 123 without quotes to manage the webhook with that id
+
+    ----- end -----
     "#);
 }
 
@@ -385,6 +393,7 @@ fn rotate_secrets_sends_the_secret_even_when_nothing_else_drifted() {
 
     Apply complete: 1 done, 0 failed.
     ----- stderr -----
+    ----- end -----
     "#);
     assert!(!out.stdout.contains("Rotated-Secret-2"));
     assert_eq!(portal.writes().len(), 1);
@@ -422,6 +431,7 @@ fn a_webhook_the_portal_disabled_after_failures_says_so_in_the_plan() {
 
     Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
     ----- stderr -----
+    ----- end -----
 
     $ plan --format json
     exit: 0
@@ -460,6 +470,7 @@ fn a_webhook_the_portal_disabled_after_failures_says_so_in_the_plan() {
       "secrets_not_sent": []
     }
     ----- stderr -----
+    ----- end -----
 
     $ plan --format markdown
     exit: 0
@@ -479,5 +490,6 @@ fn a_webhook_the_portal_disabled_after_failures_says_so_in_the_plan() {
     + enabled: true
     ```
     ----- stderr -----
+    ----- end -----
     "#);
 }

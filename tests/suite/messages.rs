@@ -29,6 +29,7 @@ fn no_webhooks_yaml_here_names_f_and_export() {
       `-> No such file or directory (os error 2)
       help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > webhooks.yaml`
 
+    ----- end -----
 
     $ plan
     exit: 1
@@ -38,6 +39,7 @@ fn no_webhooks_yaml_here_names_f_and_export() {
       `-> No such file or directory (os error 2)
       help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > webhooks.yaml`
 
+    ----- end -----
 
     $ apply
     exit: 1
@@ -46,6 +48,8 @@ fn no_webhooks_yaml_here_names_f_and_export() {
       x cannot read the webhook file webhooks.yaml
       `-> No such file or directory (os error 2)
       help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > webhooks.yaml`
+
+    ----- end -----
     ");
     assert!(
         portal.requests().is_empty(),
@@ -65,6 +69,8 @@ fn a_missing_file_given_with_f_suggests_exporting_to_that_path() {
       x cannot read the webhook file conf/my hooks.yaml
       `-> No such file or directory (os error 2)
       help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > 'conf/my hooks.yaml'`
+
+    ----- end -----
     ");
 }
 
@@ -84,6 +90,8 @@ fn a_webhook_file_given_as_a_saved_plan_suggests_apply_f_and_writes_nothing() {
     ----- stderr -----
       x webhooks.yaml is a webhook file, not a saved plan
       help: to plan and apply a webhook file, pass it with -f: `docspace-webhooks apply -f webhooks.yaml`; `apply PLAN_FILE` takes what `plan --out PLAN_FILE` saved
+
+    ----- end -----
     ");
     assert!(portal.requests().is_empty(), "{:?}", portal.requests());
 
@@ -99,6 +107,8 @@ fn a_webhook_file_given_as_a_saved_plan_suggests_apply_f_and_writes_nothing() {
     ----- stderr -----
       x [TMP]/hooks.conf is a webhook file, not a saved plan
       help: to plan and apply a webhook file, pass it with -f: `docspace-webhooks apply -f [TMP]/hooks.conf`; `apply PLAN_FILE` takes what `plan --out PLAN_FILE` saved
+
+    ----- end -----
     ");
     assert!(portal.requests().is_empty(), "{:?}", portal.requests());
 }
@@ -121,6 +131,8 @@ fn an_empty_api_key_is_called_empty_not_unset() {
             ----- stderr -----
               x DOCSPACE_API_KEY is empty
               help: the variable is set but holds no key. A pipeline passes a secret that is not defined (or not available to the job's environment) as an empty string: check the secret's name and where it is defined. Locally: `export DOCSPACE_API_KEY=sk-...` with an API key of a DocSpace admin
+
+            ----- end -----
             ");
         }
         assert!(!out.stderr.contains("not set"), "{out:?}");
@@ -135,6 +147,8 @@ fn an_empty_api_key_is_called_empty_not_unset() {
     ----- stderr -----
       x DOCSPACE_API_KEY is not set
       help: create an API key in DocSpace (Settings > Developer Tools > API keys) as a DocSpace admin, then `export DOCSPACE_API_KEY=sk-...`; it is never read from the command line
+
+    ----- end -----
     ");
     assert!(portal.requests().is_empty(), "{:?}", portal.requests());
 }
@@ -178,6 +192,8 @@ fn errors_in_a_log_lead_with_their_message() {
       x cannot read the webhook file nope.yaml
       `-> No such file or directory (os error 2)
       help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > nope.yaml`
+
+    ----- end -----
     ");
 
     let portal = FakePortal::start();
@@ -212,6 +228,8 @@ fn errors_in_a_log_lead_with_their_message() {
     ----- stderr -----
       x 1 of 1 change(s) failed
       help: the changes reported as done are on the portal; fix the cause and rerun apply, whose plan shows only what is left
+
+    ----- end -----
     "#);
 }
 
@@ -235,6 +253,8 @@ fn warnings_in_a_log_lead_with_their_message_too() {
      3 |     uri: https://a.example.com
        `----
       help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
     ");
     let first = out.stderr.lines().find(|l| !l.trim().is_empty());
     assert!(

@@ -68,6 +68,7 @@ fn plan_shows_each_change_field_by_field() {
 
     Plan: 1 to create, 1 to update, 0 to delete, 1 unchanged.
     ----- stderr -----
+    ----- end -----
     "#);
     let text = &out.stdout;
     assert!(!text.contains("targetId"), "unmanaged field shown: {text}");
@@ -99,6 +100,7 @@ fn detailed_exitcode_is_2_with_changes_and_0_without() {
     No changes. The portal matches the file.
     Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.
     ----- stderr -----
+    ----- end -----
     "#);
 }
 
@@ -143,5 +145,7 @@ fn an_ambiguous_name_is_an_error_at_the_entry_listing_the_ids() {
      3 |     enabled: false
        `----
       help: key the entry by id instead, e.g. `1:`, and add an entry per webhook you mean to manage
+
+    ----- end -----
     "#);
 }

@@ -39,6 +39,8 @@ fn an_html_error_page_reports_status_and_excerpt() {
     retrying GET /api/2.0/settings/webhook in [TIME] (attempt 5 of 5): HTTP 502: 502 Bad Gateway nginx
       x GET /api/2.0/settings/webhook failed (HTTP 502); the answer is not from the DocSpace API: 502 Bad Gateway nginx
       help: something in front of the portal (a proxy or gateway) answered; if it persists, check the portal's status and the portal URL
+
+    ----- end -----
     ");
     assert!(!out.stderr.contains("<html>"), "tags stripped: {out:?}");
 }
@@ -57,6 +59,8 @@ fn garbage_json_is_an_error_naming_the_endpoint() {
     ----- stderr -----
       x GET /api/2.0/settings/webhook: unexpected answer at `response`: found an object (expected a list of webhooks)
       help: the portal may run a DocSpace version this tool does not support (it needs 3.1 or newer), or the URL points at another service
+
+    ----- end -----
     ");
     assert!(!out.stderr.contains("panicked"), "{out:?}");
 }
@@ -75,6 +79,8 @@ fn a_redirect_is_not_followed_and_says_where_it_pointed() {
     ----- stderr -----
       x GET /api/2.0/settings/webhook: the portal redirected (HTTP 302) to https://login.example.com/sso; not followed so the API key is not sent elsewhere
       help: check the portal URL: give the address the portal really serves (the final host name, with https://)
+
+    ----- end -----
     ");
     assert_eq!(portal.requests().len(), 1, "not followed");
 }
@@ -91,6 +97,8 @@ fn access_denied_says_the_key_lacks_admin_rights() {
     ----- stderr -----
       x GET /api/2.0/settings/webhook: the portal denied access (HTTP 403): Access denied
       help: the API key's user lacks the rights: managing all of a portal's webhooks needs the key of a DocSpace admin (other users see only their own webhooks, guests none, and the portal may limit developer tools to admins)
+
+    ----- end -----
     ");
 }
 
@@ -107,6 +115,8 @@ fn plain_http_is_refused_unless_the_host_is_loopback() {
     ----- stderr -----
       x the portal URL from --portal is not usable
       `-> invalid portal URL `http://portal.example.com`: plain http:// is accepted only for a loopback host (localhost, 127.0.0.1, [::1]); use https:// so the API key is not sent in clear text
+
+    ----- end -----
     ");
 }
 
@@ -123,6 +133,8 @@ fn no_portal_and_no_key_are_explained() {
     ----- stderr -----
       x no portal to talk to
       help: pass --portal https://yourportal.onlyoffice.com, set DOCSPACE_URL, or add `portal:` to the file
+
+    ----- end -----
     ");
     let out = Run::new(&["plan", "--portal", "https://p.example.com"])
         .file("webhooks: {}\n")
@@ -134,6 +146,8 @@ fn no_portal_and_no_key_are_explained() {
     ----- stderr -----
       x DOCSPACE_API_KEY is not set
       help: create an API key in DocSpace (Settings > Developer Tools > API keys) as a DocSpace admin, then `export DOCSPACE_API_KEY=sk-...`; it is never read from the command line
+
+    ----- end -----
     ");
 }
 
@@ -160,6 +174,8 @@ fn the_file_is_read_before_the_settings_it_gives_meaning_to() {
        :            |
        :            `-- here
        `----
+
+    ----- end -----
     ");
     assert!(!out.stderr.contains("DOCSPACE_API_KEY"), "{out:?}");
 
@@ -174,6 +190,8 @@ fn the_file_is_read_before_the_settings_it_gives_meaning_to() {
     ----- stderr -----
       x DOCSPACE_API_KEY is not set
       help: create an API key in DocSpace (Settings > Developer Tools > API keys) as a DocSpace admin, then `export DOCSPACE_API_KEY=sk-...`; it is never read from the command line
+
+    ----- end -----
     ");
 
     let out = Run::new(&["plan", "--portal", "http://portal.example.com"])
@@ -187,5 +205,7 @@ fn the_file_is_read_before_the_settings_it_gives_meaning_to() {
     ----- stderr -----
       x the portal URL from --portal is not usable
       `-> invalid portal URL `http://portal.example.com`: plain http:// is accepted only for a loopback host (localhost, 127.0.0.1, [::1]); use https:// so the API key is not sent in clear text
+
+    ----- end -----
     ");
 }

@@ -158,6 +158,8 @@ fn every_problem_of_a_fleet_is_reported_at_once_with_its_line_and_no_key() {
         :     `-- an id key
         `----
       help: an id belongs to one portal: move this entry under the `webhooks:` of that portal (`portals: NAME: webhooks:`)
+
+    ----- end -----
     ");
     assert!(!out.all().contains(KEY), "the key leaked: {out:?}");
     assert!(
@@ -275,6 +277,8 @@ fn json_and_github_reports_of_a_fleet_place_every_problem_and_hold_no_key() {
         :     `-- an id key
         `----
       help: an id belongs to one portal: move this entry under the `webhooks:` of that portal (`portals: NAME: webhooks:`)
+
+    ----- end -----
     ");
 }
 
@@ -303,6 +307,8 @@ fn a_fleets_warning_points_at_what_is_written_once_and_does_not_fail_it() {
      14 |     uri: https://billing.example.com/hooks/docspace
         `----
       help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
     ");
     assert_eq!(
         out.stderr.matches("is written in the file").count(),

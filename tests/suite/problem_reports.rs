@@ -90,6 +90,8 @@ fn validate_json_lists_every_problem_with_its_place_and_no_secret() {
        :          ^^^^^^^^^|^^^^^^^^^
        :                   `-- not http or https
        `----
+
+    ----- end -----
     "#);
 }
 
@@ -146,6 +148,8 @@ fn validate_json_of_a_valid_file_includes_its_warnings() {
      3 |     uri: https://a.example.com
        `----
       help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
     "#);
 }
 
@@ -185,6 +189,8 @@ fn validate_github_prints_one_annotation_per_problem() {
        :          ^^^^^^^^^|^^^^^^^^^
        :                   `-- not http or https
        `----
+
+    ----- end -----
     ");
 }
 
@@ -209,6 +215,8 @@ fn validate_github_annotates_warnings_and_still_passes() {
      3 |     uri: https://a.example.com/100%
        `----
       help: write 9846 without quotes to manage the webhook with that id
+
+    ----- end -----
     "#);
 }
 
@@ -247,6 +255,8 @@ fn a_file_that_cannot_be_read_is_reported_without_a_place() {
       x cannot read the webhook file nope.yaml
       `-> No such file or directory (os error 2)
       help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > nope.yaml`
+
+    ----- end -----
     "#);
 
     let out = Run::new(&["validate", "--format", "github", "-f", "nope.yaml"]).run();
@@ -258,6 +268,8 @@ fn a_file_that_cannot_be_read_is_reported_without_a_place() {
       x cannot read the webhook file nope.yaml
       `-> No such file or directory (os error 2)
       help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > nope.yaml`
+
+    ----- end -----
     ");
 }
 
@@ -306,6 +318,7 @@ fn a_file_that_does_not_parse_and_may_hold_a_secret_keeps_it_out_of_the_reports(
       x invalid YAML: unclosed bracket '[' (at webhooks.yaml:4:10)
       help: the file's lines are not shown: it may hold a secret or credentials, which cannot be told apart from the rest in a file that does not parse
 
+    ----- end -----
 
     $ validate --format github
     exit: 1
@@ -316,6 +329,8 @@ fn a_file_that_does_not_parse_and_may_hold_a_secret_keeps_it_out_of_the_reports(
 
       x invalid YAML: unclosed bracket '[' (at webhooks.yaml:4:10)
       help: the file's lines are not shown: it may hold a secret or credentials, which cannot be told apart from the rest in a file that does not parse
+
+    ----- end -----
     "#);
 }
 
@@ -360,6 +375,8 @@ fn plan_reports_matching_problems_as_annotations_when_asked() {
      4 |     enabled: false
        `----
       help: an integer key names an existing webhook; key the entry by name to create it
+
+    ----- end -----
     ");
 
     // Without --problems, a text plan's stdout stays empty; json follows --format.

@@ -58,6 +58,8 @@ fn a_live_list_that_repeats_an_id_is_refused_by_every_command() {
             ----- stderr -----
               x GET /api/2.0/settings/webhook: the portal listed webhook #2 2 times; a list that repeats a webhook cannot be planned from, so nothing was planned or written
               help: the portal (or a proxy or cache in front of it) sent an inconsistent list; run again, and if it persists, report it to the portal's administrator
+
+            ----- end -----
             ");
         }
     }
@@ -72,6 +74,8 @@ fn a_live_list_that_repeats_an_id_is_refused_by_every_command() {
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
       x GET /api/2.0/settings/webhook: the portal listed webhook #2 2 times; a list that repeats a webhook cannot be planned from, so nothing was planned or written
       help: the portal (or a proxy or cache in front of it) sent an inconsistent list; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
     ");
     assert!(portal.writes().is_empty());
     assert_eq!(portal.webhooks().len(), 2);
@@ -119,6 +123,8 @@ fn a_plan_that_deletes_every_live_webhook_needs_an_explicit_max_deletes() {
     ----- stderr -----
       x refusing a plan that deletes every live webhook (3 of 3) without an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was written
       help: if the file is really meant to drop them, set `prune: { maxDeletes: 3 }` in the file, where reviewers see it, or rerun with --max-deletes 3; if not, check the file is complete
+
+    ----- end -----
     "#);
 
     let plan = Run::new(&["plan", "--prune", "--out", "plan.json"])
@@ -159,6 +165,8 @@ fn a_plan_that_deletes_every_live_webhook_needs_an_explicit_max_deletes() {
     ----- stderr -----
       x refusing a plan that deletes every live webhook (3 of 3) without an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was written
       help: if the file is really meant to drop them, set `prune: { maxDeletes: 3 }` in the file, where reviewers see it, or rerun with --max-deletes 3; if not, check the file is complete
+
+    ----- end -----
     "#);
     assert!(!plan.path("plan.json").exists(), "not saved");
 
@@ -200,6 +208,8 @@ fn a_plan_that_deletes_every_live_webhook_needs_an_explicit_max_deletes() {
     ----- stderr -----
       x refusing a plan that deletes 3 of 3 live webhooks: the limit is 2 (--max-deletes); nothing was written
       help: if the file is really meant to drop them, rerun with --max-deletes 3; if not, check the file is complete
+
+    ----- end -----
     "#);
     assert!(portal.writes().is_empty());
 
@@ -234,6 +244,8 @@ fn a_plan_that_deletes_every_live_webhook_needs_an_explicit_max_deletes() {
     Read the saved plan [TMP]/forged.json (SHA-256 [SHA256]).
       x refusing a plan that deletes every live webhook (3 of 3) without an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was written
       help: if the file is really meant to drop them, set `prune: { maxDeletes: 3 }` in the file, where reviewers see it, or rerun with --max-deletes 3; if not, check the file is complete
+
+    ----- end -----
     ");
     assert!(portal.writes().is_empty());
 
@@ -299,6 +311,7 @@ fn a_create_refused_after_an_attempt_that_landed_late_is_reported_created() {
     ----- stderr -----
     retrying POST /api/2.0/settings/webhook in [TIME] (attempt 2 of 5), unless the webhook list shows it was created after all: HTTP 504: 504 Bad Gateway 504 Bad Gateway nginx
     webhook "New" was created (#1) by an earlier attempt that landed late; the portal refused the repeat as a duplicate
+    ----- end -----
     "#);
     assert_eq!(
         writes(&portal),
@@ -367,6 +380,8 @@ fn a_create_refused_as_the_duplicate_of_a_webhook_the_list_hides_stops_further_c
     ----- stderr -----
       x 2 of 3 change(s) failed
       help: the changes reported as done are on the portal; fix the cause and rerun apply, whose plan shows only what is left
+
+    ----- end -----
     "#);
     assert_eq!(
         writes(&portal),
@@ -432,5 +447,7 @@ fn a_create_refused_as_the_duplicate_of_a_listed_webhook_names_it_and_creates_go
     ----- stderr -----
       x 1 of 2 change(s) failed
       help: the changes reported as done are on the portal; fix the cause and rerun apply, whose plan shows only what is left
+
+    ----- end -----
     "#);
 }

@@ -76,6 +76,8 @@ fn the_files_limit_lets_through_what_the_default_refuses_and_the_flag_wins() {
     ----- stderr -----
       x refusing a plan that deletes 4 of 10 live webhooks: the limit is 3; nothing was written
       help: if the file is really meant to drop them, set `prune: { maxDeletes: 4 }` in the file, where reviewers see it, or rerun with --max-deletes 4; if not, check the file is complete
+
+    ----- end -----
     "#);
 
     let raised = file("prune:\n  maxDeletes: 4\n", 6);
@@ -134,6 +136,8 @@ fn the_files_limit_lets_through_what_the_default_refuses_and_the_flag_wins() {
     ----- stderr -----
       x refusing a plan that deletes 4 of 10 live webhooks: the limit is 3 (--max-deletes); nothing was written
       help: if the file is really meant to drop them, rerun with --max-deletes 4; if not, check the file is complete
+
+    ----- end -----
     "#);
     let low = file("prune: { maxDeletes: 1 }\n", 6);
     let out = Run::new(&["plan", "--prune", "--max-deletes", "4"])
@@ -189,6 +193,8 @@ fn the_files_limit_lets_through_what_the_default_refuses_and_the_flag_wins() {
     ----- stderr -----
       x refusing a plan that deletes 4 of 10 live webhooks: the limit is 1 (prune.maxDeletes in the file); nothing was written
       help: if the file is really meant to drop them, raise it to `prune: { maxDeletes: 4 }` in the file, or rerun with --max-deletes 4; if not, check the file is complete
+
+    ----- end -----
     "#);
     assert!(portal.writes().is_empty());
 }
@@ -226,6 +232,8 @@ fn the_files_limit_is_explicit_enough_to_empty_the_portal() {
     ----- stderr -----
       x refusing a plan that deletes every live webhook (2 of 2) without an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was written
       help: if the file is really meant to drop them, set `prune: { maxDeletes: 2 }` in the file, where reviewers see it, or rerun with --max-deletes 2; if not, check the file is complete
+
+    ----- end -----
     "#);
 
     let out = Run::new(&["apply", "--prune", "--auto-approve"])
@@ -264,6 +272,8 @@ fn a_saved_plan_records_the_files_limit_and_apply_checks_it_again() {
     Read the saved plan [TMP]/forged.json (SHA-256 [SHA256]).
       x refusing a plan that deletes 4 of 10 live webhooks: the limit is 2 (the saved plan's limit); nothing was written
       help: if the file is really meant to drop them, make the plan again with a limit of at least 4; if not, check the file is complete
+
+    ----- end -----
     ");
     assert!(portal.writes().is_empty());
 
@@ -305,6 +315,8 @@ fn a_bad_prune_setting_is_reported_with_the_usual_suggestion() {
      4 | webhooks: {}
        `----
       help: valid fields here: maxDeletes
+
+    ----- end -----
     ");
     let mut views = String::new();
     for bad in [
@@ -335,6 +347,7 @@ fn a_bad_prune_setting_is_reported_with_the_usual_suggestion() {
        `----
       help: the most webhooks one run may delete, e.g. `maxDeletes: 5`
 
+    ----- end -----
 
     $ validate  # prune: { maxDeletes: "5" }
     exit: 1
@@ -351,6 +364,7 @@ fn a_bad_prune_setting_is_reported_with_the_usual_suggestion() {
        `----
       help: the most webhooks one run may delete, e.g. `maxDeletes: 5`
 
+    ----- end -----
 
     $ validate  # prune: { maxDeletes: 2.5 }
     exit: 1
@@ -367,6 +381,7 @@ fn a_bad_prune_setting_is_reported_with_the_usual_suggestion() {
        `----
       help: the most webhooks one run may delete, e.g. `maxDeletes: 5`
 
+    ----- end -----
 
     $ validate  # prune: 5
     exit: 1
@@ -382,6 +397,8 @@ fn a_bad_prune_setting_is_reported_with_the_usual_suggestion() {
      2 | webhooks: {}
        `----
       help: write `prune: { maxDeletes: 5 }`
+
+    ----- end -----
     "#);
     let out = Run::new(&["validate"])
         .file("prune: {}\nwebhooks: {}\n")

@@ -64,6 +64,8 @@ fn a_ci_log_marks_the_changed_character_under_aligned_lines() {
      5 |     uri: https://bot:***@mіrror.example.com/hooks       
        `----
       help: it is `xn--mrror-n2e.example.com`: check that this is the host you mean, since DocSpace sends every event to it
+
+    ----- end -----
     "#);
     assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
 }
@@ -112,6 +114,8 @@ fn a_lookalike_host_is_called_out_in_every_format() {
      5 |     uri: https://bot:***@mіrror.example.com/hooks       
        `----
       help: it is `xn--mrror-n2e.example.com`: check that this is the host you mean, since DocSpace sends every event to it
+
+    ----- end -----
     "#);
     insta::assert_snapshot!(plan(&["--format", "markdown"]).user_view(), @r#"
     exit: 0
@@ -148,6 +152,8 @@ fn a_lookalike_host_is_called_out_in_every_format() {
      5 |     uri: https://bot:***@mіrror.example.com/hooks       
        `----
       help: it is `xn--mrror-n2e.example.com`: check that this is the host you mean, since DocSpace sends every event to it
+
+    ----- end -----
     "#);
 
     let json: serde_json::Value =
@@ -192,6 +198,7 @@ fn a_secret_set_in_the_file_is_never_reported_as_matching() {
     No changes. The portal matches the file in every compared field; secrets are not compared.
     Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.
     ----- stderr -----
+    ----- end -----
     "#);
     assert!(!out.stdout.contains("Apply will read"), "nothing is sent");
 
@@ -232,6 +239,7 @@ fn a_new_name_on_a_live_uri_suggests_renaming_by_id() {
 
     Plan: 1 to create, 0 to update, 0 to delete, 1 unchanged.
     ----- stderr -----
+    ----- end -----
     "#);
 
     let pruned = Run::new(&["plan", "--prune", "--format", "markdown"])
@@ -275,5 +283,6 @@ fn a_new_name_on_a_live_uri_suggests_renaming_by_id() {
     + triggers: [*]
     ```
     ----- stderr -----
+    ----- end -----
     "#);
 }

@@ -69,6 +69,8 @@ fn a_plan_gone_stale_is_refused_with_nothing_written() {
       x the saved plan is stale, nothing was written:
       |   - #1 "Crm" changed on the portal: enabled true -> false
       help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
     "#);
     assert!(portal.writes().is_empty(), "{:?}", portal.writes());
 }
@@ -89,6 +91,8 @@ fn a_create_that_now_exists_makes_the_plan_stale() {
       x the saved plan is stale, nothing was written:
       |   - "Billing" would be created, but now exists as #3 "Billing"
       help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
     "#);
     assert!(portal.writes().is_empty());
 }
@@ -110,6 +114,8 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
       x the saved plan names [PORTAL], but DOCSPACE_URL names [PORTAL-2]; nothing was contacted
       help: the file is the reviewed truth: DOCSPACE_URL may repeat its portal but never change it. Use the file made for [PORTAL-2], or leave out DOCSPACE_URL
+
+    ----- end -----
     ");
     assert!(other.writes().is_empty() && other.requests().is_empty());
 
@@ -122,6 +128,8 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     ----- stderr -----
       x [TMP]/plan.json is a saved plan of format_version 99, but this build reads only version 3; nothing was written
       help: make the plan again with this build of docspace-webhooks
+
+    ----- end -----
     ");
     // Past u32, and congruent to 2 modulo 2^32: still named as written.
     edit(&path, |plan| {
@@ -135,6 +143,8 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     ----- stderr -----
       x [TMP]/plan.json is a saved plan of format_version 4294967298, but this build reads only version 3; nothing was written
       help: make the plan again with this build of docspace-webhooks
+
+    ----- end -----
     ");
     assert!(portal.writes().is_empty());
 }
@@ -165,6 +175,8 @@ fn a_literal_secret_cannot_be_saved() {
 
       x cannot save a plan that sends the literal secretKey of "New"
       help: a saved plan never holds secret values: write `secretKey: ${SOME_VAR}` in the file and set SOME_VAR when you apply
+
+    ----- end -----
     "#);
     assert!(!path.exists());
     assert!(!out.all().contains("Literal-Secret-1"), "{out:?}");
@@ -209,6 +221,8 @@ fn the_deletion_guard_is_checked_again_when_a_saved_plan_is_applied() {
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
       x refusing a plan that deletes 4 of 10 live webhooks: the limit is 1 (the saved plan's limit); nothing was written
       help: if the file is really meant to drop them, make the plan again with a limit of at least 4; if not, check the file is complete
+
+    ----- end -----
     ");
     assert!(portal.writes().is_empty());
 }
@@ -226,6 +240,7 @@ fn a_saved_plan_takes_no_file_or_planning_flags() {
     Usage: docspace-webhooks apply <PLAN_FILE>
 
     For more information, try '--help'.
+    ----- end -----
     ");
 }
 
@@ -359,6 +374,8 @@ fn the_deletion_guard_counts_the_writes_the_file_really_holds() {
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
       x refusing a plan that deletes 4 of 10 live webhooks: the limit is 3; nothing was written
       help: if the file is really meant to drop them, set `prune: { maxDeletes: 4 }` in the file, where reviewers see it, or rerun with --max-deletes 4; if not, check the file is complete
+
+    ----- end -----
     ");
     assert!(portal.writes().is_empty(), "{:?}", portal.writes());
 }
@@ -390,6 +407,8 @@ fn a_password_changed_on_the_portal_makes_the_plan_stale_and_stays_masked() {
       x the saved plan is stale, nothing was written:
       |   - #1 "Crm" changed on the portal: uri "https://user:***@crm.example.com/h" -> "https://user:***@crm.example.com/h" (credentials changed)
       help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
     "#);
     assert!(
         !out.all().contains("Old-Pass-1") && !out.all().contains("New-Pass-2"),

@@ -63,6 +63,8 @@ fn plan_out_prints_the_files_sha256_and_apply_holds_to_it() {
     ----- stderr -----
       x [TMP]/plan.json has SHA-256 [SHA256], not the [SHA256] given with --expect-digest; nothing was written
       help: the file is not the plan that was approved: apply the approved file, or review this one and pass its digest
+
+    ----- end -----
     ");
     assert!(
         refused
@@ -115,6 +117,7 @@ fn apply_reads_only_a_regular_file_of_bounded_size() {
       x refusing to read [TMP]/plan.fifo as a saved plan: it is a FIFO, not a regular file; nothing was written
       help: pass the file `plan --out` wrote
 
+    ----- end -----
 
     $ apply PLAN_FILE  # a device
     exit: 1
@@ -123,6 +126,7 @@ fn apply_reads_only_a_regular_file_of_bounded_size() {
       x refusing to read /dev/zero as a saved plan: it is a device, not a regular file; nothing was written
       help: pass the file `plan --out` wrote
 
+    ----- end -----
 
     $ apply PLAN_FILE  # a directory
     exit: 1
@@ -131,6 +135,7 @@ fn apply_reads_only_a_regular_file_of_bounded_size() {
       x refusing to read [TMP] as a saved plan: it is a directory, not a regular file; nothing was written
       help: pass the file `plan --out` wrote
 
+    ----- end -----
 
     $ apply PLAN_FILE  # 64 MiB and a byte
     exit: 1
@@ -138,6 +143,8 @@ fn apply_reads_only_a_regular_file_of_bounded_size() {
     ----- stderr -----
       x refusing to read [TMP]/huge.json as a saved plan: it is larger than 64 MiB, more than any saved plan; nothing was written
       help: pass the file `plan --out` wrote
+
+    ----- end -----
     ");
 }
 
@@ -185,6 +192,8 @@ fn a_plan_of_five_thousand_changes_fits_with_room_to_spare() {
       x the saved plan is stale, nothing was written:
       |   - #1 "Webhook number 0 of the integration" changed on the portal: enabled true -> false
       help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
     "#);
     assert!(portal.writes().is_empty());
 }
@@ -220,6 +229,7 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
       x refusing to save the plan to webhooks.yaml: it exists and is not a saved plan, and only a saved plan is overwritten; nothing was saved
       help: choose another --out path, e.g. webhooks.plan.json
 
+    ----- end -----
 
     $ plan --out notes.txt
     exit: 1
@@ -228,6 +238,7 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
       x refusing to save the plan to notes.txt: it exists and is not a saved plan, and only a saved plan is overwritten; nothing was saved
       help: choose another --out path, e.g. webhooks.plan.json
 
+    ----- end -----
 
     $ plan --out sub
     exit: 1
@@ -235,6 +246,8 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
     ----- stderr -----
       x refusing to save the plan to sub: it is a directory, not a regular file, and only a saved plan is overwritten; nothing was saved
       help: choose another --out path, e.g. webhooks.plan.json
+
+    ----- end -----
     ");
 
     // A saved plan is replaced by the new one.
@@ -267,6 +280,8 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
     ----- stderr -----
       x refusing to save the plan to [TMP]/link.json: it is a symbolic link, which the new plan would replace rather than update, and only a saved plan is overwritten; nothing was saved
       help: choose another --out path, e.g. webhooks.plan.json
+
+    ----- end -----
     ");
     assert!(
         std::fs::symlink_metadata(run.path("link.json"))
@@ -297,6 +312,8 @@ fn a_save_that_fails_leaves_the_old_file_and_no_temporary_one() {
     ----- stderr -----
       x could not write plan.json
       `-> File too large (os error 27) at path "[TMP]/./.docspace-webhooks-plan-[RANDOM].tmp"
+
+    ----- end -----
     "#);
     assert!(!run.path("plan.json").exists());
     assert!(temporary_files(&run.path(".")).is_empty(), "{out:?}");

@@ -92,6 +92,7 @@ fn show_prints_what_plan_printed_and_its_digest_offline() {
     Saved plan [TMP]/plan.json, SHA-256 [SHA256].
     Apply exactly it with: docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]
     ----- stderr -----
+    ----- end -----
     "#);
     let footer = &out.stdout[planned.stdout.len()..];
     assert!(footer.contains(&format!("SHA-256 {digest}")), "{footer}");
@@ -157,6 +158,7 @@ fn show_renders_json_and_markdown_as_plan_did() {
 
             Saved plan `[TMP]/plan.json`, SHA-256 `[SHA256]`. Apply exactly it with `docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]`.
             ----- stderr -----
+            ----- end -----
             "#);
             assert!(
                 out.stdout.contains(&format!("SHA-256 `{digest}`")),
@@ -187,6 +189,8 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
     ----- stderr -----
       x [TMP]/plan.json is not a plan this version would make: write 1: the update of #1 changes nothing; nothing was written
       help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
     ");
     assert!(
         out.stdout.is_empty(),
@@ -202,6 +206,8 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
     ----- stderr -----
       x [TMP]/plan.json is not a saved plan of docspace-webhooks: no `"kind": "docspace-webhooks saved plan"`; nothing was written
       help: make one with `docspace-webhooks plan --out FILE`
+
+    ----- end -----
     "#);
 
     let out = Run::new(&["show", "webhooks.yaml"]).file(FILE).run();
@@ -212,6 +218,8 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
     ----- stderr -----
       x webhooks.yaml is a webhook file, not a saved plan
       help: to plan and apply a webhook file, pass it with -f: `docspace-webhooks apply -f webhooks.yaml`; `apply PLAN_FILE` takes what `plan --out PLAN_FILE` saved
+
+    ----- end -----
     ");
 
     let out = Run::new(&["show", "missing.json"]).run();

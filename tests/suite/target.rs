@@ -51,6 +51,7 @@ fn a_targeted_plan_shows_only_those_entries_and_counts_the_rest() {
 
     Plan: 0 to create, 2 to update, 0 to delete, 0 unchanged.
     ----- stderr -----
+    ----- end -----
     "#);
     assert!(!out.stdout.contains("Billing"), "left out: {}", out.stdout);
 
@@ -87,6 +88,7 @@ fn a_targeted_plan_shows_only_those_entries_and_counts_the_rest() {
 
     - `#4 "Unmanaged"`
     ----- stderr -----
+    ----- end -----
     "#);
     assert!(portal.writes().is_empty(), "plan never writes");
 }
@@ -139,6 +141,7 @@ fn a_saved_targeted_plan_applies_only_those_changes() {
     Apply complete: 1 done, 0 failed.
     ----- stderr -----
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+    ----- end -----
     "#);
     let writes = portal.writes();
     assert_eq!(writes.len(), 1, "{writes:?}");
@@ -162,6 +165,8 @@ fn an_unknown_key_names_the_closest_one_before_the_portal_is_asked() {
             ----- stderr -----
               x --target "Biling": no entry of webhooks.yaml has this key (the closest key is "Billing")
               help: --target takes an entry's key as written in the file: a name, or an id; nothing was planned
+
+            ----- end -----
             "#);
         }
     }
@@ -176,6 +181,8 @@ fn an_unknown_key_names_the_closest_one_before_the_portal_is_asked() {
     ----- stderr -----
       x --target "4": no entry of webhooks.yaml has this key (the closest key is "3")
       help: --target takes an entry's key as written in the file: a name, or an id; nothing was planned
+
+    ----- end -----
     "#);
     assert!(portal.requests().is_empty(), "{:?}", portal.requests());
 }
@@ -203,6 +210,7 @@ fn target_with_prune_or_a_saved_plan_is_a_usage_error() {
     Usage: docspace-webhooks plan --target <KEY>
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply --target Crm --prune --auto-approve
     exit: 1
@@ -213,6 +221,7 @@ fn target_with_prune_or_a_saved_plan_is_a_usage_error() {
     Usage: docspace-webhooks apply --target <KEY> --auto-approve [PLAN_FILE]
 
     For more information, try '--help'.
+    ----- end -----
 
     $ apply plan.json --target Crm
     exit: 1
@@ -223,6 +232,7 @@ fn target_with_prune_or_a_saved_plan_is_a_usage_error() {
     Usage: docspace-webhooks apply <PLAN_FILE>
 
     For more information, try '--help'.
+    ----- end -----
     ");
     assert!(portal.requests().is_empty());
 }

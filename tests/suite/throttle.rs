@@ -116,6 +116,7 @@ fn a_429_never_uses_a_retry_and_each_pause_is_said() {
     the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time; 2 s of --max-wait 300 s used
     the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time; 4 s of --max-wait 300 s used
     the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time; 6 s of --max-wait 300 s used
+    ----- end -----
     "#);
     assert!(!out.stderr.contains("retrying"), "{out:?}");
 }
@@ -189,6 +190,8 @@ fn throttled_waits_end_at_max_wait_and_the_rest_is_not_started() {
     the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time; 3 s of --max-wait 3 s used
       x apply stopped before every change was started: the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 1 s: more waiting than --max-wait 3 s allows (3 s already spent waiting)
       help: 4 change(s) were not started; the changes reported as done are on the portal, and a rerun's plan shows only what is left
+
+    ----- end -----
     "#);
     assert_eq!(
         out.stdout.matches("not started update").count(),

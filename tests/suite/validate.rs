@@ -17,6 +17,7 @@ fn a_good_file_is_valid_without_portal_or_key() {
     ----- stdout -----
     webhooks.yaml is valid: 1 webhook(s).
     ----- stderr -----
+    ----- end -----
     ");
 }
 
@@ -63,6 +64,8 @@ fn every_problem_is_reported_with_its_line_and_a_hint() {
        :        `-- unknown field
        `----
       help: valid fields here: name, uri, secretKey, enabled, ssl, triggers, targetId
+
+    ----- end -----
     ");
     assert!(!out.stderr.contains("panicked"), "{out:?}");
 }
@@ -98,6 +101,7 @@ fn malformed_yaml_is_an_error_not_a_panic() {
        `----
       help: a file that manages no webhooks is `webhooks: {}`
 
+    ----- end -----
 
     $ validate  # webhooks.yaml: "webhooks: ["
     exit: 1
@@ -112,6 +116,7 @@ fn malformed_yaml_is_an_error_not_a_panic() {
        :           `-- here
        `----
 
+    ----- end -----
 
     $ validate  # webhooks.yaml: "\0\u{1}binary"
     exit: 1
@@ -126,6 +131,7 @@ fn malformed_yaml_is_an_error_not_a_panic() {
        : `-- here
        `----
 
+    ----- end -----
 
     $ validate  # webhooks.yaml: "webhooks:\n\tA: {}\n"
     exit: 1
@@ -142,6 +148,7 @@ fn malformed_yaml_is_an_error_not_a_panic() {
        `----
       help: indent with spaces: YAML does not allow tabs in indentation
 
+    ----- end -----
 
     $ validate  # webhooks.yaml: "portal: x\n"
     exit: 1
@@ -164,6 +171,8 @@ fn malformed_yaml_is_an_error_not_a_panic() {
        :         `-- not an absolute http(s) URL
        `----
       help: did you mean `https://x`?
+
+    ----- end -----
     "#);
 }
 
@@ -178,6 +187,8 @@ fn a_missing_file_names_the_path() {
       x cannot read the webhook file nope.yaml
       `-> No such file or directory (os error 2)
       help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > nope.yaml`
+
+    ----- end -----
     ");
 }
 
@@ -202,6 +213,8 @@ fn a_lookalike_host_is_valid_but_warned_about_with_its_punycode() {
      3 |     uri: https://bіlling.example.com/hooks
        `----
       help: it is `xn--blling-pvf.example.com`: check that this is the host you mean, since DocSpace sends every event to it
+
+    ----- end -----
     ");
 
     let plain = Run::new(&["validate"])
@@ -212,6 +225,7 @@ fn a_lookalike_host_is_valid_but_warned_about_with_its_punycode() {
     ----- stdout -----
     webhooks.yaml is valid: 1 webhook(s).
     ----- stderr -----
+    ----- end -----
     ");
     assert!(!plain.stderr.contains("lookalike"), "{plain:?}");
 }

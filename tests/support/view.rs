@@ -14,14 +14,15 @@
 //!   and so its digest changes with the port. Tests that need the digest itself compare it
 //!   with the saved file's (`show.rs`).
 //!
-//! A stream that does not end with a newline gets a `[no newline at end]` line, so the
-//! snapshot (which trims trailing newlines) still pins where a stream ends.
+//! A stream that does not end with a newline gets a `[no newline at end]` line, and the view
+//! ends with `----- end -----`, so the snapshot (insta trims trailing newlines) still pins
+//! where each stream ends, blank lines included.
 
 use super::run::Outcome;
 
 impl Outcome {
-    /// `exit: N`, then stdout and stderr under their own rulers, with run-specific parts
-    /// replaced (see the module comment). Compare it whole:
+    /// `exit: N`, then stdout and stderr under their own rulers and an end ruler, with
+    /// run-specific parts replaced (see the module comment). Compare it whole:
     /// `insta::assert_snapshot!(out.user_view(), @"...")`.
     pub fn user_view(&self) -> String {
         let mut view = format!("exit: {}\n", self.code);
@@ -32,6 +33,7 @@ impl Outcome {
                 view.push_str("\n[no newline at end]\n");
             }
         }
+        view.push_str("----- end -----\n");
         stable(&view)
     }
 }

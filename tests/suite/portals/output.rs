@@ -122,6 +122,8 @@ fn text_has_a_section_per_portal_and_a_total_line() {
 
       x 1 of 3 portal(s) failed
       help: each failed portal's section says why; the other portals were planned, and a rerun's plan shows only what is left
+
+    ----- end -----
     "#);
     let parts = sections(&fleet, &out.stdout, &["alpha", "bravo", "charlie"]);
     assert!(
@@ -173,6 +175,7 @@ fn text_has_a_section_per_portal_and_a_total_line() {
 
     Total: 1 to create, 2 to update, 0 to delete, 5 unchanged, on 2 portals.
     ----- stderr -----
+    ----- end -----
     "#);
     assert_eq!(
         last_line(&out),
@@ -315,6 +318,8 @@ fn markdown_starts_with_a_summary_table_then_a_section_per_portal() {
 
       x 1 of 3 portal(s) failed
       help: each failed portal's section says why; the other portals were planned, and a rerun's plan shows only what is left
+
+    ----- end -----
     "#);
     let md = &out.stdout;
     let lines: Vec<&str> = md.lines().collect();
