@@ -17,6 +17,10 @@
 //! A stream that does not end with a newline gets a `[no newline at end]` line, and the view
 //! ends with `----- end -----`, so the snapshot (insta trims trailing newlines) still pins
 //! where each stream ends, blank lines included.
+//!
+//! When an output changes on purpose, `cargo insta test --accept --test tests -- suite::NAME`
+//! (cargo-insta, the same version as insta) rewrites the inline snapshots; review the diff as
+//! the change a user will see. CI sets `CI=true`, so a changed or missing snapshot fails there.
 
 use super::run::Outcome;
 
