@@ -4,8 +4,8 @@
 //! A rendered diagnostic prints the labelled line and the lines around it, so whatever the
 //! file holds there would land in a CI log. The display copy is an allowlist: it starts blank
 //! and shows only what is known to be harmless:
-//! - the structure: indentation, the punctuation between values, mapping keys, and the `#` of
-//!   comments (never their text);
+//! - the structure: indentation, the punctuation between values, mapping keys, an alias's name
+//!   (`*events`), and the `#` of comments (never their text);
 //! - the values of the fields that are never secret (`Field::is_secret` says which: `name`,
 //!   `enabled`, `ssl`, `triggers`, `targetId`; and `only`, `prune`), numbers, booleans, nulls
 //!   and `${VAR}` references (nothing in a secret field's value, though);
@@ -15,7 +15,7 @@
 //!
 //! Everything else is blanked: a secret field's value, the string value of a key the format
 //! does not have there, a string that spans lines (a stray `|` makes the rest of the file one),
-//! anchors, tags and aliases, and a shown value from a run of spaces on (where a line joined to
+//! anchors and tags, and a shown value from a run of spaces on (where a line joined to
 //! it starts). A secret under a key no list foresees is blanked too, since it is not on the
 //! list.
 //!
@@ -218,12 +218,26 @@ struct Copy<'t> {
 
 impl Copy<'_> {
     fn node(&mut self, node: &Node, place: Place) {
-        // An alias shows only as structure: its value is shown, or not, where it is written.
-        let place = if node.span == node.defined {
-            place
-        } else {
-            Place::Unknown
-        };
+        if node.span != node.defined {
+            // An alias shows its name (`*events`), which is structure: a problem found in its
+            // value points at it. The value shows, or not, where the anchor defines it.
+            self.node_at(node, Place::Unknown);
+            let range = range(node.span);
+            let is_name = self.text[range.clone()]
+                .strip_prefix('*')
+                .is_some_and(|name| {
+                    name.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                });
+            if is_name {
+                self.shown[range].fill(true);
+            }
+            return;
+        }
+        self.node_at(node, place);
+    }
+
+    fn node_at(&mut self, node: &Node, place: Place) {
         match &node.kind {
             Kind::Map(entries) => {
                 for (key, value) in entries {

@@ -125,7 +125,34 @@ fn without_a_terminal_apply_refuses_and_writes_nothing() {
         .env("BILLING_SECRET", SECRET)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("--auto-approve"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #2 "Crm"
+          ssl       = true -> false
+
+      + create "Billing"
+          name      = "Billing"
+          uri       = "https://billing.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [file.uploaded]
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #3 "Legacy"
+
+    Apply will read: BILLING_SECRET
+
+    Plan: 1 to create, 1 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+      x refusing to apply without confirmation: there is no terminal to ask on; nothing was written
+      help: review the plan, then rerun with --auto-approve
+
+    ----- end -----
+    "#);
     assert!(portal.writes().is_empty());
 }
 
@@ -137,11 +164,44 @@ fn a_missing_secret_stops_apply_before_any_write_naming_the_variable() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("BILLING_SECRET"), "{out:?}");
-    assert!(
-        out.stderr.contains("secretKey of 'Billing'"),
-        "names the webhook: {out:?}"
-    );
+    // Names the variable and the webhook.
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #2 "Crm"
+          ssl       = true -> false
+
+      + create "Billing"
+          name      = "Billing"
+          uri       = "https://billing.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [file.uploaded]
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #3 "Legacy"
+
+    Apply will read: BILLING_SECRET
+
+    Plan: 1 to create, 1 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+      x 1 secret(s) could not be resolved; nothing was written
+
+      x environment variable BILLING_SECRET is not set (secretKey of 'Billing')
+       ,-[webhooks.yaml:8:16]
+     7 |     uri: https://billing.example.com/h
+     8 |     secretKey: ${BILLING_SECRET}
+       :                ^^^^^^^^|^^^^^^^^
+       :                        `-- BILLING_SECRET is read here
+     9 |     triggers: [file.uploaded]
+       `----
+      help: set BILLING_SECRET in the environment that runs `apply`, or change `secretKey` here
+
+    ----- end -----
+    "#);
     assert!(portal.writes().is_empty(), "{:?}", portal.writes());
 }
 
@@ -164,10 +224,32 @@ fn one_failing_write_does_not_stop_the_others_and_a_rerun_converges() {
     portal.set_target("https://billing.example.com/h", Target::Ok);
     let rerun = apply(&portal, FILE);
     assert_eq!(rerun.code, 0, "{rerun:?}");
-    assert!(
-        rerun.stdout.contains("Plan: 1 to create, 0 to update"),
-        "{rerun:?}"
-    );
+    insta::assert_snapshot!(rerun.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "Billing"
+          name      = "Billing"
+          uri       = "https://billing.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [file.uploaded]
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #3 "Legacy"
+
+    Apply will read: BILLING_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 2 unchanged.
+
+      [1/1] [TIME] ok created #4 "Billing"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    ----- end -----
+    "#);
 }
 
 #[test]

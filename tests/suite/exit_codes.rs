@@ -31,15 +31,140 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
         &["apply", "--expect-digest", &"a".repeat(64)],
         &["apply", "plan.json", "--expect-digest", "not-hex"],
     ];
+    let mut views = String::new();
     for args in cases {
         let out = Run::new(args).run();
         assert_eq!(out.code, 1, "{args:?}: {out:?}");
-        assert!(
-            out.stderr.contains("error:") || out.stderr.contains("Usage:"),
-            "clap's message: {args:?}: {out:?}"
-        );
         assert!(out.stdout.is_empty(), "{args:?}: {out:?}");
+        views += &format!("$ {}\n{}\n", args.join(" "), out.user_view());
     }
+    // clap's messages.
+    insta::assert_snapshot!(views, @"
+    $ plan --formt json
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: unexpected argument '--formt' found
+
+      tip: a similar argument exists: '--format'
+
+    Usage: docspace-webhooks plan --format <FORMAT>
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ plan --format xml
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value 'xml' for '--format <FORMAT>'
+      [possible values: text, json, markdown]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ frobnicate
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: unrecognized subcommand 'frobnicate'
+
+    Usage: docspace-webhooks [OPTIONS] <COMMAND>
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ 
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Manage the webhooks of an ONLYOFFICE DocSpace portal as code
+
+    Usage: docspace-webhooks [OPTIONS] <COMMAND>
+
+    Commands:
+      validate     Check the file without contacting the portal
+      plan         Show what `apply` would change. Sends one read request; never writes
+      apply        Make the portal match the file
+      export       Print the live webhooks as a config file, to start managing an existing portal
+      show         Show a plan saved by `plan --out` as `apply PLAN_FILE` would, and its SHA-256.
+                   Offline: needs no portal and no API key
+      schema       Print the JSON Schema of the config file (for editor completion and checks)
+      completions  Print a shell completion script (bash, zsh, fish, powershell, elvish)
+      help         Print this message or the help of the given subcommand(s)
+
+    Options:
+          --color <COLOR>  When to use colors: auto colors only on a terminal with NO_COLOR unset
+                           [default: auto] [possible values: auto, always, never]
+      -q, --quiet          Print only errors on stderr: no warnings, no notes (the saved plan's digest
+                           included), no waits, retries or progress. Stdout and the exit code are the
+                           same either way
+      -h, --help           Print help (see more with '--help')
+      -V, --version        Print version
+    ----- end -----
+
+    $ plan --out
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: a value is required for '--out <FILE>' but none was supplied
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply plan.json -f other.yaml
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '[PLAN_FILE]' cannot be used with '--file <PATH>'
+
+    Usage: docspace-webhooks apply <PLAN_FILE>
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply --parallelism 99
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '99' for '--parallelism <N>': 99 is not in 1..=15
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ plan --max-deletes 2
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      --prune
+
+    Usage: docspace-webhooks plan --prune --max-deletes <N>
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply --expect-digest aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      <PLAN_FILE>
+
+    Usage: docspace-webhooks apply --expect-digest <SHA256> <PLAN_FILE>
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply plan.json --expect-digest not-hex
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value 'not-hex' for '--expect-digest <SHA256>': expected a SHA-256 digest: 64 hexadecimal digits
+
+    For more information, try '--help'.
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -160,13 +285,31 @@ fn a_closed_stdout_keeps_a_successful_apply_at_0() {
 #[test]
 fn output_that_is_the_work_fails_when_cut_short() {
     let portal = portal();
+    let mut views = String::new();
     for args in [&["export"][..], &["schema"]] {
         let out = Run::new(args)
             .portal(&portal)
             .run_with_stdout_closed_after(0);
         assert_eq!(out.code, 1, "{args:?}: {out:?}");
-        assert!(out.stderr.contains("cut short"), "{args:?}: {out:?}");
+        views += &format!("$ {} | (closed)\n{}\n", args.join(" "), out.user_view());
     }
+    insta::assert_snapshot!(views, @"
+    $ export | (closed)
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the export was cut short: stdout was closed before all of it was written
+
+    ----- end -----
+
+    $ schema | (closed)
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the schema was cut short: stdout was closed before all of it was written
+
+    ----- end -----
+    ");
     // validate's verdict is its exit code; the line on stdout only repeats it.
     let valid = Run::new(&["validate"]).file(FILE);
     assert_eq!(valid.run_with_stdout_closed_after(0).code, 0);
@@ -182,7 +325,15 @@ fn a_stdout_that_fails_for_another_reason_is_an_error() {
         .shell(r#"exec "$0" "$@" >/dev/full"#)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("could not write the output"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x could not write the output: No space left on device (os error 28)
+      `-> No space left on device (os error 28)
+
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -198,28 +349,105 @@ fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
         &["--target", "Crm"],
         &["-f", "webhooks.yaml", "--prune", "--rotate-secrets"],
     ];
+    let mut views = String::new();
     for extra in combos {
         let mut args = vec!["apply"];
         args.extend_from_slice(extra);
         args.extend(["--expect-digest", &zeros, "--auto-approve"]);
         let out = run(&args, &portal).run();
         assert_eq!(out.code, 1, "{args:?}: {out:?}");
-        assert!(
-            out.stderr.contains("--expect-digest needs a PLAN_FILE")
-                || out.stderr.contains("<PLAN_FILE>"),
-            "{args:?}: {out:?}"
-        );
         assert!(out.stdout.is_empty(), "nothing planned: {args:?}: {out:?}");
+        views += &format!("$ {}\n{}\n", args.join(" "), out.user_view());
         assert!(
             portal.requests().is_empty(),
             "{args:?}: {:?}",
             portal.requests()
         );
     }
+    insta::assert_snapshot!(views, @"
+    $ apply --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      <PLAN_FILE>
+
+    Usage: docspace-webhooks apply --expect-digest <SHA256> --auto-approve <PLAN_FILE>
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply -f webhooks.yaml --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: --expect-digest needs a PLAN_FILE: it checks a plan saved by `plan --out`, never a plan made afresh from the file
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply --prune --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: --expect-digest needs a PLAN_FILE: it checks a plan saved by `plan --out`, never a plan made afresh from the file
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply --prune --max-deletes 5 --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: --expect-digest needs a PLAN_FILE: it checks a plan saved by `plan --out`, never a plan made afresh from the file
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply --rotate-secrets --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: --expect-digest needs a PLAN_FILE: it checks a plan saved by `plan --out`, never a plan made afresh from the file
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply --target Crm --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: --expect-digest needs a PLAN_FILE: it checks a plan saved by `plan --out`, never a plan made afresh from the file
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply -f webhooks.yaml --prune --rotate-secrets --expect-digest 0000000000000000000000000000000000000000000000000000000000000000 --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: --expect-digest needs a PLAN_FILE: it checks a plan saved by `plan --out`, never a plan made afresh from the file
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+    ");
 }
 
 #[test]
 fn help_or_version_that_cannot_be_written_exits_1() {
+    let mut views = String::new();
     for args in [
         &["--help"][..],
         &["plan", "--help"],
@@ -228,11 +456,37 @@ fn help_or_version_that_cannot_be_written_exits_1() {
     ] {
         let closed = Run::new(args).run_with_stdout_closed_after(0);
         assert_eq!(closed.code, 1, "{args:?}: {closed:?}");
-        assert!(
-            closed.stderr.contains("could not write the"),
-            "{args:?}: {closed:?}"
-        );
+        views += &format!("$ {} | (closed)\n{}\n", args.join(" "), closed.user_view());
         let full = Run::new(args).shell(r#"exec "$0" "$@" >/dev/full"#).run();
         assert_eq!(full.code, 1, "{args:?}: {full:?}");
     }
+    insta::assert_snapshot!(views, @"
+    $ --help | (closed)
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: could not write the help to stdout: Broken pipe (os error 32)
+    ----- end -----
+
+    $ plan --help | (closed)
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: could not write the help to stdout: Broken pipe (os error 32)
+    ----- end -----
+
+    $ help apply | (closed)
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: could not write the help to stdout: Broken pipe (os error 32)
+    ----- end -----
+
+    $ --version | (closed)
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: could not write the version to stdout: Broken pipe (os error 32)
+    ----- end -----
+    ");
 }

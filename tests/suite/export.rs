@@ -3,6 +3,7 @@
 
 use crate::support::fake_portal::{FakePortal, Fault, FaultKind, Seed};
 use crate::support::run::Run;
+use crate::support::view::stable;
 
 const LIST: &str = "/api/2.0/settings/webhook";
 
@@ -32,8 +33,13 @@ fn export_out_writes_the_config_that_stdout_would_have_shown() {
     let run = Run::new(&["export", "--out", "webhooks.yaml"]).portal(&portal);
     let out = run.run();
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.is_empty(), "{out:?}");
-    assert!(out.stderr.contains("Exported 2 webhook(s)"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 0
+    ----- stdout -----
+    ----- stderr -----
+    Exported 2 webhook(s) from [PORTAL] to webhooks.yaml.
+    ----- end -----
+    ");
     let written = std::fs::read_to_string(run.path("webhooks.yaml")).unwrap();
     assert_eq!(written, printed.stdout);
     assert_eq!(files(&run), ["webhooks.yaml"], "no temporary file is left");
@@ -47,7 +53,16 @@ fn export_out_writes_the_config_that_stdout_would_have_shown() {
     .portal(&portal)
     .run();
     assert_eq!(plan.code, 0, "{plan:?}");
-    assert!(plan.stdout.contains("No changes."), "{plan:?}");
+    insta::assert_snapshot!(plan.user_view(), @"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+    No changes. The portal matches the file.
+    Plan: 0 to create, 0 to update, 0 to delete, 2 unchanged.
+    ----- stderr -----
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -97,8 +112,15 @@ fn an_existing_file_is_replaced_only_with_force() {
     std::fs::write(run.path("webhooks.yaml"), "reviewed\n").unwrap();
     let out = run.run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("already exists"), "{out:?}");
-    assert!(out.stderr.contains("--force"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to write webhooks.yaml: it already exists; nothing was written
+      help: pass --force to replace it (after reviewing what it holds), or choose another path
+
+    ----- end -----
+    ");
     assert_eq!(
         std::fs::read_to_string(run.path("webhooks.yaml")).unwrap(),
         "reviewed\n"
@@ -113,7 +135,24 @@ fn an_existing_file_is_replaced_only_with_force() {
     let out = run.run();
     assert_eq!(out.code, 0, "{out:?}");
     let written = std::fs::read_to_string(run.path("webhooks.yaml")).unwrap();
-    assert!(written.contains("\"Billing\""), "{written}");
+    insta::assert_snapshot!(stable(&written), @r#"
+    # Exported from [PORTAL] by docspace-webhooks.
+    # secretKey is write-only: the portal never returns it, so none is exported. To manage a
+    # webhook's secret, add `secretKey: ${SOME_VAR}` to its entry and run
+    # `docspace-webhooks apply --rotate-secrets` with SOME_VAR set.
+    portal: "[PORTAL]"
+    webhooks:
+      "Crm": # id 1
+        uri: "https://crm.example.com/h"
+        enabled: false
+        ssl: true
+        triggers: ["*"]
+      "Billing": # id 2
+        uri: "https://billing.example.com/h"
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+    "#);
 
     let out = Run::new(&["export", "--force"]).portal(&portal).run();
     assert_eq!(out.code, 1, "--force needs --out: {out:?}");

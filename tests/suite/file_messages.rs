@@ -11,22 +11,45 @@ fn a_relative_uri_gets_no_suggestion_without_a_host() {
         .file("webhooks:\n  A:\n    uri: /hooks/docspace\n")
         .run();
     assert_eq!(out.code, 1, "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `uri` is not an absolute URL (relative URL without a base)
+       ,-[webhooks.yaml:3:10]
+     2 |   A:
+     3 |     uri: /hooks/docspace
+       :          ^^^^^^^|^^^^^^^
+       :                 `-- not an absolute http(s) URL
+       `----
+      help: a path alone has no host: write the full URL, e.g. `https://hooks.example.com/hooks/docspace`
+
+    ----- end -----
+    ");
     assert!(!out.stderr.contains("https:///"), "{out:?}");
-    assert!(out.stderr.contains("a path alone has no host"), "{out:?}");
-    assert!(
-        out.stderr
-            .contains("`https://hooks.example.com/hooks/docspace`"),
-        "{out:?}"
-    );
     // A uri that only lacks its scheme still gets the suggestion.
     let out = Run::new(&["validate"])
         .file("webhooks:\n  A:\n    uri: billing.example.com/hooks\n")
         .run();
-    assert!(
-        out.stderr
-            .contains("did you mean `https://billing.example.com/hooks`?"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `uri` is not an absolute URL (relative URL without a base)
+       ,-[webhooks.yaml:3:10]
+     2 |   A:
+     3 |     uri: billing.example.com/hooks
+       :          ^^^^^^^^^^^^|^^^^^^^^^^^^
+       :                      `-- not an absolute http(s) URL
+       `----
+      help: did you mean `https://billing.example.com/hooks`?
+
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -36,13 +59,23 @@ fn an_entry_with_nothing_under_it_is_an_error() {
         .file("webhooks:\n  A:\n    uri: https://a.example.com\n  8:\n")
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("the entry `8` is empty (null): it has no settings"),
-        "{out:?}"
-    );
-    assert!(out.stderr.contains("webhooks.yaml:4:3"), "{out:?}");
-    assert!(out.stderr.contains("write `8: {}`"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x the entry `8` is empty (null): it has no settings
+       ,-[webhooks.yaml:4:3]
+     3 |     uri: https://a.example.com
+     4 |   8:
+       :   |
+       :   `-- nothing under this key
+       `----
+      help: if the file was cut short, restore the entry's settings; to manage nothing of the webhook, write `8: {}`
+
+    ----- end -----
+    ");
     let out = Run::new(&["validate"]).file("webhooks:\n  A: {}\n").run();
     assert_eq!(out.code, 0, "an explicit empty mapping is fine: {out:?}");
 }
@@ -65,12 +98,47 @@ webhooks:
     let out = Run::new(&["plan"]).file(file).portal(&portal).run();
     assert_eq!(out.code, 1, "{out:?}");
     // An error in an aliased value points at the alias, where it is used.
-    assert!(out.stderr.contains("webhooks.yaml:8:10"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `ssl` must be true or false, found a string
+       ,-[webhooks.yaml:8:10]
+     7 |     triggers: *events
+     8 |     ssl: *room
+       :          ^^|^^
+       :            `-- expected true or false
+       `----
+      help: write `true` or `false`
+
+    ----- end -----
+    ");
     let out = Run::new(&["plan"])
         .file(file.trim_end_matches("    ssl: *room\n"))
         .portal(&portal)
         .run();
     assert_eq!(out.code, 0, "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "A"
+          triggers  + file.uploaded
+                    - *
+          targetId  = (none) -> "room-42"
+
+      ~ update #2 "B"
+          triggers  + file.uploaded
+                    - *
+          targetId  = (none) -> "room-42"
+
+    Plan: 0 to create, 2 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+    ----- end -----
+    "#);
     assert_eq!(
         out.stdout
             .matches("targetId  = (none) -> \"room-42\"")
@@ -99,21 +167,36 @@ fn a_missing_secret_at_apply_points_at_its_secret_key_in_the_file() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr.contains(
-            "environment variable BILLING_SECRET is not set (secretKey of 'Billing sync')"
-        ),
-        "{out:?}"
-    );
-    assert!(
-        out.stderr.contains("webhooks.yaml:6:16"),
-        "snippet: {out:?}"
-    );
-    assert!(
-        out.stderr.contains("BILLING_SECRET is read here"),
-        "{out:?}"
-    );
-    assert!(out.stderr.contains("or change `secretKey` here"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "Billing sync"
+          name      = "Billing sync"
+          uri       = "https://billing.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: BILLING_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+      x 1 secret(s) could not be resolved; nothing was written
+
+      x environment variable BILLING_SECRET is not set (secretKey of 'Billing sync')
+       ,-[webhooks.yaml:6:16]
+     5 |     uri: https://billing.example.com/h
+     6 |     secretKey: ${BILLING_SECRET}
+       :                ^^^^^^^^|^^^^^^^^
+       :                        `-- BILLING_SECRET is read here
+       `----
+      help: set BILLING_SECRET in the environment that runs `apply`, or change `secretKey` here
+
+    ----- end -----
+    "#);
     assert!(portal.writes().is_empty());
 
     // A value the policy refuses: located too, and never shown.
@@ -123,7 +206,36 @@ fn a_missing_secret_at_apply_points_at_its_secret_key_in_the_file() {
         .env("BILLING_SECRET", "short")
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("webhooks.yaml:6:16"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "Billing sync"
+          name      = "Billing sync"
+          uri       = "https://billing.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: BILLING_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+      x 1 secret(s) could not be resolved; nothing was written
+
+      x the value of environment variable BILLING_SECRET is not a valid secret (secretKey of 'Billing sync'): it must be at least 8 characters long
+       ,-[webhooks.yaml:6:16]
+     5 |     uri: https://billing.example.com/h
+     6 |     secretKey: ${BILLING_SECRET}
+       :                ^^^^^^^^|^^^^^^^^
+       :                        `-- BILLING_SECRET is read here
+       `----
+      help: set BILLING_SECRET to what the server accepts (8 to 30 printable ASCII characters without spaces), or change `secretKey` here
+
+    ----- end -----
+    "#);
     assert!(
         !out.stderr.contains("short\n") && !out.stderr.contains("\"short\""),
         "{out:?}"
@@ -143,12 +255,31 @@ fn a_missing_secret_of_a_saved_plan_speaks_of_the_environment() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("BILLING_SECRET is not set"), "{out:?}");
-    assert!(
-        out.stderr
-            .contains("set BILLING_SECRET in the environment that runs `apply`"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "Billing sync"
+          name      = "Billing sync"
+          uri       = "https://billing.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: BILLING_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x 1 secret(s) could not be resolved; nothing was written
+
+      x environment variable BILLING_SECRET is not set (secretKey of 'Billing sync')
+      help: set BILLING_SECRET in the environment that runs `apply`; a saved plan stores only the variable's name, never its value
+
+    ----- end -----
+    "#);
     assert!(!out.stderr.contains("secretKey` here"), "{out:?}");
     assert!(!out.stderr.contains("in the file"), "{out:?}");
     assert!(portal.writes().is_empty());

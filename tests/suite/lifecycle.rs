@@ -50,8 +50,50 @@ fn the_guard_refuses_a_mass_delete_with_nothing_written() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("deletes 4 of 10"), "{out:?}");
-    assert!(out.stderr.contains("--max-deletes"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      - delete #7 "Hook 7"
+          name      = "Hook 7"
+          uri       = "https://h7.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #8 "Hook 8"
+          name      = "Hook 8"
+          uri       = "https://h8.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #9 "Hook 9"
+          name      = "Hook 9"
+          uri       = "https://h9.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #10 "Hook 10"
+          name      = "Hook 10"
+          uri       = "https://h10.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+    Plan: 0 to create, 0 to update, 4 to delete, 6 unchanged.
+    ----- stderr -----
+      x refusing a plan that deletes 4 of 10 live webhooks: the limit is 3; nothing was written
+      help: if the file is really meant to drop them, set `prune: { maxDeletes: 4 }` in the file, where reviewers see it, or rerun with --max-deletes 4; if not, check the file is complete
+
+    ----- end -----
+    "#);
     assert!(portal.writes().is_empty());
 
     let plan = Run::new(&["plan", "--prune"])
@@ -59,7 +101,90 @@ fn the_guard_refuses_a_mass_delete_with_nothing_written() {
         .portal(&portal)
         .run();
     assert_eq!(plan.code, 1, "plan shows, then refuses: {plan:?}");
-    assert!(plan.stdout.contains("9 to delete"), "{plan:?}");
+    insta::assert_snapshot!(plan.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      - delete #2 "Hook 2"
+          name      = "Hook 2"
+          uri       = "https://h2.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #3 "Hook 3"
+          name      = "Hook 3"
+          uri       = "https://h3.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #4 "Hook 4"
+          name      = "Hook 4"
+          uri       = "https://h4.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #5 "Hook 5"
+          name      = "Hook 5"
+          uri       = "https://h5.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #6 "Hook 6"
+          name      = "Hook 6"
+          uri       = "https://h6.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #7 "Hook 7"
+          name      = "Hook 7"
+          uri       = "https://h7.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #8 "Hook 8"
+          name      = "Hook 8"
+          uri       = "https://h8.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #9 "Hook 9"
+          name      = "Hook 9"
+          uri       = "https://h9.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #10 "Hook 10"
+          name      = "Hook 10"
+          uri       = "https://h10.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+    Plan: 0 to create, 0 to update, 9 to delete, 1 unchanged.
+    ----- stderr -----
+      x refusing a plan that deletes 9 of 10 live webhooks: the limit is 3; nothing was written
+      help: if the file is really meant to drop them, set `prune: { maxDeletes: 9 }` in the file, where reviewers see it, or rerun with --max-deletes 9; if not, check the file is complete
+
+    ----- end -----
+    "#);
 
     let out = Run::new(&["apply", "--auto-approve", "--prune", "--max-deletes", "4"])
         .file(&keep(&[1, 2, 3, 4, 5, 6]))
@@ -88,7 +213,27 @@ fn a_delete_answered_404_counts_as_done() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 0, "already gone is converged: {out:?}");
-    assert!(out.stdout.contains("1 done, 0 failed"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      - delete #2 "Hook 2"
+          name      = "Hook 2"
+          uri       = "https://h2.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+    Plan: 0 to create, 0 to update, 1 to delete, 1 unchanged.
+
+      [1/1] [TIME] ok deleted #2 "Hook 2"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    ----- end -----
+    "#);
 }
 
 #[test]
@@ -148,14 +293,72 @@ fn export_round_trips_to_a_clean_prune_plan() {
 
     let export = Run::new(&["export"]).portal(&portal).run();
     assert_eq!(export.code, 0, "{export:?}");
-    assert!(export.stdout.contains("write-only"), "{export:?}");
+    insta::assert_snapshot!(export.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    # Exported from [PORTAL] by docspace-webhooks.
+    # secretKey is write-only: the portal never returns it, so none is exported. To manage a
+    # webhook's secret, add `secretKey: ${SOME_VAR}` to its entry and run
+    # `docspace-webhooks apply --rotate-secrets` with SOME_VAR set.
+    portal: "[PORTAL]"
+    webhooks:
+      "Plain": # id 1
+        uri: "https://a.example.com/h"
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+      "123": # id 2
+        uri: "https://b.example.com/h"
+        enabled: true
+        ssl: true
+        triggers: ["file.uploaded", "room.created"]
+        targetId: "room-7"
+      3:
+        name: "Twin"
+        uri: "https://c.example.com/h"
+        enabled: false
+        ssl: false
+        triggers: ["*"]
+      4:
+        name: "Twin"
+        uri: "http://d.example.com/h"
+        enabled: true
+        ssl: false
+        triggers: ["*"]
+      "yes: \"quoted\" # not a comment": # id 5
+        uri: "https://e.example.com/h"
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+    ----- stderr -----
+    ----- end -----
+    "#);
 
     let plan = Run::new(&["plan", "--prune", "--detailed-exitcode"])
         .file(&export.stdout)
         .portal(&portal)
         .run();
     assert_eq!(plan.code, 0, "{plan:?}\n--- export:\n{}", export.stdout);
-    assert!(plan.stdout.contains("0 to delete, 5 unchanged"), "{plan:?}");
+    insta::assert_snapshot!(plan.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+    No changes. The portal matches the file.
+    Plan: 0 to create, 0 to update, 0 to delete, 5 unchanged.
+    ----- stderr -----
+      ! "123" is quoted, so it is a webhook name, not an id
+        ,-[webhooks.yaml:12:3]
+     11 |     triggers: ["*"]
+     12 |   "123": # *** 
+        :   ^^|^^
+        :     `-- a name
+     13 |     uri: "https://b.example.com/h"
+        `----
+      help: write 123 without quotes to manage the webhook with that id
+
+    ----- end -----
+    "#);
 }
 
 #[test]
@@ -174,7 +377,24 @@ fn rotate_secrets_sends_the_secret_even_when_nothing_else_drifted() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("secretKey = (sensitive)"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Hook 1"
+          secretKey = (sensitive)
+
+    Apply will read: S
+
+    Plan: 0 to create, 1 to update, 0 to delete, 1 unchanged.
+
+      [1/1] [TIME] ok updated #1 "Hook 1"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    ----- end -----
+    "#);
     assert!(!out.stdout.contains("Rotated-Secret-2"));
     assert_eq!(portal.writes().len(), 1);
     assert_eq!(portal.get(1).unwrap().secret_key, "Rotated-Secret-2");
@@ -189,16 +409,87 @@ fn a_webhook_the_portal_disabled_after_failures_says_so_in_the_plan() {
             .failure("2026-11-20T10:00:00+00:00", "502 Bad Gateway from upstream"),
     );
     let file = "webhooks:\n  Flaky:\n    enabled: true\n";
+    let mut views = String::new();
     for format in ["text", "json", "markdown"] {
         let out = Run::new(&["plan", "--format", format])
             .file(file)
             .portal(&portal)
             .run();
         assert_eq!(out.code, 0, "{out:?}");
-        assert!(
-            out.stdout.contains("2026-11-20T10:00:00"),
-            "{format}: {out:?}"
-        );
-        assert!(out.stdout.contains("502 Bad Gateway"), "{format}: {out:?}");
+        views += &format!("$ plan --format {format}\n{}\n", out.user_view());
     }
+    insta::assert_snapshot!(views, @r#"
+    $ plan --format text
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Flaky"
+          ! probably disabled by the portal after failed deliveries; last failure 2026-11-20T10:00:00+00:00 — "502 Bad Gateway from upstream"
+          ! enabling it sends events to that target again: check that it answers first
+          enabled   = false -> true
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+    ----- end -----
+
+    $ plan --format json
+    exit: 0
+    ----- stdout -----
+    {
+      "format_version": 1,
+      "portal": "[PORTAL]",
+      "summary": {
+        "create": 0,
+        "update": 1,
+        "delete": 0,
+        "unchanged": 0
+      },
+      "changes": [
+        {
+          "action": "update",
+          "id": 1,
+          "name": "Flaky",
+          "fields": [
+            {
+              "field": "enabled",
+              "before": false,
+              "after": true
+            }
+          ],
+          "warnings": [],
+          "failure": {
+            "on": "2026-11-20T10:00:00+00:00",
+            "excerpt": "502 Bad Gateway from upstream"
+          }
+        }
+      ],
+      "unmanaged": [],
+      "left_out": 0,
+      "secrets_needed": [],
+      "secrets_not_sent": []
+    }
+    ----- stderr -----
+    ----- end -----
+
+    $ plan --format markdown
+    exit: 0
+    ----- stdout -----
+    **Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.** Portal: `[PORTAL]`
+
+    | create | update | delete | unchanged | unmanaged |
+    |---:|---:|---:|---:|---:|
+    | 0 | 1 | 0 | 0 | 0 |
+
+    #### ~ update `#1 "Flaky"`
+
+    > **Warning:** probably disabled by the portal after failed deliveries; last failure `2026-11-20T10:00:00+00:00` — `"502 Bad Gateway from upstream"`. Enabling it sends events to that target again: check that it answers first.
+
+    ```diff
+    - enabled: false
+    + enabled: true
+    ```
+    ----- stderr -----
+    ----- end -----
+    "#);
 }

@@ -43,19 +43,35 @@ fn plan_sends_one_get_and_writes_nothing() {
 fn plan_shows_each_change_field_by_field() {
     let portal = portal();
     let out = Run::new(&["plan"]).file(FILE).portal(&portal).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #2 "Crm"
+          ssl       = true -> false
+          triggers  + file.uploaded
+                    - file.trashed
+
+      + create "Billing"
+          name      = "Billing"
+          uri       = "https://billing.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #3 "Legacy"
+
+    Apply will read: BILLING_SECRET
+
+    Plan: 1 to create, 1 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+    ----- end -----
+    "#);
     let text = &out.stdout;
-    assert!(text.contains("+ create \"Billing\""), "{text}");
-    assert!(text.contains("secretKey = (sensitive)"), "{text}");
-    assert!(text.contains("~ update #2 \"Crm\""), "{text}");
-    assert!(text.contains("ssl       = true -> false"), "{text}");
-    assert!(text.contains("+ file.uploaded"), "{text}");
-    assert!(text.contains("- file.trashed"), "{text}");
     assert!(!text.contains("targetId"), "unmanaged field shown: {text}");
-    assert!(text.contains("#3 \"Legacy\""), "unmanaged listed: {text}");
-    assert!(
-        text.contains("Plan: 1 to create, 1 to update, 0 to delete, 1 unchanged."),
-        "{text}"
-    );
     assert!(!text.contains('\u{1b}'), "piped output is plain: {text:?}");
 }
 
@@ -72,7 +88,20 @@ fn detailed_exitcode_is_2_with_changes_and_0_without() {
         .portal(&portal)
         .run();
     assert_eq!(clean.code, 0, "{clean:?}");
-    assert!(clean.stdout.contains("No changes."), "{clean:?}");
+    insta::assert_snapshot!(clean.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #2 "Crm"
+      #3 "Legacy"
+
+    No changes. The portal matches the file.
+    Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+    ----- end -----
+    "#);
 }
 
 #[test]
@@ -101,6 +130,22 @@ fn an_ambiguous_name_is_an_error_at_the_entry_listing_the_ids() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("ids 1, 2"), "{out:?}");
-    assert!(out.stderr.contains("webhooks.yaml:2"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x 2 live webhooks are named "Twin" (ids 1, 2)
+       ,-[webhooks.yaml:2:3]
+     1 | webhooks:
+     2 |   Twin:
+       :   ^^|^
+       :     `-- matches more than one webhook
+     3 |     enabled: false
+       `----
+      help: key the entry by id instead, e.g. `1:`, and add an entry per webhook you mean to manage
+
+    ----- end -----
+    "#);
 }

@@ -29,8 +29,19 @@ fn an_html_error_page_reports_status_and_excerpt() {
     });
     let out = plan(&portal);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("502"), "{out:?}");
-    assert!(out.stderr.contains("Bad Gateway"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    retrying GET /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): HTTP 502: 502 Bad Gateway nginx
+    retrying GET /api/2.0/settings/webhook in [TIME] (attempt 3 of 5): HTTP 502: 502 Bad Gateway nginx
+    retrying GET /api/2.0/settings/webhook in [TIME] (attempt 4 of 5): HTTP 502: 502 Bad Gateway nginx
+    retrying GET /api/2.0/settings/webhook in [TIME] (attempt 5 of 5): HTTP 502: 502 Bad Gateway nginx
+      x GET /api/2.0/settings/webhook failed (HTTP 502); the answer is not from the DocSpace API: 502 Bad Gateway nginx
+      help: something in front of the portal (a proxy or gateway) answered; if it persists, check the portal's status and the portal URL
+
+    ----- end -----
+    ");
     assert!(!out.stderr.contains("<html>"), "tags stripped: {out:?}");
 }
 
@@ -42,7 +53,15 @@ fn garbage_json_is_an_error_naming_the_endpoint() {
     });
     let out = plan(&portal);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("/api/2.0/settings/webhook"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhook: unexpected answer at `response`: found an object (expected a list of webhooks)
+      help: the portal may run a DocSpace version this tool does not support (it needs 3.1 or newer), or the URL points at another service
+
+    ----- end -----
+    ");
     assert!(!out.stderr.contains("panicked"), "{out:?}");
 }
 
@@ -54,10 +73,15 @@ fn a_redirect_is_not_followed_and_says_where_it_pointed() {
     });
     let out = plan(&portal);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr.contains("https://login.example.com/sso"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhook: the portal redirected (HTTP 302) to https://login.example.com/sso; not followed so the API key is not sent elsewhere
+      help: check the portal URL: give the address the portal really serves (the final host name, with https://)
+
+    ----- end -----
+    ");
     assert_eq!(portal.requests().len(), 1, "not followed");
 }
 
@@ -67,8 +91,15 @@ fn access_denied_says_the_key_lacks_admin_rights() {
     portal.set_forbidden(true);
     let out = plan(&portal);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("403"), "{out:?}");
-    assert!(out.stderr.contains("Access denied"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhook: the portal denied access (HTTP 403): Access denied
+      help: the API key's user lacks the rights: managing all of a portal's webhooks needs the key of a DocSpace admin (other users see only their own webhooks, guests none, and the portal may limit developer tools to admins)
+
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -78,7 +109,15 @@ fn plain_http_is_refused_unless_the_host_is_loopback() {
         .env("DOCSPACE_API_KEY", "sk-anything")
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("https"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the portal URL from --portal is not usable
+      `-> invalid portal URL `http://portal.example.com`: plain http:// is accepted only for a loopback host (localhost, 127.0.0.1, [::1]); use https:// so the API key is not sent in clear text
+
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -88,12 +127,28 @@ fn no_portal_and_no_key_are_explained() {
         .env("DOCSPACE_API_KEY", "sk-x")
         .run();
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("DOCSPACE_URL"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x no portal to talk to
+      help: pass --portal https://yourportal.onlyoffice.com, set DOCSPACE_URL, or add `portal:` to the file
+
+    ----- end -----
+    ");
     let out = Run::new(&["plan", "--portal", "https://p.example.com"])
         .file("webhooks: {}\n")
         .run();
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("DOCSPACE_API_KEY"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x DOCSPACE_API_KEY is not set
+      help: create an API key in DocSpace (Settings > Developer Tools > API keys) as a DocSpace admin, then `export DOCSPACE_API_KEY=sk-...`; it is never read from the command line
+
+    ----- end -----
+    ");
 }
 
 /// What `--portal` and the environment mean depends on the file (a portal to pin, or names of
@@ -106,7 +161,22 @@ fn the_file_is_read_before_the_settings_it_gives_meaning_to() {
         .file(broken)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("webhooks.yaml"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x invalid YAML: unclosed bracket '['
+       ,-[webhooks.yaml:2:12]
+     1 | webhooks:
+     2 |   billing: [
+       :            |
+       :            `-- here
+       `----
+
+    ----- end -----
+    ");
     assert!(!out.stderr.contains("DOCSPACE_API_KEY"), "{out:?}");
 
     let good = "webhooks: {}\n";
@@ -114,18 +184,28 @@ fn the_file_is_read_before_the_settings_it_gives_meaning_to() {
         .file(good)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr.contains("DOCSPACE_API_KEY is not set"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x DOCSPACE_API_KEY is not set
+      help: create an API key in DocSpace (Settings > Developer Tools > API keys) as a DocSpace admin, then `export DOCSPACE_API_KEY=sk-...`; it is never read from the command line
+
+    ----- end -----
+    ");
 
     let out = Run::new(&["plan", "--portal", "http://portal.example.com"])
         .file(good)
         .env("DOCSPACE_API_KEY", "sk-anything")
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr.contains("--portal") && out.stderr.contains("plain http://"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the portal URL from --portal is not usable
+      `-> invalid portal URL `http://portal.example.com`: plain http:// is accepted only for a loopback host (localhost, 127.0.0.1, [::1]); use https:// so the API key is not sent in clear text
+
+    ----- end -----
+    ");
 }

@@ -89,20 +89,78 @@ fn every_problem_of_a_fleet_is_reported_at_once_with_its_line_and_no_key() {
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(out.stdout, "", "{out:?}");
     let err = &out.stderr;
-    assert!(err.contains("the webhook file has 5 problems"), "{err}");
-    for (line, words) in [
-        (4, "`apiKey` must be a `${VAR}` reference"),
-        (6, "ssl: true requires an https uri"),
-        (8, "portals `staging` and `production` have the same url"),
-        (14, "did you mean `production`?"),
-        (15, "a shared entry must be keyed by name"),
-    ] {
-        assert!(
-            err.contains(&format!("webhooks.yaml:{line}:")),
-            "line {line}: {err}"
-        );
-        assert!(err.contains(words), "{words}: {err}");
-    }
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 5 problems
+
+      x `apiKey` must be a `${VAR}` reference: the API key is read from the environment, never written in the file
+       ,-[webhooks.yaml:4:5]
+     3 |     url: https://staging.docs.example.com
+     4 |     apiKey: ***                         
+       :     ^^^|^^
+       :        `-- the key is written here
+     5 |     webhooks:
+       `----
+      help: put the key in an environment variable and name it here: `apiKey: ${DOCSPACE_STAGING_KEY}`; if this key was ever pushed, revoke it
+
+      x ssl: true requires an https uri
+        ,-[webhooks.yaml:6:28]
+      5 |     webhooks:
+      6 |       Billing sync: { ssl: true }
+        :                            ^^|^
+        :                              `-- ssl is turned on here
+      7 |   production:
+      8 |     url: https://Staging.docs.example.com/
+      9 |     apiKey: ${DOCSPACE_PROD_KEY}
+     10 | webhooks:
+     11 |   Billing sync:
+     12 |     uri: http://billing.example.com/hooks
+        :          ^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^
+        :                          `-- plain http in the shared entry
+     13 |   Audit trail:
+        `----
+      help: use an https:// uri, or set `ssl: false` (which also stops the portal checking the target's certificate)
+
+      x portals `staging` and `production` have the same url
+       ,-[webhooks.yaml:3:10]
+     2 |   staging:
+     3 |     url: https://staging.docs.example.com
+       :          ^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^
+       :                          `-- first
+     4 |     apiKey: ***                         
+       `----
+       ,-[webhooks.yaml:8:10]
+     7 |   production:
+     8 |     url: https://Staging.docs.example.com/
+       :          ^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^
+       :                          `-- the same portal as `staging`
+     9 |     apiKey: ${DOCSPACE_PROD_KEY}
+       `----
+      help: list each portal once: two names for one portal would both plan and write its webhooks
+
+      x `only` names `prod`, which is not a portal of this file
+        ,-[webhooks.yaml:14:12]
+     13 |   Audit trail:
+     14 |     only: [prod]
+        :            ^^|^
+        :              `-- no such portal
+     15 |   9846: {}
+        `----
+      help: did you mean `production`?
+
+      x a shared entry must be keyed by name, not by id
+        ,-[webhooks.yaml:15:3]
+     14 |     only: [prod]
+     15 |   9846: {}
+        :   ^^|^
+        :     `-- an id key
+        `----
+      help: an id belongs to one portal: move this entry under the `webhooks:` of that portal (`portals: NAME: webhooks:`)
+
+    ----- end -----
+    ");
     assert!(!out.all().contains(KEY), "the key leaked: {out:?}");
     assert!(
         !out.all().contains(&KEY[10..]),
@@ -145,13 +203,83 @@ fn json_and_github_reports_of_a_fleet_place_every_problem_and_hold_no_key() {
     assert!(!out.all().contains(KEY), "the key leaked: {out:?}");
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 5, "{out:?}");
-    assert!(
-        lines[0].starts_with(
-            "::error file=webhooks.yaml,line=4,col=5,endLine=4,endColumn=11,title=config%3A%3Aliteral_api_key::"
-        ),
-        "{out:?}"
-    );
-    assert!(lines[3].contains("line=14,") && lines[3].contains("did you mean `production`?"));
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ::error file=webhooks.yaml,line=4,col=5,endLine=4,endColumn=11,title=config%3A%3Aliteral_api_key::`apiKey` must be a `${VAR}` reference: the API key is read from the environment, never written in the file%0Ahelp: put the key in an environment variable and name it here: `apiKey: ${DOCSPACE_STAGING_KEY}`; if this key was ever pushed, revoke it
+    ::error file=webhooks.yaml,line=6,col=28,endLine=6,endColumn=32,title=config%3A%3Assl_needs_https::ssl: true requires an https uri%0Ahelp: use an https:// uri, or set `ssl: false` (which also stops the portal checking the target's certificate)
+    ::error file=webhooks.yaml,line=8,col=10,endLine=8,endColumn=43,title=config%3A%3Aduplicate_portal::portals `staging` and `production` have the same url%0Ahelp: list each portal once: two names for one portal would both plan and write its webhooks
+    ::error file=webhooks.yaml,line=14,col=12,endLine=14,endColumn=16,title=config%3A%3Aunknown_portal::`only` names `prod`, which is not a portal of this file%0Ahelp: did you mean `production`?
+    ::error file=webhooks.yaml,line=15,col=3,endLine=15,endColumn=7,title=config%3A%3Aid_in_shared::a shared entry must be keyed by name, not by id%0Ahelp: an id belongs to one portal: move this entry under the `webhooks:` of that portal (`portals: NAME: webhooks:`)
+    ----- stderr -----
+      x the webhook file has 5 problems
+
+      x `apiKey` must be a `${VAR}` reference: the API key is read from the environment, never written in the file
+       ,-[webhooks.yaml:4:5]
+     3 |     url: https://staging.docs.example.com
+     4 |     apiKey: ***                         
+       :     ^^^|^^
+       :        `-- the key is written here
+     5 |     webhooks:
+       `----
+      help: put the key in an environment variable and name it here: `apiKey: ${DOCSPACE_STAGING_KEY}`; if this key was ever pushed, revoke it
+
+      x ssl: true requires an https uri
+        ,-[webhooks.yaml:6:28]
+      5 |     webhooks:
+      6 |       Billing sync: { ssl: true }
+        :                            ^^|^
+        :                              `-- ssl is turned on here
+      7 |   production:
+      8 |     url: https://Staging.docs.example.com/
+      9 |     apiKey: ${DOCSPACE_PROD_KEY}
+     10 | webhooks:
+     11 |   Billing sync:
+     12 |     uri: http://billing.example.com/hooks
+        :          ^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^
+        :                          `-- plain http in the shared entry
+     13 |   Audit trail:
+        `----
+      help: use an https:// uri, or set `ssl: false` (which also stops the portal checking the target's certificate)
+
+      x portals `staging` and `production` have the same url
+       ,-[webhooks.yaml:3:10]
+     2 |   staging:
+     3 |     url: https://staging.docs.example.com
+       :          ^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^
+       :                          `-- first
+     4 |     apiKey: ***                         
+       `----
+       ,-[webhooks.yaml:8:10]
+     7 |   production:
+     8 |     url: https://Staging.docs.example.com/
+       :          ^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^
+       :                          `-- the same portal as `staging`
+     9 |     apiKey: ${DOCSPACE_PROD_KEY}
+       `----
+      help: list each portal once: two names for one portal would both plan and write its webhooks
+
+      x `only` names `prod`, which is not a portal of this file
+        ,-[webhooks.yaml:14:12]
+     13 |   Audit trail:
+     14 |     only: [prod]
+        :            ^^|^
+        :              `-- no such portal
+     15 |   9846: {}
+        `----
+      help: did you mean `production`?
+
+      x a shared entry must be keyed by name, not by id
+        ,-[webhooks.yaml:15:3]
+     14 |     only: [prod]
+     15 |   9846: {}
+        :   ^^|^
+        :     `-- an id key
+        `----
+      help: an id belongs to one portal: move this entry under the `webhooks:` of that portal (`portals: NAME: webhooks:`)
+
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -165,11 +293,23 @@ fn a_fleets_warning_points_at_what_is_written_once_and_does_not_fail_it() {
     // the shared entry, on line 13, not in staging's overlay, which does not write it.
     let warnings: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(warnings.len(), 1, "{out:?}");
-    assert!(
-        warnings[0].starts_with("::warning file=webhooks.yaml,line=13,")
-            && warnings[0].contains("literal_secret"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 0
+    ----- stdout -----
+    ::warning file=webhooks.yaml,line=13,col=3,endLine=13,endColumn=15,title=config%3A%3Aliteral_secret::the secretKey of 'Billing sync' is written in the file%0Ahelp: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+    ----- stderr -----
+      ! the secretKey of 'Billing sync' is written in the file
+        ,-[webhooks.yaml:13:3]
+     12 | webhooks:
+     13 |   Billing sync:
+        :   ^^^^^^|^^^^^
+        :         `-- secret written literally in this entry
+     14 |     uri: https://billing.example.com/hooks/docspace
+        `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
+    ");
     assert_eq!(
         out.stderr.matches("is written in the file").count(),
         1,

@@ -34,20 +34,65 @@ fn validate_json_lists_every_problem_with_its_place_and_no_secret() {
     assert_eq!(trigger["column"], 16);
     assert_eq!(trigger["severity"], "error");
     assert_eq!(trigger["code"], "config::unknown_trigger");
-    assert!(
-        trigger["message"]
-            .as_str()
-            .unwrap()
-            .contains("file.uplaoded"),
-        "{trigger}"
-    );
-    assert!(
-        trigger["help"].as_str().unwrap().contains("file.uploaded"),
-        "{trigger}"
-    );
     assert_eq!(problems[1]["line"], 7, "{doc:#}");
     // The diagnostics on stderr are unchanged by the format.
-    assert!(out.stderr.contains("webhooks.yaml:5"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    {
+      "format_version": 1,
+      "valid": false,
+      "webhooks": null,
+      "errors": 2,
+      "warnings": 0,
+      "problems": [
+        {
+          "file": "webhooks.yaml",
+          "line": 5,
+          "column": 16,
+          "end_line": 5,
+          "end_column": 29,
+          "severity": "error",
+          "code": "config::unknown_trigger",
+          "message": "unknown trigger `file.uplaoded`",
+          "help": "did you mean `file.uploaded`?"
+        },
+        {
+          "file": "webhooks.yaml",
+          "line": 7,
+          "column": 10,
+          "end_line": 7,
+          "end_column": 29,
+          "severity": "error",
+          "code": "config::bad_uri",
+          "message": "`uri` has scheme `ftp`; only http and https are allowed",
+          "help": null
+        }
+      ]
+    }
+    ----- stderr -----
+      x the webhook file has 2 problems
+
+      x unknown trigger `file.uplaoded`
+       ,-[webhooks.yaml:5:16]
+     4 |     secretKey: ***                
+     5 |     triggers: [file.uplaoded]
+       :                ^^^^^^|^^^^^^
+       :                      `-- unknown trigger
+     6 |   B:
+       `----
+      help: did you mean `file.uploaded`?
+
+      x `uri` has scheme `ftp`; only http and https are allowed
+       ,-[webhooks.yaml:7:10]
+     6 |   B:
+     7 |     uri: ftp://b.example.com
+       :          ^^^^^^^^^|^^^^^^^^^
+       :                   `-- not http or https
+       `----
+
+    ----- end -----
+    "#);
 }
 
 #[test]
@@ -70,6 +115,42 @@ fn validate_json_of_a_valid_file_includes_its_warnings() {
     assert_eq!(warning["severity"], "warning");
     assert_eq!(warning["code"], "config::literal_secret");
     assert_eq!(warning["line"], 2);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    {
+      "format_version": 1,
+      "valid": true,
+      "webhooks": 1,
+      "errors": 0,
+      "warnings": 1,
+      "problems": [
+        {
+          "file": "webhooks.yaml",
+          "line": 2,
+          "column": 3,
+          "end_line": 2,
+          "end_column": 4,
+          "severity": "warning",
+          "code": "config::literal_secret",
+          "message": "the secretKey of 'A' is written in the file",
+          "help": "read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`"
+        }
+      ]
+    }
+    ----- stderr -----
+      ! the secretKey of 'A' is written in the file
+       ,-[webhooks.yaml:2:3]
+     1 | webhooks:
+     2 |   A:
+       :   |
+       :   `-- secret written literally in this entry
+     3 |     uri: https://a.example.com
+       `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
+    "#);
 }
 
 #[test]
@@ -81,24 +162,36 @@ fn validate_github_prints_one_annotation_per_problem() {
     assert!(!out.all().contains(SECRET), "secret leaked: {out:?}");
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{out:?}");
-    assert!(
-        lines[0].starts_with(
-            "::error file=webhooks.yaml,line=5,col=16,endLine=5,endColumn=29,title=config%3A%3Aunknown_trigger::"
-        ),
-        "{}",
-        lines[0]
-    );
-    // The help follows the message on its own line, escaped into the one command.
-    assert!(lines[0].contains("%0Ahelp: "), "{}", lines[0]);
-    assert!(
-        lines[1].starts_with("::error file=webhooks.yaml,line=7,"),
-        "{}",
-        lines[1]
-    );
-    assert!(
-        out.stderr.contains("webhooks.yaml:7"),
-        "diagnostics too: {out:?}"
-    );
+    // The help follows the message on its own line, escaped into the one command; the
+    // diagnostics are on stderr too.
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ::error file=webhooks.yaml,line=5,col=16,endLine=5,endColumn=29,title=config%3A%3Aunknown_trigger::unknown trigger `file.uplaoded`%0Ahelp: did you mean `file.uploaded`?
+    ::error file=webhooks.yaml,line=7,col=10,endLine=7,endColumn=29,title=config%3A%3Abad_uri::`uri` has scheme `ftp`; only http and https are allowed
+    ----- stderr -----
+      x the webhook file has 2 problems
+
+      x unknown trigger `file.uplaoded`
+       ,-[webhooks.yaml:5:16]
+     4 |     secretKey: ***                
+     5 |     triggers: [file.uplaoded]
+       :                ^^^^^^|^^^^^^
+       :                      `-- unknown trigger
+     6 |   B:
+       `----
+      help: did you mean `file.uploaded`?
+
+      x `uri` has scheme `ftp`; only http and https are allowed
+       ,-[webhooks.yaml:7:10]
+     6 |   B:
+     7 |     uri: ftp://b.example.com
+       :          ^^^^^^^^^|^^^^^^^^^
+       :                   `-- not http or https
+       `----
+
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -108,15 +201,23 @@ fn validate_github_annotates_warnings_and_still_passes() {
         .run();
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.stdout.lines().count(), 1, "{out:?}");
-    assert!(
-        out.stdout
-            .starts_with("::warning file=webhooks.yaml,line=2,"),
-        "{out:?}"
-    );
-    assert!(
-        out.stdout.contains("title=config%3A%3Aquoted_id::"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    ::warning file=webhooks.yaml,line=2,col=3,endLine=2,endColumn=9,title=config%3A%3Aquoted_id::"9846" is quoted, so it is a webhook name, not an id%0Ahelp: write 9846 without quotes to manage the webhook with that id
+    ----- stderr -----
+      ! "9846" is quoted, so it is a webhook name, not an id
+       ,-[webhooks.yaml:2:3]
+     1 | webhooks:
+     2 |   "9846":
+       :   ^^^|^^
+       :      `-- a name
+     3 |     uri: https://a.example.com/100%
+       `----
+      help: write 9846 without quotes to manage the webhook with that id
+
+    ----- end -----
+    "#);
 }
 
 #[test]
@@ -127,22 +228,55 @@ fn a_file_that_cannot_be_read_is_reported_without_a_place() {
     assert_eq!(problem["file"], "nope.yaml");
     assert_eq!(problem["line"], Value::Null);
     assert_eq!(problem["code"], "config::io");
-    assert!(
-        problem["help"].as_str().unwrap().contains("-f PATH"),
-        "{problem}"
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    {
+      "format_version": 1,
+      "valid": false,
+      "webhooks": null,
+      "errors": 1,
+      "warnings": 0,
+      "problems": [
+        {
+          "file": "nope.yaml",
+          "line": null,
+          "column": null,
+          "end_line": null,
+          "end_column": null,
+          "severity": "error",
+          "code": "config::io",
+          "message": "cannot read the webhook file nope.yaml: No such file or directory (os error 2)",
+          "help": "pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > nope.yaml`"
+        }
+      ]
+    }
+    ----- stderr -----
+      x cannot read the webhook file nope.yaml
+      `-> No such file or directory (os error 2)
+      help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > nope.yaml`
+
+    ----- end -----
+    "#);
 
     let out = Run::new(&["validate", "--format", "github", "-f", "nope.yaml"]).run();
-    assert!(
-        out.stdout
-            .starts_with("::error file=nope.yaml,title=config%3A%3Aio::cannot read"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ::error file=nope.yaml,title=config%3A%3Aio::cannot read the webhook file nope.yaml: No such file or directory (os error 2)%0Ahelp: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > nope.yaml`
+    ----- stderr -----
+      x cannot read the webhook file nope.yaml
+      `-> No such file or directory (os error 2)
+      help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > nope.yaml`
+
+    ----- end -----
+    ");
 }
 
 #[test]
 fn a_file_that_does_not_parse_and_may_hold_a_secret_keeps_it_out_of_the_reports() {
     let yaml = format!("webhooks:\n  A:\n    secretKey: {SECRET}\n    uri: [\n");
+    let mut views = String::new();
     for format in ["json", "github"] {
         let out = Run::new(&["validate", "--format", format])
             .file(&yaml)
@@ -152,8 +286,52 @@ fn a_file_that_does_not_parse_and_may_hold_a_secret_keeps_it_out_of_the_reports(
             !out.all().contains(SECRET),
             "secret leaked with {format}: {out:?}"
         );
-        assert!(out.stdout.contains("webhooks.yaml"), "{out:?}");
+        views += &format!("$ validate --format {format}\n{}\n", out.user_view());
     }
+    insta::assert_snapshot!(views, @r#"
+    $ validate --format json
+    exit: 1
+    ----- stdout -----
+    {
+      "format_version": 1,
+      "valid": false,
+      "webhooks": null,
+      "errors": 1,
+      "warnings": 0,
+      "problems": [
+        {
+          "file": "webhooks.yaml",
+          "line": 4,
+          "column": 10,
+          "end_line": 4,
+          "end_column": 11,
+          "severity": "error",
+          "code": "config::yaml",
+          "message": "invalid YAML: unclosed bracket '[' (at webhooks.yaml:4:10)",
+          "help": "the file's lines are not shown: it may hold a secret or credentials, which cannot be told apart from the rest in a file that does not parse"
+        }
+      ]
+    }
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x invalid YAML: unclosed bracket '[' (at webhooks.yaml:4:10)
+      help: the file's lines are not shown: it may hold a secret or credentials, which cannot be told apart from the rest in a file that does not parse
+
+    ----- end -----
+
+    $ validate --format github
+    exit: 1
+    ----- stdout -----
+    ::error file=webhooks.yaml,line=4,col=10,endLine=4,endColumn=11,title=config%3A%3Ayaml::invalid YAML: unclosed bracket '[' (at webhooks.yaml:4:10)%0Ahelp: the file's lines are not shown: it may hold a secret or credentials, which cannot be told apart from the rest in a file that does not parse
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x invalid YAML: unclosed bracket '[' (at webhooks.yaml:4:10)
+      help: the file's lines are not shown: it may hold a secret or credentials, which cannot be told apart from the rest in a file that does not parse
+
+    ----- end -----
+    "#);
 }
 
 #[test]
@@ -181,12 +359,25 @@ fn plan_reports_matching_problems_as_annotations_when_asked() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stdout
-            .starts_with("::error file=webhooks.yaml,line=3,col=3,"),
-        "{out:?}"
-    );
-    assert!(out.stdout.contains("9846"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ::error file=webhooks.yaml,line=3,col=3,endLine=3,endColumn=7,title=plan%3A%3Aunknown_id::no live webhook has id 9846%0Ahelp: an integer key names an existing webhook; key the entry by name to create it
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x no live webhook has id 9846
+       ,-[webhooks.yaml:3:3]
+     2 |   Audit: {}
+     3 |   9846:
+       :   ^^|^
+       :     `-- not on the portal
+     4 |     enabled: false
+       `----
+      help: an integer key names an existing webhook; key the entry by name to create it
+
+    ----- end -----
+    ");
 
     // Without --problems, a text plan's stdout stays empty; json follows --format.
     let text = Run::new(&["plan"]).file(file).portal(&portal).run();

@@ -35,12 +35,50 @@ fn the_files_limit_lets_through_what_the_default_refuses_and_the_flag_wins() {
         .portal(&portal)
         .run();
     assert_eq!(default.code, 1, "{default:?}");
-    assert!(
-        default
-            .stderr
-            .contains("set `prune: { maxDeletes: 4 }` in the file"),
-        "{default:?}"
-    );
+    insta::assert_snapshot!(default.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      - delete #7 "Hook 7"
+          name      = "Hook 7"
+          uri       = "https://h7.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #8 "Hook 8"
+          name      = "Hook 8"
+          uri       = "https://h8.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #9 "Hook 9"
+          name      = "Hook 9"
+          uri       = "https://h9.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #10 "Hook 10"
+          name      = "Hook 10"
+          uri       = "https://h10.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+    Plan: 0 to create, 0 to update, 4 to delete, 6 unchanged.
+    ----- stderr -----
+      x refusing a plan that deletes 4 of 10 live webhooks: the limit is 3; nothing was written
+      help: if the file is really meant to drop them, set `prune: { maxDeletes: 4 }` in the file, where reviewers see it, or rerun with --max-deletes 4; if not, check the file is complete
+
+    ----- end -----
+    "#);
 
     let raised = file("prune:\n  maxDeletes: 4\n", 6);
     let out = Run::new(&["apply", "--prune", "--auto-approve"])
@@ -57,10 +95,50 @@ fn the_files_limit_lets_through_what_the_default_refuses_and_the_flag_wins() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr.contains("the limit is 3 (--max-deletes)"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      - delete #7 "Hook 7"
+          name      = "Hook 7"
+          uri       = "https://h7.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #8 "Hook 8"
+          name      = "Hook 8"
+          uri       = "https://h8.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #9 "Hook 9"
+          name      = "Hook 9"
+          uri       = "https://h9.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #10 "Hook 10"
+          name      = "Hook 10"
+          uri       = "https://h10.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+    Plan: 0 to create, 0 to update, 4 to delete, 6 unchanged.
+    ----- stderr -----
+      x refusing a plan that deletes 4 of 10 live webhooks: the limit is 3 (--max-deletes); nothing was written
+      help: if the file is really meant to drop them, rerun with --max-deletes 4; if not, check the file is complete
+
+    ----- end -----
+    "#);
     let low = file("prune: { maxDeletes: 1 }\n", 6);
     let out = Run::new(&["plan", "--prune", "--max-deletes", "4"])
         .file(&low)
@@ -74,16 +152,50 @@ fn the_files_limit_lets_through_what_the_default_refuses_and_the_flag_wins() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("the limit is 1 (prune.maxDeletes in the file)"),
-        "{out:?}"
-    );
-    assert!(
-        out.stderr
-            .contains("raise it to `prune: { maxDeletes: 4 }`"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      - delete #7 "Hook 7"
+          name      = "Hook 7"
+          uri       = "https://h7.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #8 "Hook 8"
+          name      = "Hook 8"
+          uri       = "https://h8.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #9 "Hook 9"
+          name      = "Hook 9"
+          uri       = "https://h9.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #10 "Hook 10"
+          name      = "Hook 10"
+          uri       = "https://h10.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+    Plan: 0 to create, 0 to update, 4 to delete, 6 unchanged.
+    ----- stderr -----
+      x refusing a plan that deletes 4 of 10 live webhooks: the limit is 1 (prune.maxDeletes in the file); nothing was written
+      help: if the file is really meant to drop them, raise it to `prune: { maxDeletes: 4 }` in the file, or rerun with --max-deletes 4; if not, check the file is complete
+
+    ----- end -----
+    "#);
     assert!(portal.writes().is_empty());
 }
 
@@ -95,10 +207,34 @@ fn the_files_limit_is_explicit_enough_to_empty_the_portal() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr.contains("every live webhook (2 of 2)"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      - delete #1 "Hook 1"
+          name      = "Hook 1"
+          uri       = "https://h1.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #2 "Hook 2"
+          name      = "Hook 2"
+          uri       = "https://h2.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+    Plan: 0 to create, 0 to update, 2 to delete, 0 unchanged.
+    ----- stderr -----
+      x refusing a plan that deletes every live webhook (2 of 2) without an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was written
+      help: if the file is really meant to drop them, set `prune: { maxDeletes: 2 }` in the file, where reviewers see it, or rerun with --max-deletes 2; if not, check the file is complete
+
+    ----- end -----
+    "#);
 
     let out = Run::new(&["apply", "--prune", "--auto-approve"])
         .file(&file("prune: { maxDeletes: 2 }\n", 0))
@@ -129,11 +265,16 @@ fn a_saved_plan_records_the_files_limit_and_apply_checks_it_again() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("the limit is 2 (the saved plan's limit)"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/forged.json (SHA-256 [SHA256]).
+      x refusing a plan that deletes 4 of 10 live webhooks: the limit is 2 (the saved plan's limit); nothing was written
+      help: if the file is really meant to drop them, make the plan again with a limit of at least 4; if not, check the file is complete
+
+    ----- end -----
+    ");
     assert!(portal.writes().is_empty());
 
     let out = Run::new(&["apply", plan.path("plan.json").to_str().unwrap()])
@@ -149,31 +290,116 @@ fn a_bad_prune_setting_is_reported_with_the_usual_suggestion() {
         .file("prune:\n  maxDelete: 5\n  other: -1\nwebhooks: {}\n")
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("unknown field `maxDelete` under `prune`"),
-        "{out:?}"
-    );
-    assert!(out.stderr.contains("did you mean `maxDeletes`?"), "{out:?}");
-    assert!(out.stderr.contains("webhooks.yaml:3"), "{out:?}");
-    for (bad, says) in [
-        ("prune: { maxDeletes: -1 }", "must be 0 or more, found -1"),
-        (
-            "prune: { maxDeletes: \"5\" }",
-            "must be a whole number, found a string",
-        ),
-        (
-            "prune: { maxDeletes: 2.5 }",
-            "must be a whole number, found a number",
-        ),
-        ("prune: 5", "`prune` must be a mapping, found an integer"),
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 2 problems
+
+      x unknown field `maxDelete` under `prune`
+       ,-[webhooks.yaml:2:3]
+     1 | prune:
+     2 |   maxDelete: 5
+       :   ^^^^|^^^^
+       :       `-- unknown field
+     3 |   other: -1
+       `----
+      help: did you mean `maxDeletes`?
+
+      x unknown field `other` under `prune`
+       ,-[webhooks.yaml:3:3]
+     2 |   maxDelete: 5
+     3 |   other: -1
+       :   ^^|^^
+       :     `-- unknown field
+     4 | webhooks: {}
+       `----
+      help: valid fields here: maxDeletes
+
+    ----- end -----
+    ");
+    let mut views = String::new();
+    for bad in [
+        "prune: { maxDeletes: -1 }",
+        "prune: { maxDeletes: \"5\" }",
+        "prune: { maxDeletes: 2.5 }",
+        "prune: 5",
     ] {
         let out = Run::new(&["validate"])
             .file(&format!("{bad}\nwebhooks: {{}}\n"))
             .run();
         assert_eq!(out.code, 1, "{bad}: {out:?}");
-        assert!(out.stderr.contains(says), "{bad}: {out:?}");
+        views += &format!("$ validate  # {bad}\n{}\n", out.user_view());
     }
+    insta::assert_snapshot!(views, @r#"
+    $ validate  # prune: { maxDeletes: -1 }
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `prune.maxDeletes` must be 0 or more, found -1
+       ,-[webhooks.yaml:1:22]
+     1 | prune: { maxDeletes: -1 }
+       :                      ^|
+       :                       `-- a negative limit
+     2 | webhooks: {}
+       `----
+      help: the most webhooks one run may delete, e.g. `maxDeletes: 5`
+
+    ----- end -----
+
+    $ validate  # prune: { maxDeletes: "5" }
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `prune.maxDeletes` must be a whole number, found a string
+       ,-[webhooks.yaml:1:22]
+     1 | prune: { maxDeletes: "5" }
+       :                      ^|^
+       :                       `-- expected a whole number
+     2 | webhooks: {}
+       `----
+      help: the most webhooks one run may delete, e.g. `maxDeletes: 5`
+
+    ----- end -----
+
+    $ validate  # prune: { maxDeletes: 2.5 }
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `prune.maxDeletes` must be a whole number, found a number
+       ,-[webhooks.yaml:1:22]
+     1 | prune: { maxDeletes: 2.5 }
+       :                      ^|^
+       :                       `-- expected a whole number
+     2 | webhooks: {}
+       `----
+      help: the most webhooks one run may delete, e.g. `maxDeletes: 5`
+
+    ----- end -----
+
+    $ validate  # prune: 5
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `prune` must be a mapping, found an integer
+       ,-[webhooks.yaml:1:8]
+     1 | prune: 5
+       :        |
+       :        `-- expected a mapping
+     2 | webhooks: {}
+       `----
+      help: write `prune: { maxDeletes: 5 }`
+
+    ----- end -----
+    "#);
     let out = Run::new(&["validate"])
         .file("prune: {}\nwebhooks: {}\n")
         .run();

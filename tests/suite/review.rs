@@ -39,11 +39,34 @@ fn plan(args: &[&str]) -> crate::support::run::Outcome {
 #[test]
 fn a_ci_log_marks_the_changed_character_under_aligned_lines() {
     let out = plan(&[]);
-    let expected = format!(
-        "      uri       - {OLD:?}\n                + {NEW:?}\n{}^\n",
-        " ".repeat(18 + OLD.len())
-    );
-    assert!(out.stdout.contains(&expected), "{}", out.stdout);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Billing"
+          uri       - "https://billing.example.com/hooks/docspace?tenant=42"
+                    + "https://billing.example.com/hooks/docspace?tenant=43"
+                                                                          ^
+
+      ~ update #2 "Mirror"
+          ! look-alike host in the uri: "mіrror.example.com" contains non-ASCII characters, which can look like ASCII ones; it is xn--mrror-n2e.example.com, check that this is the host you mean
+          uri       = "https://mirror.example.com/hooks" -> "https://bot:***@mіrror.example.com/hooks" (host xn--mrror-n2e.example.com)
+
+    Plan: 0 to create, 2 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+      ! the uri of 'Mirror' has a look-alike host: `mіrror.example.com` contains non-ASCII characters, which can look like ASCII ones
+       ,-[webhooks.yaml:4:3]
+     3 |     uri: https://billing.example.com/hooks/docspace?tenant=**
+     4 |   Mirror:
+       :   ^^^|^^
+       :      `-- look-alike host in this entry's uri
+     5 |     uri: https://bot:***@mіrror.example.com/hooks       
+       `----
+      help: it is `xn--mrror-n2e.example.com`: check that this is the host you mean, since DocSpace sends every event to it
+
+    ----- end -----
+    "#);
     assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
 }
 
@@ -65,41 +88,73 @@ fn a_color_terminal_emphasises_the_character_instead() {
 
 #[test]
 fn a_lookalike_host_is_called_out_in_every_format() {
-    let text = plan(&[]);
-    assert!(
-        text.stdout.contains(
-            "! look-alike host in the uri: \"m\u{456}rror.example.com\" contains non-ASCII"
-        ),
-        "{}",
-        text.stdout
-    );
-    assert!(
-        text.stdout.contains(
-            "\"https://bot:***@m\u{456}rror.example.com/hooks\" (host xn--mrror-n2e.example.com)"
-        ),
-        "{}",
-        text.stdout
-    );
-    // The file's own warning, as `validate` shows it.
-    assert!(
-        text.stderr.contains("has a look-alike host"),
-        "{}",
-        text.stderr
-    );
+    // On stderr, the file's own warning, as `validate` shows it.
+    insta::assert_snapshot!(plan(&[]).user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
 
-    let md = plan(&["--format", "markdown"]).stdout;
-    assert!(
-        md.contains("> **Warning:** look-alike host in the uri:"),
-        "{md}"
-    );
-    assert!(md.contains("(host xn--mrror-n2e.example.com)"), "{md}");
-    assert!(
-        md.contains(&format!(
-            "+ uri: {NEW:?}\n  {}^\n",
-            " ".repeat(6 + NEW.len() - 1)
-        )),
-        "{md}"
-    );
+      ~ update #1 "Billing"
+          uri       - "https://billing.example.com/hooks/docspace?tenant=42"
+                    + "https://billing.example.com/hooks/docspace?tenant=43"
+                                                                          ^
+
+      ~ update #2 "Mirror"
+          ! look-alike host in the uri: "mіrror.example.com" contains non-ASCII characters, which can look like ASCII ones; it is xn--mrror-n2e.example.com, check that this is the host you mean
+          uri       = "https://mirror.example.com/hooks" -> "https://bot:***@mіrror.example.com/hooks" (host xn--mrror-n2e.example.com)
+
+    Plan: 0 to create, 2 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+      ! the uri of 'Mirror' has a look-alike host: `mіrror.example.com` contains non-ASCII characters, which can look like ASCII ones
+       ,-[webhooks.yaml:4:3]
+     3 |     uri: https://billing.example.com/hooks/docspace?tenant=**
+     4 |   Mirror:
+       :   ^^^|^^
+       :      `-- look-alike host in this entry's uri
+     5 |     uri: https://bot:***@mіrror.example.com/hooks       
+       `----
+      help: it is `xn--mrror-n2e.example.com`: check that this is the host you mean, since DocSpace sends every event to it
+
+    ----- end -----
+    "#);
+    insta::assert_snapshot!(plan(&["--format", "markdown"]).user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    **Plan: 0 to create, 2 to update, 0 to delete, 0 unchanged.** Portal: `[PORTAL]`
+
+    | create | update | delete | unchanged | unmanaged |
+    |---:|---:|---:|---:|---:|
+    | 0 | 2 | 0 | 0 | 0 |
+
+    #### ~ update `#1 "Billing"`
+
+    ```diff
+    - uri: "https://billing.example.com/hooks/docspace?tenant=42"
+    + uri: "https://billing.example.com/hooks/docspace?tenant=43"
+                                                               ^
+    ```
+
+    #### ~ update `#2 "Mirror"`
+
+    > **Warning:** look-alike host in the uri: `"mіrror.example.com"` contains non-ASCII characters, which can look like ASCII ones; it is `xn--mrror-n2e.example.com`, check that this is the host you mean.
+
+    ```diff
+    - uri: "https://mirror.example.com/hooks"
+    + uri: "https://bot:***@mіrror.example.com/hooks" (host xn--mrror-n2e.example.com)
+    ```
+    ----- stderr -----
+      ! the uri of 'Mirror' has a look-alike host: `mіrror.example.com` contains non-ASCII characters, which can look like ASCII ones
+       ,-[webhooks.yaml:4:3]
+     3 |     uri: https://billing.example.com/hooks/docspace?tenant=**
+     4 |   Mirror:
+       :   ^^^|^^
+       :      `-- look-alike host in this entry's uri
+     5 |     uri: https://bot:***@mіrror.example.com/hooks       
+       `----
+      help: it is `xn--mrror-n2e.example.com`: check that this is the host you mean, since DocSpace sends every event to it
+
+    ----- end -----
+    "#);
 
     let json: serde_json::Value =
         serde_json::from_str(&plan(&["--format", "json"]).stdout).expect("JSON");
@@ -130,14 +185,21 @@ fn a_secret_set_in_the_file_is_never_reported_as_matching() {
         "{}",
         out.stdout
     );
-    assert!(
-        out.stdout.contains(
-            "this plan does not send the secretKey the file sets for #1 \"Billing\". \
-             apply --rotate-secrets sends it."
-        ),
-        "{}",
-        out.stdout
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #2 "Mirror"
+
+    Secrets are not compared (the portal never returns them): this plan does not send the secretKey the file sets for #1 "Billing". apply --rotate-secrets sends it.
+
+    No changes. The portal matches the file in every compared field; secrets are not compared.
+    Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+    ----- end -----
+    "#);
     assert!(!out.stdout.contains("Apply will read"), "nothing is sent");
 
     let rotated = Run::new(&["plan", "--rotate-secrets", "--format", "json"])
@@ -156,37 +218,71 @@ fn a_new_name_on_a_live_uri_suggests_renaming_by_id() {
     let file = "webhooks:\n  Billing: {}\n  Mirror v2:\n    uri: https://mirror.example.com/hooks\n    secretKey: ${MIRROR_SECRET}\n";
     let out = Run::new(&["plan"]).file(file).portal(&portal).run();
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(
-        out.stdout.contains(
-            "! #2 \"Mirror\" has the same uri and no entry in the file: to rename it rather \
-             than create another webhook, key this entry by its id, 2: { name: \"Mirror v2\" }"
-        ),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("Apply will read: MIRROR_SECRET"),
-        "{}",
-        out.stdout
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "Mirror v2"
+          ! #2 "Mirror" has the same uri and no entry in the file: to rename it rather than create another webhook, key this entry by its id, 2: { name: "Mirror v2" }, so its id and delivery history survive
+          name      = "Mirror v2"
+          uri       = "https://mirror.example.com/hooks"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #2 "Mirror"
+
+    Apply will read: MIRROR_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+    ----- end -----
+    "#);
 
     let pruned = Run::new(&["plan", "--prune", "--format", "markdown"])
         .file(file)
         .portal(&portal)
         .run();
     assert_eq!(pruned.code, 0, "{pruned:?}");
-    assert!(
-        pruned.stdout.contains(
-            "> **Warning:** `#2 \"Mirror\"` has the same uri and is deleted by this plan: this \
-             create and that delete lose its id and delivery history"
-        ),
-        "{}",
-        pruned.stdout
-    );
     // The delete leads, before any create.
-    assert!(
-        pruned.stdout.find("#### - delete") < pruned.stdout.find("#### + create"),
-        "{}",
-        pruned.stdout
-    );
+    insta::assert_snapshot!(pruned.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    **Plan: 1 to create, 0 to update, 1 to delete, 1 unchanged.** Portal: `[PORTAL]`
+
+    | create | update | delete | unchanged | unmanaged |
+    |---:|---:|---:|---:|---:|
+    | 1 | 0 | 1 | 1 | 0 |
+
+    Apply will read: `MIRROR_SECRET`
+
+    #### - delete `#2 "Mirror"`
+
+    ```diff
+    - name: "Mirror"
+    - uri: "https://mirror.example.com/hooks"
+    - enabled: true
+    - ssl: true
+    - triggers: [*]
+      targetId: (none)
+    ```
+
+    #### + create `"Mirror v2"`
+
+    > **Warning:** `#2 "Mirror"` has the same uri and is deleted by this plan: this create and that delete lose its id and delivery history; to rename it instead, key this entry by its id: `2: { name: "Mirror v2" }`.
+
+    ```diff
+    + name: "Mirror v2"
+    + uri: "https://mirror.example.com/hooks"
+    + secretKey: (sensitive)
+    + enabled: true
+    + ssl: true
+    + triggers: [*]
+    ```
+    ----- stderr -----
+    ----- end -----
+    "#);
 }

@@ -60,11 +60,18 @@ fn a_plan_gone_stale_is_refused_with_nothing_written() {
 
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("stale"), "{out:?}");
-    assert!(
-        out.stderr.contains("enabled true -> false"),
-        "names what changed: {out:?}"
-    );
+    // Names what changed.
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - #1 "Crm" changed on the portal: enabled true -> false
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+    "#);
     assert!(portal.writes().is_empty(), "{:?}", portal.writes());
 }
 
@@ -76,10 +83,17 @@ fn a_create_that_now_exists_makes_the_plan_stale() {
     portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr.contains("stale") && out.stderr.contains("now exists"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - "Billing" would be created, but now exists as #3 "Billing"
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+    "#);
     assert!(portal.writes().is_empty());
 }
 
@@ -93,23 +107,45 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     let out = apply_saved(&other, &path);
     assert_eq!(out.code, 1, "{out:?}");
     // The saved plan pins its portal: the environment cannot redirect it.
-    assert!(
-        out.stderr.contains("the saved plan names") && out.stderr.contains("nothing was contacted"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan names [PORTAL], but DOCSPACE_URL names [PORTAL-2]; nothing was contacted
+      help: the file is the reviewed truth: DOCSPACE_URL may repeat its portal but never change it. Use the file made for [PORTAL-2], or leave out DOCSPACE_URL
+
+    ----- end -----
+    ");
     assert!(other.writes().is_empty() && other.requests().is_empty());
 
     edit(&path, |plan| plan["format_version"] = 99.into());
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("format_version 99"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is a saved plan of format_version 99, but this build reads only version 4; nothing was written
+      help: a saved plan is made to be applied minutes later, by the same build: run `plan --out` again with this build of docspace-webhooks and review it
+
+    ----- end -----
+    ");
     // Past u32, and congruent to 2 modulo 2^32: still named as written.
     edit(&path, |plan| {
         plan["format_version"] = 4_294_967_298u64.into()
     });
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("format_version 4294967298"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is a saved plan of format_version 4294967298, but this build reads only version 4; nothing was written
+      help: a saved plan is made to be applied minutes later, by the same build: run `plan --out` again with this build of docspace-webhooks and review it
+
+    ----- end -----
+    ");
     assert!(portal.writes().is_empty());
 }
 
@@ -122,7 +158,26 @@ fn a_literal_secret_cannot_be_saved() {
     let path = run.path("plan.json");
     let out = run.run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("${"), "suggests a variable: {out:?}");
+    // Suggests a variable.
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      ! the secretKey of 'New' is written in the file
+       ,-[webhooks.yaml:2:3]
+     1 | webhooks:
+     2 |   New:
+       :   ^|^
+       :    `-- secret written literally in this entry
+     3 |     uri: https://n.example.com/h
+       `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+      x cannot save a plan that sends the literal secretKey of "New"
+      help: a saved plan never holds secret values: write `secretKey: ${SOME_VAR}` in the file and set SOME_VAR when you apply
+
+    ----- end -----
+    "#);
     assert!(!path.exists());
     assert!(!out.all().contains("Literal-Secret-1"), "{out:?}");
 }
@@ -159,7 +214,16 @@ fn the_deletion_guard_is_checked_again_when_a_saved_plan_is_applied() {
     .unwrap();
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("deletes 4 of 10"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x refusing a plan that deletes 4 of 10 live webhooks: the limit is 1 (the saved plan's limit); nothing was written
+      help: if the file is really meant to drop them, make the plan again with a limit of at least 4; if not, check the file is complete
+
+    ----- end -----
+    ");
     assert!(portal.writes().is_empty());
 }
 
@@ -167,7 +231,17 @@ fn the_deletion_guard_is_checked_again_when_a_saved_plan_is_applied() {
 fn a_saved_plan_takes_no_file_or_planning_flags() {
     let out = Run::new(&["apply", "plan.json", "-f", "other.yaml"]).run();
     assert_eq!(out.code, 1, "a usage error: {out:?}");
-    assert!(out.stderr.contains("cannot be used with"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '[PLAN_FILE]' cannot be used with '--file <PATH>'
+
+    Usage: docspace-webhooks apply <PLAN_FILE>
+
+    For more information, try '--help'.
+    ----- end -----
+    ");
 }
 
 /// Rewrites the saved plan at `path` through `f`, as someone editing it by hand would.
@@ -298,7 +372,16 @@ fn the_deletion_guard_counts_the_writes_the_file_really_holds() {
     });
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("deletes 4 of 10"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x refusing a plan that deletes 4 of 10 live webhooks: the limit is 3; nothing was written
+      help: if the file is really meant to drop them, set `prune: { maxDeletes: 4 }` in the file, where reviewers see it, or rerun with --max-deletes 4; if not, check the file is complete
+
+    ----- end -----
+    ");
     assert!(portal.writes().is_empty(), "{:?}", portal.writes());
 }
 
@@ -321,11 +404,17 @@ fn a_password_changed_on_the_portal_makes_the_plan_stale_and_stays_masked() {
 
     let out = apply_saved(&portal, &run.path("plan.json"));
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr.contains("stale") && out.stderr.contains("(credentials changed)"),
-        "{out:?}"
-    );
-    assert!(out.stderr.contains("user:***@crm.example.com"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - #1 "Crm" changed on the portal: uri "https://user:***@crm.example.com/h" -> "https://user:***@crm.example.com/h" (credentials changed)
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+    "#);
     assert!(
         !out.all().contains("Old-Pass-1") && !out.all().contains("New-Pass-2"),
         "{out:?}"

@@ -57,6 +57,15 @@ fn plan_out_prints_the_files_sha256_and_apply_holds_to_it() {
     let wrong = "0".repeat(64);
     let refused = apply(&portal, &path, &["--expect-digest", &wrong]);
     assert_eq!(refused.code, 1, "{refused:?}");
+    insta::assert_snapshot!(refused.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json has SHA-256 [SHA256], not the [SHA256] given with --expect-digest; nothing was written
+      help: the file is not the plan that was approved: apply the approved file, or review this one and pass its digest
+
+    ----- end -----
+    ");
     assert!(
         refused
             .stderr
@@ -88,20 +97,55 @@ fn apply_reads_only_a_regular_file_of_bounded_size() {
         .unwrap();
     // Nothing ever writes to the FIFO: reading it would hang (Run bounds every run).
     let cases = [
-        (fifo.as_path(), "it is a FIFO, not a regular file"),
-        (Path::new("/dev/zero"), "it is a device, not a regular file"),
-        (dir.path(), "it is a directory, not a regular file"),
-        (huge.as_path(), "it is larger than 64 MiB"),
+        (fifo.as_path(), "a FIFO"),
+        (Path::new("/dev/zero"), "a device"),
+        (dir.path(), "a directory"),
+        (huge.as_path(), "64 MiB and a byte"),
     ];
-    for (path, reason) in cases {
+    let mut views = String::new();
+    for (path, what) in cases {
         let out = apply(&portal, path, &[]);
         assert_eq!(out.code, 1, "{path:?}: {out:?}");
-        assert!(
-            out.stderr.contains(reason) && out.stderr.contains("nothing was written"),
-            "{path:?}: {out:?}"
-        );
         assert!(portal.requests().is_empty(), "{path:?}");
+        views += &format!("$ apply PLAN_FILE  # {what}\n{}\n", out.user_view());
     }
+    insta::assert_snapshot!(views, @"
+    $ apply PLAN_FILE  # a FIFO
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to read [TMP]/plan.fifo as a saved plan: it is a FIFO, not a regular file; nothing was written
+      help: pass the file `plan --out` wrote
+
+    ----- end -----
+
+    $ apply PLAN_FILE  # a device
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to read /dev/zero as a saved plan: it is a device, not a regular file; nothing was written
+      help: pass the file `plan --out` wrote
+
+    ----- end -----
+
+    $ apply PLAN_FILE  # a directory
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to read [TMP] as a saved plan: it is a directory, not a regular file; nothing was written
+      help: pass the file `plan --out` wrote
+
+    ----- end -----
+
+    $ apply PLAN_FILE  # 64 MiB and a byte
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to read [TMP]/huge.json as a saved plan: it is larger than 64 MiB, more than any saved plan; nothing was written
+      help: pass the file `plan --out` wrote
+
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -140,13 +184,24 @@ fn a_plan_of_five_thousand_changes_fits_with_room_to_spare() {
     portal.update_stored(1, |w| w.enabled = false);
     let out = apply(&portal, &path, &[]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(out.stderr.contains("stale"), "{}", out.stderr);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - #1 "Webhook number 0 of the integration" changed on the portal: enabled true -> false
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+    "#);
     assert!(portal.writes().is_empty());
 }
 
 #[test]
 fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
     let portal = portal();
+    let mut views = String::new();
     for target in ["webhooks.yaml", "notes.txt", "sub"] {
         let run = Run::new(&["plan", "--out", target])
             .file(FILE)
@@ -155,11 +210,7 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
         std::fs::create_dir(run.path("sub")).unwrap();
         let out = run.run();
         assert_eq!(out.code, 1, "{target}: {out:?}");
-        assert!(
-            out.stderr
-                .contains(&format!("refusing to save the plan to {target}")),
-            "{target}: {out:?}"
-        );
+        views += &format!("$ plan --out {target}\n{}\n", out.user_view());
         assert_eq!(
             std::fs::read_to_string(run.path("webhooks.yaml")).unwrap(),
             FILE
@@ -170,6 +221,34 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
         );
         assert!(temporary_files(&run.path(".")).is_empty());
     }
+    insta::assert_snapshot!(views, @"
+    $ plan --out webhooks.yaml
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to save the plan to webhooks.yaml: it exists and is not a saved plan, and only a saved plan is overwritten; nothing was saved
+      help: choose another --out path, e.g. webhooks.plan.json
+
+    ----- end -----
+
+    $ plan --out notes.txt
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to save the plan to notes.txt: it exists and is not a saved plan, and only a saved plan is overwritten; nothing was saved
+      help: choose another --out path, e.g. webhooks.plan.json
+
+    ----- end -----
+
+    $ plan --out sub
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to save the plan to sub: it is a directory, not a regular file, and only a saved plan is overwritten; nothing was saved
+      help: choose another --out path, e.g. webhooks.plan.json
+
+    ----- end -----
+    ");
 
     // A saved plan is replaced by the new one.
     let run = Run::new(&["plan", "--out", "plan.json"])
@@ -195,7 +274,15 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("symbolic link"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to save the plan to [TMP]/link.json: it is a symbolic link, which the new plan would replace rather than update, and only a saved plan is overwritten; nothing was saved
+      help: choose another --out path, e.g. webhooks.plan.json
+
+    ----- end -----
+    ");
     assert!(
         std::fs::symlink_metadata(run.path("link.json"))
             .unwrap()
@@ -219,7 +306,15 @@ fn a_save_that_fails_leaves_the_old_file_and_no_temporary_one() {
         .shell(limited);
     let out = run.run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("could not write plan.json"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x could not write plan.json
+      `-> File too large (os error 27) at path "[TMP]/./.docspace-webhooks-plan-[RANDOM].tmp"
+
+    ----- end -----
+    "#);
     assert!(!run.path("plan.json").exists());
     assert!(temporary_files(&run.path(".")).is_empty(), "{out:?}");
 

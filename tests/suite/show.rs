@@ -64,13 +64,36 @@ fn show_prints_what_plan_printed_and_its_digest_offline() {
         out.stdout
     );
     // The notes are part of what was shown and saved.
-    for note in [
-        "Apply will read: BILLING_SECRET",
-        "#2 \"Old billing\" has the same uri",
-        "#3 \"Audit\"",
-    ] {
-        assert!(out.stdout.contains(note), "{note}: {}", out.stdout);
-    }
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Crm"
+          ssl       = true -> false
+
+      + create "Billing"
+          ! #2 "Old billing" has the same uri and no entry in the file: to rename it rather than create another webhook, key this entry by its id, 2: { name: "Billing" }, so its id and delivery history survive
+          name      = "Billing"
+          uri       = "https://billing.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #2 "Old billing"
+
+    Secrets are not compared (the portal never returns them): this plan does not send the secretKey the file sets for #3 "Audit". apply --rotate-secrets sends it.
+    Apply will read: BILLING_SECRET
+
+    Plan: 1 to create, 1 to update, 0 to delete, 1 unchanged.
+
+    Saved plan [TMP]/plan.json, SHA-256 [SHA256].
+    Apply exactly it with: docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]
+    ----- stderr -----
+    ----- end -----
+    "#);
     let footer = &out.stdout[planned.stdout.len()..];
     assert!(footer.contains(&format!("SHA-256 {digest}")), "{footer}");
     assert!(
@@ -96,6 +119,47 @@ fn show_renders_json_and_markdown_as_plan_did() {
             assert_eq!(doc["secrets_needed"], serde_json::json!(["BILLING_SECRET"]));
         } else {
             assert!(out.stdout.starts_with(&planned.stdout), "{out:?}");
+            insta::assert_snapshot!(out.user_view(), @r#"
+            exit: 0
+            ----- stdout -----
+            **Plan: 1 to create, 1 to update, 0 to delete, 1 unchanged.** Portal: `[PORTAL]`
+
+            | create | update | delete | unchanged | unmanaged |
+            |---:|---:|---:|---:|---:|
+            | 1 | 1 | 0 | 1 | 1 |
+
+            Secrets are not compared (the portal never returns them): this plan does not send the secretKey the file sets for `#3 "Audit"`. `apply --rotate-secrets` sends it.
+
+            Apply will read: `BILLING_SECRET`
+
+            #### ~ update `#1 "Crm"`
+
+            ```diff
+            - ssl: true
+            + ssl: false
+            ```
+
+            #### + create `"Billing"`
+
+            > **Warning:** `#2 "Old billing"` has the same uri and no entry in the file: to rename it rather than create another webhook, key this entry by its id, `2: { name: "Billing" }`, so its id and delivery history survive.
+
+            ```diff
+            + name: "Billing"
+            + uri: "https://billing.example.com/h"
+            + secretKey: (sensitive)
+            + enabled: true
+            + ssl: true
+            + triggers: [*]
+            ```
+
+            Unmanaged (on the portal, not in the file; left alone):
+
+            - `#2 "Old billing"`
+
+            Saved plan `[TMP]/plan.json`, SHA-256 `[SHA256]`. Apply exactly it with `docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]`.
+            ----- stderr -----
+            ----- end -----
+            "#);
             assert!(
                 out.stdout.contains(&format!("SHA-256 `{digest}`")),
                 "{out:?}"
@@ -119,7 +183,15 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
     std::fs::write(&path, doc.to_string()).unwrap();
     let out = show(&run, &[]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("changes nothing"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a plan this version would make: write 1: the update of #1 changes nothing; nothing was written
+      help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
+    ");
     assert!(
         out.stdout.is_empty(),
         "nothing of a refused plan is shown: {out:?}"
@@ -128,14 +200,27 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
     std::fs::write(&path, "{\"hello\": 1}").unwrap();
     let out = show(&run, &[]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("not a saved plan"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a saved plan of docspace-webhooks: no `"kind": "docspace-webhooks saved plan"`; nothing was written
+      help: make one with `docspace-webhooks plan --out FILE`
+
+    ----- end -----
+    "#);
 
     let out = Run::new(&["show", "webhooks.yaml"]).file(FILE).run();
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(
-        out.stderr.contains("is a webhook file, not a saved plan"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x webhooks.yaml is a webhook file, not a saved plan
+      help: to plan and apply a webhook file, pass it with -f: `docspace-webhooks apply -f webhooks.yaml`; `apply PLAN_FILE` takes what `plan --out PLAN_FILE` saved
+
+    ----- end -----
+    ");
 
     let out = Run::new(&["show", "missing.json"]).run();
     assert_eq!(out.code, 1, "{out:?}");

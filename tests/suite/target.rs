@@ -32,27 +32,28 @@ fn a_targeted_plan_shows_only_those_entries_and_counts_the_rest() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("~ update #1 \"Crm\""), "{}", out.stdout);
-    assert!(
-        out.stdout.contains("~ update #3 \"Audit v2\""),
-        "{}",
-        out.stdout
-    );
-    assert!(!out.stdout.contains("Billing"), "left out: {}", out.stdout);
-    assert!(
-        out.stdout
-            .contains("Left out by --target: 1 entry of the file, neither compared nor written."),
-        "{}",
-        out.stdout
-    );
     // The left-out entry still manages its webhook: it is not called unmanaged.
-    assert!(out.stdout.contains("#4 \"Unmanaged\""), "{}", out.stdout);
-    assert!(!out.stdout.contains("#2 \"Billing\""), "{}", out.stdout);
-    assert!(
-        out.stdout.contains("Plan: 0 to create, 2 to update"),
-        "{}",
-        out.stdout
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Crm"
+          ssl       = true -> false
+
+      ~ update #3 "Audit v2"
+          name      = "Audit" -> "Audit v2"
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #4 "Unmanaged"
+
+    Left out by --target: 1 entry of the file, neither compared nor written.
+
+    Plan: 0 to create, 2 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    assert!(!out.stdout.contains("Billing"), "left out: {}", out.stdout);
 
     let json = Run::new(&["plan", "--target", "Crm", "--format", "json"])
         .file(FILE)
@@ -65,12 +66,30 @@ fn a_targeted_plan_shows_only_those_entries_and_counts_the_rest() {
         .file(FILE)
         .portal(&portal)
         .run();
-    assert!(
-        md.stdout
-            .contains("\nLeft out by --target: 2 entries of the file"),
-        "{}",
-        md.stdout
-    );
+    insta::assert_snapshot!(md.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    **Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.** Portal: `[PORTAL]`
+
+    | create | update | delete | unchanged | unmanaged |
+    |---:|---:|---:|---:|---:|
+    | 0 | 1 | 0 | 0 | 1 |
+
+    Left out by --target: 2 entries of the file, neither compared nor written.
+
+    #### ~ update `#1 "Crm"`
+
+    ```diff
+    - ssl: true
+    + ssl: false
+    ```
+
+    Unmanaged (on the portal, not in the file; left alone):
+
+    - `#4 "Unmanaged"`
+    ----- stderr -----
+    ----- end -----
+    "#);
     assert!(portal.writes().is_empty(), "plan never writes");
 }
 
@@ -102,10 +121,28 @@ fn a_saved_targeted_plan_applies_only_those_changes() {
         .portal(&portal)
         .run();
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(
-        out.stdout.contains("Left out by --target: 2 entries"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Crm"
+          ssl       = true -> false
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #4 "Unmanaged"
+
+    Left out by --target: 2 entries of the file, neither compared nor written.
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+
+      [1/1] [TIME] ok updated #1 "Crm"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+    ----- end -----
+    "#);
     let writes = portal.writes();
     assert_eq!(writes.len(), 1, "{writes:?}");
     assert!(!portal.get(1).unwrap().ssl, "Crm was written");
@@ -121,25 +158,39 @@ fn an_unknown_key_names_the_closest_one_before_the_portal_is_asked() {
     ] {
         let out = Run::new(args).file(FILE).portal(&portal).run();
         assert_eq!(out.code, 1, "{out:?}");
-        assert!(
-            out.stderr.contains(
-                "--target \"Biling\": no entry of webhooks.yaml has this key (the closest key is \"Billing\")"
-            ),
-            "{out:?}"
-        );
+        insta::allow_duplicates! {
+            insta::assert_snapshot!(out.user_view(), @r#"
+            exit: 1
+            ----- stdout -----
+            ----- stderr -----
+              x --target "Biling": no entry of webhooks.yaml has this key (the closest key is "Billing")
+              help: --target takes an entry's key as written in the file: a name, or an id; nothing was planned
+
+            ----- end -----
+            "#);
+        }
     }
     let out = Run::new(&["plan", "--target", "4"])
         .file(FILE)
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "an id not keyed in the file: {out:?}");
-    assert!(out.stderr.contains("closest key is \"3\""), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x --target "4": no entry of webhooks.yaml has this key (the closest key is "3")
+      help: --target takes an entry's key as written in the file: a name, or an id; nothing was planned
+
+    ----- end -----
+    "#);
     assert!(portal.requests().is_empty(), "{:?}", portal.requests());
 }
 
 #[test]
 fn target_with_prune_or_a_saved_plan_is_a_usage_error() {
     let portal = portal();
+    let mut views = String::new();
     for args in [
         &["plan", "--target", "Crm", "--prune"][..],
         &["apply", "--target", "Crm", "--prune", "--auto-approve"][..],
@@ -147,10 +198,41 @@ fn target_with_prune_or_a_saved_plan_is_a_usage_error() {
     ] {
         let out = Run::new(args).file(FILE).portal(&portal).run();
         assert_eq!(out.code, 1, "{args:?}: {out:?}");
-        assert!(
-            out.stderr.contains("cannot be used with"),
-            "{args:?}: {out:?}"
-        );
+        views += &format!("$ {}\n{}\n", args.join(" "), out.user_view());
     }
+    insta::assert_snapshot!(views, @"
+    $ plan --target Crm --prune
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '--target <KEY>' cannot be used with '--prune'
+
+    Usage: docspace-webhooks plan --target <KEY>
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply --target Crm --prune --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '--target <KEY>' cannot be used with '--prune'
+
+    Usage: docspace-webhooks apply --target <KEY> --auto-approve [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply plan.json --target Crm
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '[PLAN_FILE]' cannot be used with '--target <KEY>'
+
+    Usage: docspace-webhooks apply <PLAN_FILE>
+
+    For more information, try '--help'.
+    ----- end -----
+    ");
     assert!(portal.requests().is_empty());
 }

@@ -99,14 +99,25 @@ fn a_429_never_uses_a_retry_and_each_pause_is_said() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(statuses(&portal), [429, 429, 429, 200]);
     assert_eq!(pauses(&out), 3, "{out:?}");
-    assert!(
-        out.stderr.contains(
-            "the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): \
-             pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a \
-             time; 2 s of --max-wait 300 s used"
-        ),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "hook-0"
+          ssl       = true -> false
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+
+      [1/1] [TIME] ok updated #1 "hook-0"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time; 2 s of --max-wait 300 s used
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time; 4 s of --max-wait 300 s used
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time; 6 s of --max-wait 300 s used
+    ----- end -----
+    "#);
     assert!(!out.stderr.contains("retrying"), "{out:?}");
 }
 
@@ -142,19 +153,49 @@ fn throttled_waits_end_at_max_wait_and_the_rest_is_not_started() {
         "three pauses fit, the fourth not"
     );
     assert_eq!(pauses(&out), 3, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("more waiting than --max-wait 3 s allows (3 s already spent waiting)"),
-        "{out:?}"
-    );
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "hook-0"
+          ssl       = true -> false
+
+      ~ update #2 "hook-1"
+          ssl       = true -> false
+
+      ~ update #3 "hook-2"
+          ssl       = true -> false
+
+      ~ update #4 "hook-3"
+          ssl       = true -> false
+
+      ~ update #5 "hook-4"
+          ssl       = true -> false
+
+    Plan: 0 to create, 5 to update, 0 to delete, 0 unchanged.
+
+      [1/5] [TIME] failed "hook-0" #1 was not updated: PUT /api/2.0/settings/webhook: the portal is limiting the request rate (HTTP 429); it asks to retry after 1 s ([DATE])
+
+    Stopped (the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 1 s: more waiting than --max-wait 3 s allows (3 s already spent waiting)); not started:
+      not started update #2 "hook-1"
+      not started update #3 "hook-2"
+      not started update #4 "hook-3"
+      not started update #5 "hook-4"
+
+    Apply complete: 0 done, 1 failed, 4 of 5 not started.
+    ----- stderr -----
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time; 1 s of --max-wait 3 s used
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time; 2 s of --max-wait 3 s used
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time; 3 s of --max-wait 3 s used
+      x apply stopped before every change was started: the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 1 s: more waiting than --max-wait 3 s allows (3 s already spent waiting)
+      help: 4 change(s) were not started; the changes reported as done are on the portal, and a rerun's plan shows only what is left
+
+    ----- end -----
+    "#);
     assert_eq!(
         out.stdout.matches("not started update").count(),
         4,
-        "{out:?}"
-    );
-    assert!(
-        out.stdout
-            .contains("Apply complete: 0 done, 1 failed, 4 of 5 not started."),
         "{out:?}"
     );
 }

@@ -12,7 +12,13 @@ webhooks:
 fn a_good_file_is_valid_without_portal_or_key() {
     let out = Run::new(&["validate"]).file(GOOD).run();
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("is valid: 1 webhook(s)"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -23,22 +29,50 @@ fn every_problem_is_reported_with_its_line_and_a_hint() {
         )
         .run();
     assert_eq!(out.code, 1, "{out:?}");
-    let err = &out.stderr;
-    assert!(
-        err.contains("webhooks.yaml:4"),
-        "unknown trigger's line: {err}"
-    );
-    assert!(
-        err.contains("file.uploaded"),
-        "closest trigger as a hint: {err}"
-    );
-    assert!(err.contains("webhooks.yaml:6"), "bad uri's line: {err}");
-    assert!(err.contains("colour"), "unknown field named: {err}");
-    assert!(!err.contains("panicked"), "{err}");
+    // The unknown trigger's line and the closest trigger as a hint, the bad uri's line, the
+    // unknown field named.
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 3 problems
+
+      x unknown trigger `file.uplaoded`
+       ,-[webhooks.yaml:4:16]
+     3 |     uri: https://a.example.com
+     4 |     triggers: [file.uplaoded]
+       :                ^^^^^^|^^^^^^
+       :                      `-- unknown trigger
+     5 |   B:
+       `----
+      help: did you mean `file.uploaded`?
+
+      x `uri` has scheme `ftp`; only http and https are allowed
+       ,-[webhooks.yaml:6:10]
+     5 |   B:
+     6 |     uri: ftp://b.example.com
+       :          ^^^^^^^^^|^^^^^^^^^
+       :                   `-- not http or https
+     7 |     colour: ***
+       `----
+
+      x unknown field `colour` in a webhook entry
+       ,-[webhooks.yaml:7:5]
+     6 |     uri: ftp://b.example.com
+     7 |     colour: ***
+       :     ^^^|^^
+       :        `-- unknown field
+       `----
+      help: valid fields here: name, uri, secretKey, enabled, ssl, triggers, targetId
+
+    ----- end -----
+    ");
+    assert!(!out.stderr.contains("panicked"), "{out:?}");
 }
 
 #[test]
 fn malformed_yaml_is_an_error_not_a_panic() {
+    let mut views = String::new();
     for bad in [
         "",
         "webhooks: [",
@@ -49,18 +83,113 @@ fn malformed_yaml_is_an_error_not_a_panic() {
         let out = Run::new(&["validate"]).file(bad).run();
         assert_eq!(out.code, 1, "input {bad:?}: {out:?}");
         assert!(!out.stderr.contains("panicked"), "input {bad:?}: {out:?}");
-        assert!(
-            out.stderr.contains("webhooks.yaml"),
-            "names the file: {out:?}"
+        views += &format!(
+            "$ validate  # webhooks.yaml: {bad:?}\n{}\n",
+            out.user_view()
         );
     }
+    // Each names the file.
+    insta::assert_snapshot!(views, @r#"
+    $ validate  # webhooks.yaml: ""
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x the file is empty
+       ,-[webhooks.yaml:1:1]
+       `----
+      help: a file that manages no webhooks is `webhooks: {}`
+
+    ----- end -----
+
+    $ validate  # webhooks.yaml: "webhooks: ["
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x invalid YAML: unclosed bracket '['
+       ,-[webhooks.yaml:1:11]
+     1 | webhooks: [
+       :           |
+       :           `-- here
+       `----
+
+    ----- end -----
+
+    $ validate  # webhooks.yaml: "\0\u{1}binary"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x invalid YAML: unexpected character: `\u{0}'
+       ,-[webhooks.yaml:1:1]
+     1 | ??binary
+       : |
+       : `-- here
+       `----
+
+    ----- end -----
+
+    $ validate  # webhooks.yaml: "webhooks:\n\tA: {}\n"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x invalid YAML: tabs disallowed within this context (block indentation)
+       ,-[webhooks.yaml:2:2]
+     1 | webhooks:
+     2 |     A: {}
+       :     |
+       :     `-- here
+       `----
+      help: indent with spaces: YAML does not allow tabs in indentation
+
+    ----- end -----
+
+    $ validate  # webhooks.yaml: "portal: x\n"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 2 problems
+
+      x the file has no `webhooks:` mapping
+       ,-[webhooks.yaml:1:1]
+     1 | portal: x
+       : ^
+       : `-- `webhooks:` is missing
+       `----
+      help: add `webhooks:` with one entry per webhook; `webhooks: {}` manages none
+
+      x `portal` is not an absolute URL (relative URL without a base)
+       ,-[webhooks.yaml:1:9]
+     1 | portal: x
+       :         |
+       :         `-- not an absolute http(s) URL
+       `----
+      help: did you mean `https://x`?
+
+    ----- end -----
+    "#);
 }
 
 #[test]
 fn a_missing_file_names_the_path() {
     let out = Run::new(&["validate", "-f", "nope.yaml"]).run();
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("nope.yaml"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x cannot read the webhook file nope.yaml
+      `-> No such file or directory (os error 2)
+      help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > nope.yaml`
+
+    ----- end -----
+    ");
 }
 
 #[test]
@@ -70,13 +199,33 @@ fn a_lookalike_host_is_valid_but_warned_about_with_its_punycode() {
         .file("webhooks:\n  Billing sync:\n    uri: https://b\u{456}lling.example.com/hooks\n")
         .run();
     assert_eq!(out.code, 0, "a warning does not fail validation: {out:?}");
-    assert!(out.stdout.contains("is valid: 1 webhook(s)"), "{out:?}");
-    assert!(out.stderr.contains("has a look-alike host"), "{out:?}");
-    assert!(out.stderr.contains("xn--blling-pvf.example.com"), "{out:?}");
-    assert!(out.stderr.contains("webhooks.yaml:2"), "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+      ! the uri of 'Billing sync' has a look-alike host: `bіlling.example.com` contains non-ASCII characters, which can look like ASCII ones
+       ,-[webhooks.yaml:2:3]
+     1 | webhooks:
+     2 |   Billing sync:
+       :   ^^^^^^|^^^^^
+       :         `-- look-alike host in this entry's uri
+     3 |     uri: https://bіlling.example.com/hooks
+       `----
+      help: it is `xn--blling-pvf.example.com`: check that this is the host you mean, since DocSpace sends every event to it
+
+    ----- end -----
+    ");
 
     let plain = Run::new(&["validate"])
         .file("webhooks:\n  Billing sync:\n    uri: https://billing.example.com/hooks\n")
         .run();
+    insta::assert_snapshot!(plain.user_view(), @"
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+    ----- end -----
+    ");
     assert!(!plain.stderr.contains("lookalike"), "{plain:?}");
 }

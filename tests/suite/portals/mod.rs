@@ -3,8 +3,9 @@
 //!
 //! These assert what a user of a fleet would notice: exit codes, what each portal holds
 //! afterwards, how many requests each portal received (none, for a portal that must not be
-//! contacted), and the few parts of the output the interface fixes (section headers, the
-//! `Total:` line, the JSON v2 shape, the Markdown summary table).
+//! contacted), the parts of the output the interface fixes (section headers, the `Total:`
+//! line, the JSON v2 shape, the Markdown summary table), and the whole text and Markdown of a
+//! plan over portals, as a safety net while one code path serves one portal and many.
 
 /// Overlays, `only:`, per-portal secrets and id keys, applied and converged; the portal
 /// parallelism changes nothing in the end state.

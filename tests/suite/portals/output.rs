@@ -75,17 +75,57 @@ fn text_has_a_section_per_portal_and_a_total_line() {
     let (fleet, file) = fleet();
     let out = run(&["plan"], &fleet, &file).run();
     assert_eq!(out.code, 1, "a portal failed: {out:?}");
+    // alpha, bravo and charlie are [PORTAL], [PORTAL-2] and [PORTAL-3].
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    === portal alpha ([PORTAL]) ===
+
+      ~ update #2 "Crm"
+          ssl       = true -> false
+
+      + create "Billing"
+          name      = "Billing"
+          uri       = "https://billing.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: BILLING_SECRET
+
+    Plan: 1 to create, 1 to update, 0 to delete, 2 unchanged.
+
+    === portal bravo ([PORTAL-2]) ===
+
+      ~ update #2 "Crm"
+          ssl       = true -> false
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #5 "Legacy"
+
+    Plan: 0 to create, 1 to update, 0 to delete, 3 unchanged.
+
+    === portal charlie ([PORTAL-3]) ===
+
+    Error: could not connect to [PORTAL-3]: Connection refused (os error 111) (check that the portal URL is right and the portal is up and reachable from here)
+
+    Total: 1 to create, 2 to update, 0 to delete, 5 unchanged, on 3 portals (1 failed).
+    ----- stderr -----
+    [charlie] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): could not connect: Connection refused (os error 111)
+    [charlie] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 3 of 5): could not connect: Connection refused (os error 111)
+    [charlie] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 4 of 5): could not connect: Connection refused (os error 111)
+    [charlie] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 5 of 5): could not connect: Connection refused (os error 111)
+    Portal charlie failed:
+      x could not connect to [PORTAL-3]: Connection refused (os error 111)
+      help: check that the portal URL is right and the portal is up and reachable from here
+
+      x 1 of 3 portal(s) failed
+      help: each failed portal's section says why; the other portals were planned, and a rerun's plan shows only what is left
+
+    ----- end -----
+    "#);
     let parts = sections(&fleet, &out.stdout, &["alpha", "bravo", "charlie"]);
-    assert!(
-        parts[0].contains("Plan: 1 to create, 1 to update, 0 to delete, 2 unchanged."),
-        "{}",
-        parts[0]
-    );
-    assert!(
-        parts[1].contains("Plan: 0 to create, 1 to update, 0 to delete, 3 unchanged."),
-        "{}",
-        parts[1]
-    );
     assert!(
         parts[2]
             .lines()
@@ -103,6 +143,40 @@ fn text_has_a_section_per_portal_and_a_total_line() {
     )
     .run();
     assert_eq!(out.code, 0, "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    === portal alpha ([PORTAL]) ===
+
+      ~ update #2 "Crm"
+          ssl       = true -> false
+
+      + create "Billing"
+          name      = "Billing"
+          uri       = "https://billing.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: BILLING_SECRET
+
+    Plan: 1 to create, 1 to update, 0 to delete, 2 unchanged.
+
+    === portal bravo ([PORTAL-2]) ===
+
+      ~ update #2 "Crm"
+          ssl       = true -> false
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #5 "Legacy"
+
+    Plan: 0 to create, 1 to update, 0 to delete, 3 unchanged.
+
+    Total: 1 to create, 2 to update, 0 to delete, 5 unchanged, on 2 portals.
+    ----- stderr -----
+    ----- end -----
+    "#);
     assert_eq!(
         last_line(&out),
         "Total: 1 to create, 2 to update, 0 to delete, 5 unchanged, on 2 portals.",
@@ -169,6 +243,84 @@ fn markdown_starts_with_a_summary_table_then_a_section_per_portal() {
     let (fleet, file) = fleet();
     let out = run(&["plan", "--format", "markdown"], &fleet, &file).run();
     assert_eq!(out.code, 1, "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ## Plan of 3 portals
+
+    **Total: 1 to create, 2 to update, 0 to delete, 5 unchanged, on 3 portals (1 failed).**
+
+    | portal | create | update | delete | unchanged | error |
+    |---|---:|---:|---:|---:|---|
+    | `alpha` (`[PORTAL]`) | 1 | 1 | 0 | 2 | — |
+    | `bravo` (`[PORTAL-2]`) | 0 | 1 | 0 | 3 | — |
+    | `charlie` (`[PORTAL-3]`) | — | — | — | — | `could not connect to [PORTAL-3]: Connection refused (os error 111) (check that the portal URL is right and the portal is up and reachable from here)` |
+    | **Total** | 1 | 2 | 0 | 5 | 1 failed |
+
+    ### `alpha` (`[PORTAL]`)
+
+    **Plan: 1 to create, 1 to update, 0 to delete, 2 unchanged.**
+
+    | create | update | delete | unchanged | unmanaged |
+    |---:|---:|---:|---:|---:|
+    | 1 | 1 | 0 | 2 | 0 |
+
+    Apply will read: `BILLING_SECRET`
+
+    #### ~ update `#2 "Crm"`
+
+    ```diff
+    - ssl: true
+    + ssl: false
+    ```
+
+    #### + create `"Billing"`
+
+    ```diff
+    + name: "Billing"
+    + uri: "https://billing.example.com/h"
+    + secretKey: (sensitive)
+    + enabled: true
+    + ssl: true
+    + triggers: [*]
+    ```
+
+    ### `bravo` (`[PORTAL-2]`)
+
+    **Plan: 0 to create, 1 to update, 0 to delete, 3 unchanged.**
+
+    | create | update | delete | unchanged | unmanaged |
+    |---:|---:|---:|---:|---:|
+    | 0 | 1 | 0 | 3 | 1 |
+
+    #### ~ update `#2 "Crm"`
+
+    ```diff
+    - ssl: true
+    + ssl: false
+    ```
+
+    Unmanaged (on the portal, not in the file; left alone):
+
+    - `#5 "Legacy"`
+
+    ### `charlie` (`[PORTAL-3]`)
+
+    **Error:** `could not connect to [PORTAL-3]: Connection refused (os error 111) (check that the portal URL is right and the portal is up and reachable from here)`
+    ----- stderr -----
+    [charlie] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): could not connect: Connection refused (os error 111)
+    [charlie] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 3 of 5): could not connect: Connection refused (os error 111)
+    [charlie] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 4 of 5): could not connect: Connection refused (os error 111)
+    [charlie] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 5 of 5): could not connect: Connection refused (os error 111)
+    Portal charlie failed:
+      x could not connect to [PORTAL-3]: Connection refused (os error 111)
+      help: check that the portal URL is right and the portal is up and reachable from here
+
+      x 1 of 3 portal(s) failed
+      help: each failed portal's section says why; the other portals were planned, and a rerun's plan shows only what is left
+
+    ----- end -----
+    "#);
     let md = &out.stdout;
     let lines: Vec<&str> = md.lines().collect();
     let cells = |line: &str| -> Vec<String> {
