@@ -4,10 +4,10 @@
 //! request through one path; `wire` holds the JSON shapes; `classify` turns answers and
 //! transport failures into `ApiError`s (`error`); `event` is what the client reports while it
 //! works. The policies the client follows are pure models that never use it: `retry` (what is
-//! sent again after a failure, and after how long) and `pace` (every request held to the
-//! portal's rate limit: `window` the concurrent writes, `budget` the requests left,
-//! `retry_after` reads the headers). Dependencies point one way: `client` uses the models,
-//! the models use neither `client` nor each other in a circle.
+//! sent again after a failure, and after how long) and `limits` (every request held to the
+//! portal's documented limits, tightened by what its headers say; `retry_after` reads them).
+//! Dependencies point one way: `client` uses the models, the models use neither `client` nor
+//! each other in a circle.
 //!
 //! Invariants kept across the module: the API key and every `secretKey` stay in
 //! `SecretString`s (and are registered with `redact`, which scrubs every text from the portal
@@ -24,17 +24,15 @@ use secrecy::SecretString;
 use crate::halt::Halt;
 use crate::triggers::TriggerSet;
 
-mod budget;
 mod classify;
 mod client;
 mod error;
 mod event;
-mod pace;
+mod limits;
 mod retry;
 mod retry_after;
 mod sanitize;
 mod url;
-mod window;
 mod wire;
 
 pub use crate::redact::mask_credentials;

@@ -39,14 +39,14 @@ impl Client {
         payload: &Payload<'_>,
         body: &WebhookBody,
     ) -> Result<LiveWebhook, ApiError> {
-        let mut slot = self.slot(endpoint).await?;
+        let mut place = self.limits().place();
         let mut attempt = 1;
         // Whether an earlier attempt of this call may have been carried out.
         let mut may_exist = false;
         let mut failed = None;
         loop {
-            let result = self.send_once(endpoint, Some(payload)).await;
-            slot.retrying(false);
+            let result = self.send_once(endpoint, Some(payload), &mut place).await;
+            place.retrying(false);
             let error = match result {
                 Ok(v) => return wire::decode_one(endpoint, &v),
                 // Refused before it was handled: posted again after the pause, uncounted.
@@ -76,7 +76,7 @@ impl Client {
                 return Err(error);
             }
             attempt += 1;
-            slot.retrying(true);
+            place.retrying(true);
             let check = may_have_landed(&error);
             may_exist |= check;
             let go_on = self.pause(endpoint, &error, attempt, check).await;

@@ -1,12 +1,10 @@
 //! The HTTP client: one private path to the portal that every endpoint goes through.
 //!
 //! The files of this directory are layered, each using only those above it, never the other
-//! way: this one holds the `Client` and what it is built from; `gate` waits at the pacer
-//! (`api/pace.rs`); `request` sends one request (`send_once`, the only code that touches the
+//! way: this one holds the `Client` and what it is built from; `request` sends one request (`send_once`, the only code that touches the
 //! network); `send` repeats it as the retry policy (`api/retry.rs`) allows; `endpoints` are
 //! the public calls on top; `create` is the POST, which retries only after checking that the
-//! webhook did not land. The pure models (`retry`, `pace`, `budget`, `retry_after`) never use
-//! the client.
+//! webhook did not land. The models (`retry`, `limits`, `retry_after`) never use the client.
 //!
 //! Invariants: redirects are never followed (the key must not reach another host); the
 //! `Authorization` header is built once, marked sensitive, and set as a default header; the key
@@ -22,14 +20,13 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::error::{ApiError, Endpoint};
 use super::event::ClientEvent;
-use super::pace::Pacer;
+use super::limits::Limits;
 use super::retry::Policy;
 use super::{ClientOptions, PortalUrl};
 use crate::redact;
 
 mod create;
 mod endpoints;
-mod gate;
 mod request;
 mod send;
 
@@ -89,8 +86,8 @@ struct Inner {
     portal: PortalUrl,
     options: ClientOptions,
     policy: Policy,
-    /// Shared by every request of the client, so the whole run keeps to the portal's limit.
-    pacer: Pacer,
+    /// Shared by every request of the client, so the whole run keeps to the portal's limits.
+    limits: Limits,
 }
 
 impl fmt::Debug for Client {
@@ -137,7 +134,7 @@ impl Client {
                 auth,
                 portal: portal.clone(),
                 policy: Policy::new(&options),
-                pacer: Pacer::new(&options),
+                limits: Limits::new(&options),
                 options,
             }),
             follow_up: false,
@@ -180,8 +177,8 @@ impl Client {
         &self.inner.policy
     }
 
-    fn pacer(&self) -> &Pacer {
-        &self.inner.pacer
+    fn limits(&self) -> &Limits {
+        &self.inner.limits
     }
 
     fn emit(&self, event: ClientEvent) {

@@ -18,6 +18,7 @@ use crate::api::WebhookBody;
 use crate::api::classify::{Answer, classify, transport_error};
 use crate::api::error::{ApiError, Endpoint};
 use crate::api::event::ClientEvent;
+use crate::api::limits::Place;
 use crate::api::retry_after::{self, RateHeaders};
 use crate::api::wire;
 use crate::redact::{self, Redactor};
@@ -67,12 +68,14 @@ impl Client {
 
     /// One request, once the pacer lets it out, reported to the event sink with its status
     /// and duration; its answer's rate-limit headers go back to the pacer.
-    pub(super) async fn send_once(
-        &self,
+    pub(super) async fn send_once<'a>(
+        &'a self,
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
+        place: &mut Place<'a>,
     ) -> Result<Value, ApiError> {
-        let permit = self.admit(endpoint).await?;
+        let exempt = !self.may_stop(endpoint);
+        let permit = self.limits().admit(endpoint, exempt, place).await?;
         let started = Instant::now();
         let mut status = None;
         let mut rate = RateHeaders::default();
@@ -84,7 +87,7 @@ impl Client {
             status,
             elapsed: started.elapsed(),
         });
-        self.observe(&permit, endpoint, &rate, &result);
+        self.limits().answered(permit, endpoint, &rate, &result);
         result
     }
 

@@ -3,7 +3,7 @@
 //! waits and stop rules that `create` shares.
 //!
 //! Invariants: every wait is reported through the event sink before it starts; a 429 is sent
-//! again, without counting, once the pacer's pause is over (`api/pace.rs`: the wait there is
+//! again, without counting, once the pause is over (`api/limits.rs`: the wait there is
 //! bounded by `max_wait`, not by attempts); a call stopped before its next attempt (`NotSent`)
 //! ends with the failure of the attempt before, if there was one. Once the run's stop switch
 //! is thrown, no write is retried (the follow-up of a create excepted) and the waits of those
@@ -28,12 +28,12 @@ impl Client {
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
     ) -> Result<Value, ApiError> {
-        let mut slot = self.slot(endpoint).await?;
+        let mut place = self.limits().place();
         let mut attempt = 1;
         let mut failed = None;
         loop {
-            let result = self.send_once(endpoint, payload).await;
-            slot.retrying(false);
+            let result = self.send_once(endpoint, payload, &mut place).await;
+            place.retrying(false);
             match result {
                 Err(e) if self.wait_out(&e) => failed = Some(e),
                 Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
@@ -41,7 +41,7 @@ impl Client {
                 }
                 Err(e) if e.is_retryable() && attempt < self.policy().attempts => {
                     attempt += 1;
-                    slot.retrying(true);
+                    place.retrying(true);
                     if !self.pause(endpoint, &e, attempt, false).await {
                         return Err(self.not_retried(e));
                     }

@@ -1,4 +1,4 @@
-//! The pacer against throwaway axum servers, and the budget model on its own. The integration
+//! The limits against throwaway axum servers. The integration
 //! tests (tests/suite/throttle.rs) cover the same through the real binary and the fake portal.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,7 +12,6 @@ use axum::routing::put;
 use secrecy::SecretString;
 
 use super::*;
-use crate::api::budget::{Budget, Sent};
 use crate::api::retry_after::http_date;
 use crate::api::{Client, PortalUrl, WebhookBody};
 use crate::triggers::TriggerSet;
@@ -111,7 +110,7 @@ async fn writes_refused_together_make_one_pause_and_half_the_writes() {
         said[0].contains("pausing all requests for 1 s as it asks (Retry-After), then at most 4"),
         "{said:#?}"
     );
-    // Halved, then widened by one per round of successes: never all eight again at once.
+    // Halved: never all eight again at once.
     let peak = peak.load(Ordering::SeqCst);
     assert!((1..=5).contains(&peak), "{peak}");
 }
@@ -193,109 +192,4 @@ async fn a_stopped_run_ends_waits_at_the_gate_and_sends_nothing() {
         "the refusal is what happened"
     );
     assert_eq!(hits.load(Ordering::SeqCst), 1);
-}
-
-/// A token bucket of `rate` a second holding `burst`, read the way a portal's headers say it.
-struct Bucket {
-    rate: f64,
-    burst: f64,
-    tokens: f64,
-    at: f64,
-}
-
-impl Bucket {
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "the tokens stay between 0 and the burst, and the header shows whole ones"
-    )]
-    fn take(&mut self, t: f64) -> Option<u64> {
-        self.tokens = (self.tokens + (t - self.at) * self.rate).min(self.burst);
-        self.at = t;
-        if self.tokens < 1.0 {
-            return None;
-        }
-        self.tokens -= 1.0;
-        Some(self.tokens as u64)
-    }
-}
-
-#[test]
-fn the_model_measures_the_refill_and_keeps_to_it() {
-    let start = Instant::now();
-    let mut bucket = Bucket {
-        rate: 30.0,
-        burst: 15.0,
-        tokens: 15.0,
-        at: 0.0,
-    };
-    let mut budget = Budget::default();
-    let (mut sent, mut refused, mut last) = (0u64, 0u64, None);
-    let mut t = 0.0;
-    // Ten simulated seconds, answers arriving at once: send whenever the model allows.
-    while t < 10.0 {
-        let now = start + Duration::from_secs_f64(t);
-        if let Some(wait) = budget.wait(now, sent, last) {
-            t += wait.as_secs_f64().max(0.001);
-            continue;
-        }
-        sent += 1;
-        last = Some(now);
-        let remaining = bucket.take(t);
-        refused += u64::from(remaining.is_none());
-        let headers = RateHeaders {
-            limit: Some(15),
-            remaining: Some(remaining.unwrap_or(0)),
-            reset: None,
-        };
-        let counted = remaining.is_some();
-        let sent_now = Sent {
-            answered_before: sent - 1,
-            accepted_before: sent - 1 - refused + u64::from(!counted),
-            alone: true,
-            counted,
-        };
-        budget.read(now, sent_now, &headers);
-    }
-    let refill = budget.refill().expect("measured");
-    assert!((27.0..=30.5).contains(&refill), "{refill}");
-    // 15 at once, then about 30 a second, and no request the bucket refuses.
-    assert_eq!(refused, 0);
-    assert!((280..=316).contains(&sent), "{sent}");
-}
-
-fn alone(before: u64) -> Sent {
-    Sent {
-        answered_before: before,
-        accepted_before: before,
-        alone: true,
-        counted: true,
-    }
-}
-
-#[test]
-fn a_plentiful_budget_never_holds_a_request_back() {
-    let now = Instant::now();
-    let mut budget = Budget::default();
-    assert_eq!(budget.wait(now, 0, None), None, "nothing known yet");
-    let headers = RateHeaders {
-        limit: Some(1500),
-        remaining: Some(1200),
-        reset: Some(Duration::from_secs(60)),
-    };
-    budget.read(now, alone(0), &headers);
-    assert_eq!(budget.wait(now, 100, Some(now)), None);
-    // Used up until the reset: one probe a second at most, and whole again after the reset.
-    let empty = RateHeaders {
-        remaining: Some(0),
-        reset: Some(Duration::from_millis(300)),
-        ..headers
-    };
-    budget.read(now, alone(1), &empty);
-    let wait = budget.wait(now, 2, Some(now)).expect("held back");
-    assert!(wait <= Duration::from_millis(300), "{wait:?}");
-    assert_eq!(
-        budget.wait(now + Duration::from_millis(400), 2, Some(now)),
-        None
-    );
 }
