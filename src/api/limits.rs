@@ -28,7 +28,7 @@
 //! when the run stops; the state lock is never held across an `.await`.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Method;
@@ -37,9 +37,9 @@ use tokio::sync::{Notify, Semaphore, SemaphorePermit};
 
 use super::ClientOptions;
 use super::error::{ApiError, Endpoint};
-use super::event::{ClientEvent, EventSink, Stop};
+use super::event::{ClientEvent, Stop};
 use super::retry_after::RateHeaders;
-use crate::halt::{Halt, StopReason};
+use crate::halt::StopReason;
 
 /// The portal's documented limits (docs/docspace-api.md §17).
 const MAX_WRITES: usize = 15;
@@ -53,13 +53,10 @@ pub(super) struct Limits {
     /// Woken when a pause begins, or a write no longer waits for its retry.
     changed: Notify,
     writes: Semaphore,
-    halt: Arc<Halt>,
-    events: Option<EventSink>,
-    /// In the portal's seconds, which last `unit` each (a second, except in tests).
-    max_wait: Duration,
-    unit: Duration,
-    /// For a 429 without a time: the retry backoff's first ceiling, and its cap.
-    backoff: (Duration, Duration),
+    /// The run's stop switch, the event sink, the wait budget (in the portal's seconds, which
+    /// last `throttle_unit` each: a second, except in tests) and the backoff for a 429 that
+    /// names no time.
+    options: ClientOptions,
 }
 
 #[derive(Default)]
@@ -135,11 +132,7 @@ impl Limits {
             }),
             changed: Notify::new(),
             writes: Semaphore::new(MAX_WRITES),
-            halt: options.halt.clone(),
-            events: options.events.clone(),
-            max_wait: options.max_wait,
-            unit: options.throttle_unit,
-            backoff: (options.retry_base, options.retry_max_delay),
+            options: options.clone(),
         }
     }
 
@@ -148,7 +141,7 @@ impl Limits {
     }
 
     fn emit(&self, event: ClientEvent) {
-        if let Some(sink) = &self.events {
+        if let Some(sink) = &self.options.events {
             sink(&event);
         }
     }
@@ -156,7 +149,7 @@ impl Limits {
     /// Why a request may not go out, once the run is stopped. A signal still lets out the
     /// `exempt` ones; a throttle stop lets nothing out, since the portal would refuse it.
     fn held_back(&self, exempt: bool) -> Option<String> {
-        let reason = self.halt.reason()?;
+        let reason = self.options.halt.reason()?;
         let signal = matches!(reason, StopReason::Signal { .. });
         (!(exempt && signal)).then(|| reason.to_string())
     }
@@ -164,10 +157,10 @@ impl Limits {
     /// Resolves when the run stops; never, once it has (a request a stopped run still lets
     /// out waits on: watching a thrown switch would spin).
     async fn stopping(&self) {
-        if self.halt.is_stopped() {
+        if self.options.halt.is_stopped() {
             std::future::pending().await
         } else {
-            self.halt.stopped().await
+            self.options.halt.stopped().await
         }
     }
 
@@ -303,12 +296,17 @@ impl Limits {
         let asked = error.retry_after().filter(|d| !d.is_zero());
         let pause = asked
             .or(headers.reset.filter(|d| !d.is_zero()))
-            .unwrap_or_else(|| self.ceiling(s.refused_in_a_row));
+            .unwrap_or_else(|| self.options.backoff_ceiling(s.refused_in_a_row));
         let now = Instant::now();
         let current = s.paused_until.filter(|until| *until > now);
-        let end = now + self.unit.mul_f64(pause.as_secs_f64());
+        let end = now + self.options.throttle_unit.mul_f64(pause.as_secs_f64());
         let cost = end.saturating_duration_since(current.unwrap_or(now));
-        if s.used + cost > self.unit.mul_f64(self.max_wait.as_secs_f64()) {
+        if s.used + cost
+            > self
+                .options
+                .throttle_unit
+                .mul_f64(self.options.max_wait.as_secs_f64())
+        {
             let at = match error {
                 ApiError::RateLimited {
                     retry_at: Some(at), ..
@@ -320,9 +318,9 @@ impl Limits {
                 at,
                 limit: s.limit,
                 used: self.portal(s.used),
-                max_wait: self.max_wait,
+                max_wait: self.options.max_wait,
             };
-            self.halt.stop(StopReason::Throttled {
+            self.options.halt.stop(StopReason::Throttled {
                 message: stop.to_string(),
             });
             return None;
@@ -341,21 +339,14 @@ impl Limits {
             pause,
             writes: s.write_cap,
             used: self.portal(s.used),
-            max_wait: self.max_wait,
+            max_wait: self.options.max_wait,
         })
-    }
-
-    /// The backoff ceiling of the `step`th wait: the first, doubling per step up to the cap.
-    fn ceiling(&self, step: u32) -> Duration {
-        let (base, cap) = self.backoff;
-        base.saturating_mul(1 << step.saturating_sub(1).min(30))
-            .min(cap)
     }
 
     /// A real duration in the portal's seconds (they differ only under a test's unit), to
     /// the nearest millisecond.
     fn portal(&self, real: Duration) -> Duration {
-        let unit = self.unit.as_nanos().max(1);
+        let unit = self.options.throttle_unit.as_nanos().max(1);
         let millis = (real.as_nanos() * 1000 + unit / 2) / unit;
         Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
     }

@@ -10,6 +10,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 
+use secrecy::SecretString;
+
 use super::*;
 use crate::api::{ClientOptions, TimeoutKind, WebhookBody};
 use crate::triggers::TriggerSet;
