@@ -225,7 +225,3 @@ impl Client {
 fn endpoint(method: Method, path: String) -> Endpoint {
     Endpoint { method, path }
 }
-
-#[cfg(test)]
-#[path = "client_tests.rs"]
-mod tests;

@@ -410,7 +410,3 @@ impl Drop for Place<'_> {
         }
     }
 }
-
-#[cfg(test)]
-#[path = "limits_tests.rs"]
-mod tests;

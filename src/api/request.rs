@@ -405,10 +405,6 @@ fn reason(error: &ApiError) -> String {
 }
 
 #[cfg(test)]
-#[path = "retry_tests.rs"]
-mod retry_tests;
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use crate::api::ClientOptions;
