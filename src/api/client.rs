@@ -180,14 +180,14 @@ impl Client {
     pub async fn create(&self, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
         let endpoint = endpoint(Method::POST, WEBHOOK_PATH.into());
         let request = WebhookRequest::create(body);
-        let payload = self.webhook_payload(&endpoint, &request, body)?;
+        let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
         self.create_once(&endpoint, &payload, body).await
     }
 
     pub async fn update(&self, id: i32, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
         let endpoint = endpoint(Method::PUT, WEBHOOK_PATH.into());
         let request = WebhookRequest::update(id, body);
-        let payload = self.webhook_payload(&endpoint, &request, body)?;
+        let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
         let v = self.send(&endpoint, Some(&payload)).await?;
         wire::decode_one(&endpoint, &v)
     }
@@ -206,7 +206,7 @@ impl Client {
             uri,
             enabled,
         };
-        let payload = self.payload(&endpoint, &request)?;
+        let payload = self.payload(&endpoint, &request, None)?;
         let v = self.send(&endpoint, Some(&payload)).await?;
         wire::decode_one(&endpoint, &v)
     }

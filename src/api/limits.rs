@@ -203,7 +203,8 @@ impl Limits {
             if let Some(reason) = self.held_back(exempt) {
                 return Err(not_sent(reason));
             }
-            let others_retrying = self.lock().retrying > usize::from(place.retrying);
+            // A retry does not wait for others': two of them would wait for each other.
+            let others_retrying = !place.retrying && self.lock().retrying > 0;
             tokio::select! {
                 Ok(permit) = self.writes.acquire(), if !others_retrying => {
                     place.permit = Some(permit);

@@ -46,36 +46,22 @@ pub(super) struct Payload<'a> {
 }
 
 impl Client {
-    /// The body of a create or an update of `body`, its secret registered with `redact`.
-    pub(super) fn webhook_payload<'a>(
+    /// The body of a request, with the secret it carries (registered with `redact`).
+    pub(super) fn payload<'a>(
         &self,
         endpoint: &Endpoint,
         request: &impl Serialize,
-        body: &'a WebhookBody,
+        secret: Option<&'a SecretString>,
     ) -> Result<Payload<'a>, ApiError> {
-        if let Some(secret) = &body.secret_key {
+        if let Some(secret) = secret {
             redact::register(secret.expose_secret());
         }
-        let mut payload = self.payload(endpoint, request)?;
-        payload.secret = body.secret_key.as_ref();
-        Ok(payload)
-    }
-
-    /// A body that holds no secret.
-    pub(super) fn payload(
-        &self,
-        endpoint: &Endpoint,
-        request: &impl Serialize,
-    ) -> Result<Payload<'static>, ApiError> {
         let bytes = wire::to_body(request).map_err(|e| ApiError::Transport {
             endpoint: endpoint.clone(),
             portal: self.portal().as_str().to_string(),
             detail: format!("could not encode the request body: {e}"),
         })?;
-        Ok(Payload {
-            bytes,
-            secret: None,
-        })
+        Ok(Payload { bytes, secret })
     }
 
     /// `send_once`, repeated while the failure is retryable and attempts remain. POST goes
