@@ -5,12 +5,15 @@
 //! thrown, writes already in flight finish, and the report names what was not started. The
 //! first reason wins, so the report and the exit code tell what actually stopped the run.
 //! It also keeps the list of writes under way, so a forced exit can name what it cut short.
+//!
+//! The switch itself is a `CancellationToken`; a portal of a `portals:` file gets a child of
+//! the run's (`Halt::child`): a signal stops every portal, a throttle stop only its own.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
-use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 /// Why a run stopped starting writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,16 +35,16 @@ impl std::fmt::Display for StopReason {
 
 #[derive(Debug, Default)]
 pub struct Halt {
+    /// Cancelled once this switch or its parent's is thrown; the reason is set first.
+    token: CancellationToken,
     reason: OnceLock<StopReason>,
-    notify: Notify,
-    /// Writes under way, by start order, as `InFlight` guards registered them.
-    in_flight: Mutex<BTreeMap<u64, String>>,
-    next_write: AtomicU64,
-    /// The run's switch, for one portal's switch of a `portals:` file (`child`): a signal
-    /// stops every portal, a throttle stop only the portal the portal asked to wait.
+    /// The run's switch, for one portal's: its reason, and the list its writes go on.
     parent: Option<Arc<Halt>>,
     /// A child's portal, which starts each write it lists on its parent.
     label: String,
+    /// Writes under way, by start order, as `InFlight` guards registered them.
+    in_flight: Mutex<BTreeMap<u64, String>>,
+    next_write: AtomicU64,
 }
 
 impl Halt {
@@ -54,6 +57,7 @@ impl Halt {
     /// and its portal.
     pub fn child(parent: &Arc<Halt>, label: &str) -> Arc<Halt> {
         Arc::new(Halt {
+            token: parent.token.child_token(),
             parent: Some(Arc::clone(parent)),
             label: label.to_string(),
             ..Halt::default()
@@ -63,9 +67,7 @@ impl Halt {
     /// Throws the switch; returns false when it was already thrown (the first reason stays).
     pub fn stop(&self, reason: StopReason) -> bool {
         let first = self.reason.set(reason).is_ok();
-        if first {
-            self.notify.notify_waiters();
-        }
+        self.token.cancel();
         first
     }
 
@@ -83,36 +85,9 @@ impl Halt {
     /// Resolves once the switch (or its parent's) is thrown: for waits that must end early
     /// when the run stops.
     pub async fn stopped(&self) {
-        match &self.parent {
-            None => self.own_stopped().await,
-            Some(parent) => {
-                tokio::select! {
-                    () = self.own_stopped() => {}
-                    () = Box::pin(parent.stopped()) => {}
-                }
-            }
-        }
+        self.token.cancelled().await;
     }
 
-    async fn own_stopped(&self) {
-        loop {
-            // Created before the check, so a `stop` between the check and the await still wakes it.
-            let notified = self.notify.notified();
-            if self.reason.get().is_some() {
-                return;
-            }
-            notified.await;
-        }
-    }
-}
-
-/// One write under way (see `Halt::begin`); it leaves the list when dropped.
-pub struct InFlight<'a> {
-    halt: &'a Halt,
-    key: u64,
-}
-
-impl Halt {
     /// Records `what` (e.g. `update #7 "Billing"`) as under way until the guard drops.
     pub fn begin(&self, what: String) -> InFlight<'_> {
         if let Some(parent) = &self.parent {
@@ -129,11 +104,17 @@ impl Halt {
     }
 
     /// A panic elsewhere must not hide what is in flight from a forced exit.
-    fn writes(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, String>> {
+    fn writes(&self) -> MutexGuard<'_, BTreeMap<u64, String>> {
         self.in_flight
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// One write under way (see `Halt::begin`); it leaves the list when dropped.
+pub struct InFlight<'a> {
+    halt: &'a Halt,
+    key: u64,
 }
 
 impl Drop for InFlight<'_> {

@@ -304,8 +304,8 @@ impl ApiError {
 
     /// Whether trying the same request again may succeed, at the cost of a retry. A timeout
     /// is retryable but the write may have happened: a retry layer must re-read state before
-    /// repeating a POST. A 429 is not a failure to retry but a "later", waited out by the
-    /// pacer without counting.
+    /// repeating a POST. A 429 is not a failure to retry but a "later", waited out at the
+    /// client's limits (`limits.rs`) without counting.
     pub fn is_retryable(&self) -> bool {
         match self {
             ApiError::Connect { .. } | ApiError::Timeout { .. } => true,

@@ -1,13 +1,12 @@
 //! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.
 //!
-//! `url` checks the portal address (HTTPS, or HTTP to loopback only); `client` sends every
-//! request through one path; `wire` holds the JSON shapes; `classify` turns answers and
-//! transport failures into `ApiError`s (`error`); `event` is what the client reports while it
-//! works. The policies the client follows are pure models that never use it: `retry` (what is
-//! sent again after a failure, and after how long) and `pace` (every request held to the
-//! portal's rate limit: `window` the concurrent writes, `budget` the requests left,
-//! `retry_after` reads the headers). Dependencies point one way: `client` uses the models,
-//! the models use neither `client` nor each other in a circle.
+//! Three files make the client: `client` (the `Client`, how it is built, and the calls the
+//! tool makes), `request` (one request, sending it again, the create that looks before it
+//! posts again) and `limits` (every request held to the portal's documented limits, tightened
+//! by what its headers say, which `retry_after` reads). Below them: `url` checks the portal
+//! address (HTTPS, or HTTP to loopback only); `wire` holds the JSON shapes; `classify` turns
+//! answers and transport failures into `ApiError`s (`error`); `event` is what the client
+//! reports while it works.
 //!
 //! Invariants kept across the module: the API key and every `secretKey` stay in
 //! `SecretString`s (and are registered with `redact`, which scrubs every text from the portal
@@ -25,17 +24,14 @@ use crate::field::Webhook;
 use crate::halt::Halt;
 use crate::triggers::TriggerSet;
 
-mod budget;
 mod classify;
 mod client;
 mod error;
 mod event;
-mod pace;
-mod retry;
+mod limits;
+mod request;
 mod retry_after;
-mod sanitize;
 mod url;
-mod window;
 mod wire;
 
 pub use crate::redact::mask_credentials;
@@ -164,6 +160,17 @@ impl Default for ClientOptions {
             events: None,
             halt: Halt::new(),
         }
+    }
+}
+
+impl ClientOptions {
+    /// The backoff ceiling of the `step`th wait (1 is the first): `retry_base`, doubling per
+    /// step up to `retry_max_delay`. Also the pause of a 429 that names no time.
+    fn backoff_ceiling(&self, step: u32) -> Duration {
+        let doublings = step.saturating_sub(1).min(30);
+        self.retry_base
+            .saturating_mul(1 << doublings)
+            .min(self.retry_max_delay)
     }
 }
 

@@ -2,6 +2,8 @@
 
 /// `apply`: writes only the drift, keeps unmanaged fields, converges, refuses safely.
 mod apply;
+/// The library's client against the fake portal: requests, retries, the stop switch, limits.
+mod client;
 /// `completions SHELL` and the hidden `man`, generated from the real command line.
 mod completions;
 /// The README and examples stay true to what they show.

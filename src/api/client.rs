@@ -1,20 +1,14 @@
-//! The HTTP client: one private path to the portal that every endpoint goes through.
-//!
-//! The files of this directory are layered, each using only those above it, never the other
-//! way: this one holds the `Client` and what it is built from; `gate` waits at the pacer
-//! (`api/pace.rs`); `request` sends one request (`send_once`, the only code that touches the
-//! network); `send` repeats it as the retry policy (`api/retry.rs`) allows; `endpoints` are
-//! the public calls on top; `create` is the POST, which retries only after checking that the
-//! webhook did not land. The pure models (`retry`, `pace`, `budget`, `retry_after`) never use
-//! the client.
+//! The HTTP client and the calls the rest of the tool makes: each one request (the create
+//! aside, see `request.rs`), sent through `Client::send`, and its answer decoded.
 //!
 //! Invariants: redirects are never followed (the key must not reach another host); the
-//! `Authorization` header is built once, marked sensitive, and set as a default header; the key
+//! `Authorization` header is built once, marked sensitive, and sent with each request; the key
 //! is otherwise only registered with `redact`, which scrubs it from anything the portal echoes;
 //! `Debug` shows neither.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, redirect};
@@ -22,16 +16,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::error::{ApiError, Endpoint};
 use super::event::ClientEvent;
-use super::pace::Pacer;
-use super::retry::Policy;
-use super::{ClientOptions, PortalUrl};
-use crate::redact;
-
-mod create;
-mod endpoints;
-mod gate;
-mod request;
-mod send;
+use super::limits::Limits;
+use super::wire::{self, EnableRequest, WebhookRequest};
+use super::{ClientOptions, LiveWebhook, PortalUrl, WebhookBody};
+use crate::redact::{self, Redactor};
 
 const WEBHOOK_PATH: &str = "/api/2.0/settings/webhook";
 const USER_AGENT: &str = concat!("docspace-webhooks/", env!("CARGO_PKG_VERSION"));
@@ -41,14 +29,12 @@ const USER_AGENT: &str = concat!("docspace-webhooks/", env!("CARGO_PKG_VERSION")
 /// milliseconds of CPU each time; a `portals:` file with a hundred portals builds one, not a
 /// hundred. Sharing is safe: connections are pooled per host, and the key goes with each
 /// request, never into the shared client.
-type HttpKey = (std::time::Duration, std::time::Duration, bool);
-static HTTP: std::sync::Mutex<Vec<(HttpKey, reqwest::Client)>> = std::sync::Mutex::new(Vec::new());
+type HttpKey = (Duration, Duration, bool);
+static HTTP: Mutex<Vec<(HttpKey, reqwest::Client)>> = Mutex::new(Vec::new());
 
 fn http_for(options: &ClientOptions, loopback: bool) -> Result<reqwest::Client, ApiError> {
     let key = (options.connect_timeout, options.request_timeout, loopback);
-    let mut clients = HTTP
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut clients = HTTP.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((_, http)) = clients.iter().find(|(k, _)| *k == key) {
         return Ok(http.clone());
     }
@@ -75,22 +61,21 @@ fn http_for(options: &ClientOptions, loopback: bool) -> Result<reqwest::Client, 
 /// A DocSpace client for one portal and one API key. Cheap to clone (one `Arc`).
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
     /// Set on the handle `follow_up` returns: the stop switch does not end its retries.
     follow_up: bool,
 }
 
-struct Inner {
+pub(super) struct Inner {
     /// Shared with every client of the run that has the same timeouts (`http_for`).
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     /// `Bearer <key>`, marked sensitive; sent with each request, since `http` is shared by
     /// portals with different keys.
-    auth: HeaderValue,
-    portal: PortalUrl,
-    options: ClientOptions,
-    policy: Policy,
-    /// Shared by every request of the client, so the whole run keeps to the portal's limit.
-    pacer: Pacer,
+    pub(super) auth: HeaderValue,
+    pub(super) portal: PortalUrl,
+    pub(super) options: ClientOptions,
+    /// Shared by every request of the client, so the whole run keeps to the portal's limits.
+    pub(super) limits: Limits,
 }
 
 impl fmt::Debug for Client {
@@ -136,8 +121,7 @@ impl Client {
                 http,
                 auth,
                 portal: portal.clone(),
-                policy: Policy::new(&options),
-                pacer: Pacer::new(&options),
+                limits: Limits::new(&options),
                 options,
             }),
             follow_up: false,
@@ -150,8 +134,9 @@ impl Client {
     }
 
     /// The same client, for the call that completes a create the portal already has (setting
-    /// `enabled`/`ssl`, docs/docspace-api.md §9): once the run's stop switch is thrown no other write is
-    /// retried, but this one is, so a webhook the file says is disabled does not stay enabled.
+    /// `enabled`/`ssl`, docs/docspace-api.md §9): once the run's stop switch is thrown no other
+    /// write is retried, but this one is, so a webhook the file says is disabled does not stay
+    /// enabled.
     pub fn follow_up(&self) -> Client {
         Client {
             inner: Arc::clone(&self.inner),
@@ -164,41 +149,79 @@ impl Client {
         &self.inner.portal
     }
 
-    fn options(&self) -> &ClientOptions {
-        &self.inner.options
-    }
-
-    fn auth(&self) -> &HeaderValue {
-        &self.inner.auth
-    }
-
-    fn http(&self) -> &reqwest::Client {
-        &self.inner.http
-    }
-
-    fn policy(&self) -> &Policy {
-        &self.inner.policy
-    }
-
-    fn pacer(&self) -> &Pacer {
-        &self.inner.pacer
-    }
-
-    fn emit(&self, event: ClientEvent) {
+    pub(super) fn emit(&self, event: ClientEvent) {
         if let Some(sink) = &self.inner.options.events {
             sink(&event);
         }
     }
 
     /// Whether a stopped run holds this request back: every write but a create's follow-up.
-    fn may_stop(&self, endpoint: &Endpoint) -> bool {
+    pub(super) fn may_stop(&self, endpoint: &Endpoint) -> bool {
         endpoint.method != Method::GET && !self.follow_up
+    }
+
+    /// Every webhook the key's user can see, sorted by id. A webhook's last failure is what
+    /// its target answered, shown in plans: it is scrubbed of every secret like an error body.
+    pub async fn list(&self) -> Result<Vec<LiveWebhook>, ApiError> {
+        let endpoint = endpoint(Method::GET, WEBHOOK_PATH.into());
+        let v = self.send(&endpoint, None).await?;
+        let mut live = wire::decode_list(&endpoint, &v)?;
+        let redactor = Redactor::registered();
+        for w in &mut live {
+            if let Some(content) = &w.last_failure_content {
+                w.last_failure_content = Some(redactor.scrub(content));
+            }
+        }
+        Ok(live)
+    }
+
+    /// Never creates the webhook twice: a POST whose answer may have been lost is sent again
+    /// only after a fresh list shows no webhook with this exact (name, uri).
+    pub async fn create(&self, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
+        let endpoint = endpoint(Method::POST, WEBHOOK_PATH.into());
+        let request = WebhookRequest::create(body);
+        let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
+        self.create_once(&endpoint, &payload, body).await
+    }
+
+    pub async fn update(&self, id: i32, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
+        let endpoint = endpoint(Method::PUT, WEBHOOK_PATH.into());
+        let request = WebhookRequest::update(id, body);
+        let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
+        let v = self.send(&endpoint, Some(&payload)).await?;
+        wire::decode_one(&endpoint, &v)
+    }
+
+    pub async fn set_enabled(
+        &self,
+        id: i32,
+        name: &str,
+        uri: &str,
+        enabled: bool,
+    ) -> Result<LiveWebhook, ApiError> {
+        let endpoint = endpoint(Method::PUT, format!("{WEBHOOK_PATH}/enable"));
+        let request = EnableRequest {
+            id,
+            name,
+            uri,
+            enabled,
+        };
+        let payload = self.payload(&endpoint, &request, None)?;
+        let v = self.send(&endpoint, Some(&payload)).await?;
+        wire::decode_one(&endpoint, &v)
+    }
+
+    /// `Ok(None)` when the portal answers 404: the webhook is already gone.
+    pub async fn delete(&self, id: i32) -> Result<Option<LiveWebhook>, ApiError> {
+        let endpoint = endpoint(Method::DELETE, format!("{WEBHOOK_PATH}/{id}"));
+        match self.send(&endpoint, None).await {
+            Ok(v) => wire::decode_one(&endpoint, &v).map(Some),
+            Err(e) if e.status() == Some(404) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 
 fn endpoint(method: Method, path: String) -> Endpoint {
     Endpoint { method, path }
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,0 +1,413 @@
+//! The portal's limits, kept by every request of a client: the gate a request passes before
+//! it goes out, and what its answer says back.
+//!
+//! DocSpace limits each user to 1,500 requests a minute, 15 concurrent writes and 10,000
+//! POST/PUT a day, says what is left in `X-RateLimit-*` headers, and answers 429 with
+//! `Retry-After` at a limit (docs/docspace-api.md §17). The gate sits in the client, not in
+//! `apply`, because every request counts against the same per-user limit (the list checks of a
+//! create and the follow-up calls too), and only the client sees the headers. It keeps:
+//! - the documented limits, fixed: at most 15 writes under way (a semaphore) and 1,500
+//!   requests in any minute. A write holds its place for its whole call, retries included,
+//!   and while a failed write waits for its retry no new write starts: a retried write goes
+//!   before fresh ones instead of queueing behind them;
+//! - a pause: a 429 holds every request until the portal's time (`Retry-After`, else
+//!   `X-RateLimit-Reset`, else the retry backoff). The refusals of requests sent before the
+//!   pause began join it: one pause, said once, however many were refused together. A pause
+//!   for refused writes halves the writes under way, for the rest of the run;
+//! - the headers: while the latest `X-RateLimit-Remaining`, less every request the portal may
+//!   have counted after it, leaves nothing before `X-RateLimit-Reset`, requests are spaced at
+//!   the documented rate (one per 40 ms), so a large apply runs at the portal's limit instead
+//!   of into it. Requests the headers leave room for go at once;
+//! - the wait budget: throttled pauses (pacing is progress, not waiting) add up to at most
+//!   `max_wait`. A pause beyond what is left of it throws the run's stop switch instead, with
+//!   a message naming the limit and the time the portal accepts requests again.
+//!
+//! Invariants: no request passes the gate once the run is stopped (it fails as
+//! `ApiError::NotSent`), but for those a signal still lets out (reads, and the follow-up call
+//! of a create, so a webhook the file says is disabled does not stay enabled); every wait ends
+//! when the run stops; the state lock is never held across an `.await`.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::Method;
+use serde_json::Value;
+use tokio::sync::{Notify, Semaphore, SemaphorePermit};
+
+use super::ClientOptions;
+use super::error::{ApiError, Endpoint};
+use super::event::{ClientEvent, Stop};
+use super::retry_after::RateHeaders;
+use crate::halt::StopReason;
+
+/// The portal's documented limits (docs/docspace-api.md §17).
+const MAX_WRITES: usize = 15;
+const PER_MINUTE: usize = 1500;
+const MINUTE: Duration = Duration::from_secs(60);
+/// 1,500 a minute, spaced evenly.
+const SPACING: Duration = Duration::from_millis(40);
+
+pub(super) struct Limits {
+    state: Mutex<State>,
+    /// Woken when a pause begins, or a write no longer waits for its retry.
+    changed: Notify,
+    writes: Semaphore,
+    /// The run's stop switch, the event sink, the wait budget (in the portal's seconds, which
+    /// last `throttle_unit` each: a second, except in tests) and the backoff for a 429 that
+    /// names no time.
+    options: ClientOptions,
+}
+
+#[derive(Default)]
+struct State {
+    /// When the requests of the last minute went out, oldest first.
+    recent: VecDeque<Instant>,
+    /// Requests let out so far (also the number of the last one), and answered so far.
+    sent: u64,
+    answered: u64,
+    latest: Option<Reading>,
+    limit: Option<u64>,
+    paused_until: Option<Instant>,
+    /// `sent` when the last pause began: a refusal of a request sent before joins that pause.
+    paused_after: u64,
+    refused_in_a_row: u32,
+    /// Throttled waiting so far, in real time.
+    used: Duration,
+    /// Whether a pause or the pacing was said: pacing is said once a run, not with each burst.
+    said: bool,
+    /// The write permits in all (15, halved by refused writes), and how many of those held
+    /// by writes under way are not given back.
+    write_cap: usize,
+    write_debt: usize,
+    /// Writes waiting for their retry, or for its answer.
+    retrying: usize,
+}
+
+/// The latest `X-RateLimit-Remaining`, and when it was read.
+#[derive(Clone, Copy)]
+struct Reading {
+    remaining: u64,
+    /// Requests answered before its request went out: every other request sent may have been
+    /// counted after it.
+    answered_before: u64,
+    reset: Option<Instant>,
+}
+
+/// A request the gate let out: its answer goes back through `Limits::answered`.
+pub(super) struct Permit<'a> {
+    limits: &'a Limits,
+    seq: u64,
+    answered_before: u64,
+    write: bool,
+}
+
+/// A write call's place among the writes under way (`Limits::place`), held through its
+/// retries; a read's holds nothing.
+pub(super) struct Place<'a> {
+    limits: &'a Limits,
+    permit: Option<SemaphorePermit<'a>>,
+    retrying: bool,
+}
+
+impl Place<'_> {
+    /// Marks the write as waiting for its retry (no new write starts), or no longer.
+    pub(super) fn retrying(&mut self, on: bool) {
+        if self.retrying != on {
+            self.retrying = on;
+            let mut s = self.limits.lock();
+            s.retrying = if on { s.retrying + 1 } else { s.retrying - 1 };
+            drop(s);
+            self.limits.changed.notify_waiters();
+        }
+    }
+}
+
+impl Limits {
+    pub(super) fn new(options: &ClientOptions) -> Limits {
+        Limits {
+            state: Mutex::new(State {
+                write_cap: MAX_WRITES,
+                ..State::default()
+            }),
+            changed: Notify::new(),
+            writes: Semaphore::new(MAX_WRITES),
+            options: options.clone(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn emit(&self, event: ClientEvent) {
+        if let Some(sink) = &self.options.events {
+            sink(&event);
+        }
+    }
+
+    /// Why a request may not go out, once the run is stopped. A signal still lets out the
+    /// `exempt` ones; a throttle stop lets nothing out, since the portal would refuse it.
+    fn held_back(&self, exempt: bool) -> Option<String> {
+        let reason = self.options.halt.reason()?;
+        let signal = matches!(reason, StopReason::Signal { .. });
+        (!(exempt && signal)).then(|| reason.to_string())
+    }
+
+    /// Resolves when the run stops; never, once it has (a request a stopped run still lets
+    /// out waits on: watching a thrown switch would spin).
+    async fn stopping(&self) {
+        if self.options.halt.is_stopped() {
+            std::future::pending().await
+        } else {
+            self.options.halt.stopped().await
+        }
+    }
+
+    /// An empty place, taken by the first request of a write call.
+    pub(super) fn place(&self) -> Place<'_> {
+        Place {
+            limits: self,
+            permit: None,
+            retrying: false,
+        }
+    }
+
+    /// Waits until a request to `endpoint` may go out: a place among the writes under way for
+    /// a write (`place`, kept from an earlier attempt of the call), then the end of any pause
+    /// and the pacing. `exempt`: a signal does not hold it back.
+    pub(super) async fn admit<'a>(
+        &'a self,
+        endpoint: &Endpoint,
+        exempt: bool,
+        place: &mut Place<'a>,
+    ) -> Result<Permit<'a>, ApiError> {
+        let not_sent = |reason| ApiError::NotSent {
+            endpoint: endpoint.clone(),
+            reason,
+        };
+        let write = endpoint.method != Method::GET;
+        if write {
+            let mut s = self.lock();
+            // Fewer writes at a time since a pause: a place kept through it may be the one
+            // given back.
+            if s.write_debt > 0
+                && let Some(permit) = place.permit.take()
+            {
+                s.write_debt -= 1;
+                permit.forget();
+            }
+        }
+        while write && place.permit.is_none() {
+            let changed = self.changed.notified();
+            if let Some(reason) = self.held_back(exempt) {
+                return Err(not_sent(reason));
+            }
+            // A retry does not wait for others': two of them would wait for each other.
+            let others_retrying = !place.retrying && self.lock().retrying > 0;
+            tokio::select! {
+                Ok(permit) = self.writes.acquire(), if !others_retrying => {
+                    place.permit = Some(permit);
+                }
+                () = changed => {}
+                () = self.stopping() => {}
+            }
+        }
+        loop {
+            let changed = self.changed.notified();
+            if let Some(reason) = self.held_back(exempt) {
+                return Err(not_sent(reason));
+            }
+            let now = Instant::now();
+            let (until, pacing) = {
+                let mut s = self.lock();
+                match s.hold(now) {
+                    Some(hold) => hold,
+                    None => {
+                        s.recent.push_back(now);
+                        s.sent += 1;
+                        return Ok(Permit {
+                            limits: self,
+                            seq: s.sent,
+                            answered_before: s.answered,
+                            write,
+                        });
+                    }
+                }
+            };
+            if pacing {
+                self.emit(ClientEvent::Pacing {
+                    limit: self.lock().limit,
+                });
+            }
+            tokio::select! {
+                () = changed => {}
+                () = self.stopping() => {}
+                () = tokio::time::sleep_until(until.into()) => {}
+            }
+        }
+    }
+
+    /// Takes in the answer to `permit`'s request: its headers and, for a 429, the pause.
+    pub(super) fn answered(
+        &self,
+        permit: Permit<'_>,
+        endpoint: &Endpoint,
+        headers: &RateHeaders,
+        result: &Result<Value, ApiError>,
+    ) {
+        let event = {
+            let mut s = self.lock();
+            let now = Instant::now();
+            s.limit = headers.limit.or(s.limit);
+            // Answers without the headers: what earlier ones said is no longer known to hold.
+            s.latest = headers.remaining.map(|remaining| Reading {
+                remaining,
+                answered_before: permit.answered_before,
+                reset: headers.reset.and_then(|wait| now.checked_add(wait)),
+            });
+            match result {
+                Err(error @ ApiError::RateLimited { .. }) => {
+                    self.throttled(&mut s, &permit, endpoint, error, headers)
+                }
+                Ok(_) => {
+                    s.refused_in_a_row = 0;
+                    None
+                }
+                Err(_) => None,
+            }
+        };
+        if let Some(event) = event {
+            self.emit(event);
+        }
+    }
+
+    fn throttled(
+        &self,
+        s: &mut State,
+        permit: &Permit<'_>,
+        endpoint: &Endpoint,
+        error: &ApiError,
+        headers: &RateHeaders,
+    ) -> Option<ClientEvent> {
+        if permit.seq <= s.paused_after {
+            return None;
+        }
+        s.refused_in_a_row += 1;
+        let asked = error.retry_after().filter(|d| !d.is_zero());
+        let pause = asked
+            .or(headers.reset.filter(|d| !d.is_zero()))
+            .unwrap_or_else(|| self.options.backoff_ceiling(s.refused_in_a_row));
+        let now = Instant::now();
+        let current = s.paused_until.filter(|until| *until > now);
+        let end = now + self.options.throttle_unit.mul_f64(pause.as_secs_f64());
+        let cost = end.saturating_duration_since(current.unwrap_or(now));
+        if s.used + cost
+            > self
+                .options
+                .throttle_unit
+                .mul_f64(self.options.max_wait.as_secs_f64())
+        {
+            let at = match error {
+                ApiError::RateLimited {
+                    retry_at: Some(at), ..
+                } => *at,
+                _ => SystemTime::now() + pause,
+            };
+            let stop = Stop {
+                pause,
+                at,
+                limit: s.limit,
+                used: self.portal(s.used),
+                max_wait: self.options.max_wait,
+            };
+            self.options.halt.stop(StopReason::Throttled {
+                message: stop.to_string(),
+            });
+            return None;
+        }
+        s.used += cost;
+        s.paused_until = Some(current.map_or(end, |c| c.max(end)));
+        s.paused_after = s.sent;
+        s.said = true;
+        if permit.write {
+            s.halve_writes(&self.writes);
+        }
+        self.changed.notify_waiters();
+        Some(ClientEvent::Paused {
+            endpoint: endpoint.clone(),
+            asked: asked.is_some(),
+            pause,
+            writes: s.write_cap,
+            used: self.portal(s.used),
+            max_wait: self.options.max_wait,
+        })
+    }
+
+    /// A real duration in the portal's seconds (they differ only under a test's unit), to
+    /// the nearest millisecond.
+    fn portal(&self, real: Duration) -> Duration {
+        let unit = self.options.throttle_unit.as_nanos().max(1);
+        let millis = (real.as_nanos() * 1000 + unit / 2) / unit;
+        Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
+    }
+}
+
+impl State {
+    /// Until when a request that would go out `now` waits, and whether that is pacing said
+    /// for the first time; `None`: it may go.
+    fn hold(&mut self, now: Instant) -> Option<(Instant, bool)> {
+        if let Some(until) = self.paused_until.filter(|until| *until > now) {
+            return Some((until, false));
+        }
+        while self
+            .recent
+            .front()
+            .is_some_and(|sent| now.duration_since(*sent) >= MINUTE)
+        {
+            self.recent.pop_front();
+        }
+        if self.recent.len() >= PER_MINUTE {
+            return self.recent.front().map(|oldest| (*oldest + MINUTE, false));
+        }
+        let used_up = self.latest.is_some_and(|r| {
+            r.reset.is_none_or(|reset| now < reset)
+                && r.remaining.saturating_add(r.answered_before) < self.sent
+        });
+        let next = self.recent.back().map(|last| *last + SPACING);
+        match next.filter(|next| used_up && *next > now) {
+            Some(next) => Some((next, !std::mem::replace(&mut self.said, true))),
+            None => None,
+        }
+    }
+
+    /// After writes were refused together: half of those under way (or of the permits, when
+    /// fewer) may be from now on, at least one. Places held now are taken back as their
+    /// writes come back to the gate or end.
+    fn halve_writes(&mut self, writes: &Semaphore) {
+        let under_way = self.write_cap + self.write_debt - writes.available_permits();
+        let cap = (self.write_cap.min(under_way) / 2).max(1);
+        let fewer = self.write_cap - cap;
+        self.write_debt += fewer - writes.forget_permits(fewer);
+        self.write_cap = cap;
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        self.limits.lock().answered += 1;
+    }
+}
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.retrying(false);
+        let mut s = self.limits.lock();
+        if let Some(permit) = self.permit.take()
+            && s.write_debt > 0
+        {
+            s.write_debt -= 1;
+            permit.forget();
+        }
+    }
+}

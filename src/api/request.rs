@@ -1,0 +1,421 @@
+//! One request to the portal, and sending it again: `send_once` is the only code that touches
+//! the network; `send` repeats it for GET, PUT and DELETE, which the portal can safely receive
+//! twice; `create_once` is the POST, which looks before it posts again.
+//!
+//! Hand-rolled (a loop and `tokio::time::sleep`) rather than a backoff crate: the POST rule
+//! needs a list request between attempts, and every wait must be announced before it starts.
+//!
+//! Invariants: at most `retries + 1` attempts per call, not counting 429s, which are sent
+//! again once the pause is over (`limits.rs`: that wait is bounded by `max_wait`); only
+//! `ApiError::is_retryable` failures (connection, timeout, 502, 503, 504) are retried, after a
+//! wait of exponential backoff with full jitter; a POST that may have reached the portal is sent
+//! again only after a fresh list shows no webhook with its exact (name, uri). Once the run's stop
+//! switch is thrown no write is retried (the follow-up of a create excepted) and the waits of
+//! those that would be end at once; a call stopped before its next attempt (`NotSent`) ends
+//! with the failure of the attempt before, if there was one. An answer is read whole but
+//! bounded, and every text taken from it is scrubbed of the key, of every registered secret and
+//! of this request's own secret before it can reach an error.
+
+use std::hash::{BuildHasher, RandomState};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{self, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::classify::{Answer, classify, transport_error};
+use super::client::Client;
+use super::error::{ApiError, Endpoint};
+use super::event::ClientEvent;
+use super::limits::Place;
+use super::retry_after::{RateHeaders, retry_after};
+use super::wire;
+use super::{LiveWebhook, WebhookBody};
+use crate::halt::StopReason;
+use crate::redact::{self, Redactor};
+
+/// Answers beyond this are not read: a webhook list is a few KiB, anything this big is not it.
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// A request body plus the secret in it, so that secret can be redacted from the answer (it is
+/// also registered with `redact`, for text shown outside this request's error).
+pub(super) struct Payload<'a> {
+    bytes: Vec<u8>,
+    secret: Option<&'a SecretString>,
+}
+
+impl Client {
+    /// The body of a request, with the secret it carries (registered with `redact`).
+    pub(super) fn payload<'a>(
+        &self,
+        endpoint: &Endpoint,
+        request: &impl Serialize,
+        secret: Option<&'a SecretString>,
+    ) -> Result<Payload<'a>, ApiError> {
+        if let Some(secret) = secret {
+            redact::register(secret.expose_secret());
+        }
+        let bytes = wire::to_body(request).map_err(|e| ApiError::Transport {
+            endpoint: endpoint.clone(),
+            portal: self.portal().as_str().to_string(),
+            detail: format!("could not encode the request body: {e}"),
+        })?;
+        Ok(Payload { bytes, secret })
+    }
+
+    /// `send_once`, repeated while the failure is retryable and attempts remain. POST goes
+    /// through `create_once` instead.
+    pub(super) async fn send(
+        &self,
+        endpoint: &Endpoint,
+        payload: Option<&Payload<'_>>,
+    ) -> Result<Value, ApiError> {
+        let mut place = self.inner.limits.place();
+        let mut attempt = 1;
+        let mut failed = None;
+        loop {
+            let result = self.send_once(endpoint, payload, &mut place).await;
+            place.retrying(false);
+            match result {
+                Err(e) if self.wait_out(&e) => failed = Some(e),
+                Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
+                    return Err(self.not_retried(e));
+                }
+                Err(e) if e.is_retryable() && attempt < self.attempts() => {
+                    attempt += 1;
+                    place.retrying(true);
+                    if !self.pause(endpoint, &e, attempt, false).await {
+                        return Err(self.not_retried(e));
+                    }
+                    failed = Some(e);
+                }
+                Err(e @ ApiError::NotSent { .. }) => return Err(self.held_back(e, failed)),
+                result => return result,
+            }
+        }
+    }
+
+    /// The POST, retried so that it creates at most one webhook. When an attempt fails in a
+    /// way that may have reached the portal (a timeout, a 502/503/504), the answer was perhaps
+    /// only lost: after the wait, the list is read and a webhook with exactly this (name, uri)
+    /// is taken as the one created. Only when it is absent is the POST sent again, within the
+    /// same budget. The attempt may still land after that list was read (the portal probes
+    /// the target before it stores anything, docs/docspace-api.md §9): the repeat is then
+    /// refused as a duplicate (§15), and the list is read once more to find the webhook the
+    /// earlier attempt created.
+    pub(super) async fn create_once(
+        &self,
+        endpoint: &Endpoint,
+        payload: &Payload<'_>,
+        body: &WebhookBody,
+    ) -> Result<LiveWebhook, ApiError> {
+        let mut place = self.inner.limits.place();
+        let mut attempt = 1;
+        // Whether an earlier attempt of this call may have been carried out.
+        let mut may_exist = false;
+        let mut failed = None;
+        loop {
+            let result = self.send_once(endpoint, Some(payload), &mut place).await;
+            place.retrying(false);
+            let error = match result {
+                Ok(v) => return wire::decode_one(endpoint, &v),
+                // Refused before it was handled: posted again after the pause, uncounted.
+                Err(e) if self.wait_out(&e) => {
+                    failed = Some(e);
+                    continue;
+                }
+                Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
+                    return Err(self.not_retried(e));
+                }
+                Err(e @ ApiError::NotSent { .. }) => return Err(self.held_back(e, failed)),
+                Err(e) => e,
+            };
+            if may_exist && error.is_duplicate() {
+                let found = self.list().await.ok().and_then(|live| find(live, body));
+                return match found {
+                    Some(found) => {
+                        self.emit(ClientEvent::CreateLanded {
+                            id: found.id,
+                            name: found.name.clone(),
+                        });
+                        Ok(found)
+                    }
+                    None => Err(error),
+                };
+            }
+            if !error.is_retryable() || attempt >= self.attempts() {
+                return Err(error);
+            }
+            attempt += 1;
+            place.retrying(true);
+            // A refused connection sent nothing; any other retryable failure may have landed.
+            let check = !matches!(error, ApiError::Connect { .. });
+            may_exist |= check;
+            let go_on = self.pause(endpoint, &error, attempt, check).await;
+            if check {
+                // If the list cannot be read either, whether the POST landed is unknown: the
+                // POST's own error says what went wrong, and a rerun's plan shows the state.
+                let Ok(live) = self.list().await else {
+                    return Err(error);
+                };
+                if let Some(found) = find(live, body) {
+                    self.emit(ClientEvent::CreateFound {
+                        id: found.id,
+                        name: found.name.clone(),
+                    });
+                    return Ok(found);
+                }
+            }
+            if !go_on {
+                return Err(self.not_retried(error));
+            }
+            failed = Some(error);
+        }
+    }
+
+    /// One request, once the portal's limits let it out (`place`: the call's place among the
+    /// writes), reported to the event sink with its status and duration; its answer goes back
+    /// to the limits.
+    async fn send_once<'a>(
+        &'a self,
+        endpoint: &Endpoint,
+        payload: Option<&Payload<'_>>,
+        place: &mut Place<'a>,
+    ) -> Result<Value, ApiError> {
+        let limits = &self.inner.limits;
+        let permit = limits
+            .admit(endpoint, !self.may_stop(endpoint), place)
+            .await?;
+        let started = Instant::now();
+        let mut status = None;
+        let mut rate = RateHeaders::default();
+        let result = self
+            .exchange(endpoint, payload, &mut status, &mut rate)
+            .await;
+        self.emit(ClientEvent::Request {
+            endpoint: endpoint.clone(),
+            status,
+            elapsed: started.elapsed(),
+        });
+        limits.answered(permit, endpoint, &rate, &result);
+        result
+    }
+
+    /// The one way to the portal: sends, reads the whole answer (bounded), classifies it.
+    /// `status` and the rate-limit headers are set as soon as the answer's head arrives.
+    async fn exchange(
+        &self,
+        endpoint: &Endpoint,
+        payload: Option<&Payload<'_>>,
+        status_seen: &mut Option<u16>,
+        rate_seen: &mut RateHeaders,
+    ) -> Result<Value, ApiError> {
+        let (portal, options) = (&self.inner.portal, &self.inner.options);
+        // Every registered secret (the key among them), and this payload's secret by name.
+        let redactor = Redactor::new(payload.and_then(|p| p.secret).map(|s| s.expose_secret()));
+        let failed = |e: reqwest::Error| transport_error(&e, endpoint, portal, options, &redactor);
+
+        let mut request = self
+            .inner
+            .http
+            .request(endpoint.method.clone(), portal.join(&endpoint.path))
+            .header(header::AUTHORIZATION, self.inner.auth.clone());
+        if let Some(payload) = payload {
+            request = request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(payload.bytes.clone());
+        }
+        let mut response = request.send().await.map_err(failed)?;
+
+        let status = response.status().as_u16();
+        *status_seen = Some(status);
+        let text_header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = text_header(header::CONTENT_TYPE);
+        let location = text_header(header::LOCATION);
+        let now = SystemTime::now();
+        *rate_seen = RateHeaders::read(response.headers(), now);
+        let retry_after = retry_after(response.headers(), now);
+
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(failed)? {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(ApiError::Transport {
+                    endpoint: endpoint.clone(),
+                    portal: portal.as_str().to_string(),
+                    detail: format!(
+                        "the answer (HTTP {status}) is larger than {} MiB; this is not a \
+                         DocSpace webhook list",
+                        MAX_BODY_BYTES / 1024 / 1024
+                    ),
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+
+        let answer = Answer {
+            status,
+            content_type: content_type.as_deref(),
+            location: location.as_deref(),
+            retry_after,
+            body: &body,
+        };
+        classify(endpoint, portal, &answer, &redactor)
+    }
+
+    /// `retries + 1`.
+    fn attempts(&self) -> u32 {
+        self.inner.options.retries.saturating_add(1)
+    }
+
+    /// Whether a signal stopped the run: a write it keeps from being sent again is reported as
+    /// not retried (interrupted), whatever its last answer was.
+    fn interrupted(&self) -> bool {
+        matches!(self.halt().reason(), Some(StopReason::Signal { .. }))
+    }
+
+    /// The error of a call the stopped run kept from its next attempt: after a signal, the last
+    /// failure marked as not retried; after a throttle stop, the portal's own last refusal.
+    fn held_back(&self, not_sent: ApiError, failed: Option<ApiError>) -> ApiError {
+        match failed {
+            Some(last) if self.interrupted() => self.not_retried(last),
+            Some(last) => last,
+            None => not_sent,
+        }
+    }
+
+    /// Whether `error` is a 429 to wait out: the limits hold the next attempt until the
+    /// portal's time, and it does not count as a retry. Not once the run is stopped.
+    fn wait_out(&self, error: &ApiError) -> bool {
+        matches!(error, ApiError::RateLimited { .. }) && !self.halt().is_stopped()
+    }
+
+    /// Whether the stop switch ends this request's retrying. A retry is a new request, and once
+    /// the run stops no new write is sent; reads go on, and so does the follow-up call of a
+    /// create the portal already has (`Client::follow_up`).
+    fn stopping(&self, endpoint: &Endpoint) -> bool {
+        self.halt().is_stopped() && self.may_stop(endpoint)
+    }
+
+    /// The failure of the last attempt, as the reason a stopped run did not send it again.
+    fn not_retried(&self, last: ApiError) -> ApiError {
+        ApiError::NotRetried {
+            reason: self
+                .halt()
+                .reason()
+                .map_or_else(|| "stopped".into(), ToString::to_string),
+            last: Box::new(last),
+        }
+    }
+
+    /// Announces the wait before `attempt`, then waits. Returns false when the stop switch
+    /// forbids sending the request again: at once when it is already thrown, or as soon as it
+    /// is. A `check_first` wait is never cut short: the list read after it tells whether the
+    /// create landed, and so whether its follow-up call is needed.
+    async fn pause(
+        &self,
+        endpoint: &Endpoint,
+        error: &ApiError,
+        attempt: u32,
+        check_first: bool,
+    ) -> bool {
+        let stopping = self.stopping(endpoint);
+        if stopping && !check_first {
+            return false;
+        }
+        let delay = full_jitter(self.inner.options.backoff_ceiling(attempt - 1));
+        // A stopping run waits only to look for the create, then sends nothing: there is no
+        // retry to announce.
+        if !stopping {
+            self.emit(ClientEvent::Retry {
+                endpoint: endpoint.clone(),
+                attempt,
+                attempts: self.attempts(),
+                delay,
+                reason: reason(error),
+                check_first,
+            });
+        }
+        if check_first || !self.may_stop(endpoint) {
+            tokio::time::sleep(delay).await;
+        } else {
+            // Cut short when the run stops meanwhile.
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = self.halt().stopped() => {}
+            }
+        }
+        !self.stopping(endpoint)
+    }
+}
+
+fn find(live: Vec<LiveWebhook>, body: &WebhookBody) -> Option<LiveWebhook> {
+    live.into_iter()
+        .find(|w| w.name == body.name && w.uri == body.uri)
+}
+
+/// Uniform in `[0, ceiling]`, so clients that failed together do not retry together. The
+/// randomness comes from std's per-instance hasher keys: plenty for spreading retries.
+fn full_jitter(ceiling: Duration) -> Duration {
+    let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+    if nanos == 0 {
+        return Duration::ZERO;
+    }
+    let random = RandomState::new().hash_one(Instant::now());
+    Duration::from_nanos(random % nanos.saturating_add(1))
+}
+
+/// Why an attempt failed, in a few words for the retry line (the endpoint is already on it).
+fn reason(error: &ApiError) -> String {
+    match error {
+        ApiError::Timeout { kind, after, .. } => format!(
+            "no answer within {} s (the {kind} timeout)",
+            after.as_secs_f64()
+        ),
+        ApiError::Connect { detail, .. } => format!("could not connect: {detail}"),
+        ApiError::RateLimited { .. } => "HTTP 429 (rate limited)".into(),
+        ApiError::HttpStatus {
+            status, excerpt, ..
+        } => format!("HTTP {status}: {excerpt}"),
+        ApiError::Rejected {
+            status, message, ..
+        } => format!("HTTP {status}: {message}"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ClientOptions;
+
+    #[test]
+    fn backoff_doubles_with_full_jitter_up_to_the_cap() {
+        let options = ClientOptions {
+            retries: 10,
+            retry_base: Duration::from_millis(100),
+            retry_max_delay: Duration::from_millis(400),
+            ..ClientOptions::default()
+        };
+        assert_eq!(options.retries.saturating_add(1), 11);
+        for (attempt, ceiling) in [(2, 100), (3, 200), (4, 400), (5, 400), (11, 400)] {
+            let waits: Vec<Duration> = (0..200)
+                .map(|_| full_jitter(options.backoff_ceiling(attempt - 1)))
+                .collect();
+            let ceiling = Duration::from_millis(ceiling);
+            assert!(waits.iter().all(|w| *w <= ceiling), "{attempt}: {waits:?}");
+            // Jittered: not all the same, and some well below the ceiling.
+            assert!(waits.iter().any(|w| *w != waits[0]), "{attempt}: {waits:?}");
+            assert!(
+                waits.iter().any(|w| *w < ceiling / 2),
+                "{attempt}: {waits:?}"
+            );
+        }
+    }
+}
