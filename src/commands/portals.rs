@@ -159,12 +159,12 @@ pub(super) fn check_saved(
             let SavedPortal {
                 name,
                 api_key_env,
-                saved,
+                plan,
+                max_deletes,
             } = part;
             let api_key_env = api_key_env.unwrap_or_else(|| KEY_VAR.to_string());
-            let url = saved.plan.portal.clone();
+            let url = plan.portal.clone();
             let outcome = async {
-                let saved::Saved { plan, max_deletes } = saved;
                 let portal = match &name {
                     Some(_) => PortalUrl::parse(&plan.portal)?,
                     None => settings.one_portal(Some((plan.portal.as_str(), "the saved plan")))?,

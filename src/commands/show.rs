@@ -24,8 +24,8 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
             .into_iter()
             .map(|p| PortalPlan {
                 name: p.name,
-                portal: p.saved.plan.portal.clone(),
-                plan: Some(p.saved.plan),
+                portal: p.plan.portal.clone(),
+                plan: Some(p.plan),
                 error: None,
             })
             .collect(),

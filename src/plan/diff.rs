@@ -15,9 +15,7 @@ use crate::triggers::TriggerSet;
 
 use super::change::ssl_needs_https;
 use super::matching::Match;
-use super::{
-    Change, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, Selection, Unchanged, Unmanaged,
-};
+use super::{Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, Selection};
 
 /// Builds the plan from the matching: `matched[i]` is what entry `i` manages. Only the
 /// entries `selection` covers are planned; the others are left out whole (their problems about
@@ -51,7 +49,7 @@ pub(super) fn build(
                 let body = merged(entry, w.settings());
                 let rotate = options.rotate_secrets && body.secret_key.is_some();
                 let Some(change) = Change::update(w.clone(), body, rotate) else {
-                    unchanged.push(Unchanged {
+                    unchanged.push(Named {
                         id: w.id,
                         name: w.name.clone(),
                     });
@@ -85,7 +83,7 @@ pub(super) fn build(
         if options.prune {
             changes.push(Change::delete(w.clone()));
         } else {
-            unmanaged.push(Unmanaged {
+            unmanaged.push(Named {
                 id: w.id,
                 name: w.name.clone(),
             });

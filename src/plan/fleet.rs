@@ -2,7 +2,7 @@
 //! a portal that cannot be planned (unreachable, its key refused or unset) is reported in its
 //! own section while the others still plan and apply.
 
-use super::{Action, Plan};
+use super::{Counts, Plan};
 
 /// The plans of the selected portals of a `portals:` file, in file order.
 #[derive(Debug, Clone)]
@@ -25,15 +25,13 @@ pub struct PortalPlan {
     pub error: Option<String>,
 }
 
-/// Counts over every portal that has a plan.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Counts over every portal that has a plan, then the portals with an error and all portals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Totals {
-    pub create: usize,
-    pub update: usize,
-    pub delete: usize,
-    pub unchanged: usize,
-    /// Portals with an error.
+    #[serde(flatten)]
+    pub counts: Counts,
     pub failed: usize,
+    pub portals: usize,
 }
 
 impl PortalPlan {
@@ -77,31 +75,33 @@ impl FleetPlan {
     }
 
     pub fn totals(&self) -> Totals {
-        let mut totals = Totals {
-            failed: self.failed(),
-            ..Totals::default()
-        };
-        for plan in self.portals.iter().filter_map(|p| p.plan.as_ref()) {
-            totals.create += plan.count(Action::Create);
-            totals.update += plan.count(Action::Update);
-            totals.delete += plan.count(Action::Delete);
-            totals.unchanged += plan.unchanged.len();
+        let mut counts = Counts::default();
+        for c in self
+            .portals
+            .iter()
+            .filter_map(|p| p.plan.as_ref().map(Plan::counts))
+        {
+            counts.create += c.create;
+            counts.update += c.update;
+            counts.delete += c.delete;
+            counts.unchanged += c.unchanged;
         }
-        totals
+        Totals {
+            counts,
+            failed: self.failed(),
+            portals: self.portals.len(),
+        }
     }
 
     /// The closing line over all portals, e.g.
     /// `Total: 1 to create, 2 to update, 0 to delete, 5 unchanged, on 3 portals (1 failed).`
     pub fn total_line(&self) -> String {
         let t = self.totals();
-        let portals = self.portals.len();
         let mut line = format!(
-            "Total: {} to create, {} to update, {} to delete, {} unchanged, on {portals} portal{}",
-            t.create,
-            t.update,
-            t.delete,
-            t.unchanged,
-            if portals == 1 { "" } else { "s" }
+            "Total: {}, on {} portal{}",
+            t.counts,
+            t.portals,
+            if t.portals == 1 { "" } else { "s" }
         );
         if t.failed > 0 {
             line.push_str(&format!(" ({} failed)", t.failed));

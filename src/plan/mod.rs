@@ -3,10 +3,10 @@
 //! A `Plan` is the single source of truth for both the renderers and the applier: every write
 //! `apply` sends is one `Change::op` here, and every `Change` carries the field-level diff a
 //! reviewer reads, derived from that op and the live record in one place (`change`). So
-//! "apply writes only what the plan shows" holds by construction. These types have no serde:
-//! a saved plan's file format is its own (`saved::format`), so renaming anything here cannot
-//! change it; only the webhook record it shares (`field::Webhook`) is spelled by its `Field`
-//! keys.
+//! "apply writes only what the plan shows" holds by construction. A saved plan stores the
+//! writes in its own format (`saved::format`); the webhook record (`field::Webhook`), `Named`
+//! and the notes it stores as they are, so their field names are part of that format (the
+//! saved-plan snapshots pin it).
 
 mod change;
 mod diff;
@@ -22,8 +22,8 @@ use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, SecretRef};
 
 pub use crate::field::{Field, Value};
-pub use fleet::{FleetPlan, PortalPlan};
-pub use notes::{Notes, RenameHint, SecretNotSent};
+pub use fleet::{FleetPlan, PortalPlan, Totals};
+pub use notes::{Notes, RenameHint};
 pub use target::{Selection, UnknownTarget};
 
 /// What would change on one portal.
@@ -34,14 +34,16 @@ pub struct Plan {
     /// Creates and updates in file order.
     pub changes: Vec<Change>,
     /// Webhooks in the file that need nothing.
-    pub unchanged: Vec<Unchanged>,
+    pub unchanged: Vec<Named>,
     /// Live webhooks the file does not mention; never touched.
-    pub unmanaged: Vec<Unmanaged>,
+    pub unmanaged: Vec<Named>,
     /// What a reviewer should know beyond the changes (`notes`); never changes what is sent.
     pub notes: Notes,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Serialized as the JSON plan names it: `create`, `update`, `delete`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Action {
     Create,
     Update,
@@ -67,8 +69,9 @@ pub struct Change {
     pub failure: Option<LastFailure>,
 }
 
-/// The last delivery failure the portal recorded for a webhook.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The last delivery failure the portal recorded for a webhook, serialized as the JSON plan's
+/// `failure`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LastFailure {
     /// As the portal wrote it (tenant-local time; informational only).
     pub on: Option<String>,
@@ -107,14 +110,11 @@ pub struct FieldChange {
     pub after: Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unchanged {
-    pub id: i32,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unmanaged {
+/// A webhook by id and name: one left unchanged, left unmanaged, or sent no secret. Saved
+/// plans store it as it is (`saved::format`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Named {
     pub id: i32,
     pub name: String,
 }
@@ -137,14 +137,36 @@ impl Plan {
         !self.changes.is_empty()
     }
 
+    pub fn counts(&self) -> Counts {
+        Counts {
+            create: self.count(Action::Create),
+            update: self.count(Action::Update),
+            delete: self.count(Action::Delete),
+            unchanged: self.unchanged.len(),
+        }
+    }
+
     /// The closing line, e.g. `Plan: 1 to create, 2 to update, 0 to delete, 2 unchanged.`
     pub fn summary(&self) -> String {
-        format!(
-            "Plan: {} to create, {} to update, {} to delete, {} unchanged.",
-            self.count(Action::Create),
-            self.count(Action::Update),
-            self.count(Action::Delete),
-            self.unchanged.len()
+        format!("Plan: {}.", self.counts())
+    }
+}
+
+/// How many webhooks a plan (or a run's plans) creates, updates, deletes and leaves unchanged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub create: usize,
+    pub update: usize,
+    pub delete: usize,
+    pub unchanged: usize,
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} to create, {} to update, {} to delete, {} unchanged",
+            self.create, self.update, self.delete, self.unchanged
         )
     }
 }

@@ -9,37 +9,36 @@
 
 use std::collections::HashSet;
 
+use serde::{Deserialize, Serialize};
+
 use crate::api::LiveWebhook;
 use crate::config::{Config, SecretRef};
 
 use super::matching::Match;
 use super::target::Selection;
-use super::{Op, Plan};
+use super::{Action, Change, Named, Op, Plan};
 
-/// The notes of one plan. Empty (the default) when there is nothing to say.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The notes of one plan. Empty (the default) when there is nothing to say. A saved plan
+/// stores them as they are (`saved::notes`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Notes {
     /// Entries of the file that `--target` left out: neither compared nor written.
     pub left_out: usize,
     /// Webhooks whose entry sets `secretKey` but that get no secret from this plan: nothing
     /// else drifted, or only `enabled` did (sent by the enable call, which takes no secret).
     /// The portal never returns secrets, so whether they differ is unknown.
-    pub secrets_not_sent: Vec<SecretNotSent>,
+    pub secrets_not_sent: Vec<Named>,
     /// Creates whose uri a live webhook that no entry manages already has.
     pub renames: Vec<RenameHint>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretNotSent {
-    pub id: i32,
-    pub name: String,
 }
 
 /// A create that may be meant as a rename: keyed by name, the entry matches no live webhook,
 /// but a live webhook that no entry manages has the same uri. Creating a new one (and, with
 /// `--prune`, deleting the old) loses the old one's id and delivery history; keying the entry
 /// by that id renames it instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RenameHint {
     /// The name the plan creates.
     pub create: String,
@@ -87,9 +86,13 @@ impl Plan {
         }
     }
 
-    /// The rename hints about the create of `name`.
-    pub fn renames_of(&self, name: &str) -> impl Iterator<Item = &RenameHint> {
-        self.notes.renames.iter().filter(move |r| r.create == name)
+    /// The rename hints about `change`, a create (no other change has any).
+    pub fn renames_of<'a>(&'a self, change: &'a Change) -> impl Iterator<Item = &'a RenameHint> {
+        let create = change.action == Action::Create;
+        self.notes
+            .renames
+            .iter()
+            .filter(move |r| create && r.create == change.name)
     }
 }
 
@@ -118,7 +121,7 @@ pub(super) fn collect(
         .filter(|(i, (entry, _))| selection.includes(*i) && entry.secret.is_some())
         .filter_map(|(_, (_, found))| found.live_index().map(|i| &live[i]))
         .filter(|w| !sends_secret.contains(&w.id))
-        .map(|w| SecretNotSent {
+        .map(|w| Named {
             id: w.id,
             name: w.name.clone(),
         })

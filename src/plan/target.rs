@@ -20,34 +20,9 @@ impl Selection {
         Selection(vec![true; config.webhooks.len()])
     }
 
-    /// The entries keyed by one of `keys`; every entry when `keys` is empty.
-    pub fn of(config: &Config, keys: &[String]) -> Result<Selection, UnknownTarget> {
-        if keys.is_empty() {
-            return Ok(Selection::all(config));
-        }
-        let written: Vec<String> = config.webhooks.iter().map(|w| key_text(&w.key)).collect();
-        let unknown: Vec<Unknown> = keys
-            .iter()
-            .filter(|k| !written.contains(k))
-            .map(|k| Unknown {
-                key: k.clone(),
-                closest: closest(k, &written),
-            })
-            .collect();
-        if !unknown.is_empty() {
-            return Err(UnknownTarget {
-                file: config.source.name().to_string(),
-                unknown,
-            });
-        }
-        Ok(Selection(
-            written.iter().map(|w| keys.contains(w)).collect(),
-        ))
-    }
-
-    /// For the portals of a `portals:` file, where a key may be one portal's only: the
-    /// entries of `config` keyed by one of `keys`, and the keys none of `configs` has, each
-    /// named with the closest key of the first config.
+    /// For each of `configs` (one per portal; a key may be one portal's only), the entries
+    /// keyed by one of `keys`, every entry when `keys` is empty; refused with the keys none of
+    /// `configs` has, each named with the closest key of them all.
     pub fn of_each(configs: &[&Config], keys: &[String]) -> Result<Vec<Selection>, UnknownTarget> {
         let written: Vec<Vec<String>> = configs
             .iter()
@@ -151,6 +126,10 @@ mod tests {
     use super::*;
     use crate::config::load_str;
 
+    fn of(config: &Config, keys: &[String]) -> Result<Selection, UnknownTarget> {
+        Selection::of_each(&[config], keys).map(|mut s| s.remove(0))
+    }
+
     fn config() -> Config {
         load_str(
             "webhooks:\n  Billing: {}\n  9846: {}\n  \"7\": {}\n  Crm: {}\n",
@@ -162,20 +141,19 @@ mod tests {
     #[test]
     fn keys_select_entries_as_written_names_and_ids_alike() {
         let config = config();
-        let s = Selection::of(&config, &["Billing".into(), "9846".into()]).unwrap();
+        let s = of(&config, &["Billing".into(), "9846".into()]).unwrap();
         assert_eq!(s, Selection(vec![true, true, false, false]));
         assert_eq!(s.left_out(), 2);
         // A quoted number is a name, and is selected by its text too.
-        let s = Selection::of(&config, &["7".into(), "7".into()]).unwrap();
+        let s = of(&config, &["7".into(), "7".into()]).unwrap();
         assert_eq!(s, Selection(vec![false, false, true, false]));
-        assert_eq!(Selection::of(&config, &[]).unwrap().left_out(), 0);
+        assert_eq!(of(&config, &[]).unwrap().left_out(), 0);
     }
 
     #[test]
     fn an_unknown_key_names_the_closest_one() {
         let config = config();
-        let e =
-            Selection::of(&config, &["biling".into(), "Crm".into(), "9847".into()]).unwrap_err();
+        let e = of(&config, &["biling".into(), "Crm".into(), "9847".into()]).unwrap_err();
         let message = e.to_string();
         assert!(
             message.contains(

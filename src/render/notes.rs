@@ -5,7 +5,7 @@
 //! Lists of webhooks are cut after a few names: a file of a thousand webhooks that all set
 //! `secretKey` must not turn one note into a thousand names (JSON lists them all).
 
-use crate::plan::{Plan, RenameHint};
+use crate::plan::{LastFailure, Plan, RenameHint};
 
 use super::{plain, quoted};
 
@@ -75,6 +75,19 @@ pub(super) fn rename(hint: &RenameHint, wrap: Wrap) -> String {
              another webhook, key this entry by its id, {by_id}, so its id and delivery history \
              survive"
         )
+    }
+}
+
+/// What a change the portal probably caused says of the last failure, e.g. `; last failure
+/// ON — EXCERPT`; empty when the portal recorded neither.
+pub(super) fn last_failure(failure: &LastFailure, wrap: Wrap) -> String {
+    let on = failure.on.as_deref().map(|on| wrap(&plain(on)));
+    let excerpt = failure.excerpt.as_deref().map(|e| wrap(&quoted(e)));
+    match (on, excerpt) {
+        (Some(on), Some(excerpt)) => format!("; last failure {on} — {excerpt}"),
+        (Some(on), None) => format!("; last failure {on}"),
+        (None, Some(excerpt)) => format!("; last failure: {excerpt}"),
+        (None, None) => String::new(),
     }
 }
 

@@ -31,11 +31,12 @@ pub enum Valid<'a> {
     Portals(&'a [PortalCount]),
 }
 
-/// One portal of a valid `portals:` file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One portal of a valid `portals:` file, serialized as the JSON report's `portals` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PortalCount {
     pub name: String,
     /// As written in the file (credentials are masked when shown).
+    #[serde(serialize_with = "masked")]
     pub url: String,
     /// How many webhooks it manages, shared and its own.
     pub webhooks: usize,
@@ -101,7 +102,7 @@ struct JsonReport<'a> {
     /// Only for a valid `portals:` file: keys are only added within a format version, and a
     /// single-portal file's report stays as it was.
     #[serde(skip_serializing_if = "Option::is_none")]
-    portals: Option<Vec<JsonPortal>>,
+    portals: Option<&'a [PortalCount]>,
     errors: usize,
     warnings: usize,
     problems: Vec<JsonProblem<'a>>,
@@ -120,11 +121,8 @@ struct JsonProblem<'a> {
     help: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct JsonPortal {
-    name: String,
-    url: String,
-    webhooks: usize,
+fn masked<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&mask_credentials(text))
 }
 
 fn severity(p: &Reported) -> &'static str {
@@ -144,16 +142,7 @@ fn problems_json(valid: Option<Valid>, problems: &[Reported]) -> String {
             Valid::Webhooks(n) => n,
             Valid::Portals(portals) => portals.iter().map(|p| p.webhooks).sum(),
         }),
-        portals: portals.map(|portals| {
-            portals
-                .iter()
-                .map(|p| JsonPortal {
-                    name: p.name.clone(),
-                    url: mask_credentials(&p.url),
-                    webhooks: p.webhooks,
-                })
-                .collect()
-        }),
+        portals,
         errors: problems.len() - warnings,
         warnings,
         problems: problems

@@ -32,7 +32,8 @@ const VALUE_COLUMN: usize = 6 + KEY_WIDTH + 3;
 /// The plan for a terminal (`color`: emphasis inside changed values) or a log (no escapes at
 /// all; marker lines under long changed values).
 pub fn render_text(plan: &Plan, color: bool) -> String {
-    finished(layout(plan, color), color)
+    let out = format!("Portal: {}\n", plain(&plan.portal)) + &body(plan, color);
+    finished(out, color)
 }
 
 /// `out` as laid out for `color`: as it is with color, every escape stripped without.
@@ -42,10 +43,6 @@ fn finished(out: String, color: bool) -> String {
     } else {
         anstream::adapter::strip_str(&out).to_string()
     }
-}
-
-fn layout(plan: &Plan, color: bool) -> String {
-    format!("Portal: {}\n", plain(&plan.portal)) + &body(plan, color)
 }
 
 /// Everything after the `Portal:` line, colors included (the caller strips them when `color`
@@ -146,11 +143,9 @@ fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
         let line = format!("! {}", warning.sentence(quoted, plain));
         let _ = writeln!(out, "      {}", paint(style::WARN, line));
     }
-    if change.action == Action::Create {
-        for hint in plan.renames_of(&change.name) {
-            let line = format!("! {}", notes::rename(hint, &|s| s.to_string()));
-            let _ = writeln!(out, "      {}", paint(style::WARN, line));
-        }
+    for hint in plan.renames_of(change) {
+        let line = format!("! {}", notes::rename(hint, &|s| s.to_string()));
+        let _ = writeln!(out, "      {}", paint(style::WARN, line));
     }
     for field in &change.fields {
         match inline::of_field(change.action, field) {
@@ -256,12 +251,7 @@ fn with_note(field: Field, value: &Value) -> String {
 /// the live webhook is disabled, the file says enabled and the portal recorded failed
 /// deliveries (it disables such a webhook by itself), so enabling it aims at a failing target.
 fn failure_note(failure: &LastFailure) -> [String; 2] {
-    let last = match (&failure.on, &failure.excerpt) {
-        (Some(on), Some(excerpt)) => format!("; last failure {} — {}", plain(on), quoted(excerpt)),
-        (Some(on), None) => format!("; last failure {}", plain(on)),
-        (None, Some(excerpt)) => format!("; last failure: {}", quoted(excerpt)),
-        (None, None) => String::new(),
-    };
+    let last = notes::last_failure(failure, &|s| s.to_string());
     [
         format!("probably disabled by the portal after failed deliveries{last}"),
         "enabling it sends events to that target again: check that it answers first".to_string(),

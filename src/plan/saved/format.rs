@@ -33,16 +33,15 @@
 //!         "triggers": ["file.created", ...] | ["*"], "targetId": null | "..." }
 //! LIVE: { "id", "name", "uri", "enabled", "ssl", "triggers", "targetId",
 //!         "lastFailureOn", "lastFailureContent" }
-//! NOTES: see `notes`
+//! NOTES: `plan::Notes`, checked by `notes`
 //! ```
 
 use serde::{Deserialize, Serialize};
 
-use super::notes::SavedNotes;
 use crate::api::LiveWebhook;
 use crate::config::{SecretRef, parse_env_ref};
 use crate::field::Webhook;
-use crate::plan::{PlannedBody, Unchanged, Unmanaged};
+use crate::plan::{Named, Notes, PlannedBody};
 use crate::triggers::{self, Parsed, TriggerSet};
 
 #[derive(Serialize, Deserialize)]
@@ -71,7 +70,7 @@ pub(super) struct Part {
     pub writes: Vec<Write>,
     pub unchanged: Vec<Named>,
     pub unmanaged: Vec<Named>,
-    pub notes: SavedNotes,
+    pub notes: Notes,
 }
 
 /// One write, stored once: nothing about it is kept twice, so no two parts can disagree.
@@ -98,13 +97,6 @@ pub(super) struct EnvSecret {
 /// the stale check compares, with the real uri (credentials included), and the last failure
 /// the plan's note is made from.
 pub(super) type Live = LiveWebhook<Vec<String>>;
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Named {
-    pub id: i32,
-    pub name: String,
-}
 
 impl Body {
     /// `None` for a body with a literal secret, which is never saved.
@@ -136,34 +128,12 @@ impl Body {
 }
 
 impl Live {
-    pub(super) fn new(w: &LiveWebhook) -> Live {
-        w.clone().map_triggers(TriggerSet::names)
-    }
-
     pub(super) fn into_live(self) -> Result<LiveWebhook, String> {
         let triggers = trigger_set(&self.triggers)?;
         let mut w = self.map_triggers(|_| triggers);
         // The portal's `""` is read as none, as the client does.
         w.target_id = w.target_id.filter(|t| !t.is_empty());
         Ok(w)
-    }
-}
-
-impl From<&Unchanged> for Named {
-    fn from(u: &Unchanged) -> Named {
-        Named {
-            id: u.id,
-            name: u.name.clone(),
-        }
-    }
-}
-
-impl From<&Unmanaged> for Named {
-    fn from(u: &Unmanaged) -> Named {
-        Named {
-            id: u.id,
-            name: u.name.clone(),
-        }
     }
 }
 

@@ -24,27 +24,20 @@ mod values;
 
 use std::collections::HashSet;
 
-use self::format::{Body, File, Live, Named, Part, Write};
+use self::format::{Body, File, Part, Write};
 use self::header::{KIND, parse};
-use self::notes::SavedNotes;
 use super::change::{enabled_only, ssl_needs_https};
-use super::{Change, Notes, Op, Plan, Unchanged, Unmanaged};
+use super::{Change, Op, Plan};
 use crate::api::PortalUrl;
 use crate::config::parse_env_ref;
 use crate::config::rules::is_portal_name;
+use crate::triggers::TriggerSet;
 
 pub use fresh::check_fresh;
 pub use header::{FORMAT_VERSION, SavedPlanError, is_saved_plan};
 
-/// One portal's plan as read back.
-#[derive(Debug)]
-pub struct Saved {
-    pub plan: Plan,
-    pub max_deletes: Option<usize>,
-}
-
-/// One portal's part of a saved plan: the one part of a `portal:` file's, or one of a
-/// `portals:` file's.
+/// One portal's part of a saved plan as read back: the one part of a `portal:` file's, or one
+/// of a `portals:` file's.
 #[derive(Debug)]
 pub struct SavedPortal {
     /// The portal's name under `portals:`; `None` for a `portal:` file's one portal.
@@ -52,7 +45,9 @@ pub struct SavedPortal {
     /// The variable `apply` reads the portal's API key from (the file's `apiKey: ${VAR}`);
     /// `None` for a `portal:` file's, whose key is DOCSPACE_API_KEY.
     pub api_key_env: Option<String>,
-    pub saved: Saved,
+    pub plan: Plan,
+    /// The deletion limit the plan was checked against (`guard`).
+    pub max_deletes: Option<usize>,
 }
 
 /// One portal's part of a plan to save: its name and the variable of its key (both `None` for
@@ -104,9 +99,9 @@ fn part_of(part: &PortalToSave<'_>) -> Result<Part, SavedPlanError> {
             .iter()
             .map(write_of)
             .collect::<Result<_, _>>()?,
-        unchanged: plan.unchanged.iter().map(Named::from).collect(),
-        unmanaged: plan.unmanaged.iter().map(Named::from).collect(),
-        notes: SavedNotes::new(&plan.notes),
+        unchanged: plan.unchanged.clone(),
+        unmanaged: plan.unmanaged.clone(),
+        notes: plan.notes.clone(),
     })
 }
 
@@ -132,17 +127,19 @@ pub fn read(text: &str, path: &str) -> Result<Vec<SavedPortal>, SavedPlanError> 
     let mut portals = Vec::with_capacity(file.portals.len());
     for part in file.portals {
         let (name, api_key_env) = (part.name.clone(), part.api_key_env.clone());
+        let max_deletes = part.max_deletes;
         let Some(name) = name else {
             if let Some(var) = api_key_env {
                 return Err(inconsistent(format!(
                     "the portal without a name reads its key from DOCSPACE_API_KEY, not {var:?}"
                 )));
             }
-            let saved = saved_of(part).map_err(inconsistent)?;
+            let plan = plan_of(part).map_err(inconsistent)?;
             portals.push(SavedPortal {
                 name: None,
                 api_key_env: None,
-                saved,
+                plan,
+                max_deletes,
             });
             continue;
         };
@@ -160,16 +157,16 @@ pub fn read(text: &str, path: &str) -> Result<Vec<SavedPortal>, SavedPlanError> 
                 "the portal {name:?} reads its key from {api_key_env:?}, which is not a variable name"
             )));
         }
-        let saved =
-            saved_of(part).map_err(|reason| inconsistent(format!("portal {name:?}: {reason}")))?;
+        let plan =
+            plan_of(part).map_err(|reason| inconsistent(format!("portal {name:?}: {reason}")))?;
         // Exactly as `plan --out` writes a portal: its address as the client reads it.
-        let portal = match PortalUrl::parse(&saved.plan.portal) {
-            Ok(portal) if portal.as_str() == saved.plan.portal => portal,
+        let portal = match PortalUrl::parse(&plan.portal) {
+            Ok(portal) if portal.as_str() == plan.portal => portal,
             _ => {
                 return Err(inconsistent(format!(
                     "the portal {name:?} is planned for {:?}, which is not a portal address as \
                      `plan` writes one",
-                    crate::redact::mask_credentials(&saved.plan.portal)
+                    crate::redact::mask_credentials(&plan.portal)
                 )));
             }
         };
@@ -182,7 +179,8 @@ pub fn read(text: &str, path: &str) -> Result<Vec<SavedPortal>, SavedPlanError> 
         portals.push(SavedPortal {
             name: Some(name),
             api_key_env: Some(api_key_env),
-            saved,
+            plan,
+            max_deletes,
         });
     }
     Ok(portals)
@@ -194,7 +192,10 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
             name: change.name.clone(),
         })
     };
-    let against = change.before.as_ref().map(Live::new);
+    let against = change
+        .before
+        .clone()
+        .map(|w| w.map_triggers(TriggerSet::names));
     let write = match (&change.op, against) {
         (Op::Create(b), _) => Write::Create { webhook: body(b)? },
         (Op::Update { body: b, .. }, Some(against)) => Write::Update {
@@ -213,8 +214,9 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
     Ok(write)
 }
 
-/// One part, checked the way the planner would have made it; the error is the reason.
-fn saved_of(part: Part) -> Result<Saved, String> {
+/// The plan of one part, checked the way the planner would have made it; the error is the
+/// reason.
+fn plan_of(part: Part) -> Result<Plan, String> {
     let changes = part
         .writes
         .into_iter()
@@ -224,31 +226,13 @@ fn saved_of(part: Part) -> Result<Saved, String> {
     let plan = Plan {
         portal: part.portal,
         changes,
-        unchanged: part
-            .unchanged
-            .into_iter()
-            .map(|n| Unchanged {
-                id: n.id,
-                name: n.name,
-            })
-            .collect(),
-        unmanaged: part
-            .unmanaged
-            .into_iter()
-            .map(|n| Unmanaged {
-                id: n.id,
-                name: n.name,
-            })
-            .collect(),
-        notes: Notes::default(),
+        unchanged: part.unchanged,
+        unmanaged: part.unmanaged,
+        notes: part.notes,
     };
     one_entry_per_webhook(&plan)?;
-    let notes = part.notes.into_notes(&plan)?;
-    let plan = Plan { notes, ..plan };
-    Ok(Saved {
-        plan,
-        max_deletes: part.max_deletes,
-    })
+    notes::check(&plan.notes, &plan)?;
+    Ok(plan)
 }
 
 /// The change a stored write stands for, made exactly as the planner makes it; refused when

@@ -20,10 +20,10 @@ fn one_to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedP
 }
 
 /// The one part of a saved plan of a `portal:` file.
-fn from_json(text: &str, path: &str) -> Result<Saved, SavedPlanError> {
+fn from_json(text: &str, path: &str) -> Result<SavedPortal, SavedPlanError> {
     let mut parts = read(text, path)?;
     assert_eq!(parts.len(), 1, "one part");
-    Ok(parts.remove(0).saved)
+    Ok(parts.remove(0))
 }
 
 /// Every kind of write the planner makes: a create, a PUT with a secret, a PUT without, the
@@ -172,7 +172,9 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
 ";
     let config = load_str(yaml, "webhooks.yaml").expect("valid");
     let selection =
-        crate::plan::Selection::of(&config, &["Billing".into(), "New name".into()]).unwrap();
+        crate::plan::Selection::of_each(&[&config], &["Billing".into(), "New name".into()])
+            .unwrap()
+            .remove(0);
     let plan =
         crate::plan::plan_selected(&config, &live, PORTAL, PlanOptions::default(), &selection)
             .unwrap();

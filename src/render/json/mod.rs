@@ -103,14 +103,11 @@
 //!   keys: `failed`, the portals with an error, and `portals`, how many portals the document
 //!   holds.
 
-mod safe;
-
 use serde::Serialize;
 
-use self::safe::SafeFormatter;
 use super::lookalike::{self, HostWarning};
 use super::notes;
-use crate::plan::{Action, Change, FieldChange, FleetPlan, LastFailure, Plan, Unmanaged, Value};
+use crate::plan::{Action, Change, Counts, FleetPlan, LastFailure, Named, Plan, Totals, Value};
 use crate::redact::mask_credentials;
 
 const FORMAT_VERSION: u32 = 1;
@@ -129,24 +126,34 @@ pub fn render_json(plan: &Plan) -> String {
     pretty(&JsonPlan {
         format_version: FORMAT_VERSION,
         portal: &plan.portal,
-        summary: Summary::of(plan),
+        summary: plan.counts(),
         details: Details::of(plan),
     })
 }
 
-/// `view` as pretty JSON with a trailing newline, every string written by `SafeFormatter`.
-/// Views are derived structs of strings, numbers and bools written into a `Vec`, each string
-/// written whole or cut at a character boundary: serializing them cannot fail.
+/// `view` as pretty JSON with a trailing newline, with `\uXXXX` for the characters serde_json
+/// leaves raw but a terminal would act on or hide: what Rust's `Debug` would escape, minus the
+/// quotes and backslash JSON escapes itself, plus the invisible characters it counts as
+/// printable (U+3164). serde_json escapes every other control character, and the layout's only
+/// such character is its line break, so any other one in its output is inside a string.
+/// Views are derived structs of strings, numbers and bools: serializing them cannot fail.
 pub(super) fn pretty(view: &impl Serialize) -> String {
-    let mut buf = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter::default());
-    if let Err(e) = view.serialize(&mut ser) {
-        unreachable!("a view always serializes: {e}");
-    }
-    let mut out = match String::from_utf8(buf) {
-        Ok(out) => out,
-        Err(e) => unreachable!("serde_json writes UTF-8: {e}"),
+    let json = match serde_json::to_string_pretty(view) {
+        Ok(json) => json,
+        Err(e) => unreachable!("a view always serializes: {e}"),
     };
+    let mut out = String::with_capacity(json.len() + 1);
+    for c in json.chars() {
+        let debug_escaped =
+            !matches!(c, '"' | '\'' | '\\' | '\n') && c.escape_debug().nth(1).is_some();
+        if debug_escaped || crate::redact::is_invisible_format(c) {
+            for unit in c.encode_utf16(&mut [0u16; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
     out.push('\n');
     out
 }
@@ -155,7 +162,7 @@ pub(super) fn pretty(view: &impl Serialize) -> String {
 struct JsonPlan<'a> {
     format_version: u32,
     portal: &'a str,
-    summary: Summary,
+    summary: Counts,
     #[serde(flatten)]
     details: Details<'a>,
 }
@@ -182,43 +189,21 @@ impl<'a> Details<'a> {
                 .notes
                 .secrets_not_sent
                 .iter()
-                .map(|s| JsonNamed {
-                    id: s.id,
-                    name: mask_credentials(&s.name),
-                })
+                .map(JsonNamed::from)
                 .collect(),
         }
     }
 }
 
 #[derive(Serialize)]
-struct Summary {
-    create: usize,
-    update: usize,
-    delete: usize,
-    unchanged: usize,
-}
-
-impl Summary {
-    fn of(plan: &Plan) -> Self {
-        Summary {
-            create: plan.count(Action::Create),
-            update: plan.count(Action::Update),
-            delete: plan.count(Action::Delete),
-            unchanged: plan.unchanged.len(),
-        }
-    }
-}
-
-#[derive(Serialize)]
 struct JsonChange<'a> {
-    action: &'static str,
+    action: Action,
     id: Option<i32>,
     name: String,
     fields: Vec<JsonField<'a>>,
     warnings: Vec<JsonWarning>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    failure: Option<JsonFailure<'a>>,
+    failure: Option<&'a LastFailure>,
 }
 
 /// A warning of any kind; `code` tells which.
@@ -250,23 +235,21 @@ struct JsonHostWarning {
 #[derive(Serialize)]
 struct JsonField<'a> {
     field: &'static str,
-    before: JsonValue<'a>,
-    after: JsonValue<'a>,
+    #[serde(serialize_with = "value")]
+    before: &'a Value,
+    #[serde(serialize_with = "value")]
+    after: &'a Value,
 }
 
-#[derive(Serialize)]
-#[serde(untagged)]
-enum JsonValue<'a> {
-    Null,
-    Text(&'a str),
-    Bool(bool),
-    List(Vec<String>),
-}
-
-#[derive(Serialize)]
-struct JsonFailure<'a> {
-    on: Option<&'a str>,
-    excerpt: Option<&'a str>,
+/// A value as the module's documentation describes `before` and `after`.
+fn value<S: serde::Serializer>(value: &&Value, serializer: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Value::None => serializer.serialize_none(),
+        Value::Text(text) => serializer.serialize_str(text),
+        Value::Bool(b) => serializer.serialize_bool(*b),
+        Value::Triggers(triggers) => triggers.names().serialize(serializer),
+        Value::Sensitive => serializer.serialize_str("(sensitive)"),
+    }
 }
 
 #[derive(Serialize)]
@@ -276,11 +259,7 @@ struct JsonNamed {
 }
 
 fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
-    let renames = match c.action {
-        Action::Create => plan.renames_of(&c.name).collect(),
-        _ => Vec::new(),
-    };
-    let renames = renames.into_iter().map(|r| {
+    let renames = plan.renames_of(c).map(|r| {
         JsonWarning::Rename(JsonRename {
             code: "possible_rename",
             id: r.id,
@@ -290,42 +269,24 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
         })
     });
     JsonChange {
-        action: match c.action {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Delete => "delete",
-        },
+        action: c.action,
         id: c.id,
         name: mask_credentials(&c.name),
-        fields: c.fields.iter().map(JsonField::from).collect(),
+        fields: c
+            .fields
+            .iter()
+            .map(|f| JsonField {
+                field: f.field.key(),
+                before: &f.before,
+                after: &f.after,
+            })
+            .collect(),
         warnings: lookalike::warnings(c)
             .into_iter()
             .map(|w| JsonWarning::Host(JsonHostWarning::from(w)))
             .chain(renames)
             .collect(),
-        failure: c.failure.as_ref().map(JsonFailure::from),
-    }
-}
-
-impl<'a> From<&'a FieldChange> for JsonField<'a> {
-    fn from(f: &'a FieldChange) -> Self {
-        JsonField {
-            field: f.field.key(),
-            before: JsonValue::from(&f.before),
-            after: JsonValue::from(&f.after),
-        }
-    }
-}
-
-impl<'a> From<&'a Value> for JsonValue<'a> {
-    fn from(v: &'a Value) -> Self {
-        match v {
-            Value::None => JsonValue::Null,
-            Value::Text(s) => JsonValue::Text(s),
-            Value::Bool(b) => JsonValue::Bool(*b),
-            Value::Triggers(t) => JsonValue::List(t.names()),
-            Value::Sensitive => JsonValue::Text("(sensitive)"),
-        }
+        failure: c.failure.as_ref(),
     }
 }
 
@@ -341,17 +302,8 @@ impl From<HostWarning> for JsonHostWarning {
     }
 }
 
-impl<'a> From<&'a LastFailure> for JsonFailure<'a> {
-    fn from(f: &'a LastFailure) -> Self {
-        JsonFailure {
-            on: f.on.as_deref(),
-            excerpt: f.excerpt.as_deref(),
-        }
-    }
-}
-
-impl From<&Unmanaged> for JsonNamed {
-    fn from(u: &Unmanaged) -> Self {
+impl From<&Named> for JsonNamed {
+    fn from(u: &Named) -> Self {
         JsonNamed {
             id: u.id,
             name: mask_credentials(&u.name),
@@ -364,7 +316,6 @@ const PORTALS_VERSION: u32 = 2;
 
 /// Renders `fleet` as the JSON document described in this module's documentation.
 fn render_portals(fleet: &FleetPlan) -> String {
-    let totals = fleet.totals();
     pretty(&JsonFleet {
         format_version: PORTALS_VERSION,
         portals: fleet
@@ -373,21 +324,12 @@ fn render_portals(fleet: &FleetPlan) -> String {
             .map(|p| JsonPortal {
                 name: mask_credentials(p.name.as_deref().unwrap_or_default()),
                 portal: mask_credentials(&p.portal),
-                summary: p.plan.as_ref().map(Summary::of),
+                summary: p.plan.as_ref().map(Plan::counts),
                 details: p.plan.as_ref().map(Details::of).unwrap_or_default(),
                 error: p.error.as_deref().map(mask_credentials),
             })
             .collect(),
-        summary: FleetSummary {
-            counts: Summary {
-                create: totals.create,
-                update: totals.update,
-                delete: totals.delete,
-                unchanged: totals.unchanged,
-            },
-            failed: totals.failed,
-            portals: fleet.portals.len(),
-        },
+        summary: fleet.totals(),
     })
 }
 
@@ -395,23 +337,15 @@ fn render_portals(fleet: &FleetPlan) -> String {
 struct JsonFleet<'a> {
     format_version: u32,
     portals: Vec<JsonPortal<'a>>,
-    summary: FleetSummary,
+    summary: Totals,
 }
 
 #[derive(Serialize)]
 struct JsonPortal<'a> {
     name: String,
     portal: String,
-    summary: Option<Summary>,
+    summary: Option<Counts>,
     #[serde(flatten)]
     details: Details<'a>,
     error: Option<String>,
-}
-
-#[derive(Serialize)]
-struct FleetSummary {
-    #[serde(flatten)]
-    counts: Summary,
-    failed: usize,
-    portals: usize,
 }

@@ -48,6 +48,9 @@ const UNMANAGED_BUDGET: usize = 6_000;
 /// The plan's notes may use at most this much.
 const NOTES_BUDGET: usize = 8_000;
 
+const SEE_FULL_PLAN: &str =
+    "See the full plan in the job log (`plan --format text` or `plan --format json`).";
+
 /// Longest portal shown; a portal is a checked URL, but the size cap must hold regardless.
 const PORTAL_MAX: usize = 300;
 
@@ -123,8 +126,7 @@ pub(super) fn body(plan: &Plan, limit: usize) -> String {
         let _ = writeln!(
             out,
             "\n**{} of {total} changes are not shown** to keep this under {MAX_MARKDOWN_LEN} \
-             characters. See the full plan in the job log (`plan --format text` or \
-             `plan --format json`).",
+             characters. {SEE_FULL_PLAN}",
             total - shown
         );
     }
@@ -181,11 +183,9 @@ fn change_block(plan: &Plan, change: &Change) -> String {
         let sentence = warning.sentence(|s| code(&quoted(s)), |s| code(&plain(s)));
         let _ = writeln!(out, "\n> **Warning:** {sentence}.");
     }
-    if change.action == Action::Create {
-        for hint in plan.renames_of(&change.name) {
-            let sentence = notes::rename(hint, &code);
-            let _ = writeln!(out, "\n> **Warning:** {sentence}.");
-        }
+    for hint in plan.renames_of(change) {
+        let sentence = notes::rename(hint, &code);
+        let _ = writeln!(out, "\n> **Warning:** {sentence}.");
     }
     let mut lines = Vec::new();
     for field in &change.fields {
@@ -234,14 +234,7 @@ fn diff_lines(lines: &mut Vec<String>, action: Action, f: &FieldChange) {
 /// The blockquote under a change the portal probably caused itself (see `text::failure_note`
 /// for when the planner sets it).
 fn failure_note(failure: &LastFailure) -> String {
-    let on = failure.on.as_deref().map(|on| code(&plain(on)));
-    let excerpt = failure.excerpt.as_deref().map(|e| code(&quoted(e)));
-    let last = match (on, excerpt) {
-        (Some(on), Some(excerpt)) => format!("; last failure {on} — {excerpt}"),
-        (Some(on), None) => format!("; last failure {on}"),
-        (None, Some(excerpt)) => format!("; last failure: {excerpt}"),
-        (None, None) => String::new(),
-    };
+    let last = notes::last_failure(failure, &code);
     format!(
         "> **Warning:** probably disabled by the portal after failed deliveries{last}. Enabling \
          it sends events to that target again: check that it answers first."

@@ -20,8 +20,8 @@
 
 use std::fmt::Write;
 
-use super::{MAX_MARKDOWN_LEN, code, truncated};
-use crate::plan::{Action, FleetPlan, PortalPlan};
+use super::{MAX_MARKDOWN_LEN, SEE_FULL_PLAN, code, truncated};
+use crate::plan::{Counts, FleetPlan, PortalPlan};
 use crate::render::{message, plain};
 
 /// Room kept for the lines that say what was left out.
@@ -70,9 +70,6 @@ const LEVELS: [Level; 4] = [
     },
 ];
 
-const SEE_FULL_PLAN: &str =
-    "See the full plan in the job log (`plan --format text` or `plan --format json`).";
-
 pub(super) fn render_portals(fleet: &FleetPlan) -> String {
     let n = fleet.portals.len();
     let mut out = format!(
@@ -100,10 +97,7 @@ pub(super) fn render_portals(fleet: &FleetPlan) -> String {
             "\n**{} of {n} portal sections are not shown** (from {} on), with {} to delete, \
              to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
             left.len(),
-            code(&truncated(
-                &plain(first.name.as_deref().unwrap_or_default()),
-                NAME_MAX
-            )),
+            name(first, NAME_MAX),
             deletes(left)
         );
     }
@@ -114,10 +108,7 @@ pub(super) fn render_portals(fleet: &FleetPlan) -> String {
 fn section(portal: &PortalPlan, room: usize) -> Option<String> {
     let mut head = format!(
         "\n### {} ({})\n",
-        code(&truncated(
-            &plain(portal.name.as_deref().unwrap_or_default()),
-            NAME_MAX
-        )),
+        name(portal, NAME_MAX),
         code(&super::portal(&portal.portal))
     );
     let error = portal
@@ -156,10 +147,7 @@ fn summary_table(fleet: &FleetPlan, budget: usize) -> String {
         0 => "—".to_string(),
         n => format!("{n} failed"),
     };
-    let total = format!(
-        "| **Total** | {} | {} | {} | {} | {failed} |\n",
-        t.create, t.update, t.delete, t.unchanged
-    );
+    let total = format!("| **Total** | {} | {failed} |\n", cells(t.counts));
     // What follows the rows: the totals, a level's note and the line counting rows left out.
     let tail = total.len() + 600;
     let (level, rows) = LEVELS
@@ -194,10 +182,7 @@ fn summary_table(fleet: &FleetPlan, budget: usize) -> String {
              to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
             left.len(),
             fleet.portals.len(),
-            code(&truncated(
-                &plain(left[0].name.as_deref().unwrap_or_default()),
-                LEVELS[3].name
-            )),
+            name(&left[0], LEVELS[3].name),
             deletes(left)
         );
     }
@@ -209,22 +194,13 @@ fn rows(fleet: &FleetPlan, level: &Level) -> Vec<String> {
 }
 
 fn row(portal: &PortalPlan, level: &Level) -> String {
-    let mut who = code(&truncated(
-        &plain(portal.name.as_deref().unwrap_or_default()),
-        level.name,
-    ));
+    let mut who = name(portal, level.name);
     if let Some(max) = level.url {
         let url = code(&truncated(&plain(&portal.portal), max));
         who = format!("{who} ({url})");
     }
     let counts = match &portal.plan {
-        Some(plan) => format!(
-            "{} | {} | {} | {}",
-            plan.count(Action::Create),
-            plan.count(Action::Update),
-            plan.count(Action::Delete),
-            plan.unchanged.len()
-        ),
+        Some(plan) => cells(plan.counts()),
         None => "— | — | — | —".to_string(),
     };
     let error = match (portal.shown_error(), level.error) {
@@ -233,6 +209,22 @@ fn row(portal: &PortalPlan, level: &Level) -> String {
         (Some(_), None) => "failed".to_string(),
     };
     format!("| {} | {counts} | {} |\n", cell(&who), cell(&error))
+}
+
+/// The portal's name as a code span, cut past `max` bytes.
+fn name(portal: &PortalPlan, max: usize) -> String {
+    code(&truncated(
+        &plain(portal.name.as_deref().unwrap_or_default()),
+        max,
+    ))
+}
+
+/// The counts as the four cells of a row.
+fn cells(c: Counts) -> String {
+    format!(
+        "{} | {} | {} | {}",
+        c.create, c.update, c.delete, c.unchanged
+    )
 }
 
 /// A table cell's text: pipes escaped, even inside code spans, where GFM unescapes them.
@@ -244,6 +236,6 @@ fn deletes(portals: &[PortalPlan]) -> usize {
     portals
         .iter()
         .filter_map(|p| p.plan.as_ref())
-        .map(|p| p.count(Action::Delete))
+        .map(|p| p.counts().delete)
         .sum()
 }

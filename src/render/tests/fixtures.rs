@@ -4,8 +4,8 @@ use secrecy::SecretString;
 
 use crate::config::SecretRef;
 use crate::plan::{
-    Action, Change, Field, FieldChange, LastFailure, Notes, Op, Plan, PlannedBody, RenameHint,
-    SecretNotSent, Unchanged, Unmanaged, Value,
+    Action, Change, Field, FieldChange, LastFailure, Named, Notes, Op, Plan, PlannedBody,
+    RenameHint, Value,
 };
 use crate::triggers::{TRIGGERS, TriggerSet};
 
@@ -158,16 +158,16 @@ pub(super) fn sample() -> Plan {
             enable_after_failures(),
             delete(),
         ],
-        unchanged: vec![Unchanged {
+        unchanged: vec![Named {
             id: 9800,
             name: "audit".to_string(),
         }],
         unmanaged: vec![
-            Unmanaged {
+            Named {
                 id: 12,
                 name: "made by hand".to_string(),
             },
-            Unmanaged {
+            Named {
                 id: 13,
                 name: "zapier".to_string(),
             },
@@ -180,7 +180,7 @@ pub(super) fn empty() -> Plan {
     Plan {
         portal: PORTAL.to_string(),
         changes: vec![],
-        unchanged: vec![Unchanged {
+        unchanged: vec![Named {
             id: 9800,
             name: "audit".to_string(),
         }],
@@ -203,7 +203,7 @@ pub(super) fn many(n: usize, m: usize) -> Plan {
             .collect(),
         unchanged: vec![],
         unmanaged: (0..m)
-            .map(|i| Unmanaged {
+            .map(|i| Named {
                 id: 100_000 + i32::try_from(i).unwrap(),
                 name: format!("unmanaged-{i}"),
             })
@@ -250,13 +250,13 @@ fn with_strings(name: &str, uri: &str, excerpt: &str) -> Plan {
         portal: format!("{PORTAL}/{name}"),
         changes: vec![create(name, uri), update, enable],
         unchanged: vec![],
-        unmanaged: vec![Unmanaged {
+        unmanaged: vec![Named {
             id: 1,
             name: name.to_string(),
         }],
         notes: Notes {
             left_out: 2,
-            secrets_not_sent: vec![SecretNotSent {
+            secrets_not_sent: vec![Named {
                 id: 5,
                 name: name.to_string(),
             }],

@@ -41,7 +41,9 @@ fn planned(prune: bool, targets: &[&str]) -> crate::plan::Plan {
     ];
     let config = load_str(FILE, "webhooks.yaml").expect("valid");
     let targets: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
-    let selection = Selection::of(&config, &targets).expect("known keys");
+    let selection = Selection::of_each(&[&config], &targets)
+        .expect("known keys")
+        .remove(0);
     let options = PlanOptions {
         prune,
         rotate_secrets: false,
@@ -195,7 +197,7 @@ fn markdown_notes_stay_bounded_whatever_the_portal_names() {
     let mut plan = fixtures::many(1, 0);
     let huge = format!("{}`<img>", "x".repeat(20_000));
     plan.notes.secrets_not_sent = (0..50)
-        .map(|id| crate::plan::SecretNotSent {
+        .map(|id| crate::plan::Named {
             id,
             name: huge.clone(),
         })
