@@ -116,11 +116,6 @@ impl TooManyDeletes {
     }
 }
 
-/// The default limit: 3, or 30% of the live webhooks when that is larger.
-fn default_limit(live: usize) -> usize {
-    MIN_LIMIT.max(live * SHARE_PERCENT / 100)
-}
-
 /// Refuses `plan` when it deletes more than `max_deletes` (or the default limit), or, without
 /// `max_deletes`, when it deletes every one of the `live` webhooks.
 pub fn check(
@@ -129,7 +124,8 @@ pub fn check(
     max_deletes: Option<MaxDeletes>,
 ) -> Result<(), TooManyDeletes> {
     let deletes = plan.count(Action::Delete);
-    let limit = max_deletes.map_or_else(|| default_limit(live), MaxDeletes::value);
+    let default_limit = MIN_LIMIT.max(live * SHARE_PERCENT / 100);
+    let limit = max_deletes.map_or(default_limit, MaxDeletes::value);
     let refused = TooManyDeletes {
         deletes,
         live,

@@ -47,12 +47,16 @@ pub enum Format {
 
 /// Renders the plans of a run in `format`; `color` (text only) says whether the output keeps
 /// colors. The one portal of a `portal:` file (unnamed) is shown as a plan of one portal, with
-/// no heading and no totals (JSON version 1); named portals as `fleet` shows them (version 2).
+/// no heading and no totals (JSON version 1); named portals each in a section, with the totals
+/// (version 2).
 pub fn render(run: &FleetPlan, format: Format, color: bool) -> String {
-    match format {
-        Format::Text => text::render_run(run, color),
-        Format::Json => json::render_run(run),
-        Format::Markdown => markdown::render_run(run),
+    match (format, run.unnamed()) {
+        (Format::Text, Some(plan)) => render_text(plan, color),
+        (Format::Text, None) => text::render_portals(run, color),
+        (Format::Json, Some(plan)) => render_json(plan),
+        (Format::Json, None) => json::render_portals(run),
+        (Format::Markdown, Some(plan)) => render_markdown(plan),
+        (Format::Markdown, None) => markdown::render_portals(run),
     }
 }
 

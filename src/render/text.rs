@@ -1,5 +1,5 @@
 //! The Terraform-like plan shown on a terminal and in CI logs; the plans of a `portals:` file
-//! as a section per portal with this body, then the totals (`render_run`).
+//! as a section per portal with this body, then the totals (`render_portals`).
 //!
 //! Layout: one block per change (`+ create`, `~ update`, `- delete`), one line per field that
 //! changes as `old -> new`, triggers as the names added and removed, then the unmanaged
@@ -83,15 +83,11 @@ fn body(plan: &Plan, color: bool) -> String {
     out
 }
 
-/// The plans of a run: the unnamed portal's as `render_text`, named portals each in a
-/// section headed `=== portal NAME (URL) ===` (the plan without its `Portal:` line, then
-/// `Error: MESSAGE` when the portal failed: alone when it could not be planned, under its plan
-/// when the plan was refused), sections separated by a blank line, then a blank line and
-/// `FleetPlan::total_line`.
-pub(super) fn render_run(fleet: &FleetPlan, color: bool) -> String {
-    if let Some(plan) = fleet.unnamed() {
-        return render_text(plan, color);
-    }
+/// The plans of named portals, each in a section headed `=== portal NAME (URL) ===` (the plan
+/// without its `Portal:` line, then `Error: MESSAGE` when the portal failed: alone when it
+/// could not be planned, under its plan when the plan was refused), sections separated by a
+/// blank line, then a blank line and `FleetPlan::total_line`.
+pub(super) fn render_portals(fleet: &FleetPlan, color: bool) -> String {
     let mut out = String::new();
     for (i, portal) in fleet.portals.iter().enumerate() {
         if i > 0 {

@@ -112,15 +112,6 @@ use crate::redact::mask_credentials;
 
 const FORMAT_VERSION: u32 = 1;
 
-/// The plans of a run: the unnamed portal's as a version-1 document, named portals' as a
-/// version-2 document.
-pub(super) fn render_run(run: &FleetPlan) -> String {
-    match run.unnamed() {
-        Some(plan) => render_json(plan),
-        None => render_portals(run),
-    }
-}
-
 /// Renders `plan` as the JSON document described in this module's documentation.
 pub fn render_json(plan: &Plan) -> String {
     pretty(&JsonPlan {
@@ -314,8 +305,9 @@ impl From<&Named> for JsonNamed {
 /// The version of the document of a `portals:` file.
 const PORTALS_VERSION: u32 = 2;
 
-/// Renders `fleet` as the JSON document described in this module's documentation.
-fn render_portals(fleet: &FleetPlan) -> String {
+/// Renders named portals' plans as the version-2 document described in this module's
+/// documentation.
+pub(super) fn render_portals(fleet: &FleetPlan) -> String {
     pretty(&JsonFleet {
         format_version: PORTALS_VERSION,
         portals: fleet

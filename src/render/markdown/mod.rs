@@ -26,11 +26,13 @@
 
 mod portals;
 
+pub(super) use portals::render_portals;
+
 use std::fmt::Write;
 
 use super::lookalike::{self, beside};
 use super::{inline, notes, plain, quoted, value_text};
-use crate::plan::{Action, Change, FieldChange, FleetPlan, LastFailure, Plan, Value};
+use crate::plan::{Action, Change, Counts, FieldChange, LastFailure, Plan, Value};
 
 /// The output is always strictly shorter than this many bytes.
 pub const MAX_MARKDOWN_LEN: usize = 65_000;
@@ -53,15 +55,6 @@ const SEE_FULL_PLAN: &str =
 
 /// Longest portal shown; a portal is a checked URL, but the size cap must hold regardless.
 const PORTAL_MAX: usize = 300;
-
-/// The plans of a run: the unnamed portal's as `render_markdown`, named portals' as
-/// `portals` lays them out.
-pub(super) fn render_run(run: &FleetPlan) -> String {
-    match run.unnamed() {
-        Some(plan) => render_markdown(plan),
-        None => portals::render_portals(run),
-    }
-}
 
 pub fn render_markdown(plan: &Plan) -> String {
     let mut out = String::new();
@@ -139,12 +132,17 @@ fn counts_table(plan: &Plan) -> String {
     format!(
         "\n| create | update | delete | unchanged | unmanaged |\n\
          |---:|---:|---:|---:|---:|\n\
-         | {} | {} | {} | {} | {} |\n",
-        plan.count(Action::Create),
-        plan.count(Action::Update),
-        plan.count(Action::Delete),
-        plan.unchanged.len(),
+         | {} | {} |\n",
+        cells(plan.counts()),
         plan.unmanaged.len()
+    )
+}
+
+/// The counts as four cells of a table row.
+fn cells(c: Counts) -> String {
+    format!(
+        "{} | {} | {} | {}",
+        c.create, c.update, c.delete, c.unchanged
     )
 }
 

@@ -20,8 +20,8 @@
 
 use std::fmt::Write;
 
-use super::{MAX_MARKDOWN_LEN, SEE_FULL_PLAN, code, truncated};
-use crate::plan::{Counts, FleetPlan, PortalPlan};
+use super::{MAX_MARKDOWN_LEN, SEE_FULL_PLAN, cells, code, truncated};
+use crate::plan::{FleetPlan, PortalPlan};
 use crate::render::{message, plain};
 
 /// Room kept for the lines that say what was left out.
@@ -70,7 +70,7 @@ const LEVELS: [Level; 4] = [
     },
 ];
 
-pub(super) fn render_portals(fleet: &FleetPlan) -> String {
+pub(in crate::render) fn render_portals(fleet: &FleetPlan) -> String {
     let n = fleet.portals.len();
     let mut out = format!(
         "## Plan of {n} portal{}\n\n**{}**\n",
@@ -217,14 +217,6 @@ fn name(portal: &PortalPlan, max: usize) -> String {
         &plain(portal.name.as_deref().unwrap_or_default()),
         max,
     ))
-}
-
-/// The counts as the four cells of a row.
-fn cells(c: Counts) -> String {
-    format!(
-        "{} | {} | {} | {}",
-        c.create, c.update, c.delete, c.unchanged
-    )
 }
 
 /// A table cell's text: pipes escaped, even inside code spans, where GFM unescapes them.
