@@ -49,10 +49,7 @@ pub(super) fn build(
                 let body = merged(entry, w.settings());
                 let rotate = options.rotate_secrets && body.secret_key.is_some();
                 let Some(change) = Change::update(w.clone(), body, rotate) else {
-                    unchanged.push(Named {
-                        id: w.id,
-                        name: w.name.clone(),
-                    });
+                    unchanged.push(Named::of(w));
                     continue;
                 };
                 change
@@ -83,10 +80,7 @@ pub(super) fn build(
         if options.prune {
             changes.push(Change::delete(w.clone()));
         } else {
-            unmanaged.push(Named {
-                id: w.id,
-                name: w.name.clone(),
-            });
+            unmanaged.push(Named::of(w));
         }
     }
 

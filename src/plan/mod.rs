@@ -119,6 +119,15 @@ pub struct Named {
     pub name: String,
 }
 
+impl Named {
+    fn of(w: &LiveWebhook) -> Named {
+        Named {
+            id: w.id,
+            name: w.name.clone(),
+        }
+    }
+}
+
 impl Plan {
     /// The ids of the webhooks this plan deletes.
     pub fn deleted_ids(&self) -> std::collections::HashSet<i32> {

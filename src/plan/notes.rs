@@ -121,10 +121,7 @@ pub(super) fn collect(
         .filter(|(i, (entry, _))| selection.includes(*i) && entry.secret.is_some())
         .filter_map(|(_, (_, found))| found.live_index().map(|i| &live[i]))
         .filter(|w| !sends_secret.contains(&w.id))
-        .map(|w| Named {
-            id: w.id,
-            name: w.name.clone(),
-        })
+        .map(Named::of)
         .collect();
 
     let managed: HashSet<usize> = matched.iter().filter_map(Match::live_index).collect();

@@ -90,17 +90,9 @@ pub fn is_saved_plan(text: &str) -> bool {
     serde_json::from_str::<Header>(text).is_ok_and(|h| h.kind.as_deref() == Some(KIND))
 }
 
-/// Parses `text` as a saved plan's JSON of this version. A file that is one is read in one
-/// pass; otherwise what is wrong is told in order: not JSON, not a plan, another version, the
-/// shape.
+/// Parses `text` as a saved plan's JSON of this version, telling what is wrong in order: not
+/// JSON, not a plan, another version, the shape.
 pub(super) fn parse(text: &str, path: &str) -> Result<File, SavedPlanError> {
-    let shape = match serde_json::from_str::<File>(text) {
-        Ok(file) if (file.kind.as_str(), file.format_version) == (KIND, FORMAT_VERSION) => {
-            return Ok(file);
-        }
-        Ok(_) => None,
-        Err(e) => Some(e),
-    };
     let unreadable = |reason: String| SavedPlanError::Unreadable {
         path: path.to_string(),
         reason,
@@ -120,9 +112,5 @@ pub(super) fn parse(text: &str, path: &str) -> Result<File, SavedPlanError> {
             found,
         });
     }
-    match shape {
-        Some(e) => Err(unreadable(e.to_string())),
-        // The header, read from the same text, has this kind and version.
-        None => unreachable!("a file of this kind and version is taken above"),
-    }
+    serde_json::from_str(text).map_err(|e| unreadable(e.to_string()))
 }
