@@ -132,13 +132,14 @@ pub fn scheme_less_credential_ranges(text: &str) -> Vec<Range<usize>> {
     if !has_scheme && let Some(at) = userinfo_end(&kept, lead, true) {
         let whole = offset(&kept, text, lead)..kept[at].0;
         out.push(secret_part(text, whole));
-        out.sort_by_key(|r| r.start);
         out = merged(out);
     }
     out
 }
 
-fn merged(ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+/// `ranges` sorted, with those that overlap or touch made one.
+pub(super) fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| r.start);
     let mut out: Vec<Range<usize>> = Vec::new();
     for r in ranges {
         match out.last_mut() {
@@ -157,13 +158,13 @@ fn secret_part(text: &str, userinfo: Range<usize>) -> Range<usize> {
     }
 }
 
-/// `text` with every range replaced by `***`. The ranges must be sorted and disjoint.
-fn masked(text: &str, ranges: &[Range<usize>]) -> String {
+/// `text` with every range replaced by `with`. The ranges must be sorted and disjoint.
+pub(super) fn replaced(text: &str, ranges: &[Range<usize>], with: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for r in ranges {
         out.push_str(&text[last..r.start]);
-        out.push_str("***");
+        out.push_str(with);
         last = r.end;
     }
     out.push_str(&text[last..]);
@@ -173,12 +174,12 @@ fn masked(text: &str, ranges: &[Range<usize>]) -> String {
 /// Masks the credentials of every URL in `text`: `https://user:pass@host` becomes
 /// `https://user:***@host`, `https://token@host` becomes `https://***@host`.
 pub fn mask_credentials(text: &str) -> String {
-    masked(text, &credential_ranges(text))
+    replaced(text, &credential_ranges(text), "***")
 }
 
 /// `mask_credentials`, plus the `user:pass@host` a user may type without a scheme.
 pub fn mask_userinfo(text: &str) -> String {
-    masked(text, &scheme_less_credential_ranges(text))
+    replaced(text, &scheme_less_credential_ranges(text), "***")
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ pub(crate) fn clean(text: &str) -> String {
 }
 
 /// One layer of escapes decoded, left to right. Borrowed when there was nothing to decode.
-pub(crate) fn decode_once(text: &str) -> Cow<'_, str> {
+fn decode_once(text: &str) -> Cow<'_, str> {
     if !text.contains(['\\', '&', '%']) {
         return Cow::Borrowed(text);
     }
