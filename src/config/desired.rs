@@ -11,7 +11,7 @@ use miette::SourceSpan;
 
 use super::display::Source;
 
-use super::problem::{Problem, problem_at};
+use super::problem::{ConfigError, Problem, problem_at};
 use super::secret::SecretRef;
 use crate::field::Field;
 use crate::triggers::TriggerSet;
@@ -44,6 +44,8 @@ pub enum Document {
 #[derive(Debug)]
 pub struct Fleet {
     pub source: Arc<Source>,
+    /// Where `portals` is written.
+    pub span: SourceSpan,
     /// In file order; at least one.
     pub portals: Vec<NamedPortal>,
     /// Every entry as the file writes it (shared ones and each portal's own, before any
@@ -157,6 +159,22 @@ impl Document {
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
         for config in self.configs() {
             config.register_secrets(lookup);
+        }
+    }
+
+    /// The desired state of a `portal:` file, for what reads only one (`load`); a `portals:`
+    /// file is an error, at its `portals` key.
+    pub fn single(self) -> Result<Config, ConfigError> {
+        match self {
+            Document::One(config) => Ok(config),
+            Document::Portals(fleet) => Err(ConfigError::from_problems(vec![problem_at(
+                &fleet.source,
+                fleet.span,
+                "config::portals_file",
+                "this file names several portals (`portals:`), and only a file with one `portal:` is read here".to_string(),
+                "several portals".to_string(),
+                Some("a file with `portals:` is read as a whole, every portal at once (`config::load_document`)".to_string()),
+            )])),
         }
     }
 

@@ -67,8 +67,7 @@ pub use secret::{SecretError, SecretRef, parse_env_ref};
 /// `portals:` is an error here (see `load_document`). The file's display name in diagnostics
 /// is the path as given.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let (text, name) = read(path)?;
-    load_str(&text, &name)
+    load_document(path)?.single()
 }
 
 /// Reads and checks the file at `path`, a `portal:` file or a `portals:` file.
@@ -81,18 +80,6 @@ pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
 pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
     let (tree, source) = parse(text, display_name)?;
     validate::build(&tree, text, &source).map_err(ConfigError::from_problems)
-}
-
-/// Checks `text` as the content of a webhook file with one `portal:` (or none) called
-/// `display_name` in diagnostics; a file with `portals:` is an error here.
-pub fn load_str(text: &str, display_name: &str) -> Result<Config, ConfigError> {
-    let (tree, source) = parse(text, display_name)?;
-    match validate::build(&tree, text, &source).map_err(ConfigError::from_problems)? {
-        Document::One(config) => Ok(config),
-        Document::Portals(_) => Err(ConfigError::from_problems(vec![validate::not_single(
-            &tree, &source,
-        )])),
-    }
 }
 
 /// The text of the file at `path` and its display name, refused when it is too large or not

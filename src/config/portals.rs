@@ -46,6 +46,7 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
         .with_label(portals.0.span, "named portals".to_string());
         c.problems.push(problem);
     }
+    let span = portals.0.span;
     let default_limit = top.prune.and_then(|value| c.prune(value));
     let (drafts, keys) = drafts(c, portals.0, portals.1);
     let shared: Vec<Entry> = top
@@ -63,6 +64,7 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
     if too_many(c, portals.0, &drafts, &shared) {
         return Fleet {
             source: Arc::clone(c.source),
+            span,
             portals: Vec::new(),
             written: Vec::new(),
         };
@@ -94,6 +96,7 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
         .collect();
     Fleet {
         source: Arc::clone(c.source),
+        span,
         portals,
         written,
     }

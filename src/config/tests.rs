@@ -75,7 +75,7 @@ pub(super) fn render(diag: &dyn miette::Diagnostic) -> String {
 }
 
 pub(super) fn load_ok(text: &str) -> Config {
-    match load_str(text, "webhooks.yaml") {
+    match load_document_str(text, "webhooks.yaml").and_then(Document::single) {
         Ok(config) => config,
         Err(e) => panic!("expected the file to load:\n{}", render(&e)),
     }
@@ -276,7 +276,9 @@ fn a_huge_file_is_refused_before_parsing() {
     file.write_all(big.as_bytes()).expect("write");
     let err = load(file.path()).expect_err("too large");
     assert!(matches!(err, ConfigError::TooLarge { .. }), "{err:?}");
-    let err = load_str(&big, "big.yaml").expect_err("too large");
+    let err = load_document_str(&big, "big.yaml")
+        .and_then(Document::single)
+        .expect_err("too large");
     assert!(err.to_string().contains("big.yaml"), "{err}");
 }
 
@@ -287,7 +289,8 @@ fn document_markers_a_bom_and_crlf_line_ends_are_accepted() {
     let config = load_ok("webhooks:\r\n  a:\r\n    uri: https://a.example\r\n");
     assert_eq!(config.webhooks[0].uri.as_deref(), Some("https://a.example"));
 
-    let err = load_str("webhooks:\r\n  a:\r\n    triggers: [nope]\r\n", "crlf.yaml")
+    let err = load_document_str("webhooks:\r\n  a:\r\n    triggers: [nope]\r\n", "crlf.yaml")
+        .and_then(Document::single)
         .expect_err("unknown trigger");
     let shown = render(&err);
     assert!(shown.contains("crlf.yaml:3:16"), "{shown}");

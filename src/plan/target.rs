@@ -149,13 +149,14 @@ impl UnknownTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::load_str;
+    use crate::config::{Document, load_document_str};
 
     fn config() -> Config {
-        load_str(
+        load_document_str(
             "webhooks:\n  Billing: {}\n  9846: {}\n  \"7\": {}\n  Crm: {}\n",
             "webhooks.yaml",
         )
+        .and_then(Document::single)
         .unwrap()
     }
 
