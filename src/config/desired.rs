@@ -131,16 +131,6 @@ impl Config {
             ),
         ))
     }
-
-    /// Registers with `redact` every secret of the file that can be had: the literals, and each
-    /// `${VAR}` that is set. `plan` never needs the values, but a webhook's last failure (what
-    /// its target answered, which knows the secret) is quoted in plans, and is scrubbed of
-    /// every registered secret. Unset or invalid variables are not an error here.
-    pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
-        for secret in self.webhooks.iter().filter_map(|w| w.secret.as_ref()) {
-            let _ = secret.resolve(lookup);
-        }
-    }
 }
 
 impl NamedPortal {
@@ -155,10 +145,15 @@ impl NamedPortal {
 }
 
 impl Document {
-    /// Registers with `redact` the secrets of every portal (see `Config::register_secrets`).
+    /// Registers with `redact` every secret of every portal that can be had: the literals, and
+    /// each `${VAR}` that is set. `plan` never needs the values, but a webhook's last failure
+    /// (what its target answered, which knows the secret) is quoted in plans, and is scrubbed
+    /// of every registered secret. Unset or invalid variables are not an error here.
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
         for config in self.configs() {
-            config.register_secrets(lookup);
+            for secret in config.webhooks.iter().filter_map(|w| w.secret.as_ref()) {
+                let _ = secret.resolve(lookup);
+            }
         }
     }
 

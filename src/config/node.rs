@@ -190,10 +190,6 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(Raw::Str(v.to_string()))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Raw, E> {
-        Ok(Raw::Str(v))
-    }
-
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Raw, E> {
         // Only a `!!binary` scalar arrives here; this file has no use for one.
         Err(E::invalid_type(de::Unexpected::Bytes(v), &"a string"))

@@ -181,22 +181,20 @@ fn mark(haystack: &str, needle: &str, marks: &mut Vec<Range<usize>>) {
 
 /// Bytes `a` and `b` share at the start, on a character boundary.
 fn common_prefix(a: &str, b: &str) -> usize {
-    a.char_indices()
-        .zip(b.chars())
-        .find(|((_, x), y)| x != y)
-        .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i)
+    let pairs = a.chars().zip(b.chars());
+    pairs
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum()
 }
 
 /// Bytes `a` and `b` share at the end, on a character boundary.
 fn common_suffix(a: &str, b: &str) -> usize {
-    let mut len = 0;
-    for (x, y) in a.chars().rev().zip(b.chars().rev()) {
-        if x != y {
-            break;
-        }
-        len += x.len_utf8();
-    }
-    len
+    let pairs = a.chars().rev().zip(b.chars().rev());
+    pairs
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum()
 }
 
 /// At most `max` characters; a cut is marked with `…`.
