@@ -541,27 +541,19 @@ impl Checker<'_> {
 
     fn max_deletes(&mut self, value: &Node) -> Option<usize> {
         let field = "prune.maxDeletes";
+        let help = Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".to_string());
         match &value.kind {
             Kind::Int(n) => match usize::try_from(*n) {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    self.error(
-                        value.span,
-                        "config::bad_max_deletes",
-                        format!("`{field}` must be 0 or more, found {n}"),
-                        "a negative limit",
-                        Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".into()),
-                    );
+                    let message = format!("`{field}` must be 0 or more, found {n}");
+                    let code = "config::bad_max_deletes";
+                    self.error(value.span, code, message, "a negative limit", help);
                     None
                 }
             },
             _ => {
-                self.wrong_type(
-                    value,
-                    field,
-                    "a whole number",
-                    Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".into()),
-                );
+                self.wrong_type(value, field, "a whole number", help);
                 None
             }
         }

@@ -169,27 +169,12 @@ impl Problem {
 
     /// The 1-based line of the primary label, for callers and tests that do not render.
     pub fn line(&self) -> usize {
-        let offset = self.span().offset();
-        let text = self.source_code.text();
-        let end = offset.min(text.len());
-        text.as_bytes()[..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
+        line_column(self.source_code.text(), self.span().offset()).0
     }
 
     /// The display copy of the file (secrets blanked) that the problem points into.
     pub(super) fn source(&self) -> &NamedSource<String> {
         self.source_code.display()
-    }
-
-    pub fn help_text(&self) -> Option<&str> {
-        self.help.as_deref()
-    }
-
-    pub fn is_warning(&self) -> bool {
-        self.severity == Severity::Warning
     }
 }
 
@@ -246,8 +231,8 @@ impl Problem {
             end: Some(line_column(text, span.offset() + span.len())),
             code: self.code(),
             message: self.message().to_string(),
-            help: self.help_text().map(str::to_string),
-            warning: self.is_warning(),
+            help: self.help.clone(),
+            warning: self.severity == Severity::Warning,
         }
     }
 }

@@ -183,7 +183,7 @@ fn a_quoted_number_is_a_name_and_draws_a_warning() {
     let warnings = config.warnings();
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].code(), "config::quoted_id");
-    assert!(warnings[0].is_warning());
+    assert!(warnings[0].reported().warning);
     assert_eq!(warnings[0].line(), 2);
 }
 
@@ -319,9 +319,9 @@ fn a_uri_with_a_lookalike_host_draws_a_warning_naming_its_punycode() {
     let codes: Vec<&str> = warnings.iter().map(Problem::code).collect();
     assert_eq!(codes, ["config::lookalike_host"]);
     let w = &warnings[0];
-    assert!(w.is_warning());
+    assert!(w.reported().warning);
     assert_eq!(w.line(), 2);
-    let said = format!("{} {}", w.message(), w.help_text().unwrap_or_default());
+    let said = format!("{} {}", w.message(), w.reported().help.unwrap_or_default());
     assert!(said.contains("`b\u{456}lling.example.com`"), "{said}");
     assert!(said.contains("`xn--blling-pvf.example.com`"), "{said}");
     // The message names the host only, and the snippet shows the uri's password masked.
