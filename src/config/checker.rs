@@ -168,19 +168,7 @@ impl Checker<'_> {
             Some(help),
         );
     }
-}
 
-/// Where a problem with `key`'s value is shown: the value, or the key when the value is
-/// empty (`webhooks:` with nothing after it has no span of its own).
-pub(super) fn value_or_key(key: &Node, value: &Node) -> SourceSpan {
-    if value.span.is_empty() {
-        key.span
-    } else {
-        value.span
-    }
-}
-
-impl Checker<'_> {
     /// A webhook name, from a key or from `name:`: the name, or `None` when the portal would
     /// refuse it.
     pub(super) fn name(&mut self, node: &Node, name: &str) -> Option<String> {
@@ -454,19 +442,7 @@ impl Checker<'_> {
         }
         Some(SecretRef::Literal(SecretString::from(s.clone())))
     }
-}
 
-/// How a value that may name an environment variable is written.
-pub(super) enum Written {
-    /// `${VAR}`: the variable's name.
-    Reference(String),
-    /// Not an attempt at a reference: the value itself.
-    Literal,
-    /// A reference written wrong (recorded as a problem).
-    Broken,
-}
-
-impl Checker<'_> {
     /// `s`, the value of `key` (`secretKey`, `apiKey`), read as a `${VAR}` reference. A broken
     /// one is labelled at the key, since the value may be a secret. `example` is a variable name
     /// for the hint.
@@ -504,19 +480,7 @@ impl Checker<'_> {
         }
         Written::Literal
     }
-}
 
-/// Whether `uri`, which did not parse as an absolute URL, reads as one without its scheme
-/// (`billing.example.com/hooks`), so `https://` in front of it makes sense. A relative uri
-/// (`/hooks`, `./hooks`, `?a=1`) has no host: `https:///hooks` would only be another error.
-fn has_host_first(uri: &str) -> bool {
-    !uri.contains("://")
-        && !uri.starts_with(['/', '.', '?', '#', '\\'])
-        && reqwest::Url::parse(&format!("https://{uri}"))
-            .is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()))
-}
-
-impl Checker<'_> {
     /// `prune: { maxDeletes: N }`: the limit, or `None` (recording a problem) when it is not a
     /// non-negative integer. `prune: {}` sets no limit.
     pub(super) fn prune(&mut self, value: &Node) -> Option<usize> {
@@ -558,4 +522,34 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// Where a problem with `key`'s value is shown: the value, or the key when the value is
+/// empty (`webhooks:` with nothing after it has no span of its own).
+pub(super) fn value_or_key(key: &Node, value: &Node) -> SourceSpan {
+    if value.span.is_empty() {
+        key.span
+    } else {
+        value.span
+    }
+}
+
+/// How a value that may name an environment variable is written.
+pub(super) enum Written {
+    /// `${VAR}`: the variable's name.
+    Reference(String),
+    /// Not an attempt at a reference: the value itself.
+    Literal,
+    /// A reference written wrong (recorded as a problem).
+    Broken,
+}
+
+/// Whether `uri`, which did not parse as an absolute URL, reads as one without its scheme
+/// (`billing.example.com/hooks`), so `https://` in front of it makes sense. A relative uri
+/// (`/hooks`, `./hooks`, `?a=1`) has no host: `https:///hooks` would only be another error.
+fn has_host_first(uri: &str) -> bool {
+    !uri.contains("://")
+        && !uri.starts_with(['/', '.', '?', '#', '\\'])
+        && reqwest::Url::parse(&format!("https://{uri}"))
+            .is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()))
 }

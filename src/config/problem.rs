@@ -81,6 +81,29 @@ impl ConfigError {
             problems,
         }
     }
+
+    /// Every problem this error reports, in the order the diagnostic shows them.
+    pub fn reported(&self) -> Vec<Reported> {
+        let whole = |file: String| Reported {
+            file,
+            start: None,
+            end: None,
+            code: "config::io",
+            message: with_cause(self),
+            help: self.help().map(|h| h.to_string()),
+            warning: false,
+        };
+        match self {
+            ConfigError::Invalid { problems, .. } => {
+                problems.iter().map(Problem::reported).collect()
+            }
+            ConfigError::Io { path, .. } => vec![whole(escaped(&path.display().to_string()))],
+            ConfigError::TooLarge { name, .. } => vec![Reported {
+                code: "config::too_large",
+                ..whole(name.clone())
+            }],
+        }
+    }
 }
 
 /// `word` as one shell word, quoted only when it needs to be, so the suggested command can be
@@ -176,6 +199,20 @@ impl Problem {
     pub(super) fn source(&self) -> &NamedSource<String> {
         self.source_code.display()
     }
+
+    pub fn reported(&self) -> Reported {
+        let text = self.source().inner();
+        let span = self.span();
+        Reported {
+            file: self.source().name().to_string(),
+            start: Some(line_column(text, span.offset())),
+            end: Some(line_column(text, span.offset() + span.len())),
+            code: self.code(),
+            message: self.message().to_string(),
+            help: self.help.clone(),
+            warning: self.severity == Severity::Warning,
+        }
+    }
 }
 
 impl Diagnostic for Problem {
@@ -219,47 +256,6 @@ pub struct Reported {
     pub message: String,
     pub help: Option<String>,
     pub warning: bool,
-}
-
-impl Problem {
-    pub fn reported(&self) -> Reported {
-        let text = self.source().inner();
-        let span = self.span();
-        Reported {
-            file: self.source().name().to_string(),
-            start: Some(line_column(text, span.offset())),
-            end: Some(line_column(text, span.offset() + span.len())),
-            code: self.code(),
-            message: self.message().to_string(),
-            help: self.help.clone(),
-            warning: self.severity == Severity::Warning,
-        }
-    }
-}
-
-impl ConfigError {
-    /// Every problem this error reports, in the order the diagnostic shows them.
-    pub fn reported(&self) -> Vec<Reported> {
-        let whole = |file: String| Reported {
-            file,
-            start: None,
-            end: None,
-            code: "config::io",
-            message: with_cause(self),
-            help: self.help().map(|h| h.to_string()),
-            warning: false,
-        };
-        match self {
-            ConfigError::Invalid { problems, .. } => {
-                problems.iter().map(Problem::reported).collect()
-            }
-            ConfigError::Io { path, .. } => vec![whole(escaped(&path.display().to_string()))],
-            ConfigError::TooLarge { name, .. } => vec![Reported {
-                code: "config::too_large",
-                ..whole(name.clone())
-            }],
-        }
-    }
 }
 
 /// The error's message followed by its cause, as the diagnostic shows them one under the other.

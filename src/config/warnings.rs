@@ -64,13 +64,6 @@ fn key_as_secret(fleet: &super::desired::Fleet) -> Vec<Problem> {
         .collect()
 }
 
-impl Config {
-    /// The warnings for this file, in file order.
-    pub fn warnings(&self) -> Vec<Problem> {
-        warnings(&self.source, &self.webhooks)
-    }
-}
-
 fn warnings(source: &Arc<Source>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
     let mut out = Vec::new();
     for w in webhooks {
@@ -141,6 +134,11 @@ fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
 }
 
 impl Config {
+    /// The warnings for this file, in file order.
+    pub fn warnings(&self) -> Vec<Problem> {
+        warnings(&self.source, &self.webhooks)
+    }
+
     /// `error` pointing at the `secretKey` of the entry that asks for its variable for the
     /// webhook `id`/`name` (the one whose key names it, else the first that reads the
     /// variable). `None` when no entry reads it.

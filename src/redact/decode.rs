@@ -164,10 +164,7 @@ fn backslash(bytes: &[u8], i: usize) -> Option<(char, usize)> {
             Some((char_or_replacement(unit), 6))
         }
         b'x' | b'X' => hex_at(bytes, i + 2, 2).map(|b| (char_or_replacement(b), 4)),
-        b'"' => simple('"'),
-        b'\'' => simple('\''),
-        b'\\' => simple('\\'),
-        b'/' => simple('/'),
+        itself @ (b'"' | b'\'' | b'\\' | b'/') => simple(char::from(itself)),
         b'b' => simple('\u{8}'),
         b'f' => simple('\u{c}'),
         b'n' => simple('\n'),
