@@ -136,39 +136,28 @@ fn parse(text: &str, display_name: &str) -> Result<(node::Node, Arc<Source>), Co
 /// The error for a file that could not be read as YAML. Its values cannot be located, so when
 /// it may hold a secret none of its lines is shown (nor any text the parser quoted from it),
 /// and the message says where instead.
-fn unparsed(display_name: String, text: &str, failure: node::ParseFailure) -> ConfigError {
-    let problem = match display::display_unparsed(text) {
-        Some(display) => problem_at(
-            &Arc::new(Source::with_display(display_name, display)),
-            failure.span,
-            failure.code,
-            failure.message,
-            failure.label,
-            failure.help,
-        ),
-        None => {
-            let (line, column) = node::line_column(text, failure.span.offset());
-            let message = format!(
-                "{} (at {display_name}:{line}:{column})",
-                node::unquoted(&failure.message)
-            );
-            let why = "the file's lines are not shown: it may hold a secret or credentials, which \
-                       cannot be told apart from the rest in a file that does not parse";
-            let help = match failure.help {
-                Some(help) => format!("{help}\n{why}"),
-                None => why.to_string(),
-            };
-            let source = Arc::new(Source::with_display(display_name, display::blanked(text)));
-            problem_at(
-                &source,
-                failure.span,
-                failure.code,
-                message,
-                failure.label,
-                Some(help),
-            )
-            .without_snippet()
-        }
+fn unparsed(display_name: String, text: &str, mut failure: node::ParseFailure) -> ConfigError {
+    let display = display::display_unparsed(text);
+    if display.is_none() {
+        let (line, column) = node::line_column(text, failure.span.offset());
+        let message = node::unquoted(&failure.message);
+        failure.message = format!("{message} (at {display_name}:{line}:{column})");
+        let why = "the file's lines are not shown: it may hold a secret or credentials, which \
+                   cannot be told apart from the rest in a file that does not parse";
+        failure.help = Some(match failure.help {
+            Some(help) => format!("{help}\n{why}"),
+            None => why.to_string(),
+        });
+    }
+    let snippet = display.is_some();
+    let shown = display.unwrap_or_else(|| display::blanked(text));
+    let source = Arc::new(Source::with_display(display_name, shown));
+    let f = failure;
+    let problem = problem_at(&source, f.span, f.code, f.message, f.label, f.help);
+    let problem = if snippet {
+        problem
+    } else {
+        problem.without_snippet()
     };
     ConfigError::from_problems(vec![problem])
 }
