@@ -292,22 +292,17 @@ impl Checker<'_> {
             "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event";
         let items = match &node.kind {
             Kind::Seq(items) => items,
-            Kind::Str(s) => {
-                let help = match triggers::parse(s) {
+            other => {
+                let one = match other {
+                    Kind::Str(s) => triggers::parse(s),
+                    _ => None,
+                };
+                let help = match one {
                     Some(Parsed::All) => return Some(TriggerSet::ALL),
                     Some(Parsed::One(t)) => format!("write a list: `triggers: [{}]`", t.name),
                     None => example.to_string(),
                 };
                 self.wrong_type(node, "triggers", "a list of trigger names", Some(help));
-                return None;
-            }
-            _ => {
-                self.wrong_type(
-                    node,
-                    "triggers",
-                    "a list of trigger names",
-                    Some(example.into()),
-                );
                 return None;
             }
         };
