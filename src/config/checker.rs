@@ -15,8 +15,7 @@ use secrecy::SecretString;
 
 use super::display::Source;
 use super::node::{Kind, Node};
-use super::problem::shown;
-use super::problem::{Problem, problem_at};
+use super::problem::{Problem, problem_at, shown};
 use super::rules::{self, MAX_NAME_CHARS, MAX_TARGET_CHARS, NameProblem, UrlProblem};
 use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};
 use super::secret::{SecretRef, check_secret_policy, parse_env_ref};

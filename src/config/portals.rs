@@ -14,8 +14,7 @@ use super::checker::{Checker, Written, value_or_key};
 use super::desired::{Config, DesiredWebhook, Fleet, Key, NamedPortal};
 use super::entry::{Entry, Names, Place, ssl_needs_https, webhook_entries};
 use super::node::{Kind, Node};
-use super::problem::problem_at;
-use super::problem::shown;
+use super::problem::{problem_at, shown};
 use super::rules::check_url;
 use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest_field};
 

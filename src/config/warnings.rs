@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use super::desired::{Config, DesiredWebhook, Document, Key};
 use super::display::Source;
-use super::problem::shown;
-use super::problem::{Problem, problem_at};
+use super::problem::{Problem, problem_at, shown};
 use super::secret::{SecretError, SecretRef};
 use crate::idn;
 
