@@ -31,14 +31,6 @@ fn kept(text: &str) -> Kept {
 /// The byte ranges of the secret part of every URL's userinfo in `text`: the password of
 /// `user:pass@`, or the whole of a lone `token@` (a lone user part is usually a token).
 pub fn credential_ranges(text: &str) -> Vec<Range<usize>> {
-    userinfo_ranges(text)
-        .into_iter()
-        .map(|r| secret_part(text, r))
-        .collect()
-}
-
-/// The byte ranges of the whole userinfo (before its `@`) of every URL in `text`.
-fn userinfo_ranges(text: &str) -> Vec<Range<usize>> {
     let kept = kept(text);
     let mut out = Vec::new();
     let mut i = 0;
@@ -49,7 +41,8 @@ fn userinfo_ranges(text: &str) -> Vec<Range<usize>> {
         };
         match userinfo_end(&kept, start, special) {
             Some(at) => {
-                out.push(offset(&kept, text, start)..kept[at].0);
+                let userinfo = offset(&kept, text, start)..kept[at].0;
+                out.push(secret_part(text, userinfo));
                 i = at + 1;
             }
             None => i += 1,
