@@ -97,7 +97,9 @@ fn main() {
         let started = Instant::now();
         let cpu_started = thread_cpu();
         let live = runtime.block_on(client.list()).expect("list");
-        let config = config::load_str(&file, "bench.yaml").expect("file");
+        let config = config::load_document_str(&file, "bench.yaml")
+            .and_then(config::Document::single)
+            .expect("file");
         let plan = plan::plan(&config, &live, portal.as_str(), Default::default()).expect("plan");
         let text = render::render_text(&plan, false);
         let done = Instant::now();
@@ -122,7 +124,9 @@ fn main() {
     );
 
     // apply
-    let config = config::load_str(&file, "bench.yaml").expect("file");
+    let config = config::load_document_str(&file, "bench.yaml")
+        .and_then(config::Document::single)
+        .expect("file");
     sandbox.clear_requests();
     let started = Instant::now();
     let live = runtime.block_on(client.list()).expect("list");
@@ -193,7 +197,9 @@ fn rate_limited(runtime: &tokio::runtime::Runtime, parallelism: usize) {
         burst: BURST,
         max_concurrent_writes: 15,
     }));
-    let config = config::load_str(&desired_file(LIMITED, LIMITED), "bench.yaml").expect("file");
+    let config = config::load_document_str(&desired_file(LIMITED, LIMITED), "bench.yaml")
+        .and_then(config::Document::single)
+        .expect("file");
     let started = Instant::now();
     let live = runtime.block_on(client.list()).expect("list");
     let plan = plan::plan(&config, &live, portal.as_str(), Default::default()).expect("plan");

@@ -15,8 +15,7 @@ use secrecy::SecretString;
 
 use super::display::Source;
 use super::node::{Kind, Node};
-use super::problem::shown;
-use super::problem::{Problem, problem_at};
+use super::problem::{Problem, problem_at, shown};
 use super::rules::{self, MAX_NAME_CHARS, MAX_TARGET_CHARS, NameProblem, UrlProblem};
 use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};
 use super::secret::{SecretRef, check_secret_policy, parse_env_ref};
@@ -168,19 +167,7 @@ impl Checker<'_> {
             Some(help),
         );
     }
-}
 
-/// Where a problem with `key`'s value is shown: the value, or the key when the value is
-/// empty (`webhooks:` with nothing after it has no span of its own).
-pub(super) fn value_or_key(key: &Node, value: &Node) -> SourceSpan {
-    if value.span.is_empty() {
-        key.span
-    } else {
-        value.span
-    }
-}
-
-impl Checker<'_> {
     /// A webhook name, from a key or from `name:`: the name, or `None` when the portal would
     /// refuse it.
     pub(super) fn name(&mut self, node: &Node, name: &str) -> Option<String> {
@@ -304,22 +291,17 @@ impl Checker<'_> {
             "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event";
         let items = match &node.kind {
             Kind::Seq(items) => items,
-            Kind::Str(s) => {
-                let help = match triggers::parse(s) {
+            other => {
+                let one = match other {
+                    Kind::Str(s) => triggers::parse(s),
+                    _ => None,
+                };
+                let help = match one {
                     Some(Parsed::All) => return Some(TriggerSet::ALL),
                     Some(Parsed::One(t)) => format!("write a list: `triggers: [{}]`", t.name),
                     None => example.to_string(),
                 };
                 self.wrong_type(node, "triggers", "a list of trigger names", Some(help));
-                return None;
-            }
-            _ => {
-                self.wrong_type(
-                    node,
-                    "triggers",
-                    "a list of trigger names",
-                    Some(example.into()),
-                );
                 return None;
             }
         };
@@ -454,19 +436,7 @@ impl Checker<'_> {
         }
         Some(SecretRef::Literal(SecretString::from(s.clone())))
     }
-}
 
-/// How a value that may name an environment variable is written.
-pub(super) enum Written {
-    /// `${VAR}`: the variable's name.
-    Reference(String),
-    /// Not an attempt at a reference: the value itself.
-    Literal,
-    /// A reference written wrong (recorded as a problem).
-    Broken,
-}
-
-impl Checker<'_> {
     /// `s`, the value of `key` (`secretKey`, `apiKey`), read as a `${VAR}` reference. A broken
     /// one is labelled at the key, since the value may be a secret. `example` is a variable name
     /// for the hint.
@@ -504,19 +474,7 @@ impl Checker<'_> {
         }
         Written::Literal
     }
-}
 
-/// Whether `uri`, which did not parse as an absolute URL, reads as one without its scheme
-/// (`billing.example.com/hooks`), so `https://` in front of it makes sense. A relative uri
-/// (`/hooks`, `./hooks`, `?a=1`) has no host: `https:///hooks` would only be another error.
-fn has_host_first(uri: &str) -> bool {
-    !uri.contains("://")
-        && !uri.starts_with(['/', '.', '?', '#', '\\'])
-        && reqwest::Url::parse(&format!("https://{uri}"))
-            .is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()))
-}
-
-impl Checker<'_> {
     /// `prune: { maxDeletes: N }`: the limit, or `None` (recording a problem) when it is not a
     /// non-negative integer. `prune: {}` sets no limit.
     pub(super) fn prune(&mut self, value: &Node) -> Option<usize> {
@@ -541,29 +499,51 @@ impl Checker<'_> {
 
     fn max_deletes(&mut self, value: &Node) -> Option<usize> {
         let field = "prune.maxDeletes";
+        let help = Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".to_string());
         match &value.kind {
             Kind::Int(n) => match usize::try_from(*n) {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    self.error(
-                        value.span,
-                        "config::bad_max_deletes",
-                        format!("`{field}` must be 0 or more, found {n}"),
-                        "a negative limit",
-                        Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".into()),
-                    );
+                    let message = format!("`{field}` must be 0 or more, found {n}");
+                    let code = "config::bad_max_deletes";
+                    self.error(value.span, code, message, "a negative limit", help);
                     None
                 }
             },
             _ => {
-                self.wrong_type(
-                    value,
-                    field,
-                    "a whole number",
-                    Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".into()),
-                );
+                self.wrong_type(value, field, "a whole number", help);
                 None
             }
         }
     }
+}
+
+/// Where a problem with `key`'s value is shown: the value, or the key when the value is
+/// empty (`webhooks:` with nothing after it has no span of its own).
+pub(super) fn value_or_key(key: &Node, value: &Node) -> SourceSpan {
+    if value.span.is_empty() {
+        key.span
+    } else {
+        value.span
+    }
+}
+
+/// How a value that may name an environment variable is written.
+pub(super) enum Written {
+    /// `${VAR}`: the variable's name.
+    Reference(String),
+    /// Not an attempt at a reference: the value itself.
+    Literal,
+    /// A reference written wrong (recorded as a problem).
+    Broken,
+}
+
+/// Whether `uri`, which did not parse as an absolute URL, reads as one without its scheme
+/// (`billing.example.com/hooks`), so `https://` in front of it makes sense. A relative uri
+/// (`/hooks`, `./hooks`, `?a=1`) has no host: `https:///hooks` would only be another error.
+fn has_host_first(uri: &str) -> bool {
+    !uri.contains("://")
+        && !uri.starts_with(['/', '.', '?', '#', '\\'])
+        && reqwest::Url::parse(&format!("https://{uri}"))
+            .is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()))
 }

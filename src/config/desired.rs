@@ -11,7 +11,7 @@ use miette::SourceSpan;
 
 use super::display::Source;
 
-use super::problem::{Problem, problem_at};
+use super::problem::{ConfigError, Problem, problem_at};
 use super::secret::SecretRef;
 use crate::field::Field;
 use crate::triggers::TriggerSet;
@@ -44,6 +44,8 @@ pub enum Document {
 #[derive(Debug)]
 pub struct Fleet {
     pub source: Arc<Source>,
+    /// Where `portals` is written.
+    pub span: SourceSpan,
     /// In file order; at least one.
     pub portals: Vec<NamedPortal>,
     /// Every entry as the file writes it (shared ones and each portal's own, before any
@@ -129,16 +131,6 @@ impl Config {
             ),
         ))
     }
-
-    /// Registers with `redact` every secret of the file that can be had: the literals, and each
-    /// `${VAR}` that is set. `plan` never needs the values, but a webhook's last failure (what
-    /// its target answered, which knows the secret) is quoted in plans, and is scrubbed of
-    /// every registered secret. Unset or invalid variables are not an error here.
-    pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
-        for secret in self.webhooks.iter().filter_map(|w| w.secret.as_ref()) {
-            let _ = secret.resolve(lookup);
-        }
-    }
 }
 
 impl NamedPortal {
@@ -153,10 +145,31 @@ impl NamedPortal {
 }
 
 impl Document {
-    /// Registers with `redact` the secrets of every portal (see `Config::register_secrets`).
+    /// Registers with `redact` every secret of every portal that can be had: the literals, and
+    /// each `${VAR}` that is set. `plan` never needs the values, but a webhook's last failure
+    /// (what its target answered, which knows the secret) is quoted in plans, and is scrubbed
+    /// of every registered secret. Unset or invalid variables are not an error here.
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
         for config in self.configs() {
-            config.register_secrets(lookup);
+            for secret in config.webhooks.iter().filter_map(|w| w.secret.as_ref()) {
+                let _ = secret.resolve(lookup);
+            }
+        }
+    }
+
+    /// The desired state of a `portal:` file, for what reads only one (`load`); a `portals:`
+    /// file is an error, at its `portals` key.
+    pub fn single(self) -> Result<Config, ConfigError> {
+        match self {
+            Document::One(config) => Ok(config),
+            Document::Portals(fleet) => Err(ConfigError::from_problems(vec![problem_at(
+                &fleet.source,
+                fleet.span,
+                "config::portals_file",
+                "this file names several portals (`portals:`), and only a file with one `portal:` is read here".to_string(),
+                "several portals".to_string(),
+                Some("a file with `portals:` is read as a whole, every portal at once (`config::load_document`)".to_string()),
+            )])),
         }
     }
 

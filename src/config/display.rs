@@ -557,7 +557,9 @@ mod tests {
     fn a_file_that_loads_is_not_copied_for_display() {
         let text =
             "webhooks:\n  a:\n    uri: https://a.example.com\n    secretKey: hunter2hunter2\n";
-        let config = super::super::load_str(text, "w.yaml").unwrap();
+        let config = super::super::load_document_str(text, "w.yaml")
+            .and_then(super::super::Document::single)
+            .unwrap();
         let warnings = config.warnings();
         assert_eq!(warnings.len(), 1);
         assert!(config.source.display.get().is_none());

@@ -12,8 +12,7 @@ use miette::SourceSpan;
 use super::checker::{Checker, value_or_key};
 use super::desired::{DesiredWebhook, Key};
 use super::node::{Kind, Node};
-use super::problem::problem_at;
-use super::problem::shown;
+use super::problem::{problem_at, shown};
 use super::schema::{ENTRY_FIELDS, ONLY};
 use crate::field::Field;
 
@@ -438,7 +437,7 @@ impl Checker<'_> {
                 Kind::Str(name) => {
                     if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
                         // Harmless, but a second name was most likely meant.
-                        let problem = super::problem::problem_at(
+                        let problem = problem_at(
                             self.source,
                             item.span,
                             "config::duplicate_only",

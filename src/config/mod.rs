@@ -67,8 +67,7 @@ pub use secret::{SecretError, SecretRef, parse_env_ref};
 /// `portals:` is an error here (see `load_document`). The file's display name in diagnostics
 /// is the path as given.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let (text, name) = read(path)?;
-    load_str(&text, &name)
+    load_document(path)?.single()
 }
 
 /// Reads and checks the file at `path`, a `portal:` file or a `portals:` file.
@@ -81,18 +80,6 @@ pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
 pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
     let (tree, source) = parse(text, display_name)?;
     validate::build(&tree, text, &source).map_err(ConfigError::from_problems)
-}
-
-/// Checks `text` as the content of a webhook file with one `portal:` (or none) called
-/// `display_name` in diagnostics; a file with `portals:` is an error here.
-pub fn load_str(text: &str, display_name: &str) -> Result<Config, ConfigError> {
-    let (tree, source) = parse(text, display_name)?;
-    match validate::build(&tree, text, &source).map_err(ConfigError::from_problems)? {
-        Document::One(config) => Ok(config),
-        Document::Portals(_) => Err(ConfigError::from_problems(vec![validate::not_single(
-            &tree, &source,
-        )])),
-    }
 }
 
 /// The text of the file at `path` and its display name, refused when it is too large or not
@@ -149,39 +136,28 @@ fn parse(text: &str, display_name: &str) -> Result<(node::Node, Arc<Source>), Co
 /// The error for a file that could not be read as YAML. Its values cannot be located, so when
 /// it may hold a secret none of its lines is shown (nor any text the parser quoted from it),
 /// and the message says where instead.
-fn unparsed(display_name: String, text: &str, failure: node::ParseFailure) -> ConfigError {
-    let problem = match display::display_unparsed(text) {
-        Some(display) => problem_at(
-            &Arc::new(Source::with_display(display_name, display)),
-            failure.span,
-            failure.code,
-            failure.message,
-            failure.label,
-            failure.help,
-        ),
-        None => {
-            let (line, column) = node::line_column(text, failure.span.offset());
-            let message = format!(
-                "{} (at {display_name}:{line}:{column})",
-                node::unquoted(&failure.message)
-            );
-            let why = "the file's lines are not shown: it may hold a secret or credentials, which \
-                       cannot be told apart from the rest in a file that does not parse";
-            let help = match failure.help {
-                Some(help) => format!("{help}\n{why}"),
-                None => why.to_string(),
-            };
-            let source = Arc::new(Source::with_display(display_name, display::blanked(text)));
-            problem_at(
-                &source,
-                failure.span,
-                failure.code,
-                message,
-                failure.label,
-                Some(help),
-            )
-            .without_snippet()
-        }
+fn unparsed(display_name: String, text: &str, mut failure: node::ParseFailure) -> ConfigError {
+    let display = display::display_unparsed(text);
+    if display.is_none() {
+        let (line, column) = node::line_column(text, failure.span.offset());
+        let message = node::unquoted(&failure.message);
+        failure.message = format!("{message} (at {display_name}:{line}:{column})");
+        let why = "the file's lines are not shown: it may hold a secret or credentials, which \
+                   cannot be told apart from the rest in a file that does not parse";
+        failure.help = Some(match failure.help {
+            Some(help) => format!("{help}\n{why}"),
+            None => why.to_string(),
+        });
+    }
+    let snippet = display.is_some();
+    let shown = display.unwrap_or_else(|| display::blanked(text));
+    let source = Arc::new(Source::with_display(display_name, shown));
+    let f = failure;
+    let problem = problem_at(&source, f.span, f.code, f.message, f.label, f.help);
+    let problem = if snippet {
+        problem
+    } else {
+        problem.without_snippet()
     };
     ConfigError::from_problems(vec![problem])
 }

@@ -28,7 +28,8 @@ pub(super) struct Node {
     pub defined: SourceSpan,
 }
 
-pub(super) enum Kind {
+/// A node's value; `N` is how it holds its children (`Node`s, or as serde reads them).
+pub(super) enum Kind<N = Node> {
     Null,
     Bool(bool),
     /// A plain (unquoted) integer. A quoted `"9846"` is a `Str`.
@@ -36,12 +37,12 @@ pub(super) enum Kind {
     /// A float, or an integer too big for 64 bits. Only its text matters, for messages.
     Float,
     Str(String),
-    Seq(Vec<Node>),
+    Seq(Vec<N>),
     /// In file order.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(N, N)>),
 }
 
-impl Kind {
+impl<N> Kind<N> {
     /// For "expected X, found Y" messages.
     pub(super) fn describe(&self) -> &'static str {
         match self {
@@ -101,14 +102,14 @@ fn convert(raw: Spanned<Raw>, text: &str) -> Node {
     } else {
         span_of(&raw.defined, text)
     };
-    let kind = match raw.value {
-        Raw::Null => Kind::Null,
-        Raw::Bool(b) => Kind::Bool(b),
-        Raw::Int(i) => Kind::Int(i),
-        Raw::Float => Kind::Float,
-        Raw::Str(s) => Kind::Str(s),
-        Raw::Seq(items) => Kind::Seq(items.into_iter().map(|n| convert(n, text)).collect()),
-        Raw::Map(entries) => Kind::Map(
+    let kind = match raw.value.0 {
+        Kind::Null => Kind::Null,
+        Kind::Bool(b) => Kind::Bool(b),
+        Kind::Int(i) => Kind::Int(i),
+        Kind::Float => Kind::Float,
+        Kind::Str(s) => Kind::Str(s),
+        Kind::Seq(items) => Kind::Seq(items.into_iter().map(|n| convert(n, text)).collect()),
+        Kind::Map(entries) => Kind::Map(
             entries
                 .into_iter()
                 .map(|(k, v)| (convert(k, text), convert(v, text)))
@@ -125,15 +126,7 @@ fn convert(raw: Spanned<Raw>, text: &str) -> Node {
 /// The tree as serde sees it, before spans are turned into byte ranges. Its children are
 /// `Spanned<Raw>` read straight from the YAML deserializer (never buffered through serde's
 /// `Content`), which is what keeps their locations.
-enum Raw {
-    Null,
-    Bool(bool),
-    Int(i128),
-    Float,
-    Str(String),
-    Seq(Vec<Spanned<Raw>>),
-    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
-}
+struct Raw(Kind<Spanned<Raw>>);
 
 impl<'de> Deserialize<'de> for Raw {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -151,11 +144,11 @@ impl<'de> Visitor<'de> for RawVisitor {
     }
 
     fn visit_unit<E>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
+        Ok(Raw(Kind::Null))
     }
 
     fn visit_none<E>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
+        Ok(Raw(Kind::Null))
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw, D::Error> {
@@ -163,35 +156,31 @@ impl<'de> Visitor<'de> for RawVisitor {
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
-        Ok(Raw::Bool(v))
+        Ok(Raw(Kind::Bool(v)))
     }
 
     fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
-        Ok(Raw::Int(v.into()))
+        Ok(Raw(Kind::Int(v.into())))
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
-        Ok(Raw::Int(v.into()))
+        Ok(Raw(Kind::Int(v.into())))
     }
 
     fn visit_i128<E>(self, v: i128) -> Result<Raw, E> {
-        Ok(Raw::Int(v))
+        Ok(Raw(Kind::Int(v)))
     }
 
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
-        Ok(i128::try_from(v).map_or(Raw::Float, Raw::Int))
+        Ok(Raw(i128::try_from(v).map_or(Kind::Float, Kind::Int)))
     }
 
     fn visit_f64<E>(self, _: f64) -> Result<Raw, E> {
-        Ok(Raw::Float)
+        Ok(Raw(Kind::Float))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
-        Ok(Raw::Str(v.to_string()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Raw, E> {
-        Ok(Raw::Str(v))
+        Ok(Raw(Kind::Str(v.to_string())))
     }
 
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Raw, E> {
@@ -204,7 +193,7 @@ impl<'de> Visitor<'de> for RawVisitor {
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Raw::Seq(items))
+        Ok(Raw(Kind::Seq(items)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
@@ -213,7 +202,7 @@ impl<'de> Visitor<'de> for RawVisitor {
             let value = map.next_value()?;
             entries.push((key, value));
         }
-        Ok(Raw::Map(entries))
+        Ok(Raw(Kind::Map(entries)))
     }
 }
 

@@ -14,8 +14,7 @@ use super::checker::{Checker, Written, value_or_key};
 use super::desired::{Config, DesiredWebhook, Fleet, Key, NamedPortal};
 use super::entry::{Entry, Names, Place, ssl_needs_https, webhook_entries};
 use super::node::{Kind, Node};
-use super::problem::problem_at;
-use super::problem::shown;
+use super::problem::{problem_at, shown};
 use super::rules::check_url;
 use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest_field};
 
@@ -46,6 +45,7 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
         .with_label(portals.0.span, "named portals".to_string());
         c.problems.push(problem);
     }
+    let span = portals.0.span;
     let default_limit = top.prune.and_then(|value| c.prune(value));
     let (drafts, keys) = drafts(c, portals.0, portals.1);
     let shared: Vec<Entry> = top
@@ -63,6 +63,7 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
     if too_many(c, portals.0, &drafts, &shared) {
         return Fleet {
             source: Arc::clone(c.source),
+            span,
             portals: Vec::new(),
             written: Vec::new(),
         };
@@ -70,7 +71,7 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
     let mut written: Vec<DesiredWebhook> = shared
         .iter()
         .chain(drafts.iter().flat_map(|d| &d.own))
-        .map(|e| overlaid(&e.webhook, None))
+        .map(|e| e.webhook.clone())
         .collect();
     written.sort_by_key(|w| w.span.offset());
     let portals = drafts
@@ -94,6 +95,7 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
         .collect();
     Fleet {
         source: Arc::clone(c.source),
+        span,
         portals,
         written,
     }
@@ -212,7 +214,8 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
         let Some((url, span)) = &draft.url else {
             continue;
         };
-        let Some(identity) = identity(url) else {
+        // Two spellings of one portal are one (`PortalUrl::identity`).
+        let Ok(identity) = crate::api::PortalUrl::parse(url).map(|u| u.identity()) else {
             continue;
         };
         match seen.get(&identity) {
@@ -234,11 +237,6 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
             }
         }
     }
-}
-
-/// The portal a url names (`PortalUrl::identity`): two spellings of one portal are one.
-fn identity(url: &str) -> Option<String> {
-    crate::api::PortalUrl::parse(url).ok().map(|u| u.identity())
 }
 
 /// One portal as read, before the shared entries are merged in.
@@ -424,25 +422,23 @@ impl Checker<'_> {
             Kind::Int(_) | Kind::Float | Kind::Bool(_) => true,
             _ => false,
         };
-        let message = if literal {
-            format!("`apiKey` must be a `${{VAR}}` reference: {why}")
-        } else {
-            format!(
-                "`apiKey` must be a `${{VAR}}` reference, found {}",
-                value.kind.describe()
-            )
-        };
-        let help = if literal {
-            format!(
-                "put the key in an environment variable and name it here: `apiKey: ${{{example}}}`; if this key was ever pushed, revoke it"
+        let (message, label, help) = if literal {
+            (
+                format!("`apiKey` must be a `${{VAR}}` reference: {why}"),
+                "the key is written here",
+                format!(
+                    "put the key in an environment variable and name it here: `apiKey: ${{{example}}}`; if this key was ever pushed, revoke it"
+                ),
             )
         } else {
-            format!("name the variable that holds the key: `apiKey: ${{{example}}}`")
-        };
-        let label = if literal {
-            "the key is written here"
-        } else {
-            "not a reference"
+            (
+                format!(
+                    "`apiKey` must be a `${{VAR}}` reference, found {}",
+                    value.kind.describe()
+                ),
+                "not a reference",
+                format!("name the variable that holds the key: `apiKey: ${{{example}}}`"),
+            )
         };
         self.error(
             key.span,
@@ -489,7 +485,10 @@ pub(super) fn portal_webhooks(
         if !applies(shared) {
             continue;
         }
-        let merged = overlaid(&shared.webhook, overlay.as_ref().map(|o| &o.webhook));
+        let merged = match &overlay {
+            Some(own) => shared.webhook.overlaid_by(&own.webhook),
+            None => shared.webhook.clone(),
+        };
         match &overlay {
             Some(overlay) => {
                 ssl_across(c, shared, overlay, &merged);
@@ -539,11 +538,6 @@ fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
         problem = problem.with_label(only.key_span, format!("`{portal}` is not listed here"));
     }
     c.problems.push(problem);
-}
-
-/// `shared` overlaid by `own` (`DesiredWebhook::overlaid_by`), or a copy of it without `own`.
-pub(super) fn overlaid(shared: &DesiredWebhook, own: Option<&DesiredWebhook>) -> DesiredWebhook {
-    own.map_or_else(|| shared.clone(), |own| shared.overlaid_by(own))
 }
 
 /// `ssl: true` and an http uri that come from different sides of an overlay (on one side,

@@ -81,6 +81,29 @@ impl ConfigError {
             problems,
         }
     }
+
+    /// Every problem this error reports, in the order the diagnostic shows them.
+    pub fn reported(&self) -> Vec<Reported> {
+        let whole = |file: String| Reported {
+            file,
+            start: None,
+            end: None,
+            code: "config::io",
+            message: with_cause(self),
+            help: self.help().map(|h| h.to_string()),
+            warning: false,
+        };
+        match self {
+            ConfigError::Invalid { problems, .. } => {
+                problems.iter().map(Problem::reported).collect()
+            }
+            ConfigError::Io { path, .. } => vec![whole(escaped(&path.display().to_string()))],
+            ConfigError::TooLarge { name, .. } => vec![Reported {
+                code: "config::too_large",
+                ..whole(name.clone())
+            }],
+        }
+    }
 }
 
 /// `word` as one shell word, quoted only when it needs to be, so the suggested command can be
@@ -169,14 +192,7 @@ impl Problem {
 
     /// The 1-based line of the primary label, for callers and tests that do not render.
     pub fn line(&self) -> usize {
-        let offset = self.span().offset();
-        let text = self.source_code.text();
-        let end = offset.min(text.len());
-        text.as_bytes()[..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
+        line_column(self.source_code.text(), self.span().offset()).0
     }
 
     /// The display copy of the file (secrets blanked) that the problem points into.
@@ -184,12 +200,18 @@ impl Problem {
         self.source_code.display()
     }
 
-    pub fn help_text(&self) -> Option<&str> {
-        self.help.as_deref()
-    }
-
-    pub fn is_warning(&self) -> bool {
-        self.severity == Severity::Warning
+    pub fn reported(&self) -> Reported {
+        let text = self.source().inner();
+        let span = self.span();
+        Reported {
+            file: self.source().name().to_string(),
+            start: Some(line_column(text, span.offset())),
+            end: Some(line_column(text, span.offset() + span.len())),
+            code: self.code(),
+            message: self.message().to_string(),
+            help: self.help.clone(),
+            warning: self.severity == Severity::Warning,
+        }
     }
 }
 
@@ -234,47 +256,6 @@ pub struct Reported {
     pub message: String,
     pub help: Option<String>,
     pub warning: bool,
-}
-
-impl Problem {
-    pub fn reported(&self) -> Reported {
-        let text = self.source().inner();
-        let span = self.span();
-        Reported {
-            file: self.source().name().to_string(),
-            start: Some(line_column(text, span.offset())),
-            end: Some(line_column(text, span.offset() + span.len())),
-            code: self.code(),
-            message: self.message().to_string(),
-            help: self.help_text().map(str::to_string),
-            warning: self.is_warning(),
-        }
-    }
-}
-
-impl ConfigError {
-    /// Every problem this error reports, in the order the diagnostic shows them.
-    pub fn reported(&self) -> Vec<Reported> {
-        let whole = |file: String| Reported {
-            file,
-            start: None,
-            end: None,
-            code: "config::io",
-            message: with_cause(self),
-            help: self.help().map(|h| h.to_string()),
-            warning: false,
-        };
-        match self {
-            ConfigError::Invalid { problems, .. } => {
-                problems.iter().map(Problem::reported).collect()
-            }
-            ConfigError::Io { path, .. } => vec![whole(escaped(&path.display().to_string()))],
-            ConfigError::TooLarge { name, .. } => vec![Reported {
-                code: "config::too_large",
-                ..whole(name.clone())
-            }],
-        }
-    }
 }
 
 /// The error's message followed by its cause, as the diagnostic shows them one under the other.

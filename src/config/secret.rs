@@ -73,18 +73,10 @@ impl SecretError {
     }
 
     /// The same error, naming the webhook whose `secretKey` it is.
-    pub fn for_webhook(self, label: String) -> Self {
-        match self {
-            SecretError::Unset { var, .. } => SecretError::Unset {
-                var,
-                webhook: Some(label),
-            },
-            SecretError::Policy { var, reason, .. } => SecretError::Policy {
-                var,
-                webhook: Some(label),
-                reason,
-            },
-        }
+    pub fn for_webhook(mut self, label: String) -> Self {
+        let (SecretError::Unset { webhook, .. } | SecretError::Policy { webhook, .. }) = &mut self;
+        *webhook = Some(label);
+        self
     }
 }
 

@@ -75,7 +75,7 @@ pub(super) fn render(diag: &dyn miette::Diagnostic) -> String {
 }
 
 pub(super) fn load_ok(text: &str) -> Config {
-    match load_str(text, "webhooks.yaml") {
+    match load_document_str(text, "webhooks.yaml").and_then(Document::single) {
         Ok(config) => config,
         Err(e) => panic!("expected the file to load:\n{}", render(&e)),
     }
@@ -183,7 +183,7 @@ fn a_quoted_number_is_a_name_and_draws_a_warning() {
     let warnings = config.warnings();
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].code(), "config::quoted_id");
-    assert!(warnings[0].is_warning());
+    assert!(warnings[0].reported().warning);
     assert_eq!(warnings[0].line(), 2);
 }
 
@@ -276,7 +276,9 @@ fn a_huge_file_is_refused_before_parsing() {
     file.write_all(big.as_bytes()).expect("write");
     let err = load(file.path()).expect_err("too large");
     assert!(matches!(err, ConfigError::TooLarge { .. }), "{err:?}");
-    let err = load_str(&big, "big.yaml").expect_err("too large");
+    let err = load_document_str(&big, "big.yaml")
+        .and_then(Document::single)
+        .expect_err("too large");
     assert!(err.to_string().contains("big.yaml"), "{err}");
 }
 
@@ -287,7 +289,8 @@ fn document_markers_a_bom_and_crlf_line_ends_are_accepted() {
     let config = load_ok("webhooks:\r\n  a:\r\n    uri: https://a.example\r\n");
     assert_eq!(config.webhooks[0].uri.as_deref(), Some("https://a.example"));
 
-    let err = load_str("webhooks:\r\n  a:\r\n    triggers: [nope]\r\n", "crlf.yaml")
+    let err = load_document_str("webhooks:\r\n  a:\r\n    triggers: [nope]\r\n", "crlf.yaml")
+        .and_then(Document::single)
         .expect_err("unknown trigger");
     let shown = render(&err);
     assert!(shown.contains("crlf.yaml:3:16"), "{shown}");
@@ -316,9 +319,9 @@ fn a_uri_with_a_lookalike_host_draws_a_warning_naming_its_punycode() {
     let codes: Vec<&str> = warnings.iter().map(Problem::code).collect();
     assert_eq!(codes, ["config::lookalike_host"]);
     let w = &warnings[0];
-    assert!(w.is_warning());
+    assert!(w.reported().warning);
     assert_eq!(w.line(), 2);
-    let said = format!("{} {}", w.message(), w.help_text().unwrap_or_default());
+    let said = format!("{} {}", w.message(), w.reported().help.unwrap_or_default());
     assert!(said.contains("`b\u{456}lling.example.com`"), "{said}");
     assert!(said.contains("`xn--blling-pvf.example.com`"), "{said}");
     // The message names the host only, and the snippet shows the uri's password masked.

@@ -10,11 +10,10 @@ use std::sync::Arc;
 use super::checker::Checker;
 use super::desired::{Config, Document};
 use super::display::Source;
-use super::entry::Place;
-use super::entry::webhook_entries;
+use super::entry::{Place, webhook_entries};
 use super::node::{Kind, Node};
 use super::portals::{TopLevel, fleet};
-use super::problem::{Problem, problem_at};
+use super::problem::Problem;
 use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 
 pub(super) fn build(
@@ -44,26 +43,6 @@ pub(super) fn build(
     } else {
         Err(c.problems)
     }
-}
-
-/// The problem `load` and `load_str` report for a `portals:` file, which they do not read: at
-/// the `portals` key of `tree`.
-pub(super) fn not_single(tree: &Node, source: &Arc<Source>) -> Problem {
-    let span = match &tree.kind {
-        Kind::Map(entries) => entries
-            .iter()
-            .find(|(k, _)| matches!(&k.kind, Kind::Str(s) if s == PORTALS))
-            .map_or(tree.span, |(k, _)| k.span),
-        _ => tree.span,
-    };
-    problem_at(
-        source,
-        span,
-        "config::portals_file",
-        "this file names several portals (`portals:`), and only a file with one `portal:` is read here".to_string(),
-        "several portals".to_string(),
-        Some("a file with `portals:` is read as a whole, every portal at once (`config::load_document`)".to_string()),
-    )
 }
 
 fn top_level(c: &mut Checker, tree: &Node) -> Document {

@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use super::desired::{Config, DesiredWebhook, Document, Key};
 use super::display::Source;
-use super::problem::shown;
-use super::problem::{Problem, problem_at};
+use super::problem::{Problem, problem_at, shown};
 use super::secret::{SecretError, SecretRef};
 use crate::idn;
 
@@ -62,13 +61,6 @@ fn key_as_secret(fleet: &super::desired::Fleet) -> Vec<Problem> {
             _ => None,
         })
         .collect()
-}
-
-impl Config {
-    /// The warnings for this file, in file order.
-    pub fn warnings(&self) -> Vec<Problem> {
-        warnings(&self.source, &self.webhooks)
-    }
 }
 
 fn warnings(source: &Arc<Source>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
@@ -141,6 +133,11 @@ fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
 }
 
 impl Config {
+    /// The warnings for this file, in file order.
+    pub fn warnings(&self) -> Vec<Problem> {
+        warnings(&self.source, &self.webhooks)
+    }
+
     /// `error` pointing at the `secretKey` of the entry that asks for its variable for the
     /// webhook `id`/`name` (the one whose key names it, else the first that reads the
     /// variable). `None` when no entry reads it.

@@ -124,17 +124,18 @@ impl UnknownTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::load_str;
+    use crate::config::{Document, load_document_str};
 
     fn of(config: &Config, keys: &[String]) -> Result<Selection, UnknownTarget> {
         Selection::of_each(&[config], keys).map(|mut s| s.remove(0))
     }
 
     fn config() -> Config {
-        load_str(
+        load_document_str(
             "webhooks:\n  Billing: {}\n  9846: {}\n  \"7\": {}\n  Crm: {}\n",
             "webhooks.yaml",
         )
+        .and_then(Document::single)
         .unwrap()
     }
 

@@ -31,14 +31,6 @@ fn kept(text: &str) -> Kept {
 /// The byte ranges of the secret part of every URL's userinfo in `text`: the password of
 /// `user:pass@`, or the whole of a lone `token@` (a lone user part is usually a token).
 pub fn credential_ranges(text: &str) -> Vec<Range<usize>> {
-    userinfo_ranges(text)
-        .into_iter()
-        .map(|r| secret_part(text, r))
-        .collect()
-}
-
-/// The byte ranges of the whole userinfo (before its `@`) of every URL in `text`.
-fn userinfo_ranges(text: &str) -> Vec<Range<usize>> {
     let kept = kept(text);
     let mut out = Vec::new();
     let mut i = 0;
@@ -49,7 +41,8 @@ fn userinfo_ranges(text: &str) -> Vec<Range<usize>> {
         };
         match userinfo_end(&kept, start, special) {
             Some(at) => {
-                out.push(offset(&kept, text, start)..kept[at].0);
+                let userinfo = offset(&kept, text, start)..kept[at].0;
+                out.push(secret_part(text, userinfo));
                 i = at + 1;
             }
             None => i += 1,
@@ -132,13 +125,14 @@ pub fn scheme_less_credential_ranges(text: &str) -> Vec<Range<usize>> {
     if !has_scheme && let Some(at) = userinfo_end(&kept, lead, true) {
         let whole = offset(&kept, text, lead)..kept[at].0;
         out.push(secret_part(text, whole));
-        out.sort_by_key(|r| r.start);
         out = merged(out);
     }
     out
 }
 
-fn merged(ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+/// `ranges` sorted, with those that overlap or touch made one.
+pub(super) fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| r.start);
     let mut out: Vec<Range<usize>> = Vec::new();
     for r in ranges {
         match out.last_mut() {
@@ -157,13 +151,13 @@ fn secret_part(text: &str, userinfo: Range<usize>) -> Range<usize> {
     }
 }
 
-/// `text` with every range replaced by `***`. The ranges must be sorted and disjoint.
-fn masked(text: &str, ranges: &[Range<usize>]) -> String {
+/// `text` with every range replaced by `with`. The ranges must be sorted and disjoint.
+pub(super) fn replaced(text: &str, ranges: &[Range<usize>], with: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for r in ranges {
         out.push_str(&text[last..r.start]);
-        out.push_str("***");
+        out.push_str(with);
         last = r.end;
     }
     out.push_str(&text[last..]);
@@ -173,12 +167,12 @@ fn masked(text: &str, ranges: &[Range<usize>]) -> String {
 /// Masks the credentials of every URL in `text`: `https://user:pass@host` becomes
 /// `https://user:***@host`, `https://token@host` becomes `https://***@host`.
 pub fn mask_credentials(text: &str) -> String {
-    masked(text, &credential_ranges(text))
+    replaced(text, &credential_ranges(text), "***")
 }
 
 /// `mask_credentials`, plus the `user:pass@host` a user may type without a scheme.
 pub fn mask_userinfo(text: &str) -> String {
-    masked(text, &scheme_less_credential_ranges(text))
+    replaced(text, &scheme_less_credential_ranges(text), "***")
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ pub(crate) fn clean(text: &str) -> String {
 }
 
 /// One layer of escapes decoded, left to right. Borrowed when there was nothing to decode.
-pub(crate) fn decode_once(text: &str) -> Cow<'_, str> {
+fn decode_once(text: &str) -> Cow<'_, str> {
     if !text.contains(['\\', '&', '%']) {
         return Cow::Borrowed(text);
     }
@@ -164,10 +164,7 @@ fn backslash(bytes: &[u8], i: usize) -> Option<(char, usize)> {
             Some((char_or_replacement(unit), 6))
         }
         b'x' | b'X' => hex_at(bytes, i + 2, 2).map(|b| (char_or_replacement(b), 4)),
-        b'"' => simple('"'),
-        b'\'' => simple('\''),
-        b'\\' => simple('\\'),
-        b'/' => simple('/'),
+        itself @ (b'"' | b'\'' | b'\\' | b'/') => simple(char::from(itself)),
         b'b' => simple('\u{8}'),
         b'f' => simple('\u{c}'),
         b'n' => simple('\n'),

@@ -51,14 +51,10 @@ static REGISTRY: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
 /// Adds `secret` to the secrets every redaction in this process looks for. Cheap to call
 /// again with the same secret.
 pub fn register(secret: &str) {
-    let needles = needles_of(secret);
-    if needles.is_empty() {
-        return;
-    }
     REGISTRY
         .write()
         .unwrap_or_else(|e| e.into_inner())
-        .extend(needles);
+        .extend(needles_of(secret));
 }
 
 /// `secret` as it is searched for: its canonical form and, when that differs, its form as
@@ -119,14 +115,16 @@ impl Redactor {
         // More matches once markup and spaces are gone: a secret is split by them somewhere.
         let squeezed = [squeezed(&haystack, true), squeezed(&haystack, false)];
         let split = |n: &&String| {
-            let whole = squeezed_needle(n);
+            let whole: String = n.chars().filter(|c| !c.is_whitespace()).collect();
             let plain = haystack.matches(n.as_str()).count();
             squeezed.iter().any(|s| s.matches(&whole).count() > plain)
         };
         if needles.iter().any(split) {
             return SPLIT.to_string();
         }
-        mask_credentials(&replace(&decoded, marks))
+        // Overlapping and touching marks become one `[redacted]`.
+        let redacted = credentials::replaced(&decoded, &credentials::merged(marks), REDACTED);
+        mask_credentials(&redacted)
     }
 
     /// `scrub`, then cut to at most `max` characters (with `…` where it was cut).
@@ -153,25 +151,16 @@ fn squeezed(text: &str, tags: bool) -> String {
     out
 }
 
-/// A needle as it stands in a `squeezed` text.
-fn squeezed_needle(needle: &str) -> String {
-    needle.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// Records where `needle` (or a piece of it of at least `MIN_PIECE` characters) stands in
 /// `haystack`. A piece counts where the needle's start matches up to a character that differs
 /// (or the end), or the needle's end matches back to one: that is an echo cut short, or a secret
 /// with markup inside it that was stripped.
 fn mark(haystack: &str, needle: &str, marks: &mut Vec<Range<usize>>) {
-    let Some((head_end, _)) = needle.char_indices().nth(MIN_PIECE) else {
-        // Exactly MIN_PIECE characters: only whole matches.
-        marks.extend(
-            haystack
-                .match_indices(needle)
-                .map(|(at, n)| at..at + n.len()),
-        );
-        return;
-    };
+    // A needle of exactly MIN_PIECE characters is its own head and tail: only whole matches.
+    let head_end = needle
+        .char_indices()
+        .nth(MIN_PIECE)
+        .map_or(needle.len(), |(i, _)| i);
     let head = &needle[..head_end];
     for (at, _) in haystack.match_indices(head) {
         let len = common_prefix(&haystack[at..], needle);
@@ -192,54 +181,20 @@ fn mark(haystack: &str, needle: &str, marks: &mut Vec<Range<usize>>) {
 
 /// Bytes `a` and `b` share at the start, on a character boundary.
 fn common_prefix(a: &str, b: &str) -> usize {
-    a.char_indices()
-        .zip(b.chars())
-        .find(|((_, x), y)| x != y)
-        .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i)
+    let pairs = a.chars().zip(b.chars());
+    pairs
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum()
 }
 
 /// Bytes `a` and `b` share at the end, on a character boundary.
 fn common_suffix(a: &str, b: &str) -> usize {
-    let mut len = 0;
-    for (x, y) in a.chars().rev().zip(b.chars().rev()) {
-        if x != y {
-            break;
-        }
-        len += x.len_utf8();
-    }
-    len
-}
-
-/// `text` with every marked range replaced by one `[redacted]`; overlapping and touching
-/// ranges become one.
-fn replace(text: &str, mut marks: Vec<Range<usize>>) -> String {
-    if marks.is_empty() {
-        return text.to_string();
-    }
-    marks.sort_by_key(|r| r.start);
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    let mut open: Option<Range<usize>> = None;
-    for r in marks {
-        match &mut open {
-            Some(o) if r.start <= o.end => o.end = o.end.max(r.end),
-            _ => {
-                if let Some(o) = open.take() {
-                    out.push_str(&text[last..o.start]);
-                    out.push_str(REDACTED);
-                    last = o.end;
-                }
-                open = Some(r);
-            }
-        }
-    }
-    if let Some(o) = open {
-        out.push_str(&text[last..o.start]);
-        out.push_str(REDACTED);
-        last = o.end;
-    }
-    out.push_str(&text[last..]);
-    out
+    let pairs = a.chars().rev().zip(b.chars().rev());
+    pairs
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum()
 }
 
 /// At most `max` characters; a cut is marked with `…`.

@@ -1,5 +1,6 @@
-//! Property tests of the config loader: whatever the bytes, `load`/`load_str` return a value or
-//! an error (never a panic), quickly, and the error renders as a diagnostic without panicking.
+//! Property tests of the config loader: whatever the bytes, `load`/`load_document_str` return a
+//! value or an error (never a panic), quickly, and the error renders as a diagnostic without
+//! panicking.
 //!
 //! Three generators: arbitrary bytes (through a file, so the UTF-8 check runs too), YAML-ish
 //! text from a grammar of the file's keys, values, indentation, tabs, anchors and aliases, and
@@ -35,7 +36,7 @@ fn config() -> ProptestConfig {
 /// Loads `text`, renders any error as the user would see it, and checks the time taken.
 fn check(text: &str) -> Result<(), TestCaseError> {
     let started = Instant::now();
-    let result = config::load_str(text, "fuzz.yaml");
+    let result = config::load_document_str(text, "fuzz.yaml").and_then(config::Document::single);
     if let Err(e) = &result {
         render(e);
     }
@@ -103,7 +104,9 @@ webhooks:
 #[test]
 fn the_valid_base_files_load() {
     // The mutation properties start from these files; they must themselves be valid.
-    let config = config::load_str(VALID, "base.yaml").expect("VALID is a valid file");
+    let config = config::load_document_str(VALID, "base.yaml")
+        .and_then(config::Document::single)
+        .expect("VALID is a valid file");
     assert_eq!(config.webhooks.len(), 3);
     let fleet = config::load_document_str(VALID_FLEET, "fleet.yaml").expect("a valid fleet");
     assert!(matches!(fleet, config::Document::Portals(f) if f.portals.len() == 2));
@@ -317,7 +320,9 @@ fn a_billion_laughs_is_refused_quickly() {
     }
     bomb.push_str("webhooks:\n  Laughs:\n    uri: https://l.example.com/h\n    triggers: *a9\n");
     let started = Instant::now();
-    let err = config::load_str(&bomb, "bomb.yaml").expect_err("an alias bomb is an error");
+    let err = config::load_document_str(&bomb, "bomb.yaml")
+        .and_then(config::Document::single)
+        .expect_err("an alias bomb is an error");
     assert!(started.elapsed() < HOSTILE, "{:?}", started.elapsed());
     assert!(!render(&err).is_empty());
 }
@@ -338,7 +343,8 @@ fn deep_nesting_is_refused_quickly() {
         // On an ordinary 2 MiB test thread: the loader's depth limit keeps the recursive
         // deserializer far from overflowing it, even in a debug build.
         let started = Instant::now();
-        let result = config::load_str(&text, "deep.yaml");
+        let result =
+            config::load_document_str(&text, "deep.yaml").and_then(config::Document::single);
         let rendered = result.as_ref().err().map(render);
         let (is_err, took) = (result.is_err(), started.elapsed());
         assert!(is_err, "deep nesting is an error");

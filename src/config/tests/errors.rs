@@ -7,7 +7,10 @@ use super::render;
 /// Loads `text` expecting exactly these problems (code, 1-based line), in this order, and
 /// returns the rendered report.
 fn expect(text: &str, expected: &[(&str, usize)]) -> String {
-    super::expect_problems(load_str(text, "webhooks.yaml"), expected)
+    super::expect_problems(
+        load_document_str(text, "webhooks.yaml").and_then(Document::single),
+        expected,
+    )
 }
 
 #[test]
@@ -226,7 +229,9 @@ fn every_problem_in_a_file_is_reported_at_once() {
 
 #[test]
 fn binary_garbage_is_an_error_with_a_location_not_a_panic() {
-    let err = load_str("webhooks:\n  a: \u{0}\u{1b}[31m\n", "webhooks.yaml").expect_err("garbage");
+    let err = load_document_str("webhooks:\n  a: \u{0}\u{1b}[31m\n", "webhooks.yaml")
+        .and_then(Document::single)
+        .expect_err("garbage");
     let shown = render(&err);
     assert!(shown.contains("webhooks.yaml:2:"), "{shown}");
     assert!(
@@ -254,7 +259,9 @@ fn alias_bombs_and_deep_nesting_stop_with_an_error() {
         let refs = vec![format!("*l{}", i - 1); 20].join(", ");
         bomb.push_str(&format!("l{i}: &l{i} [{refs}]\n"));
     }
-    let err = load_str(&bomb, "bomb.yaml").expect_err("alias bomb");
+    let err = load_document_str(&bomb, "bomb.yaml")
+        .and_then(Document::single)
+        .expect_err("alias bomb");
     let ConfigError::Invalid { problems, .. } = &err else {
         panic!("{err:?}")
     };
@@ -266,7 +273,11 @@ fn alias_bombs_and_deep_nesting_stop_with_an_error() {
     );
 
     let deep = format!("webhooks: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
-    assert!(load_str(&deep, "deep.yaml").is_err());
+    assert!(
+        load_document_str(&deep, "deep.yaml")
+            .and_then(Document::single)
+            .is_err()
+    );
 }
 
 #[test]

@@ -172,7 +172,9 @@ fn a_single_portal_file_is_one_document_and_load_refuses_a_fleet() {
     let one = load_document_str(super::EXAMPLE, "webhooks.yaml").expect("loads");
     assert!(matches!(&one, Document::One(c) if c.webhooks.len() == 2));
 
-    let err = load_str(FLEET, "fleet.yaml").expect_err("a portals file");
+    let err = load_document_str(FLEET, "fleet.yaml")
+        .and_then(Document::single)
+        .expect_err("a portals file");
     let ConfigError::Invalid { problems, .. } = &err else {
         panic!("{err:?}")
     };

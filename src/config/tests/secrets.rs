@@ -10,7 +10,7 @@ use crate::config::secret::check_secret_policy;
 const SECRET: &str = "Sup3r-S3cret-Value";
 
 fn rendered_error(text: &str) -> String {
-    match load_str(text, "webhooks.yaml") {
+    match load_document_str(text, "webhooks.yaml").and_then(Document::single) {
         Ok(_) => panic!("expected an error"),
         Err(e) => format!("{}\n{e}\n{e:?}", render(&e)),
     }
@@ -197,10 +197,11 @@ fn malformed_references_are_errors_without_the_value() {
         assert!(!shown.contains(bad), "{shown}");
     }
     snap!(render(
-        &load_str(
+        &load_document_str(
             "webhooks:\n  a:\n    secretKey: ${BILLING-SECRET}\n",
             "webhooks.yaml"
         )
+        .and_then(Document::single)
         .expect_err("bad reference")
     ));
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::api::LiveWebhook;
-use crate::config::load_str;
+use crate::config::{Document, load_document_str};
 use crate::plan::{PlanOptions, plan};
 use crate::render::{render_json, render_text};
 use crate::triggers::TriggerSet;
@@ -64,7 +64,9 @@ fn every_kind_of_change() -> Plan {
   Rotated:
     secretKey: ${ROTATED_SECRET}
 ";
-    let config = load_str(yaml, "webhooks.yaml").expect("valid");
+    let config = load_document_str(yaml, "webhooks.yaml")
+        .and_then(Document::single)
+        .expect("valid");
     let options = PlanOptions {
         prune: true,
         rotate_secrets: true,
@@ -170,7 +172,9 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
   Left:
     ssl: false
 ";
-    let config = load_str(yaml, "webhooks.yaml").expect("valid");
+    let config = load_document_str(yaml, "webhooks.yaml")
+        .and_then(Document::single)
+        .expect("valid");
     let selection =
         crate::plan::Selection::of_each(&[&config], &["Billing".into(), "New name".into()])
             .unwrap()

@@ -6,7 +6,7 @@
 use super::inert::assert_inert;
 use super::{fixtures, plain_text};
 use crate::api::LiveWebhook;
-use crate::config::load_str;
+use crate::config::{Document, load_document_str};
 use crate::plan::{PlanOptions, Selection, plan_selected};
 use crate::render::{render_json, render_markdown};
 
@@ -39,7 +39,9 @@ fn planned(prune: bool, targets: &[&str]) -> crate::plan::Plan {
         LiveWebhook::listed(4, "Left", "https://left.example.com/h"),
         LiveWebhook::listed(5, "Mirror", "https://mirror.example.com/v1"),
     ];
-    let config = load_str(FILE, "webhooks.yaml").expect("valid");
+    let config = load_document_str(FILE, "webhooks.yaml")
+        .and_then(Document::single)
+        .expect("valid");
     let targets: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
     let selection = Selection::of_each(&[&config], &targets)
         .expect("known keys")
@@ -105,10 +107,11 @@ fn the_plan_names_the_variables_apply_reads_and_the_secrets_it_does_not_send() {
 
 #[test]
 fn a_secret_alone_is_not_called_a_match() {
-    let config = load_str(
+    let config = load_document_str(
         "webhooks:\n  Billing:\n    secretKey: ${BILLING_SECRET}\n",
         "webhooks.yaml",
     )
+    .and_then(Document::single)
     .unwrap();
     let live = [LiveWebhook::listed(
         1,
