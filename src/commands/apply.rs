@@ -17,7 +17,7 @@ use futures::StreamExt;
 
 use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::writes::{confirm, not_started, result_line, secrets_of, summary_line};
+use super::writes::{confirm, not_started, result_line, summary_line};
 use super::{Output, Planned, Printer, saved_file};
 use crate::apply::{self, StopReason};
 use crate::cli::ApplyArgs;
@@ -48,7 +48,7 @@ pub(super) fn run(
         }
         None => {
             document = super::load_config(&args.input.file.file, printer)?;
-            document.register_secrets(&|name| settings.var(name));
+            document.register_secrets(&crate::settings::env);
             portals::plan_fresh(&document, &args.input, settings, &runtime, printer)?
         }
     };
@@ -120,7 +120,14 @@ fn write_all(
         if let Ok(planned) = &run.outcome
             && planned.plan.has_changes()
         {
-            let secrets = secrets_of(&planned.plan, run.config, settings)?;
+            let plan = &planned.plan;
+            let secrets =
+                apply::resolve_secrets(plan, &crate::settings::env).map_err(|e| {
+                    match run.config {
+                        Some(config) => e.in_file(plan, config),
+                        None => e,
+                    }
+                })?;
             ready.push((run.name.as_deref(), planned, secrets));
         }
     }

@@ -13,11 +13,10 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 
-use super::{Planned, Printer, signals};
-use crate::api::{ApiError, Client, PortalUrl};
+use super::{Planned, Printer};
+use crate::api::{ApiError, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
-use crate::halt::Halt;
 use crate::plan::saved::{self, SavedPortal};
 use crate::plan::{FleetPlan, PlanOptions, PortalPlan, Selection, guard};
 use crate::settings::{KEY_VAR, Settings};
@@ -52,7 +51,11 @@ impl Wanted<'_> {
     pub(super) fn portal(&self, settings: &Settings) -> Result<PortalUrl, Error> {
         Ok(match self.url {
             Some(written) => PortalUrl::parse(written)?,
-            None => settings.portal_for(self.config)?,
+            None => {
+                let pinned = self.config.portal.as_ref();
+                settings
+                    .one_portal(pinned.map(|(url, _)| (url.as_str(), "`portal:` in the file")))?
+            }
         })
     }
 }
@@ -105,7 +108,8 @@ pub(super) fn plan_fresh<'a>(
             let mut url = wanted.url.unwrap_or_default().to_string();
             let outcome = async {
                 let portal = wanted.portal(settings)?;
-                let client = open(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
+                let client =
+                    super::client(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
                 url = client.portal().as_str().to_string();
                 let live = client.list().await?;
                 let options = PlanOptions {
@@ -169,7 +173,8 @@ pub(super) fn check_saved(
                     Some(_) => PortalUrl::parse(&plan.portal)?,
                     None => settings.one_portal(Some((plan.portal.as_str(), "the saved plan")))?,
                 };
-                let client = open(settings, &portal, &api_key_env, name.as_deref(), printer)?;
+                let client =
+                    super::client(settings, &portal, &api_key_env, name.as_deref(), printer)?;
                 let live = client.list().await?;
                 saved::check_fresh(&plan, client.portal().as_str(), &live)?;
                 let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
@@ -230,24 +235,6 @@ fn target_elsewhere(document: &Document, unknown: crate::plan::UnknownTarget) ->
         }
     }
     unknown.into()
-}
-
-/// A client for one portal at `url`: the key its variable holds, its retries and waits told
-/// on stderr (each line starting with the portal's name, so concurrent portals can be told
-/// apart), and, for a named portal, a stop switch of its own under the run's.
-fn open(
-    settings: &Settings,
-    url: &PortalUrl,
-    api_key_env: &str,
-    name: Option<&str>,
-    printer: Printer,
-) -> Result<Client, Error> {
-    let key = settings.key(api_key_env)?;
-    let halt = match name {
-        Some(name) => Halt::child(&signals::halt(), &render::plain(name)),
-        None => signals::halt(),
-    };
-    super::client(settings, url, key, halt, name, printer)
 }
 
 /// The portals `names` (`--portal`) selects from `portals`, named by `name`, in their order;

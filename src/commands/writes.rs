@@ -1,31 +1,13 @@
-//! What both kinds of `apply` (one portal, a `portals:` file) share: reading the secrets,
-//! asking, and the lines that report each write and how a run ended.
+//! What `apply` says around its writes: asking, and the lines that report each write and how
+//! a run ended.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::Output;
 use crate::Error;
 use crate::apply::{self, Done, Failure, StopReason};
-use crate::config::Config;
 use crate::plan::{Change, Plan};
 use crate::render::style::{self, paint};
-use crate::settings::Settings;
-
-/// The secrets `plan` sends, from the environment; with its file, each error points at its
-/// `secretKey`.
-pub(super) fn secrets_of(
-    plan: &Plan,
-    config: Option<&Config>,
-    settings: &Settings,
-) -> Result<apply::Secrets, Error> {
-    apply::resolve_secrets(plan, &|name| settings.var(name)).map_err(|e| {
-        match config {
-            Some(config) => e.in_file(plan, config),
-            None => e,
-        }
-        .into()
-    })
-}
 
 pub(super) fn summary_line(report: &apply::Report, plan: &Plan) -> String {
     let mut line = format!(
