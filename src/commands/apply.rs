@@ -57,25 +57,42 @@ pub(super) fn run(
 
 /// A saved plan that went stale for any portal is applied to none.
 fn refuse_stale(runs: &[PortalRun<'_>], printer: Printer) -> Result<(), Error> {
-    let stale: Vec<String> = runs
+    let stale = |r: &PortalRun<'_>| {
+        matches!(
+            r.outcome.as_ref().map_err(AsRef::as_ref),
+            Err(Error::SavedPlan(SavedPlanError::Stale { .. }))
+        )
+    };
+    if runs.iter().any(stale) {
+        tell_failures(runs, printer);
+    }
+    refuse(
+        runs,
+        stale,
+        "the saved plan is stale for",
+        "those portals changed after the plan was made (see above); run `plan --out` again and \
+         review it",
+    )
+}
+
+/// Refuses the whole run when `refused` holds for any portal, naming them after `reason`.
+fn refuse(
+    runs: &[PortalRun<'_>],
+    refused: impl Fn(&PortalRun<'_>) -> bool,
+    reason: &str,
+    help: &str,
+) -> Result<(), Error> {
+    let names: Vec<String> = runs
         .iter()
-        .filter(|r| {
-            matches!(
-                r.outcome.as_ref().map_err(AsRef::as_ref),
-                Err(Error::SavedPlan(SavedPlanError::Stale { .. }))
-            )
-        })
+        .filter(|r| refused(r))
         .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
         .collect();
-    if stale.is_empty() {
+    if names.is_empty() {
         return Ok(());
     }
-    tell_failures(runs, printer);
     Err(Error::PortalsRefused {
-        reason: format!("the saved plan is stale for {}", stale.join(", ")),
-        help: "those portals changed after the plan was made (see above); run `plan --out` \
-               again and review it"
-            .to_string(),
+        reason: format!("{reason} {}", names.join(", ")),
+        help: help.to_string(),
     })
 }
 
@@ -97,22 +114,13 @@ fn write_all(
         render::render(&plans, render::Format::Text, settings.color.stdout)
     );
     portals::unnamed_refusal(&mut runs)?;
-    let refused: Vec<String> = runs
-        .iter()
-        .filter(|r| r.outcome.as_ref().is_ok_and(|p| p.guard.is_err()))
-        .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
-        .collect();
-    if !refused.is_empty() {
-        return Err(Error::PortalsRefused {
-            reason: format!(
-                "the deletion guard refused the plan of {}",
-                refused.join(", ")
-            ),
-            help: "each refused portal's section says why; review the deletes, then raise the \
-                   limit with --max-deletes or the portal's prune.maxDeletes"
-                .to_string(),
-        });
-    }
+    refuse(
+        &runs,
+        |r| r.outcome.as_ref().is_ok_and(|p| p.guard.is_err()),
+        "the deletion guard refused the plan of",
+        "each refused portal's section says why; review the deletes, then raise the limit with \
+         --max-deletes or the portal's prune.maxDeletes",
+    )?;
     // Every secret of every portal is read before the first write anywhere; with a file, each
     // error points at its `secretKey`, a saved plan has only the variables.
     let mut ready = Vec::new();
@@ -253,6 +261,7 @@ fn portals_report(
     }
     finish(failed, portals, true)
 }
+
 fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
     if failed > 0 {
         return Err(Error::PortalsFailed {

@@ -12,7 +12,6 @@ mod output;
 mod panic;
 mod plan;
 mod portals;
-mod printer;
 mod progress;
 mod report;
 mod saved_file;
@@ -32,8 +31,7 @@ use crate::plan::{Plan, guard};
 use crate::settings::{self, Color, Settings};
 use crate::{Error, config};
 
-pub use output::Output;
-pub use printer::Printer;
+pub use output::{Output, Printer};
 
 /// Runs the parsed command line; prints any error as a diagnostic on stderr.
 pub fn main(cli: Cli) -> ExitCode {

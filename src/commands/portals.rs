@@ -268,7 +268,7 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
             let (plan, error) = match &run.outcome {
                 Ok(planned) => (
                     Some(planned.plan.clone()),
-                    planned.guard.as_ref().err().map(|e| one_line(e)),
+                    planned.guard.as_ref().err().map(|e| one_line(e, &[])),
                 ),
                 Err(e) => (None, Some(failure_line(&portal_error(e, &run.api_key_env)))),
             };
@@ -297,13 +297,8 @@ pub(super) fn tell_failures(runs: &[PortalRun<'_>], printer: Printer) {
     }
 }
 
-/// An error, its causes and its help on one line, for a portal's section.
-pub(super) fn one_line(e: &dyn miette::Diagnostic) -> String {
-    one_line_with(e, &[])
-}
-
-/// `one_line`, with `details` after the causes and before the help.
-fn one_line_with(e: &dyn miette::Diagnostic, details: &[String]) -> String {
+/// An error, its causes, `details` and its help on one line, for a portal's section.
+fn one_line(e: &dyn miette::Diagnostic, details: &[String]) -> String {
     let mut text = super::report::chain(e);
     if !details.is_empty() {
         text = format!("{text}: {}", details.join("; "));
@@ -331,7 +326,7 @@ fn failure_line(error: &Shared) -> String {
             .collect(),
         _ => Vec::new(),
     };
-    one_line_with(error, &problems)
+    one_line(error, &problems)
 }
 
 /// One portal's error as its section and stderr show it: the error itself, except that a
