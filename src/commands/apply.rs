@@ -8,20 +8,23 @@
 //! before the first write anywhere, so a refusal always means nothing was written. What fails
 //! one named portal alone: it cannot be reached, refuses its key, its key's variable is unset,
 //! a write fails, or its rate limit asks for a wait longer than `--max-wait`.
+//!
+//! What apply shows is a record of what it did to the portals: one line per write as it ends,
+//! what a stopped run never started, and how each portal's writes ended.
 
 use std::cell::RefCell;
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use futures::StreamExt;
 
 use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::writes::{confirm, not_started, result_line, summary_line};
 use super::{Output, Planned, Printer, saved_file};
-use crate::apply::{self, StopReason};
+use crate::apply::{self, Done, Failure, StopReason};
 use crate::cli::ApplyArgs;
 use crate::plan::saved::SavedPlanError;
+use crate::plan::{Change, Plan};
 use crate::render::style::{self, paint};
 use crate::settings::Settings;
 use crate::{Error, render};
@@ -273,11 +276,26 @@ fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `Total: 5 done, 1 failed, 0 not started, on 3 portals (1 failed).`
+/// `Total: 5 done, 1 failed, 1 not started, on 3 portals (1 failed).`
 fn total_line(reports: &[apply::Report], portals: usize, failed: usize) -> String {
+    let mut line = format!(
+        "Total: {}, on {portals} portal{}",
+        counts(reports, ""),
+        if portals == 1 { "" } else { "s" }
+    );
+    if failed > 0 {
+        line.push_str(&format!(" ({failed} failed)"));
+    }
+    line.push('.');
+    line
+}
+
+/// `5 done, 1 failed`, then the changes interrupted and not started, when there are any
+/// (`2{of} not started`).
+fn counts(reports: &[apply::Report], of: &str) -> String {
     let sum = |f: &dyn Fn(&apply::Report) -> usize| reports.iter().map(f).sum::<usize>();
     let mut line = format!(
-        "Total: {} done, {} failed",
+        "{} done, {} failed",
         sum(&apply::Report::done),
         sum(&apply::Report::failed)
     );
@@ -287,15 +305,90 @@ fn total_line(reports: &[apply::Report], portals: usize, failed: usize) -> Strin
     }
     let not_started = sum(&|r| r.not_started.len());
     if not_started > 0 {
-        line.push_str(&format!(", {not_started} not started"));
+        line.push_str(&format!(", {not_started}{of} not started"));
     }
-    line.push_str(&format!(
-        ", on {portals} portal{}",
-        if portals == 1 { "" } else { "s" }
-    ));
-    if failed > 0 {
-        line.push_str(&format!(" ({failed} failed)"));
-    }
-    line.push('.');
     line
+}
+
+/// `Apply complete: 3 done, 1 failed, 2 of 6 not started.`
+fn summary_line(report: &apply::Report, plan: &Plan) -> String {
+    let of = format!(" of {}", plan.changes.len());
+    format!(
+        "Apply complete: {}.",
+        counts(std::slice::from_ref(report), &of)
+    )
+}
+
+/// The changes a stopped run never started, so the operator knows exactly what is left.
+fn not_started(plan: &Plan, report: &apply::Report, reason: &StopReason) -> String {
+    let mut text = format!("Stopped ({reason}); not started:");
+    if report.not_started.is_empty() {
+        text.push_str(" nothing (every change had already started).");
+    }
+    for &i in &report.not_started {
+        text.push_str(&format!(
+            "\n  {} {}",
+            paint(style::FAILED, "not started"),
+            apply::describe(&plan.changes[i])
+        ));
+    }
+    text
+}
+
+/// Asks for `yes` on the terminal, as Terraform does; anything else cancels.
+fn confirm(out: &mut Output) -> Result<(), Error> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Error::NoTerminal);
+    }
+    let _ = write!(
+        out,
+        "\nDo you want to apply these changes? Only 'yes' will be accepted: "
+    );
+    let _ = out.flush();
+    // Nobody can approve a plan they were not shown.
+    if out.lost().is_some() {
+        return Err(Error::PlanNotShown);
+    }
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).map_err(Error::Prompt)?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(Error::Cancelled)
+    }
+}
+
+fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
+    let verb = format!("{}d", apply::infinitive(change.action));
+    match result {
+        Ok(done) => {
+            let note = if done.corrected {
+                " (enabled/ssl set by a follow-up call: the portal ignores them on create)"
+            } else {
+                ""
+            };
+            format!(
+                "{} {verb} #{} {}{note}",
+                paint(style::OK, "ok"),
+                done.webhook.id,
+                crate::render::quoted(&done.webhook.name)
+            )
+        }
+        Err(e) => {
+            let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
+            // Cut short by a signal (or another stop), not refused by the portal.
+            let label = if e.interrupted() {
+                "interrupted"
+            } else {
+                "failed"
+            };
+            format!(
+                "{} {}{id} was not {verb}: {}",
+                paint(style::FAILED, label),
+                crate::render::quoted(&change.name),
+                super::report::chain(e)
+            )
+        }
+    }
 }

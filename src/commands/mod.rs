@@ -18,7 +18,6 @@ mod saved_file;
 mod show;
 mod signals;
 mod validate;
-mod writes;
 
 use std::io::Write;
 use std::process::ExitCode;
