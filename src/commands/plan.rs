@@ -80,8 +80,13 @@ pub(super) fn run(
             wrote: false,
         });
     }
+    // On stderr: stdout stays one clean document in every format.
     if let Some((path, digest)) = saved {
-        saved_file::tell_saved(path, &digest, printer);
+        printer.note(format_args!(
+            "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}",
+            path.display(),
+            saved_file::apply_command(path, &digest)
+        ));
     }
     // 2 for changes under `--detailed-exitcode`, else 0: errors never get here.
     if args.detailed_exitcode && plans.has_changes() {

@@ -123,13 +123,7 @@ pub(super) fn plan_fresh<'a>(
                 Ok(Planned::guarded(plan, client, live.len(), max_deletes))
             }
             .await;
-            (wanted, url, outcome)
-        })
-        .buffered(usize::from(input.portal_parallelism));
-    let runs = runtime.block_on(runs.collect::<Vec<_>>());
-    runs.into_iter()
-        .map(|(wanted, url, outcome)| {
-            Ok(PortalRun {
+            Ok::<_, Error>(PortalRun {
                 name: wanted.name.map(str::to_string),
                 url,
                 api_key_env: wanted.api_key_env.to_string(),
@@ -137,6 +131,10 @@ pub(super) fn plan_fresh<'a>(
                 outcome: shared(wanted.name, outcome)?,
             })
         })
+        .buffered(usize::from(input.portal_parallelism));
+    runtime
+        .block_on(runs.collect::<Vec<_>>())
+        .into_iter()
         .collect()
 }
 
@@ -185,13 +183,7 @@ pub(super) fn check_saved(
                 Ok(Planned::guarded(plan, client, live.len(), max_deletes))
             }
             .await;
-            (name, url, api_key_env, outcome)
-        })
-        .buffered(usize::from(parallelism));
-    let runs = runtime.block_on(runs.collect::<Vec<_>>());
-    runs.into_iter()
-        .map(|(name, url, api_key_env, outcome)| {
-            Ok(PortalRun {
+            Ok::<_, Error>(PortalRun {
                 outcome: shared(name.as_deref(), outcome)?,
                 name,
                 url,
@@ -199,6 +191,10 @@ pub(super) fn check_saved(
                 config: None,
             })
         })
+        .buffered(usize::from(parallelism));
+    runtime
+        .block_on(runs.collect::<Vec<_>>())
+        .into_iter()
         .collect()
 }
 
