@@ -20,7 +20,7 @@ use futures::StreamExt;
 
 use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::{Output, Planned, Printer, saved_file};
+use super::{Output, Planned, Printer, prefix, saved_file};
 use crate::apply::{self, Done, Failure, StopReason};
 use crate::cli::ApplyArgs;
 use crate::plan::saved::SavedPlanError;
@@ -160,9 +160,7 @@ fn write_all(
         .map(|(name, planned, secrets)| {
             let shared = &shared;
             async move {
-                let prefix = name
-                    .map(|n| format!("[{}] ", render::plain(n)))
-                    .unwrap_or_default();
+                let prefix = prefix(*name);
                 apply::apply(
                     &planned.client,
                     &planned.plan,
@@ -182,23 +180,25 @@ fn write_all(
     let reports: Vec<apply::Report> = runtime.block_on(reports.collect());
     let (out, progress) = shared.into_inner();
     progress.finish();
+    for ((name, planned, _), report) in ready.iter().zip(&reports) {
+        if let Some(reason) = planned.client.halt().reason() {
+            let text = not_started(&planned.plan, report, reason);
+            out.record(&format!("\n{}{text}", prefix(*name)));
+        }
+    }
     match (ready.as_slice(), reports.as_slice()) {
         ([(None, planned, _)], [report]) => one_report(planned, report, out),
         _ => portals_report(&ready, &reports, runs.len(), failed_to_plan, out),
     }
 }
 
-/// How the writes of the unnamed portal ended: what was not started, the summary line, and
-/// the exit.
+/// How the writes of the unnamed portal ended: the summary line, and the exit.
 fn one_report(
     planned: &Planned,
     report: &apply::Report,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
     let (plan, halt) = (&planned.plan, planned.client.halt());
-    if let Some(reason) = halt.reason() {
-        out.record(&format!("\n{}", not_started(plan, report, reason)));
-    }
     out.record(&format!(
         "\n{}",
         paint(style::BOLD, summary_line(report, plan))
@@ -222,8 +222,7 @@ fn one_report(
     Ok(ExitCode::SUCCESS)
 }
 
-/// How the writes of named portals ended: what was not started, portal by portal, then one
-/// closing line per portal and the total.
+/// How the writes of named portals ended: one closing line per portal, and the total.
 fn portals_report(
     ready: &[(Option<&str>, &Planned, apply::Secrets)],
     reports: &[apply::Report],
@@ -231,23 +230,13 @@ fn portals_report(
     failed_to_plan: usize,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let name = |name: &Option<&str>| render::plain(name.unwrap_or_default());
     let mut failed = failed_to_plan;
     let mut signal = None;
-    for ((n, planned, _), report) in ready.iter().zip(reports) {
-        if let Some(reason) = planned.client.halt().reason() {
-            let text = not_started(&planned.plan, report, reason);
-            out.record(&format!("\n[{}] {text}", name(n)));
-        }
-    }
     out.record("");
-    for ((n, planned, _), report) in ready.iter().zip(reports) {
+    for ((name, planned, _), report) in ready.iter().zip(reports) {
         let halt = planned.client.halt();
-        out.record(&format!(
-            "[{}] {}",
-            name(n),
-            summary_line(report, &planned.plan)
-        ));
+        let summary = summary_line(report, &planned.plan);
+        out.record(&format!("{}{summary}", prefix(*name)));
         match halt.reason() {
             Some(StopReason::Signal { exit_code, .. }) => signal = Some(*exit_code),
             Some(StopReason::Throttled { .. }) => failed += 1,

@@ -187,9 +187,7 @@ fn client(
         None => signals::halt(),
     };
     let verbose = settings.verbose;
-    let prefix = name
-        .map(|n| format!("[{}] ", crate::render::plain(n)))
-        .unwrap_or_default();
+    let prefix = prefix(name);
     let sink = Arc::new(move |event: &ClientEvent| {
         if verbose || !matches!(event, ClientEvent::Request { .. }) {
             printer.note(format_args!("{prefix}{event}"));
@@ -201,6 +199,12 @@ fn client(
         ..settings.network.clone()
     };
     Ok(Client::new(url, key, options)?)
+}
+
+/// `[name] `, which starts each line about a named portal; nothing for the unnamed one.
+fn prefix(name: Option<&str>) -> String {
+    name.map(|n| format!("[{}] ", crate::render::plain(n)))
+        .unwrap_or_default()
 }
 
 /// Loads the file and shows its warnings (a literal secret, a quoted id) on stderr; they never
