@@ -21,8 +21,9 @@ use futures::StreamExt;
 use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
 use super::{Output, Planned, Printer, prefix, saved_file};
-use crate::apply::{self, Done, Failure, StopReason};
+use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
+use crate::halt::StopReason;
 use crate::plan::saved::SavedPlanError;
 use crate::plan::{Change, Plan};
 use crate::render::style::{self, paint};
@@ -166,7 +167,6 @@ fn write_all(
                     &planned.plan,
                     secrets,
                     parallelism,
-                    planned.client.halt(),
                     |change, result, took| {
                         let (out, progress) = &mut *shared.borrow_mut();
                         let line = format!("{prefix}{}", result_line(change, result));
