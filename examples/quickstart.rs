@@ -73,7 +73,6 @@ fn run() -> Result<(), Error> {
         &plan,
         &secrets,
         4,
-        &apply::Halt::default(),
         |change, result, _| match result {
             Ok(done) => anstream::println!("  ok {:?} (#{})", change.name, done.webhook.id),
             Err(e) => anstream::println!("  failed {:?}: {e}", change.name),

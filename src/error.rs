@@ -1,7 +1,8 @@
 //! The top-level error: every layer's typed error, each already a miette diagnostic, plus the
 //! few failures that belong to the commands themselves. An I/O error is never converted
-//! blindly: each variant that carries one says what was being done when it happened. Every variant exits with 1, except
-//! `Interrupted`, which the signal watcher reports itself before exiting with 130 or 143.
+//! blindly: each variant that carries one says what was being done when it happened. Every
+//! variant exits with 1, except `Interrupted`, which the signal watcher reports itself before
+//! exiting with 130 or 143.
 
 use crate::api::ApiError;
 use crate::apply::SecretsError;
@@ -57,7 +58,6 @@ pub enum Error {
     )]
     Stopped { reason: String, not_started: usize },
 
-    /// SIGINT or SIGTERM before the first write: the process ends at once (130 or 143).
     #[error("the file defines no portal named {}", .unknown.join(", "))]
     #[diagnostic(
         code(portals::unknown),
@@ -103,6 +103,7 @@ pub enum Error {
     #[diagnostic(code(portals::refused), help("{help}"))]
     PortalsRefused { reason: String, help: String },
 
+    /// SIGINT or SIGTERM before the first write: the process ends at once (130 or 143).
     #[error("interrupted by {signal}; nothing was written")]
     #[diagnostic(code(run::interrupted))]
     Interrupted { signal: &'static str },

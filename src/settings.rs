@@ -10,16 +10,13 @@
 //! DOCSPACE_WEBHOOKS_TEST_PANIC, with which tests prove what a panic shows.
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anstream::ColorChoice;
 use secrecy::SecretString;
 
-use crate::api::{ApiError, Client, ClientOptions, EventSink, PortalUrl};
+use crate::api::{ApiError, ClientOptions, PortalUrl};
 use crate::cli::{ColorWhen, NetworkArgs, PortalArgs};
-use crate::config::Config;
-use crate::halt::Halt;
 
 pub const URL_VAR: &str = "DOCSPACE_URL";
 pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
@@ -176,8 +173,8 @@ pub struct Settings {
     /// `--portal`, as given: URLs or names, as the file decides.
     portal_args: Vec<String>,
     /// Timeouts, retries and waits. No event sink and the default stop switch: what the
-    /// client reports and who stops the run are the command's (`client`).
-    network: ClientOptions,
+    /// client reports and who stops the run are the command's (`commands::client`).
+    pub network: ClientOptions,
     /// `-v`: every request is told on stderr, not only retries and waits.
     pub verbose: bool,
 }
@@ -229,16 +226,6 @@ impl Settings {
         }
     }
 
-    /// The one portal a config file names (`portal:`), or the command line's when it names
-    /// none; see `one_portal`.
-    pub fn portal_for(&self, config: &Config) -> Result<PortalUrl, SettingsError> {
-        let pinned = config
-            .portal
-            .as_ref()
-            .map(|(url, _)| (url.as_str(), "`portal:` in the file"));
-        self.one_portal(pinned)
-    }
-
     /// `--portal` of a `portals:` file: the names of the portals to work on; empty: all.
     pub fn portal_names(&self) -> &[String] {
         &self.portal_args
@@ -262,29 +249,6 @@ impl Settings {
                 var: var.to_string(),
             }),
         }
-    }
-
-    /// A client for `portal` with `key` and the network settings; `events` receives what it
-    /// reports, and `halt` stops it.
-    pub fn client(
-        &self,
-        portal: &PortalUrl,
-        key: SecretString,
-        events: EventSink,
-        halt: Arc<Halt>,
-    ) -> Result<Client, ApiError> {
-        let options = ClientOptions {
-            events: Some(events),
-            halt,
-            ..self.network.clone()
-        };
-        Client::new(portal, key, options)
-    }
-
-    /// The value of a `${VAR}` a secret in the file names; unset or not UTF-8: `None`. Read
-    /// when asked: which variables matter is known only once the file is read.
-    pub fn var(&self, name: &str) -> Option<String> {
-        env(name)
     }
 }
 

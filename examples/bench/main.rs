@@ -137,7 +137,6 @@ fn main() {
         &plan,
         &secrets,
         parallelism,
-        &apply::Halt::default(),
         |_, _, _| {},
     ));
     let apply_time = started.elapsed();
@@ -209,7 +208,6 @@ fn rate_limited(runtime: &tokio::runtime::Runtime, parallelism: usize) {
         &plan,
         &secrets,
         parallelism,
-        client.halt(),
         |_, _, _| {},
     ));
     let elapsed = started.elapsed();

@@ -18,7 +18,6 @@ use futures::StreamExt;
 use secrecy::SecretString;
 
 use crate::api::{ApiError, Client, LiveWebhook, WebhookBody};
-pub use crate::halt::{Halt, StopReason};
 use crate::plan::{Action, Change, Op, Plan, PlannedBody};
 pub use secrets::{SecretProblem, Secrets, SecretsError, resolve_secrets};
 
@@ -94,7 +93,7 @@ impl Failure {
 }
 
 /// One result per change that was started, in completion order, and the changes that were not
-/// started because the run was stopped (see `Halt`), in plan order.
+/// started because the run was stopped (see `crate::halt::Halt`), in plan order.
 pub struct Report {
     pub results: Vec<(usize, Result<Done, Failure>)>,
     pub not_started: Vec<usize>,
@@ -122,9 +121,9 @@ impl Report {
 
 /// Runs every change of `plan`, at most `parallelism` at a time, calling `on_result` as each
 /// completes (with the time it took, from its start to its result) so the user sees progress
-/// as it happens. Once `halt` is thrown no change starts;
-/// those already started finish and are reported. While a change runs it is listed on `halt`
-/// as in flight.
+/// as it happens. Once the client's stop switch is thrown no change starts; those already
+/// started finish and are reported. While a change runs it is listed on the switch as in
+/// flight.
 ///
 /// Deletes that free a (name, uri) pair a create reuses run first: the portal refuses a create
 /// that duplicates a live pair (docs/docspace-api.md §15). All else runs in one concurrent wave.
@@ -133,7 +132,6 @@ pub async fn apply(
     plan: &Plan,
     secrets: &Secrets,
     parallelism: usize,
-    halt: &Halt,
     mut on_result: impl FnMut(&Change, &Result<Done, Failure>, Duration),
 ) -> Report {
     let (first, rest): (Vec<usize>, Vec<usize>) =
@@ -141,6 +139,7 @@ pub async fn apply(
     let mut results = Vec::with_capacity(plan.changes.len());
     let mut not_started = Vec::new();
     let creates_held = AtomicBool::new(false);
+    let halt = client.halt();
     for wave in [first, rest] {
         // The stream builds each future only when a slot frees up, so the check runs at the
         // moment the write would start, not when the wave begins.

@@ -22,41 +22,14 @@ pub struct SecretsError {
 
 /// One secret that could not be resolved: as the environment alone tells it (a saved plan has
 /// no file to point into), or located at the `secretKey` of the file that asks for it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SecretProblem {
     #[error(transparent)]
+    #[diagnostic(transparent)]
     Unlocated(SecretError),
     #[error(transparent)]
+    #[diagnostic(transparent)]
     InFile(Problem),
-}
-
-impl SecretProblem {
-    fn inner(&self) -> &dyn miette::Diagnostic {
-        match self {
-            SecretProblem::Unlocated(e) => e,
-            SecretProblem::InFile(p) => p,
-        }
-    }
-}
-
-// By hand: the derive's `transparent` would call `Problem`'s own `code()`, which returns the
-// code as text rather than as the trait's.
-impl miette::Diagnostic for SecretProblem {
-    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.inner().code()
-    }
-    fn severity(&self) -> Option<miette::Severity> {
-        self.inner().severity()
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.inner().help()
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.inner().source_code()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        self.inner().labels()
-    }
 }
 
 impl SecretsError {

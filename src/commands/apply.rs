@@ -8,20 +8,24 @@
 //! before the first write anywhere, so a refusal always means nothing was written. What fails
 //! one named portal alone: it cannot be reached, refuses its key, its key's variable is unset,
 //! a write fails, or its rate limit asks for a wait longer than `--max-wait`.
+//!
+//! What apply shows is a record of what it did to the portals: one line per write as it ends,
+//! what a stopped run never started, and how each portal's writes ended.
 
 use std::cell::RefCell;
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use futures::StreamExt;
 
 use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::writes::{confirm, not_started, result_line, secrets_of, summary_line};
-use super::{Output, Planned, Printer, saved_file};
-use crate::apply::{self, StopReason};
+use super::{Output, Planned, Printer, prefix, saved_file};
+use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
+use crate::halt::StopReason;
 use crate::plan::saved::SavedPlanError;
+use crate::plan::{Change, Plan};
 use crate::render::style::{self, paint};
 use crate::settings::Settings;
 use crate::{Error, render};
@@ -48,7 +52,7 @@ pub(super) fn run(
         }
         None => {
             document = super::load_config(&args.input.file.file, printer)?;
-            document.register_secrets(&|name| settings.var(name));
+            document.register_secrets(&crate::settings::env);
             portals::plan_fresh(&document, &args.input, settings, &runtime, printer)?
         }
     };
@@ -57,25 +61,42 @@ pub(super) fn run(
 
 /// A saved plan that went stale for any portal is applied to none.
 fn refuse_stale(runs: &[PortalRun<'_>], printer: Printer) -> Result<(), Error> {
-    let stale: Vec<String> = runs
+    let stale = |r: &PortalRun<'_>| {
+        matches!(
+            r.outcome.as_ref().map_err(AsRef::as_ref),
+            Err(Error::SavedPlan(SavedPlanError::Stale { .. }))
+        )
+    };
+    if runs.iter().any(stale) {
+        tell_failures(runs, printer);
+    }
+    refuse(
+        runs,
+        stale,
+        "the saved plan is stale for",
+        "those portals changed after the plan was made (see above); run `plan --out` again and \
+         review it",
+    )
+}
+
+/// Refuses the whole run when `refused` holds for any portal, naming them after `reason`.
+fn refuse(
+    runs: &[PortalRun<'_>],
+    refused: impl Fn(&PortalRun<'_>) -> bool,
+    reason: &str,
+    help: &str,
+) -> Result<(), Error> {
+    let names: Vec<String> = runs
         .iter()
-        .filter(|r| {
-            matches!(
-                r.outcome.as_ref().map_err(AsRef::as_ref),
-                Err(Error::SavedPlan(SavedPlanError::Stale { .. }))
-            )
-        })
+        .filter(|r| refused(r))
         .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
         .collect();
-    if stale.is_empty() {
+    if names.is_empty() {
         return Ok(());
     }
-    tell_failures(runs, printer);
     Err(Error::PortalsRefused {
-        reason: format!("the saved plan is stale for {}", stale.join(", ")),
-        help: "those portals changed after the plan was made (see above); run `plan --out` \
-               again and review it"
-            .to_string(),
+        reason: format!("{reason} {}", names.join(", ")),
+        help: help.to_string(),
     })
 }
 
@@ -97,22 +118,13 @@ fn write_all(
         render::render(&plans, render::Format::Text, settings.color.stdout)
     );
     portals::unnamed_refusal(&mut runs)?;
-    let refused: Vec<String> = runs
-        .iter()
-        .filter(|r| r.outcome.as_ref().is_ok_and(|p| p.guard.is_err()))
-        .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
-        .collect();
-    if !refused.is_empty() {
-        return Err(Error::PortalsRefused {
-            reason: format!(
-                "the deletion guard refused the plan of {}",
-                refused.join(", ")
-            ),
-            help: "each refused portal's section says why; review the deletes, then raise the \
-                   limit with --max-deletes or the portal's prune.maxDeletes"
-                .to_string(),
-        });
-    }
+    refuse(
+        &runs,
+        |r| r.outcome.as_ref().is_ok_and(|p| p.guard.is_err()),
+        "the deletion guard refused the plan of",
+        "each refused portal's section says why; review the deletes, then raise the limit with \
+         --max-deletes or the portal's prune.maxDeletes",
+    )?;
     // Every secret of every portal is read before the first write anywhere; with a file, each
     // error points at its `secretKey`, a saved plan has only the variables.
     let mut ready = Vec::new();
@@ -120,7 +132,14 @@ fn write_all(
         if let Ok(planned) = &run.outcome
             && planned.plan.has_changes()
         {
-            let secrets = secrets_of(&planned.plan, run.config, settings)?;
+            let plan = &planned.plan;
+            let secrets =
+                apply::resolve_secrets(plan, &crate::settings::env).map_err(|e| {
+                    match run.config {
+                        Some(config) => e.in_file(plan, config),
+                        None => e,
+                    }
+                })?;
             ready.push((run.name.as_deref(), planned, secrets));
         }
     }
@@ -142,15 +161,12 @@ fn write_all(
         .map(|(name, planned, secrets)| {
             let shared = &shared;
             async move {
-                let prefix = name
-                    .map(|n| format!("[{}] ", render::plain(n)))
-                    .unwrap_or_default();
+                let prefix = prefix(*name);
                 apply::apply(
                     &planned.client,
                     &planned.plan,
                     secrets,
                     parallelism,
-                    planned.client.halt(),
                     |change, result, took| {
                         let (out, progress) = &mut *shared.borrow_mut();
                         let line = format!("{prefix}{}", result_line(change, result));
@@ -164,23 +180,25 @@ fn write_all(
     let reports: Vec<apply::Report> = runtime.block_on(reports.collect());
     let (out, progress) = shared.into_inner();
     progress.finish();
+    for ((name, planned, _), report) in ready.iter().zip(&reports) {
+        if let Some(reason) = planned.client.halt().reason() {
+            let text = not_started(&planned.plan, report, reason);
+            out.record(&format!("\n{}{text}", prefix(*name)));
+        }
+    }
     match (ready.as_slice(), reports.as_slice()) {
         ([(None, planned, _)], [report]) => one_report(planned, report, out),
         _ => portals_report(&ready, &reports, runs.len(), failed_to_plan, out),
     }
 }
 
-/// How the writes of the unnamed portal ended: what was not started, the summary line, and
-/// the exit.
+/// How the writes of the unnamed portal ended: the summary line, and the exit.
 fn one_report(
     planned: &Planned,
     report: &apply::Report,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
     let (plan, halt) = (&planned.plan, planned.client.halt());
-    if let Some(reason) = halt.reason() {
-        out.record(&format!("\n{}", not_started(plan, report, reason)));
-    }
     out.record(&format!(
         "\n{}",
         paint(style::BOLD, summary_line(report, plan))
@@ -204,8 +222,7 @@ fn one_report(
     Ok(ExitCode::SUCCESS)
 }
 
-/// How the writes of named portals ended: what was not started, portal by portal, then one
-/// closing line per portal and the total.
+/// How the writes of named portals ended: one closing line per portal, and the total.
 fn portals_report(
     ready: &[(Option<&str>, &Planned, apply::Secrets)],
     reports: &[apply::Report],
@@ -213,23 +230,13 @@ fn portals_report(
     failed_to_plan: usize,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let name = |name: &Option<&str>| render::plain(name.unwrap_or_default());
     let mut failed = failed_to_plan;
     let mut signal = None;
-    for ((n, planned, _), report) in ready.iter().zip(reports) {
-        if let Some(reason) = planned.client.halt().reason() {
-            let text = not_started(&planned.plan, report, reason);
-            out.record(&format!("\n[{}] {text}", name(n)));
-        }
-    }
     out.record("");
-    for ((n, planned, _), report) in ready.iter().zip(reports) {
+    for ((name, planned, _), report) in ready.iter().zip(reports) {
         let halt = planned.client.halt();
-        out.record(&format!(
-            "[{}] {}",
-            name(n),
-            summary_line(report, &planned.plan)
-        ));
+        let summary = summary_line(report, &planned.plan);
+        out.record(&format!("{}{summary}", prefix(*name)));
         match halt.reason() {
             Some(StopReason::Signal { exit_code, .. }) => signal = Some(*exit_code),
             Some(StopReason::Throttled { .. }) => failed += 1,
@@ -246,6 +253,7 @@ fn portals_report(
     }
     finish(failed, portals, true)
 }
+
 fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
     if failed > 0 {
         return Err(Error::PortalsFailed {
@@ -257,11 +265,26 @@ fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `Total: 5 done, 1 failed, 0 not started, on 3 portals (1 failed).`
+/// `Total: 5 done, 1 failed, 1 not started, on 3 portals (1 failed).`
 fn total_line(reports: &[apply::Report], portals: usize, failed: usize) -> String {
+    let mut line = format!(
+        "Total: {}, on {portals} portal{}",
+        counts(reports, ""),
+        if portals == 1 { "" } else { "s" }
+    );
+    if failed > 0 {
+        line.push_str(&format!(" ({failed} failed)"));
+    }
+    line.push('.');
+    line
+}
+
+/// `5 done, 1 failed`, then the changes interrupted and not started, when there are any
+/// (`2{of} not started`).
+fn counts(reports: &[apply::Report], of: &str) -> String {
     let sum = |f: &dyn Fn(&apply::Report) -> usize| reports.iter().map(f).sum::<usize>();
     let mut line = format!(
-        "Total: {} done, {} failed",
+        "{} done, {} failed",
         sum(&apply::Report::done),
         sum(&apply::Report::failed)
     );
@@ -271,15 +294,90 @@ fn total_line(reports: &[apply::Report], portals: usize, failed: usize) -> Strin
     }
     let not_started = sum(&|r| r.not_started.len());
     if not_started > 0 {
-        line.push_str(&format!(", {not_started} not started"));
+        line.push_str(&format!(", {not_started}{of} not started"));
     }
-    line.push_str(&format!(
-        ", on {portals} portal{}",
-        if portals == 1 { "" } else { "s" }
-    ));
-    if failed > 0 {
-        line.push_str(&format!(" ({failed} failed)"));
-    }
-    line.push('.');
     line
+}
+
+/// `Apply complete: 3 done, 1 failed, 2 of 6 not started.`
+fn summary_line(report: &apply::Report, plan: &Plan) -> String {
+    let of = format!(" of {}", plan.changes.len());
+    format!(
+        "Apply complete: {}.",
+        counts(std::slice::from_ref(report), &of)
+    )
+}
+
+/// The changes a stopped run never started, so the operator knows exactly what is left.
+fn not_started(plan: &Plan, report: &apply::Report, reason: &StopReason) -> String {
+    let mut text = format!("Stopped ({reason}); not started:");
+    if report.not_started.is_empty() {
+        text.push_str(" nothing (every change had already started).");
+    }
+    for &i in &report.not_started {
+        text.push_str(&format!(
+            "\n  {} {}",
+            paint(style::FAILED, "not started"),
+            apply::describe(&plan.changes[i])
+        ));
+    }
+    text
+}
+
+/// Asks for `yes` on the terminal, as Terraform does; anything else cancels.
+fn confirm(out: &mut Output) -> Result<(), Error> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Error::NoTerminal);
+    }
+    let _ = write!(
+        out,
+        "\nDo you want to apply these changes? Only 'yes' will be accepted: "
+    );
+    let _ = out.flush();
+    // Nobody can approve a plan they were not shown.
+    if out.lost().is_some() {
+        return Err(Error::PlanNotShown);
+    }
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).map_err(Error::Prompt)?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(Error::Cancelled)
+    }
+}
+
+fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
+    let verb = format!("{}d", apply::infinitive(change.action));
+    match result {
+        Ok(done) => {
+            let note = if done.corrected {
+                " (enabled/ssl set by a follow-up call: the portal ignores them on create)"
+            } else {
+                ""
+            };
+            format!(
+                "{} {verb} #{} {}{note}",
+                paint(style::OK, "ok"),
+                done.webhook.id,
+                crate::render::quoted(&done.webhook.name)
+            )
+        }
+        Err(e) => {
+            let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
+            // Cut short by a signal (or another stop), not refused by the portal.
+            let label = if e.interrupted() {
+                "interrupted"
+            } else {
+                "failed"
+            };
+            format!(
+                "{} {}{id} was not {verb}: {}",
+                paint(style::FAILED, label),
+                crate::render::quoted(&change.name),
+                super::report::chain(e)
+            )
+        }
+    }
 }

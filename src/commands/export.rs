@@ -6,14 +6,11 @@
 //! contacted and again by the rename itself, unless `--force` says to replace it.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
 use super::portals;
-use std::path::PathBuf;
-
-use secrecy::SecretString;
-
 use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
 use crate::config::Document;
@@ -34,15 +31,8 @@ pub(super) fn run(
         });
     }
     let printer = out.err();
-    let (portal, key) = target(args, settings, printer)?;
-    let client = super::client(
-        settings,
-        &portal,
-        key,
-        super::signals::halt(),
-        None,
-        printer,
-    )?;
+    let (portal, api_key_env) = target(args, settings, printer)?;
+    let client = super::client(settings, &portal, &api_key_env, None, printer)?;
     let live = super::runtime()?.block_on(client.list())?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {
@@ -66,14 +56,14 @@ pub(super) fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The portal to export and its key: from `--portal URL` or DOCSPACE_URL, or from the file
+/// The portal to export and the variable of its key: from `--portal URL` or DOCSPACE_URL, or from the file
 /// (`-f`, or webhooks.yaml for `--portal NAME`): its `portal:`, which `--portal` may only
 /// repeat, or the one portal `--portal NAME` picks from its `portals:`.
 fn target(
     args: &ExportArgs,
     settings: &Settings,
     printer: super::Printer,
-) -> Result<(PortalUrl, SecretString), Error> {
+) -> Result<(PortalUrl, String), Error> {
     let names = settings.portal_names();
     let by_name = matches!(names, [name] if !name.contains("://"));
     let file = args
@@ -81,7 +71,7 @@ fn target(
         .clone()
         .or_else(|| by_name.then(|| PathBuf::from("webhooks.yaml")));
     let Some(path) = file else {
-        return Ok((settings.one_portal(None)?, settings.key(KEY_VAR)?));
+        return Ok((settings.one_portal(None)?, KEY_VAR.to_string()));
     };
     let document = super::load_config(&path, printer)?;
     if let Document::Portals(fleet) = &document
@@ -95,5 +85,5 @@ fn target(
     let [portal] = wanted.as_slice() else {
         unreachable!("one portal is selected");
     };
-    Ok((portal.portal(settings)?, settings.key(portal.api_key_env)?))
+    Ok((portal.portal(settings)?, portal.api_key_env.to_string()))
 }

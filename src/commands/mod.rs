@@ -12,27 +12,25 @@ mod output;
 mod panic;
 mod plan;
 mod portals;
-mod printer;
 mod progress;
 mod report;
 mod saved_file;
 mod show;
 mod signals;
 mod validate;
-mod writes;
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::api::{Client, ClientEvent, PortalUrl};
+use crate::api::{Client, ClientEvent, ClientOptions, PortalUrl};
 use crate::cli::{Cli, Command};
+use crate::halt::Halt;
 use crate::plan::{Plan, guard};
 use crate::settings::{self, Color, Settings};
 use crate::{Error, config};
 
-pub use output::Output;
-pub use printer::Printer;
+pub use output::{Output, Printer};
 
 /// Runs the parsed command line; prints any error as a diagnostic on stderr.
 pub fn main(cli: Cli) -> ExitCode {
@@ -172,36 +170,41 @@ impl Planned {
     }
 }
 
-/// A client whose retries and waits are told on stderr as they happen, and with `-v` every
-/// request too (method, path, status, time: events carry nothing more). `name`: the portal's
-/// name in a `portals:` file, which starts each line so concurrent portals can be told apart.
+/// A client for one portal at `url`: the key its variable holds, its retries and waits told
+/// on stderr, and with `-v` every request too (method, path, status, time: events carry
+/// nothing more). `name`: the portal's name in a `portals:` file, which starts each line so
+/// concurrent portals can be told apart, and gives it a stop switch of its own under the run's.
 fn client(
     settings: &Settings,
-    portal: &PortalUrl,
-    key: secrecy::SecretString,
-    halt: Arc<crate::halt::Halt>,
+    url: &PortalUrl,
+    api_key_env: &str,
     name: Option<&str>,
     printer: Printer,
 ) -> Result<Client, Error> {
+    let key = settings.key(api_key_env)?;
+    let halt = match name {
+        Some(name) => Halt::child(&signals::halt(), &crate::render::plain(name)),
+        None => signals::halt(),
+    };
     let verbose = settings.verbose;
-    let prefix = name
-        .map(|n| format!("[{}] ", crate::render::plain(n)))
-        .unwrap_or_default();
+    let prefix = prefix(name);
     let sink = Arc::new(move |event: &ClientEvent| {
         if verbose || !matches!(event, ClientEvent::Request { .. }) {
             printer.note(format_args!("{prefix}{event}"));
         }
     });
-    Ok(settings.client(portal, key, sink, halt)?)
+    let options = ClientOptions {
+        events: Some(sink),
+        halt,
+        ..settings.network.clone()
+    };
+    Ok(Client::new(url, key, options)?)
 }
 
-/// 2 for changes under `--detailed-exitcode`, else 0: errors never get here.
-fn plan_exit_code(args: &crate::cli::PlanArgs, has_changes: bool) -> ExitCode {
-    if args.detailed_exitcode && has_changes {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    }
+/// `[name] `, which starts each line about a named portal; nothing for the unnamed one.
+fn prefix(name: Option<&str>) -> String {
+    name.map(|n| format!("[{}] ", crate::render::plain(n)))
+        .unwrap_or_default()
 }
 
 /// Loads the file and shows its warnings (a literal secret, a quoted id) on stderr; they never

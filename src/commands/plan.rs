@@ -26,7 +26,7 @@ pub(super) fn run(
         Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
         Err(e) => return Err(e),
     };
-    document.register_secrets(&|name| settings.var(name));
+    document.register_secrets(&crate::settings::env);
     let runtime = super::runtime()?;
     let mut runs = match portals::plan_fresh(&document, &args.input, settings, &runtime, printer) {
         Ok(runs) => runs,
@@ -80,10 +80,19 @@ pub(super) fn run(
             wrote: false,
         });
     }
+    // On stderr: stdout stays one clean document in every format.
     if let Some((path, digest)) = saved {
-        saved_file::tell_saved(path, &digest, printer);
+        printer.note(format_args!(
+            "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}",
+            path.display(),
+            saved_file::apply_command(path, &digest)
+        ));
     }
-    Ok(super::plan_exit_code(args, plans.has_changes()))
+    // 2 for changes under `--detailed-exitcode`, else 0: errors never get here.
+    if args.detailed_exitcode && plans.has_changes() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Problems in the file stopped the plan: stdout gets them in the `--problems` form instead of

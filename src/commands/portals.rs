@@ -13,11 +13,10 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 
-use super::{Planned, Printer, signals};
-use crate::api::{ApiError, Client, PortalUrl};
+use super::{Planned, Printer};
+use crate::api::{ApiError, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
-use crate::halt::Halt;
 use crate::plan::saved::{self, SavedPortal};
 use crate::plan::{FleetPlan, PlanOptions, PortalPlan, Selection, guard};
 use crate::settings::{KEY_VAR, Settings};
@@ -52,7 +51,11 @@ impl Wanted<'_> {
     pub(super) fn portal(&self, settings: &Settings) -> Result<PortalUrl, Error> {
         Ok(match self.url {
             Some(written) => PortalUrl::parse(written)?,
-            None => settings.portal_for(self.config)?,
+            None => {
+                let pinned = self.config.portal.as_ref();
+                settings
+                    .one_portal(pinned.map(|(url, _)| (url.as_str(), "`portal:` in the file")))?
+            }
         })
     }
 }
@@ -105,7 +108,8 @@ pub(super) fn plan_fresh<'a>(
             let mut url = wanted.url.unwrap_or_default().to_string();
             let outcome = async {
                 let portal = wanted.portal(settings)?;
-                let client = open(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
+                let client =
+                    super::client(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
                 url = client.portal().as_str().to_string();
                 let live = client.list().await?;
                 let options = PlanOptions {
@@ -119,13 +123,7 @@ pub(super) fn plan_fresh<'a>(
                 Ok(Planned::guarded(plan, client, live.len(), max_deletes))
             }
             .await;
-            (wanted, url, outcome)
-        })
-        .buffered(usize::from(input.portal_parallelism));
-    let runs = runtime.block_on(runs.collect::<Vec<_>>());
-    runs.into_iter()
-        .map(|(wanted, url, outcome)| {
-            Ok(PortalRun {
+            Ok::<_, Error>(PortalRun {
                 name: wanted.name.map(str::to_string),
                 url,
                 api_key_env: wanted.api_key_env.to_string(),
@@ -133,6 +131,10 @@ pub(super) fn plan_fresh<'a>(
                 outcome: shared(wanted.name, outcome)?,
             })
         })
+        .buffered(usize::from(input.portal_parallelism));
+    runtime
+        .block_on(runs.collect::<Vec<_>>())
+        .into_iter()
         .collect()
 }
 
@@ -169,7 +171,8 @@ pub(super) fn check_saved(
                     Some(_) => PortalUrl::parse(&plan.portal)?,
                     None => settings.one_portal(Some((plan.portal.as_str(), "the saved plan")))?,
                 };
-                let client = open(settings, &portal, &api_key_env, name.as_deref(), printer)?;
+                let client =
+                    super::client(settings, &portal, &api_key_env, name.as_deref(), printer)?;
                 let live = client.list().await?;
                 saved::check_fresh(&plan, client.portal().as_str(), &live)?;
                 let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
@@ -180,13 +183,7 @@ pub(super) fn check_saved(
                 Ok(Planned::guarded(plan, client, live.len(), max_deletes))
             }
             .await;
-            (name, url, api_key_env, outcome)
-        })
-        .buffered(usize::from(parallelism));
-    let runs = runtime.block_on(runs.collect::<Vec<_>>());
-    runs.into_iter()
-        .map(|(name, url, api_key_env, outcome)| {
-            Ok(PortalRun {
+            Ok::<_, Error>(PortalRun {
                 outcome: shared(name.as_deref(), outcome)?,
                 name,
                 url,
@@ -194,6 +191,10 @@ pub(super) fn check_saved(
                 config: None,
             })
         })
+        .buffered(usize::from(parallelism));
+    runtime
+        .block_on(runs.collect::<Vec<_>>())
+        .into_iter()
         .collect()
 }
 
@@ -232,24 +233,6 @@ fn target_elsewhere(document: &Document, unknown: crate::plan::UnknownTarget) ->
     unknown.into()
 }
 
-/// A client for one portal at `url`: the key its variable holds, its retries and waits told
-/// on stderr (each line starting with the portal's name, so concurrent portals can be told
-/// apart), and, for a named portal, a stop switch of its own under the run's.
-fn open(
-    settings: &Settings,
-    url: &PortalUrl,
-    api_key_env: &str,
-    name: Option<&str>,
-    printer: Printer,
-) -> Result<Client, Error> {
-    let key = settings.key(api_key_env)?;
-    let halt = match name {
-        Some(name) => Halt::child(&signals::halt(), &render::plain(name)),
-        None => signals::halt(),
-    };
-    super::client(settings, url, key, halt, name, printer)
-}
-
 /// The portals `names` (`--portal`) selects from `portals`, named by `name`, in their order;
 /// all when `names` is empty. A name none of them has is an error listing the defined ones.
 pub(super) fn selected<T>(
@@ -281,7 +264,7 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
             let (plan, error) = match &run.outcome {
                 Ok(planned) => (
                     Some(planned.plan.clone()),
-                    planned.guard.as_ref().err().map(|e| one_line(e)),
+                    planned.guard.as_ref().err().map(|e| one_line(e, &[])),
                 ),
                 Err(e) => (None, Some(failure_line(&portal_error(e, &run.api_key_env)))),
             };
@@ -310,13 +293,8 @@ pub(super) fn tell_failures(runs: &[PortalRun<'_>], printer: Printer) {
     }
 }
 
-/// An error, its causes and its help on one line, for a portal's section.
-pub(super) fn one_line(e: &dyn miette::Diagnostic) -> String {
-    one_line_with(e, &[])
-}
-
-/// `one_line`, with `details` after the causes and before the help.
-fn one_line_with(e: &dyn miette::Diagnostic, details: &[String]) -> String {
+/// An error, its causes, `details` and its help on one line, for a portal's section.
+fn one_line(e: &dyn miette::Diagnostic, details: &[String]) -> String {
     let mut text = super::report::chain(e);
     if !details.is_empty() {
         text = format!("{text}: {}", details.join("; "));
@@ -344,7 +322,7 @@ fn failure_line(error: &Shared) -> String {
             .collect(),
         _ => Vec::new(),
     };
-    one_line_with(error, &problems)
+    one_line(error, &problems)
 }
 
 /// One portal's error as its section and stderr show it: the error itself, except that a

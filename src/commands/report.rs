@@ -44,7 +44,8 @@ impl<H: ReportHandler> MessageFirst<H> {
 
 /// A diagnostic as it is, less its code and its related problems (drawn one by one instead).
 /// `source` is its own source code or, for a related problem without one, its parent's, as
-/// miette would have lent it.
+/// miette would have lent it. No diagnostic of this tool has a URL or a diagnostic source, so
+/// neither is forwarded.
 struct Uncoded<'a> {
     diagnostic: &'a dyn Diagnostic,
     source: Option<&'a dyn SourceCode>,
@@ -77,20 +78,12 @@ impl Diagnostic for Uncoded<'_> {
         self.diagnostic.help()
     }
 
-    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.url()
-    }
-
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.diagnostic.labels()
-    }
-
-    fn diagnostic_source(&self) -> Option<&dyn Diagnostic> {
-        self.diagnostic.diagnostic_source()
     }
 }
 

@@ -72,19 +72,9 @@ fn is_webhook_file(path: &std::path::Path, text: &str) -> bool {
 
 /// Writes `text` to `path` atomically (`atomic`); returns its SHA-256.
 pub(super) fn save(path: &Path, text: &str) -> Result<String, Error> {
-    refuse_overwriting_another_file(path, &path.display().to_string())?;
+    refuse_overwriting_another_file(path)?;
     atomic::write(path, text, "plan", Existing::Replace)?;
     Ok(saved::digest(text.as_bytes()))
-}
-
-/// Tells on stderr where the plan was saved and how to apply exactly it: stdout stays one
-/// clean document in every format.
-pub(super) fn tell_saved(path: &Path, digest: &str, printer: super::Printer) {
-    printer.note(format_args!(
-        "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}",
-        path.display(),
-        apply_command(path, digest)
-    ));
 }
 
 /// The command line that applies exactly the saved plan at `path`, whose digest is `digest`.
@@ -96,9 +86,9 @@ pub(super) fn apply_command(path: &Path, digest: &str) -> String {
 }
 
 /// Refuses when `path` exists and is anything but a saved plan (of any version).
-fn refuse_overwriting_another_file(path: &Path, shown: &str) -> Result<(), Error> {
+fn refuse_overwriting_another_file(path: &Path) -> Result<(), Error> {
     let refuse = |reason: String| Error::WouldOverwrite {
-        path: shown.to_string(),
+        path: path.display().to_string(),
         reason,
     };
     match fs::symlink_metadata(path) {

@@ -177,7 +177,7 @@ impl Problem {
     }
 
     /// The stable code, e.g. `config::unknown_field`.
-    pub fn code(&self) -> &'static str {
+    pub fn code_str(&self) -> &'static str {
         self.code
     }
 
@@ -207,7 +207,7 @@ impl Problem {
             file: self.source().name().to_string(),
             start: Some(line_column(text, span.offset())),
             end: Some(line_column(text, span.offset() + span.len())),
-            code: self.code(),
+            code: self.code_str(),
             message: self.message().to_string(),
             help: self.help.clone(),
             warning: self.severity == Severity::Warning,

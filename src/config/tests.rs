@@ -59,7 +59,7 @@ pub(super) fn expect_problems<T>(
     let ConfigError::Invalid { count, problems } = &err else {
         panic!("expected Invalid, got {err:?}")
     };
-    let found: Vec<(&str, usize)> = problems.iter().map(|p| (p.code(), p.line())).collect();
+    let found: Vec<(&str, usize)> = problems.iter().map(|p| (p.code_str(), p.line())).collect();
     assert_eq!(found, expected, "\n{}", render(&err));
     assert_eq!(*count, problems.len());
     render(&err)
@@ -166,7 +166,7 @@ fn an_empty_entry_manages_nothing_but_a_name_entry_lacks_what_creation_needs() {
     let problem = config
         .missing_for_create_problem(webhook(&config, "New hook"))
         .expect("a problem");
-    assert_eq!(problem.code(), "config::missing_for_create");
+    assert_eq!(problem.code_str(), "config::missing_for_create");
     assert_eq!(problem.line(), 3);
     assert!(
         config
@@ -182,7 +182,7 @@ fn a_quoted_number_is_a_name_and_draws_a_warning() {
     assert_eq!(config.webhooks[1].key, Key::Id(9846));
     let warnings = config.warnings();
     assert_eq!(warnings.len(), 1);
-    assert_eq!(warnings[0].code(), "config::quoted_id");
+    assert_eq!(warnings[0].code_str(), "config::quoted_id");
     assert!(warnings[0].reported().warning);
     assert_eq!(warnings[0].line(), 2);
 }
@@ -194,7 +194,7 @@ fn a_literal_secret_loads_with_a_warning() {
         config.webhooks[0].secret,
         Some(SecretRef::Literal(_))
     ));
-    let codes: Vec<&str> = config.warnings().iter().map(Problem::code).collect();
+    let codes: Vec<&str> = config.warnings().iter().map(Problem::code_str).collect();
     assert_eq!(codes, ["config::literal_secret"]);
 }
 
@@ -316,7 +316,7 @@ fn a_uri_with_a_lookalike_host_draws_a_warning_naming_its_punycode() {
         "webhooks:\n  Billing:\n    uri: https://bot:Pw-hunter2@b\u{456}lling.example.com/hooks\n  Plain:\n    uri: https://billing.example.com/hooks\n",
     );
     let warnings = config.warnings();
-    let codes: Vec<&str> = warnings.iter().map(Problem::code).collect();
+    let codes: Vec<&str> = warnings.iter().map(Problem::code_str).collect();
     assert_eq!(codes, ["config::lookalike_host"]);
     let w = &warnings[0];
     assert!(w.reported().warning);

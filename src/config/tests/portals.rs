@@ -178,7 +178,7 @@ fn a_single_portal_file_is_one_document_and_load_refuses_a_fleet() {
     let ConfigError::Invalid { problems, .. } = &err else {
         panic!("{err:?}")
     };
-    let found: Vec<(&str, usize)> = problems.iter().map(|p| (p.code(), p.line())).collect();
+    let found: Vec<(&str, usize)> = problems.iter().map(|p| (p.code_str(), p.line())).collect();
     assert_eq!(found, [("config::portals_file", 1)]);
 }
 
@@ -186,7 +186,7 @@ fn a_single_portal_file_is_one_document_and_load_refuses_a_fleet() {
 fn warnings_of_a_shared_entry_are_given_once() {
     let text = "portals:\n  a:\n    url: https://a.example.com\n    apiKey: ${A}\n  b:\n    url: https://b.example.com\n    apiKey: ${B}\nwebhooks:\n  \"42\": {}\n  Hook:\n    secretKey: Sh4red-Literal!\n";
     let warnings = Document::Portals(load_fleet(text)).warnings();
-    let found: Vec<(&str, usize)> = warnings.iter().map(|p| (p.code(), p.line())).collect();
+    let found: Vec<(&str, usize)> = warnings.iter().map(|p| (p.code_str(), p.line())).collect();
     assert_eq!(
         found,
         [("config::quoted_id", 9), ("config::literal_secret", 10)]
@@ -197,7 +197,7 @@ fn warnings_of_a_shared_entry_are_given_once() {
 fn a_warning_points_at_the_entry_that_writes_the_value_not_at_an_overlay() {
     let text = "portals:\n  a:\n    url: https://a.example.com\n    apiKey: ${A}\n    webhooks:\n      Hook: { enabled: false }\n      Own: { secretKey: Own-Literal-1 }\nwebhooks:\n  Hook:\n    uri: https://b\u{456}lling.example.com\n    secretKey: Sh4red-Literal!\n";
     let warnings = Document::Portals(load_fleet(text)).warnings();
-    let found: Vec<(&str, usize)> = warnings.iter().map(|p| (p.code(), p.line())).collect();
+    let found: Vec<(&str, usize)> = warnings.iter().map(|p| (p.code_str(), p.line())).collect();
     assert_eq!(
         found,
         [
@@ -242,7 +242,7 @@ fn a_fleet_that_would_copy_a_million_entries_is_refused() {
     let ConfigError::Invalid { problems, .. } = &err else {
         panic!("{err:?}")
     };
-    let codes: Vec<&str> = problems.iter().map(|p| p.code()).collect();
+    let codes: Vec<&str> = problems.iter().map(|p| p.code_str()).collect();
     assert_eq!(codes, ["config::too_many_webhooks"]);
 }
 
@@ -263,7 +263,7 @@ fn a_webhook_secret_read_from_a_portals_key_variable_is_a_warning() {
     let warnings: Vec<(String, usize)> = document
         .warnings()
         .iter()
-        .map(|w| (w.code().to_string(), w.line()))
+        .map(|w| (w.code_str().to_string(), w.line()))
         .collect();
     assert_eq!(warnings, [("config::key_as_secret".to_string(), 6)]);
 }
