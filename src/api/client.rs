@@ -15,7 +15,6 @@ use reqwest::{Method, redirect};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::error::{ApiError, Endpoint};
-use super::event::ClientEvent;
 use super::limits::Limits;
 use super::wire::{self, EnableRequest, WebhookRequest};
 use super::{ClientOptions, LiveWebhook, PortalUrl, WebhookBody};
@@ -147,12 +146,6 @@ impl Client {
     /// The portal this client talks to.
     pub fn portal(&self) -> &PortalUrl {
         &self.inner.portal
-    }
-
-    pub(super) fn emit(&self, event: ClientEvent) {
-        if let Some(sink) = &self.inner.options.events {
-            sink(&event);
-        }
     }
 
     /// Whether a stopped run holds this request back: every write but a create's follow-up.

@@ -38,7 +38,7 @@ use tokio::sync::{Notify, Semaphore, SemaphorePermit};
 use super::ClientOptions;
 use super::error::{ApiError, Endpoint};
 use super::event::{ClientEvent, Stop};
-use super::retry_after::RateHeaders;
+use super::retry_after::{RateHeaders, RetryAfter};
 use crate::halt::StopReason;
 
 /// The portal's documented limits (docs/docspace-api.md §17).
@@ -140,12 +140,6 @@ impl Limits {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn emit(&self, event: ClientEvent) {
-        if let Some(sink) = &self.options.events {
-            sink(&event);
-        }
-    }
-
     /// Why a request may not go out, once the run is stopped. A signal still lets out the
     /// `exempt` ones; a throttle stop lets nothing out, since the portal would refuse it.
     fn held_back(&self, exempt: bool) -> Option<String> {
@@ -236,7 +230,7 @@ impl Limits {
                 }
             };
             if pacing {
-                self.emit(ClientEvent::Pacing {
+                self.options.emit(ClientEvent::Pacing {
                     limit: self.lock().limit,
                 });
             }
@@ -267,8 +261,8 @@ impl Limits {
                 reset: headers.reset.and_then(|wait| now.checked_add(wait)),
             });
             match result {
-                Err(error @ ApiError::RateLimited { .. }) => {
-                    self.throttled(&mut s, &permit, endpoint, error, headers)
+                Err(ApiError::RateLimited { retry_after, .. }) => {
+                    self.throttled(&mut s, &permit, endpoint, *retry_after, headers)
                 }
                 Ok(_) => {
                     s.refused_in_a_row = 0;
@@ -278,7 +272,7 @@ impl Limits {
             }
         };
         if let Some(event) = event {
-            self.emit(event);
+            self.options.emit(event);
         }
     }
 
@@ -287,14 +281,14 @@ impl Limits {
         s: &mut State,
         permit: &Permit<'_>,
         endpoint: &Endpoint,
-        error: &ApiError,
+        retry_after: Option<RetryAfter>,
         headers: &RateHeaders,
     ) -> Option<ClientEvent> {
         if permit.seq <= s.paused_after {
             return None;
         }
         s.refused_in_a_row += 1;
-        let asked = error.retry_after().filter(|d| !d.is_zero());
+        let asked = retry_after.map(|r| r.wait).filter(|d| !d.is_zero());
         let pause = asked
             .or(headers.reset.filter(|d| !d.is_zero()))
             .unwrap_or_else(|| self.options.backoff_ceiling(s.refused_in_a_row));
@@ -308,15 +302,9 @@ impl Limits {
                 .throttle_unit
                 .mul_f64(self.options.max_wait.as_secs_f64())
         {
-            let at = match error {
-                ApiError::RateLimited {
-                    retry_at: Some(at), ..
-                } => *at,
-                _ => SystemTime::now() + pause,
-            };
             let stop = Stop {
                 pause,
-                at,
+                at: retry_after.map_or_else(|| SystemTime::now() + pause, |r| r.at),
                 limit: s.limit,
                 used: self.portal(s.used),
                 max_wait: self.options.max_wait,

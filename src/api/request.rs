@@ -135,7 +135,7 @@ impl Client {
                 let found = self.list().await.ok().and_then(|live| find(live, body));
                 return match found {
                     Some(found) => {
-                        self.emit(ClientEvent::CreateLanded {
+                        self.inner.options.emit(ClientEvent::CreateLanded {
                             id: found.id,
                             name: found.name.clone(),
                         });
@@ -160,7 +160,7 @@ impl Client {
                     return Err(error);
                 };
                 if let Some(found) = find(live, body) {
-                    self.emit(ClientEvent::CreateFound {
+                    self.inner.options.emit(ClientEvent::CreateFound {
                         id: found.id,
                         name: found.name.clone(),
                     });
@@ -193,7 +193,7 @@ impl Client {
         let result = self
             .exchange(endpoint, payload, &mut status, &mut rate)
             .await;
-        self.emit(ClientEvent::Request {
+        self.inner.options.emit(ClientEvent::Request {
             endpoint: endpoint.clone(),
             status,
             elapsed: started.elapsed(),
@@ -333,7 +333,7 @@ impl Client {
         // A stopping run waits only to look for the create, then sends nothing: there is no
         // retry to announce.
         if !stopping {
-            self.emit(ClientEvent::Retry {
+            self.inner.options.emit(ClientEvent::Retry {
                 endpoint: endpoint.clone(),
                 attempt,
                 attempts: self.attempts(),

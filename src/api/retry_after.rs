@@ -39,7 +39,7 @@ impl RateHeaders {
 
 /// `Retry-After` as a wait from `now`, and the moment it ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct RetryAfter {
+pub struct RetryAfter {
     pub wait: Duration,
     pub at: SystemTime,
 }

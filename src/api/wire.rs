@@ -217,18 +217,8 @@ impl Fields<'_> {
     /// An int64 bitmask; a number in a string is accepted too, as the server itself does.
     fn triggers(&self) -> Result<TriggerSet, ApiError> {
         const EXPECTED: &str = "an integer bitmask";
-        let v = self
-            .map
-            .get("triggers")
-            .filter(|v| !v.is_null())
-            .ok_or_else(|| {
-                self.error(
-                    "triggers",
-                    EXPECTED,
-                    "nothing (the member is missing)".into(),
-                )
-            })?;
-        let bits = match v {
+        let v: Value = self.required("triggers", EXPECTED)?;
+        let bits = match &v {
             Value::Number(n) => n.as_u64().or_else(|| n.as_i64().map(i64::cast_unsigned)),
             Value::String(s) => {
                 let s = s.trim();
@@ -239,7 +229,7 @@ impl Fields<'_> {
             _ => None,
         };
         bits.map(TriggerSet::from_bits)
-            .ok_or_else(|| self.error("triggers", EXPECTED, found(v)))
+            .ok_or_else(|| self.error("triggers", EXPECTED, found(&v)))
     }
 
     fn error(&self, key: &str, expected: &'static str, found: String) -> ApiError {
