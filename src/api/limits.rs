@@ -38,7 +38,7 @@ use tokio::sync::Notify;
 use super::ClientOptions;
 use super::error::{ApiError, Endpoint};
 use super::event::{ClientEvent, Stop};
-use super::retry_after::{RateHeaders, RetryAfter};
+use super::retry_after::RateHeaders;
 use crate::halt::StopReason;
 
 /// The portal's documented limits (docs/docspace-api.md §17).
@@ -264,8 +264,8 @@ impl Limits {
                 reset: headers.reset.and_then(|wait| now.checked_add(wait)),
             });
             match result {
-                Err(ApiError::RateLimited { retry_after, .. }) => {
-                    self.throttled(&mut s, &permit, endpoint, *retry_after, headers)
+                Err(ApiError::RateLimited { .. }) => {
+                    self.throttled(&mut s, &permit, endpoint, headers)
                 }
                 Ok(_) => {
                     s.refused_in_a_row = 0;
@@ -284,13 +284,13 @@ impl Limits {
         s: &mut State,
         permit: &Permit<'_>,
         endpoint: &Endpoint,
-        retry_after: Option<RetryAfter>,
         headers: &RateHeaders,
     ) -> Option<ClientEvent> {
         if permit.seq <= s.paused_after {
             return None;
         }
         s.refused_in_a_row += 1;
+        let retry_after = headers.retry_after;
         let asked = retry_after.map(|r| r.wait).filter(|d| !d.is_zero());
         let pause = asked
             .or(headers.reset.filter(|d| !d.is_zero()))

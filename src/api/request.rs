@@ -29,7 +29,7 @@ use super::client::Client;
 use super::error::{ApiError, Endpoint};
 use super::event::ClientEvent;
 use super::limits::Place;
-use super::retry_after::{RateHeaders, retry_after};
+use super::retry_after::RateHeaders;
 use super::wire;
 use super::{LiveWebhook, WebhookBody};
 use crate::halt::StopReason;
@@ -241,7 +241,6 @@ impl Client {
         let location = text_header(header::LOCATION);
         let now = SystemTime::now();
         *rate_seen = RateHeaders::read(response.headers(), now);
-        let retry_after = retry_after(response.headers(), now);
 
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(failed)? {
@@ -263,7 +262,7 @@ impl Client {
             status,
             content_type: content_type.as_deref(),
             location: location.as_deref(),
-            retry_after,
+            retry_after: rate_seen.retry_after,
             body: &body,
         };
         classify(endpoint, portal, &answer, &redactor)
