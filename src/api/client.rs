@@ -172,14 +172,14 @@ impl Client {
     /// only after a fresh list shows no webhook with this exact (name, uri).
     pub async fn create(&self, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
         let endpoint = endpoint(Method::POST, WEBHOOK_PATH.into());
-        let request = WebhookRequest::create(body);
+        let request = WebhookRequest { id: None, body };
         let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
         self.create_once(&endpoint, &payload, body).await
     }
 
     pub async fn update(&self, id: i32, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
         let endpoint = endpoint(Method::PUT, WEBHOOK_PATH.into());
-        let request = WebhookRequest::update(id, body);
+        let request = WebhookRequest { id: Some(id), body };
         let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
         let v = self.send(&endpoint, Some(&payload)).await?;
         wire::decode_one(&endpoint, &v)

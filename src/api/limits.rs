@@ -97,7 +97,6 @@ pub(super) struct Permit<'a> {
     limits: &'a Limits,
     seq: u64,
     answered_before: u64,
-    write: bool,
 }
 
 /// A write call's place among the writes under way (`Limits::place`), held through its
@@ -227,7 +226,6 @@ impl Limits {
                             limits: self,
                             seq: s.sent,
                             answered_before: s.answered,
-                            write,
                         });
                     }
                 }
@@ -321,7 +319,7 @@ impl Limits {
         s.paused_until = Some(current.map_or(end, |c| c.max(end)));
         s.paused_after = s.sent;
         s.said = true;
-        if permit.write {
+        if endpoint.method != Method::GET {
             // Half of the writes under way (or of the cap, when fewer) from now on, at least
             // one. Places held now are given back as their writes come back to the gate or end.
             s.write_cap = (s.write_cap.min(s.writing) / 2).max(1);

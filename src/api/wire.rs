@@ -19,20 +19,10 @@ use crate::redact::Redactor;
 use crate::triggers::TriggerSet;
 
 /// `CreateWebhooksConfigRequestsDto` / `UpdateWebhooksConfigRequestsDto`: every field of the
-/// body, by its key, in `Field::ALL` order (an update's `id` first).
+/// body, by its key, in `Field::ALL` order (an update's `id` first, `None` on a create).
 pub(crate) struct WebhookRequest<'a> {
-    id: Option<i32>,
-    body: &'a WebhookBody,
-}
-
-impl<'a> WebhookRequest<'a> {
-    pub(super) fn create(body: &'a WebhookBody) -> Self {
-        WebhookRequest { id: None, body }
-    }
-
-    pub(super) fn update(id: i32, body: &'a WebhookBody) -> Self {
-        WebhookRequest { id: Some(id), body }
-    }
+    pub id: Option<i32>,
+    pub body: &'a WebhookBody,
 }
 
 impl Serialize for WebhookRequest<'_> {
