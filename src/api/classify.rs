@@ -143,8 +143,7 @@ pub(crate) fn classify(
         }),
         429 => Err(ApiError::RateLimited {
             endpoint,
-            retry_after: answer.retry_after.map(|r| r.wait),
-            retry_at: answer.retry_after.map(|r| r.at),
+            retry_after: answer.retry_after,
         }),
         _ => match message {
             Some(message) => Err(ApiError::Rejected {

@@ -236,7 +236,10 @@ fn rate_limit_carries_retry_after() {
         &Redactor::new([]),
     )
     .unwrap_err();
-    assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
+    let ApiError::RateLimited { retry_after, .. } = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(retry_after.map(|r| r.wait), Some(Duration::from_secs(30)));
     assert!(!e.is_retryable(), "waited out, not retried");
     assert!(
         e.to_string()

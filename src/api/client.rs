@@ -15,7 +15,6 @@ use reqwest::{Method, redirect};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::error::{ApiError, Endpoint};
-use super::event::ClientEvent;
 use super::limits::Limits;
 use super::wire::{self, EnableRequest, WebhookRequest};
 use super::{ClientOptions, LiveWebhook, PortalUrl, WebhookBody};
@@ -149,12 +148,6 @@ impl Client {
         &self.inner.portal
     }
 
-    pub(super) fn emit(&self, event: ClientEvent) {
-        if let Some(sink) = &self.inner.options.events {
-            sink(&event);
-        }
-    }
-
     /// Whether a stopped run holds this request back: every write but a create's follow-up.
     pub(super) fn may_stop(&self, endpoint: &Endpoint) -> bool {
         endpoint.method != Method::GET && !self.follow_up
@@ -179,14 +172,14 @@ impl Client {
     /// only after a fresh list shows no webhook with this exact (name, uri).
     pub async fn create(&self, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
         let endpoint = endpoint(Method::POST, WEBHOOK_PATH.into());
-        let request = WebhookRequest::create(body);
+        let request = WebhookRequest { id: None, body };
         let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
         self.create_once(&endpoint, &payload, body).await
     }
 
     pub async fn update(&self, id: i32, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
         let endpoint = endpoint(Method::PUT, WEBHOOK_PATH.into());
-        let request = WebhookRequest::update(id, body);
+        let request = WebhookRequest { id: Some(id), body };
         let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
         let v = self.send(&endpoint, Some(&payload)).await?;
         wire::decode_one(&endpoint, &v)

@@ -7,9 +7,11 @@
 //! they get here.
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::Method;
+
+use super::retry_after::{RetryAfter, http_date};
 
 /// What was asked of the portal, shown in errors as `PUT /api/2.0/settings/webhook`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +165,7 @@ pub enum ApiError {
     )]
     ForbiddenScope { endpoint: Endpoint },
 
-    #[error("{endpoint}: the portal is limiting the request rate (HTTP 429){}", retry_hint(*retry_after, *retry_at))]
+    #[error("{endpoint}: the portal is limiting the request rate (HTTP 429){}", retry_hint(*retry_after))]
     #[diagnostic(
         code(api::rate_limited),
         help(
@@ -172,9 +174,8 @@ pub enum ApiError {
     )]
     RateLimited {
         endpoint: Endpoint,
-        /// `Retry-After`, in seconds or as a date, as a wait from when the answer came.
-        retry_after: Option<Duration>,
-        retry_at: Option<SystemTime>,
+        /// `Retry-After`, in seconds or as a date.
+        retry_after: Option<RetryAfter>,
     },
 
     /// The run was stopped (`Halt`) before this request went out: nothing was sent.
@@ -274,16 +275,14 @@ pub enum ApiError {
 /// The part of the portal's duplicate-create message that identifies it.
 const DUPLICATE_MESSAGE: &str = "same name and payload URL already exists";
 
-fn retry_hint(after: Option<Duration>, at: Option<SystemTime>) -> String {
-    match (after, at) {
-        (Some(d), Some(at)) => format!(
+fn retry_hint(retry_after: Option<RetryAfter>) -> String {
+    retry_after.map_or_else(String::new, |r| {
+        format!(
             "; it asks to retry after {} s ({})",
-            d.as_secs(),
-            super::retry_after::http_date(at)
-        ),
-        (Some(d), None) => format!("; it asks to retry after {} s", d.as_secs()),
-        _ => String::new(),
-    }
+            r.wait.as_secs(),
+            http_date(r.at)
+        )
+    })
 }
 
 impl ApiError {
@@ -320,13 +319,5 @@ impl ApiError {
             self,
             ApiError::Rejected { status: 400, message, .. } if message.contains(DUPLICATE_MESSAGE)
         )
-    }
-
-    /// How long a 429 answer asked to wait (`Retry-After`, in seconds or as a date).
-    pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            ApiError::RateLimited { retry_after, .. } => *retry_after,
-            _ => None,
-        }
     }
 }

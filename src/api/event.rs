@@ -63,20 +63,15 @@ impl fmt::Display for ClientEvent {
         match self {
             ClientEvent::Request {
                 endpoint,
-                status: Some(status),
+                status,
                 elapsed,
-            } => write!(
-                f,
-                "{endpoint} -> HTTP {status} in {} ms",
-                elapsed.as_millis()
-            ),
-            ClientEvent::Request {
-                endpoint, elapsed, ..
-            } => write!(
-                f,
-                "{endpoint} -> no answer after {} ms",
-                elapsed.as_millis()
-            ),
+            } => {
+                let ms = elapsed.as_millis();
+                match status {
+                    Some(status) => write!(f, "{endpoint} -> HTTP {status} in {ms} ms"),
+                    None => write!(f, "{endpoint} -> no answer after {ms} ms"),
+                }
+            }
             ClientEvent::Retry {
                 endpoint,
                 attempt,

@@ -6,7 +6,7 @@
 //! `Retry-After` at a limit (docs/docspace-api.md §17). The gate sits in the client, not in
 //! `apply`, because every request counts against the same per-user limit (the list checks of a
 //! create and the follow-up calls too), and only the client sees the headers. It keeps:
-//! - the documented limits, fixed: at most 15 writes under way (a semaphore) and 1,500
+//! - the documented limits, fixed: at most 15 writes under way and 1,500
 //!   requests in any minute. A write holds its place for its whole call, retries included,
 //!   and while a failed write waits for its retry no new write starts: a retried write goes
 //!   before fresh ones instead of queueing behind them;
@@ -33,7 +33,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Method;
 use serde_json::Value;
-use tokio::sync::{Notify, Semaphore, SemaphorePermit};
+use tokio::sync::Notify;
 
 use super::ClientOptions;
 use super::error::{ApiError, Endpoint};
@@ -50,9 +50,8 @@ const SPACING: Duration = Duration::from_millis(40);
 
 pub(super) struct Limits {
     state: Mutex<State>,
-    /// Woken when a pause begins, or a write no longer waits for its retry.
+    /// Woken when a pause begins, a write ends, or a write no longer waits for its retry.
     changed: Notify,
-    writes: Semaphore,
     /// The run's stop switch, the event sink, the wait budget (in the portal's seconds, which
     /// last `throttle_unit` each: a second, except in tests) and the backoff for a 429 that
     /// names no time.
@@ -76,10 +75,9 @@ struct State {
     used: Duration,
     /// Whether a pause or the pacing was said: pacing is said once a run, not with each burst.
     said: bool,
-    /// The write permits in all (15, halved by refused writes), and how many of those held
-    /// by writes under way are not given back.
+    /// How many writes may be under way (15, halved by refused writes), and how many are.
     write_cap: usize,
-    write_debt: usize,
+    writing: usize,
     /// Writes waiting for their retry, or for its answer.
     retrying: usize,
 }
@@ -99,14 +97,13 @@ pub(super) struct Permit<'a> {
     limits: &'a Limits,
     seq: u64,
     answered_before: u64,
-    write: bool,
 }
 
 /// A write call's place among the writes under way (`Limits::place`), held through its
 /// retries; a read's holds nothing.
 pub(super) struct Place<'a> {
     limits: &'a Limits,
-    permit: Option<SemaphorePermit<'a>>,
+    held: bool,
     retrying: bool,
 }
 
@@ -121,6 +118,17 @@ impl Place<'_> {
             self.limits.changed.notify_waiters();
         }
     }
+
+    /// Gives the place back, if one is held and `when` the state says so.
+    fn give_back(&mut self, when: impl FnOnce(&State) -> bool) {
+        let mut s = self.limits.lock();
+        if self.held && when(&s) {
+            self.held = false;
+            s.writing -= 1;
+            drop(s);
+            self.limits.changed.notify_waiters();
+        }
+    }
 }
 
 impl Limits {
@@ -131,19 +139,12 @@ impl Limits {
                 ..State::default()
             }),
             changed: Notify::new(),
-            writes: Semaphore::new(MAX_WRITES),
             options: options.clone(),
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn emit(&self, event: ClientEvent) {
-        if let Some(sink) = &self.options.events {
-            sink(&event);
-        }
     }
 
     /// Why a request may not go out, once the run is stopped. A signal still lets out the
@@ -168,7 +169,7 @@ impl Limits {
     pub(super) fn place(&self) -> Place<'_> {
         Place {
             limits: self,
-            permit: None,
+            held: false,
             retrying: false,
         }
     }
@@ -187,28 +188,23 @@ impl Limits {
             reason,
         };
         let write = endpoint.method != Method::GET;
-        if write {
-            let mut s = self.lock();
-            // Fewer writes at a time since a pause: a place kept through it may be the one
-            // given back.
-            if s.write_debt > 0
-                && let Some(permit) = place.permit.take()
-            {
-                s.write_debt -= 1;
-                permit.forget();
-            }
-        }
-        while write && place.permit.is_none() {
+        // Fewer writes at a time since a pause: a place kept through it may be given back.
+        place.give_back(|s| s.writing > s.write_cap);
+        while write && !place.held {
             let changed = self.changed.notified();
             if let Some(reason) = self.held_back(exempt) {
                 return Err(not_sent(reason));
             }
-            // A retry does not wait for others': two of them would wait for each other.
-            let others_retrying = !place.retrying && self.lock().retrying > 0;
-            tokio::select! {
-                Ok(permit) = self.writes.acquire(), if !others_retrying => {
-                    place.permit = Some(permit);
+            {
+                let mut s = self.lock();
+                // A retry does not wait for others': two of them would wait for each other.
+                if s.writing < s.write_cap && (place.retrying || s.retrying == 0) {
+                    s.writing += 1;
+                    place.held = true;
+                    break;
                 }
+            }
+            tokio::select! {
                 () = changed => {}
                 () = self.stopping() => {}
             }
@@ -230,13 +226,12 @@ impl Limits {
                             limits: self,
                             seq: s.sent,
                             answered_before: s.answered,
-                            write,
                         });
                     }
                 }
             };
             if pacing {
-                self.emit(ClientEvent::Pacing {
+                self.options.emit(ClientEvent::Pacing {
                     limit: self.lock().limit,
                 });
             }
@@ -267,8 +262,8 @@ impl Limits {
                 reset: headers.reset.and_then(|wait| now.checked_add(wait)),
             });
             match result {
-                Err(error @ ApiError::RateLimited { .. }) => {
-                    self.throttled(&mut s, &permit, endpoint, error, headers)
+                Err(ApiError::RateLimited { .. }) => {
+                    self.throttled(&mut s, &permit, endpoint, headers)
                 }
                 Ok(_) => {
                     s.refused_in_a_row = 0;
@@ -278,7 +273,7 @@ impl Limits {
             }
         };
         if let Some(event) = event {
-            self.emit(event);
+            self.options.emit(event);
         }
     }
 
@@ -287,14 +282,14 @@ impl Limits {
         s: &mut State,
         permit: &Permit<'_>,
         endpoint: &Endpoint,
-        error: &ApiError,
         headers: &RateHeaders,
     ) -> Option<ClientEvent> {
         if permit.seq <= s.paused_after {
             return None;
         }
         s.refused_in_a_row += 1;
-        let asked = error.retry_after().filter(|d| !d.is_zero());
+        let retry_after = headers.retry_after;
+        let asked = retry_after.map(|r| r.wait).filter(|d| !d.is_zero());
         let pause = asked
             .or(headers.reset.filter(|d| !d.is_zero()))
             .unwrap_or_else(|| self.options.backoff_ceiling(s.refused_in_a_row));
@@ -308,15 +303,9 @@ impl Limits {
                 .throttle_unit
                 .mul_f64(self.options.max_wait.as_secs_f64())
         {
-            let at = match error {
-                ApiError::RateLimited {
-                    retry_at: Some(at), ..
-                } => *at,
-                _ => SystemTime::now() + pause,
-            };
             let stop = Stop {
                 pause,
-                at,
+                at: retry_after.map_or_else(|| SystemTime::now() + pause, |r| r.at),
                 limit: s.limit,
                 used: self.portal(s.used),
                 max_wait: self.options.max_wait,
@@ -330,8 +319,10 @@ impl Limits {
         s.paused_until = Some(current.map_or(end, |c| c.max(end)));
         s.paused_after = s.sent;
         s.said = true;
-        if permit.write {
-            s.halve_writes(&self.writes);
+        if endpoint.method != Method::GET {
+            // Half of the writes under way (or of the cap, when fewer) from now on, at least
+            // one. Places held now are given back as their writes come back to the gate or end.
+            s.write_cap = (s.write_cap.min(s.writing) / 2).max(1);
         }
         self.changed.notify_waiters();
         Some(ClientEvent::Paused {
@@ -380,17 +371,6 @@ impl State {
             None => None,
         }
     }
-
-    /// After writes were refused together: half of those under way (or of the permits, when
-    /// fewer) may be from now on, at least one. Places held now are taken back as their
-    /// writes come back to the gate or end.
-    fn halve_writes(&mut self, writes: &Semaphore) {
-        let under_way = self.write_cap + self.write_debt - writes.available_permits();
-        let cap = (self.write_cap.min(under_way) / 2).max(1);
-        let fewer = self.write_cap - cap;
-        self.write_debt += fewer - writes.forget_permits(fewer);
-        self.write_cap = cap;
-    }
 }
 
 impl Drop for Permit<'_> {
@@ -402,12 +382,6 @@ impl Drop for Permit<'_> {
 impl Drop for Place<'_> {
     fn drop(&mut self) {
         self.retrying(false);
-        let mut s = self.limits.lock();
-        if let Some(permit) = self.permit.take()
-            && s.write_debt > 0
-        {
-            s.write_debt -= 1;
-            permit.forget();
-        }
+        self.give_back(|_| true);
     }
 }

@@ -95,26 +95,6 @@ impl<T> LiveWebhook<T> {
     }
 }
 
-#[cfg(test)]
-impl LiveWebhook {
-    /// A webhook as a portal lists it by default: enabled, ssl, every event, no target, no
-    /// delivery history. The planner and renderer tests build their live lists from it.
-    pub(crate) fn listed(id: i32, name: &str, uri: &str) -> LiveWebhook {
-        LiveWebhook {
-            id,
-            name: name.into(),
-            uri: uri.into(),
-            enabled: true,
-            ssl: true,
-            triggers: TriggerSet::ALL,
-            target_id: None,
-            last_failure_on: None,
-            last_failure_content: None,
-            last_success_on: None,
-        }
-    }
-}
-
 /// The full body of a create (POST) or update (PUT): the server resets what a PUT omits, so
 /// every field is always sent. A `None` secret keeps the stored one on an update.
 pub type WebhookBody = Webhook<Option<SecretString>>;
@@ -164,6 +144,12 @@ impl Default for ClientOptions {
 }
 
 impl ClientOptions {
+    pub(super) fn emit(&self, event: ClientEvent) {
+        if let Some(sink) = &self.events {
+            sink(&event);
+        }
+    }
+
     /// The backoff ceiling of the `step`th wait (1 is the first): `retry_base`, doubling per
     /// step up to `retry_max_delay`. Also the pause of a 429 that names no time.
     fn backoff_ceiling(&self, step: u32) -> Duration {
@@ -187,5 +173,29 @@ impl fmt::Debug for ClientOptions {
             .field("events", &self.events.as_ref().map(|_| "<sink>"))
             .field("halt", &self.halt.reason())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod test_support {
+    use super::*;
+
+    impl LiveWebhook {
+        /// A webhook as a portal lists it by default: enabled, ssl, every event, no target, no
+        /// delivery history. The planner and renderer tests build their live lists from it.
+        pub(crate) fn listed(id: i32, name: &str, uri: &str) -> LiveWebhook {
+            LiveWebhook {
+                id,
+                name: name.into(),
+                uri: uri.into(),
+                enabled: true,
+                ssl: true,
+                triggers: TriggerSet::ALL,
+                target_id: None,
+                last_failure_on: None,
+                last_failure_content: None,
+                last_success_on: None,
+            }
+        }
     }
 }

@@ -150,13 +150,19 @@ fn request_bodies_match_the_published_schemas() {
     let update = "UpdateWebhooksConfigRequestsDto";
     for secret in [true, false] {
         let b = longest_body(secret);
-        let c = json_of(&WebhookRequest::create(&b));
+        let c = json_of(&WebhookRequest { id: None, body: &b });
         assert_eq!(violations(&doc, create, &c), Vec::<String>::new(), "{c}");
-        let u = json_of(&WebhookRequest::update(i32::MAX, &b));
+        let u = json_of(&WebhookRequest {
+            id: Some(i32::MAX),
+            body: &b,
+        });
         assert_eq!(violations(&doc, update, &u), Vec::<String>::new(), "{u}");
         let mut minimal = b.clone();
         minimal.target_id = None;
-        let u = json_of(&WebhookRequest::update(1, &minimal));
+        let u = json_of(&WebhookRequest {
+            id: Some(1),
+            body: &minimal,
+        });
         assert_eq!(violations(&doc, update, &u), Vec::<String>::new(), "{u}");
     }
     let e = json_of(&EnableRequest {
@@ -173,7 +179,7 @@ fn the_schema_check_itself_catches_violations() {
     let doc = spec();
     let mut b = longest_body(true);
     b.name = "n".repeat(51);
-    let mut c = json_of(&WebhookRequest::create(&b));
+    let mut c = json_of(&WebhookRequest { id: None, body: &b });
     c["triggers"] = Value::String("FileCreated, RoomCreated".into());
     c["extra"] = Value::Bool(true);
     c["enabled"] = Value::Null;
@@ -191,7 +197,10 @@ fn the_schema_check_itself_catches_violations() {
         ]
     );
     // The update schema requires the id.
-    let c = json_of(&WebhookRequest::create(&longest_body(false)));
+    let c = json_of(&WebhookRequest {
+        id: None,
+        body: &longest_body(false),
+    });
     assert_eq!(
         violations(&doc, "UpdateWebhooksConfigRequestsDto", &c),
         ["required `id` missing"]

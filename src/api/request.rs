@@ -29,7 +29,7 @@ use super::client::Client;
 use super::error::{ApiError, Endpoint};
 use super::event::ClientEvent;
 use super::limits::Place;
-use super::retry_after::{RateHeaders, retry_after};
+use super::retry_after::RateHeaders;
 use super::wire;
 use super::{LiveWebhook, WebhookBody};
 use crate::halt::StopReason;
@@ -135,7 +135,7 @@ impl Client {
                 let found = self.list().await.ok().and_then(|live| find(live, body));
                 return match found {
                     Some(found) => {
-                        self.emit(ClientEvent::CreateLanded {
+                        self.inner.options.emit(ClientEvent::CreateLanded {
                             id: found.id,
                             name: found.name.clone(),
                         });
@@ -160,7 +160,7 @@ impl Client {
                     return Err(error);
                 };
                 if let Some(found) = find(live, body) {
-                    self.emit(ClientEvent::CreateFound {
+                    self.inner.options.emit(ClientEvent::CreateFound {
                         id: found.id,
                         name: found.name.clone(),
                     });
@@ -193,7 +193,7 @@ impl Client {
         let result = self
             .exchange(endpoint, payload, &mut status, &mut rate)
             .await;
-        self.emit(ClientEvent::Request {
+        self.inner.options.emit(ClientEvent::Request {
             endpoint: endpoint.clone(),
             status,
             elapsed: started.elapsed(),
@@ -241,7 +241,6 @@ impl Client {
         let location = text_header(header::LOCATION);
         let now = SystemTime::now();
         *rate_seen = RateHeaders::read(response.headers(), now);
-        let retry_after = retry_after(response.headers(), now);
 
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(failed)? {
@@ -263,7 +262,7 @@ impl Client {
             status,
             content_type: content_type.as_deref(),
             location: location.as_deref(),
-            retry_after,
+            retry_after: rate_seen.retry_after,
             body: &body,
         };
         classify(endpoint, portal, &answer, &redactor)
@@ -333,7 +332,7 @@ impl Client {
         // A stopping run waits only to look for the create, then sends nothing: there is no
         // retry to announce.
         if !stopping {
-            self.emit(ClientEvent::Retry {
+            self.inner.options.emit(ClientEvent::Retry {
                 endpoint: endpoint.clone(),
                 attempt,
                 attempts: self.attempts(),

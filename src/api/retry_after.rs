@@ -19,6 +19,7 @@ pub(crate) struct RateHeaders {
     pub remaining: Option<u64>,
     /// `X-RateLimit-Reset`: when the budget is whole again, as a wait from now.
     pub reset: Option<Duration>,
+    pub retry_after: Option<RetryAfter>,
 }
 
 impl RateHeaders {
@@ -33,20 +34,19 @@ impl RateHeaders {
             limit: number("x-ratelimit-limit"),
             remaining: number("x-ratelimit-remaining"),
             reset: number("x-ratelimit-reset").map(|at| until(unix(at), now)),
+            retry_after: headers
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, now)),
         }
     }
 }
 
 /// `Retry-After` as a wait from `now`, and the moment it ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct RetryAfter {
+pub struct RetryAfter {
     pub wait: Duration,
     pub at: SystemTime,
-}
-
-/// The `Retry-After` header of `headers`, when there is one that can be read.
-pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<RetryAfter> {
-    parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, now)
 }
 
 /// `Retry-After` in either form RFC 9110 allows: delta-seconds (`120`) or an HTTP date
@@ -190,11 +190,11 @@ mod tests {
                 limit: Some(1500),
                 remaining: Some(12),
                 reset: Some(Duration::from_secs(42)),
+                retry_after: Some(RetryAfter {
+                    wait: Duration::from_secs(7),
+                    at: at(THEN + 7),
+                }),
             }
-        );
-        assert_eq!(
-            retry_after(&headers, now).unwrap().wait,
-            Duration::from_secs(7)
         );
 
         headers.insert("x-ratelimit-remaining", HeaderValue::from_static("lots"));

@@ -127,12 +127,6 @@ impl PortalUrl {
     }
 }
 
-impl std::fmt::Display for PortalUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.origin)
-    }
-}
-
 fn origin_of(url: &Url) -> String {
     let mut s = url.clone();
     s.set_path("");

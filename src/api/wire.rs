@@ -19,20 +19,10 @@ use crate::redact::Redactor;
 use crate::triggers::TriggerSet;
 
 /// `CreateWebhooksConfigRequestsDto` / `UpdateWebhooksConfigRequestsDto`: every field of the
-/// body, by its key, in `Field::ALL` order (an update's `id` first).
+/// body, by its key, in `Field::ALL` order (an update's `id` first, `None` on a create).
 pub(crate) struct WebhookRequest<'a> {
-    id: Option<i32>,
-    body: &'a WebhookBody,
-}
-
-impl<'a> WebhookRequest<'a> {
-    pub(super) fn create(body: &'a WebhookBody) -> Self {
-        WebhookRequest { id: None, body }
-    }
-
-    pub(super) fn update(id: i32, body: &'a WebhookBody) -> Self {
-        WebhookRequest { id: Some(id), body }
-    }
+    pub id: Option<i32>,
+    pub body: &'a WebhookBody,
 }
 
 impl Serialize for WebhookRequest<'_> {
@@ -217,18 +207,8 @@ impl Fields<'_> {
     /// An int64 bitmask; a number in a string is accepted too, as the server itself does.
     fn triggers(&self) -> Result<TriggerSet, ApiError> {
         const EXPECTED: &str = "an integer bitmask";
-        let v = self
-            .map
-            .get("triggers")
-            .filter(|v| !v.is_null())
-            .ok_or_else(|| {
-                self.error(
-                    "triggers",
-                    EXPECTED,
-                    "nothing (the member is missing)".into(),
-                )
-            })?;
-        let bits = match v {
+        let v: Value = self.required("triggers", EXPECTED)?;
+        let bits = match &v {
             Value::Number(n) => n.as_u64().or_else(|| n.as_i64().map(i64::cast_unsigned)),
             Value::String(s) => {
                 let s = s.trim();
@@ -239,7 +219,7 @@ impl Fields<'_> {
             _ => None,
         };
         bits.map(TriggerSet::from_bits)
-            .ok_or_else(|| self.error("triggers", EXPECTED, found(v)))
+            .ok_or_else(|| self.error("triggers", EXPECTED, found(&v)))
     }
 
     fn error(&self, key: &str, expected: &'static str, found: String) -> ApiError {
