@@ -17,6 +17,14 @@ fn plan_of(yaml: &str, live: &[LiveWebhook]) -> Result<Plan, PlanError> {
     )
 }
 
+/// Plans `yaml` against a portal that holds one webhook, #7 "Hook", with the defaults.
+fn plan_against_hook(yaml: &str) -> Result<Plan, PlanError> {
+    plan_of(
+        yaml,
+        &[LiveWebhook::listed(7, "Hook", "https://a.example.com/h")],
+    )
+}
+
 fn fields(change: &Change) -> Vec<&'static str> {
     change.fields.iter().map(|f| f.field.key()).collect()
 }
@@ -61,9 +69,8 @@ fn fields_left_out_keep_the_live_values_in_the_put() {
 
 #[test]
 fn nothing_drifted_means_unchanged_and_the_secret_alone_is_no_change() {
-    let plan = plan_of(
-        "webhooks:\n  Hook:\n    uri: https://a.example.com/h\n    secretKey: ${S}\n    triggers: ['*']\n    targetId: ''\n",
-        &[LiveWebhook::listed(7, "Hook", "https://a.example.com/h")],
+    let plan = plan_against_hook(
+        "webhooks:\n  Hook:\n    uri: https://a.example.com/h\n    secretKey: ${S}\n    triggers: ['*']\n    targetId: ''\n"
     )
     .unwrap();
     assert!(!plan.has_changes());
@@ -75,11 +82,8 @@ fn nothing_drifted_means_unchanged_and_the_secret_alone_is_no_change() {
 
 #[test]
 fn enabled_alone_uses_the_enable_call_and_sends_no_secret() {
-    let plan = plan_of(
-        "webhooks:\n  Hook:\n    enabled: false\n    secretKey: ${S}\n",
-        &[LiveWebhook::listed(7, "Hook", "https://a.example.com/h")],
-    )
-    .unwrap();
+    let plan =
+        plan_against_hook("webhooks:\n  Hook:\n    enabled: false\n    secretKey: ${S}\n").unwrap();
     assert!(matches!(
         plan.changes[0].op,
         Op::SetEnabled {
@@ -93,9 +97,8 @@ fn enabled_alone_uses_the_enable_call_and_sends_no_secret() {
 
 #[test]
 fn an_update_that_sends_the_secret_shows_it_as_sensitive() {
-    let plan = plan_of(
+    let plan = plan_against_hook(
         "webhooks:\n  Hook:\n    uri: https://b.example.com/h\n    secretKey: ${S}\n",
-        &[LiveWebhook::listed(7, "Hook", "https://a.example.com/h")],
     )
     .unwrap();
     assert_eq!(fields(&plan.changes[0]), ["uri", "secretKey"]);
@@ -155,11 +158,8 @@ fn a_create_without_uri_or_secret_is_refused() {
 
 #[test]
 fn ssl_left_true_with_a_plain_http_uri_is_refused_before_the_portal_does() {
-    let err = plan_of(
-        "webhooks:\n  Hook:\n    uri: http://a.example.com/h\n",
-        &[LiveWebhook::listed(7, "Hook", "https://a.example.com/h")],
-    )
-    .unwrap_err();
+    let err =
+        plan_against_hook("webhooks:\n  Hook:\n    uri: http://a.example.com/h\n").unwrap_err();
     assert!(format!("{err:?}").contains("requires an https uri"));
 }
 
