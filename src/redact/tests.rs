@@ -11,7 +11,16 @@ fn redactor() -> Redactor {
 /// Every spelling of `s` a portal, a proxy or a framework writes.
 fn spellings(s: &str) -> Vec<String> {
     let each = |f: &dyn Fn(char) -> String| s.chars().map(f).collect::<String>();
-    let punct = |c: char| !c.is_ascii_alphanumeric();
+    // Every character but a letter or a digit written as `escape` spells its code point.
+    let escape_punct = |escape: &dyn Fn(u32) -> String| {
+        each(&|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_string()
+            } else {
+                escape(c as u32)
+            }
+        })
+    };
     vec![
         s.to_string(),
         serde_json::to_string(s)
@@ -26,34 +35,10 @@ fn spellings(s: &str) -> Vec<String> {
                 c.to_string()
             }
         }),
-        each(&|c| {
-            if punct(c) {
-                format!("\\u{:04x}", c as u32)
-            } else {
-                c.to_string()
-            }
-        }),
-        each(&|c| {
-            if punct(c) {
-                format!("&#{};", c as u32)
-            } else {
-                c.to_string()
-            }
-        }),
-        each(&|c| {
-            if punct(c) {
-                format!("&#x{:X};", c as u32)
-            } else {
-                c.to_string()
-            }
-        }),
-        each(&|c| {
-            if punct(c) {
-                format!("&#X{:x};", c as u32)
-            } else {
-                c.to_string()
-            }
-        }),
+        escape_punct(&|n| format!("\\u{n:04x}")),
+        escape_punct(&|n| format!("&#{n};")),
+        escape_punct(&|n| format!("&#x{n:X};")),
+        escape_punct(&|n| format!("&#X{n:x};")),
         each(&|c| match c {
             '+' => "&plus;".into(),
             '/' => "&sol;".into(),
@@ -61,20 +46,8 @@ fn spellings(s: &str) -> Vec<String> {
             '-' => "-".into(),
             c => c.to_string(),
         }),
-        each(&|c| {
-            if punct(c) {
-                format!("%{:02X}", c as u32)
-            } else {
-                c.to_string()
-            }
-        }),
-        each(&|c| {
-            if punct(c) {
-                format!("%{:02x}", c as u32)
-            } else {
-                c.to_string()
-            }
-        }),
+        escape_punct(&|n| format!("%{n:02X}")),
+        escape_punct(&|n| format!("%{n:02x}")),
         // Form decoding by someone in between turns `+` into a space.
         s.replace('+', " "),
     ]
