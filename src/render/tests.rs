@@ -1,6 +1,23 @@
 //! Snapshots of all three formats for hand-built plans, plus the properties a user relies on:
 //! JSON shape, Markdown size cap and inertness, and no secret or stray escape anywhere.
 
+/// Pins a plan in the three formats as `{name}_text`, `{name}_markdown` and `{name}_json`: a
+/// macro, so that the snapshots keep the name and folder of the module that pins them.
+macro_rules! snapshot_every_format {
+    ($name:expr, $plan:expr) => {{
+        let (name, plan) = ($name, $plan);
+        insta::assert_snapshot!(
+            format!("{name}_text"),
+            $crate::render::tests::plain_text(plan)
+        );
+        insta::assert_snapshot!(
+            format!("{name}_markdown"),
+            $crate::render::render_markdown(plan)
+        );
+        insta::assert_snapshot!(format!("{name}_json"), $crate::render::render_json(plan));
+    }};
+}
+
 mod fixtures;
 mod fleet;
 mod inert;
@@ -33,6 +50,13 @@ fn plain_text(plan: &Plan) -> String {
     text
 }
 
+/// The block of a text plan (its lines between blank ones) that holds `marker`.
+fn block_of<'a>(text: &'a str, marker: &str) -> &'a str {
+    text.split("\n\n")
+        .find(|b| b.contains(marker))
+        .unwrap_or_else(|| panic!("no block with {marker:?} in\n{text}"))
+}
+
 /// The text plan on a color terminal, ESC shown as `␛` so snapshots stay readable.
 fn colored_text(plan: &Plan) -> String {
     render_text(plan, true).replace('\u{1b}', "␛")
@@ -41,34 +65,21 @@ fn colored_text(plan: &Plan) -> String {
 // --- snapshots -------------------------------------------------------------------------------
 
 #[test]
-fn text_snapshot() {
-    insta::assert_snapshot!("text_sample", plain_text(&fixtures::sample()));
-    insta::assert_snapshot!("text_empty", plain_text(&fixtures::empty()));
+fn snapshots_of_the_sample_the_empty_and_the_hostile_plan() {
+    for (fixture, plan) in [
+        ("sample", fixtures::sample()),
+        ("empty", fixtures::empty()),
+        ("hostile", fixtures::hostile()),
+    ] {
+        insta::assert_snapshot!(format!("text_{fixture}"), plain_text(&plan));
+        insta::assert_snapshot!(format!("json_{fixture}"), render_json(&plan));
+        insta::assert_snapshot!(format!("markdown_{fixture}"), render_markdown(&plan));
+    }
 }
 
 #[test]
 fn text_colors_are_pinned() {
     insta::assert_snapshot!("text_sample_colored", colored_text(&fixtures::sample()));
-}
-
-#[test]
-fn json_snapshot() {
-    insta::assert_snapshot!("json_sample", render_json(&fixtures::sample()));
-    insta::assert_snapshot!("json_empty", render_json(&fixtures::empty()));
-}
-
-#[test]
-fn markdown_snapshot() {
-    insta::assert_snapshot!("markdown_sample", render_markdown(&fixtures::sample()));
-    insta::assert_snapshot!("markdown_empty", render_markdown(&fixtures::empty()));
-}
-
-#[test]
-fn hostile_strings_snapshot() {
-    let plan = fixtures::hostile();
-    insta::assert_snapshot!("text_hostile", plain_text(&plan));
-    insta::assert_snapshot!("markdown_hostile", render_markdown(&plan));
-    insta::assert_snapshot!("json_hostile", render_json(&plan));
 }
 
 #[test]
@@ -92,10 +103,7 @@ fn render_dispatches_on_format() {
 #[test]
 fn text_delete_shows_every_live_value() {
     let text = plain_text(&fixtures::sample());
-    let block = text
-        .split("\n\n")
-        .find(|b| b.contains("- delete #9900"))
-        .expect("a delete block");
+    let block = block_of(&text, "- delete #9900");
     for line in [
         r#"name      = "legacy-export""#,
         r#"uri       = "https://legacy.example.com/in""#,
@@ -112,10 +120,7 @@ fn text_delete_shows_every_live_value() {
 #[test]
 fn text_failure_note_sits_under_its_change() {
     let text = plain_text(&fixtures::sample());
-    let block = text
-        .split("\n\n")
-        .find(|b| b.contains("~ update #9850"))
-        .expect("the enable block");
+    let block = block_of(&text, "~ update #9850");
     assert!(
         block.contains(
             r#"! probably disabled by the portal after failed deliveries; last failure 2026-11-20T10:00:00 — "502 Bad Gateway""#
@@ -161,16 +166,10 @@ fn json_has_the_documented_shape() {
         .keys()
         .map(String::as_str)
         .collect();
-    let mut sorted = [
-        "format_version",
-        "portal",
-        "summary",
-        "changes",
-        "unmanaged",
-        "left_out",
-        "secrets_needed",
-        "secrets_not_sent",
-    ];
+    let mut sorted: Vec<&str> = ["format_version", "portal"]
+        .into_iter()
+        .chain(fixtures::PLAN_PARTS)
+        .collect();
     sorted.sort();
     assert_eq!(keys, sorted);
     assert_eq!(doc["format_version"], 1);

@@ -14,6 +14,16 @@ pub(super) const SECRET: &str = "hunter2-must-never-print";
 
 pub(super) const PORTAL: &str = "https://portal.example.com";
 
+/// The members of a plan in JSON version 1 after its portal, which version 2 repeats per portal.
+pub(super) const PLAN_PARTS: [&str; 6] = [
+    "summary",
+    "changes",
+    "unmanaged",
+    "left_out",
+    "secrets_needed",
+    "secrets_not_sent",
+];
+
 fn triggers(names: &[&str]) -> TriggerSet {
     let bits = names.iter().fold(0, |acc, n| {
         acc | TRIGGERS.iter().find(|t| t.name == *n).map_or(0, |t| t.bit)

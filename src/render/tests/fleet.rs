@@ -170,29 +170,15 @@ fn json_is_version_2_with_version_1_shapes_inside() {
     let staging = &doc["portals"][0];
     let mut keys: Vec<&String> = staging.as_object().unwrap().keys().collect();
     keys.sort();
-    let mut expected = vec![
-        "name",
-        "portal",
-        "summary",
-        "changes",
-        "unmanaged",
-        "left_out",
-        "secrets_needed",
-        "secrets_not_sent",
-        "error",
-    ];
+    let mut expected: Vec<&str> = ["name", "portal", "error"]
+        .into_iter()
+        .chain(fixtures::PLAN_PARTS)
+        .collect();
     expected.sort();
     assert_eq!(keys, expected);
     assert_eq!(staging["name"], "staging");
     assert_eq!(staging["portal"], "https://staging.example.com");
-    for key in [
-        "summary",
-        "changes",
-        "unmanaged",
-        "left_out",
-        "secrets_needed",
-        "secrets_not_sent",
-    ] {
+    for key in fixtures::PLAN_PARTS {
         assert_eq!(staging[key], v1[key], "{key}");
     }
     assert!(staging["error"].is_null());

@@ -8,7 +8,7 @@ use super::inert::assert_inert;
 use super::{colored_text, plain_text};
 use crate::plan::{Action, Change, Field, Op, Plan};
 use crate::render::inline::InlineDiff;
-use crate::render::{render_json, render_markdown};
+use crate::render::render_markdown;
 
 pub(super) const OLD_URI: &str = "https://billing.example.com/hooks/docspace?tenant=42";
 const NEW_URI: &str = "https://billing.example.com/hooks/docspace?tenant=43";
@@ -95,10 +95,8 @@ pub(super) fn reviewer_plan() -> Plan {
 #[test]
 fn inline_changes_snapshot_in_every_format() {
     let plan = reviewer_plan();
-    insta::assert_snapshot!("inline_text", plain_text(&plan));
+    snapshot_every_format!("inline", &plan);
     insta::assert_snapshot!("inline_text_colored", colored_text(&plan));
-    insta::assert_snapshot!("inline_markdown", render_markdown(&plan));
-    insta::assert_snapshot!("inline_json", render_json(&plan));
 }
 
 // --- the marker line -------------------------------------------------------------------------

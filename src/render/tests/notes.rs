@@ -4,7 +4,7 @@
 //! plans are made by the real planner from a file and a live list.
 
 use super::inert::assert_inert;
-use super::{fixtures, plain_text};
+use super::{block_of, fixtures, plain_text};
 use crate::api::LiveWebhook;
 use crate::config::{Document, load_document_str};
 use crate::plan::{PlanOptions, Selection, plan_selected};
@@ -60,9 +60,7 @@ fn targeted() -> crate::plan::Plan {
 #[test]
 fn notes_snapshot_in_every_format() {
     let plan = targeted();
-    insta::assert_snapshot!("notes_text", plain_text(&plan));
-    insta::assert_snapshot!("notes_markdown", render_markdown(&plan));
-    insta::assert_snapshot!("notes_json", render_json(&plan));
+    snapshot_every_format!("notes", &plan);
     let pruned = planned(true, &[]);
     insta::assert_snapshot!("notes_pruned_text", plain_text(&pruned));
     insta::assert_snapshot!("notes_pruned_markdown", render_markdown(&pruned));
@@ -141,10 +139,7 @@ fn a_secret_alone_is_not_called_a_match() {
 #[test]
 fn a_create_with_the_uri_of_an_unmanaged_webhook_suggests_keying_it_by_id() {
     let text = plain_text(&targeted());
-    let block = text
-        .split("\n\n")
-        .find(|b| b.contains("+ create \"CRM\""))
-        .expect("the create");
+    let block = block_of(&text, "+ create \"CRM\"");
     assert!(
         block.contains(
             "! #2 \"Old CRM\" has the same uri and no entry in the file: to rename it rather \
