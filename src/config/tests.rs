@@ -59,10 +59,14 @@ pub(super) fn expect_problems<T>(
     let ConfigError::Invalid { count, problems } = &err else {
         panic!("expected Invalid, got {err:?}")
     };
-    let found: Vec<(&str, usize)> = problems.iter().map(|p| (p.code_str(), p.line())).collect();
-    assert_eq!(found, expected, "\n{}", render(&err));
+    assert_eq!(codes_and_lines(problems), expected, "\n{}", render(&err));
     assert_eq!(*count, problems.len());
     render(&err)
+}
+
+/// Each problem's code and 1-based line, in order.
+pub(super) fn codes_and_lines(problems: &[Problem]) -> Vec<(&'static str, usize)> {
+    problems.iter().map(|p| (p.code_str(), p.line())).collect()
 }
 
 pub(super) fn render(diag: &dyn miette::Diagnostic) -> String {
@@ -72,6 +76,16 @@ pub(super) fn render(diag: &dyn miette::Diagnostic) -> String {
         .render_report(&mut out, diag)
         .expect("rendering into a String cannot fail");
     out
+}
+
+/// Checks that a rendered error holds each of `shown` and none of `hidden`.
+pub(super) fn assert_shows(rendered: &str, shown: &[&str], hidden: &[&str]) {
+    for part in shown {
+        assert!(rendered.contains(part), "{part:?} missing from\n{rendered}");
+    }
+    for part in hidden {
+        assert!(!rendered.contains(part), "{part:?} shown in\n{rendered}");
+    }
 }
 
 pub(super) fn load_ok(text: &str) -> Config {

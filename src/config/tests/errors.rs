@@ -175,47 +175,57 @@ fn a_long_target_id_is_refused() {
     ));
 }
 
+/// Expects each text to have its one problem, and pins the report of the named ones.
+fn expect_each(cases: &[(Option<&str>, &str, &str, usize)]) {
+    for &(snapshot, text, code, line) in cases {
+        let shown = expect(text, &[(code, line)]);
+        if let Some(name) = snapshot {
+            snap!(name, shown);
+        }
+    }
+}
+
 #[test]
 fn the_top_level_shape_is_checked() {
-    snap!("empty", expect("", &[("config::missing_webhooks", 1)]));
-    expect("# nothing\n", &[("config::missing_webhooks", 2)]);
-    snap!(
-        "no_webhooks",
-        expect(
+    expect_each(&[
+        (Some("empty"), "", "config::missing_webhooks", 1),
+        (None, "# nothing\n", "config::missing_webhooks", 2),
+        (
+            Some("no_webhooks"),
             "portal: https://p.example\n",
-            &[("config::missing_webhooks", 1)]
-        )
-    );
-    snap!(
-        "webhooks_not_a_mapping",
-        expect("webhooks: [a]\n", &[("config::type", 1)])
-    );
-    expect("webhooks:\n", &[("config::type", 1)]);
-    expect("- webhooks\n", &[("config::type", 1)]);
-    expect("just text\n", &[("config::type", 1)]);
+            "config::missing_webhooks",
+            1,
+        ),
+        (
+            Some("webhooks_not_a_mapping"),
+            "webhooks: [a]\n",
+            "config::type",
+            1,
+        ),
+        (None, "webhooks:\n", "config::type", 1),
+        (None, "- webhooks\n", "config::type", 1),
+        (None, "just text\n", "config::type", 1),
+    ]);
 }
 
 #[test]
 fn yaml_level_errors_have_a_location() {
-    snap!(
-        "multiple_documents",
-        expect(
+    expect_each(&[
+        (
+            Some("multiple_documents"),
             "webhooks: {}\n---\nwebhooks: {}\n",
-            &[("config::multiple_documents", 3)]
-        )
-    );
-    snap!(
-        "tabs",
-        expect("webhooks:\n\ta: {}\n", &[("config::yaml", 2)])
-    );
-    snap!(
-        "unclosed_bracket",
-        expect(
+            "config::multiple_documents",
+            3,
+        ),
+        (Some("tabs"), "webhooks:\n\ta: {}\n", "config::yaml", 2),
+        (
+            Some("unclosed_bracket"),
             "webhooks:\n  a:\n    triggers: [file.uploaded\n",
-            &[("config::yaml", 3)]
-        )
-    );
-    expect("webhooks:\n  a: !custom {}\n", &[("config::yaml", 2)]);
+            "config::yaml",
+            3,
+        ),
+        (None, "webhooks:\n  a: !custom {}\n", "config::yaml", 2),
+    ]);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! `only:`) overlaid by its own, then its own; its url, key variable and deletion limit.
 
 use super::super::*;
-use super::render;
+use super::{codes_and_lines, render};
 use crate::triggers::TriggerSet;
 
 /// The example of the issue and the README.
@@ -178,17 +178,14 @@ fn a_single_portal_file_is_one_document_and_load_refuses_a_fleet() {
     let ConfigError::Invalid { problems, .. } = &err else {
         panic!("{err:?}")
     };
-    let found: Vec<(&str, usize)> = problems.iter().map(|p| (p.code_str(), p.line())).collect();
-    assert_eq!(found, [("config::portals_file", 1)]);
+    assert_eq!(codes_and_lines(problems), [("config::portals_file", 1)]);
 }
 
 #[test]
 fn warnings_of_a_shared_entry_are_given_once() {
     let text = "portals:\n  a:\n    url: https://a.example.com\n    apiKey: ${A}\n  b:\n    url: https://b.example.com\n    apiKey: ${B}\nwebhooks:\n  \"42\": {}\n  Hook:\n    secretKey: Sh4red-Literal!\n";
-    let warnings = Document::Portals(load_fleet(text)).warnings();
-    let found: Vec<(&str, usize)> = warnings.iter().map(|p| (p.code_str(), p.line())).collect();
     assert_eq!(
-        found,
+        codes_and_lines(&Document::Portals(load_fleet(text)).warnings()),
         [("config::quoted_id", 9), ("config::literal_secret", 10)]
     );
 }
@@ -196,10 +193,8 @@ fn warnings_of_a_shared_entry_are_given_once() {
 #[test]
 fn a_warning_points_at_the_entry_that_writes_the_value_not_at_an_overlay() {
     let text = "portals:\n  a:\n    url: https://a.example.com\n    apiKey: ${A}\n    webhooks:\n      Hook: { enabled: false }\n      Own: { secretKey: Own-Literal-1 }\nwebhooks:\n  Hook:\n    uri: https://b\u{456}lling.example.com\n    secretKey: Sh4red-Literal!\n";
-    let warnings = Document::Portals(load_fleet(text)).warnings();
-    let found: Vec<(&str, usize)> = warnings.iter().map(|p| (p.code_str(), p.line())).collect();
     assert_eq!(
-        found,
+        codes_and_lines(&Document::Portals(load_fleet(text)).warnings()),
         [
             ("config::literal_secret", 7),
             ("config::literal_secret", 9),
