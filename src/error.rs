@@ -118,7 +118,7 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
-    UnknownTarget(#[from] crate::plan::UnknownTarget),
+    Target(#[from] crate::plan::TargetError),
 
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -18,7 +18,7 @@ use crate::api::{ApiError, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
 use crate::plan::saved::{self, SavedPortal};
-use crate::plan::{FleetPlan, PlanOptions, PortalPlan, Selection, guard};
+use crate::plan::{FleetPlan, PlanOptions, PortalPlan, Selection, TargetError, guard};
 use crate::settings::{KEY_VAR, Settings};
 use crate::{Error, render};
 
@@ -212,25 +212,28 @@ fn shared(
 
 /// A `--target` key none of the selected portals has: when a portal `--portal` left out has
 /// it, say so, rather than that the file lacks it.
-fn target_elsewhere(document: &Document, unknown: crate::plan::UnknownTarget) -> Error {
-    let Document::Portals(fleet) = document else {
-        return unknown.into();
+fn target_elsewhere(document: &Document, error: TargetError) -> Error {
+    let (Document::Portals(fleet), TargetError::Unknown(unknown)) = (document, &error) else {
+        return error.into();
     };
     for key in &unknown.unknown {
         let owners: Vec<String> = fleet
             .portals
             .iter()
-            .filter(|p| Selection::of_each(&[&p.config], std::slice::from_ref(&key.key)).is_ok())
+            .filter(|p| {
+                let one = Selection::of_each(&[&p.config], std::slice::from_ref(&key.key));
+                !matches!(one, Err(TargetError::Unknown(_)))
+            })
             .map(|p| format!("`{}`", p.name))
             .collect();
         if !owners.is_empty() {
             return Error::TargetNotSelected {
-                key: format!("{:?}", render::plain(&key.key)),
+                key: format!("{:?}", render::plain(key.key.as_str())),
                 portals: owners,
             };
         }
     }
-    unknown.into()
+    error.into()
 }
 
 /// The portals `names` (`--portal`) selects from `portals`, named by `name`, in their order;
