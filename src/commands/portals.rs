@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 
-use super::{Planned, Printer};
+use super::{Planned, Printer, same_portal};
 use crate::api::{ApiError, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
@@ -120,7 +120,7 @@ pub(super) fn plan_fresh<'a>(
                     crate::plan::plan_selected(wanted.config, &live, &url, options, &selection)?;
                 let max_deletes =
                     guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
-                Ok(Planned::guarded(plan, client, live.len(), max_deletes))
+                Ok(Planned::guarded(plan, client, &live, max_deletes))
             }
             .await;
             Ok::<_, Error>(PortalRun {
@@ -132,10 +132,12 @@ pub(super) fn plan_fresh<'a>(
             })
         })
         .buffered(usize::from(input.portal_parallelism));
-    runtime
+    let runs = runtime
         .block_on(runs.collect::<Vec<_>>())
         .into_iter()
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    one_portal_twice(&runs)?;
+    Ok(runs)
 }
 
 /// Lists every portal `--portal` selects from a saved plan (all by default) and checks its
@@ -180,7 +182,7 @@ pub(super) fn check_saved(
                 if name.is_none() {
                     guard::check(&plan, live.len(), max_deletes)?;
                 }
-                Ok(Planned::guarded(plan, client, live.len(), max_deletes))
+                Ok(Planned::guarded(plan, client, &live, max_deletes))
             }
             .await;
             Ok::<_, Error>(PortalRun {
@@ -192,10 +194,28 @@ pub(super) fn check_saved(
             })
         })
         .buffered(usize::from(parallelism));
-    runtime
+    let runs = runtime
         .block_on(runs.collect::<Vec<_>>())
         .into_iter()
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    one_portal_twice(&runs)?;
+    Ok(runs)
+}
+
+/// Refuses, before anything is shown or written, two named portals of the run that listed the
+/// same webhook: one portal under two host names.
+fn one_portal_twice(runs: &[PortalRun<'_>]) -> Result<(), Error> {
+    let listed: Vec<same_portal::Listed<'_>> = runs
+        .iter()
+        .filter_map(|run| {
+            Some(same_portal::Listed {
+                name: run.name.as_deref()?,
+                url: &run.url,
+                seen: &run.outcome.as_ref().ok()?.seen,
+            })
+        })
+        .collect();
+    same_portal::check(&listed)
 }
 
 /// A named portal's outcome, its failure shared for its section and stderr; the unnamed
