@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::plan::TargetKey;
 use crate::render::{Format, ProblemFormat};
 
 #[derive(Debug, Parser)]
@@ -177,10 +178,11 @@ pub struct PlanningArgs {
     /// nothing else changed (the portal never returns secrets, so a change cannot be seen).
     #[arg(long)]
     pub rotate_secrets: bool,
-    /// Plan (and write) only the entry with this key as written in the file: a name, or an id.
-    /// Repeat it for several entries. The plan says how many entries were left out.
-    #[arg(long = "target", value_name = "KEY", conflicts_with = "prune")]
-    pub targets: Vec<String>,
+    /// Plan (and write) only the entry with this key as written in the file: a name, or an id;
+    /// `id:5` or `name:5` when both `5:` and `"5":` are keys. Repeat it for several entries.
+    /// The plan says how many entries were left out.
+    #[arg(long = "target", value_name = "KEY", conflicts_with = "prune", value_parser = TargetKey::parse)]
+    pub targets: Vec<TargetKey>,
 }
 
 /// Which file, against which portal, and what counts as a change: what `plan` and `apply`

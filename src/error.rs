@@ -78,6 +78,23 @@ pub enum Error {
     )]
     TargetNotSelected { key: String, portals: Vec<String> },
 
+    #[error(
+        "portals {first} and {second} are one portal: both list webhook {webhook} (same id, \
+         name, uri and creation time); nothing was written"
+    )]
+    #[diagnostic(
+        code(portals::same_portal),
+        help(
+            "list each portal once (under one host name): with --prune each entry would delete \
+             the webhooks the other manages"
+        )
+    )]
+    SamePortalTwice {
+        first: String,
+        second: String,
+        webhook: String,
+    },
+
     #[error("export writes one portal, and the file defines several")]
     #[diagnostic(
         code(export::which_portal),
@@ -118,7 +135,7 @@ pub enum Error {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
-    UnknownTarget(#[from] crate::plan::UnknownTarget),
+    Target(#[from] crate::plan::TargetError),
 
     #[error(transparent)]
     #[diagnostic(transparent)]

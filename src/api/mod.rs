@@ -42,8 +42,8 @@ pub use url::PortalUrl;
 
 /// A webhook as the portal reports it. Only what the tool compares or shows is kept. `T` is
 /// how the triggers are held: a saved plan keeps their names, and its serde form is this one
-/// (`Live` in its messages; `lastSuccessOn` is not what a plan is computed from, so it is not
-/// saved).
+/// (`Live` in its messages; `lastSuccessOn` and `createdOn` are not what a plan is computed from,
+/// so they are not saved).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename = "Live", rename_all = "camelCase")]
 pub struct LiveWebhook<T = TriggerSet> {
@@ -59,6 +59,10 @@ pub struct LiveWebhook<T = TriggerSet> {
     pub last_failure_content: Option<String>,
     #[serde(skip)]
     pub last_success_on: Option<String>,
+    /// Never compared: it tells one webhook listed by two portals of a run (one portal under
+    /// two host names) from two look-alikes.
+    #[serde(skip)]
+    pub created_on: Option<String>,
 }
 
 impl<T> LiveWebhook<T> {
@@ -91,6 +95,7 @@ impl<T> LiveWebhook<T> {
             last_failure_on: self.last_failure_on,
             last_failure_content: self.last_failure_content,
             last_success_on: self.last_success_on,
+            created_on: self.created_on,
         }
     }
 }
@@ -195,6 +200,7 @@ mod test_support {
                 last_failure_on: None,
                 last_failure_content: None,
                 last_success_on: None,
+                created_on: None,
             }
         }
     }

@@ -170,6 +170,7 @@ fn decode_webhook(endpoint: &Endpoint, at: &str, v: &Value) -> Result<LiveWebhoo
         last_failure_on: f.optional("lastFailureOn", "a date string")?,
         last_failure_content: f.optional("lastFailureContent", "a string")?,
         last_success_on: f.optional("lastSuccessOn", "a date string")?,
+        created_on: f.optional("createdOn", "a date string")?,
     })
 }
 

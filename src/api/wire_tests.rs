@@ -130,6 +130,7 @@ fn list_of_the_reference_example_is_read() {
                 last_failure_on: None,
                 last_failure_content: None,
                 last_success_on: Some("2026-06-30T13:10:02.0000000+00:00".into()),
+                created_on: Some("2026-06-30T13:05:11.0000000+00:00".into()),
             },
             LiveWebhook {
                 id: 9,
@@ -142,6 +143,7 @@ fn list_of_the_reference_example_is_read() {
                 last_failure_on: None,
                 last_failure_content: None,
                 last_success_on: None,
+                created_on: None,
             },
         ]
     );

@@ -14,6 +14,7 @@ mod plan;
 mod portals;
 mod progress;
 mod report;
+mod same_portal;
 mod saved_file;
 mod show;
 mod signals;
@@ -23,7 +24,7 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::api::{Client, ClientEvent, ClientOptions, PortalUrl};
+use crate::api::{Client, ClientEvent, ClientOptions, LiveWebhook, PortalUrl};
 use crate::cli::{Cli, Command};
 use crate::halt::Halt;
 use crate::plan::{Plan, guard};
@@ -150,6 +151,8 @@ struct Planned {
     guard: Result<(), guard::TooManyDeletes>,
     /// The explicit deletion limit the guard checked, recorded in a saved plan.
     max_deletes: Option<guard::MaxDeletes>,
+    /// The listed webhooks, to tell one portal listed twice under two host names.
+    seen: Vec<same_portal::Sighting>,
 }
 
 impl Planned {
@@ -157,15 +160,16 @@ impl Planned {
     fn guarded(
         plan: Plan,
         client: Client,
-        live: usize,
+        live: &[LiveWebhook],
         max_deletes: Option<guard::MaxDeletes>,
     ) -> Planned {
-        let guard = guard::check(&plan, live, max_deletes);
+        let guard = guard::check(&plan, live.len(), max_deletes);
         Planned {
             plan,
             client,
             guard,
             max_deletes,
+            seen: same_portal::sightings(live),
         }
     }
 }

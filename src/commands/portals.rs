@@ -13,12 +13,12 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 
-use super::{Planned, Printer};
+use super::{Planned, Printer, same_portal};
 use crate::api::{ApiError, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
 use crate::plan::saved::{self, SavedPortal};
-use crate::plan::{FleetPlan, PlanOptions, PortalPlan, Selection, guard};
+use crate::plan::{FleetPlan, PlanOptions, PortalPlan, Selection, TargetError, guard};
 use crate::settings::{KEY_VAR, Settings};
 use crate::{Error, render};
 
@@ -120,7 +120,7 @@ pub(super) fn plan_fresh<'a>(
                     crate::plan::plan_selected(wanted.config, &live, &url, options, &selection)?;
                 let max_deletes =
                     guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
-                Ok(Planned::guarded(plan, client, live.len(), max_deletes))
+                Ok(Planned::guarded(plan, client, &live, max_deletes))
             }
             .await;
             Ok::<_, Error>(PortalRun {
@@ -132,10 +132,12 @@ pub(super) fn plan_fresh<'a>(
             })
         })
         .buffered(usize::from(input.portal_parallelism));
-    runtime
+    let runs = runtime
         .block_on(runs.collect::<Vec<_>>())
         .into_iter()
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    one_portal_twice(&runs)?;
+    Ok(runs)
 }
 
 /// Lists every portal `--portal` selects from a saved plan (all by default) and checks its
@@ -180,7 +182,7 @@ pub(super) fn check_saved(
                 if name.is_none() {
                     guard::check(&plan, live.len(), max_deletes)?;
                 }
-                Ok(Planned::guarded(plan, client, live.len(), max_deletes))
+                Ok(Planned::guarded(plan, client, &live, max_deletes))
             }
             .await;
             Ok::<_, Error>(PortalRun {
@@ -192,10 +194,28 @@ pub(super) fn check_saved(
             })
         })
         .buffered(usize::from(parallelism));
-    runtime
+    let runs = runtime
         .block_on(runs.collect::<Vec<_>>())
         .into_iter()
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    one_portal_twice(&runs)?;
+    Ok(runs)
+}
+
+/// Refuses, before anything is shown or written, two named portals of the run that listed the
+/// same webhook: one portal under two host names.
+fn one_portal_twice(runs: &[PortalRun<'_>]) -> Result<(), Error> {
+    let listed: Vec<same_portal::Listed<'_>> = runs
+        .iter()
+        .filter_map(|run| {
+            Some(same_portal::Listed {
+                name: run.name.as_deref()?,
+                url: &run.url,
+                seen: &run.outcome.as_ref().ok()?.seen,
+            })
+        })
+        .collect();
+    same_portal::check(&listed)
 }
 
 /// A named portal's outcome, its failure shared for its section and stderr; the unnamed
@@ -212,25 +232,28 @@ fn shared(
 
 /// A `--target` key none of the selected portals has: when a portal `--portal` left out has
 /// it, say so, rather than that the file lacks it.
-fn target_elsewhere(document: &Document, unknown: crate::plan::UnknownTarget) -> Error {
-    let Document::Portals(fleet) = document else {
-        return unknown.into();
+fn target_elsewhere(document: &Document, error: TargetError) -> Error {
+    let (Document::Portals(fleet), TargetError::Unknown(unknown)) = (document, &error) else {
+        return error.into();
     };
     for key in &unknown.unknown {
         let owners: Vec<String> = fleet
             .portals
             .iter()
-            .filter(|p| Selection::of_each(&[&p.config], std::slice::from_ref(&key.key)).is_ok())
+            .filter(|p| {
+                let one = Selection::of_each(&[&p.config], std::slice::from_ref(&key.key));
+                !matches!(one, Err(TargetError::Unknown(_)))
+            })
             .map(|p| format!("`{}`", p.name))
             .collect();
         if !owners.is_empty() {
             return Error::TargetNotSelected {
-                key: format!("{:?}", render::plain(&key.key)),
+                key: format!("{:?}", render::plain(key.key.as_str())),
                 portals: owners,
             };
         }
     }
-    unknown.into()
+    error.into()
 }
 
 /// The portals `names` (`--portal`) selects from `portals`, named by `name`, in their order;

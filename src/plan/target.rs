@@ -1,14 +1,91 @@
 //! `--target KEY`: which entries of the file a plan covers.
 //!
 //! A key is matched against the entries' keys as written in the file: a name key by its text,
-//! an id key by its digits (`--target 9846`). A key that matches no entry is an error naming the
-//! closest key, before the portal is contacted: a typo must not quietly plan nothing.
+//! an id key by its digits (`--target 9846`). `id:9846` matches only an id key and `name:9846`
+//! only a name key (the quoted `"9846":`); everything after `name:` is the name, so a name that
+//! itself starts with `id:` or `name:` is targeted as `name:id:...`. A bare key that is both an
+//! id key and a name key of the run's portals is refused: it would select two entries the user
+//! cannot have meant at once. A key that matches no entry is an error naming the closest key,
+//! before the portal is contacted: a typo must not quietly plan nothing.
 //!
 //! The entries left out still count as managed (the planner matches every entry), so the live
 //! webhooks they manage are neither listed as unmanaged nor deleted. `--target` with `--prune`
 //! is refused on the command line anyway.
 
 use crate::config::{Config, Key};
+
+/// One `--target` value: which kind of key it selects, and the text the user wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetKey {
+    written: String,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// `id:N`.
+    Id(i32),
+    /// `name:TEXT`.
+    Name(String),
+    /// A bare key: an id key's digits or a name key's text.
+    Either,
+}
+
+impl TargetKey {
+    /// Reads a `--target` value (clap's parser for it).
+    pub fn parse(written: &str) -> Result<TargetKey, String> {
+        let kind = if let Some(name) = written.strip_prefix("name:") {
+            Kind::Name(name.to_string())
+        } else if let Some(id) = written.strip_prefix("id:") {
+            match id.parse::<i32>() {
+                Ok(n) if id.bytes().all(|b| b.is_ascii_digit()) => Kind::Id(n),
+                _ => {
+                    return Err(format!(
+                        "`id:` takes a webhook id (digits); for a name that starts with `id:`, \
+                         write name:{written}"
+                    ));
+                }
+            }
+        } else {
+            Kind::Either
+        };
+        Ok(TargetKey {
+            written: written.to_string(),
+            kind,
+        })
+    }
+
+    /// The value as the user wrote it.
+    pub fn as_str(&self) -> &str {
+        &self.written
+    }
+
+    fn matches(&self, key: &Key) -> bool {
+        match (&self.kind, key) {
+            (Kind::Id(wanted), Key::Id(id)) => wanted == id,
+            (Kind::Name(wanted), Key::Name(name)) => wanted == name,
+            (Kind::Either, key) => key_text(key) == self.written,
+            _ => false,
+        }
+    }
+
+    /// Whether `key` is of the kind this looks for: the closest key is sought among those.
+    fn looks_for(&self, key: &Key) -> bool {
+        matches!(
+            (&self.kind, key),
+            (Kind::Either, _) | (Kind::Id(_), Key::Id(_)) | (Kind::Name(_), Key::Name(_))
+        )
+    }
+
+    /// The text to find the closest key by.
+    fn bare_text(&self) -> String {
+        match &self.kind {
+            Kind::Id(id) => id.to_string(),
+            Kind::Name(name) => name.clone(),
+            Kind::Either => self.written.clone(),
+        }
+    }
+}
 
 /// For each entry of the file, in file order, whether the plan covers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,32 +99,56 @@ impl Selection {
 
     /// For each of `configs` (one per portal; a key may be one portal's only), the entries
     /// keyed by one of `keys`, every entry when `keys` is empty; refused with the keys none of
-    /// `configs` has, each named with the closest key of them all.
-    pub fn of_each(configs: &[&Config], keys: &[String]) -> Result<Vec<Selection>, UnknownTarget> {
-        let written: Vec<Vec<String>> = configs
+    /// `configs` has, each named with the closest key of them all, or else with the bare keys
+    /// that are both an id key and a name key there.
+    pub fn of_each(configs: &[&Config], keys: &[TargetKey]) -> Result<Vec<Selection>, TargetError> {
+        let file = || {
+            configs
+                .first()
+                .map(|c| c.source.name().to_string())
+                .unwrap_or_default()
+        };
+        let all: Vec<&Key> = configs
             .iter()
-            .map(|c| c.webhooks.iter().map(|w| key_text(&w.key)).collect())
+            .flat_map(|c| c.webhooks.iter().map(|w| &w.key))
             .collect();
         let unknown: Vec<Unknown> = keys
             .iter()
-            .filter(|k| !written.iter().any(|w| w.contains(k)))
+            .filter(|k| !all.iter().any(|key| k.matches(key)))
             .map(|k| Unknown {
                 key: k.clone(),
-                closest: closest(k, &written.concat()),
+                closest: closest(&k.bare_text(), all.iter().filter(|key| k.looks_for(key))),
             })
             .collect();
-        if let (false, Some(first)) = (unknown.is_empty(), configs.first()) {
-            return Err(UnknownTarget {
-                file: first.source.name().to_string(),
+        if !unknown.is_empty() && !configs.is_empty() {
+            return Err(TargetError::Unknown(UnknownTarget {
+                file: file(),
                 unknown,
-            });
+            }));
         }
-        Ok(written
+        let ambiguous: Vec<String> = keys
             .iter()
-            .map(|w| {
+            .filter(|k| k.kind == Kind::Either)
+            .filter(|k| {
+                let matched = || all.iter().filter(|key| k.matches(key));
+                matched().any(|key| matches!(key, Key::Id(_)))
+                    && matched().any(|key| matches!(key, Key::Name(_)))
+            })
+            .map(|k| k.as_str().to_string())
+            .collect();
+        if !ambiguous.is_empty() {
+            return Err(TargetError::Ambiguous(AmbiguousTarget {
+                file: file(),
+                keys: ambiguous,
+            }));
+        }
+        Ok(configs
+            .iter()
+            .map(|c| {
                 Selection(
-                    w.iter()
-                        .map(|k| keys.is_empty() || keys.contains(k))
+                    c.webhooks
+                        .iter()
+                        .map(|w| keys.is_empty() || keys.iter().any(|k| k.matches(&w.key)))
                         .collect(),
                 )
             })
@@ -72,18 +173,29 @@ fn key_text(key: &Key) -> String {
     }
 }
 
-/// The key of the file most like `wanted`, whatever the distance: the user meant one of them.
-fn closest(wanted: &str, keys: &[String]) -> Option<String> {
+/// The key of `keys` most like `wanted`, whatever the distance: the user meant one of them.
+fn closest<'a>(wanted: &str, keys: impl Iterator<Item = &'a &'a Key>) -> Option<String> {
     let lower = wanted.to_lowercase();
-    keys.iter()
+    keys.map(|k| key_text(k))
         .map(|k| (strsim::jaro_winkler(&lower, &k.to_lowercase()), k))
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k.clone())
+        .map(|(_, k)| k)
+}
+
+/// Why `--target` selects nothing: refused before any portal is contacted.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum TargetError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Unknown(UnknownTarget),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Ambiguous(AmbiguousTarget),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unknown {
-    pub key: String,
+    pub key: TargetKey,
     pub closest: Option<String>,
 }
 
@@ -113,11 +225,49 @@ impl UnknownTarget {
                 };
                 format!(
                     "--target {:?}: no entry of {} has this key ({closest})",
-                    u.key, self.file
+                    u.key.as_str(),
+                    self.file
                 )
             })
             .collect();
         each.join("\n")
+    }
+}
+
+/// Bare `--target` keys that are both an id key and a name key (`5:` and `"5":`). Such a key
+/// is all digits, so the spellings in the help are safe to print as they are.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{}", self.message())]
+#[diagnostic(code(plan::ambiguous_target), help("{}", self.hint()))]
+pub struct AmbiguousTarget {
+    pub file: String,
+    pub keys: Vec<String>,
+}
+
+impl AmbiguousTarget {
+    fn message(&self) -> String {
+        let each: Vec<String> = self
+            .keys
+            .iter()
+            .map(|k| {
+                format!(
+                    "--target {k:?}: {} has both an id entry `{k}:` and a name entry `\"{k}\":`",
+                    self.file
+                )
+            })
+            .collect();
+        each.join("\n")
+    }
+
+    fn hint(&self) -> String {
+        let each: Vec<String> = self
+            .keys
+            .iter()
+            .map(|k| {
+                format!("--target id:{k} for the id entry, --target name:{k} for the name entry")
+            })
+            .collect();
+        format!("say which: {}; nothing was planned", each.join("; "))
     }
 }
 
@@ -126,8 +276,9 @@ mod tests {
     use super::*;
     use crate::config::{Document, load_document_str};
 
-    fn of(config: &Config, keys: &[String]) -> Result<Selection, UnknownTarget> {
-        Selection::of_each(&[config], keys).map(|mut s| s.remove(0))
+    fn of(config: &Config, keys: &[&str]) -> Result<Selection, TargetError> {
+        let keys: Vec<TargetKey> = keys.iter().map(|k| TargetKey::parse(k).unwrap()).collect();
+        Selection::of_each(&[config], &keys).map(|mut s| s.remove(0))
     }
 
     fn config() -> Config {
@@ -142,11 +293,11 @@ mod tests {
     #[test]
     fn keys_select_entries_as_written_names_and_ids_alike() {
         let config = config();
-        let s = of(&config, &["Billing".into(), "9846".into()]).unwrap();
+        let s = of(&config, &["Billing", "9846"]).unwrap();
         assert_eq!(s, Selection(vec![true, true, false, false]));
         assert_eq!(s.left_out(), 2);
         // A quoted number is a name, and is selected by its text too.
-        let s = of(&config, &["7".into(), "7".into()]).unwrap();
+        let s = of(&config, &["7", "7"]).unwrap();
         assert_eq!(s, Selection(vec![false, false, true, false]));
         assert_eq!(of(&config, &[]).unwrap().left_out(), 0);
     }
@@ -154,7 +305,7 @@ mod tests {
     #[test]
     fn an_unknown_key_names_the_closest_one() {
         let config = config();
-        let e = of(&config, &["biling".into(), "Crm".into(), "9847".into()]).unwrap_err();
+        let e = of(&config, &["biling", "Crm", "9847"]).unwrap_err();
         let message = e.to_string();
         assert!(
             message.contains(
@@ -170,5 +321,55 @@ mod tests {
             !message.contains("\"Crm\":"),
             "a known key is not reported: {message}"
         );
+    }
+
+    #[test]
+    fn id_and_name_prefixes_say_which_kind_of_key() {
+        let config = load_document_str(
+            "webhooks:\n  5: {}\n  \"5\": {}\n  \"id:5\": {}\n  Crm: {}\n",
+            "webhooks.yaml",
+        )
+        .and_then(Document::single)
+        .unwrap();
+        assert_eq!(
+            of(&config, &["id:5"]).unwrap(),
+            Selection(vec![true, false, false, false])
+        );
+        assert_eq!(
+            of(&config, &["name:5"]).unwrap(),
+            Selection(vec![false, true, false, false])
+        );
+        // Everything after `name:` is the name, prefixes included.
+        let s = of(&config, &["name:id:5", "name:Crm"]).unwrap();
+        assert_eq!(s, Selection(vec![false, false, true, true]));
+        // A bare key that is one kind only is still taken.
+        assert_eq!(
+            of(&config, &["Crm"]).unwrap(),
+            Selection(vec![false, false, false, true])
+        );
+        let Err(TargetError::Ambiguous(e)) = of(&config, &["5", "Crm"]) else {
+            panic!("a bare 5 is both keys");
+        };
+        assert_eq!(e.keys, ["5"]);
+        // The kind is part of the key: a name is not found by `id:`, nor an id by `name:`.
+        let Err(TargetError::Unknown(e)) = of(&config, &["name:Crn", "id:6"]) else {
+            panic!("unknown keys");
+        };
+        let found: Vec<_> = e
+            .unknown
+            .iter()
+            .map(|u| (u.key.as_str(), u.closest.as_deref()))
+            .collect();
+        assert_eq!(found, [("name:Crn", Some("Crm")), ("id:6", Some("5"))]);
+    }
+
+    #[test]
+    fn id_takes_digits_only() {
+        for bad in ["id:", "id:x", "id:+5", "id:-5", "id:99999999999"] {
+            let e = TargetKey::parse(bad).unwrap_err();
+            assert!(e.contains("`id:` takes a webhook id"), "{bad}: {e}");
+        }
+        assert_eq!(TargetKey::parse("id:05").unwrap().kind, Kind::Id(5));
+        assert_eq!(TargetKey::parse("Name:5").unwrap().kind, Kind::Either);
     }
 }

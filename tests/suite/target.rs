@@ -236,3 +236,124 @@ fn target_with_prune_or_a_saved_plan_is_a_usage_error() {
     ");
     assert!(portal.requests().is_empty());
 }
+
+/// `5:` is the id key of "Five", `"5":` the name key of a webhook named 5.
+const BOTH: &str = "\
+webhooks:
+  5:
+    ssl: false
+  \"5\":
+    uri: https://five.example.com/h
+";
+
+#[test]
+fn id_and_name_say_which_key_and_a_bare_key_that_is_both_is_refused() {
+    let portal = portal();
+    portal.seed(Seed::new("Five", "https://five.example.com/id"));
+    portal.seed(Seed::new("5", "https://five.example.com/old"));
+    let mut views = String::new();
+    let mut run = |args: &[&str]| {
+        let out = Run::new(args).file(BOTH).portal(&portal).run();
+        views += &format!("$ {}\n{}\n", args.join(" "), out.user_view());
+    };
+    run(&["plan", "--target", "id:5"]);
+    run(&["plan", "--target", "name:5"]);
+    let asked = portal.requests().len();
+    run(&["apply", "--auto-approve", "--target", "5"]);
+    run(&["plan", "--target", "id:five"]);
+    assert_eq!(
+        portal.requests().len(),
+        asked,
+        "refused before the portal is asked"
+    );
+    insta::assert_snapshot!(views, @r#"
+    $ plan --target id:5
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #5 "Five"
+          ssl       = true -> false
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #1 "Crm"
+      #2 "Billing"
+      #3 "Audit"
+      #4 "Unmanaged"
+
+    Left out by --target: 1 entry of the file, neither compared nor written.
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+      ! "5" is quoted, so it is a webhook name, not an id
+       ,-[webhooks.yaml:4:3]
+     3 |     ssl: false
+     4 |   "5":
+       :   ^|^
+       :    `-- a name
+     5 |     uri: https://five.example.com/h
+       `----
+      help: write 5 without quotes to manage the webhook with that id
+
+    ----- end -----
+
+    $ plan --target name:5
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #6 "5"
+          uri       = "https://five.example.com/old" -> "https://five.example.com/h"
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #1 "Crm"
+      #2 "Billing"
+      #3 "Audit"
+      #4 "Unmanaged"
+
+    Left out by --target: 1 entry of the file, neither compared nor written.
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+      ! "5" is quoted, so it is a webhook name, not an id
+       ,-[webhooks.yaml:4:3]
+     3 |     ssl: false
+     4 |   "5":
+       :   ^|^
+       :    `-- a name
+     5 |     uri: https://five.example.com/h
+       `----
+      help: write 5 without quotes to manage the webhook with that id
+
+    ----- end -----
+
+    $ apply --auto-approve --target 5
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      ! "5" is quoted, so it is a webhook name, not an id
+       ,-[webhooks.yaml:4:3]
+     3 |     ssl: false
+     4 |   "5":
+       :   ^|^
+       :    `-- a name
+     5 |     uri: https://five.example.com/h
+       `----
+      help: write 5 without quotes to manage the webhook with that id
+
+      x --target "5": webhooks.yaml has both an id entry `5:` and a name entry `"5":`
+      help: say which: --target id:5 for the id entry, --target name:5 for the name entry; nothing was planned
+
+    ----- end -----
+
+    $ plan --target id:five
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value 'id:five' for '--target <KEY>': `id:` takes a webhook id (digits); for a name that starts with `id:`, write name:id:five
+
+    For more information, try '--help'.
+    ----- end -----
+    "#);
+    assert!(portal.writes().is_empty(), "{:?}", portal.writes());
+}

@@ -175,10 +175,12 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     let config = load_document_str(yaml, "webhooks.yaml")
         .and_then(Document::single)
         .expect("valid");
-    let selection =
-        crate::plan::Selection::of_each(&[&config], &["Billing".into(), "New name".into()])
-            .unwrap()
-            .remove(0);
+    let selection = crate::plan::Selection::of_each(
+        &[&config],
+        &["Billing", "New name"].map(|k| crate::plan::TargetKey::parse(k).unwrap()),
+    )
+    .unwrap()
+    .remove(0);
     let plan =
         crate::plan::plan_selected(&config, &live, PORTAL, PlanOptions::default(), &selection)
             .unwrap();

@@ -42,7 +42,10 @@ fn planned(prune: bool, targets: &[&str]) -> crate::plan::Plan {
     let config = load_document_str(FILE, "webhooks.yaml")
         .and_then(Document::single)
         .expect("valid");
-    let targets: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
+    let targets: Vec<crate::plan::TargetKey> = targets
+        .iter()
+        .map(|t| crate::plan::TargetKey::parse(t).unwrap())
+        .collect();
     let selection = Selection::of_each(&[&config], &targets)
         .expect("known keys")
         .remove(0);

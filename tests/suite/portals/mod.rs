@@ -7,6 +7,9 @@
 //! line, the JSON v2 shape, the Markdown summary table), and the whole text and Markdown of a
 //! plan over portals, as a safety net while one code path serves one portal and many.
 
+/// One portal listed twice under two host names (`127.0.0.1` and `localhost`) is refused
+/// before any write, naming both entries.
+mod alias;
 /// Overlays, `only:`, per-portal secrets and id keys, applied and converged; the portal
 /// parallelism changes nothing in the end state.
 mod converge;

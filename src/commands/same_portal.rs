@@ -1,0 +1,122 @@
+//! Two entries of a `portals:` file that are one portal under two host names (`localhost` and
+//! `127.0.0.1`, a DNS alias): each plans the other's webhooks as unmanaged, so with `--prune`
+//! each deletes what the other manages, on every second run, and each run exits 0. Refused
+//! before any write (and by `plan` too) once every portal has been listed.
+//!
+//! A webhook is the same when its id, name, uri and creation time (`createdOn`) are: ids are
+//! per installation, and the creation time is set once by the portal. A webhook without a
+//! creation time is never called the same: nothing would tell it from a look-alike. The
+//! portal may store that time only to the second, so two separate installations whose
+//! webhooks were created alike in the same second (one `apply` creating the same entry on
+//! fresh portals) may be refused too; `--portal NAME` plans them one at a time.
+
+use std::collections::HashSet;
+
+use crate::Error;
+use crate::api::LiveWebhook;
+use crate::render;
+
+/// What tells one webhook from another across portals.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct Sighting {
+    id: i32,
+    name: String,
+    uri: String,
+    created_on: String,
+}
+
+/// The webhooks of `live` that carry a creation time.
+pub(super) fn sightings(live: &[LiveWebhook]) -> Vec<Sighting> {
+    live.iter()
+        .filter_map(|w| {
+            Some(Sighting {
+                id: w.id,
+                name: w.name.clone(),
+                uri: w.uri.clone(),
+                created_on: w.created_on.clone()?,
+            })
+        })
+        .collect()
+}
+
+/// One listed portal of the run: its name, its URL, and what it listed.
+pub(super) struct Listed<'a> {
+    pub name: &'a str,
+    pub url: &'a str,
+    pub seen: &'a [Sighting],
+}
+
+/// Refuses the first pair of `portals` (in file order) that list the same webhook, naming the
+/// first webhook (by id) they share.
+pub(super) fn check(portals: &[Listed<'_>]) -> Result<(), Error> {
+    for (at, later) in portals.iter().enumerate() {
+        let seen: HashSet<&Sighting> = later.seen.iter().collect();
+        for earlier in &portals[..at] {
+            if let Some(webhook) = earlier.seen.iter().find(|s| seen.contains(s)) {
+                let entry = |p: &Listed<'_>| {
+                    format!("`{}` ({})", render::plain(p.name), render::plain(p.url))
+                };
+                return Err(Error::SamePortalTwice {
+                    first: entry(earlier),
+                    second: entry(later),
+                    webhook: format!("#{} {:?}", webhook.id, render::plain(&webhook.name)),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn created(id: i32, name: &str, on: Option<&str>) -> LiveWebhook {
+        LiveWebhook {
+            created_on: on.map(str::to_string),
+            ..LiveWebhook::listed(id, name, "https://h.example.com/h")
+        }
+    }
+
+    fn refused(a: &[LiveWebhook], b: &[LiveWebhook], c: &[LiveWebhook]) -> Option<String> {
+        let seen = [sightings(a), sightings(b), sightings(c)];
+        let listed: Vec<Listed<'_>> = ["a", "b", "c"]
+            .iter()
+            .zip(&seen)
+            .map(|(name, seen)| Listed {
+                name,
+                url: "https://p.example.com",
+                seen,
+            })
+            .collect();
+        check(&listed).err().map(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_same_id_name_uri_and_creation_time_is_one_webhook() {
+        let at = Some("2026-06-30T13:05:11.0000000+00:00");
+        let later = Some("2026-06-30T13:05:12.0000000+00:00");
+        let one = [created(1, "Crm", at), created(2, "Billing", at)];
+        // Look-alikes: another creation time, none at all, another id or name.
+        assert_eq!(refused(&one, &[created(1, "Crm", later)], &[]), None);
+        assert_eq!(
+            refused(&[created(1, "Crm", None)], &[created(1, "Crm", None)], &[]),
+            None
+        );
+        assert_eq!(
+            refused(&one, &[created(3, "Crm", at)], &[created(1, "Audit", at)]),
+            None
+        );
+        // The pair is named in file order, with the first webhook (by id) they share.
+        let message = refused(&[], &[created(2, "Billing", at)], &one).unwrap();
+        assert!(
+            message.starts_with("portals `b` (https://p.example.com) and `c` (https://p.example.com) are one portal: both list webhook #2 \"Billing\""),
+            "{message}"
+        );
+        let message = refused(&one, &[], &one).unwrap();
+        assert!(
+            message.contains("`a` (") && message.contains("#1 \"Crm\""),
+            "{message}"
+        );
+    }
+}
