@@ -80,7 +80,7 @@ pub enum Error {
 
     #[error(
         "portals {first} and {second} are one portal: both list webhook {webhook} (same id, \
-         name, uri and creation time); nothing was written"
+         name, uri, creation time and creator); nothing was written"
     )]
     #[diagnostic(
         code(portals::same_portal),

@@ -63,6 +63,11 @@ pub struct LiveWebhook<T = TriggerSet> {
     /// two host names) from two look-alikes.
     #[serde(skip)]
     pub created_on: Option<String>,
+    /// The id of whoever created it (`createdBy.id`), for the same purpose: two portals'
+    /// owners have ids of their own, so two portals whose webhooks were created alike in the
+    /// same second are not taken for one.
+    #[serde(skip)]
+    pub created_by: Option<String>,
 }
 
 impl<T> LiveWebhook<T> {
@@ -96,6 +101,7 @@ impl<T> LiveWebhook<T> {
             last_failure_content: self.last_failure_content,
             last_success_on: self.last_success_on,
             created_on: self.created_on,
+            created_by: self.created_by,
         }
     }
 }
@@ -201,6 +207,7 @@ mod test_support {
                 last_failure_content: None,
                 last_success_on: None,
                 created_on: None,
+                created_by: None,
             }
         }
     }

@@ -171,6 +171,12 @@ fn decode_webhook(endpoint: &Endpoint, at: &str, v: &Value) -> Result<LiveWebhoo
         last_failure_content: f.optional("lastFailureContent", "a string")?,
         last_success_on: f.optional("lastSuccessOn", "a date string")?,
         created_on: f.optional("createdOn", "a date string")?,
+        // Read leniently: nothing but the check for one portal listed twice uses it.
+        created_by: map
+            .get("createdBy")
+            .and_then(|by| by.get("id"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
     })
 }
 

@@ -131,6 +131,7 @@ fn list_of_the_reference_example_is_read() {
                 last_failure_content: None,
                 last_success_on: Some("2026-06-30T13:10:02.0000000+00:00".into()),
                 created_on: Some("2026-06-30T13:05:11.0000000+00:00".into()),
+                created_by: Some("66faa6e4-f133-11ea-b126-00ffeec8b4ef".into()),
             },
             LiveWebhook {
                 id: 9,
@@ -144,6 +145,7 @@ fn list_of_the_reference_example_is_read() {
                 last_failure_content: None,
                 last_success_on: None,
                 created_on: None,
+                created_by: None,
             },
         ]
     );

@@ -3,12 +3,15 @@
 //! each deletes what the other manages, on every second run, and each run exits 0. Refused
 //! before any write (and by `plan` too) once every portal has been listed.
 //!
-//! A webhook is the same when its id, name, uri and creation time (`createdOn`) are: ids are
-//! per installation, and the creation time is set once by the portal. A webhook without a
-//! creation time is never called the same: nothing would tell it from a look-alike. The
-//! portal may store that time only to the second, so two separate installations whose
-//! webhooks were created alike in the same second (one `apply` creating the same entry on
-//! fresh portals) may be refused too; `--portal NAME` plans them one at a time.
+//! A webhook is the same when its id, name, uri, creation time (`createdOn`) and creator
+//! (`createdBy.id`) are: ids are per installation, the creation time is set once by the portal,
+//! and the creator's id is random per user, so two portals' owners differ. The creator matters
+//! because the portal may store the time only to the second: one `apply` creating the same
+//! shared entry on two fresh installations gives each webhook the same id, name, uri and
+//! second, and only the creator tells them apart. A webhook without a creation time is never
+//! called the same: nothing would tell it from a look-alike. Two portals restored from one
+//! backup share their users' ids too, and are refused; `--portal NAME` plans them one at a
+//! time.
 
 use std::collections::HashSet;
 
@@ -23,6 +26,7 @@ pub(super) struct Sighting {
     name: String,
     uri: String,
     created_on: String,
+    created_by: Option<String>,
 }
 
 /// The webhooks of `live` that carry a creation time.
@@ -34,6 +38,7 @@ pub(super) fn sightings(live: &[LiveWebhook]) -> Vec<Sighting> {
                 name: w.name.clone(),
                 uri: w.uri.clone(),
                 created_on: w.created_on.clone()?,
+                created_by: w.created_by.clone(),
             })
         })
         .collect()

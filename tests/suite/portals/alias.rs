@@ -47,7 +47,7 @@ fn one_portal_under_two_host_names_is_refused_before_any_write() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x portals `by-ip` ([PORTAL]) and `by-name` ([PORTAL-2]) are one portal: both list webhook #1 "Crm" (same id, name, uri and creation time); nothing was written
+      x portals `by-ip` ([PORTAL]) and `by-name` ([PORTAL-2]) are one portal: both list webhook #1 "Crm" (same id, name, uri, creation time and creator); nothing was written
       help: list each portal once (under one host name): with --prune each entry would delete the webhooks the other manages
 
     ----- end -----
@@ -56,7 +56,7 @@ fn one_portal_under_two_host_names_is_refused_before_any_write() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x portals `by-ip` ([PORTAL]) and `by-name` ([PORTAL-2]) are one portal: both list webhook #1 "Crm" (same id, name, uri and creation time); nothing was written
+      x portals `by-ip` ([PORTAL]) and `by-name` ([PORTAL-2]) are one portal: both list webhook #1 "Crm" (same id, name, uri, creation time and creator); nothing was written
       help: list each portal once (under one host name): with --prune each entry would delete the webhooks the other manages
 
     ----- end -----
@@ -65,7 +65,7 @@ fn one_portal_under_two_host_names_is_refused_before_any_write() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x portals `by-ip` ([PORTAL]) and `by-name` ([PORTAL-2]) are one portal: both list webhook #1 "Crm" (same id, name, uri and creation time); nothing was written
+      x portals `by-ip` ([PORTAL]) and `by-name` ([PORTAL-2]) are one portal: both list webhook #1 "Crm" (same id, name, uri, creation time and creator); nothing was written
       help: list each portal once (under one host name): with --prune each entry would delete the webhooks the other manages
 
     ----- end -----
@@ -108,4 +108,37 @@ fn a_saved_plan_of_both_entries_is_refused_before_any_write() {
     assert!(out.stderr.contains("are one portal"), "{out:?}");
     assert_eq!(fleet.write_count(), 0, "nothing was written");
     assert_eq!(fleet.portal("one").webhooks().len(), 2);
+}
+
+/// Two fresh portals on which one `apply` created the same shared entry in the same second:
+/// each webhook has the same id, name, uri and creation time (the portal may keep only the
+/// second), and only the creator, each portal's own owner, tells them apart. They plan.
+#[test]
+fn two_portals_with_alike_webhooks_of_different_owners_are_two_portals() {
+    let fleet = Fleet::start(&["staging", "production"]);
+    for name in ["staging", "production"] {
+        fleet.portal(name).seed(
+            Seed::new("Billing", "https://billing.example.com/h")
+                .created_by("Administrator")
+                .created_on("2026-06-30T13:05:11.0000000+00:00"),
+        );
+    }
+    let [staging, production] = [fleet.url("staging"), fleet.url("production")];
+    let [staging_var, production_var] = [key_var("staging"), key_var("production")];
+    let file = format!(
+        "portals:
+  staging:
+    url: {staging}
+    apiKey: ${{{staging_var}}}
+  production:
+    url: {production}
+    apiKey: ${{{production_var}}}
+webhooks:
+  Billing:
+    uri: https://billing.example.com/h
+"
+    );
+    let out = run(&["plan"], &fleet, &file).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.all().contains("are one portal"), "{out:?}");
 }

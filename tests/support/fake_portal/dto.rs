@@ -41,7 +41,8 @@ pub(super) struct ConfigDto<'a> {
 }
 
 impl<'a> ConfigDto<'a> {
-    pub fn of(stored: &'a Stored) -> ConfigDto<'a> {
+    /// `owner` is the id of this portal's owner, the caller every request acts as.
+    pub fn of(stored: &'a Stored, owner: &str) -> ConfigDto<'a> {
         ConfigDto {
             id: stored.id,
             name: &stored.name,
@@ -51,9 +52,15 @@ impl<'a> ConfigDto<'a> {
             // The column is a bigint: the wire carries the signed value.
             triggers: stored.triggers as i64,
             target_id: stored.target_id.as_deref(),
-            created_by: stored.created_by.as_deref().map(Employee::named),
+            created_by: stored
+                .created_by
+                .as_deref()
+                .map(|n| Employee::named(n, owner)),
             created_on: stored.created_on.as_deref(),
-            modified_by: stored.modified_by.as_deref().map(Employee::named),
+            modified_by: stored
+                .modified_by
+                .as_deref()
+                .map(|n| Employee::named(n, owner)),
             modified_on: stored.modified_on.as_deref(),
             last_failure_on: stored.last_failure_on.as_deref(),
             last_failure_content: stored.last_failure_content.as_deref(),
@@ -70,15 +77,16 @@ pub(super) struct ListItem<'a> {
 }
 
 impl<'a> ListItem<'a> {
-    pub fn of(stored: &'a Stored) -> ListItem<'a> {
+    pub fn of(stored: &'a Stored, owner: &str) -> ListItem<'a> {
         ListItem {
-            configs: ConfigDto::of(stored),
+            configs: ConfigDto::of(stored, owner),
             status: stored.delivery_status,
         }
     }
 }
 
-/// `EmployeeDto`, with a stable made-up id per display name.
+/// `EmployeeDto`, with a stable made-up id per display name; the caller's is its portal's
+/// owner's, which differs from portal to portal, as a real owner's random id does.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Employee {
@@ -95,9 +103,9 @@ struct Employee {
 }
 
 impl Employee {
-    fn named(name: &str) -> Employee {
+    fn named(name: &str, owner: &str) -> Employee {
         let id = if name == CALLER {
-            "66faa6e4-f133-11ea-b126-00ffeec8b4ef".to_owned()
+            owner.to_owned()
         } else {
             // FNV-1a: stable across runs, unlike the std hasher.
             let hash = name.bytes().fold(0xcbf29ce484222325u64, |h, b| {
@@ -119,6 +127,16 @@ impl Employee {
             is_anonim: false,
         }
     }
+}
+
+/// A new portal's owner id: the documented example's first, each portal of the process its own.
+pub(super) fn owner_id() -> String {
+    static PORTALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PORTALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!(
+        "66faa6e4-f133-11ea-b126-{:012x}",
+        0x00ff_eec8_b4ef_u64.wrapping_add(n) & 0xffff_ffff_ffff
+    )
 }
 
 /// Now, the way the portal writes dates: `2026-06-30T13:05:11.0000000+00:00`.

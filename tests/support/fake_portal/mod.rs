@@ -132,6 +132,7 @@ impl FakePortal {
     /// Panics if it cannot listen on 127.0.0.1, which no test could recover from.
     pub fn start_with(options: Options) -> FakePortal {
         let inner = Inner {
+            owner: dto::owner_id(),
             webhooks: BTreeMap::new(),
             next_id: options.first_id,
             api_key: options.api_key.clone(),
@@ -186,7 +187,7 @@ impl FakePortal {
             triggers: seed.triggers,
             target_id: seed.target_id,
             created_by: seed.created_by,
-            created_on: Some(dto::now()),
+            created_on: Some(seed.created_on.unwrap_or_else(dto::now)),
             modified_by: None,
             modified_on: None,
             last_failure_on: seed.last_failure_on,

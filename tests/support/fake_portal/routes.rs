@@ -155,7 +155,7 @@ fn list(inner: &Inner, ctx: &Ctx) -> Reply {
         .values()
         .filter(|w| !inner.hidden.contains(&w.id))
         .chain(repeated)
-        .map(ListItem::of)
+        .map(|w| ListItem::of(w, &inner.owner))
         .collect();
     // The server's list is an async iterator, so its envelope says 1 whatever the length.
     envelope::success(ctx, items, 1)
@@ -196,7 +196,7 @@ fn create(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
         last_success_on: None,
         delivery_status: 0,
     };
-    let reply = envelope::success(ctx, ConfigDto::of(&stored), 1);
+    let reply = envelope::success(ctx, ConfigDto::of(&stored, &inner.owner), 1);
     inner.webhooks.insert(id, stored);
     Ok(reply)
 }
@@ -221,7 +221,11 @@ fn update(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
     }
     stored.modified_by = Some(CALLER.to_owned());
     stored.modified_on = Some(dto::now());
-    Ok(envelope::success(ctx, ConfigDto::of(stored), 1))
+    Ok(envelope::success(
+        ctx,
+        ConfigDto::of(stored, &inner.owner),
+        1,
+    ))
 }
 
 /// Reads only `id` and `enabled` (§11); enabling re-checks the stored record, disabling not.
@@ -249,7 +253,11 @@ fn enable(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
     stored.enabled = dto.enabled;
     stored.modified_by = Some(CALLER.to_owned());
     stored.modified_on = Some(dto::now());
-    Ok(envelope::success(ctx, ConfigDto::of(stored), 1))
+    Ok(envelope::success(
+        ctx,
+        ConfigDto::of(stored, &inner.owner),
+        1,
+    ))
 }
 
 fn delete(inner: &mut Inner, id: i32, ctx: &Ctx) -> Result<Reply, Reply> {
@@ -258,7 +266,11 @@ fn delete(inner: &mut Inner, id: i32, ctx: &Ctx) -> Result<Reply, Reply> {
         .webhooks
         .remove(&id)
         .ok_or_else(Exception::not_found)?;
-    Ok(envelope::success(ctx, ConfigDto::of(&removed), 1))
+    Ok(envelope::success(
+        ctx,
+        ConfigDto::of(&removed, &inner.owner),
+        1,
+    ))
 }
 
 /// What `CheckWebhook` looks at in a create or update body.

@@ -52,6 +52,8 @@ pub struct Seed {
     pub last_failure_content: Option<String>,
     pub last_success_on: Option<String>,
     pub created_by: Option<String>,
+    /// When it was created; now when `None`.
+    pub created_on: Option<String>,
 }
 
 impl Seed {
@@ -69,6 +71,7 @@ impl Seed {
             last_failure_content: None,
             last_success_on: None,
             created_by: None,
+            created_on: None,
         }
     }
     pub fn triggers(mut self, bits: u64) -> Seed {
@@ -102,6 +105,11 @@ impl Seed {
     }
     pub fn created_by(mut self, display_name: &str) -> Seed {
         self.created_by = Some(display_name.to_owned());
+        self
+    }
+    /// Created at `on`, written as the portal writes dates.
+    pub fn created_on(mut self, on: &str) -> Seed {
+        self.created_on = Some(on.to_owned());
         self
     }
 }
@@ -151,6 +159,8 @@ impl Recorded {
 
 /// Everything the handlers and the hooks share.
 pub(super) struct Inner {
+    /// The id of the portal's owner, who every request acts as (`dto::CALLER`).
+    pub owner: String,
     pub webhooks: BTreeMap<i32, Stored>,
     pub next_id: i32,
     pub api_key: String,
