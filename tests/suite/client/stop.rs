@@ -33,10 +33,11 @@ fn patient(portal: &FakePortal) -> (Client, Events) {
     )
 }
 
-/// Webhook #5, whose enable call fails once with 503, answered a second late.
+/// Webhook #5, whose enable call fails once with 503, each answer late enough (300 ms) for the
+/// switch to be thrown while the portal handles the request.
 fn flaky_enable() -> FakePortal {
     let portal = seeded();
-    portal.set_latency(Duration::from_secs(1));
+    portal.set_latency(Duration::from_millis(300));
     portal.inject(Fault::new(
         "PUT",
         ENABLE_PATH,
@@ -153,7 +154,7 @@ async fn a_retry_wait_ends_when_the_switch_is_thrown() {
 #[tokio::test]
 async fn a_stopped_run_looks_for_a_create_that_may_have_landed_but_posts_no_other() {
     let portal = portal();
-    portal.set_latency(Duration::from_secs(1));
+    portal.set_latency(Duration::from_millis(300));
     portal.inject(Fault::new("POST", WEBHOOK_PATH, FaultKind::html(502)).times(10));
     let (stopping, _) = patient(&portal);
     let body = body();
