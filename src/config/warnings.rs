@@ -166,6 +166,13 @@ impl Config {
                     "set {var} in the environment that runs `apply`, or change `secretKey` here"
                 ),
             ),
+            SecretError::NotUtf8 { .. } => (
+                format!("{var} is read here"),
+                format!(
+                    "set {var} to the secret as text (8 to 30 printable ASCII characters \
+                     without spaces), or change `secretKey` here"
+                ),
+            ),
             SecretError::Policy { .. } => (
                 format!("{var} is read here"),
                 format!(
