@@ -1,6 +1,6 @@
 //! Problems with a file that loaded: the things that deserve a second look (a literal
-//! `secretKey`, a uri whose host has look-alike (non-ASCII) characters, see [`crate::idn`], a
-//! quoted number used as a name), each a `Problem` of severity warning; and a secret that
+//! `secretKey`, a `secretKey` read from a variable that holds an API key, a uri whose host has
+//! look-alike (non-ASCII) characters, see [`crate::idn`], a quoted number used as a name), each a `Problem` of severity warning; and a secret that
 //! `apply` could not resolve, shown where the file asks for it.
 
 use std::sync::Arc;
@@ -10,6 +10,7 @@ use super::display::Source;
 use super::problem::{Problem, problem_at, shown};
 use super::secret::{SecretError, SecretRef};
 use crate::idn;
+use crate::settings::KEY_VAR;
 
 impl Document {
     /// The warnings for this file, in file order. They are about what the file writes: an entry
@@ -18,8 +19,14 @@ impl Document {
         match self {
             Document::One(config) => config.warnings(),
             Document::Portals(fleet) => {
+                let mut key_vars: Vec<&str> = fleet
+                    .portals
+                    .iter()
+                    .map(|p| p.api_key_var.as_str())
+                    .collect();
+                key_vars.push(KEY_VAR);
                 let mut out = warnings(&fleet.source, &fleet.written);
-                out.extend(key_as_secret(fleet));
+                out.extend(key_as_secret(&fleet.source, &fleet.written, &key_vars));
                 out.sort_by_key(|w| w.span().offset());
                 out
             }
@@ -27,22 +34,21 @@ impl Document {
     }
 }
 
-/// A webhook secret read from the variable that holds a portal's API key: every delivery
-/// would then be signed with the admin key, and the target would hold it.
-fn key_as_secret(fleet: &super::desired::Fleet) -> Vec<Problem> {
-    let key_vars: Vec<&str> = fleet
-        .portals
-        .iter()
-        .map(|p| p.api_key_var.as_str())
-        .collect();
-    fleet
-        .written
+/// A webhook secret read from a variable that holds a portal's API key (`key_vars`:
+/// DOCSPACE_API_KEY in every file, and each portal's `apiKey` variable in a `portals:` file):
+/// every delivery would then be signed with the admin key, and the target would hold it.
+fn key_as_secret(
+    source: &Arc<Source>,
+    webhooks: &[DesiredWebhook],
+    key_vars: &[&str],
+) -> Vec<Problem> {
+    webhooks
         .iter()
         .filter_map(|w| match (&w.secret, w.secret_span) {
             (Some(SecretRef::Env(var)), Some(span)) if key_vars.contains(&var.as_str()) => {
                 Some(
                     problem_at(
-                        &fleet.source,
+                        source,
                         span,
                         "config::key_as_secret",
                         format!(
@@ -135,7 +141,10 @@ fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
 impl Config {
     /// The warnings for this file, in file order.
     pub fn warnings(&self) -> Vec<Problem> {
-        warnings(&self.source, &self.webhooks)
+        let mut out = warnings(&self.source, &self.webhooks);
+        out.extend(key_as_secret(&self.source, &self.webhooks, &[KEY_VAR]));
+        out.sort_by_key(|w| w.span().offset());
+        out
     }
 
     /// `error` pointing at the `secretKey` of the entry that asks for its variable for the

@@ -229,3 +229,73 @@ fn a_lookalike_host_is_valid_but_warned_about_with_its_punycode() {
     ");
     assert!(!plain.stderr.contains("lookalike"), "{plain:?}");
 }
+
+#[test]
+fn a_secret_read_from_the_api_key_variable_is_a_warning_in_every_file() {
+    // Issue 19: only a `portals:` file warned; in a `portal:` file (or one without a portal)
+    // every delivery would be signed with the admin key all the same.
+    let hook = "webhooks:\n  Hook:\n    uri: https://h.example.com/h\n    secretKey: ${DOCSPACE_API_KEY}\n";
+    let fleet = "portals:\n  a:\n    url: https://a.example.com\n    apiKey: ${A_KEY}\n\
+                 webhooks:\n  Hook:\n    uri: https://h.example.com/h\n    secretKey: ${DOCSPACE_API_KEY}\n";
+    let cases = [
+        ("no portal", hook.to_string()),
+        ("portal:", format!("portal: https://p.example.com\n{hook}")),
+        ("portals:", fleet.to_string()),
+    ];
+    let mut views = String::new();
+    for (what, file) in cases {
+        let out = Run::new(&["validate"]).file(&file).run();
+        assert_eq!(out.code, 0, "{what}: a warning, not an error: {out:?}");
+        views += &format!("# {what}\n{}\n", out.user_view());
+    }
+    insta::assert_snapshot!(views, @"
+    # no portal
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+      ! the secretKey of 'Hook' is read from DOCSPACE_API_KEY, which holds a portal's API key
+       ,-[webhooks.yaml:4:16]
+     3 |     uri: https://h.example.com/h
+     4 |     secretKey: ${DOCSPACE_API_KEY}
+       :                ^^^^^^^^^|^^^^^^^^^
+       :                         `-- an API key as a webhook secret
+       `----
+      help: the target of the webhook would learn the admin key: give the webhook a secret of its own
+
+    ----- end -----
+
+    # portal:
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+      ! the secretKey of 'Hook' is read from DOCSPACE_API_KEY, which holds a portal's API key
+       ,-[webhooks.yaml:5:16]
+     4 |     uri: https://h.example.com/h
+     5 |     secretKey: ${DOCSPACE_API_KEY}
+       :                ^^^^^^^^^|^^^^^^^^^
+       :                         `-- an API key as a webhook secret
+       `----
+      help: the target of the webhook would learn the admin key: give the webhook a secret of its own
+
+    ----- end -----
+
+    # portals:
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 portal(s).
+      a (https://a.example.com): 1 webhook(s)
+    ----- stderr -----
+      ! the secretKey of 'Hook' is read from DOCSPACE_API_KEY, which holds a portal's API key
+       ,-[webhooks.yaml:8:16]
+     7 |     uri: https://h.example.com/h
+     8 |     secretKey: ${DOCSPACE_API_KEY}
+       :                ^^^^^^^^^|^^^^^^^^^
+       :                         `-- an API key as a webhook secret
+       `----
+      help: the target of the webhook would learn the admin key: give the webhook a secret of its own
+
+    ----- end -----
+    ");
+}
