@@ -1,9 +1,12 @@
 //! Problems with a file that loaded: the things that deserve a second look (a literal
-//! `secretKey`, a `secretKey` read from a variable that holds an API key, a uri whose host has
-//! look-alike (non-ASCII) characters, see [`crate::idn`], a quoted number used as a name), each a `Problem` of severity warning; and a secret that
+//! `secretKey`, a `secretKey` read from a variable that holds an API key, a uri or a portal's
+//! address whose host has look-alike (non-ASCII) characters, see [`crate::idn`], a quoted
+//! number used as a name), each a `Problem` of severity warning; and a secret that
 //! `apply` could not resolve, shown where the file asks for it.
 
 use std::sync::Arc;
+
+use miette::SourceSpan;
 
 use super::desired::{Config, DesiredWebhook, Document, Key};
 use super::display::Source;
@@ -27,6 +30,10 @@ impl Document {
                 key_vars.push(KEY_VAR);
                 let mut out = warnings(&fleet.source, &fleet.written);
                 out.extend(key_as_secret(&fleet.source, &fleet.written, &key_vars));
+                out.extend(fleet.portals.iter().filter_map(|p| {
+                    let subject = format!("the url of portal '{}'", shown(&p.name));
+                    lookalike_portal(&fleet.source, p.config.portal.as_ref()?, &subject)
+                }));
                 out.sort_by_key(|w| w.span().offset());
                 out
             }
@@ -111,28 +118,63 @@ fn warnings(source: &Arc<Source>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
 }
 
 /// The warning for `w`'s uri, when its host is a look-alike: it loads, since such a host can
-/// be meant, but a reviewer should see what it resolves to. Only the host is quoted, never the
-/// userinfo.
+/// be meant, but a reviewer should see what it resolves to.
 fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
-    let found = idn::lookalike_host(w.uri.as_deref()?)?;
+    lookalike(
+        source,
+        w.span,
+        w.uri.as_deref()?,
+        &format!("the uri of '{}'", shown(&w.label())),
+        "look-alike host in this entry's uri",
+        "DocSpace sends every event to it",
+    )
+}
+
+/// The same warning for a portal's address (`portal:`, or a portal's `url:`), the host the
+/// API key is sent to (issue 19).
+fn lookalike_portal(
+    source: &Arc<Source>,
+    portal: &(String, SourceSpan),
+    subject: &str,
+) -> Option<Problem> {
+    let (url, span) = portal;
+    lookalike(
+        source,
+        *span,
+        url,
+        subject,
+        "look-alike host in the portal's address",
+        "the API key is sent to it",
+    )
+}
+
+/// The look-alike warning for `text` (a uri or a portal's address) written at `span`, when its
+/// host has non-ASCII characters. Only the host is quoted, never the userinfo.
+fn lookalike(
+    source: &Arc<Source>,
+    span: SourceSpan,
+    text: &str,
+    subject: &str,
+    label: &str,
+    sent: &str,
+) -> Option<Problem> {
+    let found = idn::lookalike_host(text)?;
     let resolves = match &found.ascii {
         Some(ascii) => format!("it is `{}`", shown(ascii)),
         None => "it is not a valid domain name".to_string(),
     };
     let problem = problem_at(
         source,
-        w.span,
+        span,
         "config::lookalike_host",
         format!(
-            "the uri of '{}' has a look-alike host: `{}` {}",
-            shown(&w.label()),
+            "{subject} has a look-alike host: `{}` {}",
             shown(&found.host),
             idn::LOOKALIKE
         ),
-        "look-alike host in this entry's uri".to_string(),
+        label.to_string(),
         Some(format!(
-            "{resolves}: check that this is the host you mean, since DocSpace sends every event \
-             to it"
+            "{resolves}: check that this is the host you mean, since {sent}"
         )),
     );
     Some(problem.warning())
@@ -143,6 +185,11 @@ impl Config {
     pub fn warnings(&self) -> Vec<Problem> {
         let mut out = warnings(&self.source, &self.webhooks);
         out.extend(key_as_secret(&self.source, &self.webhooks, &[KEY_VAR]));
+        out.extend(
+            self.portal
+                .as_ref()
+                .and_then(|p| lookalike_portal(&self.source, p, "the portal URL")),
+        );
         out.sort_by_key(|w| w.span().offset());
         out
     }
