@@ -2,7 +2,7 @@
 //! few failures that belong to the commands themselves. An I/O error is never converted
 //! blindly: each variant that carries one says what was being done when it happened. Every
 //! variant exits with 1, except `Interrupted`, which the signal watcher reports itself before
-//! exiting with 130 or 143.
+//! exiting with 130, 143 or 129.
 
 use crate::api::ApiError;
 use crate::apply::SecretsError;
@@ -120,12 +120,13 @@ pub enum Error {
     #[diagnostic(code(portals::refused), help("{help}"))]
     PortalsRefused { reason: String, help: String },
 
-    /// SIGINT or SIGTERM before the first write: the process ends at once (130 or 143).
+    /// SIGINT, SIGTERM or SIGHUP before the first write: the process ends at once (130, 143
+    /// or 129).
     #[error("interrupted by {signal}; nothing was written")]
     #[diagnostic(code(run::interrupted))]
     Interrupted { signal: &'static str },
 
-    #[error("could not watch for SIGINT and SIGTERM")]
+    #[error("could not watch for SIGINT, SIGTERM and SIGHUP")]
     #[diagnostic(code(run::signals))]
     Signals(#[source] std::io::Error),
 

@@ -1,10 +1,11 @@
 //! A run-wide stop switch, shared by the signal handler, the client's waits and the applier.
 //!
-//! Several things may end an `apply` early: SIGINT or SIGTERM, or a throttle wait longer than
-//! the run may wait. Each must have the same effect: no write starts after the switch is
-//! thrown, writes already in flight finish, and the report names what was not started. The
-//! first reason wins, so the report and the exit code tell what actually stopped the run.
-//! It also keeps the list of writes under way, so a forced exit can name what it cut short.
+//! Several things may end an `apply` early: SIGINT, SIGTERM or SIGHUP, or a throttle wait
+//! longer than the run may wait. Each must have the same effect: no write starts after the
+//! switch is thrown, writes already in flight finish, and the report names what was not
+//! started. The first reason wins, so the report and the exit code tell what actually stopped
+//! the run. It also keeps the list of writes under way, so a forced exit can name what it cut
+//! short.
 //!
 //! The switch itself is a `CancellationToken`; a portal of a `portals:` file gets a child of
 //! the run's (`Halt::child`): a signal stops every portal, a throttle stop only its own.
@@ -18,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 /// Why a run stopped starting writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StopReason {
-    /// SIGINT (exit 130) or SIGTERM (exit 143).
+    /// SIGINT (exit 130), SIGTERM (exit 143) or SIGHUP (exit 129).
     Signal { name: &'static str, exit_code: u8 },
     /// The portal asked for a wait the run may not make; `message` says how long and why.
     Throttled { message: String },

@@ -9,6 +9,7 @@
 //! and obey `Retry-After` without waiting, and, in debug builds only,
 //! DOCSPACE_WEBHOOKS_TEST_PANIC, with which tests prove what a panic shows.
 
+use std::env::VarError;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -38,20 +39,22 @@ pub fn test_panic() {
     if !cfg!(debug_assertions) {
         return;
     }
-    match env(TEST_PANIC_VAR).as_deref() {
+    match env(TEST_PANIC_VAR).ok().as_deref() {
         None => {}
         Some("literal") => panic!("a test panic with a literal message"),
         Some(value) => panic!("a test panic carrying {value}"),
     }
 }
 
-/// Reads one environment variable; an unset or non-UTF-8 variable is `None`.
+/// Reads one environment variable. Unset and set-but-not-UTF-8 are told apart (issue 19:
+/// "not set" sent the reader to the wrong place); whoever matches `NotUnicode` drops the raw
+/// value it carries, never shows it.
 #[expect(
     clippy::disallowed_methods,
     reason = "this module is the one reader of the environment"
 )]
-pub fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok()
+pub fn env(name: &str) -> Result<String, VarError> {
+    std::env::var(name)
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -91,6 +94,10 @@ pub enum SettingsError {
         )
     )]
     EmptyApiKey,
+
+    #[error("{var} is set, but its value is not valid UTF-8")]
+    #[diagnostic(code(settings::not_utf8), help("{help}"))]
+    NotUtf8 { var: String, help: &'static str },
 
     #[error("{var} is not set")]
     #[diagnostic(
@@ -198,7 +205,13 @@ impl Settings {
         pinned: Option<(&str, &'static str)>,
     ) -> Result<PortalUrl, SettingsError> {
         let given = match (self.portal_args.as_slice(), env(URL_VAR)) {
-            ([], Some(url)) if !url.trim().is_empty() => Some((url, URL_VAR)),
+            ([], Ok(url)) if !url.trim().is_empty() => Some((url, URL_VAR)),
+            ([], Err(VarError::NotUnicode(_))) => {
+                return Err(SettingsError::NotUtf8 {
+                    var: URL_VAR.to_string(),
+                    help: "set it to the portal's address, e.g. https://portal.example.com",
+                });
+            }
             ([], _) => None,
             ([url], _) => Some((url.clone(), "--portal")),
             ([..], _) => return Err(SettingsError::SeveralPortals),
@@ -239,14 +252,18 @@ impl Settings {
         match env(var) {
             // `Client::new` trims and checks the key itself; blank is caught here for the
             // better message.
-            Some(key) if !key.trim().is_empty() => Ok(SecretString::from(key)),
-            Some(_) if var == KEY_VAR => Err(SettingsError::EmptyApiKey),
-            None if var == KEY_VAR => Err(SettingsError::NoApiKey),
-            Some(_) => Err(SettingsError::EmptyPortalKey {
+            Ok(key) if !key.trim().is_empty() => Ok(SecretString::from(key)),
+            Ok(_) if var == KEY_VAR => Err(SettingsError::EmptyApiKey),
+            Err(VarError::NotPresent) if var == KEY_VAR => Err(SettingsError::NoApiKey),
+            Ok(_) => Err(SettingsError::EmptyPortalKey {
                 var: var.to_string(),
             }),
-            None => Err(SettingsError::NoPortalKey {
+            Err(VarError::NotPresent) => Err(SettingsError::NoPortalKey {
                 var: var.to_string(),
+            }),
+            Err(VarError::NotUnicode(_)) => Err(SettingsError::NotUtf8 {
+                var: var.to_string(),
+                help: "set it to the API key (`sk-...`) of a DocSpace admin, as plain text",
             }),
         }
     }
@@ -264,6 +281,7 @@ fn client_options(network: &NetworkArgs) -> ClientOptions {
     let defaults = ClientOptions::default();
     let millis = |name| {
         env(name)
+            .ok()
             .and_then(|ms| ms.trim().parse::<u64>().ok())
             .map(Duration::from_millis)
     };

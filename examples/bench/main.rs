@@ -131,7 +131,8 @@ fn main() {
     let started = Instant::now();
     let live = runtime.block_on(client.list()).expect("list");
     let plan = plan::plan(&config, &live, portal.as_str(), Default::default()).expect("plan");
-    let secrets = apply::resolve_secrets(&plan, &|_| None).expect("no secrets needed");
+    let secrets = apply::resolve_secrets(&plan, &|_| Err(std::env::VarError::NotPresent))
+        .expect("no secrets needed");
     let report = runtime.block_on(apply::apply(
         &client,
         &plan,
@@ -202,7 +203,8 @@ fn rate_limited(runtime: &tokio::runtime::Runtime, parallelism: usize) {
     let started = Instant::now();
     let live = runtime.block_on(client.list()).expect("list");
     let plan = plan::plan(&config, &live, portal.as_str(), Default::default()).expect("plan");
-    let secrets = apply::resolve_secrets(&plan, &|_| None).expect("no secrets needed");
+    let secrets = apply::resolve_secrets(&plan, &|_| Err(std::env::VarError::NotPresent))
+        .expect("no secrets needed");
     let report = runtime.block_on(apply::apply(
         &client,
         &plan,

@@ -3,14 +3,16 @@
 //! Invariants of a `PortalUrl`: the scheme is `https`, or `http` with a loopback host; there are
 //! no credentials, query, fragment or path; `as_str()` has no trailing slash. Every error message
 //! shows the input with any password masked (`redact::mask_userinfo`), because people paste URLs
-//! with credentials in them and error messages end up in CI logs.
+//! with credentials in them and error messages end up in CI logs, and escaped
+//! (`redact::escaped`), because it comes from outside (a saved plan, DOCSPACE_URL, --portal)
+//! and must not drive the terminal (issue 19).
 
 use std::net::IpAddr;
 
 use reqwest::Url;
 
 use super::ApiError;
-use crate::redact::mask_userinfo;
+use crate::redact::{escaped, mask_userinfo};
 
 /// A portal address that passed the transport rule: HTTPS, or plain HTTP to a loopback host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,8 +26,9 @@ pub struct PortalUrl {
 impl PortalUrl {
     pub fn parse(s: &str) -> Result<PortalUrl, ApiError> {
         let input = s.trim();
+        let shown = escaped(&mask_userinfo(input));
         let fail = |reason: String| ApiError::PortalUrl {
-            input: mask_userinfo(input),
+            input: shown.clone(),
             reason,
         };
         if input.is_empty() {
@@ -34,7 +37,7 @@ impl PortalUrl {
         if !input.contains("://") {
             return Err(fail(format!(
                 "it has no scheme; write it as https://{}",
-                mask_userinfo(input).trim_end_matches('/')
+                shown.trim_end_matches('/')
             )));
         }
         let url = Url::parse(input).map_err(|e| fail(format!("it is not a valid URL ({e})")))?;

@@ -60,7 +60,7 @@ impl SecretsError {
 /// Resolves the secret of every change that sends one. `lookup` reads the environment.
 pub fn resolve_secrets(
     plan: &Plan,
-    lookup: &dyn Fn(&str) -> Option<String>,
+    lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>,
 ) -> Result<Secrets, SecretsError> {
     let mut problems = Vec::new();
     let mut changes = Vec::new();

@@ -132,7 +132,10 @@ fn read_bounded(path: &Path, refuse: &dyn Fn(String) -> Error) -> Result<Vec<u8>
 
 fn check_regular(meta: &Metadata, refuse: &dyn Fn(String) -> Error) -> Result<(), Error> {
     if !meta.is_file() {
-        return Err(refuse(format!("it is {}, not a regular file", kind(meta))));
+        return Err(refuse(format!(
+            "it is {}, not a regular file",
+            crate::config::file_kind(meta)
+        )));
     }
     if meta.len() > MAX_PLAN_BYTES {
         return Err(too_large(refuse));
@@ -145,26 +148,4 @@ fn too_large(refuse: &dyn Fn(String) -> Error) -> Error {
         "it is larger than {} MiB, more than any saved plan",
         MAX_PLAN_BYTES / (1024 * 1024)
     ))
-}
-
-fn kind(meta: &Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if meta.is_dir() {
-        "a directory"
-    } else {
-        "not a regular file"
-    }
 }

@@ -1,8 +1,8 @@
-//! SIGINT and SIGTERM: what an interrupted run does.
+//! SIGINT, SIGTERM and SIGHUP: what an interrupted run does.
 //!
 //! Until the first write starts (reading the file and the portal, showing the plan, asking
 //! for confirmation) nothing needs finishing: a signal ends the process at once with 130
-//! (SIGINT) or 143 (SIGTERM), nothing written. Once writes start, the first signal throws the
+//! (SIGINT), 143 (SIGTERM) or 129 (SIGHUP), nothing written. Once writes start, the first signal throws the
 //! run's stop switch (`Halt`): no write starts, those in flight finish and are reported, and
 //! `apply` exits with the signal's code. A second signal exits at once, after naming the writes
 //! that may be in flight.
@@ -12,6 +12,10 @@
 //! not run while the main thread is blocked reading the confirmation from the terminal, and
 //! that read is restarted after a signal's handler runs, so only an exit from another thread
 //! ends it.
+//!
+//! SIGHUP (a closed terminal, a dropped SSH session) is handled as SIGTERM is: its default
+//! action would end the process silently between a create and its follow-up call, leaving
+//! enabled a webhook the file says is disabled (issue 19).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
@@ -78,12 +82,13 @@ fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) {
         }
     };
     runtime.block_on(async {
-        let (mut interrupt, mut terminate) = match (
+        let (mut interrupt, mut terminate, mut hangup) = match (
             signal(SignalKind::interrupt()),
             signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
         ) {
-            (Ok(i), Ok(t)) => (i, t),
-            (Err(e), _) | (_, Err(e)) => {
+            (Ok(i), Ok(t), Ok(h)) => (i, t, h),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
                 let _ = ready.send(Err(e));
                 return;
             }
@@ -94,6 +99,7 @@ fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) {
             let (name, exit_code) = tokio::select! {
                 Some(()) = interrupt.recv() => ("SIGINT", 130),
                 Some(()) = terminate.recv() => ("SIGTERM", 143),
+                Some(()) = hangup.recv() => ("SIGHUP", 129),
                 else => return,
             };
             received(watch, name, exit_code, first);

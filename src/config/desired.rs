@@ -149,7 +149,7 @@ impl Document {
     /// each `${VAR}` that is set. `plan` never needs the values, but a webhook's last failure
     /// (what its target answered, which knows the secret) is quoted in plans, and is scrubbed
     /// of every registered secret. Unset or invalid variables are not an error here.
-    pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Option<String>) {
+    pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>) {
         for config in self.configs() {
             for secret in config.webhooks.iter().filter_map(|w| w.secret.as_ref()) {
                 let _ = secret.resolve(lookup);

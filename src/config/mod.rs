@@ -86,16 +86,31 @@ pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, Con
 /// UTF-8.
 fn read(path: &Path) -> Result<(String, String), ConfigError> {
     let io = |source| ConfigError::io(path, source);
+    // Checked before opening, as saved plans are: opening a FIFO for reading waits for a
+    // writer, and a device may never end (issue 19). Again on what was opened, in case the
+    // path changed in between.
+    let regular = |meta: std::fs::Metadata| {
+        if meta.is_file() {
+            Ok(())
+        } else {
+            Err(ConfigError::NotRegular {
+                name: crate::redact::escaped(&path.display().to_string()),
+                kind: file_kind(&meta),
+            })
+        }
+    };
+    regular(std::fs::metadata(path).map_err(io)?)?;
     let file = std::fs::File::open(path).map_err(io)?;
-    // Read at most one byte past the limit, so a huge file or an endless one (a FIFO,
-    // /dev/zero) is refused without being read whole.
+    regular(file.metadata().map_err(io)?)?;
+    // Read at most one byte past the limit, so a huge file is refused without being read
+    // whole.
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
     let name = path.display().to_string();
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        // A device or FIFO reports a length of 0; what was read is the honest lower bound.
+        // The file may have grown since it was opened; what was read is the lower bound.
         let size = std::fs::metadata(path)
             .map_or(0, |m| m.len())
             .max(bytes.len() as u64);
@@ -160,6 +175,30 @@ fn unparsed(display_name: String, text: &str, mut failure: node::ParseFailure) -
         problem.without_snippet()
     };
     ConfigError::from_problems(vec![problem])
+}
+
+/// What a path that is not a regular file names, for the message that refuses it: "a FIFO",
+/// "a device", "a socket", "a directory", "a special file".
+pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
 }
 
 fn too_large(name: String, size: u64) -> ConfigError {

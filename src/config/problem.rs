@@ -39,6 +39,13 @@ pub enum ConfigError {
         help: Option<String>,
     },
 
+    #[error("cannot read the webhook file {name}: it is {kind}, not a regular file")]
+    #[diagnostic(
+        code(config::not_a_file),
+        help("give the path of the webhook file itself, e.g. `-f webhooks.yaml`")
+    )]
+    NotRegular { name: String, kind: &'static str },
+
     #[error("{name} is {size} bytes, more than the {limit} a webhook file may have")]
     #[diagnostic(
         code(config::too_large),
@@ -100,6 +107,10 @@ impl ConfigError {
             ConfigError::Io { path, .. } => vec![whole(escaped(&path.display().to_string()))],
             ConfigError::TooLarge { name, .. } => vec![Reported {
                 code: "config::too_large",
+                ..whole(name.clone())
+            }],
+            ConfigError::NotRegular { name, .. } => vec![Reported {
+                code: "config::not_a_file",
                 ..whole(name.clone())
             }],
         }

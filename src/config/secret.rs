@@ -6,6 +6,8 @@
 //! Invariant: no error, message or `Debug` output here contains a secret's value. Errors name
 //! the variable and the rule that failed; `check_secret_policy` returns only static reasons.
 
+use std::env::VarError;
+
 use secrecy::{ExposeSecret, SecretString};
 
 /// A `secretKey` as written in the file. Never printed: `Debug` shows only the variable name.
@@ -31,6 +33,19 @@ pub enum SecretError {
     Unset {
         var: String,
         /// The webhook's label, when known (`SecretError::for_webhook` fills it in).
+        webhook: Option<String>,
+    },
+
+    #[error("environment variable {var} is set, but its value is not valid UTF-8{}", of(webhook.as_deref()))]
+    #[diagnostic(
+        code(config::secret_not_utf8),
+        help(
+            "set {var} to the secret as text: 8 to 30 printable ASCII characters without \
+             spaces"
+        )
+    )]
+    NotUtf8 {
+        var: String,
         webhook: Option<String>,
     },
 
@@ -60,7 +75,9 @@ impl SecretError {
     /// The environment variable it is about.
     pub fn var(&self) -> &str {
         match self {
-            SecretError::Unset { var, .. } | SecretError::Policy { var, .. } => var,
+            SecretError::Unset { var, .. }
+            | SecretError::NotUtf8 { var, .. }
+            | SecretError::Policy { var, .. } => var,
         }
     }
 
@@ -68,13 +85,16 @@ impl SecretError {
     pub fn code_str(&self) -> &'static str {
         match self {
             SecretError::Unset { .. } => "config::secret_unset",
+            SecretError::NotUtf8 { .. } => "config::secret_not_utf8",
             SecretError::Policy { .. } => "config::secret_policy",
         }
     }
 
     /// The same error, naming the webhook whose `secretKey` it is.
     pub fn for_webhook(mut self, label: String) -> Self {
-        let (SecretError::Unset { webhook, .. } | SecretError::Policy { webhook, .. }) = &mut self;
+        let (SecretError::Unset { webhook, .. }
+        | SecretError::NotUtf8 { webhook, .. }
+        | SecretError::Policy { webhook, .. }) = &mut self;
         *webhook = Some(label);
         self
     }
@@ -113,10 +133,11 @@ pub fn parse_env_ref(value: &str) -> Option<&str> {
 impl SecretRef {
     /// The secret to send. `apply` resolves secrets through this before its first write;
     /// `lookup` is the environment (a closure, so tests need not touch the process's). Every
-    /// value found is registered with `redact`, so no answer from outside can show it.
+    /// value found is registered with `redact`, so no answer from outside can show it. A value
+    /// that is not UTF-8 is told apart from an unset variable, and never kept.
     pub fn resolve(
         &self,
-        lookup: &dyn Fn(&str) -> Option<String>,
+        lookup: &dyn Fn(&str) -> Result<String, VarError>,
     ) -> Result<SecretString, SecretError> {
         match self {
             SecretRef::Literal(secret) => {
@@ -124,11 +145,20 @@ impl SecretRef {
                 Ok(secret.clone())
             }
             SecretRef::Env(var) => {
-                let Some(value) = lookup(var) else {
-                    return Err(SecretError::Unset {
-                        var: var.clone(),
-                        webhook: None,
-                    });
+                let value = match lookup(var) {
+                    Ok(value) => value,
+                    Err(VarError::NotPresent) => {
+                        return Err(SecretError::Unset {
+                            var: var.clone(),
+                            webhook: None,
+                        });
+                    }
+                    Err(VarError::NotUnicode(_)) => {
+                        return Err(SecretError::NotUtf8 {
+                            var: var.clone(),
+                            webhook: None,
+                        });
+                    }
                 };
                 // Wrap first, so the plain copy does not outlive this block.
                 let secret = SecretString::from(value);

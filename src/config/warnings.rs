@@ -1,15 +1,19 @@
 //! Problems with a file that loaded: the things that deserve a second look (a literal
-//! `secretKey`, a uri whose host has look-alike (non-ASCII) characters, see [`crate::idn`], a
-//! quoted number used as a name), each a `Problem` of severity warning; and a secret that
+//! `secretKey`, a `secretKey` read from a variable that holds an API key, a uri or a portal's
+//! address whose host has look-alike (non-ASCII) characters, see [`crate::idn`], a quoted
+//! number used as a name), each a `Problem` of severity warning; and a secret that
 //! `apply` could not resolve, shown where the file asks for it.
 
 use std::sync::Arc;
+
+use miette::SourceSpan;
 
 use super::desired::{Config, DesiredWebhook, Document, Key};
 use super::display::Source;
 use super::problem::{Problem, problem_at, shown};
 use super::secret::{SecretError, SecretRef};
 use crate::idn;
+use crate::settings::KEY_VAR;
 
 impl Document {
     /// The warnings for this file, in file order. They are about what the file writes: an entry
@@ -18,8 +22,18 @@ impl Document {
         match self {
             Document::One(config) => config.warnings(),
             Document::Portals(fleet) => {
+                let mut key_vars: Vec<&str> = fleet
+                    .portals
+                    .iter()
+                    .map(|p| p.api_key_var.as_str())
+                    .collect();
+                key_vars.push(KEY_VAR);
                 let mut out = warnings(&fleet.source, &fleet.written);
-                out.extend(key_as_secret(fleet));
+                out.extend(key_as_secret(&fleet.source, &fleet.written, &key_vars));
+                out.extend(fleet.portals.iter().filter_map(|p| {
+                    let subject = format!("the url of portal '{}'", shown(&p.name));
+                    lookalike_portal(&fleet.source, p.config.portal.as_ref()?, &subject)
+                }));
                 out.sort_by_key(|w| w.span().offset());
                 out
             }
@@ -27,22 +41,21 @@ impl Document {
     }
 }
 
-/// A webhook secret read from the variable that holds a portal's API key: every delivery
-/// would then be signed with the admin key, and the target would hold it.
-fn key_as_secret(fleet: &super::desired::Fleet) -> Vec<Problem> {
-    let key_vars: Vec<&str> = fleet
-        .portals
-        .iter()
-        .map(|p| p.api_key_var.as_str())
-        .collect();
-    fleet
-        .written
+/// A webhook secret read from a variable that holds a portal's API key (`key_vars`:
+/// DOCSPACE_API_KEY in every file, and each portal's `apiKey` variable in a `portals:` file):
+/// every delivery would then be signed with the admin key, and the target would hold it.
+fn key_as_secret(
+    source: &Arc<Source>,
+    webhooks: &[DesiredWebhook],
+    key_vars: &[&str],
+) -> Vec<Problem> {
+    webhooks
         .iter()
         .filter_map(|w| match (&w.secret, w.secret_span) {
             (Some(SecretRef::Env(var)), Some(span)) if key_vars.contains(&var.as_str()) => {
                 Some(
                     problem_at(
-                        &fleet.source,
+                        source,
                         span,
                         "config::key_as_secret",
                         format!(
@@ -105,28 +118,63 @@ fn warnings(source: &Arc<Source>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
 }
 
 /// The warning for `w`'s uri, when its host is a look-alike: it loads, since such a host can
-/// be meant, but a reviewer should see what it resolves to. Only the host is quoted, never the
-/// userinfo.
+/// be meant, but a reviewer should see what it resolves to.
 fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
-    let found = idn::lookalike_host(w.uri.as_deref()?)?;
+    lookalike(
+        source,
+        w.span,
+        w.uri.as_deref()?,
+        &format!("the uri of '{}'", shown(&w.label())),
+        "look-alike host in this entry's uri",
+        "DocSpace sends every event to it",
+    )
+}
+
+/// The same warning for a portal's address (`portal:`, or a portal's `url:`), the host the
+/// API key is sent to (issue 19).
+fn lookalike_portal(
+    source: &Arc<Source>,
+    portal: &(String, SourceSpan),
+    subject: &str,
+) -> Option<Problem> {
+    let (url, span) = portal;
+    lookalike(
+        source,
+        *span,
+        url,
+        subject,
+        "look-alike host in the portal's address",
+        "the API key is sent to it",
+    )
+}
+
+/// The look-alike warning for `text` (a uri or a portal's address) written at `span`, when its
+/// host has non-ASCII characters. Only the host is quoted, never the userinfo.
+fn lookalike(
+    source: &Arc<Source>,
+    span: SourceSpan,
+    text: &str,
+    subject: &str,
+    label: &str,
+    sent: &str,
+) -> Option<Problem> {
+    let found = idn::lookalike_host(text)?;
     let resolves = match &found.ascii {
         Some(ascii) => format!("it is `{}`", shown(ascii)),
         None => "it is not a valid domain name".to_string(),
     };
     let problem = problem_at(
         source,
-        w.span,
+        span,
         "config::lookalike_host",
         format!(
-            "the uri of '{}' has a look-alike host: `{}` {}",
-            shown(&w.label()),
+            "{subject} has a look-alike host: `{}` {}",
             shown(&found.host),
             idn::LOOKALIKE
         ),
-        "look-alike host in this entry's uri".to_string(),
+        label.to_string(),
         Some(format!(
-            "{resolves}: check that this is the host you mean, since DocSpace sends every event \
-             to it"
+            "{resolves}: check that this is the host you mean, since {sent}"
         )),
     );
     Some(problem.warning())
@@ -135,7 +183,15 @@ fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
 impl Config {
     /// The warnings for this file, in file order.
     pub fn warnings(&self) -> Vec<Problem> {
-        warnings(&self.source, &self.webhooks)
+        let mut out = warnings(&self.source, &self.webhooks);
+        out.extend(key_as_secret(&self.source, &self.webhooks, &[KEY_VAR]));
+        out.extend(
+            self.portal
+                .as_ref()
+                .and_then(|p| lookalike_portal(&self.source, p, "the portal URL")),
+        );
+        out.sort_by_key(|w| w.span().offset());
+        out
     }
 
     /// `error` pointing at the `secretKey` of the entry that asks for its variable for the
@@ -164,6 +220,13 @@ impl Config {
                 format!("{var} is read here"),
                 format!(
                     "set {var} in the environment that runs `apply`, or change `secretKey` here"
+                ),
+            ),
+            SecretError::NotUtf8 { .. } => (
+                format!("{var} is read here"),
+                format!(
+                    "set {var} to the secret as text (8 to 30 printable ASCII characters \
+                     without spaces), or change `secretKey` here"
                 ),
             ),
             SecretError::Policy { .. } => (

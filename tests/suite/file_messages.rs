@@ -284,3 +284,71 @@ fn a_missing_secret_of_a_saved_plan_speaks_of_the_environment() {
     assert!(!out.stderr.contains("in the file"), "{out:?}");
     assert!(portal.writes().is_empty());
 }
+
+#[test]
+fn a_webhook_file_that_is_not_a_regular_file_is_refused_at_once() {
+    // Issue 19: `-f` naming a FIFO waited for a writer forever, and `/dev/zero` was read up to
+    // the size limit; saved plans were already refused so.
+    let portal = FakePortal::start();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("webhooks.fifo");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates a file.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let dir_path = dir.path().to_str().unwrap().to_string();
+    // Nothing ever writes to the FIFO: opening it would hang (Run bounds every run).
+    let cases = [
+        ("validate", fifo.to_str().unwrap(), "a FIFO"),
+        ("plan", fifo.to_str().unwrap(), "a FIFO"),
+        ("apply", "/dev/zero", "a device"),
+        ("validate", dir_path.as_str(), "a directory"),
+    ];
+    let mut views = String::new();
+    for (command, path, what) in cases {
+        let started = std::time::Instant::now();
+        let out = Run::new(&[command, "-f", path]).portal(&portal).run();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{path}"
+        );
+        views += &format!("$ {command} -f PATH  # {what}\n{}\n", out.user_view());
+    }
+    assert!(portal.requests().is_empty());
+    insta::assert_snapshot!(views, @"
+    $ validate -f PATH  # a FIFO
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x cannot read the webhook file [TMP]/webhooks.fifo: it is a FIFO, not a regular file
+      help: give the path of the webhook file itself, e.g. `-f webhooks.yaml`
+
+    ----- end -----
+
+    $ plan -f PATH  # a FIFO
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x cannot read the webhook file [TMP]/webhooks.fifo: it is a FIFO, not a regular file
+      help: give the path of the webhook file itself, e.g. `-f webhooks.yaml`
+
+    ----- end -----
+
+    $ apply -f PATH  # a device
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x cannot read the webhook file /dev/zero: it is a device, not a regular file
+      help: give the path of the webhook file itself, e.g. `-f webhooks.yaml`
+
+    ----- end -----
+
+    $ validate -f PATH  # a directory
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x cannot read the webhook file [TMP]: it is a directory, not a regular file
+      help: give the path of the webhook file itself, e.g. `-f webhooks.yaml`
+
+    ----- end -----
+    ");
+}

@@ -1,9 +1,9 @@
-//! SIGINT and SIGTERM as a pipeline or a person at a terminal sends them: the real binary
-//! against the fake portal with slow writes, signalled once a write is in flight (seen in the
-//! fake's recorded requests). What must hold: no write starts after the signal, the writes in
-//! flight finish (a create's follow-up included), the report says what was done and what was
-//! not started, the exit code is 130 or 143, and a second signal or a signal before any write
-//! ends the process at once.
+//! SIGINT, SIGTERM and SIGHUP as a pipeline, a person at a terminal or a closed terminal sends
+//! them: the real binary against the fake portal with slow writes, signalled once a write is in
+//! flight (seen in the fake's recorded requests). What must hold: no write starts after the
+//! signal, the writes in flight finish (a create's follow-up included), the report says what was
+//! done and what was not started, the exit code is 130, 143 or 129, and a second signal or a
+//! signal before any write ends the process at once.
 
 use std::time::Duration;
 
@@ -286,4 +286,104 @@ fn a_signal_at_the_confirmation_prompt_cancels_with_nothing_written() {
     );
     assert!(portal.writes().is_empty());
     drop(terminal);
+}
+
+#[test]
+fn sighup_is_handled_as_sigterm_the_create_gets_its_follow_up() {
+    // A closed terminal or a dropped SSH session sends SIGHUP; its default action ended the
+    // process silently between the create and its follow-up, leaving the webhook enabled.
+    let portal = FakePortal::start_with(Options {
+        create_quirk: true,
+        ..Options::default()
+    });
+    seeded(&portal, 1);
+    portal.inject(slow("POST", WEBHOOK_PATH, IN_FLIGHT));
+    let file = format!(
+        "webhooks:\n  New:\n    uri: https://new.example.com/h\n    secretKey: ${{S}}\n    \
+         enabled: false\n{}",
+        moving(1).trim_start_matches("webhooks:\n")
+    );
+    let run = Run::new(&["apply", "--auto-approve", "--parallelism", "1"])
+        .file(&file)
+        .env("S", SECRET)
+        .portal(&portal);
+    let process = run.spawn();
+    let at_signal = first_write(&portal);
+    assert_eq!(at_signal[0].method, "POST", "{at_signal:?}");
+    process.signal(libc::SIGHUP);
+    let out = process.finish();
+
+    let writes: Vec<(String, String)> = portal
+        .writes()
+        .into_iter()
+        .map(|r| (r.method, r.path))
+        .collect();
+    assert_eq!(
+        writes,
+        [
+            ("POST".to_string(), WEBHOOK_PATH.to_string()),
+            ("PUT".to_string(), ENABLE_PATH.to_string()),
+        ],
+        "the create's follow-up and nothing else: {out:?}"
+    );
+    assert!(
+        !portal.get(2).expect("created").enabled,
+        "disabled as the file says"
+    );
+    assert_eq!(portal.get(1).unwrap().uri, uri(1, "old"));
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 129
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "New"
+          name      = "New"
+          uri       = "https://new.example.com/h"
+          secretKey = (sensitive)
+          enabled   = false
+          ssl       = true
+          triggers  = [*]
+
+      ~ update #1 "Hook 1"
+          uri       = "https://h1.example.com/old" -> "https://h1.example.com/new"
+
+    Apply will read: S
+
+    Plan: 1 to create, 1 to update, 0 to delete, 0 unchanged.
+
+      [1/2] [TIME] ok created #2 "New" (enabled/ssl set by a follow-up call: the portal ignores them on create)
+
+    Stopped (SIGHUP received); not started:
+      not started update #1 "Hook 1"
+
+    Apply complete: 1 done, 0 failed, 1 of 2 not started.
+    ----- stderr -----
+    SIGHUP received: starting no new write; waiting for the 1 in flight to finish (send SIGHUP again to exit at once)
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn sighup_before_any_write_exits_129_with_nothing_written() {
+    let portal = FakePortal::start();
+    seeded(&portal, 1);
+    portal.inject(slow("GET", WEBHOOK_PATH, Duration::from_secs(25)));
+    let run = Run::new(&["apply", "--auto-approve"])
+        .file(&moving(1))
+        .portal(&portal);
+    let process = run.spawn();
+    wait_until("the list request", || !portal.requests().is_empty());
+    process.signal(libc::SIGHUP);
+    let out = process.finish();
+
+    assert!(portal.writes().is_empty());
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 129
+    ----- stdout -----
+    ----- stderr -----
+
+      x interrupted by SIGHUP; nothing was written
+
+    ----- end -----
+    ");
 }

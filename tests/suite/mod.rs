@@ -23,8 +23,8 @@ mod fleet_attacks;
 /// Text hidden from a reader or a search: invisible characters in a secret's echo or in a
 /// name, a secret split by markup.
 mod hidden_text;
-/// SIGINT and SIGTERM: in-flight writes finish, nothing new starts, 130/143, a second signal
-/// exits at once.
+/// SIGINT, SIGTERM and SIGHUP: in-flight writes finish, nothing new starts, 130/143/129, a
+/// second signal exits at once.
 mod interrupt;
 /// Property tests: no echo and no mutation of a file gets a secret or the key out.
 mod leak_props;

@@ -209,3 +209,65 @@ fn the_file_is_read_before_the_settings_it_gives_meaning_to() {
     ----- end -----
     ");
 }
+
+/// A portal URL with a terminal escape (clear the screen) and a bidi override in its host.
+const HOSTILE_URL: &str = "https://portal\u{1b}[2J\u{202e}.example.com";
+
+#[test]
+fn a_portal_url_from_outside_is_escaped_in_errors() {
+    // Issue 19: the URL reached the terminal raw. `--color always` keeps stderr's escape
+    // sequences (a pipe would strip them), as a terminal would receive them.
+    let hostile = |out: &crate::support::run::Outcome, source: &str| {
+        let all = out.all();
+        assert!(!all.contains("\u{1b}[2J"), "{source}: {out:?}");
+        assert!(!all.contains('\u{202e}'), "{source}: {out:?}");
+        assert!(
+            all.contains(r"portal\u{1b}[2J\u{202e}.example.com"),
+            "{source}: {out:?}"
+        );
+    };
+    let from_env = Run::new(&["plan", "--color", "always"])
+        .file("webhooks: {}\n")
+        .env("DOCSPACE_URL", HOSTILE_URL)
+        .env("DOCSPACE_API_KEY", "sk-anything")
+        .run();
+    assert_eq!(from_env.code, 1, "{from_env:?}");
+    hostile(&from_env, "DOCSPACE_URL");
+    let from_flag = Run::new(&["plan", "--color", "always", "--portal", HOSTILE_URL])
+        .file("webhooks: {}\n")
+        .env("DOCSPACE_API_KEY", "sk-anything")
+        .run();
+    assert_eq!(from_flag.code, 1, "{from_flag:?}");
+    hostile(&from_flag, "--portal");
+
+    let portal = FakePortal::start();
+    portal.seed(crate::support::fake_portal::Seed::new(
+        "A",
+        "https://a.example.com/old",
+    ));
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file("webhooks:\n  A:\n    uri: https://a.example.com/new\n")
+        .portal(&portal);
+    let planned = run.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    let path = run.path("plan.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replace(
+        &format!("\"{}\"", portal.url()),
+        &serde_json::to_string(HOSTILE_URL).unwrap(),
+    );
+    assert_ne!(text, edited, "the plan names the portal");
+    std::fs::write(&path, edited).unwrap();
+    for command in ["apply", "show"] {
+        let out = Run::new(&[command, "--color", "always", path.to_str().unwrap()])
+            .env("DOCSPACE_API_KEY", "sk-anything")
+            .run();
+        // Whether `show` refuses such a plan is the saved plans' part of issue 19; here only
+        // that the address reaches the terminal escaped.
+        if command == "apply" {
+            assert_eq!(out.code, 1, "{out:?}");
+        }
+        hostile(&out, &format!("{command} of a saved plan"));
+    }
+    assert!(portal.writes().is_empty());
+}

@@ -93,3 +93,117 @@ fn the_key_is_not_a_command_line_argument() {
     let help = Run::new(&["--help"]).run();
     assert!(help.stdout.contains("DOCSPACE_API_KEY"), "{help:?}");
 }
+
+#[test]
+fn a_variable_set_but_not_utf8_is_reported_so_not_as_unset() {
+    // Issue 19: such a variable was reported as "not set", sending the reader to the wrong
+    // place. Its value is never shown, not even in part.
+    const NOT_UTF8: &[u8] = b"sk-\xff\xfeHidden-Part-42";
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("From env", "https://a.example.com/old"));
+    let fleet = crate::support::fleet::Fleet::start(&["a"]);
+    let fleet_var = crate::support::fleet::key_var("a");
+    let one =
+        "webhooks:\n  From env:\n    uri: https://a.example.com/h\n    secretKey: ${HOOK_SECRET}\n";
+    let cases = [
+        (
+            "DOCSPACE_API_KEY",
+            Run::new(&["plan"])
+                .file(one)
+                .portal(&portal)
+                .env_bytes("DOCSPACE_API_KEY", NOT_UTF8),
+        ),
+        (
+            "DOCSPACE_URL",
+            Run::new(&["plan"])
+                .file(one)
+                .portal(&portal)
+                .env_bytes("DOCSPACE_URL", NOT_UTF8),
+        ),
+        (
+            "a portal's key variable",
+            Run::new(&["plan"])
+                .file(&fleet.portals_yaml(&[]))
+                .env_bytes(&fleet_var, NOT_UTF8),
+        ),
+        (
+            "a secretKey's variable",
+            Run::new(&["apply", "--auto-approve"])
+                .file(one)
+                .portal(&portal)
+                .env_bytes("HOOK_SECRET", NOT_UTF8),
+        ),
+    ];
+    let mut views = String::new();
+    for (what, run) in cases {
+        let out = run.run();
+        assert_eq!(out.code, 1, "{what}: {out:?}");
+        assert!(!out.all().contains("Hidden-Part"), "{what}: {out:?}");
+        views += &format!("# {what}\n{}\n", out.user_view());
+    }
+    assert!(portal.writes().is_empty());
+    assert_eq!(fleet.request_count(), 0);
+    insta::assert_snapshot!(views, @r#"
+    # DOCSPACE_API_KEY
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x DOCSPACE_API_KEY is set, but its value is not valid UTF-8
+      help: set it to the API key (`sk-...`) of a DocSpace admin, as plain text
+
+    ----- end -----
+
+    # DOCSPACE_URL
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x DOCSPACE_URL is set, but its value is not valid UTF-8
+      help: set it to the portal's address, e.g. https://portal.example.com
+
+    ----- end -----
+
+    # a portal's key variable
+    exit: 1
+    ----- stdout -----
+    === portal a ([PORTAL]) ===
+
+    Error: FLEET_KEY_A is set, but its value is not valid UTF-8 (set it to the API key (`sk-...`) of a DocSpace admin, as plain text)
+
+    Total: 0 to create, 0 to update, 0 to delete, 0 unchanged, on 1 portal (1 failed).
+    ----- stderr -----
+    Portal a failed:
+      x FLEET_KEY_A is set, but its value is not valid UTF-8
+      help: set it to the API key (`sk-...`) of a DocSpace admin, as plain text
+
+      x 1 of 1 portal(s) failed
+      help: each failed portal's section says why; the other portals were planned, and a rerun's plan shows only what is left
+
+    ----- end -----
+
+    # a secretKey's variable
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "From env"
+          uri       = "https://a.example.com/old" -> "https://a.example.com/h"
+          secretKey = (sensitive)
+
+    Apply will read: HOOK_SECRET
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+      x 1 secret(s) could not be resolved; nothing was written
+
+      x environment variable HOOK_SECRET is set, but its value is not valid UTF-8 (secretKey of 'From env')
+       ,-[webhooks.yaml:4:16]
+     3 |     uri: https://a.example.com/h
+     4 |     secretKey: ${HOOK_SECRET}
+       :                ^^^^^^^|^^^^^^
+       :                       `-- HOOK_SECRET is read here
+       `----
+      help: set HOOK_SECRET to the secret as text (8 to 30 printable ASCII characters without spaces), or change `secretKey` here
+
+    ----- end -----
+    "#);
+}

@@ -229,3 +229,154 @@ fn a_lookalike_host_is_valid_but_warned_about_with_its_punycode() {
     ");
     assert!(!plain.stderr.contains("lookalike"), "{plain:?}");
 }
+
+#[test]
+fn a_secret_read_from_the_api_key_variable_is_a_warning_in_every_file() {
+    // Issue 19: only a `portals:` file warned; in a `portal:` file (or one without a portal)
+    // every delivery would be signed with the admin key all the same.
+    let hook = "webhooks:\n  Hook:\n    uri: https://h.example.com/h\n    secretKey: ${DOCSPACE_API_KEY}\n";
+    let fleet = "portals:\n  a:\n    url: https://a.example.com\n    apiKey: ${A_KEY}\n\
+                 webhooks:\n  Hook:\n    uri: https://h.example.com/h\n    secretKey: ${DOCSPACE_API_KEY}\n";
+    let cases = [
+        ("no portal", hook.to_string()),
+        ("portal:", format!("portal: https://p.example.com\n{hook}")),
+        ("portals:", fleet.to_string()),
+    ];
+    let mut views = String::new();
+    for (what, file) in cases {
+        let out = Run::new(&["validate"]).file(&file).run();
+        assert_eq!(out.code, 0, "{what}: a warning, not an error: {out:?}");
+        views += &format!("# {what}\n{}\n", out.user_view());
+    }
+    insta::assert_snapshot!(views, @"
+    # no portal
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+      ! the secretKey of 'Hook' is read from DOCSPACE_API_KEY, which holds a portal's API key
+       ,-[webhooks.yaml:4:16]
+     3 |     uri: https://h.example.com/h
+     4 |     secretKey: ${DOCSPACE_API_KEY}
+       :                ^^^^^^^^^|^^^^^^^^^
+       :                         `-- an API key as a webhook secret
+       `----
+      help: the target of the webhook would learn the admin key: give the webhook a secret of its own
+
+    ----- end -----
+
+    # portal:
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+      ! the secretKey of 'Hook' is read from DOCSPACE_API_KEY, which holds a portal's API key
+       ,-[webhooks.yaml:5:16]
+     4 |     uri: https://h.example.com/h
+     5 |     secretKey: ${DOCSPACE_API_KEY}
+       :                ^^^^^^^^^|^^^^^^^^^
+       :                         `-- an API key as a webhook secret
+       `----
+      help: the target of the webhook would learn the admin key: give the webhook a secret of its own
+
+    ----- end -----
+
+    # portals:
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 portal(s).
+      a (https://a.example.com): 1 webhook(s)
+    ----- stderr -----
+      ! the secretKey of 'Hook' is read from DOCSPACE_API_KEY, which holds a portal's API key
+       ,-[webhooks.yaml:8:16]
+     7 |     uri: https://h.example.com/h
+     8 |     secretKey: ${DOCSPACE_API_KEY}
+       :                ^^^^^^^^^|^^^^^^^^^
+       :                         `-- an API key as a webhook secret
+       `----
+      help: the target of the webhook would learn the admin key: give the webhook a secret of its own
+
+    ----- end -----
+    ");
+}
+
+#[test]
+fn a_portal_address_with_a_look_alike_host_is_a_warning() {
+    // Issue 19: only webhook uris were warned about, though the API key goes to the portal.
+    // `dоcs` has a Cyrillic `о`.
+    let hook = "webhooks:\n  Hook:\n    uri: https://h.example.com/h\n";
+    let cases = [
+        (
+            "portal:",
+            format!("portal: https://dоcs.example.com\n{hook}"),
+        ),
+        (
+            "portals:",
+            format!(
+                "portals:\n  a:\n    url: https://a.example.com\n    apiKey: ${{A_KEY}}\n  \
+                 b:\n    url: https://dоcs.example.com\n    apiKey: ${{B_KEY}}\n{hook}"
+            ),
+        ),
+    ];
+    let mut views = String::new();
+    for (what, file) in &cases {
+        let out = Run::new(&["validate"]).file(file).run();
+        assert_eq!(out.code, 0, "{what}: a warning, not an error: {out:?}");
+        views += &format!("# validate, {what}\n{}\n", out.user_view());
+    }
+    insta::assert_snapshot!(views, @"
+    # validate, portal:
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+      ! the portal URL has a look-alike host: `dоcs.example.com` contains non-ASCII characters, which can look like ASCII ones
+       ,-[webhooks.yaml:1:9]
+     1 | portal: https://dоcs.example.com
+       :         ^^^^^^^^^^^^|^^^^^^^^^^^
+       :                     `-- look-alike host in the portal's address
+     2 | webhooks:
+       `----
+      help: it is `xn--dcs-sed.example.com`: check that this is the host you mean, since the API key is sent to it
+
+    ----- end -----
+
+    # validate, portals:
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 2 portal(s).
+      a (https://a.example.com): 1 webhook(s)
+      b (https://dоcs.example.com): 1 webhook(s)
+    ----- stderr -----
+      ! the url of portal 'b' has a look-alike host: `dоcs.example.com` contains non-ASCII characters, which can look like ASCII ones
+       ,-[webhooks.yaml:6:10]
+     5 |   b:
+     6 |     url: https://dоcs.example.com
+       :          ^^^^^^^^^^^^|^^^^^^^^^^^
+       :                      `-- look-alike host in the portal's address
+     7 |     apiKey: ${B_KEY}
+       `----
+      help: it is `xn--dcs-sed.example.com`: check that this is the host you mean, since the API key is sent to it
+
+    ----- end -----
+    ");
+    // `plan` warns before it contacts the portal (which does not resolve here).
+    for (what, file) in &cases {
+        let out = Run::new(&["plan", "--connect-timeout", "2"])
+            .file(file)
+            .env("DOCSPACE_API_KEY", "sk-anything")
+            .env("A_KEY", "sk-anything")
+            .env("B_KEY", "sk-anything")
+            .run();
+        assert!(
+            out.stderr.contains(
+                "has a look-alike host: `dоcs.example.com` contains non-ASCII characters"
+            ),
+            "plan, {what}: {out:?}"
+        );
+        assert!(
+            out.stderr.contains("it is `xn--dcs-"),
+            "plan, {what}: {out:?}"
+        );
+    }
+}

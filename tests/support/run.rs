@@ -15,7 +15,7 @@ use super::fleet::Fleet;
 pub struct Run {
     dir: tempfile::TempDir,
     args: Vec<String>,
-    env: Vec<(String, String)>,
+    env: Vec<(String, std::ffi::OsString)>,
     stdin: Option<String>,
     shell: Option<String>,
 }
@@ -88,6 +88,14 @@ impl Run {
 
     pub fn env(mut self, key: &str, value: &str) -> Run {
         self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Sets `key` to `value` as bytes, which need not be UTF-8 (as a variable may hold).
+    pub fn env_bytes(mut self, key: &str, value: &[u8]) -> Run {
+        use std::os::unix::ffi::OsStrExt;
+        let value = std::ffi::OsStr::from_bytes(value).to_os_string();
+        self.env.push((key.into(), value));
         self
     }
 

@@ -209,7 +209,7 @@ fn document_registers_every_portals_secrets() {
     let asked = std::cell::RefCell::new(Vec::new());
     doc.register_secrets(&|name| {
         asked.borrow_mut().push(name.to_string());
-        None
+        Err(std::env::VarError::NotPresent)
     });
     assert_eq!(
         asked.borrow().len(),

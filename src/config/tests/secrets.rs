@@ -210,19 +210,22 @@ fn malformed_references_are_errors_without_the_value() {
     ));
 }
 
-fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+fn env(
+    pairs: &'static [(&'static str, &'static str)],
+) -> impl Fn(&str) -> Result<String, std::env::VarError> {
     move |name| {
         pairs
             .iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_string())
+            .ok_or(std::env::VarError::NotPresent)
     }
 }
 
 /// What `apply` does with an entry's secret: resolve it, naming the webhook in any error.
 fn resolve_secret(
     webhook: &DesiredWebhook,
-    lookup: &dyn Fn(&str) -> Option<String>,
+    lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>,
 ) -> Result<Option<secrecy::SecretString>, SecretError> {
     webhook
         .secret
