@@ -18,7 +18,9 @@ use crate::render::{self, Format, style};
 
 pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let path = &args.saved_plan;
-    let (saved, digest) = saved_file::load(path, None)?;
+    let loaded = saved_file::load(path, None)?;
+    let document = super::load_config(&args.file.file, out.err())?;
+    let (saved, digest) = (loaded.parts(&document)?, loaded.digest);
     let run = FleetPlan {
         portals: saved
             .into_iter()

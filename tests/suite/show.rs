@@ -39,7 +39,7 @@ fn show(run: &Run, args: &[&str]) -> Outcome {
     let path = run.path("plan.json");
     let mut all = vec!["show", path.to_str().unwrap()];
     all.extend_from_slice(args);
-    Run::new(&all).run()
+    Run::new(&all).reviewed(&path).run()
 }
 
 /// The digest `plan --out` printed on stderr.
