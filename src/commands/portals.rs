@@ -180,7 +180,14 @@ pub(super) fn check_saved<'a>(
             let outcome = async {
                 let portal = match pinned_by {
                     None => PortalUrl::parse(&url)?,
-                    Some(origin) => settings.one_portal(Some((url.as_str(), origin)))?,
+                    Some(origin) => {
+                        // A URL the plan recorded is never trusted alone: the command line or
+                        // the environment must name that portal again, as for the plan.
+                        if origin == saved::RECORDED {
+                            settings.one_portal(None)?;
+                        }
+                        settings.one_portal(Some((url.as_str(), origin)))?
+                    }
                 };
                 let client =
                     super::client(settings, &portal, &api_key_env, name.as_deref(), printer)?;

@@ -64,6 +64,9 @@ pub struct PortalToSave<'a> {
 
 /// Where a `portal:` file's portal comes from when the file names it.
 const PINNED_BY_FILE: &str = "`portal:` in the file";
+/// Where it comes from when the file does not: the plan recorded what `--portal` or
+/// DOCSPACE_URL gave, which `apply` requires again.
+pub const RECORDED: &str = "the saved plan";
 
 /// The SHA-256 of a saved plan's bytes, in lowercase hex (what `sha256sum` prints).
 pub fn digest(bytes: &[u8]) -> String {
@@ -166,9 +169,7 @@ pub fn read(
             (None, Document::One(config)) => {
                 let (url, pinned_by) = match (&config.portal, &part.portal) {
                     (Some((url, _)), None) => (url.clone(), PINNED_BY_FILE),
-                    (None, Some(url)) if is_written_as_plan_writes(url) => {
-                        (url.clone(), "the saved plan")
-                    }
+                    (None, Some(url)) if is_written_as_plan_writes(url) => (url.clone(), RECORDED),
                     (None, Some(url)) => {
                         return Err(inconsistent(format!(
                             "it is planned for {:?}, which is not a portal address as `plan` \
