@@ -84,7 +84,7 @@ pub(super) fn run(
         printer.note(format_args!(
             "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}",
             path.display(),
-            saved_file::apply_command(path, &digest)
+            saved_file::apply_command(path, &digest, &args.input.file.file)
         ));
     }
     // 2 for changes under `--detailed-exitcode`, else 0: errors never get here.

@@ -94,12 +94,18 @@ pub(super) fn save(path: &Path, text: &str) -> Result<String, Error> {
     Ok(saved::digest(text.as_bytes()))
 }
 
-/// The command line that applies exactly the saved plan at `path`, whose digest is `digest`.
-pub(super) fn apply_command(path: &Path, digest: &str) -> String {
-    format!(
+/// The command line that applies exactly the saved plan at `path`, whose digest is `digest`,
+/// with the config file `config` it was made from (`-f`, left out when it is the default).
+pub(super) fn apply_command(path: &Path, digest: &str, config: &Path) -> String {
+    let mut command = format!(
         "docspace-webhooks apply {} --expect-digest {digest}",
         crate::config::shell_word(&path.display().to_string())
-    )
+    );
+    if config != Path::new("webhooks.yaml") {
+        command.push_str(" -f ");
+        command.push_str(&crate::config::shell_word(&config.display().to_string()));
+    }
+    command
 }
 
 /// Refuses when `path` exists and is anything but a saved plan (of any version).

@@ -396,3 +396,99 @@ fn sha256(bytes: &[u8]) -> String {
     let hash = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
     hash.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn show_names_each_portal_its_url_its_key_variable_and_every_variable_apply_reads() {
+    let scene = Scene::new();
+    let out = scene.run(&["show"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    === portal a ([PORTAL]) ===
+
+      ~ update #1 "Hook 1"
+          uri       = "https://h1.example.com/old" -> "https://h1.example.com/new"
+
+      + create "New"
+          name      = "New"
+          uri       = "https://n.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: HOOK_SECRET
+
+    Plan: 1 to create, 1 to update, 0 to delete, 0 unchanged.
+
+    === portal b ([PORTAL-2]) ===
+
+      ~ update #1 "Hook 1"
+          uri       = "https://h1.example.com/old" -> "https://h1.example.com/new"
+
+      + create "New"
+          name      = "New"
+          uri       = "https://n.example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: HOOK_SECRET
+
+    Plan: 1 to create, 1 to update, 0 to delete, 0 unchanged.
+
+    Total: 2 to create, 2 to update, 0 to delete, 0 unchanged, on 2 portals.
+
+    Made from the config file webhooks.yaml (SHA-256 [SHA256]); apply takes from it alone, and refuses any other file:
+      Portal a: [PORTAL]
+        API key from: FLEET_KEY_A
+        Reads: FLEET_KEY_A, HOOK_SECRET
+      Portal b: [PORTAL-2]
+        API key from: FLEET_KEY_B
+        Reads: FLEET_KEY_B, HOOK_SECRET
+
+    Saved plan [TMP]/plan.json, SHA-256 [SHA256].
+    Apply exactly it with: docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]
+    ----- stderr -----
+    ----- end -----
+    "#);
+    let json = scene.run(&["show", "--format", "json"]);
+    assert_eq!(json.code, 0, "{json:?}");
+    assert!(
+        json.stderr.contains("API key from: FLEET_KEY_B"),
+        "{json:?}"
+    );
+    scene.assert_nothing_leaked_or_written("show", &[&out, &json]);
+    assert_eq!(scene.fleet.request_count(), 0, "show is offline");
+}
+
+#[test]
+fn show_without_the_config_file_the_plan_was_made_from_fails() {
+    // A plan alone cannot say where its keys go.
+    let scene = Scene::new();
+    let plan = scene.plan();
+    let out = Run::new(&["show", plan.to_str().unwrap()]).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x cannot read the webhook file webhooks.yaml
+      `-> No such file or directory (os error 2)
+      help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > webhooks.yaml`
+
+    ----- end -----
+    ");
+    let other = Run::new(&["show", plan.to_str().unwrap()])
+        .file(WEBHOOKS)
+        .run();
+    assert_eq!(other.code, 1, "{other:?}");
+    assert!(
+        other
+            .stderr
+            .contains("was made from a config file of SHA-256"),
+        "{other:?}"
+    );
+}
