@@ -171,11 +171,14 @@ pub(super) fn check_saved<'a>(
                 max_deletes,
             } = part;
             let api_key_env = api_key_env.unwrap_or_else(|| KEY_VAR.to_string());
-            let config = document
-                .configs()
-                .into_iter()
-                .zip(document_names(document))
-                .find_map(|(config, n)| (n == name.as_deref()).then_some(config));
+            let config = match document {
+                Document::One(config) => Some(config),
+                Document::Portals(fleet) => fleet
+                    .portals
+                    .iter()
+                    .find(|p| Some(p.name.as_str()) == name.as_deref())
+                    .map(|p| &p.config),
+            };
             let shown = plan.portal.clone();
             let outcome = async {
                 let portal = match pinned_by {
@@ -214,18 +217,6 @@ pub(super) fn check_saved<'a>(
         .block_on(runs.collect::<Vec<_>>())
         .into_iter()
         .collect()
-}
-
-/// The name of each portal of `document`, in the order of `Document::configs`.
-fn document_names(document: &Document) -> Vec<Option<&str>> {
-    match document {
-        Document::One(_) => vec![None],
-        Document::Portals(fleet) => fleet
-            .portals
-            .iter()
-            .map(|p| Some(p.name.as_str()))
-            .collect(),
-    }
 }
 
 /// A named portal's outcome, its failure shared for its section and stderr; the unnamed

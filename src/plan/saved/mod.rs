@@ -6,8 +6,12 @@
 //!   counts through the same constructors the planner uses (`plan::change`). A file whose write
 //!   is not what this version would plan for that record (an update that changes nothing, a
 //!   PUT where the enable call belongs, two writes on one webhook) is refused whole.
-//! - No secret values in the file. A secret is recorded only as the name of the environment
-//!   variable `apply` reads; a literal `secretKey` cannot be saved at all.
+//! - Changes, not trust. The file holds no secret value and no variable name: a write says only
+//!   whether it sends a secret, and a literal `secretKey` cannot be saved at all. Each portal's
+//!   URL, its key's variable and every secret's variable are read from the config file the plan
+//!   was made from, which the plan binds by its SHA-256 (`read`): no edit of the plan can send
+//!   a credential anywhere that file does not say. Only a file without `portal:` leaves the URL
+//!   to the command line; the plan records it, and `apply` needs it given again.
 //! - A plan never goes stale silently (`fresh`): `apply` lists the portal again and refuses,
 //!   writing nothing, when any webhook it would write changed since (real values compared,
 //!   credentials in a uri included), or a webhook it would create now exists.
