@@ -229,13 +229,14 @@ pub struct PlanArgs {
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     /// A plan saved by `plan --out`: apply exactly it, without asking, refusing when the portal
-    /// changed since (its --prune and --rotate-secrets were fixed when it was made). Without
-    /// it, apply plans the file afresh.
-    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["file", "prune", "max_deletes", "rotate_secrets", "targets"])]
+    /// changed since (its --prune and --rotate-secrets were fixed when it was made) or when it
+    /// was made from another file than -f, which alone names every portal's URL and every
+    /// variable read. Without it, apply plans the file afresh.
+    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["prune", "max_deletes", "rotate_secrets", "targets"])]
     pub saved_plan: Option<PathBuf>,
     /// With PLAN_FILE: refuse it, writing nothing, unless its SHA-256 is this (the digest
     /// `plan --out` printed, or `sha256sum PLAN_FILE`), so exactly the reviewed plan is applied.
-    #[arg(long, value_name = "SHA256", requires = "saved_plan", value_parser = sha256_hex)]
+    #[arg(long, value_name = "SHA256", value_parser = sha256_hex)]
     pub expect_digest: Option<String>,
     #[command(flatten)]
     pub input: PlanInput,
@@ -271,6 +272,10 @@ pub struct ShowArgs {
     /// A plan saved by `plan --out`.
     #[arg(value_name = "PLAN_FILE")]
     pub saved_plan: PathBuf,
+    /// The reviewed webhooks file the plan was made from, which names every portal's URL and
+    /// every variable `apply` reads (the plan is bound to it by its SHA-256).
+    #[command(flatten)]
+    pub file: FileArgs,
     /// How to show the plan, as `plan --format` does.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

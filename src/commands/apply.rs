@@ -37,24 +37,28 @@ pub(super) fn run(
 ) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
     let printer = out.err();
-    let document;
-    let runs = match &args.saved_plan {
-        Some(path) => {
-            let (parts, digest) = saved_file::load(path, args.expect_digest.as_deref())?;
+    let saved = match &args.saved_plan {
+        Some(path) => Some((path, saved_file::load(path, args.expect_digest.as_deref())?)),
+        None => None,
+    };
+    // A saved plan too is applied with the reviewed file: every URL and variable is its.
+    let document = super::load_config(&args.input.file.file, printer)?;
+    document.register_secrets(&crate::settings::env);
+    let runs = match saved {
+        Some((path, loaded)) => {
+            let parts = loaded.parts(&document)?;
             printer.note(format_args!(
-                "Read the saved plan {} (SHA-256 {digest}).",
-                path.display()
+                "Read the saved plan {} (SHA-256 {}).",
+                path.display(),
+                loaded.digest
             ));
             let parallelism = args.input.portal_parallelism;
-            let runs = portals::check_saved(parts, settings, parallelism, &runtime, printer)?;
+            let runs =
+                portals::check_saved(parts, &document, settings, parallelism, &runtime, printer)?;
             refuse_stale(&runs, printer)?;
             runs
         }
-        None => {
-            document = super::load_config(&args.input.file.file, printer)?;
-            document.register_secrets(&crate::settings::env);
-            portals::plan_fresh(&document, &args.input, settings, &runtime, printer)?
-        }
+        None => portals::plan_fresh(&document, &args.input, settings, &runtime, printer)?,
     };
     write_all(runs, args, settings, out, &runtime)
 }

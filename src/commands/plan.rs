@@ -45,13 +45,12 @@ pub(super) fn run(
                     let planned = r.outcome.as_ref().ok()?;
                     Some(saved::PortalToSave {
                         name: r.name.as_deref(),
-                        api_key_env: r.name.as_ref().map(|_| r.api_key_env.as_str()),
                         plan: &planned.plan,
                         max_deletes: planned.max_deletes.map(guard::MaxDeletes::value),
                     })
                 })
                 .collect();
-            let text = saved::to_json(&parts)?;
+            let text = saved::to_json(&parts, &document)?;
             Some((path, saved_file::save(path, &text)?))
         }
         // The unnamed portal's refusal is told as the run's error.
@@ -85,7 +84,7 @@ pub(super) fn run(
         printer.note(format_args!(
             "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}",
             path.display(),
-            saved_file::apply_command(path, &digest)
+            saved_file::apply_command(path, &digest, &args.input.file.file)
         ));
     }
     // 2 for changes under `--detailed-exitcode`, else 0: errors never get here.

@@ -30,7 +30,8 @@ pub(super) struct PortalRun<'a> {
     pub url: String,
     /// The variable its API key is read from.
     pub api_key_env: String,
-    /// The portal's desired state; `None` for a saved plan, which has only the variables.
+    /// The portal's desired state in the file (a saved plan's too: its variables are read
+    /// from it).
     pub config: Option<&'a Config>,
     /// Shared, so a failure can be both shown in the portal's section and drawn whole. Always
     /// `Ok` for the unnamed portal, whose failure is the run's.
@@ -142,13 +143,16 @@ pub(super) fn plan_fresh<'a>(
 
 /// Lists every portal `--portal` selects from a saved plan (all by default) and checks its
 /// part against what it holds now: the plan goes stale when a webhook it writes changed.
-pub(super) fn check_saved(
+/// Every URL and key variable is the config file's (`saved::read`), whose desired state
+/// `document` also locates the secrets' errors in.
+pub(super) fn check_saved<'a>(
     parts: Vec<SavedPortal>,
+    document: &'a Document,
     settings: &Settings,
     parallelism: u16,
     runtime: &tokio::runtime::Runtime,
     printer: Printer,
-) -> Result<Vec<PortalRun<'static>>, Error> {
+) -> Result<Vec<PortalRun<'a>>, Error> {
     let parts = if parts.iter().any(|p| p.name.is_some()) {
         selected(
             parts,
@@ -163,15 +167,32 @@ pub(super) fn check_saved(
             let SavedPortal {
                 name,
                 api_key_env,
+                url,
+                pinned_by,
                 plan,
                 max_deletes,
             } = part;
             let api_key_env = api_key_env.unwrap_or_else(|| KEY_VAR.to_string());
-            let url = plan.portal.clone();
+            let config = match document {
+                Document::One(config) => Some(config),
+                Document::Portals(fleet) => fleet
+                    .portals
+                    .iter()
+                    .find(|p| Some(p.name.as_str()) == name.as_deref())
+                    .map(|p| &p.config),
+            };
+            let shown = plan.portal.clone();
             let outcome = async {
-                let portal = match &name {
-                    Some(_) => PortalUrl::parse(&plan.portal)?,
-                    None => settings.one_portal(Some((plan.portal.as_str(), "the saved plan")))?,
+                let portal = match pinned_by {
+                    None => PortalUrl::parse(&url)?,
+                    Some(origin) => {
+                        // A URL the plan recorded is never trusted alone: the command line or
+                        // the environment must name that portal again, as for the plan.
+                        if origin == saved::RECORDED {
+                            settings.one_portal(None)?;
+                        }
+                        settings.one_portal(Some((url.as_str(), origin)))?
+                    }
                 };
                 let client =
                     super::client(settings, &portal, &api_key_env, name.as_deref(), printer)?;
@@ -188,9 +209,9 @@ pub(super) fn check_saved(
             Ok::<_, Error>(PortalRun {
                 outcome: shared(name.as_deref(), outcome)?,
                 name,
-                url,
+                url: shown,
                 api_key_env,
-                config: None,
+                config,
             })
         })
         .buffered(usize::from(parallelism));

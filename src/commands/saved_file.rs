@@ -11,6 +11,7 @@ use std::path::Path;
 
 use super::atomic::{self, Existing};
 use crate::Error;
+use crate::config::Document;
 use crate::plan::saved::{self, SavedPlanError, SavedPortal};
 
 /// The largest saved plan `apply` reads. Measured: 5,000 updates of webhooks that list every
@@ -19,12 +20,24 @@ use crate::plan::saved::{self, SavedPlanError, SavedPortal};
 /// for longer names, uris and failure excerpts, and is still read in a blink.
 pub(super) const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
 
+/// A saved plan's text, read but not yet checked against the config file.
+pub(super) struct Loaded {
+    text: String,
+    shown: String,
+    pub digest: String,
+}
+
+impl Loaded {
+    /// The plan's parts, refused unless it was made from `document`, whose URLs and variables
+    /// it is read with.
+    pub(super) fn parts(&self, document: &Document) -> Result<Vec<SavedPortal>, Error> {
+        Ok(saved::read(&self.text, &self.shown, document)?)
+    }
+}
+
 /// Reads the saved plan at `path`, refusing it unless its SHA-256 is `expect_digest` (when
-/// given). Returns the plan and its digest.
-pub(super) fn load(
-    path: &Path,
-    expect_digest: Option<&str>,
-) -> Result<(Vec<SavedPortal>, String), Error> {
+/// given).
+pub(super) fn load(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, Error> {
     let shown = path.display().to_string();
     let refuse = |reason: String| Error::PlanFile {
         path: shown.clone(),
@@ -52,7 +65,11 @@ pub(super) fn load(
             path: shown,
         });
     }
-    Ok((saved::read(&text, &shown)?, digest))
+    Ok(Loaded {
+        text,
+        shown,
+        digest,
+    })
 }
 
 /// A webhook file given where a saved plan belongs (`apply webhooks.yaml`). A saved plan is
@@ -77,12 +94,18 @@ pub(super) fn save(path: &Path, text: &str) -> Result<String, Error> {
     Ok(saved::digest(text.as_bytes()))
 }
 
-/// The command line that applies exactly the saved plan at `path`, whose digest is `digest`.
-pub(super) fn apply_command(path: &Path, digest: &str) -> String {
-    format!(
+/// The command line that applies exactly the saved plan at `path`, whose digest is `digest`,
+/// with the config file `config` it was made from (`-f`, left out when it is the default).
+pub(super) fn apply_command(path: &Path, digest: &str, config: &Path) -> String {
+    let mut command = format!(
         "docspace-webhooks apply {} --expect-digest {digest}",
         crate::config::shell_word(&path.display().to_string())
-    )
+    );
+    if config != Path::new("webhooks.yaml") {
+        command.push_str(" -f ");
+        command.push_str(&crate::config::shell_word(&config.display().to_string()));
+    }
+    command
 }
 
 /// Refuses when `path` exists and is anything but a saved plan (of any version).

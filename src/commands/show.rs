@@ -1,45 +1,92 @@
-//! `show PLAN_FILE`: a saved plan as `apply PLAN_FILE` would show it, then its SHA-256, so a
-//! reviewer can read and pin exactly the file a pipeline will apply.
+//! `show PLAN_FILE`: a saved plan as `apply PLAN_FILE` would show it, then what only the
+//! config file decides (each portal's URL, the variable of its key, every variable `apply`
+//! reads, the file's SHA-256 the plan is bound to) and the plan's SHA-256, so a reviewer can
+//! read and pin exactly the file a pipeline will apply, and see where every key goes.
 //!
-//! Offline by design: no portal, no API key, no network. The file is read and checked by the
-//! same loader `apply` uses (`saved_file::load`), so a file `apply` would refuse (not a plan,
-//! another version, edited inconsistently) is refused here too, and what is shown is derived
-//! from the writes exactly as `apply` derives what it sends. Whether the plan has gone stale is
-//! only known against the portal: `apply` checks that.
+//! Offline by design: no portal, no API key, no network. It needs the config file the plan was
+//! made from (`-f`), as `apply` does: a plan alone cannot say where its keys go, so a missing
+//! file fails `show`. Both are read and checked by the same loaders `apply` uses, so a file
+//! `apply` would refuse (not a plan, another version, edited inconsistently, made from another
+//! file, a URL `apply` would not use) is refused here too, and what is shown is derived from
+//! the writes exactly as `apply` derives what it sends. Whether the plan has gone stale is only
+//! known against the portal: `apply` checks that.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use super::{Output, saved_file};
 use crate::Error;
+use crate::api::PortalUrl;
 use crate::cli::ShowArgs;
+use crate::plan::saved;
 use crate::plan::{FleetPlan, PortalPlan};
-use crate::render::{self, Format, style};
+use crate::render::{self, Binding, BoundPortal, Format, style};
+use crate::settings::KEY_VAR;
 
 pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> {
     let path = &args.saved_plan;
-    let (saved, digest) = saved_file::load(path, None)?;
+    let loaded = saved_file::load(path, None)?;
+    let document = super::load_config(&args.file.file, out.err())?;
+    let (saved, digest) = (loaded.parts(&document)?, loaded.digest);
+    let key_vars: Vec<String> = saved
+        .iter()
+        .map(|p| p.api_key_env.clone().unwrap_or_else(|| KEY_VAR.to_string()))
+        .collect();
+    let needed: Vec<Vec<String>> = saved
+        .iter()
+        .map(|p| {
+            p.plan
+                .secrets_needed()
+                .into_iter()
+                .map(String::from)
+                .collect()
+        })
+        .collect();
+    let mut portals = Vec::with_capacity(saved.len());
+    for ((part, key_var), secrets) in saved.iter().zip(&key_vars).zip(&needed) {
+        // A URL `apply` would refuse is refused here: the reviewer must not approve it.
+        PortalUrl::parse(&part.url)?;
+        let mut reads = vec![key_var.as_str()];
+        reads.extend(secrets.iter().map(String::as_str));
+        portals.push(BoundPortal {
+            name: part.name.as_deref(),
+            url: &part.url,
+            recorded: part.pinned_by == Some(saved::RECORDED),
+            key_var,
+            reads,
+        });
+    }
+    let config_digest = saved::config_digest(&document);
+    let binding = render::saved_plan_binding(
+        args.format,
+        &Binding {
+            config: document.source().name(),
+            config_digest: &config_digest,
+            portals,
+        },
+    );
     let run = FleetPlan {
         portals: saved
-            .into_iter()
+            .iter()
             .map(|p| PortalPlan {
-                name: p.name,
+                name: p.name.clone(),
                 portal: p.plan.portal.clone(),
-                plan: Some(p.plan),
+                plan: Some(p.plan.clone()),
                 error: None,
             })
             .collect(),
     };
     let shown = render::render(&run, args.format, style::stdout_colored());
     let _ = write!(out, "{shown}");
-    let command = saved_file::apply_command(path, &digest);
+    let command = saved_file::apply_command(path, &digest, &args.file.file);
     let footer =
         render::saved_plan_footer(args.format, &path.display().to_string(), &digest, &command);
     if args.format == Format::Json {
         // stdout stays the one JSON document `plan --format json` prints.
+        out.err().note(binding.trim_end_matches('\n'));
         out.err().note(footer.trim_end_matches('\n'));
     } else {
-        let _ = write!(out, "\n{footer}");
+        let _ = write!(out, "\n{binding}\n{footer}");
     }
     // A plan cut short could hide a change from its reviewer.
     out.finish("saved plan")?;

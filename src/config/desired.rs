@@ -173,6 +173,14 @@ impl Document {
         }
     }
 
+    /// The file it was read from.
+    pub fn source(&self) -> &Source {
+        match self {
+            Document::One(config) => &config.source,
+            Document::Portals(fleet) => &fleet.source,
+        }
+    }
+
     /// The desired state of each portal, in file order.
     pub fn configs(&self) -> Vec<&Config> {
         match self {

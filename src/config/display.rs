@@ -84,8 +84,8 @@ impl Source {
         &self.name
     }
 
-    /// The text as read, to count lines in (never to show).
-    pub(super) fn text(&self) -> &str {
+    /// The text as read, to count lines in and to digest (never to show).
+    pub fn text(&self) -> &str {
         &self.text
     }
 

@@ -25,10 +25,7 @@ pub enum SecretError {
     #[error("environment variable {var} is not set{}", of(webhook.as_deref()))]
     #[diagnostic(
         code(config::secret_unset),
-        help(
-            "set {var} in the environment that runs `apply`; a saved plan stores only the \
-             variable's name, never its value"
-        )
+        help("set {var} in the environment that runs `apply`; its value is never saved in a plan")
     )]
     Unset {
         var: String,

@@ -61,18 +61,32 @@ impl HostWarning {
         show: impl Fn(&str) -> String,
         show_ascii: impl Fn(&str) -> String,
     ) -> String {
-        let host = show(&self.host.host);
-        let key = self.field.key();
-        match &self.host.ascii {
-            Some(ascii) => format!(
-                "look-alike host in the {key}: {host} {}; it is {}, check that this is the host you mean",
-                idn::LOOKALIKE,
-                show_ascii(ascii)
-            ),
-            None => format!(
-                "look-alike host in the {key}: {host} {} and is not a valid domain name",
-                idn::LOOKALIKE
-            ),
-        }
+        sentence(self.field.key(), &self.host, show, show_ascii)
     }
+}
+
+/// The warning for a look-alike `host` in the value of `key` (`uri`, `portal URL`).
+pub(super) fn sentence(
+    key: &str,
+    host: &LookalikeHost,
+    show: impl Fn(&str) -> String,
+    show_ascii: impl Fn(&str) -> String,
+) -> String {
+    let shown = show(&host.host);
+    match &host.ascii {
+        Some(ascii) => format!(
+            "look-alike host in the {key}: {shown} {}; it is {}, check that this is the host you mean",
+            idn::LOOKALIKE,
+            show_ascii(ascii)
+        ),
+        None => format!(
+            "look-alike host in the {key}: {shown} {} and is not a valid domain name",
+            idn::LOOKALIKE
+        ),
+    }
+}
+
+/// What follows a URL whose host is a look-alike (see [`beside`]); empty for any other.
+pub(super) fn beside_url(url: &str) -> String {
+    beside(Field::Uri, &Value::Text(url.to_string()))
 }

@@ -16,6 +16,7 @@
 //! - Changed strings are diffed, and look-alike hosts found, on the values as the plan holds
 //!   them: uris masked by the planner, so no credential reaches a diff or a warning.
 
+mod binding;
 pub mod export;
 mod inline;
 mod json;
@@ -59,6 +60,8 @@ pub fn render(run: &FleetPlan, format: Format, color: bool) -> String {
         (Format::Markdown, None) => markdown::render_portals(run),
     }
 }
+
+pub use binding::{Binding, BoundPortal, saved_plan_binding};
 
 /// What `show` prints after a saved plan: its path, its SHA-256 and `command`, the command
 /// line that applies exactly that file. Text for `Text` and `Json` (whose stdout stays one

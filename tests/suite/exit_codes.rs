@@ -25,7 +25,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
         &["frobnicate"],
         &[],
         &["plan", "--out"],
-        &["apply", "plan.json", "-f", "other.yaml"],
+        &["apply", "plan.json", "--prune"],
         &["apply", "--parallelism", "99"],
         &["plan", "--max-deletes", "2"],
         &["apply", "--expect-digest", &"a".repeat(64)],
@@ -112,11 +112,11 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     For more information, try '--help'.
     ----- end -----
 
-    $ apply plan.json -f other.yaml
+    $ apply plan.json --prune
     exit: 1
     ----- stdout -----
     ----- stderr -----
-    error: the argument '[PLAN_FILE]' cannot be used with '--file <PATH>'
+    error: the argument '[PLAN_FILE]' cannot be used with '--prune'
 
     Usage: docspace-webhooks apply <PLAN_FILE>
 
@@ -148,10 +148,9 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-    error: the following required arguments were not provided:
-      <PLAN_FILE>
+    error: --expect-digest needs a PLAN_FILE: it checks a plan saved by `plan --out`, never a plan made afresh from the file
 
-    Usage: docspace-webhooks apply --expect-digest <SHA256> <PLAN_FILE>
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
 
     For more information, try '--help'.
     ----- end -----
@@ -224,6 +223,7 @@ fn plan_out_saves_the_file_whatever_happens_to_stdout() {
     let code = std::fs::read_to_string(piped.path("code")).unwrap();
     assert_eq!(code.trim(), "0", "{out:?}");
     let applied = Run::new(&["apply", piped.path("plan.json").to_str().unwrap()])
+        .reviewed(&piped.path("plan.json"))
         .portal(&portal)
         .env("BILLING_SECRET", SECRET)
         .run();
@@ -275,6 +275,7 @@ fn a_closed_stdout_keeps_a_successful_apply_at_0() {
     assert_eq!(planned.run().code, 0);
     let path = planned.path("plan.json");
     let out = Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(&path)
         .portal(&portal)
         .env("BILLING_SECRET", SECRET)
         .run_with_stdout_closed_after(0);
@@ -369,10 +370,9 @@ fn expect_digest_without_a_plan_file_is_a_usage_error_whatever_else_is_given() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-    error: the following required arguments were not provided:
-      <PLAN_FILE>
+    error: --expect-digest needs a PLAN_FILE: it checks a plan saved by `plan --out`, never a plan made afresh from the file
 
-    Usage: docspace-webhooks apply --expect-digest <SHA256> --auto-approve <PLAN_FILE>
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
 
     For more information, try '--help'.
     ----- end -----

@@ -244,7 +244,8 @@ fn a_missing_secret_at_apply_points_at_its_secret_key_in_the_file() {
 }
 
 #[test]
-fn a_missing_secret_of_a_saved_plan_speaks_of_the_environment() {
+fn a_missing_secret_of_a_saved_plan_points_at_the_files_secret_key() {
+    // The file, not the plan, names the variable: the error points where it is named.
     let portal = FakePortal::start();
     portal.seed(Seed::new("Audit", "https://audit.example.com/h"));
     let plan = Run::new(&["plan", "--out", "plan.json"])
@@ -252,6 +253,7 @@ fn a_missing_secret_of_a_saved_plan_speaks_of_the_environment() {
         .portal(&portal);
     assert_eq!(plan.run().code, 0);
     let out = Run::new(&["apply", plan.path("plan.json").to_str().unwrap()])
+        .reviewed(&plan.path("plan.json"))
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
@@ -276,12 +278,16 @@ fn a_missing_secret_of_a_saved_plan_speaks_of_the_environment() {
       x 1 secret(s) could not be resolved; nothing was written
 
       x environment variable BILLING_SECRET is not set (secretKey of 'Billing sync')
-      help: set BILLING_SECRET in the environment that runs `apply`; a saved plan stores only the variable's name, never its value
+       ,-[webhooks.yaml:6:16]
+     5 |     uri: https://billing.example.com/h
+     6 |     secretKey: ${BILLING_SECRET}
+       :                ^^^^^^^^|^^^^^^^^
+       :                        `-- BILLING_SECRET is read here
+       `----
+      help: set BILLING_SECRET in the environment that runs `apply`, or change `secretKey` here
 
     ----- end -----
     "#);
-    assert!(!out.stderr.contains("secretKey` here"), "{out:?}");
-    assert!(!out.stderr.contains("in the file"), "{out:?}");
     assert!(portal.writes().is_empty());
 }
 

@@ -40,6 +40,10 @@ mod loader_fuzz;
 mod messages;
 /// `plan`: read-only, one request, what the output says, exit codes.
 mod plan;
+/// Property tests: no mutation of a saved plan sends a credential where the file does not say.
+mod plan_mutations;
+/// Issue 19 attacked: saved plans edited to send a key or secret elsewhere, replayed, wrapped.
+mod plan_trust;
 /// Portal errors and transport rules as a user sees them.
 mod portal_errors;
 /// `portals:` files against several fake portals at once: overlays, selection, isolation,

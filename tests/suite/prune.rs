@@ -64,6 +64,7 @@ fn a_live_list_that_repeats_an_id_is_refused_by_every_command() {
         }
     }
     let out = Run::new(&["apply", saved.path("plan.json").to_str().unwrap()])
+        .reviewed(&saved.path("plan.json"))
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
@@ -234,6 +235,7 @@ fn a_plan_that_deletes_every_live_webhook_needs_an_explicit_max_deletes() {
     )
     .unwrap();
     let out = Run::new(&["apply", forged.to_str().unwrap()])
+        .reviewed(&forged)
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
@@ -250,6 +252,7 @@ fn a_plan_that_deletes_every_live_webhook_needs_an_explicit_max_deletes() {
     assert!(portal.writes().is_empty());
 
     let out = Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(&path)
         .portal(&portal)
         .run();
     assert_eq!(out.code, 0, "{out:?}");

@@ -262,6 +262,7 @@ fn a_saved_plan_records_the_files_limit_and_apply_checks_it_again() {
     )
     .unwrap();
     let out = Run::new(&["apply", forged.to_str().unwrap()])
+        .reviewed(&forged)
         .portal(&portal)
         .run();
     assert_eq!(out.code, 1, "{out:?}");
@@ -278,6 +279,7 @@ fn a_saved_plan_records_the_files_limit_and_apply_checks_it_again() {
     assert!(portal.writes().is_empty());
 
     let out = Run::new(&["apply", plan.path("plan.json").to_str().unwrap()])
+        .reviewed(&plan.path("plan.json"))
         .portal(&portal)
         .run();
     assert_eq!(out.code, 0, "{out:?}");

@@ -54,6 +54,7 @@ fn apply_of_a_saved_plan_quiet_says_nothing_on_stderr() {
     assert_eq!(planned.run().code, 0);
     let path = planned.path("plan.json");
     let out = Run::new(&["--quiet", "apply", path.to_str().unwrap()])
+        .reviewed(&path)
         .portal(&portal)
         .env("BILLING_SECRET", "s3cret-value-1")
         .run();

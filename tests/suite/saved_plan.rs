@@ -19,6 +19,7 @@ fn saved(portal: &FakePortal) -> (Run, std::path::PathBuf) {
 
 fn apply_saved(portal: &FakePortal, path: &std::path::Path) -> crate::support::run::Outcome {
     Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(path)
         .portal(portal)
         .env("BILLING_SECRET", SECRET)
         .run()
@@ -33,7 +34,10 @@ fn a_saved_plan_applies_exactly_without_asking_and_holds_no_secret() {
     assert_eq!(planned.code, 0, "{planned:?}");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains(SECRET), "no secret value in the file");
-    assert!(text.contains("BILLING_SECRET"), "only the variable's name");
+    assert!(
+        !text.contains("BILLING_SECRET"),
+        "not even the variable's name: the file names it"
+    );
     assert!(
         portal.writes().is_empty(),
         "plan --out writes nothing to the portal"
@@ -126,7 +130,7 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is a saved plan of format_version 99, but this build reads only version 4; nothing was written
+      x [TMP]/plan.json is a saved plan of format_version 99, but this build reads only version 5; nothing was written
       help: a saved plan is made to be applied minutes later, by the same build: run `plan --out` again with this build of docspace-webhooks and review it
 
     ----- end -----
@@ -141,7 +145,7 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is a saved plan of format_version 4294967298, but this build reads only version 4; nothing was written
+      x [TMP]/plan.json is a saved plan of format_version 4294967298, but this build reads only version 5; nothing was written
       help: a saved plan is made to be applied minutes later, by the same build: run `plan --out` again with this build of docspace-webhooks and review it
 
     ----- end -----
@@ -228,14 +232,15 @@ fn the_deletion_guard_is_checked_again_when_a_saved_plan_is_applied() {
 }
 
 #[test]
-fn a_saved_plan_takes_no_file_or_planning_flags() {
-    let out = Run::new(&["apply", "plan.json", "-f", "other.yaml"]).run();
+fn a_saved_plan_takes_no_planning_flags() {
+    // `-f` it takes: the reviewed file is where its URLs and variables come from.
+    let out = Run::new(&["apply", "plan.json", "--prune"]).run();
     assert_eq!(out.code, 1, "a usage error: {out:?}");
     insta::assert_snapshot!(out.user_view(), @"
     exit: 1
     ----- stdout -----
     ----- stderr -----
-    error: the argument '[PLAN_FILE]' cannot be used with '--file <PATH>'
+    error: the argument '[PLAN_FILE]' cannot be used with '--prune'
 
     Usage: docspace-webhooks apply <PLAN_FILE>
 
@@ -319,7 +324,7 @@ fn a_saved_plan_whose_parts_disagree_is_refused_with_nothing_written() {
             p["portals"][0]["unchanged"] = serde_json::json!([{ "id": 1, "name": "Crm" }])
         }),
         ("has no secretKey", |p| {
-            p["portals"][0]["writes"][1]["webhook"]["secretKey"] = serde_json::Value::Null
+            p["portals"][0]["writes"][1]["webhook"]["secretKey"] = false.into()
         }),
         ("mixes \"*\" with other events", |p| {
             p["portals"][0]["writes"][1]["webhook"]["triggers"] =

@@ -24,7 +24,7 @@ fn sha256(bytes: &[u8]) -> String {
 fn apply(portal: &FakePortal, plan: &Path, extra: &[&str]) -> crate::support::run::Outcome {
     let mut args = vec!["apply", plan.to_str().unwrap()];
     args.extend_from_slice(extra);
-    Run::new(&args).portal(portal).run()
+    Run::new(&args).reviewed(plan).portal(portal).run()
 }
 
 /// Files in `dir` that a save may have left behind.

@@ -58,6 +58,7 @@ fn values_no_config_file_could_hold_are_refused_with_nothing_sent() {
             change(&mut plan["portals"][0]["writes"][index]["webhook"], value);
             std::fs::write(&path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
             let out = Run::new(&["apply", path.to_str().unwrap()])
+                .reviewed(&path)
                 .portal(&portal)
                 .env("BILLING_SECRET", SECRET)
                 .run();
@@ -76,6 +77,7 @@ fn values_no_config_file_could_hold_are_refused_with_nothing_sent() {
     // The unedited plan is still applied whole: the checks refuse only what was edited in.
     std::fs::write(&path, serde_json::to_string_pretty(&original).unwrap()).unwrap();
     let out = Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(&path)
         .portal(&portal)
         .env("BILLING_SECRET", SECRET)
         .run();
@@ -94,6 +96,7 @@ fn a_value_the_webhook_already_has_is_kept_whatever_it_is() {
         .portal(&portal);
     assert_eq!(planned.run().code, 0);
     let out = Run::new(&["apply", planned.path("plan.json").to_str().unwrap()])
+        .reviewed(&planned.path("plan.json"))
         .portal(&portal)
         .run();
     assert_eq!(out.code, 0, "{out:?}");

@@ -39,7 +39,7 @@ fn show(run: &Run, args: &[&str]) -> Outcome {
     let path = run.path("plan.json");
     let mut all = vec!["show", path.to_str().unwrap()];
     all.extend_from_slice(args);
-    Run::new(&all).run()
+    Run::new(&all).reviewed(&path).run()
 }
 
 /// The digest `plan --out` printed on stderr.
@@ -88,6 +88,11 @@ fn show_prints_what_plan_printed_and_its_digest_offline() {
     Apply will read: BILLING_SECRET
 
     Plan: 1 to create, 1 to update, 0 to delete, 1 unchanged.
+
+    Made from the config file webhooks.yaml (SHA-256 [SHA256]); apply takes from it alone, and refuses any other file:
+      Portal: [PORTAL] (given by --portal or DOCSPACE_URL when planned; apply needs it given again)
+        API key from: DOCSPACE_API_KEY
+        Reads: DOCSPACE_API_KEY, BILLING_SECRET
 
     Saved plan [TMP]/plan.json, SHA-256 [SHA256].
     Apply exactly it with: docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]
@@ -155,6 +160,10 @@ fn show_renders_json_and_markdown_as_plan_did() {
             Unmanaged (on the portal, not in the file; left alone):
 
             - `#2 "Old billing"`
+
+            Made from the config file `webhooks.yaml` (SHA-256 `[SHA256]`); apply takes from it alone, and refuses any other file:
+
+            - Portal: `[PORTAL]` (given by --portal or DOCSPACE_URL when planned; apply needs it given again); API key from `DOCSPACE_API_KEY`; reads `DOCSPACE_API_KEY`, `BILLING_SECRET`
 
             Saved plan `[TMP]/plan.json`, SHA-256 `[SHA256]`. Apply exactly it with `docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]`.
             ----- stderr -----

@@ -118,6 +118,7 @@ fn a_saved_targeted_plan_applies_only_those_changes() {
     assert_eq!(planned.code, 0, "{planned:?}");
     let path = run.path("plan.json");
     let out = Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(&path)
         .portal(&portal)
         .run();
     assert_eq!(out.code, 0, "{out:?}");

@@ -61,6 +61,17 @@ impl Run {
         self
     }
 
+    /// Copies the `webhooks.yaml` beside the saved plan `plan` into the run's directory (the
+    /// default `-f`), as the job that applies a plan checks out the reviewed file it was made
+    /// from.
+    pub fn reviewed(self, plan: &std::path::Path) -> Run {
+        let file = plan.with_file_name("webhooks.yaml");
+        if file.is_file() {
+            std::fs::copy(&file, self.dir.path().join("webhooks.yaml")).expect("copy the file");
+        }
+        self
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }

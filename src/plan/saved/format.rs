@@ -9,15 +9,16 @@
 //! ```text
 //! {
 //!   "kind": "docspace-webhooks saved plan",
-//!   "format_version": 4,
+//!   "format_version": 5,
 //!   "written_by": "docspace-webhooks 0.1.0",
+//!   "config_sha256": "9f86d0...",           // the config file it was planned from
 //!   "portals": [ PART, ... ]
 //! }
 //! PART: one portal's plan; one part, unnamed, for a `portal:` file
 //! {
 //!   "name": null | "staging",               // the portal's key under `portals:`
-//!   "api_key_env": null | "STAGING_KEY",    // the variable of its key (null: DOCSPACE_API_KEY)
-//!   "portal": "https://yourportal.onlyoffice.com",
+//!   "portal": null | "https://yourportal.onlyoffice.com",
+//!                  // only for a file without `portal:`: the URL --portal or DOCSPACE_URL gave
 //!   "max_deletes": null,
 //!   "writes": [
 //!     { "write": "create", "webhook": BODY },
@@ -29,17 +30,21 @@
 //!   "unmanaged": [ { "id": 12, "name": "legacy" } ],
 //!   "notes": NOTES
 //! }
-//! BODY: { "name", "uri", "secretKey": null | { "env": "VAR" }, "enabled", "ssl",
+//! BODY: { "name", "uri", "secretKey": true | false, "enabled", "ssl",
 //!         "triggers": ["file.created", ...] | ["*"], "targetId": null | "..." }
 //! LIVE: { "id", "name", "uri", "enabled", "ssl", "triggers", "targetId",
 //!         "lastFailureOn", "lastFailureContent" }
 //! NOTES: `plan::Notes`, checked by `notes`
 //! ```
+//!
+//! What decides where credentials go is not in here: each portal's URL (when the file names
+//! it), the variable of its key and the variable of each secret (`secretKey: true` says only
+//! that one is sent) are read from the config file, which `config_sha256` binds.
 
 use serde::{Deserialize, Serialize};
 
 use crate::api::LiveWebhook;
-use crate::config::{SecretRef, parse_env_ref};
+use crate::config::SecretRef;
 use crate::field::Webhook;
 use crate::plan::{Named, Notes, PlannedBody};
 use crate::triggers::{self, Parsed, TriggerSet};
@@ -51,6 +56,9 @@ pub(super) struct File {
     pub format_version: u32,
     /// The tool that wrote it, for a human reading the file.
     pub written_by: String,
+    /// The SHA-256 of the config file the plan was made from: `apply` reads every URL and
+    /// variable from that file, and refuses any other.
+    pub config_sha256: String,
     /// In the order of the file they were planned from; at least one.
     pub portals: Vec<Part>,
 }
@@ -61,9 +69,9 @@ pub(super) struct File {
 pub(super) struct Part {
     /// The portal's key under `portals:`; `None` for the one portal of a `portal:` file.
     pub name: Option<String>,
-    /// The variable its API key is read from; `None` for the unnamed portal (DOCSPACE_API_KEY).
-    pub api_key_env: Option<String>,
-    pub portal: String,
+    /// The URL `--portal` or DOCSPACE_URL gave the unnamed portal of a file without `portal:`;
+    /// `None` whenever the file names the URL, which is then read from the file alone.
+    pub portal: Option<String>,
     /// `--max-deletes` when the plan was made (`null`: the default limit). `apply FILE` checks
     /// the deletion guard again with it.
     pub max_deletes: Option<usize>,
@@ -83,15 +91,9 @@ pub(super) enum Write {
     Delete { against: Live },
 }
 
-/// The record a create or update sends (`field::Webhook`), secret as a variable name only,
-/// triggers by name.
-pub(super) type Body = Webhook<Option<EnvSecret>, Vec<String>>;
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct EnvSecret {
-    env: String,
-}
+/// The record a create or update sends (`field::Webhook`), triggers by name. Of the secret,
+/// only whether one is sent: its variable is the one the file's entry names.
+pub(super) type Body = Webhook<bool, Vec<String>>;
 
 /// The live webhook a write was computed against (`api::LiveWebhook`, triggers by name): what
 /// the stale check compares, with the real uri (credentials included), and the last failure
@@ -101,30 +103,51 @@ pub(super) type Live = LiveWebhook<Vec<String>>;
 impl Body {
     /// `None` for a body with a literal secret, which is never saved.
     pub(super) fn new(body: &PlannedBody) -> Option<Body> {
-        let secret = match &body.secret_key {
-            None => None,
-            Some(SecretRef::Env(var)) => Some(EnvSecret { env: var.clone() }),
+        let sent = match &body.secret_key {
+            None => false,
+            Some(SecretRef::Env(_)) => true,
             Some(SecretRef::Literal(_)) => return None,
         };
-        Some(body.clone().map(|_| secret, TriggerSet::names))
+        Some(body.clone().map(|_| sent, TriggerSet::names))
     }
 
-    pub(super) fn into_planned(self) -> Result<PlannedBody, String> {
-        let secret = match &self.secret_key {
-            None => None,
-            Some(EnvSecret { env }) => {
-                if parse_env_ref(&format!("${{{env}}}")) != Some(env.as_str()) {
-                    return Err(format!("secretKey names {env:?}, not a variable name"));
-                }
-                Some(SecretRef::Env(env.clone()))
-            }
-        };
+    /// The body as the planner holds it, without its secret, and whether one is sent (whose
+    /// variable only the file names: `with_secret`).
+    pub(super) fn into_planned(self) -> Result<(PlannedBody, bool), String> {
+        let sent = self.secret_key;
         if self.target_id.as_deref() == Some("") {
             return Err("targetId is \"\" (no target is null)".into());
         }
         let triggers = trigger_set(&self.triggers)?;
-        Ok(self.map(|_| secret, |_| triggers))
+        Ok((self.map(|_| None, |_| triggers), sent))
     }
+}
+
+/// `body` with the secret it sends (when `sent`): the one `in_file`, the `secretKey` of the
+/// file's entry for the webhook, names.
+pub(super) fn with_secret(
+    mut body: PlannedBody,
+    sent: bool,
+    in_file: Option<&SecretRef>,
+) -> Result<PlannedBody, String> {
+    let name = || crate::redact::mask_credentials(&body.name);
+    body.secret_key = match (sent, in_file) {
+        (false, _) => None,
+        (true, Some(SecretRef::Env(var))) => Some(SecretRef::Env(var.clone())),
+        (true, Some(SecretRef::Literal(_))) => {
+            return Err(format!(
+                "{:?} sends the file's literal secretKey, which a saved plan never does",
+                name()
+            ));
+        }
+        (true, None) => {
+            return Err(format!(
+                "{:?} sends a secret, but the file gives it no `secretKey: ${{VAR}}`",
+                name()
+            ));
+        }
+    };
+    Ok(body)
 }
 
 impl Live {

@@ -6,8 +6,9 @@ use super::format::File;
 
 /// Bumped whenever a saved plan's format or meaning changes; `apply` refuses any other
 /// version. 2: each change stored once (the write and its live record). 3: the reviewer's
-/// notes (`notes`). 4: one shape for every run, a list of portal parts (`format`).
-pub const FORMAT_VERSION: u32 = 4;
+/// notes (`notes`). 4: one shape for every run, a list of portal parts (`format`). 5: bound to
+/// its config file, which alone names URLs and variables (`config_sha256`).
+pub const FORMAT_VERSION: u32 = 5;
 pub(super) const KIND: &str = "docspace-webhooks saved plan";
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -60,6 +61,22 @@ pub enum SavedPlanError {
     Digest {
         path: String,
         expected: String,
+        found: String,
+    },
+
+    #[error(
+        "{path} was made from a config file of SHA-256 {planned}, but {config} has SHA-256 {found}; nothing was written"
+    )]
+    #[diagnostic(
+        code(saved_plan::config_digest),
+        help(
+            "a saved plan is applied with the reviewed file it was made from, which names every portal's URL and every variable read: give that file with -f, or run `plan --out` again with this one and review it"
+        )
+    )]
+    ConfigDigest {
+        path: String,
+        config: String,
+        planned: String,
         found: String,
     },
 

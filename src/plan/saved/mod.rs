@@ -6,8 +6,12 @@
 //!   counts through the same constructors the planner uses (`plan::change`). A file whose write
 //!   is not what this version would plan for that record (an update that changes nothing, a
 //!   PUT where the enable call belongs, two writes on one webhook) is refused whole.
-//! - No secret values in the file. A secret is recorded only as the name of the environment
-//!   variable `apply` reads; a literal `secretKey` cannot be saved at all.
+//! - Changes, not trust. The file holds no secret value and no variable name: a write says only
+//!   whether it sends a secret, and a literal `secretKey` cannot be saved at all. Each portal's
+//!   URL, its key's variable and every secret's variable are read from the config file the plan
+//!   was made from, which the plan binds by its SHA-256 (`read`): no edit of the plan can send
+//!   a credential anywhere that file does not say. Only a file without `portal:` leaves the URL
+//!   to the command line; the plan records it, and `apply` needs it given again.
 //! - A plan never goes stale silently (`fresh`): `apply` lists the portal again and refuses,
 //!   writing nothing, when any webhook it would write changed since (real values compared,
 //!   credentials in a uri included), or a webhook it would create now exists.
@@ -24,41 +28,49 @@ mod values;
 
 use std::collections::HashSet;
 
-use self::format::{Body, File, Part, Write};
+use self::format::{Body, File, Part, Write, with_secret};
 use self::header::{KIND, parse};
 use super::change::{enabled_only, ssl_needs_https};
 use super::{Change, Op, Plan};
 use crate::api::PortalUrl;
-use crate::config::parse_env_ref;
-use crate::config::rules::is_portal_name;
+use crate::config::{Config, DesiredWebhook, Document, Key, SecretRef};
 use crate::triggers::TriggerSet;
 
 pub use fresh::check_fresh;
 pub use header::{FORMAT_VERSION, SavedPlanError, is_saved_plan};
 
-/// One portal's part of a saved plan as read back: the one part of a `portal:` file's, or one
-/// of a `portals:` file's.
+/// One portal's part of a saved plan as read back, with what the config file says of it.
 #[derive(Debug)]
 pub struct SavedPortal {
     /// The portal's name under `portals:`; `None` for a `portal:` file's one portal.
     pub name: Option<String>,
-    /// The variable `apply` reads the portal's API key from (the file's `apiKey: ${VAR}`);
+    /// The variable `apply` reads the portal's API key from: its `apiKey: ${VAR}` in the file;
     /// `None` for a `portal:` file's, whose key is DOCSPACE_API_KEY.
     pub api_key_env: Option<String>,
+    /// Its URL as written: the file's `url:` or `portal:`, or what `--portal`/DOCSPACE_URL
+    /// gave a file without `portal:`, which the plan records.
+    pub url: String,
+    /// Where `url` comes from, for a `portal:` file's portal, which `--portal` or
+    /// DOCSPACE_URL may repeat but not change; `None` for a named portal.
+    pub pinned_by: Option<&'static str>,
     pub plan: Plan,
     /// The deletion limit the plan was checked against (`guard`).
     pub max_deletes: Option<usize>,
 }
 
-/// One portal's part of a plan to save: its name and the variable of its key (both `None` for
-/// a `portal:` file's one portal), its plan and the deletion limit the plan was checked
-/// against.
+/// One portal's part of a plan to save: its name (`None` for a `portal:` file's one portal),
+/// its plan and the deletion limit the plan was checked against.
 pub struct PortalToSave<'a> {
     pub name: Option<&'a str>,
-    pub api_key_env: Option<&'a str>,
     pub plan: &'a Plan,
     pub max_deletes: Option<usize>,
 }
+
+/// Where a `portal:` file's portal comes from when the file names it.
+const PINNED_BY_FILE: &str = "`portal:` in the file";
+/// Where it comes from when the file does not: the plan recorded what `--portal` or
+/// DOCSPACE_URL gave, which `apply` requires again.
+pub const RECORDED: &str = "the saved plan";
 
 /// The SHA-256 of a saved plan's bytes, in lowercase hex (what `sha256sum` prints).
 pub fn digest(bytes: &[u8]) -> String {
@@ -66,14 +78,28 @@ pub fn digest(bytes: &[u8]) -> String {
     hash.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The saved form of the plans of a run: pretty JSON ending in a newline. Refuses a plan that
-/// would have to store a literal secret.
-pub fn to_json(portals: &[PortalToSave<'_>]) -> Result<String, SavedPlanError> {
+/// The SHA-256 of the config file `document` was read from (what `sha256sum` prints for it).
+pub fn config_digest(document: &Document) -> String {
+    digest(document.source().text().as_bytes())
+}
+
+/// The saved form of the plans of a run made from `document`: pretty JSON ending in a
+/// newline. Refuses a plan that would have to store a literal secret.
+pub fn to_json(
+    portals: &[PortalToSave<'_>],
+    document: &Document,
+) -> Result<String, SavedPlanError> {
+    // Only a portal the file does not name records its URL.
+    let given_url = matches!(document, Document::One(config) if config.portal.is_none());
     let file = File {
         kind: KIND.to_string(),
         format_version: FORMAT_VERSION,
         written_by: format!("docspace-webhooks {}", env!("CARGO_PKG_VERSION")),
-        portals: portals.iter().map(part_of).collect::<Result<_, _>>()?,
+        config_sha256: config_digest(document),
+        portals: portals
+            .iter()
+            .map(|p| part_of(p, given_url))
+            .collect::<Result<_, _>>()?,
     };
     let mut text = match serde_json::to_string_pretty(&file) {
         Ok(text) => text,
@@ -83,16 +109,15 @@ pub fn to_json(portals: &[PortalToSave<'_>]) -> Result<String, SavedPlanError> {
     };
     text.push('\n');
     // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
-    read(&text, "the plan being saved")?;
+    read(&text, "the plan being saved", document)?;
     Ok(text)
 }
 
-fn part_of(part: &PortalToSave<'_>) -> Result<Part, SavedPlanError> {
+fn part_of(part: &PortalToSave<'_>, given_url: bool) -> Result<Part, SavedPlanError> {
     let plan = part.plan;
     Ok(Part {
         name: part.name.map(str::to_string),
-        api_key_env: part.api_key_env.map(str::to_string),
-        portal: plan.portal.clone(),
+        portal: (given_url && part.name.is_none()).then(|| plan.portal.clone()),
         max_deletes: part.max_deletes,
         writes: plan
             .changes
@@ -105,12 +130,34 @@ fn part_of(part: &PortalToSave<'_>) -> Result<Part, SavedPlanError> {
     })
 }
 
-/// Reads a saved plan; `path` is only for messages. Every part is checked the way the planner
-/// would have made it, and the whole is refused when a part is unnamed beside others, or two
-/// parts name one portal or one name: a hand-edited file must not make `apply` write a portal
-/// twice, or read a key it was not meant to.
-pub fn read(text: &str, path: &str) -> Result<Vec<SavedPortal>, SavedPlanError> {
+/// Reads a saved plan against `document`, the config file `apply` or `show` was given; `path`
+/// is only for messages. The plan is refused unless it was made from exactly that file (its
+/// SHA-256), and each part must be a portal of the file, once: every URL (but the one a file
+/// without `portal:` left to the command line) and every variable is then the file's, so no
+/// edit of the plan can send a key or secret anywhere the file does not say. Every part is
+/// checked the way the planner would have made it.
+pub fn read(
+    text: &str,
+    path: &str,
+    document: &Document,
+) -> Result<Vec<SavedPortal>, SavedPlanError> {
     let file = parse(text, path)?;
+    let found = config_digest(document);
+    if file.config_sha256 != found {
+        return Err(SavedPlanError::ConfigDigest {
+            path: path.to_string(),
+            config: document.source().name().to_string(),
+            // From the plan: shown as written only when it is a digest at all.
+            planned: if file.config_sha256.len() == 64
+                && file.config_sha256.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                file.config_sha256
+            } else {
+                format!("{:?}", file.config_sha256)
+            },
+            found,
+        });
+    }
     let inconsistent = |reason: String| SavedPlanError::Inconsistent {
         path: path.to_string(),
         reason,
@@ -118,72 +165,96 @@ pub fn read(text: &str, path: &str) -> Result<Vec<SavedPortal>, SavedPlanError> 
     if file.portals.is_empty() {
         return Err(inconsistent("it names no portal".into()));
     }
-    if file.portals.len() > 1 && file.portals.iter().any(|p| p.name.is_none()) {
-        return Err(inconsistent(
-            "a portal without a name is not the only one".into(),
-        ));
-    }
-    let (mut names, mut urls) = (HashSet::new(), HashSet::new());
+    let mut names = HashSet::new();
     let mut portals = Vec::with_capacity(file.portals.len());
     for part in file.portals {
-        let (name, api_key_env) = (part.name.clone(), part.api_key_env.clone());
         let max_deletes = part.max_deletes;
-        let Some(name) = name else {
-            if let Some(var) = api_key_env {
+        let saved = match (&part.name, document) {
+            (None, Document::One(config)) => {
+                let (url, pinned_by) = match (&config.portal, &part.portal) {
+                    (Some((url, _)), None) => (url.clone(), PINNED_BY_FILE),
+                    (None, Some(url)) if is_written_as_plan_writes(url) => (url.clone(), RECORDED),
+                    (None, Some(url)) => {
+                        return Err(inconsistent(format!(
+                            "it is planned for {:?}, which is not a portal address as `plan` \
+                             writes one",
+                            crate::redact::mask_credentials(url)
+                        )));
+                    }
+                    (Some(_), Some(_)) => {
+                        return Err(inconsistent(
+                            "it gives a portal URL, but the file names its portal (`portal:`), \
+                             and only the file's is used"
+                                .into(),
+                        ));
+                    }
+                    (None, None) => {
+                        return Err(inconsistent(
+                            "it gives no portal URL, and the file names none (`portal:`)".into(),
+                        ));
+                    }
+                };
+                SavedPortal {
+                    name: None,
+                    api_key_env: None,
+                    plan: plan_of(part, config, &url).map_err(inconsistent)?,
+                    url,
+                    pinned_by: Some(pinned_by),
+                    max_deletes: None,
+                }
+            }
+            (Some(name), Document::Portals(fleet)) => {
+                let name = name.clone();
+                if !names.insert(name.clone()) {
+                    return Err(inconsistent(format!("the portal {name:?} appears twice")));
+                }
+                let Some(portal) = fleet.portals.iter().find(|p| p.name == name) else {
+                    return Err(inconsistent(format!(
+                        "it names the portal {name:?}, which {} does not",
+                        document.source().name()
+                    )));
+                };
+                if part.portal.is_some() {
+                    return Err(inconsistent(format!(
+                        "it gives a URL for the portal {name:?}, whose URL only the file names"
+                    )));
+                }
+                let url = portal.url().to_string();
+                let plan = plan_of(part, &portal.config, &url)
+                    .map_err(|reason| inconsistent(format!("portal {name:?}: {reason}")))?;
+                SavedPortal {
+                    name: Some(name),
+                    api_key_env: Some(portal.api_key_var.clone()),
+                    url,
+                    pinned_by: None,
+                    plan,
+                    max_deletes: None,
+                }
+            }
+            (None, Document::Portals(_)) => {
+                return Err(inconsistent(
+                    "it has a portal without a name, but the file names its portals (`portals:`)"
+                        .into(),
+                ));
+            }
+            (Some(name), Document::One(_)) => {
                 return Err(inconsistent(format!(
-                    "the portal without a name reads its key from DOCSPACE_API_KEY, not {var:?}"
+                    "it names the portal {name:?}, but the file has one portal without a name \
+                     (no `portals:`)"
                 )));
             }
-            let plan = plan_of(part).map_err(inconsistent)?;
-            portals.push(SavedPortal {
-                name: None,
-                api_key_env: None,
-                plan,
-                max_deletes,
-            });
-            continue;
         };
-        if !is_portal_name(&name) {
-            return Err(inconsistent(format!(
-                "{name:?} is not a portal name a `portals:` file can hold"
-            )));
-        }
-        if !names.insert(name.clone()) {
-            return Err(inconsistent(format!("the portal {name:?} appears twice")));
-        }
-        let api_key_env = api_key_env.unwrap_or_default();
-        if parse_env_ref(&format!("${{{api_key_env}}}")) != Some(api_key_env.as_str()) {
-            return Err(inconsistent(format!(
-                "the portal {name:?} reads its key from {api_key_env:?}, which is not a variable name"
-            )));
-        }
-        let plan =
-            plan_of(part).map_err(|reason| inconsistent(format!("portal {name:?}: {reason}")))?;
-        // Exactly as `plan --out` writes a portal: its address as the client reads it.
-        let portal = match PortalUrl::parse(&plan.portal) {
-            Ok(portal) if portal.as_str() == plan.portal => portal,
-            _ => {
-                return Err(inconsistent(format!(
-                    "the portal {name:?} is planned for {:?}, which is not a portal address as \
-                     `plan` writes one",
-                    crate::redact::mask_credentials(&plan.portal)
-                )));
-            }
-        };
-        if !urls.insert(portal.identity()) {
-            return Err(inconsistent(format!(
-                "two portals are planned for {}",
-                portal.as_str()
-            )));
-        }
         portals.push(SavedPortal {
-            name: Some(name),
-            api_key_env: Some(api_key_env),
-            plan,
             max_deletes,
+            ..saved
         });
     }
     Ok(portals)
+}
+
+/// A URL exactly as `plan --out` records one: as the client reads it.
+fn is_written_as_plan_writes(url: &str) -> bool {
+    PortalUrl::parse(url).is_ok_and(|portal| portal.as_str() == url)
 }
 
 fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
@@ -214,17 +285,19 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
     Ok(write)
 }
 
-/// The plan of one part, checked the way the planner would have made it; the error is the
-/// reason.
-fn plan_of(part: Part) -> Result<Plan, String> {
+/// The plan of one part, for the portal at `url` whose desired state is `config` (where each
+/// secret's variable is read), checked the way the planner would have made it; the error is
+/// the reason.
+fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
     let changes = part
         .writes
         .into_iter()
         .enumerate()
-        .map(|(i, write)| change_of(write).map_err(|e| format!("write {}: {e}", i + 1)))
+        .map(|(i, write)| change_of(write, config).map_err(|e| format!("write {}: {e}", i + 1)))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = Plan {
-        portal: part.portal,
+        // As the client reads it, as `plan` records it.
+        portal: PortalUrl::parse(url).map_or_else(|_| url.to_string(), |p| p.as_str().to_string()),
         changes,
         unchanged: part.unchanged,
         unmanaged: part.unmanaged,
@@ -235,25 +308,43 @@ fn plan_of(part: Part) -> Result<Plan, String> {
     Ok(plan)
 }
 
-/// The change a stored write stands for, made exactly as the planner makes it; refused when
-/// the planner would never have stored this write for this live record.
-fn change_of(write: Write) -> Result<Change, String> {
+/// The `secretKey` of the entry of `config` for the webhook `id` (an update's) or `name`: the
+/// entry whose key is the id, else the one whose key is the name.
+fn secret_in_file<'c>(config: &'c Config, id: Option<i32>, name: &str) -> Option<&'c SecretRef> {
+    let by_id = |w: &&DesiredWebhook| id.is_some_and(|id| w.key == Key::Id(id));
+    let by_name = |w: &&DesiredWebhook| matches!(&w.key, Key::Name(key) if key == name);
+    let entries = &config.webhooks;
+    entries
+        .iter()
+        .find(by_id)
+        .or_else(|| entries.iter().find(by_name))?
+        .secret
+        .as_ref()
+}
+
+/// The change a stored write stands for, made exactly as the planner makes it, each secret's
+/// variable read from `config`; refused when the planner would never have stored this write
+/// for this live record.
+fn change_of(write: Write, config: &Config) -> Result<Change, String> {
     match write {
         Write::Create { webhook } => {
-            let body = webhook.into_planned()?;
+            let (body, sent) = webhook.into_planned()?;
             values::check(&body, None)?;
-            if body.secret_key.is_none() {
+            if !sent {
                 return Err(format!("the create of {:?} has no secretKey", body.name));
             }
+            let secret = secret_in_file(config, None, &body.name);
+            let body = with_secret(body, sent, secret)?;
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(refusal);
             }
             Ok(Change::create(body))
         }
         Write::Update { against, webhook } => {
-            let (w, body) = (against.into_live()?, webhook.into_planned()?);
+            let (w, (body, sent)) = (against.into_live()?, webhook.into_planned()?);
             let id = w.id;
             values::check(&body, Some(&w))?;
+            let body = with_secret(body, sent, secret_in_file(config, Some(id), &w.name))?;
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(format!("the update of #{id}: {refusal}"));
             }

@@ -10,26 +10,31 @@ use crate::triggers::TriggerSet;
 const PORTAL: &str = "https://portal.example.com";
 
 /// The saved plan of a `portal:` file: one unnamed part.
-fn one_to_json(plan: &Plan, max_deletes: Option<usize>) -> Result<String, SavedPlanError> {
-    to_json(&[PortalToSave {
-        name: None,
-        api_key_env: None,
-        plan,
-        max_deletes,
-    }])
+fn one_to_json(
+    (plan, document): &(Plan, Document),
+    max_deletes: Option<usize>,
+) -> Result<String, SavedPlanError> {
+    to_json(
+        &[PortalToSave {
+            name: None,
+            plan,
+            max_deletes,
+        }],
+        document,
+    )
 }
 
-/// The one part of a saved plan of a `portal:` file.
-fn from_json(text: &str, path: &str) -> Result<SavedPortal, SavedPlanError> {
-    let mut parts = read(text, path)?;
+/// The one part of a saved plan of a `portal:` file made from `document`.
+fn from_json(text: &str, path: &str, document: &Document) -> Result<SavedPortal, SavedPlanError> {
+    let mut parts = read(text, path, document)?;
     assert_eq!(parts.len(), 1, "one part");
     Ok(parts.remove(0))
 }
 
 /// Every kind of write the planner makes: a create, a PUT with a secret, a PUT without, the
 /// enable call with a failure note, a delete, a rotation, a trigger this build does not know
-/// and credentials in a uri.
-fn every_kind_of_change() -> Plan {
+/// and credentials in a uri; and the file it is planned from.
+fn every_kind_of_change() -> (Plan, Document) {
     let mut failing = LiveWebhook::listed(3, "Failing", "https://c.example.com/h");
     failing.enabled = false;
     failing.last_failure_on = Some("2026-11-20T10:00:00".into());
@@ -64,30 +69,37 @@ fn every_kind_of_change() -> Plan {
   Rotated:
     secretKey: ${ROTATED_SECRET}
 ";
-    let config = load_document_str(yaml, "webhooks.yaml")
-        .and_then(Document::single)
-        .expect("valid");
+    let document = load_document_str(yaml, "webhooks.yaml").expect("valid");
+    let Document::One(config) = &document else {
+        unreachable!("a `portal:` file")
+    };
     let options = PlanOptions {
         prune: true,
         rotate_secrets: true,
     };
-    plan(&config, &live, PORTAL, options).expect("plans")
+    let plan = plan(config, &live, PORTAL, options).expect("plans");
+    (plan, document)
 }
 
 #[test]
 fn a_saved_plan_reads_back_as_the_plan_that_was_saved() {
-    let plan = every_kind_of_change();
-    assert_eq!(plan.changes.len(), 7, "{}", render_text(&plan, false));
-    let text = one_to_json(&plan, Some(5)).unwrap();
-    let back = from_json(&text, "plan.json").unwrap();
+    let made = every_kind_of_change();
+    let plan = &made.0;
+    assert_eq!(plan.changes.len(), 7, "{}", render_text(plan, false));
+    let text = one_to_json(&made, Some(5)).unwrap();
+    let back = from_json(&text, "plan.json", &made.1).unwrap();
     assert_eq!(back.max_deletes, Some(5));
-    assert_eq!(render_text(&back.plan, false), render_text(&plan, false));
-    assert_eq!(render_json(&back.plan), render_json(&plan));
+    assert_eq!(render_text(&back.plan, false), render_text(plan, false));
+    assert_eq!(render_json(&back.plan), render_json(plan));
     for (read, made) in back.plan.changes.iter().zip(&plan.changes) {
         assert_eq!(format!("{:?}", read.op), format!("{:?}", made.op));
         assert_eq!(read.action, made.action);
     }
-    assert!(text.contains("\"env\": \"NEW_SECRET\""));
+    // The variables are the file's: the plan says only that a secret is sent.
+    assert!(!text.contains("NEW_SECRET"), "{text}");
+    assert!(text.contains("\"secretKey\": true"));
+    assert!(text.contains(&config_digest(&made.1)));
+    assert_eq!(back.plan.secrets_needed().len(), 3);
     assert!(text.contains("\"bit:40\""), "an unknown trigger survives");
 }
 
@@ -117,7 +129,7 @@ fn the_digest_is_the_sha256_of_the_bytes() {
 fn a_plan_of_the_first_format_is_refused_by_version() {
     let old = r#"{"kind": "docspace-webhooks saved plan", "format_version": 1, "written_by": "x",
         "max_deletes": null, "plan": {"portal": "https://p", "changes": [], "unchanged": [], "unmanaged": []}}"#;
-    let err = from_json(old, "old.json").unwrap_err();
+    let err = from_json(old, "old.json", &every_kind_of_change().1).unwrap_err();
     assert!(
         matches!(err, SavedPlanError::Version { found: 1, .. }),
         "{err}"
@@ -129,13 +141,14 @@ fn a_plan_of_the_first_format_is_refused_by_version() {
 
 #[test]
 fn a_plan_of_the_previous_format_says_to_plan_again() {
-    let v3 = r#"{"kind": "docspace-webhooks saved plan", "format_version": 3, "written_by": "x",
-        "portal": "https://p", "max_deletes": null, "writes": [], "unchanged": [],
-        "unmanaged": [], "notes": {"left_out": 0, "secrets_not_sent": [], "renames": []}}"#;
-    let err = from_json(v3, "old.json").unwrap_err();
+    let v4 = r#"{"kind": "docspace-webhooks saved plan", "format_version": 4, "written_by": "x",
+        "portals": [{"name": null, "api_key_env": null, "portal": "https://p", "max_deletes": null,
+        "writes": [], "unchanged": [], "unmanaged": [],
+        "notes": {"left_out": 0, "secrets_not_sent": [], "renames": []}}]}"#;
+    let err = from_json(v4, "old.json", &every_kind_of_change().1).unwrap_err();
     assert_eq!(
         format!("{err} / {}", miette::Diagnostic::help(&err).unwrap()),
-        "old.json is a saved plan of format_version 3, but this build reads only version 4; \
+        "old.json is a saved plan of format_version 4, but this build reads only version 5; \
          nothing was written / a saved plan is made to be applied minutes later, by the same \
          build: run `plan --out` again with this build of docspace-webhooks and review it"
     );
@@ -143,13 +156,15 @@ fn a_plan_of_the_previous_format_says_to_plan_again() {
 
 #[test]
 fn what_is_not_json_or_not_a_plan_says_so() {
-    let not_json = from_json("webhooks: {}", "w.yaml").unwrap_err().to_string();
+    let made = every_kind_of_change();
+    let read = |text: &str, path: &str| from_json(text, path, &made.1).unwrap_err().to_string();
+    let not_json = read("webhooks: {}", "w.yaml");
     assert!(not_json.contains("not JSON"), "{not_json}");
-    let not_plan = from_json("{}", "x.json").unwrap_err().to_string();
+    let not_plan = read("{}", "x.json");
     assert!(not_plan.contains("no `\"kind\""), "{not_plan}");
-    let mut shape = one_to_json(&every_kind_of_change(), None).unwrap();
+    let mut shape = one_to_json(&made, None).unwrap();
     shape = shape.replacen("\"writes\"", "\"changes\"", 1);
-    let wrong_shape = from_json(&shape, "p.json").unwrap_err().to_string();
+    let wrong_shape = read(&shape, "p.json");
     assert!(
         wrong_shape.contains("unknown field `changes`"),
         "{wrong_shape}"
@@ -172,26 +187,29 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
   Left:
     ssl: false
 ";
-    let config = load_document_str(yaml, "webhooks.yaml")
-        .and_then(Document::single)
-        .expect("valid");
+    let document = load_document_str(yaml, "webhooks.yaml").expect("valid");
+    let Document::One(config) = &document else {
+        unreachable!("a `portal:` file")
+    };
     let selection = crate::plan::Selection::of_each(
-        &[&config],
+        &[config],
         &["Billing", "New name"].map(|k| crate::plan::TargetKey::parse(k).unwrap()),
     )
     .unwrap()
     .remove(0);
     let plan =
-        crate::plan::plan_selected(&config, &live, PORTAL, PlanOptions::default(), &selection)
+        crate::plan::plan_selected(config, &live, PORTAL, PlanOptions::default(), &selection)
             .unwrap();
     assert_eq!(plan.notes.left_out, 1);
     assert_eq!(plan.notes.secrets_not_sent.len(), 1);
     assert_eq!(plan.notes.renames.len(), 1);
 
-    let text = one_to_json(&plan, None).unwrap();
-    let back = from_json(&text, "plan.json").unwrap();
+    let made = (plan, document);
+    let (plan, document) = (&made.0, &made.1);
+    let text = one_to_json(&made, None).unwrap();
+    let back = from_json(&text, "plan.json", document).unwrap();
     assert_eq!(back.plan.notes, plan.notes);
-    assert_eq!(render_text(&back.plan, false), render_text(&plan, false));
+    assert_eq!(render_text(&back.plan, false), render_text(plan, false));
     assert_eq!(
         back.plan.secrets_needed(),
         ["NEW_SECRET"],
@@ -201,7 +219,7 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
         let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         edit(&mut doc);
-        from_json(&doc.to_string(), "plan.json")
+        from_json(&doc.to_string(), "plan.json", document)
             .unwrap_err()
             .to_string()
     };

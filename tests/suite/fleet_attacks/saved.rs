@@ -23,9 +23,12 @@ fn edit(path: &Path, change: impl FnOnce(&mut serde_json::Value)) {
     std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
 }
 
-/// `ARGS` with every member's key and the secret set, from no particular directory.
+/// `ARGS` (a command, then the saved plan) with every member's key and the secret set, in a
+/// directory that holds only the reviewed file the plan was made from.
 fn with_keys(fleet: &Fleet, args: &[&str]) -> Outcome {
-    let mut run = Run::new(args).env("HOOK_SECRET", SECRET);
+    let mut run = Run::new(args)
+        .reviewed(Path::new(args[1]))
+        .env("HOOK_SECRET", SECRET);
     for (name, _) in &fleet.members {
         run = run.env(&var(name), &key(name));
     }

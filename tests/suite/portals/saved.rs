@@ -38,6 +38,7 @@ fn saved(fleet: &Fleet, file: &str) -> (Run, std::path::PathBuf) {
 
 fn apply_saved(fleet: &Fleet, path: &Path) -> Outcome {
     Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(path)
         .fleet(fleet)
         .env("BILLING_SECRET", SECRET)
         .run()

@@ -1,0 +1,154 @@
+//! What `show` prints of a saved plan beyond its changes: what only the reviewed config file
+//! decides, so a reviewer can check where every key goes. The file it is bound to (its
+//! SHA-256), and per portal its name, its URL (the punycode form and the look-alike warning
+//! where the host is not ASCII, as `plan` gives them for uris), the variable of its key and
+//! every variable `apply` reads. URLs are shown with their credentials masked (`plain`).
+
+use std::fmt::Write;
+
+use super::lookalike::{beside_url, sentence};
+use super::markdown::code;
+use super::{Format, plain};
+use crate::idn;
+
+/// The config file a saved plan is bound to, and what `apply` takes from it.
+pub struct Binding<'a> {
+    /// The file's name as given (`-f`).
+    pub config: &'a str,
+    pub config_digest: &'a str,
+    pub portals: Vec<BoundPortal<'a>>,
+}
+
+/// One portal part: where its key goes and what `apply` reads for it.
+pub struct BoundPortal<'a> {
+    /// `None` for the one portal of a `portal:` file.
+    pub name: Option<&'a str>,
+    pub url: &'a str,
+    /// The URL is the one `--portal` or DOCSPACE_URL gave (a file without `portal:`), which
+    /// the plan recorded and `apply` needs to be given again.
+    pub recorded: bool,
+    pub key_var: &'a str,
+    /// Every variable `apply` reads for it, the key's first.
+    pub reads: Vec<&'a str>,
+}
+
+/// The binding in `format`: text for `Text` and `Json` (whose stdout stays one document, so
+/// this goes to stderr), Markdown for `Markdown`.
+pub fn saved_plan_binding(format: Format, binding: &Binding<'_>) -> String {
+    let mut out = String::new();
+    let markdown = format == Format::Markdown;
+    let (show, config) = if markdown {
+        (code as fn(&str) -> String, code(&plain(binding.config)))
+    } else {
+        (plain_str as fn(&str) -> String, plain(binding.config))
+    };
+    let _ = writeln!(
+        out,
+        "Made from the config file {config} (SHA-256 {}); apply takes from it alone, and \
+         refuses any other file:",
+        show(binding.config_digest)
+    );
+    if markdown {
+        out.push('\n');
+    }
+    for portal in &binding.portals {
+        let name = match portal.name {
+            Some(name) => format!("Portal {}", show(&plain(name))),
+            None => "Portal".to_string(),
+        };
+        let url = format!("{}{}", show(&plain(portal.url)), beside_url(portal.url));
+        let origin = if portal.recorded {
+            " (given by --portal or DOCSPACE_URL when planned; apply needs it given again)"
+        } else {
+            ""
+        };
+        let reads: Vec<String> = portal.reads.iter().map(|v| show(v)).collect();
+        let warning = idn::lookalike_host(portal.url).map(|host| {
+            sentence(
+                "portal URL",
+                &host,
+                |s| show(&super::quoted(s)),
+                |s| show(&plain(s)),
+            )
+        });
+        if markdown {
+            let _ = writeln!(
+                out,
+                "- {name}: {url}{origin}; API key from {}; reads {}",
+                show(portal.key_var),
+                reads.join(", ")
+            );
+            if let Some(warning) = warning {
+                let _ = writeln!(out, "  - **Warning:** {warning}.");
+            }
+        } else {
+            let _ = writeln!(out, "  {name}: {url}{origin}");
+            if let Some(warning) = warning {
+                let _ = writeln!(out, "    ! {warning}");
+            }
+            let _ = writeln!(out, "    API key from: {}", portal.key_var);
+            let _ = writeln!(out, "    Reads: {}", reads.join(", "));
+        }
+    }
+    out
+}
+
+fn plain_str(s: &str) -> String {
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn binding(url: &str) -> Binding<'_> {
+        Binding {
+            config: "webhooks.yaml",
+            config_digest: "ab12",
+            portals: vec![BoundPortal {
+                name: Some("prod"),
+                url,
+                recorded: false,
+                key_var: "PROD_KEY",
+                reads: vec!["PROD_KEY", "HOOK_SECRET"],
+            }],
+        }
+    }
+
+    #[test]
+    fn a_look_alike_portal_host_shows_its_punycode_and_the_warning_in_every_format() {
+        let b = binding("https://b\u{456}lling.example.com");
+        assert_eq!(
+            saved_plan_binding(Format::Text, &b),
+            "Made from the config file webhooks.yaml (SHA-256 ab12); apply takes from it alone, \
+             and refuses any other file:\n  Portal prod: https://b\u{456}lling.example.com \
+             (host xn--blling-pvf.example.com)\n    ! look-alike host in the portal URL: \
+             \"b\u{456}lling.example.com\" contains non-ASCII characters, which can look like \
+             ASCII ones; it is xn--blling-pvf.example.com, check that this is the host you \
+             mean\n    API key from: PROD_KEY\n    Reads: PROD_KEY, HOOK_SECRET\n"
+        );
+        let md = saved_plan_binding(Format::Markdown, &b);
+        assert!(
+            md.contains(
+                "- Portal `prod`: `https://b\u{456}lling.example.com` (host \
+                 xn--blling-pvf.example.com); API key from `PROD_KEY`; reads `PROD_KEY`, \
+                 `HOOK_SECRET`\n  - **Warning:** look-alike host in the portal URL: \
+                 `\"b\u{456}lling.example.com\"`"
+            ),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn credentials_in_a_portal_url_are_masked_in_every_format() {
+        let b = binding("https://ops:hunter2@portal.example.com");
+        for format in [Format::Text, Format::Json, Format::Markdown] {
+            let shown = saved_plan_binding(format, &b);
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(
+                shown.contains("https://ops:***@portal.example.com"),
+                "{shown}"
+            );
+        }
+    }
+}
