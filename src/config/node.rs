@@ -59,16 +59,16 @@ impl<N> Kind<N> {
 
 /// A ceiling on the tree, counting the nodes aliases add: it bounds the memory a file may take,
 /// not what a real file holds. A file at the byte cap (`MAX_FILE_BYTES`) written as `export`
-/// writes it (30,000 webhooks) holds about 360,000, a `portals:` file about 320,000.
+/// writes it (13 bytes an event) holds about 300,000, and so does one of 50,000 portals.
 const MAX_NODES: usize = 1_000_000;
 /// What aliases may add whatever the file's size: far more than a file reuses by hand (a
 /// shared `triggers:` list of 10 events replays 12).
 const MIN_ALIAS_EVENTS: usize = 50_000;
 /// Bytes of file for each event aliases may add beyond `MIN_ALIAS_EVENTS`. `export` writes
-/// about 13 bytes an event, so aliases may add about as many events as the file spells out:
-/// reading a bomb then costs about what an honest file of its size does (measured at the byte
-/// cap: 0.7 s and 150 MB for a padded billion laughs, 0.6 s and 90 MB for 30,000 webhooks, in
-/// a release build), where without the cap it grows exponentially with the file.
+/// about 13 bytes an event, so aliases may add a little more than the file spells out: reading
+/// a bomb then costs about what an honest file of its size does (measured at the byte cap, in
+/// a release build: 0.7 s and 150 MB for a padded billion laughs, 0.6 s and 90 MB for 30,000
+/// short webhooks), where without the cap it grows exponentially with the file.
 const BYTES_PER_ALIAS_EVENT: usize = 8;
 /// Far beyond the deepest valid file (4 levels), far below what overflows a thread's stack.
 const MAX_DEPTH: usize = 16;
