@@ -57,24 +57,45 @@ impl<N> Kind<N> {
     }
 }
 
-/// Far beyond any real webhook file (100 webhooks with every field take about 2,500).
-const MAX_NODES: usize = 50_000;
+/// A ceiling on the tree, counting the nodes aliases add: it bounds the memory a file may take,
+/// not what a real file holds. A file at the byte cap (`MAX_FILE_BYTES`) written as `export`
+/// writes it (13 bytes an event) holds about 300,000, and so does one of 50,000 portals.
+const MAX_NODES: usize = 1_000_000;
+/// What aliases may add whatever the file's size: far more than a file reuses by hand (a
+/// shared `triggers:` list of 10 events replays 12).
+const MIN_ALIAS_EVENTS: usize = 50_000;
+/// Bytes of file for each event aliases may add beyond `MIN_ALIAS_EVENTS`. `export` writes
+/// about 13 bytes an event, so aliases may add a little more than the file spells out: reading
+/// a bomb then costs about what an honest file of its size does (measured at the byte cap, in
+/// a release build: 0.7 s and 150 MB for a padded billion laughs, 0.6 s and 90 MB for 30,000
+/// short webhooks), where without the cap it grows exponentially with the file.
+const BYTES_PER_ALIAS_EVENT: usize = 8;
 /// Far beyond the deepest valid file (4 levels), far below what overflows a thread's stack.
 const MAX_DEPTH: usize = 16;
 
 /// Parses one YAML document. An empty document (or only comments) is `Kind::Null`.
 pub(super) fn parse(text: &str) -> Result<Node, ParseFailure> {
-    // serde-saphyr's defaults bound depth, aliases and events; the node and replay caps are
-    // tightened because a webhook file has a few thousand nodes at most, and an alias bomb
-    // then stops after a fraction of the work.
+    // The limit on size is the byte cap, checked before this. What is bounded here is what
+    // aliases add, relative to that size: an alias bomb is a small file that expands without
+    // end, so the replay cap stops it after work linear in its length, where a cap on nodes
+    // alone would either refuse big honest files or let a bomb run to that cap.
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = MAX_NODES;
+    // Every node is at most two events (start and end), plus the stream's and document's own.
+    budget.max_events = 2 * MAX_NODES + 4;
     // The deepest valid node is a trigger name, 4 levels down. Each level costs the recursive
     // deserializer tens of KiB of stack in a debug build, so the default (64) could overflow a
     // 2 MiB thread before the limit is reached.
     budget.max_depth = MAX_DEPTH;
+    // Aliases and anchors are each written in the file, so the byte cap bounds their count;
+    // many aliases of one anchor (`triggers: *common` on every webhook) are no bomb: what they
+    // expand to is capped below.
+    budget.max_aliases = usize::MAX;
+    budget.max_anchors = usize::MAX;
+    budget.enforce_alias_anchor_ratio = false;
     let mut alias_limits = serde_saphyr::options::AliasLimits::default();
-    alias_limits.max_total_replayed_events = MAX_NODES;
+    alias_limits.max_total_replayed_events =
+        MIN_ALIAS_EVENTS.max(text.len() / BYTES_PER_ALIAS_EVENT);
     let options = serde_saphyr::options! {
         // YAML 1.2 booleans only: `enabled: yes` is then a string, reported as "expected
         // true or false" instead of silently meaning true, and a webhook named `no` or `on`

@@ -179,9 +179,9 @@ fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[String], defined: 
     }
 }
 
-/// Far beyond a real fleet (200 portals of 100 webhooks each are 20,000), far below what would
-/// exhaust memory: within the parser's node budget, 4,000 portals could each get 12,000 shared
-/// entries, 48 million copies.
+/// Far beyond a real fleet (200 portals of 100 webhooks each are 20,000; 10,000 portals may
+/// share 25 entries), far below what would exhaust memory: within the byte cap, 50,000 portals
+/// could each get 250,000 shared entries, billions of copies.
 const MAX_FLEET_WEBHOOKS: usize = 250_000;
 
 /// Whether the portals would get more webhooks in all than `MAX_FLEET_WEBHOOKS` (recorded as a

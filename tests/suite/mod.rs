@@ -2,6 +2,9 @@
 
 /// `apply`: writes only the drift, keeps unmanaged fields, converges, refuses safely.
 mod apply;
+/// Big portals and big fleets: a 10,000-webhook export and a 10,000-portal file load and
+/// round-trip.
+mod big_files;
 /// The library's client against the fake portal: requests, retries, the stop switch, limits.
 mod client;
 /// `completions SHELL` and the hidden `man`, generated from the real command line.

@@ -282,6 +282,17 @@ fn alias_bombs_and_deep_nesting_stop_with_an_error() {
         render(&err)
     );
 
+    // Aliases may add more to a bigger file (one event for every 8 bytes), never without end:
+    // the same bomb after 512 KiB of comments stops too.
+    let padded = format!("{}{bomb}", "# padding padding padding\n".repeat(20_000));
+    let err = load_document_str(&padded, "padded.yaml")
+        .and_then(Document::single)
+        .expect_err("padded alias bomb");
+    let ConfigError::Invalid { problems, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(problems[0].code_str(), "config::too_complex");
+
     let deep = format!("webhooks: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
     assert!(
         load_document_str(&deep, "deep.yaml")
