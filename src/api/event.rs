@@ -146,7 +146,7 @@ pub(crate) struct Stop {
     /// When the portal takes requests again.
     pub at: SystemTime,
     pub limit: Option<u64>,
-    /// Throttled waiting already done.
+    /// Throttled waiting already done by every portal of the run.
     pub used: Duration,
     pub max_wait: Duration,
 }
@@ -163,7 +163,7 @@ impl fmt::Display for Stop {
         write!(
             f,
             "the portal's rate limit{limit} is reached and it accepts requests again at {}, in \
-             {} s: more waiting than --max-wait {} s allows",
+             {} s: more waiting than the run's --max-wait {} s allows",
             super::retry_after::http_date(self.at),
             self.pause.as_secs(),
             self.max_wait.as_secs()

@@ -18,9 +18,10 @@
 //!   have counted after it, leaves nothing before `X-RateLimit-Reset`, requests are spaced at
 //!   the documented rate (one per 40 ms), so a large apply runs at the portal's limit instead
 //!   of into it. Requests the headers leave room for go at once;
-//! - the wait budget: throttled pauses (pacing is progress, not waiting) add up to at most
-//!   `max_wait`. A pause beyond what is left of it throws the run's stop switch instead, with
-//!   a message naming the limit and the time the portal accepts requests again.
+//! - the wait budget: throttled pauses (pacing is progress, not waiting) of every portal of
+//!   the run add up to at most `max_wait` (`ClientOptions::waited` is shared). A pause beyond
+//!   what is left of it throws this portal's stop switch instead, with a message naming the
+//!   limit and the time the portal accepts requests again.
 //!
 //! Invariants: no request passes the gate once the run is stopped (it fails as
 //! `ApiError::NotSent`), but for those a signal still lets out (reads, and the follow-up call
@@ -71,8 +72,6 @@ struct State {
     /// `sent` when the last pause began: a refusal of a request sent before joins that pause.
     paused_after: u64,
     refused_in_a_row: u32,
-    /// Throttled waiting so far, in real time.
-    used: Duration,
     /// Whether a pause or the pacing was said: pacing is said once a run, not with each burst.
     said: bool,
     /// How many writes may be under way (15, halved by refused writes), and how many are.
@@ -297,7 +296,13 @@ impl Limits {
         let current = s.paused_until.filter(|until| *until > now);
         let end = now + self.options.throttle_unit.mul_f64(pause.as_secs_f64());
         let cost = end.saturating_duration_since(current.unwrap_or(now));
-        if s.used + cost
+        // The run's budget, locked after the state (never the other way round).
+        let mut waited = self
+            .options
+            .waited
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if *waited + cost
             > self
                 .options
                 .throttle_unit
@@ -307,7 +312,7 @@ impl Limits {
                 pause,
                 at: retry_after.map_or_else(|| SystemTime::now() + pause, |r| r.at),
                 limit: s.limit,
-                used: self.portal(s.used),
+                used: self.portal(*waited),
                 max_wait: self.options.max_wait,
             };
             self.options.halt.stop(StopReason::Throttled {
@@ -315,7 +320,9 @@ impl Limits {
             });
             return None;
         }
-        s.used += cost;
+        *waited += cost;
+        let used = self.portal(*waited);
+        drop(waited);
         s.paused_until = Some(current.map_or(end, |c| c.max(end)));
         s.paused_after = s.sent;
         s.said = true;
@@ -330,7 +337,7 @@ impl Limits {
             asked: asked.is_some(),
             pause,
             writes: s.write_cap,
-            used: self.portal(s.used),
+            used,
             max_wait: self.options.max_wait,
         })
     }

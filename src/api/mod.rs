@@ -15,7 +15,7 @@
 //! never posted twice blindly; nothing here panics on what the portal sends.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -125,9 +125,14 @@ pub struct ClientOptions {
     /// is drawn uniformly below it (full jitter).
     pub retry_base: Duration,
     pub retry_max_delay: Duration,
-    /// The throttled waiting (429 pauses, not pacing) one client may do in all. A pause that
-    /// would go past it stops the run (`halt`) instead.
+    /// The throttled waiting (429 pauses, not pacing) the run may do in all, every client
+    /// that shares `waited` together. A pause that would go past it stops the client's run
+    /// (`halt`) instead.
     pub max_wait: Duration,
+    /// The throttled waiting done so far, in real time, by every client cloned from these
+    /// options: the portals of a run share one `max_wait`, so a fleet waits no longer than
+    /// one portal may.
+    pub waited: Arc<Mutex<Duration>>,
     /// How long one second of a throttled pause lasts: a second, except in tests, which
     /// cannot wait whole seconds per `Retry-After`. Budgets and messages stay in the portal's
     /// seconds.
@@ -147,6 +152,7 @@ impl Default for ClientOptions {
             retry_base: Duration::from_millis(500),
             retry_max_delay: Duration::from_secs(8),
             max_wait: Duration::from_secs(300),
+            waited: Arc::default(),
             throttle_unit: Duration::from_secs(1),
             events: None,
             halt: Halt::new(),
@@ -180,6 +186,7 @@ impl fmt::Debug for ClientOptions {
             .field("retry_base", &self.retry_base)
             .field("retry_max_delay", &self.retry_max_delay)
             .field("max_wait", &self.max_wait)
+            .field("waited", &"<shared by the run>")
             .field("throttle_unit", &self.throttle_unit)
             .field("events", &self.events.as_ref().map(|_| "<sink>"))
             .field("halt", &self.halt.reason())

@@ -16,8 +16,6 @@ use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
-use futures::StreamExt;
-
 use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
 use super::{Output, Planned, Printer, prefix, saved_file};
@@ -161,27 +159,28 @@ fn write_all(
     let progress = Progress::new(total, out.err());
     let shared = RefCell::new((out, progress));
     let parallelism = usize::from(args.parallelism);
-    let reports = futures::stream::iter(&ready)
-        .map(|(name, planned, secrets)| {
-            let shared = &shared;
-            async move {
-                let prefix = prefix(*name);
-                apply::apply(
-                    &planned.client,
-                    &planned.plan,
-                    secrets,
-                    parallelism,
-                    |change, result, took| {
-                        let (out, progress) = &mut *shared.borrow_mut();
-                        let line = format!("{prefix}{}", result_line(change, result));
-                        progress.result(out, result.is_err(), took, &line);
-                    },
-                )
-                .await
-            }
-        })
-        .buffered(usize::from(args.input.portal_parallelism));
-    let reports: Vec<apply::Report> = runtime.block_on(reports.collect());
+    let reports = ready.iter().map(|(name, planned, secrets)| {
+        let shared = &shared;
+        async move {
+            let prefix = prefix(*name);
+            apply::apply(
+                &planned.client,
+                &planned.plan,
+                secrets,
+                parallelism,
+                |change, result, took| {
+                    let (out, progress) = &mut *shared.borrow_mut();
+                    let line = format!("{prefix}{}", result_line(change, result));
+                    progress.result(out, result.is_err(), took, &line);
+                },
+            )
+            .await
+        }
+    });
+    let reports: Vec<apply::Report> = runtime.block_on(portals::in_file_order(
+        reports,
+        args.input.portal_parallelism,
+    ));
     let (out, progress) = shared.into_inner();
     progress.finish();
     for ((name, planned, _), report) in ready.iter().zip(&reports) {

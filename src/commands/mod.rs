@@ -197,6 +197,7 @@ fn client(
             printer.note(format_args!("{prefix}{event}"));
         }
     });
+    // A clone shares the settings' `waited`: one --max-wait budget for every portal of the run.
     let options = ClientOptions {
         events: Some(sink),
         halt,

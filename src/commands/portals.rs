@@ -1,7 +1,9 @@
 //! A run is a list of portals: the one portal of a `portal:` file (unnamed, so it has no
 //! section, heading or total of its own), or the selected portals of a `portals:` file. Each
 //! is planned (or, for a saved plan, listed and checked for staleness) on its own, with its own
-//! client, key and stop switch, `--portal-parallelism` at a time, in file order.
+//! client, key and stop switch, `--portal-parallelism` at a time: a slot is freed the moment
+//! its portal finishes (a slow or hung portal holds one slot, never the rest), and the results
+//! are put back in file order.
 //!
 //! A named portal that cannot be planned (unreachable, its key refused or its key's variable
 //! unset) fails alone, in its own section; the others still plan, and the run exits 1. The
@@ -104,7 +106,9 @@ pub(super) fn plan_fresh<'a>(
     let selections = Selection::of_each(&configs, &input.planning.targets)
         .map_err(|unknown| target_elsewhere(document, unknown))?;
     let planning = &input.planning;
-    let runs = futures::stream::iter(wanted.into_iter().zip(selections))
+    let runs = wanted
+        .into_iter()
+        .zip(selections)
         .map(|(wanted, selection)| async move {
             let mut url = wanted.url.unwrap_or_default().to_string();
             let outcome = async {
@@ -131,10 +135,9 @@ pub(super) fn plan_fresh<'a>(
                 config: Some(wanted.config),
                 outcome: shared(wanted.name, outcome)?,
             })
-        })
-        .buffered(usize::from(input.portal_parallelism));
+        });
     let runs = runtime
-        .block_on(runs.collect::<Vec<_>>())
+        .block_on(in_file_order(runs, input.portal_parallelism))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     one_portal_twice(&runs)?;
@@ -162,65 +165,78 @@ pub(super) fn check_saved<'a>(
     } else {
         parts
     };
-    let runs = futures::stream::iter(parts)
-        .map(|part| async move {
-            let SavedPortal {
-                name,
-                api_key_env,
-                url,
-                pinned_by,
-                plan,
-                max_deletes,
-            } = part;
-            let api_key_env = api_key_env.unwrap_or_else(|| KEY_VAR.to_string());
-            let config = match document {
-                Document::One(config) => Some(config),
-                Document::Portals(fleet) => fleet
-                    .portals
-                    .iter()
-                    .find(|p| Some(p.name.as_str()) == name.as_deref())
-                    .map(|p| &p.config),
-            };
-            let shown = plan.portal.clone();
-            let outcome = async {
-                let portal = match pinned_by {
-                    None => PortalUrl::parse(&url)?,
-                    Some(origin) => {
-                        // A URL the plan recorded is never trusted alone: the command line or
-                        // the environment must name that portal again, as for the plan.
-                        if origin == saved::RECORDED {
-                            settings.one_portal(None)?;
-                        }
-                        settings.one_portal(Some((url.as_str(), origin)))?
+    let runs = parts.into_iter().map(|part| async move {
+        let SavedPortal {
+            name,
+            api_key_env,
+            url,
+            pinned_by,
+            plan,
+            max_deletes,
+        } = part;
+        let api_key_env = api_key_env.unwrap_or_else(|| KEY_VAR.to_string());
+        let config = match document {
+            Document::One(config) => Some(config),
+            Document::Portals(fleet) => fleet
+                .portals
+                .iter()
+                .find(|p| Some(p.name.as_str()) == name.as_deref())
+                .map(|p| &p.config),
+        };
+        let shown = plan.portal.clone();
+        let outcome = async {
+            let portal = match pinned_by {
+                None => PortalUrl::parse(&url)?,
+                Some(origin) => {
+                    // A URL the plan recorded is never trusted alone: the command line or
+                    // the environment must name that portal again, as for the plan.
+                    if origin == saved::RECORDED {
+                        settings.one_portal(None)?;
                     }
-                };
-                let client =
-                    super::client(settings, &portal, &api_key_env, name.as_deref(), printer)?;
-                let live = client.list().await?;
-                saved::check_fresh(&plan, client.portal().as_str(), &live)?;
-                let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
-                // The unnamed portal's refusal is the run's error, before its plan is shown.
-                if name.is_none() {
-                    guard::check(&plan, live.len(), max_deletes)?;
+                    settings.one_portal(Some((url.as_str(), origin)))?
                 }
-                Ok(Planned::guarded(plan, client, &live, max_deletes))
+            };
+            let client = super::client(settings, &portal, &api_key_env, name.as_deref(), printer)?;
+            let live = client.list().await?;
+            saved::check_fresh(&plan, client.portal().as_str(), &live)?;
+            let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
+            // The unnamed portal's refusal is the run's error, before its plan is shown.
+            if name.is_none() {
+                guard::check(&plan, live.len(), max_deletes)?;
             }
-            .await;
-            Ok::<_, Error>(PortalRun {
-                outcome: shared(name.as_deref(), outcome)?,
-                name,
-                url: shown,
-                api_key_env,
-                config,
-            })
+            Ok(Planned::guarded(plan, client, &live, max_deletes))
+        }
+        .await;
+        Ok::<_, Error>(PortalRun {
+            outcome: shared(name.as_deref(), outcome)?,
+            name,
+            url: shown,
+            api_key_env,
+            config,
         })
-        .buffered(usize::from(parallelism));
+    });
     let runs = runtime
-        .block_on(runs.collect::<Vec<_>>())
+        .block_on(in_file_order(runs, parallelism))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     one_portal_twice(&runs)?;
     Ok(runs)
+}
+
+/// Runs `jobs`, `parallelism` at a time, and gives back what each returned, in `jobs`' order.
+/// A job's slot is freed the moment it ends, not once every job before it has: results are
+/// carried with their place and sorted, so one slow portal never keeps a finished one's slot.
+pub(super) async fn in_file_order<T>(
+    jobs: impl IntoIterator<Item = impl Future<Output = T>>,
+    parallelism: u16,
+) -> Vec<T> {
+    let mut done: Vec<(usize, T)> = futures::stream::iter(jobs.into_iter().enumerate())
+        .map(|(place, job)| async move { (place, job.await) })
+        .buffer_unordered(usize::from(parallelism).max(1))
+        .collect()
+        .await;
+    done.sort_unstable_by_key(|(place, _)| *place);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Refuses, before anything is shown or written, two named portals of the run that listed the

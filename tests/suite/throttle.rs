@@ -177,7 +177,7 @@ fn throttled_waits_end_at_max_wait_and_the_rest_is_not_started() {
 
       [1/5] [TIME] failed "hook-0" #1 was not updated: PUT /api/2.0/settings/webhook: the portal is limiting the request rate (HTTP 429); it asks to retry after 1 s ([DATE])
 
-    Stopped (the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 1 s: more waiting than --max-wait 3 s allows (3 s already spent waiting)); not started:
+    Stopped (the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 1 s: more waiting than the run's --max-wait 3 s allows (3 s already spent waiting)); not started:
       not started update #2 "hook-1"
       not started update #3 "hook-2"
       not started update #4 "hook-3"
@@ -188,7 +188,7 @@ fn throttled_waits_end_at_max_wait_and_the_rest_is_not_started() {
     the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time; 1 s of --max-wait 3 s used
     the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time; 2 s of --max-wait 3 s used
     the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time; 3 s of --max-wait 3 s used
-      x apply stopped before every change was started: the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 1 s: more waiting than --max-wait 3 s allows (3 s already spent waiting)
+      x apply stopped before every change was started: the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 1 s: more waiting than the run's --max-wait 3 s allows (3 s already spent waiting)
       help: 4 change(s) were not started; the changes reported as done are on the portal, and a rerun's plan shows only what is left
 
     ----- end -----
@@ -368,7 +368,7 @@ fn an_absurdly_long_wait_stops_apply_with_its_whole_report() {
                 .contains("accepts requests again at Fri, 31 Dec 9999 23:59:59 GMT or later")
                 && out
                     .stderr
-                    .contains("more waiting than --max-wait 300 s allows"),
+                    .contains("more waiting than the run's --max-wait 300 s allows"),
             "{kind:?}: {out:?}"
         );
         assert_eq!(statuses(&portal), [429], "{kind:?}: nothing after the 429");

@@ -128,7 +128,9 @@ async fn pauses_add_up_to_max_wait_then_the_run_stops() {
     assert_eq!(said(&events).len(), 2);
     let reason = client.halt().reason().expect("stopped").to_string();
     assert!(
-        reason.contains("more waiting than --max-wait 2 s allows (2 s already spent waiting)"),
+        reason.contains(
+            "more waiting than the run's --max-wait 2 s allows (2 s already spent waiting)"
+        ),
         "{reason}"
     );
     assert!(!reason.contains("daily"), "{reason}");

@@ -23,6 +23,9 @@ mod output;
 mod pinning;
 /// `plan --out` of a portals file: applied exactly, or refused everywhere when one is stale.
 mod saved;
+/// `--portal-parallelism` frees a slot the moment its portal finishes, whatever the portals
+/// before it do; `--max-wait` is one budget shared by every portal of the run.
+mod scheduling;
 /// `--portal NAME` selects; one GET per selected portal; the environment's portal is ignored.
 mod selection;
 
