@@ -29,10 +29,11 @@ fn kept(text: &str) -> Kept {
 }
 
 /// The byte ranges of the secret part of every URL's userinfo in `text`: the password of
-/// `user:pass@`, or the whole of a lone `token@` (a lone user part is usually a token).
+/// `user:pass@`, or the whole of a lone `token@` (a lone user part is usually a token); and the
+/// value of every query parameter with a secret-like name (`?token=...`, see `secret_params`).
 pub fn credential_ranges(text: &str) -> Vec<Range<usize>> {
     let kept = kept(text);
-    let mut out = Vec::new();
+    let mut out = secret_params(text);
     let mut i = 0;
     while i < kept.len() {
         let Some((start, special)) = authority_after(&kept, i) else {
@@ -48,7 +49,55 @@ pub fn credential_ranges(text: &str) -> Vec<Range<usize>> {
             None => i += 1,
         }
     }
+    merged(out)
+}
+
+/// The values of query parameters whose names say they hold a secret: many webhook receivers
+/// authenticate by one in the URL (`?token=...`, `&sig=...`), and plans go into pull requests.
+/// Read on raw text, wherever `?`, `&` or `;` starts a `name=value`: it masks more, never less,
+/// than a URL parser would. The value runs to the next `&`, `;`, `#`, white space, quote or
+/// bracket.
+fn secret_params(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(['?', '&', ';']) {
+        let name_start = at + 1;
+        let Some(eq) = text[name_start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .map(|len| name_start + len)
+            .filter(|&eq| bytes.get(eq) == Some(&b'=') && eq > name_start)
+        else {
+            continue;
+        };
+        if !is_secret_name(&text[name_start..eq]) {
+            continue;
+        }
+        let value_start = eq + 1;
+        let end = text[value_start..]
+            .find(|c: char| {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        '&' | ';' | '#' | '"' | '\'' | '`' | '<' | '>' | '(' | ')' | '[' | ']'
+                    )
+            })
+            .map_or(text.len(), |len| value_start + len);
+        if end > value_start {
+            out.push(value_start..end);
+        }
+    }
     out
+}
+
+/// Whether a query parameter's name says it holds a secret, in any case: `token`,
+/// `access_token`, `api_key`, `apiKey`, `secret`, `sig`, `X-Amz-Signature`, `password`,
+/// `auth`, and the like.
+fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    const ANYWHERE: [&str; 6] = ["token", "secret", "passw", "signature", "apikey", "api_key"];
+    const ENDING: [&str; 7] = ["key", "sig", "auth", "pwd", "pass", "code", "credential"];
+    ANYWHERE.iter().any(|word| name.contains(word))
+        || ENDING.iter().any(|word| name.ends_with(word))
 }
 
 /// When `kept[colon]` is the `:` after a scheme that an authority follows: where the
@@ -178,6 +227,37 @@ pub fn mask_userinfo(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_values_with_secret_like_names_are_masked() {
+        for (text, shown) in [
+            (
+                "https://h.example/hook?token=abc123&tenant=42",
+                "https://h.example/hook?token=***&tenant=42",
+            ),
+            (
+                "https://h.example/h?tenant=4&Access_Token=x1;X-Amz-Signature=ff#frag",
+                "https://h.example/h?tenant=4&Access_Token=***;X-Amz-Signature=***#frag",
+            ),
+            (
+                "'https://h.example/h?apiKey=k&sig=s' and https://u:p@h.example/?auth=a",
+                "'https://h.example/h?apiKey=***&sig=***' and https://u:***@h.example/?auth=***",
+            ),
+            (
+                "https://h.example/h?key=&monkey=1",
+                "https://h.example/h?key=&monkey=***",
+            ),
+        ] {
+            assert_eq!(mask_credentials(text), shown, "{text:?}");
+        }
+        for plain in [
+            "https://h.example/h?tenant=42&page=2",
+            "https://h.example/h?keyword=x&tokens",
+            "what? token=x",
+        ] {
+            assert_eq!(mask_credentials(plain), plain);
+        }
+    }
 
     #[test]
     fn credentials_are_masked_in_any_text() {

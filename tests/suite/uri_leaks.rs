@@ -160,3 +160,46 @@ fn a_name_that_is_a_uri_with_credentials_is_masked_in_messages_and_plans() {
     assert_no_password(&out, "S3cr3tVALUE99");
     assert_eq!(portal.webhooks()[0].name, NAME);
 }
+
+/// Receivers that authenticate by a secret in the query (`?token=...`): the value is masked in
+/// every plan format and in `apply`'s output, a change of it alone still shows (as a change of
+/// credentials) and is written, and the portal gets the real uri.
+#[test]
+fn a_query_token_is_masked_in_every_output_but_written_for_real() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new(
+        "Hook",
+        "https://h.example.com/in?tenant=4&token=OLD77token",
+    ));
+    let new = "https://h.example.com/in?tenant=4&token=NEW88token";
+    let file = format!("webhooks:\n  Hook:\n    uri: {new}\n");
+    let text = plan(&portal, &file, "text");
+    assert_eq!(text.code, 0, "{text:?}");
+    insta::assert_snapshot!(text.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Hook"
+          uri       = "https://h.example.com/in?tenant=4&token=***" -> "https://h.example.com/in?tenant=4&token=*** (credentials changed)"
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    for format in ["json", "markdown"] {
+        let out = plan(&portal, &file, format);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(out.stdout.contains("token=***"), "{format}: {out:?}");
+        assert_no_password(&out, "OLD77token");
+        assert_no_password(&out, "NEW88token");
+    }
+    let applied = Run::new(&["apply", "--auto-approve"])
+        .file(&file)
+        .portal(&portal)
+        .run();
+    assert_eq!(applied.code, 0, "{applied:?}");
+    assert_no_password(&applied, "OLD77token");
+    assert_no_password(&applied, "NEW88token");
+    assert_eq!(portal.webhooks()[0].uri, new);
+}
