@@ -229,37 +229,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn query_values_with_secret_like_names_are_masked() {
-        for (text, shown) in [
-            (
-                "https://h.example/hook?token=abc123&tenant=42",
-                "https://h.example/hook?token=***&tenant=42",
-            ),
-            (
-                "https://h.example/h?tenant=4&Access_Token=x1;X-Amz-Signature=ff#frag",
-                "https://h.example/h?tenant=4&Access_Token=***;X-Amz-Signature=***#frag",
-            ),
-            (
-                "'https://h.example/h?apiKey=k&sig=s' and https://u:p@h.example/?auth=a",
-                "'https://h.example/h?apiKey=***&sig=***' and https://u:***@h.example/?auth=***",
-            ),
-            (
-                "https://h.example/h?key=&monkey=1",
-                "https://h.example/h?key=&monkey=***",
-            ),
-        ] {
-            assert_eq!(mask_credentials(text), shown, "{text:?}");
-        }
-        for plain in [
-            "https://h.example/h?tenant=42&page=2",
-            "https://h.example/h?keyword=x&tokens",
-            "what? token=x",
-        ] {
-            assert_eq!(mask_credentials(plain), plain);
-        }
-    }
-
-    #[test]
     fn credentials_are_masked_in_any_text() {
         assert_eq!(
             mask_credentials("https://user:pass@host.example/p?q=a@b"),
@@ -279,6 +248,21 @@ mod tests {
             mask_credentials("went to 'http://a:b@x.example/' then \"ftp://c:d@y.example\""),
             "went to 'http://a:***@x.example/' then \"ftp://c:***@y.example\""
         );
+        // The values of query parameters with secret-like names, in any case.
+        assert_eq!(
+            mask_credentials("https://h.example/h?tenant=4&Access_Token=x1;X-Amz-Signature=ff#f"),
+            "https://h.example/h?tenant=4&Access_Token=***;X-Amz-Signature=***#f"
+        );
+        assert_eq!(
+            mask_credentials(
+                "'https://h.example/h?apiKey=k&sig=s' and https://u:p@h.example/?auth=a"
+            ),
+            "'https://h.example/h?apiKey=***&sig=***' and https://u:***@h.example/?auth=***"
+        );
+        assert_eq!(
+            mask_credentials("https://h.example/h?key=&monkey=1"),
+            "https://h.example/h?key=&monkey=***"
+        );
         for plain in [
             "https://host.example/a@b",
             "https://evil.example\\@good.example/",
@@ -286,6 +270,9 @@ mod tests {
             "no url here",
             "https://",
             "",
+            "https://h.example/h?tenant=42&page=2",
+            "https://h.example/h?keyword=x&tokens",
+            "what? token=x",
         ] {
             assert_eq!(mask_credentials(plain), plain);
         }
