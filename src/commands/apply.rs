@@ -127,21 +127,16 @@ fn write_all(
         "each refused portal's section says why; review the deletes, then raise the limit with \
          --max-deletes or the portal's prune.maxDeletes",
     )?;
-    // Every secret of every portal is read before the first write anywhere; with a file, each
-    // error points at its `secretKey`, a saved plan has only the variables.
+    // Every secret of every portal is read before the first write anywhere; each error points
+    // at its `secretKey` in the file, a saved plan's too (its variables come from the file).
     let mut ready = Vec::new();
     for run in &runs {
         if let Ok(planned) = &run.outcome
             && planned.plan.has_changes()
         {
             let plan = &planned.plan;
-            let secrets =
-                apply::resolve_secrets(plan, &crate::settings::env).map_err(|e| {
-                    match run.config {
-                        Some(config) => e.in_file(plan, config),
-                        None => e,
-                    }
-                })?;
+            let secrets = apply::resolve_secrets(plan, &crate::settings::env)
+                .map_err(|e| e.in_file(plan, run.config))?;
             ready.push((run.name.as_deref(), planned, secrets));
         }
     }

@@ -34,7 +34,7 @@ pub(super) struct PortalRun<'a> {
     pub api_key_env: String,
     /// The portal's desired state in the file (a saved plan's too: its variables are read
     /// from it).
-    pub config: Option<&'a Config>,
+    pub config: &'a Config,
     /// Shared, so a failure can be both shown in the portal's section and drawn whole. Always
     /// `Ok` for the unnamed portal, whose failure is the run's.
     pub outcome: Result<Planned, Arc<Error>>,
@@ -132,7 +132,7 @@ pub(super) fn plan_fresh<'a>(
                 name: wanted.name.map(str::to_string),
                 url,
                 api_key_env: wanted.api_key_env.to_string(),
-                config: Some(wanted.config),
+                config: wanted.config,
                 outcome: shared(wanted.name, outcome)?,
             })
         });
@@ -175,13 +175,18 @@ pub(super) fn check_saved<'a>(
             max_deletes,
         } = part;
         let api_key_env = api_key_env.unwrap_or_else(|| KEY_VAR.to_string());
+        // The reader of the saved plan refused a part the file does not have.
         let config = match document {
-            Document::One(config) => Some(config),
+            Document::One(config) => config,
             Document::Portals(fleet) => fleet
                 .portals
                 .iter()
                 .find(|p| Some(p.name.as_str()) == name.as_deref())
-                .map(|p| &p.config),
+                .map(|p| &p.config)
+                .ok_or_else(|| Error::UnknownPortal {
+                    unknown: name.iter().cloned().collect(),
+                    defined: fleet.portals.iter().map(|p| p.name.clone()).collect(),
+                })?,
         };
         let shown = plan.portal.clone();
         let outcome = async {
