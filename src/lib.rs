@@ -5,7 +5,8 @@
 //! -> `render` (show the plan) or `apply` (carry it out). `cli` and `settings` turn the command
 //! line and the environment into checked settings before any of that starts; `commands` wires
 //! the stages together for each subcommand. `field` describes a webhook's fields once, for
-//! every stage; `triggers` does the same for its events.
+//! every stage; `triggers` does the same for its events. `signature` checks a delivery's
+//! signature against a secret (`verify-signature`, and the signatures a portal recorded).
 
 pub mod api;
 pub mod apply;
@@ -20,6 +21,7 @@ pub mod plan;
 pub mod redact;
 pub mod render;
 pub mod settings;
+pub mod signature;
 pub mod triggers;
 
 pub use error::Error;
