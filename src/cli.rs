@@ -19,9 +19,9 @@ use crate::render::{Format, ProblemFormat};
         `validate` checks the file, `plan` shows what would change, `apply` makes the portal \
         match the file.\n\nThe API key is read from the DOCSPACE_API_KEY environment variable \
         (an `sk-...` key of a DocSpace admin); it is never taken from the command line.",
-    after_long_help = "Exit codes: 0 success or no changes; 1 any error, a usage error included; \
-        2 the plan has changes (plan --detailed-exitcode only). A closed stdout never changes \
-        them."
+    after_long_help = "Exit codes: 0 success or no changes; 1 any error, a usage error included, \
+        or a signature that does not match (verify-signature); 2 the plan has changes (plan \
+        --detailed-exitcode only). A closed stdout never changes them."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -79,6 +79,12 @@ pub enum Command {
     /// Show a plan saved by `plan --out` as `apply PLAN_FILE` would, and its SHA-256. Offline:
     /// needs no portal and no API key.
     Show(ShowArgs),
+    /// Check a delivery's signature against the webhook's secret and the body. Offline.
+    ///
+    /// For people writing a receiver: whether the `x-docspace-signature-256` value is the
+    /// HMAC-SHA256 of the exact body with the secret. Exit 0 when it matches; 1 when it does
+    /// not, or the value is malformed, or on any error; the reason is one line on stderr.
+    VerifySignature(VerifySignatureArgs),
     /// Print the JSON Schema of the config file (for editor completion and checks).
     Schema,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -279,6 +285,22 @@ pub struct ShowArgs {
     /// How to show the plan, as `plan --format` does.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifySignatureArgs {
+    /// The environment variable that holds the webhook's secret key; the secret itself is
+    /// never an argument (command lines end up in shell history and process lists).
+    #[arg(long, value_name = "VAR")]
+    pub secret_env: String,
+    /// The value of the delivery's `x-docspace-signature-256` header: `sha256=` and 64 hex
+    /// digits, in any case.
+    #[arg(long, value_name = "sha256=HEX")]
+    pub signature: String,
+    /// The body as it was received, byte for byte (a newline added when saving it changes the
+    /// signature). Default: stdin.
+    #[arg(long, value_name = "PATH")]
+    pub body_file: Option<PathBuf>,
 }
 
 /// A SHA-256 digest as 64 hex digits, kept lowercase.

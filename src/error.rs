@@ -155,6 +155,13 @@ pub enum Error {
         quoted: String,
     },
 
+    #[error("no body to check: stdin is a terminal")]
+    #[diagnostic(
+        code(verify::no_body),
+        help("pass the body as it was received with --body-file PATH, or on stdin: `< body.json`")
+    )]
+    NoBody,
+
     #[error("could not read {path}")]
     #[diagnostic(code(io::read))]
     ReadFile {

@@ -4,7 +4,8 @@
 //! there.
 //!
 //! This is the only module that reads the process environment, so what the tool depends on is
-//! visible in one place: DOCSPACE_URL, DOCSPACE_API_KEY, the `${VAR}`s of secrets, the hidden
+//! visible in one place: DOCSPACE_URL, DOCSPACE_API_KEY, the `${VAR}`s of secrets (and the
+//! variable `verify-signature --secret-env` names), the hidden
 //! DOCSPACE_WEBHOOKS_RETRY_BASE_MS and DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS that let tests retry
 //! and obey `Retry-After` without waiting, and, in debug builds only,
 //! DOCSPACE_WEBHOOKS_TEST_PANIC, with which tests prove what a panic shows.
@@ -130,6 +131,33 @@ pub enum SettingsError {
         given: String,
         given_origin: &'static str,
     },
+
+    #[error(
+        "--secret-env takes the name of an environment variable, and what was given is not one"
+    )]
+    #[diagnostic(
+        code(settings::secret_env_name),
+        help(
+            "pass the name of the variable that holds the secret (letters, digits and `_`), e.g. `--secret-env WEBHOOK_SECRET`; what was given is not shown, in case it is the secret itself"
+        )
+    )]
+    SecretEnvName,
+
+    #[error("{var} is not set")]
+    #[diagnostic(
+        code(settings::no_secret),
+        help("set {var} to the webhook's secret key; it is never read from the command line")
+    )]
+    NoSecret { var: String },
+
+    #[error("{var} is empty")]
+    #[diagnostic(
+        code(settings::empty_secret),
+        help(
+            "{var} is set but holds no secret; a pipeline passes a secret that is not defined as an empty string"
+        )
+    )]
+    EmptySecret { var: String },
 
     #[error("--portal is given more than once, but the file is for one portal")]
     #[diagnostic(
@@ -266,6 +294,26 @@ impl Settings {
                 help: "set it to the API key (`sk-...`) of a DocSpace admin, as plain text",
             }),
         }
+    }
+}
+
+/// A webhook's secret key from the variable `var` names (`verify-signature --secret-env`).
+/// `var` is checked to be a variable's name first: a secret given in its place is then refused
+/// without being shown, in most cases, rather than echoed as a variable that is not set.
+pub fn webhook_secret(var: &str) -> Result<SecretString, SettingsError> {
+    // The file's rule for a variable's name, the one `${VAR}` obeys.
+    if crate::config::parse_env_ref(&format!("${{{var}}}")).is_none() {
+        return Err(SettingsError::SecretEnvName);
+    }
+    let var = var.to_string();
+    match env(&var) {
+        Ok(secret) if !secret.is_empty() => Ok(SecretString::from(secret)),
+        Ok(_) => Err(SettingsError::EmptySecret { var }),
+        Err(VarError::NotPresent) => Err(SettingsError::NoSecret { var }),
+        Err(VarError::NotUnicode(_)) => Err(SettingsError::NotUtf8 {
+            var,
+            help: "set it to the webhook's secret key, as plain text",
+        }),
     }
 }
 

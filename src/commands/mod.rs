@@ -1,7 +1,7 @@
 //! One file per subcommand; this module dispatches and turns the outcome into an exit code.
 //!
 //! Exit codes (kept stable for pipelines): 0 success or no changes, 1 any error (a usage error
-//! included), 2 changes present with `plan --detailed-exitcode`, 130/143/129 after
+//! included) or a signature that does not match, 2 changes present with `plan --detailed-exitcode`, 130/143/129 after
 //! SIGINT/SIGTERM/SIGHUP (see `signals`). A closed stdout never changes them (see `output`).
 
 mod apply;
@@ -19,6 +19,7 @@ mod saved_file;
 mod show;
 mod signals;
 mod validate;
+mod verify_signature;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -124,6 +125,7 @@ fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Err
             export::run(&args, &settings, out)
         }
         Command::Show(args) => show::run(&args, out),
+        Command::VerifySignature(args) => verify_signature::run(&args, out),
         Command::Schema => {
             let _ = write!(out, "{}", config::schema::schema_json());
             out.finish("schema")?;

@@ -3,13 +3,14 @@
 
 use crate::support::run::Run;
 
-const COMMANDS: [&str; 6] = [
+const COMMANDS: [&str; 7] = [
     "validate",
     "plan",
     "apply",
     "export",
     "schema",
     "completions",
+    "verify-signature",
 ];
 
 #[test]
@@ -74,6 +75,12 @@ fn bash_completes_commands_and_the_flags_of_each_command() {
     assert_eq!(flags, ["--detailed-exitcode"]);
     let flags = bash_completes(script.path(), &["docspace-webhooks", "apply", "--auto"]);
     assert_eq!(flags, ["--auto-approve"]);
+    // A command with a hyphen in its name, as the binary has.
+    let flags = bash_completes(
+        script.path(),
+        &["docspace-webhooks", "verify-signature", "--sec"],
+    );
+    assert_eq!(flags, ["--secret-env"]);
     let values = bash_completes(
         script.path(),
         &["docspace-webhooks", "plan", "--format", ""],
@@ -105,7 +112,8 @@ fn the_man_page_is_roff_naming_the_commands_and_flags() {
     assert!(page.contains(r"\fB\-\-color\fR"), "{page}");
     assert!(page.contains(r"\fB\-q\fR, \fB\-\-quiet\fR"), "{page}");
     for command in COMMANDS {
-        assert!(page.contains(command), "{command}: {page}");
+        let roff = command.replace('-', r"\-");
+        assert!(page.contains(&roff), "{command}: {page}");
     }
     assert!(page.contains("Exit codes"), "{page}");
 }

@@ -83,15 +83,16 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     Usage: docspace-webhooks [OPTIONS] <COMMAND>
 
     Commands:
-      validate     Check the file without contacting the portal
-      plan         Show what `apply` would change. Sends one read request; never writes
-      apply        Make the portal match the file
-      export       Print the live webhooks as a config file, to start managing an existing portal
-      show         Show a plan saved by `plan --out` as `apply PLAN_FILE` would, and its SHA-256.
-                   Offline: needs no portal and no API key
-      schema       Print the JSON Schema of the config file (for editor completion and checks)
-      completions  Print a shell completion script (bash, zsh, fish, powershell, elvish)
-      help         Print this message or the help of the given subcommand(s)
+      validate          Check the file without contacting the portal
+      plan              Show what `apply` would change. Sends one read request; never writes
+      apply             Make the portal match the file
+      export            Print the live webhooks as a config file, to start managing an existing portal
+      show              Show a plan saved by `plan --out` as `apply PLAN_FILE` would, and its SHA-256.
+                        Offline: needs no portal and no API key
+      verify-signature  Check a delivery's signature against the webhook's secret and the body. Offline
+      schema            Print the JSON Schema of the config file (for editor completion and checks)
+      completions       Print a shell completion script (bash, zsh, fish, powershell, elvish)
+      help              Print this message or the help of the given subcommand(s)
 
     Options:
           --color <COLOR>  When to use colors: auto colors only on a terminal with NO_COLOR unset

@@ -88,3 +88,5 @@ mod throttle;
 mod uri_leaks;
 /// `validate` and how bad files are reported.
 mod validate;
+/// `verify-signature`: a delivery's signature against a secret and the exact body, offline.
+mod verify_signature;

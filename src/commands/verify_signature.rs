@@ -1,0 +1,82 @@
+//! `verify-signature`: whether a delivery's `x-docspace-signature-256` value is the signature of
+//! a body with a secret, for people writing a receiver. Offline.
+//!
+//! The verdict is one line on stderr and the exit code (0 matches; 1 differs, is malformed, or
+//! an error); stdout stays empty. The line names the variable and counts the body's bytes, so a
+//! body changed on the way (a newline added when saving it) can be seen, and never shows the
+//! secret, the signature given or the one computed (`signature` keeps that invariant).
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::Output;
+use crate::Error;
+use crate::cli::VerifySignatureArgs;
+use crate::settings;
+use crate::signature::{self, Verdict};
+
+pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Result<ExitCode, Error> {
+    let secret = settings::webhook_secret(&args.secret_env)?;
+    let (body, from) = read_body(args.body_file.as_deref())?;
+    let var = &args.secret_env;
+    let bytes = match body.len() {
+        1 => "the 1 byte".to_string(),
+        n => format!("the {n} bytes"),
+    };
+    match signature::verify(&secret, &body, &args.signature) {
+        Verdict::Matches => {
+            out.err().note(format_args!(
+                "signature matches the secret in {var} and {bytes} {from}"
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Verdict::Differs => {
+            // The usual cause on a receiver: the body was not kept byte for byte.
+            let newline = if body.ends_with(b"\n") {
+                " (the body ends with a newline: was one added when it was saved?)"
+            } else {
+                ""
+            };
+            out.err().always(format_args!(
+                "signature does not match the secret in {var} and {bytes} {from}{newline}"
+            ));
+            Ok(ExitCode::from(1))
+        }
+        Verdict::Malformed(reason) => {
+            out.err()
+                .always(format_args!("malformed signature: {reason}"));
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// The body's exact bytes, from the file or stdin, and where they came from (`of PATH`,
+/// `read from stdin`). A terminal on
+/// stdin is refused rather than waited on: a body typed there is not the one received.
+fn read_body(path: Option<&Path>) -> Result<(Vec<u8>, String), Error> {
+    let mut body = Vec::new();
+    let from = match path {
+        Some(path) => {
+            body = std::fs::read(path).map_err(|source| Error::ReadFile {
+                path: path.display().to_string(),
+                source,
+            })?;
+            format!("of {}", path.display())
+        }
+        None => {
+            let mut stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                return Err(Error::NoBody);
+            }
+            stdin
+                .read_to_end(&mut body)
+                .map_err(|source| Error::ReadFile {
+                    path: "stdin".to_string(),
+                    source,
+                })?;
+            "read from stdin".to_string()
+        }
+    };
+    Ok((body, from))
+}

@@ -1,0 +1,233 @@
+//! `verify-signature`: a delivery's signature checked against a secret from the environment and
+//! the exact body, from a file or stdin; one line and the exit code say the verdict, and neither
+//! the secret nor a signature is ever shown.
+
+use std::process::Stdio;
+
+use crate::support::run::{Outcome, Run};
+use crate::support::spawn::Terminal;
+
+/// Computed apart from the tool, with Python:
+/// `hmac.new(b"TestSecret1", body, hashlib.sha256).hexdigest().upper()`.
+const SECRET: &str = "TestSecret1";
+const BODY: &str = r#"{"event":{"id":1}}"#;
+const SIGNED: &str = "sha256=527225C099A51E6CF2AD3D300E389016901B62115524E0E38E80018FB176B9DE";
+
+/// `verify-signature` with the secret in WEBHOOK_SECRET and `args` after it.
+fn verify(args: &[&str]) -> Run {
+    let mut all = vec!["verify-signature", "--secret-env", "WEBHOOK_SECRET"];
+    all.extend(args);
+    Run::new(&all).env("WEBHOOK_SECRET", SECRET)
+}
+
+/// Runs with `body` on stdin.
+fn piped(args: &[&str], body: &str) -> Outcome {
+    verify(args).stdin(body).run()
+}
+
+fn assert_outcome(out: &Outcome, code: i32, stderr: &str) {
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (code, "", stderr),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_body_from_a_file_with_its_signature_matches() {
+    let run = verify(&["--signature", SIGNED, "--body-file", "body.json"]);
+    std::fs::write(run.path("body.json"), BODY).unwrap();
+    assert_outcome(
+        &run.run(),
+        0,
+        "signature matches the secret in WEBHOOK_SECRET and the 18 bytes of body.json\n",
+    );
+}
+
+#[test]
+fn the_body_is_hashed_as_bytes_not_characters() {
+    // `{"title":"Отчёт.docx"}`: 22 characters, 27 bytes of UTF-8.
+    let signed = "sha256=D2908A2FBB301BEF9D81D1F5F50EC9F592085468BA0C1B6F6673D3BAB7CDF717";
+    let out = piped(&["--signature", signed], r#"{"title":"Отчёт.docx"}"#);
+    assert_outcome(
+        &out,
+        0,
+        "signature matches the secret in WEBHOOK_SECRET and the 27 bytes read from stdin\n",
+    );
+}
+
+#[test]
+fn the_hex_matches_in_lowercase_too() {
+    let lower = SIGNED.to_ascii_lowercase();
+    assert_outcome(
+        &piped(&["--signature", &lower], BODY),
+        0,
+        "signature matches the secret in WEBHOOK_SECRET and the 18 bytes read from stdin\n",
+    );
+}
+
+#[test]
+fn another_secret_does_not_match() {
+    // The same body signed with TestSecret2.
+    let other = "sha256=E57E4F7EEB9075D492338C7E271EE3C173CA6608DA9A59F7FBC4A1229DEB9241";
+    assert_outcome(
+        &piped(&["--signature", other], BODY),
+        1,
+        "signature does not match the secret in WEBHOOK_SECRET and the 18 bytes read from \
+         stdin\n",
+    );
+}
+
+#[test]
+fn a_body_changed_on_the_way_does_not_match_and_a_trailing_newline_is_pointed_out() {
+    // As `echo` or an editor saves it.
+    assert_outcome(
+        &piped(&["--signature", SIGNED], &format!("{BODY}\n")),
+        1,
+        "signature does not match the secret in WEBHOOK_SECRET and the 19 bytes read from \
+         stdin (the body ends with a newline: was one added when it was saved?)\n",
+    );
+    // Re-serialised JSON: the same data, other bytes.
+    let run = verify(&["--signature", SIGNED, "--body-file", "body.json"]);
+    std::fs::write(run.path("body.json"), r#"{"event": {"id": 1}}"#).unwrap();
+    assert_outcome(
+        &run.run(),
+        1,
+        "signature does not match the secret in WEBHOOK_SECRET and the 20 bytes of body.json\n",
+    );
+}
+
+#[test]
+fn a_malformed_signature_says_where_it_goes_wrong() {
+    let hex = &SIGNED["sha256=".len()..];
+    let cases = [
+        (hex.to_string(), "it does not start with `sha256=`"),
+        (
+            format!("x-docspace-signature-256: {SIGNED}"),
+            "it does not start with `sha256=` (give the header's value, without its name)",
+        ),
+        (
+            format!("sha256={}", &hex[2..]),
+            "`sha256=` is followed by 62 characters, not 64 hex digits",
+        ),
+        (
+            format!("sha256={}Z", &hex[1..]),
+            "character 64 after `sha256=` is not a hex digit",
+        ),
+    ];
+    for (signature, reason) in cases {
+        assert_outcome(
+            &piped(&["--signature", &signature], BODY),
+            1,
+            &format!("malformed signature: {reason}\n"),
+        );
+    }
+}
+
+#[test]
+fn an_unset_or_empty_variable_is_an_error_naming_it() {
+    let unset = Run::new(&[
+        "verify-signature",
+        "--secret-env",
+        "WEBHOOK_SECRET",
+        "--signature",
+        SIGNED,
+    ])
+    .stdin(BODY)
+    .run();
+    assert_outcome(
+        &unset,
+        1,
+        "  x WEBHOOK_SECRET is not set\n  help: set WEBHOOK_SECRET to the webhook's secret key; \
+         it is never read from the command line\n\n",
+    );
+    let empty = verify(&["--signature", SIGNED])
+        .env("WEBHOOK_SECRET", "")
+        .stdin(BODY)
+        .run();
+    assert_outcome(
+        &empty,
+        1,
+        "  x WEBHOOK_SECRET is empty\n  help: WEBHOOK_SECRET is set but holds no secret; a \
+         pipeline passes a secret that is not defined as an empty string\n\n",
+    );
+}
+
+#[test]
+fn no_secret_or_signature_is_ever_shown() {
+    let secret = "S3cret-v@lue!";
+    // The secret given where its variable's name belongs is refused without being echoed.
+    let out = Run::new(&[
+        "verify-signature",
+        "--secret-env",
+        secret,
+        "--signature",
+        SIGNED,
+    ])
+    .stdin(BODY)
+    .run();
+    assert_outcome(
+        &out,
+        1,
+        "  x --secret-env takes the name of an environment variable, and what was given is not \
+         one\n  help: pass the name of the variable that holds the secret (letters, digits and \
+         `_`), e.g. `--secret-env WEBHOOK_SECRET`; what was given is not shown, in case it is \
+         the secret itself\n\n",
+    );
+    // A secret that is not valid UTF-8 is not shown either.
+    let out = verify(&["--signature", SIGNED])
+        .env_bytes("WEBHOOK_SECRET", b"TestSecret\xff")
+        .stdin(BODY)
+        .run();
+    assert_outcome(
+        &out,
+        1,
+        "  x WEBHOOK_SECRET is set, but its value is not valid UTF-8\n  help: set it to the \
+         webhook's secret key, as plain text\n\n",
+    );
+    // Whatever the verdict, neither the secret nor the hex of a signature (the one given is
+    // the one computed when they match) reaches any output.
+    let hex = &SIGNED["sha256=".len()..];
+    for out in [
+        piped(&["--signature", SIGNED], BODY),
+        piped(&["--signature", &SIGNED.replace("B9DE", "B9DF")], BODY),
+        piped(&["--signature", &format!("{SIGNED}0")], BODY),
+    ] {
+        let all = out.all().to_ascii_uppercase();
+        assert!(!all.contains(&SECRET.to_ascii_uppercase()), "{out:?}");
+        assert!(!all.contains(&hex[..16]), "{out:?}");
+    }
+}
+
+#[test]
+fn quiet_keeps_only_what_a_failure_says() {
+    assert_outcome(&piped(&["-q", "--signature", SIGNED], BODY), 0, "");
+    assert_outcome(
+        &piped(&["-q", "--signature", SIGNED], "{}"),
+        1,
+        "signature does not match the secret in WEBHOOK_SECRET and the 2 bytes read from stdin\n",
+    );
+}
+
+#[test]
+fn a_terminal_on_stdin_is_refused_rather_than_waited_on() {
+    let terminal = Terminal::open();
+    let out = verify(&["--signature", SIGNED])
+        .command()
+        .stdin(terminal.stdin())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run the binary");
+    let out = Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_outcome(
+        &out,
+        1,
+        "  x no body to check: stdin is a terminal\n  help: pass the body as it was received \
+         with --body-file PATH, or on stdin: `< body.json`\n\n",
+    );
+}
