@@ -142,3 +142,32 @@ fn the_readme_portals_examples_validate() {
         assert_eq!(out.code, 0, "{block}\n{out:?}");
     }
 }
+
+/// The README's `verify-signature` session is what a shell running its `$ ` lines shows (stdout
+/// and stderr together, as a terminal does).
+#[test]
+fn the_readme_verify_signature_session_is_what_the_commands_print() {
+    let readme = read("README.md");
+    let start = readme
+        .find("\n## Checking a delivery's signature\n")
+        .expect("the README has the section");
+    let block = &readme[start..];
+    let block = &block[block.find("```text\n").expect("a session") + "```text\n".len()..];
+    let block = &block[..block.find("```").expect("a closed block")];
+    let (commands, shown): (Vec<&str>, Vec<&str>) =
+        block.lines().partition(|line| line.starts_with("$ "));
+    let script = commands
+        .iter()
+        .map(|line| &line[2..])
+        .collect::<Vec<_>>()
+        .join("\n");
+    // `"$0"` is the binary: its directory goes first on PATH, so the lines run as written.
+    let out = crate::support::run::Run::new(&[])
+        .shell(&format!(
+            "PATH=\"$(dirname \"$0\"):$PATH\"\nexec 2>&1\n{script}"
+        ))
+        .run();
+    let mut expected = shown.join("\n");
+    expected.push('\n');
+    assert_eq!(out.stdout, expected, "{out:?}");
+}
