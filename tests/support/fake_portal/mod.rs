@@ -351,7 +351,8 @@ impl FakePortal {
         self.shared.lock().outcomes.insert(id, outcome);
     }
 
-    /// Every row of the log, deleted webhooks' excepted, by log id.
+    /// Every row of the log, by log id (a webhook deleted through the API takes its rows with it;
+    /// `remove_stored` leaves them, hidden from the log as the server's join hides them).
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.shared.lock().log.values().cloned().collect()
     }
