@@ -1,8 +1,8 @@
 //! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.
 //!
 //! Three files make the client: `client` (the `Client`, how it is built, and the calls the
-//! tool makes), `request` (one request, sending it again, the create that looks before it
-//! posts again) and `limits` (every request held to the portal's documented limits, tightened
+//! tool makes; the delivery log's and redelivery's calls are in `deliveries`), `request` (one
+//! request, sending it again, the create that looks before it posts again) and `limits` (every request held to the portal's documented limits, tightened
 //! by what its headers say, which `retry_after` reads). Below them: `url` checks the portal
 //! address (HTTPS, or HTTP to loopback only); `wire` holds the JSON shapes; `classify` turns
 //! answers and transport failures into `ApiError`s (`error`); `event` is what the client
@@ -26,6 +26,7 @@ use crate::triggers::TriggerSet;
 
 mod classify;
 mod client;
+mod deliveries;
 mod error;
 mod event;
 mod limits;
@@ -36,6 +37,7 @@ mod wire;
 
 pub use crate::redact::mask_credentials;
 pub use client::Client;
+pub use deliveries::{Delivery, LOG_PAGE, LogPage, LogQuery, Redelivered, StatusClass};
 pub use error::{ApiError, Endpoint, TimeoutKind};
 pub use event::{ClientEvent, EventSink};
 pub use url::PortalUrl;

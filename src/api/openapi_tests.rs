@@ -75,6 +75,9 @@ fn type_matches(doc: &Value, schema: &Value, v: &Value) -> bool {
             v.as_i64().is_some_and(|n| i32::try_from(n).is_ok())
         }
         Some("integer") => v.is_i64(),
+        Some("array") => v
+            .as_array()
+            .is_some_and(|items| items.iter().all(|i| type_matches(doc, &schema["items"], i))),
         other => panic!("schema type {other:?} not handled by this check"),
     }
 }
@@ -172,6 +175,14 @@ fn request_bodies_match_the_published_schemas() {
         enabled: false,
     });
     assert_eq!(violations(&doc, update, &e), Vec::<String>::new(), "{e}");
+    let r = json_of(&RetryRequest {
+        ids: &[1, i32::MAX],
+    });
+    assert_eq!(
+        violations(&doc, "WebhookRetryRequestsDto", &r),
+        Vec::<String>::new(),
+        "{r}"
+    );
 }
 
 #[test]
@@ -204,5 +215,10 @@ fn the_schema_check_itself_catches_violations() {
     assert_eq!(
         violations(&doc, "UpdateWebhooksConfigRequestsDto", &c),
         ["required `id` missing"]
+    );
+    let r = serde_json::json!({"ids": [1, "2", 4_294_967_296_u64]});
+    assert_eq!(
+        violations(&doc, "WebhookRetryRequestsDto", &r),
+        [r#"`ids` has the wrong JSON type: [1,"2",4294967296]"#]
     );
 }

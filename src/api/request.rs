@@ -1,6 +1,7 @@
 //! One request to the portal, and sending it again: `send_once` is the only code that touches
 //! the network; `send` repeats it for GET, PUT and DELETE, which the portal can safely receive
-//! twice; `create_once` is the POST, which looks before it posts again.
+//! twice; `send_at_most_once` for a redelivery, which it cannot (each one queues a delivery);
+//! `create_once` is the POST, which looks before it posts again.
 //!
 //! Hand-rolled (a loop and `tokio::time::sleep`) rather than a backoff crate: the POST rule
 //! needs a list request between attempts, and every wait must be announced before it starts.
@@ -71,6 +72,26 @@ impl Client {
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
     ) -> Result<Value, ApiError> {
+        self.send_repeating(endpoint, payload, true).await
+    }
+
+    /// `send` for a request the portal must not carry out twice (a redelivery queues a new
+    /// delivery each time it lands): it is sent again only after a failure that says it was
+    /// not received (a refused connection, a 429).
+    pub(super) async fn send_at_most_once(
+        &self,
+        endpoint: &Endpoint,
+        payload: Option<&Payload<'_>>,
+    ) -> Result<Value, ApiError> {
+        self.send_repeating(endpoint, payload, false).await
+    }
+
+    async fn send_repeating(
+        &self,
+        endpoint: &Endpoint,
+        payload: Option<&Payload<'_>>,
+        may_land_twice: bool,
+    ) -> Result<Value, ApiError> {
         let mut place = self.inner.limits.place();
         let mut attempt = 1;
         let mut failed = None;
@@ -82,7 +103,11 @@ impl Client {
                 Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
                     return Err(self.not_retried(e));
                 }
-                Err(e) if e.is_retryable() && attempt < self.attempts() => {
+                Err(e)
+                    if e.is_retryable()
+                        && (may_land_twice || matches!(e, ApiError::Connect { .. }))
+                        && attempt < self.attempts() =>
+                {
                     attempt += 1;
                     place.retrying(true);
                     if !self.pause(endpoint, &e, attempt, false).await {

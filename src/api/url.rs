@@ -111,10 +111,16 @@ impl PortalUrl {
         is_loopback(&self.base)
     }
 
-    /// The full URL of an API path such as `/api/2.0/settings/webhook`.
+    /// The full URL of an API path such as `/api/2.0/settings/webhook`, with its query string
+    /// when it has one (`/api/2.0/settings/webhooks/log?count=100`).
     pub(crate) fn join(&self, path: &str) -> Url {
         let mut url = self.base.clone();
+        let (path, query) = match path.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (path, None),
+        };
         url.set_path(path);
+        url.set_query(query);
         url
     }
 

@@ -66,6 +66,13 @@ pub(crate) struct EnableRequest<'a> {
     pub enabled: bool,
 }
 
+/// The body of the bulk redelivery, `PUT .../webhook/retry`: `WebhookRetryRequestsDto`
+/// (docs/docspace-api.md §21).
+#[derive(Serialize)]
+pub(crate) struct RetryRequest<'a> {
+    pub ids: &'a [i32],
+}
+
 /// The one place a request body is serialized (and so a `secretKey` exposed). It holds only
 /// plain strings, bools and numbers, so this cannot fail in practice.
 pub(crate) fn to_body(body: &impl Serialize) -> serde_json::Result<Vec<u8>> {
@@ -130,7 +137,7 @@ pub(crate) fn decode_one(endpoint: &Endpoint, v: &Value) -> Result<LiveWebhook, 
     decode_webhook(endpoint, "response", response)
 }
 
-fn unwrap_envelope<'v>(
+pub(super) fn unwrap_envelope<'v>(
     endpoint: &Endpoint,
     v: &'v Value,
     expected: &'static str,
@@ -180,16 +187,17 @@ fn decode_webhook(endpoint: &Endpoint, at: &str, v: &Value) -> Result<LiveWebhoo
     })
 }
 
-/// Reads the members of one JSON object, reporting failures with their path.
-struct Fields<'a> {
-    endpoint: &'a Endpoint,
-    at: &'a str,
-    map: &'a Map<String, Value>,
+/// Reads the members of one JSON object, reporting failures with their path; members it is not
+/// asked for are ignored, so newer servers may add some.
+pub(super) struct Fields<'a> {
+    pub(super) endpoint: &'a Endpoint,
+    pub(super) at: &'a str,
+    pub(super) map: &'a Map<String, Value>,
 }
 
 impl Fields<'_> {
     /// Absent and null both give `None`: the server omits null members (docs/docspace-api.md §4).
-    fn optional<T: DeserializeOwned>(
+    pub(super) fn optional<T: DeserializeOwned>(
         &self,
         key: &str,
         expected: &'static str,
@@ -202,7 +210,7 @@ impl Fields<'_> {
         }
     }
 
-    fn required<T: DeserializeOwned>(
+    pub(super) fn required<T: DeserializeOwned>(
         &self,
         key: &str,
         expected: &'static str,
@@ -213,8 +221,13 @@ impl Fields<'_> {
 
     /// An int64 bitmask; a number in a string is accepted too, as the server itself does.
     fn triggers(&self) -> Result<TriggerSet, ApiError> {
+        self.bitmask("triggers")
+    }
+
+    /// A `WebhookTrigger` member (an int64 bitmask), or a number in a string.
+    pub(super) fn bitmask(&self, key: &str) -> Result<TriggerSet, ApiError> {
         const EXPECTED: &str = "an integer bitmask";
-        let v: Value = self.required("triggers", EXPECTED)?;
+        let v: Value = self.required(key, EXPECTED)?;
         let bits = match &v {
             Value::Number(n) => n.as_u64().or_else(|| n.as_i64().map(i64::cast_unsigned)),
             Value::String(s) => {
@@ -226,7 +239,7 @@ impl Fields<'_> {
             _ => None,
         };
         bits.map(TriggerSet::from_bits)
-            .ok_or_else(|| self.error("triggers", EXPECTED, found(&v)))
+            .ok_or_else(|| self.error(key, EXPECTED, found(&v)))
     }
 
     fn error(&self, key: &str, expected: &'static str, found: String) -> ApiError {
@@ -239,7 +252,12 @@ impl Fields<'_> {
     }
 }
 
-fn shape(endpoint: &Endpoint, at: &str, expected: &'static str, found: String) -> ApiError {
+pub(super) fn shape(
+    endpoint: &Endpoint,
+    at: &str,
+    expected: &'static str,
+    found: String,
+) -> ApiError {
     ApiError::UnexpectedJson {
         endpoint: endpoint.clone(),
         at: at.to_string(),
@@ -251,7 +269,7 @@ fn shape(endpoint: &Endpoint, at: &str, expected: &'static str, found: String) -
 /// A short description of a JSON value for "found ..." messages; strings and numbers are
 /// quoted, cut short after every registered secret is redacted (a proxy or a broken portal
 /// may echo a request where a webhook was expected).
-fn found(v: &Value) -> String {
+pub(super) fn found(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("{b}"),

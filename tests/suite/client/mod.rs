@@ -1,8 +1,9 @@
 //! The library's client against the fake portal, where only the client decides: the request
 //! it sends, what it retries and how long it waits, what a stopped run still sends, and how it
-//! keeps to the portal's limits. The same behaviour through the binary is in `faults`,
-//! `throttle` and `interrupt`.
+//! keeps to the portal's limits; and how it reads the delivery log and redelivers. The same
+//! behaviour through the binary is in `faults`, `throttle` and `interrupt`.
 
+mod deliveries;
 mod limits;
 mod requests;
 mod retries;

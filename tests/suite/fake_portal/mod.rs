@@ -13,6 +13,9 @@ mod envelopes;
 mod faults;
 /// The rate limiter (token bucket, concurrent writes, daily writes) and periodic faults.
 mod limits;
+/// The delivery log and both retry endpoints: order, total, filters, signatures, skips,
+/// the delete cascade and the retry limit.
+mod log;
 /// Model-binding errors, URL rules and the blacklist, the HEAD probe.
 mod validation;
 /// POST, full-replacement PUT, the create quirk, uniqueness, and the enable endpoint.

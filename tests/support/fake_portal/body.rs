@@ -208,3 +208,54 @@ fn unreadable(ctx: &Ctx, path: &str, message: String) -> Reply {
     );
     envelope::validation(ctx, &errors)
 }
+
+/// `WebhookRetryRequestsDto` (docs/docspace-api.md §21): `{"ids": [int, ...]}`, the member name
+/// read case-insensitively; `null` or an absent `ids` is no ids. As strict as the webhook
+/// bodies: another member, or an id that is not an int32 number, is a 400.
+pub(super) fn parse_ids(
+    content_type: Option<&str>,
+    body: &[u8],
+    ctx: &Ctx,
+) -> Result<Vec<i32>, Reply> {
+    const TYPE: &str = "ASC.Web.Api.ApiModels.RequestsDto.WebhookRetryRequestsDto";
+    if !is_json(content_type) {
+        return Err(envelope::unsupported_media_type(ctx));
+    }
+    if body.is_empty() {
+        return Err(invalid(ctx, "", "A non-empty request body is required."));
+    }
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| unreadable(ctx, "$", format!("The JSON is invalid: {e}")))?;
+    let Value::Object(members) = value else {
+        return Err(unreadable(ctx, "$", cannot_convert(TYPE, "$")));
+    };
+    let mut ids = Vec::new();
+    for (key, value) in &members {
+        let path = format!("$.{key}");
+        if !key.eq_ignore_ascii_case("ids") {
+            let message = format!(
+                "The JSON property '{key}' could not be mapped to any .NET member contained in type '{TYPE}'."
+            );
+            return Err(unreadable(ctx, &path, message));
+        }
+        match value {
+            Value::Null => {}
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let at = format!("{path}[{i}]");
+                    let id = item
+                        .as_i64()
+                        .and_then(|n| i32::try_from(n).ok())
+                        .ok_or_else(|| unreadable(ctx, &at, cannot_convert("System.Int32", &at)))?;
+                    ids.push(id);
+                }
+            }
+            _ => {
+                let message =
+                    cannot_convert("System.Collections.Generic.List`1[System.Int32]", &path);
+                return Err(unreadable(ctx, &path, message));
+            }
+        }
+    }
+    Ok(ids)
+}

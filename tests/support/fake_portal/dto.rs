@@ -144,7 +144,11 @@ pub(super) fn now() -> String {
     let since = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = since.as_secs() as i64;
+    date(since.as_secs() as i64, since.subsec_nanos())
+}
+
+/// Unix seconds (and nanoseconds) the way the portal writes dates.
+pub(super) fn date(secs: i64, nanos: u32) -> String {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
     format!(
@@ -152,7 +156,7 @@ pub(super) fn now() -> String {
         rem / 3600,
         rem % 3600 / 60,
         rem % 60,
-        since.subsec_nanos() / 100
+        nanos / 100
     )
 }
 

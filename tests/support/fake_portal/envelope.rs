@@ -29,6 +29,9 @@ struct Link<'a> {
 struct Success<'a, T: Serialize> {
     response: T,
     count: usize,
+    /// Only the delivery log sets it (§4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<usize>,
     links: [Link<'a>; 1],
     status: u8,
     status_code: u16,
@@ -37,7 +40,17 @@ struct Success<'a, T: Serialize> {
 /// 200 with `payload` in the success envelope. `count` is passed in because the real server
 /// reports 1 for its async-iterator lists whatever their length (§4).
 pub(super) fn success<T: Serialize>(ctx: &Ctx, payload: T, count: usize) -> Reply {
-    wrapped(ctx, 200, JSON, payload, count, 0)
+    wrapped(ctx, 200, JSON, payload, count, None, 0)
+}
+
+/// `success` with the envelope's `total`, which only the delivery log carries (§21).
+pub(super) fn success_with_total<T: Serialize>(
+    ctx: &Ctx,
+    payload: T,
+    count: usize,
+    total: usize,
+) -> Reply {
+    wrapped(ctx, 200, JSON, payload, count, Some(total), 0)
 }
 
 fn wrapped<T: Serialize>(
@@ -46,11 +59,13 @@ fn wrapped<T: Serialize>(
     content_type: &str,
     payload: T,
     count: usize,
+    total: Option<usize>,
     status: u8,
 ) -> Reply {
     let body = Success {
         response: payload,
         count,
+        total,
         links: [Link {
             href: &ctx.href,
             action: &ctx.method,
@@ -112,6 +127,17 @@ impl Exception {
         }
     }
 
+    /// EF Core's wrapper of a database error, mapped to 500 with its own (outer) message: the
+    /// PostgreSQL foreign-key refusal of deleting a webhook that has deliveries (§21, inferred).
+    pub fn db_update() -> Exception {
+        Exception {
+            status: 500,
+            message: "An error occurred while saving the entity changes. See the inner exception for details.".to_owned(),
+            type_name: "Microsoft.EntityFrameworkCore.DbUpdateException",
+            hresult: -2146233088,
+        }
+    }
+
     pub fn reply(&self) -> Reply {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
@@ -168,7 +194,7 @@ pub(super) fn validation(ctx: &Ctx, errors: &Errors) -> Reply {
         errors: Some(errors),
         trace_id: TRACE_ID,
     };
-    wrapped(ctx, 400, PROBLEM_JSON, problem, 1, 1)
+    wrapped(ctx, 400, PROBLEM_JSON, problem, 1, None, 1)
 }
 
 /// 415 for a body that is not labelled JSON: a plain ProblemDetails, which the envelope
@@ -181,7 +207,7 @@ pub(super) fn unsupported_media_type(ctx: &Ctx) -> Reply {
         errors: None,
         trace_id: TRACE_ID,
     };
-    wrapped(ctx, 415, PROBLEM_JSON, problem, 1, 0)
+    wrapped(ctx, 415, PROBLEM_JSON, problem, 1, None, 0)
 }
 
 impl From<Exception> for Reply {

@@ -9,6 +9,7 @@
 //! and `X-RateLimit-Reset` the second by which it is full again; the daily count resets at
 //! midnight UTC and answers with `Retry-After` up to 86,400 s, as the real daily limit does.
 
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::reply::Reply;
@@ -23,11 +24,33 @@ pub struct RateLimit {
     pub max_concurrent_writes: usize,
 }
 
+/// The `SensitiveApi` policy of the two retry endpoints (docs/docspace-api.md §17, §21):
+/// `requests` per `window` for each path, counted apart from the bucket. `second` is how long
+/// one second of `Retry-After` lasts, so a test can shrink the window and keep the answer's
+/// arithmetic (as the client's `throttle_unit` does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryLimit {
+    pub requests: usize,
+    pub window: Duration,
+    pub second: Duration,
+}
+
+impl RetryLimit {
+    /// The server's: 5 requests per 15 minutes per path.
+    pub const SERVER: RetryLimit = RetryLimit {
+        requests: 5,
+        window: Duration::from_secs(900),
+        second: Duration::from_secs(1),
+    };
+}
+
 #[derive(Debug, Default)]
 pub(super) struct Limiter {
     bucket: Option<Bucket>,
     /// POST/PUT allowed a day, and how many were accepted.
     daily_writes: Option<(u64, u64)>,
+    /// The retry policy, and when each path's admitted retries were let in.
+    retries: Option<(RetryLimit, HashMap<String, VecDeque<Instant>>)>,
 }
 
 #[derive(Debug)]
@@ -49,6 +72,44 @@ impl Limiter {
     pub fn set_daily_writes(&mut self, limit: Option<u64>) {
         self.daily_writes = limit.map(|l| (l, 0));
     }
+
+    pub fn set_retry_limit(&mut self, limit: Option<RetryLimit>) {
+        self.retries = limit.map(|l| (l, HashMap::new()));
+    }
+}
+
+/// Decides on a retry request (`PUT .../webhook/retry` or `.../webhook/{id}/retry`, `path`
+/// lowercased): each path has its own budget. A refusal costs nothing.
+pub(super) fn admit_retry(shared: &Shared, method: &str, path: &str) -> Result<(), Reply> {
+    if !method.eq_ignore_ascii_case("PUT") || !path.ends_with("/retry") {
+        return Ok(());
+    }
+    let mut inner = shared.lock();
+    let Some((limit, paths)) = &mut inner.limiter.retries else {
+        return Ok(());
+    };
+    let now = Instant::now();
+    let admitted = paths.entry(path.to_owned()).or_default();
+    while admitted
+        .front()
+        .is_some_and(|at| now.duration_since(*at) >= limit.window)
+    {
+        admitted.pop_front();
+    }
+    if admitted.len() < limit.requests {
+        admitted.push_back(now);
+        return Ok(());
+    }
+    let oldest = admitted.front().copied().unwrap_or(now);
+    let left = limit.window.saturating_sub(now.duration_since(oldest));
+    let seconds = (left.as_secs_f64() / limit.second.as_secs_f64().max(1e-9))
+        .ceil()
+        .max(1.0) as u64;
+    Err(refusal(
+        seconds.to_string(),
+        limit.requests as u64,
+        unix_now().ceil() as u64 + seconds,
+    ))
 }
 
 /// A 429 as DocSpace's limiter sends it: no body, `Retry-After` as given (seconds, or a date).

@@ -14,17 +14,23 @@
 //! state sits behind one std `Mutex`, so a write is visible to the next request and to the
 //! hooks; every request is recorded, faults included. Deliberately stricter than the server (see `body.rs`): unknown body members and
 //! numbers sent as strings are refused with a 400, so client bugs surface in tests.
-//! Not modelled: the delivery log and retry endpoints (plain 404 here), non-admin callers
-//! seeing only their own webhooks (`hide_from_list` stands in for the list they get), and DNS
-//! (see `checks.rs`).
+//! The delivery log and both retry endpoints (§21) are served from rows the fake makes itself
+//! (`deliveries.rs`: each body signed with the webhook's secret of the moment, `hmac.rs`), which
+//! tests seed, fire, fail and age through hooks; its clock can be set.
+//! Not modelled: non-admin callers seeing only their own webhooks (`hide_from_list` stands in
+//! for the list they get), DNS (see `checks.rs`), the sender's own retries, and what the sender
+//! does to a webhook by itself (auto-disable, delete on 410: `update_stored`/`remove_stored`).
 
 mod body;
 mod checks;
+mod deliveries;
 mod dto;
 mod echo;
 mod envelope;
 mod faults;
+mod hmac;
 mod limiter;
+mod log;
 mod reply;
 mod routes;
 mod server;
@@ -39,11 +45,15 @@ use std::time::Duration;
 
 // Each includer uses a subset of these.
 #[allow(unused_imports)]
+pub use deliveries::{Deliveries, Delivery, Outcome};
+#[allow(unused_imports)]
 pub use echo::{Echo, Spelling, Wrapper};
 #[allow(unused_imports)]
 pub use faults::{Fault, FaultBody, FaultKind, Scope};
 #[allow(unused_imports)]
-pub use limiter::RateLimit;
+pub use hmac::signature;
+#[allow(unused_imports)]
+pub use limiter::{RateLimit, RetryLimit};
 #[allow(unused_imports)]
 pub use state::{Recorded, Seed, Stored, Target};
 
@@ -59,9 +69,19 @@ pub const ENABLE_PATH: &str = "/api/2.0/settings/webhook/enable";
 /// `GET` path of the trigger list.
 pub const TRIGGERS_PATH: &str = "/api/2.0/settings/webhook/triggers";
 
+/// `GET` path of the delivery log (`webhooks`, plural).
+pub const LOG_PATH: &str = "/api/2.0/settings/webhooks/log";
+/// `PUT` path of the bulk redelivery.
+pub const RETRY_PATH: &str = "/api/2.0/settings/webhook/retry";
+
 /// `DELETE` path of one webhook.
 pub fn delete_path(id: i32) -> String {
     format!("{WEBHOOK_PATH}/{id}")
+}
+
+/// `PUT` path that redelivers one log entry.
+pub fn retry_path(log_id: i32) -> String {
+    format!("{WEBHOOK_PATH}/{log_id}/retry")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,6 +169,12 @@ impl FakePortal {
             probes: Vec::new(),
             hidden: HashSet::new(),
             repeated: Vec::new(),
+            log: BTreeMap::new(),
+            next_log_id: 1,
+            outcomes: HashMap::new(),
+            clock: None,
+            delete_restrict: false,
+            newer_log_fields: false,
         };
         let shared = Arc::new(Shared::new(inner));
         let running = match server::spawn(Arc::clone(&shared)) {
@@ -283,6 +309,80 @@ impl FakePortal {
             kind,
             seen: 0,
         });
+    }
+
+    /// Puts deliveries straight into webhook `id`'s log, oldest first, each signed with its
+    /// secret of now and recorded on the webhook as a delivery is (§21). Returns their log ids,
+    /// oldest first; none for an unknown webhook.
+    pub fn seed_deliveries(&self, id: i32, deliveries: Deliveries) -> Vec<i32> {
+        let mut inner = self.shared.lock();
+        let newest = deliveries.newest_at.unwrap_or_else(|| inner.now_unix());
+        let count = i64::try_from(deliveries.count).unwrap_or(i64::MAX);
+        (0..count)
+            .filter_map(|n| {
+                let at = newest - (count - 1 - n) * deliveries.every;
+                let entity = deliveries.entity.clone().unwrap_or_else(|| {
+                    format!(
+                        "{{\"id\":{},\"title\":\"Report {}.docx\"}}",
+                        1000 + n,
+                        n + 1
+                    )
+                });
+                inner.deliver(id, deliveries.trigger, &entity, at, &deliveries.outcome)
+            })
+            .collect()
+    }
+
+    /// An event for webhook `id` now, if it is enabled and subscribed to `trigger` (one bit),
+    /// delivered as its outcome says. Returns the log id.
+    pub fn fire(&self, id: i32, trigger: u64, entity: &str) -> Option<i32> {
+        let mut inner = self.shared.lock();
+        let webhook = inner.webhooks.get(&id)?;
+        let subscribed = webhook.triggers == 0 || webhook.triggers & trigger != 0;
+        if !webhook.enabled || !subscribed {
+            return None;
+        }
+        let (at, outcome) = (inner.now_unix(), inner.outcome_of(id));
+        inner.deliver(id, trigger, entity, at, &outcome)
+    }
+
+    /// How the next deliveries to webhook `id` (fired or redelivered) turn out.
+    pub fn set_outcome(&self, id: i32, outcome: Outcome) {
+        self.shared.lock().outcomes.insert(id, outcome);
+    }
+
+    /// Every row of the log, by log id (a webhook deleted through the API takes its rows with it;
+    /// `remove_stored` leaves them, hidden from the log as the server's join hides them).
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.shared.lock().log.values().cloned().collect()
+    }
+
+    /// Sets the fake's clock (unix seconds): dates of new deliveries and redeliveries.
+    pub fn set_time(&self, unix_seconds: i64) {
+        self.shared.lock().clock = Some(unix_seconds);
+    }
+
+    /// Moves the fake's clock on (from the system's time if it was not set).
+    pub fn advance(&self, seconds: i64) {
+        let mut inner = self.shared.lock();
+        let now = inner.now_unix();
+        inner.clock = Some(now + seconds);
+    }
+
+    /// Deleting a webhook with deliveries answers 500, as on PostgreSQL (`false`: its log is
+    /// deleted with it, as on MySQL).
+    pub fn set_delete_restrict(&self, on: bool) {
+        self.shared.lock().delete_restrict = on;
+    }
+
+    /// Log rows carry `attempts`, as newer servers' do.
+    pub fn set_newer_log_fields(&self, on: bool) {
+        self.shared.lock().newer_log_fields = on;
+    }
+
+    /// Turns the retry endpoints' own limit on (`None`: off); see `RetryLimit`.
+    pub fn set_retry_limit(&self, limit: Option<RetryLimit>) {
+        self.shared.lock().limiter.set_retry_limit(limit);
     }
 
     /// Turns the rate limiter on (`None`: off); see `RateLimit`.

@@ -9,11 +9,14 @@ use super::body::{self, Dto, Kind};
 use super::checks::{self, Candidate};
 use super::dto::{self, CALLER, ConfigDto, ListItem};
 use super::envelope::{self, Ctx, Exception};
+use super::log;
 use super::reply::Reply;
 use super::state::{Inner, Shared, Stored};
 use super::triggers;
 
 pub(super) const BASE: &str = "/api/2.0/settings/webhook";
+/// The delivery log: `webhooks`, plural (docs/docspace-api.md §21).
+pub(super) const LOG_PATH: &str = "/api/2.0/settings/webhooks/log";
 
 /// A request as read off the wire.
 #[derive(Clone)]
@@ -52,6 +55,9 @@ enum Route {
     Enable,
     Delete(i32),
     Triggers,
+    Log,
+    RetryOne(i32),
+    RetryMany,
 }
 
 pub(super) fn handle(shared: &Shared, req: &Incoming) -> Reply {
@@ -66,7 +72,7 @@ pub(super) fn handle(shared: &Shared, req: &Incoming) -> Reply {
             None => return Reply::empty(401),
         }
     };
-    if read_only && !matches!(route, Route::List | Route::Triggers) {
+    if read_only && !matches!(route, Route::List | Route::Triggers | Route::Log) {
         return Reply::empty(403);
     }
     let ctx = Ctx {
@@ -86,6 +92,20 @@ pub(super) fn handle(shared: &Shared, req: &Incoming) -> Reply {
             parse(Kind::Update, req, &ctx).and_then(|dto| enable(&mut shared.lock(), dto, &ctx))
         }
         Route::Delete(id) => delete(&mut shared.lock(), id, &ctx),
+        Route::Log => {
+            let inner = shared.lock();
+            check_admin(&inner).map(|()| log::read(&inner, req.query.as_deref(), &ctx))
+        }
+        Route::RetryOne(id) => {
+            let mut inner = shared.lock();
+            check_admin(&inner).and_then(|()| log::retry_one(&mut inner, id, &ctx))
+        }
+        Route::RetryMany => {
+            let mut inner = shared.lock();
+            check_admin(&inner).and_then(|()| {
+                log::retry_many(&mut inner, req.header("content-type"), &req.body, &ctx)
+            })
+        }
     };
     result.unwrap_or_else(|reply| reply)
 }
@@ -97,6 +117,13 @@ fn resolve(method: &str, path: &str) -> Result<Route, Reply> {
     let path = lower.strip_suffix('/').unwrap_or(&lower);
     let method = method.to_ascii_uppercase();
     let not_allowed = |allow: &str| Reply::empty(405).header("Allow", allow.to_owned());
+    if path == LOG_PATH {
+        return if method == "GET" {
+            Ok(Route::Log)
+        } else {
+            Err(not_allowed("GET"))
+        };
+    }
     let Some(rest) = path.strip_prefix(BASE) else {
         return Err(Reply::empty(404));
     };
@@ -109,6 +136,19 @@ fn resolve(method: &str, path: &str) -> Result<Route, Reply> {
         ("/enable", _) => Err(not_allowed("PUT")),
         ("/triggers", "GET") => Ok(Route::Triggers),
         ("/triggers", _) => Err(not_allowed("GET")),
+        ("/retry", "PUT") => Ok(Route::RetryMany),
+        ("/retry", _) => Err(not_allowed("PUT")),
+        (rest, method) if rest.ends_with("/retry") => {
+            let id = rest
+                .strip_prefix('/')
+                .and_then(|r| r.strip_suffix("/retry"))
+                .and_then(|id| id.parse::<i32>().ok());
+            match id {
+                Some(id) if method == "PUT" => Ok(Route::RetryOne(id)),
+                Some(_) => Err(not_allowed("PUT")),
+                None => Err(Reply::empty(404)),
+            }
+        }
         (rest, method) => match rest.strip_prefix('/').and_then(|id| id.parse::<i32>().ok()) {
             Some(id) if method == "DELETE" => Ok(Route::Delete(id)),
             Some(_) => Err(not_allowed("DELETE")),
@@ -260,8 +300,19 @@ fn enable(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
     ))
 }
 
+/// Deleting a webhook deletes its delivery log (MySQL's cascade), or fails with a 500 while it
+/// has deliveries (PostgreSQL's restrict, `delete_restrict`) (§21).
 fn delete(inner: &mut Inner, id: i32, ctx: &Ctx) -> Result<Reply, Reply> {
     check_admin(inner)?;
+    if !inner.webhooks.contains_key(&id) {
+        return Err(Exception::not_found().into());
+    }
+    let has_log = inner.log.values().any(|row| row.config_id == id);
+    if has_log && inner.delete_restrict {
+        return Err(Exception::db_update().into());
+    }
+    inner.log.retain(|_, row| row.config_id != id);
+    inner.outcomes.remove(&id);
     let removed = inner
         .webhooks
         .remove(&id)

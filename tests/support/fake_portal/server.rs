@@ -153,7 +153,10 @@ async fn answer(shared: &Arc<Shared>, req: &Incoming) -> Reply {
         )
     );
     let admitted = if reaches_app {
-        limiter::admit(shared, &req.method)
+        let path = req.path.to_ascii_lowercase();
+        let path = path.strip_suffix('/').unwrap_or(&path);
+        limiter::admit_retry(shared, &req.method, path)
+            .and_then(|()| limiter::admit(shared, &req.method))
     } else {
         let write = !req.method.eq_ignore_ascii_case("GET");
         Ok((write.then(|| shared.write_guard()), Vec::new()))

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use super::deliveries::{Delivery, Outcome};
 use super::faults::{Fault, FaultKind, Periodic};
 use super::limiter::Limiter;
 
@@ -181,6 +182,17 @@ pub(super) struct Inner {
     pub hidden: HashSet<i32>,
     /// Ids the list shows a second time (a portal or cache glitch).
     pub repeated: Vec<i32>,
+    /// The delivery log by log id (docs/docspace-api.md §21).
+    pub log: BTreeMap<i32, Delivery>,
+    pub next_log_id: i32,
+    /// How deliveries to a webhook turn out, by webhook id (an answer 200 when absent).
+    pub outcomes: HashMap<i32, Outcome>,
+    /// The time a test set, in unix seconds; the system's when `None`.
+    pub clock: Option<i64>,
+    /// Deleting a webhook that has deliveries fails with a 500, as on PostgreSQL.
+    pub delete_restrict: bool,
+    /// Log rows carry `attempts`, as newer servers' do.
+    pub newer_log_fields: bool,
 }
 
 impl Inner {

@@ -28,7 +28,7 @@ pub(super) fn list(inner: &Inner, ctx: &Ctx) -> Reply {
 
 /// Every trigger in the server's `[Order]` (§7), kept apart from the crate's own table so the
 /// fake stays an independent oracle.
-const TRIGGERS: &[(&str, i64)] = &[
+pub(super) const TRIGGERS: &[(&str, i64)] = &[
     ("*", 0),
     ("user.created", 1),
     ("user.invited", 1 << 1),

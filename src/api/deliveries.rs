@@ -1,0 +1,554 @@
+//! The delivery log and redelivery (docs/docspace-api.md §21): a log row, the query that
+//! filters the log, reading it a page at a time (newest first), reading only how many rows match,
+//! and sending deliveries again.
+//!
+//! Every request goes through `Client::send` (pacing, 429 waits, retries, error classes), but a
+//! redelivery is never sent twice blindly: each one that lands queues a delivery, so it is
+//! repeated only after a failure that says it was not received (`send_at_most_once`).
+//! Invariants: a row's request body and headers are kept exactly as the portal recorded them
+//! (a signature is checked over those bytes), while the receiver's answer, text from outside,
+//! is scrubbed of every registered secret like any text from the portal; `Debug` shows neither
+//! the body nor the recorded signature; a page is read at most once per call and rows are never
+//! returned twice, even when new deliveries push older rows down while the log is read.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::Method;
+use serde_json::Value;
+
+use super::client::Client;
+use super::error::{ApiError, Endpoint};
+use super::wire::{self, Fields, RetryRequest};
+use crate::redact::Redactor;
+use crate::triggers::TriggerSet;
+
+const LOG_PATH: &str = "/api/2.0/settings/webhooks/log";
+const RETRY_PATH: &str = "/api/2.0/settings/webhook/retry";
+/// The most rows the log answers at once, and the most ids one bulk redelivery carries.
+pub const LOG_PAGE: u32 = 100;
+
+/// One delivery as the log records it (`WebhooksLogDto`). Members the tool does not read
+/// (`method`, `route`, anything newer) are ignored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The log id: what the retry endpoints take.
+    pub id: i32,
+    /// The webhook's name now (the log joins the webhooks); the row has no webhook id.
+    pub config_name: Option<String>,
+    /// The event's trigger, one bit.
+    pub trigger: TriggerSet,
+    /// As the portal writes dates; `created_at` reads it.
+    pub creation_time: String,
+    /// The request headers of the last attempt, as JSON text, exactly as recorded.
+    pub request_headers: Option<String>,
+    /// The exact body of the last attempt: what the signature covers.
+    pub request_payload: Option<String>,
+    /// The receiver's answer (or the exception's text), scrubbed of every registered secret.
+    pub response_headers: Option<String>,
+    pub response_payload: Option<String>,
+    /// The HTTP status; 0 for "not sent yet" and for "no answer". A timeout is 500.
+    pub status: u16,
+    /// When it was delivered; only a successful delivery has it.
+    pub delivery: Option<String>,
+    /// Newer servers only: attempts so far, and when the next is due.
+    pub attempts: Option<u32>,
+    pub next_attempt_on: Option<String>,
+}
+
+impl fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let size = |text: &Option<String>| text.as_ref().map(String::len);
+        f.debug_struct("Delivery")
+            .field("id", &self.id)
+            .field("config_name", &self.config_name)
+            .field("trigger", &self.trigger.bits())
+            .field("creation_time", &self.creation_time)
+            .field("request_headers_bytes", &size(&self.request_headers))
+            .field("request_payload_bytes", &size(&self.request_payload))
+            .field("response_payload_bytes", &size(&self.response_payload))
+            .field("status", &self.status)
+            .field("delivery", &self.delivery)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Delivery {
+    pub fn class(&self) -> StatusClass {
+        StatusClass::of(self.status)
+    }
+
+    /// The recorded `x-docspace-signature-256` value (`sha256=<HEX>`), when the row has one. The
+    /// headers are a JSON object whose values are lists of strings, or strings; the name is
+    /// matched in any case.
+    pub fn signature(&self) -> Option<String> {
+        let headers: Value = serde_json::from_str(self.request_headers.as_deref()?).ok()?;
+        let (_, value) = headers
+            .as_object()?
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("x-docspace-signature-256"))?;
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Array(values) => values.first()?.as_str().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// `creation_time` as a time. The portal writes the offset of its process, which may not be
+    /// the tenant's (docs/docspace-api.md §21): `None` when the text is not a date.
+    pub fn created_at(&self) -> Option<SystemTime> {
+        portal_time(&self.creation_time)
+    }
+}
+
+/// The server's `WebhookGroupStatus` classes of a delivery's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusClass {
+    /// Status 0: not sent yet, or no HTTP answer (DNS, refused connection, TLS).
+    Unsent,
+    Success,
+    Redirect,
+    ClientError,
+    ServerError,
+}
+
+impl StatusClass {
+    pub const ALL: [StatusClass; 5] = [
+        StatusClass::Unsent,
+        StatusClass::Success,
+        StatusClass::Redirect,
+        StatusClass::ClientError,
+        StatusClass::ServerError,
+    ];
+
+    pub fn of(status: u16) -> StatusClass {
+        match status {
+            0..=199 => StatusClass::Unsent,
+            200..=299 => StatusClass::Success,
+            300..=399 => StatusClass::Redirect,
+            400..=499 => StatusClass::ClientError,
+            _ => StatusClass::ServerError,
+        }
+    }
+
+    /// Its flag in the log's `groupStatus`.
+    pub fn flag(self) -> u32 {
+        match self {
+            StatusClass::Unsent => 1,
+            StatusClass::Success => 2,
+            StatusClass::Redirect => 4,
+            StatusClass::ClientError => 8,
+            StatusClass::ServerError => 16,
+        }
+    }
+}
+
+impl fmt::Display for StatusClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StatusClass::Unsent => "unsent",
+            StatusClass::Success => "2xx",
+            StatusClass::Redirect => "3xx",
+            StatusClass::ClientError => "4xx",
+            StatusClass::ServerError => "5xx",
+        })
+    }
+}
+
+/// Which rows of the log to read. Empty: every row the key may see. `deliveryFrom` and
+/// `deliveryTo` are left out on purpose: they match only successful deliveries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogQuery {
+    config_id: Option<i32>,
+    event_id: Option<i32>,
+    group_status: u32,
+    trigger: Option<u64>,
+}
+
+impl LogQuery {
+    pub fn new() -> LogQuery {
+        LogQuery::default()
+    }
+
+    /// Only this webhook's deliveries.
+    pub fn webhook(mut self, id: i32) -> LogQuery {
+        self.config_id = Some(id);
+        self
+    }
+
+    /// Only the row with this log id.
+    pub fn event(mut self, log_id: i32) -> LogQuery {
+        self.event_id = Some(log_id);
+        self
+    }
+
+    /// Adds a class of status: the rows of any class added are read.
+    pub fn status(mut self, class: StatusClass) -> LogQuery {
+        self.group_status |= class.flag();
+        self
+    }
+
+    /// Only this trigger's events (one bit; `TriggerSet::ALL` is no filter).
+    pub fn trigger(mut self, trigger: TriggerSet) -> LogQuery {
+        self.trigger = (!trigger.is_all()).then_some(trigger.bits());
+        self
+    }
+
+    fn path(&self, start_index: u32, count: u32) -> String {
+        let mut path = format!("{LOG_PATH}?count={count}&startIndex={start_index}");
+        if let Some(id) = self.config_id {
+            path.push_str(&format!("&configId={id}"));
+        }
+        if let Some(id) = self.event_id {
+            path.push_str(&format!("&eventId={id}"));
+        }
+        if self.group_status != 0 {
+            path.push_str(&format!("&groupStatus={}", self.group_status));
+        }
+        if let Some(bits) = self.trigger {
+            path.push_str(&format!("&trigger={}", bits.cast_signed()));
+        }
+        path
+    }
+}
+
+/// One page of the log, newest first, and how many rows match the query in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogPage {
+    pub rows: Vec<Delivery>,
+    pub total: u64,
+}
+
+/// What a bulk redelivery did. The portal skips ids it does not know (or, for a key that is not
+/// an admin's, other users' rows) without a word and answers only the new rows, which do not
+/// say which id they repeat: `skipped` is a count.
+#[derive(Debug)]
+pub struct Redelivered {
+    /// The new deliveries, queued (status 0).
+    pub rows: Vec<Delivery>,
+    /// Ids asked for.
+    pub asked: usize,
+    /// Ids in the requests the portal answered.
+    pub answered: usize,
+    /// Why the rest (`asked - answered`) were not sent, when a request failed.
+    pub error: Option<ApiError>,
+}
+
+impl Redelivered {
+    /// Ids the portal answered for without a new delivery.
+    pub fn skipped(&self) -> usize {
+        self.answered.saturating_sub(self.rows.len())
+    }
+}
+
+impl Client {
+    /// Up to `count` rows (1 to 100) from `start_index` on, newest first, and the query's total.
+    pub async fn log_page(
+        &self,
+        query: &LogQuery,
+        start_index: u32,
+        count: u32,
+    ) -> Result<LogPage, ApiError> {
+        let endpoint = Endpoint {
+            method: Method::GET,
+            path: query.path(start_index, count.clamp(1, LOG_PAGE)),
+        };
+        let v = self.send(&endpoint, None).await?;
+        decode_page(&endpoint, &v)
+    }
+
+    /// How many rows match, read with a page of one row (a webhook's log before it is
+    /// deleted, say).
+    pub async fn log_total(&self, query: &LogQuery) -> Result<u64, ApiError> {
+        Ok(self.log_page(query, 0, 1).await?.total)
+    }
+
+    /// The rows, newest first, up to the first that `keep` refuses (say, one older than a
+    /// window) or the end of the log, in pages of 100. Reads no page past the end: the first
+    /// page's total says where it is.
+    pub async fn log_while(
+        &self,
+        query: &LogQuery,
+        mut keep: impl FnMut(&Delivery) -> bool,
+    ) -> Result<Vec<Delivery>, ApiError> {
+        let mut kept: Vec<Delivery> = Vec::new();
+        let mut start = 0;
+        loop {
+            let page = self.log_page(query, start, LOG_PAGE).await?;
+            let read = u32::try_from(page.rows.len()).unwrap_or(LOG_PAGE);
+            for row in page.rows {
+                // New deliveries push older rows down while the pages are read: a row at or
+                // above the last one kept was seen already.
+                if kept.last().is_some_and(|last| row.id >= last.id) {
+                    continue;
+                }
+                if !keep(&row) {
+                    return Ok(kept);
+                }
+                kept.push(row);
+            }
+            start = start.saturating_add(read);
+            if read < LOG_PAGE || u64::from(start) >= page.total {
+                return Ok(kept);
+            }
+        }
+    }
+
+    /// Sends these deliveries again, one request per 100 ids, in order; stops at the first
+    /// request that fails and says so in `Redelivered::error`, with what was done before it.
+    pub async fn redeliver(&self, log_ids: &[i32]) -> Redelivered {
+        let endpoint = Endpoint {
+            method: Method::PUT,
+            path: RETRY_PATH.into(),
+        };
+        let mut done = Redelivered {
+            rows: Vec::new(),
+            asked: log_ids.len(),
+            answered: 0,
+            error: None,
+        };
+        for ids in log_ids.chunks(LOG_PAGE as usize) {
+            let result = match self.payload(&endpoint, &RetryRequest { ids }, None) {
+                Ok(payload) => self.send_at_most_once(&endpoint, Some(&payload)).await,
+                Err(e) => Err(e),
+            };
+            match result.and_then(|v| decode_rows(&endpoint, &v)) {
+                Ok(rows) => {
+                    done.answered += ids.len();
+                    done.rows.extend(rows);
+                }
+                Err(e) => {
+                    done.error = Some(e);
+                    break;
+                }
+            }
+        }
+        done
+    }
+
+    /// Sends one delivery again. A 404 means the log has no such row.
+    pub async fn redeliver_one(&self, log_id: i32) -> Result<Delivery, ApiError> {
+        let endpoint = Endpoint {
+            method: Method::PUT,
+            path: format!("/api/2.0/settings/webhook/{log_id}/retry"),
+        };
+        let v = self.send_at_most_once(&endpoint, None).await?;
+        let response = wire::unwrap_envelope(&endpoint, &v, "a delivery")?;
+        decode_row(&endpoint, "response", response, &Redactor::registered())
+    }
+}
+
+fn decode_page(endpoint: &Endpoint, v: &Value) -> Result<LogPage, ApiError> {
+    let rows = decode_rows(endpoint, v)?;
+    // `count` says 1 whatever the length: only `total` counts the matches.
+    let total = match v.get("total") {
+        Some(Value::Number(n)) => n.as_u64(),
+        _ => None,
+    };
+    let total = total.ok_or_else(|| {
+        let found = v
+            .get("total")
+            .map_or_else(|| "nothing (the member is missing)".to_owned(), wire::found);
+        wire::shape(
+            endpoint,
+            "total",
+            "the number of matching deliveries",
+            found,
+        )
+    })?;
+    Ok(LogPage { rows, total })
+}
+
+fn decode_rows(endpoint: &Endpoint, v: &Value) -> Result<Vec<Delivery>, ApiError> {
+    let response = wire::unwrap_envelope(endpoint, v, "a list of deliveries")?;
+    let Value::Array(items) = response else {
+        return Err(wire::shape(
+            endpoint,
+            "response",
+            "a list of deliveries",
+            wire::found(response),
+        ));
+    };
+    let redactor = Redactor::registered();
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| decode_row(endpoint, &format!("response[{i}]"), item, &redactor))
+        .collect()
+}
+
+fn decode_row(
+    endpoint: &Endpoint,
+    at: &str,
+    v: &Value,
+    redactor: &Redactor,
+) -> Result<Delivery, ApiError> {
+    const EXPECTED: &str = "a delivery with id, trigger, creationTime and status";
+    let Value::Object(map) = v else {
+        return Err(wire::shape(endpoint, at, EXPECTED, wire::found(v)));
+    };
+    let f = Fields { endpoint, at, map };
+    let scrubbed = |text: Option<String>| text.map(|t| redactor.scrub(&t));
+    Ok(Delivery {
+        id: f.required("id", "an int32 id")?,
+        config_name: f.optional("configName", "a string")?,
+        trigger: f.bitmask("trigger")?,
+        creation_time: f.required("creationTime", "a date string")?,
+        request_headers: f.optional("requestHeaders", "JSON text")?,
+        request_payload: f.optional("requestPayload", "JSON text")?,
+        response_headers: scrubbed(f.optional("responseHeaders", "a string")?),
+        response_payload: scrubbed(f.optional("responsePayload", "a string")?),
+        status: f.required("status", "an HTTP status")?,
+        delivery: f.optional("delivery", "a date string")?,
+        attempts: f.optional("attempts", "a number")?,
+        next_attempt_on: f.optional("nextAttemptOn", "a date string")?,
+    })
+}
+
+/// A portal date (`2026-06-30T13:05:11.0000000+00:00`; a `Z`, no fraction or no offset, read
+/// as UTC, are accepted too) as a time.
+fn portal_time(text: &str) -> Option<SystemTime> {
+    let text = text.trim();
+    let (date, rest) = text.split_once('T')?;
+    let mut ymd = date.splitn(3, '-').map(str::parse::<i64>);
+    let (year, month, day) = (ymd.next()?.ok()?, ymd.next()?.ok()?, ymd.next()?.ok()?);
+    let clock_end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .unwrap_or(rest.len());
+    let mut hms = rest[..clock_end].splitn(3, ':').map(str::parse::<i64>);
+    let (hour, minute, second) = (hms.next()?.ok()?, hms.next()?.ok()?, hms.next()?.ok()?);
+    let mut rest = &rest[clock_end..];
+    let mut nanos = 0u32;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(fraction.len());
+        let padded = format!("{:0<9}", &fraction[..digits.min(9)]);
+        nanos = padded.parse().ok()?;
+        rest = &fraction[digits..];
+    }
+    let offset = match rest {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let (h, m) = rest[1..].split_once(':')?;
+            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)
+        }
+    };
+    let valid = (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && hour < 24
+        && minute < 60
+        && second < 61;
+    if !valid {
+        return None;
+    }
+    let secs =
+        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
+    let secs = u64::try_from(secs).ok()?;
+    UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: u64, nanos: u32) -> Option<SystemTime> {
+        Some(UNIX_EPOCH + Duration::new(secs, nanos))
+    }
+
+    #[test]
+    fn portal_dates_are_read_with_their_offset() {
+        assert_eq!(
+            portal_time("2026-12-01T12:00:00.0000000+00:00"),
+            at(1_796_126_400, 0)
+        );
+        assert_eq!(
+            portal_time("2026-12-01T15:00:00.5+03:00"),
+            at(1_796_126_400, 500_000_000)
+        );
+        assert_eq!(
+            portal_time("2026-12-01T07:00:00-05:00"),
+            at(1_796_126_400, 0)
+        );
+        assert_eq!(portal_time("2026-12-01T12:00:00Z"), at(1_796_126_400, 0));
+        assert_eq!(portal_time("2026-12-01T12:00:00"), at(1_796_126_400, 0));
+        assert_eq!(portal_time("2024-02-29T00:00:00Z"), at(1_709_164_800, 0));
+        for bad in [
+            "",
+            "yesterday",
+            "2026-13-01T00:00:00Z",
+            "2026-12-01T12:00:00+0x:00",
+        ] {
+            assert_eq!(portal_time(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_query_names_only_what_is_asked() {
+        assert_eq!(
+            LogQuery::new().path(0, 100),
+            "/api/2.0/settings/webhooks/log?count=100&startIndex=0"
+        );
+        let query = LogQuery::new()
+            .webhook(5)
+            .status(StatusClass::Unsent)
+            .status(StatusClass::ServerError)
+            .trigger(TriggerSet::from_bits(1 << 35));
+        assert_eq!(
+            query.path(200, 100),
+            "/api/2.0/settings/webhooks/log?count=100&startIndex=200&configId=5&groupStatus=17&trigger=34359738368"
+        );
+        assert_eq!(LogQuery::new().trigger(TriggerSet::ALL), LogQuery::new());
+    }
+
+    #[test]
+    fn the_recorded_signature_is_found_in_either_header_shape() {
+        let row = |headers: &str| Delivery {
+            id: 1,
+            config_name: None,
+            trigger: TriggerSet::from_bits(128),
+            creation_time: String::new(),
+            request_headers: Some(headers.to_owned()),
+            request_payload: None,
+            response_headers: None,
+            response_payload: None,
+            status: 200,
+            delivery: None,
+            attempts: None,
+            next_attempt_on: None,
+        };
+        let sig = "sha256=AB";
+        for headers in [
+            r#"{"Accept":["*/*"],"x-docspace-signature-256":["sha256=AB"]}"#,
+            r#"{"X-DocSpace-Signature-256":"sha256=AB"}"#,
+        ] {
+            assert_eq!(row(headers).signature().as_deref(), Some(sig), "{headers}");
+        }
+        for headers in [
+            r#"{"Accept":["*/*"]}"#,
+            "not json",
+            r#"{"x-docspace-signature-256":[]}"#,
+        ] {
+            assert_eq!(row(headers).signature(), None, "{headers}");
+        }
+        let debug = format!("{:?}", row(r#"{"x-docspace-signature-256":"sha256=AB"}"#));
+        assert!(!debug.contains("sha256"), "{debug}");
+    }
+}
