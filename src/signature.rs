@@ -2,7 +2,7 @@
 //!
 //! DocSpace signs every delivery with `x-docspace-signature-256: sha256=<HEX>`, the uppercase
 //! hex HMAC-SHA256 of the exact body bytes keyed with the UTF-8 secret (docs/docspace-api.md
-//! §14). Invariants: the comparison runs in constant time (aws-lc's `hmac::verify`) and takes the
+//! §14, §21). Invariants: the comparison runs in constant time (aws-lc's `hmac::verify`) and takes the
 //! hex in any case; nothing here ever shows the signature computed with the secret, nor the one
 //! given (when it matches, it is that signature), so no `Verdict` or reason quotes either: a
 //! malformed value is described by where it goes wrong, never by its text.
