@@ -21,11 +21,14 @@ pub(super) fn run(
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
     let printer = out.err();
-    let document = match super::load_config(&args.input.file.file, printer) {
+    let mut document = match super::load_config(&args.input.file.file, printer) {
         Ok(document) => document,
         Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
         Err(e) => return Err(e),
     };
+    if let Err(e) = document.resolve_uris(&crate::settings::env) {
+        return Err(file_problems(args, out, e));
+    }
     document.register_secrets(&crate::settings::env);
     let runtime = super::runtime()?;
     let mut runs = match portals::plan_fresh(&document, &args.input, settings, &runtime, printer) {

@@ -22,6 +22,17 @@ pub enum SavedPlanError {
     )]
     LiteralSecret { name: String },
 
+    #[error(
+        "cannot save a plan that writes {name:?}, whose uri is read from {var} (`uri: ${{{var}}}`)"
+    )]
+    #[diagnostic(
+        code(saved_plan::sensitive_uri),
+        help(
+            "a saved plan never holds a sensitive uri, and this version cannot yet check at apply time that {var} still holds the uri that was planned: run `plan` and `apply` without `--out` for this file"
+        )
+    )]
+    SensitiveUri { name: String, var: String },
+
     #[error("{path} is not a saved plan of docspace-webhooks: {reason}; nothing was written")]
     #[diagnostic(
         code(saved_plan::unreadable),

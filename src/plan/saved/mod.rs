@@ -258,6 +258,12 @@ fn is_written_as_plan_writes(url: &str) -> bool {
 }
 
 fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
+    if let Some(var) = &change.uri_var {
+        return Err(SavedPlanError::SensitiveUri {
+            name: crate::redact::mask_credentials(&change.name),
+            var: var.clone(),
+        });
+    }
     let body = |body| {
         Body::new(body).ok_or_else(|| SavedPlanError::LiteralSecret {
             name: change.name.clone(),
