@@ -314,18 +314,40 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
     Ok(plan)
 }
 
-/// The `secretKey` of the entry of `config` for the webhook `id` (an update's) or `name`: the
-/// entry whose key is the id, else the one whose key is the name.
-fn secret_in_file<'c>(config: &'c Config, id: Option<i32>, name: &str) -> Option<&'c SecretRef> {
+/// The entry of `config` for the webhook `id` (an update's) or `name`: the entry whose key is
+/// the id, else the one whose key is the name.
+fn entry_in_file<'c>(
+    config: &'c Config,
+    id: Option<i32>,
+    name: &str,
+) -> Option<&'c DesiredWebhook> {
     let by_id = |w: &&DesiredWebhook| id.is_some_and(|id| w.key == Key::Id(id));
     let by_name = |w: &&DesiredWebhook| matches!(&w.key, Key::Name(key) if key == name);
     let entries = &config.webhooks;
     entries
         .iter()
         .find(by_id)
-        .or_else(|| entries.iter().find(by_name))?
-        .secret
-        .as_ref()
+        .or_else(|| entries.iter().find(by_name))
+}
+
+/// The `secretKey` of the entry of `config` for the webhook (`entry_in_file`). Refused when
+/// that entry reads its uri from a variable: `plan --out` never saves a write of such a
+/// webhook, so a plan that has one was edited, and the uri it carries is not the file's.
+fn secret_in_file<'c>(
+    config: &'c Config,
+    id: Option<i32>,
+    name: &str,
+) -> Result<Option<&'c SecretRef>, String> {
+    let Some(entry) = entry_in_file(config, id, name) else {
+        return Ok(None);
+    };
+    if let Some(var) = &entry.uri_var {
+        return Err(format!(
+            "it writes {:?}, whose uri the file reads from {var}, which a saved plan never does",
+            crate::redact::mask_credentials(name)
+        ));
+    }
+    Ok(entry.secret.as_ref())
 }
 
 /// The change a stored write stands for, made exactly as the planner makes it, each secret's
@@ -339,7 +361,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             if !sent {
                 return Err(format!("the create of {:?} has no secretKey", body.name));
             }
-            let secret = secret_in_file(config, None, &body.name);
+            let secret = secret_in_file(config, None, &body.name)?;
             let body = with_secret(body, sent, secret)?;
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(refusal);
@@ -350,7 +372,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             let (w, (body, sent)) = (against.into_live()?, webhook.into_planned()?);
             let id = w.id;
             values::check(&body, Some(&w))?;
-            let body = with_secret(body, sent, secret_in_file(config, Some(id), &w.name))?;
+            let body = with_secret(body, sent, secret_in_file(config, Some(id), &w.name)?)?;
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(format!("the update of #{id}: {refusal}"));
             }
@@ -366,6 +388,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
         }
         Write::SetEnabled { against, enabled } => {
             let w = against.into_live()?;
+            secret_in_file(config, Some(w.id), &w.name)?;
             let (id, body) = (w.id, enabled_only(&w, enabled));
             Change::update(w, body, false).ok_or_else(|| {
                 format!("set_enabled of #{id} changes nothing: enabled is already {enabled}")
