@@ -41,9 +41,7 @@ pub(super) fn run(
     };
     // A saved plan too is applied with the reviewed file: every URL and variable is its.
     let mut document = super::load_config(&args.input.file.file, printer)?;
-    if saved.is_none() {
-        document.resolve_uris(&crate::settings::env)?;
-    }
+    document.resolve_uris(&crate::settings::env)?;
     document.register_secrets(&crate::settings::env);
     let runs = match saved {
         Some((path, loaded)) => {

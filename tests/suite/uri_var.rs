@@ -290,21 +290,140 @@ fn a_reference_inside_a_uri_is_refused() {
     ");
 }
 
-#[test]
-fn a_plan_that_writes_a_uri_from_a_variable_is_not_saved() {
-    let portal = FakePortal::start();
-    let out = Run::new(&["plan", "--out", "plan.json"])
+/// Plans `FILE` with BILLING_URI set to `uri` into `plan.json` of the returned run.
+fn saved(portal: &FakePortal, uri: &str) -> Run {
+    let planned = Run::new(&["plan", "--out", "plan.json"])
         .file(FILE)
-        .portal(&portal)
-        .env("BILLING_URI", URI)
-        .run();
+        .portal(portal)
+        .env("HOOK_SECRET", "Hook-Secret-42")
+        .env("BILLING_URI", uri);
+    let out = planned.run();
+    assert_eq!(out.code, 0, "{out:?}");
     assert_hidden(&out);
-    insta::assert_snapshot!(out.user_view(), @r#"
+    let text = std::fs::read_to_string(planned.path("plan.json")).unwrap();
+    for part in ["Cap7", "Old4", "services/T0", "hooks.example.com"] {
+        assert!(!text.contains(part), "{part:?} saved:\n{text}");
+    }
+    planned
+}
+
+fn apply_saved(planned: &Run, portal: &FakePortal, uri: &str) -> Outcome {
+    let path = planned.path("plan.json");
+    Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(&path)
+        .portal(portal)
+        .env("HOOK_SECRET", "Hook-Secret-42")
+        .env("BILLING_URI", uri)
+        .run()
+}
+
+#[test]
+fn a_saved_plan_holds_the_variable_and_a_fingerprint_and_apply_writes_the_uri() {
+    let portal = FakePortal::start();
+    let billing = portal.seed(Seed::new("Billing", OLD_URI));
+    let planned = saved(&portal, URI);
+    let text = std::fs::read_to_string(planned.path("plan.json")).unwrap();
+    let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let write = &plan["portals"][0]["writes"][0];
+    for uri in [&write["webhook"]["uri"], &write["against"]["uri"]] {
+        let uri = uri.as_str().unwrap();
+        let hex = uri.strip_prefix("${BILLING_URI} hmac-sha256:").expect(uri);
+        assert_eq!(hex.len(), 64, "{uri}");
+    }
+    let path = planned.path("plan.json");
+    let show = Run::new(&["show", path.to_str().unwrap()])
+        .reviewed(&path)
+        .run();
+    assert_hidden(&show);
+    let applied = apply_saved(&planned, &portal, URI);
+    assert_hidden(&applied);
+    assert_eq!(portal.get(billing).unwrap().uri, URI);
+    insta::assert_snapshot!(format!("{}\n{}", show.user_view(), applied.user_view()), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Billing"
+          uri       = (sensitive) -> (sensitive)
+          secretKey = (sensitive)
+
+    Apply will read: BILLING_URI, HOOK_SECRET
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+
+    Made from the config file webhooks.yaml (SHA-256 [SHA256]); apply takes from it alone, and refuses any other file:
+      Portal: [PORTAL] (given by --portal or DOCSPACE_URL when planned; apply needs it given again)
+        API key from: DOCSPACE_API_KEY
+        Reads: DOCSPACE_API_KEY, BILLING_URI, HOOK_SECRET
+
+    Saved plan [TMP]/plan.json, SHA-256 [SHA256].
+    Apply exactly it with: docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]
+    ----- stderr -----
+    ----- end -----
+
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Billing"
+          uri       = (sensitive) -> (sensitive)
+          secretKey = (sensitive)
+
+    Apply will read: BILLING_URI, HOOK_SECRET
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+
+      [1/1] [TIME] ok updated #1 "Billing"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn a_saved_plan_is_stale_when_the_variable_or_the_live_uri_moved_and_nothing_is_written() {
+    let portal = FakePortal::start();
+    let billing = portal.seed(Seed::new("Billing", OLD_URI));
+    let planned = saved(&portal, URI);
+    portal.clear_requests();
+    let mut views = String::new();
+    // The variable holds another uri than the one reviewed.
+    let other = "https://hooks.example.com/services/T0/Cap7Other/x?token=Cap7Token00";
+    let out = apply_saved(&planned, &portal, other);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_hidden(&out);
+    views += &format!("# another value\n{}\n", out.user_view());
+    // The live uri changed on the portal since the plan.
+    portal.update_stored(billing, |w| {
+        w.uri = "https://hooks.example.com/services/T0/Old4Moved/x".into()
+    });
+    let out = apply_saved(&planned, &portal, URI);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_hidden(&out);
+    views += &format!("# the live uri moved\n{}\n", out.user_view());
+    assert!(portal.writes().is_empty());
+    insta::assert_snapshot!(views, @r#"
+    # another value
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x cannot save a plan that writes "Billing", whose uri is read from BILLING_URI (`uri: ${BILLING_URI}`)
-      help: a saved plan never holds a sensitive uri, and this version cannot yet check at apply time that BILLING_URI still holds the uri that was planned: run `plan` and `apply` without `--out` for this file
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - BILLING_URI no longer holds the uri planned for "Billing"
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+
+    # the live uri moved
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - #1 "Billing" changed on the portal: uri (sensitive) -> (sensitive)
+      help: the portal changed after the plan was made; run `plan --out` again and review it
 
     ----- end -----
     "#);
