@@ -7,11 +7,10 @@
 //!   is not what this version would plan for that record (an update that changes nothing, a
 //!   PUT where the enable call belongs, two writes on one webhook) is refused whole.
 //! - Changes, not trust. The file holds no secret value and no variable name but that of a uri
-//!   read from a variable, which stands as a keyed fingerprint and must be the file's
+//!   read from a variable, which stands with a keyed fingerprint and must be the file's
 //!   (`sensitive`): a write says only whether it sends a secret, and a literal `secretKey`
-//!   cannot be saved at all. Each portal's
-//!   URL, its key's variable and every secret's variable are read from the config file the plan
-//!   was made from, which the plan binds by its SHA-256 (`read`): no edit of the plan can send
+//!   cannot be saved at all. Each portal's URL, its key's variable and every secret's variable
+//!   are read from the config file the plan was made from, which the plan binds by its SHA-256 (`read`): no edit of the plan can send
 //!   a credential anywhere that file does not say. Only a file without `portal:` leaves the URL
 //!   to the command line; the plan records it, and `apply` needs it given again.
 //! - A plan never goes stale silently (`fresh`): `apply` lists the portal again and refuses,
