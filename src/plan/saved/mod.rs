@@ -10,9 +10,10 @@
 //!   read from a variable, which stands with a keyed fingerprint and must be the file's
 //!   (`sensitive`): a write says only whether it sends a secret, and a literal `secretKey`
 //!   cannot be saved at all. Each portal's URL, its key's variable and every secret's variable
-//!   are read from the config file the plan was made from, which the plan binds by its SHA-256 (`read`): no edit of the plan can send
-//!   a credential anywhere that file does not say. Only a file without `portal:` leaves the URL
-//!   to the command line; the plan records it, and `apply` needs it given again.
+//!   are read from the config file the plan was made from, which the plan binds by its
+//!   SHA-256 (`read`): no edit of the plan can send a credential anywhere that file does not
+//!   say. Only a file without `portal:` leaves the URL to the command line; the plan records
+//!   it, and `apply` needs it given again.
 //! - A plan never goes stale silently (`fresh`): `apply` lists the portal again and refuses,
 //!   writing nothing, when any webhook it would write changed since (real values compared,
 //!   credentials in a uri included), or a webhook it would create now exists.
