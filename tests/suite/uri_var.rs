@@ -138,6 +138,28 @@ fn no_format_of_plan_or_apply_shows_a_uri_from_a_variable() {
         assert_eq!(out.code, 0, "{out:?}");
         assert_hidden(&out);
     }
+    let markdown = run(&portal, &["plan", "--format", "markdown"], Some(URI));
+    insta::assert_snapshot!(markdown.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    **Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.** Portal: `[PORTAL]`
+
+    | create | update | delete | unchanged | unmanaged |
+    |---:|---:|---:|---:|---:|
+    | 0 | 1 | 0 | 0 | 0 |
+
+    Apply will read: `BILLING_URI`, `HOOK_SECRET`
+
+    #### ~ update `#1 "Billing"`
+
+    ```diff
+    - uri: (sensitive)
+    + uri: (sensitive)
+      secretKey: (sensitive)
+    ```
+    ----- stderr -----
+    ----- end -----
+    "#);
     let out = run(&portal, &["plan", "--format", "json"], Some(URI));
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     insta::assert_json_snapshot!(json["changes"], @r#"
