@@ -40,7 +40,8 @@ pub(super) fn run(
         None => None,
     };
     // A saved plan too is applied with the reviewed file: every URL and variable is its.
-    let document = super::load_config(&args.input.file.file, printer)?;
+    let mut document = super::load_config(&args.input.file.file, printer)?;
+    document.resolve_uris(&crate::settings::env)?;
     document.register_secrets(&crate::settings::env);
     let runs = match saved {
         Some((path, loaded)) => {

@@ -21,11 +21,14 @@ pub(super) fn run(
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
     let printer = out.err();
-    let document = match super::load_config(&args.input.file.file, printer) {
+    let mut document = match super::load_config(&args.input.file.file, printer) {
         Ok(document) => document,
         Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
         Err(e) => return Err(e),
     };
+    if let Err(e) = document.resolve_uris(&crate::settings::env) {
+        return Err(file_problems(args, out, e));
+    }
     document.register_secrets(&crate::settings::env);
     let runtime = super::runtime()?;
     let mut runs = match portals::plan_fresh(&document, &args.input, settings, &runtime, printer) {
@@ -39,14 +42,22 @@ pub(super) fn run(
     // run's plan as if it were the whole would surprise its reviewer.
     let saved = match &args.out {
         Some(path) if plans.failed() == 0 => {
+            // Each portal's key fingerprints its uris read from variables (`saved`); every
+            // portal was planned with it.
+            let keys = runs
+                .iter()
+                .map(|r| settings.key(&r.api_key_env))
+                .collect::<Result<Vec<_>, _>>()?;
             let parts: Vec<saved::PortalToSave<'_>> = runs
                 .iter()
-                .filter_map(|r| {
+                .zip(&keys)
+                .filter_map(|(r, key)| {
                     let planned = r.outcome.as_ref().ok()?;
                     Some(saved::PortalToSave {
                         name: r.name.as_deref(),
                         plan: &planned.plan,
                         max_deletes: planned.max_deletes.map(guard::MaxDeletes::value),
+                        key,
                     })
                 })
                 .collect();

@@ -203,6 +203,8 @@ pub(super) fn check_saved<'a>(
             };
             let client = super::client(settings, &portal, &api_key_env, name.as_deref(), printer)?;
             let live = client.list().await?;
+            let mut plan = plan;
+            saved::bind_uris(&mut plan, config, &settings.key(&api_key_env)?, &live)?;
             saved::check_fresh(&plan, client.portal().as_str(), &live)?;
             let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
             // The unnamed portal's refusal is the run's error, before its plan is shown.

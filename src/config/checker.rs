@@ -248,7 +248,8 @@ impl Checker<'_> {
                 let help = match self.quote(node, uri) {
                     _ if uri.starts_with("${") => format!(
                         "`{field}` is taken as written: `${{VAR}}` is read from the environment \
-                         only for `secretKey` and `apiKey`; write the URL itself"
+                         only for `secretKey`, `apiKey` and a webhook's `uri`; write the URL \
+                         itself"
                     ),
                     Some(quoted) if has_host_first(uri) => {
                         format!("did you mean `https://{quoted}`?")

@@ -91,7 +91,14 @@ pub struct DesiredWebhook {
     pub span: SourceSpan,
     /// `name:`, only allowed under an id key (it renames the webhook).
     pub name: Option<String>,
+    /// The uri as written, or for `uri: ${VAR}` the variable's value once `plan` or `apply` has
+    /// read it (`Document::resolve_uris`); `None` until then.
     pub uri: Option<String>,
+    /// `uri: ${VAR}`: the variable. Such a uri is sensitive (a receiver may authenticate by
+    /// it): no output shows it.
+    pub uri_var: Option<String>,
+    /// Where `uri`'s value is written.
+    pub uri_span: Option<SourceSpan>,
     pub secret: Option<SecretRef>,
     /// Where `secretKey`'s value is written, for the errors of resolving it at `apply`.
     pub secret_span: Option<SourceSpan>,
@@ -188,6 +195,14 @@ impl Document {
             Document::Portals(fleet) => fleet.portals.iter().map(|p| &p.config).collect(),
         }
     }
+
+    /// `configs`, to change.
+    pub(super) fn configs_mut(&mut self) -> Vec<&mut Config> {
+        match self {
+            Document::One(config) => vec![config],
+            Document::Portals(fleet) => fleet.portals.iter_mut().map(|p| &mut p.config).collect(),
+        }
+    }
 }
 
 impl DesiredWebhook {
@@ -205,11 +220,19 @@ impl DesiredWebhook {
     /// portal's problems point at.
     pub fn overlaid_by(&self, own: &DesiredWebhook) -> DesiredWebhook {
         let secret = if own.secret.is_some() { own } else { self };
+        // A uri and its variable come from one side together.
+        let uri = if own.uri.is_some() || own.uri_var.is_some() {
+            own
+        } else {
+            self
+        };
         DesiredWebhook {
             key: self.key.clone(),
             span: own.span,
             name: own.name.clone().or_else(|| self.name.clone()),
-            uri: own.uri.clone().or_else(|| self.uri.clone()),
+            uri: uri.uri.clone(),
+            uri_var: uri.uri_var.clone(),
+            uri_span: uri.uri_span,
             secret: secret.secret.clone(),
             secret_span: secret.secret_span,
             enabled: own.enabled.or(self.enabled),
@@ -224,7 +247,7 @@ impl DesiredWebhook {
     /// loader does not require them; the planner asks this for entries it would create.
     pub fn missing_for_create(&self) -> Vec<Field> {
         let mut missing = Vec::new();
-        if self.uri.is_none() {
+        if self.uri.is_none() && self.uri_var.is_none() {
             missing.push(Field::Uri);
         }
         if self.secret.is_none() {

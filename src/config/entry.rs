@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use miette::SourceSpan;
 
-use super::checker::{Checker, value_or_key};
+use super::checker::{Checker, Written, value_or_key};
 use super::desired::{DesiredWebhook, Key};
 use super::node::{Kind, Node};
 use super::problem::{problem_at, shown};
@@ -105,6 +105,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
     let (mut name, mut uri, mut secret, mut enabled, mut ssl, mut triggers, mut target_id) =
         (None, None, None, None, None, None, None);
     let mut http_uri = None;
+    let (mut uri_var, mut uri_span) = (None, None);
     let mut secret_span = None;
     let mut ssl_span = None;
     let mut only = None;
@@ -145,9 +146,22 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                 }
             },
             Field::Uri => {
-                if let Some((checked, is_http)) = c.url(node, spelled) {
-                    uri = Some(checked);
-                    http_uri = Some((is_http, node.span));
+                // `${VAR}` only as the whole value: a reference inside a URL is refused
+                // (`env_reference`), so no literal is half read from the environment.
+                let written = match &node.kind {
+                    Kind::Str(s) => c.env_reference(field_key, spelled, s, "BILLING_HOOK_URI"),
+                    _ => Written::Literal,
+                };
+                uri_span = Some(node.span);
+                match written {
+                    Written::Reference(var) => uri_var = Some(var),
+                    Written::Broken => {}
+                    Written::Literal => {
+                        if let Some((checked, is_http)) = c.url(node, spelled) {
+                            uri = Some(checked);
+                            http_uri = Some((is_http, node.span));
+                        }
+                    }
                 }
             }
             Field::SecretKey => {
@@ -175,6 +189,8 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         span: key.span,
         name,
         uri,
+        uri_var,
+        uri_span,
         secret,
         secret_span,
         enabled,

@@ -48,6 +48,7 @@ pub mod schema;
 mod secret;
 #[cfg(test)]
 mod tests;
+mod uri_var;
 mod validate;
 mod warnings;
 

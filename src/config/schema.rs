@@ -29,8 +29,12 @@ fn entry_property(field: Field, by_id: bool) -> Option<Value> {
             "type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS, "pattern": "\\S"
         }),
         Field::Uri => json!({
-            "description": "Where DocSpace delivers events: an absolute http or https URL. The portal probes it with a HEAD request on every create and update.",
-            "type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+"
+            "description": "Where DocSpace delivers events: an absolute http or https URL. The portal probes it with a HEAD request on every create and update. `${VAR}` reads it from the environment at plan and apply time and never shows it, for a receiver that authenticates by a secret in its URL.",
+            "type": "string",
+            "anyOf": [
+                {"format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+"},
+                {"pattern": "^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$"}
+            ]
         }),
         Field::SecretKey => json!({
             "description": "Signs each delivery. `${VAR}` reads the environment at apply time; a literal must be 8 to 30 printable ASCII characters without spaces. Write-only: the portal never returns it.",

@@ -1,7 +1,7 @@
 //! Problems with a file that loaded: the things that deserve a second look (a literal
 //! `secretKey`, a `secretKey` read from a variable that holds an API key, a uri or a portal's
-//! address whose host has look-alike (non-ASCII) characters, see [`crate::idn`], a quoted
-//! number used as a name), each a `Problem` of severity warning; and a secret that
+//! address whose host has look-alike (non-ASCII) characters, see [`crate::idn`], a literal
+//! uri whose query carries a secret (`?token=...`), a quoted number used as a name), each a `Problem` of severity warning; and a secret that
 //! `apply` could not resolve, shown where the file asks for it.
 
 use std::sync::Arc;
@@ -96,6 +96,7 @@ fn warnings(source: &Arc<Source>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
             );
         }
         out.extend(lookalike_uri(source, w));
+        out.extend(secret_in_uri(source, w));
         if let Key::Name(name) = &w.key
             && name.parse::<i32>().is_ok()
         {
@@ -115,6 +116,33 @@ fn warnings(source: &Arc<Source>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// A literal uri whose query carries a secret (`?token=...`): it is masked wherever the uri
+/// is shown, but it is in the file, and so in every copy of it; a variable keeps it out.
+fn secret_in_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
+    let names = crate::redact::secret_param_names(w.uri.as_deref()?);
+    if names.is_empty() || w.uri_var.is_some() {
+        return None;
+    }
+    let names: Vec<String> = names.iter().map(|n| format!("`{}`", shown(n))).collect();
+    let problem = problem_at(
+        source,
+        w.uri_span.unwrap_or(w.span),
+        "config::secret_in_uri",
+        format!(
+            "the uri of '{}' carries a secret in its query ({})",
+            shown(&w.label()),
+            names.join(", ")
+        ),
+        "a secret in the file".to_string(),
+        Some(
+            "read the whole uri from the environment instead, e.g. `uri: ${BILLING_HOOK_URI}`: \
+             no output shows it then"
+                .to_string(),
+        ),
+    );
+    Some(problem.warning())
 }
 
 /// The warning for `w`'s uri, when its host is a look-alike: it loads, since such a host can

@@ -38,6 +38,7 @@ impl Change {
             op: Op::Create(body),
             before: None,
             failure: None,
+            uri_var: None,
         }
     }
 
@@ -63,6 +64,7 @@ impl Change {
             op: Op::Delete { id: w.id },
             before: Some(w),
             failure: None,
+            uri_var: None,
         }
     }
 
@@ -113,7 +115,24 @@ impl Change {
             op,
             before: Some(w),
             failure,
+            uri_var: None,
         })
+    }
+}
+
+impl Change {
+    /// The same change for a webhook whose uri the file reads from `var` (`uri: ${VAR}`): the
+    /// uri, before and after, shows as `(sensitive)`; a change of it stays listed.
+    pub(crate) fn with_sensitive_uri(mut self, var: &str) -> Change {
+        for f in self.fields.iter_mut().filter(|f| f.field == Field::Uri) {
+            for side in [&mut f.before, &mut f.after] {
+                if *side != Value::None {
+                    *side = Value::Sensitive;
+                }
+            }
+        }
+        self.uri_var = Some(var.to_string());
+        self
     }
 }
 

@@ -36,6 +36,12 @@ pub(super) fn build(
         if !selection.includes(i) {
             continue;
         }
+        // A `uri: ${VAR}` not read yet (`Document::resolve_uris`) would leave the uri
+        // unmanaged without a word.
+        assert!(
+            entry.uri_var.is_none() || entry.uri.is_some(),
+            "a uri variable is read before planning"
+        );
         let change = match *found {
             Match::New(name) => {
                 if let Some(problem) = config.missing_for_create_problem(entry) {
@@ -61,7 +67,10 @@ pub(super) fn build(
             problems.push(plain_http_with_ssl(config, entry, &body.uri));
             continue;
         }
-        changes.push(change);
+        changes.push(match &entry.uri_var {
+            Some(var) => change.with_sensitive_uri(var),
+            None => change,
+        });
     }
     if !problems.is_empty() {
         return Err(PlanError::from_problems(problems));
@@ -139,7 +148,10 @@ fn plain_http_with_ssl(config: &Config, entry: &DesiredWebhook, uri: &str) -> Pr
         "plan::would_be_refused",
         format!(
             "the portal would refuse this write: {whence}, which requires an https uri, but the uri is {}",
-            mask_credentials(uri)
+            match &entry.uri_var {
+                Some(var) => format!("plain http (the value of {var})"),
+                None => mask_credentials(uri),
+            }
         ),
         "ssl needs https".into(),
         Some("use an https uri, or set `ssl: false` to allow plain http".into()),

@@ -156,6 +156,7 @@ mod tests {
                 },
                 before: None,
                 failure: None,
+                uri_var: None,
             })
             .collect();
         Plan {

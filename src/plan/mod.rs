@@ -67,6 +67,10 @@ pub struct Change {
     /// deliveries keep failing, docs/docspace-api.md §18), so a reviewer knows re-enabling hits
     /// a failing target.
     pub failure: Option<LastFailure>,
+    /// For a webhook whose uri the file reads from a variable (`uri: ${VAR}`), the variable:
+    /// such a uri is sensitive, and every field change shows it as `(sensitive)`
+    /// (`Change::with_sensitive_uri`).
+    pub uri_var: Option<String>,
 }
 
 /// The last delivery failure the portal recorded for a webhook, serialized as the JSON plan's

@@ -51,19 +51,24 @@ pub struct RenameHint {
 
 impl Plan {
     /// The environment variables `apply` reads for the secrets it sends, each once, in the
-    /// order of the changes. A literal `secretKey` needs none.
+    /// order of the changes: a sensitive uri's (`uri: ${VAR}`), then the `secretKey`'s. A
+    /// literal `secretKey` needs none.
     pub fn secrets_needed(&self) -> Vec<&str> {
         let mut seen = HashSet::new();
         self.changes
             .iter()
-            .filter_map(|c| match &c.op {
-                Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
-                Op::SetEnabled { .. } | Op::Delete { .. } => None,
+            .flat_map(|c| {
+                let secret = match &c.op {
+                    Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
+                    Op::SetEnabled { .. } | Op::Delete { .. } => None,
+                };
+                let secret = secret.and_then(|secret| match secret {
+                    SecretRef::Env(var) => Some(var.as_str()),
+                    SecretRef::Literal(_) => None,
+                });
+                [c.uri_var.as_deref(), secret]
             })
-            .filter_map(|secret| match secret {
-                SecretRef::Env(var) => Some(var.as_str()),
-                SecretRef::Literal(_) => None,
-            })
+            .flatten()
             .filter(|var| seen.insert(*var))
             .collect()
     }

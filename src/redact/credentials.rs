@@ -89,6 +89,21 @@ fn secret_params(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// The names of the query parameters of `text` whose values `mask_credentials` masks, in
+/// order, each once.
+pub fn secret_param_names(text: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for value in secret_params(text) {
+        // The name runs back from the `=` before the value to the `?`, `&` or `;` before it.
+        let before = &text[..value.start - 1];
+        let name = &before[before.rfind(['?', '&', ';']).map_or(0, |at| at + 1)..];
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
 /// Whether a query parameter's name says it holds a secret, in any case: `token`,
 /// `access_token`, `api_key`, `apiKey`, `secret`, `sig`, `X-Amz-Signature`, `password`,
 /// `auth`, and the like.

@@ -223,7 +223,11 @@ fn field_lines(out: &mut String, action: Action, f: &FieldChange) {
         _ if action == Action::Delete => {
             let _ = writeln!(out, "      {key} = {}", with_note(f.field, &f.before));
         }
-        _ if action == Action::Create || f.field == Field::SecretKey || f.before == f.after => {
+        // A sensitive uri is `(sensitive)` on both sides, yet listed only when it changes.
+        _ if action == Action::Create
+            || f.field == Field::SecretKey
+            || (f.before == f.after && f.field != Field::Uri) =>
+        {
             let _ = writeln!(out, "      {key} = {}", with_note(f.field, &f.after));
         }
         _ => {

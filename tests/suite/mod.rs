@@ -86,6 +86,8 @@ mod target;
 mod throttle;
 /// Credentials in uris in every spelling: escapes in the file, odd forms, names that are uris.
 mod uri_leaks;
+/// `uri: ${VAR}`: read by `plan` and `apply`, planned like a literal uri, never shown.
+mod uri_var;
 /// `validate` and how bad files are reported.
 mod validate;
 /// `verify-signature`: a delivery's signature against a secret and the exact body, offline.

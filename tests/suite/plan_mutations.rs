@@ -1,6 +1,6 @@
 //! Property tests of the promise of issue 19: no edit of a saved plan decides where a key or a
-//! secret goes. A real plan of a `portals:` file (an update, and a create that sends a secret,
-//! on each of two portals) is mutated field by field: any value replaced by one an attacker
+//! secret goes. A real plan of a `portals:` file (an update, a create that sends a secret,
+//! and an update of a uri read from a variable, on each of two portals) is mutated field by field: any value replaced by one an attacker
 //! would pick (another portal's URL or variable, a token's variable, a look-alike host, a
 //! name), fields added or dropped, parts swapped or duplicated.
 //!
@@ -12,7 +12,7 @@
 use std::sync::OnceLock;
 
 use docspace_webhooks::config::{Document, load_document_str};
-use docspace_webhooks::plan::saved;
+use docspace_webhooks::plan::{Op, saved};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -24,6 +24,14 @@ use crate::support::run::Run;
 const SECRET: &str = "mutated-Hook-Secret-3";
 const TOKEN: &str = "ghp_mutatedTokenThatMustNeverLeave9";
 const SPARE_KEY: &str = "sk-spare-mutated-key-0123456789ab";
+/// The capability uri `Cap` reads from CAP_URI, and the one it has on the portals.
+const CAP_URI: &str = "https://cap.example.com/in?token=capNewToken77";
+const CAP_OLD: &str = "https://cap.example.com/in?token=capOldToken66";
+
+fn seed(fake: &FakePortal) {
+    fake.seed(Seed::new("Hook 1", "https://h1.example.com/old"));
+    fake.seed(Seed::new("Cap", CAP_OLD));
+}
 
 /// The file and the plan made from it, made once against a fleet that stays up.
 struct Made {
@@ -38,17 +46,25 @@ fn made() -> &'static Made {
     MADE.get_or_init(|| {
         let fleet = Fleet::start(&["a", "b"]);
         for (_, fake) in fleet.up() {
-            fake.seed(Seed::new("Hook 1", "https://h1.example.com/old"));
+            seed(fake);
         }
         let file = format!(
             "{}webhooks:\n  Hook 1:\n    uri: https://h1.example.com/new\n  New:\n    uri: \
-             https://n.example.com/h\n    secretKey: ${{HOOK_SECRET}}\n",
+             https://n.example.com/h\n    secretKey: ${{HOOK_SECRET}}\n  Cap:\n    uri: \
+             ${{CAP_URI}}\n",
             fleet.portals_yaml(&[])
         );
         let run = with_env(Run::new(&["plan", "--out", "plan.json"]), &fleet).file(&file);
         let out = run.run();
         assert_eq!(out.code, 0, "{out:?}");
         let plan = std::fs::read_to_string(run.path("plan.json")).unwrap();
+        // Each part updates `Cap`, whose uris stand as placeholders.
+        assert_eq!(
+            plan.matches("\"${CAP_URI} hmac-sha256:").count(),
+            4,
+            "{plan}"
+        );
+        assert!(!plan.contains("capNewToken77") && !plan.contains("capOldToken66"));
         let evil = FakePortal::start_with(Options {
             api_key: "sk-evil-accepts-nothing-we-have-1".into(),
             ..Options::default()
@@ -68,6 +84,7 @@ fn with_env(run: Run, fleet: &Fleet) -> Run {
         .iter()
         .fold(run, |run, (k, v)| run.env(k, v))
         .env("HOOK_SECRET", SECRET)
+        .env("CAP_URI", CAP_URI)
         .env("GITHUB_TOKEN", TOKEN)
         .env("DOCSPACE_API_KEY", SPARE_KEY)
 }
@@ -93,6 +110,9 @@ fn replacements(made: &Made) -> Vec<Value> {
         "c".into(),
         String::new(),
         "0".repeat(64),
+        format!("${{GITHUB_TOKEN}} hmac-sha256:{}", "0".repeat(64)),
+        format!("${{CAP_URI}} hmac-sha256:{}", "0".repeat(64)),
+        CAP_URI.into(),
     ]
     .into_iter()
     .map(Value::from)
@@ -261,7 +281,16 @@ proptest! {
                 prop_assert_eq!(part.api_key_env.as_deref(), Some(portal.api_key_var.as_str()));
                 prop_assert_eq!(&part.plan.portal, made.fleet.url(&portal.name));
                 for var in part.plan.secrets_needed() {
-                    prop_assert_eq!(var, "HOOK_SECRET", "{}", text);
+                    prop_assert!(["HOOK_SECRET", "CAP_URI"].contains(&var), "{}", text);
+                }
+                // A uri from a variable only for `Cap`, from CAP_URI, and no other write
+                // carries a placeholder as its uri.
+                for change in &part.plan.changes {
+                    let cap = change.before.as_ref().map_or(&change.name, |w| &w.name) == "Cap";
+                    prop_assert_eq!(change.uri_var.as_deref(), cap.then_some("CAP_URI"), "{}", text);
+                    if let Op::Create(body) | Op::Update { body, .. } = &change.op {
+                        prop_assert!(cap || !body.uri.contains("hmac-sha256"), "{}", text);
+                    }
                 }
             }
         }
@@ -280,7 +309,7 @@ proptest! {
         // A fleet of its own: applying writes to it.
         let fleet = Fleet::start(&["a", "b"]);
         for (_, fake) in fleet.up() {
-            fake.seed(Seed::new("Hook 1", "https://h1.example.com/old"));
+            seed(fake);
         }
         let file = made().file.replace(made().fleet.url("a"), fleet.url("a"))
             .replace(made().fleet.url("b"), fleet.url("b"));
@@ -306,9 +335,13 @@ proptest! {
             }
             for stored in fake.webhooks() {
                 prop_assert!(stored.secret_key != TOKEN && stored.secret_key != SPARE_KEY);
+                // `Cap` gets CAP_URI or keeps its uri, nothing an edit chose.
+                if stored.name == "Cap" {
+                    prop_assert!([CAP_URI, CAP_OLD].contains(&stored.uri.as_str()), "{}", text);
+                }
             }
         }
-        for value in [TOKEN, SPARE_KEY, SECRET, fleet.key("a"), fleet.key("b")] {
+        for value in [TOKEN, SPARE_KEY, SECRET, "capNewToken77", "capOldToken66", fleet.key("a"), fleet.key("b")] {
             prop_assert!(!out.all().contains(value), "{}", value);
         }
     }

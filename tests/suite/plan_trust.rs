@@ -492,3 +492,68 @@ fn show_without_the_config_file_the_plan_was_made_from_fails() {
         "{other:?}"
     );
 }
+
+#[test]
+fn a_write_of_a_webhook_whose_uri_the_file_reads_from_a_variable_cannot_redirect_it() {
+    // `Billing` is unchanged in the plan; an edit turns it into an update that points it at
+    // a uri of the attacker's, or at the value of another variable.
+    const URI: &str = "https://hooks.example.com/services/T0/Cap7Path/x?token=Cap7Token99";
+    let fingerprint = "0".repeat(64);
+    let evil_uris = [
+        "https://evil.example.com/steal".to_string(),
+        format!("${{GITHUB_TOKEN}} hmac-sha256:{fingerprint}"),
+    ];
+    let mut views = String::new();
+    for evil_uri in evil_uris {
+        let portal = FakePortal::start();
+        portal.seed(Seed::new("Hook 1", "https://h1.example.com/old"));
+        let billing = portal.seed(Seed::new("Billing", URI));
+        let file = "webhooks:\n  Hook 1:\n    uri: https://h1.example.com/new\n  Billing:\n    uri: ${BILLING_URI}\n";
+        let planned = Run::new(&["plan", "--out", "plan.json"])
+            .file(file)
+            .portal(&portal)
+            .env("BILLING_URI", URI);
+        let out = planned.run();
+        assert_eq!(out.code, 0, "{out:?}");
+        let path = planned.path("plan.json");
+        edit(&path, |d| {
+            let part = &mut d["portals"][0];
+            let mut write = part["writes"][0].clone();
+            write["against"]["id"] = billing.into();
+            write["against"]["name"] = "Billing".into();
+            write["against"]["uri"] = format!("${{BILLING_URI}} hmac-sha256:{fingerprint}").into();
+            write["webhook"]["name"] = "Billing".into();
+            write["webhook"]["uri"] = evil_uri.clone().into();
+            part["writes"] = serde_json::json!([write]);
+            part["unchanged"] = serde_json::json!([]);
+        });
+        portal.clear_requests();
+        let applied = Run::new(&["apply", path.to_str().unwrap()])
+            .reviewed(&path)
+            .portal(&portal)
+            .env("BILLING_URI", URI)
+            .env("GITHUB_TOKEN", TOKEN)
+            .run();
+        assert_eq!(applied.code, 1, "{applied:?}");
+        assert!(!applied.all().contains("Cap7"), "{applied:?}");
+        assert!(!applied.all().contains(TOKEN), "{applied:?}");
+        assert!(portal.requests().is_empty(), "refused before any request");
+        views += &applied.user_view();
+    }
+    insta::assert_snapshot!(views, @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a plan this version would make: write 1: the file reads the uri of "Billing" from BILLING_URI, and the plan gives another; nothing was written
+      help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a plan this version would make: write 1: the file reads the uri of "Billing" from BILLING_URI, and the plan gives another; nothing was written
+      help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
+    "#);
+}

@@ -185,6 +185,15 @@ fn a_query_token_is_masked_in_every_output_but_written_for_real() {
 
     Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
     ----- stderr -----
+      ! the uri of 'Hook' carries a secret in its query (`token`)
+       ,-[webhooks.yaml:3:10]
+     2 |   Hook:
+     3 |     uri: https://h.example.com/in?tenant=*&token=***       
+       :          ^^^^^^^^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^^^^^^^^
+       :                                   `-- a secret in the file
+       `----
+      help: read the whole uri from the environment instead, e.g. `uri: ${BILLING_HOOK_URI}`: no output shows it then
+
     ----- end -----
     "#);
     for format in ["json", "markdown"] {

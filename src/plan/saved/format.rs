@@ -9,7 +9,7 @@
 //! ```text
 //! {
 //!   "kind": "docspace-webhooks saved plan",
-//!   "format_version": 5,
+//!   "format_version": 6,
 //!   "written_by": "docspace-webhooks 0.1.0",
 //!   "config_sha256": "9f86d0...",           // the config file it was planned from
 //!   "portals": [ PART, ... ]
@@ -36,6 +36,10 @@
 //!         "lastFailureOn", "lastFailureContent" }
 //! NOTES: `plan::Notes`, checked by `notes`
 //! ```
+//!
+//! The `uri` of a BODY or LIVE of a webhook whose entry reads its uri from a variable
+//! (`uri: ${VAR}`) is never the uri: it is `"${VAR} hmac-sha256:HEX"`, the variable and a
+//! fingerprint keyed with the portal's API key (`sensitive`).
 //!
 //! What decides where credentials go is not in here: each portal's URL (when the file names
 //! it), the variable of its key and the variable of each secret (`secretKey: true` says only

@@ -71,9 +71,16 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
             if was == is {
                 return None;
             }
-            let (was, is) = (quoted(field, was), quoted(field, is));
+            let (was, is) = if field == Field::Uri && change.uri_var.is_some() {
+                // A uri read from a variable is never shown, live or planned.
+                ("(sensitive)".to_string(), "(sensitive)".to_string())
+            } else {
+                (quoted(field, was), quoted(field, is))
+            };
             // Only credentials differ, which are masked.
-            let note = if was == is {
+            let note = if change.uri_var.is_some() && field == Field::Uri {
+                ""
+            } else if was == is {
                 " (credentials changed)"
             } else {
                 ""

@@ -6,12 +6,14 @@
 //!   counts through the same constructors the planner uses (`plan::change`). A file whose write
 //!   is not what this version would plan for that record (an update that changes nothing, a
 //!   PUT where the enable call belongs, two writes on one webhook) is refused whole.
-//! - Changes, not trust. The file holds no secret value and no variable name: a write says only
-//!   whether it sends a secret, and a literal `secretKey` cannot be saved at all. Each portal's
-//!   URL, its key's variable and every secret's variable are read from the config file the plan
-//!   was made from, which the plan binds by its SHA-256 (`read`): no edit of the plan can send
-//!   a credential anywhere that file does not say. Only a file without `portal:` leaves the URL
-//!   to the command line; the plan records it, and `apply` needs it given again.
+//! - Changes, not trust. The file holds no secret value and no variable name but that of a uri
+//!   read from a variable, which stands with a keyed fingerprint and must be the file's
+//!   (`sensitive`): a write says only whether it sends a secret, and a literal `secretKey`
+//!   cannot be saved at all. Each portal's URL, its key's variable and every secret's variable
+//!   are read from the config file the plan was made from, which the plan binds by its
+//!   SHA-256 (`read`): no edit of the plan can send a credential anywhere that file does not
+//!   say. Only a file without `portal:` leaves the URL to the command line; the plan records
+//!   it, and `apply` needs it given again.
 //! - A plan never goes stale silently (`fresh`): `apply` lists the portal again and refuses,
 //!   writing nothing, when any webhook it would write changed since (real values compared,
 //!   credentials in a uri included), or a webhook it would create now exists.
@@ -22,6 +24,7 @@ mod format;
 mod fresh;
 mod header;
 mod notes;
+mod sensitive;
 #[cfg(test)]
 mod tests;
 mod values;
@@ -31,13 +34,15 @@ use std::collections::HashSet;
 use self::format::{Body, File, Part, Write, with_secret};
 use self::header::{KIND, parse};
 use super::change::{enabled_only, ssl_needs_https};
-use super::{Change, Op, Plan};
+use super::{Change, Op, Plan, PlannedBody};
 use crate::api::PortalUrl;
-use crate::config::{Config, DesiredWebhook, Document, Key, SecretRef};
+use crate::config::{Config, DesiredWebhook, Document, Key};
 use crate::triggers::TriggerSet;
+use secrecy::SecretString;
 
 pub use fresh::check_fresh;
 pub use header::{FORMAT_VERSION, SavedPlanError, is_saved_plan};
+pub use sensitive::bind as bind_uris;
 
 /// One portal's part of a saved plan as read back, with what the config file says of it.
 #[derive(Debug)]
@@ -64,6 +69,9 @@ pub struct PortalToSave<'a> {
     pub name: Option<&'a str>,
     pub plan: &'a Plan,
     pub max_deletes: Option<usize>,
+    /// The portal's API key: it keys the fingerprints of the uris read from variables
+    /// (`sensitive`).
+    pub key: &'a SecretString,
 }
 
 /// Where a `portal:` file's portal comes from when the file names it.
@@ -122,7 +130,7 @@ fn part_of(part: &PortalToSave<'_>, given_url: bool) -> Result<Part, SavedPlanEr
         writes: plan
             .changes
             .iter()
-            .map(write_of)
+            .map(|change| write_of(change, part.key))
             .collect::<Result<_, _>>()?,
         unchanged: plan.unchanged.clone(),
         unmanaged: plan.unmanaged.clone(),
@@ -257,16 +265,25 @@ fn is_written_as_plan_writes(url: &str) -> bool {
     PortalUrl::parse(url).is_ok_and(|portal| portal.as_str() == url)
 }
 
-fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
-    let body = |body| {
-        Body::new(body).ok_or_else(|| SavedPlanError::LiteralSecret {
-            name: change.name.clone(),
-        })
+/// The stored form of `change`; a uri read from a variable is stored as its placeholder,
+/// fingerprinted with `key` (`sensitive`).
+fn write_of(change: &Change, key: &SecretString) -> Result<Write, SavedPlanError> {
+    let hidden = |uri: &mut String| {
+        if let Some(var) = &change.uri_var {
+            *uri = sensitive::placeholder(var, uri, key);
+        }
     };
-    let against = change
-        .before
-        .clone()
-        .map(|w| w.map_triggers(TriggerSet::names));
+    let body = |body: &PlannedBody| {
+        let mut body = Body::new(body).ok_or_else(|| SavedPlanError::LiteralSecret {
+            name: change.name.clone(),
+        })?;
+        hidden(&mut body.uri);
+        Ok::<_, SavedPlanError>(body)
+    };
+    let against = change.before.clone().map(|mut w| {
+        hidden(&mut w.uri);
+        w.map_triggers(TriggerSet::names)
+    });
     let write = match (&change.op, against) {
         (Op::Create(b), _) => Write::Create { webhook: body(b)? },
         (Op::Update { body: b, .. }, Some(against)) => Write::Update {
@@ -308,18 +325,57 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
     Ok(plan)
 }
 
-/// The `secretKey` of the entry of `config` for the webhook `id` (an update's) or `name`: the
-/// entry whose key is the id, else the one whose key is the name.
-fn secret_in_file<'c>(config: &'c Config, id: Option<i32>, name: &str) -> Option<&'c SecretRef> {
+/// The entry of `config` for the webhook `id` (an update's) or `name`: the entry whose key is
+/// the id, else the one whose key is the name.
+fn entry_in_file<'c>(
+    config: &'c Config,
+    id: Option<i32>,
+    name: &str,
+) -> Option<&'c DesiredWebhook> {
     let by_id = |w: &&DesiredWebhook| id.is_some_and(|id| w.key == Key::Id(id));
     let by_name = |w: &&DesiredWebhook| matches!(&w.key, Key::Name(key) if key == name);
     let entries = &config.webhooks;
     entries
         .iter()
         .find(by_id)
-        .or_else(|| entries.iter().find(by_name))?
-        .secret
-        .as_ref()
+        .or_else(|| entries.iter().find(by_name))
+}
+
+/// The variable the file's `entry` reads the webhook's uri from, when it does: then each of
+/// `uris` (the body's, the live record's) must be a placeholder naming it (`sensitive`), and
+/// otherwise none may be one. `name` is the webhook's, for the error.
+fn uri_var_of(
+    entry: Option<&DesiredWebhook>,
+    uris: &[&str],
+    name: &str,
+) -> Result<Option<String>, String> {
+    let var = entry.and_then(|e| e.uri_var.as_ref());
+    let name = crate::redact::mask_credentials(name);
+    for uri in uris {
+        match (var, sensitive::var_of(uri)) {
+            (Some(var), Some(found)) if found == var => {}
+            (Some(var), _) => {
+                return Err(format!(
+                    "the file reads the uri of {name:?} from {var}, and the plan gives another"
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(format!(
+                    "the plan reads the uri of {name:?} from a variable, and the file gives none"
+                ));
+            }
+            (None, None) => {}
+        }
+    }
+    Ok(var.cloned())
+}
+
+/// `change`, for a webhook whose uri is read from `var`.
+fn sensitive_if(change: Change, var: Option<String>) -> Change {
+    match var {
+        Some(var) => change.with_sensitive_uri(&var),
+        None => change,
+    }
 }
 
 /// The change a stored write stands for, made exactly as the planner makes it, each secret's
@@ -329,29 +385,34 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
     match write {
         Write::Create { webhook } => {
             let (body, sent) = webhook.into_planned()?;
+            let entry = entry_in_file(config, None, &body.name);
+            let var = uri_var_of(entry, &[&body.uri], &body.name)?;
             values::check(&body, None)?;
             if !sent {
                 return Err(format!("the create of {:?} has no secretKey", body.name));
             }
-            let secret = secret_in_file(config, None, &body.name);
-            let body = with_secret(body, sent, secret)?;
+            let body = with_secret(body, sent, entry.and_then(|e| e.secret.as_ref()))?;
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(refusal);
             }
-            Ok(Change::create(body))
+            Ok(sensitive_if(Change::create(body), var))
         }
         Write::Update { against, webhook } => {
             let (w, (body, sent)) = (against.into_live()?, webhook.into_planned()?);
             let id = w.id;
+            let entry = entry_in_file(config, Some(id), &w.name);
+            let var = uri_var_of(entry, &[&body.uri, &w.uri], &w.name)?;
             values::check(&body, Some(&w))?;
-            let body = with_secret(body, sent, secret_in_file(config, Some(id), &w.name))?;
+            let body = with_secret(body, sent, entry.and_then(|e| e.secret.as_ref()))?;
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(format!("the update of #{id}: {refusal}"));
             }
             // A secret in an update is sent whatever else differs (as --rotate-secrets does).
             let rotate = body.secret_key.is_some();
             match Change::update(w, body, rotate) {
-                Some(change) if matches!(change.op, Op::Update { .. }) => Ok(change),
+                Some(change) if matches!(change.op, Op::Update { .. }) => {
+                    Ok(sensitive_if(change, var))
+                }
                 Some(_) => Err(format!(
                     "the update of #{id} changes only `enabled`, which this version sends as set_enabled"
                 )),
@@ -360,10 +421,16 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
         }
         Write::SetEnabled { against, enabled } => {
             let w = against.into_live()?;
+            let var = uri_var_of(
+                entry_in_file(config, Some(w.id), &w.name),
+                &[&w.uri],
+                &w.name,
+            )?;
             let (id, body) = (w.id, enabled_only(&w, enabled));
-            Change::update(w, body, false).ok_or_else(|| {
+            let change = Change::update(w, body, false).ok_or_else(|| {
                 format!("set_enabled of #{id} changes nothing: enabled is already {enabled}")
-            })
+            })?;
+            Ok(sensitive_if(change, var))
         }
         Write::Delete { against } => Ok(Change::delete(against.into_live()?)),
     }

@@ -19,6 +19,7 @@ fn one_to_json(
             name: None,
             plan,
             max_deletes,
+            key: &secrecy::SecretString::from("sk-test-key"),
         }],
         document,
     )
@@ -148,7 +149,7 @@ fn a_plan_of_the_previous_format_says_to_plan_again() {
     let err = from_json(v4, "old.json", &every_kind_of_change().1).unwrap_err();
     assert_eq!(
         format!("{err} / {}", miette::Diagnostic::help(&err).unwrap()),
-        "old.json is a saved plan of format_version 4, but this build reads only version 5; \
+        "old.json is a saved plan of format_version 4, but this build reads only version 6; \
          nothing was written / a saved plan is made to be applied minutes later, by the same \
          build: run `plan --out` again with this build of docspace-webhooks and review it"
     );

@@ -31,7 +31,9 @@ pub(super) fn check(body: &PlannedBody, live: Option<&LiveWebhook>) -> Result<()
                     "a name of {chars} characters (at most {MAX_NAME_CHARS})"
                 )),
             },
-            // The uri itself is not quoted: it may hold credentials.
+            // The uri itself is not quoted: it may hold credentials. One read from a variable
+            // stands as its placeholder, checked against the file's variable (`sensitive`).
+            Field::Uri if super::sensitive::var_of(&body.uri).is_some() => None,
             Field::Uri => match rules::check_url(&body.uri) {
                 Ok(_) => None,
                 Err(UrlProblem::Spaces) => Some("leading or trailing spaces"),

@@ -46,7 +46,8 @@
 //!   order, `["*"]` meaning every event. `secretKey` is always the string `"(sensitive)"`: the
 //!   secret itself is never in a plan. On an update, a `secretKey` field whose `before` and
 //!   `after` are both `"(sensitive)"` means the file's secret is sent again (the portal cannot
-//!   tell whether it differs).
+//!   tell whether it differs). A `uri` the file reads from a variable (`uri: ${VAR}`) is
+//!   `"(sensitive)"` too, on both sides; an update lists it only when it changes.
 //! - `warnings` is always an array (added within version 1; empty for most changes); `code`
 //!   tells the kind and `message` is the sentence the other formats show.
 //!   `lookalike_host`: the uri the change writes (a create's or an update's `after`) has a host
@@ -62,7 +63,7 @@
 //! - `unmanaged` lists the live webhooks the file does not mention; they are never touched.
 //! - Added within version 1, after `unmanaged`: `left_out`, the number of entries of the file
 //!   that `--target` left out (0 without it); `secrets_needed`, the environment variables
-//!   `apply` reads for the secrets it sends, each once; `secrets_not_sent`, the webhooks whose
+//!   `apply` reads for the secrets it sends (a `secretKey`'s, a `uri: ${VAR}`'s), each once; `secrets_not_sent`, the webhooks whose
 //!   entry sets `secretKey` but that this plan sends no secret to (secrets are not compared,
 //!   the portal never returns them; `--rotate-secrets` sends them).
 //!

@@ -32,7 +32,7 @@ use std::fmt::Write;
 
 use super::lookalike::{self, beside};
 use super::{inline, notes, plain, quoted, value_text};
-use crate::plan::{Action, Change, Counts, FieldChange, LastFailure, Plan, Value};
+use crate::plan::{Action, Change, Counts, Field, FieldChange, LastFailure, Plan, Value};
 
 /// The output is always strictly shorter than this many bytes.
 pub const MAX_MARKDOWN_LEN: usize = 65_000;
@@ -210,7 +210,8 @@ fn diff_lines(lines: &mut Vec<String>, action: Action, f: &FieldChange) {
             lines.extend(before.minus(*after).iter().map(|n| format!("-   {n}")));
             lines.extend(after.minus(*before).iter().map(|n| format!("+   {n}")));
         }
-        (before, after) if before == after => {
+        // A sensitive uri is `(sensitive)` on both sides, yet listed only when it changes.
+        (before, after) if before == after && f.field != Field::Uri => {
             lines.push(format!("  {key}: {}", shown(after)));
         }
         (before, after) => {

@@ -1,0 +1,106 @@
+//! `uri: ${VAR}`: a webhook uri read from the environment when `plan` or `apply` runs, for
+//! receivers that authenticate by a secret in the URL (`?token=...`, `/services/T0/B0/XXXX`).
+//!
+//! The loader keeps only the variable's name (`DesiredWebhook::uri_var`); `validate` needs no
+//! environment. `resolve_uris` reads every such variable before anything is planned: an unset
+//! one is an error naming it, never a uri left unmanaged, and its value must pass the checks a
+//! literal uri passes.
+//!
+//! Invariant: the value is never shown. Errors name the variable and give a static reason, and
+//! every value read is registered with `redact`, so no echo from outside can show it either.
+
+use std::collections::HashSet;
+use std::env::VarError;
+
+use super::desired::Document;
+use super::problem::{ConfigError, Problem, problem_at, shown};
+use super::rules::{UrlProblem, check_url};
+
+impl Document {
+    /// Sets the uri of every `uri: ${VAR}` entry of every portal to the variable's value, as
+    /// `lookup` (the environment) gives it. Every variable that cannot be used is reported, at
+    /// its reference in the file, once.
+    pub fn resolve_uris(
+        &mut self,
+        lookup: &dyn Fn(&str) -> Result<String, VarError>,
+    ) -> Result<(), ConfigError> {
+        let mut problems = Vec::new();
+        let mut reported = HashSet::new();
+        for config in self.configs_mut() {
+            let source = config.source.clone();
+            for w in &mut config.webhooks {
+                let (Some(var), Some(span)) = (&w.uri_var, w.uri_span) else {
+                    continue;
+                };
+                let whose = format!("the uri of '{}'", shown(&w.label()));
+                let problem = |code, message: String, help: String| {
+                    problem_at(
+                        &source,
+                        span,
+                        code,
+                        message,
+                        format!("{var} is read here"),
+                        Some(help),
+                    )
+                };
+                let fix = format!(
+                    "set {var} to the webhook's URL (https://...) in the environment that runs \
+                     `plan` and `apply`; its value is never shown"
+                );
+                let found: Result<String, Problem> = match lookup(var) {
+                    Ok(value) => {
+                        crate::redact::register(&value);
+                        match check_url(&value) {
+                            Ok(_) => Ok(value),
+                            Err(e) => Err(problem(
+                                "config::uri_var_invalid",
+                                format!(
+                                    "the value of environment variable {var} ({whose}) is not a \
+                                     usable uri: {}",
+                                    reason(&e)
+                                ),
+                                fix,
+                            )),
+                        }
+                    }
+                    Err(VarError::NotPresent) => Err(problem(
+                        "config::uri_var_unset",
+                        format!("environment variable {var} ({whose}) is not set"),
+                        fix,
+                    )),
+                    Err(VarError::NotUnicode(_)) => Err(problem(
+                        "config::uri_var_not_utf8",
+                        format!(
+                            "environment variable {var} ({whose}) is set, but its value is not \
+                             valid UTF-8"
+                        ),
+                        fix,
+                    )),
+                };
+                match found {
+                    Ok(value) => w.uri = Some(value),
+                    Err(problem) => {
+                        if reported.insert((span.offset(), var.clone())) {
+                            problems.push(problem);
+                        }
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::from_problems(problems))
+        }
+    }
+}
+
+/// Why a value is not a uri, without the value (a parser's reason names no part of it).
+fn reason(problem: &UrlProblem) -> String {
+    match problem {
+        UrlProblem::Spaces => "it has leading or trailing spaces".into(),
+        UrlProblem::NotAbsolute(e) => format!("it is not an absolute URL ({e})"),
+        UrlProblem::Scheme(_) => "only http and https are allowed".into(),
+        UrlProblem::NoHost => "it has no host".into(),
+    }
+}

@@ -1,0 +1,96 @@
+//! A uri the file reads from a variable (`uri: ${VAR}`) in a saved plan: never the uri, only
+//! the variable and a keyed fingerprint of the value, `${VAR} hmac-sha256:HEX`, in place of
+//! the uri of the write's body and of the live record it was computed against.
+//!
+//! Why keyed, and with the portal's API key: the plan travels as a pipeline artifact, and a
+//! plain hash of a low-entropy token (`?token=1234`) could be brute-forced by anyone holding
+//! it. The API key is not in the plan, and `apply` has it anyway; whoever holds the key can
+//! read the live uris from the portal, so the fingerprint tells them nothing new.
+//!
+//! Invariants: the variable is always the file's (`read` refuses a placeholder naming another,
+//! and a real uri where the file reads one); equal values give equal placeholders, so the
+//! planner's checks of a write (a change that changes nothing) hold on them; `apply` puts the
+//! real values back (`bind`) only after the variable's value and the live uri match their
+//! fingerprints, and a mismatch makes the plan stale, refused before any write.
+
+use aws_lc_rs::hmac;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::api::LiveWebhook;
+use crate::config::{Config, parse_env_ref};
+use crate::plan::{Op, Plan};
+
+use super::entry_in_file;
+use super::header::SavedPlanError;
+
+const PREFIX: &str = "hmac-sha256:";
+
+/// What stands in the plan for `uri`, the value of `var`.
+pub(super) fn placeholder(var: &str, uri: &str, key: &SecretString) -> String {
+    format!("${{{var}}} {PREFIX}{}", fingerprint(uri, key))
+}
+
+fn fingerprint(uri: &str, key: &SecretString) -> String {
+    let key = hmac::Key::new(hmac::HMAC_SHA256, key.expose_secret().as_bytes());
+    let tag = hmac::sign(&key, uri.as_bytes());
+    tag.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The variable a placeholder names, when `text` is one.
+pub(super) fn var_of(text: &str) -> Option<&str> {
+    let (var, hex) = text.split_once(' ')?;
+    let hex = hex.strip_prefix(PREFIX)?;
+    let valid = hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    valid.then_some(())?;
+    parse_env_ref(var)
+}
+
+/// Puts the real uris back into every write of `plan` whose webhook reads its uri from a
+/// variable: the variable's value (read by `Document::resolve_uris`) where it matches the
+/// planned fingerprint, and the live uri where it matches the fingerprint of the record the
+/// write was computed against. A variable that no longer holds the planned uri makes the plan
+/// stale; a live uri that moved is left as the placeholder, which the stale check reports
+/// (`fresh`, without showing either).
+pub fn bind(
+    plan: &mut Plan,
+    config: &Config,
+    key: &SecretString,
+    live: &[LiveWebhook],
+) -> Result<(), SavedPlanError> {
+    let mut stale = Vec::new();
+    for change in &mut plan.changes {
+        let Some(var) = change.uri_var.clone() else {
+            continue;
+        };
+        let name = change.before.as_ref().map_or(&change.name, |w| &w.name);
+        let resolved = entry_in_file(config, change.id, name).and_then(|e| e.uri.clone());
+        if let Op::Create(body) | Op::Update { body, .. } = &mut change.op {
+            match resolved {
+                Some(uri) if placeholder(&var, &uri, key) == body.uri => body.uri = uri,
+                _ => {
+                    stale.push(format!(
+                        "{var} no longer holds the uri planned for {:?}",
+                        crate::redact::mask_credentials(&change.name)
+                    ));
+                    continue;
+                }
+            }
+        }
+        let Some(before) = &mut change.before else {
+            continue;
+        };
+        if let Some(now) = live.iter().find(|w| w.id == before.id)
+            && placeholder(&var, &now.uri, key) == before.uri
+        {
+            before.uri = now.uri.clone();
+            if let Op::SetEnabled { uri, .. } = &mut change.op {
+                *uri = now.uri.clone();
+            }
+        }
+    }
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(SavedPlanError::Stale { changes: stale })
+    }
+}

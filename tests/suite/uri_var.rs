@@ -1,0 +1,482 @@
+//! `uri: ${VAR}` (issue 19): the uri is read from the environment by `plan` and `apply`, is
+//! planned and written like a literal one, and no output shows it.
+
+use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::run::{Outcome, Run};
+
+/// A capability uri: the receiver authenticates by the path and the token.
+const URI: &str = "https://hooks.example.com/services/T0/Cap7Path/x?token=Cap7Token99";
+const OLD_URI: &str = "https://hooks.example.com/services/T0/Old4Path/x?token=Old4Token11";
+
+const FILE: &str = "webhooks:\n  Billing:\n    uri: ${BILLING_URI}\n    secretKey: ${HOOK_SECRET}\n    ssl: true\n";
+
+fn run(portal: &FakePortal, args: &[&str], uri: Option<&str>) -> Outcome {
+    let run = Run::new(args)
+        .file(FILE)
+        .portal(portal)
+        .env("HOOK_SECRET", "Hook-Secret-42");
+    match uri {
+        Some(uri) => run.env("BILLING_URI", uri),
+        None => run,
+    }
+    .run()
+}
+
+/// Fails when `out` shows any part of either uri past its host.
+fn assert_hidden(out: &Outcome) {
+    let all = out.all();
+    for part in ["Cap7", "Old4", "services/T0", "hooks.example.com"] {
+        assert!(!all.contains(part), "{part:?} shown:\n{all}");
+    }
+}
+
+#[test]
+fn a_uri_from_a_variable_is_created_updated_and_left_alone_without_being_shown() {
+    let portal = FakePortal::start();
+    let mut views = String::new();
+    let mut step = |what: &str, out: Outcome| {
+        assert_hidden(&out);
+        views += &format!("# {what}\n{}\n", out.user_view());
+    };
+
+    step("plan of a create", run(&portal, &["plan"], Some(URI)));
+    step(
+        "apply of a create",
+        run(&portal, &["apply", "--auto-approve"], Some(URI)),
+    );
+    assert_eq!(portal.webhooks()[0].uri, URI);
+    step("plan again", run(&portal, &["plan"], Some(URI)));
+
+    // The variable now holds another uri: an update, shown as a change of a sensitive value.
+    step(
+        "apply of an update",
+        run(&portal, &["apply", "--auto-approve"], Some(OLD_URI)),
+    );
+    assert_eq!(portal.webhooks()[0].uri, OLD_URI);
+    insta::assert_snapshot!(views, @r#"
+    # plan of a create
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "Billing"
+          name      = "Billing"
+          uri       = (sensitive)
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: BILLING_URI, HOOK_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+    ----- end -----
+
+    # apply of a create
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "Billing"
+          name      = "Billing"
+          uri       = (sensitive)
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: BILLING_URI, HOOK_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged.
+
+      [1/1] [TIME] ok created #1 "Billing"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    ----- end -----
+
+    # plan again
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+    Secrets are not compared (the portal never returns them): this plan does not send the secretKey the file sets for #1 "Billing". apply --rotate-secrets sends it.
+
+    No changes. The portal matches the file in every compared field; secrets are not compared.
+    Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+    ----- end -----
+
+    # apply of an update
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Billing"
+          uri       = (sensitive) -> (sensitive)
+          secretKey = (sensitive)
+
+    Apply will read: BILLING_URI, HOOK_SECRET
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+
+      [1/1] [TIME] ok updated #1 "Billing"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn no_format_of_plan_or_apply_shows_a_uri_from_a_variable() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", OLD_URI));
+    for format in ["text", "markdown", "json"] {
+        let out = run(&portal, &["plan", "--format", format], Some(URI));
+        assert_eq!(out.code, 0, "{out:?}");
+        assert_hidden(&out);
+    }
+    let markdown = run(&portal, &["plan", "--format", "markdown"], Some(URI));
+    insta::assert_snapshot!(markdown.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    **Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.** Portal: `[PORTAL]`
+
+    | create | update | delete | unchanged | unmanaged |
+    |---:|---:|---:|---:|---:|
+    | 0 | 1 | 0 | 0 | 0 |
+
+    Apply will read: `BILLING_URI`, `HOOK_SECRET`
+
+    #### ~ update `#1 "Billing"`
+
+    ```diff
+    - uri: (sensitive)
+    + uri: (sensitive)
+      secretKey: (sensitive)
+    ```
+    ----- stderr -----
+    ----- end -----
+    "#);
+    let out = run(&portal, &["plan", "--format", "json"], Some(URI));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    insta::assert_json_snapshot!(json["changes"], @r#"
+    [
+      {
+        "action": "update",
+        "fields": [
+          {
+            "after": "(sensitive)",
+            "before": "(sensitive)",
+            "field": "uri"
+          },
+          {
+            "after": "(sensitive)",
+            "before": "(sensitive)",
+            "field": "secretKey"
+          }
+        ],
+        "id": 1,
+        "name": "Billing",
+        "warnings": []
+      }
+    ]
+    "#);
+    let out = run(&portal, &["apply", "--auto-approve"], Some(URI));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_hidden(&out);
+}
+
+#[test]
+fn an_unset_or_unusable_variable_stops_plan_and_apply_naming_it_and_nothing_is_written() {
+    let portal = FakePortal::start();
+    let mut views = String::new();
+    for (what, args, uri) in [
+        ("plan, unset", &["plan"][..], None),
+        ("apply, unset", &["apply", "--auto-approve"][..], None),
+        (
+            "plan, not a URL",
+            &["plan"][..],
+            Some("hooks.example.com/services/T0/Cap7Path"),
+        ),
+        (
+            "plan, plain http with ssl: true",
+            &["plan"][..],
+            Some("http://hooks.example.com/services/T0/Cap7Path"),
+        ),
+    ] {
+        let out = run(&portal, args, uri);
+        assert_eq!(out.code, 1, "{what}: {out:?}");
+        assert_hidden(&out);
+        views += &format!("# {what}\n{}\n", out.user_view());
+    }
+    assert!(portal.writes().is_empty());
+    insta::assert_snapshot!(views, @"
+    # plan, unset
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x environment variable BILLING_URI (the uri of 'Billing') is not set
+       ,-[webhooks.yaml:3:10]
+     2 |   Billing:
+     3 |     uri: ${BILLING_URI}
+       :          ^^^^^^^|^^^^^^
+       :                 `-- BILLING_URI is read here
+     4 |     secretKey: ${HOOK_SECRET}
+       `----
+      help: set BILLING_URI to the webhook's URL (https://...) in the environment that runs `plan` and `apply`; its value is never shown
+
+    ----- end -----
+
+    # apply, unset
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x environment variable BILLING_URI (the uri of 'Billing') is not set
+       ,-[webhooks.yaml:3:10]
+     2 |   Billing:
+     3 |     uri: ${BILLING_URI}
+       :          ^^^^^^^|^^^^^^
+       :                 `-- BILLING_URI is read here
+     4 |     secretKey: ${HOOK_SECRET}
+       `----
+      help: set BILLING_URI to the webhook's URL (https://...) in the environment that runs `plan` and `apply`; its value is never shown
+
+    ----- end -----
+
+    # plan, not a URL
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x the value of environment variable BILLING_URI (the uri of 'Billing') is not a usable uri: it is not an absolute URL (relative URL without a base)
+       ,-[webhooks.yaml:3:10]
+     2 |   Billing:
+     3 |     uri: ${BILLING_URI}
+       :          ^^^^^^^|^^^^^^
+       :                 `-- BILLING_URI is read here
+     4 |     secretKey: ${HOOK_SECRET}
+       `----
+      help: set BILLING_URI to the webhook's URL (https://...) in the environment that runs `plan` and `apply`; its value is never shown
+
+    ----- end -----
+
+    # plan, plain http with ssl: true
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x the portal would refuse this write: `ssl: true`, which requires an https uri, but the uri is plain http (the value of BILLING_URI)
+       ,-[webhooks.yaml:2:3]
+     1 | webhooks:
+     2 |   Billing:
+       :   ^^^|^^^
+       :      `-- ssl needs https
+     3 |     uri: ${BILLING_URI}
+       `----
+      help: use an https uri, or set `ssl: false` to allow plain http
+
+    ----- end -----
+    ");
+}
+
+#[test]
+fn a_reference_inside_a_uri_is_refused() {
+    let out = Run::new(&["validate"])
+        .file("webhooks:\n  Billing:\n    uri: https://hooks.example.com/x?token=${TOKEN}\n")
+        .run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `uri` contains `${` but is not a single `${NAME}` reference
+       ,-[webhooks.yaml:3:5]
+     2 |   Billing:
+     3 |     uri: https://hooks.example.com/x?token=***     
+       :     ^|^
+       :      `-- not a valid reference
+       `----
+      help: write the reference alone, e.g. `uri: ${BILLING_HOOK_URI}`; a variable name has letters, digits and `_` and does not start with a digit
+
+    ----- end -----
+    ");
+}
+
+/// Plans `FILE` with BILLING_URI set to `uri` into `plan.json` of the returned run.
+fn saved(portal: &FakePortal, uri: &str) -> Run {
+    let planned = Run::new(&["plan", "--out", "plan.json"])
+        .file(FILE)
+        .portal(portal)
+        .env("HOOK_SECRET", "Hook-Secret-42")
+        .env("BILLING_URI", uri);
+    let out = planned.run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_hidden(&out);
+    let text = std::fs::read_to_string(planned.path("plan.json")).unwrap();
+    for part in ["Cap7", "Old4", "services/T0", "hooks.example.com"] {
+        assert!(!text.contains(part), "{part:?} saved:\n{text}");
+    }
+    planned
+}
+
+fn apply_saved(planned: &Run, portal: &FakePortal, uri: &str) -> Outcome {
+    let path = planned.path("plan.json");
+    Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(&path)
+        .portal(portal)
+        .env("HOOK_SECRET", "Hook-Secret-42")
+        .env("BILLING_URI", uri)
+        .run()
+}
+
+#[test]
+fn a_saved_plan_holds_the_variable_and_a_fingerprint_and_apply_writes_the_uri() {
+    let portal = FakePortal::start();
+    let billing = portal.seed(Seed::new("Billing", OLD_URI));
+    let planned = saved(&portal, URI);
+    let text = std::fs::read_to_string(planned.path("plan.json")).unwrap();
+    let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let write = &plan["portals"][0]["writes"][0];
+    for uri in [&write["webhook"]["uri"], &write["against"]["uri"]] {
+        let uri = uri.as_str().unwrap();
+        let hex = uri.strip_prefix("${BILLING_URI} hmac-sha256:").expect(uri);
+        assert_eq!(hex.len(), 64, "{uri}");
+    }
+    let path = planned.path("plan.json");
+    let show = Run::new(&["show", path.to_str().unwrap()])
+        .reviewed(&path)
+        .run();
+    assert_hidden(&show);
+    let applied = apply_saved(&planned, &portal, URI);
+    assert_hidden(&applied);
+    assert_eq!(portal.get(billing).unwrap().uri, URI);
+    insta::assert_snapshot!(format!("{}\n{}", show.user_view(), applied.user_view()), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Billing"
+          uri       = (sensitive) -> (sensitive)
+          secretKey = (sensitive)
+
+    Apply will read: BILLING_URI, HOOK_SECRET
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+
+    Made from the config file webhooks.yaml (SHA-256 [SHA256]); apply takes from it alone, and refuses any other file:
+      Portal: [PORTAL] (given by --portal or DOCSPACE_URL when planned; apply needs it given again)
+        API key from: DOCSPACE_API_KEY
+        Reads: DOCSPACE_API_KEY, BILLING_URI, HOOK_SECRET
+
+    Saved plan [TMP]/plan.json, SHA-256 [SHA256].
+    Apply exactly it with: docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]
+    ----- stderr -----
+    ----- end -----
+
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Billing"
+          uri       = (sensitive) -> (sensitive)
+          secretKey = (sensitive)
+
+    Apply will read: BILLING_URI, HOOK_SECRET
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+
+      [1/1] [TIME] ok updated #1 "Billing"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn a_saved_plan_is_stale_when_the_variable_or_the_live_uri_moved_and_nothing_is_written() {
+    let portal = FakePortal::start();
+    let billing = portal.seed(Seed::new("Billing", OLD_URI));
+    let planned = saved(&portal, URI);
+    portal.clear_requests();
+    let mut views = String::new();
+    // The variable holds another uri than the one reviewed.
+    let other = "https://hooks.example.com/services/T0/Cap7Other/x?token=Cap7Token00";
+    let out = apply_saved(&planned, &portal, other);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_hidden(&out);
+    views += &format!("# another value\n{}\n", out.user_view());
+    // The live uri changed on the portal since the plan.
+    portal.update_stored(billing, |w| {
+        w.uri = "https://hooks.example.com/services/T0/Old4Moved/x".into()
+    });
+    let out = apply_saved(&planned, &portal, URI);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_hidden(&out);
+    views += &format!("# the live uri moved\n{}\n", out.user_view());
+    assert!(portal.writes().is_empty());
+    insta::assert_snapshot!(views, @r#"
+    # another value
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - BILLING_URI no longer holds the uri planned for "Billing"
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+
+    # the live uri moved
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - #1 "Billing" changed on the portal: uri (sensitive) -> (sensitive)
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn a_secret_in_a_literal_uri_draws_a_warning_that_points_at_the_uri() {
+    let out = Run::new(&["validate"])
+        .file(
+            "webhooks:\n  Billing:\n    uri: https://hooks.example.com/x?token=Cap7Token99&X-Amz-Signature=Cap7Sig\n",
+        )
+        .run();
+    assert_hidden_token(&out);
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+      ! the uri of 'Billing' carries a secret in its query (`token`, `X-Amz-Signature`)
+       ,-[webhooks.yaml:3:10]
+     2 |   Billing:
+     3 |     uri: https://hooks.example.com/x?token=***&X-Amz-Signature=***            
+       :          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       :                                            `-- a secret in the file
+       `----
+      help: read the whole uri from the environment instead, e.g. `uri: ${BILLING_HOOK_URI}`: no output shows it then
+
+    ----- end -----
+    ");
+}
+
+fn assert_hidden_token(out: &Outcome) {
+    assert!(!out.all().contains("Cap7"), "{out:?}");
+}
