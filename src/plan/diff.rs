@@ -52,6 +52,11 @@ pub(super) fn build(
             }
             Match::Live(i) => {
                 let w = &live[i];
+                if entry.uri_var.is_some() {
+                    // The live uri is the variable's previous value: as secret as the new one,
+                    // and a portal's error may echo it.
+                    crate::redact::register(&w.uri);
+                }
                 let body = merged(entry, w.settings());
                 let rotate = options.rotate_secrets && body.secret_key.is_some();
                 let Some(change) = Change::update(w.clone(), body, rotate) else {
