@@ -1,5 +1,8 @@
 //! One module per behaviour a user relies on.
 
+/// The GitHub Action's install script: a release's binary is installed only when its SHA-256
+/// matches the release's sums.
+mod action_install;
 /// `apply`: writes only the drift, keeps unmanaged fields, converges, refuses safely.
 mod apply;
 /// Big portals and big fleets: a 10,000-webhook export and a 10,000-portal file load and
