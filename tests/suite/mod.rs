@@ -44,6 +44,9 @@ mod load;
 mod loader_fuzz;
 /// Messages that lead the right way, and errors that lead with their message in a log.
 mod messages;
+/// The example pipeline run job by job with the real binary, the Action's script and a
+/// stand-in `gh`: the plan comment, the reviewed plan applied, the drift issue.
+mod pipeline;
 /// `plan`: read-only, one request, what the output says, exit codes.
 mod plan;
 /// Property tests: no mutation of a saved plan sends a credential where the file does not say.
