@@ -30,8 +30,10 @@ esac
 argv=("$command" -f "${INPUT_FILE:-webhooks.yaml}")
 [ -z "${INPUT_FORMAT:-}" ] || argv+=(--format "$INPUT_FORMAT")
 [ -z "${INPUT_OUT:-}" ] || argv+=(--out "$INPUT_OUT")
+extra=()
 read -r -d '' -a extra <<< "${INPUT_ARGS:-}" || true
-argv+=("${extra[@]}")
+# The `+` form: macOS's bash 3.2 calls an empty array unbound under `set -u`.
+argv+=(${extra[@]+"${extra[@]}"})
 
 stdout=$(mktemp "${RUNNER_TEMP:-/tmp}/docspace-webhooks-$command.XXXXXX")
 echo "+ docspace-webhooks ${argv[*]}" >&2

@@ -118,3 +118,22 @@ fn the_readme_portals_examples_validate() {
         assert_eq!(out.code, 0, "{block}\n{out:?}");
     }
 }
+
+/// The Action installs, by default, the release it belongs to (release.yml refuses a tag that
+/// is not this version), and the pipeline names that release beside the Action's commit.
+#[test]
+fn the_action_defaults_to_this_version_and_the_pipeline_names_it() {
+    let action: serde_json::Value =
+        serde_saphyr::from_str(&read("action.yml")).expect("valid YAML");
+    let tag = concat!("v", env!("CARGO_PKG_VERSION"));
+    assert_eq!(action["inputs"]["version"]["default"], tag);
+    let pipeline = read("examples/github-actions.yml");
+    let uses: Vec<&str> = pipeline
+        .lines()
+        .filter(|l| l.contains("uses: OWNER/docspace-webhooks@"))
+        .collect();
+    assert!(!uses.is_empty());
+    for line in uses {
+        assert!(line.ends_with(&format!(" # {tag}")), "{line}");
+    }
+}

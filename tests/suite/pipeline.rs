@@ -493,6 +493,26 @@ fn a_pull_request_keeps_one_comment_the_plan_or_why_there_is_none() {
     );
 }
 
+/// A problem without a line (the file was removed) is listed by its file alone.
+#[test]
+fn a_pull_request_that_removes_the_file_says_so_in_the_comment() {
+    let mut repo = Repo::new(BILLING);
+    std::fs::remove_file(repo.path("workspace/webhooks.yaml")).expect("rm");
+    let jobs = repo.run("pull_request");
+    assert!(!jobs["pull-request"].ok, "{:?}", jobs["pull-request"]);
+    assert_eq!(
+        comment_bodies(&repo),
+        [format!(
+            "<!-- docspace-webhooks-plan -->\n\
+             **webhooks.yaml is not valid at {:040x}**, so there is no plan. The problems, also \
+             shown on their lines in the diff:\n\n\
+             - `webhooks.yaml`: cannot read the webhook file webhooks.yaml: No such file or \
+             directory (os error 2)\n",
+            1
+        )]
+    );
+}
+
 #[test]
 fn main_applies_exactly_the_uploaded_plan_with_its_digest() {
     let mut repo = Repo::new(BILLING);
