@@ -307,12 +307,15 @@ impl Repo {
             log.push_str(&String::from_utf8_lossy(&out.stdout));
             log.push_str(&String::from_utf8_lossy(&out.stderr));
             failed |= !out.status.success();
-            let outputs = std::fs::read_to_string(&output)
+            let mut outputs = std::fs::read_to_string(&output)
                 .expect("output")
                 .lines()
                 .filter_map(|l| l.split_once('='))
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
+            if uses.starts_with("OWNER/docspace-webhooks@") {
+                outputs = self.action_outputs(&outputs);
+            }
             if let Some(id) = step["id"].as_str() {
                 context.steps.insert(id.to_string(), outputs);
             }
@@ -332,38 +335,73 @@ impl Repo {
         }
     }
 
-    /// A step of the Action: its run step (.github/action/run.sh) with the step's `with:` over
-    /// action.yml's defaults, and the binary built for these tests in place of the installed one.
+    /// A step of the Action: its run step (.github/action/run.sh) with the environment
+    /// action.yml gives it, from the step's `with:` over the inputs' defaults, and the binary
+    /// built for these tests in place of the one its install step downloads (tests/suite/
+    /// action_install.rs tests that step).
     fn action_step(&self, step: &Value, context: &Context) -> Command {
-        let mut command = Command::new("bash");
-        command
-            .env_clear()
-            .arg(format!("{ROOT}/.github/action/run.sh"));
-        let binary = PathBuf::from(env!("CARGO_BIN_EXE_docspace-webhooks"));
-        command.env(
-            "DOCSPACE_WEBHOOKS_DIR",
-            binary.parent().expect("a directory"),
-        );
-        command.env("NO_COLOR", "1");
         let inputs = self.action["inputs"].as_object().expect("inputs");
-        for (name, input) in inputs {
-            let given = &step["with"][name.as_str()];
-            let value = if given.is_null() {
-                text(&input["default"])
-            } else {
-                context.expand(&text(given))
-            };
-            command.env(format!("INPUT_{}", name.to_uppercase()), value);
-        }
-        if let Some(unknown) = step["with"]
+        if let Some((unknown, _)) = step["with"]
             .as_object()
             .into_iter()
             .flatten()
             .find(|(k, _)| !inputs.contains_key(*k))
         {
-            panic!("the Action has no input {}", unknown.0);
+            panic!("the Action has no input {unknown}");
+        }
+        let input = |name: &str| {
+            let given = &step["with"][name];
+            if given.is_null() {
+                text(&inputs[name]["default"])
+            } else {
+                context.expand(&text(given))
+            }
+        };
+        let run = self.action["runs"]["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .find(|s| s["id"] == "run")
+            .expect("the Action's run step");
+        assert_eq!(
+            run["run"], "bash \"$GITHUB_ACTION_PATH/.github/action/run.sh\"",
+            "the script this runs"
+        );
+        let mut command = Command::new("bash");
+        command
+            .env_clear()
+            .arg(format!("{ROOT}/.github/action/run.sh"));
+        let binary = PathBuf::from(env!("CARGO_BIN_EXE_docspace-webhooks"));
+        for (name, value) in run["env"].as_object().expect("env") {
+            let value = text(value);
+            let value = match value.strip_prefix("${{ inputs.") {
+                Some(rest) => input(rest.strip_suffix(" }}").expect("an input")),
+                None if value == "${{ steps.install.outputs.dir }}" => {
+                    binary.parent().expect("a directory").display().to_string()
+                }
+                None if !value.contains("${{") => value,
+                None => panic!("an expression this runner does not model: {value}"),
+            };
+            command.env(name, value);
         }
         command
+    }
+
+    /// The Action's outputs from its run step's.
+    fn action_outputs(&self, run: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+        self.action["outputs"]
+            .as_object()
+            .expect("outputs")
+            .iter()
+            .map(|(name, output)| {
+                let value = text(&output["value"]);
+                let from = value
+                    .strip_prefix("${{ steps.run.outputs.")
+                    .and_then(|v| v.strip_suffix(" }}"))
+                    .unwrap_or_else(|| panic!("an output this runner does not model: {value}"));
+                (name.clone(), run.get(from).cloned().unwrap_or_default())
+            })
+            .collect()
     }
 
     /// The stand-in `gh`'s state: comments and issues.
@@ -543,6 +581,19 @@ fn main_applies_exactly_the_uploaded_plan_with_its_digest() {
         assert_eq!(hooks[0].secret_key, SECRET, "{name}");
     }
     assert!(!apply.log.contains(SECRET), "{}", apply.log);
+    // Its report, in the job summary as a text block (the times in it vary).
+    assert!(
+        apply.summary.starts_with(&format!(
+            "```text\n=== portal staging ({}) ===\n",
+            repo.fleet.url("staging")
+        )) && apply.summary.ends_with(
+            "[staging] Apply complete: 1 done, 0 failed.\n\
+                 [production] Apply complete: 1 done, 0 failed.\n\n\
+                 Total: 2 done, 0 failed, on 2 portals.\n```\n"
+        ),
+        "{}",
+        apply.summary
+    );
 
     // Nothing left to apply: the plan job says so and the apply job does not run.
     let jobs = repo.run("push");
