@@ -25,11 +25,16 @@ use fake_portal::FakePortal;
 
 fn main() {
     let sandbox = FakePortal::example_sandbox();
-    println!("Sandbox DocSpace portal with 3 webhooks. In another terminal:\n");
-    println!("  export DOCSPACE_URL={}", sandbox.url());
+    println!("Sandbox DocSpace portal with 3 webhooks. In another terminal, in this repository:\n");
+    // The example file pins its portal, which DOCSPACE_URL may not change: the copy names the
+    // sandbox instead.
+    println!(
+        "  sed 's|https://yourportal.onlyoffice.com|{}|' webhooks.example.yaml > sandbox.yaml",
+        sandbox.url()
+    );
     println!("  export DOCSPACE_API_KEY={}", sandbox.api_key());
     println!("  export BILLING_WEBHOOK_SECRET=sandbox-Secret-42");
-    println!("  cargo run -- plan -f webhooks.example.yaml\n");
+    println!("  cargo run -- plan -f sandbox.yaml\n");
     println!("Serving until Ctrl-C. Its state lives in memory only.");
     loop {
         std::thread::park();

@@ -329,7 +329,7 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// Write docspace-webhooks.1 and a page per command (docspace-webhooks-plan.1, ...) into
-    /// DIR instead of printing the main page.
+    /// DIR, an existing directory, instead of printing the main page.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }

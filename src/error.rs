@@ -223,6 +223,13 @@ pub enum Error {
     #[diagnostic(code(apply::prompt))]
     Prompt(#[source] std::io::Error),
 
+    #[error("refusing to write the manual pages into {path}: {reason}; nothing was written")]
+    #[diagnostic(
+        code(man::dir),
+        help("pass an existing directory, such as ~/.local/share/man/man1 (create it first)")
+    )]
+    NoManDir { path: String, reason: &'static str },
+
     #[error("could not render the manual page")]
     #[diagnostic(code(man::render))]
     ManPage(#[source] std::io::Error),

@@ -48,24 +48,38 @@ pub(super) fn man(args: &ManArgs, out: &mut Output) -> Result<ExitCode, Error> {
     // its page.
     cli.build();
     let Some(dir) = &args.dir else {
-        out.write_all(&page(clap_mangen::Man::new(cli))?)
+        out.write_all(&main_page(clap_mangen::Man::new(cli))?)
             .map_err(Error::Output)?;
         out.finish("manual page")?;
         return Ok(ExitCode::SUCCESS);
     };
-    std::fs::create_dir_all(dir).map_err(|source| Error::WriteFile {
-        path: dir.display().to_string(),
-        source,
-    })?;
+    // A typo in DIR would otherwise leave the pages in a new directory no `man` searches.
+    if !dir.is_dir() {
+        return Err(Error::NoManDir {
+            path: dir.display().to_string(),
+            reason: if dir.exists() {
+                "it is not a directory"
+            } else {
+                "it does not exist"
+            },
+        });
+    }
     let commands: Vec<clap::Command> = cli
         .get_subcommands()
         .filter(|command| !command.is_hide_set())
         .cloned()
         .collect();
-    for command in std::iter::once(cli).chain(commands) {
+    let main = clap_mangen::Man::new(cli);
+    let mut pages = vec![(main.get_filename(), main_page(main)?)];
+    for command in commands {
         let man = clap_mangen::Man::new(command);
-        let path = dir.join(man.get_filename());
-        std::fs::write(&path, page(man)?).map_err(|source| Error::WriteFile {
+        let mut roff = Vec::new();
+        man.render(&mut roff).map_err(Error::ManPage)?;
+        pages.push((man.get_filename(), roff));
+    }
+    for (name, roff) in pages {
+        let path = dir.join(name);
+        std::fs::write(&path, roff).map_err(|source| Error::WriteFile {
             path: path.display().to_string(),
             source,
         })?;
@@ -74,8 +88,69 @@ pub(super) fn man(args: &ManArgs, out: &mut Output) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn page(man: clap_mangen::Man) -> Result<Vec<u8>, Error> {
+/// The `docspace-webhooks(1)` page: clap's sections, then ENVIRONMENT and EXIT STATUS, which
+/// clap cannot derive (EXIT STATUS replaces the exit codes `--help` shows after the commands).
+fn main_page(man: clap_mangen::Man) -> Result<Vec<u8>, Error> {
     let mut roff = Vec::new();
-    man.render(&mut roff).map_err(Error::ManPage)?;
+    man.render_title(&mut roff)
+        .and_then(|()| man.render_name_section(&mut roff))
+        .and_then(|()| man.render_synopsis_section(&mut roff))
+        .and_then(|()| man.render_description_section(&mut roff))
+        .and_then(|()| man.render_options_section(&mut roff))
+        .and_then(|()| man.render_subcommands_section(&mut roff))
+        .map_err(Error::ManPage)?;
+    roff.extend_from_slice(ENVIRONMENT_AND_EXIT_STATUS.as_bytes());
+    man.render_version_section(&mut roff)
+        .map_err(Error::ManPage)?;
     Ok(roff)
 }
+
+/// Every variable the tool reads (src/settings.rs, and the proxy variables the HTTP client
+/// reads), and the exit codes of the README's "Exit codes", in roff.
+const ENVIRONMENT_AND_EXIT_STATUS: &str = r#".SH ENVIRONMENT
+.TP
+\fBDOCSPACE_API_KEY\fR
+The API key (\fBsk\-...\fR) of a DocSpace admin, for a file with \fBportal:\fR or without
+a portal. Never taken from the command line. Not read for a \fBportals:\fR file.
+.TP
+\fBDOCSPACE_URL\fR
+The portal of a file without \fBportal:\fR, like \fB\-\-portal\fR. With \fBportal:\fR in
+the file it may only repeat that portal: another one is an error and nothing is contacted.
+Not read for a \fBportals:\fR file.
+.TP
+The variable a portal's \fBapiKey: ${VAR}\fR names
+In a \fBportals:\fR file, the API key of that portal.
+.TP
+The variables a \fBsecretKey: ${VAR}\fR names
+The secrets of the webhooks, read by \fBapply\fR for the creates and updates that send
+them; \fBplan\fR and \fBvalidate\fR never need them.
+.TP
+\fBNO_COLOR\fR, \fBCLICOLOR_FORCE\fR, \fBCLICOLOR\fR, \fBTERM\fR
+With \fB\-\-color auto\fR (the default), colors only on a terminal that supports them
+(\fBTERM\fR not \fBdumb\fR); \fBNO_COLOR\fR (not empty) or \fBCLICOLOR=0\fR turns them
+off, \fBCLICOLOR_FORCE\fR forces them. \fB\-\-color always\fR and \fB\-\-color never\fR
+win over all four.
+.TP
+\fBHTTPS_PROXY\fR, \fBHTTP_PROXY\fR, \fBALL_PROXY\fR, \fBNO_PROXY\fR
+The proxy for a portal that is not on loopback (a loopback portal is never reached through
+a proxy).
+.SH "EXIT STATUS"
+.TP
+\fB0\fR
+Success, or no changes; \fB\-\-help\fR and \fB\-\-version\fR.
+.TP
+\fB1\fR
+Any error: a usage error, a bad file, an unreachable or refusing portal, a missing secret, a
+refused confirmation, a stale or refused saved plan, the deletion guard, a failed write.
+With a \fBportals:\fR file, when any selected portal failed (the others are still planned
+and applied).
+.TP
+\fB2\fR
+\fBplan \-\-detailed\-exitcode\fR only: the plan has changes (and nothing failed).
+.TP
+\fB129\fR, \fB130\fR, \fB143\fR
+Stopped by SIGHUP, SIGINT (Ctrl\-C) or SIGTERM: before any write nothing was written;
+during \fBapply\fR the writes in flight finished and the report names what was not started.
+.PP
+A closed stdout never changes the exit status.
+"#;

@@ -115,12 +115,87 @@ fn the_man_page_is_roff_naming_the_commands_and_flags() {
         let roff = command.replace('-', r"\-");
         assert!(page.contains(&roff), "{command}: {page}");
     }
-    assert!(page.contains("Exit codes"), "{page}");
+    // The exit codes are in EXIT STATUS, not in clap's EXTRA section after the commands.
+    assert!(!page.contains(".SH EXTRA"), "{page}");
+}
+
+/// ENVIRONMENT names every variable src/settings.rs reads for a user (the hidden test
+/// variables stay out), and EXIT STATUS every code of the contract, each in its own entry.
+#[test]
+fn the_man_page_has_environment_and_exit_status_sections() {
+    let out = Run::new(&["man"]).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let page = &out.stdout;
+    let section = |name: &str| {
+        let start = page
+            .find(&format!(".SH {name}\n"))
+            .unwrap_or_else(|| panic!("no {name}: {page}"));
+        let rest = &page[start + 1..];
+        rest[..rest.find("\n.SH ").unwrap_or(rest.len())].to_string()
+    };
+    let entries = |section: &str| -> Vec<String> {
+        section
+            .split("\n.TP\n")
+            .skip(1)
+            .map(|entry| entry.lines().next().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(
+        entries(&section("ENVIRONMENT")),
+        [
+            r"\fBDOCSPACE_API_KEY\fR",
+            r"\fBDOCSPACE_URL\fR",
+            r"The variable a portal's \fBapiKey: ${VAR}\fR names",
+            r"The variables a \fBsecretKey: ${VAR}\fR names",
+            r"\fBNO_COLOR\fR, \fBCLICOLOR_FORCE\fR, \fBCLICOLOR\fR, \fBTERM\fR",
+            r"\fBHTTPS_PROXY\fR, \fBHTTP_PROXY\fR, \fBALL_PROXY\fR, \fBNO_PROXY\fR",
+        ]
+    );
+    assert!(
+        !page.contains("DOCSPACE_WEBHOOKS_"),
+        "hidden test variables: {page}"
+    );
+    assert_eq!(
+        entries(&section("\"EXIT STATUS\"")),
+        [
+            r"\fB0\fR",
+            r"\fB1\fR",
+            r"\fB2\fR",
+            r"\fB129\fR, \fB130\fR, \fB143\fR"
+        ]
+    );
+    // The page reads as a page: `man` renders it without a warning.
+    let rendered = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "command -v groff >/dev/null || exit 77; groff -man -Tutf8 -ww -z",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(page.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("sh runs");
+    if rendered.status.code() != Some(77) {
+        assert!(
+            rendered.status.success() && rendered.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&rendered.stderr)
+        );
+    }
 }
 
 #[test]
 fn man_dir_writes_a_page_per_command_with_its_flags() {
     let run = Run::new(&["man", "--dir", "pages"]);
+    std::fs::create_dir(run.path("pages")).expect("create the directory");
     let out = run.run();
     assert_eq!(out.code, 0, "{out:?}");
     let dir = run.path("pages");
@@ -147,6 +222,34 @@ fn man_dir_writes_a_page_per_command_with_its_flags() {
         !dir.join("docspace-webhooks-man.1").exists(),
         "man is hidden"
     );
+}
+
+/// A mistyped directory would otherwise hold pages no `man` searches, so it is refused, as is a
+/// file where the directory should be.
+#[test]
+fn man_dir_refuses_a_missing_directory_or_a_file() {
+    let run = Run::new(&["man", "--dir", "man/man1"]);
+    let out = run.run();
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (
+            1,
+            "",
+            "  x refusing to write the manual pages into man/man1: it does not exist; nothing was written\n  help: pass an existing directory, such as ~/.local/share/man/man1 (create it first)\n\n"
+        )
+    );
+    assert!(!run.path("man").exists(), "nothing was created");
+
+    let run = Run::new(&["man", "--dir", "page.1"]);
+    std::fs::write(run.path("page.1"), "kept").expect("write a file");
+    let out = run.run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("into page.1: it is not a directory; nothing was written"),
+        "{out:?}"
+    );
+    assert_eq!(std::fs::read_to_string(run.path("page.1")).unwrap(), "kept");
 }
 
 #[test]

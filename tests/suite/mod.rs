@@ -1,5 +1,8 @@
 //! One module per behaviour a user relies on.
 
+/// The GitHub Action's install script: a release's binary is installed only when its SHA-256
+/// matches the release's sums.
+mod action_install;
 /// `apply`: writes only the drift, keeps unmanaged fields, converges, refuses safely.
 mod apply;
 /// Big portals and big fleets: a 10,000-webhook export and a 10,000-portal file load and
@@ -41,6 +44,9 @@ mod load;
 mod loader_fuzz;
 /// Messages that lead the right way, and errors that lead with their message in a log.
 mod messages;
+/// The example pipeline run job by job with the real binary, the Action's script and a
+/// stand-in `gh`: the plan comment, the reviewed plan applied, the drift issue.
+mod pipeline;
 /// `plan`: read-only, one request, what the output says, exit codes.
 mod plan;
 /// Property tests: no mutation of a saved plan sends a credential where the file does not say.

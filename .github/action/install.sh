@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Installs one release of docspace-webhooks for the GitHub Action (action.yml), or anywhere bash,
+# curl and tar are: the prebuilt binary of the runner's OS and CPU, checked against the SHA-256
+# the release publishes in SHA256SUMS before it is unpacked. A binary whose sum does not match
+# is refused and nothing is installed. Only when the release has no binary for this OS and CPU
+# is the tool built from the release's tag with `cargo install --locked`.
+#
+# Environment:
+#   DOCSPACE_WEBHOOKS_VERSION      the release tag, e.g. v0.1.0 (required)
+#   DOCSPACE_WEBHOOKS_REPOSITORY   owner/name of the repository that publishes the releases
+#   DOCSPACE_WEBHOOKS_RELEASE_URL  where the release's files are; default
+#                                  https://github.com/OWNER/NAME/releases/download/TAG
+#                                  (an https:// or file:// URL: tests use a local directory)
+#   DOCSPACE_WEBHOOKS_INSTALL_DIR  the directory the binary goes into; default
+#                                  $RUNNER_TOOL_CACHE (or ~/.cache)/docspace-webhooks/TAG/bin
+#   RUNNER_OS, RUNNER_ARCH         set by GitHub; elsewhere read from uname
+# Prints the directory installed into on stdout, adds it to $GITHUB_PATH and writes it as the
+# step output `dir` when those are set.
+#
+# Release files, as .github/workflows/release.yml publishes them:
+#   docspace-webhooks-TAG-TARGET.tar.gz (Windows: .zip), holding
+#   docspace-webhooks-TAG-TARGET/docspace-webhooks (Windows: .exe), and SHA256SUMS.
+set -euo pipefail
+
+fail() {
+  if [ "${GITHUB_ACTIONS:-}" = true ]; then
+    echo "::error title=docspace-webhooks install::$*" >&2
+  else
+    echo "error: $*" >&2
+  fi
+  exit 1
+}
+
+version=${DOCSPACE_WEBHOOKS_VERSION:-}
+[[ $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] ||
+  fail "the version must be a release tag such as v0.1.0, not '${version}'"
+repository=${DOCSPACE_WEBHOOKS_REPOSITORY:-}
+[[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] ||
+  fail "the repository must be OWNER/NAME, not '${repository}'"
+base=${DOCSPACE_WEBHOOKS_RELEASE_URL:-https://github.com/$repository/releases/download/$version}
+dir=${DOCSPACE_WEBHOOKS_INSTALL_DIR:-${RUNNER_TOOL_CACHE:-$HOME/.cache}/docspace-webhooks/$version/bin}
+
+os=${RUNNER_OS:-$(uname -s)}
+arch=${RUNNER_ARCH:-$(uname -m)}
+exe=docspace-webhooks
+case "$os/$arch" in
+  Linux/X64 | Linux/x86_64) target=x86_64-unknown-linux-musl ;;
+  Linux/ARM64 | Linux/aarch64 | Linux/arm64) target=aarch64-unknown-linux-musl ;;
+  macOS/ARM64 | Darwin/arm64) target=aarch64-apple-darwin ;;
+  macOS/X64 | Darwin/x86_64) target=x86_64-apple-darwin ;;
+  Windows/X64 | MINGW*/x86_64 | MSYS*/x86_64) target=x86_64-pc-windows-msvc exe=docspace-webhooks.exe ;;
+  *) target= ;;
+esac
+
+# A binary already installed for this tag was checked when it was installed.
+if [ -x "$dir/$exe" ] && [ "$("$dir/$exe" --version 2>/dev/null)" = "docspace-webhooks ${version#v}" ]; then
+  echo "docspace-webhooks $version is already installed in $dir" >&2
+else
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  fetch() { curl --fail --silent --show-error --location --retry 3 --proto '=https,file' -o "$2" "$1"; }
+
+  fetch "$base/SHA256SUMS" "$tmp/SHA256SUMS" ||
+    fail "could not download SHA256SUMS of $version from $base; nothing was installed"
+  archive=
+  expected=
+  if [ -n "$target" ]; then
+    archive=docspace-webhooks-$version-$target.tar.gz
+    [ "$exe" = docspace-webhooks ] || archive=docspace-webhooks-$version-$target.zip
+    # `sha256sum` lines: the digest, then the name (after '*' in binary mode).
+    expected=$(awk -v name="$archive" '$2 == name || $2 == "*" name { print tolower($1); exit }' "$tmp/SHA256SUMS")
+  fi
+
+  if [ -z "$expected" ]; then
+    # No binary for this runner: build the release's tag, pinned by Cargo.lock.
+    command -v cargo >/dev/null ||
+      fail "release $version has no binary for $os/$arch and cargo is not installed; nothing was installed"
+    echo "release $version has no binary for $os/$arch: building it with cargo install --locked" >&2
+    cargo install --locked --root "$tmp/cargo" --git "https://github.com/$repository" --tag "$version" docspace-webhooks >&2
+    mkdir -p "$dir"
+    mv "$tmp/cargo/bin/$exe" "$dir/.$exe.$$"
+    mv "$dir/.$exe.$$" "$dir/$exe"
+  else
+    fetch "$base/$archive" "$tmp/$archive" ||
+      fail "could not download $archive from $base; nothing was installed"
+    if command -v sha256sum >/dev/null; then
+      actual=$(sha256sum "$tmp/$archive" | awk '{ print $1 }')
+    else
+      actual=$(shasum -a 256 "$tmp/$archive" | awk '{ print $1 }')
+    fi
+    [ "$actual" = "$expected" ] ||
+      fail "refusing $archive: its SHA-256 is $actual, but the release's SHA256SUMS says $expected; nothing was installed"
+    mkdir "$tmp/unpacked"
+    case "$archive" in
+      *.zip) unzip -q "$tmp/$archive" -d "$tmp/unpacked" ;;
+      *) tar -xzf "$tmp/$archive" -C "$tmp/unpacked" ;;
+    esac
+    binary=$tmp/unpacked/docspace-webhooks-$version-$target/$exe
+    [ -f "$binary" ] || fail "$archive holds no docspace-webhooks-$version-$target/$exe; nothing was installed"
+    chmod +x "$binary"
+    said=$("$binary" --version 2>&1) || said="(it does not run: $said)"
+    [ "$said" = "docspace-webhooks ${version#v}" ] ||
+      fail "refusing $archive: the binary says '$said', not docspace-webhooks ${version#v}; nothing was installed"
+    # Renamed into place, so a concurrent or interrupted install never leaves half a binary.
+    mkdir -p "$dir"
+    mv "$binary" "$dir/.$exe.$$"
+    mv "$dir/.$exe.$$" "$dir/$exe"
+    echo "installed docspace-webhooks $version ($target, sha256 $actual) into $dir" >&2
+  fi
+fi
+
+if [ -n "${GITHUB_PATH:-}" ]; then
+  echo "$dir" >> "$GITHUB_PATH"
+fi
+if [ -n "${GITHUB_OUTPUT:-}" ]; then
+  echo "dir=$dir" >> "$GITHUB_OUTPUT"
+fi
+echo "$dir"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Runs one docspace-webhooks command for the GitHub Action (action.yml) and turns its result into
+# step outputs and the job summary. Every input arrives in the environment, never spliced into
+# this script, so no value of an input can run as shell code.
+#
+# Environment (the Action's inputs):
+#   DOCSPACE_WEBHOOKS_DIR  where install.sh put the binary
+#   INPUT_COMMAND          validate, plan, apply, show or export
+#   INPUT_FILE             the webhooks file (-f)
+#   INPUT_FORMAT           --format, when not empty
+#   INPUT_OUT              plan --out: the saved plan, whose SHA-256 becomes the output `digest`
+#   INPUT_ARGS             more arguments, split on whitespace (no quoting)
+#   INPUT_SUMMARY          true: write the output to the job summary
+#   INPUT_FAIL             true: fail the step when the command failed (1, or a signal); plan's
+#                          2 (changes, under --detailed-exitcode) is not a failure
+# Outputs ($GITHUB_OUTPUT): exit-code, digest, markdown (the path of the Markdown output, when
+# --format markdown), stdout (the path of the command's stdout, whatever its format).
+set -uo pipefail
+
+fail() {
+  echo "::error title=docspace-webhooks::$*" >&2
+  exit 1
+}
+
+command=${INPUT_COMMAND:-}
+case "$command" in
+  validate | plan | apply | show | export) ;;
+  *) fail "command must be one of validate, plan, apply, show, export, not '$command'" ;;
+esac
+argv=("$command" -f "${INPUT_FILE:-webhooks.yaml}")
+[ -z "${INPUT_FORMAT:-}" ] || argv+=(--format "$INPUT_FORMAT")
+[ -z "${INPUT_OUT:-}" ] || argv+=(--out "$INPUT_OUT")
+extra=()
+read -r -d '' -a extra <<< "${INPUT_ARGS:-}" || true
+# The `+` form: macOS's bash 3.2 calls an empty array unbound under `set -u`.
+argv+=(${extra[@]+"${extra[@]}"})
+
+stdout=$(mktemp "${RUNNER_TEMP:-/tmp}/docspace-webhooks-$command.XXXXXX")
+echo "+ docspace-webhooks ${argv[*]}" >&2
+# Through tee, so the log shows stdout as it comes (and GitHub reads the workflow commands of
+# --format github from it) while the file keeps it for the outputs and the summary.
+"${DOCSPACE_WEBHOOKS_DIR:?}/docspace-webhooks" "${argv[@]}" | tee "$stdout"
+code=${PIPESTATUS[0]}
+
+digest=
+if [ -n "${INPUT_OUT:-}" ] && { [ "$code" = 0 ] || [ "$code" = 2 ]; }; then
+  if command -v sha256sum >/dev/null; then
+    digest=$(sha256sum "$INPUT_OUT" | awk '{ print $1 }')
+  else
+    digest=$(shasum -a 256 "$INPUT_OUT" | awk '{ print $1 }')
+  fi
+fi
+markdown=
+[ "${INPUT_FORMAT:-}" != markdown ] || markdown=$stdout
+{
+  echo "exit-code=$code"
+  echo "digest=$digest"
+  echo "markdown=$markdown"
+  echo "stdout=$stdout"
+} >> "${GITHUB_OUTPUT:?}"
+
+if [ "${INPUT_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  {
+    if [ -n "$markdown" ] && [ -s "$markdown" ]; then
+      cat "$markdown"
+    elif [ -s "$stdout" ] && [ "${INPUT_FORMAT:-text}" = text ]; then
+      fence='```'
+      echo "${fence}text"
+      cat "$stdout"
+      echo "$fence"
+    fi
+    if [ "$code" != 0 ] && ! { [ "$command" = plan ] && [ "$code" = 2 ]; }; then
+      echo
+      echo "**docspace-webhooks $command failed (exit $code)**: see the job log."
+    fi
+  } >> "$GITHUB_STEP_SUMMARY"
+fi
+
+if [ "${INPUT_FAIL:-true}" = true ] && [ "$code" != 0 ] && ! { [ "$command" = plan ] && [ "$code" = 2 ]; }; then
+  exit "$code"
+fi
+exit 0

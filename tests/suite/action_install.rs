@@ -1,0 +1,272 @@
+//! The Action's install script (.github/action/install.sh) against a directory laid out like a
+//! release by the release workflow's own packing script (.github/action/package.sh), served over
+//! file://: a binary whose SHA-256 matches the release's SHA256SUMS is installed, one that does
+//! not is refused with nothing installed, and only a runner the release has no binary for
+//! builds the tag with `cargo install --locked` (a stand-in `cargo` records the command).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const TAG: &str = concat!("v", env!("CARGO_PKG_VERSION"));
+const LINUX: &str = "x86_64-unknown-linux-musl";
+
+/// A temporary directory holding the release (`release/`), the stand-in commands put first on
+/// PATH (`bin/`), and the directory installed into (`tools/bin/`).
+struct Release {
+    dir: tempfile::TempDir,
+}
+
+impl Release {
+    /// A release holding a Linux x86_64 archive of a stand-in binary that prints `version`, and
+    /// the SHA256SUMS of what it holds.
+    fn new(version: &str) -> Release {
+        let release = Release {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        for sub in ["release", "build", "bin"] {
+            std::fs::create_dir(release.path(sub)).expect("mkdir");
+        }
+        let binary = release.path("build/docspace-webhooks");
+        write_script(
+            &binary,
+            &format!("#!/bin/sh\necho 'docspace-webhooks {version}'\n"),
+        );
+        let packed = sh(
+            &format!("{ROOT}/.github/action/package.sh"),
+            &[
+                TAG,
+                LINUX,
+                binary.to_str().unwrap(),
+                release.path("release").to_str().unwrap(),
+            ],
+        );
+        assert!(packed.status.success(), "{packed:?}");
+        let sums = Command::new("sh")
+            .args(["-c", "sha256sum -- *.tar.gz > SHA256SUMS"])
+            .current_dir(release.path("release"))
+            .output()
+            .expect("sha256sum runs");
+        assert!(sums.status.success(), "{sums:?}");
+        release
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn archive(&self) -> PathBuf {
+        self.path(&format!("release/docspace-webhooks-{TAG}-{LINUX}.tar.gz"))
+    }
+
+    fn digest(&self) -> String {
+        let sums = std::fs::read_to_string(self.path("release/SHA256SUMS")).expect("sums");
+        sums.split_whitespace()
+            .next()
+            .expect("a digest")
+            .to_string()
+    }
+
+    /// Runs install.sh as the Action does on a runner of `os`/`arch`, with the stand-ins of
+    /// `bin` first on PATH.
+    fn install(&self, os: &str, arch: &str) -> (i32, String, String) {
+        let out = Command::new("bash")
+            .arg(format!("{ROOT}/.github/action/install.sh"))
+            .env_clear()
+            .env(
+                "PATH",
+                format!(
+                    "{}:/usr/local/bin:/usr/bin:/bin",
+                    self.path("bin").display()
+                ),
+            )
+            .env("HOME", self.dir.path())
+            .env("RUNNER_OS", os)
+            .env("RUNNER_ARCH", arch)
+            .env("DOCSPACE_WEBHOOKS_VERSION", TAG)
+            .env("DOCSPACE_WEBHOOKS_REPOSITORY", "OWNER/docspace-webhooks")
+            .env(
+                "DOCSPACE_WEBHOOKS_RELEASE_URL",
+                format!("file://{}", self.path("release").display()),
+            )
+            .env("DOCSPACE_WEBHOOKS_INSTALL_DIR", self.path("tools/bin"))
+            .output()
+            .expect("bash runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn installed(&self) -> PathBuf {
+        self.path("tools/bin/docspace-webhooks")
+    }
+}
+
+fn sh(script: &str, args: &[&str]) -> std::process::Output {
+    Command::new("bash")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("bash runs")
+}
+
+fn write_script(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).expect("write");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[test]
+fn a_binary_matching_the_release_sums_is_installed() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    let (code, stdout, stderr) = release.install("Linux", "X64");
+    let dir = release.path("tools/bin");
+    assert_eq!(
+        (code, stdout, stderr),
+        (
+            0,
+            format!("{}\n", dir.display()),
+            format!(
+                "installed docspace-webhooks {TAG} ({LINUX}, sha256 {}) into {}\n",
+                release.digest(),
+                dir.display()
+            )
+        )
+    );
+    let ran = Command::new(release.installed())
+        .arg("--version")
+        .output()
+        .expect("the installed binary runs");
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stdout),
+        concat!("docspace-webhooks ", env!("CARGO_PKG_VERSION"), "\n")
+    );
+
+    // A second step of the same job finds it installed and downloads nothing.
+    std::fs::remove_dir_all(release.path("release")).expect("remove the release");
+    let (code, _, stderr) = release.install("Linux", "X64");
+    assert_eq!(
+        (code, stderr),
+        (
+            0,
+            format!(
+                "docspace-webhooks {TAG} is already installed in {}\n",
+                dir.display()
+            )
+        )
+    );
+}
+
+#[test]
+fn a_binary_whose_sum_does_not_match_is_refused_and_nothing_is_installed() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    let listed = release.digest();
+    // The archive swapped after the sums were published, as a tampered download would be.
+    let mut bytes = std::fs::read(release.archive()).expect("read archive");
+    bytes.extend_from_slice(b"\0");
+    std::fs::write(release.archive(), &bytes).expect("write archive");
+    let actual = Command::new("sha256sum")
+        .arg(release.archive())
+        .output()
+        .expect("sha256sum");
+    let actual = String::from_utf8_lossy(&actual.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+
+    let (code, stdout, stderr) = release.install("Linux", "X64");
+    assert_eq!(
+        (code, stdout.as_str(), stderr),
+        (
+            1,
+            "",
+            format!(
+                "error: refusing docspace-webhooks-{TAG}-{LINUX}.tar.gz: its SHA-256 is {actual}, \
+                 but the release's SHA256SUMS says {listed}; nothing was installed\n"
+            )
+        )
+    );
+    assert!(!release.path("tools").exists(), "nothing was installed");
+}
+
+#[test]
+fn a_binary_of_another_version_is_refused() {
+    let release = Release::new("0.0.9");
+    let (code, _, stderr) = release.install("Linux", "X64");
+    assert_eq!(
+        (code, stderr),
+        (
+            1,
+            format!(
+                "error: refusing docspace-webhooks-{TAG}-{LINUX}.tar.gz: the binary says \
+                 'docspace-webhooks 0.0.9', not docspace-webhooks {}; nothing was installed\n",
+                env!("CARGO_PKG_VERSION")
+            )
+        )
+    );
+    assert!(!release.path("tools").exists(), "nothing was installed");
+}
+
+#[test]
+fn a_release_without_sums_installs_nothing() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    std::fs::remove_file(release.path("release/SHA256SUMS")).expect("remove sums");
+    let (code, _, stderr) = release.install("Linux", "X64");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.ends_with(&format!(
+            "error: could not download SHA256SUMS of {TAG} from file://{}; nothing was installed\n",
+            release.path("release").display()
+        )),
+        "{stderr}"
+    );
+    assert!(!release.path("tools").exists(), "nothing was installed");
+}
+
+/// A runner the release has no binary for (the matching sum is what says one exists) builds
+/// the release's tag, pinned by its Cargo.lock, and nothing else.
+#[test]
+fn only_a_runner_without_a_binary_builds_the_tag_with_cargo() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    write_script(
+        &release.path("bin/cargo"),
+        "#!/bin/sh\n\
+         echo \"$@\" > \"$HOME/cargo-args\"\n\
+         while [ \"$1\" != --root ]; do shift; done\n\
+         mkdir -p \"$2/bin\" && printf '#!/bin/sh\\necho built\\n' > \"$2/bin/docspace-webhooks\"\n",
+    );
+    let (code, _, stderr) = release.install("FreeBSD", "X64");
+    assert_eq!(
+        (code, stderr),
+        (
+            0,
+            format!(
+                "release {TAG} has no binary for FreeBSD/X64: building it with cargo install --locked\n"
+            )
+        )
+    );
+    let args = std::fs::read_to_string(release.path("cargo-args")).expect("cargo ran");
+    let root = args
+        .split(' ')
+        .skip_while(|a| *a != "--root")
+        .nth(1)
+        .expect("--root");
+    assert_eq!(
+        args,
+        format!(
+            "install --locked --root {root} --git https://github.com/OWNER/docspace-webhooks \
+             --tag {TAG} docspace-webhooks\n"
+        )
+    );
+    assert!(release.installed().exists());
+
+    // A runner the release has a binary for never builds.
+    std::fs::remove_file(release.path("cargo-args")).expect("rm");
+    std::fs::remove_dir_all(release.path("tools")).expect("rm");
+    let (code, _, stderr) = release.install("Linux", "X64");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!release.path("cargo-args").exists(), "cargo did not run");
+}

@@ -1,0 +1,734 @@
+//! The example pipeline (examples/github-actions.yml) run here, job by job, as a runner runs it:
+//! its `if:` conditions, its environment and secrets, the Action's steps through the Action's
+//! own script (.github/action/run.sh) with the real binary, artifacts passed between jobs, and
+//! its shell steps with a stand-in `gh` (tests/support/stand-ins/gh) that keeps the repository's
+//! comments and issues. Against a fleet of two fake portals, staging and production.
+//!
+//! What GitHub itself does (concurrency, environments and their reviewers, the expressions
+//! beyond the few forms the pipeline uses) is not modelled: a form this runner does not know
+//! fails the test, so the pipeline cannot drift into something it does not exercise.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::fake_portal::FakePortal;
+use crate::support::fleet::Fleet;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const REPO: &str = "acme/webhooks";
+const SECRET: &str = "billing-Secret-42";
+
+fn yaml(path: &str) -> Value {
+    let text = std::fs::read_to_string(format!("{ROOT}/{path}")).expect("read");
+    serde_saphyr::from_str(&text).expect("valid YAML")
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// One repository: its checkout (the workspace), the runner's temp directory, the artifacts of
+/// the current run, the stand-in `gh`'s state, and the fleet its file names.
+struct Repo {
+    pipeline: Value,
+    action: Value,
+    fleet: Fleet,
+    dir: tempfile::TempDir,
+    /// `head.sha` of the pull request: one per commit pushed.
+    sha: u32,
+}
+
+/// What one job did.
+#[derive(Debug)]
+struct Job {
+    ran: bool,
+    ok: bool,
+    outputs: BTreeMap<String, String>,
+    summary: String,
+    log: String,
+}
+
+/// The context a job's expressions read.
+struct Context<'a> {
+    event: &'a str,
+    steps: BTreeMap<String, BTreeMap<String, String>>,
+    needs: &'a BTreeMap<String, Job>,
+    secrets: BTreeMap<String, String>,
+    pr: u32,
+    sha: String,
+}
+
+impl Context<'_> {
+    /// The value of one path: `steps.ID.outputs.NAME`, `needs.JOB.outputs.NAME`, `secrets.NAME`
+    /// or one of the `github.` values the pipeline reads. An unset output is empty, as on
+    /// GitHub; any other path fails the test.
+    fn value(&self, path: &str) -> String {
+        let parts: Vec<&str> = path.split('.').collect();
+        match parts.as_slice() {
+            ["steps", id, "outputs", name] => self
+                .steps
+                .get(*id)
+                .and_then(|o| o.get(*name))
+                .cloned()
+                .unwrap_or_default(),
+            ["needs", job, "outputs", name] => self.needs[*job].outputs[*name].clone(),
+            ["secrets", name] => self.secrets.get(*name).cloned().unwrap_or_default(),
+            ["github", "token"] => "ghs_stand-in-token".into(),
+            ["github", "event_name"] => self.event.into(),
+            ["github", "event", "pull_request", "number"] => self.pr.to_string(),
+            ["github", "event", "pull_request", "head", "sha"] => self.sha.clone(),
+            _ => panic!("an expression this runner does not model: {path}"),
+        }
+    }
+
+    /// A string with its `${{ path }}` expressions replaced.
+    fn expand(&self, s: &str) -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(start) = rest.find("${{") {
+            let end = rest[start..].find("}}").expect("closed expression") + start;
+            out.push_str(&rest[..start]);
+            out.push_str(&self.value(rest[start + 3..end].trim()));
+            rest = &rest[end + 2..];
+        }
+        out + rest
+    }
+
+    /// An `if:`: `A == 'v'` and `A != 'v'` joined by `||` or `&&` (not both), or `!cancelled()`.
+    /// Without a status function, GitHub adds `success()`: nothing before has failed.
+    fn condition(&self, expr: &str, failed: bool) -> bool {
+        let expr = expr.trim();
+        let expr = expr
+            .strip_prefix("${{")
+            .and_then(|e| e.strip_suffix("}}"))
+            .unwrap_or(expr)
+            .trim();
+        if expr == "!cancelled()" {
+            return true;
+        }
+        let atom = |atom: &str| {
+            let (left, negated, right) = match atom.split_once(" != ") {
+                Some((l, r)) => (l, true, r),
+                None => {
+                    let (l, r) = atom.split_once(" == ").unwrap_or_else(|| {
+                        panic!("a condition this runner does not model: {atom}")
+                    });
+                    (l, false, r)
+                }
+            };
+            let right = right.trim().trim_matches('\'');
+            (self.value(left.trim()) == right) != negated
+        };
+        let holds = if expr.contains(" || ") {
+            expr.split(" || ").any(atom)
+        } else {
+            expr.split(" && ").all(atom)
+        };
+        !failed && holds
+    }
+}
+
+impl Repo {
+    fn new(file: &str) -> Repo {
+        let fleet = Fleet::start(&["staging", "production"]);
+        let repo = Repo {
+            pipeline: yaml("examples/github-actions.yml"),
+            action: yaml("action.yml"),
+            fleet,
+            dir: tempfile::tempdir().expect("temp dir"),
+            sha: 0,
+        };
+        for sub in ["workspace", "gh", "artifacts"] {
+            std::fs::create_dir(repo.path(sub)).expect("mkdir");
+        }
+        std::fs::write(
+            repo.path("gh/state.json"),
+            r#"{"next_id": 100, "comments": [], "issues": []}"#,
+        )
+        .expect("gh state");
+        repo.commit(file);
+        repo
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes webhooks.yaml: the fleet's `portals:` and `webhooks` (YAML under `webhooks:`).
+    fn commit(&self, webhooks: &str) {
+        let portals = format!(
+            "portals:\n  staging:\n    url: {}\n    apiKey: ${{DOCSPACE_STAGING_KEY}}\n  \
+             production:\n    url: {}\n    apiKey: ${{DOCSPACE_PROD_KEY}}\n",
+            self.fleet.url("staging"),
+            self.fleet.url("production"),
+        );
+        std::fs::write(
+            self.path("workspace/webhooks.yaml"),
+            format!("{portals}{webhooks}"),
+        )
+        .expect("write the file");
+    }
+
+    fn portal(&self, name: &str) -> &FakePortal {
+        self.fleet.portal(name)
+    }
+
+    /// Runs every job of the pipeline for `event`, in the order of `needs:` (the file's order).
+    fn run(&mut self, event: &str) -> BTreeMap<String, Job> {
+        self.sha += 1;
+        let _ = std::fs::remove_dir_all(self.path("artifacts"));
+        std::fs::create_dir(self.path("artifacts")).expect("mkdir");
+        let jobs = self.pipeline["jobs"].as_object().expect("jobs").clone();
+        let mut done: BTreeMap<String, Job> = BTreeMap::new();
+        while done.len() < jobs.len() {
+            let (name, job) = jobs
+                .iter()
+                .find(|(name, job)| {
+                    !done.contains_key(*name)
+                        && job["needs"]
+                            .as_str()
+                            .is_none_or(|need| done.contains_key(need))
+                })
+                .expect("a job whose needs are done");
+            let needs_failed = job["needs"]
+                .as_str()
+                .is_some_and(|need| !(done[need].ran && done[need].ok));
+            let result = if needs_failed {
+                Job::skipped()
+            } else {
+                self.job(event, job, &done)
+            };
+            done.insert(name.clone(), result);
+        }
+        done
+    }
+
+    fn job(&self, event: &str, job: &Value, needs: &BTreeMap<String, Job>) -> Job {
+        let mut context = Context {
+            event,
+            steps: BTreeMap::new(),
+            needs,
+            secrets: BTreeMap::from([
+                (
+                    "DOCSPACE_STAGING_KEY".into(),
+                    self.fleet.key("staging").into(),
+                ),
+                (
+                    "DOCSPACE_PROD_KEY".into(),
+                    self.fleet.key("production").into(),
+                ),
+                ("BILLING_WEBHOOK_SECRET".into(), SECRET.into()),
+            ]),
+            pr: 7,
+            sha: format!("{:040x}", self.sha),
+        };
+        if !context.condition(&text(&job["if"]), false) {
+            return Job::skipped();
+        }
+        let env: Vec<(String, String)> = job["env"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), context.expand(&text(v))))
+            .collect();
+        let summary = self.path("summary.md");
+        std::fs::write(&summary, "").expect("summary");
+        let mut failed = false;
+        let mut log = String::new();
+        for step in job["steps"].as_array().expect("steps") {
+            let condition = text(&step["if"]);
+            let runs = if condition.is_empty() {
+                !failed
+            } else {
+                context.condition(&condition, failed)
+            };
+            if !runs {
+                continue;
+            }
+            let output = self.path("output");
+            std::fs::write(&output, "").expect("output");
+            let uses = text(&step["uses"]);
+            let mut command = if uses.starts_with("actions/checkout@") {
+                continue;
+            } else if uses.starts_with("actions/upload-artifact@") {
+                let to = self.path(&format!("artifacts/{}", text(&step["with"]["name"])));
+                std::fs::create_dir_all(&to).expect("mkdir");
+                let file = text(&step["with"]["path"]);
+                std::fs::copy(self.path(&format!("workspace/{file}")), to.join(&file))
+                    .expect("upload: the file exists");
+                continue;
+            } else if uses.starts_with("actions/download-artifact@") {
+                let from = self.path(&format!("artifacts/{}", text(&step["with"]["name"])));
+                for entry in std::fs::read_dir(from).expect("download: the artifact exists") {
+                    let entry = entry.expect("entry");
+                    std::fs::copy(entry.path(), self.path("workspace").join(entry.file_name()))
+                        .expect("download");
+                }
+                continue;
+            } else if uses.starts_with("OWNER/docspace-webhooks@") {
+                self.action_step(step, &context)
+            } else if uses.is_empty() {
+                let mut command = Command::new("bash");
+                command
+                    .env_clear()
+                    .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+                    .arg(text(&step["run"]));
+                command
+            } else {
+                panic!("an action this runner does not model: {uses}");
+            };
+            // Each branch above starts from an empty environment (`env_clear`).
+            command
+                .current_dir(self.path("workspace"))
+                .env(
+                    "PATH",
+                    format!("{ROOT}/tests/support/stand-ins:/usr/local/bin:/usr/bin:/bin"),
+                )
+                .env("HOME", self.dir.path())
+                .env("GITHUB_REPOSITORY", REPO)
+                .env("GITHUB_SERVER_URL", "https://github.com")
+                .env("GITHUB_RUN_ID", "555")
+                .env("GITHUB_OUTPUT", &output)
+                .env("GITHUB_STEP_SUMMARY", &summary)
+                .env("RUNNER_TEMP", self.path("workspace/.."))
+                .env("GH_STATE", self.path("gh"))
+                .envs(env.iter().map(|(k, v)| (k, v)));
+            for (k, v) in step["env"].as_object().into_iter().flatten() {
+                command.env(k, context.expand(&text(v)));
+            }
+            let out = command.output().expect("bash runs");
+            log.push_str(&String::from_utf8_lossy(&out.stdout));
+            log.push_str(&String::from_utf8_lossy(&out.stderr));
+            failed |= !out.status.success();
+            let mut outputs = std::fs::read_to_string(&output)
+                .expect("output")
+                .lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            if uses.starts_with("OWNER/docspace-webhooks@") {
+                outputs = self.action_outputs(&outputs);
+            }
+            if let Some(id) = step["id"].as_str() {
+                context.steps.insert(id.to_string(), outputs);
+            }
+        }
+        let outputs = job["outputs"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), context.expand(&text(v))))
+            .collect();
+        Job {
+            ran: true,
+            ok: !failed,
+            outputs,
+            summary: std::fs::read_to_string(&summary).expect("summary"),
+            log,
+        }
+    }
+
+    /// A step of the Action: its run step (.github/action/run.sh) with the environment
+    /// action.yml gives it, from the step's `with:` over the inputs' defaults, and the binary
+    /// built for these tests in place of the one its install step downloads (tests/suite/
+    /// action_install.rs tests that step).
+    fn action_step(&self, step: &Value, context: &Context) -> Command {
+        let inputs = self.action["inputs"].as_object().expect("inputs");
+        if let Some((unknown, _)) = step["with"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(k, _)| !inputs.contains_key(*k))
+        {
+            panic!("the Action has no input {unknown}");
+        }
+        let input = |name: &str| {
+            let given = &step["with"][name];
+            if given.is_null() {
+                text(&inputs[name]["default"])
+            } else {
+                context.expand(&text(given))
+            }
+        };
+        let run = self.action["runs"]["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .find(|s| s["id"] == "run")
+            .expect("the Action's run step");
+        assert_eq!(
+            run["run"], "bash \"$GITHUB_ACTION_PATH/.github/action/run.sh\"",
+            "the script this runs"
+        );
+        let mut command = Command::new("bash");
+        command
+            .env_clear()
+            .arg(format!("{ROOT}/.github/action/run.sh"));
+        let binary = PathBuf::from(env!("CARGO_BIN_EXE_docspace-webhooks"));
+        for (name, value) in run["env"].as_object().expect("env") {
+            let value = text(value);
+            let value = match value.strip_prefix("${{ inputs.") {
+                Some(rest) => input(rest.strip_suffix(" }}").expect("an input")),
+                None if value == "${{ steps.install.outputs.dir }}" => {
+                    binary.parent().expect("a directory").display().to_string()
+                }
+                None if !value.contains("${{") => value,
+                None => panic!("an expression this runner does not model: {value}"),
+            };
+            command.env(name, value);
+        }
+        command
+    }
+
+    /// The Action's outputs from its run step's.
+    fn action_outputs(&self, run: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+        self.action["outputs"]
+            .as_object()
+            .expect("outputs")
+            .iter()
+            .map(|(name, output)| {
+                let value = text(&output["value"]);
+                let from = value
+                    .strip_prefix("${{ steps.run.outputs.")
+                    .and_then(|v| v.strip_suffix(" }}"))
+                    .unwrap_or_else(|| panic!("an output this runner does not model: {value}"));
+                (name.clone(), run.get(from).cloned().unwrap_or_default())
+            })
+            .collect()
+    }
+
+    /// The stand-in `gh`'s state: comments and issues.
+    fn github(&self) -> Value {
+        serde_json::from_str(&std::fs::read_to_string(self.path("gh/state.json")).expect("state"))
+            .expect("json")
+    }
+
+    fn calls(&self) -> String {
+        std::fs::read_to_string(self.path("gh/calls.log")).unwrap_or_default()
+    }
+}
+
+impl Job {
+    fn skipped() -> Job {
+        Job {
+            ran: false,
+            ok: true,
+            outputs: BTreeMap::new(),
+            summary: String::new(),
+            log: String::new(),
+        }
+    }
+}
+
+fn ran(jobs: &BTreeMap<String, Job>) -> Vec<&str> {
+    jobs.iter()
+        .filter(|(_, j)| j.ran)
+        .map(|(n, _)| n.as_str())
+        .collect()
+}
+
+const BILLING: &str = "webhooks:\n  Billing sync:\n    uri: https://billing.example.com/hooks/docspace\n    \
+     secretKey: ${BILLING_WEBHOOK_SECRET}\n    triggers: [file.uploaded]\n";
+
+/// Runs `bin` as a user would, in the repository's checkout, with the keys and the secret.
+fn apply_by_hand(repo: &Repo) {
+    let out = Command::new(env!("CARGO_BIN_EXE_docspace-webhooks"))
+        .args(["apply", "--auto-approve"])
+        .current_dir(repo.path("workspace"))
+        .env("DOCSPACE_STAGING_KEY", repo.fleet.key("staging"))
+        .env("DOCSPACE_PROD_KEY", repo.fleet.key("production"))
+        .env("BILLING_WEBHOOK_SECRET", SECRET)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+}
+
+fn comment_bodies(repo: &Repo) -> Vec<String> {
+    repo.github()["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .map(|c| text(&c["body"]))
+        .collect()
+}
+
+#[test]
+fn a_pull_request_keeps_one_comment_the_plan_or_why_there_is_none() {
+    let mut repo = Repo::new(BILLING);
+    let jobs = repo.run("pull_request");
+    assert_eq!(ran(&jobs), ["pull-request"]);
+    let job = &jobs["pull-request"];
+    assert!(job.ok, "{job:?}");
+    let bodies = comment_bodies(&repo);
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert!(
+        bodies[0].starts_with("<!-- docspace-webhooks-plan -->\n"),
+        "{}",
+        bodies[0]
+    );
+    // The comment is the Markdown plan, the same the job summary shows.
+    assert_eq!(
+        bodies[0],
+        format!("<!-- docspace-webhooks-plan -->\n{}", job.summary)
+    );
+    assert!(job.summary.contains("Billing sync"), "{}", job.summary);
+    assert!(!job.summary.contains(SECRET), "{}", job.summary);
+
+    // A commit that breaks the file: no plan, the same comment says why, the job fails, and
+    // the problem is an annotation on its line.
+    repo.commit("webhooks:\n  Billing sync:\n    uri: ftp://billing.example.com/hooks\n");
+    let jobs = repo.run("pull_request");
+    let job = &jobs["pull-request"];
+    assert!(!job.ok, "{job:?}");
+    assert!(
+        job.log.contains(
+            "::error file=webhooks.yaml,line=10,col=10,endLine=10,endColumn=41,title=config%3A%3Abad_uri::"
+        ),
+        "{}",
+        job.log
+    );
+    assert_eq!(
+        comment_bodies(&repo),
+        [format!(
+            "<!-- docspace-webhooks-plan -->\n\
+             **webhooks.yaml is not valid at {:040x}**, so there is no plan. The problems, also \
+             shown on their lines in the diff:\n\n\
+             - `webhooks.yaml:10`: `uri` has scheme `ftp`; only http and https are allowed\n",
+            2
+        )]
+    );
+
+    // Fixed again: the same comment shows the plan once more.
+    repo.commit(BILLING);
+    let jobs = repo.run("pull_request");
+    assert!(jobs["pull-request"].ok, "{:?}", jobs["pull-request"]);
+    assert_eq!(
+        comment_bodies(&repo),
+        [format!(
+            "<!-- docspace-webhooks-plan -->\n{}",
+            jobs["pull-request"].summary
+        )]
+    );
+    assert_eq!(
+        repo.calls(),
+        format!(
+            "GET repos/{REPO}/issues/7/comments\nPOST repos/{REPO}/issues/7/comments\n\
+             GET repos/{REPO}/issues/7/comments\nPATCH repos/{REPO}/issues/comments/100\n\
+             GET repos/{REPO}/issues/7/comments\nPATCH repos/{REPO}/issues/comments/100\n"
+        )
+    );
+    assert!(
+        repo.fleet.write_count() == 0,
+        "a pull request never writes to a portal"
+    );
+}
+
+/// A problem without a line (the file was removed) is listed by its file alone.
+#[test]
+fn a_pull_request_that_removes_the_file_says_so_in_the_comment() {
+    let mut repo = Repo::new(BILLING);
+    std::fs::remove_file(repo.path("workspace/webhooks.yaml")).expect("rm");
+    let jobs = repo.run("pull_request");
+    assert!(!jobs["pull-request"].ok, "{:?}", jobs["pull-request"]);
+    assert_eq!(
+        comment_bodies(&repo),
+        [format!(
+            "<!-- docspace-webhooks-plan -->\n\
+             **webhooks.yaml is not valid at {:040x}**, so there is no plan. The problems, also \
+             shown on their lines in the diff:\n\n\
+             - `webhooks.yaml`: cannot read the webhook file webhooks.yaml: No such file or \
+             directory (os error 2)\n",
+            1
+        )]
+    );
+}
+
+#[test]
+fn main_applies_exactly_the_uploaded_plan_with_its_digest() {
+    let mut repo = Repo::new(BILLING);
+    let jobs = repo.run("push");
+    assert_eq!(ran(&jobs), ["apply", "plan"]);
+    let plan = &jobs["plan"];
+    assert!(plan.ok, "{plan:?}");
+    assert_eq!(plan.outputs["changes"], "2");
+    let saved = std::fs::read(repo.path("artifacts/webhooks-plan/webhooks.plan.json"))
+        .expect("the plan was uploaded");
+    let digest = Command::new("sha256sum")
+        .arg(repo.path("artifacts/webhooks-plan/webhooks.plan.json"))
+        .output()
+        .expect("sha256sum");
+    let digest = String::from_utf8_lossy(&digest.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(plan.outputs["digest"], digest);
+    assert!(!saved.is_empty());
+    assert!(plan.summary.contains("Billing sync"), "{}", plan.summary);
+    let apply = &jobs["apply"];
+    assert!(apply.ok, "{apply:?}");
+    for name in ["staging", "production"] {
+        let hooks = repo.portal(name).webhooks();
+        assert_eq!(hooks.len(), 1, "{name}");
+        assert_eq!(hooks[0].secret_key, SECRET, "{name}");
+    }
+    assert!(!apply.log.contains(SECRET), "{}", apply.log);
+    // Its report, in the job summary as a text block (the times in it vary).
+    assert!(
+        apply.summary.starts_with(&format!(
+            "```text\n=== portal staging ({}) ===\n",
+            repo.fleet.url("staging")
+        )) && apply.summary.ends_with(
+            "[staging] Apply complete: 1 done, 0 failed.\n\
+                 [production] Apply complete: 1 done, 0 failed.\n\n\
+                 Total: 2 done, 0 failed, on 2 portals.\n```\n"
+        ),
+        "{}",
+        apply.summary
+    );
+
+    // Nothing left to apply: the plan job says so and the apply job does not run.
+    let jobs = repo.run("push");
+    assert_eq!(jobs["plan"].outputs["changes"], "0");
+    assert_eq!(ran(&jobs), ["plan"]);
+}
+
+#[test]
+fn an_apply_refuses_a_plan_that_is_not_the_reviewed_one() {
+    let repo = Repo::new(BILLING);
+    // The plan job's artifact replaced between review and apply: the digest the plan job
+    // gave no longer matches, and nothing is written.
+    let jobs = {
+        let mut jobs = BTreeMap::new();
+        let pipeline = repo.pipeline.clone();
+        let plan = repo.job("push", &pipeline["jobs"]["plan"], &jobs);
+        assert!(plan.ok, "{plan:?}");
+        jobs.insert("plan".to_string(), plan);
+        let artifact = repo.path("artifacts/webhooks-plan/webhooks.plan.json");
+        let mut bytes = std::fs::read(&artifact).expect("artifact");
+        bytes.push(b'\n');
+        std::fs::write(&artifact, bytes).expect("tamper");
+        let apply = repo.job("push", &pipeline["jobs"]["apply"], &jobs);
+        jobs.insert("apply".to_string(), apply);
+        jobs
+    };
+    let apply = &jobs["apply"];
+    assert!(!apply.ok, "{apply:?}");
+    let tampered = Command::new("sha256sum")
+        .arg(repo.path("workspace/webhooks.plan.json"))
+        .output()
+        .expect("sha256sum");
+    let tampered = String::from_utf8_lossy(&tampered.stdout);
+    let tampered = tampered.split_whitespace().next().expect("a digest");
+    assert!(
+        apply.log.contains(&format!(
+            "  x webhooks.plan.json has SHA-256 {tampered}, not the {} given with \
+             --expect-digest; nothing was written\n",
+            jobs["plan"].outputs["digest"]
+        )),
+        "{}",
+        apply.log
+    );
+    assert_eq!(repo.fleet.write_count(), 0, "nothing was written");
+    assert!(
+        apply
+            .summary
+            .contains("**docspace-webhooks apply failed (exit 1)**"),
+        "{}",
+        apply.summary
+    );
+}
+
+#[test]
+fn the_drift_check_opens_one_issue_updates_it_and_closes_it() {
+    let mut repo = Repo::new(BILLING);
+    apply_by_hand(&repo);
+    let issues = |repo: &Repo| repo.github()["issues"].as_array().expect("issues").clone();
+
+    // The portals match the file: nothing to report.
+    let jobs = repo.run("schedule");
+    assert_eq!(ran(&jobs), ["drift"]);
+    assert!(jobs["drift"].ok, "{:?}", jobs["drift"]);
+    assert!(issues(&repo).is_empty());
+
+    // Someone deletes the webhook on staging: one issue, with the plan that would restore it.
+    let staging = repo.portal("staging");
+    staging.remove_stored(staging.webhooks()[0].id);
+    let jobs = repo.run("schedule");
+    assert!(jobs["drift"].ok, "{:?}", jobs["drift"]);
+    let opened = issues(&repo);
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert_eq!(opened[0]["state"], "open");
+    assert_eq!(opened[0]["title"], "Webhooks drifted from webhooks.yaml");
+    let body = text(&opened[0]["body"]);
+    assert_eq!(
+        body,
+        format!(
+            "<!-- docspace-webhooks-drift -->\nThe portals no longer match webhooks.yaml on the \
+             main branch (checked by [this run](https://github.com/{REPO}/actions/runs/555)). \
+             Applying the file would make these changes:\n\n{}",
+            jobs["drift"].summary
+        )
+    );
+    assert!(body.contains("staging"), "{body}");
+
+    // The drift lasts, and grows to production: the same issue, its text the latest plan.
+    let production = repo.portal("production");
+    production.remove_stored(production.webhooks()[0].id);
+    let jobs = repo.run("schedule");
+    let updated = issues(&repo);
+    assert_eq!(updated.len(), 1, "{updated:?}");
+    assert_eq!(updated[0]["number"], opened[0]["number"]);
+    assert_ne!(updated[0]["body"], opened[0]["body"]);
+    assert!(
+        text(&updated[0]["body"]).ends_with(&jobs["drift"].summary),
+        "{updated:?}"
+    );
+
+    // Applied again: the issue is closed, with a comment saying so.
+    apply_by_hand(&repo);
+    let jobs = repo.run("schedule");
+    assert!(jobs["drift"].ok, "{:?}", jobs["drift"]);
+    let closed = issues(&repo);
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0]["state"], "closed");
+    assert_eq!(closed[0]["state_reason"], "completed");
+    assert_eq!(
+        comment_bodies(&repo),
+        [format!(
+            "Every portal matches webhooks.yaml again (checked by [this run](https://github.com/{REPO}/actions/runs/555))."
+        )]
+    );
+    // Still matching: nothing more is said.
+    let before = repo.calls();
+    repo.run("schedule");
+    assert_eq!(
+        repo.calls(),
+        format!("{before}GET repos/{REPO}/issues?state=open&creator=github-actions%5Bbot%5D\n")
+    );
+}
+
+#[test]
+fn a_drift_check_that_cannot_plan_fails_and_leaves_the_issue_alone() {
+    let mut repo = Repo::new(BILLING);
+    repo.commit("webhooks: {}\nunknown: 1\n");
+    let jobs = repo.run("workflow_dispatch");
+    let drift = &jobs["drift"];
+    assert!(!drift.ok, "{drift:?}");
+    assert!(
+        drift.log.contains(
+            "::error::the drift check could not plan every portal; the drift issue is left as it is"
+        ),
+        "{}",
+        drift.log
+    );
+    assert!(repo.github()["issues"].as_array().unwrap().is_empty());
+}
