@@ -14,9 +14,12 @@
 //! - the naive approach of the original API example: for each drifted webhook, list everything,
 //!   then PUT, one webhook at a time.
 //!
-//! `rate-limit` instead applies 300 drifted webhooks against the fake's rate limiter at 30
-//! requests a second in bursts of 15 (and 15 concurrent writes), and reports the total time
-//! against the ideal of one list plus 300 writes at 30 a second, and the share of 429 answers.
+//! `rate-limit` instead applies 300 drifted webhooks against the fake's rate limiter, 15
+//! concurrent writes and: a token bucket of 30 requests a second in bursts of 15, with its
+//! headers on every answer; a sliding window of 40 requests a second with its headers on every
+//! answer; the same window with its headers only on the 429, as DocSpace sends them. Each run
+//! reports the total time against the ideal of one list plus 300 writes at the limit's rate,
+//! and the 429 answers as a share of the writes.
 //!
 //! `fleet` times the release binary over 100 portals of one `portals:` file: see `fleet.rs`.
 
@@ -51,7 +54,7 @@ use std::time::{Duration, Instant};
 
 use docspace_webhooks::api::{Client, ClientEvent, ClientOptions, PortalUrl, WebhookBody};
 use docspace_webhooks::{apply, config, plan, render};
-use fake_portal::{FakePortal, Options, RateLimit, Seed};
+use fake_portal::{FakePortal, Options, RateLimit, Seed, SlidingWindow};
 
 const TOTAL: usize = 1000;
 const DRIFTED: usize = 100;
@@ -61,6 +64,9 @@ const PLAN_RUNS: usize = 25;
 const LIMITED: usize = 300;
 const PER_SECOND: u32 = 30;
 const BURST: u32 = 15;
+/// The sliding window standing in for DocSpace's per-user limiter, scaled down: 40 in any
+/// second.
+const WINDOW_LIMIT: u32 = 40;
 
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
@@ -173,14 +179,36 @@ fn main() {
     );
 }
 
-/// The rate-limit run: one plan and apply against the limiter, timed from the list on.
+/// The portal's limiter in a rate-limit run, and whether passing answers carry its headers.
+#[derive(Clone, Copy)]
+enum Limiter {
+    Bucket,
+    Window { headers_on_every_answer: bool },
+}
+
+/// The rate-limit runs: the token bucket (headers on every answer), then the sliding window
+/// with its headers on every answer and only on the 429, as DocSpace sends them.
 fn rate_limited(runtime: &tokio::runtime::Runtime, parallelism: usize) {
-    let latency = Duration::from_millis(20);
     println!(
-        "{LIMITED} webhooks, all drifted, {} ms per request, parallelism {parallelism}, portal \
-         limit {PER_SECOND} requests/s in bursts of {BURST}\n",
-        latency.as_millis()
+        "{LIMITED} webhooks, all drifted, 20 ms per request, parallelism {parallelism}; \
+         refusals are 429 answers, as a share of the {LIMITED} writes\n"
     );
+    for limiter in [
+        Limiter::Bucket,
+        Limiter::Window {
+            headers_on_every_answer: true,
+        },
+        Limiter::Window {
+            headers_on_every_answer: false,
+        },
+    ] {
+        rate_limited_run(runtime, parallelism, limiter);
+    }
+}
+
+/// One plan and apply against the limiter, timed from the list on.
+fn rate_limited_run(runtime: &tokio::runtime::Runtime, parallelism: usize, limiter: Limiter) {
+    let latency = Duration::from_millis(20);
     let pauses = Arc::new(AtomicUsize::new(0));
     let counter = pauses.clone();
     let options = ClientOptions {
@@ -192,11 +220,38 @@ fn rate_limited(runtime: &tokio::runtime::Runtime, parallelism: usize) {
         ..ClientOptions::default()
     };
     let (sandbox, client, portal) = seeded(LIMITED, latency, options);
-    sandbox.set_rate_limit(Some(RateLimit {
-        per_second: PER_SECOND,
-        burst: BURST,
-        max_concurrent_writes: 15,
-    }));
+    let per_second = match limiter {
+        Limiter::Bucket => {
+            println!(
+                "token bucket of {PER_SECOND} requests/s in bursts of {BURST}, headers on every answer:"
+            );
+            sandbox.set_rate_limit(Some(RateLimit {
+                per_second: PER_SECOND,
+                burst: BURST,
+                max_concurrent_writes: 15,
+            }));
+            PER_SECOND
+        }
+        Limiter::Window {
+            headers_on_every_answer,
+        } => {
+            println!(
+                "sliding window of {WINDOW_LIMIT} requests a second, headers {}:",
+                if headers_on_every_answer {
+                    "on every answer"
+                } else {
+                    "only on the 429 (as DocSpace)"
+                }
+            );
+            sandbox.set_sliding_window(Some(SlidingWindow {
+                limit: WINDOW_LIMIT,
+                window: Duration::from_secs(1),
+                max_concurrent_writes: 15,
+            }));
+            sandbox.set_rate_headers_on_refusal_only(!headers_on_every_answer);
+            WINDOW_LIMIT
+        }
+    };
     let config = config::load_document_str(&desired_file(LIMITED, LIMITED), "bench.yaml")
         .and_then(config::Document::single)
         .expect("file");
@@ -217,21 +272,21 @@ fn rate_limited(runtime: &tokio::runtime::Runtime, parallelism: usize) {
     assert_eq!(report.done(), LIMITED);
     let requests = sandbox.requests();
     let refused = requests.iter().filter(|r| r.status == 429).count();
-    let ideal = Duration::from_secs_f64((LIMITED + 1) as f64 / f64::from(PER_SECOND));
+    let ideal = Duration::from_secs_f64((LIMITED + 1) as f64 / f64::from(per_second));
     println!(
-        "apply  wall time incl. the list:                       {:>8.2} s   (ideal {:.2} s: 1 list + {LIMITED} writes at {PER_SECOND}/s; ratio {:.2})",
+        "  apply  wall time incl. the list:     {:>8.2} s   (ideal {:.2} s: 1 list + {LIMITED} writes at {per_second}/s; ratio {:.2})",
         elapsed.as_secs_f64(),
         ideal.as_secs_f64(),
         elapsed.as_secs_f64() / ideal.as_secs_f64()
     );
     println!(
-        "apply  429 answers:                                    {refused:>8}     of {} requests ({:.1}%), {} pause(s)",
+        "  apply  429 answers:                  {refused:>8}     ({:.1}% of the writes; {} requests), {} pause(s)",
+        100.0 * refused as f64 / LIMITED as f64,
         requests.len(),
-        100.0 * refused as f64 / requests.len() as f64,
         pauses.load(Ordering::SeqCst)
     );
     println!(
-        "apply  peak concurrent writes:                         {:>8}",
+        "  apply  peak concurrent writes:       {:>8}\n",
         sandbox.max_concurrent_writes()
     );
 }

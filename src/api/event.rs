@@ -45,6 +45,8 @@ pub enum ClientEvent {
         pause: Duration,
         /// How many writes may run at once after the pause.
         writes: usize,
+        /// How many requests a second go after it, when a refusal taught the portal's rate.
+        per_second: Option<u64>,
         used: Duration,
         max_wait: Duration,
     },
@@ -96,9 +98,13 @@ impl fmt::Display for ClientEvent {
                 asked,
                 pause,
                 writes,
+                per_second,
                 used,
                 max_wait,
             } => {
+                let rate = per_second
+                    .map(|n| format!(" and {n} request(s) a second"))
+                    .unwrap_or_default();
                 let why = if *asked {
                     "as it asks (Retry-After)"
                 } else {
@@ -107,8 +113,8 @@ impl fmt::Display for ClientEvent {
                 write!(
                     f,
                     "the portal is limiting the request rate (HTTP 429 on {endpoint}): pausing \
-                     all requests for {} {why}, then at most {writes} write(s) at a time; {} \
-                     of --max-wait {} used",
+                     all requests for {} {why}, then at most {writes} write(s) at a time{rate}; \
+                     {} of --max-wait {} used",
                     Secs(*pause),
                     Secs(*used),
                     Secs(*max_wait)

@@ -2,10 +2,10 @@
 //! it goes out, and what its answer says back.
 //!
 //! DocSpace limits each user to 1,500 requests a minute, 15 concurrent writes and 10,000
-//! POST/PUT a day, says what is left in `X-RateLimit-*` headers, and answers 429 with
-//! `Retry-After` at a limit (docs/docspace-api.md §17). The gate sits in the client, not in
-//! `apply`, because every request counts against the same per-user limit (the list checks of a
-//! create and the follow-up calls too), and only the client sees the headers. It keeps:
+//! POST/PUT a day, and answers 429 at a limit, with `Retry-After` and `X-RateLimit-*` headers
+//! that only the refusal carries (docs/docspace-api.md §17). The gate sits in the client, not
+//! in `apply`, because every request counts against the same per-user limit (the list checks of
+//! a create and the follow-up calls too), and only the client sees the headers. It keeps:
 //! - the documented limits, fixed: at most 15 writes under way and 1,500
 //!   requests in any minute. A write holds its place for its whole call, retries included,
 //!   and while a failed write waits for its retry no new write starts: a retried write goes
@@ -14,10 +14,14 @@
 //!   `X-RateLimit-Reset`, else the retry backoff). The refusals of requests sent before the
 //!   pause began join it: one pause, said once, however many were refused together. A pause
 //!   for refused writes halves the writes under way, for the rest of the run;
-//! - the headers: while the latest `X-RateLimit-Remaining`, less every request the portal may
-//!   have counted after it, leaves nothing before `X-RateLimit-Reset`, requests are spaced at
-//!   the documented rate (one per 40 ms), so a large apply runs at the portal's limit instead
-//!   of into it. Requests the headers leave room for go at once;
+//! - what a refusal taught: a 429 that names its limit and a wait of up to a minute spaces
+//!   every later request to that many per wait (`learned_spacing`), for the rest of the run. A
+//!   small rule, not a model of the portal: the spacing only grows, and nothing probes for more;
+//! - the headers, for a portal that sends them on every answer: while the latest
+//!   `X-RateLimit-Remaining`, less every request the portal may have counted after it, leaves
+//!   nothing before `X-RateLimit-Reset`, requests are spaced at the documented rate (one per
+//!   40 ms), so a large apply runs at the portal's limit instead of into it. Requests the
+//!   headers leave room for go at once;
 //! - the wait budget: throttled pauses (pacing is progress, not waiting) of every portal of
 //!   the run add up to at most `max_wait` (`ClientOptions::waited` is shared). A pause beyond
 //!   what is left of it throws this portal's stop switch instead, with a message naming the
@@ -74,6 +78,9 @@ struct State {
     refused_in_a_row: u32,
     /// Whether a pause or the pacing was said: pacing is said once a run, not with each burst.
     said: bool,
+    /// The spacing a refusal taught (`learned_spacing`), in the portal's time: kept for the
+    /// rest of the run, never shortened.
+    learned: Option<Duration>,
     /// How many writes may be under way (15, halved by refused writes), and how many are.
     write_cap: usize,
     writing: usize,
@@ -216,7 +223,7 @@ impl Limits {
             let now = Instant::now();
             let (until, pacing) = {
                 let mut s = self.lock();
-                match s.hold(now) {
+                match s.hold(now, self.options.throttle_unit) {
                     Some(hold) => hold,
                     None => {
                         s.recent.push_back(now);
@@ -324,6 +331,9 @@ impl Limits {
         let used = self.portal(*waited);
         drop(waited);
         s.paused_until = Some(current.map_or(end, |c| c.max(end)));
+        if let Some(spacing) = learned_spacing(headers.limit, asked.or(headers.reset)) {
+            s.learned = Some(s.learned.map_or(spacing, |old| old.max(spacing)));
+        }
         s.paused_after = s.sent;
         s.said = true;
         if endpoint.method != Method::GET {
@@ -337,6 +347,10 @@ impl Limits {
             asked: asked.is_some(),
             pause,
             writes: s.write_cap,
+            per_second: s.learned.map(|l| {
+                let per_second = Duration::from_secs(1).as_nanos() / l.as_nanos().max(1);
+                u64::try_from(per_second).unwrap_or(u64::MAX)
+            }),
             used,
             max_wait: self.options.max_wait,
         })
@@ -354,7 +368,7 @@ impl Limits {
 impl State {
     /// Until when a request that would go out `now` waits, and whether that is pacing said
     /// for the first time; `None`: it may go.
-    fn hold(&mut self, now: Instant) -> Option<(Instant, bool)> {
+    fn hold(&mut self, now: Instant, unit: Duration) -> Option<(Instant, bool)> {
         if let Some(until) = self.paused_until.filter(|until| *until > now) {
             return Some((until, false));
         }
@@ -372,12 +386,35 @@ impl State {
             r.reset.is_none_or(|reset| now < reset)
                 && r.remaining.saturating_add(r.answered_before) < self.sent
         });
-        let next = self.recent.back().map(|last| *last + SPACING);
-        match next.filter(|next| used_up && *next > now) {
-            Some(next) => Some((next, !std::mem::replace(&mut self.said, true))),
-            None => None,
-        }
+        let learned = self.learned.map(|l| unit.mul_f64(l.as_secs_f64()));
+        let spacing = if used_up {
+            learned.map_or(SPACING, |l| l.max(SPACING))
+        } else {
+            learned?
+        };
+        let next = self.recent.back().map(|last| *last + spacing)?;
+        (next > now).then(|| (next, used_up && !std::mem::replace(&mut self.said, true)))
     }
+}
+
+/// The spacing a 429 teaches when passing answers say nothing (DocSpace sends its headers only
+/// on the refusal, docs/docspace-api.md §17): its `X-RateLimit-Limit` requests per window, the
+/// window being its wait (`Retry-After`, else `X-RateLimit-Reset`) in whole seconds, at least
+/// one, and a twentieth more for the jitter between sending a request and its arrival. Spaced
+/// so, the requests left are spread evenly over the windows to come instead of running into
+/// the limit again at full speed. A sliding window's wait is at most its length, so this errs
+/// fast, never slow; a further refusal teaches again and the longer spacing wins. Nothing is
+/// learned from a wait of more than a minute (the daily limit, whole again after the pause),
+/// nor from a 429 that names no limit (a refused concurrent write): the halved writes answer
+/// that.
+fn learned_spacing(limit: Option<u64>, wait: Option<Duration>) -> Option<Duration> {
+    let (limit, wait) = (limit.filter(|l| *l > 0)?, wait?);
+    if wait > MINUTE {
+        return None;
+    }
+    let whole = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let window = Duration::from_secs(whole.max(1));
+    Some(window.mul_f64(1.05) / u32::try_from(limit).unwrap_or(u32::MAX))
 }
 
 impl Drop for Permit<'_> {
@@ -390,5 +427,28 @@ impl Drop for Place<'_> {
     fn drop(&mut self) {
         self.retrying(false);
         self.give_back(|_| true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_teaches_its_limit_per_its_wait_in_whole_seconds() {
+        let secs = Duration::from_secs_f64;
+        let taught = |limit, wait| learned_spacing(limit, wait).map(|d| d.as_secs_f64());
+        let close = |got: Option<f64>, want: f64| got.is_some_and(|g| (g - want).abs() < 1e-9);
+        // 40 per second, a twentieth slower.
+        assert!(close(taught(Some(40), Some(secs(1.0))), 1.05 / 40.0));
+        // A wait of 1.2 s is a window of 2 s; a wait of 0 (a place just freed) one of 1 s.
+        assert!(close(taught(Some(10), Some(secs(1.2))), 2.1 / 10.0));
+        assert!(close(taught(Some(10), Some(Duration::ZERO)), 1.05 / 10.0));
+        assert!(close(taught(Some(1500), Some(secs(60.0))), 63.0 / 1500.0));
+        // The daily limit, a refusal that names no limit or no wait: nothing to learn.
+        assert_eq!(taught(Some(10_000), Some(secs(61.0))), None);
+        assert_eq!(taught(None, Some(secs(1.0))), None);
+        assert_eq!(taught(Some(0), Some(secs(1.0))), None);
+        assert_eq!(taught(Some(40), None), None);
     }
 }

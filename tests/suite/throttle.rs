@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::support::fake_portal::{
-    FakePortal, Fault, FaultBody, FaultKind, RateLimit, Scope, Seed, WEBHOOK_PATH,
+    FakePortal, Fault, FaultBody, FaultKind, RateLimit, Scope, Seed, SlidingWindow, WEBHOOK_PATH,
 };
 use crate::support::run::{Outcome, Run};
 
@@ -113,9 +113,9 @@ fn a_429_never_uses_a_retry_and_each_pause_is_said() {
 
     Apply complete: 1 done, 0 failed.
     ----- stderr -----
-    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time; 2 s of --max-wait 300 s used
-    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time; 4 s of --max-wait 300 s used
-    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time; 6 s of --max-wait 300 s used
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time and 714 request(s) a second; 2 s of --max-wait 300 s used
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time and 714 request(s) a second; 4 s of --max-wait 300 s used
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time and 714 request(s) a second; 6 s of --max-wait 300 s used
     ----- end -----
     "#);
     assert!(!out.stderr.contains("retrying"), "{out:?}");
@@ -185,9 +185,9 @@ fn throttled_waits_end_at_max_wait_and_the_rest_is_not_started() {
 
     Apply complete: 0 done, 1 failed, 4 of 5 not started.
     ----- stderr -----
-    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time; 1 s of --max-wait 3 s used
-    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time; 2 s of --max-wait 3 s used
-    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time; 3 s of --max-wait 3 s used
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time and 1428 request(s) a second; 1 s of --max-wait 3 s used
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time and 1428 request(s) a second; 2 s of --max-wait 3 s used
+    the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time and 1428 request(s) a second; 3 s of --max-wait 3 s used
       x apply stopped before every change was started: the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 1 s: more waiting than the run's --max-wait 3 s allows (3 s already spent waiting)
       help: 4 change(s) were not started; the changes reported as done are on the portal, and a rerun's plan shows only what is left
 
@@ -312,6 +312,89 @@ fn against_a_rate_limited_portal_apply_paces_itself_instead_of_collecting_429s()
         1,
         "said once: {out:?}"
     );
+}
+
+/// DocSpace's limiter, scaled down: at most `limit` requests in any `window_secs`, its
+/// headers only on the 429.
+fn like_docspace(portal: &FakePortal, limit: u32, window_secs: u64) {
+    portal.set_rate_headers_on_refusal_only(true);
+    portal.set_sliding_window(Some(SlidingWindow {
+        limit,
+        window: Duration::from_secs(window_secs),
+        max_concurrent_writes: 15,
+    }));
+}
+
+#[test]
+fn a_portal_that_names_its_limit_only_when_it_refuses_is_refused_once_not_again_and_again() {
+    let (portal, file) = drifted(40);
+    portal.set_latency(Duration::from_millis(5));
+    like_docspace(&portal, 20, 1);
+    // Real seconds: the fake's window slides in real time.
+    let out = apply(&portal, &file, &["--parallelism", "8"], 1000);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("40 done, 0 failed"), "{out:?}");
+    // The first refusal finds at most the 8 writes under way; after its pause the rest are
+    // spread over the windows to come instead of running into the limit again (with the halved
+    // concurrency alone, this run paused a second time).
+    let refused = portal.requests().iter().filter(|r| r.status == 429).count();
+    assert!(refused <= 8, "{refused} 429s for 40 writes: {out:?}");
+    assert_eq!(pauses(&out), 1, "{out:?}");
+    assert!(
+        out.stderr.contains("and 19 request(s) a second;"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_portal_that_names_its_limit_only_when_it_refuses_still_stops_at_max_wait() {
+    let (portal, file) = drifted(5);
+    like_docspace(&portal, 3, 60);
+    let out = apply(
+        &portal,
+        &file,
+        &["--parallelism", "1", "--max-wait", "5"],
+        1000,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(statuses(&portal), [200, 200, 429], "nothing after the 429");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "hook-0"
+          ssl       = true -> false
+
+      ~ update #2 "hook-1"
+          ssl       = true -> false
+
+      ~ update #3 "hook-2"
+          ssl       = true -> false
+
+      ~ update #4 "hook-3"
+          ssl       = true -> false
+
+      ~ update #5 "hook-4"
+          ssl       = true -> false
+
+    Plan: 0 to create, 5 to update, 0 to delete, 0 unchanged.
+
+      [1/5] [TIME] ok updated #1 "hook-0"
+      [2/5] [TIME] ok updated #2 "hook-1"
+      [3/5] [TIME] failed "hook-2" #3 was not updated: PUT /api/2.0/settings/webhook: the portal is limiting the request rate (HTTP 429); it asks to retry after 60 s ([DATE])
+
+    Stopped (the portal's rate limit (X-RateLimit-Limit: 3) is reached and it accepts requests again at [DATE], in 60 s: more waiting than the run's --max-wait 5 s allows); not started:
+      not started update #4 "hook-3"
+      not started update #5 "hook-4"
+
+    Apply complete: 2 done, 1 failed, 2 of 5 not started.
+    ----- stderr -----
+      x apply stopped before every change was started: the portal's rate limit (X-RateLimit-Limit: 3) is reached and it accepts requests again at [DATE], in 60 s: more waiting than the run's --max-wait 5 s allows
+      help: 2 change(s) were not started; the changes reported as done are on the portal, and a rerun's plan shows only what is left
+
+    ----- end -----
+    "#);
 }
 
 /// Waits no clock can show (past the year 9999) or no `Duration` can hold.

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::json;
 
 use super::{Api, create_body};
-use crate::support::fake_portal::{FaultKind, RateLimit, Scope, WEBHOOK_PATH};
+use crate::support::fake_portal::{FaultKind, RateLimit, Scope, SlidingWindow, WEBHOOK_PATH};
 
 fn unix_now() -> u64 {
     SystemTime::now()
@@ -54,6 +54,60 @@ async fn the_bucket_says_what_is_left_then_refuses_without_spending() {
         .await;
     assert_eq!(call.status, 200, "{}", call.text);
     assert_eq!(call.header("x-ratelimit-remaining"), Some("0"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sliding_window_sends_its_headers_only_on_the_429_like_docspace() {
+    let api = Api::new();
+    api.portal.set_rate_headers_on_refusal_only(true);
+    api.portal.set_sliding_window(Some(SlidingWindow {
+        limit: 3,
+        window: Duration::from_secs(2),
+        max_concurrent_writes: 15,
+    }));
+    for _ in 0..3 {
+        let call = api.get(WEBHOOK_PATH).await;
+        assert_eq!(call.status, 200);
+        let named: Vec<&str> = ["x-ratelimit-limit", "x-ratelimit-remaining", "retry-after"]
+            .into_iter()
+            .filter(|h| call.header(h).is_some())
+            .collect();
+        assert_eq!(
+            named,
+            Vec::<&str>::new(),
+            "no rate header on a passing answer"
+        );
+    }
+    let refused = api
+        .post(create_body("late", "https://late.example.com"))
+        .await;
+    assert_eq!((refused.status, refused.text.as_str()), (429, ""));
+    assert_eq!(refused.header("x-ratelimit-limit"), Some("3"));
+    assert_eq!(refused.header("x-ratelimit-remaining"), Some("0"));
+    assert_eq!(
+        refused.header("retry-after"),
+        Some("2"),
+        "the oldest leaves in 2 s"
+    );
+    let reset: u64 = refused
+        .header("x-ratelimit-reset")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (unix_now() + 1..=unix_now() + 3).contains(&reset),
+        "{reset}"
+    );
+    assert!(
+        api.portal.webhooks().is_empty(),
+        "refused before the controller"
+    );
+
+    // Still full a second later (a window, not a bucket), free once the first three leave it.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(api.get(WEBHOOK_PATH).await.status, 429);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(api.get(WEBHOOK_PATH).await.status, 200);
 }
 
 #[tokio::test(flavor = "multi_thread")]

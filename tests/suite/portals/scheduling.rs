@@ -147,7 +147,7 @@ fn max_wait_is_one_budget_for_every_portal_of_the_run() {
 
     Total: 1 done, 1 failed, on 2 portals (1 failed).
     ----- stderr -----
-    [alpha] the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time; 2 s of --max-wait 3 s used
+    [alpha] the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 2 s as it asks (Retry-After), then at most 1 write(s) at a time and 714 request(s) a second; 2 s of --max-wait 3 s used
       x 1 of 2 portal(s) failed
       help: each failed portal's section says why; the other portals were planned and applied, and a rerun's plan shows only what is left
 

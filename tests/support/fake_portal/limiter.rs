@@ -1,13 +1,18 @@
 //! The rate limiter in front of the controller (docs/docspace-api.md §17), off unless a
 //! test turns it on: a token bucket of requests (`RateLimit`: so many a second, bursts up to a
-//! size), a cap on concurrent writes, and a daily count of POST/PUT.
+//! size) or a sliding window like DocSpace's (`SlidingWindow`: at most so many requests in any
+//! window), a cap on concurrent writes, and a daily count of POST/PUT.
 //!
 //! Like DocSpace's, a refusal is a 429 with an empty body, `Retry-After` in whole seconds and
-//! the `X-RateLimit-*` headers, and it costs nothing: a refused request takes no token and
-//! does not count as a write. Passing requests carry the same headers, so a client can see
-//! the budget run low before it runs out. The bucket's `X-RateLimit-Limit` is its burst size
-//! and `X-RateLimit-Reset` the second by which it is full again; the daily count resets at
-//! midnight UTC and answers with `Retry-After` up to 86,400 s, as the real daily limit does.
+//! the `X-RateLimit-*` headers, and it costs nothing: a refused request takes no token, no
+//! place in the window, and does not count as a write. By default passing requests carry the
+//! same headers, so a client can see the budget run low before it runs out; DocSpace sends
+//! them only on the 429 (§17), which `set_rate_headers_on_refusal_only` imitates. The bucket's
+//! `X-RateLimit-Limit` is its burst size and `X-RateLimit-Reset` the second by which it is full
+//! again; the window's are its size and the second its oldest request leaves it. A write
+//! refused by the sliding window's cap on concurrent writes carries no header at all, as
+//! DocSpace's concurrency limiter sets none. The daily count resets at midnight UTC and answers
+//! with `Retry-After` up to 86,400 s, as the real daily limit does.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -44,9 +49,21 @@ impl RetryLimit {
     };
 }
 
+/// At most `limit` requests in any `window` (the arrival of each is remembered for a window),
+/// and at most `max_concurrent_writes` POST, PUT or DELETE at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlidingWindow {
+    pub limit: u32,
+    pub window: Duration,
+    pub max_concurrent_writes: usize,
+}
+
 #[derive(Debug, Default)]
 pub(super) struct Limiter {
     bucket: Option<Bucket>,
+    sliding: Option<(SlidingWindow, VecDeque<Instant>)>,
+    /// Whether passing answers go without the `X-RateLimit-*` headers, as DocSpace's do.
+    refusal_only: bool,
     /// POST/PUT allowed a day, and how many were accepted.
     daily_writes: Option<(u64, u64)>,
     /// The retry policy, and when each path's admitted retries were let in.
@@ -67,6 +84,14 @@ impl Limiter {
             tokens: f64::from(limit.burst),
             at: Instant::now(),
         });
+    }
+
+    pub fn set_sliding_window(&mut self, window: Option<SlidingWindow>) {
+        self.sliding = window.map(|w| (w, VecDeque::new()));
+    }
+
+    pub fn set_refusal_only(&mut self, on: bool) {
+        self.refusal_only = on;
     }
 
     pub fn set_daily_writes(&mut self, limit: Option<u64>) {
@@ -141,14 +166,24 @@ pub(super) fn admit<'a>(shared: &'a Shared, method: &str) -> Result<Admitted<'a>
     let cap = limiter
         .bucket
         .as_ref()
-        .map(|b| b.limit.max_concurrent_writes);
+        .map(|b| b.limit.max_concurrent_writes)
+        .or(limiter
+            .sliding
+            .as_ref()
+            .map(|(w, _)| w.max_concurrent_writes));
     let guard = match (write, cap) {
         (false, _) => None,
         (true, None) => Some(shared.write_guard()),
-        (true, Some(cap)) => Some(shared.try_write_guard(cap).ok_or_else(|| {
-            let limit = limiter.bucket.as_ref().map_or(0, |b| b.limit.burst);
-            refusal("1".to_owned(), u64::from(limit), now.ceil() as u64 + 1)
-        })?),
+        (true, Some(cap)) => Some(shared.try_write_guard(cap).ok_or_else(
+            || match &limiter.bucket {
+                Some(b) => refusal(
+                    "1".to_owned(),
+                    u64::from(b.limit.burst),
+                    now.ceil() as u64 + 1,
+                ),
+                None => Reply::empty(429),
+            },
+        )?),
     };
     if let Some((limit, used)) = limiter.daily_writes.filter(|_| counted)
         && used >= limit
@@ -177,6 +212,46 @@ pub(super) fn admit<'a>(shared: &'a Shared, method: &str) -> Result<Admitted<'a>
             ("X-RateLimit-Remaining", (bucket.tokens as u64).to_string()),
             ("X-RateLimit-Reset", full.to_string()),
         ];
+    }
+    if let Some((window, arrivals)) = &mut limiter.sliding {
+        let at = Instant::now();
+        while arrivals
+            .front()
+            .is_some_and(|t| at.duration_since(*t) >= window.window)
+        {
+            arrivals.pop_front();
+        }
+        let limit = u64::from(window.limit);
+        // When the oldest request in the window leaves it: the next place frees then.
+        let frees = |arrivals: &VecDeque<Instant>| {
+            arrivals.front().map_or(Duration::ZERO, |oldest| {
+                (*oldest + window.window).saturating_duration_since(at)
+            })
+        };
+        if arrivals.len() as u64 >= limit {
+            let wait = frees(arrivals).as_secs_f64();
+            let seconds = wait.ceil().max(1.0) as u64;
+            return Err(refusal(
+                seconds.to_string(),
+                limit,
+                (now + wait).ceil() as u64,
+            ));
+        }
+        arrivals.push_back(at);
+        headers = vec![
+            ("X-RateLimit-Limit", limit.to_string()),
+            (
+                "X-RateLimit-Remaining",
+                (limit - arrivals.len() as u64).to_string(),
+            ),
+            (
+                "X-RateLimit-Reset",
+                ((now + frees(arrivals).as_secs_f64()).ceil() as u64).to_string(),
+            ),
+        ];
+    }
+    if limiter.refusal_only {
+        headers.clear();
     }
     if let Some((_, used)) = limiter.daily_writes.as_mut().filter(|_| counted) {
         *used += 1;

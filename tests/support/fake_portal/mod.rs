@@ -53,7 +53,7 @@ pub use faults::{Fault, FaultBody, FaultKind, Scope};
 #[allow(unused_imports)]
 pub use hmac::signature;
 #[allow(unused_imports)]
-pub use limiter::{RateLimit, RetryLimit};
+pub use limiter::{RateLimit, RetryLimit, SlidingWindow};
 #[allow(unused_imports)]
 pub use state::{Recorded, Seed, Stored, Target};
 
@@ -388,6 +388,16 @@ impl FakePortal {
     /// Turns the rate limiter on (`None`: off); see `RateLimit`.
     pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
         self.shared.lock().limiter.set_rate_limit(limit);
+    }
+
+    /// Turns the sliding-window limiter on (`None`: off); see `SlidingWindow`.
+    pub fn set_sliding_window(&self, window: Option<SlidingWindow>) {
+        self.shared.lock().limiter.set_sliding_window(window);
+    }
+
+    /// Sends the `X-RateLimit-*` headers only on a 429, as DocSpace does, not on every answer.
+    pub fn set_rate_headers_on_refusal_only(&self, on: bool) {
+        self.shared.lock().limiter.set_refusal_only(on);
     }
 
     /// Accepts at most `limit` POST/PUT until midnight UTC, then answers 429 until then, as
