@@ -130,7 +130,7 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is a saved plan of format_version 99, but this build reads only version 5; nothing was written
+      x [TMP]/plan.json is a saved plan of format_version 99, but this build reads only version 6; nothing was written
       help: a saved plan is made to be applied minutes later, by the same build: run `plan --out` again with this build of docspace-webhooks and review it
 
     ----- end -----
@@ -145,7 +145,7 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is a saved plan of format_version 4294967298, but this build reads only version 5; nothing was written
+      x [TMP]/plan.json is a saved plan of format_version 4294967298, but this build reads only version 6; nothing was written
       help: a saved plan is made to be applied minutes later, by the same build: run `plan --out` again with this build of docspace-webhooks and review it
 
     ----- end -----
