@@ -635,6 +635,20 @@ fn all_or_nothing_saves_no_plan_when_a_portal_fails() {
 }
 
 #[test]
+fn a_saved_plan_with_a_failed_portal_still_exits_1_under_detailed_exitcode() {
+    let (fleet, file) = charlie_fails_once();
+    let args = ["plan", "--out", "plan.json", "--retries", "0"];
+    let planned = run(
+        &[&args[..], &["--detailed-exitcode"]].concat(),
+        &fleet,
+        &file,
+    );
+    let out = planned.run();
+    assert_eq!(out.code, 1, "an error wins over changes: {out:?}");
+    assert!(planned.path("plan.json").exists(), "{out:?}");
+}
+
+#[test]
 fn a_plan_where_every_portal_failed_is_not_saved() {
     let fleet = Fleet::start(&[]).with_down("alpha").with_down("bravo");
     let file = format!("{}{SHARED}", fleet.portals_yaml(&[]));
