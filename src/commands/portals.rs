@@ -9,8 +9,9 @@
 //! unset) fails alone, in its own section; the others still plan, and the run exits 1. The
 //! unnamed portal has no section to fail in: its failure is the run's error, as it was before
 //! there were several. A saved plan records the named portals that failed (`plan --out`); they
-//! fail again in `apply`, without being contacted. A named portal's stop switch is a child of the run's, so a signal stops
-//! every portal and a throttle stop only the portal that was throttled.
+//! fail again in `apply`, without being contacted. A named portal's stop switch is a child of
+//! the run's, so a signal stops every portal and a throttle stop only the portal that was
+//! throttled.
 
 use std::sync::Arc;
 
