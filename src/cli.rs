@@ -230,6 +230,11 @@ pub struct PlanArgs {
     /// saved plan.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// With --out and a `portals:` file: save the plan only when every selected portal could
+    /// be planned. Without it, the portals that failed are recorded as failed and the others
+    /// saved: `apply FILE` writes those, then exits 1 naming the failed ones.
+    #[arg(long, requires = "out")]
+    pub all_or_nothing: bool,
 }
 
 #[derive(Debug, Args)]

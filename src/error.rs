@@ -116,6 +116,16 @@ pub enum Error {
         wrote: bool,
     },
 
+    /// A portal a saved plan records as failed: `error` is the plan's one escaped line.
+    #[error("could not be planned when the saved plan was made: {error}")]
+    #[diagnostic(
+        code(saved_plan::not_planned),
+        help(
+            "the saved plan has nothing for this portal, and nothing is sent to it; once it is fixed, run `plan --out` again and review the new plan"
+        )
+    )]
+    NotPlanned { error: String },
+
     #[error("refusing to apply: {reason}; nothing was written to any portal")]
     #[diagnostic(code(portals::refused), help("{help}"))]
     PortalsRefused { reason: String, help: String },

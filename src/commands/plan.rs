@@ -3,6 +3,12 @@
 //! With `--out` the saved plan is written before the plan is printed, so a reader that stops
 //! reading (`| head -1`) cannot keep it from being saved; the exit code is the plan's either
 //! way.
+//!
+//! A `portals:` file's plan is saved when some portal failed to plan: the failed ones are
+//! recorded with why, so `apply FILE` writes the others and exits 1 naming them (issue 22),
+//! and `plan` still exits 1. Not saved: a plan with nothing to apply (every portal failed, or
+//! the one portal of a `portal:` file did), one the deletion guard refused anywhere (`apply`
+//! would refuse the whole run), and, with `--all-or-nothing`, any plan with a failed portal.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -38,37 +44,50 @@ pub(super) fn run(
     };
     portals::tell_failures(&runs, printer);
     let plans = portals::fleet_plan(&runs);
-    // Only a plan every portal could make, and none refused, is saved: applying part of a
-    // run's plan as if it were the whole would surprise its reviewer.
-    let saved = match &args.out {
-        Some(path) if plans.failed() == 0 => {
-            // Each portal's key fingerprints its uris read from variables (`saved`); every
-            // portal was planned with it.
-            let keys = runs
-                .iter()
-                .map(|r| settings.key(&r.api_key_env))
+    let failed: Vec<String> = (runs.iter())
+        .filter(|r| r.outcome.is_err())
+        .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
+        .collect();
+    let unsaved = if runs
+        .iter()
+        .any(|r| r.outcome.as_ref().is_ok_and(|p| p.guard.is_err()))
+    {
+        Some("the deletion guard refused a portal's plan, and `apply` would refuse the whole run")
+    } else if failed.len() == runs.len() {
+        Some("no portal could be planned")
+    } else if !failed.is_empty() && args.all_or_nothing {
+        Some("a portal failed, and --all-or-nothing saves only a plan of every selected portal")
+    } else {
+        None
+    };
+    let saved = match (&args.out, unsaved) {
+        (Some(path), None) => {
+            // Each planned portal's key fingerprints its uris read from variables (`saved`);
+            // it was planned with it.
+            let keys = (runs.iter())
+                .map(|r| match &r.outcome {
+                    Ok(_) => settings.key(&r.api_key_env).map(Some),
+                    Err(_) => Ok(None),
+                })
                 .collect::<Result<Vec<_>, _>>()?;
-            let parts: Vec<saved::PortalToSave<'_>> = runs
-                .iter()
-                .zip(&keys)
-                .filter_map(|(r, key)| {
-                    let planned = r.outcome.as_ref().ok()?;
-                    Some(saved::PortalToSave {
-                        name: r.name.as_deref(),
-                        plan: &planned.plan,
-                        max_deletes: planned.max_deletes.map(guard::MaxDeletes::value),
-                        key,
-                    })
+            let parts: Vec<saved::PortalToSave<'_>> = (runs.iter().zip(&plans.portals).zip(&keys))
+                .map(|((r, shown), key)| saved::PortalToSave {
+                    name: r.name.as_deref(),
+                    plan: match (&r.outcome, key) {
+                        (Ok(planned), Some(key)) => Ok((&planned.plan, key)),
+                        _ => Err(shown.shown_error().unwrap_or_default()),
+                    },
+                    max_deletes: (r.outcome.as_ref().ok())
+                        .and_then(|p| p.max_deletes.map(guard::MaxDeletes::value)),
                 })
                 .collect();
             let text = saved::to_json(&parts, &document)?;
             Some((path, saved_file::save(path, &text)?))
         }
         // The unnamed portal's refusal is told as the run's error.
-        Some(path) if runs.iter().any(|r| r.name.is_some()) => {
+        (Some(path), Some(reason)) if runs.iter().any(|r| r.name.is_some()) => {
             printer.note(format_args!(
-                "The plan was not saved to {}: a portal failed, and only a plan of every \
-                 selected portal is saved.",
+                "The plan was not saved to {}: {reason}.",
                 path.display()
             ));
             None
@@ -83,20 +102,28 @@ pub(super) fn run(
     let _ = out.flush();
     // A plan the guard refuses is shown, then refused, and never saved.
     portals::unnamed_refusal(&mut runs)?;
+    // On stderr: stdout stays one clean document in every format.
+    if let Some((path, digest)) = saved {
+        let left_out = match failed.as_slice() {
+            [] => String::new(),
+            names => format!(
+                "\nIt has no plan for {0}, which failed: applying it writes to the other portals, \
+                 then exits 1 naming {0}.",
+                names.join(", ")
+            ),
+        };
+        printer.note(format_args!(
+            "Saved this plan to {} (SHA-256 {digest}).{left_out}\nApply exactly it with: {}",
+            path.display(),
+            saved_file::apply_command(path, &digest, &args.input.file.file)
+        ));
+    }
     if plans.failed() > 0 {
         return Err(Error::PortalsFailed {
             failed: plans.failed(),
             total: plans.portals.len(),
             wrote: false,
         });
-    }
-    // On stderr: stdout stays one clean document in every format.
-    if let Some((path, digest)) = saved {
-        printer.note(format_args!(
-            "Saved this plan to {} (SHA-256 {digest}).\nApply exactly it with: {}",
-            path.display(),
-            saved_file::apply_command(path, &digest, &args.input.file.file)
-        ));
     }
     // 2 for changes under `--detailed-exitcode`, else 0: errors never get here.
     if args.detailed_exitcode && plans.has_changes() {

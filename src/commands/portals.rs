@@ -8,8 +8,10 @@
 //! A named portal that cannot be planned (unreachable, its key refused or its key's variable
 //! unset) fails alone, in its own section; the others still plan, and the run exits 1. The
 //! unnamed portal has no section to fail in: its failure is the run's error, as it was before
-//! there were several. A named portal's stop switch is a child of the run's, so a signal stops
-//! every portal and a throttle stop only the portal that was throttled.
+//! there were several. A saved plan records the named portals that failed (`plan --out`); they
+//! fail again in `apply`, without being contacted. A named portal's stop switch is a child of
+//! the run's, so a signal stops every portal and a throttle stop only the portal that was
+//! throttled.
 
 use std::sync::Arc;
 
@@ -188,8 +190,13 @@ pub(super) fn check_saved<'a>(
                     defined: fleet.portals.iter().map(|p| p.name.clone()).collect(),
                 })?,
         };
-        let shown = plan.portal.clone();
+        let shown = match &plan {
+            Ok(plan) => plan.portal.clone(),
+            Err(_) => PortalUrl::parse(&url).map_or_else(|_| url.clone(), |p| p.as_str().into()),
+        };
         let outcome = async {
+            // Never contacted: the plan has nothing for it.
+            let plan = plan.map_err(|error| Error::NotPlanned { error })?;
             let portal = match pinned_by {
                 None => PortalUrl::parse(&url)?,
                 Some(origin) => {
@@ -333,6 +340,8 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
                     Some(planned.plan.clone()),
                     planned.guard.as_ref().err().map(|e| one_line(e, &[])),
                 ),
+                // As `show` lists it: its help is for stderr (`tell_failures`).
+                Err(e) if matches!(**e, Error::NotPlanned { .. }) => (None, Some(e.to_string())),
                 Err(e) => (None, Some(failure_line(&portal_error(e, &run.api_key_env)))),
             };
             PortalPlan {

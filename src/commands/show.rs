@@ -34,16 +34,21 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
         .collect();
     let needed: Vec<Vec<String>> = saved
         .iter()
-        .map(|p| {
-            p.plan
+        .map(|p| match &p.plan {
+            Ok(plan) => plan
                 .secrets_needed()
                 .into_iter()
                 .map(String::from)
-                .collect()
+                .collect(),
+            Err(_) => Vec::new(),
         })
         .collect();
     let mut portals = Vec::with_capacity(saved.len());
     for ((part, key_var), secrets) in saved.iter().zip(&key_vars).zip(&needed) {
+        // Nothing is read or sent for a portal that failed: its section says so.
+        if part.plan.is_err() {
+            continue;
+        }
         // A URL `apply` would refuse is refused here: the reviewer must not approve it.
         PortalUrl::parse(&part.url)?;
         let mut reads = vec![key_var.as_str()];
@@ -68,11 +73,26 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
     let run = FleetPlan {
         portals: saved
             .iter()
-            .map(|p| PortalPlan {
-                name: p.name.clone(),
-                portal: p.plan.portal.clone(),
-                plan: Some(p.plan.clone()),
-                error: None,
+            .map(|p| match &p.plan {
+                Ok(plan) => PortalPlan {
+                    name: p.name.clone(),
+                    portal: plan.portal.clone(),
+                    plan: Some(plan.clone()),
+                    error: None,
+                },
+                // Shown as `apply` will show it.
+                Err(error) => PortalPlan {
+                    name: p.name.clone(),
+                    portal: PortalUrl::parse(&p.url)
+                        .map_or_else(|_| p.url.clone(), |u| u.as_str().into()),
+                    plan: None,
+                    error: Some(
+                        Error::NotPlanned {
+                            error: error.clone(),
+                        }
+                        .to_string(),
+                    ),
+                },
             })
             .collect(),
     };

@@ -2,7 +2,7 @@
 //! secret goes. A real plan of a `portals:` file (an update, a create that sends a secret,
 //! and an update of a uri read from a variable, on each of two portals) is mutated field by field: any value replaced by one an attacker
 //! would pick (another portal's URL or variable, a token's variable, a look-alike host, a
-//! name), fields added or dropped, parts swapped or duplicated.
+//! name), fields added or dropped, parts swapped, duplicated or moved to the failed portals.
 //!
 //! In process, every mutation: what the library reads back is refused, or names only the
 //! file's portals, each with the file's URL and key variable, and reads only variables the
@@ -168,9 +168,10 @@ enum Mutation {
     Add(usize, usize, usize),
     /// The member at place `.0` is removed from its object or array.
     Drop(usize),
-    /// The two parts are swapped, or the first is repeated.
+    /// The two parts are swapped, or the first is repeated, or recorded as failed instead.
     SwapParts,
     RepeatPart,
+    FailPart,
 }
 
 /// Keys an attacker may add: the old format's, and every key the plan has.
@@ -183,6 +184,8 @@ const ADDED: &[&str] = &[
     "secretKey",
     "env",
     "config_sha256",
+    "failed",
+    "error",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -193,6 +196,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         1 => any::<usize>().prop_map(Mutation::Drop),
         1 => Just(Mutation::SwapParts),
         1 => Just(Mutation::RepeatPart),
+        1 => Just(Mutation::FailPart),
     ]
 }
 
@@ -249,6 +253,17 @@ fn mutate(text: &str, mutations: &[Mutation], values: &[Value]) -> String {
                     parts.push(first);
                 }
             }
+            Mutation::FailPart => {
+                if let Some(Value::Array(parts)) = doc.get_mut("portals")
+                    && !parts.is_empty()
+                {
+                    let name = parts.remove(0)["name"].clone();
+                    let failed = serde_json::json!({ "name": name, "error": "down" });
+                    if let Some(Value::Array(list)) = doc.get_mut("failed") {
+                        list.push(failed);
+                    }
+                }
+            }
         }
     }
     serde_json::to_string_pretty(&doc).unwrap()
@@ -279,17 +294,20 @@ proptest! {
                 prop_assert_eq!(&part.url, portal.url(), "{}", text);
                 prop_assert!(part.pinned_by.is_none());
                 prop_assert_eq!(part.api_key_env.as_deref(), Some(portal.api_key_var.as_str()));
-                prop_assert_eq!(&part.plan.portal, made.fleet.url(&portal.name));
-                for var in part.plan.secrets_needed() {
-                    prop_assert!(["HOOK_SECRET", "CAP_URI"].contains(&var), "{}", text);
-                }
-                // A uri from a variable only for `Cap`, from CAP_URI, and no other write
-                // carries a placeholder as its uri.
-                for change in &part.plan.changes {
-                    let cap = change.before.as_ref().map_or(&change.name, |w| &w.name) == "Cap";
-                    prop_assert_eq!(change.uri_var.as_deref(), cap.then_some("CAP_URI"), "{}", text);
-                    if let Op::Create(body) | Op::Update { body, .. } = &change.op {
-                        prop_assert!(cap || !body.uri.contains("hmac-sha256"), "{}", text);
+                // A failed portal's part has no plan, so nothing to read or send.
+                if let Ok(plan) = &part.plan {
+                    prop_assert_eq!(&plan.portal, made.fleet.url(&portal.name));
+                    for var in plan.secrets_needed() {
+                        prop_assert!(["HOOK_SECRET", "CAP_URI"].contains(&var), "{}", text);
+                    }
+                    // A uri from a variable only for `Cap`, from CAP_URI, and no other write
+                    // carries a placeholder as its uri.
+                    for change in &plan.changes {
+                        let cap = change.before.as_ref().map_or(&change.name, |w| &w.name) == "Cap";
+                        prop_assert_eq!(change.uri_var.as_deref(), cap.then_some("CAP_URI"), "{}", text);
+                        if let Op::Create(body) | Op::Update { body, .. } = &change.op {
+                            prop_assert!(cap || !body.uri.contains("hmac-sha256"), "{}", text);
+                        }
                     }
                 }
             }

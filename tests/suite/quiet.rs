@@ -105,11 +105,17 @@ fn a_failed_portal_is_still_told_with_quiet() {
         "{}webhooks:\n  Crm:\n    uri: https://crm.example.com/h\n",
         fleet.portals_yaml(&[])
     );
-    let (loud, quiet) = twice(&["plan", "--retries", "0", "--out", "plan.json"], |run| {
-        run.file(&file).fleet(&fleet)
-    });
-    let note = "The plan was not saved to plan.json: a portal failed, and only a plan of every \
-                selected portal is saved.\n";
+    let args = [
+        "plan",
+        "--retries",
+        "0",
+        "--out",
+        "plan.json",
+        "--all-or-nothing",
+    ];
+    let (loud, quiet) = twice(&args, |run| run.file(&file).fleet(&fleet));
+    let note = "The plan was not saved to plan.json: a portal failed, and --all-or-nothing saves \
+                only a plan of every selected portal.\n";
     assert_eq!(loud.code, 1, "{loud:?}");
     assert!(
         loud.stderr.starts_with("Portal bravo failed:\n"),

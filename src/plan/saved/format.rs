@@ -12,7 +12,9 @@
 //!   "format_version": 6,
 //!   "written_by": "docspace-webhooks 0.1.0",
 //!   "config_sha256": "9f86d0...",           // the config file it was planned from
-//!   "portals": [ PART, ... ]
+//!   "portals": [ PART, ... ],
+//!   "failed": [ { "name": "charlie", "error": "could not connect to ..." } ]
+//!                  // portals of a `portals:` file that could not be planned: never applied
 //! }
 //! PART: one portal's plan; one part, unnamed, for a `portal:` file
 //! {
@@ -65,6 +67,20 @@ pub(super) struct File {
     pub config_sha256: String,
     /// In the order of the file they were planned from; at least one.
     pub portals: Vec<Part>,
+    /// The selected portals of a `portals:` file that could not be planned, in file order:
+    /// `apply` names them and exits 1. Empty unless the run had named portals.
+    pub failed: Vec<Failed>,
+}
+
+/// A portal that could not be planned when the plan was made.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Failed {
+    /// Its key under `portals:`.
+    pub name: String,
+    /// Why, as its section showed it: one line, redacted, control characters escaped
+    /// (`mod::failure_text`).
+    pub error: String,
 }
 
 /// One portal's plan.

@@ -8,7 +8,9 @@ use super::format::File;
 /// version. 2: each change stored once (the write and its live record). 3: the reviewer's
 /// notes (`notes`). 4: one shape for every run, a list of portal parts (`format`). 5: bound to
 /// its config file, which alone names URLs and variables (`config_sha256`). 6: a uri read from
-/// a variable is stored as the variable and a keyed fingerprint (`sensitive`).
+/// a variable is stored as the variable and a keyed fingerprint (`sensitive`); the portals that
+/// could not be planned (`failed`), so a plan of fewer portals than were selected never reads
+/// as the whole run's.
 pub const FORMAT_VERSION: u32 = 6;
 pub(super) const KIND: &str = "docspace-webhooks saved plan";
 

@@ -19,6 +19,9 @@
 //!   credentials in a uri included), or a webhook it would create now exists.
 //! - A reviewer can pin the exact file: `digest` is the SHA-256 that `plan --out` prints and
 //!   `apply --expect-digest` checks.
+//! - A plan of part of a run says so. A portal of a `portals:` file that could not be planned
+//!   is recorded with why (`failed`, one redacted and escaped line), never as a plan of nothing:
+//!   `show` and `apply` list it as failed, and `apply` exits 1 without contacting it.
 
 mod format;
 mod fresh;
@@ -31,12 +34,13 @@ mod values;
 
 use std::collections::HashSet;
 
-use self::format::{Body, File, Part, Write, with_secret};
+use self::format::{Body, Failed, File, Part, Write, with_secret};
 use self::header::{KIND, parse};
 use super::change::{enabled_only, ssl_needs_https};
 use super::{Change, Op, Plan, PlannedBody};
 use crate::api::PortalUrl;
 use crate::config::{Config, DesiredWebhook, Document, Key};
+use crate::redact;
 use crate::triggers::TriggerSet;
 use secrecy::SecretString;
 
@@ -58,20 +62,41 @@ pub struct SavedPortal {
     /// Where `url` comes from, for a `portal:` file's portal, which `--portal` or
     /// DOCSPACE_URL may repeat but not change; `None` for a named portal.
     pub pinned_by: Option<&'static str>,
-    pub plan: Plan,
+    /// Its plan, or why it could not be planned when the plan was made (a named portal only;
+    /// one line, redacted and escaped).
+    pub plan: Result<Plan, String>,
     /// The deletion limit the plan was checked against (`guard`).
     pub max_deletes: Option<usize>,
 }
 
 /// One portal's part of a plan to save: its name (`None` for a `portal:` file's one portal),
-/// its plan and the deletion limit the plan was checked against.
+/// its plan (or why a named portal could not be planned, as its section shows it) and the
+/// deletion limit the plan was checked against.
 pub struct PortalToSave<'a> {
     pub name: Option<&'a str>,
-    pub plan: &'a Plan,
+    /// With the plan, the portal's API key: it keys the fingerprints of the uris read from
+    /// variables (`sensitive`).
+    pub plan: Result<(&'a Plan, &'a SecretString), &'a str>,
     pub max_deletes: Option<usize>,
-    /// The portal's API key: it keys the fingerprints of the uris read from variables
-    /// (`sensitive`).
-    pub key: &'a SecretString,
+}
+
+/// The longest reason a failed portal is recorded with, in characters: its section's line is
+/// rarely a tenth of it, and an answer quoted in it is already cut shorter.
+const MAX_FAILURE_CHARS: usize = 2000;
+
+/// Why a portal failed, as a saved plan records it: its registered secrets replaced and URL
+/// credentials masked (`redact`), control characters escaped so it stays one line that cannot
+/// drive a terminal, and cut to `MAX_FAILURE_CHARS`.
+fn failure_text(line: &str) -> String {
+    let scrubbed = redact::Redactor::registered().scrub(line);
+    redact::cut(&redact::escaped(&scrubbed), MAX_FAILURE_CHARS)
+}
+
+/// Whether `text` is a reason `failure_text` could have written.
+fn is_failure_text(text: &str) -> bool {
+    !text.trim().is_empty()
+        && text.chars().count() <= MAX_FAILURE_CHARS
+        && !text.chars().any(|c| c.is_control() || redact::is_unsafe(c))
 }
 
 /// Where a `portal:` file's portal comes from when the file names it.
@@ -106,8 +131,19 @@ pub fn to_json(
         config_sha256: config_digest(document),
         portals: portals
             .iter()
-            .map(|p| part_of(p, given_url))
+            .filter_map(|p| Some((p, p.plan.ok()?)))
+            .map(|(p, (plan, key))| part_of(p, plan, key, given_url))
             .collect::<Result<_, _>>()?,
+        failed: portals
+            .iter()
+            .filter_map(|p| {
+                Some(Failed {
+                    // An unnamed portal's failure is the run's, never saved; `read` refuses it.
+                    name: p.name.unwrap_or_default().to_string(),
+                    error: failure_text(p.plan.err()?),
+                })
+            })
+            .collect(),
     };
     let mut text = match serde_json::to_string_pretty(&file) {
         Ok(text) => text,
@@ -121,8 +157,12 @@ pub fn to_json(
     Ok(text)
 }
 
-fn part_of(part: &PortalToSave<'_>, given_url: bool) -> Result<Part, SavedPlanError> {
-    let plan = part.plan;
+fn part_of(
+    part: &PortalToSave<'_>,
+    plan: &Plan,
+    key: &SecretString,
+    given_url: bool,
+) -> Result<Part, SavedPlanError> {
     Ok(Part {
         name: part.name.map(str::to_string),
         portal: (given_url && part.name.is_none()).then(|| plan.portal.clone()),
@@ -130,7 +170,7 @@ fn part_of(part: &PortalToSave<'_>, given_url: bool) -> Result<Part, SavedPlanEr
         writes: plan
             .changes
             .iter()
-            .map(|change| write_of(change, part.key))
+            .map(|change| write_of(change, key))
             .collect::<Result<_, _>>()?,
         unchanged: plan.unchanged.clone(),
         unmanaged: plan.unmanaged.clone(),
@@ -205,7 +245,7 @@ pub fn read(
                 SavedPortal {
                     name: None,
                     api_key_env: None,
-                    plan: plan_of(part, config, &url).map_err(inconsistent)?,
+                    plan: Ok(plan_of(part, config, &url).map_err(inconsistent)?),
                     url,
                     pinned_by: Some(pinned_by),
                     max_deletes: None,
@@ -235,7 +275,7 @@ pub fn read(
                     api_key_env: Some(portal.api_key_var.clone()),
                     url,
                     pinned_by: None,
-                    plan,
+                    plan: Ok(plan),
                     max_deletes: None,
                 }
             }
@@ -257,6 +297,47 @@ pub fn read(
             ..saved
         });
     }
+    let Document::Portals(fleet) = document else {
+        if file.failed.is_empty() {
+            return Ok(portals);
+        }
+        return Err(inconsistent(
+            "it lists failed portals, but the file has one portal without a name (no \
+             `portals:`), whose failure is never saved"
+                .into(),
+        ));
+    };
+    for Failed { name, error } in file.failed {
+        if !names.insert(name.clone()) {
+            return Err(inconsistent(format!("the portal {name:?} appears twice")));
+        }
+        let Some(portal) = fleet.portals.iter().find(|p| p.name == name) else {
+            return Err(inconsistent(format!(
+                "it names the failed portal {name:?}, which {} does not",
+                document.source().name()
+            )));
+        };
+        if !is_failure_text(&error) {
+            return Err(inconsistent(format!(
+                "the error of the failed portal {name:?} is not one line as `plan` writes it"
+            )));
+        }
+        portals.push(SavedPortal {
+            name: Some(name),
+            api_key_env: Some(portal.api_key_var.clone()),
+            url: portal.url().to_string(),
+            pinned_by: None,
+            plan: Err(error),
+            max_deletes: None,
+        });
+    }
+    // Shown and run in the file's order, failed or not.
+    portals.sort_by_key(|p| {
+        fleet
+            .portals
+            .iter()
+            .position(|f| Some(&f.name) == p.name.as_ref())
+    });
     Ok(portals)
 }
 

@@ -17,19 +17,28 @@ fn one_to_json(
     to_json(
         &[PortalToSave {
             name: None,
-            plan,
+            plan: Ok((plan, &secrecy::SecretString::from("sk-test-key"))),
             max_deletes,
-            key: &secrecy::SecretString::from("sk-test-key"),
         }],
         document,
     )
 }
 
 /// The one part of a saved plan of a `portal:` file made from `document`.
-fn from_json(text: &str, path: &str, document: &Document) -> Result<SavedPortal, SavedPlanError> {
+/// The one part of a saved plan of a `portal:` file made from `document`, and its plan.
+fn from_json(
+    text: &str,
+    path: &str,
+    document: &Document,
+) -> Result<(SavedPortal, Plan), SavedPlanError> {
     let mut parts = read(text, path, document)?;
     assert_eq!(parts.len(), 1, "one part");
-    Ok(parts.remove(0))
+    let part = parts.remove(0);
+    let plan = part
+        .plan
+        .clone()
+        .expect("a `portal:` file's part is planned");
+    Ok((part, plan))
 }
 
 /// Every kind of write the planner makes: a create, a PUT with a secret, a PUT without, the
@@ -88,11 +97,11 @@ fn a_saved_plan_reads_back_as_the_plan_that_was_saved() {
     let plan = &made.0;
     assert_eq!(plan.changes.len(), 7, "{}", render_text(plan, false));
     let text = one_to_json(&made, Some(5)).unwrap();
-    let back = from_json(&text, "plan.json", &made.1).unwrap();
+    let (back, plan_back) = from_json(&text, "plan.json", &made.1).unwrap();
     assert_eq!(back.max_deletes, Some(5));
-    assert_eq!(render_text(&back.plan, false), render_text(plan, false));
-    assert_eq!(render_json(&back.plan), render_json(plan));
-    for (read, made) in back.plan.changes.iter().zip(&plan.changes) {
+    assert_eq!(render_text(&plan_back, false), render_text(plan, false));
+    assert_eq!(render_json(&plan_back), render_json(plan));
+    for (read, made) in plan_back.changes.iter().zip(&plan.changes) {
         assert_eq!(format!("{:?}", read.op), format!("{:?}", made.op));
         assert_eq!(read.action, made.action);
     }
@@ -100,7 +109,7 @@ fn a_saved_plan_reads_back_as_the_plan_that_was_saved() {
     assert!(!text.contains("NEW_SECRET"), "{text}");
     assert!(text.contains("\"secretKey\": true"));
     assert!(text.contains(&config_digest(&made.1)));
-    assert_eq!(back.plan.secrets_needed().len(), 3);
+    assert_eq!(plan_back.secrets_needed().len(), 3);
     assert!(text.contains("\"bit:40\""), "an unknown trigger survives");
 }
 
@@ -142,14 +151,15 @@ fn a_plan_of_the_first_format_is_refused_by_version() {
 
 #[test]
 fn a_plan_of_the_previous_format_says_to_plan_again() {
-    let v4 = r#"{"kind": "docspace-webhooks saved plan", "format_version": 4, "written_by": "x",
-        "portals": [{"name": null, "api_key_env": null, "portal": "https://p", "max_deletes": null,
-        "writes": [], "unchanged": [], "unmanaged": [],
+    // Version 5 had no `failed`: read as this version, it would be a plan of every portal.
+    let v5 = r#"{"kind": "docspace-webhooks saved plan", "format_version": 5, "written_by": "x",
+        "config_sha256": "x", "portals": [{"name": null, "portal": "https://p",
+        "max_deletes": null, "writes": [], "unchanged": [], "unmanaged": [],
         "notes": {"left_out": 0, "secrets_not_sent": [], "renames": []}}]}"#;
-    let err = from_json(v4, "old.json", &every_kind_of_change().1).unwrap_err();
+    let err = from_json(v5, "old.json", &every_kind_of_change().1).unwrap_err();
     assert_eq!(
         format!("{err} / {}", miette::Diagnostic::help(&err).unwrap()),
-        "old.json is a saved plan of format_version 4, but this build reads only version 6; \
+        "old.json is a saved plan of format_version 5, but this build reads only version 6; \
          nothing was written / a saved plan is made to be applied minutes later, by the same \
          build: run `plan --out` again with this build of docspace-webhooks and review it"
     );
@@ -208,11 +218,11 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     let made = (plan, document);
     let (plan, document) = (&made.0, &made.1);
     let text = one_to_json(&made, None).unwrap();
-    let back = from_json(&text, "plan.json", document).unwrap();
-    assert_eq!(back.plan.notes, plan.notes);
-    assert_eq!(render_text(&back.plan, false), render_text(plan, false));
+    let (_, plan_back) = from_json(&text, "plan.json", document).unwrap();
+    assert_eq!(plan_back.notes, plan.notes);
+    assert_eq!(render_text(&plan_back, false), render_text(plan, false));
     assert_eq!(
-        back.plan.secrets_needed(),
+        plan_back.secrets_needed(),
         ["NEW_SECRET"],
         "derived, not stored"
     );
@@ -229,4 +239,142 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     let wrong_secret =
         edited(&|d| d["portals"][0]["notes"]["secrets_not_sent"][0]["id"] = 2.into());
     assert!(wrong_secret.contains("gets no secret"), "{wrong_secret}");
+}
+
+/// A `portals:` file of three portals, `alpha` planned (nothing to change) and the others
+/// failed with `error`, saved; and the file.
+fn with_failed(error: &str) -> (String, Document) {
+    let yaml = "portals:
+  alpha:
+    url: https://alpha.example.com
+    apiKey: ${ALPHA_KEY}
+  bravo:
+    url: https://bravo.example.com
+    apiKey: ${BRAVO_KEY}
+  charlie:
+    url: https://charlie.example.com
+    apiKey: ${CHARLIE_KEY}
+webhooks:
+  Hook:
+    uri: https://h.example.com/h
+";
+    let document = load_document_str(yaml, "webhooks.yaml").expect("valid");
+    let Document::Portals(fleet) = &document else {
+        unreachable!("a `portals:` file")
+    };
+    let options = PlanOptions {
+        prune: false,
+        rotate_secrets: false,
+    };
+    let live = [LiveWebhook::listed(1, "Hook", "https://h.example.com/h")];
+    let alpha = plan(
+        &fleet.portals[0].config,
+        &live,
+        "https://alpha.example.com",
+        options,
+    )
+    .expect("plans");
+    let key = secrecy::SecretString::from("sk-test-key");
+    let parts = [
+        PortalToSave {
+            name: Some("alpha"),
+            plan: Ok((&alpha, &key)),
+            max_deletes: None,
+        },
+        PortalToSave {
+            name: Some("bravo"),
+            plan: Err(error),
+            max_deletes: None,
+        },
+        PortalToSave {
+            name: Some("charlie"),
+            plan: Err("refused"),
+            max_deletes: None,
+        },
+    ];
+    let text = to_json(&parts, &document).expect("saves");
+    (text, document)
+}
+
+#[test]
+fn a_failed_portal_is_saved_as_failed_in_file_order_with_a_redacted_one_line_error() {
+    // Terminal sequences and line breaks are cleaned away, keys and URL credentials masked.
+    crate::redact::register("sk-registered-Key-1234");
+    let (text, document) =
+        with_failed("down\n\u{1b}[2J key sk-registered-Key-1234 https://u:pw@x.example.com");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        doc["failed"],
+        serde_json::json!([
+            {"name": "bravo", "error": "down key [redacted] https://u:***@x.example.com"},
+            {"name": "charlie", "error": "refused"},
+        ])
+    );
+    let parts = read(&text, "plan.json", &document).unwrap();
+    let shown: Vec<(Option<&str>, Result<&str, &str>)> = parts
+        .iter()
+        .map(|p| {
+            let plan = p.plan.as_ref().map(|plan| plan.portal.as_str());
+            (p.name.as_deref(), plan.map_err(String::as_str))
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (Some("alpha"), Ok("https://alpha.example.com")),
+            (
+                Some("bravo"),
+                Err("down key [redacted] https://u:***@x.example.com")
+            ),
+            (Some("charlie"), Err("refused")),
+        ]
+    );
+    assert_eq!(parts[1].api_key_env.as_deref(), Some("BRAVO_KEY"));
+    assert_eq!(parts[1].url, "https://bravo.example.com");
+}
+
+#[test]
+fn a_failed_portal_the_file_does_not_have_or_that_is_also_planned_is_refused() {
+    let (text, document) = with_failed("down");
+    let not_one_line =
+        "the error of the failed portal \"bravo\" is not one line as `plan` writes it";
+    // The failed portal at .0 gets .2 as its .1.
+    let cases = [
+        (
+            0,
+            "name",
+            "delta",
+            "it names the failed portal \"delta\", which webhooks.yaml does not",
+        ),
+        (0, "name", "alpha", "the portal \"alpha\" appears twice"),
+        (1, "name", "bravo", "the portal \"bravo\" appears twice"),
+        (0, "error", "a\u{1b}[2Jb", not_one_line),
+        (0, "error", " ", not_one_line),
+    ];
+    for (at, field, value, reason) in cases {
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        doc["failed"][at][field] = value.into();
+        let error = read(&doc.to_string(), "plan.json", &document).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "plan.json is not a plan this version would make: {reason}; nothing was written"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_portal_file_plan_with_failed_portals_is_refused() {
+    let made = every_kind_of_change();
+    let text = one_to_json(&made, None).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["failed"] = serde_json::json!([{"name": "x", "error": "down"}]);
+    let err = read(&doc.to_string(), "plan.json", &made.1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "plan.json is not a plan this version would make: it lists failed portals, but the file \
+         has one portal without a name (no `portals:`), whose failure is never saved; nothing \
+         was written"
+    );
 }

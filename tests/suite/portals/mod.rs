@@ -21,7 +21,8 @@ mod isolation;
 mod output;
 /// A `portal:` file is pinned: `--portal URL` and `DOCSPACE_URL` cannot redirect it.
 mod pinning;
-/// `plan --out` of a portals file: applied exactly, or refused everywhere when one is stale.
+/// `plan --out` of a portals file: applied exactly, or refused everywhere when one is stale; a
+/// portal that failed is recorded, listed by `show` and never contacted by `apply`.
 mod saved;
 /// `--portal-parallelism` frees a slot the moment its portal finishes, whatever the portals
 /// before it do; `--max-wait` is one budget shared by every portal of the run.
