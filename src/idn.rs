@@ -27,7 +27,13 @@ pub struct LookalikeHost {
 /// without a `scheme://` authority. Userinfo is skipped, so a masked uri gives the same answer
 /// as the real one and credentials never reach the result.
 pub fn lookalike_host(uri: &str) -> Option<LookalikeHost> {
-    let host = percent_decoded(host_of(uri)?);
+    let host = host_of(uri)?;
+    // Most hosts are plain ASCII: nothing to decode or convert (every uri of a file is looked
+    // at).
+    if host.is_ascii() && !host.contains('%') {
+        return None;
+    }
+    let host = percent_decoded(host);
     if host.is_ascii() {
         return None;
     }

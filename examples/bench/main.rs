@@ -3,6 +3,7 @@
 //!     cargo run --release --example bench [-- LATENCY_MS [PARALLELISM]]
 //!     cargo run --release --example bench -- rate-limit [PARALLELISM]
 //!     cargo run --release --example bench -- fleet [PORTAL_PARALLELISM [LATENCY_MS]]
+//!     cargo run --release --example bench -- big [WEBHOOKS [DRIFTED]]
 //!
 //! Starts the fake portal with a fixed latency on every request, seeds 1,000 webhooks, and
 //! makes 100 of them drift in the file. Then it times:
@@ -22,6 +23,7 @@
 //! and the 429 answers as a share of the writes.
 //!
 //! `fleet` times the release binary over 100 portals of one `portals:` file: see `fleet.rs`.
+//! `big` measures the CPU time and memory of the release binary on one big file: see `big.rs`.
 
 #![allow(
     clippy::print_stdout,
@@ -39,6 +41,7 @@
 #[path = "../../tests/support/fake_portal/mod.rs"]
 mod fake_portal;
 // The tests' set of fake portals behind one `portals:` file, under the same rules.
+mod big;
 #[allow(
     unreachable_pub,
     reason = "test support, under the test binary's rules"
@@ -74,6 +77,13 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    if args.next_if(|a| a == "big").is_some() {
+        big::run(
+            args.next().and_then(|a| a.parse().ok()).unwrap_or(5000),
+            args.next().and_then(|a| a.parse().ok()).unwrap_or(500),
+        );
+        return;
+    }
     if args.next_if(|a| a == "fleet").is_some() {
         let portal_parallelism: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(8);
         let latency_ms: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);

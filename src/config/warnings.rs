@@ -31,8 +31,8 @@ impl Document {
                 let mut out = warnings(&fleet.source, &fleet.written);
                 out.extend(key_as_secret(&fleet.source, &fleet.written, &key_vars));
                 out.extend(fleet.portals.iter().filter_map(|p| {
-                    let subject = format!("the url of portal '{}'", shown(&p.name));
-                    lookalike_portal(&fleet.source, p.config.portal.as_ref()?, &subject)
+                    let subject = || format!("the url of portal '{}'", shown(&p.name));
+                    lookalike_portal(&fleet.source, p.config.portal.as_ref()?, subject)
                 }));
                 out.sort_by_key(|w| w.span().offset());
                 out
@@ -152,7 +152,7 @@ fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
         source,
         w.span,
         w.uri.as_deref()?,
-        &format!("the uri of '{}'", shown(&w.label())),
+        || format!("the uri of '{}'", shown(&w.label())),
         "look-alike host in this entry's uri",
         "DocSpace sends every event to it",
     )
@@ -163,7 +163,7 @@ fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
 fn lookalike_portal(
     source: &Arc<Source>,
     portal: &(String, SourceSpan),
-    subject: &str,
+    subject: impl FnOnce() -> String,
 ) -> Option<Problem> {
     let (url, span) = portal;
     lookalike(
@@ -177,12 +177,14 @@ fn lookalike_portal(
 }
 
 /// The look-alike warning for `text` (a uri or a portal's address) written at `span`, when its
-/// host has non-ASCII characters. Only the host is quoted, never the userinfo.
+/// host has non-ASCII characters. Only the host is quoted, never the userinfo. The `subject`
+/// (the entry's label, its credentials masked) is only made for a warning to show: every
+/// entry of the file is looked at, and few have one.
 fn lookalike(
     source: &Arc<Source>,
     span: SourceSpan,
     text: &str,
-    subject: &str,
+    subject: impl FnOnce() -> String,
     label: &str,
     sent: &str,
 ) -> Option<Problem> {
@@ -196,7 +198,8 @@ fn lookalike(
         span,
         "config::lookalike_host",
         format!(
-            "{subject} has a look-alike host: `{}` {}",
+            "{} has a look-alike host: `{}` {}",
+            subject(),
             shown(&found.host),
             idn::LOOKALIKE
         ),
@@ -216,7 +219,7 @@ impl Config {
         out.extend(
             self.portal
                 .as_ref()
-                .and_then(|p| lookalike_portal(&self.source, p, "the portal URL")),
+                .and_then(|p| lookalike_portal(&self.source, p, || "the portal URL".to_string())),
         );
         out.sort_by_key(|w| w.span().offset());
         out
