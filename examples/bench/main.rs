@@ -2,7 +2,7 @@
 //!
 //!     cargo run --release --example bench [-- LATENCY_MS [PARALLELISM]]
 //!     cargo run --release --example bench -- rate-limit [PARALLELISM]
-//!     cargo run --release --example bench -- fleet [PORTAL_PARALLELISM [LATENCY_MS]]
+//!     cargo run --release --example bench -- fleet [PORTALS [LATENCY_MS [P ...]]]
 //!
 //! Starts the fake portal with a fixed latency on every request, seeds 1,000 webhooks, and
 //! makes 100 of them drift in the file. Then it times:
@@ -18,7 +18,8 @@
 //! requests a second in bursts of 15 (and 15 concurrent writes), and reports the total time
 //! against the ideal of one list plus 300 writes at 30 a second, and the share of 429 answers.
 //!
-//! `fleet` times the release binary over 100 portals of one `portals:` file: see `fleet.rs`.
+//! `fleet` times the release binary over 1,000 portals of one `portals:` file at several
+//! `--portal-parallelism`: see `fleet.rs`.
 
 #![allow(
     clippy::print_stdout,
@@ -69,9 +70,13 @@ fn main() {
         .build()
         .expect("runtime");
     if args.next_if(|a| a == "fleet").is_some() {
-        let portal_parallelism: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(8);
+        let portals: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
         let latency_ms: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);
-        fleet::run(portal_parallelism, Duration::from_millis(latency_ms));
+        let mut parallelisms: Vec<usize> = args.filter_map(|a| a.parse().ok()).collect();
+        if parallelisms.is_empty() {
+            parallelisms = vec![8, 32, 64];
+        }
+        fleet::run(portals, Duration::from_millis(latency_ms), &parallelisms);
         return;
     }
     if args.next_if(|a| a == "rate-limit").is_some() {
