@@ -2,7 +2,7 @@
 //!
 //!     cargo run --release --example bench [-- LATENCY_MS [PARALLELISM]]
 //!     cargo run --release --example bench -- rate-limit [PARALLELISM]
-//!     cargo run --release --example bench -- fleet [PORTAL_PARALLELISM [LATENCY_MS]]
+//!     cargo run --release --example bench -- fleet [PORTALS [LATENCY_MS [P ...]]]
 //!     cargo run --release --example bench -- big [WEBHOOKS [DRIFTED]]
 //!
 //! Starts the fake portal with a fixed latency on every request, seeds 1,000 webhooks, and
@@ -22,7 +22,8 @@
 //! reports the total time against the ideal of one list plus 300 writes at the limit's rate,
 //! and the 429 answers as a share of the writes.
 //!
-//! `fleet` times the release binary over 100 portals of one `portals:` file: see `fleet.rs`.
+//! `fleet` times the release binary over 1,000 portals of one `portals:` file at several
+//! `--portal-parallelism`: see `fleet.rs`.
 //! `big` measures the CPU time and memory of the release binary on one big file: see `big.rs`.
 
 #![allow(
@@ -85,9 +86,13 @@ fn main() {
         return;
     }
     if args.next_if(|a| a == "fleet").is_some() {
-        let portal_parallelism: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(8);
+        let portals: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
         let latency_ms: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);
-        fleet::run(portal_parallelism, Duration::from_millis(latency_ms));
+        let mut parallelisms: Vec<usize> = args.filter_map(|a| a.parse().ok()).collect();
+        if parallelisms.is_empty() {
+            parallelisms = vec![8, 32, 64];
+        }
+        fleet::run(portals, Duration::from_millis(latency_ms), &parallelisms);
         return;
     }
     if args.next_if(|a| a == "rate-limit").is_some() {

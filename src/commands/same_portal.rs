@@ -13,7 +13,7 @@
 //! backup share their users' ids too, and are refused; `--portal NAME` plans them one at a
 //! time.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::Error;
 use crate::api::LiveWebhook;
@@ -52,11 +52,19 @@ pub(super) struct Listed<'a> {
 }
 
 /// Refuses the first pair of `portals` (in file order) that list the same webhook, naming the
-/// first webhook (by id) they share.
+/// first webhook (by id) they share. Each webhook is hashed once, with the first portal that
+/// listed it: comparing every portal with every earlier one was 10 million hashes, over a
+/// second of CPU, for a fleet of 1,000 portals of 20 webhooks.
 pub(super) fn check(portals: &[Listed<'_>]) -> Result<(), Error> {
+    let mut first_seen: HashMap<&Sighting, usize> = HashMap::new();
     for (at, later) in portals.iter().enumerate() {
-        let seen: HashSet<&Sighting> = later.seen.iter().collect();
-        for earlier in &portals[..at] {
+        let earliest = later
+            .seen
+            .iter()
+            .filter_map(|s| first_seen.get(s).copied())
+            .min();
+        if let Some(earlier) = earliest.map(|i| &portals[i]) {
+            let seen: HashSet<&Sighting> = later.seen.iter().collect();
             if let Some(webhook) = earlier.seen.iter().find(|s| seen.contains(s)) {
                 let entry = |p: &Listed<'_>| {
                     format!("`{}` ({})", render::plain(p.name), render::plain(p.url))
@@ -67,6 +75,9 @@ pub(super) fn check(portals: &[Listed<'_>]) -> Result<(), Error> {
                     webhook: format!("#{} {:?}", webhook.id, render::plain(&webhook.name)),
                 });
             }
+        }
+        for sighting in later.seen {
+            first_seen.entry(sighting).or_insert(at);
         }
     }
     Ok(())
