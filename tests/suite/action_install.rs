@@ -270,3 +270,90 @@ fn only_a_runner_without_a_binary_builds_the_tag_with_cargo() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!release.path("cargo-args").exists(), "cargo did not run");
 }
+
+/// The sums decide what is installed, so a sums file that does not give exactly one SHA-256
+/// for the runner's archive is refused, never taken as "no binary" (which would build from
+/// source, unchecked). Line endings and `sha256sum -b`'s `*` are read as sha256sum writes them.
+#[test]
+fn a_sums_file_without_one_sum_for_the_archive_is_refused_and_nothing_is_built() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    write_script(
+        &release.path("bin/cargo"),
+        "#!/bin/sh\necho \"$@\" > \"$HOME/cargo-args\"\nexit 1\n",
+    );
+    let name = format!("docspace-webhooks-{TAG}-{LINUX}.tar.gz");
+    let digest = release.digest();
+    let other = "0".repeat(64);
+    let refused = format!(
+        "error: the release's SHA256SUMS does not list one SHA-256 for {name}; nothing was \
+         installed\n"
+    );
+    for (sums, expected) in [
+        // Cut short, or a sums file of another release.
+        (String::new(), Err(&refused)),
+        (
+            format!("{digest}  docspace-webhooks-{TAG}-aarch64-apple-darwin.tar.gz\n"),
+            Err(&refused),
+        ),
+        // Two different sums for the one archive: which to trust is not for us to guess.
+        (
+            format!("{other}  {name}\n{digest}  {name}\n"),
+            Err(&refused),
+        ),
+        // The same sum twice, a CRLF file, binary mode: one sum, the listed one.
+        (format!("{digest}  {name}\n{digest}  {name}\n"), Ok(())),
+        (format!("{digest}  {name}\r\n"), Ok(())),
+        (format!("{}\t*{name}\n", digest.to_uppercase()), Ok(())),
+    ] {
+        std::fs::write(release.path("release/SHA256SUMS"), &sums).expect("write sums");
+        let _ = std::fs::remove_dir_all(release.path("tools"));
+        let (code, _, stderr) = release.install("Linux", "X64");
+        match expected {
+            Err(message) => {
+                assert_eq!((code, stderr.as_str()), (1, message.as_str()), "{sums:?}");
+                assert!(
+                    !release.path("tools").exists(),
+                    "{sums:?}: nothing installed"
+                );
+            }
+            Ok(()) => {
+                assert_eq!(code, 0, "{sums:?}: {stderr}");
+                assert!(release.installed().exists(), "{sums:?}");
+            }
+        }
+        assert!(
+            !release.path("cargo-args").exists(),
+            "{sums:?}: cargo did not run"
+        );
+    }
+}
+
+/// An archive whose binary is a symbolic link (to a tool of the runner, say) is refused: the
+/// sums vouch for the archive's bytes, not for what a link points at.
+#[test]
+fn an_archive_whose_binary_is_a_link_is_refused() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    let name = format!("docspace-webhooks-{TAG}-{LINUX}");
+    let stage = release.path(&format!("build/{name}"));
+    std::fs::create_dir(&stage).expect("mkdir");
+    std::os::unix::fs::symlink("/bin/true", stage.join("docspace-webhooks")).expect("link");
+    let packed = Command::new("sh")
+        .args(["-c", "tar -czf \"$1\" -C \"$2\" \"$3\" && cd \"$(dirname \"$1\")\" && sha256sum -- *.tar.gz > SHA256SUMS", "sh"])
+        .arg(release.archive())
+        .arg(release.path("build"))
+        .arg(&name)
+        .output()
+        .expect("tar runs");
+    assert!(packed.status.success(), "{packed:?}");
+    let (code, _, stderr) = release.install("Linux", "X64");
+    assert_eq!(
+        (code, stderr),
+        (
+            1,
+            format!(
+                "error: {name}.tar.gz holds no {name}/docspace-webhooks; nothing was installed\n"
+            )
+        )
+    );
+    assert!(!release.path("tools").exists(), "nothing was installed");
+}
