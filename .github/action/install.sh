@@ -12,7 +12,7 @@
 #                                  https://github.com/OWNER/NAME/releases/download/TAG
 #                                  (an https:// or file:// URL: tests use a local directory)
 #   DOCSPACE_WEBHOOKS_INSTALL_DIR  the directory the binary goes into; default
-#                                  $RUNNER_TOOL_CACHE (or ~/.cache)/docspace-webhooks/TAG/bin
+#                                  $RUNNER_TEMP (or ~/.cache)/docspace-webhooks/TAG/bin
 #   RUNNER_OS, RUNNER_ARCH         set by GitHub; elsewhere read from uname
 # Prints the directory installed into on stdout, adds it to $GITHUB_PATH and writes it as the
 # step output `dir` when those are set.
@@ -38,7 +38,10 @@ repository=${DOCSPACE_WEBHOOKS_REPOSITORY:-}
 [[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] ||
   fail "the repository must be OWNER/NAME, not '${repository}'"
 base=${DOCSPACE_WEBHOOKS_RELEASE_URL:-https://github.com/$repository/releases/download/$version}
-dir=${DOCSPACE_WEBHOOKS_INSTALL_DIR:-${RUNNER_TOOL_CACHE:-$HOME/.cache}/docspace-webhooks/$version/bin}
+# RUNNER_TEMP, not the tool cache: the runner empties it around each job, so the binary found
+# there below was checked by this job. A self-hosted runner's tool cache outlives jobs, and a
+# binary another job left in it would run here with this job's keys.
+dir=${DOCSPACE_WEBHOOKS_INSTALL_DIR:-${RUNNER_TEMP:-$HOME/.cache}/docspace-webhooks/$version/bin}
 
 os=${RUNNER_OS:-$(uname -s)}
 arch=${RUNNER_ARCH:-$(uname -m)}
@@ -56,7 +59,8 @@ case "$os/$arch" in
   *) target= ;;
 esac
 
-# A binary already installed for this tag was checked when it was installed.
+# A binary already installed for this tag was checked when it was installed (by an earlier
+# step of this job, on a runner).
 if [ -x "$dir/$exe" ] && [ "$("$dir/$exe" --version 2>/dev/null)" = "docspace-webhooks ${version#v}" ]; then
   echo "docspace-webhooks $version is already installed in $dir" >&2
 else

@@ -70,7 +70,15 @@ impl Release {
     /// Runs install.sh as the Action does on a runner of `os`/`arch`, with the stand-ins of
     /// `bin` first on PATH.
     fn install(&self, os: &str, arch: &str) -> (i32, String, String) {
-        let out = Command::new("bash")
+        let mut command = self.command(os, arch);
+        command.env("DOCSPACE_WEBHOOKS_INSTALL_DIR", self.path("tools/bin"));
+        run(command)
+    }
+
+    /// install.sh with the environment a runner gives it, without DOCSPACE_WEBHOOKS_INSTALL_DIR.
+    fn command(&self, os: &str, arch: &str) -> Command {
+        let mut command = Command::new("bash");
+        command
             .arg(format!("{ROOT}/.github/action/install.sh"))
             .env_clear()
             .env(
@@ -88,20 +96,22 @@ impl Release {
             .env(
                 "DOCSPACE_WEBHOOKS_RELEASE_URL",
                 format!("file://{}", self.path("release").display()),
-            )
-            .env("DOCSPACE_WEBHOOKS_INSTALL_DIR", self.path("tools/bin"))
-            .output()
-            .expect("bash runs");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+            );
+        command
     }
 
     fn installed(&self) -> PathBuf {
         self.path("tools/bin/docspace-webhooks")
     }
+}
+
+fn run(mut command: Command) -> (i32, String, String) {
+    let out = command.output().expect("bash runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn sh(script: &str, args: &[&str]) -> std::process::Output {
@@ -356,4 +366,47 @@ fn an_archive_whose_binary_is_a_link_is_refused() {
         )
     );
     assert!(!release.path("tools").exists(), "nothing was installed");
+}
+
+/// On a runner the binary goes under RUNNER_TEMP, which the runner empties around each job, so
+/// a job only ever runs a binary it checked itself. The tool cache outlives jobs on a
+/// self-hosted runner, where another job (of another repository, or a pull request's) could
+/// leave a binary that says the right version.
+#[test]
+fn on_a_runner_a_binary_left_by_another_job_is_never_run() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    let cache = release.path("toolcache");
+    let left = cache.join(format!("docspace-webhooks/{TAG}/bin"));
+    std::fs::create_dir_all(&left).expect("mkdir");
+    write_script(
+        &left.join("docspace-webhooks"),
+        &format!(
+            "#!/bin/sh\ntouch \"$HOME/ran\"\necho 'docspace-webhooks {}'\n",
+            env!("CARGO_PKG_VERSION")
+        ),
+    );
+    let temp = release.path("runner-temp");
+    std::fs::create_dir(&temp).expect("mkdir");
+    let mut command = release.command("Linux", "X64");
+    command
+        .env("RUNNER_TOOL_CACHE", &cache)
+        .env("RUNNER_TEMP", &temp);
+    let (code, stdout, stderr) = run(command);
+    let dir = temp.join(format!("docspace-webhooks/{TAG}/bin"));
+    assert_eq!(
+        (code, stdout, stderr),
+        (
+            0,
+            format!("{}\n", dir.display()),
+            format!(
+                "installed docspace-webhooks {TAG} ({LINUX}, sha256 {}) into {}\n",
+                release.digest(),
+                dir.display()
+            )
+        )
+    );
+    assert!(
+        !release.path("ran").exists(),
+        "the binary left in the tool cache did not run"
+    );
 }
