@@ -207,9 +207,14 @@ impl Repo {
 
     /// Runs every job of the pipeline for `event`, in the order of `needs:` (the file's order).
     fn run(&mut self, event: &str) -> BTreeMap<String, Job> {
-        self.sha += 1;
         let _ = std::fs::remove_dir_all(self.path("artifacts"));
         std::fs::create_dir(self.path("artifacts")).expect("mkdir");
+        self.rerun(event)
+    }
+
+    /// "Re-run all jobs" of the last run: the run's artifacts are still there.
+    fn rerun(&mut self, event: &str) -> BTreeMap<String, Job> {
+        self.sha += 1;
         let jobs = self.pipeline["jobs"].as_object().expect("jobs").clone();
         let mut done: BTreeMap<String, Job> = BTreeMap::new();
         while done.len() < jobs.len() {
@@ -285,6 +290,16 @@ impl Repo {
                 continue;
             } else if uses.starts_with("actions/upload-artifact@") {
                 let to = self.path(&format!("artifacts/{}", text(&step["with"]["name"])));
+                // As upload-artifact (v4 on): a name is uploaded once per run unless told to
+                // overwrite.
+                if to.exists() && step["with"]["overwrite"] != true {
+                    log.push_str(
+                        "Error: an artifact with this name already exists on the workflow run\n",
+                    );
+                    failed = true;
+                    continue;
+                }
+                let _ = std::fs::remove_dir_all(&to);
                 std::fs::create_dir_all(&to).expect("mkdir");
                 let file = text(&step["with"]["path"]);
                 std::fs::copy(self.path(&format!("workspace/{file}")), to.join(&file))
@@ -625,6 +640,27 @@ fn main_applies_exactly_the_uploaded_plan_with_its_digest() {
     let jobs = repo.run("push");
     assert_eq!(jobs["plan"].outputs["changes"], "0");
     assert_eq!(ran(&jobs), ["plan"]);
+}
+
+/// "Re-run all jobs" of a finished run (its apply failed, or the portal moved since): the plan
+/// job uploads its new plan under the same name in the same run, and the apply job applies
+/// that one, with its new digest.
+#[test]
+fn a_rerun_of_all_jobs_plans_and_applies_again() {
+    let mut repo = Repo::new(BILLING);
+    let first = repo.run("push");
+    assert!(first["apply"].ok, "{:?}", first["apply"]);
+    // The portal moved since: staging lost its webhook.
+    let staging = repo.portal("staging");
+    staging.remove_stored(staging.webhooks()[0].id);
+    let again = repo.rerun("push");
+    assert!(again["plan"].ok, "{:?}", again["plan"]);
+    assert_ne!(
+        again["plan"].outputs["digest"],
+        first["plan"].outputs["digest"]
+    );
+    assert!(again["apply"].ok, "{:?}", again["apply"]);
+    assert_eq!(repo.portal("staging").webhooks().len(), 1);
 }
 
 #[test]
