@@ -35,7 +35,8 @@ version=${DOCSPACE_WEBHOOKS_VERSION:-}
 [[ $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] ||
   fail "the version must be a release tag such as v0.1.0, not '${version}'"
 repository=${DOCSPACE_WEBHOOKS_REPOSITORY:-}
-[[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] ||
+# Checked, as the version is, before either goes into a URL or a path.
+[[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ && ! $repository =~ (^|/)\.\.?(/|$) ]] ||
   fail "the repository must be OWNER/NAME, not '${repository}'"
 base=${DOCSPACE_WEBHOOKS_RELEASE_URL:-https://github.com/$repository/releases/download/$version}
 # RUNNER_TEMP, not the tool cache: the runner empties it around each job, so the binary found

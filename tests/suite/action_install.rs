@@ -410,3 +410,59 @@ fn on_a_runner_a_binary_left_by_another_job_is_never_run() {
         "the binary left in the tool cache did not run"
     );
 }
+
+/// The version and the repository go into URLs and paths: anything but a release tag and an
+/// OWNER/NAME is refused before anything is downloaded or written.
+#[test]
+fn a_version_or_repository_that_is_not_one_is_refused() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    for (name, value, message) in [
+        (
+            "DOCSPACE_WEBHOOKS_VERSION",
+            "v0.1.0;touch x",
+            "the version must be a release tag such as v0.1.0, not 'v0.1.0;touch x'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_VERSION",
+            "../v0.1.0",
+            "the version must be a release tag such as v0.1.0, not '../v0.1.0'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_VERSION",
+            "v0.1.0/../../x",
+            "the version must be a release tag such as v0.1.0, not 'v0.1.0/../../x'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_VERSION",
+            "main",
+            "the version must be a release tag such as v0.1.0, not 'main'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_REPOSITORY",
+            "../..",
+            "the repository must be OWNER/NAME, not '../..'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_REPOSITORY",
+            "OWNER/.",
+            "the repository must be OWNER/NAME, not 'OWNER/.'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_REPOSITORY",
+            "OWNER/name$(id)",
+            "the repository must be OWNER/NAME, not 'OWNER/name$(id)'",
+        ),
+    ] {
+        let mut command = release.command("Linux", "X64");
+        command
+            .env(name, value)
+            .env("DOCSPACE_WEBHOOKS_INSTALL_DIR", release.path("tools/bin"));
+        let (code, stdout, stderr) = run(command);
+        assert_eq!(
+            (code, stdout.as_str(), stderr),
+            (1, "", format!("error: {message}\n")),
+            "{name}={value}"
+        );
+        assert!(!release.path("tools").exists(), "{name}={value}");
+    }
+}
