@@ -12,7 +12,7 @@
 #                                  https://github.com/OWNER/NAME/releases/download/TAG
 #                                  (an https:// or file:// URL: tests use a local directory)
 #   DOCSPACE_WEBHOOKS_INSTALL_DIR  the directory the binary goes into; default
-#                                  $RUNNER_TOOL_CACHE (or ~/.cache)/docspace-webhooks/TAG/bin
+#                                  $RUNNER_TEMP (or ~/.cache)/docspace-webhooks/TAG/bin
 #   RUNNER_OS, RUNNER_ARCH         set by GitHub; elsewhere read from uname
 # Prints the directory installed into on stdout, adds it to $GITHUB_PATH and writes it as the
 # step output `dir` when those are set.
@@ -35,27 +35,37 @@ version=${DOCSPACE_WEBHOOKS_VERSION:-}
 [[ $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] ||
   fail "the version must be a release tag such as v0.1.0, not '${version}'"
 repository=${DOCSPACE_WEBHOOKS_REPOSITORY:-}
-[[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] ||
+# Checked, as the version is, before either goes into a URL or a path.
+[[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ && ! $repository =~ (^|/)\.\.?(/|$) ]] ||
   fail "the repository must be OWNER/NAME, not '${repository}'"
 base=${DOCSPACE_WEBHOOKS_RELEASE_URL:-https://github.com/$repository/releases/download/$version}
-dir=${DOCSPACE_WEBHOOKS_INSTALL_DIR:-${RUNNER_TOOL_CACHE:-$HOME/.cache}/docspace-webhooks/$version/bin}
+# RUNNER_TEMP, not the tool cache: the runner empties it around each job, so the binary found
+# there below was checked by this job. A self-hosted runner's tool cache outlives jobs, and a
+# binary another job left in it would run here with this job's keys.
+dir=${DOCSPACE_WEBHOOKS_INSTALL_DIR:-${RUNNER_TEMP:-$HOME/.cache}/docspace-webhooks/$version/bin}
 
 os=${RUNNER_OS:-$(uname -s)}
 arch=${RUNNER_ARCH:-$(uname -m)}
-exe=docspace-webhooks
+# cargo names the binary .exe on Windows whatever the CPU (an ARM64 runner builds it).
+case "$os" in
+  Windows | MINGW* | MSYS*) exe=docspace-webhooks.exe ;;
+  *) exe=docspace-webhooks ;;
+esac
 case "$os/$arch" in
   Linux/X64 | Linux/x86_64) target=x86_64-unknown-linux-musl ;;
   Linux/ARM64 | Linux/aarch64 | Linux/arm64) target=aarch64-unknown-linux-musl ;;
   macOS/ARM64 | Darwin/arm64) target=aarch64-apple-darwin ;;
   macOS/X64 | Darwin/x86_64) target=x86_64-apple-darwin ;;
-  Windows/X64 | MINGW*/x86_64 | MSYS*/x86_64) target=x86_64-pc-windows-msvc exe=docspace-webhooks.exe ;;
+  Windows/X64 | MINGW*/x86_64 | MSYS*/x86_64) target=x86_64-pc-windows-msvc ;;
   *) target= ;;
 esac
 
-# A binary already installed for this tag was checked when it was installed.
+# A binary already installed for this tag was checked when it was installed (by an earlier
+# step of this job, on a runner).
 if [ -x "$dir/$exe" ] && [ "$("$dir/$exe" --version 2>/dev/null)" = "docspace-webhooks ${version#v}" ]; then
   echo "docspace-webhooks $version is already installed in $dir" >&2
 else
+  command -v curl >/dev/null || fail "curl is needed to download release $version; nothing was installed"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   fetch() { curl --fail --silent --show-error --location --retry 3 --proto '=https,file' -o "$2" "$1"; }
@@ -67,11 +77,16 @@ else
   if [ -n "$target" ]; then
     archive=docspace-webhooks-$version-$target.tar.gz
     [ "$exe" = docspace-webhooks ] || archive=docspace-webhooks-$version-$target.zip
-    # `sha256sum` lines: the digest, then the name (after '*' in binary mode).
-    expected=$(awk -v name="$archive" '$2 == name || $2 == "*" name { print tolower($1); exit }' "$tmp/SHA256SUMS")
+    # `sha256sum` lines: the digest, then the name (after '*' in binary mode). Every release
+    # has a binary for each of these targets, so a sums file that does not list this one
+    # exactly once (cut short, another format, edited) is refused: building from source
+    # instead would skip the check the sums are for.
+    expected=$(awk -v name="$archive" '{ sub(/\r$/, "") } $2 == name || $2 == "*" name { print tolower($1) }' "$tmp/SHA256SUMS" | sort -u)
+    [[ $expected =~ ^[0-9a-f]{64}$ ]] ||
+      fail "the release's SHA256SUMS does not list one SHA-256 for $archive; nothing was installed"
   fi
 
-  if [ -z "$expected" ]; then
+  if [ -z "$target" ]; then
     # No binary for this runner: build the release's tag, pinned by Cargo.lock.
     command -v cargo >/dev/null ||
       fail "release $version has no binary for $os/$arch and cargo is not installed; nothing was installed"
@@ -85,8 +100,10 @@ else
       fail "could not download $archive from $base; nothing was installed"
     if command -v sha256sum >/dev/null; then
       actual=$(sha256sum "$tmp/$archive" | awk '{ print $1 }')
-    else
+    elif command -v shasum >/dev/null; then
       actual=$(shasum -a 256 "$tmp/$archive" | awk '{ print $1 }')
+    else
+      fail "neither sha256sum nor shasum is installed, so $archive cannot be checked; nothing was installed"
     fi
     [ "$actual" = "$expected" ] ||
       fail "refusing $archive: its SHA-256 is $actual, but the release's SHA256SUMS says $expected; nothing was installed"
@@ -96,7 +113,8 @@ else
       *) tar -xzf "$tmp/$archive" -C "$tmp/unpacked" ;;
     esac
     binary=$tmp/unpacked/docspace-webhooks-$version-$target/$exe
-    [ -f "$binary" ] || fail "$archive holds no docspace-webhooks-$version-$target/$exe; nothing was installed"
+    # A regular file: a link in the archive would install (and chmod) whatever it points at.
+    [ -f "$binary" ] && [ ! -L "$binary" ] || fail "$archive holds no docspace-webhooks-$version-$target/$exe; nothing was installed"
     chmod +x "$binary"
     said=$("$binary" --version 2>&1) || said="(it does not run: $said)"
     [ "$said" = "docspace-webhooks ${version#v}" ] ||

@@ -70,7 +70,15 @@ impl Release {
     /// Runs install.sh as the Action does on a runner of `os`/`arch`, with the stand-ins of
     /// `bin` first on PATH.
     fn install(&self, os: &str, arch: &str) -> (i32, String, String) {
-        let out = Command::new("bash")
+        let mut command = self.command(os, arch);
+        command.env("DOCSPACE_WEBHOOKS_INSTALL_DIR", self.path("tools/bin"));
+        run(command)
+    }
+
+    /// install.sh with the environment a runner gives it, without DOCSPACE_WEBHOOKS_INSTALL_DIR.
+    fn command(&self, os: &str, arch: &str) -> Command {
+        let mut command = Command::new("bash");
+        command
             .arg(format!("{ROOT}/.github/action/install.sh"))
             .env_clear()
             .env(
@@ -88,20 +96,22 @@ impl Release {
             .env(
                 "DOCSPACE_WEBHOOKS_RELEASE_URL",
                 format!("file://{}", self.path("release").display()),
-            )
-            .env("DOCSPACE_WEBHOOKS_INSTALL_DIR", self.path("tools/bin"))
-            .output()
-            .expect("bash runs");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+            );
+        command
     }
 
     fn installed(&self) -> PathBuf {
         self.path("tools/bin/docspace-webhooks")
     }
+}
+
+fn run(mut command: Command) -> (i32, String, String) {
+    let out = command.output().expect("bash runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn sh(script: &str, args: &[&str]) -> std::process::Output {
@@ -269,4 +279,190 @@ fn only_a_runner_without_a_binary_builds_the_tag_with_cargo() {
     let (code, _, stderr) = release.install("Linux", "X64");
     assert_eq!(code, 0, "{stderr}");
     assert!(!release.path("cargo-args").exists(), "cargo did not run");
+}
+
+/// The sums decide what is installed, so a sums file that does not give exactly one SHA-256
+/// for the runner's archive is refused, never taken as "no binary" (which would build from
+/// source, unchecked). Line endings and `sha256sum -b`'s `*` are read as sha256sum writes them.
+#[test]
+fn a_sums_file_without_one_sum_for_the_archive_is_refused_and_nothing_is_built() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    write_script(
+        &release.path("bin/cargo"),
+        "#!/bin/sh\necho \"$@\" > \"$HOME/cargo-args\"\nexit 1\n",
+    );
+    let name = format!("docspace-webhooks-{TAG}-{LINUX}.tar.gz");
+    let digest = release.digest();
+    let other = "0".repeat(64);
+    let refused = format!(
+        "error: the release's SHA256SUMS does not list one SHA-256 for {name}; nothing was \
+         installed\n"
+    );
+    for (sums, expected) in [
+        // Cut short, or a sums file of another release.
+        (String::new(), Err(&refused)),
+        (
+            format!("{digest}  docspace-webhooks-{TAG}-aarch64-apple-darwin.tar.gz\n"),
+            Err(&refused),
+        ),
+        // Two different sums for the one archive: which to trust is not for us to guess.
+        (
+            format!("{other}  {name}\n{digest}  {name}\n"),
+            Err(&refused),
+        ),
+        // The same sum twice, a CRLF file, binary mode: one sum, the listed one.
+        (format!("{digest}  {name}\n{digest}  {name}\n"), Ok(())),
+        (format!("{digest}  {name}\r\n"), Ok(())),
+        (format!("{}\t*{name}\n", digest.to_uppercase()), Ok(())),
+    ] {
+        std::fs::write(release.path("release/SHA256SUMS"), &sums).expect("write sums");
+        let _ = std::fs::remove_dir_all(release.path("tools"));
+        let (code, _, stderr) = release.install("Linux", "X64");
+        match expected {
+            Err(message) => {
+                assert_eq!((code, stderr.as_str()), (1, message.as_str()), "{sums:?}");
+                assert!(
+                    !release.path("tools").exists(),
+                    "{sums:?}: nothing installed"
+                );
+            }
+            Ok(()) => {
+                assert_eq!(code, 0, "{sums:?}: {stderr}");
+                assert!(release.installed().exists(), "{sums:?}");
+            }
+        }
+        assert!(
+            !release.path("cargo-args").exists(),
+            "{sums:?}: cargo did not run"
+        );
+    }
+}
+
+/// An archive whose binary is a symbolic link (to a tool of the runner, say) is refused: the
+/// sums vouch for the archive's bytes, not for what a link points at.
+#[test]
+fn an_archive_whose_binary_is_a_link_is_refused() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    let name = format!("docspace-webhooks-{TAG}-{LINUX}");
+    let stage = release.path(&format!("build/{name}"));
+    std::fs::create_dir(&stage).expect("mkdir");
+    std::os::unix::fs::symlink("/bin/true", stage.join("docspace-webhooks")).expect("link");
+    let packed = Command::new("sh")
+        .args(["-c", "tar -czf \"$1\" -C \"$2\" \"$3\" && cd \"$(dirname \"$1\")\" && sha256sum -- *.tar.gz > SHA256SUMS", "sh"])
+        .arg(release.archive())
+        .arg(release.path("build"))
+        .arg(&name)
+        .output()
+        .expect("tar runs");
+    assert!(packed.status.success(), "{packed:?}");
+    let (code, _, stderr) = release.install("Linux", "X64");
+    assert_eq!(
+        (code, stderr),
+        (
+            1,
+            format!(
+                "error: {name}.tar.gz holds no {name}/docspace-webhooks; nothing was installed\n"
+            )
+        )
+    );
+    assert!(!release.path("tools").exists(), "nothing was installed");
+}
+
+/// On a runner the binary goes under RUNNER_TEMP, which the runner empties around each job, so
+/// a job only ever runs a binary it checked itself. The tool cache outlives jobs on a
+/// self-hosted runner, where another job (of another repository, or a pull request's) could
+/// leave a binary that says the right version.
+#[test]
+fn on_a_runner_a_binary_left_by_another_job_is_never_run() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    let cache = release.path("toolcache");
+    let left = cache.join(format!("docspace-webhooks/{TAG}/bin"));
+    std::fs::create_dir_all(&left).expect("mkdir");
+    write_script(
+        &left.join("docspace-webhooks"),
+        &format!(
+            "#!/bin/sh\ntouch \"$HOME/ran\"\necho 'docspace-webhooks {}'\n",
+            env!("CARGO_PKG_VERSION")
+        ),
+    );
+    let temp = release.path("runner-temp");
+    std::fs::create_dir(&temp).expect("mkdir");
+    let mut command = release.command("Linux", "X64");
+    command
+        .env("RUNNER_TOOL_CACHE", &cache)
+        .env("RUNNER_TEMP", &temp);
+    let (code, stdout, stderr) = run(command);
+    let dir = temp.join(format!("docspace-webhooks/{TAG}/bin"));
+    assert_eq!(
+        (code, stdout, stderr),
+        (
+            0,
+            format!("{}\n", dir.display()),
+            format!(
+                "installed docspace-webhooks {TAG} ({LINUX}, sha256 {}) into {}\n",
+                release.digest(),
+                dir.display()
+            )
+        )
+    );
+    assert!(
+        !release.path("ran").exists(),
+        "the binary left in the tool cache did not run"
+    );
+}
+
+/// The version and the repository go into URLs and paths: anything but a release tag and an
+/// OWNER/NAME is refused before anything is downloaded or written.
+#[test]
+fn a_version_or_repository_that_is_not_one_is_refused() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    for (name, value, message) in [
+        (
+            "DOCSPACE_WEBHOOKS_VERSION",
+            "v0.1.0;touch x",
+            "the version must be a release tag such as v0.1.0, not 'v0.1.0;touch x'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_VERSION",
+            "../v0.1.0",
+            "the version must be a release tag such as v0.1.0, not '../v0.1.0'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_VERSION",
+            "v0.1.0/../../x",
+            "the version must be a release tag such as v0.1.0, not 'v0.1.0/../../x'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_VERSION",
+            "main",
+            "the version must be a release tag such as v0.1.0, not 'main'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_REPOSITORY",
+            "../..",
+            "the repository must be OWNER/NAME, not '../..'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_REPOSITORY",
+            "OWNER/.",
+            "the repository must be OWNER/NAME, not 'OWNER/.'",
+        ),
+        (
+            "DOCSPACE_WEBHOOKS_REPOSITORY",
+            "OWNER/name$(id)",
+            "the repository must be OWNER/NAME, not 'OWNER/name$(id)'",
+        ),
+    ] {
+        let mut command = release.command("Linux", "X64");
+        command
+            .env(name, value)
+            .env("DOCSPACE_WEBHOOKS_INSTALL_DIR", release.path("tools/bin"));
+        let (code, stdout, stderr) = run(command);
+        assert_eq!(
+            (code, stdout.as_str(), stderr),
+            (1, "", format!("error: {message}\n")),
+            "{name}={value}"
+        );
+        assert!(!release.path("tools").exists(), "{name}={value}");
+    }
 }

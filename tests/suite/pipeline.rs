@@ -43,6 +43,8 @@ struct Repo {
     dir: tempfile::TempDir,
     /// `head.sha` of the pull request: one per commit pushed.
     sha: u32,
+    /// The repository the pull request comes from.
+    head_repo: String,
 }
 
 /// What one job did.
@@ -63,6 +65,8 @@ struct Context<'a> {
     secrets: BTreeMap<String, String>,
     pr: u32,
     sha: String,
+    /// The repository the pull request's head is in: REPO, or a fork's.
+    head_repo: &'a str,
 }
 
 impl Context<'_> {
@@ -82,6 +86,15 @@ impl Context<'_> {
             ["secrets", name] => self.secrets.get(*name).cloned().unwrap_or_default(),
             ["github", "token"] => "ghs_stand-in-token".into(),
             ["github", "event_name"] => self.event.into(),
+            ["github", "repository"] => REPO.into(),
+            [
+                "github",
+                "event",
+                "pull_request",
+                "head",
+                "repo",
+                "full_name",
+            ] => self.head_repo.into(),
             ["github", "event", "pull_request", "number"] => self.pr.to_string(),
             ["github", "event", "pull_request", "head", "sha"] => self.sha.clone(),
             _ => panic!("an expression this runner does not model: {path}"),
@@ -101,8 +114,9 @@ impl Context<'_> {
         out + rest
     }
 
-    /// An `if:`: `A == 'v'` and `A != 'v'` joined by `||` or `&&` (not both), or `!cancelled()`.
-    /// Without a status function, GitHub adds `success()`: nothing before has failed.
+    /// An `if:`: `A == 'v'`, `A != 'v'` (or a path for `'v'`) joined by `||` or `&&` (not
+    /// both), `!cancelled()` alone or before `&&`. Without a status function, GitHub adds
+    /// `success()`: nothing before has failed.
     fn condition(&self, expr: &str, failed: bool) -> bool {
         let expr = expr.trim();
         let expr = expr
@@ -110,9 +124,15 @@ impl Context<'_> {
             .and_then(|e| e.strip_suffix("}}"))
             .unwrap_or(expr)
             .trim();
-        if expr == "!cancelled()" {
-            return true;
-        }
+        let (expr, failed) = match expr.strip_prefix("!cancelled()") {
+            Some("") => return true,
+            Some(rest) => (
+                rest.strip_prefix(" && ")
+                    .unwrap_or_else(|| panic!("a condition this runner does not model: {expr}")),
+                false,
+            ),
+            None => (expr, failed),
+        };
         let atom = |atom: &str| {
             let (left, negated, right) = match atom.split_once(" != ") {
                 Some((l, r)) => (l, true, r),
@@ -123,7 +143,11 @@ impl Context<'_> {
                     (l, false, r)
                 }
             };
-            let right = right.trim().trim_matches('\'');
+            let right = right.trim();
+            let right = match right.strip_prefix('\'') {
+                Some(literal) => literal.trim_end_matches('\'').to_string(),
+                None => self.value(right),
+            };
             (self.value(left.trim()) == right) != negated
         };
         let holds = if expr.contains(" || ") {
@@ -144,6 +168,7 @@ impl Repo {
             fleet,
             dir: tempfile::tempdir().expect("temp dir"),
             sha: 0,
+            head_repo: REPO.into(),
         };
         for sub in ["workspace", "gh", "artifacts"] {
             std::fs::create_dir(repo.path(sub)).expect("mkdir");
@@ -182,9 +207,14 @@ impl Repo {
 
     /// Runs every job of the pipeline for `event`, in the order of `needs:` (the file's order).
     fn run(&mut self, event: &str) -> BTreeMap<String, Job> {
-        self.sha += 1;
         let _ = std::fs::remove_dir_all(self.path("artifacts"));
         std::fs::create_dir(self.path("artifacts")).expect("mkdir");
+        self.rerun(event)
+    }
+
+    /// "Re-run all jobs" of the last run: the run's artifacts are still there.
+    fn rerun(&mut self, event: &str) -> BTreeMap<String, Job> {
+        self.sha += 1;
         let jobs = self.pipeline["jobs"].as_object().expect("jobs").clone();
         let mut done: BTreeMap<String, Job> = BTreeMap::new();
         while done.len() < jobs.len() {
@@ -228,6 +258,7 @@ impl Repo {
             ]),
             pr: 7,
             sha: format!("{:040x}", self.sha),
+            head_repo: &self.head_repo,
         };
         if !context.condition(&text(&job["if"]), false) {
             return Job::skipped();
@@ -259,6 +290,16 @@ impl Repo {
                 continue;
             } else if uses.starts_with("actions/upload-artifact@") {
                 let to = self.path(&format!("artifacts/{}", text(&step["with"]["name"])));
+                // As upload-artifact (v4 on): a name is uploaded once per run unless told to
+                // overwrite.
+                if to.exists() && step["with"]["overwrite"] != true {
+                    log.push_str(
+                        "Error: an artifact with this name already exists on the workflow run\n",
+                    );
+                    failed = true;
+                    continue;
+                }
+                let _ = std::fs::remove_dir_all(&to);
                 std::fs::create_dir_all(&to).expect("mkdir");
                 let file = text(&step["with"]["path"]);
                 std::fs::copy(self.path(&format!("workspace/{file}")), to.join(&file))
@@ -601,6 +642,27 @@ fn main_applies_exactly_the_uploaded_plan_with_its_digest() {
     assert_eq!(ran(&jobs), ["plan"]);
 }
 
+/// "Re-run all jobs" of a finished run (its apply failed, or the portal moved since): the plan
+/// job uploads its new plan under the same name in the same run, and the apply job applies
+/// that one, with its new digest.
+#[test]
+fn a_rerun_of_all_jobs_plans_and_applies_again() {
+    let mut repo = Repo::new(BILLING);
+    let first = repo.run("push");
+    assert!(first["apply"].ok, "{:?}", first["apply"]);
+    // The portal moved since: staging lost its webhook.
+    let staging = repo.portal("staging");
+    staging.remove_stored(staging.webhooks()[0].id);
+    let again = repo.rerun("push");
+    assert!(again["plan"].ok, "{:?}", again["plan"]);
+    assert_ne!(
+        again["plan"].outputs["digest"],
+        first["plan"].outputs["digest"]
+    );
+    assert!(again["apply"].ok, "{:?}", again["apply"]);
+    assert_eq!(repo.portal("staging").webhooks().len(), 1);
+}
+
 #[test]
 fn an_apply_refuses_a_plan_that_is_not_the_reviewed_one() {
     let repo = Repo::new(BILLING);
@@ -731,4 +793,75 @@ fn a_drift_check_that_cannot_plan_fails_and_leaves_the_issue_alone() {
         drift.log
     );
     assert!(repo.github()["issues"].as_array().unwrap().is_empty());
+}
+
+/// A pull request from a fork: GitHub gives its run no secrets and a read-only token. It is
+/// validated (the annotations need neither), not planned, no comment is attempted, and the job
+/// summary says why; the job passes when the file is valid.
+#[test]
+fn a_pull_request_from_a_fork_is_validated_and_not_planned() {
+    let mut repo = Repo::new(BILLING);
+    repo.head_repo = "someone/webhooks".into();
+    let jobs = repo.run("pull_request");
+    let job = &jobs["pull-request"];
+    assert!(job.ok, "{job:?}");
+    assert_eq!(
+        job.summary,
+        "This pull request comes from a fork, which GitHub gives no secrets: webhooks.yaml was \
+         validated, not planned. Its plan is made on the main branch, where the docspace \
+         environment's reviewers read it before it is applied.\n"
+    );
+    assert_eq!(repo.calls(), "", "no comment is attempted");
+    assert!(!job.log.contains("+ docspace-webhooks plan"), "{}", job.log);
+
+    // An invalid file still fails the job, with its annotations.
+    repo.commit("webhooks:\n  Billing sync:\n    uri: ftp://billing.example.com/hooks\n");
+    let jobs = repo.run("pull_request");
+    let job = &jobs["pull-request"];
+    assert!(!job.ok, "{job:?}");
+    assert!(
+        job.log.contains("::error file=webhooks.yaml,line=10,"),
+        "{}",
+        job.log
+    );
+    assert_eq!(repo.calls(), "");
+}
+
+/// Secrets are in the `env:` of the steps that run plan or apply, never of a job, so checkout,
+/// the artifact steps and the `gh` steps never see them; the webhook secrets only reach apply.
+#[test]
+fn secrets_reach_only_the_steps_that_plan_or_apply() {
+    let pipeline = yaml("examples/github-actions.yml");
+    let mut given = Vec::new();
+    for (name, job) in pipeline["jobs"].as_object().expect("jobs") {
+        assert!(
+            !job["env"].to_string().contains("secrets."),
+            "job {name} gives secrets to all its steps"
+        );
+        for step in job["steps"].as_array().expect("steps") {
+            let env = step["env"].to_string();
+            if env.contains("secrets.") {
+                given.push(format!(
+                    "{name}: {} {}",
+                    text(&step["with"]["command"]),
+                    step["env"]
+                        .as_object()
+                        .expect("env")
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ));
+            }
+        }
+    }
+    assert_eq!(
+        given,
+        [
+            "apply: apply BILLING_WEBHOOK_SECRET DOCSPACE_PROD_KEY DOCSPACE_STAGING_KEY",
+            "drift: plan DOCSPACE_PROD_KEY DOCSPACE_STAGING_KEY",
+            "plan: plan DOCSPACE_PROD_KEY DOCSPACE_STAGING_KEY",
+            "pull-request: plan DOCSPACE_PROD_KEY DOCSPACE_STAGING_KEY",
+        ]
+    );
 }
