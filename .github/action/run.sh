@@ -39,11 +39,14 @@ stdout=$(mktemp "${RUNNER_TEMP:-/tmp}/docspace-webhooks-$command.XXXXXX")
 echo "+ docspace-webhooks ${argv[*]}" >&2
 # Through tee, so the log shows stdout as it comes (and GitHub reads the workflow commands of
 # --format github from it) while the file keeps it for the outputs and the summary.
+# A file left from before must not pass for the plan saved now: a plan of a `portals:` file
+# with a portal down is saved while the command exits 1, so only the file's presence tells.
+[ -z "${INPUT_OUT:-}" ] || rm -f -- "$INPUT_OUT"
 "${DOCSPACE_WEBHOOKS_DIR:?}/docspace-webhooks" "${argv[@]}" | tee "$stdout"
 code=${PIPESTATUS[0]}
 
 digest=
-if [ -n "${INPUT_OUT:-}" ] && { [ "$code" = 0 ] || [ "$code" = 2 ]; }; then
+if [ -n "${INPUT_OUT:-}" ] && [ -f "$INPUT_OUT" ]; then
   if command -v sha256sum >/dev/null; then
     digest=$(sha256sum "$INPUT_OUT" | awk '{ print $1 }')
   else

@@ -14,7 +14,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::fake_portal::FakePortal;
+use crate::support::fake_portal::{FakePortal, Fault, FaultBody, FaultKind, WEBHOOK_PATH};
 use crate::support::fleet::Fleet;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -82,7 +82,10 @@ impl Context<'_> {
                 .and_then(|o| o.get(*name))
                 .cloned()
                 .unwrap_or_default(),
-            ["needs", job, "outputs", name] => self.needs[*job].outputs[*name].clone(),
+            // A skipped job's outputs are empty, as on GitHub.
+            ["needs", job, "outputs", name] => (self.needs[*job].outputs.get(*name))
+                .cloned()
+                .unwrap_or_default(),
             ["secrets", name] => self.secrets.get(*name).cloned().unwrap_or_default(),
             ["github", "token"] => "ghs_stand-in-token".into(),
             ["github", "event_name"] => self.event.into(),
@@ -227,9 +230,12 @@ impl Repo {
                             .is_none_or(|need| done.contains_key(need))
                 })
                 .expect("a job whose needs are done");
+            // As GitHub: a job whose `if:` has no status function is skipped when a job it
+            // needs did not succeed; `!cancelled()` runs it all the same.
             let needs_failed = job["needs"]
                 .as_str()
-                .is_some_and(|need| !(done[need].ran && done[need].ok));
+                .is_some_and(|need| !(done[need].ran && done[need].ok))
+                && !text(&job["if"]).contains("!cancelled()");
             let result = if needs_failed {
                 Job::skipped()
             } else {
@@ -640,6 +646,46 @@ fn main_applies_exactly_the_uploaded_plan_with_its_digest() {
     let jobs = repo.run("push");
     assert_eq!(jobs["plan"].outputs["changes"], "0");
     assert_eq!(ran(&jobs), ["plan"]);
+}
+
+/// One portal down on the main branch: the plan job saves and uploads the other portal's plan
+/// and fails; once approved, the apply job applies that plan to the portal that planned, sends
+/// nothing to the one that failed, and fails naming it.
+#[test]
+fn a_portal_down_on_main_still_applies_the_others_and_both_jobs_fail() {
+    let mut repo = Repo::new(BILLING);
+    repo.portal("production").inject(Fault::new(
+        "GET",
+        WEBHOOK_PATH,
+        FaultKind::Status {
+            status: 500,
+            body: FaultBody::Json(serde_json::json!({
+                "error": {"message": "database is down"},
+                "statusCode": 500
+            })),
+        },
+    ));
+    let jobs = repo.run("push");
+    assert_eq!(ran(&jobs), ["apply", "plan"]);
+    let plan = &jobs["plan"];
+    assert!(!plan.ok, "{plan:?}");
+    assert_eq!(plan.outputs["changes"], "1");
+    assert!(!plan.outputs["digest"].is_empty(), "{plan:?}");
+    assert!(
+        repo.path("artifacts/webhooks-plan/webhooks.plan.json")
+            .exists(),
+        "the partial plan was uploaded"
+    );
+    let apply = &jobs["apply"];
+    assert!(!apply.ok, "{apply:?}");
+    assert!(
+        apply.log.contains("1 of 2 portal(s) failed"),
+        "{}",
+        apply.log
+    );
+    assert_eq!(repo.portal("staging").webhooks().len(), 1);
+    assert!(repo.portal("production").webhooks().is_empty());
+    assert!(!apply.log.contains(SECRET), "{}", apply.log);
 }
 
 /// "Re-run all jobs" of a finished run (its apply failed, or the portal moved since): the plan
