@@ -13,9 +13,10 @@
 //! what a stopped run never started, and how each portal's writes ended.
 
 use std::cell::RefCell;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
+use super::confirm::{Asking, confirm};
 use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
 use super::{Output, Planned, Printer, prefix, saved_file};
@@ -145,7 +146,7 @@ fn write_all(
         return finish(failed_to_plan, runs.len(), false);
     }
     if !args.auto_approve && args.saved_plan.is_none() {
-        confirm(out)?;
+        confirm(out, Asking::Apply)?;
     }
 
     let _ = writeln!(out);
@@ -320,30 +321,6 @@ fn not_started(plan: &Plan, report: &apply::Report, reason: &StopReason) -> Stri
         ));
     }
     text
-}
-
-/// Asks for `yes` on the terminal, as Terraform does; anything else cancels.
-fn confirm(out: &mut Output) -> Result<(), Error> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(Error::NoTerminal);
-    }
-    let _ = write!(
-        out,
-        "\nDo you want to apply these changes? Only 'yes' will be accepted: "
-    );
-    let _ = out.flush();
-    // Nobody can approve a plan they were not shown.
-    if out.lost().is_some() {
-        return Err(Error::PlanNotShown);
-    }
-    let mut answer = String::new();
-    stdin.lock().read_line(&mut answer).map_err(Error::Prompt)?;
-    if answer.trim() == "yes" {
-        Ok(())
-    } else {
-        Err(Error::Cancelled)
-    }
 }
 
 fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {

@@ -42,7 +42,7 @@ pub(super) struct PortalRun<'a> {
 
 /// One portal of the file to work on.
 pub(super) struct Wanted<'a> {
-    name: Option<&'a str>,
+    pub name: Option<&'a str>,
     /// Its `url:`; `None` for a `portal:` file, whose portal the settings may also give.
     url: Option<&'a str>,
     pub api_key_env: &'a str,

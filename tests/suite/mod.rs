@@ -65,6 +65,8 @@ mod prune;
 mod prune_limit;
 /// `--quiet`: only errors on stderr, stdout and exit codes unchanged.
 mod quiet;
+/// `redeliver`: the failed deliveries of a window shown, approved and resent (issue 21).
+mod redeliver;
 /// What a reviewer reads: changes inside values, look-alike hosts, secrets not compared, the
 /// rename trap, in every format.
 mod review;
