@@ -24,7 +24,7 @@ use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
 use crate::plan::saved::SavedPlanError;
-use crate::plan::{Change, Plan};
+use crate::plan::{Action, Change, Plan};
 use crate::render::style::{self, paint};
 use crate::settings::Settings;
 use crate::{Error, render};
@@ -348,11 +348,32 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
                 "failed"
             };
             format!(
-                "{} {}{id} was not {verb}: {}",
+                "{} {}{id} was not {verb}: {}{}",
                 paint(style::FAILED, label),
                 crate::render::quoted(&change.name),
-                super::report::chain(e)
+                super::report::chain(e),
+                log_blocks_delete(change, e).unwrap_or_default()
             )
         }
     }
+}
+
+/// Why a delete failed with a 500 while its webhook has deliveries, which the portal's own
+/// message does not say: on PostgreSQL the log's rows keep the webhook from being deleted
+/// (docs/docspace-api.md §12). `None` for any other failure.
+fn log_blocks_delete(change: &Change, e: &Failure) -> Option<String> {
+    let deliveries = change.deliveries.filter(|n| *n > 0)?;
+    let status = match e {
+        Failure::Api(api) => api.status(),
+        _ => None,
+    };
+    (change.action == Action::Delete && status == Some(500)).then(|| {
+        format!(
+            "\n      it still has {deliveries} deliver{} in its log: a portal on PostgreSQL refuses to \
+             delete a webhook while its log has rows, and the API cannot delete them. Keep it \
+             disabled instead (enabled: false in the file), or have the portal's administrator \
+             remove its log rows from the database, then delete it again",
+            if deliveries == 1 { "y" } else { "ies" }
+        )
+    })
 }

@@ -1,7 +1,8 @@
 //! `redeliver`: resend the failed deliveries of a window (docs/docspace-api.md §21). Every
 //! portal of the run (the one of a `portal:` file, or those `--portal` selects) is read first:
 //! its webhooks, then its delivery log newest first down to the start of the window, only the
-//! selected failure classes (`groupStatus`), a whole-log read unless `--webhook` names some.
+//! selected failure classes (`groupStatus`), in one read of the whole log, or one per webhook
+//! when `--webhook` names some or two webhooks share a name.
 //! Then the list of exactly what will be resent is shown, `yes` is asked (or `--auto-approve`),
 //! and each portal's deliveries are resent, oldest first, 100 ids a request (the client's).
 //!
@@ -187,9 +188,13 @@ async fn find(
         query = query.status(class);
     }
     let in_window = |row: &Delivery| row.created_at().is_some_and(|at| at >= since);
-    // One read of the whole log, unless a few webhooks are named: then theirs alone.
+    // One read of the whole log, whose rows name their webhook only by name: unless a few
+    // webhooks are named (then theirs alone), or two share a name (the portal allows it,
+    // docs/docspace-api.md §15), which would put one row under both.
+    let mut names = std::collections::HashSet::new();
+    let unique = chosen.iter().all(|w| names.insert(w.name.as_str()));
     let mut rows: Vec<(i32, Vec<Delivery>)> = Vec::new();
-    if args.webhooks.is_empty() {
+    if args.webhooks.is_empty() && unique {
         let all = client.log_while(&query, in_window).await?;
         for w in &chosen {
             let of: Vec<Delivery> = all

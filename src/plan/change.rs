@@ -38,6 +38,7 @@ impl Change {
             op: Op::Create(body),
             before: None,
             failure: None,
+            deliveries: None,
         }
     }
 
@@ -63,6 +64,7 @@ impl Change {
             op: Op::Delete { id: w.id },
             before: Some(w),
             failure: None,
+            deliveries: None,
         }
     }
 
@@ -113,6 +115,7 @@ impl Change {
             op,
             before: Some(w),
             failure,
+            deliveries: None,
         })
     }
 }

@@ -156,6 +156,7 @@ mod tests {
                 },
                 before: None,
                 failure: None,
+                deliveries: None,
             })
             .collect();
         Plan {

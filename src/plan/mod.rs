@@ -67,6 +67,10 @@ pub struct Change {
     /// deliveries keep failing, docs/docspace-api.md §18), so a reviewer knows re-enabling hits
     /// a failing target.
     pub failure: Option<LastFailure>,
+    /// For a delete: how many deliveries of the webhook's log it erases with it (the log's
+    /// `total`, docs/docspace-api.md §12, §21), read from the portal when the plan was made;
+    /// `None` for the other changes, and when it was not read.
+    pub deliveries: Option<u64>,
 }
 
 /// The last delivery failure the portal recorded for a webhook, serialized as the JSON plan's

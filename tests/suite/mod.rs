@@ -9,6 +9,8 @@ mod big_files;
 mod client;
 /// `completions SHELL` and the hidden `man`, generated from the real command line.
 mod completions;
+/// Deletes say what they erase: the delivery log's count in every plan, PostgreSQL's 500.
+mod delete_log;
 /// The README and examples stay true to what they show.
 mod docs;
 /// Usage errors exit 1; a closed stdout never changes an exit code or stops a write.

@@ -277,7 +277,10 @@ fn write_of(change: &Change) -> Result<Write, SavedPlanError> {
             against,
             enabled: *enabled,
         },
-        (Op::Delete { .. }, Some(against)) => Write::Delete { against },
+        (Op::Delete { .. }, Some(against)) => Write::Delete {
+            against,
+            deliveries: change.deliveries,
+        },
         (Op::Update { .. } | Op::SetEnabled { .. } | Op::Delete { .. }, None) => {
             unreachable!("only a create is made without its live record (plan::change)")
         }
@@ -365,7 +368,13 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
                 format!("set_enabled of #{id} changes nothing: enabled is already {enabled}")
             })
         }
-        Write::Delete { against } => Ok(Change::delete(against.into_live()?)),
+        Write::Delete {
+            against,
+            deliveries,
+        } => Ok(Change {
+            deliveries,
+            ..Change::delete(against.into_live()?)
+        }),
     }
 }
 

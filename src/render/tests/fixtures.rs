@@ -76,6 +76,7 @@ pub(super) fn create(name: &str, uri: &str) -> Change {
         op: Op::Create(body(name, uri)),
         before: None,
         failure: None,
+        deliveries: None,
     }
 }
 
@@ -107,6 +108,7 @@ pub(super) fn update() -> Change {
         },
         before: None,
         failure: None,
+        deliveries: None,
     }
 }
 
@@ -128,6 +130,7 @@ pub(super) fn enable_after_failures() -> Change {
             on: Some("2026-11-20T10:00:00".to_string()),
             excerpt: Some("502 Bad Gateway".to_string()),
         }),
+        deliveries: None,
     }
 }
 
@@ -156,6 +159,7 @@ pub(super) fn delete() -> Change {
         op: Op::Delete { id: 9900 },
         before: None,
         failure: None,
+        deliveries: Some(37),
     }
 }
 

@@ -28,6 +28,7 @@ fn update(id: i32, name: &str, fields: Vec<crate::plan::FieldChange>) -> Change 
         },
         before: None,
         failure: None,
+        deliveries: None,
     }
 }
 
