@@ -97,7 +97,10 @@ pub(super) fn run(
         .into_iter()
         .collect::<Result<Vec<_>, Error>>()?;
 
-    for run in &runs {
+    for (i, run) in runs.iter().enumerate() {
+        if i > 0 {
+            let _ = writeln!(out);
+        }
         show(out, run, args);
     }
     let total: usize = runs

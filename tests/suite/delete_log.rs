@@ -254,3 +254,20 @@ fn a_500_on_deleting_a_webhook_with_deliveries_explains_postgresql() {
     assert!(deletes.contains(&(delete_path(2), 500)), "{deletes:?}");
     assert!(deletes.contains(&(delete_path(3), 200)), "{deletes:?}");
 }
+
+#[test]
+fn the_docs_plan_is_what_plan_prints() {
+    let portal = portal();
+    let out = Run::new(&["plan", "--prune", "--max-deletes", "2"])
+        .file(FILE)
+        .portal(&portal)
+        .run();
+    let shown = out
+        .stdout
+        .replace(&portal.url(), "https://yourportal.onlyoffice.com");
+    assert_eq!(
+        shown,
+        super::redeliver::doc_block("## What a delete erases"),
+        "docs/redelivery.md is out of date"
+    );
+}

@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use crate::support::fake_portal::{Deliveries, FakePortal, Outcome, RETRY_PATH, RetryLimit, Seed};
+use crate::support::fleet::Fleet;
 use crate::support::run::Run;
 use crate::support::spawn::Terminal;
 
@@ -361,4 +362,121 @@ fn a_150_failures_go_in_two_requests_the_second_waiting_out_a_429() {
         .collect();
     assert_eq!(sent, [(200, 100), (429, 50), (200, 50)]);
     assert_eq!(portal.deliveries().len(), 300);
+}
+
+#[test]
+fn two_webhooks_of_one_name_each_resend_only_their_own() {
+    // The log's rows name their webhook only by name, which the portal lets two share.
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Twin", "https://a.example.com/h"));
+    portal.seed(Seed::new("Twin", "https://b.example.com/h"));
+    portal.seed_deliveries(1, Deliveries::new(1).status(500).newest_at(AT - 120));
+    portal.seed_deliveries(2, Deliveries::new(1).status(503).newest_at(AT - 60));
+    let out = Run::new(&["redeliver", "--since", WINDOW])
+        .file(FILE)
+        .portal(&portal)
+        .run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Twin": 1 failed delivery to resend
+          log #1      2026-11-30T11:58:00+00:00  500     file.created
+
+      #2 "Twin": 1 failed delivery to resend
+          log #2      2026-11-30T11:59:00+00:00  503     file.created
+
+    Redeliver: 2 failed deliveries of 2 webhooks, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+    ----- stderr -----
+      x refusing to resend without confirmation: there is no terminal to ask on; nothing was sent
+      help: review the list, then rerun with --auto-approve
+
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn each_portal_of_a_portals_file_is_listed_and_resent_a_down_one_fails_alone() {
+    let fleet = Fleet::start(&["staging", "production"]).with_down("eu");
+    for (i, (_, portal)) in fleet.up().enumerate() {
+        portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+        portal.seed_deliveries(1, Deliveries::new(i + 1).status(500).newest_at(AT));
+        portal.set_time(AT + 3600);
+    }
+    let file = format!("{}webhooks: {{}}\n", fleet.portals_yaml(&[]));
+    let out = Run::new(&[
+        "redeliver",
+        "--since",
+        WINDOW,
+        "--auto-approve",
+        "--retries",
+        "0",
+    ])
+    .file(&file)
+    .fleet(&fleet)
+    .run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    === portal staging ([PORTAL]) ===
+
+      #1 "Billing": 1 failed delivery to resend
+          log #1      2026-11-30T12:00:00+00:00  500     file.created
+
+    === portal production ([PORTAL-2]) ===
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #1      2026-11-30T11:59:00+00:00  500     file.created
+          log #2      2026-11-30T12:00:00+00:00  500     file.created
+
+    === portal eu ([PORTAL-3]) ===
+    Error: could not connect to [PORTAL-3]: Connection refused (os error 111)
+
+    Redeliver: 3 failed deliveries of 2 webhooks on 2 portals, in 2 requests.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    [staging] ok resent 1 of 1: new deliveries #2
+    [production] ok resent 2 of 2: new deliveries #3, #4
+    ----- stderr -----
+      x 1 of 3 portal(s) could not be read
+      help: each failed portal's section says why; the other portals' deliveries were listed, and resent when approved
+
+    ----- end -----
+    "#);
+    let resent: Vec<usize> = fleet.up().map(|(_, p)| p.writes().len()).collect();
+    assert_eq!(resent, [1, 1]);
+}
+
+/// The ```text block of docs/redelivery.md after `heading`, without its `$ ` command line.
+pub fn doc_block(heading: &str) -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/redelivery.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let block = &doc[doc.find(heading).expect("the section")..];
+    let block = &block[block.find("```text\n").expect("a block") + "```text\n".len()..];
+    let block = &block[..block.find("```").expect("a closed block")];
+    block
+        .lines()
+        .filter(|line| !line.starts_with("$ "))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+#[test]
+fn the_docs_session_is_what_redeliver_prints() {
+    let portal = portal();
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    // The docs show the prompt answered on a terminal; --auto-approve skips that line.
+    let expected = doc_block("## `redeliver`").replace(
+        "\nDo you want to resend these deliveries? Only 'yes' will be accepted: yes\n",
+        "",
+    );
+    let shown = out
+        .stdout
+        .replace(&portal.url(), "https://yourportal.onlyoffice.com");
+    assert_eq!(
+        shown, expected,
+        "docs/redelivery.md is out of date: {out:?}"
+    );
 }
