@@ -24,6 +24,7 @@ use super::{Output, Printer, prefix};
 use crate::Error;
 use crate::api::{Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
 use crate::cli::{FailureClass, RedeliverArgs, WebhookKey};
+use crate::halt::StopReason;
 use crate::render::style::{self, paint};
 use crate::render::{plain, quoted};
 use crate::settings::Settings;
@@ -126,8 +127,11 @@ pub(super) fn run(
         confirm(out, Asking::Redeliver)?;
     }
     let _ = writeln!(out);
+    // A signal from now on lets a request in flight finish and be reported.
+    super::signals::writes_start();
 
     let mut not_resent = 0;
+    let mut signal = None;
     for run in &runs {
         let Some(found) = found(run).filter(|f| !f.groups.is_empty()) else {
             continue;
@@ -164,6 +168,12 @@ pub(super) fn run(
             ));
         }
         not_resent += done.skipped() + (done.asked - done.answered);
+        if let Some(StopReason::Signal { exit_code, .. }) = found.client.halt().reason() {
+            signal = Some(*exit_code);
+        }
+    }
+    if let Some(code) = signal {
+        return Ok(ExitCode::from(code));
     }
     finish(failed_to_read, runs.len(), not_resent, total)
 }

@@ -342,13 +342,14 @@ fn a_150_failures_go_in_two_requests_the_second_waiting_out_a_429() {
     portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
     portal.seed_deliveries(1, Deliveries::new(150).status(500).newest_at(AT));
     portal.set_time(AT + 3600);
+    // A window of one (short) second: the 429 always asks for 1 s, which is then enough.
     portal.set_retry_limit(Some(RetryLimit {
         requests: 1,
-        window: std::time::Duration::from_millis(500),
-        second: std::time::Duration::from_millis(100),
+        window: std::time::Duration::from_millis(300),
+        second: std::time::Duration::from_millis(300),
     }));
     let out = redeliver(&portal, &["--auto-approve"])
-        .env("DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS", "100")
+        .env("DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS", "300")
         .run();
     insta::assert_snapshot!(out.user_view());
     let sent: Vec<(u16, usize)> = portal
