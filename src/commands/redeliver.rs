@@ -110,11 +110,7 @@ pub(super) fn run(
         .sum();
     let failed_to_read = runs.iter().filter(|r| r.outcome.is_err()).count();
     if total == 0 {
-        let _ = writeln!(
-            out,
-            "\nNothing to resend: no failed deliveries since {} ago.",
-            since_text(args)
-        );
+        let _ = writeln!(out, "\nNothing to resend in the last {}.", since_text(args));
         return finish(failed_to_read, runs.len(), 0, 0);
     }
     let _ = writeln!(out, "\n{}", paint(style::BOLD, summary(&runs, total)));

@@ -246,7 +246,7 @@ fn a_disabled_webhook_is_resent_only_when_included() {
 
       ! #3 "Legacy" is disabled: its 1 failed delivery is left out (--include-disabled resends it)
 
-    Nothing to resend: no failed deliveries since 3650d ago.
+    Nothing to resend in the last 3650d.
     ----- stderr -----
     ----- end -----
     "#);
@@ -285,7 +285,7 @@ fn nothing_to_resend_exits_0() {
     ----- stdout -----
     Portal: [PORTAL]
 
-    Nothing to resend: no failed deliveries since 3650d ago.
+    Nothing to resend in the last 3650d.
     ----- stderr -----
     ----- end -----
     ");
