@@ -76,6 +76,15 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Print the live webhooks as a config file, to start managing an existing portal.
     Export(ExportArgs),
+    /// Resend the failed deliveries of a window, after showing exactly which and asking.
+    ///
+    /// Reads the portal's delivery log, lists the failed deliveries logged within --since
+    /// (per webhook: log id, time, event, status), asks for `yes` (or --auto-approve), then
+    /// resends them, oldest first, 100 per request. A resent delivery is a new event to its
+    /// receiver: a new event id, signed with the webhook's current secret, sent to its
+    /// current uri. Exit 0 when every one was resent (or there was nothing to resend), 1 when
+    /// any was not.
+    Redeliver(RedeliverArgs),
     /// Show a plan saved by `plan --out` as `apply PLAN_FILE` would, and its SHA-256. Offline:
     /// needs no portal and no API key.
     Show(ShowArgs),
@@ -258,6 +267,78 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u8).range(1..=15))]
     pub parallelism: u8,
+}
+
+#[derive(Debug, Args)]
+pub struct RedeliverArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// How far back to look: the failed deliveries logged within this time before now (a
+    /// whole number and s, m, h or d: 30m, 24h, 7d).
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = crate::duration::parse)]
+    pub since: std::time::Duration,
+    /// Only this webhook's deliveries: its name on the portal, or `id:N` (`name:X` for a name
+    /// that starts with `id:`). Repeat it for several. Default: every webhook of the portal,
+    /// in the file or not.
+    #[arg(long = "webhook", value_name = "NAME|id:N", value_parser = WebhookKey::parse)]
+    pub webhooks: Vec<WebhookKey>,
+    /// Only failures of this kind: 5xx, 4xx, 3xx (answered with that status), or unsent (no
+    /// answer: DNS, refused connection, TLS). Repeat it for several. Default: all four.
+    #[arg(long = "status", value_enum, value_name = "CLASS")]
+    pub statuses: Vec<FailureClass>,
+    /// Resend the deliveries of disabled webhooks too (the portal sends a redelivery even to a
+    /// disabled webhook); without it they are left out and named.
+    #[arg(long)]
+    pub include_disabled: bool,
+    /// Resend without asking for confirmation (needed when there is no terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// With a `portals:` file: how many portals to read at once.
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub portal_parallelism: u16,
+}
+
+/// A webhook `--webhook` names: by its name on the portal, or by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookKey {
+    Name(String),
+    Id(i32),
+}
+
+impl WebhookKey {
+    /// `id:5` is an id, `name:X` the name X, anything else a name.
+    pub fn parse(text: &str) -> Result<WebhookKey, String> {
+        if let Some(name) = text.strip_prefix("name:") {
+            return Ok(WebhookKey::Name(name.to_owned()));
+        }
+        match text.strip_prefix("id:") {
+            Some(id) => id
+                .parse::<i32>()
+                .ok()
+                .filter(|id| *id > 0)
+                .map(WebhookKey::Id)
+                .ok_or_else(|| {
+                    format!("{id:?} is not a webhook id (id:N, N a positive whole number)")
+                }),
+            None if text.is_empty() => Err("a webhook name is not empty".into()),
+            None => Ok(WebhookKey::Name(text.to_owned())),
+        }
+    }
+}
+
+/// The failures `redeliver --status` selects: every status class but 2xx.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailureClass {
+    #[value(name = "5xx")]
+    ServerError,
+    #[value(name = "4xx")]
+    ClientError,
+    #[value(name = "3xx")]
+    Redirect,
+    Unsent,
 }
 
 #[derive(Debug, Args)]

@@ -40,6 +40,53 @@ pub enum Error {
     #[diagnostic(code(apply::cancelled))]
     Cancelled,
 
+    #[error(
+        "refusing to resend without confirmation: there is no terminal to ask on; nothing was sent"
+    )]
+    #[diagnostic(
+        code(redeliver::no_terminal),
+        help("review the list, then rerun with --auto-approve")
+    )]
+    RedeliverNoTerminal,
+
+    #[error("redeliver cancelled; nothing was sent")]
+    #[diagnostic(code(redeliver::cancelled))]
+    RedeliverCancelled,
+
+    #[error(
+        "refusing to resend: the list could not be shown (stdout is closed), so it cannot be confirmed; nothing was sent"
+    )]
+    #[diagnostic(
+        code(redeliver::list_not_shown),
+        help("rerun with stdout open, or with --auto-approve")
+    )]
+    ListNotShown,
+
+    #[error("{failed} of {total} failed deliveries were not resent")]
+    #[diagnostic(
+        code(redeliver::failed),
+        help(
+            "the deliveries reported as resent are queued on the portal; a rerun lists the failures again, the ones resent included (their new deliveries have new log ids)"
+        )
+    )]
+    RedeliverFailed { failed: usize, total: usize },
+
+    #[error("{failed} of {total} portal(s) could not be read")]
+    #[diagnostic(
+        code(redeliver::portals_failed),
+        help(
+            "each failed portal's section says why; the other portals' deliveries were listed, and resent when approved"
+        )
+    )]
+    PortalsNotRead { failed: usize, total: usize },
+
+    #[error("the portal has no webhook {unknown}; nothing was sent")]
+    #[diagnostic(
+        code(redeliver::unknown_webhook),
+        help("--webhook takes a webhook's name as the portal lists it, or id:N")
+    )]
+    UnknownWebhook { unknown: String },
+
     #[error("{failed} of {total} change(s) failed")]
     #[diagnostic(
         code(apply::failed),

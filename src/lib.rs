@@ -13,6 +13,7 @@ pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod duration;
 mod error;
 pub mod field;
 pub mod halt;

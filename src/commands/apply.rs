@@ -13,9 +13,10 @@
 //! what a stopped run never started, and how each portal's writes ended.
 
 use std::cell::RefCell;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
+use super::confirm::{Asking, confirm};
 use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
 use super::{Output, Planned, Printer, prefix, saved_file};
@@ -23,7 +24,7 @@ use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
 use crate::plan::saved::SavedPlanError;
-use crate::plan::{Change, Plan};
+use crate::plan::{Action, Change, Plan};
 use crate::render::style::{self, paint};
 use crate::settings::Settings;
 use crate::{Error, render};
@@ -146,7 +147,7 @@ fn write_all(
         return finish(failed_to_plan, runs.len(), false);
     }
     if !args.auto_approve && args.saved_plan.is_none() {
-        confirm(out)?;
+        confirm(out, Asking::Apply)?;
     }
 
     let _ = writeln!(out);
@@ -323,30 +324,6 @@ fn not_started(plan: &Plan, report: &apply::Report, reason: &StopReason) -> Stri
     text
 }
 
-/// Asks for `yes` on the terminal, as Terraform does; anything else cancels.
-fn confirm(out: &mut Output) -> Result<(), Error> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(Error::NoTerminal);
-    }
-    let _ = write!(
-        out,
-        "\nDo you want to apply these changes? Only 'yes' will be accepted: "
-    );
-    let _ = out.flush();
-    // Nobody can approve a plan they were not shown.
-    if out.lost().is_some() {
-        return Err(Error::PlanNotShown);
-    }
-    let mut answer = String::new();
-    stdin.lock().read_line(&mut answer).map_err(Error::Prompt)?;
-    if answer.trim() == "yes" {
-        Ok(())
-    } else {
-        Err(Error::Cancelled)
-    }
-}
-
 fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
     let verb = format!("{}d", apply::infinitive(change.action));
     match result {
@@ -372,11 +349,32 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
                 "failed"
             };
             format!(
-                "{} {}{id} was not {verb}: {}",
+                "{} {}{id} was not {verb}: {}{}",
                 paint(style::FAILED, label),
                 crate::render::quoted(&change.name),
-                super::report::chain(e)
+                super::report::chain(e),
+                log_blocks_delete(change, e).unwrap_or_default()
             )
         }
     }
+}
+
+/// Why a delete failed with a 500 while its webhook has deliveries, which the portal's own
+/// message does not say: on PostgreSQL the log's rows keep the webhook from being deleted
+/// (docs/docspace-api.md §12). `None` for any other failure.
+fn log_blocks_delete(change: &Change, e: &Failure) -> Option<String> {
+    let deliveries = change.deliveries.filter(|n| *n > 0)?;
+    let status = match e {
+        Failure::Api(api) => api.status(),
+        _ => None,
+    };
+    (change.action == Action::Delete && status == Some(500)).then(|| {
+        format!(
+            "\n      it still has {deliveries} deliver{} in its log: a portal on PostgreSQL refuses to \
+             delete a webhook while its log has rows, and the API cannot delete them. Keep it \
+             disabled instead (enabled: false in the file), or have the portal's administrator \
+             remove its log rows from the database, then delete it again",
+            if deliveries == 1 { "y" } else { "ies" }
+        )
+    })
 }

@@ -8,12 +8,14 @@
 mod apply;
 mod atomic;
 mod completions;
+mod confirm;
 mod export;
 mod output;
 mod panic;
 mod plan;
 mod portals;
 mod progress;
+mod redeliver;
 mod report;
 mod same_portal;
 mod saved_file;
@@ -124,6 +126,10 @@ fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Err
         Command::Export(args) => {
             let settings = Settings::resolve(&args.portal, color);
             export::run(&args, &settings, out)
+        }
+        Command::Redeliver(args) => {
+            let settings = Settings::resolve(&args.portal, color);
+            redeliver::run(&args, &settings, out)
         }
         Command::Show(args) => show::run(&args, out),
         Command::VerifySignature(args) => verify_signature::run(&args, out),

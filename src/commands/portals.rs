@@ -18,11 +18,13 @@ use std::sync::Arc;
 use futures::StreamExt;
 
 use super::{Planned, Printer, same_portal};
-use crate::api::{ApiError, PortalUrl};
+use crate::api::{ApiError, Client, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
 use crate::plan::saved::{self, SavedPortal};
-use crate::plan::{FleetPlan, PlanOptions, PortalPlan, Selection, TargetError, guard};
+use crate::plan::{
+    Action, FleetPlan, Plan, PlanOptions, PortalPlan, Selection, TargetError, guard,
+};
 use crate::settings::{KEY_VAR, Settings};
 use crate::{Error, render};
 
@@ -44,7 +46,7 @@ pub(super) struct PortalRun<'a> {
 
 /// One portal of the file to work on.
 pub(super) struct Wanted<'a> {
-    name: Option<&'a str>,
+    pub name: Option<&'a str>,
     /// Its `url:`; `None` for a `portal:` file, whose portal the settings may also give.
     url: Option<&'a str>,
     pub api_key_env: &'a str,
@@ -127,7 +129,12 @@ pub(super) fn plan_fresh<'a>(
                     crate::plan::plan_selected(wanted.config, &live, &url, options, &selection)?;
                 let max_deletes =
                     guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
-                Ok(Planned::guarded(plan, client, &live, max_deletes))
+                let mut planned = Planned::guarded(plan, client, &live, max_deletes);
+                // A plan the guard refuses is not applied: its deletes erase nothing.
+                if planned.guard.is_ok() {
+                    count_deliveries(&planned.client, &mut planned.plan).await?;
+                }
+                Ok(planned)
             }
             .await;
             Ok::<_, Error>(PortalRun {
@@ -144,6 +151,18 @@ pub(super) fn plan_fresh<'a>(
         .collect::<Result<Vec<_>, _>>()?;
     one_portal_twice(&runs)?;
     Ok(runs)
+}
+
+/// Counts what each delete of `plan` erases with its webhook, the deliveries of its log
+/// (docs/docspace-api.md §12): one read of the log's total per delete, so a plan without
+/// deletes still reads only the list.
+async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiError> {
+    for change in &mut plan.changes {
+        if let (Action::Delete, Some(id)) = (change.action, change.id) {
+            change.deliveries = Some(client.log_total(&LogQuery::new().webhook(id)).await?);
+        }
+    }
+    Ok(())
 }
 
 /// Lists every portal `--portal` selects from a saved plan (all by default) and checks its

@@ -39,6 +39,7 @@ impl Change {
             before: None,
             failure: None,
             uri_var: None,
+            deliveries: None,
         }
     }
 
@@ -65,6 +66,7 @@ impl Change {
             before: Some(w),
             failure: None,
             uri_var: None,
+            deliveries: None,
         }
     }
 
@@ -116,6 +118,7 @@ impl Change {
             before: Some(w),
             failure,
             uri_var: None,
+            deliveries: None,
         })
     }
 }

@@ -157,6 +157,7 @@ mod tests {
                 before: None,
                 failure: None,
                 uri_var: None,
+                deliveries: None,
             })
             .collect();
         Plan {

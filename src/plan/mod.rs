@@ -71,6 +71,10 @@ pub struct Change {
     /// such a uri is sensitive, and every field change shows it as `(sensitive)`
     /// (`Change::with_sensitive_uri`).
     pub uri_var: Option<String>,
+    /// For a delete: how many deliveries of the webhook's log it erases with it (the log's
+    /// `total`, docs/docspace-api.md §12, §21), read from the portal when the plan was made;
+    /// `None` for the other changes, and when it was not read.
+    pub deliveries: Option<u64>,
 }
 
 /// The last delivery failure the portal recorded for a webhook, serialized as the JSON plan's

@@ -78,6 +78,16 @@ pub(super) fn rename(hint: &RenameHint, wrap: Wrap) -> String {
     }
 }
 
+/// What a delete erases with the webhook: its delivery log (docs/docspace-api.md §12), which no
+/// API call gives back.
+pub(super) fn log_erased(deliveries: u64) -> String {
+    match deliveries {
+        0 => "its delivery log is empty".to_string(),
+        1 => "erases its delivery log too: 1 delivery".to_string(),
+        n => format!("erases its delivery log too: {n} deliveries"),
+    }
+}
+
 /// What a change the portal probably caused says of the last failure, e.g. `; last failure
 /// ON — EXCERPT`; empty when the portal recorded neither.
 pub(super) fn last_failure(failure: &LastFailure, wrap: Wrap) -> String {

@@ -135,6 +135,16 @@ fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
             let _ = writeln!(out, "      {}", paint(style::WARN, format!("! {line}")));
         }
     }
+    match change.deliveries {
+        Some(0) => {
+            let _ = writeln!(out, "      {}", notes::log_erased(0));
+        }
+        Some(n) => {
+            let line = format!("! {}", notes::log_erased(n));
+            let _ = writeln!(out, "      {}", paint(style::WARN, line));
+        }
+        None => {}
+    }
     for warning in lookalike::warnings(change) {
         let line = format!("! {}", warning.sentence(quoted, plain));
         let _ = writeln!(out, "      {}", paint(style::WARN, line));

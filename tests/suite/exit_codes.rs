@@ -87,6 +87,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
       plan              Show what `apply` would change. Sends one read request; never writes
       apply             Make the portal match the file
       export            Print the live webhooks as a config file, to start managing an existing portal
+      redeliver         Resend the failed deliveries of a window, after showing exactly which and asking
       show              Show a plan saved by `plan --out` as `apply PLAN_FILE` would, and its SHA-256.
                         Offline: needs no portal and no API key
       verify-signature  Check a delivery's signature against the webhook's secret and the body. Offline

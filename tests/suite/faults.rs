@@ -382,6 +382,7 @@ fn a_delete_retried_after_it_landed_counts_as_done() {
     Portal: [PORTAL]
 
       - delete #2 "Old"
+          its delivery log is empty
           name      = "Old"
           uri       = "https://old.example.com/h"
           enabled   = true

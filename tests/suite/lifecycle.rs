@@ -219,6 +219,7 @@ fn a_delete_answered_404_counts_as_done() {
     Portal: [PORTAL]
 
       - delete #2 "Hook 2"
+          its delivery log is empty
           name      = "Hook 2"
           uri       = "https://h2.example.com/h"
           enabled   = true

@@ -12,6 +12,8 @@ mod big_files;
 mod client;
 /// `completions SHELL` and the hidden `man`, generated from the real command line.
 mod completions;
+/// Deletes say what they erase: the delivery log's count in every plan, PostgreSQL's 500.
+mod delete_log;
 /// The README and examples stay true to what they show.
 mod docs;
 /// Usage errors exit 1; a closed stdout never changes an exit code or stops a write.
@@ -71,6 +73,8 @@ mod prune;
 mod prune_limit;
 /// `--quiet`: only errors on stderr, stdout and exit codes unchanged.
 mod quiet;
+/// `redeliver`: the failed deliveries of a window shown, approved and resent (issue 21).
+mod redeliver;
 /// What a reviewer reads: changes inside values, look-alike hosts, secrets not compared, the
 /// rename trap, in every format.
 mod review;

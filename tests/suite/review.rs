@@ -261,6 +261,8 @@ fn a_new_name_on_a_live_uri_suggests_renaming_by_id() {
 
     #### - delete `#2 "Mirror"`
 
+    > Its delivery log is empty.
+
     ```diff
     - name: "Mirror"
     - uri: "https://mirror.example.com/hooks"

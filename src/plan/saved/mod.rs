@@ -375,7 +375,10 @@ fn write_of(change: &Change, key: &SecretString) -> Result<Write, SavedPlanError
             against,
             enabled: *enabled,
         },
-        (Op::Delete { .. }, Some(against)) => Write::Delete { against },
+        (Op::Delete { .. }, Some(against)) => Write::Delete {
+            against,
+            deliveries: change.deliveries,
+        },
         (Op::Update { .. } | Op::SetEnabled { .. } | Op::Delete { .. }, None) => {
             unreachable!("only a create is made without its live record (plan::change)")
         }
@@ -513,7 +516,13 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             })?;
             Ok(sensitive_if(change, var))
         }
-        Write::Delete { against } => Ok(Change::delete(against.into_live()?)),
+        Write::Delete {
+            against,
+            deliveries,
+        } => Ok(Change {
+            deliveries,
+            ..Change::delete(against.into_live()?)
+        }),
     }
 }
 

@@ -3,7 +3,7 @@
 //! shapes.
 //!
 //! Format (version 1). Keys appear in this order, and all of them always appear except
-//! `failure` (and a warning's `punycode`, which is `null` rather than absent); pretty-printed,
+//! `failure` and `deliveries` (and a warning's `punycode`, which is `null` rather than absent); pretty-printed,
 //! with a trailing newline:
 //!
 //! ```text
@@ -28,7 +28,8 @@
 //!           "message": "the host of the uri, ..., contains non-ASCII characters, ..."
 //!         }
 //!       ],
-//!       "failure": { "on": "2026-11-20T10:00:00", "excerpt": "502 Bad Gateway" }
+//!       "failure": { "on": "2026-11-20T10:00:00", "excerpt": "502 Bad Gateway" },
+//!       "deliveries": 37               // a delete only
 //!     }
 //!   ],
 //!   "unmanaged": [ { "id": 12, "name": "legacy" } ],
@@ -60,6 +61,9 @@
 //!   failed deliveries, so enabling it aims at a failing target. `on` (the portal's own
 //!   timestamp, tenant-local time) and `excerpt` (a short excerpt of the target's answer) may
 //!   each be `null`.
+//! - `deliveries` (added within version 1) is present only on a delete: how many deliveries of
+//!   the webhook's log the delete erases with it (the portal keeps no copy), counted when the
+//!   plan was made. Absent when it was not counted (a plan saved by an older version).
 //! - `unmanaged` lists the live webhooks the file does not mention; they are never touched.
 //! - Added within version 1, after `unmanaged`: `left_out`, the number of entries of the file
 //!   that `--target` left out (0 without it); `secrets_needed`, the environment variables
@@ -196,6 +200,8 @@ struct JsonChange<'a> {
     warnings: Vec<JsonWarning>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<&'a LastFailure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deliveries: Option<u64>,
 }
 
 /// A warning of any kind; `code` tells which.
@@ -279,6 +285,7 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
             .chain(renames)
             .collect(),
         failure: c.failure.as_ref(),
+        deliveries: c.deliveries,
     }
 }
 

@@ -177,6 +177,15 @@ fn change_block(plan: &Plan, change: &Change) -> String {
     if let Some(failure) = &change.failure {
         let _ = writeln!(out, "\n{}", failure_note(failure));
     }
+    match change.deliveries {
+        Some(0) => {
+            let _ = writeln!(out, "\n> {}.", upper_first(&notes::log_erased(0)));
+        }
+        Some(n) => {
+            let _ = writeln!(out, "\n> **Warning:** {}.", notes::log_erased(n));
+        }
+        None => {}
+    }
     for warning in lookalike::warnings(change) {
         let sentence = warning.sentence(|s| code(&quoted(s)), |s| code(&plain(s)));
         let _ = writeln!(out, "\n> **Warning:** {sentence}.");
@@ -289,4 +298,12 @@ pub(super) fn truncated(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}…", &s[..end])
+}
+
+/// `its` -> `Its`: a note that starts a blockquote.
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }

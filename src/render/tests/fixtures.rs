@@ -77,6 +77,7 @@ pub(super) fn create(name: &str, uri: &str) -> Change {
         before: None,
         failure: None,
         uri_var: None,
+        deliveries: None,
     }
 }
 
@@ -109,6 +110,7 @@ pub(super) fn update() -> Change {
         before: None,
         failure: None,
         uri_var: None,
+        deliveries: None,
     }
 }
 
@@ -131,6 +133,7 @@ pub(super) fn enable_after_failures() -> Change {
             excerpt: Some("502 Bad Gateway".to_string()),
         }),
         uri_var: None,
+        deliveries: None,
     }
 }
 
@@ -160,6 +163,7 @@ pub(super) fn delete() -> Change {
         before: None,
         failure: None,
         uri_var: None,
+        deliveries: Some(37),
     }
 }
 

@@ -29,6 +29,7 @@ fn update(id: i32, name: &str, fields: Vec<crate::plan::FieldChange>) -> Change 
         before: None,
         failure: None,
         uri_var: None,
+        deliveries: None,
     }
 }
 

@@ -1,0 +1,66 @@
+//! The `yes` prompt that stands between what a command shows and what it writes (`apply`,
+//! `redeliver`), as Terraform asks it. Invariant: nothing is approved that was not shown (a
+//! closed stdout refuses) or without a terminal to ask on; only `yes` approves.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::Output;
+use crate::Error;
+
+/// What is being approved, which words the prompt and its refusals use.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Asking {
+    Apply,
+    Redeliver,
+}
+
+impl Asking {
+    fn question(self) -> &'static str {
+        match self {
+            Asking::Apply => "Do you want to apply these changes?",
+            Asking::Redeliver => "Do you want to resend these deliveries?",
+        }
+    }
+
+    fn no_terminal(self) -> Error {
+        match self {
+            Asking::Apply => Error::NoTerminal,
+            Asking::Redeliver => Error::RedeliverNoTerminal,
+        }
+    }
+
+    fn not_shown(self) -> Error {
+        match self {
+            Asking::Apply => Error::PlanNotShown,
+            Asking::Redeliver => Error::ListNotShown,
+        }
+    }
+
+    fn cancelled(self) -> Error {
+        match self {
+            Asking::Apply => Error::Cancelled,
+            Asking::Redeliver => Error::RedeliverCancelled,
+        }
+    }
+}
+
+/// Asks for `yes` on the terminal; anything else cancels.
+pub(super) fn confirm(out: &mut Output, asking: Asking) -> Result<(), Error> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(asking.no_terminal());
+    }
+    let _ = write!(out, "\n{} Only 'yes' will be accepted: ", asking.question());
+    let _ = out.flush();
+    // Nobody can approve what they were not shown.
+    if out.lost().is_some() {
+        return Err(asking.not_shown());
+    }
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).map_err(Error::Prompt)?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(asking.cancelled())
+    }
+}

@@ -1,0 +1,514 @@
+//! `redeliver`: resend the failed deliveries of a window (docs/docspace-api.md §21). Every
+//! portal of the run (the one of a `portal:` file, or those `--portal` selects) is read first:
+//! its webhooks, then its delivery log newest first down to the start of the window, only the
+//! selected failure classes (`groupStatus`), in one read of the whole log, or one per webhook
+//! when `--webhook` names some or two webhooks share a name.
+//! Then the list of exactly what will be resent is shown, `yes` is asked (or `--auto-approve`),
+//! and each portal's deliveries are resent, oldest first, 100 ids a request (the client's).
+//!
+//! Invariants: nothing is sent before every portal was read and the list shown and approved;
+//! only deliveries in the list are sent, each once; a row the portal still has queued (status 0
+//! and no answer yet) is never in it, since resending it would deliver the event twice; the
+//! deliveries of a disabled webhook are left out, and named, unless `--include-disabled`. Ids
+//! the portal skipped without a word (asked minus answered) are a failure, like a request that
+//! failed: exit 1 with what was resent reported.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::confirm::{Asking, confirm};
+use super::portals::{self, Wanted};
+use super::{Output, Printer, prefix};
+use crate::Error;
+use crate::api::{Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
+use crate::cli::{FailureClass, RedeliverArgs, WebhookKey};
+use crate::halt::StopReason;
+use crate::render::style::{self, paint};
+use crate::render::{plain, quoted};
+use crate::settings::Settings;
+
+/// The portal's limit on each retry path (docs/docspace-api.md §17): more bulk requests than
+/// this wait for the 15-minute window.
+const RETRY_REQUESTS_PER_WINDOW: usize = 5;
+
+/// One webhook's failed deliveries in the window, oldest first.
+struct Group {
+    id: i32,
+    name: String,
+    rows: Vec<Delivery>,
+}
+
+/// What was found on one portal.
+struct Found {
+    client: Client,
+    /// Webhooks whose deliveries are resent, in the portal's list order.
+    groups: Vec<Group>,
+    /// Disabled webhooks' failures, left out without `--include-disabled`.
+    disabled: Vec<Group>,
+    /// Rows the portal still has queued: not failures yet.
+    queued: usize,
+}
+
+impl Found {
+    fn ids(&self) -> Vec<i32> {
+        self.groups
+            .iter()
+            .flat_map(|g| g.rows.iter().map(|r| r.id))
+            .collect()
+    }
+}
+
+struct PortalRun {
+    name: Option<String>,
+    url: String,
+    outcome: Result<Found, Arc<Error>>,
+}
+
+pub(super) fn run(
+    args: &RedeliverArgs,
+    settings: &Settings,
+    out: &mut Output,
+) -> Result<ExitCode, Error> {
+    let runtime = super::runtime()?;
+    let printer = out.err();
+    let document = super::load_config(&args.file.file, printer)?;
+    // The receivers' answers are scrubbed of every secret the file names.
+    document.register_secrets(&crate::settings::env);
+    let wanted = portals::wanted(&document, settings)?;
+    let since = SystemTime::now()
+        .checked_sub(args.since)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let jobs = wanted.iter().map(|wanted| async move {
+        let mut url = String::new();
+        let outcome = find(wanted, args, since, settings, printer, &mut url).await;
+        let outcome = match (wanted.name, outcome) {
+            (None, Err(e)) => return Err(e),
+            (_, outcome) => outcome.map_err(Arc::new),
+        };
+        Ok(PortalRun {
+            name: wanted.name.map(str::to_string),
+            url,
+            outcome,
+        })
+    });
+    let runs = runtime
+        .block_on(portals::in_file_order(jobs, args.portal_parallelism))
+        .into_iter()
+        .collect::<Result<Vec<_>, Error>>()?;
+
+    for (i, run) in runs.iter().enumerate() {
+        if i > 0 {
+            let _ = writeln!(out);
+        }
+        show(out, run, args);
+    }
+    let total: usize = runs
+        .iter()
+        .map(|r| found(r).map_or(0, |f| f.ids().len()))
+        .sum();
+    let failed_to_read = runs.iter().filter(|r| r.outcome.is_err()).count();
+    if total == 0 {
+        let _ = writeln!(out, "\nNothing to resend in the last {}.", since_text(args));
+        return finish(failed_to_read, runs.len(), 0, 0);
+    }
+    let _ = writeln!(out, "\n{}", paint(style::BOLD, summary(&runs, total)));
+    let _ = writeln!(
+        out,
+        "Each is sent as a new delivery: its receiver sees a new event id, signed with the \
+         webhook's current secret and sent to its current uri."
+    );
+    if !args.auto_approve {
+        confirm(out, Asking::Redeliver)?;
+    }
+    let _ = writeln!(out);
+    // A signal from now on lets a request in flight finish and be reported.
+    super::signals::writes_start();
+
+    let mut not_resent = 0;
+    let mut signal = None;
+    for run in &runs {
+        let Some(found) = found(run).filter(|f| !f.groups.is_empty()) else {
+            continue;
+        };
+        let ids = found.ids();
+        let done = runtime.block_on(found.client.redeliver(&ids));
+        let pre = prefix(run.name.as_deref());
+        let new: Vec<i32> = done.rows.iter().map(|r| r.id).collect();
+        if !new.is_empty() {
+            out.record(&format!(
+                "{pre}{} resent {} of {}: new deliveries {}",
+                paint(style::OK, "ok"),
+                new.len(),
+                ids.len(),
+                id_runs(&new)
+            ));
+        }
+        if done.skipped() > 0 {
+            out.record(&format!(
+                "{pre}{} {} of {} were skipped by the portal without a word: their log rows are \
+                 gone (the webhook was deleted) or not this key's to resend",
+                paint(style::FAILED, "failed"),
+                done.skipped(),
+                ids.len()
+            ));
+        }
+        if let Some(error) = &done.error {
+            out.record(&format!(
+                "{pre}{} {} of {} were not sent: {}",
+                paint(style::FAILED, "failed"),
+                done.asked - done.answered,
+                ids.len(),
+                super::report::chain(error)
+            ));
+        }
+        not_resent += done.skipped() + (done.asked - done.answered);
+        if let Some(StopReason::Signal { exit_code, .. }) = found.client.halt().reason() {
+            signal = Some(*exit_code);
+        }
+    }
+    if let Some(code) = signal {
+        return Ok(ExitCode::from(code));
+    }
+    finish(failed_to_read, runs.len(), not_resent, total)
+}
+
+fn found(run: &PortalRun) -> Option<&Found> {
+    run.outcome.as_ref().ok()
+}
+
+/// Reads one portal: its webhooks, the selected ones' failures in the window.
+async fn find(
+    wanted: &Wanted<'_>,
+    args: &RedeliverArgs,
+    since: SystemTime,
+    settings: &Settings,
+    printer: Printer,
+    url: &mut String,
+) -> Result<Found, Error> {
+    let portal = wanted.portal(settings)?;
+    *url = portal.as_str().to_string();
+    let client = super::client(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
+    let live = client.list().await?;
+    let chosen = chosen(&live, &args.webhooks)?;
+    let mut query = LogQuery::new();
+    for class in classes(&args.statuses) {
+        query = query.status(class);
+    }
+    let in_window = |row: &Delivery| row.created_at().is_some_and(|at| at >= since);
+    // One read of the whole log, whose rows name their webhook only by name: unless a few
+    // webhooks are named (then theirs alone), or two share a name (the portal allows it,
+    // docs/docspace-api.md §15), which would put one row under both.
+    let mut names = std::collections::HashSet::new();
+    let unique = chosen.iter().all(|w| names.insert(w.name.as_str()));
+    let mut rows: Vec<(i32, Vec<Delivery>)> = Vec::new();
+    if args.webhooks.is_empty() && unique {
+        let all = client.log_while(&query, in_window).await?;
+        for w in &chosen {
+            let of: Vec<Delivery> = all
+                .iter()
+                .filter(|r| r.config_name.as_deref() == Some(w.name.as_str()))
+                .cloned()
+                .collect();
+            rows.push((w.id, of));
+        }
+    } else {
+        for w in &chosen {
+            let of = client
+                .log_while(&query.clone().webhook(w.id), in_window)
+                .await?;
+            rows.push((w.id, of));
+        }
+    }
+    let mut found = Found {
+        client,
+        groups: Vec::new(),
+        disabled: Vec::new(),
+        queued: 0,
+    };
+    for (w, (_, mut of)) in chosen.iter().zip(rows) {
+        let before = of.len();
+        of.retain(|r| !queued(r));
+        found.queued += before - of.len();
+        if of.is_empty() {
+            continue;
+        }
+        // Resent in the order they happened, so a receiver sees them in that order too.
+        of.reverse();
+        let group = Group {
+            id: w.id,
+            name: w.name.clone(),
+            rows: of,
+        };
+        if w.enabled || args.include_disabled {
+            found.groups.push(group);
+        } else {
+            found.disabled.push(group);
+        }
+    }
+    Ok(found)
+}
+
+/// A row the portal has queued and not sent yet: status 0 like "no answer", but without the
+/// exception's text that a failed attempt leaves.
+fn queued(row: &Delivery) -> bool {
+    row.class() == StatusClass::Unsent && row.response_payload.is_none()
+}
+
+/// The status classes `--status` selects; every failure by default.
+fn classes(statuses: &[FailureClass]) -> Vec<StatusClass> {
+    let all = [
+        FailureClass::ServerError,
+        FailureClass::ClientError,
+        FailureClass::Redirect,
+        FailureClass::Unsent,
+    ];
+    let chosen = if statuses.is_empty() {
+        &all[..]
+    } else {
+        statuses
+    };
+    chosen
+        .iter()
+        .map(|c| match c {
+            FailureClass::ServerError => StatusClass::ServerError,
+            FailureClass::ClientError => StatusClass::ClientError,
+            FailureClass::Redirect => StatusClass::Redirect,
+            FailureClass::Unsent => StatusClass::Unsent,
+        })
+        .collect()
+}
+
+/// The live webhooks `--webhook` names, in list order (all without it). A key no webhook has
+/// is an error before any log is read.
+fn chosen<'a>(live: &'a [LiveWebhook], keys: &[WebhookKey]) -> Result<Vec<&'a LiveWebhook>, Error> {
+    let matches = |w: &LiveWebhook, key: &WebhookKey| match key {
+        WebhookKey::Name(name) => &w.name == name,
+        WebhookKey::Id(id) => w.id == *id,
+    };
+    let unknown: Vec<String> = keys
+        .iter()
+        .filter(|key| !live.iter().any(|w| matches(w, key)))
+        .map(|key| match key {
+            WebhookKey::Name(name) => quoted(name),
+            WebhookKey::Id(id) => format!("id:{id}"),
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::UnknownWebhook {
+            unknown: unknown.join(", "),
+        });
+    }
+    Ok(live
+        .iter()
+        .filter(|w| keys.is_empty() || keys.iter().any(|key| matches(w, key)))
+        .collect())
+}
+
+/// One portal's part of the list: a heading, then per webhook its deliveries, oldest first.
+fn show(out: &mut Output, run: &PortalRun, args: &RedeliverArgs) {
+    let heading = match &run.name {
+        None => format!("Portal: {}", plain(&run.url)),
+        Some(name) => format!("=== portal {} ({}) ===", plain(name), plain(&run.url)),
+    };
+    let _ = writeln!(out, "{}", paint(style::BOLD, heading));
+    let found = match &run.outcome {
+        Ok(found) => found,
+        Err(e) => {
+            let line = format!("Error: {}", super::report::chain(e.as_ref()));
+            let _ = writeln!(out, "{}", paint(style::FAILED, line));
+            return;
+        }
+    };
+    for group in &found.groups {
+        let n = group.rows.len();
+        let _ = writeln!(
+            out,
+            "\n  #{} {}: {n} failed deliver{} to resend",
+            group.id,
+            quoted(&group.name),
+            if n == 1 { "y" } else { "ies" }
+        );
+        for row in &group.rows {
+            let _ = writeln!(
+                out,
+                "      log {:<8}{}  {:<6}  {}",
+                format!("#{}", row.id),
+                plain(&shown_time(&row.creation_time)),
+                status(row),
+                row.trigger.names().join(", ")
+            );
+        }
+    }
+    for group in &found.disabled {
+        let n = group.rows.len();
+        let line = format!(
+            "! #{} {} is disabled: its {n} failed deliver{} left out (--include-disabled resends \
+             {})",
+            group.id,
+            quoted(&group.name),
+            if n == 1 { "y is" } else { "ies are" },
+            if n == 1 { "it" } else { "them" }
+        );
+        let _ = writeln!(out, "\n  {}", paint(style::WARN, line));
+    }
+    if found.queued > 0 {
+        let _ = writeln!(
+            out,
+            "\n  {} deliver{} still queued by the portal (not sent yet) left out.",
+            found.queued,
+            if found.queued == 1 { "y" } else { "ies" }
+        );
+    }
+    let requests = found.ids().len().div_ceil(LOG_PAGE as usize);
+    if let Some(note) = rate_note(requests, args.portal.network.max_wait) {
+        let _ = writeln!(out, "\n  {}", paint(style::WARN, note));
+    }
+    if found.groups.is_empty() && run.name.is_some() {
+        let _ = writeln!(out, "\n  Nothing to resend.");
+    }
+}
+
+/// Past 5 bulk requests, the portal's limit on the retry path makes the rest wait: say so
+/// before asking, with the budget a wait may take.
+fn rate_note(requests: usize, max_wait: u64) -> Option<String> {
+    (requests > RETRY_REQUESTS_PER_WINDOW).then(|| {
+        format!(
+            "! {requests} requests of up to 100: the portal takes {RETRY_REQUESTS_PER_WINDOW} a \
+             15-minute window, so the rest wait for the next (--max-wait is {max_wait} s; each \
+             wait may be up to 900 s)"
+        )
+    })
+}
+
+/// `Redeliver: 3 failed deliveries of 2 webhooks, in 1 request.`, and the portals' count.
+fn summary(runs: &[PortalRun], total: usize) -> String {
+    let found: Vec<&Found> = runs.iter().filter_map(found).collect();
+    let webhooks: usize = found.iter().map(|f| f.groups.len()).sum();
+    let requests: usize = found
+        .iter()
+        .map(|f| f.ids().len().div_ceil(LOG_PAGE as usize))
+        .sum();
+    let portals = found.iter().filter(|f| !f.groups.is_empty()).count();
+    let on = if runs.iter().any(|r| r.name.is_some()) {
+        format!(
+            " on {portals} portal{}",
+            if portals == 1 { "" } else { "s" }
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "Redeliver: {total} failed deliver{} of {webhooks} webhook{}{on}, in {requests} \
+         request{}.",
+        if total == 1 { "y" } else { "ies" },
+        if webhooks == 1 { "" } else { "s" },
+        if requests == 1 { "" } else { "s" },
+    )
+}
+
+fn since_text(args: &RedeliverArgs) -> String {
+    let secs = args.since.as_secs();
+    match secs {
+        s if s % 86_400 == 0 && s >= 86_400 * 2 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+/// `#10, #11, #12` as `#10 to #12`: runs of consecutive ids (a bulk redelivery's new rows
+/// usually are one run).
+fn id_runs(ids: &[i32]) -> String {
+    let mut runs: Vec<(i32, i32)> = Vec::new();
+    for &id in ids {
+        match runs.last_mut() {
+            Some((_, last)) if last.checked_add(1) == Some(id) => *last = id,
+            _ => runs.push((id, id)),
+        }
+    }
+    runs.iter()
+        .map(|&(first, last)| match last - first {
+            0 => format!("#{first}"),
+            1 => format!("#{first}, #{last}"),
+            _ => format!("#{first} to #{last}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `500`, or `unsent` for status 0 (no answer: DNS, refused connection, TLS).
+fn status(row: &Delivery) -> String {
+    match row.status {
+        0 => "unsent".into(),
+        status => status.to_string(),
+    }
+}
+
+/// The portal's time without its fraction of a second: `2026-11-30T12:00:00+00:00`.
+fn shown_time(text: &str) -> String {
+    match text.split_once('.') {
+        Some((whole, rest)) => {
+            let offset = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            format!("{whole}{offset}")
+        }
+        None => text.to_string(),
+    }
+}
+
+/// Exit 0 when everything found was resent and every portal read; 1 otherwise.
+fn finish(
+    failed_to_read: usize,
+    portals: usize,
+    not_resent: usize,
+    total: usize,
+) -> Result<ExitCode, Error> {
+    if not_resent > 0 {
+        return Err(Error::RedeliverFailed {
+            failed: not_resent,
+            total,
+        });
+    }
+    if failed_to_read > 0 {
+        return Err(Error::PortalsNotRead {
+            failed: failed_to_read,
+            total: portals,
+        });
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_than_five_requests_are_announced() {
+        assert_eq!(rate_note(5, 300), None);
+        assert_eq!(
+            rate_note(6, 300).as_deref(),
+            Some(
+                "! 6 requests of up to 100: the portal takes 5 a 15-minute window, so the rest \
+                 wait for the next (--max-wait is 300 s; each wait may be up to 900 s)"
+            )
+        );
+    }
+
+    #[test]
+    fn consecutive_ids_are_shown_as_runs() {
+        assert_eq!(id_runs(&[10, 11, 12, 13]), "#10 to #13");
+        assert_eq!(id_runs(&[3, 4, 7, 9, 10, 11]), "#3, #4, #7, #9 to #11");
+        assert_eq!(id_runs(&[5]), "#5");
+    }
+
+    #[test]
+    fn times_lose_only_their_fraction() {
+        assert_eq!(
+            shown_time("2026-11-30T12:00:00.0000000+00:00"),
+            "2026-11-30T12:00:00+00:00"
+        );
+        assert_eq!(shown_time("2026-11-30T12:00:00Z"), "2026-11-30T12:00:00Z");
+        assert_eq!(shown_time("2026-11-30T12:00:00.5Z"), "2026-11-30T12:00:00Z");
+    }
+}

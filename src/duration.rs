@@ -1,0 +1,78 @@
+//! A length of time as the command line writes it (`--since 24h`): a whole number and one unit,
+//! `s`, `m`, `h` or `d`. Kept apart from `cli` so every command with a window reads it alike.
+//! Invariant: the result is never zero and never overflows (at most 10 years).
+
+use std::time::Duration;
+
+/// The longest window accepted: the log is kept far less long, and a bound keeps the
+/// arithmetic on times safe.
+const MAX: Duration = Duration::from_secs(3650 * 86_400);
+
+/// Reads `24h`, `30m`, `7d`, `90s`.
+pub fn parse(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let unit_at = text
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(|| format!("{text:?} has no unit: write 24h, 30m, 7d or 90s"))?;
+    let (number, unit) = text.split_at(unit_at);
+    if number.is_empty() {
+        return Err(format!(
+            "{text:?} does not start with a whole number (24h, 30m, 7d)"
+        ));
+    }
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => {
+            return Err(format!(
+                "{unit:?} is not a unit: use s, m, h or d (24h, 30m, 7d)"
+            ));
+        }
+    };
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} does not start with a whole number (24h, 30m, 7d)"))?;
+    let length = Duration::from_secs(number.saturating_mul(seconds));
+    if length.is_zero() || length > MAX {
+        return Err(format!("{text:?} is not between 1s and 3650d"));
+    }
+    Ok(length)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_are_read() {
+        for (text, secs) in [("24h", 86_400), ("30m", 1800), ("7d", 604_800), ("90s", 90)] {
+            assert_eq!(parse(text), Ok(Duration::from_secs(secs)), "{text}");
+        }
+    }
+
+    #[test]
+    fn bad_lengths_say_why() {
+        for (text, why) in [
+            ("24", "\"24\" has no unit: write 24h, 30m, 7d or 90s"),
+            ("1w", "\"w\" is not a unit: use s, m, h or d (24h, 30m, 7d)"),
+            (
+                "h",
+                "\"h\" does not start with a whole number (24h, 30m, 7d)",
+            ),
+            (
+                "-1h",
+                "\"-1h\" does not start with a whole number (24h, 30m, 7d)",
+            ),
+            ("0h", "\"0h\" is not between 1s and 3650d"),
+            ("3651d", "\"3651d\" is not between 1s and 3650d"),
+            (
+                "99999999999999999999d",
+                "\"99999999999999999999d\" does not start with a whole number (24h, 30m, 7d)",
+            ),
+        ] {
+            assert_eq!(parse(text), Err(why.to_owned()), "{text}");
+        }
+    }
+}

@@ -1,0 +1,483 @@
+//! `redeliver`: the failed deliveries of a window, shown, approved, resent, against the fake
+//! portal's delivery log. The log's rows carry fixed dates (`AT`), inside a window of ten
+//! years, and one row from 2010, outside it, so the snapshots hold whole outputs.
+
+use std::io::Write;
+
+use crate::support::fake_portal::{Deliveries, FakePortal, Outcome, RETRY_PATH, RetryLimit, Seed};
+use crate::support::fleet::Fleet;
+use crate::support::run::Run;
+use crate::support::spawn::Terminal;
+
+/// 2026-11-30T12:00:00Z: the deliveries in the window are at most an hour before it.
+const AT: i64 = 1_796_040_000;
+/// 2010-01-01T00:00:00Z: outside any window this file uses.
+const OLD: i64 = 1_262_304_000;
+const WINDOW: &str = "3650d";
+
+const FILE: &str = "webhooks:\n  Billing:\n    uri: https://billing.example.com/h\n";
+
+/// #1 "Billing": an old failure, two successes, two 500s and one delivery still queued;
+/// #2 "Crm": a 404 and one without an answer; #3 "Legacy", disabled: a 502.
+fn portal() -> FakePortal {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    portal.seed(Seed::new("Crm", "https://crm.example.com/h"));
+    portal.seed(Seed::new("Legacy", "https://legacy.example.com/h").enabled(false));
+    portal.seed_deliveries(1, Deliveries::new(1).status(503).newest_at(OLD));
+    portal.seed_deliveries(1, Deliveries::new(2).newest_at(AT - 3000));
+    portal.seed_deliveries(1, Deliveries::new(2).status(500).newest_at(AT - 1800));
+    portal.seed_deliveries(2, Deliveries::new(1).status(404).newest_at(AT - 1200));
+    portal.seed_deliveries(2, Deliveries::new(1).status(0).newest_at(AT - 600));
+    portal.seed_deliveries(3, Deliveries::new(1).status(502).newest_at(AT - 300));
+    portal.seed_deliveries(
+        1,
+        Deliveries::new(1)
+            .outcome(Outcome::Pending)
+            .newest_at(AT - 60),
+    );
+    // Redeliveries are logged an hour later, and answered.
+    portal.set_time(AT + 3600);
+    portal
+}
+
+fn redeliver(portal: &FakePortal, args: &[&str]) -> Run {
+    let mut all = vec!["redeliver", "--since", WINDOW];
+    all.extend(args);
+    Run::new(&all).file(FILE).portal(portal)
+}
+
+/// The writes, with their bodies.
+fn retries(portal: &FakePortal) -> Vec<String> {
+    portal
+        .writes()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r.method,
+                r.path,
+                r.body.clone().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn without_a_terminal_it_shows_the_list_and_sends_nothing() {
+    let portal = portal();
+    let out = redeliver(&portal, &[]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #4      2026-11-30T11:29:00+00:00  500     file.created
+          log #5      2026-11-30T11:30:00+00:00  500     file.created
+
+      #2 "Crm": 2 failed deliveries to resend
+          log #6      2026-11-30T11:40:00+00:00  404     file.created
+          log #7      2026-11-30T11:50:00+00:00  unsent  file.created
+
+      ! #3 "Legacy" is disabled: its 1 failed delivery is left out (--include-disabled resends it)
+
+      1 delivery still queued by the portal (not sent yet) left out.
+
+    Redeliver: 4 failed deliveries of 2 webhooks, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+    ----- stderr -----
+      x refusing to resend without confirmation: there is no terminal to ask on; nothing was sent
+      help: review the list, then rerun with --auto-approve
+
+    ----- end -----
+    "#);
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
+fn approved_it_resends_exactly_the_failures_of_the_window() {
+    let portal = portal();
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #4      2026-11-30T11:29:00+00:00  500     file.created
+          log #5      2026-11-30T11:30:00+00:00  500     file.created
+
+      #2 "Crm": 2 failed deliveries to resend
+          log #6      2026-11-30T11:40:00+00:00  404     file.created
+          log #7      2026-11-30T11:50:00+00:00  unsent  file.created
+
+      ! #3 "Legacy" is disabled: its 1 failed delivery is left out (--include-disabled resends it)
+
+      1 delivery still queued by the portal (not sent yet) left out.
+
+    Redeliver: 4 failed deliveries of 2 webhooks, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    ok resent 4 of 4: new deliveries #10 to #13
+    ----- stderr -----
+    ----- end -----
+    "#);
+    assert_eq!(
+        retries(&portal),
+        [format!("PUT {RETRY_PATH} {{\"ids\":[4,5,6,7]}}")]
+    );
+    // The new rows repeat those events (the same entity), for the same webhooks, answered.
+    let log = portal.deliveries();
+    let event = |id: i32| {
+        log.iter()
+            .find(|d| d.id == id)
+            .map(|d| (d.config_id, d.entity.clone()))
+    };
+    let new: Vec<_> = log
+        .iter()
+        .filter(|d| d.id >= 10)
+        .map(|d| {
+            (
+                d.id,
+                Some((d.config_id, d.entity.clone())),
+                d.status,
+                d.creation_time,
+            )
+        })
+        .collect();
+    let expected: Vec<_> = [4, 5, 6, 7]
+        .into_iter()
+        .zip(10..)
+        .map(|(old, id)| (id, event(old), 200, AT + 3600))
+        .collect();
+    assert_eq!(new, expected);
+}
+
+#[test]
+fn status_selects_the_kinds_of_failure() {
+    let portal = portal();
+    let out = redeliver(&portal, &["--status", "4xx", "--status", "unsent"]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #2 "Crm": 2 failed deliveries to resend
+          log #6      2026-11-30T11:40:00+00:00  404     file.created
+          log #7      2026-11-30T11:50:00+00:00  unsent  file.created
+
+      1 delivery still queued by the portal (not sent yet) left out.
+
+    Redeliver: 2 failed deliveries of 1 webhook, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+    ----- stderr -----
+      x refusing to resend without confirmation: there is no terminal to ask on; nothing was sent
+      help: review the list, then rerun with --auto-approve
+
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn webhook_selects_by_name_or_id_and_reads_only_their_logs() {
+    let portal = portal();
+    let out = redeliver(
+        &portal,
+        &["--webhook", "Crm", "--webhook", "id:1", "--status", "5xx"],
+    )
+    .run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #4      2026-11-30T11:29:00+00:00  500     file.created
+          log #5      2026-11-30T11:30:00+00:00  500     file.created
+
+    Redeliver: 2 failed deliveries of 1 webhook, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+    ----- stderr -----
+      x refusing to resend without confirmation: there is no terminal to ask on; nothing was sent
+      help: review the list, then rerun with --auto-approve
+
+    ----- end -----
+    "#);
+    let queries: Vec<String> = portal
+        .requests()
+        .iter()
+        .filter_map(|r| r.query.clone())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "count=100&startIndex=0&configId=1&groupStatus=16",
+            "count=100&startIndex=0&configId=2&groupStatus=16"
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_webhook_is_refused_before_the_log_is_read() {
+    let portal = portal();
+    let out = redeliver(&portal, &["--webhook", "Nope", "--webhook", "id:9"]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the portal has no webhook "Nope", id:9; nothing was sent
+      help: --webhook takes a webhook's name as the portal lists it, or id:N
+
+    ----- end -----
+    "#);
+    assert_eq!(portal.requests().len(), 1, "the list only");
+}
+
+#[test]
+fn a_disabled_webhook_is_resent_only_when_included() {
+    let portal = portal();
+    let args = ["--webhook", "Legacy", "--auto-approve"];
+    let left_out = redeliver(&portal, &args).run();
+    insta::assert_snapshot!(left_out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ! #3 "Legacy" is disabled: its 1 failed delivery is left out (--include-disabled resends it)
+
+    Nothing to resend in the last 3650d.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    assert!(portal.writes().is_empty());
+
+    let mut args = args.to_vec();
+    args.push("--include-disabled");
+    let included = redeliver(&portal, &args).run();
+    insta::assert_snapshot!(included.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #3 "Legacy": 1 failed delivery to resend
+          log #8      2026-11-30T11:55:00+00:00  502     file.created
+
+    Redeliver: 1 failed delivery of 1 webhook, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    ok resent 1 of 1: new deliveries #10
+    ----- stderr -----
+    ----- end -----
+    "#);
+    assert_eq!(
+        retries(&portal),
+        [format!("PUT {RETRY_PATH} {{\"ids\":[8]}}")]
+    );
+}
+
+#[test]
+fn nothing_to_resend_exits_0() {
+    let portal = portal();
+    let out = redeliver(&portal, &["--webhook", "Billing", "--status", "4xx"]).run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+    Nothing to resend in the last 3650d.
+    ----- stderr -----
+    ----- end -----
+    ");
+}
+
+#[test]
+fn ids_the_portal_skips_are_a_failure() {
+    let portal = portal();
+    let terminal = Terminal::open();
+    let run = redeliver(&portal, &[]);
+    let process = run.spawn_with(terminal.stdin());
+    process.wait_for_output("the prompt", |out, _| {
+        out.contains("Only 'yes' will be accepted:")
+    });
+    // Crm goes, its log with it, between the list and the answer.
+    portal.remove_stored(2);
+    writeln!(terminal.controller(), "yes").unwrap();
+    let out = process.finish();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #4      2026-11-30T11:29:00+00:00  500     file.created
+          log #5      2026-11-30T11:30:00+00:00  500     file.created
+
+      #2 "Crm": 2 failed deliveries to resend
+          log #6      2026-11-30T11:40:00+00:00  404     file.created
+          log #7      2026-11-30T11:50:00+00:00  unsent  file.created
+
+      ! #3 "Legacy" is disabled: its 1 failed delivery is left out (--include-disabled resends it)
+
+      1 delivery still queued by the portal (not sent yet) left out.
+
+    Redeliver: 4 failed deliveries of 2 webhooks, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    Do you want to resend these deliveries? Only 'yes' will be accepted: 
+    ok resent 2 of 4: new deliveries #10, #11
+    failed 2 of 4 were skipped by the portal without a word: their log rows are gone (the webhook was deleted) or not this key's to resend
+    ----- stderr -----
+      x 2 of 4 failed deliveries were not resent
+      help: the deliveries reported as resent are queued on the portal; a rerun lists the failures again, the ones resent included (their new deliveries have new log ids)
+
+    ----- end -----
+    "#);
+    drop(terminal);
+}
+
+#[test]
+fn a_150_failures_go_in_two_requests_the_second_waiting_out_a_429() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    portal.seed_deliveries(1, Deliveries::new(150).status(500).newest_at(AT));
+    portal.set_time(AT + 3600);
+    // A window of one (short) second: the 429 always asks for 1 s, which is then enough.
+    portal.set_retry_limit(Some(RetryLimit {
+        requests: 1,
+        window: std::time::Duration::from_millis(300),
+        second: std::time::Duration::from_millis(300),
+    }));
+    let out = redeliver(&portal, &["--auto-approve"])
+        .env("DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS", "300")
+        .run();
+    insta::assert_snapshot!(out.user_view());
+    let sent: Vec<(u16, usize)> = portal
+        .writes()
+        .iter()
+        .map(|r| {
+            let body: serde_json::Value =
+                serde_json::from_str(r.body.as_deref().unwrap_or("null")).unwrap();
+            (r.status, body["ids"].as_array().map_or(0, Vec::len))
+        })
+        .collect();
+    assert_eq!(sent, [(200, 100), (429, 50), (200, 50)]);
+    assert_eq!(portal.deliveries().len(), 300);
+}
+
+#[test]
+fn two_webhooks_of_one_name_each_resend_only_their_own() {
+    // The log's rows name their webhook only by name, which the portal lets two share.
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Twin", "https://a.example.com/h"));
+    portal.seed(Seed::new("Twin", "https://b.example.com/h"));
+    portal.seed_deliveries(1, Deliveries::new(1).status(500).newest_at(AT - 120));
+    portal.seed_deliveries(2, Deliveries::new(1).status(503).newest_at(AT - 60));
+    let out = Run::new(&["redeliver", "--since", WINDOW])
+        .file(FILE)
+        .portal(&portal)
+        .run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Twin": 1 failed delivery to resend
+          log #1      2026-11-30T11:58:00+00:00  500     file.created
+
+      #2 "Twin": 1 failed delivery to resend
+          log #2      2026-11-30T11:59:00+00:00  503     file.created
+
+    Redeliver: 2 failed deliveries of 2 webhooks, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+    ----- stderr -----
+      x refusing to resend without confirmation: there is no terminal to ask on; nothing was sent
+      help: review the list, then rerun with --auto-approve
+
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn each_portal_of_a_portals_file_is_listed_and_resent_a_down_one_fails_alone() {
+    let fleet = Fleet::start(&["staging", "production"]).with_down("eu");
+    for (i, (_, portal)) in fleet.up().enumerate() {
+        portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+        portal.seed_deliveries(1, Deliveries::new(i + 1).status(500).newest_at(AT));
+        portal.set_time(AT + 3600);
+    }
+    let file = format!("{}webhooks: {{}}\n", fleet.portals_yaml(&[]));
+    let out = Run::new(&[
+        "redeliver",
+        "--since",
+        WINDOW,
+        "--auto-approve",
+        "--retries",
+        "0",
+    ])
+    .file(&file)
+    .fleet(&fleet)
+    .run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    === portal staging ([PORTAL]) ===
+
+      #1 "Billing": 1 failed delivery to resend
+          log #1      2026-11-30T12:00:00+00:00  500     file.created
+
+    === portal production ([PORTAL-2]) ===
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #1      2026-11-30T11:59:00+00:00  500     file.created
+          log #2      2026-11-30T12:00:00+00:00  500     file.created
+
+    === portal eu ([PORTAL-3]) ===
+    Error: could not connect to [PORTAL-3]: Connection refused (os error 111)
+
+    Redeliver: 3 failed deliveries of 2 webhooks on 2 portals, in 2 requests.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    [staging] ok resent 1 of 1: new deliveries #2
+    [production] ok resent 2 of 2: new deliveries #3, #4
+    ----- stderr -----
+      x 1 of 3 portal(s) could not be read
+      help: each failed portal's section says why; the other portals' deliveries were listed, and resent when approved
+
+    ----- end -----
+    "#);
+    let resent: Vec<usize> = fleet.up().map(|(_, p)| p.writes().len()).collect();
+    assert_eq!(resent, [1, 1]);
+}
+
+/// The ```text block of docs/redelivery.md after `heading`, without its `$ ` command line.
+pub fn doc_block(heading: &str) -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/redelivery.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let block = &doc[doc.find(heading).expect("the section")..];
+    let block = &block[block.find("```text\n").expect("a block") + "```text\n".len()..];
+    let block = &block[..block.find("```").expect("a closed block")];
+    block
+        .lines()
+        .filter(|line| !line.starts_with("$ "))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+#[test]
+fn the_docs_session_is_what_redeliver_prints() {
+    let portal = portal();
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    // The docs show the prompt answered on a terminal; --auto-approve skips that line.
+    let expected = doc_block("## `redeliver`").replace(
+        "\nDo you want to resend these deliveries? Only 'yes' will be accepted: yes\n",
+        "",
+    );
+    let shown = out
+        .stdout
+        .replace(&portal.url(), "https://yourportal.onlyoffice.com");
+    assert_eq!(
+        shown, expected,
+        "docs/redelivery.md is out of date: {out:?}"
+    );
+}
