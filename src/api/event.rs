@@ -45,8 +45,8 @@ pub enum ClientEvent {
         pause: Duration,
         /// How many writes may run at once after the pause.
         writes: usize,
-        /// How many requests a second go after it, when a refusal taught the portal's rate.
-        per_second: Option<u64>,
+        /// The time between requests after it, when a refusal taught the portal's rate.
+        spacing: Option<Duration>,
         used: Duration,
         max_wait: Duration,
     },
@@ -98,13 +98,18 @@ impl fmt::Display for ClientEvent {
                 asked,
                 pause,
                 writes,
-                per_second,
+                spacing,
                 used,
                 max_wait,
             } => {
-                let rate = per_second
-                    .map(|n| format!(" and {n} request(s) a second"))
-                    .unwrap_or_default();
+                let rate = match spacing {
+                    None => String::new(),
+                    Some(l) if *l <= Duration::from_secs(1) => format!(
+                        " and {} request(s) a second",
+                        Duration::from_secs(1).as_nanos() / l.as_nanos().max(1)
+                    ),
+                    Some(l) => format!(" and one request every {:.1} s", l.as_secs_f64()),
+                };
                 let why = if *asked {
                     "as it asks (Retry-After)"
                 } else {

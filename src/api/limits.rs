@@ -331,7 +331,12 @@ impl Limits {
         let used = self.portal(*waited);
         drop(waited);
         s.paused_until = Some(current.map_or(end, |c| c.max(end)));
-        if let Some(spacing) = learned_spacing(headers.limit, asked.or(headers.reset)) {
+        // The retry endpoints' limit is their own, per path (docs/docspace-api.md §17): it
+        // says nothing of the rate every other request may go at.
+        let own_limit = endpoint.path.ends_with("/retry");
+        if let Some(spacing) =
+            learned_spacing(headers.limit, asked.or(headers.reset)).filter(|_| !own_limit)
+        {
             s.learned = Some(s.learned.map_or(spacing, |old| old.max(spacing)));
         }
         s.paused_after = s.sent;
@@ -347,10 +352,7 @@ impl Limits {
             asked: asked.is_some(),
             pause,
             writes: s.write_cap,
-            per_second: s.learned.map(|l| {
-                let per_second = Duration::from_secs(1).as_nanos() / l.as_nanos().max(1);
-                u64::try_from(per_second).unwrap_or(u64::MAX)
-            }),
+            spacing: s.learned,
             used,
             max_wait: self.options.max_wait,
         })
