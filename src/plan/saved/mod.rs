@@ -432,7 +432,14 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             })?;
             Ok(sensitive_if(change, var))
         }
-        Write::Delete { against } => Ok(Change::delete(against.into_live()?)),
+        Write::Delete { against } => {
+            // Its live uri is as secret as any other of the variable's: shown, and checked for
+            // staleness, as the fingerprint only.
+            let w = against.into_live()?;
+            let entry = entry_in_file(config, Some(w.id), &w.name);
+            let var = uri_var_of(entry, &[&w.uri], &w.name)?;
+            Ok(sensitive_if(Change::delete(w), var))
+        }
     }
 }
 

@@ -1,0 +1,125 @@
+//! `uri: ${VAR}` against hand-edited saved plans: no write a plan may carry makes `apply` or
+//! `show` print the live uri of a webhook whose uri the reviewed file reads from a variable.
+
+use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::run::{Outcome, Run};
+
+/// A capability uri: the receiver authenticates by the path and the token.
+const URI: &str = "https://hooks.example.com/services/T0/Cap7Path/x?token=Cap7Token99";
+
+const FILE: &str =
+    "webhooks:\n  Billing:\n    uri: ${BILLING_URI}\n    triggers: [file.uploaded]\n";
+
+/// Fails when `out` shows any part of the uri past its host.
+fn assert_hidden(out: &Outcome) {
+    let all = out.all();
+    for part in ["Cap7", "services/T0", "hooks.example.com"] {
+        assert!(!all.contains(part), "{part:?} shown:\n{all}");
+    }
+}
+
+/// Plans `FILE` against `portal` into `plan.json`, lets `edit` change the plan's only write,
+/// and runs `args` (`show` or `apply`) on the edited plan.
+fn edited(portal: &FakePortal, edit: impl Fn(&mut serde_json::Value), command: &str) -> Outcome {
+    let planned = Run::new(&["plan", "--out", "plan.json"])
+        .file(FILE)
+        .portal(portal)
+        .env("BILLING_URI", URI);
+    assert_eq!(planned.run().code, 0);
+    let path = planned.path("plan.json");
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut plan["portals"][0]["writes"][0]);
+    std::fs::write(&path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
+    Run::new(&[command, path.to_str().unwrap()])
+        .reviewed(&path)
+        .portal(portal)
+        .env("BILLING_URI", URI)
+        .run()
+}
+
+/// The update of `Billing` turned into a delete of it, against the live record with `uri`.
+fn delete_against(uri: Option<&str>) -> impl Fn(&mut serde_json::Value) {
+    move |write| {
+        let mut against = write["against"].take();
+        if let Some(uri) = uri {
+            against["uri"] = uri.into();
+        }
+        *write = serde_json::json!({ "write": "delete", "against": against });
+    }
+}
+
+#[test]
+fn a_delete_edited_into_a_plan_never_shows_the_live_uri_read_from_a_variable() {
+    let portal = FakePortal::start();
+    let billing = portal.seed(Seed::new("Billing", URI));
+    let mut views = String::new();
+    // A guessed uri: `apply` would find it stale and print the live one beside it.
+    for (what, uri) in [
+        ("a guessed live uri", Some("https://guess.example.com/")),
+        ("the planned fingerprint", None),
+    ] {
+        for command in ["show", "apply"] {
+            let out = edited(&portal, delete_against(uri), command);
+            assert_hidden(&out);
+            views += &format!("# {command}, {what}\n{}\n", out.user_view());
+        }
+    }
+    assert!(portal.get(billing).is_some());
+    insta::assert_snapshot!(views, @r#"
+    # show, a guessed live uri
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a plan this version would make: write 1: the file reads the uri of "Billing" from BILLING_URI, and the plan gives another; nothing was written
+      help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
+
+    # apply, a guessed live uri
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a plan this version would make: write 1: the file reads the uri of "Billing" from BILLING_URI, and the plan gives another; nothing was written
+      help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
+
+    # show, the planned fingerprint
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      - delete #1 "Billing"
+          name      = "Billing"
+          uri       = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+    Apply will read: BILLING_URI
+
+    Plan: 0 to create, 0 to update, 1 to delete, 0 unchanged.
+
+    Made from the config file webhooks.yaml (SHA-256 [SHA256]); apply takes from it alone, and refuses any other file:
+      Portal: [PORTAL] (given by --portal or DOCSPACE_URL when planned; apply needs it given again)
+        API key from: DOCSPACE_API_KEY
+        Reads: DOCSPACE_API_KEY, BILLING_URI
+
+    Saved plan [TMP]/plan.json, SHA-256 [SHA256].
+    Apply exactly it with: docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]
+    ----- stderr -----
+    ----- end -----
+
+    # apply, the planned fingerprint
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x refusing a plan that deletes every live webhook (1 of 1) without an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was written
+      help: if the file is really meant to drop them, set `prune: { maxDeletes: 1 }` in the file, where reviewers see it, or rerun with --max-deletes 1; if not, check the file is complete
+
+    ----- end -----
+    "#);
+}
