@@ -123,3 +123,57 @@ fn a_delete_edited_into_a_plan_never_shows_the_live_uri_read_from_a_variable() {
     ----- end -----
     "#);
 }
+
+/// `write`'s live record, and its body when it has one, renamed to a name no entry has, with
+/// a guessed uri.
+fn renamed(write: &mut serde_json::Value) {
+    for part in ["against", "webhook"] {
+        if write[part].is_object() {
+            write[part]["name"] = "Other".into();
+            write[part]["uri"] = "https://guess.example.com/".into();
+        }
+    }
+}
+
+#[test]
+fn a_write_renamed_in_a_plan_never_shows_the_live_uri_read_from_a_variable() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", URI));
+    let mut views = String::new();
+    let delete = delete_against(None);
+    for (what, edit) in [
+        ("an update", &renamed as &dyn Fn(&mut serde_json::Value)),
+        ("a delete", &|w: &mut serde_json::Value| {
+            delete(w);
+            renamed(w);
+        }),
+    ] {
+        let out = edited(&portal, edit, "apply");
+        assert_hidden(&out);
+        views += &format!("# {what}\n{}\n", out.user_view());
+    }
+    assert!(portal.writes().is_empty());
+    insta::assert_snapshot!(views, @r#"
+    # an update
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - #1 "Other" changed on the portal: name "Other" -> "Billing", uri (sensitive) -> (sensitive)
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+
+    # a delete
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - #1 "Other" changed on the portal: name "Other" -> "Billing", uri (sensitive) -> (sensitive)
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+    "#);
+}
