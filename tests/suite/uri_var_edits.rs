@@ -10,10 +10,16 @@ const URI: &str = "https://hooks.example.com/services/T0/Cap7Path/x?token=Cap7To
 const FILE: &str =
     "webhooks:\n  Billing:\n    uri: ${BILLING_URI}\n    triggers: [file.uploaded]\n";
 
-/// Fails when `out` shows any part of the uri past its host.
+/// Fails when `out` shows any part of either uri.
 fn assert_hidden(out: &Outcome) {
     let all = out.all();
-    for part in ["Cap7", "services/T0", "hooks.example.com"] {
+    for part in [
+        "Cap7",
+        "Old4",
+        "services/T",
+        "hooks.example.com",
+        "old.example.net",
+    ] {
         assert!(!all.contains(part), "{part:?} shown:\n{all}");
     }
 }
@@ -173,6 +179,59 @@ fn a_write_renamed_in_a_plan_never_shows_the_live_uri_read_from_a_variable() {
       x the saved plan is stale, nothing was written:
       |   - #1 "Other" changed on the portal: name "Other" -> "Billing", uri (sensitive) -> (sensitive)
       help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+    "#);
+}
+
+/// The uri the variable replaces on the portal: as secret as the new one.
+const OLD_URI: &str = "https://old.example.net/services/T9/Old4Path/x?token=Old4Token11";
+
+#[test]
+fn a_portal_error_that_echoes_the_replaced_uri_is_scrubbed_when_a_saved_plan_is_applied() {
+    use crate::support::fake_portal::{Fault, FaultBody, FaultKind, WEBHOOK_PATH};
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", OLD_URI));
+    let planned = Run::new(&["plan", "--out", "plan.json"])
+        .file(FILE)
+        .portal(&portal)
+        .env("BILLING_URI", URI);
+    assert_eq!(planned.run().code, 0);
+    let path = planned.path("plan.json");
+    // As a portal that names the record it could not update.
+    let message = format!("webhook #1 ({OLD_URI}) could not be updated");
+    let status = FaultKind::Status {
+        status: 400,
+        body: FaultBody::Json(serde_json::json!({ "error": { "message": message } })),
+    };
+    portal.inject(Fault::new("PUT", WEBHOOK_PATH, status));
+    let out = Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(&path)
+        .portal(&portal)
+        .env("BILLING_URI", URI)
+        .run();
+    assert_hidden(&out);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Billing"
+          uri       = (sensitive) -> (sensitive)
+          triggers  + file.uploaded
+                    - *
+
+    Apply will read: BILLING_URI
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+
+      [1/1] [TIME] failed "Billing" #1 was not updated: PUT /api/2.0/settings/webhook failed (HTTP 400): webhook #1 ([redacted]) could not be updated
+
+    Apply complete: 0 done, 1 failed.
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x 1 of 1 change(s) failed
+      help: the changes reported as done are on the portal; fix the cause and rerun apply, whose plan shows only what is left
 
     ----- end -----
     "#);

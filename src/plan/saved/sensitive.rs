@@ -57,6 +57,13 @@ pub fn bind(
     key: &SecretString,
     live: &[LiveWebhook],
 ) -> Result<(), SavedPlanError> {
+    // The live uri a variable replaces is as secret as its value, and a portal's error may
+    // echo it (as the planner registers it on a fresh run).
+    for w in live {
+        if entry_in_file(config, Some(w.id), &w.name).is_some_and(|e| e.uri_var.is_some()) {
+            crate::redact::register(&w.uri);
+        }
+    }
     let mut stale = Vec::new();
     for change in &mut plan.changes {
         let Some(var) = change.uri_var.clone() else {
