@@ -236,3 +236,44 @@ fn a_portal_error_that_echoes_the_replaced_uri_is_scrubbed_when_a_saved_plan_is_
     ----- end -----
     "#);
 }
+
+/// A receiver's error page names its own address; the portal keeps it as the last failure.
+#[test]
+fn a_last_failure_that_echoes_the_replaced_uri_is_scrubbed() {
+    let portal = FakePortal::start();
+    portal.seed(Seed {
+        last_failure_on: Some("2026-11-20T10:00:00".into()),
+        last_failure_content: Some(format!("404 Not Found: {OLD_URI}")),
+        ..Seed::new("Billing", OLD_URI)
+    });
+    let planned = Run::new(&["plan", "--out", "plan.json"])
+        .file(FILE)
+        .portal(&portal)
+        .env("BILLING_URI", URI);
+    let out = planned.run();
+    assert_hidden(&out);
+    let saved = std::fs::read_to_string(planned.path("plan.json")).unwrap();
+    assert!(!saved.contains("Old4"), "{saved}");
+    let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    let failure = &saved["portals"][0]["writes"][0]["against"]["lastFailureContent"];
+    insta::assert_snapshot!(format!("{}\nsaved: {failure}", out.user_view()), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #1 "Billing"
+          uri       = (sensitive) -> (sensitive)
+          triggers  + file.uploaded
+                    - *
+
+    Apply will read: BILLING_URI
+
+    Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+    Saved this plan to plan.json (SHA-256 [SHA256]).
+    Apply exactly it with: docspace-webhooks apply plan.json --expect-digest [SHA256]
+    ----- end -----
+
+    saved: "404 Not Found: [redacted]"
+    "#);
+}
