@@ -159,9 +159,12 @@ impl Client {
         let endpoint = endpoint(Method::GET, WEBHOOK_PATH.into());
         let v = self.send(&endpoint, None).await?;
         let mut live = wire::decode_list(&endpoint, &v)?;
-        let redactor = Redactor::registered();
         for w in &mut live {
             if let Some(content) = &w.last_failure_content {
+                // Its own uri too: a target's error page may name its address, and a uri the
+                // file reads from a variable is secret (its old value is only known as such
+                // once the list is planned).
+                let redactor = Redactor::new([w.uri.as_str()]);
                 w.last_failure_content = Some(redactor.scrub(content));
             }
         }

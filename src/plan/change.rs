@@ -127,6 +127,12 @@ impl Change {
     /// The same change for a webhook whose uri the file reads from `var` (`uri: ${VAR}`): the
     /// uri, before and after, shows as `(sensitive)`; a change of it stays listed.
     pub(crate) fn with_sensitive_uri(mut self, var: &str) -> Change {
+        self.mark_sensitive_uri(var);
+        self
+    }
+
+    /// Makes this change one of a webhook whose uri the file reads from `var`, in place.
+    pub(crate) fn mark_sensitive_uri(&mut self, var: &str) {
         for f in self.fields.iter_mut().filter(|f| f.field == Field::Uri) {
             for side in [&mut f.before, &mut f.after] {
                 if *side != Value::None {
@@ -135,7 +141,6 @@ impl Change {
             }
         }
         self.uri_var = Some(var.to_string());
-        self
     }
 }
 

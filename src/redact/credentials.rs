@@ -63,7 +63,7 @@ fn secret_params(text: &str) -> Vec<Range<usize>> {
     for (at, _) in text.match_indices(['?', '&', ';']) {
         let name_start = at + 1;
         let Some(eq) = text[name_start..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '%')))
             .map(|len| name_start + len)
             .filter(|&eq| bytes.get(eq) == Some(&b'=') && eq > name_start)
         else {
@@ -108,7 +108,10 @@ pub fn secret_param_names(text: &str) -> Vec<&str> {
 /// `access_token`, `api_key`, `apiKey`, `secret`, `sig`, `X-Amz-Signature`, `password`,
 /// `auth`, and the like.
 fn is_secret_name(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
+    // A receiver decodes `t%6Fken` to `token`: so is it read here.
+    let name = super::decode::normalize(name)
+        .unwrap_or_else(|| name.to_string())
+        .to_ascii_lowercase();
     const ANYWHERE: [&str; 6] = ["token", "secret", "passw", "signature", "apikey", "api_key"];
     const ENDING: [&str; 7] = ["key", "sig", "auth", "pwd", "pass", "code", "credential"];
     ANYWHERE.iter().any(|word| name.contains(word))

@@ -98,6 +98,8 @@ mod throttle;
 mod uri_leaks;
 /// `uri: ${VAR}`: read by `plan` and `apply`, planned like a literal uri, never shown.
 mod uri_var;
+/// `uri: ${VAR}` against saved plans edited to show the live uri.
+mod uri_var_edits;
 /// `validate` and how bad files are reported.
 mod validate;
 /// `verify-signature`: a delivery's signature against a secret and the exact body, offline.

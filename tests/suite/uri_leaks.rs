@@ -212,3 +212,43 @@ fn a_query_token_is_masked_in_every_output_but_written_for_real() {
     assert_no_password(&applied, "NEW88token");
     assert_eq!(portal.webhooks()[0].uri, new);
 }
+
+/// A parameter name spelled with percent escapes is the name the receiver reads (`t%6Fken` is
+/// `token`): its value is masked like the plain spelling's.
+#[test]
+fn a_query_token_whose_name_is_percent_encoded_is_masked() {
+    let portal = FakePortal::start();
+    let file = "webhooks:\n  Hook:\n    uri: https://h.example.com/in?t%6Fken=NEW88token&access%5Ftoken=NEW99token\n    secretKey: ${HOOK_SECRET}\n";
+    let out = Run::new(&["plan"]).file(file).portal(&portal).run();
+    assert_no_password(&out, "NEW88token");
+    assert_no_password(&out, "NEW99token");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "Hook"
+          name      = "Hook"
+          uri       = "https://h.example.com/in?t%6Fken=***&access%5Ftoken=***"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: HOOK_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged.
+    ----- stderr -----
+      ! the uri of 'Hook' carries a secret in its query (`t%6Fken`, `access%5Ftoken`)
+       ,-[webhooks.yaml:3:10]
+     2 |   Hook:
+     3 |     uri: https://h.example.com/in?t%6Fken=***&access%5Ftoken=***              
+       :          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       :                                            `-- a secret in the file
+     4 |     secretKey: ${HOOK_SECRET}
+       `----
+      help: read the whole uri from the environment instead, e.g. `uri: ${BILLING_HOOK_URI}`: no output shows it then
+
+    ----- end -----
+    "#);
+}

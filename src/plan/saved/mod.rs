@@ -519,10 +519,20 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
         Write::Delete {
             against,
             deliveries,
-        } => Ok(Change {
-            deliveries,
-            ..Change::delete(against.into_live()?)
-        }),
+        } => {
+            // Its live uri is as secret as any other of the variable's: shown, and checked for
+            // staleness, as the fingerprint only.
+            let w = against.into_live()?;
+            let entry = entry_in_file(config, Some(w.id), &w.name);
+            let var = uri_var_of(entry, &[&w.uri], &w.name)?;
+            Ok(sensitive_if(
+                Change {
+                    deliveries,
+                    ..Change::delete(w)
+                },
+                var,
+            ))
+        }
     }
 }
 
