@@ -243,8 +243,17 @@ impl Copy<'_> {
                 for (key, value) in entries {
                     match &key.kind {
                         Kind::Str(k) if place.is_mapping() => {
-                            self.string(key, k, false);
-                            self.node(value, place.of(k));
+                            let inner = place.of(k);
+                            // Names show, and keys the format has there. A key it does not
+                            // have shows only when it reads as a field name: a secret pasted
+                            // into one (`secretKey:| 'value':`, `secretKeyAbCd1234`) does not.
+                            let names = matches!(place, Place::Portals | Place::Webhooks);
+                            if names || inner != Place::Unknown || is_field_like(k) {
+                                self.string(key, k, false);
+                            } else {
+                                self.scalar(key, false);
+                            }
+                            self.node(value, inner);
                         }
                         // An id under `webhooks`, or a number where a name belongs.
                         Kind::Int(_) | Kind::Float | Kind::Bool(_) | Kind::Null
@@ -460,6 +469,18 @@ fn is_secret_key(key: &str) -> bool {
     has_secret_word(&normal) || is_near_miss(&normal)
 }
 
+/// Whether an unknown key reads as a misspelt field name, and may be shown: a short word of
+/// ASCII letters, digits, `_` and `-`; one that looks like a secret's key (`api_key`,
+/// `secrectKey`) no longer than a key name is, since past that it may be a secret run into
+/// its key (`secretKeyAbCd1234`).
+fn is_field_like(key: &str) -> bool {
+    (1..=32).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && (normal(key).len() <= 13 || !is_secret_key(key))
+}
+
 /// Lower case, without `_`, `-`, `.` and spaces.
 fn normal(text: &str) -> String {
     text.chars()
@@ -567,6 +588,19 @@ mod tests {
         assert!(config.source.display.get().is_none());
         let _ = warnings[0].reported();
         assert!(config.source.display.get().is_some());
+    }
+
+    #[test]
+    fn a_secret_run_into_an_unknown_key_is_blanked_and_a_misspelt_field_shows() {
+        let text = "webhooks:\n  a:\n    secretKey:| 'pa55:word!':\n    secretKeyAbCd1234: x\n    api_key: x\n    sssl: true\n";
+        let tree = super::super::node::parse(text).unwrap();
+        let shown = display_text(text, &tree);
+        assert!(!shown.contains("pa55"), "{shown}");
+        assert!(!shown.contains("AbCd1234"), "{shown}");
+        assert!(
+            shown.contains("api_key:") && shown.contains("sssl: true"),
+            "{shown}"
+        );
     }
 
     #[test]
