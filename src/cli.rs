@@ -74,6 +74,14 @@ pub enum Command {
     Plan(PlanArgs),
     /// Make the portal match the file.
     Apply(ApplyArgs),
+    /// Whether the webhooks deliver: health from the delivery log, secrets checked. Never
+    /// writes.
+    ///
+    /// Per webhook of each portal (managed by the file or not): ok, failing, at risk, disabled
+    /// or no deliveries in the window; its deliveries by status class and its latest failure;
+    /// and, when the file sets its secretKey, whether the portal signed its latest delivery
+    /// with that secret (verified, differs, unverifiable).
+    Status(StatusArgs),
     /// Print the live webhooks as a config file, to start managing an existing portal.
     Export(ExportArgs),
     /// Show a plan saved by `plan --out` as `apply PLAN_FILE` would, and its SHA-256. Offline:
@@ -230,6 +238,30 @@ pub struct PlanArgs {
     /// saved plan.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// How far back to read the delivery log: a whole number and a unit, s, m, h, d or w
+    /// (30m, 24h, 7d).
+    #[arg(long, value_name = "DURATION", default_value = "24h",
+          value_parser = crate::health::parse_duration)]
+    pub since: std::time::Duration,
+    /// How to show the health: text, json (documented in docs/delivery-health.md) or markdown.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 2 when a webhook is failing, at risk, disabled (unless the file disables it) or
+    /// signed with another secret; 0 when all are healthy; 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// With a `portals:` file: how many portals to read at once.
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub portal_parallelism: u16,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,7 @@ mod same_portal;
 mod saved_file;
 mod show;
 mod signals;
+mod status;
 mod validate;
 mod verify_signature;
 
@@ -120,6 +121,10 @@ fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Err
         Command::Apply(args) => {
             let settings = Settings::resolve(&args.input.portal, color);
             apply::run(&args, &settings, out)
+        }
+        Command::Status(args) => {
+            let settings = Settings::resolve(&args.portal, color);
+            status::run(&args, &settings, out)
         }
         Command::Export(args) => {
             let settings = Settings::resolve(&args.portal, color);

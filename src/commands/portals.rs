@@ -42,11 +42,11 @@ pub(super) struct PortalRun<'a> {
 
 /// One portal of the file to work on.
 pub(super) struct Wanted<'a> {
-    name: Option<&'a str>,
+    pub name: Option<&'a str>,
     /// Its `url:`; `None` for a `portal:` file, whose portal the settings may also give.
     url: Option<&'a str>,
     pub api_key_env: &'a str,
-    config: &'a Config,
+    pub config: &'a Config,
 }
 
 impl Wanted<'_> {

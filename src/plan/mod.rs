@@ -203,6 +203,22 @@ pub fn plan(
     plan_selected(config, live, portal, options, &Selection::all(config))
 }
 
+/// For each live webhook (by index in `live`), the index of the entry of `config` that manages
+/// it, matched as a plan matches them.
+pub fn managing_entries(
+    config: &Config,
+    live: &[LiveWebhook],
+) -> Result<Vec<Option<usize>>, PlanError> {
+    let matched = matching::match_entries(config, live)?;
+    let mut managing = vec![None; live.len()];
+    for (entry, found) in matched.iter().enumerate() {
+        if let Some(i) = found.live_index() {
+            managing[i] = Some(entry);
+        }
+    }
+    Ok(managing)
+}
+
 /// Plans only the entries of `config` that `selection` covers (`--target`). Every entry is
 /// still matched, so the live webhooks of the others are neither unmanaged nor deleted.
 pub fn plan_selected(
