@@ -76,10 +76,9 @@ pub(super) fn run(
     let _ = out.flush();
     let failed = report.portals.iter().filter(|p| p.error.is_some()).count();
     if failed > 0 {
-        return Err(Error::PortalsFailed {
+        return Err(Error::PortalsUnread {
             failed,
             total: report.portals.len(),
-            wrote: false,
         });
     }
     if args.detailed_exitcode && report.unhealthy() {

@@ -75,10 +75,15 @@ webhooks:
 ";
 
 fn status(args: &[&str], portal: &FakePortal) -> Ran {
+    status_of(FILE, args, portal)
+}
+
+/// `status ARGS` of `file` against `portal` at `NOW`, AUDIT_SECRET and CRM_SECRET set.
+fn status_of(file: &str, args: &[&str], portal: &FakePortal) -> Ran {
     let mut all = vec!["status"];
     all.extend(args);
     Run::new(&all)
-        .file(FILE)
+        .file(file)
         .portal(portal)
         .env("DOCSPACE_WEBHOOKS_TEST_NOW", &NOW.to_string())
         .env("AUDIT_SECRET", SECRET)
@@ -143,4 +148,346 @@ fn each_health_state_with_its_counts_failure_and_secret() {
     let requests = portal.requests();
     assert!(requests.iter().all(|r| r.method == "GET"), "{requests:?}");
     assert_eq!(requests.len(), 1 + 6, "{requests:?}");
+}
+
+#[test]
+fn the_window_counts_only_its_deliveries_and_reads_only_its_pages() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let id = portal.seed(Seed::new("Busy", "https://busy.example.com/h").created_on(CREATED));
+    // 250 deliveries a minute apart: the last 30 minutes hold 30 of them (and 31 with the
+    // one at the window's very start), all on the first page.
+    portal.seed_deliveries(id, Deliveries::new(250).newest_at(NOW - 60).every(60));
+    let out = status_of("webhooks: {}\n", &["--since", "30m"], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-12-01T11:30:00Z to 2026-12-01T12:00:00Z (--since 30m).
+
+      #1 "Busy" (unmanaged): ok
+          deliveries    30: 30 2xx
+
+    Health: 1 ok, 0 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    assert_eq!(portal.requests().len(), 2, "{:?}", portal.requests());
+    portal.clear_requests();
+    // Three hours: 180 rows, on two pages; the third is never read.
+    let out = status_of("webhooks: {}\n", &["--since", "3h"], &portal);
+    assert_eq!(out.code, 0, "{out:?}");
+    let paths: Vec<String> = portal.requests().into_iter().map(|r| r.path).collect();
+    insta::assert_debug_snapshot!(paths, @r#"
+    [
+        "/api/2.0/settings/webhook",
+        "/api/2.0/settings/webhooks/log",
+        "/api/2.0/settings/webhooks/log",
+    ]
+    "#);
+}
+
+#[test]
+fn a_window_that_is_not_a_duration_is_a_usage_error() {
+    let portal = FakePortal::start();
+    let out = status(&["--since", "yesterday"], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value 'yesterday' for '--since <DURATION>': expected a whole number and a unit (s, m, h, d or w), e.g. 30m, 24h or 7d; got "yesterday"
+
+    For more information, try '--help'.
+    ----- end -----
+    "#);
+    assert!(portal.requests().is_empty());
+}
+
+#[test]
+fn json_has_a_format_version_and_every_key() {
+    let portal = portal();
+    let out = status(&["--format", "json"], &portal);
+    assert_eq!(out.code, 0, "{out:?}");
+    insta::assert_snapshot!(crate::support::view::stable(&out.stdout), @r#"
+    {
+      "format_version": 1,
+      "since": "2026-11-30T12:00:00Z",
+      "until": "2026-12-01T12:00:00Z",
+      "portals": [
+        {
+          "name": null,
+          "portal": "[PORTAL]",
+          "error": null,
+          "summary": {
+            "at risk": 1,
+            "disabled": 1,
+            "failing": 1,
+            "no deliveries": 2,
+            "ok": 1
+          },
+          "webhooks": [
+            {
+              "id": 1,
+              "name": "Audit",
+              "managed": true,
+              "health": "ok",
+              "last_success": null,
+              "deliveries": {
+                "2xx": 3,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 0,
+                "unsent": 0
+              },
+              "failures": 0,
+              "latest_failure": null,
+              "secret": {
+                "verdict": "verified",
+                "delivery": 3,
+                "at": "2026-12-01T11:59:00Z"
+              },
+              "secret_from": "AUDIT_SECRET"
+            },
+            {
+              "id": 2,
+              "name": "Crm",
+              "managed": true,
+              "health": "failing",
+              "last_success": "2026-12-01T09:00:00Z",
+              "deliveries": {
+                "2xx": 4,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 2,
+                "unsent": 0
+              },
+              "failures": 2,
+              "latest_failure": {
+                "delivery": 9,
+                "at": "2026-12-01T11:58:00Z",
+                "status": 502,
+                "excerpt": "bad gateway: token=[redacted] retry later"
+              },
+              "secret": {
+                "verdict": "differs",
+                "delivery": 9,
+                "at": "2026-12-01T11:58:00Z"
+              },
+              "secret_from": "CRM_SECRET"
+            },
+            {
+              "id": 3,
+              "name": "Billing",
+              "managed": true,
+              "health": "at risk",
+              "last_success": "2026-11-29T09:00:00Z",
+              "deliveries": {
+                "2xx": 0,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 0,
+                "unsent": 24
+              },
+              "failures": 24,
+              "latest_failure": {
+                "delivery": 57,
+                "at": "2026-12-01T11:50:00Z",
+                "status": 0,
+                "excerpt": "Connection refused (receiver:443)"
+              },
+              "secret": {
+                "verdict": "unverifiable",
+                "reason": "BILLING_SECRET is not set"
+              },
+              "secret_from": "BILLING_SECRET"
+            },
+            {
+              "id": 4,
+              "name": "Legacy",
+              "managed": false,
+              "health": "no deliveries",
+              "last_success": null,
+              "deliveries": {
+                "2xx": 0,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 0,
+                "unsent": 0
+              },
+              "failures": 0,
+              "latest_failure": null,
+              "secret": null,
+              "secret_from": null
+            },
+            {
+              "id": 5,
+              "name": "Paused",
+              "managed": true,
+              "health": "disabled",
+              "last_success": null,
+              "deliveries": {
+                "2xx": 2,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 0,
+                "unsent": 0
+              },
+              "failures": 0,
+              "latest_failure": null,
+              "secret": null,
+              "secret_from": null
+            },
+            {
+              "id": 6,
+              "name": "Archive",
+              "managed": true,
+              "health": "no deliveries",
+              "last_success": null,
+              "deliveries": {
+                "2xx": 0,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 0,
+                "unsent": 0
+              },
+              "failures": 0,
+              "latest_failure": null,
+              "secret": {
+                "verdict": "verified",
+                "delivery": 61,
+                "at": "2026-11-28T12:00:00Z"
+              },
+              "secret_from": null
+            }
+          ]
+        }
+      ]
+    }
+    "#);
+    for secret in [SECRET, WRONG] {
+        assert!(!out.all().contains(secret), "{out:?}");
+    }
+}
+
+#[test]
+fn markdown_is_one_table_per_portal() {
+    let portal = portal();
+    let out = status(&["--format", "markdown"], &portal);
+    insta::assert_snapshot!(crate::support::view::stable(&out.stdout), @"
+    ### Webhook health of `[PORTAL]`
+
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+    | Webhook | Health | Deliveries | Last failure | Secret |
+    |---|---|---|---|---|
+    | #1 `Audit` | ok | 3: 3 2xx |  | verified |
+    | #2 `Crm` | failing | 6: 4 2xx, 2 5xx (2 failed) | 2026-12-01T11:58:00Z `502 bad gateway: token=[redacted] retry later` | differs |
+    | #3 `Billing` | at risk | 24: 24 unsent (24 failed) | 2026-12-01T11:50:00Z `0 Connection refused (receiver:443)` | unverifiable |
+    | #4 `Legacy` (unmanaged) | no deliveries | none |  |  |
+    | #5 `Paused` | disabled | 2: 2 2xx |  |  |
+    | #6 `Archive` | no deliveries | none |  | verified |
+
+    Health: 1 ok, 1 failing, 1 at risk, 1 disabled, 2 no deliveries; 1 secret differs.
+    ");
+}
+
+#[test]
+fn detailed_exitcode_is_2_when_any_webhook_is_unhealthy_and_0_when_all_are() {
+    let portal = portal();
+    assert_eq!(status(&["--detailed-exitcode"], &portal).code, 2);
+    let healthy = FakePortal::start();
+    healthy.set_time(NOW);
+    let audit = healthy.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    healthy.seed(
+        Seed::new("Paused", "https://paused.example.com/h")
+            .enabled(false)
+            .created_on(CREATED),
+    );
+    healthy.seed_deliveries(audit, Deliveries::new(1).newest_at(NOW - 60));
+    let file =
+        "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n  Paused:\n    enabled: false\n";
+    let run = |args: &[&str]| {
+        let mut all = vec!["status"];
+        all.extend(args);
+        Run::new(&all)
+            .file(file)
+            .portal(&healthy)
+            .env("DOCSPACE_WEBHOOKS_TEST_NOW", &NOW.to_string())
+            .env("AUDIT_SECRET", SECRET)
+            .run()
+    };
+    // Disabled as the file says is healthy.
+    assert_eq!(run(&["--detailed-exitcode"]).code, 0);
+    // The receiver starts failing: 2.
+    healthy.set_outcome(audit, Outcome::status(503));
+    healthy.fire(audit, 128, "{\"id\":1}").unwrap();
+    assert_eq!(run(&["--detailed-exitcode"]).code, 2);
+    // Without the flag, unhealthy is still 0.
+    assert_eq!(run(&[]).code, 0);
+}
+
+#[test]
+fn a_portals_file_reports_each_portal_in_file_order_and_a_failed_one_alone() {
+    use crate::support::fleet::Fleet;
+    let fleet = Fleet::start(&["staging", "prod"]).with_down("dr");
+    for (i, (_, fake)) in fleet.up().enumerate() {
+        fake.set_time(NOW);
+        let id = fake.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+        let status = if i == 0 { 200 } else { 500 };
+        fake.seed_deliveries(id, Deliveries::new(2).status(status).newest_at(NOW - 60));
+    }
+    let file = fleet.portals_yaml(&[
+        (
+            "staging",
+            "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n",
+        ),
+        ("prod", "webhooks: {}\n"),
+    ]);
+    let out = Run::new(&["status", "--detailed-exitcode"])
+        .file(&file)
+        .fleet(&fleet)
+        .env("DOCSPACE_WEBHOOKS_TEST_NOW", &NOW.to_string())
+        .env("AUDIT_SECRET", SECRET)
+        .env("DOCSPACE_WEBHOOKS_RETRY_BASE_MS", "1")
+        .run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    === portal staging ([PORTAL]) ===
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Audit": ok
+          deliveries    2: 2 2xx
+          secret        verified: delivery #2 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET
+
+    Health: 1 ok, 0 failing, 0 at risk, 0 disabled, 0 no deliveries.
+
+    === portal prod ([PORTAL-2]) ===
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Audit" (unmanaged): at risk
+          deliveries    2: 2 5xx (2 failed)
+          last failure  2026-12-01T11:59:00Z, status 500: "receiver error 500"
+          last success  2026-11-01T00:00:00Z, over a day ago: the portal disables a webhook after 3 days of failures
+
+    Health: 0 ok, 0 failing, 1 at risk, 0 disabled, 0 no deliveries.
+
+    === portal dr ([PORTAL-3]) ===
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+    Error: could not connect to [PORTAL-3]: Connection refused (os error 111)
+    ----- stderr -----
+    [dr] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): could not connect: Connection refused (os error 111)
+    [dr] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 3 of 5): could not connect: Connection refused (os error 111)
+    [dr] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 4 of 5): could not connect: Connection refused (os error 111)
+    [dr] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 5 of 5): could not connect: Connection refused (os error 111)
+    Portal dr failed:
+      x could not connect to [PORTAL-3]: Connection refused (os error 111)
+      help: check that the portal URL is right and the portal is up and reachable from here
+
+      x 1 of 3 portal(s) could not be read
+      help: each failed portal's section says why; the other portals are reported in full
+
+    ----- end -----
+    "#);
 }
