@@ -21,7 +21,7 @@ use crate::render::{Format, ProblemFormat};
         (an `sk-...` key of a DocSpace admin); it is never taken from the command line.",
     after_long_help = "Exit codes: 0 success or no changes; 1 any error, a usage error included, \
         or a signature that does not match (verify-signature); 2 the plan has changes (plan \
-        --detailed-exitcode only). A closed stdout never changes them."
+        --detailed-exitcode) or a webhook is unhealthy (status --detailed-exitcode). A closed stdout never changes them."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -74,8 +74,7 @@ pub enum Command {
     Plan(PlanArgs),
     /// Make the portal match the file.
     Apply(ApplyArgs),
-    /// Whether the webhooks deliver: health from the delivery log, secrets checked. Never
-    /// writes.
+    /// Show whether the webhooks deliver, and sign with the file's secrets. Never writes.
     ///
     /// Per webhook of each portal (managed by the file or not): ok, failing, at risk, disabled
     /// or no deliveries in the window; its deliveries by status class and its latest failure;
@@ -192,6 +191,11 @@ pub struct PlanningArgs {
     /// nothing else changed (the portal never returns secrets, so a change cannot be seen).
     #[arg(long)]
     pub rotate_secrets: bool,
+    /// Check the secret of every managed webhook whose entry sets `secretKey` against the
+    /// signature of its latest delivery in the portal's log (verified, differs,
+    /// unverifiable), and send it where the portal signs with another.
+    #[arg(long)]
+    pub verify_secrets: bool,
     /// Plan (and write) only the entry with this key as written in the file: a name, or an id;
     /// `id:5` or `name:5` when both `5:` and `"5":` are keys. Repeat it for several entries.
     /// The plan says how many entries were left out.
@@ -270,7 +274,7 @@ pub struct ApplyArgs {
     /// changed since (its --prune and --rotate-secrets were fixed when it was made) or when it
     /// was made from another file than -f, which alone names every portal's URL and every
     /// variable read. Without it, apply plans the file afresh.
-    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["prune", "max_deletes", "rotate_secrets", "targets"])]
+    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["prune", "max_deletes", "rotate_secrets", "verify_secrets", "targets"])]
     pub saved_plan: Option<PathBuf>,
     /// With PLAN_FILE: refuse it, writing nothing, unless its SHA-256 is this (the digest
     /// `plan --out` printed, or `sha256sum PLAN_FILE`), so exactly the reviewed plan is applied.

@@ -281,6 +281,26 @@ pub fn check_secret(
     }
 }
 
+/// What a verdict rests on, as one clause: `from` names the file's secret (its variable).
+pub fn detail(check: &SecretCheck, from: &str) -> String {
+    let at = |at: &Option<String>| at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
+    match check {
+        SecretCheck::Verified { delivery, at: when } => {
+            format!("delivery #{delivery}{} was signed with {from}", at(when))
+        }
+        SecretCheck::Differs { delivery, at: when } => format!(
+            "delivery #{delivery}{} was signed with another secret than {from}",
+            at(when)
+        ),
+        SecretCheck::Unverifiable { reason } => reason.clone(),
+    }
+}
+
+/// The file's secret for a webhook, named for a reader: its variable, or the literal.
+pub fn secret_from(var: Option<&str>) -> String {
+    var.map_or_else(|| "the file's secretKey".to_string(), str::to_string)
+}
+
 /// A receiver's answer as one short line: redacted of every known secret, control and
 /// invisible characters escaped, cut.
 fn excerpt(text: &str) -> String {

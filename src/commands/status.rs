@@ -1,24 +1,21 @@
 //! `status`: each selected portal's webhooks, their health from the list and the delivery log
 //! over a window, and the file's secrets checked against the signatures the log recorded.
 //! Reads only: one list per portal, then each webhook's log newest first, only the pages the
-//! window needs (`Client::log_while`), `LOG_READS` webhooks at a time within the client's
-//! pacing. Portals run as `plan` runs them (`portals`): concurrently, shown in file order, a
+//! window needs (`Client::log_while`), `verified::LOG_READS` webhooks at a time within the
+//! client's pacing. Portals run as `plan` runs them (`portals`): concurrently, shown in file order, a
 //! failed portal in its own section and exit 1.
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use super::{Output, Printer, portals};
+use super::{Output, Printer, portals, verified};
 use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::cli::StatusArgs;
-use crate::config::{Config, SecretError, SecretRef};
-use crate::health::{self, FileSecret, PortalHealth, Report, WebhookHealth};
+use crate::config::{Config, SecretRef};
+use crate::health::{self, PortalHealth, Report, WebhookHealth};
 use crate::settings::Settings;
 use crate::{Error, render};
-
-/// Webhooks whose logs one portal's client reads at once.
-const LOG_READS: u16 = 16;
 
 pub(super) fn run(
     args: &StatusArgs,
@@ -120,10 +117,7 @@ async fn portal_health(
         let entry = entry.map(|i| &config.webhooks[i]);
         webhook_health(client, w, entry, now, start)
     });
-    portals::in_file_order(jobs, LOG_READS)
-        .await
-        .into_iter()
-        .collect()
+    verified::in_order(jobs).await.into_iter().collect()
 }
 
 async fn webhook_health(
@@ -143,7 +137,7 @@ async fn webhook_health(
         })
         .await?;
     let secret = entry.and_then(|e| e.secret.as_ref());
-    let file_secret = secret.map(file_secret);
+    let file_secret = secret.map(verified::file_secret);
     let mut report = health::assess(live, &rows, newest.as_ref(), now, file_secret.as_ref());
     report.managed = entry.is_some();
     report.disabled_by_file = entry.is_some_and(|e| e.enabled == Some(false));
@@ -152,18 +146,4 @@ async fn webhook_health(
         _ => None,
     };
     Ok(report)
-}
-
-/// The file's secret, or why it cannot be compared: never an error in `status`.
-pub(super) fn file_secret(secret: &SecretRef) -> FileSecret {
-    match secret.resolve(&crate::settings::env) {
-        Ok(secret) => FileSecret::Read(secret),
-        Err(SecretError::Unset { var, .. }) => FileSecret::Unusable(format!("{var} is not set")),
-        Err(SecretError::NotUtf8 { var, .. }) => {
-            FileSecret::Unusable(format!("{var} is not valid UTF-8"))
-        }
-        Err(SecretError::Policy { var, reason, .. }) => FileSecret::Unusable(format!(
-            "{var} is not a secret the portal accepts: {reason}"
-        )),
-    }
 }

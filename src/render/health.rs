@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use super::markdown::code;
 use super::{Format, message, plain, quoted};
-use crate::health::{FailureSeen, Health, Report, SecretCheck, WebhookHealth};
+use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
 
 /// The JSON document's version; within it keys are only ever added.
 const FORMAT_VERSION: u32 = 1;
@@ -104,23 +104,17 @@ fn failure(f: &FailureSeen) -> String {
 }
 
 fn secret(w: &WebhookHealth) -> Option<String> {
-    let from = w.secret_from.as_deref().unwrap_or("the file's secretKey");
-    Some(match w.secret.as_ref()? {
-        SecretCheck::Verified { delivery, at } => format!(
-            "verified: delivery #{delivery}{} was signed with {from}",
-            at_time(at.as_deref())
-        ),
-        SecretCheck::Differs { delivery, at } => format!(
-            "differs: delivery #{delivery}{} was signed with another secret than {from} \
-             (`apply --rotate-secrets` sends the file's)",
-            at_time(at.as_deref())
-        ),
-        SecretCheck::Unverifiable { reason } => format!("unverifiable: {}", message(reason)),
-    })
-}
-
-fn at_time(at: Option<&str>) -> String {
-    at.map(|t| format!(" at {t}")).unwrap_or_default()
+    let check = w.secret.as_ref()?;
+    let from = health::secret_from(w.secret_from.as_deref());
+    let hint = match check {
+        SecretCheck::Differs { .. } => " (`apply --rotate-secrets` sends the file's)",
+        _ => "",
+    };
+    Some(format!(
+        "{}: {}{hint}",
+        check.verdict(),
+        message(&health::detail(check, &from))
+    ))
 }
 
 /// The lines under a webhook, key and value.

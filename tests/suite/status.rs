@@ -491,3 +491,201 @@ fn a_portals_file_reports_each_portal_in_file_order_and_a_failed_one_alone() {
     ----- end -----
     "#);
 }
+
+/// Audit signs with AUDIT_SECRET's value, Crm with another than CRM_SECRET's, Billing's
+/// variable is unset.
+fn plan_verify(args: &[&str], portal: &FakePortal) -> Ran {
+    let mut all = vec!["plan", "--verify-secrets"];
+    all.extend(args);
+    Run::new(&all)
+        .file(FILE)
+        .portal(portal)
+        .env("AUDIT_SECRET", SECRET)
+        .env("CRM_SECRET", WRONG)
+        .run()
+}
+
+#[test]
+fn plan_verify_secrets_sends_the_secret_that_differs_and_reports_each() {
+    let portal = portal();
+    let out = plan_verify(&[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #2 "Crm"
+          secretKey = (sensitive)
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #4 "Legacy"
+
+    Secrets are not compared (the portal never returns them): this plan does not send the secretKey the file sets for #3 "Billing". apply --rotate-secrets sends it.
+    Secret of #1 "Audit": verified: delivery #3 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET.
+    Secret of #2 "Crm": differs: delivery #9 at 2026-12-01T11:58:00Z was signed with another secret than CRM_SECRET; this plan sends the file's.
+    Secret of #3 "Billing": unverifiable: BILLING_SECRET is not set.
+    Secret of #6 "Archive": verified: delivery #61 at 2026-11-28T12:00:00Z was signed with the file's secretKey.
+    Apply will read: CRM_SECRET
+
+    Plan: 0 to create, 1 to update, 0 to delete, 4 unchanged.
+    ----- stderr -----
+      ! the secretKey of 'Archive' is written in the file
+        ,-[webhooks.yaml:10:3]
+      9 |     enabled: false
+     10 |   Archive:
+        :   ^^^|^^^
+        :      `-- secret written literally in this entry
+     11 |     secretKey: ***            
+        `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
+    "#);
+    // One list, and the latest page of the log of each managed webhook with a secret.
+    let requests = portal.requests();
+    assert!(requests.iter().all(|r| r.method == "GET"), "{requests:?}");
+    assert_eq!(requests.len(), 1 + 4, "{requests:?}");
+    let json = plan_verify(&["--format", "json"], &portal);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    insta::assert_snapshot!(serde_json::to_string_pretty(&doc["secrets_checked"]).unwrap(), @r#"
+    [
+      {
+        "detail": "delivery #3 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET",
+        "id": 1,
+        "name": "Audit",
+        "verdict": "verified"
+      },
+      {
+        "detail": "delivery #9 at 2026-12-01T11:58:00Z was signed with another secret than CRM_SECRET",
+        "id": 2,
+        "name": "Crm",
+        "verdict": "differs"
+      },
+      {
+        "detail": "BILLING_SECRET is not set",
+        "id": 3,
+        "name": "Billing",
+        "verdict": "unverifiable"
+      },
+      {
+        "detail": "delivery #61 at 2026-11-28T12:00:00Z was signed with the file's secretKey",
+        "id": 6,
+        "name": "Archive",
+        "verdict": "verified"
+      }
+    ]
+    "#);
+    let markdown = plan_verify(&["--format", "markdown"], &portal);
+    for out in [&out, &json, &markdown] {
+        for secret in [SECRET, WRONG] {
+            assert!(!out.all().contains(secret), "{out:?}");
+        }
+    }
+}
+
+#[test]
+fn a_saved_plan_with_verify_secrets_sends_the_secret_and_status_then_says_verified() {
+    let portal = portal();
+    let plan = Run::new(&["plan", "--verify-secrets", "--out", "plan.json"])
+        .file(FILE)
+        .portal(&portal)
+        .env("AUDIT_SECRET", SECRET)
+        .env("CRM_SECRET", WRONG);
+    let planned = plan.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    let path = plan.path("plan.json");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(!saved.contains(SECRET) && !saved.contains(WRONG), "{saved}");
+    let applied = Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(&path)
+        .portal(&portal)
+        .env("AUDIT_SECRET", SECRET)
+        .env("CRM_SECRET", WRONG)
+        .run();
+    insta::assert_snapshot!(applied.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #2 "Crm"
+          secretKey = (sensitive)
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #4 "Legacy"
+
+    Secrets are not compared (the portal never returns them): this plan does not send the secretKey the file sets for #3 "Billing". apply --rotate-secrets sends it.
+    Secret of #1 "Audit": verified: delivery #3 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET.
+    Secret of #2 "Crm": differs: delivery #9 at 2026-12-01T11:58:00Z was signed with another secret than CRM_SECRET; this plan sends the file's.
+    Secret of #3 "Billing": unverifiable: BILLING_SECRET is not set.
+    Secret of #6 "Archive": verified: delivery #61 at 2026-11-28T12:00:00Z was signed with the file's secretKey.
+    Apply will read: CRM_SECRET
+
+    Plan: 0 to create, 1 to update, 0 to delete, 4 unchanged.
+
+      [1/1] [TIME] ok updated #2 "Crm"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+      ! the secretKey of 'Archive' is written in the file
+        ,-[webhooks.yaml:10:3]
+      9 |     enabled: false
+     10 |   Archive:
+        :   ^^^|^^^
+        :      `-- secret written literally in this entry
+     11 |     secretKey: ***            
+        `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+    ----- end -----
+    "#);
+    assert_eq!(portal.get(2).unwrap().secret_key, WRONG);
+    // The next delivery is signed with the file's secret, and status says so.
+    portal.fire(2, 128, "{\"id\":7}").unwrap();
+    let out = status(&[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Audit": ok
+          deliveries    3: 3 2xx
+          secret        verified: delivery #3 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET
+
+      #2 "Crm": ok
+          deliveries    7: 5 2xx, 2 5xx (2 failed)
+          last failure  2026-12-01T11:58:00Z, status 502: "bad gateway: token=[redacted] retry later"
+          secret        verified: delivery #62 at 2026-12-01T12:00:00Z was signed with CRM_SECRET
+
+      #3 "Billing": at risk
+          deliveries    24: 24 unsent (24 failed)
+          last failure  2026-12-01T11:50:00Z, no answer: "Connection refused (receiver:443)"
+          last success  2026-11-29T09:00:00Z, over a day ago: the portal disables a webhook after 3 days of failures
+          secret        unverifiable: BILLING_SECRET is not set
+
+      #4 "Legacy" (unmanaged): no deliveries
+          deliveries    none
+
+      #5 "Paused": disabled
+          deliveries    2: 2 2xx
+
+      #6 "Archive": no deliveries
+          deliveries    none
+          secret        verified: delivery #61 at 2026-11-28T12:00:00Z was signed with the file's secretKey
+
+    Health: 2 ok, 0 failing, 1 at risk, 1 disabled, 2 no deliveries.
+    ----- stderr -----
+      ! the secretKey of 'Archive' is written in the file
+        ,-[webhooks.yaml:10:3]
+      9 |     enabled: false
+     10 |   Archive:
+        :   ^^^|^^^
+        :      `-- secret written literally in this entry
+     11 |     secretKey: ***            
+        `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
+    "#);
+}

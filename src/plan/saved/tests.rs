@@ -76,6 +76,7 @@ fn every_kind_of_change() -> (Plan, Document) {
     let options = PlanOptions {
         prune: true,
         rotate_secrets: true,
+        ..PlanOptions::default()
     };
     let plan = plan(config, &live, PORTAL, options).expect("plans");
     (plan, document)
