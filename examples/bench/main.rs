@@ -3,6 +3,7 @@
 //!     cargo run --release --example bench [-- LATENCY_MS [PARALLELISM]]
 //!     cargo run --release --example bench -- rate-limit [PARALLELISM]
 //!     cargo run --release --example bench -- fleet [PORTAL_PARALLELISM [LATENCY_MS]]
+//!     cargo run --release --example bench -- status [LATENCY_MS]
 //!
 //! Starts the fake portal with a fixed latency on every request, seeds 1,000 webhooks, and
 //! makes 100 of them drift in the file. Then it times:
@@ -43,6 +44,7 @@ mod fake_portal;
 #[path = "../../tests/support/fleet.rs"]
 mod fake_fleet;
 mod fleet;
+mod status;
 
 use std::fmt::Write;
 use std::sync::Arc;
@@ -73,6 +75,9 @@ fn main() {
         let latency_ms: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);
         fleet::run(portal_parallelism, Duration::from_millis(latency_ms));
         return;
+    }
+    if args.next_if(|a| a == "status").is_some() {
+        return status::run(args.next().and_then(|a| a.parse().ok()).unwrap_or(20));
     }
     if args.next_if(|a| a == "rate-limit").is_some() {
         let parallelism: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(4);

@@ -689,3 +689,24 @@ fn a_saved_plan_with_verify_secrets_sends_the_secret_and_status_then_says_verifi
     ----- end -----
     "#);
 }
+
+/// docs/delivery-health.md shows what `status` and `plan --verify-secrets` print for the
+/// portal of these tests, named as the docs name a portal.
+#[test]
+fn the_docs_examples_are_what_status_and_plan_print() {
+    let docs = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/delivery-health.md"
+    ))
+    .unwrap();
+    let portal = portal();
+    for out in [status(&[], &portal), plan_verify(&[], &portal)] {
+        let shown = out
+            .stdout
+            .replace(&portal.url(), "https://yourportal.onlyoffice.com");
+        assert!(
+            docs.contains(&format!("```text\n{shown}```")),
+            "docs/delivery-health.md is out of date; the command prints:\n{shown}"
+        );
+    }
+}
