@@ -250,7 +250,6 @@ fn json(report: &Report) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    // Escaped as the plan's JSON is: no character a terminal would act on or hide.
+    super::json::pretty(&doc)
 }
