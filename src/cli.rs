@@ -21,7 +21,7 @@ use crate::render::{Format, ProblemFormat};
         (an `sk-...` key of a DocSpace admin); it is never taken from the command line.",
     after_long_help = "Exit codes: 0 success or no changes; 1 any error, a usage error included, \
         or a signature that does not match (verify-signature); 2 the plan has changes (plan \
-        --detailed-exitcode only). A closed stdout never changes them."
+        --detailed-exitcode) or a webhook is unhealthy (status --detailed-exitcode). A closed stdout never changes them."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -74,6 +74,13 @@ pub enum Command {
     Plan(PlanArgs),
     /// Make the portal match the file.
     Apply(ApplyArgs),
+    /// Show whether the webhooks deliver, and sign with the file's secrets. Never writes.
+    ///
+    /// Per webhook of each portal (managed by the file or not): ok, failing, at risk, disabled
+    /// or no deliveries in the window; its deliveries by status class and its latest failure;
+    /// and, when the file sets its secretKey, whether the portal signed its latest delivery
+    /// with that secret (verified, differs, unverifiable).
+    Status(StatusArgs),
     /// Print the live webhooks as a config file, to start managing an existing portal.
     Export(ExportArgs),
     /// Resend the failed deliveries of a window, after showing exactly which and asking.
@@ -193,6 +200,11 @@ pub struct PlanningArgs {
     /// nothing else changed (the portal never returns secrets, so a change cannot be seen).
     #[arg(long)]
     pub rotate_secrets: bool,
+    /// Check the secret of every managed webhook whose entry sets `secretKey` against the
+    /// signature of its latest delivery in the portal's log (verified, differs,
+    /// unverifiable), and send it where the portal signs with another.
+    #[arg(long)]
+    pub verify_secrets: bool,
     /// Plan (and write) only the entry with this key as written in the file: a name, or an id;
     /// `id:5` or `name:5` when both `5:` and `"5":` are keys. Repeat it for several entries.
     /// The plan says how many entries were left out.
@@ -247,12 +259,36 @@ pub struct PlanArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    /// How far back to read the delivery log: a whole number and a unit, s, m, h, d or w
+    /// (30m, 24h, 7d).
+    #[arg(long, value_name = "DURATION", default_value = "24h",
+          value_parser = crate::duration::parse)]
+    pub since: std::time::Duration,
+    /// How to show the health: text, json (documented in docs/delivery-health.md) or markdown.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 2 when a webhook is failing, at risk, disabled (unless the file disables it) or
+    /// signed with another secret; 0 when all are healthy; 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// With a `portals:` file: how many portals to read at once.
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub portal_parallelism: u16,
+}
+
+#[derive(Debug, Args)]
 pub struct ApplyArgs {
     /// A plan saved by `plan --out`: apply exactly it, without asking, refusing when the portal
     /// changed since (its --prune and --rotate-secrets were fixed when it was made) or when it
     /// was made from another file than -f, which alone names every portal's URL and every
     /// variable read. Without it, apply plans the file afresh.
-    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["prune", "max_deletes", "rotate_secrets", "targets"])]
+    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["prune", "max_deletes", "rotate_secrets", "verify_secrets", "targets"])]
     pub saved_plan: Option<PathBuf>,
     /// With PLAN_FILE: refuse it, writing nothing, unless its SHA-256 is this (the digest
     /// `plan --out` printed, or `sha256sum PLAN_FILE`), so exactly the reviewed plan is applied.

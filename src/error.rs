@@ -173,6 +173,14 @@ pub enum Error {
     )]
     NotPlanned { error: String },
 
+    /// `status`: portals whose webhooks or log could not be read.
+    #[error("{failed} of {total} portal(s) could not be read")]
+    #[diagnostic(
+        code(portals::unread),
+        help("each failed portal's section says why; the other portals are reported in full")
+    )]
+    PortalsUnread { failed: usize, total: usize },
+
     #[error("refusing to apply: {reason}; nothing was written to any portal")]
     #[diagnostic(code(portals::refused), help("{help}"))]
     PortalsRefused { reason: String, help: String },

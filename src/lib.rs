@@ -6,7 +6,8 @@
 //! line and the environment into checked settings before any of that starts; `commands` wires
 //! the stages together for each subcommand. `field` describes a webhook's fields once, for
 //! every stage; `triggers` does the same for its events. `signature` checks a delivery's
-//! signature against a secret (`verify-signature`, and the signatures a portal recorded).
+//! signature against a secret (`verify-signature`, and the signatures a portal recorded);
+//! `health` judges from the delivery log whether webhooks deliver (`status`).
 
 pub mod api;
 pub mod apply;
@@ -17,6 +18,7 @@ pub mod duration;
 mod error;
 pub mod field;
 pub mod halt;
+pub mod health;
 pub mod idn;
 pub mod plan;
 pub mod redact;

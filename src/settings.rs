@@ -8,7 +8,8 @@
 //! variable `verify-signature --secret-env` names), the hidden
 //! DOCSPACE_WEBHOOKS_RETRY_BASE_MS and DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS that let tests retry
 //! and obey `Retry-After` without waiting, and, in debug builds only,
-//! DOCSPACE_WEBHOOKS_TEST_PANIC, with which tests prove what a panic shows.
+//! DOCSPACE_WEBHOOKS_TEST_PANIC, with which tests prove what a panic shows, and
+//! DOCSPACE_WEBHOOKS_TEST_NOW, the time `status` takes for now.
 
 use std::env::VarError;
 use std::io::IsTerminal;
@@ -45,6 +46,19 @@ pub fn test_panic() {
         Some("literal") => panic!("a test panic with a literal message"),
         Some(value) => panic!("a test panic carrying {value}"),
     }
+}
+
+/// Debug builds only: unix seconds that `status` takes for now, so tests see fixed windows.
+pub const TEST_NOW_VAR: &str = "DOCSPACE_WEBHOOKS_TEST_NOW";
+
+/// The time now; in a debug build, DOCSPACE_WEBHOOKS_TEST_NOW when it is set.
+pub fn now() -> std::time::SystemTime {
+    let fixed = cfg!(debug_assertions)
+        .then(|| env(TEST_NOW_VAR).ok()?.parse::<u64>().ok())
+        .flatten();
+    fixed.map_or_else(std::time::SystemTime::now, |secs| {
+        std::time::UNIX_EPOCH + Duration::from_secs(secs)
+    })
 }
 
 /// Reads one environment variable. Unset and set-but-not-UTF-8 are told apart (issue 19:

@@ -329,7 +329,7 @@ fn uri(i: usize) -> String {
 }
 
 /// The release binary, built (or found up to date) by the cargo that built this example.
-pub(super) fn release_binary() -> PathBuf {
+pub(crate) fn release_binary() -> PathBuf {
     let out = Command::new(env!("CARGO"))
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
         .args([

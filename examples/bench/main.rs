@@ -4,6 +4,7 @@
 //!     cargo run --release --example bench -- rate-limit [PARALLELISM]
 //!     cargo run --release --example bench -- fleet [PORTALS [LATENCY_MS [P ...]]]
 //!     cargo run --release --example bench -- big [WEBHOOKS [DRIFTED]]
+//!     cargo run --release --example bench -- status [LATENCY_MS]
 //!
 //! Starts the fake portal with a fixed latency on every request, seeds 1,000 webhooks, and
 //! makes 100 of them drift in the file. Then it times:
@@ -50,6 +51,7 @@ mod big;
 #[path = "../../tests/support/fleet.rs"]
 mod fake_fleet;
 mod fleet;
+mod status;
 
 use std::fmt::Write;
 use std::sync::Arc;
@@ -94,6 +96,9 @@ fn main() {
         }
         fleet::run(portals, Duration::from_millis(latency_ms), &parallelisms);
         return;
+    }
+    if args.next_if(|a| a == "status").is_some() {
+        return status::run(args.next().and_then(|a| a.parse().ok()).unwrap_or(20));
     }
     if args.next_if(|a| a == "rate-limit").is_some() {
         let parallelism: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(4);

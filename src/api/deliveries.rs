@@ -408,7 +408,7 @@ fn decode_row(
 
 /// A portal date (`2026-06-30T13:05:11.0000000+00:00`; a `Z`, no fraction or no offset, read
 /// as UTC, are accepted too) as a time.
-fn portal_time(text: &str) -> Option<SystemTime> {
+pub fn portal_time(text: &str) -> Option<SystemTime> {
     let text = text.trim();
     let (date, rest) = text.split_once('T')?;
     let mut ymd = date.splitn(3, '-').map(str::parse::<i64>);

@@ -2,7 +2,7 @@
 //!
 //! Exit codes (kept stable for pipelines): 0 success or no changes, 1 any error (a usage error
 //! included) or a signature that does not match, 2 changes present with
-//! `plan --detailed-exitcode`, 130/143/129 after SIGINT/SIGTERM/SIGHUP (see `signals`). A closed
+//! `plan --detailed-exitcode` and unhealthy webhooks with `status --detailed-exitcode`, 130/143/129 after SIGINT/SIGTERM/SIGHUP (see `signals`). A closed
 //! stdout never changes them (see `output`).
 
 mod apply;
@@ -21,7 +21,9 @@ mod same_portal;
 mod saved_file;
 mod show;
 mod signals;
+mod status;
 mod validate;
+mod verified;
 mod verify_signature;
 
 use std::io::Write;
@@ -122,6 +124,10 @@ fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Err
         Command::Apply(args) => {
             let settings = Settings::resolve(&args.input.portal, color);
             apply::run(&args, &settings, out)
+        }
+        Command::Status(args) => {
+            let settings = Settings::resolve(&args.portal, color);
+            status::run(&args, &settings, out)
         }
         Command::Export(args) => {
             let settings = Settings::resolve(&args.portal, color);

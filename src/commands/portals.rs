@@ -50,7 +50,7 @@ pub(super) struct Wanted<'a> {
     /// Its `url:`; `None` for a `portal:` file, whose portal the settings may also give.
     url: Option<&'a str>,
     pub api_key_env: &'a str,
-    config: &'a Config,
+    pub config: &'a Config,
 }
 
 impl Wanted<'_> {
@@ -121,12 +121,29 @@ pub(super) fn plan_fresh<'a>(
                     super::client(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
                 url = client.portal().as_str().to_string();
                 let live = client.list().await?;
+                let checked = if planning.verify_secrets {
+                    super::verified::secrets_checked(&client, wanted.config, &live).await?
+                } else {
+                    Vec::new()
+                };
                 let options = PlanOptions {
                     prune: planning.prune,
                     rotate_secrets: planning.rotate_secrets,
+                    secret_differs: checked
+                        .iter()
+                        .filter(|c| c.verdict == "differs")
+                        .map(|c| c.id)
+                        .collect(),
                 };
-                let plan =
+                let mut plan =
                     crate::plan::plan_selected(wanted.config, &live, &url, options, &selection)?;
+                // A secret found equal is compared, so it no longer goes among those that are not.
+                plan.notes.secrets_not_sent.retain(|n| {
+                    !checked
+                        .iter()
+                        .any(|c| c.id == n.id && c.verdict == "verified")
+                });
+                plan.notes.secrets_checked = checked;
                 let max_deletes =
                     guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
                 let mut planned = Planned::guarded(plan, client, &live, max_deletes);

@@ -58,7 +58,8 @@ pub(super) fn build(
                     crate::redact::register(&w.uri);
                 }
                 let body = merged(entry, w.settings());
-                let rotate = options.rotate_secrets && body.secret_key.is_some();
+                let rotate = (options.rotate_secrets || options.secret_differs.contains(&w.id))
+                    && body.secret_key.is_some();
                 let Some(change) = Change::update(w.clone(), body, rotate) else {
                     unchanged.push(Named::of(w));
                     continue;

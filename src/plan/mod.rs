@@ -23,7 +23,7 @@ use crate::config::{Config, ConfigError, SecretRef};
 
 pub use crate::field::{Field, Value};
 pub use fleet::{FleetPlan, PortalPlan, Totals};
-pub use notes::{Notes, RenameHint};
+pub use notes::{Notes, RenameHint, SecretChecked};
 pub use target::{Selection, TargetError, TargetKey, UnknownTarget};
 
 /// What would change on one portal.
@@ -192,13 +192,16 @@ impl std::fmt::Display for Counts {
 pub type PlanError = ConfigError;
 
 /// Choices that change what counts as a change.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct PlanOptions {
     /// Delete live webhooks the file does not mention, instead of listing them as unmanaged.
     pub prune: bool,
     /// Send the configured secret of every webhook whose entry sets `secretKey`, even when
     /// nothing else drifted: a changed secret cannot be detected (the API never returns it).
     pub rotate_secrets: bool,
+    /// Send the configured secret of these webhooks (by id) even when nothing else drifted:
+    /// the delivery log shows the portal signs with another (`--verify-secrets`).
+    pub secret_differs: std::collections::BTreeSet<i32>,
 }
 
 /// Plans `config` against the live list read from `portal`.
@@ -209,6 +212,22 @@ pub fn plan(
     options: PlanOptions,
 ) -> Result<Plan, PlanError> {
     plan_selected(config, live, portal, options, &Selection::all(config))
+}
+
+/// For each live webhook (by index in `live`), the index of the entry of `config` that manages
+/// it, matched as a plan matches them.
+pub fn managing_entries(
+    config: &Config,
+    live: &[LiveWebhook],
+) -> Result<Vec<Option<usize>>, PlanError> {
+    let matched = matching::match_entries(config, live)?;
+    let mut managing = vec![None; live.len()];
+    for (entry, found) in matched.iter().enumerate() {
+        if let Some(i) = found.live_index() {
+            managing[i] = Some(entry);
+        }
+    }
+    Ok(managing)
 }
 
 /// Plans only the entries of `config` that `selection` covers (`--target`). Every entry is

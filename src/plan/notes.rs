@@ -31,6 +31,22 @@ pub struct Notes {
     pub secrets_not_sent: Vec<Named>,
     /// Creates whose uri a live webhook that no entry manages already has.
     pub renames: Vec<RenameHint>,
+    /// `--verify-secrets`: what the delivery log said of the file's secret, for each managed
+    /// webhook whose entry sets one. Absent from a saved plan made without it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets_checked: Vec<SecretChecked>,
+}
+
+/// The file's secret checked against a webhook's latest signed delivery
+/// (`health::check_secret`): `verdict` is `verified`, `differs` or `unverifiable`, `detail`
+/// the sentence that says on what evidence. Neither holds a secret or a signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretChecked {
+    pub id: i32,
+    pub name: String,
+    pub verdict: String,
+    pub detail: String,
 }
 
 /// A create that may be meant as a rename: keyed by name, the entry matches no live webhook,
@@ -154,5 +170,6 @@ pub(super) fn collect(
         left_out: selection.left_out(),
         secrets_not_sent,
         renames,
+        secrets_checked: Vec::new(),
     }
 }

@@ -18,6 +18,7 @@
 
 mod binding;
 pub mod export;
+mod health;
 mod inline;
 mod json;
 mod lookalike;
@@ -27,6 +28,7 @@ mod problems;
 pub mod style;
 mod text;
 
+pub use health::render_health;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
 pub use problems::{PortalCount, ProblemFormat, Valid, render_problems, render_valid};

@@ -47,6 +47,18 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
             wrap("apply --rotate-secrets")
         ));
     }
+    for check in &notes.secrets_checked {
+        let then = match check.verdict.as_str() {
+            "differs" => "; this plan sends the file's",
+            _ => "",
+        };
+        lines.push(format!(
+            "Secret of {}: {}: {}{then}.",
+            wrap(&format!("#{} {}", check.id, quoted(&check.name))),
+            plain(&check.verdict),
+            super::message(&check.detail)
+        ));
+    }
     let vars = plan.secrets_needed();
     if !vars.is_empty() {
         let vars: Vec<String> = vars.into_iter().map(|v| wrap(&plain(v))).collect();

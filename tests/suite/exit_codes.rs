@@ -86,6 +86,8 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
       validate          Check the file without contacting the portal
       plan              Show what `apply` would change. Sends one read request; never writes
       apply             Make the portal match the file
+      status            Show whether the webhooks deliver, and sign with the file's secrets. Never
+                        writes
       export            Print the live webhooks as a config file, to start managing an existing portal
       redeliver         Resend the failed deliveries of a window, after showing exactly which and asking
       show              Show a plan saved by `plan --out` as `apply PLAN_FILE` would, and its SHA-256.

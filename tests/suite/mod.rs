@@ -88,6 +88,8 @@ mod saved_plan_values;
 mod secrets;
 /// `show PLAN_FILE`: a saved plan as `plan` showed it, and its digest, offline.
 mod show;
+/// `status`: delivery health from the log over a window, secrets checked, exit codes.
+mod status;
 /// `src/`'s layout: no import cycles between files, no file past 350 lines.
 mod structure;
 /// `--target KEY`: only those entries planned and written, the rest counted.

@@ -86,6 +86,7 @@ fn every_kind_of_change() -> (Plan, Document) {
     let options = PlanOptions {
         prune: true,
         rotate_secrets: true,
+        ..PlanOptions::default()
     };
     let plan = plan(config, &live, PORTAL, options).expect("plans");
     (plan, document)
@@ -265,6 +266,7 @@ webhooks:
     let options = PlanOptions {
         prune: false,
         rotate_secrets: false,
+        secret_differs: std::collections::BTreeSet::new(),
     };
     let live = [LiveWebhook::listed(1, "Hook", "https://h.example.com/h")];
     let alpha = plan(

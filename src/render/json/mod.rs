@@ -172,6 +172,9 @@ struct Details<'a> {
     left_out: usize,
     secrets_needed: Vec<&'a str>,
     secrets_not_sent: Vec<JsonNamed>,
+    /// Only with `--verify-secrets`.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    secrets_checked: &'a [crate::plan::SecretChecked],
 }
 
 impl<'a> Details<'a> {
@@ -187,6 +190,7 @@ impl<'a> Details<'a> {
                 .iter()
                 .map(JsonNamed::from)
                 .collect(),
+            secrets_checked: &plan.notes.secrets_checked,
         }
     }
 }

@@ -284,6 +284,7 @@ fn with_strings(name: &str, uri: &str, excerpt: &str) -> Plan {
                 name: name.to_string(),
                 deleted: false,
             }],
+            secrets_checked: vec![],
         },
     }
 }

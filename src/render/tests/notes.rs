@@ -52,6 +52,7 @@ fn planned(prune: bool, targets: &[&str]) -> crate::plan::Plan {
     let options = PlanOptions {
         prune,
         rotate_secrets: false,
+        ..PlanOptions::default()
     };
     plan_selected(&config, &live, fixtures::PORTAL, options, &selection).expect("plans")
 }

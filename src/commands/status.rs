@@ -1,0 +1,149 @@
+//! `status`: each selected portal's webhooks, their health from the list and the delivery log
+//! over a window, and the file's secrets checked against the signatures the log recorded.
+//! Reads only: one list per portal, then each webhook's log newest first, only the pages the
+//! window needs (`Client::log_while`), `verified::LOG_READS` webhooks at a time within the
+//! client's pacing. Portals run as `plan` runs them (`portals`): concurrently, shown in file order, a
+//! failed portal in its own section and exit 1.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use super::{Output, Printer, portals, verified};
+use crate::api::{Client, LiveWebhook, LogQuery};
+use crate::cli::StatusArgs;
+use crate::config::{Config, SecretRef};
+use crate::health::{self, PortalHealth, Report, WebhookHealth};
+use crate::settings::Settings;
+use crate::{Error, render};
+
+pub(super) fn run(
+    args: &StatusArgs,
+    settings: &Settings,
+    out: &mut Output,
+) -> Result<ExitCode, Error> {
+    let printer = out.err();
+    let document = super::load_config(&args.file.file, printer)?;
+    document.register_secrets(&crate::settings::env);
+    let runtime = super::runtime()?;
+    let now = crate::settings::now();
+    let start = now
+        .checked_sub(args.since)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let wanted = portals::wanted(&document, settings)?;
+    let jobs = wanted.into_iter().map(|wanted| async move {
+        let mut url = String::new();
+        let result = async {
+            let portal = wanted.portal(settings)?;
+            url = portal.as_str().to_string();
+            let client =
+                super::client(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
+            portal_health(&client, wanted.config, now, start).await
+        }
+        .await;
+        (wanted.name, url, result)
+    });
+    let mut portals = Vec::new();
+    for (name, url, result) in
+        runtime.block_on(portals::in_file_order(jobs, args.portal_parallelism))
+    {
+        let (webhooks, error) = match (name, result) {
+            (_, Ok(webhooks)) => (webhooks, None),
+            (None, Err(e)) => return Err(e),
+            (Some(name), Err(e)) => {
+                let line = super::report::chain(&e);
+                tell_failure(name, e, printer);
+                (Vec::new(), Some(line))
+            }
+        };
+        portals.push(PortalHealth {
+            name: name.map(str::to_string),
+            portal: url,
+            webhooks,
+            error,
+        });
+    }
+    let report = Report {
+        window: humantime(args.since),
+        since: health::utc(start),
+        until: health::utc(now),
+        portals,
+    };
+    let _ = write!(out, "{}", render::render_health(&report, args.format));
+    let _ = out.flush();
+    let failed = report.portals.iter().filter(|p| p.error.is_some()).count();
+    if failed > 0 {
+        return Err(Error::PortalsUnread {
+            failed,
+            total: report.portals.len(),
+        });
+    }
+    if args.detailed_exitcode && report.unhealthy() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn tell_failure(name: &str, error: Error, printer: Printer) {
+    printer.always(format_args!(
+        "Portal {} failed:\n{:?}",
+        render::plain(name),
+        miette::Report::new(error)
+    ));
+}
+
+/// `--since` as given back: in days from two days on, else the largest unit that divides it.
+fn humantime(window: std::time::Duration) -> String {
+    let secs = window.as_secs();
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] {
+        if secs.is_multiple_of(size) && (unit != "d" || secs >= 2 * size) {
+            return format!("{}{unit}", secs / size);
+        }
+    }
+    format!("{secs}s")
+}
+
+/// Every webhook of the portal, by id: the list, then each one's log.
+async fn portal_health(
+    client: &Client,
+    config: &Config,
+    now: SystemTime,
+    start: SystemTime,
+) -> Result<Vec<WebhookHealth>, Error> {
+    let mut live = client.list().await?;
+    live.sort_by_key(|w| w.id);
+    let managing = crate::plan::managing_entries(config, &live)?;
+    let jobs = live.iter().zip(&managing).map(|(w, entry)| {
+        let entry = entry.map(|i| &config.webhooks[i]);
+        webhook_health(client, w, entry, now, start)
+    });
+    verified::in_order(jobs).await.into_iter().collect()
+}
+
+async fn webhook_health(
+    client: &Client,
+    live: &LiveWebhook,
+    entry: Option<&crate::config::DesiredWebhook>,
+    now: SystemTime,
+    start: SystemTime,
+) -> Result<WebhookHealth, Error> {
+    let mut newest = None;
+    let rows = client
+        .log_while(&LogQuery::new().webhook(live.id), |row| {
+            if newest.is_none() {
+                newest = Some(row.clone());
+            }
+            row.created_at().is_some_and(|at| at >= start)
+        })
+        .await?;
+    let secret = entry.and_then(|e| e.secret.as_ref());
+    let file_secret = secret.map(verified::file_secret);
+    let mut report = health::assess(live, &rows, newest.as_ref(), now, file_secret.as_ref());
+    report.managed = entry.is_some();
+    report.disabled_by_file = entry.is_some_and(|e| e.enabled == Some(false));
+    report.secret_from = match secret {
+        Some(SecretRef::Env(var)) => Some(var.clone()),
+        _ => None,
+    };
+    Ok(report)
+}

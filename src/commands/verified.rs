@@ -1,0 +1,75 @@
+//! The file's secrets against the delivery log, for `status` and `plan --verify-secrets`: a
+//! secret read from the file (an unset variable is a reason, never an error), each managed
+//! webhook's latest signed delivery compared with it, and the bound on how many webhooks'
+//! logs one portal's client reads at once. Secrets stay in `SecretString`s and are only
+//! compared (`health::check_secret`); a verdict holds neither a secret nor a signature.
+
+use std::future::Future;
+
+use futures::StreamExt;
+
+use crate::Error;
+use crate::api::{Client, LiveWebhook, LogQuery};
+use crate::config::{Config, SecretError, SecretRef};
+use crate::health::{self, FileSecret};
+use crate::plan::SecretChecked;
+
+/// Webhooks whose logs one portal's client reads at once.
+pub(super) const LOG_READS: usize = 16;
+
+/// Runs `jobs`, `LOG_READS` at a time, and gives back what each returned, in order.
+pub(super) async fn in_order<T>(jobs: impl IntoIterator<Item = impl Future<Output = T>>) -> Vec<T> {
+    futures::stream::iter(jobs)
+        .buffered(LOG_READS)
+        .collect()
+        .await
+}
+
+/// `plan --verify-secrets`: the file's secret of every managed webhook whose entry sets one,
+/// checked against the newest signed row of the latest page of 10 of its log, `LOG_READS`
+/// webhooks at a time.
+pub(super) async fn secrets_checked(
+    client: &Client,
+    config: &Config,
+    live: &[LiveWebhook],
+) -> Result<Vec<SecretChecked>, Error> {
+    let managing = crate::plan::managing_entries(config, live)?;
+    let jobs = live
+        .iter()
+        .zip(&managing)
+        .filter_map(|(w, entry)| {
+            let secret = config.webhooks[(*entry)?].secret.as_ref()?;
+            Some((w, secret))
+        })
+        .map(|(w, secret)| async move {
+            let page = client
+                .log_page(&LogQuery::new().webhook(w.id), 0, 10)
+                .await?;
+            let check = health::check_secret(&file_secret(secret), &page.rows, None);
+            let from = health::secret_from(match secret {
+                SecretRef::Env(var) => Some(var.as_str()),
+                SecretRef::Literal(_) => None,
+            });
+            Ok::<_, Error>(SecretChecked {
+                id: w.id,
+                name: w.name.clone(),
+                verdict: check.verdict().to_string(),
+                detail: health::detail(&check, &from),
+            })
+        });
+    in_order(jobs).await.into_iter().collect()
+}
+
+/// The file's secret, or why it cannot be compared: never an error in `status`.
+pub(super) fn file_secret(secret: &SecretRef) -> FileSecret {
+    match secret.resolve(&crate::settings::env) {
+        Ok(secret) => FileSecret::Read(secret),
+        Err(SecretError::Unset { var, .. }) => FileSecret::Unusable(format!("{var} is not set")),
+        Err(SecretError::NotUtf8 { var, .. }) => {
+            FileSecret::Unusable(format!("{var} is not valid UTF-8"))
+        }
+        Err(SecretError::Policy { var, reason, .. }) => FileSecret::Unusable(format!(
+            "{var} is not a secret the portal accepts: {reason}"
+        )),
+    }
+}

@@ -1,0 +1,356 @@
+//! Whether a portal's webhooks deliver (`status`), and whether the portal signs with the
+//! file's secret (`status`, `plan --verify-secrets`): pure functions of the live list, the
+//! delivery log read for a window, the file's secret and the time. No I/O.
+//!
+//! Invariants: health never reads the list item's `status`, which is not the latest delivery
+//! (docs/docspace-api.md §6); a delivery still queued (status 0, nothing sent yet) is counted
+//! as unsent but is neither a failure nor the latest delivery; the secret and the signatures
+//! are only ever compared (`signature::verify`), never kept in a report, so nothing here can
+//! show them; the receiver's answer is shown only redacted, escaped and cut to one short line.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use secrecy::SecretString;
+
+use crate::api::{Delivery, LiveWebhook, StatusClass, portal_time};
+use crate::signature::{Verdict, verify};
+
+/// The portal disables a webhook after this long of failures since its last success
+/// (docs/docspace-api.md §18); `at risk` is a third of it.
+pub const AT_RISK_AFTER: Duration = Duration::from_secs(24 * 3600);
+/// The most characters of a receiver's answer shown.
+const EXCERPT: usize = 80;
+
+/// A webhook's health in the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Health {
+    #[serde(rename = "ok")]
+    Ok,
+    /// The latest delivery failed.
+    #[serde(rename = "failing")]
+    Failing,
+    /// Failing, and the last success is more than `AT_RISK_AFTER` ago.
+    #[serde(rename = "at risk")]
+    AtRisk,
+    #[serde(rename = "disabled")]
+    Disabled,
+    #[serde(rename = "no deliveries")]
+    NoDeliveries,
+}
+
+impl Health {
+    pub const ALL: [Health; 5] = [
+        Health::Ok,
+        Health::Failing,
+        Health::AtRisk,
+        Health::Disabled,
+        Health::NoDeliveries,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::Failing => "failing",
+            Health::AtRisk => "at risk",
+            Health::Disabled => "disabled",
+            Health::NoDeliveries => "no deliveries",
+        }
+    }
+}
+
+/// What the log says about the file's secret for one webhook.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "verdict", rename_all = "lowercase")]
+pub enum SecretCheck {
+    /// The latest signed delivery was signed with the file's secret.
+    Verified { delivery: i32, at: Option<String> },
+    /// It was signed with another secret.
+    Differs { delivery: i32, at: Option<String> },
+    /// Nothing to compare; `reason` says why.
+    Unverifiable { reason: String },
+}
+
+impl SecretCheck {
+    pub fn verdict(&self) -> &'static str {
+        match self {
+            SecretCheck::Verified { .. } => "verified",
+            SecretCheck::Differs { .. } => "differs",
+            SecretCheck::Unverifiable { .. } => "unverifiable",
+        }
+    }
+}
+
+/// The file's secret for a webhook, as far as it could be read.
+pub enum FileSecret {
+    Read(SecretString),
+    /// Why it cannot be used (an unset variable, say): told, never an error.
+    Unusable(String),
+}
+
+/// The latest failed delivery of the window.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FailureSeen {
+    pub delivery: i32,
+    /// UTC, `2026-12-06T11:58:00Z`; as the portal wrote it when unreadable.
+    pub at: String,
+    /// 0: no HTTP answer.
+    pub status: u16,
+    /// Redacted, escaped, one line, at most 80 characters.
+    pub excerpt: String,
+}
+
+/// One webhook's report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WebhookHealth {
+    pub id: i32,
+    pub name: String,
+    /// An entry of the file manages it.
+    pub managed: bool,
+    pub health: Health,
+    /// The latest delivery failed for longer than a day since this success (or the webhook's
+    /// creation): `at risk` says when.
+    pub last_success: Option<String>,
+    /// Deliveries of the window, by status class (every class present).
+    pub deliveries: BTreeMap<String, usize>,
+    pub failures: usize,
+    pub latest_failure: Option<FailureSeen>,
+    /// `None`: the file sets no secret for it (or does not manage it).
+    pub secret: Option<SecretCheck>,
+    /// Where the file's secret comes from: its variable, or `None` for a literal.
+    pub secret_from: Option<String>,
+    /// The file says `enabled: false`: disabled is what it asked for.
+    #[serde(skip)]
+    pub disabled_by_file: bool,
+}
+
+impl WebhookHealth {
+    /// Something needs a look: failing, at risk, disabled against the file's wish, or a
+    /// secret that differs.
+    pub fn unhealthy(&self) -> bool {
+        matches!(self.health, Health::Failing | Health::AtRisk)
+            || (self.health == Health::Disabled && !self.disabled_by_file)
+            || matches!(self.secret, Some(SecretCheck::Differs { .. }))
+    }
+
+    pub fn delivered(&self) -> usize {
+        self.deliveries.values().sum()
+    }
+}
+
+/// The health of a run's portals over one window.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The window, as `--since` gave it, and its ends in UTC.
+    pub window: String,
+    pub since: String,
+    pub until: String,
+    pub portals: Vec<PortalHealth>,
+}
+
+/// One portal's webhooks, by id, or why they could not be read.
+#[derive(Debug, Clone)]
+pub struct PortalHealth {
+    /// `None` for the one portal of a `portal:` file.
+    pub name: Option<String>,
+    pub portal: String,
+    pub webhooks: Vec<WebhookHealth>,
+    pub error: Option<String>,
+}
+
+impl Report {
+    pub fn unhealthy(&self) -> bool {
+        self.portals
+            .iter()
+            .flat_map(|p| &p.webhooks)
+            .any(WebhookHealth::unhealthy)
+    }
+}
+
+/// A row queued and not sent yet: status 0 with nothing sent and no answer.
+fn pending(row: &Delivery) -> bool {
+    row.status == 0 && row.request_headers.is_none() && row.response_payload.is_none()
+}
+
+/// The report of `live`, from `rows` (its deliveries in the window, newest first) and `newest`
+/// (its newest delivery at all, which may be older than the window).
+pub fn assess(
+    live: &LiveWebhook,
+    rows: &[Delivery],
+    newest: Option<&Delivery>,
+    now: SystemTime,
+    secret: Option<&FileSecret>,
+) -> WebhookHealth {
+    let mut deliveries: BTreeMap<String, usize> = StatusClass::ALL
+        .iter()
+        .map(|c| (c.to_string(), 0))
+        .collect();
+    for row in rows {
+        *deliveries.entry(row.class().to_string()).or_default() += 1;
+    }
+    let sent: Vec<&Delivery> = rows.iter().filter(|r| !pending(r)).collect();
+    let failed = |r: &&&Delivery| r.class() != StatusClass::Success;
+    let failures = sent.iter().filter(failed).count();
+    let latest_failure = sent.iter().find(failed).map(|r| FailureSeen {
+        delivery: r.id,
+        at: shown_time(r.created_at(), &r.creation_time),
+        status: r.status,
+        excerpt: excerpt(r.response_payload.as_deref().unwrap_or_default()),
+    });
+    let last_success_at = sent
+        .iter()
+        .find(|r| r.class() == StatusClass::Success)
+        .and_then(|r| r.created_at())
+        .or_else(|| live.last_success_on.as_deref().and_then(portal_time))
+        .or_else(|| live.created_on.as_deref().and_then(portal_time));
+    let health = match sent.first() {
+        _ if !live.enabled => Health::Disabled,
+        None => Health::NoDeliveries,
+        Some(latest) if latest.class() == StatusClass::Success => Health::Ok,
+        Some(_) => match last_success_at.and_then(|t| now.duration_since(t).ok()) {
+            Some(since) if since > AT_RISK_AFTER => Health::AtRisk,
+            _ => Health::Failing,
+        },
+    };
+    let last_success = matches!(health, Health::Failing | Health::AtRisk)
+        .then(|| last_success_at.map(utc))
+        .flatten();
+    WebhookHealth {
+        id: live.id,
+        name: live.name.clone(),
+        managed: false,
+        health,
+        last_success,
+        deliveries,
+        failures,
+        latest_failure,
+        secret: secret.map(|s| check_secret(s, rows, newest)),
+        secret_from: None,
+        disabled_by_file: false,
+    }
+}
+
+/// The file's secret against the latest delivery that recorded a signature: the newest row of
+/// the window that has one, else the newest row of the log. The latest delivery at all is the
+/// best evidence of what the portal signs with now, whatever the window; an older one may
+/// predate a rotation. The portal rewrites `modifiedOn` on every delivery (§18), so whether
+/// the secret was set again after that delivery cannot be told: the verdict is as of it.
+pub fn check_secret(
+    secret: &FileSecret,
+    rows: &[Delivery],
+    newest: Option<&Delivery>,
+) -> SecretCheck {
+    let secret = match secret {
+        FileSecret::Read(secret) => secret,
+        FileSecret::Unusable(reason) => {
+            return SecretCheck::Unverifiable {
+                reason: reason.clone(),
+            };
+        }
+    };
+    let signed = rows
+        .iter()
+        .chain(newest)
+        .find_map(|r| Some((r, r.signature()?, r.request_payload.as_deref()?)));
+    let Some((row, signature, body)) = signed else {
+        let reason = if rows.is_empty() && newest.is_none() {
+            "no delivery in the log"
+        } else {
+            "no signature recorded on the latest delivery"
+        };
+        return SecretCheck::Unverifiable {
+            reason: reason.into(),
+        };
+    };
+    let at = row.created_at().map(utc);
+    match verify(secret, body.as_bytes(), &signature) {
+        Verdict::Matches => SecretCheck::Verified {
+            delivery: row.id,
+            at,
+        },
+        Verdict::Differs => SecretCheck::Differs {
+            delivery: row.id,
+            at,
+        },
+        Verdict::Malformed(_) => SecretCheck::Unverifiable {
+            reason: format!(
+                "the signature recorded on delivery #{} is malformed",
+                row.id
+            ),
+        },
+    }
+}
+
+/// What a verdict rests on, as one clause: `from` names the file's secret (its variable).
+pub fn detail(check: &SecretCheck, from: &str) -> String {
+    let at = |at: &Option<String>| at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
+    match check {
+        SecretCheck::Verified { delivery, at: when } => {
+            format!("delivery #{delivery}{} was signed with {from}", at(when))
+        }
+        SecretCheck::Differs { delivery, at: when } => format!(
+            "delivery #{delivery}{} was signed with another secret than {from}",
+            at(when)
+        ),
+        SecretCheck::Unverifiable { reason } => reason.clone(),
+    }
+}
+
+/// The file's secret for a webhook, named for a reader: its variable, or the literal.
+pub fn secret_from(var: Option<&str>) -> String {
+    var.map_or_else(|| "the file's secretKey".to_string(), str::to_string)
+}
+
+/// A receiver's answer as one short line: redacted of every known secret, control and
+/// invisible characters escaped, cut.
+fn excerpt(text: &str) -> String {
+    let scrubbed = crate::redact::Redactor::registered().scrub(text);
+    let flat = scrubbed.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::redact::cut(&crate::redact::escaped(&flat), EXCERPT)
+}
+
+fn shown_time(at: Option<SystemTime>, written: &str) -> String {
+    at.map_or_else(|| crate::render::plain(written), utc)
+}
+
+/// `2026-12-06T11:58:00Z`.
+pub fn utc(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// A date from days since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_times_read_back() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_796_126_400);
+        assert_eq!(utc(t), "2026-12-01T12:00:00Z");
+        assert_eq!(portal_time(&utc(t)), Some(t));
+        let leap = UNIX_EPOCH + Duration::from_secs(1_709_164_800);
+        assert_eq!(utc(leap), "2024-02-29T00:00:00Z");
+    }
+}

@@ -1,0 +1,255 @@
+//! `status`: the health of a run's portals as text, Markdown or JSON (format version 1, in
+//! docs/delivery-health.md). The same document for one portal and many: the one portal of a
+//! `portal:` file has no name and no heading.
+//!
+//! Invariants: pure; names, portals and excerpts go through `quoted`/`plain` (excerpts are
+//! redacted and escaped before they get here); a report holds no secret and no signature, so
+//! none can be shown.
+
+use std::fmt::Write;
+
+use super::markdown::code;
+use super::{Format, message, plain, quoted};
+use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
+
+/// The JSON document's version; within it keys are only ever added.
+const FORMAT_VERSION: u32 = 1;
+
+pub fn render_health(report: &Report, format: Format) -> String {
+    match format {
+        Format::Text => text(report),
+        Format::Markdown => markdown(report),
+        Format::Json => json(report),
+    }
+}
+
+fn text(report: &Report) -> String {
+    let mut out = String::new();
+    for portal in &report.portals {
+        match &portal.name {
+            None => {
+                let _ = writeln!(out, "Portal: {}", plain(&portal.portal));
+            }
+            Some(name) => {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                let _ = writeln!(
+                    out,
+                    "=== portal {} ({}) ===",
+                    plain(name),
+                    plain(&portal.portal)
+                );
+            }
+        }
+        let _ = writeln!(out, "{}", window(report));
+        if let Some(error) = &portal.error {
+            let _ = writeln!(out, "\nError: {}", message(error));
+            continue;
+        }
+        if portal.webhooks.is_empty() {
+            out.push_str("\nNo webhooks on the portal.\n");
+        }
+        for w in &portal.webhooks {
+            out.push('\n');
+            let _ = writeln!(out, "  {}: {}", label(w), w.health.as_str());
+            for (key, value) in details(w) {
+                let _ = writeln!(out, "      {key:<12}  {value}");
+            }
+        }
+        let _ = writeln!(out, "\n{}", summary(&portal.webhooks));
+    }
+    out
+}
+
+fn window(report: &Report) -> String {
+    format!(
+        "Deliveries from {} to {} (--since {}).",
+        report.since, report.until, report.window
+    )
+}
+
+/// `#2 "Crm"`, with `(unmanaged)` when no entry of the file manages it.
+fn label(w: &WebhookHealth) -> String {
+    let unmanaged = if w.managed { "" } else { " (unmanaged)" };
+    format!("#{} {}{unmanaged}", w.id, quoted(&w.name))
+}
+
+/// `3: 2 2xx, 1 5xx (1 failed)`, or `none`.
+fn counts(w: &WebhookHealth) -> String {
+    let total = w.delivered();
+    if total == 0 {
+        return "none".into();
+    }
+    let by: Vec<String> = w
+        .deliveries
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(class, n)| format!("{n} {class}"))
+        .collect();
+    let failed = if w.failures > 0 {
+        format!(" ({} failed)", w.failures)
+    } else {
+        String::new()
+    };
+    format!("{total}: {}{failed}", by.join(", "))
+}
+
+fn failure(f: &FailureSeen) -> String {
+    let status = match f.status {
+        0 => "no answer".to_string(),
+        s => format!("status {s}"),
+    };
+    format!("{}, {status}: {}", f.at, quoted(&f.excerpt))
+}
+
+fn secret(w: &WebhookHealth) -> Option<String> {
+    let check = w.secret.as_ref()?;
+    let from = health::secret_from(w.secret_from.as_deref());
+    let hint = match check {
+        SecretCheck::Differs { .. } => " (`apply --rotate-secrets` sends the file's)",
+        _ => "",
+    };
+    Some(format!(
+        "{}: {}{hint}",
+        check.verdict(),
+        message(&health::detail(check, &from))
+    ))
+}
+
+/// The lines under a webhook, key and value.
+fn details(w: &WebhookHealth) -> Vec<(&'static str, String)> {
+    let mut lines = vec![("deliveries", counts(w))];
+    if let Some(f) = &w.latest_failure {
+        lines.push(("last failure", failure(f)));
+    }
+    match (w.health, &w.last_success) {
+        (Health::AtRisk, Some(t)) => lines.push((
+            "last success",
+            format!("{t}, over a day ago: the portal disables a webhook after 3 days of failures"),
+        )),
+        (Health::AtRisk, None) => lines.push((
+            "last success",
+            "none recorded: the portal disables a webhook after 3 days of failures".into(),
+        )),
+        (Health::Failing, Some(t)) => lines.push(("last success", t.clone())),
+        _ => {}
+    }
+    if let Some(s) = secret(w) {
+        lines.push(("secret", s));
+    }
+    lines
+}
+
+fn summary(webhooks: &[WebhookHealth]) -> String {
+    let parts: Vec<String> = Health::ALL
+        .iter()
+        .map(|h| {
+            let n = webhooks.iter().filter(|w| w.health == *h).count();
+            format!("{n} {}", h.as_str())
+        })
+        .collect();
+    let differs = webhooks
+        .iter()
+        .filter(|w| matches!(w.secret, Some(SecretCheck::Differs { .. })))
+        .count();
+    let secrets = if differs > 0 {
+        let (noun, verb) = if differs == 1 {
+            ("secret", "differs")
+        } else {
+            ("secrets", "differ")
+        };
+        format!("; {differs} {noun} {verb}")
+    } else {
+        String::new()
+    };
+    format!("Health: {}{secrets}.", parts.join(", "))
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    for portal in &report.portals {
+        let title = match &portal.name {
+            Some(name) => format!("{} ({})", code(&plain(name)), code(&plain(&portal.portal))),
+            None => code(&plain(&portal.portal)),
+        };
+        let _ = writeln!(out, "### Webhook health of {}\n", cell(&title));
+        let _ = writeln!(out, "{}\n", window(report));
+        if let Some(error) = &portal.error {
+            let _ = writeln!(out, "**Error:** {}\n", code(&message(error)));
+            continue;
+        }
+        out.push_str("| Webhook | Health | Deliveries | Last failure | Secret |\n");
+        out.push_str("|---|---|---|---|---|\n");
+        for w in &portal.webhooks {
+            let unmanaged = if w.managed { "" } else { " (unmanaged)" };
+            let _ = writeln!(
+                out,
+                "| #{} {}{unmanaged} | {} | {} | {} | {} |",
+                w.id,
+                cell(&code(&plain(&w.name))),
+                w.health.as_str(),
+                counts(w),
+                w.latest_failure
+                    .as_ref()
+                    .map(|f| cell(&format!(
+                        "{} {}",
+                        f.at,
+                        code(&format!("{} {}", f.status, plain(&f.excerpt)))
+                    )))
+                    .unwrap_or_default(),
+                w.secret.as_ref().map_or("", SecretCheck::verdict),
+            );
+        }
+        let _ = writeln!(out, "\n{}\n", summary(&portal.webhooks));
+    }
+    out
+}
+
+fn json(report: &Report) -> String {
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        format_version: u32,
+        since: &'a str,
+        until: &'a str,
+        portals: Vec<PortalDoc<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct PortalDoc<'a> {
+        name: Option<&'a str>,
+        portal: &'a str,
+        error: Option<&'a str>,
+        summary: std::collections::BTreeMap<&'static str, usize>,
+        webhooks: &'a [WebhookHealth],
+    }
+    let doc = Doc {
+        format_version: FORMAT_VERSION,
+        since: &report.since,
+        until: &report.until,
+        portals: report
+            .portals
+            .iter()
+            .map(|p| PortalDoc {
+                name: p.name.as_deref(),
+                portal: &p.portal,
+                error: p.error.as_deref(),
+                summary: Health::ALL
+                    .iter()
+                    .map(|h| {
+                        (
+                            h.as_str(),
+                            p.webhooks.iter().filter(|w| w.health == *h).count(),
+                        )
+                    })
+                    .collect(),
+                webhooks: &p.webhooks,
+            })
+            .collect(),
+    };
+    // Escaped as the plan's JSON is: no character a terminal would act on or hide.
+    super::json::pretty(&doc)
+}

@@ -1,0 +1,712 @@
+//! `status`: each webhook's health from the delivery log over a window, managed or not, the
+//! file's secrets checked against the recorded signatures, in every format, for one portal and
+//! a `portals:` file; exit codes with `--detailed-exitcode`; never a secret in any output.
+
+use crate::support::fake_portal::{Deliveries, FakePortal, Outcome, Seed};
+use crate::support::run::{Outcome as Ran, Run};
+
+/// 2026-12-01T12:00:00Z: the tool's now (DOCSPACE_WEBHOOKS_TEST_NOW) and the fake's clock.
+const NOW: i64 = 1_796_126_400;
+const HOUR: i64 = 3600;
+const CREATED: &str = "2026-11-01T00:00:00.0000000+00:00";
+/// The seeded webhooks' secret, which AUDIT_SECRET holds.
+const SECRET: &str = "seeded-secret-1";
+const WRONG: &str = "another-secret-2";
+
+/// Audit ok and verified; Crm failing, its secret differing, its receiver echoing a secret;
+/// Billing at risk with its variable unset; Legacy unmanaged and silent; Paused disabled by
+/// the file; Archive delivering only before the window, its literal secret verified.
+fn portal() -> FakePortal {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let seed = |name: &str| {
+        Seed::new(
+            name,
+            &format!("https://{}.example.com/h", name.to_lowercase()),
+        )
+        .created_on(CREATED)
+    };
+    let audit = portal.seed(seed("Audit"));
+    let crm = portal.seed(seed("Crm"));
+    let billing = portal.seed(seed("Billing").success("2026-11-29T09:00:00.0000000+00:00"));
+    portal.seed(seed("Legacy"));
+    let paused = portal.seed(seed("Paused").enabled(false));
+    let archive = portal.seed(seed("Archive"));
+    portal.seed_deliveries(audit, Deliveries::new(3).newest_at(NOW - 60).every(HOUR));
+    portal.seed_deliveries(
+        crm,
+        Deliveries::new(4).newest_at(NOW - 3 * HOUR).every(HOUR),
+    );
+    let echo = format!("bad gateway: token={SECRET}\n\u{1b}[31mretry later");
+    portal.seed_deliveries(
+        crm,
+        Deliveries::new(2)
+            .newest_at(NOW - 120)
+            .every(60)
+            .outcome(Outcome::Answer {
+                status: 502,
+                body: echo,
+            }),
+    );
+    portal.seed_deliveries(
+        billing,
+        Deliveries::new(48)
+            .status(0)
+            .newest_at(NOW - 600)
+            .every(HOUR),
+    );
+    portal.seed_deliveries(paused, Deliveries::new(2).newest_at(NOW - 2 * HOUR));
+    portal.seed_deliveries(archive, Deliveries::new(2).newest_at(NOW - 3 * 24 * HOUR));
+    portal
+}
+
+const FILE: &str = "\
+webhooks:
+  Audit:
+    secretKey: ${AUDIT_SECRET}
+  Crm:
+    secretKey: ${CRM_SECRET}
+  Billing:
+    secretKey: ${BILLING_SECRET}
+  Paused:
+    enabled: false
+  Archive:
+    secretKey: seeded-secret-1
+";
+
+fn status(args: &[&str], portal: &FakePortal) -> Ran {
+    status_of(FILE, args, portal)
+}
+
+/// `status ARGS` of `file` against `portal` at `NOW`, AUDIT_SECRET and CRM_SECRET set.
+fn status_of(file: &str, args: &[&str], portal: &FakePortal) -> Ran {
+    let mut all = vec!["status"];
+    all.extend(args);
+    Run::new(&all)
+        .file(file)
+        .portal(portal)
+        .env("DOCSPACE_WEBHOOKS_TEST_NOW", &NOW.to_string())
+        .env("AUDIT_SECRET", SECRET)
+        .env("CRM_SECRET", WRONG)
+        .run()
+}
+
+#[test]
+fn each_health_state_with_its_counts_failure_and_secret() {
+    let portal = portal();
+    let out = status(&[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Audit": ok
+          deliveries    3: 3 2xx
+          secret        verified: delivery #3 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET
+
+      #2 "Crm": failing
+          deliveries    6: 4 2xx, 2 5xx (2 failed)
+          last failure  2026-12-01T11:58:00Z, status 502: "bad gateway: token=[redacted] retry later"
+          last success  2026-12-01T09:00:00Z
+          secret        differs: delivery #9 at 2026-12-01T11:58:00Z was signed with another secret than CRM_SECRET (`apply --rotate-secrets` sends the file's)
+
+      #3 "Billing": at risk
+          deliveries    24: 24 unsent (24 failed)
+          last failure  2026-12-01T11:50:00Z, no answer: "Connection refused (receiver:443)"
+          last success  2026-11-29T09:00:00Z, over a day ago: the portal disables a webhook after 3 days of failures
+          secret        unverifiable: BILLING_SECRET is not set
+
+      #4 "Legacy" (unmanaged): no deliveries
+          deliveries    none
+
+      #5 "Paused": disabled
+          deliveries    2: 2 2xx
+
+      #6 "Archive": no deliveries
+          deliveries    none
+          secret        verified: delivery #61 at 2026-11-28T12:00:00Z was signed with the file's secretKey
+
+    Health: 1 ok, 1 failing, 1 at risk, 1 disabled, 2 no deliveries; 1 secret differs.
+    ----- stderr -----
+      ! the secretKey of 'Archive' is written in the file
+        ,-[webhooks.yaml:10:3]
+      9 |     enabled: false
+     10 |   Archive:
+        :   ^^^|^^^
+        :      `-- secret written literally in this entry
+     11 |     secretKey: ***            
+        `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
+    "#);
+    for secret in [SECRET, WRONG] {
+        assert!(!out.all().contains(secret), "{out:?}");
+    }
+    // Reads only: one list, then one log query per webhook, each one page here.
+    let requests = portal.requests();
+    assert!(requests.iter().all(|r| r.method == "GET"), "{requests:?}");
+    assert_eq!(requests.len(), 1 + 6, "{requests:?}");
+}
+
+#[test]
+fn the_window_counts_only_its_deliveries_and_reads_only_its_pages() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let id = portal.seed(Seed::new("Busy", "https://busy.example.com/h").created_on(CREATED));
+    // 250 deliveries a minute apart: the last 30 minutes hold 30 of them (and 31 with the
+    // one at the window's very start), all on the first page.
+    portal.seed_deliveries(id, Deliveries::new(250).newest_at(NOW - 60).every(60));
+    let out = status_of("webhooks: {}\n", &["--since", "30m"], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-12-01T11:30:00Z to 2026-12-01T12:00:00Z (--since 30m).
+
+      #1 "Busy" (unmanaged): ok
+          deliveries    30: 30 2xx
+
+    Health: 1 ok, 0 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    assert_eq!(portal.requests().len(), 2, "{:?}", portal.requests());
+    portal.clear_requests();
+    // Three hours: 180 rows, on two pages; the third is never read.
+    let out = status_of("webhooks: {}\n", &["--since", "3h"], &portal);
+    assert_eq!(out.code, 0, "{out:?}");
+    let paths: Vec<String> = portal.requests().into_iter().map(|r| r.path).collect();
+    insta::assert_debug_snapshot!(paths, @r#"
+    [
+        "/api/2.0/settings/webhook",
+        "/api/2.0/settings/webhooks/log",
+        "/api/2.0/settings/webhooks/log",
+    ]
+    "#);
+}
+
+#[test]
+fn a_window_that_is_not_a_duration_is_a_usage_error() {
+    let portal = FakePortal::start();
+    let out = status(&["--since", "yesterday"], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value 'yesterday' for '--since <DURATION>': "yesterday" does not start with a whole number (24h, 30m, 7d)
+
+    For more information, try '--help'.
+    ----- end -----
+    "#);
+    assert!(portal.requests().is_empty());
+}
+
+#[test]
+fn json_has_a_format_version_and_every_key() {
+    let portal = portal();
+    let out = status(&["--format", "json"], &portal);
+    assert_eq!(out.code, 0, "{out:?}");
+    insta::assert_snapshot!(crate::support::view::stable(&out.stdout), @r#"
+    {
+      "format_version": 1,
+      "since": "2026-11-30T12:00:00Z",
+      "until": "2026-12-01T12:00:00Z",
+      "portals": [
+        {
+          "name": null,
+          "portal": "[PORTAL]",
+          "error": null,
+          "summary": {
+            "at risk": 1,
+            "disabled": 1,
+            "failing": 1,
+            "no deliveries": 2,
+            "ok": 1
+          },
+          "webhooks": [
+            {
+              "id": 1,
+              "name": "Audit",
+              "managed": true,
+              "health": "ok",
+              "last_success": null,
+              "deliveries": {
+                "2xx": 3,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 0,
+                "unsent": 0
+              },
+              "failures": 0,
+              "latest_failure": null,
+              "secret": {
+                "verdict": "verified",
+                "delivery": 3,
+                "at": "2026-12-01T11:59:00Z"
+              },
+              "secret_from": "AUDIT_SECRET"
+            },
+            {
+              "id": 2,
+              "name": "Crm",
+              "managed": true,
+              "health": "failing",
+              "last_success": "2026-12-01T09:00:00Z",
+              "deliveries": {
+                "2xx": 4,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 2,
+                "unsent": 0
+              },
+              "failures": 2,
+              "latest_failure": {
+                "delivery": 9,
+                "at": "2026-12-01T11:58:00Z",
+                "status": 502,
+                "excerpt": "bad gateway: token=[redacted] retry later"
+              },
+              "secret": {
+                "verdict": "differs",
+                "delivery": 9,
+                "at": "2026-12-01T11:58:00Z"
+              },
+              "secret_from": "CRM_SECRET"
+            },
+            {
+              "id": 3,
+              "name": "Billing",
+              "managed": true,
+              "health": "at risk",
+              "last_success": "2026-11-29T09:00:00Z",
+              "deliveries": {
+                "2xx": 0,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 0,
+                "unsent": 24
+              },
+              "failures": 24,
+              "latest_failure": {
+                "delivery": 57,
+                "at": "2026-12-01T11:50:00Z",
+                "status": 0,
+                "excerpt": "Connection refused (receiver:443)"
+              },
+              "secret": {
+                "verdict": "unverifiable",
+                "reason": "BILLING_SECRET is not set"
+              },
+              "secret_from": "BILLING_SECRET"
+            },
+            {
+              "id": 4,
+              "name": "Legacy",
+              "managed": false,
+              "health": "no deliveries",
+              "last_success": null,
+              "deliveries": {
+                "2xx": 0,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 0,
+                "unsent": 0
+              },
+              "failures": 0,
+              "latest_failure": null,
+              "secret": null,
+              "secret_from": null
+            },
+            {
+              "id": 5,
+              "name": "Paused",
+              "managed": true,
+              "health": "disabled",
+              "last_success": null,
+              "deliveries": {
+                "2xx": 2,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 0,
+                "unsent": 0
+              },
+              "failures": 0,
+              "latest_failure": null,
+              "secret": null,
+              "secret_from": null
+            },
+            {
+              "id": 6,
+              "name": "Archive",
+              "managed": true,
+              "health": "no deliveries",
+              "last_success": null,
+              "deliveries": {
+                "2xx": 0,
+                "3xx": 0,
+                "4xx": 0,
+                "5xx": 0,
+                "unsent": 0
+              },
+              "failures": 0,
+              "latest_failure": null,
+              "secret": {
+                "verdict": "verified",
+                "delivery": 61,
+                "at": "2026-11-28T12:00:00Z"
+              },
+              "secret_from": null
+            }
+          ]
+        }
+      ]
+    }
+    "#);
+    for secret in [SECRET, WRONG] {
+        assert!(!out.all().contains(secret), "{out:?}");
+    }
+}
+
+#[test]
+fn markdown_is_one_table_per_portal() {
+    let portal = portal();
+    let out = status(&["--format", "markdown"], &portal);
+    insta::assert_snapshot!(crate::support::view::stable(&out.stdout), @"
+    ### Webhook health of `[PORTAL]`
+
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+    | Webhook | Health | Deliveries | Last failure | Secret |
+    |---|---|---|---|---|
+    | #1 `Audit` | ok | 3: 3 2xx |  | verified |
+    | #2 `Crm` | failing | 6: 4 2xx, 2 5xx (2 failed) | 2026-12-01T11:58:00Z `502 bad gateway: token=[redacted] retry later` | differs |
+    | #3 `Billing` | at risk | 24: 24 unsent (24 failed) | 2026-12-01T11:50:00Z `0 Connection refused (receiver:443)` | unverifiable |
+    | #4 `Legacy` (unmanaged) | no deliveries | none |  |  |
+    | #5 `Paused` | disabled | 2: 2 2xx |  |  |
+    | #6 `Archive` | no deliveries | none |  | verified |
+
+    Health: 1 ok, 1 failing, 1 at risk, 1 disabled, 2 no deliveries; 1 secret differs.
+    ");
+}
+
+#[test]
+fn detailed_exitcode_is_2_when_any_webhook_is_unhealthy_and_0_when_all_are() {
+    let portal = portal();
+    assert_eq!(status(&["--detailed-exitcode"], &portal).code, 2);
+    let healthy = FakePortal::start();
+    healthy.set_time(NOW);
+    let audit = healthy.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    healthy.seed(
+        Seed::new("Paused", "https://paused.example.com/h")
+            .enabled(false)
+            .created_on(CREATED),
+    );
+    healthy.seed_deliveries(audit, Deliveries::new(1).newest_at(NOW - 60));
+    let file =
+        "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n  Paused:\n    enabled: false\n";
+    let run = |args: &[&str]| {
+        let mut all = vec!["status"];
+        all.extend(args);
+        Run::new(&all)
+            .file(file)
+            .portal(&healthy)
+            .env("DOCSPACE_WEBHOOKS_TEST_NOW", &NOW.to_string())
+            .env("AUDIT_SECRET", SECRET)
+            .run()
+    };
+    // Disabled as the file says is healthy.
+    assert_eq!(run(&["--detailed-exitcode"]).code, 0);
+    // The receiver starts failing: 2.
+    healthy.set_outcome(audit, Outcome::status(503));
+    healthy.fire(audit, 128, "{\"id\":1}").unwrap();
+    assert_eq!(run(&["--detailed-exitcode"]).code, 2);
+    // Without the flag, unhealthy is still 0.
+    assert_eq!(run(&[]).code, 0);
+}
+
+#[test]
+fn a_portals_file_reports_each_portal_in_file_order_and_a_failed_one_alone() {
+    use crate::support::fleet::Fleet;
+    let fleet = Fleet::start(&["staging", "prod"]).with_down("dr");
+    for (i, (_, fake)) in fleet.up().enumerate() {
+        fake.set_time(NOW);
+        let id = fake.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+        let status = if i == 0 { 200 } else { 500 };
+        fake.seed_deliveries(id, Deliveries::new(2).status(status).newest_at(NOW - 60));
+    }
+    let file = fleet.portals_yaml(&[
+        (
+            "staging",
+            "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n",
+        ),
+        ("prod", "webhooks: {}\n"),
+    ]);
+    let out = Run::new(&["status", "--detailed-exitcode"])
+        .file(&file)
+        .fleet(&fleet)
+        .env("DOCSPACE_WEBHOOKS_TEST_NOW", &NOW.to_string())
+        .env("AUDIT_SECRET", SECRET)
+        .env("DOCSPACE_WEBHOOKS_RETRY_BASE_MS", "1")
+        .run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    === portal staging ([PORTAL]) ===
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Audit": ok
+          deliveries    2: 2 2xx
+          secret        verified: delivery #2 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET
+
+    Health: 1 ok, 0 failing, 0 at risk, 0 disabled, 0 no deliveries.
+
+    === portal prod ([PORTAL-2]) ===
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Audit" (unmanaged): at risk
+          deliveries    2: 2 5xx (2 failed)
+          last failure  2026-12-01T11:59:00Z, status 500: "receiver error 500"
+          last success  2026-11-01T00:00:00Z, over a day ago: the portal disables a webhook after 3 days of failures
+
+    Health: 0 ok, 0 failing, 1 at risk, 0 disabled, 0 no deliveries.
+
+    === portal dr ([PORTAL-3]) ===
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+    Error: could not connect to [PORTAL-3]: Connection refused (os error 111)
+    ----- stderr -----
+    [dr] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): could not connect: Connection refused (os error 111)
+    [dr] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 3 of 5): could not connect: Connection refused (os error 111)
+    [dr] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 4 of 5): could not connect: Connection refused (os error 111)
+    [dr] retrying GET /api/2.0/settings/webhook in [TIME] (attempt 5 of 5): could not connect: Connection refused (os error 111)
+    Portal dr failed:
+      x could not connect to [PORTAL-3]: Connection refused (os error 111)
+      help: check that the portal URL is right and the portal is up and reachable from here
+
+      x 1 of 3 portal(s) could not be read
+      help: each failed portal's section says why; the other portals are reported in full
+
+    ----- end -----
+    "#);
+}
+
+/// Audit signs with AUDIT_SECRET's value, Crm with another than CRM_SECRET's, Billing's
+/// variable is unset.
+fn plan_verify(args: &[&str], portal: &FakePortal) -> Ran {
+    let mut all = vec!["plan", "--verify-secrets"];
+    all.extend(args);
+    Run::new(&all)
+        .file(FILE)
+        .portal(portal)
+        .env("AUDIT_SECRET", SECRET)
+        .env("CRM_SECRET", WRONG)
+        .run()
+}
+
+#[test]
+fn plan_verify_secrets_sends_the_secret_that_differs_and_reports_each() {
+    let portal = portal();
+    let out = plan_verify(&[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #2 "Crm"
+          secretKey = (sensitive)
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #4 "Legacy"
+
+    Secrets are not compared (the portal never returns them): this plan does not send the secretKey the file sets for #3 "Billing". apply --rotate-secrets sends it.
+    Secret of #1 "Audit": verified: delivery #3 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET.
+    Secret of #2 "Crm": differs: delivery #9 at 2026-12-01T11:58:00Z was signed with another secret than CRM_SECRET; this plan sends the file's.
+    Secret of #3 "Billing": unverifiable: BILLING_SECRET is not set.
+    Secret of #6 "Archive": verified: delivery #61 at 2026-11-28T12:00:00Z was signed with the file's secretKey.
+    Apply will read: CRM_SECRET
+
+    Plan: 0 to create, 1 to update, 0 to delete, 4 unchanged.
+    ----- stderr -----
+      ! the secretKey of 'Archive' is written in the file
+        ,-[webhooks.yaml:10:3]
+      9 |     enabled: false
+     10 |   Archive:
+        :   ^^^|^^^
+        :      `-- secret written literally in this entry
+     11 |     secretKey: ***            
+        `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
+    "#);
+    // One list, and the latest page of the log of each managed webhook with a secret.
+    let requests = portal.requests();
+    assert!(requests.iter().all(|r| r.method == "GET"), "{requests:?}");
+    assert_eq!(requests.len(), 1 + 4, "{requests:?}");
+    let json = plan_verify(&["--format", "json"], &portal);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    insta::assert_snapshot!(serde_json::to_string_pretty(&doc["secrets_checked"]).unwrap(), @r#"
+    [
+      {
+        "detail": "delivery #3 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET",
+        "id": 1,
+        "name": "Audit",
+        "verdict": "verified"
+      },
+      {
+        "detail": "delivery #9 at 2026-12-01T11:58:00Z was signed with another secret than CRM_SECRET",
+        "id": 2,
+        "name": "Crm",
+        "verdict": "differs"
+      },
+      {
+        "detail": "BILLING_SECRET is not set",
+        "id": 3,
+        "name": "Billing",
+        "verdict": "unverifiable"
+      },
+      {
+        "detail": "delivery #61 at 2026-11-28T12:00:00Z was signed with the file's secretKey",
+        "id": 6,
+        "name": "Archive",
+        "verdict": "verified"
+      }
+    ]
+    "#);
+    let markdown = plan_verify(&["--format", "markdown"], &portal);
+    for out in [&out, &json, &markdown] {
+        for secret in [SECRET, WRONG] {
+            assert!(!out.all().contains(secret), "{out:?}");
+        }
+    }
+}
+
+#[test]
+fn a_saved_plan_with_verify_secrets_sends_the_secret_and_status_then_says_verified() {
+    let portal = portal();
+    let plan = Run::new(&["plan", "--verify-secrets", "--out", "plan.json"])
+        .file(FILE)
+        .portal(&portal)
+        .env("AUDIT_SECRET", SECRET)
+        .env("CRM_SECRET", WRONG);
+    let planned = plan.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    let path = plan.path("plan.json");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(!saved.contains(SECRET) && !saved.contains(WRONG), "{saved}");
+    let applied = Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(&path)
+        .portal(&portal)
+        .env("AUDIT_SECRET", SECRET)
+        .env("CRM_SECRET", WRONG)
+        .run();
+    insta::assert_snapshot!(applied.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      ~ update #2 "Crm"
+          secretKey = (sensitive)
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #4 "Legacy"
+
+    Secrets are not compared (the portal never returns them): this plan does not send the secretKey the file sets for #3 "Billing". apply --rotate-secrets sends it.
+    Secret of #1 "Audit": verified: delivery #3 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET.
+    Secret of #2 "Crm": differs: delivery #9 at 2026-12-01T11:58:00Z was signed with another secret than CRM_SECRET; this plan sends the file's.
+    Secret of #3 "Billing": unverifiable: BILLING_SECRET is not set.
+    Secret of #6 "Archive": verified: delivery #61 at 2026-11-28T12:00:00Z was signed with the file's secretKey.
+    Apply will read: CRM_SECRET
+
+    Plan: 0 to create, 1 to update, 0 to delete, 4 unchanged.
+
+      [1/1] [TIME] ok updated #2 "Crm"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+      ! the secretKey of 'Archive' is written in the file
+        ,-[webhooks.yaml:10:3]
+      9 |     enabled: false
+     10 |   Archive:
+        :   ^^^|^^^
+        :      `-- secret written literally in this entry
+     11 |     secretKey: ***            
+        `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+    ----- end -----
+    "#);
+    assert_eq!(portal.get(2).unwrap().secret_key, WRONG);
+    // The next delivery is signed with the file's secret, and status says so.
+    portal.fire(2, 128, "{\"id\":7}").unwrap();
+    let out = status(&[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Audit": ok
+          deliveries    3: 3 2xx
+          secret        verified: delivery #3 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET
+
+      #2 "Crm": ok
+          deliveries    7: 5 2xx, 2 5xx (2 failed)
+          last failure  2026-12-01T11:58:00Z, status 502: "bad gateway: token=[redacted] retry later"
+          secret        verified: delivery #62 at 2026-12-01T12:00:00Z was signed with CRM_SECRET
+
+      #3 "Billing": at risk
+          deliveries    24: 24 unsent (24 failed)
+          last failure  2026-12-01T11:50:00Z, no answer: "Connection refused (receiver:443)"
+          last success  2026-11-29T09:00:00Z, over a day ago: the portal disables a webhook after 3 days of failures
+          secret        unverifiable: BILLING_SECRET is not set
+
+      #4 "Legacy" (unmanaged): no deliveries
+          deliveries    none
+
+      #5 "Paused": disabled
+          deliveries    2: 2 2xx
+
+      #6 "Archive": no deliveries
+          deliveries    none
+          secret        verified: delivery #61 at 2026-11-28T12:00:00Z was signed with the file's secretKey
+
+    Health: 2 ok, 0 failing, 1 at risk, 1 disabled, 2 no deliveries.
+    ----- stderr -----
+      ! the secretKey of 'Archive' is written in the file
+        ,-[webhooks.yaml:10:3]
+      9 |     enabled: false
+     10 |   Archive:
+        :   ^^^|^^^
+        :      `-- secret written literally in this entry
+     11 |     secretKey: ***            
+        `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
+    "#);
+}
+
+/// docs/delivery-health.md shows what `status` and `plan --verify-secrets` print for the
+/// portal of these tests, named as the docs name a portal.
+#[test]
+fn the_docs_examples_are_what_status_and_plan_print() {
+    let docs = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/delivery-health.md"
+    ))
+    .unwrap();
+    let portal = portal();
+    for out in [status(&[], &portal), plan_verify(&[], &portal)] {
+        let shown = out
+            .stdout
+            .replace(&portal.url(), "https://yourportal.onlyoffice.com");
+        assert!(
+            docs.contains(&format!("```text\n{shown}```")),
+            "docs/delivery-health.md is out of date; the command prints:\n{shown}"
+        );
+    }
+}
