@@ -93,7 +93,7 @@ fn run() -> Result<(), Error> {
             total: report.results.len(),
         });
     }
-    say("Done. Point it at your portal: see the README, \"Use against a real portal\".");
+    say("Done. Point it at your portal: see docs/using.md.");
     Ok(())
 }
 

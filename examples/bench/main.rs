@@ -1,4 +1,4 @@
-//! The benchmark behind the README's figures (not run by CI):
+//! The benchmark behind the figures of docs/performance.md (not run by CI):
 //!
 //!     cargo run --release --example bench [-- LATENCY_MS [PARALLELISM]]
 //!     cargo run --release --example bench -- rate-limit [PARALLELISM]

@@ -106,7 +106,7 @@ fn main_page(man: clap_mangen::Man) -> Result<Vec<u8>, Error> {
 }
 
 /// Every variable the tool reads (src/settings.rs, and the proxy variables the HTTP client
-/// reads), and the exit codes of the README's "Exit codes", in roff.
+/// reads), and the exit codes of docs/exit-codes.md, in roff.
 const ENVIRONMENT_AND_EXIT_STATUS: &str = r#".SH ENVIRONMENT
 .TP
 \fBDOCSPACE_API_KEY\fR

@@ -42,7 +42,7 @@ use crate::redact::mask_credentials;
 pub enum Format {
     /// Terraform-like, colored on a terminal.
     Text,
-    /// One JSON document for pipelines (see the README for the schema).
+    /// One JSON document for pipelines (docs/plans.md describes it).
     Json,
     /// For a pull-request comment or a GitHub job summary; stays under 65,000 characters.
     Markdown,

@@ -10,8 +10,8 @@ fn read(path: &str) -> String {
 fn the_readme_shows_the_pipeline_example_verbatim_and_it_is_yaml() {
     let pipeline = read("examples/github-actions.yml");
     assert!(
-        read("README.md").contains(&pipeline),
-        "README's copy is out of date"
+        read("docs/pipelines.md").contains(&pipeline),
+        "docs/pipelines.md's copy is out of date"
     );
     let parsed: serde_json::Value =
         serde_saphyr::from_str(&pipeline).expect("the workflow is valid YAML");
@@ -47,10 +47,12 @@ fn the_readme_plan_example_is_what_plan_prints() {
     let shown = out
         .stdout
         .replace(&sandbox.url(), "https://yourportal.onlyoffice.com");
-    assert!(
-        read("README.md").contains(&format!("```text\n{shown}```")),
-        "README's plan example is out of date; plan prints:\n{shown}"
-    );
+    for page in ["README.md", "docs/using.md"] {
+        assert!(
+            read(page).contains(&format!("```text\n{shown}```")),
+            "{page}'s plan example is out of date; plan prints:\n{shown}"
+        );
+    }
 }
 
 /// Every action of the workflows and of the pipeline users copy runs a reviewed commit: a full
@@ -98,12 +100,7 @@ fn every_action_is_pinned_to_a_commit_and_every_job_has_its_own_permissions() {
 /// The `portals:` files the README shows (staging and production, a fleet) are valid files.
 #[test]
 fn the_readme_portals_examples_validate() {
-    let readme = read("README.md");
-    let start = readme
-        .find("\n## Several portals in one file\n")
-        .expect("the README has the section");
-    let section = &readme[start..];
-    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let section = read("docs/portals.md");
     let blocks: Vec<&str> = section
         .split("```yaml\n")
         .skip(1)
@@ -123,10 +120,10 @@ fn the_readme_portals_examples_validate() {
 /// and stderr together, as a terminal does).
 #[test]
 fn the_readme_verify_signature_session_is_what_the_commands_print() {
-    let readme = read("README.md");
+    let readme = read("docs/delivery-health.md");
     let start = readme
         .find("\n## Checking a delivery's signature\n")
-        .expect("the README has the section");
+        .expect("the guide has the section");
     let block = &readme[start..];
     let block = &block[block.find("```text\n").expect("a session") + "```text\n".len()..];
     let block = &block[..block.find("```").expect("a closed block")];

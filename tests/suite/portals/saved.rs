@@ -187,7 +187,7 @@ fn a_portal_that_fails_is_recorded_in_the_saved_plan_and_the_others_apply() {
         .chain(["  ]"])
         .map(|l| &l[2..])
         .collect();
-    let readme = std::fs::read_to_string("README.md").unwrap();
+    let readme = std::fs::read_to_string("docs/plans.md").unwrap();
     let shown = format!("```json\n{}\n```", failed.join("\n")).replace('\n', "\n  ");
     assert!(readme.contains(&shown), "the README shows:\n{shown}");
     let names: Vec<&str> = (saved["portals"].as_array().unwrap().iter())
