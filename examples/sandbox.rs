@@ -3,7 +3,7 @@
 //!     cargo run --example sandbox
 //!
 //! starts the fake DocSpace the tests use on 127.0.0.1, seeded like the quickstart, prints the
-//! two environment variables to set in another terminal, and serves until Ctrl-C.
+//! environment variables to set in another terminal, and serves until Ctrl-C.
 
 #![allow(
     clippy::print_stdout,
@@ -32,6 +32,8 @@ fn main() {
         "  sed 's|https://yourportal.onlyoffice.com|{}|' webhooks.example.yaml > sandbox.yaml",
         sandbox.url()
     );
+    // Commands without a file (`export`) find the portal here; it repeats the copy's `portal:`.
+    println!("  export DOCSPACE_URL={}", sandbox.url());
     println!("  export DOCSPACE_API_KEY={}", sandbox.api_key());
     println!("  export BILLING_WEBHOOK_SECRET=sandbox-Secret-42");
     println!("  cargo run -- plan -f sandbox.yaml\n");

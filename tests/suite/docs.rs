@@ -97,7 +97,7 @@ fn every_action_is_pinned_to_a_commit_and_every_job_has_its_own_permissions() {
     }
 }
 
-/// The `portals:` files the README shows (staging and production, a fleet) are valid files.
+/// The `portals:` files docs/portals.md shows (staging and production, a fleet) are valid files.
 #[test]
 fn the_readme_portals_examples_validate() {
     let section = read("docs/portals.md");
@@ -116,7 +116,7 @@ fn the_readme_portals_examples_validate() {
     }
 }
 
-/// The README's `verify-signature` session is what a shell running its `$ ` lines shows (stdout
+/// docs/delivery-health.md's `verify-signature` session is what a shell running its `$ ` lines shows (stdout
 /// and stderr together, as a terminal does).
 #[test]
 fn the_readme_verify_signature_session_is_what_the_commands_print() {

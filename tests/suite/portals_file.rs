@@ -319,12 +319,13 @@ fn a_fleets_warning_points_at_what_is_written_once_and_does_not_fail_it() {
 
 #[test]
 fn the_readme_example_validates_to_what_the_readme_shows() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/file-format.md"))
-        .expect("docs/file-format.md");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/file-format.md"))
+            .expect("docs/file-format.md");
     let section = readme
         .split("### `portals:` files")
         .nth(1)
-        .expect("the README has the portals: section");
+        .expect("docs/file-format.md has the portals: section");
     let block = |fence: &str| -> String {
         let start = section.find(fence).expect("a fenced block") + fence.len();
         let len = section[start..].find("```").expect("closed");
@@ -335,6 +336,6 @@ fn the_readme_example_validates_to_what_the_readme_shows() {
     assert_eq!(
         out.stdout,
         block("```text\n"),
-        "README's verdict is out of date"
+        "docs/file-format.md's verdict is out of date"
     );
 }

@@ -179,7 +179,7 @@ fn a_portal_that_fails_is_recorded_in_the_saved_plan_and_the_others_apply() {
                       (the portal failed; try again later)"
         }]),
     );
-    // The README shows this part of the file as it is.
+    // docs/plans.md shows this part of the file as it is.
     let text = std::fs::read_to_string(&path).unwrap();
     let failed: Vec<&str> = (text.lines())
         .skip_while(|l| *l != "  \"failed\": [")
@@ -189,7 +189,7 @@ fn a_portal_that_fails_is_recorded_in_the_saved_plan_and_the_others_apply() {
         .collect();
     let readme = std::fs::read_to_string("docs/plans.md").unwrap();
     let shown = format!("```json\n{}\n```", failed.join("\n")).replace('\n', "\n  ");
-    assert!(readme.contains(&shown), "the README shows:\n{shown}");
+    assert!(readme.contains(&shown), "docs/plans.md shows:\n{shown}");
     let names: Vec<&str> = (saved["portals"].as_array().unwrap().iter())
         .map(|p| p["name"].as_str().unwrap())
         .collect();
