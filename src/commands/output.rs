@@ -139,7 +139,8 @@ impl Printer {
 
     /// A line a failed or cut-short run must show, `--quiet` or not.
     pub fn always(&self, line: impl Display) {
-        let _ = writeln!(anstream::stderr(), "{line}");
+        let line = line.to_string();
+        let _ = writeln!(anstream::stderr(), "{}", crate::redact::guarded(&line));
     }
 
     /// Whether a progress line may be drawn: on a terminal, without `--quiet`.

@@ -232,7 +232,11 @@ pub(super) fn check_saved<'a>(
         };
         let outcome = async {
             // Never contacted: the plan has nothing for it.
-            let plan = plan.map_err(|error| Error::NotPlanned { error })?;
+            // The reason is text from the plan file: scrubbed of every secret this run knows
+            // (a hand-edited plan may quote one), like any other text from outside.
+            let plan = plan.map_err(|error| Error::NotPlanned {
+                error: crate::redact::Redactor::registered().scrub(&error),
+            })?;
             let portal = match pinned_by {
                 None => PortalUrl::parse(&url)?,
                 Some(origin) => {

@@ -58,6 +58,32 @@ pub fn register(secret: &str) {
         .extend(needles_of(secret));
 }
 
+/// `text` with every registered secret, as it is written, replaced by `[redacted]`: the last
+/// guard of what reaches stderr, behind the redaction of each text from outside where it is
+/// read (which also finds secrets encoded, split or cut). A text that holds none is returned
+/// as it is.
+pub fn guarded(text: &str) -> std::borrow::Cow<'_, str> {
+    let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+    let haystack = matching_form(text);
+    let marks: Vec<Range<usize>> = registry
+        .iter()
+        .flat_map(|needle| {
+            haystack
+                .match_indices(needle.as_str())
+                .map(|(at, found)| at..at + found.len())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if marks.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(credentials::replaced(
+        text,
+        &credentials::merged(marks),
+        REDACTED,
+    ))
+}
+
 /// `secret` as it is searched for: its canonical form and, when that differs, its form as
 /// written, each with `+` read as a space.
 fn needles_of(secret: &str) -> Vec<String> {

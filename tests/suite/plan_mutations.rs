@@ -360,7 +360,7 @@ proptest! {
             }
         }
         for value in [TOKEN, SPARE_KEY, SECRET, "capNewToken77", "capOldToken66", fleet.key("a"), fleet.key("b")] {
-            prop_assert!(!out.all().contains(value), "{}", value);
+            prop_assert!(!out.all().contains(value), "{}\n{}", value, out.all());
         }
     }
 }

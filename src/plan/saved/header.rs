@@ -117,8 +117,8 @@ pub(super) fn parse(text: &str, path: &str) -> Result<File, SavedPlanError> {
         path: path.to_string(),
         reason,
     };
-    let header: Header =
-        serde_json::from_str(text).map_err(|e| unreadable(format!("not JSON ({e})")))?;
+    let header: Header = serde_json::from_str(text)
+        .map_err(|e| unreadable(format!("not JSON ({})", reason_of(&e))))?;
     if header.kind.as_deref() != Some(KIND) {
         return Err(unreadable(format!("no `\"kind\": \"{KIND}\"`")));
     }
@@ -132,5 +132,18 @@ pub(super) fn parse(text: &str, path: &str) -> Result<File, SavedPlanError> {
             found,
         });
     }
-    serde_json::from_str(text).map_err(|e| unreadable(e.to_string()))
+    serde_json::from_str(text).map_err(|e| unreadable(reason_of(&e)))
+}
+
+/// serde's reason for refusing a plan, without a string value it quotes (`invalid type: string
+/// "…", expected …`): the plan is outside text, and a hand-edited one may quote a secret in
+/// any place.
+fn reason_of(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    match (message.find(": string \""), message.rfind("\", expected")) {
+        (Some(start), Some(end)) if end > start => {
+            format!("{}: a string{}", &message[..start], &message[end + 1..])
+        }
+        _ => message,
+    }
 }
