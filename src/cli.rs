@@ -264,8 +264,8 @@ pub struct StatusArgs {
     pub file: FileArgs,
     #[command(flatten)]
     pub portal: PortalArgs,
-    /// How far back to read the delivery log: a whole number and a unit, s, m, h, d or w
-    /// (30m, 24h, 7d).
+    /// How far back to read the delivery log: a whole number and a unit, s, m, h or d
+    /// (30m, 24h, 7d; at most 3650d).
     #[arg(long, value_name = "DURATION", default_value = "24h",
           value_parser = crate::duration::parse)]
     pub since: std::time::Duration,

@@ -146,7 +146,8 @@ With a \fBportals:\fR file, when any selected portal failed (the others are stil
 and applied).
 .TP
 \fB2\fR
-\fBplan \-\-detailed\-exitcode\fR only: the plan has changes (and nothing failed).
+With \fB\-\-detailed\-exitcode\fR only: \fBplan\fR has changes, or \fBstatus\fR found a
+webhook unhealthy (and nothing failed).
 .TP
 \fB129\fR, \fB130\fR, \fB143\fR
 Stopped by SIGHUP, SIGINT (Ctrl\-C) or SIGTERM: before any write nothing was written;
