@@ -319,8 +319,9 @@ fn a_fleets_warning_points_at_what_is_written_once_and_does_not_fail_it() {
 
 #[test]
 fn the_readme_example_validates_to_what_the_readme_shows() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/file-format.md"))
-        .expect("docs/file-format.md");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/file-format.md"))
+            .expect("docs/file-format.md");
     let section = readme
         .split("### `portals:` files")
         .nth(1)
