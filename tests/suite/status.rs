@@ -710,3 +710,45 @@ fn the_docs_examples_are_what_status_and_plan_print() {
         );
     }
 }
+
+#[test]
+fn a_signature_the_receiver_echoes_is_not_shown() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let id = portal.seed(Seed::new("Echo", "https://echo.example.com/h").created_on(CREATED));
+    portal.seed_deliveries(id, Deliveries::new(1).newest_at(NOW - 600));
+    let headers = portal.deliveries()[0].request_headers.clone().unwrap();
+    let headers: serde_json::Value = serde_json::from_str(&headers).unwrap();
+    let signature = &headers["x-docspace-signature-256"];
+    let signature = signature.as_str().or(signature[0].as_str()).unwrap();
+    // A receiver that answers with the header it refused, computed with the secret.
+    portal.seed_deliveries(
+        id,
+        Deliveries::new(1)
+            .newest_at(NOW - 60)
+            .outcome(Outcome::Answer {
+                status: 400,
+                body: format!("bad signature {signature}"),
+            }),
+    );
+    let file = "webhooks:\n  Echo:\n    secretKey: ${AUDIT_SECRET}\n";
+    let out = status_of(file, &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Echo": failing
+          deliveries    2: 1 2xx, 1 4xx (1 failed)
+          last failure  2026-12-01T11:59:00Z, status 400: "bad signature sha256=[redacted]"
+          last success  2026-12-01T11:50:00Z
+          secret        verified: delivery #2 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET
+
+    Health: 0 ok, 1 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    let json = status_of(file, &["--format", "json"], &portal);
+    assert!(!json.stdout.contains(&signature[7..20]), "{}", json.stdout);
+}
