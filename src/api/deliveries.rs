@@ -274,9 +274,18 @@ impl Client {
     ) -> Result<Vec<Delivery>, ApiError> {
         let mut kept: Vec<Delivery> = Vec::new();
         let mut start = 0;
+        let mut count = LOG_PAGE;
         loop {
-            let page = self.log_page(query, start, LOG_PAGE).await?;
-            let read = u32::try_from(page.rows.len()).unwrap_or(LOG_PAGE);
+            let page = match self.log_page(query, start, count).await {
+                // The log keeps each receiver's answer whole (an error page a time): a page of
+                // them can outgrow what the client reads, so it is read again in smaller ones.
+                Err(ApiError::TooLarge { .. }) if count > 1 => {
+                    count = (count / 10).max(1);
+                    continue;
+                }
+                page => page?,
+            };
+            let read = u32::try_from(page.rows.len()).unwrap_or(count);
             for row in page.rows {
                 // New deliveries push older rows down while the pages are read: a row at or
                 // above the last one kept was seen already.
@@ -289,7 +298,7 @@ impl Client {
                 kept.push(row);
             }
             start = start.saturating_add(read);
-            if read < LOG_PAGE || u64::from(start) >= page.total {
+            if read < count || u64::from(start) >= page.total {
                 return Ok(kept);
             }
         }

@@ -752,3 +752,36 @@ fn a_signature_the_receiver_echoes_is_not_shown() {
     let json = status_of(file, &["--format", "json"], &portal);
     assert!(!json.stdout.contains(&signature[7..20]), "{}", json.stdout);
 }
+
+#[test]
+fn a_log_page_of_large_error_pages_is_read_in_smaller_pages() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let id = portal.seed(Seed::new("Big", "https://big.example.com/h").created_on(CREATED));
+    // 100 answers of 200 KB: a page of 100 rows is past the client's 16 MiB.
+    portal.seed_deliveries(
+        id,
+        Deliveries::new(100)
+            .newest_at(NOW - 6000)
+            .outcome(Outcome::Answer {
+                status: 502,
+                body: format!("<html>{}</html>", "x".repeat(200_000)),
+            }),
+    );
+    let out = status_of("webhooks:\n  Big: {}\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Big": at risk
+          deliveries    100: 100 5xx (100 failed)
+          last failure  2026-12-01T10:20:00Z, status 502: "<html>xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"
+          last success  2026-11-01T00:00:00Z, over a day ago: the portal disables a webhook after 3 days of failures
+
+    Health: 0 ok, 0 failing, 1 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+}
