@@ -446,10 +446,16 @@ pub fn portal_time(text: &str) -> Option<SystemTime> {
                 _ => return None,
             };
             let (h, m) = rest[1..].split_once(':')?;
-            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)
+            let (h, m) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?);
+            // Bounded before any arithmetic: a portal's text is not trusted to be a date.
+            if !((0..24).contains(&h) && (0..60).contains(&m)) {
+                return None;
+            }
+            sign * (h * 3600 + m * 60)
         }
     };
-    let valid = (1..=12).contains(&month)
+    let valid = (1..=9999).contains(&year)
+        && (1..=12).contains(&month)
         && (1..=31).contains(&day)
         && hour < 24
         && minute < 60
@@ -504,6 +510,11 @@ mod tests {
             "yesterday",
             "2026-13-01T00:00:00Z",
             "2026-12-01T12:00:00+0x:00",
+            // A hostile portal's numbers, past any date: no overflow, no panic.
+            "9223372036854775807-01-01T00:00:00Z",
+            "-9223372036854775807-01-01T00:00:00Z",
+            "2026-12-01T12:00:00+9223372036854775807:00",
+            "2026-12-01T12:00:00-9223372036854775807:59",
         ] {
             assert_eq!(portal_time(bad), None, "{bad}");
         }

@@ -785,3 +785,30 @@ fn a_log_page_of_large_error_pages_is_read_in_smaller_pages() {
     ----- end -----
     "#);
 }
+
+#[test]
+fn a_date_past_any_calendar_from_the_portal_is_unreadable_not_a_crash() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let id = portal.seed(
+        Seed::new("Odd", "https://odd.example.com/h")
+            .created_on("2026-11-01T00:00:00+99999999999999:00")
+            .success("9223372036854775807-01-01T00:00:00Z"),
+    );
+    portal.seed_deliveries(id, Deliveries::new(1).status(500).newest_at(NOW - 60));
+    let out = status_of("webhooks:\n  Odd: {}\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Odd": failing
+          deliveries    1: 1 5xx (1 failed)
+          last failure  2026-12-01T11:59:00Z, status 500: "receiver error 500"
+
+    Health: 0 ok, 1 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+}
