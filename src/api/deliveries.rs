@@ -318,6 +318,10 @@ impl Client {
             error: None,
         };
         for ids in log_ids.chunks(LOG_PAGE as usize) {
+            // Counted by a signal's notice, and named by a forced exit: it may land unreported.
+            let _in_flight = self
+                .halt()
+                .begin(format!("resend of {} deliveries", ids.len()));
             let result = match self.payload(&endpoint, &RetryRequest { ids }, None) {
                 Ok(payload) => self.send_at_most_once(&endpoint, Some(&payload)).await,
                 Err(e) => Err(e),
