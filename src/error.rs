@@ -71,6 +71,15 @@ pub enum Error {
     )]
     RedeliverFailed { failed: usize, total: usize },
 
+    #[error("{unsure} of {total} failed deliveries may or may not have been resent")]
+    #[diagnostic(
+        code(redeliver::unsure),
+        help(
+            "the portal may have queued them before its answer was lost: `status` or the portal's delivery log shows their new deliveries; a rerun before checking may send their events twice"
+        )
+    )]
+    RedeliverUnsure { unsure: usize, total: usize },
+
     #[error("{failed} of {total} portal(s) could not be read")]
     #[diagnostic(
         code(redeliver::portals_failed),

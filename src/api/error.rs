@@ -122,6 +122,20 @@ pub enum ApiError {
         detail: String,
     },
 
+    /// An answer past the client's limit on what it reads: a list page can be read again in
+    /// smaller pages.
+    #[error(
+        "{endpoint} on {portal} failed: the answer (HTTP {status}) is larger than {mib} MiB; this \
+         is not a DocSpace webhook list"
+    )]
+    #[diagnostic(code(api::too_large))]
+    TooLarge {
+        endpoint: Endpoint,
+        portal: String,
+        status: u16,
+        mib: usize,
+    },
+
     #[error(
         "{endpoint}: the portal redirected (HTTP {status}) to {location}; not followed so the \
          API key is not sent elsewhere"

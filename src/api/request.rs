@@ -270,14 +270,11 @@ impl Client {
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(failed)? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(ApiError::Transport {
+                return Err(ApiError::TooLarge {
                     endpoint: endpoint.clone(),
                     portal: portal.as_str().to_string(),
-                    detail: format!(
-                        "the answer (HTTP {status}) is larger than {} MiB; this is not a \
-                         DocSpace webhook list",
-                        MAX_BODY_BYTES / 1024 / 1024
-                    ),
+                    status,
+                    mib: MAX_BODY_BYTES / 1024 / 1024,
                 });
             }
             body.extend_from_slice(&chunk);

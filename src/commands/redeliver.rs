@@ -22,7 +22,7 @@ use super::confirm::{Asking, confirm};
 use super::portals::{self, Wanted};
 use super::{Output, Printer, prefix};
 use crate::Error;
-use crate::api::{Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
+use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
 use crate::cli::{FailureClass, RedeliverArgs, WebhookKey};
 use crate::halt::StopReason;
 use crate::render::style::{self, paint};
@@ -127,6 +127,7 @@ pub(super) fn run(
     super::signals::writes_start();
 
     let mut not_resent = 0;
+    let mut unsure = 0;
     let mut signal = None;
     for run in &runs {
         let Some(found) = found(run).filter(|f| !f.groups.is_empty()) else {
@@ -154,16 +155,27 @@ pub(super) fn run(
                 ids.len()
             ));
         }
+        let unanswered = done.asked - done.answered;
         if let Some(error) = &done.error {
+            let landed = may_have_landed(error);
             out.record(&format!(
-                "{pre}{} {} of {} were not sent: {}",
+                "{pre}{} {unanswered} of {} {}: {}",
                 paint(style::FAILED, "failed"),
-                done.asked - done.answered,
                 ids.len(),
+                if landed {
+                    "may have been resent, the portal's answer was not read"
+                } else {
+                    "were not sent"
+                },
                 super::report::chain(error)
             ));
+            if landed {
+                unsure += unanswered;
+            } else {
+                not_resent += unanswered;
+            }
         }
-        not_resent += done.skipped() + (done.asked - done.answered);
+        not_resent += done.skipped();
         if let Some(StopReason::Signal { exit_code, .. }) = found.client.halt().reason() {
             signal = Some(*exit_code);
         }
@@ -171,7 +183,36 @@ pub(super) fn run(
     if let Some(code) = signal {
         return Ok(ExitCode::from(code));
     }
+    if unsure > 0 {
+        return Err(Error::RedeliverUnsure { unsure, total });
+    }
     finish(failed_to_read, runs.len(), not_resent, total)
+}
+
+/// Whether a retry request that failed may still have been carried out: only a failure before
+/// the portal handled it (no connection, a stop before sending, a 429, a refused key, a 4xx)
+/// says it was not. A timeout, a 5xx or an answer that cannot be read may follow a retry the
+/// portal queued (docs/docspace-api.md §21), and resending then sends the events twice.
+fn may_have_landed(error: &ApiError) -> bool {
+    match error {
+        ApiError::NotRetried { last, .. } => may_have_landed(last),
+        ApiError::Rejected { status, .. } | ApiError::HttpStatus { status, .. } => {
+            !(400..500).contains(status)
+        }
+        ApiError::PortalUrl { .. }
+        | ApiError::ApiKey { .. }
+        | ApiError::ClientSetup { .. }
+        | ApiError::Dns { .. }
+        | ApiError::Connect { .. }
+        | ApiError::Tls { .. }
+        | ApiError::Redirect { .. }
+        | ApiError::Unauthorized { .. }
+        | ApiError::Forbidden { .. }
+        | ApiError::ForbiddenScope { .. }
+        | ApiError::RateLimited { .. }
+        | ApiError::NotSent { .. } => false,
+        _ => true,
+    }
 }
 
 fn found(run: &PortalRun) -> Option<&Found> {

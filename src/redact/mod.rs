@@ -151,13 +151,37 @@ impl Redactor {
         }
         // Overlapping and touching marks become one `[redacted]`.
         let redacted = credentials::replaced(&decoded, &credentials::merged(marks), REDACTED);
-        mask_credentials(&redacted)
+        mask_digests(&mask_credentials(&redacted))
     }
 
     /// `scrub`, then cut to at most `max` characters (with `…` where it was cut).
     pub fn shown(&self, text: &str, max: usize) -> String {
         cut(&self.scrub(text), max)
     }
+}
+
+/// `text` with every run of 64 or more hex digits replaced: a delivery's signature is the
+/// HMAC-SHA256 of a body with a webhook's secret (docs/docspace-api.md §21), and a receiver
+/// that echoes the request's headers would show it, which lets the secret be guessed offline.
+fn mask_digests(text: &str) -> String {
+    const DIGITS: usize = 64;
+    let mut out = String::with_capacity(text.len());
+    let mut run = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii_hexdigit() {
+            run += 1;
+            continue;
+        }
+        push_run(&mut out, &text[i - run..i], DIGITS);
+        run = 0;
+        out.push(c);
+    }
+    push_run(&mut out, &text[text.len() - run..], DIGITS);
+    out
+}
+
+fn push_run(out: &mut String, run: &str, digits: usize) {
+    out.push_str(if run.len() >= digits { REDACTED } else { run });
 }
 
 /// `text` without whitespace and, with `tags`, without markup tags (`<...>`): a secret split

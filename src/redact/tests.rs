@@ -151,3 +151,19 @@ fn a_secret_split_by_markup_or_spaces_in_several_places_is_withheld_whole() {
     assert_eq!(r.scrub("key sk-AB+cd9EFgh, ok"), "key [redacted], ok");
     assert_eq!(r.scrub("secretKey=Zq+9/W"), "secretKey=[redacted]");
 }
+
+#[test]
+fn a_signature_echoed_by_a_receiver_is_redacted() {
+    let hex = "7E012E7CDE207272F504351570BEA8EF91680D25FED342433662D472DB1C5554";
+    let r = Redactor::registered();
+    assert_eq!(
+        r.scrub(&format!("bad signature sha256={hex}, try again")),
+        "bad signature sha256=[redacted], try again"
+    );
+    assert_eq!(r.scrub(&hex.to_lowercase()), "[redacted]");
+    // Shorter runs (ids, short hashes) are kept.
+    assert_eq!(
+        r.scrub("commit 7e012e7cde20 id 42"),
+        "commit 7e012e7cde20 id 42"
+    );
+}

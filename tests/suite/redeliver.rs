@@ -481,3 +481,106 @@ fn the_docs_session_is_what_redeliver_prints() {
         "docs/redelivery.md is out of date: {out:?}"
     );
 }
+
+#[test]
+fn a_retry_whose_answer_is_lost_is_not_called_unsent() {
+    use crate::support::fake_portal::{Fault, FaultBody, FaultKind};
+    let portal = portal();
+    // The portal queues the four, then a proxy answers 502 in its place.
+    portal.inject(Fault::new(
+        "PUT",
+        RETRY_PATH,
+        FaultKind::AfterHandling {
+            status: 502,
+            body: FaultBody::Html("<html>bad gateway</html>".into()),
+        },
+    ));
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #4      2026-11-30T11:29:00+00:00  500     file.created
+          log #5      2026-11-30T11:30:00+00:00  500     file.created
+
+      #2 "Crm": 2 failed deliveries to resend
+          log #6      2026-11-30T11:40:00+00:00  404     file.created
+          log #7      2026-11-30T11:50:00+00:00  unsent  file.created
+
+      ! #3 "Legacy" is disabled: its 1 failed delivery is left out (--include-disabled resends it)
+
+      1 delivery still queued by the portal (not sent yet) left out.
+
+    Redeliver: 4 failed deliveries of 2 webhooks, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    failed 4 of 4 may have been resent, the portal's answer was not read: PUT /api/2.0/settings/webhook/retry failed (HTTP 502); the answer is not from the DocSpace API: bad gateway
+    ----- stderr -----
+      x 4 of 4 failed deliveries may or may not have been resent
+      help: the portal may have queued them before its answer was lost: `status` or the portal's delivery log shows their new deliveries; a rerun before checking may send their events twice
+
+    ----- end -----
+    "#);
+    // Sent once, and queued.
+    assert_eq!(portal.writes().len(), 1);
+    assert_eq!(portal.deliveries().len(), 13);
+}
+
+/// 150 failures of #1 (two requests), the first request held for 3 s, and `redeliver`
+/// started on them, once that request is at the portal.
+fn resending_slowly(portal: &FakePortal) -> (Run, crate::support::spawn::Spawned) {
+    use crate::support::fake_portal::{Fault, FaultKind};
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    portal.seed_deliveries(1, Deliveries::new(150).status(500).newest_at(AT));
+    portal.set_time(AT + 3600);
+    let held = FaultKind::Delay(std::time::Duration::from_secs(3));
+    portal.inject(Fault::new("PUT", RETRY_PATH, held));
+    let run = redeliver(portal, &["--auto-approve"]);
+    let process = run.spawn();
+    crate::support::spawn::wait_until("the first retry", || !portal.writes().is_empty());
+    (run, process)
+}
+
+#[test]
+fn sigint_mid_resend_counts_the_request_in_flight_and_reports_it() {
+    let portal = FakePortal::start();
+    let (_run, process) = resending_slowly(&portal);
+    process.signal(libc::SIGINT);
+    let out = process.finish();
+    assert_eq!(out.code, 130);
+    assert_eq!(
+        out.stderr,
+        "SIGINT received: starting no new write; waiting for the 1 in flight to finish (send \
+         SIGINT again to exit at once)\n"
+    );
+    assert!(
+        out.stdout.ends_with(
+            "\nok resent 100 of 150: new deliveries #151 to #250\nfailed 50 of 150 were not \
+             sent: PUT /api/2.0/settings/webhook/retry was not sent: SIGINT received\n"
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_second_sigint_mid_resend_names_the_request_that_may_land() {
+    let portal = FakePortal::start();
+    let (_run, process) = resending_slowly(&portal);
+    process.signal(libc::SIGINT);
+    process.wait_for_output("the first signal's notice", |_, err| {
+        err.contains("send SIGINT again")
+    });
+    process.signal(libc::SIGINT);
+    let out = process.finish();
+    assert_eq!(out.code, 130);
+    assert_eq!(
+        out.stderr,
+        "SIGINT received: starting no new write; waiting for the 1 in flight to finish (send \
+         SIGINT again to exit at once)\nSIGINT received again: exiting at once. These writes \
+         were in flight and may or may not have been carried out (run plan to see where the \
+         portal stands):\n  resend of 100 deliveries\n"
+    );
+}

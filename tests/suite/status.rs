@@ -710,3 +710,105 @@ fn the_docs_examples_are_what_status_and_plan_print() {
         );
     }
 }
+
+#[test]
+fn a_signature_the_receiver_echoes_is_not_shown() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let id = portal.seed(Seed::new("Echo", "https://echo.example.com/h").created_on(CREATED));
+    portal.seed_deliveries(id, Deliveries::new(1).newest_at(NOW - 600));
+    let headers = portal.deliveries()[0].request_headers.clone().unwrap();
+    let headers: serde_json::Value = serde_json::from_str(&headers).unwrap();
+    let signature = &headers["x-docspace-signature-256"];
+    let signature = signature.as_str().or(signature[0].as_str()).unwrap();
+    // A receiver that answers with the header it refused, computed with the secret.
+    portal.seed_deliveries(
+        id,
+        Deliveries::new(1)
+            .newest_at(NOW - 60)
+            .outcome(Outcome::Answer {
+                status: 400,
+                body: format!("bad signature {signature}"),
+            }),
+    );
+    let file = "webhooks:\n  Echo:\n    secretKey: ${AUDIT_SECRET}\n";
+    let out = status_of(file, &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Echo": failing
+          deliveries    2: 1 2xx, 1 4xx (1 failed)
+          last failure  2026-12-01T11:59:00Z, status 400: "bad signature sha256=[redacted]"
+          last success  2026-12-01T11:50:00Z
+          secret        verified: delivery #2 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET
+
+    Health: 0 ok, 1 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    let json = status_of(file, &["--format", "json"], &portal);
+    assert!(!json.stdout.contains(&signature[7..20]), "{}", json.stdout);
+}
+
+#[test]
+fn a_log_page_of_large_error_pages_is_read_in_smaller_pages() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let id = portal.seed(Seed::new("Big", "https://big.example.com/h").created_on(CREATED));
+    // 100 answers of 200 KB: a page of 100 rows is past the client's 16 MiB.
+    portal.seed_deliveries(
+        id,
+        Deliveries::new(100)
+            .newest_at(NOW - 6000)
+            .outcome(Outcome::Answer {
+                status: 502,
+                body: format!("<html>{}</html>", "x".repeat(200_000)),
+            }),
+    );
+    let out = status_of("webhooks:\n  Big: {}\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Big": at risk
+          deliveries    100: 100 5xx (100 failed)
+          last failure  2026-12-01T10:20:00Z, status 502: "<html>xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"
+          last success  2026-11-01T00:00:00Z, over a day ago: the portal disables a webhook after 3 days of failures
+
+    Health: 0 ok, 0 failing, 1 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn a_date_past_any_calendar_from_the_portal_is_unreadable_not_a_crash() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let id = portal.seed(
+        Seed::new("Odd", "https://odd.example.com/h")
+            .created_on("2026-11-01T00:00:00+99999999999999:00")
+            .success("9223372036854775807-01-01T00:00:00Z"),
+    );
+    portal.seed_deliveries(id, Deliveries::new(1).status(500).newest_at(NOW - 60));
+    let out = status_of("webhooks:\n  Odd: {}\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Odd": failing
+          deliveries    1: 1 5xx (1 failed)
+          last failure  2026-12-01T11:59:00Z, status 500: "receiver error 500"
+
+    Health: 0 ok, 1 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+}
