@@ -4,7 +4,10 @@
 
 use std::io::Write;
 
-use crate::support::fake_portal::{Deliveries, FakePortal, Outcome, RETRY_PATH, RetryLimit, Seed};
+use crate::support::fake_portal::{
+    Deliveries, FakePortal, Fault, FaultBody, FaultKind, LOG_PATH, Outcome, RETRY_PATH, RetryLimit,
+    Seed,
+};
 use crate::support::fleet::Fleet;
 use crate::support::run::Run;
 use crate::support::spawn::Terminal;
@@ -582,5 +585,54 @@ fn a_second_sigint_mid_resend_names_the_request_that_may_land() {
          SIGINT again to exit at once)\nSIGINT received again: exiting at once. These writes \
          were in flight and may or may not have been carried out (run plan to see where the \
          portal stands):\n  resend of 100 deliveries\n"
+    );
+}
+
+/// On a server that retries by itself, a failure whose `nextAttemptOn` is still to come is the
+/// portal's to resend: `redeliver` leaves it out as queued, and resends only the failure whose
+/// retries are over.
+#[test]
+fn a_failure_the_portal_will_retry_by_itself_is_not_resent() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    // Rows #1 to #8 exist to be resent; the log read is answered as a newer server would.
+    portal.seed_deliveries(1, Deliveries::new(8).status(500).newest_at(AT - 600));
+    let row = |id: i32, next: &str| {
+        serde_json::json!({
+            "id": id, "configName": "Billing", "trigger": 1,
+            "creationTime": "2026-11-30T11:30:00+00:00",
+            "requestHeaders": null, "requestPayload": "{}",
+            "responseHeaders": null, "responsePayload": "boom",
+            "status": 500, "delivery": null, "attempts": 3, "nextAttemptOn": next,
+        })
+    };
+    let page = serde_json::json!({
+        "count": 2, "total": 2, "status": 0, "statusCode": 200,
+        "response": [row(8, "2099-01-01T00:00:00+00:00"), row(7, "2026-11-30T11:40:00+00:00")],
+    });
+    portal.inject(
+        Fault::new(
+            "GET",
+            LOG_PATH,
+            FaultKind::Status {
+                status: 200,
+                body: FaultBody::Json(page),
+            },
+        )
+        .times(10),
+    );
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("log #7 "), "{}", out.stdout);
+    assert!(!out.stdout.contains("log #8 "), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("1 delivery still queued by the portal (not sent yet) left out"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        retries(&portal),
+        [format!("PUT {RETRY_PATH} {{\"ids\":[7]}}")]
     );
 }
