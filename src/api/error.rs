@@ -125,8 +125,8 @@ pub enum ApiError {
     /// An answer past the client's limit on what it reads: a list page can be read again in
     /// smaller pages.
     #[error(
-        "{endpoint} on {portal} failed: the answer (HTTP {status}) is larger than {mib} MiB; this \
-         is not a DocSpace webhook list"
+        "{endpoint} on {portal} failed: the answer (HTTP {status}) is larger than {mib} MiB, \
+         more than this tool reads of one answer"
     )]
     #[diagnostic(code(api::too_large))]
     TooLarge {

@@ -812,3 +812,33 @@ fn a_date_past_any_calendar_from_the_portal_is_unreadable_not_a_crash() {
     ----- end -----
     "#);
 }
+
+/// A receiver that answers big error pages: the webhook's newest 10 log rows outgrow what the
+/// client reads, and `plan --verify-secrets` checks the newest row alone instead of failing the
+/// portal's plan.
+#[test]
+fn plan_verify_secrets_reads_one_row_when_ten_are_too_large() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let id = portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    portal.seed_deliveries(
+        id,
+        Deliveries::new(10)
+            .newest_at(NOW - 600)
+            .outcome(Outcome::Answer {
+                status: 502,
+                body: format!("<html>{}</html>", "x".repeat(2_000_000)),
+            }),
+    );
+    let out = Run::new(&["plan", "--verify-secrets"])
+        .file("webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n")
+        .portal(&portal)
+        .env("AUDIT_SECRET", SECRET)
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("#1 \"Audit\": verified"),
+        "{}",
+        out.stdout
+    );
+}
