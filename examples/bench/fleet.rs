@@ -183,14 +183,14 @@ fn report(what: &str, took: Duration, ideal: Duration, how: &str, cpu: Duration,
 }
 
 /// One finished run of the binary.
-struct Run {
-    took: Duration,
+pub(crate) struct Run {
+    pub(crate) took: Duration,
     /// User and system CPU time of the process (`wait4`'s, which, unlike its `ru_maxrss`, is
     /// the process's own).
-    cpu: Duration,
-    stdout: String,
+    pub(crate) cpu: Duration,
+    pub(crate) stdout: String,
     /// The highest `VmHWM` of the process seen, in KiB.
-    peak_kib: u64,
+    pub(crate) peak_kib: u64,
 }
 
 impl Run {
@@ -204,7 +204,7 @@ impl Run {
 /// from `/proc` every millisecond until it exits: `ru_maxrss` would not do, since Linux
 /// counts in it the memory of the process it was spawned from (this one, with its 1,000
 /// portals) before `exec`. Only growth in the last millisecond before exiting can be missed.
-fn timed(cmd: &mut Command, code: i32) -> Run {
+pub(crate) fn timed(cmd: &mut Command, code: i32) -> Run {
     let started = Instant::now();
     #[allow(
         clippy::zombie_processes,
