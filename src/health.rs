@@ -167,11 +167,6 @@ impl Report {
     }
 }
 
-/// A row queued and not sent yet: status 0 with nothing sent and no answer.
-fn pending(row: &Delivery) -> bool {
-    row.status == 0 && row.request_headers.is_none() && row.response_payload.is_none()
-}
-
 /// The report of `live`, from `rows` (its deliveries in the window, newest first) and `newest`
 /// (its newest delivery at all, which may be older than the window).
 pub fn assess(
@@ -188,7 +183,7 @@ pub fn assess(
     for row in rows {
         *deliveries.entry(row.class().to_string()).or_default() += 1;
     }
-    let sent: Vec<&Delivery> = rows.iter().filter(|r| !pending(r)).collect();
+    let sent: Vec<&Delivery> = rows.iter().filter(|r| !r.is_queued()).collect();
     let failed = |r: &&&Delivery| r.class() != StatusClass::Success;
     let failures = sent.iter().filter(failed).count();
     let latest_failure = sent.iter().find(failed).map(|r| FailureSeen {

@@ -95,6 +95,13 @@ impl Delivery {
         }
     }
 
+    /// Whether the sender has queued this row and not sent it yet: status 0 like a delivery
+    /// that got no answer, but without the exception's text a failed attempt records
+    /// (docs/docspace-api.md §21). Neither a failure nor the latest delivery, and never resent.
+    pub fn is_queued(&self) -> bool {
+        self.status == 0 && self.response_payload.is_none()
+    }
+
     /// `creation_time` as a time. The portal writes the offset of its process, which may not be
     /// the tenant's (docs/docspace-api.md §21): `None` when the text is not a date.
     pub fn created_at(&self) -> Option<SystemTime> {

@@ -291,15 +291,14 @@ async fn find(
     Ok(found)
 }
 
-/// A row the portal has queued and not sent yet: status 0 like "no answer", but without the
-/// exception's text that a failed attempt leaves; or, on a server that retries by itself, a
-/// failure whose `nextAttemptOn` is still to come (docs/docspace-api.md §21): resending it
-/// too would deliver the event twice.
+/// A row the portal will send by itself: one it has queued (`Delivery::is_queued`), or, on a
+/// server that retries by itself, a failure whose `nextAttemptOn` is still to come
+/// (docs/docspace-api.md §21). Resending either would deliver the event twice.
 fn queued(row: &Delivery) -> bool {
     let retry_pending = (row.next_attempt_on.as_deref())
         .and_then(crate::api::portal_time)
         .is_some_and(|at| at > SystemTime::now());
-    (row.class() == StatusClass::Unsent && row.response_payload.is_none()) || retry_pending
+    row.is_queued() || retry_pending
 }
 
 /// The status classes `--status` selects; every failure by default.
