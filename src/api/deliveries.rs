@@ -277,11 +277,28 @@ impl Client {
     pub async fn log_while(
         &self,
         query: &LogQuery,
+        keep: impl FnMut(&Delivery) -> bool,
+    ) -> Result<Vec<Delivery>, ApiError> {
+        self.log_read(query, LOG_PAGE, usize::MAX, keep).await
+    }
+
+    /// The newest `rows` rows (at most a page), read as `log_while` reads, in smaller pages when
+    /// a page of them is too large.
+    pub async fn log_newest(&self, query: &LogQuery, rows: u32) -> Result<Vec<Delivery>, ApiError> {
+        let rows = rows.clamp(1, LOG_PAGE);
+        self.log_read(query, rows, rows as usize, |_| true).await
+    }
+
+    /// `log_while`, with pages of `count` rows at first and at most `most` rows kept.
+    async fn log_read(
+        &self,
+        query: &LogQuery,
+        mut count: u32,
+        most: usize,
         mut keep: impl FnMut(&Delivery) -> bool,
     ) -> Result<Vec<Delivery>, ApiError> {
         let mut kept: Vec<Delivery> = Vec::new();
         let mut start = 0;
-        let mut count = LOG_PAGE;
         loop {
             let page = match self.log_page(query, start, count).await {
                 // The log keeps each receiver's answer whole (an error page a time): a page of
@@ -303,6 +320,9 @@ impl Client {
                     return Ok(kept);
                 }
                 kept.push(row);
+                if kept.len() >= most {
+                    return Ok(kept);
+                }
             }
             start = start.saturating_add(read);
             if read < count || u64::from(start) >= page.total {

@@ -9,7 +9,7 @@ use std::future::Future;
 use futures::StreamExt;
 
 use crate::Error;
-use crate::api::{ApiError, Client, LiveWebhook, LogQuery};
+use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::config::{Config, SecretError, SecretRef};
 use crate::health::{self, FileSecret};
 use crate::plan::SecretChecked;
@@ -42,14 +42,10 @@ pub(super) async fn secrets_checked(
             Some((w, secret))
         })
         .map(|(w, secret)| async move {
-            let query = LogQuery::new().webhook(w.id);
-            let page = match client.log_page(&query, 0, 10).await {
-                // The log keeps each receiver's answer whole: ten big error pages outgrow what
-                // the client reads, and the newest row alone is still evidence.
-                Err(ApiError::TooLarge { .. }) => client.log_page(&query, 0, 1).await?,
-                page => page?,
-            };
-            let check = health::check_secret(&file_secret(secret), &page.rows, None);
+            let rows = client
+                .log_newest(&LogQuery::new().webhook(w.id), 10)
+                .await?;
+            let check = health::check_secret(&file_secret(secret), &rows, None);
             let from = health::secret_from(match secret {
                 SecretRef::Env(var) => Some(var.as_str()),
                 SecretRef::Literal(_) => None,

@@ -814,10 +814,10 @@ fn a_date_past_any_calendar_from_the_portal_is_unreadable_not_a_crash() {
 }
 
 /// A receiver that answers big error pages: the webhook's newest 10 log rows outgrow what the
-/// client reads, and `plan --verify-secrets` checks the newest row alone instead of failing the
-/// portal's plan.
+/// client reads in one answer, and `plan --verify-secrets` reads them in smaller pages instead
+/// of failing the portal's plan.
 #[test]
-fn plan_verify_secrets_reads_one_row_when_ten_are_too_large() {
+fn plan_verify_secrets_reads_smaller_pages_when_ten_rows_are_too_large() {
     let portal = FakePortal::start();
     portal.set_time(NOW);
     let id = portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
