@@ -33,15 +33,13 @@ fn kept(text: &str) -> Kept {
 /// value of every query parameter with a secret-like name (`?token=...`, see `secret_params`).
 pub fn credential_ranges(text: &str) -> Vec<Range<usize>> {
     let kept = kept(text);
-    let mut out = secret_params(text);
+    let mut out: Vec<_> = secret_params(text).map(|(_, value)| value).collect();
     let mut i = 0;
     while i < kept.len() {
-        let Some((start, special)) = authority_after(&kept, i) else {
-            i += 1;
-            continue;
-        };
-        match userinfo_end(&kept, start, special) {
-            Some(at) => {
+        let userinfo = authority_after(&kept, i)
+            .and_then(|(start, special)| Some((start, userinfo_end(&kept, start, special)?)));
+        match userinfo {
+            Some((start, at)) => {
                 let userinfo = offset(&kept, text, start)..kept[at].0;
                 out.push(secret_part(text, userinfo));
                 i = at + 1;
@@ -56,22 +54,15 @@ pub fn credential_ranges(text: &str) -> Vec<Range<usize>> {
 /// authenticate by one in the URL (`?token=...`, `&sig=...`), and plans go into pull requests.
 /// Read on raw text, wherever `?`, `&` or `;` starts a `name=value`: it masks more, never less,
 /// than a URL parser would. The value runs to the next `&`, `;`, `#`, white space, quote or
-/// bracket.
-fn secret_params(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    for (at, _) in text.match_indices(['?', '&', ';']) {
+/// bracket. Each with its name.
+fn secret_params(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
+    text.match_indices(['?', '&', ';']).filter_map(|(at, _)| {
         let name_start = at + 1;
-        let Some(eq) = text[name_start..]
+        let eq = text[name_start..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '%')))
             .map(|len| name_start + len)
-            .filter(|&eq| bytes.get(eq) == Some(&b'=') && eq > name_start)
-        else {
-            continue;
-        };
-        if !is_secret_name(&text[name_start..eq]) {
-            continue;
-        }
+            .filter(|&eq| text.as_bytes().get(eq) == Some(&b'=') && eq > name_start)?;
+        let name = &text[name_start..eq];
         let value_start = eq + 1;
         let end = text[value_start..]
             .find(|c: char| {
@@ -82,21 +73,15 @@ fn secret_params(text: &str) -> Vec<Range<usize>> {
                     )
             })
             .map_or(text.len(), |len| value_start + len);
-        if end > value_start {
-            out.push(value_start..end);
-        }
-    }
-    out
+        (is_secret_name(name) && end > value_start).then_some((name, value_start..end))
+    })
 }
 
 /// The names of the query parameters of `text` whose values `mask_credentials` masks, in
 /// order, each once.
 pub fn secret_param_names(text: &str) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
-    for value in secret_params(text) {
-        // The name runs back from the `=` before the value to the `?`, `&` or `;` before it.
-        let before = &text[..value.start - 1];
-        let name = &before[before.rfind(['?', '&', ';']).map_or(0, |at| at + 1)..];
+    for (name, _) in secret_params(text) {
         if !names.contains(&name) {
             names.push(name);
         }

@@ -25,10 +25,7 @@ const MAX_ROUNDS: usize = 8;
 pub(crate) fn normalize(text: &str) -> Option<String> {
     let mut current = clean(text);
     for _ in 0..MAX_ROUNDS {
-        let next = match decode_once(&current) {
-            Cow::Borrowed(_) => return Some(current),
-            Cow::Owned(decoded) => clean(&decoded),
-        };
+        let next = clean(&decode_once(&current));
         if next == current {
             return Some(current);
         }
@@ -72,7 +69,7 @@ pub(crate) fn clean(text: &str) -> String {
     plain.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// One layer of escapes decoded, left to right. Borrowed when there was nothing to decode.
+/// One layer of escapes decoded, left to right. Borrowed when no escape can start in it.
 fn decode_once(text: &str) -> Cow<'_, str> {
     if !text.contains(['\\', '&', '%']) {
         return Cow::Borrowed(text);
@@ -81,14 +78,12 @@ fn decode_once(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len());
     let mut pending = Vec::new(); // percent-decoded bytes, turned into text together
     let mut i = 0;
-    let mut changed = false;
     while i < bytes.len() {
         if bytes[i] == b'%'
             && let Some(byte) = hex_at(bytes, i + 1, 2).and_then(|b| u8::try_from(b).ok())
         {
             pending.push(byte);
             i += 3;
-            changed = true;
             continue;
         }
         if !pending.is_empty() {
@@ -105,7 +100,6 @@ fn decode_once(text: &str) -> Cow<'_, str> {
             Some((c, len)) => {
                 out.push(c);
                 i += len;
-                changed = true;
             }
             None => {
                 // Copy up to the next byte that may start an escape (all ASCII, so this
@@ -122,11 +116,7 @@ fn decode_once(text: &str) -> Cow<'_, str> {
     if !pending.is_empty() {
         out.push_str(&String::from_utf8_lossy(&pending));
     }
-    if changed {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(text)
-    }
+    Cow::Owned(out)
 }
 
 /// The value of `len` hex digits at `at`, if they are all there.

@@ -20,6 +20,7 @@ mod credentials;
 mod decode;
 mod escape;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::RwLock;
@@ -62,22 +63,18 @@ pub fn register(secret: &str) {
 /// guard of what reaches stderr, behind the redaction of each text from outside where it is
 /// read (which also finds secrets encoded, split or cut). A text that holds none is returned
 /// as it is.
-pub fn guarded(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn guarded(text: &str) -> Cow<'_, str> {
     let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
     let haystack = matching_form(text);
     let marks: Vec<Range<usize>> = registry
         .iter()
-        .flat_map(|needle| {
-            haystack
-                .match_indices(needle.as_str())
-                .map(|(at, found)| at..at + found.len())
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|needle| haystack.match_indices(needle.as_str()))
+        .map(|(at, found)| at..at + found.len())
         .collect();
     if marks.is_empty() {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
-    std::borrow::Cow::Owned(credentials::replaced(
+    Cow::Owned(credentials::replaced(
         text,
         &credentials::merged(marks),
         REDACTED,
@@ -164,24 +161,18 @@ impl Redactor {
 /// HMAC-SHA256 of a body with a webhook's secret (docs/docspace-api.md §21), and a receiver
 /// that echoes the request's headers would show it, which lets the secret be guessed offline.
 fn mask_digests(text: &str) -> String {
-    const DIGITS: usize = 64;
-    let mut out = String::with_capacity(text.len());
-    let mut run = 0;
-    for (i, c) in text.char_indices() {
-        if c.is_ascii_hexdigit() {
-            run += 1;
-            continue;
-        }
-        push_run(&mut out, &text[i - run..i], DIGITS);
-        run = 0;
-        out.push(c);
-    }
-    push_run(&mut out, &text[text.len() - run..], DIGITS);
-    out
-}
-
-fn push_run(out: &mut String, run: &str, digits: usize) {
-    out.push_str(if run.len() >= digits { REDACTED } else { run });
+    // Each piece is a run of hex digits and the one character that ends it (if any).
+    let pieces = text.split_inclusive(|c: char| !c.is_ascii_hexdigit());
+    pieces
+        .map(|piece| {
+            let run = piece.trim_end_matches(|c: char| !c.is_ascii_hexdigit());
+            if run.len() >= 64 {
+                Cow::Owned(format!("{REDACTED}{}", &piece[run.len()..]))
+            } else {
+                Cow::Borrowed(piece)
+            }
+        })
+        .collect()
 }
 
 /// `text` without whitespace and, with `tags`, without markup tags (`<...>`): a secret split
@@ -214,7 +205,7 @@ fn mark(haystack: &str, needle: &str, marks: &mut Vec<Range<usize>>) {
         .map_or(needle.len(), |(i, _)| i);
     let head = &needle[..head_end];
     for (at, _) in haystack.match_indices(head) {
-        let len = common_prefix(&haystack[at..], needle);
+        let len = common(haystack[at..].chars(), needle.chars());
         marks.push(at..at + len);
     }
     let tail_start = needle
@@ -225,27 +216,16 @@ fn mark(haystack: &str, needle: &str, marks: &mut Vec<Range<usize>>) {
     let tail = &needle[tail_start..];
     for (at, _) in haystack.match_indices(tail) {
         let end = at + tail.len();
-        let len = common_suffix(&haystack[..end], needle);
+        let len = common(haystack[..end].chars().rev(), needle.chars().rev());
         marks.push(end - len..end);
     }
 }
 
-/// Bytes `a` and `b` share at the start, on a character boundary.
-fn common_prefix(a: &str, b: &str) -> usize {
-    let pairs = a.chars().zip(b.chars());
-    pairs
-        .take_while(|(x, y)| x == y)
-        .map(|(x, _)| x.len_utf8())
-        .sum()
-}
-
-/// Bytes `a` and `b` share at the end, on a character boundary.
-fn common_suffix(a: &str, b: &str) -> usize {
-    let pairs = a.chars().rev().zip(b.chars().rev());
-    pairs
-        .take_while(|(x, y)| x == y)
-        .map(|(x, _)| x.len_utf8())
-        .sum()
+/// Bytes the two texts share at their start (given reversed: at their end), on a character
+/// boundary.
+fn common(a: impl Iterator<Item = char>, b: impl Iterator<Item = char>) -> usize {
+    let pairs = a.zip(b).take_while(|(x, y)| x == y);
+    pairs.map(|(x, _)| x.len_utf8()).sum()
 }
 
 /// At most `max` characters; a cut is marked with `…`.
