@@ -15,10 +15,9 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         .find(|c: char| !c.is_ascii_digit())
         .ok_or_else(|| format!("{text:?} has no unit: write 24h, 30m, 7d or 90s"))?;
     let (number, unit) = text.split_at(unit_at);
+    let no_number = || format!("{text:?} does not start with a whole number (24h, 30m, 7d)");
     if number.is_empty() {
-        return Err(format!(
-            "{text:?} does not start with a whole number (24h, 30m, 7d)"
-        ));
+        return Err(no_number());
     }
     let seconds = match unit {
         "s" => 1,
@@ -31,9 +30,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
             ));
         }
     };
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} does not start with a whole number (24h, 30m, 7d)"))?;
+    let number: u64 = number.parse().map_err(|_| no_number())?;
     let length = Duration::from_secs(number.saturating_mul(seconds));
     if length.is_zero() || length > MAX {
         return Err(format!("{text:?} is not between 1s and 3650d"));

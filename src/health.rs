@@ -22,20 +22,15 @@ pub const AT_RISK_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// The most characters of a receiver's answer shown.
 const EXCERPT: usize = 80;
 
-/// A webhook's health in the window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+/// A webhook's health in the window; serialized as `as_str` spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Health {
-    #[serde(rename = "ok")]
     Ok,
     /// The latest delivery failed.
-    #[serde(rename = "failing")]
     Failing,
     /// Failing, and the last success is more than `AT_RISK_AFTER` ago.
-    #[serde(rename = "at risk")]
     AtRisk,
-    #[serde(rename = "disabled")]
     Disabled,
-    #[serde(rename = "no deliveries")]
     NoDeliveries,
 }
 
@@ -56,6 +51,12 @@ impl Health {
             Health::Disabled => "disabled",
             Health::NoDeliveries => "no deliveries",
         }
+    }
+}
+
+impl serde::Serialize for Health {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

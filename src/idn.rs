@@ -60,23 +60,15 @@ fn host_of(uri: &str) -> Option<&str> {
 
 /// `%XX` escapes decoded; anything else (a stray `%`) kept as written.
 fn percent_decoded(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
+    let mut parts = s.split('%');
+    let mut out = parts.next().unwrap_or_default().as_bytes().to_vec();
+    for part in parts {
+        match part
+            .get(..2)
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        {
+            Some(byte) => out.extend([byte].iter().chain(&part.as_bytes()[2..])),
+            None => out.extend(b"%".iter().chain(part.as_bytes())),
         }
     }
     String::from_utf8_lossy(&out).into_owned()

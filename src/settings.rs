@@ -4,12 +4,8 @@
 //! there.
 //!
 //! This is the only module that reads the process environment, so what the tool depends on is
-//! visible in one place: DOCSPACE_URL, DOCSPACE_API_KEY, the `${VAR}`s of secrets (and the
-//! variable `verify-signature --secret-env` names), the hidden
-//! DOCSPACE_WEBHOOKS_RETRY_BASE_MS and DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS that let tests retry
-//! and obey `Retry-After` without waiting, and, in debug builds only,
-//! DOCSPACE_WEBHOOKS_TEST_PANIC, with which tests prove what a panic shows, and
-//! DOCSPACE_WEBHOOKS_TEST_NOW, the time `status` takes for now.
+//! visible in one place: the variables of the constants below (the test-only ones hidden),
+//! the `${VAR}`s of secrets and the variable `verify-signature --secret-env` names.
 
 use std::env::VarError;
 use std::io::IsTerminal;
