@@ -208,9 +208,8 @@ pub fn assess(
             _ => Health::Failing,
         },
     };
-    let last_success = matches!(health, Health::Failing | Health::AtRisk)
-        .then(|| last_success_at.map(utc))
-        .flatten();
+    let failing = matches!(health, Health::Failing | Health::AtRisk);
+    let last_success = last_success_at.filter(|_| failing).map(utc);
     WebhookHealth {
         id: live.id,
         name: live.name.clone(),

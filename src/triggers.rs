@@ -153,18 +153,13 @@ impl TriggerSet {
         if self.is_all() {
             return vec!["*".to_string()];
         }
-        let mut out: Vec<String> = TRIGGERS
-            .iter()
-            .filter(|t| self.0 & t.bit != 0)
-            .map(|t| t.name.to_string())
-            .collect();
         let unknown = self.unknown_bits();
-        out.extend(
-            (0..64)
-                .filter(|b| unknown & (1u64 << b) != 0)
-                .map(|b| format!("bit:{b}")),
-        );
-        out
+        let known = TRIGGERS.iter().filter(|t| self.0 & t.bit != 0);
+        let unknown = (0..64).filter(|b| unknown & (1u64 << b) != 0);
+        known
+            .map(|t| t.name.to_string())
+            .chain(unknown.map(|b| format!("bit:{b}")))
+            .collect()
     }
 
     /// Names in `self` but not in `other`, treating "all" as the single name `*`.

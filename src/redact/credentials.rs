@@ -123,10 +123,7 @@ fn authority_after(kept: &Kept, colon: usize) -> Option<(usize, bool)> {
             .is_some_and(|(_, c)| *c == '/' || (also_backslash && *c == '\\'))
     };
     if SPECIAL.iter().any(|s| s.eq_ignore_ascii_case(&scheme)) {
-        let mut start = colon + 1;
-        while slash(start, true) {
-            start += 1;
-        }
+        let start = (colon + 1..).find(|&k| !slash(k, true))?;
         Some((start, true))
     } else if slash(colon + 1, false) && slash(colon + 2, false) {
         Some((colon + 3, false))

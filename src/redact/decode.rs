@@ -44,11 +44,7 @@ pub(crate) fn clean(text: &str) -> String {
             match chars.next() {
                 // CSI: parameters, then one final byte in @..~.
                 Some('[') => {
-                    for c in chars.by_ref() {
-                        if ('@'..='~').contains(&c) {
-                            break;
-                        }
-                    }
+                    chars.find(|c| ('@'..='~').contains(c));
                 }
                 // OSC: up to BEL or ESC \.
                 Some(']') => {
