@@ -124,10 +124,12 @@ impl Change {
 }
 
 impl Change {
-    /// The same change for a webhook whose uri the file reads from `var` (`uri: ${VAR}`): the
-    /// uri, before and after, shows as `(sensitive)`; a change of it stays listed.
-    pub(crate) fn with_sensitive_uri(mut self, var: &str) -> Change {
-        self.mark_sensitive_uri(var);
+    /// The same change, for a webhook whose uri the file reads from `var` (`uri: ${VAR}`) when
+    /// it does: the uri, before and after, shows as `(sensitive)`; a change of it stays listed.
+    pub(crate) fn with_sensitive_uri(mut self, var: Option<&str>) -> Change {
+        if let Some(var) = var {
+            self.mark_sensitive_uri(var);
+        }
         self
     }
 
