@@ -215,22 +215,14 @@ pub struct UnknownTarget {
 
 impl UnknownTarget {
     fn message(&self) -> String {
-        let each: Vec<String> = self
-            .unknown
-            .iter()
-            .map(|u| {
-                let closest = match &u.closest {
-                    Some(k) => format!("the closest key is {k:?}"),
-                    None => "the file has no entries".to_string(),
-                };
-                format!(
-                    "--target {:?}: no entry of {} has this key ({closest})",
-                    u.key.as_str(),
-                    self.file
-                )
-            })
-            .collect();
-        each.join("\n")
+        each(&self.unknown, "\n", |u| {
+            let closest = match &u.closest {
+                Some(k) => format!("the closest key is {k:?}"),
+                None => "the file has no entries".to_string(),
+            };
+            let (key, file) = (u.key.as_str(), &self.file);
+            format!("--target {key:?}: no entry of {file} has this key ({closest})")
+        })
     }
 }
 
@@ -246,29 +238,25 @@ pub struct AmbiguousTarget {
 
 impl AmbiguousTarget {
     fn message(&self) -> String {
-        let each: Vec<String> = self
-            .keys
-            .iter()
-            .map(|k| {
-                format!(
-                    "--target {k:?}: {} has both an id entry `{k}:` and a name entry `\"{k}\":`",
-                    self.file
-                )
-            })
-            .collect();
-        each.join("\n")
+        each(&self.keys, "\n", |k| {
+            let file = &self.file;
+            format!(
+                "--target {k:?}: {file} has both an id entry `{k}:` and a name entry `\"{k}\":`"
+            )
+        })
     }
 
     fn hint(&self) -> String {
-        let each: Vec<String> = self
-            .keys
-            .iter()
-            .map(|k| {
-                format!("--target id:{k} for the id entry, --target name:{k} for the name entry")
-            })
-            .collect();
-        format!("say which: {}; nothing was planned", each.join("; "))
+        let each = each(&self.keys, "; ", |k| {
+            format!("--target id:{k} for the id entry, --target name:{k} for the name entry")
+        });
+        format!("say which: {each}; nothing was planned")
     }
+}
+
+/// A part of a message for each of `items`, joined by `separator`.
+fn each<T>(items: &[T], separator: &str, part: impl Fn(&T) -> String) -> String {
+    items.iter().map(part).collect::<Vec<_>>().join(separator)
 }
 
 #[cfg(test)]
