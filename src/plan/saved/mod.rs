@@ -413,14 +413,15 @@ fn entry_in_file<'c>(
         .or_else(|| entries.iter().find(by_name))
 }
 
-/// The variable the file's `entry` reads the webhook's uri from, when it does: then each of
-/// `uris` (the body's, the live record's) must be a placeholder naming it (`sensitive`), and
-/// otherwise none may be one. `name` is the webhook's, for the error.
-fn uri_var_of<'c>(
-    entry: Option<&'c DesiredWebhook>,
+/// The entry of `config` for the webhook `id` or `name` (`entry_in_file`), and the variable it
+/// reads the webhook's uri from, when it does: then each of `uris` (the body's, the live
+/// record's) must be a placeholder naming it (`sensitive`), and otherwise none may be one.
+fn entry_and_uri_var<'c>(
+    config: &'c Config,
+    (id, name): (Option<i32>, &str),
     uris: &[&str],
-    name: &str,
-) -> Result<Option<&'c str>, String> {
+) -> Result<(Option<&'c DesiredWebhook>, Option<&'c str>), String> {
+    let entry = entry_in_file(config, id, name);
     let var = entry.and_then(|e| e.uri_var.as_ref());
     let name = crate::redact::mask_credentials(name);
     for uri in uris {
@@ -439,7 +440,7 @@ fn uri_var_of<'c>(
             (None, None) => {}
         }
     }
-    Ok(var.map(String::as_str))
+    Ok((entry, var.map(String::as_str)))
 }
 
 /// The change a stored write stands for, made exactly as the planner makes it, each secret's
@@ -449,8 +450,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
     match write {
         Write::Create { webhook } => {
             let (body, sent) = webhook.into_planned()?;
-            let entry = entry_in_file(config, None, &body.name);
-            let var = uri_var_of(entry, &[&body.uri], &body.name)?;
+            let (entry, var) = entry_and_uri_var(config, (None, &body.name), &[&body.uri])?;
             values::check(&body, None)?;
             if !sent {
                 return Err(format!("the create of {:?} has no secretKey", body.name));
@@ -464,8 +464,8 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
         Write::Update { against, webhook } => {
             let (w, (body, sent)) = (against.into_live()?, webhook.into_planned()?);
             let id = w.id;
-            let entry = entry_in_file(config, Some(id), &w.name);
-            let var = uri_var_of(entry, &[&body.uri, &w.uri], &w.name)?;
+            let (entry, var) =
+                entry_and_uri_var(config, (Some(id), &w.name), &[&body.uri, &w.uri])?;
             values::check(&body, Some(&w))?;
             let body = with_secret(body, sent, entry.and_then(|e| e.secret.as_ref()))?;
             if let Some(refusal) = ssl_needs_https(&body) {
@@ -485,11 +485,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
         }
         Write::SetEnabled { against, enabled } => {
             let w = against.into_live()?;
-            let var = uri_var_of(
-                entry_in_file(config, Some(w.id), &w.name),
-                &[&w.uri],
-                &w.name,
-            )?;
+            let (_, var) = entry_and_uri_var(config, (Some(w.id), &w.name), &[&w.uri])?;
             let (id, body) = (w.id, enabled_only(&w, enabled));
             let change = Change::update(w, body, false).ok_or_else(|| {
                 format!("set_enabled of #{id} changes nothing: enabled is already {enabled}")
@@ -503,8 +499,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             // Its live uri is as secret as any other of the variable's: shown, and checked for
             // staleness, as the fingerprint only.
             let w = against.into_live()?;
-            let entry = entry_in_file(config, Some(w.id), &w.name);
-            let var = uri_var_of(entry, &[&w.uri], &w.name)?;
+            let (_, var) = entry_and_uri_var(config, (Some(w.id), &w.name), &[&w.uri])?;
             Ok(Change {
                 deliveries,
                 ..Change::delete(w)
