@@ -324,16 +324,17 @@ fn shared(
 /// A `--target` key none of the selected portals has: when a portal `--portal` left out has
 /// it, say so, rather than that the file lacks it.
 fn target_elsewhere(document: &Document, error: TargetError) -> Error {
-    let (Document::Portals(fleet), TargetError::Unknown(unknown)) = (document, &error) else {
+    let (Document::Portals(fleet), TargetError::Unknown { unknown, .. }) = (document, &error)
+    else {
         return error.into();
     };
-    for key in &unknown.unknown {
+    for key in unknown {
         let owners: Vec<String> = fleet
             .portals
             .iter()
             .filter(|p| {
                 let one = Selection::of_each(&[&p.config], std::slice::from_ref(&key.key));
-                !matches!(one, Err(TargetError::Unknown(_)))
+                !matches!(one, Err(TargetError::Unknown { .. }))
             })
             .map(|p| format!("`{}`", p.name))
             .collect();

@@ -30,17 +30,7 @@ impl Change {
                 })
             })
             .collect();
-        Change {
-            action: Action::Create,
-            id: None,
-            name: body.name.clone(),
-            fields,
-            op: Op::Create(body),
-            before: None,
-            failure: None,
-            uri_var: None,
-            deliveries: None,
-        }
+        Change::of(body.name.clone(), fields, Op::Create(body), None)
     }
 
     /// The delete of `w`: every field it has (the secret is never read back), in `Field::ALL`
@@ -57,17 +47,7 @@ impl Change {
                 })
             })
             .collect();
-        Change {
-            action: Action::Delete,
-            id: Some(w.id),
-            name: w.name.clone(),
-            fields,
-            op: Op::Delete { id: w.id },
-            before: Some(w),
-            failure: None,
-            uri_var: None,
-            deliveries: None,
-        }
+        Change::of(w.name.clone(), fields, Op::Delete { id: w.id }, Some(w))
     }
 
     /// The write that brings `w` to `body`, or `None` when it would change nothing.
@@ -110,24 +90,40 @@ impl Change {
             (body.name.clone(), Op::Update { id: w.id, body })
         };
         Some(Change {
-            action: Action::Update,
-            id: Some(w.id),
+            failure,
+            ..Change::of(name, fields, op, Some(w))
+        })
+    }
+
+    /// The change that sends `op`, shown as `name` with `fields`, computed against `before`
+    /// (only a create has none). Its action and id are the op's.
+    fn of(name: String, fields: Vec<FieldChange>, op: Op, before: Option<LiveWebhook>) -> Change {
+        let (action, id) = match op {
+            Op::Create(_) => (Action::Create, None),
+            Op::Update { id, .. } | Op::SetEnabled { id, .. } => (Action::Update, Some(id)),
+            Op::Delete { id } => (Action::Delete, Some(id)),
+        };
+        Change {
+            action,
+            id,
             name,
             fields,
             op,
-            before: Some(w),
-            failure,
+            before,
+            failure: None,
             uri_var: None,
             deliveries: None,
-        })
+        }
     }
 }
 
 impl Change {
-    /// The same change for a webhook whose uri the file reads from `var` (`uri: ${VAR}`): the
-    /// uri, before and after, shows as `(sensitive)`; a change of it stays listed.
-    pub(crate) fn with_sensitive_uri(mut self, var: &str) -> Change {
-        self.mark_sensitive_uri(var);
+    /// The same change, for a webhook whose uri the file reads from `var` (`uri: ${VAR}`) when
+    /// it does: the uri, before and after, shows as `(sensitive)`; a change of it stays listed.
+    pub(crate) fn with_sensitive_uri(mut self, var: Option<&str>) -> Change {
+        if let Some(var) = var {
+            self.mark_sensitive_uri(var);
+        }
         self
     }
 

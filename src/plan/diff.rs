@@ -73,10 +73,7 @@ pub(super) fn build(
             problems.push(plain_http_with_ssl(config, entry, &body.uri));
             continue;
         }
-        changes.push(match &entry.uri_var {
-            Some(var) => change.with_sensitive_uri(var),
-            None => change,
-        });
+        changes.push(change.with_sensitive_uri(entry.uri_var.as_deref()));
     }
     if !problems.is_empty() {
         return Err(PlanError::from_problems(problems));

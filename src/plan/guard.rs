@@ -52,15 +52,13 @@ impl MaxDeletes {
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{}", self.message())]
-#[diagnostic(code(plan::too_many_deletes))]
+#[diagnostic(code(plan::too_many_deletes), help("{}", self.help()))]
 pub struct TooManyDeletes {
     pub deletes: usize,
     pub live: usize,
     pub limit: usize,
     /// The explicit limit, if any.
     pub explicit: Option<MaxDeletes>,
-    #[help]
-    help: String,
 }
 
 impl TooManyDeletes {
@@ -71,8 +69,9 @@ impl TooManyDeletes {
 
     /// What to do when the deletes are meant: the same kind of limit as the one that stopped
     /// the plan, raised to the deletes.
-    fn help_for(deletes: usize, explicit: Option<MaxDeletes>) -> String {
-        let raise = match explicit {
+    fn help(&self) -> String {
+        let deletes = self.deletes;
+        let raise = match self.explicit {
             None => format!(
                 "set `prune: {{ maxDeletes: {deletes} }}` in the file, where reviewers see it, or \
                  rerun with --max-deletes {deletes}"
@@ -131,7 +130,6 @@ pub fn check(
         live,
         limit,
         explicit: max_deletes,
-        help: TooManyDeletes::help_for(deletes, max_deletes),
     };
     if deletes > limit || (deletes > 0 && refused.empties_the_portal()) {
         return Err(refused);

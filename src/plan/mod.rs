@@ -24,7 +24,7 @@ use crate::config::{Config, ConfigError, SecretRef};
 pub use crate::field::{Field, Value};
 pub use fleet::{FleetPlan, PortalPlan, Totals};
 pub use notes::{Notes, RenameHint, SecretChecked};
-pub use target::{Selection, TargetError, TargetKey, UnknownTarget};
+pub use target::{Selection, TargetError, TargetKey};
 
 /// What would change on one portal.
 #[derive(Debug, Clone)]

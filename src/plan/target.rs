@@ -121,10 +121,10 @@ impl Selection {
             })
             .collect();
         if !unknown.is_empty() && !configs.is_empty() {
-            return Err(TargetError::Unknown(UnknownTarget {
+            return Err(TargetError::Unknown {
                 file: file(),
                 unknown,
-            }));
+            });
         }
         let ambiguous: Vec<String> = keys
             .iter()
@@ -137,10 +137,10 @@ impl Selection {
             .map(|k| k.as_str().to_string())
             .collect();
         if !ambiguous.is_empty() {
-            return Err(TargetError::Ambiguous(AmbiguousTarget {
+            return Err(TargetError::Ambiguous {
                 file: file(),
                 keys: ambiguous,
-            }));
+            });
         }
         Ok(configs
             .iter()
@@ -185,12 +185,27 @@ fn closest<'a>(wanted: &str, keys: impl Iterator<Item = &'a &'a Key>) -> Option<
 /// Why `--target` selects nothing: refused before any portal is contacted.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum TargetError {
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Unknown(UnknownTarget),
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Ambiguous(AmbiguousTarget),
+    /// Keys the file does not have, each named with the closest key there is.
+    #[error("{}", unknown_lines(file, unknown))]
+    #[diagnostic(
+        code(plan::unknown_target),
+        help(
+            "--target takes an entry's key as written in the file: a name, or an id; nothing was planned"
+        )
+    )]
+    Unknown { file: String, unknown: Vec<Unknown> },
+    /// Bare keys that are both an id key and a name key (`5:` and `"5":`). Such a key is all
+    /// digits, so the spellings in the help are safe to print as they are.
+    #[error("{}", each(keys, "\n", |k| format!(
+        "--target {k:?}: {file} has both an id entry `{k}:` and a name entry `\"{k}\":`"
+    )))]
+    #[diagnostic(
+        code(plan::ambiguous_target),
+        help("say which: {}; nothing was planned", each(keys, "; ", |k| format!(
+            "--target id:{k} for the id entry, --target name:{k} for the name entry"
+        )))
+    )]
+    Ambiguous { file: String, keys: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,76 +214,22 @@ pub struct Unknown {
     pub closest: Option<String>,
 }
 
-/// `--target` named keys the file does not have. Each is named with the closest key there is.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{}", self.message())]
-#[diagnostic(
-    code(plan::unknown_target),
-    help(
-        "--target takes an entry's key as written in the file: a name, or an id; nothing was planned"
-    )
-)]
-pub struct UnknownTarget {
-    pub file: String,
-    pub unknown: Vec<Unknown>,
+fn unknown_lines(file: &str, unknown: &[Unknown]) -> String {
+    each(unknown, "\n", |u| {
+        let closest = match &u.closest {
+            Some(k) => format!("the closest key is {k:?}"),
+            None => "the file has no entries".to_string(),
+        };
+        format!(
+            "--target {:?}: no entry of {file} has this key ({closest})",
+            u.key.as_str()
+        )
+    })
 }
 
-impl UnknownTarget {
-    fn message(&self) -> String {
-        let each: Vec<String> = self
-            .unknown
-            .iter()
-            .map(|u| {
-                let closest = match &u.closest {
-                    Some(k) => format!("the closest key is {k:?}"),
-                    None => "the file has no entries".to_string(),
-                };
-                format!(
-                    "--target {:?}: no entry of {} has this key ({closest})",
-                    u.key.as_str(),
-                    self.file
-                )
-            })
-            .collect();
-        each.join("\n")
-    }
-}
-
-/// Bare `--target` keys that are both an id key and a name key (`5:` and `"5":`). Such a key
-/// is all digits, so the spellings in the help are safe to print as they are.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("{}", self.message())]
-#[diagnostic(code(plan::ambiguous_target), help("{}", self.hint()))]
-pub struct AmbiguousTarget {
-    pub file: String,
-    pub keys: Vec<String>,
-}
-
-impl AmbiguousTarget {
-    fn message(&self) -> String {
-        let each: Vec<String> = self
-            .keys
-            .iter()
-            .map(|k| {
-                format!(
-                    "--target {k:?}: {} has both an id entry `{k}:` and a name entry `\"{k}\":`",
-                    self.file
-                )
-            })
-            .collect();
-        each.join("\n")
-    }
-
-    fn hint(&self) -> String {
-        let each: Vec<String> = self
-            .keys
-            .iter()
-            .map(|k| {
-                format!("--target id:{k} for the id entry, --target name:{k} for the name entry")
-            })
-            .collect();
-        format!("say which: {}; nothing was planned", each.join("; "))
-    }
+/// A part of a message for each of `items`, joined by `separator`.
+fn each<T>(items: &[T], separator: &str, part: impl Fn(&T) -> String) -> String {
+    items.iter().map(part).collect::<Vec<_>>().join(separator)
 }
 
 #[cfg(test)]
@@ -347,16 +308,15 @@ mod tests {
             of(&config, &["Crm"]).unwrap(),
             Selection(vec![false, false, false, true])
         );
-        let Err(TargetError::Ambiguous(e)) = of(&config, &["5", "Crm"]) else {
+        let Err(TargetError::Ambiguous { keys, .. }) = of(&config, &["5", "Crm"]) else {
             panic!("a bare 5 is both keys");
         };
-        assert_eq!(e.keys, ["5"]);
+        assert_eq!(keys, ["5"]);
         // The kind is part of the key: a name is not found by `id:`, nor an id by `name:`.
-        let Err(TargetError::Unknown(e)) = of(&config, &["name:Crn", "id:6"]) else {
+        let Err(TargetError::Unknown { unknown, .. }) = of(&config, &["name:Crn", "id:6"]) else {
             panic!("unknown keys");
         };
-        let found: Vec<_> = e
-            .unknown
+        let found: Vec<_> = unknown
             .iter()
             .map(|u| (u.key.as_str(), u.closest.as_deref()))
             .collect();

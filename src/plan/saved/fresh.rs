@@ -71,16 +71,13 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
             if was == is {
                 return None;
             }
-            let (was, is) = if field == Field::Uri && change.uri_var.is_some() {
-                // A uri read from a variable is never shown, live or planned.
-                ("(sensitive)".to_string(), "(sensitive)".to_string())
-            } else {
-                (quoted(field, was), quoted(field, is))
-            };
-            // Only credentials differ, which are masked.
-            let note = if change.uri_var.is_some() && field == Field::Uri {
-                ""
-            } else if was == is {
+            // A uri read from a variable is never shown, live or planned.
+            if field == Field::Uri && change.uri_var.is_some() {
+                return Some("uri (sensitive) -> (sensitive)".to_string());
+            }
+            let (was, is) = (quoted(field, was), quoted(field, is));
+            // Equal as shown: only credentials differ, which are masked.
+            let note = if was == is {
                 " (credentials changed)"
             } else {
                 ""

@@ -39,7 +39,7 @@ use self::header::{KIND, parse};
 use super::change::{enabled_only, ssl_needs_https};
 use super::{Change, Op, Plan, PlannedBody};
 use crate::api::PortalUrl;
-use crate::config::{Config, DesiredWebhook, Document, Key};
+use crate::config::{Config, DesiredWebhook, Document, Key, NamedPortal};
 use crate::redact;
 use crate::triggers::TriggerSet;
 use secrecy::SecretString;
@@ -213,132 +213,120 @@ pub fn read(
     if file.portals.is_empty() {
         return Err(inconsistent("it names no portal".into()));
     }
-    let mut names = HashSet::new();
-    let mut portals = Vec::with_capacity(file.portals.len());
-    for part in file.portals {
-        let max_deletes = part.max_deletes;
-        let saved = match (&part.name, document) {
-            (None, Document::One(config)) => {
-                let (url, pinned_by) = match (&config.portal, &part.portal) {
-                    (Some((url, _)), None) => (url.clone(), PINNED_BY_FILE),
-                    (None, Some(url)) if is_written_as_plan_writes(url) => (url.clone(), RECORDED),
-                    (None, Some(url)) => {
-                        return Err(inconsistent(format!(
-                            "it is planned for {:?}, which is not a portal address as `plan` \
-                             writes one",
-                            crate::redact::mask_credentials(url)
-                        )));
-                    }
-                    (Some(_), Some(_)) => {
-                        return Err(inconsistent(
-                            "it gives a portal URL, but the file names its portal (`portal:`), \
-                             and only the file's is used"
-                                .into(),
-                        ));
-                    }
-                    (None, None) => {
-                        return Err(inconsistent(
-                            "it gives no portal URL, and the file names none (`portal:`)".into(),
-                        ));
-                    }
-                };
-                SavedPortal {
-                    name: None,
-                    api_key_env: None,
-                    plan: Ok(plan_of(part, config, &url).map_err(inconsistent)?),
-                    url,
-                    pinned_by: Some(pinned_by),
-                    max_deletes: None,
-                }
+    let fleet = match document {
+        Document::One(config) => {
+            let portals = (file.portals.into_iter())
+                .map(|part| unnamed_portal(part, config))
+                .collect::<Result<_, _>>()
+                .map_err(inconsistent)?;
+            if file.failed.is_empty() {
+                return Ok(portals);
             }
-            (Some(name), Document::Portals(fleet)) => {
-                let name = name.clone();
-                if !names.insert(name.clone()) {
-                    return Err(inconsistent(format!("the portal {name:?} appears twice")));
-                }
-                let Some(portal) = fleet.portals.iter().find(|p| p.name == name) else {
-                    return Err(inconsistent(format!(
-                        "it names the portal {name:?}, which {} does not",
-                        document.source().name()
-                    )));
-                };
-                if part.portal.is_some() {
-                    return Err(inconsistent(format!(
-                        "it gives a URL for the portal {name:?}, whose URL only the file names"
-                    )));
-                }
-                let url = portal.url().to_string();
-                let plan = plan_of(part, &portal.config, &url)
-                    .map_err(|reason| inconsistent(format!("portal {name:?}: {reason}")))?;
-                SavedPortal {
-                    name: Some(name),
-                    api_key_env: Some(portal.api_key_var.clone()),
-                    url,
-                    pinned_by: None,
-                    plan: Ok(plan),
-                    max_deletes: None,
-                }
-            }
-            (None, Document::Portals(_)) => {
-                return Err(inconsistent(
-                    "it has a portal without a name, but the file names its portals (`portals:`)"
-                        .into(),
-                ));
-            }
-            (Some(name), Document::One(_)) => {
-                return Err(inconsistent(format!(
-                    "it names the portal {name:?}, but the file has one portal without a name \
-                     (no `portals:`)"
-                )));
-            }
-        };
-        portals.push(SavedPortal {
-            max_deletes,
-            ..saved
-        });
-    }
-    let Document::Portals(fleet) = document else {
-        if file.failed.is_empty() {
-            return Ok(portals);
+            return Err(inconsistent(
+                "it lists failed portals, but the file has one portal without a name (no \
+                 `portals:`), whose failure is never saved"
+                    .into(),
+            ));
         }
-        return Err(inconsistent(
-            "it lists failed portals, but the file has one portal without a name (no \
-             `portals:`), whose failure is never saved"
-                .into(),
-        ));
+        Document::Portals(fleet) => fleet,
     };
-    for Failed { name, error } in file.failed {
-        if !names.insert(name.clone()) {
+    let mut names = HashSet::new();
+    // The file's portal `name`, which the plan may name once, planned or failed.
+    let mut portal_named = |name: &str, what: &str| {
+        if !names.insert(name.to_string()) {
             return Err(inconsistent(format!("the portal {name:?} appears twice")));
         }
-        let Some(portal) = fleet.portals.iter().find(|p| p.name == name) else {
-            return Err(inconsistent(format!(
-                "it names the failed portal {name:?}, which {} does not",
-                document.source().name()
-            )));
+        let portal = fleet.portals.iter().find(|p| p.name == name);
+        portal.ok_or_else(|| {
+            inconsistent(format!(
+                "it names the {what} {name:?}, which {} does not",
+                fleet.source.name()
+            ))
+        })
+    };
+    let mut portals = Vec::with_capacity(file.portals.len() + file.failed.len());
+    for part in file.portals {
+        let Some(name) = part.name.clone() else {
+            return Err(inconsistent(
+                "it has a portal without a name, but the file names its portals (`portals:`)"
+                    .into(),
+            ));
         };
+        let portal = portal_named(&name, "portal")?;
+        if part.portal.is_some() {
+            return Err(inconsistent(format!(
+                "it gives a URL for the portal {name:?}, whose URL only the file names"
+            )));
+        }
+        let max_deletes = part.max_deletes;
+        let plan = plan_of(part, &portal.config, portal.url())
+            .map_err(|reason| inconsistent(format!("portal {name:?}: {reason}")))?;
+        portals.push(SavedPortal::named(portal, Ok(plan), max_deletes));
+    }
+    for Failed { name, error } in file.failed {
+        let portal = portal_named(&name, "failed portal")?;
         if !is_failure_text(&error) {
             return Err(inconsistent(format!(
                 "the error of the failed portal {name:?} is not one line as `plan` writes it"
             )));
         }
-        portals.push(SavedPortal {
-            name: Some(name),
+        portals.push(SavedPortal::named(portal, Err(error), None));
+    }
+    // Shown and run in the file's order, failed or not.
+    portals.sort_by_key(|p| (fleet.portals.iter()).position(|f| Some(&f.name) == p.name.as_ref()));
+    Ok(portals)
+}
+
+/// The one part of a plan of a `portal:` file, whose desired state is `config`.
+fn unnamed_portal(part: Part, config: &Config) -> Result<SavedPortal, String> {
+    if let Some(name) = &part.name {
+        return Err(format!(
+            "it names the portal {name:?}, but the file has one portal without a name (no \
+             `portals:`)"
+        ));
+    }
+    let (url, pinned_by) = match (&config.portal, &part.portal) {
+        (Some((url, _)), None) => (url.clone(), PINNED_BY_FILE),
+        (None, Some(url)) if is_written_as_plan_writes(url) => (url.clone(), RECORDED),
+        (None, Some(url)) => {
+            return Err(format!(
+                "it is planned for {:?}, which is not a portal address as `plan` writes one",
+                crate::redact::mask_credentials(url)
+            ));
+        }
+        (Some(_), Some(_)) => {
+            return Err(
+                "it gives a portal URL, but the file names its portal (`portal:`), \
+                        and only the file's is used"
+                    .into(),
+            );
+        }
+        (None, None) => {
+            return Err("it gives no portal URL, and the file names none (`portal:`)".into());
+        }
+    };
+    Ok(SavedPortal {
+        name: None,
+        api_key_env: None,
+        max_deletes: part.max_deletes,
+        plan: Ok(plan_of(part, config, &url)?),
+        url,
+        pinned_by: Some(pinned_by),
+    })
+}
+
+impl SavedPortal {
+    /// The part of the file's portal `portal`.
+    fn named(portal: &NamedPortal, plan: Result<Plan, String>, max_deletes: Option<usize>) -> Self {
+        SavedPortal {
+            name: Some(portal.name.clone()),
             api_key_env: Some(portal.api_key_var.clone()),
             url: portal.url().to_string(),
             pinned_by: None,
-            plan: Err(error),
-            max_deletes: None,
-        });
+            plan,
+            max_deletes,
+        }
     }
-    // Shown and run in the file's order, failed or not.
-    portals.sort_by_key(|p| {
-        fleet
-            .portals
-            .iter()
-            .position(|f| Some(&f.name) == p.name.as_ref())
-    });
-    Ok(portals)
 }
 
 /// A URL exactly as `plan --out` records one: as the client reads it.
@@ -425,14 +413,15 @@ fn entry_in_file<'c>(
         .or_else(|| entries.iter().find(by_name))
 }
 
-/// The variable the file's `entry` reads the webhook's uri from, when it does: then each of
-/// `uris` (the body's, the live record's) must be a placeholder naming it (`sensitive`), and
-/// otherwise none may be one. `name` is the webhook's, for the error.
-fn uri_var_of(
-    entry: Option<&DesiredWebhook>,
+/// The entry of `config` for the webhook `id` or `name` (`entry_in_file`), and the variable it
+/// reads the webhook's uri from, when it does: then each of `uris` (the body's, the live
+/// record's) must be a placeholder naming it (`sensitive`), and otherwise none may be one.
+fn entry_and_uri_var<'c>(
+    config: &'c Config,
+    (id, name): (Option<i32>, &str),
     uris: &[&str],
-    name: &str,
-) -> Result<Option<String>, String> {
+) -> Result<(Option<&'c DesiredWebhook>, Option<&'c str>), String> {
+    let entry = entry_in_file(config, id, name);
     let var = entry.and_then(|e| e.uri_var.as_ref());
     let name = crate::redact::mask_credentials(name);
     for uri in uris {
@@ -451,15 +440,7 @@ fn uri_var_of(
             (None, None) => {}
         }
     }
-    Ok(var.cloned())
-}
-
-/// `change`, for a webhook whose uri is read from `var`.
-fn sensitive_if(change: Change, var: Option<String>) -> Change {
-    match var {
-        Some(var) => change.with_sensitive_uri(&var),
-        None => change,
-    }
+    Ok((entry, var.map(String::as_str)))
 }
 
 /// The change a stored write stands for, made exactly as the planner makes it, each secret's
@@ -469,8 +450,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
     match write {
         Write::Create { webhook } => {
             let (body, sent) = webhook.into_planned()?;
-            let entry = entry_in_file(config, None, &body.name);
-            let var = uri_var_of(entry, &[&body.uri], &body.name)?;
+            let (entry, var) = entry_and_uri_var(config, (None, &body.name), &[&body.uri])?;
             values::check(&body, None)?;
             if !sent {
                 return Err(format!("the create of {:?} has no secretKey", body.name));
@@ -479,13 +459,13 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(refusal);
             }
-            Ok(sensitive_if(Change::create(body), var))
+            Ok(Change::create(body).with_sensitive_uri(var))
         }
         Write::Update { against, webhook } => {
             let (w, (body, sent)) = (against.into_live()?, webhook.into_planned()?);
             let id = w.id;
-            let entry = entry_in_file(config, Some(id), &w.name);
-            let var = uri_var_of(entry, &[&body.uri, &w.uri], &w.name)?;
+            let (entry, var) =
+                entry_and_uri_var(config, (Some(id), &w.name), &[&body.uri, &w.uri])?;
             values::check(&body, Some(&w))?;
             let body = with_secret(body, sent, entry.and_then(|e| e.secret.as_ref()))?;
             if let Some(refusal) = ssl_needs_https(&body) {
@@ -495,7 +475,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             let rotate = body.secret_key.is_some();
             match Change::update(w, body, rotate) {
                 Some(change) if matches!(change.op, Op::Update { .. }) => {
-                    Ok(sensitive_if(change, var))
+                    Ok(change.with_sensitive_uri(var))
                 }
                 Some(_) => Err(format!(
                     "the update of #{id} changes only `enabled`, which this version sends as set_enabled"
@@ -505,16 +485,12 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
         }
         Write::SetEnabled { against, enabled } => {
             let w = against.into_live()?;
-            let var = uri_var_of(
-                entry_in_file(config, Some(w.id), &w.name),
-                &[&w.uri],
-                &w.name,
-            )?;
+            let (_, var) = entry_and_uri_var(config, (Some(w.id), &w.name), &[&w.uri])?;
             let (id, body) = (w.id, enabled_only(&w, enabled));
             let change = Change::update(w, body, false).ok_or_else(|| {
                 format!("set_enabled of #{id} changes nothing: enabled is already {enabled}")
             })?;
-            Ok(sensitive_if(change, var))
+            Ok(change.with_sensitive_uri(var))
         }
         Write::Delete {
             against,
@@ -523,15 +499,12 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             // Its live uri is as secret as any other of the variable's: shown, and checked for
             // staleness, as the fingerprint only.
             let w = against.into_live()?;
-            let entry = entry_in_file(config, Some(w.id), &w.name);
-            let var = uri_var_of(entry, &[&w.uri], &w.name)?;
-            Ok(sensitive_if(
-                Change {
-                    deliveries,
-                    ..Change::delete(w)
-                },
-                var,
-            ))
+            let (_, var) = entry_and_uri_var(config, (Some(w.id), &w.name), &[&w.uri])?;
+            Ok(Change {
+                deliveries,
+                ..Change::delete(w)
+            }
+            .with_sensitive_uri(var))
         }
     }
 }

@@ -18,7 +18,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::api::LiveWebhook;
 use crate::config::{Config, parse_env_ref};
-use crate::plan::{Change, Op, Plan};
+use crate::plan::{Op, Plan};
 
 use super::entry_in_file;
 use super::header::SavedPlanError;
@@ -57,19 +57,26 @@ pub fn bind(
     key: &SecretString,
     live: &[LiveWebhook],
 ) -> Result<(), SavedPlanError> {
+    // The variable the file reads the uri of the live webhook `w` from, by its id and its name
+    // on the portal now.
+    let live_var = |w: &LiveWebhook| {
+        entry_in_file(config, Some(w.id), &w.name)?
+            .uri_var
+            .as_deref()
+    };
     // The live uri a variable replaces is as secret as its value, and a portal's error may
     // echo it (as the planner registers it on a fresh run).
-    for w in live {
-        if entry_in_file(config, Some(w.id), &w.name).is_some_and(|e| e.uri_var.is_some()) {
-            crate::redact::register(&w.uri);
-        }
+    for w in live.iter().filter(|w| live_var(w).is_some()) {
+        crate::redact::register(&w.uri);
     }
     let mut stale = Vec::new();
     for change in &mut plan.changes {
         let Some(var) = change.uri_var.clone() else {
             // The plan may name the webhook as no entry does (an edited name): what it is on
             // the portal now decides whether its live uri may be shown.
-            if let Some(var) = live_var(change, config, live) {
+            let before = change.before.as_ref();
+            let now = before.and_then(|b| live.iter().find(|w| w.id == b.id));
+            if let Some(var) = now.and_then(live_var) {
                 change.mark_sensitive_uri(var);
             }
             continue;
@@ -105,14 +112,4 @@ pub fn bind(
     } else {
         Err(SavedPlanError::Stale { changes: stale })
     }
-}
-
-/// The variable the file reads the uri of the live webhook `change` was computed against from,
-/// found by that webhook's id and its name on the portal now.
-fn live_var<'c>(change: &Change, config: &'c Config, live: &[LiveWebhook]) -> Option<&'c str> {
-    let before = change.before.as_ref()?;
-    let now = live.iter().find(|w| w.id == before.id)?;
-    entry_in_file(config, Some(now.id), &now.name)?
-        .uri_var
-        .as_deref()
 }
