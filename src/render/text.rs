@@ -17,11 +17,11 @@
 use std::fmt::Write;
 
 use super::inline::{self, InlineDiff, Side};
-use super::lookalike::{self, beside};
+use super::lookalike::beside;
 use super::notes;
 use super::style::{self, paint};
 use super::{message, plain, quoted};
-use crate::plan::{Action, Change, Field, FieldChange, FleetPlan, LastFailure, Plan, Value};
+use crate::plan::{Action, Change, Field, FieldChange, FleetPlan, Plan, Value};
 
 /// Width of the field-name column: the longest key, `secretKey`.
 const KEY_WIDTH: usize = 9;
@@ -130,28 +130,15 @@ fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
         id,
         quoted(&change.name)
     );
-    if let Some(failure) = &change.failure {
-        for line in failure_note(failure) {
-            let _ = writeln!(out, "      {}", paint(style::WARN, format!("! {line}")));
+    for (warning, sentences) in notes::change_notes(plan, change, &|s| s.to_string()) {
+        for line in sentences {
+            let line = if warning {
+                paint(style::WARN, format!("! {line}"))
+            } else {
+                line
+            };
+            let _ = writeln!(out, "      {line}");
         }
-    }
-    match change.deliveries {
-        Some(0) => {
-            let _ = writeln!(out, "      {}", notes::log_erased(0));
-        }
-        Some(n) => {
-            let line = format!("! {}", notes::log_erased(n));
-            let _ = writeln!(out, "      {}", paint(style::WARN, line));
-        }
-        None => {}
-    }
-    for warning in lookalike::warnings(change) {
-        let line = format!("! {}", warning.sentence(quoted, plain));
-        let _ = writeln!(out, "      {}", paint(style::WARN, line));
-    }
-    for hint in plan.renames_of(change) {
-        let line = format!("! {}", notes::rename(hint, &|s| s.to_string()));
-        let _ = writeln!(out, "      {}", paint(style::WARN, line));
     }
     for field in &change.fields {
         match inline::of_field(change.action, field) {
@@ -255,17 +242,6 @@ fn field_lines(out: &mut String, action: Action, f: &FieldChange) {
 
 fn with_note(field: Field, value: &Value) -> String {
     value_text(value) + &note(field, value)
-}
-
-/// The two lines under a change the portal probably caused: the planner sets `failure` when
-/// the live webhook is disabled, the file says enabled and the portal recorded failed
-/// deliveries (it disables such a webhook by itself), so enabling it aims at a failing target.
-fn failure_note(failure: &LastFailure) -> [String; 2] {
-    let last = notes::last_failure(failure, &|s| s.to_string());
-    [
-        format!("probably disabled by the portal after failed deliveries{last}"),
-        "enabling it sends events to that target again: check that it answers first".to_string(),
-    ]
 }
 
 /// How one value reads in a plan: strings quoted (so trailing spaces show), `(none)` for an

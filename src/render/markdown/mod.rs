@@ -30,9 +30,9 @@ pub(super) use portals::render_portals;
 
 use std::fmt::Write;
 
-use super::lookalike::{self, beside};
+use super::lookalike::beside;
 use super::{inline, notes, plain, quoted, value_text};
-use crate::plan::{Action, Change, Counts, Field, FieldChange, LastFailure, Plan, Value};
+use crate::plan::{Action, Change, Counts, Field, FieldChange, Plan, Value};
 
 /// The output is always strictly shorter than this many bytes.
 pub const MAX_MARKDOWN_LEN: usize = 65_000;
@@ -174,25 +174,19 @@ fn change_block(plan: &Plan, change: &Change) -> String {
     };
     let mut out = String::new();
     let _ = writeln!(out, "\n#### {sigil} {verb} {}", code(&who));
-    if let Some(failure) = &change.failure {
-        let _ = writeln!(out, "\n{}", failure_note(failure));
-    }
-    match change.deliveries {
-        Some(0) => {
-            let _ = writeln!(out, "\n> {}.", upper_first(&notes::log_erased(0)));
-        }
-        Some(n) => {
-            let _ = writeln!(out, "\n> **Warning:** {}.", notes::log_erased(n));
-        }
-        None => {}
-    }
-    for warning in lookalike::warnings(change) {
-        let sentence = warning.sentence(|s| code(&quoted(s)), |s| code(&plain(s)));
-        let _ = writeln!(out, "\n> **Warning:** {sentence}.");
-    }
-    for hint in plan.renames_of(change) {
-        let sentence = notes::rename(hint, &code);
-        let _ = writeln!(out, "\n> **Warning:** {sentence}.");
+    for (warning, sentences) in notes::change_notes(plan, change, &code) {
+        // A warning's first sentence follows `**Warning:**`; every other starts the sentence.
+        let sentences: Vec<String> = (sentences.iter().enumerate())
+            .map(|(i, s)| {
+                if warning && i == 0 {
+                    s.clone()
+                } else {
+                    upper_first(s)
+                }
+            })
+            .collect();
+        let label = if warning { "**Warning:** " } else { "" };
+        let _ = writeln!(out, "\n> {label}{}.", sentences.join(". "));
     }
     let mut lines = Vec::new();
     for field in &change.fields {
@@ -237,16 +231,6 @@ fn diff_lines(lines: &mut Vec<String>, action: Action, f: &FieldChange) {
             }
         }
     }
-}
-
-/// The blockquote under a change the portal probably caused itself (see `text::failure_note`
-/// for when the planner sets it).
-fn failure_note(failure: &LastFailure) -> String {
-    let last = notes::last_failure(failure, &code);
-    format!(
-        "> **Warning:** probably disabled by the portal after failed deliveries{last}. Enabling \
-         it sends events to that target again: check that it answers first."
-    )
 }
 
 /// The unmanaged webhooks as a list, cut with a count past [`UNMANAGED_BUDGET`].
