@@ -35,22 +35,15 @@ pub struct BoundPortal<'a> {
 /// The binding in `format`: text for `Text` and `Json` (whose stdout stays one document, so
 /// this goes to stderr), Markdown for `Markdown`.
 pub fn saved_plan_binding(format: Format, binding: &Binding<'_>) -> String {
-    let mut out = String::new();
     let markdown = format == Format::Markdown;
-    let (show, config) = if markdown {
-        (code as fn(&str) -> String, code(&plain(binding.config)))
-    } else {
-        (plain_str as fn(&str) -> String, plain(binding.config))
-    };
-    let _ = writeln!(
-        out,
-        "Made from the config file {config} (SHA-256 {}); apply takes from it alone, and \
-         refuses any other file:",
-        show(binding.config_digest)
+    let show: fn(&str) -> String = if markdown { code } else { str::to_string };
+    let mut out = format!(
+        "Made from the config file {} (SHA-256 {}); apply takes from it alone, and refuses any \
+         other file:\n{}",
+        show(&plain(binding.config)),
+        show(binding.config_digest),
+        if markdown { "\n" } else { "" }
     );
-    if markdown {
-        out.push('\n');
-    }
     for portal in &binding.portals {
         let name = match portal.name {
             Some(name) => format!("Portal {}", show(&plain(name))),
@@ -91,10 +84,6 @@ pub fn saved_plan_binding(format: Format, binding: &Binding<'_>) -> String {
         }
     }
     out
-}
-
-fn plain_str(s: &str) -> String {
-    s.to_string()
 }
 
 #[cfg(test)]
