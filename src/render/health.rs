@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::markdown::code;
+use super::markdown::{cell, code};
 use super::{Format, message, plain, quoted};
 use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
 
@@ -141,33 +141,28 @@ fn details(w: &WebhookHealth) -> Vec<(&'static str, String)> {
     lines
 }
 
+/// How many of `webhooks` are in each health, in `Health::ALL` order.
+fn tally(webhooks: &[WebhookHealth]) -> impl Iterator<Item = (&'static str, usize)> {
+    Health::ALL.iter().map(|h| {
+        (
+            h.as_str(),
+            webhooks.iter().filter(|w| w.health == *h).count(),
+        )
+    })
+}
+
 fn summary(webhooks: &[WebhookHealth]) -> String {
-    let parts: Vec<String> = Health::ALL
-        .iter()
-        .map(|h| {
-            let n = webhooks.iter().filter(|w| w.health == *h).count();
-            format!("{n} {}", h.as_str())
-        })
-        .collect();
+    let parts: Vec<String> = tally(webhooks).map(|(h, n)| format!("{n} {h}")).collect();
     let differs = webhooks
         .iter()
         .filter(|w| matches!(w.secret, Some(SecretCheck::Differs { .. })))
         .count();
-    let secrets = if differs > 0 {
-        let (noun, verb) = if differs == 1 {
-            ("secret", "differs")
-        } else {
-            ("secrets", "differ")
-        };
-        format!("; {differs} {noun} {verb}")
-    } else {
-        String::new()
+    let secrets = match differs {
+        0 => String::new(),
+        1 => "; 1 secret differs".to_string(),
+        n => format!("; {n} secrets differ"),
     };
     format!("Health: {}{secrets}.", parts.join(", "))
-}
-
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
 }
 
 fn markdown(report: &Report) -> String {
@@ -237,15 +232,7 @@ fn json(report: &Report) -> String {
                 name: p.name.as_deref(),
                 portal: &p.portal,
                 error: p.error.as_deref(),
-                summary: Health::ALL
-                    .iter()
-                    .map(|h| {
-                        (
-                            h.as_str(),
-                            p.webhooks.iter().filter(|w| w.health == *h).count(),
-                        )
-                    })
-                    .collect(),
+                summary: tally(&p.webhooks).collect(),
                 webhooks: &p.webhooks,
             })
             .collect(),

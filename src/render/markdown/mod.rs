@@ -263,6 +263,11 @@ pub(super) fn code(s: &str) -> String {
     }
 }
 
+/// A table cell's text: pipes escaped, even inside code spans, where GFM unescapes them.
+pub(super) fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
 fn longest_backtick_run(s: &str) -> usize {
     s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }

@@ -20,7 +20,7 @@
 
 use std::fmt::Write;
 
-use super::{MAX_MARKDOWN_LEN, SEE_FULL_PLAN, cells, code, truncated};
+use super::{MAX_MARKDOWN_LEN, SEE_FULL_PLAN, cell, cells, code, truncated};
 use crate::plan::{FleetPlan, PortalPlan};
 use crate::render::{message, plain};
 
@@ -217,11 +217,6 @@ fn name(portal: &PortalPlan, max: usize) -> String {
         &plain(portal.name.as_deref().unwrap_or_default()),
         max,
     ))
-}
-
-/// A table cell's text: pipes escaped, even inside code spans, where GFM unescapes them.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
 }
 
 fn deletes(portals: &[PortalPlan]) -> usize {
