@@ -172,16 +172,14 @@ fn shown(side: &Side, base: anstyle::Style, change: anstyle::Style, color: bool)
     if !color {
         return format!("\"{}\"", side.text);
     }
-    let mut out = String::new();
-    let mut run = String::from('"');
-    for (changed, piece) in side.segments() {
-        if changed {
-            out.push_str(&paint(base, std::mem::take(&mut run)));
-            out.push_str(&paint(change, piece));
-        } else {
-            run.push_str(piece);
-        }
+    let (mut out, mut run, mut at) = (String::new(), String::from('"'), 0);
+    for range in &side.changed {
+        run.push_str(&side.text[at..range.start]);
+        out.push_str(&paint(base, std::mem::take(&mut run)));
+        out.push_str(&paint(change, &side.text[range.clone()]));
+        at = range.end;
     }
+    run.push_str(&side.text[at..]);
     run.push('"');
     out + &paint(base, run)
 }
