@@ -16,7 +16,9 @@ pub(super) fn warnings(change: &Change) -> impl Iterator<Item = (Field, Lookalik
     } else {
         &change.fields[..]
     };
-    (written.iter()).filter_map(|f| Some((f.field, lookalike(f.field, &f.after)?)))
+    written
+        .iter()
+        .filter_map(|f| Some((f.field, lookalike(f.field, &f.after)?)))
 }
 
 /// The look-alike host of a uri value, if it has one.

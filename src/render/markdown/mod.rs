@@ -174,17 +174,11 @@ fn change_block(plan: &Plan, change: &Change) -> String {
     };
     let mut out = String::new();
     let _ = writeln!(out, "\n#### {sigil} {verb} {}", code(&who));
-    for (warning, sentences) in notes::change_notes(plan, change, &code) {
+    for (warning, mut sentences) in notes::change_notes(plan, change, &code) {
         // A warning's first sentence follows `**Warning:**`; every other starts the sentence.
-        let sentences: Vec<String> = (sentences.iter().enumerate())
-            .map(|(i, s)| {
-                if warning && i == 0 {
-                    s.clone()
-                } else {
-                    upper_first(s)
-                }
-            })
-            .collect();
+        for s in &mut sentences[usize::from(warning)..] {
+            *s = upper_first(s);
+        }
         let label = if warning { "**Warning:** " } else { "" };
         let _ = writeln!(out, "\n> {label}{}.", sentences.join(". "));
     }
