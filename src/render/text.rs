@@ -1,18 +1,8 @@
-//! The Terraform-like plan shown on a terminal and in CI logs; the plans of a `portals:` file
-//! as a section per portal with this body, then the totals (`render_portals`).
-//!
-//! Layout: one block per change (`+ create`, `~ update`, `- delete`), one line per field that
-//! changes as `old -> new`, triggers as the names added and removed, then the unmanaged
-//! webhooks, the plan's notes (`notes`: entries left out by `--target`, secrets not sent, the
-//! variables `apply` reads) and the closing summary line. Pipelines grep the summary line; keep
-//! its wording. A delete shows every value it removes; a change the portal probably caused
-//! itself, a uri with a look-alike host, or a create that may be meant as a rename gets a `!`
-//! note under its header. User strings are printed only through `quoted`/`plain`.
-//!
-//! A string value an update changes shows what changed inside it (`inline`): with color, the
-//! changed characters in reverse video; without, a value over `inline::LONG` columns as a `-`
-//! line and a `+` line, aligned, over a line of `^` under the first and last changed
-//! character. A uri with a look-alike host has its punycode form beside it.
+//! The Terraform-like plan shown on a terminal and in CI logs (docs/using.md shows how to read
+//! it); the plans of a `portals:` file as a section per portal with this body, then the totals.
+//! Pipelines grep the summary line: keep its wording. User strings are printed only through
+//! `quoted`/`plain`. What changed inside a string value is in reverse video with color; without,
+//! a long value gets a line of `^` under its first and last changed character (`inline`).
 
 use std::fmt::Write;
 

@@ -1,17 +1,6 @@
-//! The plan as Markdown, for a pull-request comment or a GitHub job summary.
-//!
-//! Layout: the summary line with the portal, then a table of the counts; the plan's notes
-//! (`notes`); one `####` line per change followed by a ```` ```diff ```` block whose lines start
-//! with `-`/`+` in the first column (so forges color them) or two spaces for context; a
-//! blockquote when the portal probably disabled the webhook itself, a uri it writes has a
-//! look-alike host, or a create may be meant as a rename. Deletes come first and are never
-//! folded; past ten changes the creates and updates are folded in `<details>`. Then the
-//! unmanaged webhooks.
-//!
-//! A long string value an update changes (over `inline::LONG` columns) gets a context line of
-//! `^` under its first and last changed character, aligned with the `-` and `+` lines above
-//! (a forge colors whole lines only). A uri with a look-alike host has its punycode form beside
-//! it.
+//! The plan as Markdown, for a pull-request comment or a GitHub job summary (docs/plans.md
+//! describes the layout). A forge colors whole lines only, so a long changed value gets a
+//! context line of `^` under its first and last changed character.
 //!
 //! Invariants:
 //! - Inert: every user string is Rust-escaped (no newline, control character or ESC survives)

@@ -1,22 +1,15 @@
-//! The plans of a `portals:` file as Markdown, for a pull-request comment or a job summary.
-//!
-//! Layout: `## Plan of N portals`, the `Total:` line in bold, then a summary table with a row
-//! per portal (portal, create, update, delete, unchanged, error) and a totals row; then one
-//! `###` section per portal, in order: its name and URL, its `Plan:` line in bold, its plan as
-//! `render_markdown` shows it after that line (counts, notes, changes, unmanaged), and its
-//! `**Error:**` when it failed. A portal that could not be planned has `—` for its counts.
+//! The plans of a `portals:` file as Markdown (docs/plans.md describes the layout): a summary
+//! table with a row per portal, then a section per portal with its plan as `render_markdown`
+//! shows it.
 //!
 //! Invariants, those of `render_markdown` plus:
 //! - Inert: in a table cell, a user string is a code span as everywhere else, with its pipes
 //!   escaped too (GFM splits cells on `|` even inside a code span, and unescapes `\|` there).
-//! - Bounded: shorter than [`MAX_MARKDOWN_LEN`] bytes. The table comes first and keeps a row
-//!   for every portal: when the rows do not fit, its names, URLs and errors are cut shorter,
-//!   then URLs and error messages left out, and a line says so. Only when even the shortest
-//!   rows do not fit (about 900 portals) are the last rows left out, counted with their
-//!   deletes. Sections follow while they fit whole; one that does not is cut as
-//!   `render_markdown` cuts a plan (deletes first, a line counting what is left out) if at
-//!   least [`SECTION_MIN`] bytes remain, and every later section is left out, with a closing
-//!   line counting them and the deletes among them. So a delete is always shown or counted.
+//! - Bounded: shorter than [`MAX_MARKDOWN_LEN`] bytes. The table keeps a row for every portal,
+//!   cut shorter by [`LEVELS`], down to about 900 portals; past that the last rows are left out,
+//!   counted with their deletes. A section that does not fit whole is cut as `render_markdown`
+//!   cuts a plan if at least [`SECTION_MIN`] bytes remain, and the later ones are left out,
+//!   counted with their deletes. So a delete is always shown or counted.
 
 use std::fmt::Write;
 
