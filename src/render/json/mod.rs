@@ -29,10 +29,8 @@ pub fn render_json(plan: &Plan) -> String {
 /// such character is its line break, so any other one in its output is inside a string.
 /// Views are derived structs of strings, numbers and bools: serializing them cannot fail.
 pub(super) fn pretty(view: &impl Serialize) -> String {
-    let json = match serde_json::to_string_pretty(view) {
-        Ok(json) => json,
-        Err(e) => unreachable!("a view always serializes: {e}"),
-    };
+    let json = serde_json::to_string_pretty(view)
+        .unwrap_or_else(|e| unreachable!("a view always serializes: {e}"));
     let mut out = String::with_capacity(json.len() + 1);
     for c in json.chars() {
         let debug_escaped =

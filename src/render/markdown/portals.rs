@@ -83,17 +83,13 @@ pub(in crate::render) fn render_portals(fleet: &FleetPlan) -> String {
         out.push_str(&section);
         shown += 1;
     }
-    if let Some(first) = fleet.portals.get(shown) {
-        let left = &fleet.portals[shown..];
-        let _ = writeln!(
-            out,
-            "\n**{} of {n} portal sections are not shown** (from {} on), with {} to delete, \
-             to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
-            left.len(),
-            name(first, NAME_MAX),
-            deletes(left)
-        );
-    }
+    left_out(
+        &mut out,
+        fleet,
+        shown,
+        "portal sections are not shown",
+        NAME_MAX,
+    );
     out
 }
 
@@ -167,18 +163,13 @@ fn summary_table(fleet: &FleetPlan, budget: usize) -> String {
             level.note
         );
     }
-    if kept < fleet.portals.len() {
-        let left = &fleet.portals[kept..];
-        let _ = writeln!(
-            out,
-            "\n**{} of {} portals are not in this table** (from {} on), with {} to delete, \
-             to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
-            left.len(),
-            fleet.portals.len(),
-            name(&left[0], LEVELS[3].name),
-            deletes(left)
-        );
-    }
+    left_out(
+        &mut out,
+        fleet,
+        kept,
+        "portals are not in this table",
+        LEVELS[3].name,
+    );
     out
 }
 
@@ -212,10 +203,21 @@ fn name(portal: &PortalPlan, max: usize) -> String {
     ))
 }
 
-fn deletes(portals: &[PortalPlan]) -> usize {
-    portals
+/// The line that counts the portals from `from` on, left out of `what`, and their deletes;
+/// nothing when none is.
+fn left_out(out: &mut String, fleet: &FleetPlan, from: usize, what: &str, name_max: usize) {
+    let (left, n) = (&fleet.portals[from..], fleet.portals.len());
+    let Some(first) = left.first() else { return };
+    let deletes: usize = left
         .iter()
         .filter_map(|p| p.plan.as_ref())
         .map(|p| p.counts().delete)
-        .sum()
+        .sum();
+    let _ = writeln!(
+        out,
+        "\n**{} of {n} {what}** (from {} on), with {deletes} to delete, to keep this under \
+         {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
+        left.len(),
+        name(first, name_max),
+    );
 }
