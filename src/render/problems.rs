@@ -238,10 +238,9 @@ mod tests {
             end: None,
             ..problem("cannot read", None, false)
         };
-        let out = render_problems(ProblemFormat::Github, "x", &[p]);
-        assert!(
-            out.starts_with("::error file=conf/web%2Chooks%3A1.yaml,title="),
-            "{out}"
+        assert_eq!(
+            render_problems(ProblemFormat::Github, "x", &[p]),
+            "::error file=conf/web%2Chooks%3A1.yaml,title=config%3A%3Aunknown_trigger::cannot read\n"
         );
     }
 
