@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::markdown::{cell, code};
-use super::{Format, message, plain, quoted};
+use super::{Format, message, plain, quoted, text};
 use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
 
 /// The JSON document's version; within it keys are only ever added.
@@ -26,23 +26,12 @@ pub fn render_health(report: &Report, format: Format) -> String {
 fn text(report: &Report) -> String {
     let mut out = String::new();
     for portal in &report.portals {
-        match &portal.name {
-            None => {
-                let _ = writeln!(out, "Portal: {}", plain(&portal.portal));
-            }
-            Some(name) => {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                let _ = writeln!(
-                    out,
-                    "=== portal {} ({}) ===",
-                    plain(name),
-                    plain(&portal.portal)
-                );
-            }
-        }
-        let _ = writeln!(out, "{}", window(report));
+        let heading = match &portal.name {
+            None => format!("Portal: {}", plain(&portal.portal)),
+            Some(name) if out.is_empty() => text::heading(name, &portal.portal),
+            Some(name) => format!("\n{}", text::heading(name, &portal.portal)),
+        };
+        let _ = writeln!(out, "{heading}\n{}", window(report));
         if let Some(error) = &portal.error {
             let _ = writeln!(out, "\nError: {}", message(error));
             continue;

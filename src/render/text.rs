@@ -83,11 +83,7 @@ pub(super) fn render_portals(fleet: &FleetPlan, color: bool) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let heading = format!(
-            "=== portal {} ({}) ===",
-            plain(portal.name.as_deref().unwrap_or_default()),
-            plain(&portal.portal)
-        );
+        let heading = heading(portal.name.as_deref().unwrap_or_default(), &portal.portal);
         let _ = writeln!(out, "{}", paint(style::BOLD, heading));
         match &portal.plan {
             Some(plan) => out.push_str(&body(plan, color)),
@@ -104,6 +100,11 @@ pub(super) fn render_portals(fleet: &FleetPlan, color: bool) -> String {
     }
     let _ = writeln!(out, "{}", paint(style::BOLD, fleet.total_line()));
     finished(out, color)
+}
+
+/// The heading of a named portal's section, here and in `status`.
+pub(super) fn heading(name: &str, portal: &str) -> String {
+    format!("=== portal {} ({}) ===", plain(name), plain(portal))
 }
 
 fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {

@@ -46,10 +46,8 @@ const SEE_FULL_PLAN: &str =
 const PORTAL_MAX: usize = 300;
 
 pub fn render_markdown(plan: &Plan) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "**{}** Portal: {}",
+    let out = format!(
+        "**{}** Portal: {}\n",
         plan.summary(),
         code(&portal(&plan.portal))
     );
