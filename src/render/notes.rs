@@ -89,11 +89,9 @@ pub(super) fn rename(hint: &RenameHint, wrap: Wrap) -> String {
     }
 }
 
-/// The notes under a change's heading, in order, each as its sentences and whether it is a
-/// warning: the portal probably disabled the webhook itself (the planner sets `failure` when
-/// the live webhook is disabled, the file says enabled and the portal recorded failed
-/// deliveries), the delivery log a delete erases (docs/docspace-api.md §12: no API call gives
-/// it back), a uri with a look-alike host, a create that may be meant as a rename.
+/// The notes under a change's heading, each as its sentences and whether it is a warning: the
+/// portal probably disabled the webhook itself (`failure`), the delivery log a delete erases
+/// (no API call gives it back, docs/docspace-api.md §12), a look-alike host, a likely rename.
 pub(super) fn change_notes(plan: &Plan, change: &Change, wrap: Wrap) -> Vec<(bool, Vec<String>)> {
     let mut notes = Vec::new();
     if let Some(failure) = &change.failure {

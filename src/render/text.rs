@@ -73,10 +73,8 @@ fn body(plan: &Plan, color: bool) -> String {
     out
 }
 
-/// The plans of named portals, each in a section headed `=== portal NAME (URL) ===` (the plan
-/// without its `Portal:` line, then `Error: MESSAGE` when the portal failed: alone when it
-/// could not be planned, under its plan when the plan was refused), sections separated by a
-/// blank line, then a blank line and `FleetPlan::total_line`.
+/// The plans of named portals, each in a section under its `heading` (its plan's `body`, then
+/// its error, as docs/plans.md shows), then `FleetPlan::total_line`.
 pub(super) fn render_portals(fleet: &FleetPlan, color: bool) -> String {
     let mut out = String::new();
     for (i, portal) in fleet.portals.iter().enumerate() {
