@@ -109,24 +109,20 @@ fn secret(w: &WebhookHealth) -> Option<String> {
 /// The lines under a webhook, key and value.
 fn details(w: &WebhookHealth) -> Vec<(&'static str, String)> {
     let mut lines = vec![("deliveries", counts(w))];
-    if let Some(f) = &w.latest_failure {
-        lines.push(("last failure", failure(f)));
-    }
-    match (w.health, &w.last_success) {
-        (Health::AtRisk, Some(t)) => lines.push((
-            "last success",
-            format!("{t}, over a day ago: the portal disables a webhook after 3 days of failures"),
-        )),
-        (Health::AtRisk, None) => lines.push((
-            "last success",
-            "none recorded: the portal disables a webhook after 3 days of failures".into(),
-        )),
-        (Health::Failing, Some(t)) => lines.push(("last success", t.clone())),
-        _ => {}
-    }
-    if let Some(s) = secret(w) {
-        lines.push(("secret", s));
-    }
+    lines.extend(
+        w.latest_failure
+            .as_ref()
+            .map(|f| ("last failure", failure(f))),
+    );
+    let disables = "the portal disables a webhook after 3 days of failures";
+    let last_success = match (w.health, &w.last_success) {
+        (Health::AtRisk, Some(t)) => Some(format!("{t}, over a day ago: {disables}")),
+        (Health::AtRisk, None) => Some(format!("none recorded: {disables}")),
+        (Health::Failing, Some(t)) => Some(t.clone()),
+        _ => None,
+    };
+    lines.extend(last_success.map(|t| ("last success", t)));
+    lines.extend(secret(w).map(|s| ("secret", s)));
     lines
 }
 

@@ -61,10 +61,12 @@ struct JsonPlan<'a> {
 #[derive(Serialize, Default)]
 struct Details<'a> {
     changes: Vec<JsonChange<'a>>,
-    unmanaged: Vec<JsonNamed>,
+    #[serde(serialize_with = "named")]
+    unmanaged: &'a [Named],
     left_out: usize,
     secrets_needed: Vec<&'a str>,
-    secrets_not_sent: Vec<JsonNamed>,
+    #[serde(serialize_with = "named")]
+    secrets_not_sent: &'a [Named],
     /// Only with `--verify-secrets`.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     secrets_checked: &'a [crate::plan::SecretChecked],
@@ -74,15 +76,10 @@ impl<'a> Details<'a> {
     fn of(plan: &'a Plan) -> Self {
         Details {
             changes: plan.changes.iter().map(|c| change(plan, c)).collect(),
-            unmanaged: plan.unmanaged.iter().map(JsonNamed::from).collect(),
+            unmanaged: &plan.unmanaged,
             left_out: plan.notes.left_out,
             secrets_needed: plan.secrets_needed(),
-            secrets_not_sent: plan
-                .notes
-                .secrets_not_sent
-                .iter()
-                .map(JsonNamed::from)
-                .collect(),
+            secrets_not_sent: &plan.notes.secrets_not_sent,
             secrets_checked: &plan.notes.secrets_checked,
         }
     }
@@ -139,10 +136,12 @@ fn value<S: serde::Serializer>(value: &&Value, serializer: S) -> Result<S::Ok, S
     }
 }
 
-#[derive(Serialize)]
-struct JsonNamed {
-    id: i32,
-    name: String,
+/// Webhooks as `{ "id", "name" }`, their names masked.
+fn named<S: serde::Serializer>(list: &&[Named], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(list.iter().map(|u| Named {
+        id: u.id,
+        name: mask_credentials(&u.name),
+    }))
 }
 
 fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
@@ -174,15 +173,6 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
         warnings: hosts.chain(renames).collect(),
         failure: c.failure.as_ref(),
         deliveries: c.deliveries,
-    }
-}
-
-impl From<&Named> for JsonNamed {
-    fn from(u: &Named) -> Self {
-        JsonNamed {
-            id: u.id,
-            name: mask_credentials(&u.name),
-        }
     }
 }
 
