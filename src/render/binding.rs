@@ -6,10 +6,11 @@
 
 use std::fmt::Write;
 
-use super::lookalike::{beside_url, sentence};
+use super::lookalike::{beside, sentence};
 use super::markdown::code;
 use super::{Format, plain};
 use crate::idn;
+use crate::plan::{Field, Value};
 
 /// The config file a saved plan is bound to, and what `apply` takes from it.
 pub struct Binding<'a> {
@@ -49,7 +50,8 @@ pub fn saved_plan_binding(format: Format, binding: &Binding<'_>) -> String {
             Some(name) => format!("Portal {}", show(&plain(name))),
             None => "Portal".to_string(),
         };
-        let url = format!("{}{}", show(&plain(portal.url)), beside_url(portal.url));
+        let beside = beside(Field::Uri, &Value::Text(portal.url.to_string()));
+        let url = format!("{}{beside}", show(&plain(portal.url)));
         let origin = if portal.recorded {
             " (given by --portal or DOCSPACE_URL when planned; apply needs it given again)"
         } else {

@@ -22,7 +22,7 @@ pub(super) fn warnings(change: &Change) -> impl Iterator<Item = (Field, Lookalik
 }
 
 /// The look-alike host of a uri value, if it has one.
-pub(super) fn lookalike(field: Field, value: &Value) -> Option<LookalikeHost> {
+fn lookalike(field: Field, value: &Value) -> Option<LookalikeHost> {
     match (field, value) {
         (Field::Uri, Value::Text(uri)) => idn::lookalike_host(uri),
         _ => None,
@@ -60,9 +60,4 @@ pub(super) fn sentence(
             idn::LOOKALIKE
         ),
     }
-}
-
-/// What follows a URL whose host is a look-alike (see [`beside`]); empty for any other.
-pub(super) fn beside_url(url: &str) -> String {
-    beside(Field::Uri, &Value::Text(url.to_string()))
 }
