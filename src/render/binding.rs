@@ -6,10 +6,11 @@
 
 use std::fmt::Write;
 
-use super::lookalike::{beside_url, sentence};
+use super::lookalike::{beside, sentence};
 use super::markdown::code;
 use super::{Format, plain};
 use crate::idn;
+use crate::plan::{Field, Value};
 
 /// The config file a saved plan is bound to, and what `apply` takes from it.
 pub struct Binding<'a> {
@@ -35,28 +36,22 @@ pub struct BoundPortal<'a> {
 /// The binding in `format`: text for `Text` and `Json` (whose stdout stays one document, so
 /// this goes to stderr), Markdown for `Markdown`.
 pub fn saved_plan_binding(format: Format, binding: &Binding<'_>) -> String {
-    let mut out = String::new();
     let markdown = format == Format::Markdown;
-    let (show, config) = if markdown {
-        (code as fn(&str) -> String, code(&plain(binding.config)))
-    } else {
-        (plain_str as fn(&str) -> String, plain(binding.config))
-    };
-    let _ = writeln!(
-        out,
-        "Made from the config file {config} (SHA-256 {}); apply takes from it alone, and \
-         refuses any other file:",
-        show(binding.config_digest)
+    let show: fn(&str) -> String = if markdown { code } else { str::to_string };
+    let mut out = format!(
+        "Made from the config file {} (SHA-256 {}); apply takes from it alone, and refuses any \
+         other file:\n{}",
+        show(&plain(binding.config)),
+        show(binding.config_digest),
+        if markdown { "\n" } else { "" }
     );
-    if markdown {
-        out.push('\n');
-    }
     for portal in &binding.portals {
         let name = match portal.name {
             Some(name) => format!("Portal {}", show(&plain(name))),
             None => "Portal".to_string(),
         };
-        let url = format!("{}{}", show(&plain(portal.url)), beside_url(portal.url));
+        let beside = beside(Field::Uri, &Value::Text(portal.url.to_string()));
+        let url = format!("{}{beside}", show(&plain(portal.url)));
         let origin = if portal.recorded {
             " (given by --portal or DOCSPACE_URL when planned; apply needs it given again)"
         } else {
@@ -91,10 +86,6 @@ pub fn saved_plan_binding(format: Format, binding: &Binding<'_>) -> String {
         }
     }
     out
-}
-
-fn plain_str(s: &str) -> String {
-    s.to_string()
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 
 use std::fmt::Write;
 
-use super::markdown::code;
-use super::{Format, message, plain, quoted};
+use super::markdown::{cell, code};
+use super::{Format, message, plain, quoted, text};
 use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
 
 /// The JSON document's version; within it keys are only ever added.
@@ -26,23 +26,12 @@ pub fn render_health(report: &Report, format: Format) -> String {
 fn text(report: &Report) -> String {
     let mut out = String::new();
     for portal in &report.portals {
-        match &portal.name {
-            None => {
-                let _ = writeln!(out, "Portal: {}", plain(&portal.portal));
-            }
-            Some(name) => {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                let _ = writeln!(
-                    out,
-                    "=== portal {} ({}) ===",
-                    plain(name),
-                    plain(&portal.portal)
-                );
-            }
-        }
-        let _ = writeln!(out, "{}", window(report));
+        let heading = match &portal.name {
+            None => format!("Portal: {}", plain(&portal.portal)),
+            Some(name) if out.is_empty() => text::heading(name, &portal.portal),
+            Some(name) => format!("\n{}", text::heading(name, &portal.portal)),
+        };
+        let _ = writeln!(out, "{heading}\n{}", window(report));
         if let Some(error) = &portal.error {
             let _ = writeln!(out, "\nError: {}", message(error));
             continue;
@@ -120,54 +109,45 @@ fn secret(w: &WebhookHealth) -> Option<String> {
 /// The lines under a webhook, key and value.
 fn details(w: &WebhookHealth) -> Vec<(&'static str, String)> {
     let mut lines = vec![("deliveries", counts(w))];
-    if let Some(f) = &w.latest_failure {
-        lines.push(("last failure", failure(f)));
-    }
-    match (w.health, &w.last_success) {
-        (Health::AtRisk, Some(t)) => lines.push((
-            "last success",
-            format!("{t}, over a day ago: the portal disables a webhook after 3 days of failures"),
-        )),
-        (Health::AtRisk, None) => lines.push((
-            "last success",
-            "none recorded: the portal disables a webhook after 3 days of failures".into(),
-        )),
-        (Health::Failing, Some(t)) => lines.push(("last success", t.clone())),
-        _ => {}
-    }
-    if let Some(s) = secret(w) {
-        lines.push(("secret", s));
-    }
+    lines.extend(
+        w.latest_failure
+            .as_ref()
+            .map(|f| ("last failure", failure(f))),
+    );
+    let disables = "the portal disables a webhook after 3 days of failures";
+    let last_success = match (w.health, &w.last_success) {
+        (Health::AtRisk, Some(t)) => Some(format!("{t}, over a day ago: {disables}")),
+        (Health::AtRisk, None) => Some(format!("none recorded: {disables}")),
+        (Health::Failing, Some(t)) => Some(t.clone()),
+        _ => None,
+    };
+    lines.extend(last_success.map(|t| ("last success", t)));
+    lines.extend(secret(w).map(|s| ("secret", s)));
     lines
 }
 
+/// How many of `webhooks` are in each health, in `Health::ALL` order.
+fn tally(webhooks: &[WebhookHealth]) -> impl Iterator<Item = (&'static str, usize)> {
+    Health::ALL.iter().map(|h| {
+        (
+            h.as_str(),
+            webhooks.iter().filter(|w| w.health == *h).count(),
+        )
+    })
+}
+
 fn summary(webhooks: &[WebhookHealth]) -> String {
-    let parts: Vec<String> = Health::ALL
-        .iter()
-        .map(|h| {
-            let n = webhooks.iter().filter(|w| w.health == *h).count();
-            format!("{n} {}", h.as_str())
-        })
-        .collect();
+    let parts: Vec<String> = tally(webhooks).map(|(h, n)| format!("{n} {h}")).collect();
     let differs = webhooks
         .iter()
         .filter(|w| matches!(w.secret, Some(SecretCheck::Differs { .. })))
         .count();
-    let secrets = if differs > 0 {
-        let (noun, verb) = if differs == 1 {
-            ("secret", "differs")
-        } else {
-            ("secrets", "differ")
-        };
-        format!("; {differs} {noun} {verb}")
-    } else {
-        String::new()
+    let secrets = match differs {
+        0 => String::new(),
+        1 => "; 1 secret differs".to_string(),
+        n => format!("; {n} secrets differ"),
     };
     format!("Health: {}{secrets}.", parts.join(", "))
-}
-
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
 }
 
 fn markdown(report: &Report) -> String {
@@ -237,15 +217,7 @@ fn json(report: &Report) -> String {
                 name: p.name.as_deref(),
                 portal: &p.portal,
                 error: p.error.as_deref(),
-                summary: Health::ALL
-                    .iter()
-                    .map(|h| {
-                        (
-                            h.as_str(),
-                            p.webhooks.iter().filter(|w| w.health == *h).count(),
-                        )
-                    })
-                    .collect(),
+                summary: tally(&p.webhooks).collect(),
                 webhooks: &p.webhooks,
             })
             .collect(),

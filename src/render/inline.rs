@@ -113,23 +113,6 @@ impl InlineDiff {
 }
 
 impl Side {
-    /// The text in order, each piece flagged when it changed.
-    pub(super) fn segments(&self) -> Vec<(bool, &str)> {
-        let mut out = Vec::new();
-        let mut at = 0;
-        for range in &self.changed {
-            if range.start > at {
-                out.push((false, &self.text[at..range.start]));
-            }
-            out.push((true, &self.text[range.clone()]));
-            at = range.end;
-        }
-        if at < self.text.len() {
-            out.push((false, &self.text[at..]));
-        }
-        out
-    }
-
     /// The columns of the first and of the last changed character (a wide character is
     /// marked at its first column).
     fn columns(&self) -> Option<(usize, usize)> {

@@ -9,32 +9,20 @@
 use crate::idn::{self, LookalikeHost};
 use crate::plan::{Action, Change, Field, Value};
 
-/// The uri a change would write has a look-alike host.
-pub(super) struct HostWarning {
-    pub field: Field,
-    pub host: LookalikeHost,
-}
-
-/// The warnings of `change`, in field order.
-pub(super) fn warnings(change: &Change) -> Vec<HostWarning> {
-    if change.action == Action::Delete {
-        return Vec::new();
-    }
-    change
-        .fields
+/// The look-alike hosts of the uris `change` writes, with their field, in field order.
+pub(super) fn warnings(change: &Change) -> impl Iterator<Item = (Field, LookalikeHost)> {
+    let written = if change.action == Action::Delete {
+        &[][..]
+    } else {
+        &change.fields[..]
+    };
+    written
         .iter()
-        .filter_map(|f| {
-            let host = lookalike(f.field, &f.after)?;
-            Some(HostWarning {
-                field: f.field,
-                host,
-            })
-        })
-        .collect()
+        .filter_map(|f| Some((f.field, lookalike(f.field, &f.after)?)))
 }
 
 /// The look-alike host of a uri value, if it has one.
-pub(super) fn lookalike(field: Field, value: &Value) -> Option<LookalikeHost> {
+fn lookalike(field: Field, value: &Value) -> Option<LookalikeHost> {
     match (field, value) {
         (Field::Uri, Value::Text(uri)) => idn::lookalike_host(uri),
         _ => None,
@@ -50,18 +38,6 @@ pub(super) fn beside(field: Field, value: &Value) -> String {
         }) => format!(" (host {})", super::plain(&ascii)),
         Some(_) => " (host is not a valid domain name)".to_string(),
         None => String::new(),
-    }
-}
-
-impl HostWarning {
-    /// The warning as a sentence; `show` formats the host for the output (quoting and escaping
-    /// it, or putting it in a code span), `show_ascii` its ASCII form.
-    pub(super) fn sentence(
-        &self,
-        show: impl Fn(&str) -> String,
-        show_ascii: impl Fn(&str) -> String,
-    ) -> String {
-        sentence(self.field.key(), &self.host, show, show_ascii)
     }
 }
 
@@ -84,9 +60,4 @@ pub(super) fn sentence(
             idn::LOOKALIKE
         ),
     }
-}
-
-/// What follows a URL whose host is a look-alike (see [`beside`]); empty for any other.
-pub(super) fn beside_url(url: &str) -> String {
-    beside(Field::Uri, &Value::Text(url.to_string()))
 }

@@ -102,16 +102,13 @@ pub(crate) fn plain(s: &str) -> String {
 /// credentials are masked, but quotes and backslashes stay as they are, so "the portal's key"
 /// does not read `portal\'s`.
 pub(crate) fn message(s: &str) -> String {
-    let masked = mask_credentials(s);
-    let mut out = String::with_capacity(masked.len());
-    for c in masked.chars() {
-        if matches!(c, '\'' | '"' | '\\') {
-            out.push(c);
-        } else {
-            out.extend(c.escape_debug());
-        }
-    }
-    invisible_escaped(&out)
+    // `escape_debug` escapes a quote or backslash by putting one backslash before it.
+    let kept = |c: char| usize::from(matches!(c, '\'' | '"' | '\\'));
+    let escaped: String = mask_credentials(s)
+        .chars()
+        .flat_map(|c| c.escape_debug().skip(kept(c)))
+        .collect();
+    invisible_escaped(&escaped)
 }
 
 /// `escaped` (Rust-escaped text) with the invisible characters Rust counts as printable

@@ -5,9 +5,8 @@
 //! Lists of webhooks are cut after a few names: a file of a thousand webhooks that all set
 //! `secretKey` must not turn one note into a thousand names (JSON lists them all).
 
-use crate::plan::{LastFailure, Plan, RenameHint};
-
-use super::{plain, quoted};
+use super::{lookalike, plain, quoted};
+use crate::plan::{Change, LastFailure, Plan, RenameHint};
 
 /// Webhooks named in a note before the rest are counted.
 const NAMES_SHOWN: usize = 5;
@@ -90,19 +89,52 @@ pub(super) fn rename(hint: &RenameHint, wrap: Wrap) -> String {
     }
 }
 
-/// What a delete erases with the webhook: its delivery log (docs/docspace-api.md §12), which no
-/// API call gives back.
-pub(super) fn log_erased(deliveries: u64) -> String {
-    match deliveries {
-        0 => "its delivery log is empty".to_string(),
-        1 => "erases its delivery log too: 1 delivery".to_string(),
-        n => format!("erases its delivery log too: {n} deliveries"),
+/// The notes under a change's heading, each as its sentences and whether it is a warning: the
+/// portal probably disabled the webhook itself (`failure`), the delivery log a delete erases
+/// (no API call gives it back, docs/docspace-api.md §12), a look-alike host, a likely rename.
+pub(super) fn change_notes(plan: &Plan, change: &Change, wrap: Wrap) -> Vec<(bool, Vec<String>)> {
+    let mut notes = Vec::new();
+    if let Some(failure) = &change.failure {
+        let last = last_failure(failure, wrap);
+        notes.push((
+            true,
+            vec![
+                format!("probably disabled by the portal after failed deliveries{last}"),
+                "enabling it sends events to that target again: check that it answers first"
+                    .to_string(),
+            ],
+        ));
     }
+    notes.extend(change.deliveries.map(|n| match n {
+        0 => (false, vec!["its delivery log is empty".to_string()]),
+        1 => (
+            true,
+            vec!["erases its delivery log too: 1 delivery".to_string()],
+        ),
+        n => (
+            true,
+            vec![format!("erases its delivery log too: {n} deliveries")],
+        ),
+    }));
+    notes.extend(lookalike::warnings(change).map(|(field, host)| {
+        let sentence = lookalike::sentence(
+            field.key(),
+            &host,
+            |s| wrap(&quoted(s)),
+            |s| wrap(&plain(s)),
+        );
+        (true, vec![sentence])
+    }));
+    notes.extend(
+        plan.renames_of(change)
+            .map(|hint| (true, vec![rename(hint, wrap)])),
+    );
+    notes
 }
 
 /// What a change the portal probably caused says of the last failure, e.g. `; last failure
 /// ON — EXCERPT`; empty when the portal recorded neither.
-pub(super) fn last_failure(failure: &LastFailure, wrap: Wrap) -> String {
+fn last_failure(failure: &LastFailure, wrap: Wrap) -> String {
     let on = failure.on.as_deref().map(|on| wrap(&plain(on)));
     let excerpt = failure.excerpt.as_deref().map(|e| wrap(&quoted(e)));
     match (on, excerpt) {

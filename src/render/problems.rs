@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use super::plain;
 use crate::config::Reported;
 use crate::redact::mask_credentials;
 
@@ -67,24 +68,17 @@ fn render_report(
 ) -> String {
     match format {
         ProblemFormat::Text => match valid {
-            Some(Valid::Webhooks(n)) => {
-                format!("{} is valid: {n} webhook(s).\n", super::plain(file))
-            }
+            Some(Valid::Webhooks(n)) => format!("{} is valid: {n} webhook(s).\n", plain(file)),
             Some(Valid::Portals(portals)) => {
-                let mut out = format!(
-                    "{} is valid: {} portal(s).\n",
-                    super::plain(file),
-                    portals.len()
-                );
-                for p in portals {
-                    out.push_str(&format!(
+                let valid = format!("{} is valid: {} portal(s).\n", plain(file), portals.len());
+                portals.iter().fold(valid, |out, p| {
+                    out + &format!(
                         "  {} ({}): {} webhook(s)\n",
-                        super::plain(&p.name),
-                        super::plain(&p.url),
+                        plain(&p.name),
+                        plain(&p.url),
                         p.webhooks
-                    ));
-                }
-                out
+                    )
+                })
             }
             None => String::new(),
         },
@@ -244,10 +238,9 @@ mod tests {
             end: None,
             ..problem("cannot read", None, false)
         };
-        let out = render_problems(ProblemFormat::Github, "x", &[p]);
-        assert!(
-            out.starts_with("::error file=conf/web%2Chooks%3A1.yaml,title="),
-            "{out}"
+        assert_eq!(
+            render_problems(ProblemFormat::Github, "x", &[p]),
+            "::error file=conf/web%2Chooks%3A1.yaml,title=config%3A%3Aunknown_trigger::cannot read\n"
         );
     }
 

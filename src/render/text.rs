@@ -1,27 +1,17 @@
-//! The Terraform-like plan shown on a terminal and in CI logs; the plans of a `portals:` file
-//! as a section per portal with this body, then the totals (`render_portals`).
-//!
-//! Layout: one block per change (`+ create`, `~ update`, `- delete`), one line per field that
-//! changes as `old -> new`, triggers as the names added and removed, then the unmanaged
-//! webhooks, the plan's notes (`notes`: entries left out by `--target`, secrets not sent, the
-//! variables `apply` reads) and the closing summary line. Pipelines grep the summary line; keep
-//! its wording. A delete shows every value it removes; a change the portal probably caused
-//! itself, a uri with a look-alike host, or a create that may be meant as a rename gets a `!`
-//! note under its header. User strings are printed only through `quoted`/`plain`.
-//!
-//! A string value an update changes shows what changed inside it (`inline`): with color, the
-//! changed characters in reverse video; without, a value over `inline::LONG` columns as a `-`
-//! line and a `+` line, aligned, over a line of `^` under the first and last changed
-//! character. A uri with a look-alike host has its punycode form beside it.
+//! The Terraform-like plan shown on a terminal and in CI logs (docs/using.md shows how to read
+//! it); the plans of a `portals:` file as a section per portal with this body, then the totals.
+//! Pipelines grep the summary line: keep its wording. User strings are printed only through
+//! `quoted`/`plain`. What changed inside a string value is in reverse video with color; without,
+//! a long value gets a line of `^` under its first and last changed character (`inline`).
 
 use std::fmt::Write;
 
 use super::inline::{self, InlineDiff, Side};
-use super::lookalike::{self, beside};
+use super::lookalike::beside;
 use super::notes;
 use super::style::{self, paint};
 use super::{message, plain, quoted};
-use crate::plan::{Action, Change, Field, FieldChange, FleetPlan, LastFailure, Plan, Value};
+use crate::plan::{Action, Change, Field, FieldChange, FleetPlan, Plan, Value};
 
 /// Width of the field-name column: the longest key, `secretKey`.
 const KEY_WIDTH: usize = 9;
@@ -83,21 +73,15 @@ fn body(plan: &Plan, color: bool) -> String {
     out
 }
 
-/// The plans of named portals, each in a section headed `=== portal NAME (URL) ===` (the plan
-/// without its `Portal:` line, then `Error: MESSAGE` when the portal failed: alone when it
-/// could not be planned, under its plan when the plan was refused), sections separated by a
-/// blank line, then a blank line and `FleetPlan::total_line`.
+/// The plans of named portals, each in a section under its `heading` (its plan's `body`, then
+/// its error, as docs/plans.md shows), then `FleetPlan::total_line`.
 pub(super) fn render_portals(fleet: &FleetPlan, color: bool) -> String {
     let mut out = String::new();
     for (i, portal) in fleet.portals.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let heading = format!(
-            "=== portal {} ({}) ===",
-            plain(portal.name.as_deref().unwrap_or_default()),
-            plain(&portal.portal)
-        );
+        let heading = heading(portal.name.as_deref().unwrap_or_default(), &portal.portal);
         let _ = writeln!(out, "{}", paint(style::BOLD, heading));
         match &portal.plan {
             Some(plan) => out.push_str(&body(plan, color)),
@@ -116,6 +100,11 @@ pub(super) fn render_portals(fleet: &FleetPlan, color: bool) -> String {
     finished(out, color)
 }
 
+/// The heading of a named portal's section, here and in `status`.
+pub(super) fn heading(name: &str, portal: &str) -> String {
+    format!("=== portal {} ({}) ===", plain(name), plain(portal))
+}
+
 fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
     let (sigil, verb, tone) = match change.action {
         Action::Create => ("+", "create", style::CREATE),
@@ -130,28 +119,15 @@ fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
         id,
         quoted(&change.name)
     );
-    if let Some(failure) = &change.failure {
-        for line in failure_note(failure) {
-            let _ = writeln!(out, "      {}", paint(style::WARN, format!("! {line}")));
+    for (warning, sentences) in notes::change_notes(plan, change, &|s| s.to_string()) {
+        for line in sentences {
+            let line = if warning {
+                paint(style::WARN, format!("! {line}"))
+            } else {
+                line
+            };
+            let _ = writeln!(out, "      {line}");
         }
-    }
-    match change.deliveries {
-        Some(0) => {
-            let _ = writeln!(out, "      {}", notes::log_erased(0));
-        }
-        Some(n) => {
-            let line = format!("! {}", notes::log_erased(n));
-            let _ = writeln!(out, "      {}", paint(style::WARN, line));
-        }
-        None => {}
-    }
-    for warning in lookalike::warnings(change) {
-        let line = format!("! {}", warning.sentence(quoted, plain));
-        let _ = writeln!(out, "      {}", paint(style::WARN, line));
-    }
-    for hint in plan.renames_of(change) {
-        let line = format!("! {}", notes::rename(hint, &|s| s.to_string()));
-        let _ = writeln!(out, "      {}", paint(style::WARN, line));
     }
     for field in &change.fields {
         match inline::of_field(change.action, field) {
@@ -185,16 +161,14 @@ fn shown(side: &Side, base: anstyle::Style, change: anstyle::Style, color: bool)
     if !color {
         return format!("\"{}\"", side.text);
     }
-    let mut out = String::new();
-    let mut run = String::from('"');
-    for (changed, piece) in side.segments() {
-        if changed {
-            out.push_str(&paint(base, std::mem::take(&mut run)));
-            out.push_str(&paint(change, piece));
-        } else {
-            run.push_str(piece);
-        }
+    let (mut out, mut run, mut at) = (String::new(), String::from('"'), 0);
+    for range in &side.changed {
+        run.push_str(&side.text[at..range.start]);
+        out.push_str(&paint(base, std::mem::take(&mut run)));
+        out.push_str(&paint(change, &side.text[range.clone()]));
+        at = range.end;
     }
+    run.push_str(&side.text[at..]);
     run.push('"');
     out + &paint(base, run)
 }
@@ -255,17 +229,6 @@ fn field_lines(out: &mut String, action: Action, f: &FieldChange) {
 
 fn with_note(field: Field, value: &Value) -> String {
     value_text(value) + &note(field, value)
-}
-
-/// The two lines under a change the portal probably caused: the planner sets `failure` when
-/// the live webhook is disabled, the file says enabled and the portal recorded failed
-/// deliveries (it disables such a webhook by itself), so enabling it aims at a failing target.
-fn failure_note(failure: &LastFailure) -> [String; 2] {
-    let last = notes::last_failure(failure, &|s| s.to_string());
-    [
-        format!("probably disabled by the portal after failed deliveries{last}"),
-        "enabling it sends events to that target again: check that it answers first".to_string(),
-    ]
 }
 
 /// How one value reads in a plan: strings quoted (so trailing spaces show), `(none)` for an

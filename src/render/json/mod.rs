@@ -1,123 +1,18 @@
-//! The plan as one JSON document for pipelines (`plan --format json`). This is the document of
-//! a `portal:` file; a `portals:` file gets version 2 (below), whose portals hold these
-//! shapes.
-//!
-//! Format (version 1). Keys appear in this order, and all of them always appear except
-//! `failure` and `deliveries` (and a warning's `punycode`, which is `null` rather than absent); pretty-printed,
-//! with a trailing newline:
-//!
-//! ```text
-//! {
-//!   "format_version": 1,
-//!   "portal": "https://yourportal.onlyoffice.com",
-//!   "summary": { "create": 1, "update": 2, "delete": 0, "unchanged": 3 },
-//!   "changes": [
-//!     {
-//!       "action": "update",            // "create" | "update" | "delete"
-//!       "id": 9846,                    // null for a create
-//!       "name": "orders",              // the name after the change (the live name for a delete)
-//!       "fields": [
-//!         { "field": "uri", "before": "https://old.example/hook", "after": "https://b\u0456lling.example/hook" }
-//!       ],
-//!       "warnings": [
-//!         {
-//!           "code": "lookalike_host",
-//!           "field": "uri",
-//!           "host": "b\u0456lling.example",
-//!           "punycode": "xn--blling-l1a.example",
-//!           "message": "the host of the uri, ..., contains non-ASCII characters, ..."
-//!         }
-//!       ],
-//!       "failure": { "on": "2026-11-20T10:00:00", "excerpt": "502 Bad Gateway" },
-//!       "deliveries": 37               // a delete only
-//!     }
-//!   ],
-//!   "unmanaged": [ { "id": 12, "name": "legacy" } ],
-//!   "left_out": 0,
-//!   "secrets_needed": ["BILLING_WEBHOOK_SECRET"],
-//!   "secrets_not_sent": [ { "id": 7, "name": "audit" } ]
-//! }
-//! ```
-//!
-//! - `summary` values are integers; `changes` and `unmanaged` are always arrays (maybe empty).
-//! - `field` is the key as the file and the API spell it: `name`, `uri`, `secretKey`,
-//!   `enabled`, `ssl`, `triggers`, `targetId`.
-//! - `before` / `after`: a string, a boolean, `null` (not set: the `before` of a create, the
-//!   `after` of a delete, no target), or for `triggers` a list of event names in the portal's
-//!   order, `["*"]` meaning every event. `secretKey` is always the string `"(sensitive)"`: the
-//!   secret itself is never in a plan. On an update, a `secretKey` field whose `before` and
-//!   `after` are both `"(sensitive)"` means the file's secret is sent again (the portal cannot
-//!   tell whether it differs). A `uri` the file reads from a variable (`uri: ${VAR}`) is
-//!   `"(sensitive)"` too, on both sides; an update lists it only when it changes.
-//! - `warnings` is always an array (added within version 1; empty for most changes); `code`
-//!   tells the kind and `message` is the sentence the other formats show.
-//!   `lookalike_host`: the uri the change writes (a create's or an update's `after`) has a host
-//!   with non-ASCII characters; `field` is `"uri"`, `host` is it as written, `punycode` its
-//!   ASCII form (what DocSpace will connect to) or `null` when it is not a valid domain name.
-//!   `possible_rename` (on a create only): live webhook `id`, `name`, which no entry manages,
-//!   has the uri this create writes; keying the entry by that id would rename it and keep its
-//!   id and delivery history. `deleted` is true when this plan deletes it (`--prune`).
-//! - `failure` is present only when the portal probably disabled the webhook itself after
-//!   failed deliveries, so enabling it aims at a failing target. `on` (the portal's own
-//!   timestamp, tenant-local time) and `excerpt` (a short excerpt of the target's answer) may
-//!   each be `null`.
-//! - `deliveries` (added within version 1) is present only on a delete: how many deliveries of
-//!   the webhook's log the delete erases with it (the portal keeps no copy), counted when the
-//!   plan was made. Absent when it was not counted (a plan saved by an older version).
-//! - `unmanaged` lists the live webhooks the file does not mention; they are never touched.
-//! - Added within version 1, after `unmanaged`: `left_out`, the number of entries of the file
-//!   that `--target` left out (0 without it); `secrets_needed`, the environment variables
-//!   `apply` reads for the secrets it sends (a `secretKey`'s, a `uri: ${VAR}`'s), each once; `secrets_not_sent`, the webhooks whose
-//!   entry sets `secretKey` but that this plan sends no secret to (secrets are not compared,
-//!   the portal never returns them; `--rotate-secrets` sends them).
-//!
-//! Beyond JSON's own escaping, DEL, C1 controls and invisible or bidi characters in strings are
-//! written as `\uXXXX`, so the raw document is also safe to print on a terminal.
-//!
-//! Version 2, the plans of a `portals:` file as one JSON document (a `portal:` file keeps
-//! version 1). Keys in this order, all always present; pretty-printed, with a trailing
-//! newline, every string written as version 1 writes it:
-//!
-//! ```text
-//! {
-//!   "format_version": 2,
-//!   "portals": [
-//!     {
-//!       "name": "staging",                 // the portal's key under `portals:`
-//!       "portal": "https://staging.docs.example.com",
-//!       "summary": { "create": 1, "update": 0, "delete": 0, "unchanged": 3 },
-//!       "changes": [ ... ],                // version 1's `changes`, element for element
-//!       "unmanaged": [ { "id": 12, "name": "legacy" } ],
-//!       "left_out": 0,
-//!       "secrets_needed": ["BILLING_WEBHOOK_SECRET"],
-//!       "secrets_not_sent": [],
-//!       "error": null                      // or why this portal failed, one line
-//!     }
-//!   ],
-//!   "summary": { "create": 1, "update": 0, "delete": 0, "unchanged": 3, "failed": 0, "portals": 1 }
-//! }
-//! ```
-//!
-//! - Each element has, from `summary` to `secrets_not_sent`, exactly the keys and shapes of a
-//!   version-1 document of that portal's plan, so a consumer of version 1 reads an element
-//!   with the same code.
-//! - A portal that could not be planned (unreachable, its key refused or unset) has
-//!   `summary: null` (nothing was compared), empty lists, `left_out: 0`, and `error`. A
-//!   portal whose plan was refused (the deletion guard) has its plan and `error` both.
-//! - The top-level `summary` adds the counts of every portal that has a plan, with two more
-//!   keys: `failed`, the portals with an error, and `portals`, how many portals the document
-//!   holds.
+//! The plan as one JSON document for pipelines (`plan --format json`): version 1 for the plan
+//! of a `portal:` file, version 2 for the plans of a `portals:` file, whose portals hold
+//! version 1's shapes. docs/plans.md documents both (keys, their order, what may be `null` or
+//! absent); within a version keys are only ever added.
 
 use serde::Serialize;
 
-use super::lookalike::{self, HostWarning};
+use super::lookalike;
 use super::notes;
 use crate::plan::{Action, Change, Counts, FleetPlan, LastFailure, Named, Plan, Totals, Value};
 use crate::redact::mask_credentials;
 
 const FORMAT_VERSION: u32 = 1;
 
-/// Renders `plan` as the JSON document described in this module's documentation.
+/// Renders `plan` as the version-1 document.
 pub fn render_json(plan: &Plan) -> String {
     pretty(&JsonPlan {
         format_version: FORMAT_VERSION,
@@ -134,10 +29,8 @@ pub fn render_json(plan: &Plan) -> String {
 /// such character is its line break, so any other one in its output is inside a string.
 /// Views are derived structs of strings, numbers and bools: serializing them cannot fail.
 pub(super) fn pretty(view: &impl Serialize) -> String {
-    let json = match serde_json::to_string_pretty(view) {
-        Ok(json) => json,
-        Err(e) => unreachable!("a view always serializes: {e}"),
-    };
+    let json = serde_json::to_string_pretty(view)
+        .unwrap_or_else(|e| unreachable!("a view always serializes: {e}"));
     let mut out = String::with_capacity(json.len() + 1);
     for c in json.chars() {
         let debug_escaped =
@@ -168,10 +61,12 @@ struct JsonPlan<'a> {
 #[derive(Serialize, Default)]
 struct Details<'a> {
     changes: Vec<JsonChange<'a>>,
-    unmanaged: Vec<JsonNamed>,
+    #[serde(serialize_with = "named")]
+    unmanaged: &'a [Named],
     left_out: usize,
     secrets_needed: Vec<&'a str>,
-    secrets_not_sent: Vec<JsonNamed>,
+    #[serde(serialize_with = "named")]
+    secrets_not_sent: &'a [Named],
     /// Only with `--verify-secrets`.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     secrets_checked: &'a [crate::plan::SecretChecked],
@@ -181,15 +76,10 @@ impl<'a> Details<'a> {
     fn of(plan: &'a Plan) -> Self {
         Details {
             changes: plan.changes.iter().map(|c| change(plan, c)).collect(),
-            unmanaged: plan.unmanaged.iter().map(JsonNamed::from).collect(),
+            unmanaged: &plan.unmanaged,
             left_out: plan.notes.left_out,
             secrets_needed: plan.secrets_needed(),
-            secrets_not_sent: plan
-                .notes
-                .secrets_not_sent
-                .iter()
-                .map(JsonNamed::from)
-                .collect(),
+            secrets_not_sent: &plan.notes.secrets_not_sent,
             secrets_checked: &plan.notes.secrets_checked,
         }
     }
@@ -208,30 +98,22 @@ struct JsonChange<'a> {
     deliveries: Option<u64>,
 }
 
-/// A warning of any kind; `code` tells which.
+/// A warning; `code` tells its kind, and each kind has its own keys.
 #[derive(Serialize)]
-#[serde(untagged)]
+#[serde(tag = "code", rename_all = "snake_case")]
 enum JsonWarning {
-    Host(JsonHostWarning),
-    Rename(JsonRename),
-}
-
-#[derive(Serialize)]
-struct JsonRename {
-    code: &'static str,
-    id: i32,
-    name: String,
-    deleted: bool,
-    message: String,
-}
-
-#[derive(Serialize)]
-struct JsonHostWarning {
-    code: &'static str,
-    field: &'static str,
-    host: String,
-    punycode: Option<String>,
-    message: String,
+    LookalikeHost {
+        field: &'static str,
+        host: String,
+        punycode: Option<String>,
+        message: String,
+    },
+    PossibleRename {
+        id: i32,
+        name: String,
+        deleted: bool,
+        message: String,
+    },
 }
 
 #[derive(Serialize)]
@@ -254,21 +136,26 @@ fn value<S: serde::Serializer>(value: &&Value, serializer: S) -> Result<S::Ok, S
     }
 }
 
-#[derive(Serialize)]
-struct JsonNamed {
-    id: i32,
-    name: String,
+/// Webhooks as `{ "id", "name" }`, their names masked.
+fn named<S: serde::Serializer>(list: &&[Named], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(list.iter().map(|u| Named {
+        id: u.id,
+        name: mask_credentials(&u.name),
+    }))
 }
 
 fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
-    let renames = plan.renames_of(c).map(|r| {
-        JsonWarning::Rename(JsonRename {
-            code: "possible_rename",
-            id: r.id,
-            name: mask_credentials(&r.name),
-            deleted: r.deleted,
-            message: notes::rename(r, &|s| s.to_string()),
-        })
+    let hosts = lookalike::warnings(c).map(|(field, host)| JsonWarning::LookalikeHost {
+        field: field.key(),
+        message: lookalike::sentence(field.key(), &host, |s| format!("\"{s}\""), str::to_string),
+        host: host.host,
+        punycode: host.ascii,
+    });
+    let renames = plan.renames_of(c).map(|r| JsonWarning::PossibleRename {
+        id: r.id,
+        name: mask_credentials(&r.name),
+        deleted: r.deleted,
+        message: notes::rename(r, &|s| s.to_string()),
     });
     JsonChange {
         action: c.action,
@@ -283,42 +170,16 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
                 after: &f.after,
             })
             .collect(),
-        warnings: lookalike::warnings(c)
-            .into_iter()
-            .map(|w| JsonWarning::Host(JsonHostWarning::from(w)))
-            .chain(renames)
-            .collect(),
+        warnings: hosts.chain(renames).collect(),
         failure: c.failure.as_ref(),
         deliveries: c.deliveries,
-    }
-}
-
-impl From<HostWarning> for JsonHostWarning {
-    fn from(w: HostWarning) -> Self {
-        JsonHostWarning {
-            code: "lookalike_host",
-            field: w.field.key(),
-            message: w.sentence(|s| format!("\"{s}\""), str::to_string),
-            host: w.host.host,
-            punycode: w.host.ascii,
-        }
-    }
-}
-
-impl From<&Named> for JsonNamed {
-    fn from(u: &Named) -> Self {
-        JsonNamed {
-            id: u.id,
-            name: mask_credentials(&u.name),
-        }
     }
 }
 
 /// The version of the document of a `portals:` file.
 const PORTALS_VERSION: u32 = 2;
 
-/// Renders named portals' plans as the version-2 document described in this module's
-/// documentation.
+/// Renders named portals' plans as the version-2 document.
 pub(super) fn render_portals(fleet: &FleetPlan) -> String {
     pretty(&JsonFleet {
         format_version: PORTALS_VERSION,

@@ -1,17 +1,6 @@
-//! The plan as Markdown, for a pull-request comment or a GitHub job summary.
-//!
-//! Layout: the summary line with the portal, then a table of the counts; the plan's notes
-//! (`notes`); one `####` line per change followed by a ```` ```diff ```` block whose lines start
-//! with `-`/`+` in the first column (so forges color them) or two spaces for context; a
-//! blockquote when the portal probably disabled the webhook itself, a uri it writes has a
-//! look-alike host, or a create may be meant as a rename. Deletes come first and are never
-//! folded; past ten changes the creates and updates are folded in `<details>`. Then the
-//! unmanaged webhooks.
-//!
-//! A long string value an update changes (over `inline::LONG` columns) gets a context line of
-//! `^` under its first and last changed character, aligned with the `-` and `+` lines above
-//! (a forge colors whole lines only). A uri with a look-alike host has its punycode form beside
-//! it.
+//! The plan as Markdown, for a pull-request comment or a GitHub job summary (docs/plans.md
+//! describes the layout). A forge colors whole lines only, so a long changed value gets a
+//! context line of `^` under its first and last changed character.
 //!
 //! Invariants:
 //! - Inert: every user string is Rust-escaped (no newline, control character or ESC survives)
@@ -30,9 +19,9 @@ pub(super) use portals::render_portals;
 
 use std::fmt::Write;
 
-use super::lookalike::{self, beside};
+use super::lookalike::beside;
 use super::{inline, notes, plain, quoted, value_text};
-use crate::plan::{Action, Change, Counts, Field, FieldChange, LastFailure, Plan, Value};
+use crate::plan::{Action, Change, Counts, Field, FieldChange, Plan, Value};
 
 /// The output is always strictly shorter than this many bytes.
 pub const MAX_MARKDOWN_LEN: usize = 65_000;
@@ -57,10 +46,8 @@ const SEE_FULL_PLAN: &str =
 const PORTAL_MAX: usize = 300;
 
 pub fn render_markdown(plan: &Plan) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "**{}** Portal: {}",
+    let out = format!(
+        "**{}** Portal: {}\n",
         plan.summary(),
         code(&portal(&plan.portal))
     );
@@ -174,25 +161,13 @@ fn change_block(plan: &Plan, change: &Change) -> String {
     };
     let mut out = String::new();
     let _ = writeln!(out, "\n#### {sigil} {verb} {}", code(&who));
-    if let Some(failure) = &change.failure {
-        let _ = writeln!(out, "\n{}", failure_note(failure));
-    }
-    match change.deliveries {
-        Some(0) => {
-            let _ = writeln!(out, "\n> {}.", upper_first(&notes::log_erased(0)));
+    for (warning, mut sentences) in notes::change_notes(plan, change, &code) {
+        // A warning's first sentence follows `**Warning:**`; every other starts the sentence.
+        for s in &mut sentences[usize::from(warning)..] {
+            *s = upper_first(s);
         }
-        Some(n) => {
-            let _ = writeln!(out, "\n> **Warning:** {}.", notes::log_erased(n));
-        }
-        None => {}
-    }
-    for warning in lookalike::warnings(change) {
-        let sentence = warning.sentence(|s| code(&quoted(s)), |s| code(&plain(s)));
-        let _ = writeln!(out, "\n> **Warning:** {sentence}.");
-    }
-    for hint in plan.renames_of(change) {
-        let sentence = notes::rename(hint, &code);
-        let _ = writeln!(out, "\n> **Warning:** {sentence}.");
+        let label = if warning { "**Warning:** " } else { "" };
+        let _ = writeln!(out, "\n> {label}{}.", sentences.join(". "));
     }
     let mut lines = Vec::new();
     for field in &change.fields {
@@ -239,16 +214,6 @@ fn diff_lines(lines: &mut Vec<String>, action: Action, f: &FieldChange) {
     }
 }
 
-/// The blockquote under a change the portal probably caused itself (see `text::failure_note`
-/// for when the planner sets it).
-fn failure_note(failure: &LastFailure) -> String {
-    let last = notes::last_failure(failure, &code);
-    format!(
-        "> **Warning:** probably disabled by the portal after failed deliveries{last}. Enabling \
-         it sends events to that target again: check that it answers first."
-    )
-}
-
 /// The unmanaged webhooks as a list, cut with a count past [`UNMANAGED_BUDGET`].
 fn unmanaged_section(plan: &Plan) -> String {
     if plan.unmanaged.is_empty() {
@@ -277,6 +242,11 @@ pub(super) fn code(s: &str) -> String {
     } else {
         format!("{ticks}{s}{ticks}")
     }
+}
+
+/// A table cell's text: pipes escaped, even inside code spans, where GFM unescapes them.
+pub(super) fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
 }
 
 fn longest_backtick_run(s: &str) -> usize {

@@ -1,26 +1,19 @@
-//! The plans of a `portals:` file as Markdown, for a pull-request comment or a job summary.
-//!
-//! Layout: `## Plan of N portals`, the `Total:` line in bold, then a summary table with a row
-//! per portal (portal, create, update, delete, unchanged, error) and a totals row; then one
-//! `###` section per portal, in order: its name and URL, its `Plan:` line in bold, its plan as
-//! `render_markdown` shows it after that line (counts, notes, changes, unmanaged), and its
-//! `**Error:**` when it failed. A portal that could not be planned has `—` for its counts.
+//! The plans of a `portals:` file as Markdown (docs/plans.md describes the layout): a summary
+//! table with a row per portal, then a section per portal with its plan as `render_markdown`
+//! shows it.
 //!
 //! Invariants, those of `render_markdown` plus:
 //! - Inert: in a table cell, a user string is a code span as everywhere else, with its pipes
 //!   escaped too (GFM splits cells on `|` even inside a code span, and unescapes `\|` there).
-//! - Bounded: shorter than [`MAX_MARKDOWN_LEN`] bytes. The table comes first and keeps a row
-//!   for every portal: when the rows do not fit, its names, URLs and errors are cut shorter,
-//!   then URLs and error messages left out, and a line says so. Only when even the shortest
-//!   rows do not fit (about 900 portals) are the last rows left out, counted with their
-//!   deletes. Sections follow while they fit whole; one that does not is cut as
-//!   `render_markdown` cuts a plan (deletes first, a line counting what is left out) if at
-//!   least [`SECTION_MIN`] bytes remain, and every later section is left out, with a closing
-//!   line counting them and the deletes among them. So a delete is always shown or counted.
+//! - Bounded: shorter than [`MAX_MARKDOWN_LEN`] bytes. The table keeps a row for every portal,
+//!   cut shorter by [`LEVELS`], down to about 900 portals; past that the last rows are left out,
+//!   counted with their deletes. A section that does not fit whole is cut as `render_markdown`
+//!   cuts a plan if at least [`SECTION_MIN`] bytes remain, and the later ones are left out,
+//!   counted with their deletes. So a delete is always shown or counted.
 
 use std::fmt::Write;
 
-use super::{MAX_MARKDOWN_LEN, SEE_FULL_PLAN, cells, code, truncated};
+use super::{MAX_MARKDOWN_LEN, SEE_FULL_PLAN, cell, cells, code, truncated};
 use crate::plan::{FleetPlan, PortalPlan};
 use crate::render::{message, plain};
 
@@ -90,17 +83,13 @@ pub(in crate::render) fn render_portals(fleet: &FleetPlan) -> String {
         out.push_str(&section);
         shown += 1;
     }
-    if let Some(first) = fleet.portals.get(shown) {
-        let left = &fleet.portals[shown..];
-        let _ = writeln!(
-            out,
-            "\n**{} of {n} portal sections are not shown** (from {} on), with {} to delete, \
-             to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
-            left.len(),
-            name(first, NAME_MAX),
-            deletes(left)
-        );
-    }
+    left_out(
+        &mut out,
+        fleet,
+        shown,
+        "portal sections are not shown",
+        NAME_MAX,
+    );
     out
 }
 
@@ -174,18 +163,13 @@ fn summary_table(fleet: &FleetPlan, budget: usize) -> String {
             level.note
         );
     }
-    if kept < fleet.portals.len() {
-        let left = &fleet.portals[kept..];
-        let _ = writeln!(
-            out,
-            "\n**{} of {} portals are not in this table** (from {} on), with {} to delete, \
-             to keep this under {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
-            left.len(),
-            fleet.portals.len(),
-            name(&left[0], LEVELS[3].name),
-            deletes(left)
-        );
-    }
+    left_out(
+        &mut out,
+        fleet,
+        kept,
+        "portals are not in this table",
+        LEVELS[3].name,
+    );
     out
 }
 
@@ -219,15 +203,21 @@ fn name(portal: &PortalPlan, max: usize) -> String {
     ))
 }
 
-/// A table cell's text: pipes escaped, even inside code spans, where GFM unescapes them.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
-}
-
-fn deletes(portals: &[PortalPlan]) -> usize {
-    portals
+/// The line that counts the portals from `from` on, left out of `what`, and their deletes;
+/// nothing when none is.
+fn left_out(out: &mut String, fleet: &FleetPlan, from: usize, what: &str, name_max: usize) {
+    let (left, n) = (&fleet.portals[from..], fleet.portals.len());
+    let Some(first) = left.first() else { return };
+    let deletes: usize = left
         .iter()
         .filter_map(|p| p.plan.as_ref())
         .map(|p| p.counts().delete)
-        .sum()
+        .sum();
+    let _ = writeln!(
+        out,
+        "\n**{} of {n} {what}** (from {} on), with {deletes} to delete, to keep this under \
+         {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
+        left.len(),
+        name(first, name_max),
+    );
 }

@@ -2,7 +2,7 @@
 
 use secrecy::SecretString;
 
-use crate::config::SecretRef;
+use crate::config::{Config, Document, SecretRef, load_document_str};
 use crate::plan::{
     Action, Change, Field, FieldChange, LastFailure, Named, Notes, Op, Plan, PlannedBody,
     RenameHint, Value,
@@ -23,6 +23,13 @@ pub(super) const PLAN_PARTS: [&str; 6] = [
     "secrets_needed",
     "secrets_not_sent",
 ];
+
+/// The one-portal file `yaml`, which must be valid.
+pub(super) fn document(yaml: &str) -> Config {
+    load_document_str(yaml, "webhooks.yaml")
+        .and_then(Document::single)
+        .expect("a valid file")
+}
 
 fn triggers(names: &[&str]) -> TriggerSet {
     let bits = names.iter().fold(0, |acc, n| {

@@ -215,10 +215,9 @@ fn a_rewrite_is_emphasised_as_a_whole_not_letter_by_letter() {
     );
     let changed: Vec<&str> = diff
         .new
-        .segments()
-        .into_iter()
-        .filter(|(changed, _)| *changed)
-        .map(|(_, piece)| piece)
+        .changed
+        .iter()
+        .map(|range| &diff.new.text[range.clone()])
         .collect();
     assert_eq!(changed, ["new"]);
 }

@@ -5,7 +5,6 @@ use super::fixtures::{field, text};
 use super::inline::{LOOKALIKE_URI, OLD_URI, assert_markers_aligned, reviewer_plan};
 use super::{colored_text, plain_text};
 use crate::api::LiveWebhook;
-use crate::config::{Document, load_document_str};
 use crate::plan::{Field, Plan, PlanOptions, Value};
 use crate::render::lookalike::beside;
 use crate::render::{render_json, render_markdown};
@@ -76,9 +75,7 @@ fn a_host_being_replaced_or_deleted_is_annotated_but_not_warned_about() {
 
 fn planned(file_uri: &str, live_uri: &str) -> Plan {
     let yaml = format!("webhooks:\n  Hook:\n    uri: {file_uri}\n");
-    let config = load_document_str(&yaml, "webhooks.yaml")
-        .and_then(Document::single)
-        .expect("valid file");
+    let config = super::fixtures::document(&yaml);
     let live = LiveWebhook::listed(7, "Hook", live_uri);
     crate::plan::plan(
         &config,

@@ -6,7 +6,6 @@
 use super::inert::assert_inert;
 use super::{block_of, fixtures, plain_text};
 use crate::api::LiveWebhook;
-use crate::config::{Document, load_document_str};
 use crate::plan::{PlanOptions, Selection, plan_selected};
 use crate::render::{render_json, render_markdown};
 
@@ -39,9 +38,7 @@ fn planned(prune: bool, targets: &[&str]) -> crate::plan::Plan {
         LiveWebhook::listed(4, "Left", "https://left.example.com/h"),
         LiveWebhook::listed(5, "Mirror", "https://mirror.example.com/v1"),
     ];
-    let config = load_document_str(FILE, "webhooks.yaml")
-        .and_then(Document::single)
-        .expect("valid");
+    let config = fixtures::document(FILE);
     let targets: Vec<crate::plan::TargetKey> = targets
         .iter()
         .map(|t| crate::plan::TargetKey::parse(t).unwrap())
@@ -109,12 +106,7 @@ fn the_plan_names_the_variables_apply_reads_and_the_secrets_it_does_not_send() {
 
 #[test]
 fn a_secret_alone_is_not_called_a_match() {
-    let config = load_document_str(
-        "webhooks:\n  Billing:\n    secretKey: ${BILLING_SECRET}\n",
-        "webhooks.yaml",
-    )
-    .and_then(Document::single)
-    .unwrap();
+    let config = fixtures::document("webhooks:\n  Billing:\n    secretKey: ${BILLING_SECRET}\n");
     let live = [LiveWebhook::listed(
         1,
         "Billing",
