@@ -16,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::error::{ApiError, Endpoint};
 use super::limits::Limits;
+use super::request::Sent;
 use super::wire::{self, EnableRequest, WebhookRequest};
 use super::{ClientOptions, LiveWebhook, PortalUrl, WebhookBody};
 use crate::redact::{self, Redactor};
@@ -177,7 +178,13 @@ impl Client {
         let endpoint = endpoint(Method::POST, WEBHOOK_PATH.into());
         let request = WebhookRequest { id: None, body };
         let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
-        self.create_once(&endpoint, &payload, body).await
+        match self
+            .send_looking(&endpoint, Some(&payload), Some(body))
+            .await?
+        {
+            Sent::Answer(v) => wire::decode_one(&endpoint, &v),
+            Sent::Found(found) => Ok(found),
+        }
     }
 
     pub async fn update(&self, id: i32, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {

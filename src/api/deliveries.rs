@@ -4,7 +4,7 @@
 //!
 //! Every request goes through `Client::send` (pacing, 429 waits, retries, error classes), but a
 //! redelivery is never sent twice blindly: each one that lands queues a delivery, so it is
-//! repeated only after a failure that says it was not received (`send_at_most_once`).
+//! repeated only after a failure that says it was not received (`Endpoint::is_redelivery`).
 //! Invariants: a row's request body and headers are kept exactly as the portal recorded them
 //! (a signature is checked over those bytes), while the receiver's answer, text from outside,
 //! is scrubbed of every registered secret like any text from the portal; `Debug` shows neither
@@ -350,7 +350,7 @@ impl Client {
                 .halt()
                 .begin(format!("resend of {} deliveries", ids.len()));
             let result = match self.payload(&endpoint, &RetryRequest { ids }, None) {
-                Ok(payload) => self.send_at_most_once(&endpoint, Some(&payload)).await,
+                Ok(payload) => self.send(&endpoint, Some(&payload)).await,
                 Err(e) => Err(e),
             };
             match result.and_then(|v| decode_rows(&endpoint, &v)) {
@@ -373,7 +373,7 @@ impl Client {
             method: Method::PUT,
             path: format!("/api/2.0/settings/webhook/{log_id}/retry"),
         };
-        let v = self.send_at_most_once(&endpoint, None).await?;
+        let v = self.send(&endpoint, None).await?;
         let response = wire::unwrap_envelope(&endpoint, &v, "a delivery")?;
         decode_row(&endpoint, "response", response, &Redactor::registered())
     }

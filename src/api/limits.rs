@@ -333,9 +333,8 @@ impl Limits {
         s.paused_until = Some(current.map_or(end, |c| c.max(end)));
         // The retry endpoints' limit is their own, per path (docs/docspace-api.md §17): it
         // says nothing of the rate every other request may go at.
-        let own_limit = endpoint.path.ends_with("/retry");
-        if let Some(spacing) =
-            learned_spacing(headers.limit, asked.or(headers.reset)).filter(|_| !own_limit)
+        if let Some(spacing) = learned_spacing(headers.limit, asked.or(headers.reset))
+            .filter(|_| !endpoint.is_redelivery())
         {
             s.learned = Some(s.learned.map_or(spacing, |old| old.max(spacing)));
         }

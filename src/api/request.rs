@@ -1,7 +1,7 @@
 //! One request to the portal, and sending it again: `send_once` is the only code that touches
 //! the network; `send` repeats it for GET, PUT and DELETE, which the portal can safely receive
-//! twice; `send_at_most_once` for a redelivery, which it cannot (each one queues a delivery);
-//! `create_once` is the POST, which looks before it posts again.
+//! twice, but for a redelivery, which it cannot (each one queues a delivery); `send_looking`
+//! also sends the POST, which looks before it posts again.
 //!
 //! Hand-rolled (a loop and `tokio::time::sleep`) rather than a backoff crate: the POST rule
 //! needs a list request between attempts, and every wait must be announced before it starts.
@@ -46,6 +46,12 @@ pub(super) struct Payload<'a> {
     secret: Option<&'a SecretString>,
 }
 
+/// What a call came to: the answer, or (a create only) the webhook a list showed it made.
+pub(super) enum Sent {
+    Answer(Value),
+    Found(LiveWebhook),
+}
+
 impl Client {
     /// The body of a request, with the secret it carries (registered with `redact`).
     pub(super) fn payload<'a>(
@@ -65,63 +71,22 @@ impl Client {
         Ok(Payload { bytes, secret })
     }
 
-    /// `send_once`, repeated while the failure is retryable and attempts remain. POST goes
-    /// through `create_once` instead.
+    /// `send_once`, repeated while the failure is retryable and attempts remain. A request the
+    /// portal must not carry out twice (a redelivery queues a new delivery each time it lands)
+    /// is sent again only after a failure that says it was not received (a refused connection,
+    /// a 429). POST goes through `send_looking` instead.
     pub(super) async fn send(
         &self,
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
     ) -> Result<Value, ApiError> {
-        self.send_repeating(endpoint, payload, true).await
-    }
-
-    /// `send` for a request the portal must not carry out twice (a redelivery queues a new
-    /// delivery each time it lands): it is sent again only after a failure that says it was
-    /// not received (a refused connection, a 429).
-    pub(super) async fn send_at_most_once(
-        &self,
-        endpoint: &Endpoint,
-        payload: Option<&Payload<'_>>,
-    ) -> Result<Value, ApiError> {
-        self.send_repeating(endpoint, payload, false).await
-    }
-
-    async fn send_repeating(
-        &self,
-        endpoint: &Endpoint,
-        payload: Option<&Payload<'_>>,
-        may_land_twice: bool,
-    ) -> Result<Value, ApiError> {
-        let mut place = self.inner.limits.place();
-        let mut attempt = 1;
-        let mut failed = None;
-        loop {
-            let result = self.send_once(endpoint, payload, &mut place).await;
-            place.retrying(false);
-            match result {
-                Err(e) if self.wait_out(&e) => failed = Some(e),
-                Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
-                    return Err(self.not_retried(e));
-                }
-                Err(e)
-                    if e.is_retryable()
-                        && (may_land_twice || matches!(e, ApiError::Connect { .. }))
-                        && attempt < self.attempts() =>
-                {
-                    attempt += 1;
-                    place.retrying(true);
-                    if !self.pause(endpoint, &e, attempt, false).await {
-                        return Err(self.not_retried(e));
-                    }
-                    failed = Some(e);
-                }
-                Err(e @ ApiError::NotSent { .. }) => return Err(self.held_back(e, failed)),
-                result => return result,
-            }
+        match self.send_looking(endpoint, payload, None).await? {
+            Sent::Answer(v) => Ok(v),
+            Sent::Found(_) => unreachable!("only a create looks for what it made"),
         }
     }
 
-    /// The POST, retried so that it creates at most one webhook. When an attempt fails in a
+    /// `send`, and the POST (`created`, its body), retried so that it creates at most one webhook. When an attempt fails in a
     /// way that may have reached the portal (a timeout, a 502/503/504), the answer was perhaps
     /// only lost: after the wait, the list is read and a webhook with exactly this (name, uri)
     /// is taken as the one created. Only when it is absent is the POST sent again, within the
@@ -129,67 +94,66 @@ impl Client {
     /// the target before it stores anything, docs/docspace-api.md §9): the repeat is then
     /// refused as a duplicate (§15), and the list is read once more to find the webhook the
     /// earlier attempt created.
-    pub(super) async fn create_once(
+    pub(super) async fn send_looking(
         &self,
         endpoint: &Endpoint,
-        payload: &Payload<'_>,
-        body: &WebhookBody,
-    ) -> Result<LiveWebhook, ApiError> {
+        payload: Option<&Payload<'_>>,
+        created: Option<&WebhookBody>,
+    ) -> Result<Sent, ApiError> {
         let mut place = self.inner.limits.place();
         let mut attempt = 1;
-        // Whether an earlier attempt of this call may have been carried out.
+        // Whether an earlier attempt of this create may have been carried out.
         let mut may_exist = false;
         let mut failed = None;
         loop {
-            let result = self.send_once(endpoint, Some(payload), &mut place).await;
+            let result = self.send_once(endpoint, payload, &mut place).await;
             place.retrying(false);
             let error = match result {
-                Ok(v) => return wire::decode_one(endpoint, &v),
-                // Refused before it was handled: posted again after the pause, uncounted.
-                Err(e) if self.wait_out(&e) => {
+                Ok(v) => return Ok(Sent::Answer(v)),
+                // Refused before it was handled: the limits hold the next attempt until the
+                // portal's time, and it does not count as a retry. Not once the run is stopped.
+                Err(e @ ApiError::RateLimited { .. }) if !self.halt().is_stopped() => {
                     failed = Some(e);
                     continue;
                 }
                 Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
                     return Err(self.not_retried(e));
                 }
-                Err(e @ ApiError::NotSent { .. }) => return Err(self.held_back(e, failed)),
+                // Kept from its next attempt by the stopped run: after a signal, the last
+                // failure marked as not retried; after a throttle stop, the portal's own last
+                // refusal.
+                Err(e @ ApiError::NotSent { .. }) => {
+                    return Err(match failed {
+                        Some(last) if self.interrupted() => self.not_retried(last),
+                        last => last.unwrap_or(e),
+                    });
+                }
                 Err(e) => e,
             };
-            if may_exist && error.is_duplicate() {
-                let found = self.list().await.ok().and_then(|live| find(live, body));
-                return match found {
-                    Some(found) => {
-                        self.inner.options.emit(ClientEvent::CreateLanded {
-                            id: found.id,
-                            name: found.name.clone(),
-                        });
-                        Ok(found)
-                    }
-                    None => Err(error),
+            if let Some(body) = created.filter(|_| may_exist && error.is_duplicate()) {
+                return match self.look_for(body, true).await {
+                    Ok(Some(found)) => Ok(Sent::Found(found)),
+                    _ => Err(error),
                 };
             }
-            if !error.is_retryable() || attempt >= self.attempts() {
+            // A refused connection sent nothing; any other retryable failure may have landed.
+            let may_have_landed = !matches!(error, ApiError::Connect { .. });
+            let twice = endpoint.is_redelivery() && may_have_landed;
+            if !error.is_retryable() || twice || attempt >= self.attempts() {
                 return Err(error);
             }
             attempt += 1;
             place.retrying(true);
-            // A refused connection sent nothing; any other retryable failure may have landed.
-            let check = !matches!(error, ApiError::Connect { .. });
-            may_exist |= check;
-            let go_on = self.pause(endpoint, &error, attempt, check).await;
-            if check {
+            let check = created.filter(|_| may_have_landed);
+            may_exist |= check.is_some();
+            let go_on = self.pause(endpoint, &error, attempt, check.is_some()).await;
+            if let Some(body) = check {
                 // If the list cannot be read either, whether the POST landed is unknown: the
                 // POST's own error says what went wrong, and a rerun's plan shows the state.
-                let Ok(live) = self.list().await else {
-                    return Err(error);
-                };
-                if let Some(found) = find(live, body) {
-                    self.inner.options.emit(ClientEvent::CreateFound {
-                        id: found.id,
-                        name: found.name.clone(),
-                    });
-                    return Ok(found);
+                match self.look_for(body, false).await {
+                    Ok(Some(found)) => return Ok(Sent::Found(found)),
+                    Ok(None) => {}
+                    Err(_) => return Err(error),
                 }
             }
             if !go_on {
@@ -301,22 +265,6 @@ impl Client {
         matches!(self.halt().reason(), Some(StopReason::Signal { .. }))
     }
 
-    /// The error of a call the stopped run kept from its next attempt: after a signal, the last
-    /// failure marked as not retried; after a throttle stop, the portal's own last refusal.
-    fn held_back(&self, not_sent: ApiError, failed: Option<ApiError>) -> ApiError {
-        match failed {
-            Some(last) if self.interrupted() => self.not_retried(last),
-            Some(last) => last,
-            None => not_sent,
-        }
-    }
-
-    /// Whether `error` is a 429 to wait out: the limits hold the next attempt until the
-    /// portal's time, and it does not count as a retry. Not once the run is stopped.
-    fn wait_out(&self, error: &ApiError) -> bool {
-        matches!(error, ApiError::RateLimited { .. }) && !self.halt().is_stopped()
-    }
-
     /// Whether the stop switch ends this request's retrying. A retry is a new request, and once
     /// the run stops no new write is sent; reads go on, and so does the follow-up call of a
     /// create the portal already has (`Client::follow_up`).
@@ -333,6 +281,29 @@ impl Client {
                 .map_or_else(|| "stopped".into(), ToString::to_string),
             last: Box::new(last),
         }
+    }
+
+    /// The webhook with exactly `body`'s (name, uri) in a fresh list, told to the event sink as
+    /// one that `landed` late or whose answer was lost.
+    async fn look_for(
+        &self,
+        body: &WebhookBody,
+        landed: bool,
+    ) -> Result<Option<LiveWebhook>, ApiError> {
+        // Boxed: the list goes through the same loop as the create that looks at it.
+        let live = Box::pin(self.list()).await?;
+        let found = live
+            .into_iter()
+            .find(|w| w.name == body.name && w.uri == body.uri);
+        if let Some(w) = &found {
+            let (id, name) = (w.id, w.name.clone());
+            self.inner.options.emit(if landed {
+                ClientEvent::CreateLanded { id, name }
+            } else {
+                ClientEvent::CreateFound { id, name }
+            });
+        }
+        Ok(found)
     }
 
     /// Announces the wait before `attempt`, then waits. Returns false when the stop switch
@@ -374,11 +345,6 @@ impl Client {
         }
         !self.stopping(endpoint)
     }
-}
-
-fn find(live: Vec<LiveWebhook>, body: &WebhookBody) -> Option<LiveWebhook> {
-    live.into_iter()
-        .find(|w| w.name == body.name && w.uri == body.uri)
 }
 
 /// Uniform in `[0, ceiling]`, so clients that failed together do not retry together. The
