@@ -139,15 +139,9 @@ impl StatusClass {
         }
     }
 
-    /// Its flag in the log's `groupStatus`.
+    /// Its flag in the log's `groupStatus`: 1, 2, 4, 8, 16 in the order declared.
     pub fn flag(self) -> u32 {
-        match self {
-            StatusClass::Unsent => 1,
-            StatusClass::Success => 2,
-            StatusClass::Redirect => 4,
-            StatusClass::ClientError => 8,
-            StatusClass::ServerError => 16,
-        }
+        1 << self as u32
     }
 }
 
@@ -168,7 +162,6 @@ impl fmt::Display for StatusClass {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LogQuery {
     config_id: Option<i32>,
-    event_id: Option<i32>,
     group_status: u32,
     trigger: Option<u64>,
 }
@@ -181,12 +174,6 @@ impl LogQuery {
     /// Only this webhook's deliveries.
     pub fn webhook(mut self, id: i32) -> LogQuery {
         self.config_id = Some(id);
-        self
-    }
-
-    /// Only the row with this log id.
-    pub fn event(mut self, log_id: i32) -> LogQuery {
-        self.event_id = Some(log_id);
         self
     }
 
@@ -206,9 +193,6 @@ impl LogQuery {
         let mut path = format!("{LOG_PATH}?count={count}&startIndex={start_index}");
         if let Some(id) = self.config_id {
             path.push_str(&format!("&configId={id}"));
-        }
-        if let Some(id) = self.event_id {
-            path.push_str(&format!("&eventId={id}"));
         }
         if self.group_status != 0 {
             path.push_str(&format!("&groupStatus={}", self.group_status));
@@ -349,11 +333,9 @@ impl Client {
             let _in_flight = self
                 .halt()
                 .begin(format!("resend of {} deliveries", ids.len()));
-            let result = match self.payload(&endpoint, &RetryRequest { ids }, None) {
-                Ok(payload) => self.send(&endpoint, Some(&payload)).await,
-                Err(e) => Err(e),
-            };
-            match result.and_then(|v| decode_rows(&endpoint, &v)) {
+            let payload = self.payload(&endpoint, &RetryRequest { ids }, None);
+            let sent = async { self.send(&endpoint, Some(&payload?)).await };
+            match sent.await.and_then(|v| decode_rows(&endpoint, &v)) {
                 Ok(rows) => {
                     done.answered += ids.len();
                     done.rows.extend(rows);
@@ -382,11 +364,7 @@ impl Client {
 fn decode_page(endpoint: &Endpoint, v: &Value) -> Result<LogPage, ApiError> {
     let rows = decode_rows(endpoint, v)?;
     // `count` says 1 whatever the length: only `total` counts the matches.
-    let total = match v.get("total") {
-        Some(Value::Number(n)) => n.as_u64(),
-        _ => None,
-    };
-    let total = total.ok_or_else(|| {
+    let total = v.get("total").and_then(Value::as_u64).ok_or_else(|| {
         let found = v
             .get("total")
             .map_or_else(|| "nothing (the member is missing)".to_owned(), wire::found);
