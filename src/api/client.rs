@@ -193,7 +193,7 @@ impl Client {
     /// Every webhook the key's user can see, sorted by id. A webhook's last failure is what
     /// its target answered, shown in plans: it is scrubbed of every secret like an error body.
     pub async fn list(&self) -> Result<Vec<LiveWebhook>, ApiError> {
-        let endpoint = endpoint(Method::GET, WEBHOOK_PATH.into());
+        let endpoint = Endpoint::new(Method::GET, WEBHOOK_PATH);
         let v = self.send(&endpoint, None).await?;
         let mut live = wire::decode_list(&endpoint, &v)?;
         for w in &mut live {
@@ -211,7 +211,7 @@ impl Client {
     /// Never creates the webhook twice: a POST whose answer may have been lost is sent again
     /// only after a fresh list shows no webhook with this exact (name, uri).
     pub async fn create(&self, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
-        let endpoint = endpoint(Method::POST, WEBHOOK_PATH.into());
+        let endpoint = Endpoint::new(Method::POST, WEBHOOK_PATH);
         let request = WebhookRequest { id: None, body };
         let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
         match self
@@ -224,7 +224,7 @@ impl Client {
     }
 
     pub async fn update(&self, id: i32, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
-        let endpoint = endpoint(Method::PUT, WEBHOOK_PATH.into());
+        let endpoint = Endpoint::new(Method::PUT, WEBHOOK_PATH);
         let request = WebhookRequest { id: Some(id), body };
         let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
         let v = self.send(&endpoint, Some(&payload)).await?;
@@ -238,7 +238,7 @@ impl Client {
         uri: &str,
         enabled: bool,
     ) -> Result<LiveWebhook, ApiError> {
-        let endpoint = endpoint(Method::PUT, format!("{WEBHOOK_PATH}/enable"));
+        let endpoint = Endpoint::new(Method::PUT, format!("{WEBHOOK_PATH}/enable"));
         let request = EnableRequest {
             id,
             name,
@@ -252,7 +252,7 @@ impl Client {
 
     /// `Ok(None)` when the portal answers 404: the webhook is already gone.
     pub async fn delete(&self, id: i32) -> Result<Option<LiveWebhook>, ApiError> {
-        let endpoint = endpoint(Method::DELETE, format!("{WEBHOOK_PATH}/{id}"));
+        let endpoint = Endpoint::new(Method::DELETE, format!("{WEBHOOK_PATH}/{id}"));
         match self.send(&endpoint, None).await {
             Ok(v) => wire::decode_one(&endpoint, &v).map(Some),
             Err(e) if e.status() == Some(404) => Ok(None),
@@ -552,10 +552,6 @@ impl Client {
         }
         !self.stopping(endpoint)
     }
-}
-
-fn endpoint(method: Method, path: String) -> Endpoint {
-    Endpoint { method, path }
 }
 
 /// Uniform in `[0, ceiling]`, so clients that failed together do not retry together. The

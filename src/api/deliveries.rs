@@ -76,7 +76,13 @@ impl fmt::Debug for Delivery {
 
 impl Delivery {
     pub fn class(&self) -> StatusClass {
-        StatusClass::of(self.status)
+        match self.status {
+            0..=199 => StatusClass::Unsent,
+            200..=299 => StatusClass::Success,
+            300..=399 => StatusClass::Redirect,
+            400..=499 => StatusClass::ClientError,
+            _ => StatusClass::ServerError,
+        }
     }
 
     /// The recorded `x-docspace-signature-256` value (`sha256=<HEX>`), when the row has one. The
@@ -128,16 +134,6 @@ impl StatusClass {
         StatusClass::ClientError,
         StatusClass::ServerError,
     ];
-
-    pub fn of(status: u16) -> StatusClass {
-        match status {
-            0..=199 => StatusClass::Unsent,
-            200..=299 => StatusClass::Success,
-            300..=399 => StatusClass::Redirect,
-            400..=499 => StatusClass::ClientError,
-            _ => StatusClass::ServerError,
-        }
-    }
 
     /// Its flag in the log's `groupStatus`: 1, 2, 4, 8, 16 in the order declared.
     pub fn flag(self) -> u32 {
@@ -241,10 +237,10 @@ impl Client {
         start_index: u32,
         count: u32,
     ) -> Result<LogPage, ApiError> {
-        let endpoint = Endpoint {
-            method: Method::GET,
-            path: query.path(start_index, count.clamp(1, LOG_PAGE)),
-        };
+        let endpoint = Endpoint::new(
+            Method::GET,
+            query.path(start_index, count.clamp(1, LOG_PAGE)),
+        );
         let v = self.send(&endpoint, None).await?;
         decode_page(&endpoint, &v)
     }
@@ -318,10 +314,7 @@ impl Client {
     /// Sends these deliveries again, one request per 100 ids, in order; stops at the first
     /// request that fails and says so in `Redelivered::error`, with what was done before it.
     pub async fn redeliver(&self, log_ids: &[i32]) -> Redelivered {
-        let endpoint = Endpoint {
-            method: Method::PUT,
-            path: RETRY_PATH.into(),
-        };
+        let endpoint = Endpoint::new(Method::PUT, RETRY_PATH);
         let mut done = Redelivered {
             rows: Vec::new(),
             asked: log_ids.len(),
@@ -351,10 +344,10 @@ impl Client {
 
     /// Sends one delivery again. A 404 means the log has no such row.
     pub async fn redeliver_one(&self, log_id: i32) -> Result<Delivery, ApiError> {
-        let endpoint = Endpoint {
-            method: Method::PUT,
-            path: format!("/api/2.0/settings/webhook/{log_id}/retry"),
-        };
+        let endpoint = Endpoint::new(
+            Method::PUT,
+            format!("/api/2.0/settings/webhook/{log_id}/retry"),
+        );
         let v = self.send(&endpoint, None).await?;
         let response = wire::unwrap_envelope(&endpoint, &v, "a delivery")?;
         decode_row(&endpoint, "response", response, &Redactor::registered())

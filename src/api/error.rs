@@ -21,6 +21,11 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    pub(super) fn new(method: Method, path: impl Into<String>) -> Endpoint {
+        let path = path.into();
+        Endpoint { method, path }
+    }
+
     /// A redelivery: each one that lands queues a delivery, and its rate limit is its own
     /// (docs/docspace-api.md §21).
     pub(super) fn is_redelivery(&self) -> bool {

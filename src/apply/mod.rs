@@ -193,16 +193,12 @@ pub fn infinitive(action: Action) -> &'static str {
 
 /// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses.
 fn frees_a_pair(plan: &Plan, i: usize) -> bool {
-    let Op::Delete { .. } = plan.changes[i].op else {
+    let change = &plan.changes[i];
+    let (Op::Delete { .. }, Some(gone)) = (&change.op, &change.before) else {
         return false;
     };
-    let Some(gone) = &plan.changes[i].before else {
-        unreachable!("every delete is made with its live record (plan::change)");
-    };
-    plan.changes.iter().any(|c| match &c.op {
-        Op::Create(body) => same_pair(body, gone),
-        _ => false,
-    })
+    let reused = |c: &Change| matches!(&c.op, Op::Create(body) if same_pair(body, gone));
+    plan.changes.iter().any(reused)
 }
 
 /// Whether the portal takes `body` and `live` for the same (name, uri). Compared without case,
