@@ -293,14 +293,14 @@ impl Client {
         }
     }
 
-    /// `send`, and the POST (`created`, its body), retried so that it creates at most one webhook. When an attempt fails in a
-    /// way that may have reached the portal (a timeout, a 502/503/504), the answer was perhaps
-    /// only lost: after the wait, the list is read and a webhook with exactly this (name, uri)
-    /// is taken as the one created. Only when it is absent is the POST sent again, within the
-    /// same budget. The attempt may still land after that list was read (the portal probes
-    /// the target before it stores anything, docs/docspace-api.md §9): the repeat is then
-    /// refused as a duplicate (§15), and the list is read once more to find the webhook the
-    /// earlier attempt created.
+    /// `send`, and the POST (`created`, its body), retried so that it creates at most one
+    /// webhook. When an attempt fails in a way that may have reached the portal (a timeout, a
+    /// 502/503/504), the answer was perhaps only lost: after the wait, the list is read and a
+    /// webhook with exactly this (name, uri) is taken as the one created. Only when it is
+    /// absent is the POST sent again, within the same budget. The attempt may still land after
+    /// that list was read (the portal probes the target before it stores anything,
+    /// docs/docspace-api.md §9): the repeat is then refused as a duplicate (§15), and the list
+    /// is read once more to find the webhook the earlier attempt created.
     async fn send_looking(
         &self,
         endpoint: &Endpoint,
