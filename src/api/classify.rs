@@ -234,47 +234,35 @@ pub(crate) fn transport_error(
     options: &ClientOptions,
     redactor: &Redactor,
 ) -> ApiError {
-    let portal_s = portal.as_str().to_string();
+    let portal = portal.as_str().to_string();
     if err.is_timeout() {
         let (kind, after) = if err.is_connect() {
             (TimeoutKind::Connect, options.connect_timeout)
         } else {
             (TimeoutKind::Request, options.request_timeout)
         };
+        let endpoint = endpoint.clone();
         return ApiError::Timeout {
-            endpoint: endpoint.clone(),
-            portal: portal_s,
+            endpoint,
+            portal,
             kind,
             after,
         };
     }
     let detail = redactor.shown(&root_cause(err), MESSAGE_CHARS);
-    if err.is_dns() {
-        return ApiError::Dns {
-            portal: portal_s,
-            detail,
-        };
-    }
-    if err.is_connect() {
-        let lower = detail.to_ascii_lowercase();
-        if ["certificate", "tls", "handshake", "x509"]
-            .iter()
-            .any(|w| lower.contains(w))
-        {
-            return ApiError::Tls {
-                portal: portal_s,
-                detail,
-            };
+    let lower = detail.to_ascii_lowercase();
+    let tls = ["certificate", "tls", "handshake", "x509"];
+    match () {
+        () if err.is_dns() => ApiError::Dns { portal, detail },
+        () if err.is_connect() && tls.iter().any(|w| lower.contains(w)) => {
+            ApiError::Tls { portal, detail }
         }
-        return ApiError::Connect {
-            portal: portal_s,
+        () if err.is_connect() => ApiError::Connect { portal, detail },
+        () => ApiError::Transport {
+            endpoint: endpoint.clone(),
+            portal,
             detail,
-        };
-    }
-    ApiError::Transport {
-        endpoint: endpoint.clone(),
-        portal: portal_s,
-        detail,
+        },
     }
 }
 

@@ -1,23 +1,44 @@
-//! The HTTP client and the calls the rest of the tool makes: each one request (the create
-//! aside, see `request.rs`), sent through `Client::send`, and its answer decoded.
+//! The HTTP client, the calls the rest of the tool makes, and how one request is sent:
+//! `send_once` is the only code that touches the network; `send` repeats it for GET, PUT and
+//! DELETE, which the portal can safely receive twice, but for a redelivery, which it cannot
+//! (each one queues a delivery); `send_looking` also sends the POST, which looks before it
+//! posts again. Hand-rolled (a loop and `tokio::time::sleep`) rather than a backoff crate: the
+//! POST rule needs a list request between attempts, and every wait must be announced before it
+//! starts.
 //!
 //! Invariants: redirects are never followed (the key must not reach another host); the
 //! `Authorization` header is built once, marked sensitive, and sent with each request; the key
 //! is otherwise only registered with `redact`, which scrubs it from anything the portal echoes;
-//! `Debug` shows neither.
+//! `Debug` shows neither. At most `retries + 1` attempts per call, not counting 429s, which are
+//! sent again once the pause is over (`limits.rs`: that wait is bounded by `max_wait`); only
+//! `ApiError::is_retryable` failures (connection, timeout, 502, 503, 504) are retried, after a
+//! wait of exponential backoff with full jitter; a POST that may have reached the portal is sent
+//! again only after a fresh list shows no webhook with its exact (name, uri). Once the run's stop
+//! switch is thrown no write is retried (the follow-up of a create excepted) and the waits of
+//! those that would be end at once; a call stopped before its next attempt (`NotSent`) ends
+//! with the failure of the attempt before, if there was one. An answer is read whole but
+//! bounded, and every text taken from it is scrubbed of the key, of every registered secret and
+//! of this request's own secret before it can reach an error.
 
 use std::fmt;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, redirect};
 use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde_json::Value;
 
+use super::classify::{Answer, classify, transport_error};
 use super::error::{ApiError, Endpoint};
-use super::limits::Limits;
+use super::event::ClientEvent;
+use super::limits::{Limits, Place};
+use super::retry_after::RateHeaders;
 use super::wire::{self, EnableRequest, WebhookRequest};
 use super::{ClientOptions, LiveWebhook, PortalUrl, WebhookBody};
+use crate::halt::StopReason;
 use crate::redact::{self, Redactor};
 
 const WEBHOOK_PATH: &str = "/api/2.0/settings/webhook";
@@ -57,24 +78,40 @@ fn http_for(options: &ClientOptions, loopback: bool) -> Result<reqwest::Client, 
     Ok(http)
 }
 
+/// Answers beyond this are not read: a webhook list is a few KiB, anything this big is not it.
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// A request body plus the secret in it, so that secret can be redacted from the answer (it is
+/// also registered with `redact`, for text shown outside this request's error).
+pub(super) struct Payload<'a> {
+    bytes: Vec<u8>,
+    secret: Option<&'a SecretString>,
+}
+
+/// What a call came to: the answer, or (a create only) the webhook a list showed it made.
+enum Sent {
+    Answer(Value),
+    Found(LiveWebhook),
+}
+
 /// A DocSpace client for one portal and one API key. Cheap to clone (one `Arc`).
 #[derive(Clone)]
 pub struct Client {
-    pub(super) inner: Arc<Inner>,
+    inner: Arc<Inner>,
     /// Set on the handle `follow_up` returns: the stop switch does not end its retries.
     follow_up: bool,
 }
 
-pub(super) struct Inner {
+struct Inner {
     /// Shared with every client of the run that has the same timeouts (`http_for`).
-    pub(super) http: reqwest::Client,
+    http: reqwest::Client,
     /// `Bearer <key>`, marked sensitive; sent with each request, since `http` is shared by
     /// portals with different keys.
-    pub(super) auth: HeaderValue,
-    pub(super) portal: PortalUrl,
-    pub(super) options: ClientOptions,
+    auth: HeaderValue,
+    portal: PortalUrl,
+    options: ClientOptions,
     /// Shared by every request of the client, so the whole run keeps to the portal's limits.
-    pub(super) limits: Limits,
+    limits: Limits,
 }
 
 impl fmt::Debug for Client {
@@ -156,7 +193,7 @@ impl Client {
     /// Every webhook the key's user can see, sorted by id. A webhook's last failure is what
     /// its target answered, shown in plans: it is scrubbed of every secret like an error body.
     pub async fn list(&self) -> Result<Vec<LiveWebhook>, ApiError> {
-        let endpoint = endpoint(Method::GET, WEBHOOK_PATH.into());
+        let endpoint = Endpoint::new(Method::GET, WEBHOOK_PATH);
         let v = self.send(&endpoint, None).await?;
         let mut live = wire::decode_list(&endpoint, &v)?;
         for w in &mut live {
@@ -174,14 +211,20 @@ impl Client {
     /// Never creates the webhook twice: a POST whose answer may have been lost is sent again
     /// only after a fresh list shows no webhook with this exact (name, uri).
     pub async fn create(&self, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
-        let endpoint = endpoint(Method::POST, WEBHOOK_PATH.into());
+        let endpoint = Endpoint::new(Method::POST, WEBHOOK_PATH);
         let request = WebhookRequest { id: None, body };
         let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
-        self.create_once(&endpoint, &payload, body).await
+        match self
+            .send_looking(&endpoint, Some(&payload), Some(body))
+            .await?
+        {
+            Sent::Answer(v) => wire::decode_one(&endpoint, &v),
+            Sent::Found(found) => Ok(found),
+        }
     }
 
     pub async fn update(&self, id: i32, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
-        let endpoint = endpoint(Method::PUT, WEBHOOK_PATH.into());
+        let endpoint = Endpoint::new(Method::PUT, WEBHOOK_PATH);
         let request = WebhookRequest { id: Some(id), body };
         let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
         let v = self.send(&endpoint, Some(&payload)).await?;
@@ -195,7 +238,7 @@ impl Client {
         uri: &str,
         enabled: bool,
     ) -> Result<LiveWebhook, ApiError> {
-        let endpoint = endpoint(Method::PUT, format!("{WEBHOOK_PATH}/enable"));
+        let endpoint = Endpoint::new(Method::PUT, format!("{WEBHOOK_PATH}/enable"));
         let request = EnableRequest {
             id,
             name,
@@ -209,15 +252,364 @@ impl Client {
 
     /// `Ok(None)` when the portal answers 404: the webhook is already gone.
     pub async fn delete(&self, id: i32) -> Result<Option<LiveWebhook>, ApiError> {
-        let endpoint = endpoint(Method::DELETE, format!("{WEBHOOK_PATH}/{id}"));
+        let endpoint = Endpoint::new(Method::DELETE, format!("{WEBHOOK_PATH}/{id}"));
         match self.send(&endpoint, None).await {
             Ok(v) => wire::decode_one(&endpoint, &v).map(Some),
             Err(e) if e.status() == Some(404) => Ok(None),
             Err(e) => Err(e),
         }
     }
+
+    /// The body of a request, with the secret it carries (registered with `redact`).
+    pub(super) fn payload<'a>(
+        &self,
+        endpoint: &Endpoint,
+        request: &impl Serialize,
+        secret: Option<&'a SecretString>,
+    ) -> Result<Payload<'a>, ApiError> {
+        if let Some(secret) = secret {
+            redact::register(secret.expose_secret());
+        }
+        let bytes = wire::to_body(request).map_err(|e| ApiError::Transport {
+            endpoint: endpoint.clone(),
+            portal: self.portal().as_str().to_string(),
+            detail: format!("could not encode the request body: {e}"),
+        })?;
+        Ok(Payload { bytes, secret })
+    }
+
+    /// `send_once`, repeated while the failure is retryable and attempts remain. A request the
+    /// portal must not carry out twice (a redelivery queues a new delivery each time it lands)
+    /// is sent again only after a failure that says it was not received (a refused connection,
+    /// a 429). POST goes through `send_looking` instead.
+    pub(super) async fn send(
+        &self,
+        endpoint: &Endpoint,
+        payload: Option<&Payload<'_>>,
+    ) -> Result<Value, ApiError> {
+        match self.send_looking(endpoint, payload, None).await? {
+            Sent::Answer(v) => Ok(v),
+            Sent::Found(_) => unreachable!("only a create looks for what it made"),
+        }
+    }
+
+    /// `send`, and the POST (`created`, its body), retried so that it creates at most one
+    /// webhook. When an attempt fails in a way that may have reached the portal (a timeout, a
+    /// 502/503/504), the answer was perhaps only lost: after the wait, the list is read and a
+    /// webhook with exactly this (name, uri) is taken as the one created. Only when it is
+    /// absent is the POST sent again, within the same budget. The attempt may still land after
+    /// that list was read (the portal probes the target before it stores anything,
+    /// docs/docspace-api.md §9): the repeat is then refused as a duplicate (§15), and the list
+    /// is read once more to find the webhook the earlier attempt created.
+    async fn send_looking(
+        &self,
+        endpoint: &Endpoint,
+        payload: Option<&Payload<'_>>,
+        created: Option<&WebhookBody>,
+    ) -> Result<Sent, ApiError> {
+        let mut place = self.inner.limits.place();
+        let mut attempt = 1;
+        // Whether an earlier attempt of this create may have been carried out.
+        let mut may_exist = false;
+        let mut failed = None;
+        loop {
+            let result = self.send_once(endpoint, payload, &mut place).await;
+            place.retrying(false);
+            let error = match result {
+                Ok(v) => return Ok(Sent::Answer(v)),
+                // Refused before it was handled: the limits hold the next attempt until the
+                // portal's time, and it does not count as a retry. Not once the run is stopped.
+                Err(e @ ApiError::RateLimited { .. }) if !self.halt().is_stopped() => {
+                    failed = Some(e);
+                    continue;
+                }
+                Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
+                    return Err(self.not_retried(e));
+                }
+                // Kept from its next attempt by the stopped run: after a signal, the last
+                // failure marked as not retried; after a throttle stop, the portal's own last
+                // refusal.
+                Err(e @ ApiError::NotSent { .. }) => {
+                    return Err(match failed {
+                        Some(last) if self.interrupted() => self.not_retried(last),
+                        last => last.unwrap_or(e),
+                    });
+                }
+                Err(e) => e,
+            };
+            if let Some(body) = created.filter(|_| may_exist && error.is_duplicate()) {
+                return match self.look_for(body, true).await {
+                    Ok(Some(found)) => Ok(Sent::Found(found)),
+                    _ => Err(error),
+                };
+            }
+            // A refused connection sent nothing; any other retryable failure may have landed.
+            let may_have_landed = !matches!(error, ApiError::Connect { .. });
+            let twice = endpoint.is_redelivery() && may_have_landed;
+            if !error.is_retryable() || twice || attempt >= self.attempts() {
+                return Err(error);
+            }
+            attempt += 1;
+            place.retrying(true);
+            let check = created.filter(|_| may_have_landed);
+            may_exist |= check.is_some();
+            let go_on = self.pause(endpoint, &error, attempt, check.is_some()).await;
+            if let Some(body) = check {
+                // If the list cannot be read either, whether the POST landed is unknown: the
+                // POST's own error says what went wrong, and a rerun's plan shows the state.
+                match self.look_for(body, false).await {
+                    Ok(Some(found)) => return Ok(Sent::Found(found)),
+                    Ok(None) => {}
+                    Err(_) => return Err(error),
+                }
+            }
+            if !go_on {
+                return Err(self.not_retried(error));
+            }
+            failed = Some(error);
+        }
+    }
+
+    /// One request, once the portal's limits let it out (`place`: the call's place among the
+    /// writes), reported to the event sink with its status and duration; its answer goes back
+    /// to the limits.
+    async fn send_once<'a>(
+        &'a self,
+        endpoint: &Endpoint,
+        payload: Option<&Payload<'_>>,
+        place: &mut Place<'a>,
+    ) -> Result<Value, ApiError> {
+        let limits = &self.inner.limits;
+        let permit = limits
+            .admit(endpoint, !self.may_stop(endpoint), place)
+            .await?;
+        let started = Instant::now();
+        let mut status = None;
+        let mut rate = RateHeaders::default();
+        let result = self
+            .exchange(endpoint, payload, &mut status, &mut rate)
+            .await;
+        self.inner.options.emit(ClientEvent::Request {
+            endpoint: endpoint.clone(),
+            status,
+            elapsed: started.elapsed(),
+        });
+        limits.answered(permit, endpoint, &rate, &result);
+        result
+    }
+
+    /// The one way to the portal: sends, reads the whole answer (bounded), classifies it.
+    /// `status` and the rate-limit headers are set as soon as the answer's head arrives.
+    async fn exchange(
+        &self,
+        endpoint: &Endpoint,
+        payload: Option<&Payload<'_>>,
+        status_seen: &mut Option<u16>,
+        rate_seen: &mut RateHeaders,
+    ) -> Result<Value, ApiError> {
+        let (portal, options) = (&self.inner.portal, &self.inner.options);
+        // Every registered secret (the key among them), and this payload's secret by name.
+        let redactor = Redactor::new(payload.and_then(|p| p.secret).map(|s| s.expose_secret()));
+        let failed = |e: reqwest::Error| transport_error(&e, endpoint, portal, options, &redactor);
+
+        let mut request = self
+            .inner
+            .http
+            .request(endpoint.method.clone(), portal.join(&endpoint.path))
+            .header(header::AUTHORIZATION, self.inner.auth.clone());
+        if let Some(payload) = payload {
+            request = request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(payload.bytes.clone());
+        }
+        let mut response = request.send().await.map_err(failed)?;
+
+        let status = response.status().as_u16();
+        *status_seen = Some(status);
+        let text_header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = text_header(header::CONTENT_TYPE);
+        let location = text_header(header::LOCATION);
+        let now = SystemTime::now();
+        *rate_seen = RateHeaders::read(response.headers(), now);
+
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(failed)? {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(ApiError::TooLarge {
+                    endpoint: endpoint.clone(),
+                    portal: portal.as_str().to_string(),
+                    status,
+                    mib: MAX_BODY_BYTES / 1024 / 1024,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+
+        let answer = Answer {
+            status,
+            content_type: content_type.as_deref(),
+            location: location.as_deref(),
+            retry_after: rate_seen.retry_after,
+            body: &body,
+        };
+        classify(endpoint, portal, &answer, &redactor)
+    }
+
+    /// `retries + 1`.
+    fn attempts(&self) -> u32 {
+        self.inner.options.retries.saturating_add(1)
+    }
+
+    /// Whether a signal stopped the run: a write it keeps from being sent again is reported as
+    /// not retried (interrupted), whatever its last answer was.
+    fn interrupted(&self) -> bool {
+        matches!(self.halt().reason(), Some(StopReason::Signal { .. }))
+    }
+
+    /// Whether the stop switch ends this request's retrying. A retry is a new request, and once
+    /// the run stops no new write is sent; reads go on, and so does the follow-up call of a
+    /// create the portal already has (`Client::follow_up`).
+    fn stopping(&self, endpoint: &Endpoint) -> bool {
+        self.halt().is_stopped() && self.may_stop(endpoint)
+    }
+
+    /// The failure of the last attempt, as the reason a stopped run did not send it again.
+    fn not_retried(&self, last: ApiError) -> ApiError {
+        ApiError::NotRetried {
+            reason: self
+                .halt()
+                .reason()
+                .map_or_else(|| "stopped".into(), ToString::to_string),
+            last: Box::new(last),
+        }
+    }
+
+    /// The webhook with exactly `body`'s (name, uri) in a fresh list, told to the event sink as
+    /// one that `landed` late or whose answer was lost.
+    async fn look_for(
+        &self,
+        body: &WebhookBody,
+        landed: bool,
+    ) -> Result<Option<LiveWebhook>, ApiError> {
+        // Boxed: the list goes through the same loop as the create that looks at it.
+        let live = Box::pin(self.list()).await?;
+        let found = live
+            .into_iter()
+            .find(|w| w.name == body.name && w.uri == body.uri);
+        if let Some(w) = &found {
+            let (id, name) = (w.id, w.name.clone());
+            self.inner.options.emit(if landed {
+                ClientEvent::CreateLanded { id, name }
+            } else {
+                ClientEvent::CreateFound { id, name }
+            });
+        }
+        Ok(found)
+    }
+
+    /// Announces the wait before `attempt`, then waits. Returns false when the stop switch
+    /// forbids sending the request again: at once when it is already thrown, or as soon as it
+    /// is. A `check_first` wait is never cut short: the list read after it tells whether the
+    /// create landed, and so whether its follow-up call is needed.
+    async fn pause(
+        &self,
+        endpoint: &Endpoint,
+        error: &ApiError,
+        attempt: u32,
+        check_first: bool,
+    ) -> bool {
+        let stopping = self.stopping(endpoint);
+        if stopping && !check_first {
+            return false;
+        }
+        let delay = full_jitter(self.inner.options.backoff_ceiling(attempt - 1));
+        // A stopping run waits only to look for the create, then sends nothing: there is no
+        // retry to announce.
+        if !stopping {
+            self.inner.options.emit(ClientEvent::Retry {
+                endpoint: endpoint.clone(),
+                attempt,
+                attempts: self.attempts(),
+                delay,
+                reason: reason(error),
+                check_first,
+            });
+        }
+        if check_first || !self.may_stop(endpoint) {
+            tokio::time::sleep(delay).await;
+        } else {
+            // Cut short when the run stops meanwhile.
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = self.halt().stopped() => {}
+            }
+        }
+        !self.stopping(endpoint)
+    }
 }
 
-fn endpoint(method: Method, path: String) -> Endpoint {
-    Endpoint { method, path }
+/// Uniform in `[0, ceiling]`, so clients that failed together do not retry together. The
+/// randomness comes from std's per-instance hasher keys: plenty for spreading retries.
+fn full_jitter(ceiling: Duration) -> Duration {
+    let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+    if nanos == 0 {
+        return Duration::ZERO;
+    }
+    let random = RandomState::new().hash_one(Instant::now());
+    Duration::from_nanos(random % nanos.saturating_add(1))
+}
+
+/// Why an attempt failed, in a few words for the retry line (the endpoint is already on it).
+fn reason(error: &ApiError) -> String {
+    match error {
+        ApiError::Timeout { kind, after, .. } => format!(
+            "no answer within {} s (the {kind} timeout)",
+            after.as_secs_f64()
+        ),
+        ApiError::Connect { detail, .. } => format!("could not connect: {detail}"),
+        ApiError::RateLimited { .. } => "HTTP 429 (rate limited)".into(),
+        ApiError::HttpStatus {
+            status, excerpt, ..
+        } => format!("HTTP {status}: {excerpt}"),
+        ApiError::Rejected {
+            status, message, ..
+        } => format!("HTTP {status}: {message}"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ClientOptions;
+
+    #[test]
+    fn backoff_doubles_with_full_jitter_up_to_the_cap() {
+        let options = ClientOptions {
+            retries: 10,
+            retry_base: Duration::from_millis(100),
+            retry_max_delay: Duration::from_millis(400),
+            ..ClientOptions::default()
+        };
+        assert_eq!(options.retries.saturating_add(1), 11);
+        for (attempt, ceiling) in [(2, 100), (3, 200), (4, 400), (5, 400), (11, 400)] {
+            let waits: Vec<Duration> = (0..200)
+                .map(|_| full_jitter(options.backoff_ceiling(attempt - 1)))
+                .collect();
+            let ceiling = Duration::from_millis(ceiling);
+            assert!(waits.iter().all(|w| *w <= ceiling), "{attempt}: {waits:?}");
+            // Jittered: not all the same, and some well below the ceiling.
+            assert!(waits.iter().any(|w| *w != waits[0]), "{attempt}: {waits:?}");
+            assert!(
+                waits.iter().any(|w| *w < ceiling / 2),
+                "{attempt}: {waits:?}"
+            );
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //!
 //! Every request goes through `Client::send` (pacing, 429 waits, retries, error classes), but a
 //! redelivery is never sent twice blindly: each one that lands queues a delivery, so it is
-//! repeated only after a failure that says it was not received (`send_at_most_once`).
+//! repeated only after a failure that says it was not received (`Endpoint::is_redelivery`).
 //! Invariants: a row's request body and headers are kept exactly as the portal recorded them
 //! (a signature is checked over those bytes), while the receiver's answer, text from outside,
 //! is scrubbed of every registered secret like any text from the portal; `Debug` shows neither
@@ -76,7 +76,13 @@ impl fmt::Debug for Delivery {
 
 impl Delivery {
     pub fn class(&self) -> StatusClass {
-        StatusClass::of(self.status)
+        match self.status {
+            0..=199 => StatusClass::Unsent,
+            200..=299 => StatusClass::Success,
+            300..=399 => StatusClass::Redirect,
+            400..=499 => StatusClass::ClientError,
+            _ => StatusClass::ServerError,
+        }
     }
 
     /// The recorded `x-docspace-signature-256` value (`sha256=<HEX>`), when the row has one. The
@@ -129,25 +135,9 @@ impl StatusClass {
         StatusClass::ServerError,
     ];
 
-    pub fn of(status: u16) -> StatusClass {
-        match status {
-            0..=199 => StatusClass::Unsent,
-            200..=299 => StatusClass::Success,
-            300..=399 => StatusClass::Redirect,
-            400..=499 => StatusClass::ClientError,
-            _ => StatusClass::ServerError,
-        }
-    }
-
-    /// Its flag in the log's `groupStatus`.
+    /// Its flag in the log's `groupStatus`: 1, 2, 4, 8, 16 in the order declared.
     pub fn flag(self) -> u32 {
-        match self {
-            StatusClass::Unsent => 1,
-            StatusClass::Success => 2,
-            StatusClass::Redirect => 4,
-            StatusClass::ClientError => 8,
-            StatusClass::ServerError => 16,
-        }
+        1 << self as u32
     }
 }
 
@@ -168,7 +158,6 @@ impl fmt::Display for StatusClass {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LogQuery {
     config_id: Option<i32>,
-    event_id: Option<i32>,
     group_status: u32,
     trigger: Option<u64>,
 }
@@ -181,12 +170,6 @@ impl LogQuery {
     /// Only this webhook's deliveries.
     pub fn webhook(mut self, id: i32) -> LogQuery {
         self.config_id = Some(id);
-        self
-    }
-
-    /// Only the row with this log id.
-    pub fn event(mut self, log_id: i32) -> LogQuery {
-        self.event_id = Some(log_id);
         self
     }
 
@@ -206,9 +189,6 @@ impl LogQuery {
         let mut path = format!("{LOG_PATH}?count={count}&startIndex={start_index}");
         if let Some(id) = self.config_id {
             path.push_str(&format!("&configId={id}"));
-        }
-        if let Some(id) = self.event_id {
-            path.push_str(&format!("&eventId={id}"));
         }
         if self.group_status != 0 {
             path.push_str(&format!("&groupStatus={}", self.group_status));
@@ -257,10 +237,10 @@ impl Client {
         start_index: u32,
         count: u32,
     ) -> Result<LogPage, ApiError> {
-        let endpoint = Endpoint {
-            method: Method::GET,
-            path: query.path(start_index, count.clamp(1, LOG_PAGE)),
-        };
+        let endpoint = Endpoint::new(
+            Method::GET,
+            query.path(start_index, count.clamp(1, LOG_PAGE)),
+        );
         let v = self.send(&endpoint, None).await?;
         decode_page(&endpoint, &v)
     }
@@ -334,10 +314,7 @@ impl Client {
     /// Sends these deliveries again, one request per 100 ids, in order; stops at the first
     /// request that fails and says so in `Redelivered::error`, with what was done before it.
     pub async fn redeliver(&self, log_ids: &[i32]) -> Redelivered {
-        let endpoint = Endpoint {
-            method: Method::PUT,
-            path: RETRY_PATH.into(),
-        };
+        let endpoint = Endpoint::new(Method::PUT, RETRY_PATH);
         let mut done = Redelivered {
             rows: Vec::new(),
             asked: log_ids.len(),
@@ -349,11 +326,9 @@ impl Client {
             let _in_flight = self
                 .halt()
                 .begin(format!("resend of {} deliveries", ids.len()));
-            let result = match self.payload(&endpoint, &RetryRequest { ids }, None) {
-                Ok(payload) => self.send_at_most_once(&endpoint, Some(&payload)).await,
-                Err(e) => Err(e),
-            };
-            match result.and_then(|v| decode_rows(&endpoint, &v)) {
+            let payload = self.payload(&endpoint, &RetryRequest { ids }, None);
+            let sent = async { self.send(&endpoint, Some(&payload?)).await };
+            match sent.await.and_then(|v| decode_rows(&endpoint, &v)) {
                 Ok(rows) => {
                     done.answered += ids.len();
                     done.rows.extend(rows);
@@ -369,11 +344,11 @@ impl Client {
 
     /// Sends one delivery again. A 404 means the log has no such row.
     pub async fn redeliver_one(&self, log_id: i32) -> Result<Delivery, ApiError> {
-        let endpoint = Endpoint {
-            method: Method::PUT,
-            path: format!("/api/2.0/settings/webhook/{log_id}/retry"),
-        };
-        let v = self.send_at_most_once(&endpoint, None).await?;
+        let endpoint = Endpoint::new(
+            Method::PUT,
+            format!("/api/2.0/settings/webhook/{log_id}/retry"),
+        );
+        let v = self.send(&endpoint, None).await?;
         let response = wire::unwrap_envelope(&endpoint, &v, "a delivery")?;
         decode_row(&endpoint, "response", response, &Redactor::registered())
     }
@@ -382,11 +357,7 @@ impl Client {
 fn decode_page(endpoint: &Endpoint, v: &Value) -> Result<LogPage, ApiError> {
     let rows = decode_rows(endpoint, v)?;
     // `count` says 1 whatever the length: only `total` counts the matches.
-    let total = match v.get("total") {
-        Some(Value::Number(n)) => n.as_u64(),
-        _ => None,
-    };
-    let total = total.ok_or_else(|| {
+    let total = v.get("total").and_then(Value::as_u64).ok_or_else(|| {
         let found = v
             .get("total")
             .map_or_else(|| "nothing (the member is missing)".to_owned(), wire::found);

@@ -20,6 +20,19 @@ pub struct Endpoint {
     pub path: String,
 }
 
+impl Endpoint {
+    pub(super) fn new(method: Method, path: impl Into<String>) -> Endpoint {
+        let path = path.into();
+        Endpoint { method, path }
+    }
+
+    /// A redelivery: each one that lands queues a delivery, and its rate limit is its own
+    /// (docs/docspace-api.md §21).
+    pub(super) fn is_redelivery(&self) -> bool {
+        self.path.ends_with("/retry")
+    }
+}
+
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.method, self.path)

@@ -1,31 +1,27 @@
 //! The portal's limits, kept by every request of a client: the gate a request passes before
-//! it goes out, and what its answer says back.
+//! it goes out, and what its answer says back (its headers, read by `retry_after`).
 //!
 //! DocSpace limits each user to 1,500 requests a minute, 15 concurrent writes and 10,000
-//! POST/PUT a day, and answers 429 at a limit, with `Retry-After` and `X-RateLimit-*` headers
-//! that only the refusal carries (docs/docspace-api.md §17). The gate sits in the client, not
-//! in `apply`, because every request counts against the same per-user limit (the list checks of
-//! a create and the follow-up calls too), and only the client sees the headers. It keeps:
-//! - the documented limits, fixed: at most 15 writes under way and 1,500
-//!   requests in any minute. A write holds its place for its whole call, retries included,
-//!   and while a failed write waits for its retry no new write starts: a retried write goes
-//!   before fresh ones instead of queueing behind them;
+//! POST/PUT a day, and answers 429 at a limit, with headers that only the refusal carries
+//! (docs/docspace-api.md §17). The gate sits in the client, not in `apply`, because every
+//! request counts against the same per-user limit (the list checks of a create and the
+//! follow-up calls too), and only the client sees the headers. It keeps:
+//! - the documented limits: at most 15 writes under way and 1,500 requests in any minute. A
+//!   write holds its place for its whole call, retries included, and while a failed write
+//!   waits for its retry no new write starts: a retried write goes before fresh ones;
 //! - a pause: a 429 holds every request until the portal's time (`Retry-After`, else
 //!   `X-RateLimit-Reset`, else the retry backoff). The refusals of requests sent before the
-//!   pause began join it: one pause, said once, however many were refused together. A pause
-//!   for refused writes halves the writes under way, for the rest of the run;
-//! - what a refusal taught: a 429 that names its limit and a wait of up to a minute spaces
-//!   every later request to that many per wait (`learned_spacing`), for the rest of the run. A
-//!   small rule, not a model of the portal: the spacing only grows, and nothing probes for more;
-//! - the headers, for a portal that sends them on every answer: while the latest
+//!   pause began join it: one pause, said once. A pause for refused writes halves the writes
+//!   under way, for the rest of the run;
+//! - what a refusal taught (`learned_spacing`), for the rest of the run. A small rule, not a
+//!   model of the portal: the spacing only grows, and nothing probes for more;
+//! - for a portal that sends the headers on every answer: while the latest
 //!   `X-RateLimit-Remaining`, less every request the portal may have counted after it, leaves
-//!   nothing before `X-RateLimit-Reset`, requests are spaced at the documented rate (one per
-//!   40 ms), so a large apply runs at the portal's limit instead of into it. Requests the
-//!   headers leave room for go at once;
+//!   nothing before `X-RateLimit-Reset`, requests go at the documented rate (one per 40 ms);
 //! - the wait budget: throttled pauses (pacing is progress, not waiting) of every portal of
 //!   the run add up to at most `max_wait` (`ClientOptions::waited` is shared). A pause beyond
-//!   what is left of it throws this portal's stop switch instead, with a message naming the
-//!   limit and the time the portal accepts requests again.
+//!   it throws this portal's stop switch instead, with a message naming the limit and the time
+//!   the portal accepts requests again.
 //!
 //! Invariants: no request passes the gate once the run is stopped (it fails as
 //! `ApiError::NotSent`), but for those a signal still lets out (reads, and the follow-up call
@@ -333,9 +329,8 @@ impl Limits {
         s.paused_until = Some(current.map_or(end, |c| c.max(end)));
         // The retry endpoints' limit is their own, per path (docs/docspace-api.md §17): it
         // says nothing of the rate every other request may go at.
-        let own_limit = endpoint.path.ends_with("/retry");
-        if let Some(spacing) =
-            learned_spacing(headers.limit, asked.or(headers.reset)).filter(|_| !own_limit)
+        if let Some(spacing) = learned_spacing(headers.limit, asked.or(headers.reset))
+            .filter(|_| !endpoint.is_redelivery())
         {
             s.learned = Some(s.learned.map_or(spacing, |old| old.max(spacing)));
         }

@@ -1,12 +1,12 @@
 //! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.
 //!
-//! Three files make the client: `client` (the `Client`, how it is built, and the calls the
-//! tool makes; the delivery log's and redelivery's calls are in `deliveries`), `request` (one
-//! request, sending it again, the create that looks before it posts again) and `limits` (every request held to the portal's documented limits, tightened
-//! by what its headers say, which `retry_after` reads). Below them: `url` checks the portal
-//! address (HTTPS, or HTTP to loopback only); `wire` holds the JSON shapes; `classify` turns
-//! answers and transport failures into `ApiError`s (`error`); `event` is what the client
-//! reports while it works.
+//! Two files make the client: `client` (the `Client`, the calls the tool makes and how one
+//! request is sent, sent again, and a create looked for before it is posted again; the delivery
+//! log's and redelivery's calls are in `deliveries`) and `limits` (every request held to the
+//! portal's documented limits, tightened by what its headers say, which `retry_after` reads).
+//! Below them: `url` checks the portal address (HTTPS, or HTTP to loopback only); `wire` holds
+//! the JSON shapes; `classify` turns answers and transport failures into `ApiError`s (`error`);
+//! `event` is what the client reports while it works.
 //!
 //! Invariants kept across the module: the API key and every `secretKey` stay in
 //! `SecretString`s (and are registered with `redact`, which scrubs every text from the portal
@@ -30,7 +30,6 @@ mod deliveries;
 mod error;
 mod event;
 mod limits;
-mod request;
 mod retry_after;
 mod url;
 mod wire;

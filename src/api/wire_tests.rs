@@ -134,18 +134,10 @@ fn list_of_the_reference_example_is_read() {
                 created_by: Some("66faa6e4-f133-11ea-b126-00ffeec8b4ef".into()),
             },
             LiveWebhook {
-                id: 9,
-                name: "minimal".into(),
-                uri: "https://b.example.com".into(),
                 enabled: false,
                 ssl: false,
                 triggers: TriggerSet::from_bits(1 << 34),
-                target_id: None,
-                last_failure_on: None,
-                last_failure_content: None,
-                last_success_on: None,
-                created_on: None,
-                created_by: None,
+                ..LiveWebhook::listed(9, "minimal", "https://b.example.com")
             },
         ]
     );

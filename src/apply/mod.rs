@@ -102,17 +102,15 @@ pub struct Report {
 impl Report {
     /// Changes that failed on their own, not because the run was stopped.
     pub fn failed(&self) -> usize {
-        self.results
-            .iter()
-            .filter(|(_, r)| r.as_ref().is_err_and(|e| !e.interrupted()))
-            .count()
+        self.count(|e| !e.interrupted())
     }
     /// Changes cut short by the stop switch (a retry they needed was not sent).
     pub fn interrupted(&self) -> usize {
-        self.results
-            .iter()
-            .filter(|(_, r)| r.as_ref().is_err_and(Failure::interrupted))
-            .count()
+        self.count(Failure::interrupted)
+    }
+    fn count(&self, which: impl Fn(&Failure) -> bool) -> usize {
+        let failures = self.results.iter().filter_map(|(_, r)| r.as_ref().err());
+        failures.filter(|e| which(e)).count()
     }
     pub fn done(&self) -> usize {
         self.results.len() - self.failed() - self.interrupted()
@@ -195,16 +193,12 @@ pub fn infinitive(action: Action) -> &'static str {
 
 /// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses.
 fn frees_a_pair(plan: &Plan, i: usize) -> bool {
-    let Op::Delete { .. } = plan.changes[i].op else {
+    let change = &plan.changes[i];
+    let (Op::Delete { .. }, Some(gone)) = (&change.op, &change.before) else {
         return false;
     };
-    let Some(gone) = &plan.changes[i].before else {
-        unreachable!("every delete is made with its live record (plan::change)");
-    };
-    plan.changes.iter().any(|c| match &c.op {
-        Op::Create(body) => same_pair(body, gone),
-        _ => false,
-    })
+    let reused = |c: &Change| matches!(&c.op, Op::Create(body) if same_pair(body, gone));
+    plan.changes.iter().any(reused)
 }
 
 /// Whether the portal takes `body` and `live` for the same (name, uri). Compared without case,
@@ -220,32 +214,27 @@ async fn run(
     secret: Option<SecretString>,
     creates_held: &AtomicBool,
 ) -> Result<Done, Failure> {
-    match &change.op {
-        Op::Create(body) => create::create(client, body, secret, creates_held).await,
-        Op::Update { id, body } => Ok(Done {
-            webhook: client.update(*id, &wire(body, secret)).await?,
-            corrected: false,
-        }),
+    let webhook = match &change.op {
+        Op::Create(body) => return create::create(client, body, secret, creates_held).await,
+        Op::Update { id, body } => client.update(*id, &wire(body, secret)).await?,
         Op::SetEnabled {
             id,
             name,
             uri,
             enabled,
-        } => Ok(Done {
-            webhook: client.set_enabled(*id, name, uri, *enabled).await?,
-            corrected: false,
-        }),
+        } => client.set_enabled(*id, name, uri, *enabled).await?,
         Op::Delete { id } => {
             let Some(gone) = &change.before else {
                 unreachable!("every delete is made with its live record (plan::change)");
             };
-            Ok(Done {
-                // A 404 means someone else already deleted it: the goal is reached either way.
-                webhook: client.delete(*id).await?.unwrap_or_else(|| gone.clone()),
-                corrected: false,
-            })
+            // A 404 means someone else already deleted it: the goal is reached either way.
+            client.delete(*id).await?.unwrap_or_else(|| gone.clone())
         }
-    }
+    };
+    Ok(Done {
+        webhook,
+        corrected: false,
+    })
 }
 
 /// The request body of `body`, with its secret resolved (`None`: the stored one is kept).
