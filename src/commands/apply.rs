@@ -19,23 +19,21 @@ use std::process::ExitCode;
 use super::confirm::{Asking, confirm};
 use super::portals::{self, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::{Output, Planned, Printer, prefix, saved_file};
+use super::{Output, Planned, Printer, Session, prefix, saved_file};
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
 use crate::plan::saved::SavedPlanError;
 use crate::plan::{Action, Change, Plan};
 use crate::render::style::{self, paint};
-use crate::settings::Settings;
 use crate::{Error, render};
 
 pub(super) fn run(
     args: &ApplyArgs,
-    settings: &Settings,
+    session: &Session,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let runtime = super::runtime()?;
-    let printer = out.err();
+    let printer = session.printer;
     let saved = match &args.saved_plan {
         Some(path) => Some((path, saved_file::load(path, args.expect_digest.as_deref())?)),
         None => None,
@@ -53,14 +51,13 @@ pub(super) fn run(
                 loaded.digest
             ));
             let parallelism = args.input.portal_parallelism;
-            let runs =
-                portals::check_saved(parts, &document, settings, parallelism, &runtime, printer)?;
+            let runs = portals::check_saved(session, parts, &document, parallelism)?;
             refuse_stale(&runs, printer)?;
             runs
         }
-        None => portals::plan_fresh(&document, &args.input, settings, &runtime, printer)?,
+        None => portals::plan_fresh(session, &document, &args.input)?,
     };
-    write_all(runs, args, settings, out, &runtime)
+    write_all(runs, args, session, out)
 }
 
 /// A saved plan that went stale for any portal is applied to none.
@@ -110,16 +107,15 @@ fn refuse(
 fn write_all(
     mut runs: Vec<PortalRun<'_>>,
     args: &ApplyArgs,
-    settings: &Settings,
+    session: &Session,
     out: &mut Output,
-    runtime: &tokio::runtime::Runtime,
 ) -> Result<ExitCode, Error> {
     tell_failures(&runs, out.err());
     let plans = fleet_plan(&runs);
     let _ = write!(
         out,
         "{}",
-        render::render(&plans, render::Format::Text, settings.color.stdout)
+        render::render(&plans, render::Format::Text, session.settings.color.stdout)
     );
     portals::unnamed_refusal(&mut runs)?;
     refuse(
@@ -174,7 +170,7 @@ fn write_all(
             .await
         }
     });
-    let reports: Vec<apply::Report> = runtime.block_on(portals::in_file_order(
+    let reports: Vec<apply::Report> = session.runtime.block_on(portals::in_file_order(
         reports,
         args.input.portal_parallelism,
     ));
