@@ -30,6 +30,8 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use futures::StreamExt;
+
 use crate::api::{Client, ClientEvent, ClientOptions, LiveWebhook, PortalUrl};
 use crate::cli::{Cli, Command, PortalArgs};
 use crate::halt::Halt;
@@ -162,6 +164,17 @@ impl Session {
         })
     }
 
+    /// Loads the file (`load_config`), reads its uris' variables with `uris`, and registers its
+    /// secrets, so that no output of the run shows them (a receiver's answer included).
+    fn load(&self, path: &std::path::Path, uris: bool) -> Result<config::Document, Error> {
+        let mut document = load_config(path, self.printer)?;
+        if uris {
+            document.resolve_uris(&crate::settings::env)?;
+        }
+        document.register_secrets(&crate::settings::env);
+        Ok(document)
+    }
+
     /// A client for one portal at `url`: the key its variable holds, its retries and waits
     /// told on stderr, and with `-v` every request too (method, path, status, time: events
     /// carry nothing more). `name`: the portal's name in a `portals:` file, which starts each
@@ -194,6 +207,23 @@ impl Session {
         };
         Ok(Client::new(url, key, options)?)
     }
+}
+
+/// Runs `jobs`, `parallelism` at a time, and gives back what each returned, in `jobs`' order.
+/// A job's slot is freed the moment it ends, not once every job before it has: results are
+/// carried with their place and sorted, so one slow portal (or webhook log) never keeps a
+/// finished one's slot.
+async fn in_file_order<T>(
+    jobs: impl IntoIterator<Item = impl Future<Output = T>>,
+    parallelism: u16,
+) -> Vec<T> {
+    let mut done: Vec<(usize, T)> = futures::stream::iter(jobs.into_iter().enumerate())
+        .map(|(place, job)| async move { (place, job.await) })
+        .buffer_unordered(usize::from(parallelism).max(1))
+        .collect()
+        .await;
+    done.sort_unstable_by_key(|(place, _)| *place);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.

@@ -21,11 +21,8 @@ use crate::{Error, render};
 
 pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Result<ExitCode, Error> {
     let (printer, settings) = (session.printer, &session.settings);
-    let mut document = super::load_config(&args.input.file.file, printer)
-        .map_err(|e| file_problems(args, out, e))?;
-    (document.resolve_uris(&crate::settings::env))
-        .map_err(|e| file_problems(args, out, e.into()))?;
-    document.register_secrets(&crate::settings::env);
+    let document =
+        (session.load(&args.input.file.file, true)).map_err(|e| file_problems(args, out, e))?;
     let mut runs = portals::plan_fresh(session, &document, &args.input)
         .map_err(|e| file_problems(args, out, e))?;
     portals::tell_failures(&runs, printer);

@@ -15,8 +15,6 @@
 
 use std::sync::Arc;
 
-use futures::StreamExt;
-
 use super::{Planned, Printer, Session, same_portal};
 use crate::api::{ApiError, Client, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
@@ -130,7 +128,7 @@ where
         });
     session
         .runtime
-        .block_on(in_file_order(jobs, parallelism))
+        .block_on(super::in_file_order(jobs, parallelism))
         .into_iter()
         .collect()
 }
@@ -296,27 +294,11 @@ pub(super) fn check_saved<'a>(
     });
     let runs = session
         .runtime
-        .block_on(in_file_order(runs, parallelism))
+        .block_on(super::in_file_order(runs, parallelism))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     one_portal_twice(&runs)?;
     Ok(runs)
-}
-
-/// Runs `jobs`, `parallelism` at a time, and gives back what each returned, in `jobs`' order.
-/// A job's slot is freed the moment it ends, not once every job before it has: results are
-/// carried with their place and sorted, so one slow portal never keeps a finished one's slot.
-pub(super) async fn in_file_order<T>(
-    jobs: impl IntoIterator<Item = impl Future<Output = T>>,
-    parallelism: u16,
-) -> Vec<T> {
-    let mut done: Vec<(usize, T)> = futures::stream::iter(jobs.into_iter().enumerate())
-        .map(|(place, job)| async move { (place, job.await) })
-        .buffer_unordered(usize::from(parallelism).max(1))
-        .collect()
-        .await;
-    done.sort_unstable_by_key(|(place, _)| *place);
-    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Refuses, before anything is shown or written, two named portals of the run that listed the

@@ -68,9 +68,7 @@ pub(super) fn run(
     session: &Session,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let document = super::load_config(&args.file.file, session.printer)?;
-    // The receivers' answers are scrubbed of every secret the file names.
-    document.register_secrets(&crate::settings::env);
+    let document = session.load(&args.file.file, false)?;
     let wanted = portals::wanted(&document, &session.settings)?;
     let since = SystemTime::now()
         .checked_sub(args.since)
@@ -87,7 +85,7 @@ pub(super) fn run(
     }
     let total: usize = runs
         .iter()
-        .map(|r| found(r).map_or(0, |f| f.ids().len()))
+        .map(|r| r.outcome.as_ref().map_or(0, |f| f.ids().len()))
         .sum();
     let failed_to_read = runs.iter().filter(|r| r.outcome.is_err()).count();
     if total == 0 {
@@ -115,7 +113,7 @@ pub(super) fn run(
     let mut unsure = 0;
     let mut signal = None;
     for run in &runs {
-        let Some(found) = found(run).filter(|f| !f.groups.is_empty()) else {
+        let Some(found) = run.outcome.as_ref().ok().filter(|f| !f.groups.is_empty()) else {
             continue;
         };
         let ids = found.ids();
@@ -198,10 +196,6 @@ fn may_have_landed(error: &ApiError) -> bool {
         | ApiError::NotSent { .. } => false,
         _ => true,
     }
-}
-
-fn found<'a>(run: &'a PortalRun<'_>) -> Option<&'a Found> {
-    run.outcome.as_ref().ok()
 }
 
 /// Reads one portal: its webhooks, the selected ones' failures in the window.
@@ -398,7 +392,10 @@ fn rate_note(requests: usize, max_wait: u64) -> Option<String> {
 
 /// `Redeliver: 3 failed deliveries of 2 webhooks, in 1 request.`, and the portals' count.
 fn summary(runs: &[PortalRun<'_>], total: usize) -> String {
-    let found: Vec<&Found> = runs.iter().filter_map(found).collect();
+    let found: Vec<&Found> = runs
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .collect();
     let webhooks: usize = found.iter().map(|f| f.groups.len()).sum();
     let requests: usize = found
         .iter()

@@ -21,8 +21,7 @@ pub(super) fn run(
     session: &Session,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let document = super::load_config(&args.file.file, session.printer)?;
-    document.register_secrets(&crate::settings::env);
+    let document = session.load(&args.file.file, false)?;
     let now = crate::settings::now();
     let start = now
         .checked_sub(args.since)
@@ -99,7 +98,10 @@ async fn portal_health(
         let entry = entry.map(|i| &config.webhooks[i]);
         webhook_health(client, w, entry, now, start)
     });
-    verified::in_order(jobs).await.into_iter().collect()
+    super::in_file_order(jobs, verified::LOG_READS)
+        .await
+        .into_iter()
+        .collect()
 }
 
 async fn webhook_health(
