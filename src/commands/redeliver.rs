@@ -212,32 +212,28 @@ async fn find(client: Client, args: &RedeliverArgs, since: SystemTime) -> Result
     // docs/docspace-api.md §15), which would put one row under both.
     let mut names = std::collections::HashSet::new();
     let unique = chosen.iter().all(|w| names.insert(w.name.as_str()));
-    let mut rows: Vec<(i32, Vec<Delivery>)> = Vec::new();
-    if args.webhooks.is_empty() && unique {
-        let all = client.log_while(&query, in_window).await?;
-        for w in &chosen {
-            let of: Vec<Delivery> = all
-                .iter()
-                .filter(|r| r.config_name.as_deref() == Some(w.name.as_str()))
-                .cloned()
-                .collect();
-            rows.push((w.id, of));
-        }
+    let all = if args.webhooks.is_empty() && unique {
+        Some(client.log_while(&query, in_window).await?)
     } else {
-        for w in &chosen {
-            let of = client
-                .log_while(&query.clone().webhook(w.id), in_window)
-                .await?;
-            rows.push((w.id, of));
-        }
-    }
+        None
+    };
     let mut found = Found {
         client,
         groups: Vec::new(),
         disabled: Vec::new(),
         queued: 0,
     };
-    for (w, (_, mut of)) in chosen.iter().zip(rows) {
+    for w in chosen {
+        let mut of: Vec<Delivery> = match &all {
+            Some(all) => (all.iter())
+                .filter(|r| r.config_name.as_deref() == Some(w.name.as_str()))
+                .cloned()
+                .collect(),
+            None => {
+                let query = query.clone().webhook(w.id);
+                found.client.log_while(&query, in_window).await?
+            }
+        };
         let before = of.len();
         of.retain(|r| !queued(r));
         found.queued += before - of.len();
