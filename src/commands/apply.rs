@@ -17,9 +17,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::confirm::{Asking, confirm};
-use super::portals::{self, PortalRun, fleet_plan, tell_failures};
+use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::{Output, Planned, Printer, Session, prefix, saved_file};
+use super::{Output, Printer, Session, prefix, saved_file};
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;

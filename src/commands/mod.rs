@@ -32,10 +32,9 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 
-use crate::api::{Client, ClientEvent, ClientOptions, LiveWebhook, PortalUrl};
+use crate::api::{Client, ClientEvent, ClientOptions, PortalUrl};
 use crate::cli::{Cli, Command, PortalArgs};
 use crate::halt::Halt;
-use crate::plan::{Plan, guard};
 use crate::settings::{self, Color, Settings};
 use crate::{Error, config};
 
@@ -224,37 +223,6 @@ async fn in_file_order<T>(
         .await;
     done.sort_unstable_by_key(|(place, _)| *place);
     done.into_iter().map(|(_, result)| result).collect()
-}
-
-/// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.
-struct Planned {
-    plan: Plan,
-    client: Client,
-    /// Refusal by the deletion guard, kept apart so `plan` can still show what it refused.
-    guard: Result<(), guard::TooManyDeletes>,
-    /// The explicit deletion limit the guard checked, recorded in a saved plan.
-    max_deletes: Option<guard::MaxDeletes>,
-    /// The listed webhooks, to tell one portal listed twice under two host names.
-    seen: Vec<same_portal::Sighting>,
-}
-
-impl Planned {
-    /// `plan`, with the deletion guard checked against the `live` webhooks it was made from.
-    fn guarded(
-        plan: Plan,
-        client: Client,
-        live: &[LiveWebhook],
-        max_deletes: Option<guard::MaxDeletes>,
-    ) -> Planned {
-        let guard = guard::check(&plan, live.len(), max_deletes);
-        Planned {
-            plan,
-            client,
-            guard,
-            max_deletes,
-            seen: same_portal::sightings(live),
-        }
-    }
 }
 
 /// `[name] `, which starts each line about a named portal; nothing for the unnamed one.

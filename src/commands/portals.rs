@@ -15,8 +15,8 @@
 
 use std::sync::Arc;
 
-use super::{Planned, Printer, Session, same_portal};
-use crate::api::{ApiError, Client, LogQuery, PortalUrl};
+use super::{Printer, Session, same_portal};
+use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
 use crate::plan::saved::{self, SavedPortal};
@@ -25,6 +25,37 @@ use crate::plan::{
 };
 use crate::settings::{KEY_VAR, Settings};
 use crate::{Error, render};
+
+/// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.
+pub(super) struct Planned {
+    pub plan: Plan,
+    pub client: Client,
+    /// Refusal by the deletion guard, kept apart so `plan` can still show what it refused.
+    pub guard: Result<(), guard::TooManyDeletes>,
+    /// The explicit deletion limit the guard checked, recorded in a saved plan.
+    pub max_deletes: Option<guard::MaxDeletes>,
+    /// The listed webhooks, to tell one portal listed twice under two host names.
+    pub seen: Vec<same_portal::Sighting>,
+}
+
+impl Planned {
+    /// `plan`, with the deletion guard checked against the `live` webhooks it was made from.
+    fn guarded(
+        plan: Plan,
+        client: Client,
+        live: &[LiveWebhook],
+        max_deletes: Option<guard::MaxDeletes>,
+    ) -> Planned {
+        let guard = guard::check(&plan, live.len(), max_deletes);
+        Planned {
+            plan,
+            client,
+            guard,
+            max_deletes,
+            seen: same_portal::sightings(live),
+        }
+    }
+}
 
 /// One portal of a run, and how working on it went.
 pub(super) struct PortalRun<'a, T = Planned> {
