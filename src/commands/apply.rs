@@ -17,33 +17,29 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::confirm::{Asking, confirm};
-use super::portals::{self, PortalRun, fleet_plan, tell_failures};
+use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::{Output, Planned, Printer, prefix, saved_file};
+use super::{Output, Printer, Session, prefix, saved_file};
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
 use crate::plan::saved::SavedPlanError;
 use crate::plan::{Action, Change, Plan};
 use crate::render::style::{self, paint};
-use crate::settings::Settings;
 use crate::{Error, render};
 
 pub(super) fn run(
     args: &ApplyArgs,
-    settings: &Settings,
+    session: &Session,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let runtime = super::runtime()?;
-    let printer = out.err();
+    let printer = session.printer;
     let saved = match &args.saved_plan {
         Some(path) => Some((path, saved_file::load(path, args.expect_digest.as_deref())?)),
         None => None,
     };
     // A saved plan too is applied with the reviewed file: every URL and variable is its.
-    let mut document = super::load_config(&args.input.file.file, printer)?;
-    document.resolve_uris(&crate::settings::env)?;
-    document.register_secrets(&crate::settings::env);
+    let document = session.load(&args.input.file.file, true)?;
     let runs = match saved {
         Some((path, loaded)) => {
             let parts = loaded.parts(&document)?;
@@ -53,14 +49,13 @@ pub(super) fn run(
                 loaded.digest
             ));
             let parallelism = args.input.portal_parallelism;
-            let runs =
-                portals::check_saved(parts, &document, settings, parallelism, &runtime, printer)?;
+            let runs = portals::check_saved(session, parts, &document, parallelism)?;
             refuse_stale(&runs, printer)?;
             runs
         }
-        None => portals::plan_fresh(&document, &args.input, settings, &runtime, printer)?,
+        None => portals::plan_fresh(session, &document, &args.input)?,
     };
-    write_all(runs, args, settings, out, &runtime)
+    write_all(runs, args, session, out)
 }
 
 /// A saved plan that went stale for any portal is applied to none.
@@ -110,16 +105,15 @@ fn refuse(
 fn write_all(
     mut runs: Vec<PortalRun<'_>>,
     args: &ApplyArgs,
-    settings: &Settings,
+    session: &Session,
     out: &mut Output,
-    runtime: &tokio::runtime::Runtime,
 ) -> Result<ExitCode, Error> {
     tell_failures(&runs, out.err());
     let plans = fleet_plan(&runs);
     let _ = write!(
         out,
         "{}",
-        render::render(&plans, render::Format::Text, settings.color.stdout)
+        render::render(&plans, render::Format::Text, session.settings.color.stdout)
     );
     portals::unnamed_refusal(&mut runs)?;
     refuse(
@@ -174,10 +168,9 @@ fn write_all(
             .await
         }
     });
-    let reports: Vec<apply::Report> = runtime.block_on(portals::in_file_order(
-        reports,
-        args.input.portal_parallelism,
-    ));
+    let reports: Vec<apply::Report> = session
+        .runtime
+        .block_on(super::in_file_order(reports, args.input.portal_parallelism));
     let (out, progress) = shared.into_inner();
     progress.finish();
     for ((name, planned, _), report) in ready.iter().zip(&reports) {
@@ -186,68 +179,53 @@ fn write_all(
             out.record(&format!("\n{}{text}", prefix(*name)));
         }
     }
-    match (ready.as_slice(), reports.as_slice()) {
-        ([(None, planned, _)], [report]) => one_report(planned, report, out),
-        _ => portals_report(&ready, &reports, runs.len(), failed_to_plan, out),
-    }
+    report(&ready, &reports, runs.len(), failed_to_plan, out)
 }
 
-/// How the writes of the unnamed portal ended: the summary line, and the exit.
-fn one_report(
-    planned: &Planned,
-    report: &apply::Report,
-    out: &mut Output,
-) -> Result<ExitCode, Error> {
-    let (plan, halt) = (&planned.plan, planned.client.halt());
-    out.record(&format!(
-        "\n{}",
-        paint(style::BOLD, summary_line(report, plan))
-    ));
-    match halt.reason() {
-        Some(StopReason::Signal { exit_code, .. }) => return Ok(ExitCode::from(*exit_code)),
-        Some(StopReason::Throttled { message }) => {
-            return Err(Error::Stopped {
-                reason: message.clone(),
-                not_started: report.not_started.len(),
-            });
-        }
-        None => {}
-    }
-    if report.failed() > 0 {
-        return Err(Error::ApplyFailed {
-            failed: report.failed(),
-            total: report.results.len(),
-        });
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// How the writes of named portals ended: one closing line per portal, and the total.
-fn portals_report(
+/// How the writes ended, and the exit: the unnamed portal's summary line, or one closing line
+/// per named portal and the total.
+fn report(
     ready: &[(Option<&str>, &Planned, apply::Secrets)],
     reports: &[apply::Report],
     portals: usize,
     failed_to_plan: usize,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let mut failed = failed_to_plan;
-    let mut signal = None;
-    out.record("");
+    let named = !matches!(ready, [(None, ..)]);
+    let (mut failed, mut signal) = (failed_to_plan, None);
+    if named {
+        out.record("");
+    }
     for ((name, planned, _), report) in ready.iter().zip(reports) {
-        let halt = planned.client.halt();
         let summary = summary_line(report, &planned.plan);
-        out.record(&format!("{}{summary}", prefix(*name)));
-        match halt.reason() {
+        if named {
+            out.record(&format!("{}{summary}", prefix(*name)));
+        } else {
+            out.record(&format!("\n{}", paint(style::BOLD, summary)));
+        }
+        match planned.client.halt().reason() {
             Some(StopReason::Signal { exit_code, .. }) => signal = Some(*exit_code),
+            Some(StopReason::Throttled { message }) if !named => {
+                return Err(Error::Stopped {
+                    reason: message.clone(),
+                    not_started: report.not_started.len(),
+                });
+            }
+            None if !named && report.failed() > 0 => {
+                return Err(Error::ApplyFailed {
+                    failed: report.failed(),
+                    total: report.results.len(),
+                });
+            }
             Some(StopReason::Throttled { .. }) => failed += 1,
             None if report.failed() > 0 => failed += 1,
             None => {}
         }
     }
-    out.record(&format!(
-        "\n{}",
-        paint(style::BOLD, total_line(reports, portals, failed))
-    ));
+    if named {
+        let total = total_line(reports, portals, failed);
+        out.record(&format!("\n{}", paint(style::BOLD, total)));
+    }
     if let Some(code) = signal {
         return Ok(ExitCode::from(code));
     }

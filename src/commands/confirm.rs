@@ -14,53 +14,37 @@ pub(super) enum Asking {
     Redeliver,
 }
 
-impl Asking {
-    fn question(self) -> &'static str {
-        match self {
-            Asking::Apply => "Do you want to apply these changes?",
-            Asking::Redeliver => "Do you want to resend these deliveries?",
-        }
-    }
-
-    fn no_terminal(self) -> Error {
-        match self {
-            Asking::Apply => Error::NoTerminal,
-            Asking::Redeliver => Error::RedeliverNoTerminal,
-        }
-    }
-
-    fn not_shown(self) -> Error {
-        match self {
-            Asking::Apply => Error::PlanNotShown,
-            Asking::Redeliver => Error::ListNotShown,
-        }
-    }
-
-    fn cancelled(self) -> Error {
-        match self {
-            Asking::Apply => Error::Cancelled,
-            Asking::Redeliver => Error::RedeliverCancelled,
-        }
-    }
-}
-
 /// Asks for `yes` on the terminal; anything else cancels.
 pub(super) fn confirm(out: &mut Output, asking: Asking) -> Result<(), Error> {
+    let (question, no_terminal, not_shown, cancelled) = match asking {
+        Asking::Apply => (
+            "Do you want to apply these changes?",
+            Error::NoTerminal,
+            Error::PlanNotShown,
+            Error::Cancelled,
+        ),
+        Asking::Redeliver => (
+            "Do you want to resend these deliveries?",
+            Error::RedeliverNoTerminal,
+            Error::ListNotShown,
+            Error::RedeliverCancelled,
+        ),
+    };
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(asking.no_terminal());
+        return Err(no_terminal);
     }
-    let _ = write!(out, "\n{} Only 'yes' will be accepted: ", asking.question());
+    let _ = write!(out, "\n{question} Only 'yes' will be accepted: ");
     let _ = out.flush();
     // Nobody can approve what they were not shown.
     if out.lost().is_some() {
-        return Err(asking.not_shown());
+        return Err(not_shown);
     }
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer).map_err(Error::Prompt)?;
     if answer.trim() == "yes" {
         Ok(())
     } else {
-        Err(asking.cancelled())
+        Err(cancelled)
     }
 }

@@ -10,16 +10,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
-use super::portals;
+use super::{Session, portals};
 use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
 use crate::config::Document;
-use crate::settings::{KEY_VAR, Settings};
+use crate::settings::KEY_VAR;
 use crate::{Error, render};
 
 pub(super) fn run(
     args: &ExportArgs,
-    settings: &Settings,
+    session: &Session,
     out: &mut super::Output,
 ) -> Result<ExitCode, Error> {
     if let Some(path) = &args.out
@@ -30,10 +30,9 @@ pub(super) fn run(
             path: path.display().to_string(),
         });
     }
-    let printer = out.err();
-    let (portal, api_key_env) = target(args, settings, printer)?;
-    let client = super::client(settings, &portal, &api_key_env, None, printer)?;
-    let live = super::runtime()?.block_on(client.list())?;
+    let (portal, api_key_env) = target(args, session)?;
+    let client = session.client(&portal, &api_key_env, None)?;
+    let live = session.runtime.block_on(client.list())?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {
         let _ = write!(out, "{text}");
@@ -47,7 +46,7 @@ pub(super) fn run(
         Existing::Keep
     };
     atomic::write(path, &text, "export", existing)?;
-    printer.note(format_args!(
+    session.printer.note(format_args!(
         "Exported {} webhook(s) from {} to {}.",
         live.len(),
         portal.as_str(),
@@ -59,11 +58,8 @@ pub(super) fn run(
 /// The portal to export and the variable of its key: from `--portal URL` or DOCSPACE_URL, or from the file
 /// (`-f`, or webhooks.yaml for `--portal NAME`): its `portal:`, which `--portal` may only
 /// repeat, or the one portal `--portal NAME` picks from its `portals:`.
-fn target(
-    args: &ExportArgs,
-    settings: &Settings,
-    printer: super::Printer,
-) -> Result<(PortalUrl, String), Error> {
+fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, String), Error> {
+    let settings = &session.settings;
     let names = settings.portal_names();
     let by_name = matches!(names, [name] if !name.contains("://"));
     let file = args
@@ -73,7 +69,7 @@ fn target(
     let Some(path) = file else {
         return Ok((settings.one_portal(None)?, KEY_VAR.to_string()));
     };
-    let document = super::load_config(&path, printer)?;
+    let document = super::load_config(&path, session.printer)?;
     if let Document::Portals(fleet) = &document
         && names.len() != 1
     {

@@ -30,10 +30,11 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::api::{Client, ClientEvent, ClientOptions, LiveWebhook, PortalUrl};
-use crate::cli::{Cli, Command};
+use futures::StreamExt;
+
+use crate::api::{Client, ClientEvent, ClientOptions, PortalUrl};
+use crate::cli::{Cli, Command, PortalArgs};
 use crate::halt::Halt;
-use crate::plan::{Plan, guard};
 use crate::settings::{self, Color, Settings};
 use crate::{Error, config};
 
@@ -118,24 +119,15 @@ fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Err
     match command {
         Command::Validate(args) => validate::run(&args, out),
         Command::Plan(args) => {
-            let settings = Settings::resolve(&args.input.portal, color);
-            plan::run(&args, &settings, out)
+            plan::run(&args, &Session::new(&args.input.portal, color, out)?, out)
         }
         Command::Apply(args) => {
-            let settings = Settings::resolve(&args.input.portal, color);
-            apply::run(&args, &settings, out)
+            apply::run(&args, &Session::new(&args.input.portal, color, out)?, out)
         }
-        Command::Status(args) => {
-            let settings = Settings::resolve(&args.portal, color);
-            status::run(&args, &settings, out)
-        }
-        Command::Export(args) => {
-            let settings = Settings::resolve(&args.portal, color);
-            export::run(&args, &settings, out)
-        }
+        Command::Status(args) => status::run(&args, &Session::new(&args.portal, color, out)?, out),
+        Command::Export(args) => export::run(&args, &Session::new(&args.portal, color, out)?, out),
         Command::Redeliver(args) => {
-            let settings = Settings::resolve(&args.portal, color);
-            redeliver::run(&args, &settings, out)
+            redeliver::run(&args, &Session::new(&args.portal, color, out)?, out)
         }
         Command::Show(args) => show::run(&args, out),
         Command::VerifySignature(args) => verify_signature::run(&args, out),
@@ -149,76 +141,88 @@ fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Err
     }
 }
 
-/// The commands that talk to the portal run on one thread: the work is I/O-bound and
-/// concurrency comes from async, not from threads.
-fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(Error::Runtime)
+/// What a command that talks to portals works with: its checked settings, stderr's printer,
+/// and the one runtime every portal's client runs on.
+struct Session {
+    settings: Settings,
+    printer: Printer,
+    runtime: tokio::runtime::Runtime,
 }
 
-/// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.
-struct Planned {
-    plan: Plan,
-    client: Client,
-    /// Refusal by the deletion guard, kept apart so `plan` can still show what it refused.
-    guard: Result<(), guard::TooManyDeletes>,
-    /// The explicit deletion limit the guard checked, recorded in a saved plan.
-    max_deletes: Option<guard::MaxDeletes>,
-    /// The listed webhooks, to tell one portal listed twice under two host names.
-    seen: Vec<same_portal::Sighting>,
-}
+impl Session {
+    /// The work is I/O-bound and concurrency comes from async, not from threads: one thread.
+    fn new(args: &PortalArgs, color: Color, out: &Output) -> Result<Session, Error> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Runtime)?;
+        Ok(Session {
+            settings: Settings::resolve(args, color),
+            printer: out.err(),
+            runtime,
+        })
+    }
 
-impl Planned {
-    /// `plan`, with the deletion guard checked against the `live` webhooks it was made from.
-    fn guarded(
-        plan: Plan,
-        client: Client,
-        live: &[LiveWebhook],
-        max_deletes: Option<guard::MaxDeletes>,
-    ) -> Planned {
-        let guard = guard::check(&plan, live.len(), max_deletes);
-        Planned {
-            plan,
-            client,
-            guard,
-            max_deletes,
-            seen: same_portal::sightings(live),
+    /// Loads the file (`load_config`), reads its uris' variables with `uris`, and registers its
+    /// secrets, so that no output of the run shows them (a receiver's answer included).
+    fn load(&self, path: &std::path::Path, uris: bool) -> Result<config::Document, Error> {
+        let mut document = load_config(path, self.printer)?;
+        if uris {
+            document.resolve_uris(&crate::settings::env)?;
         }
+        document.register_secrets(&crate::settings::env);
+        Ok(document)
+    }
+
+    /// A client for one portal at `url`: the key its variable holds, its retries and waits
+    /// told on stderr, and with `-v` every request too (method, path, status, time: events
+    /// carry nothing more). `name`: the portal's name in a `portals:` file, which starts each
+    /// line so concurrent portals can be told apart, and gives it a stop switch of its own
+    /// under the run's.
+    fn client(
+        &self,
+        url: &PortalUrl,
+        api_key_env: &str,
+        name: Option<&str>,
+    ) -> Result<Client, Error> {
+        let key = self.settings.key(api_key_env)?;
+        let halt = match name {
+            Some(name) => Halt::child(&signals::halt(), &crate::render::plain(name)),
+            None => signals::halt(),
+        };
+        let (verbose, printer) = (self.settings.verbose, self.printer);
+        let prefix = prefix(name);
+        let sink = Arc::new(move |event: &ClientEvent| {
+            if verbose || !matches!(event, ClientEvent::Request { .. }) {
+                printer.note(format_args!("{prefix}{event}"));
+            }
+        });
+        // A clone shares the settings' `waited`: one --max-wait budget for every portal of the
+        // run.
+        let options = ClientOptions {
+            events: Some(sink),
+            halt,
+            ..self.settings.network.clone()
+        };
+        Ok(Client::new(url, key, options)?)
     }
 }
 
-/// A client for one portal at `url`: the key its variable holds, its retries and waits told
-/// on stderr, and with `-v` every request too (method, path, status, time: events carry
-/// nothing more). `name`: the portal's name in a `portals:` file, which starts each line so
-/// concurrent portals can be told apart, and gives it a stop switch of its own under the run's.
-fn client(
-    settings: &Settings,
-    url: &PortalUrl,
-    api_key_env: &str,
-    name: Option<&str>,
-    printer: Printer,
-) -> Result<Client, Error> {
-    let key = settings.key(api_key_env)?;
-    let halt = match name {
-        Some(name) => Halt::child(&signals::halt(), &crate::render::plain(name)),
-        None => signals::halt(),
-    };
-    let verbose = settings.verbose;
-    let prefix = prefix(name);
-    let sink = Arc::new(move |event: &ClientEvent| {
-        if verbose || !matches!(event, ClientEvent::Request { .. }) {
-            printer.note(format_args!("{prefix}{event}"));
-        }
-    });
-    // A clone shares the settings' `waited`: one --max-wait budget for every portal of the run.
-    let options = ClientOptions {
-        events: Some(sink),
-        halt,
-        ..settings.network.clone()
-    };
-    Ok(Client::new(url, key, options)?)
+/// Runs `jobs`, `parallelism` at a time, and gives back what each returned, in `jobs`' order.
+/// A job's slot is freed the moment it ends, not once every job before it has: results are
+/// carried with their place and sorted, so one slow portal (or webhook log) never keeps a
+/// finished one's slot.
+async fn in_file_order<T>(
+    jobs: impl IntoIterator<Item = impl Future<Output = T>>,
+    parallelism: u16,
+) -> Vec<T> {
+    let mut done: Vec<(usize, T)> = futures::stream::iter(jobs.into_iter().enumerate())
+        .map(|(place, job)| async move { (place, job.await) })
+        .buffer_unordered(usize::from(parallelism).max(1))
+        .collect()
+        .await;
+    done.sort_unstable_by_key(|(place, _)| *place);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// `[name] `, which starts each line about a named portal; nothing for the unnamed one.

@@ -13,35 +13,18 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{Output, portals, saved_file};
+use super::{Output, Session, portals, saved_file};
 use crate::cli::PlanArgs;
-use crate::config::ConfigError;
 use crate::plan::{guard, saved};
 use crate::render::{Format, ProblemFormat};
-use crate::settings::Settings;
 use crate::{Error, render};
 
-pub(super) fn run(
-    args: &PlanArgs,
-    settings: &Settings,
-    out: &mut Output,
-) -> Result<ExitCode, Error> {
-    let printer = out.err();
-    let mut document = match super::load_config(&args.input.file.file, printer) {
-        Ok(document) => document,
-        Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
-        Err(e) => return Err(e),
-    };
-    if let Err(e) = document.resolve_uris(&crate::settings::env) {
-        return Err(file_problems(args, out, e));
-    }
-    document.register_secrets(&crate::settings::env);
-    let runtime = super::runtime()?;
-    let mut runs = match portals::plan_fresh(&document, &args.input, settings, &runtime, printer) {
-        Ok(runs) => runs,
-        Err(Error::Config(e)) => return Err(file_problems(args, out, e)),
-        Err(e) => return Err(e),
-    };
+pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Result<ExitCode, Error> {
+    let (printer, settings) = (session.printer, &session.settings);
+    let document =
+        (session.load(&args.input.file.file, true)).map_err(|e| file_problems(args, out, e))?;
+    let mut runs = portals::plan_fresh(session, &document, &args.input)
+        .map_err(|e| file_problems(args, out, e))?;
     portals::tell_failures(&runs, printer);
     let plans = portals::fleet_plan(&runs);
     let failed: Vec<String> = (runs.iter())
@@ -134,8 +117,11 @@ pub(super) fn run(
 
 /// Problems in the file stopped the plan: stdout gets them in the `--problems` form instead of
 /// a plan (JSON by default with `--format json`, so stdout stays a JSON document); the
-/// diagnostics go to stderr as in every form.
-pub(super) fn file_problems(args: &PlanArgs, out: &mut Output, error: ConfigError) -> Error {
+/// diagnostics go to stderr as in every form. Any other error is returned as it is.
+fn file_problems(args: &PlanArgs, out: &mut Output, error: Error) -> Error {
+    let Error::Config(error) = error else {
+        return error;
+    };
     let format = args.problems.unwrap_or(match args.format {
         Format::Json => ProblemFormat::Json,
         Format::Text | Format::Markdown => ProblemFormat::Text,

@@ -15,10 +15,8 @@
 
 use std::sync::Arc;
 
-use futures::StreamExt;
-
-use super::{Planned, Printer, same_portal};
-use crate::api::{ApiError, Client, LogQuery, PortalUrl};
+use super::{Printer, Session, same_portal};
+use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
 use crate::plan::saved::{self, SavedPortal};
@@ -28,8 +26,39 @@ use crate::plan::{
 use crate::settings::{KEY_VAR, Settings};
 use crate::{Error, render};
 
-/// One portal of a run, and how planning it went.
-pub(super) struct PortalRun<'a> {
+/// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.
+pub(super) struct Planned {
+    pub plan: Plan,
+    pub client: Client,
+    /// Refusal by the deletion guard, kept apart so `plan` can still show what it refused.
+    pub guard: Result<(), guard::TooManyDeletes>,
+    /// The explicit deletion limit the guard checked, recorded in a saved plan.
+    pub max_deletes: Option<guard::MaxDeletes>,
+    /// The listed webhooks, to tell one portal listed twice under two host names.
+    pub seen: Vec<same_portal::Sighting>,
+}
+
+impl Planned {
+    /// `plan`, with the deletion guard checked against the `live` webhooks it was made from.
+    fn guarded(
+        plan: Plan,
+        client: Client,
+        live: &[LiveWebhook],
+        max_deletes: Option<guard::MaxDeletes>,
+    ) -> Planned {
+        let guard = guard::check(&plan, live.len(), max_deletes);
+        Planned {
+            plan,
+            client,
+            guard,
+            max_deletes,
+            seen: same_portal::sightings(live),
+        }
+    }
+}
+
+/// One portal of a run, and how working on it went.
+pub(super) struct PortalRun<'a, T = Planned> {
     /// `None` for the one portal of a `portal:` file.
     pub name: Option<String>,
     /// As `PortalUrl::as_str` shows it.
@@ -41,10 +70,11 @@ pub(super) struct PortalRun<'a> {
     pub config: &'a Config,
     /// Shared, so a failure can be both shown in the portal's section and drawn whole. Always
     /// `Ok` for the unnamed portal, whose failure is the run's.
-    pub outcome: Result<Planned, Arc<Error>>,
+    pub outcome: Result<T, Arc<Error>>,
 }
 
 /// One portal of the file to work on.
+#[derive(Clone, Copy)]
 pub(super) struct Wanted<'a> {
     pub name: Option<&'a str>,
     /// Its `url:`; `None` for a `portal:` file, whose portal the settings may also give.
@@ -94,32 +124,67 @@ pub(super) fn wanted<'a>(
     })
 }
 
+/// Runs `work` on each portal of `wanted` with a client of its own and its place in `wanted`,
+/// `parallelism` portals at a time, and gives back how each went, in file order. Errors when
+/// the unnamed portal fails.
+pub(super) fn each<'a, T, F>(
+    session: &Session,
+    wanted: Vec<Wanted<'a>>,
+    parallelism: u16,
+    work: impl Fn(Client, Wanted<'a>, usize) -> F,
+) -> Result<Vec<PortalRun<'a, T>>, Error>
+where
+    F: Future<Output = Result<T, Error>>,
+{
+    let work = &work;
+    let jobs = wanted
+        .into_iter()
+        .enumerate()
+        .map(|(i, wanted)| async move {
+            let mut url = wanted.url.unwrap_or_default().to_string();
+            let outcome = async {
+                let portal = wanted.portal(&session.settings)?;
+                url = portal.as_str().to_string();
+                let client = session.client(&portal, wanted.api_key_env, wanted.name)?;
+                work(client, wanted, i).await
+            }
+            .await;
+            Ok(PortalRun {
+                name: wanted.name.map(str::to_string),
+                url,
+                api_key_env: wanted.api_key_env.to_string(),
+                config: wanted.config,
+                outcome: shared(wanted.name, outcome)?,
+            })
+        });
+    session
+        .runtime
+        .block_on(super::in_file_order(jobs, parallelism))
+        .into_iter()
+        .collect()
+}
+
 /// Plans every portal of `document` that `--portal` selects (all by default). Errors when
 /// nothing should be contacted at all (an unknown portal name or `--target` key), or when the
 /// unnamed portal fails.
 pub(super) fn plan_fresh<'a>(
+    session: &Session,
     document: &'a Document,
     input: &PlanInput,
-    settings: &Settings,
-    runtime: &tokio::runtime::Runtime,
-    printer: Printer,
 ) -> Result<Vec<PortalRun<'a>>, Error> {
-    let wanted = wanted(document, settings)?;
+    let wanted = wanted(document, &session.settings)?;
     let configs: Vec<&Config> = wanted.iter().map(|w| w.config).collect();
     // Before any portal is contacted: a mistyped key is a usage error, not a plan of nothing.
     let selections = Selection::of_each(&configs, &input.planning.targets)
         .map_err(|unknown| target_elsewhere(document, unknown))?;
     let planning = &input.planning;
-    let runs = wanted
-        .into_iter()
-        .zip(selections)
-        .map(|(wanted, selection)| async move {
-            let mut url = wanted.url.unwrap_or_default().to_string();
-            let outcome = async {
-                let portal = wanted.portal(settings)?;
-                let client =
-                    super::client(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
-                url = client.portal().as_str().to_string();
+    let runs = each(
+        session,
+        wanted,
+        input.portal_parallelism,
+        |client, wanted, i| {
+            let selection = &selections[i];
+            async move {
                 let live = client.list().await?;
                 let checked = if planning.verify_secrets {
                     super::verified::secrets_checked(&client, wanted.config, &live).await?
@@ -135,8 +200,9 @@ pub(super) fn plan_fresh<'a>(
                         .map(|c| c.id)
                         .collect(),
                 };
+                let url = client.portal().as_str();
                 let mut plan =
-                    crate::plan::plan_selected(wanted.config, &live, &url, options, &selection)?;
+                    crate::plan::plan_selected(wanted.config, &live, url, options, selection)?;
                 // A secret found equal is compared, so it no longer goes among those that are not.
                 plan.notes.secrets_not_sent.retain(|n| {
                     !checked
@@ -153,19 +219,8 @@ pub(super) fn plan_fresh<'a>(
                 }
                 Ok(planned)
             }
-            .await;
-            Ok::<_, Error>(PortalRun {
-                name: wanted.name.map(str::to_string),
-                url,
-                api_key_env: wanted.api_key_env.to_string(),
-                config: wanted.config,
-                outcome: shared(wanted.name, outcome)?,
-            })
-        });
-    let runs = runtime
-        .block_on(in_file_order(runs, input.portal_parallelism))
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
+        },
+    )?;
     one_portal_twice(&runs)?;
     Ok(runs)
 }
@@ -187,13 +242,12 @@ async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiErr
 /// Every URL and key variable is the config file's (`saved::read`), whose desired state
 /// `document` also locates the secrets' errors in.
 pub(super) fn check_saved<'a>(
+    session: &Session,
     parts: Vec<SavedPortal>,
     document: &'a Document,
-    settings: &Settings,
     parallelism: u16,
-    runtime: &tokio::runtime::Runtime,
-    printer: Printer,
 ) -> Result<Vec<PortalRun<'a>>, Error> {
+    let settings = &session.settings;
     let parts = if parts.iter().any(|p| p.name.is_some()) {
         selected(
             parts,
@@ -248,7 +302,7 @@ pub(super) fn check_saved<'a>(
                     settings.one_portal(Some((url.as_str(), origin)))?
                 }
             };
-            let client = super::client(settings, &portal, &api_key_env, name.as_deref(), printer)?;
+            let client = session.client(&portal, &api_key_env, name.as_deref())?;
             let live = client.list().await?;
             let mut plan = plan;
             saved::bind_uris(&mut plan, config, &settings.key(&api_key_env)?, &live)?;
@@ -269,28 +323,13 @@ pub(super) fn check_saved<'a>(
             config,
         })
     });
-    let runs = runtime
-        .block_on(in_file_order(runs, parallelism))
+    let runs = session
+        .runtime
+        .block_on(super::in_file_order(runs, parallelism))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     one_portal_twice(&runs)?;
     Ok(runs)
-}
-
-/// Runs `jobs`, `parallelism` at a time, and gives back what each returned, in `jobs`' order.
-/// A job's slot is freed the moment it ends, not once every job before it has: results are
-/// carried with their place and sorted, so one slow portal never keeps a finished one's slot.
-pub(super) async fn in_file_order<T>(
-    jobs: impl IntoIterator<Item = impl Future<Output = T>>,
-    parallelism: u16,
-) -> Vec<T> {
-    let mut done: Vec<(usize, T)> = futures::stream::iter(jobs.into_iter().enumerate())
-        .map(|(place, job)| async move { (place, job.await) })
-        .buffer_unordered(usize::from(parallelism).max(1))
-        .collect()
-        .await;
-    done.sort_unstable_by_key(|(place, _)| *place);
-    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Refuses, before anything is shown or written, two named portals of the run that listed the
@@ -311,10 +350,10 @@ fn one_portal_twice(runs: &[PortalRun<'_>]) -> Result<(), Error> {
 
 /// A named portal's outcome, its failure shared for its section and stderr; the unnamed
 /// portal's failure returned as the run's.
-fn shared(
+fn shared<T>(
     name: Option<&str>,
-    outcome: Result<Planned, Error>,
-) -> Result<Result<Planned, Arc<Error>>, Error> {
+    outcome: Result<T, Error>,
+) -> Result<Result<T, Arc<Error>>, Error> {
     match (name, outcome) {
         (None, Err(e)) => Err(e),
         (_, outcome) => Ok(outcome.map_err(Arc::new)),
@@ -383,7 +422,7 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
                 ),
                 // As `show` lists it: its help is for stderr (`tell_failures`).
                 Err(e) if matches!(**e, Error::NotPlanned { .. }) => (None, Some(e.to_string())),
-                Err(e) => (None, Some(failure_line(&portal_error(e, &run.api_key_env)))),
+                Err(e) => (None, Some(failure_line(e, key_help(e, &run.api_key_env)))),
             };
             PortalPlan {
                 name: run.name.clone(),
@@ -401,13 +440,31 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
 pub(super) fn tell_failures(runs: &[PortalRun<'_>], printer: Printer) {
     for run in runs {
         if let Err(e) = &run.outcome {
-            printer.always(format_args!(
-                "Portal {} failed:\n{:?}",
-                render::plain(run.name.as_deref().unwrap_or_default()),
-                miette::Report::new(portal_error(e, &run.api_key_env))
-            ));
+            tell_failure(
+                run.name.as_deref(),
+                e,
+                key_help(e, &run.api_key_env),
+                printer,
+            );
         }
     }
+}
+
+/// A portal's failure drawn whole on stderr, with `help` in place of its own when set.
+pub(super) fn tell_failure(
+    name: Option<&str>,
+    error: &Arc<Error>,
+    help: Option<String>,
+    printer: Printer,
+) {
+    printer.always(format_args!(
+        "Portal {} failed:\n{:?}",
+        render::plain(name.unwrap_or_default()),
+        miette::Report::new(Shared {
+            error: Arc::clone(error),
+            help,
+        })
+    ));
 }
 
 /// An error, its causes, `details` and its help on one line, for a portal's section.
@@ -425,8 +482,8 @@ fn one_line(e: &dyn miette::Diagnostic, details: &[String]) -> String {
 /// A portal's failure on one line. The file's problems this portal's live list revealed are
 /// each named with its place, as `validate --format json` places them: a pull-request
 /// comment shows only this line, and must say what to fix and where.
-fn failure_line(error: &Shared) -> String {
-    let problems: Vec<String> = match error.error.as_ref() {
+fn failure_line(error: &Arc<Error>, help: Option<String>) -> String {
+    let problems: Vec<String> = match error.as_ref() {
         Error::Config(config) => config
             .reported()
             .iter()
@@ -439,14 +496,18 @@ fn failure_line(error: &Shared) -> String {
             .collect(),
         _ => Vec::new(),
     };
-    one_line(error, &problems)
+    let error = Shared {
+        error: Arc::clone(error),
+        help,
+    };
+    one_line(&error, &problems)
 }
 
-/// One portal's error as its section and stderr show it: the error itself, except that a
-/// refused or unusable key points at the portal's own variable, not at DOCSPACE_API_KEY.
-fn portal_error(error: &Arc<Error>, api_key_env: &str) -> Shared {
-    let key_help = matches!(
-        error.as_ref(),
+/// The help of a refused or unusable key, which points at the portal's own variable, not at
+/// DOCSPACE_API_KEY; `None` for any other error.
+fn key_help(error: &Error, api_key_env: &str) -> Option<String> {
+    matches!(
+        error,
         Error::Api(ApiError::Unauthorized { .. } | ApiError::ApiKey { .. })
     )
     .then(|| {
@@ -455,11 +516,7 @@ fn portal_error(error: &Arc<Error>, api_key_env: &str) -> Shared {
              (`sk-...`) of a DocSpace admin of this portal, without quotes or line breaks; the \
              key may have expired or been revoked"
         )
-    });
-    Shared {
-        error: Arc::clone(error),
-        help: key_help,
-    }
+    })
 }
 
 /// A shared error, drawn as the diagnostic it is, with `help` in place of its own when set.

@@ -15,19 +15,20 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::SystemTime;
 
+use clap::ValueEnum;
+
 use super::confirm::{Asking, confirm};
-use super::portals::{self, Wanted};
-use super::{Output, Printer, prefix};
+use super::portals;
+use super::status::humantime;
+use super::{Output, Session, prefix};
 use crate::Error;
 use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
 use crate::cli::{FailureClass, RedeliverArgs, WebhookKey};
 use crate::halt::StopReason;
 use crate::render::style::{self, paint};
 use crate::render::{plain, quoted};
-use crate::settings::Settings;
 
 /// The portal's limit on each retry path (docs/docspace-api.md §17): more bulk requests than
 /// this wait for the 15-minute window.
@@ -60,43 +61,21 @@ impl Found {
     }
 }
 
-struct PortalRun {
-    name: Option<String>,
-    url: String,
-    outcome: Result<Found, Arc<Error>>,
-}
+type PortalRun<'a> = portals::PortalRun<'a, Found>;
 
 pub(super) fn run(
     args: &RedeliverArgs,
-    settings: &Settings,
+    session: &Session,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let runtime = super::runtime()?;
-    let printer = out.err();
-    let document = super::load_config(&args.file.file, printer)?;
-    // The receivers' answers are scrubbed of every secret the file names.
-    document.register_secrets(&crate::settings::env);
-    let wanted = portals::wanted(&document, settings)?;
+    let document = session.load(&args.file.file, false)?;
+    let wanted = portals::wanted(&document, &session.settings)?;
     let since = SystemTime::now()
         .checked_sub(args.since)
         .unwrap_or(SystemTime::UNIX_EPOCH);
-    let jobs = wanted.iter().map(|wanted| async move {
-        let mut url = String::new();
-        let outcome = find(wanted, args, since, settings, printer, &mut url).await;
-        let outcome = match (wanted.name, outcome) {
-            (None, Err(e)) => return Err(e),
-            (_, outcome) => outcome.map_err(Arc::new),
-        };
-        Ok(PortalRun {
-            name: wanted.name.map(str::to_string),
-            url,
-            outcome,
-        })
-    });
-    let runs = runtime
-        .block_on(portals::in_file_order(jobs, args.portal_parallelism))
-        .into_iter()
-        .collect::<Result<Vec<_>, Error>>()?;
+    let runs = portals::each(session, wanted, args.portal_parallelism, |client, _, _| {
+        find(client, args, since)
+    })?;
 
     for (i, run) in runs.iter().enumerate() {
         if i > 0 {
@@ -106,11 +85,15 @@ pub(super) fn run(
     }
     let total: usize = runs
         .iter()
-        .map(|r| found(r).map_or(0, |f| f.ids().len()))
+        .map(|r| r.outcome.as_ref().map_or(0, |f| f.ids().len()))
         .sum();
     let failed_to_read = runs.iter().filter(|r| r.outcome.is_err()).count();
     if total == 0 {
-        let _ = writeln!(out, "\nNothing to resend in the last {}.", since_text(args));
+        let _ = writeln!(
+            out,
+            "\nNothing to resend in the last {}.",
+            humantime(args.since)
+        );
         return finish(failed_to_read, runs.len(), 0, 0);
     }
     let _ = writeln!(out, "\n{}", paint(style::BOLD, summary(&runs, total)));
@@ -130,11 +113,11 @@ pub(super) fn run(
     let mut unsure = 0;
     let mut signal = None;
     for run in &runs {
-        let Some(found) = found(run).filter(|f| !f.groups.is_empty()) else {
+        let Some(found) = run.outcome.as_ref().ok().filter(|f| !f.groups.is_empty()) else {
             continue;
         };
         let ids = found.ids();
-        let done = runtime.block_on(found.client.redeliver(&ids));
+        let done = session.runtime.block_on(found.client.redeliver(&ids));
         let pre = prefix(run.name.as_deref());
         let new: Vec<i32> = done.rows.iter().map(|r| r.id).collect();
         if !new.is_empty() {
@@ -215,22 +198,8 @@ fn may_have_landed(error: &ApiError) -> bool {
     }
 }
 
-fn found(run: &PortalRun) -> Option<&Found> {
-    run.outcome.as_ref().ok()
-}
-
 /// Reads one portal: its webhooks, the selected ones' failures in the window.
-async fn find(
-    wanted: &Wanted<'_>,
-    args: &RedeliverArgs,
-    since: SystemTime,
-    settings: &Settings,
-    printer: Printer,
-    url: &mut String,
-) -> Result<Found, Error> {
-    let portal = wanted.portal(settings)?;
-    *url = portal.as_str().to_string();
-    let client = super::client(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
+async fn find(client: Client, args: &RedeliverArgs, since: SystemTime) -> Result<Found, Error> {
     let live = client.list().await?;
     let chosen = chosen(&live, &args.webhooks)?;
     let mut query = LogQuery::new();
@@ -243,32 +212,28 @@ async fn find(
     // docs/docspace-api.md §15), which would put one row under both.
     let mut names = std::collections::HashSet::new();
     let unique = chosen.iter().all(|w| names.insert(w.name.as_str()));
-    let mut rows: Vec<(i32, Vec<Delivery>)> = Vec::new();
-    if args.webhooks.is_empty() && unique {
-        let all = client.log_while(&query, in_window).await?;
-        for w in &chosen {
-            let of: Vec<Delivery> = all
-                .iter()
-                .filter(|r| r.config_name.as_deref() == Some(w.name.as_str()))
-                .cloned()
-                .collect();
-            rows.push((w.id, of));
-        }
+    let all = if args.webhooks.is_empty() && unique {
+        Some(client.log_while(&query, in_window).await?)
     } else {
-        for w in &chosen {
-            let of = client
-                .log_while(&query.clone().webhook(w.id), in_window)
-                .await?;
-            rows.push((w.id, of));
-        }
-    }
+        None
+    };
     let mut found = Found {
         client,
         groups: Vec::new(),
         disabled: Vec::new(),
         queued: 0,
     };
-    for (w, (_, mut of)) in chosen.iter().zip(rows) {
+    for w in chosen {
+        let mut of: Vec<Delivery> = match &all {
+            Some(all) => (all.iter())
+                .filter(|r| r.config_name.as_deref() == Some(w.name.as_str()))
+                .cloned()
+                .collect(),
+            None => {
+                let query = query.clone().webhook(w.id);
+                found.client.log_while(&query, in_window).await?
+            }
+        };
         let before = of.len();
         of.retain(|r| !queued(r));
         found.queued += before - of.len();
@@ -303,14 +268,8 @@ fn queued(row: &Delivery) -> bool {
 
 /// The status classes `--status` selects; every failure by default.
 fn classes(statuses: &[FailureClass]) -> Vec<StatusClass> {
-    let all = [
-        FailureClass::ServerError,
-        FailureClass::ClientError,
-        FailureClass::Redirect,
-        FailureClass::Unsent,
-    ];
     let chosen = if statuses.is_empty() {
-        &all[..]
+        FailureClass::value_variants()
     } else {
         statuses
     };
@@ -352,7 +311,7 @@ fn chosen<'a>(live: &'a [LiveWebhook], keys: &[WebhookKey]) -> Result<Vec<&'a Li
 }
 
 /// One portal's part of the list: a heading, then per webhook its deliveries, oldest first.
-fn show(out: &mut Output, run: &PortalRun, args: &RedeliverArgs) {
+fn show(out: &mut Output, run: &PortalRun<'_>, args: &RedeliverArgs) {
     let heading = match &run.name {
         None => format!("Portal: {}", plain(&run.url)),
         Some(name) => format!("=== portal {} ({}) ===", plain(name), plain(&run.url)),
@@ -428,8 +387,11 @@ fn rate_note(requests: usize, max_wait: u64) -> Option<String> {
 }
 
 /// `Redeliver: 3 failed deliveries of 2 webhooks, in 1 request.`, and the portals' count.
-fn summary(runs: &[PortalRun], total: usize) -> String {
-    let found: Vec<&Found> = runs.iter().filter_map(found).collect();
+fn summary(runs: &[PortalRun<'_>], total: usize) -> String {
+    let found: Vec<&Found> = runs
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .collect();
     let webhooks: usize = found.iter().map(|f| f.groups.len()).sum();
     let requests: usize = found
         .iter()
@@ -451,16 +413,6 @@ fn summary(runs: &[PortalRun], total: usize) -> String {
         if webhooks == 1 { "" } else { "s" },
         if requests == 1 { "" } else { "s" },
     )
-}
-
-fn since_text(args: &RedeliverArgs) -> String {
-    let secs = args.since.as_secs();
-    match secs {
-        s if s % 86_400 == 0 && s >= 86_400 * 2 => format!("{}d", s / 86_400),
-        s if s % 3600 == 0 => format!("{}h", s / 3600),
-        s if s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    }
 }
 
 /// `#10, #11, #12` as `#10 to #12`: runs of consecutive ids (a bulk redelivery's new rows

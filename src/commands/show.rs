@@ -28,31 +28,17 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
     let loaded = saved_file::load(path, None)?;
     let document = super::load_config(&args.file.file, out.err())?;
     let (saved, digest) = (loaded.parts(&document)?, loaded.digest);
-    let key_vars: Vec<String> = saved
-        .iter()
-        .map(|p| p.api_key_env.clone().unwrap_or_else(|| KEY_VAR.to_string()))
-        .collect();
-    let needed: Vec<Vec<String>> = saved
-        .iter()
-        .map(|p| match &p.plan {
-            Ok(plan) => plan
-                .secrets_needed()
-                .into_iter()
-                .map(String::from)
-                .collect(),
-            Err(_) => Vec::new(),
-        })
-        .collect();
     let mut portals = Vec::with_capacity(saved.len());
-    for ((part, key_var), secrets) in saved.iter().zip(&key_vars).zip(&needed) {
+    for part in &saved {
         // Nothing is read or sent for a portal that failed: its section says so.
-        if part.plan.is_err() {
+        let Ok(plan) = &part.plan else {
             continue;
-        }
+        };
         // A URL `apply` would refuse is refused here: the reviewer must not approve it.
         PortalUrl::parse(&part.url)?;
-        let mut reads = vec![key_var.as_str()];
-        reads.extend(secrets.iter().map(String::as_str));
+        let key_var = part.api_key_env.as_deref().unwrap_or(KEY_VAR);
+        let mut reads = vec![key_var];
+        reads.extend(plan.secrets_needed());
         portals.push(BoundPortal {
             name: part.name.as_deref(),
             url: &part.url,

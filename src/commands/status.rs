@@ -9,60 +9,49 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use super::{Output, Printer, portals, verified};
+use super::{Output, Session, portals, verified};
 use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::cli::StatusArgs;
 use crate::config::{Config, SecretRef};
 use crate::health::{self, PortalHealth, Report, WebhookHealth};
-use crate::settings::Settings;
 use crate::{Error, render};
 
 pub(super) fn run(
     args: &StatusArgs,
-    settings: &Settings,
+    session: &Session,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let printer = out.err();
-    let document = super::load_config(&args.file.file, printer)?;
-    document.register_secrets(&crate::settings::env);
-    let runtime = super::runtime()?;
+    let document = session.load(&args.file.file, false)?;
     let now = crate::settings::now();
     let start = now
         .checked_sub(args.since)
         .unwrap_or(SystemTime::UNIX_EPOCH);
-    let wanted = portals::wanted(&document, settings)?;
-    let jobs = wanted.into_iter().map(|wanted| async move {
-        let mut url = String::new();
-        let result = async {
-            let portal = wanted.portal(settings)?;
-            url = portal.as_str().to_string();
-            let client =
-                super::client(settings, &portal, wanted.api_key_env, wanted.name, printer)?;
-            portal_health(&client, wanted.config, now, start).await
-        }
-        .await;
-        (wanted.name, url, result)
-    });
-    let mut portals = Vec::new();
-    for (name, url, result) in
-        runtime.block_on(portals::in_file_order(jobs, args.portal_parallelism))
-    {
-        let (webhooks, error) = match (name, result) {
-            (_, Ok(webhooks)) => (webhooks, None),
-            (None, Err(e)) => return Err(e),
-            (Some(name), Err(e)) => {
-                let line = super::report::chain(&e);
-                tell_failure(name, e, printer);
-                (Vec::new(), Some(line))
+    let wanted = portals::wanted(&document, &session.settings)?;
+    let runs = portals::each(
+        session,
+        wanted,
+        args.portal_parallelism,
+        |client, wanted, _| async move { portal_health(&client, wanted.config, now, start).await },
+    )?;
+    let portals = runs
+        .into_iter()
+        .map(|run| {
+            let (webhooks, error) = match run.outcome {
+                Ok(webhooks) => (webhooks, None),
+                Err(e) => {
+                    let line = super::report::chain(e.as_ref());
+                    portals::tell_failure(run.name.as_deref(), &e, None, session.printer);
+                    (Vec::new(), Some(line))
+                }
+            };
+            PortalHealth {
+                name: run.name,
+                portal: run.url,
+                webhooks,
+                error,
             }
-        };
-        portals.push(PortalHealth {
-            name: name.map(str::to_string),
-            portal: url,
-            webhooks,
-            error,
-        });
-    }
+        })
+        .collect();
     let report = Report {
         window: humantime(args.since),
         since: health::utc(start),
@@ -84,16 +73,8 @@ pub(super) fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-fn tell_failure(name: &str, error: Error, printer: Printer) {
-    printer.always(format_args!(
-        "Portal {} failed:\n{:?}",
-        render::plain(name),
-        miette::Report::new(error)
-    ));
-}
-
 /// `--since` as given back: in days from two days on, else the largest unit that divides it.
-fn humantime(window: std::time::Duration) -> String {
+pub(super) fn humantime(window: std::time::Duration) -> String {
     let secs = window.as_secs();
     for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] {
         if secs.is_multiple_of(size) && (unit != "d" || secs >= 2 * size) {
@@ -117,7 +98,10 @@ async fn portal_health(
         let entry = entry.map(|i| &config.webhooks[i]);
         webhook_health(client, w, entry, now, start)
     });
-    verified::in_order(jobs).await.into_iter().collect()
+    super::in_file_order(jobs, verified::LOG_READS)
+        .await
+        .into_iter()
+        .collect()
 }
 
 async fn webhook_health(

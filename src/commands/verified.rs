@@ -4,10 +4,6 @@
 //! logs one portal's client reads at once. Secrets stay in `SecretString`s and are only
 //! compared (`health::check_secret`); a verdict holds neither a secret nor a signature.
 
-use std::future::Future;
-
-use futures::StreamExt;
-
 use crate::Error;
 use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::config::{Config, SecretError, SecretRef};
@@ -15,15 +11,7 @@ use crate::health::{self, FileSecret};
 use crate::plan::SecretChecked;
 
 /// Webhooks whose logs one portal's client reads at once.
-pub(super) const LOG_READS: usize = 16;
-
-/// Runs `jobs`, `LOG_READS` at a time, and gives back what each returned, in order.
-pub(super) async fn in_order<T>(jobs: impl IntoIterator<Item = impl Future<Output = T>>) -> Vec<T> {
-    futures::stream::iter(jobs)
-        .buffered(LOG_READS)
-        .collect()
-        .await
-}
+pub(super) const LOG_READS: u16 = 16;
 
 /// `plan --verify-secrets`: the file's secret of every managed webhook whose entry sets one,
 /// checked against the newest signed row of the latest page of 10 of its log, `LOG_READS`
@@ -57,7 +45,10 @@ pub(super) async fn secrets_checked(
                 detail: health::detail(&check, &from),
             })
         });
-    in_order(jobs).await.into_iter().collect()
+    super::in_file_order(jobs, LOG_READS)
+        .await
+        .into_iter()
+        .collect()
 }
 
 /// The file's secret, or why it cannot be compared: never an error in `status`.
