@@ -205,7 +205,7 @@ impl<'a> Reader<'a> {
     /// bring that it does not set itself. A key written twice is an error.
     fn entries(&mut self) -> Result<Vec<(Node, Node)>, Failed> {
         let mut entries = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = Seen::default();
         let mut merged = Vec::new();
         loop {
             let item = self.next(Slot::Key)?;
@@ -216,14 +216,12 @@ impl<'a> Reader<'a> {
                     continue;
                 }
                 Ev::Scalar(s) => {
-                    let key = scalar_key(s);
-                    if seen.contains(&key) {
+                    if !seen.insert(scalar_key(s)) {
                         return Err(duplicate(
                             s.tag.may_be_string().then_some(&*s.value),
                             s.span,
                         ));
                     }
-                    seen.insert(key);
                     self.node(item)?
                 }
                 _ => {
@@ -318,7 +316,7 @@ impl<'a> Reader<'a> {
         self.next(Slot::Other)?;
         let mut fields: Vec<Merged<'a>> = Vec::new();
         let mut nested = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = Seen::default();
         loop {
             let item = self.next(Slot::Key)?;
             if matches!(item.0, Ev::MapEnd(_)) {
@@ -350,6 +348,31 @@ impl<'a> Reader<'a> {
         }
         fields.extend(nested.into_iter().flatten());
         Ok(fields)
+    }
+}
+
+/// The keys of one mapping so far: a list while it is short, as most mappings are, hashed
+/// beyond.
+#[derive(Default)]
+struct Seen<'a> {
+    few: Vec<Key<'a>>,
+    many: HashSet<Key<'a>>,
+}
+
+impl<'a> Seen<'a> {
+    /// Adds `key`; false when it was there already.
+    fn insert(&mut self, key: Key<'a>) -> bool {
+        if self.many.is_empty() {
+            if self.few.contains(&key) {
+                return false;
+            }
+            if self.few.len() < 16 {
+                self.few.push(key);
+                return true;
+            }
+            self.many.extend(self.few.drain(..));
+        }
+        self.many.insert(key)
     }
 }
 
@@ -495,7 +518,12 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
 }
 
 fn trim(s: &str) -> &str {
-    s.trim_matches([' ', '\t', '\r', '\n'])
+    let space = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t' | b'\r' | b'\n'));
+    if space(s.as_bytes().first()) || space(s.as_bytes().last()) {
+        s.trim_matches([' ', '\t', '\r', '\n'])
+    } else {
+        s
+    }
 }
 
 fn is_null(tag: TagKind, value: &str, style: ScalarStyle) -> bool {
@@ -543,6 +571,9 @@ fn digits(digits: &str, radix: u32) -> Option<u128> {
 
 /// A magnitude and its radix, `None` for a decimal with a leading zero.
 fn magnitude(rest: &str) -> Option<u128> {
+    if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     for (prefix, radix) in [
         ("0x", 16),
         ("0X", 16),
