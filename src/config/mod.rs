@@ -40,6 +40,7 @@ mod checker;
 mod desired;
 mod display;
 mod entry;
+mod events;
 mod node;
 mod portals;
 mod problem;

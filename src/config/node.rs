@@ -1,8 +1,8 @@
 //! Pass 1 of the loader: YAML text to a loose tree of spanned nodes, byte spans and the line
 //! and column a person reads, and the YAML-level failures that stop it.
 //!
-//! serde stops at the first error, so nothing here knows the config's shape: any well-formed
-//! YAML becomes a `Node` tree, and pass 2 (`validate`, `entry`, `portals`, `checker`) checks
+//! A deserializer stops at the first error, so nothing here knows the config's shape: any
+//! well-formed YAML becomes a `Node` tree, built from the parser's events (`events`), and pass 2 (`validate`, `entry`, `portals`, `checker`) checks
 //! the shape by hand, collecting every problem. Only YAML-level failures (syntax, duplicate
 //! keys, several documents, budget breaches) stop it, as a single `ParseFailure` with a code and
 //! a hint for the mistakes people make most. Every node keeps the byte span it was read from,
@@ -11,12 +11,13 @@
 //! Invariant: failure messages quote the file only escaped (`redact::escaped`), so no control
 //! character in it reaches the terminal.
 
-use std::fmt;
+use std::borrow::Cow;
+use std::collections::{HashSet, VecDeque};
 
+use granit_parser::ScalarStyle;
 use miette::SourceSpan;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Location, Spanned};
 
+use super::events::{Ev, Events, Fail, Failed, Item, Scalar, Slot, TagKind};
 use crate::redact::escaped;
 
 /// One YAML node and where it stands in the text. No `Debug`: a node may hold a secret.
@@ -28,8 +29,8 @@ pub(super) struct Node {
     pub defined: SourceSpan,
 }
 
-/// A node's value; `N` is how it holds its children (`Node`s, or as serde reads them).
-pub(super) enum Kind<N = Node> {
+/// A node's value.
+pub(super) enum Kind {
     Null,
     Bool(bool),
     /// A plain (unquoted) integer. A quoted `"9846"` is a `Str`.
@@ -37,12 +38,12 @@ pub(super) enum Kind<N = Node> {
     /// A float, or an integer too big for 64 bits. Only its text matters, for messages.
     Float,
     Str(String),
-    Seq(Vec<N>),
-    /// In file order.
-    Map(Vec<(N, N)>),
+    Seq(Vec<Node>),
+    /// In file order, then the entries merge keys (`<<`) bring.
+    Map(Vec<(Node, Node)>),
 }
 
-impl<N> Kind<N> {
+impl Kind {
     /// For "expected X, found Y" messages.
     pub(super) fn describe(&self) -> &'static str {
         match self {
@@ -57,202 +58,624 @@ impl<N> Kind<N> {
     }
 }
 
-/// A ceiling on the tree, counting the nodes aliases add: it bounds the memory a file may take,
-/// not what a real file holds. A file at the byte cap (`MAX_FILE_BYTES`) written as `export`
-/// writes it (13 bytes an event) holds about 300,000, and so does one of 50,000 portals.
-const MAX_NODES: usize = 1_000_000;
-/// What aliases may add whatever the file's size: far more than a file reuses by hand (a
-/// shared `triggers:` list of 10 events replays 12).
-const MIN_ALIAS_EVENTS: usize = 50_000;
-/// Bytes of file for each event aliases may add beyond `MIN_ALIAS_EVENTS`. `export` writes
-/// about 13 bytes an event, so aliases may add a little more than the file spells out: reading
-/// a bomb then costs about what an honest file of its size does (measured at the byte cap, in
-/// a release build: 0.7 s and 150 MB for a padded billion laughs, 0.6 s and 90 MB for 30,000
-/// short webhooks), where without the cap it grows exponentially with the file.
-const BYTES_PER_ALIAS_EVENT: usize = 8;
-/// Far beyond the deepest valid file (4 levels), far below what overflows a thread's stack.
-const MAX_DEPTH: usize = 16;
-
 /// Parses one YAML document. An empty document (or only comments) is `Kind::Null`.
 pub(super) fn parse(text: &str) -> Result<Node, ParseFailure> {
-    // The limit on size is the byte cap, checked before this. What is bounded here is what
-    // aliases add, relative to that size: an alias bomb is a small file that expands without
-    // end, so the replay cap stops it after work linear in its length, where a cap on nodes
-    // alone would either refuse big honest files or let a bomb run to that cap.
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = MAX_NODES;
-    // Every node is at most two events (start and end), plus the stream's and document's own.
-    budget.max_events = 2 * MAX_NODES + 4;
-    // The deepest valid node is a trigger name, 4 levels down. Each level costs the recursive
-    // deserializer tens of KiB of stack in a debug build, so the default (64) could overflow a
-    // 2 MiB thread before the limit is reached.
-    budget.max_depth = MAX_DEPTH;
-    // Aliases and anchors are each written in the file, so the byte cap bounds their count;
-    // many aliases of one anchor (`triggers: *common` on every webhook) are no bomb: what they
-    // expand to is capped below.
-    budget.max_aliases = usize::MAX;
-    budget.max_anchors = usize::MAX;
-    budget.enforce_alias_anchor_ratio = false;
-    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
-    alias_limits.max_total_replayed_events =
-        MIN_ALIAS_EVENTS.max(text.len() / BYTES_PER_ALIAS_EVENT);
-    let options = serde_saphyr::options! {
-        // YAML 1.2 booleans only: `enabled: yes` is then a string, reported as "expected
-        // true or false" instead of silently meaning true, and a webhook named `no` or `on`
-        // stays a name.
-        strict_booleans: true,
-        // Tags have no meaning in this file; an unknown one is more likely a mistake.
-        reject_unsupported_tags: true,
-        // `.nan` is a value of the wrong type, reported with a span by pass 2.
-        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
-        // Problems carry their own snippets.
-        with_snippet: false,
-        budget: Some(budget),
-        alias_limits: alias_limits,
+    read(text).map_err(|f| failure(f, text))
+}
+
+fn read(text: &str) -> Result<Node, Failed> {
+    let mut reader = Reader {
+        events: Events::new(text),
+        queue: VecDeque::new(),
+        merged_at: None,
     };
-    match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
-        Ok(raw) => Ok(convert(raw, text)),
-        Err(err) => Err(failure(&err, text)),
+    let root = match reader.events.next(Slot::Other)? {
+        Some(item) => reader.node(item)?,
+        None => {
+            let at = reader.events.last;
+            Node {
+                kind: Kind::Null,
+                span: at,
+                defined: at,
+            }
+        }
+    };
+    match reader.events.next(Slot::Other)? {
+        Some((ev, _)) => Err(Failed {
+            kind: Fail::MultipleDocuments,
+            span: ev.span(),
+        }),
+        None => Ok(root),
     }
 }
 
-fn convert(raw: Spanned<Raw>, text: &str) -> Node {
-    let span = span_of(&raw.referenced, text);
-    let defined = if raw.defined == raw.referenced {
-        span
-    } else {
-        span_of(&raw.defined, text)
-    };
-    let kind = match raw.value.0 {
-        Kind::Null => Kind::Null,
-        Kind::Bool(b) => Kind::Bool(b),
-        Kind::Int(i) => Kind::Int(i),
-        Kind::Float => Kind::Float,
-        Kind::Str(s) => Kind::Str(s),
-        Kind::Seq(items) => Kind::Seq(items.into_iter().map(|n| convert(n, text)).collect()),
-        Kind::Map(entries) => Kind::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (convert(k, text), convert(v, text)))
-                .collect(),
-        ),
-    };
-    Node {
-        kind,
-        span,
-        defined,
-    }
+/// What makes two keys the same key, as YAML compares them: integers by value, other scalars
+/// by their text and tag (`true` and `"true"` are one key, `1` and `"1"` two), collections by
+/// their members.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Key<'a> {
+    Int(bool, u128),
+    Scalar(Cow<'a, str>, TagKind),
+    Seq(Vec<Key<'a>>),
+    Map(Vec<(Key<'a>, Key<'a>)>),
+    Cycle,
 }
 
-/// The tree as serde sees it, before spans are turned into byte ranges. Its children are
-/// `Spanned<Raw>` read straight from the YAML deserializer (never buffered through serde's
-/// `Content`), which is what keeps their locations.
-struct Raw(Kind<Spanned<Raw>>);
+/// A node's events, read ahead of building it.
+type Captured<'a> = Vec<Item<'a>>;
 
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
-    }
+/// An entry a merge key brings: its key's and value's events, and where it is referenced.
+struct Merged<'a> {
+    key: Captured<'a>,
+    value: Captured<'a>,
+    at: SourceSpan,
 }
 
-struct RawVisitor;
+struct Reader<'a> {
+    events: Events<'a>,
+    /// Events read ahead (a complex key, what a merge key brings), served before the parser's.
+    queue: VecDeque<Item<'a>>,
+    /// While building what a merge key brought: where it is referenced, which is where each of
+    /// its nodes is used unless an alias says otherwise.
+    merged_at: Option<SourceSpan>,
+}
 
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
+impl<'a> Reader<'a> {
+    fn next(&mut self, slot: Slot) -> Result<Item<'a>, Failed> {
+        if let Some(item) = self.queue.pop_front() {
+            return Ok(item);
+        }
+        let at = self.events.last;
+        self.events
+            .next(slot)?
+            .ok_or_else(|| Failed::yaml("unexpected end of file", at))
     }
 
-    fn visit_unit<E>(self) -> Result<Raw, E> {
-        Ok(Raw(Kind::Null))
+    /// Serves `events` next.
+    fn replay(&mut self, events: Captured<'a>) {
+        for item in events.into_iter().rev() {
+            self.queue.push_front(item);
+        }
     }
 
-    fn visit_none<E>(self) -> Result<Raw, E> {
-        Ok(Raw(Kind::Null))
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw, D::Error> {
-        Raw::deserialize(deserializer)
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
-        Ok(Raw(Kind::Bool(v)))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
-        Ok(Raw(Kind::Int(v.into())))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
-        Ok(Raw(Kind::Int(v.into())))
-    }
-
-    fn visit_i128<E>(self, v: i128) -> Result<Raw, E> {
-        Ok(Raw(Kind::Int(v)))
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
-        Ok(Raw(i128::try_from(v).map_or(Kind::Float, Kind::Int)))
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Raw, E> {
-        Ok(Raw(Kind::Float))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
-        Ok(Raw(Kind::Str(v.to_string())))
-    }
-
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Raw, E> {
-        // Only a `!!binary` scalar arrives here; this file has no use for one.
-        Err(E::invalid_type(de::Unexpected::Bytes(v), &"a string"))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+    /// The events of the node that starts with `first`, read to its end.
+    fn capture(&mut self, first: Item<'a>) -> Result<Captured<'a>, Failed> {
+        // For each open collection: a list (`None`), or a mapping and whether a key is next.
+        let mut open: Vec<Option<bool>> = Vec::new();
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
+        let mut item = first;
+        loop {
+            let complete = match &item.0 {
+                Ev::SeqStart(..) => {
+                    open.push(None);
+                    false
+                }
+                Ev::MapStart(..) => {
+                    open.push(Some(true));
+                    false
+                }
+                Ev::SeqEnd(_) | Ev::MapEnd(_) => {
+                    open.pop();
+                    true
+                }
+                _ => true,
+            };
             items.push(item);
+            if complete && let Some(Some(key_next)) = open.last_mut() {
+                *key_next = !*key_next;
+            }
+            let slot = match open.last() {
+                None => return Ok(items),
+                Some(None) => Slot::Other,
+                Some(Some(true)) => Slot::Key,
+                Some(Some(false)) => Slot::Value,
+            };
+            item = self.next(slot)?;
         }
-        Ok(Raw(Kind::Seq(items)))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+    fn node(&mut self, (ev, alias): Item<'a>) -> Result<Node, Failed> {
+        let defined = ev.span();
+        let kind = match ev {
+            Ev::Scalar(s) => scalar(&s)?,
+            Ev::SeqStart(..) => {
+                let mut items = Vec::new();
+                loop {
+                    let item = self.next(Slot::Other)?;
+                    if matches!(item.0, Ev::SeqEnd(_)) {
+                        break;
+                    }
+                    items.push(self.node(item)?);
+                }
+                Kind::Seq(items)
+            }
+            Ev::MapStart(..) => Kind::Map(self.entries()?),
+            Ev::Recursive(at) => return Err(cycle(at)),
+            Ev::SeqEnd(at) => return Err(Failed::yaml("unexpected sequence end", at)),
+            Ev::MapEnd(at) => return Err(Failed::yaml("unexpected mapping end", at)),
+        };
+        Ok(Node {
+            kind,
+            span: alias.or(self.merged_at).unwrap_or(defined),
+            defined,
+        })
+    }
+
+    /// A mapping's entries after its start, in file order, then those its merge keys (`<<`)
+    /// bring that it does not set itself. A key written twice is an error.
+    fn entries(&mut self) -> Result<Vec<(Node, Node)>, Failed> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key()? {
-            let value = map.next_value()?;
-            entries.push((key, value));
+        let mut seen = Seen::default();
+        let mut merged = Vec::new();
+        loop {
+            let item = self.next(Slot::Key)?;
+            let key = match &item.0 {
+                Ev::MapEnd(_) => break,
+                Ev::Scalar(s) if is_merge_key(s) => {
+                    merged.push(self.merge_value()?);
+                    continue;
+                }
+                Ev::Scalar(s) => {
+                    if !seen.insert(scalar_key(s)) {
+                        return Err(duplicate(
+                            s.tag.may_be_string().then_some(&*s.value),
+                            s.span,
+                        ));
+                    }
+                    self.node(item)?
+                }
+                _ => {
+                    // A collection as a key is read whole and compared before it is built.
+                    let at = item.0.span();
+                    let events = self.capture(item)?;
+                    if !seen.insert(events_key(&events, &mut 0)) {
+                        return Err(duplicate(None, at));
+                    }
+                    self.replay(events);
+                    let first = self.next(Slot::Key)?;
+                    self.node(first)?
+                }
+            };
+            let value = self.next(Slot::Value)?;
+            entries.push((key, self.node(value)?));
         }
-        Ok(Raw(Kind::Map(entries)))
+        let outer = self.merged_at;
+        for entry in merged.into_iter().flatten() {
+            if seen.insert(events_key(&entry.key, &mut 0)) {
+                self.merged_at = Some(entry.at);
+                self.replay(entry.key);
+                let key = self.next(Slot::Key)?;
+                let key = self.node(key)?;
+                self.replay(entry.value);
+                let value = self.next(Slot::Value)?;
+                entries.push((key, self.node(value)?));
+                self.merged_at = outer;
+            }
+        }
+        Ok(entries)
+    }
+
+    /// What a merge key's value brings: a mapping's entries, or each of a list of mappings',
+    /// read ahead; they are built once the mapping they merge into has ended.
+    fn merge_value(&mut self) -> Result<Vec<Merged<'a>>, Failed> {
+        let item = self.next(Slot::Value)?;
+        let at = item.1.or(self.merged_at).unwrap_or(item.0.span());
+        match &item.0 {
+            Ev::Scalar(s) if is_null(s.tag, &s.value, s.style) => Ok(Vec::new()),
+            Ev::MapStart(..) => {
+                let events = self.capture(item)?;
+                self.merged_entries(events, at)
+            }
+            Ev::SeqStart(..) => {
+                let mut all = Vec::new();
+                loop {
+                    let item = self.next(Slot::Other)?;
+                    if matches!(item.0, Ev::SeqEnd(_)) {
+                        return Ok(all);
+                    }
+                    let at = item.1.or(self.merged_at).unwrap_or(item.0.span());
+                    let events = self.capture(item)?;
+                    all.extend(self.merged_entries(events, at)?);
+                }
+            }
+            Ev::Recursive(at) => Err(cycle(*at)),
+            other => Err(not_mappings(other.span())),
+        }
+    }
+
+    /// The entries of a mapping a merge key brings (`events`, referenced at `at`), its own
+    /// first, then those of its own merge keys.
+    fn merged_entries(
+        &mut self,
+        events: Captured<'a>,
+        at: SourceSpan,
+    ) -> Result<Vec<Merged<'a>>, Failed> {
+        match events.first().map(|i| &i.0) {
+            Some(Ev::MapStart(..)) => {}
+            Some(Ev::Scalar(s)) if is_null(s.tag, &s.value, s.style) => return Ok(Vec::new()),
+            Some(Ev::SeqStart(..)) => {
+                // A list of mappings, each element referenced where it is (or where its alias is).
+                self.replay(events);
+                self.next(Slot::Other)?;
+                let mut all = Vec::new();
+                loop {
+                    let item = self.next(Slot::Other)?;
+                    if matches!(item.0, Ev::SeqEnd(_)) {
+                        return Ok(all);
+                    }
+                    let at = item.1.unwrap_or(at);
+                    let events = self.capture(item)?;
+                    all.extend(self.merged_entries(events, at)?);
+                }
+            }
+            Some(Ev::Recursive(at)) => return Err(cycle(*at)),
+            first => return Err(not_mappings(first.map_or(at, Ev::span))),
+        }
+        let outer = self.merged_at.replace(at);
+        self.replay(events);
+        self.next(Slot::Other)?;
+        let mut fields: Vec<Merged<'a>> = Vec::new();
+        let mut nested = Vec::new();
+        let mut seen = Seen::default();
+        loop {
+            let item = self.next(Slot::Key)?;
+            if matches!(item.0, Ev::MapEnd(_)) {
+                break;
+            }
+            if let Ev::Scalar(s) = &item.0
+                && is_merge_key(s)
+            {
+                nested.push(self.merge_value()?);
+                continue;
+            }
+            let key = self.capture(item)?;
+            let value = self.next(Slot::Value)?;
+            let value = self.capture(value)?;
+            fields.push(Merged { key, value, at });
+        }
+        self.merged_at = outer;
+        for field in &fields {
+            if !seen.insert(events_key(&field.key, &mut 0)) {
+                let (ev, _) = &field.key[0];
+                let text = match ev {
+                    Ev::Scalar(s) if field.key.len() == 1 && s.tag.may_be_string() => {
+                        Some(&*s.value)
+                    }
+                    _ => None,
+                };
+                return Err(duplicate(text, ev.span()));
+            }
+        }
+        fields.extend(nested.into_iter().flatten());
+        Ok(fields)
     }
 }
 
-/// Byte span of a location. serde-saphyr gives byte offsets for values read from a string,
-/// but its parser errors carry only character offsets, so those are converted here.
-pub(super) fn span_of(location: &Location, text: &str) -> SourceSpan {
-    if *location == Location::UNKNOWN {
-        return SourceSpan::from(0..0);
-    }
-    let span = location.span();
-    if let (Some(offset), Some(len)) = (span.byte_offset(), span.byte_len()) {
-        let start = clamp(offset, text);
-        let end = clamp(offset.saturating_add(len), text);
-        return SourceSpan::from(start..end);
-    }
-    let start = byte_of_char(text, span.offset());
-    let end = byte_of_char(text, span.offset().saturating_add(span.len()));
-    SourceSpan::from(start..end.max(start))
+/// The keys of one mapping so far: a list while it is short, as most mappings are, hashed
+/// beyond.
+#[derive(Default)]
+struct Seen<'a> {
+    few: Vec<Key<'a>>,
+    many: HashSet<Key<'a>>,
 }
 
-fn clamp(offset: u64, text: &str) -> usize {
-    usize::try_from(offset).map_or(text.len(), |o| o.min(text.len()))
+impl<'a> Seen<'a> {
+    /// Adds `key`; false when it was there already.
+    fn insert(&mut self, key: Key<'a>) -> bool {
+        if self.many.is_empty() {
+            if self.few.contains(&key) {
+                return false;
+            }
+            if self.few.len() < 16 {
+                self.few.push(key);
+                return true;
+            }
+            self.many.extend(self.few.drain(..));
+        }
+        self.many.insert(key)
+    }
 }
 
-fn byte_of_char(text: &str, chars: u64) -> usize {
-    let chars = usize::try_from(chars).unwrap_or(usize::MAX);
-    text.char_indices()
-        .nth(chars)
-        .map_or(text.len(), |(i, _)| i)
+fn is_merge_key(s: &Scalar<'_>) -> bool {
+    s.value == "<<"
+        && (s.tag == TagKind::Merge || s.tag == TagKind::None && s.style == ScalarStyle::Plain)
+}
+
+fn cycle(at: SourceSpan) -> Failed {
+    Failed::yaml("Recursive reference not allowed here", at)
+}
+
+fn not_mappings(at: SourceSpan) -> Failed {
+    Failed::yaml(
+        "YAML merge value must be mapping or sequence of mappings",
+        at,
+    )
+}
+
+/// The key identity of the node whose events start at `events[*i]`; moves `i` past them.
+fn events_key<'a>(events: &[Item<'a>], i: &mut usize) -> Key<'a> {
+    let ev = &events[*i].0;
+    *i += 1;
+    match ev {
+        Ev::Scalar(s) => scalar_key(s),
+        Ev::SeqStart(..) => {
+            let mut items = Vec::new();
+            while !matches!(events.get(*i).map(|e| &e.0), Some(Ev::SeqEnd(_)) | None) {
+                items.push(events_key(events, i));
+            }
+            *i += 1;
+            Key::Seq(items)
+        }
+        Ev::MapStart(..) => {
+            let mut pairs = Vec::new();
+            while !matches!(events.get(*i).map(|e| &e.0), Some(Ev::MapEnd(_)) | None) {
+                let k = events_key(events, i);
+                pairs.push((k, events_key(events, i)));
+            }
+            *i += 1;
+            pairs.sort();
+            Key::Map(pairs)
+        }
+        _ => Key::Cycle,
+    }
+}
+
+fn duplicate(key: Option<&str>, span: SourceSpan) -> Failed {
+    Failed {
+        kind: Fail::Duplicate(key.map(str::to_string)),
+        span,
+    }
+}
+
+fn scalar_key<'a>(s: &Scalar<'a>) -> Key<'a> {
+    if (s.tag == TagKind::Int || s.tag == TagKind::None && s.style == ScalarStyle::Plain)
+        && let Some((negative, magnitude)) = int_key(&s.value)
+    {
+        return Key::Int(negative, magnitude);
+    }
+    let tag = match s.tag {
+        TagKind::None if is_null(s.tag, &s.value, s.style) => TagKind::Null,
+        tag if tag.may_be_string() => TagKind::Str,
+        tag => tag,
+    };
+    Key::Scalar(s.value.clone(), tag)
+}
+
+/// A scalar's value by the YAML 1.2 core schema: `null`, `~` or nothing; `true` and `false`
+/// only (`enabled: yes` is then a string, reported as "expected true or false" instead of
+/// silently meaning true, and a webhook named `no` or `on` stays a name); integers, also
+/// `0x`/`0o`/`0b`; floats, with `.inf` and `.nan` (a value of the wrong type, reported with a
+/// span by pass 2). Quoted scalars, `!` and `!!str` are strings.
+fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
+    let value = &*s.value;
+    let t = trim(value);
+    let invalid = |ty: &str| Failed::yaml(format!("invalid {ty}"), s.span);
+    match s.tag {
+        TagKind::Null => return Ok(Kind::Null),
+        TagKind::Bool => {
+            return bool_of(value)
+                .map(Kind::Bool)
+                .ok_or_else(|| Failed::yaml("invalid boolean (true or false expected)", s.span));
+        }
+        TagKind::Int if t.starts_with('-') => {
+            return int(t)
+                .filter(|v| i64::try_from(*v).is_ok())
+                .map(Kind::Int)
+                .ok_or_else(|| invalid("i64"));
+        }
+        TagKind::Int => {
+            return uint(t)
+                .filter(|v| u64::try_from(*v).is_ok())
+                .map(|v| Kind::Int(v.try_into().unwrap_or_default()))
+                .ok_or_else(|| invalid("u64"));
+        }
+        TagKind::Float => {
+            return float(value)
+                .map(|()| Kind::Float)
+                .ok_or_else(|| invalid("floating point"));
+        }
+        _ => {}
+    }
+    if is_null(s.tag, value, s.style) {
+        return Ok(Kind::Null);
+    }
+    if s.style != ScalarStyle::Plain || !s.tag.may_be_string() || s.tag.forces_string() {
+        return match s.tag {
+            TagKind::Binary => binary(value, s.span).map(Kind::Str),
+            tag if tag.may_be_string() => Ok(Kind::Str(value.to_string())),
+            _ => Err(Failed::yaml(
+                "cannot deserialize tagged scalar into string",
+                s.span,
+            )),
+        };
+    }
+    if let Some(b) = bool_of(value) {
+        return Ok(Kind::Bool(b));
+    }
+    // Spellings kept as text before either number parser can take them.
+    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let upper_radix = matches!(unsigned.as_bytes(), [b'0', b'X' | b'O' | b'B', ..]);
+    let signed_nan = t.len() > unsigned.len() && matches!(unsigned, ".nan" | ".NaN" | ".NAN");
+    if upper_radix || signed_nan {
+        return Ok(Kind::Str(value.to_string()));
+    }
+    let number = if t.starts_with('-') {
+        if leading_zero(t) {
+            None
+        } else {
+            int(t).filter(|v| i64::try_from(*v).is_ok())
+        }
+    } else {
+        uint(t).and_then(|v| u64::try_from(v).ok()).map(i128::from)
+    };
+    if let Some(n) = number {
+        return Ok(Kind::Int(n));
+    }
+    if float(value).is_some() {
+        return Ok(Kind::Float);
+    }
+    Ok(Kind::Str(value.to_string()))
+}
+
+fn trim(s: &str) -> &str {
+    let space = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t' | b'\r' | b'\n'));
+    if space(s.as_bytes().first()) || space(s.as_bytes().last()) {
+        s.trim_matches([' ', '\t', '\r', '\n'])
+    } else {
+        s
+    }
+}
+
+fn is_null(tag: TagKind, value: &str, style: ScalarStyle) -> bool {
+    tag == TagKind::Null
+        || (!tag.is_core()
+            && !tag.forces_string()
+            && !matches!(tag, TagKind::Binary | TagKind::Timestamp)
+            && style == ScalarStyle::Plain
+            && matches!(value, "" | "~" | "null" | "Null" | "NULL"))
+}
+
+fn bool_of(s: &str) -> Option<bool> {
+    match trim(s) {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+fn leading_zero(t: &str) -> bool {
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Digits in `radix`, single underscores allowed between them.
+fn digits(digits: &str, radix: u32) -> Option<u128> {
+    let bytes = digits.as_bytes();
+    let mut value: u128 = 0;
+    let mut any = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'_' {
+            if i == 0 || bytes[i - 1] == b'_' || bytes.get(i + 1).is_none_or(|&n| n == b'_') {
+                return None;
+            }
+            continue;
+        }
+        let d = char::from(b).to_digit(16).filter(|d| *d < radix)?;
+        value = value
+            .checked_mul(u128::from(radix))?
+            .checked_add(u128::from(d))?;
+        any = true;
+    }
+    any.then_some(value)
+}
+
+/// A magnitude and its radix, `None` for a decimal with a leading zero.
+fn magnitude(rest: &str) -> Option<u128> {
+    if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    for (prefix, radix) in [
+        ("0x", 16),
+        ("0X", 16),
+        ("0o", 8),
+        ("0O", 8),
+        ("0b", 2),
+        ("0B", 2),
+    ] {
+        if let Some(d) = rest.strip_prefix(prefix) {
+            return digits(d, radix);
+        }
+    }
+    if rest.starts_with('0') && rest != "0" {
+        return None;
+    }
+    digits(rest, 10)
+}
+
+fn int(t: &str) -> Option<i128> {
+    let (negative, rest) = match t.strip_prefix('+') {
+        Some(rest) => (false, rest),
+        None => t.strip_prefix('-').map_or((false, t), |rest| (true, rest)),
+    };
+    let m = magnitude(rest)?;
+    if negative {
+        0i128.checked_sub_unsigned(m)
+    } else {
+        i128::try_from(m).ok()
+    }
+}
+
+fn uint(t: &str) -> Option<u128> {
+    if t.starts_with('-') {
+        return None;
+    }
+    magnitude(t.strip_prefix('+').unwrap_or(t))
+}
+
+/// A key's integer identity: sign and magnitude, zero never negative.
+fn int_key(value: &str) -> Option<(bool, u128)> {
+    let t = trim(value);
+    if t.starts_with('-') {
+        int(t).map(|v| (v < 0, v.unsigned_abs()))
+    } else {
+        uint(t).map(|v| (false, v))
+    }
+}
+
+/// Whether `value` is a float: finite, `.inf`/`.nan` in YAML's spellings, or digits too big
+/// for 64 bits.
+fn float(value: &str) -> Option<()> {
+    let t = trim(value);
+    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if matches!(
+        unsigned,
+        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF"
+    ) {
+        return Some(());
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Some(()),
+        Ok(_) if unsigned.as_bytes().first().is_some_and(u8::is_ascii_digit) => Some(()),
+        _ => None,
+    }
+}
+
+/// A `!!binary` scalar read as the UTF-8 text its base64 encodes.
+fn binary(value: &str, span: SourceSpan) -> Result<String, Failed> {
+    let invalid = || Failed::yaml("invalid !!binary base64", span);
+    let clean: Vec<u8> = value.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if !clean.len().is_multiple_of(4) {
+        return Err(invalid());
+    }
+    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
+    let chunks = clean.len() / 4;
+    for (i, chunk) in clean.chunks(4).enumerate() {
+        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || pad > 0 && i + 1 != chunks {
+            return Err(invalid());
+        }
+        let mut bits: u32 = 0;
+        for &c in &chunk[..4 - pad] {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' => 62,
+                b'/' => 63,
+                _ => return Err(invalid()),
+            };
+            bits = bits << 6 | u32::from(v);
+        }
+        bits <<= 6 * pad;
+        let bytes = bits.to_be_bytes();
+        out.extend_from_slice(&bytes[1..4 - pad]);
+    }
+    String::from_utf8(out).map_err(|_| {
+        Failed::yaml(
+            "!!binary scalar is not valid UTF-8 so cannot be stored into string.",
+            span,
+        )
+    })
 }
 
 /// The 1-based line and column (in characters) of byte `offset`.
@@ -279,52 +702,40 @@ pub(super) struct ParseFailure {
     pub help: Option<String>,
 }
 
-pub(super) fn failure(err: &serde_saphyr::Error, text: &str) -> ParseFailure {
-    let mut err = err;
-    while let serde_saphyr::Error::AliasError { error, .. }
-    | serde_saphyr::Error::WithSnippet { error, .. } = err
-    {
-        err = error;
-    }
-    let span = err
-        .location()
-        .map_or_else(|| SourceSpan::from(0..0), |l| span_of(&l, text));
-    match err {
-        serde_saphyr::Error::DuplicateMappingKey { key, .. } => ParseFailure {
+fn failure(failed: Failed, text: &str) -> ParseFailure {
+    let span = failed.span;
+    match failed.kind {
+        Fail::Duplicate(key) => ParseFailure {
             span,
             code: "config::duplicate_key",
             message: match key {
-                Some(k) => format!("duplicate key `{}`", escaped(k)),
+                Some(k) => format!("duplicate key `{}`", escaped(&k)),
                 None => "duplicate key".to_string(),
             },
             label: "already used above in this mapping".to_string(),
             help: Some("each key may appear once in a mapping; merge the two entries".to_string()),
         },
-        serde_saphyr::Error::MultipleDocuments { .. } => ParseFailure {
+        Fail::MultipleDocuments => ParseFailure {
             span,
             code: "config::multiple_documents",
             message: "the file holds more than one YAML document".to_string(),
             label: "a second document starts here".to_string(),
             help: Some("keep every webhook in one document: remove the `---` line".to_string()),
         },
-        serde_saphyr::Error::Budget { .. }
-        | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
-        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. }
-        | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. }
-        | serde_saphyr::Error::AliasReplayCounterOverflow { .. } => ParseFailure {
+        Fail::TooComplex(message) => ParseFailure {
             span,
             code: "config::too_complex",
-            message: format!("the file is too complex to read: {}", message_of(err)),
+            message: format!("the file is too complex to read: {}", escaped(&message)),
             label: "limit reached here".to_string(),
             help: Some(
                 "a webhook file needs no deep nesting and few aliases; check for an alias bomb"
                     .to_string(),
             ),
         },
-        _ => ParseFailure {
+        Fail::Yaml(message) => ParseFailure {
             span,
             code: "config::yaml",
-            message: format!("invalid YAML: {}", message_of(err)),
+            message: format!("invalid YAML: {}", escaped(&message)),
             label: "here".to_string(),
             help: syntax_help(text, span),
         },
@@ -345,11 +756,6 @@ fn syntax_help(text: &str, span: SourceSpan) -> Option<String> {
     } else {
         None
     }
-}
-
-fn message_of(err: &serde_saphyr::Error) -> String {
-    use serde_saphyr::MessageFormatter;
-    escaped(&serde_saphyr::UserMessageFormatter.format_message(err))
 }
 
 /// The parser's message without the text it quotes from the file (a tag, a key): for a file
