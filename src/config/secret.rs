@@ -142,21 +142,13 @@ impl SecretRef {
                 Ok(secret.clone())
             }
             SecretRef::Env(var) => {
-                let value = match lookup(var) {
-                    Ok(value) => value,
-                    Err(VarError::NotPresent) => {
-                        return Err(SecretError::Unset {
-                            var: var.clone(),
-                            webhook: None,
-                        });
+                let value = lookup(var).map_err(|e| {
+                    let (var, webhook) = (var.clone(), None);
+                    match e {
+                        VarError::NotPresent => SecretError::Unset { var, webhook },
+                        VarError::NotUnicode(_) => SecretError::NotUtf8 { var, webhook },
                     }
-                    Err(VarError::NotUnicode(_)) => {
-                        return Err(SecretError::NotUtf8 {
-                            var: var.clone(),
-                            webhook: None,
-                        });
-                    }
-                };
+                })?;
                 // Wrap first, so the plain copy does not outlive this block.
                 let secret = SecretString::from(value);
                 // Even a value the policy refuses is redacted wherever text from outside is
