@@ -18,7 +18,7 @@ use super::node::{Kind, Node};
 use super::problem::{Problem, problem_at, shown};
 use super::rules::{self, MAX_NAME_CHARS, MAX_TARGET_CHARS, NameProblem, UrlProblem};
 use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};
-use super::secret::{SecretRef, check_secret_policy, parse_env_ref};
+use super::secret::{POLICY, SecretRef, check_secret_policy, parse_env_ref};
 use crate::triggers::{self, Parsed, TriggerSet};
 
 /// Collects problems for one file.
@@ -102,41 +102,38 @@ impl Checker<'_> {
     }
 
     pub(super) fn string<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n str> {
-        match &node.kind {
-            Kind::Str(s) => Some(s),
+        let help = match &node.kind {
+            Kind::Str(s) => return Some(s),
             Kind::Int(_) | Kind::Float | Kind::Bool(_) => {
-                let help = match self.quote(node, self.raw(node)) {
-                    Some(raw) => format!("quote it to make it a string: \"{raw}\""),
-                    None => "quote it to make it a string".to_string(),
-                };
-                self.wrong_type(node, field, "a string", Some(help));
-                None
+                Some(self.quote_it(node, "make it a string"))
             }
-            _ => {
-                self.wrong_type(node, field, "a string", None);
-                None
-            }
+            _ => None,
+        };
+        self.wrong_type(node, field, "a string", help);
+        None
+    }
+
+    /// The help for a scalar that should have been a string: quote it, as written when it
+    /// may be quoted back.
+    pub(super) fn quote_it(&self, node: &Node, to: &str) -> String {
+        match self.quote(node, self.raw(node)) {
+            Some(raw) => format!("quote it to {to}: \"{raw}\""),
+            None => format!("quote it to {to}"),
         }
     }
 
     pub(super) fn boolean(&mut self, node: &Node, field: &str) -> Option<bool> {
-        match &node.kind {
-            Kind::Bool(b) => Some(*b),
-            Kind::Str(s) => {
-                let yaml11 = ["yes", "no", "on", "off", "y", "n"];
-                let help = if yaml11.contains(&s.to_ascii_lowercase().as_str()) {
-                    "this file reads YAML 1.2, where only `true` and `false` are booleans"
-                } else {
-                    "write `true` or `false`"
-                };
-                self.wrong_type(node, field, "true or false", Some(help.to_string()));
-                None
+        let yaml11 = ["yes", "no", "on", "off", "y", "n"];
+        let help = match &node.kind {
+            Kind::Bool(b) => return Some(*b),
+            Kind::Str(s) if yaml11.contains(&s.to_ascii_lowercase().as_str()) => {
+                Some("this file reads YAML 1.2, where only `true` and `false` are booleans")
             }
-            _ => {
-                self.wrong_type(node, field, "true or false", None);
-                None
-            }
-        }
+            Kind::Str(_) => Some("write `true` or `false`"),
+            _ => None,
+        };
+        self.wrong_type(node, field, "true or false", help.map(str::to_string));
+        None
     }
 
     /// An unknown key `key` (at `place`, e.g. "in a webhook entry"), with the closest of
@@ -171,29 +168,23 @@ impl Checker<'_> {
     /// A webhook name, from a key or from `name:`: the name, or `None` when the portal would
     /// refuse it.
     pub(super) fn name(&mut self, node: &Node, name: &str) -> Option<String> {
-        match rules::check_name(name) {
-            Ok(()) => Some(name.to_string()),
-            Err(NameProblem::Blank) => {
-                self.error(
-                    node.span,
-                    "config::bad_name",
-                    "a webhook name must not be blank".to_string(),
-                    "blank name",
-                    None,
-                );
-                None
-            }
-            Err(NameProblem::TooLong { chars }) => {
-                self.error(
-                    node.span,
-                    "config::bad_name",
-                    format!("a webhook name may have at most {MAX_NAME_CHARS} characters, this one has {chars}"),
-                    "name too long",
-                    Some("the portal refuses longer names".to_string()),
-                );
-                None
-            }
-        }
+        let (message, label, help) = match rules::check_name(name) {
+            Ok(()) => return Some(name.to_string()),
+            Err(NameProblem::Blank) => (
+                "a webhook name must not be blank".into(),
+                "blank name",
+                None,
+            ),
+            Err(NameProblem::TooLong { chars }) => (
+                format!(
+                    "a webhook name may have at most {MAX_NAME_CHARS} characters, this one has {chars}"
+                ),
+                "name too long",
+                Some("the portal refuses longer names".to_string()),
+            ),
+        };
+        self.error(node.span, "config::bad_name", message, label, help);
+        None
     }
 
     /// A portal's address (`portal:`, a portal's `url:`): a URL as `url` checks it, that the
@@ -431,7 +422,7 @@ impl Checker<'_> {
                 "config::secret_policy",
                 format!("`secretKey` does not meet the portal's secret policy: {reason}"),
                 "this secret",
-                Some(format!("the portal accepts 8 to 30 printable ASCII characters without spaces; {from_env}")),
+                Some(format!("the portal accepts {POLICY}; {from_env}")),
             );
             return None;
         }

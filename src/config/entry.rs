@@ -273,10 +273,7 @@ fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
         Kind::Str(name) => c.name(key, name).map(Key::Name),
         other => {
             let help = match other {
-                Kind::Bool(_) | Kind::Null | Kind::Float => match c.quote(key, c.raw(key)) {
-                    Some(raw) => format!("quote it to use it as a name: \"{raw}\""),
-                    None => "quote it to use it as a name".to_string(),
-                },
+                Kind::Bool(_) | Kind::Null | Kind::Float => c.quote_it(key, "use it as a name"),
                 _ => "use a webhook name (a string) or id (an integer)".to_string(),
             };
             c.error(

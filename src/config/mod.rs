@@ -115,7 +115,7 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
         let size = std::fs::metadata(path)
             .map_or(0, |m| m.len())
             .max(bytes.len() as u64);
-        return Err(too_large(name, size));
+        return Err(ConfigError::TooLarge { name, size });
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok((text, name)),
@@ -138,7 +138,8 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
 /// Pass 1 (`node`) over `text`, and the file diagnostics point into.
 fn parse(text: &str, display_name: &str) -> Result<(node::Node, Arc<Source>), ConfigError> {
     if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(display_name.to_string(), text.len() as u64));
+        let (name, size) = (display_name.to_string(), text.len() as u64);
+        return Err(ConfigError::TooLarge { name, size });
     }
     // The name is printed in every diagnostic's header.
     let display_name = crate::redact::escaped(display_name);
@@ -199,13 +200,5 @@ pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
         "a directory"
     } else {
         "a special file"
-    }
-}
-
-fn too_large(name: String, size: u64) -> ConfigError {
-    ConfigError::TooLarge {
-        name,
-        size,
-        limit: MAX_FILE_BYTES,
     }
 }

@@ -11,7 +11,7 @@ use miette::SourceSpan;
 use super::desired::{Config, DesiredWebhook, Document, Key};
 use super::display::Source;
 use super::problem::{Problem, problem_at, shown};
-use super::secret::{SecretError, SecretRef};
+use super::secret::{POLICY, SecretError, SecretRef};
 use crate::idn;
 use crate::settings::KEY_VAR;
 
@@ -230,11 +230,10 @@ impl Config {
             .filter(reads)
             .find(names)
             .or_else(|| self.webhooks.iter().find(reads))?;
-        let policy = "(8 to 30 printable ASCII characters without spaces)";
         let set = match error {
             SecretError::Unset { .. } => "in the environment that runs `apply`".to_string(),
-            SecretError::NotUtf8 { .. } => format!("to the secret as text {policy}"),
-            SecretError::Policy { .. } => format!("to what the server accepts {policy}"),
+            SecretError::NotUtf8 { .. } => format!("to the secret as text ({POLICY})"),
+            SecretError::Policy { .. } => format!("to what the server accepts ({POLICY})"),
         };
         Some(problem_at(
             &self.source,
