@@ -34,7 +34,6 @@ pub(super) struct Entry {
     pub webhook: DesiredWebhook,
     /// Where the name it manages is written: the key, or `name:` under an id key.
     pub name_span: SourceSpan,
-    pub uri_span: Option<SourceSpan>,
     pub ssl_span: Option<SourceSpan>,
     /// A shared entry's `only:`.
     pub only: Option<Only>,
@@ -102,13 +101,22 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
             &[]
         }
     };
-    let (mut name, mut uri, mut secret, mut enabled, mut ssl, mut triggers, mut target_id) =
-        (None, None, None, None, None, None, None);
-    let mut http_uri = None;
-    let (mut uri_var, mut uri_span) = (None, None);
-    let mut secret_span = None;
-    let mut ssl_span = None;
-    let mut only = None;
+    // Keyed below, when the key is usable; the fields are checked all the same.
+    let mut w = DesiredWebhook {
+        key: Key::Id(0),
+        span: key.span,
+        name: None,
+        uri: None,
+        uri_var: None,
+        uri_span: None,
+        secret: None,
+        secret_span: None,
+        enabled: None,
+        ssl: None,
+        triggers: None,
+        target_id: None,
+    };
+    let (mut http_uri, mut ssl_span, mut only) = (false, None, None);
     for (field_key, node) in fields {
         let field = match &field_key.kind {
             Kind::Str(k) => Field::from_key(k),
@@ -140,7 +148,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                 ),
                 _ => {
                     if let Some(n) = c.string(node, spelled).and_then(|n| c.name(node, n)) {
-                        name = Some(n);
+                        w.name = Some(n);
                         name_span = node.span;
                     }
                 }
@@ -152,32 +160,34 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                     Kind::Str(s) => c.env_reference(field_key, spelled, s, "BILLING_HOOK_URI"),
                     _ => Written::Literal,
                 };
-                uri_span = Some(node.span);
+                w.uri_span = Some(node.span);
                 match written {
-                    Written::Reference(var) => uri_var = Some(var),
+                    Written::Reference(var) => w.uri_var = Some(var),
                     Written::Broken => {}
                     Written::Literal => {
                         if let Some((checked, is_http)) = c.url(node, spelled) {
-                            uri = Some(checked);
-                            http_uri = Some((is_http, node.span));
+                            w.uri = Some(checked);
+                            http_uri = is_http;
                         }
                     }
                 }
             }
             Field::SecretKey => {
-                secret = c.secret(field_key, node);
-                secret_span = Some(node.span);
+                w.secret = c.secret(field_key, node);
+                w.secret_span = Some(node.span);
             }
-            Field::Enabled => enabled = c.boolean(node, spelled),
+            Field::Enabled => w.enabled = c.boolean(node, spelled),
             Field::Ssl => {
-                ssl = c.boolean(node, spelled);
+                w.ssl = c.boolean(node, spelled);
                 ssl_span = Some(node.span);
             }
-            Field::Triggers => triggers = c.triggers(node),
-            Field::TargetId => target_id = c.target_id(node),
+            Field::Triggers => w.triggers = c.triggers(node),
+            Field::TargetId => w.target_id = c.target_id(node),
         }
     }
-    if let (Some(true), Some((true, uri_span)), Some(ssl_span)) = (ssl, http_uri, ssl_span) {
+    if let (Some(true), true, Some(uri_span), Some(ssl_span)) =
+        (w.ssl, http_uri, w.uri_span, ssl_span)
+    {
         ssl_needs_https(
             c,
             (uri_span, "plain http"),
@@ -186,22 +196,11 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
     }
     let webhook = DesiredWebhook {
         key: parsed_key?,
-        span: key.span,
-        name,
-        uri,
-        uri_var,
-        uri_span,
-        secret,
-        secret_span,
-        enabled,
-        ssl,
-        triggers,
-        target_id,
+        ..w
     };
     Some(Entry {
         webhook,
         name_span,
-        uri_span: http_uri.map(|(_, span)| span),
         ssl_span,
         only,
     })
