@@ -277,36 +277,52 @@ impl Checker<'_> {
         }
     }
 
+    /// The items of a list (`triggers:`, `only:`), or `None` (recording a problem) when it is
+    /// not a list (`help` says what to write) or is empty (`empty`: its code, message and help).
+    pub(super) fn list<'n>(
+        &mut self,
+        node: &'n Node,
+        (field, expected): (&str, &str),
+        help: String,
+        empty: [&'static str; 3],
+    ) -> Option<&'n [Node]> {
+        match &node.kind {
+            Kind::Seq(items) if !items.is_empty() => Some(items),
+            Kind::Seq(_) => {
+                let [code, message, help] = empty;
+                self.error(
+                    node.span,
+                    code,
+                    message.into(),
+                    "empty list",
+                    Some(help.into()),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(node, field, expected, Some(help));
+                None
+            }
+        }
+    }
+
     /// `triggers:`: a list of names, or the single scalar `"*"` / `All`.
     pub(super) fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
-        let example =
-            "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event";
-        let items = match &node.kind {
-            Kind::Seq(items) => items,
-            other => {
-                let one = match other {
-                    Kind::Str(s) => triggers::parse(s),
-                    _ => None,
-                };
-                let help = match one {
-                    Some(Parsed::All) => return Some(TriggerSet::ALL),
-                    Some(Parsed::One(t)) => format!("write a list: `triggers: [{}]`", t.name),
-                    None => example.to_string(),
-                };
-                self.wrong_type(node, "triggers", "a list of trigger names", Some(help));
-                return None;
-            }
+        let scalar = match &node.kind {
+            Kind::Str(s) => triggers::parse(s),
+            _ => None,
         };
-        if items.is_empty() {
-            self.error(
-                node.span,
-                "config::empty_triggers",
-                "an empty `triggers` list would subscribe to every event".to_string(),
-                "empty list",
-                Some("the portal reads no triggers as all events: write `\"*\"` to mean that, or list the events".to_string()),
-            );
-            return None;
-        }
+        let help = match scalar {
+            Some(Parsed::All) => return Some(TriggerSet::ALL),
+            Some(Parsed::One(t)) => format!("write a list: `triggers: [{}]`", t.name),
+            None => "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event".to_string(),
+        };
+        let empty = [
+            "config::empty_triggers",
+            "an empty `triggers` list would subscribe to every event",
+            "the portal reads no triggers as all events: write `\"*\"` to mean that, or list the events",
+        ];
+        let items = self.list(node, ("triggers", "a list of trigger names"), help, empty)?;
         let names_look_like =
             "trigger names look like `file.uploaded` or `FileUploaded`; \"*\" means every event";
         let mut parsed = Vec::new();
@@ -492,21 +508,17 @@ impl Checker<'_> {
     fn max_deletes(&mut self, value: &Node) -> Option<usize> {
         let field = "prune.maxDeletes";
         let help = Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".to_string());
-        match &value.kind {
-            Kind::Int(n) => match usize::try_from(*n) {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    let message = format!("`{field}` must be 0 or more, found {n}");
-                    let code = "config::bad_max_deletes";
-                    self.error(value.span, code, message, "a negative limit", help);
-                    None
-                }
-            },
-            _ => {
-                self.wrong_type(value, field, "a whole number", help);
-                None
-            }
+        let Kind::Int(n) = value.kind else {
+            self.wrong_type(value, field, "a whole number", help);
+            return None;
+        };
+        let limit = usize::try_from(n).ok();
+        if limit.is_none() {
+            let message = format!("`{field}` must be 0 or more, found {n}");
+            let code = "config::bad_max_deletes";
+            self.error(value.span, code, message, "a negative limit", help);
         }
+        limit
     }
 }
 

@@ -416,32 +416,20 @@ impl Checker<'_> {
     /// `only:` in a shared entry: `None` (recording a problem) when it is not a non-empty list
     /// of names.
     pub(super) fn only(&mut self, key: &Node, value: &Node) -> Option<Only> {
-        let example = "e.g. `only: [production]`";
-        let items = match &value.kind {
-            Kind::Seq(items) => items,
-            Kind::Str(s) => {
-                let help = match self.quote(value, s) {
-                    Some(name) => format!("write a list: `only: [{name}]`"),
-                    None => example.to_string(),
-                };
-                self.wrong_type(value, ONLY, "a list of portal names", Some(help));
-                return None;
-            }
-            _ => {
-                self.wrong_type(value, ONLY, "a list of portal names", Some(example.into()));
-                return None;
-            }
+        let help = match &value.kind {
+            Kind::Str(s) => self.quote(value, s),
+            _ => None,
         };
-        if items.is_empty() {
-            self.error(
-                value.span,
-                "config::empty_only",
-                "an empty `only` list gives the entry to no portal".to_string(),
-                "empty list",
-                Some("list the portals that get the entry, or remove the entry".to_string()),
-            );
-            return None;
-        }
+        let help = help.map_or_else(
+            || "e.g. `only: [production]`".to_string(),
+            |name| format!("write a list: `only: [{name}]`"),
+        );
+        let empty = [
+            "config::empty_only",
+            "an empty `only` list gives the entry to no portal",
+            "list the portals that get the entry, or remove the entry",
+        ];
+        let items = self.list(value, (ONLY, "a list of portal names"), help, empty)?;
         let mut names = Vec::new();
         let mut ok = true;
         for item in items {

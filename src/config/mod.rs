@@ -5,20 +5,13 @@
 //! a `Config` that exists is well-formed. Secrets stay unresolved (`SecretRef`) so that `plan`
 //! and `validate` never need their values; `apply` resolves them before its first write.
 //!
-//! The files, by concept, in the order the data flows:
-//! - `node`: pass 1, the YAML text to a loose tree of spanned nodes; only YAML-level errors
-//!   stop it.
-//! - `validate`: pass 2 starts here, at the top level; `entry` (a `webhooks:` mapping, one
-//!   webhook and its `only:`) and `portals` (a `portals:` file: each portal, and each portal's
-//!   merged list) check the file's shapes by hand, and `checker` (the `Checker` every problem
-//!   is recorded in, and the checks of one value) its values.
-//! - `display`: the copy of the text that diagnostics show, an allowlist of what is never
-//!   secret, made when a problem is first shown.
-//! - `problem` (the diagnostics and their reports), `warnings` (what loads but deserves a second
-//!   look, and a secret `apply` could not resolve), `desired` (the types the loader builds).
-//! - Leaves: `schema` (the keys of the format and its JSON Schema, from `rules`' limits),
-//!   `rules` (a value's rules, as pure functions), `secret` (the secret policy). Text from the file is escaped in messages
-//!   by `redact::escaped`, the crate's one rule for it (`problem::shown` also cuts it short).
+//! The files, in the order the data flows: `node` (pass 1: the YAML text to a loose tree of
+//! spanned nodes; only YAML-level errors stop it); `validate` (pass 2, from the top level),
+//! `entry` and `portals` (the file's shapes) and `checker` (the `Checker` every problem is
+//! recorded in, and the checks of one value); `display` (the allowlist copy diagnostics show);
+//! `problem`, `warnings` and `desired` (what the loader returns); and the leaves `schema`,
+//! `rules` and `secret`. Text from the file is escaped in messages by `redact::escaped`, the
+//! crate's one rule for it (`problem::shown` also cuts it short).
 //!
 //! Imports flow one way, from this file down to the leaves; no file below imports this one.
 
