@@ -128,11 +128,10 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                     Place::Shared => c.only(field_key, node),
                     Place::Single | Place::Own => misplaced_only(c, field_key, place),
                 };
-            } else if place == Place::Shared {
-                let valid: Vec<&str> = ENTRY_FIELDS.iter().copied().chain([ONLY]).collect();
-                c.unknown_field(field_key, &valid, "in a webhook entry");
             } else {
-                c.unknown_field(field_key, ENTRY_FIELDS, "in a webhook entry");
+                let only = (place == Place::Shared).then_some(ONLY);
+                let valid: Vec<&str> = ENTRY_FIELDS.iter().copied().chain(only).collect();
+                c.unknown_field(field_key, &valid, "in a webhook entry");
             }
             continue;
         };
