@@ -46,43 +46,37 @@ fn warnings(
     let mut out = Vec::new();
     for w in webhooks {
         if let Some(SecretRef::Literal(_)) = w.secret {
-            out.push(
-                problem_at(
-                    source,
-                    w.span,
-                    "config::literal_secret",
-                    format!("the secretKey of '{}' is written in the file", w.label()),
-                    "secret written literally in this entry".to_string(),
-                    Some(
-                        "read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`"
-                            .to_string(),
-                    ),
-                )
-                .warning(),
-            );
+            out.push(problem_at(
+                source,
+                w.span,
+                "config::literal_secret",
+                format!("the secretKey of '{}' is written in the file", w.label()),
+                "secret written literally in this entry".to_string(),
+                Some(
+                    "read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`"
+                        .to_string(),
+                ),
+            ));
         }
         // A webhook secret read from a variable that holds a portal's API key: every delivery
         // would then be signed with the admin key, and the target would hold it.
         if let (Some(SecretRef::Env(var)), Some(span)) = (&w.secret, w.secret_span)
             && key_vars.contains(&var.as_str())
         {
-            out.push(
-                problem_at(
-                    source,
-                    span,
-                    "config::key_as_secret",
-                    format!(
-                        "the secretKey of '{}' is read from {var}, which holds a portal's API key",
-                        w.label()
-                    ),
-                    "an API key as a webhook secret".to_string(),
-                    Some(
-                        "the target of the webhook would learn the admin key: give the webhook a secret of its own"
-                            .to_string(),
-                    ),
-                )
-                .warning(),
-            );
+            out.push(problem_at(
+                source,
+                span,
+                "config::key_as_secret",
+                format!(
+                    "the secretKey of '{}' is read from {var}, which holds a portal's API key",
+                    w.label()
+                ),
+                "an API key as a webhook secret".to_string(),
+                Some(
+                    "the target of the webhook would learn the admin key: give the webhook a secret of its own"
+                        .to_string(),
+                ),
+            ));
         }
         out.extend(w.uri.as_deref().and_then(|uri| {
             let subject = || format!("the uri of '{}'", shown(&w.label()));
@@ -100,22 +94,23 @@ fn warnings(
         if let Key::Name(name) = &w.key
             && name.parse::<i32>().is_ok()
         {
-            out.push(
-                problem_at(
-                    source,
-                    w.span,
-                    "config::quoted_id",
-                    format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
-                    "a name".to_string(),
-                    Some(format!(
-                        "write {name} without quotes to manage the webhook with that id"
-                    )),
-                )
-                .warning(),
-            );
+            out.push(problem_at(
+                source,
+                w.span,
+                "config::quoted_id",
+                format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
+                "a name".to_string(),
+                Some(format!(
+                    "write {name} without quotes to manage the webhook with that id"
+                )),
+            ));
         }
     }
-    out.extend(portals);
+    let mut out: Vec<Problem> = out
+        .into_iter()
+        .chain(portals)
+        .map(Problem::warning)
+        .collect();
     out.sort_by_key(|w| w.span().offset());
     out
 }
@@ -144,7 +139,7 @@ fn secret_in_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
                 .to_string(),
         ),
     );
-    Some(problem.warning())
+    Some(problem)
 }
 
 /// The look-alike warning for a portal's address (`portal:`, or a portal's `url:`), the host
@@ -197,7 +192,7 @@ fn lookalike(
             "{resolves}: check that this is the host you mean, since {sent}"
         )),
     );
-    Some(problem.warning())
+    Some(problem)
 }
 
 impl Config {
