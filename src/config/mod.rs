@@ -148,7 +148,8 @@ fn parse(text: &str, display_name: &str) -> Result<(node::Node, Arc<Source>), Co
 /// and the message says where instead.
 fn unparsed(display_name: String, text: &str, mut failure: node::ParseFailure) -> ConfigError {
     let display = display::display_unparsed(text);
-    if display.is_none() {
+    let snippet = display.is_some();
+    if !snippet {
         let (line, column) = node::line_column(text, failure.span.offset());
         let message = node::unquoted(&failure.message);
         failure.message = format!("{message} (at {display_name}:{line}:{column})");
@@ -159,17 +160,11 @@ fn unparsed(display_name: String, text: &str, mut failure: node::ParseFailure) -
             None => why.to_string(),
         });
     }
-    let snippet = display.is_some();
     let shown = display.unwrap_or_else(|| display::blanked(text));
     let source = Arc::new(Source::with_display(display_name, shown));
     let f = failure;
     let problem = problem_at(&source, f.span, f.code, f.message, f.label, f.help);
-    let problem = if snippet {
-        problem
-    } else {
-        problem.without_snippet()
-    };
-    ConfigError::from_problems(vec![problem])
+    ConfigError::from_problems(vec![problem.with_snippet(snippet)])
 }
 
 /// What a path that is not a regular file names, for the message that refuses it: "a FIFO",

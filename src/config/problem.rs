@@ -140,7 +140,7 @@ pub struct Problem {
     secondary: Vec<LabeledSpan>,
     help: Option<String>,
     severity: Severity,
-    /// False when the file's lines must not be shown (see `without_snippet`).
+    /// False when the file's lines must not be shown (see `with_snippet`).
     snippet: bool,
 }
 
@@ -174,10 +174,11 @@ impl Problem {
         self
     }
 
-    /// Shown with no lines of the file: for a file that did not parse and may hold a secret,
-    /// whose values cannot be located to mask them. The message should say where.
-    pub(crate) fn without_snippet(mut self) -> Self {
-        self.snippet = false;
+    /// Shown with no lines of the file when `snippet` is false: for a file that did not parse
+    /// and may hold a secret, whose values cannot be located to mask them. The message should
+    /// say where.
+    pub(crate) fn with_snippet(mut self, snippet: bool) -> Self {
+        self.snippet = snippet;
         self
     }
 
