@@ -224,13 +224,9 @@ impl Checker<'_> {
     /// stores.
     pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
-        let bad = |this: &mut Self, message: String, label: &str, help: Option<String>| {
-            this.error(node.span, "config::bad_uri", message, label, help);
-            None
-        };
-        match rules::check_url(uri) {
-            Err(UrlProblem::Spaces) => bad(
-                self,
+        let (message, label, help) = match rules::check_url(uri) {
+            Ok(url) => return Some((uri.to_string(), url.scheme() == "http")),
+            Err(UrlProblem::Spaces) => (
                 format!("`{field}` has leading or trailing spaces"),
                 "spaces",
                 None,
@@ -253,28 +249,21 @@ impl Checker<'_> {
                         "write the full URL, e.g. `https://example.com/hooks/docspace`".to_string()
                     }
                 };
-                bad(
-                    self,
-                    format!("`{field}` is not an absolute URL ({e})"),
-                    "not an absolute http(s) URL",
-                    Some(help),
-                )
+                let message = format!("`{field}` is not an absolute URL ({e})");
+                (message, "not an absolute http(s) URL", Some(help))
             }
             Err(UrlProblem::Scheme(url)) => {
                 let scheme = match self.quote(node, url.scheme()) {
                     Some(scheme) => format!("scheme `{scheme}`"),
                     None => "a scheme other than http or https".to_string(),
                 };
-                bad(
-                    self,
-                    format!("`{field}` has {scheme}; only http and https are allowed"),
-                    "not http or https",
-                    None,
-                )
+                let message = format!("`{field}` has {scheme}; only http and https are allowed");
+                (message, "not http or https", None)
             }
-            Err(UrlProblem::NoHost) => bad(self, format!("`{field}` has no host"), "no host", None),
-            Ok(url) => Some((uri.to_string(), url.scheme() == "http")),
-        }
+            Err(UrlProblem::NoHost) => (format!("`{field}` has no host"), "no host", None),
+        };
+        self.error(node.span, "config::bad_uri", message, label, help);
+        None
     }
 
     /// The items of a list (`triggers:`, `only:`), or `None` (recording a problem) when it is

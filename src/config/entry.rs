@@ -247,46 +247,45 @@ pub(super) fn ssl_needs_https(
 }
 
 fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
-    let out_of_range = |c: &mut Checker| {
-        let message = match c.quote(key, c.raw(key)) {
-            Some(id) => format!("webhook id {id} is out of range"),
-            None => "a webhook id is out of range".to_string(),
-        };
-        c.error(
-            key.span,
-            "config::bad_id",
-            message,
-            "not a webhook id",
-            Some("ids are positive 32-bit integers, as the portal shows them".to_string()),
-        );
-        None
-    };
-    match &key.kind {
-        Kind::Int(i) => match i32::try_from(*i) {
-            Ok(id) if id > 0 => Some(Key::Id(id)),
-            _ => out_of_range(c),
-        },
+    let id = match &key.kind {
+        Kind::Int(i) => i32::try_from(*i).ok().filter(|id| *id > 0),
         // A plain integer too big for 64 bits is read as a float.
-        Kind::Float if c.raw(key).bytes().all(|b| b.is_ascii_digit()) => out_of_range(c),
-        Kind::Str(name) => c.name(key, name).map(Key::Name),
+        Kind::Float if c.raw(key).bytes().all(|b| b.is_ascii_digit()) => None,
+        Kind::Str(name) => return c.name(key, name).map(Key::Name),
         other => {
             let help = match other {
                 Kind::Bool(_) | Kind::Null | Kind::Float => c.quote_it(key, "use it as a name"),
                 _ => "use a webhook name (a string) or id (an integer)".to_string(),
             };
+            let message = format!(
+                "a key under `webhooks` must be a webhook name or id, not {}",
+                other.describe()
+            );
             c.error(
                 key.span,
                 "config::bad_key",
-                format!(
-                    "a key under `webhooks` must be a webhook name or id, not {}",
-                    other.describe()
-                ),
+                message,
                 "not a name or id",
                 Some(help),
             );
-            None
+            return None;
         }
+    };
+    if id.is_none() {
+        let message = match c.quote(key, c.raw(key)) {
+            Some(id) => format!("webhook id {id} is out of range"),
+            None => "a webhook id is out of range".to_string(),
+        };
+        let help = "ids are positive 32-bit integers, as the portal shows them".to_string();
+        c.error(
+            key.span,
+            "config::bad_id",
+            message,
+            "not a webhook id",
+            Some(help),
+        );
     }
+    id.map(Key::Id)
 }
 
 /// The entries of `webhooks:` (`key`: `value`) standing at `place`, in file order. Entries with
