@@ -18,7 +18,7 @@ use super::node::{Kind, Node};
 use super::problem::{Problem, problem_at, shown};
 use super::rules::{self, MAX_NAME_CHARS, MAX_TARGET_CHARS, NameProblem, UrlProblem};
 use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};
-use super::secret::{SecretRef, check_secret_policy, parse_env_ref};
+use super::secret::{POLICY, SecretRef, check_secret_policy, parse_env_ref};
 use crate::triggers::{self, Parsed, TriggerSet};
 
 /// Collects problems for one file.
@@ -102,41 +102,38 @@ impl Checker<'_> {
     }
 
     pub(super) fn string<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n str> {
-        match &node.kind {
-            Kind::Str(s) => Some(s),
+        let help = match &node.kind {
+            Kind::Str(s) => return Some(s),
             Kind::Int(_) | Kind::Float | Kind::Bool(_) => {
-                let help = match self.quote(node, self.raw(node)) {
-                    Some(raw) => format!("quote it to make it a string: \"{raw}\""),
-                    None => "quote it to make it a string".to_string(),
-                };
-                self.wrong_type(node, field, "a string", Some(help));
-                None
+                Some(self.quote_it(node, "make it a string"))
             }
-            _ => {
-                self.wrong_type(node, field, "a string", None);
-                None
-            }
+            _ => None,
+        };
+        self.wrong_type(node, field, "a string", help);
+        None
+    }
+
+    /// The help for a scalar that should have been a string: quote it, as written when it
+    /// may be quoted back.
+    pub(super) fn quote_it(&self, node: &Node, to: &str) -> String {
+        match self.quote(node, self.raw(node)) {
+            Some(raw) => format!("quote it to {to}: \"{raw}\""),
+            None => format!("quote it to {to}"),
         }
     }
 
     pub(super) fn boolean(&mut self, node: &Node, field: &str) -> Option<bool> {
-        match &node.kind {
-            Kind::Bool(b) => Some(*b),
-            Kind::Str(s) => {
-                let yaml11 = ["yes", "no", "on", "off", "y", "n"];
-                let help = if yaml11.contains(&s.to_ascii_lowercase().as_str()) {
-                    "this file reads YAML 1.2, where only `true` and `false` are booleans"
-                } else {
-                    "write `true` or `false`"
-                };
-                self.wrong_type(node, field, "true or false", Some(help.to_string()));
-                None
+        let yaml11 = ["yes", "no", "on", "off", "y", "n"];
+        let help = match &node.kind {
+            Kind::Bool(b) => return Some(*b),
+            Kind::Str(s) if yaml11.contains(&s.to_ascii_lowercase().as_str()) => {
+                Some("this file reads YAML 1.2, where only `true` and `false` are booleans")
             }
-            _ => {
-                self.wrong_type(node, field, "true or false", None);
-                None
-            }
-        }
+            Kind::Str(_) => Some("write `true` or `false`"),
+            _ => None,
+        };
+        self.wrong_type(node, field, "true or false", help.map(str::to_string));
+        None
     }
 
     /// An unknown key `key` (at `place`, e.g. "in a webhook entry"), with the closest of
@@ -171,29 +168,23 @@ impl Checker<'_> {
     /// A webhook name, from a key or from `name:`: the name, or `None` when the portal would
     /// refuse it.
     pub(super) fn name(&mut self, node: &Node, name: &str) -> Option<String> {
-        match rules::check_name(name) {
-            Ok(()) => Some(name.to_string()),
-            Err(NameProblem::Blank) => {
-                self.error(
-                    node.span,
-                    "config::bad_name",
-                    "a webhook name must not be blank".to_string(),
-                    "blank name",
-                    None,
-                );
-                None
-            }
-            Err(NameProblem::TooLong { chars }) => {
-                self.error(
-                    node.span,
-                    "config::bad_name",
-                    format!("a webhook name may have at most {MAX_NAME_CHARS} characters, this one has {chars}"),
-                    "name too long",
-                    Some("the portal refuses longer names".to_string()),
-                );
-                None
-            }
-        }
+        let (message, label, help) = match rules::check_name(name) {
+            Ok(()) => return Some(name.to_string()),
+            Err(NameProblem::Blank) => (
+                "a webhook name must not be blank".into(),
+                "blank name",
+                None,
+            ),
+            Err(NameProblem::TooLong { chars }) => (
+                format!(
+                    "a webhook name may have at most {MAX_NAME_CHARS} characters, this one has {chars}"
+                ),
+                "name too long",
+                Some("the portal refuses longer names".to_string()),
+            ),
+        };
+        self.error(node.span, "config::bad_name", message, label, help);
+        None
     }
 
     /// A portal's address (`portal:`, a portal's `url:`): a URL as `url` checks it, that the
@@ -233,13 +224,9 @@ impl Checker<'_> {
     /// stores.
     pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
-        let bad = |this: &mut Self, message: String, label: &str, help: Option<String>| {
-            this.error(node.span, "config::bad_uri", message, label, help);
-            None
-        };
-        match rules::check_url(uri) {
-            Err(UrlProblem::Spaces) => bad(
-                self,
+        let (message, label, help) = match rules::check_url(uri) {
+            Ok(url) => return Some((uri.to_string(), url.scheme() == "http")),
+            Err(UrlProblem::Spaces) => (
                 format!("`{field}` has leading or trailing spaces"),
                 "spaces",
                 None,
@@ -262,60 +249,69 @@ impl Checker<'_> {
                         "write the full URL, e.g. `https://example.com/hooks/docspace`".to_string()
                     }
                 };
-                bad(
-                    self,
-                    format!("`{field}` is not an absolute URL ({e})"),
-                    "not an absolute http(s) URL",
-                    Some(help),
-                )
+                let message = format!("`{field}` is not an absolute URL ({e})");
+                (message, "not an absolute http(s) URL", Some(help))
             }
             Err(UrlProblem::Scheme(url)) => {
                 let scheme = match self.quote(node, url.scheme()) {
                     Some(scheme) => format!("scheme `{scheme}`"),
                     None => "a scheme other than http or https".to_string(),
                 };
-                bad(
-                    self,
-                    format!("`{field}` has {scheme}; only http and https are allowed"),
-                    "not http or https",
-                    None,
-                )
+                let message = format!("`{field}` has {scheme}; only http and https are allowed");
+                (message, "not http or https", None)
             }
-            Err(UrlProblem::NoHost) => bad(self, format!("`{field}` has no host"), "no host", None),
-            Ok(url) => Some((uri.to_string(), url.scheme() == "http")),
+            Err(UrlProblem::NoHost) => (format!("`{field}` has no host"), "no host", None),
+        };
+        self.error(node.span, "config::bad_uri", message, label, help);
+        None
+    }
+
+    /// The items of a list (`triggers:`, `only:`), or `None` (recording a problem) when it is
+    /// not a list (`help` says what to write) or is empty (`empty`: its code, message and help).
+    pub(super) fn list<'n>(
+        &mut self,
+        node: &'n Node,
+        (field, expected): (&str, &str),
+        help: String,
+        empty: [&'static str; 3],
+    ) -> Option<&'n [Node]> {
+        match &node.kind {
+            Kind::Seq(items) if !items.is_empty() => Some(items),
+            Kind::Seq(_) => {
+                let [code, message, help] = empty;
+                self.error(
+                    node.span,
+                    code,
+                    message.into(),
+                    "empty list",
+                    Some(help.into()),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(node, field, expected, Some(help));
+                None
+            }
         }
     }
 
     /// `triggers:`: a list of names, or the single scalar `"*"` / `All`.
     pub(super) fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
-        let example =
-            "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event";
-        let items = match &node.kind {
-            Kind::Seq(items) => items,
-            other => {
-                let one = match other {
-                    Kind::Str(s) => triggers::parse(s),
-                    _ => None,
-                };
-                let help = match one {
-                    Some(Parsed::All) => return Some(TriggerSet::ALL),
-                    Some(Parsed::One(t)) => format!("write a list: `triggers: [{}]`", t.name),
-                    None => example.to_string(),
-                };
-                self.wrong_type(node, "triggers", "a list of trigger names", Some(help));
-                return None;
-            }
+        let scalar = match &node.kind {
+            Kind::Str(s) => triggers::parse(s),
+            _ => None,
         };
-        if items.is_empty() {
-            self.error(
-                node.span,
-                "config::empty_triggers",
-                "an empty `triggers` list would subscribe to every event".to_string(),
-                "empty list",
-                Some("the portal reads no triggers as all events: write `\"*\"` to mean that, or list the events".to_string()),
-            );
-            return None;
-        }
+        let help = match scalar {
+            Some(Parsed::All) => return Some(TriggerSet::ALL),
+            Some(Parsed::One(t)) => format!("write a list: `triggers: [{}]`", t.name),
+            None => "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event".to_string(),
+        };
+        let empty = [
+            "config::empty_triggers",
+            "an empty `triggers` list would subscribe to every event",
+            "the portal reads no triggers as all events: write `\"*\"` to mean that, or list the events",
+        ];
+        let items = self.list(node, ("triggers", "a list of trigger names"), help, empty)?;
         let names_look_like =
             "trigger names look like `file.uploaded` or `FileUploaded`; \"*\" means every event";
         let mut parsed = Vec::new();
@@ -431,7 +427,7 @@ impl Checker<'_> {
                 "config::secret_policy",
                 format!("`secretKey` does not meet the portal's secret policy: {reason}"),
                 "this secret",
-                Some(format!("the portal accepts 8 to 30 printable ASCII characters without spaces; {from_env}")),
+                Some(format!("the portal accepts {POLICY}; {from_env}")),
             );
             return None;
         }
@@ -501,21 +497,17 @@ impl Checker<'_> {
     fn max_deletes(&mut self, value: &Node) -> Option<usize> {
         let field = "prune.maxDeletes";
         let help = Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".to_string());
-        match &value.kind {
-            Kind::Int(n) => match usize::try_from(*n) {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    let message = format!("`{field}` must be 0 or more, found {n}");
-                    let code = "config::bad_max_deletes";
-                    self.error(value.span, code, message, "a negative limit", help);
-                    None
-                }
-            },
-            _ => {
-                self.wrong_type(value, field, "a whole number", help);
-                None
-            }
+        let Kind::Int(n) = value.kind else {
+            self.wrong_type(value, field, "a whole number", help);
+            return None;
+        };
+        let limit = usize::try_from(n).ok();
+        if limit.is_none() {
+            let message = format!("`{field}` must be 0 or more, found {n}");
+            let code = "config::bad_max_deletes";
+            self.error(value.span, code, message, "a negative limit", help);
         }
+        limit
     }
 }
 

@@ -157,10 +157,9 @@ impl Document {
     /// (what its target answered, which knows the secret) is quoted in plans, and is scrubbed
     /// of every registered secret. Unset or invalid variables are not an error here.
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>) {
-        for config in self.configs() {
-            for secret in config.webhooks.iter().filter_map(|w| w.secret.as_ref()) {
-                let _ = secret.resolve(lookup);
-            }
+        let webhooks = self.configs().into_iter().flat_map(|c| &c.webhooks);
+        for secret in webhooks.filter_map(|w| w.secret.as_ref()) {
+            let _ = secret.resolve(lookup);
         }
     }
 

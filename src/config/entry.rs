@@ -34,7 +34,6 @@ pub(super) struct Entry {
     pub webhook: DesiredWebhook,
     /// Where the name it manages is written: the key, or `name:` under an id key.
     pub name_span: SourceSpan,
-    pub uri_span: Option<SourceSpan>,
     pub ssl_span: Option<SourceSpan>,
     /// A shared entry's `only:`.
     pub only: Option<Only>,
@@ -102,13 +101,22 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
             &[]
         }
     };
-    let (mut name, mut uri, mut secret, mut enabled, mut ssl, mut triggers, mut target_id) =
-        (None, None, None, None, None, None, None);
-    let mut http_uri = None;
-    let (mut uri_var, mut uri_span) = (None, None);
-    let mut secret_span = None;
-    let mut ssl_span = None;
-    let mut only = None;
+    // Keyed below, when the key is usable; the fields are checked all the same.
+    let mut w = DesiredWebhook {
+        key: Key::Id(0),
+        span: key.span,
+        name: None,
+        uri: None,
+        uri_var: None,
+        uri_span: None,
+        secret: None,
+        secret_span: None,
+        enabled: None,
+        ssl: None,
+        triggers: None,
+        target_id: None,
+    };
+    let (mut http_uri, mut ssl_span, mut only) = (false, None, None);
     for (field_key, node) in fields {
         let field = match &field_key.kind {
             Kind::Str(k) => Field::from_key(k),
@@ -120,11 +128,10 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                     Place::Shared => c.only(field_key, node),
                     Place::Single | Place::Own => misplaced_only(c, field_key, place),
                 };
-            } else if place == Place::Shared {
-                let valid: Vec<&str> = ENTRY_FIELDS.iter().copied().chain([ONLY]).collect();
-                c.unknown_field(field_key, &valid, "in a webhook entry");
             } else {
-                c.unknown_field(field_key, ENTRY_FIELDS, "in a webhook entry");
+                let only = (place == Place::Shared).then_some(ONLY);
+                let valid: Vec<&str> = ENTRY_FIELDS.iter().copied().chain(only).collect();
+                c.unknown_field(field_key, &valid, "in a webhook entry");
             }
             continue;
         };
@@ -140,7 +147,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                 ),
                 _ => {
                     if let Some(n) = c.string(node, spelled).and_then(|n| c.name(node, n)) {
-                        name = Some(n);
+                        w.name = Some(n);
                         name_span = node.span;
                     }
                 }
@@ -152,32 +159,34 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                     Kind::Str(s) => c.env_reference(field_key, spelled, s, "BILLING_HOOK_URI"),
                     _ => Written::Literal,
                 };
-                uri_span = Some(node.span);
+                w.uri_span = Some(node.span);
                 match written {
-                    Written::Reference(var) => uri_var = Some(var),
+                    Written::Reference(var) => w.uri_var = Some(var),
                     Written::Broken => {}
                     Written::Literal => {
                         if let Some((checked, is_http)) = c.url(node, spelled) {
-                            uri = Some(checked);
-                            http_uri = Some((is_http, node.span));
+                            w.uri = Some(checked);
+                            http_uri = is_http;
                         }
                     }
                 }
             }
             Field::SecretKey => {
-                secret = c.secret(field_key, node);
-                secret_span = Some(node.span);
+                w.secret = c.secret(field_key, node);
+                w.secret_span = Some(node.span);
             }
-            Field::Enabled => enabled = c.boolean(node, spelled),
+            Field::Enabled => w.enabled = c.boolean(node, spelled),
             Field::Ssl => {
-                ssl = c.boolean(node, spelled);
+                w.ssl = c.boolean(node, spelled);
                 ssl_span = Some(node.span);
             }
-            Field::Triggers => triggers = c.triggers(node),
-            Field::TargetId => target_id = c.target_id(node),
+            Field::Triggers => w.triggers = c.triggers(node),
+            Field::TargetId => w.target_id = c.target_id(node),
         }
     }
-    if let (Some(true), Some((true, uri_span)), Some(ssl_span)) = (ssl, http_uri, ssl_span) {
+    if let (Some(true), true, Some(uri_span), Some(ssl_span)) =
+        (w.ssl, http_uri, w.uri_span, ssl_span)
+    {
         ssl_needs_https(
             c,
             (uri_span, "plain http"),
@@ -186,22 +195,11 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
     }
     let webhook = DesiredWebhook {
         key: parsed_key?,
-        span: key.span,
-        name,
-        uri,
-        uri_var,
-        uri_span,
-        secret,
-        secret_span,
-        enabled,
-        ssl,
-        triggers,
-        target_id,
+        ..w
     };
     Some(Entry {
         webhook,
         name_span,
-        uri_span: http_uri.map(|(_, span)| span),
         ssl_span,
         only,
     })
@@ -249,49 +247,45 @@ pub(super) fn ssl_needs_https(
 }
 
 fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
-    let out_of_range = |c: &mut Checker| {
+    let id = match &key.kind {
+        Kind::Int(i) => i32::try_from(*i).ok().filter(|id| *id > 0),
+        // A plain integer too big for 64 bits is read as a float.
+        Kind::Float if c.raw(key).bytes().all(|b| b.is_ascii_digit()) => None,
+        Kind::Str(name) => return c.name(key, name).map(Key::Name),
+        other => {
+            let help = match other {
+                Kind::Bool(_) | Kind::Null | Kind::Float => c.quote_it(key, "use it as a name"),
+                _ => "use a webhook name (a string) or id (an integer)".to_string(),
+            };
+            let message = format!(
+                "a key under `webhooks` must be a webhook name or id, not {}",
+                other.describe()
+            );
+            c.error(
+                key.span,
+                "config::bad_key",
+                message,
+                "not a name or id",
+                Some(help),
+            );
+            return None;
+        }
+    };
+    if id.is_none() {
         let message = match c.quote(key, c.raw(key)) {
             Some(id) => format!("webhook id {id} is out of range"),
             None => "a webhook id is out of range".to_string(),
         };
+        let help = "ids are positive 32-bit integers, as the portal shows them".to_string();
         c.error(
             key.span,
             "config::bad_id",
             message,
             "not a webhook id",
-            Some("ids are positive 32-bit integers, as the portal shows them".to_string()),
+            Some(help),
         );
-        None
-    };
-    match &key.kind {
-        Kind::Int(i) => match i32::try_from(*i) {
-            Ok(id) if id > 0 => Some(Key::Id(id)),
-            _ => out_of_range(c),
-        },
-        // A plain integer too big for 64 bits is read as a float.
-        Kind::Float if c.raw(key).bytes().all(|b| b.is_ascii_digit()) => out_of_range(c),
-        Kind::Str(name) => c.name(key, name).map(Key::Name),
-        other => {
-            let help = match other {
-                Kind::Bool(_) | Kind::Null | Kind::Float => match c.quote(key, c.raw(key)) {
-                    Some(raw) => format!("quote it to use it as a name: \"{raw}\""),
-                    None => "quote it to use it as a name".to_string(),
-                },
-                _ => "use a webhook name (a string) or id (an integer)".to_string(),
-            };
-            c.error(
-                key.span,
-                "config::bad_key",
-                format!(
-                    "a key under `webhooks` must be a webhook name or id, not {}",
-                    other.describe()
-                ),
-                "not a name or id",
-                Some(help),
-            );
-            None
-        }
     }
+    id.map(Key::Id)
 }
 
 /// The entries of `webhooks:` (`key`: `value`) standing at `place`, in file order. Entries with
@@ -420,32 +414,20 @@ impl Checker<'_> {
     /// `only:` in a shared entry: `None` (recording a problem) when it is not a non-empty list
     /// of names.
     pub(super) fn only(&mut self, key: &Node, value: &Node) -> Option<Only> {
-        let example = "e.g. `only: [production]`";
-        let items = match &value.kind {
-            Kind::Seq(items) => items,
-            Kind::Str(s) => {
-                let help = match self.quote(value, s) {
-                    Some(name) => format!("write a list: `only: [{name}]`"),
-                    None => example.to_string(),
-                };
-                self.wrong_type(value, ONLY, "a list of portal names", Some(help));
-                return None;
-            }
-            _ => {
-                self.wrong_type(value, ONLY, "a list of portal names", Some(example.into()));
-                return None;
-            }
+        let help = match &value.kind {
+            Kind::Str(s) => self.quote(value, s),
+            _ => None,
         };
-        if items.is_empty() {
-            self.error(
-                value.span,
-                "config::empty_only",
-                "an empty `only` list gives the entry to no portal".to_string(),
-                "empty list",
-                Some("list the portals that get the entry, or remove the entry".to_string()),
-            );
-            return None;
-        }
+        let help = help.map_or_else(
+            || "e.g. `only: [production]`".to_string(),
+            |name| format!("write a list: `only: [{name}]`"),
+        );
+        let empty = [
+            "config::empty_only",
+            "an empty `only` list gives the entry to no portal",
+            "list the portals that get the entry, or remove the entry",
+        ];
+        let items = self.list(value, (ONLY, "a list of portal names"), help, empty)?;
         let mut names = Vec::new();
         let mut ok = true;
         for item in items {

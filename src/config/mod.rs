@@ -5,20 +5,13 @@
 //! a `Config` that exists is well-formed. Secrets stay unresolved (`SecretRef`) so that `plan`
 //! and `validate` never need their values; `apply` resolves them before its first write.
 //!
-//! The files, by concept, in the order the data flows:
-//! - `node`: pass 1, the YAML text to a loose tree of spanned nodes; only YAML-level errors
-//!   stop it.
-//! - `validate`: pass 2 starts here, at the top level; `entry` (a `webhooks:` mapping, one
-//!   webhook and its `only:`) and `portals` (a `portals:` file: each portal, and each portal's
-//!   merged list) check the file's shapes by hand, and `checker` (the `Checker` every problem
-//!   is recorded in, and the checks of one value) its values.
-//! - `display`: the copy of the text that diagnostics show, an allowlist of what is never
-//!   secret, made when a problem is first shown.
-//! - `problem` (the diagnostics and their reports), `warnings` (what loads but deserves a second
-//!   look, and a secret `apply` could not resolve), `desired` (the types the loader builds).
-//! - Leaves: `schema` (the keys of the format and its JSON Schema, from `rules`' limits),
-//!   `rules` (a value's rules, as pure functions), `secret` (the secret policy). Text from the file is escaped in messages
-//!   by `redact::escaped`, the crate's one rule for it (`problem::shown` also cuts it short).
+//! The files, in the order the data flows: `node` (pass 1: the YAML text to a loose tree of
+//! spanned nodes; only YAML-level errors stop it); `validate` (pass 2, from the top level),
+//! `entry` and `portals` (the file's shapes) and `checker` (the `Checker` every problem is
+//! recorded in, and the checks of one value); `display` (the allowlist copy diagnostics show);
+//! `problem`, `warnings` and `desired` (what the loader returns); and the leaves `schema`,
+//! `rules` and `secret`. Text from the file is escaped in messages by `redact::escaped`, the
+//! crate's one rule for it (`problem::shown` also cuts it short).
 //!
 //! Imports flow one way, from this file down to the leaves; no file below imports this one.
 
@@ -116,7 +109,7 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
         let size = std::fs::metadata(path)
             .map_or(0, |m| m.len())
             .max(bytes.len() as u64);
-        return Err(too_large(name, size));
+        return Err(ConfigError::TooLarge { name, size });
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok((text, name)),
@@ -139,7 +132,8 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
 /// Pass 1 (`node`) over `text`, and the file diagnostics point into.
 fn parse(text: &str, display_name: &str) -> Result<(node::Node, Arc<Source>), ConfigError> {
     if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(display_name.to_string(), text.len() as u64));
+        let (name, size) = (display_name.to_string(), text.len() as u64);
+        return Err(ConfigError::TooLarge { name, size });
     }
     // The name is printed in every diagnostic's header.
     let display_name = crate::redact::escaped(display_name);
@@ -155,7 +149,8 @@ fn parse(text: &str, display_name: &str) -> Result<(node::Node, Arc<Source>), Co
 /// and the message says where instead.
 fn unparsed(display_name: String, text: &str, mut failure: node::ParseFailure) -> ConfigError {
     let display = display::display_unparsed(text);
-    if display.is_none() {
+    let snippet = display.is_some();
+    if !snippet {
         let (line, column) = node::line_column(text, failure.span.offset());
         let message = node::unquoted(&failure.message);
         failure.message = format!("{message} (at {display_name}:{line}:{column})");
@@ -166,17 +161,11 @@ fn unparsed(display_name: String, text: &str, mut failure: node::ParseFailure) -
             None => why.to_string(),
         });
     }
-    let snippet = display.is_some();
     let shown = display.unwrap_or_else(|| display::blanked(text));
     let source = Arc::new(Source::with_display(display_name, shown));
     let f = failure;
     let problem = problem_at(&source, f.span, f.code, f.message, f.label, f.help);
-    let problem = if snippet {
-        problem
-    } else {
-        problem.without_snippet()
-    };
-    ConfigError::from_problems(vec![problem])
+    ConfigError::from_problems(vec![problem.with_snippet(snippet)])
 }
 
 /// What a path that is not a regular file names, for the message that refuses it: "a FIFO",
@@ -200,13 +189,5 @@ pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
         "a directory"
     } else {
         "a special file"
-    }
-}
-
-fn too_large(name: String, size: u64) -> ConfigError {
-    ConfigError::TooLarge {
-        name,
-        size,
-        limit: MAX_FILE_BYTES,
     }
 }

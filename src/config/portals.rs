@@ -47,7 +47,7 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
     }
     let span = portals.0.span;
     let default_limit = top.prune.and_then(|value| c.prune(value));
-    let (drafts, keys) = drafts(c, portals.0, portals.1);
+    let drafts = drafts(c, portals.0, portals.1);
     let shared: Vec<Entry> = top
         .webhooks
         .map(|(key, value)| webhook_entries(c, key, value, Place::Shared))
@@ -55,19 +55,17 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
         .into_iter()
         .filter(|e| matches!(e.webhook.key, Key::Name(_)))
         .collect();
-    if let Some(keys) = keys {
-        let defined: Vec<&str> = drafts.iter().map(|d| d.name.as_str()).collect();
-        unknown_portals(c, &shared, &keys, &defined);
+    if let Kind::Map(entries) = &portals.1.kind
+        && !entries.is_empty()
+    {
+        unknown_portals(c, &shared, entries, &drafts);
     }
     same_url(c, &drafts);
-    if too_many(c, portals.0, &drafts, &shared) {
-        return Fleet {
-            source: Arc::clone(c.source),
-            span,
-            portals: Vec::new(),
-            written: Vec::new(),
-        };
-    }
+    let drafts = if too_many(c, portals.0, &drafts, &shared) {
+        Vec::new()
+    } else {
+        drafts
+    };
     let mut written: Vec<DesiredWebhook> = shared
         .iter()
         .chain(drafts.iter().flat_map(|d| &d.own))
@@ -101,9 +99,8 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
     }
 }
 
-/// The portals under `portals:` that have a usable name, and every string key there (`None`
-/// when `portals` is not a mapping), so `only:` is not also faulted for a name that is.
-fn drafts(c: &mut Checker, key: &Node, value: &Node) -> (Vec<Draft>, Option<Vec<String>>) {
+/// The portals under `portals:` that have a usable name.
+fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
     let example = "e.g. `portals: { staging: { url: https://staging.docs.example.com, apiKey: ${DOCSPACE_STAGING_KEY} } }`";
     let span = value_or_key(key, value);
     let entries = match &value.kind {
@@ -117,7 +114,7 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> (Vec<Draft>, Option<Vec<
                 "no portal here",
                 Some(help),
             );
-            return (Vec::new(), None);
+            return Vec::new();
         }
         other => {
             let message = format!(
@@ -131,33 +128,32 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> (Vec<Draft>, Option<Vec<
                 "expected a mapping",
                 Some(example.to_string()),
             );
-            return (Vec::new(), None);
+            return Vec::new();
         }
     };
-    let keys = entries
-        .iter()
-        .filter_map(|(k, _)| match &k.kind {
-            Kind::Str(s) => Some(s.clone()),
-            _ => None,
-        })
-        .collect();
-    let drafts = entries
+    entries
         .iter()
         .filter_map(|(key, value)| draft(c, key, value))
-        .collect();
-    (drafts, Some(keys))
+        .collect()
 }
 
 /// Names in a shared entry's `only:` that are not portals of the file, each with the closest
-/// one as a hint. `keys` are every key under `portals:`, usable as a name or not.
-fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[String], defined: &[&str]) {
-    let keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
+/// one as a hint. `keys` are the entries under `portals:`: a name that is not usable is not
+/// also faulted in `only:`.
+fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], drafts: &[Draft]) {
+    let keys: HashSet<&str> = (keys.iter())
+        .filter_map(|(k, _)| match &k.kind {
+            Kind::Str(s) => Some(s.as_str()),
+            _ => None,
+        })
+        .collect();
+    let defined: Vec<&str> = drafts.iter().map(|d| d.name.as_str()).collect();
     for only in shared.iter().filter_map(|e| e.only.as_ref()) {
         for (name, span) in &only.names {
             if keys.contains(name.as_str()) {
                 continue;
             }
-            let help = match closest_field(name, defined) {
+            let help = match closest_field(name, &defined) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("the portals of this file: {}", defined.join(", ")),
             };
@@ -339,8 +335,8 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
 fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
     let allowed = super::rules::in_portal_name;
     let help = "a portal's name is typed on the command line (`--portal NAME`) and heads its section of a plan, so it may have only ASCII letters, digits, `.`, `_` and `-`, and starts with a letter or digit";
-    match &key.kind {
-        Kind::Str(name) if super::rules::is_portal_name(name) => Some(name.clone()),
+    let (message, label, help) = match &key.kind {
+        Kind::Str(name) if super::rules::is_portal_name(name) => return Some(name.clone()),
         Kind::Str(name) => {
             let suggestion: String = name
                 .trim()
@@ -366,14 +362,7 @@ fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
                 }
                 _ => help.to_string(),
             };
-            c.error(
-                key.span,
-                "config::bad_portal_name",
-                message,
-                "not a usable name",
-                Some(help),
-            );
-            None
+            (message, "not a usable name", help)
         }
         other => {
             let message = format!("a portal name must be a string, not {}", other.describe());
@@ -381,30 +370,24 @@ fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
                 Some(raw) => format!("quote it to use it as a name: \"{raw}\""),
                 None => help.to_string(),
             };
-            c.error(
-                key.span,
-                "config::bad_portal_name",
-                message,
-                "not a name",
-                Some(help),
-            );
-            None
+            (message, "not a name", help)
         }
-    }
+    };
+    c.error(
+        key.span,
+        "config::bad_portal_name",
+        message,
+        label,
+        Some(help),
+    );
+    None
 }
 
 /// The variable name suggested for a portal's key, e.g. `DOCSPACE_STAGING_KEY`.
 fn env_var_for(portal: &str) -> String {
-    let upper: String = portal
-        .chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() {
-                ch.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let upper = portal
+        .to_ascii_uppercase()
+        .replace(|ch: char| !ch.is_ascii_alphanumeric(), "_");
     format!("DOCSPACE_{upper}_KEY")
 }
 
@@ -556,9 +539,9 @@ fn ssl_across(c: &mut Checker, shared: &Entry, own: &Entry, merged: &DesiredWebh
         return;
     }
     let (ssl_span, uri_span) = if ssl_from_own {
-        (own.ssl_span, shared.uri_span)
+        (own.ssl_span, shared.webhook.uri_span)
     } else {
-        (shared.ssl_span, own.uri_span)
+        (shared.ssl_span, own.webhook.uri_span)
     };
     let (Some(ssl_span), Some(uri_span)) = (ssl_span, uri_span) else {
         return;

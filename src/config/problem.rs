@@ -46,12 +46,12 @@ pub enum ConfigError {
     )]
     NotRegular { name: String, kind: &'static str },
 
-    #[error("{name} is {size} bytes, more than the {limit} a webhook file may have")]
+    #[error("{name} is {size} bytes, more than the {MAX_FILE_BYTES} a webhook file may have")]
     #[diagnostic(
         code(config::too_large),
         help("check that this is the right file; a webhook file is usually a few kilobytes")
     )]
-    TooLarge { name: String, size: u64, limit: u64 },
+    TooLarge { name: String, size: u64 },
 
     #[error("the webhook file has {count} {}", if *count == 1 { "problem" } else { "problems" })]
     #[diagnostic(code(config::invalid))]
@@ -91,29 +91,28 @@ impl ConfigError {
 
     /// Every problem this error reports, in the order the diagnostic shows them.
     pub fn reported(&self) -> Vec<Reported> {
-        let whole = |file: String| Reported {
+        let (file, code) = match self {
+            ConfigError::Invalid { problems, .. } => {
+                return problems.iter().map(Problem::reported).collect();
+            }
+            ConfigError::Io { path, .. } => (escaped(&path.display().to_string()), "config::io"),
+            ConfigError::TooLarge { name, .. } => (name.clone(), "config::too_large"),
+            ConfigError::NotRegular { name, .. } => (name.clone(), "config::not_a_file"),
+        };
+        // The message followed by its cause, as the diagnostic shows them one under the other.
+        let message = match std::error::Error::source(self) {
+            Some(cause) => format!("{self}: {cause}"),
+            None => self.to_string(),
+        };
+        vec![Reported {
             file,
             start: None,
             end: None,
-            code: "config::io",
-            message: with_cause(self),
+            code,
+            message,
             help: self.help().map(|h| h.to_string()),
             warning: false,
-        };
-        match self {
-            ConfigError::Invalid { problems, .. } => {
-                problems.iter().map(Problem::reported).collect()
-            }
-            ConfigError::Io { path, .. } => vec![whole(escaped(&path.display().to_string()))],
-            ConfigError::TooLarge { name, .. } => vec![Reported {
-                code: "config::too_large",
-                ..whole(name.clone())
-            }],
-            ConfigError::NotRegular { name, .. } => vec![Reported {
-                code: "config::not_a_file",
-                ..whole(name.clone())
-            }],
-        }
+        }]
     }
 }
 
@@ -141,7 +140,7 @@ pub struct Problem {
     secondary: Vec<LabeledSpan>,
     help: Option<String>,
     severity: Severity,
-    /// False when the file's lines must not be shown (see `without_snippet`).
+    /// False when the file's lines must not be shown (see `with_snippet`).
     snippet: bool,
 }
 
@@ -175,10 +174,11 @@ impl Problem {
         self
     }
 
-    /// Shown with no lines of the file: for a file that did not parse and may hold a secret,
-    /// whose values cannot be located to mask them. The message should say where.
-    pub(crate) fn without_snippet(mut self) -> Self {
-        self.snippet = false;
+    /// Shown with no lines of the file when `snippet` is false: for a file that did not parse
+    /// and may hold a secret, whose values cannot be located to mask them. The message should
+    /// say where.
+    pub(crate) fn with_snippet(mut self, snippet: bool) -> Self {
+        self.snippet = snippet;
         self
     }
 
@@ -267,14 +267,6 @@ pub struct Reported {
     pub message: String,
     pub help: Option<String>,
     pub warning: bool,
-}
-
-/// The error's message followed by its cause, as the diagnostic shows them one under the other.
-fn with_cause(error: &ConfigError) -> String {
-    match std::error::Error::source(error) {
-        Some(cause) => format!("{error}: {cause}"),
-        None => error.to_string(),
-    }
 }
 
 /// Text from the file as quoted in a message: control characters escaped, so a message cannot

@@ -36,10 +36,7 @@ pub enum SecretError {
     #[error("environment variable {var} is set, but its value is not valid UTF-8{}", of(webhook.as_deref()))]
     #[diagnostic(
         code(config::secret_not_utf8),
-        help(
-            "set {var} to the secret as text: 8 to 30 printable ASCII characters without \
-             spaces"
-        )
+        help("set {var} to the secret as text: {POLICY}")
     )]
     NotUtf8 {
         var: String,
@@ -52,10 +49,7 @@ pub enum SecretError {
     )]
     #[diagnostic(
         code(config::secret_policy),
-        help(
-            "set {var} to what the server accepts: 8 to 30 printable ASCII characters without \
-             spaces"
-        )
+        help("set {var} to what the server accepts: {POLICY}")
     )]
     Policy {
         var: String,
@@ -63,6 +57,9 @@ pub enum SecretError {
         reason: &'static str,
     },
 }
+
+/// What the server accepts as a secret, as messages tell it (`check_secret_policy`).
+pub(super) const POLICY: &str = "8 to 30 printable ASCII characters without spaces";
 
 fn of(webhook: Option<&str>) -> String {
     webhook.map_or_else(String::new, |w| format!(" (secretKey of '{w}')"))
@@ -142,21 +139,13 @@ impl SecretRef {
                 Ok(secret.clone())
             }
             SecretRef::Env(var) => {
-                let value = match lookup(var) {
-                    Ok(value) => value,
-                    Err(VarError::NotPresent) => {
-                        return Err(SecretError::Unset {
-                            var: var.clone(),
-                            webhook: None,
-                        });
+                let value = lookup(var).map_err(|e| {
+                    let (var, webhook) = (var.clone(), None);
+                    match e {
+                        VarError::NotPresent => SecretError::Unset { var, webhook },
+                        VarError::NotUnicode(_) => SecretError::NotUtf8 { var, webhook },
                     }
-                    Err(VarError::NotUnicode(_)) => {
-                        return Err(SecretError::NotUtf8 {
-                            var: var.clone(),
-                            webhook: None,
-                        });
-                    }
-                };
+                })?;
                 // Wrap first, so the plain copy does not outlive this block.
                 let secret = SecretString::from(value);
                 // Even a value the policy refuses is redacted wherever text from outside is

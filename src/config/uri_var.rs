@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::env::VarError;
 
 use super::desired::Document;
-use super::problem::{ConfigError, Problem, problem_at, shown};
+use super::problem::{ConfigError, problem_at, shown};
 use super::rules::{UrlProblem, check_url};
 
 impl Document {
@@ -33,57 +33,43 @@ impl Document {
                     continue;
                 };
                 let whose = format!("the uri of '{}'", shown(&w.label()));
-                let problem = |code, message: String, help: String| {
-                    problem_at(
-                        &source,
-                        span,
-                        code,
-                        message,
-                        format!("{var} is read here"),
-                        Some(help),
-                    )
-                };
-                let fix = format!(
-                    "set {var} to the webhook's URL (https://...) in the environment that runs \
-                     `plan` and `apply`; its value is never shown"
-                );
-                let found: Result<String, Problem> = match lookup(var) {
+                let (code, message) = match lookup(var) {
                     Ok(value) => {
                         crate::redact::register(&value);
                         match check_url(&value) {
-                            Ok(_) => Ok(value),
-                            Err(e) => Err(problem(
+                            Ok(_) => {
+                                w.uri = Some(value);
+                                continue;
+                            }
+                            Err(e) => (
                                 "config::uri_var_invalid",
                                 format!(
                                     "the value of environment variable {var} ({whose}) is not a \
                                      usable uri: {}",
                                     reason(&e)
                                 ),
-                                fix,
-                            )),
+                            ),
                         }
                     }
-                    Err(VarError::NotPresent) => Err(problem(
+                    Err(VarError::NotPresent) => (
                         "config::uri_var_unset",
                         format!("environment variable {var} ({whose}) is not set"),
-                        fix,
-                    )),
-                    Err(VarError::NotUnicode(_)) => Err(problem(
+                    ),
+                    Err(VarError::NotUnicode(_)) => (
                         "config::uri_var_not_utf8",
                         format!(
                             "environment variable {var} ({whose}) is set, but its value is not \
                              valid UTF-8"
                         ),
-                        fix,
-                    )),
+                    ),
                 };
-                match found {
-                    Ok(value) => w.uri = Some(value),
-                    Err(problem) => {
-                        if reported.insert((span.offset(), var.clone())) {
-                            problems.push(problem);
-                        }
-                    }
+                if reported.insert((span.offset(), var.clone())) {
+                    let fix = format!(
+                        "set {var} to the webhook's URL (https://...) in the environment that runs \
+                         `plan` and `apply`; its value is never shown"
+                    );
+                    let label = format!("{var} is read here");
+                    problems.push(problem_at(&source, span, code, message, label, Some(fix)));
                 }
             }
         }

@@ -11,7 +11,7 @@ use miette::SourceSpan;
 use super::desired::{Config, DesiredWebhook, Document, Key};
 use super::display::Source;
 use super::problem::{Problem, problem_at, shown};
-use super::secret::{SecretError, SecretRef};
+use super::secret::{POLICY, SecretError, SecretRef};
 use crate::idn;
 use crate::settings::KEY_VAR;
 
@@ -22,99 +22,96 @@ impl Document {
         match self {
             Document::One(config) => config.warnings(),
             Document::Portals(fleet) => {
-                let mut key_vars: Vec<&str> = fleet
-                    .portals
-                    .iter()
-                    .map(|p| p.api_key_var.as_str())
-                    .collect();
-                key_vars.push(KEY_VAR);
-                let mut out = warnings(&fleet.source, &fleet.written);
-                out.extend(key_as_secret(&fleet.source, &fleet.written, &key_vars));
-                out.extend(fleet.portals.iter().filter_map(|p| {
+                let key_vars = fleet.portals.iter().map(|p| p.api_key_var.as_str());
+                let portals = fleet.portals.iter().filter_map(|p| {
                     let subject = || format!("the url of portal '{}'", shown(&p.name));
                     lookalike_portal(&fleet.source, p.config.portal.as_ref()?, subject)
-                }));
-                out.sort_by_key(|w| w.span().offset());
-                out
+                });
+                warnings(&fleet.source, &fleet.written, key_vars.collect(), portals)
             }
         }
     }
 }
 
-/// A webhook secret read from a variable that holds a portal's API key (`key_vars`:
-/// DOCSPACE_API_KEY in every file, and each portal's `apiKey` variable in a `portals:` file):
-/// every delivery would then be signed with the admin key, and the target would hold it.
-fn key_as_secret(
+/// The warnings of a file that writes `webhooks`, whose portals' addresses give the
+/// `portals` warnings. `key_vars` are the variables that hold a portal's API key besides
+/// DOCSPACE_API_KEY (each portal's `apiKey` in a `portals:` file).
+fn warnings(
     source: &Arc<Source>,
     webhooks: &[DesiredWebhook],
-    key_vars: &[&str],
+    mut key_vars: Vec<&str>,
+    portals: impl Iterator<Item = Problem>,
 ) -> Vec<Problem> {
-    webhooks
-        .iter()
-        .filter_map(|w| match (&w.secret, w.secret_span) {
-            (Some(SecretRef::Env(var)), Some(span)) if key_vars.contains(&var.as_str()) => {
-                Some(
-                    problem_at(
-                        source,
-                        span,
-                        "config::key_as_secret",
-                        format!(
-                            "the secretKey of '{}' is read from {var}, which holds a portal's API key",
-                            w.label()
-                        ),
-                        "an API key as a webhook secret".to_string(),
-                        Some(
-                            "the target of the webhook would learn the admin key: give the webhook a secret of its own"
-                                .to_string(),
-                        ),
-                    )
-                    .warning(),
-                )
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-fn warnings(source: &Arc<Source>, webhooks: &[DesiredWebhook]) -> Vec<Problem> {
+    key_vars.push(KEY_VAR);
     let mut out = Vec::new();
     for w in webhooks {
         if let Some(SecretRef::Literal(_)) = w.secret {
-            out.push(
-                problem_at(
-                    source,
-                    w.span,
-                    "config::literal_secret",
-                    format!("the secretKey of '{}' is written in the file", w.label()),
-                    "secret written literally in this entry".to_string(),
-                    Some(
-                        "read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`"
-                            .to_string(),
-                    ),
-                )
-                .warning(),
-            );
+            out.push(problem_at(
+                source,
+                w.span,
+                "config::literal_secret",
+                format!("the secretKey of '{}' is written in the file", w.label()),
+                "secret written literally in this entry".to_string(),
+                Some(
+                    "read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`"
+                        .to_string(),
+                ),
+            ));
         }
-        out.extend(lookalike_uri(source, w));
+        // A webhook secret read from a variable that holds a portal's API key: every delivery
+        // would then be signed with the admin key, and the target would hold it.
+        if let (Some(SecretRef::Env(var)), Some(span)) = (&w.secret, w.secret_span)
+            && key_vars.contains(&var.as_str())
+        {
+            out.push(problem_at(
+                source,
+                span,
+                "config::key_as_secret",
+                format!(
+                    "the secretKey of '{}' is read from {var}, which holds a portal's API key",
+                    w.label()
+                ),
+                "an API key as a webhook secret".to_string(),
+                Some(
+                    "the target of the webhook would learn the admin key: give the webhook a secret of its own"
+                        .to_string(),
+                ),
+            ));
+        }
+        out.extend(w.uri.as_deref().and_then(|uri| {
+            let subject = || format!("the uri of '{}'", shown(&w.label()));
+            let label = "look-alike host in this entry's uri";
+            lookalike(
+                source,
+                w.span,
+                uri,
+                subject,
+                label,
+                "DocSpace sends every event to it",
+            )
+        }));
         out.extend(secret_in_uri(source, w));
         if let Key::Name(name) = &w.key
             && name.parse::<i32>().is_ok()
         {
-            out.push(
-                problem_at(
-                    source,
-                    w.span,
-                    "config::quoted_id",
-                    format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
-                    "a name".to_string(),
-                    Some(format!(
-                        "write {name} without quotes to manage the webhook with that id"
-                    )),
-                )
-                .warning(),
-            );
+            out.push(problem_at(
+                source,
+                w.span,
+                "config::quoted_id",
+                format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
+                "a name".to_string(),
+                Some(format!(
+                    "write {name} without quotes to manage the webhook with that id"
+                )),
+            ));
         }
     }
+    let mut out: Vec<Problem> = out
+        .into_iter()
+        .chain(portals)
+        .map(Problem::warning)
+        .collect();
+    out.sort_by_key(|w| w.span().offset());
     out
 }
 
@@ -142,24 +139,11 @@ fn secret_in_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
                 .to_string(),
         ),
     );
-    Some(problem.warning())
+    Some(problem)
 }
 
-/// The warning for `w`'s uri, when its host is a look-alike: it loads, since such a host can
-/// be meant, but a reviewer should see what it resolves to.
-fn lookalike_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
-    lookalike(
-        source,
-        w.span,
-        w.uri.as_deref()?,
-        || format!("the uri of '{}'", shown(&w.label())),
-        "look-alike host in this entry's uri",
-        "DocSpace sends every event to it",
-    )
-}
-
-/// The same warning for a portal's address (`portal:`, or a portal's `url:`), the host the
-/// API key is sent to (issue 19).
+/// The look-alike warning for a portal's address (`portal:`, or a portal's `url:`), the host
+/// the API key is sent to (issue 19).
 fn lookalike_portal(
     source: &Arc<Source>,
     portal: &(String, SourceSpan),
@@ -208,21 +192,16 @@ fn lookalike(
             "{resolves}: check that this is the host you mean, since {sent}"
         )),
     );
-    Some(problem.warning())
+    Some(problem)
 }
 
 impl Config {
     /// The warnings for this file, in file order.
     pub fn warnings(&self) -> Vec<Problem> {
-        let mut out = warnings(&self.source, &self.webhooks);
-        out.extend(key_as_secret(&self.source, &self.webhooks, &[KEY_VAR]));
-        out.extend(
-            self.portal
-                .as_ref()
-                .and_then(|p| lookalike_portal(&self.source, p, || "the portal URL".to_string())),
-        );
-        out.sort_by_key(|w| w.span().offset());
-        out
+        let subject = || "the portal URL".to_string();
+        let portal =
+            (self.portal.as_ref()).and_then(|p| lookalike_portal(&self.source, p, subject));
+        warnings(&self.source, &self.webhooks, Vec::new(), portal.into_iter())
     }
 
     /// `error` pointing at the `secretKey` of the entry that asks for its variable for the
@@ -246,35 +225,18 @@ impl Config {
             .filter(reads)
             .find(names)
             .or_else(|| self.webhooks.iter().find(reads))?;
-        let (label, help) = match error {
-            SecretError::Unset { .. } => (
-                format!("{var} is read here"),
-                format!(
-                    "set {var} in the environment that runs `apply`, or change `secretKey` here"
-                ),
-            ),
-            SecretError::NotUtf8 { .. } => (
-                format!("{var} is read here"),
-                format!(
-                    "set {var} to the secret as text (8 to 30 printable ASCII characters \
-                     without spaces), or change `secretKey` here"
-                ),
-            ),
-            SecretError::Policy { .. } => (
-                format!("{var} is read here"),
-                format!(
-                    "set {var} to what the server accepts (8 to 30 printable ASCII characters \
-                     without spaces), or change `secretKey` here"
-                ),
-            ),
+        let set = match error {
+            SecretError::Unset { .. } => "in the environment that runs `apply`".to_string(),
+            SecretError::NotUtf8 { .. } => format!("to the secret as text ({POLICY})"),
+            SecretError::Policy { .. } => format!("to what the server accepts ({POLICY})"),
         };
         Some(problem_at(
             &self.source,
             entry.secret_span?,
             error.code_str(),
             error.to_string(),
-            label,
-            Some(help),
+            format!("{var} is read here"),
+            Some(format!("set {var} {set}, or change `secretKey` here")),
         ))
     }
 }
