@@ -20,9 +20,8 @@ use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
 use crate::plan::saved::{self, SavedPortal};
-use crate::plan::{
-    Action, FleetPlan, Plan, PlanOptions, PortalPlan, Selection, TargetError, guard,
-};
+use crate::plan::{Action, Plan, PlanOptions, Selection, TargetError, guard};
+use crate::run::{Part, Run};
 use crate::settings::{KEY_VAR, Settings};
 use crate::{Error, render};
 
@@ -411,11 +410,11 @@ pub(super) fn selected<T>(
 }
 
 /// What each portal's section shows.
-pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
+pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
     let portals = runs
         .iter()
         .map(|run| {
-            let (plan, error) = match &run.outcome {
+            let (result, error) = match &run.outcome {
                 Ok(planned) => (
                     Some(planned.plan.clone()),
                     planned.guard.as_ref().err().map(|e| one_line(e, &[])),
@@ -424,15 +423,15 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
                 Err(e) if matches!(**e, Error::NotPlanned { .. }) => (None, Some(e.to_string())),
                 Err(e) => (None, Some(failure_line(e, key_help(e, &run.api_key_env)))),
             };
-            PortalPlan {
+            Part {
                 name: run.name.clone(),
                 portal: run.url.clone(),
-                plan,
+                result,
                 error,
             }
         })
         .collect();
-    FleetPlan { portals }
+    Run { portals }
 }
 
 /// Each failed portal's whole diagnostic on stderr (its section has one line): the file

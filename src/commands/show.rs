@@ -19,8 +19,8 @@ use crate::Error;
 use crate::api::PortalUrl;
 use crate::cli::ShowArgs;
 use crate::plan::saved;
-use crate::plan::{FleetPlan, PortalPlan};
 use crate::render::{self, Binding, BoundPortal, Format, style};
+use crate::run::{Part, Run};
 use crate::settings::KEY_VAR;
 
 pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> {
@@ -56,22 +56,22 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
             portals,
         },
     );
-    let run = FleetPlan {
+    let run = Run {
         portals: saved
             .iter()
             .map(|p| match &p.plan {
-                Ok(plan) => PortalPlan {
+                Ok(plan) => Part {
                     name: p.name.clone(),
                     portal: plan.portal.clone(),
-                    plan: Some(plan.clone()),
+                    result: Some(plan.clone()),
                     error: None,
                 },
                 // Shown as `apply` will show it.
-                Err(error) => PortalPlan {
+                Err(error) => Part {
                     name: p.name.clone(),
                     portal: PortalUrl::parse(&p.url)
                         .map_or_else(|_| p.url.clone(), |u| u.as_str().into()),
-                    plan: None,
+                    result: None,
                     error: Some(
                         Error::NotPlanned {
                             error: error.clone(),

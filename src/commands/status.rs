@@ -13,7 +13,8 @@ use super::{Output, Session, portals, verified};
 use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::cli::StatusArgs;
 use crate::config::{Config, SecretRef};
-use crate::health::{self, PortalHealth, Report, WebhookHealth};
+use crate::health::{self, Report, WebhookHealth};
+use crate::run::{Part, Run};
 use crate::{Error, render};
 
 pub(super) fn run(
@@ -36,18 +37,18 @@ pub(super) fn run(
     let portals = runs
         .into_iter()
         .map(|run| {
-            let (webhooks, error) = match run.outcome {
-                Ok(webhooks) => (webhooks, None),
+            let (result, error) = match run.outcome {
+                Ok(webhooks) => (Some(webhooks), None),
                 Err(e) => {
                     let line = super::report::chain(e.as_ref());
                     portals::tell_failure(run.name.as_deref(), &e, None, session.printer);
-                    (Vec::new(), Some(line))
+                    (None, Some(line))
                 }
             };
-            PortalHealth {
+            Part {
                 name: run.name,
                 portal: run.url,
-                webhooks,
+                result,
                 error,
             }
         })
@@ -56,15 +57,15 @@ pub(super) fn run(
         window: humantime(args.since),
         since: health::utc(start),
         until: health::utc(now),
-        portals,
+        run: Run { portals },
     };
     let _ = write!(out, "{}", render::render_health(&report, args.format));
     let _ = out.flush();
-    let failed = report.portals.iter().filter(|p| p.error.is_some()).count();
+    let failed = report.run.failed();
     if failed > 0 {
         return Err(Error::PortalsUnread {
             failed,
-            total: report.portals.len(),
+            total: report.run.portals.len(),
         });
     }
     if args.detailed_exitcode && report.unhealthy() {

@@ -11,7 +11,8 @@ use super::lookalike::beside;
 use super::notes;
 use super::style::{self, paint};
 use super::{message, plain, quoted};
-use crate::plan::{Action, Change, Field, FieldChange, FleetPlan, Plan, Value};
+use crate::plan::{Action, Change, Field, FieldChange, Plan, Value};
+use crate::run::Run;
 
 /// Width of the field-name column: the longest key, `secretKey`.
 const KEY_WIDTH: usize = 9;
@@ -74,8 +75,8 @@ fn body(plan: &Plan, color: bool) -> String {
 }
 
 /// The plans of named portals, each in a section under its `heading` (its plan's `body`, then
-/// its error, as docs/plans.md shows), then `FleetPlan::total_line`.
-pub(super) fn render_portals(fleet: &FleetPlan, color: bool) -> String {
+/// its error, as docs/plans.md shows), then `Run::total_line`.
+pub(super) fn render_portals(fleet: &Run<Plan>, color: bool) -> String {
     let mut out = String::new();
     for (i, portal) in fleet.portals.iter().enumerate() {
         if i > 0 {
@@ -83,12 +84,12 @@ pub(super) fn render_portals(fleet: &FleetPlan, color: bool) -> String {
         }
         let heading = heading(portal.name.as_deref().unwrap_or_default(), &portal.portal);
         let _ = writeln!(out, "{}", paint(style::BOLD, heading));
-        match &portal.plan {
+        match &portal.result {
             Some(plan) => out.push_str(&body(plan, color)),
             // The body starts with a blank line; so does a portal without one.
             None => out.push('\n'),
         }
-        if let Some(error) = portal.shown_error() {
+        if let Some(error) = &portal.error {
             let line = format!("Error: {}", message(error));
             let _ = writeln!(out, "{}", paint(style::FAILED, line));
         }
