@@ -409,7 +409,26 @@ pub(super) fn selected<T>(
         .collect())
 }
 
-/// What each portal's section shows.
+/// The run as its sections show it: each failure on one line.
+pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
+    let portals = runs.into_iter().map(|run| {
+        let (result, error) = match run.outcome {
+            Ok(result) => (Some(result), None),
+            Err(e) => (None, Some(super::report::chain(e.as_ref()))),
+        };
+        Part {
+            name: run.name,
+            portal: run.url,
+            result,
+            error,
+        }
+    });
+    Run {
+        portals: portals.collect(),
+    }
+}
+
+/// What each portal's section of a plan shows.
 pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
     let portals = runs
         .iter()

@@ -14,7 +14,6 @@ use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::cli::StatusArgs;
 use crate::config::{Config, SecretRef};
 use crate::health::{self, Report, WebhookHealth};
-use crate::run::{Part, Run};
 use crate::{Error, render};
 
 pub(super) fn run(
@@ -34,30 +33,16 @@ pub(super) fn run(
         args.portal_parallelism,
         |client, wanted, _| async move { portal_health(&client, wanted.config, now, start).await },
     )?;
-    let portals = runs
-        .into_iter()
-        .map(|run| {
-            let (result, error) = match run.outcome {
-                Ok(webhooks) => (Some(webhooks), None),
-                Err(e) => {
-                    let line = super::report::chain(e.as_ref());
-                    portals::tell_failure(run.name.as_deref(), &e, None, session.printer);
-                    (None, Some(line))
-                }
-            };
-            Part {
-                name: run.name,
-                portal: run.url,
-                result,
-                error,
-            }
-        })
-        .collect();
+    for run in &runs {
+        if let Err(e) = &run.outcome {
+            portals::tell_failure(run.name.as_deref(), e, None, session.printer);
+        }
+    }
     let report = Report {
         window: humantime(args.since),
         since: health::utc(start),
         until: health::utc(now),
-        run: Run { portals },
+        run: portals::into_run(runs),
     };
     let _ = write!(out, "{}", render::render_health(&report, args.format));
     let _ = out.flush();

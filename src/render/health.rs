@@ -26,11 +26,10 @@ pub fn render_health(report: &Report, format: Format) -> String {
 fn text(report: &Report) -> String {
     let mut out = String::new();
     for portal in &report.run.portals {
-        let heading = match &portal.name {
-            None => format!("Portal: {}", plain(&portal.portal)),
-            Some(name) if out.is_empty() => text::heading(name, &portal.portal),
-            Some(name) => format!("\n{}", text::heading(name, &portal.portal)),
-        };
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let heading = text::portal_heading(portal.name.as_deref(), &portal.portal);
         let _ = writeln!(out, "{heading}\n{}", window(report));
         if let Some(error) = &portal.error {
             let _ = writeln!(out, "\nError: {}", message(error));

@@ -32,7 +32,7 @@ pub use health::render_health;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
 pub use problems::{PortalCount, ProblemFormat, Valid, render_problems, render_valid};
-pub use text::{render_text, value_text};
+pub use text::{portal_heading, render_text, value_text};
 
 use crate::plan::Plan;
 use crate::redact::mask_credentials;
