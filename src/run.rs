@@ -49,3 +49,14 @@ impl<T> Run<T> {
         self.portals.iter().filter(|p| p.error.is_some()).count()
     }
 }
+
+/// The closing line over a run's named portals, `what` summed over them, e.g.
+/// `Total: 1 to create, 2 to update, 0 to delete, 5 unchanged, on 3 portals (1 failed).`
+pub fn total_line(what: &str, portals: usize, failed: usize) -> String {
+    let s = if portals == 1 { "" } else { "s" };
+    let failed = match failed {
+        0 => String::new(),
+        n => format!(" ({n} failed)"),
+    };
+    format!("Total: {what}, on {portals} portal{s}{failed}.")
+}

@@ -34,20 +34,9 @@ impl Run<Plan> {
         }
     }
 
-    /// The closing line over all portals, e.g.
-    /// `Total: 1 to create, 2 to update, 0 to delete, 5 unchanged, on 3 portals (1 failed).`
+    /// The closing line over all portals (`run::total_line`).
     pub fn total_line(&self) -> String {
         let t = self.totals();
-        let mut line = format!(
-            "Total: {}, on {} portal{}",
-            t.counts,
-            t.portals,
-            if t.portals == 1 { "" } else { "s" }
-        );
-        if t.failed > 0 {
-            line.push_str(&format!(" ({} failed)", t.failed));
-        }
-        line.push('.');
-        line
+        crate::run::total_line(&t.counts.to_string(), t.portals, t.failed)
     }
 }
