@@ -257,6 +257,7 @@ pub(super) fn check_saved<'a>(
         parts
     };
     let runs = parts.into_iter().map(|part| async move {
+        let shown = part.shown_url();
         let SavedPortal {
             name,
             api_key_env,
@@ -278,10 +279,6 @@ pub(super) fn check_saved<'a>(
                     unknown: name.iter().cloned().collect(),
                     defined: fleet.portals.iter().map(|p| p.name.clone()).collect(),
                 })?,
-        };
-        let shown = match &plan {
-            Ok(plan) => plan.portal.clone(),
-            Err(_) => PortalUrl::parse(&url).map_or_else(|_| url.clone(), |p| p.as_str().into()),
         };
         let outcome = async {
             // Never contacted: the plan has nothing for it.

@@ -57,28 +57,18 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
         },
     );
     let run = Run {
-        portals: saved
-            .iter()
-            .map(|p| match &p.plan {
-                Ok(plan) => Part {
-                    name: p.name.clone(),
-                    portal: plan.portal.clone(),
-                    result: Some(plan.clone()),
-                    error: None,
-                },
+        portals: (saved.iter())
+            .map(|p| Part {
+                name: p.name.clone(),
+                portal: p.shown_url(),
+                result: p.plan.as_ref().ok().cloned(),
                 // Shown as `apply` will show it.
-                Err(error) => Part {
-                    name: p.name.clone(),
-                    portal: PortalUrl::parse(&p.url)
-                        .map_or_else(|_| p.url.clone(), |u| u.as_str().into()),
-                    result: None,
-                    error: Some(
-                        Error::NotPlanned {
-                            error: error.clone(),
-                        }
-                        .to_string(),
-                    ),
-                },
+                error: (p.plan.as_ref().err()).map(|error| {
+                    Error::NotPlanned {
+                        error: error.clone(),
+                    }
+                    .to_string()
+                }),
             })
             .collect(),
     };
