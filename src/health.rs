@@ -14,6 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use secrecy::SecretString;
 
 use crate::api::{Delivery, LiveWebhook, StatusClass, portal_time};
+use crate::run::Run;
 use crate::signature::{Verdict, verify};
 
 /// The portal disables a webhook after this long of failures since its last success
@@ -146,25 +147,13 @@ pub struct Report {
     pub window: String,
     pub since: String,
     pub until: String,
-    pub portals: Vec<PortalHealth>,
-}
-
-/// One portal's webhooks, by id, or why they could not be read.
-#[derive(Debug, Clone)]
-pub struct PortalHealth {
-    /// `None` for the one portal of a `portal:` file.
-    pub name: Option<String>,
-    pub portal: String,
-    pub webhooks: Vec<WebhookHealth>,
-    pub error: Option<String>,
+    /// Each portal's webhooks, by id.
+    pub run: Run<Vec<WebhookHealth>>,
 }
 
 impl Report {
     pub fn unhealthy(&self) -> bool {
-        self.portals
-            .iter()
-            .flat_map(|p| &p.webhooks)
-            .any(WebhookHealth::unhealthy)
+        self.run.results().flatten().any(WebhookHealth::unhealthy)
     }
 }
 

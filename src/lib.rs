@@ -7,7 +7,8 @@
 //! the stages together for each subcommand. `field` describes a webhook's fields once, for
 //! every stage; `triggers` does the same for its events. `signature` checks a delivery's
 //! signature against a secret (`verify-signature`, and the signatures a portal recorded);
-//! `health` judges from the delivery log whether webhooks deliver (`status`).
+//! `health` judges from the delivery log whether webhooks deliver (`status`). `run` holds what
+//! came of each portal of a run, as the renderers show it.
 
 pub mod api;
 pub mod apply;
@@ -23,6 +24,7 @@ pub mod idn;
 pub mod plan;
 pub mod redact;
 pub mod render;
+pub mod run;
 pub mod settings;
 pub mod signature;
 pub mod triggers;

@@ -223,7 +223,7 @@ fn report(
         }
     }
     if named {
-        let total = total_line(reports, portals, failed);
+        let total = crate::run::total_line(&counts(reports, ""), portals, failed);
         out.record(&format!("\n{}", paint(style::BOLD, total)));
     }
     if let Some(code) = signal {
@@ -241,20 +241,6 @@ fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
         });
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `Total: 5 done, 1 failed, 1 not started, on 3 portals (1 failed).`
-fn total_line(reports: &[apply::Report], portals: usize, failed: usize) -> String {
-    let mut line = format!(
-        "Total: {}, on {portals} portal{}",
-        counts(reports, ""),
-        if portals == 1 { "" } else { "s" }
-    );
-    if failed > 0 {
-        line.push_str(&format!(" ({failed} failed)"));
-    }
-    line.push('.');
-    line
 }
 
 /// `5 done, 1 failed`, then the changes interrupted and not started, when there are any

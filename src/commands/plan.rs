@@ -58,7 +58,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Resul
                     name: r.name.as_deref(),
                     plan: match (&r.outcome, key) {
                         (Ok(planned), Some(key)) => Ok((&planned.plan, key)),
-                        _ => Err(shown.shown_error().unwrap_or_default()),
+                        _ => Err(shown.error.as_deref().unwrap_or_default()),
                     },
                     max_deletes: (r.outcome.as_ref().ok())
                         .and_then(|p| p.max_deletes.map(guard::MaxDeletes::value)),

@@ -20,9 +20,8 @@ use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
 use crate::plan::saved::{self, SavedPortal};
-use crate::plan::{
-    Action, FleetPlan, Plan, PlanOptions, PortalPlan, Selection, TargetError, guard,
-};
+use crate::plan::{Action, Plan, PlanOptions, Selection, TargetError, guard};
+use crate::run::{Part, Run};
 use crate::settings::{KEY_VAR, Settings};
 use crate::{Error, render};
 
@@ -258,6 +257,7 @@ pub(super) fn check_saved<'a>(
         parts
     };
     let runs = parts.into_iter().map(|part| async move {
+        let shown = part.shown_url();
         let SavedPortal {
             name,
             api_key_env,
@@ -279,10 +279,6 @@ pub(super) fn check_saved<'a>(
                     unknown: name.iter().cloned().collect(),
                     defined: fleet.portals.iter().map(|p| p.name.clone()).collect(),
                 })?,
-        };
-        let shown = match &plan {
-            Ok(plan) => plan.portal.clone(),
-            Err(_) => PortalUrl::parse(&url).map_or_else(|_| url.clone(), |p| p.as_str().into()),
         };
         let outcome = async {
             // Never contacted: the plan has nothing for it.
@@ -410,12 +406,31 @@ pub(super) fn selected<T>(
         .collect())
 }
 
-/// What each portal's section shows.
-pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
+/// The run as its sections show it: each failure on one line.
+pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
+    let portals = runs.into_iter().map(|run| {
+        let (result, error) = match run.outcome {
+            Ok(result) => (Some(result), None),
+            Err(e) => (None, Some(super::report::chain(e.as_ref()))),
+        };
+        Part {
+            name: run.name,
+            portal: run.url,
+            result,
+            error,
+        }
+    });
+    Run {
+        portals: portals.collect(),
+    }
+}
+
+/// What each portal's section of a plan shows.
+pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
     let portals = runs
         .iter()
         .map(|run| {
-            let (plan, error) = match &run.outcome {
+            let (result, error) = match &run.outcome {
                 Ok(planned) => (
                     Some(planned.plan.clone()),
                     planned.guard.as_ref().err().map(|e| one_line(e, &[])),
@@ -424,15 +439,15 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> FleetPlan {
                 Err(e) if matches!(**e, Error::NotPlanned { .. }) => (None, Some(e.to_string())),
                 Err(e) => (None, Some(failure_line(e, key_help(e, &run.api_key_env)))),
             };
-            PortalPlan {
+            Part {
                 name: run.name.clone(),
                 portal: run.url.clone(),
-                plan,
+                result,
                 error,
             }
         })
         .collect();
-    FleetPlan { portals }
+    Run { portals }
 }
 
 /// Each failed portal's whole diagnostic on stderr (its section has one line): the file

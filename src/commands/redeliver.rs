@@ -29,6 +29,7 @@ use crate::cli::{FailureClass, RedeliverArgs, WebhookKey};
 use crate::halt::StopReason;
 use crate::render::style::{self, paint};
 use crate::render::{plain, quoted};
+use crate::run::{Part, Run};
 
 /// The portal's limit on each retry path (docs/docspace-api.md §17): more bulk requests than
 /// this wait for the 15-minute window.
@@ -61,8 +62,6 @@ impl Found {
     }
 }
 
-type PortalRun<'a> = portals::PortalRun<'a, Found>;
-
 pub(super) fn run(
     args: &RedeliverArgs,
     session: &Session,
@@ -76,27 +75,25 @@ pub(super) fn run(
     let runs = portals::each(session, wanted, args.portal_parallelism, |client, _, _| {
         find(client, args, since)
     })?;
+    let run = portals::into_run(runs);
 
-    for (i, run) in runs.iter().enumerate() {
+    for (i, part) in run.portals.iter().enumerate() {
         if i > 0 {
             let _ = writeln!(out);
         }
-        show(out, run, args);
+        show(out, part, args);
     }
-    let total: usize = runs
-        .iter()
-        .map(|r| r.outcome.as_ref().map_or(0, |f| f.ids().len()))
-        .sum();
-    let failed_to_read = runs.iter().filter(|r| r.outcome.is_err()).count();
+    let total: usize = run.results().map(|f| f.ids().len()).sum();
+    let failed_to_read = run.failed();
     if total == 0 {
         let _ = writeln!(
             out,
             "\nNothing to resend in the last {}.",
             humantime(args.since)
         );
-        return finish(failed_to_read, runs.len(), 0, 0);
+        return finish(failed_to_read, run.portals.len(), 0, 0);
     }
-    let _ = writeln!(out, "\n{}", paint(style::BOLD, summary(&runs, total)));
+    let _ = writeln!(out, "\n{}", paint(style::BOLD, summary(&run, total)));
     let _ = writeln!(
         out,
         "Each is sent as a new delivery: its receiver sees a new event id, signed with the \
@@ -112,13 +109,13 @@ pub(super) fn run(
     let mut not_resent = 0;
     let mut unsure = 0;
     let mut signal = None;
-    for run in &runs {
-        let Some(found) = run.outcome.as_ref().ok().filter(|f| !f.groups.is_empty()) else {
+    for part in &run.portals {
+        let Some(found) = part.result.as_ref().filter(|f| !f.groups.is_empty()) else {
             continue;
         };
         let ids = found.ids();
         let done = session.runtime.block_on(found.client.redeliver(&ids));
-        let pre = prefix(run.name.as_deref());
+        let pre = prefix(part.name.as_deref());
         let new: Vec<i32> = done.rows.iter().map(|r| r.id).collect();
         if !new.is_empty() {
             out.record(&format!(
@@ -169,7 +166,7 @@ pub(super) fn run(
     if unsure > 0 {
         return Err(Error::RedeliverUnsure { unsure, total });
     }
-    finish(failed_to_read, runs.len(), not_resent, total)
+    finish(failed_to_read, run.portals.len(), not_resent, total)
 }
 
 /// Whether a retry request that failed may still have been carried out: only a failure before
@@ -311,20 +308,14 @@ fn chosen<'a>(live: &'a [LiveWebhook], keys: &[WebhookKey]) -> Result<Vec<&'a Li
 }
 
 /// One portal's part of the list: a heading, then per webhook its deliveries, oldest first.
-fn show(out: &mut Output, run: &PortalRun<'_>, args: &RedeliverArgs) {
-    let heading = match &run.name {
-        None => format!("Portal: {}", plain(&run.url)),
-        Some(name) => format!("=== portal {} ({}) ===", plain(name), plain(&run.url)),
-    };
+fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
+    let heading = crate::render::portal_heading(part.name.as_deref(), &part.portal);
     let _ = writeln!(out, "{}", paint(style::BOLD, heading));
-    let found = match &run.outcome {
-        Ok(found) => found,
-        Err(e) => {
-            let line = format!("Error: {}", super::report::chain(e.as_ref()));
-            let _ = writeln!(out, "{}", paint(style::FAILED, line));
-            return;
-        }
-    };
+    if let Some(error) = &part.error {
+        let _ = writeln!(out, "{}", paint(style::FAILED, format!("Error: {error}")));
+        return;
+    }
+    let Some(found) = &part.result else { return };
     for group in &found.groups {
         let n = group.rows.len();
         let _ = writeln!(
@@ -369,7 +360,7 @@ fn show(out: &mut Output, run: &PortalRun<'_>, args: &RedeliverArgs) {
     if let Some(note) = rate_note(requests, args.portal.network.max_wait) {
         let _ = writeln!(out, "\n  {}", paint(style::WARN, note));
     }
-    if found.groups.is_empty() && run.name.is_some() {
+    if found.groups.is_empty() && part.name.is_some() {
         let _ = writeln!(out, "\n  Nothing to resend.");
     }
 }
@@ -387,18 +378,15 @@ fn rate_note(requests: usize, max_wait: u64) -> Option<String> {
 }
 
 /// `Redeliver: 3 failed deliveries of 2 webhooks, in 1 request.`, and the portals' count.
-fn summary(runs: &[PortalRun<'_>], total: usize) -> String {
-    let found: Vec<&Found> = runs
-        .iter()
-        .filter_map(|r| r.outcome.as_ref().ok())
-        .collect();
+fn summary(run: &Run<Found>, total: usize) -> String {
+    let found: Vec<&Found> = run.results().collect();
     let webhooks: usize = found.iter().map(|f| f.groups.len()).sum();
     let requests: usize = found
         .iter()
         .map(|f| f.ids().len().div_ceil(LOG_PAGE as usize))
         .sum();
     let portals = found.iter().filter(|f| !f.groups.is_empty()).count();
-    let on = if runs.iter().any(|r| r.name.is_some()) {
+    let on = if run.portals.iter().any(|p| p.name.is_some()) {
         format!(
             " on {portals} portal{}",
             if portals == 1 { "" } else { "s" }

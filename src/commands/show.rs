@@ -19,8 +19,8 @@ use crate::Error;
 use crate::api::PortalUrl;
 use crate::cli::ShowArgs;
 use crate::plan::saved;
-use crate::plan::{FleetPlan, PortalPlan};
 use crate::render::{self, Binding, BoundPortal, Format, style};
+use crate::run::{Part, Run};
 use crate::settings::KEY_VAR;
 
 pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> {
@@ -56,29 +56,19 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
             portals,
         },
     );
-    let run = FleetPlan {
-        portals: saved
-            .iter()
-            .map(|p| match &p.plan {
-                Ok(plan) => PortalPlan {
-                    name: p.name.clone(),
-                    portal: plan.portal.clone(),
-                    plan: Some(plan.clone()),
-                    error: None,
-                },
+    let run = Run {
+        portals: (saved.iter())
+            .map(|p| Part {
+                name: p.name.clone(),
+                portal: p.shown_url(),
+                result: p.plan.as_ref().ok().cloned(),
                 // Shown as `apply` will show it.
-                Err(error) => PortalPlan {
-                    name: p.name.clone(),
-                    portal: PortalUrl::parse(&p.url)
-                        .map_or_else(|_| p.url.clone(), |u| u.as_str().into()),
-                    plan: None,
-                    error: Some(
-                        Error::NotPlanned {
-                            error: error.clone(),
-                        }
-                        .to_string(),
-                    ),
-                },
+                error: (p.plan.as_ref().err()).map(|error| {
+                    Error::NotPlanned {
+                        error: error.clone(),
+                    }
+                    .to_string()
+                }),
             })
             .collect(),
     };

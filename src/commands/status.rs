@@ -13,7 +13,7 @@ use super::{Output, Session, portals, verified};
 use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::cli::StatusArgs;
 use crate::config::{Config, SecretRef};
-use crate::health::{self, PortalHealth, Report, WebhookHealth};
+use crate::health::{self, Report, WebhookHealth};
 use crate::{Error, render};
 
 pub(super) fn run(
@@ -33,38 +33,24 @@ pub(super) fn run(
         args.portal_parallelism,
         |client, wanted, _| async move { portal_health(&client, wanted.config, now, start).await },
     )?;
-    let portals = runs
-        .into_iter()
-        .map(|run| {
-            let (webhooks, error) = match run.outcome {
-                Ok(webhooks) => (webhooks, None),
-                Err(e) => {
-                    let line = super::report::chain(e.as_ref());
-                    portals::tell_failure(run.name.as_deref(), &e, None, session.printer);
-                    (Vec::new(), Some(line))
-                }
-            };
-            PortalHealth {
-                name: run.name,
-                portal: run.url,
-                webhooks,
-                error,
-            }
-        })
-        .collect();
+    for run in &runs {
+        if let Err(e) = &run.outcome {
+            portals::tell_failure(run.name.as_deref(), e, None, session.printer);
+        }
+    }
     let report = Report {
         window: humantime(args.since),
         since: health::utc(start),
         until: health::utc(now),
-        portals,
+        run: portals::into_run(runs),
     };
     let _ = write!(out, "{}", render::render_health(&report, args.format));
     let _ = out.flush();
-    let failed = report.portals.iter().filter(|p| p.error.is_some()).count();
+    let failed = report.run.failed();
     if failed > 0 {
         return Err(Error::PortalsUnread {
             failed,
-            total: report.portals.len(),
+            total: report.run.portals.len(),
         });
     }
     if args.detailed_exitcode && report.unhealthy() {

@@ -22,7 +22,7 @@ use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, SecretRef};
 
 pub use crate::field::{Field, Value};
-pub use fleet::{FleetPlan, PortalPlan, Totals};
+pub use fleet::Totals;
 pub use notes::{Notes, RenameHint, SecretChecked};
 pub use target::{Selection, TargetError, TargetKey};
 

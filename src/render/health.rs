@@ -25,28 +25,28 @@ pub fn render_health(report: &Report, format: Format) -> String {
 
 fn text(report: &Report) -> String {
     let mut out = String::new();
-    for portal in &report.portals {
-        let heading = match &portal.name {
-            None => format!("Portal: {}", plain(&portal.portal)),
-            Some(name) if out.is_empty() => text::heading(name, &portal.portal),
-            Some(name) => format!("\n{}", text::heading(name, &portal.portal)),
-        };
+    for portal in &report.run.portals {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let heading = text::portal_heading(portal.name.as_deref(), &portal.portal);
         let _ = writeln!(out, "{heading}\n{}", window(report));
         if let Some(error) = &portal.error {
             let _ = writeln!(out, "\nError: {}", message(error));
             continue;
         }
-        if portal.webhooks.is_empty() {
+        let webhooks = portal.result.as_deref().unwrap_or_default();
+        if webhooks.is_empty() {
             out.push_str("\nNo webhooks on the portal.\n");
         }
-        for w in &portal.webhooks {
+        for w in webhooks {
             out.push('\n');
             let _ = writeln!(out, "  {}: {}", label(w), w.health.as_str());
             for (key, value) in details(w) {
                 let _ = writeln!(out, "      {key:<12}  {value}");
             }
         }
-        let _ = writeln!(out, "\n{}", summary(&portal.webhooks));
+        let _ = writeln!(out, "\n{}", summary(webhooks));
     }
     out
 }
@@ -152,7 +152,7 @@ fn summary(webhooks: &[WebhookHealth]) -> String {
 
 fn markdown(report: &Report) -> String {
     let mut out = String::new();
-    for portal in &report.portals {
+    for portal in &report.run.portals {
         let title = match &portal.name {
             Some(name) => format!("{} ({})", code(&plain(name)), code(&plain(&portal.portal))),
             None => code(&plain(&portal.portal)),
@@ -163,9 +163,10 @@ fn markdown(report: &Report) -> String {
             let _ = writeln!(out, "**Error:** {}\n", code(&message(error)));
             continue;
         }
+        let webhooks = portal.result.as_deref().unwrap_or_default();
         out.push_str("| Webhook | Health | Deliveries | Last failure | Secret |\n");
         out.push_str("|---|---|---|---|---|\n");
-        for w in &portal.webhooks {
+        for w in webhooks {
             let unmanaged = if w.managed { "" } else { " (unmanaged)" };
             let _ = writeln!(
                 out,
@@ -185,7 +186,7 @@ fn markdown(report: &Report) -> String {
                 w.secret.as_ref().map_or("", SecretCheck::verdict),
             );
         }
-        let _ = writeln!(out, "\n{}\n", summary(&portal.webhooks));
+        let _ = writeln!(out, "\n{}\n", summary(webhooks));
     }
     out
 }
@@ -210,15 +211,16 @@ fn json(report: &Report) -> String {
         format_version: FORMAT_VERSION,
         since: &report.since,
         until: &report.until,
-        portals: report
-            .portals
-            .iter()
-            .map(|p| PortalDoc {
-                name: p.name.as_deref(),
-                portal: &p.portal,
-                error: p.error.as_deref(),
-                summary: tally(&p.webhooks).collect(),
-                webhooks: &p.webhooks,
+        portals: (report.run.portals.iter())
+            .map(|p| {
+                let webhooks = p.result.as_deref().unwrap_or_default();
+                PortalDoc {
+                    name: p.name.as_deref(),
+                    portal: &p.portal,
+                    error: p.error.as_deref(),
+                    summary: tally(webhooks).collect(),
+                    webhooks,
+                }
             })
             .collect(),
     };

@@ -32,10 +32,11 @@ pub use health::render_health;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
 pub use problems::{PortalCount, ProblemFormat, Valid, render_problems, render_valid};
-pub use text::{render_text, value_text};
+pub use text::{portal_heading, render_text, value_text};
 
-use crate::plan::FleetPlan;
+use crate::plan::Plan;
 use crate::redact::mask_credentials;
+use crate::run::Run;
 
 /// How `plan` (and `apply`, before it asks) shows a plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -52,7 +53,7 @@ pub enum Format {
 /// colors. The one portal of a `portal:` file (unnamed) is shown as a plan of one portal, with
 /// no heading and no totals (JSON version 1); named portals each in a section, with the totals
 /// (version 2).
-pub fn render(run: &FleetPlan, format: Format, color: bool) -> String {
+pub fn render(run: &Run<Plan>, format: Format, color: bool) -> String {
     match (format, run.unnamed()) {
         (Format::Text, Some(plan)) => render_text(plan, color),
         (Format::Text, None) => text::render_portals(run, color),

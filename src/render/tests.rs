@@ -29,15 +29,16 @@ use fixtures::{EVIL_EXCERPT, EVIL_NAME, EVIL_URI, SECRET};
 use inert::assert_inert;
 
 use super::*;
-use crate::plan::{Plan, PortalPlan};
+use crate::plan::Plan;
+use crate::run::{Part, Run};
 
 /// The run of a `portal:` file: its one portal, unnamed.
-fn one(plan: &Plan) -> FleetPlan {
-    FleetPlan {
-        portals: vec![PortalPlan {
+fn one(plan: &Plan) -> Run<Plan> {
+    Run {
+        portals: vec![Part {
             name: None,
             portal: plan.portal.clone(),
-            plan: Some(plan.clone()),
+            result: Some(plan.clone()),
             error: None,
         }],
     }

@@ -11,7 +11,8 @@ use super::lookalike::beside;
 use super::notes;
 use super::style::{self, paint};
 use super::{message, plain, quoted};
-use crate::plan::{Action, Change, Field, FieldChange, FleetPlan, Plan, Value};
+use crate::plan::{Action, Change, Field, FieldChange, Plan, Value};
+use crate::run::Run;
 
 /// Width of the field-name column: the longest key, `secretKey`.
 const KEY_WIDTH: usize = 9;
@@ -22,7 +23,7 @@ const VALUE_COLUMN: usize = 6 + KEY_WIDTH + 3;
 /// The plan for a terminal (`color`: emphasis inside changed values) or a log (no escapes at
 /// all; marker lines under long changed values).
 pub fn render_text(plan: &Plan, color: bool) -> String {
-    let out = format!("Portal: {}\n", plain(&plan.portal)) + &body(plan, color);
+    let out = portal_heading(None, &plan.portal) + "\n" + &body(plan, color);
     finished(out, color)
 }
 
@@ -73,22 +74,22 @@ fn body(plan: &Plan, color: bool) -> String {
     out
 }
 
-/// The plans of named portals, each in a section under its `heading` (its plan's `body`, then
-/// its error, as docs/plans.md shows), then `FleetPlan::total_line`.
-pub(super) fn render_portals(fleet: &FleetPlan, color: bool) -> String {
+/// The plans of named portals, each in a section under its `portal_heading` (its plan's
+/// `body`, then its error, as docs/plans.md shows), then `Run::total_line`.
+pub(super) fn render_portals(fleet: &Run<Plan>, color: bool) -> String {
     let mut out = String::new();
     for (i, portal) in fleet.portals.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let heading = heading(portal.name.as_deref().unwrap_or_default(), &portal.portal);
+        let heading = portal_heading(portal.name.as_deref(), &portal.portal);
         let _ = writeln!(out, "{}", paint(style::BOLD, heading));
-        match &portal.plan {
+        match &portal.result {
             Some(plan) => out.push_str(&body(plan, color)),
             // The body starts with a blank line; so does a portal without one.
             None => out.push('\n'),
         }
-        if let Some(error) = portal.shown_error() {
+        if let Some(error) = &portal.error {
             let line = format!("Error: {}", message(error));
             let _ = writeln!(out, "{}", paint(style::FAILED, line));
         }
@@ -100,9 +101,13 @@ pub(super) fn render_portals(fleet: &FleetPlan, color: bool) -> String {
     finished(out, color)
 }
 
-/// The heading of a named portal's section, here and in `status`.
-pub(super) fn heading(name: &str, portal: &str) -> String {
-    format!("=== portal {} ({}) ===", plain(name), plain(portal))
+/// A portal's heading, in a plan, `status` and `redeliver`: the one portal of a `portal:` file
+/// (unnamed) has only its URL.
+pub fn portal_heading(name: Option<&str>, portal: &str) -> String {
+    match name {
+        Some(name) => format!("=== portal {} ({}) ===", plain(name), plain(portal)),
+        None => format!("Portal: {}", plain(portal)),
+    }
 }
 
 fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {

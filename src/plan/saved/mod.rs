@@ -327,6 +327,17 @@ impl SavedPortal {
             max_deletes,
         }
     }
+
+    /// Its URL as its section shows it: its plan's, else as the client reads it (as written
+    /// when the client cannot).
+    pub fn shown_url(&self) -> String {
+        match &self.plan {
+            Ok(plan) => plan.portal.clone(),
+            Err(_) => {
+                PortalUrl::parse(&self.url).map_or_else(|_| self.url.clone(), |u| u.as_str().into())
+            }
+        }
+    }
 }
 
 /// A URL exactly as `plan --out` records one: as the client reads it.

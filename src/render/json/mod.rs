@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use super::lookalike;
 use super::notes;
-use crate::plan::{Action, Change, Counts, FleetPlan, LastFailure, Named, Plan, Totals, Value};
+use crate::plan::{Action, Change, Counts, LastFailure, Named, Plan, Totals, Value};
 use crate::redact::mask_credentials;
+use crate::run::Run;
 
 const FORMAT_VERSION: u32 = 1;
 
@@ -180,7 +181,7 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
 const PORTALS_VERSION: u32 = 2;
 
 /// Renders named portals' plans as the version-2 document.
-pub(super) fn render_portals(fleet: &FleetPlan) -> String {
+pub(super) fn render_portals(fleet: &Run<Plan>) -> String {
     pretty(&JsonFleet {
         format_version: PORTALS_VERSION,
         portals: fleet
@@ -189,8 +190,8 @@ pub(super) fn render_portals(fleet: &FleetPlan) -> String {
             .map(|p| JsonPortal {
                 name: mask_credentials(p.name.as_deref().unwrap_or_default()),
                 portal: mask_credentials(&p.portal),
-                summary: p.plan.as_ref().map(Plan::counts),
-                details: p.plan.as_ref().map(Details::of).unwrap_or_default(),
+                summary: p.result.as_ref().map(Plan::counts),
+                details: p.result.as_ref().map(Details::of).unwrap_or_default(),
                 error: p.error.as_deref().map(mask_credentials),
             })
             .collect(),

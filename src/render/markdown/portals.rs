@@ -14,8 +14,9 @@
 use std::fmt::Write;
 
 use super::{MAX_MARKDOWN_LEN, SEE_FULL_PLAN, cell, cells, code, truncated};
-use crate::plan::{FleetPlan, PortalPlan};
+use crate::plan::Plan;
 use crate::render::{message, plain};
+use crate::run::{Part, Run};
 
 /// Room kept for the lines that say what was left out.
 const RESERVED: usize = 1_000;
@@ -63,7 +64,7 @@ const LEVELS: [Level; 4] = [
     },
 ];
 
-pub(in crate::render) fn render_portals(fleet: &FleetPlan) -> String {
+pub(in crate::render) fn render_portals(fleet: &Run<Plan>) -> String {
     let n = fleet.portals.len();
     let mut out = format!(
         "## Plan of {n} portal{}\n\n**{}**\n",
@@ -94,20 +95,21 @@ pub(in crate::render) fn render_portals(fleet: &FleetPlan) -> String {
 }
 
 /// One portal's section, if it fits in `room` (shorter than it). Starts with a blank line.
-fn section(portal: &PortalPlan, room: usize) -> Option<String> {
+fn section(portal: &Part<Plan>, room: usize) -> Option<String> {
     let mut head = format!(
         "\n### {} ({})\n",
         name(portal, NAME_MAX),
         code(&super::portal(&portal.portal))
     );
     let error = portal
-        .shown_error()
+        .error
+        .as_deref()
         .map(|e| {
             let shown = truncated(&message(e), ERROR_MAX);
             format!("\n**Error:** {}\n", code(&shown))
         })
         .unwrap_or_default();
-    let body = match &portal.plan {
+    let body = match &portal.result {
         None => String::new(),
         Some(plan) => {
             let _ = writeln!(head, "\n**{}**", plan.summary());
@@ -128,7 +130,7 @@ fn section(portal: &PortalPlan, room: usize) -> Option<String> {
 
 /// The summary table in at most `budget` bytes, the rows as long as that allows. Starts with
 /// a blank line.
-fn summary_table(fleet: &FleetPlan, budget: usize) -> String {
+fn summary_table(fleet: &Run<Plan>, budget: usize) -> String {
     let head = "\n| portal | create | update | delete | unchanged | error |\n\
                 |---|---:|---:|---:|---:|---|\n";
     let t = fleet.totals();
@@ -173,21 +175,21 @@ fn summary_table(fleet: &FleetPlan, budget: usize) -> String {
     out
 }
 
-fn rows(fleet: &FleetPlan, level: &Level) -> Vec<String> {
+fn rows(fleet: &Run<Plan>, level: &Level) -> Vec<String> {
     fleet.portals.iter().map(|p| row(p, level)).collect()
 }
 
-fn row(portal: &PortalPlan, level: &Level) -> String {
+fn row(portal: &Part<Plan>, level: &Level) -> String {
     let mut who = name(portal, level.name);
     if let Some(max) = level.url {
         let url = code(&truncated(&plain(&portal.portal), max));
         who = format!("{who} ({url})");
     }
-    let counts = match &portal.plan {
+    let counts = match &portal.result {
         Some(plan) => cells(plan.counts()),
         None => "— | — | — | —".to_string(),
     };
-    let error = match (portal.shown_error(), level.error) {
+    let error = match (portal.error.as_deref(), level.error) {
         (None, _) => "—".to_string(),
         (Some(e), Some(max)) => code(&truncated(&message(e), max)),
         (Some(_), None) => "failed".to_string(),
@@ -196,7 +198,7 @@ fn row(portal: &PortalPlan, level: &Level) -> String {
 }
 
 /// The portal's name as a code span, cut past `max` bytes.
-fn name(portal: &PortalPlan, max: usize) -> String {
+fn name(portal: &Part<Plan>, max: usize) -> String {
     code(&truncated(
         &plain(portal.name.as_deref().unwrap_or_default()),
         max,
@@ -205,12 +207,12 @@ fn name(portal: &PortalPlan, max: usize) -> String {
 
 /// The line that counts the portals from `from` on, left out of `what`, and their deletes;
 /// nothing when none is.
-fn left_out(out: &mut String, fleet: &FleetPlan, from: usize, what: &str, name_max: usize) {
+fn left_out(out: &mut String, fleet: &Run<Plan>, from: usize, what: &str, name_max: usize) {
     let (left, n) = (&fleet.portals[from..], fleet.portals.len());
     let Some(first) = left.first() else { return };
     let deletes: usize = left
         .iter()
-        .filter_map(|p| p.plan.as_ref())
+        .filter_map(|p| p.result.as_ref())
         .map(|p| p.counts().delete)
         .sum();
     let _ = writeln!(

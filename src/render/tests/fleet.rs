@@ -4,28 +4,29 @@
 
 use super::fixtures;
 use super::inert::assert_inert;
-use crate::plan::{FleetPlan, Plan, PortalPlan};
+use crate::plan::Plan;
 use crate::render::{Format, MAX_MARKDOWN_LEN, render, render_json, render_text};
+use crate::run::{Part, Run};
 
 /// What a portal that could not be planned answered: a pipe, a newline and an ESC.
 const EVIL_ERROR: &str = "portal answered 502 | Bad Gateway\n\u{1b}[2Jcleared";
 
-fn portal(name: &str, url: &str, plan: Option<Plan>, error: Option<&str>) -> PortalPlan {
+fn portal(name: &str, url: &str, plan: Option<Plan>, error: Option<&str>) -> Part<Plan> {
     let plan = plan.map(|mut plan| {
         plan.portal = url.to_string();
         plan
     });
-    PortalPlan {
+    Part {
         name: Some(name.to_string()),
         portal: url.to_string(),
-        plan,
+        result: plan,
         error: error.map(str::to_string),
     }
 }
 
 /// Staging has changes (`sample`), production none, broken could not be planned.
-fn three() -> FleetPlan {
-    FleetPlan {
+fn three() -> Run<Plan> {
+    Run {
         portals: vec![
             portal(
                 "staging",
@@ -49,7 +50,7 @@ fn three() -> FleetPlan {
     }
 }
 
-fn text(fleet: &FleetPlan) -> String {
+fn text(fleet: &Run<Plan>) -> String {
     let text = render(fleet, Format::Text, false);
     assert!(!text.contains('\u{1b}'), "an escape without color:\n{text}");
     text
@@ -73,7 +74,7 @@ fn fleet_snapshots() {
 fn text_sections_are_the_single_portal_plans_without_their_portal_line() {
     let fleet = three();
     let out = text(&fleet);
-    let staging = render_text(fleet.portals[0].plan.as_ref().unwrap(), false);
+    let staging = render_text(fleet.portals[0].result.as_ref().unwrap(), false);
     let body = staging
         .strip_prefix("Portal: https://staging.example.com\n")
         .unwrap();
@@ -98,7 +99,7 @@ fn text_sections_are_the_single_portal_plans_without_their_portal_line() {
 
 #[test]
 fn a_refused_plan_shows_the_plan_then_its_error() {
-    let fleet = FleetPlan {
+    let fleet = Run {
         portals: vec![portal(
             "production",
             "https://docs.example.com",
@@ -128,7 +129,7 @@ fn a_refused_plan_shows_the_plan_then_its_error() {
 #[test]
 fn portal_names_cannot_inject_lines_escapes_or_cells() {
     let evil = "prod\u{1b}[2J\n| x | y |\u{202e}";
-    let fleet = FleetPlan {
+    let fleet = Run {
         portals: vec![portal(evil, "https://docs.example.com", None, Some(evil))],
     };
     let out = render(&fleet, Format::Text, true);
@@ -166,7 +167,7 @@ fn json_is_version_2_with_version_1_shapes_inside() {
                            "failed": 1, "portals": 3})
     );
     let v1: serde_json::Value =
-        serde_json::from_str(&render_json(fleet.portals[0].plan.as_ref().unwrap())).unwrap();
+        serde_json::from_str(&render_json(fleet.portals[0].result.as_ref().unwrap())).unwrap();
     let staging = &doc["portals"][0];
     let mut keys: Vec<&String> = staging.as_object().unwrap().keys().collect();
     keys.sort();
@@ -191,7 +192,7 @@ fn json_is_version_2_with_version_1_shapes_inside() {
 }
 
 /// `n` portals, each with 5 deletes and 20 creates, every fifth one failed.
-fn big_fleet(n: usize, name_len: usize) -> FleetPlan {
+fn big_fleet(n: usize, name_len: usize) -> Run<Plan> {
     let portals = (0..n)
         .map(|i| {
             let name = format!("p{i:04}-{}", "n".repeat(name_len));
@@ -212,7 +213,7 @@ fn big_fleet(n: usize, name_len: usize) -> FleetPlan {
             portal(&name, &url, Some(plan), None)
         })
         .collect();
-    FleetPlan { portals }
+    Run { portals }
 }
 
 /// The deletes a Markdown fleet plan shows as blocks plus those its closing line counts.
@@ -278,7 +279,7 @@ fn markdown_of_thousands_of_portals_counts_the_rows_it_cannot_keep() {
 #[test]
 fn a_section_too_big_for_the_rest_is_cut_like_a_single_plan() {
     let mut fleet = big_fleet(1, 0);
-    fleet.portals[0].plan = Some(fixtures::many(2_000, 0));
+    fleet.portals[0].result = Some(fixtures::many(2_000, 0));
     let md = render(&fleet, Format::Markdown, false);
     assert!(md.len() < MAX_MARKDOWN_LEN);
     assert!(md.contains("changes are not shown** to keep this under"));
@@ -288,7 +289,7 @@ fn a_section_too_big_for_the_rest_is_cut_like_a_single_plan() {
 #[test]
 fn an_error_reads_as_prose_with_its_quotes_but_no_escape_or_credentials() {
     let error = "the portal's key \"K\" was refused by https://u:hunter22@x.example.com\u{202e}";
-    let fleet = FleetPlan {
+    let fleet = Run {
         portals: vec![portal("p", "https://p.example.com", None, Some(error))],
     };
     let out = text(&fleet);
