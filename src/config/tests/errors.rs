@@ -225,6 +225,9 @@ fn yaml_level_errors_have_a_location() {
             3,
         ),
         (None, "webhooks:\n  a: !custom {}\n", "config::yaml", 2),
+        // Base64 whose padding drops bits that are not zero is not base64 of anything.
+        (None, "webhooks:\n  a: !!binary QR==\n", "config::yaml", 2),
+        (None, "webhooks:\n  a: !!binary QUF=\n", "config::yaml", 2),
     ]);
 }
 
