@@ -666,6 +666,10 @@ fn binary(value: &str, span: SourceSpan) -> Result<String, Failed> {
             };
             bits = bits << 6 | u32::from(v);
         }
+        // The bits the padding drops must be zero: `QR==` is not a spelling of `A`.
+        if bits & ((1 << (2 * pad)) - 1) != 0 {
+            return Err(invalid());
+        }
         bits <<= 6 * pad;
         let bytes = bits.to_be_bytes();
         out.extend_from_slice(&bytes[1..4 - pad]);

@@ -25,6 +25,11 @@ use crate::redact::escaped;
 /// the limit keeps a wrong path (a log, a disk image) from being read into memory.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// miette pads a label to its column with a width argument, which panics beyond `u16::MAX`
+/// (a wide character or a tab takes a few columns): a problem further along a line (a file
+/// written on one line) is shown without the snippet, with its place in the help.
+const MAX_SNIPPET_COLUMN: usize = 8 * 1024;
+
 /// Why a file could not be turned into a `Config`.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ConfigError {
@@ -211,6 +216,25 @@ impl Problem {
         self.source_code.display()
     }
 
+    /// Whether every label stands near enough to the start of its line for miette to draw it.
+    fn drawable(&self) -> bool {
+        let text = self.source().inner().as_bytes();
+        let column = |at: usize| {
+            let at = at.min(text.len());
+            at - text[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+        };
+        std::iter::once(&self.primary)
+            .chain(&self.secondary)
+            .all(|l| column(l.offset()).max(column(l.offset() + l.len())) <= MAX_SNIPPET_COLUMN)
+    }
+
+    fn snippet(&self) -> bool {
+        self.snippet && self.drawable()
+    }
+
     pub fn reported(&self) -> Reported {
         let text = self.source().inner();
         let span = self.span();
@@ -236,19 +260,27 @@ impl Diagnostic for Problem {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        if self.snippet && !self.drawable() {
+            let (line, column) = line_column(self.source().inner(), self.span().offset());
+            let at = format!("at {}:{line}:{column}", self.source().name());
+            return Some(Box::new(match &self.help {
+                Some(help) => format!("{help}\n{at} (the line is too long to show)"),
+                None => format!("{at} (the line is too long to show)"),
+            }));
+        }
         self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.snippet
+        self.snippet()
             .then(|| self.source_code.display() as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let labels = std::iter::once(&self.primary).chain(&self.secondary);
-        self.snippet
+        self.snippet()
             .then(|| Box::new(labels.cloned()) as Box<dyn Iterator<Item = _>>)
     }
 }

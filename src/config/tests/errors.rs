@@ -2,7 +2,7 @@
 //! report as a user sees it (snapshots in `src/config/snapshots/`).
 
 use super::super::*;
-use super::render;
+use super::{assert_shows, render};
 
 /// Loads `text` expecting exactly these problems (code, 1-based line), in this order, and
 /// returns the rendered report.
@@ -225,6 +225,9 @@ fn yaml_level_errors_have_a_location() {
             3,
         ),
         (None, "webhooks:\n  a: !custom {}\n", "config::yaml", 2),
+        // Base64 whose padding drops bits that are not zero is not base64 of anything.
+        (None, "webhooks:\n  a: !!binary QR==\n", "config::yaml", 2),
+        (None, "webhooks:\n  a: !!binary QUF=\n", "config::yaml", 2),
     ]);
 }
 
@@ -259,6 +262,30 @@ fn binary_garbage_is_an_error_with_a_location_not_a_panic() {
         (problems[0].code_str(), problems[0].line()),
         ("config::encoding", 2)
     );
+}
+
+#[test]
+fn a_problem_far_along_a_long_line_is_located_without_its_snippet() {
+    // A file written on one line: miette cannot pad a label to a column past `u16::MAX`.
+    let filler = "x".repeat(70_000);
+    let text = format!(
+        "webhooks: {{9846: {{enabled: maybe, name: {filler}, uri: https://a.example/h, ssl: 1}}}}\n"
+    );
+    let err = load_document_str(&text, "webhooks.yaml")
+        .and_then(Document::single)
+        .expect_err("neither is a boolean");
+    let shown = render(&err);
+    let column = text.find("ssl: 1").unwrap() + 6;
+    assert_shows(
+        &shown,
+        &[
+            "`ssl` must be true or false",
+            &format!("at webhooks.yaml:1:{column} (the line is too long to show)"),
+        ],
+        &[],
+    );
+    // A problem near the start of the same line keeps its snippet.
+    assert!(shown.contains("enabled: maybe"), "{shown}");
 }
 
 #[test]
