@@ -236,6 +236,13 @@ pub enum Error {
     )]
     NoBody,
 
+    #[error("{path} is larger than {mib} MiB, more than a delivery's body")]
+    #[diagnostic(
+        code(verify::too_large),
+        help("pass the body of one delivery, as it was received")
+    )]
+    BodyTooLarge { path: String, mib: u64 },
+
     #[error("could not read {path}")]
     #[diagnostic(code(io::read))]
     ReadFile {

@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod apply;
+mod bounded_read;
 pub mod cli;
 pub mod commands;
 pub mod config;

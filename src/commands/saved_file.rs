@@ -5,12 +5,12 @@
 //! instead of hanging or filling memory. Writing: atomically (`atomic`), and only over a saved
 //! plan, so `--out webhooks.yaml` cannot destroy the config.
 
-use std::fs::{self, File, Metadata};
-use std::io::Read;
+use std::fs;
 use std::path::Path;
 
 use super::atomic::{self, Existing};
 use crate::Error;
+use crate::bounded_read::{self, ReadError};
 use crate::config::Document;
 use crate::plan::saved::{self, SavedPlanError, SavedPortal};
 
@@ -137,38 +137,14 @@ fn refuse_overwriting_another_file(path: &Path) -> Result<(), Error> {
 
 /// The bytes of `path` if it is a regular file of at most `MAX_PLAN_BYTES`.
 fn read_bounded(path: &Path, refuse: &dyn Fn(String) -> Error) -> Result<Vec<u8>, Error> {
-    let unreadable = |e: std::io::Error| refuse(format!("it cannot be read ({e})"));
-    // Checked before opening: opening a FIFO for reading waits for a writer.
-    check_regular(&fs::metadata(path).map_err(unreadable)?, refuse)?;
-    let file = File::open(path).map_err(unreadable)?;
-    // And again on what was opened, in case the path changed in between.
-    check_regular(&file.metadata().map_err(unreadable)?, refuse)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_PLAN_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_PLAN_BYTES {
-        return Err(too_large(refuse));
-    }
-    Ok(bytes)
-}
-
-fn check_regular(meta: &Metadata, refuse: &dyn Fn(String) -> Error) -> Result<(), Error> {
-    if !meta.is_file() {
-        return Err(refuse(format!(
-            "it is {}, not a regular file",
-            crate::config::file_kind(meta)
-        )));
-    }
-    if meta.len() > MAX_PLAN_BYTES {
-        return Err(too_large(refuse));
-    }
-    Ok(())
-}
-
-fn too_large(refuse: &dyn Fn(String) -> Error) -> Error {
-    refuse(format!(
-        "it is larger than {} MiB, more than any saved plan",
-        MAX_PLAN_BYTES / (1024 * 1024)
-    ))
+    bounded_read::regular(path, MAX_PLAN_BYTES).map_err(|e| {
+        refuse(match e {
+            ReadError::Io(e) => format!("it cannot be read ({e})"),
+            ReadError::NotRegular(kind) => format!("it is {kind}, not a regular file"),
+            ReadError::TooLarge(_) => format!(
+                "it is larger than {} MiB, more than any saved plan",
+                MAX_PLAN_BYTES / (1024 * 1024)
+            ),
+        })
+    })
 }

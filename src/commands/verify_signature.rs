@@ -6,12 +6,14 @@
 //! body changed on the way (a newline added when saving it) can be seen, and never shows the
 //! secret, the signature given or the one computed (`signature` keeps that invariant).
 
-use std::io::{IsTerminal, Read};
+use std::fs::File;
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
 use super::Output;
 use crate::Error;
+use crate::bounded_read::{self, ReadError};
 use crate::cli::VerifySignatureArgs;
 use crate::settings;
 use crate::signature::{self, Verdict};
@@ -51,32 +53,38 @@ pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Result<ExitCo
     }
 }
 
+/// The most of a body that is read: a delivery's body is an event and the entry it is about, a
+/// few kilobytes; the limit keeps a wrong path (a disk image, `/dev/zero`) from filling memory.
+const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+
 /// The body's exact bytes, from the file or stdin, and where they came from (`of PATH`,
-/// `read from stdin`). A terminal on
-/// stdin is refused rather than waited on: a body typed there is not the one received.
+/// `read from stdin`). A terminal on stdin is refused rather than waited on: a body typed there
+/// is not the one received. A pipe is read as a file is (`--body-file <(...)`).
 fn read_body(path: Option<&Path>) -> Result<(Vec<u8>, String), Error> {
-    let mut body = Vec::new();
-    let from = match path {
+    let (read, path, from) = match path {
         Some(path) => {
-            body = std::fs::read(path).map_err(|source| Error::ReadFile {
-                path: path.display().to_string(),
-                source,
-            })?;
-            format!("of {}", path.display())
+            let shown = path.display().to_string();
+            let body = File::open(path)
+                .map_err(ReadError::Io)
+                .and_then(|file| bounded_read::at_most(file, MAX_BODY_BYTES));
+            (body, shown.clone(), format!("of {shown}"))
         }
         None => {
-            let mut stdin = std::io::stdin();
+            let stdin = std::io::stdin();
             if stdin.is_terminal() {
                 return Err(Error::NoBody);
             }
-            stdin
-                .read_to_end(&mut body)
-                .map_err(|source| Error::ReadFile {
-                    path: "stdin".to_string(),
-                    source,
-                })?;
-            "read from stdin".to_string()
+            let body = bounded_read::at_most(stdin, MAX_BODY_BYTES);
+            (body, "stdin".to_string(), "read from stdin".to_string())
         }
     };
+    let body = read.map_err(|e| match e {
+        ReadError::Io(source) => Error::ReadFile { path, source },
+        // `at_most` refuses nothing else.
+        _ => Error::BodyTooLarge {
+            path,
+            mib: MAX_BODY_BYTES / (1024 * 1024),
+        },
+    })?;
     Ok((body, from))
 }

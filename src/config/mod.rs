@@ -46,11 +46,12 @@ mod uri_var;
 mod validate;
 mod warnings;
 
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
 use miette::SourceSpan;
+
+use crate::bounded_read::ReadError;
 
 pub use desired::{Config, DesiredWebhook, Document, Fleet, Key, NamedPortal};
 pub use display::Source;
@@ -80,37 +81,18 @@ pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, Con
 /// The text of the file at `path` and its display name, refused when it is too large or not
 /// UTF-8.
 fn read(path: &Path) -> Result<(String, String), ConfigError> {
-    let io = |source| ConfigError::io(path, source);
-    // Checked before opening, as saved plans are: opening a FIFO for reading waits for a
-    // writer, and a device may never end (issue 19). Again on what was opened, in case the
-    // path changed in between.
-    let regular = |meta: std::fs::Metadata| {
-        if meta.is_file() {
-            Ok(())
-        } else {
-            Err(ConfigError::NotRegular {
-                name: crate::redact::escaped(&path.display().to_string()),
-                kind: file_kind(&meta),
-            })
-        }
-    };
-    regular(std::fs::metadata(path).map_err(io)?)?;
-    let file = std::fs::File::open(path).map_err(io)?;
-    regular(file.metadata().map_err(io)?)?;
-    // Read at most one byte past the limit, so a huge file is refused without being read
-    // whole.
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
     let name = path.display().to_string();
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        // The file may have grown since it was opened; what was read is the lower bound.
-        let size = std::fs::metadata(path)
-            .map_or(0, |m| m.len())
-            .max(bytes.len() as u64);
-        return Err(ConfigError::TooLarge { name, size });
-    }
+    let bytes = crate::bounded_read::regular(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::Io(source) => ConfigError::io(path, source),
+        ReadError::NotRegular(kind) => ConfigError::NotRegular {
+            name: crate::redact::escaped(&name),
+            kind,
+        },
+        ReadError::TooLarge(size) => ConfigError::TooLarge {
+            name: name.clone(),
+            size,
+        },
+    })?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok((text, name)),
         Err(e) => {
@@ -166,28 +148,4 @@ fn unparsed(display_name: String, text: &str, mut failure: node::ParseFailure) -
     let f = failure;
     let problem = problem_at(&source, f.span, f.code, f.message, f.label, f.help);
     ConfigError::from_problems(vec![problem.with_snippet(snippet)])
-}
-
-/// What a path that is not a regular file names, for the message that refuses it: "a FIFO",
-/// "a device", "a socket", "a directory", "a special file".
-pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if meta.is_dir() {
-        "a directory"
-    } else {
-        "a special file"
-    }
 }

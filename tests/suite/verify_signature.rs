@@ -231,3 +231,29 @@ fn a_terminal_on_stdin_is_refused_rather_than_waited_on() {
          with --body-file PATH, or on stdin: `< body.json`\n\n",
     );
 }
+
+#[test]
+fn a_body_past_16_mib_is_refused_without_being_read_whole() {
+    // `MAX_BODY_BYTES` in `src/commands/verify_signature.rs`.
+    const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+    let run = verify(&["--signature", SIGNED, "--body-file", "body.json"]);
+    let file = std::fs::File::create(run.path("body.json")).unwrap();
+    file.set_len(MAX_BODY_BYTES).unwrap();
+    assert_outcome(
+        &run.run(),
+        1,
+        "signature does not match the secret in WEBHOOK_SECRET and the 16777216 bytes of \
+         body.json\n",
+    );
+    file.set_len(MAX_BODY_BYTES + 1).unwrap();
+    let too_large = |path: &str| {
+        format!(
+            "  x {path} is larger than 16 MiB, more than a delivery's body\n  help: pass the \
+             body of one delivery, as it was received\n\n"
+        )
+    };
+    assert_outcome(&run.run(), 1, &too_large("body.json"));
+    // A device that never ends is read only up to the limit.
+    let zero = verify(&["--signature", SIGNED, "--body-file", "/dev/zero"]);
+    assert_outcome(&zero.run(), 1, &too_large("/dev/zero"));
+}
