@@ -229,3 +229,27 @@ async fn a_rate_limited_create_is_posted_again_without_listing() {
     assert_eq!(sent(&portal, "POST").len(), 2);
     assert_eq!(sent(&portal, "GET").len(), 0, "a 429 was never handled");
 }
+
+#[tokio::test]
+async fn a_create_whose_answer_and_list_are_both_lost_is_not_posted_again() {
+    let portal = portal();
+    portal.inject(Fault::new(
+        "POST",
+        WEBHOOK_PATH,
+        FaultKind::AfterHandling {
+            status: 502,
+            body: FaultBody::Html("<h1>502 Bad Gateway</h1>".into()),
+        },
+    ));
+    // Whether the POST landed cannot be read: the list fails however often it is asked.
+    portal.inject(on_get(bad_gateway(), 100));
+    let (client, _) = client(&portal, 4);
+    let e = client.create(&body()).await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "POST /api/2.0/settings/webhook failed (HTTP 502); the answer is not from the DocSpace \
+         API: 502 Bad Gateway"
+    );
+    assert_eq!(sent(&portal, "POST").len(), 1, "never posted blindly");
+    assert_eq!(portal.webhooks().len(), 1, "the one the lost answer made");
+}
