@@ -145,7 +145,7 @@ fn write_all(
     }
 
     let _ = writeln!(out);
-    super::signals::writes_start();
+    super::signals::writes_start(super::signals::PLAN_CHECK);
     let total = ready.iter().map(|(_, p, _)| p.plan.changes.len()).sum();
     let progress = Progress::new(total, out.err());
     let shared = RefCell::new((out, progress));

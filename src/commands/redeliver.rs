@@ -104,7 +104,7 @@ pub(super) fn run(
     }
     let _ = writeln!(out);
     // A signal from now on lets a request in flight finish and be reported.
-    super::signals::writes_start();
+    super::signals::writes_start("run status to see their new deliveries");
 
     let mut not_resent = 0;
     let mut unsure = 0;

@@ -33,6 +33,9 @@ struct Watch {
     printer: Printer,
     /// Set when the first write may start; from then on a first signal stops gracefully.
     writing: AtomicBool,
+    /// How to find out what became of the writes a second signal cuts off, as the command
+    /// that writes knows it: `plan` for webhooks, `status` for resent deliveries.
+    check: OnceLock<&'static str>,
 }
 
 /// Starts the watcher; returns once its handlers are in place, so no signal after this call
@@ -45,6 +48,7 @@ pub(super) fn install(printer: Printer) -> Result<(), Error> {
         halt: Halt::new(),
         printer,
         writing: AtomicBool::new(false),
+        check: OnceLock::new(),
     });
     let (ready, started) = mpsc::channel();
     std::thread::Builder::new()
@@ -62,10 +66,15 @@ pub(super) fn halt() -> Arc<Halt> {
     WATCH.get().map_or_else(Halt::new, |w| Arc::clone(&w.halt))
 }
 
+/// What `apply` says after a second signal; `redeliver` says its own.
+pub(super) const PLAN_CHECK: &str = "run plan to see where the portal stands";
+
 /// Called right before the first write may start: from now on a signal lets the writes in
-/// flight finish instead of ending the process.
-pub(super) fn writes_start() {
+/// flight finish instead of ending the process. `check` completes "These writes ... may or
+/// may not have been carried out (...)" after a second signal.
+pub(super) fn writes_start(check: &'static str) {
     if let Some(watch) = WATCH.get() {
+        let _ = watch.check.set(check);
         watch.writing.store(true, Ordering::SeqCst);
     }
 }
@@ -130,10 +139,10 @@ fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {
     }
     let mut text = format!("{name} received again: exiting at once.");
     if !in_flight.is_empty() {
-        text.push_str(
-            " These writes were in flight and may or may not have been carried out (run plan \
-             to see where the portal stands):",
-        );
+        let check = watch.check.get().copied().unwrap_or(PLAN_CHECK);
+        text.push_str(&format!(
+            " These writes were in flight and may or may not have been carried out ({check}):"
+        ));
         for what in &in_flight {
             text.push_str(&format!("\n  {what}"));
         }
