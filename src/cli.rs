@@ -70,7 +70,7 @@ impl Cli {
 pub enum Command {
     /// Check the file without contacting the portal.
     Validate(ValidateArgs),
-    /// Show what `apply` would change. Sends one read request; never writes.
+    /// Show what `apply` would change. Only reads from the portal; never writes.
     Plan(PlanArgs),
     /// Make the portal match the file.
     Apply(ApplyArgs),

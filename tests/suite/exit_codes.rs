@@ -84,7 +84,7 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
 
     Commands:
       validate          Check the file without contacting the portal
-      plan              Show what `apply` would change. Sends one read request; never writes
+      plan              Show what `apply` would change. Only reads from the portal; never writes
       apply             Make the portal match the file
       status            Show whether the webhooks deliver, and sign with the file's secrets. Never
                         writes
