@@ -91,13 +91,23 @@ pub fn secret_param_names(text: &str) -> Vec<&str> {
 
 /// Whether a query parameter's name says it holds a secret, in any case: `token`,
 /// `access_token`, `api_key`, `apiKey`, `secret`, `sig`, `X-Amz-Signature`, `password`,
-/// `auth`, and the like.
+/// `auth`, `jwt`, `session`, `bearer`, and the like.
 fn is_secret_name(name: &str) -> bool {
     // A receiver decodes `t%6Fken` to `token`: so is it read here.
     let name = super::decode::normalize(name)
         .unwrap_or_else(|| name.to_string())
         .to_ascii_lowercase();
-    const ANYWHERE: [&str; 6] = ["token", "secret", "passw", "signature", "apikey", "api_key"];
+    const ANYWHERE: [&str; 9] = [
+        "token",
+        "secret",
+        "passw",
+        "signature",
+        "apikey",
+        "api_key",
+        "jwt",
+        "session",
+        "bearer",
+    ];
     const ENDING: [&str; 7] = ["key", "sig", "auth", "pwd", "pass", "code", "credential"];
     ANYWHERE.iter().any(|word| name.contains(word))
         || ENDING.iter().any(|word| name.ends_with(word))

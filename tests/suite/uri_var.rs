@@ -477,6 +477,33 @@ fn a_secret_in_a_literal_uri_draws_a_warning_that_points_at_the_uri() {
     ");
 }
 
+/// Tokens by other names: a JWT, a session id, a bearer token in the query.
+#[test]
+fn a_jwt_session_or_bearer_parameter_is_a_secret_too() {
+    let out = Run::new(&["validate"])
+        .file(
+            "webhooks:\n  Billing:\n    uri: https://hooks.example.com/x?jwt=Cap7a&sessionId=Cap7b&Bearer=Cap7c&page=2\n",
+        )
+        .run();
+    assert_hidden_token(&out);
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+      ! the uri of 'Billing' carries a secret in its query (`jwt`, `sessionId`, `Bearer`)
+       ,-[webhooks.yaml:3:10]
+     2 |   Billing:
+     3 |     uri: https://hooks.example.com/x?jwt=***&sessionId=***&Bearer=***&page=*      
+       :          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       :                                              `-- a secret in the file
+       `----
+      help: read the whole uri from the environment instead, e.g. `uri: ${BILLING_HOOK_URI}`: no output shows it then
+
+    ----- end -----
+    ");
+}
+
 fn assert_hidden_token(out: &Outcome) {
     assert!(!out.all().contains("Cap7"), "{out:?}");
 }
