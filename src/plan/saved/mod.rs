@@ -214,6 +214,13 @@ pub fn read(
         return Err(inconsistent("it names no portal".into()));
     }
     let fleet = match document {
+        Document::One(_) if file.portals.len() > 1 => {
+            return Err(inconsistent(format!(
+                "it holds {} portals, but the file has one portal without a name (no \
+                 `portals:`)",
+                file.portals.len()
+            )));
+        }
         Document::One(config) => {
             let portals = (file.portals.into_iter())
                 .map(|part| unnamed_portal(part, config))

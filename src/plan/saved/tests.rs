@@ -380,3 +380,19 @@ fn a_portal_file_plan_with_failed_portals_is_refused() {
          was written"
     );
 }
+
+/// A hand-edit that repeats the one portal's part would have its writes sent twice.
+#[test]
+fn a_portal_file_plan_with_two_parts_is_refused() {
+    let made = every_kind_of_change();
+    let text = one_to_json(&made, None).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let part = doc["portals"][0].clone();
+    doc["portals"].as_array_mut().unwrap().push(part);
+    let err = read(&doc.to_string(), "plan.json", &made.1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "plan.json is not a plan this version would make: it holds 2 portals, but the file has \
+         one portal without a name (no `portals:`); nothing was written"
+    );
+}
