@@ -420,7 +420,7 @@ pub struct VerifySignatureArgs {
     #[arg(long, value_name = "sha256=HEX")]
     pub signature: String,
     /// The body as it was received, byte for byte (a newline added when saving it changes the
-    /// signature). Default: stdin.
+    /// signature), at most 16 MiB. Default: stdin.
     #[arg(long, value_name = "PATH")]
     pub body_file: Option<PathBuf>,
 }
