@@ -453,12 +453,8 @@ fn a_saved_plan_is_stale_when_the_variable_or_the_live_uri_moved_and_nothing_is_
 
 #[test]
 fn a_secret_in_a_literal_uri_draws_a_warning_that_points_at_the_uri() {
-    let out = Run::new(&["validate"])
-        .file(
-            "webhooks:\n  Billing:\n    uri: https://hooks.example.com/x?token=Cap7Token99&X-Amz-Signature=Cap7Sig\n",
-        )
-        .run();
-    assert_hidden_token(&out);
+    let out =
+        validated_uri("https://hooks.example.com/x?token=Cap7Token99&X-Amz-Signature=Cap7Sig");
     insta::assert_snapshot!(out.user_view(), @"
     exit: 0
     ----- stdout -----
@@ -480,12 +476,8 @@ fn a_secret_in_a_literal_uri_draws_a_warning_that_points_at_the_uri() {
 /// Tokens by other names: a JWT, a session id, a bearer token in the query.
 #[test]
 fn a_jwt_session_or_bearer_parameter_is_a_secret_too() {
-    let out = Run::new(&["validate"])
-        .file(
-            "webhooks:\n  Billing:\n    uri: https://hooks.example.com/x?jwt=Cap7a&sessionId=Cap7b&Bearer=Cap7c&page=2\n",
-        )
-        .run();
-    assert_hidden_token(&out);
+    let out =
+        validated_uri("https://hooks.example.com/x?jwt=Cap7a&sessionId=Cap7b&Bearer=Cap7c&page=2");
     insta::assert_snapshot!(out.user_view(), @"
     exit: 0
     ----- stdout -----
@@ -502,6 +494,15 @@ fn a_jwt_session_or_bearer_parameter_is_a_secret_too() {
 
     ----- end -----
     ");
+}
+
+/// `validate` of one webhook, Billing, at `uri`, whose secrets all start with `Cap7`.
+fn validated_uri(uri: &str) -> Outcome {
+    let out = Run::new(&["validate"])
+        .file(&format!("webhooks:\n  Billing:\n    uri: {uri}\n"))
+        .run();
+    assert_hidden_token(&out);
+    out
 }
 
 fn assert_hidden_token(out: &Outcome) {
