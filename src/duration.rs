@@ -1,5 +1,6 @@
 //! A length of time as the command line writes it (`--since 24h`): a whole number and one unit,
-//! `s`, `m`, `h` or `d`. Kept apart from `cli` so every command with a window reads it alike.
+//! `s`, `m`, `h` or `d`. Kept apart from `cli` so every command with a window reads it, and
+//! shows it back, alike.
 //! Invariant: the result is never zero and never overflows (at most 10 years).
 
 use std::time::Duration;
@@ -7,6 +8,9 @@ use std::time::Duration;
 /// The longest window accepted: the log is kept far less long, and a bound keeps the
 /// arithmetic on times safe.
 const MAX: Duration = Duration::from_secs(3650 * 86_400);
+
+/// Each unit and its length in seconds, longest first.
+const UNITS: [(&str, u64); 4] = [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)];
 
 /// Reads `24h`, `30m`, `7d`, `90s`.
 pub fn parse(text: &str) -> Result<Duration, String> {
@@ -19,16 +23,10 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     if number.is_empty() {
         return Err(no_number());
     }
-    let seconds = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => {
-            return Err(format!(
-                "{unit:?} is not a unit: use s, m, h or d (24h, 30m, 7d)"
-            ));
-        }
+    let Some(&(_, seconds)) = UNITS.iter().find(|(name, _)| *name == unit) else {
+        return Err(format!(
+            "{unit:?} is not a unit: use s, m, h or d (24h, 30m, 7d)"
+        ));
     };
     let number: u64 = number.parse().map_err(|_| no_number())?;
     let length = Duration::from_secs(number.saturating_mul(seconds));
@@ -36,6 +34,17 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         return Err(format!("{text:?} is not between 1s and 3650d"));
     }
     Ok(length)
+}
+
+/// A length as `parse` reads it back: in days from two days on, else the largest unit that
+/// divides it.
+pub fn show(length: Duration) -> String {
+    let secs = length.as_secs();
+    let (unit, size) = UNITS
+        .into_iter()
+        .find(|&(unit, size)| secs.is_multiple_of(size) && (unit != "d" || secs >= 2 * size))
+        .unwrap_or(("s", 1));
+    format!("{}{unit}", secs / size)
 }
 
 #[cfg(test)]
@@ -46,6 +55,14 @@ mod tests {
     fn units_are_read() {
         for (text, secs) in [("24h", 86_400), ("30m", 1800), ("7d", 604_800), ("90s", 90)] {
             assert_eq!(parse(text), Ok(Duration::from_secs(secs)), "{text}");
+        }
+    }
+
+    #[test]
+    fn lengths_are_shown_as_they_are_read() {
+        for (secs, shown) in [(172_800, "2d"), (86_400, "24h"), (5400, "90m"), (90, "90s")] {
+            assert_eq!(show(Duration::from_secs(secs)), shown);
+            assert_eq!(parse(shown), Ok(Duration::from_secs(secs)));
         }
     }
 

@@ -21,7 +21,6 @@ use clap::ValueEnum;
 
 use super::confirm::{Asking, confirm};
 use super::portals;
-use super::status::humantime;
 use super::{Output, Session, prefix};
 use crate::Error;
 use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
@@ -89,7 +88,7 @@ pub(super) fn run(
         let _ = writeln!(
             out,
             "\nNothing to resend in the last {}.",
-            humantime(args.since)
+            crate::duration::show(args.since)
         );
         return finish(failed_to_read, run.portals.len(), 0, 0);
     }

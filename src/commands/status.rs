@@ -39,7 +39,7 @@ pub(super) fn run(
         }
     }
     let report = Report {
-        window: humantime(args.since),
+        window: crate::duration::show(args.since),
         since: health::utc(start),
         until: health::utc(now),
         run: portals::into_run(runs),
@@ -57,17 +57,6 @@ pub(super) fn run(
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `--since` as given back: in days from two days on, else the largest unit that divides it.
-pub(super) fn humantime(window: std::time::Duration) -> String {
-    let secs = window.as_secs();
-    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] {
-        if secs.is_multiple_of(size) && (unit != "d" || secs >= 2 * size) {
-            return format!("{}{unit}", secs / size);
-        }
-    }
-    format!("{secs}s")
 }
 
 /// Every webhook of the portal, by id: the list, then each one's log.
