@@ -9,11 +9,12 @@
 //! show them; the receiver's answer is shown only redacted, escaped and cut to one short line.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use secrecy::SecretString;
 
 use crate::api::{Delivery, LiveWebhook, StatusClass, portal_time};
+use crate::calendar::utc;
 use crate::run::Run;
 use crate::signature::{Verdict, verify};
 
@@ -295,46 +296,4 @@ fn excerpt(text: &str) -> String {
 
 fn shown_time(at: Option<SystemTime>, written: &str) -> String {
     at.map_or_else(|| crate::render::plain(written), utc)
-}
-
-/// `2026-12-06T11:58:00Z`.
-pub fn utc(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// A date from days since 1970-01-01 (H. Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_times_read_back() {
-        let t = UNIX_EPOCH + Duration::from_secs(1_796_126_400);
-        assert_eq!(utc(t), "2026-12-01T12:00:00Z");
-        assert_eq!(portal_time(&utc(t)), Some(t));
-        let leap = UNIX_EPOCH + Duration::from_secs(1_709_164_800);
-        assert_eq!(utc(leap), "2024-02-29T00:00:00Z");
-    }
 }

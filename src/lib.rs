@@ -7,12 +7,14 @@
 //! the stages together for each subcommand. `field` describes a webhook's fields once, for
 //! every stage; `triggers` does the same for its events. `signature` checks a delivery's
 //! signature against a secret (`verify-signature`, and the signatures a portal recorded);
-//! `health` judges from the delivery log whether webhooks deliver (`status`). `run` holds what
+//! `health` judges from the delivery log whether webhooks deliver (`status`), with `duration`
+//! (its window) and `calendar` (dates in UTC). `run` holds what
 //! came of each portal of a run, as the renderers show it.
 
 pub mod api;
 pub mod apply;
 mod bounded_read;
+pub mod calendar;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -20,6 +20,7 @@ use serde_json::Value;
 use super::client::Client;
 use super::error::{ApiError, Endpoint};
 use super::wire::{self, Fields, RetryRequest};
+use crate::calendar::days_from_civil;
 use crate::redact::Redactor;
 use crate::triggers::TriggerSet;
 
@@ -471,17 +472,6 @@ pub fn portal_time(text: &str) -> Option<SystemTime> {
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
 
-/// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,6 +497,9 @@ mod tests {
         assert_eq!(portal_time("2026-12-01T12:00:00Z"), at(1_796_126_400, 0));
         assert_eq!(portal_time("2026-12-01T12:00:00"), at(1_796_126_400, 0));
         assert_eq!(portal_time("2024-02-29T00:00:00Z"), at(1_709_164_800, 0));
+        // What status writes, the portal's reader reads back.
+        let t = UNIX_EPOCH + Duration::from_secs(1_796_126_400);
+        assert_eq!(portal_time(&crate::calendar::utc(t)), Some(t));
         for bad in [
             "",
             "yesterday",

@@ -40,8 +40,8 @@ pub(super) fn run(
     }
     let report = Report {
         window: crate::duration::show(args.since),
-        since: health::utc(start),
-        until: health::utc(now),
+        since: crate::calendar::utc(start),
+        until: crate::calendar::utc(now),
         run: portals::into_run(runs),
     };
     let _ = write!(out, "{}", render::render_health(&report, args.format));
