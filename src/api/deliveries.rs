@@ -342,17 +342,6 @@ impl Client {
         }
         done
     }
-
-    /// Sends one delivery again. A 404 means the log has no such row.
-    pub async fn redeliver_one(&self, log_id: i32) -> Result<Delivery, ApiError> {
-        let endpoint = Endpoint::new(
-            Method::PUT,
-            format!("/api/2.0/settings/webhook/{log_id}/retry"),
-        );
-        let v = self.send(&endpoint, None).await?;
-        let response = wire::unwrap_envelope(&endpoint, &v, "a delivery")?;
-        decode_row(&endpoint, "response", response, &Redactor::registered())
-    }
 }
 
 fn decode_page(endpoint: &Endpoint, v: &Value) -> Result<LogPage, ApiError> {

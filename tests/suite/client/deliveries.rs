@@ -245,21 +245,3 @@ async fn a_refused_redelivery_is_waited_for_and_sent_again() {
         .collect();
     assert_eq!(statuses, [429, 200]);
 }
-
-#[tokio::test]
-async fn one_redelivery_answers_its_new_row_or_the_portals_404() {
-    let portal = seeded();
-    let ids = portal.seed_deliveries(5, Deliveries::new(1).status(0));
-    let (client, _) = client(&portal, 0);
-    let row = client.redeliver_one(ids[0]).await.unwrap();
-    assert_eq!(
-        (row.id, row.status, row.class()),
-        (ids[0] + 1, 0, StatusClass::Unsent)
-    );
-    let e = client.redeliver_one(4242).await.unwrap_err();
-    assert_eq!(e.status(), Some(404), "{e}");
-    assert_eq!(
-        e.to_string(),
-        "PUT /api/2.0/settings/webhook/4242/retry failed (HTTP 404): The record could not be found"
-    );
-}
