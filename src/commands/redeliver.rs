@@ -68,7 +68,7 @@ pub(super) fn run(
 ) -> Result<ExitCode, Error> {
     let document = session.load(&args.file.file, false)?;
     let wanted = portals::wanted(&document, &session.settings)?;
-    let since = SystemTime::now()
+    let since = crate::settings::now()
         .checked_sub(args.since)
         .unwrap_or(SystemTime::UNIX_EPOCH);
     let runs = portals::each(session, wanted, args.portal_parallelism, |client, _, _| {
@@ -231,7 +231,8 @@ async fn find(client: Client, args: &RedeliverArgs, since: SystemTime) -> Result
             }
         };
         let before = of.len();
-        of.retain(|r| !queued(r));
+        let now = crate::settings::now();
+        of.retain(|r| !queued(r, now));
         found.queued += before - of.len();
         if of.is_empty() {
             continue;
@@ -255,10 +256,10 @@ async fn find(client: Client, args: &RedeliverArgs, since: SystemTime) -> Result
 /// A row the portal will send by itself: one it has queued (`Delivery::is_queued`), or, on a
 /// server that retries by itself, a failure whose `nextAttemptOn` is still to come
 /// (docs/docspace-api.md §21). Resending either would deliver the event twice.
-fn queued(row: &Delivery) -> bool {
+fn queued(row: &Delivery, now: SystemTime) -> bool {
     let retry_pending = (row.next_attempt_on.as_deref())
         .and_then(crate::api::portal_time)
-        .is_some_and(|at| at > SystemTime::now());
+        .is_some_and(|at| at > now);
     row.is_queued() || retry_pending
 }
 
