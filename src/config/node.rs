@@ -517,13 +517,9 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
     Ok(Kind::Str(value.to_string()))
 }
 
+/// Without YAML's white space around it (not Unicode's: a no-break space stays).
 fn trim(s: &str) -> &str {
-    let space = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t' | b'\r' | b'\n'));
-    if space(s.as_bytes().first()) || space(s.as_bytes().last()) {
-        s.trim_matches([' ', '\t', '\r', '\n'])
-    } else {
-        s
-    }
+    s.trim_matches([' ', '\t', '\r', '\n'])
 }
 
 fn is_null(tag: TagKind, value: &str, style: ScalarStyle) -> bool {

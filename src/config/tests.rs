@@ -324,6 +324,25 @@ fn warnings_and_the_planner_problem_render_like_the_loader_problems() {
 }
 
 #[test]
+fn a_uri_read_from_a_variable_draws_no_uri_warning_once_read() {
+    // A look-alike host and a token in the query: each draws a warning when written in the
+    // file, none when read from the environment, even once its value is filled in (as
+    // `resolve_uris` does; set here by hand, since that registers it with `redact` for the
+    // whole test process).
+    let value = "https://b\u{456}lling.example.com/hooks?token=s3cr3t-T0k3n";
+    let mut config = load_ok("webhooks:\n  Billing:\n    uri: ${BILLING_HOOK_URI}\n");
+    assert_eq!(
+        config.webhooks[0].uri_var.as_deref(),
+        Some("BILLING_HOOK_URI")
+    );
+    config.webhooks[0].uri = Some(value.to_string());
+    assert!(config.warnings().is_empty());
+    let literal = load_ok(&format!("webhooks:\n  Billing:\n    uri: {value}\n"));
+    let codes: Vec<&str> = literal.warnings().iter().map(Problem::code_str).collect();
+    assert_eq!(codes, ["config::lookalike_host", "config::secret_in_uri"]);
+}
+
+#[test]
 fn a_uri_with_a_lookalike_host_draws_a_warning_naming_its_punycode() {
     // `billing` with a Cyrillic `і` (U+0456), and credentials in the uri.
     let config = load_ok(

@@ -78,7 +78,9 @@ fn warnings(
                 ),
             ));
         }
-        out.extend(w.uri.as_deref().and_then(|uri| {
+        // A uri read from a variable is never quoted, not even its host.
+        let literal_uri = w.uri.as_deref().filter(|_| w.uri_var.is_none());
+        out.extend(literal_uri.and_then(|uri| {
             let subject = || format!("the uri of '{}'", shown(&w.label()));
             let label = "look-alike host in this entry's uri";
             lookalike(
@@ -90,7 +92,7 @@ fn warnings(
                 "DocSpace sends every event to it",
             )
         }));
-        out.extend(secret_in_uri(source, w));
+        out.extend(literal_uri.and_then(|uri| secret_in_uri(source, w, uri)));
         if let Key::Name(name) = &w.key
             && name.parse::<i32>().is_ok()
         {
@@ -115,11 +117,11 @@ fn warnings(
     out
 }
 
-/// A literal uri whose query carries a secret (`?token=...`): it is masked wherever the uri
-/// is shown, but it is in the file, and so in every copy of it; a variable keeps it out.
-fn secret_in_uri(source: &Arc<Source>, w: &DesiredWebhook) -> Option<Problem> {
-    let names = crate::redact::secret_param_names(w.uri.as_deref()?);
-    if names.is_empty() || w.uri_var.is_some() {
+/// `w`'s literal `uri`, when its query carries a secret (`?token=...`): it is masked wherever
+/// the uri is shown, but it is in the file, and so in every copy of it; a variable keeps it out.
+fn secret_in_uri(source: &Arc<Source>, w: &DesiredWebhook, uri: &str) -> Option<Problem> {
+    let names = crate::redact::secret_param_names(uri);
+    if names.is_empty() {
         return None;
     }
     let names: Vec<String> = names.iter().map(|n| format!("`{}`", shown(n))).collect();

@@ -107,8 +107,12 @@ pub const RECORDED: &str = "the saved plan";
 
 /// The SHA-256 of a saved plan's bytes, in lowercase hex (what `sha256sum` prints).
 pub fn digest(bytes: &[u8]) -> String {
-    let hash = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
-    hash.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
+}
+
+/// `bytes` in lowercase hex, as a digest or a fingerprint is written.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The SHA-256 of the config file `document` was read from (what `sha256sum` prints for it).

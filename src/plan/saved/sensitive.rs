@@ -32,8 +32,7 @@ pub(super) fn placeholder(var: &str, uri: &str, key: &SecretString) -> String {
 
 fn fingerprint(uri: &str, key: &SecretString) -> String {
     let key = hmac::Key::new(hmac::HMAC_SHA256, key.expose_secret().as_bytes());
-    let tag = hmac::sign(&key, uri.as_bytes());
-    tag.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    super::hex(hmac::sign(&key, uri.as_bytes()).as_ref())
 }
 
 /// The variable a placeholder names, when `text` is one.
