@@ -100,9 +100,6 @@ async fn webhook_health(
     let mut report = health::assess(live, &rows, newest.as_ref(), now, file_secret.as_ref());
     report.managed = entry.is_some();
     report.disabled_by_file = entry.is_some_and(|e| e.enabled == Some(false));
-    report.secret_from = match secret {
-        Some(SecretRef::Env(var)) => Some(var.clone()),
-        _ => None,
-    };
+    report.secret_from = secret.and_then(SecretRef::var).map(str::to_owned);
     Ok(report)
 }

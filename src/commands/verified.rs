@@ -34,10 +34,7 @@ pub(super) async fn secrets_checked(
                 .log_newest(&LogQuery::new().webhook(w.id), 10)
                 .await?;
             let check = health::check_secret(&file_secret(secret), &rows, None);
-            let from = health::secret_from(match secret {
-                SecretRef::Env(var) => Some(var.as_str()),
-                SecretRef::Literal(_) => None,
-            });
+            let from = health::secret_from(secret.var());
             Ok::<_, Error>(SecretChecked {
                 id: w.id,
                 name: w.name.clone(),

@@ -125,6 +125,14 @@ pub fn parse_env_ref(value: &str) -> Option<&str> {
 }
 
 impl SecretRef {
+    /// The variable a `${VAR}` secret is read from; `None` for a literal.
+    pub fn var(&self) -> Option<&str> {
+        match self {
+            SecretRef::Env(var) => Some(var),
+            SecretRef::Literal(_) => None,
+        }
+    }
+
     /// The secret to send. `apply` resolves secrets through this before its first write;
     /// `lookup` is the environment (a closure, so tests need not touch the process's). Every
     /// value found is registered with `redact`, so no answer from outside can show it. A value

@@ -78,11 +78,7 @@ impl Plan {
                     Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
                     Op::SetEnabled { .. } | Op::Delete { .. } => None,
                 };
-                let secret = secret.and_then(|secret| match secret {
-                    SecretRef::Env(var) => Some(var.as_str()),
-                    SecretRef::Literal(_) => None,
-                });
-                [c.uri_var.as_deref(), secret]
+                [c.uri_var.as_deref(), secret.and_then(SecretRef::var)]
             })
             .flatten()
             .filter(|var| seen.insert(*var))
