@@ -193,22 +193,11 @@ pub(super) fn plan_fresh<'a>(
                 let options = PlanOptions {
                     prune: planning.prune,
                     rotate_secrets: planning.rotate_secrets,
-                    secret_differs: checked
-                        .iter()
-                        .filter(|c| c.verdict == "differs")
-                        .map(|c| c.id)
-                        .collect(),
+                    secrets_checked: checked,
                 };
                 let url = client.portal().as_str();
-                let mut plan =
+                let plan =
                     crate::plan::plan_selected(wanted.config, &live, url, options, selection)?;
-                // A secret found equal is compared, so it no longer goes among those that are not.
-                plan.notes.secrets_not_sent.retain(|n| {
-                    !checked
-                        .iter()
-                        .any(|c| c.id == n.id && c.verdict == "verified")
-                });
-                plan.notes.secrets_checked = checked;
                 let max_deletes =
                     guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
                 let mut planned = Planned::guarded(plan, client, &live, max_deletes);

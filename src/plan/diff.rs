@@ -26,7 +26,7 @@ pub(super) fn build(
     matched: &[Match],
     selection: &Selection,
     portal: &str,
-    options: PlanOptions,
+    options: &PlanOptions,
 ) -> Result<Plan, PlanError> {
     let mut problems = Vec::new();
     let mut changes = Vec::new();
@@ -58,7 +58,7 @@ pub(super) fn build(
                     crate::redact::register(&w.uri);
                 }
                 let body = merged(entry, w.settings());
-                let rotate = (options.rotate_secrets || options.secret_differs.contains(&w.id))
+                let rotate = (options.rotate_secrets || options.secret_differs(w.id))
                     && body.secret_key.is_some();
                 let Some(change) = Change::update(w.clone(), body, rotate) else {
                     unchanged.push(Named::of(w));

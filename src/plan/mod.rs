@@ -199,9 +199,17 @@ pub struct PlanOptions {
     /// Send the configured secret of every webhook whose entry sets `secretKey`, even when
     /// nothing else drifted: a changed secret cannot be detected (the API never returns it).
     pub rotate_secrets: bool,
-    /// Send the configured secret of these webhooks (by id) even when nothing else drifted:
-    /// the delivery log shows the portal signs with another (`--verify-secrets`).
-    pub secret_differs: std::collections::BTreeSet<i32>,
+    /// What `--verify-secrets` read in the delivery log, by webhook: a secret that differs is
+    /// sent even when nothing else drifted; one verified equal is compared, so it is not among
+    /// the secrets the plan says it cannot compare. Shown as the plan's `secrets_checked`.
+    pub secrets_checked: Vec<SecretChecked>,
+}
+
+impl PlanOptions {
+    /// Whether the portal signs webhook `id`'s deliveries with another secret than the file's.
+    fn secret_differs(&self, id: i32) -> bool {
+        (self.secrets_checked.iter()).any(|c| c.id == id && c.verdict == "differs")
+    }
 }
 
 /// Plans `config` against the live list read from `portal`.
@@ -240,8 +248,15 @@ pub fn plan_selected(
     selection: &Selection,
 ) -> Result<Plan, PlanError> {
     let matched = matching::match_entries(config, live)?;
-    let mut plan = diff::build(config, live, &matched, selection, portal, options)?;
-    plan.notes = notes::collect(config, live, &matched, selection, &plan);
+    let mut plan = diff::build(config, live, &matched, selection, portal, &options)?;
+    plan.notes = notes::collect(
+        config,
+        live,
+        &matched,
+        selection,
+        &plan,
+        options.secrets_checked,
+    );
     Ok(plan)
 }
 

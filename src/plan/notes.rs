@@ -121,6 +121,7 @@ pub(super) fn collect(
     matched: &[Match],
     selection: &Selection,
     plan: &Plan,
+    secrets_checked: Vec<SecretChecked>,
 ) -> Notes {
     let sends_secret: HashSet<i32> = plan
         .changes
@@ -138,6 +139,8 @@ pub(super) fn collect(
         .filter(|(i, (entry, _))| selection.includes(*i) && entry.secret.is_some())
         .filter_map(|(_, (_, found))| found.live_index().map(|i| &live[i]))
         .filter(|w| !sends_secret.contains(&w.id))
+        // A secret found equal in the delivery log was compared after all.
+        .filter(|w| !(secrets_checked.iter()).any(|c| c.id == w.id && c.verdict == "verified"))
         .map(Named::of)
         .collect();
 
@@ -166,6 +169,6 @@ pub(super) fn collect(
         left_out: selection.left_out(),
         secrets_not_sent,
         renames,
-        secrets_checked: Vec::new(),
+        secrets_checked,
     }
 }

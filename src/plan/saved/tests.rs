@@ -266,7 +266,7 @@ webhooks:
     let options = PlanOptions {
         prune: false,
         rotate_secrets: false,
-        secret_differs: std::collections::BTreeSet::new(),
+        secrets_checked: Vec::new(),
     };
     let live = [LiveWebhook::listed(1, "Hook", "https://h.example.com/h")];
     let alpha = plan(
