@@ -20,7 +20,7 @@ use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document};
 use crate::plan::saved::{self, SavedPortal};
-use crate::plan::{Action, Change, Plan, PlanOptions, Selection, TargetError, guard};
+use crate::plan::{Action, Plan, PlanOptions, Selection, TargetError, guard};
 use crate::run::{Part, Run};
 use crate::settings::{KEY_VAR, Settings};
 use crate::{Error, render};
@@ -215,17 +215,12 @@ pub(super) fn plan_fresh<'a>(
 
 /// Counts what each delete of `plan` erases with its webhook, the deliveries of its log
 /// (docs/docspace-api.md §12): one read of the log's total per delete, so a plan without
-/// deletes still reads only the list; `LOG_READS` of them at once, as `--verify-secrets` reads
-/// logs, so a prune of many webhooks is not one round trip after another.
+/// deletes still reads only the list.
 async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiError> {
-    let is_delete = |c: &Change| c.action == Action::Delete && c.id.is_some();
-    let reads = (plan.changes.iter().filter(|c| is_delete(c)))
-        .filter_map(|c| c.id)
-        .map(|id| async move { client.log_total(&LogQuery::new().webhook(id)).await });
-    let totals = super::in_file_order(reads, super::verified::LOG_READS).await;
-    let deletes = plan.changes.iter_mut().filter(|c| is_delete(c));
-    for (change, total) in deletes.zip(totals) {
-        change.deliveries = Some(total?);
+    for change in &mut plan.changes {
+        if let (Action::Delete, Some(id)) = (change.action, change.id) {
+            change.deliveries = Some(client.log_total(&LogQuery::new().webhook(id)).await?);
+        }
     }
     Ok(())
 }
