@@ -28,8 +28,8 @@ pub struct Cli {
     pub command: Command,
 
     /// When to use colors: auto colors only on a terminal with NO_COLOR unset.
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
-    pub color: ColorWhen,
+    #[arg(long, global = true, value_enum, default_value_t = clap::ColorChoice::Auto)]
+    pub color: clap::ColorChoice,
 
     /// Print only errors on stderr: no warnings, no notes (the saved plan's digest included),
     /// no waits, retries or progress. Stdout and the exit code are the same either way.
@@ -432,13 +432,6 @@ fn sha256_hex(s: &str) -> Result<String, String> {
     } else {
         Err("expected a SHA-256 digest: 64 hexadecimal digits".into())
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorWhen {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Args)]

@@ -15,7 +15,7 @@ use anstream::ColorChoice;
 use secrecy::SecretString;
 
 use crate::api::{ApiError, ClientOptions, PortalUrl};
-use crate::cli::{ColorWhen, NetworkArgs, PortalArgs};
+use crate::cli::{NetworkArgs, PortalArgs};
 
 pub const URL_VAR: &str = "DOCSPACE_URL";
 pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
@@ -190,11 +190,11 @@ pub struct Color {
 impl Color {
     /// Decides from `--color` (and, for `auto`, the terminal, NO_COLOR and CLICOLOR_FORCE, as
     /// anstream reads them), and makes it the choice of every anstream stream of the process.
-    pub fn decide(when: ColorWhen) -> Color {
+    pub fn decide(when: clap::ColorChoice) -> Color {
         let choice = match when {
-            ColorWhen::Auto => ColorChoice::Auto,
-            ColorWhen::Always => ColorChoice::Always,
-            ColorWhen::Never => ColorChoice::Never,
+            clap::ColorChoice::Auto => ColorChoice::Auto,
+            clap::ColorChoice::Always => ColorChoice::Always,
+            clap::ColorChoice::Never => ColorChoice::Never,
         };
         choice.write_global();
         Color {
