@@ -84,13 +84,6 @@ impl SecretCheck {
     }
 }
 
-/// The file's secret for a webhook, as far as it could be read.
-pub enum FileSecret {
-    Read(SecretString),
-    /// Why it cannot be used (an unset variable, say): told, never an error.
-    Unusable(String),
-}
-
 /// The latest failed delivery of the window.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FailureSeen {
@@ -165,7 +158,7 @@ pub fn assess(
     rows: &[Delivery],
     newest: Option<&Delivery>,
     now: SystemTime,
-    secret: Option<&FileSecret>,
+    secret: Option<&Result<SecretString, String>>,
 ) -> WebhookHealth {
     let mut deliveries: BTreeMap<String, usize> = StatusClass::ALL
         .iter()
@@ -220,14 +213,16 @@ pub fn assess(
 /// best evidence of what the portal signs with now, whatever the window; an older one may
 /// predate a rotation. The portal rewrites `modifiedOn` on every delivery (§18), so whether
 /// the secret was set again after that delivery cannot be told: the verdict is as of it.
+/// `secret` is the file's, or why it cannot be read (an unset variable, say): told, never an
+/// error.
 pub fn check_secret(
-    secret: &FileSecret,
+    secret: &Result<SecretString, String>,
     rows: &[Delivery],
     newest: Option<&Delivery>,
 ) -> SecretCheck {
     let secret = match secret {
-        FileSecret::Read(secret) => secret,
-        FileSecret::Unusable(reason) => {
+        Ok(secret) => secret,
+        Err(reason) => {
             return SecretCheck::Unverifiable {
                 reason: reason.clone(),
             };
@@ -266,8 +261,9 @@ pub fn check_secret(
     }
 }
 
-/// What a verdict rests on, as one clause: `from` names the file's secret (its variable).
-pub fn detail(check: &SecretCheck, from: &str) -> String {
+/// What a verdict rests on, as one clause: `var` names the file's secret (`None`: a literal).
+pub fn detail(check: &SecretCheck, var: Option<&str>) -> String {
+    let from = var.unwrap_or("the file's secretKey");
     let at = |at: &Option<String>| at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
     match check {
         SecretCheck::Verified { delivery, at: when } => {
@@ -279,11 +275,6 @@ pub fn detail(check: &SecretCheck, from: &str) -> String {
         ),
         SecretCheck::Unverifiable { reason } => reason.clone(),
     }
-}
-
-/// The file's secret for a webhook, named for a reader: its variable, or the literal.
-pub fn secret_from(var: Option<&str>) -> String {
-    var.map_or_else(|| "the file's secretKey".to_string(), str::to_string)
 }
 
 /// A receiver's answer as one short line: redacted of every known secret, control and
