@@ -215,8 +215,9 @@ impl Color {
 #[derive(Debug)]
 pub struct Settings {
     pub color: Color,
-    /// `--portal`, as given: URLs or names, as the file decides.
-    portal_args: Vec<String>,
+    /// `--portal`, as given: a URL (`one_portal`) or, with a `portals:` file, the names of the
+    /// portals to work on (empty: all).
+    pub portal: Vec<String>,
     /// Timeouts, retries and waits. No event sink and the default stop switch: what the
     /// client reports and who stops the run are the command's (`commands::client`).
     pub network: ClientOptions,
@@ -229,7 +230,7 @@ impl Settings {
     pub fn resolve(args: &PortalArgs, color: Color) -> Settings {
         Settings {
             color,
-            portal_args: args.portal.clone(),
+            portal: args.portal.clone(),
             network: client_options(&args.network),
             verbose: args.network.verbose,
         }
@@ -242,7 +243,7 @@ impl Settings {
         &self,
         pinned: Option<(&str, &'static str)>,
     ) -> Result<PortalUrl, SettingsError> {
-        let given = match (self.portal_args.as_slice(), env(URL_VAR)) {
+        let given = match (self.portal.as_slice(), env(URL_VAR)) {
             ([], Ok(url)) if !url.trim().is_empty() => Some((url, URL_VAR)),
             ([], Err(VarError::NotUnicode(_))) => {
                 return Err(SettingsError::NotUtf8 {
@@ -275,11 +276,6 @@ impl Settings {
             (None, Some((given, _))) => Ok(given),
             (None, None) => Err(SettingsError::NoPortal),
         }
-    }
-
-    /// `--portal` of a `portals:` file: the names of the portals to work on; empty: all.
-    pub fn portal_names(&self) -> &[String] {
-        &self.portal_args
     }
 
     /// The API key of one portal, from `var`: DOCSPACE_API_KEY for the one portal of a
