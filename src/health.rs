@@ -15,6 +15,7 @@ use secrecy::SecretString;
 
 use crate::api::{Delivery, LiveWebhook, StatusClass, portal_time};
 use crate::calendar::utc;
+use crate::redact::Redactor;
 use crate::run::Run;
 use crate::signature::{Verdict, verify};
 
@@ -174,7 +175,8 @@ pub fn assess(
         delivery: r.id,
         at: shown_time(r.created_at(), &r.creation_time),
         status: r.status,
-        excerpt: excerpt(r.response_payload.as_deref().unwrap_or_default()),
+        // Scrubbed text is one line with nothing left to escape (`redact::clean`).
+        excerpt: Redactor::registered().shown(r.response_payload.as_deref().unwrap_or(""), EXCERPT),
     });
     let last_success_at = sent
         .iter()
@@ -275,14 +277,6 @@ pub fn detail(check: &SecretCheck, var: Option<&str>) -> String {
         ),
         SecretCheck::Unverifiable { reason } => reason.clone(),
     }
-}
-
-/// A receiver's answer as one short line: redacted of every known secret, control and
-/// invisible characters escaped, cut.
-fn excerpt(text: &str) -> String {
-    let scrubbed = crate::redact::Redactor::registered().scrub(text);
-    let flat = scrubbed.split_whitespace().collect::<Vec<_>>().join(" ");
-    crate::redact::cut(&crate::redact::escaped(&flat), EXCERPT)
 }
 
 fn shown_time(at: Option<SystemTime>, written: &str) -> String {
