@@ -258,23 +258,20 @@ impl Settings {
         let given = given
             .map(|(url, origin)| check_portal(&url, origin).map(|u| (u, origin)))
             .transpose()?;
-        match (pinned, given) {
-            (Some((url, origin)), given) => {
-                let pinned = check_portal(url, origin)?;
-                match given {
-                    Some((given, given_origin)) if given.identity() != pinned.identity() => {
-                        Err(SettingsError::OtherPortal {
-                            pinned: pinned.as_str().to_string(),
-                            origin,
-                            given: given.as_str().to_string(),
-                            given_origin,
-                        })
-                    }
-                    _ => Ok(pinned),
-                }
+        let Some((url, origin)) = pinned else {
+            return given.map(|(given, _)| given).ok_or(SettingsError::NoPortal);
+        };
+        let pinned = check_portal(url, origin)?;
+        match given {
+            Some((given, given_origin)) if given.identity() != pinned.identity() => {
+                Err(SettingsError::OtherPortal {
+                    pinned: pinned.as_str().to_string(),
+                    origin,
+                    given: given.as_str().to_string(),
+                    given_origin,
+                })
             }
-            (None, Some((given, _))) => Ok(given),
-            (None, None) => Err(SettingsError::NoPortal),
+            _ => Ok(pinned),
         }
     }
 

@@ -182,12 +182,9 @@ fn entity(bytes: &[u8], i: usize) -> Option<(char, usize)> {
         if digits == 0 {
             return None;
         }
-        // Leading zeros are allowed; past 8 significant digits it is no character anyway.
+        // Any number of leading zeros parses; a number past u32 is no character anyway.
         let text = std::str::from_utf8(&bytes[start..start + digits]).ok()?;
-        let code = u32::from_str_radix(text.trim_start_matches('0'), radix)
-            .ok()
-            .or_else(|| text.bytes().all(|b| b == b'0').then_some(0))
-            .unwrap_or(0xFFFD);
+        let code = u32::from_str_radix(text, radix).unwrap_or(0xFFFD);
         let end = start + digits;
         let len = end - i + usize::from(bytes.get(end) == Some(&b';'));
         return Some((char_or_replacement(code), len));
@@ -305,6 +302,9 @@ mod tests {
             ("\\uD83Dx", "\u{FFFD}x"),
             ("%FF", "\u{FFFD}"),
             ("&#x110000;", "\u{FFFD}"),
+            ("&#0000000000000000000043;", "+"),
+            ("a&#x00000000000000000041;b", "aAb"),
+            ("&#99999999999;", "\u{FFFD}"),
         ]);
     }
 
