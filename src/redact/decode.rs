@@ -1,16 +1,8 @@
 //! The canonical form of text that came back from outside (a portal, a proxy, a target): every
-//! escape decoded, so a secret is found whichever way it was spelled.
-//!
-//! One `decode_once` pass undoes one layer of: JSON and JavaScript escapes (`\uXXXX` in any
-//! case, surrogate pairs, `\xXX`, `\n`, `\"`, ...), numeric HTML entities (`&#43;`, `&#x2B;`,
-//! `&#X2b`, with or without the `;`), the named HTML entities of every ASCII punctuation
-//! character (`&amp;`, `&plus;`, `&sol;`, ... in any case), and percent-encoding (`%2b`,
-//! `%2B`, multi-byte UTF-8). `normalize` repeats it, cleaning in between, until nothing
-//! changes, so layered spellings (a JSON string inside an HTML page inside a query string)
-//! come out plain. `+` is left alone here: matching treats it as a space (form encoding), but
-//! the text people read keeps its plus signs.
-//!
-//! Pure functions, no I/O; nothing here knows what a secret is.
+//! escape decoded (JSON and JavaScript escapes, HTML entities, percent-encoding, as
+//! docs/faults-and-security.md lists them), layer after layer, so a secret is found whichever
+//! way it was spelled. `+` is left alone: matching reads it as a space (form encoding), but the
+//! text people read keeps its plus signs. Pure functions; nothing here knows what a secret is.
 
 use std::borrow::Cow;
 
