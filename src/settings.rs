@@ -1,11 +1,7 @@
 //! Raw flags and the environment become checked settings before any work starts: the colour
-//! decision (`Color`), then, for the commands that talk to the portal, one `Settings` value
-//! (portal, API key, network options), completed from the file when the portal comes from
-//! there.
-//!
-//! This is the only module that reads the process environment, so what the tool depends on is
-//! visible in one place: the variables of the constants below (the test-only ones hidden),
-//! the `${VAR}`s of secrets and the variable `verify-signature --secret-env` names.
+//! (`Color`), then, for the commands that talk to a portal, `Settings` (docs/contributing.md).
+//! The only module that reads the process environment, so what the tool depends on is visible
+//! in one place: the constants below, the `${VAR}`s of secrets and `--secret-env`'s variable.
 
 use std::env::VarError;
 use std::io::IsTerminal;
@@ -205,13 +201,10 @@ impl Color {
     }
 }
 
-/// Everything the flags and the environment say about a run that talks to the portal. What
-/// they mean depends on the file, so they are checked when the file is known: in a `portal:`
-/// file (or a single-portal saved plan) `--portal` and DOCSPACE_URL may only repeat the file's
-/// portal (`one_portal`) and DOCSPACE_API_KEY is the key; in a `portals:` file `--portal`
-/// selects portals by name (`portal_names`), each key comes from the variable the portal
-/// names (`key`), and DOCSPACE_URL and DOCSPACE_API_KEY are not read. Commands read
-/// neither the environment nor the flags these come from.
+/// Everything the flags and the environment say about a run that talks to a portal, checked
+/// once the file says what they mean (docs/portals.md): with `portal:` (or a single-portal
+/// saved plan), `one_portal` and DOCSPACE_API_KEY; with `portals:`, portal names and each
+/// portal's key variable. Commands read neither the environment nor these flags.
 #[derive(Debug)]
 pub struct Settings {
     pub color: Color,
