@@ -42,10 +42,7 @@ impl Cli {
     /// checked once an argument that conflicts with the required one is present, so
     /// `apply -f F --expect-digest X` would pass clap and silently apply a fresh plan.
     pub fn parse_checked() -> Result<Cli, clap::Error> {
-        Cli::check(Cli::try_parse()?)
-    }
-
-    fn check(cli: Cli) -> Result<Cli, clap::Error> {
+        let cli = Cli::try_parse()?;
         if let Command::Apply(args) = &cli.command
             && args.expect_digest.is_some()
             && args.saved_plan.is_none()
