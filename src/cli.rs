@@ -28,8 +28,8 @@ pub struct Cli {
     pub command: Command,
 
     /// When to use colors: auto colors only on a terminal with NO_COLOR unset.
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
-    pub color: ColorWhen,
+    #[arg(long, global = true, value_enum, default_value_t = clap::ColorChoice::Auto)]
+    pub color: clap::ColorChoice,
 
     /// Print only errors on stderr: no warnings, no notes (the saved plan's digest included),
     /// no waits, retries or progress. Stdout and the exit code are the same either way.
@@ -42,10 +42,7 @@ impl Cli {
     /// checked once an argument that conflicts with the required one is present, so
     /// `apply -f F --expect-digest X` would pass clap and silently apply a fresh plan.
     pub fn parse_checked() -> Result<Cli, clap::Error> {
-        Cli::check(Cli::try_parse()?)
-    }
-
-    fn check(cli: Cli) -> Result<Cli, clap::Error> {
+        let cli = Cli::try_parse()?;
         if let Command::Apply(args) = &cli.command
             && args.expect_digest.is_some()
             && args.saved_plan.is_none()
@@ -432,13 +429,6 @@ fn sha256_hex(s: &str) -> Result<String, String> {
     } else {
         Err("expected a SHA-256 digest: 64 hexadecimal digits".into())
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorWhen {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Args)]

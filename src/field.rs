@@ -1,23 +1,14 @@
-//! The fields of a webhook, described once: each one's spelling (the same in the config file,
-//! in plans, in a saved plan and in the API's JSON), the order plans and the schema list them
-//! in, and the one record that holds them, `Webhook<S, T>`.
+//! The fields of a webhook, described once: each one's spelling (the same in the file, in plans,
+//! in a saved plan and in the API's JSON), the order plans list them in, and the one record that
+//! holds them, `Webhook<S, T>`.
 //!
-//! Why one generic record rather than a record per stage or a map keyed by field: the stages
-//! that hold a whole webhook differ only in how they hold its secret (a `${VAR}` reference in a
-//! plan, the resolved value in a request, a variable's name in a saved plan) and, in a saved
-//! plan, its triggers (their names). So `S` and `T` are those two, everything else is typed
-//! once, and serde derives the saved plan's JSON from the same members (camelCase: exactly the
-//! `Field` keys, a test holds them to it). A field-keyed map would lose the types every stage
-//! reads; a record per stage is what had to be copied field by field. The partial record a file
-//! writes (`config::DesiredWebhook`, every field optional) and the portal's record
-//! (`api::LiveWebhook`, with an id and delivery status) stay their own shapes, each turned into
-//! a `Webhook` in one place.
-//!
-//! Invariant: a new field does not compile until every stage handles it. Code that treats
-//! fields one by one matches on `Field` without a wildcard arm (`Webhook::value`, the loader's
-//! entry check, the schema, the request the API is sent, the checks of a hand-edited saved
-//! plan), and a `Webhook` is built only by struct literals. docs/contributing.md's "How to add a field"
-//! lists where the compiler sends you.
+//! One generic record, not one per stage nor a map keyed by field: the stages differ only in
+//! how they hold the secret (`S`: a `${VAR}` reference, the value, a variable's name) and, in a
+//! saved plan, the triggers (`T`); a map would lose the types every stage reads, and a record
+//! per stage had to be copied field by field. The file's partial record
+//! (`config::DesiredWebhook`) and the portal's (`api::LiveWebhook`) each become a `Webhook` in
+//! one place. A new field does not compile until every stage handles it (no wildcard arm on
+//! `Field`, struct literals only): docs/contributing.md, "How to add a field".
 
 use crate::triggers::TriggerSet;
 

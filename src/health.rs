@@ -15,6 +15,7 @@ use secrecy::SecretString;
 
 use crate::api::{Delivery, LiveWebhook, StatusClass, portal_time};
 use crate::calendar::utc;
+use crate::redact::Redactor;
 use crate::run::Run;
 use crate::signature::{Verdict, verify};
 
@@ -82,13 +83,6 @@ impl SecretCheck {
             SecretCheck::Unverifiable { .. } => "unverifiable",
         }
     }
-}
-
-/// The file's secret for a webhook, as far as it could be read.
-pub enum FileSecret {
-    Read(SecretString),
-    /// Why it cannot be used (an unset variable, say): told, never an error.
-    Unusable(String),
 }
 
 /// The latest failed delivery of the window.
@@ -165,7 +159,7 @@ pub fn assess(
     rows: &[Delivery],
     newest: Option<&Delivery>,
     now: SystemTime,
-    secret: Option<&FileSecret>,
+    secret: Option<&Result<SecretString, String>>,
 ) -> WebhookHealth {
     let mut deliveries: BTreeMap<String, usize> = StatusClass::ALL
         .iter()
@@ -181,7 +175,8 @@ pub fn assess(
         delivery: r.id,
         at: shown_time(r.created_at(), &r.creation_time),
         status: r.status,
-        excerpt: excerpt(r.response_payload.as_deref().unwrap_or_default()),
+        // Scrubbed text is one line with nothing left to escape (`redact::clean`).
+        excerpt: Redactor::registered().shown(r.response_payload.as_deref().unwrap_or(""), EXCERPT),
     });
     let last_success_at = sent
         .iter()
@@ -220,14 +215,16 @@ pub fn assess(
 /// best evidence of what the portal signs with now, whatever the window; an older one may
 /// predate a rotation. The portal rewrites `modifiedOn` on every delivery (§18), so whether
 /// the secret was set again after that delivery cannot be told: the verdict is as of it.
+/// `secret` is the file's, or why it cannot be read (an unset variable, say): told, never an
+/// error.
 pub fn check_secret(
-    secret: &FileSecret,
+    secret: &Result<SecretString, String>,
     rows: &[Delivery],
     newest: Option<&Delivery>,
 ) -> SecretCheck {
     let secret = match secret {
-        FileSecret::Read(secret) => secret,
-        FileSecret::Unusable(reason) => {
+        Ok(secret) => secret,
+        Err(reason) => {
             return SecretCheck::Unverifiable {
                 reason: reason.clone(),
             };
@@ -266,8 +263,9 @@ pub fn check_secret(
     }
 }
 
-/// What a verdict rests on, as one clause: `from` names the file's secret (its variable).
-pub fn detail(check: &SecretCheck, from: &str) -> String {
+/// What a verdict rests on, as one clause: `var` names the file's secret (`None`: a literal).
+pub fn detail(check: &SecretCheck, var: Option<&str>) -> String {
+    let from = var.unwrap_or("the file's secretKey");
     let at = |at: &Option<String>| at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
     match check {
         SecretCheck::Verified { delivery, at: when } => {
@@ -279,19 +277,6 @@ pub fn detail(check: &SecretCheck, from: &str) -> String {
         ),
         SecretCheck::Unverifiable { reason } => reason.clone(),
     }
-}
-
-/// The file's secret for a webhook, named for a reader: its variable, or the literal.
-pub fn secret_from(var: Option<&str>) -> String {
-    var.map_or_else(|| "the file's secretKey".to_string(), str::to_string)
-}
-
-/// A receiver's answer as one short line: redacted of every known secret, control and
-/// invisible characters escaped, cut.
-fn excerpt(text: &str) -> String {
-    let scrubbed = crate::redact::Redactor::registered().scrub(text);
-    let flat = scrubbed.split_whitespace().collect::<Vec<_>>().join(" ");
-    crate::redact::cut(&crate::redact::escaped(&flat), EXCERPT)
 }
 
 fn shown_time(at: Option<SystemTime>, written: &str) -> String {

@@ -28,19 +28,18 @@ pub struct LookalikeHost {
 /// as the real one and credentials never reach the result.
 pub fn lookalike_host(uri: &str) -> Option<LookalikeHost> {
     let host = host_of(uri)?;
-    // Most hosts are plain ASCII: nothing to decode or convert (every uri of a file is looked
-    // at).
-    if host.is_ascii() && !host.contains('%') {
-        return None;
-    }
-    let host = percent_decoded(host);
+    // `%XX` escapes decoded (borrowed when there is none); a stray `%` kept as written.
+    let host = percent_encoding::percent_decode_str(host).decode_utf8_lossy();
     if host.is_ascii() {
         return None;
     }
     let ascii = idna::domain_to_ascii_cow(host.as_bytes(), idna::AsciiDenyList::URL)
         .ok()
         .map(Cow::into_owned);
-    Some(LookalikeHost { host, ascii })
+    Some(LookalikeHost {
+        host: host.into_owned(),
+        ascii,
+    })
 }
 
 /// The host between `scheme://` (and any `userinfo@`) and the port, path, query or fragment.
@@ -56,22 +55,6 @@ fn host_of(uri: &str) -> Option<&str> {
         Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
         _ => host_port,
     })
-}
-
-/// `%XX` escapes decoded; anything else (a stray `%`) kept as written.
-fn percent_decoded(s: &str) -> String {
-    let mut parts = s.split('%');
-    let mut out = parts.next().unwrap_or_default().as_bytes().to_vec();
-    for part in parts {
-        match part
-            .get(..2)
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            Some(byte) => out.extend([byte].iter().chain(&part.as_bytes()[2..])),
-            None => out.extend(b"%".iter().chain(part.as_bytes())),
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

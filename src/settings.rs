@@ -1,11 +1,7 @@
 //! Raw flags and the environment become checked settings before any work starts: the colour
-//! decision (`Color`), then, for the commands that talk to the portal, one `Settings` value
-//! (portal, API key, network options), completed from the file when the portal comes from
-//! there.
-//!
-//! This is the only module that reads the process environment, so what the tool depends on is
-//! visible in one place: the variables of the constants below (the test-only ones hidden),
-//! the `${VAR}`s of secrets and the variable `verify-signature --secret-env` names.
+//! (`Color`), then, for the commands that talk to a portal, `Settings` (docs/contributing.md).
+//! The only module that reads the process environment, so what the tool depends on is visible
+//! in one place: the constants below, the `${VAR}`s of secrets and `--secret-env`'s variable.
 
 use std::env::VarError;
 use std::io::IsTerminal;
@@ -15,7 +11,7 @@ use anstream::ColorChoice;
 use secrecy::SecretString;
 
 use crate::api::{ApiError, ClientOptions, PortalUrl};
-use crate::cli::{ColorWhen, NetworkArgs, PortalArgs};
+use crate::cli::{NetworkArgs, PortalArgs};
 
 pub const URL_VAR: &str = "DOCSPACE_URL";
 pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
@@ -190,11 +186,11 @@ pub struct Color {
 impl Color {
     /// Decides from `--color` (and, for `auto`, the terminal, NO_COLOR and CLICOLOR_FORCE, as
     /// anstream reads them), and makes it the choice of every anstream stream of the process.
-    pub fn decide(when: ColorWhen) -> Color {
+    pub fn decide(when: clap::ColorChoice) -> Color {
         let choice = match when {
-            ColorWhen::Auto => ColorChoice::Auto,
-            ColorWhen::Always => ColorChoice::Always,
-            ColorWhen::Never => ColorChoice::Never,
+            clap::ColorChoice::Auto => ColorChoice::Auto,
+            clap::ColorChoice::Always => ColorChoice::Always,
+            clap::ColorChoice::Never => ColorChoice::Never,
         };
         choice.write_global();
         Color {
@@ -205,18 +201,16 @@ impl Color {
     }
 }
 
-/// Everything the flags and the environment say about a run that talks to the portal. What
-/// they mean depends on the file, so they are checked when the file is known: in a `portal:`
-/// file (or a single-portal saved plan) `--portal` and DOCSPACE_URL may only repeat the file's
-/// portal (`one_portal`) and DOCSPACE_API_KEY is the key; in a `portals:` file `--portal`
-/// selects portals by name (`portal_names`), each key comes from the variable the portal
-/// names (`key`), and DOCSPACE_URL and DOCSPACE_API_KEY are not read. Commands read
-/// neither the environment nor the flags these come from.
+/// Everything the flags and the environment say about a run that talks to a portal, checked
+/// once the file says what they mean (docs/portals.md): with `portal:` (or a single-portal
+/// saved plan), `one_portal` and DOCSPACE_API_KEY; with `portals:`, portal names and each
+/// portal's key variable. Commands read neither the environment nor these flags.
 #[derive(Debug)]
 pub struct Settings {
     pub color: Color,
-    /// `--portal`, as given: URLs or names, as the file decides.
-    portal_args: Vec<String>,
+    /// `--portal`, as given: a URL (`one_portal`) or, with a `portals:` file, the names of the
+    /// portals to work on (empty: all).
+    pub portal: Vec<String>,
     /// Timeouts, retries and waits. No event sink and the default stop switch: what the
     /// client reports and who stops the run are the command's (`commands::client`).
     pub network: ClientOptions,
@@ -229,7 +223,7 @@ impl Settings {
     pub fn resolve(args: &PortalArgs, color: Color) -> Settings {
         Settings {
             color,
-            portal_args: args.portal.clone(),
+            portal: args.portal.clone(),
             network: client_options(&args.network),
             verbose: args.network.verbose,
         }
@@ -242,7 +236,7 @@ impl Settings {
         &self,
         pinned: Option<(&str, &'static str)>,
     ) -> Result<PortalUrl, SettingsError> {
-        let given = match (self.portal_args.as_slice(), env(URL_VAR)) {
+        let given = match (self.portal.as_slice(), env(URL_VAR)) {
             ([], Ok(url)) if !url.trim().is_empty() => Some((url, URL_VAR)),
             ([], Err(VarError::NotUnicode(_))) => {
                 return Err(SettingsError::NotUtf8 {
@@ -257,29 +251,21 @@ impl Settings {
         let given = given
             .map(|(url, origin)| check_portal(&url, origin).map(|u| (u, origin)))
             .transpose()?;
-        match (pinned, given) {
-            (Some((url, origin)), given) => {
-                let pinned = check_portal(url, origin)?;
-                match given {
-                    Some((given, given_origin)) if given.identity() != pinned.identity() => {
-                        Err(SettingsError::OtherPortal {
-                            pinned: pinned.as_str().to_string(),
-                            origin,
-                            given: given.as_str().to_string(),
-                            given_origin,
-                        })
-                    }
-                    _ => Ok(pinned),
-                }
+        let Some((url, origin)) = pinned else {
+            return given.map(|(given, _)| given).ok_or(SettingsError::NoPortal);
+        };
+        let pinned = check_portal(url, origin)?;
+        match given {
+            Some((given, given_origin)) if given.identity() != pinned.identity() => {
+                Err(SettingsError::OtherPortal {
+                    pinned: pinned.as_str().to_string(),
+                    origin,
+                    given: given.as_str().to_string(),
+                    given_origin,
+                })
             }
-            (None, Some((given, _))) => Ok(given),
-            (None, None) => Err(SettingsError::NoPortal),
+            _ => Ok(pinned),
         }
-    }
-
-    /// `--portal` of a `portals:` file: the names of the portals to work on; empty: all.
-    pub fn portal_names(&self) -> &[String] {
-        &self.portal_args
     }
 
     /// The API key of one portal, from `var`: DOCSPACE_API_KEY for the one portal of a

@@ -130,14 +130,11 @@ impl TriggerSet {
     /// Builds a set from parsed names. Any `*` makes it "all"; an empty list is also "all",
     /// because the server reads `0` that way and offers no "nothing" subscription.
     pub fn from_parsed(names: impl IntoIterator<Item = Parsed>) -> Self {
-        let mut bits = 0;
-        for name in names {
-            match name {
-                Parsed::All => return TriggerSet::ALL,
-                Parsed::One(t) => bits |= t.bit,
-            }
-        }
-        TriggerSet(bits)
+        let bits = names.into_iter().try_fold(0, |bits, name| match name {
+            Parsed::All => None,
+            Parsed::One(t) => Some(bits | t.bit),
+        });
+        bits.map_or(TriggerSet::ALL, TriggerSet)
     }
 
     /// The bits this build has no trigger for (from a newer DocSpace); a file cannot name them.

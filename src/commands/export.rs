@@ -60,7 +60,7 @@ pub(super) fn run(
 /// repeat, or the one portal `--portal NAME` picks from its `portals:`.
 fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, String), Error> {
     let settings = &session.settings;
-    let names = settings.portal_names();
+    let names = settings.portal.as_slice();
     let by_name = matches!(names, [name] if !name.contains("://"));
     let file = args
         .file

@@ -110,7 +110,7 @@ pub(super) fn wanted<'a>(
             config,
         }],
         Document::Portals(fleet) => {
-            selected(&fleet.portals, |p| p.name.as_str(), settings.portal_names())?
+            selected(&fleet.portals, |p| p.name.as_str(), &settings.portal)?
                 .into_iter()
                 .map(|p| Wanted {
                     name: Some(&p.name),
@@ -240,7 +240,7 @@ pub(super) fn check_saved<'a>(
         selected(
             parts,
             |p| p.name.as_deref().unwrap_or_default(),
-            settings.portal_names(),
+            &settings.portal,
         )?
     } else {
         parts

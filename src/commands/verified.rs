@@ -7,7 +7,9 @@
 use crate::Error;
 use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::config::{Config, SecretError, SecretRef};
-use crate::health::{self, FileSecret};
+use secrecy::SecretString;
+
+use crate::health;
 use crate::plan::SecretChecked;
 
 /// Webhooks whose logs one portal's client reads at once.
@@ -34,12 +36,11 @@ pub(super) async fn secrets_checked(
                 .log_newest(&LogQuery::new().webhook(w.id), 10)
                 .await?;
             let check = health::check_secret(&file_secret(secret), &rows, None);
-            let from = health::secret_from(secret.var());
             Ok::<_, Error>(SecretChecked {
                 id: w.id,
                 name: w.name.clone(),
                 verdict: check.verdict().to_string(),
-                detail: health::detail(&check, &from),
+                detail: health::detail(&check, secret.var()),
             })
         });
     super::in_file_order(jobs, LOG_READS)
@@ -49,15 +50,12 @@ pub(super) async fn secrets_checked(
 }
 
 /// The file's secret, or why it cannot be compared: never an error in `status`.
-pub(super) fn file_secret(secret: &SecretRef) -> FileSecret {
-    match secret.resolve(&crate::settings::env) {
-        Ok(secret) => FileSecret::Read(secret),
-        Err(SecretError::Unset { var, .. }) => FileSecret::Unusable(format!("{var} is not set")),
-        Err(SecretError::NotUtf8 { var, .. }) => {
-            FileSecret::Unusable(format!("{var} is not valid UTF-8"))
+pub(super) fn file_secret(secret: &SecretRef) -> Result<SecretString, String> {
+    secret.resolve(&crate::settings::env).map_err(|e| match e {
+        SecretError::Unset { var, .. } => format!("{var} is not set"),
+        SecretError::NotUtf8 { var, .. } => format!("{var} is not valid UTF-8"),
+        SecretError::Policy { var, reason, .. } => {
+            format!("{var} is not a secret the portal accepts: {reason}")
         }
-        Err(SecretError::Policy { var, reason, .. }) => FileSecret::Unusable(format!(
-            "{var} is not a secret the portal accepts: {reason}"
-        )),
-    }
+    })
 }

@@ -1,16 +1,8 @@
 //! The canonical form of text that came back from outside (a portal, a proxy, a target): every
-//! escape decoded, so a secret is found whichever way it was spelled.
-//!
-//! One `decode_once` pass undoes one layer of: JSON and JavaScript escapes (`\uXXXX` in any
-//! case, surrogate pairs, `\xXX`, `\n`, `\"`, ...), numeric HTML entities (`&#43;`, `&#x2B;`,
-//! `&#X2b`, with or without the `;`), the named HTML entities of every ASCII punctuation
-//! character (`&amp;`, `&plus;`, `&sol;`, ... in any case), and percent-encoding (`%2b`,
-//! `%2B`, multi-byte UTF-8). `normalize` repeats it, cleaning in between, until nothing
-//! changes, so layered spellings (a JSON string inside an HTML page inside a query string)
-//! come out plain. `+` is left alone here: matching treats it as a space (form encoding), but
-//! the text people read keeps its plus signs.
-//!
-//! Pure functions, no I/O; nothing here knows what a secret is.
+//! escape decoded (JSON and JavaScript escapes, HTML entities, percent-encoding, as
+//! docs/faults-and-security.md lists them), layer after layer, so a secret is found whichever
+//! way it was spelled. `+` is left alone: matching reads it as a space (form encoding), but the
+//! text people read keeps its plus signs. Pure functions; nothing here knows what a secret is.
 
 use std::borrow::Cow;
 
@@ -182,12 +174,9 @@ fn entity(bytes: &[u8], i: usize) -> Option<(char, usize)> {
         if digits == 0 {
             return None;
         }
-        // Leading zeros are allowed; past 8 significant digits it is no character anyway.
+        // Any number of leading zeros parses; a number past u32 is no character anyway.
         let text = std::str::from_utf8(&bytes[start..start + digits]).ok()?;
-        let code = u32::from_str_radix(text.trim_start_matches('0'), radix)
-            .ok()
-            .or_else(|| text.bytes().all(|b| b == b'0').then_some(0))
-            .unwrap_or(0xFFFD);
+        let code = u32::from_str_radix(text, radix).unwrap_or(0xFFFD);
         let end = start + digits;
         let len = end - i + usize::from(bytes.get(end) == Some(&b';'));
         return Some((char_or_replacement(code), len));
@@ -305,6 +294,9 @@ mod tests {
             ("\\uD83Dx", "\u{FFFD}x"),
             ("%FF", "\u{FFFD}"),
             ("&#x110000;", "\u{FFFD}"),
+            ("&#0000000000000000000043;", "+"),
+            ("a&#x00000000000000000041;b", "aAb"),
+            ("&#99999999999;", "\u{FFFD}"),
         ]);
     }
 

@@ -1,20 +1,16 @@
 //! Keeping secrets out of text that came back from outside: the one way any portal, proxy or
 //! target answer becomes something the tool prints.
 //!
-//! The rule is "redact after decoding, before cutting": the text is first decoded into its
-//! canonical form (`decode`: JSON escapes, HTML entities, percent-encoding, all layers), every
-//! secret is searched for in that form (with `+` read as a space, as form encoding writes it),
-//! and only then is anything cut to length, so no spelling of a secret and no secret split by
-//! a cut gets through. What is shown is the decoded text, so no escaped spelling of a secret
-//! can remain in it either. When in doubt, less is shown: an echo cut short still has its part
-//! of a secret replaced, and text that keeps decoding past any honest depth is withheld.
+//! Redact after decoding, before cutting: the text is decoded to its canonical form (`decode`,
+//! all layers), every secret is searched for in that form, and only then is anything cut, so no
+//! spelling of a secret and no secret split by a cut gets through, and what is shown (the
+//! decoded text) holds no escaped spelling of one either. When in doubt, less is shown
+//! (docs/faults-and-security.md, "Secrets").
 //!
-//! Which secrets: a process-wide registry. The API client registers the API key and every
-//! secret it sends, and `config` every secret it resolves, so text from anywhere (an error
-//! body, a retry line, a webhook's last failure, a shape error deep in a JSON answer) is
-//! scrubbed of all of them without a redactor being passed down to it.
-//!
-//! Leaf module: it uses nothing else of the crate.
+//! The secrets are a process-wide registry: the API client registers the API key and every
+//! secret it sends, and `config` every secret it resolves, so text from anywhere is scrubbed of
+//! all of them without a redactor being passed down to it. Leaf module: it uses nothing else of
+//! the crate.
 
 mod credentials;
 mod decode;

@@ -167,3 +167,21 @@ fn a_signature_echoed_by_a_receiver_is_redacted() {
         "commit 7e012e7cde20 id 42"
     );
 }
+
+/// What `scrub` returns is one line with nothing `escaped` would change, so callers show it as
+/// it is (a webhook's last failure in `status`).
+#[test]
+fn scrubbed_text_is_one_line_with_nothing_to_escape() {
+    for text in [
+        "a\tb\r\n c\u{1b}[31mred\u{1b}]8;;x\u{7}\u{85}\u{202e}\u{200b}",
+        "\\u001b[2J%0A&#10;\\n%E2%80%AE&#x200B;end  ",
+        "\u{9b}31m \u{feff}x",
+    ] {
+        let scrubbed = redactor().scrub(text);
+        assert_eq!(escaped(&scrubbed), scrubbed, "{text:?}");
+        assert_eq!(
+            scrubbed.split_whitespace().collect::<Vec<_>>().join(" "),
+            scrubbed
+        );
+    }
+}

@@ -94,7 +94,6 @@ fn failure(f: &FailureSeen) -> String {
 
 fn secret(w: &WebhookHealth) -> Option<String> {
     let check = w.secret.as_ref()?;
-    let from = health::secret_from(w.secret_from.as_deref());
     let hint = match check {
         SecretCheck::Differs { .. } => " (`apply --rotate-secrets` sends the file's)",
         _ => "",
@@ -102,7 +101,7 @@ fn secret(w: &WebhookHealth) -> Option<String> {
     Some(format!(
         "{}: {}{hint}",
         check.verdict(),
-        message(&health::detail(check, &from))
+        message(&health::detail(check, w.secret_from.as_deref()))
     ))
 }
 
