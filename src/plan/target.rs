@@ -1,16 +1,6 @@
-//! `--target KEY`: which entries of the file a plan covers.
-//!
-//! A key is matched against the entries' keys as written in the file: a name key by its text,
-//! an id key by its digits (`--target 9846`). `id:9846` matches only an id key and `name:9846`
-//! only a name key (the quoted `"9846":`); everything after `name:` is the name, so a name that
-//! itself starts with `id:` or `name:` is targeted as `name:id:...`. A bare key that is both an
-//! id key and a name key of the run's portals is refused: it would select two entries the user
-//! cannot have meant at once. A key that matches no entry is an error naming the closest key,
-//! before the portal is contacted: a typo must not quietly plan nothing.
-//!
-//! The entries left out still count as managed (the planner matches every entry), so the live
-//! webhooks they manage are neither listed as unmanaged nor deleted. `--target` with `--prune`
-//! is refused on the command line anyway.
+//! `--target KEY`: which entries of the file a plan covers (docs/adopting.md, *Targeting*, gives
+//! the rules). The entries left out still count as managed (the planner matches every entry),
+//! so the live webhooks they manage are neither listed as unmanaged nor deleted.
 
 use crate::config::{Config, Key};
 
