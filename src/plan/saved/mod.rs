@@ -517,22 +517,17 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
 /// No webhook is written twice or both written and listed as untouched, and no name is created
 /// twice: a plan made from one file never has either.
 fn one_entry_per_webhook(plan: &Plan) -> Result<(), String> {
-    let mut ids = HashSet::new();
-    let written = plan.changes.iter().filter_map(|c| c.id);
-    let listed = plan.unchanged.iter().map(|u| u.id);
-    for id in written
+    let (mut ids, mut created) = (HashSet::new(), HashSet::new());
+    let listed = plan.unchanged.iter().chain(&plan.unmanaged).map(|u| u.id);
+    if let Some(id) = (plan.changes.iter().filter_map(|c| c.id))
         .chain(listed)
-        .chain(plan.unmanaged.iter().map(|u| u.id))
+        .find(|id| !ids.insert(*id))
     {
-        if !ids.insert(id) {
-            return Err(format!("webhook #{id} appears more than once"));
-        }
+        return Err(format!("webhook #{id} appears more than once"));
     }
-    let mut created = HashSet::new();
-    for change in plan.changes.iter().filter(|c| c.id.is_none()) {
-        if !created.insert(&change.name) {
-            return Err(format!("{:?} is created more than once", change.name));
-        }
+    let mut creates = plan.changes.iter().filter(|c| c.id.is_none());
+    match creates.find(|c| !created.insert(&c.name)) {
+        Some(c) => Err(format!("{:?} is created more than once", c.name)),
+        None => Ok(()),
     }
-    Ok(())
 }
