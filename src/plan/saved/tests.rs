@@ -265,18 +265,12 @@ webhooks:
     let Document::Portals(fleet) = &document else {
         unreachable!("a `portals:` file")
     };
-    let options = PlanOptions {
-        prune: false,
-        rotate_secrets: false,
-        secrets_checked: Vec::new(),
-        selection: None,
-    };
     let live = [LiveWebhook::listed(1, "Hook", "https://h.example.com/h")];
     let alpha = plan(
         &fleet.portals[0].config,
         &live,
         "https://alpha.example.com",
-        options,
+        PlanOptions::default(),
     )
     .expect("plans");
     let key = secrecy::SecretString::from("sk-test-key");
