@@ -127,7 +127,7 @@ fn file_problems(args: &PlanArgs, out: &mut Output, error: Error) -> Error {
         Format::Text | Format::Markdown => ProblemFormat::Text,
     });
     let name = args.input.file.file.display().to_string();
-    let report = render::render_problems(format, &name, &error.reported());
+    let report = render::render_problems(format, &name, None, &error.reported());
     let _ = write!(out, "{report}");
     let _ = out.flush();
     error.into()

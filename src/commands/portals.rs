@@ -194,10 +194,10 @@ pub(super) fn plan_fresh<'a>(
                     prune: planning.prune,
                     rotate_secrets: planning.rotate_secrets,
                     secrets_checked: checked,
+                    selection: Some(selection.clone()),
                 };
                 let url = client.portal().as_str();
-                let plan =
-                    crate::plan::plan_selected(wanted.config, &live, url, options, selection)?;
+                let plan = crate::plan::plan(wanted.config, &live, url, options)?;
                 let max_deletes =
                     guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
                 let mut planned = Planned::guarded(plan, client, &live, max_deletes);

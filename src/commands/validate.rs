@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use crate::cli::ValidateArgs;
 use crate::config::{Document, Problem};
-use crate::render::{PortalCount, Valid, render_problems, render_valid};
+use crate::render::{PortalCount, Valid, render_problems};
 use crate::{Error, config};
 
 /// The exit code is the verdict. stdout repeats it in the chosen format; the diagnostics on
@@ -41,7 +41,7 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCo
             let _ = write!(
                 out,
                 "{}",
-                render_valid(args.format, &name, valid, &reported)
+                render_problems(args.format, &name, Some(valid), &reported)
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -49,7 +49,7 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCo
             let _ = write!(
                 out,
                 "{}",
-                render_problems(args.format, &name, &e.reported())
+                render_problems(args.format, &name, None, &e.reported())
             );
             let _ = out.flush();
             Err(e.into())

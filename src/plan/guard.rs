@@ -1,15 +1,7 @@
-//! The deletion guard: a truncated or wrong file must not wipe the portal.
-//!
-//! With `--prune`, every live webhook the file omits becomes a delete, so a file cut short by a
-//! bad merge would delete most of the portal. A plan that deletes more than the limit is
-//! refused as a whole, before anything is written. A plan that deletes every live webhook (an
-//! empty `webhooks: {}` is the classic) is refused whatever the default limit would allow: only
-//! an explicit limit of at least that many lets it through.
-//!
-//! An explicit limit is `--max-deletes`, or `prune: { maxDeletes: N }` in the file: the file is
-//! reviewed, so a limit raised in the same diff that drops the webhooks is as deliberate as the
-//! flag (which wins when both are given). A saved plan stores the limit it was checked against,
-//! or `"max_deletes": null` for none, so `apply FILE` refuses exactly what `plan` refused.
+//! The deletion guard: a truncated or wrong file must not wipe the portal (docs/adopting.md,
+//! `--prune`, gives the limits). A plan that deletes every live webhook (an empty
+//! `webhooks: {}` is the classic) needs an explicit limit of at least that many, whatever the
+//! default would allow; a limit in the reviewed file is as deliberate as the flag.
 
 use super::{Action, Plan};
 

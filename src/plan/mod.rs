@@ -203,6 +203,8 @@ pub struct PlanOptions {
     /// sent even when nothing else drifted; one verified equal is compared, so it is not among
     /// the secrets the plan says it cannot compare. Shown as the plan's `secrets_checked`.
     pub secrets_checked: Vec<SecretChecked>,
+    /// The entries `--target` selects; `None` for every entry.
+    pub selection: Option<Selection>,
 }
 
 impl PlanOptions {
@@ -212,14 +214,26 @@ impl PlanOptions {
     }
 }
 
-/// Plans `config` against the live list read from `portal`.
+/// Plans `config` against the live list read from `portal`. Every entry is matched, also those
+/// `--target` leaves out, so the live webhooks of those are neither unmanaged nor deleted.
 pub fn plan(
     config: &Config,
     live: &[LiveWebhook],
     portal: &str,
     options: PlanOptions,
 ) -> Result<Plan, PlanError> {
-    plan_selected(config, live, portal, options, &Selection::all(config))
+    let matched = matching::match_entries(config, live)?;
+    let selection = (options.selection.clone()).unwrap_or_else(|| Selection::all(config));
+    let mut plan = diff::build(config, live, &matched, &selection, portal, &options)?;
+    plan.notes = notes::collect(
+        config,
+        live,
+        &matched,
+        &selection,
+        &plan,
+        options.secrets_checked,
+    );
+    Ok(plan)
 }
 
 /// For each live webhook (by index in `live`), the index of the entry of `config` that manages
@@ -236,28 +250,6 @@ pub fn managing_entries(
         }
     }
     Ok(managing)
-}
-
-/// Plans only the entries of `config` that `selection` covers (`--target`). Every entry is
-/// still matched, so the live webhooks of the others are neither unmanaged nor deleted.
-pub fn plan_selected(
-    config: &Config,
-    live: &[LiveWebhook],
-    portal: &str,
-    options: PlanOptions,
-    selection: &Selection,
-) -> Result<Plan, PlanError> {
-    let matched = matching::match_entries(config, live)?;
-    let mut plan = diff::build(config, live, &matched, selection, portal, &options)?;
-    plan.notes = notes::collect(
-        config,
-        live,
-        &matched,
-        selection,
-        &plan,
-        options.secrets_checked,
-    );
-    Ok(plan)
 }
 
 #[cfg(test)]

@@ -1,32 +1,24 @@
-//! `--target KEY`: which entries of the file a plan covers.
-//!
-//! A key is matched against the entries' keys as written in the file: a name key by its text,
-//! an id key by its digits (`--target 9846`). `id:9846` matches only an id key and `name:9846`
-//! only a name key (the quoted `"9846":`); everything after `name:` is the name, so a name that
-//! itself starts with `id:` or `name:` is targeted as `name:id:...`. A bare key that is both an
-//! id key and a name key of the run's portals is refused: it would select two entries the user
-//! cannot have meant at once. A key that matches no entry is an error naming the closest key,
-//! before the portal is contacted: a typo must not quietly plan nothing.
-//!
-//! The entries left out still count as managed (the planner matches every entry), so the live
-//! webhooks they manage are neither listed as unmanaged nor deleted. `--target` with `--prune`
-//! is refused on the command line anyway.
+//! `--target KEY`: which entries of the file a plan covers (docs/adopting.md, *Targeting*, gives
+//! the rules). The entries left out still count as managed (the planner matches every entry),
+//! so the live webhooks they manage are neither listed as unmanaged nor deleted.
 
 use crate::config::{Config, Key};
 
-/// One `--target` value: which kind of key it selects, and the text the user wrote.
+/// One `--target` value: the text the user wrote, and the key it selects: its text as the file
+/// writes it (an id's digits without leading zeros) and which kind of key it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetKey {
     written: String,
+    text: String,
     kind: Kind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// `id:N`.
-    Id(i32),
+    Id,
     /// `name:TEXT`.
-    Name(String),
+    Name,
     /// A bare key: an id key's digits or a name key's text.
     Either,
 }
@@ -34,11 +26,11 @@ enum Kind {
 impl TargetKey {
     /// Reads a `--target` value (clap's parser for it).
     pub fn parse(written: &str) -> Result<TargetKey, String> {
-        let kind = if let Some(name) = written.strip_prefix("name:") {
-            Kind::Name(name.to_string())
+        let (text, kind) = if let Some(name) = written.strip_prefix("name:") {
+            (name.to_string(), Kind::Name)
         } else if let Some(id) = written.strip_prefix("id:") {
             match id.parse::<i32>() {
-                Ok(n) if id.bytes().all(|b| b.is_ascii_digit()) => Kind::Id(n),
+                Ok(n) if id.bytes().all(|b| b.is_ascii_digit()) => (n.to_string(), Kind::Id),
                 _ => {
                     return Err(format!(
                         "`id:` takes a webhook id (digits); for a name that starts with `id:`, \
@@ -47,10 +39,11 @@ impl TargetKey {
                 }
             }
         } else {
-            Kind::Either
+            (written.to_string(), Kind::Either)
         };
         Ok(TargetKey {
             written: written.to_string(),
+            text,
             kind,
         })
     }
@@ -61,29 +54,15 @@ impl TargetKey {
     }
 
     fn matches(&self, key: &Key) -> bool {
-        match (&self.kind, key) {
-            (Kind::Id(wanted), Key::Id(id)) => wanted == id,
-            (Kind::Name(wanted), Key::Name(name)) => wanted == name,
-            (Kind::Either, key) => key_text(key) == self.written,
-            _ => false,
-        }
+        self.looks_for(key) && key_text(key) == self.text
     }
 
     /// Whether `key` is of the kind this looks for: the closest key is sought among those.
     fn looks_for(&self, key: &Key) -> bool {
         matches!(
-            (&self.kind, key),
-            (Kind::Either, _) | (Kind::Id(_), Key::Id(_)) | (Kind::Name(_), Key::Name(_))
+            (self.kind, key),
+            (Kind::Either, _) | (Kind::Id, Key::Id(_)) | (Kind::Name, Key::Name(_))
         )
-    }
-
-    /// The text to find the closest key by.
-    fn bare_text(&self) -> String {
-        match &self.kind {
-            Kind::Id(id) => id.to_string(),
-            Kind::Name(name) => name.clone(),
-            Kind::Either => self.written.clone(),
-        }
     }
 }
 
@@ -117,7 +96,7 @@ impl Selection {
             .filter(|k| !all.iter().any(|key| k.matches(key)))
             .map(|k| Unknown {
                 key: k.clone(),
-                closest: closest(&k.bare_text(), all.iter().filter(|key| k.looks_for(key))),
+                closest: closest(&k.text, all.iter().filter(|key| k.looks_for(key))),
             })
             .collect();
         if !unknown.is_empty() && !configs.is_empty() {
@@ -329,7 +308,8 @@ mod tests {
             let e = TargetKey::parse(bad).unwrap_err();
             assert!(e.contains("`id:` takes a webhook id"), "{bad}: {e}");
         }
-        assert_eq!(TargetKey::parse("id:05").unwrap().kind, Kind::Id(5));
-        assert_eq!(TargetKey::parse("Name:5").unwrap().kind, Kind::Either);
+        let key = |k: &str| TargetKey::parse(k).map(|k| (k.text, k.kind)).unwrap();
+        assert_eq!(key("id:05"), ("5".to_string(), Kind::Id));
+        assert_eq!(key("Name:5"), ("Name:5".to_string(), Kind::Either));
     }
 }

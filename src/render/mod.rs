@@ -31,7 +31,7 @@ mod text;
 pub use health::render_health;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
-pub use problems::{PortalCount, ProblemFormat, Valid, render_problems, render_valid};
+pub use problems::{PortalCount, ProblemFormat, Valid, render_problems};
 pub use text::{portal_heading, render_text, value_text};
 
 use crate::plan::Plan;

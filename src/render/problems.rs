@@ -43,24 +43,11 @@ pub struct PortalCount {
     pub webhooks: usize,
 }
 
-/// The report of a file with errors in `format`: `problems` are every problem it has.
-pub fn render_problems(format: ProblemFormat, file: &str, problems: &[Reported]) -> String {
-    render_report(format, file, None, problems)
-}
-
-/// The report of a file that loaded, with its `warnings`: `validate`'s verdict. Text says
-/// how many webhooks (each portal's, for a `portals:` file); JSON adds `portals` for a
-/// `portals:` file.
-pub fn render_valid(
-    format: ProblemFormat,
-    file: &str,
-    valid: Valid,
-    warnings: &[Reported],
-) -> String {
-    render_report(format, file, Some(valid), warnings)
-}
-
-fn render_report(
+/// The report of the file in `format`: `problems` are every problem of a file with errors
+/// (`valid` is `None`), or the warnings of a file that loaded, whose `valid` is `validate`'s
+/// verdict: text says how many webhooks (each portal's, for a `portals:` file); JSON adds
+/// `portals` for a `portals:` file.
+pub fn render_problems(
     format: ProblemFormat,
     file: &str,
     valid: Option<Valid>,
@@ -223,7 +210,7 @@ mod tests {
             problem("look-alike", None, true),
         ];
         insta::assert_snapshot!(
-            render_problems(ProblemFormat::Github, "x", &problems),
+            render_problems(ProblemFormat::Github, "x", None, &problems),
             @r"
         ::error file=conf/web%2Chooks%3A1.yaml,line=4,col=16,endLine=4,endColumn=29,title=config%3A%3Aunknown_trigger::100%25 wrong%0D%0Aline, two: x%0Ahelp: use `a`
         ::warning file=conf/web%2Chooks%3A1.yaml,line=4,col=16,endLine=4,endColumn=29,title=config%3A%3Aunknown_trigger::look-alike
@@ -239,7 +226,7 @@ mod tests {
             ..problem("cannot read", None, false)
         };
         assert_eq!(
-            render_problems(ProblemFormat::Github, "x", &[p]),
+            render_problems(ProblemFormat::Github, "x", None, &[p]),
             "::error file=conf/web%2Chooks%3A1.yaml,title=config%3A%3Aunknown_trigger::cannot read\n"
         );
     }
@@ -250,6 +237,6 @@ mod tests {
             problem("bad\u{1b}[31m", Some("fix it"), false),
             problem("look", None, true),
         ];
-        insta::assert_snapshot!(render_problems(ProblemFormat::Json, "x", &problems));
+        insta::assert_snapshot!(render_problems(ProblemFormat::Json, "x", None, &problems));
     }
 }

@@ -1,51 +1,7 @@
 //! The saved plan's file format, as its own types: renaming anything in `plan` cannot change
-//! what is written or read.
-//!
-//! Each change is stored once, as the write it sends plus the live record it was computed
-//! against; what `apply FILE` shows, counts and sends is derived from that (`plan::change`).
-//! Object keys are snake_case like the JSON plan's; a webhook's fields are spelled as in the
-//! config file and the API (`secretKey`, `targetId`). Unknown keys are refused.
-//!
-//! ```text
-//! {
-//!   "kind": "docspace-webhooks saved plan",
-//!   "format_version": 6,
-//!   "written_by": "docspace-webhooks 0.1.0",
-//!   "config_sha256": "9f86d0...",           // the config file it was planned from
-//!   "portals": [ PART, ... ],
-//!   "failed": [ { "name": "charlie", "error": "could not connect to ..." } ]
-//!                  // portals of a `portals:` file that could not be planned: never applied
-//! }
-//! PART: one portal's plan; one part, unnamed, for a `portal:` file
-//! {
-//!   "name": null | "staging",               // the portal's key under `portals:`
-//!   "portal": null | "https://yourportal.onlyoffice.com",
-//!                  // only for a file without `portal:`: the URL --portal or DOCSPACE_URL gave
-//!   "max_deletes": null,
-//!   "writes": [
-//!     { "write": "create", "webhook": BODY },
-//!     { "write": "update", "against": LIVE, "webhook": BODY },
-//!     { "write": "set_enabled", "against": LIVE, "enabled": false },
-//!     { "write": "delete", "against": LIVE, "deliveries": 37 }   // deliveries: when counted
-//!   ],
-//!   "unchanged": [ { "id": 3, "name": "audit" } ],
-//!   "unmanaged": [ { "id": 12, "name": "legacy" } ],
-//!   "notes": NOTES
-//! }
-//! BODY: { "name", "uri", "secretKey": true | false, "enabled", "ssl",
-//!         "triggers": ["file.created", ...] | ["*"], "targetId": null | "..." }
-//! LIVE: { "id", "name", "uri", "enabled", "ssl", "triggers", "targetId",
-//!         "lastFailureOn", "lastFailureContent" }
-//! NOTES: `plan::Notes`, checked by `notes`
-//! ```
-//!
-//! The `uri` of a BODY or LIVE of a webhook whose entry reads its uri from a variable
-//! (`uri: ${VAR}`) is never the uri: it is `"${VAR} hmac-sha256:HEX"`, the variable and a
-//! fingerprint keyed with the portal's API key (`sensitive`).
-//!
-//! What decides where credentials go is not in here: each portal's URL (when the file names
-//! it), the variable of its key and the variable of each secret (`secretKey: true` says only
-//! that one is sent) are read from the config file, which `config_sha256` binds.
+//! what is written or read. docs/plans.md ("Saved plans") shows the layout. What decides where
+//! credentials go is not in here: URLs and variables are read from the config file that
+//! `config_sha256` binds (`secretKey: true` says only that a secret is sent).
 
 use serde::{Deserialize, Serialize};
 

@@ -5,12 +5,7 @@
 use super::format::File;
 
 /// Bumped whenever a saved plan's format or meaning changes; `apply` refuses any other
-/// version. 2: each change stored once (the write and its live record). 3: the reviewer's
-/// notes (`notes`). 4: one shape for every run, a list of portal parts (`format`). 5: bound to
-/// its config file, which alone names URLs and variables (`config_sha256`). 6: a uri read from
-/// a variable is stored as the variable and a keyed fingerprint (`sensitive`); the portals that
-/// could not be planned (`failed`), so a plan of fewer portals than were selected never reads
-/// as the whole run's.
+/// version. docs/plans.md says what version 6 holds.
 pub const FORMAT_VERSION: u32 = 6;
 pub(super) const KIND: &str = "docspace-webhooks saved plan";
 

@@ -1,27 +1,10 @@
-//! Saved plans: `plan --out FILE` writes one, `apply FILE` carries out exactly that plan.
-//!
-//! Promises, where other tools fall short:
-//! - One source of truth. Each change is stored once, as the write it sends and the live record
-//!   it was computed against (`format`); reading it back derives everything `apply` shows and
-//!   counts through the same constructors the planner uses (`plan::change`). A file whose write
-//!   is not what this version would plan for that record (an update that changes nothing, a
-//!   PUT where the enable call belongs, two writes on one webhook) is refused whole.
-//! - Changes, not trust. The file holds no secret value and no variable name but that of a uri
-//!   read from a variable, which stands with a keyed fingerprint and must be the file's
-//!   (`sensitive`): a write says only whether it sends a secret, and a literal `secretKey`
-//!   cannot be saved at all. Each portal's URL, its key's variable and every secret's variable
-//!   are read from the config file the plan was made from, which the plan binds by its
-//!   SHA-256 (`read`): no edit of the plan can send a credential anywhere that file does not
-//!   say. Only a file without `portal:` leaves the URL to the command line; the plan records
-//!   it, and `apply` needs it given again.
-//! - A plan never goes stale silently (`fresh`): `apply` lists the portal again and refuses,
-//!   writing nothing, when any webhook it would write changed since (real values compared,
-//!   credentials in a uri included), or a webhook it would create now exists.
-//! - A reviewer can pin the exact file: `digest` is the SHA-256 that `plan --out` prints and
-//!   `apply --expect-digest` checks.
-//! - A plan of part of a run says so. A portal of a `portals:` file that could not be planned
-//!   is recorded with why (`failed`, one redacted and escaped line), never as a plan of nothing:
-//!   `show` and `apply` list it as failed, and `apply` exits 1 without contacting it.
+//! Saved plans: `plan --out FILE` writes one, `apply FILE` carries out exactly that plan;
+//! docs/plans.md ("Saved plans") says what is stored and what is refused, and why. Each change
+//! is stored once, as its write and the live record it was computed against (`format`), and
+//! read back through the planner's own constructors (`plan::change`), so what `apply` shows,
+//! counts and sends cannot disagree. Every URL (but one a file without `portal:` leaves to the
+//! command line) and every variable comes from the config file the plan is bound to by its
+//! SHA-256, never from the plan.
 
 mod format;
 mod fresh;
@@ -534,22 +517,17 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
 /// No webhook is written twice or both written and listed as untouched, and no name is created
 /// twice: a plan made from one file never has either.
 fn one_entry_per_webhook(plan: &Plan) -> Result<(), String> {
-    let mut ids = HashSet::new();
-    let written = plan.changes.iter().filter_map(|c| c.id);
-    let listed = plan.unchanged.iter().map(|u| u.id);
-    for id in written
+    let (mut ids, mut created) = (HashSet::new(), HashSet::new());
+    let listed = plan.unchanged.iter().chain(&plan.unmanaged).map(|u| u.id);
+    if let Some(id) = (plan.changes.iter().filter_map(|c| c.id))
         .chain(listed)
-        .chain(plan.unmanaged.iter().map(|u| u.id))
+        .find(|id| !ids.insert(*id))
     {
-        if !ids.insert(id) {
-            return Err(format!("webhook #{id} appears more than once"));
-        }
+        return Err(format!("webhook #{id} appears more than once"));
     }
-    let mut created = HashSet::new();
-    for change in plan.changes.iter().filter(|c| c.id.is_none()) {
-        if !created.insert(&change.name) {
-            return Err(format!("{:?} is created more than once", change.name));
-        }
+    let mut creates = plan.changes.iter().filter(|c| c.id.is_none());
+    match creates.find(|c| !created.insert(&c.name)) {
+        Some(c) => Err(format!("{:?} is created more than once", c.name)),
+        None => Ok(()),
     }
-    Ok(())
 }

@@ -1,15 +1,6 @@
 //! The reviewer's notes in a saved plan (`plan::notes`), so that `apply FILE` and `show FILE`
-//! say what `plan` said. They never change what is sent, but they must fit the plan they come
-//! with: a note about a webhook the plan does not hold that way is refused like any other
-//! inconsistency. The variables `apply` reads are not stored: they are derived from the writes.
-//!
-//! ```text
-//! "notes": {
-//!   "left_out": 2,
-//!   "secrets_not_sent": [ { "id": 3, "name": "audit" } ],
-//!   "renames": [ { "create": "New name", "id": 12, "name": "Old name", "deleted": false } ]
-//! }
-//! ```
+//! say what `plan` said. They never change what is sent, but a note about a webhook the plan
+//! does not hold that way is refused like any other inconsistency.
 
 use std::collections::HashSet;
 

@@ -1,11 +1,6 @@
 //! A uri the file reads from a variable (`uri: ${VAR}`) in a saved plan: never the uri, only
-//! the variable and a keyed fingerprint of the value, `${VAR} hmac-sha256:HEX`, in place of
-//! the uri of the write's body and of the live record it was computed against.
-//!
-//! Why keyed, and with the portal's API key: the plan travels as a pipeline artifact, and a
-//! plain hash of a low-entropy token (`?token=1234`) could be brute-forced by anyone holding
-//! it. The API key is not in the plan, and `apply` has it anyway; whoever holds the key can
-//! read the live uris from the portal, so the fingerprint tells them nothing new.
+//! `${VAR} hmac-sha256:HEX`, keyed with the portal's API key so that whoever holds the plan
+//! cannot test guesses of a short token (docs/plans.md).
 //!
 //! Invariants: the variable is always the file's (`read` refuses a placeholder naming another,
 //! and a real uri where the file reads one); equal values give equal placeholders, so the

@@ -209,9 +209,11 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     )
     .unwrap()
     .remove(0);
-    let plan =
-        crate::plan::plan_selected(config, &live, PORTAL, PlanOptions::default(), &selection)
-            .unwrap();
+    let options = PlanOptions {
+        selection: Some(selection),
+        ..PlanOptions::default()
+    };
+    let plan = crate::plan::plan(config, &live, PORTAL, options).unwrap();
     assert_eq!(plan.notes.left_out, 1);
     assert_eq!(plan.notes.secrets_not_sent.len(), 1);
     assert_eq!(plan.notes.renames.len(), 1);
@@ -263,17 +265,12 @@ webhooks:
     let Document::Portals(fleet) = &document else {
         unreachable!("a `portals:` file")
     };
-    let options = PlanOptions {
-        prune: false,
-        rotate_secrets: false,
-        secrets_checked: Vec::new(),
-    };
     let live = [LiveWebhook::listed(1, "Hook", "https://h.example.com/h")];
     let alpha = plan(
         &fleet.portals[0].config,
         &live,
         "https://alpha.example.com",
-        options,
+        PlanOptions::default(),
     )
     .expect("plans");
     let key = secrecy::SecretString::from("sk-test-key");

@@ -1,15 +1,10 @@
-//! The plans of a `portals:` file as Markdown (docs/plans.md describes the layout): a summary
-//! table with a row per portal, then a section per portal with its plan as `render_markdown`
-//! shows it.
+//! The plans of a `portals:` file as Markdown: a summary table with a row per portal, then a
+//! section per portal with its plan as `render_markdown` shows it. docs/plans.md describes the
+//! layout and how it stays under [`MAX_MARKDOWN_LEN`] (rows cut shorter by [`LEVELS`], then
+//! left out; sections cut as a plan is, then left out): a delete is always shown or counted.
 //!
-//! Invariants, those of `render_markdown` plus:
-//! - Inert: in a table cell, a user string is a code span as everywhere else, with its pipes
-//!   escaped too (GFM splits cells on `|` even inside a code span, and unescapes `\|` there).
-//! - Bounded: shorter than [`MAX_MARKDOWN_LEN`] bytes. The table keeps a row for every portal,
-//!   cut shorter by [`LEVELS`], down to about 900 portals; past that the last rows are left out,
-//!   counted with their deletes. A section that does not fit whole is cut as `render_markdown`
-//!   cuts a plan if at least [`SECTION_MIN`] bytes remain, and the later ones are left out,
-//!   counted with their deletes. So a delete is always shown or counted.
+//! Inert as `render_markdown` is; in a table cell a user string's pipes are escaped too (GFM
+//! splits cells on `|` even inside a code span, and unescapes `\|` there).
 
 use std::fmt::Write;
 

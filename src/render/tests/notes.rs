@@ -6,7 +6,7 @@
 use super::inert::assert_inert;
 use super::{block_of, fixtures, plain_text};
 use crate::api::LiveWebhook;
-use crate::plan::{PlanOptions, Selection, plan_selected};
+use crate::plan::{PlanOptions, Selection};
 use crate::render::{render_json, render_markdown};
 
 /// Billing sets a secret and needs nothing; Audit sets one and only gets disabled (the enable
@@ -49,9 +49,10 @@ fn planned(prune: bool, targets: &[&str]) -> crate::plan::Plan {
     let options = PlanOptions {
         prune,
         rotate_secrets: false,
+        selection: Some(selection),
         ..PlanOptions::default()
     };
-    plan_selected(&config, &live, fixtures::PORTAL, options, &selection).expect("plans")
+    crate::plan::plan(&config, &live, fixtures::PORTAL, options).expect("plans")
 }
 
 fn targeted() -> crate::plan::Plan {
