@@ -73,7 +73,7 @@ pub struct NamedPortal {
 }
 
 /// How an entry is keyed in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key {
     /// A string key: the webhook's name. Created when no live webhook has it.
     Name(String),

@@ -316,7 +316,7 @@ pub(super) fn webhook_entries(
         let Some(entry) = entry(c, key, value, place) else {
             continue;
         };
-        names.claim(c, &entry.webhook, entry.name_span);
+        names.claim(c, &entry.webhook, entry.name_span, false);
         out.push(entry);
     }
     out
@@ -342,22 +342,18 @@ enum Use {
 }
 
 impl Names {
-    /// Records the name of a shared entry that a portal gets as it is (shared names are
-    /// distinct keys of one mapping, so they cannot clash among themselves).
-    pub(super) fn shared(&mut self, name: &str, span: SourceSpan) {
-        let uses = self.uses.entry(name.to_string()).or_default();
-        uses.push((span, Use::Shared));
-    }
-
     /// Records the name `webhook` manages, written at `name_span`; a problem when an entry
-    /// recorded before claims it too.
+    /// recorded before claims it too. `as_shared`: a shared entry a portal gets as it is (shared
+    /// names are distinct keys of one mapping, so they cannot clash among themselves).
     pub(super) fn claim(
         &mut self,
         c: &mut Checker,
         webhook: &DesiredWebhook,
         name_span: SourceSpan,
+        as_shared: bool,
     ) {
         let (name, this) = match &webhook.key {
+            Key::Name(n) if as_shared => (n, Use::Shared),
             Key::Name(n) => (n, Use::ByName),
             Key::Id(_) => match &webhook.name {
                 Some(n) => (n, Use::ById),

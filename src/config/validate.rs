@@ -12,7 +12,7 @@ use super::desired::{Config, Document};
 use super::display::Source;
 use super::entry::{Place, webhook_entries};
 use super::node::{Kind, Node};
-use super::portals::{TopLevel, fleet};
+use super::portals::fleet;
 use super::problem::Problem;
 use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 
@@ -85,24 +85,23 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
             return empty();
         }
     };
-    let mut top = TopLevel::default();
+    let (mut portal, mut portals, mut webhooks, mut prune) = (None, None, None, None);
     for (key, value) in entries {
         match &key.kind {
-            Kind::Str(k) if k == PORTAL => top.portal = Some((key, value)),
-            Kind::Str(k) if k == PORTALS => top.portals = Some((key, value)),
-            Kind::Str(k) if k == WEBHOOKS => top.webhooks = Some((key, value)),
-            Kind::Str(k) if k == PRUNE => top.prune = Some(value),
+            Kind::Str(k) if k == PORTAL => portal = Some((key, value)),
+            Kind::Str(k) if k == PORTALS => portals = Some((key, value)),
+            Kind::Str(k) if k == WEBHOOKS => webhooks = Some((key, value)),
+            Kind::Str(k) if k == PRUNE => prune = Some(value),
             _ => c.unknown_field(key, TOP_FIELDS, "at the top level"),
         }
     }
-    if let Some(portals) = top.portals {
-        return Document::Portals(fleet(c, &top, portals));
+    let max_deletes = prune.and_then(|value| c.prune(value));
+    if let Some(portals) = portals {
+        let portal = portal.map(|(key, _)| key);
+        return Document::Portals(fleet(c, portals, portal, webhooks, max_deletes));
     }
-    let portal = top
-        .portal
-        .and_then(|(_, value)| Some((c.portal_url(value, PORTAL)?, value.span)));
-    let max_deletes = top.prune.and_then(|value| c.prune(value));
-    let Some((key, value)) = top.webhooks else {
+    let portal = portal.and_then(|(_, value)| Some((c.portal_url(value, PORTAL)?, value.span)));
+    let Some((key, value)) = webhooks else {
         c.error(
             tree.span,
             "config::missing_webhooks",
