@@ -54,7 +54,7 @@ pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
 /// Checks `text` as a `portal:` or `portals:` file called `display_name` in diagnostics.
 pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
     let (tree, source) = parse(text, display_name)?;
-    validate::build(&tree, text, &source).map_err(ConfigError::from_problems)
+    validate::build(&tree, &source).map_err(ConfigError::from_problems)
 }
 
 /// The text of the file at `path` and its display name, refused when it is too large or not

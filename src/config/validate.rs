@@ -1,8 +1,6 @@
-//! Pass 2 of the loader: the shape of the file, checked by hand over the node tree.
-//!
-//! Every problem is recorded and checking goes on, so one run reports everything wrong in the
-//! file. A `Document` is returned only when there is no problem at all. Here: the top level,
-//! and a file with one `portal:`; a file with `portals:` is `portals`'s.
+//! Pass 2 of the loader, checked by hand over the node tree: the top level, and a file with
+//! one `portal:` (a file with `portals:` is `portals`'s). A `Document` is returned only when
+//! there is no problem at all.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -16,14 +14,9 @@ use super::portals::fleet;
 use super::problem::Problem;
 use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 
-pub(super) fn build(
-    tree: &Node,
-    text: &str,
-    source: &Arc<Source>,
-) -> Result<Document, Vec<Problem>> {
+pub(super) fn build(tree: &Node, source: &Arc<Source>) -> Result<Document, Vec<Problem>> {
     let mut c = Checker {
         source,
-        text,
         problems: Vec::new(),
     };
     let document = top_level(&mut c, tree);
