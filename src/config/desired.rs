@@ -65,10 +65,8 @@ pub struct NamedPortal {
     pub api_key_var: String,
     /// Where `apiKey`'s value is written.
     pub api_key_span: SourceSpan,
-    /// What this portal should carry. `config.portal` is its `url:` (always `Some`); its
-    /// webhooks are the shared entries that apply to it, in file order, each overlaid field by
-    /// field by the portal's entry of the same name, followed by the portal's other entries
-    /// in file order. `max_deletes` is the portal's `prune:`, else the top level's.
+    /// What this portal should carry (its merged list, docs/file-format.md). `config.portal` is
+    /// its `url:` (always `Some`); `max_deletes` is the portal's `prune:`, else the top level's.
     pub config: Config,
 }
 

@@ -1,9 +1,6 @@
-//! A `webhooks:` mapping and its entries: each entry's key (a name or an id) and fields, the
-//! checks that need two fields at once (`ssl: true` against the uri), and that no two entries
-//! manage one webhook by name (`Names`, also run over each portal's merged list).
-//!
-//! An entry whose key is unusable is still checked field by field, so its other problems are
-//! reported too; it just yields no `DesiredWebhook`.
+//! A `webhooks:` mapping and its entries: each entry's key and fields, the checks that need two
+//! fields at once, and that no two entries manage one webhook by name (`Names`). An entry whose
+//! key is unusable is still checked field by field; it just yields no `DesiredWebhook`.
 
 use std::collections::{HashMap, HashSet};
 

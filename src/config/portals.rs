@@ -1,9 +1,5 @@
-//! A file with `portals:`: each named portal's `url`, `apiKey` (a `${VAR}` reference, never the
-//! key itself), `prune` and own entries; the shared entries (the top-level `webhooks:`) and
-//! their `only:`; and what ties them together: `only:` names portals of the file, no two
-//! portals share a url, and each portal's merged list (the shared entries it gets, each
-//! overlaid field by field by the portal's own entry of the same name, then its other entries)
-//! passes the checks only the merged list can fail.
+//! A file with `portals:` (docs/file-format.md): each named portal, the shared entries, and
+//! what ties them together, down to the checks only a portal's merged list can fail.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -1,7 +1,5 @@
-//! Problems with a file that loaded: the things that deserve a second look (a literal
-//! `secretKey`, a `secretKey` read from a variable that holds an API key, a uri or a portal's
-//! address whose host has look-alike (non-ASCII) characters, see [`crate::idn`], a literal
-//! uri whose query carries a secret (`?token=...`), a quoted number used as a name), each a `Problem` of severity warning; and a secret that
+//! Problems with a file that loaded: the things that deserve a second look (listed in
+//! docs/file-format.md, "Warnings"), each a `Problem` of severity warning; and a secret that
 //! `apply` could not resolve, shown where the file asks for it.
 
 use std::sync::Arc;
@@ -47,7 +45,14 @@ fn warnings<'a>(
     let mut out: Vec<Problem> = portals
         .filter_map(|(subject, (url, span))| {
             let label = "look-alike host in the portal's address";
-            lookalike(source, *span, url, || subject, label, "the API key is sent to it")
+            lookalike(
+                source,
+                *span,
+                url,
+                || subject,
+                label,
+                "the API key is sent to it",
+            )
         })
         .collect();
     for w in webhooks {
@@ -184,7 +189,10 @@ fn lookalike(
 impl Config {
     /// The warnings for this file, in file order.
     pub fn warnings(&self) -> Vec<Problem> {
-        let portal = self.portal.iter().map(|p| ("the portal URL".to_string(), p));
+        let portal = self
+            .portal
+            .iter()
+            .map(|p| ("the portal URL".to_string(), p));
         warnings(&self.source, &self.webhooks, Vec::new(), portal)
     }
 
