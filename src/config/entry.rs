@@ -2,7 +2,7 @@
 //! fields at once, and that no two entries manage one webhook by name (`Names`). An entry whose
 //! key is unusable is still checked field by field; it just yields no `DesiredWebhook`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use miette::SourceSpan;
 
@@ -390,17 +390,9 @@ impl Names {
 pub(super) struct Only {
     /// Where `only` is written, for the error of an overlay in a portal it leaves out.
     pub key_span: SourceSpan,
-    /// In file order, each with where it is written.
-    pub names: Vec<(String, SourceSpan)>,
-    /// The same names, to ask of each portal (a file may have thousands).
-    set: HashSet<String>,
-}
-
-impl Only {
-    /// Whether the portal called `portal` gets the entry.
-    pub(super) fn includes(&self, portal: &str) -> bool {
-        self.set.contains(portal)
-    }
+    /// Each name with where it is written, indexed to ask of each portal (a file may have
+    /// thousands).
+    pub names: HashMap<String, SourceSpan>,
 }
 
 impl Checker<'_> {
@@ -421,12 +413,12 @@ impl Checker<'_> {
             "list the portals that get the entry, or remove the entry",
         ];
         let items = self.list(value, (ONLY, "a list of portal names"), help, empty)?;
-        let mut names = Vec::new();
+        let mut names = HashMap::new();
         let mut ok = true;
         for item in items {
             match &item.kind {
                 Kind::Str(name) => {
-                    if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
+                    if let Some(first) = names.get(name) {
                         // Harmless, but a second name was most likely meant.
                         let problem = problem_at(
                             self.source,
@@ -442,8 +434,9 @@ impl Checker<'_> {
                         .with_label(*first, "first".to_string());
                         self.problems.push(problem);
                         ok = false;
+                    } else {
+                        names.insert(name.clone(), item.span);
                     }
-                    names.push((name.clone(), item.span));
                 }
                 other => {
                     ok = false;
@@ -457,9 +450,8 @@ impl Checker<'_> {
                 }
             }
         }
-        ok.then(|| Only {
+        ok.then_some(Only {
             key_span: key.span,
-            set: names.iter().map(|(name, _)| name.clone()).collect(),
             names,
         })
     }

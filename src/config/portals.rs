@@ -434,7 +434,7 @@ pub(super) fn portal_webhooks(
     shared: &[Entry],
     own: Vec<Entry>,
 ) -> Vec<DesiredWebhook> {
-    let applies = |s: &Entry| s.only.as_ref().is_none_or(|only| only.includes(portal));
+    let applies = |s: &Entry| (s.only.as_ref()).is_none_or(|only| only.names.contains_key(portal));
     // Every shared entry is keyed by name (`fleet` keeps no other), so an id key matches none.
     let index: HashMap<&Key, usize> = (shared.iter().enumerate())
         .map(|(i, s)| (&s.webhook.key, i))
