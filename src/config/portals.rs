@@ -288,19 +288,10 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
         }
     }
     if let Kind::Map(_) = value.kind {
+        let (address, var) = ("https://docs.example.com", format!("${{{example_var}}}"));
         let missing = [
-            (
-                has_url,
-                "config::missing_url",
-                URL,
-                "https://docs.example.com".to_string(),
-            ),
-            (
-                has_key,
-                "config::missing_api_key",
-                API_KEY,
-                format!("${{{example_var}}}"),
-            ),
+            (has_url, "config::missing_url", URL, address),
+            (has_key, "config::missing_api_key", API_KEY, var.as_str()),
         ];
         for (_, code, field, example) in missing.into_iter().filter(|(has, ..)| !has) {
             let message = match &name {
