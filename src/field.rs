@@ -15,8 +15,8 @@
 //!
 //! Invariant: a new field does not compile until every stage handles it. Code that treats
 //! fields one by one matches on `Field` without a wildcard arm (`Webhook::value`, the loader's
-//! entry check, the schema, the request the API is sent, the checks of a hand-edited saved
-//! plan), and a `Webhook` is built only by struct literals. docs/contributing.md's "How to add a field"
+//! entry check, the request the API is sent, the checks of a hand-edited saved plan), and a
+//! `Webhook` is built only by struct literals; a test holds the committed schema to `Field`. docs/contributing.md's "How to add a field"
 //! lists where the compiler sends you.
 
 use crate::triggers::TriggerSet;
