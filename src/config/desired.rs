@@ -193,7 +193,6 @@ impl Document {
         }
     }
 
-    /// `configs`, to change.
     pub(super) fn configs_mut(&mut self) -> Vec<&mut Config> {
         match self {
             Document::One(config) => vec![config],

@@ -386,7 +386,6 @@ impl Names {
     }
 }
 
-/// A shared entry's `only:`.
 pub(super) struct Only {
     /// Where `only` is written, for the error of an overlay in a portal it leaves out.
     pub key_span: SourceSpan,

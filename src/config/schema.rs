@@ -12,14 +12,12 @@ pub fn schema_json() -> &'static str {
     include_str!("../../webhooks.schema.json")
 }
 
-/// The keys of the top level.
 pub(super) const TOP_FIELDS: &[&str] = &[PORTAL, PORTALS, PRUNE, WEBHOOKS];
 pub(super) const PORTAL: &str = "portal";
 pub(super) const PORTALS: &str = "portals";
 pub(super) const PRUNE: &str = "prune";
 pub(super) const WEBHOOKS: &str = "webhooks";
 
-/// The keys under `prune:`.
 pub(super) const PRUNE_FIELDS: &[&str] = &[MAX_DELETES];
 pub(super) const MAX_DELETES: &str = "maxDeletes";
 
@@ -28,7 +26,6 @@ pub(super) const PORTAL_FIELDS: &[&str] = &[URL, API_KEY, PRUNE, WEBHOOKS];
 pub(super) const URL: &str = "url";
 pub(super) const API_KEY: &str = "apiKey";
 
-/// The keys of a webhook entry.
 pub(super) const ENTRY_FIELDS: &[&str] = Field::KEYS;
 /// `only: [portal names]`: in a shared entry of a `portals:` file only. Not a webhook field
 /// (`crate::field` is what the portal stores), so it is not in `ENTRY_FIELDS`.
