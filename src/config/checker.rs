@@ -41,14 +41,10 @@ impl Checker<'_> {
     /// The part of `span` on its first line: a label over a whole block (a list, or a string
     /// that swallowed the rest of the file) would only frame lines that are blanked anyway.
     fn first_line(&self, span: SourceSpan) -> SourceSpan {
-        let start = span.offset().min(self.source.text().len());
-        let end = (start + span.len()).min(self.source.text().len());
-        match self
-            .source
-            .text()
-            .get(start..end)
-            .and_then(|t| t.find('\n'))
-        {
+        let text = self.source.text();
+        let start = span.offset().min(text.len());
+        let end = (start + span.len()).min(text.len());
+        match text.get(start..end).and_then(|t| t.find('\n')) {
             Some(nl) => SourceSpan::from(start..start + nl.max(1).min(end - start)),
             None => span,
         }
@@ -77,11 +73,8 @@ impl Checker<'_> {
 
     /// The text a node was read from, for messages about non-secret values.
     pub(super) fn raw(&self, node: &Node) -> &str {
-        let start = node.span.offset();
-        self.source
-            .text()
-            .get(start..start + node.span.len())
-            .unwrap_or("")
+        let (text, start) = (self.source.text(), node.span.offset());
+        text.get(start..start + node.span.len()).unwrap_or("")
     }
 
     pub(super) fn wrong_type(
