@@ -8,7 +8,8 @@
 //! per stage had to be copied field by field. The file's partial record
 //! (`config::DesiredWebhook`) and the portal's (`api::LiveWebhook`) each become a `Webhook` in
 //! one place. A new field does not compile until every stage handles it (no wildcard arm on
-//! `Field`, struct literals only): docs/contributing.md, "How to add a field".
+//! `Field`, struct literals only), and a test holds the committed schema to `Field`:
+//! docs/contributing.md, "How to add a field".
 
 use crate::triggers::TriggerSet;
 

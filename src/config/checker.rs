@@ -1,12 +1,8 @@
-//! The `Checker`: what pass 2 of the loader records problems in, and the checks of one value:
-//! its YAML type (a string, a boolean, a known key), and each field's rules (a name, a URL,
-//! triggers, a target, a `secretKey` as written, `prune:`), so that a file that loads is one
-//! the server should accept.
-//!
-//! Each check records its problems and returns `None` for a bad value, so the caller keeps
-//! going and every problem in the file is reported. Messages quote the file only through
-//! `quote`, which refuses any text the display copy blanks (it may be a secret). The secret
-//! policy itself is `secret`'s; only how a `secretKey` is written in the file is checked here.
+//! The `Checker`: what pass 2 of the loader records problems in, and the checks of one value
+//! (its YAML type, and each field's rules), so that a file that loads is one the server should
+//! accept. Each check records its problems and returns `None` for a bad value, so the caller
+//! keeps going. Messages quote the file only through `quote`, which refuses any text the
+//! display copy blanks (it may be a secret).
 
 use std::sync::Arc;
 
@@ -21,11 +17,10 @@ use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, 
 use super::secret::{POLICY, SecretRef, check_secret_policy, parse_env_ref};
 use crate::triggers::{self, Parsed, TriggerSet};
 
-/// Collects problems for one file.
+/// Collects problems for one file. The text it quotes back (for non-secrets only) is the
+/// original, `source.text()`, not the display copy.
 pub(super) struct Checker<'a> {
     pub source: &'a Arc<Source>,
-    /// The original text (not the display copy). Only quoted back for non-secrets.
-    pub text: &'a str,
     pub problems: Vec<Problem>,
 }
 
@@ -46,9 +41,10 @@ impl Checker<'_> {
     /// The part of `span` on its first line: a label over a whole block (a list, or a string
     /// that swallowed the rest of the file) would only frame lines that are blanked anyway.
     fn first_line(&self, span: SourceSpan) -> SourceSpan {
-        let start = span.offset().min(self.text.len());
-        let end = (start + span.len()).min(self.text.len());
-        match self.text.get(start..end).and_then(|t| t.find('\n')) {
+        let text = self.source.text();
+        let start = span.offset().min(text.len());
+        let end = (start + span.len()).min(text.len());
+        match text.get(start..end).and_then(|t| t.find('\n')) {
             Some(nl) => SourceSpan::from(start..start + nl.max(1).min(end - start)),
             None => span,
         }
@@ -65,7 +61,7 @@ impl Checker<'_> {
     /// character shown as `?` does not count; messages escape those themselves).
     pub(super) fn quotable(&self, spans: &[SourceSpan]) -> bool {
         let display = self.source.display().inner().as_bytes();
-        let text = self.text.as_bytes();
+        let text = self.source.text().as_bytes();
         spans.iter().all(|s| {
             let range = s.offset()..s.offset() + s.len();
             match (text.get(range.clone()), display.get(range)) {
@@ -77,8 +73,8 @@ impl Checker<'_> {
 
     /// The text a node was read from, for messages about non-secret values.
     pub(super) fn raw(&self, node: &Node) -> &str {
-        let start = node.span.offset();
-        self.text.get(start..start + node.span.len()).unwrap_or("")
+        let (text, start) = (self.source.text(), node.span.offset());
+        text.get(start..start + node.span.len()).unwrap_or("")
     }
 
     pub(super) fn wrong_type(

@@ -65,15 +65,13 @@ pub struct NamedPortal {
     pub api_key_var: String,
     /// Where `apiKey`'s value is written.
     pub api_key_span: SourceSpan,
-    /// What this portal should carry. `config.portal` is its `url:` (always `Some`); its
-    /// webhooks are the shared entries that apply to it, in file order, each overlaid field by
-    /// field by the portal's entry of the same name, followed by the portal's other entries
-    /// in file order. `max_deletes` is the portal's `prune:`, else the top level's.
+    /// What this portal should carry (its merged list, docs/file-format.md). `config.portal` is
+    /// its `url:` (always `Some`); `max_deletes` is the portal's `prune:`, else the top level's.
     pub config: Config,
 }
 
 /// How an entry is keyed in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key {
     /// A string key: the webhook's name. Created when no live webhook has it.
     Name(String),
@@ -195,7 +193,6 @@ impl Document {
         }
     }
 
-    /// `configs`, to change.
     pub(super) fn configs_mut(&mut self) -> Vec<&mut Config> {
         match self {
             Document::One(config) => vec![config],

@@ -1,26 +1,9 @@
-//! The file as diagnostics show it: its structure and the values of fields that are never
-//! secret, every other value blanked, built only when a diagnostic needs it.
-//!
-//! A rendered diagnostic prints the labelled line and the lines around it, so whatever the
-//! file holds there would land in a CI log. The display copy is an allowlist: it starts blank
-//! and shows only what is known to be harmless:
-//! - the structure: indentation, the punctuation between values, mapping keys, an alias's name
-//!   (`*events`), and the `#` of comments (never their text);
-//! - the values of the fields that are never secret (`Field::is_secret` says which: `name`,
-//!   `enabled`, `ssl`, `triggers`, `targetId`; and `only`, `prune`), numbers, booleans, nulls
-//!   and `${VAR}` references (nothing in a secret field's value, though);
-//! - addresses (`uri`, `portal`, a portal's `url`) with their credentials masked
-//!   (`redact::mask_credentials`) and the values of their query blanked; any other string
-//!   shown has the credentials of a URL in it masked too.
-//!
-//! Everything else is blanked: a secret field's value, the string value of a key the format
-//! does not have there, a string that spans lines (a stray `|` makes the rest of the file one),
-//! anchors and tags, and a shown value from a run of spaces on (where a line joined to
-//! it starts). A secret under a key no list foresees is blanked too, since it is not on the
-//! list.
-//!
-//! A file that does not parse has no structure to go by, so when it may hold a secret
-//! (`may_hold_secrets`, a search for the signs of one) none of its lines is shown.
+//! The file as diagnostics show it: an allowlist copy, built only when a diagnostic needs it,
+//! that shows the structure and the values of fields that are never secret (`Field::is_secret`)
+//! and blanks every other value; what shows and what not is listed in
+//! docs/faults-and-security.md ("Error messages about the file"). A file that does not parse
+//! has no structure to go by, so when it may hold a secret (`may_hold_secrets`) none of its
+//! lines is shown.
 //!
 //! A blanked value becomes `***` followed by spaces, so neither its length nor its characters
 //! show. Every byte keeps its place (spaces pad what was removed), and control characters become

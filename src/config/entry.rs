@@ -1,11 +1,8 @@
-//! A `webhooks:` mapping and its entries: each entry's key (a name or an id) and fields, the
-//! checks that need two fields at once (`ssl: true` against the uri), and that no two entries
-//! manage one webhook by name (`Names`, also run over each portal's merged list).
-//!
-//! An entry whose key is unusable is still checked field by field, so its other problems are
-//! reported too; it just yields no `DesiredWebhook`.
+//! A `webhooks:` mapping and its entries: each entry's key and fields, the checks that need two
+//! fields at once, and that no two entries manage one webhook by name (`Names`). An entry whose
+//! key is unusable is still checked field by field; it just yields no `DesiredWebhook`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use miette::SourceSpan;
 
@@ -316,7 +313,7 @@ pub(super) fn webhook_entries(
         let Some(entry) = entry(c, key, value, place) else {
             continue;
         };
-        names.claim(c, &entry.webhook, entry.name_span);
+        names.claim(c, &entry.webhook, entry.name_span, false);
         out.push(entry);
     }
     out
@@ -342,22 +339,18 @@ enum Use {
 }
 
 impl Names {
-    /// Records the name of a shared entry that a portal gets as it is (shared names are
-    /// distinct keys of one mapping, so they cannot clash among themselves).
-    pub(super) fn shared(&mut self, name: &str, span: SourceSpan) {
-        let uses = self.uses.entry(name.to_string()).or_default();
-        uses.push((span, Use::Shared));
-    }
-
     /// Records the name `webhook` manages, written at `name_span`; a problem when an entry
-    /// recorded before claims it too.
+    /// recorded before claims it too. `as_shared`: a shared entry a portal gets as it is (shared
+    /// names are distinct keys of one mapping, so they cannot clash among themselves).
     pub(super) fn claim(
         &mut self,
         c: &mut Checker,
         webhook: &DesiredWebhook,
         name_span: SourceSpan,
+        as_shared: bool,
     ) {
         let (name, this) = match &webhook.key {
+            Key::Name(n) if as_shared => (n, Use::Shared),
             Key::Name(n) => (n, Use::ByName),
             Key::Id(_) => match &webhook.name {
                 Some(n) => (n, Use::ById),
@@ -393,21 +386,12 @@ impl Names {
     }
 }
 
-/// A shared entry's `only:`.
 pub(super) struct Only {
     /// Where `only` is written, for the error of an overlay in a portal it leaves out.
     pub key_span: SourceSpan,
-    /// In file order, each with where it is written.
-    pub names: Vec<(String, SourceSpan)>,
-    /// The same names, to ask of each portal (a file may have thousands).
-    set: HashSet<String>,
-}
-
-impl Only {
-    /// Whether the portal called `portal` gets the entry.
-    pub(super) fn includes(&self, portal: &str) -> bool {
-        self.set.contains(portal)
-    }
+    /// Each name with where it is written, indexed to ask of each portal (a file may have
+    /// thousands).
+    pub names: HashMap<String, SourceSpan>,
 }
 
 impl Checker<'_> {
@@ -428,12 +412,12 @@ impl Checker<'_> {
             "list the portals that get the entry, or remove the entry",
         ];
         let items = self.list(value, (ONLY, "a list of portal names"), help, empty)?;
-        let mut names = Vec::new();
+        let mut names = HashMap::new();
         let mut ok = true;
         for item in items {
             match &item.kind {
                 Kind::Str(name) => {
-                    if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
+                    if let Some(first) = names.get(name) {
                         // Harmless, but a second name was most likely meant.
                         let problem = problem_at(
                             self.source,
@@ -449,8 +433,9 @@ impl Checker<'_> {
                         .with_label(*first, "first".to_string());
                         self.problems.push(problem);
                         ok = false;
+                    } else {
+                        names.insert(name.clone(), item.span);
                     }
-                    names.push((name.clone(), item.span));
                 }
                 other => {
                     ok = false;
@@ -464,9 +449,8 @@ impl Checker<'_> {
                 }
             }
         }
-        ok.then(|| Only {
+        ok.then_some(Only {
             key_span: key.span,
-            set: names.iter().map(|(name, _)| name.clone()).collect(),
             names,
         })
     }

@@ -4,30 +4,9 @@
 //! is reported at once, each pointing at the offending value. Nothing downstream re-validates:
 //! a `Config` that exists is well-formed. Secrets stay unresolved (`SecretRef`) so that `plan`
 //! and `validate` never need their values; `apply` resolves them before its first write.
-//!
-//! The files, in the order the data flows: `node` (pass 1: the YAML text to a loose tree of
-//! spanned nodes; only YAML-level errors stop it); `validate` (pass 2, from the top level),
-//! `entry` and `portals` (the file's shapes) and `checker` (the `Checker` every problem is
-//! recorded in, and the checks of one value); `display` (the allowlist copy diagnostics show);
-//! `problem`, `warnings` and `desired` (what the loader returns); and the leaves `schema`,
-//! `rules` and `secret`. Text from the file is escaped in messages by `redact::escaped`, the
-//! crate's one rule for it (`problem::shown` also cuts it short).
-//!
-//! Imports flow one way, from this file down to the leaves; no file below imports this one.
-
-//! Decisions where the file format leaves room:
-//! - A key under `webhooks` is an id only when it is a plain YAML integer; a quoted `"9846"`
-//!   is a name, as YAML says (`Config::warnings` points it out).
-//! - `triggers` is a list; the only scalar accepted is `"*"` (or `All`). An empty list is an
-//!   error, because the portal would read it as every event.
-//! - Booleans are YAML 1.2 (`true`/`false`); `yes`/`no`/`on`/`off` are strings, so
-//!   `enabled: yes` is an error and a webhook may be named `no`.
-//! - `targetId: 42` (a plain integer) is taken as the string `"42"`, exactly as written.
-//! - `uri` and `portal` are kept as written (not normalised by the URL parser), so they
-//!   compare equal to what the portal stores.
-//! - In a `portals:` file, a portal's `prune:` replaces the top level's whole: `prune: {}`
-//!   there means no limit for that portal. Portal names are ASCII, as they are typed on the
-//!   command line. A shared entry's problem is reported once, however many portals get it.
+//! The files and what each holds: docs/contributing.md; how the format's open choices are
+//! read: docs/file-format.md ("Where YAML leaves room"). Imports flow one way, from this file
+//! down to the leaves.
 
 mod checker;
 mod desired;
@@ -75,7 +54,7 @@ pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
 /// Checks `text` as a `portal:` or `portals:` file called `display_name` in diagnostics.
 pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
     let (tree, source) = parse(text, display_name)?;
-    validate::build(&tree, text, &source).map_err(ConfigError::from_problems)
+    validate::build(&tree, &source).map_err(ConfigError::from_problems)
 }
 
 /// The text of the file at `path` and its display name, refused when it is too large or not

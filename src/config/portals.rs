@@ -1,9 +1,5 @@
-//! A file with `portals:`: each named portal's `url`, `apiKey` (a `${VAR}` reference, never the
-//! key itself), `prune` and own entries; the shared entries (the top-level `webhooks:`) and
-//! their `only:`; and what ties them together: `only:` names portals of the file, no two
-//! portals share a url, and each portal's merged list (the shared entries it gets, each
-//! overlaid field by field by the portal's own entry of the same name, then its other entries)
-//! passes the checks only the merged list can fail.
+//! A file with `portals:` (docs/file-format.md): each named portal, the shared entries, and
+//! what ties them together, down to the checks only a portal's merged list can fail.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -18,19 +14,17 @@ use super::problem::{problem_at, shown};
 use super::rules::check_url;
 use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest_field};
 
-/// The keys of the top level, each with its key and value as written.
-#[derive(Default)]
-pub(super) struct TopLevel<'n> {
-    pub portal: Option<(&'n Node, &'n Node)>,
-    pub portals: Option<(&'n Node, &'n Node)>,
-    pub webhooks: Option<(&'n Node, &'n Node)>,
-    pub prune: Option<&'n Node>,
-}
-
-/// The portals of a file with `portals:` (`portals` is that key and its value). The result is
-/// only complete when no problem was recorded.
-pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) -> Fleet {
-    if let Some((portal, _)) = top.portal {
+/// The portals of a file with `portals:` (`portals` is that key and its value), beside the
+/// top level's `portal` key (an error), `webhooks` and `prune:` limit. The result is only
+/// complete when no problem was recorded.
+pub(super) fn fleet(
+    c: &mut Checker,
+    portals: (&Node, &Node),
+    portal: Option<&Node>,
+    webhooks: Option<(&Node, &Node)>,
+    default_limit: Option<usize>,
+) -> Fleet {
+    if let Some(portal) = portal {
         let problem = problem_at(
             c.source,
             portal.span,
@@ -46,10 +40,8 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
         c.problems.push(problem);
     }
     let span = portals.0.span;
-    let default_limit = top.prune.and_then(|value| c.prune(value));
     let drafts = drafts(c, portals.0, portals.1);
-    let shared: Vec<Entry> = top
-        .webhooks
+    let shared: Vec<Entry> = webhooks
         .map(|(key, value)| webhook_entries(c, key, value, Place::Shared))
         .unwrap_or_default()
         .into_iter()
@@ -296,19 +288,10 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
         }
     }
     if let Kind::Map(_) = value.kind {
+        let (address, var) = ("https://docs.example.com", format!("${{{example_var}}}"));
         let missing = [
-            (
-                has_url,
-                "config::missing_url",
-                URL,
-                "https://docs.example.com".to_string(),
-            ),
-            (
-                has_key,
-                "config::missing_api_key",
-                API_KEY,
-                format!("${{{example_var}}}"),
-            ),
+            (has_url, "config::missing_url", URL, address),
+            (has_key, "config::missing_api_key", API_KEY, var.as_str()),
         ];
         for (_, code, field, example) in missing.into_iter().filter(|(has, ..)| !has) {
             let message = match &name {
@@ -442,21 +425,15 @@ pub(super) fn portal_webhooks(
     shared: &[Entry],
     own: Vec<Entry>,
 ) -> Vec<DesiredWebhook> {
-    let applies = |s: &Entry| s.only.as_ref().is_none_or(|only| only.includes(portal));
-    let by_name: HashMap<&str, usize> = (shared.iter().enumerate())
-        .filter_map(|(i, s)| match &s.webhook.key {
-            Key::Name(name) => Some((name.as_str(), i)),
-            Key::Id(_) => None,
-        })
+    let applies = |s: &Entry| (s.only.as_ref()).is_none_or(|only| only.names.contains_key(portal));
+    // Every shared entry is keyed by name (`fleet` keeps no other), so an id key matches none.
+    let index: HashMap<&Key, usize> = (shared.iter().enumerate())
+        .map(|(i, s)| (&s.webhook.key, i))
         .collect();
     let mut overlays: Vec<Option<Entry>> = shared.iter().map(|_| None).collect();
     let mut rest = Vec::new();
     for entry in own {
-        let shared_index = match &entry.webhook.key {
-            Key::Name(name) => by_name.get(name.as_str()).copied(),
-            Key::Id(_) => None,
-        };
-        match shared_index {
+        match index.get(&entry.webhook.key).copied() {
             Some(i) if applies(&shared[i]) => overlays[i] = Some(entry),
             Some(i) => left_out(c, portal, &shared[i], &entry),
             None => rest.push(entry),
@@ -472,21 +449,14 @@ pub(super) fn portal_webhooks(
             Some(own) => shared.webhook.overlaid_by(&own.webhook),
             None => shared.webhook.clone(),
         };
-        match &overlay {
-            Some(overlay) => {
-                ssl_across(c, shared, overlay, &merged);
-                names.claim(c, &merged, merged.span);
-            }
-            None => {
-                if let Key::Name(name) = &merged.key {
-                    names.shared(name, merged.span);
-                }
-            }
+        if let Some(own) = &overlay {
+            ssl_across(c, shared, own, &merged);
         }
+        names.claim(c, &merged, merged.span, overlay.is_none());
         out.push(merged);
     }
     for entry in rest {
-        names.claim(c, &entry.webhook, entry.name_span);
+        names.claim(c, &entry.webhook, entry.name_span, false);
         out.push(entry.webhook);
     }
     out

@@ -140,9 +140,8 @@ pub struct Problem {
     source_code: Arc<Source>,
     code: &'static str,
     message: String,
-    /// Where the problem is; `secondary` labels point at what it involves elsewhere.
-    primary: LabeledSpan,
-    secondary: Vec<LabeledSpan>,
+    /// Where the problem is, then what it involves elsewhere.
+    labels: Vec<LabeledSpan>,
     help: Option<String>,
     severity: Severity,
     /// False when the file's lines must not be shown (see `with_snippet`).
@@ -163,8 +162,7 @@ pub fn problem_at(
         source_code: Arc::clone(source),
         code,
         message,
-        primary: LabeledSpan::new_primary_with_span(Some(label), span),
-        secondary: Vec::new(),
+        labels: vec![LabeledSpan::new_primary_with_span(Some(label), span)],
         help,
         severity: Severity::Error,
         snippet: true,
@@ -174,7 +172,7 @@ pub fn problem_at(
 impl Problem {
     /// Adds a secondary label, e.g. where a duplicate was first written.
     pub fn with_label(mut self, span: SourceSpan, label: String) -> Self {
-        self.secondary
+        self.labels
             .push(LabeledSpan::new_with_span(Some(label), span));
         self
     }
@@ -203,7 +201,7 @@ impl Problem {
 
     /// Where the primary label points.
     pub fn span(&self) -> SourceSpan {
-        *self.primary.inner()
+        *self.labels[0].inner()
     }
 
     /// The 1-based line of the primary label, for callers and tests that do not render.
@@ -226,8 +224,8 @@ impl Problem {
                 .rposition(|&b| b == b'\n')
                 .map_or(0, |i| i + 1)
         };
-        std::iter::once(&self.primary)
-            .chain(&self.secondary)
+        self.labels
+            .iter()
             .all(|l| column(l.offset()).max(column(l.offset() + l.len())) <= MAX_SNIPPET_COLUMN)
     }
 
@@ -279,9 +277,9 @@ impl Diagnostic for Problem {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let labels = std::iter::once(&self.primary).chain(&self.secondary);
+        let labels = self.labels.iter().cloned();
         self.snippet()
-            .then(|| Box::new(labels.cloned()) as Box<dyn Iterator<Item = _>>)
+            .then(|| Box::new(labels) as Box<dyn Iterator<Item = _>>)
     }
 }
 

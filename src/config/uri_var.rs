@@ -1,10 +1,5 @@
-//! `uri: ${VAR}`: a webhook uri read from the environment when `plan` or `apply` runs, for
-//! receivers that authenticate by a secret in the URL (`?token=...`, `/services/T0/B0/XXXX`).
-//!
-//! The loader keeps only the variable's name (`DesiredWebhook::uri_var`); `validate` needs no
-//! environment. `resolve_uris` reads every such variable before anything is planned: an unset
-//! one is an error naming it, never a uri left unmanaged, and its value must pass the checks a
-//! literal uri passes.
+//! `uri: ${VAR}` (docs/file-format.md): the loader keeps only the variable's name, and
+//! `resolve_uris` reads every such variable before anything is planned.
 //!
 //! Invariant: the value is never shown. Errors name the variable and give a static reason, and
 //! every value read is registered with `redact`, so no echo from outside can show it either.

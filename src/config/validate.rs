@@ -1,8 +1,6 @@
-//! Pass 2 of the loader: the shape of the file, checked by hand over the node tree.
-//!
-//! Every problem is recorded and checking goes on, so one run reports everything wrong in the
-//! file. A `Document` is returned only when there is no problem at all. Here: the top level,
-//! and a file with one `portal:`; a file with `portals:` is `portals`'s.
+//! Pass 2 of the loader, checked by hand over the node tree: the top level, and a file with
+//! one `portal:` (a file with `portals:` is `portals`'s). A `Document` is returned only when
+//! there is no problem at all.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -12,18 +10,13 @@ use super::desired::{Config, Document};
 use super::display::Source;
 use super::entry::{Place, webhook_entries};
 use super::node::{Kind, Node};
-use super::portals::{TopLevel, fleet};
+use super::portals::fleet;
 use super::problem::Problem;
 use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 
-pub(super) fn build(
-    tree: &Node,
-    text: &str,
-    source: &Arc<Source>,
-) -> Result<Document, Vec<Problem>> {
+pub(super) fn build(tree: &Node, source: &Arc<Source>) -> Result<Document, Vec<Problem>> {
     let mut c = Checker {
         source,
-        text,
         problems: Vec::new(),
     };
     let document = top_level(&mut c, tree);
@@ -85,24 +78,23 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
             return empty();
         }
     };
-    let mut top = TopLevel::default();
+    let (mut portal, mut portals, mut webhooks, mut prune) = (None, None, None, None);
     for (key, value) in entries {
         match &key.kind {
-            Kind::Str(k) if k == PORTAL => top.portal = Some((key, value)),
-            Kind::Str(k) if k == PORTALS => top.portals = Some((key, value)),
-            Kind::Str(k) if k == WEBHOOKS => top.webhooks = Some((key, value)),
-            Kind::Str(k) if k == PRUNE => top.prune = Some(value),
+            Kind::Str(k) if k == PORTAL => portal = Some((key, value)),
+            Kind::Str(k) if k == PORTALS => portals = Some((key, value)),
+            Kind::Str(k) if k == WEBHOOKS => webhooks = Some((key, value)),
+            Kind::Str(k) if k == PRUNE => prune = Some(value),
             _ => c.unknown_field(key, TOP_FIELDS, "at the top level"),
         }
     }
-    if let Some(portals) = top.portals {
-        return Document::Portals(fleet(c, &top, portals));
+    let max_deletes = prune.and_then(|value| c.prune(value));
+    if let Some(portals) = portals {
+        let portal = portal.map(|(key, _)| key);
+        return Document::Portals(fleet(c, portals, portal, webhooks, max_deletes));
     }
-    let portal = top
-        .portal
-        .and_then(|(_, value)| Some((c.portal_url(value, PORTAL)?, value.span)));
-    let max_deletes = top.prune.and_then(|value| c.prune(value));
-    let Some((key, value)) = top.webhooks else {
+    let portal = portal.and_then(|(_, value)| Some((c.portal_url(value, PORTAL)?, value.span)));
+    let Some((key, value)) = webhooks else {
         c.error(
             tree.span,
             "config::missing_webhooks",

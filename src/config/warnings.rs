@@ -1,7 +1,5 @@
-//! Problems with a file that loaded: the things that deserve a second look (a literal
-//! `secretKey`, a `secretKey` read from a variable that holds an API key, a uri or a portal's
-//! address whose host has look-alike (non-ASCII) characters, see [`crate::idn`], a literal
-//! uri whose query carries a secret (`?token=...`), a quoted number used as a name), each a `Problem` of severity warning; and a secret that
+//! Problems with a file that loaded: the things that deserve a second look (listed in
+//! docs/file-format.md, "Warnings"), each a `Problem` of severity warning; and a secret that
 //! `apply` could not resolve, shown where the file asks for it.
 
 use std::sync::Arc;
@@ -24,8 +22,8 @@ impl Document {
             Document::Portals(fleet) => {
                 let key_vars = fleet.portals.iter().map(|p| p.api_key_var.as_str());
                 let portals = fleet.portals.iter().filter_map(|p| {
-                    let subject = || format!("the url of portal '{}'", shown(&p.name));
-                    lookalike_portal(&fleet.source, p.config.portal.as_ref()?, subject)
+                    let subject = format!("the url of portal '{}'", shown(&p.name));
+                    Some((subject, p.config.portal.as_ref()?))
                 });
                 warnings(&fleet.source, &fleet.written, key_vars.collect(), portals)
             }
@@ -33,17 +31,30 @@ impl Document {
     }
 }
 
-/// The warnings of a file that writes `webhooks`, whose portals' addresses give the
-/// `portals` warnings. `key_vars` are the variables that hold a portal's API key besides
-/// DOCSPACE_API_KEY (each portal's `apiKey` in a `portals:` file).
-fn warnings(
+/// The warnings of a file that writes `webhooks`, and whose `portals` are the portals'
+/// addresses, each with how a message names it. `key_vars` are the variables that hold a
+/// portal's API key besides DOCSPACE_API_KEY (each portal's `apiKey` in a `portals:` file).
+fn warnings<'a>(
     source: &Arc<Source>,
     webhooks: &[DesiredWebhook],
     mut key_vars: Vec<&str>,
-    portals: impl Iterator<Item = Problem>,
+    portals: impl Iterator<Item = (String, &'a (String, SourceSpan))>,
 ) -> Vec<Problem> {
     key_vars.push(KEY_VAR);
-    let mut out = Vec::new();
+    // The look-alike warning for a portal's address, the host the API key is sent to (issue 19).
+    let mut out: Vec<Problem> = portals
+        .filter_map(|(subject, (url, span))| {
+            let label = "look-alike host in the portal's address";
+            lookalike(
+                source,
+                *span,
+                url,
+                || subject,
+                label,
+                "the API key is sent to it",
+            )
+        })
+        .collect();
     for w in webhooks {
         if let Some(SecretRef::Literal(_)) = w.secret {
             out.push(problem_at(
@@ -108,11 +119,7 @@ fn warnings(
             ));
         }
     }
-    let mut out: Vec<Problem> = out
-        .into_iter()
-        .chain(portals)
-        .map(Problem::warning)
-        .collect();
+    out = out.into_iter().map(Problem::warning).collect();
     out.sort_by_key(|w| w.span().offset());
     out
 }
@@ -142,24 +149,6 @@ fn secret_in_uri(source: &Arc<Source>, w: &DesiredWebhook, uri: &str) -> Option<
         ),
     );
     Some(problem)
-}
-
-/// The look-alike warning for a portal's address (`portal:`, or a portal's `url:`), the host
-/// the API key is sent to (issue 19).
-fn lookalike_portal(
-    source: &Arc<Source>,
-    portal: &(String, SourceSpan),
-    subject: impl FnOnce() -> String,
-) -> Option<Problem> {
-    let (url, span) = portal;
-    lookalike(
-        source,
-        *span,
-        url,
-        subject,
-        "look-alike host in the portal's address",
-        "the API key is sent to it",
-    )
 }
 
 /// The look-alike warning for `text` (a uri or a portal's address) written at `span`, when its
@@ -200,10 +189,11 @@ fn lookalike(
 impl Config {
     /// The warnings for this file, in file order.
     pub fn warnings(&self) -> Vec<Problem> {
-        let subject = || "the portal URL".to_string();
-        let portal =
-            (self.portal.as_ref()).and_then(|p| lookalike_portal(&self.source, p, subject));
-        warnings(&self.source, &self.webhooks, Vec::new(), portal.into_iter())
+        let portal = self
+            .portal
+            .iter()
+            .map(|p| ("the portal URL".to_string(), p));
+        warnings(&self.source, &self.webhooks, Vec::new(), portal)
     }
 
     /// `error` pointing at the `secretKey` of the entry that asks for its variable for the
