@@ -40,16 +40,17 @@ pub(super) fn run(
     };
     // A saved plan too is applied with the reviewed file: every URL and variable is its.
     let document = session.load(&args.input.file.file, true)?;
+    let parts;
     let runs = match saved {
         Some((path, loaded)) => {
-            let parts = loaded.parts(&document)?;
+            parts = loaded.parts(&document)?;
             printer.note(format_args!(
                 "Read the saved plan {} (SHA-256 {}).",
                 path.display(),
                 loaded.digest
             ));
             let parallelism = args.input.portal_parallelism;
-            let runs = portals::check_saved(session, parts, &document, parallelism)?;
+            let runs = portals::check_saved(session, &parts, &document, parallelism)?;
             refuse_stale(&runs, printer)?;
             runs
         }

@@ -76,21 +76,30 @@ pub(super) struct PortalRun<'a, T = Planned> {
 #[derive(Clone, Copy)]
 pub(super) struct Wanted<'a> {
     pub name: Option<&'a str>,
-    /// Its `url:`; `None` for a `portal:` file, whose portal the settings may also give.
+    /// Its URL: the `url:` or `portal:` of the file, or the one a saved plan recorded; `None`
+    /// for a `portal:` file without one, whose portal the settings then give.
     url: Option<&'a str>,
+    /// Where the URL of the unnamed portal comes from, which the settings may repeat but not
+    /// change; `None` for a named portal.
+    pinned_by: Option<&'static str>,
     pub api_key_env: &'a str,
     pub config: &'a Config,
+    /// Why a saved plan has no plan for it: it is then never contacted.
+    not_planned: Option<&'a str>,
 }
 
 impl Wanted<'_> {
-    /// Where it is: its `url:`, or the `portal:` file's portal as the settings complete it.
+    /// Where it is: its `url:`, or the unnamed portal as the settings complete it.
     pub(super) fn portal(&self, settings: &Settings) -> Result<PortalUrl, Error> {
-        Ok(match self.url {
-            Some(written) => PortalUrl::parse(written)?,
-            None => {
-                let pinned = self.config.portal.as_ref();
-                settings
-                    .one_portal(pinned.map(|(url, _)| (url.as_str(), "`portal:` in the file")))?
+        Ok(match (self.url, self.pinned_by) {
+            (Some(written), None) => PortalUrl::parse(written)?,
+            (url, pinned_by) => {
+                // A URL the plan recorded is never trusted alone: the command line or the
+                // environment must name that portal again, as for the plan.
+                if pinned_by == Some(saved::RECORDED) {
+                    settings.one_portal(None)?;
+                }
+                settings.one_portal(url.zip(pinned_by))?
             }
         })
     }
@@ -105,9 +114,11 @@ pub(super) fn wanted<'a>(
     Ok(match document {
         Document::One(config) => vec![Wanted {
             name: None,
-            url: None,
+            url: config.portal.as_ref().map(|(url, _)| url.as_str()),
+            pinned_by: Some(saved::PINNED_BY_FILE),
             api_key_env: KEY_VAR,
             config,
+            not_planned: None,
         }],
         Document::Portals(fleet) => {
             selected(&fleet.portals, |p| p.name.as_str(), settings.portal_names())?
@@ -115,8 +126,10 @@ pub(super) fn wanted<'a>(
                 .map(|p| Wanted {
                     name: Some(&p.name),
                     url: Some(p.url()),
+                    pinned_by: None,
                     api_key_env: &p.api_key_var,
                     config: &p.config,
+                    not_planned: None,
                 })
                 .collect()
         }
@@ -140,8 +153,17 @@ where
         .into_iter()
         .enumerate()
         .map(|(i, wanted)| async move {
-            let mut url = wanted.url.unwrap_or_default().to_string();
+            let mut url = wanted.url.map_or_else(String::new, |u| {
+                PortalUrl::parse(u).map_or_else(|_| u.to_string(), |p| p.as_str().to_string())
+            });
             let outcome = async {
+                // The reason is text from the plan file: scrubbed of every secret this run
+                // knows (a hand-edited plan may quote one), like any other text from outside.
+                if let Some(error) = wanted.not_planned {
+                    return Err(Error::NotPlanned {
+                        error: crate::redact::Redactor::registered().scrub(error),
+                    });
+                }
                 let portal = wanted.portal(&session.settings)?;
                 url = portal.as_str().to_string();
                 let client = session.client(&portal, wanted.api_key_env, wanted.name)?;
@@ -231,88 +253,58 @@ async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiErr
 /// `document` also locates the secrets' errors in.
 pub(super) fn check_saved<'a>(
     session: &Session,
-    parts: Vec<SavedPortal>,
+    parts: &'a [SavedPortal],
     document: &'a Document,
     parallelism: u16,
 ) -> Result<Vec<PortalRun<'a>>, Error> {
     let settings = &session.settings;
-    let parts = if parts.iter().any(|p| p.name.is_some()) {
-        selected(
-            parts,
-            |p| p.name.as_deref().unwrap_or_default(),
-            settings.portal_names(),
-        )?
-    } else {
-        parts
+    let names = match parts.iter().any(|p| p.name.is_some()) {
+        true => settings.portal_names(),
+        false => &[],
     };
-    let runs = parts.into_iter().map(|part| async move {
-        let shown = part.shown_url();
-        let SavedPortal {
-            name,
-            api_key_env,
-            url,
-            pinned_by,
-            plan,
-            max_deletes,
-        } = part;
-        let api_key_env = api_key_env.unwrap_or_else(|| KEY_VAR.to_string());
-        // The reader of the saved plan refused a part the file does not have.
-        let config = match document {
-            Document::One(config) => config,
-            Document::Portals(fleet) => fleet
-                .portals
-                .iter()
-                .find(|p| Some(p.name.as_str()) == name.as_deref())
-                .map(|p| &p.config)
-                .ok_or_else(|| Error::UnknownPortal {
-                    unknown: name.iter().cloned().collect(),
-                    defined: fleet.portals.iter().map(|p| p.name.clone()).collect(),
-                })?,
-        };
-        let outcome = async {
-            // Never contacted: the plan has nothing for it.
-            // The reason is text from the plan file: scrubbed of every secret this run knows
-            // (a hand-edited plan may quote one), like any other text from outside.
-            let plan = plan.map_err(|error| Error::NotPlanned {
-                error: crate::redact::Redactor::registered().scrub(&error),
-            })?;
-            let portal = match pinned_by {
-                None => PortalUrl::parse(&url)?,
-                Some(origin) => {
-                    // A URL the plan recorded is never trusted alone: the command line or
-                    // the environment must name that portal again, as for the plan.
-                    if origin == saved::RECORDED {
-                        settings.one_portal(None)?;
-                    }
-                    settings.one_portal(Some((url.as_str(), origin)))?
-                }
-            };
-            let client = session.client(&portal, &api_key_env, name.as_deref())?;
+    let parts = selected(parts, |p| p.name.as_deref().unwrap_or_default(), names)?;
+    let in_file = wanted(document, settings)?;
+    let wanted = (parts.iter())
+        .map(|part| {
+            // The reader of the saved plan refused a part the file does not have.
+            let file = in_file.iter().find(|w| w.name == part.name.as_deref());
+            Ok(Wanted {
+                url: Some(&part.url),
+                pinned_by: part.pinned_by,
+                not_planned: part.plan.as_ref().err().map(String::as_str),
+                ..*file.ok_or_else(|| Error::UnknownPortal {
+                    unknown: part.name.iter().cloned().collect(),
+                    defined: in_file
+                        .iter()
+                        .filter_map(|w| w.name.map(str::to_string))
+                        .collect(),
+                })?
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    let runs = each(session, wanted, parallelism, |client, wanted, i| {
+        let part = parts[i];
+        async move {
             let live = client.list().await?;
-            let mut plan = plan;
-            saved::bind_uris(&mut plan, config, &settings.key(&api_key_env)?, &live)?;
+            let mut plan = part
+                .plan
+                .clone()
+                .map_err(|error| Error::NotPlanned { error })?;
+            saved::bind_uris(
+                &mut plan,
+                wanted.config,
+                &settings.key(wanted.api_key_env)?,
+                &live,
+            )?;
             saved::check_fresh(&plan, client.portal().as_str(), &live)?;
-            let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
+            let max_deletes = part.max_deletes.map(guard::MaxDeletes::Saved);
             // The unnamed portal's refusal is the run's error, before its plan is shown.
-            if name.is_none() {
+            if wanted.name.is_none() {
                 guard::check(&plan, live.len(), max_deletes)?;
             }
             Ok(Planned::guarded(plan, client, &live, max_deletes))
         }
-        .await;
-        Ok::<_, Error>(PortalRun {
-            outcome: shared(name.as_deref(), outcome)?,
-            name,
-            url: shown,
-            api_key_env,
-            config,
-        })
-    });
-    let runs = session
-        .runtime
-        .block_on(super::in_file_order(runs, parallelism))
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
+    })?;
     one_portal_twice(&runs)?;
     Ok(runs)
 }

@@ -100,7 +100,7 @@ fn is_failure_text(text: &str) -> bool {
 }
 
 /// Where a `portal:` file's portal comes from when the file names it.
-const PINNED_BY_FILE: &str = "`portal:` in the file";
+pub const PINNED_BY_FILE: &str = "`portal:` in the file";
 /// Where it comes from when the file does not: the plan recorded what `--portal` or
 /// DOCSPACE_URL gave, which `apply` requires again.
 pub const RECORDED: &str = "the saved plan";
