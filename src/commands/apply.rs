@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use super::confirm::{Asking, confirm};
 use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::{Output, Printer, Session, prefix, saved_file};
+use super::{Output, Session, prefix, saved_file};
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
@@ -50,33 +50,11 @@ pub(super) fn run(
                 loaded.digest
             ));
             let parallelism = args.input.portal_parallelism;
-            let runs = portals::check_saved(session, &parts, &document, parallelism)?;
-            refuse_stale(&runs, printer)?;
-            runs
+            portals::check_saved(session, &parts, &document, parallelism)?
         }
         None => portals::plan_fresh(session, &document, &args.input)?,
     };
     write_all(runs, args, session, out)
-}
-
-/// A saved plan that went stale for any portal is applied to none.
-fn refuse_stale(runs: &[PortalRun<'_>], printer: Printer) -> Result<(), Error> {
-    let stale = |r: &PortalRun<'_>| {
-        matches!(
-            r.outcome.as_ref().map_err(AsRef::as_ref),
-            Err(Error::SavedPlan(SavedPlanError::Stale { .. }))
-        )
-    };
-    if runs.iter().any(stale) {
-        tell_failures(runs, printer);
-    }
-    refuse(
-        runs,
-        stale,
-        "the saved plan is stale for",
-        "those portals changed after the plan was made (see above); run `plan --out` again and \
-         review it",
-    )
 }
 
 /// Refuses the whole run when `refused` holds for any portal, naming them after `reason`.
@@ -89,7 +67,7 @@ fn refuse(
     let names: Vec<String> = runs
         .iter()
         .filter(|r| refused(r))
-        .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
+        .map(|r| render::plain(r.wanted.name.unwrap_or_default()))
         .collect();
     if names.is_empty() {
         return Ok(());
@@ -110,6 +88,17 @@ fn write_all(
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
     tell_failures(&runs, out.err());
+    // A saved plan that went stale for any portal is applied to none.
+    refuse(
+        &runs,
+        |r| {
+            let error = r.outcome.as_ref().map_err(AsRef::as_ref);
+            matches!(error, Err(Error::SavedPlan(SavedPlanError::Stale { .. })))
+        },
+        "the saved plan is stale for",
+        "those portals changed after the plan was made (see above); run `plan --out` again and \
+         review it",
+    )?;
     let plans = fleet_plan(&runs);
     let _ = write!(
         out,
@@ -133,8 +122,8 @@ fn write_all(
         {
             let plan = &planned.plan;
             let secrets = apply::resolve_secrets(plan, &crate::settings::env)
-                .map_err(|e| e.in_file(plan, run.config))?;
-            ready.push((run.name.as_deref(), planned, secrets));
+                .map_err(|e| e.in_file(plan, run.wanted.config))?;
+            ready.push((run.wanted.name, planned, secrets));
         }
     }
     let failed_to_plan = plans.failed();

@@ -29,7 +29,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Resul
     let plans = portals::fleet_plan(&runs);
     let failed: Vec<String> = (runs.iter())
         .filter(|r| r.outcome.is_err())
-        .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
+        .map(|r| render::plain(r.wanted.name.unwrap_or_default()))
         .collect();
     let unsaved = if runs
         .iter()
@@ -49,13 +49,13 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Resul
             // it was planned with it.
             let keys = (runs.iter())
                 .map(|r| match &r.outcome {
-                    Ok(_) => settings.key(&r.api_key_env).map(Some),
+                    Ok(_) => settings.key(r.wanted.api_key_env).map(Some),
                     Err(_) => Ok(None),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let parts: Vec<saved::PortalToSave<'_>> = (runs.iter().zip(&plans.portals).zip(&keys))
                 .map(|((r, shown), key)| saved::PortalToSave {
-                    name: r.name.as_deref(),
+                    name: r.wanted.name,
                     plan: match (&r.outcome, key) {
                         (Ok(planned), Some(key)) => Ok((&planned.plan, key)),
                         _ => Err(shown.error.as_deref().unwrap_or_default()),
@@ -68,7 +68,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Resul
             Some((path, saved_file::save(path, &text)?))
         }
         // The unnamed portal's refusal is told as the run's error.
-        (Some(path), Some(reason)) if runs.iter().any(|r| r.name.is_some()) => {
+        (Some(path), Some(reason)) if runs.iter().any(|r| r.wanted.name.is_some()) => {
             printer.note(format_args!(
                 "The plan was not saved to {}: {reason}.",
                 path.display()

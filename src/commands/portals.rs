@@ -34,7 +34,7 @@ pub(super) struct Planned {
     /// The explicit deletion limit the guard checked, recorded in a saved plan.
     pub max_deletes: Option<guard::MaxDeletes>,
     /// The listed webhooks, to tell one portal listed twice under two host names.
-    pub seen: Vec<same_portal::Sighting>,
+    pub live: Vec<LiveWebhook>,
 }
 
 impl Planned {
@@ -42,7 +42,7 @@ impl Planned {
     fn guarded(
         plan: Plan,
         client: Client,
-        live: &[LiveWebhook],
+        live: Vec<LiveWebhook>,
         max_deletes: Option<guard::MaxDeletes>,
     ) -> Planned {
         let guard = guard::check(&plan, live.len(), max_deletes);
@@ -51,22 +51,16 @@ impl Planned {
             client,
             guard,
             max_deletes,
-            seen: same_portal::sightings(live),
+            live,
         }
     }
 }
 
 /// One portal of a run, and how working on it went.
 pub(super) struct PortalRun<'a, T = Planned> {
-    /// `None` for the one portal of a `portal:` file.
-    pub name: Option<String>,
+    pub wanted: Wanted<'a>,
     /// As `PortalUrl::as_str` shows it.
     pub url: String,
-    /// The variable its API key is read from.
-    pub api_key_env: String,
-    /// The portal's desired state in the file (a saved plan's too: its variables are read
-    /// from it).
-    pub config: &'a Config,
     /// Shared, so a failure can be both shown in the portal's section and drawn whole. Always
     /// `Ok` for the unnamed portal, whose failure is the run's.
     pub outcome: Result<T, Arc<Error>>,
@@ -75,6 +69,7 @@ pub(super) struct PortalRun<'a, T = Planned> {
 /// One portal of the file to work on.
 #[derive(Clone, Copy)]
 pub(super) struct Wanted<'a> {
+    /// `None` for the one portal of a `portal:` file.
     pub name: Option<&'a str>,
     /// Its URL: the `url:` or `portal:` of the file, or the one a saved plan recorded; `None`
     /// for a `portal:` file without one, whose portal the settings then give.
@@ -82,7 +77,9 @@ pub(super) struct Wanted<'a> {
     /// Where the URL of the unnamed portal comes from, which the settings may repeat but not
     /// change; `None` for a named portal.
     pinned_by: Option<&'static str>,
+    /// The variable its API key is read from.
     pub api_key_env: &'a str,
+    /// Its desired state in the file (a saved plan's too: its variables are read from it).
     pub config: &'a Config,
     /// Why a saved plan has no plan for it: it is then never contacted.
     not_planned: Option<&'a str>,
@@ -171,10 +168,8 @@ where
             }
             .await;
             Ok(PortalRun {
-                name: wanted.name.map(str::to_string),
+                wanted,
                 url,
-                api_key_env: wanted.api_key_env.to_string(),
-                config: wanted.config,
                 outcome: shared(wanted.name, outcome)?,
             })
         });
@@ -222,7 +217,7 @@ pub(super) fn plan_fresh<'a>(
                     crate::plan::plan_selected(wanted.config, &live, url, options, selection)?;
                 let max_deletes =
                     guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
-                let mut planned = Planned::guarded(plan, client, &live, max_deletes);
+                let mut planned = Planned::guarded(plan, client, live, max_deletes);
                 // A plan the guard refuses is not applied: its deletes erase nothing.
                 if planned.guard.is_ok() {
                     count_deliveries(&planned.client, &mut planned.plan).await?;
@@ -302,7 +297,7 @@ pub(super) fn check_saved<'a>(
             if wanted.name.is_none() {
                 guard::check(&plan, live.len(), max_deletes)?;
             }
-            Ok(Planned::guarded(plan, client, &live, max_deletes))
+            Ok(Planned::guarded(plan, client, live, max_deletes))
         }
     })?;
     one_portal_twice(&runs)?;
@@ -316,9 +311,9 @@ fn one_portal_twice(runs: &[PortalRun<'_>]) -> Result<(), Error> {
         .iter()
         .filter_map(|run| {
             Some(same_portal::Listed {
-                name: run.name.as_deref()?,
+                name: run.wanted.name?,
                 url: &run.url,
-                seen: &run.outcome.as_ref().ok()?.seen,
+                seen: &run.outcome.as_ref().ok()?.live,
             })
         })
         .collect();
@@ -395,7 +390,7 @@ pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
             Err(e) => (None, Some(super::report::chain(e.as_ref()))),
         };
         Part {
-            name: run.name,
+            name: run.wanted.name.map(str::to_string),
             portal: run.url,
             result,
             error,
@@ -418,10 +413,13 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
                 ),
                 // As `show` lists it: its help is for stderr (`tell_failures`).
                 Err(e) if matches!(**e, Error::NotPlanned { .. }) => (None, Some(e.to_string())),
-                Err(e) => (None, Some(failure_line(e, key_help(e, &run.api_key_env)))),
+                Err(e) => (
+                    None,
+                    Some(failure_line(e, key_help(e, run.wanted.api_key_env))),
+                ),
             };
             Part {
-                name: run.name.clone(),
+                name: run.wanted.name.map(str::to_string),
                 portal: run.url.clone(),
                 result,
                 error,
@@ -437,9 +435,9 @@ pub(super) fn tell_failures(runs: &[PortalRun<'_>], printer: Printer) {
     for run in runs {
         if let Err(e) = &run.outcome {
             tell_failure(
-                run.name.as_deref(),
+                run.wanted.name,
                 e,
-                key_help(e, &run.api_key_env),
+                key_help(e, run.wanted.api_key_env),
                 printer,
             );
         }
@@ -561,7 +559,7 @@ pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
     match runs {
         [
             PortalRun {
-                name: None,
+                wanted: Wanted { name: None, .. },
                 outcome: Ok(planned),
                 ..
             },

@@ -35,7 +35,7 @@ pub(super) fn run(
     )?;
     for run in &runs {
         if let Err(e) = &run.outcome {
-            portals::tell_failure(run.name.as_deref(), e, None, session.printer);
+            portals::tell_failure(run.wanted.name, e, None, session.printer);
         }
     }
     let report = Report {
