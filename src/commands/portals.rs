@@ -18,11 +18,11 @@ use std::sync::Arc;
 use super::{Printer, Session, same_portal};
 use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
-use crate::config::{Config, Document};
+use crate::config::{Config, Document, Portal};
 use crate::plan::saved::{self, SavedPortal};
 use crate::plan::{Action, Plan, PlanOptions, Selection, TargetError, guard};
 use crate::run::{Part, Run};
-use crate::settings::{KEY_VAR, Settings};
+use crate::settings::Settings;
 use crate::{Error, render};
 
 /// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.
@@ -102,35 +102,27 @@ impl Wanted<'_> {
     }
 }
 
-/// The portals of `document` that `--portal` selects (all by default), in file order: the
-/// one unnamed portal of a `portal:` file.
+impl<'a> Wanted<'a> {
+    /// The file's portal `p`.
+    fn of(p: &'a Portal) -> Wanted<'a> {
+        Wanted {
+            name: p.name.as_deref(),
+            url: p.config.portal.as_ref().map(|(url, _)| url.as_str()),
+            pinned_by: p.name.is_none().then_some(saved::PINNED_BY_FILE),
+            api_key_env: &p.api_key_var,
+            config: &p.config,
+            not_planned: None,
+        }
+    }
+}
+
+/// The portals of `document` that `--portal` selects (all by default), in file order.
 pub(super) fn wanted<'a>(
     document: &'a Document,
     settings: &Settings,
 ) -> Result<Vec<Wanted<'a>>, Error> {
-    Ok(match document {
-        Document::One(config) => vec![Wanted {
-            name: None,
-            url: config.portal.as_ref().map(|(url, _)| url.as_str()),
-            pinned_by: Some(saved::PINNED_BY_FILE),
-            api_key_env: KEY_VAR,
-            config,
-            not_planned: None,
-        }],
-        Document::Portals(fleet) => {
-            selected(&fleet.portals, |p| p.name.as_str(), settings.portal_names())?
-                .into_iter()
-                .map(|p| Wanted {
-                    name: Some(&p.name),
-                    url: Some(p.url()),
-                    pinned_by: None,
-                    api_key_env: &p.api_key_var,
-                    config: &p.config,
-                    not_planned: None,
-                })
-                .collect()
-        }
-    })
+    let portals = selected(&document.portals, |p| p.name.as_deref(), settings)?;
+    Ok(portals.into_iter().map(Wanted::of).collect())
 }
 
 /// Runs `work` on each portal of `wanted` with a client of its own and its place in `wanted`,
@@ -253,27 +245,25 @@ pub(super) fn check_saved<'a>(
     parallelism: u16,
 ) -> Result<Vec<PortalRun<'a>>, Error> {
     let settings = &session.settings;
-    let names = match parts.iter().any(|p| p.name.is_some()) {
-        true => settings.portal_names(),
-        false => &[],
-    };
-    let parts = selected(parts, |p| p.name.as_deref().unwrap_or_default(), names)?;
-    let in_file = wanted(document, settings)?;
+    let parts = selected(parts, |p| p.name.as_deref(), settings)?;
     let wanted = (parts.iter())
         .map(|part| {
             // The reader of the saved plan refused a part the file does not have.
-            let file = in_file.iter().find(|w| w.name == part.name.as_deref());
+            let portal = (document.portals.iter()).find(|p| p.name == part.name);
             Ok(Wanted {
                 url: Some(&part.url),
                 pinned_by: part.pinned_by,
                 not_planned: part.plan.as_ref().err().map(String::as_str),
-                ..*file.ok_or_else(|| Error::UnknownPortal {
-                    unknown: part.name.iter().cloned().collect(),
-                    defined: in_file
-                        .iter()
-                        .filter_map(|w| w.name.map(str::to_string))
-                        .collect(),
-                })?
+                ..Wanted::of(portal.ok_or_else(|| {
+                    Error::UnknownPortal {
+                        unknown: part.name.iter().cloned().collect(),
+                        defined: document
+                            .portals
+                            .iter()
+                            .filter_map(|p| p.name.clone())
+                            .collect(),
+                    }
+                })?)
             })
         })
         .collect::<Result<_, Error>>()?;
@@ -335,19 +325,16 @@ fn shared<T>(
 /// A `--target` key none of the selected portals has: when a portal `--portal` left out has
 /// it, say so, rather than that the file lacks it.
 fn target_elsewhere(document: &Document, error: TargetError) -> Error {
-    let (Document::Portals(fleet), TargetError::Unknown { unknown, .. }) = (document, &error)
-    else {
+    let TargetError::Unknown { unknown, .. } = &error else {
         return error.into();
     };
     for key in unknown {
-        let owners: Vec<String> = fleet
-            .portals
-            .iter()
+        let owners: Vec<String> = (document.portals.iter())
             .filter(|p| {
                 let one = Selection::of_each(&[&p.config], std::slice::from_ref(&key.key));
                 !matches!(one, Err(TargetError::Unknown { .. }))
             })
-            .map(|p| format!("`{}`", p.name))
+            .filter_map(|p| Some(format!("`{}`", p.name.as_ref()?)))
             .collect();
         if !owners.is_empty() {
             return Error::TargetNotSelected {
@@ -359,15 +346,23 @@ fn target_elsewhere(document: &Document, error: TargetError) -> Error {
     error.into()
 }
 
-/// The portals `names` (`--portal`) selects from `portals`, named by `name`, in their order;
-/// all when `names` is empty. A name none of them has is an error listing the defined ones.
-pub(super) fn selected<T>(
+/// The portals `--portal` selects by name from `portals`, named by `name`, in their order; all
+/// when it names none, or when they have no names (`--portal` is then the unnamed portal's
+/// URL). A name none of them has is an error listing the defined ones.
+fn selected<T>(
     portals: impl IntoIterator<Item = T>,
-    name: impl Fn(&T) -> &str,
-    names: &[String],
+    name: impl Fn(&T) -> Option<&str>,
+    settings: &Settings,
 ) -> Result<Vec<T>, Error> {
     let portals: Vec<T> = portals.into_iter().collect();
-    let defined: Vec<String> = portals.iter().map(|p| name(p).to_string()).collect();
+    let defined: Vec<String> = portals
+        .iter()
+        .filter_map(|p| Some(name(p)?.into()))
+        .collect();
+    let names = match defined.is_empty() {
+        true => &[],
+        false => settings.portal_names(),
+    };
     let unknown: Vec<String> = names
         .iter()
         .filter(|n| !defined.contains(n))
@@ -378,7 +373,7 @@ pub(super) fn selected<T>(
     }
     Ok(portals
         .into_iter()
-        .filter(|p| names.is_empty() || names.iter().any(|n| n == name(p)))
+        .filter(|p| names.is_empty() || names.iter().any(|n| Some(n.as_str()) == name(p)))
         .collect())
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use miette::SourceSpan;
 
 use super::checker::{Checker, Written, value_or_key};
-use super::desired::{Config, DesiredWebhook, Fleet, Key, NamedPortal};
+use super::desired::{Config, DesiredWebhook, Document, Key, Portal};
 use super::entry::{Entry, Names, Place, ssl_needs_https, webhook_entries};
 use super::node::{Kind, Node};
 use super::problem::{problem_at, shown};
@@ -29,7 +29,7 @@ pub(super) struct TopLevel<'n> {
 
 /// The portals of a file with `portals:` (`portals` is that key and its value). The result is
 /// only complete when no problem was recorded.
-pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) -> Fleet {
+pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) -> Document {
     if let Some((portal, _)) = top.portal {
         let problem = problem_at(
             c.source,
@@ -77,11 +77,11 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
         .filter_map(|draft| {
             let webhooks = portal_webhooks(c, &draft.name, &shared, draft.own);
             let (api_key_var, api_key_span) = draft.api_key?;
-            Some(NamedPortal {
-                name: draft.name,
-                span: draft.span,
+            Some(Portal {
+                name: Some(draft.name),
+                span: Some(draft.span),
                 api_key_var,
-                api_key_span,
+                api_key_span: Some(api_key_span),
                 config: Config {
                     source: Arc::clone(c.source),
                     portal: Some(draft.url?),
@@ -91,9 +91,9 @@ pub(super) fn fleet(c: &mut Checker, top: &TopLevel, portals: (&Node, &Node)) ->
             })
         })
         .collect();
-    Fleet {
+    Document {
         source: Arc::clone(c.source),
-        span,
+        span: Some(span),
         portals,
         written,
     }

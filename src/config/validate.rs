@@ -30,7 +30,7 @@ pub(super) fn build(
     // Checks that span fields (ssl against uri, duplicate names) run after the fields
     // themselves; report in file order all the same.
     c.problems.sort_by_key(|p| p.span().offset());
-    if let Document::Portals(_) = document {
+    if document.span.is_some() {
         // A problem of a shared entry found again in each portal's merged list is told once.
         let mut seen = HashSet::new();
         c.problems.retain(|p| {
@@ -47,7 +47,7 @@ pub(super) fn build(
 
 fn top_level(c: &mut Checker, tree: &Node) -> Document {
     let empty = || {
-        Document::One(Config {
+        Document::one(Config {
             source: Arc::clone(c.source),
             portal: None,
             webhooks: Vec::new(),
@@ -96,7 +96,7 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
         }
     }
     if let Some(portals) = top.portals {
-        return Document::Portals(fleet(c, &top, portals));
+        return fleet(c, &top, portals);
     }
     let portal = top
         .portal
@@ -116,7 +116,7 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
         return empty();
     };
     let webhooks = webhook_entries(c, key, value, Place::Single);
-    Document::One(Config {
+    Document::one(Config {
         source: Arc::clone(c.source),
         portal,
         webhooks: webhooks.into_iter().map(|e| e.webhook).collect(),
