@@ -28,12 +28,14 @@ use crate::plan::{Action, Change, Plan};
 use crate::render::style::{self, paint};
 use crate::{Error, render};
 
+/// Shows every portal's plan, refuses the whole run when a guard or a secret says so, asks
+/// (a fresh plan only: applying a saved plan is its approval), then writes every portal that
+/// could be planned.
 pub(super) fn run(
     args: &ApplyArgs,
     session: &Session,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let printer = session.printer;
     let saved = match &args.saved_plan {
         Some(path) => Some((path, saved_file::load(path, args.expect_digest.as_deref())?)),
         None => None,
@@ -41,10 +43,10 @@ pub(super) fn run(
     // A saved plan too is applied with the reviewed file: every URL and variable is its.
     let document = session.load(&args.input.file.file, true)?;
     let parts;
-    let runs = match saved {
+    let mut runs = match saved {
         Some((path, loaded)) => {
             parts = loaded.parts(&document)?;
-            printer.note(format_args!(
+            session.printer.note(format_args!(
                 "Read the saved plan {} (SHA-256 {}).",
                 path.display(),
                 loaded.digest
@@ -54,39 +56,6 @@ pub(super) fn run(
         }
         None => portals::plan_fresh(session, &document, &args.input)?,
     };
-    write_all(runs, args, session, out)
-}
-
-/// Refuses the whole run when `refused` holds for any portal, naming them after `reason`.
-fn refuse(
-    runs: &[PortalRun<'_>],
-    refused: impl Fn(&PortalRun<'_>) -> bool,
-    reason: &str,
-    help: &str,
-) -> Result<(), Error> {
-    let names: Vec<String> = runs
-        .iter()
-        .filter(|r| refused(r))
-        .map(|r| render::plain(r.wanted.name.unwrap_or_default()))
-        .collect();
-    if names.is_empty() {
-        return Ok(());
-    }
-    Err(Error::PortalsRefused {
-        reason: format!("{reason} {}", names.join(", ")),
-        help: help.to_string(),
-    })
-}
-
-/// Shows every portal's plan, refuses the whole run when a guard or a secret says so, asks
-/// (a fresh plan only: applying a saved plan is its approval), then writes every portal that
-/// could be planned.
-fn write_all(
-    mut runs: Vec<PortalRun<'_>>,
-    args: &ApplyArgs,
-    session: &Session,
-    out: &mut Output,
-) -> Result<ExitCode, Error> {
     tell_failures(&runs, out.err());
     // A saved plan that went stale for any portal is applied to none.
     refuse(
@@ -128,7 +97,7 @@ fn write_all(
     }
     let failed_to_plan = plans.failed();
     if ready.is_empty() {
-        return finish(failed_to_plan, runs.len(), false);
+        return portals::finish(failed_to_plan, runs.len(), false);
     }
     if !args.auto_approve && args.saved_plan.is_none() {
         confirm(out, Asking::Apply)?;
@@ -170,6 +139,27 @@ fn write_all(
         }
     }
     report(&ready, &reports, runs.len(), failed_to_plan, out)
+}
+
+/// Refuses the whole run when `refused` holds for any portal, naming them after `reason`.
+fn refuse(
+    runs: &[PortalRun<'_>],
+    refused: impl Fn(&PortalRun<'_>) -> bool,
+    reason: &str,
+    help: &str,
+) -> Result<(), Error> {
+    let names: Vec<String> = runs
+        .iter()
+        .filter(|r| refused(r))
+        .map(|r| render::plain(r.wanted.name.unwrap_or_default()))
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    Err(Error::PortalsRefused {
+        reason: format!("{reason} {}", names.join(", ")),
+        help: help.to_string(),
+    })
 }
 
 /// How the writes ended, and the exit: the unnamed portal's summary line, or one closing line
@@ -219,18 +209,7 @@ fn report(
     if let Some(code) = signal {
         return Ok(ExitCode::from(code));
     }
-    finish(failed, portals, true)
-}
-
-fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
-    if failed > 0 {
-        return Err(Error::PortalsFailed {
-            failed,
-            total,
-            wrote,
-        });
-    }
-    Ok(ExitCode::SUCCESS)
+    portals::finish(failed, portals, true)
 }
 
 /// `5 done, 1 failed`, then the changes interrupted and not started, when there are any

@@ -101,13 +101,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Resul
             saved_file::apply_command(path, &digest, &args.input.file.file)
         ));
     }
-    if plans.failed() > 0 {
-        return Err(Error::PortalsFailed {
-            failed: plans.failed(),
-            total: plans.portals.len(),
-            wrote: false,
-        });
-    }
+    portals::finish(plans.failed(), plans.portals.len(), false)?;
     // 2 for changes under `--detailed-exitcode`, else 0: errors never get here.
     if args.detailed_exitcode && plans.has_changes() {
         return Ok(ExitCode::from(2));

@@ -13,6 +13,7 @@
 //! the run's, so a signal stops every portal and a throttle stop only the portal that was
 //! throttled.
 
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::{Printer, Session, same_portal};
@@ -546,6 +547,19 @@ impl miette::Diagnostic for Shared {
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
         self.error.related()
     }
+}
+
+/// Exit 0, or the error that `failed` of `total` portals failed (after writing to the others,
+/// when `wrote`).
+pub(super) fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
+    if failed > 0 {
+        return Err(Error::PortalsFailed {
+            failed,
+            total,
+            wrote,
+        });
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The unnamed portal's plan refused by the deletion guard: the run's error (a named
