@@ -1,16 +1,11 @@
-//! `apply`: plan every portal of the run (or, for a saved plan, list each again and check it
-//! for staleness), show the plans, confirm, then write only what the plans show: each
-//! portal's writes run concurrently, `--portal-parallelism` portals at a time, each with its
-//! own `--parallelism`.
+//! `apply`: plan every portal of the run (for a saved plan, list each again and check it for
+//! staleness), show the plans, confirm, then write only what the plans show.
 //!
 //! Everything that can stop the run (a bad file, a stale saved plan of any portal, a plan any
 //! portal's deletion guard refuses, a secret that cannot be read, no confirmation) is checked
-//! before the first write anywhere, so a refusal always means nothing was written. What fails
-//! one named portal alone: it cannot be reached, refuses its key, its key's variable is unset,
-//! a write fails, or its rate limit asks for a wait longer than `--max-wait`.
-//!
-//! What apply shows is a record of what it did to the portals: one line per write as it ends,
-//! what a stopped run never started, and how each portal's writes ended.
+//! before the first write anywhere, so a refusal always means nothing was written. What apply
+//! shows is a record of what it did: one line per write as it ends, what a stopped run never
+//! started, and how each portal's writes ended.
 
 use std::cell::RefCell;
 use std::io::Write;

@@ -1,14 +1,8 @@
 //! `plan`: one GET of each portal's live list, a diff, a rendering. Never writes to a portal.
 //!
 //! With `--out` the saved plan is written before the plan is printed, so a reader that stops
-//! reading (`| head -1`) cannot keep it from being saved; the exit code is the plan's either
-//! way.
-//!
-//! A `portals:` file's plan is saved when some portal failed to plan: the failed ones are
-//! recorded with why, so `apply FILE` writes the others and exits 1 naming them (issue 22),
-//! and `plan` still exits 1. Not saved: a plan with nothing to apply (every portal failed, or
-//! the one portal of a `portal:` file did), one the deletion guard refused anywhere (`apply`
-//! would refuse the whole run), and, with `--all-or-nothing`, any plan with a failed portal.
+//! reading (`| head -1`) cannot keep it from being saved. Which plans are saved when a portal
+//! failed (issue 22): docs/portals.md, "Saved plans".
 
 use std::io::Write;
 use std::process::ExitCode;

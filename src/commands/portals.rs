@@ -1,17 +1,11 @@
-//! A run is a list of portals: the one portal of a `portal:` file (unnamed, so it has no
-//! section, heading or total of its own), or the selected portals of a `portals:` file. Each
-//! is planned (or, for a saved plan, listed and checked for staleness) on its own, with its own
-//! client, key and stop switch, `--portal-parallelism` at a time: a slot is freed the moment
-//! its portal finishes (a slow or hung portal holds one slot, never the rest), and the results
-//! are put back in file order.
+//! A run is a list of portals (docs/portals.md): the one unnamed portal of a `portal:` file, or
+//! the selected portals of a `portals:` file, each worked on with its own client, key and stop
+//! switch (a child of the run's: a signal stops every portal, a throttle only its own),
+//! `--portal-parallelism` at a time, the results in file order.
 //!
-//! A named portal that cannot be planned (unreachable, its key refused or its key's variable
-//! unset) fails alone, in its own section; the others still plan, and the run exits 1. The
-//! unnamed portal has no section to fail in: its failure is the run's error, as it was before
-//! there were several. A saved plan records the named portals that failed (`plan --out`); they
-//! fail again in `apply`, without being contacted. A named portal's stop switch is a child of
-//! the run's, so a signal stops every portal and a throttle stop only the portal that was
-//! throttled.
+//! A named portal that fails, fails alone, in its own section; the unnamed portal has no
+//! section, so its failure is the run's error. A saved plan's failed portals fail again in
+//! `apply`, without being contacted.
 
 use std::process::ExitCode;
 use std::sync::Arc;
