@@ -157,7 +157,11 @@ where
             Ok(PortalRun {
                 wanted,
                 url,
-                outcome: shared(wanted.name, outcome)?,
+                outcome: match (wanted.name, outcome) {
+                    // The unnamed portal has no section to fail in.
+                    (None, Err(e)) => return Err(e),
+                    (_, outcome) => outcome.map_err(Arc::new),
+                },
             })
         });
     session
@@ -303,18 +307,6 @@ fn one_portal_twice(runs: &[PortalRun<'_>]) -> Result<(), Error> {
         })
         .collect();
     same_portal::check(&listed)
-}
-
-/// A named portal's outcome, its failure shared for its section and stderr; the unnamed
-/// portal's failure returned as the run's.
-fn shared<T>(
-    name: Option<&str>,
-    outcome: Result<T, Error>,
-) -> Result<Result<T, Arc<Error>>, Error> {
-    match (name, outcome) {
-        (None, Err(e)) => Err(e),
-        (_, outcome) => Ok(outcome.map_err(Arc::new)),
-    }
 }
 
 /// A `--target` key none of the selected portals has: when a portal `--portal` left out has
