@@ -41,6 +41,14 @@ fn at(text: &str, span: miette::SourceSpan) -> &str {
     &text[span.offset()..span.offset() + span.len()]
 }
 
+fn names(fleet: &Document) -> Vec<&str> {
+    fleet
+        .portals
+        .iter()
+        .filter_map(|p| p.name.as_deref())
+        .collect()
+}
+
 fn labels(config: &Config) -> Vec<String> {
     config.webhooks.iter().map(DesiredWebhook::label).collect()
 }
@@ -48,12 +56,7 @@ fn labels(config: &Config) -> Vec<String> {
 #[test]
 fn the_documented_fleet_loads_each_portal_with_what_applies_to_it() {
     let fleet = load_fleet(FLEET);
-    let names: Vec<&str> = fleet
-        .portals
-        .iter()
-        .map(|p| p.name.as_deref().unwrap())
-        .collect();
-    assert_eq!(names, ["staging", "production"]);
+    assert_eq!(names(&fleet), ["staging", "production"]);
     let (staging, production) = (&fleet.portals[0], &fleet.portals[1]);
 
     assert_eq!(at(FLEET, staging.span.unwrap()), "staging");
@@ -159,12 +162,7 @@ fn portal_names_may_use_letters_digits_dots_underscores_and_dashes() {
     let fleet = load_fleet(
         "portals:\n  eu-west_2.prod:\n    url: https://a.example.com\n    apiKey: ${A}\n  \"2024\":\n    url: https://b.example.com\n    apiKey: ${B}\nwebhooks:\n  X: { only: [\"2024\"] }\n",
     );
-    let names: Vec<&str> = fleet
-        .portals
-        .iter()
-        .map(|p| p.name.as_deref().unwrap())
-        .collect();
-    assert_eq!(names, ["eu-west_2.prod", "2024"]);
+    assert_eq!(names(&fleet), ["eu-west_2.prod", "2024"]);
     assert_eq!(labels(&fleet.portals[1].config), ["X"]);
 }
 
