@@ -172,9 +172,8 @@ pub(super) fn run(
 fn may_have_landed(error: &ApiError) -> bool {
     match error {
         ApiError::NotRetried { last, .. } => may_have_landed(last),
-        ApiError::Rejected { status, .. } | ApiError::HttpStatus { status, .. } => {
-            !(400..500).contains(status)
-        }
+        // An answer, but not the portal's: what was behind it is unknown.
+        ApiError::NotDocSpace { .. } => true,
         ApiError::PortalUrl { .. }
         | ApiError::ApiKey { .. }
         | ApiError::ClientSetup { .. }
@@ -182,12 +181,11 @@ fn may_have_landed(error: &ApiError) -> bool {
         | ApiError::Connect { .. }
         | ApiError::Tls { .. }
         | ApiError::Redirect { .. }
-        | ApiError::Unauthorized { .. }
-        | ApiError::Forbidden { .. }
-        | ApiError::ForbiddenScope { .. }
-        | ApiError::RateLimited { .. }
         | ApiError::NotSent { .. } => false,
-        _ => true,
+        // A 4xx (a refused key, 429 included) refused the request.
+        _ => !error
+            .status()
+            .is_some_and(|status| (400..500).contains(&status)),
     }
 }
 
