@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::io::Write;
 use std::process::ExitCode;
+use std::slice;
 
 use super::confirm::{Asking, confirm};
 use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
@@ -172,7 +173,9 @@ fn report(
         out.record("");
     }
     for ((name, planned, _), report) in ready.iter().zip(reports) {
-        let summary = summary_line(report, &planned.plan);
+        // `Apply complete: 3 done, 1 failed, 2 of 6 not started.`
+        let of = format!(" of {}", planned.plan.changes.len());
+        let summary = format!("Apply complete: {}.", counts(slice::from_ref(report), &of));
         if named {
             out.record(&format!("{}{summary}", prefix(*name)));
         } else {
@@ -225,15 +228,6 @@ fn counts(reports: &[apply::Report], of: &str) -> String {
         line.push_str(&format!(", {not_started}{of} not started"));
     }
     line
-}
-
-/// `Apply complete: 3 done, 1 failed, 2 of 6 not started.`
-fn summary_line(report: &apply::Report, plan: &Plan) -> String {
-    let of = format!(" of {}", plan.changes.len());
-    format!(
-        "Apply complete: {}.",
-        counts(std::slice::from_ref(report), &of)
-    )
 }
 
 /// The changes a stopped run never started, so the operator knows exactly what is left.
