@@ -141,12 +141,8 @@ where
                 PortalUrl::parse(u).map_or_else(|_| u.to_string(), |p| p.as_str().to_string())
             });
             let outcome = async {
-                // The reason is text from the plan file: scrubbed of every secret this run
-                // knows (a hand-edited plan may quote one), like any other text from outside.
                 if let Some(error) = wanted.not_planned {
-                    return Err(Error::NotPlanned {
-                        error: crate::redact::Redactor::registered().scrub(error),
-                    });
+                    return Err(not_planned(error));
                 }
                 let portal = wanted.portal(&session.settings)?;
                 url = portal.as_str().to_string();
@@ -270,10 +266,7 @@ pub(super) fn check_saved<'a>(
         let part = parts[i];
         async move {
             let live = client.list().await?;
-            let mut plan = part
-                .plan
-                .clone()
-                .map_err(|error| Error::NotPlanned { error })?;
+            let mut plan = part.plan.clone().map_err(|e| not_planned(&e))?;
             saved::bind_uris(
                 &mut plan,
                 wanted.config,
@@ -291,6 +284,14 @@ pub(super) fn check_saved<'a>(
     })?;
     one_portal_twice(&runs)?;
     Ok(runs)
+}
+
+/// A portal the saved plan has no plan for. The reason is text from the plan file: scrubbed of
+/// every secret this run knows (a hand-edited plan may quote one), like any other text from
+/// outside.
+fn not_planned(error: &str) -> Error {
+    let error = crate::redact::Redactor::registered().scrub(error);
+    Error::NotPlanned { error }
 }
 
 /// Refuses, before anything is shown or written, two named portals of the run that listed the
