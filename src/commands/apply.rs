@@ -1,25 +1,21 @@
-//! `apply`: plan every portal of the run (or, for a saved plan, list each again and check it
-//! for staleness), show the plans, confirm, then write only what the plans show: each
-//! portal's writes run concurrently, `--portal-parallelism` portals at a time, each with its
-//! own `--parallelism`.
+//! `apply`: plan every portal of the run (for a saved plan, list each again and check it for
+//! staleness), show the plans, confirm, then write only what the plans show.
 //!
 //! Everything that can stop the run (a bad file, a stale saved plan of any portal, a plan any
 //! portal's deletion guard refuses, a secret that cannot be read, no confirmation) is checked
-//! before the first write anywhere, so a refusal always means nothing was written. What fails
-//! one named portal alone: it cannot be reached, refuses its key, its key's variable is unset,
-//! a write fails, or its rate limit asks for a wait longer than `--max-wait`.
-//!
-//! What apply shows is a record of what it did to the portals: one line per write as it ends,
-//! what a stopped run never started, and how each portal's writes ended.
+//! before the first write anywhere, so a refusal always means nothing was written. What apply
+//! shows is a record of what it did: one line per write as it ends, what a stopped run never
+//! started, and how each portal's writes ended.
 
 use std::cell::RefCell;
 use std::io::Write;
 use std::process::ExitCode;
+use std::slice;
 
 use super::confirm::{Asking, confirm};
 use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::{Output, Printer, Session, prefix, saved_file};
+use super::{Output, Session, prefix, saved_file};
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
@@ -28,87 +24,46 @@ use crate::plan::{Action, Change, Plan};
 use crate::render::style::{self, paint};
 use crate::{Error, render};
 
+/// Shows every portal's plan, refuses the whole run when a guard or a secret says so, asks
+/// (a fresh plan only: applying a saved plan is its approval), then writes every portal that
+/// could be planned.
 pub(super) fn run(
     args: &ApplyArgs,
     session: &Session,
     out: &mut Output,
 ) -> Result<ExitCode, Error> {
-    let printer = session.printer;
     let saved = match &args.saved_plan {
         Some(path) => Some((path, saved_file::load(path, args.expect_digest.as_deref())?)),
         None => None,
     };
     // A saved plan too is applied with the reviewed file: every URL and variable is its.
     let document = session.load(&args.input.file.file, true)?;
-    let runs = match saved {
+    let parts;
+    let mut runs = match saved {
         Some((path, loaded)) => {
-            let parts = loaded.parts(&document)?;
-            printer.note(format_args!(
+            parts = loaded.parts(&document)?;
+            session.printer.note(format_args!(
                 "Read the saved plan {} (SHA-256 {}).",
                 path.display(),
                 loaded.digest
             ));
             let parallelism = args.input.portal_parallelism;
-            let runs = portals::check_saved(session, parts, &document, parallelism)?;
-            refuse_stale(&runs, printer)?;
-            runs
+            portals::check_saved(session, &parts, &document, parallelism)?
         }
         None => portals::plan_fresh(session, &document, &args.input)?,
     };
-    write_all(runs, args, session, out)
-}
-
-/// A saved plan that went stale for any portal is applied to none.
-fn refuse_stale(runs: &[PortalRun<'_>], printer: Printer) -> Result<(), Error> {
-    let stale = |r: &PortalRun<'_>| {
-        matches!(
-            r.outcome.as_ref().map_err(AsRef::as_ref),
-            Err(Error::SavedPlan(SavedPlanError::Stale { .. }))
-        )
-    };
-    if runs.iter().any(stale) {
-        tell_failures(runs, printer);
-    }
+    tell_failures(&runs, out.err());
+    // A saved plan that went stale for any portal is applied to none.
     refuse(
-        runs,
-        stale,
+        &runs,
+        |r| {
+            let error = r.outcome.as_ref().map_err(AsRef::as_ref);
+            matches!(error, Err(Error::SavedPlan(SavedPlanError::Stale { .. })))
+        },
         "the saved plan is stale for",
         "those portals changed after the plan was made (see above); run `plan --out` again and \
          review it",
-    )
-}
-
-/// Refuses the whole run when `refused` holds for any portal, naming them after `reason`.
-fn refuse(
-    runs: &[PortalRun<'_>],
-    refused: impl Fn(&PortalRun<'_>) -> bool,
-    reason: &str,
-    help: &str,
-) -> Result<(), Error> {
-    let names: Vec<String> = runs
-        .iter()
-        .filter(|r| refused(r))
-        .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
-        .collect();
-    if names.is_empty() {
-        return Ok(());
-    }
-    Err(Error::PortalsRefused {
-        reason: format!("{reason} {}", names.join(", ")),
-        help: help.to_string(),
-    })
-}
-
-/// Shows every portal's plan, refuses the whole run when a guard or a secret says so, asks
-/// (a fresh plan only: applying a saved plan is its approval), then writes every portal that
-/// could be planned.
-fn write_all(
-    mut runs: Vec<PortalRun<'_>>,
-    args: &ApplyArgs,
-    session: &Session,
-    out: &mut Output,
-) -> Result<ExitCode, Error> {
-    tell_failures(&runs, out.err());
+    )?;
     let plans = fleet_plan(&runs);
     let _ = write!(
         out,
@@ -132,13 +87,13 @@ fn write_all(
         {
             let plan = &planned.plan;
             let secrets = apply::resolve_secrets(plan, &crate::settings::env)
-                .map_err(|e| e.in_file(plan, run.config))?;
-            ready.push((run.name.as_deref(), planned, secrets));
+                .map_err(|e| e.in_file(plan, run.wanted.config))?;
+            ready.push((run.wanted.name, planned, secrets));
         }
     }
     let failed_to_plan = plans.failed();
     if ready.is_empty() {
-        return finish(failed_to_plan, runs.len(), false);
+        return portals::finish(failed_to_plan, runs.len(), false);
     }
     if !args.auto_approve && args.saved_plan.is_none() {
         confirm(out, Asking::Apply)?;
@@ -182,6 +137,27 @@ fn write_all(
     report(&ready, &reports, runs.len(), failed_to_plan, out)
 }
 
+/// Refuses the whole run when `refused` holds for any portal, naming them after `reason`.
+fn refuse(
+    runs: &[PortalRun<'_>],
+    refused: impl Fn(&PortalRun<'_>) -> bool,
+    reason: &str,
+    help: &str,
+) -> Result<(), Error> {
+    let names: Vec<String> = runs
+        .iter()
+        .filter(|r| refused(r))
+        .map(|r| render::plain(r.wanted.name.unwrap_or_default()))
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    Err(Error::PortalsRefused {
+        reason: format!("{reason} {}", names.join(", ")),
+        help: help.to_string(),
+    })
+}
+
 /// How the writes ended, and the exit: the unnamed portal's summary line, or one closing line
 /// per named portal and the total.
 fn report(
@@ -197,7 +173,9 @@ fn report(
         out.record("");
     }
     for ((name, planned, _), report) in ready.iter().zip(reports) {
-        let summary = summary_line(report, &planned.plan);
+        // `Apply complete: 3 done, 1 failed, 2 of 6 not started.`
+        let of = format!(" of {}", planned.plan.changes.len());
+        let summary = format!("Apply complete: {}.", counts(slice::from_ref(report), &of));
         if named {
             out.record(&format!("{}{summary}", prefix(*name)));
         } else {
@@ -229,18 +207,7 @@ fn report(
     if let Some(code) = signal {
         return Ok(ExitCode::from(code));
     }
-    finish(failed, portals, true)
-}
-
-fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
-    if failed > 0 {
-        return Err(Error::PortalsFailed {
-            failed,
-            total,
-            wrote,
-        });
-    }
-    Ok(ExitCode::SUCCESS)
+    portals::finish(failed, portals, true)
 }
 
 /// `5 done, 1 failed`, then the changes interrupted and not started, when there are any
@@ -261,15 +228,6 @@ fn counts(reports: &[apply::Report], of: &str) -> String {
         line.push_str(&format!(", {not_started}{of} not started"));
     }
     line
-}
-
-/// `Apply complete: 3 done, 1 failed, 2 of 6 not started.`
-fn summary_line(report: &apply::Report, plan: &Plan) -> String {
-    let of = format!(" of {}", plan.changes.len());
-    format!(
-        "Apply complete: {}.",
-        counts(std::slice::from_ref(report), &of)
-    )
 }
 
 /// The changes a stopped run never started, so the operator knows exactly what is left.

@@ -13,7 +13,6 @@ use super::atomic::{self, Existing};
 use super::{Session, portals};
 use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
-use crate::config::Document;
 use crate::settings::KEY_VAR;
 use crate::{Error, render};
 
@@ -70,10 +69,12 @@ fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, String), E
         return Ok((settings.one_portal(None)?, KEY_VAR.to_string()));
     };
     let document = super::load_config(&path, session.printer)?;
-    if let Document::Portals(fleet) = &document
-        && names.len() != 1
-    {
-        let defined = fleet.portals.iter().map(|p| p.name.clone()).collect();
+    if document.unnamed().is_none() && names.len() != 1 {
+        let defined = document
+            .portals
+            .iter()
+            .filter_map(|p| p.name.clone())
+            .collect();
         return Err(Error::WhichPortal { defined });
     }
     let wanted = portals::wanted(&document, settings)?;

@@ -1,9 +1,5 @@
-//! One file per subcommand; this module dispatches and turns the outcome into an exit code.
-//!
-//! Exit codes (kept stable for pipelines): 0 success or no changes, 1 any error (a usage error
-//! included) or a signature that does not match, 2 changes present with
-//! `plan --detailed-exitcode` and unhealthy webhooks with `status --detailed-exitcode`, 130/143/129 after SIGINT/SIGTERM/SIGHUP (see `signals`). A closed
-//! stdout never changes them (see `output`).
+//! One file per subcommand; this module dispatches and turns the outcome into an exit code:
+//! a contract (docs/exit-codes.md) that a closed stdout never changes (see `output`).
 
 mod apply;
 mod atomic;

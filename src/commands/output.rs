@@ -1,23 +1,11 @@
-//! Stdout and stderr as the commands write to them: stdout is the work (a plan, a config,
-//! apply's report: `Output`); stderr tells what happens around it (`Printer`).
+//! Stdout and stderr as the commands write to them: stdout is the work (`Output`); stderr tells
+//! what happens around it (`Printer`, the one place that writes it, which owns `--quiet`:
+//! docs/using.md).
 //!
-//! Rust ignores SIGPIPE, so when the reader goes away (`| head -1`, `| sed '/^Plan:/q'`) every
-//! later write fails with EPIPE. That must never stop the work or change its exit code: a plan
-//! still saves its `--out` file and exits 0 or 2, an apply still carries out every write and
-//! exits 1 if one failed. So a write that fails is recorded here rather than returned, and the
-//! rest of the output is dropped. Each command then decides what the loss means: apply sends
-//! its per-change report to stderr instead (`record`), export and schema, whose output is the
-//! work itself, fail (`finish`), and `commands::main` turns any loss other than a closed pipe
-//! into exit 1.
-//!
-//! Stderr is written from one place: every diagnostic, note and progress line a command shows
-//! goes through a `Printer`, which owns `--quiet`. With `--quiet` only what a failed run must
-//! say stays: errors (each portal's failure included), apply's report once stdout no longer
-//! takes it, the writes that may be in flight when a second signal ends the run, and a panic's
-//! report. Warnings of the file, notes (a saved plan read or written and its digest, an export
-//! written, a pause for the rate limit, a retry, `-v`'s request lines, the first signal's
-//! message) and the progress line are left out. The exit code never depends on what was
-//! printed.
+//! Rust ignores SIGPIPE, so once the reader goes away (`| head -1`) every write fails with
+//! EPIPE. That must never stop the work or change its exit code (docs/exit-codes.md): a failed
+//! write is recorded here rather than returned, the rest of the output is dropped, and each
+//! command decides what the loss means (`record`, `finish`, `commands::main`).
 
 use std::fmt::Display;
 use std::io::{self, IsTerminal, Write};

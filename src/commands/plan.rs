@@ -1,14 +1,8 @@
 //! `plan`: one GET of each portal's live list, a diff, a rendering. Never writes to a portal.
 //!
 //! With `--out` the saved plan is written before the plan is printed, so a reader that stops
-//! reading (`| head -1`) cannot keep it from being saved; the exit code is the plan's either
-//! way.
-//!
-//! A `portals:` file's plan is saved when some portal failed to plan: the failed ones are
-//! recorded with why, so `apply FILE` writes the others and exits 1 naming them (issue 22),
-//! and `plan` still exits 1. Not saved: a plan with nothing to apply (every portal failed, or
-//! the one portal of a `portal:` file did), one the deletion guard refused anywhere (`apply`
-//! would refuse the whole run), and, with `--all-or-nothing`, any plan with a failed portal.
+//! reading (`| head -1`) cannot keep it from being saved. Which plans are saved when a portal
+//! failed (issue 22): docs/portals.md, "Saved plans".
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -29,7 +23,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Resul
     let plans = portals::fleet_plan(&runs);
     let failed: Vec<String> = (runs.iter())
         .filter(|r| r.outcome.is_err())
-        .map(|r| render::plain(r.name.as_deref().unwrap_or_default()))
+        .map(|r| render::plain(r.wanted.name.unwrap_or_default()))
         .collect();
     let unsaved = if runs
         .iter()
@@ -49,13 +43,13 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Resul
             // it was planned with it.
             let keys = (runs.iter())
                 .map(|r| match &r.outcome {
-                    Ok(_) => settings.key(&r.api_key_env).map(Some),
+                    Ok(_) => settings.key(r.wanted.api_key_env).map(Some),
                     Err(_) => Ok(None),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let parts: Vec<saved::PortalToSave<'_>> = (runs.iter().zip(&plans.portals).zip(&keys))
                 .map(|((r, shown), key)| saved::PortalToSave {
-                    name: r.name.as_deref(),
+                    name: r.wanted.name,
                     plan: match (&r.outcome, key) {
                         (Ok(planned), Some(key)) => Ok((&planned.plan, key)),
                         _ => Err(shown.error.as_deref().unwrap_or_default()),
@@ -68,7 +62,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Resul
             Some((path, saved_file::save(path, &text)?))
         }
         // The unnamed portal's refusal is told as the run's error.
-        (Some(path), Some(reason)) if runs.iter().any(|r| r.name.is_some()) => {
+        (Some(path), Some(reason)) if runs.iter().any(|r| r.wanted.name.is_some()) => {
             printer.note(format_args!(
                 "The plan was not saved to {}: {reason}.",
                 path.display()
@@ -101,13 +95,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Resul
             saved_file::apply_command(path, &digest, &args.input.file.file)
         ));
     }
-    if plans.failed() > 0 {
-        return Err(Error::PortalsFailed {
-            failed: plans.failed(),
-            total: plans.portals.len(),
-            wrote: false,
-        });
-    }
+    portals::finish(plans.failed(), plans.portals.len(), false)?;
     // 2 for changes under `--detailed-exitcode`, else 0: errors never get here.
     if args.detailed_exitcode && plans.has_changes() {
         return Ok(ExitCode::from(2));

@@ -1,28 +1,23 @@
-//! A run is a list of portals: the one portal of a `portal:` file (unnamed, so it has no
-//! section, heading or total of its own), or the selected portals of a `portals:` file. Each
-//! is planned (or, for a saved plan, listed and checked for staleness) on its own, with its own
-//! client, key and stop switch, `--portal-parallelism` at a time: a slot is freed the moment
-//! its portal finishes (a slow or hung portal holds one slot, never the rest), and the results
-//! are put back in file order.
+//! A run is a list of portals (docs/portals.md): the one unnamed portal of a `portal:` file, or
+//! the selected portals of a `portals:` file, each worked on with its own client, key and stop
+//! switch (a child of the run's: a signal stops every portal, a throttle only its own),
+//! `--portal-parallelism` at a time, the results in file order.
 //!
-//! A named portal that cannot be planned (unreachable, its key refused or its key's variable
-//! unset) fails alone, in its own section; the others still plan, and the run exits 1. The
-//! unnamed portal has no section to fail in: its failure is the run's error, as it was before
-//! there were several. A saved plan records the named portals that failed (`plan --out`); they
-//! fail again in `apply`, without being contacted. A named portal's stop switch is a child of
-//! the run's, so a signal stops every portal and a throttle stop only the portal that was
-//! throttled.
+//! A named portal that fails, fails alone, in its own section; the unnamed portal has no
+//! section, so its failure is the run's error. A saved plan's failed portals fail again in
+//! `apply`, without being contacted.
 
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::{Printer, Session, same_portal};
 use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
-use crate::config::{Config, Document};
+use crate::config::{Config, Document, Portal};
 use crate::plan::saved::{self, SavedPortal};
 use crate::plan::{Action, Plan, PlanOptions, Selection, TargetError, guard};
 use crate::run::{Part, Run};
-use crate::settings::{KEY_VAR, Settings};
+use crate::settings::Settings;
 use crate::{Error, render};
 
 /// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.
@@ -34,7 +29,7 @@ pub(super) struct Planned {
     /// The explicit deletion limit the guard checked, recorded in a saved plan.
     pub max_deletes: Option<guard::MaxDeletes>,
     /// The listed webhooks, to tell one portal listed twice under two host names.
-    pub seen: Vec<same_portal::Sighting>,
+    pub live: Vec<LiveWebhook>,
 }
 
 impl Planned {
@@ -42,7 +37,7 @@ impl Planned {
     fn guarded(
         plan: Plan,
         client: Client,
-        live: &[LiveWebhook],
+        live: Vec<LiveWebhook>,
         max_deletes: Option<guard::MaxDeletes>,
     ) -> Planned {
         let guard = guard::check(&plan, live.len(), max_deletes);
@@ -51,22 +46,16 @@ impl Planned {
             client,
             guard,
             max_deletes,
-            seen: same_portal::sightings(live),
+            live,
         }
     }
 }
 
 /// One portal of a run, and how working on it went.
 pub(super) struct PortalRun<'a, T = Planned> {
-    /// `None` for the one portal of a `portal:` file.
-    pub name: Option<String>,
+    pub wanted: Wanted<'a>,
     /// As `PortalUrl::as_str` shows it.
     pub url: String,
-    /// The variable its API key is read from.
-    pub api_key_env: String,
-    /// The portal's desired state in the file (a saved plan's too: its variables are read
-    /// from it).
-    pub config: &'a Config,
     /// Shared, so a failure can be both shown in the portal's section and drawn whole. Always
     /// `Ok` for the unnamed portal, whose failure is the run's.
     pub outcome: Result<T, Arc<Error>>,
@@ -75,52 +64,60 @@ pub(super) struct PortalRun<'a, T = Planned> {
 /// One portal of the file to work on.
 #[derive(Clone, Copy)]
 pub(super) struct Wanted<'a> {
+    /// `None` for the one portal of a `portal:` file.
     pub name: Option<&'a str>,
-    /// Its `url:`; `None` for a `portal:` file, whose portal the settings may also give.
+    /// Its URL: the `url:` or `portal:` of the file, or the one a saved plan recorded; `None`
+    /// for a `portal:` file without one, whose portal the settings then give.
     url: Option<&'a str>,
+    /// Where the URL of the unnamed portal comes from, which the settings may repeat but not
+    /// change; `None` for a named portal.
+    pinned_by: Option<&'static str>,
+    /// The variable its API key is read from.
     pub api_key_env: &'a str,
+    /// Its desired state in the file (a saved plan's too: its variables are read from it).
     pub config: &'a Config,
+    /// Why a saved plan has no plan for it: it is then never contacted.
+    not_planned: Option<&'a str>,
 }
 
 impl Wanted<'_> {
-    /// Where it is: its `url:`, or the `portal:` file's portal as the settings complete it.
+    /// Where it is: its `url:`, or the unnamed portal as the settings complete it.
     pub(super) fn portal(&self, settings: &Settings) -> Result<PortalUrl, Error> {
-        Ok(match self.url {
-            Some(written) => PortalUrl::parse(written)?,
-            None => {
-                let pinned = self.config.portal.as_ref();
-                settings
-                    .one_portal(pinned.map(|(url, _)| (url.as_str(), "`portal:` in the file")))?
+        Ok(match (self.url, self.pinned_by) {
+            (Some(written), None) => PortalUrl::parse(written)?,
+            (url, pinned_by) => {
+                // A URL the plan recorded is never trusted alone: the command line or the
+                // environment must name that portal again, as for the plan.
+                if pinned_by == Some(saved::RECORDED) {
+                    settings.one_portal(None)?;
+                }
+                settings.one_portal(url.zip(pinned_by))?
             }
         })
     }
 }
 
-/// The portals of `document` that `--portal` selects (all by default), in file order: the
-/// one unnamed portal of a `portal:` file.
+impl<'a> Wanted<'a> {
+    /// The file's portal `p`.
+    fn of(p: &'a Portal) -> Wanted<'a> {
+        Wanted {
+            name: p.name.as_deref(),
+            url: p.config.portal.as_ref().map(|(url, _)| url.as_str()),
+            pinned_by: p.name.is_none().then_some(saved::PINNED_BY_FILE),
+            api_key_env: &p.api_key_var,
+            config: &p.config,
+            not_planned: None,
+        }
+    }
+}
+
+/// The portals of `document` that `--portal` selects (all by default), in file order.
 pub(super) fn wanted<'a>(
     document: &'a Document,
     settings: &Settings,
 ) -> Result<Vec<Wanted<'a>>, Error> {
-    Ok(match document {
-        Document::One(config) => vec![Wanted {
-            name: None,
-            url: None,
-            api_key_env: KEY_VAR,
-            config,
-        }],
-        Document::Portals(fleet) => {
-            selected(&fleet.portals, |p| p.name.as_str(), &settings.portal)?
-                .into_iter()
-                .map(|p| Wanted {
-                    name: Some(&p.name),
-                    url: Some(p.url()),
-                    api_key_env: &p.api_key_var,
-                    config: &p.config,
-                })
-                .collect()
-        }
-    })
+    let portals = selected(&document.portals, |p| p.name.as_deref(), settings)?;
+    Ok(portals.into_iter().map(Wanted::of).collect())
 }
 
 /// Runs `work` on each portal of `wanted` with a client of its own and its place in `wanted`,
@@ -140,8 +137,13 @@ where
         .into_iter()
         .enumerate()
         .map(|(i, wanted)| async move {
-            let mut url = wanted.url.unwrap_or_default().to_string();
+            let mut url = wanted.url.map_or_else(String::new, |u| {
+                PortalUrl::parse(u).map_or_else(|_| u.to_string(), |p| p.as_str().to_string())
+            });
             let outcome = async {
+                if let Some(error) = wanted.not_planned {
+                    return Err(not_planned(error));
+                }
                 let portal = wanted.portal(&session.settings)?;
                 url = portal.as_str().to_string();
                 let client = session.client(&portal, wanted.api_key_env, wanted.name)?;
@@ -149,11 +151,13 @@ where
             }
             .await;
             Ok(PortalRun {
-                name: wanted.name.map(str::to_string),
+                wanted,
                 url,
-                api_key_env: wanted.api_key_env.to_string(),
-                config: wanted.config,
-                outcome: shared(wanted.name, outcome)?,
+                outcome: match (wanted.name, outcome) {
+                    // The unnamed portal has no section to fail in.
+                    (None, Err(e)) => return Err(e),
+                    (_, outcome) => outcome.map_err(Arc::new),
+                },
             })
         });
     session
@@ -200,7 +204,7 @@ pub(super) fn plan_fresh<'a>(
                 let plan = crate::plan::plan(wanted.config, &live, url, options)?;
                 let max_deletes =
                     guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
-                let mut planned = Planned::guarded(plan, client, &live, max_deletes);
+                let mut planned = Planned::guarded(plan, client, live, max_deletes);
                 // A plan the guard refuses is not applied: its deletes erase nothing.
                 if planned.guard.is_ok() {
                     count_deliveries(&planned.client, &mut planned.plan).await?;
@@ -231,90 +235,63 @@ async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiErr
 /// `document` also locates the secrets' errors in.
 pub(super) fn check_saved<'a>(
     session: &Session,
-    parts: Vec<SavedPortal>,
+    parts: &'a [SavedPortal],
     document: &'a Document,
     parallelism: u16,
 ) -> Result<Vec<PortalRun<'a>>, Error> {
     let settings = &session.settings;
-    let parts = if parts.iter().any(|p| p.name.is_some()) {
-        selected(
-            parts,
-            |p| p.name.as_deref().unwrap_or_default(),
-            &settings.portal,
-        )?
-    } else {
-        parts
-    };
-    let runs = parts.into_iter().map(|part| async move {
-        let shown = part.shown_url();
-        let SavedPortal {
-            name,
-            api_key_env,
-            url,
-            pinned_by,
-            plan,
-            max_deletes,
-        } = part;
-        let api_key_env = api_key_env.unwrap_or_else(|| KEY_VAR.to_string());
-        // The reader of the saved plan refused a part the file does not have.
-        let config = match document {
-            Document::One(config) => config,
-            Document::Portals(fleet) => fleet
-                .portals
-                .iter()
-                .find(|p| Some(p.name.as_str()) == name.as_deref())
-                .map(|p| &p.config)
-                .ok_or_else(|| Error::UnknownPortal {
-                    unknown: name.iter().cloned().collect(),
-                    defined: fleet.portals.iter().map(|p| p.name.clone()).collect(),
-                })?,
-        };
-        let outcome = async {
-            // Never contacted: the plan has nothing for it.
-            // The reason is text from the plan file: scrubbed of every secret this run knows
-            // (a hand-edited plan may quote one), like any other text from outside.
-            let plan = plan.map_err(|error| Error::NotPlanned {
-                error: crate::redact::Redactor::registered().scrub(&error),
-            })?;
-            let portal = match pinned_by {
-                None => PortalUrl::parse(&url)?,
-                Some(origin) => {
-                    // A URL the plan recorded is never trusted alone: the command line or
-                    // the environment must name that portal again, as for the plan.
-                    if origin == saved::RECORDED {
-                        settings.one_portal(None)?;
+    let parts = selected(parts, |p| p.name.as_deref(), settings)?;
+    let wanted = (parts.iter())
+        .map(|part| {
+            // The reader of the saved plan refused a part the file does not have.
+            let portal = (document.portals.iter()).find(|p| p.name == part.name);
+            Ok(Wanted {
+                url: Some(&part.url),
+                pinned_by: part.pinned_by,
+                not_planned: part.plan.as_ref().err().map(String::as_str),
+                ..Wanted::of(portal.ok_or_else(|| {
+                    Error::UnknownPortal {
+                        unknown: part.name.iter().cloned().collect(),
+                        defined: document
+                            .portals
+                            .iter()
+                            .filter_map(|p| p.name.clone())
+                            .collect(),
                     }
-                    settings.one_portal(Some((url.as_str(), origin)))?
-                }
-            };
-            let client = session.client(&portal, &api_key_env, name.as_deref())?;
+                })?)
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    let runs = each(session, wanted, parallelism, |client, wanted, i| {
+        let part = parts[i];
+        async move {
             let live = client.list().await?;
-            let mut plan = plan;
-            saved::bind_uris(&mut plan, config, &settings.key(&api_key_env)?, &live)?;
+            let mut plan = part.plan.clone().map_err(|e| not_planned(&e))?;
+            saved::bind_uris(
+                &mut plan,
+                wanted.config,
+                &settings.key(wanted.api_key_env)?,
+                &live,
+            )?;
             saved::check_fresh(&plan, client.portal().as_str(), &live)?;
-            let max_deletes = max_deletes.map(guard::MaxDeletes::Saved);
+            let max_deletes = part.max_deletes.map(guard::MaxDeletes::Saved);
             // The unnamed portal's refusal is the run's error, before its plan is shown.
-            if name.is_none() {
+            if wanted.name.is_none() {
                 guard::check(&plan, live.len(), max_deletes)?;
             }
-            Ok(Planned::guarded(plan, client, &live, max_deletes))
+            Ok(Planned::guarded(plan, client, live, max_deletes))
         }
-        .await;
-        Ok::<_, Error>(PortalRun {
-            outcome: shared(name.as_deref(), outcome)?,
-            name,
-            url: shown,
-            api_key_env,
-            config,
-        })
-    });
-    let runs = session
-        .runtime
-        .block_on(super::in_file_order(runs, parallelism))
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
+    })?;
     one_portal_twice(&runs)?;
     Ok(runs)
+}
+
+/// A portal the saved plan has no plan for. The reason is text from the plan file: scrubbed of
+/// every secret this run knows (a hand-edited plan may quote one), like any other text from
+/// outside.
+fn not_planned(error: &str) -> Error {
+    let error = crate::redact::Redactor::registered().scrub(error);
+    Error::NotPlanned { error }
 }
 
 /// Refuses, before anything is shown or written, two named portals of the run that listed the
@@ -324,43 +301,28 @@ fn one_portal_twice(runs: &[PortalRun<'_>]) -> Result<(), Error> {
         .iter()
         .filter_map(|run| {
             Some(same_portal::Listed {
-                name: run.name.as_deref()?,
+                name: run.wanted.name?,
                 url: &run.url,
-                seen: &run.outcome.as_ref().ok()?.seen,
+                seen: &run.outcome.as_ref().ok()?.live,
             })
         })
         .collect();
     same_portal::check(&listed)
 }
 
-/// A named portal's outcome, its failure shared for its section and stderr; the unnamed
-/// portal's failure returned as the run's.
-fn shared<T>(
-    name: Option<&str>,
-    outcome: Result<T, Error>,
-) -> Result<Result<T, Arc<Error>>, Error> {
-    match (name, outcome) {
-        (None, Err(e)) => Err(e),
-        (_, outcome) => Ok(outcome.map_err(Arc::new)),
-    }
-}
-
 /// A `--target` key none of the selected portals has: when a portal `--portal` left out has
 /// it, say so, rather than that the file lacks it.
 fn target_elsewhere(document: &Document, error: TargetError) -> Error {
-    let (Document::Portals(fleet), TargetError::Unknown { unknown, .. }) = (document, &error)
-    else {
+    let TargetError::Unknown { unknown, .. } = &error else {
         return error.into();
     };
     for key in unknown {
-        let owners: Vec<String> = fleet
-            .portals
-            .iter()
+        let owners: Vec<String> = (document.portals.iter())
             .filter(|p| {
                 let one = Selection::of_each(&[&p.config], std::slice::from_ref(&key.key));
                 !matches!(one, Err(TargetError::Unknown { .. }))
             })
-            .map(|p| format!("`{}`", p.name))
+            .filter_map(|p| Some(format!("`{}`", p.name.as_ref()?)))
             .collect();
         if !owners.is_empty() {
             return Error::TargetNotSelected {
@@ -372,15 +334,23 @@ fn target_elsewhere(document: &Document, error: TargetError) -> Error {
     error.into()
 }
 
-/// The portals `names` (`--portal`) selects from `portals`, named by `name`, in their order;
-/// all when `names` is empty. A name none of them has is an error listing the defined ones.
-pub(super) fn selected<T>(
+/// The portals `--portal` selects by name from `portals`, named by `name`, in their order; all
+/// when it names none, or when they have no names (`--portal` is then the unnamed portal's
+/// URL). A name none of them has is an error listing the defined ones.
+fn selected<T>(
     portals: impl IntoIterator<Item = T>,
-    name: impl Fn(&T) -> &str,
-    names: &[String],
+    name: impl Fn(&T) -> Option<&str>,
+    settings: &Settings,
 ) -> Result<Vec<T>, Error> {
     let portals: Vec<T> = portals.into_iter().collect();
-    let defined: Vec<String> = portals.iter().map(|p| name(p).to_string()).collect();
+    let defined: Vec<String> = portals
+        .iter()
+        .filter_map(|p| Some(name(p)?.into()))
+        .collect();
+    let names = match defined.is_empty() {
+        true => &[],
+        false => settings.portal.as_slice(),
+    };
     let unknown: Vec<String> = names
         .iter()
         .filter(|n| !defined.contains(n))
@@ -391,7 +361,7 @@ pub(super) fn selected<T>(
     }
     Ok(portals
         .into_iter()
-        .filter(|p| names.is_empty() || names.iter().any(|n| n == name(p)))
+        .filter(|p| names.is_empty() || names.iter().any(|n| Some(n.as_str()) == name(p)))
         .collect())
 }
 
@@ -403,7 +373,7 @@ pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
             Err(e) => (None, Some(super::report::chain(e.as_ref()))),
         };
         Part {
-            name: run.name,
+            name: run.wanted.name.map(str::to_string),
             portal: run.url,
             result,
             error,
@@ -426,10 +396,13 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
                 ),
                 // As `show` lists it: its help is for stderr (`tell_failures`).
                 Err(e) if matches!(**e, Error::NotPlanned { .. }) => (None, Some(e.to_string())),
-                Err(e) => (None, Some(failure_line(e, key_help(e, &run.api_key_env)))),
+                Err(e) => (
+                    None,
+                    Some(failure_line(e, key_help(e, run.wanted.api_key_env))),
+                ),
             };
             Part {
-                name: run.name.clone(),
+                name: run.wanted.name.map(str::to_string),
                 portal: run.url.clone(),
                 result,
                 error,
@@ -445,9 +418,9 @@ pub(super) fn tell_failures(runs: &[PortalRun<'_>], printer: Printer) {
     for run in runs {
         if let Err(e) = &run.outcome {
             tell_failure(
-                run.name.as_deref(),
+                run.wanted.name,
                 e,
-                key_help(e, &run.api_key_env),
+                key_help(e, run.wanted.api_key_env),
                 printer,
             );
         }
@@ -563,13 +536,26 @@ impl miette::Diagnostic for Shared {
     }
 }
 
+/// Exit 0, or the error that `failed` of `total` portals failed (after writing to the others,
+/// when `wrote`).
+pub(super) fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
+    if failed > 0 {
+        return Err(Error::PortalsFailed {
+            failed,
+            total,
+            wrote,
+        });
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The unnamed portal's plan refused by the deletion guard: the run's error (a named
 /// portal's refusal is told in its section).
 pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
     match runs {
         [
             PortalRun {
-                name: None,
+                wanted: Wanted { name: None, .. },
                 outcome: Ok(planned),
                 ..
             },

@@ -1,17 +1,14 @@
-//! `redeliver`: resend the failed deliveries of a window (docs/docspace-api.md §21). Every
-//! portal of the run (the one of a `portal:` file, or those `--portal` selects) is read first:
-//! its webhooks, then its delivery log newest first down to the start of the window, only the
-//! selected failure classes (`groupStatus`), in one read of the whole log, or one per webhook
-//! when `--webhook` names some or two webhooks share a name.
-//! Then the list of exactly what will be resent is shown, `yes` is asked (or `--auto-approve`),
-//! and each portal's deliveries are resent, oldest first, 100 ids a request (the client's).
+//! `redeliver`: resend the failed deliveries of a window (docs/redelivery.md). Every portal of
+//! the run is read first: its webhooks, then its log newest first down to the window's start,
+//! only the failure classes `--status` selects (`groupStatus`), in one read of the whole log,
+//! or one per webhook when `--webhook` names some or two webhooks share a name. Then the list
+//! is shown, approved, and resent oldest first.
 //!
 //! Invariants: nothing is sent before every portal was read and the list shown and approved;
-//! only deliveries in the list are sent, each once; a row the portal still has queued (status 0
-//! and no answer yet) is never in it, since resending it would deliver the event twice; the
-//! deliveries of a disabled webhook are left out, and named, unless `--include-disabled`. Ids
-//! the portal skipped without a word (asked minus answered) are a failure, like a request that
-//! failed: exit 1 with what was resent reported.
+//! only deliveries in the list are sent, each once; a row the portal still has queued is never
+//! in it, since resending it would deliver the event twice; a disabled webhook's deliveries are
+//! left out, and named, unless `--include-disabled`. Ids the portal skipped without a word are
+//! a failure, like a request that failed.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -175,9 +172,8 @@ pub(super) fn run(
 fn may_have_landed(error: &ApiError) -> bool {
     match error {
         ApiError::NotRetried { last, .. } => may_have_landed(last),
-        ApiError::Rejected { status, .. } | ApiError::HttpStatus { status, .. } => {
-            !(400..500).contains(status)
-        }
+        // An answer, but not the portal's: what was behind it is unknown.
+        ApiError::NotDocSpace { .. } => true,
         ApiError::PortalUrl { .. }
         | ApiError::ApiKey { .. }
         | ApiError::ClientSetup { .. }
@@ -185,12 +181,11 @@ fn may_have_landed(error: &ApiError) -> bool {
         | ApiError::Connect { .. }
         | ApiError::Tls { .. }
         | ApiError::Redirect { .. }
-        | ApiError::Unauthorized { .. }
-        | ApiError::Forbidden { .. }
-        | ApiError::ForbiddenScope { .. }
-        | ApiError::RateLimited { .. }
         | ApiError::NotSent { .. } => false,
-        _ => true,
+        // A 4xx (a refused key, 429 included) refused the request.
+        _ => !error
+            .status()
+            .is_some_and(|status| (400..500).contains(&status)),
     }
 }
 

@@ -19,36 +19,17 @@ use crate::Error;
 use crate::api::LiveWebhook;
 use crate::render;
 
-/// What tells one webhook from another across portals.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(super) struct Sighting {
-    id: i32,
-    name: String,
-    uri: String,
-    created_on: String,
-    created_by: Option<String>,
-}
-
-/// The webhooks of `live` that carry a creation time.
-pub(super) fn sightings(live: &[LiveWebhook]) -> Vec<Sighting> {
-    live.iter()
-        .filter_map(|w| {
-            Some(Sighting {
-                id: w.id,
-                name: w.name.clone(),
-                uri: w.uri.clone(),
-                created_on: w.created_on.clone()?,
-                created_by: w.created_by.clone(),
-            })
-        })
-        .collect()
+/// What tells one webhook from another across portals; `None` without a creation time.
+fn sighting(w: &LiveWebhook) -> Option<(i32, &str, &str, &str, Option<&str>)> {
+    let created_on = w.created_on.as_deref()?;
+    Some((w.id, &w.name, &w.uri, created_on, w.created_by.as_deref()))
 }
 
 /// One listed portal of the run: its name, its URL, and what it listed.
 pub(super) struct Listed<'a> {
     pub name: &'a str,
     pub url: &'a str,
-    pub seen: &'a [Sighting],
+    pub seen: &'a [LiveWebhook],
 }
 
 /// Refuses the first pair of `portals` (in file order) that list the same webhook, naming the
@@ -56,16 +37,16 @@ pub(super) struct Listed<'a> {
 /// listed it: comparing every portal with every earlier one was 10 million hashes, over a
 /// second of CPU, for a fleet of 1,000 portals of 20 webhooks.
 pub(super) fn check(portals: &[Listed<'_>]) -> Result<(), Error> {
-    let mut first_seen: HashMap<&Sighting, usize> = HashMap::new();
+    let mut first_seen = HashMap::new();
     for (at, later) in portals.iter().enumerate() {
-        let earliest = later
-            .seen
-            .iter()
-            .filter_map(|s| first_seen.get(s).copied())
+        let sightings = || later.seen.iter().filter_map(sighting);
+        let earliest = sightings()
+            .filter_map(|s| first_seen.get(&s).copied())
             .min();
-        if let Some(earlier) = earliest.map(|i| &portals[i]) {
-            let seen: HashSet<&Sighting> = later.seen.iter().collect();
-            if let Some(webhook) = earlier.seen.iter().find(|s| seen.contains(s)) {
+        if let Some(earlier) = earliest.map(|i: usize| &portals[i]) {
+            let seen: HashSet<_> = sightings().collect();
+            let shared = |w: &&LiveWebhook| sighting(w).is_some_and(|s| seen.contains(&s));
+            if let Some(webhook) = earlier.seen.iter().find(shared) {
                 let entry = |p: &Listed<'_>| {
                     format!("`{}` ({})", render::plain(p.name), render::plain(p.url))
                 };
@@ -76,8 +57,8 @@ pub(super) fn check(portals: &[Listed<'_>]) -> Result<(), Error> {
                 });
             }
         }
-        for sighting in later.seen {
-            first_seen.entry(sighting).or_insert(at);
+        for seen in sightings() {
+            first_seen.entry(seen).or_insert(at);
         }
     }
     Ok(())
@@ -95,10 +76,9 @@ mod tests {
     }
 
     fn refused(a: &[LiveWebhook], b: &[LiveWebhook], c: &[LiveWebhook]) -> Option<String> {
-        let seen = [sightings(a), sightings(b), sightings(c)];
         let listed: Vec<Listed<'_>> = ["a", "b", "c"]
             .iter()
-            .zip(&seen)
+            .zip([a, b, c])
             .map(|(name, seen)| Listed {
                 name,
                 url: "https://p.example.com",

@@ -1,15 +1,8 @@
-//! `show PLAN_FILE`: a saved plan as `apply PLAN_FILE` would show it, then what only the
-//! config file decides (each portal's URL, the variable of its key, every variable `apply`
-//! reads, the file's SHA-256 the plan is bound to) and the plan's SHA-256, so a reviewer can
-//! read and pin exactly the file a pipeline will apply, and see where every key goes.
-//!
-//! Offline by design: no portal, no API key, no network. It needs the config file the plan was
-//! made from (`-f`), as `apply` does: a plan alone cannot say where its keys go, so a missing
-//! file fails `show`. Both are read and checked by the same loaders `apply` uses, so a file
-//! `apply` would refuse (not a plan, another version, edited inconsistently, made from another
-//! file, a URL `apply` would not use) is refused here too, and what is shown is derived from
-//! the writes exactly as `apply` derives what it sends. Whether the plan has gone stale is only
-//! known against the portal: `apply` checks that.
+//! `show PLAN_FILE`: a saved plan as `apply PLAN_FILE` would show it, what only the config file
+//! decides (each portal's URL, the variables `apply` reads, the file's SHA-256) and the plan's
+//! SHA-256 (docs/plans.md, "Saved plans"). Offline by design: no portal, no key, no network.
+//! Both files are read by the loaders `apply` uses, so what `apply` would refuse is refused
+//! here too; only staleness is left to `apply`, which needs the portal to know it.
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -1,21 +1,13 @@
-//! SIGINT, SIGTERM and SIGHUP: what an interrupted run does.
+//! SIGINT, SIGTERM and SIGHUP (docs/faults-and-security.md, "Interruption"): before the first
+//! write a signal ends the process at once (130, 143, 129), nothing written; once writes start,
+//! the first throws the run's stop switch (`Halt`) so those in flight finish and are reported,
+//! and a second exits at once, after naming the writes that may be in flight.
 //!
-//! Until the first write starts (reading the file and the portal, showing the plan, asking
-//! for confirmation) nothing needs finishing: a signal ends the process at once with 130
-//! (SIGINT), 143 (SIGTERM) or 129 (SIGHUP), nothing written. Once writes start, the first signal throws the
-//! run's stop switch (`Halt`): no write starts, those in flight finish and are reported, and
-//! `apply` exits with the signal's code. A second signal exits at once, after naming the writes
-//! that may be in flight.
-//!
-//! Signals belong to the process, and so does the one watcher: a thread started before the
-//! command runs, waiting on its own small runtime. The command's runtime cannot do it: it does
-//! not run while the main thread is blocked reading the confirmation from the terminal, and
-//! that read is restarted after a signal's handler runs, so only an exit from another thread
-//! ends it.
-//!
-//! SIGHUP (a closed terminal, a dropped SSH session) is handled as SIGTERM is: its default
-//! action would end the process silently between a create and its follow-up call, leaving
-//! enabled a webhook the file says is disabled (issue 19).
+//! The one watcher is a thread started before the command runs, on its own small runtime: the
+//! command's runtime does not run while the main thread is blocked reading the confirmation,
+//! and that read is restarted after a signal's handler runs, so only an exit from another
+//! thread ends it. SIGHUP is handled as SIGTERM: its default action would end the process
+//! silently between a create and its follow-up call (issue 19).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};

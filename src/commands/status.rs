@@ -1,9 +1,6 @@
 //! `status`: each selected portal's webhooks, their health from the list and the delivery log
-//! over a window, and the file's secrets checked against the signatures the log recorded.
-//! Reads only: one list per portal, then each webhook's log newest first, only the pages the
-//! window needs (`Client::log_while`), `verified::LOG_READS` webhooks at a time within the
-//! client's pacing. Portals run as `plan` runs them (`portals`): concurrently, shown in file order, a
-//! failed portal in its own section and exit 1.
+//! over a window, and the file's secrets checked against the signatures the log recorded
+//! (docs/delivery-health.md). Reads only; portals run as `plan` runs them (`portals`).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -35,7 +32,7 @@ pub(super) fn run(
     )?;
     for run in &runs {
         if let Err(e) = &run.outcome {
-            portals::tell_failure(run.name.as_deref(), e, None, session.printer);
+            portals::tell_failure(run.wanted.name, e, None, session.printer);
         }
     }
     let report = Report {

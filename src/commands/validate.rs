@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::ValidateArgs;
-use crate::config::{Document, Problem};
+use crate::config::Problem;
 use crate::render::{PortalCount, Valid, render_problems};
 use crate::{Error, config};
 
@@ -23,14 +23,12 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCo
                 out.err().warn(warning);
             }
             let portals: Vec<PortalCount>;
-            let valid = match &document {
-                Document::One(config) => Valid::Webhooks(config.webhooks.len()),
-                Document::Portals(fleet) => {
-                    portals = fleet
-                        .portals
-                        .iter()
+            let valid = match document.unnamed() {
+                Some(config) => Valid::Webhooks(config.webhooks.len()),
+                None => {
+                    portals = (document.portals.iter())
                         .map(|p| PortalCount {
-                            name: p.name.clone(),
+                            name: p.name.clone().unwrap_or_default(),
                             url: p.url().to_string(),
                             webhooks: p.config.webhooks.len(),
                         })

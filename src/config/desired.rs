@@ -31,42 +31,38 @@ pub struct Config {
     pub max_deletes: Option<usize>,
 }
 
-/// What a file describes: one portal (`portal:`, or no portal at all, which the command line
-/// or the environment then names), or named portals (`portals:`).
+/// What a file describes: its portals. A `portal:` file (or one without a portal, which the
+/// command line or the environment then names) is one portal without a name; a `portals:` file
+/// names each, its desired state resolved from the shared entries (after `only:`) overlaid by
+/// its own.
 #[derive(Debug)]
-pub enum Document {
-    One(Config),
-    Portals(Fleet),
-}
-
-/// A `portals:` file: each portal's desired state, resolved from the shared entries (after
-/// `only:`) overlaid by the portal's own.
-#[derive(Debug)]
-pub struct Fleet {
+pub struct Document {
     pub source: Arc<Source>,
-    /// Where `portals` is written.
-    pub span: SourceSpan,
+    /// Where `portals` is written; `None` for a `portal:` file.
+    pub span: Option<SourceSpan>,
     /// In file order; at least one.
-    pub portals: Vec<NamedPortal>,
+    pub portals: Vec<Portal>,
     /// Every entry as the file writes it (shared ones and each portal's own, before any
     /// overlay), in file order: what the warnings are about, each written thing once.
     pub written: Vec<DesiredWebhook>,
 }
 
-/// One portal under `portals:`.
+/// One portal of a file.
 #[derive(Debug)]
-pub struct NamedPortal {
+pub struct Portal {
     /// The key under `portals:` (letters, digits, `.`, `_`, `-`): how `--portal NAME`, the
-    /// output's sections and `only:` name it.
-    pub name: String,
+    /// output's sections and `only:` name it; `None` for the one portal of a `portal:` file.
+    pub name: Option<String>,
     /// Where the name is written.
-    pub span: SourceSpan,
-    /// The variable `apiKey: ${VAR}` names; the key itself is never in the file.
+    pub span: Option<SourceSpan>,
+    /// The variable its API key is read from: `apiKey: ${VAR}` under `portals:`, else
+    /// DOCSPACE_API_KEY; the key itself is never in the file.
     pub api_key_var: String,
     /// Where `apiKey`'s value is written.
-    pub api_key_span: SourceSpan,
+    pub api_key_span: Option<SourceSpan>,
     /// What this portal should carry (its merged list, docs/file-format.md). `config.portal` is
-    /// its `url:` (always `Some`); `max_deletes` is the portal's `prune:`, else the top level's.
+    /// its `url:` (always `Some` under `portals:`); `max_deletes` is the portal's `prune:`, else
+    /// the top level's.
     pub config: Config,
 }
 
@@ -138,10 +134,9 @@ impl Config {
     }
 }
 
-impl NamedPortal {
-    /// The portal's `url:` as the file writes it.
+impl Portal {
+    /// The portal's `url:` as the file writes it (every portal under `portals:` has one).
     pub fn url(&self) -> &str {
-        // The loader gives every portal of a `portals:` file its url.
         self.config
             .portal
             .as_ref()
@@ -150,12 +145,41 @@ impl NamedPortal {
 }
 
 impl Document {
+    /// A file with one `portal:`, or none: one portal without a name, keyed by
+    /// DOCSPACE_API_KEY.
+    pub fn one(config: Config) -> Document {
+        Document {
+            source: Arc::clone(&config.source),
+            span: None,
+            written: config.webhooks.clone(),
+            portals: vec![Portal {
+                name: None,
+                span: None,
+                api_key_var: crate::settings::KEY_VAR.to_string(),
+                api_key_span: None,
+                config,
+            }],
+        }
+    }
+
+    /// The desired state of the one portal of a `portal:` file; `None` for a `portals:` file.
+    pub fn unnamed(&self) -> Option<&Config> {
+        match self.portals.as_slice() {
+            [
+                Portal {
+                    name: None, config, ..
+                },
+            ] => Some(config),
+            _ => None,
+        }
+    }
+
     /// Registers with `redact` every secret of every portal that can be had: the literals, and
     /// each `${VAR}` that is set. `plan` never needs the values, but a webhook's last failure
     /// (what its target answered, which knows the secret) is quoted in plans, and is scrubbed
     /// of every registered secret. Unset or invalid variables are not an error here.
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>) {
-        let webhooks = self.configs().into_iter().flat_map(|c| &c.webhooks);
+        let webhooks = self.portals.iter().flat_map(|p| &p.config.webhooks);
         for secret in webhooks.filter_map(|w| w.secret.as_ref()) {
             let _ = secret.resolve(lookup);
         }
@@ -163,12 +187,12 @@ impl Document {
 
     /// The desired state of a `portal:` file, for what reads only one (`load`); a `portals:`
     /// file is an error, at its `portals` key.
-    pub fn single(self) -> Result<Config, ConfigError> {
-        match self {
-            Document::One(config) => Ok(config),
-            Document::Portals(fleet) => Err(ConfigError::from_problems(vec![problem_at(
-                &fleet.source,
-                fleet.span,
+    pub fn single(mut self) -> Result<Config, ConfigError> {
+        match (self.span, self.portals.pop()) {
+            (None, Some(portal)) => Ok(portal.config),
+            (span, _) => Err(ConfigError::from_problems(vec![problem_at(
+                &self.source,
+                span.unwrap_or_else(|| (0..0).into()),
                 "config::portals_file",
                 "this file names several portals (`portals:`), and only a file with one `portal:` is read here".to_string(),
                 "several portals".to_string(),
@@ -179,25 +203,7 @@ impl Document {
 
     /// The file it was read from.
     pub fn source(&self) -> &Source {
-        match self {
-            Document::One(config) => &config.source,
-            Document::Portals(fleet) => &fleet.source,
-        }
-    }
-
-    /// The desired state of each portal, in file order.
-    pub fn configs(&self) -> Vec<&Config> {
-        match self {
-            Document::One(config) => vec![config],
-            Document::Portals(fleet) => fleet.portals.iter().map(|p| &p.config).collect(),
-        }
-    }
-
-    pub(super) fn configs_mut(&mut self) -> Vec<&mut Config> {
-        match self {
-            Document::One(config) => vec![config],
-            Document::Portals(fleet) => fleet.portals.iter_mut().map(|p| &mut p.config).collect(),
-        }
+        &self.source
     }
 }
 

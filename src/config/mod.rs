@@ -32,7 +32,7 @@ use miette::SourceSpan;
 
 use crate::bounded_read::ReadError;
 
-pub use desired::{Config, DesiredWebhook, Document, Fleet, Key, NamedPortal};
+pub use desired::{Config, DesiredWebhook, Document, Key, Portal};
 pub use display::Source;
 pub use problem::Reported;
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};

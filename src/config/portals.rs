@@ -7,7 +7,7 @@ use std::sync::Arc;
 use miette::SourceSpan;
 
 use super::checker::{Checker, Written, value_or_key};
-use super::desired::{Config, DesiredWebhook, Fleet, Key, NamedPortal};
+use super::desired::{Config, DesiredWebhook, Document, Key, Portal};
 use super::entry::{Entry, Names, Place, ssl_needs_https, webhook_entries};
 use super::node::{Kind, Node};
 use super::problem::{problem_at, shown};
@@ -23,7 +23,7 @@ pub(super) fn fleet(
     portal: Option<&Node>,
     webhooks: Option<(&Node, &Node)>,
     default_limit: Option<usize>,
-) -> Fleet {
+) -> Document {
     if let Some(portal) = portal {
         let problem = problem_at(
             c.source,
@@ -69,11 +69,11 @@ pub(super) fn fleet(
         .filter_map(|draft| {
             let webhooks = portal_webhooks(c, &draft.name, &shared, draft.own);
             let (api_key_var, api_key_span) = draft.api_key?;
-            Some(NamedPortal {
-                name: draft.name,
-                span: draft.span,
+            Some(Portal {
+                name: Some(draft.name),
+                span: Some(draft.span),
                 api_key_var,
-                api_key_span,
+                api_key_span: Some(api_key_span),
                 config: Config {
                     source: Arc::clone(c.source),
                     portal: Some(draft.url?),
@@ -83,9 +83,9 @@ pub(super) fn fleet(
             })
         })
         .collect();
-    Fleet {
+    Document {
         source: Arc::clone(c.source),
-        span,
+        span: Some(span),
         portals,
         written,
     }

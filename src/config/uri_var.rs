@@ -21,7 +21,7 @@ impl Document {
     ) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
         let mut reported = HashSet::new();
-        for config in self.configs_mut() {
+        for config in self.portals.iter_mut().map(|p| &mut p.config) {
             let source = config.source.clone();
             for w in &mut config.webhooks {
                 let (Some(var), Some(span)) = (&w.uri_var, w.uri_span) else {

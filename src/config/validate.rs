@@ -23,7 +23,7 @@ pub(super) fn build(tree: &Node, source: &Arc<Source>) -> Result<Document, Vec<P
     // Checks that span fields (ssl against uri, duplicate names) run after the fields
     // themselves; report in file order all the same.
     c.problems.sort_by_key(|p| p.span().offset());
-    if let Document::Portals(_) = document {
+    if document.span.is_some() {
         // A problem of a shared entry found again in each portal's merged list is told once.
         let mut seen = HashSet::new();
         c.problems.retain(|p| {
@@ -40,7 +40,7 @@ pub(super) fn build(tree: &Node, source: &Arc<Source>) -> Result<Document, Vec<P
 
 fn top_level(c: &mut Checker, tree: &Node) -> Document {
     let empty = || {
-        Document::One(Config {
+        Document::one(Config {
             source: Arc::clone(c.source),
             portal: None,
             webhooks: Vec::new(),
@@ -91,7 +91,7 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
     let max_deletes = prune.and_then(|value| c.prune(value));
     if let Some(portals) = portals {
         let portal = portal.map(|(key, _)| key);
-        return Document::Portals(fleet(c, portals, portal, webhooks, max_deletes));
+        return fleet(c, portals, portal, webhooks, max_deletes);
     }
     let portal = portal.and_then(|(_, value)| Some((c.portal_url(value, PORTAL)?, value.span)));
     let Some((key, value)) = webhooks else {
@@ -108,7 +108,7 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
         return empty();
     };
     let webhooks = webhook_entries(c, key, value, Place::Single);
-    Document::One(Config {
+    Document::one(Config {
         source: Arc::clone(c.source),
         portal,
         webhooks: webhooks.into_iter().map(|e| e.webhook).collect(),

@@ -17,17 +17,15 @@ impl Document {
     /// The warnings for this file, in file order. They are about what the file writes: an entry
     /// of a `portals:` file is looked at as written, once, however many portals get it.
     pub fn warnings(&self) -> Vec<Problem> {
-        match self {
-            Document::One(config) => config.warnings(),
-            Document::Portals(fleet) => {
-                let key_vars = fleet.portals.iter().map(|p| p.api_key_var.as_str());
-                let portals = fleet.portals.iter().filter_map(|p| {
-                    let subject = format!("the url of portal '{}'", shown(&p.name));
-                    Some((subject, p.config.portal.as_ref()?))
-                });
-                warnings(&fleet.source, &fleet.written, key_vars.collect(), portals)
-            }
-        }
+        let key_vars = self.portals.iter().map(|p| p.api_key_var.as_str());
+        let portals = self.portals.iter().filter_map(|p| {
+            let subject = match &p.name {
+                Some(name) => format!("the url of portal '{}'", shown(name)),
+                None => "the portal URL".to_string(),
+            };
+            Some((subject, p.config.portal.as_ref()?))
+        });
+        warnings(&self.source, &self.written, key_vars.collect(), portals)
     }
 }
 

@@ -29,16 +29,24 @@ webhooks:
     only: [production]
 ";
 
-pub(super) fn load_fleet(text: &str) -> Fleet {
+pub(super) fn load_fleet(text: &str) -> Document {
     match load_document_str(text, "fleet.yaml") {
-        Ok(Document::Portals(fleet)) => fleet,
-        Ok(Document::One(_)) => panic!("a portals file loaded as a single one"),
+        Ok(fleet) if fleet.span.is_some() => fleet,
+        Ok(_) => panic!("a portals file loaded as a single one"),
         Err(e) => panic!("expected the file to load:\n{}", render(&e)),
     }
 }
 
 fn at(text: &str, span: miette::SourceSpan) -> &str {
     &text[span.offset()..span.offset() + span.len()]
+}
+
+fn names(fleet: &Document) -> Vec<&str> {
+    fleet
+        .portals
+        .iter()
+        .filter_map(|p| p.name.as_deref())
+        .collect()
 }
 
 fn labels(config: &Config) -> Vec<String> {
@@ -48,13 +56,15 @@ fn labels(config: &Config) -> Vec<String> {
 #[test]
 fn the_documented_fleet_loads_each_portal_with_what_applies_to_it() {
     let fleet = load_fleet(FLEET);
-    let names: Vec<&str> = fleet.portals.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["staging", "production"]);
+    assert_eq!(names(&fleet), ["staging", "production"]);
     let (staging, production) = (&fleet.portals[0], &fleet.portals[1]);
 
-    assert_eq!(at(FLEET, staging.span), "staging");
+    assert_eq!(at(FLEET, staging.span.unwrap()), "staging");
     assert_eq!(staging.api_key_var, "DOCSPACE_STAGING_KEY");
-    assert_eq!(at(FLEET, staging.api_key_span), "${DOCSPACE_STAGING_KEY}");
+    assert_eq!(
+        at(FLEET, staging.api_key_span.unwrap()),
+        "${DOCSPACE_STAGING_KEY}"
+    );
     let (url, url_span) = staging.config.portal.as_ref().expect("url");
     assert_eq!(url, "https://staging.docs.example.com");
     assert_eq!(at(FLEET, *url_span), url);
@@ -95,7 +105,7 @@ fn the_documented_fleet_loads_each_portal_with_what_applies_to_it() {
         production.config.webhooks[1].triggers,
         Some(TriggerSet::ALL)
     );
-    assert!(Document::Portals(fleet).warnings().is_empty());
+    assert!(fleet.warnings().is_empty());
 }
 
 #[test]
@@ -152,8 +162,7 @@ fn portal_names_may_use_letters_digits_dots_underscores_and_dashes() {
     let fleet = load_fleet(
         "portals:\n  eu-west_2.prod:\n    url: https://a.example.com\n    apiKey: ${A}\n  \"2024\":\n    url: https://b.example.com\n    apiKey: ${B}\nwebhooks:\n  X: { only: [\"2024\"] }\n",
     );
-    let names: Vec<&str> = fleet.portals.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["eu-west_2.prod", "2024"]);
+    assert_eq!(names(&fleet), ["eu-west_2.prod", "2024"]);
     assert_eq!(labels(&fleet.portals[1].config), ["X"]);
 }
 
@@ -170,7 +179,7 @@ fn urls_that_differ_in_path_are_different_portals() {
 #[test]
 fn a_single_portal_file_is_one_document_and_load_refuses_a_fleet() {
     let one = load_document_str(super::EXAMPLE, "webhooks.yaml").expect("loads");
-    assert!(matches!(&one, Document::One(c) if c.webhooks.len() == 2));
+    assert!(one.unnamed().is_some_and(|c| c.webhooks.len() == 2));
 
     let err = load_document_str(FLEET, "fleet.yaml")
         .and_then(Document::single)
@@ -185,7 +194,7 @@ fn a_single_portal_file_is_one_document_and_load_refuses_a_fleet() {
 fn warnings_of_a_shared_entry_are_given_once() {
     let text = "portals:\n  a:\n    url: https://a.example.com\n    apiKey: ${A}\n  b:\n    url: https://b.example.com\n    apiKey: ${B}\nwebhooks:\n  \"42\": {}\n  Hook:\n    secretKey: Sh4red-Literal!\n";
     assert_eq!(
-        codes_and_lines(&Document::Portals(load_fleet(text)).warnings()),
+        codes_and_lines(&load_fleet(text).warnings()),
         [("config::quoted_id", 9), ("config::literal_secret", 10)]
     );
 }
@@ -194,7 +203,7 @@ fn warnings_of_a_shared_entry_are_given_once() {
 fn a_warning_points_at_the_entry_that_writes_the_value_not_at_an_overlay() {
     let text = "portals:\n  a:\n    url: https://a.example.com\n    apiKey: ${A}\n    webhooks:\n      Hook: { enabled: false }\n      Own: { secretKey: Own-Literal-1 }\nwebhooks:\n  Hook:\n    uri: https://b\u{456}lling.example.com\n    secretKey: Sh4red-Literal!\n";
     assert_eq!(
-        codes_and_lines(&Document::Portals(load_fleet(text)).warnings()),
+        codes_and_lines(&load_fleet(text).warnings()),
         [
             ("config::literal_secret", 7),
             ("config::literal_secret", 9),

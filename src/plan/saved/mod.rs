@@ -22,7 +22,7 @@ use self::header::{KIND, parse};
 use super::change::{enabled_only, ssl_needs_https};
 use super::{Change, Op, Plan, PlannedBody};
 use crate::api::PortalUrl;
-use crate::config::{Config, DesiredWebhook, Document, Key, NamedPortal};
+use crate::config::{Config, DesiredWebhook, Document, Key, Portal};
 use crate::redact;
 use crate::triggers::TriggerSet;
 use secrecy::SecretString;
@@ -83,7 +83,7 @@ fn is_failure_text(text: &str) -> bool {
 }
 
 /// Where a `portal:` file's portal comes from when the file names it.
-const PINNED_BY_FILE: &str = "`portal:` in the file";
+pub const PINNED_BY_FILE: &str = "`portal:` in the file";
 /// Where it comes from when the file does not: the plan recorded what `--portal` or
 /// DOCSPACE_URL gave, which `apply` requires again.
 pub const RECORDED: &str = "the saved plan";
@@ -110,7 +110,9 @@ pub fn to_json(
     document: &Document,
 ) -> Result<String, SavedPlanError> {
     // Only a portal the file does not name records its URL.
-    let given_url = matches!(document, Document::One(config) if config.portal.is_none());
+    let given_url = document
+        .unnamed()
+        .is_some_and(|config| config.portal.is_none());
     let file = File {
         kind: KIND.to_string(),
         format_version: FORMAT_VERSION,
@@ -200,41 +202,38 @@ pub fn read(
     if file.portals.is_empty() {
         return Err(inconsistent("it names no portal".into()));
     }
-    let fleet = match document {
-        Document::One(_) if file.portals.len() > 1 => {
+    if let Some(config) = document.unnamed() {
+        if file.portals.len() > 1 {
             return Err(inconsistent(format!(
                 "it holds {} portals, but the file has one portal without a name (no \
                  `portals:`)",
                 file.portals.len()
             )));
         }
-        Document::One(config) => {
-            let portals = (file.portals.into_iter())
-                .map(|part| unnamed_portal(part, config))
-                .collect::<Result<_, _>>()
-                .map_err(inconsistent)?;
-            if file.failed.is_empty() {
-                return Ok(portals);
-            }
-            return Err(inconsistent(
-                "it lists failed portals, but the file has one portal without a name (no \
-                 `portals:`), whose failure is never saved"
-                    .into(),
-            ));
+        let portals = (file.portals.into_iter())
+            .map(|part| unnamed_portal(part, config))
+            .collect::<Result<_, _>>()
+            .map_err(inconsistent)?;
+        if file.failed.is_empty() {
+            return Ok(portals);
         }
-        Document::Portals(fleet) => fleet,
-    };
+        return Err(inconsistent(
+            "it lists failed portals, but the file has one portal without a name (no \
+             `portals:`), whose failure is never saved"
+                .into(),
+        ));
+    }
     let mut names = HashSet::new();
     // The file's portal `name`, which the plan may name once, planned or failed.
     let mut portal_named = |name: &str, what: &str| {
         if !names.insert(name.to_string()) {
             return Err(inconsistent(format!("the portal {name:?} appears twice")));
         }
-        let portal = fleet.portals.iter().find(|p| p.name == name);
+        let portal = (document.portals.iter()).find(|p| p.name.as_deref() == Some(name));
         portal.ok_or_else(|| {
             inconsistent(format!(
                 "it names the {what} {name:?}, which {} does not",
-                fleet.source.name()
+                document.source.name()
             ))
         })
     };
@@ -267,7 +266,7 @@ pub fn read(
         portals.push(SavedPortal::named(portal, Err(error), None));
     }
     // Shown and run in the file's order, failed or not.
-    portals.sort_by_key(|p| (fleet.portals.iter()).position(|f| Some(&f.name) == p.name.as_ref()));
+    portals.sort_by_key(|p| (document.portals.iter()).position(|f| f.name == p.name));
     Ok(portals)
 }
 
@@ -311,9 +310,9 @@ fn unnamed_portal(part: Part, config: &Config) -> Result<SavedPortal, String> {
 
 impl SavedPortal {
     /// The part of the file's portal `portal`.
-    fn named(portal: &NamedPortal, plan: Result<Plan, String>, max_deletes: Option<usize>) -> Self {
+    fn named(portal: &Portal, plan: Result<Plan, String>, max_deletes: Option<usize>) -> Self {
         SavedPortal {
-            name: Some(portal.name.clone()),
+            name: portal.name.clone(),
             api_key_env: Some(portal.api_key_var.clone()),
             url: portal.url().to_string(),
             pinned_by: None,

@@ -80,9 +80,7 @@ fn every_kind_of_change() -> (Plan, Document) {
     secretKey: ${ROTATED_SECRET}
 ";
     let document = load_document_str(yaml, "webhooks.yaml").expect("valid");
-    let Document::One(config) = &document else {
-        unreachable!("a `portal:` file")
-    };
+    let config = document.unnamed().expect("a `portal:` file");
     let options = PlanOptions {
         prune: true,
         rotate_secrets: true,
@@ -200,9 +198,7 @@ fn the_reviewers_notes_are_saved_and_must_fit_the_plan() {
     ssl: false
 ";
     let document = load_document_str(yaml, "webhooks.yaml").expect("valid");
-    let Document::One(config) = &document else {
-        unreachable!("a `portal:` file")
-    };
+    let config = document.unnamed().expect("a `portal:` file");
     let selection = crate::plan::Selection::of_each(
         &[config],
         &["Billing", "New name"].map(|k| crate::plan::TargetKey::parse(k).unwrap()),
@@ -262,9 +258,7 @@ webhooks:
     uri: https://h.example.com/h
 ";
     let document = load_document_str(yaml, "webhooks.yaml").expect("valid");
-    let Document::Portals(fleet) = &document else {
-        unreachable!("a `portals:` file")
-    };
+    let fleet = &document;
     let live = [LiveWebhook::listed(1, "Hook", "https://h.example.com/h")];
     let alpha = plan(
         &fleet.portals[0].config,
