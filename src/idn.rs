@@ -112,6 +112,31 @@ mod tests {
         );
     }
 
+    /// Only a `%` and two hex digits is an escape, as the URL parser reads a host; anything else
+    /// stays as written (the hand-written decoder this replaced read `%+1` as the byte 0x01).
+    /// Bytes that are no UTF-8 once decoded show as U+FFFD, which is flagged.
+    #[test]
+    fn only_a_percent_and_two_hex_digits_is_decoded() {
+        let host = |uri: &str| lookalike_host(uri).map(|h| (h.host, h.ascii));
+        for uri in [
+            "https://exa%6Dple.com/",
+            "https://exa%.com/",
+            "https://%4.example.com/",
+            "https://%zz.example.com/",
+            "https://%+1.example.com/",
+        ] {
+            assert_eq!(host(uri), None, "{uri}");
+        }
+        assert_eq!(
+            host("https://b%D1%96lling%+1%zz%4%.example.com/"),
+            Some(("b\u{456}lling%+1%zz%4%.example.com".to_string(), None))
+        );
+        assert_eq!(
+            host("https://%FF%D1.example.com/"),
+            Some(("\u{fffd}\u{fffd}.example.com".to_string(), None))
+        );
+    }
+
     #[test]
     fn an_invalid_international_name_is_still_flagged() {
         assert_eq!(ascii("https://a\u{202e}b\u{456}.example/"), Some(None));

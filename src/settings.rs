@@ -202,9 +202,10 @@ impl Color {
 }
 
 /// Everything the flags and the environment say about a run that talks to a portal, checked
-/// once the file says what they mean (docs/portals.md): with `portal:` (or a single-portal
-/// saved plan), `one_portal` and DOCSPACE_API_KEY; with `portals:`, portal names and each
-/// portal's key variable. Commands read neither the environment nor these flags.
+/// once the file says what they mean (docs/contributing.md, docs/using.md, docs/portals.md):
+/// with `portal:` (or a single-portal saved plan), `one_portal` and DOCSPACE_API_KEY; with
+/// `portals:`, portal names and each portal's key variable. Commands read neither the
+/// environment nor these flags.
 #[derive(Debug)]
 pub struct Settings {
     pub color: Color,

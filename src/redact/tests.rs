@@ -185,3 +185,47 @@ fn scrubbed_text_is_one_line_with_nothing_to_escape() {
         );
     }
 }
+
+mod any_text {
+    use proptest::prelude::*;
+
+    use super::{KEY, SECRET, escaped, redactor};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// The same for any mix of what a receiver may answer: `status` shows `scrub`'s text as
+        /// it is, so a control character, an invisible one or a line break must never survive
+        /// it, whatever the secrets, escapes and masks around it.
+        #[test]
+        fn scrubbed_text_is_one_line_with_nothing_to_escape(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    prop::sample::select(vec![
+                        "\n", "\r\n", "\t", " ", "  ", "\u{1b}[31m", "\u{1b}]8;;x\u{7}", "\u{1b}",
+                        "\u{7}", "\u{0}", "\u{85}", "\u{9b}", "\u{2028}", "\u{202e}", "\u{200b}",
+                        "\u{feff}", "\u{e0041}", "\u{ad}", "%0A", "%0", "%", "%E2%80%AE", "%FF",
+                        "&#10;", "&#x1b;", "&#0000000000000043;", "&#99999999999;", "&nbsp;",
+                        "\\u001b", "\\n", "\\x0a", "%u000A", "+", "sk-AB", "+cd9EFgh", SECRET,
+                        KEY, "<b>", "</b>", "https://u:p@h.example/x", "https://", "@",
+                        "0123456789abcdef",
+                    ])
+                    .prop_map(str::to_string),
+                    "\\PC{0,6}",
+                    any::<char>().prop_map(String::from),
+                ],
+                0..24,
+            )
+        ) {
+            let text = pieces.concat();
+            let scrubbed = redactor().scrub(&text);
+            prop_assert_eq!(escaped(&scrubbed), scrubbed.clone(), "{:?}", text);
+            prop_assert_eq!(
+                scrubbed.split_whitespace().collect::<Vec<_>>().join(" "),
+                scrubbed,
+                "{:?}",
+                text
+            );
+        }
+    }
+}
