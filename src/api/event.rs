@@ -149,47 +149,39 @@ impl fmt::Display for ClientEvent {
     }
 }
 
-/// Why a run stops for a 429: the limit, when the portal takes requests again, and how this
-/// is more than `--max-wait` allows. The stop switch's message (`StopReason::Throttled`).
-pub(crate) struct Stop {
-    /// What the portal asked for, in its seconds.
-    pub pause: Duration,
-    /// When the portal takes requests again.
-    pub at: SystemTime,
-    pub limit: Option<u64>,
-    /// Throttled waiting already done by every portal of the run.
-    pub used: Duration,
-    pub max_wait: Duration,
-}
-
 /// The portal's per-minute window never asks for more; a longer wait is the daily limit.
 const LONGEST_MINUTE_WAIT: Duration = Duration::from_secs(60);
 
-impl fmt::Display for Stop {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let limit = self
-            .limit
-            .map(|l| format!(" (X-RateLimit-Limit: {l})"))
-            .unwrap_or_default();
-        write!(
-            f,
-            "the portal's rate limit{limit} is reached and it accepts requests again at {}, in \
-             {} s: more waiting than the run's --max-wait {} s allows",
-            super::retry_after::http_date(self.at),
-            self.pause.as_secs(),
-            self.max_wait.as_secs()
-        )?;
-        if !self.used.is_zero() {
-            write!(f, " ({} s already spent waiting)", self.used.as_secs())?;
-        }
-        if self.pause > LONGEST_MINUTE_WAIT {
-            f.write_str(
-                "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
-                 requests is used up",
-            )?;
-        }
-        Ok(())
+/// Why a run stops for a 429 (the stop switch's message, `StopReason::Throttled`): the limit,
+/// when (`at`) the portal takes requests again after `pause` (in its seconds), and how this is
+/// more than `--max-wait` allows, `used` being the throttled waiting of every portal so far.
+pub(crate) fn stop_message(
+    pause: Duration,
+    at: SystemTime,
+    limit: Option<u64>,
+    used: Duration,
+    max_wait: Duration,
+) -> String {
+    let limit = limit
+        .map(|l| format!(" (X-RateLimit-Limit: {l})"))
+        .unwrap_or_default();
+    let mut message = format!(
+        "the portal's rate limit{limit} is reached and it accepts requests again at {}, in {} \
+         s: more waiting than the run's --max-wait {} s allows",
+        super::retry_after::http_date(at),
+        pause.as_secs(),
+        max_wait.as_secs()
+    );
+    if !used.is_zero() {
+        message.push_str(&format!(" ({} s already spent waiting)", used.as_secs()));
     }
+    if pause > LONGEST_MINUTE_WAIT {
+        message.push_str(
+            "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
+             requests is used up",
+        );
+    }
+    message
 }
 
 /// A wait as a person reads it: `30 s`, `1.2 s`, `250 ms`.

@@ -38,7 +38,7 @@ use tokio::sync::Notify;
 
 use super::ClientOptions;
 use super::error::{ApiError, Endpoint};
-use super::event::{ClientEvent, Stop};
+use super::event::{ClientEvent, stop_message};
 use super::retry_after::RateHeaders;
 use crate::halt::StopReason;
 
@@ -311,16 +311,10 @@ impl Limits {
                 .throttle_unit
                 .mul_f64(self.options.max_wait.as_secs_f64())
         {
-            let stop = Stop {
-                pause,
-                at: retry_after.map_or_else(|| SystemTime::now() + pause, |r| r.at),
-                limit: s.limit,
-                used: self.portal(*waited),
-                max_wait: self.options.max_wait,
-            };
-            self.options.halt.stop(StopReason::Throttled {
-                message: stop.to_string(),
-            });
+            let at = retry_after.map_or_else(|| SystemTime::now() + pause, |r| r.at);
+            let used = self.portal(*waited);
+            let message = stop_message(pause, at, s.limit, used, self.options.max_wait);
+            self.options.halt.stop(StopReason::Throttled { message });
             return None;
         }
         *waited += cost;
