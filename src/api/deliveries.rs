@@ -76,14 +76,9 @@ impl fmt::Debug for Delivery {
 }
 
 impl Delivery {
+    /// Below 200, then by hundreds, 500 and above in the last.
     pub fn class(&self) -> StatusClass {
-        match self.status {
-            0..=199 => StatusClass::Unsent,
-            200..=299 => StatusClass::Success,
-            300..=399 => StatusClass::Redirect,
-            400..=499 => StatusClass::ClientError,
-            _ => StatusClass::ServerError,
-        }
+        StatusClass::ALL[usize::from(self.status / 100).clamp(1, 5) - 1]
     }
 
     /// The recorded `x-docspace-signature-256` value (`sha256=<HEX>`), when the row has one. The
@@ -144,13 +139,7 @@ impl StatusClass {
 
 impl fmt::Display for StatusClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            StatusClass::Unsent => "unsent",
-            StatusClass::Success => "2xx",
-            StatusClass::Redirect => "3xx",
-            StatusClass::ClientError => "4xx",
-            StatusClass::ServerError => "5xx",
-        })
+        f.write_str(["unsent", "2xx", "3xx", "4xx", "5xx"][*self as usize])
     }
 }
 

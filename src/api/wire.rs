@@ -170,7 +170,7 @@ fn decode_webhook(endpoint: &Endpoint, at: &str, v: &Value) -> Result<LiveWebhoo
         uri: f.optional("uri", "a string")?.unwrap_or_default(),
         enabled: f.required("enabled", "true or false")?,
         ssl: f.required("ssl", "true or false")?,
-        triggers: f.triggers()?,
+        triggers: f.bitmask("triggers")?,
         target_id: f
             .optional::<String>("targetId", "a string or null")?
             .filter(|t| !t.is_empty()),
@@ -219,12 +219,8 @@ impl Fields<'_> {
             .ok_or_else(|| self.error(key, expected, "nothing (the member is missing)".into()))
     }
 
-    /// An int64 bitmask; a number in a string is accepted too, as the server itself does.
-    fn triggers(&self) -> Result<TriggerSet, ApiError> {
-        self.bitmask("triggers")
-    }
-
-    /// A `WebhookTrigger` member (an int64 bitmask), or a number in a string.
+    /// A `WebhookTrigger` member (an int64 bitmask), or a number in a string, as the server
+    /// itself accepts.
     pub(super) fn bitmask(&self, key: &str) -> Result<TriggerSet, ApiError> {
         const EXPECTED: &str = "an integer bitmask";
         let v: Value = self.required(key, EXPECTED)?;
