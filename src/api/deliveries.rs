@@ -351,17 +351,8 @@ fn decode_page(endpoint: &Endpoint, v: &Value) -> Result<LogPage, ApiError> {
 }
 
 fn decode_rows(endpoint: &Endpoint, v: &Value) -> Result<Vec<Delivery>, ApiError> {
-    let response = wire::unwrap_envelope(endpoint, v, "a list of deliveries")?;
-    let Value::Array(items) = response else {
-        return Err(wire::shape(
-            endpoint,
-            "response",
-            "a list of deliveries",
-            wire::found(response),
-        ));
-    };
     let redactor = Redactor::registered();
-    items
+    wire::list(endpoint, v, "a list of deliveries")?
         .iter()
         .enumerate()
         .map(|(i, item)| decode_row(endpoint, &format!("response[{i}]"), item, &redactor))
