@@ -9,16 +9,11 @@
 //! Invariants: redirects are never followed (the key must not reach another host); the
 //! `Authorization` header is built once, marked sensitive, and sent with each request; the key
 //! is otherwise only registered with `redact`, which scrubs it from anything the portal echoes;
-//! `Debug` shows neither. At most `retries + 1` attempts per call, not counting 429s, which are
-//! sent again once the pause is over (`limits.rs`: that wait is bounded by `max_wait`); only
-//! `ApiError::is_retryable` failures (connection, timeout, 502, 503, 504) are retried, after a
-//! wait of exponential backoff with full jitter; a POST that may have reached the portal is sent
-//! again only after a fresh list shows no webhook with its exact (name, uri). Once the run's stop
-//! switch is thrown no write is retried (the follow-up of a create excepted) and the waits of
-//! those that would be end at once; a call stopped before its next attempt (`NotSent`) ends
-//! with the failure of the attempt before, if there was one. An answer is read whole but
-//! bounded, and every text taken from it is scrubbed of the key, of every registered secret and
-//! of this request's own secret before it can reach an error.
+//! `Debug` shows neither. The retry rules (`send_looking`; docs/faults-and-security.md,
+//! "Retries" and "No duplicates"): a 429 never counts as an attempt, and no write is sent again
+//! once the run's stop switch is thrown (the follow-up of a create excepted). An answer is read
+//! whole but bounded, and every text taken from it is scrubbed of the key, of every registered
+//! secret and of this request's own secret before it can reach an error.
 
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};

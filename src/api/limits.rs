@@ -1,27 +1,16 @@
 //! The portal's limits, kept by every request of a client: the gate a request passes before
-//! it goes out, and what its answer says back (its headers, read by `retry_after`).
+//! it goes out, and what its answer says back (its headers, read by `retry_after`). The limits
+//! are in docs/docspace-api.md §17; the rules kept here, as a user sees them, in
+//! docs/faults-and-security.md ("Throttling", "Pacing", "--max-wait").
 //!
-//! DocSpace limits each user to 1,500 requests a minute, 15 concurrent writes and 10,000
-//! POST/PUT a day, and answers 429 at a limit, with headers that only the refusal carries
-//! (docs/docspace-api.md §17). The gate sits in the client, not in `apply`, because every
-//! request counts against the same per-user limit (the list checks of a create and the
-//! follow-up calls too), and only the client sees the headers. It keeps:
-//! - the documented limits: at most 15 writes under way and 1,500 requests in any minute. A
-//!   write holds its place for its whole call, retries included, and while a failed write
-//!   waits for its retry no new write starts: a retried write goes before fresh ones;
-//! - a pause: a 429 holds every request until the portal's time (`Retry-After`, else
-//!   `X-RateLimit-Reset`, else the retry backoff). The refusals of requests sent before the
-//!   pause began join it: one pause, said once. A pause for refused writes halves the writes
-//!   under way, for the rest of the run;
-//! - what a refusal taught (`learned_spacing`), for the rest of the run. A small rule, not a
-//!   model of the portal: the spacing only grows, and nothing probes for more;
-//! - for a portal that sends the headers on every answer: while the latest
-//!   `X-RateLimit-Remaining`, less every request the portal may have counted after it, leaves
-//!   nothing before `X-RateLimit-Reset`, requests go at the documented rate (one per 40 ms);
-//! - the wait budget: throttled pauses (pacing is progress, not waiting) of every portal of
-//!   the run add up to at most `max_wait` (`ClientOptions::waited` is shared). A pause beyond
-//!   it throws this portal's stop switch instead, with a message naming the limit and the time
-//!   the portal accepts requests again.
+//! The gate sits in the client, not in `apply`, because every request counts against the same
+//! per-user limit (the list checks of a create and the follow-up calls too), and only the
+//! client sees the headers. A write holds its place for its whole call, retries included. The
+//! refusals of requests sent before a pause began join it: one pause, said once. What a refusal
+//! taught (`learned_spacing`) is a small rule, not a model of the portal: the spacing only
+//! grows, and nothing probes for more. Pacing is progress, not waiting: only pauses count
+//! against `max_wait`, whose spent part every portal of the run shares
+//! (`ClientOptions::waited`).
 //!
 //! Invariants: no request passes the gate once the run is stopped (it fails as
 //! `ApiError::NotSent`), but for those a signal still lets out (reads, and the follow-up call
@@ -389,15 +378,12 @@ impl State {
 }
 
 /// The spacing a 429 teaches when passing answers say nothing (DocSpace sends its headers only
-/// on the refusal, docs/docspace-api.md §17): its `X-RateLimit-Limit` requests per window, the
-/// window being its wait (`Retry-After`, else `X-RateLimit-Reset`) in whole seconds, at least
-/// one, and a twentieth more for the jitter between sending a request and its arrival. Spaced
-/// so, the requests left are spread evenly over the windows to come instead of running into
-/// the limit again at full speed. A sliding window's wait is at most its length, so this errs
-/// fast, never slow; a further refusal teaches again and the longer spacing wins. Nothing is
-/// learned from a wait of more than a minute (the daily limit, whole again after the pause),
-/// nor from a 429 that names no limit (a refused concurrent write): the halved writes answer
-/// that.
+/// on the refusal, docs/docspace-api.md §17): its limit per its wait in whole seconds, a
+/// twentieth slower (the rule: docs/faults-and-security.md, "Throttling"). A sliding window's
+/// wait is at most its length, so this errs fast, never slow; a further refusal teaches again
+/// and the longer spacing wins. Nothing is learned from a wait of more than a minute (the daily
+/// limit, whole again after the pause), nor from a 429 that names no limit (a refused
+/// concurrent write): the halved writes answer that.
 fn learned_spacing(limit: Option<u64>, wait: Option<Duration>) -> Option<Duration> {
     let (limit, wait) = (limit.filter(|l| *l > 0)?, wait?);
     if wait > MINUTE {
