@@ -366,94 +366,82 @@ impl Client {
     }
 
     /// One request, once the portal's limits let it out (`place`: the call's place among the
-    /// writes), reported to the event sink with its status and duration; its answer goes back
-    /// to the limits.
+    /// writes): sent, its whole answer read (bounded) and classified, and reported to the event
+    /// sink with its status and duration; its answer goes back to the limits.
     async fn send_once<'a>(
         &'a self,
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
         place: &mut Place<'a>,
     ) -> Result<Value, ApiError> {
-        let limits = &self.inner.limits;
+        let Inner {
+            http,
+            auth,
+            portal,
+            options,
+            limits,
+        } = &*self.inner;
         let permit = limits
             .admit(endpoint, !self.may_stop(endpoint), place)
             .await?;
+        // Every registered secret (the key among them), and this payload's secret by name.
+        let redactor = Redactor::new(payload.and_then(|p| p.secret).map(|s| s.expose_secret()));
+        let failed = |e: reqwest::Error| transport_error(&e, endpoint, portal, options, &redactor);
         let started = Instant::now();
+        // Set as soon as the answer's head arrives, for the event and the limits.
         let mut status = None;
         let mut rate = RateHeaders::default();
-        let result = self
-            .exchange(endpoint, payload, &mut status, &mut rate)
-            .await;
-        self.inner.options.emit(ClientEvent::Request {
+        let result = async {
+            let mut request = http
+                .request(endpoint.method.clone(), portal.join(&endpoint.path))
+                .header(header::AUTHORIZATION, auth.clone());
+            if let Some(payload) = payload {
+                request = request
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(payload.bytes.clone());
+            }
+            let mut response = request.send().await.map_err(failed)?;
+            let code = response.status().as_u16();
+            status = Some(code);
+            let text_header = |name| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v: &HeaderValue| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let content_type = text_header(header::CONTENT_TYPE);
+            let location = text_header(header::LOCATION);
+            rate = RateHeaders::read(response.headers(), SystemTime::now());
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(failed)? {
+                if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(ApiError::TooLarge {
+                        endpoint: endpoint.clone(),
+                        portal: portal.as_str().to_string(),
+                        status: code,
+                        mib: MAX_BODY_BYTES / 1024 / 1024,
+                    });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let answer = Answer {
+                status: code,
+                content_type: content_type.as_deref(),
+                location: location.as_deref(),
+                retry_after: rate.retry_after,
+                body: &body,
+            };
+            classify(endpoint, portal, &answer, &redactor)
+        }
+        .await;
+        options.emit(ClientEvent::Request {
             endpoint: endpoint.clone(),
             status,
             elapsed: started.elapsed(),
         });
         limits.answered(permit, endpoint, &rate, &result);
         result
-    }
-
-    /// The one way to the portal: sends, reads the whole answer (bounded), classifies it.
-    /// `status` and the rate-limit headers are set as soon as the answer's head arrives.
-    async fn exchange(
-        &self,
-        endpoint: &Endpoint,
-        payload: Option<&Payload<'_>>,
-        status_seen: &mut Option<u16>,
-        rate_seen: &mut RateHeaders,
-    ) -> Result<Value, ApiError> {
-        let (portal, options) = (&self.inner.portal, &self.inner.options);
-        // Every registered secret (the key among them), and this payload's secret by name.
-        let redactor = Redactor::new(payload.and_then(|p| p.secret).map(|s| s.expose_secret()));
-        let failed = |e: reqwest::Error| transport_error(&e, endpoint, portal, options, &redactor);
-
-        let mut request = self
-            .inner
-            .http
-            .request(endpoint.method.clone(), portal.join(&endpoint.path))
-            .header(header::AUTHORIZATION, self.inner.auth.clone());
-        if let Some(payload) = payload {
-            request = request
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(payload.bytes.clone());
-        }
-        let mut response = request.send().await.map_err(failed)?;
-
-        let status = response.status().as_u16();
-        *status_seen = Some(status);
-        let text_header = |name| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v: &HeaderValue| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let content_type = text_header(header::CONTENT_TYPE);
-        let location = text_header(header::LOCATION);
-        let now = SystemTime::now();
-        *rate_seen = RateHeaders::read(response.headers(), now);
-
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(failed)? {
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(ApiError::TooLarge {
-                    endpoint: endpoint.clone(),
-                    portal: portal.as_str().to_string(),
-                    status,
-                    mib: MAX_BODY_BYTES / 1024 / 1024,
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
-
-        let answer = Answer {
-            status,
-            content_type: content_type.as_deref(),
-            location: location.as_deref(),
-            retry_after: rate_seen.retry_after,
-            body: &body,
-        };
-        classify(endpoint, portal, &answer, &redactor)
     }
 
     /// `retries + 1`.
