@@ -487,11 +487,8 @@ impl Client {
             .find(|w| w.name == body.name && w.uri == body.uri);
         if let Some(w) = &found {
             let (id, name) = (w.id, w.name.clone());
-            self.inner.options.emit(if landed {
-                ClientEvent::CreateLanded { id, name }
-            } else {
-                ClientEvent::CreateFound { id, name }
-            });
+            let event = ClientEvent::CreateFound { id, name, landed };
+            self.inner.options.emit(event);
         }
         Ok(found)
     }

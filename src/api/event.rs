@@ -53,11 +53,9 @@ pub enum ClientEvent {
     /// The `X-RateLimit-*` headers say the portal's budget is nearly used up: requests are
     /// spaced to the rate it refills at whenever it is. Said once.
     Pacing { limit: Option<u64> },
-    /// A create whose answer was lost turned out to be on the portal: it is not posted again.
-    CreateFound { id: i32, name: String },
-    /// A repeated create was refused as a duplicate because an earlier attempt landed late;
-    /// that webhook was found in the list.
-    CreateLanded { id: i32, name: String },
+    /// A create found in the list: its answer was lost, or (`landed`) its repeat was refused
+    /// as a duplicate because an earlier attempt landed late. It is not posted again.
+    CreateFound { id: i32, name: String, landed: bool },
 }
 
 impl fmt::Display for ClientEvent {
@@ -135,16 +133,15 @@ impl fmt::Display for ClientEvent {
                      rate it refills at"
                 )
             }
-            ClientEvent::CreateFound { id, name } => write!(
-                f,
-                "webhook {name:?} was created (#{id}) although the answer to its POST was \
-                 lost; not posting it again"
-            ),
-            ClientEvent::CreateLanded { id, name } => write!(
-                f,
-                "webhook {name:?} was created (#{id}) by an earlier attempt that landed late; the \
-                 portal refused the repeat as a duplicate"
-            ),
+            ClientEvent::CreateFound { id, name, landed } => {
+                let how = if *landed {
+                    "by an earlier attempt that landed late; the portal refused the repeat as a \
+                     duplicate"
+                } else {
+                    "although the answer to its POST was lost; not posting it again"
+                };
+                write!(f, "webhook {name:?} was created (#{id}) {how}")
+            }
         }
     }
 }
