@@ -545,7 +545,8 @@ fn full_jitter(ceiling: Duration) -> Duration {
     Duration::from_nanos(random % nanos.saturating_add(1))
 }
 
-/// Why an attempt failed, in a few words for the retry line (the endpoint is already on it).
+/// Why a retryable attempt failed, in a few words for the retry line (the endpoint is already
+/// on it).
 fn reason(error: &ApiError) -> String {
     match error {
         ApiError::Timeout { kind, after, .. } => format!(
@@ -553,7 +554,6 @@ fn reason(error: &ApiError) -> String {
             after.as_secs_f64()
         ),
         ApiError::Connect { detail, .. } => format!("could not connect: {detail}"),
-        ApiError::RateLimited { .. } => "HTTP 429 (rate limited)".into(),
         ApiError::HttpStatus {
             status, excerpt, ..
         } => format!("HTTP {status}: {excerpt}"),

@@ -2,14 +2,13 @@
 //! filters the log, reading it a page at a time (newest first), reading only how many rows match,
 //! and sending deliveries again.
 //!
-//! Every request goes through `Client::send` (pacing, 429 waits, retries, error classes), but a
-//! redelivery is never sent twice blindly: each one that lands queues a delivery, so it is
-//! repeated only after a failure that says it was not received (`Endpoint::is_redelivery`).
-//! Invariants: a row's request body and headers are kept exactly as the portal recorded them
-//! (a signature is checked over those bytes), while the receiver's answer, text from outside,
-//! is scrubbed of every registered secret like any text from the portal; `Debug` shows neither
-//! the body nor the recorded signature; a page is read at most once per call and rows are never
-//! returned twice, even when new deliveries push older rows down while the log is read.
+//! Every request goes through `Client::send`, which sends a redelivery again only after a
+//! failure that says it was not received (`Endpoint::is_redelivery`). Invariants: a row's
+//! request body and headers are kept exactly as the portal recorded them (a signature is
+//! checked over those bytes), while the receiver's answer, text from outside, is scrubbed of
+//! every registered secret like any text from the portal; `Debug` shows neither the body nor
+//! the recorded signature; a page is read at most once per call and rows are never returned
+//! twice, even when new deliveries push older rows down while the log is read.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
