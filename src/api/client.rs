@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use super::classify::{Answer, classify, transport_error};
 use super::error::{ApiError, Endpoint};
-use super::event::ClientEvent;
+use super::event::{ClientEvent, Secs};
 use super::limits::{Limits, Place};
 use super::retry_after::RateHeaders;
 use super::wire::{self, EnableRequest, WebhookRequest};
@@ -486,9 +486,16 @@ impl Client {
             .into_iter()
             .find(|w| w.name == body.name && w.uri == body.uri);
         if let Some(w) = &found {
-            let (id, name) = (w.id, w.name.clone());
-            let event = ClientEvent::CreateFound { id, name, landed };
-            self.inner.options.emit(event);
+            let how = if landed {
+                "by an earlier attempt that landed late; the portal refused the repeat as a \
+                 duplicate"
+            } else {
+                "although the answer to its POST was lost; not posting it again"
+            };
+            self.inner.options.emit(ClientEvent::Said(format!(
+                "webhook {:?} was created (#{}) {how}",
+                w.name, w.id
+            )));
         }
         Ok(found)
     }
@@ -512,14 +519,18 @@ impl Client {
         // A stopping run waits only to look for the create, then sends nothing: there is no
         // retry to announce.
         if !stopping {
-            self.inner.options.emit(ClientEvent::Retry {
-                endpoint: endpoint.clone(),
-                attempt,
-                attempts: self.attempts(),
-                delay,
-                reason: reason(error),
-                check_first,
-            });
+            let attempts = self.attempts();
+            // A create that may have landed: the list is checked before posting again.
+            let check = if check_first {
+                ", unless the webhook list shows it was created after all"
+            } else {
+                ""
+            };
+            self.inner.options.emit(ClientEvent::Said(format!(
+                "retrying {endpoint} in {} (attempt {attempt} of {attempts}){check}: {}",
+                Secs(delay),
+                reason(error)
+            )));
         }
         if check_first || !self.may_stop(endpoint) {
             tokio::time::sleep(delay).await;

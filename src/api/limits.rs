@@ -27,8 +27,8 @@ use tokio::sync::Notify;
 
 use super::ClientOptions;
 use super::error::{ApiError, Endpoint};
-use super::event::{ClientEvent, stop_message};
-use super::retry_after::RateHeaders;
+use super::event::{ClientEvent, Secs};
+use super::retry_after::{RateHeaders, http_date};
 use crate::halt::StopReason;
 
 /// The portal's documented limits (docs/docspace-api.md §17).
@@ -222,9 +222,11 @@ impl Limits {
                 }
             };
             if pacing {
-                self.options.emit(ClientEvent::Pacing {
-                    limit: self.lock().limit,
-                });
+                let limit = named(self.lock().limit);
+                self.options.emit(ClientEvent::Said(format!(
+                    "the portal's rate limit{limit} is nearly used up: spacing requests to the \
+                     rate it refills at"
+                )));
             }
             tokio::select! {
                 () = changed => {}
@@ -325,15 +327,30 @@ impl Limits {
             s.write_cap = (s.write_cap.min(s.writing) / 2).max(1);
         }
         self.changed.notify_waiters();
-        Some(ClientEvent::Paused {
-            endpoint: endpoint.clone(),
-            asked: asked.is_some(),
-            pause,
-            writes: s.write_cap,
-            spacing: s.learned,
-            used,
-            max_wait: self.options.max_wait,
-        })
+        let rate = match s.learned {
+            None => String::new(),
+            Some(l) if l <= Duration::from_secs(1) => format!(
+                " and {} request(s) a second",
+                Duration::from_secs(1).as_nanos() / l.as_nanos().max(1)
+            ),
+            Some(l) => format!(" and one request every {:.1} s", l.as_secs_f64()),
+        };
+        let why = if asked.is_some() {
+            "as it asks (Retry-After)"
+        } else {
+            "(it gave no Retry-After)"
+        };
+        // Said once per pause, however many requests were refused together; `used` is this
+        // pause included.
+        Some(ClientEvent::Paused(format!(
+            "the portal is limiting the request rate (HTTP 429 on {endpoint}): pausing all \
+             requests for {} {why}, then at most {} write(s) at a time{rate}; {} of --max-wait {} \
+             used",
+            Secs(pause),
+            s.write_cap,
+            Secs(used),
+            Secs(self.options.max_wait)
+        )))
     }
 
     /// A real duration in the portal's seconds (they differ only under a test's unit), to
@@ -375,6 +392,46 @@ impl State {
         let next = self.recent.back().map(|last| *last + spacing)?;
         (next > now).then(|| (next, used_up && !std::mem::replace(&mut self.said, true)))
     }
+}
+
+/// The portal's per-minute window never asks for more; a longer wait is the daily limit.
+const LONGEST_MINUTE_WAIT: Duration = Duration::from_secs(60);
+
+/// Why a run stops for a 429 (the stop switch's message, `StopReason::Throttled`): the limit,
+/// when (`at`) the portal takes requests again after `pause` (in its seconds), and how this is
+/// more than `--max-wait` allows, `used` being the throttled waiting of every portal so far.
+fn stop_message(
+    pause: Duration,
+    at: SystemTime,
+    limit: Option<u64>,
+    used: Duration,
+    max_wait: Duration,
+) -> String {
+    let limit = named(limit);
+    let mut message = format!(
+        "the portal's rate limit{limit} is reached and it accepts requests again at {}, in {} \
+         s: more waiting than the run's --max-wait {} s allows",
+        http_date(at),
+        pause.as_secs(),
+        max_wait.as_secs()
+    );
+    if !used.is_zero() {
+        message.push_str(&format!(" ({} s already spent waiting)", used.as_secs()));
+    }
+    if pause > LONGEST_MINUTE_WAIT {
+        message.push_str(
+            "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
+             requests is used up",
+        );
+    }
+    message
+}
+
+/// `X-RateLimit-Limit`, as the messages name it.
+fn named(limit: Option<u64>) -> String {
+    limit
+        .map(|l| format!(" (X-RateLimit-Limit: {l})"))
+        .unwrap_or_default()
 }
 
 /// The spacing a 429 teaches when passing answers say nothing (DocSpace sends its headers only
