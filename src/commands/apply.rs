@@ -131,8 +131,7 @@ fn write_all(
             && planned.plan.has_changes()
         {
             let plan = &planned.plan;
-            let secrets = apply::resolve_secrets(plan, &crate::settings::env)
-                .map_err(|e| e.in_file(plan, run.config))?;
+            let secrets = apply::resolve_secrets(plan, run.config, &crate::settings::env)?;
             ready.push((run.name.as_deref(), planned, secrets));
         }
     }
