@@ -16,8 +16,8 @@ use super::error::Endpoint;
 /// Receives every `ClientEvent`. Called from the task that sent the request; keep it quick.
 pub type EventSink = Arc<dyn Fn(&ClientEvent) + Send + Sync>;
 
-/// Each request apart, for `-v`; every other event is what its line says, said where it
-/// happens.
+/// Requests are kept apart (shown with `-v` only); every other event is its line, worded where
+/// it happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientEvent {
     /// One request went out; `status` is `None` when no answer came (timeout, connection).
