@@ -157,7 +157,7 @@ fn main() {
     let started = Instant::now();
     let live = runtime.block_on(client.list()).expect("list");
     let plan = plan::plan(&config, &live, portal.as_str(), Default::default()).expect("plan");
-    let secrets = apply::resolve_secrets(&plan, &|_| Err(std::env::VarError::NotPresent))
+    let secrets = apply::resolve_secrets(&plan, &config, &|_| Err(std::env::VarError::NotPresent))
         .expect("no secrets needed");
     let report = runtime.block_on(apply::apply(
         &client,
@@ -278,7 +278,7 @@ fn rate_limited_run(runtime: &tokio::runtime::Runtime, parallelism: usize, limit
     let started = Instant::now();
     let live = runtime.block_on(client.list()).expect("list");
     let plan = plan::plan(&config, &live, portal.as_str(), Default::default()).expect("plan");
-    let secrets = apply::resolve_secrets(&plan, &|_| Err(std::env::VarError::NotPresent))
+    let secrets = apply::resolve_secrets(&plan, &config, &|_| Err(std::env::VarError::NotPresent))
         .expect("no secrets needed");
     let report = runtime.block_on(apply::apply(
         &client,

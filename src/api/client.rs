@@ -9,16 +9,11 @@
 //! Invariants: redirects are never followed (the key must not reach another host); the
 //! `Authorization` header is built once, marked sensitive, and sent with each request; the key
 //! is otherwise only registered with `redact`, which scrubs it from anything the portal echoes;
-//! `Debug` shows neither. At most `retries + 1` attempts per call, not counting 429s, which are
-//! sent again once the pause is over (`limits.rs`: that wait is bounded by `max_wait`); only
-//! `ApiError::is_retryable` failures (connection, timeout, 502, 503, 504) are retried, after a
-//! wait of exponential backoff with full jitter; a POST that may have reached the portal is sent
-//! again only after a fresh list shows no webhook with its exact (name, uri). Once the run's stop
-//! switch is thrown no write is retried (the follow-up of a create excepted) and the waits of
-//! those that would be end at once; a call stopped before its next attempt (`NotSent`) ends
-//! with the failure of the attempt before, if there was one. An answer is read whole but
-//! bounded, and every text taken from it is scrubbed of the key, of every registered secret and
-//! of this request's own secret before it can reach an error.
+//! `Debug` shows neither. The retry rules (`send_looking`; docs/faults-and-security.md,
+//! "Retries" and "No duplicates"): a 429 never counts as an attempt, and no write is sent again
+//! once the run's stop switch is thrown (the follow-up of a create excepted). An answer is read
+//! whole but bounded, and every text taken from it is scrubbed of the key, of every registered
+//! secret and of this request's own secret before it can reach an error.
 
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
@@ -33,7 +28,7 @@ use serde_json::Value;
 
 use super::classify::{Answer, classify, transport_error};
 use super::error::{ApiError, Endpoint};
-use super::event::ClientEvent;
+use super::event::{ClientEvent, Secs};
 use super::limits::{Limits, Place};
 use super::retry_after::RateHeaders;
 use super::wire::{self, EnableRequest, WebhookRequest};
@@ -371,94 +366,82 @@ impl Client {
     }
 
     /// One request, once the portal's limits let it out (`place`: the call's place among the
-    /// writes), reported to the event sink with its status and duration; its answer goes back
-    /// to the limits.
+    /// writes): sent, its whole answer read (bounded) and classified, and reported to the event
+    /// sink with its status and duration; its answer goes back to the limits.
     async fn send_once<'a>(
         &'a self,
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
         place: &mut Place<'a>,
     ) -> Result<Value, ApiError> {
-        let limits = &self.inner.limits;
+        let Inner {
+            http,
+            auth,
+            portal,
+            options,
+            limits,
+        } = &*self.inner;
         let permit = limits
             .admit(endpoint, !self.may_stop(endpoint), place)
             .await?;
+        // Every registered secret (the key among them), and this payload's secret by name.
+        let redactor = Redactor::new(payload.and_then(|p| p.secret).map(|s| s.expose_secret()));
+        let failed = |e: reqwest::Error| transport_error(&e, endpoint, portal, options, &redactor);
         let started = Instant::now();
+        // Set as soon as the answer's head arrives, for the event and the limits.
         let mut status = None;
         let mut rate = RateHeaders::default();
-        let result = self
-            .exchange(endpoint, payload, &mut status, &mut rate)
-            .await;
-        self.inner.options.emit(ClientEvent::Request {
+        let result = async {
+            let mut request = http
+                .request(endpoint.method.clone(), portal.join(&endpoint.path))
+                .header(header::AUTHORIZATION, auth.clone());
+            if let Some(payload) = payload {
+                request = request
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(payload.bytes.clone());
+            }
+            let mut response = request.send().await.map_err(failed)?;
+            let code = response.status().as_u16();
+            status = Some(code);
+            let text_header = |name| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v: &HeaderValue| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let content_type = text_header(header::CONTENT_TYPE);
+            let location = text_header(header::LOCATION);
+            rate = RateHeaders::read(response.headers(), SystemTime::now());
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(failed)? {
+                if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(ApiError::TooLarge {
+                        endpoint: endpoint.clone(),
+                        portal: portal.as_str().to_string(),
+                        status: code,
+                        mib: MAX_BODY_BYTES / 1024 / 1024,
+                    });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let answer = Answer {
+                status: code,
+                content_type: content_type.as_deref(),
+                location: location.as_deref(),
+                retry_after: rate.retry_after,
+                body: &body,
+            };
+            classify(endpoint, portal, &answer, &redactor)
+        }
+        .await;
+        options.emit(ClientEvent::Request {
             endpoint: endpoint.clone(),
             status,
             elapsed: started.elapsed(),
         });
         limits.answered(permit, endpoint, &rate, &result);
         result
-    }
-
-    /// The one way to the portal: sends, reads the whole answer (bounded), classifies it.
-    /// `status` and the rate-limit headers are set as soon as the answer's head arrives.
-    async fn exchange(
-        &self,
-        endpoint: &Endpoint,
-        payload: Option<&Payload<'_>>,
-        status_seen: &mut Option<u16>,
-        rate_seen: &mut RateHeaders,
-    ) -> Result<Value, ApiError> {
-        let (portal, options) = (&self.inner.portal, &self.inner.options);
-        // Every registered secret (the key among them), and this payload's secret by name.
-        let redactor = Redactor::new(payload.and_then(|p| p.secret).map(|s| s.expose_secret()));
-        let failed = |e: reqwest::Error| transport_error(&e, endpoint, portal, options, &redactor);
-
-        let mut request = self
-            .inner
-            .http
-            .request(endpoint.method.clone(), portal.join(&endpoint.path))
-            .header(header::AUTHORIZATION, self.inner.auth.clone());
-        if let Some(payload) = payload {
-            request = request
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(payload.bytes.clone());
-        }
-        let mut response = request.send().await.map_err(failed)?;
-
-        let status = response.status().as_u16();
-        *status_seen = Some(status);
-        let text_header = |name| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v: &HeaderValue| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let content_type = text_header(header::CONTENT_TYPE);
-        let location = text_header(header::LOCATION);
-        let now = SystemTime::now();
-        *rate_seen = RateHeaders::read(response.headers(), now);
-
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(failed)? {
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(ApiError::TooLarge {
-                    endpoint: endpoint.clone(),
-                    portal: portal.as_str().to_string(),
-                    status,
-                    mib: MAX_BODY_BYTES / 1024 / 1024,
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
-
-        let answer = Answer {
-            status,
-            content_type: content_type.as_deref(),
-            location: location.as_deref(),
-            retry_after: rate_seen.retry_after,
-            body: &body,
-        };
-        classify(endpoint, portal, &answer, &redactor)
     }
 
     /// `retries + 1`.
@@ -503,12 +486,16 @@ impl Client {
             .into_iter()
             .find(|w| w.name == body.name && w.uri == body.uri);
         if let Some(w) = &found {
-            let (id, name) = (w.id, w.name.clone());
-            self.inner.options.emit(if landed {
-                ClientEvent::CreateLanded { id, name }
+            let how = if landed {
+                "by an earlier attempt that landed late; the portal refused the repeat as a \
+                 duplicate"
             } else {
-                ClientEvent::CreateFound { id, name }
-            });
+                "although the answer to its POST was lost; not posting it again"
+            };
+            self.inner.options.emit(ClientEvent::Said(format!(
+                "webhook {:?} was created (#{}) {how}",
+                w.name, w.id
+            )));
         }
         Ok(found)
     }
@@ -532,14 +519,18 @@ impl Client {
         // A stopping run waits only to look for the create, then sends nothing: there is no
         // retry to announce.
         if !stopping {
-            self.inner.options.emit(ClientEvent::Retry {
-                endpoint: endpoint.clone(),
-                attempt,
-                attempts: self.attempts(),
-                delay,
-                reason: reason(error),
-                check_first,
-            });
+            let attempts = self.attempts();
+            // A create that may have landed: the list is checked before posting again.
+            let check = if check_first {
+                ", unless the webhook list shows it was created after all"
+            } else {
+                ""
+            };
+            self.inner.options.emit(ClientEvent::Said(format!(
+                "retrying {endpoint} in {} (attempt {attempt} of {attempts}){check}: {}",
+                Secs(delay),
+                reason(error)
+            )));
         }
         if check_first || !self.may_stop(endpoint) {
             tokio::time::sleep(delay).await;
@@ -565,7 +556,8 @@ fn full_jitter(ceiling: Duration) -> Duration {
     Duration::from_nanos(random % nanos.saturating_add(1))
 }
 
-/// Why an attempt failed, in a few words for the retry line (the endpoint is already on it).
+/// Why a retryable attempt failed, in a few words for the retry line (the endpoint is already
+/// on it).
 fn reason(error: &ApiError) -> String {
     match error {
         ApiError::Timeout { kind, after, .. } => format!(
@@ -573,7 +565,6 @@ fn reason(error: &ApiError) -> String {
             after.as_secs_f64()
         ),
         ApiError::Connect { detail, .. } => format!("could not connect: {detail}"),
-        ApiError::RateLimited { .. } => "HTTP 429 (rate limited)".into(),
         ApiError::HttpStatus {
             status, excerpt, ..
         } => format!("HTTP {status}: {excerpt}"),

@@ -2,14 +2,13 @@
 //! filters the log, reading it a page at a time (newest first), reading only how many rows match,
 //! and sending deliveries again.
 //!
-//! Every request goes through `Client::send` (pacing, 429 waits, retries, error classes), but a
-//! redelivery is never sent twice blindly: each one that lands queues a delivery, so it is
-//! repeated only after a failure that says it was not received (`Endpoint::is_redelivery`).
-//! Invariants: a row's request body and headers are kept exactly as the portal recorded them
-//! (a signature is checked over those bytes), while the receiver's answer, text from outside,
-//! is scrubbed of every registered secret like any text from the portal; `Debug` shows neither
-//! the body nor the recorded signature; a page is read at most once per call and rows are never
-//! returned twice, even when new deliveries push older rows down while the log is read.
+//! Every request goes through `Client::send`, which sends a redelivery again only after a
+//! failure that says it was not received (`Endpoint::is_redelivery`). Invariants: a row's
+//! request body and headers are kept exactly as the portal recorded them (a signature is
+//! checked over those bytes), while the receiver's answer, text from outside, is scrubbed of
+//! every registered secret like any text from the portal; `Debug` shows neither the body nor
+//! the recorded signature; a page is read at most once per call and rows are never returned
+//! twice, even when new deliveries push older rows down while the log is read.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -76,14 +75,9 @@ impl fmt::Debug for Delivery {
 }
 
 impl Delivery {
+    /// Below 200, then by hundreds, 500 and above in the last.
     pub fn class(&self) -> StatusClass {
-        match self.status {
-            0..=199 => StatusClass::Unsent,
-            200..=299 => StatusClass::Success,
-            300..=399 => StatusClass::Redirect,
-            400..=499 => StatusClass::ClientError,
-            _ => StatusClass::ServerError,
-        }
+        StatusClass::ALL[usize::from(self.status / 100).clamp(1, 5) - 1]
     }
 
     /// The recorded `x-docspace-signature-256` value (`sha256=<HEX>`), when the row has one. The
@@ -144,13 +138,7 @@ impl StatusClass {
 
 impl fmt::Display for StatusClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            StatusClass::Unsent => "unsent",
-            StatusClass::Success => "2xx",
-            StatusClass::Redirect => "3xx",
-            StatusClass::ClientError => "4xx",
-            StatusClass::ServerError => "5xx",
-        })
+        f.write_str(["unsent", "2xx", "3xx", "4xx", "5xx"][*self as usize])
     }
 }
 
@@ -362,17 +350,8 @@ fn decode_page(endpoint: &Endpoint, v: &Value) -> Result<LogPage, ApiError> {
 }
 
 fn decode_rows(endpoint: &Endpoint, v: &Value) -> Result<Vec<Delivery>, ApiError> {
-    let response = wire::unwrap_envelope(endpoint, v, "a list of deliveries")?;
-    let Value::Array(items) = response else {
-        return Err(wire::shape(
-            endpoint,
-            "response",
-            "a list of deliveries",
-            wire::found(response),
-        ));
-    };
     let redactor = Redactor::registered();
-    items
+    wire::list(endpoint, v, "a list of deliveries")?
         .iter()
         .enumerate()
         .map(|(i, item)| decode_row(endpoint, &format!("response[{i}]"), item, &redactor))

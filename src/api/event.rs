@@ -9,13 +9,15 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use super::error::Endpoint;
 
 /// Receives every `ClientEvent`. Called from the task that sent the request; keep it quick.
 pub type EventSink = Arc<dyn Fn(&ClientEvent) + Send + Sync>;
 
+/// Requests are kept apart (shown with `-v` only); every other event is its line, worded where
+/// it happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientEvent {
     /// One request went out; `status` is `None` when no answer came (timeout, connection).
@@ -24,40 +26,12 @@ pub enum ClientEvent {
         status: Option<u16>,
         elapsed: Duration,
     },
-    /// A retryable failure; attempt `attempt` of `attempts` follows after `delay`.
-    Retry {
-        endpoint: Endpoint,
-        attempt: u32,
-        attempts: u32,
-        delay: Duration,
-        /// Why, in a few words (e.g. `HTTP 503: Service Unavailable`).
-        reason: String,
-        /// A create that may have landed: the list is checked before posting again.
-        check_first: bool,
-    },
-    /// A 429: every request of the run waits `pause`. Said once per pause, however many
-    /// requests were refused together; `used` is the throttled waiting so far, this pause
-    /// included, of the `max_wait` a run may spend.
-    Paused {
-        endpoint: Endpoint,
-        /// Whether `pause` is the portal's `Retry-After` (else the client's own backoff).
-        asked: bool,
-        pause: Duration,
-        /// How many writes may run at once after the pause.
-        writes: usize,
-        /// The time between requests after it, when a refusal taught the portal's rate.
-        spacing: Option<Duration>,
-        used: Duration,
-        max_wait: Duration,
-    },
-    /// The `X-RateLimit-*` headers say the portal's budget is nearly used up: requests are
-    /// spaced to the rate it refills at whenever it is. Said once.
-    Pacing { limit: Option<u64> },
-    /// A create whose answer was lost turned out to be on the portal: it is not posted again.
-    CreateFound { id: i32, name: String },
-    /// A repeated create was refused as a duplicate because an earlier attempt landed late;
-    /// that webhook was found in the list.
-    CreateLanded { id: i32, name: String },
+    /// A 429: every request of the run pauses. Said once per pause, however many requests
+    /// were refused together.
+    Paused(String),
+    /// A retry, the start of pacing, or a create found after its answer was lost or after it
+    /// landed late.
+    Said(String),
 }
 
 impl fmt::Display for ClientEvent {
@@ -74,126 +48,13 @@ impl fmt::Display for ClientEvent {
                     None => write!(f, "{endpoint} -> no answer after {ms} ms"),
                 }
             }
-            ClientEvent::Retry {
-                endpoint,
-                attempt,
-                attempts,
-                delay,
-                reason,
-                check_first,
-            } => {
-                let check = if *check_first {
-                    ", unless the webhook list shows it was created after all"
-                } else {
-                    ""
-                };
-                write!(
-                    f,
-                    "retrying {endpoint} in {} (attempt {attempt} of {attempts}){check}: {reason}",
-                    Secs(*delay)
-                )
-            }
-            ClientEvent::Paused {
-                endpoint,
-                asked,
-                pause,
-                writes,
-                spacing,
-                used,
-                max_wait,
-            } => {
-                let rate = match spacing {
-                    None => String::new(),
-                    Some(l) if *l <= Duration::from_secs(1) => format!(
-                        " and {} request(s) a second",
-                        Duration::from_secs(1).as_nanos() / l.as_nanos().max(1)
-                    ),
-                    Some(l) => format!(" and one request every {:.1} s", l.as_secs_f64()),
-                };
-                let why = if *asked {
-                    "as it asks (Retry-After)"
-                } else {
-                    "(it gave no Retry-After)"
-                };
-                write!(
-                    f,
-                    "the portal is limiting the request rate (HTTP 429 on {endpoint}): pausing \
-                     all requests for {} {why}, then at most {writes} write(s) at a time{rate}; \
-                     {} of --max-wait {} used",
-                    Secs(*pause),
-                    Secs(*used),
-                    Secs(*max_wait)
-                )
-            }
-            ClientEvent::Pacing { limit } => {
-                let limit = limit
-                    .map(|l| format!(" (X-RateLimit-Limit: {l})"))
-                    .unwrap_or_default();
-                write!(
-                    f,
-                    "the portal's rate limit{limit} is nearly used up: spacing requests to the \
-                     rate it refills at"
-                )
-            }
-            ClientEvent::CreateFound { id, name } => write!(
-                f,
-                "webhook {name:?} was created (#{id}) although the answer to its POST was \
-                 lost; not posting it again"
-            ),
-            ClientEvent::CreateLanded { id, name } => write!(
-                f,
-                "webhook {name:?} was created (#{id}) by an earlier attempt that landed late; the \
-                 portal refused the repeat as a duplicate"
-            ),
+            ClientEvent::Paused(said) | ClientEvent::Said(said) => f.write_str(said),
         }
-    }
-}
-
-/// Why a run stops for a 429: the limit, when the portal takes requests again, and how this
-/// is more than `--max-wait` allows. The stop switch's message (`StopReason::Throttled`).
-pub(crate) struct Stop {
-    /// What the portal asked for, in its seconds.
-    pub pause: Duration,
-    /// When the portal takes requests again.
-    pub at: SystemTime,
-    pub limit: Option<u64>,
-    /// Throttled waiting already done by every portal of the run.
-    pub used: Duration,
-    pub max_wait: Duration,
-}
-
-/// The portal's per-minute window never asks for more; a longer wait is the daily limit.
-const LONGEST_MINUTE_WAIT: Duration = Duration::from_secs(60);
-
-impl fmt::Display for Stop {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let limit = self
-            .limit
-            .map(|l| format!(" (X-RateLimit-Limit: {l})"))
-            .unwrap_or_default();
-        write!(
-            f,
-            "the portal's rate limit{limit} is reached and it accepts requests again at {}, in \
-             {} s: more waiting than the run's --max-wait {} s allows",
-            super::retry_after::http_date(self.at),
-            self.pause.as_secs(),
-            self.max_wait.as_secs()
-        )?;
-        if !self.used.is_zero() {
-            write!(f, " ({} s already spent waiting)", self.used.as_secs())?;
-        }
-        if self.pause > LONGEST_MINUTE_WAIT {
-            f.write_str(
-                "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
-                 requests is used up",
-            )?;
-        }
-        Ok(())
     }
 }
 
 /// A wait as a person reads it: `30 s`, `1.2 s`, `250 ms`.
-struct Secs(Duration);
+pub(super) struct Secs(pub Duration);
 
 impl fmt::Display for Secs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

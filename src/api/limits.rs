@@ -1,27 +1,16 @@
 //! The portal's limits, kept by every request of a client: the gate a request passes before
-//! it goes out, and what its answer says back (its headers, read by `retry_after`).
+//! it goes out, and what its answer says back (its headers, read by `retry_after`). The limits
+//! are in docs/docspace-api.md §17; the rules kept here, as a user sees them, in
+//! docs/faults-and-security.md ("Throttling", "Pacing", "--max-wait").
 //!
-//! DocSpace limits each user to 1,500 requests a minute, 15 concurrent writes and 10,000
-//! POST/PUT a day, and answers 429 at a limit, with headers that only the refusal carries
-//! (docs/docspace-api.md §17). The gate sits in the client, not in `apply`, because every
-//! request counts against the same per-user limit (the list checks of a create and the
-//! follow-up calls too), and only the client sees the headers. It keeps:
-//! - the documented limits: at most 15 writes under way and 1,500 requests in any minute. A
-//!   write holds its place for its whole call, retries included, and while a failed write
-//!   waits for its retry no new write starts: a retried write goes before fresh ones;
-//! - a pause: a 429 holds every request until the portal's time (`Retry-After`, else
-//!   `X-RateLimit-Reset`, else the retry backoff). The refusals of requests sent before the
-//!   pause began join it: one pause, said once. A pause for refused writes halves the writes
-//!   under way, for the rest of the run;
-//! - what a refusal taught (`learned_spacing`), for the rest of the run. A small rule, not a
-//!   model of the portal: the spacing only grows, and nothing probes for more;
-//! - for a portal that sends the headers on every answer: while the latest
-//!   `X-RateLimit-Remaining`, less every request the portal may have counted after it, leaves
-//!   nothing before `X-RateLimit-Reset`, requests go at the documented rate (one per 40 ms);
-//! - the wait budget: throttled pauses (pacing is progress, not waiting) of every portal of
-//!   the run add up to at most `max_wait` (`ClientOptions::waited` is shared). A pause beyond
-//!   it throws this portal's stop switch instead, with a message naming the limit and the time
-//!   the portal accepts requests again.
+//! The gate sits in the client, not in `apply`, because every request counts against the same
+//! per-user limit (the list checks of a create and the follow-up calls too), and only the
+//! client sees the headers. A write holds its place for its whole call, retries included. The
+//! refusals of requests sent before a pause began join it: one pause, said once. What a refusal
+//! taught (`learned_spacing`) is a small rule, not a model of the portal: the spacing only
+//! grows, and nothing probes for more. Pacing is progress, not waiting: only pauses count
+//! against `max_wait`, whose spent part every portal of the run shares
+//! (`ClientOptions::waited`).
 //!
 //! Invariants: no request passes the gate once the run is stopped (it fails as
 //! `ApiError::NotSent`), but for those a signal still lets out (reads, and the follow-up call
@@ -38,8 +27,8 @@ use tokio::sync::Notify;
 
 use super::ClientOptions;
 use super::error::{ApiError, Endpoint};
-use super::event::{ClientEvent, Stop};
-use super::retry_after::RateHeaders;
+use super::event::{ClientEvent, Secs};
+use super::retry_after::{RateHeaders, http_date};
 use crate::halt::StopReason;
 
 /// The portal's documented limits (docs/docspace-api.md §17).
@@ -233,9 +222,11 @@ impl Limits {
                 }
             };
             if pacing {
-                self.options.emit(ClientEvent::Pacing {
-                    limit: self.lock().limit,
-                });
+                let limit = named(self.lock().limit);
+                self.options.emit(ClientEvent::Said(format!(
+                    "the portal's rate limit{limit} is nearly used up: spacing requests to the \
+                     rate it refills at"
+                )));
             }
             tokio::select! {
                 () = changed => {}
@@ -311,16 +302,10 @@ impl Limits {
                 .throttle_unit
                 .mul_f64(self.options.max_wait.as_secs_f64())
         {
-            let stop = Stop {
-                pause,
-                at: retry_after.map_or_else(|| SystemTime::now() + pause, |r| r.at),
-                limit: s.limit,
-                used: self.portal(*waited),
-                max_wait: self.options.max_wait,
-            };
-            self.options.halt.stop(StopReason::Throttled {
-                message: stop.to_string(),
-            });
+            let at = retry_after.map_or_else(|| SystemTime::now() + pause, |r| r.at);
+            let used = self.portal(*waited);
+            let message = stop_message(pause, at, s.limit, used, self.options.max_wait);
+            self.options.halt.stop(StopReason::Throttled { message });
             return None;
         }
         *waited += cost;
@@ -342,15 +327,30 @@ impl Limits {
             s.write_cap = (s.write_cap.min(s.writing) / 2).max(1);
         }
         self.changed.notify_waiters();
-        Some(ClientEvent::Paused {
-            endpoint: endpoint.clone(),
-            asked: asked.is_some(),
-            pause,
-            writes: s.write_cap,
-            spacing: s.learned,
-            used,
-            max_wait: self.options.max_wait,
-        })
+        let rate = match s.learned {
+            None => String::new(),
+            Some(l) if l <= Duration::from_secs(1) => format!(
+                " and {} request(s) a second",
+                Duration::from_secs(1).as_nanos() / l.as_nanos().max(1)
+            ),
+            Some(l) => format!(" and one request every {:.1} s", l.as_secs_f64()),
+        };
+        let why = if asked.is_some() {
+            "as it asks (Retry-After)"
+        } else {
+            "(it gave no Retry-After)"
+        };
+        // Said once per pause, however many requests were refused together; `used` is this
+        // pause included.
+        Some(ClientEvent::Paused(format!(
+            "the portal is limiting the request rate (HTTP 429 on {endpoint}): pausing all \
+             requests for {} {why}, then at most {} write(s) at a time{rate}; {} of --max-wait {} \
+             used",
+            Secs(pause),
+            s.write_cap,
+            Secs(used),
+            Secs(self.options.max_wait)
+        )))
     }
 
     /// A real duration in the portal's seconds (they differ only under a test's unit), to
@@ -394,16 +394,53 @@ impl State {
     }
 }
 
+/// The portal's per-minute window never asks for more; a longer wait is the daily limit.
+const LONGEST_MINUTE_WAIT: Duration = Duration::from_secs(60);
+
+/// Why a run stops for a 429 (the stop switch's message, `StopReason::Throttled`): the limit,
+/// when (`at`) the portal takes requests again after `pause` (in its seconds), and how this is
+/// more than `--max-wait` allows, `used` being the throttled waiting of every portal so far.
+fn stop_message(
+    pause: Duration,
+    at: SystemTime,
+    limit: Option<u64>,
+    used: Duration,
+    max_wait: Duration,
+) -> String {
+    let limit = named(limit);
+    let mut message = format!(
+        "the portal's rate limit{limit} is reached and it accepts requests again at {}, in {} \
+         s: more waiting than the run's --max-wait {} s allows",
+        http_date(at),
+        pause.as_secs(),
+        max_wait.as_secs()
+    );
+    if !used.is_zero() {
+        message.push_str(&format!(" ({} s already spent waiting)", used.as_secs()));
+    }
+    if pause > LONGEST_MINUTE_WAIT {
+        message.push_str(
+            "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
+             requests is used up",
+        );
+    }
+    message
+}
+
+/// `X-RateLimit-Limit`, as the messages name it.
+fn named(limit: Option<u64>) -> String {
+    limit
+        .map(|l| format!(" (X-RateLimit-Limit: {l})"))
+        .unwrap_or_default()
+}
+
 /// The spacing a 429 teaches when passing answers say nothing (DocSpace sends its headers only
-/// on the refusal, docs/docspace-api.md §17): its `X-RateLimit-Limit` requests per window, the
-/// window being its wait (`Retry-After`, else `X-RateLimit-Reset`) in whole seconds, at least
-/// one, and a twentieth more for the jitter between sending a request and its arrival. Spaced
-/// so, the requests left are spread evenly over the windows to come instead of running into
-/// the limit again at full speed. A sliding window's wait is at most its length, so this errs
-/// fast, never slow; a further refusal teaches again and the longer spacing wins. Nothing is
-/// learned from a wait of more than a minute (the daily limit, whole again after the pause),
-/// nor from a 429 that names no limit (a refused concurrent write): the halved writes answer
-/// that.
+/// on the refusal, docs/docspace-api.md §17): its limit per its wait in whole seconds, a
+/// twentieth slower (the rule: docs/faults-and-security.md, "Throttling"). A sliding window's
+/// wait is at most its length, so this errs fast, never slow; a further refusal teaches again
+/// and the longer spacing wins. Nothing is learned from a wait of more than a minute (the daily
+/// limit, whole again after the pause), nor from a 429 that names no limit (a refused
+/// concurrent write): the halved writes answer that.
 fn learned_spacing(limit: Option<u64>, wait: Option<Duration>) -> Option<Duration> {
     let (limit, wait) = (limit.filter(|l| *l > 0)?, wait?);
     if wait > MINUTE {

@@ -1,12 +1,8 @@
 //! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.
 //!
-//! Two files make the client: `client` (the `Client`, the calls the tool makes and how one
-//! request is sent, sent again, and a create looked for before it is posted again; the delivery
-//! log's and redelivery's calls are in `deliveries`) and `limits` (every request held to the
-//! portal's documented limits, tightened by what its headers say, which `retry_after` reads).
-//! Below them: `url` checks the portal address (HTTPS, or HTTP to loopback only); `wire` holds
-//! the JSON shapes; `classify` turns answers and transport failures into `ApiError`s (`error`);
-//! `event` is what the client reports while it works.
+//! The client is `client` (the calls, and how one request is sent and sent again; the delivery
+//! log's calls in `deliveries`) and `limits` (the portal's limits, kept by every request); the
+//! other files are what they use, each said at its top.
 //!
 //! Invariants kept across the module: the API key and every `secretKey` stay in
 //! `SecretString`s (and are registered with `redact`, which scrubs every text from the portal

@@ -19,8 +19,6 @@ use crate::redact::{escaped, mask_userinfo};
 pub struct PortalUrl {
     /// Always ends in `/`, so endpoint paths can be joined onto it.
     base: Url,
-    /// `base` without the trailing slash, kept so `as_str` can hand out a `&str`.
-    origin: String,
 }
 
 impl PortalUrl {
@@ -84,13 +82,13 @@ impl PortalUrl {
                 origin_of(&url)
             )));
         }
-        let origin = origin_of(&url);
-        Ok(PortalUrl { base: url, origin })
+        Ok(PortalUrl { base: url })
     }
 
     /// The portal's origin, e.g. `https://portal.example.com`, without a trailing slash.
     pub fn as_str(&self) -> &str {
-        &self.origin
+        // A checked address has the path `/` and nothing after it.
+        self.base.as_str().trim_end_matches('/')
     }
 
     /// Which portal this is, for telling two spellings of one portal apart: the origin, with
@@ -102,7 +100,7 @@ impl PortalUrl {
                 let _ = url.set_host(Some(host.trim_end_matches('.')));
                 origin_of(&url)
             }
-            _ => self.origin.clone(),
+            _ => self.as_str().to_string(),
         }
     }
 

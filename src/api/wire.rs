@@ -86,16 +86,7 @@ const EXPECTED_WEBHOOK: &str = "a webhook object with id, name, uri, enabled, ss
 /// does not order the list. A list that names one id twice is refused: a plan made from it
 /// could delete a webhook the file manages.
 pub(crate) fn decode_list(endpoint: &Endpoint, v: &Value) -> Result<Vec<LiveWebhook>, ApiError> {
-    let response = unwrap_envelope(endpoint, v, "a list of webhooks")?;
-    let Value::Array(items) = response else {
-        return Err(shape(
-            endpoint,
-            "response",
-            "a list of webhooks",
-            found(response),
-        ));
-    };
-    let mut out = items
+    let mut out = list(endpoint, v, "a list of webhooks")?
         .iter()
         .enumerate()
         .map(|(i, item)| {
@@ -137,7 +128,7 @@ pub(crate) fn decode_one(endpoint: &Endpoint, v: &Value) -> Result<LiveWebhook, 
     decode_webhook(endpoint, "response", response)
 }
 
-pub(super) fn unwrap_envelope<'v>(
+fn unwrap_envelope<'v>(
     endpoint: &Endpoint,
     v: &'v Value,
     expected: &'static str,
@@ -158,6 +149,17 @@ pub(super) fn unwrap_envelope<'v>(
     }
 }
 
+/// The list an answer's `response` holds.
+pub(super) fn list<'v>(
+    endpoint: &Endpoint,
+    v: &'v Value,
+    expected: &'static str,
+) -> Result<&'v Vec<Value>, ApiError> {
+    let response = unwrap_envelope(endpoint, v, expected)?;
+    let items = response.as_array();
+    items.ok_or_else(|| shape(endpoint, "response", expected, found(response)))
+}
+
 fn decode_webhook(endpoint: &Endpoint, at: &str, v: &Value) -> Result<LiveWebhook, ApiError> {
     let Value::Object(map) = v else {
         return Err(shape(endpoint, at, EXPECTED_WEBHOOK, found(v)));
@@ -170,7 +172,7 @@ fn decode_webhook(endpoint: &Endpoint, at: &str, v: &Value) -> Result<LiveWebhoo
         uri: f.optional("uri", "a string")?.unwrap_or_default(),
         enabled: f.required("enabled", "true or false")?,
         ssl: f.required("ssl", "true or false")?,
-        triggers: f.triggers()?,
+        triggers: f.bitmask("triggers")?,
         target_id: f
             .optional::<String>("targetId", "a string or null")?
             .filter(|t| !t.is_empty()),
@@ -219,12 +221,8 @@ impl Fields<'_> {
             .ok_or_else(|| self.error(key, expected, "nothing (the member is missing)".into()))
     }
 
-    /// An int64 bitmask; a number in a string is accepted too, as the server itself does.
-    fn triggers(&self) -> Result<TriggerSet, ApiError> {
-        self.bitmask("triggers")
-    }
-
-    /// A `WebhookTrigger` member (an int64 bitmask), or a number in a string.
+    /// A `WebhookTrigger` member (an int64 bitmask), or a number in a string, as the server
+    /// itself accepts.
     pub(super) fn bitmask(&self, key: &str) -> Result<TriggerSet, ApiError> {
         const EXPECTED: &str = "an integer bitmask";
         let v: Value = self.required(key, EXPECTED)?;

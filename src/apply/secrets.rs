@@ -16,12 +16,10 @@ pub struct Secrets(pub(super) Vec<Option<SecretString>>);
 pub struct SecretsError {
     #[related]
     pub problems: Vec<SecretProblem>,
-    /// The index in `Plan::changes` of the change each problem is about.
-    changes: Vec<usize>,
 }
 
-/// One secret that could not be resolved: as the environment alone tells it (a saved plan has
-/// no file to point into), or located at the `secretKey` of the file that asks for it.
+/// One secret that could not be resolved: located at the `secretKey` of the file that asks for
+/// it, or as the environment alone tells it when the file has none to point at.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SecretProblem {
     #[error(transparent)]
@@ -32,43 +30,19 @@ pub enum SecretProblem {
     InFile(Problem),
 }
 
-impl SecretsError {
-    /// The same errors, each shown at the `secretKey` in `config` that `plan` was made from,
-    /// with the snippet every other file error has.
-    pub fn in_file(self, plan: &Plan, config: &Config) -> SecretsError {
-        let problems = self
-            .problems
-            .into_iter()
-            .zip(&self.changes)
-            .map(|(problem, &i)| match (problem, plan.changes.get(i)) {
-                (SecretProblem::Unlocated(e), Some(change)) => {
-                    match config.secret_problem(&e, change.id, &change.name) {
-                        Some(located) => SecretProblem::InFile(located),
-                        None => SecretProblem::Unlocated(e),
-                    }
-                }
-                (problem, _) => problem,
-            })
-            .collect();
-        SecretsError {
-            problems,
-            changes: self.changes,
-        }
-    }
-}
-
-/// Resolves the secret of every change that sends one. `lookup` reads the environment.
+/// Resolves the secret of every change that sends one. `lookup` reads the environment. Each
+/// error is shown at the `secretKey` in `config`, the file `plan` was made from, with the
+/// snippet every other file error has.
 pub fn resolve_secrets(
     plan: &Plan,
+    config: &Config,
     lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>,
 ) -> Result<Secrets, SecretsError> {
     let mut problems = Vec::new();
-    let mut changes = Vec::new();
     let resolved = plan
         .changes
         .iter()
-        .enumerate()
-        .map(|(i, change)| {
+        .map(|change| {
             let secret = match &change.op {
                 Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
                 Op::SetEnabled { .. } | Op::Delete { .. } => None,
@@ -76,10 +50,11 @@ pub fn resolve_secrets(
             secret
                 .resolve(lookup)
                 .map_err(|e| {
-                    problems.push(SecretProblem::Unlocated(
-                        e.for_webhook(crate::redact::mask_credentials(&change.name)),
-                    ));
-                    changes.push(i);
+                    let e = e.for_webhook(crate::redact::mask_credentials(&change.name));
+                    problems.push(match config.secret_problem(&e, change.id, &change.name) {
+                        Some(located) => SecretProblem::InFile(located),
+                        None => SecretProblem::Unlocated(e),
+                    });
                 })
                 .ok()
         })
@@ -87,6 +62,6 @@ pub fn resolve_secrets(
     if problems.is_empty() {
         Ok(Secrets(resolved))
     } else {
-        Err(SecretsError { problems, changes })
+        Err(SecretsError { problems })
     }
 }

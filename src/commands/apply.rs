@@ -86,8 +86,7 @@ pub(super) fn run(
             && planned.plan.has_changes()
         {
             let plan = &planned.plan;
-            let secrets = apply::resolve_secrets(plan, &crate::settings::env)
-                .map_err(|e| e.in_file(plan, run.wanted.config))?;
+            let secrets = apply::resolve_secrets(plan, run.wanted.config, &crate::settings::env)?;
             ready.push((run.wanted.name, planned, secrets));
         }
     }
