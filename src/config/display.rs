@@ -561,16 +561,14 @@ mod tests {
     fn a_file_that_loads_is_not_copied_for_display() {
         let text =
             "webhooks:\n  a:\n    uri: https://a.example.com\n    secretKey: hunter2hunter2\n";
-        let config = super::super::load_document_str(text, "w.yaml")
-            .and_then(super::super::Document::single)
-            .unwrap();
-        let warnings = config.warnings();
+        let document = super::super::load_document_str(text, "w.yaml").unwrap();
+        let warnings = document.warnings();
         assert_eq!(warnings.len(), 1);
-        assert!(config.source.display.get().is_none());
+        assert!(document.source.display.get().is_none());
         assert_eq!(warnings[0].line(), 2);
-        assert!(config.source.display.get().is_none());
+        assert!(document.source.display.get().is_none());
         let _ = warnings[0].reported();
-        assert!(config.source.display.get().is_some());
+        assert!(document.source.display.get().is_some());
     }
 
     #[test]
