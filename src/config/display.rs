@@ -309,19 +309,15 @@ impl Copy<'_> {
         self.scalar(node, false);
         let range = self.one_line(range(node.span));
         let raw = &self.text[range.clone()];
-        let credentials = if address {
-            scheme_less_credential_ranges(value)
+        let (credentials, masked) = if address {
+            let masked = blank_query(&mask_userinfo(raw));
+            (scheme_less_credential_ranges(value), masked)
         } else {
-            credential_ranges(value)
+            (credential_ranges(value), mask_credentials(raw))
         };
         if node.span != node.defined || (unquoted(raw) != value && !credentials.is_empty()) {
             return;
         }
-        let masked = if address {
-            blank_query(&mask_userinfo(raw))
-        } else {
-            mask_credentials(raw)
-        };
         if masked == raw {
             self.shown[range].fill(true);
         } else if masked.len() <= raw.len() && !raw.contains(is_unsafe) {
