@@ -49,7 +49,10 @@ fn run() -> Result<(), Error> {
         "Sandbox portal at {} with 3 live webhooks; planning webhooks.example.yaml against it.",
         sandbox.url()
     ));
-    let config = config::load(FILE.as_ref())?;
+    let document = config::load_document(FILE.as_ref())?;
+    let config = document
+        .unnamed()
+        .expect("the example file has one `portal:`");
     let portal = PortalUrl::parse(&sandbox.url())?;
     let client = Client::new(&portal, sandbox.api_key().into(), ClientOptions::default())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -58,7 +61,7 @@ fn run() -> Result<(), Error> {
         .map_err(Error::Runtime)?;
 
     let live = runtime.block_on(client.list())?;
-    let plan = plan::plan(&config, &live, portal.as_str(), Default::default())?;
+    let plan = plan::plan(config, &live, portal.as_str(), Default::default())?;
     anstream::print!(
         "{}",
         render::render_text(&plan, render::style::stdout_colored())
@@ -81,7 +84,7 @@ fn run() -> Result<(), Error> {
 
     say("Planning again: the portal now matches the file.");
     let live = runtime.block_on(client.list())?;
-    let again = plan::plan(&config, &live, portal.as_str(), Default::default())?;
+    let again = plan::plan(config, &live, portal.as_str(), Default::default())?;
     anstream::print!(
         "{}",
         render::render_text(&again, render::style::stdout_colored())

@@ -124,7 +124,7 @@ fn main() {
         let cpu_started = thread_cpu();
         let live = runtime.block_on(client.list()).expect("list");
         let config = config::load_document_str(&file, "bench.yaml")
-            .and_then(config::Document::single)
+            .map(|mut document| document.portals.remove(0).config)
             .expect("file");
         let plan = plan::plan(&config, &live, portal.as_str(), Default::default()).expect("plan");
         let text = render::render_text(&plan, false);
@@ -151,7 +151,7 @@ fn main() {
 
     // apply
     let config = config::load_document_str(&file, "bench.yaml")
-        .and_then(config::Document::single)
+        .map(|mut document| document.portals.remove(0).config)
         .expect("file");
     sandbox.clear_requests();
     let started = Instant::now();
@@ -273,7 +273,7 @@ fn rate_limited_run(runtime: &tokio::runtime::Runtime, parallelism: usize, limit
         }
     };
     let config = config::load_document_str(&desired_file(LIMITED, LIMITED), "bench.yaml")
-        .and_then(config::Document::single)
+        .map(|mut document| document.portals.remove(0).config)
         .expect("file");
     let started = Instant::now();
     let live = runtime.block_on(client.list()).expect("list");

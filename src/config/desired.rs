@@ -11,7 +11,7 @@ use miette::SourceSpan;
 
 use super::display::Source;
 
-use super::problem::{ConfigError, Problem, problem_at};
+use super::problem::{Problem, problem_at};
 use super::secret::SecretRef;
 use crate::field::Field;
 use crate::triggers::TriggerSet;
@@ -182,22 +182,6 @@ impl Document {
         let webhooks = self.portals.iter().flat_map(|p| &p.config.webhooks);
         for secret in webhooks.filter_map(|w| w.secret.as_ref()) {
             let _ = secret.resolve(lookup);
-        }
-    }
-
-    /// The desired state of a `portal:` file, for what reads only one (`load`); a `portals:`
-    /// file is an error, at its `portals` key.
-    pub fn single(mut self) -> Result<Config, ConfigError> {
-        match (self.span, self.portals.pop()) {
-            (None, Some(portal)) => Ok(portal.config),
-            (span, _) => Err(ConfigError::from_problems(vec![problem_at(
-                &self.source,
-                span.unwrap_or_else(|| (0..0).into()),
-                "config::portals_file",
-                "this file names several portals (`portals:`), and only a file with one `portal:` is read here".to_string(),
-                "several portals".to_string(),
-                Some("a file with `portals:` is read as a whole, every portal at once (`config::load_document`)".to_string()),
-            )])),
         }
     }
 

@@ -309,19 +309,15 @@ impl Copy<'_> {
         self.scalar(node, false);
         let range = self.one_line(range(node.span));
         let raw = &self.text[range.clone()];
-        let credentials = if address {
-            scheme_less_credential_ranges(value)
+        let (credentials, masked) = if address {
+            let masked = blank_query(&mask_userinfo(raw));
+            (scheme_less_credential_ranges(value), masked)
         } else {
-            credential_ranges(value)
+            (credential_ranges(value), mask_credentials(raw))
         };
         if node.span != node.defined || (unquoted(raw) != value && !credentials.is_empty()) {
             return;
         }
-        let masked = if address {
-            blank_query(&mask_userinfo(raw))
-        } else {
-            mask_credentials(raw)
-        };
         if masked == raw {
             self.shown[range].fill(true);
         } else if masked.len() <= raw.len() && !raw.contains(is_unsafe) {
@@ -561,16 +557,14 @@ mod tests {
     fn a_file_that_loads_is_not_copied_for_display() {
         let text =
             "webhooks:\n  a:\n    uri: https://a.example.com\n    secretKey: hunter2hunter2\n";
-        let config = super::super::load_document_str(text, "w.yaml")
-            .and_then(super::super::Document::single)
-            .unwrap();
-        let warnings = config.warnings();
+        let document = super::super::load_document_str(text, "w.yaml").unwrap();
+        let warnings = document.warnings();
         assert_eq!(warnings.len(), 1);
-        assert!(config.source.display.get().is_none());
+        assert!(document.source.display.get().is_none());
         assert_eq!(warnings[0].line(), 2);
-        assert!(config.source.display.get().is_none());
+        assert!(document.source.display.get().is_none());
         let _ = warnings[0].reported();
-        assert!(config.source.display.get().is_some());
+        assert!(document.source.display.get().is_some());
     }
 
     #[test]

@@ -38,13 +38,6 @@ pub use problem::Reported;
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
 pub use secret::{SecretError, SecretRef, parse_env_ref};
 
-/// Reads and checks the file at `path`, a file with one `portal:` (or none); a file with
-/// `portals:` is an error here (see `load_document`). The file's display name in diagnostics
-/// is the path as given.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    load_document(path)?.single()
-}
-
 /// Reads and checks the file at `path`, a `portal:` file or a `portals:` file.
 pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
     let (text, name) = read(path)?;

@@ -88,11 +88,18 @@ pub(super) fn assert_shows(rendered: &str, shown: &[&str], hidden: &[&str]) {
     }
 }
 
-pub(super) fn load_ok(text: &str) -> Config {
-    match load_document_str(text, "webhooks.yaml").and_then(Document::single) {
-        Ok(config) => config,
+/// The one-portal file `text`, which must load.
+pub(super) fn load_doc(text: &str) -> Document {
+    match load_document_str(text, "webhooks.yaml") {
+        Ok(document) if document.unnamed().is_some() => document,
+        Ok(_) => panic!("a portals file loaded as a single one"),
         Err(e) => panic!("expected the file to load:\n{}", render(&e)),
     }
+}
+
+/// The desired state of the one-portal file `text`, which must load.
+pub(super) fn load_ok(text: &str) -> Config {
+    load_doc(text).portals.remove(0).config
 }
 
 fn webhook<'a>(config: &'a Config, label: &str) -> &'a DesiredWebhook {
@@ -105,7 +112,8 @@ fn webhook<'a>(config: &'a Config, label: &str) -> &'a DesiredWebhook {
 
 #[test]
 fn the_documented_example_loads_to_the_values_written() {
-    let config = load_ok(EXAMPLE);
+    let document = load_doc(EXAMPLE);
+    let config = document.unnamed().expect("one portal");
     let (portal, span) = config.portal.as_ref().expect("portal");
     assert_eq!(portal, "https://yourportal.onlyoffice.com");
     assert_eq!(&EXAMPLE[span.offset()..span.offset() + span.len()], portal);
@@ -147,7 +155,7 @@ fn the_documented_example_loads_to_the_values_written() {
     assert_eq!((renamed.enabled, renamed.ssl), (None, Some(false)));
     assert_eq!(renamed.target_id.as_deref(), Some("room-42"));
     assert!(renamed.secret.is_none());
-    assert!(config.warnings().is_empty());
+    assert!(document.warnings().is_empty());
 }
 
 #[test]
@@ -191,10 +199,11 @@ fn an_empty_entry_manages_nothing_but_a_name_entry_lacks_what_creation_needs() {
 
 #[test]
 fn a_quoted_number_is_a_name_and_draws_a_warning() {
-    let config = load_ok("webhooks:\n  \"9846\": {}\n  9846: {}\n");
+    let document = load_doc("webhooks:\n  \"9846\": {}\n  9846: {}\n");
+    let config = document.unnamed().expect("one portal");
     assert_eq!(config.webhooks[0].key, Key::Name("9846".into()));
     assert_eq!(config.webhooks[1].key, Key::Id(9846));
-    let warnings = config.warnings();
+    let warnings = document.warnings();
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].code_str(), "config::quoted_id");
     assert!(warnings[0].reported().warning);
@@ -203,12 +212,12 @@ fn a_quoted_number_is_a_name_and_draws_a_warning() {
 
 #[test]
 fn a_literal_secret_loads_with_a_warning() {
-    let config = load_ok("webhooks:\n  a:\n    secretKey: S3cret-value!\n");
+    let document = load_doc("webhooks:\n  a:\n    secretKey: S3cret-value!\n");
     assert!(matches!(
-        config.webhooks[0].secret,
+        document.written[0].secret,
         Some(SecretRef::Literal(_))
     ));
-    let codes: Vec<&str> = config.warnings().iter().map(Problem::code_str).collect();
+    let codes: Vec<&str> = document.warnings().iter().map(Problem::code_str).collect();
     assert_eq!(codes, ["config::literal_secret"]);
 }
 
@@ -258,7 +267,7 @@ fn load_reads_a_file_and_names_it_in_diagnostics() {
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     file.write_all(b"webhooks:\n  a:\n    enabled: maybe\n")
         .expect("write");
-    let Err(err) = load(file.path()) else {
+    let Err(err) = load_document(file.path()) else {
         panic!("expected an error")
     };
     let shown = render(&err);
@@ -268,13 +277,18 @@ fn load_reads_a_file_and_names_it_in_diagnostics() {
     );
 
     std::fs::write(file.path(), EXAMPLE).expect("write");
-    assert_eq!(load(file.path()).expect("loads").webhooks.len(), 2);
+    assert!(
+        load_document(file.path())
+            .expect("loads")
+            .unnamed()
+            .is_some_and(|c| c.webhooks.len() == 2)
+    );
 }
 
 #[test]
 fn an_unreadable_file_is_an_io_error_naming_the_path() {
     let path = std::path::Path::new("/nonexistent/dir/webhooks.yaml");
-    let err = load(path).expect_err("missing file");
+    let err = load_document(path).expect_err("missing file");
     assert!(matches!(err, ConfigError::Io { .. }));
     assert!(
         err.to_string().contains("/nonexistent/dir/webhooks.yaml"),
@@ -288,11 +302,9 @@ fn a_huge_file_is_refused_before_parsing() {
     let line = "# padding padding padding padding padding padding padding padding\n";
     let big = line.repeat((usize::try_from(MAX_FILE_BYTES).unwrap() / line.len()) + 1);
     file.write_all(big.as_bytes()).expect("write");
-    let err = load(file.path()).expect_err("too large");
+    let err = load_document(file.path()).expect_err("too large");
     assert!(matches!(err, ConfigError::TooLarge { .. }), "{err:?}");
-    let err = load_document_str(&big, "big.yaml")
-        .and_then(Document::single)
-        .expect_err("too large");
+    let err = load_document_str(&big, "big.yaml").expect_err("too large");
     assert!(err.to_string().contains("big.yaml"), "{err}");
 }
 
@@ -304,7 +316,6 @@ fn document_markers_a_bom_and_crlf_line_ends_are_accepted() {
     assert_eq!(config.webhooks[0].uri.as_deref(), Some("https://a.example"));
 
     let err = load_document_str("webhooks:\r\n  a:\r\n    triggers: [nope]\r\n", "crlf.yaml")
-        .and_then(Document::single)
         .expect_err("unknown trigger");
     let shown = render(&err);
     assert!(shown.contains("crlf.yaml:3:16"), "{shown}");
@@ -312,8 +323,9 @@ fn document_markers_a_bom_and_crlf_line_ends_are_accepted() {
 
 #[test]
 fn warnings_and_the_planner_problem_render_like_the_loader_problems() {
-    let config = load_ok("webhooks:\n  \"9846\": {}\n  Audit:\n    secretKey: S3cret-value!\n");
-    let mut shown: Vec<String> = config.warnings().iter().map(|w| render(w)).collect();
+    let document = load_doc("webhooks:\n  \"9846\": {}\n  Audit:\n    secretKey: S3cret-value!\n");
+    let config = document.unnamed().expect("one portal");
+    let mut shown: Vec<String> = document.warnings().iter().map(|w| render(w)).collect();
     let missing = config
         .missing_for_create_problem(&config.webhooks[1])
         .expect("uri is missing");
@@ -330,14 +342,14 @@ fn a_uri_read_from_a_variable_draws_no_uri_warning_once_read() {
     // `resolve_uris` does; set here by hand, since that registers it with `redact` for the
     // whole test process).
     let value = "https://b\u{456}lling.example.com/hooks?token=s3cr3t-T0k3n";
-    let mut config = load_ok("webhooks:\n  Billing:\n    uri: ${BILLING_HOOK_URI}\n");
+    let mut document = load_doc("webhooks:\n  Billing:\n    uri: ${BILLING_HOOK_URI}\n");
     assert_eq!(
-        config.webhooks[0].uri_var.as_deref(),
+        document.written[0].uri_var.as_deref(),
         Some("BILLING_HOOK_URI")
     );
-    config.webhooks[0].uri = Some(value.to_string());
-    assert!(config.warnings().is_empty());
-    let literal = load_ok(&format!("webhooks:\n  Billing:\n    uri: {value}\n"));
+    document.written[0].uri = Some(value.to_string());
+    assert!(document.warnings().is_empty());
+    let literal = load_doc(&format!("webhooks:\n  Billing:\n    uri: {value}\n"));
     let codes: Vec<&str> = literal.warnings().iter().map(Problem::code_str).collect();
     assert_eq!(codes, ["config::lookalike_host", "config::secret_in_uri"]);
 }
@@ -345,10 +357,10 @@ fn a_uri_read_from_a_variable_draws_no_uri_warning_once_read() {
 #[test]
 fn a_uri_with_a_lookalike_host_draws_a_warning_naming_its_punycode() {
     // `billing` with a Cyrillic `і` (U+0456), and credentials in the uri.
-    let config = load_ok(
+    let document = load_doc(
         "webhooks:\n  Billing:\n    uri: https://bot:Pw-hunter2@b\u{456}lling.example.com/hooks\n  Plain:\n    uri: https://billing.example.com/hooks\n",
     );
-    let warnings = config.warnings();
+    let warnings = document.warnings();
     let codes: Vec<&str> = warnings.iter().map(Problem::code_str).collect();
     assert_eq!(codes, ["config::lookalike_host"]);
     let w = &warnings[0];
@@ -368,7 +380,7 @@ fn a_uri_with_a_lookalike_host_draws_a_warning_naming_its_punycode() {
     snap!(
         "a_uri_with_a_lookalike_host",
         render(
-            &load_ok("webhooks:\n  Billing:\n    uri: https://b\u{456}lling.example.com/hooks\n")
+            &load_doc("webhooks:\n  Billing:\n    uri: https://b\u{456}lling.example.com/hooks\n")
                 .warnings()[0]
         )
     );

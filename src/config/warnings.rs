@@ -185,15 +185,6 @@ fn lookalike(
 }
 
 impl Config {
-    /// The warnings for this file, in file order.
-    pub fn warnings(&self) -> Vec<Problem> {
-        let portal = self
-            .portal
-            .iter()
-            .map(|p| ("the portal URL".to_string(), p));
-        warnings(&self.source, &self.webhooks, Vec::new(), portal)
-    }
-
     /// `error` pointing at the `secretKey` of the entry that asks for its variable for the
     /// webhook `id`/`name` (the one whose key names it, else the first that reads the
     /// variable). `None` when no entry reads it.

@@ -214,7 +214,7 @@ fn each<T>(items: &[T], separator: &str, part: impl Fn(&T) -> String) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Document, load_document_str};
+    use crate::config::load_document_str;
 
     fn of(config: &Config, keys: &[&str]) -> Result<Selection, TargetError> {
         let keys: Vec<TargetKey> = keys.iter().map(|k| TargetKey::parse(k).unwrap()).collect();
@@ -226,7 +226,7 @@ mod tests {
             "webhooks:\n  Billing: {}\n  9846: {}\n  \"7\": {}\n  Crm: {}\n",
             "webhooks.yaml",
         )
-        .and_then(Document::single)
+        .map(|mut document| document.portals.remove(0).config)
         .unwrap()
     }
 
@@ -269,7 +269,7 @@ mod tests {
             "webhooks:\n  5: {}\n  \"5\": {}\n  \"id:5\": {}\n  Crm: {}\n",
             "webhooks.yaml",
         )
-        .and_then(Document::single)
+        .map(|mut document| document.portals.remove(0).config)
         .unwrap();
         assert_eq!(
             of(&config, &["id:5"]).unwrap(),

@@ -2,15 +2,13 @@
 //! which files are refused before anything is sent.
 
 use super::*;
-use crate::config::{Document, load_document_str};
+use crate::config::load_document_str;
 use crate::triggers::TriggerSet;
 
 fn plan_of(yaml: &str, live: &[LiveWebhook]) -> Result<Plan, PlanError> {
-    let config = load_document_str(yaml, "webhooks.yaml")
-        .and_then(Document::single)
-        .expect("test file is valid");
+    let document = load_document_str(yaml, "webhooks.yaml").expect("test file is valid");
     plan(
-        &config,
+        document.unnamed().expect("one portal"),
         live,
         "https://portal.example.com",
         PlanOptions::default(),

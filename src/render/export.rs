@@ -142,9 +142,9 @@ mod tests {
                 .any(|c| c != '\n' && (needs_escape(c) || c.is_control())),
             "{out}"
         );
-        let config = config::load_document_str(&out, "export.yaml")
-            .and_then(config::Document::single)
-            .expect("the export is valid input");
+        let document =
+            config::load_document_str(&out, "export.yaml").expect("the export is valid input");
+        let config = document.unnamed().expect("one portal");
         let read: Vec<String> = config
             .webhooks
             .iter()

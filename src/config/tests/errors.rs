@@ -7,10 +7,7 @@ use super::{assert_shows, render};
 /// Loads `text` expecting exactly these problems (code, 1-based line), in this order, and
 /// returns the rendered report.
 fn expect(text: &str, expected: &[(&str, usize)]) -> String {
-    super::expect_problems(
-        load_document_str(text, "webhooks.yaml").and_then(Document::single),
-        expected,
-    )
+    super::expect_problems(load_document_str(text, "webhooks.yaml"), expected)
 }
 
 #[test]
@@ -243,7 +240,6 @@ fn every_problem_in_a_file_is_reported_at_once() {
 #[test]
 fn binary_garbage_is_an_error_with_a_location_not_a_panic() {
     let err = load_document_str("webhooks:\n  a: \u{0}\u{1b}[31m\n", "webhooks.yaml")
-        .and_then(Document::single)
         .expect_err("garbage");
     let shown = render(&err);
     assert!(shown.contains("webhooks.yaml:2:"), "{shown}");
@@ -254,7 +250,7 @@ fn binary_garbage_is_an_error_with_a_location_not_a_panic() {
 
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     std::io::Write::write_all(&mut file, b"webhooks:\n  a: \xff\xfe\n").expect("write");
-    let err = load(file.path()).expect_err("not UTF-8");
+    let err = load_document(file.path()).expect_err("not UTF-8");
     let ConfigError::Invalid { problems, .. } = &err else {
         panic!("{err:?}")
     };
@@ -271,9 +267,7 @@ fn a_problem_far_along_a_long_line_is_located_without_its_snippet() {
     let text = format!(
         "webhooks: {{9846: {{enabled: maybe, name: {filler}, uri: https://a.example/h, ssl: 1}}}}\n"
     );
-    let err = load_document_str(&text, "webhooks.yaml")
-        .and_then(Document::single)
-        .expect_err("neither is a boolean");
+    let err = load_document_str(&text, "webhooks.yaml").expect_err("neither is a boolean");
     let shown = render(&err);
     let column = text.find("ssl: 1").unwrap() + 6;
     assert_shows(
@@ -296,9 +290,7 @@ fn alias_bombs_and_deep_nesting_stop_with_an_error() {
         let refs = vec![format!("*l{}", i - 1); 20].join(", ");
         bomb.push_str(&format!("l{i}: &l{i} [{refs}]\n"));
     }
-    let err = load_document_str(&bomb, "bomb.yaml")
-        .and_then(Document::single)
-        .expect_err("alias bomb");
+    let err = load_document_str(&bomb, "bomb.yaml").expect_err("alias bomb");
     let ConfigError::Invalid { problems, .. } = &err else {
         panic!("{err:?}")
     };
@@ -312,20 +304,14 @@ fn alias_bombs_and_deep_nesting_stop_with_an_error() {
     // Aliases may add more to a bigger file (one event for every 8 bytes), never without end:
     // the same bomb after 512 KiB of comments stops too.
     let padded = format!("{}{bomb}", "# padding padding padding\n".repeat(20_000));
-    let err = load_document_str(&padded, "padded.yaml")
-        .and_then(Document::single)
-        .expect_err("padded alias bomb");
+    let err = load_document_str(&padded, "padded.yaml").expect_err("padded alias bomb");
     let ConfigError::Invalid { problems, .. } = &err else {
         panic!("{err:?}")
     };
     assert_eq!(problems[0].code_str(), "config::too_complex");
 
     let deep = format!("webhooks: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
-    assert!(
-        load_document_str(&deep, "deep.yaml")
-            .and_then(Document::single)
-            .is_err()
-    );
+    assert!(load_document_str(&deep, "deep.yaml").is_err());
 }
 
 #[test]

@@ -4,13 +4,13 @@
 use secrecy::ExposeSecret;
 
 use super::super::*;
-use super::{assert_shows, load_ok, render};
+use super::{assert_shows, load_doc, load_ok, render};
 use crate::config::secret::check_secret_policy;
 
 const SECRET: &str = "Sup3r-S3cret-Value";
 
 fn rendered_error(text: &str) -> String {
-    match load_document_str(text, "webhooks.yaml").and_then(Document::single) {
+    match load_document_str(text, "webhooks.yaml") {
         Ok(_) => panic!("expected an error"),
         Err(e) => format!("{}\n{e}\n{e:?}", render(&e)),
     }
@@ -18,10 +18,10 @@ fn rendered_error(text: &str) -> String {
 
 #[test]
 fn a_literal_secret_is_not_in_debug_output() {
-    let config = load_ok(&format!("webhooks:\n  a:\n    secretKey: {SECRET}\n"));
-    let debug = format!("{config:?} {config:#?}");
+    let document = load_doc(&format!("webhooks:\n  a:\n    secretKey: {SECRET}\n"));
+    let debug = format!("{document:?} {document:#?}");
     assert!(!debug.contains(SECRET), "{debug}");
-    let warnings = format!("{:?}", config.warnings());
+    let warnings = format!("{:?}", document.warnings());
     assert!(!warnings.contains(SECRET), "{warnings}");
 }
 
@@ -205,7 +205,6 @@ fn malformed_references_are_errors_without_the_value() {
             "webhooks:\n  a:\n    secretKey: ${BILLING-SECRET}\n",
             "webhooks.yaml"
         )
-        .and_then(Document::single)
         .expect_err("bad reference")
     ));
 }

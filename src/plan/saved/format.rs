@@ -34,8 +34,8 @@ pub(super) struct File {
 pub(super) struct Failed {
     /// Its key under `portals:`.
     pub name: String,
-    /// Why, as its section showed it: one line, redacted, control characters escaped
-    /// (`mod::failure_text`).
+    /// Why, as its section showed it: one line, redacted, without control characters
+    /// (`mod::to_json`).
     pub error: String,
 }
 

@@ -67,15 +67,7 @@ pub struct PortalToSave<'a> {
 /// rarely a tenth of it, and an answer quoted in it is already cut shorter.
 const MAX_FAILURE_CHARS: usize = 2000;
 
-/// Why a portal failed, as a saved plan records it: its registered secrets replaced and URL
-/// credentials masked (`redact`), control characters escaped so it stays one line that cannot
-/// drive a terminal, and cut to `MAX_FAILURE_CHARS`.
-fn failure_text(line: &str) -> String {
-    let scrubbed = redact::Redactor::registered().scrub(line);
-    redact::cut(&redact::escaped(&scrubbed), MAX_FAILURE_CHARS)
-}
-
-/// Whether `text` is a reason `failure_text` could have written.
+/// Whether `text` is a reason `to_json` could have written.
 fn is_failure_text(text: &str) -> bool {
     !text.trim().is_empty()
         && text.chars().count() <= MAX_FAILURE_CHARS
@@ -129,7 +121,9 @@ pub fn to_json(
                 Some(Failed {
                     // An unnamed portal's failure is the run's, never saved; `read` refuses it.
                     name: p.name.unwrap_or_default().to_string(),
-                    error: failure_text(p.plan.err()?),
+                    // Scrubbed (secrets replaced, URL credentials masked), which also leaves
+                    // it one line with no control character, and cut.
+                    error: redact::Redactor::registered().shown(p.plan.err()?, MAX_FAILURE_CHARS),
                 })
             })
             .collect(),

@@ -2,7 +2,7 @@
 
 use secrecy::SecretString;
 
-use crate::config::{Config, Document, SecretRef, load_document_str};
+use crate::config::{Config, SecretRef, load_document_str};
 use crate::plan::{
     Action, Change, Field, FieldChange, LastFailure, Named, Notes, Op, Plan, PlannedBody,
     RenameHint, Value,
@@ -27,7 +27,7 @@ pub(super) const PLAN_PARTS: [&str; 6] = [
 /// The one-portal file `yaml`, which must be valid.
 pub(super) fn document(yaml: &str) -> Config {
     load_document_str(yaml, "webhooks.yaml")
-        .and_then(Document::single)
+        .map(|mut document| document.portals.remove(0).config)
         .expect("a valid file")
 }
 

@@ -209,8 +209,10 @@ fn mutated_file() -> impl Strategy<Value = (String, String, String, String)> {
         .prop_map(|(secret, other, style, mutations)| {
             // A plain scalar only where YAML reads it back as written; quoted otherwise.
             let plain_ok = config::load_document_str(&base_file(&secret, &other, 2), "b.yaml")
-                .and_then(config::Document::single)
-                .is_ok_and(|c| c.webhooks.len() == 3 && c.webhooks[0].secret.is_some());
+                .is_ok_and(|d| {
+                    d.unnamed()
+                        .is_some_and(|c| c.webhooks.len() == 3 && c.webhooks[0].secret.is_some())
+                });
             let style = if style == 2 && !plain_ok { 0 } else { style };
             let base = base_file(&secret, &other, style);
             let text = mutations
