@@ -70,7 +70,7 @@ fn run() -> Result<(), Error> {
     say("Applying (the real apply would ask for `yes` first):");
     // The file reads ${BILLING_WEBHOOK_SECRET}; use the environment's value when there is one.
     let lookup = |name: &str| settings::env(name).or_else(|_| Ok(DEMO_SECRET.to_string()));
-    let secrets = apply::resolve_secrets(&plan, &config, &lookup)?;
+    let secrets = apply::resolve_secrets(&plan, config, &lookup)?;
     let report = runtime.block_on(apply::apply(
         &client,
         &plan,
