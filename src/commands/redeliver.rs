@@ -475,6 +475,165 @@ mod tests {
         );
     }
 
+    /// Every kind of failure of a retry request, with the answer that says whether the portal
+    /// may have queued it (f37078c turned a list of variants into a rule by status; this pins
+    /// what the list said, variant by variant, 4xx and 5xx alike).
+    #[test]
+    fn whether_a_failed_retry_may_have_landed_for_every_kind_of_failure() {
+        use crate::api::{Endpoint, TimeoutKind};
+        let endpoint = || Endpoint {
+            method: reqwest::Method::PUT,
+            path: "/api/2.0/settings/webhook/retry".into(),
+        };
+        let text = || "x".to_string();
+        let rejected = |status| ApiError::Rejected {
+            endpoint: endpoint(),
+            status,
+            message: text(),
+            help: None,
+        };
+        let http = |status| ApiError::HttpStatus {
+            endpoint: endpoint(),
+            status,
+            excerpt: text(),
+        };
+        let not_docspace = |status| ApiError::NotDocSpace {
+            endpoint: endpoint(),
+            status,
+            excerpt: text(),
+        };
+        let timeout = || ApiError::Timeout {
+            endpoint: endpoint(),
+            portal: text(),
+            kind: TimeoutKind::Request,
+            after: std::time::Duration::from_secs(1),
+        };
+        let connect = || ApiError::Connect {
+            portal: text(),
+            detail: text(),
+        };
+        let not_retried = |last| ApiError::NotRetried {
+            reason: text(),
+            last: Box::new(last),
+        };
+        let cases = [
+            (
+                ApiError::PortalUrl {
+                    input: text(),
+                    reason: text(),
+                },
+                false,
+            ),
+            (ApiError::ApiKey { reason: "r" }, false),
+            (ApiError::ClientSetup { detail: text() }, false),
+            (
+                ApiError::Dns {
+                    portal: text(),
+                    detail: text(),
+                },
+                false,
+            ),
+            (connect(), false),
+            (
+                ApiError::Tls {
+                    portal: text(),
+                    detail: text(),
+                },
+                false,
+            ),
+            (
+                ApiError::Redirect {
+                    endpoint: endpoint(),
+                    status: 302,
+                    location: text(),
+                },
+                false,
+            ),
+            (
+                ApiError::Unauthorized {
+                    endpoint: endpoint(),
+                },
+                false,
+            ),
+            (
+                ApiError::Forbidden {
+                    endpoint: endpoint(),
+                    message: text(),
+                },
+                false,
+            ),
+            (
+                ApiError::ForbiddenScope {
+                    endpoint: endpoint(),
+                },
+                false,
+            ),
+            (
+                ApiError::RateLimited {
+                    endpoint: endpoint(),
+                    retry_after: None,
+                },
+                false,
+            ),
+            (
+                ApiError::NotSent {
+                    endpoint: endpoint(),
+                    reason: text(),
+                },
+                false,
+            ),
+            (rejected(400), false),
+            (rejected(499), false),
+            (rejected(500), true),
+            (http(404), false),
+            (http(503), true),
+            (http(302), true),
+            (timeout(), true),
+            (
+                ApiError::Transport {
+                    endpoint: endpoint(),
+                    portal: text(),
+                    detail: text(),
+                },
+                true,
+            ),
+            (
+                ApiError::TooLarge {
+                    endpoint: endpoint(),
+                    portal: text(),
+                    status: 200,
+                    mib: 1,
+                },
+                true,
+            ),
+            (not_docspace(200), true),
+            (not_docspace(404), true),
+            (
+                ApiError::UnexpectedJson {
+                    endpoint: endpoint(),
+                    at: text(),
+                    expected: "e",
+                    detail: text(),
+                },
+                true,
+            ),
+            (
+                ApiError::RepeatedId {
+                    endpoint: endpoint(),
+                    id: 1,
+                    times: 2,
+                },
+                true,
+            ),
+            (not_retried(timeout()), true),
+            (not_retried(connect()), false),
+            (not_retried(http(404)), false),
+        ];
+        for (error, landed) in cases {
+            assert_eq!(may_have_landed(&error), landed, "{error:?}");
+        }
+    }
+
     #[test]
     fn consecutive_ids_are_shown_as_runs() {
         assert_eq!(id_runs(&[10, 11, 12, 13]), "#10 to #13");

@@ -115,8 +115,47 @@ mod tests {
         let entry = &schema["$defs"]["byId"]["properties"];
         assert_eq!(entry["name"]["maxLength"], json!(MAX_NAME_CHARS));
         assert_eq!(entry["targetId"]["maxLength"], json!(MAX_TARGET_CHARS));
+        // The literal's length and characters, as the loader's own policy accepts them.
+        let accepted = |s: &str| super::super::secret::check_secret_policy(s).is_ok();
+        let lengths: Vec<usize> = (1..=100).filter(|&n| accepted(&"a".repeat(n))).collect();
+        let (min, max) = (lengths[0], lengths[lengths.len() - 1]);
+        assert_eq!(lengths.len(), max - min + 1);
+        let (low, high) = ((0u8..=127).map(char::from))
+            .filter(|&c| accepted(&c.to_string().repeat(min)))
+            .fold((None, None), |(low, _), c| (low.or(Some(c)), Some(c)));
+        assert_eq!((low, high), (Some('\x21'), Some('\x7e')));
+        let literal = format!("[\\x21-\\x7E]{{{min},{max}}}");
         let secret = entry["secretKey"]["pattern"].as_str().unwrap();
-        assert!(secret.contains("{8,30}"), "{secret}");
+        assert!(secret.contains(&literal), "{secret} lacks {literal}");
         assert!(schema_json().ends_with("}\n"));
+    }
+
+    /// The schema had one builder per field; as a committed file it has a copy of each field
+    /// under `byId`, `byName` and `shared`, and the copies must not drift apart (a limit
+    /// changed in one of them only).
+    #[test]
+    fn each_field_is_the_same_wherever_an_entry_has_it() {
+        let schema = schema();
+        let defs = &schema["$defs"];
+        for field in ENTRY_FIELDS.iter().filter(|f| **f != "name") {
+            let by_id = &defs["byId"]["properties"][*field];
+            assert!(by_id.is_object(), "{field}");
+            for def in ["byName", "shared"] {
+                assert_eq!(
+                    &defs[def]["properties"][*field], by_id,
+                    "{field} under {def}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_trigger_names_are_exactly_the_loaders() {
+        let schema = schema();
+        let mut expected: Vec<&str> = TRIGGERS.iter().flat_map(|t| [t.name, t.variant]).collect();
+        expected.extend(ALL_NAMES);
+        assert_eq!(schema["$defs"]["trigger"]["enum"], json!(expected));
+        let triggers = &schema["$defs"]["byId"]["properties"]["triggers"]["oneOf"];
+        assert_eq!(triggers[1]["enum"], json!(ALL_NAMES));
     }
 }
