@@ -479,7 +479,7 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
     if is_null(s.tag, value, s.style) {
         return Ok(Kind::Null);
     }
-    if s.style != ScalarStyle::Plain || !s.tag.may_be_string() || s.tag.forces_string() {
+    if s.style != ScalarStyle::Plain || !s.tag.resolves() {
         return match s.tag {
             TagKind::Binary => binary(value, s.span).map(Kind::Str),
             tag if tag.may_be_string() => Ok(Kind::Str(value.to_string())),
@@ -524,9 +524,7 @@ fn trim(s: &str) -> &str {
 
 fn is_null(tag: TagKind, value: &str, style: ScalarStyle) -> bool {
     tag == TagKind::Null
-        || (!tag.is_core()
-            && !tag.forces_string()
-            && !matches!(tag, TagKind::Binary | TagKind::Timestamp)
+        || (tag.resolves()
             && style == ScalarStyle::Plain
             && matches!(value, "" | "~" | "null" | "Null" | "NULL"))
 }
