@@ -215,27 +215,19 @@ impl<'a> Reader<'a> {
                     merged.push(self.merge_value()?);
                     continue;
                 }
-                Ev::Scalar(s) => {
-                    if !seen.insert(scalar_key(s)) {
-                        return Err(duplicate(
-                            s.tag.may_be_string().then_some(&*s.value),
-                            s.span,
-                        ));
-                    }
-                    self.node(item)?
+                Ev::Scalar(_) => {
+                    seen.add(std::slice::from_ref(&item))?;
+                    item
                 }
                 _ => {
                     // A collection as a key is read whole and compared before it is built.
-                    let at = item.0.span();
                     let events = self.capture(item)?;
-                    if !seen.insert(events_key(&events, &mut 0)) {
-                        return Err(duplicate(None, at));
-                    }
+                    seen.add(&events)?;
                     self.replay(events);
-                    let first = self.next(Slot::Key)?;
-                    self.node(first)?
+                    self.next(Slot::Key)?
                 }
             };
+            let key = self.node(key)?;
             let value = self.next(Slot::Value)?;
             entries.push((key, self.node(value)?));
         }
@@ -259,64 +251,49 @@ impl<'a> Reader<'a> {
     /// read ahead; they are built once the mapping they merge into has ended.
     fn merge_value(&mut self) -> Result<Vec<Merged<'a>>, Failed> {
         let item = self.next(Slot::Value)?;
-        let at = item.1.or(self.merged_at).unwrap_or(item.0.span());
-        match &item.0 {
-            Ev::Scalar(s) if is_null(s.tag, &s.value, s.style) => Ok(Vec::new()),
-            Ev::MapStart(..) => {
-                let events = self.capture(item)?;
-                self.merged_entries(events, at)
-            }
-            Ev::SeqStart(..) => {
-                let mut all = Vec::new();
-                loop {
-                    let item = self.next(Slot::Other)?;
-                    if matches!(item.0, Ev::SeqEnd(_)) {
-                        return Ok(all);
-                    }
-                    let at = item.1.or(self.merged_at).unwrap_or(item.0.span());
-                    let events = self.capture(item)?;
-                    all.extend(self.merged_entries(events, at)?);
-                }
-            }
-            Ev::Recursive(at) => Err(cycle(*at)),
-            other => Err(not_mappings(other.span())),
-        }
+        let at = item.1.or(self.merged_at);
+        self.merged(item, at, true)
     }
 
-    /// The entries of a mapping a merge key brings (`events`, referenced at `at`), its own
-    /// first, then those of its own merge keys.
-    fn merged_entries(
+    /// The entries the merge value `item` brings, referenced at `at` (where it stands when
+    /// `None`): a mapping's own first, then those of its own merge keys; or each element's,
+    /// each referenced where it is (or where its alias is). A node is read whole before its
+    /// entries are taken, but for the list a merge key names itself (`streamed`).
+    fn merged(
         &mut self,
-        events: Captured<'a>,
-        at: SourceSpan,
+        item: Item<'a>,
+        at: Option<SourceSpan>,
+        streamed: bool,
     ) -> Result<Vec<Merged<'a>>, Failed> {
-        match events.first().map(|i| &i.0) {
-            Some(Ev::MapStart(..)) => {}
-            Some(Ev::Scalar(s)) if is_null(s.tag, &s.value, s.style) => return Ok(Vec::new()),
-            Some(Ev::SeqStart(..)) => {
-                // A list of mappings, each element referenced where it is (or where its alias is).
-                self.replay(events);
-                self.next(Slot::Other)?;
+        match &item.0 {
+            Ev::MapStart(..) => {}
+            Ev::Scalar(s) if is_null(s) => return Ok(Vec::new()),
+            Ev::SeqStart(..) => {
+                if !streamed {
+                    let events = self.capture(item)?;
+                    self.replay(events);
+                    self.next(Slot::Other)?;
+                }
                 let mut all = Vec::new();
                 loop {
                     let item = self.next(Slot::Other)?;
                     if matches!(item.0, Ev::SeqEnd(_)) {
                         return Ok(all);
                     }
-                    let at = item.1.unwrap_or(at);
-                    let events = self.capture(item)?;
-                    all.extend(self.merged_entries(events, at)?);
+                    let at = item.1.or(at).unwrap_or(item.0.span());
+                    all.extend(self.merged(item, Some(at), false)?);
                 }
             }
-            Some(Ev::Recursive(at)) => return Err(cycle(*at)),
-            first => return Err(not_mappings(first.map_or(at, Ev::span))),
+            Ev::Recursive(at) => return Err(cycle(*at)),
+            other => return Err(not_mappings(other.span())),
         }
+        let at = at.unwrap_or(item.0.span());
         let outer = self.merged_at.replace(at);
+        let events = self.capture(item)?;
         self.replay(events);
         self.next(Slot::Other)?;
         let mut fields: Vec<Merged<'a>> = Vec::new();
         let mut nested = Vec::new();
-        let mut seen = Seen::default();
         loop {
             let item = self.next(Slot::Key)?;
             if matches!(item.0, Ev::MapEnd(_)) {
@@ -334,17 +311,9 @@ impl<'a> Reader<'a> {
             fields.push(Merged { key, value, at });
         }
         self.merged_at = outer;
+        let mut seen = Seen::default();
         for field in &fields {
-            if !seen.insert(events_key(&field.key, &mut 0)) {
-                let (ev, _) = &field.key[0];
-                let text = match ev {
-                    Ev::Scalar(s) if field.key.len() == 1 && s.tag.may_be_string() => {
-                        Some(&*s.value)
-                    }
-                    _ => None,
-                };
-                return Err(duplicate(text, ev.span()));
-            }
+            seen.add(&field.key)?;
         }
         fields.extend(nested.into_iter().flatten());
         Ok(fields)
@@ -373,6 +342,22 @@ impl<'a> Seen<'a> {
             self.many.extend(self.few.drain(..));
         }
         self.many.insert(key)
+    }
+
+    /// Adds the key whose events are `key`; a key already there is an error, which names it
+    /// when it is a string.
+    fn add(&mut self, key: &[Item<'a>]) -> Result<(), Failed> {
+        if self.insert(events_key(key, &mut 0)) {
+            return Ok(());
+        }
+        let text = match &key[0].0 {
+            Ev::Scalar(s) if key.len() == 1 && s.tag.may_be_string() => Some(s.value.to_string()),
+            _ => None,
+        };
+        Err(Failed {
+            kind: Fail::Duplicate(text),
+            span: key[0].0.span(),
+        })
     }
 }
 
@@ -420,21 +405,14 @@ fn events_key<'a>(events: &[Item<'a>], i: &mut usize) -> Key<'a> {
     }
 }
 
-fn duplicate(key: Option<&str>, span: SourceSpan) -> Failed {
-    Failed {
-        kind: Fail::Duplicate(key.map(str::to_string)),
-        span,
-    }
-}
-
 fn scalar_key<'a>(s: &Scalar<'a>) -> Key<'a> {
     if (s.tag == TagKind::Int || s.tag == TagKind::None && s.style == ScalarStyle::Plain)
-        && let Some((negative, magnitude)) = int_key(&s.value)
+        && let Some((negative, magnitude)) = int(&s.value)
     {
         return Key::Int(negative, magnitude);
     }
     let tag = match s.tag {
-        TagKind::None if is_null(s.tag, &s.value, s.style) => TagKind::Null,
+        TagKind::None if is_null(s) => TagKind::Null,
         tag if tag.may_be_string() => TagKind::Str,
         tag => tag,
     };
@@ -457,17 +435,9 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
                 .map(Kind::Bool)
                 .ok_or_else(|| Failed::yaml("invalid boolean (true or false expected)", s.span));
         }
-        TagKind::Int if t.starts_with('-') => {
-            return int(t)
-                .filter(|v| i64::try_from(*v).is_ok())
-                .map(Kind::Int)
-                .ok_or_else(|| invalid("i64"));
-        }
         TagKind::Int => {
-            return uint(t)
-                .filter(|v| u64::try_from(*v).is_ok())
-                .map(|v| Kind::Int(v.try_into().unwrap_or_default()))
-                .ok_or_else(|| invalid("u64"));
+            let ty = if t.starts_with('-') { "i64" } else { "u64" };
+            return int64(value).map(Kind::Int).ok_or_else(|| invalid(ty));
         }
         TagKind::Float => {
             return float(value)
@@ -476,7 +446,7 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
         }
         _ => {}
     }
-    if is_null(s.tag, value, s.style) {
+    if is_null(s) {
         return Ok(Kind::Null);
     }
     if s.style != ScalarStyle::Plain || !s.tag.resolves() {
@@ -499,16 +469,7 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
     if upper_radix || signed_nan {
         return Ok(Kind::Str(value.to_string()));
     }
-    let number = if t.starts_with('-') {
-        if leading_zero(t) {
-            None
-        } else {
-            int(t).filter(|v| i64::try_from(*v).is_ok())
-        }
-    } else {
-        uint(t).and_then(|v| u64::try_from(v).ok()).map(i128::from)
-    };
-    if let Some(n) = number {
+    if let Some(n) = int64(value) {
         return Ok(Kind::Int(n));
     }
     if float(value).is_some() {
@@ -522,11 +483,11 @@ fn trim(s: &str) -> &str {
     s.trim_matches([' ', '\t', '\r', '\n'])
 }
 
-fn is_null(tag: TagKind, value: &str, style: ScalarStyle) -> bool {
-    tag == TagKind::Null
-        || (tag.resolves()
-            && style == ScalarStyle::Plain
-            && matches!(value, "" | "~" | "null" | "Null" | "NULL"))
+fn is_null(s: &Scalar<'_>) -> bool {
+    s.tag == TagKind::Null
+        || (s.tag.resolves()
+            && s.style == ScalarStyle::Plain
+            && matches!(&*s.value, "" | "~" | "null" | "Null" | "NULL"))
 }
 
 fn bool_of(s: &str) -> Option<bool> {
@@ -535,11 +496,6 @@ fn bool_of(s: &str) -> Option<bool> {
         "false" | "False" | "FALSE" => Some(false),
         _ => None,
     }
-}
-
-fn leading_zero(t: &str) -> bool {
-    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
-    digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Digits in `radix`, single underscores allowed between them.
@@ -586,34 +542,29 @@ fn magnitude(rest: &str) -> Option<u128> {
     digits(rest, 10)
 }
 
-fn int(t: &str) -> Option<i128> {
-    let (negative, rest) = match t.strip_prefix('+') {
-        Some(rest) => (false, rest),
-        None => t.strip_prefix('-').map_or((false, t), |rest| (true, rest)),
+/// An integer's sign and magnitude (a key's identity: zero never negative), at most 128 bits
+/// signed when negative.
+fn int(value: &str) -> Option<(bool, u128)> {
+    let t = trim(value);
+    let (negative, rest) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
     let m = magnitude(rest)?;
-    if negative {
-        0i128.checked_sub_unsigned(m)
-    } else {
-        i128::try_from(m).ok()
-    }
+    (!negative || m <= 1 << 127).then_some((negative && m != 0, m))
 }
 
-fn uint(t: &str) -> Option<u128> {
-    if t.starts_with('-') {
-        return None;
-    }
-    magnitude(t.strip_prefix('+').unwrap_or(t))
-}
-
-/// A key's integer identity: sign and magnitude, zero never negative.
-fn int_key(value: &str) -> Option<(bool, u128)> {
-    let t = trim(value);
-    if t.starts_with('-') {
-        int(t).map(|v| (v < 0, v.unsigned_abs()))
+/// An integer that fits in 64 bits, signed or unsigned.
+fn int64(value: &str) -> Option<i128> {
+    let (negative, m) = int(value)?;
+    let v = if negative {
+        0i128.checked_sub_unsigned(m)?
     } else {
-        uint(t).map(|v| (false, v))
-    }
+        i128::try_from(m).ok()?
+    };
+    (i128::from(i64::MIN)..=i128::from(u64::MAX))
+        .contains(&v)
+        .then_some(v)
 }
 
 /// Whether `value` is a float: finite, `.inf`/`.nan` in YAML's spellings, or digits too big
@@ -702,55 +653,55 @@ pub(super) struct ParseFailure {
 
 fn failure(failed: Failed, text: &str) -> ParseFailure {
     let span = failed.span;
-    match failed.kind {
-        Fail::Duplicate(key) => ParseFailure {
-            span,
-            code: "config::duplicate_key",
-            message: match key {
+    let (code, message, label, help) = match failed.kind {
+        Fail::Duplicate(key) => (
+            "config::duplicate_key",
+            match key {
                 Some(k) => format!("duplicate key `{}`", escaped(&k)),
                 None => "duplicate key".to_string(),
             },
-            label: "already used above in this mapping".to_string(),
-            help: Some("each key may appear once in a mapping; merge the two entries".to_string()),
-        },
-        Fail::MultipleDocuments => ParseFailure {
-            span,
-            code: "config::multiple_documents",
-            message: "the file holds more than one YAML document".to_string(),
-            label: "a second document starts here".to_string(),
-            help: Some("keep every webhook in one document: remove the `---` line".to_string()),
-        },
-        Fail::TooComplex(message) => ParseFailure {
-            span,
-            code: "config::too_complex",
-            message: format!("the file is too complex to read: {}", escaped(&message)),
-            label: "limit reached here".to_string(),
-            help: Some(
-                "a webhook file needs no deep nesting and few aliases; check for an alias bomb"
-                    .to_string(),
-            ),
-        },
-        Fail::Yaml(message) => ParseFailure {
-            span,
-            code: "config::yaml",
-            message: format!("invalid YAML: {}", escaped(&message)),
-            label: "here".to_string(),
-            help: syntax_help(text, span),
-        },
+            "already used above in this mapping",
+            Some("each key may appear once in a mapping; merge the two entries"),
+        ),
+        Fail::MultipleDocuments => (
+            "config::multiple_documents",
+            "the file holds more than one YAML document".to_string(),
+            "a second document starts here",
+            Some("keep every webhook in one document: remove the `---` line"),
+        ),
+        Fail::TooComplex(message) => (
+            "config::too_complex",
+            format!("the file is too complex to read: {}", escaped(&message)),
+            "limit reached here",
+            Some("a webhook file needs no deep nesting and few aliases; check for an alias bomb"),
+        ),
+        Fail::Yaml(message) => (
+            "config::yaml",
+            format!("invalid YAML: {}", escaped(&message)),
+            "here",
+            syntax_help(text, span),
+        ),
+    };
+    ParseFailure {
+        span,
+        code,
+        message,
+        label: label.to_string(),
+        help: help.map(str::to_string),
     }
 }
 
 /// Hints for the two syntax errors people make most in this file.
-fn syntax_help(text: &str, span: SourceSpan) -> Option<String> {
+fn syntax_help(text: &str, span: SourceSpan) -> Option<&'static str> {
     let line_start = text[..span.offset().min(text.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
     let line = text[line_start..].lines().next().unwrap_or("");
     let at = text[span.offset().min(text.len())..].chars().next();
     if line.trim_start_matches(' ').starts_with('\t') {
-        Some("indent with spaces: YAML does not allow tabs in indentation".to_string())
+        Some("indent with spaces: YAML does not allow tabs in indentation")
     } else if at == Some('*') {
-        Some("`*` starts an alias in YAML; for every event write `\"*\"`, with quotes".to_string())
+        Some("`*` starts an alias in YAML; for every event write `\"*\"`, with quotes")
     } else {
         None
     }
