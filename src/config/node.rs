@@ -219,17 +219,15 @@ impl<'a> Reader<'a> {
                 }
                 Ev::Scalar(_) => {
                     seen.add(std::slice::from_ref(&item))?;
-                    item
+                    self.node(item)?
                 }
                 _ => {
                     // A collection as a key is read whole and compared before it is built.
                     let events = self.capture(item)?;
                     seen.add(&events)?;
-                    self.replay(events);
-                    self.next(Slot::Key)?
+                    self.rebuilt(events, Slot::Key)?
                 }
             };
-            let key = self.node(key)?;
             let value = self.next(Slot::Value)?;
             entries.push((key, self.node(value)?));
         }
@@ -237,16 +235,19 @@ impl<'a> Reader<'a> {
         for entry in merged.into_iter().flatten() {
             if seen.insert(events_key(&entry.key, &mut 0)) {
                 self.merged_at = Some(entry.at);
-                self.replay(entry.key);
-                let key = self.next(Slot::Key)?;
-                let key = self.node(key)?;
-                self.replay(entry.value);
-                let value = self.next(Slot::Value)?;
-                entries.push((key, self.node(value)?));
+                let key = self.rebuilt(entry.key, Slot::Key)?;
+                entries.push((key, self.rebuilt(entry.value, Slot::Value)?));
                 self.merged_at = outer;
             }
         }
         Ok(entries)
+    }
+
+    /// The node whose events were read ahead as `events`, in `slot`.
+    fn rebuilt(&mut self, events: Captured<'a>, slot: Slot) -> Result<Node, Failed> {
+        self.replay(events);
+        let first = self.next(slot)?;
+        self.node(first)
     }
 
     /// What a merge key's value brings: a mapping's entries, or each of a list of mappings',
@@ -502,23 +503,10 @@ fn bool_of(s: &str) -> Option<bool> {
 
 /// Digits in `radix`, single underscores allowed between them.
 fn digits(digits: &str, radix: u32) -> Option<u128> {
-    let bytes = digits.as_bytes();
-    let mut value: u128 = 0;
-    let mut any = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'_' {
-            if i == 0 || bytes[i - 1] == b'_' || bytes.get(i + 1).is_none_or(|&n| n == b'_') {
-                return None;
-            }
-            continue;
-        }
-        let d = char::from(b).to_digit(16).filter(|d| *d < radix)?;
-        value = value
-            .checked_mul(u128::from(radix))?
-            .checked_add(u128::from(d))?;
-        any = true;
+    if digits.starts_with('+') || digits.split('_').any(str::is_empty) {
+        return None;
     }
-    any.then_some(value)
+    u128::from_str_radix(&digits.replace('_', ""), radix).ok()
 }
 
 /// A magnitude and its radix, `None` for a decimal with a leading zero.
@@ -526,22 +514,14 @@ fn magnitude(rest: &str) -> Option<u128> {
     if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    for (prefix, radix) in [
-        ("0x", 16),
-        ("0X", 16),
-        ("0o", 8),
-        ("0O", 8),
-        ("0b", 2),
-        ("0B", 2),
-    ] {
-        if let Some(d) = rest.strip_prefix(prefix) {
-            return digits(d, radix);
-        }
-    }
-    if rest.starts_with('0') && rest != "0" {
-        return None;
-    }
-    digits(rest, 10)
+    let radix = match rest.get(..2) {
+        Some("0x" | "0X") => 16,
+        Some("0o" | "0O") => 8,
+        Some("0b" | "0B") => 2,
+        _ if rest.starts_with('0') && rest != "0" => return None,
+        _ => return digits(rest, 10),
+    };
+    digits(&rest[2..], radix)
 }
 
 /// An integer's sign and magnitude (a key's identity: zero never negative), at most 128 bits
