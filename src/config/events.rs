@@ -105,11 +105,10 @@ const NAMES: [(&str, TagKind); 12] = [
 ];
 
 impl TagKind {
-    /// The kind of a tag as the parser resolved it (`!!int` is `tag:yaml.org,2002:int`), read
-    /// as serde-saphyr read it: in YAML's namespace, any name and `merge` or `value`, or a
-    /// name after one more `!` but those two; a local tag (`!name`), any name but those two,
-    /// or a core name or `timestamp` or `binary` after one more `!`; `include` also with a
-    /// `#` fragment.
+    /// The kind of a tag as the parser resolved it (`!!int` is `tag:yaml.org,2002:int`), by
+    /// the names serde-saphyr knew: in YAML's namespace all of `NAMES` (after a further `!`,
+    /// not `merge` or `value`), in the local one (`!name`) all but those two (after a further
+    /// `!`, not `include` either); `include` also with a `#` fragment.
     fn of(tag: &str) -> TagKind {
         let (name, known) = match (tag.strip_prefix(YAML_TAGS), tag.strip_prefix('!')) {
             (Some(name), _) => (name, [12, 10]),
@@ -414,23 +413,20 @@ impl<'a> Events<'a> {
                 let depth = &mut budget.0[Limit::Depth as usize];
                 *depth = depth.saturating_sub(1);
             }
-            _ => {
+            Ev::SeqStart(..) | Ev::MapStart(..) => {
                 budget.add(Limit::Nodes, 1, at)?;
-                let opens = matches!(ev, Ev::SeqStart(..) | Ev::MapStart(..));
-                budget.add(Limit::Depth, usize::from(opens), at)?;
-                let value = if let Ev::Scalar(s) = ev {
-                    s.value.len()
-                } else {
-                    0
-                };
-                budget.add(Limit::ScalarBytes, value + tag_bytes, at)?;
+                budget.add(Limit::Depth, 1, at)?;
+                budget.add(Limit::ScalarBytes, tag_bytes, at)?;
             }
-        }
-        if let Ev::Scalar(s) = ev {
-            let merge = s.tag == TagKind::Merge
-                || s.style == ScalarStyle::Plain && (replayed || s.tag == TagKind::None);
-            if slot == Slot::Key && s.value == "<<" && merge {
-                budget.add(Limit::MergeKeys, 1, at)?;
+            Ev::Recursive(_) => budget.add(Limit::Nodes, 1, at)?,
+            Ev::Scalar(s) => {
+                budget.add(Limit::Nodes, 1, at)?;
+                budget.add(Limit::ScalarBytes, s.value.len() + tag_bytes, at)?;
+                let merge = s.tag == TagKind::Merge
+                    || s.style == ScalarStyle::Plain && (replayed || s.tag == TagKind::None);
+                if slot == Slot::Key && s.value == "<<" && merge {
+                    budget.add(Limit::MergeKeys, 1, at)?;
+                }
             }
         }
         check_tag(ev, slot, tag)?;
