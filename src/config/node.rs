@@ -410,7 +410,7 @@ fn events_key<'a>(events: &[Item<'a>], i: &mut usize) -> Key<'a> {
 
 fn scalar_key<'a>(s: &Scalar<'a>) -> Key<'a> {
     if (s.tag == TagKind::Int || s.tag == TagKind::None && s.style == ScalarStyle::Plain)
-        && let Some((negative, magnitude)) = int(&s.value)
+        && let Some((negative, magnitude)) = int(trim(&s.value))
     {
         return Key::Int(negative, magnitude);
     }
@@ -440,7 +440,7 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
         }
         TagKind::Int => {
             let ty = if t.starts_with('-') { "i64" } else { "u64" };
-            return int64(value).map(Kind::Int).ok_or_else(|| invalid(ty));
+            return int64(t).map(Kind::Int).ok_or_else(|| invalid(ty));
         }
         TagKind::Float => {
             return float(value)
@@ -472,7 +472,7 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
     if upper_radix || signed_nan {
         return Ok(Kind::Str(value.to_string()));
     }
-    if let Some(n) = int64(value) {
+    if let Some(n) = int64(t) {
         return Ok(Kind::Int(n));
     }
     if float(value).is_some() {
@@ -524,10 +524,9 @@ fn magnitude(rest: &str) -> Option<u128> {
     digits(&rest[2..], radix)
 }
 
-/// An integer's sign and magnitude (a key's identity: zero never negative), at most 128 bits
-/// signed when negative.
-fn int(value: &str) -> Option<(bool, u128)> {
-    let t = trim(value);
+/// The sign and magnitude of the integer `t` (trimmed) spells, a key's identity (zero never
+/// negative); at most 128 bits signed when negative.
+fn int(t: &str) -> Option<(bool, u128)> {
     let (negative, rest) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
@@ -537,8 +536,8 @@ fn int(value: &str) -> Option<(bool, u128)> {
 }
 
 /// An integer that fits in 64 bits, signed or unsigned.
-fn int64(value: &str) -> Option<i128> {
-    let (negative, m) = int(value)?;
+fn int64(t: &str) -> Option<i128> {
+    let (negative, m) = int(t)?;
     let v = if negative {
         0i128.checked_sub_unsigned(m)?
     } else {
