@@ -477,7 +477,6 @@ impl<'a> Events<'a> {
     }
 }
 
-/// A tag's kind and its spelling as resolved.
 #[inline(always)]
 fn tag_of(tag: Option<&Tag>) -> (TagKind, Option<Rc<str>>) {
     let resolved: Option<Rc<str>> = tag.map(|t| Rc::from(t.to_string()));
