@@ -58,6 +58,13 @@ impl Failed {
             span,
         }
     }
+
+    fn too_complex(what: std::fmt::Arguments<'_>, span: SourceSpan) -> Self {
+        Failed {
+            kind: Fail::TooComplex(format!("YAML document too large or too complex: {what}")),
+            span,
+        }
+    }
 }
 
 /// A node's tag, as far as it decides how the node is read.
@@ -81,95 +88,58 @@ pub(super) enum TagKind {
     Other,
 }
 
+/// Tag names by kind. Which of them a tag may name depends on how it is spelled (`TagKind::of`).
+const NAMES: [(&str, TagKind); 12] = [
+    ("null", TagKind::Null),
+    ("bool", TagKind::Bool),
+    ("int", TagKind::Int),
+    ("float", TagKind::Float),
+    ("map", TagKind::Map),
+    ("seq", TagKind::Seq),
+    ("str", TagKind::Str),
+    ("timestamp", TagKind::Timestamp),
+    ("binary", TagKind::Binary),
+    ("include", TagKind::Include),
+    ("merge", TagKind::Merge),
+    ("value", TagKind::Value),
+];
+
 impl TagKind {
-    fn of(tag: Option<&Tag>) -> TagKind {
-        let Some(tag) = tag else {
-            return TagKind::None;
+    /// The kind of a tag as the parser resolved it (`!!int` is `tag:yaml.org,2002:int`), by
+    /// the names serde-saphyr knew: in YAML's namespace all of `NAMES` (after a further `!`,
+    /// not `merge` or `value`), in the local one (`!name`) all but those two (after a further
+    /// `!`, not `include` either); `include` also with a `#` fragment.
+    fn of(tag: &str) -> TagKind {
+        let (name, known) = match (tag.strip_prefix(YAML_TAGS), tag.strip_prefix('!')) {
+            (Some(name), _) => (name, [12, 10]),
+            (None, Some("" | "!")) => return TagKind::NonSpecific,
+            (None, Some(name)) => (name, [10, 9]),
+            (None, None) => return TagKind::Other,
         };
-        let include = [
-            "!include",
-            "tag:yaml.org,2002:include",
-            "tag:yaml.org,2002:!include",
-        ];
-        if include.iter().any(|prefix| {
-            tag.suffix_in_namespace(prefix)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('#'))
-        }) {
+        let (name, known) = match name.strip_prefix('!') {
+            Some(name) => (name, known[1]),
+            None => (name, known[0]),
+        };
+        if known >= 10 && name.split('#').next() == Some("include") {
             return TagKind::Include;
         }
-        if let Some(kind) = tag.core_suffix().and_then(core) {
-            return kind;
-        }
-        if let Some(name) = tag.suffix_in_namespace(YAML_TAGS) {
-            return match name.as_ref() {
-                "merge" => TagKind::Merge,
-                "value" => TagKind::Value,
-                name => named(name.strip_prefix('!').unwrap_or(name)),
-            };
-        }
-        match tag.suffix_in_namespace("!").as_deref() {
-            Some("" | "!") => TagKind::NonSpecific,
-            Some("!timestamp") => TagKind::Timestamp,
-            Some("!binary") => TagKind::Binary,
-            Some(name) => match name.strip_prefix('!') {
-                Some(name) => core(name).unwrap_or(TagKind::Other),
-                None => named(name),
-            },
-            None => TagKind::Other,
-        }
+        NAMES[..known]
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(TagKind::Other, |&(_, kind)| kind)
     }
 
-    /// Whether a plain scalar with this tag may be read as a string.
+    /// Whether a plain scalar with this tag is read by the core schema (`null`, `true`, `42`).
+    pub(super) fn resolves(self) -> bool {
+        matches!(
+            self,
+            TagKind::None | TagKind::Merge | TagKind::Value | TagKind::Other | TagKind::Include
+        )
+    }
+
+    /// Whether a scalar with this tag may be read as a string.
     pub(super) fn may_be_string(self) -> bool {
-        matches!(
-            self,
-            TagKind::None
-                | TagKind::Str
-                | TagKind::Merge
-                | TagKind::Value
-                | TagKind::Other
-                | TagKind::Include
-                | TagKind::NonSpecific
-        )
-    }
-
-    pub(super) fn forces_string(self) -> bool {
-        matches!(self, TagKind::Str | TagKind::NonSpecific)
-    }
-
-    pub(super) fn is_core(self) -> bool {
-        matches!(
-            self,
-            TagKind::Int
-                | TagKind::Float
-                | TagKind::Bool
-                | TagKind::Null
-                | TagKind::Seq
-                | TagKind::Map
-                | TagKind::Str
-        )
-    }
-}
-
-fn core(name: &str) -> Option<TagKind> {
-    Some(match name {
-        "null" => TagKind::Null,
-        "bool" => TagKind::Bool,
-        "int" => TagKind::Int,
-        "float" => TagKind::Float,
-        "map" => TagKind::Map,
-        "seq" => TagKind::Seq,
-        "str" => TagKind::Str,
-        _ => return None,
-    })
-}
-
-fn named(name: &str) -> TagKind {
-    match name {
-        "timestamp" => TagKind::Timestamp,
-        "binary" => TagKind::Binary,
-        "include" => TagKind::Include,
-        name => core(name).unwrap_or(TagKind::Other),
+        self.resolves() || matches!(self, TagKind::Str | TagKind::NonSpecific)
     }
 }
 
@@ -211,29 +181,26 @@ impl Ev<'_> {
         }
     }
 
-    /// A node's start: its shape, tag, tag as resolved, and a scalar's value.
-    fn tagged(&self) -> Option<(Shape, TagKind, Option<&str>, Option<&str>)> {
+    /// A node's tag and the tag as resolved; `None` for an event that starts no node.
+    fn tag(&self) -> Option<(TagKind, Option<&str>)> {
         match self {
-            Ev::Scalar(s) => Some((Shape::Scalar, s.tag, s.resolved.as_deref(), Some(&s.value))),
-            Ev::SeqStart(tag, resolved, _) => Some((Shape::Seq, *tag, resolved.as_deref(), None)),
-            Ev::MapStart(tag, resolved, _) => Some((Shape::Map, *tag, resolved.as_deref(), None)),
+            Ev::Scalar(s) => Some((s.tag, s.resolved.as_deref())),
+            Ev::SeqStart(tag, resolved, _) | Ev::MapStart(tag, resolved, _) => {
+                Some((*tag, resolved.as_deref()))
+            }
             _ => None,
         }
     }
 
     /// What keeping a copy of it costs beyond the text it borrows.
     fn owned_bytes(&self) -> usize {
-        let tag = |t: &Option<Rc<str>>| t.as_ref().map_or(0, |t| t.len());
+        let tag = self.tag().and_then(|(_, t)| t).map_or(0, str::len);
         match self {
-            Ev::Scalar(s) => {
-                tag(&s.resolved)
-                    + match &s.value {
-                        Cow::Borrowed(_) => 0,
-                        Cow::Owned(v) => v.len(),
-                    }
-            }
-            Ev::SeqStart(_, t, _) | Ev::MapStart(_, t, _) => tag(t),
-            _ => 0,
+            Ev::Scalar(Scalar {
+                value: Cow::Owned(v),
+                ..
+            }) => tag + v.len(),
+            _ => tag,
         }
     }
 }
@@ -243,7 +210,8 @@ pub(super) type Item<'a> = (Ev<'a>, Option<SourceSpan>);
 
 struct Recording<'a> {
     anchor: usize,
-    depth: usize,
+    /// How many of its collections are open: it is complete at 0.
+    depth: isize,
     events: Vec<Ev<'a>>,
 }
 
@@ -253,101 +221,61 @@ struct Replay<'a> {
     alias: SourceSpan,
 }
 
-/// The counts the limits apply to. Each is checked as it grows, so the first breach is the
-/// one reported; the names and shapes are what messages print (`Depth { depth: 17 }`).
+/// The counts the limits apply to, indexing `Budget` and `LIMITS`.
+#[derive(Clone, Copy)]
+enum Limit {
+    Events,
+    Depth,
+    Documents,
+    Nodes,
+    ScalarBytes,
+    MergeKeys,
+    RecordedEvents,
+    RecordedBytes,
+}
+
+/// Each limit's ceiling and its names in messages (`Depth { depth: 17 }`).
+const LIMITS: [(usize, &str, &str); 8] = [
+    (MAX_EVENTS, "Events", "events"),
+    (MAX_DEPTH, "Depth", "depth"),
+    (MAX_DOCUMENTS, "Documents", "documents"),
+    (MAX_NODES, "Nodes", "nodes"),
+    (MAX_SCALAR_BYTES, "ScalarBytes", "total_scalar_bytes"),
+    (MAX_MERGE_KEYS, "MergeKeys", "merge_keys"),
+    (
+        MAX_RECORDED_EVENTS,
+        "RecordedAnchorEvents",
+        "recorded_anchor_events",
+    ),
+    (
+        MAX_RECORDED_BYTES,
+        "RecordedAnchorBytes",
+        "recorded_anchor_bytes",
+    ),
+];
+
+/// The counts, by `Limit`. Each is checked as it grows, so the first breach is the one
+/// reported.
 #[derive(Default)]
-struct Budget {
-    events: usize,
-    nodes: usize,
-    depth: usize,
-    scalar_bytes: usize,
-    documents: usize,
-    merge_keys: usize,
-    recorded_events: usize,
-    recorded_bytes: usize,
-}
-
-#[derive(Debug)]
-#[expect(
-    dead_code,
-    reason = "the fields are read by Debug, which writes them into the message"
-)]
-enum Breach {
-    Events { events: usize },
-    Depth { depth: usize },
-    Documents { documents: usize },
-    Nodes { nodes: usize },
-    ScalarBytes { total_scalar_bytes: usize },
-    MergeKeys { merge_keys: usize },
-    RecordedAnchorEvents { recorded_anchor_events: usize },
-    RecordedAnchorBytes { recorded_anchor_bytes: usize },
-}
-
-fn breach(b: Breach, span: SourceSpan) -> Failed {
-    Failed {
-        kind: Fail::TooComplex(format!(
-            "YAML document too large or too complex: limits breached: {b:?}"
-        )),
-        span,
-    }
-}
+struct Budget([usize; LIMITS.len()]);
 
 impl Budget {
-    fn event(&mut self) -> Result<(), Breach> {
-        self.events += 1;
-        check(self.events, MAX_EVENTS, |events| Breach::Events { events })
-    }
-
-    fn node(&mut self, bytes: usize) -> Result<(), Breach> {
-        self.nodes += 1;
-        check(self.nodes, MAX_NODES, |nodes| Breach::Nodes { nodes })?;
-        self.bytes(bytes)
-    }
-
-    fn bytes(&mut self, bytes: usize) -> Result<(), Breach> {
-        self.scalar_bytes = self.scalar_bytes.saturating_add(bytes);
-        check(self.scalar_bytes, MAX_SCALAR_BYTES, |total_scalar_bytes| {
-            Breach::ScalarBytes { total_scalar_bytes }
-        })
-    }
-
-    fn open(&mut self, tag_bytes: usize) -> Result<(), Breach> {
-        self.nodes += 1;
-        check(self.nodes, MAX_NODES, |nodes| Breach::Nodes { nodes })?;
-        self.depth += 1;
-        check(self.depth, MAX_DEPTH, |depth| Breach::Depth { depth })?;
-        self.bytes(tag_bytes)
-    }
-
-    fn merge_key(&mut self) -> Result<(), Breach> {
-        self.merge_keys += 1;
-        check(self.merge_keys, MAX_MERGE_KEYS, |merge_keys| {
-            Breach::MergeKeys { merge_keys }
-        })
-    }
-
-    fn copy(&mut self, bytes: usize) -> Result<(), Breach> {
-        self.recorded_events += 1;
-        check(self.recorded_events, MAX_RECORDED_EVENTS, |n| {
-            Breach::RecordedAnchorEvents {
-                recorded_anchor_events: n,
-            }
-        })?;
-        self.recorded_bytes = self.recorded_bytes.saturating_add(bytes);
-        check(self.recorded_bytes, MAX_RECORDED_BYTES, |n| {
-            Breach::RecordedAnchorBytes {
-                recorded_anchor_bytes: n,
-            }
-        })
+    fn add(&mut self, limit: Limit, n: usize, at: SourceSpan) -> Result<(), Failed> {
+        let count = &mut self.0[limit as usize];
+        *count = count.saturating_add(n);
+        if *count > LIMITS[limit as usize].0 {
+            return Err(breach(limit, *count, at));
+        }
+        Ok(())
     }
 }
 
-fn check(count: usize, max: usize, breach: impl FnOnce(usize) -> Breach) -> Result<(), Breach> {
-    if count > max {
-        Err(breach(count))
-    } else {
-        Ok(())
-    }
+/// Apart from `add`, which runs for every event, so that the message's code stays out of it.
+#[cold]
+fn breach(limit: Limit, count: usize, at: SourceSpan) -> Failed {
+    let (_, name, field) = LIMITS[limit as usize];
+    let breached = format_args!("limits breached: {name} {{ {field}: {count} }}");
+    Failed::too_complex(breached, at)
 }
 
 /// The events of the text's documents, with aliases replayed.
@@ -399,23 +327,13 @@ impl<'a> Events<'a> {
                 replay.next += 1;
                 let alias = replay.alias;
                 self.replayed += 1;
-                let at = ev.span();
                 if self.replayed > self.max_replayed {
-                    return Err(Failed {
-                        kind: Fail::TooComplex(format!(
-                            "YAML document too large or too complex: total_replayed_events={} > {}",
-                            self.replayed, self.max_replayed
-                        )),
-                        span: at,
-                    });
+                    let (n, max) = (self.replayed, self.max_replayed);
+                    let what = format_args!("total_replayed_events={n} > {max}");
+                    return Err(Failed::too_complex(what, ev.span()));
                 }
-                self.observe_replayed(&ev, slot)
-                    .map_err(|b| breach(b, at))?;
-                if let Some((shape, tag, resolved, value)) = ev.tagged() {
-                    check_tag(tag, || spelling(tag, resolved), shape, value, slot, at)?;
-                }
-                self.record(&ev, None)?;
-                self.last = at;
+                self.accept(&ev, slot, None, 0)?;
+                self.last = ev.span();
                 return Ok(Some((ev, Some(alias))));
             }
             self.replay = None;
@@ -424,41 +342,33 @@ impl<'a> Events<'a> {
             let (event, span) = item.map_err(|e| scan_failure(&e, self.text))?;
             let at = span_of(&span, self.text);
             self.last = at;
-            if !matches!(event, Event::Alias(_)) {
-                self.observe(&event, slot).map_err(|b| breach(b, at))?;
-            }
-            let ev = match event {
+            let (ev, anchor, tag) = match event {
                 Event::Scalar(value, style, anchor, tag) => {
-                    let kind = TagKind::of(tag.as_deref());
-                    let original = || tag.as_deref().map_or_else(String::new, Tag::original);
-                    check_tag(kind, original, Shape::Scalar, Some(&value), slot, at)?;
-                    let ev = Ev::Scalar(Scalar {
+                    let (kind, resolved) = tag_of(tag.as_deref());
+                    let scalar = Scalar {
                         value,
                         style,
                         tag: kind,
-                        resolved: tag.map(|t| Rc::from(t.to_string())),
+                        resolved,
                         span: at,
-                    });
-                    self.record(&ev, None)?;
-                    if anchor != 0 {
-                        self.copy(&ev)?;
-                        self.store(anchor, Rc::from([ev.clone()]));
-                    }
-                    ev
+                    };
+                    (Ev::Scalar(scalar), anchor, tag)
                 }
                 Event::SequenceStart(_, anchor, tag) => {
-                    self.start(anchor, tag.as_deref(), Shape::Seq, slot, at)?
+                    let (kind, resolved) = tag_of(tag.as_deref());
+                    (Ev::SeqStart(kind, resolved, at), anchor, tag)
                 }
                 Event::MappingStart(_, anchor, tag) => {
-                    self.start(anchor, tag.as_deref(), Shape::Map, slot, at)?
+                    let (kind, resolved) = tag_of(tag.as_deref());
+                    (Ev::MapStart(kind, resolved, at), anchor, tag)
                 }
-                Event::SequenceEnd => self.end(Ev::SeqEnd(at))?,
-                Event::MappingEnd => self.end(Ev::MapEnd(at))?,
+                Event::SequenceEnd => (Ev::SeqEnd(at), 0, None),
+                Event::MappingEnd => (Ev::MapEnd(at), 0, None),
                 Event::Alias(anchor) => {
-                    self.budget.event().map_err(|b| breach(b, at))?;
+                    self.budget.add(Limit::Events, 1, at)?;
                     if self.recording.iter().any(|r| r.anchor == anchor) {
                         let ev = Ev::Recursive(at);
-                        self.record(&ev, None)?;
+                        self.record(&ev, 0)?;
                         return Ok(Some((ev, None)));
                     }
                     let Some(events) = self.anchors.get(anchor).cloned().flatten() else {
@@ -471,197 +381,146 @@ impl<'a> Events<'a> {
                     });
                     return self.next(slot);
                 }
-                _ => continue,
+                event => {
+                    self.budget.add(Limit::Events, 1, at)?;
+                    if let Event::DocumentStart(..) = event {
+                        self.budget.add(Limit::Documents, 1, at)?;
+                    }
+                    continue;
+                }
             };
+            self.accept(&ev, slot, tag.as_deref(), anchor)?;
             return Ok(Some((ev, None)));
         }
         Ok(None)
     }
 
-    fn start(
+    /// Counts `ev` against the limits, checks its tag, and records it for the anchors open
+    /// around it (and for `anchor`, unless 0). `tag` is the parser's: `None` for a node without
+    /// one, which counts the same either way, or one an alias replays, which serde-saphyr
+    /// counted as the parser's event it stood for without its tag (but a merge key's), and as a
+    /// merge key when it is a plain `<<` key whatever its tag.
+    fn accept(
         &mut self,
-        anchor: usize,
-        tag: Option<&Tag>,
-        shape: Shape,
+        ev: &Ev<'a>,
         slot: Slot,
-        at: SourceSpan,
-    ) -> Result<Ev<'a>, Failed> {
-        let kind = TagKind::of(tag);
-        let original = || tag.map_or_else(String::new, Tag::original);
-        check_tag(kind, original, shape, None, slot, at)?;
-        let resolved = tag.map(|t| Rc::from(t.to_string()));
-        let ev = match shape {
-            Shape::Map => Ev::MapStart(kind, resolved, at),
-            _ => Ev::SeqStart(kind, resolved, at),
+        tag: Option<&Tag>,
+        anchor: usize,
+    ) -> Result<(), Failed> {
+        let (at, replayed) = (ev.span(), tag.is_none());
+        let budget = &mut self.budget;
+        budget.add(Limit::Events, 1, at)?;
+        let tag_bytes = match ev.tag() {
+            Some((kind, Some(resolved))) if !replayed || kind == TagKind::Merge => resolved.len(),
+            _ => 0,
+        };
+        match ev {
+            Ev::SeqEnd(_) | Ev::MapEnd(_) => {
+                let depth = &mut budget.0[Limit::Depth as usize];
+                *depth = depth.saturating_sub(1);
+            }
+            Ev::SeqStart(..) | Ev::MapStart(..) => {
+                budget.add(Limit::Nodes, 1, at)?;
+                budget.add(Limit::Depth, 1, at)?;
+                budget.add(Limit::ScalarBytes, tag_bytes, at)?;
+            }
+            Ev::Recursive(_) => budget.add(Limit::Nodes, 1, at)?,
+            Ev::Scalar(s) => {
+                budget.add(Limit::Nodes, 1, at)?;
+                budget.add(Limit::ScalarBytes, s.value.len() + tag_bytes, at)?;
+                let merge = s.tag == TagKind::Merge
+                    || s.style == ScalarStyle::Plain && (replayed || s.tag == TagKind::None);
+                if slot == Slot::Key && s.value == "<<" && merge {
+                    budget.add(Limit::MergeKeys, 1, at)?;
+                }
+            }
+        }
+        check_tag(ev, slot, tag)?;
+        if self.recording.is_empty() && anchor == 0 {
+            return Ok(());
+        }
+        self.record(ev, anchor)
+    }
+
+    /// Adds `ev` to every anchored node open around it, and starts recording the node it
+    /// starts when `anchor` names one; a recording is stored once its node is complete.
+    fn record(&mut self, ev: &Ev<'a>, anchor: usize) -> Result<(), Failed> {
+        let copies = self.recording.len() + usize::from(anchor != 0);
+        let bytes = ev.owned_bytes();
+        for _ in 0..copies {
+            self.budget.add(Limit::RecordedEvents, 1, ev.span())?;
+            self.budget.add(Limit::RecordedBytes, bytes, ev.span())?;
+        }
+        let depth = match ev {
+            Ev::SeqStart(..) | Ev::MapStart(..) => 1,
+            Ev::SeqEnd(_) | Ev::MapEnd(_) => -1,
+            _ => 0,
         };
         for recording in &mut self.recording {
-            recording.depth += 1;
+            recording.events.push(ev.clone());
+            recording.depth += depth;
         }
-        if anchor == 0 {
-            self.record(&ev, None)?;
-        } else {
-            self.copy(&ev)?;
+        if anchor != 0 {
             self.recording.push(Recording {
                 anchor,
-                depth: 1,
+                depth,
                 events: vec![ev.clone()],
             });
-            self.record(&ev, Some(self.recording.len() - 1))?;
         }
-        Ok(ev)
-    }
-
-    fn end(&mut self, ev: Ev<'a>) -> Result<Ev<'a>, Failed> {
-        self.record(&ev, None)?;
-        for recording in &mut self.recording {
-            recording.depth -= 1;
-        }
-        while self.recording.last().is_some_and(|r| r.depth == 0) {
-            if let Some(done) = self.recording.pop() {
-                self.store(done.anchor, Rc::from(done.events));
+        while let Some(done) = self.recording.pop_if(|r| r.depth == 0) {
+            if done.anchor >= self.anchors.len() {
+                self.anchors.resize(done.anchor + 8, None);
             }
-        }
-        Ok(ev)
-    }
-
-    fn store(&mut self, anchor: usize, events: Rc<[Ev<'a>]>) {
-        if anchor >= self.anchors.len() {
-            self.anchors.resize(anchor + 8, None);
-        }
-        self.anchors[anchor] = Some(events);
-    }
-
-    /// Adds `ev` to every anchored node still open around it, but `except` (which it starts).
-    fn record(&mut self, ev: &Ev<'a>, except: Option<usize>) -> Result<(), Failed> {
-        for i in 0..self.recording.len() {
-            if Some(i) != except {
-                self.copy(ev)?;
-                self.recording[i].events.push(ev.clone());
-            }
-        }
-        Ok(())
-    }
-
-    fn copy(&mut self, ev: &Ev<'a>) -> Result<(), Failed> {
-        self.budget
-            .copy(ev.owned_bytes())
-            .map_err(|b| breach(b, ev.span()))
-    }
-
-    fn observe(&mut self, event: &Event<'_>, slot: Slot) -> Result<(), Breach> {
-        self.budget.event()?;
-        match event {
-            Event::Scalar(value, style, _, tag) => {
-                let tag = tag.as_deref();
-                self.budget.node(value.len() + tag.map_or(0, tag_bytes))?;
-                let merge = tag.map_or(*style == ScalarStyle::Plain, |t| {
-                    t.suffix_in_namespace(YAML_TAGS).as_deref() == Some("merge")
-                });
-                if slot == Slot::Key && value == "<<" && merge {
-                    self.budget.merge_key()?;
-                }
-            }
-            Event::SequenceStart(_, _, tag) | Event::MappingStart(_, _, tag) => {
-                self.budget.open(tag.as_deref().map_or(0, tag_bytes))?;
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                self.budget.depth = self.budget.depth.saturating_sub(1);
-            }
-            Event::DocumentStart(..) => {
-                self.budget.documents += 1;
-                check(self.budget.documents, MAX_DOCUMENTS, |documents| {
-                    Breach::Documents { documents }
-                })?;
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// The same counts for an event an alias replays, which serde-saphyr counted as the
-    /// parser's event it stood for, without its tag (but a merge key's).
-    fn observe_replayed(&mut self, ev: &Ev<'_>, slot: Slot) -> Result<(), Breach> {
-        self.budget.event()?;
-        match ev {
-            Ev::Scalar(s) => {
-                let merge = s.tag == TagKind::Merge;
-                self.budget
-                    .node(s.value.len() + if merge { YAML_TAGS.len() + 5 } else { 0 })?;
-                if slot == Slot::Key && s.value == "<<" && (merge || s.style == ScalarStyle::Plain)
-                {
-                    self.budget.merge_key()?;
-                }
-            }
-            Ev::Recursive(_) => self.budget.node(0)?,
-            Ev::SeqStart(..) | Ev::MapStart(..) => self.budget.open(0)?,
-            Ev::SeqEnd(_) | Ev::MapEnd(_) => {
-                self.budget.depth = self.budget.depth.saturating_sub(1);
-            }
+            self.anchors[done.anchor] = Some(Rc::from(done.events));
         }
         Ok(())
     }
 }
 
-fn tag_bytes(tag: &Tag) -> usize {
-    let (handle, suffix) = tag.parts();
-    handle.len() + suffix.len()
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Scalar,
-    Seq,
-    Map,
+#[inline(always)]
+fn tag_of(tag: Option<&Tag>) -> (TagKind, Option<Rc<str>>) {
+    let resolved: Option<Rc<str>> = tag.map(|t| Rc::from(t.to_string()));
+    (
+        resolved.as_deref().map_or(TagKind::None, TagKind::of),
+        resolved,
+    )
 }
 
 /// Tags have no meaning in this file; an unknown one is more likely a mistake. The core
-/// schema's (`!!str`, `!!int`, ...) are read as YAML says, on a node of their shape.
-fn check_tag(
-    kind: TagKind,
-    spelling: impl FnOnce() -> String,
-    shape: Shape,
-    value: Option<&str>,
-    slot: Slot,
-    at: SourceSpan,
-) -> Result<(), Failed> {
-    let required = match kind {
-        TagKind::None | TagKind::NonSpecific | TagKind::Other => None,
-        TagKind::Seq => Some(Shape::Seq),
-        TagKind::Map => Some(Shape::Map),
-        _ => Some(Shape::Scalar),
+/// schema's (`!!str`, `!!int`, ...) are read as YAML says, on a node of their shape. A
+/// replayed node's tag (no `tag`) is named as the parser resolved it.
+fn check_tag(ev: &Ev<'_>, slot: Slot, tag: Option<&Tag>) -> Result<(), Failed> {
+    let Some((kind, resolved)) = ev.tag().filter(|(kind, _)| *kind != TagKind::None) else {
+        return Ok(());
     };
-    let fits = required.is_none_or(|r| r == shape);
+    let free = matches!(kind, TagKind::None | TagKind::NonSpecific | TagKind::Other);
+    let fits = match ev {
+        Ev::SeqStart(..) => free || kind == TagKind::Seq,
+        Ev::MapStart(..) => free || kind == TagKind::Map,
+        _ => !matches!(kind, TagKind::Seq | TagKind::Map),
+    };
     if !fits && kind == TagKind::Include {
         return Err(Failed::yaml(
             "!include currently only supports the scalar form: !include <path>",
-            at,
+            ev.span(),
         ));
     }
+    let key = |is: &str| slot == Slot::Key && matches!(ev, Ev::Scalar(s) if s.value == is);
     let supported = fits
         && match kind {
             TagKind::Other | TagKind::Include => false,
-            TagKind::Merge => slot == Slot::Key && value == Some("<<"),
-            TagKind::Value => slot == Slot::Key && value == Some("="),
+            TagKind::Merge => key("<<"),
+            TagKind::Value => key("="),
             _ => true,
         };
     if supported {
-        Ok(())
-    } else {
-        Err(Failed::yaml(
-            format!("unsupported tag `{}`", spelling()),
-            at,
-        ))
+        return Ok(());
     }
-}
-
-/// How a replayed node's tag is named: as the parser resolved it.
-fn spelling(tag: TagKind, resolved: Option<&str>) -> String {
-    match (resolved, tag) {
-        (Some(resolved), _) => resolved.to_string(),
-        (None, TagKind::Merge) => "!!merge".to_string(),
-        (None, TagKind::Value) => "!!value".to_string(),
-        (None, _) => String::new(),
-    }
+    let spelling = tag.map_or_else(|| resolved.unwrap_or("").to_string(), Tag::original);
+    Err(Failed::yaml(
+        format!("unsupported tag `{spelling}`"),
+        ev.span(),
+    ))
 }
 
 /// A syntax error, in the parser's words, at the character it names.

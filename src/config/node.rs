@@ -14,6 +14,8 @@
 use std::borrow::Cow;
 use std::collections::{HashSet, VecDeque};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use granit_parser::ScalarStyle;
 use miette::SourceSpan;
 
@@ -215,25 +217,15 @@ impl<'a> Reader<'a> {
                     merged.push(self.merge_value()?);
                     continue;
                 }
-                Ev::Scalar(s) => {
-                    if !seen.insert(scalar_key(s)) {
-                        return Err(duplicate(
-                            s.tag.may_be_string().then_some(&*s.value),
-                            s.span,
-                        ));
-                    }
+                Ev::Scalar(_) => {
+                    seen.add(std::slice::from_ref(&item))?;
                     self.node(item)?
                 }
                 _ => {
                     // A collection as a key is read whole and compared before it is built.
-                    let at = item.0.span();
                     let events = self.capture(item)?;
-                    if !seen.insert(events_key(&events, &mut 0)) {
-                        return Err(duplicate(None, at));
-                    }
-                    self.replay(events);
-                    let first = self.next(Slot::Key)?;
-                    self.node(first)?
+                    seen.add(&events)?;
+                    self.rebuilt(events, Slot::Key)?
                 }
             };
             let value = self.next(Slot::Value)?;
@@ -243,80 +235,68 @@ impl<'a> Reader<'a> {
         for entry in merged.into_iter().flatten() {
             if seen.insert(events_key(&entry.key, &mut 0)) {
                 self.merged_at = Some(entry.at);
-                self.replay(entry.key);
-                let key = self.next(Slot::Key)?;
-                let key = self.node(key)?;
-                self.replay(entry.value);
-                let value = self.next(Slot::Value)?;
-                entries.push((key, self.node(value)?));
+                let key = self.rebuilt(entry.key, Slot::Key)?;
+                entries.push((key, self.rebuilt(entry.value, Slot::Value)?));
                 self.merged_at = outer;
             }
         }
         Ok(entries)
     }
 
+    /// The node whose events were read ahead as `events`, in `slot`.
+    fn rebuilt(&mut self, events: Captured<'a>, slot: Slot) -> Result<Node, Failed> {
+        self.replay(events);
+        let first = self.next(slot)?;
+        self.node(first)
+    }
+
     /// What a merge key's value brings: a mapping's entries, or each of a list of mappings',
     /// read ahead; they are built once the mapping they merge into has ended.
     fn merge_value(&mut self) -> Result<Vec<Merged<'a>>, Failed> {
         let item = self.next(Slot::Value)?;
-        let at = item.1.or(self.merged_at).unwrap_or(item.0.span());
-        match &item.0 {
-            Ev::Scalar(s) if is_null(s.tag, &s.value, s.style) => Ok(Vec::new()),
-            Ev::MapStart(..) => {
-                let events = self.capture(item)?;
-                self.merged_entries(events, at)
-            }
-            Ev::SeqStart(..) => {
-                let mut all = Vec::new();
-                loop {
-                    let item = self.next(Slot::Other)?;
-                    if matches!(item.0, Ev::SeqEnd(_)) {
-                        return Ok(all);
-                    }
-                    let at = item.1.or(self.merged_at).unwrap_or(item.0.span());
-                    let events = self.capture(item)?;
-                    all.extend(self.merged_entries(events, at)?);
-                }
-            }
-            Ev::Recursive(at) => Err(cycle(*at)),
-            other => Err(not_mappings(other.span())),
-        }
+        let at = item.1.or(self.merged_at);
+        self.merged(item, at, true)
     }
 
-    /// The entries of a mapping a merge key brings (`events`, referenced at `at`), its own
-    /// first, then those of its own merge keys.
-    fn merged_entries(
+    /// The entries the merge value `item` brings, referenced at `at` (where it stands when
+    /// `None`): a mapping's own first, then those of its own merge keys; or each element's,
+    /// each referenced where it is (or where its alias is). A node is read whole before its
+    /// entries are taken, but for the list a merge key names itself (`streamed`).
+    fn merged(
         &mut self,
-        events: Captured<'a>,
-        at: SourceSpan,
+        item: Item<'a>,
+        at: Option<SourceSpan>,
+        streamed: bool,
     ) -> Result<Vec<Merged<'a>>, Failed> {
-        match events.first().map(|i| &i.0) {
-            Some(Ev::MapStart(..)) => {}
-            Some(Ev::Scalar(s)) if is_null(s.tag, &s.value, s.style) => return Ok(Vec::new()),
-            Some(Ev::SeqStart(..)) => {
-                // A list of mappings, each element referenced where it is (or where its alias is).
-                self.replay(events);
-                self.next(Slot::Other)?;
+        match &item.0 {
+            Ev::MapStart(..) => {}
+            Ev::Scalar(s) if is_null(s) => return Ok(Vec::new()),
+            Ev::SeqStart(..) => {
+                if !streamed {
+                    let events = self.capture(item)?;
+                    self.replay(events);
+                    self.next(Slot::Other)?;
+                }
                 let mut all = Vec::new();
                 loop {
                     let item = self.next(Slot::Other)?;
                     if matches!(item.0, Ev::SeqEnd(_)) {
                         return Ok(all);
                     }
-                    let at = item.1.unwrap_or(at);
-                    let events = self.capture(item)?;
-                    all.extend(self.merged_entries(events, at)?);
+                    let at = item.1.or(at).unwrap_or(item.0.span());
+                    all.extend(self.merged(item, Some(at), false)?);
                 }
             }
-            Some(Ev::Recursive(at)) => return Err(cycle(*at)),
-            first => return Err(not_mappings(first.map_or(at, Ev::span))),
+            Ev::Recursive(at) => return Err(cycle(*at)),
+            other => return Err(not_mappings(other.span())),
         }
+        let at = at.unwrap_or(item.0.span());
         let outer = self.merged_at.replace(at);
+        let events = self.capture(item)?;
         self.replay(events);
         self.next(Slot::Other)?;
         let mut fields: Vec<Merged<'a>> = Vec::new();
         let mut nested = Vec::new();
-        let mut seen = Seen::default();
         loop {
             let item = self.next(Slot::Key)?;
             if matches!(item.0, Ev::MapEnd(_)) {
@@ -334,17 +314,9 @@ impl<'a> Reader<'a> {
             fields.push(Merged { key, value, at });
         }
         self.merged_at = outer;
+        let mut seen = Seen::default();
         for field in &fields {
-            if !seen.insert(events_key(&field.key, &mut 0)) {
-                let (ev, _) = &field.key[0];
-                let text = match ev {
-                    Ev::Scalar(s) if field.key.len() == 1 && s.tag.may_be_string() => {
-                        Some(&*s.value)
-                    }
-                    _ => None,
-                };
-                return Err(duplicate(text, ev.span()));
-            }
+            seen.add(&field.key)?;
         }
         fields.extend(nested.into_iter().flatten());
         Ok(fields)
@@ -373,6 +345,22 @@ impl<'a> Seen<'a> {
             self.many.extend(self.few.drain(..));
         }
         self.many.insert(key)
+    }
+
+    /// Adds the key whose events are `key`; a key already there is an error, which names it
+    /// when it is a string.
+    fn add(&mut self, key: &[Item<'a>]) -> Result<(), Failed> {
+        if self.insert(events_key(key, &mut 0)) {
+            return Ok(());
+        }
+        let text = match &key[0].0 {
+            Ev::Scalar(s) if key.len() == 1 && s.tag.may_be_string() => Some(s.value.to_string()),
+            _ => None,
+        };
+        Err(Failed {
+            kind: Fail::Duplicate(text),
+            span: key[0].0.span(),
+        })
     }
 }
 
@@ -420,21 +408,14 @@ fn events_key<'a>(events: &[Item<'a>], i: &mut usize) -> Key<'a> {
     }
 }
 
-fn duplicate(key: Option<&str>, span: SourceSpan) -> Failed {
-    Failed {
-        kind: Fail::Duplicate(key.map(str::to_string)),
-        span,
-    }
-}
-
 fn scalar_key<'a>(s: &Scalar<'a>) -> Key<'a> {
     if (s.tag == TagKind::Int || s.tag == TagKind::None && s.style == ScalarStyle::Plain)
-        && let Some((negative, magnitude)) = int_key(&s.value)
+        && let Some((negative, magnitude)) = int(trim(&s.value))
     {
         return Key::Int(negative, magnitude);
     }
     let tag = match s.tag {
-        TagKind::None if is_null(s.tag, &s.value, s.style) => TagKind::Null,
+        TagKind::None if is_null(s) => TagKind::Null,
         tag if tag.may_be_string() => TagKind::Str,
         tag => tag,
     };
@@ -457,17 +438,9 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
                 .map(Kind::Bool)
                 .ok_or_else(|| Failed::yaml("invalid boolean (true or false expected)", s.span));
         }
-        TagKind::Int if t.starts_with('-') => {
-            return int(t)
-                .filter(|v| i64::try_from(*v).is_ok())
-                .map(Kind::Int)
-                .ok_or_else(|| invalid("i64"));
-        }
         TagKind::Int => {
-            return uint(t)
-                .filter(|v| u64::try_from(*v).is_ok())
-                .map(|v| Kind::Int(v.try_into().unwrap_or_default()))
-                .ok_or_else(|| invalid("u64"));
+            let ty = if t.starts_with('-') { "i64" } else { "u64" };
+            return int64(t).map(Kind::Int).ok_or_else(|| invalid(ty));
         }
         TagKind::Float => {
             return float(value)
@@ -476,10 +449,10 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
         }
         _ => {}
     }
-    if is_null(s.tag, value, s.style) {
+    if is_null(s) {
         return Ok(Kind::Null);
     }
-    if s.style != ScalarStyle::Plain || !s.tag.may_be_string() || s.tag.forces_string() {
+    if s.style != ScalarStyle::Plain || !s.tag.resolves() {
         return match s.tag {
             TagKind::Binary => binary(value, s.span).map(Kind::Str),
             tag if tag.may_be_string() => Ok(Kind::Str(value.to_string())),
@@ -499,16 +472,7 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
     if upper_radix || signed_nan {
         return Ok(Kind::Str(value.to_string()));
     }
-    let number = if t.starts_with('-') {
-        if leading_zero(t) {
-            None
-        } else {
-            int(t).filter(|v| i64::try_from(*v).is_ok())
-        }
-    } else {
-        uint(t).and_then(|v| u64::try_from(v).ok()).map(i128::from)
-    };
-    if let Some(n) = number {
+    if let Some(n) = int64(t) {
         return Ok(Kind::Int(n));
     }
     if float(value).is_some() {
@@ -522,13 +486,11 @@ fn trim(s: &str) -> &str {
     s.trim_matches([' ', '\t', '\r', '\n'])
 }
 
-fn is_null(tag: TagKind, value: &str, style: ScalarStyle) -> bool {
-    tag == TagKind::Null
-        || (!tag.is_core()
-            && !tag.forces_string()
-            && !matches!(tag, TagKind::Binary | TagKind::Timestamp)
-            && style == ScalarStyle::Plain
-            && matches!(value, "" | "~" | "null" | "Null" | "NULL"))
+fn is_null(s: &Scalar<'_>) -> bool {
+    s.tag == TagKind::Null
+        || (s.tag.resolves()
+            && s.style == ScalarStyle::Plain
+            && matches!(&*s.value, "" | "~" | "null" | "Null" | "NULL"))
 }
 
 fn bool_of(s: &str) -> Option<bool> {
@@ -539,30 +501,12 @@ fn bool_of(s: &str) -> Option<bool> {
     }
 }
 
-fn leading_zero(t: &str) -> bool {
-    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
-    digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// Digits in `radix`, single underscores allowed between them.
 fn digits(digits: &str, radix: u32) -> Option<u128> {
-    let bytes = digits.as_bytes();
-    let mut value: u128 = 0;
-    let mut any = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'_' {
-            if i == 0 || bytes[i - 1] == b'_' || bytes.get(i + 1).is_none_or(|&n| n == b'_') {
-                return None;
-            }
-            continue;
-        }
-        let d = char::from(b).to_digit(16).filter(|d| *d < radix)?;
-        value = value
-            .checked_mul(u128::from(radix))?
-            .checked_add(u128::from(d))?;
-        any = true;
+    if digits.starts_with('+') || digits.split('_').any(str::is_empty) {
+        return None;
     }
-    any.then_some(value)
+    u128::from_str_radix(&digits.replace('_', ""), radix).ok()
 }
 
 /// A magnitude and its radix, `None` for a decimal with a leading zero.
@@ -570,52 +514,38 @@ fn magnitude(rest: &str) -> Option<u128> {
     if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    for (prefix, radix) in [
-        ("0x", 16),
-        ("0X", 16),
-        ("0o", 8),
-        ("0O", 8),
-        ("0b", 2),
-        ("0B", 2),
-    ] {
-        if let Some(d) = rest.strip_prefix(prefix) {
-            return digits(d, radix);
-        }
-    }
-    if rest.starts_with('0') && rest != "0" {
-        return None;
-    }
-    digits(rest, 10)
+    let radix = match rest.get(..2) {
+        Some("0x" | "0X") => 16,
+        Some("0o" | "0O") => 8,
+        Some("0b" | "0B") => 2,
+        _ if rest.starts_with('0') && rest != "0" => return None,
+        _ => return digits(rest, 10),
+    };
+    digits(&rest[2..], radix)
 }
 
-fn int(t: &str) -> Option<i128> {
-    let (negative, rest) = match t.strip_prefix('+') {
-        Some(rest) => (false, rest),
-        None => t.strip_prefix('-').map_or((false, t), |rest| (true, rest)),
+/// The sign and magnitude of the integer `t` (trimmed) spells, a key's identity (zero never
+/// negative); at most 128 bits signed when negative.
+fn int(t: &str) -> Option<(bool, u128)> {
+    let (negative, rest) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
     let m = magnitude(rest)?;
-    if negative {
-        0i128.checked_sub_unsigned(m)
-    } else {
-        i128::try_from(m).ok()
-    }
+    (!negative || m <= 1 << 127).then_some((negative && m != 0, m))
 }
 
-fn uint(t: &str) -> Option<u128> {
-    if t.starts_with('-') {
-        return None;
-    }
-    magnitude(t.strip_prefix('+').unwrap_or(t))
-}
-
-/// A key's integer identity: sign and magnitude, zero never negative.
-fn int_key(value: &str) -> Option<(bool, u128)> {
-    let t = trim(value);
-    if t.starts_with('-') {
-        int(t).map(|v| (v < 0, v.unsigned_abs()))
+/// An integer that fits in 64 bits, signed or unsigned.
+fn int64(t: &str) -> Option<i128> {
+    let (negative, m) = int(t)?;
+    let v = if negative {
+        0i128.checked_sub_unsigned(m)?
     } else {
-        uint(t).map(|v| (false, v))
-    }
+        i128::try_from(m).ok()?
+    };
+    (i128::from(i64::MIN)..=i128::from(u64::MAX))
+        .contains(&v)
+        .then_some(v)
 }
 
 /// Whether `value` is a float: finite, `.inf`/`.nan` in YAML's spellings, or digits too big
@@ -636,41 +566,14 @@ fn float(value: &str) -> Option<()> {
     }
 }
 
-/// A `!!binary` scalar read as the UTF-8 text its base64 encodes.
+/// A `!!binary` scalar read as the UTF-8 text its base64 encodes: strict base64, padded, with
+/// the bits the padding drops zero (`QR==` is not a spelling of `A`).
 fn binary(value: &str, span: SourceSpan) -> Result<String, Failed> {
-    let invalid = || Failed::yaml("invalid !!binary base64", span);
     let clean: Vec<u8> = value.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if !clean.len().is_multiple_of(4) {
-        return Err(invalid());
-    }
-    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
-    let chunks = clean.len() / 4;
-    for (i, chunk) in clean.chunks(4).enumerate() {
-        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
-        if pad > 2 || pad > 0 && i + 1 != chunks {
-            return Err(invalid());
-        }
-        let mut bits: u32 = 0;
-        for &c in &chunk[..4 - pad] {
-            let v = match c {
-                b'A'..=b'Z' => c - b'A',
-                b'a'..=b'z' => c - b'a' + 26,
-                b'0'..=b'9' => c - b'0' + 52,
-                b'+' => 62,
-                b'/' => 63,
-                _ => return Err(invalid()),
-            };
-            bits = bits << 6 | u32::from(v);
-        }
-        // The bits the padding drops must be zero: `QR==` is not a spelling of `A`.
-        if bits & ((1 << (2 * pad)) - 1) != 0 {
-            return Err(invalid());
-        }
-        bits <<= 6 * pad;
-        let bytes = bits.to_be_bytes();
-        out.extend_from_slice(&bytes[1..4 - pad]);
-    }
-    String::from_utf8(out).map_err(|_| {
+    let bytes = BASE64
+        .decode(clean)
+        .map_err(|_| Failed::yaml("invalid !!binary base64", span))?;
+    String::from_utf8(bytes).map_err(|_| {
         Failed::yaml(
             "!!binary scalar is not valid UTF-8 so cannot be stored into string.",
             span,
@@ -704,55 +607,55 @@ pub(super) struct ParseFailure {
 
 fn failure(failed: Failed, text: &str) -> ParseFailure {
     let span = failed.span;
-    match failed.kind {
-        Fail::Duplicate(key) => ParseFailure {
-            span,
-            code: "config::duplicate_key",
-            message: match key {
+    let (code, message, label, help) = match failed.kind {
+        Fail::Duplicate(key) => (
+            "config::duplicate_key",
+            match key {
                 Some(k) => format!("duplicate key `{}`", escaped(&k)),
                 None => "duplicate key".to_string(),
             },
-            label: "already used above in this mapping".to_string(),
-            help: Some("each key may appear once in a mapping; merge the two entries".to_string()),
-        },
-        Fail::MultipleDocuments => ParseFailure {
-            span,
-            code: "config::multiple_documents",
-            message: "the file holds more than one YAML document".to_string(),
-            label: "a second document starts here".to_string(),
-            help: Some("keep every webhook in one document: remove the `---` line".to_string()),
-        },
-        Fail::TooComplex(message) => ParseFailure {
-            span,
-            code: "config::too_complex",
-            message: format!("the file is too complex to read: {}", escaped(&message)),
-            label: "limit reached here".to_string(),
-            help: Some(
-                "a webhook file needs no deep nesting and few aliases; check for an alias bomb"
-                    .to_string(),
-            ),
-        },
-        Fail::Yaml(message) => ParseFailure {
-            span,
-            code: "config::yaml",
-            message: format!("invalid YAML: {}", escaped(&message)),
-            label: "here".to_string(),
-            help: syntax_help(text, span),
-        },
+            "already used above in this mapping",
+            Some("each key may appear once in a mapping; merge the two entries"),
+        ),
+        Fail::MultipleDocuments => (
+            "config::multiple_documents",
+            "the file holds more than one YAML document".to_string(),
+            "a second document starts here",
+            Some("keep every webhook in one document: remove the `---` line"),
+        ),
+        Fail::TooComplex(message) => (
+            "config::too_complex",
+            format!("the file is too complex to read: {}", escaped(&message)),
+            "limit reached here",
+            Some("a webhook file needs no deep nesting and few aliases; check for an alias bomb"),
+        ),
+        Fail::Yaml(message) => (
+            "config::yaml",
+            format!("invalid YAML: {}", escaped(&message)),
+            "here",
+            syntax_help(text, span),
+        ),
+    };
+    ParseFailure {
+        span,
+        code,
+        message,
+        label: label.to_string(),
+        help: help.map(str::to_string),
     }
 }
 
 /// Hints for the two syntax errors people make most in this file.
-fn syntax_help(text: &str, span: SourceSpan) -> Option<String> {
+fn syntax_help(text: &str, span: SourceSpan) -> Option<&'static str> {
     let line_start = text[..span.offset().min(text.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
     let line = text[line_start..].lines().next().unwrap_or("");
     let at = text[span.offset().min(text.len())..].chars().next();
     if line.trim_start_matches(' ').starts_with('\t') {
-        Some("indent with spaces: YAML does not allow tabs in indentation".to_string())
+        Some("indent with spaces: YAML does not allow tabs in indentation")
     } else if at == Some('*') {
-        Some("`*` starts an alias in YAML; for every event write `\"*\"`, with quotes".to_string())
+        Some("`*` starts an alias in YAML; for every event write `\"*\"`, with quotes")
     } else {
         None
     }
