@@ -190,7 +190,7 @@ pub fn scheme_less_credential_ranges(text: &str) -> Vec<Range<usize>> {
 }
 
 /// `ranges` sorted, with those that overlap or touch made one.
-pub(super) fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+pub(crate) fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.sort_by_key(|r| r.start);
     let mut out: Vec<Range<usize>> = Vec::new();
     for r in ranges {

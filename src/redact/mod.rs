@@ -21,6 +21,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::RwLock;
 
+pub(crate) use credentials::merged;
 pub use credentials::{
     credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
     secret_param_names,
@@ -219,7 +220,7 @@ fn mark(haystack: &str, needle: &str, marks: &mut Vec<Range<usize>>) {
 
 /// Bytes the two texts share at their start (given reversed: at their end), on a character
 /// boundary.
-fn common(a: impl Iterator<Item = char>, b: impl Iterator<Item = char>) -> usize {
+pub(crate) fn common(a: impl Iterator<Item = char>, b: impl Iterator<Item = char>) -> usize {
     let pairs = a.zip(b).take_while(|(x, y)| x == y);
     pairs.map(|(x, _)| x.len_utf8()).sum()
 }
