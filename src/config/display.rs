@@ -462,10 +462,7 @@ fn is_field_like(key: &str) -> bool {
 
 /// Lower case, without `_`, `-`, `.` and spaces.
 fn normal(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
-        .collect::<String>()
-        .to_lowercase()
+    text.to_lowercase().replace(['_', '-', '.', ' '], "")
 }
 
 fn has_secret_word(normal: &str) -> bool {

@@ -74,10 +74,7 @@ fn decode_once(text: &str) -> Cow<'_, str> {
             i += 3;
             continue;
         }
-        if !pending.is_empty() {
-            out.push_str(&String::from_utf8_lossy(&pending));
-            pending.clear();
-        }
+        out.push_str(&String::from_utf8_lossy(&std::mem::take(&mut pending)));
         let decoded = match bytes[i] {
             b'\\' => backslash(bytes, i),
             b'&' => entity(bytes, i),
@@ -101,9 +98,7 @@ fn decode_once(text: &str) -> Cow<'_, str> {
             }
         }
     }
-    if !pending.is_empty() {
-        out.push_str(&String::from_utf8_lossy(&pending));
-    }
+    out.push_str(&String::from_utf8_lossy(&pending));
     Cow::Owned(out)
 }
 
