@@ -22,9 +22,7 @@ use super::schema::{
 };
 use super::secret::parse_env_ref;
 use crate::field::Field;
-use crate::redact::{
-    credential_ranges, is_unsafe, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
-};
+use crate::redact::{credential_ranges, is_unsafe, mask_credentials, mask_userinfo};
 
 /// A webhook file as the diagnostics name and show it. The display copy is made on first use,
 /// so a file that loads without a problem to show never pays for it. No `Debug` of the text:
@@ -309,11 +307,11 @@ impl Copy<'_> {
         self.scalar(node, false);
         let range = self.one_line(range(node.span));
         let raw = &self.text[range.clone()];
-        let (credentials, masked) = if address {
-            let masked = blank_query(&mask_userinfo(raw));
-            (scheme_less_credential_ranges(value), masked)
+        let credentials = credential_ranges(value, address);
+        let masked = if address {
+            blank_query(&mask_userinfo(raw))
         } else {
-            (credential_ranges(value), mask_credentials(raw))
+            mask_credentials(raw)
         };
         if node.span != node.defined || (unquoted(raw) != value && !credentials.is_empty()) {
             return;
@@ -529,9 +527,9 @@ pub(super) fn may_hold_secrets(text: &str) -> bool {
             });
         let comment_secret =
             words(comment).any(|(at, w)| is_key(comment, at, w) && is_secret_key(w));
-        let credentials = !credential_ranges(line).is_empty()
+        let credentials = !credential_ranges(line, false).is_empty()
             || code.split_once(':').is_some_and(|(_, value)| {
-                !scheme_less_credential_ranges(value.trim().trim_matches(['"', '\''])).is_empty()
+                !credential_ranges(value.trim().trim_matches(['"', '\'']), true).is_empty()
             });
         code_secret || comment_secret || credentials
     })

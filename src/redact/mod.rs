@@ -22,10 +22,7 @@ use std::ops::Range;
 use std::sync::RwLock;
 
 pub(crate) use credentials::merged;
-pub use credentials::{
-    credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
-    secret_param_names,
-};
+pub use credentials::{credential_ranges, mask_credentials, mask_userinfo, secret_param_names};
 pub(crate) use decode::clean;
 pub(crate) use escape::{escaped, is_invisible_format, is_unsafe};
 
