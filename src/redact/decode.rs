@@ -78,7 +78,10 @@ fn decode_once(text: &str) -> Cow<'_, str> {
         let decoded = match bytes[i] {
             b'\\' => backslash(bytes, i),
             b'&' => entity(bytes, i),
-            b'%' => percent_u(bytes, i),
+            // `%uXXXX`, the old JavaScript `escape()` spelling.
+            b'%' if matches!(bytes.get(i + 1), Some(b'u' | b'U')) => {
+                hex_at(bytes, i + 2, 4).map(|code| (char_or_replacement(code), 6))
+            }
             _ => None,
         };
         match decoded {
@@ -146,14 +149,6 @@ fn backslash(bytes: &[u8], i: usize) -> Option<(char, usize)> {
         b'0' => simple('\0'),
         _ => None,
     }
-}
-
-/// `%uXXXX`, the old JavaScript `escape()` spelling.
-fn percent_u(bytes: &[u8], i: usize) -> Option<(char, usize)> {
-    if !matches!(bytes.get(i + 1), Some(b'u' | b'U')) {
-        return None;
-    }
-    hex_at(bytes, i + 2, 4).map(|code| (char_or_replacement(code), 6))
 }
 
 /// An HTML character reference at `i`.

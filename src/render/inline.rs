@@ -71,15 +71,10 @@ impl InlineDiff {
         } else {
             refined(&old, &new).unwrap_or_else(|| outer_span(&old, &new))
         };
+        let side = |text, changed| Side { text, changed };
         InlineDiff {
-            old: Side {
-                text: old,
-                changed: old_changed,
-            },
-            new: Side {
-                text: new,
-                changed: new_changed,
-            },
+            old: side(old, old_changed),
+            new: side(new, new_changed),
         }
     }
 

@@ -35,8 +35,7 @@ pub(super) fn var_of(text: &str) -> Option<&str> {
     let (var, hex) = text.split_once(' ')?;
     let hex = hex.strip_prefix(PREFIX)?;
     let valid = hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    valid.then_some(())?;
-    parse_env_ref(var)
+    valid.then(|| parse_env_ref(var))?
 }
 
 /// Puts the real uris back into every write of `plan` whose webhook reads its uri from a
