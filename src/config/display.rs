@@ -86,12 +86,7 @@ impl Source {
 
 /// The display copy of a file that parsed into `tree`.
 fn display_text(text: &str, tree: &Node) -> String {
-    let mut copy = Copy {
-        text,
-        shown: vec![false; text.len()],
-        scalar: vec![false; text.len()],
-        rewritten: Vec::new(),
-    };
+    let mut copy = Copy::new(text, false);
     copy.node(tree, Place::Top);
     copy.structure();
     copy.render()
@@ -99,15 +94,7 @@ fn display_text(text: &str, tree: &Node) -> String {
 
 /// The display copy of a file that did not parse, or `None` when it may hold a secret.
 pub(super) fn display_unparsed(text: &str) -> Option<String> {
-    (!may_hold_secrets(text)).then(|| {
-        let copy = Copy {
-            text,
-            shown: vec![true; text.len()],
-            scalar: Vec::new(),
-            rewritten: Vec::new(),
-        };
-        copy.render()
-    })
+    (!may_hold_secrets(text)).then(|| Copy::new(text, true).render())
 }
 
 /// A copy with nothing but the line breaks, for a problem shown without its snippet: its spans
@@ -197,7 +184,17 @@ struct Copy<'t> {
     rewritten: Vec<(Range<usize>, String)>,
 }
 
-impl Copy<'_> {
+impl<'t> Copy<'t> {
+    /// A copy that shows all of `text`, or nothing of it until parts are shown.
+    fn new(text: &'t str, shown: bool) -> Copy<'t> {
+        Copy {
+            text,
+            shown: vec![shown; text.len()],
+            scalar: vec![false; text.len()],
+            rewritten: Vec::new(),
+        }
+    }
+
     fn node(&mut self, node: &Node, place: Place) {
         if node.span != node.defined {
             // An alias shows its name (`*events`), which is structure: a problem found in its
@@ -458,7 +455,6 @@ fn is_field_like(key: &str) -> bool {
         && (normal(key).len() <= 13 || !is_secret_key(key))
 }
 
-/// Lower case, without `_`, `-`, `.` and spaces.
 fn normal(text: &str) -> String {
     text.to_lowercase().replace(['_', '-', '.', ' '], "")
 }
