@@ -22,12 +22,9 @@ const PREFIX: &str = "hmac-sha256:";
 
 /// What stands in the plan for `uri`, the value of `var`.
 pub(super) fn placeholder(var: &str, uri: &str, key: &SecretString) -> String {
-    format!("${{{var}}} {PREFIX}{}", fingerprint(uri, key))
-}
-
-fn fingerprint(uri: &str, key: &SecretString) -> String {
     let key = hmac::Key::new(hmac::HMAC_SHA256, key.expose_secret().as_bytes());
-    super::hex(hmac::sign(&key, uri.as_bytes()).as_ref())
+    let fingerprint = super::hex(hmac::sign(&key, uri.as_bytes()).as_ref());
+    format!("${{{var}}} {PREFIX}{fingerprint}")
 }
 
 /// The variable a placeholder names, when `text` is one.
