@@ -29,7 +29,6 @@ use crate::redact::{credential_ranges, is_unsafe, mask_credentials, mask_userinf
 /// it may hold secrets.
 pub struct Source {
     name: String,
-    /// The text as read: for spans and line numbers, never shown.
     text: String,
     display: OnceLock<NamedSource<String>>,
 }
@@ -84,7 +83,6 @@ impl Source {
     }
 }
 
-/// The display copy of a file that parsed into `tree`.
 fn display_text(text: &str, tree: &Node) -> String {
     let mut copy = Copy::new(text, false);
     copy.node(tree, Place::Top);

@@ -26,7 +26,6 @@ pub use credentials::{credential_ranges, mask_credentials, mask_userinfo, secret
 pub(crate) use decode::clean;
 pub(crate) use escape::{escaped, is_invisible_format, is_unsafe};
 
-/// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";
 /// Shown instead of text that could not be decoded to the end.
 const WITHHELD: &str = "[not shown: encoded too deeply to check it for secrets]";
@@ -107,7 +106,6 @@ impl Redactor {
         }
     }
 
-    /// Only the registered secrets.
     pub fn registered() -> Redactor {
         Redactor { extra: Vec::new() }
     }

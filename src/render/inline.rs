@@ -56,7 +56,6 @@ pub(super) struct Side {
     pub changed: Vec<Range<usize>>,
 }
 
-/// Both sides of a changed string value.
 pub(super) struct InlineDiff {
     pub old: Side,
     pub new: Side,

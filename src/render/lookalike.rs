@@ -16,7 +16,6 @@ pub(super) fn warnings(change: &Change) -> impl Iterator<Item = (Field, Lookalik
     fields.filter_map(|f| Some((f.field, lookalike(f.field, &f.after)?)))
 }
 
-/// The look-alike host of a uri value, if it has one.
 fn lookalike(field: Field, value: &Value) -> Option<LookalikeHost> {
     match (field, value) {
         (Field::Uri, Value::Text(uri)) => idn::lookalike_host(uri),
