@@ -473,11 +473,16 @@ fn is_near_miss(normal: &str) -> bool {
             || strsim::osa_distance(normal, "secretkey") <= 3)
 }
 
-/// The words of `text` that could be key names: runs of letters, digits, `_` and `-`.
-fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+/// The words of `text` that could be key names (runs of letters, digits, `_` and `-`), each
+/// with whether it is followed by `:` or `=` (after closing quotes and spaces), as a key is.
+fn words(text: &str) -> impl Iterator<Item = (&str, bool)> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
         .filter(|w| !w.is_empty())
-        .map(move |w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+        .map(move |w| {
+            let end = w.as_ptr() as usize - text.as_ptr() as usize + w.len();
+            let after = text[end..].trim_start_matches(['"', '\'', ' ']);
+            (w, after.starts_with([':', '=']))
+        })
 }
 
 /// Where a line's comment starts: a `#` at the start or after whitespace (YAML's rule, ignoring
@@ -486,16 +491,6 @@ fn comment_start(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     (0..bytes.len())
         .find(|&i| bytes[i] == b'#' && (i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t'))
-}
-
-/// When `word` (at `at` in `text`) is followed by `:` or `=` (after closing quotes and
-/// spaces), as a key is: the offset right after that sign.
-fn assigned_at(text: &str, at: usize, word: &str) -> Option<usize> {
-    let after = &text[at + word.len()..];
-    let gap = after.len() - after.trim_start_matches(['"', '\'', ' ']).len();
-    after[gap..]
-        .starts_with([':', '='])
-        .then_some(at + word.len() + gap + 1)
 }
 
 /// Whether a file that could not be parsed may hold a secret somewhere. Without a tree there is
@@ -509,18 +504,14 @@ pub(super) fn may_hold_secrets(text: &str) -> bool {
             Some(at) => line.split_at(at),
             None => (line, ""),
         };
-        // A key is followed by `:` (or, in a comment, `=` too), after any closing quote.
-        let is_key = |text: &str, at: usize, w: &str| assigned_at(text, at, w).is_some();
         // Any word holding a secret word is one the line holds too, so most lines are passed
         // over with one search; near misses are looked for among keys only.
         let any_word = has_secret_word(&normal(line));
         let code_secret = !is_reference_line(code)
-            && words(code).any(|(at, w)| {
-                (any_word && has_secret_word(&normal(w)))
-                    || (is_key(code, at, w) && is_secret_key(w))
+            && words(code).any(|(w, is_key)| {
+                (any_word && has_secret_word(&normal(w))) || (is_key && is_secret_key(w))
             });
-        let comment_secret =
-            words(comment).any(|(at, w)| is_key(comment, at, w) && is_secret_key(w));
+        let comment_secret = words(comment).any(|(w, is_key)| is_key && is_secret_key(w));
         let credentials = !credential_ranges(line, false).is_empty()
             || code.split_once(':').is_some_and(|(_, value)| {
                 !credential_ranges(value.trim().trim_matches(['"', '\'']), true).is_empty()
