@@ -22,16 +22,13 @@ use super::schema::{
 };
 use super::secret::parse_env_ref;
 use crate::field::Field;
-use crate::redact::{
-    credential_ranges, is_unsafe, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
-};
+use crate::redact::{credential_ranges, is_unsafe, mask_credentials, mask_userinfo};
 
 /// A webhook file as the diagnostics name and show it. The display copy is made on first use,
 /// so a file that loads without a problem to show never pays for it. No `Debug` of the text:
 /// it may hold secrets.
 pub struct Source {
     name: String,
-    /// The text as read: for spans and line numbers, never shown.
     text: String,
     display: OnceLock<NamedSource<String>>,
 }
@@ -86,14 +83,8 @@ impl Source {
     }
 }
 
-/// The display copy of a file that parsed into `tree`.
 fn display_text(text: &str, tree: &Node) -> String {
-    let mut copy = Copy {
-        text,
-        shown: vec![false; text.len()],
-        scalar: vec![false; text.len()],
-        rewritten: Vec::new(),
-    };
+    let mut copy = Copy::new(text, false);
     copy.node(tree, Place::Top);
     copy.structure();
     copy.render()
@@ -101,15 +92,7 @@ fn display_text(text: &str, tree: &Node) -> String {
 
 /// The display copy of a file that did not parse, or `None` when it may hold a secret.
 pub(super) fn display_unparsed(text: &str) -> Option<String> {
-    (!may_hold_secrets(text)).then(|| {
-        let copy = Copy {
-            text,
-            shown: vec![true; text.len()],
-            scalar: Vec::new(),
-            rewritten: Vec::new(),
-        };
-        copy.render()
-    })
+    (!may_hold_secrets(text)).then(|| Copy::new(text, true).render())
 }
 
 /// A copy with nothing but the line breaks, for a problem shown without its snippet: its spans
@@ -199,7 +182,17 @@ struct Copy<'t> {
     rewritten: Vec<(Range<usize>, String)>,
 }
 
-impl Copy<'_> {
+impl<'t> Copy<'t> {
+    /// A copy that shows all of `text`, or nothing of it until parts are shown.
+    fn new(text: &'t str, shown: bool) -> Copy<'t> {
+        Copy {
+            text,
+            shown: vec![shown; text.len()],
+            scalar: vec![false; text.len()],
+            rewritten: Vec::new(),
+        }
+    }
+
     fn node(&mut self, node: &Node, place: Place) {
         if node.span != node.defined {
             // An alias shows its name (`*events`), which is structure: a problem found in its
@@ -309,11 +302,11 @@ impl Copy<'_> {
         self.scalar(node, false);
         let range = self.one_line(range(node.span));
         let raw = &self.text[range.clone()];
-        let (credentials, masked) = if address {
-            let masked = blank_query(&mask_userinfo(raw));
-            (scheme_less_credential_ranges(value), masked)
+        let credentials = credential_ranges(value, address);
+        let masked = if address {
+            blank_query(&mask_userinfo(raw))
         } else {
-            (credential_ranges(value), mask_credentials(raw))
+            mask_credentials(raw)
         };
         if node.span != node.defined || (unquoted(raw) != value && !credentials.is_empty()) {
             return;
@@ -460,12 +453,8 @@ fn is_field_like(key: &str) -> bool {
         && (normal(key).len() <= 13 || !is_secret_key(key))
 }
 
-/// Lower case, without `_`, `-`, `.` and spaces.
 fn normal(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
-        .collect::<String>()
-        .to_lowercase()
+    text.to_lowercase().replace(['_', '-', '.', ' '], "")
 }
 
 fn has_secret_word(normal: &str) -> bool {
@@ -484,11 +473,16 @@ fn is_near_miss(normal: &str) -> bool {
             || strsim::osa_distance(normal, "secretkey") <= 3)
 }
 
-/// The words of `text` that could be key names: runs of letters, digits, `_` and `-`.
-fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+/// The words of `text` that could be key names (runs of letters, digits, `_` and `-`), each
+/// with whether it is followed by `:` or `=` (after closing quotes and spaces), as a key is.
+fn words(text: &str) -> impl Iterator<Item = (&str, bool)> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
         .filter(|w| !w.is_empty())
-        .map(move |w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+        .map(move |w| {
+            let end = w.as_ptr() as usize - text.as_ptr() as usize + w.len();
+            let after = text[end..].trim_start_matches(['"', '\'', ' ']);
+            (w, after.starts_with([':', '=']))
+        })
 }
 
 /// Where a line's comment starts: a `#` at the start or after whitespace (YAML's rule, ignoring
@@ -497,16 +491,6 @@ fn comment_start(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     (0..bytes.len())
         .find(|&i| bytes[i] == b'#' && (i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t'))
-}
-
-/// When `word` (at `at` in `text`) is followed by `:` or `=` (after closing quotes and
-/// spaces), as a key is: the offset right after that sign.
-fn assigned_at(text: &str, at: usize, word: &str) -> Option<usize> {
-    let after = &text[at + word.len()..];
-    let gap = after.len() - after.trim_start_matches(['"', '\'', ' ']).len();
-    after[gap..]
-        .starts_with([':', '='])
-        .then_some(at + word.len() + gap + 1)
 }
 
 /// Whether a file that could not be parsed may hold a secret somewhere. Without a tree there is
@@ -520,21 +504,17 @@ pub(super) fn may_hold_secrets(text: &str) -> bool {
             Some(at) => line.split_at(at),
             None => (line, ""),
         };
-        // A key is followed by `:` (or, in a comment, `=` too), after any closing quote.
-        let is_key = |text: &str, at: usize, w: &str| assigned_at(text, at, w).is_some();
         // Any word holding a secret word is one the line holds too, so most lines are passed
         // over with one search; near misses are looked for among keys only.
         let any_word = has_secret_word(&normal(line));
         let code_secret = !is_reference_line(code)
-            && words(code).any(|(at, w)| {
-                (any_word && has_secret_word(&normal(w)))
-                    || (is_key(code, at, w) && is_secret_key(w))
+            && words(code).any(|(w, is_key)| {
+                (any_word && has_secret_word(&normal(w))) || (is_key && is_secret_key(w))
             });
-        let comment_secret =
-            words(comment).any(|(at, w)| is_key(comment, at, w) && is_secret_key(w));
-        let credentials = !credential_ranges(line).is_empty()
+        let comment_secret = words(comment).any(|(w, is_key)| is_key && is_secret_key(w));
+        let credentials = !credential_ranges(line, false).is_empty()
             || code.split_once(':').is_some_and(|(_, value)| {
-                !scheme_less_credential_ranges(value.trim().trim_matches(['"', '\''])).is_empty()
+                !credential_ranges(value.trim().trim_matches(['"', '\'']), true).is_empty()
             });
         code_secret || comment_secret || credentials
     })

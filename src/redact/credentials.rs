@@ -31,7 +31,10 @@ fn kept(text: &str) -> Kept {
 /// The byte ranges of the secret part of every URL's userinfo in `text`: the password of
 /// `user:pass@`, or the whole of a lone `token@` (a lone user part is usually a token); and the
 /// value of every query parameter with a secret-like name (`?token=...`, see `secret_params`).
-pub fn credential_ranges(text: &str) -> Vec<Range<usize>> {
+/// With `scheme_less`, also a `user:pass@host` typed without a scheme (a portal address or a uri
+/// in the file): unless the text starts with a scheme and its authority, it is taken as one URL
+/// whose authority runs from the start.
+pub fn credential_ranges(text: &str, scheme_less: bool) -> Vec<Range<usize>> {
     let kept = kept(text);
     let mut out: Vec<_> = secret_params(text).map(|(_, value)| value).collect();
     let mut i = 0;
@@ -46,6 +49,19 @@ pub fn credential_ranges(text: &str) -> Vec<Range<usize>> {
             }
             None => i += 1,
         }
+    }
+    let lead = kept.iter().take_while(|(_, c)| *c == ' ').count();
+    let has_scheme = || {
+        (lead..kept.len())
+            .take_while(|&i| kept[i].1 != '/')
+            .find(|&i| kept[i].1 == ':')
+            .is_some_and(|colon| authority_after(&kept, colon).is_some())
+    };
+    if scheme_less
+        && !has_scheme()
+        && let Some(at) = userinfo_end(&kept, lead, true)
+    {
+        out.push(secret_part(text, offset(&kept, text, lead)..kept[at].0));
     }
     merged(out)
 }
@@ -170,27 +186,8 @@ fn offset(kept: &Kept, text: &str, i: usize) -> usize {
     kept.get(i).map_or(text.len(), |(o, _)| *o)
 }
 
-/// The same for a `user:pass@host` typed without a scheme (a portal address or a uri in the
-/// file): unless the text starts with a scheme and its authority, it is taken as one URL
-/// whose authority runs from the start.
-pub fn scheme_less_credential_ranges(text: &str) -> Vec<Range<usize>> {
-    let kept = kept(text);
-    let lead = kept.iter().take_while(|(_, c)| *c == ' ').count();
-    let has_scheme = (lead..kept.len())
-        .take_while(|&i| kept[i].1 != '/')
-        .find(|&i| kept[i].1 == ':')
-        .is_some_and(|colon| authority_after(&kept, colon).is_some());
-    let mut out = credential_ranges(text);
-    if !has_scheme && let Some(at) = userinfo_end(&kept, lead, true) {
-        let whole = offset(&kept, text, lead)..kept[at].0;
-        out.push(secret_part(text, whole));
-        out = merged(out);
-    }
-    out
-}
-
 /// `ranges` sorted, with those that overlap or touch made one.
-pub(super) fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+pub(crate) fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.sort_by_key(|r| r.start);
     let mut out: Vec<Range<usize>> = Vec::new();
     for r in ranges {
@@ -226,12 +223,12 @@ pub(super) fn replaced(text: &str, ranges: &[Range<usize>], with: &str) -> Strin
 /// Masks the credentials of every URL in `text`: `https://user:pass@host` becomes
 /// `https://user:***@host`, `https://token@host` becomes `https://***@host`.
 pub fn mask_credentials(text: &str) -> String {
-    replaced(text, &credential_ranges(text), "***")
+    replaced(text, &credential_ranges(text, false), "***")
 }
 
 /// `mask_credentials`, plus the `user:pass@host` a user may type without a scheme.
 pub fn mask_userinfo(text: &str) -> String {
-    replaced(text, &scheme_less_credential_ranges(text), "***")
+    replaced(text, &credential_ranges(text, true), "***")
 }
 
 #[cfg(test)]
@@ -296,10 +293,10 @@ mod tests {
         );
         assert_eq!(mask_userinfo("portal.example.com"), "portal.example.com");
         assert_eq!(
-            scheme_less_credential_ranges("http://a:bc@h"),
-            credential_ranges("http://a:bc@h")
+            credential_ranges("http://a:bc@h", true),
+            credential_ranges("http://a:bc@h", false)
         );
-        assert_eq!(credential_ranges("x http://a:bc@h"), vec![11..13]);
+        assert_eq!(credential_ranges("x http://a:bc@h", false), vec![11..13]);
         // A portal address with a quote in its password (`--portal`).
         assert_eq!(
             mask_userinfo("https://admin:PW99\"x@example.com"),

@@ -74,14 +74,14 @@ fn decode_once(text: &str) -> Cow<'_, str> {
             i += 3;
             continue;
         }
-        if !pending.is_empty() {
-            out.push_str(&String::from_utf8_lossy(&pending));
-            pending.clear();
-        }
+        out.push_str(&String::from_utf8_lossy(&std::mem::take(&mut pending)));
         let decoded = match bytes[i] {
             b'\\' => backslash(bytes, i),
             b'&' => entity(bytes, i),
-            b'%' => percent_u(bytes, i),
+            // `%uXXXX`, the old JavaScript `escape()` spelling.
+            b'%' if matches!(bytes.get(i + 1), Some(b'u' | b'U')) => {
+                hex_at(bytes, i + 2, 4).map(|code| (char_or_replacement(code), 6))
+            }
             _ => None,
         };
         match decoded {
@@ -101,9 +101,7 @@ fn decode_once(text: &str) -> Cow<'_, str> {
             }
         }
     }
-    if !pending.is_empty() {
-        out.push_str(&String::from_utf8_lossy(&pending));
-    }
+    out.push_str(&String::from_utf8_lossy(&pending));
     Cow::Owned(out)
 }
 
@@ -151,14 +149,6 @@ fn backslash(bytes: &[u8], i: usize) -> Option<(char, usize)> {
         b'0' => simple('\0'),
         _ => None,
     }
-}
-
-/// `%uXXXX`, the old JavaScript `escape()` spelling.
-fn percent_u(bytes: &[u8], i: usize) -> Option<(char, usize)> {
-    if !matches!(bytes.get(i + 1), Some(b'u' | b'U')) {
-        return None;
-    }
-    hex_at(bytes, i + 2, 4).map(|code| (char_or_replacement(code), 6))
 }
 
 /// An HTML character reference at `i`.

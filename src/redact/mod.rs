@@ -21,14 +21,11 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::RwLock;
 
-pub use credentials::{
-    credential_ranges, mask_credentials, mask_userinfo, scheme_less_credential_ranges,
-    secret_param_names,
-};
+pub(crate) use credentials::merged;
+pub use credentials::{credential_ranges, mask_credentials, mask_userinfo, secret_param_names};
 pub(crate) use decode::clean;
 pub(crate) use escape::{escaped, is_invisible_format, is_unsafe};
 
-/// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";
 /// Shown instead of text that could not be decoded to the end.
 const WITHHELD: &str = "[not shown: encoded too deeply to check it for secrets]";
@@ -109,7 +106,6 @@ impl Redactor {
         }
     }
 
-    /// Only the registered secrets.
     pub fn registered() -> Redactor {
         Redactor { extra: Vec::new() }
     }
@@ -127,11 +123,11 @@ impl Redactor {
         };
         let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
         let needles: Vec<&String> = registry.iter().chain(&self.extra).collect();
-        let mut marks = Vec::new();
         let haystack = matching_form(&decoded);
-        for needle in &needles {
-            mark(&haystack, needle, &mut marks);
-        }
+        let marks = needles
+            .iter()
+            .flat_map(|n| marks_of(&haystack, n))
+            .collect();
         // More matches once markup and spaces are gone: a secret is split by them somewhere.
         let squeezed = [squeezed(&haystack, true), squeezed(&haystack, false)];
         let split = |n: &&String| {
@@ -189,51 +185,50 @@ fn squeezed(text: &str, tags: bool) -> String {
     out
 }
 
-/// Records where `needle` (or a piece of it of at least `MIN_PIECE` characters) stands in
+/// Where `needle` (or a piece of it of at least `MIN_PIECE` characters) stands in
 /// `haystack`. A piece counts where the needle's start matches up to a character that differs
 /// (or the end), or the needle's end matches back to one: that is an echo cut short, or a secret
 /// with markup inside it that was stripped.
-fn mark(haystack: &str, needle: &str, marks: &mut Vec<Range<usize>>) {
+fn marks_of(haystack: &str, needle: &str) -> Vec<Range<usize>> {
     // A needle of exactly MIN_PIECE characters is its own head and tail: only whole matches.
     let head_end = needle
         .char_indices()
         .nth(MIN_PIECE)
         .map_or(needle.len(), |(i, _)| i);
-    let head = &needle[..head_end];
-    for (at, _) in haystack.match_indices(head) {
+    let heads = haystack.match_indices(&needle[..head_end]).map(|(at, _)| {
         let len = common(haystack[at..].chars(), needle.chars());
-        marks.push(at..at + len);
-    }
+        at..at + len
+    });
     let tail_start = needle
         .char_indices()
         .rev()
         .nth(MIN_PIECE - 1)
         .map_or(0, |(i, _)| i);
     let tail = &needle[tail_start..];
-    for (at, _) in haystack.match_indices(tail) {
+    let tails = haystack.match_indices(tail).map(|(at, _)| {
         let end = at + tail.len();
         let len = common(haystack[..end].chars().rev(), needle.chars().rev());
-        marks.push(end - len..end);
-    }
+        end - len..end
+    });
+    heads.chain(tails).collect()
 }
 
 /// Bytes the two texts share at their start (given reversed: at their end), on a character
 /// boundary.
-fn common(a: impl Iterator<Item = char>, b: impl Iterator<Item = char>) -> usize {
+pub(crate) fn common(a: impl Iterator<Item = char>, b: impl Iterator<Item = char>) -> usize {
     let pairs = a.zip(b).take_while(|(x, y)| x == y);
     pairs.map(|(x, _)| x.len_utf8()).sum()
 }
 
 /// At most `max` characters; a cut is marked with `…`.
 pub fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.to_string(),
-        Some(_) => {
-            let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-            out.push('…');
-            out
-        }
+    if text.chars().nth(max).is_none() {
+        return text.to_string();
     }
+    text.chars()
+        .take(max.saturating_sub(1))
+        .chain(['…'])
+        .collect()
 }
 
 #[cfg(test)]

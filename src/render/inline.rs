@@ -17,6 +17,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::quoted;
 use crate::plan::{Action, Field, FieldChange, Value};
+use crate::redact::{common, merged};
 
 /// A changed value wider than this many columns (either side, quotes excluded) is shown as an
 /// old line and a new line, aligned, rather than `old -> new`.
@@ -55,7 +56,6 @@ pub(super) struct Side {
     pub changed: Vec<Range<usize>>,
 }
 
-/// Both sides of a changed string value.
 pub(super) struct InlineDiff {
     pub old: Side,
     pub new: Side,
@@ -70,15 +70,10 @@ impl InlineDiff {
         } else {
             refined(&old, &new).unwrap_or_else(|| outer_span(&old, &new))
         };
+        let side = |text, changed| Side { text, changed };
         InlineDiff {
-            old: Side {
-                text: old,
-                changed: old_changed,
-            },
-            new: Side {
-                text: new,
-                changed: new_changed,
-            },
+            old: side(old, old_changed),
+            new: side(new, new_changed),
         }
     }
 
@@ -152,44 +147,24 @@ fn refined(old: &str, new: &str) -> Option<Changed> {
             let mut at = 0;
             for (emphasized, piece) in change.values() {
                 if *emphasized && !piece.is_empty() {
-                    push_merged(ranges, at..at + piece.len());
+                    ranges.push(at..at + piece.len());
                 }
                 at += piece.len();
             }
         }
     }
-    (!old_changed.is_empty() || !new_changed.is_empty()).then_some((old_changed, new_changed))
-}
-
-fn push_merged(ranges: &mut Vec<Range<usize>>, range: Range<usize>) {
-    match ranges.last_mut() {
-        Some(last) if last.end == range.start => last.end = range.end,
-        _ => ranges.push(range),
-    }
+    // Touching pieces become one range, painted as one.
+    (!old_changed.is_empty() || !new_changed.is_empty())
+        .then(|| (merged(old_changed), merged(new_changed)))
 }
 
 /// Everything between the common prefix and the common suffix, on each side.
 fn outer_span(old: &str, new: &str) -> Changed {
-    let prefix: usize = old
-        .chars()
-        .zip(new.chars())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a.len_utf8())
-        .sum();
-    let suffix: usize = old[prefix..]
-        .chars()
-        .rev()
-        .zip(new[prefix..].chars().rev())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a.len_utf8())
-        .sum();
-    let span = |s: &str| {
-        let range = prefix..s.len() - suffix;
-        if range.is_empty() {
-            vec![]
-        } else {
-            vec![range]
-        }
-    };
-    (span(old), span(new))
+    let prefix = common(old.chars(), new.chars());
+    let suffix = common(old[prefix..].chars().rev(), new[prefix..].chars().rev());
+    let span = |s: &str| Some(prefix..s.len() - suffix).filter(|r| !r.is_empty());
+    (
+        span(old).into_iter().collect(),
+        span(new).into_iter().collect(),
+    )
 }

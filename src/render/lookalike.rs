@@ -11,17 +11,11 @@ use crate::plan::{Action, Change, Field, Value};
 
 /// The look-alike hosts of the uris `change` writes, with their field, in field order.
 pub(super) fn warnings(change: &Change) -> impl Iterator<Item = (Field, LookalikeHost)> {
-    let written = if change.action == Action::Delete {
-        &[][..]
-    } else {
-        &change.fields[..]
-    };
-    written
-        .iter()
-        .filter_map(|f| Some((f.field, lookalike(f.field, &f.after)?)))
+    let written = change.action != Action::Delete;
+    let fields = change.fields.iter().filter(move |_| written);
+    fields.filter_map(|f| Some((f.field, lookalike(f.field, &f.after)?)))
 }
 
-/// The look-alike host of a uri value, if it has one.
 fn lookalike(field: Field, value: &Value) -> Option<LookalikeHost> {
     match (field, value) {
         (Field::Uri, Value::Text(uri)) => idn::lookalike_host(uri),

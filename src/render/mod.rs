@@ -35,7 +35,7 @@ pub use problems::{PortalCount, ProblemFormat, Valid, render_problems};
 pub use text::{portal_heading, render_text, value_text};
 
 use crate::plan::Plan;
-use crate::redact::mask_credentials;
+use crate::redact::{escaped, mask_credentials};
 use crate::run::Run;
 
 /// How `plan` (and `apply`, before it asks) shows a plan.
@@ -86,16 +86,17 @@ pub fn saved_plan_footer(format: Format, path: &str, digest: &str, command: &str
 }
 
 /// A user string in quotes, Rust-escaped: control characters, ESC, bidi overrides and other
-/// invisible characters become `\u{..}`, and trailing spaces show. Credentials of a URL in it
-/// are masked: a name may be a uri (`https://user:pass@host`), and names are shown everywhere.
+/// invisible characters become `\u{..}` (`redact::escaped` takes those Rust counts as printable,
+/// U+3164), and trailing spaces show. Credentials of a URL in it are masked: a name may be a
+/// uri (`https://user:pass@host`), and names are shown everywhere.
 pub(crate) fn quoted(s: &str) -> String {
-    invisible_escaped(&format!("{:?}", mask_credentials(s)))
+    escaped(&format!("{:?}", mask_credentials(s)))
 }
 
 /// A user string where quotes would be noise (the portal, a timestamp), escaped like
 /// [`quoted`].
 pub(crate) fn plain(s: &str) -> String {
-    invisible_escaped(&mask_credentials(s).escape_debug().to_string())
+    escaped(&mask_credentials(s).escape_debug().to_string())
 }
 
 /// A message (an error, as a portal's section shows it) as prose: control characters, ESC,
@@ -105,25 +106,11 @@ pub(crate) fn plain(s: &str) -> String {
 pub(crate) fn message(s: &str) -> String {
     // `escape_debug` escapes a quote or backslash by putting one backslash before it.
     let kept = |c: char| usize::from(matches!(c, '\'' | '"' | '\\'));
-    let escaped: String = mask_credentials(s)
+    let debug: String = mask_credentials(s)
         .chars()
         .flat_map(|c| c.escape_debug().skip(kept(c)))
         .collect();
-    invisible_escaped(&escaped)
-}
-
-/// `escaped` (Rust-escaped text) with the invisible characters Rust counts as printable
-/// (Hangul fillers such as U+3164, variation selectors after the first character) escaped too.
-fn invisible_escaped(escaped: &str) -> String {
-    let mut out = String::with_capacity(escaped.len());
-    for c in escaped.chars() {
-        if crate::redact::is_invisible_format(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    escaped(&debug)
 }
 
 #[cfg(test)]

@@ -22,12 +22,9 @@ const PREFIX: &str = "hmac-sha256:";
 
 /// What stands in the plan for `uri`, the value of `var`.
 pub(super) fn placeholder(var: &str, uri: &str, key: &SecretString) -> String {
-    format!("${{{var}}} {PREFIX}{}", fingerprint(uri, key))
-}
-
-fn fingerprint(uri: &str, key: &SecretString) -> String {
     let key = hmac::Key::new(hmac::HMAC_SHA256, key.expose_secret().as_bytes());
-    super::hex(hmac::sign(&key, uri.as_bytes()).as_ref())
+    let fingerprint = super::hex(hmac::sign(&key, uri.as_bytes()).as_ref());
+    format!("${{{var}}} {PREFIX}{fingerprint}")
 }
 
 /// The variable a placeholder names, when `text` is one.
@@ -35,8 +32,7 @@ pub(super) fn var_of(text: &str) -> Option<&str> {
     let (var, hex) = text.split_once(' ')?;
     let hex = hex.strip_prefix(PREFIX)?;
     let valid = hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    valid.then_some(())?;
-    parse_env_ref(var)
+    valid.then(|| parse_env_ref(var))?
 }
 
 /// Puts the real uris back into every write of `plan` whose webhook reads its uri from a
