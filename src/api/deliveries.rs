@@ -234,12 +234,6 @@ impl Client {
         decode_page(&endpoint, &v)
     }
 
-    /// How many rows match, read with a page of one row (a webhook's log before it is
-    /// deleted, say).
-    pub async fn log_total(&self, query: &LogQuery) -> Result<u64, ApiError> {
-        Ok(self.log_page(query, 0, 1).await?.total)
-    }
-
     /// The rows, newest first, up to the first that `keep` refuses (say, one older than a
     /// window) or the end of the log, in pages of 100. Reads no page past the end: the first
     /// page's total says where it is.

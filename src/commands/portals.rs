@@ -218,12 +218,13 @@ pub(super) fn plan_fresh<'a>(
 }
 
 /// Counts what each delete of `plan` erases with its webhook, the deliveries of its log
-/// (docs/docspace-api.md §12): one read of the log's total per delete, so a plan without
+/// (docs/docspace-api.md §12): the total of a page of one row per delete, so a plan without
 /// deletes still reads only the list.
 async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiError> {
     for change in &mut plan.changes {
         if let (Action::Delete, Some(id)) = (change.action, change.id) {
-            change.deliveries = Some(client.log_total(&LogQuery::new().webhook(id)).await?);
+            let page = client.log_page(&LogQuery::new().webhook(id), 0, 1).await?;
+            change.deliveries = Some(page.total);
         }
     }
     Ok(())
