@@ -415,7 +415,7 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
 
 /// Each failed portal's whole diagnostic on stderr (its section has one line): the file
 /// problems a portal's live list revealed point at their lines here.
-pub(super) fn tell_failures(runs: &[PortalRun<'_>], printer: Printer) {
+pub(super) fn tell_failures<T>(runs: &[PortalRun<'_, T>], printer: Printer) {
     for run in runs {
         if let Err(e) = &run.outcome {
             tell_failure(
@@ -429,12 +429,7 @@ pub(super) fn tell_failures(runs: &[PortalRun<'_>], printer: Printer) {
 }
 
 /// A portal's failure drawn whole on stderr, with `help` in place of its own when set.
-pub(super) fn tell_failure(
-    name: Option<&str>,
-    error: &Arc<Error>,
-    help: Option<String>,
-    printer: Printer,
-) {
+fn tell_failure(name: Option<&str>, error: &Arc<Error>, help: Option<String>, printer: Printer) {
     printer.always(format_args!(
         "Portal {} failed:\n{:?}",
         render::plain(name.unwrap_or_default()),

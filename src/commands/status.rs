@@ -30,11 +30,7 @@ pub(super) fn run(
         args.portal_parallelism,
         |client, wanted, _| async move { portal_health(&client, wanted.config, now, start).await },
     )?;
-    for run in &runs {
-        if let Err(e) = &run.outcome {
-            portals::tell_failure(run.wanted.name, e, None, session.printer);
-        }
-    }
+    portals::tell_failures(&runs, session.printer);
     let report = Report {
         window: crate::duration::show(args.since),
         since: crate::calendar::utc(start),

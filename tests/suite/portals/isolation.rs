@@ -120,6 +120,30 @@ fn a_portal_that_refuses_its_key_fails_alone() {
     assert!(!out.all().contains(fleet.key("alpha")), "key never printed");
 }
 
+/// The help of a refused key names the variable the portal reads its key from, whichever
+/// command reads the portal: DOCSPACE_API_KEY is not read with `portals:`, so naming it would
+/// send the user to the wrong variable.
+#[test]
+fn every_command_names_the_refused_portals_own_key_variable() {
+    let fleet = Fleet::start(&["alpha", "charlie"]);
+    seeded(&fleet);
+    let file = file(&fleet);
+    for args in [&["plan"][..], &["status"], &["redeliver", "--auto-approve"]] {
+        let out = run(args, &fleet, &file)
+            .env("FLEET_KEY_CHARLIE", fleet.key("alpha"))
+            .run();
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        let all = out.all();
+        assert!(!all.contains("DOCSPACE_API_KEY"), "{args:?}: {all}");
+        if args[0] != "redeliver" {
+            assert!(
+                all.contains("the portal's `apiKey` reads its key from FLEET_KEY_CHARLIE"),
+                "{args:?}: {all}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_missing_secret_on_one_portal_stops_every_portal_before_any_write() {
     let fleet = Fleet::start(&["alpha", "bravo"]);
