@@ -57,6 +57,49 @@ fn update_body_has_the_id_and_omits_a_kept_secret() {
     assert!(json.contains(r#""triggers":0,"targetId":null"#), "{json}");
 }
 
+/// The keys of the JSON object `json`, in the order it writes them.
+fn keys_of(json: &str) -> Vec<String> {
+    struct Keys(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some((key, serde::de::IgnoredAny)) = map.next_entry()? {
+                        keys.push(key);
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_map(Visitor)
+        }
+    }
+    serde_json::from_str::<Keys>(json).unwrap().0
+}
+
+/// Every field goes out, by its key, in `Field::ALL` order, on a create and on an update
+/// (which adds the `id` first): an arm of `WebhookRequest`'s `Serialize` that sends nothing
+/// fails here, though the exact bodies above would keep their old strings.
+#[test]
+fn a_body_sends_every_field_by_its_key() {
+    let b = body(Some("Secret-123"), Some("42"));
+    for id in [None, Some(7)] {
+        let mut keys = keys_of(&to_json(&WebhookRequest { id, body: &b }));
+        if id.is_some() {
+            assert_eq!(keys.remove(0), "id");
+        }
+        assert_eq!(keys, Field::KEYS, "id {id:?}");
+    }
+}
+
 #[test]
 fn enable_body_is_exact() {
     let r = EnableRequest {
