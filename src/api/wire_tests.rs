@@ -267,5 +267,47 @@ fn single_answers_are_read_from_response() {
     assert_eq!((w.id, w.triggers, w.ssl), (3, TriggerSet::ALL, false));
 }
 
+/// A value of `field` that `LiveWebhook::listed` does not give, as the portal's answer writes
+/// it and as `Webhook::value` gives it; `None` for the secret, which no answer holds.
+fn answered_apart(field: Field) -> Option<(Value, crate::field::Value)> {
+    use crate::field::Value::{Bool, Text, Triggers};
+    Some(match field {
+        Field::Name => (json!("Renamed"), Text("Renamed".into())),
+        Field::Uri => (
+            json!("https://b.example.com/other"),
+            Text("https://b.example.com/other".into()),
+        ),
+        Field::SecretKey => return None,
+        Field::Enabled => (json!(false), Bool(false)),
+        Field::Ssl => (json!(false), Bool(false)),
+        Field::Triggers => (json!(384), Triggers(TriggerSet::from_bits(384))),
+        Field::TargetId => (json!("room-1"), Text("room-1".into())),
+    })
+}
+
+/// A webhook that differs from the defaults in every field, as the portal answers it, keeps
+/// every field through `decode_webhook` and `LiveWebhook::settings`: either giving a constant
+/// (or the default) fails here.
+#[test]
+fn every_field_of_an_answer_reaches_the_settings() {
+    let defaults = LiveWebhook::listed(7, "Hook", "https://a.example.com/h").settings();
+    let mut answer = json!({"id": 7});
+    for &field in Field::ALL {
+        if let Some((member, _)) = answered_apart(field) {
+            answer[field.key()] = member;
+        }
+    }
+    let settings = decode_one(&ep(), &json!({ "response": answer }))
+        .unwrap()
+        .settings();
+    for &field in Field::ALL {
+        let expected = answered_apart(field).map(|(_, value)| value);
+        if expected.is_some() {
+            assert_ne!(defaults.value(field), expected, "{field:?} is its default");
+        }
+        assert_eq!(settings.value(field), expected, "{field:?}");
+    }
+}
+
 #[path = "openapi_tests.rs"]
 mod openapi;
