@@ -57,6 +57,49 @@ fn update_body_has_the_id_and_omits_a_kept_secret() {
     assert!(json.contains(r#""triggers":0,"targetId":null"#), "{json}");
 }
 
+/// The keys of the JSON object `json`, in the order it writes them.
+fn keys_of(json: &str) -> Vec<String> {
+    struct Keys(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some((key, serde::de::IgnoredAny)) = map.next_entry()? {
+                        keys.push(key);
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_map(Visitor)
+        }
+    }
+    serde_json::from_str::<Keys>(json).unwrap().0
+}
+
+/// Every field goes out, by its key, in `Field::ALL` order, on a create and on an update
+/// (which adds the `id` first): an arm of `WebhookRequest`'s `Serialize` that sends nothing
+/// fails here, though the exact bodies above would keep their old strings.
+#[test]
+fn a_body_sends_every_field_by_its_key() {
+    let b = body(Some("Secret-123"), Some("42"));
+    for id in [None, Some(7)] {
+        let mut keys = keys_of(&to_json(&WebhookRequest { id, body: &b }));
+        if id.is_some() {
+            assert_eq!(keys.remove(0), "id");
+        }
+        assert_eq!(keys, Field::KEYS, "id {id:?}");
+    }
+}
+
 #[test]
 fn enable_body_is_exact() {
     let r = EnableRequest {
@@ -222,6 +265,48 @@ fn single_answers_are_read_from_response() {
         "ssl": false, "triggers": 0}, "count": 1, "status": 0, "statusCode": 200});
     let w = decode_one(&ep(), &v).unwrap();
     assert_eq!((w.id, w.triggers, w.ssl), (3, TriggerSet::ALL, false));
+}
+
+/// A value of `field` that `LiveWebhook::listed` does not give, as the portal's answer writes
+/// it and as `Webhook::value` gives it; `None` for the secret, which no answer holds.
+fn answered_apart(field: Field) -> Option<(Value, crate::field::Value)> {
+    use crate::field::Value::{Bool, Text, Triggers};
+    Some(match field {
+        Field::Name => (json!("Renamed"), Text("Renamed".into())),
+        Field::Uri => (
+            json!("https://b.example.com/other"),
+            Text("https://b.example.com/other".into()),
+        ),
+        Field::SecretKey => return None,
+        Field::Enabled => (json!(false), Bool(false)),
+        Field::Ssl => (json!(false), Bool(false)),
+        Field::Triggers => (json!(384), Triggers(TriggerSet::from_bits(384))),
+        Field::TargetId => (json!("room-1"), Text("room-1".into())),
+    })
+}
+
+/// A webhook that differs from the defaults in every field, as the portal answers it, keeps
+/// every field through `decode_webhook` and `LiveWebhook::settings`: either giving a constant
+/// (or the default) fails here.
+#[test]
+fn every_field_of_an_answer_reaches_the_settings() {
+    let defaults = LiveWebhook::listed(7, "Hook", "https://a.example.com/h").settings();
+    let mut answer = json!({"id": 7});
+    for &field in Field::ALL {
+        if let Some((member, _)) = answered_apart(field) {
+            answer[field.key()] = member;
+        }
+    }
+    let settings = decode_one(&ep(), &json!({ "response": answer }))
+        .unwrap()
+        .settings();
+    for &field in Field::ALL {
+        let expected = answered_apart(field).map(|(_, value)| value);
+        if expected.is_some() {
+            assert_ne!(defaults.value(field), expected, "{field:?} is its default");
+        }
+        assert_eq!(settings.value(field), expected, "{field:?}");
+    }
 }
 
 #[path = "openapi_tests.rs"]

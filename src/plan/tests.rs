@@ -207,3 +207,110 @@ fn the_debug_of_a_body_hides_its_secret_at_every_stage() {
         assert!(!debug.contains("Literal-Secret-1"), "{debug}");
     }
 }
+
+/// A value of `field` that neither a create's defaults nor `LiveWebhook::listed` give, as
+/// `Webhook::value` gives it; `None` for the secret, never compared by value.
+fn set_apart(field: Field) -> Option<Value> {
+    Some(match field {
+        Field::Name => Value::Text("Renamed".into()),
+        Field::Uri => Value::Text("https://b.example.com/other".into()),
+        Field::SecretKey => return None,
+        Field::Enabled | Field::Ssl => Value::Bool(false),
+        Field::Triggers => Value::Triggers(TriggerSet::from_bits(384)),
+        Field::TargetId => Value::Text("room-1".into()),
+    })
+}
+
+/// The lines of an entry that sets each of `fields` to `value_of` it (the secret to `${S}`),
+/// indented by `indent`.
+fn entry_lines(
+    indent: &str,
+    fields: &[Field],
+    value_of: impl Fn(Field) -> Option<Value>,
+) -> String {
+    let mut lines = String::new();
+    for &field in fields {
+        let value = match value_of(field) {
+            None => "${S}".to_string(),
+            Some(Value::Text(text)) => serde_json::to_string(&text).unwrap(),
+            Some(Value::Bool(b)) => b.to_string(),
+            Some(Value::Triggers(triggers)) => serde_json::to_string(&triggers.names()).unwrap(),
+            Some(Value::None) => "~".to_string(),
+            Some(Value::Sensitive) => unreachable!("Webhook::value never gives it"),
+        };
+        lines.push_str(&format!("{indent}{}: {value}\n", field.key()));
+    }
+    lines
+}
+
+/// Every field of the planned body, through `Webhook::value`, is what `set_apart` gives it.
+fn assert_set_apart(op: &Op) {
+    let (Op::Create(body) | Op::Update { body, .. }) = op else {
+        panic!("a create or an update, not {op:?}")
+    };
+    assert!(body.secret_key.is_some());
+    for &field in Field::ALL {
+        assert_eq!(body.value(field), set_apart(field), "{field:?}");
+    }
+}
+
+/// A file that sets every field apart from its default gets it in the body, on a create, on an
+/// update of a webhook with the defaults, and from a portal's own entry over a shared one that
+/// writes the defaults: the entry check not keeping a value, `merged` keeping the base's, or
+/// `overlaid_by` ignoring the portal's own fail here.
+#[test]
+fn every_field_the_file_sets_reaches_the_body() {
+    let hook = LiveWebhook::listed(7, "Hook", "https://a.example.com/h");
+    let defaults = hook.settings();
+    for &field in Field::ALL {
+        if let Some(value) = set_apart(field) {
+            assert_ne!(
+                defaults.value(field),
+                Some(value),
+                "{field:?} is its default"
+            );
+        }
+    }
+    let Some(Value::Text(name)) = set_apart(Field::Name) else {
+        panic!("a name is text")
+    };
+    // A name key is the name: `name:` is only written under an id key.
+    let unnamed: Vec<Field> = Field::ALL
+        .iter()
+        .copied()
+        .filter(|&f| f != Field::Name)
+        .collect();
+    let create = format!(
+        "webhooks:\n  {name}:\n{}",
+        entry_lines("    ", &unnamed, set_apart)
+    );
+    let created = plan_of(&create, &[]).unwrap();
+    assert_eq!(created.changes[0].action, Action::Create);
+    assert_set_apart(&created.changes[0].op);
+
+    let update = format!(
+        "webhooks:\n  7:\n{}",
+        entry_lines("    ", Field::ALL, set_apart)
+    );
+    assert_set_apart(
+        &plan_of(&update, std::slice::from_ref(&hook))
+            .unwrap()
+            .changes[0]
+            .op,
+    );
+
+    let fleet = format!(
+        "portals:\n  a:\n    url: https://portal.example.com\n    apiKey: ${{A}}\n    webhooks:\n      {name}:\n{}webhooks:\n  {name}:\n{}",
+        entry_lines("        ", &unnamed, set_apart),
+        entry_lines("    ", &unnamed, |field| defaults.value(field)),
+    );
+    let document = load_document_str(&fleet, "webhooks.yaml").expect("test file is valid");
+    let overlaid = plan(
+        &document.portals[0].config,
+        &[],
+        "https://portal.example.com",
+        PlanOptions::default(),
+    )
+    .unwrap();
+    assert_set_apart(&overlaid.changes[0].op);
+}
