@@ -151,14 +151,7 @@ fn when_retries_run_out_the_portals_status_is_the_error() {
 #[test]
 fn a_create_whose_answer_was_lost_is_not_created_twice() {
     let portal = FakePortal::start();
-    portal.inject(Fault::new(
-        "POST",
-        WEBHOOK_PATH,
-        FaultKind::AfterHandling {
-            status: 502,
-            body: FaultBody::Html("<h1>502 Bad Gateway</h1>".into()),
-        },
-    ));
+    portal.inject(Fault::answer_lost("POST", WEBHOOK_PATH));
     let out = run(
         &["apply", "--auto-approve"],
         &portal,

@@ -9,7 +9,7 @@ use docspace_webhooks::triggers::TriggerSet;
 
 use super::{client, seeded};
 use crate::support::fake_portal::{
-    Deliveries, Fault, FaultBody, FaultKind, LOG_PATH, Outcome, RETRY_PATH, signature,
+    Deliveries, Fault, FaultKind, LOG_PATH, Outcome, RETRY_PATH, signature,
 };
 
 /// 2026-12-01T12:00:00Z.
@@ -201,14 +201,7 @@ async fn a_redelivery_whose_answer_may_be_lost_is_not_sent_again() {
     let portal = seeded();
     let ids = portal.seed_deliveries(5, Deliveries::new(150).status(500));
     // The portal queues the first 100, but the gateway's answer is a 502.
-    portal.inject(Fault::new(
-        "PUT",
-        RETRY_PATH,
-        FaultKind::AfterHandling {
-            status: 502,
-            body: FaultBody::Html("<h1>502 Bad Gateway</h1>".into()),
-        },
-    ));
+    portal.inject(Fault::answer_lost("PUT", RETRY_PATH));
     let (client, _) = client(&portal, 4);
     let done = client.redeliver(&ids).await;
     assert_eq!(done.error.as_ref().and_then(|e| e.status()), Some(502));

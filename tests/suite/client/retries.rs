@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::{body, client, lines, portal, seeded, sent};
-use crate::support::fake_portal::{FakePortal, Fault, FaultBody, FaultKind, WEBHOOK_PATH};
+use crate::support::fake_portal::{Fault, FaultBody, FaultKind, WEBHOOK_PATH};
 
 fn bad_gateway() -> FaultKind {
     FaultKind::Status {
@@ -166,7 +166,7 @@ async fn a_timeout_is_retried_and_reported_as_such() {
 #[tokio::test]
 async fn a_create_whose_answer_was_lost_is_found_not_posted_again() {
     let portal = portal();
-    lose_the_answer_to_the_post(&portal);
+    portal.inject(Fault::answer_lost("POST", WEBHOOK_PATH));
     let (client, events) = client(&portal, 4);
     let created = client.create(&body()).await.unwrap();
     assert_eq!(created.id, 5);
@@ -226,7 +226,7 @@ async fn a_rate_limited_create_is_posted_again_without_listing() {
 #[tokio::test]
 async fn a_create_whose_answer_and_list_are_both_lost_is_not_posted_again() {
     let portal = portal();
-    lose_the_answer_to_the_post(&portal);
+    portal.inject(Fault::answer_lost("POST", WEBHOOK_PATH));
     // Whether the POST landed cannot be read: the list fails however often it is asked.
     portal.inject(on_get(bad_gateway(), 100));
     let (client, _) = client(&portal, 4);
@@ -238,16 +238,4 @@ async fn a_create_whose_answer_and_list_are_both_lost_is_not_posted_again() {
     );
     assert_eq!(sent(&portal, "POST").len(), 1, "never posted blindly");
     assert_eq!(portal.webhooks().len(), 1, "the one the lost answer made");
-}
-
-/// The portal handles the next POST, then a proxy answers it with its own 502 page.
-fn lose_the_answer_to_the_post(portal: &FakePortal) {
-    portal.inject(Fault::new(
-        "POST",
-        WEBHOOK_PATH,
-        FaultKind::AfterHandling {
-            status: 502,
-            body: FaultBody::Html("<h1>502 Bad Gateway</h1>".into()),
-        },
-    ));
 }

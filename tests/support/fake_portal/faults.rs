@@ -66,6 +66,13 @@ impl Fault {
         }
     }
 
+    /// The request with this method and path is handled for real, then a proxy answers it
+    /// with its own 502 page: a write that landed but whose answer was lost.
+    pub fn answer_lost(method: &'static str, path: &str) -> Fault {
+        let body = FaultBody::Html("<h1>502 Bad Gateway</h1>".into());
+        Fault::new(method, path, FaultKind::AfterHandling { status: 502, body })
+    }
+
     /// A fault for one request to this path, whatever its method.
     pub fn any_method(path: &str, kind: FaultKind) -> Fault {
         Fault {
