@@ -17,62 +17,54 @@ impl Document {
     /// The warnings for this file, in file order. They are about what the file writes: an entry
     /// of a `portals:` file is looked at as written, once, however many portals get it.
     pub fn warnings(&self) -> Vec<Problem> {
-        let key_vars = self.portals.iter().map(|p| p.api_key_var.as_str());
-        let portals = self.portals.iter().filter_map(|p| {
-            let subject = match &p.name {
-                Some(name) => format!("the url of portal '{}'", shown(name)),
-                None => "the portal URL".to_string(),
-            };
-            Some((subject, p.config.portal.as_ref()?))
-        });
-        warnings(&self.source, &self.written, key_vars.collect(), portals)
-    }
-}
-
-/// The warnings of a file that writes `webhooks`, and whose `portals` are the portals'
-/// addresses, each with how a message names it. `key_vars` are the variables that hold a
-/// portal's API key besides DOCSPACE_API_KEY (each portal's `apiKey` in a `portals:` file).
-fn warnings<'a>(
-    source: &Arc<Source>,
-    webhooks: &[DesiredWebhook],
-    mut key_vars: Vec<&str>,
-    portals: impl Iterator<Item = (String, &'a (String, SourceSpan))>,
-) -> Vec<Problem> {
-    key_vars.push(KEY_VAR);
-    // The look-alike warning for a portal's address, the host the API key is sent to (issue 19).
-    let mut out: Vec<Problem> = portals
-        .filter_map(|(subject, (url, span))| {
-            let label = "look-alike host in the portal's address";
-            lookalike(
-                source,
-                *span,
-                url,
-                || subject,
-                label,
-                "the API key is sent to it",
-            )
-        })
-        .collect();
-    for w in webhooks {
-        if let Some(SecretRef::Literal(_)) = w.secret {
-            out.push(problem_at(
-                source,
-                w.span,
-                "config::literal_secret",
-                format!("the secretKey of '{}' is written in the file", w.label()),
-                "secret written literally in this entry".to_string(),
-                Some(
-                    "read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`"
-                        .to_string(),
-                ),
-            ));
-        }
-        // A webhook secret read from a variable that holds a portal's API key: every delivery
-        // would then be signed with the admin key, and the target would hold it.
-        if let (Some(SecretRef::Env(var)), Some(span)) = (&w.secret, w.secret_span)
-            && key_vars.contains(&var.as_str())
-        {
-            out.push(problem_at(
+        let source = &self.source;
+        // The variables that hold a portal's API key: each portal's, and DOCSPACE_API_KEY,
+        // which a `portals:` file does not read but a shell may still hold.
+        let mut key_vars: Vec<&str> = self
+            .portals
+            .iter()
+            .map(|p| p.api_key_var.as_str())
+            .collect();
+        key_vars.push(KEY_VAR);
+        // The look-alike warning for a portal's address, the host the API key is sent to (issue 19).
+        let mut out: Vec<Problem> = (self.portals.iter())
+            .filter_map(|p| {
+                let (url, span) = p.config.portal.as_ref()?;
+                let subject = || match &p.name {
+                    Some(name) => format!("the url of portal '{}'", shown(name)),
+                    None => "the portal URL".to_string(),
+                };
+                let label = "look-alike host in the portal's address";
+                lookalike(
+                    source,
+                    *span,
+                    url,
+                    subject,
+                    label,
+                    "the API key is sent to it",
+                )
+            })
+            .collect();
+        for w in &self.written {
+            if let Some(SecretRef::Literal(_)) = w.secret {
+                out.push(problem_at(
+                    source,
+                    w.span,
+                    "config::literal_secret",
+                    format!("the secretKey of '{}' is written in the file", w.label()),
+                    "secret written literally in this entry".to_string(),
+                    Some(
+                        "read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`"
+                            .to_string(),
+                    ),
+                ));
+            }
+            // A webhook secret read from a variable that holds a portal's API key: every delivery
+            // would then be signed with the admin key, and the target would hold it.
+            if let (Some(SecretRef::Env(var)), Some(span)) = (&w.secret, w.secret_span)
+                && key_vars.contains(&var.as_str())
+            {
+                out.push(problem_at(
                 source,
                 span,
                 "config::key_as_secret",
@@ -86,40 +78,41 @@ fn warnings<'a>(
                         .to_string(),
                 ),
             ));
+            }
+            // A uri read from a variable is never quoted, not even its host.
+            let literal_uri = w.uri.as_deref().filter(|_| w.uri_var.is_none());
+            out.extend(literal_uri.and_then(|uri| {
+                let subject = || format!("the uri of '{}'", shown(&w.label()));
+                let label = "look-alike host in this entry's uri";
+                lookalike(
+                    source,
+                    w.span,
+                    uri,
+                    subject,
+                    label,
+                    "DocSpace sends every event to it",
+                )
+            }));
+            out.extend(literal_uri.and_then(|uri| secret_in_uri(source, w, uri)));
+            if let Key::Name(name) = &w.key
+                && name.parse::<i32>().is_ok()
+            {
+                out.push(problem_at(
+                    source,
+                    w.span,
+                    "config::quoted_id",
+                    format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
+                    "a name".to_string(),
+                    Some(format!(
+                        "write {name} without quotes to manage the webhook with that id"
+                    )),
+                ));
+            }
         }
-        // A uri read from a variable is never quoted, not even its host.
-        let literal_uri = w.uri.as_deref().filter(|_| w.uri_var.is_none());
-        out.extend(literal_uri.and_then(|uri| {
-            let subject = || format!("the uri of '{}'", shown(&w.label()));
-            let label = "look-alike host in this entry's uri";
-            lookalike(
-                source,
-                w.span,
-                uri,
-                subject,
-                label,
-                "DocSpace sends every event to it",
-            )
-        }));
-        out.extend(literal_uri.and_then(|uri| secret_in_uri(source, w, uri)));
-        if let Key::Name(name) = &w.key
-            && name.parse::<i32>().is_ok()
-        {
-            out.push(problem_at(
-                source,
-                w.span,
-                "config::quoted_id",
-                format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
-                "a name".to_string(),
-                Some(format!(
-                    "write {name} without quotes to manage the webhook with that id"
-                )),
-            ));
-        }
+        out = out.into_iter().map(Problem::warning).collect();
+        out.sort_by_key(|w| w.span().offset());
+        out
     }
-    out = out.into_iter().map(Problem::warning).collect();
-    out.sort_by_key(|w| w.span().offset());
-    out
 }
 
 /// `w`'s literal `uri`, when its query carries a secret (`?token=...`): it is masked wherever
