@@ -23,6 +23,15 @@ fn plan_against_hook(yaml: &str) -> Result<Plan, PlanError> {
     )
 }
 
+/// The portal's list: one webhook, with the defaults, per `(id, name)`, each at its own uri.
+fn listed(hooks: &[(i32, &str)]) -> Vec<LiveWebhook> {
+    let uri = |id| format!("https://{id}.example.com");
+    hooks
+        .iter()
+        .map(|&(id, name)| LiveWebhook::listed(id, name, &uri(id)))
+        .collect()
+}
+
 fn fields(change: &Change) -> Vec<&'static str> {
     change.fields.iter().map(|f| f.field.key()).collect()
 }
@@ -117,14 +126,7 @@ fn triggers_compare_as_sets_and_an_id_key_renames() {
 
 #[test]
 fn live_webhooks_not_in_the_file_are_unmanaged_and_untouched() {
-    let plan = plan_of(
-        "webhooks: {}\n",
-        &[
-            LiveWebhook::listed(3, "B", "https://b.example.com"),
-            LiveWebhook::listed(1, "A", "https://a.example.com"),
-        ],
-    )
-    .unwrap();
+    let plan = plan_of("webhooks: {}\n", &listed(&[(3, "B"), (1, "A")])).unwrap();
     assert!(!plan.has_changes());
     let ids: Vec<i32> = plan.unmanaged.iter().map(|u| u.id).collect();
     assert_eq!(ids, [1, 3]);
@@ -134,17 +136,32 @@ fn live_webhooks_not_in_the_file_are_unmanaged_and_untouched() {
 fn ambiguous_names_unknown_ids_and_double_claims_are_all_reported() {
     let err = plan_of(
         "webhooks:\n  Twin: {}\n  404: {}\n  5: {}\n  Five: {}\n",
-        &[
-            LiveWebhook::listed(1, "Twin", "https://a.example.com"),
-            LiveWebhook::listed(2, "Twin", "https://b.example.com"),
-            LiveWebhook::listed(5, "Five", "https://c.example.com"),
-        ],
+        &listed(&[(1, "Twin"), (2, "Twin"), (5, "Five")]),
     )
     .unwrap_err();
-    let text = format!("{err:?}");
-    assert!(text.contains("ids 1, 2"), "{text}");
-    assert!(text.contains("no live webhook has id 404"), "{text}");
-    assert!(text.contains("both manage webhook 5"), "{text}");
+    let ConfigError::Invalid { problems, .. } = err else {
+        panic!("a file problem expected, got {err:?}")
+    };
+    let said: Vec<_> = problems
+        .iter()
+        .map(|p| (p.code_str(), p.line(), p.message()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "plan::ambiguous_name",
+                2,
+                "2 live webhooks are named \"Twin\" (ids 1, 2)"
+            ),
+            ("plan::unknown_id", 3, "no live webhook has id 404"),
+            (
+                "plan::claimed_twice",
+                5,
+                "this entry and #5 both manage webhook 5 (\"Five\")"
+            ),
+        ]
+    );
 }
 
 #[test]
