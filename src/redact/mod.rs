@@ -1,16 +1,11 @@
-//! Keeping secrets out of text that came back from outside: the one way any portal, proxy or
-//! target answer becomes something the tool prints.
-//!
-//! Redact after decoding, before cutting: the text is decoded to its canonical form (`decode`,
-//! all layers), every secret is searched for in that form, and only then is anything cut, so no
-//! spelling of a secret and no secret split by a cut gets through, and what is shown (the
-//! decoded text) holds no escaped spelling of one either. When in doubt, less is shown
+//! Keeping secrets out of text from outside: the one way a portal's, proxy's or target's answer
+//! becomes something the tool prints. Decode (all layers), redact, then cut: no spelling of a
+//! secret and no secret split by a cut gets through; when in doubt, less is shown
 //! (docs/faults-and-security.md, "Secrets").
 //!
-//! The secrets are a process-wide registry: the API client registers the API key and every
-//! secret it sends, and `config` every secret it resolves, so text from anywhere is scrubbed of
-//! all of them without a redactor being passed down to it. Leaf module: it uses nothing else of
-//! the crate.
+//! The secrets are a process-wide registry (the client registers the API key and every secret
+//! it sends, `config` every secret it resolves), so no redactor is passed down. Leaf module: it
+//! uses nothing else of the crate.
 
 mod credentials;
 mod decode;
