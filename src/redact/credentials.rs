@@ -64,9 +64,8 @@ pub fn credential_ranges(text: &str, scheme_less: bool) -> Vec<Range<usize>> {
 
 /// The values of query parameters whose names say they hold a secret: many webhook receivers
 /// authenticate by one in the URL (`?token=...`, `&sig=...`), and plans go into pull requests.
-/// Read on raw text, wherever `?`, `&` or `;` starts a `name=value`: it masks more, never less,
-/// than a URL parser would. The value runs to the next `&`, `;`, `#`, white space, quote or
-/// bracket. Each with its name.
+/// Read on raw text, wherever `?`, `&` or `;` starts a `name=value`, to mask more, never less,
+/// than a URL parser would. Each with its name.
 fn secret_params(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
     text.match_indices(['?', '&', ';']).filter_map(|(at, _)| {
         let name_start = at + 1;

@@ -30,9 +30,8 @@ const SPLIT: &str = "[not shown: it holds a secret split by markup or spaces]";
 /// short, a secret split by markup). Shorter needles are not searched at all: the server
 /// refuses secrets under 8 characters, and 3 characters would blank out ordinary words.
 const MIN_PIECE: usize = 4;
-/// Only this much of a text is looked at. Whatever is shown is far shorter, and decoding and
-/// searching a whole 16 MiB answer for every secret would only cost time; a secret cut at this
-/// bound is caught as a piece.
+/// Only this much of a text is looked at: far more than is shown, and a secret cut at this bound
+/// is caught as a piece.
 const MAX_SOURCE_BYTES: usize = 64 * 1024;
 
 /// The registered secrets, each as one or two needles in matching form (see `needles_of`).
@@ -47,10 +46,8 @@ pub fn register(secret: &str) {
         .extend(needles_of(secret));
 }
 
-/// `text` with every registered secret, as it is written, replaced by `[redacted]`: the last
-/// guard of what reaches stderr, behind the redaction of each text from outside where it is
-/// read (which also finds secrets encoded, split or cut). A text that holds none is returned
-/// as it is.
+/// `text` with every registered secret, as written, replaced by `[redacted]`: the last guard of
+/// what reaches stderr, behind `Redactor::scrub` where outside text is read.
 pub fn guarded(text: &str) -> Cow<'_, str> {
     let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
     let haystack = matching_form(text);
