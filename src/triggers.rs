@@ -91,10 +91,7 @@ pub fn closest(name: &str) -> Option<&'static str> {
         .iter()
         .flat_map(|t| [t.name, t.variant])
         .chain(ALL_NAMES)
-        .map(|candidate| {
-            let score = strsim::jaro_winkler(&lower, &candidate.to_ascii_lowercase());
-            (score, candidate)
-        })
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(score, _)| *score > 0.75)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
