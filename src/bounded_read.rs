@@ -1,9 +1,6 @@
-//! A file the user names, read with a size limit (the webhook file, a saved plan, a delivery's
-//! body); each caller maps `ReadError` into its own errors and messages.
-//!
-//! `regular` opens only a regular file, checked before opening (opening a FIFO waits for a
-//! writer, and a device such as `/dev/zero` may never end: issue 19) and again on what was
-//! opened, in case the path changed in between. At most one byte past the limit is read.
+//! A file the user names (the webhook file, a saved plan, a delivery's body), read with a size
+//! limit: at most one byte past it. `regular` opens only a regular file, checked before opening
+//! (a FIFO waits for a writer, `/dev/zero` never ends: issue 19) and again on what was opened.
 
 use std::fs::{File, Metadata};
 use std::io::Read;

@@ -1,7 +1,5 @@
-//! A length of time as the command line writes it (`--since 24h`): a whole number and one unit,
-//! `s`, `m`, `h` or `d`. Kept apart from `cli` so every command with a window reads it, and
-//! shows it back, alike.
-//! Invariant: the result is never zero and never overflows (at most 10 years).
+//! A length of time as the command line writes it (`--since 24h`), read and shown back alike by
+//! every command with a window. Never zero, never overflowing (at most 10 years).
 
 use std::time::Duration;
 

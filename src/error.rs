@@ -1,8 +1,6 @@
-//! The top-level error: every layer's typed error, each already a miette diagnostic, plus the
-//! few failures that belong to the commands themselves. An I/O error is never converted
-//! blindly: each variant that carries one says what was being done when it happened. Every
-//! variant exits with 1, except `Interrupted`, which the signal watcher reports itself before
-//! exiting with 130, 143 or 129.
+//! The top-level error: every layer's miette diagnostic, plus the commands' own failures. No
+//! `From<io::Error>`: each variant with one says what was being done. All exit with 1, but
+//! `Interrupted`, which the signal watcher reports before exiting with 130, 143 or 129.
 
 use crate::api::ApiError;
 use crate::apply::SecretsError;

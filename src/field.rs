@@ -1,15 +1,8 @@
-//! The fields of a webhook, described once: each one's spelling (the same in the file, in plans,
-//! in a saved plan and in the API's JSON), the order plans list them in, and the one record that
-//! holds them, `Webhook<S, T>`.
-//!
-//! One generic record, not one per stage nor a map keyed by field: the stages differ only in
-//! how they hold the secret (`S`: a `${VAR}` reference, the value, a variable's name) and, in a
-//! saved plan, the triggers (`T`); a map would lose the types every stage reads, and a record
-//! per stage had to be copied field by field. The file's partial record
-//! (`config::DesiredWebhook`) and the portal's (`api::LiveWebhook`) each become a `Webhook` in
-//! one place. A new field does not compile until every stage handles it (no wildcard arm on
-//! `Field`, struct literals only), and a test holds the committed schema to `Field`:
-//! docs/contributing.md, "How to add a field".
+//! The fields of a webhook, described once: each one's spelling (the same in the file, plans,
+//! saved plans and the API's JSON), the order plans list them in, and the one record that holds
+//! them, `Webhook<S, T>`: generic, not a map keyed by field, which would lose the types every
+//! stage reads. A new field does not compile until every stage handles it (no wildcard arm on
+//! `Field`, struct literals only): docs/contributing.md, "How to add a field".
 
 use crate::triggers::TriggerSet;
 

@@ -1,11 +1,6 @@
-//! Hosts written with non-ASCII characters. A uri whose host has a Cyrillic `і` where a Latin
-//! `i` is expected reads like the intended one, but DocSpace delivers every event, signed, to
-//! a different machine. Shared by the loader (a `validate` warning) and the renderers (the
-//! punycode form beside the uri, and a warning in every format).
-//!
-//! The conversion is the `idna` crate's UTS #46 `ToASCII`, the one the `url` crate (and so the
-//! client and the loader's URL check) applies, so the ASCII form shown is the host actually
-//! resolved.
+//! Hosts written with non-ASCII characters (docs/using.md, "Look-alike hosts"): a Cyrillic `і`
+//! reads like a Latin `i`, but every event goes, signed, to another machine. The ASCII form is
+//! `idna`'s UTS #46 `ToASCII`, the one the `url` crate applies, so it is the host resolved.
 
 use std::borrow::Cow;
 

@@ -1,7 +1,6 @@
-//! A run is a list of portals: the one portal of a `portal:` file (unnamed, shown without a
-//! heading or totals, as a run of one portal always was), or the selected portals of a
-//! `portals:` file, in file order. What came of each, as the renderers show it: a plan
-//! (`plan`, `show`) or its webhooks' health (`status`).
+//! A run is a list of portals: the one unnamed portal of a `portal:` file (shown without a
+//! heading or totals), or the selected portals of a `portals:` file, in file order, each with
+//! what came of it: a plan (`plan`, `show`) or its webhooks' health (`status`).
 
 /// The portals of a run, in file order.
 #[derive(Debug, Clone)]
@@ -28,13 +27,7 @@ impl<T> Run<T> {
     /// The result of the one portal of a `portal:` file, shown as it always was.
     pub fn unnamed(&self) -> Option<&T> {
         match self.portals.as_slice() {
-            [
-                Part {
-                    name: None,
-                    result: Some(result),
-                    ..
-                },
-            ] => Some(result),
+            [part] if part.name.is_none() => part.result.as_ref(),
             _ => None,
         }
     }

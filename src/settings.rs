@@ -23,7 +23,6 @@ pub const RETRY_BASE_VAR: &str = "DOCSPACE_WEBHOOKS_RETRY_BASE_MS";
 /// seconds. Unset or not a number: a second.
 pub const THROTTLE_UNIT_VAR: &str = "DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS";
 
-/// Debug builds only: the message of a panic `test_panic` raises on purpose.
 pub const TEST_PANIC_VAR: &str = "DOCSPACE_WEBHOOKS_TEST_PANIC";
 
 /// In a debug build with DOCSPACE_WEBHOOKS_TEST_PANIC set, panics: with a literal message when
@@ -43,7 +42,6 @@ pub fn test_panic() {
 /// Debug builds only: unix seconds that `status` takes for now, so tests see fixed windows.
 pub const TEST_NOW_VAR: &str = "DOCSPACE_WEBHOOKS_TEST_NOW";
 
-/// The time now; in a debug build, DOCSPACE_WEBHOOKS_TEST_NOW when it is set.
 pub fn now() -> std::time::SystemTime {
     let fixed = cfg!(debug_assertions)
         .then(|| env(TEST_NOW_VAR).ok()?.parse::<u64>().ok())
@@ -201,19 +199,16 @@ impl Color {
     }
 }
 
-/// Everything the flags and the environment say about a run that talks to a portal, checked
-/// once the file says what they mean (docs/contributing.md, docs/using.md, docs/portals.md):
-/// with `portal:` (or a single-portal saved plan), `one_portal` and DOCSPACE_API_KEY; with
-/// `portals:`, portal names and each portal's key variable. Commands read neither the
-/// environment nor these flags.
+/// What the flags and the environment say about a run that talks to a portal, checked once the
+/// file says what they mean: `one_portal` and DOCSPACE_API_KEY for `portal:`, names and each
+/// portal's key variable for `portals:`. Commands read neither the environment nor these flags.
 #[derive(Debug)]
 pub struct Settings {
     pub color: Color,
     /// `--portal`, as given: a URL (`one_portal`) or, with a `portals:` file, the names of the
     /// portals to work on (empty: all).
     pub portal: Vec<String>,
-    /// Timeouts, retries and waits. No event sink and the default stop switch: what the
-    /// client reports and who stops the run are the command's (`commands::client`).
+    /// Timeouts, retries and waits; the event sink and the stop switch are the command's.
     pub network: ClientOptions,
     /// `-v`: every request is told on stderr, not only retries and waits.
     pub verbose: bool,
@@ -269,10 +264,8 @@ impl Settings {
         }
     }
 
-    /// The API key of one portal, from `var`: DOCSPACE_API_KEY for the one portal of a
-    /// `portal:` file, the variable its `apiKey` names for a portal under `portals:`. Unset and
-    /// blank are told apart: a pipeline passes a secret that does not exist as an empty
-    /// string, and "not set" would send the reader to the wrong place.
+    /// The API key of one portal, from `var` (DOCSPACE_API_KEY, or a portal's `apiKey`). Unset
+    /// and blank are told apart: a pipeline passes a secret that does not exist as "".
     pub fn key(&self, var: &str) -> Result<SecretString, SettingsError> {
         match env(var) {
             // `Client::new` trims and checks the key itself; blank is caught here for the

@@ -1,11 +1,7 @@
-//! The signature of a webhook delivery, checked against a secret: `verify`.
-//!
-//! DocSpace signs every delivery with `x-docspace-signature-256: sha256=<HEX>`, the uppercase
-//! hex HMAC-SHA256 of the exact body bytes keyed with the UTF-8 secret (docs/docspace-api.md
-//! §14, §21). Invariants: the comparison runs in constant time (aws-lc's `hmac::verify`) and takes the
-//! hex in any case; nothing here ever shows the signature computed with the secret, nor the one
-//! given (when it matches, it is that signature), so no `Verdict` or reason quotes either: a
-//! malformed value is described by where it goes wrong, never by its text.
+//! A webhook delivery's `x-docspace-signature-256: sha256=<HEX>` (the HMAC-SHA256 of the exact
+//! body with the secret, docs/docspace-api.md §14, §21) checked against a secret: `verify`.
+//! The comparison runs in constant time and takes the hex in any case. Neither signature is ever
+//! shown (a matching one is the secret's): a malformed value is described by where it goes wrong.
 
 use std::fmt;
 
@@ -88,12 +84,10 @@ fn parse(header_value: &str) -> Result<[u8; DIGITS / 2], Malformed> {
     if hex.len() != DIGITS {
         return Err(Malformed::Length(hex.len()));
     }
-    let mut bytes = [0; DIGITS / 2];
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        // Every character is a hex digit (checked above), so none of these fails.
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or_default();
-    }
-    Ok(bytes)
+    // Every character is a hex digit (checked above), so none of these fails.
+    Ok(std::array::from_fn(|i| {
+        u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or_default()
+    }))
 }
 
 #[cfg(test)]

@@ -1,9 +1,6 @@
-//! The DocSpace event triggers and the bitmask the API speaks.
-//!
-//! The server stores `triggers` as an int64 bitmask where `0` means every event, present and
-//! future (docs/docspace-api.md §7). The file speaks in names: the payload names (`file.uploaded`)
-//! or the C# enum names (`FileUploaded`). This module is the only place that maps between them,
-//! so the loader, the planner, the renderers and the fake portal cannot disagree.
+//! The DocSpace event triggers, and the int64 bitmask the API speaks (`0`: every event, present
+//! and future; docs/docspace-api.md §7). The one map between names and bits, so the loader, the
+//! planner, the renderers and the fake portal cannot disagree.
 
 use std::fmt;
 
@@ -94,10 +91,7 @@ pub fn closest(name: &str) -> Option<&'static str> {
         .iter()
         .flat_map(|t| [t.name, t.variant])
         .chain(ALL_NAMES)
-        .map(|candidate| {
-            let score = strsim::jaro_winkler(&lower, &candidate.to_ascii_lowercase());
-            (score, candidate)
-        })
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(score, _)| *score > 0.75)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)

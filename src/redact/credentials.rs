@@ -1,18 +1,14 @@
-//! Credentials inside URLs (`https://user:pass@host`): found in any text, masked as `user:***@`.
-//!
-//! Works on raw text, not on parsed URLs, so it also covers strings that do not parse and URLs
-//! inside a longer message. It reads a URL at least as generously as the URL standard (the
-//! `url` crate) does, and where they differ it masks more, never less:
+//! Credentials inside URLs (`https://user:pass@host`), found in any text and masked as
+//! `user:***@`. Read on raw text (strings that do not parse, URLs inside a message) at least as
+//! generously as the URL standard (the `url` crate) reads a URL, masking more where they differ:
 //! - tabs and line breaks are skipped anywhere, as the standard removes them;
-//! - `http:`, `https:`, `ws:`, `wss:` and `ftp:` are followed by an authority after any number
-//!   of `/` or `\` (even none: `https:user:pass@host`); any other scheme needs `//`;
-//! - the authority ends only at `/`, `?`, `#` (and `\` after those schemes), not at a space or
-//!   a quote, which the standard percent-encodes into the userinfo; the userinfo runs to its
-//!   last `@`. Ending it at a `@` later than that would hide the real host:
-//!   `https://evil\@good` goes to `evil`;
-//! - a password with a `/`, `?` or `#` in it makes the URL invalid, but it is still a
-//!   password: when the authority has no `@` and a `:` comes before a later `@` (up to the next
-//!   space), everything after that `:` up to the `@` is masked.
+//! - `http:`, `https:`, `ws:`, `wss:` and `ftp:` take an authority after any number of `/` or
+//!   `\` (even none: `https:user:pass@host`); any other scheme needs `//`;
+//! - the authority ends only at `/`, `?`, `#` (and `\` after those schemes), not at a space or a
+//!   quote; the userinfo runs to its last `@` (a later one would hide the real host:
+//!   `https://evil\@good` goes to `evil`);
+//! - a password with a `/`, `?` or `#` makes the URL invalid but is still a password: with no
+//!   `@` in the authority, what lies between a `:` and a later `@` (before a space) is masked.
 
 use std::ops::Range;
 
@@ -68,9 +64,8 @@ pub fn credential_ranges(text: &str, scheme_less: bool) -> Vec<Range<usize>> {
 
 /// The values of query parameters whose names say they hold a secret: many webhook receivers
 /// authenticate by one in the URL (`?token=...`, `&sig=...`), and plans go into pull requests.
-/// Read on raw text, wherever `?`, `&` or `;` starts a `name=value`: it masks more, never less,
-/// than a URL parser would. The value runs to the next `&`, `;`, `#`, white space, quote or
-/// bracket. Each with its name.
+/// Read on raw text, wherever `?`, `&` or `;` starts a `name=value`, to mask more, never less,
+/// than a URL parser would. Each with its name.
 fn secret_params(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
     text.match_indices(['?', '&', ';']).filter_map(|(at, _)| {
         let name_start = at + 1;
@@ -96,18 +91,13 @@ fn secret_params(text: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
 /// The names of the query parameters of `text` whose values `mask_credentials` masks, in
 /// order, each once.
 pub fn secret_param_names(text: &str) -> Vec<&str> {
-    let mut names: Vec<&str> = Vec::new();
-    for (name, _) in secret_params(text) {
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
+    let mut names: Vec<&str> = secret_params(text).map(|(name, _)| name).collect();
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|name| seen.insert(*name));
     names
 }
 
-/// Whether a query parameter's name says it holds a secret, in any case: `token`,
-/// `access_token`, `api_key`, `apiKey`, `secret`, `sig`, `X-Amz-Signature`, `password`,
-/// `auth`, `jwt`, `session`, `bearer`, and the like.
+/// Whether a parameter's name says it holds a secret, in any case (docs/faults-and-security.md).
 fn is_secret_name(name: &str) -> bool {
     // A receiver decodes `t%6Fken` to `token`: so is it read here.
     let name = super::decode::normalize(name)

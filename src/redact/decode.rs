@@ -2,7 +2,7 @@
 //! escape decoded (JSON and JavaScript escapes, HTML entities, percent-encoding, as
 //! docs/faults-and-security.md lists them), layer after layer, so a secret is found whichever
 //! way it was spelled. `+` is left alone: matching reads it as a space (form encoding), but the
-//! text people read keeps its plus signs. Pure functions; nothing here knows what a secret is.
+//! text people read keeps its plus signs.
 
 use std::borrow::Cow;
 

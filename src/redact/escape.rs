@@ -1,14 +1,10 @@
-//! Text that should not reach a terminal as it is: characters that show nothing (stripped
-//! before text is searched for secrets) and control characters. The one place that says which
-//! characters the tool escapes when it quotes text, and how.
+//! Characters that should not reach a terminal as they are: the one place that says which the
+//! tool escapes when it quotes text, and how.
 
-/// Characters that show nothing, or nothing of their own: Unicode's default-ignorable code
-/// points (soft hyphen, zero-width characters, bidi overrides and isolates as in "Trojan
-/// Source", variation selectors, tags, Hangul fillers, Mongolian and other format controls)
-/// and the interlinear annotation marks. They reorder or hide what a reader sees, and inserted
-/// into a secret they would hide it from a search. Taken as a rule, the default-ignorable set
-/// of Unicode 16 (`DerivedCoreProperties.txt`), not as a list of the ones seen so far; the
-/// format characters that are not in it show as a glyph (`U+0600` Arabic number sign).
+/// Characters that show nothing of their own: Unicode 16's default-ignorable code points
+/// (`DerivedCoreProperties.txt`; a rule, not a list of the ones seen so far: `U+0600`, outside
+/// it, shows as a glyph) and the interlinear annotation marks. They reorder or hide what a reader
+/// sees (bidi overrides, as in "Trojan Source"), and inside a secret hide it from a search.
 pub(crate) fn is_invisible_format(c: char) -> bool {
     matches!(
         c,

@@ -1,16 +1,11 @@
-//! Keeping secrets out of text that came back from outside: the one way any portal, proxy or
-//! target answer becomes something the tool prints.
-//!
-//! Redact after decoding, before cutting: the text is decoded to its canonical form (`decode`,
-//! all layers), every secret is searched for in that form, and only then is anything cut, so no
-//! spelling of a secret and no secret split by a cut gets through, and what is shown (the
-//! decoded text) holds no escaped spelling of one either. When in doubt, less is shown
+//! Keeping secrets out of text from outside: the one way a portal's, proxy's or target's answer
+//! becomes something the tool prints. Decode (all layers), redact, then cut: no spelling of a
+//! secret and no secret split by a cut gets through; when in doubt, less is shown
 //! (docs/faults-and-security.md, "Secrets").
 //!
-//! The secrets are a process-wide registry: the API client registers the API key and every
-//! secret it sends, and `config` every secret it resolves, so text from anywhere is scrubbed of
-//! all of them without a redactor being passed down to it. Leaf module: it uses nothing else of
-//! the crate.
+//! The secrets are a process-wide registry (the client registers the API key and every secret
+//! it sends, `config` every secret it resolves), so no redactor is passed down. Leaf module: it
+//! uses nothing else of the crate.
 
 mod credentials;
 mod decode;
@@ -35,9 +30,8 @@ const SPLIT: &str = "[not shown: it holds a secret split by markup or spaces]";
 /// short, a secret split by markup). Shorter needles are not searched at all: the server
 /// refuses secrets under 8 characters, and 3 characters would blank out ordinary words.
 const MIN_PIECE: usize = 4;
-/// Only this much of a text is looked at. Whatever is shown is far shorter, and decoding and
-/// searching a whole 16 MiB answer for every secret would only cost time; a secret cut at this
-/// bound is caught as a piece.
+/// Only this much of a text is looked at: far more than is shown, and a secret cut at this bound
+/// is caught as a piece.
 const MAX_SOURCE_BYTES: usize = 64 * 1024;
 
 /// The registered secrets, each as one or two needles in matching form (see `needles_of`).
@@ -52,10 +46,8 @@ pub fn register(secret: &str) {
         .extend(needles_of(secret));
 }
 
-/// `text` with every registered secret, as it is written, replaced by `[redacted]`: the last
-/// guard of what reaches stderr, behind the redaction of each text from outside where it is
-/// read (which also finds secrets encoded, split or cut). A text that holds none is returned
-/// as it is.
+/// `text` with every registered secret, as written, replaced by `[redacted]`: the last guard of
+/// what reaches stderr, behind `Redactor::scrub` where outside text is read.
 pub fn guarded(text: &str) -> Cow<'_, str> {
     let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
     let haystack = matching_form(text);
