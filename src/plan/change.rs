@@ -1,9 +1,7 @@
-//! The one place a `Change` is made. A change is described by the write it sends (`Op`) and,
-//! for a webhook that exists, the live record it was computed against; everything else a plan
-//! shows or counts (action, id, name, the field diff, the last-failure note) is derived here
-//! from those two. The planner and a saved plan read back (`saved`) both build their changes
-//! through these functions, so what is shown, what the deletion guard counts and what is sent
-//! cannot disagree.
+//! The one place a `Change` is made, from the write it sends (`Op`) and the live record it was
+//! computed against: everything a plan shows or counts is derived here from those two. The
+//! planner and a saved plan read back (`saved`) both build changes here, so what is shown,
+//! what the deletion guard counts and what is sent cannot disagree.
 
 use crate::api::{LiveWebhook, mask_credentials};
 
@@ -95,8 +93,7 @@ impl Change {
         })
     }
 
-    /// The change that sends `op`, shown as `name` with `fields`, computed against `before`
-    /// (only a create has none). Its action and id are the op's.
+    /// Its action and id are the op's.
     fn of(name: String, fields: Vec<FieldChange>, op: Op, before: Option<LiveWebhook>) -> Change {
         let (action, id) = match op {
             Op::Create(_) => (Action::Create, None),
@@ -115,20 +112,12 @@ impl Change {
             deliveries: None,
         }
     }
-}
 
-impl Change {
-    /// The same change, for a webhook whose uri the file reads from `var` (`uri: ${VAR}`) when
-    /// it does: the uri, before and after, shows as `(sensitive)`; a change of it stays listed.
-    pub(crate) fn with_sensitive_uri(mut self, var: Option<&str>) -> Change {
-        if let Some(var) = var {
-            self.mark_sensitive_uri(var);
-        }
-        self
-    }
-
-    /// Makes this change one of a webhook whose uri the file reads from `var`, in place.
-    pub(crate) fn mark_sensitive_uri(&mut self, var: &str) {
+    /// Makes this the change of a webhook whose uri the file reads from `var` (`uri: ${VAR}`),
+    /// when it does: the uri, before and after, shows as `(sensitive)`; a change of it stays
+    /// listed.
+    pub(crate) fn mark_sensitive_uri(&mut self, var: Option<&str>) {
+        let Some(var) = var else { return };
         for f in self.fields.iter_mut().filter(|f| f.field == Field::Uri) {
             for side in [&mut f.before, &mut f.after] {
                 if *side != Value::None {
@@ -140,8 +129,7 @@ impl Change {
     }
 }
 
-/// The body that only flips `enabled` on `w`: what the enable call amounts to. It keeps the
-/// stored secret.
+/// What the enable call amounts to: `w` with `enabled` flipped, keeping the stored secret.
 pub(crate) fn enabled_only(w: &LiveWebhook, enabled: bool) -> PlannedBody {
     PlannedBody {
         enabled,

@@ -1,29 +1,24 @@
-//! Turns matched pairs into changes: the desired body of each webhook the file manages, merged
-//! with its live values, and the one request that fixes it (built by `change`).
-//!
-//! Only fields the file sets are compared (a field left out is not managed), timestamps and
-//! delivery status never are, and a secret is never a difference by itself because the API
-//! cannot read it back (docs/docspace-api.md §14).
+//! Turns matched pairs into changes: each entry's body merged over its live values, and the
+//! one request that fixes it (`change`). Only fields the file sets are compared; a secret is
+//! never a difference by itself, the API cannot read it back (docs/docspace-api.md §14).
 
 use std::collections::HashSet;
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use crate::config::{Config, DesiredWebhook, Problem, problem_at};
+use crate::config::{Config, DesiredWebhook, Key, Problem, problem_at};
 use crate::field::Webhook;
 use crate::triggers::TriggerSet;
 
 use super::change::ssl_needs_https;
-use super::matching::Match;
 use super::{Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, Selection};
 
-/// Builds the plan from the matching: `matched[i]` is what entry `i` manages. Only the
-/// entries `selection` covers are planned; the others are left out whole (their problems about
-/// the write included, since nothing is written for them). The notes are left empty.
+/// Builds the plan, its notes left empty: `matched[i]` is what entry `i` manages. Entries
+/// `selection` leaves out are skipped whole, their problems included: nothing is written.
 pub(super) fn build(
     config: &Config,
     live: &[LiveWebhook],
-    matched: &[Match],
+    matched: &[Option<usize>],
     selection: &Selection,
     portal: &str,
     options: &PlanOptions,
@@ -42,15 +37,18 @@ pub(super) fn build(
             entry.uri_var.is_none() || entry.uri.is_some(),
             "a uri variable is read before planning"
         );
-        let change = match *found {
-            Match::New(name) => {
+        let mut change = match *found {
+            None => {
                 if let Some(problem) = config.missing_for_create_problem(entry) {
                     problems.push(problem);
                     continue;
                 }
+                let Key::Name(name) = &entry.key else {
+                    unreachable!("an id key no live webhook has is refused (matching)");
+                };
                 Change::create(merged(entry, created(name)))
             }
-            Match::Live(i) => {
+            Some(i) => {
                 let w = &live[i];
                 if entry.uri_var.is_some() {
                     // The live uri is the variable's previous value: as secret as the new one,
@@ -58,8 +56,10 @@ pub(super) fn build(
                     crate::redact::register(&w.uri);
                 }
                 let body = merged(entry, w.settings());
-                let rotate = (options.rotate_secrets || options.secret_differs(w.id))
-                    && body.secret_key.is_some();
+                // A secret the delivery log shows differs is sent like a rotated one.
+                let differs = (options.secrets_checked.iter())
+                    .any(|c| c.id == w.id && c.verdict == "differs");
+                let rotate = (options.rotate_secrets || differs) && body.secret_key.is_some();
                 let Some(change) = Change::update(w.clone(), body, rotate) else {
                     unchanged.push(Named::of(w));
                     continue;
@@ -73,18 +73,16 @@ pub(super) fn build(
             problems.push(plain_http_with_ssl(config, entry, &body.uri));
             continue;
         }
-        changes.push(change.with_sensitive_uri(entry.uri_var.as_deref()));
+        change.mark_sensitive_uri(entry.uri_var.as_deref());
+        changes.push(change);
     }
     if !problems.is_empty() {
         return Err(PlanError::from_problems(problems));
     }
 
-    let managed: HashSet<usize> = matched.iter().filter_map(Match::live_index).collect();
-    let mut absent: Vec<&LiveWebhook> = live
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !managed.contains(i))
-        .map(|(_, w)| w)
+    let managed: HashSet<usize> = matched.iter().flatten().copied().collect();
+    let mut absent: Vec<&LiveWebhook> = (live.iter().enumerate())
+        .filter_map(|(i, w)| (!managed.contains(&i)).then_some(w))
         .collect();
     absent.sort_by_key(|w| w.id);
     let mut unmanaged = Vec::new();

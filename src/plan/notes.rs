@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use crate::api::LiveWebhook;
 use crate::config::{Config, SecretRef};
 
-use super::matching::Match;
 use super::target::Selection;
 use super::{Action, Change, Named, Op, Plan};
 
@@ -118,7 +117,7 @@ impl Plan {
 pub(super) fn collect(
     config: &Config,
     live: &[LiveWebhook],
-    matched: &[Match],
+    matched: &[Option<usize>],
     selection: &Selection,
     plan: &Plan,
     secrets_checked: Vec<SecretChecked>,
@@ -137,14 +136,14 @@ pub(super) fn collect(
         .zip(matched)
         .enumerate()
         .filter(|(i, (entry, _))| selection.includes(*i) && entry.secret.is_some())
-        .filter_map(|(_, (_, found))| found.live_index().map(|i| &live[i]))
+        .filter_map(|(_, (_, found))| found.map(|i| &live[i]))
         .filter(|w| !sends_secret.contains(&w.id))
         // A secret found equal in the delivery log was compared after all.
         .filter(|w| !(secrets_checked.iter()).any(|c| c.id == w.id && c.verdict == "verified"))
         .map(Named::of)
         .collect();
 
-    let managed: HashSet<usize> = matched.iter().filter_map(Match::live_index).collect();
+    let managed: HashSet<usize> = matched.iter().flatten().copied().collect();
     let deleted = plan.deleted_ids();
     let mut renames = Vec::new();
     for change in &plan.changes {

@@ -1,10 +1,8 @@
-//! Saved plans: `plan --out FILE` writes one, `apply FILE` carries out exactly that plan;
-//! docs/plans.md ("Saved plans") says what is stored and what is refused, and why. Each change
-//! is stored once, as its write and the live record it was computed against (`format`), and
-//! read back through the planner's own constructors (`plan::change`), so what `apply` shows,
-//! counts and sends cannot disagree. Every URL (but one a file without `portal:` leaves to the
-//! command line) and every variable comes from the config file the plan is bound to by its
-//! SHA-256, never from the plan.
+//! Saved plans: `plan --out FILE` writes one, `apply FILE` carries out exactly that plan
+//! (docs/plans.md, "Saved plans"). Each change is stored as its write and the live record it
+//! was computed against, and read back through the planner's own constructors (`plan::change`).
+//! Every URL (but one a file without `portal:` leaves to the command line) and every variable
+//! comes from the config file the plan is bound to by its SHA-256, never from the plan.
 
 mod format;
 mod fresh;
@@ -34,27 +32,22 @@ pub use sensitive::bind as bind_uris;
 /// One portal's part of a saved plan as read back, with what the config file says of it.
 #[derive(Debug)]
 pub struct SavedPortal {
-    /// The portal's name under `portals:`; `None` for a `portal:` file's one portal.
+    /// `None` for a `portal:` file's one portal.
     pub name: Option<String>,
-    /// The variable `apply` reads the portal's API key from: its `apiKey: ${VAR}` in the file;
-    /// `None` for a `portal:` file's, whose key is DOCSPACE_API_KEY.
+    /// Its `apiKey: ${VAR}`; `None` for a `portal:` file's, whose key is DOCSPACE_API_KEY.
     pub api_key_env: Option<String>,
-    /// Its URL as written: the file's `url:` or `portal:`, or what `--portal`/DOCSPACE_URL
-    /// gave a file without `portal:`, which the plan records.
+    /// Its URL as written in the file, or as the plan recorded `--portal`/DOCSPACE_URL.
     pub url: String,
-    /// Where `url` comes from, for a `portal:` file's portal, which `--portal` or
-    /// DOCSPACE_URL may repeat but not change; `None` for a named portal.
+    /// Where a `portal:` file's `url` comes from, which `--portal` or DOCSPACE_URL may repeat
+    /// but not change; `None` for a named portal.
     pub pinned_by: Option<&'static str>,
-    /// Its plan, or why it could not be planned when the plan was made (a named portal only;
-    /// one line, redacted and escaped).
+    /// Its plan, or why a named portal could not be planned (one line, redacted, escaped).
     pub plan: Result<Plan, String>,
     /// The deletion limit the plan was checked against (`guard`).
     pub max_deletes: Option<usize>,
 }
 
-/// One portal's part of a plan to save: its name (`None` for a `portal:` file's one portal),
-/// its plan (or why a named portal could not be planned, as its section shows it) and the
-/// deletion limit the plan was checked against.
+/// One portal's part of a plan to save, as `SavedPortal` reads it back.
 pub struct PortalToSave<'a> {
     pub name: Option<&'a str>,
     /// With the plan, the portal's API key: it keys the fingerprints of the uris read from
@@ -113,8 +106,20 @@ pub fn to_json(
         portals: portals
             .iter()
             .filter_map(|p| Some((p, p.plan.ok()?)))
-            .map(|(p, (plan, key))| part_of(p, plan, key, given_url))
-            .collect::<Result<_, _>>()?,
+            .map(|(p, (plan, key))| {
+                Ok(Part {
+                    name: p.name.map(str::to_string),
+                    portal: (given_url && p.name.is_none()).then(|| plan.portal.clone()),
+                    max_deletes: p.max_deletes,
+                    writes: (plan.changes.iter())
+                        .map(|change| write_of(change, key))
+                        .collect::<Result<_, _>>()?,
+                    unchanged: plan.unchanged.clone(),
+                    unmanaged: plan.unmanaged.clone(),
+                    notes: plan.notes.clone(),
+                })
+            })
+            .collect::<Result<_, SavedPlanError>>()?,
         failed: portals
             .iter()
             .filter_map(|p| {
@@ -140,27 +145,6 @@ pub fn to_json(
     Ok(text)
 }
 
-fn part_of(
-    part: &PortalToSave<'_>,
-    plan: &Plan,
-    key: &SecretString,
-    given_url: bool,
-) -> Result<Part, SavedPlanError> {
-    Ok(Part {
-        name: part.name.map(str::to_string),
-        portal: (given_url && part.name.is_none()).then(|| plan.portal.clone()),
-        max_deletes: part.max_deletes,
-        writes: plan
-            .changes
-            .iter()
-            .map(|change| write_of(change, key))
-            .collect::<Result<_, _>>()?,
-        unchanged: plan.unchanged.clone(),
-        unmanaged: plan.unmanaged.clone(),
-        notes: plan.notes.clone(),
-    })
-}
-
 /// Reads a saved plan against `document`, the config file `apply` or `show` was given; `path`
 /// is only for messages. The plan is refused unless it was made from exactly that file (its
 /// SHA-256), and each part must be a portal of the file, once: every URL (but the one a file
@@ -172,7 +156,7 @@ pub fn read(
     path: &str,
     document: &Document,
 ) -> Result<Vec<SavedPortal>, SavedPlanError> {
-    let file = parse(text, path)?;
+    let mut file = parse(text, path)?;
     let found = config_digest(document);
     if file.config_sha256 != found {
         return Err(SavedPlanError::ConfigDigest {
@@ -204,12 +188,9 @@ pub fn read(
                 file.portals.len()
             )));
         }
-        let portals = (file.portals.into_iter())
-            .map(|part| unnamed_portal(part, config))
-            .collect::<Result<_, _>>()
-            .map_err(inconsistent)?;
+        let portal = unnamed_portal(file.portals.remove(0), config).map_err(inconsistent)?;
         if file.failed.is_empty() {
-            return Ok(portals);
+            return Ok(vec![portal]);
         }
         return Err(inconsistent(
             "it lists failed portals, but the file has one portal without a name (no \
@@ -274,7 +255,10 @@ fn unnamed_portal(part: Part, config: &Config) -> Result<SavedPortal, String> {
     }
     let (url, pinned_by) = match (&config.portal, &part.portal) {
         (Some((url, _)), None) => (url.clone(), PINNED_BY_FILE),
-        (None, Some(url)) if is_written_as_plan_writes(url) => (url.clone(), RECORDED),
+        // Exactly as `plan --out` records one: as the client reads it.
+        (None, Some(url)) if PortalUrl::parse(url).is_ok_and(|p| p.as_str() == url) => {
+            (url.clone(), RECORDED)
+        }
         (None, Some(url)) => {
             return Err(format!(
                 "it is planned for {:?}, which is not a portal address as `plan` writes one",
@@ -315,21 +299,16 @@ impl SavedPortal {
         }
     }
 
-    /// Its URL as its section shows it: its plan's, else as the client reads it (as written
-    /// when the client cannot).
+    /// Its URL as its section shows it (its plan's `portal`): as the client reads it, as
+    /// written when the client cannot.
     pub fn shown_url(&self) -> String {
-        match &self.plan {
-            Ok(plan) => plan.portal.clone(),
-            Err(_) => {
-                PortalUrl::parse(&self.url).map_or_else(|_| self.url.clone(), |u| u.as_str().into())
-            }
-        }
+        as_client_reads(&self.url)
     }
 }
 
-/// A URL exactly as `plan --out` records one: as the client reads it.
-fn is_written_as_plan_writes(url: &str) -> bool {
-    PortalUrl::parse(url).is_ok_and(|portal| portal.as_str() == url)
+/// `url` as the client reads it, as `plan` records it; as written when the client cannot.
+fn as_client_reads(url: &str) -> String {
+    PortalUrl::parse(url).map_or_else(|_| url.to_string(), |p| p.as_str().to_string())
 }
 
 /// The stored form of `change`; a uri read from a variable is stored as its placeholder,
@@ -383,8 +362,7 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
         .map(|(i, write)| change_of(write, config).map_err(|e| format!("write {}: {e}", i + 1)))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = Plan {
-        // As the client reads it, as `plan` records it.
-        portal: PortalUrl::parse(url).map_or_else(|_| url.to_string(), |p| p.as_str().to_string()),
+        portal: as_client_reads(url),
         changes,
         unchanged: part.unchanged,
         unmanaged: part.unmanaged,
@@ -445,7 +423,7 @@ fn entry_and_uri_var<'c>(
 /// variable read from `config`; refused when the planner would never have stored this write
 /// for this live record.
 fn change_of(write: Write, config: &Config) -> Result<Change, String> {
-    match write {
+    let (mut change, var) = match write {
         Write::Create { webhook } => {
             let (body, sent) = webhook.into_planned()?;
             let (entry, var) = entry_and_uri_var(config, (None, &body.name), &[&body.uri])?;
@@ -457,7 +435,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(refusal);
             }
-            Ok(Change::create(body).with_sensitive_uri(var))
+            (Change::create(body), var)
         }
         Write::Update { against, webhook } => {
             let (w, (body, sent)) = (against.into_live()?, webhook.into_planned()?);
@@ -472,13 +450,13 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             // A secret in an update is sent whatever else differs (as --rotate-secrets does).
             let rotate = body.secret_key.is_some();
             match Change::update(w, body, rotate) {
-                Some(change) if matches!(change.op, Op::Update { .. }) => {
-                    Ok(change.with_sensitive_uri(var))
+                Some(change) if matches!(change.op, Op::Update { .. }) => (change, var),
+                Some(_) => {
+                    return Err(format!(
+                        "the update of #{id} changes only `enabled`, which this version sends as set_enabled"
+                    ));
                 }
-                Some(_) => Err(format!(
-                    "the update of #{id} changes only `enabled`, which this version sends as set_enabled"
-                )),
-                None => Err(format!("the update of #{id} changes nothing")),
+                None => return Err(format!("the update of #{id} changes nothing")),
             }
         }
         Write::SetEnabled { against, enabled } => {
@@ -488,7 +466,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             let change = Change::update(w, body, false).ok_or_else(|| {
                 format!("set_enabled of #{id} changes nothing: enabled is already {enabled}")
             })?;
-            Ok(change.with_sensitive_uri(var))
+            (change, var)
         }
         Write::Delete {
             against,
@@ -498,13 +476,15 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             // staleness, as the fingerprint only.
             let w = against.into_live()?;
             let (_, var) = entry_and_uri_var(config, (Some(w.id), &w.name), &[&w.uri])?;
-            Ok(Change {
+            let change = Change {
                 deliveries,
                 ..Change::delete(w)
-            }
-            .with_sensitive_uri(var))
+            };
+            (change, var)
         }
-    }
+    };
+    change.mark_sensitive_uri(var);
+    Ok(change)
 }
 
 /// No webhook is written twice or both written and listed as untouched, and no name is created

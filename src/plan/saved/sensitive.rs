@@ -66,9 +66,7 @@ pub fn bind(
             // the portal now decides whether its live uri may be shown.
             let before = change.before.as_ref();
             let now = before.and_then(|b| live.iter().find(|w| w.id == b.id));
-            if let Some(var) = now.and_then(live_var) {
-                change.mark_sensitive_uri(var);
-            }
+            change.mark_sensitive_uri(now.and_then(live_var));
             continue;
         };
         let name = change.before.as_ref().map_or(&change.name, |w| &w.name);
