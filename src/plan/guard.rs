@@ -3,7 +3,7 @@
 //! `webhooks: {}` is the classic) needs an explicit limit of at least that many, whatever the
 //! default would allow; a limit in the reviewed file is as deliberate as the flag.
 
-use super::{Action, Plan};
+use super::Plan;
 
 /// Deletes always allowed without `--max-deletes`.
 const MIN_LIMIT: usize = 3;
@@ -114,7 +114,7 @@ pub fn check(
     live: usize,
     max_deletes: Option<MaxDeletes>,
 ) -> Result<(), TooManyDeletes> {
-    let deletes = plan.count(Action::Delete);
+    let deletes = plan.counts().delete;
     let default_limit = MIN_LIMIT.max(live * SHARE_PERCENT / 100);
     let limit = max_deletes.map_or(default_limit, MaxDeletes::value);
     let refused = TooManyDeletes {
@@ -132,7 +132,7 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Change, Op};
+    use crate::plan::{Action, Change, Op};
 
     fn deleting(n: usize) -> Plan {
         let changes = (0..n)

@@ -133,19 +133,16 @@ impl Plan {
             .collect()
     }
 
-    pub fn count(&self, action: Action) -> usize {
-        self.changes.iter().filter(|c| c.action == action).count()
-    }
-
     pub fn has_changes(&self) -> bool {
         !self.changes.is_empty()
     }
 
     pub fn counts(&self) -> Counts {
+        let count = |action| self.changes.iter().filter(|c| c.action == action).count();
         Counts {
-            create: self.count(Action::Create),
-            update: self.count(Action::Update),
-            delete: self.count(Action::Delete),
+            create: count(Action::Create),
+            update: count(Action::Update),
+            delete: count(Action::Delete),
             unchanged: self.unchanged.len(),
         }
     }

@@ -81,12 +81,10 @@ impl Selection {
     /// `configs` has, each named with the closest key of them all, or else with the bare keys
     /// that are both an id key and a name key there.
     pub fn of_each(configs: &[&Config], keys: &[TargetKey]) -> Result<Vec<Selection>, TargetError> {
-        let file = || {
-            configs
-                .first()
-                .map(|c| c.source.name().to_string())
-                .unwrap_or_default()
+        let Some(first) = configs.first() else {
+            return Ok(Vec::new());
         };
+        let file = || first.source.name().to_string();
         let all: Vec<&Key> = configs
             .iter()
             .flat_map(|c| c.webhooks.iter().map(|w| &w.key))
@@ -99,7 +97,7 @@ impl Selection {
                 closest: closest(&k.text, all.iter().filter(|key| k.looks_for(key))),
             })
             .collect();
-        if !unknown.is_empty() && !configs.is_empty() {
+        if !unknown.is_empty() {
             return Err(TargetError::Unknown {
                 file: file(),
                 unknown,

@@ -1,6 +1,5 @@
 //! How values read in a plan: uris with their credentials masked, the portal's last failure as
-//! a one-line excerpt. Display only: the requests a plan sends carry the real values
-//! (`PlannedBody`), and changes are found on them (`Webhook::value`).
+//! a one-line excerpt. Display only: requests carry, and changes compare, the real values.
 
 use crate::api::{LiveWebhook, mask_credentials};
 
@@ -9,10 +8,7 @@ use super::{Field, LastFailure, Value};
 /// The portal's record of why deliveries failed, when it has one (docs/docspace-api.md §18:
 /// it disables a webhook itself after days of failures).
 pub(super) fn last_failure(w: &LiveWebhook) -> Option<LastFailure> {
-    if w.last_failure_on.is_none() && w.last_failure_content.is_none() {
-        return None;
-    }
-    Some(LastFailure {
+    (w.last_failure_on.is_some() || w.last_failure_content.is_some()).then(|| LastFailure {
         on: w.last_failure_on.clone(),
         excerpt: w.last_failure_content.as_deref().map(excerpt),
     })

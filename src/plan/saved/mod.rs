@@ -60,13 +60,6 @@ pub struct PortalToSave<'a> {
 /// rarely a tenth of it, and an answer quoted in it is already cut shorter.
 const MAX_FAILURE_CHARS: usize = 2000;
 
-/// Whether `text` is a reason `to_json` could have written.
-fn is_failure_text(text: &str) -> bool {
-    !text.trim().is_empty()
-        && text.chars().count() <= MAX_FAILURE_CHARS
-        && !text.chars().any(|c| c.is_control() || redact::is_unsafe(c))
-}
-
 /// Where a `portal:` file's portal comes from when the file names it.
 pub const PINNED_BY_FILE: &str = "`portal:` in the file";
 /// Where it comes from when the file does not: the plan recorded what `--portal` or
@@ -133,24 +126,19 @@ pub fn to_json(
             })
             .collect(),
     };
-    let mut text = match serde_json::to_string_pretty(&file) {
-        Ok(text) => text,
-        // serde_json fails only on a map with non-string keys or a failing `Serialize` impl;
-        // the format is derived structs of strings, numbers, bools, options and lists.
-        Err(e) => unreachable!("a saved plan always serializes: {e}"),
-    };
+    // serde_json fails only on a map with non-string keys or a failing `Serialize` impl; the
+    // format is derived structs of strings, numbers, bools, options and lists.
+    let mut text = serde_json::to_string_pretty(&file).expect("a saved plan always serializes");
     text.push('\n');
     // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
     read(&text, "the plan being saved", document)?;
     Ok(text)
 }
 
-/// Reads a saved plan against `document`, the config file `apply` or `show` was given; `path`
-/// is only for messages. The plan is refused unless it was made from exactly that file (its
-/// SHA-256), and each part must be a portal of the file, once: every URL (but the one a file
-/// without `portal:` left to the command line) and every variable is then the file's, so no
-/// edit of the plan can send a key or secret anywhere the file does not say. Every part is
-/// checked the way the planner would have made it.
+/// Reads a saved plan against `document`, the config file `apply` or `show` was given (`path`
+/// is for messages): refused unless made from exactly that file, each part a portal of it,
+/// once, checked the way the planner would have made it. So no edit of the plan can send a
+/// key or secret anywhere the file does not say.
 pub fn read(
     text: &str,
     path: &str,
@@ -233,7 +221,13 @@ pub fn read(
     }
     for Failed { name, error } in file.failed {
         let portal = portal_named(&name, "failed portal")?;
-        if !is_failure_text(&error) {
+        // As `to_json` writes one.
+        if error.trim().is_empty()
+            || error.chars().count() > MAX_FAILURE_CHARS
+            || error
+                .chars()
+                .any(|c| c.is_control() || redact::is_unsafe(c))
+        {
             return Err(inconsistent(format!(
                 "the error of the failed portal {name:?} is not one line as `plan` writes it"
             )));
@@ -287,7 +281,6 @@ fn unnamed_portal(part: Part, config: &Config) -> Result<SavedPortal, String> {
 }
 
 impl SavedPortal {
-    /// The part of the file's portal `portal`.
     fn named(portal: &Portal, plan: Result<Plan, String>, max_deletes: Option<usize>) -> Self {
         SavedPortal {
             name: portal.name.clone(),
@@ -380,13 +373,11 @@ fn entry_in_file<'c>(
     id: Option<i32>,
     name: &str,
 ) -> Option<&'c DesiredWebhook> {
-    let by_id = |w: &&DesiredWebhook| id.is_some_and(|id| w.key == Key::Id(id));
-    let by_name = |w: &&DesiredWebhook| matches!(&w.key, Key::Name(key) if key == name);
     let entries = &config.webhooks;
-    entries
+    (entries
         .iter()
-        .find(by_id)
-        .or_else(|| entries.iter().find(by_name))
+        .find(|w| id.is_some_and(|id| w.key == Key::Id(id))))
+    .or_else(|| (entries.iter()).find(|w| matches!(&w.key, Key::Name(key) if key == name)))
 }
 
 /// The entry of `config` for the webhook `id` or `name` (`entry_in_file`), and the variable it
@@ -398,25 +389,24 @@ fn entry_and_uri_var<'c>(
     uris: &[&str],
 ) -> Result<(Option<&'c DesiredWebhook>, Option<&'c str>), String> {
     let entry = entry_in_file(config, id, name);
-    let var = entry.and_then(|e| e.uri_var.as_ref());
+    let var = entry.and_then(|e| e.uri_var.as_deref());
     let name = crate::redact::mask_credentials(name);
-    for uri in uris {
-        match (var, sensitive::var_of(uri)) {
-            (Some(var), Some(found)) if found == var => {}
-            (Some(var), _) => {
+    for found in uris.iter().map(|uri| sensitive::var_of(uri)) {
+        match var {
+            Some(var) if found != Some(var) => {
                 return Err(format!(
                     "the file reads the uri of {name:?} from {var}, and the plan gives another"
                 ));
             }
-            (None, Some(_)) => {
+            None if found.is_some() => {
                 return Err(format!(
                     "the plan reads the uri of {name:?} from a variable, and the file gives none"
                 ));
             }
-            (None, None) => {}
+            _ => {}
         }
     }
-    Ok((entry, var.map(String::as_str)))
+    Ok((entry, var))
 }
 
 /// The change a stored write stands for, made exactly as the planner makes it, each secret's
