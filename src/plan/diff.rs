@@ -11,23 +11,29 @@ use crate::field::Webhook;
 use crate::triggers::TriggerSet;
 
 use super::change::ssl_needs_https;
-use super::{Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, Selection};
+use super::{Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, RenameHint};
+use super::{Selection, matching};
 
-/// Builds the plan, its notes left empty: `matched[i]` is what entry `i` manages. Entries
-/// `selection` leaves out are skipped whole, their problems included: nothing is written.
-pub(super) fn build(
+/// Plans `config` against the live list read from `portal`. Every entry is matched, also those
+/// `--target` leaves out, so the live webhooks of those are neither unmanaged nor deleted; the
+/// entries left out are skipped whole, their problems included: nothing is written.
+pub fn plan(
     config: &Config,
     live: &[LiveWebhook],
-    matched: &[Option<usize>],
-    selection: &Selection,
     portal: &str,
-    options: &PlanOptions,
+    options: PlanOptions,
 ) -> Result<Plan, PlanError> {
+    let matched = matching::match_entries(config, live)?;
+    let selection = (options.selection.clone()).unwrap_or_else(|| Selection::all(config));
     let mut problems = Vec::new();
     let mut changes = Vec::new();
     let mut unchanged = Vec::new();
+    let mut secrets_not_sent = Vec::new();
+    let checked = |id: i32, verdict: &str| {
+        (options.secrets_checked.iter()).any(|c| c.id == id && c.verdict == verdict)
+    };
 
-    for (i, (entry, found)) in config.webhooks.iter().zip(matched).enumerate() {
+    for (i, (entry, found)) in config.webhooks.iter().zip(&matched).enumerate() {
         if !selection.includes(i) {
             continue;
         }
@@ -57,10 +63,18 @@ pub(super) fn build(
                 }
                 let body = merged(entry, w.settings());
                 // A secret the delivery log shows differs is sent like a rotated one.
-                let differs = (options.secrets_checked.iter())
-                    .any(|c| c.id == w.id && c.verdict == "differs");
-                let rotate = (options.rotate_secrets || differs) && body.secret_key.is_some();
-                let Some(change) = Change::update(w.clone(), body, rotate) else {
+                let rotate = (options.rotate_secrets || checked(w.id, "differs"))
+                    && body.secret_key.is_some();
+                let change = Change::update(w.clone(), body, rotate);
+                // Neither no write nor the enable call sends a secret; one found equal in the
+                // delivery log was compared after all.
+                if entry.secret.is_some()
+                    && !matches!(&change, Some(c) if matches!(c.op, Op::Update { .. }))
+                    && !checked(w.id, "verified")
+                {
+                    secrets_not_sent.push(Named::of(w));
+                }
+                let Some(change) = change else {
                     unchanged.push(Named::of(w));
                     continue;
                 };
@@ -94,12 +108,34 @@ pub(super) fn build(
         }
     }
 
+    // Creates whose uri a live webhook no entry manages has: with --prune, it is deleted.
+    let mut renames = Vec::new();
+    for change in &changes {
+        let Op::Create(body) = &change.op else {
+            continue;
+        };
+        let same_uri =
+            (live.iter().enumerate()).filter(|(i, w)| !managed.contains(i) && w.uri == body.uri);
+        for (_, w) in same_uri {
+            renames.push(RenameHint {
+                create: body.name.clone(),
+                id: w.id,
+                name: w.name.clone(),
+                deleted: options.prune,
+            });
+        }
+    }
     Ok(Plan {
         portal: portal.to_string(),
         changes,
         unchanged,
         unmanaged,
-        notes: Notes::default(),
+        notes: Notes {
+            left_out: selection.left_out(),
+            secrets_not_sent,
+            renames,
+            secrets_checked: options.secrets_checked,
+        },
     })
 }
 

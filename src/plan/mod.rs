@@ -18,6 +18,7 @@ use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, SecretRef};
 
 pub use crate::field::{Field, Value};
+pub use diff::plan;
 pub use fleet::Totals;
 pub use notes::{Notes, RenameHint, SecretChecked};
 pub use target::{Selection, TargetError, TargetKey};
@@ -188,28 +189,6 @@ pub struct PlanOptions {
     pub secrets_checked: Vec<SecretChecked>,
     /// The entries `--target` selects; `None` for every entry.
     pub selection: Option<Selection>,
-}
-
-/// Plans `config` against the live list read from `portal`. Every entry is matched, also those
-/// `--target` leaves out, so the live webhooks of those are neither unmanaged nor deleted.
-pub fn plan(
-    config: &Config,
-    live: &[LiveWebhook],
-    portal: &str,
-    options: PlanOptions,
-) -> Result<Plan, PlanError> {
-    let matched = matching::match_entries(config, live)?;
-    let selection = (options.selection.clone()).unwrap_or_else(|| Selection::all(config));
-    let mut plan = diff::build(config, live, &matched, &selection, portal, &options)?;
-    plan.notes = notes::collect(
-        config,
-        live,
-        &matched,
-        &selection,
-        &plan,
-        options.secrets_checked,
-    );
-    Ok(plan)
 }
 
 /// For each live webhook, the index of the entry of `config` that manages it.

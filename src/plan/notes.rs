@@ -1,16 +1,15 @@
 //! What a plan tells a reviewer beyond its changes: what `apply` will read from the
 //! environment, the secrets it will not send, the entries `--target` left out, and creates that
-//! look like renames. A note only ever explains; the variables `apply` reads are derived from
-//! the changes themselves (`Plan::secrets_needed`), so they cannot disagree with what is sent.
+//! look like renames, which the planner records (`diff`). A note only ever explains; the
+//! variables `apply` reads are derived from the changes (`Plan::secrets_needed`), so they
+//! cannot disagree with what is sent.
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::LiveWebhook;
-use crate::config::{Config, SecretRef};
+use crate::config::SecretRef;
 
-use super::target::Selection;
 use super::{Action, Change, Named, Op, Plan};
 
 /// The notes of one plan; a saved plan stores them as they are.
@@ -100,65 +99,5 @@ impl Plan {
             .renames
             .iter()
             .filter(move |r| create && r.create == change.name)
-    }
-}
-
-/// The notes of `plan`: `matched[i]` is what entry `i` manages, and only `selection`'s entries
-/// were planned.
-pub(super) fn collect(
-    config: &Config,
-    live: &[LiveWebhook],
-    matched: &[Option<usize>],
-    selection: &Selection,
-    plan: &Plan,
-    secrets_checked: Vec<SecretChecked>,
-) -> Notes {
-    let sends_secret: HashSet<i32> = plan
-        .changes
-        .iter()
-        .filter_map(|c| match &c.op {
-            Op::Update { id, body } if body.secret_key.is_some() => Some(*id),
-            _ => None,
-        })
-        .collect();
-    let secrets_not_sent = config
-        .webhooks
-        .iter()
-        .zip(matched)
-        .enumerate()
-        .filter(|(i, (entry, _))| selection.includes(*i) && entry.secret.is_some())
-        .filter_map(|(_, (_, found))| found.map(|i| &live[i]))
-        .filter(|w| !sends_secret.contains(&w.id))
-        // A secret found equal in the delivery log was compared after all.
-        .filter(|w| !(secrets_checked.iter()).any(|c| c.id == w.id && c.verdict == "verified"))
-        .map(Named::of)
-        .collect();
-
-    let managed: HashSet<usize> = matched.iter().flatten().copied().collect();
-    let deleted = plan.deleted_ids();
-    let mut renames = Vec::new();
-    for change in &plan.changes {
-        let Op::Create(body) = &change.op else {
-            continue;
-        };
-        let same_uri = live
-            .iter()
-            .enumerate()
-            .filter(|(i, w)| !managed.contains(i) && w.uri == body.uri);
-        for (_, w) in same_uri {
-            renames.push(RenameHint {
-                create: body.name.clone(),
-                id: w.id,
-                name: w.name.clone(),
-                deleted: deleted.contains(&w.id),
-            });
-        }
-    }
-
-    Notes {
-        left_out: selection.left_out(),
-        secrets_not_sent,
-        renames,
-        secrets_checked,
     }
 }
