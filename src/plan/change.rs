@@ -5,7 +5,7 @@
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use super::values::{last_failure, shown, shown_pair};
+use super::values::{last_failure, shown, shown_change};
 use super::{Action, Change, Field, FieldChange, Op, PlannedBody, Value};
 
 impl Change {
@@ -55,13 +55,18 @@ impl Change {
     /// the write is the enable call, which skips the portal's probe of a target that may be
     /// down; otherwise it is a PUT of the whole body, whose secret (when set) the plan shows.
     pub(crate) fn update(w: LiveWebhook, body: PlannedBody, rotate: bool) -> Option<Change> {
-        let mut fields = differences(&w, &body);
+        let live = w.settings();
+        // A secret is never a difference by itself: the portal cannot read it back.
+        let mut fields: Vec<FieldChange> = (Field::ALL.iter())
+            .filter_map(|&field| {
+                let (before, after) = (live.value(field)?, body.value(field)?);
+                (before != after).then(|| shown_change(field, before, after))
+            })
+            .collect();
         if fields.is_empty() && !rotate {
             return None;
         }
-        let failure = (body.enabled && !w.enabled)
-            .then(|| last_failure(&w))
-            .flatten();
+        let failure = last_failure(&w).filter(|_| body.enabled && !w.enabled);
         let (name, op) = if fields.len() == 1 && fields[0].field == Field::Enabled && !rotate {
             let op = Op::SetEnabled {
                 id: w.id,
@@ -135,27 +140,6 @@ pub(crate) fn enabled_only(w: &LiveWebhook, enabled: bool) -> PlannedBody {
         enabled,
         ..w.settings().map(|()| None, |triggers| triggers)
     }
-}
-
-/// The compared fields that differ between `w` and `body`, in `Field::ALL` order, as a plan
-/// shows them. A secret is never a difference by itself: the portal cannot read it back
-/// (`update` shows it when it is sent).
-fn differences(w: &LiveWebhook, body: &PlannedBody) -> Vec<FieldChange> {
-    let live = w.settings();
-    Field::ALL
-        .iter()
-        .filter_map(|&field| {
-            let (before, after) = (live.value(field)?, body.value(field)?);
-            (before != after).then(|| {
-                let (before, after) = shown_pair(field, before, after);
-                FieldChange {
-                    field,
-                    before,
-                    after,
-                }
-            })
-        })
-        .collect()
 }
 
 /// Why the portal would refuse `body`: `ssl: true` requires an https uri (docs/docspace-api.md §13).

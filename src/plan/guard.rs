@@ -10,7 +10,7 @@ const MIN_LIMIT: usize = 3;
 /// Share of the live webhooks a plan may delete when that is more than `MIN_LIMIT`.
 const SHARE_PERCENT: usize = 30;
 
-/// An explicit deletion limit, and where it was set (for the messages).
+/// An explicit deletion limit, by where it was set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MaxDeletes {
     /// `--max-deletes N`.
@@ -49,7 +49,6 @@ pub struct TooManyDeletes {
     pub deletes: usize,
     pub live: usize,
     pub limit: usize,
-    /// The explicit limit, if any.
     pub explicit: Option<MaxDeletes>,
 }
 
@@ -59,8 +58,8 @@ impl TooManyDeletes {
         self.explicit.is_none() && self.deletes == self.live
     }
 
-    /// What to do when the deletes are meant: the same kind of limit as the one that stopped
-    /// the plan, raised to the deletes.
+    /// When the deletes are meant: the same kind of limit as the one that stopped the plan,
+    /// raised.
     fn help(&self) -> String {
         let deletes = self.deletes;
         let raise = match self.explicit {
@@ -83,12 +82,7 @@ impl TooManyDeletes {
     }
 
     fn message(&self) -> String {
-        let TooManyDeletes {
-            deletes,
-            live,
-            limit,
-            ..
-        } = self;
+        let (deletes, live, limit) = (self.deletes, self.live, self.limit);
         if self.empties_the_portal() {
             return format!(
                 "refusing a plan that deletes every live webhook ({deletes} of {live}) without \
@@ -96,10 +90,7 @@ impl TooManyDeletes {
                  written"
             );
         }
-        let source = match self.explicit {
-            Some(explicit) => format!(" ({})", explicit.source()),
-            None => String::new(),
-        };
+        let source = (self.explicit.map(|e| format!(" ({})", e.source()))).unwrap_or_default();
         format!(
             "refusing a plan that deletes {deletes} of {live} live webhooks: the limit is \
              {limit}{source}; nothing was written"

@@ -1,8 +1,7 @@
-//! Pairs each entry of the file with the live webhook it manages.
-//!
-//! Names are not unique (docs/docspace-api.md §15), so a name key is only trusted when it
-//! names exactly one live webhook; anything ambiguous is an error that points at the entry,
-//! never a guess. Every problem is collected so the user fixes the file in one pass.
+//! Pairs each entry of the file with the live webhook it manages. Names are not unique
+//! (docs/docspace-api.md §15): a name key is trusted only when it names exactly one live
+//! webhook, anything ambiguous is an error at the entry, never a guess, and every problem is
+//! collected so the user fixes the file in one pass.
 
 use std::collections::HashMap;
 

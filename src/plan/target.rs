@@ -4,8 +4,8 @@
 
 use crate::config::{Config, Key};
 
-/// One `--target` value: the text the user wrote, and the key it selects: its text as the file
-/// writes it (an id's digits without leading zeros) and which kind of key it is.
+/// One `--target` value as written, and the key it selects: its text as the file writes it
+/// (an id's digits without leading zeros) and its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetKey {
     written: String,
@@ -24,7 +24,7 @@ enum Kind {
 }
 
 impl TargetKey {
-    /// Reads a `--target` value (clap's parser for it).
+    /// clap's parser for `--target`.
     pub fn parse(written: &str) -> Result<TargetKey, String> {
         let (text, kind) = if let Some(name) = written.strip_prefix("name:") {
             (name.to_string(), Kind::Name)
@@ -48,7 +48,6 @@ impl TargetKey {
         })
     }
 
-    /// The value as the user wrote it.
     pub fn as_str(&self) -> &str {
         &self.written
     }
@@ -71,7 +70,6 @@ impl TargetKey {
 pub struct Selection(Vec<bool>);
 
 impl Selection {
-    /// Every entry: a plan without `--target`.
     pub fn all(config: &Config) -> Selection {
         Selection(vec![true; config.webhooks.len()])
     }
@@ -136,13 +134,11 @@ impl Selection {
         self.0.get(entry).copied().unwrap_or(false)
     }
 
-    /// How many entries the plan does not cover.
     pub fn left_out(&self) -> usize {
         self.0.iter().filter(|covered| !**covered).count()
     }
 }
 
-/// A key as the file writes it.
 fn key_text(key: &Key) -> String {
     match key {
         Key::Name(name) => name.clone(),

@@ -3,7 +3,7 @@
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use super::{Field, LastFailure, Value};
+use super::{Field, FieldChange, LastFailure, Value};
 
 /// The portal's record of why deliveries failed, when it has one (docs/docspace-api.md §18:
 /// it disables a webhook itself after days of failures).
@@ -38,15 +38,18 @@ pub(super) fn shown(field: Field, value: Value) -> Value {
     }
 }
 
-/// Both sides of a change of `field`, shown. The comparison is on the real values, so a change
-/// of only a uri's password still shows (and is still written), marked as such.
-pub(super) fn shown_pair(field: Field, before: Value, after: Value) -> (Value, Value) {
-    let (before, after) = (shown(field, before), shown(field, after));
+/// A change of `field`, shown. The comparison is on the real values, so a change of only a
+/// uri's password still shows (and is still written), marked as such.
+pub(super) fn shown_change(field: Field, before: Value, after: Value) -> FieldChange {
+    let (before, mut after) = (shown(field, before), shown(field, after));
     if before == after
-        && let Value::Text(text) = &after
+        && let Value::Text(text) = &mut after
     {
-        let marked = Value::Text(format!("{text} (credentials changed)"));
-        return (before, marked);
+        text.push_str(" (credentials changed)");
     }
-    (before, after)
+    FieldChange {
+        field,
+        before,
+        after,
+    }
 }
