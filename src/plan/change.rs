@@ -134,14 +134,6 @@ impl Change {
     }
 }
 
-/// What the enable call amounts to: `w` with `enabled` flipped, keeping the stored secret.
-pub(crate) fn enabled_only(w: &LiveWebhook, enabled: bool) -> PlannedBody {
-    PlannedBody {
-        enabled,
-        ..w.settings().map(|()| None, |triggers| triggers)
-    }
-}
-
 /// Why the portal would refuse `body`: `ssl: true` requires an https uri (docs/docspace-api.md §13).
 pub(crate) fn ssl_needs_https(body: &PlannedBody) -> Option<String> {
     (body.ssl && body.uri.starts_with("http://")).then(|| {

@@ -126,14 +126,6 @@ impl Named {
 }
 
 impl Plan {
-    pub fn deleted_ids(&self) -> std::collections::HashSet<i32> {
-        self.changes
-            .iter()
-            .filter(|c| c.action == Action::Delete)
-            .filter_map(|c| c.id)
-            .collect()
-    }
-
     pub fn has_changes(&self) -> bool {
         !self.changes.is_empty()
     }

@@ -82,7 +82,7 @@ impl Selection {
         let Some(first) = configs.first() else {
             return Ok(Vec::new());
         };
-        let file = || first.source.name().to_string();
+        let file = first.source.name().to_string();
         let all: Vec<&Key> = configs
             .iter()
             .flat_map(|c| c.webhooks.iter().map(|w| &w.key))
@@ -96,10 +96,7 @@ impl Selection {
             })
             .collect();
         if !unknown.is_empty() {
-            return Err(TargetError::Unknown {
-                file: file(),
-                unknown,
-            });
+            return Err(TargetError::Unknown { file, unknown });
         }
         let ambiguous: Vec<String> = keys
             .iter()
@@ -112,10 +109,8 @@ impl Selection {
             .map(|k| k.as_str().to_string())
             .collect();
         if !ambiguous.is_empty() {
-            return Err(TargetError::Ambiguous {
-                file: file(),
-                keys: ambiguous,
-            });
+            let keys = ambiguous;
+            return Err(TargetError::Ambiguous { file, keys });
         }
         Ok(configs
             .iter()

@@ -17,7 +17,7 @@ use std::collections::HashSet;
 
 use self::format::{Body, Failed, File, Part, Write, with_secret};
 use self::header::{KIND, parse};
-use super::change::{enabled_only, ssl_needs_https};
+use super::change::ssl_needs_https;
 use super::{Change, Op, Plan, PlannedBody};
 use crate::api::PortalUrl;
 use crate::config::{Config, DesiredWebhook, Document, Key, Portal};
@@ -361,7 +361,20 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
         unmanaged: part.unmanaged,
         notes: part.notes,
     };
-    one_entry_per_webhook(&plan)?;
+    // No webhook is written twice or both written and listed as untouched, and no name is
+    // created twice: a plan made from one file never has either.
+    let (mut ids, mut created) = (HashSet::new(), HashSet::new());
+    let listed = plan.unchanged.iter().chain(&plan.unmanaged).map(|u| u.id);
+    if let Some(id) = (plan.changes.iter().filter_map(|c| c.id))
+        .chain(listed)
+        .find(|id| !ids.insert(*id))
+    {
+        return Err(format!("webhook #{id} appears more than once"));
+    }
+    let mut creates = plan.changes.iter().filter(|c| c.id.is_none());
+    if let Some(c) = creates.find(|c| !created.insert(&c.name)) {
+        return Err(format!("{:?} is created more than once", c.name));
+    }
     notes::check(&plan.notes, &plan)?;
     Ok(plan)
 }
@@ -452,7 +465,12 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
         Write::SetEnabled { against, enabled } => {
             let w = against.into_live()?;
             let (_, var) = entry_and_uri_var(config, (Some(w.id), &w.name), &[&w.uri])?;
-            let (id, body) = (w.id, enabled_only(&w, enabled));
+            // What the enable call amounts to: the stored secret is kept.
+            let body = PlannedBody {
+                enabled,
+                ..w.settings().map(|()| None, |triggers| triggers)
+            };
+            let id = w.id;
             let change = Change::update(w, body, false).ok_or_else(|| {
                 format!("set_enabled of #{id} changes nothing: enabled is already {enabled}")
             })?;
@@ -475,22 +493,4 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
     };
     change.mark_sensitive_uri(var);
     Ok(change)
-}
-
-/// No webhook is written twice or both written and listed as untouched, and no name is created
-/// twice: a plan made from one file never has either.
-fn one_entry_per_webhook(plan: &Plan) -> Result<(), String> {
-    let (mut ids, mut created) = (HashSet::new(), HashSet::new());
-    let listed = plan.unchanged.iter().chain(&plan.unmanaged).map(|u| u.id);
-    if let Some(id) = (plan.changes.iter().filter_map(|c| c.id))
-        .chain(listed)
-        .find(|id| !ids.insert(*id))
-    {
-        return Err(format!("webhook #{id} appears more than once"));
-    }
-    let mut creates = plan.changes.iter().filter(|c| c.id.is_none());
-    match creates.find(|c| !created.insert(&c.name)) {
-        Some(c) => Err(format!("{:?} is created more than once", c.name)),
-        None => Ok(()),
-    }
 }
