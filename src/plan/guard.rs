@@ -32,14 +32,6 @@ impl MaxDeletes {
             MaxDeletes::Flag(n) | MaxDeletes::File(n) | MaxDeletes::Saved(n) => n,
         }
     }
-
-    fn source(self) -> &'static str {
-        match self {
-            MaxDeletes::Flag(_) => "--max-deletes",
-            MaxDeletes::File(_) => "prune.maxDeletes in the file",
-            MaxDeletes::Saved(_) => "the saved plan's limit",
-        }
-    }
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -58,8 +50,7 @@ impl TooManyDeletes {
         self.explicit.is_none() && self.deletes == self.live
     }
 
-    /// When the deletes are meant: the same kind of limit as the one that stopped the plan,
-    /// raised.
+    /// When the deletes are meant: the kind of limit that stopped the plan, raised.
     fn help(&self) -> String {
         let deletes = self.deletes;
         let raise = match self.explicit {
@@ -90,7 +81,12 @@ impl TooManyDeletes {
                  written"
             );
         }
-        let source = (self.explicit.map(|e| format!(" ({})", e.source()))).unwrap_or_default();
+        let source = match self.explicit {
+            Some(MaxDeletes::Flag(_)) => " (--max-deletes)",
+            Some(MaxDeletes::File(_)) => " (prune.maxDeletes in the file)",
+            Some(MaxDeletes::Saved(_)) => " (the saved plan's limit)",
+            None => "",
+        };
         format!(
             "refusing a plan that deletes {deletes} of {live} live webhooks: the limit is \
              {limit}{source}; nothing was written"

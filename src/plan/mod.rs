@@ -64,8 +64,7 @@ pub struct Change {
     pub failure: Option<LastFailure>,
     /// The variable of a `uri: ${VAR}`: such a uri is sensitive, shown as `(sensitive)`.
     pub uri_var: Option<String>,
-    /// For a delete: the deliveries of its log it erases (docs/docspace-api.md §12, §21), when
-    /// they were read.
+    /// For a delete, when read: the deliveries it erases (docs/docspace-api.md §12, §21).
     pub deliveries: Option<u64>,
 }
 
@@ -97,8 +96,7 @@ pub enum Op {
     Delete { id: i32 },
 }
 
-/// A create or update body before its secret is resolved: `None` on an update keeps the stored
-/// one.
+/// A body before its secret is resolved: `None` on an update keeps the stored one.
 pub type PlannedBody = crate::field::Webhook<Option<SecretRef>>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

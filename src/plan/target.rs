@@ -74,10 +74,9 @@ impl Selection {
         Selection(vec![true; config.webhooks.len()])
     }
 
-    /// For each of `configs` (one per portal; a key may be one portal's only), the entries
-    /// keyed by one of `keys`, every entry when `keys` is empty; refused with the keys none of
-    /// `configs` has, each named with the closest key of them all, or else with the bare keys
-    /// that are both an id key and a name key there.
+    /// For each of `configs` (one per portal), the entries keyed by one of `keys` (all when
+    /// none); refused with the keys none of them has, each with the closest key, or else with
+    /// the bare keys that are both an id key and a name key.
     pub fn of_each(configs: &[&Config], keys: &[TargetKey]) -> Result<Vec<Selection>, TargetError> {
         let Some(first) = configs.first() else {
             return Ok(Vec::new());

@@ -38,8 +38,7 @@ pub(super) struct Failed {
 pub(super) struct Part {
     /// `None` for the one portal of a `portal:` file.
     pub name: Option<String>,
-    /// The URL `--portal` or DOCSPACE_URL gave a file without `portal:`; `None` whenever the
-    /// file names it.
+    /// The URL `--portal` or DOCSPACE_URL gave a file without `portal:`.
     pub portal: Option<String>,
     /// The deletion limit (`null`: the default), which `apply FILE` checks again.
     pub max_deletes: Option<usize>,
@@ -102,8 +101,7 @@ impl Body {
     }
 }
 
-/// `body` with the secret it sends (when `sent`): the variable the file's entry names
-/// (`in_file`).
+/// `body` with the secret it sends (when `sent`): the variable the file's entry names.
 pub(super) fn with_secret(
     mut body: PlannedBody,
     sent: bool,
