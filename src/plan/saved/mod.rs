@@ -319,29 +319,27 @@ fn write_of(change: &Change, key: &SecretString) -> Result<Write, SavedPlanError
         hidden(&mut body.uri);
         Ok::<_, SavedPlanError>(body)
     };
-    let against = change.before.clone().map(|mut w| {
+    let against = || {
+        let mut w = (change.before.clone())
+            .expect("only a create is made without its live record (plan::change)");
         hidden(&mut w.uri);
         w.map_triggers(TriggerSet::names)
-    });
-    let write = match (&change.op, against) {
-        (Op::Create(b), _) => Write::Create { webhook: body(b)? },
-        (Op::Update { body: b, .. }, Some(against)) => Write::Update {
-            against,
+    };
+    Ok(match &change.op {
+        Op::Create(b) => Write::Create { webhook: body(b)? },
+        Op::Update { body: b, .. } => Write::Update {
+            against: against(),
             webhook: body(b)?,
         },
-        (Op::SetEnabled { enabled, .. }, Some(against)) => Write::SetEnabled {
-            against,
+        Op::SetEnabled { enabled, .. } => Write::SetEnabled {
+            against: against(),
             enabled: *enabled,
         },
-        (Op::Delete { .. }, Some(against)) => Write::Delete {
-            against,
+        Op::Delete { .. } => Write::Delete {
+            against: against(),
             deliveries: change.deliveries,
         },
-        (Op::Update { .. } | Op::SetEnabled { .. } | Op::Delete { .. }, None) => {
-            unreachable!("only a create is made without its live record (plan::change)")
-        }
-    };
-    Ok(write)
+    })
 }
 
 /// The plan of one part, for the portal at `url` whose desired state is `config` (where each
