@@ -66,8 +66,8 @@ pub fn plan(
                 let rotate = (options.rotate_secrets || checked(w.id, "differs"))
                     && body.secret_key.is_some();
                 let change = Change::update(w.clone(), body, rotate);
-                // Neither no write nor the enable call sends a secret; one found equal in the
-                // delivery log was compared after all.
+                // No write, or the enable call, sends no secret; one found equal in the delivery
+                // log was compared after all.
                 if entry.secret.is_some()
                     && !matches!(&change, Some(c) if matches!(c.op, Op::Update { .. }))
                     && !checked(w.id, "verified")

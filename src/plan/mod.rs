@@ -28,7 +28,7 @@ pub use target::{Selection, TargetError, TargetKey};
 pub struct Plan {
     /// The portal the plan was computed against, as `PortalUrl::as_str` shows it.
     pub portal: String,
-    /// Creates and updates in file order.
+    /// Creates and updates in file order, then deletes by id.
     pub changes: Vec<Change>,
     /// Webhooks in the file that need nothing.
     pub unchanged: Vec<Named>,

@@ -20,9 +20,7 @@ pub fn check_fresh(
             target: target_portal.to_string(),
         });
     }
-    let changes: Vec<String> = plan
-        .changes
-        .iter()
+    let changes: Vec<String> = (plan.changes.iter())
         .filter_map(|c| staleness(c, live))
         .collect();
     if changes.is_empty() {
@@ -51,9 +49,8 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
             )
         });
     }
-    let Some(before) = &change.before else {
-        unreachable!("only a create is made without its live record (plan::change)");
-    };
+    let before = (change.before.as_ref())
+        .expect("only a create is made without its live record (plan::change)");
     let Some(now) = live.iter().find(|w| w.id == before.id) else {
         return Some(format!(
             "#{} {:?} was deleted on the portal",
