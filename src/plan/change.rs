@@ -1,13 +1,11 @@
-//! The one place a `Change` is made. A change is described by the write it sends (`Op`) and,
-//! for a webhook that exists, the live record it was computed against; everything else a plan
-//! shows or counts (action, id, name, the field diff, the last-failure note) is derived here
-//! from those two. The planner and a saved plan read back (`saved`) both build their changes
-//! through these functions, so what is shown, what the deletion guard counts and what is sent
-//! cannot disagree.
+//! The one place a `Change` is made, from the write it sends (`Op`) and the live record it was
+//! computed against: everything a plan shows or counts is derived here from those two. The
+//! planner and a saved plan read back (`saved`) both build changes here, so what is shown,
+//! what the deletion guard counts and what is sent cannot disagree.
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use super::values::{last_failure, shown, shown_pair};
+use super::values::{last_failure, shown, shown_change};
 use super::{Action, Change, Field, FieldChange, Op, PlannedBody, Value};
 
 impl Change {
@@ -57,13 +55,18 @@ impl Change {
     /// the write is the enable call, which skips the portal's probe of a target that may be
     /// down; otherwise it is a PUT of the whole body, whose secret (when set) the plan shows.
     pub(crate) fn update(w: LiveWebhook, body: PlannedBody, rotate: bool) -> Option<Change> {
-        let mut fields = differences(&w, &body);
+        let live = w.settings();
+        // A secret is never a difference by itself: the portal cannot read it back.
+        let mut fields: Vec<FieldChange> = (Field::ALL.iter())
+            .filter_map(|&field| {
+                let (before, after) = (live.value(field)?, body.value(field)?);
+                (before != after).then(|| shown_change(field, before, after))
+            })
+            .collect();
         if fields.is_empty() && !rotate {
             return None;
         }
-        let failure = (body.enabled && !w.enabled)
-            .then(|| last_failure(&w))
-            .flatten();
+        let failure = last_failure(&w).filter(|_| body.enabled && !w.enabled);
         let (name, op) = if fields.len() == 1 && fields[0].field == Field::Enabled && !rotate {
             let op = Op::SetEnabled {
                 id: w.id,
@@ -95,8 +98,7 @@ impl Change {
         })
     }
 
-    /// The change that sends `op`, shown as `name` with `fields`, computed against `before`
-    /// (only a create has none). Its action and id are the op's.
+    /// Its action and id are the op's.
     fn of(name: String, fields: Vec<FieldChange>, op: Op, before: Option<LiveWebhook>) -> Change {
         let (action, id) = match op {
             Op::Create(_) => (Action::Create, None),
@@ -115,20 +117,12 @@ impl Change {
             deliveries: None,
         }
     }
-}
 
-impl Change {
-    /// The same change, for a webhook whose uri the file reads from `var` (`uri: ${VAR}`) when
-    /// it does: the uri, before and after, shows as `(sensitive)`; a change of it stays listed.
-    pub(crate) fn with_sensitive_uri(mut self, var: Option<&str>) -> Change {
-        if let Some(var) = var {
-            self.mark_sensitive_uri(var);
-        }
-        self
-    }
-
-    /// Makes this change one of a webhook whose uri the file reads from `var`, in place.
-    pub(crate) fn mark_sensitive_uri(&mut self, var: &str) {
+    /// Makes this the change of a webhook whose uri the file reads from `var` (`uri: ${VAR}`),
+    /// when it does: the uri, before and after, shows as `(sensitive)`; a change of it stays
+    /// listed.
+    pub(crate) fn mark_sensitive_uri(&mut self, var: Option<&str>) {
+        let Some(var) = var else { return };
         for f in self.fields.iter_mut().filter(|f| f.field == Field::Uri) {
             for side in [&mut f.before, &mut f.after] {
                 if *side != Value::None {
@@ -138,36 +132,6 @@ impl Change {
         }
         self.uri_var = Some(var.to_string());
     }
-}
-
-/// The body that only flips `enabled` on `w`: what the enable call amounts to. It keeps the
-/// stored secret.
-pub(crate) fn enabled_only(w: &LiveWebhook, enabled: bool) -> PlannedBody {
-    PlannedBody {
-        enabled,
-        ..w.settings().map(|()| None, |triggers| triggers)
-    }
-}
-
-/// The compared fields that differ between `w` and `body`, in `Field::ALL` order, as a plan
-/// shows them. A secret is never a difference by itself: the portal cannot read it back
-/// (`update` shows it when it is sent).
-fn differences(w: &LiveWebhook, body: &PlannedBody) -> Vec<FieldChange> {
-    let live = w.settings();
-    Field::ALL
-        .iter()
-        .filter_map(|&field| {
-            let (before, after) = (live.value(field)?, body.value(field)?);
-            (before != after).then(|| {
-                let (before, after) = shown_pair(field, before, after);
-                FieldChange {
-                    field,
-                    before,
-                    after,
-                }
-            })
-        })
-        .collect()
 }
 
 /// Why the portal would refuse `body`: `ssl: true` requires an https uri (docs/docspace-api.md §13).

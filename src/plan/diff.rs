@@ -1,38 +1,39 @@
-//! Turns matched pairs into changes: the desired body of each webhook the file manages, merged
-//! with its live values, and the one request that fixes it (built by `change`).
-//!
-//! Only fields the file sets are compared (a field left out is not managed), timestamps and
-//! delivery status never are, and a secret is never a difference by itself because the API
-//! cannot read it back (docs/docspace-api.md §14).
+//! Turns matched pairs into changes: each entry's body merged over its live values, and the
+//! one request that fixes it (`change`). Only fields the file sets are compared; a secret is
+//! never a difference by itself, the API cannot read it back (docs/docspace-api.md §14).
 
 use std::collections::HashSet;
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use crate::config::{Config, DesiredWebhook, Problem, problem_at};
+use crate::config::{Config, DesiredWebhook, Key, Problem, problem_at};
 use crate::field::Webhook;
 use crate::triggers::TriggerSet;
 
 use super::change::ssl_needs_https;
-use super::matching::Match;
-use super::{Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, Selection};
+use super::{Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, RenameHint};
+use super::{Selection, matching};
 
-/// Builds the plan from the matching: `matched[i]` is what entry `i` manages. Only the
-/// entries `selection` covers are planned; the others are left out whole (their problems about
-/// the write included, since nothing is written for them). The notes are left empty.
-pub(super) fn build(
+/// Plans `config` against the live list read from `portal`. Every entry is matched, also those
+/// `--target` leaves out, so the live webhooks of those are neither unmanaged nor deleted; the
+/// entries left out are skipped whole, their problems included: nothing is written.
+pub fn plan(
     config: &Config,
     live: &[LiveWebhook],
-    matched: &[Match],
-    selection: &Selection,
     portal: &str,
-    options: &PlanOptions,
+    options: PlanOptions,
 ) -> Result<Plan, PlanError> {
+    let matched = matching::match_entries(config, live)?;
+    let selection = (options.selection.clone()).unwrap_or_else(|| Selection::all(config));
     let mut problems = Vec::new();
     let mut changes = Vec::new();
     let mut unchanged = Vec::new();
+    let mut secrets_not_sent = Vec::new();
+    let checked = |id: i32, verdict: &str| {
+        (options.secrets_checked.iter()).any(|c| c.id == id && c.verdict == verdict)
+    };
 
-    for (i, (entry, found)) in config.webhooks.iter().zip(matched).enumerate() {
+    for (i, (entry, found)) in config.webhooks.iter().zip(&matched).enumerate() {
         if !selection.includes(i) {
             continue;
         }
@@ -42,15 +43,18 @@ pub(super) fn build(
             entry.uri_var.is_none() || entry.uri.is_some(),
             "a uri variable is read before planning"
         );
-        let change = match *found {
-            Match::New(name) => {
+        let mut change = match *found {
+            None => {
                 if let Some(problem) = config.missing_for_create_problem(entry) {
                     problems.push(problem);
                     continue;
                 }
+                let Key::Name(name) = &entry.key else {
+                    unreachable!("an id key no live webhook has is refused (matching)");
+                };
                 Change::create(merged(entry, created(name)))
             }
-            Match::Live(i) => {
+            Some(i) => {
                 let w = &live[i];
                 if entry.uri_var.is_some() {
                     // The live uri is the variable's previous value: as secret as the new one,
@@ -58,9 +62,19 @@ pub(super) fn build(
                     crate::redact::register(&w.uri);
                 }
                 let body = merged(entry, w.settings());
-                let rotate = (options.rotate_secrets || options.secret_differs(w.id))
+                // A secret the delivery log shows differs is sent like a rotated one.
+                let rotate = (options.rotate_secrets || checked(w.id, "differs"))
                     && body.secret_key.is_some();
-                let Some(change) = Change::update(w.clone(), body, rotate) else {
+                let change = Change::update(w.clone(), body, rotate);
+                // No write, or the enable call, sends no secret; one found equal in the delivery
+                // log was compared after all.
+                if entry.secret.is_some()
+                    && !matches!(&change, Some(c) if matches!(c.op, Op::Update { .. }))
+                    && !checked(w.id, "verified")
+                {
+                    secrets_not_sent.push(Named::of(w));
+                }
+                let Some(change) = change else {
                     unchanged.push(Named::of(w));
                     continue;
                 };
@@ -73,18 +87,16 @@ pub(super) fn build(
             problems.push(plain_http_with_ssl(config, entry, &body.uri));
             continue;
         }
-        changes.push(change.with_sensitive_uri(entry.uri_var.as_deref()));
+        change.mark_sensitive_uri(entry.uri_var.as_deref());
+        changes.push(change);
     }
     if !problems.is_empty() {
         return Err(PlanError::from_problems(problems));
     }
 
-    let managed: HashSet<usize> = matched.iter().filter_map(Match::live_index).collect();
-    let mut absent: Vec<&LiveWebhook> = live
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !managed.contains(i))
-        .map(|(_, w)| w)
+    let managed: HashSet<usize> = matched.iter().flatten().copied().collect();
+    let mut absent: Vec<&LiveWebhook> = (live.iter().enumerate())
+        .filter_map(|(i, w)| (!managed.contains(&i)).then_some(w))
         .collect();
     absent.sort_by_key(|w| w.id);
     let mut unmanaged = Vec::new();
@@ -96,12 +108,34 @@ pub(super) fn build(
         }
     }
 
+    // Creates whose uri a live webhook no entry manages has: with --prune, it is deleted.
+    let mut renames = Vec::new();
+    for change in &changes {
+        let Op::Create(body) = &change.op else {
+            continue;
+        };
+        let same_uri =
+            (live.iter().enumerate()).filter(|(i, w)| !managed.contains(i) && w.uri == body.uri);
+        for (_, w) in same_uri {
+            renames.push(RenameHint {
+                create: body.name.clone(),
+                id: w.id,
+                name: w.name.clone(),
+                deleted: options.prune,
+            });
+        }
+    }
     Ok(Plan {
         portal: portal.to_string(),
         changes,
         unchanged,
         unmanaged,
-        notes: Notes::default(),
+        notes: Notes {
+            left_out: selection.left_out(),
+            secrets_not_sent,
+            renames,
+            secrets_checked: options.secrets_checked,
+        },
     })
 }
 

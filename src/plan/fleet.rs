@@ -1,6 +1,5 @@
-//! The plans of a run, one per selected portal, each made and shown on its own, so a portal
-//! that cannot be planned (unreachable, its key refused or unset) is reported in its own
-//! section while the others still plan and apply.
+//! The plans of a run, one per selected portal: one that cannot be planned is reported in its
+//! own section while the others still plan and apply.
 
 use super::{Counts, Plan};
 use crate::run::Run;

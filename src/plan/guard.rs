@@ -3,14 +3,14 @@
 //! `webhooks: {}` is the classic) needs an explicit limit of at least that many, whatever the
 //! default would allow; a limit in the reviewed file is as deliberate as the flag.
 
-use super::{Action, Plan};
+use super::Plan;
 
 /// Deletes always allowed without `--max-deletes`.
 const MIN_LIMIT: usize = 3;
 /// Share of the live webhooks a plan may delete when that is more than `MIN_LIMIT`.
 const SHARE_PERCENT: usize = 30;
 
-/// An explicit deletion limit, and where it was set (for the messages).
+/// An explicit deletion limit, by where it was set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MaxDeletes {
     /// `--max-deletes N`.
@@ -32,14 +32,6 @@ impl MaxDeletes {
             MaxDeletes::Flag(n) | MaxDeletes::File(n) | MaxDeletes::Saved(n) => n,
         }
     }
-
-    fn source(self) -> &'static str {
-        match self {
-            MaxDeletes::Flag(_) => "--max-deletes",
-            MaxDeletes::File(_) => "prune.maxDeletes in the file",
-            MaxDeletes::Saved(_) => "the saved plan's limit",
-        }
-    }
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -49,7 +41,6 @@ pub struct TooManyDeletes {
     pub deletes: usize,
     pub live: usize,
     pub limit: usize,
-    /// The explicit limit, if any.
     pub explicit: Option<MaxDeletes>,
 }
 
@@ -59,8 +50,7 @@ impl TooManyDeletes {
         self.explicit.is_none() && self.deletes == self.live
     }
 
-    /// What to do when the deletes are meant: the same kind of limit as the one that stopped
-    /// the plan, raised to the deletes.
+    /// When the deletes are meant: the kind of limit that stopped the plan, raised.
     fn help(&self) -> String {
         let deletes = self.deletes;
         let raise = match self.explicit {
@@ -83,12 +73,7 @@ impl TooManyDeletes {
     }
 
     fn message(&self) -> String {
-        let TooManyDeletes {
-            deletes,
-            live,
-            limit,
-            ..
-        } = self;
+        let (deletes, live, limit) = (self.deletes, self.live, self.limit);
         if self.empties_the_portal() {
             return format!(
                 "refusing a plan that deletes every live webhook ({deletes} of {live}) without \
@@ -97,8 +82,10 @@ impl TooManyDeletes {
             );
         }
         let source = match self.explicit {
-            Some(explicit) => format!(" ({})", explicit.source()),
-            None => String::new(),
+            Some(MaxDeletes::Flag(_)) => " (--max-deletes)",
+            Some(MaxDeletes::File(_)) => " (prune.maxDeletes in the file)",
+            Some(MaxDeletes::Saved(_)) => " (the saved plan's limit)",
+            None => "",
         };
         format!(
             "refusing a plan that deletes {deletes} of {live} live webhooks: the limit is \
@@ -114,7 +101,7 @@ pub fn check(
     live: usize,
     max_deletes: Option<MaxDeletes>,
 ) -> Result<(), TooManyDeletes> {
-    let deletes = plan.count(Action::Delete);
+    let deletes = plan.counts().delete;
     let default_limit = MIN_LIMIT.max(live * SHARE_PERCENT / 100);
     let limit = max_deletes.map_or(default_limit, MaxDeletes::value);
     let refused = TooManyDeletes {
@@ -132,7 +119,7 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Change, Op};
+    use crate::plan::{Action, Change, Op};
 
     fn deleting(n: usize) -> Plan {
         let changes = (0..n)

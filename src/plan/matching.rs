@@ -1,38 +1,19 @@
-//! Pairs each entry of the file with the live webhook it manages.
-//!
-//! Names are not unique (docs/docspace-api.md §15), so a name key is only trusted when it
-//! names exactly one live webhook; anything ambiguous is an error that points at the entry,
-//! never a guess. Every problem is collected so the user fixes the file in one pass.
+//! Pairs each entry of the file with the live webhook it manages. Names are not unique
+//! (docs/docspace-api.md §15): a name key is trusted only when it names exactly one live
+//! webhook, anything ambiguous is an error at the entry, never a guess, and every problem is
+//! collected so the user fixes the file in one pass.
 
 use std::collections::HashMap;
 
 use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, Key, problem_at};
 
-/// What an entry of the file manages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Match<'c> {
-    /// The live webhook at this index of the list.
-    Live(usize),
-    /// None yet: the entry is keyed by this name, which no live webhook has, so it is created.
-    New(&'c str),
-}
-
-impl Match<'_> {
-    /// The index in the live list of the webhook this entry manages, if there is one yet.
-    pub(super) fn live_index(&self) -> Option<usize> {
-        match self {
-            Match::Live(i) => Some(*i),
-            Match::New(_) => None,
-        }
-    }
-}
-
-/// For each entry in file order, what it manages.
-pub(super) fn match_entries<'c>(
-    config: &'c Config,
+/// For each entry in file order, the index in `live` of the webhook it manages; `None` for a
+/// name key no live webhook has, which is created.
+pub(super) fn match_entries(
+    config: &Config,
     live: &[LiveWebhook],
-) -> Result<Vec<Match<'c>>, ConfigError> {
+) -> Result<Vec<Option<usize>>, ConfigError> {
     let mut problems = Vec::new();
     let mut matched = Vec::with_capacity(config.webhooks.len());
     // Indexed once: a portal may have thousands of webhooks, and each entry looks up one.
@@ -48,7 +29,7 @@ pub(super) fn match_entries<'c>(
     for (entry_index, entry) in config.webhooks.iter().enumerate() {
         let found = match &entry.key {
             Key::Id(id) => match by_id.get(id) {
-                Some(&i) => Match::Live(i),
+                Some(&i) => Some(i),
                 None => {
                     problems.push(problem_at(
                         &config.source,
@@ -68,8 +49,8 @@ pub(super) fn match_entries<'c>(
             Key::Name(name) => {
                 let hits = by_name.get(name.as_str()).map_or(&[][..], Vec::as_slice);
                 match hits {
-                    [] => Match::New(name),
-                    [one] => Match::Live(*one),
+                    [] => None,
+                    [one] => Some(*one),
                     many => {
                         let ids: Vec<String> =
                             many.iter().map(|&i| live[i].id.to_string()).collect();
@@ -94,7 +75,7 @@ pub(super) fn match_entries<'c>(
                 }
             }
         };
-        if let Match::Live(live_index) = found {
+        if let Some(live_index) = found {
             if let Some(&first) = claimed.get(&live_index) {
                 let w = &live[live_index];
                 problems.push(problem_at(

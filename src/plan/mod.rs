@@ -1,12 +1,8 @@
 //! Stage 3: desired + live -> the list of changes. Pure: no I/O, no secrets resolved.
 //!
-//! A `Plan` is the single source of truth for both the renderers and the applier: every write
-//! `apply` sends is one `Change::op` here, and every `Change` carries the field-level diff a
-//! reviewer reads, derived from that op and the live record in one place (`change`). So
-//! "apply writes only what the plan shows" holds by construction. A saved plan stores the
-//! writes in its own format (`saved::format`); the webhook record (`field::Webhook`), `Named`
-//! and the notes it stores as they are, so their field names are part of that format (the
-//! saved-plan snapshots pin it).
+//! Every write `apply` sends is one `Change::op`, and the diff a reviewer reads is derived from
+//! that op and the live record in one place (`change`): apply writes only what the plan shows.
+//! A saved plan stores `Named` and the notes as they are: their field names are its format.
 
 mod change;
 mod diff;
@@ -22,6 +18,7 @@ use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, SecretRef};
 
 pub use crate::field::{Field, Value};
+pub use diff::plan;
 pub use fleet::Totals;
 pub use notes::{Notes, RenameHint, SecretChecked};
 pub use target::{Selection, TargetError, TargetKey};
@@ -31,7 +28,7 @@ pub use target::{Selection, TargetError, TargetKey};
 pub struct Plan {
     /// The portal the plan was computed against, as `PortalUrl::as_str` shows it.
     pub portal: String,
-    /// Creates and updates in file order.
+    /// Creates and updates in file order, then deletes by id.
     pub changes: Vec<Change>,
     /// Webhooks in the file that need nothing.
     pub unchanged: Vec<Named>,
@@ -60,25 +57,18 @@ pub struct Change {
     pub name: String,
     pub fields: Vec<FieldChange>,
     pub op: Op,
-    /// The live record this change was computed against; `None` for a create, and only for a
-    /// create (`change` makes every other change from its live record).
+    /// The live record this change was computed against; `None` only for a create.
     pub before: Option<LiveWebhook>,
     /// Set when the portal itself probably caused the drift (it disables a webhook whose
-    /// deliveries keep failing, docs/docspace-api.md §18), so a reviewer knows re-enabling hits
-    /// a failing target.
+    /// deliveries keep failing, docs/docspace-api.md §18): re-enabling hits a failing target.
     pub failure: Option<LastFailure>,
-    /// For a webhook whose uri the file reads from a variable (`uri: ${VAR}`), the variable:
-    /// such a uri is sensitive, and every field change shows it as `(sensitive)`
-    /// (`Change::with_sensitive_uri`).
+    /// The variable of a `uri: ${VAR}`: such a uri is sensitive, shown as `(sensitive)`.
     pub uri_var: Option<String>,
-    /// For a delete: how many deliveries of the webhook's log it erases with it (the log's
-    /// `total`, docs/docspace-api.md §12, §21), read from the portal when the plan was made;
-    /// `None` for the other changes, and when it was not read.
+    /// For a delete, when read: the deliveries it erases (docs/docspace-api.md §12, §21).
     pub deliveries: Option<u64>,
 }
 
-/// The last delivery failure the portal recorded for a webhook, serialized as the JSON plan's
-/// `failure`.
+/// The last delivery failure the portal recorded for a webhook (the JSON plan's `failure`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LastFailure {
     /// As the portal wrote it (tenant-local time; informational only).
@@ -106,9 +96,7 @@ pub enum Op {
     Delete { id: i32 },
 }
 
-/// A create or update body before its secret is resolved: the secret is sent only when the
-/// file sets `secretKey` (`None` on an update keeps the stored one), and a saved plan records
-/// only the variable's name (see `saved`).
+/// A body before its secret is resolved: `None` on an update keeps the stored one.
 pub type PlannedBody = crate::field::Webhook<Option<SecretRef>>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,8 +106,7 @@ pub struct FieldChange {
     pub after: Value,
 }
 
-/// A webhook by id and name: one left unchanged, left unmanaged, or sent no secret. Saved
-/// plans store it as it is (`saved::format`).
+/// A webhook by id and name: one left unchanged, left unmanaged, or sent no secret.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Named {
@@ -137,28 +124,16 @@ impl Named {
 }
 
 impl Plan {
-    /// The ids of the webhooks this plan deletes.
-    pub fn deleted_ids(&self) -> std::collections::HashSet<i32> {
-        self.changes
-            .iter()
-            .filter(|c| c.action == Action::Delete)
-            .filter_map(|c| c.id)
-            .collect()
-    }
-
-    pub fn count(&self, action: Action) -> usize {
-        self.changes.iter().filter(|c| c.action == action).count()
-    }
-
     pub fn has_changes(&self) -> bool {
         !self.changes.is_empty()
     }
 
     pub fn counts(&self) -> Counts {
+        let count = |action| self.changes.iter().filter(|c| c.action == action).count();
         Counts {
-            create: self.count(Action::Create),
-            update: self.count(Action::Update),
-            delete: self.count(Action::Delete),
+            create: count(Action::Create),
+            update: count(Action::Update),
+            delete: count(Action::Delete),
             unchanged: self.unchanged.len(),
         }
     }
@@ -169,7 +144,7 @@ impl Plan {
     }
 }
 
-/// How many webhooks a plan (or a run's plans) creates, updates, deletes and leaves unchanged.
+/// What a plan (or a run's plans) creates, updates, deletes and leaves unchanged.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     pub create: usize,
@@ -196,56 +171,25 @@ pub type PlanError = ConfigError;
 pub struct PlanOptions {
     /// Delete live webhooks the file does not mention, instead of listing them as unmanaged.
     pub prune: bool,
-    /// Send the configured secret of every webhook whose entry sets `secretKey`, even when
-    /// nothing else drifted: a changed secret cannot be detected (the API never returns it).
+    /// Send every secret the file sets, even when nothing else drifted: a changed secret
+    /// cannot be detected (the API never returns it).
     pub rotate_secrets: bool,
-    /// What `--verify-secrets` read in the delivery log, by webhook: a secret that differs is
-    /// sent even when nothing else drifted; one verified equal is compared, so it is not among
-    /// the secrets the plan says it cannot compare. Shown as the plan's `secrets_checked`.
+    /// What `--verify-secrets` read in the delivery log: a secret that differs is sent, one
+    /// verified equal counts as compared.
     pub secrets_checked: Vec<SecretChecked>,
     /// The entries `--target` selects; `None` for every entry.
     pub selection: Option<Selection>,
 }
 
-impl PlanOptions {
-    /// Whether the portal signs webhook `id`'s deliveries with another secret than the file's.
-    fn secret_differs(&self, id: i32) -> bool {
-        (self.secrets_checked.iter()).any(|c| c.id == id && c.verdict == "differs")
-    }
-}
-
-/// Plans `config` against the live list read from `portal`. Every entry is matched, also those
-/// `--target` leaves out, so the live webhooks of those are neither unmanaged nor deleted.
-pub fn plan(
-    config: &Config,
-    live: &[LiveWebhook],
-    portal: &str,
-    options: PlanOptions,
-) -> Result<Plan, PlanError> {
-    let matched = matching::match_entries(config, live)?;
-    let selection = (options.selection.clone()).unwrap_or_else(|| Selection::all(config));
-    let mut plan = diff::build(config, live, &matched, &selection, portal, &options)?;
-    plan.notes = notes::collect(
-        config,
-        live,
-        &matched,
-        &selection,
-        &plan,
-        options.secrets_checked,
-    );
-    Ok(plan)
-}
-
-/// For each live webhook (by index in `live`), the index of the entry of `config` that manages
-/// it, matched as a plan matches them.
+/// For each live webhook, the index of the entry of `config` that manages it.
 pub fn managing_entries(
     config: &Config,
     live: &[LiveWebhook],
 ) -> Result<Vec<Option<usize>>, PlanError> {
     let matched = matching::match_entries(config, live)?;
     let mut managing = vec![None; live.len()];
-    for (entry, found) in matched.iter().enumerate() {
-        if let Some(i) = found.live_index() {
+    for (entry, &i) in matched.iter().enumerate() {
+        if let Some(i) = i {
             managing[i] = Some(entry);
         }
     }

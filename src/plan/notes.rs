@@ -1,45 +1,36 @@
 //! What a plan tells a reviewer beyond its changes: what `apply` will read from the
 //! environment, the secrets it will not send, the entries `--target` left out, and creates that
-//! look like renames.
-//!
-//! None of it changes what `apply` sends: a note only ever explains. The variables `apply`
-//! reads are derived from the changes themselves (`Plan::secrets_needed`), so they cannot
-//! disagree with what is resolved; the other notes need the file and the live list, so the
-//! planner records them (`collect`) and a saved plan stores them (`saved::format`).
+//! look like renames, which the planner records (`diff`). A note only ever explains; the
+//! variables `apply` reads are derived from the changes (`Plan::secrets_needed`), so they
+//! cannot disagree with what is sent.
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::LiveWebhook;
-use crate::config::{Config, SecretRef};
+use crate::config::SecretRef;
 
-use super::matching::Match;
-use super::target::Selection;
 use super::{Action, Change, Named, Op, Plan};
 
-/// The notes of one plan. Empty (the default) when there is nothing to say. A saved plan
-/// stores them as they are (`saved::notes`).
+/// The notes of one plan; a saved plan stores them as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Notes {
     /// Entries of the file that `--target` left out: neither compared nor written.
     pub left_out: usize,
-    /// Webhooks whose entry sets `secretKey` but that get no secret from this plan: nothing
-    /// else drifted, or only `enabled` did (sent by the enable call, which takes no secret).
-    /// The portal never returns secrets, so whether they differ is unknown.
+    /// Webhooks whose entry sets `secretKey` but that get no secret from this plan (unchanged,
+    /// or only enabled): the portal never returns secrets, so whether they differ is unknown.
     pub secrets_not_sent: Vec<Named>,
     /// Creates whose uri a live webhook that no entry manages already has.
     pub renames: Vec<RenameHint>,
-    /// `--verify-secrets`: what the delivery log said of the file's secret, for each managed
-    /// webhook whose entry sets one. Absent from a saved plan made without it.
+    /// `--verify-secrets`: what the delivery log said of each managed webhook's secret.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets_checked: Vec<SecretChecked>,
 }
 
 /// The file's secret checked against a webhook's latest signed delivery
-/// (`health::check_secret`): `verdict` is `verified`, `differs` or `unverifiable`, `detail`
-/// the sentence that says on what evidence. Neither holds a secret or a signature.
+/// (`health::check_secret`): `verdict` is `verified`, `differs` or `unverifiable`, `detail` on
+/// what evidence. Neither holds a secret or a signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecretChecked {
@@ -49,10 +40,9 @@ pub struct SecretChecked {
     pub detail: String,
 }
 
-/// A create that may be meant as a rename: keyed by name, the entry matches no live webhook,
-/// but a live webhook that no entry manages has the same uri. Creating a new one (and, with
-/// `--prune`, deleting the old) loses the old one's id and delivery history; keying the entry
-/// by that id renames it instead.
+/// A create that may be meant as a rename: a live webhook no entry manages has its uri.
+/// Creating (and, with `--prune`, deleting the old) loses the old one's id and delivery
+/// history; keying the entry by that id renames it instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RenameHint {
@@ -67,8 +57,7 @@ pub struct RenameHint {
 
 impl Plan {
     /// The environment variables `apply` reads for the secrets it sends, each once, in the
-    /// order of the changes: a sensitive uri's (`uri: ${VAR}`), then the `secretKey`'s. A
-    /// literal `secretKey` needs none.
+    /// order of the changes: a sensitive uri's (`uri: ${VAR}`), then the `secretKey`'s.
     pub fn secrets_needed(&self) -> Vec<&str> {
         let mut seen = HashSet::new();
         self.changes
@@ -110,65 +99,5 @@ impl Plan {
             .renames
             .iter()
             .filter(move |r| create && r.create == change.name)
-    }
-}
-
-/// The notes of `plan`, made from the file and the live list it was planned from:
-/// `matched[i]` is what entry `i` manages, and only `selection`'s entries were planned.
-pub(super) fn collect(
-    config: &Config,
-    live: &[LiveWebhook],
-    matched: &[Match],
-    selection: &Selection,
-    plan: &Plan,
-    secrets_checked: Vec<SecretChecked>,
-) -> Notes {
-    let sends_secret: HashSet<i32> = plan
-        .changes
-        .iter()
-        .filter_map(|c| match &c.op {
-            Op::Update { id, body } if body.secret_key.is_some() => Some(*id),
-            _ => None,
-        })
-        .collect();
-    let secrets_not_sent = config
-        .webhooks
-        .iter()
-        .zip(matched)
-        .enumerate()
-        .filter(|(i, (entry, _))| selection.includes(*i) && entry.secret.is_some())
-        .filter_map(|(_, (_, found))| found.live_index().map(|i| &live[i]))
-        .filter(|w| !sends_secret.contains(&w.id))
-        // A secret found equal in the delivery log was compared after all.
-        .filter(|w| !(secrets_checked.iter()).any(|c| c.id == w.id && c.verdict == "verified"))
-        .map(Named::of)
-        .collect();
-
-    let managed: HashSet<usize> = matched.iter().filter_map(Match::live_index).collect();
-    let deleted = plan.deleted_ids();
-    let mut renames = Vec::new();
-    for change in &plan.changes {
-        let Op::Create(body) = &change.op else {
-            continue;
-        };
-        let same_uri = live
-            .iter()
-            .enumerate()
-            .filter(|(i, w)| !managed.contains(i) && w.uri == body.uri);
-        for (_, w) in same_uri {
-            renames.push(RenameHint {
-                create: body.name.clone(),
-                id: w.id,
-                name: w.name.clone(),
-                deleted: deleted.contains(&w.id),
-            });
-        }
-    }
-
-    Notes {
-        left_out: selection.left_out(),
-        secrets_not_sent,
-        renames,
-        secrets_checked,
     }
 }

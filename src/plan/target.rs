@@ -4,8 +4,8 @@
 
 use crate::config::{Config, Key};
 
-/// One `--target` value: the text the user wrote, and the key it selects: its text as the file
-/// writes it (an id's digits without leading zeros) and which kind of key it is.
+/// One `--target` value as written, and the key it selects: its text as the file writes it
+/// (an id's digits without leading zeros) and its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetKey {
     written: String,
@@ -24,7 +24,7 @@ enum Kind {
 }
 
 impl TargetKey {
-    /// Reads a `--target` value (clap's parser for it).
+    /// clap's parser for `--target`.
     pub fn parse(written: &str) -> Result<TargetKey, String> {
         let (text, kind) = if let Some(name) = written.strip_prefix("name:") {
             (name.to_string(), Kind::Name)
@@ -48,7 +48,6 @@ impl TargetKey {
         })
     }
 
-    /// The value as the user wrote it.
     pub fn as_str(&self) -> &str {
         &self.written
     }
@@ -71,22 +70,18 @@ impl TargetKey {
 pub struct Selection(Vec<bool>);
 
 impl Selection {
-    /// Every entry: a plan without `--target`.
     pub fn all(config: &Config) -> Selection {
         Selection(vec![true; config.webhooks.len()])
     }
 
-    /// For each of `configs` (one per portal; a key may be one portal's only), the entries
-    /// keyed by one of `keys`, every entry when `keys` is empty; refused with the keys none of
-    /// `configs` has, each named with the closest key of them all, or else with the bare keys
-    /// that are both an id key and a name key there.
+    /// For each of `configs` (one per portal), the entries keyed by one of `keys` (all when
+    /// none); refused with the keys none of them has, each with the closest key, or else with
+    /// the bare keys that are both an id key and a name key.
     pub fn of_each(configs: &[&Config], keys: &[TargetKey]) -> Result<Vec<Selection>, TargetError> {
-        let file = || {
-            configs
-                .first()
-                .map(|c| c.source.name().to_string())
-                .unwrap_or_default()
+        let Some(first) = configs.first() else {
+            return Ok(Vec::new());
         };
+        let file = first.source.name().to_string();
         let all: Vec<&Key> = configs
             .iter()
             .flat_map(|c| c.webhooks.iter().map(|w| &w.key))
@@ -99,11 +94,8 @@ impl Selection {
                 closest: closest(&k.text, all.iter().filter(|key| k.looks_for(key))),
             })
             .collect();
-        if !unknown.is_empty() && !configs.is_empty() {
-            return Err(TargetError::Unknown {
-                file: file(),
-                unknown,
-            });
+        if !unknown.is_empty() {
+            return Err(TargetError::Unknown { file, unknown });
         }
         let ambiguous: Vec<String> = keys
             .iter()
@@ -116,10 +108,8 @@ impl Selection {
             .map(|k| k.as_str().to_string())
             .collect();
         if !ambiguous.is_empty() {
-            return Err(TargetError::Ambiguous {
-                file: file(),
-                keys: ambiguous,
-            });
+            let keys = ambiguous;
+            return Err(TargetError::Ambiguous { file, keys });
         }
         Ok(configs
             .iter()
@@ -138,13 +128,11 @@ impl Selection {
         self.0.get(entry).copied().unwrap_or(false)
     }
 
-    /// How many entries the plan does not cover.
     pub fn left_out(&self) -> usize {
         self.0.iter().filter(|covered| !**covered).count()
     }
 }
 
-/// A key as the file writes it.
 fn key_text(key: &Key) -> String {
     match key {
         Key::Name(name) => name.clone(),

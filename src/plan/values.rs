@@ -1,18 +1,14 @@
 //! How values read in a plan: uris with their credentials masked, the portal's last failure as
-//! a one-line excerpt. Display only: the requests a plan sends carry the real values
-//! (`PlannedBody`), and changes are found on them (`Webhook::value`).
+//! a one-line excerpt. Display only: requests carry, and changes compare, the real values.
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use super::{Field, LastFailure, Value};
+use super::{Field, FieldChange, LastFailure, Value};
 
 /// The portal's record of why deliveries failed, when it has one (docs/docspace-api.md §18:
 /// it disables a webhook itself after days of failures).
 pub(super) fn last_failure(w: &LiveWebhook) -> Option<LastFailure> {
-    if w.last_failure_on.is_none() && w.last_failure_content.is_none() {
-        return None;
-    }
-    Some(LastFailure {
+    (w.last_failure_on.is_some() || w.last_failure_content.is_some()).then(|| LastFailure {
         on: w.last_failure_on.clone(),
         excerpt: w.last_failure_content.as_deref().map(excerpt),
     })
@@ -42,15 +38,18 @@ pub(super) fn shown(field: Field, value: Value) -> Value {
     }
 }
 
-/// Both sides of a change of `field`, shown. The comparison is on the real values, so a change
-/// of only a uri's password still shows (and is still written), marked as such.
-pub(super) fn shown_pair(field: Field, before: Value, after: Value) -> (Value, Value) {
-    let (before, after) = (shown(field, before), shown(field, after));
+/// A change of `field`, shown. The comparison is on the real values, so a change of only a
+/// uri's password still shows (and is still written), marked as such.
+pub(super) fn shown_change(field: Field, before: Value, after: Value) -> FieldChange {
+    let (before, mut after) = (shown(field, before), shown(field, after));
     if before == after
-        && let Value::Text(text) = &after
+        && let Value::Text(text) = &mut after
     {
-        let marked = Value::Text(format!("{text} (credentials changed)"));
-        return (before, marked);
+        text.push_str(" (credentials changed)");
     }
-    (before, after)
+    FieldChange {
+        field,
+        before,
+        after,
+    }
 }

@@ -1,6 +1,5 @@
-//! The saved plan's file format, as its own types: renaming anything in `plan` cannot change
-//! what is written or read. docs/plans.md ("Saved plans") shows the layout. What decides where
-//! credentials go is not in here: URLs and variables are read from the config file that
+//! The saved plan's file format, as its own types (docs/plans.md, "Saved plans"). Where
+//! credentials go is not in here: URLs and variables come from the config file that
 //! `config_sha256` binds (`secretKey: true` says only that a secret is sent).
 
 use serde::{Deserialize, Serialize};
@@ -16,26 +15,20 @@ use crate::triggers::{self, Parsed, TriggerSet};
 pub(super) struct File {
     pub kind: String,
     pub format_version: u32,
-    /// The tool that wrote it, for a human reading the file.
+    /// For a human reading the file.
     pub written_by: String,
-    /// The SHA-256 of the config file the plan was made from: `apply` reads every URL and
-    /// variable from that file, and refuses any other.
     pub config_sha256: String,
-    /// In the order of the file they were planned from; at least one.
+    /// In file order; at least one.
     pub portals: Vec<Part>,
-    /// The selected portals of a `portals:` file that could not be planned, in file order:
-    /// `apply` names them and exits 1. Empty unless the run had named portals.
+    /// Named portals that could not be planned, in file order: `apply` names them and exits 1.
     pub failed: Vec<Failed>,
 }
 
-/// A portal that could not be planned when the plan was made.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Failed {
-    /// Its key under `portals:`.
     pub name: String,
-    /// Why, as its section showed it: one line, redacted, without control characters
-    /// (`mod::to_json`).
+    /// As its section showed it: one line, redacted, without control characters.
     pub error: String,
 }
 
@@ -43,13 +36,11 @@ pub(super) struct Failed {
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Part {
-    /// The portal's key under `portals:`; `None` for the one portal of a `portal:` file.
+    /// `None` for the one portal of a `portal:` file.
     pub name: Option<String>,
-    /// The URL `--portal` or DOCSPACE_URL gave the unnamed portal of a file without `portal:`;
-    /// `None` whenever the file names the URL, which is then read from the file alone.
+    /// The URL `--portal` or DOCSPACE_URL gave a file without `portal:`.
     pub portal: Option<String>,
-    /// `--max-deletes` when the plan was made (`null`: the default limit). `apply FILE` checks
-    /// the deletion guard again with it.
+    /// The deletion limit (`null`: the default), which `apply FILE` checks again.
     pub max_deletes: Option<usize>,
     pub writes: Vec<Write>,
     pub unchanged: Vec<Named>,
@@ -57,7 +48,7 @@ pub(super) struct Part {
     pub notes: Notes,
 }
 
-/// One write, stored once: nothing about it is kept twice, so no two parts can disagree.
+/// One write, stored once, so no two parts can disagree.
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "write", rename_all = "snake_case", deny_unknown_fields)]
 pub(super) enum Write {
@@ -74,20 +65,18 @@ pub(super) enum Write {
     },
     Delete {
         against: Live,
-        /// The deliveries of its log the delete erases, counted when the plan was made; left
-        /// out when not counted. Shown, never checked: the log grows after the plan.
+        /// Shown, never checked: the log grows after the plan.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         deliveries: Option<u64>,
     },
 }
 
-/// The record a create or update sends (`field::Webhook`), triggers by name. Of the secret,
-/// only whether one is sent: its variable is the one the file's entry names.
+/// The record a create or update sends, triggers by name. Of the secret, only whether one is
+/// sent: its variable is the one the file's entry names.
 pub(super) type Body = Webhook<bool, Vec<String>>;
 
-/// The live webhook a write was computed against (`api::LiveWebhook`, triggers by name): what
-/// the stale check compares, with the real uri (credentials included), and the last failure
-/// the plan's note is made from.
+/// The live webhook a write was computed against, triggers by name: what the stale check
+/// compares, with the real uri (credentials included).
 pub(super) type Live = LiveWebhook<Vec<String>>;
 
 impl Body {
@@ -101,8 +90,7 @@ impl Body {
         Some(body.clone().map(|_| sent, TriggerSet::names))
     }
 
-    /// The body as the planner holds it, without its secret, and whether one is sent (whose
-    /// variable only the file names: `with_secret`).
+    /// The body as the planner holds it, without its secret, and whether one is sent.
     pub(super) fn into_planned(self) -> Result<(PlannedBody, bool), String> {
         let sent = self.secret_key;
         if self.target_id.as_deref() == Some("") {
@@ -113,8 +101,7 @@ impl Body {
     }
 }
 
-/// `body` with the secret it sends (when `sent`): the one `in_file`, the `secretKey` of the
-/// file's entry for the webhook, names.
+/// `body` with the secret it sends (when `sent`): the variable the file's entry names.
 pub(super) fn with_secret(
     mut body: PlannedBody,
     sent: bool,

@@ -1,8 +1,6 @@
-//! The stale check: a saved plan is applied only to the portal it was made for, and only while
-//! every webhook it writes is still what the plan was computed against.
-//!
-//! Real values are compared, credentials in a uri included: a password changed on the portal
-//! since would otherwise be silently written back. Messages show uris masked, as plans do.
+//! The stale check: a saved plan is applied only to its portal, while every webhook it writes
+//! is still what it was computed against. Real values are compared, a uri's credentials
+//! included (a password changed since would be written back); messages mask them.
 
 use crate::api::{LiveWebhook, mask_credentials};
 use crate::plan::values::shown;
@@ -10,7 +8,7 @@ use crate::plan::{Change, Field, Op, Plan, Value};
 
 use super::header::SavedPlanError;
 
-/// Refuses `plan` when the portal moved on since it was made. `live` is a fresh list.
+/// Refuses `plan` when the portal moved on since it was made; `live` is a fresh list.
 pub fn check_fresh(
     plan: &Plan,
     target_portal: &str,
@@ -22,9 +20,7 @@ pub fn check_fresh(
             target: target_portal.to_string(),
         });
     }
-    let changes: Vec<String> = plan
-        .changes
-        .iter()
+    let changes: Vec<String> = (plan.changes.iter())
         .filter_map(|c| staleness(c, live))
         .collect();
     if changes.is_empty() {
@@ -34,7 +30,7 @@ pub fn check_fresh(
     }
 }
 
-/// What changed on the portal that this change was computed without, if anything.
+/// What changed on the portal since this change was computed.
 fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
     if let Op::Create(body) = &change.op {
         // Same name: a fresh plan would update it instead. Same (name, uri) without case: the
@@ -53,9 +49,8 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
             )
         });
     }
-    let Some(before) = &change.before else {
-        unreachable!("only a create is made without its live record (plan::change)");
-    };
+    let before = (change.before.as_ref())
+        .expect("only a create is made without its live record (plan::change)");
     let Some(now) = live.iter().find(|w| w.id == before.id) else {
         return Some(format!(
             "#{} {:?} was deleted on the portal",

@@ -1,6 +1,5 @@
 //! What every saved plan starts with: its kind and version, the errors of reading one, and
-//! the parse that checks the kind and version before the shape. It reads only the file format
-//! (`format`); the rest of `saved` reads it, and nothing here reads that back.
+//! the parse that checks the kind and version before the shape.
 
 use super::format::File;
 

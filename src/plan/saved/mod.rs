@@ -1,10 +1,8 @@
-//! Saved plans: `plan --out FILE` writes one, `apply FILE` carries out exactly that plan;
-//! docs/plans.md ("Saved plans") says what is stored and what is refused, and why. Each change
-//! is stored once, as its write and the live record it was computed against (`format`), and
-//! read back through the planner's own constructors (`plan::change`), so what `apply` shows,
-//! counts and sends cannot disagree. Every URL (but one a file without `portal:` leaves to the
-//! command line) and every variable comes from the config file the plan is bound to by its
-//! SHA-256, never from the plan.
+//! Saved plans: `plan --out FILE` writes one, `apply FILE` carries out exactly that plan
+//! (docs/plans.md, "Saved plans"). Each change is stored as its write and the live record it
+//! was computed against, and read back through the planner's own constructors (`plan::change`).
+//! Every URL (but one a file without `portal:` leaves to the command line) and every variable
+//! comes from the config file the plan is bound to by its SHA-256, never from the plan.
 
 mod format;
 mod fresh;
@@ -19,7 +17,7 @@ use std::collections::HashSet;
 
 use self::format::{Body, Failed, File, Part, Write, with_secret};
 use self::header::{KIND, parse};
-use super::change::{enabled_only, ssl_needs_https};
+use super::change::ssl_needs_https;
 use super::{Change, Op, Plan, PlannedBody};
 use crate::api::PortalUrl;
 use crate::config::{Config, DesiredWebhook, Document, Key, Portal};
@@ -34,27 +32,22 @@ pub use sensitive::bind as bind_uris;
 /// One portal's part of a saved plan as read back, with what the config file says of it.
 #[derive(Debug)]
 pub struct SavedPortal {
-    /// The portal's name under `portals:`; `None` for a `portal:` file's one portal.
+    /// `None` for a `portal:` file's one portal.
     pub name: Option<String>,
-    /// The variable `apply` reads the portal's API key from: its `apiKey: ${VAR}` in the file;
-    /// `None` for a `portal:` file's, whose key is DOCSPACE_API_KEY.
+    /// Its `apiKey: ${VAR}`; `None` for a `portal:` file's, whose key is DOCSPACE_API_KEY.
     pub api_key_env: Option<String>,
-    /// Its URL as written: the file's `url:` or `portal:`, or what `--portal`/DOCSPACE_URL
-    /// gave a file without `portal:`, which the plan records.
+    /// Its URL as written in the file, or as the plan recorded `--portal`/DOCSPACE_URL.
     pub url: String,
-    /// Where `url` comes from, for a `portal:` file's portal, which `--portal` or
-    /// DOCSPACE_URL may repeat but not change; `None` for a named portal.
+    /// Where a `portal:` file's `url` comes from, which `--portal` or DOCSPACE_URL may repeat
+    /// but not change; `None` for a named portal.
     pub pinned_by: Option<&'static str>,
-    /// Its plan, or why it could not be planned when the plan was made (a named portal only;
-    /// one line, redacted and escaped).
+    /// Its plan, or why a named portal could not be planned (one line, redacted, escaped).
     pub plan: Result<Plan, String>,
     /// The deletion limit the plan was checked against (`guard`).
     pub max_deletes: Option<usize>,
 }
 
-/// One portal's part of a plan to save: its name (`None` for a `portal:` file's one portal),
-/// its plan (or why a named portal could not be planned, as its section shows it) and the
-/// deletion limit the plan was checked against.
+/// One portal's part of a plan to save, as `SavedPortal` reads it back.
 pub struct PortalToSave<'a> {
     pub name: Option<&'a str>,
     /// With the plan, the portal's API key: it keys the fingerprints of the uris read from
@@ -66,13 +59,6 @@ pub struct PortalToSave<'a> {
 /// The longest reason a failed portal is recorded with, in characters: its section's line is
 /// rarely a tenth of it, and an answer quoted in it is already cut shorter.
 const MAX_FAILURE_CHARS: usize = 2000;
-
-/// Whether `text` is a reason `to_json` could have written.
-fn is_failure_text(text: &str) -> bool {
-    !text.trim().is_empty()
-        && text.chars().count() <= MAX_FAILURE_CHARS
-        && !text.chars().any(|c| c.is_control() || redact::is_unsafe(c))
-}
 
 /// Where a `portal:` file's portal comes from when the file names it.
 pub const PINNED_BY_FILE: &str = "`portal:` in the file";
@@ -113,8 +99,20 @@ pub fn to_json(
         portals: portals
             .iter()
             .filter_map(|p| Some((p, p.plan.ok()?)))
-            .map(|(p, (plan, key))| part_of(p, plan, key, given_url))
-            .collect::<Result<_, _>>()?,
+            .map(|(p, (plan, key))| {
+                Ok(Part {
+                    name: p.name.map(str::to_string),
+                    portal: (given_url && p.name.is_none()).then(|| plan.portal.clone()),
+                    max_deletes: p.max_deletes,
+                    writes: (plan.changes.iter())
+                        .map(|change| write_of(change, key))
+                        .collect::<Result<_, _>>()?,
+                    unchanged: plan.unchanged.clone(),
+                    unmanaged: plan.unmanaged.clone(),
+                    notes: plan.notes.clone(),
+                })
+            })
+            .collect::<Result<_, SavedPlanError>>()?,
         failed: portals
             .iter()
             .filter_map(|p| {
@@ -128,51 +126,25 @@ pub fn to_json(
             })
             .collect(),
     };
-    let mut text = match serde_json::to_string_pretty(&file) {
-        Ok(text) => text,
-        // serde_json fails only on a map with non-string keys or a failing `Serialize` impl;
-        // the format is derived structs of strings, numbers, bools, options and lists.
-        Err(e) => unreachable!("a saved plan always serializes: {e}"),
-    };
+    // serde_json fails only on a map with non-string keys or a failing `Serialize` impl; the
+    // format is derived structs of strings, numbers, bools, options and lists.
+    let mut text = serde_json::to_string_pretty(&file).expect("a saved plan always serializes");
     text.push('\n');
     // What is saved must be what `apply` reads back; a plan it would refuse is never saved.
     read(&text, "the plan being saved", document)?;
     Ok(text)
 }
 
-fn part_of(
-    part: &PortalToSave<'_>,
-    plan: &Plan,
-    key: &SecretString,
-    given_url: bool,
-) -> Result<Part, SavedPlanError> {
-    Ok(Part {
-        name: part.name.map(str::to_string),
-        portal: (given_url && part.name.is_none()).then(|| plan.portal.clone()),
-        max_deletes: part.max_deletes,
-        writes: plan
-            .changes
-            .iter()
-            .map(|change| write_of(change, key))
-            .collect::<Result<_, _>>()?,
-        unchanged: plan.unchanged.clone(),
-        unmanaged: plan.unmanaged.clone(),
-        notes: plan.notes.clone(),
-    })
-}
-
-/// Reads a saved plan against `document`, the config file `apply` or `show` was given; `path`
-/// is only for messages. The plan is refused unless it was made from exactly that file (its
-/// SHA-256), and each part must be a portal of the file, once: every URL (but the one a file
-/// without `portal:` left to the command line) and every variable is then the file's, so no
-/// edit of the plan can send a key or secret anywhere the file does not say. Every part is
-/// checked the way the planner would have made it.
+/// Reads a saved plan against `document`, the config file `apply` or `show` was given (`path`
+/// is for messages): refused unless made from exactly that file, each part a portal of it,
+/// once, checked the way the planner would have made it. So no edit of the plan can send a
+/// key or secret anywhere the file does not say.
 pub fn read(
     text: &str,
     path: &str,
     document: &Document,
 ) -> Result<Vec<SavedPortal>, SavedPlanError> {
-    let file = parse(text, path)?;
+    let mut file = parse(text, path)?;
     let found = config_digest(document);
     if file.config_sha256 != found {
         return Err(SavedPlanError::ConfigDigest {
@@ -204,12 +176,9 @@ pub fn read(
                 file.portals.len()
             )));
         }
-        let portals = (file.portals.into_iter())
-            .map(|part| unnamed_portal(part, config))
-            .collect::<Result<_, _>>()
-            .map_err(inconsistent)?;
+        let portal = unnamed_portal(file.portals.remove(0), config).map_err(inconsistent)?;
         if file.failed.is_empty() {
-            return Ok(portals);
+            return Ok(vec![portal]);
         }
         return Err(inconsistent(
             "it lists failed portals, but the file has one portal without a name (no \
@@ -252,7 +221,13 @@ pub fn read(
     }
     for Failed { name, error } in file.failed {
         let portal = portal_named(&name, "failed portal")?;
-        if !is_failure_text(&error) {
+        // As `to_json` writes one.
+        if error.trim().is_empty()
+            || error.chars().count() > MAX_FAILURE_CHARS
+            || error
+                .chars()
+                .any(|c| c.is_control() || redact::is_unsafe(c))
+        {
             return Err(inconsistent(format!(
                 "the error of the failed portal {name:?} is not one line as `plan` writes it"
             )));
@@ -274,7 +249,10 @@ fn unnamed_portal(part: Part, config: &Config) -> Result<SavedPortal, String> {
     }
     let (url, pinned_by) = match (&config.portal, &part.portal) {
         (Some((url, _)), None) => (url.clone(), PINNED_BY_FILE),
-        (None, Some(url)) if is_written_as_plan_writes(url) => (url.clone(), RECORDED),
+        // Exactly as `plan --out` records one: as the client reads it.
+        (None, Some(url)) if PortalUrl::parse(url).is_ok_and(|p| p.as_str() == url) => {
+            (url.clone(), RECORDED)
+        }
         (None, Some(url)) => {
             return Err(format!(
                 "it is planned for {:?}, which is not a portal address as `plan` writes one",
@@ -303,7 +281,6 @@ fn unnamed_portal(part: Part, config: &Config) -> Result<SavedPortal, String> {
 }
 
 impl SavedPortal {
-    /// The part of the file's portal `portal`.
     fn named(portal: &Portal, plan: Result<Plan, String>, max_deletes: Option<usize>) -> Self {
         SavedPortal {
             name: portal.name.clone(),
@@ -315,21 +292,16 @@ impl SavedPortal {
         }
     }
 
-    /// Its URL as its section shows it: its plan's, else as the client reads it (as written
-    /// when the client cannot).
+    /// Its URL as its section shows it (its plan's `portal`): as the client reads it, as
+    /// written when the client cannot.
     pub fn shown_url(&self) -> String {
-        match &self.plan {
-            Ok(plan) => plan.portal.clone(),
-            Err(_) => {
-                PortalUrl::parse(&self.url).map_or_else(|_| self.url.clone(), |u| u.as_str().into())
-            }
-        }
+        as_client_reads(&self.url)
     }
 }
 
-/// A URL exactly as `plan --out` records one: as the client reads it.
-fn is_written_as_plan_writes(url: &str) -> bool {
-    PortalUrl::parse(url).is_ok_and(|portal| portal.as_str() == url)
+/// `url` as the client reads it, as `plan` records it; as written when the client cannot.
+fn as_client_reads(url: &str) -> String {
+    PortalUrl::parse(url).map_or_else(|_| url.to_string(), |p| p.as_str().to_string())
 }
 
 /// The stored form of `change`; a uri read from a variable is stored as its placeholder,
@@ -347,29 +319,27 @@ fn write_of(change: &Change, key: &SecretString) -> Result<Write, SavedPlanError
         hidden(&mut body.uri);
         Ok::<_, SavedPlanError>(body)
     };
-    let against = change.before.clone().map(|mut w| {
+    let against = || {
+        let mut w = (change.before.clone())
+            .expect("only a create is made without its live record (plan::change)");
         hidden(&mut w.uri);
         w.map_triggers(TriggerSet::names)
-    });
-    let write = match (&change.op, against) {
-        (Op::Create(b), _) => Write::Create { webhook: body(b)? },
-        (Op::Update { body: b, .. }, Some(against)) => Write::Update {
-            against,
+    };
+    Ok(match &change.op {
+        Op::Create(b) => Write::Create { webhook: body(b)? },
+        Op::Update { body: b, .. } => Write::Update {
+            against: against(),
             webhook: body(b)?,
         },
-        (Op::SetEnabled { enabled, .. }, Some(against)) => Write::SetEnabled {
-            against,
+        Op::SetEnabled { enabled, .. } => Write::SetEnabled {
+            against: against(),
             enabled: *enabled,
         },
-        (Op::Delete { .. }, Some(against)) => Write::Delete {
-            against,
+        Op::Delete { .. } => Write::Delete {
+            against: against(),
             deliveries: change.deliveries,
         },
-        (Op::Update { .. } | Op::SetEnabled { .. } | Op::Delete { .. }, None) => {
-            unreachable!("only a create is made without its live record (plan::change)")
-        }
-    };
-    Ok(write)
+    })
 }
 
 /// The plan of one part, for the portal at `url` whose desired state is `config` (where each
@@ -383,14 +353,26 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
         .map(|(i, write)| change_of(write, config).map_err(|e| format!("write {}: {e}", i + 1)))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = Plan {
-        // As the client reads it, as `plan` records it.
-        portal: PortalUrl::parse(url).map_or_else(|_| url.to_string(), |p| p.as_str().to_string()),
+        portal: as_client_reads(url),
         changes,
         unchanged: part.unchanged,
         unmanaged: part.unmanaged,
         notes: part.notes,
     };
-    one_entry_per_webhook(&plan)?;
+    // No webhook is written twice or both written and listed as untouched, and no name is
+    // created twice: a plan made from one file never has either.
+    let (mut ids, mut created) = (HashSet::new(), HashSet::new());
+    let listed = plan.unchanged.iter().chain(&plan.unmanaged).map(|u| u.id);
+    if let Some(id) = (plan.changes.iter().filter_map(|c| c.id))
+        .chain(listed)
+        .find(|id| !ids.insert(*id))
+    {
+        return Err(format!("webhook #{id} appears more than once"));
+    }
+    let mut creates = plan.changes.iter().filter(|c| c.id.is_none());
+    if let Some(c) = creates.find(|c| !created.insert(&c.name)) {
+        return Err(format!("{:?} is created more than once", c.name));
+    }
     notes::check(&plan.notes, &plan)?;
     Ok(plan)
 }
@@ -402,13 +384,11 @@ fn entry_in_file<'c>(
     id: Option<i32>,
     name: &str,
 ) -> Option<&'c DesiredWebhook> {
-    let by_id = |w: &&DesiredWebhook| id.is_some_and(|id| w.key == Key::Id(id));
-    let by_name = |w: &&DesiredWebhook| matches!(&w.key, Key::Name(key) if key == name);
     let entries = &config.webhooks;
-    entries
+    (entries
         .iter()
-        .find(by_id)
-        .or_else(|| entries.iter().find(by_name))
+        .find(|w| id.is_some_and(|id| w.key == Key::Id(id))))
+    .or_else(|| (entries.iter()).find(|w| matches!(&w.key, Key::Name(key) if key == name)))
 }
 
 /// The entry of `config` for the webhook `id` or `name` (`entry_in_file`), and the variable it
@@ -420,32 +400,31 @@ fn entry_and_uri_var<'c>(
     uris: &[&str],
 ) -> Result<(Option<&'c DesiredWebhook>, Option<&'c str>), String> {
     let entry = entry_in_file(config, id, name);
-    let var = entry.and_then(|e| e.uri_var.as_ref());
+    let var = entry.and_then(|e| e.uri_var.as_deref());
     let name = crate::redact::mask_credentials(name);
-    for uri in uris {
-        match (var, sensitive::var_of(uri)) {
-            (Some(var), Some(found)) if found == var => {}
-            (Some(var), _) => {
+    for found in uris.iter().map(|uri| sensitive::var_of(uri)) {
+        match var {
+            Some(var) if found != Some(var) => {
                 return Err(format!(
                     "the file reads the uri of {name:?} from {var}, and the plan gives another"
                 ));
             }
-            (None, Some(_)) => {
+            None if found.is_some() => {
                 return Err(format!(
                     "the plan reads the uri of {name:?} from a variable, and the file gives none"
                 ));
             }
-            (None, None) => {}
+            _ => {}
         }
     }
-    Ok((entry, var.map(String::as_str)))
+    Ok((entry, var))
 }
 
 /// The change a stored write stands for, made exactly as the planner makes it, each secret's
 /// variable read from `config`; refused when the planner would never have stored this write
 /// for this live record.
 fn change_of(write: Write, config: &Config) -> Result<Change, String> {
-    match write {
+    let (mut change, var) = match write {
         Write::Create { webhook } => {
             let (body, sent) = webhook.into_planned()?;
             let (entry, var) = entry_and_uri_var(config, (None, &body.name), &[&body.uri])?;
@@ -457,7 +436,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             if let Some(refusal) = ssl_needs_https(&body) {
                 return Err(refusal);
             }
-            Ok(Change::create(body).with_sensitive_uri(var))
+            (Change::create(body), var)
         }
         Write::Update { against, webhook } => {
             let (w, (body, sent)) = (against.into_live()?, webhook.into_planned()?);
@@ -472,23 +451,28 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             // A secret in an update is sent whatever else differs (as --rotate-secrets does).
             let rotate = body.secret_key.is_some();
             match Change::update(w, body, rotate) {
-                Some(change) if matches!(change.op, Op::Update { .. }) => {
-                    Ok(change.with_sensitive_uri(var))
+                Some(change) if matches!(change.op, Op::Update { .. }) => (change, var),
+                Some(_) => {
+                    return Err(format!(
+                        "the update of #{id} changes only `enabled`, which this version sends as set_enabled"
+                    ));
                 }
-                Some(_) => Err(format!(
-                    "the update of #{id} changes only `enabled`, which this version sends as set_enabled"
-                )),
-                None => Err(format!("the update of #{id} changes nothing")),
+                None => return Err(format!("the update of #{id} changes nothing")),
             }
         }
         Write::SetEnabled { against, enabled } => {
             let w = against.into_live()?;
             let (_, var) = entry_and_uri_var(config, (Some(w.id), &w.name), &[&w.uri])?;
-            let (id, body) = (w.id, enabled_only(&w, enabled));
+            // What the enable call amounts to: the stored secret is kept.
+            let body = PlannedBody {
+                enabled,
+                ..w.settings().map(|()| None, |triggers| triggers)
+            };
+            let id = w.id;
             let change = Change::update(w, body, false).ok_or_else(|| {
                 format!("set_enabled of #{id} changes nothing: enabled is already {enabled}")
             })?;
-            Ok(change.with_sensitive_uri(var))
+            (change, var)
         }
         Write::Delete {
             against,
@@ -498,29 +482,13 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             // staleness, as the fingerprint only.
             let w = against.into_live()?;
             let (_, var) = entry_and_uri_var(config, (Some(w.id), &w.name), &[&w.uri])?;
-            Ok(Change {
+            let change = Change {
                 deliveries,
                 ..Change::delete(w)
-            }
-            .with_sensitive_uri(var))
+            };
+            (change, var)
         }
-    }
-}
-
-/// No webhook is written twice or both written and listed as untouched, and no name is created
-/// twice: a plan made from one file never has either.
-fn one_entry_per_webhook(plan: &Plan) -> Result<(), String> {
-    let (mut ids, mut created) = (HashSet::new(), HashSet::new());
-    let listed = plan.unchanged.iter().chain(&plan.unmanaged).map(|u| u.id);
-    if let Some(id) = (plan.changes.iter().filter_map(|c| c.id))
-        .chain(listed)
-        .find(|id| !ids.insert(*id))
-    {
-        return Err(format!("webhook #{id} appears more than once"));
-    }
-    let mut creates = plan.changes.iter().filter(|c| c.id.is_none());
-    match creates.find(|c| !created.insert(&c.name)) {
-        Some(c) => Err(format!("{:?} is created more than once", c.name)),
-        None => Ok(()),
-    }
+    };
+    change.mark_sensitive_uri(var);
+    Ok(change)
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::plan::{Action, Notes, Op, Plan};
+use crate::plan::{Action, Change, Notes, Op, Plan};
 
 /// Refuses `notes` when one does not fit `plan`.
 pub(super) fn check(notes: &Notes, plan: &Plan) -> Result<(), String> {
@@ -21,13 +21,9 @@ pub(super) fn check(notes: &Notes, plan: &Plan) -> Result<(), String> {
             ));
         }
     }
-    let created: HashSet<&str> = plan
-        .changes
-        .iter()
-        .filter(|c| c.action == Action::Create)
-        .map(|c| c.name.as_str())
-        .collect();
-    let deleted = plan.deleted_ids();
+    let with = |action| (plan.changes.iter()).filter(move |c: &&Change| c.action == action);
+    let created: HashSet<&str> = with(Action::Create).map(|c| c.name.as_str()).collect();
+    let deleted: HashSet<i32> = with(Action::Delete).filter_map(|c| c.id).collect();
     let unmanaged: HashSet<i32> = plan.unmanaged.iter().map(|u| u.id).collect();
     for r in &notes.renames {
         let listed = if r.deleted { &deleted } else { &unmanaged };

@@ -36,19 +36,16 @@ pub(super) fn var_of(text: &str) -> Option<&str> {
 }
 
 /// Puts the real uris back into every write of `plan` whose webhook reads its uri from a
-/// variable: the variable's value (read by `Document::resolve_uris`) where it matches the
-/// planned fingerprint, and the live uri where it matches the fingerprint of the record the
-/// write was computed against. A variable that no longer holds the planned uri makes the plan
-/// stale; a live uri that moved is left as the placeholder, which the stale check reports
-/// (`fresh`, without showing either).
+/// variable: the variable's value where it matches the planned fingerprint (else the plan is
+/// stale), the live uri where it matches the live record's (else left as the placeholder, which
+/// the stale check reports without showing either).
 pub fn bind(
     plan: &mut Plan,
     config: &Config,
     key: &SecretString,
     live: &[LiveWebhook],
 ) -> Result<(), SavedPlanError> {
-    // The variable the file reads the uri of the live webhook `w` from, by its id and its name
-    // on the portal now.
+    // By the webhook's id and its name on the portal now.
     let live_var = |w: &LiveWebhook| {
         entry_in_file(config, Some(w.id), &w.name)?
             .uri_var
@@ -66,9 +63,7 @@ pub fn bind(
             // the portal now decides whether its live uri may be shown.
             let before = change.before.as_ref();
             let now = before.and_then(|b| live.iter().find(|w| w.id == b.id));
-            if let Some(var) = now.and_then(live_var) {
-                change.mark_sensitive_uri(var);
-            }
+            change.mark_sensitive_uri(now.and_then(live_var));
             continue;
         };
         let name = change.before.as_ref().map_or(&change.name, |w| &w.name);
