@@ -1,11 +1,9 @@
 //! Turns what came back from the portal (an answer or a transport failure) into JSON or an
-//! `ApiError`.
+//! `ApiError`; pure, so every error shape is unit-tested without a network.
 //!
-//! Pure functions, so every error shape is unit-tested without a network. Invariants: text
-//! taken from an answer (the body, the `Location` header) is decoded, has every secret redacted
-//! and only then is cut and sanitized (no markup, control characters or terminal escapes) before
-//! it enters an error, bounded in length whatever the portal (or a proxy in front of it) sent;
-//! reqwest's own Display/Debug (which embed URLs and internals) never reach the user.
+//! Invariants: text taken from an answer (the body, the `Location` header) is decoded, redacted,
+//! then cut and sanitized before it enters an error, bounded whatever was sent; reqwest's own
+//! Display/Debug (which embed URLs and internals) never reach the user.
 
 use std::error::Error as _;
 
@@ -16,7 +14,6 @@ use super::retry_after::RetryAfter;
 use super::{ClientOptions, PortalUrl};
 use crate::redact::Redactor;
 
-/// The parts of an HTTP answer that classification looks at.
 pub(crate) struct Answer<'a> {
     pub status: u16,
     pub content_type: Option<&'a str>,
@@ -25,15 +22,12 @@ pub(crate) struct Answer<'a> {
     pub body: &'a [u8],
 }
 
-/// Longest excerpt of a body that is not the DocSpace API.
+/// The longest excerpt of a body that is not the DocSpace API, and message from the portal.
 const EXCERPT_CHARS: usize = 200;
-/// Longest message taken from the portal's own error envelope.
 const MESSAGE_CHARS: usize = 500;
-/// How much of a body is looked at for an excerpt. The excerpt shows 200 characters; a proxy
-/// page with a large script or style block still has its text well within this.
+/// A proxy page with a large script or style block still has its text well within this.
 const EXCERPT_SOURCE_BYTES: usize = 256 * 1024;
 
-/// A short, printable, redacted excerpt of a body that is not the DocSpace API.
 fn excerpt(body: &[u8], content_type: Option<&str>, redactor: &Redactor) -> String {
     let head = &body[..body.len().min(EXCERPT_SOURCE_BYTES)];
     let text = String::from_utf8_lossy(head);
@@ -198,7 +192,6 @@ pub(crate) fn portal_message(v: &Value) -> Option<String> {
     None
 }
 
-/// Whether a JSON answer is one of the error shapes rather than a success envelope.
 fn is_error_envelope(v: &Value) -> bool {
     v.get("status").and_then(Value::as_i64) == Some(1)
         || v.get("error").is_some_and(Value::is_object)
@@ -226,7 +219,7 @@ fn help_for(endpoint: &Endpoint, status: u16) -> Option<&'static str> {
     }
 }
 
-/// A reqwest failure (no answer at all) as an `ApiError`, saying which kind it was.
+/// A reqwest failure (no answer at all) as an `ApiError` of its kind.
 pub(crate) fn transport_error(
     err: &reqwest::Error,
     endpoint: &Endpoint,

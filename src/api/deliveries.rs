@@ -1,14 +1,11 @@
-//! The delivery log and redelivery (docs/docspace-api.md §21): a log row, the query that
-//! filters the log, reading it a page at a time (newest first), reading only how many rows match,
-//! and sending deliveries again.
+//! The delivery log and redelivery (docs/docspace-api.md §21): a log row, the query that filters
+//! the log, reading it a page at a time (newest first), and sending deliveries again.
 //!
-//! Every request goes through `Client::send`, which sends a redelivery again only after a
-//! failure that says it was not received (`Endpoint::is_redelivery`). Invariants: a row's
-//! request body and headers are kept exactly as the portal recorded them (a signature is
-//! checked over those bytes), while the receiver's answer, text from outside, is scrubbed of
-//! every registered secret like any text from the portal; `Debug` shows neither the body nor
-//! the recorded signature; a page is read at most once per call and rows are never returned
-//! twice, even when new deliveries push older rows down while the log is read.
+//! Invariants: a row's request body and headers are kept exactly as the portal recorded them (a
+//! signature is checked over those bytes), while the receiver's answer, text from outside, is
+//! scrubbed of every registered secret; `Debug` shows neither the body nor the signature; a page
+//! is read at most once per call and no row is returned twice, even when new deliveries push
+//! older rows down while the log is read.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -129,11 +126,6 @@ impl StatusClass {
         StatusClass::ClientError,
         StatusClass::ServerError,
     ];
-
-    /// Its flag in the log's `groupStatus`: 1, 2, 4, 8, 16 in the order declared.
-    pub fn flag(self) -> u32 {
-        1 << self as u32
-    }
 }
 
 impl fmt::Display for StatusClass {
@@ -162,9 +154,10 @@ impl LogQuery {
         self
     }
 
-    /// Adds a class of status: the rows of any class added are read.
+    /// Adds a class of status: the rows of any class added are read. Its flag in `groupStatus`
+    /// is 1, 2, 4, 8, 16 in the order declared.
     pub fn status(mut self, class: StatusClass) -> LogQuery {
-        self.group_status |= class.flag();
+        self.group_status |= 1 << class as u32;
         self
     }
 
