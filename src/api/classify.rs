@@ -7,20 +7,13 @@
 
 use std::error::Error as _;
 
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, LOCATION};
 use serde_json::Value;
 
 use super::error::{ApiError, Endpoint, TimeoutKind};
 use super::retry_after::RetryAfter;
 use super::{ClientOptions, PortalUrl};
 use crate::redact::Redactor;
-
-pub(crate) struct Answer<'a> {
-    pub status: u16,
-    pub content_type: Option<&'a str>,
-    pub location: Option<&'a str>,
-    pub retry_after: Option<RetryAfter>,
-    pub body: &'a [u8],
-}
 
 /// The longest excerpt of a body that is not the DocSpace API, and message from the portal.
 const EXCERPT_CHARS: usize = 200;
@@ -87,18 +80,21 @@ fn strip_html(html: &str) -> String {
 pub(crate) fn classify(
     endpoint: &Endpoint,
     portal: &PortalUrl,
-    answer: &Answer<'_>,
+    status: u16,
+    headers: &HeaderMap,
+    retry_after: Option<RetryAfter>,
+    body: &[u8],
     redactor: &Redactor,
 ) -> Result<Value, ApiError> {
     let endpoint = endpoint.clone();
-    let status = answer.status;
-    let json = serde_json::from_slice::<Value>(answer.body).ok();
+    let header = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let json = serde_json::from_slice::<Value>(body).ok();
     // Redacted whole, then cut: a secret straddling the cut would otherwise show in part.
     let message = json
         .as_ref()
         .and_then(portal_message)
         .map(|m| redactor.shown(&m, MESSAGE_CHARS));
-    let excerpt = || excerpt(answer.body, answer.content_type, redactor);
+    let excerpt = || excerpt(body, header(CONTENT_TYPE), redactor);
     match status {
         200..=299 => match json {
             None => Err(ApiError::NotDocSpace {
@@ -122,13 +118,12 @@ pub(crate) fn classify(
         300..=399 => Err(ApiError::Redirect {
             endpoint,
             status,
-            location: answer
-                .location
+            location: header(LOCATION)
                 .map(|l| redactor.shown(&portal.resolve(l), EXCERPT_CHARS))
                 .unwrap_or_else(|| "an address it did not give (no Location header)".into()),
         }),
         401 => Err(ApiError::Unauthorized { endpoint }),
-        403 if answer.body.iter().all(u8::is_ascii_whitespace) => {
+        403 if body.iter().all(u8::is_ascii_whitespace) => {
             Err(ApiError::ForbiddenScope { endpoint })
         }
         403 => Err(ApiError::Forbidden {
@@ -137,7 +132,7 @@ pub(crate) fn classify(
         }),
         429 => Err(ApiError::RateLimited {
             endpoint,
-            retry_after: answer.retry_after,
+            retry_after,
         }),
         _ => match message {
             Some(message) => Err(ApiError::Rejected {

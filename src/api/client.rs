@@ -22,7 +22,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::classify::{Answer, classify, transport_error};
+use super::classify::{classify, transport_error};
 use super::error::{ApiError, Endpoint};
 use super::event::{ClientEvent, Secs};
 use super::limits::{Limits, Place};
@@ -176,12 +176,10 @@ impl Client {
         let v = self.send(&endpoint, None).await?;
         let mut live = wire::decode_list(&endpoint, &v)?;
         for w in &mut live {
-            if let Some(content) = &w.last_failure_content {
+            if let Some(content) = &mut w.last_failure_content {
                 // Its own uri too: a target's error page may name its address, and a uri the
-                // file reads from a variable is secret (its old value is only known as such
-                // once the list is planned).
-                let redactor = Redactor::new([w.uri.as_str()]);
-                w.last_failure_content = Some(redactor.scrub(content));
+                // file reads from a variable is secret (known as such only once planned).
+                *content = Redactor::new([w.uri.as_str()]).scrub(content);
             }
         }
         Ok(live)
@@ -383,16 +381,8 @@ impl Client {
             let mut response = request.send().await.map_err(failed)?;
             let code = response.status().as_u16();
             status = Some(code);
-            let text_header = |name| {
-                response
-                    .headers()
-                    .get(name)
-                    .and_then(|v: &HeaderValue| v.to_str().ok())
-                    .map(str::to_string)
-            };
-            let content_type = text_header(header::CONTENT_TYPE);
-            let location = text_header(header::LOCATION);
-            rate = RateHeaders::read(response.headers(), SystemTime::now());
+            let headers = response.headers().clone();
+            rate = RateHeaders::read(&headers, SystemTime::now());
             let mut body = Vec::new();
             while let Some(chunk) = response.chunk().await.map_err(failed)? {
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
@@ -405,14 +395,16 @@ impl Client {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let answer = Answer {
-                status: code,
-                content_type: content_type.as_deref(),
-                location: location.as_deref(),
-                retry_after: rate.retry_after,
-                body: &body,
-            };
-            classify(endpoint, portal, &answer, &redactor)
+            let retry_after = rate.retry_after;
+            classify(
+                endpoint,
+                portal,
+                code,
+                &headers,
+                retry_after,
+                &body,
+                &redactor,
+            )
         }
         .await;
         options.emit(ClientEvent::Request {
@@ -491,11 +483,9 @@ impl Client {
             return false;
         }
         let delay = full_jitter(self.inner.options.backoff_ceiling(attempt - 1));
-        // A stopping run waits only to look for the create, then sends nothing: there is no
-        // retry to announce.
+        // A stopping run waits only to look for the create: there is no retry to announce.
         if !stopping {
             let attempts = self.attempts();
-            // A create that may have landed: the list is checked before posting again.
             let check = if check_first {
                 ", unless the webhook list shows it was created after all"
             } else {
@@ -507,14 +497,10 @@ impl Client {
                 reason(error)
             )));
         }
-        if check_first || !self.may_stop(endpoint) {
-            tokio::time::sleep(delay).await;
-        } else {
-            // Cut short when the run stops meanwhile.
-            tokio::select! {
-                () = tokio::time::sleep(delay) => {}
-                () = self.halt().stopped() => {}
-            }
+        let cut_short = !check_first && self.may_stop(endpoint);
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = self.halt().stopped(), if cut_short => {}
         }
         !self.stopping(endpoint)
     }
