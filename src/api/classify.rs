@@ -229,9 +229,8 @@ pub(crate) fn transport_error(
         } else {
             (TimeoutKind::Request, options.request_timeout)
         };
-        let endpoint = endpoint.clone();
         return ApiError::Timeout {
-            endpoint,
+            endpoint: endpoint.clone(),
             portal,
             kind,
             after,
@@ -257,19 +256,13 @@ pub(crate) fn transport_error(
 /// The innermost cause's message: the outer layers of a reqwest error only repeat the URL and
 /// "error sending request".
 fn root_cause(err: &reqwest::Error) -> String {
-    let mut msg = None;
-    let mut source = err.source();
-    while let Some(e) = source {
-        msg = Some(e.to_string());
-        source = e.source();
-    }
-    msg.unwrap_or_else(|| {
-        if err.is_body() || err.is_decode() {
+    match std::iter::successors(err.source(), |e| (*e).source()).last() {
+        Some(e) => e.to_string(),
+        None if err.is_body() || err.is_decode() => {
             "the connection broke while reading the answer".into()
-        } else {
-            "the request could not be sent".into()
         }
-    })
+        None => "the request could not be sent".into(),
+    }
 }
 
 #[cfg(test)]

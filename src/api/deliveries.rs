@@ -366,34 +366,36 @@ fn decode_row(
 
 /// A portal date (`2026-06-30T13:05:11.0000000+00:00`; also a `Z`, or no fraction or offset).
 pub fn portal_time(text: &str) -> Option<SystemTime> {
-    let text = text.trim();
-    let (date, rest) = text.split_once('T')?;
-    let mut ymd = date.splitn(3, '-').map(str::parse::<i64>);
-    let (year, month, day) = (ymd.next()?.ok()?, ymd.next()?.ok()?, ymd.next()?.ok()?);
+    let (date, rest) = text.trim().split_once('T')?;
+    let three = |text: &str, sep: char| {
+        let mut parts = text.splitn(3, sep).map(str::parse::<i64>);
+        Some((
+            parts.next()?.ok()?,
+            parts.next()?.ok()?,
+            parts.next()?.ok()?,
+        ))
+    };
     let clock_end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == ':'))
         .unwrap_or(rest.len());
-    let mut hms = rest[..clock_end].splitn(3, ':').map(str::parse::<i64>);
-    let (hour, minute, second) = (hms.next()?.ok()?, hms.next()?.ok()?, hms.next()?.ok()?);
-    let mut rest = &rest[clock_end..];
+    let (clock, mut rest) = rest.split_at(clock_end);
+    let ((year, month, day), (hour, minute, second)) = (three(date, '-')?, three(clock, ':')?);
     let mut nanos = 0u32;
     if let Some(fraction) = rest.strip_prefix('.') {
         let digits = fraction
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(fraction.len());
-        let padded = format!("{:0<9}", &fraction[..digits.min(9)]);
-        nanos = padded.parse().ok()?;
+        nanos = format!("{:0<9}", &fraction[..digits.min(9)]).parse().ok()?;
         rest = &fraction[digits..];
     }
     let offset = match rest {
         "" | "Z" | "z" => 0,
         _ => {
-            let sign = match rest.as_bytes().first()? {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
+            let (sign, zone) = match rest.strip_prefix('+') {
+                Some(zone) => (1, zone),
+                None => (-1, rest.strip_prefix('-')?),
             };
-            let (h, m) = rest[1..].split_once(':')?;
+            let (h, m) = zone.split_once(':')?;
             let (h, m) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?);
             // Bounded before any arithmetic: a portal's text is not trusted to be a date.
             if !((0..24).contains(&h) && (0..60).contains(&m)) {

@@ -47,10 +47,8 @@ pub enum TimeoutKind {
 
 impl fmt::Display for TimeoutKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TimeoutKind::Connect => "connect",
-            TimeoutKind::Request => "request",
-        })
+        let connect = *self == TimeoutKind::Connect;
+        f.write_str(if connect { "connect" } else { "request" })
     }
 }
 
@@ -297,8 +295,6 @@ pub enum ApiError {
     NotRetried { reason: String, last: Box<ApiError> },
 }
 
-const DUPLICATE_MESSAGE: &str = "same name and payload URL already exists";
-
 fn retry_hint(retry_after: Option<RetryAfter>) -> String {
     retry_after.map_or_else(String::new, |r| {
         format!(
@@ -339,7 +335,7 @@ impl ApiError {
     pub fn is_duplicate(&self) -> bool {
         matches!(
             self,
-            ApiError::Rejected { status: 400, message, .. } if message.contains(DUPLICATE_MESSAGE)
+            ApiError::Rejected { status: 400, message, .. } if message.contains("same name and payload URL already exists")
         )
     }
 }

@@ -108,10 +108,9 @@ impl PortalUrl {
     /// when it has one (`/api/2.0/settings/webhooks/log?count=100`).
     pub(crate) fn join(&self, path: &str) -> Url {
         let mut url = self.base.clone();
-        let (path, query) = match path.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (path, None),
-        };
+        let (path, query) = path
+            .split_once('?')
+            .map_or((path, None), |(p, q)| (p, Some(q)));
         url.set_path(path);
         url.set_query(query);
         url
@@ -122,10 +121,9 @@ impl PortalUrl {
     /// masked here: it is shown only through the `Redactor`, which masks URL credentials after
     /// redacting secrets (masking first would break up an echoed secret before it is found).
     pub(crate) fn resolve(&self, location: &str) -> String {
-        match self.base.join(location) {
-            Ok(url) => url.as_str().to_string(),
-            Err(_) => location.to_string(),
-        }
+        self.base
+            .join(location)
+            .map_or_else(|_| location.to_string(), String::from)
     }
 }
 
