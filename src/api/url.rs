@@ -58,9 +58,6 @@ impl PortalUrl {
                 )));
             }
         }
-        if url.host().is_none() {
-            return Err(fail("it has no host".into()));
-        }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(fail(
                 "it has a query (?...) or fragment (#...); give only the portal's address".into(),

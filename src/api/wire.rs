@@ -82,20 +82,8 @@ pub(crate) fn decode_list(endpoint: &Endpoint, v: &Value) -> Result<Vec<LiveWebh
         .enumerate()
         .map(|(i, item)| {
             let at = format!("response[{i}]");
-            let configs = item
-                .as_object()
-                .and_then(|o| o.get("configs"))
-                .ok_or_else(|| {
-                    shape(
-                        endpoint,
-                        &at,
-                        "an object with `configs`",
-                        match item {
-                            Value::Object(_) => "an object without `configs`".into(),
-                            other => found(other),
-                        },
-                    )
-                })?;
+            let expected = "an object with `configs`";
+            let configs = member(endpoint, &at, item, "configs", expected, "")?;
             decode_webhook(endpoint, &format!("{at}.configs"), configs)
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -123,20 +111,27 @@ fn unwrap_envelope<'v>(
     v: &'v Value,
     expected: &'static str,
 ) -> Result<&'v Value, ApiError> {
-    match v.as_object().and_then(|o| o.get("response")) {
-        Some(r) => Ok(r),
-        None => Err(shape(
-            endpoint,
-            "(top level)",
-            "the DocSpace envelope {\"response\": ...}",
-            match v {
-                Value::Object(_) => {
-                    format!("an object without `response` (while reading {expected})")
-                }
-                other => found(other),
-            },
-        )),
-    }
+    let envelope = "the DocSpace envelope {\"response\": ...}";
+    let reading = format!(" (while reading {expected})");
+    member(endpoint, "(top level)", v, "response", envelope, &reading)
+}
+
+/// The member `key` of `v`, or the error that `v` (at `at`) is not `expected`.
+fn member<'v>(
+    endpoint: &Endpoint,
+    at: &str,
+    v: &'v Value,
+    key: &str,
+    expected: &'static str,
+    reading: &str,
+) -> Result<&'v Value, ApiError> {
+    v.get(key).ok_or_else(|| {
+        let what = match v {
+            Value::Object(_) => format!("an object without `{key}`{reading}"),
+            other => found(other),
+        };
+        shape(endpoint, at, expected, what)
+    })
 }
 
 /// The list an answer's `response` holds.
