@@ -149,10 +149,8 @@ impl Client {
         &self.inner.options.halt
     }
 
-    /// The same client, for the call that completes a create the portal already has (setting
-    /// `enabled`/`ssl`, docs/docspace-api.md §9): once the run's stop switch is thrown no other
-    /// write is retried, but this one is, so a webhook the file says is disabled does not stay
-    /// enabled.
+    /// The same client, for the call that completes a create (`enabled`/`ssl`, docs/docspace-api.md
+    /// §9): retried when the run is stopped, so a webhook the file disables does not stay enabled.
     pub fn follow_up(&self) -> Client {
         Client {
             inner: Arc::clone(&self.inner),
@@ -169,8 +167,8 @@ impl Client {
         endpoint.method != Method::GET && !self.follow_up
     }
 
-    /// Every webhook the key's user can see, sorted by id. A webhook's last failure is what
-    /// its target answered, shown in plans: it is scrubbed of every secret like an error body.
+    /// Every webhook the key's user can see, sorted by id. A last failure (what the target
+    /// answered, shown in plans) is scrubbed of every secret like an error body.
     pub async fn list(&self) -> Result<Vec<LiveWebhook>, ApiError> {
         let endpoint = Endpoint::new(Method::GET, WEBHOOK_PATH);
         let v = self.send(&endpoint, None).await?;
@@ -185,8 +183,7 @@ impl Client {
         Ok(live)
     }
 
-    /// Never creates the webhook twice: a POST whose answer may have been lost is sent again
-    /// only after a fresh list shows no webhook with this exact (name, uri).
+    /// Never creates the webhook twice (`send_looking`).
     pub async fn create(&self, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
         let endpoint = Endpoint::new(Method::POST, WEBHOOK_PATH);
         let request = WebhookRequest { id: None, body };
@@ -300,9 +297,8 @@ impl Client {
                 Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
                     return Err(self.not_retried(e));
                 }
-                // Kept from its next attempt by the stopped run: after a signal, the last
-                // failure marked as not retried; after a throttle stop, the portal's own last
-                // refusal.
+                // Kept from its next attempt by the stopped run: after a signal, the last failure
+                // as not retried; after a throttle stop, the portal's own last refusal.
                 Err(e @ ApiError::NotSent { .. }) => {
                     return Err(match failed {
                         Some(last) if self.interrupted() => self.not_retried(last),
@@ -344,8 +340,7 @@ impl Client {
         }
     }
 
-    /// One request, once the limits let it out (`place`: the call's place among the writes):
-    /// sent, its answer read (bounded) and classified, told to the event sink and the limits.
+    /// One request, once the limits let it out (`place`: the call's place among the writes).
     async fn send_once<'a>(
         &'a self,
         endpoint: &Endpoint,
@@ -420,8 +415,7 @@ impl Client {
         self.inner.options.retries.saturating_add(1)
     }
 
-    /// Whether a signal stopped the run: a write it keeps from its retry is reported as not
-    /// retried (interrupted), whatever its last answer was.
+    /// A write a signal keeps from its retry is reported as interrupted, whatever its last answer.
     fn interrupted(&self) -> bool {
         matches!(self.halt().reason(), Some(StopReason::Signal { .. }))
     }

@@ -267,31 +267,30 @@ impl Limits {
             return None;
         }
         s.refused_in_a_row += 1;
+        let options = &self.options;
         let retry_after = headers.retry_after;
         let asked = retry_after.map(|r| r.wait).filter(|d| !d.is_zero());
         let pause = asked
             .or(headers.reset.filter(|d| !d.is_zero()))
-            .unwrap_or_else(|| self.options.backoff_ceiling(s.refused_in_a_row));
+            .unwrap_or_else(|| options.backoff_ceiling(s.refused_in_a_row));
         let now = Instant::now();
         let current = s.paused_until.filter(|until| *until > now);
-        let end = now + self.options.throttle_unit.mul_f64(pause.as_secs_f64());
+        let end = now + options.throttle_unit.mul_f64(pause.as_secs_f64());
         let cost = end.saturating_duration_since(current.unwrap_or(now));
         // The run's budget, locked after the state (never the other way round).
-        let mut waited = self
-            .options
+        let mut waited = options
             .waited
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         if *waited + cost
-            > self
-                .options
+            > options
                 .throttle_unit
-                .mul_f64(self.options.max_wait.as_secs_f64())
+                .mul_f64(options.max_wait.as_secs_f64())
         {
             let at = retry_after.map_or_else(|| SystemTime::now() + pause, |r| r.at);
             let used = self.portal(*waited);
-            let message = stop_message(pause, at, s.limit, used, self.options.max_wait);
-            self.options.halt.stop(StopReason::Throttled { message });
+            let message = stop_message(pause, at, s.limit, used, options.max_wait);
+            options.halt.stop(StopReason::Throttled { message });
             return None;
         }
         *waited += cost;
@@ -308,8 +307,8 @@ impl Limits {
         s.paused_after = s.sent;
         s.said = true;
         if endpoint.method != Method::GET {
-            // Half of the writes under way (or of the cap, when fewer) from now on, at least
-            // one. Places held now are given back as their writes come back to the gate or end.
+            // Half of the writes under way (or of the cap, when fewer), at least one. Places held
+            // now are given back as their writes come back to the gate or end.
             s.write_cap = (s.write_cap.min(s.writing) / 2).max(1);
         }
         self.changed.notify_waiters();
@@ -326,8 +325,7 @@ impl Limits {
         } else {
             "(it gave no Retry-After)"
         };
-        // Said once per pause, however many requests were refused together; `used` is this
-        // pause included.
+        // `used` includes this pause.
         Some(ClientEvent::Paused(format!(
             "the portal is limiting the request rate (HTTP 429 on {endpoint}): pausing all \
              requests for {} {why}, then at most {} write(s) at a time{rate}; {} of --max-wait {} \
@@ -335,7 +333,7 @@ impl Limits {
             Secs(pause),
             s.write_cap,
             Secs(used),
-            Secs(self.options.max_wait)
+            Secs(options.max_wait)
         )))
     }
 
