@@ -48,9 +48,8 @@ impl Halt {
         Arc::new(Halt::default())
     }
 
-    /// A switch of its own that `parent` also throws, for the portal named `label`; writes
-    /// are listed on the parent as `[label] ...`, so a forced exit names every write under way
-    /// and its portal.
+    /// A switch of its own that `parent` also throws, for the portal named `label`; its writes
+    /// are listed on the parent as `[label] ...`.
     pub fn child(parent: &Arc<Halt>, label: &str) -> Arc<Halt> {
         Arc::new(Halt {
             token: parent.token.child_token(),

@@ -321,9 +321,8 @@ impl ApiError {
         }
     }
 
-    /// Whether trying the same request again may succeed, at the cost of a retry. A timed-out
-    /// write may have landed (`Client::send_looking` looks before it posts again); a 429 is no
-    /// failure but a "later", waited out by the limits without counting.
+    /// Whether trying the same request again may succeed, at the cost of a retry (a 429 is no
+    /// failure but a "later", waited out by the limits without counting).
     pub fn is_retryable(&self) -> bool {
         match self {
             ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
@@ -333,9 +332,10 @@ impl ApiError {
 
     /// A create refused: a webhook with the same (name, uri) exists (docs/docspace-api.md §15).
     pub fn is_duplicate(&self) -> bool {
+        let duplicate = "same name and payload URL already exists";
         matches!(
             self,
-            ApiError::Rejected { status: 400, message, .. } if message.contains("same name and payload URL already exists")
+            ApiError::Rejected { status: 400, message, .. } if message.contains(duplicate)
         )
     }
 }

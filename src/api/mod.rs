@@ -100,8 +100,7 @@ impl<T> LiveWebhook<T> {
 /// every field is always sent. A `None` secret keeps the stored one on an update.
 pub type WebhookBody = Webhook<Option<SecretString>>;
 
-/// How the client reaches the portal (docs/faults-and-security.md for what each bounds).
-/// `Default` is what the command line defaults to.
+/// How the client reaches the portal; `Default` is the command line's defaults.
 #[derive(Clone)]
 pub struct ClientOptions {
     pub connect_timeout: Duration,
@@ -151,8 +150,7 @@ impl ClientOptions {
         }
     }
 
-    /// The backoff ceiling of the `step`th wait (from 1); also the pause of a 429 that names no
-    /// time.
+    /// The backoff ceiling of the `step`th wait (from 1), and the pause of a 429 without a time.
     fn backoff_ceiling(&self, step: u32) -> Duration {
         let doublings = step.saturating_sub(1).min(30);
         self.retry_base

@@ -6,7 +6,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-/// The rate-limit headers of one answer, any status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct RateHeaders {
     pub limit: Option<u64>,
@@ -43,11 +42,9 @@ pub struct RetryAfter {
     pub at: SystemTime,
 }
 
-/// `Retry-After` in either form RFC 9110 allows: delta-seconds (`120`) or an HTTP date
-/// (`Wed, 21 Oct 2015 07:28:00 GMT`; the obsolete RFC 850 and asctime forms too). A date in
-/// the past is a wait of zero. A wait past `LAST_HTTP_DATE` (digits too many for any integer
-/// included) ends there: far beyond any `--max-wait`, it stops a run just the same, and every
-/// moment and sum computed from it stays in range.
+/// `Retry-After` in any form RFC 9110 allows: seconds or an HTTP date (a past one is no wait).
+/// A wait past `LAST_HTTP_DATE` (too many digits for any integer included) ends there: it stops
+/// a run just the same, and every moment and sum computed from it stays in range.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<RetryAfter> {
     let value = value.trim();
     let at = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
@@ -76,9 +73,8 @@ fn after(from: SystemTime, seconds: u64) -> SystemTime {
     at.map_or(last_http_date(), |at| at.min(last_http_date()))
 }
 
-/// A moment as the HTTP date form (`Sat, 28 Nov 2026 00:00:00 GMT`): unambiguous in any time
-/// zone, and the form the portal itself may send. Never panics: a moment past the last HTTP
-/// date is shown as that date "or later".
+/// A moment as an HTTP date (`Sat, 28 Nov 2026 00:00:00 GMT`), unambiguous in any time zone; one
+/// past the last HTTP date is that date "or later".
 pub(crate) fn http_date(at: SystemTime) -> String {
     if at >= last_http_date() {
         format!("{} or later", httpdate::fmt_http_date(last_http_date()))

@@ -101,8 +101,7 @@ impl PortalUrl {
         is_loopback(&self.base)
     }
 
-    /// The full URL of an API path such as `/api/2.0/settings/webhook`, with its query string
-    /// when it has one (`/api/2.0/settings/webhooks/log?count=100`).
+    /// The full URL of an API path, with its query string when it has one.
     pub(crate) fn join(&self, path: &str) -> Url {
         let mut url = self.base.clone();
         let (path, query) = path

@@ -65,8 +65,7 @@ pub(crate) struct EnableRequest<'a> {
     pub enabled: bool,
 }
 
-/// The body of the bulk redelivery, `PUT .../webhook/retry`: `WebhookRetryRequestsDto`
-/// (docs/docspace-api.md §21).
+/// `WebhookRetryRequestsDto`, the body of `PUT .../webhook/retry` (docs/docspace-api.md §21).
 #[derive(Serialize)]
 pub(crate) struct RetryRequest<'a> {
     pub ids: &'a [i32],
@@ -174,8 +173,7 @@ fn decode_webhook(endpoint: &Endpoint, at: &str, v: &Value) -> Result<LiveWebhoo
     })
 }
 
-/// Reads the members of one JSON object, reporting failures with their path; others are ignored,
-/// so newer servers may add some.
+/// Reads members of one JSON object, reporting failures with their path; others are ignored.
 pub(super) struct Fields<'a> {
     pub(super) endpoint: &'a Endpoint,
     pub(super) at: &'a str,
@@ -206,8 +204,7 @@ impl Fields<'_> {
             .ok_or_else(|| self.error(key, expected, "nothing (the member is missing)".into()))
     }
 
-    /// A `WebhookTrigger` member (an int64 bitmask), or a number in a string, as the server
-    /// itself accepts.
+    /// A `WebhookTrigger` member (an int64 bitmask), or a number in a string as the server accepts.
     pub(super) fn bitmask(&self, key: &str) -> Result<TriggerSet, ApiError> {
         const EXPECTED: &str = "an integer bitmask";
         let v: Value = self.required(key, EXPECTED)?;
