@@ -16,7 +16,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::header::{self, HeaderValue};
 use reqwest::{Method, redirect};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -47,15 +47,12 @@ fn http_for(options: &ClientOptions, loopback: bool) -> Result<reqwest::Client, 
     if let Some((_, http)) = clients.iter().find(|(k, _)| *k == key) {
         return Ok(http.clone());
     }
-    let mut headers = HeaderMap::new();
-    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     let mut builder = reqwest::Client::builder()
         .tls_backend_rustls()
         .redirect(redirect::Policy::none())
         .connect_timeout(options.connect_timeout)
         .timeout(options.request_timeout)
-        .user_agent(USER_AGENT)
-        .default_headers(headers);
+        .user_agent(USER_AGENT);
     if loopback {
         // A proxy for a loopback portal would see the key in clear text (plain http).
         builder = builder.no_proxy();
@@ -367,7 +364,8 @@ impl Client {
         let result = async {
             let mut request = http
                 .request(endpoint.method.clone(), portal.join(&endpoint.path))
-                .header(header::AUTHORIZATION, auth.clone());
+                .header(header::AUTHORIZATION, auth.clone())
+                .header(header::ACCEPT, "application/json");
             if let Some(payload) = payload {
                 request = request
                     .header(header::CONTENT_TYPE, "application/json")

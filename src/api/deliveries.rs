@@ -186,7 +186,7 @@ pub struct LogPage {
 /// What a bulk redelivery did. The portal skips ids it does not know (or other users' rows, for a
 /// key that is not an admin's) without a word, and the new rows do not say which id they repeat:
 /// `skipped` is a count.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Redelivered {
     /// The new deliveries, queued (status 0).
     pub rows: Vec<Delivery>,
@@ -283,10 +283,8 @@ impl Client {
     pub async fn redeliver(&self, log_ids: &[i32]) -> Redelivered {
         let endpoint = Endpoint::new(Method::PUT, RETRY_PATH);
         let mut done = Redelivered {
-            rows: Vec::new(),
             asked: log_ids.len(),
-            answered: 0,
-            error: None,
+            ..Redelivered::default()
         };
         for ids in log_ids.chunks(LOG_PAGE as usize) {
             // Counted by a signal's notice, and named by a forced exit: it may land unreported.
