@@ -388,16 +388,8 @@ impl Client {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let retry_after = rate.retry_after;
-            classify(
-                endpoint,
-                portal,
-                code,
-                &headers,
-                retry_after,
-                &body,
-                &redactor,
-            )
+            let retry = rate.retry_after;
+            classify(endpoint, portal, code, &headers, retry, &body, &redactor)
         }
         .await;
         options.emit(ClientEvent::Request {

@@ -212,10 +212,8 @@ impl Client {
         start_index: u32,
         count: u32,
     ) -> Result<LogPage, ApiError> {
-        let endpoint = Endpoint::new(
-            Method::GET,
-            query.path(start_index, count.clamp(1, LOG_PAGE)),
-        );
+        let path = query.path(start_index, count.clamp(1, LOG_PAGE));
+        let endpoint = Endpoint::new(Method::GET, path);
         let v = self.send(&endpoint, None).await?;
         decode_page(&endpoint, &v)
     }
@@ -315,12 +313,8 @@ fn decode_page(endpoint: &Endpoint, v: &Value) -> Result<LogPage, ApiError> {
         let found = v
             .get("total")
             .map_or_else(|| "nothing (the member is missing)".to_owned(), wire::found);
-        wire::shape(
-            endpoint,
-            "total",
-            "the number of matching deliveries",
-            found,
-        )
+        let expected = "the number of matching deliveries";
+        wire::shape(endpoint, "total", expected, found)
     })?;
     Ok(LogPage { rows, total })
 }
@@ -367,11 +361,8 @@ pub fn portal_time(text: &str) -> Option<SystemTime> {
     let (date, rest) = text.trim().split_once('T')?;
     let three = |text: &str, sep: char| {
         let mut parts = text.splitn(3, sep).map(str::parse::<i64>);
-        Some((
-            parts.next()?.ok()?,
-            parts.next()?.ok()?,
-            parts.next()?.ok()?,
-        ))
+        let mut next = || parts.next()?.ok();
+        Some((next()?, next()?, next()?))
     };
     let clock_end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == ':'))

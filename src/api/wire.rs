@@ -223,12 +223,8 @@ impl Fields<'_> {
     }
 
     fn error(&self, key: &str, expected: &'static str, found: String) -> ApiError {
-        shape(
-            self.endpoint,
-            &format!("{}.{key}", self.at),
-            expected,
-            found,
-        )
+        let at = format!("{}.{key}", self.at);
+        shape(self.endpoint, &at, expected, found)
     }
 }
 
