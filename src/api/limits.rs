@@ -240,18 +240,13 @@ impl Limits {
                 answered_before: permit.answered_before,
                 reset: headers.reset.and_then(|wait| now.checked_add(wait)),
             });
-            match result {
-                Err(ApiError::RateLimited { .. }) => {
-                    self.throttled(&mut s, &permit, endpoint, headers)
-                }
-                Ok(_) => {
-                    s.refused_in_a_row = 0;
-                    None
-                }
-                Err(_) => None,
+            if result.is_ok() {
+                s.refused_in_a_row = 0;
             }
+            let refused = matches!(result, Err(ApiError::RateLimited { .. }));
+            refused.then(|| self.throttled(&mut s, &permit, endpoint, headers))
         };
-        if let Some(event) = event {
+        if let Some(event) = event.flatten() {
             self.options.emit(event);
         }
     }

@@ -17,20 +17,13 @@ pub(crate) struct RateHeaders {
 
 impl RateHeaders {
     pub(super) fn read(headers: &HeaderMap, now: SystemTime) -> RateHeaders {
-        let number = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-        };
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let number = |name| text(name).and_then(|v| v.trim().parse::<u64>().ok());
         RateHeaders {
             limit: number("x-ratelimit-limit"),
             remaining: number("x-ratelimit-remaining"),
             reset: number("x-ratelimit-reset").map(|at| until(after(UNIX_EPOCH, at), now)),
-            retry_after: headers
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| parse_retry_after(v, now)),
+            retry_after: text(RETRY_AFTER.as_str()).and_then(|v| parse_retry_after(v, now)),
         }
     }
 }
