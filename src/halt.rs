@@ -1,14 +1,11 @@
-//! A run-wide stop switch, shared by the signal handler, the client's waits and the applier.
+//! A run-wide stop switch, shared by the signal handler, the client's waits and the applier. A
+//! signal or a throttle wait longer than the run may wait has one effect: no write starts, writes
+//! in flight finish, and the report names what was not started (docs/faults-and-security.md).
+//! The first reason wins, so the report and the exit code tell what stopped the run. It also
+//! lists the writes under way, so a forced exit can name what it cut short.
 //!
-//! Several things may end an `apply` early: SIGINT, SIGTERM or SIGHUP, or a throttle wait
-//! longer than the run may wait. Each must have the same effect: no write starts after the
-//! switch is thrown, writes already in flight finish, and the report names what was not
-//! started. The first reason wins, so the report and the exit code tell what actually stopped
-//! the run. It also keeps the list of writes under way, so a forced exit can name what it cut
-//! short.
-//!
-//! The switch itself is a `CancellationToken`; a portal of a `portals:` file gets a child of
-//! the run's (`Halt::child`): a signal stops every portal, a throttle stop only its own.
+//! A portal of a `portals:` file gets a child (`Halt::child`): a signal stops every portal, a
+//! throttle stop only its own.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,7 +13,6 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use tokio_util::sync::CancellationToken;
 
-/// Why a run stopped starting writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StopReason {
     /// SIGINT (exit 130), SIGTERM (exit 143) or SIGHUP (exit 129).
@@ -39,9 +35,8 @@ pub struct Halt {
     /// Cancelled once this switch or its parent's is thrown; the reason is set first.
     token: CancellationToken,
     reason: OnceLock<StopReason>,
-    /// The run's switch, for one portal's: its reason, and the list its writes go on.
+    /// The run's switch, for one portal's (`label`): its reason, and the list its writes go on.
     parent: Option<Arc<Halt>>,
-    /// A child's portal, which starts each write it lists on its parent.
     label: String,
     /// Writes under way, by start order, as `InFlight` guards registered them.
     in_flight: Mutex<BTreeMap<u64, String>>,
@@ -53,9 +48,8 @@ impl Halt {
         Arc::new(Halt::default())
     }
 
-    /// A switch of its own that `parent` also throws, for the portal named `label`; writes
-    /// are listed on the parent as `[label] ...`, so a forced exit names every write under way
-    /// and its portal.
+    /// A switch of its own that `parent` also throws, for the portal named `label`; its writes
+    /// are listed on the parent as `[label] ...`.
     pub fn child(parent: &Arc<Halt>, label: &str) -> Arc<Halt> {
         Arc::new(Halt {
             token: parent.token.child_token(),
@@ -83,8 +77,7 @@ impl Halt {
         self.reason().is_some()
     }
 
-    /// Resolves once the switch (or its parent's) is thrown: for waits that must end early
-    /// when the run stops.
+    /// Resolves once the switch (or its parent's) is thrown.
     pub async fn stopped(&self) {
         self.token.cancelled().await;
     }
@@ -99,7 +92,6 @@ impl Halt {
         InFlight { halt: self, key }
     }
 
-    /// The writes under way, in the order they started.
     pub fn in_flight(&self) -> Vec<String> {
         self.writes().values().cloned().collect()
     }

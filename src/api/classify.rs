@@ -1,14 +1,13 @@
 //! Turns what came back from the portal (an answer or a transport failure) into JSON or an
-//! `ApiError`.
+//! `ApiError`; pure, so every error shape is unit-tested without a network.
 //!
-//! Pure functions, so every error shape is unit-tested without a network. Invariants: text
-//! taken from an answer (the body, the `Location` header) is decoded, has every secret redacted
-//! and only then is cut and sanitized (no markup, control characters or terminal escapes) before
-//! it enters an error, bounded in length whatever the portal (or a proxy in front of it) sent;
-//! reqwest's own Display/Debug (which embed URLs and internals) never reach the user.
+//! Invariants: text taken from an answer (the body, the `Location` header) is decoded, redacted,
+//! then cut and sanitized before it enters an error, bounded whatever was sent; reqwest's own
+//! Display/Debug (which embed URLs and internals) never reach the user.
 
 use std::error::Error as _;
 
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, LOCATION};
 use serde_json::Value;
 
 use super::error::{ApiError, Endpoint, TimeoutKind};
@@ -16,24 +15,12 @@ use super::retry_after::RetryAfter;
 use super::{ClientOptions, PortalUrl};
 use crate::redact::Redactor;
 
-/// The parts of an HTTP answer that classification looks at.
-pub(crate) struct Answer<'a> {
-    pub status: u16,
-    pub content_type: Option<&'a str>,
-    pub location: Option<&'a str>,
-    pub retry_after: Option<RetryAfter>,
-    pub body: &'a [u8],
-}
-
-/// Longest excerpt of a body that is not the DocSpace API.
+/// The longest excerpt of a body that is not the DocSpace API, and message from the portal.
 const EXCERPT_CHARS: usize = 200;
-/// Longest message taken from the portal's own error envelope.
 const MESSAGE_CHARS: usize = 500;
-/// How much of a body is looked at for an excerpt. The excerpt shows 200 characters; a proxy
-/// page with a large script or style block still has its text well within this.
+/// A proxy page with a large script or style block still has its text well within this.
 const EXCERPT_SOURCE_BYTES: usize = 256 * 1024;
 
-/// A short, printable, redacted excerpt of a body that is not the DocSpace API.
 fn excerpt(body: &[u8], content_type: Option<&str>, redactor: &Redactor) -> String {
     let head = &body[..body.len().min(EXCERPT_SOURCE_BYTES)];
     let text = String::from_utf8_lossy(head);
@@ -93,18 +80,21 @@ fn strip_html(html: &str) -> String {
 pub(crate) fn classify(
     endpoint: &Endpoint,
     portal: &PortalUrl,
-    answer: &Answer<'_>,
+    status: u16,
+    headers: &HeaderMap,
+    retry_after: Option<RetryAfter>,
+    body: &[u8],
     redactor: &Redactor,
 ) -> Result<Value, ApiError> {
     let endpoint = endpoint.clone();
-    let status = answer.status;
-    let json = serde_json::from_slice::<Value>(answer.body).ok();
+    let header = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let json = serde_json::from_slice::<Value>(body).ok();
     // Redacted whole, then cut: a secret straddling the cut would otherwise show in part.
     let message = json
         .as_ref()
         .and_then(portal_message)
         .map(|m| redactor.shown(&m, MESSAGE_CHARS));
-    let excerpt = || excerpt(answer.body, answer.content_type, redactor);
+    let excerpt = || excerpt(body, header(CONTENT_TYPE), redactor);
     match status {
         200..=299 => match json {
             None => Err(ApiError::NotDocSpace {
@@ -128,13 +118,12 @@ pub(crate) fn classify(
         300..=399 => Err(ApiError::Redirect {
             endpoint,
             status,
-            location: answer
-                .location
+            location: header(LOCATION)
                 .map(|l| redactor.shown(&portal.resolve(l), EXCERPT_CHARS))
                 .unwrap_or_else(|| "an address it did not give (no Location header)".into()),
         }),
         401 => Err(ApiError::Unauthorized { endpoint }),
-        403 if answer.body.iter().all(u8::is_ascii_whitespace) => {
+        403 if body.iter().all(u8::is_ascii_whitespace) => {
             Err(ApiError::ForbiddenScope { endpoint })
         }
         403 => Err(ApiError::Forbidden {
@@ -143,7 +132,7 @@ pub(crate) fn classify(
         }),
         429 => Err(ApiError::RateLimited {
             endpoint,
-            retry_after: answer.retry_after,
+            retry_after,
         }),
         _ => match message {
             Some(message) => Err(ApiError::Rejected {
@@ -198,7 +187,6 @@ pub(crate) fn portal_message(v: &Value) -> Option<String> {
     None
 }
 
-/// Whether a JSON answer is one of the error shapes rather than a success envelope.
 fn is_error_envelope(v: &Value) -> bool {
     v.get("status").and_then(Value::as_i64) == Some(1)
         || v.get("error").is_some_and(Value::is_object)
@@ -226,7 +214,7 @@ fn help_for(endpoint: &Endpoint, status: u16) -> Option<&'static str> {
     }
 }
 
-/// A reqwest failure (no answer at all) as an `ApiError`, saying which kind it was.
+/// A reqwest failure (no answer at all) as an `ApiError` of its kind.
 pub(crate) fn transport_error(
     err: &reqwest::Error,
     endpoint: &Endpoint,
@@ -241,9 +229,8 @@ pub(crate) fn transport_error(
         } else {
             (TimeoutKind::Request, options.request_timeout)
         };
-        let endpoint = endpoint.clone();
         return ApiError::Timeout {
-            endpoint,
+            endpoint: endpoint.clone(),
             portal,
             kind,
             after,
@@ -269,19 +256,13 @@ pub(crate) fn transport_error(
 /// The innermost cause's message: the outer layers of a reqwest error only repeat the URL and
 /// "error sending request".
 fn root_cause(err: &reqwest::Error) -> String {
-    let mut msg = None;
-    let mut source = err.source();
-    while let Some(e) = source {
-        msg = Some(e.to_string());
-        source = e.source();
-    }
-    msg.unwrap_or_else(|| {
-        if err.is_body() || err.is_decode() {
+    match std::iter::successors(err.source(), |e| (*e).source()).last() {
+        Some(e) => e.to_string(),
+        None if err.is_body() || err.is_decode() => {
             "the connection broke while reading the answer".into()
-        } else {
-            "the request could not be sent".into()
         }
-    })
+        None => "the request could not be sent".into(),
+    }
 }
 
 #[cfg(test)]

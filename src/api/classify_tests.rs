@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use reqwest::Method;
+use reqwest::header::HeaderValue;
 
 use super::*;
 use crate::api::retry_after::parse_retry_after;
@@ -16,18 +17,23 @@ fn portal() -> PortalUrl {
     PortalUrl::parse("https://portal.example.com").unwrap()
 }
 
+/// An answer's headers: `name` set to `value`, when there is one.
+fn headers(name: HeaderName, value: Option<&str>) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Some(value) = value {
+        headers.insert(name, HeaderValue::from_str(value).unwrap());
+    }
+    headers
+}
+
 fn run(method: Method, status: u16, ct: Option<&str>, body: &str) -> Result<Value, ApiError> {
-    let answer = Answer {
-        status,
-        content_type: ct,
-        location: None,
-        retry_after: None,
-        body: body.as_bytes(),
-    };
     classify(
         &ep(method, "/api/2.0/settings/webhook"),
         &portal(),
-        &answer,
+        status,
+        &headers(CONTENT_TYPE, ct),
+        None,
+        body.as_bytes(),
         &Redactor::new(["sk-the-api-key", "Secret-123"]),
     )
 }
@@ -192,17 +198,13 @@ fn server_error_on_a_write_explains_the_head_probe() {
 
 /// The error for a list answered `status` with a `Location` header, `secrets` redacted.
 fn redirect_to(status: u16, location: &str, secrets: &[&str]) -> ApiError {
-    let answer = Answer {
-        status,
-        content_type: None,
-        location: Some(location),
-        retry_after: None,
-        body: b"",
-    };
     classify(
         &ep(Method::GET, "/api/2.0/settings/webhook"),
         &portal(),
-        &answer,
+        status,
+        &headers(LOCATION, Some(location)),
+        None,
+        b"",
         &Redactor::new(secrets.iter().copied()),
     )
     .unwrap_err()
@@ -222,17 +224,13 @@ fn redirects_name_where_they_pointed() {
 #[test]
 fn rate_limit_carries_retry_after() {
     let now = std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_450);
-    let answer = Answer {
-        status: 429,
-        content_type: None,
-        location: None,
-        retry_after: parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
-        body: b"",
-    };
     let e = classify(
         &ep(Method::PUT, "/api/2.0/settings/webhook"),
         &portal(),
-        &answer,
+        429,
+        &HeaderMap::new(),
+        parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+        b"",
         &Redactor::new([]),
     )
     .unwrap_err();
@@ -282,17 +280,13 @@ fn excerpts_lose_escapes_controls_and_bidi() {
 fn echoed_secrets_are_redacted_in_every_spelling_before_any_cut() {
     let secret = r#"Ab"cd\ef<gh>12"#;
     let classify_echo = |body: String, ct: &str| {
-        let answer = Answer {
-            status: 400,
-            content_type: Some(ct),
-            location: None,
-            retry_after: None,
-            body: body.as_bytes(),
-        };
         let e = classify(
             &ep(Method::POST, "/api/2.0/settings/webhook"),
             &portal(),
-            &answer,
+            400,
+            &headers(CONTENT_TYPE, Some(ct)),
+            None,
+            body.as_bytes(),
             &Redactor::new(["sk-the-api-key", secret]),
         )
         .unwrap_err();

@@ -1,32 +1,28 @@
 //! The HTTP client, the calls the rest of the tool makes, and how one request is sent:
-//! `send_once` is the only code that touches the network; `send` repeats it for GET, PUT and
-//! DELETE, which the portal can safely receive twice, but for a redelivery, which it cannot
-//! (each one queues a delivery); `send_looking` also sends the POST, which looks before it
-//! posts again. Hand-rolled (a loop and `tokio::time::sleep`) rather than a backoff crate: the
-//! POST rule needs a list request between attempts, and every wait must be announced before it
-//! starts.
+//! `send_once` is the only code that touches the network; `send_looking` repeats it by the rules
+//! of docs/faults-and-security.md ("Retries", "No duplicates"): a 429 never counts as an attempt,
+//! a redelivery is sent again only when it was surely not received, a POST only after a list
+//! shows it did not land, and no write once the run is stopped (a create's follow-up excepted).
+//! Hand-rolled rather than a backoff crate: the POST rule needs a list request between attempts,
+//! and every wait is announced before it starts.
 //!
 //! Invariants: redirects are never followed (the key must not reach another host); the
-//! `Authorization` header is built once, marked sensitive, and sent with each request; the key
-//! is otherwise only registered with `redact`, which scrubs it from anything the portal echoes;
-//! `Debug` shows neither. The retry rules (`send_looking`; docs/faults-and-security.md,
-//! "Retries" and "No duplicates"): a 429 never counts as an attempt, and no write is sent again
-//! once the run's stop switch is thrown (the follow-up of a create excepted). An answer is read
-//! whole but bounded, and every text taken from it is scrubbed of the key, of every registered
-//! secret and of this request's own secret before it can reach an error.
+//! `Authorization` header is marked sensitive and `Debug` shows no key; every text taken from
+//! an answer is read bounded and scrubbed of the key, every registered secret and this
+//! request's own secret before it can reach an error.
 
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::header::{self, HeaderValue};
 use reqwest::{Method, redirect};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::classify::{Answer, classify, transport_error};
+use super::classify::{classify, transport_error};
 use super::error::{ApiError, Endpoint};
 use super::event::{ClientEvent, Secs};
 use super::limits::{Limits, Place};
@@ -39,11 +35,9 @@ use crate::redact::{self, Redactor};
 const WEBHOOK_PATH: &str = "/api/2.0/settings/webhook";
 const USER_AGENT: &str = concat!("docspace-webhooks/", env!("CARGO_PKG_VERSION"));
 
-/// The HTTP clients of this process, by what tells them apart: the two timeouts, and whether
-/// the portal is loopback (no proxy). Building one loads the system's root certificates, a few
-/// milliseconds of CPU each time; a `portals:` file with a hundred portals builds one, not a
-/// hundred. Sharing is safe: connections are pooled per host, and the key goes with each
-/// request, never into the shared client.
+/// The HTTP clients of this process, by the two timeouts and whether the portal is loopback (no
+/// proxy). Building one loads the system's root certificates, milliseconds of CPU: a hundred
+/// portals build one. Safe to share: the key goes with each request, never into the client.
 type HttpKey = (Duration, Duration, bool);
 static HTTP: Mutex<Vec<(HttpKey, reqwest::Client)>> = Mutex::new(Vec::new());
 
@@ -53,15 +47,12 @@ fn http_for(options: &ClientOptions, loopback: bool) -> Result<reqwest::Client, 
     if let Some((_, http)) = clients.iter().find(|(k, _)| *k == key) {
         return Ok(http.clone());
     }
-    let mut headers = HeaderMap::new();
-    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     let mut builder = reqwest::Client::builder()
         .tls_backend_rustls()
         .redirect(redirect::Policy::none())
         .connect_timeout(options.connect_timeout)
         .timeout(options.request_timeout)
-        .user_agent(USER_AGENT)
-        .default_headers(headers);
+        .user_agent(USER_AGENT);
     if loopback {
         // A proxy for a loopback portal would see the key in clear text (plain http).
         builder = builder.no_proxy();
@@ -76,8 +67,7 @@ fn http_for(options: &ClientOptions, loopback: bool) -> Result<reqwest::Client, 
 /// Answers beyond this are not read: a webhook list is a few KiB, anything this big is not it.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
-/// A request body plus the secret in it, so that secret can be redacted from the answer (it is
-/// also registered with `redact`, for text shown outside this request's error).
+/// A request body plus the secret in it, redacted from the answer by name.
 pub(super) struct Payload<'a> {
     bytes: Vec<u8>,
     secret: Option<&'a SecretString>,
@@ -98,10 +88,8 @@ pub struct Client {
 }
 
 struct Inner {
-    /// Shared with every client of the run that has the same timeouts (`http_for`).
     http: reqwest::Client,
-    /// `Bearer <key>`, marked sensitive; sent with each request, since `http` is shared by
-    /// portals with different keys.
+    /// `Bearer <key>`, marked sensitive.
     auth: HeaderValue,
     portal: PortalUrl,
     options: ClientOptions,
@@ -128,21 +116,16 @@ impl Client {
         // Keys pasted from a file or a password manager often carry a trailing newline.
         let api_key = SecretString::from(api_key.expose_secret().trim());
         let key = api_key.expose_secret();
+        let bad = |reason| ApiError::ApiKey { reason };
         if key.is_empty() {
-            return Err(ApiError::ApiKey {
-                reason: "it is empty",
-            });
+            return Err(bad("it is empty"));
         }
         if key.chars().any(char::is_whitespace) {
-            return Err(ApiError::ApiKey {
-                reason: "it contains a space or line break",
-            });
+            return Err(bad("it contains a space or line break"));
         }
         let bearer = SecretString::from(format!("Bearer {key}"));
-        let mut auth =
-            HeaderValue::from_str(bearer.expose_secret()).map_err(|_| ApiError::ApiKey {
-                reason: "it contains characters that cannot be sent in an HTTP header",
-            })?;
+        let mut auth = HeaderValue::from_str(bearer.expose_secret())
+            .map_err(|_| bad("it contains characters that cannot be sent in an HTTP header"))?;
         auth.set_sensitive(true);
         let http = http_for(&options, portal.is_loopback())?;
         // From here on, anything the portal echoes is scrubbed of the key wherever it is shown.
@@ -159,15 +142,12 @@ impl Client {
         })
     }
 
-    /// The run's stop switch (from `ClientOptions::halt`), shared with whoever stops the run.
     pub fn halt(&self) -> &Arc<crate::halt::Halt> {
         &self.inner.options.halt
     }
 
-    /// The same client, for the call that completes a create the portal already has (setting
-    /// `enabled`/`ssl`, docs/docspace-api.md §9): once the run's stop switch is thrown no other
-    /// write is retried, but this one is, so a webhook the file says is disabled does not stay
-    /// enabled.
+    /// The same client, for the call that completes a create (`enabled`/`ssl`, docs/docspace-api.md
+    /// §9): retried when the run is stopped, so a webhook the file disables does not stay enabled.
     pub fn follow_up(&self) -> Client {
         Client {
             inner: Arc::clone(&self.inner),
@@ -175,7 +155,6 @@ impl Client {
         }
     }
 
-    /// The portal this client talks to.
     pub fn portal(&self) -> &PortalUrl {
         &self.inner.portal
     }
@@ -185,26 +164,23 @@ impl Client {
         endpoint.method != Method::GET && !self.follow_up
     }
 
-    /// Every webhook the key's user can see, sorted by id. A webhook's last failure is what
-    /// its target answered, shown in plans: it is scrubbed of every secret like an error body.
+    /// Every webhook the key's user can see, sorted by id. A last failure (what the target
+    /// answered, shown in plans) is scrubbed of every secret like an error body.
     pub async fn list(&self) -> Result<Vec<LiveWebhook>, ApiError> {
         let endpoint = Endpoint::new(Method::GET, WEBHOOK_PATH);
         let v = self.send(&endpoint, None).await?;
         let mut live = wire::decode_list(&endpoint, &v)?;
         for w in &mut live {
-            if let Some(content) = &w.last_failure_content {
+            if let Some(content) = &mut w.last_failure_content {
                 // Its own uri too: a target's error page may name its address, and a uri the
-                // file reads from a variable is secret (its old value is only known as such
-                // once the list is planned).
-                let redactor = Redactor::new([w.uri.as_str()]);
-                w.last_failure_content = Some(redactor.scrub(content));
+                // file reads from a variable is secret (known as such only once planned).
+                *content = Redactor::new([w.uri.as_str()]).scrub(content);
             }
         }
         Ok(live)
     }
 
-    /// Never creates the webhook twice: a POST whose answer may have been lost is sent again
-    /// only after a fresh list shows no webhook with this exact (name, uri).
+    /// Never creates the webhook twice (`send_looking`).
     pub async fn create(&self, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
         let endpoint = Endpoint::new(Method::POST, WEBHOOK_PATH);
         let request = WebhookRequest { id: None, body };
@@ -255,7 +231,6 @@ impl Client {
         }
     }
 
-    /// The body of a request, with the secret it carries (registered with `redact`).
     pub(super) fn payload<'a>(
         &self,
         endpoint: &Endpoint,
@@ -265,7 +240,9 @@ impl Client {
         if let Some(secret) = secret {
             redact::register(secret.expose_secret());
         }
-        let bytes = wire::to_body(request).map_err(|e| ApiError::Transport {
+        // The one place a body is serialized, and so a `secretKey` exposed. Plain strings,
+        // bools and numbers cannot fail to encode in practice.
+        let bytes = serde_json::to_vec(request).map_err(|e| ApiError::Transport {
             endpoint: endpoint.clone(),
             portal: self.portal().as_str().to_string(),
             detail: format!("could not encode the request body: {e}"),
@@ -273,10 +250,7 @@ impl Client {
         Ok(Payload { bytes, secret })
     }
 
-    /// `send_once`, repeated while the failure is retryable and attempts remain. A request the
-    /// portal must not carry out twice (a redelivery queues a new delivery each time it lands)
-    /// is sent again only after a failure that says it was not received (a refused connection,
-    /// a 429). POST goes through `send_looking` instead.
+    /// `send_looking` for every request but a create.
     pub(super) async fn send(
         &self,
         endpoint: &Endpoint,
@@ -288,14 +262,13 @@ impl Client {
         }
     }
 
-    /// `send`, and the POST (`created`, its body), retried so that it creates at most one
-    /// webhook. When an attempt fails in a way that may have reached the portal (a timeout, a
-    /// 502/503/504), the answer was perhaps only lost: after the wait, the list is read and a
-    /// webhook with exactly this (name, uri) is taken as the one created. Only when it is
-    /// absent is the POST sent again, within the same budget. The attempt may still land after
-    /// that list was read (the portal probes the target before it stores anything,
-    /// docs/docspace-api.md §9): the repeat is then refused as a duplicate (§15), and the list
-    /// is read once more to find the webhook the earlier attempt created.
+    /// `send_once`, repeated while the failure is retryable and attempts remain. A redelivery
+    /// (each one that lands queues a delivery) is sent again only after a failure that says it
+    /// was not received (a refused connection, a 429). A create (`created`, its body) whose
+    /// attempt may have landed (a timeout, a 502/503/504) is sent again only when a fresh list
+    /// shows no webhook with its exact (name, uri); if it lands after that list was read (the
+    /// portal probes the target first, docs/docspace-api.md §9), the repeat is refused as a
+    /// duplicate (§15) and the list is read once more to find it.
     async fn send_looking(
         &self,
         endpoint: &Endpoint,
@@ -321,9 +294,8 @@ impl Client {
                 Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
                     return Err(self.not_retried(e));
                 }
-                // Kept from its next attempt by the stopped run: after a signal, the last
-                // failure marked as not retried; after a throttle stop, the portal's own last
-                // refusal.
+                // Kept from its next attempt by the stopped run: after a signal, the last failure
+                // as not retried; after a throttle stop, the portal's own last refusal.
                 Err(e @ ApiError::NotSent { .. }) => {
                     return Err(match failed {
                         Some(last) if self.interrupted() => self.not_retried(last),
@@ -365,9 +337,7 @@ impl Client {
         }
     }
 
-    /// One request, once the portal's limits let it out (`place`: the call's place among the
-    /// writes): sent, its whole answer read (bounded) and classified, and reported to the event
-    /// sink with its status and duration; its answer goes back to the limits.
+    /// One request, once the limits let it out (`place`: the call's place among the writes).
     async fn send_once<'a>(
         &'a self,
         endpoint: &Endpoint,
@@ -394,7 +364,8 @@ impl Client {
         let result = async {
             let mut request = http
                 .request(endpoint.method.clone(), portal.join(&endpoint.path))
-                .header(header::AUTHORIZATION, auth.clone());
+                .header(header::AUTHORIZATION, auth.clone())
+                .header(header::ACCEPT, "application/json");
             if let Some(payload) = payload {
                 request = request
                     .header(header::CONTENT_TYPE, "application/json")
@@ -403,16 +374,8 @@ impl Client {
             let mut response = request.send().await.map_err(failed)?;
             let code = response.status().as_u16();
             status = Some(code);
-            let text_header = |name| {
-                response
-                    .headers()
-                    .get(name)
-                    .and_then(|v: &HeaderValue| v.to_str().ok())
-                    .map(str::to_string)
-            };
-            let content_type = text_header(header::CONTENT_TYPE);
-            let location = text_header(header::LOCATION);
-            rate = RateHeaders::read(response.headers(), SystemTime::now());
+            let headers = response.headers().clone();
+            rate = RateHeaders::read(&headers, SystemTime::now());
             let mut body = Vec::new();
             while let Some(chunk) = response.chunk().await.map_err(failed)? {
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
@@ -425,14 +388,8 @@ impl Client {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let answer = Answer {
-                status: code,
-                content_type: content_type.as_deref(),
-                location: location.as_deref(),
-                retry_after: rate.retry_after,
-                body: &body,
-            };
-            classify(endpoint, portal, &answer, &redactor)
+            let retry = rate.retry_after;
+            classify(endpoint, portal, code, &headers, retry, &body, &redactor)
         }
         .await;
         options.emit(ClientEvent::Request {
@@ -444,25 +401,20 @@ impl Client {
         result
     }
 
-    /// `retries + 1`.
     fn attempts(&self) -> u32 {
         self.inner.options.retries.saturating_add(1)
     }
 
-    /// Whether a signal stopped the run: a write it keeps from being sent again is reported as
-    /// not retried (interrupted), whatever its last answer was.
+    /// A write a signal keeps from its retry is reported as interrupted, whatever its last answer.
     fn interrupted(&self) -> bool {
         matches!(self.halt().reason(), Some(StopReason::Signal { .. }))
     }
 
-    /// Whether the stop switch ends this request's retrying. A retry is a new request, and once
-    /// the run stops no new write is sent; reads go on, and so does the follow-up call of a
-    /// create the portal already has (`Client::follow_up`).
+    /// Whether the stop switch ends this request's retrying: a retry is a new request.
     fn stopping(&self, endpoint: &Endpoint) -> bool {
         self.halt().is_stopped() && self.may_stop(endpoint)
     }
 
-    /// The failure of the last attempt, as the reason a stopped run did not send it again.
     fn not_retried(&self, last: ApiError) -> ApiError {
         ApiError::NotRetried {
             reason: self
@@ -473,8 +425,8 @@ impl Client {
         }
     }
 
-    /// The webhook with exactly `body`'s (name, uri) in a fresh list, told to the event sink as
-    /// one that `landed` late or whose answer was lost.
+    /// The webhook with exactly `body`'s (name, uri) in a fresh list, told as one that `landed`
+    /// late or whose answer was lost.
     async fn look_for(
         &self,
         body: &WebhookBody,
@@ -500,10 +452,9 @@ impl Client {
         Ok(found)
     }
 
-    /// Announces the wait before `attempt`, then waits. Returns false when the stop switch
-    /// forbids sending the request again: at once when it is already thrown, or as soon as it
-    /// is. A `check_first` wait is never cut short: the list read after it tells whether the
-    /// create landed, and so whether its follow-up call is needed.
+    /// Announces the wait before `attempt`, then waits; false when the stop switch forbids
+    /// sending the request again. A `check_first` wait is never cut short: the list read after it
+    /// tells whether the create landed, and so whether its follow-up call is needed.
     async fn pause(
         &self,
         endpoint: &Endpoint,
@@ -516,11 +467,9 @@ impl Client {
             return false;
         }
         let delay = full_jitter(self.inner.options.backoff_ceiling(attempt - 1));
-        // A stopping run waits only to look for the create, then sends nothing: there is no
-        // retry to announce.
+        // A stopping run waits only to look for the create: there is no retry to announce.
         if !stopping {
             let attempts = self.attempts();
-            // A create that may have landed: the list is checked before posting again.
             let check = if check_first {
                 ", unless the webhook list shows it was created after all"
             } else {
@@ -532,21 +481,17 @@ impl Client {
                 reason(error)
             )));
         }
-        if check_first || !self.may_stop(endpoint) {
-            tokio::time::sleep(delay).await;
-        } else {
-            // Cut short when the run stops meanwhile.
-            tokio::select! {
-                () = tokio::time::sleep(delay) => {}
-                () = self.halt().stopped() => {}
-            }
+        let cut_short = !check_first && self.may_stop(endpoint);
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = self.halt().stopped(), if cut_short => {}
         }
         !self.stopping(endpoint)
     }
 }
 
-/// Uniform in `[0, ceiling]`, so clients that failed together do not retry together. The
-/// randomness comes from std's per-instance hasher keys: plenty for spreading retries.
+/// Uniform in `[0, ceiling]`, so clients that failed together do not retry together; std's
+/// per-instance hasher keys are random enough for that.
 fn full_jitter(ceiling: Duration) -> Duration {
     let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
     if nanos == 0 {
@@ -556,8 +501,7 @@ fn full_jitter(ceiling: Duration) -> Duration {
     Duration::from_nanos(random % nanos.saturating_add(1))
 }
 
-/// Why a retryable attempt failed, in a few words for the retry line (the endpoint is already
-/// on it).
+/// Why a retryable attempt failed, for the retry line (which names the endpoint already).
 fn reason(error: &ApiError) -> String {
     match error {
         ApiError::Timeout { kind, after, .. } => format!(

@@ -1,14 +1,11 @@
-//! The delivery log and redelivery (docs/docspace-api.md §21): a log row, the query that
-//! filters the log, reading it a page at a time (newest first), reading only how many rows match,
-//! and sending deliveries again.
+//! The delivery log and redelivery (docs/docspace-api.md §21): a log row, the query that filters
+//! the log, reading it a page at a time (newest first), and sending deliveries again.
 //!
-//! Every request goes through `Client::send`, which sends a redelivery again only after a
-//! failure that says it was not received (`Endpoint::is_redelivery`). Invariants: a row's
-//! request body and headers are kept exactly as the portal recorded them (a signature is
-//! checked over those bytes), while the receiver's answer, text from outside, is scrubbed of
-//! every registered secret like any text from the portal; `Debug` shows neither the body nor
-//! the recorded signature; a page is read at most once per call and rows are never returned
-//! twice, even when new deliveries push older rows down while the log is read.
+//! Invariants: a row's request body and headers are kept exactly as the portal recorded them (a
+//! signature is checked over those bytes), while the receiver's answer, text from outside, is
+//! scrubbed of every registered secret; `Debug` shows neither the body nor the signature; a page
+//! is read at most once per call and no row is returned twice, even when new deliveries push
+//! older rows down while the log is read.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -36,13 +33,10 @@ pub struct Delivery {
     pub id: i32,
     /// The webhook's name now (the log joins the webhooks); the row has no webhook id.
     pub config_name: Option<String>,
-    /// The event's trigger, one bit.
     pub trigger: TriggerSet,
-    /// As the portal writes dates; `created_at` reads it.
     pub creation_time: String,
-    /// The request headers of the last attempt, as JSON text, exactly as recorded.
+    /// The request headers (JSON text) and body of the last attempt, exactly as recorded.
     pub request_headers: Option<String>,
-    /// The exact body of the last attempt: what the signature covers.
     pub request_payload: Option<String>,
     /// The receiver's answer (or the exception's text), scrubbed of every registered secret.
     pub response_headers: Option<String>,
@@ -80,9 +74,8 @@ impl Delivery {
         StatusClass::ALL[usize::from(self.status / 100).clamp(1, 5) - 1]
     }
 
-    /// The recorded `x-docspace-signature-256` value (`sha256=<HEX>`), when the row has one. The
-    /// headers are a JSON object whose values are lists of strings, or strings; the name is
-    /// matched in any case.
+    /// The recorded `x-docspace-signature-256` value (`sha256=<HEX>`). The headers' values are
+    /// lists of strings, or strings; the name is matched in any case.
     pub fn signature(&self) -> Option<String> {
         let headers: Value = serde_json::from_str(self.request_headers.as_deref()?).ok()?;
         let (_, value) = headers
@@ -96,15 +89,14 @@ impl Delivery {
         }
     }
 
-    /// Whether the sender has queued this row and not sent it yet: status 0 like a delivery
-    /// that got no answer, but without the exception's text a failed attempt records
-    /// (docs/docspace-api.md §21). Neither a failure nor the latest delivery, and never resent.
+    /// Whether the sender has queued this row and not sent it yet: status 0, without the
+    /// exception's text a failed attempt records (docs/docspace-api.md §21).
     pub fn is_queued(&self) -> bool {
         self.status == 0 && self.response_payload.is_none()
     }
 
-    /// `creation_time` as a time. The portal writes the offset of its process, which may not be
-    /// the tenant's (docs/docspace-api.md §21): `None` when the text is not a date.
+    /// `creation_time` as a time (with the offset of the portal's process, docs/docspace-api.md
+    /// §21); `None` when the text is not a date.
     pub fn created_at(&self) -> Option<SystemTime> {
         portal_time(&self.creation_time)
     }
@@ -129,11 +121,6 @@ impl StatusClass {
         StatusClass::ClientError,
         StatusClass::ServerError,
     ];
-
-    /// Its flag in the log's `groupStatus`: 1, 2, 4, 8, 16 in the order declared.
-    pub fn flag(self) -> u32 {
-        1 << self as u32
-    }
 }
 
 impl fmt::Display for StatusClass {
@@ -156,15 +143,15 @@ impl LogQuery {
         LogQuery::default()
     }
 
-    /// Only this webhook's deliveries.
     pub fn webhook(mut self, id: i32) -> LogQuery {
         self.config_id = Some(id);
         self
     }
 
-    /// Adds a class of status: the rows of any class added are read.
+    /// Adds a class of status: the rows of any class added are read. Its flag in `groupStatus`
+    /// is 1, 2, 4, 8, 16 in the order declared.
     pub fn status(mut self, class: StatusClass) -> LogQuery {
-        self.group_status |= class.flag();
+        self.group_status |= 1 << class as u32;
         self
     }
 
@@ -189,23 +176,22 @@ impl LogQuery {
     }
 }
 
-/// One page of the log, newest first, and how many rows match the query in all.
+/// One page of the log, newest first, and how many rows match the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogPage {
     pub rows: Vec<Delivery>,
     pub total: u64,
 }
 
-/// What a bulk redelivery did. The portal skips ids it does not know (or, for a key that is not
-/// an admin's, other users' rows) without a word and answers only the new rows, which do not
-/// say which id they repeat: `skipped` is a count.
-#[derive(Debug)]
+/// What a bulk redelivery did. The portal skips ids it does not know (or other users' rows, for a
+/// key that is not an admin's) without a word, and the new rows do not say which id they repeat:
+/// `skipped` is a count.
+#[derive(Debug, Default)]
 pub struct Redelivered {
     /// The new deliveries, queued (status 0).
     pub rows: Vec<Delivery>,
-    /// Ids asked for.
+    /// Ids asked for, and in the requests the portal answered.
     pub asked: usize,
-    /// Ids in the requests the portal answered.
     pub answered: usize,
     /// Why the rest (`asked - answered`) were not sent, when a request failed.
     pub error: Option<ApiError>,
@@ -219,24 +205,21 @@ impl Redelivered {
 }
 
 impl Client {
-    /// Up to `count` rows (1 to 100) from `start_index` on, newest first, and the query's total.
+    /// Up to `count` rows (1 to 100) from `start_index` on, and the query's total.
     pub async fn log_page(
         &self,
         query: &LogQuery,
         start_index: u32,
         count: u32,
     ) -> Result<LogPage, ApiError> {
-        let endpoint = Endpoint::new(
-            Method::GET,
-            query.path(start_index, count.clamp(1, LOG_PAGE)),
-        );
+        let path = query.path(start_index, count.clamp(1, LOG_PAGE));
+        let endpoint = Endpoint::new(Method::GET, path);
         let v = self.send(&endpoint, None).await?;
         decode_page(&endpoint, &v)
     }
 
-    /// The rows, newest first, up to the first that `keep` refuses (say, one older than a
-    /// window) or the end of the log, in pages of 100. Reads no page past the end: the first
-    /// page's total says where it is.
+    /// The rows, newest first, up to the first that `keep` refuses or the end of the log (the
+    /// first page's total says where: no page past it is read).
     pub async fn log_while(
         &self,
         query: &LogQuery,
@@ -245,14 +228,13 @@ impl Client {
         self.log_read(query, LOG_PAGE, usize::MAX, keep).await
     }
 
-    /// The newest `rows` rows (at most a page), read as `log_while` reads, in smaller pages when
-    /// a page of them is too large.
+    /// The newest `rows` rows (at most a page), read as `log_while` reads.
     pub async fn log_newest(&self, query: &LogQuery, rows: u32) -> Result<Vec<Delivery>, ApiError> {
         let rows = rows.clamp(1, LOG_PAGE);
         self.log_read(query, rows, rows as usize, |_| true).await
     }
 
-    /// `log_while`, with pages of `count` rows at first and at most `most` rows kept.
+    /// Pages of `count` rows at first; at most `most` rows kept.
     async fn log_read(
         &self,
         query: &LogQuery,
@@ -294,15 +276,13 @@ impl Client {
         }
     }
 
-    /// Sends these deliveries again, one request per 100 ids, in order; stops at the first
-    /// request that fails and says so in `Redelivered::error`, with what was done before it.
+    /// Sends these deliveries again, one request per 100 ids, in order, up to the first that
+    /// fails (`Redelivered::error`).
     pub async fn redeliver(&self, log_ids: &[i32]) -> Redelivered {
         let endpoint = Endpoint::new(Method::PUT, RETRY_PATH);
         let mut done = Redelivered {
-            rows: Vec::new(),
             asked: log_ids.len(),
-            answered: 0,
-            error: None,
+            ..Redelivered::default()
         };
         for ids in log_ids.chunks(LOG_PAGE as usize) {
             // Counted by a signal's notice, and named by a forced exit: it may land unreported.
@@ -333,12 +313,8 @@ fn decode_page(endpoint: &Endpoint, v: &Value) -> Result<LogPage, ApiError> {
         let found = v
             .get("total")
             .map_or_else(|| "nothing (the member is missing)".to_owned(), wire::found);
-        wire::shape(
-            endpoint,
-            "total",
-            "the number of matching deliveries",
-            found,
-        )
+        let expected = "the number of matching deliveries";
+        wire::shape(endpoint, "total", expected, found)
     })?;
     Ok(LogPage { rows, total })
 }
@@ -380,37 +356,35 @@ fn decode_row(
     })
 }
 
-/// A portal date (`2026-06-30T13:05:11.0000000+00:00`; a `Z`, no fraction or no offset, read
-/// as UTC, are accepted too) as a time.
+/// A portal date (`2026-06-30T13:05:11.0000000+00:00`; also a `Z`, or no fraction or offset).
 pub fn portal_time(text: &str) -> Option<SystemTime> {
-    let text = text.trim();
-    let (date, rest) = text.split_once('T')?;
-    let mut ymd = date.splitn(3, '-').map(str::parse::<i64>);
-    let (year, month, day) = (ymd.next()?.ok()?, ymd.next()?.ok()?, ymd.next()?.ok()?);
+    let (date, rest) = text.trim().split_once('T')?;
+    let three = |text: &str, sep: char| {
+        let mut parts = text.splitn(3, sep).map(str::parse::<i64>);
+        let mut next = || parts.next()?.ok();
+        Some((next()?, next()?, next()?))
+    };
     let clock_end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == ':'))
         .unwrap_or(rest.len());
-    let mut hms = rest[..clock_end].splitn(3, ':').map(str::parse::<i64>);
-    let (hour, minute, second) = (hms.next()?.ok()?, hms.next()?.ok()?, hms.next()?.ok()?);
-    let mut rest = &rest[clock_end..];
+    let (clock, mut rest) = rest.split_at(clock_end);
+    let ((year, month, day), (hour, minute, second)) = (three(date, '-')?, three(clock, ':')?);
     let mut nanos = 0u32;
     if let Some(fraction) = rest.strip_prefix('.') {
         let digits = fraction
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(fraction.len());
-        let padded = format!("{:0<9}", &fraction[..digits.min(9)]);
-        nanos = padded.parse().ok()?;
+        nanos = format!("{:0<9}", &fraction[..digits.min(9)]).parse().ok()?;
         rest = &fraction[digits..];
     }
     let offset = match rest {
         "" | "Z" | "z" => 0,
         _ => {
-            let sign = match rest.as_bytes().first()? {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
+            let (sign, zone) = match rest.strip_prefix('+') {
+                Some(zone) => (1, zone),
+                None => (-1, rest.strip_prefix('-')?),
             };
-            let (h, m) = rest[1..].split_once(':')?;
+            let (h, m) = zone.split_once(':')?;
             let (h, m) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?);
             // Bounded before any arithmetic: a portal's text is not trusted to be a date.
             if !((0..24).contains(&h) && (0..60).contains(&m)) {

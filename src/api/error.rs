@@ -1,10 +1,7 @@
-//! The client's error type: one variant per thing a user would fix differently.
-//!
-//! Modelled on cargo's `HttpNotSuccessful`: an HTTP failure carries the request (method and
-//! path), the status and the portal's own message, or a short sanitized excerpt when the answer
-//! was not the DocSpace API. Invariant: no variant holds the API key or a `secretKey`; texts
-//! taken from the portal pass through `redact::Redactor` (decoded, redacted, then cut) before
-//! they get here.
+//! The client's error type: one variant per thing a user would fix differently. Modelled on
+//! cargo's `HttpNotSuccessful`: an HTTP failure carries the request, the status and the portal's
+//! own message, or a short excerpt of an answer that was not the DocSpace API. Invariant: no
+//! variant holds the API key or a `secretKey`; texts from the portal pass `redact::Redactor`.
 
 use std::fmt;
 use std::time::Duration;
@@ -22,8 +19,10 @@ pub struct Endpoint {
 
 impl Endpoint {
     pub(super) fn new(method: Method, path: impl Into<String>) -> Endpoint {
-        let path = path.into();
-        Endpoint { method, path }
+        Endpoint {
+            method,
+            path: path.into(),
+        }
     }
 
     /// A redelivery: each one that lands queues a delivery, and its rate limit is its own
@@ -48,10 +47,8 @@ pub enum TimeoutKind {
 
 impl fmt::Display for TimeoutKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TimeoutKind::Connect => "connect",
-            TimeoutKind::Request => "request",
-        })
+        let connect = *self == TimeoutKind::Connect;
+        f.write_str(if connect { "connect" } else { "request" })
     }
 }
 
@@ -135,8 +132,7 @@ pub enum ApiError {
         detail: String,
     },
 
-    /// An answer past the client's limit on what it reads: a list page can be read again in
-    /// smaller pages.
+    /// A log page this large is read again in smaller pages.
     #[error(
         "{endpoint} on {portal} failed: the answer (HTTP {status}) is larger than {mib} MiB, \
          more than this tool reads of one answer"
@@ -255,7 +251,7 @@ pub enum ApiError {
         excerpt: String,
     },
 
-    /// JSON of the wrong shape; `at` is where in the answer (e.g. `response[2].configs`).
+    /// `at`: where in the answer (e.g. `response[2].configs`).
     #[error("{endpoint}: unexpected answer at `{at}`: {detail} (expected {expected})")]
     #[diagnostic(
         code(api::unexpected_json),
@@ -271,8 +267,8 @@ pub enum ApiError {
         detail: String,
     },
 
-    /// The list named one webhook more than once: which of its records is true is unknown, and
-    /// a plan made from it could delete or duplicate what the file manages.
+    /// Which record of a repeated webhook is true is unknown: a plan made from the list could
+    /// delete or duplicate what the file manages.
     #[error(
         "{endpoint}: the portal listed webhook #{id} {times} times; a list that repeats a webhook \
          cannot be planned from, so nothing was planned or written"
@@ -298,9 +294,6 @@ pub enum ApiError {
     )]
     NotRetried { reason: String, last: Box<ApiError> },
 }
-
-/// The part of the portal's duplicate-create message that identifies it.
-const DUPLICATE_MESSAGE: &str = "same name and payload URL already exists";
 
 fn retry_hint(retry_after: Option<RetryAfter>) -> String {
     retry_after.map_or_else(String::new, |r| {
@@ -328,10 +321,8 @@ impl ApiError {
         }
     }
 
-    /// Whether trying the same request again may succeed, at the cost of a retry. A timeout
-    /// is retryable but the write may have happened: a retry layer must re-read state before
-    /// repeating a POST. A 429 is not a failure to retry but a "later", waited out at the
-    /// client's limits (`limits.rs`) without counting.
+    /// Whether trying the same request again may succeed, at the cost of a retry (a 429 is no
+    /// failure but a "later", waited out by the limits without counting).
     pub fn is_retryable(&self) -> bool {
         match self {
             ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
@@ -339,12 +330,12 @@ impl ApiError {
         }
     }
 
-    /// The portal refused a create because a webhook with the same (name, uri) exists
-    /// (docs/docspace-api.md §15: a 400 with "Webhook with the same name and payload URL already exists").
+    /// A create refused: a webhook with the same (name, uri) exists (docs/docspace-api.md §15).
     pub fn is_duplicate(&self) -> bool {
+        let duplicate = "same name and payload URL already exists";
         matches!(
             self,
-            ApiError::Rejected { status: 400, message, .. } if message.contains(DUPLICATE_MESSAGE)
+            ApiError::Rejected { status: 400, message, .. } if message.contains(duplicate)
         )
     }
 }

@@ -1,11 +1,7 @@
-//! What the client tells its caller while it works: each request (for `-v`), each retry, each
-//! throttled pause and the start of pacing, and a create found after its answer was lost or
-//! after it landed late.
-//!
-//! The client never prints; it hands these to the `EventSink` in `ClientOptions`, and the
-//! commands decide what reaches the terminal. Invariant: an event holds only the method, the
-//! path, statuses, durations and texts that already passed the error sanitizer, never a header,
-//! a body, the API key or a secret, so any event may be shown.
+//! What the client tells its caller while it works (requests, retries, pauses, pacing, a create
+//! found after all); it never prints: the commands decide what reaches the terminal. Invariant:
+//! an event holds only the method, the path, statuses, durations and texts that already passed
+//! the error sanitizer, never a header, a body, the API key or a secret.
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,8 +12,7 @@ use super::error::Endpoint;
 /// Receives every `ClientEvent`. Called from the task that sent the request; keep it quick.
 pub type EventSink = Arc<dyn Fn(&ClientEvent) + Send + Sync>;
 
-/// Requests are kept apart (shown with `-v` only); every other event is its line, worded where
-/// it happens.
+/// Requests are shown with `-v` only; every other event is its line, worded where it happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientEvent {
     /// One request went out; `status` is `None` when no answer came (timeout, connection).
@@ -26,11 +21,9 @@ pub enum ClientEvent {
         status: Option<u16>,
         elapsed: Duration,
     },
-    /// A 429: every request of the run pauses. Said once per pause, however many requests
-    /// were refused together.
+    /// A 429: every request of the run pauses. Said once per pause.
     Paused(String),
-    /// A retry, the start of pacing, or a create found after its answer was lost or after it
-    /// landed late.
+    /// A retry, the start of pacing, or a create found after all.
     Said(String),
 }
 

@@ -1,21 +1,15 @@
-//! The portal's limits, kept by every request of a client: the gate a request passes before
-//! it goes out, and what its answer says back (its headers, read by `retry_after`). The limits
-//! are in docs/docspace-api.md §17; the rules kept here, as a user sees them, in
-//! docs/faults-and-security.md ("Throttling", "Pacing", "--max-wait").
+//! The portal's limits (docs/docspace-api.md §17), kept by every request of a client: the gate a
+//! request passes before it goes out, and what its answer's headers say back. The rules, as a
+//! user sees them: docs/faults-and-security.md ("Throttling", "Pacing", "--max-wait").
 //!
 //! The gate sits in the client, not in `apply`, because every request counts against the same
-//! per-user limit (the list checks of a create and the follow-up calls too), and only the
-//! client sees the headers. A write holds its place for its whole call, retries included. The
-//! refusals of requests sent before a pause began join it: one pause, said once. What a refusal
-//! taught (`learned_spacing`) is a small rule, not a model of the portal: the spacing only
-//! grows, and nothing probes for more. Pacing is progress, not waiting: only pauses count
-//! against `max_wait`, whose spent part every portal of the run shares
-//! (`ClientOptions::waited`).
+//! per-user limit (a create's list checks and follow-up calls too), and only the client sees the
+//! headers. A write holds its place through its retries. Refusals of requests sent before a pause
+//! began join it: one pause, said once.
 //!
-//! Invariants: no request passes the gate once the run is stopped (it fails as
-//! `ApiError::NotSent`), but for those a signal still lets out (reads, and the follow-up call
-//! of a create, so a webhook the file says is disabled does not stay enabled); every wait ends
-//! when the run stops; the state lock is never held across an `.await`.
+//! Invariants: once the run is stopped no request passes the gate (`ApiError::NotSent`) but those
+//! a signal still lets out (reads, and a create's follow-up call); every wait ends when the run
+//! stops; the state lock is never held across an `.await`.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -42,9 +36,6 @@ pub(super) struct Limits {
     state: Mutex<State>,
     /// Woken when a pause begins, a write ends, or a write no longer waits for its retry.
     changed: Notify,
-    /// The run's stop switch, the event sink, the wait budget (in the portal's seconds, which
-    /// last `throttle_unit` each: a second, except in tests) and the backoff for a 429 that
-    /// names no time.
     options: ClientOptions,
 }
 
@@ -63,8 +54,7 @@ struct State {
     refused_in_a_row: u32,
     /// Whether a pause or the pacing was said: pacing is said once a run, not with each burst.
     said: bool,
-    /// The spacing a refusal taught (`learned_spacing`), in the portal's time: kept for the
-    /// rest of the run, never shortened.
+    /// The spacing a refusal taught (`learned_spacing`), in the portal's time; never shortened.
     learned: Option<Duration>,
     /// How many writes may be under way (15, halved by refused writes), and how many are.
     write_cap: usize,
@@ -99,7 +89,7 @@ pub(super) struct Place<'a> {
 }
 
 impl Place<'_> {
-    /// Marks the write as waiting for its retry (no new write starts), or no longer.
+    /// While a write waits for its retry, no new write starts.
     pub(super) fn retrying(&mut self, on: bool) {
         if self.retrying != on {
             self.retrying = on;
@@ -110,7 +100,6 @@ impl Place<'_> {
         }
     }
 
-    /// Gives the place back, if one is held and `when` the state says so.
     fn give_back(&mut self, when: impl FnOnce(&State) -> bool) {
         let mut s = self.limits.lock();
         if self.held && when(&s) {
@@ -146,8 +135,7 @@ impl Limits {
         (!(exempt && signal)).then(|| reason.to_string())
     }
 
-    /// Resolves when the run stops; never, once it has (a request a stopped run still lets
-    /// out waits on: watching a thrown switch would spin).
+    /// Resolves when the run stops; never, once it has (watching a thrown switch would spin).
     async fn stopping(&self) {
         if self.options.halt.is_stopped() {
             std::future::pending().await
@@ -156,7 +144,6 @@ impl Limits {
         }
     }
 
-    /// An empty place, taken by the first request of a write call.
     pub(super) fn place(&self) -> Place<'_> {
         Place {
             limits: self,
@@ -165,9 +152,8 @@ impl Limits {
         }
     }
 
-    /// Waits until a request to `endpoint` may go out: a place among the writes under way for
-    /// a write (`place`, kept from an earlier attempt of the call), then the end of any pause
-    /// and the pacing. `exempt`: a signal does not hold it back.
+    /// Waits for a place among the writes under way (a write's, kept from an earlier attempt of
+    /// the call), then for the end of any pause and the pacing. `exempt`: a signal lets it out.
     pub(super) async fn admit<'a>(
         &'a self,
         endpoint: &Endpoint,
@@ -236,7 +222,7 @@ impl Limits {
         }
     }
 
-    /// Takes in the answer to `permit`'s request: its headers and, for a 429, the pause.
+    /// Takes in an answer's headers and, for a 429, the pause.
     pub(super) fn answered(
         &self,
         permit: Permit<'_>,
@@ -254,18 +240,13 @@ impl Limits {
                 answered_before: permit.answered_before,
                 reset: headers.reset.and_then(|wait| now.checked_add(wait)),
             });
-            match result {
-                Err(ApiError::RateLimited { .. }) => {
-                    self.throttled(&mut s, &permit, endpoint, headers)
-                }
-                Ok(_) => {
-                    s.refused_in_a_row = 0;
-                    None
-                }
-                Err(_) => None,
+            if result.is_ok() {
+                s.refused_in_a_row = 0;
             }
+            let refused = matches!(result, Err(ApiError::RateLimited { .. }));
+            refused.then(|| self.throttled(&mut s, &permit, endpoint, headers))
         };
-        if let Some(event) = event {
+        if let Some(event) = event.flatten() {
             self.options.emit(event);
         }
     }
@@ -281,31 +262,30 @@ impl Limits {
             return None;
         }
         s.refused_in_a_row += 1;
+        let options = &self.options;
         let retry_after = headers.retry_after;
         let asked = retry_after.map(|r| r.wait).filter(|d| !d.is_zero());
         let pause = asked
             .or(headers.reset.filter(|d| !d.is_zero()))
-            .unwrap_or_else(|| self.options.backoff_ceiling(s.refused_in_a_row));
+            .unwrap_or_else(|| options.backoff_ceiling(s.refused_in_a_row));
         let now = Instant::now();
         let current = s.paused_until.filter(|until| *until > now);
-        let end = now + self.options.throttle_unit.mul_f64(pause.as_secs_f64());
+        let end = now + options.throttle_unit.mul_f64(pause.as_secs_f64());
         let cost = end.saturating_duration_since(current.unwrap_or(now));
         // The run's budget, locked after the state (never the other way round).
-        let mut waited = self
-            .options
+        let mut waited = options
             .waited
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         if *waited + cost
-            > self
-                .options
+            > options
                 .throttle_unit
-                .mul_f64(self.options.max_wait.as_secs_f64())
+                .mul_f64(options.max_wait.as_secs_f64())
         {
             let at = retry_after.map_or_else(|| SystemTime::now() + pause, |r| r.at);
             let used = self.portal(*waited);
-            let message = stop_message(pause, at, s.limit, used, self.options.max_wait);
-            self.options.halt.stop(StopReason::Throttled { message });
+            let message = stop_message(pause, at, s.limit, used, options.max_wait);
+            options.halt.stop(StopReason::Throttled { message });
             return None;
         }
         *waited += cost;
@@ -322,8 +302,8 @@ impl Limits {
         s.paused_after = s.sent;
         s.said = true;
         if endpoint.method != Method::GET {
-            // Half of the writes under way (or of the cap, when fewer) from now on, at least
-            // one. Places held now are given back as their writes come back to the gate or end.
+            // Half of the writes under way (or of the cap, when fewer), at least one. Places held
+            // now are given back as their writes come back to the gate or end.
             s.write_cap = (s.write_cap.min(s.writing) / 2).max(1);
         }
         self.changed.notify_waiters();
@@ -340,8 +320,7 @@ impl Limits {
         } else {
             "(it gave no Retry-After)"
         };
-        // Said once per pause, however many requests were refused together; `used` is this
-        // pause included.
+        // `used` includes this pause.
         Some(ClientEvent::Paused(format!(
             "the portal is limiting the request rate (HTTP 429 on {endpoint}): pausing all \
              requests for {} {why}, then at most {} write(s) at a time{rate}; {} of --max-wait {} \
@@ -349,12 +328,11 @@ impl Limits {
             Secs(pause),
             s.write_cap,
             Secs(used),
-            Secs(self.options.max_wait)
+            Secs(options.max_wait)
         )))
     }
 
-    /// A real duration in the portal's seconds (they differ only under a test's unit), to
-    /// the nearest millisecond.
+    /// A real duration in the portal's seconds (they differ under a test's unit), to the ms.
     fn portal(&self, real: Duration) -> Duration {
         let unit = self.options.throttle_unit.as_nanos().max(1);
         let millis = (real.as_nanos() * 1000 + unit / 2) / unit;
@@ -394,12 +372,7 @@ impl State {
     }
 }
 
-/// The portal's per-minute window never asks for more; a longer wait is the daily limit.
-const LONGEST_MINUTE_WAIT: Duration = Duration::from_secs(60);
-
-/// Why a run stops for a 429 (the stop switch's message, `StopReason::Throttled`): the limit,
-/// when (`at`) the portal takes requests again after `pause` (in its seconds), and how this is
-/// more than `--max-wait` allows, `used` being the throttled waiting of every portal so far.
+/// Why a run stops for a 429 (`StopReason::Throttled`); `used`: every portal's waiting so far.
 fn stop_message(
     pause: Duration,
     at: SystemTime,
@@ -418,7 +391,8 @@ fn stop_message(
     if !used.is_zero() {
         message.push_str(&format!(" ({} s already spent waiting)", used.as_secs()));
     }
-    if pause > LONGEST_MINUTE_WAIT {
+    // The per-minute window never asks for more: a longer wait is the daily limit.
+    if pause > MINUTE {
         message.push_str(
             "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
              requests is used up",
@@ -427,20 +401,17 @@ fn stop_message(
     message
 }
 
-/// `X-RateLimit-Limit`, as the messages name it.
 fn named(limit: Option<u64>) -> String {
     limit
         .map(|l| format!(" (X-RateLimit-Limit: {l})"))
         .unwrap_or_default()
 }
 
-/// The spacing a 429 teaches when passing answers say nothing (DocSpace sends its headers only
-/// on the refusal, docs/docspace-api.md §17): its limit per its wait in whole seconds, a
-/// twentieth slower (the rule: docs/faults-and-security.md, "Throttling"). A sliding window's
-/// wait is at most its length, so this errs fast, never slow; a further refusal teaches again
-/// and the longer spacing wins. Nothing is learned from a wait of more than a minute (the daily
-/// limit, whole again after the pause), nor from a 429 that names no limit (a refused
-/// concurrent write): the halved writes answer that.
+/// The spacing a 429 teaches (DocSpace sends its headers only on the refusal): its limit per its
+/// wait in whole seconds, a twentieth slower (docs/faults-and-security.md, "Throttling"). A
+/// sliding window's wait is at most its length, so this errs fast; a further refusal teaches
+/// again. Nothing is learned from a wait past a minute (the daily limit, whole after the pause),
+/// nor from a 429 that names no limit (a refused concurrent write: the halved writes answer it).
 fn learned_spacing(limit: Option<u64>, wait: Option<Duration>) -> Option<Duration> {
     let (limit, wait) = (limit.filter(|l| *l > 0)?, wait?);
     if wait > MINUTE {

@@ -1,14 +1,10 @@
-//! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes.
+//! Stage 2: the DocSpace client, the only code that knows URLs and JSON shapes: `client` (the
+//! calls and the retry rules), `limits` (the portal's limits), `deliveries` (the delivery log).
 //!
-//! The client is `client` (the calls, and how one request is sent and sent again; the delivery
-//! log's calls in `deliveries`) and `limits` (the portal's limits, kept by every request); the
-//! other files are what they use, each said at its top.
-//!
-//! Invariants kept across the module: the API key and every `secretKey` stay in
-//! `SecretString`s (and are registered with `redact`, which scrubs every text from the portal
-//! of them in any spelling) and never reach an error, an event, a log or a `Debug` print; URL
-//! credentials are masked wherever a URL is shown; redirects are never followed; a create is
-//! never posted twice blindly; nothing here panics on what the portal sends.
+//! Invariants: the API key and every `secretKey` stay in `SecretString`s, are registered with
+//! `redact` (which scrubs every text from the portal of them) and never reach an error, event,
+//! log or `Debug`; URL credentials are masked wherever a URL is shown; redirects are never
+//! followed; a create is never posted twice blindly; nothing here panics on what the portal sends.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -39,10 +35,8 @@ pub use error::{ApiError, Endpoint, TimeoutKind};
 pub use event::{ClientEvent, EventSink};
 pub use url::PortalUrl;
 
-/// A webhook as the portal reports it. Only what the tool compares or shows is kept. `T` is
-/// how the triggers are held: a saved plan keeps their names, and its serde form is this one
-/// (`Live` in its messages; `lastSuccessOn` and `createdOn` are not what a plan is computed from,
-/// so they are not saved).
+/// A webhook as the portal reports it, as far as the tool compares or shows it. `T` holds the
+/// triggers: a saved plan keeps their names, in this serde form (`Live` in its messages).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename = "Live", rename_all = "camelCase")]
 pub struct LiveWebhook<T = TriggerSet> {
@@ -58,19 +52,16 @@ pub struct LiveWebhook<T = TriggerSet> {
     pub last_failure_content: Option<String>,
     #[serde(skip)]
     pub last_success_on: Option<String>,
-    /// Never compared: it tells one webhook listed by two portals of a run (one portal under
-    /// two host names) from two look-alikes.
+    /// Never compared: with `created_by` (`createdBy.id`), it tells one webhook listed by two
+    /// portals of a run (one portal under two host names) from two look-alikes.
     #[serde(skip)]
     pub created_on: Option<String>,
-    /// The id of whoever created it (`createdBy.id`), for the same purpose: two portals'
-    /// owners have ids of their own, so two portals whose webhooks were created alike in the
-    /// same second are not taken for one.
     #[serde(skip)]
     pub created_by: Option<String>,
 }
 
 impl<T> LiveWebhook<T> {
-    /// Its settings, the secret excepted: the portal never returns it.
+    /// Its settings but the secret, which the portal never returns.
     pub fn settings(&self) -> Webhook<(), T>
     where
         T: Clone,
@@ -109,32 +100,25 @@ impl<T> LiveWebhook<T> {
 /// every field is always sent. A `None` secret keeps the stored one on an update.
 pub type WebhookBody = Webhook<Option<SecretString>>;
 
-/// How the client reaches the portal. `Default` is what the command line defaults to.
+/// How the client reaches the portal; `Default` is the command line's defaults.
 #[derive(Clone)]
 pub struct ClientOptions {
     pub connect_timeout: Duration,
-    /// The whole request, answer included. The default 30 s leaves room for the portal's own
-    /// HEAD probe of a webhook's target (10 s) on create and update.
+    /// The whole request, answer included: room for the portal's 10 s probe of the target.
     pub request_timeout: Duration,
-    /// Retries after a failure that may pass (connection, timeout, 502, 503, 504); 0 turns
-    /// retrying off. `retries + 1` attempts in all. A 429 is not a failure and never counts:
-    /// throttled waits are bounded by `max_wait` instead.
+    /// Retries after a failure that may pass (connection, timeout, 502, 503, 504), never after
+    /// a 429: throttled waits are bounded by `max_wait` instead.
     pub retries: u32,
-    /// The first backoff ceiling; it doubles per retry up to `retry_max_delay`, and the wait
-    /// is drawn uniformly below it (full jitter).
+    /// The first backoff ceiling, doubling per retry up to `retry_max_delay` (full jitter).
     pub retry_base: Duration,
     pub retry_max_delay: Duration,
-    /// The throttled waiting (429 pauses, not pacing) the run may do in all, every client
-    /// that shares `waited` together. A pause that would go past it stops the client's run
-    /// (`halt`) instead.
+    /// The 429 pauses (not pacing) the run may wait in all; one past it stops the run (`halt`).
     pub max_wait: Duration,
-    /// The throttled waiting done so far, in real time, by every client cloned from these
-    /// options: the portals of a run share one `max_wait`, so a fleet waits no longer than
-    /// one portal may.
+    /// The pauses so far, in real time, of every client cloned from these options: a fleet
+    /// waits no longer than one portal may.
     pub waited: Arc<Mutex<Duration>>,
-    /// How long one second of a throttled pause lasts: a second, except in tests, which
-    /// cannot wait whole seconds per `Retry-After`. Budgets and messages stay in the portal's
-    /// seconds.
+    /// How long one second of a pause lasts: a second, except in tests. Budgets and messages
+    /// stay in the portal's seconds.
     pub throttle_unit: Duration,
     /// Told of every request, retry and wait. `None`: the client is silent.
     pub events: Option<EventSink>,
@@ -166,8 +150,7 @@ impl ClientOptions {
         }
     }
 
-    /// The backoff ceiling of the `step`th wait (1 is the first): `retry_base`, doubling per
-    /// step up to `retry_max_delay`. Also the pause of a 429 that names no time.
+    /// The backoff ceiling of the `step`th wait (from 1), and the pause of a 429 without a time.
     fn backoff_ceiling(&self, step: u32) -> Duration {
         let doublings = step.saturating_sub(1).min(30);
         self.retry_base

@@ -129,7 +129,7 @@ fn violations(doc: &Value, name: &str, body: &Value) -> Vec<String> {
 }
 
 fn json_of(v: &impl Serialize) -> Value {
-    serde_json::from_slice(&to_body(v).unwrap()).unwrap()
+    serde_json::from_slice(&serde_json::to_vec(v).unwrap()).unwrap()
 }
 
 /// The longest values the config layer lets through (name 50, secret 30 by policy but 50 by

@@ -1,43 +1,29 @@
-//! What a portal answer says about its rate limit: `Retry-After` (seconds or an HTTP date) and
-//! the `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` headers that
-//! DocSpace's limiter sets (docs/docspace-api.md §17).
-//!
-//! Pure functions of the header text and a given "now", so every form is unit-tested. A header
-//! that cannot be read is treated as absent, never as an error: these headers only steer how
-//! fast the client goes, and a garbled one must not fail a run.
+//! What an answer says about the portal's rate limit: `Retry-After` (seconds or an HTTP date) and
+//! the `X-RateLimit-*` headers of DocSpace's limiter (docs/docspace-api.md §17). A header that
+//! cannot be read is absent, never an error: these only steer how fast the client goes.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-/// The rate-limit headers of one answer, any status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct RateHeaders {
-    /// `X-RateLimit-Limit`: the size of the budget (DocSpace: 1,500 requests a minute).
     pub limit: Option<u64>,
-    /// `X-RateLimit-Remaining`: what is left of it.
     pub remaining: Option<u64>,
-    /// `X-RateLimit-Reset`: when the budget is whole again, as a wait from now.
+    /// `X-RateLimit-Reset`, as a wait from now.
     pub reset: Option<Duration>,
     pub retry_after: Option<RetryAfter>,
 }
 
 impl RateHeaders {
     pub(super) fn read(headers: &HeaderMap, now: SystemTime) -> RateHeaders {
-        let number = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-        };
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let number = |name| text(name).and_then(|v| v.trim().parse::<u64>().ok());
         RateHeaders {
             limit: number("x-ratelimit-limit"),
             remaining: number("x-ratelimit-remaining"),
-            reset: number("x-ratelimit-reset").map(|at| until(unix(at), now)),
-            retry_after: headers
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| parse_retry_after(v, now)),
+            reset: number("x-ratelimit-reset").map(|at| until(after(UNIX_EPOCH, at), now)),
+            retry_after: text(RETRY_AFTER.as_str()).and_then(|v| parse_retry_after(v, now)),
         }
     }
 }
@@ -49,19 +35,15 @@ pub struct RetryAfter {
     pub at: SystemTime,
 }
 
-/// `Retry-After` in either form RFC 9110 allows: delta-seconds (`120`) or an HTTP date
-/// (`Wed, 21 Oct 2015 07:28:00 GMT`; the obsolete RFC 850 and asctime forms too). A date in
-/// the past is a wait of zero. A wait past `LAST_HTTP_DATE` (digits too many for any integer
-/// included) ends there: far beyond any `--max-wait`, it stops a run just the same, and every
-/// moment and sum computed from it stays in range.
+/// `Retry-After` in any form RFC 9110 allows: seconds or an HTTP date (a past one is no wait).
+/// A wait past `LAST_HTTP_DATE` (too many digits for any integer included) ends there: it stops
+/// a run just the same, and every moment and sum computed from it stays in range.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<RetryAfter> {
     let value = value.trim();
     let at = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         value
-            .parse::<u64>()
-            .ok()
-            .and_then(|seconds| now.checked_add(Duration::from_secs(seconds)))
-            .map_or(last_http_date(), clamped)
+            .parse()
+            .map_or(last_http_date(), |seconds| after(now, seconds))
     } else {
         httpdate::parse_http_date(value).ok()?
     };
@@ -78,25 +60,20 @@ fn last_http_date() -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(LAST_HTTP_DATE)
 }
 
-fn clamped(at: SystemTime) -> SystemTime {
-    at.min(last_http_date())
+/// `seconds` after `from`, at most `LAST_HTTP_DATE`.
+fn after(from: SystemTime, seconds: u64) -> SystemTime {
+    let at = from.checked_add(Duration::from_secs(seconds));
+    at.map_or(last_http_date(), |at| at.min(last_http_date()))
 }
 
-/// A moment as the HTTP date form (`Sat, 28 Nov 2026 00:00:00 GMT`): unambiguous in any time
-/// zone, and the form the portal itself may send. Never panics: a moment past the last HTTP
-/// date is shown as that date "or later".
+/// A moment as an HTTP date (`Sat, 28 Nov 2026 00:00:00 GMT`), unambiguous in any time zone; one
+/// past the last HTTP date is that date "or later".
 pub(crate) fn http_date(at: SystemTime) -> String {
     if at >= last_http_date() {
         format!("{} or later", httpdate::fmt_http_date(last_http_date()))
     } else {
         httpdate::fmt_http_date(at)
     }
-}
-
-fn unix(seconds: u64) -> SystemTime {
-    UNIX_EPOCH
-        .checked_add(Duration::from_secs(seconds))
-        .map_or(last_http_date(), clamped)
 }
 
 fn until(at: SystemTime, now: SystemTime) -> Duration {
@@ -113,7 +90,7 @@ mod tests {
     const THEN: u64 = 1_445_412_480;
 
     fn at(seconds: u64) -> SystemTime {
-        unix(seconds)
+        after(UNIX_EPOCH, seconds)
     }
 
     #[test]

@@ -1,11 +1,7 @@
-//! The portal address and the transport rule it must pass.
-//!
-//! Invariants of a `PortalUrl`: the scheme is `https`, or `http` with a loopback host; there are
-//! no credentials, query, fragment or path; `as_str()` has no trailing slash. Every error message
-//! shows the input with any password masked (`redact::mask_userinfo`), because people paste URLs
-//! with credentials in them and error messages end up in CI logs, and escaped
-//! (`redact::escaped`), because it comes from outside (a saved plan, DOCSPACE_URL, --portal)
-//! and must not drive the terminal (issue 19).
+//! The portal address and the transport rule it must pass: the scheme is `https`, or `http` with
+//! a loopback host; there are no credentials, query, fragment or path. Every error shows the input
+//! with any password masked (people paste URLs with credentials, and errors end up in CI logs)
+//! and escaped (it comes from outside and must not drive the terminal).
 
 use std::net::IpAddr;
 
@@ -14,7 +10,7 @@ use reqwest::Url;
 use super::ApiError;
 use crate::redact::{escaped, mask_userinfo};
 
-/// A portal address that passed the transport rule: HTTPS, or plain HTTP to a loopback host.
+/// A portal address that passed the transport rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalUrl {
     /// Always ends in `/`, so endpoint paths can be joined onto it.
@@ -62,9 +58,6 @@ impl PortalUrl {
                 )));
             }
         }
-        if url.host().is_none() {
-            return Err(fail("it has no host".into()));
-        }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(fail(
                 "it has a query (?...) or fragment (#...); give only the portal's address".into(),
@@ -79,7 +72,7 @@ impl PortalUrl {
             };
             return Err(fail(format!(
                 "it has a path (`{path}`); {hint}, so give only scheme and host, e.g. {}",
-                origin_of(&url)
+                url.origin().ascii_serialization()
             )));
         }
         Ok(PortalUrl { base: url })
@@ -98,25 +91,22 @@ impl PortalUrl {
             Some(host) if host.ends_with('.') => {
                 let mut url = self.base.clone();
                 let _ = url.set_host(Some(host.trim_end_matches('.')));
-                origin_of(&url)
+                url.origin().ascii_serialization()
             }
             _ => self.as_str().to_string(),
         }
     }
 
-    /// True when plain HTTP is allowed, i.e. the host is loopback.
     pub(crate) fn is_loopback(&self) -> bool {
         is_loopback(&self.base)
     }
 
-    /// The full URL of an API path such as `/api/2.0/settings/webhook`, with its query string
-    /// when it has one (`/api/2.0/settings/webhooks/log?count=100`).
+    /// The full URL of an API path, with its query string when it has one.
     pub(crate) fn join(&self, path: &str) -> Url {
         let mut url = self.base.clone();
-        let (path, query) = match path.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (path, None),
-        };
+        let (path, query) = path
+            .split_once('?')
+            .map_or((path, None), |(p, q)| (p, Some(q)));
         url.set_path(path);
         url.set_query(query);
         url
@@ -127,20 +117,10 @@ impl PortalUrl {
     /// masked here: it is shown only through the `Redactor`, which masks URL credentials after
     /// redacting secrets (masking first would break up an echoed secret before it is found).
     pub(crate) fn resolve(&self, location: &str) -> String {
-        match self.base.join(location) {
-            Ok(url) => url.as_str().to_string(),
-            Err(_) => location.to_string(),
-        }
+        self.base
+            .join(location)
+            .map_or_else(|_| location.to_string(), String::from)
     }
-}
-
-fn origin_of(url: &Url) -> String {
-    let mut s = url.clone();
-    s.set_path("");
-    s.set_query(None);
-    s.set_fragment(None);
-    // `set_path("")` still serializes as `.../`; the origin is wanted without it.
-    s.as_str().trim_end_matches('/').to_string()
 }
 
 fn is_loopback(url: &Url) -> bool {

@@ -1,10 +1,9 @@
 //! The JSON shapes of the webhook endpoints (docs/docspace-api.md §3 to §8) and nothing else.
 //!
-//! Invariants: request bodies carry only properties the OpenAPI declares (checked by a test
-//! against the published file); `triggers` goes out as an int64 number; a `secretKey` is exposed
-//! only by `WebhookRequest`'s `Serialize`, inside `to_body`, the one place a body is serialized.
-//! Answers are read field by field so a wrong shape is reported with its place in the JSON
-//! (`response[2].configs.triggers`).
+//! Invariants: request bodies carry only properties the OpenAPI declares (a test checks them
+//! against the published file); a `secretKey` is exposed only by `WebhookRequest`'s `Serialize`,
+//! inside `Client::payload`. Answers are read field by field so a wrong shape is reported with
+//! its place in the JSON (`response[2].configs.triggers`).
 
 use secrecy::ExposeSecret;
 use serde::Serialize;
@@ -18,8 +17,8 @@ use crate::field::Field;
 use crate::redact::Redactor;
 use crate::triggers::TriggerSet;
 
-/// `CreateWebhooksConfigRequestsDto` / `UpdateWebhooksConfigRequestsDto`: every field of the
-/// body, by its key, in `Field::ALL` order (an update's `id` first, `None` on a create).
+/// `CreateWebhooksConfigRequestsDto` / `UpdateWebhooksConfigRequestsDto`: an update's `id`, then
+/// every field in `Field::ALL` order.
 pub(crate) struct WebhookRequest<'a> {
     pub id: Option<i32>,
     pub body: &'a WebhookBody,
@@ -66,51 +65,29 @@ pub(crate) struct EnableRequest<'a> {
     pub enabled: bool,
 }
 
-/// The body of the bulk redelivery, `PUT .../webhook/retry`: `WebhookRetryRequestsDto`
-/// (docs/docspace-api.md §21).
+/// `WebhookRetryRequestsDto`, the body of `PUT .../webhook/retry` (docs/docspace-api.md §21).
 #[derive(Serialize)]
 pub(crate) struct RetryRequest<'a> {
     pub ids: &'a [i32],
 }
 
-/// The one place a request body is serialized (and so a `secretKey` exposed). It holds only
-/// plain strings, bools and numbers, so this cannot fail in practice.
-pub(crate) fn to_body(body: &impl Serialize) -> serde_json::Result<Vec<u8>> {
-    serde_json::to_vec(body)
-}
-
 const EXPECTED_WEBHOOK: &str = "a webhook object with id, name, uri, enabled, ssl and triggers";
 
-/// `GET /api/2.0/settings/webhook`: `response` is a list of `{configs, status}`; `count` is
-/// ignored (docs/docspace-api.md §4: it says 1 whatever the length). Sorted by id, since the server
-/// does not order the list. A list that names one id twice is refused: a plan made from it
-/// could delete a webhook the file manages.
+/// `GET /api/2.0/settings/webhook`: `response` is a list of `{configs, status}` (`count` says 1
+/// whatever the length, docs/docspace-api.md §4). Sorted by id: the server does not order it.
 pub(crate) fn decode_list(endpoint: &Endpoint, v: &Value) -> Result<Vec<LiveWebhook>, ApiError> {
     let mut out = list(endpoint, v, "a list of webhooks")?
         .iter()
         .enumerate()
         .map(|(i, item)| {
             let at = format!("response[{i}]");
-            let configs = item
-                .as_object()
-                .and_then(|o| o.get("configs"))
-                .ok_or_else(|| {
-                    shape(
-                        endpoint,
-                        &at,
-                        "an object with `configs`",
-                        match item {
-                            Value::Object(_) => "an object without `configs`".into(),
-                            other => found(other),
-                        },
-                    )
-                })?;
+            let expected = "an object with `configs`";
+            let configs = member(endpoint, &at, item, "configs", expected, "")?;
             decode_webhook(endpoint, &format!("{at}.configs"), configs)
         })
         .collect::<Result<Vec<_>, _>>()?;
     out.sort_by_key(|w| w.id);
-    // Checked here, where every command reads the list, so plan, apply, a saved plan's fresh
-    // list and export all refuse it before anything is planned from it.
+    // Checked where every command reads the list, so all refuse it before planning from it.
     if let Some(twice) = out.windows(2).find(|pair| pair[0].id == pair[1].id) {
         let id = twice[0].id;
         return Err(ApiError::RepeatedId {
@@ -133,20 +110,27 @@ fn unwrap_envelope<'v>(
     v: &'v Value,
     expected: &'static str,
 ) -> Result<&'v Value, ApiError> {
-    match v.as_object().and_then(|o| o.get("response")) {
-        Some(r) => Ok(r),
-        None => Err(shape(
-            endpoint,
-            "(top level)",
-            "the DocSpace envelope {\"response\": ...}",
-            match v {
-                Value::Object(_) => {
-                    format!("an object without `response` (while reading {expected})")
-                }
-                other => found(other),
-            },
-        )),
-    }
+    let envelope = "the DocSpace envelope {\"response\": ...}";
+    let reading = format!(" (while reading {expected})");
+    member(endpoint, "(top level)", v, "response", envelope, &reading)
+}
+
+/// The member `key` of `v`, or the error that `v` (at `at`) is not `expected`.
+fn member<'v>(
+    endpoint: &Endpoint,
+    at: &str,
+    v: &'v Value,
+    key: &str,
+    expected: &'static str,
+    reading: &str,
+) -> Result<&'v Value, ApiError> {
+    v.get(key).ok_or_else(|| {
+        let what = match v {
+            Value::Object(_) => format!("an object without `{key}`{reading}"),
+            other => found(other),
+        };
+        shape(endpoint, at, expected, what)
+    })
 }
 
 /// The list an answer's `response` holds.
@@ -189,8 +173,7 @@ fn decode_webhook(endpoint: &Endpoint, at: &str, v: &Value) -> Result<LiveWebhoo
     })
 }
 
-/// Reads the members of one JSON object, reporting failures with their path; members it is not
-/// asked for are ignored, so newer servers may add some.
+/// Reads members of one JSON object, reporting failures with their path; others are ignored.
 pub(super) struct Fields<'a> {
     pub(super) endpoint: &'a Endpoint,
     pub(super) at: &'a str,
@@ -221,8 +204,7 @@ impl Fields<'_> {
             .ok_or_else(|| self.error(key, expected, "nothing (the member is missing)".into()))
     }
 
-    /// A `WebhookTrigger` member (an int64 bitmask), or a number in a string, as the server
-    /// itself accepts.
+    /// A `WebhookTrigger` member (an int64 bitmask), or a number in a string as the server accepts.
     pub(super) fn bitmask(&self, key: &str) -> Result<TriggerSet, ApiError> {
         const EXPECTED: &str = "an integer bitmask";
         let v: Value = self.required(key, EXPECTED)?;
@@ -241,12 +223,8 @@ impl Fields<'_> {
     }
 
     fn error(&self, key: &str, expected: &'static str, found: String) -> ApiError {
-        shape(
-            self.endpoint,
-            &format!("{}.{key}", self.at),
-            expected,
-            found,
-        )
+        let at = format!("{}.{key}", self.at);
+        shape(self.endpoint, &at, expected, found)
     }
 }
 
@@ -264,9 +242,8 @@ pub(super) fn shape(
     }
 }
 
-/// A short description of a JSON value for "found ..." messages; strings and numbers are
-/// quoted, cut short after every registered secret is redacted (a proxy or a broken portal
-/// may echo a request where a webhook was expected).
+/// A JSON value for "found ..." messages; a string is cut after every registered secret is
+/// redacted (a proxy or a broken portal may echo a request where a webhook was expected).
 pub(super) fn found(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),

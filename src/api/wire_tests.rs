@@ -17,7 +17,7 @@ fn body(secret: Option<&str>, target: Option<&str>) -> WebhookBody {
 }
 
 fn to_json(v: &impl Serialize) -> String {
-    String::from_utf8(to_body(v).unwrap()).unwrap()
+    String::from_utf8(serde_json::to_vec(v).unwrap()).unwrap()
 }
 
 fn ep() -> Endpoint {
