@@ -13,7 +13,6 @@ use super::display::Source;
 
 use super::problem::{Problem, problem_at};
 use super::secret::SecretRef;
-use crate::field::Field;
 use crate::triggers::TriggerSet;
 
 /// The desired state read from one file.
@@ -38,8 +37,6 @@ pub struct Config {
 #[derive(Debug)]
 pub struct Document {
     pub source: Arc<Source>,
-    /// Where `portals` is written; `None` for a `portal:` file.
-    pub span: Option<SourceSpan>,
     /// In file order; at least one.
     pub portals: Vec<Portal>,
     /// Every entry as the file writes it (shared ones and each portal's own, before any
@@ -53,13 +50,9 @@ pub struct Portal {
     /// The key under `portals:` (letters, digits, `.`, `_`, `-`): how `--portal NAME`, the
     /// output's sections and `only:` name it; `None` for the one portal of a `portal:` file.
     pub name: Option<String>,
-    /// Where the name is written.
-    pub span: Option<SourceSpan>,
     /// The variable its API key is read from: `apiKey: ${VAR}` under `portals:`, else
     /// DOCSPACE_API_KEY; the key itself is never in the file.
     pub api_key_var: String,
-    /// Where `apiKey`'s value is written.
-    pub api_key_span: Option<SourceSpan>,
     /// What this portal should carry (its merged list, docs/file-format.md). `config.portal` is
     /// its `url:` (always `Some` under `portals:`); `max_deletes` is the portal's `prune:`, else
     /// the top level's.
@@ -105,18 +98,17 @@ pub struct DesiredWebhook {
 
 impl Config {
     /// The error the planner reports when `webhook` matches no live webhook and so would be
-    /// created, but lacks what creating needs (`DesiredWebhook::missing_for_create`).
-    /// `None` when nothing is missing.
+    /// created, but leaves out what creating needs (`uri`, `secretKey`); `None` when nothing is
+    /// missing. Whether an entry will be created is only known once the live list is matched,
+    /// so the loader does not require them.
     pub fn missing_for_create_problem(&self, webhook: &DesiredWebhook) -> Option<Problem> {
-        let missing = webhook.missing_for_create();
-        if missing.is_empty() {
-            return None;
-        }
-        let list = missing
-            .iter()
-            .map(|f| format!("`{}`", f.key()))
-            .collect::<Vec<_>>()
-            .join(" and ");
+        let uri = webhook.uri.is_none() && webhook.uri_var.is_none();
+        let list = match (uri, webhook.secret.is_none()) {
+            (false, false) => return None,
+            (true, false) => "`uri`",
+            (false, true) => "`secretKey`",
+            (true, true) => "`uri` and `secretKey`",
+        };
         Some(problem_at(
             &self.source,
             webhook.span,
@@ -150,13 +142,10 @@ impl Document {
     pub fn one(config: Config) -> Document {
         Document {
             source: Arc::clone(&config.source),
-            span: None,
             written: config.webhooks.clone(),
             portals: vec![Portal {
                 name: None,
-                span: None,
                 api_key_var: crate::settings::KEY_VAR.to_string(),
-                api_key_span: None,
                 config,
             }],
         }
@@ -226,19 +215,5 @@ impl DesiredWebhook {
             triggers: own.triggers.or(self.triggers),
             target_id: own.target_id.clone().or_else(|| self.target_id.clone()),
         }
-    }
-
-    /// The settings creating a webhook needs that this entry leaves out (`uri`, `secretKey`).
-    /// Whether the entry will be created is only known once the live list is matched, so the
-    /// loader does not require them; the planner asks this for entries it would create.
-    pub fn missing_for_create(&self) -> Vec<Field> {
-        let mut missing = Vec::new();
-        if self.uri.is_none() && self.uri_var.is_none() {
-            missing.push(Field::Uri);
-        }
-        if self.secret.is_none() {
-            missing.push(Field::SecretKey);
-        }
-        missing
     }
 }

@@ -39,7 +39,6 @@ pub(super) fn fleet(
         .with_label(portals.0.span, "named portals".to_string());
         c.problems.push(problem);
     }
-    let span = portals.0.span;
     let drafts = drafts(c, portals.0, portals.1);
     let shared: Vec<Entry> = webhooks
         .map(|(key, value)| webhook_entries(c, key, value, Place::Shared))
@@ -68,12 +67,9 @@ pub(super) fn fleet(
         .into_iter()
         .filter_map(|draft| {
             let webhooks = portal_webhooks(c, &draft.name, &shared, draft.own);
-            let (api_key_var, api_key_span) = draft.api_key?;
             Some(Portal {
                 name: Some(draft.name),
-                span: Some(draft.span),
-                api_key_var,
-                api_key_span: Some(api_key_span),
+                api_key_var: draft.api_key?,
                 config: Config {
                     source: Arc::clone(c.source),
                     portal: Some(draft.url?),
@@ -85,7 +81,6 @@ pub(super) fn fleet(
         .collect();
     Document {
         source: Arc::clone(c.source),
-        span: Some(span),
         portals,
         written,
     }
@@ -197,7 +192,7 @@ fn too_many(c: &mut Checker, key: &Node, drafts: &[Draft], shared: &[Entry]) -> 
 /// Two portals whose urls name one portal (compared as the client would use them: scheme and
 /// host case, a default port and a trailing slash do not count) would both write its webhooks.
 fn same_url(c: &mut Checker, drafts: &[Draft]) {
-    let mut seen: HashMap<String, &Draft> = HashMap::new();
+    let mut seen: HashMap<String, (&str, SourceSpan)> = HashMap::new();
     for draft in drafts {
         let Some((url, span)) = &draft.url else {
             continue;
@@ -207,21 +202,20 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
             continue;
         };
         match seen.get(&identity) {
-            Some(first) => {
-                let first_span = first.url.as_ref().map_or(first.span, |(_, s)| *s);
+            Some((first, first_span)) => {
                 let problem = problem_at(
                     c.source,
                     *span,
                     "config::duplicate_portal",
-                    format!("portals `{}` and `{}` have the same url", first.name, draft.name),
-                    format!("the same portal as `{}`", first.name),
+                    format!("portals `{first}` and `{}` have the same url", draft.name),
+                    format!("the same portal as `{first}`"),
                     Some("list each portal once: two names for one portal would both plan and write its webhooks".to_string()),
                 )
-                .with_label(first_span, "first".to_string());
+                .with_label(*first_span, "first".to_string());
                 c.problems.push(problem);
             }
             None => {
-                seen.insert(identity, draft);
+                seen.insert(identity, (&draft.name, *span));
             }
         }
     }
@@ -230,9 +224,8 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
 /// One portal as read, before the shared entries are merged in.
 pub(super) struct Draft {
     pub name: String,
-    pub span: SourceSpan,
     pub url: Option<(String, SourceSpan)>,
-    pub api_key: Option<(String, SourceSpan)>,
+    pub api_key: Option<String>,
     pub own: Vec<Entry>,
     /// `Some` when the portal has `prune:` (a limit, or none): it wins over the top level's.
     pub prune: Option<Option<usize>>,
@@ -278,9 +271,7 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
             }
             Kind::Str(k) if k == API_KEY => {
                 has_key = true;
-                api_key = c
-                    .api_key(field, value, &example_var)
-                    .map(|var| (var, value.span));
+                api_key = c.api_key(field, value, &example_var);
             }
             Kind::Str(k) if k == WEBHOOKS => own = webhook_entries(c, field, value, Place::Own),
             Kind::Str(k) if k == PRUNE => prune = Some(c.prune(value)),
@@ -305,7 +296,6 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
     }
     Some(Draft {
         name: name?,
-        span: key.span,
         url,
         api_key,
         own,

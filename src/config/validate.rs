@@ -23,7 +23,7 @@ pub(super) fn build(tree: &Node, source: &Arc<Source>) -> Result<Document, Vec<P
     // Checks that span fields (ssl against uri, duplicate names) run after the fields
     // themselves; report in file order all the same.
     c.problems.sort_by_key(|p| p.span().offset());
-    if document.span.is_some() {
+    if document.unnamed().is_none() {
         // A problem of a shared entry found again in each portal's merged list is told once.
         let mut seen = HashSet::new();
         c.problems.retain(|p| {
