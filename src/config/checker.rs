@@ -29,11 +29,11 @@ impl Checker<'_> {
         &mut self,
         span: SourceSpan,
         code: &'static str,
-        message: String,
+        message: impl Into<String>,
         label: &str,
-        help: Option<String>,
+        help: Option<&str>,
     ) {
-        let span = self.first_line(span);
+        let (span, message, help) = (self.first_line(span), message.into(), help.map(Into::into));
         let problem = problem_at(self.source, span, code, message, label.to_string(), help);
         self.problems.push(problem);
     }
@@ -82,7 +82,7 @@ impl Checker<'_> {
         node: &Node,
         field: &str,
         expected: &str,
-        help: Option<String>,
+        help: Option<&str>,
     ) {
         let message = format!(
             "`{field}` must be {expected}, found {}",
@@ -105,7 +105,7 @@ impl Checker<'_> {
             }
             _ => None,
         };
-        self.wrong_type(node, field, "a string", help);
+        self.wrong_type(node, field, "a string", help.as_deref());
         None
     }
 
@@ -128,7 +128,7 @@ impl Checker<'_> {
             Kind::Str(_) => Some("write `true` or `false`"),
             _ => None,
         };
-        self.wrong_type(node, field, "true or false", help.map(str::to_string));
+        self.wrong_type(node, field, "true or false", help);
         None
     }
 
@@ -157,7 +157,7 @@ impl Checker<'_> {
                 None => format!("unknown field {place}"),
             },
             "unknown field",
-            Some(help),
+            Some(&help),
         );
     }
 
@@ -167,7 +167,7 @@ impl Checker<'_> {
         let (message, label, help) = match rules::check_name(name) {
             Ok(()) => return Some(name.to_string()),
             Err(NameProblem::Blank) => (
-                "a webhook name must not be blank".into(),
+                "a webhook name must not be blank".to_string(),
                 "blank name",
                 None,
             ),
@@ -176,7 +176,7 @@ impl Checker<'_> {
                     "a webhook name may have at most {MAX_NAME_CHARS} characters, this one has {chars}"
                 ),
                 "name too long",
-                Some("the portal refuses longer names".to_string()),
+                Some("the portal refuses longer names"),
             ),
         };
         self.error(node.span, "config::bad_name", message, label, help);
@@ -208,7 +208,7 @@ impl Checker<'_> {
                     "config::bad_portal_url",
                     format!("`{field}` is not a portal address the tool can use: {reason}"),
                     "not a usable portal address",
-                    Some("a portal's address is https://host (plain http:// only for a loopback host), with nothing after the host".to_string()),
+                    Some("a portal's address is https://host (plain http:// only for a loopback host), with nothing after the host"),
                 );
                 None
             }
@@ -220,12 +220,11 @@ impl Checker<'_> {
     /// stores.
     pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
-        let (message, label, help) = match rules::check_url(uri) {
+        let (message, label) = match rules::check_url(uri) {
             Ok(url) => return Some((uri.to_string(), url.scheme() == "http")),
             Err(UrlProblem::Spaces) => (
                 format!("`{field}` has leading or trailing spaces"),
                 "spaces",
-                None,
             ),
             Err(UrlProblem::NotAbsolute(e)) => {
                 let help = match self.quote(node, uri) {
@@ -246,7 +245,14 @@ impl Checker<'_> {
                     }
                 };
                 let message = format!("`{field}` is not an absolute URL ({e})");
-                (message, "not an absolute http(s) URL", Some(help))
+                self.error(
+                    node.span,
+                    "config::bad_uri",
+                    message,
+                    "not an absolute http(s) URL",
+                    Some(&help),
+                );
+                return None;
             }
             Err(UrlProblem::Scheme(url)) => {
                 let scheme = match self.quote(node, url.scheme()) {
@@ -254,11 +260,11 @@ impl Checker<'_> {
                     None => "a scheme other than http or https".to_string(),
                 };
                 let message = format!("`{field}` has {scheme}; only http and https are allowed");
-                (message, "not http or https", None)
+                (message, "not http or https")
             }
-            Err(UrlProblem::NoHost) => (format!("`{field}` has no host"), "no host", None),
+            Err(UrlProblem::NoHost) => (format!("`{field}` has no host"), "no host"),
         };
-        self.error(node.span, "config::bad_uri", message, label, help);
+        self.error(node.span, "config::bad_uri", message, label, None);
         None
     }
 
@@ -275,17 +281,11 @@ impl Checker<'_> {
             Kind::Seq(items) if !items.is_empty() => Some(items),
             Kind::Seq(_) => {
                 let [code, message, help] = empty;
-                self.error(
-                    node.span,
-                    code,
-                    message.into(),
-                    "empty list",
-                    Some(help.into()),
-                );
+                self.error(node.span, code, message, "empty list", Some(help));
                 None
             }
             _ => {
-                self.wrong_type(node, field, expected, Some(help));
+                self.wrong_type(node, field, expected, Some(&help));
                 None
             }
         }
@@ -320,7 +320,7 @@ impl Checker<'_> {
                     "config::type",
                     format!("a trigger must be a name, not {}", item.kind.describe()),
                     "expected a trigger name",
-                    Some(names_look_like.to_string()),
+                    Some(names_look_like),
                 );
                 continue;
             };
@@ -341,7 +341,7 @@ impl Checker<'_> {
                         "config::unknown_trigger",
                         message,
                         "unknown trigger",
-                        Some(help),
+                        Some(&help),
                     );
                 }
             }
@@ -352,12 +352,9 @@ impl Checker<'_> {
                 self.error(
                     item.span,
                     "config::redundant_trigger",
-                    "`*` (every event) is listed together with other triggers".to_string(),
+                    "`*` (every event) is listed together with other triggers",
                     "already means every event",
-                    Some(
-                        "remove `*` to subscribe only to the listed events, or keep only `*`"
-                            .to_string(),
-                    ),
+                    Some("remove `*` to subscribe only to the listed events, or keep only `*`"),
                 );
             }
         }
@@ -408,7 +405,7 @@ impl Checker<'_> {
                 "config::type",
                 message,
                 "expected a string",
-                Some(help.into()),
+                Some(help),
             );
             return None;
         };
@@ -423,7 +420,7 @@ impl Checker<'_> {
                 "config::secret_policy",
                 format!("`secretKey` does not meet the portal's secret policy: {reason}"),
                 "this secret",
-                Some(format!("the portal accepts {POLICY}; {from_env}")),
+                Some(&format!("the portal accepts {POLICY}; {from_env}")),
             );
             return None;
         }
@@ -449,7 +446,7 @@ impl Checker<'_> {
                 "config::bad_secret_ref",
                 format!("`{field}` contains `${{` but is not a single `${{NAME}}` reference"),
                 "not a valid reference",
-                Some(format!("write the reference alone, e.g. `{field}: ${{{example}}}`; a variable name has letters, digits and `_` and does not start with a digit")),
+                Some(&format!("write the reference alone, e.g. `{field}: ${{{example}}}`; a variable name has letters, digits and `_` and does not start with a digit")),
             );
             return Written::Broken;
         }
@@ -461,7 +458,7 @@ impl Checker<'_> {
                 "config::bad_secret_ref",
                 format!("`{field}` looks like an environment variable written without braces"),
                 "not a reference",
-                Some("write `${VAR}`, with braces, to read a variable; if this is the secret itself, put it in a variable and write that".to_string()),
+                Some("write `${VAR}`, with braces, to read a variable; if this is the secret itself, put it in a variable and write that"),
             );
             return Written::Broken;
         }
@@ -476,7 +473,7 @@ impl Checker<'_> {
                 value,
                 PRUNE,
                 "a mapping",
-                Some("write `prune: { maxDeletes: 5 }`".to_string()),
+                Some("write `prune: { maxDeletes: 5 }`"),
             );
             return None;
         };
@@ -492,7 +489,7 @@ impl Checker<'_> {
 
     fn max_deletes(&mut self, value: &Node) -> Option<usize> {
         let field = "prune.maxDeletes";
-        let help = Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".to_string());
+        let help = Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`");
         let Kind::Int(n) = value.kind else {
             self.wrong_type(value, field, "a whole number", help);
             return None;

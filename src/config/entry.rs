@@ -43,61 +43,56 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         c.error(
             key.span,
             "config::id_in_shared",
-            "a shared entry must be keyed by name, not by id".to_string(),
+            "a shared entry must be keyed by name, not by id",
             "an id key",
             Some(
                 "an id belongs to one portal: move this entry under the `webhooks:` of that \
-                 portal (`portals: NAME: webhooks:`)"
-                    .to_string(),
+                 portal (`portals: NAME: webhooks:`)",
             ),
         );
     }
     let mut name_span = key.span;
-    let fields = match &value.kind {
-        Kind::Map(fields) => fields.as_slice(),
-        // Most likely a file cut short, or settings lost in an edit: a `{}` says "manage
-        // nothing" on purpose, a bare key says nothing at all.
-        Kind::Null => {
-            let span = value_or_key(key, value);
-            let key_text = c.quote(key, c.raw(key));
-            c.error(
-                span,
-                "config::null_entry",
-                match &key_text {
+    let fields =
+        match &value.kind {
+            Kind::Map(fields) => fields.as_slice(),
+            // Most likely a file cut short, or settings lost in an edit: a `{}` says "manage
+            // nothing" on purpose, a bare key says nothing at all.
+            Kind::Null => {
+                let span = value_or_key(key, value);
+                let key_text = c.quote(key, c.raw(key));
+                c.error(span, "config::null_entry", match &key_text {
                     Some(k) => format!("the entry `{k}` is empty (null): it has no settings"),
                     None => "this entry is empty (null): it has no settings".to_string(),
-                },
-                "nothing under this key",
-                Some(format!(
+                }, "nothing under this key", Some(&format!(
                     "if the file was cut short, restore the entry's settings; to manage nothing \
                      of the webhook, write `{}: {{}}`",
                     key_text.as_deref().unwrap_or("KEY")
-                )),
-            );
-            &[]
-        }
-        other => {
-            let help = match &key.kind {
-                Kind::Str(k) if Field::from_key(k).is_some() => {
+                )));
+                &[]
+            }
+            other => {
+                let help = match &key.kind {
+                    Kind::Str(k) if Field::from_key(k).is_some() => {
+                        format!(
+                            "`{k}` is a setting of a webhook: put it under the webhook's name or id"
+                        )
+                    }
+                    _ => "e.g. `uri: https://example.com/hook` on the next line, indented"
+                        .to_string(),
+                };
+                c.error(
+                    value.span,
+                    "config::type",
                     format!(
-                        "`{k}` is a setting of a webhook: put it under the webhook's name or id"
-                    )
-                }
-                _ => "e.g. `uri: https://example.com/hook` on the next line, indented".to_string(),
-            };
-            c.error(
-                value.span,
-                "config::type",
-                format!(
-                    "the settings of a webhook must be a mapping, not {}",
-                    other.describe()
-                ),
-                "expected a mapping",
-                Some(help),
-            );
-            &[]
-        }
-    };
+                        "the settings of a webhook must be a mapping, not {}",
+                        other.describe()
+                    ),
+                    "expected a mapping",
+                    Some(&help),
+                );
+                &[]
+            }
+        };
     // Keyed below, when the key is usable; the fields are checked all the same.
     let mut w = DesiredWebhook {
         key: Key::Id(0),
@@ -135,13 +130,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         let spelled = field.key();
         match field {
             Field::Name => match parsed_key {
-                Some(Key::Name(_)) => c.error(
-                    field_key.span,
-                    "config::name_under_name_key",
-                    "`name` is only allowed under an id key".to_string(),
-                    "the key above is already the name",
-                    Some("under a name key the key is the name; to rename a webhook, key its entry by the webhook's id".to_string()),
-                ),
+                Some(Key::Name(_)) => c.error(field_key.span, "config::name_under_name_key", "`name` is only allowed under an id key", "the key above is already the name", Some("under a name key the key is the name; to rename a webhook, key its entry by the webhook's id")),
                 _ => {
                     if let Some(n) = c.string(node, spelled).and_then(|n| c.name(node, n)) {
                         w.name = Some(n);
@@ -220,7 +209,7 @@ fn misplaced_only(c: &mut Checker, key: &Node, place: Place) -> Option<Only> {
         )
     };
     let code = "config::misplaced_only";
-    c.error(key.span, code, message.into(), label, Some(help.into()));
+    c.error(key.span, code, message, label, Some(help));
     None
 }
 
@@ -263,7 +252,7 @@ fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
                 "config::bad_key",
                 message,
                 "not a name or id",
-                Some(help),
+                Some(&help),
             );
             return None;
         }
@@ -279,7 +268,7 @@ fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
             "config::bad_id",
             message,
             "not a webhook id",
-            Some(help),
+            Some(&help),
         );
     }
     id.map(Key::Id)
@@ -302,7 +291,7 @@ pub(super) fn webhook_entries(
                 "config::type",
                 format!("`webhooks` must be a mapping of webhook names or ids to their settings, not {}", other.describe()),
                 "expected a mapping",
-                Some("write `webhooks: {}` to manage no webhooks".to_string()),
+                Some("write `webhooks: {}` to manage no webhooks"),
             );
             return Vec::new();
         }
@@ -444,7 +433,7 @@ impl Checker<'_> {
                         "config::type",
                         format!("a portal name must be a string, not {}", other.describe()),
                         "expected a portal name",
-                        Some("use the portal's key under `portals:`".to_string()),
+                        Some("use the portal's key under `portals:`"),
                     );
                 }
             }

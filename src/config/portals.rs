@@ -97,9 +97,9 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
             c.error(
                 span,
                 "config::no_portals",
-                "`portals` defines no portal".to_string(),
+                "`portals` defines no portal",
                 "no portal here",
-                Some(help),
+                Some(&help),
             );
             return Vec::new();
         }
@@ -113,7 +113,7 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
                 "config::type",
                 message,
                 "expected a mapping",
-                Some(example.to_string()),
+                Some(example),
             );
             return Vec::new();
         }
@@ -156,7 +156,7 @@ fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], dra
                 "config::unknown_portal",
                 message,
                 "no such portal",
-                Some(help),
+                Some(&help),
             );
         }
     }
@@ -184,7 +184,7 @@ fn too_many(c: &mut Checker, key: &Node, drafts: &[Draft], shared: &[Entry]) -> 
         "config::too_many_webhooks",
         format!("the portals of this file would get {total} webhooks in all, more than the {MAX_FLEET_WEBHOOKS} one file may manage"),
         "too many portals and shared entries",
-        Some("split the portals over several files".to_string()),
+        Some("split the portals over several files"),
     );
     true
 }
@@ -255,7 +255,7 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
                 "config::type",
                 message,
                 "expected a mapping",
-                Some(help.to_string()),
+                Some(help),
             );
             &[]
         }
@@ -291,7 +291,7 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
             };
             let label = format!("`{field}` is missing");
             let help = format!("add `{field}: {example}` under it");
-            c.error(key.span, code, message, &label, Some(help));
+            c.error(key.span, code, message, &label, Some(&help));
         }
     }
     Some(Draft {
@@ -351,7 +351,7 @@ fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
         "config::bad_portal_name",
         message,
         label,
-        Some(help),
+        Some(&help),
     );
     None
 }
@@ -401,7 +401,7 @@ impl Checker<'_> {
             "config::literal_api_key",
             message,
             label,
-            Some(help),
+            Some(&help),
         );
         None
     }
