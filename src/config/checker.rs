@@ -1,7 +1,6 @@
-//! The `Checker`: what pass 2 of the loader records problems in, and the checks of one value
-//! (its YAML type, and each field's rules), so that a file that loads is one the server should
-//! accept. Each check records its problems and returns `None` for a bad value, so the caller
-//! keeps going. Messages quote the file only through `quote`, which refuses any text the
+//! What pass 2 of the loader records problems in, and the checks of one value, so that a file
+//! that loads is one the server should accept. A check returns `None` for a bad value, so the
+//! caller keeps going. Messages quote the file only through `quote`, which refuses any text the
 //! display copy blanks (it may be a secret).
 
 use std::sync::Arc;
@@ -17,8 +16,6 @@ use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, 
 use super::secret::{POLICY, SecretRef, check_secret_policy, parse_env_ref};
 use crate::triggers::{self, Parsed, TriggerSet};
 
-/// Collects problems for one file. The text it quotes back (for non-secrets only) is the
-/// original, `source.text()`, not the display copy.
 pub(super) struct Checker<'a> {
     pub source: &'a Arc<Source>,
     pub problems: Vec<Problem>,
@@ -71,7 +68,6 @@ impl Checker<'_> {
         })
     }
 
-    /// The text a node was read from, for messages about non-secret values.
     pub(super) fn raw(&self, node: &Node) -> &str {
         let (text, start) = (self.source.text(), node.span.offset());
         text.get(start..start + node.span.len()).unwrap_or("")
@@ -109,8 +105,6 @@ impl Checker<'_> {
         None
     }
 
-    /// The help for a scalar that should have been a string: quote it, as written when it
-    /// may be quoted back.
     pub(super) fn quote_it(&self, node: &Node, to: &str) -> String {
         match self.quote(node, self.raw(node)) {
             Some(raw) => format!("quote it to {to}: \"{raw}\""),
@@ -132,8 +126,7 @@ impl Checker<'_> {
         None
     }
 
-    /// An unknown key `key` (at `place`, e.g. "in a webhook entry"), with the closest of
-    /// `valid` when one is close.
+    /// `place`: e.g. "in a webhook entry".
     pub(super) fn unknown_field(&mut self, key: &Node, valid: &[&str], place: &str) {
         let shown_key = self.quote(key, self.raw(key));
         let suggestion = match &key.kind {
@@ -161,8 +154,7 @@ impl Checker<'_> {
         );
     }
 
-    /// A webhook name, from a key or from `name:`: the name, or `None` when the portal would
-    /// refuse it.
+    /// A webhook name, from a key or from `name:`.
     pub(super) fn name(&mut self, node: &Node, name: &str) -> Option<String> {
         let (message, label, help) = match rules::check_name(name) {
             Ok(()) => return Some(name.to_string()),
@@ -183,9 +175,8 @@ impl Checker<'_> {
         None
     }
 
-    /// A portal's address (`portal:`, a portal's `url:`): a URL as `url` checks it, that the
-    /// client can also use (https, or http to a loopback host; no credentials, path, query or
-    /// fragment), so a file `validate` passes never fails on its address.
+    /// A portal's address, one the client can also use, so a file `validate` passes never
+    /// fails on its address.
     pub(super) fn portal_url(&mut self, node: &Node, field: &str) -> Option<String> {
         let (url, _) = self.url(node, field)?;
         match crate::api::PortalUrl::parse(&url) {
@@ -215,9 +206,8 @@ impl Checker<'_> {
         }
     }
 
-    /// `uri:` (or a portal's address). Returns the URL as written and whether its scheme is
-    /// plain `http`. Kept as written, not normalised, so it compares equal to what the portal
-    /// stores.
+    /// The URL and whether it is plain `http`. Kept as written, not normalised, so it compares
+    /// equal to what the portal stores.
     pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
         let (message, label) = match rules::check_url(uri) {
@@ -268,8 +258,7 @@ impl Checker<'_> {
         None
     }
 
-    /// The items of a list (`triggers:`, `only:`), or `None` (recording a problem) when it is
-    /// not a list (`help` says what to write) or is empty (`empty`: its code, message and help).
+    /// The items of a non-empty list; `empty` is the code, message and help for an empty one.
     pub(super) fn list<'n>(
         &mut self,
         node: &'n Node,
@@ -291,7 +280,6 @@ impl Checker<'_> {
         }
     }
 
-    /// `triggers:`: a list of names, or the single scalar `"*"` / `All`.
     pub(super) fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
         let scalar = match &node.kind {
             Kind::Str(s) => triggers::parse(s),
@@ -361,7 +349,6 @@ impl Checker<'_> {
         ok.then(|| TriggerSet::from_parsed(parsed.into_iter().map(|(p, _)| p)))
     }
 
-    /// `targetId:`: null and `""` both mean "no target" and become `""`.
     pub(super) fn target_id(&mut self, node: &Node) -> Option<String> {
         match &node.kind {
             Kind::Null => Some(String::new()),
@@ -427,9 +414,8 @@ impl Checker<'_> {
         Some(SecretRef::Literal(SecretString::from(s.clone())))
     }
 
-    /// `s`, the value of `key` (`secretKey`, `apiKey`), read as a `${VAR}` reference. A broken
-    /// one is labelled at the key, since the value may be a secret. `example` is a variable name
-    /// for the hint.
+    /// `s`, the value of `key`, read as a `${VAR}` reference. A broken one is labelled at the
+    /// key, since the value may be a secret.
     pub(super) fn env_reference(
         &mut self,
         key: &Node,
@@ -465,8 +451,7 @@ impl Checker<'_> {
         Written::Literal
     }
 
-    /// `prune: { maxDeletes: N }`: the limit, or `None` (recording a problem) when it is not a
-    /// non-negative integer. `prune: {}` sets no limit.
+    /// `prune: {}` sets no limit.
     pub(super) fn prune(&mut self, value: &Node) -> Option<usize> {
         let Kind::Map(entries) = &value.kind else {
             self.wrong_type(
@@ -516,11 +501,9 @@ pub(super) fn value_or_key(key: &Node, value: &Node) -> SourceSpan {
 
 /// How a value that may name an environment variable is written.
 pub(super) enum Written {
-    /// `${VAR}`: the variable's name.
     Reference(String),
-    /// Not an attempt at a reference: the value itself.
     Literal,
-    /// A reference written wrong (recorded as a problem).
+    /// Recorded as a problem.
     Broken,
 }
 

@@ -19,9 +19,8 @@ use crate::field::Field;
 pub(super) enum Place {
     /// A file with `portal:` (or neither).
     Single,
-    /// The top-level `webhooks:` of a `portals:` file: every portal's (or `only:`'s), by name.
+    /// The top-level `webhooks:` of a `portals:` file.
     Shared,
-    /// A portal's own `webhooks:` in a `portals:` file.
     Own,
 }
 
@@ -29,14 +28,13 @@ pub(super) enum Place {
 /// entries (duplicate names) or at a shared entry and its overlay together.
 pub(super) struct Entry {
     pub webhook: DesiredWebhook,
-    /// Where the name it manages is written: the key, or `name:` under an id key.
+    /// The key, or `name:` under an id key.
     pub name_span: SourceSpan,
     pub ssl_span: Option<SourceSpan>,
-    /// A shared entry's `only:`.
     pub only: Option<Only>,
 }
 
-/// One entry under `webhooks:`; `None` when its key is unusable (problems are recorded).
+/// `None` when its key is unusable.
 pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> Option<Entry> {
     let parsed_key = entry_key(c, key);
     if let (Place::Shared, Some(Key::Id(_))) = (place, &parsed_key) {
@@ -213,8 +211,6 @@ fn misplaced_only(c: &mut Checker, key: &Node, place: Place) -> Option<Only> {
     None
 }
 
-/// `ssl: true` with a plain http uri; `primary` is where the problem is (with its label), the
-/// other side is labelled too.
 pub(super) fn ssl_needs_https(
     c: &mut Checker,
     primary: (SourceSpan, &str),
@@ -274,8 +270,7 @@ fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
     id.map(Key::Id)
 }
 
-/// The entries of `webhooks:` (`key`: `value`) standing at `place`, in file order. Entries with
-/// an unusable key are left out (their problems are recorded).
+/// The entries of `webhooks:` with a usable key, in file order.
 pub(super) fn webhook_entries(
     c: &mut Checker,
     key: &Node,
@@ -314,8 +309,7 @@ pub(super) fn webhook_entries(
 /// one id are already duplicate YAML keys.
 #[derive(Default)]
 pub(super) struct Names {
-    /// Where each name is written, and how that entry is keyed. Indexed by name: a file may
-    /// hold thousands of entries.
+    /// Indexed by name: a file may hold thousands of entries.
     uses: HashMap<String, Vec<(SourceSpan, Use)>>,
 }
 
@@ -328,9 +322,8 @@ enum Use {
 }
 
 impl Names {
-    /// Records the name `webhook` manages, written at `name_span`; a problem when an entry
-    /// recorded before claims it too. `as_shared`: a shared entry a portal gets as it is (shared
-    /// names are distinct keys of one mapping, so they cannot clash among themselves).
+    /// `as_shared`: a shared entry a portal gets as it is (shared names are distinct keys of one
+    /// mapping, so they cannot clash among themselves).
     pub(super) fn claim(
         &mut self,
         c: &mut Checker,
@@ -378,14 +371,11 @@ impl Names {
 pub(super) struct Only {
     /// Where `only` is written, for the error of an overlay in a portal it leaves out.
     pub key_span: SourceSpan,
-    /// Each name with where it is written, indexed to ask of each portal (a file may have
-    /// thousands).
+    /// Indexed to ask of each portal (a file may have thousands).
     pub names: HashMap<String, SourceSpan>,
 }
 
 impl Checker<'_> {
-    /// `only:` in a shared entry: `None` (recording a problem) when it is not a non-empty list
-    /// of names.
     pub(super) fn only(&mut self, key: &Node, value: &Node) -> Option<Only> {
         let help = match &value.kind {
             Kind::Str(s) => self.quote(value, s),

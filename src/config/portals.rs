@@ -14,9 +14,7 @@ use super::problem::{problem_at, shown};
 use super::rules::check_url;
 use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest_field};
 
-/// The portals of a file with `portals:` (`portals` is that key and its value), beside the
-/// top level's `portal` key (an error), `webhooks` and `prune:` limit. The result is only
-/// complete when no problem was recorded.
+/// The result is only complete when no problem was recorded.
 pub(super) fn fleet(
     c: &mut Checker,
     portals: (&Node, &Node),
@@ -86,7 +84,6 @@ pub(super) fn fleet(
     }
 }
 
-/// The portals under `portals:` that have a usable name.
 fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
     let example = "e.g. `portals: { staging: { url: https://staging.docs.example.com, apiKey: ${DOCSPACE_STAGING_KEY} } }`";
     let span = value_or_key(key, value);
@@ -124,9 +121,8 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
         .collect()
 }
 
-/// Names in a shared entry's `only:` that are not portals of the file, each with the closest
-/// one as a hint. `keys` are the entries under `portals:`: a name that is not usable is not
-/// also faulted in `only:`.
+/// Names in `only:` that are not portals of the file. `keys` are the entries under `portals:`:
+/// a name that is not usable is not also faulted in `only:`.
 fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], drafts: &[Draft]) {
     let keys: HashSet<&str> = (keys.iter())
         .filter_map(|(k, _)| match &k.kind {
@@ -167,8 +163,7 @@ fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], dra
 /// could each get 250,000 shared entries, billions of copies.
 const MAX_FLEET_WEBHOOKS: usize = 250_000;
 
-/// Whether the portals would get more webhooks in all than `MAX_FLEET_WEBHOOKS` (recorded as a
-/// problem at `key`, the `portals` key), counted before any is copied.
+/// Counted before any is copied.
 fn too_many(c: &mut Checker, key: &Node, drafts: &[Draft], shared: &[Entry]) -> bool {
     let own: usize = drafts.iter().map(|d| d.own.len()).sum();
     let shared: usize = shared
@@ -221,7 +216,6 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
     }
 }
 
-/// One portal as read, before the shared entries are merged in.
 pub(super) struct Draft {
     pub name: String,
     pub url: Option<(String, SourceSpan)>,
@@ -231,7 +225,7 @@ pub(super) struct Draft {
     pub prune: Option<Option<usize>>,
 }
 
-/// One portal; `None` when its name is unusable (its settings are checked all the same).
+/// `None` when its name is unusable (its settings are checked all the same).
 pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> {
     let name = portal_name(c, key);
     let place = match &name {
@@ -303,13 +297,13 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
     })
 }
 
-/// A portal's name: letters, digits, `.`, `_` and `-`, since it is typed on the command line
-/// (`--portal NAME`) and shown in headings.
 fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
-    let allowed = super::rules::in_portal_name;
+    // A leading `-` would read as a flag in `--portal NAME`.
+    let allowed = |ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-');
+    let first = |name: &str| name.starts_with(|ch: char| ch.is_ascii_alphanumeric());
     let help = "a portal's name is typed on the command line (`--portal NAME`) and heads its section of a plan, so it may have only ASCII letters, digits, `.`, `_` and `-`, and starts with a letter or digit";
     let (message, label, help) = match &key.kind {
-        Kind::Str(name) if super::rules::is_portal_name(name) => return Some(name.clone()),
+        Kind::Str(name) if first(name) && name.chars().all(allowed) => return Some(name.clone()),
         Kind::Str(name) => {
             let suggestion: String = name
                 .trim()
@@ -356,7 +350,7 @@ fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
     None
 }
 
-/// The variable name suggested for a portal's key, e.g. `DOCSPACE_STAGING_KEY`.
+/// E.g. `DOCSPACE_STAGING_KEY`.
 fn env_var_for(portal: &str) -> String {
     let upper = portal
         .to_ascii_uppercase()
@@ -365,8 +359,8 @@ fn env_var_for(portal: &str) -> String {
 }
 
 impl Checker<'_> {
-    /// `apiKey:`: the variable it names. The key itself never belongs in the file, so any other
-    /// value is an error, labelled at `apiKey` and never quoting the value.
+    /// The key itself never belongs in the file, so any value but `${VAR}` is an error, labelled
+    /// at `apiKey` and never quoting the value.
     fn api_key(&mut self, key: &Node, value: &Node, example: &str) -> Option<String> {
         let why = "the API key is read from the environment, never written in the file";
         let literal = match &value.kind {
@@ -407,8 +401,6 @@ impl Checker<'_> {
     }
 }
 
-/// The webhooks of the portal called `portal`, from the file's `shared` entries and the
-/// portal's `own`.
 pub(super) fn portal_webhooks(
     c: &mut Checker,
     portal: &str,

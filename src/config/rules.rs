@@ -58,15 +58,3 @@ pub fn check_target_id(target: &str) -> Result<(), usize> {
         Ok(())
     }
 }
-
-/// Whether `name` may name a portal under `portals:`: ASCII letters, digits, `.`, `_` and `-`,
-/// starting with a letter or digit, since it is typed on the command line (`--portal NAME`,
-/// where a leading `-` would read as a flag) and heads its section of a plan.
-pub fn is_portal_name(name: &str) -> bool {
-    name.starts_with(|ch: char| ch.is_ascii_alphanumeric()) && name.chars().all(in_portal_name)
-}
-
-/// Whether `ch` may stand in a portal's name (after its first character).
-pub fn in_portal_name(ch: char) -> bool {
-    ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-')
-}
