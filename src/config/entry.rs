@@ -50,47 +50,48 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         );
     }
     let mut name_span = key.span;
-    let fields =
-        match &value.kind {
-            Kind::Map(fields) => fields.as_slice(),
-            // Most likely a file cut short, or settings lost in an edit: a `{}` says "manage
-            // nothing" on purpose, a bare key says nothing at all.
-            Kind::Null => {
-                let span = value_or_key(key, value);
-                let key_text = c.quote(key, c.raw(key));
-                c.error(span, "config::null_entry", match &key_text {
-                    Some(k) => format!("the entry `{k}` is empty (null): it has no settings"),
-                    None => "this entry is empty (null): it has no settings".to_string(),
-                }, "nothing under this key", Some(&format!(
-                    "if the file was cut short, restore the entry's settings; to manage nothing \
-                     of the webhook, write `{}: {{}}`",
-                    key_text.as_deref().unwrap_or("KEY")
-                )));
-                &[]
-            }
-            other => {
-                let help = match &key.kind {
-                    Kind::Str(k) if Field::from_key(k).is_some() => {
-                        format!(
-                            "`{k}` is a setting of a webhook: put it under the webhook's name or id"
-                        )
-                    }
-                    _ => "e.g. `uri: https://example.com/hook` on the next line, indented"
-                        .to_string(),
-                };
-                c.error(
-                    value.span,
-                    "config::type",
+    let fields = match &value.kind {
+        Kind::Map(fields) => fields.as_slice(),
+        // Most likely a file cut short, or settings lost in an edit: a `{}` says "manage
+        // nothing" on purpose, a bare key says nothing at all.
+        Kind::Null => {
+            let span = value_or_key(key, value);
+            let key_text = c.quote(key, c.raw(key));
+            let message = match &key_text {
+                Some(k) => format!("the entry `{k}` is empty (null): it has no settings"),
+                None => "this entry is empty (null): it has no settings".to_string(),
+            };
+            let help = format!(
+                "if the file was cut short, restore the entry's settings; to manage nothing \
+                 of the webhook, write `{}: {{}}`",
+                key_text.as_deref().unwrap_or("KEY")
+            );
+            let label = "nothing under this key";
+            c.error(span, "config::null_entry", message, label, Some(&help));
+            &[]
+        }
+        other => {
+            let help = match &key.kind {
+                Kind::Str(k) if Field::from_key(k).is_some() => {
                     format!(
-                        "the settings of a webhook must be a mapping, not {}",
-                        other.describe()
-                    ),
-                    "expected a mapping",
-                    Some(&help),
-                );
-                &[]
-            }
-        };
+                        "`{k}` is a setting of a webhook: put it under the webhook's name or id"
+                    )
+                }
+                _ => "e.g. `uri: https://example.com/hook` on the next line, indented".to_string(),
+            };
+            c.error(
+                value.span,
+                "config::type",
+                format!(
+                    "the settings of a webhook must be a mapping, not {}",
+                    other.describe()
+                ),
+                "expected a mapping",
+                Some(&help),
+            );
+            &[]
+        }
+    };
     // Keyed below, when the key is usable; the fields are checked all the same.
     let mut w = DesiredWebhook {
         key: Key::Id(0),
