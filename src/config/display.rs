@@ -80,7 +80,7 @@ impl Source {
     }
 }
 
-/// The display copy of a file that did not parse, or `None` when it may hold a secret.
+/// `None` when the file may hold a secret.
 pub(super) fn display_unparsed(text: &str) -> Option<String> {
     (!may_hold_secrets(text)).then(|| Copy::new(text, true).render())
 }
@@ -142,7 +142,6 @@ impl Place {
         }
     }
 
-    /// Whether the place holds a mapping of settings or names.
     fn is_mapping(self) -> bool {
         matches!(
             self,
@@ -166,7 +165,6 @@ struct Copy<'t> {
 }
 
 impl<'t> Copy<'t> {
-    /// A copy that shows all of `text`, or nothing of it until parts are shown.
     fn new(text: &'t str, shown: bool) -> Copy<'t> {
         Copy {
             text,
@@ -252,7 +250,7 @@ impl<'t> Copy<'t> {
         }
     }
 
-    /// Records `node` as a scalar, shown when `show` says so and it is written on one line.
+    /// Shown only when written on one line.
     fn scalar(&mut self, node: &Node, show: bool) {
         let range = range(node.span);
         self.scalar[range.clone()].fill(true);
@@ -386,7 +384,7 @@ fn blank_query(address: &str) -> String {
     )
 }
 
-/// A scalar as written without its quotes (escapes left as they are).
+/// Escapes left as they are.
 fn unquoted(raw: &str) -> &str {
     let quoted = |q: char| raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q);
     if quoted('"') || quoted('\'') {

@@ -13,7 +13,6 @@ pub enum NameProblem {
     TooLong { chars: usize },
 }
 
-/// A webhook name the portal would accept.
 pub fn check_name(name: &str) -> Result<(), NameProblem> {
     let chars = name.chars().count();
     if name.trim().is_empty() {
@@ -27,11 +26,9 @@ pub fn check_name(name: &str) -> Result<(), NameProblem> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UrlProblem {
-    /// Leading or trailing spaces.
     Spaces,
-    /// Not a URL at all, with the parser's reason.
+    /// With the parser's reason.
     NotAbsolute(String),
-    /// Parsed, with a scheme other than http or https.
     Scheme(reqwest::Url),
     NoHost,
 }
