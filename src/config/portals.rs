@@ -490,19 +490,14 @@ fn ssl_across(c: &mut Checker, shared: &Entry, own: &Entry, merged: &DesiredWebh
     if ssl_from_own == own.webhook.uri.is_some() {
         return;
     }
-    let (ssl_span, uri_span) = if ssl_from_own {
-        (own.ssl_span, shared.webhook.uri_span)
+    let (primary, secondary) = if ssl_from_own {
+        let shared_uri = (shared.webhook.uri_span, "plain http in the shared entry");
+        ((own.ssl_span, "ssl is turned on here"), shared_uri)
     } else {
-        (shared.ssl_span, own.webhook.uri_span)
+        let shared_ssl = (shared.ssl_span, "ssl is turned on in the shared entry");
+        ((own.webhook.uri_span, "plain http"), shared_ssl)
     };
-    let (Some(ssl_span), Some(uri_span)) = (ssl_span, uri_span) else {
-        return;
-    };
-    if ssl_from_own {
-        let shared_uri = (uri_span, "plain http in the shared entry");
-        ssl_needs_https(c, (ssl_span, "ssl is turned on here"), shared_uri);
-    } else {
-        let shared_ssl = (ssl_span, "ssl is turned on in the shared entry");
-        ssl_needs_https(c, (uri_span, "plain http"), shared_ssl);
+    if let ((Some(at), label), (Some(also), also_label)) = (primary, secondary) {
+        ssl_needs_https(c, (at, label), (also, also_label));
     }
 }
