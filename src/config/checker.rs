@@ -179,31 +179,28 @@ impl Checker<'_> {
     /// fails on its address.
     pub(super) fn portal_url(&mut self, node: &Node, field: &str) -> Option<String> {
         let (url, _) = self.url(node, field)?;
-        match crate::api::PortalUrl::parse(&url) {
-            Ok(_) => Some(url),
-            Err(e) => {
-                let reason = match e {
-                    // The path is the user's text, which the snippet shows masked if need be.
-                    crate::api::ApiError::PortalUrl { reason, .. }
-                        if reason.starts_with("it has a path") =>
-                    {
-                        "it has a path, and DocSpace serves its API at the root of the portal's \
-                         address"
-                            .to_string()
-                    }
-                    crate::api::ApiError::PortalUrl { reason, .. } => reason,
-                    other => other.to_string(),
-                };
-                self.error(
-                    node.span,
-                    "config::bad_portal_url",
-                    format!("`{field}` is not a portal address the tool can use: {reason}"),
-                    "not a usable portal address",
-                    Some("a portal's address is https://host (plain http:// only for a loopback host), with nothing after the host"),
-                );
-                None
+        let Err(e) = crate::api::PortalUrl::parse(&url) else {
+            return Some(url);
+        };
+        let reason = match e {
+            // The path is the user's text, which the snippet shows masked if need be.
+            crate::api::ApiError::PortalUrl { reason, .. }
+                if reason.starts_with("it has a path") =>
+            {
+                "it has a path, and DocSpace serves its API at the root of the portal's address"
+                    .to_string()
             }
-        }
+            crate::api::ApiError::PortalUrl { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        self.error(
+            node.span,
+            "config::bad_portal_url",
+            format!("`{field}` is not a portal address the tool can use: {reason}"),
+            "not a usable portal address",
+            Some("a portal's address is https://host (plain http:// only for a loopback host), with nothing after the host"),
+        );
+        None
     }
 
     /// The URL and whether it is plain `http`. Kept as written, not normalised, so it compares

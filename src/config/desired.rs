@@ -130,14 +130,10 @@ impl Document {
 
     /// The one portal of a `portal:` file; `None` for a `portals:` file.
     pub fn unnamed(&self) -> Option<&Config> {
-        match self.portals.as_slice() {
-            [
-                Portal {
-                    name: None, config, ..
-                },
-            ] => Some(config),
-            _ => None,
-        }
+        let [portal] = self.portals.as_slice() else {
+            return None;
+        };
+        portal.name.is_none().then_some(&portal.config)
     }
 
     /// Registers with `redact` every secret that can be had (literals, and each `${VAR}` that is
