@@ -304,10 +304,9 @@ pub(super) fn webhook_entries(
     out
 }
 
-/// The names entries manage so far, to find a name key that another entry also claims: a name
-/// key matches by name, so the two would fight over one webhook. Two id keys may share a name
-/// (the portal does not keep names unique; `export` writes such webhooks by id). Two keys for
-/// one id are already duplicate YAML keys.
+/// The names entries manage so far: two entries that manage one name by a name key would fight
+/// over one webhook. Two id keys may share a name (the portal does not keep names unique); two
+/// keys for one id are already duplicate YAML keys.
 #[derive(Default)]
 pub(super) struct Names {
     /// Indexed by name: a file may hold thousands of entries.

@@ -445,8 +445,7 @@ pub(super) fn portal_webhooks(
 }
 
 /// `own` has the name of a shared entry whose `only:` leaves `portal` out: an overlay of
-/// nothing, or a portal-only webhook sharing a name with a shared one; either reading would
-/// surprise someone.
+/// nothing, or a webhook of its own with a shared one's name; either reading would surprise.
 fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
     let Key::Name(name) = &own.webhook.key else {
         return;
@@ -475,9 +474,8 @@ fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
     c.problems.push(problem);
 }
 
-/// `ssl: true` and an http uri that come from different sides of an overlay (on one side,
-/// the entry check has said so already). The problem points at the overlay's side, which
-/// differs for each portal.
+/// `ssl: true` and an http uri from different sides of an overlay (on one side, the entry check
+/// has said so); the problem points at the overlay's side, which differs for each portal.
 fn ssl_across(c: &mut Checker, shared: &Entry, own: &Entry, merged: &DesiredWebhook) {
     let http = merged
         .uri
