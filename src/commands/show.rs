@@ -44,7 +44,7 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
     let binding = render::saved_plan_binding(
         args.format,
         &Binding {
-            config: document.source().name(),
+            config: document.source.name(),
             config_digest: &config_digest,
             portals,
         },

@@ -1,7 +1,6 @@
-//! The `Checker`: what pass 2 of the loader records problems in, and the checks of one value
-//! (its YAML type, and each field's rules), so that a file that loads is one the server should
-//! accept. Each check records its problems and returns `None` for a bad value, so the caller
-//! keeps going. Messages quote the file only through `quote`, which refuses any text the
+//! What pass 2 of the loader records problems in, and the checks of one value, so that a file
+//! that loads is one the server should accept. A check returns `None` for a bad value, so the
+//! caller keeps going. Messages quote the file only through `quote`, which refuses any text the
 //! display copy blanks (it may be a secret).
 
 use std::sync::Arc;
@@ -17,8 +16,6 @@ use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, 
 use super::secret::{POLICY, SecretRef, check_secret_policy, parse_env_ref};
 use crate::triggers::{self, Parsed, TriggerSet};
 
-/// Collects problems for one file. The text it quotes back (for non-secrets only) is the
-/// original, `source.text()`, not the display copy.
 pub(super) struct Checker<'a> {
     pub source: &'a Arc<Source>,
     pub problems: Vec<Problem>,
@@ -29,11 +26,11 @@ impl Checker<'_> {
         &mut self,
         span: SourceSpan,
         code: &'static str,
-        message: String,
+        message: impl Into<String>,
         label: &str,
-        help: Option<String>,
+        help: Option<&str>,
     ) {
-        let span = self.first_line(span);
+        let (span, message, help) = (self.first_line(span), message.into(), help.map(Into::into));
         let problem = problem_at(self.source, span, code, message, label.to_string(), help);
         self.problems.push(problem);
     }
@@ -71,7 +68,6 @@ impl Checker<'_> {
         })
     }
 
-    /// The text a node was read from, for messages about non-secret values.
     pub(super) fn raw(&self, node: &Node) -> &str {
         let (text, start) = (self.source.text(), node.span.offset());
         text.get(start..start + node.span.len()).unwrap_or("")
@@ -82,7 +78,7 @@ impl Checker<'_> {
         node: &Node,
         field: &str,
         expected: &str,
-        help: Option<String>,
+        help: Option<&str>,
     ) {
         let message = format!(
             "`{field}` must be {expected}, found {}",
@@ -105,12 +101,10 @@ impl Checker<'_> {
             }
             _ => None,
         };
-        self.wrong_type(node, field, "a string", help);
+        self.wrong_type(node, field, "a string", help.as_deref());
         None
     }
 
-    /// The help for a scalar that should have been a string: quote it, as written when it
-    /// may be quoted back.
     pub(super) fn quote_it(&self, node: &Node, to: &str) -> String {
         match self.quote(node, self.raw(node)) {
             Some(raw) => format!("quote it to {to}: \"{raw}\""),
@@ -128,12 +122,11 @@ impl Checker<'_> {
             Kind::Str(_) => Some("write `true` or `false`"),
             _ => None,
         };
-        self.wrong_type(node, field, "true or false", help.map(str::to_string));
+        self.wrong_type(node, field, "true or false", help);
         None
     }
 
-    /// An unknown key `key` (at `place`, e.g. "in a webhook entry"), with the closest of
-    /// `valid` when one is close.
+    /// `place`: e.g. "in a webhook entry".
     pub(super) fn unknown_field(&mut self, key: &Node, valid: &[&str], place: &str) {
         let shown_key = self.quote(key, self.raw(key));
         let suggestion = match &key.kind {
@@ -157,17 +150,16 @@ impl Checker<'_> {
                 None => format!("unknown field {place}"),
             },
             "unknown field",
-            Some(help),
+            Some(&help),
         );
     }
 
-    /// A webhook name, from a key or from `name:`: the name, or `None` when the portal would
-    /// refuse it.
+    /// A webhook name, from a key or from `name:`.
     pub(super) fn name(&mut self, node: &Node, name: &str) -> Option<String> {
         let (message, label, help) = match rules::check_name(name) {
             Ok(()) => return Some(name.to_string()),
             Err(NameProblem::Blank) => (
-                "a webhook name must not be blank".into(),
+                "a webhook name must not be blank".to_string(),
                 "blank name",
                 None,
             ),
@@ -176,56 +168,50 @@ impl Checker<'_> {
                     "a webhook name may have at most {MAX_NAME_CHARS} characters, this one has {chars}"
                 ),
                 "name too long",
-                Some("the portal refuses longer names".to_string()),
+                Some("the portal refuses longer names"),
             ),
         };
         self.error(node.span, "config::bad_name", message, label, help);
         None
     }
 
-    /// A portal's address (`portal:`, a portal's `url:`): a URL as `url` checks it, that the
-    /// client can also use (https, or http to a loopback host; no credentials, path, query or
-    /// fragment), so a file `validate` passes never fails on its address.
+    /// A portal's address, one the client can also use, so a file `validate` passes never
+    /// fails on its address.
     pub(super) fn portal_url(&mut self, node: &Node, field: &str) -> Option<String> {
         let (url, _) = self.url(node, field)?;
-        match crate::api::PortalUrl::parse(&url) {
-            Ok(_) => Some(url),
-            Err(e) => {
-                let reason = match e {
-                    // The path is the user's text, which the snippet shows masked if need be.
-                    crate::api::ApiError::PortalUrl { reason, .. }
-                        if reason.starts_with("it has a path") =>
-                    {
-                        "it has a path, and DocSpace serves its API at the root of the portal's \
-                         address"
-                            .to_string()
-                    }
-                    crate::api::ApiError::PortalUrl { reason, .. } => reason,
-                    other => other.to_string(),
-                };
-                self.error(
-                    node.span,
-                    "config::bad_portal_url",
-                    format!("`{field}` is not a portal address the tool can use: {reason}"),
-                    "not a usable portal address",
-                    Some("a portal's address is https://host (plain http:// only for a loopback host), with nothing after the host".to_string()),
-                );
-                None
+        let Err(e) = crate::api::PortalUrl::parse(&url) else {
+            return Some(url);
+        };
+        let reason = match e {
+            // The path is the user's text, which the snippet shows masked if need be.
+            crate::api::ApiError::PortalUrl { reason, .. }
+                if reason.starts_with("it has a path") =>
+            {
+                "it has a path, and DocSpace serves its API at the root of the portal's address"
+                    .to_string()
             }
-        }
+            crate::api::ApiError::PortalUrl { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        self.error(
+            node.span,
+            "config::bad_portal_url",
+            format!("`{field}` is not a portal address the tool can use: {reason}"),
+            "not a usable portal address",
+            Some("a portal's address is https://host (plain http:// only for a loopback host), with nothing after the host"),
+        );
+        None
     }
 
-    /// `uri:` (or a portal's address). Returns the URL as written and whether its scheme is
-    /// plain `http`. Kept as written, not normalised, so it compares equal to what the portal
-    /// stores.
+    /// The URL and whether it is plain `http`. Kept as written, not normalised, so it compares
+    /// equal to what the portal stores.
     pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
-        let (message, label, help) = match rules::check_url(uri) {
+        let (message, label) = match rules::check_url(uri) {
             Ok(url) => return Some((uri.to_string(), url.scheme() == "http")),
             Err(UrlProblem::Spaces) => (
                 format!("`{field}` has leading or trailing spaces"),
                 "spaces",
-                None,
             ),
             Err(UrlProblem::NotAbsolute(e)) => {
                 let help = match self.quote(node, uri) {
@@ -246,7 +232,14 @@ impl Checker<'_> {
                     }
                 };
                 let message = format!("`{field}` is not an absolute URL ({e})");
-                (message, "not an absolute http(s) URL", Some(help))
+                self.error(
+                    node.span,
+                    "config::bad_uri",
+                    message,
+                    "not an absolute http(s) URL",
+                    Some(&help),
+                );
+                return None;
             }
             Err(UrlProblem::Scheme(url)) => {
                 let scheme = match self.quote(node, url.scheme()) {
@@ -254,16 +247,15 @@ impl Checker<'_> {
                     None => "a scheme other than http or https".to_string(),
                 };
                 let message = format!("`{field}` has {scheme}; only http and https are allowed");
-                (message, "not http or https", None)
+                (message, "not http or https")
             }
-            Err(UrlProblem::NoHost) => (format!("`{field}` has no host"), "no host", None),
+            Err(UrlProblem::NoHost) => (format!("`{field}` has no host"), "no host"),
         };
-        self.error(node.span, "config::bad_uri", message, label, help);
+        self.error(node.span, "config::bad_uri", message, label, None);
         None
     }
 
-    /// The items of a list (`triggers:`, `only:`), or `None` (recording a problem) when it is
-    /// not a list (`help` says what to write) or is empty (`empty`: its code, message and help).
+    /// The items of a non-empty list; `empty` is the code, message and help for an empty one.
     pub(super) fn list<'n>(
         &mut self,
         node: &'n Node,
@@ -275,23 +267,16 @@ impl Checker<'_> {
             Kind::Seq(items) if !items.is_empty() => Some(items),
             Kind::Seq(_) => {
                 let [code, message, help] = empty;
-                self.error(
-                    node.span,
-                    code,
-                    message.into(),
-                    "empty list",
-                    Some(help.into()),
-                );
+                self.error(node.span, code, message, "empty list", Some(help));
                 None
             }
             _ => {
-                self.wrong_type(node, field, expected, Some(help));
+                self.wrong_type(node, field, expected, Some(&help));
                 None
             }
         }
     }
 
-    /// `triggers:`: a list of names, or the single scalar `"*"` / `All`.
     pub(super) fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
         let scalar = match &node.kind {
             Kind::Str(s) => triggers::parse(s),
@@ -320,7 +305,7 @@ impl Checker<'_> {
                     "config::type",
                     format!("a trigger must be a name, not {}", item.kind.describe()),
                     "expected a trigger name",
-                    Some(names_look_like.to_string()),
+                    Some(names_look_like),
                 );
                 continue;
             };
@@ -341,7 +326,7 @@ impl Checker<'_> {
                         "config::unknown_trigger",
                         message,
                         "unknown trigger",
-                        Some(help),
+                        Some(&help),
                     );
                 }
             }
@@ -352,19 +337,15 @@ impl Checker<'_> {
                 self.error(
                     item.span,
                     "config::redundant_trigger",
-                    "`*` (every event) is listed together with other triggers".to_string(),
+                    "`*` (every event) is listed together with other triggers",
                     "already means every event",
-                    Some(
-                        "remove `*` to subscribe only to the listed events, or keep only `*`"
-                            .to_string(),
-                    ),
+                    Some("remove `*` to subscribe only to the listed events, or keep only `*`"),
                 );
             }
         }
         ok.then(|| TriggerSet::from_parsed(parsed.into_iter().map(|(p, _)| p)))
     }
 
-    /// `targetId:`: null and `""` both mean "no target" and become `""`.
     pub(super) fn target_id(&mut self, node: &Node) -> Option<String> {
         match &node.kind {
             Kind::Null => Some(String::new()),
@@ -408,7 +389,7 @@ impl Checker<'_> {
                 "config::type",
                 message,
                 "expected a string",
-                Some(help.into()),
+                Some(help),
             );
             return None;
         };
@@ -423,16 +404,15 @@ impl Checker<'_> {
                 "config::secret_policy",
                 format!("`secretKey` does not meet the portal's secret policy: {reason}"),
                 "this secret",
-                Some(format!("the portal accepts {POLICY}; {from_env}")),
+                Some(&format!("the portal accepts {POLICY}; {from_env}")),
             );
             return None;
         }
         Some(SecretRef::Literal(SecretString::from(s.clone())))
     }
 
-    /// `s`, the value of `key` (`secretKey`, `apiKey`), read as a `${VAR}` reference. A broken
-    /// one is labelled at the key, since the value may be a secret. `example` is a variable name
-    /// for the hint.
+    /// `s`, the value of `key`, read as a `${VAR}` reference. A broken one is labelled at the
+    /// key, since the value may be a secret.
     pub(super) fn env_reference(
         &mut self,
         key: &Node,
@@ -449,7 +429,7 @@ impl Checker<'_> {
                 "config::bad_secret_ref",
                 format!("`{field}` contains `${{` but is not a single `${{NAME}}` reference"),
                 "not a valid reference",
-                Some(format!("write the reference alone, e.g. `{field}: ${{{example}}}`; a variable name has letters, digits and `_` and does not start with a digit")),
+                Some(&format!("write the reference alone, e.g. `{field}: ${{{example}}}`; a variable name has letters, digits and `_` and does not start with a digit")),
             );
             return Written::Broken;
         }
@@ -461,22 +441,21 @@ impl Checker<'_> {
                 "config::bad_secret_ref",
                 format!("`{field}` looks like an environment variable written without braces"),
                 "not a reference",
-                Some("write `${VAR}`, with braces, to read a variable; if this is the secret itself, put it in a variable and write that".to_string()),
+                Some("write `${VAR}`, with braces, to read a variable; if this is the secret itself, put it in a variable and write that"),
             );
             return Written::Broken;
         }
         Written::Literal
     }
 
-    /// `prune: { maxDeletes: N }`: the limit, or `None` (recording a problem) when it is not a
-    /// non-negative integer. `prune: {}` sets no limit.
+    /// `prune: {}` sets no limit.
     pub(super) fn prune(&mut self, value: &Node) -> Option<usize> {
         let Kind::Map(entries) = &value.kind else {
             self.wrong_type(
                 value,
                 PRUNE,
                 "a mapping",
-                Some("write `prune: { maxDeletes: 5 }`".to_string()),
+                Some("write `prune: { maxDeletes: 5 }`"),
             );
             return None;
         };
@@ -492,7 +471,7 @@ impl Checker<'_> {
 
     fn max_deletes(&mut self, value: &Node) -> Option<usize> {
         let field = "prune.maxDeletes";
-        let help = Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`".to_string());
+        let help = Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`");
         let Kind::Int(n) = value.kind else {
             self.wrong_type(value, field, "a whole number", help);
             return None;
@@ -519,11 +498,9 @@ pub(super) fn value_or_key(key: &Node, value: &Node) -> SourceSpan {
 
 /// How a value that may name an environment variable is written.
 pub(super) enum Written {
-    /// `${VAR}`: the variable's name.
     Reference(String),
-    /// Not an attempt at a reference: the value itself.
     Literal,
-    /// A reference written wrong (recorded as a problem).
+    /// Recorded as a problem.
     Broken,
 }
 

@@ -1,14 +1,9 @@
-//! The file as diagnostics show it: an allowlist copy, built only when a diagnostic needs it,
-//! that shows the structure and the values of fields that are never secret (`Field::is_secret`)
-//! and blanks every other value; what shows and what not is listed in
-//! docs/faults-and-security.md ("Error messages about the file"). A file that does not parse
-//! has no structure to go by, so when it may hold a secret (`may_hold_secrets`) none of its
-//! lines is shown.
+//! The file as diagnostics show it: an allowlist copy, made when a diagnostic first needs it
+//! (what shows: docs/faults-and-security.md, "Error messages about the file").
 //!
-//! A blanked value becomes `***` followed by spaces, so neither its length nor its characters
-//! show. Every byte keeps its place (spaces pad what was removed), and control characters become
-//! `?`, so the spans taken from the original text (byte offsets) stay valid. The display copy is
-//! only ever displayed; the values in `Config` come from the original.
+//! A blanked value becomes `***` then spaces, so neither its length nor its characters show.
+//! Every byte keeps its place and control characters become `?`, so spans taken from the
+//! original (byte offsets) stay valid. The copy is only displayed; values come from the original.
 
 use std::fmt;
 use std::ops::Range;
@@ -24,9 +19,8 @@ use super::secret::parse_env_ref;
 use crate::field::Field;
 use crate::redact::{credential_ranges, is_unsafe, mask_credentials, mask_userinfo};
 
-/// A webhook file as the diagnostics name and show it. The display copy is made on first use,
-/// so a file that loads without a problem to show never pays for it. No `Debug` of the text:
-/// it may hold secrets.
+/// A webhook file as the diagnostics name and show it. No `Debug` of the text: it may hold
+/// secrets.
 pub struct Source {
     name: String,
     text: String,
@@ -40,7 +34,6 @@ impl fmt::Debug for Source {
 }
 
 impl Source {
-    /// A file that parsed: its display copy is made from the tree when first asked for.
     pub(super) fn new(name: String, text: String) -> Source {
         Source {
             name,
@@ -59,7 +52,7 @@ impl Source {
         }
     }
 
-    /// The file's name as given (escaped).
+    /// Escaped.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -69,13 +62,17 @@ impl Source {
         &self.text
     }
 
-    /// The copy diagnostics show and point into.
     pub(super) fn display(&self) -> &NamedSource<String> {
         self.display.get_or_init(|| {
             // The tree is not kept beside the text: a second parse only happens for a file
             // with something to show, and gives the same tree.
             let shown = match node::parse(&self.text) {
-                Ok(tree) => display_text(&self.text, &tree),
+                Ok(tree) => {
+                    let mut copy = Copy::new(&self.text, false);
+                    copy.node(&tree, Place::Top);
+                    copy.structure();
+                    copy.render()
+                }
                 Err(_) => blanked(&self.text),
             };
             NamedSource::new(self.name.clone(), shown)
@@ -83,14 +80,7 @@ impl Source {
     }
 }
 
-fn display_text(text: &str, tree: &Node) -> String {
-    let mut copy = Copy::new(text, false);
-    copy.node(tree, Place::Top);
-    copy.structure();
-    copy.render()
-}
-
-/// The display copy of a file that did not parse, or `None` when it may hold a secret.
+/// `None` when the file may hold a secret.
 pub(super) fn display_unparsed(text: &str) -> Option<String> {
     (!may_hold_secrets(text)).then(|| Copy::new(text, true).render())
 }
@@ -103,20 +93,14 @@ pub(super) fn blanked(text: &str) -> String {
         .collect()
 }
 
-/// What a node's value is, by where it stands in the file's structure.
+/// What a node's value is, by where it stands in the file's structure (`Place::of`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Place {
-    /// The top level: `portal`, `portals`, `webhooks`, `prune`.
     Top,
-    /// Under `portals`: portal names.
     Portals,
-    /// One portal: `url`, `apiKey`, `prune`, `webhooks`.
     Portal,
-    /// Under `webhooks`: webhook names or ids.
     Webhooks,
-    /// One webhook entry: its fields and `only`.
     Entry,
-    /// `prune`: `maxDeletes`.
     Prune,
     /// A field that is never secret: its scalars, or a list of them.
     Plain,
@@ -129,7 +113,6 @@ enum Place {
 }
 
 impl Place {
-    /// The place of the value of `key` in a mapping at `self`.
     fn of(self, key: &str) -> Place {
         match (self, key) {
             (Place::Top, PORTAL) | (Place::Portal, URL) => Place::Address,
@@ -159,7 +142,6 @@ impl Place {
         }
     }
 
-    /// Whether the place holds a mapping of settings or names.
     fn is_mapping(self) -> bool {
         matches!(
             self,
@@ -183,7 +165,6 @@ struct Copy<'t> {
 }
 
 impl<'t> Copy<'t> {
-    /// A copy that shows all of `text`, or nothing of it until parts are shown.
     fn new(text: &'t str, shown: bool) -> Copy<'t> {
         Copy {
             text,
@@ -269,7 +250,7 @@ impl<'t> Copy<'t> {
         }
     }
 
-    /// Records `node` as a scalar, shown when `show` says so and it is written on one line.
+    /// Shown only when written on one line.
     fn scalar(&mut self, node: &Node, show: bool) {
         let range = range(node.span);
         self.scalar[range.clone()].fill(true);
@@ -403,7 +384,7 @@ fn blank_query(address: &str) -> String {
     )
 }
 
-/// A scalar as written without its quotes (escapes left as they are).
+/// Escapes left as they are.
 fn unquoted(raw: &str) -> &str {
     let quoted = |q: char| raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q);
     if quoted('"') || quoted('\'') {
@@ -550,8 +531,8 @@ mod tests {
     #[test]
     fn a_secret_run_into_an_unknown_key_is_blanked_and_a_misspelt_field_shows() {
         let text = "webhooks:\n  a:\n    secretKey:| 'pa55:word!':\n    secretKeyAbCd1234: x\n    api_key: x\n    sssl: true\n";
-        let tree = super::super::node::parse(text).unwrap();
-        let shown = display_text(text, &tree);
+        let source = Source::new("w.yaml".into(), text.into());
+        let shown = source.display().inner();
         assert!(!shown.contains("pa55"), "{shown}");
         assert!(!shown.contains("AbCd1234"), "{shown}");
         assert!(

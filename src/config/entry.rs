@@ -19,9 +19,8 @@ use crate::field::Field;
 pub(super) enum Place {
     /// A file with `portal:` (or neither).
     Single,
-    /// The top-level `webhooks:` of a `portals:` file: every portal's (or `only:`'s), by name.
+    /// The top-level `webhooks:` of a `portals:` file.
     Shared,
-    /// A portal's own `webhooks:` in a `portals:` file.
     Own,
 }
 
@@ -29,26 +28,24 @@ pub(super) enum Place {
 /// entries (duplicate names) or at a shared entry and its overlay together.
 pub(super) struct Entry {
     pub webhook: DesiredWebhook,
-    /// Where the name it manages is written: the key, or `name:` under an id key.
+    /// The key, or `name:` under an id key.
     pub name_span: SourceSpan,
     pub ssl_span: Option<SourceSpan>,
-    /// A shared entry's `only:`.
     pub only: Option<Only>,
 }
 
-/// One entry under `webhooks:`; `None` when its key is unusable (problems are recorded).
+/// `None` when its key is unusable.
 pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> Option<Entry> {
     let parsed_key = entry_key(c, key);
     if let (Place::Shared, Some(Key::Id(_))) = (place, &parsed_key) {
         c.error(
             key.span,
             "config::id_in_shared",
-            "a shared entry must be keyed by name, not by id".to_string(),
+            "a shared entry must be keyed by name, not by id",
             "an id key",
             Some(
                 "an id belongs to one portal: move this entry under the `webhooks:` of that \
-                 portal (`portals: NAME: webhooks:`)"
-                    .to_string(),
+                 portal (`portals: NAME: webhooks:`)",
             ),
         );
     }
@@ -60,20 +57,17 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         Kind::Null => {
             let span = value_or_key(key, value);
             let key_text = c.quote(key, c.raw(key));
-            c.error(
-                span,
-                "config::null_entry",
-                match &key_text {
-                    Some(k) => format!("the entry `{k}` is empty (null): it has no settings"),
-                    None => "this entry is empty (null): it has no settings".to_string(),
-                },
-                "nothing under this key",
-                Some(format!(
-                    "if the file was cut short, restore the entry's settings; to manage nothing \
-                     of the webhook, write `{}: {{}}`",
-                    key_text.as_deref().unwrap_or("KEY")
-                )),
+            let message = match &key_text {
+                Some(k) => format!("the entry `{k}` is empty (null): it has no settings"),
+                None => "this entry is empty (null): it has no settings".to_string(),
+            };
+            let help = format!(
+                "if the file was cut short, restore the entry's settings; to manage nothing \
+                 of the webhook, write `{}: {{}}`",
+                key_text.as_deref().unwrap_or("KEY")
             );
+            let label = "nothing under this key";
+            c.error(span, "config::null_entry", message, label, Some(&help));
             &[]
         }
         other => {
@@ -93,7 +87,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                     other.describe()
                 ),
                 "expected a mapping",
-                Some(help),
+                Some(&help),
             );
             &[]
         }
@@ -135,13 +129,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         let spelled = field.key();
         match field {
             Field::Name => match parsed_key {
-                Some(Key::Name(_)) => c.error(
-                    field_key.span,
-                    "config::name_under_name_key",
-                    "`name` is only allowed under an id key".to_string(),
-                    "the key above is already the name",
-                    Some("under a name key the key is the name; to rename a webhook, key its entry by the webhook's id".to_string()),
-                ),
+                Some(Key::Name(_)) => c.error(field_key.span, "config::name_under_name_key", "`name` is only allowed under an id key", "the key above is already the name", Some("under a name key the key is the name; to rename a webhook, key its entry by the webhook's id")),
                 _ => {
                     if let Some(n) = c.string(node, spelled).and_then(|n| c.name(node, n)) {
                         w.name = Some(n);
@@ -220,12 +208,10 @@ fn misplaced_only(c: &mut Checker, key: &Node, place: Place) -> Option<Only> {
         )
     };
     let code = "config::misplaced_only";
-    c.error(key.span, code, message.into(), label, Some(help.into()));
+    c.error(key.span, code, message, label, Some(help));
     None
 }
 
-/// `ssl: true` with a plain http uri; `primary` is where the problem is (with its label), the
-/// other side is labelled too.
 pub(super) fn ssl_needs_https(
     c: &mut Checker,
     primary: (SourceSpan, &str),
@@ -263,7 +249,7 @@ fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
                 "config::bad_key",
                 message,
                 "not a name or id",
-                Some(help),
+                Some(&help),
             );
             return None;
         }
@@ -279,14 +265,13 @@ fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
             "config::bad_id",
             message,
             "not a webhook id",
-            Some(help),
+            Some(&help),
         );
     }
     id.map(Key::Id)
 }
 
-/// The entries of `webhooks:` (`key`: `value`) standing at `place`, in file order. Entries with
-/// an unusable key are left out (their problems are recorded).
+/// The entries of `webhooks:` with a usable key, in file order.
 pub(super) fn webhook_entries(
     c: &mut Checker,
     key: &Node,
@@ -302,7 +287,7 @@ pub(super) fn webhook_entries(
                 "config::type",
                 format!("`webhooks` must be a mapping of webhook names or ids to their settings, not {}", other.describe()),
                 "expected a mapping",
-                Some("write `webhooks: {}` to manage no webhooks".to_string()),
+                Some("write `webhooks: {}` to manage no webhooks"),
             );
             return Vec::new();
         }
@@ -319,14 +304,12 @@ pub(super) fn webhook_entries(
     out
 }
 
-/// The names entries manage so far, to find a name key that another entry also claims: a name
-/// key matches by name, so the two would fight over one webhook. Two id keys may share a name
-/// (the portal does not keep names unique; `export` writes such webhooks by id). Two keys for
-/// one id are already duplicate YAML keys.
+/// The names entries manage so far: two entries that manage one name by a name key would fight
+/// over one webhook. Two id keys may share a name (the portal does not keep names unique); two
+/// keys for one id are already duplicate YAML keys.
 #[derive(Default)]
 pub(super) struct Names {
-    /// Where each name is written, and how that entry is keyed. Indexed by name: a file may
-    /// hold thousands of entries.
+    /// Indexed by name: a file may hold thousands of entries.
     uses: HashMap<String, Vec<(SourceSpan, Use)>>,
 }
 
@@ -339,9 +322,8 @@ enum Use {
 }
 
 impl Names {
-    /// Records the name `webhook` manages, written at `name_span`; a problem when an entry
-    /// recorded before claims it too. `as_shared`: a shared entry a portal gets as it is (shared
-    /// names are distinct keys of one mapping, so they cannot clash among themselves).
+    /// `as_shared`: a shared entry a portal gets as it is (shared names are distinct keys of one
+    /// mapping, so they cannot clash among themselves).
     pub(super) fn claim(
         &mut self,
         c: &mut Checker,
@@ -389,14 +371,11 @@ impl Names {
 pub(super) struct Only {
     /// Where `only` is written, for the error of an overlay in a portal it leaves out.
     pub key_span: SourceSpan,
-    /// Each name with where it is written, indexed to ask of each portal (a file may have
-    /// thousands).
+    /// Indexed to ask of each portal (a file may have thousands).
     pub names: HashMap<String, SourceSpan>,
 }
 
 impl Checker<'_> {
-    /// `only:` in a shared entry: `None` (recording a problem) when it is not a non-empty list
-    /// of names.
     pub(super) fn only(&mut self, key: &Node, value: &Node) -> Option<Only> {
         let help = match &value.kind {
             Kind::Str(s) => self.quote(value, s),
@@ -444,7 +423,7 @@ impl Checker<'_> {
                         "config::type",
                         format!("a portal name must be a string, not {}", other.describe()),
                         "expected a portal name",
-                        Some("use the portal's key under `portals:`".to_string()),
+                        Some("use the portal's key under `portals:`"),
                     );
                 }
             }

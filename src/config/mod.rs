@@ -1,12 +1,7 @@
-//! Stage 1 of the data flow: read the YAML file into the desired state.
-//!
-//! Everything that can be known without the portal is checked here, and every problem in a file
-//! is reported at once, each pointing at the offending value. Nothing downstream re-validates:
-//! a `Config` that exists is well-formed. Secrets stay unresolved (`SecretRef`) so that `plan`
-//! and `validate` never need their values; `apply` resolves them before its first write.
-//! The files and what each holds: docs/contributing.md; how the format's open choices are
-//! read: docs/file-format.md ("Where YAML leaves room"). Imports flow one way, from this file
-//! down to the leaves.
+//! Stage 1 of the data flow: read the YAML file into the desired state, checking everything
+//! that can be known without the portal and reporting every problem at once, at its value.
+//! The files: docs/contributing.md; the format's open choices: docs/file-format.md ("Where YAML
+//! leaves room"). Imports flow one way, from this file down to the leaves.
 
 mod checker;
 mod desired;
@@ -38,20 +33,28 @@ pub use problem::Reported;
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
 pub use secret::{SecretError, SecretRef, parse_env_ref};
 
-/// Reads and checks the file at `path`, a `portal:` file or a `portals:` file.
 pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
     let (text, name) = read(path)?;
     load_document_str(&text, &name)
 }
 
-/// Checks `text` as a `portal:` or `portals:` file called `display_name` in diagnostics.
+/// Checks `text` as a file called `display_name` in diagnostics.
 pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
-    let (tree, source) = parse(text, display_name)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        let (name, size) = (display_name.to_string(), text.len() as u64);
+        return Err(ConfigError::TooLarge { name, size });
+    }
+    // The name is printed in every diagnostic's header.
+    let display_name = crate::redact::escaped(display_name);
+    let tree = match node::parse(text) {
+        Ok(tree) => tree,
+        Err(failure) => return Err(unparsed(display_name, text, failure)),
+    };
+    let source = Arc::new(Source::new(display_name, text.to_string()));
     validate::build(&tree, &source).map_err(ConfigError::from_problems)
 }
 
-/// The text of the file at `path` and its display name, refused when it is too large or not
-/// UTF-8.
+/// The text of the file at `path` and its display name.
 fn read(path: &Path) -> Result<(String, String), ConfigError> {
     let name = path.display().to_string();
     let bytes = crate::bounded_read::regular(path, MAX_FILE_BYTES).map_err(|e| match e {
@@ -81,21 +84,6 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
             Err(unparsed(crate::redact::escaped(&name), &text, failure))
         }
     }
-}
-
-/// Pass 1 (`node`) over `text`, and the file diagnostics point into.
-fn parse(text: &str, display_name: &str) -> Result<(node::Node, Arc<Source>), ConfigError> {
-    if text.len() as u64 > MAX_FILE_BYTES {
-        let (name, size) = (display_name.to_string(), text.len() as u64);
-        return Err(ConfigError::TooLarge { name, size });
-    }
-    // The name is printed in every diagnostic's header.
-    let display_name = crate::redact::escaped(display_name);
-    let tree = match node::parse(text) {
-        Ok(tree) => tree,
-        Err(failure) => return Err(unparsed(display_name, text, failure)),
-    };
-    Ok((tree, Arc::new(Source::new(display_name, text.to_string()))))
 }
 
 /// The error for a file that could not be read as YAML. Its values cannot be located, so when

@@ -14,9 +14,7 @@ use super::problem::{problem_at, shown};
 use super::rules::check_url;
 use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest_field};
 
-/// The portals of a file with `portals:` (`portals` is that key and its value), beside the
-/// top level's `portal` key (an error), `webhooks` and `prune:` limit. The result is only
-/// complete when no problem was recorded.
+/// The result is only complete when no problem was recorded.
 pub(super) fn fleet(
     c: &mut Checker,
     portals: (&Node, &Node),
@@ -39,7 +37,6 @@ pub(super) fn fleet(
         .with_label(portals.0.span, "named portals".to_string());
         c.problems.push(problem);
     }
-    let span = portals.0.span;
     let drafts = drafts(c, portals.0, portals.1);
     let shared: Vec<Entry> = webhooks
         .map(|(key, value)| webhook_entries(c, key, value, Place::Shared))
@@ -68,12 +65,9 @@ pub(super) fn fleet(
         .into_iter()
         .filter_map(|draft| {
             let webhooks = portal_webhooks(c, &draft.name, &shared, draft.own);
-            let (api_key_var, api_key_span) = draft.api_key?;
             Some(Portal {
                 name: Some(draft.name),
-                span: Some(draft.span),
-                api_key_var,
-                api_key_span: Some(api_key_span),
+                api_key_var: draft.api_key?,
                 config: Config {
                     source: Arc::clone(c.source),
                     portal: Some(draft.url?),
@@ -85,13 +79,11 @@ pub(super) fn fleet(
         .collect();
     Document {
         source: Arc::clone(c.source),
-        span: Some(span),
         portals,
         written,
     }
 }
 
-/// The portals under `portals:` that have a usable name.
 fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
     let example = "e.g. `portals: { staging: { url: https://staging.docs.example.com, apiKey: ${DOCSPACE_STAGING_KEY} } }`";
     let span = value_or_key(key, value);
@@ -102,9 +94,9 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
             c.error(
                 span,
                 "config::no_portals",
-                "`portals` defines no portal".to_string(),
+                "`portals` defines no portal",
                 "no portal here",
-                Some(help),
+                Some(&help),
             );
             return Vec::new();
         }
@@ -118,7 +110,7 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
                 "config::type",
                 message,
                 "expected a mapping",
-                Some(example.to_string()),
+                Some(example),
             );
             return Vec::new();
         }
@@ -129,9 +121,8 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
         .collect()
 }
 
-/// Names in a shared entry's `only:` that are not portals of the file, each with the closest
-/// one as a hint. `keys` are the entries under `portals:`: a name that is not usable is not
-/// also faulted in `only:`.
+/// Names in `only:` that are not portals of the file. `keys` are the entries under `portals:`:
+/// a name that is not usable is not also faulted in `only:`.
 fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], drafts: &[Draft]) {
     let keys: HashSet<&str> = (keys.iter())
         .filter_map(|(k, _)| match &k.kind {
@@ -161,7 +152,7 @@ fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], dra
                 "config::unknown_portal",
                 message,
                 "no such portal",
-                Some(help),
+                Some(&help),
             );
         }
     }
@@ -172,8 +163,7 @@ fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], dra
 /// could each get 250,000 shared entries, billions of copies.
 const MAX_FLEET_WEBHOOKS: usize = 250_000;
 
-/// Whether the portals would get more webhooks in all than `MAX_FLEET_WEBHOOKS` (recorded as a
-/// problem at `key`, the `portals` key), counted before any is copied.
+/// Counted before any is copied.
 fn too_many(c: &mut Checker, key: &Node, drafts: &[Draft], shared: &[Entry]) -> bool {
     let own: usize = drafts.iter().map(|d| d.own.len()).sum();
     let shared: usize = shared
@@ -189,7 +179,7 @@ fn too_many(c: &mut Checker, key: &Node, drafts: &[Draft], shared: &[Entry]) -> 
         "config::too_many_webhooks",
         format!("the portals of this file would get {total} webhooks in all, more than the {MAX_FLEET_WEBHOOKS} one file may manage"),
         "too many portals and shared entries",
-        Some("split the portals over several files".to_string()),
+        Some("split the portals over several files"),
     );
     true
 }
@@ -197,7 +187,7 @@ fn too_many(c: &mut Checker, key: &Node, drafts: &[Draft], shared: &[Entry]) -> 
 /// Two portals whose urls name one portal (compared as the client would use them: scheme and
 /// host case, a default port and a trailing slash do not count) would both write its webhooks.
 fn same_url(c: &mut Checker, drafts: &[Draft]) {
-    let mut seen: HashMap<String, &Draft> = HashMap::new();
+    let mut seen: HashMap<String, (&str, SourceSpan)> = HashMap::new();
     for draft in drafts {
         let Some((url, span)) = &draft.url else {
             continue;
@@ -207,38 +197,35 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
             continue;
         };
         match seen.get(&identity) {
-            Some(first) => {
-                let first_span = first.url.as_ref().map_or(first.span, |(_, s)| *s);
+            Some((first, first_span)) => {
                 let problem = problem_at(
                     c.source,
                     *span,
                     "config::duplicate_portal",
-                    format!("portals `{}` and `{}` have the same url", first.name, draft.name),
-                    format!("the same portal as `{}`", first.name),
+                    format!("portals `{first}` and `{}` have the same url", draft.name),
+                    format!("the same portal as `{first}`"),
                     Some("list each portal once: two names for one portal would both plan and write its webhooks".to_string()),
                 )
-                .with_label(first_span, "first".to_string());
+                .with_label(*first_span, "first".to_string());
                 c.problems.push(problem);
             }
             None => {
-                seen.insert(identity, draft);
+                seen.insert(identity, (&draft.name, *span));
             }
         }
     }
 }
 
-/// One portal as read, before the shared entries are merged in.
 pub(super) struct Draft {
     pub name: String,
-    pub span: SourceSpan,
     pub url: Option<(String, SourceSpan)>,
-    pub api_key: Option<(String, SourceSpan)>,
+    pub api_key: Option<String>,
     pub own: Vec<Entry>,
     /// `Some` when the portal has `prune:` (a limit, or none): it wins over the top level's.
     pub prune: Option<Option<usize>>,
 }
 
-/// One portal; `None` when its name is unusable (its settings are checked all the same).
+/// `None` when its name is unusable (its settings are checked all the same).
 pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> {
     let name = portal_name(c, key);
     let place = match &name {
@@ -262,7 +249,7 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
                 "config::type",
                 message,
                 "expected a mapping",
-                Some(help.to_string()),
+                Some(help),
             );
             &[]
         }
@@ -278,9 +265,7 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
             }
             Kind::Str(k) if k == API_KEY => {
                 has_key = true;
-                api_key = c
-                    .api_key(field, value, &example_var)
-                    .map(|var| (var, value.span));
+                api_key = c.api_key(field, value, &example_var);
             }
             Kind::Str(k) if k == WEBHOOKS => own = webhook_entries(c, field, value, Place::Own),
             Kind::Str(k) if k == PRUNE => prune = Some(c.prune(value)),
@@ -300,12 +285,11 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
             };
             let label = format!("`{field}` is missing");
             let help = format!("add `{field}: {example}` under it");
-            c.error(key.span, code, message, &label, Some(help));
+            c.error(key.span, code, message, &label, Some(&help));
         }
     }
     Some(Draft {
         name: name?,
-        span: key.span,
         url,
         api_key,
         own,
@@ -313,13 +297,13 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
     })
 }
 
-/// A portal's name: letters, digits, `.`, `_` and `-`, since it is typed on the command line
-/// (`--portal NAME`) and shown in headings.
 fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
-    let allowed = super::rules::in_portal_name;
+    // A leading `-` would read as a flag in `--portal NAME`.
+    let allowed = |ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-');
+    let first = |name: &str| name.starts_with(|ch: char| ch.is_ascii_alphanumeric());
     let help = "a portal's name is typed on the command line (`--portal NAME`) and heads its section of a plan, so it may have only ASCII letters, digits, `.`, `_` and `-`, and starts with a letter or digit";
     let (message, label, help) = match &key.kind {
-        Kind::Str(name) if super::rules::is_portal_name(name) => return Some(name.clone()),
+        Kind::Str(name) if first(name) && name.chars().all(allowed) => return Some(name.clone()),
         Kind::Str(name) => {
             let suggestion: String = name
                 .trim()
@@ -361,12 +345,12 @@ fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
         "config::bad_portal_name",
         message,
         label,
-        Some(help),
+        Some(&help),
     );
     None
 }
 
-/// The variable name suggested for a portal's key, e.g. `DOCSPACE_STAGING_KEY`.
+/// E.g. `DOCSPACE_STAGING_KEY`.
 fn env_var_for(portal: &str) -> String {
     let upper = portal
         .to_ascii_uppercase()
@@ -375,8 +359,8 @@ fn env_var_for(portal: &str) -> String {
 }
 
 impl Checker<'_> {
-    /// `apiKey:`: the variable it names. The key itself never belongs in the file, so any other
-    /// value is an error, labelled at `apiKey` and never quoting the value.
+    /// The key itself never belongs in the file, so any value but `${VAR}` is an error, labelled
+    /// at `apiKey` and never quoting the value.
     fn api_key(&mut self, key: &Node, value: &Node, example: &str) -> Option<String> {
         let why = "the API key is read from the environment, never written in the file";
         let literal = match &value.kind {
@@ -411,14 +395,12 @@ impl Checker<'_> {
             "config::literal_api_key",
             message,
             label,
-            Some(help),
+            Some(&help),
         );
         None
     }
 }
 
-/// The webhooks of the portal called `portal`, from the file's `shared` entries and the
-/// portal's `own`.
 pub(super) fn portal_webhooks(
     c: &mut Checker,
     portal: &str,
@@ -463,8 +445,7 @@ pub(super) fn portal_webhooks(
 }
 
 /// `own` has the name of a shared entry whose `only:` leaves `portal` out: an overlay of
-/// nothing, or a portal-only webhook sharing a name with a shared one; either reading would
-/// surprise someone.
+/// nothing, or a webhook of its own with a shared one's name; either reading would surprise.
 fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
     let Key::Name(name) = &own.webhook.key else {
         return;
@@ -493,9 +474,8 @@ fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
     c.problems.push(problem);
 }
 
-/// `ssl: true` and an http uri that come from different sides of an overlay (on one side,
-/// the entry check has said so already). The problem points at the overlay's side, which
-/// differs for each portal.
+/// `ssl: true` and an http uri from different sides of an overlay (on one side, the entry check
+/// has said so); the problem points at the overlay's side, which differs for each portal.
 fn ssl_across(c: &mut Checker, shared: &Entry, own: &Entry, merged: &DesiredWebhook) {
     let http = merged
         .uri
@@ -508,19 +488,14 @@ fn ssl_across(c: &mut Checker, shared: &Entry, own: &Entry, merged: &DesiredWebh
     if ssl_from_own == own.webhook.uri.is_some() {
         return;
     }
-    let (ssl_span, uri_span) = if ssl_from_own {
-        (own.ssl_span, shared.webhook.uri_span)
+    let (primary, secondary) = if ssl_from_own {
+        let shared_uri = (shared.webhook.uri_span, "plain http in the shared entry");
+        ((own.ssl_span, "ssl is turned on here"), shared_uri)
     } else {
-        (shared.ssl_span, own.webhook.uri_span)
+        let shared_ssl = (shared.ssl_span, "ssl is turned on in the shared entry");
+        ((own.webhook.uri_span, "plain http"), shared_ssl)
     };
-    let (Some(ssl_span), Some(uri_span)) = (ssl_span, uri_span) else {
-        return;
-    };
-    if ssl_from_own {
-        let shared_uri = (uri_span, "plain http in the shared entry");
-        ssl_needs_https(c, (ssl_span, "ssl is turned on here"), shared_uri);
-    } else {
-        let shared_ssl = (ssl_span, "ssl is turned on in the shared entry");
-        ssl_needs_https(c, (uri_span, "plain http"), shared_ssl);
+    if let ((Some(at), label), (Some(also), also_label)) = (primary, secondary) {
+        ssl_needs_https(c, (at, label), (also, also_label));
     }
 }

@@ -1,15 +1,10 @@
-//! The diagnostics of the config stage: one `Problem` per thing wrong in the file, gathered
-//! into a `ConfigError` so that miette shows every problem at once; the same problems as data
-//! for the machine-readable reports (`Reported`); and how text from the file is quoted in a
-//! message (control and invisible characters escaped, long values cut short).
+//! The config stage's diagnostics: one `Problem` per thing wrong, gathered into a `ConfigError`
+//! so miette shows them all at once, and the same as data for the reports (`Reported`).
 //!
-//! Invariants: every `Problem` points into the same `Source` as `Config::source`, whose display
-//! copy shows only what is never secret (see `display`), so rendering a problem never shows a
-//! secret even in the context lines around its label; a problem in a file that could not be
-//! parsed and may hold a secret is shown without any snippet. Messages are written by this
-//! crate from field names and static reasons, never from a secret's value. A report's position
-//! is counted in the display copy, and its words are the diagnostic's, so the reports can hold
-//! no text the diagnostics would not show.
+//! Invariants: a `Problem` shows only the display copy of its `Source` (`display`), so not even
+//! the context lines around a label show a secret; a file that did not parse and may hold one
+//! is shown without a snippet. Messages are made from field names and static reasons, never a
+//! secret's value; a report's words and position are the diagnostic's, in the display copy.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -30,7 +25,6 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// written on one line) is shown without the snippet, with its place in the help.
 const MAX_SNIPPET_COLUMN: usize = 8 * 1024;
 
-/// Why a file could not be turned into a `Config`.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ConfigError {
     #[error("cannot read the webhook file {}", path.display())]
@@ -68,9 +62,8 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
-    /// A file that could not be opened or read. A missing one is usually the default
-    /// `webhooks.yaml` of someone who has not written it yet: say how to name another file and
-    /// how to start one from what the portal has.
+    /// A missing file is usually the default `webhooks.yaml` of someone who has not written it
+    /// yet: say how to name another and how to start one from what the portal has.
     pub fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         let help = (source.kind() == std::io::ErrorKind::NotFound).then(|| {
             format!(
@@ -86,7 +79,6 @@ impl ConfigError {
         }
     }
 
-    /// Wraps problems (the loader's, or the planner's matching errors) into one error.
     pub fn from_problems(problems: Vec<Problem>) -> Self {
         ConfigError::Invalid {
             count: problems.len(),
@@ -94,7 +86,6 @@ impl ConfigError {
         }
     }
 
-    /// Every problem this error reports, in the order the diagnostic shows them.
     pub fn reported(&self) -> Vec<Reported> {
         let (file, code) = match self {
             ConfigError::Invalid { problems, .. } => {
@@ -121,8 +112,7 @@ impl ConfigError {
     }
 }
 
-/// `word` as one shell word, quoted only when it needs to be, so the suggested command can be
-/// pasted as it is.
+/// `word` as one shell word, quoted only when it needs to be, so a command can be pasted.
 pub fn shell_word(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "._-/+,:@%".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
@@ -132,8 +122,7 @@ pub fn shell_word(word: &str) -> String {
     }
 }
 
-/// One thing wrong (or, from `Config::warnings`, worth a second look) in the file, with a
-/// label on where it is.
+/// One thing wrong (or, from `Document::warnings`, worth a second look) in the file.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct Problem {
@@ -144,12 +133,10 @@ pub struct Problem {
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     severity: Severity,
-    /// False when the file's lines must not be shown (see `with_snippet`).
     snippet: bool,
 }
 
-/// Builds an error pointing at `span` of `source`. Public so the planner's matching errors
-/// ("no live webhook has id 9846") look and render like the loader's own.
+/// Public so the planner's matching errors look and render like the loader's own.
 pub fn problem_at(
     source: &Arc<Source>,
     span: SourceSpan,
@@ -170,16 +157,14 @@ pub fn problem_at(
 }
 
 impl Problem {
-    /// Adds a secondary label, e.g. where a duplicate was first written.
     pub fn with_label(mut self, span: SourceSpan, label: String) -> Self {
         self.labels
             .push(LabeledSpan::new_with_span(Some(label), span));
         self
     }
 
-    /// Shown with no lines of the file when `snippet` is false: for a file that did not parse
-    /// and may hold a secret, whose values cannot be located to mask them. The message should
-    /// say where.
+    /// False for a file that did not parse and may hold a secret, whose values cannot be
+    /// located to mask them: the message should say where.
     pub(crate) fn with_snippet(mut self, snippet: bool) -> Self {
         self.snippet = snippet;
         self
@@ -190,7 +175,6 @@ impl Problem {
         self
     }
 
-    /// The stable code, e.g. `config::unknown_field`.
     pub fn code_str(&self) -> &'static str {
         self.code
     }
@@ -199,22 +183,19 @@ impl Problem {
         &self.message
     }
 
-    /// Where the primary label points.
     pub fn span(&self) -> SourceSpan {
         *self.labels[0].inner()
     }
 
-    /// The 1-based line of the primary label, for callers and tests that do not render.
     pub fn line(&self) -> usize {
         line_column(self.source_code.text(), self.span().offset()).0
     }
 
-    /// The display copy of the file (secrets blanked) that the problem points into.
     pub(super) fn source(&self) -> &NamedSource<String> {
         self.source_code.display()
     }
 
-    /// Whether every label stands near enough to the start of its line for miette to draw it.
+    /// Whether every label is near enough to the start of its line for miette to draw it.
     fn drawable(&self) -> bool {
         let text = self.source().inner().as_bytes();
         let column = |at: usize| {
@@ -283,24 +264,20 @@ impl Diagnostic for Problem {
     }
 }
 
-/// One problem of the file, ready for a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reported {
-    /// The file as the diagnostics name it.
     pub file: String,
-    /// 1-based line and column (in characters) of the start and the end of what the problem
-    /// points at; `None` for a problem with the file as a whole (it cannot be read).
+    /// 1-based line and column (in characters); `None` for the file as a whole (unreadable).
     pub start: Option<(usize, usize)>,
     pub end: Option<(usize, usize)>,
-    /// The stable code, e.g. `config::unknown_field`.
     pub code: &'static str,
     pub message: String,
     pub help: Option<String>,
     pub warning: bool,
 }
 
-/// Text from the file as quoted in a message: control characters escaped, so a message cannot
-/// drive the terminal, and cut short, so a huge value does not flood it.
+/// Text from the file as a message quotes it: escaped, so it cannot drive the terminal, and cut
+/// short, so a huge value does not flood it.
 pub(super) fn shown(text: &str) -> String {
     const MAX: usize = 60;
     let mut out = escaped(text);

@@ -13,7 +13,6 @@ pub enum NameProblem {
     TooLong { chars: usize },
 }
 
-/// A webhook name the portal would accept.
 pub fn check_name(name: &str) -> Result<(), NameProblem> {
     let chars = name.chars().count();
     if name.trim().is_empty() {
@@ -27,11 +26,9 @@ pub fn check_name(name: &str) -> Result<(), NameProblem> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UrlProblem {
-    /// Leading or trailing spaces.
     Spaces,
-    /// Not a URL at all, with the parser's reason.
+    /// With the parser's reason.
     NotAbsolute(String),
-    /// Parsed, with a scheme other than http or https.
     Scheme(reqwest::Url),
     NoHost,
 }
@@ -57,16 +54,4 @@ pub fn check_target_id(target: &str) -> Result<(), usize> {
     } else {
         Ok(())
     }
-}
-
-/// Whether `name` may name a portal under `portals:`: ASCII letters, digits, `.`, `_` and `-`,
-/// starting with a letter or digit, since it is typed on the command line (`--portal NAME`,
-/// where a leading `-` would read as a flag) and heads its section of a plan.
-pub fn is_portal_name(name: &str) -> bool {
-    name.starts_with(|ch: char| ch.is_ascii_alphanumeric()) && name.chars().all(in_portal_name)
-}
-
-/// Whether `ch` may stand in a portal's name (after its first character).
-pub fn in_portal_name(ch: char) -> bool {
-    ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-')
 }

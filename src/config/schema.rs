@@ -7,7 +7,7 @@
 
 use crate::field::Field;
 
-/// The schema as pretty JSON with a trailing newline, as committed.
+/// As committed: pretty JSON with a trailing newline.
 pub fn schema_json() -> &'static str {
     include_str!("../../webhooks.schema.json")
 }
@@ -21,7 +21,6 @@ pub(super) const WEBHOOKS: &str = "webhooks";
 pub(super) const PRUNE_FIELDS: &[&str] = &[MAX_DELETES];
 pub(super) const MAX_DELETES: &str = "maxDeletes";
 
-/// The keys of one portal under `portals:`.
 pub(super) const PORTAL_FIELDS: &[&str] = &[URL, API_KEY, PRUNE, WEBHOOKS];
 pub(super) const URL: &str = "url";
 pub(super) const API_KEY: &str = "apiKey";

@@ -1,7 +1,5 @@
-//! `secretKey` values: the server's policy, `${VAR}` references and their resolution.
-//!
-//! Pure policy, a leaf of the loader: how a `secretKey` is written in the file is checked by
-//! the loader (`checker`), which asks this module what a valid secret and a reference are.
+//! `secretKey` values: the server's policy, `${VAR}` references and their resolution; a leaf
+//! the loader (`checker`) asks what a valid secret and a reference are.
 //!
 //! Invariant: no error, message or `Debug` output here contains a secret's value. Errors name
 //! the variable and the rule that failed; `check_secret_policy` returns only static reasons.
@@ -10,16 +8,15 @@ use std::env::VarError;
 
 use secrecy::{ExposeSecret, SecretString};
 
-/// A `secretKey` as written in the file. Never printed: `Debug` shows only the variable name.
+/// A `secretKey` as written in the file. `Debug` shows only the variable name.
 #[derive(Debug, Clone)]
 pub enum SecretRef {
-    /// A literal value, already checked against the server's policy.
+    /// Already checked against the server's policy.
     Literal(SecretString),
-    /// `${VAR}`: read from the environment when `apply` needs it.
+    /// `${VAR}`: read when `apply` needs it.
     Env(String),
 }
 
-/// Why a `secretKey` could not be produced for `apply`.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SecretError {
     #[error("environment variable {var} is not set{}", of(webhook.as_deref()))]
@@ -29,7 +26,7 @@ pub enum SecretError {
     )]
     Unset {
         var: String,
-        /// The webhook's label, when known (`SecretError::for_webhook` fills it in).
+        /// The webhook's label, when known (`for_webhook`).
         webhook: Option<String>,
     },
 
@@ -66,7 +63,6 @@ fn of(webhook: Option<&str>) -> String {
 }
 
 impl SecretError {
-    /// The environment variable it is about.
     pub fn var(&self) -> &str {
         match self {
             SecretError::Unset { var, .. }
@@ -75,7 +71,6 @@ impl SecretError {
         }
     }
 
-    /// The stable code, as the diagnostic shows it.
     pub fn code_str(&self) -> &'static str {
         match self {
             SecretError::Unset { .. } => "config::secret_unset",
@@ -84,7 +79,6 @@ impl SecretError {
         }
     }
 
-    /// The same error, naming the webhook whose `secretKey` it is.
     pub fn for_webhook(mut self, label: String) -> Self {
         let (SecretError::Unset { webhook, .. }
         | SecretError::NotUtf8 { webhook, .. }
@@ -125,7 +119,6 @@ pub fn parse_env_ref(value: &str) -> Option<&str> {
 }
 
 impl SecretRef {
-    /// The variable a `${VAR}` secret is read from; `None` for a literal.
     pub fn var(&self) -> Option<&str> {
         match self {
             SecretRef::Env(var) => Some(var),
@@ -133,10 +126,9 @@ impl SecretRef {
         }
     }
 
-    /// The secret to send. `apply` resolves secrets through this before its first write;
-    /// `lookup` is the environment (a closure, so tests need not touch the process's). Every
-    /// value found is registered with `redact`, so no answer from outside can show it. A value
-    /// that is not UTF-8 is told apart from an unset variable, and never kept.
+    /// The secret to send; `lookup` is the environment (a closure, so tests need not touch the
+    /// process's). Every value found is registered with `redact`, so no answer from outside can
+    /// show it. A value that is not UTF-8 is told apart from an unset variable, and never kept.
     pub fn resolve(
         &self,
         lookup: &dyn Fn(&str) -> Result<String, VarError>,

@@ -12,9 +12,8 @@ use super::problem::{ConfigError, problem_at, shown};
 use super::rules::{UrlProblem, check_url};
 
 impl Document {
-    /// Sets the uri of every `uri: ${VAR}` entry of every portal to the variable's value, as
-    /// `lookup` (the environment) gives it. Every variable that cannot be used is reported, at
-    /// its reference in the file, once.
+    /// Sets the uri of every `uri: ${VAR}` entry to the variable's value. Every variable that
+    /// cannot be used is reported, at its reference in the file, once.
     pub fn resolve_uris(
         &mut self,
         lookup: &dyn Fn(&str) -> Result<String, VarError>,

@@ -23,7 +23,7 @@ pub(super) fn build(tree: &Node, source: &Arc<Source>) -> Result<Document, Vec<P
     // Checks that span fields (ssl against uri, duplicate names) run after the fields
     // themselves; report in file order all the same.
     c.problems.sort_by_key(|p| p.span().offset());
-    if document.span.is_some() {
+    if document.unnamed().is_none() {
         // A problem of a shared entry found again in each portal's merged list is told once.
         let mut seen = HashSet::new();
         c.problems.retain(|p| {
@@ -53,9 +53,9 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
             c.error(
                 tree.span,
                 "config::missing_webhooks",
-                "the file is empty".to_string(),
+                "the file is empty",
                 "no `webhooks:` here",
-                Some("a file that manages no webhooks is `webhooks: {}`".to_string()),
+                Some("a file that manages no webhooks is `webhooks: {}`"),
             );
             return empty();
         }
@@ -66,7 +66,7 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
             );
             // A `|` or `>` on the first line makes everything below it one string.
             let help = matches!(other, Kind::Str(_)).then(|| {
-                "a `|` or `>` where a key should be starts a block of text that runs to the end of the file; remove it".to_string()
+                "a `|` or `>` where a key should be starts a block of text that runs to the end of the file; remove it"
             });
             c.error(
                 tree.span,
@@ -98,12 +98,9 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
         c.error(
             tree.span,
             "config::missing_webhooks",
-            "the file has no `webhooks:` mapping".to_string(),
+            "the file has no `webhooks:` mapping",
             "`webhooks:` is missing",
-            Some(
-                "add `webhooks:` with one entry per webhook; `webhooks: {}` manages none"
-                    .to_string(),
-            ),
+            Some("add `webhooks:` with one entry per webhook; `webhooks: {}` manages none"),
         );
         return empty();
     };

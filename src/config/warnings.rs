@@ -1,6 +1,5 @@
-//! Problems with a file that loaded: the things that deserve a second look (listed in
-//! docs/file-format.md, "Warnings"), each a `Problem` of severity warning; and a secret that
-//! `apply` could not resolve, shown where the file asks for it.
+//! Problems with a file that loaded: the warnings (docs/file-format.md, "Warnings"), and a
+//! secret that `apply` could not resolve, shown where the file asks for it.
 
 use std::sync::Arc;
 
@@ -20,13 +19,11 @@ impl Document {
         let source = &self.source;
         // The variables that hold a portal's API key: each portal's, and DOCSPACE_API_KEY,
         // which a `portals:` file does not read but a shell may still hold.
-        let mut key_vars: Vec<&str> = self
-            .portals
-            .iter()
+        let mut key_vars: Vec<&str> = (self.portals.iter())
             .map(|p| p.api_key_var.as_str())
             .collect();
         key_vars.push(KEY_VAR);
-        // The look-alike warning for a portal's address, the host the API key is sent to (issue 19).
+        // The host the API key is sent to (issue 19).
         let mut out: Vec<Problem> = (self.portals.iter())
             .filter_map(|p| {
                 let (url, span) = p.config.portal.as_ref()?;
@@ -47,37 +44,30 @@ impl Document {
             .collect();
         for w in &self.written {
             if let Some(SecretRef::Literal(_)) = w.secret {
-                out.push(problem_at(
+                out.push(warning(
                     source,
                     w.span,
                     "config::literal_secret",
                     format!("the secretKey of '{}' is written in the file", w.label()),
-                    "secret written literally in this entry".to_string(),
-                    Some(
-                        "read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`"
-                            .to_string(),
-                    ),
+                    "secret written literally in this entry",
+                    "read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`",
                 ));
             }
-            // A webhook secret read from a variable that holds a portal's API key: every delivery
-            // would then be signed with the admin key, and the target would hold it.
+            // Every delivery would be signed with the admin key, and the target would hold it.
             if let (Some(SecretRef::Env(var)), Some(span)) = (&w.secret, w.secret_span)
                 && key_vars.contains(&var.as_str())
             {
-                out.push(problem_at(
-                source,
-                span,
-                "config::key_as_secret",
-                format!(
-                    "the secretKey of '{}' is read from {var}, which holds a portal's API key",
-                    w.label()
-                ),
-                "an API key as a webhook secret".to_string(),
-                Some(
-                    "the target of the webhook would learn the admin key: give the webhook a secret of its own"
-                        .to_string(),
-                ),
-            ));
+                out.push(warning(
+                    source,
+                    span,
+                    "config::key_as_secret",
+                    format!(
+                        "the secretKey of '{}' is read from {var}, which holds a portal's API key",
+                        w.label()
+                    ),
+                    "an API key as a webhook secret",
+                    "the target of the webhook would learn the admin key: give the webhook a secret of its own",
+                ));
             }
             // A uri read from a variable is never quoted, not even its host.
             let literal_uri = w.uri.as_deref().filter(|_| w.uri_var.is_none());
@@ -97,22 +87,30 @@ impl Document {
             if let Key::Name(name) = &w.key
                 && name.parse::<i32>().is_ok()
             {
-                out.push(problem_at(
+                out.push(warning(
                     source,
                     w.span,
                     "config::quoted_id",
                     format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
-                    "a name".to_string(),
-                    Some(format!(
-                        "write {name} without quotes to manage the webhook with that id"
-                    )),
+                    "a name",
+                    format!("write {name} without quotes to manage the webhook with that id"),
                 ));
             }
         }
-        out = out.into_iter().map(Problem::warning).collect();
         out.sort_by_key(|w| w.span().offset());
         out
     }
+}
+
+fn warning(
+    source: &Arc<Source>,
+    span: SourceSpan,
+    code: &'static str,
+    message: String,
+    label: &str,
+    help: impl Into<String>,
+) -> Problem {
+    problem_at(source, span, code, message, label.into(), Some(help.into())).warning()
 }
 
 /// `w`'s literal `uri`, when its query carries a secret (`?token=...`): it is masked wherever
@@ -123,7 +121,7 @@ fn secret_in_uri(source: &Arc<Source>, w: &DesiredWebhook, uri: &str) -> Option<
         return None;
     }
     let names: Vec<String> = names.iter().map(|n| format!("`{}`", shown(n))).collect();
-    let problem = problem_at(
+    Some(warning(
         source,
         w.uri_span.unwrap_or(w.span),
         "config::secret_in_uri",
@@ -132,20 +130,15 @@ fn secret_in_uri(source: &Arc<Source>, w: &DesiredWebhook, uri: &str) -> Option<
             shown(&w.label()),
             names.join(", ")
         ),
-        "a secret in the file".to_string(),
-        Some(
-            "read the whole uri from the environment instead, e.g. `uri: ${BILLING_HOOK_URI}`: \
-             no output shows it then"
-                .to_string(),
-        ),
-    );
-    Some(problem)
+        "a secret in the file",
+        "read the whole uri from the environment instead, e.g. `uri: ${BILLING_HOOK_URI}`: \
+         no output shows it then",
+    ))
 }
 
-/// The look-alike warning for `text` (a uri or a portal's address) written at `span`, when its
-/// host has non-ASCII characters. Only the host is quoted, never the userinfo. The `subject`
-/// (the entry's label, its credentials masked) is only made for a warning to show: every
-/// entry of the file is looked at, and few have one.
+/// The look-alike warning for `text` (a uri or a portal's address), when its host has
+/// non-ASCII characters. Only the host is quoted, never the userinfo. The `subject` is only
+/// made for a warning to show: every entry of the file is looked at, and few have one.
 fn lookalike(
     source: &Arc<Source>,
     span: SourceSpan,
@@ -159,28 +152,23 @@ fn lookalike(
         Some(ascii) => format!("it is `{}`", shown(ascii)),
         None => "it is not a valid domain name".to_string(),
     };
-    let problem = problem_at(
+    let (subject, host) = (subject(), shown(&found.host));
+    Some(warning(
         source,
         span,
         "config::lookalike_host",
         format!(
-            "{} has a look-alike host: `{}` {}",
-            subject(),
-            shown(&found.host),
+            "{subject} has a look-alike host: `{host}` {}",
             idn::LOOKALIKE
         ),
-        label.to_string(),
-        Some(format!(
-            "{resolves}: check that this is the host you mean, since {sent}"
-        )),
-    );
-    Some(problem)
+        label,
+        format!("{resolves}: check that this is the host you mean, since {sent}"),
+    ))
 }
 
 impl Config {
-    /// `error` pointing at the `secretKey` of the entry that asks for its variable for the
-    /// webhook `id`/`name` (the one whose key names it, else the first that reads the
-    /// variable). `None` when no entry reads it.
+    /// `error` at the `secretKey` that reads its variable for the webhook `id`/`name` (the entry
+    /// whose key names it, else the first that reads it).
     pub fn secret_problem(
         &self,
         error: &SecretError,

@@ -103,7 +103,7 @@ fn the_valid_base_files_load() {
     let document = config::load_document_str(VALID, "base.yaml").expect("VALID is a valid file");
     assert!(document.unnamed().is_some_and(|c| c.webhooks.len() == 3));
     let fleet = config::load_document_str(VALID_FLEET, "fleet.yaml").expect("a valid fleet");
-    assert!(fleet.span.is_some() && fleet.portals.len() == 2);
+    assert!(fleet.unnamed().is_none() && fleet.portals.len() == 2);
 }
 
 fn key() -> impl Strategy<Value = String> {

@@ -78,7 +78,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The SHA-256 of the config file `document` was read from (what `sha256sum` prints for it).
 pub fn config_digest(document: &Document) -> String {
-    digest(document.source().text().as_bytes())
+    digest(document.source.text().as_bytes())
 }
 
 /// The saved form of the plans of a run made from `document`: pretty JSON ending in a
@@ -149,7 +149,7 @@ pub fn read(
     if file.config_sha256 != found {
         return Err(SavedPlanError::ConfigDigest {
             path: path.to_string(),
-            config: document.source().name().to_string(),
+            config: document.source.name().to_string(),
             // From the plan: shown as written only when it is a digest at all.
             planned: if file.config_sha256.len() == 64
                 && file.config_sha256.bytes().all(|b| b.is_ascii_hexdigit())
