@@ -80,7 +80,7 @@ pub(super) struct Wanted<'a> {
     not_planned: Option<&'a str>,
 }
 
-impl Wanted<'_> {
+impl<'a> Wanted<'a> {
     /// Where it is: its `url:`, or the unnamed portal as the settings complete it.
     pub(super) fn portal(&self, settings: &Settings) -> Result<PortalUrl, Error> {
         Ok(match (self.url, self.pinned_by) {
@@ -95,10 +95,7 @@ impl Wanted<'_> {
             }
         })
     }
-}
 
-impl<'a> Wanted<'a> {
-    /// The file's portal `p`.
     fn of(p: &'a Portal) -> Wanted<'a> {
         Wanted {
             name: p.name.as_deref(),
@@ -244,25 +241,15 @@ pub(super) fn check_saved<'a>(
     let parts = selected(parts, |p| p.name.as_deref(), settings)?;
     let wanted = (parts.iter())
         .map(|part| {
-            // The reader of the saved plan refused a part the file does not have.
             let portal = (document.portals.iter()).find(|p| p.name == part.name);
-            Ok(Wanted {
+            Wanted {
                 url: Some(&part.url),
                 pinned_by: part.pinned_by,
                 not_planned: part.plan.as_ref().err().map(String::as_str),
-                ..Wanted::of(portal.ok_or_else(|| {
-                    Error::UnknownPortal {
-                        unknown: part.name.iter().cloned().collect(),
-                        defined: document
-                            .portals
-                            .iter()
-                            .filter_map(|p| p.name.clone())
-                            .collect(),
-                    }
-                })?)
-            })
+                ..Wanted::of(portal.expect("saved::read refuses a part the file does not have"))
+            }
         })
-        .collect::<Result<_, Error>>()?;
+        .collect();
     let runs = each(session, wanted, parallelism, |client, wanted, i| {
         let part = parts[i];
         async move {
@@ -369,16 +356,8 @@ fn selected<T>(
 /// The run as its sections show it: each failure on one line.
 pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
     let portals = runs.into_iter().map(|run| {
-        let (result, error) = match run.outcome {
-            Ok(result) => (Some(result), None),
-            Err(e) => (None, Some(super::report::chain(e.as_ref()))),
-        };
-        Part {
-            name: run.wanted.name.map(str::to_string),
-            portal: run.url,
-            result,
-            error,
-        }
+        let outcome = run.outcome.map_err(|e| super::report::chain(e.as_ref()));
+        part(&run.wanted, &run.url, outcome)
     });
     Run {
         portals: portals.collect(),
@@ -387,30 +366,37 @@ pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
 
 /// What each portal's section of a plan shows.
 pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
-    let portals = runs
-        .iter()
-        .map(|run| {
-            let (result, error) = match &run.outcome {
-                Ok(planned) => (
-                    Some(planned.plan.clone()),
-                    planned.guard.as_ref().err().map(|e| one_line(e, &[])),
-                ),
-                // As `show` lists it: its help is for stderr (`tell_failures`).
-                Err(e) if matches!(**e, Error::NotPlanned { .. }) => (None, Some(e.to_string())),
-                Err(e) => (
-                    None,
-                    Some(failure_line(e, key_help(e, run.wanted.api_key_env))),
-                ),
-            };
-            Part {
-                name: run.wanted.name.map(str::to_string),
-                portal: run.url.clone(),
-                result,
-                error,
-            }
-        })
-        .collect();
-    Run { portals }
+    let portals = runs.iter().map(|run| {
+        let outcome = match &run.outcome {
+            Ok(planned) => Ok(planned.plan.clone()),
+            // As `show` lists it: its help is for stderr (`tell_failures`).
+            Err(e) if matches!(**e, Error::NotPlanned { .. }) => Err(e.to_string()),
+            Err(e) => Err(failure_line(e, run.wanted.api_key_env)),
+        };
+        let mut part = part(&run.wanted, &run.url, outcome);
+        if let Ok(planned) = &run.outcome
+            && let Err(refused) = &planned.guard
+        {
+            part.error = Some(one_line(refused, &[]));
+        }
+        part
+    });
+    Run {
+        portals: portals.collect(),
+    }
+}
+
+fn part<T>(wanted: &Wanted<'_>, url: &str, outcome: Result<T, String>) -> Part<T> {
+    let (result, error) = match outcome {
+        Ok(result) => (Some(result), None),
+        Err(error) => (None, Some(error)),
+    };
+    Part {
+        name: wanted.name.map(str::to_string),
+        portal: url.to_string(),
+        result,
+        error,
+    }
 }
 
 /// Each failed portal's whole diagnostic on stderr (its section has one line): the file
@@ -418,26 +404,13 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
 pub(super) fn tell_failures<T>(runs: &[PortalRun<'_, T>], printer: Printer) {
     for run in runs {
         if let Err(e) = &run.outcome {
-            tell_failure(
-                run.wanted.name,
-                e,
-                key_help(e, run.wanted.api_key_env),
-                printer,
-            );
+            printer.always(format_args!(
+                "Portal {} failed:\n{:?}",
+                render::plain(run.wanted.name.unwrap_or_default()),
+                miette::Report::new(Shared::new(e, run.wanted.api_key_env))
+            ));
         }
     }
-}
-
-/// A portal's failure drawn whole on stderr, with `help` in place of its own when set.
-fn tell_failure(name: Option<&str>, error: &Arc<Error>, help: Option<String>, printer: Printer) {
-    printer.always(format_args!(
-        "Portal {} failed:\n{:?}",
-        render::plain(name.unwrap_or_default()),
-        miette::Report::new(Shared {
-            error: Arc::clone(error),
-            help,
-        })
-    ));
 }
 
 /// An error, its causes, `details` and its help on one line, for a portal's section.
@@ -455,48 +428,47 @@ fn one_line(e: &dyn miette::Diagnostic, details: &[String]) -> String {
 /// A portal's failure on one line. The file's problems this portal's live list revealed are
 /// each named with its place, as `validate --format json` places them: a pull-request
 /// comment shows only this line, and must say what to fix and where.
-fn failure_line(error: &Arc<Error>, help: Option<String>) -> String {
-    let problems: Vec<String> = match error.as_ref() {
-        Error::Config(config) => config
-            .reported()
-            .iter()
+fn failure_line(error: &Arc<Error>, api_key_env: &str) -> String {
+    let mut problems = Vec::new();
+    if let Error::Config(config) = error.as_ref() {
+        problems = (config.reported().iter())
             .map(|problem| match problem.start {
                 Some((line, column)) => {
                     format!("{} (line {line}, column {column})", problem.message)
                 }
                 None => problem.message.clone(),
             })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let error = Shared {
-        error: Arc::clone(error),
-        help,
-    };
-    one_line(&error, &problems)
+            .collect();
+    }
+    one_line(&Shared::new(error, api_key_env), &problems)
 }
 
-/// The help of a refused or unusable key, which points at the portal's own variable, not at
-/// DOCSPACE_API_KEY; `None` for any other error.
-fn key_help(error: &Error, api_key_env: &str) -> Option<String> {
-    matches!(
-        error,
-        Error::Api(ApiError::Unauthorized { .. } | ApiError::ApiKey { .. })
-    )
-    .then(|| {
-        format!(
-            "the portal's `apiKey` reads its key from {api_key_env}: set it to a valid API key \
-             (`sk-...`) of a DocSpace admin of this portal, without quotes or line breaks; the \
-             key may have expired or been revoked"
-        )
-    })
-}
-
-/// A shared error, drawn as the diagnostic it is, with `help` in place of its own when set.
+/// A portal's failure, drawn as the diagnostic it is; a refused or unusable key gets a help
+/// that points at the portal's own variable, not at DOCSPACE_API_KEY.
 #[derive(Debug)]
 struct Shared {
     error: Arc<Error>,
     help: Option<String>,
+}
+
+impl Shared {
+    fn new(error: &Arc<Error>, api_key_env: &str) -> Shared {
+        let key = matches!(
+            **error,
+            Error::Api(ApiError::Unauthorized { .. } | ApiError::ApiKey { .. })
+        );
+        let help = key.then(|| {
+            format!(
+                "the portal's `apiKey` reads its key from {api_key_env}: set it to a valid API \
+                 key (`sk-...`) of a DocSpace admin of this portal, without quotes or line \
+                 breaks; the key may have expired or been revoked"
+            )
+        });
+        Shared {
+            error: Arc::clone(error),
+            help,
+        }
+    }
 }
 
 impl std::fmt::Display for Shared {
@@ -548,14 +520,11 @@ pub(super) fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCod
 /// The unnamed portal's plan refused by the deletion guard: the run's error (a named
 /// portal's refusal is told in its section).
 pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
-    match runs {
-        [
-            PortalRun {
-                wanted: Wanted { name: None, .. },
-                outcome: Ok(planned),
-                ..
-            },
-        ] => Ok(std::mem::replace(&mut planned.guard, Ok(()))?),
-        _ => Ok(()),
+    if let [run] = runs
+        && run.wanted.name.is_none()
+        && let Ok(planned) = &mut run.outcome
+    {
+        std::mem::replace(&mut planned.guard, Ok(()))?;
     }
+    Ok(())
 }
