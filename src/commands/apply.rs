@@ -19,7 +19,7 @@ use super::{Output, Session, prefix, saved_file};
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
-use crate::plan::saved::SavedPlanError;
+use crate::plan::saved::{self, SavedPlanError};
 use crate::plan::{Action, Change, Plan};
 use crate::render::style::{self, paint};
 use crate::{Error, render};
@@ -41,7 +41,7 @@ pub(super) fn run(
     let parts;
     let mut runs = match saved {
         Some((path, loaded)) => {
-            parts = loaded.parts(&document)?;
+            parts = saved::read(&loaded.text, &loaded.shown, &document)?;
             session.printer.note(format_args!(
                 "Read the saved plan {} (SHA-256 {}).",
                 path.display(),

@@ -1,9 +1,6 @@
 //! `export`: one GET, printed as a config file that `plan --prune` finds nothing to change in.
-//!
-//! With `--out FILE` the config is written atomically (`atomic`) and only after the portal
-//! answered in full, so a portal that is down leaves no empty or partial config behind. An
-//! existing FILE is typically the reviewed config: it is kept, checked before the portal is
-//! contacted and again by the rename itself, unless `--force` says to replace it.
+//! With `--out FILE`, written atomically once the portal answered in full; an existing FILE (the
+//! reviewed config, typically) is kept unless `--force` (docs/adopting.md).
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -20,7 +20,7 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
     let path = &args.saved_plan;
     let loaded = saved_file::load(path, None)?;
     let document = super::load_config(&args.file.file, out.err())?;
-    let (saved, digest) = (loaded.parts(&document)?, loaded.digest);
+    let saved = saved::read(&loaded.text, &loaded.shown, &document)?;
     let mut portals = Vec::with_capacity(saved.len());
     for part in &saved {
         // Nothing is read or sent for a portal that failed: its section says so.
@@ -67,9 +67,10 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
     };
     let shown = render::render(&run, args.format, style::stdout_colored());
     let _ = write!(out, "{shown}");
-    let command = saved_file::apply_command(path, &digest, &args.file.file);
+    let digest = &loaded.digest;
+    let command = saved_file::apply_command(path, digest, &args.file.file);
     let footer =
-        render::saved_plan_footer(args.format, &path.display().to_string(), &digest, &command);
+        render::saved_plan_footer(args.format, &path.display().to_string(), digest, &command);
     if args.format == Format::Json {
         // stdout stays the one JSON document `plan --format json` prints.
         out.err().note(binding.trim_end_matches('\n'));

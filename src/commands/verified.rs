@@ -1,8 +1,6 @@
-//! The file's secrets against the delivery log, for `status` and `plan --verify-secrets`: a
-//! secret read from the file (an unset variable is a reason, never an error), each managed
-//! webhook's latest signed delivery compared with it, and the bound on how many webhooks'
-//! logs one portal's client reads at once. Secrets stay in `SecretString`s and are only
-//! compared (`health::check_secret`); a verdict holds neither a secret nor a signature.
+//! The file's secrets against the delivery log, for `status` and `plan --verify-secrets`.
+//! Secrets stay in `SecretString`s and are only compared (`health::check_secret`); a verdict
+//! holds neither a secret nor a signature.
 
 use crate::Error;
 use crate::api::{Client, LiveWebhook, LogQuery};
@@ -16,8 +14,7 @@ use crate::plan::SecretChecked;
 pub(super) const LOG_READS: u16 = 16;
 
 /// `plan --verify-secrets`: the file's secret of every managed webhook whose entry sets one,
-/// checked against the newest signed row of the latest page of 10 of its log, `LOG_READS`
-/// webhooks at a time.
+/// checked against the newest signed row of the latest 10 of its log.
 pub(super) async fn secrets_checked(
     client: &Client,
     config: &Config,
