@@ -15,7 +15,7 @@ use std::slice;
 use super::confirm::{Asking, confirm};
 use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::{Output, Session, prefix, saved_file};
+use super::{Exit, Output, Session, prefix, saved_file};
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
@@ -27,11 +27,7 @@ use crate::{Error, render};
 /// Shows every portal's plan, refuses the whole run when a guard or a secret says so, asks
 /// (a fresh plan only: applying a saved plan is its approval), then writes every portal that
 /// could be planned.
-pub(super) fn run(
-    args: &ApplyArgs,
-    session: &Session,
-    out: &mut Output,
-) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit {
     let saved = match &args.saved_plan {
         Some(path) => Some((path, saved_file::load(path, args.expect_digest.as_deref())?)),
         None => None,
@@ -165,7 +161,7 @@ fn report(
     portals: usize,
     failed_to_plan: usize,
     out: &mut Output,
-) -> Result<ExitCode, Error> {
+) -> Exit {
     let named = !matches!(ready, [(None, ..)]);
     let (mut failed, mut signal) = (failed_to_plan, None);
     if named {

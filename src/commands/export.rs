@@ -7,17 +7,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
-use super::{Session, portals};
+use super::{Exit, Session, portals};
 use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
 use crate::settings::KEY_VAR;
 use crate::{Error, render};
 
-pub(super) fn run(
-    args: &ExportArgs,
-    session: &Session,
-    out: &mut super::Output,
-) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output) -> Exit {
     if let Some(path) = &args.out
         && !args.force
         && std::fs::symlink_metadata(path).is_ok()

@@ -36,6 +36,9 @@ use crate::{Error, config};
 
 pub use output::{Output, Printer};
 
+/// What a command ends with: its exit code, or the error that makes it 1.
+type Exit = Result<ExitCode, Error>;
+
 /// Runs the parsed command line; prints any error as a diagnostic on stderr.
 pub fn main(cli: Cli) -> ExitCode {
     let color = Color::decide(cli.color);
@@ -111,20 +114,16 @@ fn fail(error: Error, printer: Printer) -> ExitCode {
 
 /// Runs `command`. What `--portal` and the environment mean depends on the file (a portal to
 /// pin, or names of portals), so they are checked once the file is read.
-fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Error> {
+fn run(command: Command, color: Color, out: &mut Output) -> Exit {
+    let printer = out.err();
+    let session = |args: &PortalArgs| Session::new(args, color, printer);
     match command {
         Command::Validate(args) => validate::run(&args, out),
-        Command::Plan(args) => {
-            plan::run(&args, &Session::new(&args.input.portal, color, out)?, out)
-        }
-        Command::Apply(args) => {
-            apply::run(&args, &Session::new(&args.input.portal, color, out)?, out)
-        }
-        Command::Status(args) => status::run(&args, &Session::new(&args.portal, color, out)?, out),
-        Command::Export(args) => export::run(&args, &Session::new(&args.portal, color, out)?, out),
-        Command::Redeliver(args) => {
-            redeliver::run(&args, &Session::new(&args.portal, color, out)?, out)
-        }
+        Command::Plan(args) => plan::run(&args, &session(&args.input.portal)?, out),
+        Command::Apply(args) => apply::run(&args, &session(&args.input.portal)?, out),
+        Command::Status(args) => status::run(&args, &session(&args.portal)?, out),
+        Command::Export(args) => export::run(&args, &session(&args.portal)?, out),
+        Command::Redeliver(args) => redeliver::run(&args, &session(&args.portal)?, out),
         Command::Show(args) => show::run(&args, out),
         Command::VerifySignature(args) => verify_signature::run(&args, out),
         Command::Schema => {
@@ -147,14 +146,14 @@ struct Session {
 
 impl Session {
     /// The work is I/O-bound and concurrency comes from async, not from threads: one thread.
-    fn new(args: &PortalArgs, color: Color, out: &Output) -> Result<Session, Error> {
+    fn new(args: &PortalArgs, color: Color, printer: Printer) -> Result<Session, Error> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(Error::Runtime)?;
         Ok(Session {
             settings: Settings::resolve(args, color),
-            printer: out.err(),
+            printer,
             runtime,
         })
     }

@@ -7,13 +7,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{Output, Session, portals, saved_file};
+use super::{Exit, Output, Session, portals, saved_file};
 use crate::cli::PlanArgs;
 use crate::plan::{guard, saved};
 use crate::render::{Format, ProblemFormat};
 use crate::{Error, render};
 
-pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit {
     let (printer, settings) = (session.printer, &session.settings);
     let document =
         (session.load(&args.input.file.file, true)).map_err(|e| file_problems(args, out, e))?;

@@ -10,7 +10,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::{Printer, Session, same_portal};
+use super::{Exit, Printer, Session, same_portal};
 use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document, Portal};
@@ -506,7 +506,7 @@ impl miette::Diagnostic for Shared {
 
 /// Exit 0, or the error that `failed` of `total` portals failed (after writing to the others,
 /// when `wrote`).
-pub(super) fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
+pub(super) fn finish(failed: usize, total: usize, wrote: bool) -> Exit {
     if failed > 0 {
         return Err(Error::PortalsFailed {
             failed,

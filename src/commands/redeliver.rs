@@ -1,14 +1,9 @@
-//! `redeliver`: resend the failed deliveries of a window (docs/redelivery.md). Every portal of
-//! the run is read first: its webhooks, then its log newest first down to the window's start,
-//! only the failure classes `--status` selects (`groupStatus`), in one read of the whole log,
-//! or one per webhook when `--webhook` names some or two webhooks share a name. Then the list
-//! is shown, approved, and resent oldest first.
+//! `redeliver` (docs/redelivery.md): read every portal (its webhooks, then its log newest first
+//! down to the window's start), show the failed deliveries, ask, resend them oldest first.
 //!
 //! Invariants: nothing is sent before every portal was read and the list shown and approved;
-//! only deliveries in the list are sent, each once; a row the portal still has queued is never
-//! in it, since resending it would deliver the event twice; a disabled webhook's deliveries are
-//! left out, and named, unless `--include-disabled`. Ids the portal skipped without a word are
-//! a failure, like a request that failed.
+//! only listed deliveries are sent, each once; a row the portal still has queued is never
+//! listed, since resending it would deliver the event twice.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -18,7 +13,7 @@ use clap::ValueEnum;
 
 use super::confirm::{Asking, confirm};
 use super::portals;
-use super::{Output, Session, prefix};
+use super::{Exit, Output, Session, prefix};
 use crate::Error;
 use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
 use crate::cli::{FailureClass, RedeliverArgs, WebhookKey};
@@ -38,7 +33,6 @@ struct Group {
     rows: Vec<Delivery>,
 }
 
-/// What was found on one portal.
 struct Found {
     client: Client,
     /// Webhooks whose deliveries are resent, in the portal's list order.
@@ -56,13 +50,14 @@ impl Found {
             .flat_map(|g| g.rows.iter().map(|r| r.id))
             .collect()
     }
+
+    /// The bulk requests that resend them.
+    fn requests(&self) -> usize {
+        self.ids().len().div_ceil(LOG_PAGE as usize)
+    }
 }
 
-pub(super) fn run(
-    args: &RedeliverArgs,
-    session: &Session,
-    out: &mut Output,
-) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> Exit {
     let document = session.load(&args.file.file, false)?;
     let wanted = portals::wanted(&document, &session.settings)?;
     let since = crate::settings::now()
@@ -145,11 +140,7 @@ pub(super) fn run(
                 },
                 super::report::chain(error)
             ));
-            if landed {
-                unsure += unanswered;
-            } else {
-                not_resent += unanswered;
-            }
+            *if landed { &mut unsure } else { &mut not_resent } += unanswered;
         }
         not_resent += done.skipped();
         if let Some(StopReason::Signal { exit_code, .. }) = found.client.halt().reason() {
@@ -351,8 +342,7 @@ fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
             if found.queued == 1 { "y" } else { "ies" }
         );
     }
-    let requests = found.ids().len().div_ceil(LOG_PAGE as usize);
-    if let Some(note) = rate_note(requests, args.portal.network.max_wait) {
+    if let Some(note) = rate_note(found.requests(), args.portal.network.max_wait) {
         let _ = writeln!(out, "\n  {}", paint(style::WARN, note));
     }
     if found.groups.is_empty() && part.name.is_some() {
@@ -376,10 +366,7 @@ fn rate_note(requests: usize, max_wait: u64) -> Option<String> {
 fn summary(run: &Run<Found>, total: usize) -> String {
     let found: Vec<&Found> = run.results().collect();
     let webhooks: usize = found.iter().map(|f| f.groups.len()).sum();
-    let requests: usize = found
-        .iter()
-        .map(|f| f.ids().len().div_ceil(LOG_PAGE as usize))
-        .sum();
+    let requests: usize = found.iter().map(|f| f.requests()).sum();
     let portals = found.iter().filter(|f| !f.groups.is_empty()).count();
     let on = if run.portals.iter().any(|p| p.name.is_some()) {
         format!(
@@ -438,12 +425,7 @@ fn shown_time(text: &str) -> String {
 }
 
 /// Exit 0 when everything found was resent and every portal read; 1 otherwise.
-fn finish(
-    failed_to_read: usize,
-    portals: usize,
-    not_resent: usize,
-    total: usize,
-) -> Result<ExitCode, Error> {
+fn finish(failed_to_read: usize, portals: usize, not_resent: usize, total: usize) -> Exit {
     if not_resent > 0 {
         return Err(Error::RedeliverFailed {
             failed: not_resent,

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{Output, saved_file};
+use super::{Exit, Output, saved_file};
 use crate::Error;
 use crate::api::PortalUrl;
 use crate::cli::ShowArgs;
@@ -16,7 +16,7 @@ use crate::render::{self, Binding, BoundPortal, Format, style};
 use crate::run::{Part, Run};
 use crate::settings::KEY_VAR;
 
-pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
     let path = &args.saved_plan;
     let loaded = saved_file::load(path, None)?;
     let document = super::load_config(&args.file.file, out.err())?;

@@ -6,18 +6,14 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use super::{Output, Session, portals, verified};
+use super::{Exit, Output, Session, portals, verified};
 use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::cli::StatusArgs;
 use crate::config::{Config, SecretRef};
 use crate::health::{self, Report, WebhookHealth};
 use crate::{Error, render};
 
-pub(super) fn run(
-    args: &StatusArgs,
-    session: &Session,
-    out: &mut Output,
-) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &StatusArgs, session: &Session, out: &mut Output) -> Exit {
     let document = session.load(&args.file.file, false)?;
     let now = crate::settings::now();
     let start = now

@@ -8,14 +8,14 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::Output;
+use super::{Exit, Output};
 use crate::Error;
 use crate::bounded_read::{self, ReadError};
 use crate::cli::VerifySignatureArgs;
 use crate::settings;
 use crate::signature::{self, Verdict};
 
-pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Exit {
     let secret = settings::webhook_secret(&args.secret_env)?;
     let (body, from) = read_body(args.body_file.as_deref())?;
     let var = &args.secret_env;
