@@ -82,10 +82,8 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 /// A command line clap refused, or `--help`/`--version`, which clap prints. A usage error
-/// exits 1 like any other error: clap's own 2 would read as "changes" to a pipeline running
-/// `plan --detailed-exitcode`.
-/// Help or version text that could not be written (a closed pipe included) was the work, and
-/// it failed: exit 1, like `schema` cut short.
+/// exits 1: clap's own 2 would read as "changes" under `plan --detailed-exitcode`. Help that
+/// could not be written (a closed pipe included) was the work, and failed: 1 too.
 pub fn usage(error: &clap::Error) -> ExitCode {
     let printed = error.print();
     if error.use_stderr() {
@@ -136,8 +134,8 @@ fn run(command: Command, color: Color, out: &mut Output) -> Exit {
     }
 }
 
-/// What a command that talks to portals works with: its checked settings, stderr's printer,
-/// and the one runtime every portal's client runs on.
+/// What a command that talks to portals works with: the one runtime every portal's client
+/// runs on.
 struct Session {
     settings: Settings,
     printer: Printer,
@@ -169,11 +167,9 @@ impl Session {
         Ok(document)
     }
 
-    /// A client for one portal at `url`: the key its variable holds, its retries and waits
-    /// told on stderr, and with `-v` every request too (method, path, status, time: events
-    /// carry nothing more). `name`: the portal's name in a `portals:` file, which starts each
-    /// line so concurrent portals can be told apart, and gives it a stop switch of its own
-    /// under the run's.
+    /// A client for one portal: its retries and waits told on stderr, and with `-v` every
+    /// request (events carry method, path, status and time, nothing more). A named portal's
+    /// lines start with its name, and it gets a stop switch of its own under the run's.
     fn client(
         &self,
         url: &PortalUrl,
@@ -204,9 +200,7 @@ impl Session {
 }
 
 /// Runs `jobs`, `parallelism` at a time, and gives back what each returned, in `jobs`' order.
-/// A job's slot is freed the moment it ends, not once every job before it has: results are
-/// carried with their place and sorted, so one slow portal (or webhook log) never keeps a
-/// finished one's slot.
+/// Results carry their place and are sorted, so one slow job never keeps a finished one's slot.
 async fn in_file_order<T>(
     jobs: impl IntoIterator<Item = impl Future<Output = T>>,
     parallelism: u16,
@@ -220,7 +214,7 @@ async fn in_file_order<T>(
     done.into_iter().map(|(_, result)| result).collect()
 }
 
-/// `[name] `, which starts each line about a named portal; nothing for the unnamed one.
+/// `[name] `, which starts each line about a named portal.
 fn prefix(name: Option<&str>) -> String {
     name.map(|n| format!("[{}] ", crate::render::plain(n)))
         .unwrap_or_default()

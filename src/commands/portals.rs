@@ -1,11 +1,7 @@
-//! A run is a list of portals (docs/portals.md): the one unnamed portal of a `portal:` file, or
-//! the selected portals of a `portals:` file, each worked on with its own client, key and stop
-//! switch (a child of the run's: a signal stops every portal, a throttle only its own),
-//! `--portal-parallelism` at a time, the results in file order.
-//!
-//! A named portal that fails, fails alone, in its own section; the unnamed portal has no
-//! section, so its failure is the run's error. A saved plan's failed portals fail again in
-//! `apply`, without being contacted.
+//! A run is a list of portals (docs/portals.md), each worked on with its own client, key and
+//! stop switch (a child of the run's: a signal stops every portal, a throttle only its own),
+//! `--portal-parallelism` at a time, the results in file order. A named portal fails alone, in
+//! its own section; the unnamed portal has none, so its failure is the run's error.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -61,18 +57,15 @@ pub(super) struct PortalRun<'a, T = Planned> {
     pub outcome: Result<T, Arc<Error>>,
 }
 
-/// One portal of the file to work on.
 #[derive(Clone, Copy)]
 pub(super) struct Wanted<'a> {
     /// `None` for the one portal of a `portal:` file.
     pub name: Option<&'a str>,
-    /// Its URL: the `url:` or `portal:` of the file, or the one a saved plan recorded; `None`
-    /// for a `portal:` file without one, whose portal the settings then give.
+    /// The file's `url:` or `portal:`, or the one a saved plan recorded; `None` when the
+    /// settings give it.
     url: Option<&'a str>,
-    /// Where the URL of the unnamed portal comes from, which the settings may repeat but not
-    /// change; `None` for a named portal.
+    /// Where the unnamed portal's URL comes from, which the settings may repeat but not change.
     pinned_by: Option<&'static str>,
-    /// The variable its API key is read from.
     pub api_key_env: &'a str,
     /// Its desired state in the file (a saved plan's too: its variables are read from it).
     pub config: &'a Config,
@@ -118,8 +111,7 @@ pub(super) fn wanted<'a>(
 }
 
 /// Runs `work` on each portal of `wanted` with a client of its own and its place in `wanted`,
-/// `parallelism` portals at a time, and gives back how each went, in file order. Errors when
-/// the unnamed portal fails.
+/// and gives back how each went, in file order. Errors when the unnamed portal fails.
 pub(super) fn each<'a, T, F>(
     session: &Session,
     wanted: Vec<Wanted<'a>>,

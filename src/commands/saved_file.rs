@@ -24,8 +24,7 @@ pub(super) struct Loaded {
     pub digest: String,
 }
 
-/// Reads the saved plan at `path`, refusing it unless its SHA-256 is `expect_digest` (when
-/// given).
+/// Reads the saved plan at `path`, refusing it unless its SHA-256 is `expect_digest`, if any.
 pub(super) fn load(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, Error> {
     let shown = path.display().to_string();
     let refuse = |reason: String| Error::PlanFile {

@@ -1,8 +1,7 @@
-//! `show PLAN_FILE`: a saved plan as `apply PLAN_FILE` would show it, what only the config file
-//! decides (each portal's URL, the variables `apply` reads, the file's SHA-256) and the plan's
-//! SHA-256 (docs/plans.md, "Saved plans"). Offline by design: no portal, no key, no network.
-//! Both files are read by the loaders `apply` uses, so what `apply` would refuse is refused
-//! here too; only staleness is left to `apply`, which needs the portal to know it.
+//! `show PLAN_FILE` (docs/plans.md, "Saved plans"): a saved plan as `apply PLAN_FILE` would
+//! show it, with what only the config file decides and both digests. Offline: no portal, no key.
+//! Both files are read by `apply`'s loaders, so what `apply` would refuse is refused here too;
+//! only staleness needs the portal.
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -30,9 +30,6 @@ struct Watch {
 /// Starts the watcher; returns once its handlers are in place, so no signal after this call
 /// gets the default (silent) death.
 pub(super) fn install(printer: Printer) -> Result<(), Error> {
-    if WATCH.get().is_some() {
-        return Ok(());
-    }
     let watch = WATCH.get_or_init(|| Watch {
         halt: Halt::new(),
         printer,
