@@ -97,9 +97,7 @@ pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> 
     // A signal from now on lets a request in flight finish and be reported.
     super::signals::writes_start("run status to see their new deliveries");
 
-    let mut not_resent = 0;
-    let mut unsure = 0;
-    let mut signal = None;
+    let (mut not_resent, mut unsure, mut signal) = (0, 0, None);
     for part in &run.portals {
         let Some(found) = part.result.as_ref().filter(|f| !f.groups.is_empty()) else {
             continue;

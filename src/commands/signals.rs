@@ -39,7 +39,11 @@ pub(super) fn install(printer: Printer) -> Result<(), Error> {
     let (ready, started) = mpsc::channel();
     std::thread::Builder::new()
         .name("signals".into())
-        .spawn(move || run(watch, &ready))
+        .spawn(move || {
+            if let Err(e) = run(watch, &ready) {
+                let _ = ready.send(Err(e));
+            }
+        })
         .map_err(Error::Signals)?;
     started
         .recv()
@@ -63,29 +67,15 @@ pub(super) fn writes_start(check: &'static str) {
     }
 }
 
-fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+/// Watches until the process ends; an error is one of setting up, before `ready` is told.
+fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
-        }
-    };
+        .build()?;
     runtime.block_on(async {
-        let (mut interrupt, mut terminate, mut hangup) = match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) {
-            (Ok(i), Ok(t), Ok(h)) => (i, t, h),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                let _ = ready.send(Err(e));
-                return;
-            }
-        };
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut hangup = signal(SignalKind::hangup())?;
         let _ = ready.send(Ok(()));
         let mut first = true;
         loop {
@@ -93,12 +83,12 @@ fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) {
                 Some(()) = interrupt.recv() => ("SIGINT", 130),
                 Some(()) = terminate.recv() => ("SIGTERM", 143),
                 Some(()) = hangup.recv() => ("SIGHUP", 129),
-                else => return,
+                else => return Ok(()),
             };
             received(watch, name, exit_code, first);
             first = false;
         }
-    });
+    })
 }
 
 fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {
