@@ -169,39 +169,34 @@ pub(super) fn plan_fresh<'a>(
     // Before any portal is contacted: a mistyped key is a usage error, not a plan of nothing.
     let selections = Selection::of_each(&configs, &input.planning.targets)
         .map_err(|unknown| target_elsewhere(document, unknown))?;
-    let planning = &input.planning;
-    let runs = each(
-        session,
-        wanted,
-        input.portal_parallelism,
-        |client, wanted, i| {
-            let selection = &selections[i];
-            async move {
-                let live = client.list().await?;
-                let checked = if planning.verify_secrets {
-                    super::verified::secrets_checked(&client, wanted.config, &live).await?
-                } else {
-                    Vec::new()
-                };
-                let options = PlanOptions {
-                    prune: planning.prune,
-                    rotate_secrets: planning.rotate_secrets,
-                    secrets_checked: checked,
-                    selection: Some(selection.clone()),
-                };
-                let url = client.portal().as_str();
-                let plan = crate::plan::plan(wanted.config, &live, url, options)?;
-                let max_deletes =
-                    guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
-                let mut planned = Planned::guarded(plan, client, live, max_deletes);
-                // A plan the guard refuses is not applied: its deletes erase nothing.
-                if planned.guard.is_ok() {
-                    count_deliveries(&planned.client, &mut planned.plan).await?;
-                }
-                Ok(planned)
+    let (planning, parallelism) = (&input.planning, input.portal_parallelism);
+    let runs = each(session, wanted, parallelism, |client, wanted, i| {
+        let selection = &selections[i];
+        async move {
+            let live = client.list().await?;
+            let checked = if planning.verify_secrets {
+                super::verified::secrets_checked(&client, wanted.config, &live).await?
+            } else {
+                Vec::new()
+            };
+            let options = PlanOptions {
+                prune: planning.prune,
+                rotate_secrets: planning.rotate_secrets,
+                secrets_checked: checked,
+                selection: Some(selection.clone()),
+            };
+            let url = client.portal().as_str();
+            let plan = crate::plan::plan(wanted.config, &live, url, options)?;
+            let max_deletes =
+                guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
+            let mut planned = Planned::guarded(plan, client, live, max_deletes);
+            // A plan the guard refuses is not applied: its deletes erase nothing.
+            if planned.guard.is_ok() {
+                count_deliveries(&planned.client, &mut planned.plan).await?;
             }
-        },
-    )?;
+            Ok(planned)
+        }
+    })?;
     one_portal_twice(&runs)?;
     Ok(runs)
 }
