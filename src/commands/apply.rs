@@ -199,8 +199,7 @@ fn report(
     portals::finish(failed, portals, true)
 }
 
-/// `5 done, 1 failed`, then the changes interrupted and not started, when there are any
-/// (`2{of} not started`).
+/// `5 done, 1 failed`, then those interrupted and not started if any (`2{of} not started`).
 fn counts(reports: &[apply::Report], of: &str) -> String {
     let sum = |f: &dyn Fn(&apply::Report) -> usize| reports.iter().map(f).sum::<usize>();
     let mut line = format!(

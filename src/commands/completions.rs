@@ -39,9 +39,8 @@ fn fix_bash_labels(script: &str) -> String {
     script.replace(&label("__subcmd__"), &label("__"))
 }
 
-/// The main page on stdout; with `--dir`, the main page and one page per visible command
-/// written into the directory, each path printed as it is written (the pages are the work
-/// then, and a reader that stops reading the paths does not fail it).
+/// The main page on stdout; with `--dir`, it and one page per visible command written there,
+/// each path printed (the pages are the work then: a reader that stops reading fails nothing).
 pub(super) fn man(args: &ManArgs, out: &mut Output) -> Exit {
     let mut cli = Cli::command().disable_help_subcommand(true);
     // Building gives each subcommand its display name (`docspace-webhooks-plan`), which names

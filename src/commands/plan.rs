@@ -104,8 +104,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
 }
 
 /// Problems in the file stopped the plan: stdout gets them in the `--problems` form instead of
-/// a plan (JSON by default with `--format json`, so stdout stays a JSON document); the
-/// diagnostics go to stderr as in every form. Any other error is returned as it is.
+/// a plan (JSON by default with `--format json`, so stdout stays a JSON document).
 fn file_problems(args: &PlanArgs, out: &mut Output, error: Error) -> Error {
     let Error::Config(error) = error else {
         return error;

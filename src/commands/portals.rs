@@ -156,9 +156,8 @@ where
         .collect()
 }
 
-/// Plans every portal of `document` that `--portal` selects (all by default). Errors when
-/// nothing should be contacted at all (an unknown portal name or `--target` key), or when the
-/// unnamed portal fails.
+/// Plans every portal of `document` that `--portal` selects. Errors when nothing should be
+/// contacted at all (an unknown portal name or `--target` key), or when the unnamed portal fails.
 pub(super) fn plan_fresh<'a>(
     session: &Session,
     document: &'a Document,
@@ -214,10 +213,8 @@ async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiErr
     Ok(())
 }
 
-/// Lists every portal `--portal` selects from a saved plan (all by default) and checks its
-/// part against what it holds now: the plan goes stale when a webhook it writes changed.
-/// Every URL and key variable is the config file's (`saved::read`), whose desired state
-/// `document` also locates the secrets' errors in.
+/// Lists every portal `--portal` selects from a saved plan and checks its part against what it
+/// holds now: the plan goes stale when a webhook it writes changed.
 pub(super) fn check_saved<'a>(
     session: &Session,
     parts: &'a [SavedPortal],
@@ -261,16 +258,14 @@ pub(super) fn check_saved<'a>(
     Ok(runs)
 }
 
-/// A portal the saved plan has no plan for. The reason is text from the plan file: scrubbed of
-/// every secret this run knows (a hand-edited plan may quote one), like any other text from
-/// outside.
+/// A portal the saved plan has no plan for, its reason scrubbed of every secret this run knows
+/// like any text from outside: a hand-edited plan may quote one.
 fn not_planned(error: &str) -> Error {
     let error = crate::redact::Redactor::registered().scrub(error);
     Error::NotPlanned { error }
 }
 
-/// Refuses, before anything is shown or written, two named portals of the run that listed the
-/// same webhook: one portal under two host names.
+/// Refuses, before anything is shown or written, one portal listed twice (`same_portal`).
 fn one_portal_twice(runs: &[PortalRun<'_>]) -> Result<(), Error> {
     let listed: Vec<same_portal::Listed<'_>> = runs
         .iter()

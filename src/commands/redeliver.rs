@@ -39,7 +39,7 @@ struct Found {
     groups: Vec<Group>,
     /// Disabled webhooks' failures, left out without `--include-disabled`.
     disabled: Vec<Group>,
-    /// Rows the portal still has queued: not failures yet.
+    /// Rows the portal still has queued.
     queued: usize,
 }
 
@@ -178,7 +178,7 @@ fn may_have_landed(error: &ApiError) -> bool {
     }
 }
 
-/// Reads one portal: its webhooks, the selected ones' failures in the window.
+/// One portal's webhooks, and the selected ones' failures in the window.
 async fn find(client: Client, args: &RedeliverArgs, since: SystemTime) -> Result<Found, Error> {
     let live = client.list().await?;
     let chosen = chosen(&live, &args.webhooks)?;
@@ -348,8 +348,7 @@ fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
     }
 }
 
-/// Past 5 bulk requests, the portal's limit on the retry path makes the rest wait: say so
-/// before asking, with the budget a wait may take.
+/// Past 5 bulk requests the rest wait (`RETRY_REQUESTS_PER_WINDOW`): said before asking.
 fn rate_note(requests: usize, max_wait: u64) -> Option<String> {
     (requests > RETRY_REQUESTS_PER_WINDOW).then(|| {
         format!(
@@ -383,8 +382,7 @@ fn summary(run: &Run<Found>, total: usize) -> String {
     )
 }
 
-/// `#10, #11, #12` as `#10 to #12`: runs of consecutive ids (a bulk redelivery's new rows
-/// usually are one run).
+/// `#10, #11, #12` as `#10 to #12` (a bulk redelivery's new rows usually are one run).
 fn id_runs(ids: &[i32]) -> String {
     let mut runs: Vec<(i32, i32)> = Vec::new();
     for &id in ids {
