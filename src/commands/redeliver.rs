@@ -182,10 +182,19 @@ fn may_have_landed(error: &ApiError) -> bool {
 async fn find(client: Client, args: &RedeliverArgs, since: SystemTime) -> Result<Found, Error> {
     let live = client.list().await?;
     let chosen = chosen(&live, &args.webhooks)?;
-    let mut query = LogQuery::new();
-    for class in classes(&args.statuses) {
-        query = query.status(class);
-    }
+    // Every failure class by default.
+    let classes = match args.statuses.as_slice() {
+        [] => FailureClass::value_variants(),
+        chosen => chosen,
+    };
+    let query = classes.iter().fold(LogQuery::new(), |query, class| {
+        query.status(match class {
+            FailureClass::ServerError => StatusClass::ServerError,
+            FailureClass::ClientError => StatusClass::ClientError,
+            FailureClass::Redirect => StatusClass::Redirect,
+            FailureClass::Unsent => StatusClass::Unsent,
+        })
+    });
     let in_window = |row: &Delivery| row.created_at().is_some_and(|at| at >= since);
     // One read of the whole log, whose rows name their webhook only by name: unless a few
     // webhooks are named (then theirs alone), or two share a name (the portal allows it,
@@ -245,24 +254,6 @@ fn queued(row: &Delivery, now: SystemTime) -> bool {
         .and_then(crate::api::portal_time)
         .is_some_and(|at| at > now);
     row.is_queued() || retry_pending
-}
-
-/// The status classes `--status` selects; every failure by default.
-fn classes(statuses: &[FailureClass]) -> Vec<StatusClass> {
-    let chosen = if statuses.is_empty() {
-        FailureClass::value_variants()
-    } else {
-        statuses
-    };
-    chosen
-        .iter()
-        .map(|c| match c {
-            FailureClass::ServerError => StatusClass::ServerError,
-            FailureClass::ClientError => StatusClass::ClientError,
-            FailureClass::Redirect => StatusClass::Redirect,
-            FailureClass::Unsent => StatusClass::Unsent,
-        })
-        .collect()
 }
 
 /// The live webhooks `--webhook` names, in list order (all without it). A key no webhook has
