@@ -66,12 +66,10 @@ pub fn main(cli: Cli) -> ExitCode {
         signals::install(printer).and_then(|()| run(cli.command, color, &mut out))
     }));
     let _ = out.flush();
-    let Ok(result) = result else {
-        return ExitCode::from(1);
-    };
     let code = match result {
-        Ok(code) => code,
-        Err(error) => fail(error, printer),
+        Err(_panic) => return ExitCode::from(1),
+        Ok(Ok(code)) => code,
+        Ok(Err(error)) => fail(error, printer),
     };
     match out.take_lost() {
         // A reader that stopped reading (`plan | head -1`) ends the output, not the work: the
