@@ -80,14 +80,9 @@ impl Diagnostic for Uncoded<'_> {
 
 /// An error and its causes on one line, for a result that must fit beside its webhook.
 pub(super) fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text = format!("{text}: {cause_text}");
-        }
-        source = cause.source();
-    }
-    text
+    let causes = std::iter::successors(e.source(), |cause| cause.source());
+    causes.fold(e.to_string(), |text, cause| match cause.to_string() {
+        cause if text.contains(&cause) => text,
+        cause => format!("{text}: {cause}"),
+    })
 }
