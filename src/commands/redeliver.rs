@@ -356,20 +356,17 @@ fn summary(run: &Run<Found>, total: usize) -> String {
     let webhooks: usize = found.iter().map(|f| f.groups.len()).sum();
     let requests: usize = found.iter().map(|f| f.requests()).sum();
     let portals = found.iter().filter(|f| !f.groups.is_empty()).count();
-    let on = if run.portals.iter().any(|p| p.name.is_some()) {
-        format!(
-            " on {portals} portal{}",
-            if portals == 1 { "" } else { "s" }
-        )
-    } else {
-        String::new()
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    let on = match run.portals.iter().any(|p| p.name.is_some()) {
+        true => format!(" on {portals} portal{}", s(portals)),
+        false => String::new(),
     };
     format!(
         "Redeliver: {total} failed deliver{} of {webhooks} webhook{}{on}, in {requests} \
          request{}.",
         if total == 1 { "y" } else { "ies" },
-        if webhooks == 1 { "" } else { "s" },
-        if requests == 1 { "" } else { "s" },
+        s(webhooks),
+        s(requests),
     )
 }
 

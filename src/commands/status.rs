@@ -78,9 +78,7 @@ async fn webhook_health(
     let mut newest = None;
     let rows = client
         .log_while(&LogQuery::new().webhook(live.id), |row| {
-            if newest.is_none() {
-                newest = Some(row.clone());
-            }
+            newest.get_or_insert_with(|| row.clone());
             row.created_at().is_some_and(|at| at >= start)
         })
         .await?;
