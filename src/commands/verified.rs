@@ -21,17 +21,11 @@ pub(super) async fn secrets_checked(
     live: &[LiveWebhook],
 ) -> Result<Vec<SecretChecked>, Error> {
     let managing = crate::plan::managing_entries(config, live)?;
-    let jobs = live
-        .iter()
-        .zip(&managing)
-        .filter_map(|(w, entry)| {
-            let secret = config.webhooks[(*entry)?].secret.as_ref()?;
-            Some((w, secret))
-        })
-        .map(|(w, secret)| async move {
-            let rows = client
-                .log_newest(&LogQuery::new().webhook(w.id), 10)
-                .await?;
+    let jobs = live.iter().zip(&managing).filter_map(|(w, entry)| {
+        let secret = config.webhooks[(*entry)?].secret.as_ref()?;
+        Some(async move {
+            let query = LogQuery::new().webhook(w.id);
+            let rows = client.log_newest(&query, 10).await?;
             let check = health::check_secret(&file_secret(secret), &rows, None);
             Ok::<_, Error>(SecretChecked {
                 id: w.id,
@@ -39,7 +33,8 @@ pub(super) async fn secrets_checked(
                 verdict: check.verdict().to_string(),
                 detail: health::detail(&check, secret.var()),
             })
-        });
+        })
+    });
     super::in_file_order(jobs, LOG_READS)
         .await
         .into_iter()
