@@ -197,12 +197,12 @@ impl Session {
     }
 }
 
-/// Runs `jobs`, `parallelism` at a time, and gives back what each returned, in `jobs`' order.
+/// Runs `jobs`, `parallelism` at a time, and collects what each returned, in `jobs`' order.
 /// Results carry their place and are sorted, so one slow job never keeps a finished one's slot.
-async fn in_file_order<T>(
+async fn in_file_order<T, C: FromIterator<T>>(
     jobs: impl IntoIterator<Item = impl Future<Output = T>>,
     parallelism: u16,
-) -> Vec<T> {
+) -> C {
     let mut done: Vec<(usize, T)> = futures::stream::iter(jobs.into_iter().enumerate())
         .map(|(place, job)| async move { (place, job.await) })
         .buffer_unordered(usize::from(parallelism).max(1))

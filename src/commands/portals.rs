@@ -152,8 +152,6 @@ where
     session
         .runtime
         .block_on(super::in_file_order(jobs, parallelism))
-        .into_iter()
-        .collect()
 }
 
 /// Plans every portal of `document` that `--portal` selects. Errors when nothing should be

@@ -62,10 +62,7 @@ async fn portal_health(
         let entry = entry.map(|i| &config.webhooks[i]);
         webhook_health(client, w, entry, now, start)
     });
-    super::in_file_order(jobs, verified::LOG_READS)
-        .await
-        .into_iter()
-        .collect()
+    super::in_file_order(jobs, verified::LOG_READS).await
 }
 
 async fn webhook_health(

@@ -35,10 +35,7 @@ pub(super) async fn secrets_checked(
             })
         })
     });
-    super::in_file_order(jobs, LOG_READS)
-        .await
-        .into_iter()
-        .collect()
+    super::in_file_order(jobs, LOG_READS).await
 }
 
 /// The file's secret, or why it cannot be compared: never an error in `status`.
