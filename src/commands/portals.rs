@@ -237,12 +237,8 @@ pub(super) fn check_saved<'a>(
         async move {
             let live = client.list().await?;
             let mut plan = part.plan.clone().map_err(|e| not_planned(&e))?;
-            saved::bind_uris(
-                &mut plan,
-                wanted.config,
-                &settings.key(wanted.api_key_env)?,
-                &live,
-            )?;
+            let key = settings.key(wanted.api_key_env)?;
+            saved::bind_uris(&mut plan, wanted.config, &key, &live)?;
             saved::check_fresh(&plan, client.portal().as_str(), &live)?;
             let max_deletes = part.max_deletes.map(guard::MaxDeletes::Saved);
             // The unnamed portal's refusal is the run's error, before its plan is shown.
