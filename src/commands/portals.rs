@@ -261,14 +261,11 @@ fn not_planned(error: &str) -> Error {
 
 /// Refuses, before anything is shown or written, one portal listed twice (`same_portal`).
 fn one_portal_twice(runs: &[PortalRun<'_>]) -> Result<(), Error> {
-    let listed: Vec<same_portal::Listed<'_>> = runs
+    let listed: Vec<_> = runs
         .iter()
         .filter_map(|run| {
-            Some(same_portal::Listed {
-                name: run.wanted.name?,
-                url: &run.url,
-                seen: &run.outcome.as_ref().ok()?.live,
-            })
+            let seen = &run.outcome.as_ref().ok()?.live;
+            Some((run.wanted.name?, run.url.as_str(), seen.as_slice()))
         })
         .collect();
     same_portal::check(&listed)

@@ -15,30 +15,22 @@ fn sighting(w: &LiveWebhook) -> Option<(i32, &str, &str, &str, Option<&str>)> {
     Some((w.id, &w.name, &w.uri, created_on, w.created_by.as_deref()))
 }
 
-/// One listed portal of the run: its name, its URL, and what it listed.
-pub(super) struct Listed<'a> {
-    pub name: &'a str,
-    pub url: &'a str,
-    pub seen: &'a [LiveWebhook],
-}
-
-/// Refuses the first pair of `portals` (in file order) that list the same webhook, naming the
-/// first webhook (by id) they share. Each webhook is hashed once, with the first portal that
-/// listed it (docs/performance.md: comparing every pair took seconds at 1,000 portals).
-pub(super) fn check(portals: &[Listed<'_>]) -> Result<(), Error> {
+/// Refuses the first pair of `portals` (name, URL, what it listed; in file order) that list the
+/// same webhook, naming the first webhook (by id) they share. Each webhook is hashed once, with
+/// the first portal that listed it (docs/performance.md: comparing every pair took seconds).
+pub(super) fn check(portals: &[(&str, &str, &[LiveWebhook])]) -> Result<(), Error> {
     let mut first_seen = HashMap::new();
     for (at, later) in portals.iter().enumerate() {
-        let sightings = || later.seen.iter().filter_map(sighting);
+        let sightings = || later.2.iter().filter_map(sighting);
         let earliest = sightings()
             .filter_map(|s| first_seen.get(&s).copied())
             .min();
         if let Some(earlier) = earliest.map(|i: usize| &portals[i]) {
             let seen: HashSet<_> = sightings().collect();
             let shared = |w: &&LiveWebhook| sighting(w).is_some_and(|s| seen.contains(&s));
-            if let Some(webhook) = earlier.seen.iter().find(shared) {
-                let entry = |p: &Listed<'_>| {
-                    format!("`{}` ({})", render::plain(p.name), render::plain(p.url))
-                };
+            if let Some(webhook) = earlier.2.iter().find(shared) {
+                let entry =
+                    |&(name, url, _)| format!("`{}` ({})", render::plain(name), render::plain(url));
                 return Err(Error::SamePortalTwice {
                     first: entry(earlier),
                     second: entry(later),
@@ -65,14 +57,10 @@ mod tests {
     }
 
     fn refused(a: &[LiveWebhook], b: &[LiveWebhook], c: &[LiveWebhook]) -> Option<String> {
-        let listed: Vec<Listed<'_>> = ["a", "b", "c"]
-            .iter()
+        let listed: Vec<_> = ["a", "b", "c"]
+            .into_iter()
             .zip([a, b, c])
-            .map(|(name, seen)| Listed {
-                name,
-                url: "https://p.example.com",
-                seen,
-            })
+            .map(|(name, seen)| (name, "https://p.example.com", seen))
             .collect();
         check(&listed).err().map(|e| e.to_string())
     }
