@@ -3,9 +3,7 @@
 //!
 //! Everything that can stop the run (a bad file, a stale saved plan of any portal, a plan any
 //! portal's deletion guard refuses, a secret that cannot be read, no confirmation) is checked
-//! before the first write anywhere, so a refusal always means nothing was written. What apply
-//! shows is a record of what it did: one line per write as it ends, what a stopped run never
-//! started, and how each portal's writes ended.
+//! before the first write anywhere, so a refusal always means nothing was written.
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -15,37 +13,28 @@ use std::slice;
 use super::confirm::{Asking, confirm};
 use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::{Output, Session, prefix, saved_file};
+use super::{Exit, Output, Session, prefix, saved_file};
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
-use crate::plan::saved::SavedPlanError;
+use crate::plan::saved::{self, SavedPlanError};
 use crate::plan::{Action, Change, Plan};
 use crate::render::style::{self, paint};
 use crate::{Error, render};
 
-/// Shows every portal's plan, refuses the whole run when a guard or a secret says so, asks
-/// (a fresh plan only: applying a saved plan is its approval), then writes every portal that
-/// could be planned.
-pub(super) fn run(
-    args: &ApplyArgs,
-    session: &Session,
-    out: &mut Output,
-) -> Result<ExitCode, Error> {
-    let saved = match &args.saved_plan {
-        Some(path) => Some((path, saved_file::load(path, args.expect_digest.as_deref())?)),
-        None => None,
-    };
+pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit {
+    let saved = (args.saved_plan.as_deref())
+        .map(|path| saved_file::load(path, args.expect_digest.as_deref()))
+        .transpose()?;
     // A saved plan too is applied with the reviewed file: every URL and variable is its.
     let document = session.load(&args.input.file.file, true)?;
     let parts;
     let mut runs = match saved {
-        Some((path, loaded)) => {
-            parts = loaded.parts(&document)?;
+        Some(loaded) => {
+            parts = saved::read(&loaded.text, &loaded.shown, &document)?;
             session.printer.note(format_args!(
                 "Read the saved plan {} (SHA-256 {}).",
-                path.display(),
-                loaded.digest
+                loaded.shown, loaded.digest
             ));
             let parallelism = args.input.portal_parallelism;
             portals::check_saved(session, &parts, &document, parallelism)?
@@ -94,6 +83,7 @@ pub(super) fn run(
     if ready.is_empty() {
         return portals::finish(failed_to_plan, runs.len(), false);
     }
+    // Applying a saved plan is its approval.
     if !args.auto_approve && args.saved_plan.is_none() {
         confirm(out, Asking::Apply)?;
     }
@@ -165,7 +155,7 @@ fn report(
     portals: usize,
     failed_to_plan: usize,
     out: &mut Output,
-) -> Result<ExitCode, Error> {
+) -> Exit {
     let named = !matches!(ready, [(None, ..)]);
     let (mut failed, mut signal) = (failed_to_plan, None);
     if named {
@@ -209,8 +199,7 @@ fn report(
     portals::finish(failed, portals, true)
 }
 
-/// `5 done, 1 failed`, then the changes interrupted and not started, when there are any
-/// (`2{of} not started`).
+/// `5 done, 1 failed`, then those interrupted and not started if any (`2{of} not started`).
 fn counts(reports: &[apply::Report], of: &str) -> String {
     let sum = |f: &dyn Fn(&apply::Report) -> usize| reports.iter().map(f).sum::<usize>();
     let mut line = format!(

@@ -1,10 +1,7 @@
-//! Writing a file all at once: `plan --out` and `export --out` both go through here.
-//!
-//! The text goes to a temporary file in the target's directory (so the rename cannot cross
-//! file systems), is synced, then renamed over the target: a reader, a crash or a full disk
-//! sees either the old file or the whole new one, never an empty or partial one. On any failure
-//! the temporary file is removed (tempfile deletes it on drop). The new file is readable by its
-//! owner only: saved plans and exported configs may hold credentials inside uris.
+//! Writing a file all at once, for `plan --out` and `export --out` (docs/plans.md): a synced
+//! temporary file in the target's directory renamed over it, so a reader, a crash or a full disk
+//! sees the old file or the whole new one. It is readable by its owner only: saved plans and
+//! exported configs may hold credentials inside uris.
 
 use std::io::Write;
 use std::path::Path;
@@ -16,7 +13,7 @@ use crate::Error;
 pub(super) enum Existing {
     /// Replace it (the caller checked it may).
     Replace,
-    /// Leave it and fail with `Error::Exists`, even if it appeared after the caller looked.
+    /// Fail with `Error::Exists`, even if it appeared after the caller looked.
     Keep,
 }
 

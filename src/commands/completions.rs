@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::CommandFactory;
 
-use super::Output;
+use super::{Exit, Output};
 use crate::Error;
 use crate::cli::{Cli, CompletionsArgs, ManArgs};
 
@@ -17,7 +17,7 @@ use crate::cli::{Cli, CompletionsArgs, ManArgs};
 const BIN: &str = "docspace-webhooks";
 
 /// The script is the work: cut short by a closed stdout, it fails like `schema`.
-pub(super) fn run(args: &CompletionsArgs, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &CompletionsArgs, out: &mut Output) -> Exit {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), BIN, &mut script);
     let mut script = String::from_utf8_lossy(&script).into_owned();
@@ -39,10 +39,9 @@ fn fix_bash_labels(script: &str) -> String {
     script.replace(&label("__subcmd__"), &label("__"))
 }
 
-/// The main page on stdout; with `--dir`, the main page and one page per visible command
-/// written into the directory, each path printed as it is written (the pages are the work
-/// then, and a reader that stops reading the paths does not fail it).
-pub(super) fn man(args: &ManArgs, out: &mut Output) -> Result<ExitCode, Error> {
+/// The main page on stdout; with `--dir`, it and one page per visible command written there,
+/// each path printed (the pages are the work then: a reader that stops reading fails nothing).
+pub(super) fn man(args: &ManArgs, out: &mut Output) -> Exit {
     let mut cli = Cli::command().disable_help_subcommand(true);
     // Building gives each subcommand its display name (`docspace-webhooks-plan`), which names
     // its page.

@@ -1,20 +1,18 @@
-//! The `yes` prompt that stands between what a command shows and what it writes (`apply`,
-//! `redeliver`), as Terraform asks it. Invariant: nothing is approved that was not shown (a
-//! closed stdout refuses) or without a terminal to ask on; only `yes` approves.
+//! The `yes` prompt between what a command shows and what it writes (`apply`, `redeliver`).
+//! Nothing is approved that was not shown (a closed stdout refuses) or without a terminal to
+//! ask on; only `yes` approves.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::Output;
 use crate::Error;
 
-/// What is being approved, which words the prompt and its refusals use.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Asking {
     Apply,
     Redeliver,
 }
 
-/// Asks for `yes` on the terminal; anything else cancels.
 pub(super) fn confirm(out: &mut Output, asking: Asking) -> Result<(), Error> {
     let (question, no_terminal, not_shown, cancelled) = match asking {
         Asking::Apply => (

@@ -1,26 +1,19 @@
 //! `export`: one GET, printed as a config file that `plan --prune` finds nothing to change in.
-//!
-//! With `--out FILE` the config is written atomically (`atomic`) and only after the portal
-//! answered in full, so a portal that is down leaves no empty or partial config behind. An
-//! existing FILE is typically the reviewed config: it is kept, checked before the portal is
-//! contacted and again by the rename itself, unless `--force` says to replace it.
+//! With `--out FILE`, written atomically once the portal answered in full; an existing FILE (the
+//! reviewed config, typically) is kept unless `--force` (docs/adopting.md).
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
-use super::{Session, portals};
+use super::{Exit, Session, portals};
 use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
 use crate::settings::KEY_VAR;
 use crate::{Error, render};
 
-pub(super) fn run(
-    args: &ExportArgs,
-    session: &Session,
-    out: &mut super::Output,
-) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output) -> Exit {
     if let Some(path) = &args.out
         && !args.force
         && std::fs::symlink_metadata(path).is_ok()

@@ -36,6 +36,9 @@ use crate::{Error, config};
 
 pub use output::{Output, Printer};
 
+/// What a command ends with: its exit code, or the error that makes it 1.
+type Exit = Result<ExitCode, Error>;
+
 /// Runs the parsed command line; prints any error as a diagnostic on stderr.
 pub fn main(cli: Cli) -> ExitCode {
     let color = Color::decide(cli.color);
@@ -63,12 +66,10 @@ pub fn main(cli: Cli) -> ExitCode {
         signals::install(printer).and_then(|()| run(cli.command, color, &mut out))
     }));
     let _ = out.flush();
-    let Ok(result) = result else {
-        return ExitCode::from(1);
-    };
     let code = match result {
-        Ok(code) => code,
-        Err(error) => fail(error, printer),
+        Err(_panic) => return ExitCode::from(1),
+        Ok(Ok(code)) => code,
+        Ok(Err(error)) => fail(error, printer),
     };
     match out.take_lost() {
         // A reader that stopped reading (`plan | head -1`) ends the output, not the work: the
@@ -79,10 +80,8 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 /// A command line clap refused, or `--help`/`--version`, which clap prints. A usage error
-/// exits 1 like any other error: clap's own 2 would read as "changes" to a pipeline running
-/// `plan --detailed-exitcode`.
-/// Help or version text that could not be written (a closed pipe included) was the work, and
-/// it failed: exit 1, like `schema` cut short.
+/// exits 1: clap's own 2 would read as "changes" under `plan --detailed-exitcode`. Help that
+/// could not be written (a closed pipe included) was the work, and failed: 1 too.
 pub fn usage(error: &clap::Error) -> ExitCode {
     let printed = error.print();
     if error.use_stderr() {
@@ -111,20 +110,16 @@ fn fail(error: Error, printer: Printer) -> ExitCode {
 
 /// Runs `command`. What `--portal` and the environment mean depends on the file (a portal to
 /// pin, or names of portals), so they are checked once the file is read.
-fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Error> {
+fn run(command: Command, color: Color, out: &mut Output) -> Exit {
+    let printer = out.err();
+    let session = |args: &PortalArgs| Session::new(args, color, printer);
     match command {
         Command::Validate(args) => validate::run(&args, out),
-        Command::Plan(args) => {
-            plan::run(&args, &Session::new(&args.input.portal, color, out)?, out)
-        }
-        Command::Apply(args) => {
-            apply::run(&args, &Session::new(&args.input.portal, color, out)?, out)
-        }
-        Command::Status(args) => status::run(&args, &Session::new(&args.portal, color, out)?, out),
-        Command::Export(args) => export::run(&args, &Session::new(&args.portal, color, out)?, out),
-        Command::Redeliver(args) => {
-            redeliver::run(&args, &Session::new(&args.portal, color, out)?, out)
-        }
+        Command::Plan(args) => plan::run(&args, &session(&args.input.portal)?, out),
+        Command::Apply(args) => apply::run(&args, &session(&args.input.portal)?, out),
+        Command::Status(args) => status::run(&args, &session(&args.portal)?, out),
+        Command::Export(args) => export::run(&args, &session(&args.portal)?, out),
+        Command::Redeliver(args) => redeliver::run(&args, &session(&args.portal)?, out),
         Command::Show(args) => show::run(&args, out),
         Command::VerifySignature(args) => verify_signature::run(&args, out),
         Command::Schema => {
@@ -137,8 +132,8 @@ fn run(command: Command, color: Color, out: &mut Output) -> Result<ExitCode, Err
     }
 }
 
-/// What a command that talks to portals works with: its checked settings, stderr's printer,
-/// and the one runtime every portal's client runs on.
+/// What a command that talks to portals works with: the one runtime every portal's client
+/// runs on.
 struct Session {
     settings: Settings,
     printer: Printer,
@@ -147,14 +142,14 @@ struct Session {
 
 impl Session {
     /// The work is I/O-bound and concurrency comes from async, not from threads: one thread.
-    fn new(args: &PortalArgs, color: Color, out: &Output) -> Result<Session, Error> {
+    fn new(args: &PortalArgs, color: Color, printer: Printer) -> Result<Session, Error> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(Error::Runtime)?;
         Ok(Session {
             settings: Settings::resolve(args, color),
-            printer: out.err(),
+            printer,
             runtime,
         })
     }
@@ -170,11 +165,9 @@ impl Session {
         Ok(document)
     }
 
-    /// A client for one portal at `url`: the key its variable holds, its retries and waits
-    /// told on stderr, and with `-v` every request too (method, path, status, time: events
-    /// carry nothing more). `name`: the portal's name in a `portals:` file, which starts each
-    /// line so concurrent portals can be told apart, and gives it a stop switch of its own
-    /// under the run's.
+    /// A client for one portal: its retries and waits told on stderr, and with `-v` every
+    /// request (events carry method, path, status and time, nothing more). A named portal's
+    /// lines start with its name, and it gets a stop switch of its own under the run's.
     fn client(
         &self,
         url: &PortalUrl,
@@ -204,14 +197,12 @@ impl Session {
     }
 }
 
-/// Runs `jobs`, `parallelism` at a time, and gives back what each returned, in `jobs`' order.
-/// A job's slot is freed the moment it ends, not once every job before it has: results are
-/// carried with their place and sorted, so one slow portal (or webhook log) never keeps a
-/// finished one's slot.
-async fn in_file_order<T>(
+/// Runs `jobs`, `parallelism` at a time, and collects what each returned, in `jobs`' order.
+/// Results carry their place and are sorted, so one slow job never keeps a finished one's slot.
+async fn in_file_order<T, C: FromIterator<T>>(
     jobs: impl IntoIterator<Item = impl Future<Output = T>>,
     parallelism: u16,
-) -> Vec<T> {
+) -> C {
     let mut done: Vec<(usize, T)> = futures::stream::iter(jobs.into_iter().enumerate())
         .map(|(place, job)| async move { (place, job.await) })
         .buffer_unordered(usize::from(parallelism).max(1))
@@ -221,7 +212,7 @@ async fn in_file_order<T>(
     done.into_iter().map(|(_, result)| result).collect()
 }
 
-/// `[name] `, which starts each line about a named portal; nothing for the unnamed one.
+/// `[name] `, which starts each line about a named portal.
 fn prefix(name: Option<&str>) -> String {
     name.map(|n| format!("[{}] ", crate::render::plain(n)))
         .unwrap_or_default()

@@ -1,6 +1,5 @@
-//! Stdout and stderr as the commands write to them: stdout is the work (`Output`); stderr tells
-//! what happens around it (`Printer`, the one place that writes it, which owns `--quiet`:
-//! docs/using.md).
+//! Stdout is the work (`Output`); stderr tells what happens around it (`Printer`, the one place
+//! that writes it, which owns `--quiet`: docs/using.md).
 //!
 //! Rust ignores SIGPIPE, so once the reader goes away (`| head -1`) every write fails with
 //! EPIPE. That must never stop the work or change its exit code (docs/exit-codes.md): a failed
@@ -12,7 +11,6 @@ use std::io::{self, IsTerminal, Write};
 
 use crate::Error;
 
-/// Stdout, and the `Printer` of stderr beside it: what a command writes goes through here.
 pub struct Output {
     inner: Box<dyn Write>,
     printer: Printer,
@@ -32,12 +30,10 @@ impl Output {
         }
     }
 
-    /// Stderr's printer.
     pub fn err(&self) -> Printer {
         self.printer
     }
 
-    /// Why stdout stopped taking output, if it did.
     pub fn lost(&self) -> Option<&io::Error> {
         self.lost.as_ref()
     }
@@ -96,8 +92,7 @@ impl Write for Output {
     }
 }
 
-/// Where stderr output goes; `Copy`, so the signal watcher and a client's event sink hold
-/// their own.
+/// `Copy`, so the signal watcher and a client's event sink hold their own.
 #[derive(Debug, Clone, Copy)]
 pub struct Printer {
     quiet: bool,

@@ -1,14 +1,7 @@
-//! What a user sees if the tool has a bug and panics: that it is a bug, where it happened, and
-//! the panic's message only when that message cannot hold data.
-//!
-//! A panic message written as a literal (`panic!("...")`, `expect("...")` on an `Option`) is
-//! text from this program's source, so it cannot hold a secret and is shown. A message built
-//! at run time (`unwrap()` on an error, an index out of bounds, a string sliced in the middle of
-//! a character) may quote anything the program held: the file's text with a secret under a key
-//! no registry knows, an answer echoing the API key in a spelling not yet decoded, a secret cut
-//! in half. Redacting it could only remove what is known, so it is withheld whole; the
-//! location (file, line, column) is what a bug report needs. With `RUST_BACKTRACE=1` the
-//! backtrace (function names and locations only) follows.
+//! What a user sees if the tool panics (docs/faults-and-security.md): that it is a bug, where,
+//! and the message only when it is a literal from this program's source. A message built at
+//! run time may quote anything the program held (a secret under a key no registry knows, one
+//! cut in half), which redaction could only partly remove, so it is withheld whole.
 
 use std::any::Any;
 use std::backtrace::{Backtrace, BacktraceStatus};
@@ -16,7 +9,8 @@ use std::panic::Location;
 
 use crate::redact;
 
-/// Replaces the default hook, which prints the payload as it is.
+/// Replaces the default hook, which prints the payload as it is. A backtrace
+/// (`RUST_BACKTRACE=1`) holds only function names and places.
 pub(super) fn install(printer: super::Printer) {
     std::panic::set_hook(Box::new(move |info| {
         let mut report = report(info.payload(), info.location());
@@ -28,7 +22,6 @@ pub(super) fn install(printer: super::Printer) {
     }));
 }
 
-/// The lines printed for a panic with `payload` at `location`.
 pub(super) fn report(payload: &(dyn Any + Send), location: Option<&Location<'_>>) -> String {
     let at = location.map_or_else(
         || "an unknown place".to_string(),

@@ -7,13 +7,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{Output, Session, portals, saved_file};
+use super::{Exit, Output, Session, portals, saved_file};
 use crate::cli::PlanArgs;
 use crate::plan::{guard, saved};
 use crate::render::{Format, ProblemFormat};
 use crate::{Error, render};
 
-pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit {
     let (printer, settings) = (session.printer, &session.settings);
     let document =
         (session.load(&args.input.file.file, true)).map_err(|e| file_problems(args, out, e))?;
@@ -104,8 +104,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Resul
 }
 
 /// Problems in the file stopped the plan: stdout gets them in the `--problems` form instead of
-/// a plan (JSON by default with `--format json`, so stdout stays a JSON document); the
-/// diagnostics go to stderr as in every form. Any other error is returned as it is.
+/// a plan (JSON by default with `--format json`, so stdout stays a JSON document).
 fn file_problems(args: &PlanArgs, out: &mut Output, error: Error) -> Error {
     let Error::Config(error) = error else {
         return error;

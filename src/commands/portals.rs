@@ -1,16 +1,12 @@
-//! A run is a list of portals (docs/portals.md): the one unnamed portal of a `portal:` file, or
-//! the selected portals of a `portals:` file, each worked on with its own client, key and stop
-//! switch (a child of the run's: a signal stops every portal, a throttle only its own),
-//! `--portal-parallelism` at a time, the results in file order.
-//!
-//! A named portal that fails, fails alone, in its own section; the unnamed portal has no
-//! section, so its failure is the run's error. A saved plan's failed portals fail again in
-//! `apply`, without being contacted.
+//! A run is a list of portals (docs/portals.md), each worked on with its own client, key and
+//! stop switch (a child of the run's: a signal stops every portal, a throttle only its own),
+//! `--portal-parallelism` at a time, the results in file order. A named portal fails alone, in
+//! its own section; the unnamed portal has none, so its failure is the run's error.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::{Printer, Session, same_portal};
+use super::{Exit, Printer, Session, same_portal};
 use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document, Portal};
@@ -61,18 +57,15 @@ pub(super) struct PortalRun<'a, T = Planned> {
     pub outcome: Result<T, Arc<Error>>,
 }
 
-/// One portal of the file to work on.
 #[derive(Clone, Copy)]
 pub(super) struct Wanted<'a> {
     /// `None` for the one portal of a `portal:` file.
     pub name: Option<&'a str>,
-    /// Its URL: the `url:` or `portal:` of the file, or the one a saved plan recorded; `None`
-    /// for a `portal:` file without one, whose portal the settings then give.
+    /// The file's `url:` or `portal:`, or the one a saved plan recorded; `None` when the
+    /// settings give it.
     url: Option<&'a str>,
-    /// Where the URL of the unnamed portal comes from, which the settings may repeat but not
-    /// change; `None` for a named portal.
+    /// Where the unnamed portal's URL comes from, which the settings may repeat but not change.
     pinned_by: Option<&'static str>,
-    /// The variable its API key is read from.
     pub api_key_env: &'a str,
     /// Its desired state in the file (a saved plan's too: its variables are read from it).
     pub config: &'a Config,
@@ -80,7 +73,7 @@ pub(super) struct Wanted<'a> {
     not_planned: Option<&'a str>,
 }
 
-impl Wanted<'_> {
+impl<'a> Wanted<'a> {
     /// Where it is: its `url:`, or the unnamed portal as the settings complete it.
     pub(super) fn portal(&self, settings: &Settings) -> Result<PortalUrl, Error> {
         Ok(match (self.url, self.pinned_by) {
@@ -95,10 +88,7 @@ impl Wanted<'_> {
             }
         })
     }
-}
 
-impl<'a> Wanted<'a> {
-    /// The file's portal `p`.
     fn of(p: &'a Portal) -> Wanted<'a> {
         Wanted {
             name: p.name.as_deref(),
@@ -121,8 +111,7 @@ pub(super) fn wanted<'a>(
 }
 
 /// Runs `work` on each portal of `wanted` with a client of its own and its place in `wanted`,
-/// `parallelism` portals at a time, and gives back how each went, in file order. Errors when
-/// the unnamed portal fails.
+/// and gives back how each went, in file order. Errors when the unnamed portal fails.
 pub(super) fn each<'a, T, F>(
     session: &Session,
     wanted: Vec<Wanted<'a>>,
@@ -163,13 +152,10 @@ where
     session
         .runtime
         .block_on(super::in_file_order(jobs, parallelism))
-        .into_iter()
-        .collect()
 }
 
-/// Plans every portal of `document` that `--portal` selects (all by default). Errors when
-/// nothing should be contacted at all (an unknown portal name or `--target` key), or when the
-/// unnamed portal fails.
+/// Plans every portal of `document` that `--portal` selects. Errors when nothing should be
+/// contacted at all (an unknown portal name or `--target` key), or when the unnamed portal fails.
 pub(super) fn plan_fresh<'a>(
     session: &Session,
     document: &'a Document,
@@ -180,39 +166,34 @@ pub(super) fn plan_fresh<'a>(
     // Before any portal is contacted: a mistyped key is a usage error, not a plan of nothing.
     let selections = Selection::of_each(&configs, &input.planning.targets)
         .map_err(|unknown| target_elsewhere(document, unknown))?;
-    let planning = &input.planning;
-    let runs = each(
-        session,
-        wanted,
-        input.portal_parallelism,
-        |client, wanted, i| {
-            let selection = &selections[i];
-            async move {
-                let live = client.list().await?;
-                let checked = if planning.verify_secrets {
-                    super::verified::secrets_checked(&client, wanted.config, &live).await?
-                } else {
-                    Vec::new()
-                };
-                let options = PlanOptions {
-                    prune: planning.prune,
-                    rotate_secrets: planning.rotate_secrets,
-                    secrets_checked: checked,
-                    selection: Some(selection.clone()),
-                };
-                let url = client.portal().as_str();
-                let plan = crate::plan::plan(wanted.config, &live, url, options)?;
-                let max_deletes =
-                    guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
-                let mut planned = Planned::guarded(plan, client, live, max_deletes);
-                // A plan the guard refuses is not applied: its deletes erase nothing.
-                if planned.guard.is_ok() {
-                    count_deliveries(&planned.client, &mut planned.plan).await?;
-                }
-                Ok(planned)
+    let (planning, parallelism) = (&input.planning, input.portal_parallelism);
+    let runs = each(session, wanted, parallelism, |client, wanted, i| {
+        let selection = &selections[i];
+        async move {
+            let live = client.list().await?;
+            let checked = if planning.verify_secrets {
+                super::verified::secrets_checked(&client, wanted.config, &live).await?
+            } else {
+                Vec::new()
+            };
+            let options = PlanOptions {
+                prune: planning.prune,
+                rotate_secrets: planning.rotate_secrets,
+                secrets_checked: checked,
+                selection: Some(selection.clone()),
+            };
+            let url = client.portal().as_str();
+            let plan = crate::plan::plan(wanted.config, &live, url, options)?;
+            let max_deletes =
+                guard::MaxDeletes::of(planning.max_deletes, wanted.config.max_deletes);
+            let mut planned = Planned::guarded(plan, client, live, max_deletes);
+            // A plan the guard refuses is not applied: its deletes erase nothing.
+            if planned.guard.is_ok() {
+                count_deliveries(&planned.client, &mut planned.plan).await?;
             }
-        },
-    )?;
+            Ok(planned)
+        }
+    })?;
     one_portal_twice(&runs)?;
     Ok(runs)
 }
@@ -230,10 +211,8 @@ async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiErr
     Ok(())
 }
 
-/// Lists every portal `--portal` selects from a saved plan (all by default) and checks its
-/// part against what it holds now: the plan goes stale when a webhook it writes changed.
-/// Every URL and key variable is the config file's (`saved::read`), whose desired state
-/// `document` also locates the secrets' errors in.
+/// Lists every portal `--portal` selects from a saved plan and checks its part against what it
+/// holds now: the plan goes stale when a webhook it writes changed.
 pub(super) fn check_saved<'a>(
     session: &Session,
     parts: &'a [SavedPortal],
@@ -244,36 +223,22 @@ pub(super) fn check_saved<'a>(
     let parts = selected(parts, |p| p.name.as_deref(), settings)?;
     let wanted = (parts.iter())
         .map(|part| {
-            // The reader of the saved plan refused a part the file does not have.
             let portal = (document.portals.iter()).find(|p| p.name == part.name);
-            Ok(Wanted {
+            Wanted {
                 url: Some(&part.url),
                 pinned_by: part.pinned_by,
                 not_planned: part.plan.as_ref().err().map(String::as_str),
-                ..Wanted::of(portal.ok_or_else(|| {
-                    Error::UnknownPortal {
-                        unknown: part.name.iter().cloned().collect(),
-                        defined: document
-                            .portals
-                            .iter()
-                            .filter_map(|p| p.name.clone())
-                            .collect(),
-                    }
-                })?)
-            })
+                ..Wanted::of(portal.expect("saved::read refuses a part the file does not have"))
+            }
         })
-        .collect::<Result<_, Error>>()?;
+        .collect();
     let runs = each(session, wanted, parallelism, |client, wanted, i| {
         let part = parts[i];
         async move {
             let live = client.list().await?;
             let mut plan = part.plan.clone().map_err(|e| not_planned(&e))?;
-            saved::bind_uris(
-                &mut plan,
-                wanted.config,
-                &settings.key(wanted.api_key_env)?,
-                &live,
-            )?;
+            let key = settings.key(wanted.api_key_env)?;
+            saved::bind_uris(&mut plan, wanted.config, &key, &live)?;
             saved::check_fresh(&plan, client.portal().as_str(), &live)?;
             let max_deletes = part.max_deletes.map(guard::MaxDeletes::Saved);
             // The unnamed portal's refusal is the run's error, before its plan is shown.
@@ -287,25 +252,20 @@ pub(super) fn check_saved<'a>(
     Ok(runs)
 }
 
-/// A portal the saved plan has no plan for. The reason is text from the plan file: scrubbed of
-/// every secret this run knows (a hand-edited plan may quote one), like any other text from
-/// outside.
+/// A portal the saved plan has no plan for, its reason scrubbed of every secret this run knows
+/// like any text from outside: a hand-edited plan may quote one.
 fn not_planned(error: &str) -> Error {
     let error = crate::redact::Redactor::registered().scrub(error);
     Error::NotPlanned { error }
 }
 
-/// Refuses, before anything is shown or written, two named portals of the run that listed the
-/// same webhook: one portal under two host names.
+/// Refuses, before anything is shown or written, one portal listed twice (`same_portal`).
 fn one_portal_twice(runs: &[PortalRun<'_>]) -> Result<(), Error> {
-    let listed: Vec<same_portal::Listed<'_>> = runs
+    let listed: Vec<_> = runs
         .iter()
         .filter_map(|run| {
-            Some(same_portal::Listed {
-                name: run.wanted.name?,
-                url: &run.url,
-                seen: &run.outcome.as_ref().ok()?.live,
-            })
+            let seen = &run.outcome.as_ref().ok()?.live;
+            Some((run.wanted.name?, run.url.as_str(), seen.as_slice()))
         })
         .collect();
     same_portal::check(&listed)
@@ -369,16 +329,8 @@ fn selected<T>(
 /// The run as its sections show it: each failure on one line.
 pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
     let portals = runs.into_iter().map(|run| {
-        let (result, error) = match run.outcome {
-            Ok(result) => (Some(result), None),
-            Err(e) => (None, Some(super::report::chain(e.as_ref()))),
-        };
-        Part {
-            name: run.wanted.name.map(str::to_string),
-            portal: run.url,
-            result,
-            error,
-        }
+        let outcome = run.outcome.map_err(|e| super::report::chain(e.as_ref()));
+        part(&run.wanted, &run.url, outcome)
     });
     Run {
         portals: portals.collect(),
@@ -387,30 +339,37 @@ pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
 
 /// What each portal's section of a plan shows.
 pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
-    let portals = runs
-        .iter()
-        .map(|run| {
-            let (result, error) = match &run.outcome {
-                Ok(planned) => (
-                    Some(planned.plan.clone()),
-                    planned.guard.as_ref().err().map(|e| one_line(e, &[])),
-                ),
-                // As `show` lists it: its help is for stderr (`tell_failures`).
-                Err(e) if matches!(**e, Error::NotPlanned { .. }) => (None, Some(e.to_string())),
-                Err(e) => (
-                    None,
-                    Some(failure_line(e, key_help(e, run.wanted.api_key_env))),
-                ),
-            };
-            Part {
-                name: run.wanted.name.map(str::to_string),
-                portal: run.url.clone(),
-                result,
-                error,
-            }
-        })
-        .collect();
-    Run { portals }
+    let portals = runs.iter().map(|run| {
+        let outcome = match &run.outcome {
+            Ok(planned) => Ok(planned.plan.clone()),
+            // As `show` lists it: its help is for stderr (`tell_failures`).
+            Err(e) if matches!(**e, Error::NotPlanned { .. }) => Err(e.to_string()),
+            Err(e) => Err(failure_line(e, run.wanted.api_key_env)),
+        };
+        let mut part = part(&run.wanted, &run.url, outcome);
+        if let Ok(planned) = &run.outcome
+            && let Err(refused) = &planned.guard
+        {
+            part.error = Some(one_line(refused, &[]));
+        }
+        part
+    });
+    Run {
+        portals: portals.collect(),
+    }
+}
+
+fn part<T>(wanted: &Wanted<'_>, url: &str, outcome: Result<T, String>) -> Part<T> {
+    let (result, error) = match outcome {
+        Ok(result) => (Some(result), None),
+        Err(error) => (None, Some(error)),
+    };
+    Part {
+        name: wanted.name.map(str::to_string),
+        portal: url.to_string(),
+        result,
+        error,
+    }
 }
 
 /// Each failed portal's whole diagnostic on stderr (its section has one line): the file
@@ -418,26 +377,13 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
 pub(super) fn tell_failures<T>(runs: &[PortalRun<'_, T>], printer: Printer) {
     for run in runs {
         if let Err(e) = &run.outcome {
-            tell_failure(
-                run.wanted.name,
-                e,
-                key_help(e, run.wanted.api_key_env),
-                printer,
-            );
+            printer.always(format_args!(
+                "Portal {} failed:\n{:?}",
+                render::plain(run.wanted.name.unwrap_or_default()),
+                miette::Report::new(Shared::new(e, run.wanted.api_key_env))
+            ));
         }
     }
-}
-
-/// A portal's failure drawn whole on stderr, with `help` in place of its own when set.
-fn tell_failure(name: Option<&str>, error: &Arc<Error>, help: Option<String>, printer: Printer) {
-    printer.always(format_args!(
-        "Portal {} failed:\n{:?}",
-        render::plain(name.unwrap_or_default()),
-        miette::Report::new(Shared {
-            error: Arc::clone(error),
-            help,
-        })
-    ));
 }
 
 /// An error, its causes, `details` and its help on one line, for a portal's section.
@@ -455,48 +401,47 @@ fn one_line(e: &dyn miette::Diagnostic, details: &[String]) -> String {
 /// A portal's failure on one line. The file's problems this portal's live list revealed are
 /// each named with its place, as `validate --format json` places them: a pull-request
 /// comment shows only this line, and must say what to fix and where.
-fn failure_line(error: &Arc<Error>, help: Option<String>) -> String {
-    let problems: Vec<String> = match error.as_ref() {
-        Error::Config(config) => config
-            .reported()
-            .iter()
+fn failure_line(error: &Arc<Error>, api_key_env: &str) -> String {
+    let mut problems = Vec::new();
+    if let Error::Config(config) = error.as_ref() {
+        problems = (config.reported().iter())
             .map(|problem| match problem.start {
                 Some((line, column)) => {
                     format!("{} (line {line}, column {column})", problem.message)
                 }
                 None => problem.message.clone(),
             })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let error = Shared {
-        error: Arc::clone(error),
-        help,
-    };
-    one_line(&error, &problems)
+            .collect();
+    }
+    one_line(&Shared::new(error, api_key_env), &problems)
 }
 
-/// The help of a refused or unusable key, which points at the portal's own variable, not at
-/// DOCSPACE_API_KEY; `None` for any other error.
-fn key_help(error: &Error, api_key_env: &str) -> Option<String> {
-    matches!(
-        error,
-        Error::Api(ApiError::Unauthorized { .. } | ApiError::ApiKey { .. })
-    )
-    .then(|| {
-        format!(
-            "the portal's `apiKey` reads its key from {api_key_env}: set it to a valid API key \
-             (`sk-...`) of a DocSpace admin of this portal, without quotes or line breaks; the \
-             key may have expired or been revoked"
-        )
-    })
-}
-
-/// A shared error, drawn as the diagnostic it is, with `help` in place of its own when set.
+/// A portal's failure, drawn as the diagnostic it is; a refused or unusable key gets a help
+/// that points at the portal's own variable, not at DOCSPACE_API_KEY.
 #[derive(Debug)]
 struct Shared {
     error: Arc<Error>,
     help: Option<String>,
+}
+
+impl Shared {
+    fn new(error: &Arc<Error>, api_key_env: &str) -> Shared {
+        let key = matches!(
+            **error,
+            Error::Api(ApiError::Unauthorized { .. } | ApiError::ApiKey { .. })
+        );
+        let help = key.then(|| {
+            format!(
+                "the portal's `apiKey` reads its key from {api_key_env}: set it to a valid API \
+                 key (`sk-...`) of a DocSpace admin of this portal, without quotes or line \
+                 breaks; the key may have expired or been revoked"
+            )
+        });
+        Shared {
+            error: Arc::clone(error),
+            help,
+        }
+    }
 }
 
 impl std::fmt::Display for Shared {
@@ -534,7 +479,7 @@ impl miette::Diagnostic for Shared {
 
 /// Exit 0, or the error that `failed` of `total` portals failed (after writing to the others,
 /// when `wrote`).
-pub(super) fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCode, Error> {
+pub(super) fn finish(failed: usize, total: usize, wrote: bool) -> Exit {
     if failed > 0 {
         return Err(Error::PortalsFailed {
             failed,
@@ -548,14 +493,11 @@ pub(super) fn finish(failed: usize, total: usize, wrote: bool) -> Result<ExitCod
 /// The unnamed portal's plan refused by the deletion guard: the run's error (a named
 /// portal's refusal is told in its section).
 pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
-    match runs {
-        [
-            PortalRun {
-                wanted: Wanted { name: None, .. },
-                outcome: Ok(planned),
-                ..
-            },
-        ] => Ok(std::mem::replace(&mut planned.guard, Ok(()))?),
-        _ => Ok(()),
+    if let [run] = runs
+        && run.wanted.name.is_none()
+        && let Ok(planned) = &mut run.outcome
+    {
+        std::mem::replace(&mut planned.guard, Ok(()))?;
     }
+    Ok(())
 }

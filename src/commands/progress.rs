@@ -1,11 +1,7 @@
-//! How a long apply shows its progress.
-//!
-//! Every result line starts with its place among the results and the time its write took
-//! (`[ 3/12]   0.4s ok updated #7 "Billing"`), in every output, so a CI log shows how far a run
-//! got and which targets are slow (the portal probes a webhook's target on most writes). When
-//! stderr is a terminal, one progress line under the results also shows what is done, failed
-//! and remaining while writes are in flight; it is cleared at the end. Anywhere else (a pipe, a
-//! file, a CI log) it is never drawn, so no carriage return or escape code reaches a log.
+//! How a long apply shows its progress (docs/using.md): each result line starts with its place
+//! and the time its write took, in every output, so a CI log shows how far a run got and which
+//! targets are slow; the progress line under them is drawn on a terminal only (`Printer`), so no
+//! carriage return or escape code reaches a log.
 
 use std::time::Duration;
 
@@ -21,8 +17,7 @@ pub(super) struct Progress {
 }
 
 impl Progress {
-    /// The progress of `total` writes; the line is drawn only when stderr is a terminal, and
-    /// not with `--quiet`.
+    /// The progress of `total` writes.
     pub(super) fn new(total: usize, printer: Printer) -> Progress {
         let bar = if printer.progress() {
             let bar =
@@ -47,8 +42,7 @@ impl Progress {
         progress
     }
 
-    /// Prints the result line of one write that ended (`failed` or not) after `took`, above the
-    /// progress line, and counts it.
+    /// Prints the result line of one write that ended after `took`, above the progress line.
     pub(super) fn result(&mut self, out: &mut Output, failed: bool, took: Duration, line: &str) {
         if failed {
             self.failed += 1;
@@ -75,7 +69,6 @@ impl Progress {
         )
     }
 
-    /// Removes the progress line, leaving the result lines.
     pub(super) fn finish(self) {
         self.bar.finish_and_clear();
     }

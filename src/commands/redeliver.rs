@@ -1,14 +1,9 @@
-//! `redeliver`: resend the failed deliveries of a window (docs/redelivery.md). Every portal of
-//! the run is read first: its webhooks, then its log newest first down to the window's start,
-//! only the failure classes `--status` selects (`groupStatus`), in one read of the whole log,
-//! or one per webhook when `--webhook` names some or two webhooks share a name. Then the list
-//! is shown, approved, and resent oldest first.
+//! `redeliver` (docs/redelivery.md): read every portal (its webhooks, then its log newest first
+//! down to the window's start), show the failed deliveries, ask, resend them oldest first.
 //!
 //! Invariants: nothing is sent before every portal was read and the list shown and approved;
-//! only deliveries in the list are sent, each once; a row the portal still has queued is never
-//! in it, since resending it would deliver the event twice; a disabled webhook's deliveries are
-//! left out, and named, unless `--include-disabled`. Ids the portal skipped without a word are
-//! a failure, like a request that failed.
+//! only listed deliveries are sent, each once; a row the portal still has queued is never
+//! listed, since resending it would deliver the event twice.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -18,7 +13,7 @@ use clap::ValueEnum;
 
 use super::confirm::{Asking, confirm};
 use super::portals;
-use super::{Output, Session, prefix};
+use super::{Exit, Output, Session, prefix};
 use crate::Error;
 use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
 use crate::cli::{FailureClass, RedeliverArgs, WebhookKey};
@@ -38,14 +33,13 @@ struct Group {
     rows: Vec<Delivery>,
 }
 
-/// What was found on one portal.
 struct Found {
     client: Client,
     /// Webhooks whose deliveries are resent, in the portal's list order.
     groups: Vec<Group>,
     /// Disabled webhooks' failures, left out without `--include-disabled`.
     disabled: Vec<Group>,
-    /// Rows the portal still has queued: not failures yet.
+    /// Rows the portal still has queued.
     queued: usize,
 }
 
@@ -56,13 +50,14 @@ impl Found {
             .flat_map(|g| g.rows.iter().map(|r| r.id))
             .collect()
     }
+
+    /// The bulk requests that resend them.
+    fn requests(&self) -> usize {
+        self.ids().len().div_ceil(LOG_PAGE as usize)
+    }
 }
 
-pub(super) fn run(
-    args: &RedeliverArgs,
-    session: &Session,
-    out: &mut Output,
-) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> Exit {
     let document = session.load(&args.file.file, false)?;
     let wanted = portals::wanted(&document, &session.settings)?;
     let since = crate::settings::now()
@@ -102,9 +97,7 @@ pub(super) fn run(
     // A signal from now on lets a request in flight finish and be reported.
     super::signals::writes_start("run status to see their new deliveries");
 
-    let mut not_resent = 0;
-    let mut unsure = 0;
-    let mut signal = None;
+    let (mut not_resent, mut unsure, mut signal) = (0, 0, None);
     for part in &run.portals {
         let Some(found) = part.result.as_ref().filter(|f| !f.groups.is_empty()) else {
             continue;
@@ -145,11 +138,7 @@ pub(super) fn run(
                 },
                 super::report::chain(error)
             ));
-            if landed {
-                unsure += unanswered;
-            } else {
-                not_resent += unanswered;
-            }
+            *if landed { &mut unsure } else { &mut not_resent } += unanswered;
         }
         not_resent += done.skipped();
         if let Some(StopReason::Signal { exit_code, .. }) = found.client.halt().reason() {
@@ -189,14 +178,23 @@ fn may_have_landed(error: &ApiError) -> bool {
     }
 }
 
-/// Reads one portal: its webhooks, the selected ones' failures in the window.
+/// One portal's webhooks, and the selected ones' failures in the window.
 async fn find(client: Client, args: &RedeliverArgs, since: SystemTime) -> Result<Found, Error> {
     let live = client.list().await?;
     let chosen = chosen(&live, &args.webhooks)?;
-    let mut query = LogQuery::new();
-    for class in classes(&args.statuses) {
-        query = query.status(class);
-    }
+    // Every failure class by default.
+    let classes = match args.statuses.as_slice() {
+        [] => FailureClass::value_variants(),
+        chosen => chosen,
+    };
+    let query = classes.iter().fold(LogQuery::new(), |query, class| {
+        query.status(match class {
+            FailureClass::ServerError => StatusClass::ServerError,
+            FailureClass::ClientError => StatusClass::ClientError,
+            FailureClass::Redirect => StatusClass::Redirect,
+            FailureClass::Unsent => StatusClass::Unsent,
+        })
+    });
     let in_window = |row: &Delivery| row.created_at().is_some_and(|at| at >= since);
     // One read of the whole log, whose rows name their webhook only by name: unless a few
     // webhooks are named (then theirs alone), or two share a name (the portal allows it,
@@ -256,24 +254,6 @@ fn queued(row: &Delivery, now: SystemTime) -> bool {
         .and_then(crate::api::portal_time)
         .is_some_and(|at| at > now);
     row.is_queued() || retry_pending
-}
-
-/// The status classes `--status` selects; every failure by default.
-fn classes(statuses: &[FailureClass]) -> Vec<StatusClass> {
-    let chosen = if statuses.is_empty() {
-        FailureClass::value_variants()
-    } else {
-        statuses
-    };
-    chosen
-        .iter()
-        .map(|c| match c {
-            FailureClass::ServerError => StatusClass::ServerError,
-            FailureClass::ClientError => StatusClass::ClientError,
-            FailureClass::Redirect => StatusClass::Redirect,
-            FailureClass::Unsent => StatusClass::Unsent,
-        })
-        .collect()
 }
 
 /// The live webhooks `--webhook` names, in list order (all without it). A key no webhook has
@@ -351,8 +331,7 @@ fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
             if found.queued == 1 { "y" } else { "ies" }
         );
     }
-    let requests = found.ids().len().div_ceil(LOG_PAGE as usize);
-    if let Some(note) = rate_note(requests, args.portal.network.max_wait) {
+    if let Some(note) = rate_note(found.requests(), args.portal.network.max_wait) {
         let _ = writeln!(out, "\n  {}", paint(style::WARN, note));
     }
     if found.groups.is_empty() && part.name.is_some() {
@@ -360,8 +339,7 @@ fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
     }
 }
 
-/// Past 5 bulk requests, the portal's limit on the retry path makes the rest wait: say so
-/// before asking, with the budget a wait may take.
+/// Past 5 bulk requests the rest wait (`RETRY_REQUESTS_PER_WINDOW`): said before asking.
 fn rate_note(requests: usize, max_wait: u64) -> Option<String> {
     (requests > RETRY_REQUESTS_PER_WINDOW).then(|| {
         format!(
@@ -376,30 +354,23 @@ fn rate_note(requests: usize, max_wait: u64) -> Option<String> {
 fn summary(run: &Run<Found>, total: usize) -> String {
     let found: Vec<&Found> = run.results().collect();
     let webhooks: usize = found.iter().map(|f| f.groups.len()).sum();
-    let requests: usize = found
-        .iter()
-        .map(|f| f.ids().len().div_ceil(LOG_PAGE as usize))
-        .sum();
+    let requests: usize = found.iter().map(|f| f.requests()).sum();
     let portals = found.iter().filter(|f| !f.groups.is_empty()).count();
-    let on = if run.portals.iter().any(|p| p.name.is_some()) {
-        format!(
-            " on {portals} portal{}",
-            if portals == 1 { "" } else { "s" }
-        )
-    } else {
-        String::new()
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    let on = match run.portals.iter().any(|p| p.name.is_some()) {
+        true => format!(" on {portals} portal{}", s(portals)),
+        false => String::new(),
     };
     format!(
         "Redeliver: {total} failed deliver{} of {webhooks} webhook{}{on}, in {requests} \
          request{}.",
         if total == 1 { "y" } else { "ies" },
-        if webhooks == 1 { "" } else { "s" },
-        if requests == 1 { "" } else { "s" },
+        s(webhooks),
+        s(requests),
     )
 }
 
-/// `#10, #11, #12` as `#10 to #12`: runs of consecutive ids (a bulk redelivery's new rows
-/// usually are one run).
+/// `#10, #11, #12` as `#10 to #12` (a bulk redelivery's new rows usually are one run).
 fn id_runs(ids: &[i32]) -> String {
     let mut runs: Vec<(i32, i32)> = Vec::new();
     for &id in ids {
@@ -438,12 +409,7 @@ fn shown_time(text: &str) -> String {
 }
 
 /// Exit 0 when everything found was resent and every portal read; 1 otherwise.
-fn finish(
-    failed_to_read: usize,
-    portals: usize,
-    not_resent: usize,
-    total: usize,
-) -> Result<ExitCode, Error> {
+fn finish(failed_to_read: usize, portals: usize, not_resent: usize, total: usize) -> Exit {
     if not_resent > 0 {
         return Err(Error::RedeliverFailed {
             failed: not_resent,

@@ -1,17 +1,11 @@
-//! How errors read in a CI log: the message first.
-//!
-//! miette's graphical handler puts a diagnostic's code (`config::invalid`) on a line of its own
-//! above the message, and each related problem under an `Error: config::yaml` line. On a
-//! terminal that header is coloured and easy to skip; in a pipeline log (stderr not a terminal)
-//! it is the first thing a reader or a log search meets, and it says nothing they can act on.
-//! So when stderr is not a terminal, diagnostics are drawn without their codes: every error, and
-//! every problem under it, starts with its own message (`  x the webhook file has 2 problems`).
+//! How errors read in a CI log (stderr not a terminal): the message first. miette puts a
+//! diagnostic's code (`config::invalid`) on a line above it, and each related problem under an
+//! `Error: config::yaml` line: the first thing a log search meets, and nothing to act on.
 
 use std::fmt;
 
 use miette::{Diagnostic, LabeledSpan, ReportHandler, Severity, SourceCode};
 
-/// Wraps the handler that draws diagnostics so that they lead with their messages.
 pub(super) struct MessageFirst<H>(pub H);
 
 impl<H: ReportHandler> ReportHandler for MessageFirst<H> {
@@ -24,8 +18,7 @@ impl<H: ReportHandler> ReportHandler for MessageFirst<H> {
 }
 
 impl<H: ReportHandler> MessageFirst<H> {
-    /// Draws `diagnostic` without its code, then each related problem the same way, separated
-    /// by a blank line (drawn by miette, they would each get an `Error: code` line instead).
+    /// Draws `diagnostic` without its code, then each related problem the same way.
     fn draw(
         &self,
         diagnostic: &dyn Diagnostic,
@@ -42,10 +35,8 @@ impl<H: ReportHandler> MessageFirst<H> {
     }
 }
 
-/// A diagnostic as it is, less its code and its related problems (drawn one by one instead).
-/// `source` is its own source code or, for a related problem without one, its parent's, as
-/// miette would have lent it. No diagnostic of this tool has a URL or a diagnostic source, so
-/// neither is forwarded.
+/// A diagnostic less its code and related problems, with its own source code or its parent's,
+/// as miette would lend it. No diagnostic here has a URL or a diagnostic source to forward.
 struct Uncoded<'a> {
     diagnostic: &'a dyn Diagnostic,
     source: Option<&'a dyn SourceCode>,
@@ -89,14 +80,9 @@ impl Diagnostic for Uncoded<'_> {
 
 /// An error and its causes on one line, for a result that must fit beside its webhook.
 pub(super) fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text = format!("{text}: {cause_text}");
-        }
-        source = cause.source();
-    }
-    text
+    let causes = std::iter::successors(e.source(), |cause| cause.source());
+    causes.fold(e.to_string(), |text, cause| match cause.to_string() {
+        cause if text.contains(&cause) => text,
+        cause => format!("{text}: {cause}"),
+    })
 }

@@ -1,17 +1,6 @@
-//! Two entries of a `portals:` file that are one portal under two host names (`localhost` and
-//! `127.0.0.1`, a DNS alias): each plans the other's webhooks as unmanaged, so with `--prune`
-//! each deletes what the other manages, on every second run, and each run exits 0. Refused
-//! before any write (and by `plan` too) once every portal has been listed.
-//!
-//! A webhook is the same when its id, name, uri, creation time (`createdOn`) and creator
-//! (`createdBy.id`) are: ids are per installation, the creation time is set once by the portal,
-//! and the creator's id is random per user, so two portals' owners differ. The creator matters
-//! because the portal may store the time only to the second: one `apply` creating the same
-//! shared entry on two fresh installations gives each webhook the same id, name, uri and
-//! second, and only the creator tells them apart. A webhook without a creation time is never
-//! called the same: nothing would tell it from a look-alike. Two portals restored from one
-//! backup share their users' ids too, and are refused; `--portal NAME` plans them one at a
-//! time.
+//! Two entries of a `portals:` file that are one portal under two host names, each planning
+//! the other's webhooks as unmanaged: refused once every portal has been listed, before any
+//! write (docs/portals.md, "One portal listed twice", says what makes a webhook the same).
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,37 +8,29 @@ use crate::Error;
 use crate::api::LiveWebhook;
 use crate::render;
 
-/// What tells one webhook from another across portals; `None` without a creation time.
+/// What tells one webhook from another across portals (the creator tells two fresh portals
+/// given one entry in the same second); `None` without a creation time.
 fn sighting(w: &LiveWebhook) -> Option<(i32, &str, &str, &str, Option<&str>)> {
     let created_on = w.created_on.as_deref()?;
     Some((w.id, &w.name, &w.uri, created_on, w.created_by.as_deref()))
 }
 
-/// One listed portal of the run: its name, its URL, and what it listed.
-pub(super) struct Listed<'a> {
-    pub name: &'a str,
-    pub url: &'a str,
-    pub seen: &'a [LiveWebhook],
-}
-
-/// Refuses the first pair of `portals` (in file order) that list the same webhook, naming the
-/// first webhook (by id) they share. Each webhook is hashed once, with the first portal that
-/// listed it: comparing every portal with every earlier one was 10 million hashes, over a
-/// second of CPU, for a fleet of 1,000 portals of 20 webhooks.
-pub(super) fn check(portals: &[Listed<'_>]) -> Result<(), Error> {
+/// Refuses the first pair of `portals` (name, URL, what it listed; in file order) that list the
+/// same webhook, naming the first webhook (by id) they share. Each webhook is hashed once, with
+/// the first portal that listed it (docs/performance.md: comparing every pair took seconds).
+pub(super) fn check(portals: &[(&str, &str, &[LiveWebhook])]) -> Result<(), Error> {
     let mut first_seen = HashMap::new();
     for (at, later) in portals.iter().enumerate() {
-        let sightings = || later.seen.iter().filter_map(sighting);
+        let sightings = || later.2.iter().filter_map(sighting);
         let earliest = sightings()
             .filter_map(|s| first_seen.get(&s).copied())
             .min();
         if let Some(earlier) = earliest.map(|i: usize| &portals[i]) {
             let seen: HashSet<_> = sightings().collect();
             let shared = |w: &&LiveWebhook| sighting(w).is_some_and(|s| seen.contains(&s));
-            if let Some(webhook) = earlier.seen.iter().find(shared) {
-                let entry = |p: &Listed<'_>| {
-                    format!("`{}` ({})", render::plain(p.name), render::plain(p.url))
-                };
+            if let Some(webhook) = earlier.2.iter().find(shared) {
+                let entry =
+                    |&(name, url, _)| format!("`{}` ({})", render::plain(name), render::plain(url));
                 return Err(Error::SamePortalTwice {
                     first: entry(earlier),
                     second: entry(later),
@@ -76,14 +57,10 @@ mod tests {
     }
 
     fn refused(a: &[LiveWebhook], b: &[LiveWebhook], c: &[LiveWebhook]) -> Option<String> {
-        let listed: Vec<Listed<'_>> = ["a", "b", "c"]
-            .iter()
+        let listed: Vec<_> = ["a", "b", "c"]
+            .into_iter()
             .zip([a, b, c])
-            .map(|(name, seen)| Listed {
-                name,
-                url: "https://p.example.com",
-                seen,
-            })
+            .map(|(name, seen)| (name, "https://p.example.com", seen))
             .collect();
         check(&listed).err().map(|e| e.to_string())
     }

@@ -1,9 +1,7 @@
-//! A saved plan on disk: `plan --out` writes it atomically, `apply FILE` reads it with bounds.
-//!
-//! Reading: only a regular file of at most `MAX_PLAN_BYTES`, checked before anything is read,
-//! so a FIFO, a device such as `/dev/zero`, a directory or a huge file is refused at once
-//! instead of hanging or filling memory. Writing: atomically (`atomic`), and only over a saved
-//! plan, so `--out webhooks.yaml` cannot destroy the config.
+//! A saved plan on disk (docs/plans.md, "Saved plans"): `plan --out` writes it atomically and
+//! only over a saved plan, so `--out webhooks.yaml` cannot destroy the config; `apply FILE`
+//! reads only a regular file of at most `MAX_PLAN_BYTES`, so a FIFO, `/dev/zero` or a huge file
+//! is refused at once instead of hanging or filling memory.
 
 use std::fs;
 use std::path::Path;
@@ -11,8 +9,7 @@ use std::path::Path;
 use super::atomic::{self, Existing};
 use crate::Error;
 use crate::bounded_read::{self, ReadError};
-use crate::config::Document;
-use crate::plan::saved::{self, SavedPlanError, SavedPortal};
+use crate::plan::saved::{self, SavedPlanError};
 
 /// The largest saved plan `apply` reads. Measured: 5,000 updates of webhooks that list every
 /// event by name take 12.9 MB (about 2.6 KB a change, most of it the two trigger lists;
@@ -20,23 +17,14 @@ use crate::plan::saved::{self, SavedPlanError, SavedPortal};
 /// for longer names, uris and failure excerpts, and is still read in a blink.
 pub(super) const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A saved plan's text, read but not yet checked against the config file.
+/// A saved plan's text, read but not yet checked against the config file (`saved::read`).
 pub(super) struct Loaded {
-    text: String,
-    shown: String,
+    pub text: String,
+    pub shown: String,
     pub digest: String,
 }
 
-impl Loaded {
-    /// The plan's parts, refused unless it was made from `document`, whose URLs and variables
-    /// it is read with.
-    pub(super) fn parts(&self, document: &Document) -> Result<Vec<SavedPortal>, Error> {
-        Ok(saved::read(&self.text, &self.shown, document)?)
-    }
-}
-
-/// Reads the saved plan at `path`, refusing it unless its SHA-256 is `expect_digest` (when
-/// given).
+/// Reads the saved plan at `path`, refusing it unless its SHA-256 is `expect_digest`, if any.
 pub(super) fn load(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, Error> {
     let shown = path.display().to_string();
     let refuse = |reason: String| Error::PlanFile {

@@ -1,13 +1,12 @@
-//! `show PLAN_FILE`: a saved plan as `apply PLAN_FILE` would show it, what only the config file
-//! decides (each portal's URL, the variables `apply` reads, the file's SHA-256) and the plan's
-//! SHA-256 (docs/plans.md, "Saved plans"). Offline by design: no portal, no key, no network.
-//! Both files are read by the loaders `apply` uses, so what `apply` would refuse is refused
-//! here too; only staleness is left to `apply`, which needs the portal to know it.
+//! `show PLAN_FILE` (docs/plans.md, "Saved plans"): a saved plan as `apply PLAN_FILE` would
+//! show it, with what only the config file decides and both digests. Offline: no portal, no key.
+//! Both files are read by `apply`'s loaders, so what `apply` would refuse is refused here too;
+//! only staleness needs the portal.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{Output, saved_file};
+use super::{Exit, Output, saved_file};
 use crate::Error;
 use crate::api::PortalUrl;
 use crate::cli::ShowArgs;
@@ -16,11 +15,11 @@ use crate::render::{self, Binding, BoundPortal, Format, style};
 use crate::run::{Part, Run};
 use crate::settings::KEY_VAR;
 
-pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
     let path = &args.saved_plan;
     let loaded = saved_file::load(path, None)?;
     let document = super::load_config(&args.file.file, out.err())?;
-    let (saved, digest) = (loaded.parts(&document)?, loaded.digest);
+    let saved = saved::read(&loaded.text, &loaded.shown, &document)?;
     let mut portals = Vec::with_capacity(saved.len());
     for part in &saved {
         // Nothing is read or sent for a portal that failed: its section says so.
@@ -67,9 +66,10 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
     };
     let shown = render::render(&run, args.format, style::stdout_colored());
     let _ = write!(out, "{shown}");
-    let command = saved_file::apply_command(path, &digest, &args.file.file);
+    let digest = &loaded.digest;
+    let command = saved_file::apply_command(path, digest, &args.file.file);
     let footer =
-        render::saved_plan_footer(args.format, &path.display().to_string(), &digest, &command);
+        render::saved_plan_footer(args.format, &path.display().to_string(), digest, &command);
     if args.format == Format::Json {
         // stdout stays the one JSON document `plan --format json` prints.
         out.err().note(binding.trim_end_matches('\n'));

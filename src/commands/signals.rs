@@ -1,13 +1,11 @@
 //! SIGINT, SIGTERM and SIGHUP (docs/faults-and-security.md, "Interruption"): before the first
-//! write a signal ends the process at once (130, 143, 129), nothing written; once writes start,
-//! the first throws the run's stop switch (`Halt`) so those in flight finish and are reported,
-//! and a second exits at once, after naming the writes that may be in flight.
+//! write a signal exits at once (130, 143, 129); once writes start, the first stops the run
+//! (`Halt`) so the writes in flight finish and are reported, and a second exits at once.
 //!
-//! The one watcher is a thread started before the command runs, on its own small runtime: the
-//! command's runtime does not run while the main thread is blocked reading the confirmation,
-//! and that read is restarted after a signal's handler runs, so only an exit from another
-//! thread ends it. SIGHUP is handled as SIGTERM: its default action would end the process
-//! silently between a create and its follow-up call (issue 19).
+//! The watcher is a thread with its own runtime: the command's runtime does not run while the
+//! main thread reads the confirmation, which only an exit from another thread ends. SIGHUP is
+//! handled as SIGTERM: its default would end the process silently between a create and its
+//! follow-up call (issue 19).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
@@ -25,17 +23,13 @@ struct Watch {
     printer: Printer,
     /// Set when the first write may start; from then on a first signal stops gracefully.
     writing: AtomicBool,
-    /// How to find out what became of the writes a second signal cuts off, as the command
-    /// that writes knows it: `plan` for webhooks, `status` for resent deliveries.
+    /// How to find out what became of the writes a second signal cuts off.
     check: OnceLock<&'static str>,
 }
 
 /// Starts the watcher; returns once its handlers are in place, so no signal after this call
-/// gets the default (silent) death. Later calls do nothing.
+/// gets the default (silent) death.
 pub(super) fn install(printer: Printer) -> Result<(), Error> {
-    if WATCH.get().is_some() {
-        return Ok(());
-    }
     let watch = WATCH.get_or_init(|| Watch {
         halt: Halt::new(),
         printer,
@@ -45,7 +39,11 @@ pub(super) fn install(printer: Printer) -> Result<(), Error> {
     let (ready, started) = mpsc::channel();
     std::thread::Builder::new()
         .name("signals".into())
-        .spawn(move || run(watch, &ready))
+        .spawn(move || {
+            if let Err(e) = run(watch, &ready) {
+                let _ = ready.send(Err(e));
+            }
+        })
         .map_err(Error::Signals)?;
     started
         .recv()
@@ -53,7 +51,6 @@ pub(super) fn install(printer: Printer) -> Result<(), Error> {
         .map_err(Error::Signals)
 }
 
-/// The run's stop switch: the watcher's once installed.
 pub(super) fn halt() -> Arc<Halt> {
     WATCH.get().map_or_else(Halt::new, |w| Arc::clone(&w.halt))
 }
@@ -62,8 +59,7 @@ pub(super) fn halt() -> Arc<Halt> {
 pub(super) const PLAN_CHECK: &str = "run plan to see where the portal stands";
 
 /// Called right before the first write may start: from now on a signal lets the writes in
-/// flight finish instead of ending the process. `check` completes "These writes ... may or
-/// may not have been carried out (...)" after a second signal.
+/// flight finish. `check` says how to see what became of them after a second signal.
 pub(super) fn writes_start(check: &'static str) {
     if let Some(watch) = WATCH.get() {
         let _ = watch.check.set(check);
@@ -71,29 +67,15 @@ pub(super) fn writes_start(check: &'static str) {
     }
 }
 
-fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+/// Watches until the process ends; an error is one of setting up, before `ready` is told.
+fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
-        }
-    };
+        .build()?;
     runtime.block_on(async {
-        let (mut interrupt, mut terminate, mut hangup) = match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) {
-            (Ok(i), Ok(t), Ok(h)) => (i, t, h),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                let _ = ready.send(Err(e));
-                return;
-            }
-        };
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut hangup = signal(SignalKind::hangup())?;
         let _ = ready.send(Ok(()));
         let mut first = true;
         loop {
@@ -101,12 +83,12 @@ fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) {
                 Some(()) = interrupt.recv() => ("SIGINT", 130),
                 Some(()) = terminate.recv() => ("SIGTERM", 143),
                 Some(()) = hangup.recv() => ("SIGHUP", 129),
-                else => return,
+                else => return Ok(()),
             };
             received(watch, name, exit_code, first);
             first = false;
         }
-    });
+    })
 }
 
 fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {

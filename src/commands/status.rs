@@ -6,18 +6,14 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use super::{Output, Session, portals, verified};
+use super::{Exit, Output, Session, portals, verified};
 use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::cli::StatusArgs;
 use crate::config::{Config, SecretRef};
 use crate::health::{self, Report, WebhookHealth};
 use crate::{Error, render};
 
-pub(super) fn run(
-    args: &StatusArgs,
-    session: &Session,
-    out: &mut Output,
-) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &StatusArgs, session: &Session, out: &mut Output) -> Exit {
     let document = session.load(&args.file.file, false)?;
     let now = crate::settings::now();
     let start = now
@@ -66,10 +62,7 @@ async fn portal_health(
         let entry = entry.map(|i| &config.webhooks[i]);
         webhook_health(client, w, entry, now, start)
     });
-    super::in_file_order(jobs, verified::LOG_READS)
-        .await
-        .into_iter()
-        .collect()
+    super::in_file_order(jobs, verified::LOG_READS).await
 }
 
 async fn webhook_health(
@@ -82,9 +75,7 @@ async fn webhook_health(
     let mut newest = None;
     let rows = client
         .log_while(&LogQuery::new().webhook(live.id), |row| {
-            if newest.is_none() {
-                newest = Some(row.clone());
-            }
+            newest.get_or_insert_with(|| row.clone());
             row.created_at().is_some_and(|at| at >= start)
         })
         .await?;

@@ -4,14 +4,15 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use super::Exit;
 use crate::cli::ValidateArgs;
+use crate::config;
 use crate::config::Problem;
 use crate::render::{PortalCount, Valid, render_problems};
-use crate::{Error, config};
 
 /// The exit code is the verdict. stdout repeats it in the chosen format; the diagnostics on
 /// stderr are the same in every format, so a CI log shows the snippets either way.
-pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Exit {
     let path = &args.file.file;
     let name = path.display().to_string();
     match config::load_document(path) {

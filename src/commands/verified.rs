@@ -1,8 +1,6 @@
-//! The file's secrets against the delivery log, for `status` and `plan --verify-secrets`: a
-//! secret read from the file (an unset variable is a reason, never an error), each managed
-//! webhook's latest signed delivery compared with it, and the bound on how many webhooks'
-//! logs one portal's client reads at once. Secrets stay in `SecretString`s and are only
-//! compared (`health::check_secret`); a verdict holds neither a secret nor a signature.
+//! The file's secrets against the delivery log, for `status` and `plan --verify-secrets`.
+//! Secrets stay in `SecretString`s and are only compared (`health::check_secret`); a verdict
+//! holds neither a secret nor a signature.
 
 use crate::Error;
 use crate::api::{Client, LiveWebhook, LogQuery};
@@ -16,25 +14,18 @@ use crate::plan::SecretChecked;
 pub(super) const LOG_READS: u16 = 16;
 
 /// `plan --verify-secrets`: the file's secret of every managed webhook whose entry sets one,
-/// checked against the newest signed row of the latest page of 10 of its log, `LOG_READS`
-/// webhooks at a time.
+/// checked against the newest signed row of the latest 10 of its log.
 pub(super) async fn secrets_checked(
     client: &Client,
     config: &Config,
     live: &[LiveWebhook],
 ) -> Result<Vec<SecretChecked>, Error> {
     let managing = crate::plan::managing_entries(config, live)?;
-    let jobs = live
-        .iter()
-        .zip(&managing)
-        .filter_map(|(w, entry)| {
-            let secret = config.webhooks[(*entry)?].secret.as_ref()?;
-            Some((w, secret))
-        })
-        .map(|(w, secret)| async move {
-            let rows = client
-                .log_newest(&LogQuery::new().webhook(w.id), 10)
-                .await?;
+    let jobs = live.iter().zip(&managing).filter_map(|(w, entry)| {
+        let secret = config.webhooks[(*entry)?].secret.as_ref()?;
+        Some(async move {
+            let query = LogQuery::new().webhook(w.id);
+            let rows = client.log_newest(&query, 10).await?;
             let check = health::check_secret(&file_secret(secret), &rows, None);
             Ok::<_, Error>(SecretChecked {
                 id: w.id,
@@ -42,11 +33,9 @@ pub(super) async fn secrets_checked(
                 verdict: check.verdict().to_string(),
                 detail: health::detail(&check, secret.var()),
             })
-        });
-    super::in_file_order(jobs, LOG_READS)
-        .await
-        .into_iter()
-        .collect()
+        })
+    });
+    super::in_file_order(jobs, LOG_READS).await
 }
 
 /// The file's secret, or why it cannot be compared: never an error in `status`.

@@ -1,24 +1,21 @@
-//! `verify-signature`: whether a delivery's `x-docspace-signature-256` value is the signature of
-//! a body with a secret, for people writing a receiver. Offline.
-//!
-//! The verdict is one line on stderr and the exit code (0 matches; 1 differs, is malformed, or
-//! an error); stdout stays empty. The line names the variable and counts the body's bytes, so a
-//! body changed on the way (a newline added when saving it) can be seen, and never shows the
-//! secret, the signature given or the one computed (`signature` keeps that invariant).
+//! `verify-signature` (docs/delivery-health.md): whether a signature is a body's with a secret,
+//! offline. The verdict is one line on stderr and the exit code; the line names the variable
+//! and counts the body's bytes (a newline added when saving it shows), and never shows the
+//! secret or a signature (`signature` keeps that invariant).
 
 use std::fs::File;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::Output;
+use super::{Exit, Output};
 use crate::Error;
 use crate::bounded_read::{self, ReadError};
 use crate::cli::VerifySignatureArgs;
 use crate::settings;
 use crate::signature::{self, Verdict};
 
-pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Exit {
     let secret = settings::webhook_secret(&args.secret_env)?;
     let (body, from) = read_body(args.body_file.as_deref())?;
     let var = &args.secret_env;
@@ -53,13 +50,12 @@ pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Result<ExitCo
     }
 }
 
-/// The most of a body that is read: a delivery's body is an event and the entry it is about, a
-/// few kilobytes; the limit keeps a wrong path (a disk image, `/dev/zero`) from filling memory.
+/// A delivery's body is a few kilobytes; the limit keeps a wrong path (`/dev/zero`) from
+/// filling memory.
 const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The body's exact bytes, from the file or stdin, and where they came from (`of PATH`,
-/// `read from stdin`). A terminal on stdin is refused rather than waited on: a body typed there
-/// is not the one received. A pipe is read as a file is (`--body-file <(...)`).
+/// The body's exact bytes, and where they came from (`of PATH`, `read from stdin`). A terminal
+/// on stdin is refused rather than waited on: a body typed there is not the one received.
 fn read_body(path: Option<&Path>) -> Result<(Vec<u8>, String), Error> {
     let (read, path, from) = match path {
         Some(path) => {
