@@ -129,10 +129,6 @@ impl WebhookHealth {
             || (self.health == Health::Disabled && !self.disabled_by_file)
             || matches!(self.secret, Some(SecretCheck::Differs { .. }))
     }
-
-    pub fn delivered(&self) -> usize {
-        self.deliveries.values().sum()
-    }
 }
 
 /// The health of a run's portals over one window.
@@ -173,7 +169,7 @@ pub fn assess(
     let failures = sent.iter().filter(failed).count();
     let latest_failure = sent.iter().find(failed).map(|r| FailureSeen {
         delivery: r.id,
-        at: shown_time(r.created_at(), &r.creation_time),
+        at: (r.created_at()).map_or_else(|| crate::render::plain(&r.creation_time), utc),
         status: r.status,
         // Scrubbed text is one line with nothing left to escape (`redact::clean`).
         excerpt: Redactor::registered().shown(r.response_payload.as_deref().unwrap_or(""), EXCERPT),
@@ -222,63 +218,42 @@ pub fn check_secret(
     rows: &[Delivery],
     newest: Option<&Delivery>,
 ) -> SecretCheck {
+    let unverifiable = |reason: &str| SecretCheck::Unverifiable {
+        reason: reason.into(),
+    };
     let secret = match secret {
         Ok(secret) => secret,
-        Err(reason) => {
-            return SecretCheck::Unverifiable {
-                reason: reason.clone(),
-            };
-        }
+        Err(reason) => return unverifiable(reason),
     };
     let signed = rows
         .iter()
         .chain(newest)
         .find_map(|r| Some((r, r.signature()?, r.request_payload.as_deref()?)));
     let Some((row, signature, body)) = signed else {
-        let reason = if rows.is_empty() && newest.is_none() {
+        return unverifiable(if rows.is_empty() && newest.is_none() {
             "no delivery in the log"
         } else {
             "no signature recorded on the latest delivery"
-        };
-        return SecretCheck::Unverifiable {
-            reason: reason.into(),
-        };
+        });
     };
-    let at = row.created_at().map(utc);
+    let (delivery, at) = (row.id, row.created_at().map(utc));
     match verify(secret, body.as_bytes(), &signature) {
-        Verdict::Matches => SecretCheck::Verified {
-            delivery: row.id,
-            at,
-        },
-        Verdict::Differs => SecretCheck::Differs {
-            delivery: row.id,
-            at,
-        },
-        Verdict::Malformed(_) => SecretCheck::Unverifiable {
-            reason: format!(
-                "the signature recorded on delivery #{} is malformed",
-                row.id
-            ),
-        },
+        Verdict::Matches => SecretCheck::Verified { delivery, at },
+        Verdict::Differs => SecretCheck::Differs { delivery, at },
+        Verdict::Malformed(_) => unverifiable(&format!(
+            "the signature recorded on delivery #{delivery} is malformed"
+        )),
     }
 }
 
 /// What a verdict rests on, as one clause: `var` names the file's secret (`None`: a literal).
 pub fn detail(check: &SecretCheck, var: Option<&str>) -> String {
+    let (delivery, at, other) = match check {
+        SecretCheck::Verified { delivery, at } => (delivery, at, ""),
+        SecretCheck::Differs { delivery, at } => (delivery, at, "another secret than "),
+        SecretCheck::Unverifiable { reason } => return reason.clone(),
+    };
+    let at = at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
     let from = var.unwrap_or("the file's secretKey");
-    let at = |at: &Option<String>| at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
-    match check {
-        SecretCheck::Verified { delivery, at: when } => {
-            format!("delivery #{delivery}{} was signed with {from}", at(when))
-        }
-        SecretCheck::Differs { delivery, at: when } => format!(
-            "delivery #{delivery}{} was signed with another secret than {from}",
-            at(when)
-        ),
-        SecretCheck::Unverifiable { reason } => reason.clone(),
-    }
-}
-
-fn shown_time(at: Option<SystemTime>, written: &str) -> String {
-    at.map_or_else(|| crate::render::plain(written), utc)
+    format!("delivery #{delivery}{at} was signed with {other}{from}")
 }

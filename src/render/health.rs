@@ -66,7 +66,7 @@ fn label(w: &WebhookHealth) -> String {
 
 /// `3: 2 2xx, 1 5xx (1 failed)`, or `none`.
 fn counts(w: &WebhookHealth) -> String {
-    let total = w.delivered();
+    let total: usize = w.deliveries.values().sum();
     if total == 0 {
         return "none".into();
     }
