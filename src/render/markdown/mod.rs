@@ -8,10 +8,8 @@
 //!   in it, so names, uris and excerpts cannot open HTML, links, mentions or issue references.
 //!   Inside a fence every line starts with a fixed marker and a fixed key, and the fence is
 //!   longer than any backtick run in the block anyway.
-//! - Bounded: the result is shorter than [`MAX_MARKDOWN_LEN`] bytes (so characters), below
-//!   GitHub's 65,536-character comment limit. Change blocks that do not fit are left out whole,
-//!   and a line says how many and where to see the full plan.
-//! - No ANSI escapes.
+//! - Bounded: shorter than [`MAX_MARKDOWN_LEN`] bytes (so characters), below GitHub's 65,536
+//!   characters; change blocks that do not fit are left out whole, and a line says so.
 
 mod portals;
 
@@ -67,9 +65,7 @@ pub(super) fn body(plan: &Plan, limit: usize) -> String {
     out.push_str(&notes_section(plan));
     let unmanaged = unmanaged_section(plan);
 
-    let room = limit
-        .saturating_sub(out.len() + unmanaged.len() + RESERVED)
-        .saturating_sub(1);
+    let room = limit.saturating_sub(out.len() + unmanaged.len() + RESERVED + 1);
     // Deletes first and never folded: they are what a reviewer must not miss.
     let (deletes, others): (Vec<&Change>, Vec<&Change>) = plan
         .changes
@@ -263,10 +259,7 @@ pub(super) fn truncated(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();
     }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = (0..=max).rfind(|&i| s.is_char_boundary(i)).unwrap_or(0);
     format!("{}…", &s[..end])
 }
 
