@@ -12,7 +12,7 @@ use crate::Error;
 use crate::api::PortalUrl;
 use crate::cli::ShowArgs;
 use crate::plan::saved;
-use crate::render::{self, Binding, BoundPortal, Format, style};
+use crate::render::{self, BoundPortal, Format, style};
 use crate::run::{Part, Run};
 use crate::settings::KEY_VAR;
 
@@ -43,11 +43,9 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Result<ExitCode, Error> 
     let config_digest = saved::config_digest(&document);
     let binding = render::saved_plan_binding(
         args.format,
-        &Binding {
-            config: document.source().name(),
-            config_digest: &config_digest,
-            portals,
-        },
+        document.source().name(),
+        &config_digest,
+        &portals,
     );
     let run = Run {
         portals: (saved.iter())

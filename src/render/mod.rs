@@ -58,7 +58,7 @@ pub fn render(run: &Run<Plan>, format: Format, color: bool) -> String {
     }
 }
 
-pub use binding::{Binding, BoundPortal, saved_plan_binding};
+pub use binding::{BoundPortal, saved_plan_binding};
 
 /// What `show` prints after a saved plan: its path, its SHA-256 and the command line that
 /// applies exactly it. Text for `Json` too (its stdout stays one document, so this goes to
