@@ -1,12 +1,9 @@
 //! Whether a portal's webhooks deliver (`status`), and whether the portal signs with the
-//! file's secret (`status`, `plan --verify-secrets`): pure functions of the live list, the
-//! delivery log read for a window, the file's secret and the time. No I/O.
-//!
-//! Invariants: health never reads the list item's `status`, which is not the latest delivery
-//! (docs/docspace-api.md §6); a delivery still queued (status 0, nothing sent yet) is counted
-//! as unsent but is neither a failure nor the latest delivery; the secret and the signatures
-//! are only ever compared (`signature::verify`), never kept in a report, so nothing here can
-//! show them; the receiver's answer is shown only redacted, escaped and cut to one short line.
+//! file's secret (`status`, `plan --verify-secrets`), as docs/delivery-health.md defines them:
+//! pure functions of the live list, the delivery log of a window, the file's secret and the
+//! time. The list item's `status` is never read: it is not the latest delivery (§6 of
+//! docs/docspace-api.md). The secret and the signatures are only ever compared, never kept in a
+//! report, so nothing here can show them; a receiver's answer only redacted and escaped.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -164,6 +161,7 @@ pub fn assess(
     for row in rows {
         *deliveries.entry(row.class().to_string()).or_default() += 1;
     }
+    // A queued delivery (nothing sent yet) is unsent, but neither a failure nor the latest.
     let sent: Vec<&Delivery> = rows.iter().filter(|r| !r.is_queued()).collect();
     let failed = |r: &&&Delivery| r.class() != StatusClass::Success;
     let failures = sent.iter().filter(failed).count();

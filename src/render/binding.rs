@@ -1,8 +1,6 @@
 //! What `show` prints of a saved plan beyond its changes: what only the reviewed config file
-//! decides, so a reviewer can check where every key goes. The file it is bound to (its
-//! SHA-256), and per portal its name, its URL (the punycode form and the look-alike warning
-//! where the host is not ASCII, as `plan` gives them for uris), the variable of its key and
-//! every variable `apply` reads. URLs are shown with their credentials masked (`plain`).
+//! decides, so a reviewer can check where every key goes (docs/plans.md, "Saved plans"). URLs
+//! are shown with their credentials masked (`plain`).
 
 use std::fmt::Write;
 

@@ -1,10 +1,7 @@
-//! `export`: the live webhooks as a config file, to adopt a portal that already has webhooks.
-//!
-//! The output is valid input and describes the portal exactly: `plan --prune` of it shows no
-//! changes (a test holds it to that). Every string is written as a double-quoted scalar, which
-//! YAML reads back verbatim whatever it contains, so a name like `123` or `yes: no` stays a
-//! name; characters that cannot stand raw in YAML or would garble a terminal are escaped
-//! (`quote`). Secrets cannot be exported: the API never returns them.
+//! `export`: the live webhooks as a config file (docs/adopting.md). The output is valid input
+//! and describes the portal exactly: `plan --prune` of it shows no changes (a test holds it to
+//! that). Every string is a double-quoted scalar, which YAML reads back verbatim, so a name
+//! like `123` or `yes: no` stays a name.
 
 use std::collections::HashMap;
 use std::fmt::Write;

@@ -42,7 +42,7 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
         lines.push(format!(
             "Secrets are not compared (the portal never returns them): this plan does not send \
              the secretKey the file sets for {}. {} sends {them}.",
-            listed(names, NAMES_SHOWN),
+            listed(&names, NAMES_SHOWN),
             wrap("apply --rotate-secrets")
         ));
     }
@@ -61,7 +61,7 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
     let vars = plan.secrets_needed();
     if !vars.is_empty() {
         let vars: Vec<String> = vars.into_iter().map(|v| wrap(&plain(v))).collect();
-        lines.push(format!("Apply will read: {}", listed(vars, VARS_SHOWN)));
+        lines.push(format!("Apply will read: {}", listed(&vars, VARS_SHOWN)));
     }
     lines
 }
@@ -146,12 +146,10 @@ fn last_failure(failure: &LastFailure, wrap: Wrap) -> String {
 }
 
 /// `a, b, c and 4 more`: at most `max` items, the rest counted.
-fn listed(items: Vec<String>, max: usize) -> String {
-    let more = items.len().saturating_sub(max);
-    let shown: Vec<String> = items.into_iter().take(max).collect();
-    if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
-    } else {
-        shown.join(", ")
+fn listed(items: &[String], max: usize) -> String {
+    let shown = items[..items.len().min(max)].join(", ");
+    match items.len().saturating_sub(max) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
     }
 }

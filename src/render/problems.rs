@@ -1,10 +1,7 @@
-//! The file's problems for machines: one JSON document (`validate --format json`, and `plan`'s
-//! file problems with `--format json`), or GitHub workflow commands (`--format github`,
-//! `plan --problems github`), which GitHub shows as annotations on the lines of a pull
-//! request's diff.
-//!
-//! Pure functions of the `Reported` problems, whose words are the diagnostics' own (masked, see
-//! `config::Reported`): these reports hold nothing a diagnostic would not show.
+//! The file's problems for machines: one JSON document or GitHub workflow commands
+//! (docs/plans.md, "Problems in the file"). Pure functions of the `Reported` problems, whose
+//! words are the diagnostics' own (masked, see `config::Reported`): these reports hold nothing
+//! a diagnostic would not show.
 
 use std::fmt::Write;
 

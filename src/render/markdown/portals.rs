@@ -1,10 +1,7 @@
-//! The plans of a `portals:` file as Markdown: a summary table with a row per portal, then a
-//! section per portal with its plan as `render_markdown` shows it. docs/plans.md describes the
-//! layout and how it stays under [`MAX_MARKDOWN_LEN`] (rows cut shorter by [`LEVELS`], then
-//! left out; sections cut as a plan is, then left out): a delete is always shown or counted.
-//!
-//! Inert as `render_markdown` is; in a table cell a user string's pipes are escaped too (GFM
-//! splits cells on `|` even inside a code span, and unescapes `\|` there).
+//! The plans of a `portals:` file as Markdown: a summary table, then a section per portal
+//! (docs/plans.md, "Several portals"). Under [`MAX_MARKDOWN_LEN`], a delete always shown or
+//! counted. Inert as `render_markdown` is; in a table cell a user string's pipes are escaped
+//! too (GFM splits cells on `|` even inside a code span, and unescapes `\|` there).
 
 use std::fmt::Write;
 
