@@ -48,12 +48,8 @@ fn body(plan: &Plan, color: bool) -> String {
     if !plan.unmanaged.is_empty() {
         out.push_str("\nUnmanaged (on the portal, not in the file; left alone):\n");
         for u in &plan.unmanaged {
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                paint(style::DIM, format!("#{}", u.id)),
-                quoted(&u.name)
-            );
+            let id = paint(style::DIM, format!("#{}", u.id));
+            let _ = writeln!(out, "  {id} {}", quoted(&u.name));
         }
     }
     let notes = notes::plan_notes(plan, &|s| s.to_string());
@@ -72,10 +68,7 @@ fn body(plan: &Plan, color: bool) -> String {
 /// `body`, then its error, as docs/plans.md shows), then `Run::total_line`.
 pub(super) fn render_portals(fleet: &Run<Plan>, color: bool) -> String {
     let mut out = String::new();
-    for (i, portal) in fleet.portals.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+    for portal in &fleet.portals {
         let heading = portal_heading(portal.name.as_deref(), &portal.portal);
         let _ = writeln!(out, "{}", paint(style::BOLD, heading));
         match &portal.result {
@@ -87,8 +80,6 @@ pub(super) fn render_portals(fleet: &Run<Plan>, color: bool) -> String {
             let line = format!("Error: {}", message(error));
             let _ = writeln!(out, "{}", paint(style::FAILED, line));
         }
-    }
-    if !out.is_empty() {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", paint(style::BOLD, fleet.total_line()));
@@ -111,13 +102,8 @@ fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
         Action::Delete => ("-", "delete", style::DELETE),
     };
     let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "  {}{} {}",
-        paint(tone.bold(), format!("{sigil} {verb}")),
-        id,
-        quoted(&change.name)
-    );
+    let verb = paint(tone.bold(), format!("{sigil} {verb}"));
+    let _ = writeln!(out, "  {verb}{id} {}", quoted(&change.name));
     for (warning, sentences) in notes::change_notes(plan, change, &|s| s.to_string()) {
         for line in sentences {
             let line = if warning {
