@@ -44,11 +44,8 @@ const SEE_FULL_PLAN: &str =
 const PORTAL_MAX: usize = 300;
 
 pub fn render_markdown(plan: &Plan) -> String {
-    let out = format!(
-        "**{}** Portal: {}\n",
-        plan.summary(),
-        code(&portal(&plan.portal))
-    );
+    let url = code(&portal(&plan.portal));
+    let out = format!("**{}** Portal: {url}\n", plan.summary());
     let limit = MAX_MARKDOWN_LEN.saturating_sub(out.len());
     out + &body(plan, limit)
 }
@@ -90,11 +87,8 @@ pub(super) fn body(plan: &Plan, limit: usize) -> String {
 
     out.push_str(&open);
     if fold {
-        let _ = writeln!(
-            out,
-            "\n<details><summary>{} creates and updates</summary>",
-            others.len()
-        );
+        let n = others.len();
+        let _ = writeln!(out, "\n<details><summary>{n} creates and updates</summary>");
         out.push_str(&folded);
         let _ = writeln!(out, "\n</details>");
     }

@@ -58,11 +58,8 @@ const LEVELS: [Level; 4] = [
 
 pub(in crate::render) fn render_portals(fleet: &Run<Plan>) -> String {
     let n = fleet.portals.len();
-    let mut out = format!(
-        "## Plan of {n} portal{}\n\n**{}**\n",
-        if n == 1 { "" } else { "s" },
-        fleet.total_line()
-    );
+    let s = if n == 1 { "" } else { "s" };
+    let mut out = format!("## Plan of {n} portal{s}\n\n**{}**\n", fleet.total_line());
     let budget = MAX_MARKDOWN_LEN.saturating_sub(out.len() + RESERVED);
     out.push_str(&summary_table(fleet, budget));
 
@@ -93,13 +90,9 @@ fn section(portal: &Part<Plan>, room: usize) -> Option<String> {
         name(portal, NAME_MAX),
         code(&super::portal(&portal.portal))
     );
-    let error = portal
-        .error
-        .as_deref()
-        .map(|e| {
-            let shown = truncated(&message(e), ERROR_MAX);
-            format!("\n**Error:** {}\n", code(&shown))
-        })
+    let error = (portal.error.as_deref()).map(|e| code(&truncated(&message(e), ERROR_MAX)));
+    let error = error
+        .map(|e| format!("\n**Error:** {e}\n"))
         .unwrap_or_default();
     let body = match &portal.result {
         None => String::new(),
