@@ -23,7 +23,7 @@ pub const AT_RISK_AFTER: Duration = Duration::from_secs(24 * 3600);
 const EXCERPT: usize = 80;
 
 /// A webhook's health in the window; serialized as `as_str` spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Health {
     Ok,
     /// The latest delivery failed.
@@ -35,22 +35,20 @@ pub enum Health {
 }
 
 impl Health {
-    pub const ALL: [Health; 5] = [
-        Health::Ok,
-        Health::Failing,
-        Health::AtRisk,
-        Health::Disabled,
-        Health::NoDeliveries,
+    /// Every health, as it is spelled, in the order a summary counts them.
+    pub const ALL: [(Health, &'static str); 5] = [
+        (Health::Ok, "ok"),
+        (Health::Failing, "failing"),
+        (Health::AtRisk, "at risk"),
+        (Health::Disabled, "disabled"),
+        (Health::NoDeliveries, "no deliveries"),
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Health::Ok => "ok",
-            Health::Failing => "failing",
-            Health::AtRisk => "at risk",
-            Health::Disabled => "disabled",
-            Health::NoDeliveries => "no deliveries",
-        }
+        Health::ALL
+            .iter()
+            .find(|(h, _)| *h == self)
+            .map_or("", |(_, name)| name)
     }
 }
 

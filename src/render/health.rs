@@ -124,12 +124,8 @@ fn details(w: &WebhookHealth) -> Vec<(&'static str, String)> {
 
 /// How many of `webhooks` are in each health, in `Health::ALL` order.
 fn tally(webhooks: &[WebhookHealth]) -> impl Iterator<Item = (&'static str, usize)> {
-    Health::ALL.iter().map(|h| {
-        (
-            h.as_str(),
-            webhooks.iter().filter(|w| w.health == *h).count(),
-        )
-    })
+    (Health::ALL.iter())
+        .map(|(h, name)| (*name, webhooks.iter().filter(|w| w.health == *h).count()))
 }
 
 fn summary(webhooks: &[WebhookHealth]) -> String {
