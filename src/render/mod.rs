@@ -64,17 +64,16 @@ pub use binding::{BoundPortal, saved_plan_binding};
 /// applies exactly it. Text for `Json` too (its stdout stays one document, so this goes to
 /// stderr).
 pub fn saved_plan_footer(format: Format, path: &str, digest: &str, command: &str) -> String {
+    let (path, command) = (plain(path), plain(command));
     match format {
-        Format::Text | Format::Json => format!(
-            "Saved plan {}, SHA-256 {digest}.\nApply exactly it with: {}\n",
-            plain(path),
-            plain(command)
-        ),
+        Format::Text | Format::Json => {
+            format!("Saved plan {path}, SHA-256 {digest}.\nApply exactly it with: {command}\n")
+        }
         Format::Markdown => format!(
             "Saved plan {}, SHA-256 {}. Apply exactly it with {}.\n",
-            markdown::code(&plain(path)),
+            markdown::code(&path),
             markdown::code(digest),
-            markdown::code(&plain(command))
+            markdown::code(&command)
         ),
     }
 }
