@@ -203,12 +203,9 @@ pub fn assess(
 }
 
 /// The file's secret against the latest delivery that recorded a signature: the newest row of
-/// the window that has one, else the newest row of the log. The latest delivery at all is the
-/// best evidence of what the portal signs with now, whatever the window; an older one may
-/// predate a rotation. The portal rewrites `modifiedOn` on every delivery (§18), so whether
-/// the secret was set again after that delivery cannot be told: the verdict is as of it.
-/// `secret` is the file's, or why it cannot be read (an unset variable, say): told, never an
-/// error.
+/// the window that has one, else the newest of the log (docs/delivery-health.md says why, and
+/// why the verdict is as of that delivery). `secret` is the file's, or why it cannot be read
+/// (an unset variable, say): told, never an error.
 pub fn check_secret(
     secret: &Result<SecretString, String>,
     rows: &[Delivery],
