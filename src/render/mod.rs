@@ -23,6 +23,7 @@ mod problems;
 pub mod style;
 mod text;
 
+pub use binding::{BoundPortal, saved_plan_binding};
 pub use health::render_health;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
@@ -57,8 +58,6 @@ pub fn render(run: &Run<Plan>, format: Format, color: bool) -> String {
         (Format::Markdown, None) => markdown::render_portals(run),
     }
 }
-
-pub use binding::{BoundPortal, saved_plan_binding};
 
 /// What `show` prints after a saved plan: its path, its SHA-256 and the command line that
 /// applies exactly it. Text for `Json` too (its stdout stays one document, so this goes to
