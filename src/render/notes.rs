@@ -22,14 +22,11 @@ pub(super) type Wrap<'a> = &'a dyn Fn(&str) -> String;
 pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
     let mut lines = Vec::new();
     let notes = &plan.notes;
-    if notes.left_out > 0 {
-        let entries = if notes.left_out == 1 {
-            "1 entry".to_string()
-        } else {
-            format!("{} entries", notes.left_out)
-        };
+    let n = notes.left_out;
+    if n > 0 {
+        let entries = if n == 1 { "entry" } else { "entries" };
         lines.push(format!(
-            "Left out by --target: {entries} of the file, neither compared nor written."
+            "Left out by --target: {n} {entries} of the file, neither compared nor written."
         ));
     }
     if !notes.secrets_not_sent.is_empty() {
