@@ -115,7 +115,6 @@ fn counts_table(plan: &Plan) -> String {
     )
 }
 
-/// The counts as four cells of a table row.
 fn cells(c: Counts) -> String {
     format!(
         "{} | {} | {} | {}",
