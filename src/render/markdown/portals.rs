@@ -85,11 +85,8 @@ pub(in crate::render) fn render_portals(fleet: &Run<Plan>) -> String {
 
 /// One portal's section, if it fits in `room` (shorter than it). Starts with a blank line.
 fn section(portal: &Part<Plan>, room: usize) -> Option<String> {
-    let mut head = format!(
-        "\n### {} ({})\n",
-        name(portal, NAME_MAX),
-        code(&super::portal(&portal.portal))
-    );
+    let url = code(&super::portal(&portal.portal));
+    let mut head = format!("\n### {} ({url})\n", name(portal, NAME_MAX));
     let error = (portal.error.as_deref()).map(|e| code(&truncated(&message(e), ERROR_MAX)));
     let error = error
         .map(|e| format!("\n**Error:** {e}\n"))
