@@ -49,10 +49,8 @@ fn text(report: &Report) -> String {
 }
 
 fn window(report: &Report) -> String {
-    format!(
-        "Deliveries from {} to {} (--since {}).",
-        report.since, report.until, report.window
-    )
+    let (since, until, window) = (&report.since, &report.until, &report.window);
+    format!("Deliveries from {since} to {until} (--since {window}).")
 }
 
 /// `#2 "Crm"` (the name as `name` shows it), with `(unmanaged)` when no entry of the file
@@ -95,11 +93,8 @@ fn secret(w: &WebhookHealth) -> Option<String> {
         SecretCheck::Differs { .. } => " (`apply --rotate-secrets` sends the file's)",
         _ => "",
     };
-    Some(format!(
-        "{}: {}{hint}",
-        check.verdict(),
-        message(&health::detail(check, w.secret_from.as_deref()))
-    ))
+    let detail = message(&health::detail(check, w.secret_from.as_deref()));
+    Some(format!("{}: {detail}{hint}", check.verdict()))
 }
 
 /// The lines under a webhook, key and value.

@@ -66,11 +66,8 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
 /// The note under a create that may be meant as a rename of a live webhook.
 pub(super) fn rename(hint: &RenameHint, wrap: Wrap) -> String {
     let old = wrap(&format!("#{} {}", hint.id, quoted(&hint.name)));
-    let by_id = wrap(&format!(
-        "{}: {{ name: {} }}",
-        hint.id,
-        quoted(&hint.create)
-    ));
+    let create = quoted(&hint.create);
+    let by_id = wrap(&format!("{}: {{ name: {create} }}", hint.id));
     if hint.deleted {
         format!(
             "{old} has the same uri and is deleted by this plan: this create and that delete \

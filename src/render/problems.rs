@@ -58,12 +58,8 @@ pub fn render_problems(
             Some(Valid::Portals(portals)) => {
                 let valid = format!("{} is valid: {} portal(s).\n", plain(file), portals.len());
                 portals.iter().fold(valid, |out, p| {
-                    out + &format!(
-                        "  {} ({}): {} webhook(s)\n",
-                        plain(&p.name),
-                        plain(&p.url),
-                        p.webhooks
-                    )
+                    let (name, url) = (plain(&p.name), plain(&p.url));
+                    out + &format!("  {name} ({url}): {} webhook(s)\n", p.webhooks)
                 })
             }
             None => String::new(),
