@@ -101,14 +101,10 @@ pub(super) fn change_notes(plan: &Plan, change: &Change, wrap: Wrap) -> Vec<(boo
     }
     notes.extend(change.deliveries.map(|n| match n {
         0 => (false, vec!["its delivery log is empty".to_string()]),
-        1 => (
-            true,
-            vec!["erases its delivery log too: 1 delivery".to_string()],
-        ),
-        n => (
-            true,
-            vec![format!("erases its delivery log too: {n} deliveries")],
-        ),
+        n => {
+            let s = if n == 1 { "delivery" } else { "deliveries" };
+            (true, vec![format!("erases its delivery log too: {n} {s}")])
+        }
     }));
     notes.extend(lookalike::warnings(change).map(|(field, host)| {
         let sentence = lookalike::sentence(
