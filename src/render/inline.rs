@@ -63,11 +63,9 @@ impl InlineDiff {
     /// Diffs two raw values (as the plan holds them; uris already masked).
     pub(super) fn new(old: &str, new: &str) -> InlineDiff {
         let (old, new) = (inner(old), inner(new));
-        let (old_changed, new_changed) = if old.len().max(new.len()) > EXACT_LIMIT {
-            outer_span(&old, &new)
-        } else {
-            refined(&old, &new).unwrap_or_else(|| outer_span(&old, &new))
-        };
+        let refined = (old.len().max(new.len()) <= EXACT_LIMIT).then(|| refined(&old, &new));
+        let (old_changed, new_changed) =
+            refined.flatten().unwrap_or_else(|| outer_span(&old, &new));
         let side = |text, changed| Side { text, changed };
         InlineDiff {
             old: side(old, old_changed),
