@@ -98,13 +98,7 @@ fn secret(w: &WebhookHealth) -> Option<String> {
 }
 
 /// The lines under a webhook, key and value.
-fn details(w: &WebhookHealth) -> Vec<(&'static str, String)> {
-    let mut lines = vec![("deliveries", counts(w))];
-    lines.extend(
-        w.latest_failure
-            .as_ref()
-            .map(|f| ("last failure", failure(f))),
-    );
+fn details(w: &WebhookHealth) -> impl Iterator<Item = (&'static str, String)> {
     let disables = "the portal disables a webhook after 3 days of failures";
     let last_success = match (w.health, &w.last_success) {
         (Health::AtRisk, Some(t)) => Some(format!("{t}, over a day ago: {disables}")),
@@ -112,9 +106,14 @@ fn details(w: &WebhookHealth) -> Vec<(&'static str, String)> {
         (Health::Failing, Some(t)) => Some(t.clone()),
         _ => None,
     };
-    lines.extend(last_success.map(|t| ("last success", t)));
-    lines.extend(secret(w).map(|s| ("secret", s)));
-    lines
+    [
+        ("deliveries", Some(counts(w))),
+        ("last failure", w.latest_failure.as_ref().map(failure)),
+        ("last success", last_success),
+        ("secret", secret(w)),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| Some((key, value?)))
 }
 
 /// How many of `webhooks` are in each health, in `Health::ALL` order.
