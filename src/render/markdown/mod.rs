@@ -125,10 +125,8 @@ fn cells(c: Counts) -> String {
 /// The plan's notes, a paragraph each; replaced by one line in the unlikely case that names
 /// from the portal make them longer than [`NOTES_BUDGET`].
 fn notes_section(plan: &Plan) -> String {
-    let mut out = String::new();
-    for line in notes::plan_notes(plan, &code) {
-        let _ = writeln!(out, "\n{line}");
-    }
+    let notes = notes::plan_notes(plan, &code);
+    let out: String = notes.iter().map(|line| format!("\n{line}\n")).collect();
     if out.len() > NOTES_BUDGET {
         return "\nThe plan's notes are too long to show here: see `plan --format text`.\n"
             .to_string();
