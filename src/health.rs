@@ -1,12 +1,9 @@
 //! Whether a portal's webhooks deliver (`status`), and whether the portal signs with the
-//! file's secret (`status`, `plan --verify-secrets`): pure functions of the live list, the
-//! delivery log read for a window, the file's secret and the time. No I/O.
-//!
-//! Invariants: health never reads the list item's `status`, which is not the latest delivery
-//! (docs/docspace-api.md §6); a delivery still queued (status 0, nothing sent yet) is counted
-//! as unsent but is neither a failure nor the latest delivery; the secret and the signatures
-//! are only ever compared (`signature::verify`), never kept in a report, so nothing here can
-//! show them; the receiver's answer is shown only redacted, escaped and cut to one short line.
+//! file's secret (`status`, `plan --verify-secrets`), as docs/delivery-health.md defines them:
+//! pure functions of the live list, the delivery log of a window, the file's secret and the
+//! time. The list item's `status` is never read: it is not the latest delivery (§6 of
+//! docs/docspace-api.md). The secret and the signatures are only ever compared, never kept in a
+//! report, so nothing here can show them; a receiver's answer only redacted and escaped.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -26,7 +23,7 @@ pub const AT_RISK_AFTER: Duration = Duration::from_secs(24 * 3600);
 const EXCERPT: usize = 80;
 
 /// A webhook's health in the window; serialized as `as_str` spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Health {
     Ok,
     /// The latest delivery failed.
@@ -38,6 +35,7 @@ pub enum Health {
 }
 
 impl Health {
+    /// Every health, in the order a summary counts them.
     pub const ALL: [Health; 5] = [
         Health::Ok,
         Health::Failing,
@@ -129,10 +127,6 @@ impl WebhookHealth {
             || (self.health == Health::Disabled && !self.disabled_by_file)
             || matches!(self.secret, Some(SecretCheck::Differs { .. }))
     }
-
-    pub fn delivered(&self) -> usize {
-        self.deliveries.values().sum()
-    }
 }
 
 /// The health of a run's portals over one window.
@@ -168,12 +162,13 @@ pub fn assess(
     for row in rows {
         *deliveries.entry(row.class().to_string()).or_default() += 1;
     }
+    // A queued delivery (nothing sent yet) is unsent, but neither a failure nor the latest.
     let sent: Vec<&Delivery> = rows.iter().filter(|r| !r.is_queued()).collect();
     let failed = |r: &&&Delivery| r.class() != StatusClass::Success;
     let failures = sent.iter().filter(failed).count();
     let latest_failure = sent.iter().find(failed).map(|r| FailureSeen {
         delivery: r.id,
-        at: shown_time(r.created_at(), &r.creation_time),
+        at: (r.created_at()).map_or_else(|| crate::render::plain(&r.creation_time), utc),
         status: r.status,
         // Scrubbed text is one line with nothing left to escape (`redact::clean`).
         excerpt: Redactor::registered().shown(r.response_payload.as_deref().unwrap_or(""), EXCERPT),
@@ -211,74 +206,50 @@ pub fn assess(
 }
 
 /// The file's secret against the latest delivery that recorded a signature: the newest row of
-/// the window that has one, else the newest row of the log. The latest delivery at all is the
-/// best evidence of what the portal signs with now, whatever the window; an older one may
-/// predate a rotation. The portal rewrites `modifiedOn` on every delivery (§18), so whether
-/// the secret was set again after that delivery cannot be told: the verdict is as of it.
-/// `secret` is the file's, or why it cannot be read (an unset variable, say): told, never an
-/// error.
+/// the window that has one, else the newest of the log (docs/delivery-health.md says why, and
+/// why the verdict is as of that delivery). `secret` is the file's, or why it cannot be read
+/// (an unset variable, say): told, never an error.
 pub fn check_secret(
     secret: &Result<SecretString, String>,
     rows: &[Delivery],
     newest: Option<&Delivery>,
 ) -> SecretCheck {
+    let unverifiable = |reason: &str| SecretCheck::Unverifiable {
+        reason: reason.into(),
+    };
     let secret = match secret {
         Ok(secret) => secret,
-        Err(reason) => {
-            return SecretCheck::Unverifiable {
-                reason: reason.clone(),
-            };
-        }
+        Err(reason) => return unverifiable(reason),
     };
     let signed = rows
         .iter()
         .chain(newest)
         .find_map(|r| Some((r, r.signature()?, r.request_payload.as_deref()?)));
     let Some((row, signature, body)) = signed else {
-        let reason = if rows.is_empty() && newest.is_none() {
+        return unverifiable(if rows.is_empty() && newest.is_none() {
             "no delivery in the log"
         } else {
             "no signature recorded on the latest delivery"
-        };
-        return SecretCheck::Unverifiable {
-            reason: reason.into(),
-        };
+        });
     };
-    let at = row.created_at().map(utc);
+    let (delivery, at) = (row.id, row.created_at().map(utc));
     match verify(secret, body.as_bytes(), &signature) {
-        Verdict::Matches => SecretCheck::Verified {
-            delivery: row.id,
-            at,
-        },
-        Verdict::Differs => SecretCheck::Differs {
-            delivery: row.id,
-            at,
-        },
-        Verdict::Malformed(_) => SecretCheck::Unverifiable {
-            reason: format!(
-                "the signature recorded on delivery #{} is malformed",
-                row.id
-            ),
-        },
+        Verdict::Matches => SecretCheck::Verified { delivery, at },
+        Verdict::Differs => SecretCheck::Differs { delivery, at },
+        Verdict::Malformed(_) => unverifiable(&format!(
+            "the signature recorded on delivery #{delivery} is malformed"
+        )),
     }
 }
 
 /// What a verdict rests on, as one clause: `var` names the file's secret (`None`: a literal).
 pub fn detail(check: &SecretCheck, var: Option<&str>) -> String {
+    let (delivery, at, other) = match check {
+        SecretCheck::Verified { delivery, at } => (delivery, at, ""),
+        SecretCheck::Differs { delivery, at } => (delivery, at, "another secret than "),
+        SecretCheck::Unverifiable { reason } => return reason.clone(),
+    };
+    let at = at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
     let from = var.unwrap_or("the file's secretKey");
-    let at = |at: &Option<String>| at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
-    match check {
-        SecretCheck::Verified { delivery, at: when } => {
-            format!("delivery #{delivery}{} was signed with {from}", at(when))
-        }
-        SecretCheck::Differs { delivery, at: when } => format!(
-            "delivery #{delivery}{} was signed with another secret than {from}",
-            at(when)
-        ),
-        SecretCheck::Unverifiable { reason } => reason.clone(),
-    }
-}
-
-fn shown_time(at: Option<SystemTime>, written: &str) -> String {
-    at.map_or_else(|| crate::render::plain(written), utc)
+    format!("delivery #{delivery}{at} was signed with {other}{from}")
 }

@@ -11,7 +11,7 @@ use crate::Error;
 use crate::api::PortalUrl;
 use crate::cli::ShowArgs;
 use crate::plan::saved;
-use crate::render::{self, Binding, BoundPortal, Format, style};
+use crate::render::{self, BoundPortal, Format, style};
 use crate::run::{Part, Run};
 use crate::settings::KEY_VAR;
 
@@ -42,11 +42,9 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
     let config_digest = saved::config_digest(&document);
     let binding = render::saved_plan_binding(
         args.format,
-        &Binding {
-            config: document.source.name(),
-            config_digest: &config_digest,
-            portals,
-        },
+        document.source.name(),
+        &config_digest,
+        &portals,
     );
     let run = Run {
         portals: (saved.iter())

@@ -1,8 +1,6 @@
 //! What `show` prints of a saved plan beyond its changes: what only the reviewed config file
-//! decides, so a reviewer can check where every key goes. The file it is bound to (its
-//! SHA-256), and per portal its name, its URL (the punycode form and the look-alike warning
-//! where the host is not ASCII, as `plan` gives them for uris), the variable of its key and
-//! every variable `apply` reads. URLs are shown with their credentials masked (`plain`).
+//! decides, so a reviewer can check where every key goes (docs/plans.md, "Saved plans"). URLs
+//! are shown with their credentials masked (`plain`).
 
 use std::fmt::Write;
 
@@ -11,14 +9,6 @@ use super::markdown::code;
 use super::{Format, plain};
 use crate::idn;
 use crate::plan::{Field, Value};
-
-/// The config file a saved plan is bound to, and what `apply` takes from it.
-pub struct Binding<'a> {
-    /// The file's name as given (`-f`).
-    pub config: &'a str,
-    pub config_digest: &'a str,
-    pub portals: Vec<BoundPortal<'a>>,
-}
 
 /// One portal part: where its key goes and what `apply` reads for it.
 pub struct BoundPortal<'a> {
@@ -33,19 +23,25 @@ pub struct BoundPortal<'a> {
     pub reads: Vec<&'a str>,
 }
 
-/// The binding in `format`: text for `Text` and `Json` (whose stdout stays one document, so
-/// this goes to stderr), Markdown for `Markdown`.
-pub fn saved_plan_binding(format: Format, binding: &Binding<'_>) -> String {
+/// The binding to the config file `config` (its name as given, `-f`) in `format`: text for
+/// `Text` and `Json` (whose stdout stays one document, so this goes to stderr), Markdown for
+/// `Markdown`.
+pub fn saved_plan_binding(
+    format: Format,
+    config: &str,
+    config_digest: &str,
+    portals: &[BoundPortal<'_>],
+) -> String {
     let markdown = format == Format::Markdown;
     let show: fn(&str) -> String = if markdown { code } else { str::to_string };
     let mut out = format!(
         "Made from the config file {} (SHA-256 {}); apply takes from it alone, and refuses any \
          other file:\n{}",
-        show(&plain(binding.config)),
-        show(binding.config_digest),
+        show(&plain(config)),
+        show(config_digest),
         if markdown { "\n" } else { "" }
     );
-    for portal in &binding.portals {
+    for portal in portals {
         let name = match portal.name {
             Some(name) => format!("Portal {}", show(&plain(name))),
             None => "Portal".to_string(),
@@ -92,25 +88,22 @@ pub fn saved_plan_binding(format: Format, binding: &Binding<'_>) -> String {
 mod tests {
     use super::*;
 
-    fn binding(url: &str) -> Binding<'_> {
-        Binding {
-            config: "webhooks.yaml",
-            config_digest: "ab12",
-            portals: vec![BoundPortal {
-                name: Some("prod"),
-                url,
-                recorded: false,
-                key_var: "PROD_KEY",
-                reads: vec!["PROD_KEY", "HOOK_SECRET"],
-            }],
-        }
+    fn binding(format: Format, url: &str) -> String {
+        let portal = BoundPortal {
+            name: Some("prod"),
+            url,
+            recorded: false,
+            key_var: "PROD_KEY",
+            reads: vec!["PROD_KEY", "HOOK_SECRET"],
+        };
+        saved_plan_binding(format, "webhooks.yaml", "ab12", &[portal])
     }
 
     #[test]
     fn a_look_alike_portal_host_shows_its_punycode_and_the_warning_in_every_format() {
-        let b = binding("https://b\u{456}lling.example.com");
+        let url = "https://b\u{456}lling.example.com";
         assert_eq!(
-            saved_plan_binding(Format::Text, &b),
+            binding(Format::Text, url),
             "Made from the config file webhooks.yaml (SHA-256 ab12); apply takes from it alone, \
              and refuses any other file:\n  Portal prod: https://b\u{456}lling.example.com \
              (host xn--blling-pvf.example.com)\n    ! look-alike host in the portal URL: \
@@ -118,7 +111,7 @@ mod tests {
              ASCII ones; it is xn--blling-pvf.example.com, check that this is the host you \
              mean\n    API key from: PROD_KEY\n    Reads: PROD_KEY, HOOK_SECRET\n"
         );
-        let md = saved_plan_binding(Format::Markdown, &b);
+        let md = binding(Format::Markdown, url);
         assert!(
             md.contains(
                 "- Portal `prod`: `https://b\u{456}lling.example.com` (host \
@@ -132,9 +125,8 @@ mod tests {
 
     #[test]
     fn credentials_in_a_portal_url_are_masked_in_every_format() {
-        let b = binding("https://ops:hunter2@portal.example.com");
         for format in [Format::Text, Format::Json, Format::Markdown] {
-            let shown = saved_plan_binding(format, &b);
+            let shown = binding(format, "https://ops:hunter2@portal.example.com");
             assert!(!shown.contains("hunter2"), "{shown}");
             assert!(
                 shown.contains("https://ops:***@portal.example.com"),

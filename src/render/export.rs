@@ -1,10 +1,7 @@
-//! `export`: the live webhooks as a config file, to adopt a portal that already has webhooks.
-//!
-//! The output is valid input and describes the portal exactly: `plan --prune` of it shows no
-//! changes (a test holds it to that). Every string is written as a double-quoted scalar, which
-//! YAML reads back verbatim whatever it contains, so a name like `123` or `yes: no` stays a
-//! name; characters that cannot stand raw in YAML or would garble a terminal are escaped
-//! (`quote`). Secrets cannot be exported: the API never returns them.
+//! `export`: the live webhooks as a config file (docs/adopting.md). The output is valid input
+//! and describes the portal exactly: `plan --prune` of it shows no changes (a test holds it to
+//! that). Every string is a double-quoted scalar, which YAML reads back verbatim, so a name
+//! like `123` or `yes: no` stays a name.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -20,20 +17,18 @@ pub fn render_export(portal: &str, live: &[LiveWebhook]) -> String {
     let mut hooks: Vec<&LiveWebhook> = live.iter().collect();
     hooks.sort_by_key(|w| w.id);
 
-    let mut out = String::new();
-    let _ = writeln!(out, "# Exported from {portal} by docspace-webhooks.");
-    let _ = writeln!(
-        out,
-        "# secretKey is write-only: the portal never returns it, so none is exported. To manage a\n\
+    let mut out = format!(
+        "# Exported from {portal} by docspace-webhooks.\n\
+         # secretKey is write-only: the portal never returns it, so none is exported. To manage a\n\
          # webhook's secret, add `secretKey: ${{SOME_VAR}}` to its entry and run\n\
-         # `docspace-webhooks apply --rotate-secrets` with SOME_VAR set."
+         # `docspace-webhooks apply --rotate-secrets` with SOME_VAR set.\n\
+         portal: {}\n",
+        quote(portal)
     );
-    let _ = writeln!(out, "portal: {}", quote(portal));
     if hooks.is_empty() {
-        let _ = writeln!(out, "webhooks: {{}}");
-        return out;
+        return out + "webhooks: {}\n";
     }
-    let _ = writeln!(out, "webhooks:");
+    out.push_str("webhooks:\n");
     for w in hooks {
         entry(&mut out, w, named[w.name.as_str()] > 1);
     }

@@ -1,6 +1,6 @@
 //! `status`: the health of a run's portals as text, Markdown or JSON (format version 1, in
-//! docs/delivery-health.md). The same document for one portal and many: the one portal of a
-//! `portal:` file has no name and no heading.
+//! docs/delivery-health.md; keys only ever added within it). The same document for one portal
+//! and many: the one portal of a `portal:` file has no name and no heading.
 //!
 //! Invariants: pure; names, portals and excerpts go through `quoted`/`plain` (excerpts are
 //! redacted and escaped before they get here); a report holds no secret and no signature, so
@@ -11,9 +11,6 @@ use std::fmt::Write;
 use super::markdown::{cell, code};
 use super::{Format, message, plain, quoted, text};
 use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
-
-/// The JSON document's version; within it keys are only ever added.
-const FORMAT_VERSION: u32 = 1;
 
 pub fn render_health(report: &Report, format: Format) -> String {
     match format {
@@ -40,8 +37,8 @@ fn text(report: &Report) -> String {
             out.push_str("\nNo webhooks on the portal.\n");
         }
         for w in webhooks {
-            out.push('\n');
-            let _ = writeln!(out, "  {}: {}", label(w), w.health.as_str());
+            let label = label(w, &quoted(&w.name));
+            let _ = writeln!(out, "\n  {label}: {}", w.health.as_str());
             for (key, value) in details(w) {
                 let _ = writeln!(out, "      {key:<12}  {value}");
             }
@@ -52,21 +49,20 @@ fn text(report: &Report) -> String {
 }
 
 fn window(report: &Report) -> String {
-    format!(
-        "Deliveries from {} to {} (--since {}).",
-        report.since, report.until, report.window
-    )
+    let (since, until, window) = (&report.since, &report.until, &report.window);
+    format!("Deliveries from {since} to {until} (--since {window}).")
 }
 
-/// `#2 "Crm"`, with `(unmanaged)` when no entry of the file manages it.
-fn label(w: &WebhookHealth) -> String {
+/// `#2 "Crm"` (the name as `name` shows it), with `(unmanaged)` when no entry of the file
+/// manages it.
+fn label(w: &WebhookHealth, name: &str) -> String {
     let unmanaged = if w.managed { "" } else { " (unmanaged)" };
-    format!("#{} {}{unmanaged}", w.id, quoted(&w.name))
+    format!("#{} {name}{unmanaged}", w.id)
 }
 
 /// `3: 2 2xx, 1 5xx (1 failed)`, or `none`.
 fn counts(w: &WebhookHealth) -> String {
-    let total = w.delivered();
+    let total: usize = w.deliveries.values().sum();
     if total == 0 {
         return "none".into();
     }
@@ -76,10 +72,9 @@ fn counts(w: &WebhookHealth) -> String {
         .filter(|(_, n)| **n > 0)
         .map(|(class, n)| format!("{n} {class}"))
         .collect();
-    let failed = if w.failures > 0 {
-        format!(" ({} failed)", w.failures)
-    } else {
-        String::new()
+    let failed = match w.failures {
+        0 => String::new(),
+        n => format!(" ({n} failed)"),
     };
     format!("{total}: {}{failed}", by.join(", "))
 }
@@ -98,21 +93,12 @@ fn secret(w: &WebhookHealth) -> Option<String> {
         SecretCheck::Differs { .. } => " (`apply --rotate-secrets` sends the file's)",
         _ => "",
     };
-    Some(format!(
-        "{}: {}{hint}",
-        check.verdict(),
-        message(&health::detail(check, w.secret_from.as_deref()))
-    ))
+    let detail = message(&health::detail(check, w.secret_from.as_deref()));
+    Some(format!("{}: {detail}{hint}", check.verdict()))
 }
 
 /// The lines under a webhook, key and value.
-fn details(w: &WebhookHealth) -> Vec<(&'static str, String)> {
-    let mut lines = vec![("deliveries", counts(w))];
-    lines.extend(
-        w.latest_failure
-            .as_ref()
-            .map(|f| ("last failure", failure(f))),
-    );
+fn details(w: &WebhookHealth) -> impl Iterator<Item = (&'static str, String)> {
     let disables = "the portal disables a webhook after 3 days of failures";
     let last_success = match (w.health, &w.last_success) {
         (Health::AtRisk, Some(t)) => Some(format!("{t}, over a day ago: {disables}")),
@@ -120,17 +106,22 @@ fn details(w: &WebhookHealth) -> Vec<(&'static str, String)> {
         (Health::Failing, Some(t)) => Some(t.clone()),
         _ => None,
     };
-    lines.extend(last_success.map(|t| ("last success", t)));
-    lines.extend(secret(w).map(|s| ("secret", s)));
-    lines
+    [
+        ("deliveries", Some(counts(w))),
+        ("last failure", w.latest_failure.as_ref().map(failure)),
+        ("last success", last_success),
+        ("secret", secret(w)),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| Some((key, value?)))
 }
 
 /// How many of `webhooks` are in each health, in `Health::ALL` order.
 fn tally(webhooks: &[WebhookHealth]) -> impl Iterator<Item = (&'static str, usize)> {
-    Health::ALL.iter().map(|h| {
+    (Health::ALL.into_iter()).map(|h| {
         (
             h.as_str(),
-            webhooks.iter().filter(|w| w.health == *h).count(),
+            webhooks.iter().filter(|w| w.health == h).count(),
         )
     })
 }
@@ -166,12 +157,10 @@ fn markdown(report: &Report) -> String {
         out.push_str("| Webhook | Health | Deliveries | Last failure | Secret |\n");
         out.push_str("|---|---|---|---|---|\n");
         for w in webhooks {
-            let unmanaged = if w.managed { "" } else { " (unmanaged)" };
             let _ = writeln!(
                 out,
-                "| #{} {}{unmanaged} | {} | {} | {} | {} |",
-                w.id,
-                cell(&code(&plain(&w.name))),
+                "| {} | {} | {} | {} | {} |",
+                label(w, &cell(&code(&plain(&w.name)))),
                 w.health.as_str(),
                 counts(w),
                 w.latest_failure
@@ -207,7 +196,7 @@ fn json(report: &Report) -> String {
         webhooks: &'a [WebhookHealth],
     }
     let doc = Doc {
-        format_version: FORMAT_VERSION,
+        format_version: 1,
         since: &report.since,
         until: &report.until,
         portals: (report.run.portals.iter())

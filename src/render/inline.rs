@@ -1,14 +1,12 @@
 //! What changed inside a string value (`name`, `uri`, `targetId`), so a reviewer does not have
 //! to find a one-character difference in two long strings by eye.
 //!
-//! The diff is computed on the display strings, each side escaped exactly as [`quoted`] prints
-//! it (uris arrive masked from the planner), so every range and column refers to what is on
-//! the screen: an escape such as `\u{1b}` counts as the characters it prints, a wide (East
-//! Asian, emoji) character as two columns, and a combining or invisible character is already
-//! escaped into visible text. Escaped strings hold no newline, so the line-based inline diff
-//! of `similar` sees exactly one line per side and refines it character by character.
-//!
-//! [`quoted`]: super::quoted
+//! The diff is computed on the display strings, each side escaped exactly as
+//! [`quoted`](super::quoted) prints it (uris arrive masked from the planner), so every range
+//! and column refers to what is on the screen: an escape such as `\u{1b}` counts as the
+//! characters it prints, a wide (East Asian, emoji) character as two columns, and a combining
+//! or invisible character is already escaped into visible text. Escaped strings hold no
+//! newline, so the line-based inline diff of `similar` sees exactly one line per side.
 
 use std::ops::Range;
 
@@ -65,11 +63,9 @@ impl InlineDiff {
     /// Diffs two raw values (as the plan holds them; uris already masked).
     pub(super) fn new(old: &str, new: &str) -> InlineDiff {
         let (old, new) = (inner(old), inner(new));
-        let (old_changed, new_changed) = if old.len().max(new.len()) > EXACT_LIMIT {
-            outer_span(&old, &new)
-        } else {
-            refined(&old, &new).unwrap_or_else(|| outer_span(&old, &new))
-        };
+        let refined = (old.len().max(new.len()) <= EXACT_LIMIT).then(|| refined(&old, &new));
+        let (old_changed, new_changed) =
+            refined.flatten().unwrap_or_else(|| outer_span(&old, &new));
         let side = |text, changed| Side { text, changed };
         InlineDiff {
             old: side(old, old_changed),

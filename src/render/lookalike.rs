@@ -1,10 +1,7 @@
-//! Look-alike hosts in a plan (see [`crate::idn`]): the punycode form shown beside every uri
-//! whose host has non-ASCII characters, and the warning on a change that would write one.
-//!
-//! Only the uri a change writes (the `after` of a create or an update) draws a warning: that is
-//! where DocSpace will deliver. A look-alike being replaced or deleted still shows its punycode
-//! form beside it. The uris in a plan are masked, and the host never includes the userinfo, so
-//! no credential reaches a warning.
+//! Look-alike hosts in a plan (see [`crate::idn`], docs/using.md): the punycode form beside
+//! every uri whose host has non-ASCII characters, and a warning on a change that writes one
+//! (the `after` of a create or an update: where DocSpace will deliver). The host never includes
+//! the userinfo, so no credential reaches a warning.
 
 use crate::idn::{self, LookalikeHost};
 use crate::plan::{Action, Change, Field, Value};

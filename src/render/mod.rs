@@ -1,20 +1,15 @@
 //! Stage 4a: the plans of a run -> text for people (`text`), Markdown for a pull request or
-//! job summary (`markdown`), or JSON for pipelines (`json`). The one portal of a `portal:` file
-//! is shown as the plan of one portal; the portals of a `portals:` file each in a section (the
-//! same body under a heading), with the totals.
+//! job summary (`markdown`), or JSON for pipelines (`json`), as docs/plans.md describes them.
 //!
 //! Invariants every renderer keeps:
-//! - Pure functions of the plan. They never see a secret (the plan holds none; a secret is only
-//!   ever `Value::Sensitive`), so no rendering can leak one.
+//! - Pure functions of the plan, which holds no secret (a secret is only ever
+//!   `Value::Sensitive`), so no rendering can leak one.
 //! - Every user-controlled string (names, uris, target ids, failure excerpts, even the portal)
-//!   comes from the file or the portal and may hold control characters, ESC sequences or bidi
-//!   overrides. Each one goes through [`quoted`] or [`plain`] before it reaches the output, so
-//!   it cannot move the cursor, recolor a terminal or reorder what a reviewer reads.
-//! - The text renderer is told whether the output keeps colors (`style::stdout_colored`), since
-//!   the layout differs: emphasis inside changed values with color, marker lines without.
-//!   Without color it emits no escape at all; Markdown and JSON never contain one.
-//! - Changed strings are diffed, and look-alike hosts found, on the values as the plan holds
-//!   them: uris masked by the planner, so no credential reaches a diff or a warning.
+//!   may hold control characters, ESC sequences or bidi overrides, and goes through [`quoted`]
+//!   or [`plain`], so it cannot move the cursor, recolor a terminal or reorder what a reviewer
+//!   reads. Text without color emits no escape at all; Markdown and JSON never contain one.
+//! - Strings are diffed, and look-alike hosts found, on the uris as the planner masked them,
+//!   so no credential reaches a diff or a warning.
 
 mod binding;
 pub mod export;
@@ -28,6 +23,7 @@ mod problems;
 pub mod style;
 mod text;
 
+pub use binding::{BoundPortal, saved_plan_binding};
 pub use health::render_health;
 pub use json::render_json;
 pub use markdown::{MAX_MARKDOWN_LEN, render_markdown};
@@ -49,10 +45,9 @@ pub enum Format {
     Markdown,
 }
 
-/// Renders the plans of a run in `format`; `color` (text only) says whether the output keeps
-/// colors. The one portal of a `portal:` file (unnamed) is shown as a plan of one portal, with
-/// no heading and no totals (JSON version 1); named portals each in a section, with the totals
-/// (version 2).
+/// The plans of a run in `format`; `color` (text only): whether the output keeps colors. The
+/// one portal of a `portal:` file (unnamed) has no heading and no totals (JSON version 1);
+/// named portals each have a section, then the totals (version 2).
 pub fn render(run: &Run<Plan>, format: Format, color: bool) -> String {
     match (format, run.unnamed()) {
         (Format::Text, Some(plan)) => render_text(plan, color),
@@ -64,23 +59,20 @@ pub fn render(run: &Run<Plan>, format: Format, color: bool) -> String {
     }
 }
 
-pub use binding::{Binding, BoundPortal, saved_plan_binding};
-
-/// What `show` prints after a saved plan: its path, its SHA-256 and `command`, the command
-/// line that applies exactly that file. Text for `Text` and `Json` (whose stdout stays one
-/// document, so this goes to stderr), Markdown for `Markdown`.
+/// What `show` prints after a saved plan: its path, its SHA-256 and the command line that
+/// applies exactly it. Text for `Json` too (its stdout stays one document, so this goes to
+/// stderr).
 pub fn saved_plan_footer(format: Format, path: &str, digest: &str, command: &str) -> String {
+    let (path, command) = (plain(path), plain(command));
     match format {
-        Format::Text | Format::Json => format!(
-            "Saved plan {}, SHA-256 {digest}.\nApply exactly it with: {}\n",
-            plain(path),
-            plain(command)
-        ),
+        Format::Text | Format::Json => {
+            format!("Saved plan {path}, SHA-256 {digest}.\nApply exactly it with: {command}\n")
+        }
         Format::Markdown => format!(
             "Saved plan {}, SHA-256 {}. Apply exactly it with {}.\n",
-            markdown::code(&plain(path)),
+            markdown::code(&path),
             markdown::code(digest),
-            markdown::code(&plain(command))
+            markdown::code(&command)
         ),
     }
 }
@@ -93,16 +85,13 @@ pub(crate) fn quoted(s: &str) -> String {
     escaped(&format!("{:?}", mask_credentials(s)))
 }
 
-/// A user string where quotes would be noise (the portal, a timestamp), escaped like
-/// [`quoted`].
+/// A user string where quotes would be noise (the portal, a timestamp), escaped as [`quoted`].
 pub(crate) fn plain(s: &str) -> String {
     escaped(&mask_credentials(s).escape_debug().to_string())
 }
 
-/// A message (an error, as a portal's section shows it) as prose: control characters, ESC,
-/// bidi overrides and other invisible characters become `\u{..}` as in [`plain`], and URL
-/// credentials are masked, but quotes and backslashes stay as they are, so "the portal's key"
-/// does not read `portal\'s`.
+/// A message (an error, as a portal's section shows it) escaped and masked as [`plain`], but
+/// with quotes and backslashes as they are, so "the portal's key" does not read `portal\'s`.
 pub(crate) fn message(s: &str) -> String {
     // `escape_debug` escapes a quote or backslash by putting one backslash before it.
     let kept = |c: char| usize::from(matches!(c, '\'' | '"' | '\\'));

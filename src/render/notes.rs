@@ -22,14 +22,11 @@ pub(super) type Wrap<'a> = &'a dyn Fn(&str) -> String;
 pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
     let mut lines = Vec::new();
     let notes = &plan.notes;
-    if notes.left_out > 0 {
-        let entries = if notes.left_out == 1 {
-            "1 entry".to_string()
-        } else {
-            format!("{} entries", notes.left_out)
-        };
+    let n = notes.left_out;
+    if n > 0 {
+        let entries = if n == 1 { "entry" } else { "entries" };
         lines.push(format!(
-            "Left out by --target: {entries} of the file, neither compared nor written."
+            "Left out by --target: {n} {entries} of the file, neither compared nor written."
         ));
     }
     if !notes.secrets_not_sent.is_empty() {
@@ -42,7 +39,7 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
         lines.push(format!(
             "Secrets are not compared (the portal never returns them): this plan does not send \
              the secretKey the file sets for {}. {} sends {them}.",
-            listed(names, NAMES_SHOWN),
+            listed(&names, NAMES_SHOWN),
             wrap("apply --rotate-secrets")
         ));
     }
@@ -61,7 +58,7 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
     let vars = plan.secrets_needed();
     if !vars.is_empty() {
         let vars: Vec<String> = vars.into_iter().map(|v| wrap(&plain(v))).collect();
-        lines.push(format!("Apply will read: {}", listed(vars, VARS_SHOWN)));
+        lines.push(format!("Apply will read: {}", listed(&vars, VARS_SHOWN)));
     }
     lines
 }
@@ -69,11 +66,8 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
 /// The note under a create that may be meant as a rename of a live webhook.
 pub(super) fn rename(hint: &RenameHint, wrap: Wrap) -> String {
     let old = wrap(&format!("#{} {}", hint.id, quoted(&hint.name)));
-    let by_id = wrap(&format!(
-        "{}: {{ name: {} }}",
-        hint.id,
-        quoted(&hint.create)
-    ));
+    let create = quoted(&hint.create);
+    let by_id = wrap(&format!("{}: {{ name: {create} }}", hint.id));
     if hint.deleted {
         format!(
             "{old} has the same uri and is deleted by this plan: this create and that delete \
@@ -107,14 +101,10 @@ pub(super) fn change_notes(plan: &Plan, change: &Change, wrap: Wrap) -> Vec<(boo
     }
     notes.extend(change.deliveries.map(|n| match n {
         0 => (false, vec!["its delivery log is empty".to_string()]),
-        1 => (
-            true,
-            vec!["erases its delivery log too: 1 delivery".to_string()],
-        ),
-        n => (
-            true,
-            vec![format!("erases its delivery log too: {n} deliveries")],
-        ),
+        n => {
+            let s = if n == 1 { "delivery" } else { "deliveries" };
+            (true, vec![format!("erases its delivery log too: {n} {s}")])
+        }
     }));
     notes.extend(lookalike::warnings(change).map(|(field, host)| {
         let sentence = lookalike::sentence(
@@ -146,12 +136,10 @@ fn last_failure(failure: &LastFailure, wrap: Wrap) -> String {
 }
 
 /// `a, b, c and 4 more`: at most `max` items, the rest counted.
-fn listed(items: Vec<String>, max: usize) -> String {
-    let more = items.len().saturating_sub(max);
-    let shown: Vec<String> = items.into_iter().take(max).collect();
-    if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
-    } else {
-        shown.join(", ")
+fn listed(items: &[String], max: usize) -> String {
+    let shown = items[..items.len().min(max)].join(", ");
+    match items.len().saturating_sub(max) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
     }
 }

@@ -1,10 +1,9 @@
-//! The file's problems for machines: one JSON document (`validate --format json`, and `plan`'s
-//! file problems with `--format json`), or GitHub workflow commands (`--format github`,
-//! `plan --problems github`), which GitHub shows as annotations on the lines of a pull
-//! request's diff.
-//!
-//! Pure functions of the `Reported` problems, whose words are the diagnostics' own (masked, see
-//! `config::Reported`): these reports hold nothing a diagnostic would not show.
+//! The file's problems for machines: one JSON document or GitHub workflow commands
+//! (docs/plans.md, "Problems in the file"). Pure functions of the `Reported` problems, whose
+//! words are the diagnostics' own (masked, see `config::Reported`): these reports hold nothing
+//! a diagnostic would not show.
+
+use std::fmt::Write;
 
 use serde::Serialize;
 
@@ -59,12 +58,8 @@ pub fn render_problems(
             Some(Valid::Portals(portals)) => {
                 let valid = format!("{} is valid: {} portal(s).\n", plain(file), portals.len());
                 portals.iter().fold(valid, |out, p| {
-                    out + &format!(
-                        "  {} ({}): {} webhook(s)\n",
-                        plain(&p.name),
-                        plain(&p.url),
-                        p.webhooks
-                    )
+                    let (name, url) = (plain(&p.name), plain(&p.url));
+                    out + &format!("  {name} ({url}): {} webhook(s)\n", p.webhooks)
                 })
             }
             None => String::new(),
@@ -112,17 +107,15 @@ fn severity(p: &Reported) -> &'static str {
 
 fn problems_json(valid: Option<Valid>, problems: &[Reported]) -> String {
     let warnings = problems.iter().filter(|p| p.warning).count();
-    let portals = match valid {
-        Some(Valid::Portals(portals)) => Some(portals),
-        _ => None,
+    let (webhooks, portals) = match valid {
+        Some(Valid::Webhooks(n)) => (Some(n), None),
+        Some(Valid::Portals(p)) => (Some(p.iter().map(|p| p.webhooks).sum()), Some(p)),
+        None => (None, None),
     };
     let view = JsonReport {
         format_version: 1,
         valid: valid.is_some(),
-        webhooks: valid.map(|v| match v {
-            Valid::Webhooks(n) => n,
-            Valid::Portals(portals) => portals.iter().map(|p| p.webhooks).sum(),
-        }),
+        webhooks,
         portals,
         errors: problems.len() - warnings,
         warnings,
@@ -149,28 +142,21 @@ fn problems_json(valid: Option<Valid>, problems: &[Reported]) -> String {
 fn problems_github(problems: &[Reported]) -> String {
     let mut out = String::new();
     for p in problems {
-        let mut properties = vec![("file", p.file.clone())];
-        if let (Some((line, col)), Some((end_line, end_col))) = (p.start, p.end) {
-            properties.push(("line", line.to_string()));
-            properties.push(("col", col.to_string()));
-            properties.push(("endLine", end_line.to_string()));
-            properties.push(("endColumn", end_col.to_string()));
-        }
-        properties.push(("title", p.code.to_string()));
-        let properties: Vec<String> = properties
-            .iter()
-            .map(|(k, v)| format!("{k}={}", escape_property(v)))
-            .collect();
-        let message = match &p.help {
-            Some(help) => format!("{}\nhelp: {help}", p.message),
-            None => p.message.clone(),
+        let place = match (p.start, p.end) {
+            (Some((line, col)), Some((end_line, end_col))) => {
+                format!(",line={line},col={col},endLine={end_line},endColumn={end_col}")
+            }
+            _ => String::new(),
         };
-        out.push_str(&format!(
-            "::{} {}::{}\n",
+        let help = p.help.as_ref().map(|h| format!("\nhelp: {h}"));
+        let _ = writeln!(
+            out,
+            "::{} file={}{place},title={}::{}",
             severity(p),
-            properties.join(","),
-            escape_data(&message)
-        ));
+            escape_property(&p.file),
+            escape_property(p.code),
+            escape_data(&(p.message.clone() + help.as_deref().unwrap_or_default()))
+        );
     }
     out
 }

@@ -1,8 +1,8 @@
 //! The Terraform-like plan shown on a terminal and in CI logs (docs/using.md shows how to read
 //! it); the plans of a `portals:` file as a section per portal with this body, then the totals.
-//! Pipelines grep the summary line: keep its wording. User strings are printed only through
-//! `quoted`/`plain`. What changed inside a string value is in reverse video with color; without,
-//! a long value gets a line of `^` under its first and last changed character (`inline`).
+//! Pipelines grep the summary line: keep its wording. What changed inside a string value is in
+//! reverse video with color; without, a long value gets a line of `^` under its first and last
+//! changed character (`inline`).
 
 use std::fmt::Write;
 
@@ -46,25 +46,15 @@ fn body(plan: &Plan, color: bool) -> String {
         change_block(&mut out, plan, change, color);
     }
     if !plan.unmanaged.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nUnmanaged (on the portal, not in the file; left alone):"
-        );
+        out.push_str("\nUnmanaged (on the portal, not in the file; left alone):\n");
         for u in &plan.unmanaged {
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                paint(style::DIM, format!("#{}", u.id)),
-                quoted(&u.name)
-            );
+            let id = paint(style::DIM, format!("#{}", u.id));
+            let _ = writeln!(out, "  {id} {}", quoted(&u.name));
         }
     }
     let notes = notes::plan_notes(plan, &|s| s.to_string());
     if !notes.is_empty() {
-        out.push('\n');
-        for line in notes {
-            let _ = writeln!(out, "{line}");
-        }
+        let _ = write!(out, "\n{}\n", notes.join("\n"));
     }
     out.push('\n');
     if !plan.has_changes() {
@@ -78,10 +68,7 @@ fn body(plan: &Plan, color: bool) -> String {
 /// `body`, then its error, as docs/plans.md shows), then `Run::total_line`.
 pub(super) fn render_portals(fleet: &Run<Plan>, color: bool) -> String {
     let mut out = String::new();
-    for (i, portal) in fleet.portals.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+    for portal in &fleet.portals {
         let heading = portal_heading(portal.name.as_deref(), &portal.portal);
         let _ = writeln!(out, "{}", paint(style::BOLD, heading));
         match &portal.result {
@@ -93,8 +80,6 @@ pub(super) fn render_portals(fleet: &Run<Plan>, color: bool) -> String {
             let line = format!("Error: {}", message(error));
             let _ = writeln!(out, "{}", paint(style::FAILED, line));
         }
-    }
-    if !out.is_empty() {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", paint(style::BOLD, fleet.total_line()));
@@ -117,13 +102,8 @@ fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
         Action::Delete => ("-", "delete", style::DELETE),
     };
     let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "  {}{} {}",
-        paint(tone.bold(), format!("{sigil} {verb}")),
-        id,
-        quoted(&change.name)
-    );
+    let verb = paint(tone.bold(), format!("{sigil} {verb}"));
+    let _ = writeln!(out, "  {verb}{id} {}", quoted(&change.name));
     for (warning, sentences) in notes::change_notes(plan, change, &|s| s.to_string()) {
         for line in sentences {
             let line = if warning {
@@ -135,29 +115,66 @@ fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
         }
     }
     for field in &change.fields {
-        match inline::of_field(change.action, field) {
-            Some(diff) => changed_string(out, field, &diff, color),
-            None => field_lines(out, change.action, field),
-        }
+        field_lines(out, change.action, field, color);
     }
 }
 
-/// A string value an update changes, showing what changed inside it.
-fn changed_string(out: &mut String, f: &FieldChange, diff: &InlineDiff, color: bool) {
+fn field_lines(out: &mut String, action: Action, f: &FieldChange, color: bool) {
     let key = f.field.key();
-    let old =
-        shown(&diff.old, style::REMOVED, style::REMOVED_CHANGE, color) + &note(f.field, &f.before);
-    let new = shown(&diff.new, style::ADDED, style::ADDED_CHANGE, color) + &note(f.field, &f.after);
-    if !diff.is_long() {
-        let _ = writeln!(out, "      {key:<KEY_WIDTH$} = {old} -> {new}");
-        return;
-    }
-    let _ = writeln!(out, "      {key:<KEY_WIDTH$} - {old}");
-    let _ = writeln!(out, "      {:<KEY_WIDTH$} + {new}", "");
-    if !color {
-        // One column further in: the opening quote.
-        let _ = writeln!(out, "{:1$}{2}", "", VALUE_COLUMN + 1, diff.markers());
-    }
+    let with_note = |value| value_text(value) + &note(f.field, value);
+    let value = match (&f.before, &f.after) {
+        (Value::Triggers(before), Value::Triggers(after)) if action == Action::Update => {
+            let mut label = key;
+            for (sign, names, color) in [
+                ("+", after.minus(*before), style::ADDED),
+                ("-", before.minus(*after), style::REMOVED),
+            ] {
+                for name in names {
+                    let line = paint(color, format!("{sign} {name}"));
+                    let _ = writeln!(out, "      {label:<KEY_WIDTH$} {line}");
+                    label = "";
+                }
+            }
+            return;
+        }
+        // Before the secret arm: a delete's secretKey has no "after" to show.
+        _ if action == Action::Delete => with_note(&f.before),
+        // A sensitive uri is `(sensitive)` on both sides, yet listed only when it changes.
+        _ if action == Action::Create
+            || f.field == Field::SecretKey
+            || (f.before == f.after && f.field != Field::Uri) =>
+        {
+            with_note(&f.after)
+        }
+        _ => {
+            let diff = inline::of_field(action, f);
+            let (old, new) = match &diff {
+                Some(d) => (
+                    shown(&d.old, style::REMOVED, style::REMOVED_CHANGE, color),
+                    shown(&d.new, style::ADDED, style::ADDED_CHANGE, color),
+                ),
+                None => (
+                    paint(style::REMOVED, value_text(&f.before)),
+                    paint(style::ADDED, value_text(&f.after)),
+                ),
+            };
+            let old = old + &note(f.field, &f.before);
+            let new = new + &note(f.field, &f.after);
+            match diff.filter(InlineDiff::is_long) {
+                None => format!("{old} -> {new}"),
+                Some(diff) => {
+                    let _ = writeln!(out, "      {key:<KEY_WIDTH$} - {old}");
+                    let _ = writeln!(out, "      {:<KEY_WIDTH$} + {new}", "");
+                    if !color {
+                        // One column further in: the opening quote.
+                        let _ = writeln!(out, "{:1$}{2}", "", VALUE_COLUMN + 1, diff.markers());
+                    }
+                    return;
+                }
+            }
+        }
+    };
+    let _ = writeln!(out, "      {key:<KEY_WIDTH$} = {value}");
 }
 
 /// One side of a changed string in quotes; with color, the changed pieces emphasised (the
@@ -186,54 +203,6 @@ fn note(field: Field, value: &Value) -> String {
     } else {
         paint(style::WARN, text)
     }
-}
-
-fn field_lines(out: &mut String, action: Action, f: &FieldChange) {
-    let key = format!("{:<KEY_WIDTH$}", f.field.key());
-    match (&f.before, &f.after) {
-        (Value::Triggers(before), Value::Triggers(after)) if action == Action::Update => {
-            let mut first = true;
-            for (sign, names, color) in [
-                ("+", after.minus(*before), style::ADDED),
-                ("-", before.minus(*after), style::REMOVED),
-            ] {
-                for name in names {
-                    let label = if first { key.as_str() } else { "" };
-                    first = false;
-                    let _ = writeln!(
-                        out,
-                        "      {label:<KEY_WIDTH$} {}",
-                        paint(color, format!("{sign} {name}"))
-                    );
-                }
-            }
-        }
-        // Before the secret arm: a delete's secretKey has no "after" to show.
-        _ if action == Action::Delete => {
-            let _ = writeln!(out, "      {key} = {}", with_note(f.field, &f.before));
-        }
-        // A sensitive uri is `(sensitive)` on both sides, yet listed only when it changes.
-        _ if action == Action::Create
-            || f.field == Field::SecretKey
-            || (f.before == f.after && f.field != Field::Uri) =>
-        {
-            let _ = writeln!(out, "      {key} = {}", with_note(f.field, &f.after));
-        }
-        _ => {
-            let _ = writeln!(
-                out,
-                "      {key} = {}{} -> {}{}",
-                paint(style::REMOVED, value_text(&f.before)),
-                note(f.field, &f.before),
-                paint(style::ADDED, value_text(&f.after)),
-                note(f.field, &f.after)
-            );
-        }
-    }
-}
-
-fn with_note(field: Field, value: &Value) -> String {
-    value_text(value) + &note(field, value)
 }
 
 /// How one value reads in a plan: strings quoted (so trailing spaces show), `(none)` for an

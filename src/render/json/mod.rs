@@ -11,12 +11,10 @@ use crate::plan::{Action, Change, Counts, LastFailure, Named, Plan, Totals, Valu
 use crate::redact::mask_credentials;
 use crate::run::Run;
 
-const FORMAT_VERSION: u32 = 1;
-
 /// Renders `plan` as the version-1 document.
 pub fn render_json(plan: &Plan) -> String {
     pretty(&JsonPlan {
-        format_version: FORMAT_VERSION,
+        format_version: 1,
         portal: &plan.portal,
         summary: plan.counts(),
         details: Details::of(plan),
@@ -26,9 +24,9 @@ pub fn render_json(plan: &Plan) -> String {
 /// `view` as pretty JSON with a trailing newline, with `\uXXXX` for the characters serde_json
 /// leaves raw but a terminal would act on or hide: what Rust's `Debug` would escape, minus the
 /// quotes and backslash JSON escapes itself, plus the invisible characters it counts as
-/// printable (U+3164). serde_json escapes every other control character, and the layout's only
-/// such character is its line break, so any other one in its output is inside a string.
-/// Views are derived structs of strings, numbers and bools: serializing them cannot fail.
+/// printable (U+3164). The layout's only control character is its line break, so any other
+/// one is inside a string. Views are derived structs of strings, numbers and bools: they
+/// always serialize.
 pub(super) fn pretty(view: &impl Serialize) -> String {
     let json = serde_json::to_string_pretty(view)
         .unwrap_or_else(|e| unreachable!("a view always serializes: {e}"));
@@ -177,13 +175,10 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
     }
 }
 
-/// The version of the document of a `portals:` file.
-const PORTALS_VERSION: u32 = 2;
-
 /// Renders named portals' plans as the version-2 document.
 pub(super) fn render_portals(fleet: &Run<Plan>) -> String {
     pretty(&JsonFleet {
-        format_version: PORTALS_VERSION,
+        format_version: 2,
         portals: fleet
             .portals
             .iter()

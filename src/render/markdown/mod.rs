@@ -8,10 +8,8 @@
 //!   in it, so names, uris and excerpts cannot open HTML, links, mentions or issue references.
 //!   Inside a fence every line starts with a fixed marker and a fixed key, and the fence is
 //!   longer than any backtick run in the block anyway.
-//! - Bounded: the result is shorter than [`MAX_MARKDOWN_LEN`] bytes (so characters), below
-//!   GitHub's 65,536-character comment limit. Change blocks that do not fit are left out whole,
-//!   and a line says how many and where to see the full plan.
-//! - No ANSI escapes.
+//! - Bounded: shorter than [`MAX_MARKDOWN_LEN`] bytes (so characters), below GitHub's 65,536
+//!   characters; change blocks that do not fit are left out whole, and a line says so.
 
 mod portals;
 
@@ -46,11 +44,8 @@ const SEE_FULL_PLAN: &str =
 const PORTAL_MAX: usize = 300;
 
 pub fn render_markdown(plan: &Plan) -> String {
-    let out = format!(
-        "**{}** Portal: {}\n",
-        plan.summary(),
-        code(&portal(&plan.portal))
-    );
+    let url = code(&portal(&plan.portal));
+    let out = format!("**{}** Portal: {url}\n", plan.summary());
     let limit = MAX_MARKDOWN_LEN.saturating_sub(out.len());
     out + &body(plan, limit)
 }
@@ -67,9 +62,7 @@ pub(super) fn body(plan: &Plan, limit: usize) -> String {
     out.push_str(&notes_section(plan));
     let unmanaged = unmanaged_section(plan);
 
-    let room = limit
-        .saturating_sub(out.len() + unmanaged.len() + RESERVED)
-        .saturating_sub(1);
+    let room = limit.saturating_sub(out.len() + unmanaged.len() + RESERVED + 1);
     // Deletes first and never folded: they are what a reviewer must not miss.
     let (deletes, others): (Vec<&Change>, Vec<&Change>) = plan
         .changes
@@ -94,11 +87,8 @@ pub(super) fn body(plan: &Plan, limit: usize) -> String {
 
     out.push_str(&open);
     if fold {
-        let _ = writeln!(
-            out,
-            "\n<details><summary>{} creates and updates</summary>",
-            others.len()
-        );
+        let n = others.len();
+        let _ = writeln!(out, "\n<details><summary>{n} creates and updates</summary>");
         out.push_str(&folded);
         let _ = writeln!(out, "\n</details>");
     }
@@ -125,7 +115,6 @@ fn counts_table(plan: &Plan) -> String {
     )
 }
 
-/// The counts as four cells of a table row.
 fn cells(c: Counts) -> String {
     format!(
         "{} | {} | {} | {}",
@@ -136,10 +125,8 @@ fn cells(c: Counts) -> String {
 /// The plan's notes, a paragraph each; replaced by one line in the unlikely case that names
 /// from the portal make them longer than [`NOTES_BUDGET`].
 fn notes_section(plan: &Plan) -> String {
-    let mut out = String::new();
-    for line in notes::plan_notes(plan, &code) {
-        let _ = writeln!(out, "\n{line}");
-    }
+    let notes = notes::plan_notes(plan, &code);
+    let out: String = notes.iter().map(|line| format!("\n{line}\n")).collect();
     if out.len() > NOTES_BUDGET {
         return "\nThe plan's notes are too long to show here: see `plan --format text`.\n"
             .to_string();
@@ -263,10 +250,7 @@ pub(super) fn truncated(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();
     }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = (0..=max).rfind(|&i| s.is_char_boundary(i)).unwrap_or(0);
     format!("{}…", &s[..end])
 }
 

@@ -1,10 +1,7 @@
-//! The plans of a `portals:` file as Markdown: a summary table with a row per portal, then a
-//! section per portal with its plan as `render_markdown` shows it. docs/plans.md describes the
-//! layout and how it stays under [`MAX_MARKDOWN_LEN`] (rows cut shorter by [`LEVELS`], then
-//! left out; sections cut as a plan is, then left out): a delete is always shown or counted.
-//!
-//! Inert as `render_markdown` is; in a table cell a user string's pipes are escaped too (GFM
-//! splits cells on `|` even inside a code span, and unescapes `\|` there).
+//! The plans of a `portals:` file as Markdown: a summary table, then a section per portal
+//! (docs/plans.md, "Several portals"). Under [`MAX_MARKDOWN_LEN`], a delete always shown or
+//! counted. Inert as `render_markdown` is; in a table cell a user string's pipes are escaped
+//! too (GFM splits cells on `|` even inside a code span, and unescapes `\|` there).
 
 use std::fmt::Write;
 
@@ -61,11 +58,8 @@ const LEVELS: [Level; 4] = [
 
 pub(in crate::render) fn render_portals(fleet: &Run<Plan>) -> String {
     let n = fleet.portals.len();
-    let mut out = format!(
-        "## Plan of {n} portal{}\n\n**{}**\n",
-        if n == 1 { "" } else { "s" },
-        fleet.total_line()
-    );
+    let s = if n == 1 { "" } else { "s" };
+    let mut out = format!("## Plan of {n} portal{s}\n\n**{}**\n", fleet.total_line());
     let budget = MAX_MARKDOWN_LEN.saturating_sub(out.len() + RESERVED);
     out.push_str(&summary_table(fleet, budget));
 
@@ -91,18 +85,11 @@ pub(in crate::render) fn render_portals(fleet: &Run<Plan>) -> String {
 
 /// One portal's section, if it fits in `room` (shorter than it). Starts with a blank line.
 fn section(portal: &Part<Plan>, room: usize) -> Option<String> {
-    let mut head = format!(
-        "\n### {} ({})\n",
-        name(portal, NAME_MAX),
-        code(&super::portal(&portal.portal))
-    );
-    let error = portal
-        .error
-        .as_deref()
-        .map(|e| {
-            let shown = truncated(&message(e), ERROR_MAX);
-            format!("\n**Error:** {}\n", code(&shown))
-        })
+    let url = code(&super::portal(&portal.portal));
+    let mut head = format!("\n### {} ({url})\n", name(portal, NAME_MAX));
+    let error = (portal.error.as_deref()).map(|e| code(&truncated(&message(e), ERROR_MAX)));
+    let error = error
+        .map(|e| format!("\n**Error:** {e}\n"))
         .unwrap_or_default();
     let body = match &portal.result {
         None => String::new(),

@@ -209,3 +209,18 @@ fn markdown_notes_stay_bounded_whatever_the_portal_names() {
     let text = plain_text(&plan);
     assert!(text.contains(" and 45 more. "), "cut after five names");
 }
+
+#[test]
+fn a_delete_says_how_many_deliveries_it_erases_in_the_singular_and_the_plural() {
+    for (n, line) in [
+        (0, "      its delivery log is empty"),
+        (1, "      ! erases its delivery log too: 1 delivery"),
+        (2, "      ! erases its delivery log too: 2 deliveries"),
+    ] {
+        let mut plan = fixtures::sample();
+        plan.changes = vec![fixtures::delete()];
+        plan.changes[0].deliveries = Some(n);
+        let text = plain_text(&plan);
+        assert!(text.lines().any(|l| l == line), "{line:?} in\n{text}");
+    }
+}
