@@ -118,7 +118,7 @@ fn details(w: &WebhookHealth) -> impl Iterator<Item = (&'static str, String)> {
 
 /// How many of `webhooks` are in each health, in `Health::ALL` order.
 fn tally(webhooks: &[WebhookHealth]) -> impl Iterator<Item = (&'static str, usize)> {
-    (Health::ALL.into_iter()).map(|h| {
+    Health::ALL.into_iter().map(|h| {
         (
             h.as_str(),
             webhooks.iter().filter(|w| w.health == h).count(),
