@@ -121,7 +121,7 @@ pub fn to_json(
                     name: p.name.unwrap_or_default().to_string(),
                     // Scrubbed (secrets replaced, URL credentials masked), which also leaves
                     // it one line with no control character, and cut.
-                    error: redact::Redactor::registered().shown(p.plan.err()?, MAX_FAILURE_CHARS),
+                    error: redact::Redactor::new([]).shown(p.plan.err()?, MAX_FAILURE_CHARS),
                 })
             })
             .collect(),
