@@ -126,9 +126,9 @@ where
         .into_iter()
         .enumerate()
         .map(|(i, wanted)| async move {
-            let mut url = wanted.url.map_or_else(String::new, |u| {
-                PortalUrl::parse(u).map_or_else(|_| u.to_string(), |p| p.as_str().to_string())
-            });
+            let mut url = wanted
+                .url
+                .map_or_else(String::new, PortalUrl::as_client_reads);
             let outcome = async {
                 if let Some(error) = wanted.not_planned {
                     return Err(not_planned(error));
