@@ -5,8 +5,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
+use crate::api::StatusClass;
 use crate::plan::TargetKey;
 use crate::render::{Format, ProblemFormat};
 
@@ -320,7 +321,7 @@ pub struct RedeliverArgs {
     /// Only failures of this kind: 5xx, 4xx, 3xx (answered with that status), or unsent (no
     /// answer: DNS, refused connection, TLS). Repeat it for several. Default: all four.
     #[arg(long = "status", value_enum, value_name = "CLASS")]
-    pub statuses: Vec<FailureClass>,
+    pub statuses: Vec<StatusClass>,
     /// Resend the deliveries of disabled webhooks too (the portal sends a redelivery even to a
     /// disabled webhook); without it they are left out and named.
     #[arg(long)]
@@ -360,18 +361,6 @@ impl WebhookKey {
             None => Ok(WebhookKey::Name(text.to_owned())),
         }
     }
-}
-
-/// The failures `redeliver --status` selects: every status class but 2xx.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailureClass {
-    #[value(name = "5xx")]
-    ServerError,
-    #[value(name = "4xx")]
-    ClientError,
-    #[value(name = "3xx")]
-    Redirect,
-    Unsent,
 }
 
 #[derive(Debug, Args)]

@@ -58,7 +58,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use docspace_webhooks::api::{Client, ClientEvent, ClientOptions, PortalUrl, WebhookBody};
+use docspace_webhooks::api::{
+    Client, ClientEvent, ClientOptions, EventSink, PortalUrl, WebhookBody,
+};
 use docspace_webhooks::{apply, config, plan, render};
 use fake_portal::{FakePortal, Options, RateLimit, Seed, SlidingWindow};
 
@@ -232,11 +234,11 @@ fn rate_limited_run(runtime: &tokio::runtime::Runtime, parallelism: usize, limit
     let pauses = Arc::new(AtomicUsize::new(0));
     let counter = pauses.clone();
     let options = ClientOptions {
-        events: Some(Arc::new(move |event: &ClientEvent| {
+        events: Some(EventSink(Arc::new(move |event: &ClientEvent| {
             if matches!(event, ClientEvent::Paused { .. }) {
                 counter.fetch_add(1, Ordering::SeqCst);
             }
-        })),
+        }))),
         ..ClientOptions::default()
     };
     let (sandbox, client, portal) = seeded(LIMITED, latency, options);

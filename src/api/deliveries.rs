@@ -102,15 +102,20 @@ impl Delivery {
     }
 }
 
-/// The server's `WebhookGroupStatus` classes of a delivery's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The server's `WebhookGroupStatus` classes of a delivery's status, numbered as `ALL` lists
+/// them; declared in the order `redeliver --status` offers them (every one but 2xx).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum StatusClass {
-    /// Status 0: not sent yet, or no HTTP answer (DNS, refused connection, TLS).
-    Unsent,
-    Success,
-    Redirect,
-    ClientError,
-    ServerError,
+    #[value(name = "5xx")]
+    ServerError = 4,
+    #[value(name = "4xx")]
+    ClientError = 3,
+    #[value(name = "3xx")]
+    Redirect = 2,
+    // Status 0: not sent yet, or no HTTP answer (DNS, refused connection, TLS).
+    Unsent = 0,
+    #[value(skip)]
+    Success = 1,
 }
 
 impl StatusClass {
@@ -149,7 +154,7 @@ impl LogQuery {
     }
 
     /// Adds a class of status: the rows of any class added are read. Its flag in `groupStatus`
-    /// is 1, 2, 4, 8, 16 in the order declared.
+    /// is 1, 2, 4, 8, 16 in the order of `ALL`.
     pub fn status(mut self, class: StatusClass) -> LogQuery {
         self.group_status |= 1 << class as u32;
         self
@@ -320,7 +325,7 @@ fn decode_page(endpoint: &Endpoint, v: &Value) -> Result<LogPage, ApiError> {
 }
 
 fn decode_rows(endpoint: &Endpoint, v: &Value) -> Result<Vec<Delivery>, ApiError> {
-    let redactor = Redactor::registered();
+    let redactor = Redactor::new([]);
     wire::list(endpoint, v, "a list of deliveries")?
         .iter()
         .enumerate()

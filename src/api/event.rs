@@ -10,7 +10,15 @@ use std::time::Duration;
 use super::error::Endpoint;
 
 /// Receives every `ClientEvent`. Called from the task that sent the request; keep it quick.
-pub type EventSink = Arc<dyn Fn(&ClientEvent) + Send + Sync>;
+/// Its Debug names no closure, so `ClientOptions` can derive its own.
+#[derive(Clone)]
+pub struct EventSink(pub Arc<dyn Fn(&ClientEvent) + Send + Sync>);
+
+impl fmt::Debug for EventSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<sink>")
+    }
+}
 
 /// Requests are shown with `-v` only; every other event is its line, worded where it happens.
 #[derive(Debug, Clone, PartialEq, Eq)]

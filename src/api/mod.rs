@@ -6,7 +6,6 @@
 //! log or `Debug`; URL credentials are masked wherever a URL is shown; redirects are never
 //! followed; a create is never posted twice blindly; nothing here panics on what the portal sends.
 
-use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -101,7 +100,7 @@ impl<T> LiveWebhook<T> {
 pub type WebhookBody = Webhook<Option<SecretString>>;
 
 /// How the client reaches the portal; `Default` is the command line's defaults.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct ClientOptions {
     pub connect_timeout: Duration,
     /// The whole request, answer included: room for the portal's 10 s probe of the target.
@@ -146,7 +145,7 @@ impl Default for ClientOptions {
 impl ClientOptions {
     pub(super) fn emit(&self, event: ClientEvent) {
         if let Some(sink) = &self.events {
-            sink(&event);
+            (sink.0)(&event);
         }
     }
 
@@ -156,23 +155,6 @@ impl ClientOptions {
         self.retry_base
             .saturating_mul(1 << doublings)
             .min(self.retry_max_delay)
-    }
-}
-
-impl fmt::Debug for ClientOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientOptions")
-            .field("connect_timeout", &self.connect_timeout)
-            .field("request_timeout", &self.request_timeout)
-            .field("retries", &self.retries)
-            .field("retry_base", &self.retry_base)
-            .field("retry_max_delay", &self.retry_max_delay)
-            .field("max_wait", &self.max_wait)
-            .field("waited", &"<shared by the run>")
-            .field("throttle_unit", &self.throttle_unit)
-            .field("events", &self.events.as_ref().map(|_| "<sink>"))
-            .field("halt", &self.halt.reason())
-            .finish()
     }
 }
 

@@ -78,6 +78,11 @@ impl PortalUrl {
         Ok(PortalUrl { base: url })
     }
 
+    /// `url` as the client reads it, as `plan` records it; as written when the client cannot.
+    pub fn as_client_reads(url: &str) -> String {
+        PortalUrl::parse(url).map_or_else(|_| url.to_string(), |p| p.as_str().to_string())
+    }
+
     /// The portal's origin, e.g. `https://portal.example.com`, without a trailing slash.
     pub fn as_str(&self) -> &str {
         // A checked address has the path `/` and nothing after it.

@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 
-use crate::api::{Client, ClientEvent, ClientOptions, PortalUrl};
+use crate::api::{Client, ClientEvent, ClientOptions, EventSink, PortalUrl};
 use crate::cli::{Cli, Command, PortalArgs};
 use crate::halt::Halt;
 use crate::settings::{self, Color, Settings};
@@ -189,7 +189,7 @@ impl Session {
         // A clone shares the settings' `waited`: one --max-wait budget for every portal of the
         // run.
         let options = ClientOptions {
-            events: Some(sink),
+            events: Some(EventSink(sink)),
             halt,
             ..self.settings.network.clone()
         };

@@ -126,9 +126,9 @@ where
         .into_iter()
         .enumerate()
         .map(|(i, wanted)| async move {
-            let mut url = wanted.url.map_or_else(String::new, |u| {
-                PortalUrl::parse(u).map_or_else(|_| u.to_string(), |p| p.as_str().to_string())
-            });
+            let mut url = wanted
+                .url
+                .map_or_else(String::new, PortalUrl::as_client_reads);
             let outcome = async {
                 if let Some(error) = wanted.not_planned {
                     return Err(not_planned(error));
@@ -255,7 +255,7 @@ pub(super) fn check_saved<'a>(
 /// A portal the saved plan has no plan for, its reason scrubbed of every secret this run knows
 /// like any text from outside: a hand-edited plan may quote one.
 fn not_planned(error: &str) -> Error {
-    let error = crate::redact::Redactor::registered().scrub(error);
+    let error = crate::redact::Redactor::new([]).scrub(error);
     Error::NotPlanned { error }
 }
 

@@ -16,7 +16,7 @@ use super::portals;
 use super::{Exit, Output, Session, prefix};
 use crate::Error;
 use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
-use crate::cli::{FailureClass, RedeliverArgs, WebhookKey};
+use crate::cli::{RedeliverArgs, WebhookKey};
 use crate::halt::StopReason;
 use crate::render::style::{self, paint};
 use crate::render::{plain, quoted};
@@ -184,17 +184,12 @@ async fn find(client: Client, args: &RedeliverArgs, since: SystemTime) -> Result
     let chosen = chosen(&live, &args.webhooks)?;
     // Every failure class by default.
     let classes = match args.statuses.as_slice() {
-        [] => FailureClass::value_variants(),
+        [] => StatusClass::value_variants(),
         chosen => chosen,
     };
-    let query = classes.iter().fold(LogQuery::new(), |query, class| {
-        query.status(match class {
-            FailureClass::ServerError => StatusClass::ServerError,
-            FailureClass::ClientError => StatusClass::ClientError,
-            FailureClass::Redirect => StatusClass::Redirect,
-            FailureClass::Unsent => StatusClass::Unsent,
-        })
-    });
+    let query = classes
+        .iter()
+        .fold(LogQuery::new(), |query, class| query.status(*class));
     let in_window = |row: &Delivery| row.created_at().is_some_and(|at| at >= since);
     // One read of the whole log, whose rows name their webhook only by name: unless a few
     // webhooks are named (then theirs alone), or two share a name (the portal allows it,

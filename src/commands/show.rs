@@ -50,7 +50,7 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
         portals: (saved.iter())
             .map(|p| Part {
                 name: p.name.clone(),
-                portal: p.shown_url(),
+                portal: PortalUrl::as_client_reads(&p.url),
                 result: p.plan.as_ref().ok().cloned(),
                 // Shown as `apply` will show it.
                 error: (p.plan.as_ref().err()).map(|error| {

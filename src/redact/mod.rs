@@ -98,10 +98,6 @@ impl Redactor {
         }
     }
 
-    pub fn registered() -> Redactor {
-        Redactor { extra: Vec::new() }
-    }
-
     /// `text` decoded, with every secret (and every piece of one at the edge of a match)
     /// replaced by `[redacted]` and URL credentials masked. Not cut: the caller may cut it, or
     /// keep it whole (a webhook's last failure, cut later by the plan).

@@ -121,7 +121,7 @@ pub fn to_json(
                     name: p.name.unwrap_or_default().to_string(),
                     // Scrubbed (secrets replaced, URL credentials masked), which also leaves
                     // it one line with no control character, and cut.
-                    error: redact::Redactor::registered().shown(p.plan.err()?, MAX_FAILURE_CHARS),
+                    error: redact::Redactor::new([]).shown(p.plan.err()?, MAX_FAILURE_CHARS),
                 })
             })
             .collect(),
@@ -291,17 +291,6 @@ impl SavedPortal {
             max_deletes,
         }
     }
-
-    /// Its URL as its section shows it (its plan's `portal`): as the client reads it, as
-    /// written when the client cannot.
-    pub fn shown_url(&self) -> String {
-        as_client_reads(&self.url)
-    }
-}
-
-/// `url` as the client reads it, as `plan` records it; as written when the client cannot.
-fn as_client_reads(url: &str) -> String {
-    PortalUrl::parse(url).map_or_else(|_| url.to_string(), |p| p.as_str().to_string())
 }
 
 /// The stored form of `change`; a uri read from a variable is stored as its placeholder,
@@ -353,7 +342,7 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
         .map(|(i, write)| change_of(write, config).map_err(|e| format!("write {}: {e}", i + 1)))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = Plan {
-        portal: as_client_reads(url),
+        portal: PortalUrl::as_client_reads(url),
         changes,
         unchanged: part.unchanged,
         unmanaged: part.unmanaged,

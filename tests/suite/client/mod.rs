@@ -12,7 +12,9 @@ mod stop;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use docspace_webhooks::api::{Client, ClientEvent, ClientOptions, PortalUrl, WebhookBody};
+use docspace_webhooks::api::{
+    Client, ClientEvent, ClientOptions, EventSink, PortalUrl, WebhookBody,
+};
 use docspace_webhooks::triggers::TriggerSet;
 use secrecy::SecretString;
 
@@ -48,9 +50,9 @@ fn client_with(portal: &FakePortal, options: ClientOptions) -> (Client, Events) 
     let events = Events::default();
     let store = events.clone();
     let options = ClientOptions {
-        events: Some(Arc::new(move |e: &ClientEvent| {
+        events: Some(EventSink(Arc::new(move |e: &ClientEvent| {
             store.lock().unwrap().push((Instant::now(), e.clone()))
-        })),
+        }))),
         ..options
     };
     let client = Client::new(&url(portal), SecretString::from(portal.api_key()), options);

@@ -4,7 +4,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use docspace_webhooks::api::{Client, ClientEvent, ClientOptions, PortalUrl, WebhookBody};
+use docspace_webhooks::api::{
+    Client, ClientEvent, ClientOptions, EventSink, PortalUrl, WebhookBody,
+};
 use docspace_webhooks::triggers::TriggerSet;
 use proptest::prelude::*;
 use secrecy::SecretString;
@@ -86,9 +88,9 @@ proptest! {
             retries: 2,
             retry_base: Duration::from_millis(1),
             retry_max_delay: Duration::from_millis(1),
-            events: Some(Arc::new(move |e: &ClientEvent| {
+            events: Some(EventSink(Arc::new(move |e: &ClientEvent| {
                 sink_lines.lock().unwrap().push(e.to_string());
-            })),
+            }))),
             ..ClientOptions::default()
         };
         let url = PortalUrl::parse(&portal.url()).unwrap();
