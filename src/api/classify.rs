@@ -122,7 +122,10 @@ pub(crate) fn classify(
                 .map(|l| redactor.shown(&portal.resolve(l), EXCERPT_CHARS))
                 .unwrap_or_else(|| "an address it did not give (no Location header)".into()),
         }),
-        401 => Err(ApiError::Unauthorized { endpoint }),
+        401 => Err(ApiError::Unauthorized {
+            endpoint,
+            portal_key: None,
+        }),
         403 if body.iter().all(u8::is_ascii_whitespace) => {
             Err(ApiError::ForbiddenScope { endpoint })
         }

@@ -490,7 +490,13 @@ mod tests {
                 },
                 false,
             ),
-            (ApiError::ApiKey { reason: "r" }, false),
+            (
+                ApiError::ApiKey {
+                    reason: "r",
+                    portal_key: None,
+                },
+                false,
+            ),
             (ApiError::ClientSetup { detail: text() }, false),
             (
                 ApiError::Dns {
@@ -518,6 +524,7 @@ mod tests {
             (
                 ApiError::Unauthorized {
                     endpoint: endpoint(),
+                    portal_key: None,
                 },
                 false,
             ),
