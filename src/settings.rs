@@ -11,7 +11,7 @@ use anstream::ColorChoice;
 use secrecy::SecretString;
 
 use crate::api::{ApiError, ClientOptions, PortalUrl};
-use crate::cli::{NetworkArgs, PortalArgs};
+use crate::cli::PortalArgs;
 
 pub const URL_VAR: &str = "DOCSPACE_URL";
 pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
@@ -215,13 +215,29 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Takes the flags; nothing is checked until the file says what they mean.
+    /// Takes the flags, and the test-only waits; nothing is checked until the file says what
+    /// they mean.
     pub fn resolve(args: &PortalArgs, color: Color) -> Settings {
+        let (network, defaults) = (&args.network, ClientOptions::default());
+        let millis = |name| {
+            env(name)
+                .ok()
+                .and_then(|ms| ms.trim().parse::<u64>().ok())
+                .map(Duration::from_millis)
+        };
         Settings {
             color,
             portal: args.portal.clone(),
-            network: client_options(&args.network),
-            verbose: args.network.verbose,
+            network: ClientOptions {
+                connect_timeout: Duration::from_secs(network.connect_timeout),
+                request_timeout: Duration::from_secs(network.timeout),
+                retries: network.retries,
+                retry_base: millis(RETRY_BASE_VAR).unwrap_or(defaults.retry_base),
+                max_wait: Duration::from_secs(network.max_wait),
+                throttle_unit: millis(THROTTLE_UNIT_VAR).unwrap_or(defaults.throttle_unit),
+                ..defaults
+            },
+            verbose: network.verbose,
         }
     }
 
@@ -312,24 +328,4 @@ fn check_portal(url: &str, origin: &'static str) -> Result<PortalUrl, SettingsEr
         origin,
         source: Box::new(source),
     })
-}
-
-/// The client's timeouts and retries from the flags, and the test-only waits.
-fn client_options(network: &NetworkArgs) -> ClientOptions {
-    let defaults = ClientOptions::default();
-    let millis = |name| {
-        env(name)
-            .ok()
-            .and_then(|ms| ms.trim().parse::<u64>().ok())
-            .map(Duration::from_millis)
-    };
-    ClientOptions {
-        connect_timeout: Duration::from_secs(network.connect_timeout),
-        request_timeout: Duration::from_secs(network.timeout),
-        retries: network.retries,
-        retry_base: millis(RETRY_BASE_VAR).unwrap_or(defaults.retry_base),
-        max_wait: Duration::from_secs(network.max_wait),
-        throttle_unit: millis(THROTTLE_UNIT_VAR).unwrap_or(defaults.throttle_unit),
-        ..defaults
-    }
 }
