@@ -38,20 +38,6 @@ impl fmt::Display for Endpoint {
     }
 }
 
-/// Which of the two configured timeouts ran out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeoutKind {
-    Connect,
-    Request,
-}
-
-impl fmt::Display for TimeoutKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let connect = *self == TimeoutKind::Connect;
-        f.write_str(if connect { "connect" } else { "request" })
-    }
-}
-
 const KEY_HELP: &str = "set DOCSPACE_API_KEY to a valid API key (`sk-...`) of a DocSpace admin; \
                         the key may have expired or been revoked";
 const API_KEY_HELP: &str = "set DOCSPACE_API_KEY to the `sk-...` key of a DocSpace admin, without \
@@ -120,7 +106,8 @@ pub enum ApiError {
     Timeout {
         endpoint: Endpoint,
         portal: String,
-        kind: TimeoutKind,
+        /// Which of the two configured timeouts ran out: `connect` or `request`.
+        kind: &'static str,
         after: Duration,
     },
 
