@@ -283,20 +283,17 @@ impl Settings {
     /// The API key of one portal, from `var` (DOCSPACE_API_KEY, or a portal's `apiKey`). Unset
     /// and blank are told apart: a pipeline passes a secret that does not exist as "".
     pub fn key(&self, var: &str) -> Result<SecretString, SettingsError> {
-        match env(var) {
+        let var = var.to_string();
+        match env(&var) {
             // `Client::new` trims and checks the key itself; blank is caught here for the
             // better message.
             Ok(key) if !key.trim().is_empty() => Ok(SecretString::from(key)),
             Ok(_) if var == KEY_VAR => Err(SettingsError::EmptyApiKey),
             Err(VarError::NotPresent) if var == KEY_VAR => Err(SettingsError::NoApiKey),
-            Ok(_) => Err(SettingsError::EmptyPortalKey {
-                var: var.to_string(),
-            }),
-            Err(VarError::NotPresent) => Err(SettingsError::NoPortalKey {
-                var: var.to_string(),
-            }),
+            Ok(_) => Err(SettingsError::EmptyPortalKey { var }),
+            Err(VarError::NotPresent) => Err(SettingsError::NoPortalKey { var }),
             Err(VarError::NotUnicode(_)) => Err(SettingsError::NotUtf8 {
-                var: var.to_string(),
+                var,
                 help: "set it to the API key (`sk-...`) of a DocSpace admin, as plain text",
             }),
         }

@@ -138,8 +138,7 @@ where
                 work(client, wanted, i).await
             }
             .await;
-            // DOCSPACE_API_KEY is not read with `portals:`: a refused or unusable key's help
-            // names the portal's own variable.
+            // A named portal's refused or unusable key: the help names its own variable.
             if let (Some(_), Err(Error::Api(ApiError::Unauthorized { portal_key, .. })))
             | (Some(_), Err(Error::Api(ApiError::ApiKey { portal_key, .. }))) =
                 (wanted.name, &mut outcome)
