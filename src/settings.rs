@@ -11,7 +11,7 @@ use anstream::ColorChoice;
 use secrecy::SecretString;
 
 use crate::api::{ApiError, ClientOptions, PortalUrl};
-use crate::cli::{NetworkArgs, PortalArgs};
+use crate::cli::PortalArgs;
 
 pub const URL_VAR: &str = "DOCSPACE_URL";
 pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
@@ -215,13 +215,29 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Takes the flags; nothing is checked until the file says what they mean.
+    /// Takes the flags, and the test-only waits; nothing is checked until the file says what
+    /// they mean.
     pub fn resolve(args: &PortalArgs, color: Color) -> Settings {
+        let (network, defaults) = (&args.network, ClientOptions::default());
+        let millis = |name| {
+            env(name)
+                .ok()
+                .and_then(|ms| ms.trim().parse::<u64>().ok())
+                .map(Duration::from_millis)
+        };
         Settings {
             color,
             portal: args.portal.clone(),
-            network: client_options(&args.network),
-            verbose: args.network.verbose,
+            network: ClientOptions {
+                connect_timeout: Duration::from_secs(network.connect_timeout),
+                request_timeout: Duration::from_secs(network.timeout),
+                retries: network.retries,
+                retry_base: millis(RETRY_BASE_VAR).unwrap_or(defaults.retry_base),
+                max_wait: Duration::from_secs(network.max_wait),
+                throttle_unit: millis(THROTTLE_UNIT_VAR).unwrap_or(defaults.throttle_unit),
+                ..defaults
+            },
+            verbose: network.verbose,
         }
     }
 
@@ -267,20 +283,17 @@ impl Settings {
     /// The API key of one portal, from `var` (DOCSPACE_API_KEY, or a portal's `apiKey`). Unset
     /// and blank are told apart: a pipeline passes a secret that does not exist as "".
     pub fn key(&self, var: &str) -> Result<SecretString, SettingsError> {
-        match env(var) {
+        let var = var.to_string();
+        match env(&var) {
             // `Client::new` trims and checks the key itself; blank is caught here for the
             // better message.
             Ok(key) if !key.trim().is_empty() => Ok(SecretString::from(key)),
             Ok(_) if var == KEY_VAR => Err(SettingsError::EmptyApiKey),
             Err(VarError::NotPresent) if var == KEY_VAR => Err(SettingsError::NoApiKey),
-            Ok(_) => Err(SettingsError::EmptyPortalKey {
-                var: var.to_string(),
-            }),
-            Err(VarError::NotPresent) => Err(SettingsError::NoPortalKey {
-                var: var.to_string(),
-            }),
+            Ok(_) => Err(SettingsError::EmptyPortalKey { var }),
+            Err(VarError::NotPresent) => Err(SettingsError::NoPortalKey { var }),
             Err(VarError::NotUnicode(_)) => Err(SettingsError::NotUtf8 {
-                var: var.to_string(),
+                var,
                 help: "set it to the API key (`sk-...`) of a DocSpace admin, as plain text",
             }),
         }
@@ -312,24 +325,4 @@ fn check_portal(url: &str, origin: &'static str) -> Result<PortalUrl, SettingsEr
         origin,
         source: Box::new(source),
     })
-}
-
-/// The client's timeouts and retries from the flags, and the test-only waits.
-fn client_options(network: &NetworkArgs) -> ClientOptions {
-    let defaults = ClientOptions::default();
-    let millis = |name| {
-        env(name)
-            .ok()
-            .and_then(|ms| ms.trim().parse::<u64>().ok())
-            .map(Duration::from_millis)
-    };
-    ClientOptions {
-        connect_timeout: Duration::from_secs(network.connect_timeout),
-        request_timeout: Duration::from_secs(network.timeout),
-        retries: network.retries,
-        retry_base: millis(RETRY_BASE_VAR).unwrap_or(defaults.retry_base),
-        max_wait: Duration::from_secs(network.max_wait),
-        throttle_unit: millis(THROTTLE_UNIT_VAR).unwrap_or(defaults.throttle_unit),
-        ..defaults
-    }
 }

@@ -10,7 +10,7 @@ use std::error::Error as _;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, LOCATION};
 use serde_json::Value;
 
-use super::error::{ApiError, Endpoint, TimeoutKind};
+use super::error::{ApiError, Endpoint};
 use super::retry_after::RetryAfter;
 use super::{ClientOptions, PortalUrl};
 use crate::redact::Redactor;
@@ -122,7 +122,10 @@ pub(crate) fn classify(
                 .map(|l| redactor.shown(&portal.resolve(l), EXCERPT_CHARS))
                 .unwrap_or_else(|| "an address it did not give (no Location header)".into()),
         }),
-        401 => Err(ApiError::Unauthorized { endpoint }),
+        401 => Err(ApiError::Unauthorized {
+            endpoint,
+            portal_key: None,
+        }),
         403 if body.iter().all(u8::is_ascii_whitespace) => {
             Err(ApiError::ForbiddenScope { endpoint })
         }
@@ -225,9 +228,9 @@ pub(crate) fn transport_error(
     let portal = portal.as_str().to_string();
     if err.is_timeout() {
         let (kind, after) = if err.is_connect() {
-            (TimeoutKind::Connect, options.connect_timeout)
+            ("connect", options.connect_timeout)
         } else {
-            (TimeoutKind::Request, options.request_timeout)
+            ("request", options.request_timeout)
         };
         return ApiError::Timeout {
             endpoint: endpoint.clone(),

@@ -116,7 +116,10 @@ impl Client {
         // Keys pasted from a file or a password manager often carry a trailing newline.
         let api_key = SecretString::from(api_key.expose_secret().trim());
         let key = api_key.expose_secret();
-        let bad = |reason| ApiError::ApiKey { reason };
+        let bad = |reason| ApiError::ApiKey {
+            reason,
+            portal_key: None,
+        };
         if key.is_empty() {
             return Err(bad("it is empty"));
         }

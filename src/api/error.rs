@@ -38,22 +38,10 @@ impl fmt::Display for Endpoint {
     }
 }
 
-/// Which of the two configured timeouts ran out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeoutKind {
-    Connect,
-    Request,
-}
-
-impl fmt::Display for TimeoutKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let connect = *self == TimeoutKind::Connect;
-        f.write_str(if connect { "connect" } else { "request" })
-    }
-}
-
 const KEY_HELP: &str = "set DOCSPACE_API_KEY to a valid API key (`sk-...`) of a DocSpace admin; \
                         the key may have expired or been revoked";
+const API_KEY_HELP: &str = "set DOCSPACE_API_KEY to the `sk-...` key of a DocSpace admin, without \
+                            quotes or line breaks around it";
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ApiError {
@@ -68,14 +56,12 @@ pub enum ApiError {
     PortalUrl { input: String, reason: String },
 
     #[error("the API key cannot be used: {reason}")]
-    #[diagnostic(
-        code(api::api_key),
-        help(
-            "set DOCSPACE_API_KEY to the `sk-...` key of a DocSpace admin, without quotes or \
-             line breaks around it"
-        )
-    )]
-    ApiKey { reason: &'static str },
+    #[diagnostic(code(api::api_key), help("{}", key_help(.portal_key.as_deref(), API_KEY_HELP)))]
+    ApiKey {
+        reason: &'static str,
+        /// A named portal's key variable (`portals::each` sets it), which the help then names.
+        portal_key: Option<String>,
+    },
 
     #[error("could not set up the HTTP client: {detail}")]
     #[diagnostic(code(api::client_setup))]
@@ -120,7 +106,8 @@ pub enum ApiError {
     Timeout {
         endpoint: Endpoint,
         portal: String,
-        kind: TimeoutKind,
+        /// Which of the two configured timeouts ran out: `connect` or `request`.
+        kind: &'static str,
         after: Duration,
     },
 
@@ -163,8 +150,12 @@ pub enum ApiError {
     },
 
     #[error("the portal refused the API key (HTTP 401) on {endpoint}")]
-    #[diagnostic(code(api::unauthorized), help("{}", KEY_HELP))]
-    Unauthorized { endpoint: Endpoint },
+    #[diagnostic(code(api::unauthorized), help("{}", key_help(.portal_key.as_deref(), KEY_HELP)))]
+    Unauthorized {
+        endpoint: Endpoint,
+        /// As `ApiKey`'s.
+        portal_key: Option<String>,
+    },
 
     #[error("{endpoint}: the portal denied access (HTTP 403): {message}")]
     #[diagnostic(
@@ -293,6 +284,19 @@ pub enum ApiError {
         help("a rerun's plan shows whether this change is still needed")
     )]
     NotRetried { reason: String, last: Box<ApiError> },
+}
+
+/// A refused or unusable key's help: DOCSPACE_API_KEY is not read with `portals:`, so a named
+/// portal's names the variable its `apiKey` reads instead.
+fn key_help(portal_key: Option<&str>, default: &str) -> String {
+    match portal_key {
+        None => default.to_string(),
+        Some(var) => format!(
+            "the portal's `apiKey` reads its key from {var}: set it to a valid API key (`sk-...`) \
+             of a DocSpace admin of this portal, without quotes or line breaks; the key may have \
+             expired or been revoked"
+        ),
+    }
 }
 
 fn retry_hint(retry_after: Option<RetryAfter>) -> String {

@@ -4,7 +4,6 @@
 //! its own section; the unnamed portal has none, so its failure is the run's error.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use super::{Exit, Printer, Session, same_portal};
 use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
@@ -52,9 +51,9 @@ pub(super) struct PortalRun<'a, T = Planned> {
     pub wanted: Wanted<'a>,
     /// As `PortalUrl::as_str` shows it.
     pub url: String,
-    /// Shared, so a failure can be both shown in the portal's section and drawn whole. Always
+    /// A report, so a failure can be both drawn whole and shown in the portal's section. Always
     /// `Ok` for the unnamed portal, whose failure is the run's.
-    pub outcome: Result<T, Arc<Error>>,
+    pub outcome: Result<T, miette::Report>,
 }
 
 #[derive(Clone, Copy)]
@@ -129,7 +128,7 @@ where
             let mut url = wanted
                 .url
                 .map_or_else(String::new, PortalUrl::as_client_reads);
-            let outcome = async {
+            let mut outcome = async {
                 if let Some(error) = wanted.not_planned {
                     return Err(not_planned(error));
                 }
@@ -139,13 +138,20 @@ where
                 work(client, wanted, i).await
             }
             .await;
+            // A named portal's refused or unusable key: the help names its own variable.
+            if let (Some(_), Err(Error::Api(ApiError::Unauthorized { portal_key, .. })))
+            | (Some(_), Err(Error::Api(ApiError::ApiKey { portal_key, .. }))) =
+                (wanted.name, &mut outcome)
+            {
+                *portal_key = Some(wanted.api_key_env.to_string());
+            }
             Ok(PortalRun {
                 wanted,
                 url,
                 outcome: match (wanted.name, outcome) {
                     // The unnamed portal has no section to fail in.
                     (None, Err(e)) => return Err(e),
-                    (_, outcome) => outcome.map_err(Arc::new),
+                    (_, outcome) => outcome.map_err(miette::Report::new),
                 },
             })
         });
@@ -329,7 +335,7 @@ fn selected<T>(
 /// The run as its sections show it: each failure on one line.
 pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
     let portals = runs.into_iter().map(|run| {
-        let outcome = run.outcome.map_err(|e| super::report::chain(e.as_ref()));
+        let outcome = run.outcome.map_err(|e| super::report::chain(&*e));
         part(&run.wanted, &run.url, outcome)
     });
     Run {
@@ -343,8 +349,10 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
         let outcome = match &run.outcome {
             Ok(planned) => Ok(planned.plan.clone()),
             // As `show` lists it: its help is for stderr (`tell_failures`).
-            Err(e) if matches!(**e, Error::NotPlanned { .. }) => Err(e.to_string()),
-            Err(e) => Err(failure_line(e, run.wanted.api_key_env)),
+            Err(e) if matches!(e.downcast_ref(), Some(Error::NotPlanned { .. })) => {
+                Err(e.to_string())
+            }
+            Err(e) => Err(failure_line(e)),
         };
         let mut part = part(&run.wanted, &run.url, outcome);
         if let Ok(planned) = &run.outcome
@@ -378,9 +386,8 @@ pub(super) fn tell_failures<T>(runs: &[PortalRun<'_, T>], printer: Printer) {
     for run in runs {
         if let Err(e) = &run.outcome {
             printer.always(format_args!(
-                "Portal {} failed:\n{:?}",
+                "Portal {} failed:\n{e:?}",
                 render::plain(run.wanted.name.unwrap_or_default()),
-                miette::Report::new(Shared::new(e, run.wanted.api_key_env))
             ));
         }
     }
@@ -401,9 +408,9 @@ fn one_line(e: &dyn miette::Diagnostic, details: &[String]) -> String {
 /// A portal's failure on one line. The file's problems this portal's live list revealed are
 /// each named with its place, as `validate --format json` places them: a pull-request
 /// comment shows only this line, and must say what to fix and where.
-fn failure_line(error: &Arc<Error>, api_key_env: &str) -> String {
+fn failure_line(error: &miette::Report) -> String {
     let mut problems = Vec::new();
-    if let Error::Config(config) = error.as_ref() {
+    if let Some(Error::Config(config)) = error.downcast_ref() {
         problems = (config.reported().iter())
             .map(|problem| match problem.start {
                 Some((line, column)) => {
@@ -413,68 +420,7 @@ fn failure_line(error: &Arc<Error>, api_key_env: &str) -> String {
             })
             .collect();
     }
-    one_line(&Shared::new(error, api_key_env), &problems)
-}
-
-/// A portal's failure, drawn as the diagnostic it is; a refused or unusable key gets a help
-/// that points at the portal's own variable, not at DOCSPACE_API_KEY.
-#[derive(Debug)]
-struct Shared {
-    error: Arc<Error>,
-    help: Option<String>,
-}
-
-impl Shared {
-    fn new(error: &Arc<Error>, api_key_env: &str) -> Shared {
-        let key = matches!(
-            **error,
-            Error::Api(ApiError::Unauthorized { .. } | ApiError::ApiKey { .. })
-        );
-        let help = key.then(|| {
-            format!(
-                "the portal's `apiKey` reads its key from {api_key_env}: set it to a valid API \
-                 key (`sk-...`) of a DocSpace admin of this portal, without quotes or line \
-                 breaks; the key may have expired or been revoked"
-            )
-        });
-        Shared {
-            error: Arc::clone(error),
-            help,
-        }
-    }
-}
-
-impl std::fmt::Display for Shared {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.error.fmt(f)
-    }
-}
-
-impl std::error::Error for Shared {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.error.source()
-    }
-}
-
-impl miette::Diagnostic for Shared {
-    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.error.code()
-    }
-    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        match &self.help {
-            Some(help) => Some(Box::new(help)),
-            None => self.error.help(),
-        }
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.error.source_code()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        self.error.labels()
-    }
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
-        self.error.related()
-    }
+    one_line(&**error, &problems)
 }
 
 /// Exit 0, or the error that `failed` of `total` portals failed (after writing to the others,

@@ -441,7 +441,7 @@ mod tests {
     /// what the list said, variant by variant, 4xx and 5xx alike).
     #[test]
     fn whether_a_failed_retry_may_have_landed_for_every_kind_of_failure() {
-        use crate::api::{Endpoint, TimeoutKind};
+        use crate::api::Endpoint;
         let endpoint = || Endpoint {
             method: reqwest::Method::PUT,
             path: "/api/2.0/settings/webhook/retry".into(),
@@ -466,7 +466,7 @@ mod tests {
         let timeout = || ApiError::Timeout {
             endpoint: endpoint(),
             portal: text(),
-            kind: TimeoutKind::Request,
+            kind: "request",
             after: std::time::Duration::from_secs(1),
         };
         let connect = || ApiError::Connect {
@@ -485,7 +485,13 @@ mod tests {
                 },
                 false,
             ),
-            (ApiError::ApiKey { reason: "r" }, false),
+            (
+                ApiError::ApiKey {
+                    reason: "r",
+                    portal_key: None,
+                },
+                false,
+            ),
             (ApiError::ClientSetup { detail: text() }, false),
             (
                 ApiError::Dns {
@@ -513,6 +519,7 @@ mod tests {
             (
                 ApiError::Unauthorized {
                     endpoint: endpoint(),
+                    portal_key: None,
                 },
                 false,
             ),
