@@ -178,9 +178,9 @@ pub async fn apply(
 /// A change in a few words, e.g. `update #7 "Billing"`, for the lists of what is in flight and
 /// what was not started.
 pub fn describe(change: &Change) -> String {
-    let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
-    let name = crate::redact::mask_credentials(&change.name);
-    format!("{}{id} {name:?}", infinitive(change.action))
+    let id = change.id().map(|id| format!(" #{id}")).unwrap_or_default();
+    let name = crate::redact::mask_credentials(change.name());
+    format!("{}{id} {name:?}", infinitive(change.action()))
 }
 
 pub fn infinitive(action: Action) -> &'static str {
@@ -217,19 +217,14 @@ async fn run(
     let webhook = match &change.op {
         Op::Create(body) => return create::create(client, body, secret, creates_held).await,
         Op::Update { id, body } => client.update(*id, &wire(body, secret)).await?,
-        Op::SetEnabled {
-            id,
-            name,
-            uri,
-            enabled,
-        } => client.set_enabled(*id, name, uri, *enabled).await?,
-        Op::Delete { id } => {
-            let Some(gone) = &change.before else {
-                unreachable!("every delete is made with its live record (plan::change)");
-            };
-            // A 404 means someone else already deleted it: the goal is reached either way.
-            client.delete(*id).await?.unwrap_or_else(|| gone.clone())
+        Op::SetEnabled { id, enabled } => {
+            let live = change.live();
+            client
+                .set_enabled(*id, &live.name, &live.uri, *enabled)
+                .await?
         }
+        // A 404 means someone else already deleted it: the goal is reached either way.
+        Op::Delete { id } => (client.delete(*id).await?).unwrap_or_else(|| change.live().clone()),
     };
     Ok(Done {
         webhook,

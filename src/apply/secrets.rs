@@ -50,11 +50,13 @@ pub fn resolve_secrets(
             secret
                 .resolve(lookup)
                 .map_err(|e| {
-                    let e = e.for_webhook(crate::redact::mask_credentials(&change.name));
-                    problems.push(match config.secret_problem(&e, change.id, &change.name) {
-                        Some(located) => SecretProblem::InFile(located),
-                        None => SecretProblem::Unlocated(e),
-                    });
+                    let e = e.for_webhook(crate::redact::mask_credentials(change.name()));
+                    problems.push(
+                        match config.secret_problem(&e, change.id(), change.name()) {
+                            Some(located) => SecretProblem::InFile(located),
+                            None => SecretProblem::Unlocated(e),
+                        },
+                    );
                 })
                 .ok()
         })

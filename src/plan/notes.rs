@@ -94,10 +94,10 @@ impl Plan {
 
     /// The rename hints about `change`, a create (no other change has any).
     pub fn renames_of<'a>(&'a self, change: &'a Change) -> impl Iterator<Item = &'a RenameHint> {
-        let create = change.action == Action::Create;
+        let create = change.action() == Action::Create;
         self.notes
             .renames
             .iter()
-            .filter(move |r| create && r.create == change.name)
+            .filter(move |r| create && r.create == change.name())
     }
 }

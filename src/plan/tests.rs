@@ -46,7 +46,7 @@ fn a_name_not_on_the_portal_is_created_with_defaults() {
     let [change] = plan.changes.as_slice() else {
         panic!("one change expected")
     };
-    assert_eq!(change.action, Action::Create);
+    assert_eq!(change.action(), Action::Create);
     let Op::Create(body) = &change.op else {
         panic!("a create")
     };
@@ -121,7 +121,7 @@ fn triggers_compare_as_sets_and_an_id_key_renames() {
     )
     .unwrap();
     assert_eq!(fields(&plan.changes[0]), ["name"]);
-    assert_eq!(plan.changes[0].name, "New");
+    assert_eq!(plan.changes[0].name(), "New");
 }
 
 #[test]
@@ -302,7 +302,7 @@ fn every_field_the_file_sets_reaches_the_body() {
         entry_lines("    ", &unnamed, set_apart)
     );
     let created = plan_of(&create, &[]).unwrap();
-    assert_eq!(created.changes[0].action, Action::Create);
+    assert_eq!(created.changes[0].action(), Action::Create);
     assert_set_apart(&created.changes[0].op);
 
     let update = format!(

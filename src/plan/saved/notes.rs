@@ -21,9 +21,9 @@ pub(super) fn check(notes: &Notes, plan: &Plan) -> Result<(), String> {
             ));
         }
     }
-    let with = |action| (plan.changes.iter()).filter(move |c: &&Change| c.action == action);
-    let created: HashSet<&str> = with(Action::Create).map(|c| c.name.as_str()).collect();
-    let deleted: HashSet<i32> = with(Action::Delete).filter_map(|c| c.id).collect();
+    let with = |action| (plan.changes.iter()).filter(move |c: &&Change| c.action() == action);
+    let created: HashSet<&str> = with(Action::Create).map(Change::name).collect();
+    let deleted: HashSet<i32> = with(Action::Delete).filter_map(|c| c.id()).collect();
     let unmanaged: HashSet<i32> = plan.unmanaged.iter().map(|u| u.id).collect();
     for r in &notes.renames {
         let listed = if r.deleted { &deleted } else { &unmanaged };

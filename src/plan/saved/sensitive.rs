@@ -66,15 +66,15 @@ pub fn bind(
             change.mark_sensitive_uri(now.and_then(live_var));
             continue;
         };
-        let name = change.before.as_ref().map_or(&change.name, |w| &w.name);
-        let resolved = entry_in_file(config, change.id, name).and_then(|e| e.uri.clone());
+        let name = change.before.as_ref().map_or(change.name(), |w| &w.name);
+        let resolved = entry_in_file(config, change.id(), name).and_then(|e| e.uri.clone());
         if let Op::Create(body) | Op::Update { body, .. } = &mut change.op {
             match resolved {
                 Some(uri) if placeholder(&var, &uri, key) == body.uri => body.uri = uri,
                 _ => {
                     stale.push(format!(
                         "{var} no longer holds the uri planned for {:?}",
-                        crate::redact::mask_credentials(&change.name)
+                        crate::redact::mask_credentials(change.name())
                     ));
                     continue;
                 }
@@ -87,9 +87,6 @@ pub fn bind(
             && placeholder(&var, &now.uri, key) == before.uri
         {
             before.uri = now.uri.clone();
-            if let Op::SetEnabled { uri, .. } = &mut change.op {
-                *uri = now.uri.clone();
-            }
         }
     }
     if stale.is_empty() {
