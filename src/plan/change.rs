@@ -45,7 +45,7 @@ impl Change {
                 })
             })
             .collect();
-        Change::of(fields, Op::Delete { id: w.id }, Some(w))
+        Change::of(fields, Op::Delete, Some(w))
     }
 
     /// The write that brings `w` to `body`, or `None` when it would change nothing.
@@ -68,10 +68,7 @@ impl Change {
         }
         let failure = last_failure(&w).filter(|_| body.enabled && !w.enabled);
         let op = if fields.len() == 1 && fields[0].field == Field::Enabled && !rotate {
-            Op::SetEnabled {
-                id: w.id,
-                enabled: body.enabled,
-            }
+            Op::SetEnabled(body.enabled)
         } else {
             if body.secret_key.is_some() {
                 // The PUT carries the file's secret, so the plan says so: apply sends nothing
@@ -87,7 +84,7 @@ impl Change {
                 };
                 fields.insert(at, sent);
             }
-            Op::Update { id: w.id, body }
+            Op::Update(body)
         };
         Some(Change {
             failure,
@@ -109,24 +106,21 @@ impl Change {
     pub fn action(&self) -> Action {
         match self.op {
             Op::Create(_) => Action::Create,
-            Op::Update { .. } | Op::SetEnabled { .. } => Action::Update,
-            Op::Delete { .. } => Action::Delete,
+            Op::Update(_) | Op::SetEnabled(_) => Action::Update,
+            Op::Delete => Action::Delete,
         }
     }
 
     /// `None` for a create.
     pub fn id(&self) -> Option<i32> {
-        match self.op {
-            Op::Create(_) => None,
-            Op::Update { id, .. } | Op::SetEnabled { id, .. } | Op::Delete { id } => Some(id),
-        }
+        self.before.as_ref().map(|w| w.id)
     }
 
     /// The name after the change (the live name for a delete).
     pub fn name(&self) -> &str {
         match &self.op {
-            Op::Create(body) | Op::Update { body, .. } => &body.name,
-            Op::SetEnabled { .. } | Op::Delete { .. } => &self.live().name,
+            Op::Create(body) | Op::Update(body) => &body.name,
+            Op::SetEnabled(_) | Op::Delete => &self.live().name,
         }
     }
 

@@ -127,7 +127,7 @@ mod tests {
             .map(|i| i32::try_from(i).unwrap())
             .map(|id| Change {
                 fields: Vec::new(),
-                op: Op::Delete { id },
+                op: Op::Delete,
                 before: Some(LiveWebhook::listed(id, &format!("h{id}"), "")),
                 failure: None,
                 uri_var: None,

@@ -72,18 +72,19 @@ pub struct LastFailure {
     pub excerpt: Option<String>,
 }
 
-/// The request that carries out a change.
+/// The request that carries out a change; but a create's, it is sent for the change's live
+/// record (`Change::before`), whose id it takes.
 #[derive(Debug, Clone)]
 pub enum Op {
     /// POST the body; the server assigns the id.
     Create(PlannedBody),
     /// PUT the full merged body: the server resets every field a PUT omits.
-    Update { id: i32, body: PlannedBody },
+    Update(PlannedBody),
     /// `PUT .../webhook/enable` (which repeats the live name and uri): used when `enabled` is
     /// the only change, so that disabling skips the server's probe of a target that may be down.
-    SetEnabled { id: i32, enabled: bool },
+    SetEnabled(bool),
     /// `DELETE .../webhook/{id}`; a 404 means it is already gone.
-    Delete { id: i32 },
+    Delete,
 }
 
 /// A body before its secret is resolved: `None` on an update keeps the stored one.

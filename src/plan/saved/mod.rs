@@ -326,15 +326,15 @@ fn write_of(change: &Change, key: &SecretString) -> Result<Write, SavedPlanError
     };
     Ok(match &change.op {
         Op::Create(b) => Write::Create { webhook: body(b)? },
-        Op::Update { body: b, .. } => Write::Update {
+        Op::Update(b) => Write::Update {
             against: against(),
             webhook: body(b)?,
         },
-        Op::SetEnabled { enabled, .. } => Write::SetEnabled {
+        Op::SetEnabled(enabled) => Write::SetEnabled {
             against: against(),
             enabled: *enabled,
         },
-        Op::Delete { .. } => Write::Delete {
+        Op::Delete => Write::Delete {
             against: against(),
             deliveries: change.deliveries,
         },
@@ -450,7 +450,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             // A secret in an update is sent whatever else differs (as --rotate-secrets does).
             let rotate = body.secret_key.is_some();
             match Change::update(w, body, rotate) {
-                Some(change) if matches!(change.op, Op::Update { .. }) => (change, var),
+                Some(change) if matches!(change.op, Op::Update(_)) => (change, var),
                 Some(_) => {
                     return Err(format!(
                         "the update of #{id} changes only `enabled`, which this version sends as set_enabled"

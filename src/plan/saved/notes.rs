@@ -9,10 +9,11 @@ use crate::plan::{Action, Change, Notes, Op, Plan};
 /// Refuses `notes` when one does not fit `plan`.
 pub(super) fn check(notes: &Notes, plan: &Plan) -> Result<(), String> {
     let mut no_secret: HashSet<i32> = plan.unchanged.iter().map(|u| u.id).collect();
-    no_secret.extend(plan.changes.iter().filter_map(|c| match c.op {
-        Op::SetEnabled { id, .. } => Some(id),
-        _ => None,
-    }));
+    let enabling = plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c.op, Op::SetEnabled(_)));
+    no_secret.extend(enabling.filter_map(Change::id));
     for s in &notes.secrets_not_sent {
         if !no_secret.contains(&s.id) {
             return Err(format!(

@@ -68,7 +68,7 @@ pub fn bind(
         };
         let name = change.before.as_ref().map_or(change.name(), |w| &w.name);
         let resolved = entry_in_file(config, change.id(), name).and_then(|e| e.uri.clone());
-        if let Op::Create(body) | Op::Update { body, .. } = &mut change.op {
+        if let Op::Create(body) | Op::Update(body) = &mut change.op {
             match resolved {
                 Some(uri) if placeholder(&var, &uri, key) == body.uri => body.uri = uri,
                 _ => {

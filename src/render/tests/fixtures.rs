@@ -104,11 +104,12 @@ pub(super) fn update() -> Change {
             ),
             field(Field::TargetId, Value::None, text("42")),
         ],
-        op: Op::Update {
-            id: 9846,
-            body: body("orders-v2", "https://new.example.com/hook"),
-        },
-        before: None,
+        op: Op::Update(body("orders-v2", "https://new.example.com/hook")),
+        before: Some(LiveWebhook::listed(
+            9846,
+            "orders",
+            "https://old.example.com/hook",
+        )),
         failure: None,
         uri_var: None,
         deliveries: None,
@@ -119,10 +120,7 @@ pub(super) fn update() -> Change {
 pub(super) fn enable_after_failures() -> Change {
     Change {
         fields: vec![field(Field::Enabled, Value::Bool(false), Value::Bool(true))],
-        op: Op::SetEnabled {
-            id: 9850,
-            enabled: true,
-        },
+        op: Op::SetEnabled(true),
         before: Some(LiveWebhook::listed(
             9850,
             "billing",
@@ -156,7 +154,7 @@ pub(super) fn delete() -> Change {
             ),
             field(Field::TargetId, text("7"), Value::None),
         ],
-        op: Op::Delete { id: 9900 },
+        op: Op::Delete,
         before: Some(LiveWebhook::listed(
             9900,
             "legacy-export",
@@ -255,7 +253,7 @@ pub(super) fn tame() -> Plan {
 
 fn with_strings(name: &str, uri: &str, excerpt: &str) -> Plan {
     let mut update = update();
-    if let Op::Update { body, .. } = &mut update.op {
+    if let Op::Update(body) = &mut update.op {
         body.name = name.to_string();
     }
     update.fields[0] = field(Field::Name, text(name), text(&format!("{name}2")));

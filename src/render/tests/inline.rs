@@ -6,6 +6,7 @@ use unicode_width::UnicodeWidthStr;
 use super::fixtures::{body, create, field, text};
 use super::inert::assert_inert;
 use super::{colored_text, plain_text};
+use crate::api::LiveWebhook;
 use crate::plan::{Change, Field, Op, Plan};
 use crate::render::inline::InlineDiff;
 use crate::render::render_markdown;
@@ -19,11 +20,8 @@ pub(super) const LOOKALIKE_URI: &str =
 fn update(id: i32, name: &str, fields: Vec<crate::plan::FieldChange>) -> Change {
     Change {
         fields,
-        op: Op::Update {
-            id,
-            body: body(name, OLD_URI),
-        },
-        before: None,
+        op: Op::Update(body(name, OLD_URI)),
+        before: Some(LiveWebhook::listed(id, name, OLD_URI)),
         failure: None,
         uri_var: None,
         deliveries: None,
