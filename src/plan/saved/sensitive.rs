@@ -61,8 +61,7 @@ pub fn bind(
         let Some(var) = change.uri_var.clone() else {
             // The plan may name the webhook as no entry does (an edited name): what it is on
             // the portal now decides whether its live uri may be shown.
-            let before = change.before.as_ref();
-            let now = before.and_then(|b| live.iter().find(|w| w.id == b.id));
+            let now = change.id().and_then(|id| live.iter().find(|w| w.id == id));
             change.mark_sensitive_uri(now.and_then(live_var));
             continue;
         };
