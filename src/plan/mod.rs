@@ -72,8 +72,8 @@ pub struct LastFailure {
     pub excerpt: Option<String>,
 }
 
-/// The request that carries out a change; but a create's, it is sent for the change's live
-/// record (`Change::before`), whose id it takes.
+/// The request that carries out a change: all but a create address the webhook of the change's
+/// live record (`Change::before`) by its id.
 #[derive(Debug, Clone)]
 pub enum Op {
     /// POST the body; the server assigns the id.
