@@ -77,8 +77,8 @@ fn run() -> Result<(), Error> {
         &secrets,
         4,
         |change, result, _| match result {
-            Ok(done) => anstream::println!("  ok {:?} (#{})", change.name, done.webhook.id),
-            Err(e) => anstream::println!("  failed {:?}: {e}", change.name),
+            Ok(done) => anstream::println!("  ok {:?} (#{})", change.name(), done.webhook.id),
+            Err(e) => anstream::println!("  failed {:?}: {e}", change.name()),
         },
     ));
 

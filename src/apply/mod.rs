@@ -178,9 +178,9 @@ pub async fn apply(
 /// A change in a few words, e.g. `update #7 "Billing"`, for the lists of what is in flight and
 /// what was not started.
 pub fn describe(change: &Change) -> String {
-    let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
-    let name = crate::redact::mask_credentials(&change.name);
-    format!("{}{id} {name:?}", infinitive(change.action))
+    let id = change.id().map(|id| format!(" #{id}")).unwrap_or_default();
+    let name = crate::redact::mask_credentials(change.name());
+    format!("{}{id} {name:?}", infinitive(change.action()))
 }
 
 pub fn infinitive(action: Action) -> &'static str {
@@ -194,7 +194,7 @@ pub fn infinitive(action: Action) -> &'static str {
 /// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses.
 fn frees_a_pair(plan: &Plan, i: usize) -> bool {
     let change = &plan.changes[i];
-    let (Op::Delete { .. }, Some(gone)) = (&change.op, &change.before) else {
+    let (Op::Delete, Some(gone)) = (&change.op, &change.before) else {
         return false;
     };
     let reused = |c: &Change| matches!(&c.op, Op::Create(body) if same_pair(body, gone));
@@ -216,19 +216,15 @@ async fn run(
 ) -> Result<Done, Failure> {
     let webhook = match &change.op {
         Op::Create(body) => return create::create(client, body, secret, creates_held).await,
-        Op::Update { id, body } => client.update(*id, &wire(body, secret)).await?,
-        Op::SetEnabled {
-            id,
-            name,
-            uri,
-            enabled,
-        } => client.set_enabled(*id, name, uri, *enabled).await?,
-        Op::Delete { id } => {
-            let Some(gone) = &change.before else {
-                unreachable!("every delete is made with its live record (plan::change)");
-            };
-            // A 404 means someone else already deleted it: the goal is reached either way.
-            client.delete(*id).await?.unwrap_or_else(|| gone.clone())
+        Op::Update(body) => client.update(change.live().id, &wire(body, secret)).await?,
+        Op::SetEnabled(enabled) => {
+            let live = change.live();
+            (client.set_enabled(live.id, &live.name, &live.uri, *enabled)).await?
+        }
+        // A 404 means someone else already deleted it: the goal is reached either way.
+        Op::Delete => {
+            let gone = change.live();
+            (client.delete(gone.id).await?).unwrap_or_else(|| gone.clone())
         }
     };
     Ok(Done {

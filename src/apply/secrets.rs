@@ -44,17 +44,19 @@ pub fn resolve_secrets(
         .iter()
         .map(|change| {
             let secret = match &change.op {
-                Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
-                Op::SetEnabled { .. } | Op::Delete { .. } => None,
+                Op::Create(body) | Op::Update(body) => body.secret_key.as_ref(),
+                Op::SetEnabled(_) | Op::Delete => None,
             }?;
             secret
                 .resolve(lookup)
                 .map_err(|e| {
-                    let e = e.for_webhook(crate::redact::mask_credentials(&change.name));
-                    problems.push(match config.secret_problem(&e, change.id, &change.name) {
-                        Some(located) => SecretProblem::InFile(located),
-                        None => SecretProblem::Unlocated(e),
-                    });
+                    let e = e.for_webhook(crate::redact::mask_credentials(change.name()));
+                    problems.push(
+                        match config.secret_problem(&e, change.id(), change.name()) {
+                            Some(located) => SecretProblem::InFile(located),
+                            None => SecretProblem::Unlocated(e),
+                        },
+                    );
                 })
                 .ok()
         })

@@ -235,7 +235,7 @@ fn not_started(plan: &Plan, report: &apply::Report, reason: &StopReason) -> Stri
 }
 
 fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
-    let verb = format!("{}d", apply::infinitive(change.action));
+    let verb = format!("{}d", apply::infinitive(change.action()));
     match result {
         Ok(done) => {
             let note = if done.corrected {
@@ -251,7 +251,7 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
             )
         }
         Err(e) => {
-            let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
+            let id = change.id().map(|id| format!(" #{id}")).unwrap_or_default();
             // Cut short by a signal (or another stop), not refused by the portal.
             let label = if e.interrupted() {
                 "interrupted"
@@ -261,7 +261,7 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
             format!(
                 "{} {}{id} was not {verb}: {}{}",
                 paint(style::FAILED, label),
-                crate::render::quoted(&change.name),
+                crate::render::quoted(change.name()),
                 super::report::chain(e),
                 log_blocks_delete(change, e).unwrap_or_default()
             )
@@ -278,7 +278,7 @@ fn log_blocks_delete(change: &Change, e: &Failure) -> Option<String> {
         Failure::Api(api) => api.status(),
         _ => None,
     };
-    (change.action == Action::Delete && status == Some(500)).then(|| {
+    (change.action() == Action::Delete && status == Some(500)).then(|| {
         format!(
             "\n      it still has {deliveries} deliver{} in its log: a portal on PostgreSQL refuses to \
              delete a webhook while its log has rows, and the API cannot delete them. Keep it \

@@ -209,7 +209,7 @@ pub(super) fn plan_fresh<'a>(
 /// deletes still reads only the list.
 async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiError> {
     for change in &mut plan.changes {
-        if let (Action::Delete, Some(id)) = (change.action, change.id) {
+        if let (Action::Delete, Some(id)) = (change.action(), change.id()) {
             let page = client.log_page(&LogQuery::new().webhook(id), 0, 1).await?;
             change.deliveries = Some(page.total);
         }

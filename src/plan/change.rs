@@ -28,7 +28,7 @@ impl Change {
                 })
             })
             .collect();
-        Change::of(body.name.clone(), fields, Op::Create(body), None)
+        Change::of(fields, Op::Create(body), None)
     }
 
     /// The delete of `w`: every field it has (the secret is never read back), in `Field::ALL`
@@ -45,7 +45,7 @@ impl Change {
                 })
             })
             .collect();
-        Change::of(w.name.clone(), fields, Op::Delete { id: w.id }, Some(w))
+        Change::of(fields, Op::Delete, Some(w))
     }
 
     /// The write that brings `w` to `body`, or `None` when it would change nothing.
@@ -67,14 +67,8 @@ impl Change {
             return None;
         }
         let failure = last_failure(&w).filter(|_| body.enabled && !w.enabled);
-        let (name, op) = if fields.len() == 1 && fields[0].field == Field::Enabled && !rotate {
-            let op = Op::SetEnabled {
-                id: w.id,
-                name: w.name.clone(),
-                uri: w.uri.clone(),
-                enabled: body.enabled,
-            };
-            (w.name.clone(), op)
+        let op = if fields.len() == 1 && fields[0].field == Field::Enabled && !rotate {
+            Op::SetEnabled(body.enabled)
         } else {
             if body.secret_key.is_some() {
                 // The PUT carries the file's secret, so the plan says so: apply sends nothing
@@ -90,25 +84,16 @@ impl Change {
                 };
                 fields.insert(at, sent);
             }
-            (body.name.clone(), Op::Update { id: w.id, body })
+            Op::Update(body)
         };
         Some(Change {
             failure,
-            ..Change::of(name, fields, op, Some(w))
+            ..Change::of(fields, op, Some(w))
         })
     }
 
-    /// Its action and id are the op's.
-    fn of(name: String, fields: Vec<FieldChange>, op: Op, before: Option<LiveWebhook>) -> Change {
-        let (action, id) = match op {
-            Op::Create(_) => (Action::Create, None),
-            Op::Update { id, .. } | Op::SetEnabled { id, .. } => (Action::Update, Some(id)),
-            Op::Delete { id } => (Action::Delete, Some(id)),
-        };
+    fn of(fields: Vec<FieldChange>, op: Op, before: Option<LiveWebhook>) -> Change {
         Change {
-            action,
-            id,
-            name,
             fields,
             op,
             before,
@@ -116,6 +101,32 @@ impl Change {
             uri_var: None,
             deliveries: None,
         }
+    }
+
+    pub fn action(&self) -> Action {
+        match self.op {
+            Op::Create(_) => Action::Create,
+            Op::Update(_) | Op::SetEnabled(_) => Action::Update,
+            Op::Delete => Action::Delete,
+        }
+    }
+
+    /// `None` for a create.
+    pub fn id(&self) -> Option<i32> {
+        self.before.as_ref().map(|w| w.id)
+    }
+
+    /// The name after the change (the live name for a delete).
+    pub fn name(&self) -> &str {
+        match &self.op {
+            Op::Create(body) | Op::Update(body) => &body.name,
+            Op::SetEnabled(_) | Op::Delete => &self.live().name,
+        }
+    }
+
+    /// The live record it was computed against: every change but a create has one.
+    pub fn live(&self) -> &LiveWebhook {
+        (self.before.as_ref()).expect("only a create is made without its live record")
     }
 
     /// Makes this the change of a webhook whose uri the file reads from `var` (`uri: ${VAR}`),

@@ -119,19 +119,16 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Action, Change, Op};
+    use crate::api::LiveWebhook;
+    use crate::plan::{Change, Op};
 
     fn deleting(n: usize) -> Plan {
         let changes = (0..n)
-            .map(|i| Change {
-                action: Action::Delete,
-                id: Some(i32::try_from(i).unwrap()),
-                name: format!("h{i}"),
+            .map(|i| i32::try_from(i).unwrap())
+            .map(|id| Change {
                 fields: Vec::new(),
-                op: Op::Delete {
-                    id: i32::try_from(i).unwrap(),
-                },
-                before: None,
+                op: Op::Delete,
+                before: Some(LiveWebhook::listed(id, &format!("h{id}"), "")),
                 failure: None,
                 uri_var: None,
                 deliveries: None,

@@ -50,11 +50,6 @@ pub enum Action {
 /// One webhook to write, with the diff that explains it and the request that carries it out.
 #[derive(Debug, Clone)]
 pub struct Change {
-    pub action: Action,
-    /// `None` for a create.
-    pub id: Option<i32>,
-    /// The name after the change (the live name for a delete).
-    pub name: String,
     pub fields: Vec<FieldChange>,
     pub op: Op,
     /// The live record this change was computed against; `None` only for a create.
@@ -77,23 +72,19 @@ pub struct LastFailure {
     pub excerpt: Option<String>,
 }
 
-/// The request that carries out a change.
+/// The request that carries out a change: all but a create address the webhook of the change's
+/// live record (`Change::before`) by its id.
 #[derive(Debug, Clone)]
 pub enum Op {
     /// POST the body; the server assigns the id.
     Create(PlannedBody),
     /// PUT the full merged body: the server resets every field a PUT omits.
-    Update { id: i32, body: PlannedBody },
-    /// `PUT .../webhook/enable`: used when `enabled` is the only change, so that disabling skips
-    /// the server's probe of a target that may be down.
-    SetEnabled {
-        id: i32,
-        name: String,
-        uri: String,
-        enabled: bool,
-    },
+    Update(PlannedBody),
+    /// `PUT .../webhook/enable` (which repeats the live name and uri): used when `enabled` is
+    /// the only change, so that disabling skips the server's probe of a target that may be down.
+    SetEnabled(bool),
     /// `DELETE .../webhook/{id}`; a 404 means it is already gone.
-    Delete { id: i32 },
+    Delete,
 }
 
 /// A body before its secret is resolved: `None` on an update keeps the stored one.
@@ -129,7 +120,7 @@ impl Plan {
     }
 
     pub fn counts(&self) -> Counts {
-        let count = |action| self.changes.iter().filter(|c| c.action == action).count();
+        let count = |action| self.changes.iter().filter(|c| c.action() == action).count();
         Counts {
             create: count(Action::Create),
             update: count(Action::Update),

@@ -64,8 +64,8 @@ impl Plan {
             .iter()
             .flat_map(|c| {
                 let secret = match &c.op {
-                    Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
-                    Op::SetEnabled { .. } | Op::Delete { .. } => None,
+                    Op::Create(body) | Op::Update(body) => body.secret_key.as_ref(),
+                    Op::SetEnabled(_) | Op::Delete => None,
                 };
                 [c.uri_var.as_deref(), secret.and_then(SecretRef::var)]
             })
@@ -94,10 +94,10 @@ impl Plan {
 
     /// The rename hints about `change`, a create (no other change has any).
     pub fn renames_of<'a>(&'a self, change: &'a Change) -> impl Iterator<Item = &'a RenameHint> {
-        let create = change.action == Action::Create;
+        let create = change.action() == Action::Create;
         self.notes
             .renames
             .iter()
-            .filter(move |r| create && r.create == change.name)
+            .filter(move |r| create && r.create == change.name())
     }
 }

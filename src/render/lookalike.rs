@@ -8,7 +8,7 @@ use crate::plan::{Action, Change, Field, Value};
 
 /// The look-alike hosts of the uris `change` writes, with their field, in field order.
 pub(super) fn warnings(change: &Change) -> impl Iterator<Item = (Field, LookalikeHost)> {
-    let written = change.action != Action::Delete;
+    let written = change.action() != Action::Delete;
     let fields = change.fields.iter().filter(move |_| written);
     fields.filter_map(|f| Some((f.field, lookalike(f.field, &f.after)?)))
 }

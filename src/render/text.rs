@@ -96,14 +96,14 @@ pub fn portal_heading(name: Option<&str>, portal: &str) -> String {
 }
 
 fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
-    let (sigil, verb, tone) = match change.action {
+    let (sigil, verb, tone) = match change.action() {
         Action::Create => ("+", "create", style::CREATE),
         Action::Update => ("~", "update", style::UPDATE),
         Action::Delete => ("-", "delete", style::DELETE),
     };
-    let id = change.id.map(|id| format!(" #{id}")).unwrap_or_default();
+    let id = change.id().map(|id| format!(" #{id}")).unwrap_or_default();
     let verb = paint(tone.bold(), format!("{sigil} {verb}"));
-    let _ = writeln!(out, "  {verb}{id} {}", quoted(&change.name));
+    let _ = writeln!(out, "  {verb}{id} {}", quoted(change.name()));
     for (warning, sentences) in notes::change_notes(plan, change, &|s| s.to_string()) {
         for line in sentences {
             let line = if warning {
@@ -115,7 +115,7 @@ fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
         }
     }
     for field in &change.fields {
-        field_lines(out, change.action, field, color);
+        field_lines(out, change.action(), field, color);
     }
 }
 

@@ -49,8 +49,7 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
             )
         });
     }
-    let before = (change.before.as_ref())
-        .expect("only a create is made without its live record (plan::change)");
+    let before = change.live();
     let Some(now) = live.iter().find(|w| w.id == before.id) else {
         return Some(format!(
             "#{} {:?} was deleted on the portal",

@@ -303,28 +303,27 @@ fn write_of(change: &Change, key: &SecretString) -> Result<Write, SavedPlanError
     };
     let body = |body: &PlannedBody| {
         let mut body = Body::new(body).ok_or_else(|| SavedPlanError::LiteralSecret {
-            name: change.name.clone(),
+            name: change.name().to_string(),
         })?;
         hidden(&mut body.uri);
         Ok::<_, SavedPlanError>(body)
     };
     let against = || {
-        let mut w = (change.before.clone())
-            .expect("only a create is made without its live record (plan::change)");
+        let mut w = change.live().clone();
         hidden(&mut w.uri);
         w.map_triggers(TriggerSet::names)
     };
     Ok(match &change.op {
         Op::Create(b) => Write::Create { webhook: body(b)? },
-        Op::Update { body: b, .. } => Write::Update {
+        Op::Update(b) => Write::Update {
             against: against(),
             webhook: body(b)?,
         },
-        Op::SetEnabled { enabled, .. } => Write::SetEnabled {
+        Op::SetEnabled(enabled) => Write::SetEnabled {
             against: against(),
             enabled: *enabled,
         },
-        Op::Delete { .. } => Write::Delete {
+        Op::Delete => Write::Delete {
             against: against(),
             deliveries: change.deliveries,
         },
@@ -352,15 +351,15 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
     // created twice: a plan made from one file never has either.
     let (mut ids, mut created) = (HashSet::new(), HashSet::new());
     let listed = plan.unchanged.iter().chain(&plan.unmanaged).map(|u| u.id);
-    if let Some(id) = (plan.changes.iter().filter_map(|c| c.id))
+    if let Some(id) = (plan.changes.iter().filter_map(|c| c.id()))
         .chain(listed)
         .find(|id| !ids.insert(*id))
     {
         return Err(format!("webhook #{id} appears more than once"));
     }
-    let mut creates = plan.changes.iter().filter(|c| c.id.is_none());
-    if let Some(c) = creates.find(|c| !created.insert(&c.name)) {
-        return Err(format!("{:?} is created more than once", c.name));
+    let mut creates = plan.changes.iter().filter(|c| c.id().is_none());
+    if let Some(c) = creates.find(|c| !created.insert(c.name())) {
+        return Err(format!("{:?} is created more than once", c.name()));
     }
     notes::check(&plan.notes, &plan)?;
     Ok(plan)
@@ -440,7 +439,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             // A secret in an update is sent whatever else differs (as --rotate-secrets does).
             let rotate = body.secret_key.is_some();
             match Change::update(w, body, rotate) {
-                Some(change) if matches!(change.op, Op::Update { .. }) => (change, var),
+                Some(change) if matches!(change.op, Op::Update(_)) => (change, var),
                 Some(_) => {
                     return Err(format!(
                         "the update of #{id} changes only `enabled`, which this version sends as set_enabled"

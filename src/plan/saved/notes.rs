@@ -9,10 +9,11 @@ use crate::plan::{Action, Change, Notes, Op, Plan};
 /// Refuses `notes` when one does not fit `plan`.
 pub(super) fn check(notes: &Notes, plan: &Plan) -> Result<(), String> {
     let mut no_secret: HashSet<i32> = plan.unchanged.iter().map(|u| u.id).collect();
-    no_secret.extend(plan.changes.iter().filter_map(|c| match c.op {
-        Op::SetEnabled { id, .. } => Some(id),
-        _ => None,
-    }));
+    let enabling = plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c.op, Op::SetEnabled(_)));
+    no_secret.extend(enabling.filter_map(Change::id));
     for s in &notes.secrets_not_sent {
         if !no_secret.contains(&s.id) {
             return Err(format!(
@@ -21,9 +22,9 @@ pub(super) fn check(notes: &Notes, plan: &Plan) -> Result<(), String> {
             ));
         }
     }
-    let with = |action| (plan.changes.iter()).filter(move |c: &&Change| c.action == action);
-    let created: HashSet<&str> = with(Action::Create).map(|c| c.name.as_str()).collect();
-    let deleted: HashSet<i32> = with(Action::Delete).filter_map(|c| c.id).collect();
+    let with = |action| (plan.changes.iter()).filter(move |c: &&Change| c.action() == action);
+    let created: HashSet<&str> = with(Action::Create).map(Change::name).collect();
+    let deleted: HashSet<i32> = with(Action::Delete).filter_map(|c| c.id()).collect();
     let unmanaged: HashSet<i32> = plan.unmanaged.iter().map(|u| u.id).collect();
     for r in &notes.renames {
         let listed = if r.deleted { &deleted } else { &unmanaged };

@@ -61,20 +61,19 @@ pub fn bind(
         let Some(var) = change.uri_var.clone() else {
             // The plan may name the webhook as no entry does (an edited name): what it is on
             // the portal now decides whether its live uri may be shown.
-            let before = change.before.as_ref();
-            let now = before.and_then(|b| live.iter().find(|w| w.id == b.id));
+            let now = change.id().and_then(|id| live.iter().find(|w| w.id == id));
             change.mark_sensitive_uri(now.and_then(live_var));
             continue;
         };
-        let name = change.before.as_ref().map_or(&change.name, |w| &w.name);
-        let resolved = entry_in_file(config, change.id, name).and_then(|e| e.uri.clone());
-        if let Op::Create(body) | Op::Update { body, .. } = &mut change.op {
+        let name = change.before.as_ref().map_or(change.name(), |w| &w.name);
+        let resolved = entry_in_file(config, change.id(), name).and_then(|e| e.uri.clone());
+        if let Op::Create(body) | Op::Update(body) = &mut change.op {
             match resolved {
                 Some(uri) if placeholder(&var, &uri, key) == body.uri => body.uri = uri,
                 _ => {
                     stale.push(format!(
                         "{var} no longer holds the uri planned for {:?}",
-                        crate::redact::mask_credentials(&change.name)
+                        crate::redact::mask_credentials(change.name())
                     ));
                     continue;
                 }
@@ -87,9 +86,6 @@ pub fn bind(
             && placeholder(&var, &now.uri, key) == before.uri
         {
             before.uri = now.uri.clone();
-            if let Op::SetEnabled { uri, .. } = &mut change.op {
-                *uri = now.uri.clone();
-            }
         }
     }
     if stale.is_empty() {

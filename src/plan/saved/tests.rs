@@ -102,7 +102,7 @@ fn a_saved_plan_reads_back_as_the_plan_that_was_saved() {
     assert_eq!(render_json(&plan_back), render_json(plan));
     for (read, made) in plan_back.changes.iter().zip(&plan.changes) {
         assert_eq!(format!("{:?}", read.op), format!("{:?}", made.op));
-        assert_eq!(read.action, made.action);
+        assert_eq!(read.action(), made.action());
     }
     // The variables are the file's: the plan says only that a secret is sent.
     assert!(!text.contains("NEW_SECRET"), "{text}");

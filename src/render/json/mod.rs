@@ -157,9 +157,9 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
         message: notes::rename(r, &|s| s.to_string()),
     });
     JsonChange {
-        action: c.action,
-        id: c.id,
-        name: mask_credentials(&c.name),
+        action: c.action(),
+        id: c.id(),
+        name: mask_credentials(c.name()),
         fields: c
             .fields
             .iter()

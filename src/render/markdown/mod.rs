@@ -67,7 +67,7 @@ pub(super) fn body(plan: &Plan, limit: usize) -> String {
     let (deletes, others): (Vec<&Change>, Vec<&Change>) = plan
         .changes
         .iter()
-        .partition(|c| c.action == Action::Delete);
+        .partition(|c| c.action() == Action::Delete);
     let total = plan.changes.len();
     let fold = total > FOLD_AFTER && !others.is_empty();
     let (mut open, mut folded) = (String::new(), String::new());
@@ -136,15 +136,15 @@ fn notes_section(plan: &Plan) -> String {
 
 /// One change: the heading line, the failure note, the diff block. Starts with a blank line.
 fn change_block(plan: &Plan, change: &Change) -> String {
-    let (sigil, verb) = match change.action {
+    let (sigil, verb) = match change.action() {
         Action::Create => ("+", "create"),
         Action::Update => ("~", "update"),
         Action::Delete => ("-", "delete"),
     };
     // The id goes inside the code span: a bare `#9846` would become an issue link.
-    let who = match change.id {
-        Some(id) => format!("#{id} {}", quoted(&change.name)),
-        None => quoted(&change.name),
+    let who = match change.id() {
+        Some(id) => format!("#{id} {}", quoted(change.name())),
+        None => quoted(change.name()),
     };
     let mut out = String::new();
     let _ = writeln!(out, "\n#### {sigil} {verb} {}", code(&who));
@@ -158,7 +158,7 @@ fn change_block(plan: &Plan, change: &Change) -> String {
     }
     let mut lines = Vec::new();
     for field in &change.fields {
-        diff_lines(&mut lines, change.action, field);
+        diff_lines(&mut lines, change.action(), field);
     }
     let fence = "`".repeat(3.max(longest_backtick_run(&lines.concat()) + 1));
     let _ = writeln!(out, "\n{fence}diff");

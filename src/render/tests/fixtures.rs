@@ -2,10 +2,10 @@
 
 use secrecy::SecretString;
 
+use crate::api::LiveWebhook;
 use crate::config::{Config, SecretRef, load_document_str};
 use crate::plan::{
-    Action, Change, Field, FieldChange, LastFailure, Named, Notes, Op, Plan, PlannedBody,
-    RenameHint, Value,
+    Change, Field, FieldChange, LastFailure, Named, Notes, Op, Plan, PlannedBody, RenameHint, Value,
 };
 use crate::triggers::{TRIGGERS, TriggerSet};
 
@@ -64,9 +64,6 @@ pub(super) fn body(name: &str, uri: &str) -> PlannedBody {
 
 pub(super) fn create(name: &str, uri: &str) -> Change {
     Change {
-        action: Action::Create,
-        id: None,
-        name: name.to_string(),
         fields: vec![
             field(Field::Name, Value::None, text(name)),
             field(Field::Uri, Value::None, text(uri)),
@@ -91,9 +88,6 @@ pub(super) fn create(name: &str, uri: &str) -> Change {
 /// Name, uri, ssl, triggers and targetId change; the file's secret is sent again.
 pub(super) fn update() -> Change {
     Change {
-        action: Action::Update,
-        id: Some(9846),
-        name: "orders-v2".to_string(),
         fields: vec![
             field(Field::Name, text("orders"), text("orders-v2")),
             field(
@@ -110,11 +104,12 @@ pub(super) fn update() -> Change {
             ),
             field(Field::TargetId, Value::None, text("42")),
         ],
-        op: Op::Update {
-            id: 9846,
-            body: body("orders-v2", "https://new.example.com/hook"),
-        },
-        before: None,
+        op: Op::Update(body("orders-v2", "https://new.example.com/hook")),
+        before: Some(LiveWebhook::listed(
+            9846,
+            "orders",
+            "https://old.example.com/hook",
+        )),
         failure: None,
         uri_var: None,
         deliveries: None,
@@ -124,17 +119,13 @@ pub(super) fn update() -> Change {
 /// Disabled on the portal (probably by the portal), enabled in the file.
 pub(super) fn enable_after_failures() -> Change {
     Change {
-        action: Action::Update,
-        id: Some(9850),
-        name: "billing".to_string(),
         fields: vec![field(Field::Enabled, Value::Bool(false), Value::Bool(true))],
-        op: Op::SetEnabled {
-            id: 9850,
-            name: "billing".to_string(),
-            uri: "https://billing.example.com/hook".to_string(),
-            enabled: true,
-        },
-        before: None,
+        op: Op::SetEnabled(true),
+        before: Some(LiveWebhook::listed(
+            9850,
+            "billing",
+            "https://billing.example.com/hook",
+        )),
         failure: Some(LastFailure {
             on: Some("2026-11-20T10:00:00".to_string()),
             excerpt: Some("502 Bad Gateway".to_string()),
@@ -147,9 +138,6 @@ pub(super) fn enable_after_failures() -> Change {
 /// Every live value as `before`, nothing after.
 pub(super) fn delete() -> Change {
     Change {
-        action: Action::Delete,
-        id: Some(9900),
-        name: "legacy-export".to_string(),
         fields: vec![
             field(Field::Name, text("legacy-export"), Value::None),
             field(
@@ -166,8 +154,12 @@ pub(super) fn delete() -> Change {
             ),
             field(Field::TargetId, text("7"), Value::None),
         ],
-        op: Op::Delete { id: 9900 },
-        before: None,
+        op: Op::Delete,
+        before: Some(LiveWebhook::listed(
+            9900,
+            "legacy-export",
+            "https://legacy.example.com/in",
+        )),
         failure: None,
         uri_var: None,
         deliveries: Some(37),
@@ -261,12 +253,16 @@ pub(super) fn tame() -> Plan {
 
 fn with_strings(name: &str, uri: &str, excerpt: &str) -> Plan {
     let mut update = update();
-    update.name = name.to_string();
+    if let Op::Update(body) = &mut update.op {
+        body.name = name.to_string();
+    }
     update.fields[0] = field(Field::Name, text(name), text(&format!("{name}2")));
     update.fields[1] = field(Field::Uri, text(uri), text(&format!("{uri}2")));
     update.fields[5] = field(Field::TargetId, Value::None, text(name));
     let mut enable = enable_after_failures();
-    enable.name = name.to_string();
+    if let Some(live) = &mut enable.before {
+        live.name = name.to_string();
+    }
     enable.failure = Some(LastFailure {
         on: Some(excerpt.to_string()),
         excerpt: Some(excerpt.to_string()),

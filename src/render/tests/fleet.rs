@@ -207,7 +207,9 @@ fn big_fleet(n: usize, name_len: usize) -> Run<Plan> {
             let mut plan = fixtures::many(20, 3);
             for d in 0..5 {
                 let mut delete = fixtures::delete();
-                delete.id = Some(10_000 + d);
+                if let Some(live) = &mut delete.before {
+                    live.id = 10_000 + d;
+                }
                 plan.changes.push(delete);
             }
             portal(&name, &url, Some(plan), None)

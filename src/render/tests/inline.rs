@@ -6,7 +6,8 @@ use unicode_width::UnicodeWidthStr;
 use super::fixtures::{body, create, field, text};
 use super::inert::assert_inert;
 use super::{colored_text, plain_text};
-use crate::plan::{Action, Change, Field, Op, Plan};
+use crate::api::LiveWebhook;
+use crate::plan::{Change, Field, Op, Plan};
 use crate::render::inline::InlineDiff;
 use crate::render::render_markdown;
 
@@ -18,15 +19,9 @@ pub(super) const LOOKALIKE_URI: &str =
 
 fn update(id: i32, name: &str, fields: Vec<crate::plan::FieldChange>) -> Change {
     Change {
-        action: Action::Update,
-        id: Some(id),
-        name: name.to_string(),
         fields,
-        op: Op::Update {
-            id,
-            body: body(name, OLD_URI),
-        },
-        before: None,
+        op: Op::Update(body(name, OLD_URI)),
+        before: Some(LiveWebhook::listed(id, name, OLD_URI)),
         failure: None,
         uri_var: None,
         deliveries: None,
