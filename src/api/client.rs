@@ -367,13 +367,14 @@ impl Client {
         let result = async {
             let mut request = http
                 .request(endpoint.method.clone(), portal.join(&endpoint.path))
-                .header(header::AUTHORIZATION, auth.clone())
-                .header(header::ACCEPT, "application/json");
+                .header(header::AUTHORIZATION, auth.clone());
             if let Some(payload) = payload {
                 request = request
                     .header(header::CONTENT_TYPE, "application/json")
                     .body(payload.bytes.clone());
             }
+            // Last, after the body's type: the header order every release has sent.
+            request = request.header(header::ACCEPT, "application/json");
             let mut response = request.send().await.map_err(failed)?;
             let code = response.status().as_u16();
             status = Some(code);
