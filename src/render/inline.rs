@@ -2,7 +2,7 @@
 //! to find a one-character difference in two long strings by eye.
 //!
 //! The diff is computed on the display strings, each side escaped exactly as
-//! [`quoted`](super::quoted) prints it (uris arrive masked from the planner), so every range
+//! [`quoted`] prints it (uris arrive masked from the planner), so every range
 //! and column refers to what is on the screen: an escape such as `\u{1b}` counts as the
 //! characters it prints, a wide (East Asian, emoji) character as two columns, and a combining
 //! or invisible character is already escaped into visible text. Escaped strings hold no
