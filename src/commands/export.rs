@@ -22,9 +22,12 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
             path: path.display().to_string(),
         });
     }
-    let (portal, api_key_env) = target(args, session)?;
-    let client = session.client(&portal, &api_key_env, None)?;
-    let live = session.runtime.block_on(client.list())?;
+    let (portal, api_key_env, name) = target(args, session)?;
+    let mut live = session
+        .client(&portal, &api_key_env, None)
+        .and_then(|client| Ok(session.runtime.block_on(client.list())?));
+    portals::name_the_key(&mut live, name.as_deref(), &api_key_env);
+    let live = live?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {
         let _ = write!(out, "{text}");
@@ -47,10 +50,14 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
     Ok(ExitCode::SUCCESS)
 }
 
-/// The portal to export and the variable of its key: from `--portal URL` or DOCSPACE_URL, or from the file
-/// (`-f`, or webhooks.yaml for `--portal NAME`): its `portal:`, which `--portal` may only
-/// repeat, or the one portal `--portal NAME` picks from its `portals:`.
-fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, String), Error> {
+/// The portal to export, the variable of its key and its name if it has one: from `--portal URL`
+/// or DOCSPACE_URL, or from the file (`-f`, or webhooks.yaml for `--portal NAME`): its
+/// `portal:`, which `--portal` may only repeat, or the one portal `--portal NAME` picks from its
+/// `portals:`.
+fn target(
+    args: &ExportArgs,
+    session: &Session,
+) -> Result<(PortalUrl, String, Option<String>), Error> {
     let settings = &session.settings;
     let names = settings.portal.as_slice();
     let by_name = matches!(names, [name] if !name.contains("://"));
@@ -59,7 +66,7 @@ fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, String), E
         .clone()
         .or_else(|| by_name.then(|| PathBuf::from("webhooks.yaml")));
     let Some(path) = file else {
-        return Ok((settings.one_portal(None)?, KEY_VAR.to_string()));
+        return Ok((settings.one_portal(None)?, KEY_VAR.to_string(), None));
     };
     let document = super::load_config(&path, session.printer)?;
     if document.unnamed().is_none() && names.len() != 1 {
@@ -75,5 +82,9 @@ fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, String), E
     let [portal] = wanted.as_slice() else {
         unreachable!("one portal is selected");
     };
-    Ok((portal.portal(settings)?, portal.api_key_env.to_string()))
+    Ok((
+        portal.portal(settings)?,
+        portal.api_key_env.to_string(),
+        portal.name.map(str::to_string),
+    ))
 }

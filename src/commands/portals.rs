@@ -138,13 +138,7 @@ where
                 work(client, wanted, i).await
             }
             .await;
-            // A named portal's refused or unusable key: the help names its own variable.
-            if let (Some(_), Err(Error::Api(ApiError::Unauthorized { portal_key, .. })))
-            | (Some(_), Err(Error::Api(ApiError::ApiKey { portal_key, .. }))) =
-                (wanted.name, &mut outcome)
-            {
-                *portal_key = Some(wanted.api_key_env.to_string());
-            }
+            name_the_key(&mut outcome, wanted.name, wanted.api_key_env);
             Ok(PortalRun {
                 wanted,
                 url,
@@ -446,4 +440,18 @@ pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
         std::mem::replace(&mut planned.guard, Ok(()))?;
     }
     Ok(())
+}
+
+/// A named portal's refused or unusable key: the help names the portal's own variable, not
+/// DOCSPACE_API_KEY.
+pub(super) fn name_the_key<T>(outcome: &mut Result<T, Error>, name: Option<&str>, var: &str) {
+    if let (
+        Some(_),
+        Err(Error::Api(
+            ApiError::Unauthorized { portal_key, .. } | ApiError::ApiKey { portal_key, .. },
+        )),
+    ) = (name, outcome)
+    {
+        *portal_key = Some(var.to_string());
+    }
 }

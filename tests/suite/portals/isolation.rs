@@ -128,7 +128,12 @@ fn every_command_names_the_refused_portals_own_key_variable() {
     let fleet = Fleet::start(&["alpha", "charlie"]);
     seeded(&fleet);
     let file = file(&fleet);
-    for args in [&["plan"][..], &["status"], &["redeliver", "--auto-approve"]] {
+    for args in [
+        &["plan"][..],
+        &["status"],
+        &["redeliver", "--auto-approve"],
+        &["export", "--portal", "charlie"],
+    ] {
         let out = run(args, &fleet, &file)
             .env("FLEET_KEY_CHARLIE", fleet.key("alpha"))
             .run();
