@@ -1,18 +1,21 @@
-//! Turns matched pairs into changes: each entry's body merged over its live values, and the
-//! one request that fixes it (`change`). Only fields the file sets are compared; a secret is
-//! never a difference by itself, the API cannot read it back (docs/docspace-api.md §14).
+//! The planner's one walk (`plan`): the file's entries matched to the live webhooks, each pair
+//! turned into a change (the entry's body merged over its live values, and the one request
+//! that fixes it: `change`), and the reviewer's notes recorded on the way (secrets not sent,
+//! renames, unmanaged webhooks). Only fields the file sets are compared; a secret is never a
+//! difference by itself, the API cannot read it back (docs/docspace-api.md §14).
 
 use std::collections::HashSet;
 
 use crate::api::{LiveWebhook, mask_credentials};
 
-use crate::config::{Config, DesiredWebhook, Key, Problem, problem_at};
+use crate::config::{Config, DesiredWebhook, Problem, problem_at};
 use crate::field::Webhook;
 use crate::triggers::TriggerSet;
 
+use super::Selection;
 use super::change::ssl_needs_https;
+use super::matching::{self, Match};
 use super::{Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, RenameHint};
-use super::{Selection, matching};
 
 /// Plans `config` against the live list read from `portal`. Every entry is matched, also those
 /// `--target` leaves out, so the live webhooks of those are neither unmanaged nor deleted; the
@@ -44,17 +47,14 @@ pub fn plan(
             "a uri variable is read before planning"
         );
         let mut change = match *found {
-            None => {
+            Match::New(name) => {
                 if let Some(problem) = config.missing_for_create_problem(entry) {
                     problems.push(problem);
                     continue;
                 }
-                let Key::Name(name) = &entry.key else {
-                    unreachable!("an id key no live webhook has is refused (matching)");
-                };
                 Change::create(merged(entry, created(name)))
             }
-            Some(i) => {
+            Match::Live(i) => {
                 let w = &live[i];
                 if entry.uri_var.is_some() {
                     // The live uri is the variable's previous value: as secret as the new one,
@@ -94,7 +94,7 @@ pub fn plan(
         return Err(PlanError::from_problems(problems));
     }
 
-    let managed: HashSet<usize> = matched.iter().flatten().copied().collect();
+    let managed: HashSet<usize> = matched.iter().filter_map(Match::live_index).collect();
     let mut absent: Vec<&LiveWebhook> = (live.iter().enumerate())
         .filter_map(|(i, w)| (!managed.contains(&i)).then_some(w))
         .collect();

@@ -8,12 +8,30 @@ use std::collections::HashMap;
 use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, Key, problem_at};
 
-/// For each entry in file order, the index in `live` of the webhook it manages; `None` for a
-/// name key no live webhook has, which is created.
-pub(super) fn match_entries(
-    config: &Config,
+/// What an entry of the file manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Match<'c> {
+    /// The live webhook at this index of the list.
+    Live(usize),
+    /// None yet: the entry is keyed by this name, which no live webhook has, so it is created.
+    New(&'c str),
+}
+
+impl Match<'_> {
+    /// The index in the live list of the webhook this entry manages, if there is one yet.
+    pub(super) fn live_index(&self) -> Option<usize> {
+        match self {
+            Match::Live(i) => Some(*i),
+            Match::New(_) => None,
+        }
+    }
+}
+
+/// For each entry in file order, what it manages.
+pub(super) fn match_entries<'c>(
+    config: &'c Config,
     live: &[LiveWebhook],
-) -> Result<Vec<Option<usize>>, ConfigError> {
+) -> Result<Vec<Match<'c>>, ConfigError> {
     let mut problems = Vec::new();
     let mut matched = Vec::with_capacity(config.webhooks.len());
     // Indexed once: a portal may have thousands of webhooks, and each entry looks up one.
@@ -29,7 +47,7 @@ pub(super) fn match_entries(
     for (entry_index, entry) in config.webhooks.iter().enumerate() {
         let found = match &entry.key {
             Key::Id(id) => match by_id.get(id) {
-                Some(&i) => Some(i),
+                Some(&i) => Match::Live(i),
                 None => {
                     problems.push(problem_at(
                         &config.source,
@@ -49,8 +67,8 @@ pub(super) fn match_entries(
             Key::Name(name) => {
                 let hits = by_name.get(name.as_str()).map_or(&[][..], Vec::as_slice);
                 match hits {
-                    [] => None,
-                    [one] => Some(*one),
+                    [] => Match::New(name),
+                    [one] => Match::Live(*one),
                     many => {
                         let ids: Vec<String> =
                             many.iter().map(|&i| live[i].id.to_string()).collect();
@@ -75,7 +93,7 @@ pub(super) fn match_entries(
                 }
             }
         };
-        if let Some(live_index) = found {
+        if let Match::Live(live_index) = found {
             if let Some(&first) = claimed.get(&live_index) {
                 let w = &live[live_index];
                 problems.push(problem_at(

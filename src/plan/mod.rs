@@ -179,8 +179,8 @@ pub fn managing_entries(
 ) -> Result<Vec<Option<usize>>, PlanError> {
     let matched = matching::match_entries(config, live)?;
     let mut managing = vec![None; live.len()];
-    for (entry, &i) in matched.iter().enumerate() {
-        if let Some(i) = i {
+    for (entry, found) in matched.iter().enumerate() {
+        if let Some(i) = found.live_index() {
             managing[i] = Some(entry);
         }
     }

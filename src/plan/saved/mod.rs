@@ -121,7 +121,7 @@ pub fn to_json(
                     name: p.name.unwrap_or_default().to_string(),
                     // Scrubbed (secrets replaced, URL credentials masked), which also leaves
                     // it one line with no control character, and cut.
-                    error: redact::Redactor::new([]).shown(p.plan.err()?, MAX_FAILURE_CHARS),
+                    error: redact::Redactor::registered().shown(p.plan.err()?, MAX_FAILURE_CHARS),
                 })
             })
             .collect(),
@@ -372,11 +372,13 @@ fn entry_in_file<'c>(
     id: Option<i32>,
     name: &str,
 ) -> Option<&'c DesiredWebhook> {
+    let by_id = |w: &&DesiredWebhook| id.is_some_and(|id| w.key == Key::Id(id));
+    let by_name = |w: &&DesiredWebhook| matches!(&w.key, Key::Name(key) if key == name);
     let entries = &config.webhooks;
-    (entries
+    entries
         .iter()
-        .find(|w| id.is_some_and(|id| w.key == Key::Id(id))))
-    .or_else(|| (entries.iter()).find(|w| matches!(&w.key, Key::Name(key) if key == name)))
+        .find(by_id)
+        .or_else(|| entries.iter().find(by_name))
 }
 
 /// The entry of `config` for the webhook `id` or `name` (`entry_in_file`), and the variable it
