@@ -171,7 +171,7 @@ pub fn assess(
         at: (r.created_at()).map_or_else(|| crate::render::plain(&r.creation_time), utc),
         status: r.status,
         // Scrubbed text is one line with nothing left to escape (`redact::clean`).
-        excerpt: Redactor::new([]).shown(r.response_payload.as_deref().unwrap_or(""), EXCERPT),
+        excerpt: Redactor::registered().shown(r.response_payload.as_deref().unwrap_or(""), EXCERPT),
     });
     let last_success_at = sent
         .iter()

@@ -231,7 +231,7 @@ fn rate_limit_carries_retry_after() {
         &HeaderMap::new(),
         parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
         b"",
-        &Redactor::new([]),
+        &Redactor::registered(),
     )
     .unwrap_err();
     let ApiError::RateLimited { retry_after, .. } = &e else {

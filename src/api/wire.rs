@@ -249,7 +249,7 @@ pub(super) fn found(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("{b}"),
         Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string \"{}\"", Redactor::new([]).shown(s, 60)),
+        Value::String(s) => format!("the string \"{}\"", Redactor::registered().shown(s, 60)),
         Value::Array(a) => format!("a list of {} item(s)", a.len()),
         Value::Object(_) => "an object".into(),
     }

@@ -98,6 +98,11 @@ impl Redactor {
         }
     }
 
+    /// The registered secrets alone: never an empty redactor, whatever the name suggests.
+    pub fn registered() -> Redactor {
+        Redactor::new([])
+    }
+
     /// `text` decoded, with every secret (and every piece of one at the edge of a match)
     /// replaced by `[redacted]` and URL credentials masked. Not cut: the caller may cut it, or
     /// keep it whole (a webhook's last failure, cut later by the plan).

@@ -117,10 +117,10 @@ fn a_piece_of_a_secret_is_redacted_where_an_echo_was_cut_or_split() {
 #[test]
 fn registered_secrets_are_redacted_everywhere() {
     let secret = "r3gistered-in-a-test";
-    assert!(!Redactor::new([]).scrub(secret).contains(REDACTED));
+    assert!(!Redactor::registered().scrub(secret).contains(REDACTED));
     register(secret);
     register(secret);
-    let shown = Redactor::new([]).shown(&format!("echo: {secret}"), 50);
+    let shown = Redactor::registered().shown(&format!("echo: {secret}"), 50);
     assert_eq!(shown, "echo: [redacted]");
 }
 
@@ -155,7 +155,7 @@ fn a_secret_split_by_markup_or_spaces_in_several_places_is_withheld_whole() {
 #[test]
 fn a_signature_echoed_by_a_receiver_is_redacted() {
     let hex = "7E012E7CDE207272F504351570BEA8EF91680D25FED342433662D472DB1C5554";
-    let r = Redactor::new([]);
+    let r = Redactor::registered();
     assert_eq!(
         r.scrub(&format!("bad signature sha256={hex}, try again")),
         "bad signature sha256=[redacted], try again"

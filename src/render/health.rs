@@ -12,6 +12,9 @@ use super::markdown::{cell, code};
 use super::{Format, message, plain, quoted, text};
 use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
 
+/// The version of `status --format json`'s document (docs/delivery-health.md).
+const FORMAT_VERSION: u32 = 1;
+
 pub fn render_health(report: &Report, format: Format) -> String {
     match format {
         Format::Text => text(report),
@@ -196,7 +199,7 @@ fn json(report: &Report) -> String {
         webhooks: &'a [WebhookHealth],
     }
     let doc = Doc {
-        format_version: 1,
+        format_version: FORMAT_VERSION,
         since: &report.since,
         until: &report.until,
         portals: (report.run.portals.iter())

@@ -11,10 +11,15 @@ use crate::plan::{Action, Change, Counts, LastFailure, Named, Plan, Totals, Valu
 use crate::redact::mask_credentials;
 use crate::run::Run;
 
+/// The version of a `portal:` file's document (docs/plans.md, "Plan formats").
+const FORMAT_VERSION: u32 = 1;
+/// The version of a `portals:` file's document (docs/plans.md, "Several portals").
+const PORTALS_VERSION: u32 = 2;
+
 /// Renders `plan` as the version-1 document.
 pub fn render_json(plan: &Plan) -> String {
     pretty(&JsonPlan {
-        format_version: 1,
+        format_version: FORMAT_VERSION,
         portal: &plan.portal,
         summary: plan.counts(),
         details: Details::of(plan),
@@ -178,7 +183,7 @@ fn change<'a>(plan: &'a Plan, c: &'a Change) -> JsonChange<'a> {
 /// Renders named portals' plans as the version-2 document.
 pub(super) fn render_portals(fleet: &Run<Plan>) -> String {
     pretty(&JsonFleet {
-        format_version: 2,
+        format_version: PORTALS_VERSION,
         portals: fleet
             .portals
             .iter()
