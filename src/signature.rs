@@ -1,7 +1,8 @@
 //! A webhook delivery's `x-docspace-signature-256: sha256=<HEX>` (the HMAC-SHA256 of the exact
 //! body with the secret, docs/docspace-api.md §14, §21) checked against a secret: `verify`.
-//! The comparison runs in constant time and takes the hex in any case. Neither signature is ever
-//! shown (a matching one is the secret's): a malformed value is described by where it goes wrong.
+//! The comparison runs in constant time (aws-lc's `hmac::verify`) and takes the hex in any case.
+//! Neither signature is ever shown (a matching one is the secret's): a malformed value is
+//! described by where it goes wrong.
 
 use std::fmt;
 

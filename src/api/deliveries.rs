@@ -102,8 +102,11 @@ impl Delivery {
     }
 }
 
-/// The server's `WebhookGroupStatus` classes of a delivery's status, numbered as `ALL` lists
-/// them; declared in the order `redeliver --status` offers them (every one but 2xx).
+/// The server's `WebhookGroupStatus` classes of a delivery's status. Each one's number is its
+/// bit in the log query's `groupStatus` flags (`1 << class`), and orders them as `ALL` does.
+/// Declared in the order `redeliver --status` offers them: clap's `value_variants()` are the
+/// failure classes because 2xx is skipped, and the comment on `Unsent` is `//`, not `///`,
+/// because clap would print a doc comment as that value's help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum StatusClass {
     #[value(name = "5xx")]
@@ -325,7 +328,7 @@ fn decode_page(endpoint: &Endpoint, v: &Value) -> Result<LogPage, ApiError> {
 }
 
 fn decode_rows(endpoint: &Endpoint, v: &Value) -> Result<Vec<Delivery>, ApiError> {
-    let redactor = Redactor::new([]);
+    let redactor = Redactor::registered();
     wire::list(endpoint, v, "a list of deliveries")?
         .iter()
         .enumerate()

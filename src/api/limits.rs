@@ -243,10 +243,13 @@ impl Limits {
             if result.is_ok() {
                 s.refused_in_a_row = 0;
             }
-            let refused = matches!(result, Err(ApiError::RateLimited { .. }));
-            refused.then(|| self.throttled(&mut s, &permit, endpoint, headers))
+            if matches!(result, Err(ApiError::RateLimited { .. })) {
+                self.throttled(&mut s, &permit, endpoint, headers)
+            } else {
+                None
+            }
         };
-        if let Some(event) = event.flatten() {
+        if let Some(event) = event {
             self.options.emit(event);
         }
     }

@@ -106,7 +106,8 @@ pub struct ClientOptions {
     /// The whole request, answer included: room for the portal's 10 s probe of the target.
     pub request_timeout: Duration,
     /// Retries after a failure that may pass (connection, timeout, 502, 503, 504), never after
-    /// a 429: throttled waits are bounded by `max_wait` instead.
+    /// a 429: throttled waits are bounded by `max_wait` instead. 0 turns retrying off: a request
+    /// gets `retries + 1` attempts.
     pub retries: u32,
     /// The first backoff ceiling, doubling per retry up to `retry_max_delay` (full jitter).
     pub retry_base: Duration,

@@ -46,8 +46,10 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
     refuse(
         &runs,
         |r| {
-            let error = r.outcome.as_ref().err().and_then(|e| e.downcast_ref());
-            matches!(error, Some(Error::SavedPlan(SavedPlanError::Stale { .. })))
+            matches!(
+                r.failure(),
+                Some(Error::SavedPlan(SavedPlanError::Stale { .. }))
+            )
         },
         "the saved plan is stale for",
         "those portals changed after the plan was made (see above); run `plan --out` again and \

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
 use super::{Exit, Session, portals};
-use crate::api::PortalUrl;
+use crate::api::{LiveWebhook, PortalUrl};
 use crate::cli::ExportArgs;
 use crate::settings::KEY_VAR;
 use crate::{Error, render};
@@ -23,11 +23,8 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
         });
     }
     let (portal, api_key_env, name) = target(args, session)?;
-    let mut live = session
-        .client(&portal, &api_key_env, None)
-        .and_then(|client| Ok(session.runtime.block_on(client.list())?));
-    portals::name_the_key(&mut live, name.as_deref(), &api_key_env);
-    let live = live?;
+    let live = list(session, &portal, &api_key_env)
+        .map_err(|e| portals::with_portal_key(e, name.as_deref(), &api_key_env))?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {
         let _ = write!(out, "{text}");
@@ -48,6 +45,15 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
         path.display()
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+fn list(
+    session: &Session,
+    portal: &PortalUrl,
+    api_key_env: &str,
+) -> Result<Vec<LiveWebhook>, Error> {
+    let client = session.client(portal, api_key_env, None)?;
+    Ok(session.runtime.block_on(client.list())?)
 }
 
 /// The portal to export, the variable of its key and its name if it has one: from `--portal URL`

@@ -132,8 +132,8 @@ fn run(command: Command, color: Color, out: &mut Output) -> Exit {
     }
 }
 
-/// What a command that talks to portals works with: the one runtime every portal's client
-/// runs on.
+/// What a command that talks to portals works with: the settings, the printer for stderr, and
+/// the one runtime every portal's client runs on.
 struct Session {
     settings: Settings,
     printer: Printer,

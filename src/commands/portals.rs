@@ -51,9 +51,17 @@ pub(super) struct PortalRun<'a, T = Planned> {
     pub wanted: Wanted<'a>,
     /// As `PortalUrl::as_str` shows it.
     pub url: String,
-    /// A report, so a failure can be both drawn whole and shown in the portal's section. Always
-    /// `Ok` for the unnamed portal, whose failure is the run's.
+    /// A report, so a failure can be both drawn whole and shown in the portal's section; always
+    /// a report of an `Error` (`each` makes it), read back by `failure`. Always `Ok` for the
+    /// unnamed portal, whose failure is the run's.
     pub outcome: Result<T, miette::Report>,
+}
+
+impl<T> PortalRun<'_, T> {
+    /// What stopped this portal, as the `Error` it was.
+    pub(super) fn failure(&self) -> Option<&Error> {
+        self.outcome.as_ref().err().and_then(|e| e.downcast_ref())
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -128,7 +136,7 @@ where
             let mut url = wanted
                 .url
                 .map_or_else(String::new, PortalUrl::as_client_reads);
-            let mut outcome = async {
+            let outcome = async {
                 if let Some(error) = wanted.not_planned {
                     return Err(not_planned(error));
                 }
@@ -137,8 +145,8 @@ where
                 let client = session.client(&portal, wanted.api_key_env, wanted.name)?;
                 work(client, wanted, i).await
             }
-            .await;
-            name_the_key(&mut outcome, wanted.name, wanted.api_key_env);
+            .await
+            .map_err(|e| with_portal_key(e, wanted.name, wanted.api_key_env));
             Ok(PortalRun {
                 wanted,
                 url,
@@ -255,7 +263,7 @@ pub(super) fn check_saved<'a>(
 /// A portal the saved plan has no plan for, its reason scrubbed of every secret this run knows
 /// like any text from outside: a hand-edited plan may quote one.
 fn not_planned(error: &str) -> Error {
-    let error = crate::redact::Redactor::new([]).scrub(error);
+    let error = crate::redact::Redactor::registered().scrub(error);
     Error::NotPlanned { error }
 }
 
@@ -343,9 +351,7 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
         let outcome = match &run.outcome {
             Ok(planned) => Ok(planned.plan.clone()),
             // As `show` lists it: its help is for stderr (`tell_failures`).
-            Err(e) if matches!(e.downcast_ref(), Some(Error::NotPlanned { .. })) => {
-                Err(e.to_string())
-            }
+            Err(e) if matches!(run.failure(), Some(Error::NotPlanned { .. })) => Err(e.to_string()),
             Err(e) => Err(failure_line(e)),
         };
         let mut part = part(&run.wanted, &run.url, outcome);
@@ -442,16 +448,15 @@ pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
     Ok(())
 }
 
-/// A named portal's refused or unusable key: the help names the portal's own variable, not
-/// DOCSPACE_API_KEY.
-pub(super) fn name_the_key<T>(outcome: &mut Result<T, Error>, name: Option<&str>, var: &str) {
+/// `error`, where it is a named portal's refused or unusable key, with a help that names the
+/// portal's own key variable `var`, not DOCSPACE_API_KEY.
+pub(super) fn with_portal_key(mut error: Error, name: Option<&str>, var: &str) -> Error {
     if let (
         Some(_),
-        Err(Error::Api(
-            ApiError::Unauthorized { portal_key, .. } | ApiError::ApiKey { portal_key, .. },
-        )),
-    ) = (name, outcome)
+        Error::Api(ApiError::Unauthorized { portal_key, .. } | ApiError::ApiKey { portal_key, .. }),
+    ) = (name, &mut error)
     {
         *portal_key = Some(var.to_string());
     }
+    error
 }

@@ -138,7 +138,11 @@ pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> 
                 },
                 super::report::chain(error)
             ));
-            *if landed { &mut unsure } else { &mut not_resent } += unanswered;
+            if landed {
+                unsure += unanswered;
+            } else {
+                not_resent += unanswered;
+            }
         }
         not_resent += done.skipped();
         if let Some(StopReason::Signal { exit_code, .. }) = found.client.halt().reason() {
@@ -352,9 +356,10 @@ fn summary(run: &Run<Found>, total: usize) -> String {
     let requests: usize = found.iter().map(|f| f.requests()).sum();
     let portals = found.iter().filter(|f| !f.groups.is_empty()).count();
     let s = |n: usize| if n == 1 { "" } else { "s" };
-    let on = match run.portals.iter().any(|p| p.name.is_some()) {
-        true => format!(" on {portals} portal{}", s(portals)),
-        false => String::new(),
+    let on = if run.portals.iter().any(|p| p.name.is_some()) {
+        format!(" on {portals} portal{}", s(portals))
+    } else {
+        String::new()
     };
     format!(
         "Redeliver: {total} failed deliver{} of {webhooks} webhook{}{on}, in {requests} \

@@ -21,14 +21,16 @@ fn sighting(w: &LiveWebhook) -> Option<(i32, &str, &str, &str, Option<&str>)> {
 pub(super) fn check(portals: &[(&str, &str, &[LiveWebhook])]) -> Result<(), Error> {
     let mut first_seen = HashMap::new();
     for (at, later) in portals.iter().enumerate() {
-        let sightings = || later.2.iter().filter_map(sighting);
+        let (_, _, listed) = *later;
+        let sightings = || listed.iter().filter_map(sighting);
         let earliest = sightings()
             .filter_map(|s| first_seen.get(&s).copied())
             .min();
         if let Some(earlier) = earliest.map(|i: usize| &portals[i]) {
             let seen: HashSet<_> = sightings().collect();
             let shared = |w: &&LiveWebhook| sighting(w).is_some_and(|s| seen.contains(&s));
-            if let Some(webhook) = earlier.2.iter().find(shared) {
+            let (_, _, listed_earlier) = *earlier;
+            if let Some(webhook) = listed_earlier.iter().find(shared) {
                 let entry =
                     |&(name, url, _)| format!("`{}` ({})", render::plain(name), render::plain(url));
                 return Err(Error::SamePortalTwice {

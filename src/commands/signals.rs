@@ -28,7 +28,8 @@ struct Watch {
 }
 
 /// Starts the watcher; returns once its handlers are in place, so no signal after this call
-/// gets the default (silent) death.
+/// gets the default (silent) death. Called once, by `main`: a second call would start a second
+/// watcher.
 pub(super) fn install(printer: Printer) -> Result<(), Error> {
     let watch = WATCH.get_or_init(|| Watch {
         halt: Halt::new(),

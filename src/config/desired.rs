@@ -9,6 +9,7 @@ use miette::SourceSpan;
 use super::display::Source;
 use super::problem::{Problem, problem_at};
 use super::secret::SecretRef;
+use crate::field::Field;
 use crate::triggers::TriggerSet;
 
 #[derive(Debug)]
@@ -80,12 +81,13 @@ impl Config {
     /// The planner's error for an entry it would create that lacks what creating needs: that is
     /// only known once the live list is matched, so the loader does not require them.
     pub fn missing_for_create_problem(&self, webhook: &DesiredWebhook) -> Option<Problem> {
-        let uri = webhook.uri.is_none() && webhook.uri_var.is_none();
-        let list = match (uri, webhook.secret.is_none()) {
+        let uri_missing = webhook.uri.is_none() && webhook.uri_var.is_none();
+        let (uri, secret) = (Field::Uri.key(), Field::SecretKey.key());
+        let list = match (uri_missing, webhook.secret.is_none()) {
             (false, false) => return None,
-            (true, false) => "`uri`",
-            (false, true) => "`secretKey`",
-            (true, true) => "`uri` and `secretKey`",
+            (true, false) => format!("`{uri}`"),
+            (false, true) => format!("`{secret}`"),
+            (true, true) => format!("`{uri}` and `{secret}`"),
         };
         Some(problem_at(
             &self.source,

@@ -129,7 +129,14 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         let spelled = field.key();
         match field {
             Field::Name => match parsed_key {
-                Some(Key::Name(_)) => c.error(field_key.span, "config::name_under_name_key", "`name` is only allowed under an id key", "the key above is already the name", Some("under a name key the key is the name; to rename a webhook, key its entry by the webhook's id")),
+                Some(Key::Name(_)) => {
+                    let message = "`name` is only allowed under an id key";
+                    let help = "under a name key the key is the name; to rename a webhook, key its \
+                                entry by the webhook's id";
+                    let label = "the key above is already the name";
+                    let code = "config::name_under_name_key";
+                    c.error(field_key.span, code, message, label, Some(help));
+                }
                 _ => {
                     if let Some(n) = c.string(node, spelled).and_then(|n| c.name(node, n)) {
                         w.name = Some(n);
