@@ -10,7 +10,7 @@ use std::error::Error as _;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, LOCATION};
 use serde_json::Value;
 
-use super::error::{ApiError, Endpoint};
+use super::error::{ApiError, Endpoint, TimeoutKind};
 use super::retry_after::RetryAfter;
 use super::{ClientOptions, PortalUrl};
 use crate::redact::Redactor;
@@ -228,9 +228,9 @@ pub(crate) fn transport_error(
     let portal = portal.as_str().to_string();
     if err.is_timeout() {
         let (kind, after) = if err.is_connect() {
-            ("connect", options.connect_timeout)
+            (TimeoutKind::Connect, options.connect_timeout)
         } else {
-            ("request", options.request_timeout)
+            (TimeoutKind::Request, options.request_timeout)
         };
         return ApiError::Timeout {
             endpoint: endpoint.clone(),

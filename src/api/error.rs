@@ -38,6 +38,22 @@ impl fmt::Display for Endpoint {
     }
 }
 
+/// Which of the two configured timeouts ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    Connect,
+    Request,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect",
+            TimeoutKind::Request => "request",
+        })
+    }
+}
+
 const KEY_HELP: &str = "set DOCSPACE_API_KEY to a valid API key (`sk-...`) of a DocSpace admin; \
                         the key may have expired or been revoked";
 const API_KEY_HELP: &str = "set DOCSPACE_API_KEY to the `sk-...` key of a DocSpace admin, without \
@@ -107,8 +123,7 @@ pub enum ApiError {
     Timeout {
         endpoint: Endpoint,
         portal: String,
-        /// Which of the two configured timeouts ran out: `connect` or `request`.
-        kind: &'static str,
+        kind: TimeoutKind,
         after: Duration,
     },
 

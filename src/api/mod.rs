@@ -30,7 +30,7 @@ pub use client::Client;
 pub use deliveries::{
     Delivery, LOG_PAGE, LogPage, LogQuery, Redelivered, StatusClass, portal_time,
 };
-pub use error::{ApiError, Endpoint};
+pub use error::{ApiError, Endpoint, TimeoutKind};
 pub use event::{ClientEvent, EventSink};
 pub use url::PortalUrl;
 

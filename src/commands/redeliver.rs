@@ -471,7 +471,7 @@ mod tests {
         let timeout = || ApiError::Timeout {
             endpoint: endpoint(),
             portal: text(),
-            kind: "request",
+            kind: crate::api::TimeoutKind::Request,
             after: std::time::Duration::from_secs(1),
         };
         let connect = || ApiError::Connect {

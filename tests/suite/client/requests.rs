@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use docspace_webhooks::api::{ApiError, Client, ClientOptions, PortalUrl};
+use docspace_webhooks::api::{ApiError, Client, ClientOptions, PortalUrl, TimeoutKind};
 use docspace_webhooks::triggers::TriggerSet;
 use secrecy::SecretString;
 
@@ -156,7 +156,10 @@ async fn a_slow_portal_times_out_naming_the_timeout() {
     let ApiError::Timeout { kind, after, .. } = &e else {
         panic!("{e:?}")
     };
-    assert_eq!((*kind, *after), ("request", Duration::from_millis(300)));
+    assert_eq!(
+        (*kind, *after),
+        (TimeoutKind::Request, Duration::from_millis(300))
+    );
     assert!(e.is_retryable());
     assert_eq!(
         e.to_string(),
