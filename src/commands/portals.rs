@@ -337,8 +337,11 @@ fn selected<T>(
 /// The run as its sections show it: each failure on one line.
 pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
     let portals = runs.into_iter().map(|run| {
-        let outcome = run.outcome.map_err(|e| super::report::chain(&*e));
-        part(&run.wanted, &run.url, outcome)
+        let (result, error) = match run.outcome {
+            Ok(result) => (Some(result), None),
+            Err(e) => (None, Some(super::report::chain(&*e))),
+        };
+        part(&run.wanted, &run.url, result, error)
     });
     Run {
         portals: portals.collect(),
@@ -348,30 +351,26 @@ pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
 /// What each portal's section of a plan shows.
 pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
     let portals = runs.iter().map(|run| {
-        let outcome = match &run.outcome {
-            Ok(planned) => Ok(planned.plan.clone()),
+        // A plan the deletion guard refuses is shown with the refusal.
+        let (result, error) = match &run.outcome {
+            Ok(planned) => (
+                Some(planned.plan.clone()),
+                (planned.guard.as_ref().err()).map(|refused| one_line(refused, &[])),
+            ),
             // As `show` lists it: its help is for stderr (`tell_failures`).
-            Err(e) if matches!(run.failure(), Some(Error::NotPlanned { .. })) => Err(e.to_string()),
-            Err(e) => Err(failure_line(e)),
+            Err(e) if matches!(run.failure(), Some(Error::NotPlanned { .. })) => {
+                (None, Some(e.to_string()))
+            }
+            Err(e) => (None, Some(failure_line(e))),
         };
-        let mut part = part(&run.wanted, &run.url, outcome);
-        if let Ok(planned) = &run.outcome
-            && let Err(refused) = &planned.guard
-        {
-            part.error = Some(one_line(refused, &[]));
-        }
-        part
+        part(&run.wanted, &run.url, result, error)
     });
     Run {
         portals: portals.collect(),
     }
 }
 
-fn part<T>(wanted: &Wanted<'_>, url: &str, outcome: Result<T, String>) -> Part<T> {
-    let (result, error) = match outcome {
-        Ok(result) => (Some(result), None),
-        Err(error) => (None, Some(error)),
-    };
+fn part<T>(wanted: &Wanted<'_>, url: &str, result: Option<T>, error: Option<String>) -> Part<T> {
     Part {
         name: wanted.name.map(str::to_string),
         portal: url.to_string(),
