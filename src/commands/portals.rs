@@ -352,16 +352,14 @@ pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
 pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
     let portals = runs.iter().map(|run| {
         // A plan the deletion guard refuses is shown with the refusal.
-        let (result, error) = match &run.outcome {
-            Ok(planned) => (
+        let (result, error) = match (&run.outcome, run.failure()) {
+            (Ok(planned), _) => (
                 Some(planned.plan.clone()),
                 (planned.guard.as_ref().err()).map(|refused| one_line(refused, &[])),
             ),
             // As `show` lists it: its help is for stderr (`tell_failures`).
-            Err(e) if matches!(run.failure(), Some(Error::NotPlanned { .. })) => {
-                (None, Some(e.to_string()))
-            }
-            Err(e) => (None, Some(failure_line(e))),
+            (Err(e), Some(Error::NotPlanned { .. })) => (None, Some(e.to_string())),
+            (Err(e), failure) => (None, Some(failure_line(e, failure))),
         };
         part(&run.wanted, &run.url, result, error)
     });
@@ -407,9 +405,9 @@ fn one_line(e: &dyn miette::Diagnostic, details: &[String]) -> String {
 /// A portal's failure on one line. The file's problems this portal's live list revealed are
 /// each named with its place, as `validate --format json` places them: a pull-request
 /// comment shows only this line, and must say what to fix and where.
-fn failure_line(error: &miette::Report) -> String {
+fn failure_line(error: &miette::Report, failure: Option<&Error>) -> String {
     let mut problems = Vec::new();
-    if let Some(Error::Config(config)) = error.downcast_ref() {
+    if let Some(Error::Config(config)) = failure {
         problems = (config.reported().iter())
             .map(|problem| match problem.start {
                 Some((line, column)) => {
