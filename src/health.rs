@@ -12,6 +12,7 @@ use secrecy::SecretString;
 
 use crate::api::{Delivery, LiveWebhook, StatusClass, portal_time};
 use crate::calendar::utc;
+use crate::plan::SecretVerdict;
 use crate::redact::Redactor;
 use crate::run::Run;
 use crate::signature::{Verdict, verify};
@@ -74,11 +75,11 @@ pub enum SecretCheck {
 }
 
 impl SecretCheck {
-    pub fn verdict(&self) -> &'static str {
+    pub fn verdict(&self) -> SecretVerdict {
         match self {
-            SecretCheck::Verified { .. } => "verified",
-            SecretCheck::Differs { .. } => "differs",
-            SecretCheck::Unverifiable { .. } => "unverifiable",
+            SecretCheck::Verified { .. } => SecretVerdict::Verified,
+            SecretCheck::Differs { .. } => SecretVerdict::Differs,
+            SecretCheck::Unverifiable { .. } => SecretVerdict::Unverifiable,
         }
     }
 }

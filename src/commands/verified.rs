@@ -30,7 +30,7 @@ pub(super) async fn secrets_checked(
             Ok::<_, Error>(SecretChecked {
                 id: w.id,
                 name: w.name.clone(),
-                verdict: check.verdict().to_string(),
+                verdict: check.verdict(),
                 detail: health::detail(&check, secret.var()),
             })
         })

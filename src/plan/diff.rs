@@ -15,7 +15,9 @@ use crate::triggers::TriggerSet;
 use super::Selection;
 use super::change::ssl_needs_https;
 use super::matching::{self, Match};
-use super::{Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, RenameHint};
+use super::{
+    Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, RenameHint, SecretVerdict,
+};
 
 /// Plans `config` against the live list read from `portal`. Every entry is matched, also those
 /// `--target` leaves out, so the live webhooks of those are neither unmanaged nor deleted; the
@@ -32,7 +34,7 @@ pub fn plan(
     let mut changes = Vec::new();
     let mut unchanged = Vec::new();
     let mut secrets_not_sent = Vec::new();
-    let checked = |id: i32, verdict: &str| {
+    let checked = |id: i32, verdict: SecretVerdict| {
         (options.secrets_checked.iter()).any(|c| c.id == id && c.verdict == verdict)
     };
 
@@ -63,14 +65,14 @@ pub fn plan(
                 }
                 let body = merged(entry, w.settings());
                 // A secret the delivery log shows differs is sent like a rotated one.
-                let rotate = (options.rotate_secrets || checked(w.id, "differs"))
+                let rotate = (options.rotate_secrets || checked(w.id, SecretVerdict::Differs))
                     && body.secret_key.is_some();
                 let change = Change::update(w.clone(), body, rotate);
                 // No write, or the enable call, sends no secret; one found equal in the delivery
                 // log was compared after all.
                 if entry.secret.is_some()
                     && !matches!(&change, Some(c) if matches!(c.op, Op::Update(_)))
-                    && !checked(w.id, "verified")
+                    && !checked(w.id, SecretVerdict::Verified)
                 {
                     secrets_not_sent.push(Named::of(w));
                 }

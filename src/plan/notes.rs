@@ -29,15 +29,35 @@ pub struct Notes {
 }
 
 /// The file's secret checked against a webhook's latest signed delivery
-/// (`health::check_secret`): `verdict` is `verified`, `differs` or `unverifiable`, `detail` on
-/// what evidence. Neither holds a secret or a signature.
+/// (`health::check_secret`): its verdict, and `detail` on what evidence. Neither holds a secret
+/// or a signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecretChecked {
     pub id: i32,
     pub name: String,
-    pub verdict: String,
+    pub verdict: SecretVerdict,
     pub detail: String,
+}
+
+/// A typed verdict, so a saved plan's note holds one of the three and the planner's test for
+/// `differs` cannot be misspelt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretVerdict {
+    Verified,
+    Differs,
+    Unverifiable,
+}
+
+impl SecretVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretVerdict::Verified => "verified",
+            SecretVerdict::Differs => "differs",
+            SecretVerdict::Unverifiable => "unverifiable",
+        }
+    }
 }
 
 /// A create that may be meant as a rename: a live webhook no entry manages has its uri.

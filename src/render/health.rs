@@ -97,7 +97,7 @@ fn secret(w: &WebhookHealth) -> Option<String> {
         _ => "",
     };
     let detail = message(&health::detail(check, w.secret_from.as_deref()));
-    Some(format!("{}: {detail}{hint}", check.verdict()))
+    Some(format!("{}: {detail}{hint}", check.verdict().as_str()))
 }
 
 /// The lines under a webhook, key and value.
@@ -174,7 +174,7 @@ fn markdown(report: &Report) -> String {
                         code(&format!("{} {}", f.status, plain(&f.excerpt)))
                     )))
                     .unwrap_or_default(),
-                w.secret.as_ref().map_or("", SecretCheck::verdict),
+                w.secret.as_ref().map_or("", |c| c.verdict().as_str()),
             );
         }
         let _ = writeln!(out, "\n{}\n", summary(webhooks));

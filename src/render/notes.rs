@@ -6,7 +6,7 @@
 //! `secretKey` must not turn one note into a thousand names (JSON lists them all).
 
 use super::{lookalike, plain, quoted};
-use crate::plan::{Change, LastFailure, Plan, RenameHint};
+use crate::plan::{Change, LastFailure, Plan, RenameHint, SecretVerdict};
 
 /// Webhooks named in a note before the rest are counted.
 const NAMES_SHOWN: usize = 5;
@@ -44,14 +44,14 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
         ));
     }
     for check in &notes.secrets_checked {
-        let then = match check.verdict.as_str() {
-            "differs" => "; this plan sends the file's",
-            _ => "",
+        let then = match check.verdict {
+            SecretVerdict::Differs => "; this plan sends the file's",
+            SecretVerdict::Verified | SecretVerdict::Unverifiable => "",
         };
         lines.push(format!(
             "Secret of {}: {}: {}{then}.",
             wrap(&format!("#{} {}", check.id, quoted(&check.name))),
-            plain(&check.verdict),
+            check.verdict.as_str(),
             super::message(&check.detail)
         ));
     }
