@@ -41,7 +41,7 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
         }
         None => portals::plan_fresh(session, &document, &args.input)?,
     };
-    tell_failures(&runs, out.err());
+    tell_failures(&runs, out.printer());
     // A saved plan that went stale for any portal is applied to none.
     refuse(
         &runs,
@@ -93,7 +93,7 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
     let _ = writeln!(out);
     super::signals::writes_start(super::signals::PLAN_CHECK);
     let total = ready.iter().map(|(_, p, _)| p.plan.changes.len()).sum();
-    let progress = Progress::new(total, out.err());
+    let progress = Progress::new(total, out.printer());
     let shared = RefCell::new((out, progress));
     let parallelism = usize::from(args.parallelism);
     let reports = ready.iter().map(|(name, planned, secrets)| {
