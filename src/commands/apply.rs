@@ -125,7 +125,7 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
             out.record(&format!("\n{}{text}", prefix(*name)));
         }
     }
-    report(&ready, &reports, runs.len(), failed_to_plan, out)
+    summarize(&ready, &reports, runs.len(), failed_to_plan, out)
 }
 
 /// Refuses the whole run when `refused` holds for any portal, naming them after `reason`.
@@ -151,7 +151,7 @@ fn refuse(
 
 /// How the writes ended, and the exit: the unnamed portal's summary line, or one closing line
 /// per named portal and the total.
-fn report(
+fn summarize(
     ready: &[(Option<&str>, &Planned, apply::Secrets)],
     reports: &[apply::Report],
     portals: usize,
