@@ -12,6 +12,7 @@ use secrecy::SecretString;
 
 use crate::api::{Delivery, LiveWebhook, StatusClass, portal_time};
 use crate::calendar::utc;
+use crate::config::{DesiredWebhook, SecretRef};
 use crate::plan::SecretVerdict;
 use crate::redact::Redactor;
 use crate::run::Run;
@@ -147,14 +148,15 @@ impl Report {
     }
 }
 
-/// The report of `live`, from `rows` (its deliveries in the window, newest first) and `newest`
-/// (its newest delivery at all, which may be older than the window).
+/// The report of `live` (managed by the file's `entry`, whose secret `resolve` reads) from `rows`
+/// (its deliveries in the window, newest first) and `newest` (its newest at all, maybe older).
 pub fn assess(
     live: &LiveWebhook,
+    entry: Option<&DesiredWebhook>,
     rows: &[Delivery],
     newest: Option<&Delivery>,
     now: SystemTime,
-    secret: Option<&Result<SecretString, String>>,
+    resolve: impl Fn(&SecretRef) -> Result<SecretString, String>,
 ) -> WebhookHealth {
     let mut deliveries: BTreeMap<String, usize> = StatusClass::ALL
         .iter()
@@ -191,18 +193,19 @@ pub fn assess(
     };
     let failing = matches!(health, Health::Failing | Health::AtRisk);
     let last_success = last_success_at.filter(|_| failing).map(utc);
+    let secret = entry.and_then(|e| e.secret.as_ref());
     WebhookHealth {
         id: live.id,
         name: live.name.clone(),
-        managed: false,
+        managed: entry.is_some(),
         health,
         last_success,
         deliveries,
         failures,
         latest_failure,
-        secret: secret.map(|s| check_secret(s, rows, newest)),
-        secret_from: None,
-        disabled_by_file: false,
+        secret: secret.map(|s| check_secret(&resolve(s), rows, newest)),
+        secret_from: secret.and_then(SecretRef::var).map(str::to_owned),
+        disabled_by_file: entry.is_some_and(|e| e.enabled == Some(false)),
     }
 }
 

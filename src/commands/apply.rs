@@ -41,7 +41,7 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
         }
         None => portals::plan_fresh(session, &document, &args.input)?,
     };
-    tell_failures(&runs, out.err());
+    tell_failures(&runs, out.printer());
     // A saved plan that went stale for any portal is applied to none.
     refuse(
         &runs,
@@ -93,7 +93,7 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
     let _ = writeln!(out);
     super::signals::writes_start(super::signals::PLAN_CHECK);
     let total = ready.iter().map(|(_, p, _)| p.plan.changes.len()).sum();
-    let progress = Progress::new(total, out.err());
+    let progress = Progress::new(total, out.printer());
     let shared = RefCell::new((out, progress));
     let parallelism = usize::from(args.parallelism);
     let reports = ready.iter().map(|(name, planned, secrets)| {
@@ -125,7 +125,7 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
             out.record(&format!("\n{}{text}", prefix(*name)));
         }
     }
-    report(&ready, &reports, runs.len(), failed_to_plan, out)
+    summarize(&ready, &reports, runs.len(), failed_to_plan, out)
 }
 
 /// Refuses the whole run when `refused` holds for any portal, naming them after `reason`.
@@ -151,7 +151,7 @@ fn refuse(
 
 /// How the writes ended, and the exit: the unnamed portal's summary line, or one closing line
 /// per named portal and the total.
-fn report(
+fn summarize(
     ready: &[(Option<&str>, &Planned, apply::Secrets)],
     reports: &[apply::Report],
     portals: usize,

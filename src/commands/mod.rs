@@ -111,7 +111,7 @@ fn fail(error: Error, printer: Printer) -> ExitCode {
 /// Runs `command`. What `--portal` and the environment mean depends on the file (a portal to
 /// pin, or names of portals), so they are checked once the file is read.
 fn run(command: Command, color: Color, out: &mut Output) -> Exit {
-    let printer = out.err();
+    let printer = out.printer();
     let session = |args: &PortalArgs| Session::new(args, color, printer);
     match command {
         Command::Validate(args) => validate::run(&args, out),

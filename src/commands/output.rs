@@ -30,7 +30,7 @@ impl Output {
         }
     }
 
-    pub fn err(&self) -> Printer {
+    pub fn printer(&self) -> Printer {
         self.printer
     }
 

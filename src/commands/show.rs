@@ -18,7 +18,7 @@ use crate::settings::KEY_VAR;
 pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
     let path = &args.saved_plan;
     let loaded = saved_file::load(path, None)?;
-    let document = super::load_config(&args.file.file, out.err())?;
+    let document = super::load_config(&args.file.file, out.printer())?;
     let saved = saved::read(&loaded.text, &loaded.shown, &document)?;
     let mut portals = Vec::with_capacity(saved.len());
     for part in &saved {
@@ -70,8 +70,8 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
         render::saved_plan_footer(args.format, &path.display().to_string(), digest, &command);
     if args.format == Format::Json {
         // stdout stays the one JSON document `plan --format json` prints.
-        out.err().note(binding.trim_end_matches('\n'));
-        out.err().note(footer.trim_end_matches('\n'));
+        out.printer().note(binding.trim_end_matches('\n'));
+        out.printer().note(footer.trim_end_matches('\n'));
     } else {
         let _ = write!(out, "\n{binding}\n{footer}");
     }

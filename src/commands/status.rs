@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use super::{Exit, Output, Session, portals, verified};
 use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::cli::StatusArgs;
-use crate::config::{Config, SecretRef};
+use crate::config::{Config, DesiredWebhook};
 use crate::health::{self, Report, WebhookHealth};
 use crate::{Error, render};
 
@@ -68,7 +68,7 @@ async fn portal_health(
 async fn webhook_health(
     client: &Client,
     live: &LiveWebhook,
-    entry: Option<&crate::config::DesiredWebhook>,
+    entry: Option<&DesiredWebhook>,
     now: SystemTime,
     start: SystemTime,
 ) -> Result<WebhookHealth, Error> {
@@ -79,11 +79,7 @@ async fn webhook_health(
             row.created_at().is_some_and(|at| at >= start)
         })
         .await?;
-    let secret = entry.and_then(|e| e.secret.as_ref());
-    let file_secret = secret.map(verified::file_secret);
-    let mut report = health::assess(live, &rows, newest.as_ref(), now, file_secret.as_ref());
-    report.managed = entry.is_some();
-    report.disabled_by_file = entry.is_some_and(|e| e.enabled == Some(false));
-    report.secret_from = secret.and_then(SecretRef::var).map(str::to_owned);
+    let newest = newest.as_ref();
+    let report = health::assess(live, entry, &rows, newest, now, verified::file_secret);
     Ok(report)
 }

@@ -21,7 +21,7 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Exit {
             let reported: Vec<config::Reported> = warnings.iter().map(Problem::reported).collect();
             // Warnings never stop a run; the diagnostics show them on stderr, as `plan` does.
             for warning in warnings {
-                out.err().warn(warning);
+                out.printer().warn(warning);
             }
             let portals: Vec<PortalCount>;
             let valid = match document.unnamed() {

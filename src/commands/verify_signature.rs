@@ -25,7 +25,7 @@ pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Exit {
     };
     match signature::verify(&secret, &body, &args.signature) {
         Verdict::Matches => {
-            out.err().note(format_args!(
+            out.printer().note(format_args!(
                 "signature matches the secret in {var} and {bytes} {from}"
             ));
             Ok(ExitCode::SUCCESS)
@@ -37,13 +37,13 @@ pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Exit {
             } else {
                 ""
             };
-            out.err().always(format_args!(
+            out.printer().always(format_args!(
                 "signature does not match the secret in {var} and {bytes} {from}{newline}"
             ));
             Ok(ExitCode::from(1))
         }
         Verdict::Malformed(reason) => {
-            out.err()
+            out.printer()
                 .always(format_args!("malformed signature: {reason}"));
             Ok(ExitCode::from(1))
         }

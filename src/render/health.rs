@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::markdown::{cell, code};
-use super::{Format, message, plain, quoted, text};
+use super::{Format, message, plain, portal_heading, quoted};
 use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
 
 /// The version of `status --format json`'s document (docs/delivery-health.md).
@@ -29,7 +29,7 @@ fn text(report: &Report) -> String {
         if !out.is_empty() {
             out.push('\n');
         }
-        let heading = text::portal_heading(portal.name.as_deref(), &portal.portal);
+        let heading = portal_heading(portal.name.as_deref(), &portal.portal);
         let _ = writeln!(out, "{heading}\n{}", window(report));
         if let Some(error) = &portal.error {
             let _ = writeln!(out, "\nError: {}", message(error));

@@ -13,6 +13,7 @@ use super::style::{self, paint};
 use super::{message, plain, quoted};
 use crate::plan::{Action, Change, Field, FieldChange, Plan, Value};
 use crate::run::Run;
+use crate::triggers::TriggerSet;
 
 /// Width of the field-name column: the longest key, `secretKey`.
 const KEY_WIDTH: usize = 9;
@@ -119,62 +120,68 @@ fn change_block(out: &mut String, plan: &Plan, change: &Change, color: bool) {
     }
 }
 
+/// A field of a change: `key = value` where one side tells it, else what an update changes.
 fn field_lines(out: &mut String, action: Action, f: &FieldChange, color: bool) {
-    let key = f.field.key();
-    let with_note = |value| value_text(value) + &note(f.field, value);
     let value = match (&f.before, &f.after) {
         (Value::Triggers(before), Value::Triggers(after)) if action == Action::Update => {
-            let mut label = key;
-            for (sign, names, color) in [
-                ("+", after.minus(*before), style::ADDED),
-                ("-", before.minus(*after), style::REMOVED),
-            ] {
-                for name in names {
-                    let line = paint(color, format!("{sign} {name}"));
-                    let _ = writeln!(out, "      {label:<KEY_WIDTH$} {line}");
-                    label = "";
-                }
-            }
-            return;
+            return trigger_lines(out, f.field.key(), *before, *after);
         }
         // Before the secret arm: a delete's secretKey has no "after" to show.
-        _ if action == Action::Delete => with_note(&f.before),
+        _ if action == Action::Delete => &f.before,
         // A sensitive uri is `(sensitive)` on both sides, yet listed only when it changes.
         _ if action == Action::Create
             || f.field == Field::SecretKey
             || (f.before == f.after && f.field != Field::Uri) =>
         {
-            with_note(&f.after)
+            &f.after
         }
-        _ => {
-            let diff = inline::of_field(action, f);
-            let (old, new) = match &diff {
-                Some(d) => (
-                    shown(&d.old, style::REMOVED, style::REMOVED_CHANGE, color),
-                    shown(&d.new, style::ADDED, style::ADDED_CHANGE, color),
-                ),
-                None => (
-                    paint(style::REMOVED, value_text(&f.before)),
-                    paint(style::ADDED, value_text(&f.after)),
-                ),
-            };
-            let old = old + &note(f.field, &f.before);
-            let new = new + &note(f.field, &f.after);
-            match diff.filter(InlineDiff::is_long) {
-                None => format!("{old} -> {new}"),
-                Some(diff) => {
-                    let _ = writeln!(out, "      {key:<KEY_WIDTH$} - {old}");
-                    let _ = writeln!(out, "      {:<KEY_WIDTH$} + {new}", "");
-                    if !color {
-                        // One column further in: the opening quote.
-                        let _ = writeln!(out, "{:1$}{2}", "", VALUE_COLUMN + 1, diff.markers());
-                    }
-                    return;
-                }
-            }
-        }
+        _ => return change_lines(out, action, f, color),
     };
-    let _ = writeln!(out, "      {key:<KEY_WIDTH$} = {value}");
+    let shown = value_text(value) + &note(f.field, value);
+    let _ = writeln!(out, "      {:<KEY_WIDTH$} = {shown}", f.field.key());
+}
+
+/// The triggers an update adds, then those it removes, a line each, the key on the first.
+fn trigger_lines(out: &mut String, key: &str, before: TriggerSet, after: TriggerSet) {
+    let mut label = key;
+    for (sign, names, color) in [
+        ("+", after.minus(before), style::ADDED),
+        ("-", before.minus(after), style::REMOVED),
+    ] {
+        for name in names {
+            let line = paint(color, format!("{sign} {name}"));
+            let _ = writeln!(out, "      {label:<KEY_WIDTH$} {line}");
+            label = "";
+        }
+    }
+}
+
+/// An update's change: `key = old -> new`, or when long two aligned lines (and `^` markers).
+fn change_lines(out: &mut String, action: Action, f: &FieldChange, color: bool) {
+    let key = f.field.key();
+    let diff = inline::of_field(action, f);
+    let (old, new) = match &diff {
+        Some(d) => (
+            shown(&d.old, style::REMOVED, style::REMOVED_CHANGE, color),
+            shown(&d.new, style::ADDED, style::ADDED_CHANGE, color),
+        ),
+        None => (
+            paint(style::REMOVED, value_text(&f.before)),
+            paint(style::ADDED, value_text(&f.after)),
+        ),
+    };
+    let old = old + &note(f.field, &f.before);
+    let new = new + &note(f.field, &f.after);
+    let Some(diff) = diff.filter(InlineDiff::is_long) else {
+        let _ = writeln!(out, "      {key:<KEY_WIDTH$} = {old} -> {new}");
+        return;
+    };
+    let _ = writeln!(out, "      {key:<KEY_WIDTH$} - {old}");
+    let _ = writeln!(out, "      {:<KEY_WIDTH$} + {new}", "");
+    if !color {
+        // One column further in: the opening quote.
+        let _ = writeln!(out, "{:1$}{2}", "", VALUE_COLUMN + 1, diff.markers());
+    }
 }
 
 /// One side of a changed string in quotes; with color, the changed pieces emphasised (the
