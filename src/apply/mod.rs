@@ -217,11 +217,7 @@ async fn run(
     let webhook = match &change.op {
         Op::Create(body) => return create::create(client, body, secret, creates_held).await,
         Op::Update { live, body } => client.update(live.id, &wire(body, secret)).await?,
-        Op::SetEnabled { live, enabled } => {
-            client
-                .set_enabled(live.id, &live.name, &live.uri, *enabled)
-                .await?
-        }
+        Op::SetEnabled { live, enabled } => client.set_enabled(live, *enabled).await?,
         // A 404 means someone else already deleted it: the goal is reached either way.
         Op::Delete(gone) => client
             .delete(gone.id)
