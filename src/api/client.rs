@@ -207,16 +207,14 @@ impl Client {
 
     pub async fn set_enabled(
         &self,
-        id: i32,
-        name: &str,
-        uri: &str,
+        live: &LiveWebhook,
         enabled: bool,
     ) -> Result<LiveWebhook, ApiError> {
         let endpoint = Endpoint::new(Method::PUT, format!("{WEBHOOK_PATH}/enable"));
         let request = EnableRequest {
-            id,
-            name,
-            uri,
+            id: live.id,
+            name: &live.name,
+            uri: &live.uri,
             enabled,
         };
         let payload = self.payload(&endpoint, &request, None)?;

@@ -43,9 +43,7 @@ pub(super) async fn create(
     }
     let follow_up = client.follow_up();
     let corrected = if created.ssl == body.ssl {
-        follow_up
-            .set_enabled(created.id, &created.name, &created.uri, body.enabled)
-            .await
+        follow_up.set_enabled(&created, body.enabled).await
     } else {
         // No secret: the one just stored is kept when a PUT leaves it out.
         follow_up.update(created.id, &wire(body, None)).await

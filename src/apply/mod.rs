@@ -194,7 +194,7 @@ pub fn infinitive(action: Action) -> &'static str {
 /// Whether change `i` is a delete whose (name, uri) a create in the same plan reuses.
 fn frees_a_pair(plan: &Plan, i: usize) -> bool {
     let change = &plan.changes[i];
-    let (Op::Delete, Some(gone)) = (&change.op, &change.before) else {
+    let Op::Delete(gone) = &change.op else {
         return false;
     };
     let reused = |c: &Change| matches!(&c.op, Op::Create(body) if same_pair(body, gone));
@@ -216,16 +216,13 @@ async fn run(
 ) -> Result<Done, Failure> {
     let webhook = match &change.op {
         Op::Create(body) => return create::create(client, body, secret, creates_held).await,
-        Op::Update(body) => client.update(change.live().id, &wire(body, secret)).await?,
-        Op::SetEnabled(enabled) => {
-            let live = change.live();
-            (client.set_enabled(live.id, &live.name, &live.uri, *enabled)).await?
-        }
+        Op::Update { live, body } => client.update(live.id, &wire(body, secret)).await?,
+        Op::SetEnabled { live, enabled } => client.set_enabled(live, *enabled).await?,
         // A 404 means someone else already deleted it: the goal is reached either way.
-        Op::Delete => {
-            let gone = change.live();
-            (client.delete(gone.id).await?).unwrap_or_else(|| gone.clone())
-        }
+        Op::Delete(gone) => client
+            .delete(gone.id)
+            .await?
+            .unwrap_or_else(|| gone.clone()),
     };
     Ok(Done {
         webhook,

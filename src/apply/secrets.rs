@@ -44,8 +44,8 @@ pub fn resolve_secrets(
         .iter()
         .map(|change| {
             let secret = match &change.op {
-                Op::Create(body) | Op::Update(body) => body.secret_key.as_ref(),
-                Op::SetEnabled(_) | Op::Delete => None,
+                Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
+                Op::SetEnabled { .. } | Op::Delete(_) => None,
             }?;
             secret
                 .resolve(lookup)

@@ -28,7 +28,7 @@ impl Change {
                 })
             })
             .collect();
-        Change::of(fields, Op::Create(body), None)
+        Change::of(fields, Op::Create(body))
     }
 
     /// The delete of `w`: every field it has (the secret is never read back), in `Field::ALL`
@@ -45,7 +45,7 @@ impl Change {
                 })
             })
             .collect();
-        Change::of(fields, Op::Delete, Some(w))
+        Change::of(fields, Op::Delete(w))
     }
 
     /// The write that brings `w` to `body`, or `None` when it would change nothing.
@@ -68,7 +68,10 @@ impl Change {
         }
         let failure = last_failure(&w).filter(|_| body.enabled && !w.enabled);
         let op = if fields.len() == 1 && fields[0].field == Field::Enabled && !rotate {
-            Op::SetEnabled(body.enabled)
+            Op::SetEnabled {
+                enabled: body.enabled,
+                live: w,
+            }
         } else {
             if body.secret_key.is_some() {
                 // The PUT carries the file's secret, so the plan says so: apply sends nothing
@@ -84,19 +87,18 @@ impl Change {
                 };
                 fields.insert(at, sent);
             }
-            Op::Update(body)
+            Op::Update { live: w, body }
         };
         Some(Change {
             failure,
-            ..Change::of(fields, op, Some(w))
+            ..Change::of(fields, op)
         })
     }
 
-    fn of(fields: Vec<FieldChange>, op: Op, before: Option<LiveWebhook>) -> Change {
+    fn of(fields: Vec<FieldChange>, op: Op) -> Change {
         Change {
             fields,
             op,
-            before,
             failure: None,
             uri_var: None,
             deliveries: None,
@@ -106,27 +108,30 @@ impl Change {
     pub fn action(&self) -> Action {
         match self.op {
             Op::Create(_) => Action::Create,
-            Op::Update(_) | Op::SetEnabled(_) => Action::Update,
-            Op::Delete => Action::Delete,
+            Op::Update { .. } | Op::SetEnabled { .. } => Action::Update,
+            Op::Delete(_) => Action::Delete,
         }
     }
 
     /// `None` for a create.
     pub fn id(&self) -> Option<i32> {
-        self.before.as_ref().map(|w| w.id)
+        self.live().map(|w| w.id)
     }
 
     /// The name after the change (the live name for a delete).
     pub fn name(&self) -> &str {
         match &self.op {
-            Op::Create(body) | Op::Update(body) => &body.name,
-            Op::SetEnabled(_) | Op::Delete => &self.live().name,
+            Op::Create(body) | Op::Update { body, .. } => &body.name,
+            Op::SetEnabled { live, .. } | Op::Delete(live) => &live.name,
         }
     }
 
-    /// The live record it was computed against: every change but a create has one.
-    pub fn live(&self) -> &LiveWebhook {
-        (self.before.as_ref()).expect("only a create is made without its live record")
+    /// The live record it was computed against; `None` for a create.
+    pub fn live(&self) -> Option<&LiveWebhook> {
+        match &self.op {
+            Op::Create(_) => None,
+            Op::Update { live, .. } | Op::SetEnabled { live, .. } | Op::Delete(live) => Some(live),
+        }
     }
 
     /// Makes this the change of a webhook whose uri the file reads from `var` (`uri: ${VAR}`),

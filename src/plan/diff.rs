@@ -71,7 +71,7 @@ pub fn plan(
                 // No write, or the enable call, sends no secret; one found equal in the delivery
                 // log was compared after all.
                 if entry.secret.is_some()
-                    && !matches!(&change, Some(c) if matches!(c.op, Op::Update(_)))
+                    && !matches!(&change, Some(c) if matches!(c.op, Op::Update { .. }))
                     && !checked(w.id, SecretVerdict::Verified)
                 {
                     secrets_not_sent.push(Named::of(w));
@@ -83,7 +83,7 @@ pub fn plan(
                 change
             }
         };
-        if let Op::Create(body) | Op::Update(body) = &change.op
+        if let Op::Create(body) | Op::Update { body, .. } = &change.op
             && ssl_needs_https(body).is_some()
         {
             problems.push(plain_http_with_ssl(config, entry, &body.uri));

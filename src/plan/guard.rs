@@ -127,8 +127,7 @@ mod tests {
             .map(|i| i32::try_from(i).unwrap())
             .map(|id| Change {
                 fields: Vec::new(),
-                op: Op::Delete,
-                before: Some(LiveWebhook::listed(id, &format!("h{id}"), "")),
+                op: Op::Delete(LiveWebhook::listed(id, &format!("h{id}"), "")),
                 failure: None,
                 uri_var: None,
                 deliveries: None,

@@ -52,8 +52,6 @@ pub enum Action {
 pub struct Change {
     pub fields: Vec<FieldChange>,
     pub op: Op,
-    /// The live record this change was computed against; `None` only for a create.
-    pub before: Option<LiveWebhook>,
     /// Set when the portal itself probably caused the drift (it disables a webhook whose
     /// deliveries keep failing, docs/docspace-api.md §18): re-enabling hits a failing target.
     pub failure: Option<LastFailure>,
@@ -72,19 +70,22 @@ pub struct LastFailure {
     pub excerpt: Option<String>,
 }
 
-/// The request that carries out a change: all but a create address the webhook of the change's
-/// live record (`Change::before`) by its id.
+/// The request that carries out a change. All but a create hold the live record the change was
+/// computed against (`live`), and address its webhook by its id.
 #[derive(Debug, Clone)]
 pub enum Op {
     /// POST the body; the server assigns the id.
     Create(PlannedBody),
     /// PUT the full merged body: the server resets every field a PUT omits.
-    Update(PlannedBody),
+    Update {
+        live: LiveWebhook,
+        body: PlannedBody,
+    },
     /// `PUT .../webhook/enable` (which repeats the live name and uri): used when `enabled` is
     /// the only change, so that disabling skips the server's probe of a target that may be down.
-    SetEnabled(bool),
+    SetEnabled { live: LiveWebhook, enabled: bool },
     /// `DELETE .../webhook/{id}`; a 404 means it is already gone.
-    Delete,
+    Delete(LiveWebhook),
 }
 
 /// A body before its secret is resolved: `None` on an update keeps the stored one.

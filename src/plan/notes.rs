@@ -84,8 +84,8 @@ impl Plan {
             .iter()
             .flat_map(|c| {
                 let secret = match &c.op {
-                    Op::Create(body) | Op::Update(body) => body.secret_key.as_ref(),
-                    Op::SetEnabled(_) | Op::Delete => None,
+                    Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
+                    Op::SetEnabled { .. } | Op::Delete(_) => None,
                 };
                 [c.uri_var.as_deref(), secret.and_then(SecretRef::var)]
             })

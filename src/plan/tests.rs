@@ -64,7 +64,7 @@ fn fields_left_out_keep_the_live_values_in_the_put() {
     w.target_id = Some("room-1".into());
     w.triggers = TriggerSet::from_bits(128);
     let plan = plan_of("webhooks:\n  Hook:\n    ssl: false\n", &[w]).unwrap();
-    let Op::Update(body) = &plan.changes[0].op else {
+    let Op::Update { body, .. } = &plan.changes[0].op else {
         panic!("an update")
     };
     assert_eq!(plan.changes[0].id(), Some(7));
@@ -91,7 +91,10 @@ fn nothing_drifted_means_unchanged_and_the_secret_alone_is_no_change() {
 fn enabled_alone_uses_the_enable_call_and_sends_no_secret() {
     let plan =
         plan_against_hook("webhooks:\n  Hook:\n    enabled: false\n    secretKey: ${S}\n").unwrap();
-    assert!(matches!(plan.changes[0].op, Op::SetEnabled(false)));
+    assert!(matches!(
+        plan.changes[0].op,
+        Op::SetEnabled { enabled: false, .. }
+    ));
     assert_eq!(plan.changes[0].id(), Some(7));
     assert_eq!(fields(&plan.changes[0]), ["enabled"]);
 }
@@ -189,7 +192,7 @@ fn credentials_in_a_uri_are_masked_but_a_password_change_still_shows() {
         Value::Text("https://bot:***@a.example.com/h (credentials changed)".into())
     );
     assert!(!format!("{:?}", change.fields).contains("pass"));
-    let Op::Update(body) = &change.op else {
+    let Op::Update { body, .. } = &change.op else {
         panic!("an update")
     };
     assert_eq!(
@@ -256,7 +259,7 @@ fn entry_lines(
 
 /// Every field of the planned body, through `Webhook::value`, is what `set_apart` gives it.
 fn assert_set_apart(op: &Op) {
-    let (Op::Create(body) | Op::Update(body)) = op else {
+    let (Op::Create(body) | Op::Update { body, .. }) = op else {
         panic!("a create or an update, not {op:?}")
     };
     assert!(body.secret_key.is_some());

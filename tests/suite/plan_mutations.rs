@@ -303,9 +303,9 @@ proptest! {
                     // A uri from a variable only for `Cap`, from CAP_URI, and no other write
                     // carries a placeholder as its uri.
                     for change in &plan.changes {
-                        let cap = change.before.as_ref().map_or(change.name(), |w| &w.name) == "Cap";
+                        let cap = change.live().map_or(change.name(), |w| &w.name) == "Cap";
                         prop_assert_eq!(change.uri_var.as_deref(), cap.then_some("CAP_URI"), "{}", text);
-                        if let Op::Create(body) | Op::Update(body) = &change.op {
+                        if let Op::Create(body) | Op::Update { body, .. } = &change.op {
                             prop_assert!(cap || !body.uri.contains("hmac-sha256"), "{}", text);
                         }
                     }

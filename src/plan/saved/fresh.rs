@@ -32,24 +32,28 @@ pub fn check_fresh(
 
 /// What changed on the portal since this change was computed.
 fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
-    if let Op::Create(body) = &change.op {
-        // Same name: a fresh plan would update it instead. Same (name, uri) without case: the
-        // portal (on MySQL) would refuse the create as a duplicate.
-        let lower = |s: &str| s.to_lowercase();
-        let clash = |w: &&LiveWebhook| {
-            w.name == body.name
-                || (lower(&w.name) == lower(&body.name) && lower(&w.uri) == lower(&body.uri))
-        };
-        return live.iter().find(clash).map(|w| {
-            format!(
-                "{:?} would be created, but now exists as #{} {:?}",
-                mask_credentials(&body.name),
-                w.id,
-                mask_credentials(&w.name)
-            )
-        });
-    }
-    let before = change.live();
+    let before = match &change.op {
+        Op::Create(body) => {
+            // Same name: a fresh plan would update it instead. Same (name, uri) without case:
+            // the portal (on MySQL) would refuse the create as a duplicate.
+            let lower = |s: &str| s.to_lowercase();
+            let clash = |w: &&LiveWebhook| {
+                w.name == body.name
+                    || (lower(&w.name) == lower(&body.name) && lower(&w.uri) == lower(&body.uri))
+            };
+            return live.iter().find(clash).map(|w| {
+                format!(
+                    "{:?} would be created, but now exists as #{} {:?}",
+                    mask_credentials(&body.name),
+                    w.id,
+                    mask_credentials(&w.name)
+                )
+            });
+        }
+        Op::Update { live: before, .. }
+        | Op::SetEnabled { live: before, .. }
+        | Op::Delete(before) => before,
+    };
     let Some(now) = live.iter().find(|w| w.id == before.id) else {
         return Some(format!(
             "#{} {:?} was deleted on the portal",

@@ -19,7 +19,7 @@ use self::format::{Body, Failed, File, Part, Write, with_secret};
 use self::header::{KIND, parse};
 use super::change::ssl_needs_https;
 use super::{Change, Op, Plan, PlannedBody};
-use crate::api::PortalUrl;
+use crate::api::{LiveWebhook, PortalUrl};
 use crate::config::{Config, DesiredWebhook, Document, Key, Portal};
 use crate::redact;
 use crate::triggers::TriggerSet;
@@ -308,23 +308,23 @@ fn write_of(change: &Change, key: &SecretString) -> Result<Write, SavedPlanError
         hidden(&mut body.uri);
         Ok::<_, SavedPlanError>(body)
     };
-    let against = || {
-        let mut w = change.live().clone();
+    let against = |live: &LiveWebhook| {
+        let mut w = live.clone();
         hidden(&mut w.uri);
         w.map_triggers(TriggerSet::names)
     };
     Ok(match &change.op {
         Op::Create(b) => Write::Create { webhook: body(b)? },
-        Op::Update(b) => Write::Update {
-            against: against(),
+        Op::Update { live, body: b } => Write::Update {
+            against: against(live),
             webhook: body(b)?,
         },
-        Op::SetEnabled(enabled) => Write::SetEnabled {
-            against: against(),
+        Op::SetEnabled { live, enabled } => Write::SetEnabled {
+            against: against(live),
             enabled: *enabled,
         },
-        Op::Delete => Write::Delete {
-            against: against(),
+        Op::Delete(live) => Write::Delete {
+            against: against(live),
             deliveries: change.deliveries,
         },
     })
@@ -441,7 +441,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             // A secret in an update is sent whatever else differs (as --rotate-secrets does).
             let rotate = body.secret_key.is_some();
             match Change::update(w, body, rotate) {
-                Some(change) if matches!(change.op, Op::Update(_)) => (change, var),
+                Some(change) if matches!(change.op, Op::Update { .. }) => (change, var),
                 Some(_) => {
                     return Err(format!(
                         "the update of #{id} changes only `enabled`, which this version sends as set_enabled"

@@ -12,7 +12,7 @@ pub(super) fn check(notes: &Notes, plan: &Plan) -> Result<(), String> {
     let enabling = plan
         .changes
         .iter()
-        .filter(|c| matches!(c.op, Op::SetEnabled(_)));
+        .filter(|c| matches!(c.op, Op::SetEnabled { .. }));
     no_secret.extend(enabling.filter_map(Change::id));
     for s in &notes.secrets_not_sent {
         if !no_secret.contains(&s.id) {

@@ -65,24 +65,27 @@ pub fn bind(
             change.mark_sensitive_uri(now.and_then(live_var));
             continue;
         };
-        let name = change.before.as_ref().map_or(change.name(), |w| &w.name);
+        let name = change.live().map_or(change.name(), |w| &w.name);
         let resolved = entry_in_file(config, change.id(), name).and_then(|e| e.uri.clone());
-        if let Op::Create(body) | Op::Update(body) = &mut change.op {
+        let (body, before) = match &mut change.op {
+            Op::Create(body) => (Some(body), None),
+            Op::Update { live, body } => (Some(body), Some(live)),
+            Op::SetEnabled { live, .. } | Op::Delete(live) => (None, Some(live)),
+        };
+        if let Some(body) = body {
             match resolved {
                 Some(uri) if placeholder(&var, &uri, key) == body.uri => body.uri = uri,
                 _ => {
                     stale.push(format!(
                         "{var} no longer holds the uri planned for {:?}",
-                        crate::redact::mask_credentials(change.name())
+                        crate::redact::mask_credentials(&body.name)
                     ));
                     continue;
                 }
             }
         }
-        let Some(before) = &mut change.before else {
-            continue;
-        };
-        if let Some(now) = live.iter().find(|w| w.id == before.id)
+        if let Some(before) = before
+            && let Some(now) = live.iter().find(|w| w.id == before.id)
             && placeholder(&var, &now.uri, key) == before.uri
         {
             before.uri = now.uri.clone();

@@ -78,7 +78,6 @@ pub(super) fn create(name: &str, uri: &str) -> Change {
             field(Field::TargetId, Value::None, text("1234")),
         ],
         op: Op::Create(body(name, uri)),
-        before: None,
         failure: None,
         uri_var: None,
         deliveries: None,
@@ -104,12 +103,10 @@ pub(super) fn update() -> Change {
             ),
             field(Field::TargetId, Value::None, text("42")),
         ],
-        op: Op::Update(body("orders-v2", "https://new.example.com/hook")),
-        before: Some(LiveWebhook::listed(
-            9846,
-            "orders",
-            "https://old.example.com/hook",
-        )),
+        op: Op::Update {
+            live: LiveWebhook::listed(9846, "orders", "https://old.example.com/hook"),
+            body: body("orders-v2", "https://new.example.com/hook"),
+        },
         failure: None,
         uri_var: None,
         deliveries: None,
@@ -120,12 +117,10 @@ pub(super) fn update() -> Change {
 pub(super) fn enable_after_failures() -> Change {
     Change {
         fields: vec![field(Field::Enabled, Value::Bool(false), Value::Bool(true))],
-        op: Op::SetEnabled(true),
-        before: Some(LiveWebhook::listed(
-            9850,
-            "billing",
-            "https://billing.example.com/hook",
-        )),
+        op: Op::SetEnabled {
+            live: LiveWebhook::listed(9850, "billing", "https://billing.example.com/hook"),
+            enabled: true,
+        },
         failure: Some(LastFailure {
             on: Some("2026-11-20T10:00:00".to_string()),
             excerpt: Some("502 Bad Gateway".to_string()),
@@ -154,8 +149,7 @@ pub(super) fn delete() -> Change {
             ),
             field(Field::TargetId, text("7"), Value::None),
         ],
-        op: Op::Delete,
-        before: Some(LiveWebhook::listed(
+        op: Op::Delete(LiveWebhook::listed(
             9900,
             "legacy-export",
             "https://legacy.example.com/in",
@@ -253,14 +247,14 @@ pub(super) fn tame() -> Plan {
 
 fn with_strings(name: &str, uri: &str, excerpt: &str) -> Plan {
     let mut update = update();
-    if let Op::Update(body) = &mut update.op {
+    if let Op::Update { body, .. } = &mut update.op {
         body.name = name.to_string();
     }
     update.fields[0] = field(Field::Name, text(name), text(&format!("{name}2")));
     update.fields[1] = field(Field::Uri, text(uri), text(&format!("{uri}2")));
     update.fields[5] = field(Field::TargetId, Value::None, text(name));
     let mut enable = enable_after_failures();
-    if let Some(live) = &mut enable.before {
+    if let Op::SetEnabled { live, .. } = &mut enable.op {
         live.name = name.to_string();
     }
     enable.failure = Some(LastFailure {

@@ -4,7 +4,7 @@
 
 use super::fixtures;
 use super::inert::assert_inert;
-use crate::plan::Plan;
+use crate::plan::{Op, Plan};
 use crate::render::{Format, MAX_MARKDOWN_LEN, render, render_json, render_text};
 use crate::run::{Part, Run};
 
@@ -207,7 +207,7 @@ fn big_fleet(n: usize, name_len: usize) -> Run<Plan> {
             let mut plan = fixtures::many(20, 3);
             for d in 0..5 {
                 let mut delete = fixtures::delete();
-                if let Some(live) = &mut delete.before {
+                if let Op::Delete(live) = &mut delete.op {
                     live.id = 10_000 + d;
                 }
                 plan.changes.push(delete);

@@ -20,8 +20,10 @@ pub(super) const LOOKALIKE_URI: &str =
 fn update(id: i32, name: &str, fields: Vec<crate::plan::FieldChange>) -> Change {
     Change {
         fields,
-        op: Op::Update(body(name, OLD_URI)),
-        before: Some(LiveWebhook::listed(id, name, OLD_URI)),
+        op: Op::Update {
+            live: LiveWebhook::listed(id, name, OLD_URI),
+            body: body(name, OLD_URI),
+        },
         failure: None,
         uri_var: None,
         deliveries: None,

@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
-use docspace_webhooks::api::{ApiError, Client, ClientOptions};
+use docspace_webhooks::api::{ApiError, Client, ClientOptions, LiveWebhook};
 use docspace_webhooks::halt::StopReason;
+use docspace_webhooks::triggers::TriggerSet;
 
 use super::{Events, URI, arrived, body, client, client_with, portal, seeded, sent};
 use crate::support::fake_portal::{
@@ -17,6 +18,24 @@ fn sigint() -> StopReason {
     StopReason::Signal {
         name: "SIGINT",
         exit_code: 130,
+    }
+}
+
+/// Webhook #5 as the portal lists it: the enable call repeats its name and uri.
+fn hook() -> LiveWebhook {
+    LiveWebhook {
+        id: 5,
+        name: "n".into(),
+        uri: URI.into(),
+        enabled: true,
+        ssl: true,
+        triggers: TriggerSet::from_bits(0),
+        target_id: None,
+        last_failure_on: None,
+        last_failure_content: None,
+        last_success_on: None,
+        created_on: None,
+        created_by: None,
     }
 }
 
@@ -51,7 +70,8 @@ fn flaky_enable() -> FakePortal {
 
 /// Disables #5, the switch thrown while the first request is handled.
 async fn disable_stopping(client: &Client, portal: &FakePortal) -> Result<(), ApiError> {
-    let call = client.set_enabled(5, "n", URI, false);
+    let hook = hook();
+    let call = client.set_enabled(&hook, false);
     let stop = async {
         arrived(portal, "PUT").await;
         client.halt().stop(sigint());
@@ -95,12 +115,12 @@ async fn a_stopped_run_sends_no_new_write_but_a_follow_up() {
     ));
     let (stopped, _) = client(&portal, 4);
     stopped.halt().stop(sigint());
-    let e = stopped.set_enabled(5, "n", URI, false).await.unwrap_err();
+    let e = stopped.set_enabled(&hook(), false).await.unwrap_err();
     assert!(matches!(e, ApiError::NotSent { .. }), "{e:?}");
     assert_eq!(portal.writes().len(), 0);
     stopped
         .follow_up()
-        .set_enabled(5, "n", URI, false)
+        .set_enabled(&hook(), false)
         .await
         .unwrap();
     assert_eq!(
@@ -133,7 +153,8 @@ async fn a_retry_wait_ends_when_the_switch_is_thrown() {
             ..ClientOptions::default()
         },
     );
-    let call = client.set_enabled(5, "n", URI, false);
+    let hook = hook();
+    let call = client.set_enabled(&hook, false);
     let stop = async {
         while !portal.writes().iter().any(|w| w.status == 429) {
             tokio::time::sleep(Duration::from_millis(5)).await;
