@@ -131,7 +131,7 @@ pub(crate) fn classify(
         }),
         401 => Err(ApiError::Unauthorized {
             endpoint,
-            portal_key: None,
+            portal_key: asked.options.portal_key.clone(),
         }),
         403 if body.iter().all(u8::is_ascii_whitespace) => {
             Err(ApiError::ForbiddenScope { endpoint })

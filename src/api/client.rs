@@ -118,7 +118,7 @@ impl Client {
         let key = api_key.expose_secret();
         let bad = |reason| ApiError::ApiKey {
             reason,
-            portal_key: None,
+            portal_key: options.portal_key.clone(),
         };
         if key.is_empty() {
             return Err(bad("it is empty"));
