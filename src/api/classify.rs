@@ -76,17 +76,24 @@ fn strip_html(html: &str) -> String {
     out
 }
 
+/// One request as its errors name it: what was asked of which portal, how the client was set
+/// up, and the secrets scrubbed from whatever came back.
+pub(crate) struct Asked<'a> {
+    pub endpoint: &'a Endpoint,
+    pub portal: &'a PortalUrl,
+    pub options: &'a ClientOptions,
+    pub redactor: &'a Redactor,
+}
+
 /// The JSON of a successful answer, or the error it amounts to.
 pub(crate) fn classify(
-    endpoint: &Endpoint,
-    portal: &PortalUrl,
+    asked: &Asked<'_>,
     status: u16,
     headers: &HeaderMap,
     retry_after: Option<RetryAfter>,
     body: &[u8],
-    redactor: &Redactor,
 ) -> Result<Value, ApiError> {
-    let endpoint = endpoint.clone();
+    let (endpoint, redactor) = (asked.endpoint.clone(), asked.redactor);
     let header = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     let json = serde_json::from_slice::<Value>(body).ok();
     // Redacted whole, then cut: a secret straddling the cut would otherwise show in part.
@@ -119,12 +126,12 @@ pub(crate) fn classify(
             endpoint,
             status,
             location: header(LOCATION)
-                .map(|l| redactor.shown(&portal.resolve(l), EXCERPT_CHARS))
+                .map(|l| redactor.shown(&asked.portal.resolve(l), EXCERPT_CHARS))
                 .unwrap_or_else(|| "an address it did not give (no Location header)".into()),
         }),
         401 => Err(ApiError::Unauthorized {
             endpoint,
-            portal_key: None,
+            portal_key: asked.options.portal_key.clone(),
         }),
         403 if body.iter().all(u8::is_ascii_whitespace) => {
             Err(ApiError::ForbiddenScope { endpoint })
@@ -218,14 +225,9 @@ fn help_for(endpoint: &Endpoint, status: u16) -> Option<&'static str> {
 }
 
 /// A reqwest failure (no answer at all) as an `ApiError` of its kind.
-pub(crate) fn transport_error(
-    err: &reqwest::Error,
-    endpoint: &Endpoint,
-    portal: &PortalUrl,
-    options: &ClientOptions,
-    redactor: &Redactor,
-) -> ApiError {
-    let portal = portal.as_str().to_string();
+pub(crate) fn transport_error(err: &reqwest::Error, asked: &Asked<'_>) -> ApiError {
+    let (endpoint, options) = (asked.endpoint, asked.options);
+    let portal = asked.portal.as_str().to_string();
     if err.is_timeout() {
         let (kind, after) = if err.is_connect() {
             (TimeoutKind::Connect, options.connect_timeout)
@@ -239,7 +241,7 @@ pub(crate) fn transport_error(
             after,
         };
     }
-    let detail = redactor.shown(&root_cause(err), MESSAGE_CHARS);
+    let detail = asked.redactor.shown(&root_cause(err), MESSAGE_CHARS);
     let lower = detail.to_ascii_lowercase();
     let tls = ["certificate", "tls", "handshake", "x509"];
     match () {

@@ -13,8 +13,18 @@ fn ep(method: Method, path: &str) -> Endpoint {
     }
 }
 
-fn portal() -> PortalUrl {
-    PortalUrl::parse("https://portal.example.com").unwrap()
+/// A request of `endpoint` to https://portal.example.com, its answer scrubbed by `redactor`.
+fn asked<'a>(endpoint: &'a Endpoint, redactor: &'a Redactor) -> Asked<'a> {
+    static PORTAL: std::sync::LazyLock<PortalUrl> =
+        std::sync::LazyLock::new(|| PortalUrl::parse("https://portal.example.com").unwrap());
+    static OPTIONS: std::sync::LazyLock<ClientOptions> =
+        std::sync::LazyLock::new(ClientOptions::default);
+    Asked {
+        endpoint,
+        portal: &PORTAL,
+        options: &OPTIONS,
+        redactor,
+    }
 }
 
 /// An answer's headers: `name` set to `value`, when there is one.
@@ -27,14 +37,15 @@ fn headers(name: HeaderName, value: Option<&str>) -> HeaderMap {
 }
 
 fn run(method: Method, status: u16, ct: Option<&str>, body: &str) -> Result<Value, ApiError> {
+    let redactor = Redactor::new(["sk-the-api-key", "Secret-123"]);
+    let endpoint = ep(method, "/api/2.0/settings/webhook");
+    let asked = asked(&endpoint, &redactor);
     classify(
-        &ep(method, "/api/2.0/settings/webhook"),
-        &portal(),
+        &asked,
         status,
         &headers(CONTENT_TYPE, ct),
         None,
         body.as_bytes(),
-        &Redactor::new(["sk-the-api-key", "Secret-123"]),
     )
 }
 
@@ -198,14 +209,14 @@ fn server_error_on_a_write_explains_the_head_probe() {
 
 /// The error for a list answered `status` with a `Location` header, `secrets` redacted.
 fn redirect_to(status: u16, location: &str, secrets: &[&str]) -> ApiError {
+    let redactor = Redactor::new(secrets.iter().copied());
+    let endpoint = ep(Method::GET, "/api/2.0/settings/webhook");
     classify(
-        &ep(Method::GET, "/api/2.0/settings/webhook"),
-        &portal(),
+        &asked(&endpoint, &redactor),
         status,
         &headers(LOCATION, Some(location)),
         None,
         b"",
-        &Redactor::new(secrets.iter().copied()),
     )
     .unwrap_err()
 }
@@ -224,14 +235,16 @@ fn redirects_name_where_they_pointed() {
 #[test]
 fn rate_limit_carries_retry_after() {
     let now = std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_450);
+    let (endpoint, redactor) = (
+        ep(Method::PUT, "/api/2.0/settings/webhook"),
+        Redactor::registered(),
+    );
     let e = classify(
-        &ep(Method::PUT, "/api/2.0/settings/webhook"),
-        &portal(),
+        &asked(&endpoint, &redactor),
         429,
         &HeaderMap::new(),
         parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
         b"",
-        &Redactor::registered(),
     )
     .unwrap_err();
     let ApiError::RateLimited { retry_after, .. } = &e else {
@@ -280,14 +293,14 @@ fn excerpts_lose_escapes_controls_and_bidi() {
 fn echoed_secrets_are_redacted_in_every_spelling_before_any_cut() {
     let secret = r#"Ab"cd\ef<gh>12"#;
     let classify_echo = |body: String, ct: &str| {
+        let redactor = Redactor::new(["sk-the-api-key", secret]);
+        let endpoint = ep(Method::POST, "/api/2.0/settings/webhook");
         let e = classify(
-            &ep(Method::POST, "/api/2.0/settings/webhook"),
-            &portal(),
+            &asked(&endpoint, &redactor),
             400,
             &headers(CONTENT_TYPE, Some(ct)),
             None,
             body.as_bytes(),
-            &Redactor::new(["sk-the-api-key", secret]),
         )
         .unwrap_err();
         format!("{e} {e:?}")

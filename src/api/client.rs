@@ -22,7 +22,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::classify::{classify, transport_error};
+use super::classify::{Asked, classify, transport_error};
 use super::error::{ApiError, Endpoint};
 use super::event::{ClientEvent, Secs};
 use super::limits::{Limits, Place};
@@ -118,7 +118,7 @@ impl Client {
         let key = api_key.expose_secret();
         let bad = |reason| ApiError::ApiKey {
             reason,
-            portal_key: None,
+            portal_key: options.portal_key.clone(),
         };
         if key.is_empty() {
             return Err(bad("it is empty"));
@@ -357,7 +357,13 @@ impl Client {
             .await?;
         // Every registered secret (the key among them), and this payload's secret by name.
         let redactor = Redactor::new(payload.and_then(|p| p.secret).map(|s| s.expose_secret()));
-        let failed = |e: reqwest::Error| transport_error(&e, endpoint, portal, options, &redactor);
+        let asked = Asked {
+            endpoint,
+            portal,
+            options,
+            redactor: &redactor,
+        };
+        let failed = |e: reqwest::Error| transport_error(&e, &asked);
         let started = Instant::now();
         // Set as soon as the answer's head arrives, for the event and the limits.
         let mut status = None;
@@ -390,8 +396,7 @@ impl Client {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let retry = rate.retry_after;
-            classify(endpoint, portal, code, &headers, retry, &body, &redactor)
+            classify(&asked, code, &headers, rate.retry_after, &body)
         }
         .await;
         options.emit(ClientEvent::Request {

@@ -75,8 +75,7 @@ pub enum ApiError {
     #[diagnostic(code(api::api_key), help("{}", key_help(.portal_key.as_deref(), API_KEY_HELP)))]
     ApiKey {
         reason: &'static str,
-        /// A named portal's key variable (`portals::with_portal_key` sets it), which the help then
-        /// names.
+        /// `ClientOptions::portal_key`, which the help names.
         portal_key: Option<String>,
     },
 

@@ -124,6 +124,9 @@ pub struct ClientOptions {
     pub events: Option<EventSink>,
     /// The run's stop switch: once thrown, waits end early and nothing new is sent.
     pub halt: Arc<Halt>,
+    /// A named portal's key variable, which the help of a refused or unusable key names:
+    /// DOCSPACE_API_KEY (`None`) is not read with `portals:`.
+    pub portal_key: Option<String>,
 }
 
 impl Default for ClientOptions {
@@ -139,6 +142,7 @@ impl Default for ClientOptions {
             throttle_unit: Duration::from_secs(1),
             events: None,
             halt: Halt::new(),
+            portal_key: None,
         }
     }
 }

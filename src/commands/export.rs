@@ -8,9 +8,8 @@ use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
 use super::{Exit, Session, portals};
-use crate::api::{LiveWebhook, PortalUrl};
+use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
-use crate::settings::KEY_VAR;
 use crate::{Error, render};
 
 pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output) -> Exit {
@@ -22,9 +21,10 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
             path: path.display().to_string(),
         });
     }
-    let (portal, api_key_env, name) = target(args, session)?;
-    let live = list(session, &portal, &api_key_env)
-        .map_err(|e| portals::with_portal_key(e, name.as_deref(), &api_key_env))?;
+    let (portal, portal_key) = target(args, session)?;
+    // No name: the one portal's `-v` lines are the command's own, unprefixed.
+    let client = session.client(&portal, portal_key.as_deref(), None)?;
+    let live = session.runtime.block_on(client.list())?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {
         let _ = write!(out, "{text}");
@@ -47,23 +47,10 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(
-    session: &Session,
-    portal: &PortalUrl,
-    api_key_env: &str,
-) -> Result<Vec<LiveWebhook>, Error> {
-    let client = session.client(portal, api_key_env, None)?;
-    Ok(session.runtime.block_on(client.list())?)
-}
-
-/// The portal to export, the variable of its key and its name if it has one: from `--portal URL`
-/// or DOCSPACE_URL, or from the file (`-f`, or webhooks.yaml for `--portal NAME`): its
-/// `portal:`, which `--portal` may only repeat, or the one portal `--portal NAME` picks from its
-/// `portals:`.
-fn target(
-    args: &ExportArgs,
-    session: &Session,
-) -> Result<(PortalUrl, String, Option<String>), Error> {
+/// The portal to export and its key variable if it is named: from `--portal URL` or DOCSPACE_URL,
+/// or from the file (`-f`, or webhooks.yaml for `--portal NAME`): its `portal:`, which `--portal`
+/// may only repeat, or the one portal `--portal NAME` picks from its `portals:`.
+fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, Option<String>), Error> {
     let settings = &session.settings;
     let names = settings.portal.as_slice();
     let by_name = matches!(names, [name] if !name.contains("://"));
@@ -72,7 +59,7 @@ fn target(
         .clone()
         .or_else(|| by_name.then(|| PathBuf::from("webhooks.yaml")));
     let Some(path) = file else {
-        return Ok((settings.one_portal(None)?, KEY_VAR.to_string(), None));
+        return Ok((settings.one_portal(None)?, None));
     };
     let document = super::load_config(&path, session.printer)?;
     if document.unnamed().is_none() && names.len() != 1 {
@@ -90,7 +77,6 @@ fn target(
     };
     Ok((
         portal.portal(settings)?,
-        portal.api_key_env.to_string(),
-        portal.name.map(str::to_string),
+        portal.portal_key().map(str::to_string),
     ))
 }

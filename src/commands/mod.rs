@@ -165,16 +165,17 @@ impl Session {
         Ok(document)
     }
 
-    /// A client for one portal: its retries and waits told on stderr, and with `-v` every
-    /// request (events carry method, path, status and time, nothing more). A named portal's
-    /// lines start with its name, and it gets a stop switch of its own under the run's.
+    /// A client for one portal, with the key from its variable `portal_key` (DOCSPACE_API_KEY
+    /// when `None`): its retries and waits told on stderr, and with `-v` every request (events
+    /// carry method, path, status and time, nothing more). A named portal's lines start with its
+    /// name, and it gets a stop switch of its own under the run's.
     fn client(
         &self,
         url: &PortalUrl,
-        api_key_env: &str,
+        portal_key: Option<&str>,
         name: Option<&str>,
     ) -> Result<Client, Error> {
-        let key = self.settings.key(api_key_env)?;
+        let key = self.settings.key(portal_key.unwrap_or(settings::KEY_VAR))?;
         let halt = match name {
             Some(name) => Halt::child(&signals::halt(), &crate::render::plain(name)),
             None => signals::halt(),
@@ -191,6 +192,7 @@ impl Session {
         let options = ClientOptions {
             events: Some(EventSink(sink)),
             halt,
+            portal_key: portal_key.map(str::to_string),
             ..self.settings.network.clone()
         };
         Ok(Client::new(url, key, options)?)

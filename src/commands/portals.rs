@@ -96,6 +96,11 @@ impl<'a> Wanted<'a> {
         })
     }
 
+    /// Its key variable if it is named (`ClientOptions::portal_key`).
+    pub(super) fn portal_key(&self) -> Option<&'a str> {
+        self.name.and(Some(self.api_key_env))
+    }
+
     fn of(p: &'a Portal) -> Wanted<'a> {
         Wanted {
             name: p.name.as_deref(),
@@ -142,11 +147,10 @@ where
                 }
                 let portal = wanted.portal(&session.settings)?;
                 url = portal.as_str().to_string();
-                let client = session.client(&portal, wanted.api_key_env, wanted.name)?;
+                let client = session.client(&portal, wanted.portal_key(), wanted.name)?;
                 work(client, wanted, i).await
             }
-            .await
-            .map_err(|e| with_portal_key(e, wanted.name, wanted.api_key_env));
+            .await;
             Ok(PortalRun {
                 wanted,
                 url,
@@ -443,17 +447,4 @@ pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
         std::mem::replace(&mut planned.guard, Ok(()))?;
     }
     Ok(())
-}
-
-/// `error`, where it is a named portal's refused or unusable key, with a help that names the
-/// portal's own key variable `var`, not DOCSPACE_API_KEY.
-pub(super) fn with_portal_key(mut error: Error, name: Option<&str>, var: &str) -> Error {
-    if let (
-        Some(_),
-        Error::Api(ApiError::Unauthorized { portal_key, .. } | ApiError::ApiKey { portal_key, .. }),
-    ) = (name, &mut error)
-    {
-        *portal_key = Some(var.to_string());
-    }
-    error
 }

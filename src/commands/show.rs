@@ -13,7 +13,6 @@ use crate::cli::ShowArgs;
 use crate::plan::saved;
 use crate::render::{self, BoundPortal, Format, style};
 use crate::run::{Part, Run};
-use crate::settings::KEY_VAR;
 
 pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
     let path = &args.saved_plan;
@@ -28,15 +27,12 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
         };
         // A URL `apply` would refuse is refused here: the reviewer must not approve it.
         PortalUrl::parse(&part.url)?;
-        let key_var = part.api_key_env.as_deref().unwrap_or(KEY_VAR);
-        let mut reads = vec![key_var];
-        reads.extend(plan.secrets_needed());
         portals.push(BoundPortal {
             name: part.name.as_deref(),
             url: &part.url,
             recorded: part.pinned_by == Some(saved::RECORDED),
-            key_var,
-            reads,
+            key_var: &part.api_key_var,
+            secrets: plan.secrets_needed(),
         });
     }
     let config_digest = saved::config_digest(&document);

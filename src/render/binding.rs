@@ -19,8 +19,8 @@ pub struct BoundPortal<'a> {
     /// the plan recorded and `apply` needs to be given again.
     pub recorded: bool,
     pub key_var: &'a str,
-    /// Every variable `apply` reads for it, the key's first.
-    pub reads: Vec<&'a str>,
+    /// The other variables `apply` reads for it (`Plan::secrets_needed`).
+    pub secrets: Vec<&'a str>,
 }
 
 /// The binding to the config file `config` (its name as given, `-f`) in `format`: text for
@@ -53,7 +53,9 @@ pub fn saved_plan_binding(
         } else {
             ""
         };
-        let reads: Vec<String> = portal.reads.iter().map(|v| show(v)).collect();
+        let reads: Vec<String> = (std::iter::once(&portal.key_var).chain(&portal.secrets))
+            .map(|v| show(v))
+            .collect();
         let warning = idn::lookalike_host(portal.url).map(|host| {
             sentence(
                 "portal URL",
@@ -94,7 +96,7 @@ mod tests {
             url,
             recorded: false,
             key_var: "PROD_KEY",
-            reads: vec!["PROD_KEY", "HOOK_SECRET"],
+            secrets: vec!["HOOK_SECRET"],
         };
         saved_plan_binding(format, "webhooks.yaml", "ab12", &[portal])
     }

@@ -293,7 +293,7 @@ proptest! {
                 let portal = portal.unwrap();
                 prop_assert_eq!(&part.url, portal.url(), "{}", text);
                 prop_assert!(part.pinned_by.is_none());
-                prop_assert_eq!(part.api_key_env.as_deref(), Some(portal.api_key_var.as_str()));
+                prop_assert_eq!(&part.api_key_var, &portal.api_key_var);
                 // A failed portal's part has no plan, so nothing to read or send.
                 if let Ok(plan) = &part.plan {
                     prop_assert_eq!(&plan.portal, made.fleet.url(portal.name.as_deref().unwrap_or_default()));

@@ -34,8 +34,8 @@ pub use sensitive::bind as bind_uris;
 pub struct SavedPortal {
     /// `None` for a `portal:` file's one portal.
     pub name: Option<String>,
-    /// Its `apiKey: ${VAR}`; `None` for a `portal:` file's, whose key is DOCSPACE_API_KEY.
-    pub api_key_env: Option<String>,
+    /// Its key's variable, as the file's `Portal` has it.
+    pub api_key_var: String,
     /// Its URL as written in the file, or as the plan recorded `--portal`/DOCSPACE_URL.
     pub url: String,
     /// Where a `portal:` file's `url` comes from, which `--portal` or DOCSPACE_URL may repeat
@@ -168,7 +168,7 @@ pub fn read(
     if file.portals.is_empty() {
         return Err(inconsistent("it names no portal".into()));
     }
-    if let Some(config) = document.unnamed() {
+    if document.unnamed().is_some() {
         if file.portals.len() > 1 {
             return Err(inconsistent(format!(
                 "it holds {} portals, but the file has one portal without a name (no \
@@ -176,7 +176,8 @@ pub fn read(
                 file.portals.len()
             )));
         }
-        let portal = unnamed_portal(file.portals.remove(0), config).map_err(inconsistent)?;
+        let portal =
+            unnamed_portal(file.portals.remove(0), &document.portals[0]).map_err(inconsistent)?;
         if file.failed.is_empty() {
             return Ok(vec![portal]);
         }
@@ -239,8 +240,9 @@ pub fn read(
     Ok(portals)
 }
 
-/// The one part of a plan of a `portal:` file, whose desired state is `config`.
-fn unnamed_portal(part: Part, config: &Config) -> Result<SavedPortal, String> {
+/// The one part of a plan of a `portal:` file, for its one `portal`.
+fn unnamed_portal(part: Part, portal: &Portal) -> Result<SavedPortal, String> {
+    let config = &portal.config;
     if let Some(name) = &part.name {
         return Err(format!(
             "it names the portal {name:?}, but the file has one portal without a name (no \
@@ -272,7 +274,7 @@ fn unnamed_portal(part: Part, config: &Config) -> Result<SavedPortal, String> {
     };
     Ok(SavedPortal {
         name: None,
-        api_key_env: None,
+        api_key_var: portal.api_key_var.clone(),
         max_deletes: part.max_deletes,
         plan: Ok(plan_of(part, config, &url)?),
         url,
@@ -284,7 +286,7 @@ impl SavedPortal {
     fn named(portal: &Portal, plan: Result<Plan, String>, max_deletes: Option<usize>) -> Self {
         SavedPortal {
             name: portal.name.clone(),
-            api_key_env: Some(portal.api_key_var.clone()),
+            api_key_var: portal.api_key_var.clone(),
             url: portal.url().to_string(),
             pinned_by: None,
             plan,

@@ -322,7 +322,7 @@ fn a_failed_portal_is_saved_as_failed_in_file_order_with_a_redacted_one_line_err
             (Some("charlie"), Err("refused")),
         ]
     );
-    assert_eq!(parts[1].api_key_env.as_deref(), Some("BRAVO_KEY"));
+    assert_eq!(parts[1].api_key_var, "BRAVO_KEY");
     assert_eq!(parts[1].url, "https://bravo.example.com");
 }
 

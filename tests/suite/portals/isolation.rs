@@ -149,6 +149,59 @@ fn every_command_names_the_refused_portals_own_key_variable() {
     }
 }
 
+/// What the test above leaves out: `apply`, fresh and of a saved plan, and a key the client
+/// cannot send at all (a space in it) name the named portal's own variable too; the unnamed
+/// portal (a file without `portal:`, `export` of DOCSPACE_URL) names DOCSPACE_API_KEY.
+#[test]
+fn apply_and_an_unusable_key_name_the_portals_own_key_variable_and_the_unnamed_one_the_default() {
+    let fleet = Fleet::start(&["alpha", "charlie"]);
+    seeded(&fleet);
+    let file = file(&fleet);
+    let planned = run(&["plan", "--out", "plan.json"], &fleet, &file);
+    assert_eq!(planned.run().code, 0);
+    let plan = planned.path("plan.json");
+    let saved = ["apply", plan.to_str().unwrap(), "--portal", "charlie"];
+    let fresh = ["apply", "--auto-approve", "--portal", "charlie"];
+    let (refused, unusable) = (fleet.key("alpha"), "sk-with a space");
+    for (args, key) in [
+        (&saved[..], refused),
+        (&fresh, refused),
+        (&saved, unusable),
+        (&fresh, unusable),
+        (&["plan"], unusable),
+    ] {
+        let out = Run::new(args)
+            .reviewed(&plan)
+            .fleet(&fleet)
+            .env("FLEET_KEY_CHARLIE", key)
+            .run();
+        assert_eq!(out.code, 1, "{args:?} {key:?}: {out:?}");
+        let all = out.all();
+        assert!(!all.contains("DOCSPACE_API_KEY"), "{args:?} {key:?}: {all}");
+        assert!(
+            all.contains("the portal's `apiKey` reads its key from FLEET_KEY_CHARLIE"),
+            "{args:?} {key:?}: {all}"
+        );
+    }
+    assert!(fleet.portal("charlie").writes().is_empty());
+
+    let portal = crate::support::fake_portal::FakePortal::start();
+    for args in [&["plan"][..], &["export"]] {
+        let out = Run::new(args)
+            .file(SHARED)
+            .portal(&portal)
+            .env("DOCSPACE_API_KEY", refused)
+            .run();
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        let all = out.all();
+        assert!(
+            all.contains("set DOCSPACE_API_KEY to a valid API key"),
+            "{args:?}: {all}"
+        );
+        assert!(!all.contains("reads its key from"), "{args:?}: {all}");
+    }
+}
+
 #[test]
 fn a_missing_secret_on_one_portal_stops_every_portal_before_any_write() {
     let fleet = Fleet::start(&["alpha", "bravo"]);
