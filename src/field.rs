@@ -93,9 +93,10 @@ pub enum Value {
 
 /// A webhook's settings, one member per `Field` in `Field::ALL` order, as every stage that
 /// holds a whole webhook holds them: `S` is how the stage holds the secret (`None` on an update
-/// keeps the stored one), `T` the triggers. The `Debug` of every `S` in use hides the secret.
-/// Its serde form is the saved plan's `Body` (the name its messages give it).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// keeps the stored one), `T` the triggers. Its `Debug` hides the uri (`HiddenUri`), and that
+/// of every `S` in use the secret. Its serde form is the saved plan's `Body` (the name its
+/// messages give it).
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename = "Body", rename_all = "camelCase")]
 pub struct Webhook<S, T = TriggerSet> {
     pub name: String,
@@ -124,6 +125,32 @@ impl<S, T> Webhook<S, T> {
             triggers: triggers(self.triggers),
             target_id: self.target_id,
         }
+    }
+}
+
+/// What `Debug` shows for a uri: one read from `uri: ${VAR}` holds a token, and a `{:?}` in a
+/// future log line or panic message must not leak it. Every record holding a uri (`Webhook`,
+/// `api::LiveWebhook`, `config::DesiredWebhook`) prints this instead, and so everything that
+/// holds them.
+pub struct HiddenUri;
+
+impl std::fmt::Debug for HiddenUri {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(uri hidden)")
+    }
+}
+
+impl<S: std::fmt::Debug, T: std::fmt::Debug> std::fmt::Debug for Webhook<S, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("name", &self.name)
+            .field("uri", &HiddenUri)
+            .field("secret_key", &self.secret_key)
+            .field("enabled", &self.enabled)
+            .field("ssl", &self.ssl)
+            .field("triggers", &self.triggers)
+            .field("target_id", &self.target_id)
+            .finish()
     }
 }
 

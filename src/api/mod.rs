@@ -35,8 +35,9 @@ pub use event::{ClientEvent, EventSink};
 pub use url::PortalUrl;
 
 /// A webhook as the portal reports it, as far as the tool compares or shows it. `T` holds the
-/// triggers: a saved plan keeps their names, in this serde form (`Live` in its messages).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// triggers: a saved plan keeps their names, in this serde form (`Live` in its messages). Its
+/// `Debug` hides the uri (`field::HiddenUri`).
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename = "Live", rename_all = "camelCase")]
 pub struct LiveWebhook<T = TriggerSet> {
     pub id: i32,
@@ -92,6 +93,25 @@ impl<T> LiveWebhook<T> {
             created_on: self.created_on,
             created_by: self.created_by,
         }
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for LiveWebhook<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveWebhook")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("uri", &crate::field::HiddenUri)
+            .field("enabled", &self.enabled)
+            .field("ssl", &self.ssl)
+            .field("triggers", &self.triggers)
+            .field("target_id", &self.target_id)
+            .field("last_failure_on", &self.last_failure_on)
+            .field("last_failure_content", &self.last_failure_content)
+            .field("last_success_on", &self.last_success_on)
+            .field("created_on", &self.created_on)
+            .field("created_by", &self.created_by)
+            .finish()
     }
 }
 

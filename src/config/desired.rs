@@ -52,8 +52,9 @@ pub enum Key {
 }
 
 /// One entry under `webhooks:`; a field that is `None` is not managed. One member per `Field`;
-/// the planner turns it into a `field::Webhook` in one place (`plan::diff::merged`).
-#[derive(Debug, Clone)]
+/// the planner turns it into a `field::Webhook` in one place (`plan::diff::merged`). Its
+/// `Debug` hides the uri (`field::HiddenUri`).
+#[derive(Clone)]
 pub struct DesiredWebhook {
     pub key: Key,
     /// Where the key is written.
@@ -146,6 +147,25 @@ impl Document {
         for secret in webhooks.filter_map(|w| w.secret.as_ref()) {
             let _ = secret.resolve(lookup);
         }
+    }
+}
+
+impl std::fmt::Debug for DesiredWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DesiredWebhook")
+            .field("key", &self.key)
+            .field("span", &self.span)
+            .field("name", &self.name)
+            .field("uri", &self.uri.as_ref().map(|_| crate::field::HiddenUri))
+            .field("uri_var", &self.uri_var)
+            .field("uri_span", &self.uri_span)
+            .field("secret", &self.secret)
+            .field("secret_span", &self.secret_span)
+            .field("enabled", &self.enabled)
+            .field("ssl", &self.ssl)
+            .field("triggers", &self.triggers)
+            .field("target_id", &self.target_id)
+            .finish()
     }
 }
 
