@@ -128,31 +128,43 @@ impl<S, T> Webhook<S, T> {
     }
 }
 
-/// What `Debug` shows for a uri: one read from `uri: ${VAR}` holds a token, and a `{:?}` in a
-/// future log line or panic message must not leak it. Every record holding a uri (`Webhook`,
-/// `api::LiveWebhook`, `config::DesiredWebhook`) prints this instead, and so everything that
-/// holds them.
-pub struct HiddenUri;
+/// A uri as `Debug` shows it (one read from `uri: ${VAR}` holds a token, which a `{:?}` in a
+/// log line or panic message would leak): `(uri hidden)`, and whether an optional one is set.
+pub(crate) struct HiddenUri<'a, U>(pub &'a U);
 
-impl std::fmt::Debug for HiddenUri {
+impl std::fmt::Debug for HiddenUri<'_, String> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("(uri hidden)")
     }
 }
 
-impl<S: std::fmt::Debug, T: std::fmt::Debug> std::fmt::Debug for Webhook<S, T> {
+impl std::fmt::Debug for HiddenUri<'_, Option<String>> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Webhook")
-            .field("name", &self.name)
-            .field("uri", &HiddenUri)
-            .field("secret_key", &self.secret_key)
-            .field("enabled", &self.enabled)
-            .field("ssl", &self.ssl)
-            .field("triggers", &self.triggers)
-            .field("target_id", &self.target_id)
-            .finish()
+        self.0.as_ref().map(HiddenUri).fmt(f)
     }
 }
+
+/// `Debug` for a record holding a uri, its members in order with the uri as `HiddenUri`: every
+/// record that holds one (`Webhook`, `api::LiveWebhook`, `config::DesiredWebhook`) has it, and
+/// so everything that holds them.
+macro_rules! debug_hiding_uri {
+    ($ty:ident $(<$($g:ident),+>)? { $($before:ident),*; uri; $($after:ident),* }) => {
+        impl$(<$($g: std::fmt::Debug),+>)? std::fmt::Debug for $ty$(<$($g),+>)? {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                // Taken apart: a new member does not compile until it is listed.
+                let $ty { $($before,)* uri, $($after),* } = self;
+                f.debug_struct(stringify!($ty))
+                    $(.field(stringify!($before), $before))*
+                    .field("uri", &$crate::field::HiddenUri(uri))
+                    $(.field(stringify!($after), $after))*
+                    .finish()
+            }
+        }
+    };
+}
+pub(crate) use debug_hiding_uri;
+
+debug_hiding_uri!(Webhook<S, T> { name; uri; secret_key, enabled, ssl, triggers, target_id });
 
 impl<S> Webhook<S> {
     /// The value of `field`, real (credentials unmasked), as plans compare it; `None` for the

@@ -96,24 +96,8 @@ impl<T> LiveWebhook<T> {
     }
 }
 
-impl<T: std::fmt::Debug> std::fmt::Debug for LiveWebhook<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LiveWebhook")
-            .field("id", &self.id)
-            .field("name", &self.name)
-            .field("uri", &crate::field::HiddenUri)
-            .field("enabled", &self.enabled)
-            .field("ssl", &self.ssl)
-            .field("triggers", &self.triggers)
-            .field("target_id", &self.target_id)
-            .field("last_failure_on", &self.last_failure_on)
-            .field("last_failure_content", &self.last_failure_content)
-            .field("last_success_on", &self.last_success_on)
-            .field("created_on", &self.created_on)
-            .field("created_by", &self.created_by)
-            .finish()
-    }
-}
+crate::field::debug_hiding_uri!(LiveWebhook<T> { id, name; uri; enabled, ssl, triggers,
+    target_id, last_failure_on, last_failure_content, last_success_on, created_on, created_by });
 
 /// The full body of a create (POST) or update (PUT): the server resets what a PUT omits, so
 /// every field is always sent. A `None` secret keeps the stored one on an update.

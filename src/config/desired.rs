@@ -150,24 +150,8 @@ impl Document {
     }
 }
 
-impl std::fmt::Debug for DesiredWebhook {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DesiredWebhook")
-            .field("key", &self.key)
-            .field("span", &self.span)
-            .field("name", &self.name)
-            .field("uri", &self.uri.as_ref().map(|_| crate::field::HiddenUri))
-            .field("uri_var", &self.uri_var)
-            .field("uri_span", &self.uri_span)
-            .field("secret", &self.secret)
-            .field("secret_span", &self.secret_span)
-            .field("enabled", &self.enabled)
-            .field("ssl", &self.ssl)
-            .field("triggers", &self.triggers)
-            .field("target_id", &self.target_id)
-            .finish()
-    }
-}
+crate::field::debug_hiding_uri!(DesiredWebhook { key, span, name; uri; uri_var, uri_span,
+    secret, secret_span, enabled, ssl, triggers, target_id });
 
 impl DesiredWebhook {
     /// How messages name the entry: its name (credentials masked, it may be a uri), or `#id`.
