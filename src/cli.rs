@@ -146,6 +146,8 @@ pub struct PortalArgs {
     /// all). Otherwise the portal's URL, e.g. https://yourportal.onlyoffice.com, used when the
     /// file has no `portal:` (in place of DOCSPACE_URL); with `portal:` in the file it may only
     /// repeat it. HTTPS only; plain HTTP is accepted for a loopback host.
+    // Not `<https://...>`: --help shows the comment as written.
+    #[allow(rustdoc::bare_urls)]
     #[arg(long, value_name = "URL|NAME")]
     pub portal: Vec<String>,
     #[command(flatten)]

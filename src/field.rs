@@ -93,9 +93,10 @@ pub enum Value {
 
 /// A webhook's settings, one member per `Field` in `Field::ALL` order, as every stage that
 /// holds a whole webhook holds them: `S` is how the stage holds the secret (`None` on an update
-/// keeps the stored one), `T` the triggers. The `Debug` of every `S` in use hides the secret.
-/// Its serde form is the saved plan's `Body` (the name its messages give it).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// keeps the stored one), `T` the triggers. Its `Debug` hides the uri (`HiddenUri`), and that
+/// of every `S` in use the secret. Its serde form is the saved plan's `Body` (the name its
+/// messages give it).
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename = "Body", rename_all = "camelCase")]
 pub struct Webhook<S, T = TriggerSet> {
     pub name: String,
@@ -126,6 +127,44 @@ impl<S, T> Webhook<S, T> {
         }
     }
 }
+
+/// A uri as `Debug` shows it (one read from `uri: ${VAR}` holds a token, which a `{:?}` in a
+/// log line or panic message would leak): `(uri hidden)`, and whether an optional one is set.
+pub(crate) struct HiddenUri<'a, U>(pub &'a U);
+
+impl std::fmt::Debug for HiddenUri<'_, String> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(uri hidden)")
+    }
+}
+
+impl std::fmt::Debug for HiddenUri<'_, Option<String>> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.as_ref().map(HiddenUri).fmt(f)
+    }
+}
+
+/// `Debug` for a record holding a uri, its members in order with the uri as `HiddenUri`: every
+/// record that holds one (`Webhook`, `api::LiveWebhook`, `config::DesiredWebhook`) has it, and
+/// so everything that holds them.
+macro_rules! debug_hiding_uri {
+    ($ty:ident $(<$($g:ident),+>)? { $($before:ident),*; uri; $($after:ident),* }) => {
+        impl$(<$($g: std::fmt::Debug),+>)? std::fmt::Debug for $ty$(<$($g),+>)? {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                // Taken apart: a new member does not compile until it is listed.
+                let $ty { $($before,)* uri, $($after),* } = self;
+                f.debug_struct(stringify!($ty))
+                    $(.field(stringify!($before), $before))*
+                    .field("uri", &$crate::field::HiddenUri(uri))
+                    $(.field(stringify!($after), $after))*
+                    .finish()
+            }
+        }
+    };
+}
+pub(crate) use debug_hiding_uri;
+
+debug_hiding_uri!(Webhook<S, T> { name; uri; secret_key, enabled, ssl, triggers, target_id });
 
 impl<S> Webhook<S> {
     /// The value of `field`, real (credentials unmasked), as plans compare it; `None` for the

@@ -35,8 +35,9 @@ pub use event::{ClientEvent, EventSink};
 pub use url::PortalUrl;
 
 /// A webhook as the portal reports it, as far as the tool compares or shows it. `T` holds the
-/// triggers: a saved plan keeps their names, in this serde form (`Live` in its messages).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// triggers: a saved plan keeps their names, in this serde form (`Live` in its messages). Its
+/// `Debug` hides the uri (`field::HiddenUri`).
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename = "Live", rename_all = "camelCase")]
 pub struct LiveWebhook<T = TriggerSet> {
     pub id: i32,
@@ -94,6 +95,9 @@ impl<T> LiveWebhook<T> {
         }
     }
 }
+
+crate::field::debug_hiding_uri!(LiveWebhook<T> { id, name; uri; enabled, ssl, triggers,
+    target_id, last_failure_on, last_failure_content, last_success_on, created_on, created_by });
 
 /// The full body of a create (POST) or update (PUT): the server resets what a PUT omits, so
 /// every field is always sent. A `None` secret keeps the stored one on an update.

@@ -251,7 +251,7 @@ pub(super) fn check_saved<'a>(
             let mut plan = part.plan.clone().map_err(|e| not_planned(&e))?;
             let key = settings.key(wanted.api_key_env)?;
             saved::bind_uris(&mut plan, wanted.config, &key, &live)?;
-            saved::check_fresh(&plan, client.portal().as_str(), &live)?;
+            saved::check_fresh(&plan, &live)?;
             let max_deletes = part.max_deletes.map(guard::MaxDeletes::Saved);
             // The unnamed portal's refusal is the run's error, before its plan is shown.
             if wanted.name.is_none() {

@@ -52,8 +52,9 @@ pub enum Key {
 }
 
 /// One entry under `webhooks:`; a field that is `None` is not managed. One member per `Field`;
-/// the planner turns it into a `field::Webhook` in one place (`plan::diff::merged`).
-#[derive(Debug, Clone)]
+/// the planner turns it into a `field::Webhook` in one place (`plan::diff::merged`). Its
+/// `Debug` hides the uri (`field::HiddenUri`).
+#[derive(Clone)]
 pub struct DesiredWebhook {
     pub key: Key,
     /// Where the key is written.
@@ -148,6 +149,9 @@ impl Document {
         }
     }
 }
+
+crate::field::debug_hiding_uri!(DesiredWebhook { key, span, name; uri; uri_var, uri_span,
+    secret, secret_span, enabled, ssl, triggers, target_id });
 
 impl DesiredWebhook {
     /// How messages name the entry: its name (credentials masked, it may be a uri), or `#id`.

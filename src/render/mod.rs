@@ -5,8 +5,8 @@
 //! - Pure functions of the plan, which holds no secret (a secret is only ever
 //!   `Value::Sensitive`), so no rendering can leak one.
 //! - Every user-controlled string (names, uris, target ids, failure excerpts, even the portal)
-//!   may hold control characters, ESC sequences or bidi overrides, and goes through [`quoted`]
-//!   or [`plain`], so it cannot move the cursor, recolor a terminal or reorder what a reviewer
+//!   may hold control characters, ESC sequences or bidi overrides, and goes through `quoted`
+//!   or `plain`, so it cannot move the cursor, recolor a terminal or reorder what a reviewer
 //!   reads. Text without color emits no escape at all; Markdown and JSON never contain one.
 //! - Strings are diffed, and look-alike hosts found, on the uris as the planner masked them,
 //!   so no credential reaches a diff or a warning.

@@ -508,3 +508,58 @@ fn validated_uri(uri: &str) -> Outcome {
 fn assert_hidden_token(out: &Outcome) {
     assert!(!out.all().contains("Cap7"), "{out:?}");
 }
+
+/// The records the commands build hold the resolved uri (the file's entry, the planned body,
+/// the portal's copy), and no `Debug` of them shows it: a `{:?}` in a log line or a panic
+/// message would otherwise leak the token. Built as `plan` builds them: the file loaded, its
+/// variables read, the portal's list read, planned, saved and read back, the uris bound again.
+#[tokio::test]
+async fn no_debug_of_what_plan_builds_shows_a_uri_from_a_variable() {
+    use docspace_webhooks::api::{Client, ClientOptions, PortalUrl};
+    use docspace_webhooks::config::load_document_str;
+    use docspace_webhooks::plan::{self, PlanOptions, saved};
+    use secrecy::SecretString;
+
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", OLD_URI));
+    let file = "webhooks:\n  Billing:\n    uri: ${BILLING_URI}\n  New:\n    uri: ${NEW_URI}\n    \
+                secretKey: ${HOOK_SECRET}\n";
+    let mut document = load_document_str(file, "webhooks.yaml").unwrap();
+    let new_uri = URI.replace("Cap7", "New5");
+    document
+        .resolve_uris(&|var| match var {
+            "BILLING_URI" => Ok(URI.to_string()),
+            _ => Ok(new_uri.clone()),
+        })
+        .unwrap();
+    let key = SecretString::from(portal.api_key());
+    let url = PortalUrl::parse(&portal.url()).unwrap();
+    let client = Client::new(&url, key.clone(), ClientOptions::default()).unwrap();
+    let live = client.list().await.unwrap();
+    let config = &document.portals[0].config;
+    let made = plan::plan(config, &live, url.as_str(), PlanOptions::default()).unwrap();
+    assert_eq!(
+        made.summary(),
+        "Plan: 1 to create, 1 to update, 0 to delete, 0 unchanged."
+    );
+
+    let to_save = saved::PortalToSave {
+        name: None,
+        plan: Ok((&made, &key)),
+        max_deletes: None,
+    };
+    let text = saved::to_json(&[to_save], &document).unwrap();
+    let mut read = saved::read(&text, "plan.json", &document).unwrap();
+    let read_plan = read[0].plan.as_mut().unwrap();
+    saved::bind_uris(read_plan, config, &key, &live).unwrap();
+
+    let debug = format!(
+        "{document:?}{document:#?}{made:?}{made:#?}{:?}{:#?}{live:?}{live:#?}{read:?}{read:#?}",
+        made.changes, made.changes
+    );
+    // The file's entry still tells a uri that is set from one that is not.
+    assert!(debug.contains("uri: Some((uri hidden))"), "{debug}");
+    for part in ["Cap7", "Old4", "New5", "services/T0", "hooks.example.com"] {
+        assert!(!debug.contains(part), "{part:?} shown:\n{debug}");
+    }
+}

@@ -1,6 +1,8 @@
-//! The stale check: a saved plan is applied only to its portal, while every webhook it writes
-//! is still what it was computed against. Real values are compared, a uri's credentials
-//! included (a password changed since would be written back); messages mask them.
+//! The stale check: a saved plan is applied only while every webhook it writes is still what
+//! it was computed against. Real values are compared, a uri's credentials included (a password
+//! changed since would be written back); messages mask them. Which portal it goes to is settled
+//! before: `apply` makes its client from the URL the part was read with (`SavedPortal::url`),
+//! the one the plan's `portal` is derived from, and `Settings::one_portal` refuses another.
 
 use crate::api::{LiveWebhook, mask_credentials};
 use crate::plan::values::shown;
@@ -9,17 +11,7 @@ use crate::plan::{Change, Field, Op, Plan, Value};
 use super::header::SavedPlanError;
 
 /// Refuses `plan` when the portal moved on since it was made; `live` is a fresh list.
-pub fn check_fresh(
-    plan: &Plan,
-    target_portal: &str,
-    live: &[LiveWebhook],
-) -> Result<(), SavedPlanError> {
-    if plan.portal != target_portal {
-        return Err(SavedPlanError::OtherPortal {
-            planned: plan.portal.clone(),
-            target: target_portal.to_string(),
-        });
-    }
+pub fn check_fresh(plan: &Plan, live: &[LiveWebhook]) -> Result<(), SavedPlanError> {
     let changes: Vec<String> = (plan.changes.iter())
         .filter_map(|c| staleness(c, live))
         .collect();

@@ -77,13 +77,6 @@ pub enum SavedPlanError {
         found: String,
     },
 
-    #[error("the saved plan is for {planned}, not for {target}; nothing was written")]
-    #[diagnostic(
-        code(saved_plan::other_portal),
-        help("apply it against the portal it was made for, or make a new plan")
-    )]
-    OtherPortal { planned: String, target: String },
-
     #[error("the saved plan is stale, nothing was written:\n{}", .changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n"))]
     #[diagnostic(
         code(saved_plan::stale),
