@@ -11,6 +11,9 @@ use super::plain;
 use crate::config::Reported;
 use crate::redact::mask_credentials;
 
+/// The version of `validate --format json`'s document (docs/plans.md, "Problems in the file").
+const FORMAT_VERSION: u32 = 1;
+
 /// How the file's problems are reported on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ProblemFormat {
@@ -113,7 +116,7 @@ fn problems_json(valid: Option<Valid>, problems: &[Reported]) -> String {
         None => (None, None),
     };
     let view = JsonReport {
-        format_version: 1,
+        format_version: FORMAT_VERSION,
         valid: valid.is_some(),
         webhooks,
         portals,
