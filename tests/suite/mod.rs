@@ -82,6 +82,8 @@ mod review;
 mod saved_plan;
 /// The saved plan as a file: its digest, bounded reading, atomic writing.
 mod saved_plan_file;
+/// The reviewer's notes of a saved plan fit its writes, for every plan `plan --out` writes.
+mod saved_plan_notes;
 /// A hand-edited saved plan is held to the config file's rules for every value it sends.
 mod saved_plan_values;
 /// Secrets and the API key never reach any output.

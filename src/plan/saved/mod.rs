@@ -363,7 +363,7 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
     if let Some(c) = creates.find(|c| !created.insert(c.name())) {
         return Err(format!("{:?} is created more than once", c.name()));
     }
-    notes::check(&plan.notes, &plan)?;
+    notes::check(&plan.notes, &plan, config)?;
     Ok(plan)
 }
 
