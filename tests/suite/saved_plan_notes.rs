@@ -140,7 +140,7 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
     type Edit = fn(&mut serde_json::Value);
     // Each edits the part of a plan made with --verify-secrets, with --target Crm and New
     // (`targeted`) or without.
-    let cases: [(bool, &str, Edit); 2] = [
+    let cases: [(bool, &str, Edit); 9] = [
         (
             true,
             "--target left out 9 of the file's entries, but it has 5 and the plan holds 2",
@@ -150,6 +150,54 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
             false,
             "--target left out 1 of the file's entries, but it has 5 and the plan holds 5",
             |p| p["notes"]["left_out"] = 1.into(),
+        ),
+        (
+            false,
+            "the secret of #99 the verdict verified, which does not fit the plan: the file's entry for it sets no secret",
+            |p| {
+                let mut ghost = p["notes"]["secrets_checked"][0].clone();
+                ghost["id"] = 99.into();
+                ghost["name"] = "Ghost".into();
+                p["notes"]["secrets_checked"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(ghost);
+            },
+        ),
+        (false, "gives the secret of #1 two verdicts", |p| {
+            let again = p["notes"]["secrets_checked"][0].clone();
+            p["notes"]["secrets_checked"]
+                .as_array_mut()
+                .unwrap()
+                .push(again);
+        }),
+        (
+            true,
+            "the secret of #1 the verdict verified, which does not fit the plan: the plan does not hold it, and --target left nothing out",
+            |p| p["notes"]["left_out"] = 0.into(),
+        ),
+        (
+            false,
+            "the secret of #1 the verdict unverifiable, which does not fit the plan: a secret not sent is noted as not sent unless it was verified",
+            |p| p["notes"]["secrets_checked"][0]["verdict"] = "unverifiable".into(),
+        ),
+        (
+            false,
+            "the secret of #3 the verdict differs, which does not fit the plan: a secret that differs is sent, and the plan does not send it",
+            |p| p["notes"]["secrets_checked"][2]["verdict"] = "differs".into(),
+        ),
+        (
+            false,
+            "the secret of #1 the verdict verified, which does not fit the plan: the plan holds it under another name",
+            |p| p["notes"]["secrets_checked"][0]["name"] = "Crm".into(),
+        ),
+        (
+            false,
+            "the secret of #1 the verdict verified, which does not fit the plan: the plan does not manage it",
+            |p| {
+                let audit = p["unchanged"].as_array_mut().unwrap().remove(0);
+                p["unmanaged"].as_array_mut().unwrap().push(audit);
+            },
         ),
     ];
     let portal = portal();

@@ -3,10 +3,10 @@
 //! does not hold that way is refused like any other inconsistency. Writes may be dropped by
 //! hand, so a note is checked against what the plan holds, never against what it once held.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
-use crate::plan::{Action, Change, Notes, Op, Plan};
+use crate::plan::{Action, Change, Notes, Op, Plan, SecretVerdict};
 
 /// Refuses `notes` when one does not fit `plan`, made from `config`.
 pub(super) fn check(notes: &Notes, plan: &Plan, config: &Config) -> Result<(), String> {
@@ -37,7 +37,8 @@ pub(super) fn check(notes: &Notes, plan: &Plan, config: &Config) -> Result<(), S
             ));
         }
     }
-    left_out_fits(notes.left_out, plan, config)
+    left_out_fits(notes.left_out, plan, config)?;
+    verdicts_fit(notes, plan, config)
 }
 
 /// `--target` leaves `left_out` entries of `config` out, and each entry it covers is created,
@@ -59,4 +60,71 @@ fn left_out_fits(left_out: usize, plan: &Plan, config: &Config) -> Result<(), St
         ));
     }
     Ok(())
+}
+
+/// `--verify-secrets` gives a verdict on every webhook whose entry sets a secret, also those
+/// `--target` leaves out (`commands::verified`); the planner sends a secret that differs, and
+/// notes one neither sent nor verified as not sent.
+fn verdicts_fit(notes: &Notes, plan: &Plan, config: &Config) -> Result<(), String> {
+    let held = held(plan);
+    let mut verdicts = HashSet::new();
+    for c in &notes.secrets_checked {
+        if !verdicts.insert(c.id) {
+            return Err(format!("a note gives the secret of #{} two verdicts", c.id));
+        }
+        let entry = super::entry_in_file(config, Some(c.id), &c.name);
+        let not_sent = notes.secrets_not_sent.iter().any(|s| s.id == c.id);
+        let misfit = match held.get(&c.id) {
+            _ if entry.is_none_or(|e| e.secret.is_none()) => {
+                Some("the file's entry for it sets no secret")
+            }
+            None if notes.left_out == 0 => {
+                Some("the plan does not hold it, and --target left nothing out")
+            }
+            None => None,
+            Some((name, _)) if *name != c.name => Some("the plan holds it under another name"),
+            Some((_, Held::Sent)) => None,
+            Some((_, Held::Unmanaged)) => Some("the plan does not manage it"),
+            Some((_, Held::NotSent)) if c.verdict == SecretVerdict::Differs => {
+                Some("a secret that differs is sent, and the plan does not send it")
+            }
+            Some((_, Held::NotSent)) if not_sent == (c.verdict == SecretVerdict::Verified) => {
+                Some("a secret not sent is noted as not sent unless it was verified")
+            }
+            Some((_, Held::NotSent)) => None,
+        };
+        if let Some(reason) = misfit {
+            return Err(format!(
+                "a note gives the secret of #{} the verdict {}, which does not fit the plan: {reason}",
+                c.id,
+                c.verdict.as_str()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// How a plan holds a webhook: what `--verify-secrets` said of its secret must fit it.
+enum Held {
+    /// Written with its secret.
+    Sent,
+    /// Left unchanged, only enabled, or written without its secret.
+    NotSent,
+    /// Deleted, or listed as unmanaged.
+    Unmanaged,
+}
+
+/// Each webhook `plan` holds, by id, with its live name and how it is held.
+fn held(plan: &Plan) -> HashMap<i32, (&str, Held)> {
+    let changes = plan.changes.iter().filter_map(|c| {
+        let how = match &c.op {
+            Op::Update { body, .. } if body.secret_key.is_some() => Held::Sent,
+            Op::Delete(_) => Held::Unmanaged,
+            _ => Held::NotSent,
+        };
+        c.live().map(|w| (w.id, (w.name.as_str(), how)))
+    });
+    let unchanged = (plan.unchanged.iter()).map(|u| (u.id, (u.name.as_str(), Held::NotSent)));
+    let unmanaged = (plan.unmanaged.iter()).map(|u| (u.id, (u.name.as_str(), Held::Unmanaged)));
+    changes.chain(unchanged).chain(unmanaged).collect()
 }
