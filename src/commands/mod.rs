@@ -154,11 +154,11 @@ impl Session {
         })
     }
 
-    /// Loads the file (`load_config`), reads its uris' variables with `uris`, and registers its
+    /// Loads the file (`load_config`), reads its uris' variables if told to, and registers its
     /// secrets, so that no output of the run shows them (a receiver's answer included).
-    fn load(&self, path: &std::path::Path, uris: bool) -> Result<config::Document, Error> {
+    fn load(&self, path: &std::path::Path, uri_vars: UriVars) -> Result<config::Document, Error> {
         let mut document = load_config(path, self.printer)?;
-        if uris {
+        if matches!(uri_vars, UriVars::Read) {
             document.resolve_uris(&crate::settings::env)?;
         }
         document.register_secrets(&crate::settings::env);
@@ -193,6 +193,12 @@ impl Session {
         };
         Ok(Client::new(url, key, options)?)
     }
+}
+
+/// Whether `Session::load` reads the variables that hold uris: only commands that send uris do.
+enum UriVars {
+    Read,
+    Unread,
 }
 
 /// Which portal a client is for, in fields named since both are optional strings: its name

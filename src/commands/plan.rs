@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{Exit, Output, Session, portals, saved_file};
+use super::{Exit, Output, Session, UriVars, portals, saved_file};
 use crate::cli::PlanArgs;
 use crate::plan::{guard, saved};
 use crate::render::{Format, ProblemFormat};
@@ -15,8 +15,8 @@ use crate::{Error, render};
 
 pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit {
     let (printer, settings) = (session.printer, &session.settings);
-    let document =
-        (session.load(&args.input.file.file, true)).map_err(|e| file_problems(args, out, e))?;
+    let document = (session.load(&args.input.file.file, UriVars::Read))
+        .map_err(|e| file_problems(args, out, e))?;
     let mut runs = portals::plan_fresh(session, &document, &args.input)
         .map_err(|e| file_problems(args, out, e))?;
     portals::tell_failures(&runs, printer);
