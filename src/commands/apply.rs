@@ -13,7 +13,7 @@ use std::slice;
 use super::confirm::{Asking, confirm};
 use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::{Exit, Output, Session, prefix, saved_file};
+use super::{Exit, Output, Session, UriVars, prefix, saved_file};
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
@@ -27,7 +27,7 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
         .map(|path| saved_file::load(path, args.expect_digest.as_deref()))
         .transpose()?;
     // A saved plan too is applied with the reviewed file: every URL and variable is its.
-    let document = session.load(&args.input.file.file, true)?;
+    let document = session.load(&args.input.file.file, UriVars::Read)?;
     let parts;
     let mut runs = match saved {
         Some(loaded) => {

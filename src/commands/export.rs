@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
-use super::{Exit, Session, portals};
+use super::{Exit, Identity, Session, portals};
 use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
 use crate::{Error, render};
@@ -21,9 +21,13 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
             path: path.display().to_string(),
         });
     }
-    let (portal, portal_key) = target(args, session)?;
+    let (portal, key_var) = target(args, session)?;
     // No name: the one portal's `-v` lines are the command's own, unprefixed.
-    let client = session.client(&portal, portal_key.as_deref(), None)?;
+    let who = Identity {
+        name: None,
+        key_var: key_var.as_deref(),
+    };
+    let client = session.client(&portal, who)?;
     let live = session.runtime.block_on(client.list())?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {
@@ -77,6 +81,6 @@ fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, Option<Str
     };
     Ok((
         portal.portal(settings)?,
-        portal.portal_key().map(str::to_string),
+        portal.identity().key_var.map(str::to_string),
     ))
 }

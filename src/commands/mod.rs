@@ -154,28 +154,24 @@ impl Session {
         })
     }
 
-    /// Loads the file (`load_config`), reads its uris' variables with `uris`, and registers its
+    /// Loads the file (`load_config`), reads its uris' variables if told to, and registers its
     /// secrets, so that no output of the run shows them (a receiver's answer included).
-    fn load(&self, path: &std::path::Path, uris: bool) -> Result<config::Document, Error> {
+    fn load(&self, path: &std::path::Path, uri_vars: UriVars) -> Result<config::Document, Error> {
         let mut document = load_config(path, self.printer)?;
-        if uris {
+        if matches!(uri_vars, UriVars::Read) {
             document.resolve_uris(&crate::settings::env)?;
         }
         document.register_secrets(&crate::settings::env);
         Ok(document)
     }
 
-    /// A client for one portal, with the key from its variable `portal_key` (DOCSPACE_API_KEY
-    /// when `None`): its retries and waits told on stderr, and with `-v` every request (events
-    /// carry method, path, status and time, nothing more). A named portal's lines start with its
-    /// name, and it gets a stop switch of its own under the run's.
-    fn client(
-        &self,
-        url: &PortalUrl,
-        portal_key: Option<&str>,
-        name: Option<&str>,
-    ) -> Result<Client, Error> {
-        let key = self.settings.key(portal_key.unwrap_or(settings::KEY_VAR))?;
+    /// A client for one portal, with the key from its variable: its retries and waits told on
+    /// stderr, and with `-v` every request (events carry method, path, status and time, nothing
+    /// more). A named portal's lines start with its name, and it gets a stop switch of its own
+    /// under the run's.
+    fn client(&self, url: &PortalUrl, who: Identity<'_>) -> Result<Client, Error> {
+        let Identity { name, key_var } = who;
+        let key = self.settings.key(key_var.unwrap_or(settings::KEY_VAR))?;
         let halt = match name {
             Some(name) => Halt::child(&signals::halt(), &crate::render::plain(name)),
             None => signals::halt(),
@@ -192,11 +188,24 @@ impl Session {
         let options = ClientOptions {
             events: Some(EventSink(sink)),
             halt,
-            portal_key: portal_key.map(str::to_string),
+            portal_key: key_var.map(str::to_string),
             ..self.settings.network.clone()
         };
         Ok(Client::new(url, key, options)?)
     }
+}
+
+/// Whether `Session::load` reads the variables that hold uris: only commands that send uris do.
+enum UriVars {
+    Read,
+    Unread,
+}
+
+/// Which portal a client is for, in fields named since both are optional strings: its name
+/// (`None`: its lines are unprefixed) and its key variable (`None`: DOCSPACE_API_KEY).
+struct Identity<'a> {
+    name: Option<&'a str>,
+    key_var: Option<&'a str>,
 }
 
 /// Runs `jobs`, `parallelism` at a time, and collects what each returned, in `jobs`' order.

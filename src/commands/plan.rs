@@ -7,7 +7,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{Exit, Output, Session, portals, saved_file};
+use super::portals::{self, PortalRun};
+use super::{Exit, Output, Session, UriVars, saved_file};
 use crate::cli::PlanArgs;
 use crate::plan::{guard, saved};
 use crate::render::{Format, ProblemFormat};
@@ -15,8 +16,8 @@ use crate::{Error, render};
 
 pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit {
     let (printer, settings) = (session.printer, &session.settings);
-    let document =
-        (session.load(&args.input.file.file, true)).map_err(|e| file_problems(args, out, e))?;
+    let document = (session.load(&args.input.file.file, UriVars::Read))
+        .map_err(|e| file_problems(args, out, e))?;
     let mut runs = portals::plan_fresh(session, &document, &args.input)
         .map_err(|e| file_problems(args, out, e))?;
     portals::tell_failures(&runs, printer);
@@ -25,19 +26,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
         .filter(|r| r.outcome.is_err())
         .map(|r| render::plain(r.wanted.name.unwrap_or_default()))
         .collect();
-    let unsaved = if runs
-        .iter()
-        .any(|r| r.outcome.as_ref().is_ok_and(|p| p.guard.is_err()))
-    {
-        Some("the deletion guard refused a portal's plan, and `apply` would refuse the whole run")
-    } else if failed.len() == runs.len() {
-        Some("no portal could be planned")
-    } else if !failed.is_empty() && args.all_or_nothing {
-        Some("a portal failed, and --all-or-nothing saves only a plan of every selected portal")
-    } else {
-        None
-    };
-    let saved = match (&args.out, unsaved) {
+    let saved = match (&args.out, unsaved(&runs, failed.len(), args.all_or_nothing)) {
         (Some(path), None) => {
             // Each planned portal's key fingerprints its uris read from variables (`saved`);
             // it was planned with it.
@@ -101,6 +90,22 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why the plan of `runs`, of which `failed` failed, must not be saved; `None` if it may be.
+fn unsaved(runs: &[PortalRun<'_>], failed: usize, all_or_nothing: bool) -> Option<&'static str> {
+    if runs
+        .iter()
+        .any(|r| r.outcome.as_ref().is_ok_and(|p| p.guard.is_err()))
+    {
+        Some("the deletion guard refused a portal's plan, and `apply` would refuse the whole run")
+    } else if failed == runs.len() {
+        Some("no portal could be planned")
+    } else if failed > 0 && all_or_nothing {
+        Some("a portal failed, and --all-or-nothing saves only a plan of every selected portal")
+    } else {
+        None
+    }
 }
 
 /// Problems in the file stopped the plan: stdout gets them in the `--problems` form instead of

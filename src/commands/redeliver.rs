@@ -13,7 +13,7 @@ use clap::ValueEnum;
 
 use super::confirm::{Asking, confirm};
 use super::portals;
-use super::{Exit, Output, Session, prefix};
+use super::{Exit, Output, Session, UriVars, prefix};
 use crate::Error;
 use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
 use crate::cli::{RedeliverArgs, WebhookKey};
@@ -58,7 +58,7 @@ impl Found {
 }
 
 pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> Exit {
-    let document = session.load(&args.file.file, false)?;
+    let document = session.load(&args.file.file, UriVars::Unread)?;
     let wanted = portals::wanted(&document, &session.settings)?;
     let since = crate::settings::now()
         .checked_sub(args.since)
@@ -75,14 +75,13 @@ pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> 
         show(out, part, args);
     }
     let total: usize = run.results().map(|f| f.ids().len()).sum();
-    let failed_to_read = run.failed();
     if total == 0 {
         let _ = writeln!(
             out,
             "\nNothing to resend in the last {}.",
             crate::duration::show(args.since)
         );
-        return finish(failed_to_read, run.portals.len(), 0, 0);
+        return finish(run.failed(), run.portals.len(), 0, 0);
     }
     let _ = writeln!(out, "\n{}", paint(style::BOLD, summary(&run, total)));
     let _ = writeln!(
@@ -93,6 +92,12 @@ pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> 
     if !args.auto_approve {
         confirm(out, Asking::Redeliver)?;
     }
+    resend(session, &run, total, out)
+}
+
+/// Resends the `total` listed deliveries, each portal's in its bulk requests, and tells what
+/// became of them.
+fn resend(session: &Session, run: &Run<Found>, total: usize, out: &mut Output) -> Exit {
     let _ = writeln!(out);
     // A signal from now on lets a request in flight finish and be reported.
     super::signals::writes_start("run status to see their new deliveries");
@@ -155,7 +160,7 @@ pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> 
     if unsure > 0 {
         return Err(Error::RedeliverUnsure { unsure, total });
     }
-    finish(failed_to_read, run.portals.len(), not_resent, total)
+    finish(run.failed(), run.portals.len(), not_resent, total)
 }
 
 /// Whether a retry request that failed may still have been carried out: only a failure before
