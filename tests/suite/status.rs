@@ -703,13 +703,24 @@ fn a_saved_plan_whose_secret_verdict_was_edited_is_refused() {
     let path = plan.path("plan.json");
     let mut saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    saved["portals"][0]["notes"]["secrets_checked"][0]["verdict"] = "trusted".into();
-    std::fs::write(&path, serde_json::to_string_pretty(&saved).unwrap()).unwrap();
-    let applied = Run::new(&["apply", path.to_str().unwrap()])
-        .reviewed(&path)
-        .portal(&portal)
-        .env("CRM_SECRET", WRONG)
-        .run();
+    let mut apply_with = |verdict: serde_json::Value| {
+        saved["portals"][0]["notes"]["secrets_checked"][0]["verdict"] = verdict;
+        std::fs::write(&path, serde_json::to_string_pretty(&saved).unwrap()).unwrap();
+        Run::new(&["apply", path.to_str().unwrap()])
+            .reviewed(&path)
+            .portal(&portal)
+            .env("CRM_SECRET", WRONG)
+            .run()
+    };
+    // Not a string at all: named as the wrong type.
+    let null = apply_with(serde_json::Value::Null);
+    assert_eq!(null.code, 1, "{null:?}");
+    assert!(
+        null.stderr
+            .contains("invalid type: null, expected `verified`, `differs` or `unverifiable` at line 18 column 27;"),
+        "{null:?}"
+    );
+    let applied = apply_with("trusted".into());
     insta::assert_snapshot!(applied.user_view(), @"
     exit: 1
     ----- stdout -----
