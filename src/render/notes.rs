@@ -6,7 +6,7 @@
 //! `secretKey` must not turn one note into a thousand names (JSON lists them all).
 
 use super::{lookalike, plain, quoted};
-use crate::plan::{Change, LastFailure, Plan, RenameHint, SecretVerdict};
+use crate::plan::{Change, LastFailure, Op, Plan, RenameHint, SecretVerdict};
 
 /// Webhooks named in a note before the rest are counted.
 const NAMES_SHOWN: usize = 5;
@@ -44,8 +44,14 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
         ));
     }
     for check in &notes.secrets_checked {
+        // A webhook `--target` left out is checked too, and not written.
+        let sends = (plan.changes.iter()).any(|c| match &c.op {
+            Op::Update { live, body } => live.id == check.id && body.secret_key.is_some(),
+            _ => false,
+        });
         let then = match check.verdict {
-            SecretVerdict::Differs => "; this plan sends the file's",
+            SecretVerdict::Differs if sends => "; this plan sends the file's",
+            SecretVerdict::Differs => "; this plan does not send the file's",
             SecretVerdict::Verified | SecretVerdict::Unverifiable => "",
         };
         lines.push(format!(

@@ -583,6 +583,44 @@ fn plan_verify_secrets_sends_the_secret_that_differs_and_reports_each() {
     }
 }
 
+/// A webhook `--target` leaves out is checked too, but not written: its secret that differs is
+/// not said to be sent.
+#[test]
+fn a_secret_that_differs_on_a_webhook_target_left_out_is_not_said_to_be_sent() {
+    let portal = portal();
+    let out = plan_verify(&["--target", "Audit"], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #4 "Legacy"
+
+    Left out by --target: 4 entries of the file, neither compared nor written.
+    Secret of #1 "Audit": verified: delivery #3 at 2026-12-01T11:59:00Z was signed with AUDIT_SECRET.
+    Secret of #2 "Crm": differs: delivery #9 at 2026-12-01T11:58:00Z was signed with another secret than CRM_SECRET; this plan does not send the file's.
+    Secret of #3 "Billing": unverifiable: BILLING_SECRET is not set.
+    Secret of #6 "Archive": verified: delivery #61 at 2026-11-28T12:00:00Z was signed with the file's secretKey.
+
+    No changes. The portal matches the targeted entries of the file.
+    Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.
+    ----- stderr -----
+      ! the secretKey of 'Archive' is written in the file
+        ,-[webhooks.yaml:10:3]
+      9 |     enabled: false
+     10 |   Archive:
+        :   ^^^|^^^
+        :      `-- secret written literally in this entry
+     11 |     secretKey: ***            
+        `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+    ----- end -----
+    "#);
+    assert!(portal.requests().iter().all(|r| r.method == "GET"));
+}
+
 #[test]
 fn a_saved_plan_with_verify_secrets_sends_the_secret_and_status_then_says_verified() {
     let portal = portal();
