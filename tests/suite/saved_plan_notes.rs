@@ -140,20 +140,20 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
     type Edit = fn(&mut serde_json::Value);
     // Each edits the part of a plan made with --verify-secrets, with --target Crm and New
     // (`targeted`) or without.
-    let cases: [(bool, &str, Edit); 9] = [
+    let cases: [(bool, &str, Edit); 12] = [
         (
             true,
-            "--target left out 9 of the file's entries, but it has 5 and the plan holds 2",
+            "--target left out 9 of the file's 5 entries for this portal, but the plan holds 2 of them",
             |p| p["notes"]["left_out"] = 9.into(),
         ),
         (
             false,
-            "--target left out 1 of the file's entries, but it has 5 and the plan holds 5",
+            "--target left out 1 of the file's 5 entries for this portal, but the plan holds 5 of them",
             |p| p["notes"]["left_out"] = 1.into(),
         ),
         (
             false,
-            "the secret of #99 the verdict verified, which does not fit the plan: the file's entry for it sets no secret",
+            "the secret of #99 the verdict verified, which does not fit the plan: no entry of the file is for it",
             |p| {
                 let mut ghost = p["notes"]["secrets_checked"][0].clone();
                 ghost["id"] = 99.into();
@@ -164,6 +164,31 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
                     .push(ghost);
             },
         ),
+        (
+            false,
+            "the secret of #1 the verdict verified, which does not fit the plan: no entry of the file is for it",
+            |p| p["notes"]["secrets_checked"][0]["name"] = "Nobody".into(),
+        ),
+        (
+            true,
+            "the secret of #4242 the verdict differs, which does not fit the plan: the plan holds its entry as another webhook",
+            |p| {
+                let forged = serde_json::json!({
+                    "id": 4242, "name": "Crm", "verdict": "differs", "detail": "forged"
+                });
+                p["notes"]["secrets_checked"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(forged);
+            },
+        ),
+        (false, "gets no secret twice", |p| {
+            let again = p["notes"]["secrets_not_sent"][0].clone();
+            p["notes"]["secrets_not_sent"]
+                .as_array_mut()
+                .unwrap()
+                .push(again);
+        }),
         (false, "gives the secret of #1 two verdicts", |p| {
             let again = p["notes"]["secrets_checked"][0].clone();
             p["notes"]["secrets_checked"]

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::config::Config;
+use crate::config::{Config, Key};
 use crate::plan::{Action, Change, Notes, Op, Plan, SecretVerdict};
 
 /// Refuses `notes` when one does not fit `plan`, made from `config`.
@@ -16,7 +16,11 @@ pub(super) fn check(notes: &Notes, plan: &Plan, config: &Config) -> Result<(), S
         .iter()
         .filter(|c| matches!(c.op, Op::SetEnabled { .. }));
     no_secret.extend(enabling.filter_map(Change::id));
+    let mut noted = HashSet::new();
     for s in &notes.secrets_not_sent {
+        if !noted.insert(s.id) {
+            return Err(format!("a note says #{} gets no secret twice", s.id));
+        }
         if !no_secret.contains(&s.id) {
             return Err(format!(
                 "a note says #{} gets no secret, but the plan does not leave it unchanged or only enable it",
@@ -37,26 +41,27 @@ pub(super) fn check(notes: &Notes, plan: &Plan, config: &Config) -> Result<(), S
             ));
         }
     }
-    left_out_fits(notes.left_out, plan, config)?;
-    verdicts_fit(notes, plan, config)
-}
-
-/// `--target` leaves `left_out` entries of `config` out, and each entry it covers is created,
-/// written or left unchanged: so at most the entries the plan does not hold (fewer when a write
-/// was dropped by hand).
-fn left_out_fits(left_out: usize, plan: &Plan, config: &Config) -> Result<(), String> {
-    let held_entries: HashSet<_> = (plan.changes.iter())
+    // The entries the plan creates, writes or leaves unchanged: `--target` covered those.
+    let held_entries: HashSet<&Key> = (plan.changes.iter())
         .filter(|c| c.action() != Action::Delete)
         .map(|c| (c.id(), c.live().map_or(c.name(), |w| &w.name)))
         .chain(plan.unchanged.iter().map(|u| (Some(u.id), u.name.as_str())))
         .filter_map(|(id, name)| Some(&super::entry_in_file(config, id, name)?.key))
         .collect();
+    left_out_fits(notes.left_out, &held_entries, config)?;
+    verdicts_fit(notes, plan, &held_entries, config)
+}
+
+/// `--target` leaves `left_out` entries of `config` out, and each entry it covers is created,
+/// written or left unchanged: so at most the entries the plan does not hold (fewer when a write
+/// was dropped by hand).
+fn left_out_fits(left_out: usize, held: &HashSet<&Key>, config: &Config) -> Result<(), String> {
     let entries = config.webhooks.len();
-    if left_out > entries - held_entries.len() {
+    if left_out > entries - held.len() {
         return Err(format!(
-            "a note says --target left out {left_out} of the file's entries, but it has {entries} \
-             and the plan holds {} of them",
-            held_entries.len()
+            "a note says --target left out {left_out} of the file's {entries} entries for this \
+             portal, but the plan holds {} of them",
+            held.len()
         ));
     }
     Ok(())
@@ -65,7 +70,12 @@ fn left_out_fits(left_out: usize, plan: &Plan, config: &Config) -> Result<(), St
 /// `--verify-secrets` gives a verdict on every webhook whose entry sets a secret, also those
 /// `--target` leaves out (`commands::verified`); the planner sends a secret that differs, and
 /// notes one neither sent nor verified as not sent.
-fn verdicts_fit(notes: &Notes, plan: &Plan, config: &Config) -> Result<(), String> {
+fn verdicts_fit(
+    notes: &Notes,
+    plan: &Plan,
+    held_entries: &HashSet<&Key>,
+    config: &Config,
+) -> Result<(), String> {
     let held = held(plan);
     let mut verdicts = HashSet::new();
     for c in &notes.secrets_checked {
@@ -74,24 +84,26 @@ fn verdicts_fit(notes: &Notes, plan: &Plan, config: &Config) -> Result<(), Strin
         }
         let entry = super::entry_in_file(config, Some(c.id), &c.name);
         let not_sent = notes.secrets_not_sent.iter().any(|s| s.id == c.id);
-        let misfit = match held.get(&c.id) {
-            _ if entry.is_none_or(|e| e.secret.is_none()) => {
-                Some("the file's entry for it sets no secret")
-            }
-            None if notes.left_out == 0 => {
+        let misfit = match (held.get(&c.id), entry) {
+            (_, None) => Some("no entry of the file is for it"),
+            (_, Some(e)) if e.secret.is_none() => Some("the file's entry for it sets no secret"),
+            (None, _) if notes.left_out == 0 => {
                 Some("the plan does not hold it, and --target left nothing out")
             }
-            None => None,
-            Some((name, _)) if *name != c.name => Some("the plan holds it under another name"),
-            Some((_, Held::Sent)) => None,
-            Some((_, Held::Unmanaged)) => Some("the plan does not manage it"),
-            Some((_, Held::NotSent)) if c.verdict == SecretVerdict::Differs => {
+            (None, Some(e)) if held_entries.contains(&e.key) => {
+                Some("the plan holds its entry as another webhook")
+            }
+            (None, _) => None,
+            (Some((name, _)), _) if *name != c.name => Some("the plan holds it under another name"),
+            (Some((_, Held::Sent)), _) => None,
+            (Some((_, Held::Unmanaged)), _) => Some("the plan does not manage it"),
+            (Some((_, Held::NotSent)), _) if c.verdict == SecretVerdict::Differs => {
                 Some("a secret that differs is sent, and the plan does not send it")
             }
-            Some((_, Held::NotSent)) if not_sent == (c.verdict == SecretVerdict::Verified) => {
+            (Some((_, Held::NotSent)), _) if not_sent == (c.verdict == SecretVerdict::Verified) => {
                 Some("a secret not sent is noted as not sent unless it was verified")
             }
-            Some((_, Held::NotSent)) => None,
+            (Some((_, Held::NotSent)), _) => None,
         };
         if let Some(reason) = misfit {
             return Err(format!(
