@@ -403,8 +403,8 @@ pub struct VerifySignatureArgs {
     /// never an argument (command lines end up in shell history and process lists).
     #[arg(long, value_name = "VAR")]
     pub secret_env: String,
-    /// The value of the delivery's `x-docspace-signature-256` header: `sha256=` and 64 hex
-    /// digits, in any case.
+    /// The value of the delivery's `x-docspace-signature-256` header: `sha256=` (lower case, as
+    /// the portal sends it) and 64 hex digits in either case.
     #[arg(long, value_name = "sha256=HEX")]
     pub signature: String,
     /// The body as it was received, byte for byte (a newline added when saving it changes the
