@@ -140,7 +140,7 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
     type Edit = fn(&mut serde_json::Value);
     // Each edits the part of a plan made with --verify-secrets, with --target Crm and New
     // (`targeted`) or without.
-    let cases: [(bool, &str, Edit); 12] = [
+    let cases: [(bool, &str, Edit); 13] = [
         (
             true,
             "--target left out 9 of the file's 5 entries for this portal, but the plan holds 2 of them",
@@ -180,6 +180,18 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
                     .as_array_mut()
                     .unwrap()
                     .push(forged);
+            },
+        ),
+        (
+            true,
+            "the secret of #4242 the verdict verified, which does not fit the plan: another verdict is on the webhook its entry manages",
+            |p| {
+                let mut again = p["notes"]["secrets_checked"][0].clone();
+                again["id"] = 4242.into();
+                p["notes"]["secrets_checked"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(again);
             },
         ),
         (false, "gets no secret twice", |p| {

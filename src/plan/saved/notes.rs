@@ -78,6 +78,8 @@ fn verdicts_fit(
 ) -> Result<(), String> {
     let held = held(plan);
     let mut verdicts = HashSet::new();
+    // An entry manages one webhook: a second verdict on it names one the portal does not have.
+    let mut entries = HashSet::new();
     for c in &notes.secrets_checked {
         if !verdicts.insert(c.id) {
             return Err(format!("a note gives the secret of #{} two verdicts", c.id));
@@ -92,6 +94,9 @@ fn verdicts_fit(
             }
             (None, Some(e)) if held_entries.contains(&e.key) => {
                 Some("the plan holds its entry as another webhook")
+            }
+            (_, Some(e)) if !entries.insert(&e.key) => {
+                Some("another verdict is on the webhook its entry manages")
             }
             (None, _) => None,
             (Some((name, _)), _) if *name != c.name => Some("the plan holds it under another name"),
