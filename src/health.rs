@@ -13,7 +13,6 @@ use secrecy::SecretString;
 use crate::api::{Delivery, LiveWebhook, StatusClass, portal_time};
 use crate::calendar::utc;
 use crate::config::{DesiredWebhook, SecretRef};
-use crate::plan::SecretVerdict;
 use crate::redact::Redactor;
 use crate::run::Run;
 use crate::signature::{Verdict, verify};
@@ -81,6 +80,55 @@ impl SecretCheck {
             SecretCheck::Verified { .. } => SecretVerdict::Verified,
             SecretCheck::Differs { .. } => SecretVerdict::Differs,
             SecretCheck::Unverifiable { .. } => SecretVerdict::Unverifiable,
+        }
+    }
+}
+
+/// A typed verdict, so a saved plan's note holds one of the three and the planner's test for
+/// `differs` cannot be misspelt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretVerdict {
+    Verified,
+    Differs,
+    Unverifiable,
+}
+
+/// Written and read as `as_str` spells it.
+impl serde::Serialize for SecretVerdict {
+    fn serialize<S: serde::Serializer>(&self, writer: S) -> Result<S::Ok, S::Error> {
+        writer.serialize_str(self.as_str())
+    }
+}
+
+/// Read as a string, so a hand-edited `null` or number is named as the wrong type, where
+/// serde's derived enum reading says only "expected value".
+impl<'de> serde::Deserialize<'de> for SecretVerdict {
+    fn deserialize<D: serde::Deserializer<'de>>(reader: D) -> Result<SecretVerdict, D::Error> {
+        struct Spelling;
+        impl serde::de::Visitor<'_> for Spelling {
+            type Value = SecretVerdict;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`verified`, `differs` or `unverifiable`")
+            }
+            fn visit_str<E: serde::de::Error>(self, read: &str) -> Result<SecretVerdict, E> {
+                use SecretVerdict::*;
+                ([Verified, Differs, Unverifiable].into_iter())
+                    .find(|v| v.as_str() == read)
+                    .ok_or_else(|| {
+                        E::unknown_variant(read, &["verified", "differs", "unverifiable"])
+                    })
+            }
+        }
+        reader.deserialize_str(Spelling)
+    }
+}
+
+impl SecretVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretVerdict::Verified => "verified",
+            SecretVerdict::Differs => "differs",
+            SecretVerdict::Unverifiable => "unverifiable",
         }
     }
 }

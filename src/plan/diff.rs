@@ -10,14 +10,13 @@ use crate::api::{LiveWebhook, mask_credentials};
 
 use crate::config::{Config, DesiredWebhook, Problem, problem_at};
 use crate::field::Webhook;
+use crate::health::SecretVerdict;
 use crate::triggers::TriggerSet;
 
 use super::Selection;
 use super::change::ssl_needs_https;
 use super::matching::{self, Match};
-use super::{
-    Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, RenameHint, SecretVerdict,
-};
+use super::{Change, Named, Notes, Op, Plan, PlanError, PlanOptions, PlannedBody, RenameHint};
 
 /// Plans `config` against the live list read from `portal`. Every entry is matched, also those
 /// `--target` leaves out, so the live webhooks of those are neither unmanaged nor deleted; the

@@ -20,7 +20,7 @@ use crate::config::{Config, ConfigError, SecretRef};
 pub use crate::field::{Field, Value};
 pub use diff::plan;
 pub use fleet::Totals;
-pub use notes::{Notes, RenameHint, SecretChecked, SecretVerdict};
+pub use notes::{Notes, RenameHint, SecretChecked};
 pub use target::{Selection, TargetError, TargetKey};
 
 /// What would change on one portal.

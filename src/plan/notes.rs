@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::config::SecretRef;
+use crate::health::SecretVerdict;
 
 use super::{Action, Change, Named, Op, Plan};
 
@@ -38,55 +39,6 @@ pub struct SecretChecked {
     pub name: String,
     pub verdict: SecretVerdict,
     pub detail: String,
-}
-
-/// A typed verdict, so a saved plan's note holds one of the three and the planner's test for
-/// `differs` cannot be misspelt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretVerdict {
-    Verified,
-    Differs,
-    Unverifiable,
-}
-
-/// Written and read as `as_str` spells it.
-impl Serialize for SecretVerdict {
-    fn serialize<S: serde::Serializer>(&self, writer: S) -> Result<S::Ok, S::Error> {
-        writer.serialize_str(self.as_str())
-    }
-}
-
-/// Read as a string, so a hand-edited `null` or number is named as the wrong type, where
-/// serde's derived enum reading says only "expected value".
-impl<'de> Deserialize<'de> for SecretVerdict {
-    fn deserialize<D: serde::Deserializer<'de>>(reader: D) -> Result<SecretVerdict, D::Error> {
-        struct Spelling;
-        impl serde::de::Visitor<'_> for Spelling {
-            type Value = SecretVerdict;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("`verified`, `differs` or `unverifiable`")
-            }
-            fn visit_str<E: serde::de::Error>(self, read: &str) -> Result<SecretVerdict, E> {
-                use SecretVerdict::*;
-                ([Verified, Differs, Unverifiable].into_iter())
-                    .find(|v| v.as_str() == read)
-                    .ok_or_else(|| {
-                        E::unknown_variant(read, &["verified", "differs", "unverifiable"])
-                    })
-            }
-        }
-        reader.deserialize_str(Spelling)
-    }
-}
-
-impl SecretVerdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SecretVerdict::Verified => "verified",
-            SecretVerdict::Differs => "differs",
-            SecretVerdict::Unverifiable => "unverifiable",
-        }
-    }
 }
 
 /// A create that may be meant as a rename: a live webhook no entry manages has its uri.

@@ -6,7 +6,8 @@
 //! `secretKey` must not turn one note into a thousand names (JSON lists them all).
 
 use super::{lookalike, plain, quoted};
-use crate::plan::{Change, LastFailure, Op, Plan, RenameHint, SecretVerdict};
+use crate::health::SecretVerdict;
+use crate::plan::{Change, LastFailure, Op, Plan, RenameHint};
 
 /// Webhooks named in a note before the rest are counted.
 const NAMES_SHOWN: usize = 5;

@@ -6,7 +6,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::config::{Config, Key};
-use crate::plan::{Action, Change, Notes, Op, Plan, SecretVerdict};
+use crate::health::SecretVerdict;
+use crate::plan::{Action, Change, Notes, Op, Plan};
 
 /// Refuses `notes` when one does not fit `plan`, made from `config`.
 pub(super) fn check(notes: &Notes, plan: &Plan, config: &Config) -> Result<(), String> {
