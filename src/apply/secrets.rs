@@ -4,7 +4,7 @@
 use secrecy::SecretString;
 
 use crate::config::{Config, Problem, SecretError};
-use crate::plan::{Op, Plan};
+use crate::plan::Plan;
 
 /// Every secret the plan sends, resolved, indexed like `Plan::changes`.
 pub struct Secrets(pub(super) Vec<Option<SecretString>>);
@@ -43,11 +43,8 @@ pub fn resolve_secrets(
         .changes
         .iter()
         .map(|change| {
-            let secret = match &change.op {
-                Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
-                Op::SetEnabled { .. } | Op::Delete(_) => None,
-            }?;
-            secret
+            change
+                .secret()?
                 .resolve(lookup)
                 .map_err(|e| {
                     let e = e.for_webhook(crate::redact::mask_credentials(change.name()));

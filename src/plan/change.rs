@@ -4,6 +4,7 @@
 //! what the deletion guard counts and what is sent cannot disagree.
 
 use crate::api::{LiveWebhook, mask_credentials};
+use crate::config::SecretRef;
 
 use super::values::{last_failure, shown, shown_change};
 use super::{Action, Change, Field, FieldChange, Op, PlannedBody, Value};
@@ -131,6 +132,14 @@ impl Change {
         match &self.op {
             Op::Create(_) => None,
             Op::Update { live, .. } | Op::SetEnabled { live, .. } | Op::Delete(live) => Some(live),
+        }
+    }
+
+    /// The secret this change sends: a create's, or a PUT's when its body carries one.
+    pub fn secret(&self) -> Option<&SecretRef> {
+        match &self.op {
+            Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
+            Op::SetEnabled { .. } | Op::Delete(_) => None,
         }
     }
 

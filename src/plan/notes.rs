@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::SecretRef;
 use crate::health::SecretVerdict;
 
-use super::{Action, Change, Named, Op, Plan};
+use super::{Action, Change, Named, Plan};
 
 /// The notes of one plan; a saved plan stores them as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,13 +63,7 @@ impl Plan {
         let mut seen = HashSet::new();
         self.changes
             .iter()
-            .flat_map(|c| {
-                let secret = match &c.op {
-                    Op::Create(body) | Op::Update { body, .. } => body.secret_key.as_ref(),
-                    Op::SetEnabled { .. } | Op::Delete(_) => None,
-                };
-                [c.uri_var.as_deref(), secret.and_then(SecretRef::var)]
-            })
+            .flat_map(|c| [c.uri_var.as_deref(), c.secret().and_then(SecretRef::var)])
             .flatten()
             .filter(|var| seen.insert(*var))
             .collect()

@@ -7,7 +7,7 @@
 
 use super::{lookalike, plain, quoted};
 use crate::health::SecretVerdict;
-use crate::plan::{Change, LastFailure, Op, Plan, RenameHint};
+use crate::plan::{Change, LastFailure, Plan, RenameHint};
 
 /// Webhooks named in a note before the rest are counted.
 const NAMES_SHOWN: usize = 5;
@@ -46,10 +46,7 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
     }
     for check in &notes.secrets_checked {
         // A webhook `--target` left out is checked too, and not written.
-        let sends = (plan.changes.iter()).any(|c| match &c.op {
-            Op::Update { live, body } => live.id == check.id && body.secret_key.is_some(),
-            _ => false,
-        });
+        let sends = (plan.changes.iter()).any(|c| c.id() == Some(check.id) && c.secret().is_some());
         let then = match check.verdict {
             SecretVerdict::Differs if sends => "; this plan sends the file's",
             SecretVerdict::Differs => "; this plan does not send the file's",

@@ -136,8 +136,8 @@ enum Held {
 fn held(plan: &Plan) -> HashMap<i32, (&str, Held)> {
     let changes = plan.changes.iter().filter_map(|c| {
         let how = match &c.op {
-            Op::Update { body, .. } if body.secret_key.is_some() => Held::Sent,
             Op::Delete(_) => Held::Unmanaged,
+            _ if c.secret().is_some() => Held::Sent,
             _ => Held::NotSent,
         };
         c.live().map(|w| (w.id, (w.name.as_str(), how)))
