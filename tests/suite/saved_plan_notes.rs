@@ -140,7 +140,7 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
     type Edit = fn(&mut serde_json::Value);
     // Each edits the part of a plan made with --verify-secrets, with --target Crm and New
     // (`targeted`) or without.
-    let cases: [(bool, &str, Edit); 13] = [
+    let cases: [(bool, &str, Edit); 15] = [
         (
             true,
             "--target left out 9 of the file's 5 entries for this portal, but the plan holds 2 of them",
@@ -193,6 +193,16 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
                     .unwrap()
                     .push(again);
             },
+        ),
+        (
+            false,
+            "unknown variant `trusted`, expected one of `verified`, `differs`, `unverifiable` at line 18 column 32;",
+            |p| p["notes"]["secrets_checked"][0]["verdict"] = "trusted".into(),
+        ),
+        (
+            false,
+            "invalid type: null, expected `verified`, `differs` or `unverifiable` at line 18 column 27;",
+            |p| p["notes"]["secrets_checked"][0]["verdict"] = serde_json::Value::Null,
         ),
         (false, "gets no secret twice", |p| {
             let again = p["notes"]["secrets_not_sent"][0].clone();

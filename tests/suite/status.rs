@@ -728,59 +728,6 @@ fn a_saved_plan_with_verify_secrets_sends_the_secret_and_status_then_says_verifi
     "#);
 }
 
-/// A note's verdict is one of the three: a hand-edited one is refused, and nothing is sent.
-#[test]
-fn a_saved_plan_whose_secret_verdict_was_edited_is_refused() {
-    let portal = portal();
-    let plan = Run::new(&["plan", "--verify-secrets", "--out", "plan.json"])
-        .file(FILE)
-        .portal(&portal)
-        .env("AUDIT_SECRET", SECRET)
-        .env("CRM_SECRET", WRONG);
-    assert_eq!(plan.run().code, 0);
-    let path = plan.path("plan.json");
-    let mut saved: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let mut apply_with = |verdict: serde_json::Value| {
-        saved["portals"][0]["notes"]["secrets_checked"][0]["verdict"] = verdict;
-        std::fs::write(&path, serde_json::to_string_pretty(&saved).unwrap()).unwrap();
-        Run::new(&["apply", path.to_str().unwrap()])
-            .reviewed(&path)
-            .portal(&portal)
-            .env("CRM_SECRET", WRONG)
-            .run()
-    };
-    // Not a string at all: named as the wrong type.
-    let null = apply_with(serde_json::Value::Null);
-    assert_eq!(null.code, 1, "{null:?}");
-    assert!(
-        null.stderr
-            .contains("invalid type: null, expected `verified`, `differs` or `unverifiable` at line 18 column 27;"),
-        "{null:?}"
-    );
-    let applied = apply_with("trusted".into());
-    insta::assert_snapshot!(applied.user_view(), @"
-    exit: 1
-    ----- stdout -----
-    ----- stderr -----
-      ! the secretKey of 'Archive' is written in the file
-        ,-[webhooks.yaml:10:3]
-      9 |     enabled: false
-     10 |   Archive:
-        :   ^^^|^^^
-        :      `-- secret written literally in this entry
-     11 |     secretKey: ***            
-        `----
-      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
-
-      x [TMP]/plan.json is not a saved plan of docspace-webhooks: unknown variant `trusted`, expected one of `verified`, `differs`, `unverifiable` at line 18 column 32; nothing was written
-      help: make one with `docspace-webhooks plan --out FILE`
-
-    ----- end -----
-    ");
-    assert!(portal.writes().is_empty(), "{:?}", portal.writes());
-}
-
 /// docs/delivery-health.md shows what `status` and `plan --verify-secrets` print for the
 /// portal of these tests, named as the docs name a portal.
 #[test]
