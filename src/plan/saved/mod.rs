@@ -13,7 +13,7 @@ mod sensitive;
 mod tests;
 mod values;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use self::format::{Body, Failed, File, Part, Write, with_secret};
 use self::header::{KIND, parse};
@@ -336,11 +336,12 @@ fn write_of(change: &Change, key: &SecretString) -> Result<Write, SavedPlanError
 /// secret's variable is read), checked the way the planner would have made it; the error is
 /// the reason.
 fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
+    let entries = Entries::of(config);
     let changes = part
         .writes
         .into_iter()
         .enumerate()
-        .map(|(i, write)| change_of(write, config).map_err(|e| format!("write {}: {e}", i + 1)))
+        .map(|(i, write)| change_of(write, &entries).map_err(|e| format!("write {}: {e}", i + 1)))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = Plan {
         portal: PortalUrl::as_client_reads(url),
@@ -363,35 +364,41 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
     if let Some(c) = creates.find(|c| !created.insert(c.name())) {
         return Err(format!("{:?} is created more than once", c.name()));
     }
-    notes::check(&plan.notes, &plan, config)?;
+    notes::check(&plan.notes, &plan, &entries, config)?;
     Ok(plan)
 }
 
-/// The entry of `config` for the webhook `id` (an update's) or `name`: the entry whose key is
-/// the id, else the one whose key is the name.
-fn entry_in_file<'c>(
-    config: &'c Config,
-    id: Option<i32>,
-    name: &str,
-) -> Option<&'c DesiredWebhook> {
-    let by_id = |w: &&DesiredWebhook| id.is_some_and(|id| w.key == Key::Id(id));
-    let by_name = |w: &&DesiredWebhook| matches!(&w.key, Key::Name(key) if key == name);
-    let entries = &config.webhooks;
-    entries
-        .iter()
-        .find(by_id)
-        .or_else(|| entries.iter().find(by_name))
+/// The entries of a portal's config by key, built once: a plan of thousands of webhooks asks
+/// for the entry of each, several times.
+struct Entries<'c>(HashMap<&'c Key, &'c DesiredWebhook>);
+
+impl<'c> Entries<'c> {
+    fn of(config: &'c Config) -> Entries<'c> {
+        let mut by_key = HashMap::new();
+        for w in &config.webhooks {
+            by_key.entry(&w.key).or_insert(w);
+        }
+        Entries(by_key)
+    }
+
+    /// The entry for the webhook `id` (an update's) or `name`: the entry whose key is the id,
+    /// else the one whose key is the name.
+    fn find(&self, id: Option<i32>, name: &str) -> Option<&'c DesiredWebhook> {
+        (id.and_then(|id| self.0.get(&Key::Id(id))))
+            .or_else(|| self.0.get(&Key::Name(name.to_string())))
+            .copied()
+    }
 }
 
-/// The entry of `config` for the webhook `id` or `name` (`entry_in_file`), and the variable it
+/// The entry for the webhook `id` or `name` (`Entries::find`), and the variable it
 /// reads the webhook's uri from, when it does: then each of `uris` (the body's, the live
 /// record's) must be a placeholder naming it (`sensitive`), and otherwise none may be one.
 fn entry_and_uri_var<'c>(
-    config: &'c Config,
+    entries: &Entries<'c>,
     (id, name): (Option<i32>, &str),
     uris: &[&str],
 ) -> Result<(Option<&'c DesiredWebhook>, Option<&'c str>), String> {
-    let entry = entry_in_file(config, id, name);
+    let entry = entries.find(id, name);
     let var = entry.and_then(|e| e.uri_var.as_deref());
     let name = crate::redact::mask_credentials(name);
     for found in uris.iter().map(|uri| sensitive::var_of(uri)) {
@@ -413,13 +420,13 @@ fn entry_and_uri_var<'c>(
 }
 
 /// The change a stored write stands for, made exactly as the planner makes it, each secret's
-/// variable read from `config`; refused when the planner would never have stored this write
+/// variable read from the file's `entries`; refused when the planner would never have stored this write
 /// for this live record.
-fn change_of(write: Write, config: &Config) -> Result<Change, String> {
+fn change_of(write: Write, entries: &Entries) -> Result<Change, String> {
     let (mut change, var) = match write {
         Write::Create { webhook } => {
             let (body, sent) = webhook.into_planned()?;
-            let (entry, var) = entry_and_uri_var(config, (None, &body.name), &[&body.uri])?;
+            let (entry, var) = entry_and_uri_var(entries, (None, &body.name), &[&body.uri])?;
             values::check(&body, None)?;
             if !sent {
                 return Err(format!("the create of {:?} has no secretKey", body.name));
@@ -434,7 +441,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             let (w, (body, sent)) = (against.into_live()?, webhook.into_planned()?);
             let id = w.id;
             let (entry, var) =
-                entry_and_uri_var(config, (Some(id), &w.name), &[&body.uri, &w.uri])?;
+                entry_and_uri_var(entries, (Some(id), &w.name), &[&body.uri, &w.uri])?;
             values::check(&body, Some(&w))?;
             let body = with_secret(body, sent, entry.and_then(|e| e.secret.as_ref()))?;
             if let Some(refusal) = ssl_needs_https(&body) {
@@ -454,7 +461,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
         }
         Write::SetEnabled { against, enabled } => {
             let w = against.into_live()?;
-            let (_, var) = entry_and_uri_var(config, (Some(w.id), &w.name), &[&w.uri])?;
+            let (_, var) = entry_and_uri_var(entries, (Some(w.id), &w.name), &[&w.uri])?;
             // What the enable call amounts to: the stored secret is kept.
             let body = PlannedBody {
                 enabled,
@@ -473,7 +480,7 @@ fn change_of(write: Write, config: &Config) -> Result<Change, String> {
             // Its live uri is as secret as any other of the variable's: shown, and checked for
             // staleness, as the fingerprint only.
             let w = against.into_live()?;
-            let (_, var) = entry_and_uri_var(config, (Some(w.id), &w.name), &[&w.uri])?;
+            let (_, var) = entry_and_uri_var(entries, (Some(w.id), &w.name), &[&w.uri])?;
             let change = Change {
                 deliveries,
                 ..Change::delete(w)

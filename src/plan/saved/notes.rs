@@ -5,12 +5,18 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::Entries;
 use crate::config::{Config, Key};
 use crate::health::SecretVerdict;
 use crate::plan::{Action, Change, Notes, Op, Plan};
 
 /// Refuses `notes` when one does not fit `plan`, made from `config`.
-pub(super) fn check(notes: &Notes, plan: &Plan, config: &Config) -> Result<(), String> {
+pub(super) fn check(
+    notes: &Notes,
+    plan: &Plan,
+    entries: &Entries,
+    config: &Config,
+) -> Result<(), String> {
     let mut no_secret: HashSet<i32> = plan.unchanged.iter().map(|u| u.id).collect();
     let enabling = plan
         .changes
@@ -47,10 +53,10 @@ pub(super) fn check(notes: &Notes, plan: &Plan, config: &Config) -> Result<(), S
         .filter(|c| c.action() != Action::Delete)
         .map(|c| (c.id(), c.live().map_or(c.name(), |w| &w.name)))
         .chain(plan.unchanged.iter().map(|u| (Some(u.id), u.name.as_str())))
-        .filter_map(|(id, name)| Some(&super::entry_in_file(config, id, name)?.key))
+        .filter_map(|(id, name)| Some(&entries.find(id, name)?.key))
         .collect();
     left_out_fits(notes.left_out, &held_entries, config)?;
-    verdicts_fit(notes, plan, &held_entries, config)
+    verdicts_fit(notes, plan, &held_entries, &noted, entries)
 }
 
 /// `--target` leaves `left_out` entries of `config` out, and each entry it covers is created,
@@ -75,18 +81,19 @@ fn verdicts_fit(
     notes: &Notes,
     plan: &Plan,
     held_entries: &HashSet<&Key>,
-    config: &Config,
+    noted: &HashSet<i32>,
+    entries: &Entries,
 ) -> Result<(), String> {
     let held = held(plan);
     let mut verdicts = HashSet::new();
     // An entry manages one webhook: a second verdict on it names one the portal does not have.
-    let mut entries = HashSet::new();
+    let mut with_verdict = HashSet::new();
     for c in &notes.secrets_checked {
         if !verdicts.insert(c.id) {
             return Err(format!("a note gives the secret of #{} two verdicts", c.id));
         }
-        let entry = super::entry_in_file(config, Some(c.id), &c.name);
-        let not_sent = notes.secrets_not_sent.iter().any(|s| s.id == c.id);
+        let entry = entries.find(Some(c.id), &c.name);
+        let not_sent = noted.contains(&c.id);
         let misfit = match (held.get(&c.id), entry) {
             (_, None) => Some("no entry of the file is for it"),
             (_, Some(e)) if e.secret.is_none() => Some("the file's entry for it sets no secret"),
@@ -96,7 +103,7 @@ fn verdicts_fit(
             (None, Some(e)) if held_entries.contains(&e.key) => {
                 Some("the plan holds its entry as another webhook")
             }
-            (_, Some(e)) if !entries.insert(&e.key) => {
+            (_, Some(e)) if !with_verdict.insert(&e.key) => {
                 Some("another verdict is on the webhook its entry manages")
             }
             (None, _) => None,

@@ -15,7 +15,7 @@ use crate::api::LiveWebhook;
 use crate::config::{Config, parse_env_ref};
 use crate::plan::{Op, Plan};
 
-use super::entry_in_file;
+use super::Entries;
 use super::header::SavedPlanError;
 
 const PREFIX: &str = "hmac-sha256:";
@@ -45,12 +45,9 @@ pub fn bind(
     key: &SecretString,
     live: &[LiveWebhook],
 ) -> Result<(), SavedPlanError> {
+    let entries = Entries::of(config);
     // By the webhook's id and its name on the portal now.
-    let live_var = |w: &LiveWebhook| {
-        entry_in_file(config, Some(w.id), &w.name)?
-            .uri_var
-            .as_deref()
-    };
+    let live_var = |w: &LiveWebhook| entries.find(Some(w.id), &w.name)?.uri_var.as_deref();
     // The live uri a variable replaces is as secret as its value, and a portal's error may
     // echo it (as the planner registers it on a fresh run).
     for w in live.iter().filter(|w| live_var(w).is_some()) {
@@ -66,7 +63,7 @@ pub fn bind(
             continue;
         };
         let name = change.live().map_or(change.name(), |w| &w.name);
-        let resolved = entry_in_file(config, change.id(), name).and_then(|e| e.uri.clone());
+        let resolved = entries.find(change.id(), name).and_then(|e| e.uri.clone());
         let (body, before) = match &mut change.op {
             Op::Create(body) => (Some(body), None),
             Op::Update { live, body } => (Some(body), Some(live)),
