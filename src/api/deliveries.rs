@@ -26,7 +26,7 @@ const RETRY_PATH: &str = "/api/2.0/settings/webhook/retry";
 pub const LOG_PAGE: u32 = 100;
 
 /// One delivery as the log records it (`WebhooksLogDto`). Members the tool does not read
-/// (`method`, `route`, anything newer) are ignored.
+/// (`method`, `route`, `responseHeaders`, anything newer) are ignored.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Delivery {
     /// The log id: what the retry endpoints take.
@@ -39,7 +39,6 @@ pub struct Delivery {
     pub request_headers: Option<String>,
     pub request_payload: Option<String>,
     /// The receiver's answer (or the exception's text), scrubbed of every registered secret.
-    pub response_headers: Option<String>,
     pub response_payload: Option<String>,
     /// The HTTP status; 0 for "not sent yet" and for "no answer". A timeout is 500.
     pub status: u16,
@@ -355,7 +354,6 @@ fn decode_row(
         creation_time: f.required("creationTime", "a date string")?,
         request_headers: f.optional("requestHeaders", "JSON text")?,
         request_payload: f.optional("requestPayload", "JSON text")?,
-        response_headers: scrubbed(f.optional("responseHeaders", "a string")?),
         response_payload: scrubbed(f.optional("responsePayload", "a string")?),
         status: f.required("status", "an HTTP status")?,
         delivery: f.optional("delivery", "a date string")?,
@@ -486,7 +484,6 @@ mod tests {
             creation_time: String::new(),
             request_headers: Some(headers.to_owned()),
             request_payload: None,
-            response_headers: None,
             response_payload: None,
             status: 200,
             delivery: None,

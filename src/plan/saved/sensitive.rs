@@ -8,6 +8,8 @@
 //! real values back (`bind`) only after the variable's value and the live uri match their
 //! fingerprints, and a mismatch makes the plan stale, refused before any write.
 
+use std::collections::HashMap;
+
 use aws_lc_rs::hmac;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -46,6 +48,7 @@ pub fn bind(
     live: &[LiveWebhook],
 ) -> Result<(), SavedPlanError> {
     let entries = Entries::of(config);
+    let by_id: HashMap<i32, &LiveWebhook> = live.iter().map(|w| (w.id, w)).collect();
     // By the webhook's id and its name on the portal now.
     let live_var = |w: &LiveWebhook| entries.find(Some(w.id), &w.name)?.uri_var.as_deref();
     // The live uri a variable replaces is as secret as its value, and a portal's error may
@@ -58,8 +61,8 @@ pub fn bind(
         let Some(var) = change.uri_var.clone() else {
             // The plan may name the webhook as no entry does (an edited name): what it is on
             // the portal now decides whether its live uri may be shown.
-            let now = change.id().and_then(|id| live.iter().find(|w| w.id == id));
-            change.mark_sensitive_uri(now.and_then(live_var));
+            let now = change.id().and_then(|id| by_id.get(&id));
+            change.mark_sensitive_uri(now.and_then(|w| live_var(w)));
             continue;
         };
         let name = change.live().map_or(change.name(), |w| &w.name);
@@ -82,7 +85,7 @@ pub fn bind(
             }
         }
         if let Some(before) = before
-            && let Some(now) = live.iter().find(|w| w.id == before.id)
+            && let Some(now) = by_id.get(&before.id)
             && placeholder(&var, &now.uri, key) == before.uri
         {
             before.uri = now.uri.clone();
