@@ -207,11 +207,12 @@ impl Checker<'_> {
     /// equal to what the portal stores.
     pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
-        let (message, label) = match rules::check_url(uri) {
+        let (message, label, help) = match rules::check_url(uri) {
             Ok(url) => return Some((uri.to_string(), url.scheme() == "http")),
             Err(UrlProblem::Spaces) => (
                 format!("`{field}` has leading or trailing spaces"),
                 "spaces",
+                None,
             ),
             Err(UrlProblem::NotAbsolute(e)) => {
                 let help = match self.quote(node, uri) {
@@ -247,11 +248,23 @@ impl Checker<'_> {
                     None => "a scheme other than http or https".to_string(),
                 };
                 let message = format!("`{field}` has {scheme}; only http and https are allowed");
-                (message, "not http or https")
+                (message, "not http or https", None)
             }
-            Err(UrlProblem::NoHost) => (format!("`{field}` has no host"), "no host"),
+            Err(UrlProblem::NoHost) => (format!("`{field}` has no host"), "no host", None),
+            Err(UrlProblem::TabOrBreak) => (
+                format!("`{field}` has a tab or a line break inside"),
+                "tab or line break",
+                None,
+            ),
+            Err(UrlProblem::Slashes) => (
+                format!("`{field}` is not written as `scheme://host`"),
+                "not scheme://host",
+                Some(
+                    "the uri is sent as written: write `https://` (or `http://`) right before the host",
+                ),
+            ),
         };
-        self.error(node.span, "config::bad_uri", message, label, None);
+        self.error(node.span, "config::bad_uri", message, label, help);
         None
     }
 

@@ -27,22 +27,38 @@ pub fn check_name(name: &str) -> Result<(), NameProblem> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UrlProblem {
     Spaces,
+    /// A tab or a line break inside: the URL parser drops it, so what it checked is not what
+    /// would be sent.
+    TabOrBreak,
     /// With the parser's reason.
     NotAbsolute(String),
     Scheme(reqwest::Url),
     NoHost,
+    /// Not `scheme://host`: the parser reads `https:host`, `https:///host` and `https:\\host`
+    /// as `https://host`, but the uri is sent as written.
+    Slashes,
 }
 
-/// An absolute http(s) URL with a host, written without surrounding spaces: the parsed URL.
+/// An absolute http(s) URL with a host, written as `scheme://host` without surrounding
+/// spaces, tabs or line breaks: the parsed URL.
 pub fn check_url(uri: &str) -> Result<reqwest::Url, UrlProblem> {
     if uri.trim() != uri {
         return Err(UrlProblem::Spaces);
+    }
+    if uri.contains(['\t', '\n', '\r']) {
+        return Err(UrlProblem::TabOrBreak);
     }
     match reqwest::Url::parse(uri) {
         Err(e) => Err(UrlProblem::NotAbsolute(e.to_string())),
         Ok(url) if !matches!(url.scheme(), "http" | "https") => Err(UrlProblem::Scheme(url)),
         Ok(url) if url.host_str().is_none_or(str::is_empty) => Err(UrlProblem::NoHost),
-        Ok(url) => Ok(url),
+        Ok(url) => {
+            let rest = &uri[url.scheme().len() + 1..];
+            match rest.strip_prefix("//") {
+                Some(host) if !host.starts_with(['/', '\\']) => Ok(url),
+                _ => Err(UrlProblem::Slashes),
+            }
+        }
     }
 }
 

@@ -62,6 +62,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::config::ConfigError;
     use crate::config::rules::{MAX_NAME_CHARS, MAX_TARGET_CHARS};
     use crate::triggers::{ALL_NAMES, TRIGGERS};
 
@@ -123,9 +124,8 @@ mod tests {
             .filter(|&c| accepted(&c.to_string().repeat(min)))
             .fold((None, None), |(low, _), c| (low.or(Some(c)), Some(c)));
         assert_eq!((low, high), (Some('\x21'), Some('\x7e')));
-        let literal = format!("[\\x21-\\x7E]{{{min},{max}}}");
-        let secret = entry["secretKey"]["pattern"].as_str().unwrap();
-        assert!(secret.contains(&literal), "{secret} lacks {literal}");
+        let literal = format!("^[\\x21-\\x7E]{{{min},{max}}}$");
+        assert_eq!(entry["secretKey"]["anyOf"][1]["pattern"], json!(literal));
         assert!(schema_json().ends_with("}\n"));
     }
 
@@ -146,6 +146,129 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every string of up to two characters from an alphabet that reaches each rule's edges,
+    /// bare, as a `${VAR}`, and grown to the edges of a literal secret's length.
+    fn candidates() -> Vec<String> {
+        let alphabet = [
+            "a", "Z", "0", "9", "_", "-", ".", "$", "{", "}", " ", "é", "~", "/",
+        ];
+        let mut short = vec![String::new()];
+        for _ in 0..2 {
+            let longer: Vec<String> = (short.iter())
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            short.extend(longer);
+        }
+        short.sort();
+        short.dedup();
+        let mut all: Vec<String> = (short.iter())
+            .flat_map(|s| {
+                [6, 28]
+                    .map(|n| format!("{}{s}", "k".repeat(n)))
+                    .into_iter()
+                    .chain([s.clone(), format!("${{{s}}}"), format!("${{A{s}}}")])
+            })
+            .collect();
+        all.extend(
+            [
+                "https://a.example/h",
+                "http://a",
+                "HTTPS://A.example?t=1",
+                "ftp://a.example",
+            ]
+            .map(String::from),
+        );
+        all.extend(["https://", "https:///x", "https://a b", "//a.example"].map(String::from));
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// Which of `values` the loader takes where `place` puts them, read as one file with an
+    /// entry (or a portal) per value: every problem is reported at once, at its entry's lines.
+    fn loaded(place: &str, values: &[String]) -> Vec<bool> {
+        let per_value = if place.starts_with("portal") || place == "apiKey" {
+            4
+        } else {
+            2
+        };
+        let mut text = String::from(if per_value == 4 {
+            "portals:\n"
+        } else {
+            "webhooks:\n"
+        });
+        for (i, value) in values.iter().enumerate() {
+            let value = serde_json::to_string(value).unwrap();
+            text += &match place {
+                "portal name" => format!(
+                    "  {value}:\n    url: https://p{i}.example\n    apiKey: ${{K}}\n    webhooks: {{}}\n"
+                ),
+                "apiKey" => format!(
+                    "  p{i}:\n    url: https://p{i}.example\n    apiKey: {value}\n    webhooks: {{}}\n"
+                ),
+                field => format!("  {}:\n    {field}: {value}\n", i + 1),
+            };
+        }
+        let mut taken = vec![true; values.len()];
+        if let Err(ConfigError::Invalid { problems, .. }) =
+            crate::config::load_document_str(&text, "webhooks.yaml")
+        {
+            for problem in problems {
+                taken[(problem.line() - 2) / per_value] = false;
+            }
+        }
+        taken
+    }
+
+    /// Whether `rule` takes the string `value`, as far as its `pattern`, `anyOf` and `not` say.
+    fn takes(rule: &Value, value: &str) -> bool {
+        thread_local! {
+            static COMPILED: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+                Default::default();
+        }
+        let matches = |p: &str| {
+            COMPILED.with_borrow_mut(|compiled| {
+                (compiled.entry(p.to_string()))
+                    .or_insert_with(|| regex::Regex::new(p).unwrap())
+                    .is_match(value)
+            })
+        };
+        rule["pattern"].as_str().is_none_or(matches)
+            && (rule["anyOf"].as_array()).is_none_or(|any| any.iter().any(|r| takes(r, value)))
+            && (rule.get("not")).is_none_or(|not| !takes(not, value))
+    }
+
+    /// The schema's patterns say what the loader takes: the same strings, or for a uri (whose
+    /// whole check the schema leaves to `format: uri`) at least every one the loader takes.
+    #[test]
+    fn the_patterns_take_what_the_loader_takes() {
+        let schema = schema();
+        let defs = &schema["$defs"];
+        let entry = &defs["byId"]["properties"];
+        let exact = [
+            ("portal name", &defs["portalName"]),
+            ("apiKey", &defs["portal"]["properties"]["apiKey"]),
+            ("secretKey", &entry["secretKey"]),
+            ("name", &entry["name"]),
+        ];
+        let values = candidates();
+        for (place, rule) in exact {
+            for (value, loaded) in values.iter().zip(loaded(place, &values)) {
+                // `name`'s length is the schema's minLength and maxLength, held above.
+                let schema_takes = takes(rule, value) && !value.is_empty();
+                assert_eq!(schema_takes, loaded, "{place}: {value:?}");
+            }
+        }
+        let mut checked = 0;
+        for (value, loaded) in values.iter().zip(loaded("uri", &values)) {
+            if loaded {
+                assert!(takes(&entry["uri"], value), "uri: {value:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 4, "only {checked} uris loaded");
     }
 
     #[test]

@@ -82,5 +82,7 @@ fn reason(problem: &UrlProblem) -> String {
         UrlProblem::NotAbsolute(e) => format!("it is not an absolute URL ({e})"),
         UrlProblem::Scheme(_) => "only http and https are allowed".into(),
         UrlProblem::NoHost => "it has no host".into(),
+        UrlProblem::TabOrBreak => "it has a tab or a line break inside".into(),
+        UrlProblem::Slashes => "it is not written as `scheme://host`".into(),
     }
 }

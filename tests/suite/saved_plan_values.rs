@@ -1,6 +1,7 @@
 //! A saved plan whose stored values no config file could hold (a blank or over-long name, a
-//! relative or `javascript:` uri, an over-long targetId, a trigger no file can name) is refused
-//! whole by `apply FILE`, with nothing sent: not the update, not the create.
+//! relative or `javascript:` uri, one with a line break or not written as `scheme://host`, an
+//! over-long targetId, a trigger no file can name) is refused whole by `apply FILE`, with
+//! nothing sent: not the update, not the create.
 
 use crate::support::fake_portal::{FakePortal, Seed};
 use crate::support::run::Run;
@@ -14,7 +15,7 @@ type Edit = fn(&mut serde_json::Value, &str);
 
 #[test]
 fn values_no_config_file_could_hold_are_refused_with_nothing_sent() {
-    let cases: [(&str, &str, Edit); 7] = [
+    let cases: [(&str, &str, Edit); 9] = [
         ("blank name", "", |w, v| w["name"] = v.into()),
         ("name of 5000 characters (at most 50)", "", |w, _| {
             w["name"] = "n".repeat(5000).into()
@@ -25,6 +26,16 @@ fn values_no_config_file_could_hold_are_refused_with_nothing_sent() {
         (
             "uri with a scheme other than http or https",
             "javascript:alert(1)//https://crm.example.com/h",
+            |w, v| w["uri"] = v.into(),
+        ),
+        (
+            "uri with a tab or a line break inside",
+            "https://crm.example.com/\nh",
+            |w, v| w["uri"] = v.into(),
+        ),
+        (
+            "uri with a spelling other than scheme://host",
+            "https:crm.example.com/h",
             |w, v| w["uri"] = v.into(),
         ),
         ("targetId of 256 characters (at most 255)", "", |w, _| {

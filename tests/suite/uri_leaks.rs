@@ -92,15 +92,26 @@ fn every_uri_form_with_credentials_is_masked_in_plans() {
         portal.seed(Seed::new(&format!("Live{i}"), uri));
     }
     let file = "webhooks:\n  Live0:\n    uri: https://b.example.com/new\n  Live1:\n    uri: \
-                https://b.example.com/new\n  Live2:\n    uri: https://b.example.com/new\n  \
-                New:\n    uri: \"https:/admin:PW99secret@a.example.com/y\"\n    secretKey: \
-                ${HOOK_SECRET}\n";
+                https://b.example.com/new\n  Live2:\n    uri: https://b.example.com/new\n";
     for format in ["text", "json", "markdown"] {
         let out = plan(&portal, file, format);
         assert_eq!(out.code, 0, "{out:?}");
         assert!(out.stdout.contains("admin:***@a.example.com"), "{out:?}");
         assert_no_password(&out, PASSWORD);
     }
+    // The file may not write such a form (a uri is sent as written): refused, still masked.
+    let file = format!(
+        "{file}  New:\n    uri: \"https:/admin:PW99secret@a.example.com/y\"\n    secretKey: \
+         ${{HOOK_SECRET}}\n"
+    );
+    let out = plan(&portal, &file, "text");
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("not written as `scheme://host`")
+            && out.stderr.contains("https:/admin:***@a.example.com/y"),
+        "{out:?}"
+    );
+    assert_no_password(&out, PASSWORD);
 }
 
 #[test]

@@ -206,6 +206,16 @@ fn an_unset_or_unusable_variable_stops_plan_and_apply_naming_it_and_nothing_is_w
             &["plan"][..],
             Some("http://hooks.example.com/services/T0/Cap7Path"),
         ),
+        (
+            "plan, a tab inside",
+            &["plan"][..],
+            Some("https://hooks.example.com/services/T0/\tCap7Path"),
+        ),
+        (
+            "apply, not scheme://host",
+            &["apply", "--auto-approve"][..],
+            Some("https:hooks.example.com/services/T0/Cap7Path"),
+        ),
     ] {
         let out = run(&portal, args, uri);
         assert_eq!(out.code, 1, "{what}: {out:?}");
@@ -283,6 +293,42 @@ fn an_unset_or_unusable_variable_stops_plan_and_apply_naming_it_and_nothing_is_w
      3 |     uri: ${BILLING_URI}
        `----
       help: use an https uri, or set `ssl: false` to allow plain http
+
+    ----- end -----
+
+    # plan, a tab inside
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x the value of environment variable BILLING_URI (the uri of 'Billing') is not a usable uri: it has a tab or a line break inside
+       ,-[webhooks.yaml:3:10]
+     2 |   Billing:
+     3 |     uri: ${BILLING_URI}
+       :          ^^^^^^^|^^^^^^
+       :                 `-- BILLING_URI is read here
+     4 |     secretKey: ${HOOK_SECRET}
+       `----
+      help: set BILLING_URI to the webhook's URL (https://...) in the environment that runs `plan` and `apply`; its value is never shown
+
+    ----- end -----
+
+    # apply, not scheme://host
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x the value of environment variable BILLING_URI (the uri of 'Billing') is not a usable uri: it is not written as `scheme://host`
+       ,-[webhooks.yaml:3:10]
+     2 |   Billing:
+     3 |     uri: ${BILLING_URI}
+       :          ^^^^^^^|^^^^^^
+       :                 `-- BILLING_URI is read here
+     4 |     secretKey: ${HOOK_SECRET}
+       `----
+      help: set BILLING_URI to the webhook's URL (https://...) in the environment that runs `plan` and `apply`; its value is never shown
 
     ----- end -----
     ");

@@ -67,12 +67,15 @@ fn an_unquoted_star_gets_a_hint() {
 #[test]
 fn bad_uris_are_labelled() {
     snap!(expect(
-        "webhooks:\n  a:\n    uri: billing.example.com/hook\n  b:\n    uri: ftp://files.example.com\n  c:\n    uri: \" https://a.example\"\n  d:\n    uri: [https://a.example]\n",
+        "webhooks:\n  a:\n    uri: billing.example.com/hook\n  b:\n    uri: ftp://files.example.com\n  c:\n    uri: \" https://a.example\"\n  d:\n    uri: [https://a.example]\n  e:\n    uri: \"https://a.example/\\thook\"\n  f:\n    uri: https:a.example/hook\n  g:\n    uri: https:///a.example/hook\n",
         &[
             ("config::bad_uri", 3),
             ("config::bad_uri", 5),
             ("config::bad_uri", 7),
             ("config::type", 9),
+            ("config::bad_uri", 11),
+            ("config::bad_uri", 13),
+            ("config::bad_uri", 15),
         ],
     ));
 }

@@ -40,6 +40,8 @@ pub(super) fn check(body: &PlannedBody, live: Option<&LiveWebhook>) -> Result<()
                 Err(UrlProblem::NotAbsolute(_)) => Some("not an absolute URL"),
                 Err(UrlProblem::Scheme(_)) => Some("a scheme other than http or https"),
                 Err(UrlProblem::NoHost) => Some("no host"),
+                Err(UrlProblem::TabOrBreak) => Some("a tab or a line break inside"),
+                Err(UrlProblem::Slashes) => Some("a spelling other than scheme://host"),
             }
             .map(|problem| format!("a uri with {problem}")),
             // A variable's name, checked as it is read (`format`); never a value.
