@@ -131,8 +131,10 @@ impl Client {
             .map_err(|_| bad("it contains characters that cannot be sent in an HTTP header"))?;
         auth.set_sensitive(true);
         let http = http_for(&options, portal.is_loopback())?;
-        // From here on, anything the portal echoes is scrubbed of the key wherever it is shown.
+        // From here on, anything the portal echoes is scrubbed of the key wherever it is shown;
+        // of its random part too, which an echo may quote without the `sk-` that every key has.
         redact::register(key);
+        redact::register(key.strip_prefix("sk-").unwrap_or(key));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -175,9 +177,8 @@ impl Client {
         let mut live = wire::decode_list(&endpoint, &v)?;
         for w in &mut live {
             if let Some(content) = &mut w.last_failure_content {
-                // Its own uri too: a target's error page may name its address, and a uri the
-                // file reads from a variable is secret (known as such only once planned).
-                *content = Redactor::new([w.uri.as_str()]).scrub(content);
+                // Its own uri too: a target's error page may name its address or its path.
+                *content = Redactor::with_uri(&w.uri).scrub(content);
             }
         }
         Ok(live)

@@ -139,13 +139,19 @@ impl Document {
         portal.name.is_none().then_some(&portal.config)
     }
 
-    /// Registers with `redact` every secret that can be had (literals, and each `${VAR}` that is
-    /// set; others are no error here): `plan` never needs the values, but a webhook's last
-    /// failure (what its target answered, which knows the secret) is quoted in plans.
+    /// Registers with `redact` every secret that can be had (literals, and each `${VAR}` of a
+    /// secret or a uri that is set; others are no error here): `plan` never needs the secrets,
+    /// nor `status` the uris, but what a target answered (which knows them) is quoted.
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>) {
         let webhooks = self.portals.iter().flat_map(|p| &p.config.webhooks);
-        for secret in webhooks.filter_map(|w| w.secret.as_ref()) {
-            let _ = secret.resolve(lookup);
+        for w in webhooks {
+            if let Some(secret) = &w.secret {
+                let _ = secret.resolve(lookup);
+            }
+            // A command that sends no uri does not read them, but a receiver may echo one.
+            if let Some(Ok(uri)) = w.uri_var.as_deref().map(lookup) {
+                crate::redact::register_uri(&uri);
+            }
         }
     }
 }

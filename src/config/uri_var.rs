@@ -29,7 +29,7 @@ impl Document {
                 let whose = format!("the uri of '{}'", shown(&w.label()));
                 let (code, message) = match lookup(var) {
                     Ok(value) => {
-                        crate::redact::register(&value);
+                        crate::redact::register_uri(&value);
                         match check_url(&value) {
                             Ok(_) => {
                                 w.uri = Some(value);

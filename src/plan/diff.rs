@@ -60,7 +60,7 @@ pub fn plan(
                 if entry.uri_var.is_some() {
                     // The live uri is the variable's previous value: as secret as the new one,
                     // and a portal's error may echo it.
-                    crate::redact::register(&w.uri);
+                    crate::redact::register_uri(&w.uri);
                 }
                 let body = merged(entry, w.settings());
                 // A secret the delivery log shows differs is sent like a rotated one.

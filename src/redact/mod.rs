@@ -46,6 +46,41 @@ pub fn register(secret: &str) {
         .extend(needles_of(secret));
 }
 
+/// The paths of the registered secret uris (`register_uri`), in matching form.
+static PATHS: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
+
+/// Adds `uri`, a secret one (read from `uri: ${VAR}`), to the secrets with the pieces of it a
+/// receiver may echo without the rest (`uri_pieces`). Not its path to `guarded`: the tool's
+/// own lines name API paths that a short path would blank out.
+pub fn register_uri(uri: &str) {
+    let (tokens, paths) = uri_pieces(uri);
+    for secret in std::iter::once(uri).chain(tokens) {
+        register(secret);
+    }
+    let mut registered = PATHS.write().unwrap_or_else(|e| e.into_inner());
+    registered.extend(paths.into_iter().flat_map(needles_of));
+}
+
+/// What of `uri` an echo may quote alone: each segment or query value long enough to be a
+/// token (a secret like any other), and its path with and without the query, searched for
+/// whole (an unknown route is answered "Cannot POST /path").
+fn uri_pieces(uri: &str) -> (Vec<&str>, Vec<&str>) {
+    let after_scheme = uri.split_once("://").map_or(uri, |(_, rest)| rest);
+    let Some(at) = after_scheme.find(['/', '?', '#']) else {
+        return (Vec::new(), Vec::new());
+    };
+    let rest = &after_scheme[at..];
+    let path = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    let token_like = |piece: &&str| {
+        let chars = piece.chars().count();
+        chars >= 16 || (chars >= 8 && piece.contains(|c: char| c.is_ascii_digit()))
+    };
+    let tokens = rest
+        .split(['/', '?', '#', '&', '=', ';'])
+        .filter(token_like);
+    (tokens.collect(), vec![rest, path])
+}
+
 /// `text` with every registered secret, as written, replaced by `[redacted]`: the last guard of
 /// what reaches stderr, behind `Redactor::scrub` where outside text is read.
 pub fn guarded(text: &str) -> Cow<'_, str> {
@@ -88,6 +123,8 @@ fn matching_form(s: &str) -> String {
 /// The secrets to look for: every registered one, plus any given explicitly.
 pub struct Redactor {
     extra: Vec<String>,
+    /// Searched for whole, as the registered `PATHS`.
+    paths: Vec<String>,
 }
 
 impl Redactor {
@@ -95,6 +132,18 @@ impl Redactor {
     pub fn new<'s>(secrets: impl IntoIterator<Item = &'s str>) -> Redactor {
         Redactor {
             extra: secrets.into_iter().flat_map(needles_of).collect(),
+            paths: Vec::new(),
+        }
+    }
+
+    /// The registered secrets plus `uri` and the pieces of it an echo may quote alone, for
+    /// what its target answered: a uri the file reads from a variable is secret, and known as
+    /// such only once planned.
+    pub fn with_uri(uri: &str) -> Redactor {
+        let (tokens, paths) = uri_pieces(uri);
+        Redactor {
+            paths: paths.into_iter().flat_map(needles_of).collect(),
+            ..Redactor::new(std::iter::once(uri).chain(tokens))
         }
     }
 
@@ -117,7 +166,7 @@ impl Redactor {
         let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
         let needles: Vec<&String> = registry.iter().chain(&self.extra).collect();
         let haystack = matching_form(&decoded);
-        let marks = needles
+        let mut marks: Vec<Range<usize>> = needles
             .iter()
             .flat_map(|n| marks_of(&haystack, n))
             .collect();
@@ -131,6 +180,10 @@ impl Redactor {
         if needles.iter().any(split) {
             return SPLIT.to_string();
         }
+        let paths = PATHS.read().unwrap_or_else(|e| e.into_inner());
+        let whole = (paths.iter().chain(&self.paths))
+            .flat_map(|path| haystack.match_indices(path.as_str()));
+        marks.extend(whole.map(|(at, path)| at..at + path.len()));
         // Overlapping and touching marks become one `[redacted]`.
         let redacted = credentials::replaced(&decoded, &credentials::merged(marks), REDACTED);
         mask_digests(&mask_credentials(&redacted))

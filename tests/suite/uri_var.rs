@@ -1,7 +1,7 @@
 //! `uri: ${VAR}` (issue 19): the uri is read from the environment by `plan` and `apply`, is
 //! planned and written like a literal one, and no output shows it.
 
-use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::fake_portal::{Deliveries, FakePortal, Outcome as DeliveryOutcome, Seed};
 use crate::support::run::{Outcome, Run};
 
 /// A capability uri: the receiver authenticates by the path and the token.
@@ -607,5 +607,52 @@ async fn no_debug_of_what_plan_builds_shows_a_uri_from_a_variable() {
     assert!(debug.contains("uri: Some((uri hidden))"), "{debug}");
     for part in ["Cap7", "Old4", "New5", "services/T0", "hooks.example.com"] {
         assert!(!debug.contains(part), "{part:?} shown:\n{debug}");
+    }
+}
+
+/// A receiver that does not know the route echoes its path alone ("Cannot POST /path", as
+/// Express answers), or the token alone: with the uri read from a variable, neither shows, in
+/// the last failure a plan shows (of the uri the variable replaces) nor in the answers
+/// `status` shows.
+#[test]
+fn a_receiver_echoing_only_the_path_or_the_token_of_a_uri_from_a_variable_shows_neither() {
+    let echo = |uri: &str| {
+        let path = &uri[uri.find("/services").unwrap()..uri.find('?').unwrap()];
+        let token = &uri[uri.find("token=").unwrap() + 6..];
+        format!("Cannot POST {path}: unknown token {token}")
+    };
+    // A plan shows the last failure of a webhook it enables again.
+    let portal = FakePortal::start();
+    let failed = Seed::new("Billing", OLD_URI).enabled(false);
+    portal.seed(failed.failure("2026-12-01T11:58:00Z", &echo(OLD_URI)));
+    for args in [
+        &["plan"][..],
+        &["plan", "--format", "json"],
+        &["plan", "--format", "markdown"],
+    ] {
+        let out = Run::new(args)
+            .file(&format!("{FILE}    enabled: true\n"))
+            .portal(&portal)
+            .env("BILLING_URI", URI)
+            .run();
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+        assert!(out.all().contains("Cannot POST"), "{args:?}: {out:?}");
+        assert_hidden(&out);
+    }
+
+    let portal = FakePortal::start();
+    let id = portal.seed(Seed::new("Billing", URI));
+    portal.seed_deliveries(
+        id,
+        Deliveries::new(2).outcome(DeliveryOutcome::Answer {
+            status: 404,
+            body: format!("<pre>{}</pre>", echo(URI)),
+        }),
+    );
+    for args in [&["status"][..], &["status", "--format", "json"]] {
+        let out = run(&portal, args, Some(URI));
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+        assert!(out.all().contains("Cannot POST"), "{args:?}: {out:?}");
+        assert_hidden(&out);
     }
 }

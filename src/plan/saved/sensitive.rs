@@ -54,7 +54,7 @@ pub fn bind(
     // The live uri a variable replaces is as secret as its value, and a portal's error may
     // echo it (as the planner registers it on a fresh run).
     for w in live.iter().filter(|w| live_var(w).is_some()) {
-        crate::redact::register(&w.uri);
+        crate::redact::register_uri(&w.uri);
     }
     let mut stale = Vec::new();
     for change in &mut plan.changes {
