@@ -402,10 +402,20 @@ const SECRET_WORDS: &[&str] = &[
     "pass",
     "pwd",
     "key",
-    "credential",
+    "cred",
     "bearer",
     "private",
+    "signature",
+    "hmac",
+    "psk",
+    "jwt",
+    "digest",
+    "session",
 ];
+
+/// Endings of key names that mark a secret (`x-hub-sig`, `basicAuth`), too short to look for
+/// anywhere in a word (`design`, `author`).
+const SECRET_ENDINGS: &[&str] = &["sig", "auth"];
 
 /// Whether a key's value should be treated as a secret: `secretKey` itself, a near miss of it
 /// (`secrectKey`, `scretKey`, `secertKy`: reported as unknown fields, but most likely holding a
@@ -419,7 +429,11 @@ fn is_secret_key(key: &str) -> bool {
         return false;
     }
     let normal = normal(key);
-    has_secret_word(&normal) || is_near_miss(&normal)
+    has_secret_word(&normal)
+        || SECRET_ENDINGS.iter().any(|e| normal.ends_with(e))
+        || ["secretkey", "apikey"]
+            .iter()
+            .any(|f| is_near_miss(&normal, f))
 }
 
 /// Whether an unknown key reads as a misspelt field name, and may be shown: a short word of
@@ -443,15 +457,15 @@ fn has_secret_word(normal: &str) -> bool {
 }
 
 /// Every single typo of `secretKey` keeps "secret" or "key" whole; two or more need the
-/// distance (the same measure that makes the loader ask "did you mean `secretKey`?").
-fn is_near_miss(normal: &str) -> bool {
-    // Cheap first: such a word is mostly made of the letters of "secretkey" (Jaro-Winkler
-    // above 0.8 needs at least four of them to match).
-    let letters = normal.chars().filter(|c| "secrtky".contains(*c)).count();
-    (5..=14).contains(&normal.len())
+/// distance (the same measure that makes the loader ask "did you mean `secretKey`?"). So for
+/// `apiKey` (`apiKy`, `apikee`).
+fn is_near_miss(normal: &str, field: &str) -> bool {
+    // Cheap first: such a word is mostly made of the field's letters (Jaro-Winkler above 0.8
+    // needs at least four of them to match).
+    let letters = normal.chars().filter(|c| field.contains(*c)).count();
+    (field.len() - 4..=field.len() + 5).contains(&normal.len())
         && letters >= 4
-        && (strsim::jaro_winkler(normal, "secretkey") > 0.8
-            || strsim::osa_distance(normal, "secretkey") <= 3)
+        && (strsim::jaro_winkler(normal, field) > 0.8 || strsim::osa_distance(normal, field) <= 3)
 }
 
 /// The words of `text` that could be key names (runs of letters, digits, `_` and `-`), each
@@ -562,12 +576,21 @@ mod tests {
             "credentials",
             "secrtKy",
             "sceretky",
+            "signature",
+            "x-hub-sig",
+            "basicAuth",
+            "hmac",
+            "psk",
+            "cred",
+            "digest",
+            "apiKy",
+            "apikee",
         ] {
             assert!(is_secret_key(key), "{key}");
         }
         for key in [
             "name", "uri", "enabled", "ssl", "triggers", "targetId", "portal", "webhooks", "url",
-            "events", "target", "select", "scheme", "server",
+            "events", "target", "select", "scheme", "server", "author", "design", "api",
         ] {
             assert!(!is_secret_key(key), "{key}");
         }
@@ -583,6 +606,9 @@ mod tests {
             "webhooks:\n  a:\n    uri: admin:pw@host/x\n",
             "# secretKey: hunter2hunter2\nwebhooks: [\n",
             "webhooks:\n  a: # password = x\n",
+            "webhooks:\n  a:\n    signature: x7Kp2mQv9Lr4\n    triggers: [file.created\n",
+            "webhooks:\n  a:\n    hmac: !x7Kp2mQv9Lr4\n",
+            "webhooks:\n  a:\n    apiKy: x7Kp2mQv9Lr4\n    triggers: [file.created\n",
         ] {
             assert!(may_hold_secrets(text), "{text}");
         }
