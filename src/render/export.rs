@@ -53,7 +53,13 @@ fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
             // A secret is write-only: the portal never returns it (the file's header says so).
             // No target is written by leaving `targetId` out.
             None | Some(Value::None | Value::Sensitive) => continue,
-            Some(Value::Text(text)) => quote(&text),
+            Some(Value::Text(text)) => match unwritable(field, &text) {
+                Some(why) => {
+                    let _ = writeln!(out, "    # {key} left out: {why}; the portal keeps its own");
+                    continue;
+                }
+                None => quote(&text),
+            },
             Some(Value::Bool(b)) => b.to_string(),
             Some(Value::Triggers(triggers)) if triggers.unknown_bits() == 0 => {
                 let names: Vec<String> = triggers.names().iter().map(|n| quote(n)).collect();
@@ -69,6 +75,17 @@ fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
             }
         };
         let _ = writeln!(out, "    {key}: {value}");
+    }
+}
+
+/// Why a file cannot hold the portal's `text` for `field`, which the loader would refuse: a
+/// portal may hold a uri that no file can write, and the output must stay valid input.
+fn unwritable(field: Field, text: &str) -> Option<&'static str> {
+    match field {
+        Field::Uri if text.contains("${") => Some("a file reads `${` in a uri as a variable"),
+        Field::Uri => (crate::config::rules::check_url(text).err())
+            .map(|_| "the portal's uri is not one a file may write"),
+        _ => None,
     }
 }
 

@@ -291,6 +291,9 @@ fn export_round_trips_to_a_clean_prune_plan() {
         "yes: \"quoted\" # not a comment",
         "https://e.example.com/h",
     ));
+    // Uris the portal took that no file can write: left out, so they stay unmanaged.
+    portal.seed(Seed::new("Dollar", "https://f.example.com/${HOME}"));
+    portal.seed(Seed::new("Spaced", "https://g.example.com/h "));
 
     let export = Run::new(&["export"]).portal(&portal).run();
     assert_eq!(export.code, 0, "{export:?}");
@@ -331,6 +334,16 @@ fn export_round_trips_to_a_clean_prune_plan() {
         enabled: true
         ssl: true
         triggers: ["*"]
+      "Dollar": # id 6
+        # uri left out: a file reads `${` in a uri as a variable; the portal keeps its own
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+      "Spaced": # id 7
+        # uri left out: the portal's uri is not one a file may write; the portal keeps its own
+        enabled: true
+        ssl: true
+        triggers: ["*"]
     ----- stderr -----
     ----- end -----
     "#);
@@ -346,7 +359,7 @@ fn export_round_trips_to_a_clean_prune_plan() {
     Portal: [PORTAL]
 
     No changes. The portal matches the file.
-    Plan: 0 to create, 0 to update, 0 to delete, 5 unchanged.
+    Plan: 0 to create, 0 to update, 0 to delete, 7 unchanged.
     ----- stderr -----
       ! "123" is quoted, so it is a webhook name, not an id
         ,-[webhooks.yaml:12:3]
