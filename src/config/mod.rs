@@ -32,6 +32,7 @@ pub use display::Source;
 pub use problem::Reported;
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
 pub use secret::{SecretError, SecretRef, parse_env_ref};
+pub use uri_var::SecretUris;
 
 pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
     let (text, name) = read(path)?;

@@ -352,6 +352,38 @@ fn a_uri_read_from_a_variable_draws_no_uri_warning_once_read() {
 }
 
 #[test]
+fn a_uri_equal_to_a_variable_s_value_as_written_or_as_a_url_is_found_with_its_variable() {
+    // Set by hand, not read: `resolve_uris` registers values with `redact` for the process.
+    let mut document = load_doc(
+        "webhooks:\n  Billing:\n    uri: ${BILLING_URI}\n  Plain:\n    uri: https://plain.example.com/x\n",
+    );
+    assert!(
+        document.portals[0]
+            .config
+            .secret_uris()
+            .var_of("https://plain.example.com/x")
+            .is_none()
+    );
+    document.portals[0].config.webhooks[0].uri = Some("https://hooks.example.com/a?t=1".into());
+    let secret = document.portals[0].config.secret_uris();
+    for uri in [
+        "https://hooks.example.com/a?t=1",
+        "HTTPS://Hooks.Example.COM:443/a?t=1",
+        "https://hooks.example.com:443/./a?t=1",
+    ] {
+        assert_eq!(secret.var_of(uri), Some("BILLING_URI"), "{uri}");
+    }
+    for uri in [
+        "https://hooks.example.com/A?t=1",
+        "https://hooks.example.com/a?t=2",
+        "https://plain.example.com/x",
+        "not a uri",
+    ] {
+        assert_eq!(secret.var_of(uri), None, "{uri}");
+    }
+}
+
+#[test]
 fn a_uri_with_a_lookalike_host_draws_a_warning_naming_its_punycode() {
     // `billing` with a Cyrillic `і` (U+0456), and credentials in the uri.
     let document = load_doc(

@@ -3,11 +3,13 @@
 //!
 //! Invariant: the value is never shown. Errors name the variable and give a static reason, and
 //! every value read is registered with `redact`, so no echo from outside can show it either.
+//! Nor is a uri equal to one (`SecretUris`): the live uri of a webhook another entry, or none,
+//! manages may hold it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::env::VarError;
 
-use super::desired::Document;
+use super::desired::{Config, Document};
 use super::problem::{ConfigError, problem_at, shown};
 use super::rules::{UrlProblem, check_url};
 
@@ -73,6 +75,50 @@ impl Document {
             Err(ConfigError::from_problems(problems))
         }
     }
+}
+
+/// The values the `uri: ${VAR}`s of one portal's entries were read as, each found by the uri
+/// as written and by the URL it parses to (scheme and host in any case, a default port
+/// written or not), with its variable: a uri equal to one either way is as secret as the
+/// variable wherever it appears, in any webhook's record (docs/file-format.md). No `Debug`: it
+/// holds the values.
+pub struct SecretUris<'c>(HashMap<String, &'c str>);
+
+impl Config {
+    /// The values of this portal's `uri: ${VAR}`s once read (`Document::resolve_uris`); none
+    /// before, as `show` has them.
+    pub fn secret_uris(&self) -> SecretUris<'_> {
+        let mut by_uri = HashMap::new();
+        for w in &self.webhooks {
+            let (Some(var), Some(uri)) = (&w.uri_var, &w.uri) else {
+                continue;
+            };
+            by_uri.entry(uri.clone()).or_insert(var.as_str());
+            if let Some(url) = as_url(uri) {
+                by_uri.entry(url).or_insert(var.as_str());
+            }
+        }
+        SecretUris(by_uri)
+    }
+}
+
+impl SecretUris<'_> {
+    /// The variable whose value `uri` is, exactly or as a URL.
+    pub fn var_of(&self, uri: &str) -> Option<&str> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let found = self
+            .0
+            .get(uri)
+            .or_else(|| self.0.get(as_url(uri)?.as_str()));
+        found.copied()
+    }
+}
+
+/// `uri` as the URL parser writes it back, when it parses.
+fn as_url(uri: &str) -> Option<String> {
+    reqwest::Url::parse(uri).ok().map(String::from)
 }
 
 /// Why a value is not a uri, without the value (a parser's reason names no part of it).

@@ -102,6 +102,7 @@ impl Change {
             op,
             failure: None,
             uri_var: None,
+            uri_hidden: false,
             deliveries: None,
         }
     }
@@ -143,19 +144,34 @@ impl Change {
         }
     }
 
-    /// Makes this the change of a webhook whose uri the file reads from `var` (`uri: ${VAR}`),
-    /// when it does: the uri, before and after, shows as `(sensitive)`; a change of it stays
-    /// listed.
-    pub(crate) fn mark_sensitive_uri(&mut self, var: Option<&str>) {
-        let Some(var) = var else { return };
+    /// The live uri it was computed against and the uri it sends, each when it has one.
+    fn uris(&self) -> (Option<&str>, Option<&str>) {
+        let sent = match &self.op {
+            Op::Create(body) | Op::Update { body, .. } => Some(body.uri.as_str()),
+            Op::SetEnabled { .. } | Op::Delete(_) => None,
+        };
+        (self.live().map(|w| w.uri.as_str()), sent)
+    }
+
+    /// Hides the uris of this change that are secret, shown as `(sensitive)`: both, when the
+    /// file reads this webhook's uri from `var` (`uri: ${VAR}`, then the change's `uri_var`);
+    /// else each one `secret` says is (the value of another entry's variable: the live uri of
+    /// a webhook renamed, pruned or moved away from it). A change of a hidden uri stays listed.
+    pub(crate) fn mark_sensitive_uri(&mut self, var: Option<&str>, secret: impl Fn(&str) -> bool) {
+        let (live, sent) = self.uris();
+        let hidden = |uri: Option<&str>| var.is_some() || uri.is_some_and(&secret);
+        let (before, after) = (hidden(live), hidden(sent));
         for f in self.fields.iter_mut().filter(|f| f.field == Field::Uri) {
-            for side in [&mut f.before, &mut f.after] {
-                if *side != Value::None {
+            for (side, hidden) in [(&mut f.before, before), (&mut f.after, after)] {
+                if hidden && *side != Value::None {
                     *side = Value::Sensitive;
                 }
             }
         }
-        self.uri_var = Some(var.to_string());
+        self.uri_hidden |= before || after;
+        if let Some(var) = var {
+            self.uri_var = Some(var.to_string());
+        }
     }
 }
 

@@ -36,6 +36,14 @@ pub fn plan(
     let checked = |id: i32, verdict: SecretVerdict| {
         (options.secrets_checked.iter()).any(|c| c.id == id && c.verdict == verdict)
     };
+    // A uri equal to a `uri: ${VAR}`'s value is as secret in any record: the live uri of the
+    // webhook a renamed entry leaves behind, one an entry moves away from.
+    let secret_uris = config.secret_uris();
+    let secret = |uri: &str| secret_uris.var_of(uri).is_some();
+    for w in live.iter().filter(|w| secret(&w.uri)) {
+        // Spelled otherwise than the value, and a portal's error may echo it.
+        crate::redact::register_uri(&w.uri);
+    }
 
     for (i, (entry, found)) in config.webhooks.iter().zip(&matched).enumerate() {
         if !selection.includes(i) {
@@ -85,10 +93,11 @@ pub fn plan(
         if let Op::Create(body) | Op::Update { body, .. } = &change.op
             && ssl_needs_https(body).is_some()
         {
-            problems.push(plain_http_with_ssl(config, entry, &body.uri));
+            let var = (entry.uri_var.as_deref()).or_else(|| secret_uris.var_of(&body.uri));
+            problems.push(plain_http_with_ssl(config, entry, &body.uri, var));
             continue;
         }
-        change.mark_sensitive_uri(entry.uri_var.as_deref());
+        change.mark_sensitive_uri(entry.uri_var.as_deref(), secret);
         changes.push(change);
     }
     if !problems.is_empty() {
@@ -103,7 +112,9 @@ pub fn plan(
     let mut unmanaged = Vec::new();
     for w in absent {
         if options.prune {
-            changes.push(Change::delete(w.clone()));
+            let mut change = Change::delete(w.clone());
+            change.mark_sensitive_uri(None, secret);
+            changes.push(change);
         } else {
             unmanaged.push(Named::of(w));
         }
@@ -174,7 +185,13 @@ fn merged(entry: &DesiredWebhook, base: Webhook<()>) -> PlannedBody {
 
 /// DocSpace refuses `ssl: true` with `http://` ("HTTPS is required", docs/docspace-api.md §13);
 /// the loader catches it within one entry, this catches it once live values are merged in.
-fn plain_http_with_ssl(config: &Config, entry: &DesiredWebhook, uri: &str) -> Problem {
+/// `var`: the variable whose value the uri is, which is then not shown.
+fn plain_http_with_ssl(
+    config: &Config,
+    entry: &DesiredWebhook,
+    uri: &str,
+    var: Option<&str>,
+) -> Problem {
     let whence = if entry.ssl.is_none() {
         "`ssl` is not in the file and stays true"
     } else {
@@ -186,7 +203,7 @@ fn plain_http_with_ssl(config: &Config, entry: &DesiredWebhook, uri: &str) -> Pr
         "plan::would_be_refused",
         format!(
             "the portal would refuse this write: {whence}, which requires an https uri, but the uri is {}",
-            match &entry.uri_var {
+            match var {
                 Some(var) => format!("plain http (the value of {var})"),
                 None => mask_credentials(uri),
             }

@@ -130,6 +130,7 @@ mod tests {
                 op: Op::Delete(LiveWebhook::listed(id, &format!("h{id}"), "")),
                 failure: None,
                 uri_var: None,
+                uri_hidden: false,
                 deliveries: None,
             })
             .collect();

@@ -55,8 +55,13 @@ pub struct Change {
     /// Set when the portal itself probably caused the drift (it disables a webhook whose
     /// deliveries keep failing, docs/docspace-api.md §18): re-enabling hits a failing target.
     pub failure: Option<LastFailure>,
-    /// The variable of a `uri: ${VAR}`: such a uri is sensitive, shown as `(sensitive)`.
+    /// The variable of this webhook's `uri: ${VAR}`: the uri it sends is that variable's value
+    /// (`apply` reads it), and both its uris are sensitive.
     pub uri_var: Option<String>,
+    /// Whether a uri of this change (the live one, the one sent) is secret: the value of its
+    /// `uri_var`, or equal to the value of another entry's (`config::SecretUris`). Such a uri is
+    /// shown as `(sensitive)`, in a stale plan's message too, and saved as a placeholder.
+    pub uri_hidden: bool,
     /// For a delete, when read: the deliveries it erases (docs/docspace-api.md §12, §21).
     pub deliveries: Option<u64>,
 }

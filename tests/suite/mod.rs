@@ -104,6 +104,9 @@ mod uri_leaks;
 mod uri_var;
 /// `uri: ${VAR}` against saved plans edited to show the live uri.
 mod uri_var_edits;
+/// `uri: ${VAR}`'s value in the record of a webhook whose entry does not read it (renamed and
+/// pruned, moved away from, unmanaged, spelled otherwise): never shown or saved.
+mod uri_var_elsewhere;
 /// `validate` and how bad files are reported.
 mod validate;
 /// `verify-signature`: a delivery's signature against a secret and the exact body, offline.

@@ -61,8 +61,9 @@ fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
             if was == is {
                 return None;
             }
-            // A uri read from a variable is never shown, live or planned.
-            if field == Field::Uri && change.uri_var.is_some() {
+            // A uri read from a variable, or equal to one's value, is never shown, live or
+            // planned.
+            if field == Field::Uri && change.uri_hidden {
                 return Some("uri (sensitive) -> (sensitive)".to_string());
             }
             let (was, is) = (quoted(field, was), quoted(field, is));

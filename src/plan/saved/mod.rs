@@ -20,7 +20,7 @@ use self::header::{KIND, parse};
 use super::change::ssl_needs_https;
 use super::{Change, Op, Plan, PlannedBody};
 use crate::api::{LiveWebhook, PortalUrl};
-use crate::config::{Config, DesiredWebhook, Document, Key, Portal};
+use crate::config::{Config, DesiredWebhook, Document, Key, Portal, SecretUris};
 use crate::redact;
 use crate::triggers::TriggerSet;
 use secrecy::SecretString;
@@ -100,12 +100,16 @@ pub fn to_json(
             .iter()
             .filter_map(|p| Some((p, p.plan.ok()?)))
             .map(|(p, (plan, key))| {
+                let config = (document.portals.iter())
+                    .find(|d| d.name.as_deref() == p.name)
+                    .map(|d| &d.config);
+                let secret_uris = config.map(Config::secret_uris);
                 Ok(Part {
                     name: p.name.map(str::to_string),
                     portal: (given_url && p.name.is_none()).then(|| plan.portal.clone()),
                     max_deletes: p.max_deletes,
                     writes: (plan.changes.iter())
-                        .map(|change| write_of(change, key))
+                        .map(|change| write_of(change, key, secret_uris.as_ref()))
                         .collect::<Result<_, _>>()?,
                     unchanged: plan.unchanged.clone(),
                     unmanaged: plan.unmanaged.clone(),
@@ -296,10 +300,19 @@ impl SavedPortal {
 }
 
 /// The stored form of `change`; a uri read from a variable is stored as its placeholder,
-/// fingerprinted with `key` (`sensitive`).
-fn write_of(change: &Change, key: &SecretString) -> Result<Write, SavedPlanError> {
+/// fingerprinted with `key` (`sensitive`), and so is any other equal to the value of one of
+/// `secret_uris` (the portal's), naming that variable.
+fn write_of(
+    change: &Change,
+    key: &SecretString,
+    secret_uris: Option<&SecretUris<'_>>,
+) -> Result<Write, SavedPlanError> {
     let hidden = |uri: &mut String| {
-        if let Some(var) = &change.uri_var {
+        let var = (change.uri_var.as_deref()).or_else(|| {
+            let secret = secret_uris.filter(|_| change.uri_hidden)?;
+            secret.var_of(uri)
+        });
+        if let Some(var) = var {
             *uri = sensitive::placeholder(var, uri, key);
         }
     };
@@ -369,8 +382,11 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
 }
 
 /// The entries of a portal's config by key, built once: a plan of thousands of webhooks asks
-/// for the entry of each, several times.
-struct Entries<'c>(HashMap<&'c Key, &'c DesiredWebhook>);
+/// for the entry of each, several times; and the variables they read uris from.
+struct Entries<'c> {
+    by_key: HashMap<&'c Key, &'c DesiredWebhook>,
+    uri_vars: HashSet<&'c str>,
+}
 
 impl<'c> Entries<'c> {
     fn of(config: &'c Config) -> Entries<'c> {
@@ -378,21 +394,26 @@ impl<'c> Entries<'c> {
         for w in &config.webhooks {
             by_key.entry(&w.key).or_insert(w);
         }
-        Entries(by_key)
+        let uri_vars = (config.webhooks.iter())
+            .filter_map(|w| w.uri_var.as_deref())
+            .collect();
+        Entries { by_key, uri_vars }
     }
 
     /// The entry for the webhook `id` (an update's) or `name`: the entry whose key is the id,
     /// else the one whose key is the name.
     fn find(&self, id: Option<i32>, name: &str) -> Option<&'c DesiredWebhook> {
-        (id.and_then(|id| self.0.get(&Key::Id(id))))
-            .or_else(|| self.0.get(&Key::Name(name.to_string())))
+        (id.and_then(|id| self.by_key.get(&Key::Id(id))))
+            .or_else(|| self.by_key.get(&Key::Name(name.to_string())))
             .copied()
     }
 }
 
 /// The entry for the webhook `id` or `name` (`Entries::find`), and the variable it
 /// reads the webhook's uri from, when it does: then each of `uris` (the body's, the live
-/// record's) must be a placeholder naming it (`sensitive`), and otherwise none may be one.
+/// record's) must be a placeholder naming it (`sensitive`). Otherwise one may be a placeholder
+/// only of a variable another entry of the portal reads: a uri equal to its value (which
+/// `bind` checks, and never binds the body's to any uri but the file's or the live one).
 fn entry_and_uri_var<'c>(
     entries: &Entries<'c>,
     (id, name): (Option<i32>, &str),
@@ -408,7 +429,7 @@ fn entry_and_uri_var<'c>(
                     "the file reads the uri of {name:?} from {var}, and the plan gives another"
                 ));
             }
-            None if found.is_some() => {
+            None if found.is_some_and(|v| !entries.uri_vars.contains(v)) => {
                 return Err(format!(
                     "the plan reads the uri of {name:?} from a variable, and the file gives none"
                 ));
@@ -442,6 +463,14 @@ fn change_of(write: Write, entries: &Entries) -> Result<Change, String> {
             let id = w.id;
             let (entry, var) =
                 entry_and_uri_var(entries, (Some(id), &w.name), &[&body.uri, &w.uri])?;
+            // Another variable's placeholder stands for the uri the entry gives or keeps
+            // (`sensitive::bind`): an update no entry is for has neither.
+            if entry.is_none() && sensitive::var_of(&body.uri).is_some() {
+                return Err(format!(
+                    "the update of #{id} sends a uri the plan hides, and no entry of the file is \
+                     for it"
+                ));
+            }
             values::check(&body, Some(&w))?;
             let body = with_secret(body, sent, entry.and_then(|e| e.secret.as_ref()))?;
             if let Some(refusal) = ssl_needs_https(&body) {
@@ -488,6 +517,7 @@ fn change_of(write: Write, entries: &Entries) -> Result<Change, String> {
             (change, var)
         }
     };
-    change.mark_sensitive_uri(var);
+    // A placeholder of another entry's variable hides that uri alone.
+    change.mark_sensitive_uri(var, |uri| sensitive::var_of(uri).is_some());
     Ok(change)
 }

@@ -80,6 +80,7 @@ pub(super) fn create(name: &str, uri: &str) -> Change {
         op: Op::Create(body(name, uri)),
         failure: None,
         uri_var: None,
+        uri_hidden: false,
         deliveries: None,
     }
 }
@@ -109,6 +110,7 @@ pub(super) fn update() -> Change {
         },
         failure: None,
         uri_var: None,
+        uri_hidden: false,
         deliveries: None,
     }
 }
@@ -126,6 +128,7 @@ pub(super) fn enable_after_failures() -> Change {
             excerpt: Some("502 Bad Gateway".to_string()),
         }),
         uri_var: None,
+        uri_hidden: false,
         deliveries: None,
     }
 }
@@ -156,6 +159,7 @@ pub(super) fn delete() -> Change {
         )),
         failure: None,
         uri_var: None,
+        uri_hidden: false,
         deliveries: Some(37),
     }
 }

@@ -26,6 +26,7 @@ fn update(id: i32, name: &str, fields: Vec<crate::plan::FieldChange>) -> Change 
         },
         failure: None,
         uri_var: None,
+        uri_hidden: false,
         deliveries: None,
     }
 }
