@@ -27,7 +27,7 @@ pub fn plan(
     portal: &str,
     options: PlanOptions,
 ) -> Result<Plan, PlanError> {
-    let matched = matching::match_entries(config, live)?;
+    let matched = matching::match_entries(config, live);
     let selection = (options.selection.clone()).unwrap_or_else(|| Selection::all(config));
     let mut problems = Vec::new();
     let mut changes = Vec::new();
@@ -45,7 +45,18 @@ pub fn plan(
         crate::redact::register_uri(&w.uri);
     }
 
-    for (i, (entry, found)) in config.webhooks.iter().zip(&matched).enumerate() {
+    let managed: HashSet<usize> = (matched.iter().flatten())
+        .filter_map(Match::live_index)
+        .collect();
+    for (i, (entry, found)) in config.webhooks.iter().zip(matched).enumerate() {
+        // Reported for every entry, `--target` or not, with the others' problems.
+        let found = match found {
+            Ok(found) => found,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
         if !selection.includes(i) {
             continue;
         }
@@ -55,7 +66,7 @@ pub fn plan(
             entry.uri_var.is_none() || entry.uri.is_some(),
             "a uri variable is read before planning"
         );
-        let mut change = match *found {
+        let mut change = match found {
             Match::New(name) => {
                 if let Some(problem) = config.missing_for_create_problem(entry) {
                     problems.push(problem);
@@ -104,7 +115,6 @@ pub fn plan(
         return Err(PlanError::from_problems(problems));
     }
 
-    let managed: HashSet<usize> = matched.iter().filter_map(Match::live_index).collect();
     let mut absent: Vec<&LiveWebhook> = (live.iter().enumerate())
         .filter_map(|(i, w)| (!managed.contains(&i)).then_some(w))
         .collect();

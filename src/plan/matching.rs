@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::api::LiveWebhook;
-use crate::config::{Config, ConfigError, Key, problem_at};
+use crate::config::{Config, ConfigError, Key, Problem, problem_at};
 
 /// What an entry of the file manages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,12 +27,11 @@ impl Match<'_> {
     }
 }
 
-/// For each entry in file order, what it manages.
+/// For each entry in file order, what it manages, or why it manages nothing.
 pub(super) fn match_entries<'c>(
     config: &'c Config,
     live: &[LiveWebhook],
-) -> Result<Vec<Match<'c>>, ConfigError> {
-    let mut problems = Vec::new();
+) -> Vec<Result<Match<'c>, Problem>> {
     let mut matched = Vec::with_capacity(config.webhooks.len());
     // Indexed once: a portal may have thousands of webhooks, and each entry looks up one.
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -49,7 +48,7 @@ pub(super) fn match_entries<'c>(
             Key::Id(id) => match by_id.get(id) {
                 Some(&i) => Match::Live(i),
                 None => {
-                    problems.push(problem_at(
+                    matched.push(Err(problem_at(
                         &config.source,
                         entry.span,
                         "plan::unknown_id",
@@ -60,7 +59,7 @@ pub(super) fn match_entries<'c>(
                              to create it"
                                 .into(),
                         ),
-                    ));
+                    )));
                     continue;
                 }
             },
@@ -72,7 +71,7 @@ pub(super) fn match_entries<'c>(
                     many => {
                         let ids: Vec<String> =
                             many.iter().map(|&i| live[i].id.to_string()).collect();
-                        problems.push(problem_at(
+                        matched.push(Err(problem_at(
                             &config.source,
                             entry.span,
                             "plan::ambiguous_name",
@@ -87,7 +86,7 @@ pub(super) fn match_entries<'c>(
                                  per webhook you mean to manage",
                                 ids[0]
                             )),
-                        ));
+                        )));
                         continue;
                     }
                 }
@@ -96,7 +95,7 @@ pub(super) fn match_entries<'c>(
         if let Match::Live(live_index) = found {
             if let Some(&first) = claimed.get(&live_index) {
                 let w = &live[live_index];
-                problems.push(problem_at(
+                matched.push(Err(problem_at(
                     &config.source,
                     entry.span,
                     "plan::claimed_twice",
@@ -108,17 +107,25 @@ pub(super) fn match_entries<'c>(
                     ),
                     "second entry for the same webhook".into(),
                     Some("keep one entry per webhook".into()),
-                ));
+                )));
                 continue;
             }
             claimed.insert(live_index, entry_index);
         }
-        matched.push(found);
+        matched.push(Ok(found));
     }
+    matched
+}
 
-    if problems.is_empty() {
-        Ok(matched)
-    } else {
-        Err(ConfigError::from_problems(problems))
+/// Every entry's match, or all the problems at once.
+pub(super) fn all<'c>(
+    matched: Vec<Result<Match<'c>, Problem>>,
+) -> Result<Vec<Match<'c>>, ConfigError> {
+    let (found, problems): (Vec<_>, Vec<_>) = matched.into_iter().partition(Result::is_ok);
+    match problems.is_empty() {
+        true => Ok(found.into_iter().flatten().collect()),
+        false => Err(ConfigError::from_problems(
+            problems.into_iter().filter_map(Result::err).collect(),
+        )),
     }
 }

@@ -183,7 +183,7 @@ pub fn managing_entries(
     config: &Config,
     live: &[LiveWebhook],
 ) -> Result<Vec<Option<usize>>, PlanError> {
-    let matched = matching::match_entries(config, live)?;
+    let matched = matching::all(matching::match_entries(config, live))?;
     let mut managing = vec![None; live.len()];
     for (entry, found) in matched.iter().enumerate() {
         if let Some(i) = found.live_index() {

@@ -130,9 +130,9 @@ fn live_webhooks_not_in_the_file_are_unmanaged_and_untouched() {
 }
 
 #[test]
-fn ambiguous_names_unknown_ids_and_double_claims_are_all_reported() {
+fn ambiguous_names_unknown_ids_double_claims_and_incomplete_creates_are_all_reported() {
     let err = plan_of(
-        "webhooks:\n  Twin: {}\n  404: {}\n  5: {}\n  Five: {}\n",
+        "webhooks:\n  Twin: {}\n  404: {}\n  5: {}\n  Five: {}\n  New:\n    uri: https://n.example.com/h\n",
         &listed(&[(1, "Twin"), (2, "Twin"), (5, "Five")]),
     )
     .unwrap_err();
@@ -156,6 +156,11 @@ fn ambiguous_names_unknown_ids_and_double_claims_are_all_reported() {
                 "plan::claimed_twice",
                 5,
                 "this entry and #5 both manage webhook 5 (\"Five\")"
+            ),
+            (
+                "config::missing_for_create",
+                6,
+                "'New' is not on the portal, and creating it needs `secretKey`"
             ),
         ]
     );
