@@ -316,6 +316,16 @@ fn document_markers_a_bom_and_crlf_line_ends_are_accepted() {
         .expect_err("unknown trigger");
     let shown = render(&err);
     assert!(shown.contains("crlf.yaml:3:16"), "{shown}");
+
+    // A lone CR ends a line too (YAML's rule), in the text report and the JSON one alike.
+    let err = load_document_str("webhooks:\r  a:\r    triggers: [nope]\r", "cr.yaml")
+        .expect_err("unknown trigger");
+    let shown = render(&err);
+    assert!(
+        shown.contains("cr.yaml:3:16") && !shown.contains('\r'),
+        "{shown}"
+    );
+    assert_eq!(err.reported()[0].start, Some((3, 16)));
 }
 
 #[test]
