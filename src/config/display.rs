@@ -67,7 +67,7 @@ impl Source {
             // The tree is not kept beside the text: a second parse only happens for a file
             // with something to show, and gives the same tree.
             let shown = match node::parse(&self.text) {
-                Ok(tree) => {
+                Ok((tree, _)) => {
                     let mut copy = Copy::new(&self.text, false);
                     copy.node(&tree, Place::Top);
                     copy.structure();

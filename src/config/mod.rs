@@ -59,12 +59,12 @@ pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, Con
     };
     // The name is printed in every diagnostic's header.
     let display_name = crate::redact::escaped(display_name);
-    let tree = match node::parse(text) {
-        Ok(tree) => tree,
+    let (tree, duplicates) = match node::parse(text) {
+        Ok(parsed) => parsed,
         Err(failure) => return Err(unparsed(display_name, text, failure)),
     };
     let source = Arc::new(Source::new(display_name, text.to_string()));
-    validate::build(&tree, &source).map_err(ConfigError::from_problems)
+    validate::build(&tree, &source, duplicates).map_err(ConfigError::from_problems)
 }
 
 /// The text of the file at `path` and its display name.

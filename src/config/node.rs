@@ -60,17 +60,22 @@ impl Kind {
     }
 }
 
-/// Parses one YAML document. An empty document (or only comments) is `Kind::Null`.
-pub(super) fn parse(text: &str) -> Result<Node, ParseFailure> {
-    read(text).map_err(|f| failure(f, text))
-}
-
-fn read(text: &str) -> Result<Node, Failed> {
+/// Parses one YAML document. An empty document (or only comments) is `Kind::Null`. A key
+/// written twice in a mapping is reported with the tree (its first value kept), so that the
+/// file's other problems are found too.
+pub(super) fn parse(text: &str) -> Result<(Node, Vec<ParseFailure>), ParseFailure> {
     let mut reader = Reader {
         events: Events::new(text),
         queue: VecDeque::new(),
         merged_at: None,
+        duplicates: Vec::new(),
     };
+    let root = read(&mut reader).map_err(|f| failure(f, text))?;
+    let duplicates = reader.duplicates.into_iter();
+    Ok((root, duplicates.map(|f| failure(f, text)).collect()))
+}
+
+fn read(reader: &mut Reader<'_>) -> Result<Node, Failed> {
     let root = match reader.events.next(Slot::Other)? {
         Some(item) => reader.node(item)?,
         None => {
@@ -120,6 +125,8 @@ struct Reader<'a> {
     /// While building what a merge key brought: where it is referenced, which is where each of
     /// its nodes is used unless an alias says otherwise.
     merged_at: Option<SourceSpan>,
+    /// Keys written twice in a mapping.
+    duplicates: Vec<Failed>,
 }
 
 impl<'a> Reader<'a> {
@@ -204,11 +211,12 @@ impl<'a> Reader<'a> {
     }
 
     /// A mapping's entries after its start, in file order, then those its merge keys (`<<`)
-    /// bring that it does not set itself. A key written twice is an error.
+    /// bring that it does not set itself. A key written twice is recorded, its first value kept.
     fn entries(&mut self) -> Result<Vec<(Node, Node)>, Failed> {
         let mut entries = Vec::new();
         let mut seen = Seen::default();
         let mut merged = Vec::new();
+        let mut fresh;
         loop {
             let item = self.next(Slot::Key)?;
             let key = match &item.0 {
@@ -218,18 +226,21 @@ impl<'a> Reader<'a> {
                     continue;
                 }
                 Ev::Scalar(_) => {
-                    seen.add(std::slice::from_ref(&item))?;
+                    fresh = self.first(seen.add(std::slice::from_ref(&item)));
                     self.node(item)?
                 }
                 _ => {
                     // A collection as a key is read whole and compared before it is built.
                     let events = self.capture(item)?;
-                    seen.add(&events)?;
+                    fresh = self.first(seen.add(&events));
                     self.rebuilt(events, Slot::Key)?
                 }
             };
             let value = self.next(Slot::Value)?;
-            entries.push((key, self.node(value)?));
+            let value = self.node(value)?;
+            if fresh {
+                entries.push((key, value));
+            }
         }
         let outer = self.merged_at;
         for entry in merged.into_iter().flatten() {
@@ -241,6 +252,11 @@ impl<'a> Reader<'a> {
             }
         }
         Ok(entries)
+    }
+
+    /// Whether a key was new to its mapping (`Seen::add`): a duplicate is recorded.
+    fn first(&mut self, added: Result<(), Failed>) -> bool {
+        added.map_err(|dup| self.duplicates.push(dup)).is_ok()
     }
 
     /// The node whose events were read ahead as `events`, in `slot`.
@@ -316,7 +332,7 @@ impl<'a> Reader<'a> {
         self.merged_at = outer;
         let mut seen = Seen::default();
         for field in &fields {
-            seen.add(&field.key)?;
+            self.first(seen.add(&field.key));
         }
         fields.extend(nested.into_iter().flatten());
         Ok(fields)
@@ -610,8 +626,10 @@ fn failure(failed: Failed, text: &str) -> ParseFailure {
     let (code, message, label, help) = match failed.kind {
         Fail::Duplicate(key) => (
             "config::duplicate_key",
-            match key {
-                Some(k) => format!("duplicate key `{}`", escaped(&k)),
+            // Named only when it is one of the format's: the snippet, built from the tree that
+            // keeps the first, masks the second like any key it does not know.
+            match key.filter(|k| super::schema::is_known_key(k)) {
+                Some(k) => format!("duplicate key `{k}`"),
                 None => "duplicate key".to_string(),
             },
             "already used above in this mapping",

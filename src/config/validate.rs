@@ -9,17 +9,26 @@ use super::checker::Checker;
 use super::desired::{Config, Document};
 use super::display::Source;
 use super::entry::{Place, webhook_entries};
-use super::node::{Kind, Node};
+use super::node::{Kind, Node, ParseFailure};
 use super::portals::fleet;
-use super::problem::Problem;
+use super::problem::{Problem, problem_at};
 use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 
-pub(super) fn build(tree: &Node, source: &Arc<Source>) -> Result<Document, Vec<Problem>> {
+/// `duplicates`: the keys the tree holds once but the file writes twice, reported with the rest.
+pub(super) fn build(
+    tree: &Node,
+    source: &Arc<Source>,
+    duplicates: Vec<ParseFailure>,
+) -> Result<Document, Vec<Problem>> {
     let mut c = Checker {
         source,
         problems: Vec::new(),
     };
     let document = top_level(&mut c, tree);
+    for d in duplicates {
+        let problem = problem_at(source, d.span, d.code, d.message, d.label, d.help);
+        c.problems.push(problem);
+    }
     // Checks that span fields (ssl against uri, duplicate names) run after the fields
     // themselves; report in file order all the same.
     c.problems.sort_by_key(|p| p.span().offset());

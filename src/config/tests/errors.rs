@@ -140,10 +140,14 @@ fn keys_that_are_neither_a_name_nor_an_id() {
 }
 
 #[test]
-fn a_duplicate_key_points_at_its_second_line() {
+fn a_duplicate_key_points_at_its_second_line_and_hides_no_other_problem() {
     snap!(expect(
-        "webhooks:\n  Billing sync:\n    uri: https://a.example\n    ssl: true\n    ssl: false\n",
-        &[("config::duplicate_key", 5)],
+        "webhooks:\n  Billing sync:\n    uri: https://a.example\n    ssl: true\n    ssl: false\n    triggers: [nope]\n  Billing sync:\n    enabled: true\n",
+        &[
+            ("config::duplicate_key", 5),
+            ("config::unknown_trigger", 6),
+            ("config::duplicate_key", 7),
+        ],
     ));
 }
 
