@@ -102,6 +102,51 @@ fn a_create_that_now_exists_makes_the_plan_stale() {
 }
 
 #[test]
+fn a_create_is_stale_only_for_a_same_pair_without_case_that_is_new_since_the_plan() {
+    // The portal (on MySQL) takes "hook" and "Hook" for one name. A webhook the plan deletes
+    // is gone before its creates run, and one it was made beside is no news: a fresh plan
+    // would create "Hook" all the same.
+    let file = "webhooks:\n  Hook:\n    uri: https://hook.example.com/h\n    secretKey: ${BILLING_SECRET}\n  A: {uri: \"https://a.example.com/h\"}\n";
+    for (prune, sent) in [(true, &["DELETE", "POST"][..]), (false, &["POST"])] {
+        let portal = FakePortal::start();
+        portal.seed(Seed::new("hook", "https://hook.example.com/h"));
+        portal.seed(Seed::new("A", "https://a.example.com/h"));
+        let args = ["plan", "--out", "plan.json", "--prune"];
+        let run = Run::new(&args[..if prune { 4 } else { 3 }])
+            .file(file)
+            .portal(&portal);
+        assert_eq!(run.run().code, 0);
+        let out = apply_saved(&portal, &run.path("plan.json"));
+        assert_eq!(out.code, 0, "{out:?}");
+        let methods: Vec<String> = portal.writes().into_iter().map(|r| r.method).collect();
+        assert_eq!(methods, sent, "{out:?}");
+    }
+
+    // One that appears after the plan is news.
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("hook", "https://hook.example.com/h"));
+    portal.seed(Seed::new("A", "https://a.example.com/h"));
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(file)
+        .portal(&portal);
+    assert_eq!(run.run().code, 0);
+    portal.seed(Seed::new("HOOK", "https://HOOK.example.com/h"));
+    let out = apply_saved(&portal, &run.path("plan.json"));
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - "Hook" would be created, but now exists as #3 "HOOK"
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+    "#);
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
 fn a_plan_for_another_portal_or_version_is_refused() {
     let portal = portal();
     let (run, path) = saved(&portal);
