@@ -336,7 +336,7 @@ fn an_edited_uri_is_shown_exactly_as_it_is_sent() {
 #[test]
 fn a_saved_plan_whose_parts_disagree_is_refused_with_nothing_written() {
     type Edit = fn(&mut serde_json::Value);
-    let cases: [(&str, Edit); 10] = [
+    let cases: [(&str, Edit); 12] = [
         ("unknown field `action`", |p| {
             p["portals"][0]["writes"][0]["action"] = "delete".into()
         }),
@@ -374,6 +374,15 @@ fn a_saved_plan_whose_parts_disagree_is_refused_with_nothing_written() {
         ("mixes \"*\" with other events", |p| {
             p["portals"][0]["writes"][1]["webhook"]["triggers"] =
                 serde_json::json!(["*", "file.created"])
+        }),
+        // `plan` writes each event once, in the body sent and the live record alike.
+        ("triggers names the event \"file.created\" twice", |p| {
+            p["portals"][0]["writes"][1]["webhook"]["triggers"] =
+                serde_json::json!(["file.created", "file.created"])
+        }),
+        ("triggers names the event \"FileCreated\" twice", |p| {
+            p["portals"][0]["writes"][0]["against"]["triggers"] =
+                serde_json::json!(["file.created", "FileCreated"])
         }),
     ];
     let portal = portal();
