@@ -277,6 +277,33 @@ fn the_deletion_guard_is_checked_again_when_a_saved_plan_is_applied() {
 }
 
 #[test]
+fn a_saved_plan_made_without_a_limit_and_refused_by_the_guard_says_to_make_it_again() {
+    // `apply PLAN_FILE` takes neither --max-deletes nor another file: the help names neither.
+    let portal = FakePortal::start();
+    for name in ["Audit", "Crm", "Legacy", "Old"] {
+        portal.seed(Seed::new(name, &format!("https://{name}.example.com/h")));
+    }
+    let run = Run::new(&["plan", "--prune", "--out", "plan.json"])
+        .file("webhooks:\n  Audit: {}\n")
+        .portal(&portal);
+    assert_eq!(run.run().code, 0, "3 of 4 is within the default limit");
+    // Now the plan deletes every live webhook.
+    portal.remove_stored(1);
+    let out = apply_saved(&portal, &run.path("plan.json"));
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x refusing a plan that deletes every live webhook (3 of 3) without an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was written
+      help: if the file is really meant to drop them, make the plan again with a limit of at least 3; if not, check the file is complete
+
+    ----- end -----
+    ");
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
 fn a_saved_plan_takes_no_planning_flags() {
     // `-f` it takes: the reviewed file is where its URLs and variables come from.
     let out = Run::new(&["apply", "plan.json", "--prune"]).run();
@@ -437,7 +464,7 @@ fn the_deletion_guard_counts_the_writes_the_file_really_holds() {
     ----- stderr -----
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
       x refusing a plan that deletes 4 of 10 live webhooks: the limit is 3; nothing was written
-      help: if the file is really meant to drop them, set `prune: { maxDeletes: 4 }` in the file, where reviewers see it, or rerun with --max-deletes 4; if not, check the file is complete
+      help: if the file is really meant to drop them, make the plan again with a limit of at least 4; if not, check the file is complete
 
     ----- end -----
     ");
