@@ -256,11 +256,15 @@ pub(super) fn check_saved<'a>(
             saved::bind_uris(&mut plan, wanted.config, &key, &live)?;
             saved::check_fresh(&plan, &live)?;
             let max_deletes = part.max_deletes.map(guard::MaxDeletes::Saved);
+            let mut planned = Planned::guarded(plan, client, live, max_deletes);
+            if let Err(refused) = &mut planned.guard {
+                refused.saved = true;
+            }
             // The unnamed portal's refusal is the run's error, before its plan is shown.
             if wanted.name.is_none() {
-                guard::check(&plan, live.len(), max_deletes)?;
+                std::mem::replace(&mut planned.guard, Ok(()))?;
             }
-            Ok(Planned::guarded(plan, client, live, max_deletes))
+            Ok(planned)
         }
     })?;
     one_portal_twice(&runs)?;

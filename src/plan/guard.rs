@@ -42,6 +42,8 @@ pub struct TooManyDeletes {
     pub live: usize,
     pub limit: usize,
     pub explicit: Option<MaxDeletes>,
+    /// Refused as `apply PLAN_FILE`, which takes no limit but its plan's own (`Saved`, or none).
+    pub saved: bool,
 }
 
 impl TooManyDeletes {
@@ -54,7 +56,7 @@ impl TooManyDeletes {
     fn help(&self) -> String {
         let deletes = self.deletes;
         let raise = match self.explicit {
-            None => format!(
+            None if !self.saved => format!(
                 "set `prune: {{ maxDeletes: {deletes} }}` in the file, where reviewers see it, or \
                  rerun with --max-deletes {deletes}"
             ),
@@ -63,7 +65,8 @@ impl TooManyDeletes {
                 "raise it to `prune: {{ maxDeletes: {deletes} }}` in the file, or rerun with \
                  --max-deletes {deletes}"
             ),
-            Some(MaxDeletes::Saved(_)) => {
+            // `apply PLAN_FILE` takes no limit but the plan's own.
+            None | Some(MaxDeletes::Saved(_)) => {
                 format!("make the plan again with a limit of at least {deletes}")
             }
         };
@@ -109,6 +112,7 @@ pub fn check(
         live,
         limit,
         explicit: max_deletes,
+        saved: false,
     };
     if deletes > limit || (deletes > 0 && refused.empties_the_portal()) {
         return Err(refused);

@@ -245,7 +245,7 @@ fn a_plan_that_deletes_every_live_webhook_needs_an_explicit_max_deletes() {
     ----- stderr -----
     Read the saved plan [TMP]/forged.json (SHA-256 [SHA256]).
       x refusing a plan that deletes every live webhook (3 of 3) without an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was written
-      help: if the file is really meant to drop them, set `prune: { maxDeletes: 3 }` in the file, where reviewers see it, or rerun with --max-deletes 3; if not, check the file is complete
+      help: if the file is really meant to drop them, make the plan again with a limit of at least 3; if not, check the file is complete
 
     ----- end -----
     ");

@@ -102,6 +102,51 @@ fn a_create_that_now_exists_makes_the_plan_stale() {
 }
 
 #[test]
+fn a_create_is_stale_only_for_a_same_pair_without_case_that_is_new_since_the_plan() {
+    // The portal (on MySQL) takes "hook" and "Hook" for one name. A webhook the plan deletes
+    // is gone before its creates run, and one it was made beside is no news: a fresh plan
+    // would create "Hook" all the same.
+    let file = "webhooks:\n  Hook:\n    uri: https://hook.example.com/h\n    secretKey: ${BILLING_SECRET}\n  A: {uri: \"https://a.example.com/h\"}\n";
+    for (prune, sent) in [(true, &["DELETE", "POST"][..]), (false, &["POST"])] {
+        let portal = FakePortal::start();
+        portal.seed(Seed::new("hook", "https://hook.example.com/h"));
+        portal.seed(Seed::new("A", "https://a.example.com/h"));
+        let args = ["plan", "--out", "plan.json", "--prune"];
+        let run = Run::new(&args[..if prune { 4 } else { 3 }])
+            .file(file)
+            .portal(&portal);
+        assert_eq!(run.run().code, 0);
+        let out = apply_saved(&portal, &run.path("plan.json"));
+        assert_eq!(out.code, 0, "{out:?}");
+        let methods: Vec<String> = portal.writes().into_iter().map(|r| r.method).collect();
+        assert_eq!(methods, sent, "{out:?}");
+    }
+
+    // One that appears after the plan is news.
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("hook", "https://hook.example.com/h"));
+    portal.seed(Seed::new("A", "https://a.example.com/h"));
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(file)
+        .portal(&portal);
+    assert_eq!(run.run().code, 0);
+    portal.seed(Seed::new("HOOK", "https://HOOK.example.com/h"));
+    let out = apply_saved(&portal, &run.path("plan.json"));
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x the saved plan is stale, nothing was written:
+      |   - "Hook" would be created, but now exists as #3 "HOOK"
+      help: the portal changed after the plan was made; run `plan --out` again and review it
+
+    ----- end -----
+    "#);
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
 fn a_plan_for_another_portal_or_version_is_refused() {
     let portal = portal();
     let (run, path) = saved(&portal);
@@ -232,6 +277,33 @@ fn the_deletion_guard_is_checked_again_when_a_saved_plan_is_applied() {
 }
 
 #[test]
+fn a_saved_plan_made_without_a_limit_and_refused_by_the_guard_says_to_make_it_again() {
+    // `apply PLAN_FILE` takes neither --max-deletes nor another file: the help names neither.
+    let portal = FakePortal::start();
+    for name in ["Audit", "Crm", "Legacy", "Old"] {
+        portal.seed(Seed::new(name, &format!("https://{name}.example.com/h")));
+    }
+    let run = Run::new(&["plan", "--prune", "--out", "plan.json"])
+        .file("webhooks:\n  Audit: {}\n")
+        .portal(&portal);
+    assert_eq!(run.run().code, 0, "3 of 4 is within the default limit");
+    // Now the plan deletes every live webhook.
+    portal.remove_stored(1);
+    let out = apply_saved(&portal, &run.path("plan.json"));
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
+      x refusing a plan that deletes every live webhook (3 of 3) without an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was written
+      help: if the file is really meant to drop them, make the plan again with a limit of at least 3; if not, check the file is complete
+
+    ----- end -----
+    ");
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
 fn a_saved_plan_takes_no_planning_flags() {
     // `-f` it takes: the reviewed file is where its URLs and variables come from.
     let out = Run::new(&["apply", "plan.json", "--prune"]).run();
@@ -291,7 +363,7 @@ fn an_edited_uri_is_shown_exactly_as_it_is_sent() {
 #[test]
 fn a_saved_plan_whose_parts_disagree_is_refused_with_nothing_written() {
     type Edit = fn(&mut serde_json::Value);
-    let cases: [(&str, Edit); 10] = [
+    let cases: [(&str, Edit); 12] = [
         ("unknown field `action`", |p| {
             p["portals"][0]["writes"][0]["action"] = "delete".into()
         }),
@@ -329,6 +401,15 @@ fn a_saved_plan_whose_parts_disagree_is_refused_with_nothing_written() {
         ("mixes \"*\" with other events", |p| {
             p["portals"][0]["writes"][1]["webhook"]["triggers"] =
                 serde_json::json!(["*", "file.created"])
+        }),
+        // `plan` writes each event once, in the body sent and the live record alike.
+        ("triggers names the event \"file.created\" twice", |p| {
+            p["portals"][0]["writes"][1]["webhook"]["triggers"] =
+                serde_json::json!(["file.created", "file.created"])
+        }),
+        ("triggers names the event \"FileCreated\" twice", |p| {
+            p["portals"][0]["writes"][0]["against"]["triggers"] =
+                serde_json::json!(["file.created", "FileCreated"])
         }),
     ];
     let portal = portal();
@@ -383,7 +464,7 @@ fn the_deletion_guard_counts_the_writes_the_file_really_holds() {
     ----- stderr -----
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
       x refusing a plan that deletes 4 of 10 live webhooks: the limit is 3; nothing was written
-      help: if the file is really meant to drop them, set `prune: { maxDeletes: 4 }` in the file, where reviewers see it, or rerun with --max-deletes 4; if not, check the file is complete
+      help: if the file is really meant to drop them, make the plan again with a limit of at least 4; if not, check the file is complete
 
     ----- end -----
     ");

@@ -140,7 +140,7 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
     type Edit = fn(&mut serde_json::Value);
     // Each edits the part of a plan made with --verify-secrets, with --target Crm and New
     // (`targeted`) or without.
-    let cases: [(bool, &str, Edit); 15] = [
+    let cases: [(bool, &str, Edit); 17] = [
         (
             true,
             "--target left out 9 of the file's 5 entries for this portal, but the plan holds 2 of them",
@@ -244,6 +244,36 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
             |p| {
                 let audit = p["unchanged"].as_array_mut().unwrap().remove(0);
                 p["unmanaged"].as_array_mut().unwrap().push(audit);
+            },
+        ),
+        // The planner notes a webhook by its live name, and one of the create's very uri.
+        (
+            false,
+            "a rename note pairs the create of \"New\" with #5, which the plan does not hold that way",
+            |p| {
+                p["notes"]["renames"] = serde_json::json!([
+                    { "create": "New", "id": 5, "name": "Other", "deleted": false }
+                ])
+            },
+        ),
+        (
+            false,
+            "a rename note pairs the create of \"New\" with #5, which the plan does not hold that way",
+            |p| {
+                // Legacy, deleted (as with --prune), has another uri than New.
+                p["unmanaged"] = serde_json::json!([]);
+                let legacy = serde_json::json!({
+                    "id": 5, "name": "Legacy", "uri": "https://Legacy.example.com/h",
+                    "enabled": true, "ssl": true, "triggers": ["*"], "targetId": null,
+                    "lastFailureOn": null, "lastFailureContent": null
+                });
+                p["writes"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(serde_json::json!({ "write": "delete", "against": legacy }));
+                p["notes"]["renames"] = serde_json::json!([
+                    { "create": "New", "id": 5, "name": "Legacy", "deleted": true }
+                ]);
             },
         ),
     ];

@@ -124,7 +124,7 @@ fn a_delete_edited_into_a_plan_never_shows_the_live_uri_read_from_a_variable() {
     ----- stderr -----
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
       x refusing a plan that deletes every live webhook (1 of 1) without an explicit limit (--max-deletes, or prune.maxDeletes in the file); nothing was written
-      help: if the file is really meant to drop them, set `prune: { maxDeletes: 1 }` in the file, where reviewers see it, or rerun with --max-deletes 1; if not, check the file is complete
+      help: if the file is really meant to drop them, make the plan again with a limit of at least 1; if not, check the file is complete
 
     ----- end -----
     "#);

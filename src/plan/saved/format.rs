@@ -137,8 +137,8 @@ impl Live {
     }
 }
 
-/// Reads back what `TriggerSet::names` wrote: event names, `["*"]` alone for every event, and
-/// `bit:N` for a trigger this build does not know.
+/// Reads back what `TriggerSet::names` wrote: event names, each once, `["*"]` alone for every
+/// event, and `bit:N` for a trigger this build does not know.
 fn trigger_set(names: &[String]) -> Result<TriggerSet, String> {
     if names.is_empty() {
         return Err("triggers is empty (every event is [\"*\"])".into());
@@ -155,6 +155,10 @@ fn trigger_set(names: &[String]) -> Result<TriggerSet, String> {
                 .and_then(|n| 1u64.checked_shl(n))
                 .ok_or_else(|| format!("unknown trigger {name:?}"))?,
         };
+        // `names` writes each event once; the portal's bits would hide a second.
+        if bits & bit != 0 {
+            return Err(format!("triggers names the event {name:?} twice"));
+        }
         bits |= bit;
     }
     Ok(TriggerSet::from_bits(bits))

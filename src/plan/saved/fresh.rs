@@ -4,16 +4,30 @@
 //! before: `apply` makes its client from the URL the part was read with (`SavedPortal::url`),
 //! the one the plan's `portal` is derived from, and `Settings::one_portal` refuses another.
 
+use std::collections::HashSet;
+
 use crate::api::{LiveWebhook, mask_credentials};
 use crate::plan::values::shown;
-use crate::plan::{Change, Field, Op, Plan, Value};
+use crate::plan::{Action, Change, Field, Op, Plan, Value};
 
 use super::header::SavedPlanError;
 
 /// Refuses `plan` when the portal moved on since it was made; `live` is a fresh list.
 pub fn check_fresh(plan: &Plan, live: &[LiveWebhook]) -> Result<(), SavedPlanError> {
+    // Webhooks a create may share its (name, uri) with, modulo case, as when the plan was
+    // made: one it deletes (the delete runs first, `apply::frees_a_pair`), and one it lists
+    // as unmanaged or unchanged under the same name (a fresh plan creates beside it too).
+    let deleted = plan.changes.iter().filter(|c| c.action() == Action::Delete);
+    let known: HashSet<(i32, &str)> = (deleted.filter_map(|c| Some((c.id()?, c.name()))))
+        .chain(
+            plan.unmanaged
+                .iter()
+                .chain(&plan.unchanged)
+                .map(|u| (u.id, u.name.as_str())),
+        )
+        .collect();
     let changes: Vec<String> = (plan.changes.iter())
-        .filter_map(|c| staleness(c, live))
+        .filter_map(|c| staleness(c, live, &known))
         .collect();
     if changes.is_empty() {
         Ok(())
@@ -23,15 +37,22 @@ pub fn check_fresh(plan: &Plan, live: &[LiveWebhook]) -> Result<(), SavedPlanErr
 }
 
 /// What changed on the portal since this change was computed.
-fn staleness(change: &Change, live: &[LiveWebhook]) -> Option<String> {
+fn staleness(
+    change: &Change,
+    live: &[LiveWebhook],
+    known: &HashSet<(i32, &str)>,
+) -> Option<String> {
     let before = match &change.op {
         Op::Create(body) => {
-            // Same name: a fresh plan would update it instead. Same (name, uri) without case:
-            // the portal (on MySQL) would refuse the create as a duplicate.
+            // Same name: a fresh plan would update it instead. Same (name, uri) without case,
+            // on a webhook the plan was not made beside: the portal (on MySQL) would refuse
+            // the create as a duplicate.
             let lower = |s: &str| s.to_lowercase();
             let clash = |w: &&LiveWebhook| {
                 w.name == body.name
-                    || (lower(&w.name) == lower(&body.name) && lower(&w.uri) == lower(&body.uri))
+                    || (lower(&w.name) == lower(&body.name)
+                        && lower(&w.uri) == lower(&body.uri)
+                        && !known.contains(&(w.id, w.name.as_str())))
             };
             return live.iter().find(clash).map(|w| {
                 format!(

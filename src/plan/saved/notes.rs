@@ -35,13 +35,33 @@ pub(super) fn check(
             ));
         }
     }
-    let with = |action| (plan.changes.iter()).filter(move |c: &&Change| c.action() == action);
-    let created: HashSet<&str> = with(Action::Create).map(Change::name).collect();
-    let deleted: HashSet<i32> = with(Action::Delete).filter_map(|c| c.id()).collect();
-    let unmanaged: HashSet<i32> = plan.unmanaged.iter().map(|u| u.id).collect();
+    // The planner notes a webhook by its live name, and only one with the create's very uri.
+    // Only a deleted one's uri is in the plan, and a uri read from a variable stands as its
+    // placeholder (`sensitive`), so the uri is compared only when both are there.
+    let created: HashMap<&str, Option<&str>> = (plan.changes.iter())
+        .filter_map(|c| match &c.op {
+            Op::Create(body) => Some((c.name(), c.uri_var.is_none().then_some(&*body.uri))),
+            _ => None,
+        })
+        .collect();
+    let deleted: HashMap<i32, (&str, Option<&str>)> = (plan.changes.iter())
+        .filter_map(|c| match &c.op {
+            Op::Delete(w) => Some((w.id, (&*w.name, Some(&*w.uri)))),
+            _ => None,
+        })
+        .collect();
+    let unmanaged: HashMap<i32, (&str, Option<&str>)> = (plan.unmanaged.iter())
+        .map(|u| (u.id, (&*u.name, None)))
+        .collect();
     for r in &notes.renames {
         let listed = if r.deleted { &deleted } else { &unmanaged };
-        if !created.contains(r.create.as_str()) || !listed.contains(&r.id) {
+        let fits = match (created.get(r.create.as_str()), listed.get(&r.id)) {
+            (Some(uri), Some((name, was))) => {
+                *name == r.name && (uri.is_none() || was.is_none() || uri == was)
+            }
+            _ => false,
+        };
+        if !fits {
             return Err(format!(
                 "a rename note pairs the create of {:?} with #{}, which the plan does not hold that way",
                 r.create, r.id
