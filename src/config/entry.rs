@@ -404,7 +404,8 @@ impl Checker<'_> {
             match &item.kind {
                 Kind::Str(name) => {
                     if let Some(first) = names.get(name) {
-                        // Harmless, but a second name was most likely meant.
+                        // Harmless, but a second name was most likely meant. The list is still
+                        // whole, so the names in it are still checked.
                         let problem = problem_at(
                             self.source,
                             item.span,
@@ -418,7 +419,6 @@ impl Checker<'_> {
                         )
                         .with_label(*first, "first".to_string());
                         self.problems.push(problem);
-                        ok = false;
                     } else {
                         names.insert(name.clone(), item.span);
                     }
