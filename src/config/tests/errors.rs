@@ -162,6 +162,19 @@ fn two_entries_for_one_webhook_are_refused() {
     );
 }
 
+/// An id key is a YAML 1.2 core integer (docs/file-format.md): leading zeros are allowed, and
+/// YAML 1.1's spellings (`9_846`, `0b11`) are strings, so names.
+#[test]
+fn an_id_key_is_a_yaml_1_2_integer() {
+    let config = super::load_ok("webhooks:\n  09846: {}\n  9_846: {}\n  0b11: {}\n  0o17: {}\n");
+    let keys: Vec<String> = config.webhooks.iter().map(DesiredWebhook::label).collect();
+    assert_eq!(keys, ["#9846", "9_846", "0b11", "#15"]);
+    expect(
+        "webhooks:\n  9846: {}\n  09846: {}\n",
+        &[("config::duplicate_key", 3)],
+    );
+}
+
 #[test]
 fn a_long_target_id_is_refused() {
     let long = "t".repeat(256);
