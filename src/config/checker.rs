@@ -14,6 +14,7 @@ use super::problem::{Problem, problem_at, shown};
 use super::rules::{self, MAX_NAME_CHARS, MAX_TARGET_CHARS, NameProblem, UrlProblem};
 use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};
 use super::secret::{POLICY, SecretRef, check_secret_policy, parse_env_ref};
+use crate::field::Field;
 use crate::triggers::{self, Parsed, TriggerSet};
 
 pub(super) struct Checker<'a> {
@@ -223,6 +224,11 @@ impl Checker<'_> {
                     ),
                     Some(quoted) if has_host_first(uri) => {
                         format!("did you mean `https://{quoted}`?")
+                    }
+                    // A portal's address has no path (`portal_url`).
+                    _ if field != Field::Uri.key() => {
+                        "write the portal's address, e.g. `https://yourportal.onlyoffice.com`"
+                            .to_string()
                     }
                     Some(quoted) if uri.starts_with('/') => format!(
                         "a path alone has no host: write the full URL, e.g. \
