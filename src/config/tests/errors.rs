@@ -109,17 +109,24 @@ fn wrong_types_say_what_was_expected() {
 #[test]
 fn names_follow_the_portal_rules() {
     let long = "x".repeat(51);
+    // 26 characters, 52 UTF-16 units: the portal's count (docs/docspace-api.md §8).
+    let emoji = "\u{1F680}".repeat(26);
     snap!(expect(
         &format!(
-            "webhooks:\n  {long}: {{}}\n  \" \": {{}}\n  Named:\n    name: other\n  5:\n    name: \"\"\n"
+            "webhooks:\n  {long}: {{}}\n  \" \": {{}}\n  Named:\n    name: other\n  5:\n    name: \"\"\n  {emoji}: {{}}\n  6:\n    targetId: 7{}\n",
+            emoji.repeat(5)
         ),
         &[
             ("config::bad_name", 2),
             ("config::bad_name", 3),
             ("config::name_under_name_key", 5),
             ("config::bad_name", 7),
+            ("config::bad_name", 8),
+            ("config::bad_target", 10),
         ],
     ));
+    // 25 emoji are 50 units: the most a name may have.
+    super::load_ok(&format!("webhooks:\n  {}: {{}}\n", "\u{1F680}".repeat(25)));
 }
 
 #[test]
