@@ -370,7 +370,7 @@ impl Checker<'_> {
         match &node.kind {
             Kind::Null => Some(String::new()),
             // A plain number is a file, folder or room id; keep it exactly as written (`0042`
-            // is read as a float, as YAML 1.2 has no leading-zero integers).
+            // is the integer 42 to YAML, and digits past 64 bits a float).
             Kind::Int(_) | Kind::Float if self.raw(node).bytes().all(|b| b.is_ascii_digit()) => {
                 Some(self.raw(node).to_string())
             }
