@@ -29,10 +29,23 @@ impl PortalUrl {
             return Err(fail("it is empty".into()));
         }
         if !input.contains("://") {
-            return Err(fail(format!(
-                "it has no scheme; write it as https://{}",
-                shown.trim_end_matches('/')
-            )));
+            // `https:host` has a scheme: only its `//` is missing.
+            let reason = match shown.split_once(':') {
+                Some((scheme, host))
+                    if scheme.eq_ignore_ascii_case("https")
+                        || scheme.eq_ignore_ascii_case("http") =>
+                {
+                    format!(
+                        "it is not written as `scheme://host`; write it as {scheme}://{}",
+                        host.trim_start_matches(['/', '\\']).trim_end_matches('/')
+                    )
+                }
+                _ => format!(
+                    "it has no scheme; write it as https://{}",
+                    shown.trim_end_matches('/')
+                ),
+            };
+            return Err(fail(reason));
         }
         let url = Url::parse(input).map_err(|e| fail(format!("it is not a valid URL ({e})")))?;
         if !url.username().is_empty() || url.password().is_some() {
@@ -202,6 +215,16 @@ mod tests {
             "{e}"
         );
         assert!(err("").contains("empty"));
+        assert_eq!(
+            err("https:docs.example.com"),
+            "invalid portal URL `https:docs.example.com`: it is not written as `scheme://host`; \
+             write it as https://docs.example.com"
+        );
+        assert_eq!(
+            err("HTTP:/127.0.0.1:8080/"),
+            "invalid portal URL `HTTP:/127.0.0.1:8080/`: it is not written as `scheme://host`; \
+             write it as HTTP://127.0.0.1:8080"
+        );
     }
 
     #[test]

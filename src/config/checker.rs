@@ -11,9 +11,10 @@ use secrecy::SecretString;
 use super::display::Source;
 use super::node::{Kind, Node};
 use super::problem::{Problem, problem_at, shown};
-use super::rules::{self, MAX_NAME_CHARS, MAX_TARGET_CHARS, NameProblem, UrlProblem};
+use super::rules::{self, MAX_NAME_UNITS, MAX_TARGET_UNITS, NameProblem, TooLong, UrlProblem};
 use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};
 use super::secret::{POLICY, SecretRef, check_secret_policy, parse_env_ref};
+use crate::field::Field;
 use crate::triggers::{self, Parsed, TriggerSet};
 
 pub(super) struct Checker<'a> {
@@ -163,9 +164,10 @@ impl Checker<'_> {
                 "blank name",
                 None,
             ),
-            Err(NameProblem::TooLong { chars }) => (
+            Err(NameProblem::TooLong(t)) => (
                 format!(
-                    "a webhook name may have at most {MAX_NAME_CHARS} characters, this one has {chars}"
+                    "a webhook name may have at most {MAX_NAME_UNITS} {}",
+                    over(t)
                 ),
                 "name too long",
                 Some("the portal refuses longer names"),
@@ -223,6 +225,11 @@ impl Checker<'_> {
                     ),
                     Some(quoted) if has_host_first(uri) => {
                         format!("did you mean `https://{quoted}`?")
+                    }
+                    // A portal's address has no path (`portal_url`).
+                    _ if field != Field::Uri.key() => {
+                        "write the portal's address, e.g. `https://yourportal.onlyoffice.com`"
+                            .to_string()
                     }
                     Some(quoted) if uri.starts_with('/') => format!(
                         "a path alone has no host: write the full URL, e.g. \
@@ -363,17 +370,17 @@ impl Checker<'_> {
         match &node.kind {
             Kind::Null => Some(String::new()),
             // A plain number is a file, folder or room id; keep it exactly as written (`0042`
-            // is read as a float, as YAML 1.2 has no leading-zero integers).
+            // is the integer 42 to YAML, and digits past 64 bits a float).
             Kind::Int(_) | Kind::Float if self.raw(node).bytes().all(|b| b.is_ascii_digit()) => {
                 Some(self.raw(node).to_string())
             }
             _ => {
                 let target = self.string(node, "targetId")?;
-                if let Err(chars) = rules::check_target_id(target) {
+                if let Err(t) = rules::check_target_id(target) {
                     self.error(
                         node.span,
                         "config::bad_target",
-                        format!("`targetId` may have at most {MAX_TARGET_CHARS} characters, this one has {chars}"),
+                        format!("`targetId` may have at most {MAX_TARGET_UNITS} {}", over(t)),
                         "too long",
                         None,
                     );
@@ -520,6 +527,12 @@ pub(super) enum Written {
 /// Whether `uri`, which did not parse as an absolute URL, reads as one without its scheme
 /// (`billing.example.com/hooks`), so `https://` in front of it makes sense. A relative uri
 /// (`/hooks`, `./hooks`, `?a=1`) has no host: `https:///hooks` would only be another error.
+/// "characters, this one has 51", or in UTF-16 units with why.
+fn over(t: TooLong) -> String {
+    let note = t.note().map_or(String::new(), |n| format!(" ({n})"));
+    format!("{}, this one has {}{note}", t.unit(), t.units)
+}
+
 fn has_host_first(uri: &str) -> bool {
     !uri.contains("://")
         && !uri.starts_with(['/', '.', '?', '#', '\\'])

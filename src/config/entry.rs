@@ -384,14 +384,23 @@ pub(super) struct Only {
 
 impl Checker<'_> {
     pub(super) fn only(&mut self, key: &Node, value: &Node) -> Option<Only> {
-        let help = match &value.kind {
-            Kind::Str(s) => self.quote(value, s),
-            _ => None,
+        // The list is suggested only when it is valid YAML as written: `[*]` would start an
+        // alias.
+        let plain = |s: &str| {
+            s.starts_with(|ch: char| ch.is_ascii_alphanumeric())
+                && s.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "._-, ".contains(ch))
         };
-        let help = help.map_or_else(
-            || "e.g. `only: [production]`".to_string(),
-            |name| format!("write a list: `only: [{name}]`"),
-        );
+        let help = match &value.kind {
+            Kind::Str(s) if s.trim() == "*" => {
+                "`only` has no wildcard: without `only`, every portal gets the entry".to_string()
+            }
+            Kind::Str(s) if plain(s) => match self.quote(value, s) {
+                Some(names) => format!("write a list: `only: [{names}]`"),
+                None => "e.g. `only: [production]`".to_string(),
+            },
+            _ => "e.g. `only: [production]`".to_string(),
+        };
         let empty = [
             "config::empty_only",
             "an empty `only` list gives the entry to no portal",
@@ -404,7 +413,8 @@ impl Checker<'_> {
             match &item.kind {
                 Kind::Str(name) => {
                     if let Some(first) = names.get(name) {
-                        // Harmless, but a second name was most likely meant.
+                        // Harmless, but a second name was most likely meant. The list is still
+                        // whole, so the names in it are still checked.
                         let problem = problem_at(
                             self.source,
                             item.span,
@@ -418,7 +428,6 @@ impl Checker<'_> {
                         )
                         .with_label(*first, "first".to_string());
                         self.problems.push(problem);
-                        ok = false;
                     } else {
                         names.insert(name.clone(), item.span);
                     }

@@ -440,8 +440,8 @@ fn scalar_key<'a>(s: &Scalar<'a>) -> Key<'a> {
 
 /// A scalar's value by the YAML 1.2 core schema: `null`, `~` or nothing; `true` and `false`
 /// only (`enabled: yes` is then a string, reported as "expected true or false" instead of
-/// silently meaning true, and a webhook named `no` or `on` stays a name); integers, also
-/// `0x`/`0o`/`0b`; floats, with `.inf` and `.nan` (a value of the wrong type, reported with a
+/// silently meaning true, and a webhook named `no` or `on` stays a name); integers (`int`);
+/// floats, with `.inf` and `.nan` (a value of the wrong type, reported with a
 /// span by pass 2). Quoted scalars, `!` and `!!str` are strings.
 fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
     let value = &*s.value;
@@ -481,11 +481,9 @@ fn scalar(s: &Scalar<'_>) -> Result<Kind, Failed> {
     if let Some(b) = bool_of(value) {
         return Ok(Kind::Bool(b));
     }
-    // Spellings kept as text before either number parser can take them.
+    // Kept as text before the float parser can take it.
     let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let upper_radix = matches!(unsigned.as_bytes(), [b'0', b'X' | b'O' | b'B', ..]);
-    let signed_nan = t.len() > unsigned.len() && matches!(unsigned, ".nan" | ".NaN" | ".NAN");
-    if upper_radix || signed_nan {
+    if t.len() > unsigned.len() && matches!(unsigned, ".nan" | ".NaN" | ".NAN") {
         return Ok(Kind::Str(value.to_string()));
     }
     if let Some(n) = int64(t) {
@@ -517,37 +515,25 @@ fn bool_of(s: &str) -> Option<bool> {
     }
 }
 
-/// Digits in `radix`, single underscores allowed between them.
-fn digits(digits: &str, radix: u32) -> Option<u128> {
-    if digits.starts_with('+') || digits.split('_').any(str::is_empty) {
-        return None;
-    }
-    u128::from_str_radix(&digits.replace('_', ""), radix).ok()
-}
-
-/// A magnitude and its radix, `None` for a decimal with a leading zero.
-fn magnitude(rest: &str) -> Option<u128> {
-    if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        return None;
-    }
-    let radix = match rest.get(..2) {
-        Some("0x" | "0X") => 16,
-        Some("0o" | "0O") => 8,
-        Some("0b" | "0B") => 2,
-        _ if rest.starts_with('0') && rest != "0" => return None,
-        _ => return digits(rest, 10),
-    };
-    digits(&rest[2..], radix)
-}
-
-/// The sign and magnitude of the integer `t` (trimmed) spells, a key's identity (zero never
-/// negative); at most 128 bits signed when negative.
+/// The sign and magnitude of the integer `t` (trimmed) spells by the YAML 1.2 core schema
+/// (`[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`), a key's identity (zero never negative); at
+/// most 128 bits signed when negative. So `09846` is 9846, and `9_846` and `0b11` (YAML 1.1
+/// spellings) are strings: a webhook name, not an id.
 fn int(t: &str) -> Option<(bool, u128)> {
-    let (negative, rest) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    let (negative, radix, digits) = if let Some(hex) = t.strip_prefix("0x") {
+        (false, 16, hex)
+    } else if let Some(octal) = t.strip_prefix("0o") {
+        (false, 8, octal)
+    } else if let Some(rest) = t.strip_prefix('-') {
+        (true, 10, rest)
+    } else {
+        (false, 10, t.strip_prefix('+').unwrap_or(t))
     };
-    let m = magnitude(rest)?;
+    // `from_str_radix` would also take a sign of its own.
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let m = u128::from_str_radix(digits, radix).ok()?;
     (!negative || m <= 1 << 127).then_some((negative && m != 0, m))
 }
 

@@ -137,6 +137,11 @@ fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], dra
                 continue;
             }
             let help = match closest_field(name, &defined) {
+                _ if name == "*" => format!(
+                    "`only` has no wildcard: without `only`, every portal gets the entry; the \
+                     portals of this file: {}",
+                    defined.join(", ")
+                ),
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("the portals of this file: {}", defined.join(", ")),
             };

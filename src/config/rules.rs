@@ -3,25 +3,57 @@
 //! is held to the same rules before anything is sent, so a hand-edited plan cannot send what
 //! no file could.
 
-/// The server's limits (`[StringLength]` on the request DTO), counted in characters.
-pub const MAX_NAME_CHARS: usize = 50;
-pub const MAX_TARGET_CHARS: usize = 255;
+/// The server's limits (`[StringLength]` on the request DTO), counted as .NET counts a
+/// string's length: in UTF-16 code units (docs/docspace-api.md §8).
+pub const MAX_NAME_UNITS: usize = 50;
+pub const MAX_TARGET_UNITS: usize = 255;
+
+/// A value over its limit, by the portal's count and by characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLong {
+    pub units: usize,
+    pub chars: usize,
+}
+
+impl TooLong {
+    /// What the count counts: characters, unless some character counts twice.
+    pub fn unit(&self) -> &'static str {
+        if self.units == self.chars {
+            "characters"
+        } else {
+            "UTF-16 units"
+        }
+    }
+
+    /// Why the count is not the characters, when it is not.
+    pub fn note(&self) -> Option<&'static str> {
+        (self.units != self.chars).then_some(
+            "an emoji or another character beyond U+FFFF counts as 2, as the portal counts",
+        )
+    }
+}
+
+fn check_length(value: &str, max: usize) -> Result<(), TooLong> {
+    let units = value.encode_utf16().count();
+    if units > max {
+        let chars = value.chars().count();
+        Err(TooLong { units, chars })
+    } else {
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameProblem {
     Blank,
-    TooLong { chars: usize },
+    TooLong(TooLong),
 }
 
 pub fn check_name(name: &str) -> Result<(), NameProblem> {
-    let chars = name.chars().count();
     if name.trim().is_empty() {
-        Err(NameProblem::Blank)
-    } else if chars > MAX_NAME_CHARS {
-        Err(NameProblem::TooLong { chars })
-    } else {
-        Ok(())
+        return Err(NameProblem::Blank);
     }
+    check_length(name, MAX_NAME_UNITS).map_err(NameProblem::TooLong)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,12 +94,7 @@ pub fn check_url(uri: &str) -> Result<reqwest::Url, UrlProblem> {
     }
 }
 
-/// A `targetId` within the portal's limit; the error is its length in characters.
-pub fn check_target_id(target: &str) -> Result<(), usize> {
-    let chars = target.chars().count();
-    if chars > MAX_TARGET_CHARS {
-        Err(chars)
-    } else {
-        Ok(())
-    }
+/// A `targetId` within the portal's limit.
+pub fn check_target_id(target: &str) -> Result<(), TooLong> {
+    check_length(target, MAX_TARGET_UNITS)
 }

@@ -75,7 +75,7 @@ mod tests {
 
     use super::*;
     use crate::config::ConfigError;
-    use crate::config::rules::{MAX_NAME_CHARS, MAX_TARGET_CHARS};
+    use crate::config::rules::{MAX_NAME_UNITS, MAX_TARGET_UNITS};
     use crate::triggers::{ALL_NAMES, TRIGGERS};
 
     fn schema() -> Value {
@@ -125,8 +125,8 @@ mod tests {
     fn the_limits_are_the_loaders() {
         let schema = schema();
         let entry = &schema["$defs"]["byId"]["properties"];
-        assert_eq!(entry["name"]["maxLength"], json!(MAX_NAME_CHARS));
-        assert_eq!(entry["targetId"]["maxLength"], json!(MAX_TARGET_CHARS));
+        assert_eq!(entry["name"]["maxLength"], json!(MAX_NAME_UNITS));
+        assert_eq!(entry["targetId"]["maxLength"], json!(MAX_TARGET_UNITS));
         // The literal's length and characters, as the loader's own policy accepts them.
         let accepted = |s: &str| super::super::secret::check_secret_policy(s).is_ok();
         let lengths: Vec<usize> = (1..=100).filter(|&n| accepted(&"a".repeat(n))).collect();

@@ -22,29 +22,44 @@ impl Document {
     ) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
         let mut reported = HashSet::new();
-        for config in self.portals.iter_mut().map(|p| &mut p.config) {
+        for portal in &mut self.portals {
+            let on = (portal.name.as_ref()).map_or(String::new(), |n| format!(" on `{n}`"));
+            let config = &mut portal.config;
             let source = config.source.clone();
             for w in &mut config.webhooks {
                 let (Some(var), Some(span)) = (&w.uri_var, w.uri_span) else {
                     continue;
                 };
                 let whose = format!("the uri of '{}'", shown(&w.label()));
+                let unusable = |why: &str| {
+                    let start = format!("the value of environment variable {var} ({whose})");
+                    format!("{start} is not a usable uri: {why}")
+                };
+                let mut fix = format!(
+                    "set {var} to the webhook's URL (https://...) in the environment that runs \
+                     `plan` and `apply`; its value is never shown"
+                );
                 let (code, message) = match lookup(var) {
                     Ok(value) => {
                         crate::redact::register_uri(&value);
                         match check_url(&value) {
+                            // The portal refuses it (docs/docspace-api.md §13); `ssl` may come
+                            // from a portal's overlay, so the portal is named.
+                            Ok(url) if w.ssl == Some(true) && url.scheme() == "http" => {
+                                fix = format!(
+                                    "set {var} to an https:// URL, or set `ssl: false` (which also \
+                                     stops the portal checking the target's certificate); its \
+                                     value is never shown"
+                                );
+                                let why =
+                                    format!("it is plain http, and `ssl: true`{on} requires https");
+                                ("config::uri_var_needs_https", unusable(&why))
+                            }
                             Ok(_) => {
                                 w.uri = Some(value);
                                 continue;
                             }
-                            Err(e) => (
-                                "config::uri_var_invalid",
-                                format!(
-                                    "the value of environment variable {var} ({whose}) is not a \
-                                     usable uri: {}",
-                                    reason(&e)
-                                ),
-                            ),
+                            Err(e) => ("config::uri_var_invalid", unusable(&reason(&e))),
                         }
                     }
                     Err(VarError::NotPresent) => (
@@ -59,11 +74,8 @@ impl Document {
                         ),
                     ),
                 };
-                if reported.insert((span.offset(), var.clone())) {
-                    let fix = format!(
-                        "set {var} to the webhook's URL (https://...) in the environment that runs \
-                         `plan` and `apply`; its value is never shown"
-                    );
+                // Once for each reference, but once for each portal whose `ssl` refuses it.
+                if reported.insert((span.offset(), message.clone())) {
                     let label = format!("{var} is read here");
                     problems.push(problem_at(&source, span, code, message, label, Some(fix)));
                 }

@@ -84,8 +84,9 @@ impl Document {
                 )
             }));
             out.extend(literal_uri.and_then(|uri| secret_in_uri(source, w, uri)));
+            // Ids are positive: no webhook has the id `0` or `-1`, so such a name is no slip.
             if let Key::Name(name) = &w.key
-                && name.parse::<i32>().is_ok()
+                && name.parse::<i32>().is_ok_and(|id| id > 0)
             {
                 out.push(warning(
                     source,

@@ -358,3 +358,115 @@ fn a_webhook_file_that_is_not_a_regular_file_is_refused_at_once() {
     ----- end -----
     ");
 }
+
+/// Each help suggests what can be written: a portal's address has no path, `only` has no
+/// wildcard (and `[*]` would start an alias), `https:host` has a scheme, and no quoted number
+/// that is not a positive id is taken for one.
+#[test]
+fn helps_suggest_only_what_can_be_written() {
+    let portals = "portals:\n  staging: { url: https://s.example.com, apiKey: \"${K}\" }\n";
+    let mut views = String::new();
+    for (what, run) in [
+        (
+            "an empty portal",
+            Run::new(&["validate"]).file("portal: \"\"\nwebhooks:\n  A: {}\n"),
+        ),
+        (
+            "only: \"*\"",
+            Run::new(&["validate"]).file(&format!("{portals}webhooks:\n  A:\n    only: \"*\"\n")),
+        ),
+        (
+            "only: [\"*\"]",
+            Run::new(&["validate"]).file(&format!("{portals}webhooks:\n  A:\n    only: [\"*\"]\n")),
+        ),
+        (
+            "quoted numbers",
+            Run::new(&["validate"]).file("webhooks:\n  \"-1\": {}\n  \"0\": {}\n  \"7\": {}\n"),
+        ),
+        (
+            "--portal https:host",
+            Run::new(&["plan", "--portal", "https:docs.example.com"])
+                .file("webhooks:\n  A: {}\n")
+                .env("DOCSPACE_API_KEY", "sk-test"),
+        ),
+    ] {
+        views += &format!("# {what}\n{}\n", run.run().user_view());
+    }
+    insta::assert_snapshot!(views, @r#"
+    # an empty portal
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `portal` is not an absolute URL (relative URL without a base)
+       ,-[webhooks.yaml:1:9]
+     1 | portal: ""
+       :         ^|
+       :          `-- not an absolute http(s) URL
+     2 | webhooks:
+       `----
+      help: write the portal's address, e.g. `https://yourportal.onlyoffice.com`
+
+    ----- end -----
+
+    # only: "*"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `only` must be a list of portal names, found a string
+       ,-[webhooks.yaml:5:11]
+     4 |   A:
+     5 |     only: "*"
+       :           ^|^
+       :            `-- expected a list of portal names
+       `----
+      help: `only` has no wildcard: without `only`, every portal gets the entry
+
+    ----- end -----
+
+    # only: ["*"]
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `only` names `*`, which is not a portal of this file
+       ,-[webhooks.yaml:5:12]
+     4 |   A:
+     5 |     only: ["*"]
+       :            ^|^
+       :             `-- no such portal
+       `----
+      help: `only` has no wildcard: without `only`, every portal gets the entry; the portals of this file: staging
+
+    ----- end -----
+
+    # quoted numbers
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 3 webhook(s).
+    ----- stderr -----
+      ! "7" is quoted, so it is a webhook name, not an id
+       ,-[webhooks.yaml:4:3]
+     3 |   "0": {}
+     4 |   "7": {}
+       :   ^|^
+       :    `-- a name
+       `----
+      help: write 7 without quotes to manage the webhook with that id
+
+    ----- end -----
+
+    # --portal https:host
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the portal URL from --portal is not usable
+      `-> invalid portal URL `https:docs.example.com`: it is not written as `scheme://host`; write it as https://docs.example.com
+
+    ----- end -----
+    "#);
+}

@@ -1,4 +1,5 @@
-//! A saved plan whose stored values no config file could hold (a blank or over-long name, a
+//! A saved plan whose stored values no config file could hold (a blank or over-long name, as the
+//! portal counts its length, a
 //! relative or `javascript:` uri, one with a line break or not written as `scheme://host`, an
 //! over-long targetId, a trigger no file can name) is refused whole by `apply FILE`, with
 //! nothing sent: not the update, not the create.
@@ -15,11 +16,18 @@ type Edit = fn(&mut serde_json::Value, &str);
 
 #[test]
 fn values_no_config_file_could_hold_are_refused_with_nothing_sent() {
-    let cases: [(&str, &str, Edit); 9] = [
+    let cases: [(&str, &str, Edit); 11] = [
         ("blank name", "", |w, v| w["name"] = v.into()),
         ("name of 5000 characters (at most 50)", "", |w, _| {
             w["name"] = "n".repeat(5000).into()
         }),
+        // 26 characters, which the portal counts as 52 (docs/docspace-api.md §8).
+        (
+            "name of 52 UTF-16 units (at most 50; an emoji or another character beyond U+FFFF \
+             counts as 2, as the portal counts)",
+            "\u{1F680}",
+            |w, v| w["name"] = v.repeat(26).into(),
+        ),
         ("uri with not an absolute URL", "/hooks/docspace", |w, v| {
             w["uri"] = v.into()
         }),
@@ -41,6 +49,12 @@ fn values_no_config_file_could_hold_are_refused_with_nothing_sent() {
         ("targetId of 256 characters (at most 255)", "", |w, _| {
             w["targetId"] = "7".repeat(256).into()
         }),
+        (
+            "targetId of 256 UTF-16 units (at most 255; an emoji or another character beyond \
+             U+FFFF counts as 2, as the portal counts)",
+            "\u{1F680}",
+            |w, v| w["targetId"] = format!("77{}", v.repeat(127)).into(),
+        ),
         (
             "trigger this version does not know (bit 63)",
             "bit:63",

@@ -2,6 +2,7 @@
 //! planned and written like a literal one, and no output shows it.
 
 use crate::support::fake_portal::{Deliveries, FakePortal, Outcome as DeliveryOutcome, Seed};
+use crate::support::fleet::Fleet;
 use crate::support::run::{Outcome, Run};
 
 /// A capability uri: the receiver authenticates by the path and the token.
@@ -222,7 +223,8 @@ fn an_unset_or_unusable_variable_stops_plan_and_apply_naming_it_and_nothing_is_w
         assert_hidden(&out);
         views += &format!("# {what}\n{}\n", out.user_view());
     }
-    assert!(portal.writes().is_empty());
+    // Stopped before the portal is contacted, as a literal uri is.
+    assert!(portal.requests().is_empty(), "{:?}", portal.requests());
     insta::assert_snapshot!(views, @"
     # plan, unset
     exit: 1
@@ -284,15 +286,15 @@ fn an_unset_or_unusable_variable_stops_plan_and_apply_naming_it_and_nothing_is_w
     ----- stderr -----
       x the webhook file has 1 problem
 
-      x the portal would refuse this write: `ssl: true`, which requires an https uri, but the uri is plain http (the value of BILLING_URI)
-       ,-[webhooks.yaml:2:3]
-     1 | webhooks:
+      x the value of environment variable BILLING_URI (the uri of 'Billing') is not a usable uri: it is plain http, and `ssl: true` requires https
+       ,-[webhooks.yaml:3:10]
      2 |   Billing:
-       :   ^^^|^^^
-       :      `-- ssl needs https
      3 |     uri: ${BILLING_URI}
+       :          ^^^^^^^|^^^^^^
+       :                 `-- BILLING_URI is read here
+     4 |     secretKey: ${HOOK_SECRET}
        `----
-      help: use an https uri, or set `ssl: false` to allow plain http
+      help: set BILLING_URI to an https:// URL, or set `ssl: false` (which also stops the portal checking the target's certificate); its value is never shown
 
     ----- end -----
 
@@ -332,6 +334,50 @@ fn an_unset_or_unusable_variable_stops_plan_and_apply_naming_it_and_nothing_is_w
 
     ----- end -----
     ");
+}
+
+/// A shared entry's variable holds plain http, and two portals' overlays turn `ssl` on: both are
+/// reported at once, at the reference, and no portal is contacted, the third one included.
+#[test]
+fn plain_http_in_a_variable_with_ssl_from_overlays_stops_every_portal_before_any_request() {
+    let fleet = Fleet::start(&["alpha", "bravo", "charlie"]);
+    let ssl = "webhooks:\n  Billing:\n    ssl: true";
+    let file = format!(
+        "{}{}",
+        fleet.portals_yaml(&[("alpha", ssl), ("bravo", ssl)]),
+        FILE.replace("    ssl: true\n", "")
+    );
+    let out = Run::new(&["apply", "--auto-approve"])
+        .file(&file)
+        .fleet(&fleet)
+        .env("HOOK_SECRET", "Hook-Secret-42")
+        .env(
+            "BILLING_URI",
+            "http://hooks.example.com/services/T0/Cap7Path",
+        )
+        .run();
+    assert_hidden(&out);
+    assert_eq!(fleet.request_count(), 0, "{out:?}");
+    let help = "help: set BILLING_URI to an https:// URL, or set `ssl: false` (which also stops \
+                the portal checking the target's certificate); its value is never shown";
+    let problems: Vec<&str> = (out.stderr.lines())
+        .filter(|l| l.contains(" x ") || l.contains("help:"))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "x the webhook file has 2 problems",
+            "x the value of environment variable BILLING_URI (the uri of 'Billing') is not a \
+             usable uri: it is plain http, and `ssl: true` on `alpha` requires https",
+            help,
+            "x the value of environment variable BILLING_URI (the uri of 'Billing') is not a \
+             usable uri: it is plain http, and `ssl: true` on `bravo` requires https",
+            help,
+        ],
+        "{out:?}"
+    );
+    assert_eq!(out.code, 1);
 }
 
 #[test]

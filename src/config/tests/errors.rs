@@ -109,17 +109,24 @@ fn wrong_types_say_what_was_expected() {
 #[test]
 fn names_follow_the_portal_rules() {
     let long = "x".repeat(51);
+    // 26 characters, 52 UTF-16 units: the portal's count (docs/docspace-api.md §8).
+    let emoji = "\u{1F680}".repeat(26);
     snap!(expect(
         &format!(
-            "webhooks:\n  {long}: {{}}\n  \" \": {{}}\n  Named:\n    name: other\n  5:\n    name: \"\"\n"
+            "webhooks:\n  {long}: {{}}\n  \" \": {{}}\n  Named:\n    name: other\n  5:\n    name: \"\"\n  {emoji}: {{}}\n  6:\n    targetId: 7{}\n",
+            emoji.repeat(5)
         ),
         &[
             ("config::bad_name", 2),
             ("config::bad_name", 3),
             ("config::name_under_name_key", 5),
             ("config::bad_name", 7),
+            ("config::bad_name", 8),
+            ("config::bad_target", 10),
         ],
     ));
+    // 25 emoji are 50 units: the most a name may have.
+    super::load_ok(&format!("webhooks:\n  {}: {{}}\n", "\u{1F680}".repeat(25)));
 }
 
 #[test]
@@ -162,6 +169,19 @@ fn two_entries_for_one_webhook_are_refused() {
     // One id written two ways is one YAML key written twice.
     expect(
         "webhooks:\n  9846: {}\n  0x2676: {}\n",
+        &[("config::duplicate_key", 3)],
+    );
+}
+
+/// An id key is a YAML 1.2 core integer (docs/file-format.md): leading zeros are allowed, and
+/// YAML 1.1's spellings (`9_846`, `0b11`) are strings, so names.
+#[test]
+fn an_id_key_is_a_yaml_1_2_integer() {
+    let config = super::load_ok("webhooks:\n  09846: {}\n  9_846: {}\n  0b11: {}\n  0o17: {}\n");
+    let keys: Vec<String> = config.webhooks.iter().map(DesiredWebhook::label).collect();
+    assert_eq!(keys, ["#9846", "9_846", "0b11", "#15"]);
+    expect(
+        "webhooks:\n  9846: {}\n  09846: {}\n",
         &[("config::duplicate_key", 3)],
     );
 }

@@ -238,14 +238,19 @@ fn a_fleet_that_would_copy_a_million_entries_is_refused() {
     assert_eq!(codes, ["config::too_many_webhooks"]);
 }
 
+/// A name twice is an error, and hides no other problem of the list: the list is still whole.
 #[test]
-fn a_portal_named_twice_in_only_is_an_error() {
-    let text = "portals:\n  a: { url: https://a.example.com, apiKey: \"${A}\" }\n  b: { url: https://b.example.com, apiKey: \"${B}\" }\nwebhooks:\n  Hook:\n    only: [a, a]\n";
-    let shown = super::expect_problems(
+fn a_portal_named_twice_in_only_is_an_error_beside_an_unknown_one() {
+    let text = "portals:\n  staging: { url: https://a.example.com, apiKey: \"${A}\" }\n  prod: { url: https://b.example.com, apiKey: \"${B}\" }\nwebhooks:\n  Hook:\n    only: [staging, prdo, staging]\n  Audit:\n    only: [prdo, prdo]\n";
+    snap!(super::expect_problems(
         load_document_str(text, "fleet.yaml"),
-        &[("config::duplicate_only", 6)],
-    );
-    assert!(shown.contains("names the portal `a` twice"), "{shown}");
+        &[
+            ("config::unknown_portal", 6),
+            ("config::duplicate_only", 6),
+            ("config::unknown_portal", 8),
+            ("config::duplicate_only", 8),
+        ],
+    ));
 }
 
 #[test]

@@ -4,7 +4,9 @@
 //! field is decided here (`Field::ALL`, no wildcard arm), so a new one cannot go unchecked.
 
 use crate::api::LiveWebhook;
-use crate::config::rules::{self, MAX_NAME_CHARS, MAX_TARGET_CHARS, NameProblem, UrlProblem};
+use crate::config::rules::{
+    self, MAX_NAME_UNITS, MAX_TARGET_UNITS, NameProblem, TooLong, UrlProblem,
+};
 use crate::plan::{Field, PlannedBody};
 use crate::triggers::TriggerSet;
 
@@ -27,9 +29,9 @@ pub(super) fn check(body: &PlannedBody, live: Option<&LiveWebhook>) -> Result<()
             Field::Name => match rules::check_name(&body.name) {
                 Ok(()) => None,
                 Err(NameProblem::Blank) => Some("a blank name".to_string()),
-                Err(NameProblem::TooLong { chars }) => Some(format!(
-                    "a name of {chars} characters (at most {MAX_NAME_CHARS})"
-                )),
+                Err(NameProblem::TooLong(t)) => {
+                    Some(format!("a name of {}", over(t, MAX_NAME_UNITS)))
+                }
             },
             // The uri itself is not quoted: it may hold credentials. One read from a variable
             // stands as its placeholder, checked against the file's variable (`sensitive`).
@@ -60,9 +62,7 @@ pub(super) fn check(body: &PlannedBody, live: Option<&LiveWebhook>) -> Result<()
                 })
             }
             Field::TargetId => match body.target().map(rules::check_target_id) {
-                Some(Err(chars)) => Some(format!(
-                    "a targetId of {chars} characters (at most {MAX_TARGET_CHARS})"
-                )),
+                Some(Err(t)) => Some(format!("a targetId of {}", over(t, MAX_TARGET_UNITS))),
                 _ => None,
             },
         };
@@ -71,4 +71,10 @@ pub(super) fn check(body: &PlannedBody, live: Option<&LiveWebhook>) -> Result<()
         }
     }
     Ok(())
+}
+
+/// "51 characters (at most 50)", or in UTF-16 units with why.
+fn over(t: TooLong, max: usize) -> String {
+    let note = t.note().map_or(String::new(), |n| format!("; {n}"));
+    format!("{} {} (at most {max}{note})", t.units, t.unit())
 }
