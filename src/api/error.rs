@@ -349,6 +349,23 @@ impl ApiError {
         }
     }
 
+    /// Whether the request may have been carried out although it failed: no answer in time, a
+    /// gateway's 502/503/504, or an answer that is not the API's (a proxy's page of any status,
+    /// a connection closed before the answer, JSON of another shape) may follow a write the
+    /// portal stored. Everything else is the portal's (or the network's) refusal.
+    pub fn may_have_landed(&self) -> bool {
+        match self {
+            ApiError::Timeout { .. }
+            | ApiError::Transport { .. }
+            | ApiError::TooLarge { .. }
+            | ApiError::HttpStatus { .. }
+            | ApiError::NotDocSpace { .. }
+            | ApiError::UnexpectedJson { .. } => true,
+            ApiError::NotRetried { last, .. } => last.may_have_landed(),
+            _ => matches!(self.status(), Some(502..=504)),
+        }
+    }
+
     /// A create refused: a webhook with the same (name, uri) exists (docs/docspace-api.md §15).
     pub fn is_duplicate(&self) -> bool {
         let duplicate = "same name and payload URL already exists";

@@ -90,6 +90,11 @@ impl Failure {
     pub fn interrupted(&self) -> bool {
         matches!(self, Failure::Api(ApiError::NotRetried { .. }))
     }
+
+    /// The write may have been carried out: its answer was not read (`ApiError::may_have_landed`).
+    pub fn may_have_landed(&self) -> bool {
+        matches!(self, Failure::Api(e) if e.may_have_landed())
+    }
 }
 
 /// One result per change that was started, in completion order, and the changes that were not

@@ -425,3 +425,163 @@ fn a_portal_that_refuses_connections_is_retried_then_named() {
     assert!(out.stderr.contains(&format!("127.0.0.1:{port}")), "{out:?}");
     assert!(!out.all().contains("sk-connect-test"), "{out:?}");
 }
+
+/// The page nginx shows for its default site: what a misrouted proxy answers with 200.
+const NGINX_WELCOME: &str = "<html><head><title>Welcome to nginx!</title></head>\
+                             <body><h1>Welcome to nginx!</h1></body></html>";
+
+/// A disabled webhook to create: the portal stores it enabled (docs/docspace-api.md §9), so only
+/// the follow-up call makes it as the file says.
+const NEW_DISABLED: &str = "webhooks:\n  New:\n    uri: https://new.example.com/h\n    secretKey: ${HOOK_SECRET}\n    enabled: false\n";
+
+#[test]
+fn a_create_stored_but_answered_with_a_page_is_found_and_disabled() {
+    let portal = FakePortal::start();
+    portal.set_create_quirk(true);
+    portal.inject(Fault::new(
+        "POST",
+        WEBHOOK_PATH,
+        FaultKind::AfterHandling {
+            status: 200,
+            body: FaultBody::Html(NGINX_WELCOME.into()),
+        },
+    ));
+    let out = run(&["apply", "--auto-approve"], &portal, NEW_DISABLED);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "New"
+          name      = "New"
+          uri       = "https://new.example.com/h"
+          secretKey = (sensitive)
+          enabled   = false
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: HOOK_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged.
+
+      [1/1] [TIME] ok created #1 "New" (enabled/ssl set by a follow-up call: the portal ignores them on create)
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    webhook "New" was created (#1) although the answer to its POST was lost; not posting it again
+    ----- end -----
+    "#);
+    assert_eq!(
+        methods(&portal),
+        [
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("POST {WEBHOOK_PATH} 200"),
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("PUT {WEBHOOK_PATH}/enable 200"),
+        ],
+        "listed again, posted once, then the follow-up call"
+    );
+    let stored = portal.webhooks();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert!(!stored[0].enabled, "the file disables it: {stored:?}");
+    assert_eq!(stored[0].secret_key, SECRET);
+}
+
+#[test]
+fn a_create_whose_answer_is_not_the_apis_is_never_posted_twice() {
+    let after = |status, body| FaultKind::AfterHandling { status, body };
+    let unread = [
+        after(
+            500,
+            FaultBody::Html("<html>Internal Server Error</html>".into()),
+        ),
+        after(200, FaultBody::Json(serde_json::json!({"response": "ok"}))),
+        after(201, FaultBody::Empty),
+        after(404, FaultBody::Text("no such route".into())),
+        FaultKind::Close { handled: true },
+    ];
+    for kind in unread {
+        let portal = FakePortal::start();
+        portal.set_create_quirk(true);
+        portal.inject(Fault::new("POST", WEBHOOK_PATH, kind.clone()));
+        let out = run(&["apply", "--auto-approve"], &portal, NEW_DISABLED);
+        assert_eq!(out.code, 0, "{kind:?}: {out:?}");
+        assert!(
+            out.stdout
+                .contains(r#"ok created #1 "New" (enabled/ssl set by a follow-up call"#),
+            "{kind:?}: {out:?}"
+        );
+        assert!(
+            out.stderr
+                .contains("was created (#1) although the answer to its POST was lost"),
+            "{kind:?}: {out:?}"
+        );
+        let writes: Vec<String> = portal
+            .writes()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        assert_eq!(
+            writes,
+            [
+                format!("POST {WEBHOOK_PATH}"),
+                format!("PUT {WEBHOOK_PATH}/enable")
+            ],
+            "{kind:?}"
+        );
+        let stored = portal.webhooks();
+        assert!(
+            stored.len() == 1 && !stored[0].enabled,
+            "{kind:?}: {stored:?}"
+        );
+    }
+}
+
+#[test]
+fn an_update_or_enable_whose_answer_is_not_read_may_have_been_made() {
+    let portal = seeded();
+    portal.seed(Seed::new("Off", "https://off.example.com/h"));
+    portal.inject(Fault::new(
+        "PUT",
+        WEBHOOK_PATH,
+        FaultKind::Close { handled: true },
+    ));
+    portal.inject(Fault::new(
+        "PUT",
+        &format!("{WEBHOOK_PATH}/enable"),
+        FaultKind::AfterHandling {
+            status: 200,
+            body: FaultBody::Html(NGINX_WELCOME.into()),
+        },
+    ));
+    let file = "webhooks:\n  Audit:\n    uri: https://audit.example.com/h\n    triggers: [file.created]\n  \
+                Off:\n    uri: https://off.example.com/h\n    enabled: false\n";
+    let out = run(
+        &[
+            "apply",
+            "--auto-approve",
+            "--retries",
+            "0",
+            "--parallelism",
+            "1",
+        ],
+        &portal,
+        file,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    let view = out.user_view();
+    let report: Vec<&str> = view.lines().filter(|l| l.contains("] ")).collect();
+    insta::assert_snapshot!(report.join("\n"), @r#"
+    [1/2] [TIME] failed "Audit" #1 may have been updated, the portal's answer was not read: PUT /api/2.0/settings/webhook on [PORTAL] failed: connection closed before message completed
+    [2/2] [TIME] failed "Off" #2 may have been updated, the portal's answer was not read: PUT /api/2.0/settings/webhook/enable answered HTTP 200 with something that is not the DocSpace API: Welcome to nginx! Welcome to nginx!
+    "#);
+    let stored = portal.webhooks();
+    assert_ne!(
+        stored[0].triggers, 0,
+        "the update was carried out: {stored:?}"
+    );
+    assert!(
+        !stored[1].enabled,
+        "the enable call was carried out: {stored:?}"
+    );
+}
