@@ -530,6 +530,7 @@ fn reason(error: &ApiError) -> String {
             after.as_secs_f64()
         ),
         ApiError::Connect { detail, .. } => format!("could not connect: {detail}"),
+        ApiError::Transport { detail, .. } => format!("no answer: {detail}"),
         ApiError::HttpStatus {
             status, excerpt, ..
         } => format!("HTTP {status}: {excerpt}"),

@@ -344,7 +344,10 @@ impl ApiError {
     /// failure but a "later", waited out by the limits without counting).
     pub fn is_retryable(&self) -> bool {
         match self {
-            ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
+            // `Transport`: the connection closed or broke before the whole answer came.
+            ApiError::Connect { .. } | ApiError::Timeout { .. } | ApiError::Transport { .. } => {
+                true
+            }
             _ => matches!(self.status(), Some(502..=504)),
         }
     }

@@ -585,3 +585,94 @@ fn an_update_or_enable_whose_answer_is_not_read_may_have_been_made() {
         "the enable call was carried out: {stored:?}"
     );
 }
+
+#[test]
+fn a_connection_closed_without_an_answer_is_retried() {
+    let closed = |handled| FaultKind::Close { handled };
+    let portal = seeded();
+    let gone = portal.seed(Seed::new("Old", "https://old.example.com/h"));
+    let off = portal.seed(Seed::new("Off", "https://off.example.com/h"));
+    portal.inject(Fault::new("GET", WEBHOOK_PATH, closed(false)));
+    portal.inject(Fault::new("PUT", WEBHOOK_PATH, closed(false)));
+    portal.inject(Fault::new(
+        "PUT",
+        &format!("{WEBHOOK_PATH}/enable"),
+        closed(true),
+    ));
+    portal.inject(Fault::new("DELETE", &delete_path(gone), closed(true)));
+    let file = "webhooks:\n  Audit:\n    uri: https://audit.example.com/h\n    triggers: [file.created]\n  \
+                Off:\n    uri: https://off.example.com/h\n    enabled: false\n";
+    let out = run(
+        &["apply", "--auto-approve", "--prune", "--parallelism", "1"],
+        &portal,
+        file,
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let view = out.user_view();
+    let report: Vec<&str> = view
+        .lines()
+        .filter(|l| l.contains("] ") || l.starts_with("retrying"))
+        .collect();
+    insta::assert_snapshot!(report.join("\n"), @r#"
+      [1/3] [TIME] ok updated #1 "Audit"
+      [2/3] [TIME] ok updated #3 "Off"
+      [3/3] [TIME] ok deleted #2 "Old"
+    retrying GET /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): no answer: connection closed before message completed
+    retrying PUT /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): no answer: connection closed before message completed
+    retrying PUT /api/2.0/settings/webhook/enable in [TIME] (attempt 2 of 5): no answer: connection closed before message completed
+    retrying DELETE /api/2.0/settings/webhook/2 in [TIME] (attempt 2 of 5): no answer: connection closed before message completed
+    "#);
+    assert_eq!(
+        methods(&portal),
+        [
+            format!("GET {WEBHOOK_PATH} 0"),
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("GET {WEBHOOK_PATH}s/log 200"),
+            format!("PUT {WEBHOOK_PATH} 0"),
+            format!("PUT {WEBHOOK_PATH} 200"),
+            format!("PUT {WEBHOOK_PATH}/enable 0"),
+            format!("PUT {WEBHOOK_PATH}/enable 200"),
+            format!("DELETE {} 0", delete_path(gone)),
+            format!("DELETE {} 404", delete_path(gone)),
+        ]
+    );
+    assert!(portal.get(gone).is_none());
+    assert!(!portal.get(off).unwrap().enabled);
+    assert_ne!(portal.get(1).unwrap().triggers, 0);
+}
+
+#[test]
+fn a_create_whose_connection_closed_before_it_landed_is_posted_again_after_a_list() {
+    let portal = FakePortal::start();
+    portal.inject(Fault::new(
+        "POST",
+        WEBHOOK_PATH,
+        FaultKind::Close { handled: false },
+    ));
+    let out = run(
+        &["apply", "--auto-approve"],
+        &portal,
+        "webhooks:\n  New:\n    uri: https://new.example.com/h\n    secretKey: ${HOOK_SECRET}\n",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.starts_with(
+            "retrying POST /api/2.0/settings/webhook in ",
+        ) && out.stderr.contains(
+            "(attempt 2 of 5), unless the webhook list shows it was created after all: no answer: \
+             connection closed before message completed"
+        ),
+        "{out:?}"
+    );
+    assert_eq!(
+        methods(&portal),
+        [
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("POST {WEBHOOK_PATH} 0"),
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("POST {WEBHOOK_PATH} 200"),
+        ],
+        "checked the list before posting again"
+    );
+    assert_eq!(portal.webhooks().len(), 1);
+}
