@@ -37,7 +37,7 @@ pub enum Failure {
     #[diagnostic(transparent)]
     Api(#[from] ApiError),
     /// The webhook exists, but not yet as the file says; a rerun's plan shows what is left.
-    #[error("created webhook #{id}, but the follow-up call to set enabled/ssl failed: {source}")]
+    #[error("the follow-up call to set enabled/ssl failed: {source}")]
     #[diagnostic(code(apply::correction))]
     Correction {
         id: i32,

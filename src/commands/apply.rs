@@ -261,10 +261,14 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
             } else {
                 "failed"
             };
-            let outcome = if e.may_have_landed() {
-                format!("may have been {verb}, the portal's answer was not read")
-            } else {
-                format!("was not {verb}")
+            let outcome = match e {
+                Failure::Correction { id, .. } => {
+                    format!("was created as #{id}, but not completed")
+                }
+                e if e.may_have_landed() => {
+                    format!("may have been {verb}, the portal's answer was not read")
+                }
+                _ => format!("was not {verb}"),
             };
             format!(
                 "{} {}{id} {outcome}: {}{}",

@@ -676,3 +676,23 @@ fn a_create_whose_connection_closed_before_it_landed_is_posted_again_after_a_lis
     );
     assert_eq!(portal.webhooks().len(), 1);
 }
+
+#[test]
+fn a_create_whose_follow_up_call_fails_is_reported_as_created() {
+    let portal = FakePortal::start();
+    portal.set_create_quirk(true);
+    portal.inject(Fault::new(
+        "PUT",
+        &format!("{WEBHOOK_PATH}/enable"),
+        FaultKind::Status {
+            status: 403,
+            body: FaultBody::Json(serde_json::json!({"error": {"message": "Access denied"}})),
+        },
+    ));
+    let out = run(&["apply", "--auto-approve"], &portal, NEW_DISABLED);
+    assert_eq!(out.code, 1, "{out:?}");
+    let view = out.user_view();
+    let report: Vec<&str> = view.lines().filter(|l| l.contains("] ")).collect();
+    insta::assert_snapshot!(report.join("\n"), @r#"  [1/1] [TIME] failed "New" was created as #1, but not completed: the follow-up call to set enabled/ssl failed: PUT /api/2.0/settings/webhook/enable: the portal denied access (HTTP 403): Access denied"#);
+    assert_eq!(portal.webhooks().len(), 1);
+}
