@@ -73,7 +73,8 @@ pub(super) struct Payload<'a> {
     secret: Option<&'a SecretString>,
 }
 
-/// What a call came to: the answer, or (a create only) the webhook a list showed it made.
+/// What a call came to: the answer, or (a create only) the webhook it made, from its answer or
+/// from a list.
 enum Sent {
     Answer(Value),
     Found(LiveWebhook),
@@ -193,8 +194,8 @@ impl Client {
             .send_looking(&endpoint, Some(&payload), Some(body))
             .await?
         {
-            Sent::Answer(v) => wire::decode_one(&endpoint, &v),
-            Sent::Found(found) => Ok(found),
+            Sent::Found(made) => Ok(made),
+            Sent::Answer(_) => unreachable!("a create's answer is read as the webhook it made"),
         }
     }
 
@@ -267,10 +268,12 @@ impl Client {
     /// `send_once`, repeated while the failure is retryable and attempts remain. A redelivery
     /// (each one that lands queues a delivery) is sent again only after a failure that says it
     /// was not received (a refused connection, a 429). A create (`created`, its body) whose
-    /// attempt may have landed (a timeout, a 502/503/504) is sent again only when a fresh list
-    /// shows no webhook with its exact (name, uri); if it lands after that list was read (the
-    /// portal probes the target first, docs/docspace-api.md §9), the repeat is refused as a
-    /// duplicate (§15) and the list is read once more to find it.
+    /// attempt may have landed (`ApiError::may_have_landed`: a timeout, a 502/503/504, any
+    /// answer that is not the webhook) is looked for in a fresh list, and sent again only when
+    /// that list shows no webhook with its exact (name, uri) and the failure is retryable; if it
+    /// lands after that list was read (the portal probes the target first,
+    /// docs/docspace-api.md §9), the repeat is refused as a duplicate (§15) and the list is read
+    /// once more to find it.
     async fn send_looking(
         &self,
         endpoint: &Endpoint,
@@ -286,7 +289,12 @@ impl Client {
             let result = self.send_once(endpoint, payload, &mut place).await;
             place.retrying(false);
             let error = match result {
-                Ok(v) => return Ok(Sent::Answer(v)),
+                Ok(v) if created.is_none() => return Ok(Sent::Answer(v)),
+                // A create's answer that is not the webhook may follow one the portal stored.
+                Ok(v) => match wire::decode_one(endpoint, &v) {
+                    Ok(made) => return Ok(Sent::Found(made)),
+                    Err(e) => e,
+                },
                 // Refused before it was handled: the limits hold the next attempt until the
                 // portal's time, and it does not count as a retry. Not once the run is stopped.
                 Err(e @ ApiError::RateLimited { .. }) if !self.halt().is_stopped() => {
@@ -312,15 +320,20 @@ impl Client {
                     _ => Err(error),
                 };
             }
-            // A refused connection sent nothing; any other retryable failure may have landed.
-            let may_have_landed = !matches!(error, ApiError::Connect { .. });
+            let may_have_landed = error.may_have_landed();
             let twice = endpoint.is_redelivery() && may_have_landed;
+            let check = created.filter(|_| may_have_landed);
             if !error.is_retryable() || twice || attempt >= self.attempts() {
+                // Not sent again, but it may have landed: the follow-up call needs the webhook.
+                if let Some(body) = check
+                    && let Ok(Some(found)) = self.look_for(body, false).await
+                {
+                    return Ok(Sent::Found(found));
+                }
                 return Err(error);
             }
             attempt += 1;
             place.retrying(true);
-            let check = created.filter(|_| may_have_landed);
             may_exist |= check.is_some();
             let go_on = self.pause(endpoint, &error, attempt, check.is_some()).await;
             if let Some(body) = check {
@@ -517,6 +530,7 @@ fn reason(error: &ApiError) -> String {
             after.as_secs_f64()
         ),
         ApiError::Connect { detail, .. } => format!("could not connect: {detail}"),
+        ApiError::Transport { detail, .. } => format!("no answer: {detail}"),
         ApiError::HttpStatus {
             status, excerpt, ..
         } => format!("HTTP {status}: {excerpt}"),

@@ -344,7 +344,27 @@ impl ApiError {
     /// failure but a "later", waited out by the limits without counting).
     pub fn is_retryable(&self) -> bool {
         match self {
-            ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
+            // `Transport`: the connection closed or broke before the whole answer came.
+            ApiError::Connect { .. } | ApiError::Timeout { .. } | ApiError::Transport { .. } => {
+                true
+            }
+            _ => matches!(self.status(), Some(502..=504)),
+        }
+    }
+
+    /// Whether the request may have been carried out although it failed: no answer in time, a
+    /// gateway's 502/503/504, or an answer that is not the API's (a proxy's page of any status,
+    /// a connection closed before the answer, JSON of another shape) may follow a write the
+    /// portal stored. Everything else is the portal's (or the network's) refusal.
+    pub fn may_have_landed(&self) -> bool {
+        match self {
+            ApiError::Timeout { .. }
+            | ApiError::Transport { .. }
+            | ApiError::TooLarge { .. }
+            | ApiError::HttpStatus { .. }
+            | ApiError::NotDocSpace { .. }
+            | ApiError::UnexpectedJson { .. } => true,
+            ApiError::NotRetried { last, .. } => last.may_have_landed(),
             _ => matches!(self.status(), Some(502..=504)),
         }
     }

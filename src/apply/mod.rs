@@ -37,7 +37,7 @@ pub enum Failure {
     #[diagnostic(transparent)]
     Api(#[from] ApiError),
     /// The webhook exists, but not yet as the file says; a rerun's plan shows what is left.
-    #[error("created webhook #{id}, but the follow-up call to set enabled/ssl failed: {source}")]
+    #[error("the follow-up call to set enabled/ssl failed: {source}")]
     #[diagnostic(code(apply::correction))]
     Correction {
         id: i32,
@@ -89,6 +89,11 @@ impl Failure {
     /// The change was cut short by the stop switch: a retry it needed was not sent.
     pub fn interrupted(&self) -> bool {
         matches!(self, Failure::Api(ApiError::NotRetried { .. }))
+    }
+
+    /// The write may have been carried out: its answer was not read (`ApiError::may_have_landed`).
+    pub fn may_have_landed(&self) -> bool {
+        matches!(self, Failure::Api(e) if e.may_have_landed())
     }
 }
 

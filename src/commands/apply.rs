@@ -14,6 +14,7 @@ use super::confirm::{Asking, confirm};
 use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
 use super::{Exit, Output, Session, UriVars, prefix, saved_file};
+use crate::api::ApiError;
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
 use crate::halt::StopReason;
@@ -260,8 +261,17 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
             } else {
                 "failed"
             };
+            let outcome = match e {
+                Failure::Correction { id, .. } => {
+                    format!("was created as #{id}, but not completed")
+                }
+                e if e.may_have_landed() => {
+                    format!("may have been {verb}, the portal's answer was not read")
+                }
+                _ => format!("was not {verb}"),
+            };
             format!(
-                "{} {}{id} was not {verb}: {}{}",
+                "{} {}{id} {outcome}: {}{}",
                 paint(style::FAILED, label),
                 crate::render::quoted(change.name()),
                 super::report::chain(e),
@@ -271,16 +281,18 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
     }
 }
 
-/// Why a delete failed with a 500 while its webhook has deliveries, which the portal's own
-/// message does not say: on PostgreSQL the log's rows keep the webhook from being deleted
-/// (docs/docspace-api.md §12). `None` for any other failure.
+/// Why a delete failed with the portal's 500 of a failed save while its webhook has deliveries,
+/// which that message does not say: on PostgreSQL the log's rows keep the webhook from being
+/// deleted (docs/docspace-api.md §12). `None` for any other failure (a proxy's 500 page among
+/// them).
 fn log_blocks_delete(change: &Change, e: &Failure) -> Option<String> {
     let deliveries = change.deliveries.filter(|n| *n > 0)?;
-    let status = match e {
-        Failure::Api(api) => api.status(),
-        _ => None,
-    };
-    (change.action() == Action::Delete && status == Some(500)).then(|| {
+    let save_failed = matches!(
+        e,
+        Failure::Api(ApiError::Rejected { status: 500, message, .. })
+            if message.contains("An error occurred while saving the entity changes")
+    );
+    (change.action() == Action::Delete && save_failed).then(|| {
         format!(
             "\n      it still has {deliveries} deliver{} in its log: a portal on PostgreSQL refuses to \
              delete a webhook while its log has rows, and the API cannot delete them. Keep it \

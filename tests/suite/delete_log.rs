@@ -3,7 +3,9 @@
 //! format and in a saved plan; a delete refused with a 500 while the log has rows explains the
 //! PostgreSQL case (docs/docspace-api.md §12).
 
-use crate::support::fake_portal::{Deliveries, FakePortal, Seed, delete_path};
+use crate::support::fake_portal::{
+    Deliveries, FakePortal, Fault, FaultBody, FaultKind, Seed, delete_path,
+};
 use crate::support::run::Run;
 
 /// Keeps "Kept"; with --prune deletes "Busy" (3 deliveries) and "Quiet" (none).
@@ -270,4 +272,45 @@ fn the_docs_plan_is_what_plan_prints() {
         super::redeliver::doc_block("## What a delete erases"),
         "docs/redelivery.md is out of date"
     );
+}
+
+#[test]
+fn a_proxys_500_on_a_delete_that_landed_says_it_may_have_been_deleted() {
+    let portal = portal();
+    portal.inject(Fault::new(
+        "DELETE",
+        &delete_path(2),
+        FaultKind::AfterHandling {
+            status: 500,
+            body: FaultBody::Html("<html>Internal Server Error</html>".into()),
+        },
+    ));
+    let out = Run::new(&[
+        "apply",
+        "--prune",
+        "--max-deletes",
+        "2",
+        "--auto-approve",
+        "--parallelism",
+        "1",
+    ])
+    .file(FILE)
+    .portal(&portal)
+    .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    let view = out.user_view();
+    let report: Vec<&str> = view.lines().skip_while(|l| !l.contains("[1/2]")).collect();
+    insta::assert_snapshot!(report.join("\n"), @r#"
+      [1/2] [TIME] failed "Busy" #2 may have been deleted, the portal's answer was not read: DELETE /api/2.0/settings/webhook/2 failed (HTTP 500); the answer is not from the DocSpace API: Internal Server Error
+      [2/2] [TIME] ok deleted #3 "Quiet"
+
+    Apply complete: 1 done, 1 failed.
+    ----- stderr -----
+      x 1 of 2 change(s) failed
+      help: the changes reported as done are on the portal; fix the cause and rerun apply, whose plan shows only what is left
+
+    ----- end -----
+    "#);
+    assert!(portal.get(2).is_none(), "it was deleted");
+    assert_eq!(portal.writes().len(), 2, "not sent again");
 }

@@ -425,3 +425,274 @@ fn a_portal_that_refuses_connections_is_retried_then_named() {
     assert!(out.stderr.contains(&format!("127.0.0.1:{port}")), "{out:?}");
     assert!(!out.all().contains("sk-connect-test"), "{out:?}");
 }
+
+/// The page nginx shows for its default site: what a misrouted proxy answers with 200.
+const NGINX_WELCOME: &str = "<html><head><title>Welcome to nginx!</title></head>\
+                             <body><h1>Welcome to nginx!</h1></body></html>";
+
+/// A disabled webhook to create: the portal stores it enabled (docs/docspace-api.md §9), so only
+/// the follow-up call makes it as the file says.
+const NEW_DISABLED: &str = "webhooks:\n  New:\n    uri: https://new.example.com/h\n    secretKey: ${HOOK_SECRET}\n    enabled: false\n";
+
+#[test]
+fn a_create_stored_but_answered_with_a_page_is_found_and_disabled() {
+    let portal = FakePortal::start();
+    portal.set_create_quirk(true);
+    portal.inject(Fault::new(
+        "POST",
+        WEBHOOK_PATH,
+        FaultKind::AfterHandling {
+            status: 200,
+            body: FaultBody::Html(NGINX_WELCOME.into()),
+        },
+    ));
+    let out = run(&["apply", "--auto-approve"], &portal, NEW_DISABLED);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "New"
+          name      = "New"
+          uri       = "https://new.example.com/h"
+          secretKey = (sensitive)
+          enabled   = false
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: HOOK_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged.
+
+      [1/1] [TIME] ok created #1 "New" (enabled/ssl set by a follow-up call: the portal ignores them on create)
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    webhook "New" was created (#1) although the answer to its POST was lost; not posting it again
+    ----- end -----
+    "#);
+    assert_eq!(
+        methods(&portal),
+        [
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("POST {WEBHOOK_PATH} 200"),
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("PUT {WEBHOOK_PATH}/enable 200"),
+        ],
+        "listed again, posted once, then the follow-up call"
+    );
+    let stored = portal.webhooks();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert!(!stored[0].enabled, "the file disables it: {stored:?}");
+    assert_eq!(stored[0].secret_key, SECRET);
+}
+
+#[test]
+fn a_create_whose_answer_is_not_the_apis_is_never_posted_twice() {
+    let after = |status, body| FaultKind::AfterHandling { status, body };
+    let unread = [
+        after(
+            500,
+            FaultBody::Html("<html>Internal Server Error</html>".into()),
+        ),
+        after(200, FaultBody::Json(serde_json::json!({"response": "ok"}))),
+        after(201, FaultBody::Empty),
+        after(404, FaultBody::Text("no such route".into())),
+        FaultKind::Close { handled: true },
+    ];
+    for kind in unread {
+        let portal = FakePortal::start();
+        portal.set_create_quirk(true);
+        portal.inject(Fault::new("POST", WEBHOOK_PATH, kind.clone()));
+        let out = run(&["apply", "--auto-approve"], &portal, NEW_DISABLED);
+        assert_eq!(out.code, 0, "{kind:?}: {out:?}");
+        assert!(
+            out.stdout
+                .contains(r#"ok created #1 "New" (enabled/ssl set by a follow-up call"#),
+            "{kind:?}: {out:?}"
+        );
+        assert!(
+            out.stderr
+                .contains("was created (#1) although the answer to its POST was lost"),
+            "{kind:?}: {out:?}"
+        );
+        let writes: Vec<String> = portal
+            .writes()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        assert_eq!(
+            writes,
+            [
+                format!("POST {WEBHOOK_PATH}"),
+                format!("PUT {WEBHOOK_PATH}/enable")
+            ],
+            "{kind:?}"
+        );
+        let stored = portal.webhooks();
+        assert!(
+            stored.len() == 1 && !stored[0].enabled,
+            "{kind:?}: {stored:?}"
+        );
+    }
+}
+
+#[test]
+fn an_update_or_enable_whose_answer_is_not_read_may_have_been_made() {
+    let portal = seeded();
+    portal.seed(Seed::new("Off", "https://off.example.com/h"));
+    portal.inject(Fault::new(
+        "PUT",
+        WEBHOOK_PATH,
+        FaultKind::Close { handled: true },
+    ));
+    portal.inject(Fault::new(
+        "PUT",
+        &format!("{WEBHOOK_PATH}/enable"),
+        FaultKind::AfterHandling {
+            status: 200,
+            body: FaultBody::Html(NGINX_WELCOME.into()),
+        },
+    ));
+    let file = "webhooks:\n  Audit:\n    uri: https://audit.example.com/h\n    triggers: [file.created]\n  \
+                Off:\n    uri: https://off.example.com/h\n    enabled: false\n";
+    let out = run(
+        &[
+            "apply",
+            "--auto-approve",
+            "--retries",
+            "0",
+            "--parallelism",
+            "1",
+        ],
+        &portal,
+        file,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    let view = out.user_view();
+    let report: Vec<&str> = view.lines().filter(|l| l.contains("] ")).collect();
+    insta::assert_snapshot!(report.join("\n"), @r#"
+    [1/2] [TIME] failed "Audit" #1 may have been updated, the portal's answer was not read: PUT /api/2.0/settings/webhook on [PORTAL] failed: connection closed before message completed
+    [2/2] [TIME] failed "Off" #2 may have been updated, the portal's answer was not read: PUT /api/2.0/settings/webhook/enable answered HTTP 200 with something that is not the DocSpace API: Welcome to nginx! Welcome to nginx!
+    "#);
+    let stored = portal.webhooks();
+    assert_ne!(
+        stored[0].triggers, 0,
+        "the update was carried out: {stored:?}"
+    );
+    assert!(
+        !stored[1].enabled,
+        "the enable call was carried out: {stored:?}"
+    );
+}
+
+#[test]
+fn a_connection_closed_without_an_answer_is_retried() {
+    let closed = |handled| FaultKind::Close { handled };
+    let portal = seeded();
+    let gone = portal.seed(Seed::new("Old", "https://old.example.com/h"));
+    let off = portal.seed(Seed::new("Off", "https://off.example.com/h"));
+    portal.inject(Fault::new("GET", WEBHOOK_PATH, closed(false)));
+    portal.inject(Fault::new("PUT", WEBHOOK_PATH, closed(false)));
+    portal.inject(Fault::new(
+        "PUT",
+        &format!("{WEBHOOK_PATH}/enable"),
+        closed(true),
+    ));
+    portal.inject(Fault::new("DELETE", &delete_path(gone), closed(true)));
+    let file = "webhooks:\n  Audit:\n    uri: https://audit.example.com/h\n    triggers: [file.created]\n  \
+                Off:\n    uri: https://off.example.com/h\n    enabled: false\n";
+    let out = run(
+        &["apply", "--auto-approve", "--prune", "--parallelism", "1"],
+        &portal,
+        file,
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let view = out.user_view();
+    let report: Vec<&str> = view
+        .lines()
+        .filter(|l| l.contains("] ") || l.starts_with("retrying"))
+        .collect();
+    insta::assert_snapshot!(report.join("\n"), @r#"
+      [1/3] [TIME] ok updated #1 "Audit"
+      [2/3] [TIME] ok updated #3 "Off"
+      [3/3] [TIME] ok deleted #2 "Old"
+    retrying GET /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): no answer: connection closed before message completed
+    retrying PUT /api/2.0/settings/webhook in [TIME] (attempt 2 of 5): no answer: connection closed before message completed
+    retrying PUT /api/2.0/settings/webhook/enable in [TIME] (attempt 2 of 5): no answer: connection closed before message completed
+    retrying DELETE /api/2.0/settings/webhook/2 in [TIME] (attempt 2 of 5): no answer: connection closed before message completed
+    "#);
+    assert_eq!(
+        methods(&portal),
+        [
+            format!("GET {WEBHOOK_PATH} 0"),
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("GET {WEBHOOK_PATH}s/log 200"),
+            format!("PUT {WEBHOOK_PATH} 0"),
+            format!("PUT {WEBHOOK_PATH} 200"),
+            format!("PUT {WEBHOOK_PATH}/enable 0"),
+            format!("PUT {WEBHOOK_PATH}/enable 200"),
+            format!("DELETE {} 0", delete_path(gone)),
+            format!("DELETE {} 404", delete_path(gone)),
+        ]
+    );
+    assert!(portal.get(gone).is_none());
+    assert!(!portal.get(off).unwrap().enabled);
+    assert_ne!(portal.get(1).unwrap().triggers, 0);
+}
+
+#[test]
+fn a_create_whose_connection_closed_before_it_landed_is_posted_again_after_a_list() {
+    let portal = FakePortal::start();
+    portal.inject(Fault::new(
+        "POST",
+        WEBHOOK_PATH,
+        FaultKind::Close { handled: false },
+    ));
+    let out = run(
+        &["apply", "--auto-approve"],
+        &portal,
+        "webhooks:\n  New:\n    uri: https://new.example.com/h\n    secretKey: ${HOOK_SECRET}\n",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.starts_with(
+            "retrying POST /api/2.0/settings/webhook in ",
+        ) && out.stderr.contains(
+            "(attempt 2 of 5), unless the webhook list shows it was created after all: no answer: \
+             connection closed before message completed"
+        ),
+        "{out:?}"
+    );
+    assert_eq!(
+        methods(&portal),
+        [
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("POST {WEBHOOK_PATH} 0"),
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("POST {WEBHOOK_PATH} 200"),
+        ],
+        "checked the list before posting again"
+    );
+    assert_eq!(portal.webhooks().len(), 1);
+}
+
+#[test]
+fn a_create_whose_follow_up_call_fails_is_reported_as_created() {
+    let portal = FakePortal::start();
+    portal.set_create_quirk(true);
+    portal.inject(Fault::new(
+        "PUT",
+        &format!("{WEBHOOK_PATH}/enable"),
+        FaultKind::Status {
+            status: 403,
+            body: FaultBody::Json(serde_json::json!({"error": {"message": "Access denied"}})),
+        },
+    ));
+    let out = run(&["apply", "--auto-approve"], &portal, NEW_DISABLED);
+    assert_eq!(out.code, 1, "{out:?}");
+    let view = out.user_view();
+    let report: Vec<&str> = view.lines().filter(|l| l.contains("] ")).collect();
+    insta::assert_snapshot!(report.join("\n"), @r#"  [1/1] [TIME] failed "New" was created as #1, but not completed: the follow-up call to set enabled/ssl failed: PUT /api/2.0/settings/webhook/enable: the portal denied access (HTTP 403): Access denied"#);
+    assert_eq!(portal.webhooks().len(), 1);
+}

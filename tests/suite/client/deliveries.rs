@@ -216,6 +216,27 @@ async fn a_redelivery_whose_answer_may_be_lost_is_not_sent_again() {
 }
 
 #[tokio::test]
+async fn a_redelivery_whose_connection_closed_is_not_sent_again() {
+    let portal = seeded();
+    let ids = portal.seed_deliveries(5, Deliveries::new(50).status(500));
+    portal.inject(Fault::new(
+        "PUT",
+        RETRY_PATH,
+        FaultKind::Close { handled: true },
+    ));
+    let (client, _) = client(&portal, 4);
+    let done = client.redeliver(&ids).await;
+    assert!(done.error.is_some());
+    let puts = portal
+        .requests()
+        .iter()
+        .filter(|r| r.path == RETRY_PATH)
+        .count();
+    assert_eq!(puts, 1, "not repeated: it may have queued its deliveries");
+    assert_eq!(portal.deliveries().len(), 100, "queued once");
+}
+
+#[tokio::test]
 async fn a_refused_redelivery_is_waited_for_and_sent_again() {
     let portal = seeded();
     let ids = portal.seed_deliveries(5, Deliveries::new(3).status(500));

@@ -45,6 +45,10 @@ pub enum FaultKind {
     LandsLate { status: u16, after: Duration },
     /// Answer with the request itself, spelled, cut and wrapped (see `echo`).
     Echo(Echo),
+    /// Close the connection without a byte of answer, after carrying the request out
+    /// (`handled`) or not: a portal or proxy that dropped it (hyper's "connection closed
+    /// before message completed"). Recorded with status 0.
+    Close { handled: bool },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -153,9 +157,9 @@ impl FaultBody {
 }
 
 /// The answer for a fault that replaces handling (`Status`, `RetryAfter`, `RetryAt`,
-/// `ResetAt`, `Redirect`), or the one a late-landing request gets at once. `Delay`, `AfterHandling`,
-/// `Echo` (which needs the request) and the late handling of `LandsLate` are carried out by the
-/// server loop.
+/// `ResetAt`, `Redirect`, `Close`), or the one a late-landing request gets at once. `Delay`,
+/// `AfterHandling`, `Echo` (which needs the request), the late handling of `LandsLate` and the
+/// handling before a `Close` are carried out by the server loop.
 pub(super) fn answer(kind: FaultKind) -> Reply {
     match kind {
         FaultKind::Status { status, body } | FaultKind::AfterHandling { status, body } => {
@@ -175,6 +179,7 @@ pub(super) fn answer(kind: FaultKind) -> Reply {
             Reply::empty(status).header("Location", location)
         }
         FaultKind::LandsLate { status, .. } => answer(FaultKind::html(status)),
+        FaultKind::Close { .. } => Reply::closed(),
         FaultKind::Delay(_) | FaultKind::Echo(_) => Reply::empty(500),
     }
 }

@@ -10,6 +10,8 @@ pub(super) struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// No answer at all: the server closes the connection instead (`FaultKind::Close`).
+    pub close: bool,
 }
 
 impl Reply {
@@ -19,6 +21,15 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            close: false,
+        }
+    }
+
+    /// The connection closed without an answer; status 0 in the record.
+    pub fn closed() -> Reply {
+        Reply {
+            close: true,
+            ..Reply::empty(0)
         }
     }
 

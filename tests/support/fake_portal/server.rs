@@ -3,17 +3,26 @@
 //!
 //! Each request is handled in a spawned task, so a client that gives up (a timeout test)
 //! does not cancel it: the write still lands and its status is still recorded, as on a real
-//! server.
+//! server. Each connection carries a switch (`Cut`) that a `FaultKind::Close` throws, so the
+//! answer's first write fails and the connection is dropped without a byte of answer.
 
+use std::io;
 use std::net::{SocketAddr, TcpListener};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::extract::{Request, State};
 use axum::response::Response;
+use axum::serve::{IncomingStream, Listener};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 
 use super::faults::{self, FaultKind};
@@ -83,10 +92,13 @@ fn serve(
                 return;
             }
         };
-        let app = Router::new().fallback(entry).with_state(shared);
+        let app = Router::new()
+            .fallback(entry)
+            .with_state(shared)
+            .into_make_service_with_connect_info::<Cut>();
         let _ = ready.send(Ok(()));
         tokio::select! {
-            _ = async { axum::serve(listener, app).await } => {}
+            _ = async { axum::serve(Cutting(listener), app).await } => {}
             _ = stop => {}
         }
     });
@@ -94,7 +106,80 @@ fn serve(
     runtime.shutdown_timeout(Duration::from_millis(200));
 }
 
-async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+/// Thrown on a connection to drop it instead of answering.
+#[derive(Clone, Debug, Default)]
+struct Cut(Arc<AtomicBool>);
+
+struct Cutting(tokio::net::TcpListener);
+
+struct CutStream {
+    inner: TcpStream,
+    cut: Cut,
+}
+
+impl Listener for Cutting {
+    type Io = CutStream;
+    type Addr = Cut;
+
+    async fn accept(&mut self) -> (CutStream, Cut) {
+        let (inner, _) = Listener::accept(&mut self.0).await;
+        let cut = Cut::default();
+        (
+            CutStream {
+                inner,
+                cut: cut.clone(),
+            },
+            cut,
+        )
+    }
+
+    fn local_addr(&self) -> io::Result<Cut> {
+        Ok(Cut::default())
+    }
+}
+
+impl Connected<IncomingStream<'_, Cutting>> for Cut {
+    fn connect_info(stream: IncomingStream<'_, Cutting>) -> Cut {
+        stream.remote_addr().clone()
+    }
+}
+
+impl AsyncRead for CutStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for CutStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        if self.cut.0.load(Ordering::SeqCst) {
+            return Poll::Ready(Err(io::ErrorKind::ConnectionAborted.into()));
+        }
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+async fn entry(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(cut): ConnectInfo<Cut>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
         return Reply::empty(413).into_response();
@@ -124,7 +209,10 @@ async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Response 
         body: body.to_vec(),
     };
     match tokio::spawn(process(shared, incoming)).await {
-        Ok(reply) => reply.into_response(),
+        Ok(reply) => {
+            cut.0.store(reply.close, Ordering::SeqCst);
+            reply.into_response()
+        }
         Err(_) => Reply::empty(500).into_response(),
     }
 }
@@ -149,7 +237,10 @@ async fn answer(shared: &Arc<Shared>, req: &Incoming) -> Reply {
     let reaches_app = matches!(
         fault,
         None | Some(
-            FaultKind::Delay(_) | FaultKind::AfterHandling { .. } | FaultKind::LandsLate { .. }
+            FaultKind::Delay(_)
+                | FaultKind::AfterHandling { .. }
+                | FaultKind::LandsLate { .. }
+                | FaultKind::Close { handled: true }
         )
     );
     let admitted = if reaches_app {
@@ -175,7 +266,7 @@ async fn answer(shared: &Arc<Shared>, req: &Incoming) -> Reply {
             routes::handle(shared, req)
         }
         Some(FaultKind::Echo(echo)) => echo.reply(req),
-        Some(kind @ FaultKind::AfterHandling { .. }) => {
+        Some(kind @ (FaultKind::AfterHandling { .. } | FaultKind::Close { handled: true })) => {
             let _lost = routes::handle(shared, req);
             faults::answer(kind)
         }
