@@ -159,7 +159,7 @@ impl Session {
     fn load(&self, path: &std::path::Path, uri_vars: UriVars) -> Result<config::Document, Error> {
         let mut document = load_config(path, self.printer)?;
         if matches!(uri_vars, UriVars::Read) {
-            document.resolve_uris(&crate::settings::env)?;
+            document.resolve_uris(&crate::settings::env, &self.settings.portal)?;
         }
         document.register_secrets(&crate::settings::env);
         Ok(document)

@@ -14,15 +14,19 @@ use super::problem::{ConfigError, problem_at, shown};
 use super::rules::{UrlProblem, check_url};
 
 impl Document {
-    /// Sets the uri of every `uri: ${VAR}` entry to the variable's value. Every variable that
-    /// cannot be used is reported, at its reference in the file, once.
+    /// Sets the uri of every `uri: ${VAR}` entry of the portals named in `only` (every portal
+    /// when it is empty, and the unnamed one always) to the variable's value: a pipeline's job
+    /// for one portal holds that portal's variables only. Every variable that cannot be used is
+    /// reported, at its reference in the file, once.
     pub fn resolve_uris(
         &mut self,
         lookup: &dyn Fn(&str) -> Result<String, VarError>,
+        only: &[String],
     ) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
         let mut reported = HashSet::new();
-        for portal in &mut self.portals {
+        let selected = |name: &Option<String>| name.as_ref().is_none_or(|n| only.contains(n));
+        for portal in (self.portals.iter_mut()).filter(|p| only.is_empty() || selected(&p.name)) {
             let on = (portal.name.as_ref()).map_or(String::new(), |n| format!(" on `{n}`"));
             let config = &mut portal.config;
             let source = config.source.clone();

@@ -619,10 +619,13 @@ async fn no_debug_of_what_plan_builds_shows_a_uri_from_a_variable() {
     let mut document = load_document_str(file, "webhooks.yaml").unwrap();
     let new_uri = URI.replace("Cap7", "New5");
     document
-        .resolve_uris(&|var| match var {
-            "BILLING_URI" => Ok(URI.to_string()),
-            _ => Ok(new_uri.clone()),
-        })
+        .resolve_uris(
+            &|var| match var {
+                "BILLING_URI" => Ok(URI.to_string()),
+                _ => Ok(new_uri.clone()),
+            },
+            &[],
+        )
         .unwrap();
     let key = SecretString::from(portal.api_key());
     let url = PortalUrl::parse(&portal.url()).unwrap();

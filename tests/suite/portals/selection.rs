@@ -164,3 +164,26 @@ fn a_portal_parallelism_of_zero_is_a_usage_error() {
     }
     assert_eq!(fleet.request_count(), 0);
 }
+
+/// A pipeline's job for one portal holds that portal's variables only: the uri variable of an
+/// entry another portal gets is not read when `--portal` leaves that portal out.
+#[test]
+fn portal_names_select_whose_uri_variables_are_read() {
+    let (fleet, file) = fleet();
+    let file = format!(
+        "{file}  Charlie hook:\n    uri: ${{CHARLIE_URI}}\n    secretKey: ${{CHARLIE_SECRET}}\n    \
+         only: [charlie]\n"
+    );
+    let out = run(&["plan", "--portal", "alpha"], &fleet, &file).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_one_get("alpha", fleet.portal("alpha"));
+
+    let out = run(&["plan", "--portal", "charlie"], &fleet, &file).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("environment variable CHARLIE_URI (the uri of 'Charlie hook') is not set"),
+        "{out:?}"
+    );
+    assert!(fleet.portal("charlie").requests().is_empty(), "{out:?}");
+}
