@@ -30,6 +30,9 @@ const SPLIT: &str = "[not shown: it holds a secret split by markup or spaces]";
 /// short, a secret split by markup). Shorter needles are not searched at all: the server
 /// refuses secrets under 8 characters, and 3 characters would blank out ordinary words.
 const MIN_PIECE: usize = 4;
+/// The shortest piece of a secret uri looked for (`uri_pieces`), whole or cut short: shorter
+/// ones are ordinary words and paths.
+const MIN_URI_PIECE: usize = 8;
 /// Only this much of a text is looked at: far more than is shown, and a secret cut at this bound
 /// is caught as a piece.
 const MAX_SOURCE_BYTES: usize = 64 * 1024;
@@ -46,39 +49,62 @@ pub fn register(secret: &str) {
         .extend(needles_of(secret));
 }
 
-/// The paths of the registered secret uris (`register_uri`), in matching form.
-static PATHS: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
+/// The pieces of the registered secret uris (`register_uri`), in matching form.
+static PIECES: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
 
-/// Adds `uri`, a secret one (read from `uri: ${VAR}`), to the secrets with the pieces of it a
-/// receiver may echo without the rest (`uri_pieces`). Not its path to `guarded`: the tool's
-/// own lines name API paths that a short path would blank out.
+/// Adds `uri`, a secret one (read from `uri: ${VAR}`), to the secrets, and the pieces of it a
+/// receiver may echo without the rest (`uri_pieces`) to what text from outside is searched
+/// for. Not the pieces to `guarded`: the tool's own lines name API paths and webhooks, which a
+/// piece may equal.
 pub fn register_uri(uri: &str) {
-    let (tokens, paths) = uri_pieces(uri);
-    for secret in std::iter::once(uri).chain(tokens) {
-        register(secret);
-    }
-    let mut registered = PATHS.write().unwrap_or_else(|e| e.into_inner());
-    registered.extend(paths.into_iter().flat_map(needles_of));
+    register(uri);
+    let mut registered = PIECES.write().unwrap_or_else(|e| e.into_inner());
+    registered.extend(uri_pieces(uri).into_iter().flat_map(needles_of));
 }
 
-/// What of `uri` an echo may quote alone: each segment or query value long enough to be a
-/// token (a secret like any other), and its path with and without the query, searched for
-/// whole (an unknown route is answered "Cannot POST /path").
-fn uri_pieces(uri: &str) -> (Vec<&str>, Vec<&str>) {
+/// What of `uri` an echo may quote alone: its path with and without the query (an unknown
+/// route is answered "Cannot POST /path"), and each segment or query value that looks like a
+/// token (letters and digits, 8 characters or more). Each is searched for whole, or cut short
+/// at the end of the text: a piece of one anywhere would blank out ordinary words.
+fn uri_pieces(uri: &str) -> Vec<&str> {
     let after_scheme = uri.split_once("://").map_or(uri, |(_, rest)| rest);
     let Some(at) = after_scheme.find(['/', '?', '#']) else {
-        return (Vec::new(), Vec::new());
+        return Vec::new();
     };
     let rest = &after_scheme[at..];
     let path = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
     let token_like = |piece: &&str| {
-        let chars = piece.chars().count();
-        chars >= 16 || (chars >= 8 && piece.contains(|c: char| c.is_ascii_digit()))
+        piece.chars().count() >= MIN_URI_PIECE
+            && piece.contains(|c: char| c.is_ascii_digit())
+            && piece.contains(|c: char| c.is_ascii_alphabetic())
     };
     let tokens = rest
         .split(['/', '?', '#', '&', '=', ';'])
         .filter(token_like);
-    (tokens.collect(), vec![rest, path])
+    let paths = [rest, path]
+        .into_iter()
+        .filter(|p| p.chars().count() >= MIN_URI_PIECE);
+    paths.chain(tokens).collect()
+}
+
+/// Where `piece` (of a secret uri) stands in `haystack`: whole, or cut short where the text
+/// ends (or, cut from the front, where it starts), by at least `MIN_URI_PIECE` characters.
+fn marks_of_piece(haystack: &str, piece: &str) -> Vec<Range<usize>> {
+    let mut marks: Vec<Range<usize>> = (haystack.match_indices(piece))
+        .map(|(at, found)| at..at + found.len())
+        .collect();
+    let cut = |len: usize| len >= MIN_URI_PIECE;
+    let head = (piece.char_indices().map(|(i, _)| i).rev())
+        .find(|&i| i > 0 && haystack.ends_with(&piece[..i]));
+    if let Some(end) = head.filter(|&end| cut(piece[..end].chars().count())) {
+        marks.push(haystack.len() - end..haystack.len());
+    }
+    let tail = (piece.char_indices().map(|(i, _)| i))
+        .find(|&i| i > 0 && haystack.starts_with(&piece[i..]));
+    if let Some(start) = tail.filter(|&start| cut(piece[start..].chars().count())) {
+        marks.push(0..piece.len() - start);
+    }
+    marks
 }
 
 /// `text` with every registered secret, as written, replaced by `[redacted]`: the last guard of
@@ -123,8 +149,8 @@ fn matching_form(s: &str) -> String {
 /// The secrets to look for: every registered one, plus any given explicitly.
 pub struct Redactor {
     extra: Vec<String>,
-    /// Searched for whole, as the registered `PATHS`.
-    paths: Vec<String>,
+    /// Pieces of a uri, searched for as the registered `PIECES`.
+    pieces: Vec<String>,
 }
 
 impl Redactor {
@@ -132,7 +158,7 @@ impl Redactor {
     pub fn new<'s>(secrets: impl IntoIterator<Item = &'s str>) -> Redactor {
         Redactor {
             extra: secrets.into_iter().flat_map(needles_of).collect(),
-            paths: Vec::new(),
+            pieces: Vec::new(),
         }
     }
 
@@ -140,10 +166,9 @@ impl Redactor {
     /// what its target answered: a uri the file reads from a variable is secret, and known as
     /// such only once planned.
     pub fn with_uri(uri: &str) -> Redactor {
-        let (tokens, paths) = uri_pieces(uri);
         Redactor {
-            paths: paths.into_iter().flat_map(needles_of).collect(),
-            ..Redactor::new(std::iter::once(uri).chain(tokens))
+            pieces: uri_pieces(uri).into_iter().flat_map(needles_of).collect(),
+            ..Redactor::new([uri])
         }
     }
 
@@ -180,10 +205,9 @@ impl Redactor {
         if needles.iter().any(split) {
             return SPLIT.to_string();
         }
-        let paths = PATHS.read().unwrap_or_else(|e| e.into_inner());
-        let whole = (paths.iter().chain(&self.paths))
-            .flat_map(|path| haystack.match_indices(path.as_str()));
-        marks.extend(whole.map(|(at, path)| at..at + path.len()));
+        let pieces = PIECES.read().unwrap_or_else(|e| e.into_inner());
+        let found = (pieces.iter().chain(&self.pieces)).flat_map(|p| marks_of_piece(&haystack, p));
+        marks.extend(found);
         // Overlapping and touching marks become one `[redacted]`.
         let redacted = credentials::replaced(&decoded, &credentials::merged(marks), REDACTED);
         mask_digests(&mask_credentials(&redacted))

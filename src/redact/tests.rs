@@ -229,3 +229,36 @@ mod any_text {
         }
     }
 }
+
+/// A receiver may echo a piece of its secret uri alone: the path (an unknown route), a token,
+/// or either cut short at the end of the text. Ordinary words that share a few characters with
+/// a piece stay, and so do the tool's own lines.
+#[test]
+fn a_secret_uri_s_pieces_are_redacted_whole_or_cut_at_the_end_and_nothing_else() {
+    let uri = "https://hooks.example.com/webhook-receiver/2024build1?token=Tok3nValue99";
+    let r = Redactor::with_uri(uri);
+    for (echo, shown) in [
+        (
+            "Cannot POST /webhook-receiver/2024build1",
+            "Cannot POST [redacted]",
+        ),
+        (
+            "unknown token Tok3nValue99 (2024build1)",
+            "unknown token [redacted] ([redacted])",
+        ),
+        ("echo: /webhook-receiver/2024bu", "echo: [redacted]"),
+        (
+            "The webhook with this name already exists; created 2024-12-07; build1 done",
+            "The webhook with this name already exists; created 2024-12-07; build1 done",
+        ),
+    ] {
+        assert_eq!(r.scrub(echo), shown, "{echo}");
+    }
+    register_uri("http://ci.example.com/hooks/build-notifications-7Zq");
+    let own = "the uri of 'build-notifications-7Zq' is not set";
+    assert_eq!(guarded(own), own);
+    assert_eq!(
+        Redactor::registered().scrub("GET /hooks/build-notifications-7Zq"),
+        "GET [redacted]"
+    );
+}
