@@ -75,21 +75,38 @@ impl Source {
                 }
                 Err(_) => blanked(&self.text),
             };
-            NamedSource::new(self.name.clone(), shown)
+            NamedSource::new(self.name.clone(), lone_cr_as_lf(shown))
         })
     }
 }
 
+/// `shown` with each CR that is not followed by a LF made one: it ends a line in YAML, but not
+/// in miette's snippets. The same byte, so every span stays where it was.
+fn lone_cr_as_lf(shown: String) -> String {
+    if !shown.contains('\r') {
+        return shown;
+    }
+    let lone = |i: usize| shown.as_bytes().get(i + 1) != Some(&b'\n');
+    (shown.char_indices())
+        .map(|(i, c)| if c == '\r' && lone(i) { '\n' } else { c })
+        .collect()
+}
+
 /// `None` when the file may hold a secret.
 pub(super) fn display_unparsed(text: &str) -> Option<String> {
-    (!may_hold_secrets(text)).then(|| Copy::new(text, true).render())
+    (!may_hold_secrets(text)).then(|| lone_cr_as_lf(Copy::new(text, true).render()))
 }
 
 /// A copy with nothing but the line breaks, for a problem shown without its snippet: its spans
 /// and line numbers stay right, and nothing of the file is in it.
 pub(super) fn blanked(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b == b'\n' { '\n' } else { ' ' })
+    let lone_cr = |i: usize| text.as_bytes().get(i + 1) != Some(&b'\n');
+    (text.bytes().enumerate())
+        .map(|(i, b)| match b {
+            b'\n' => '\n',
+            b'\r' if lone_cr(i) => '\n',
+            _ => ' ',
+        })
         .collect()
 }
 

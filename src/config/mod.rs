@@ -45,18 +45,6 @@ pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, Con
         let (name, size) = (display_name.to_string(), text.len() as u64);
         return Err(ConfigError::TooLarge { name, size });
     }
-    // A lone CR ends a line in YAML, but not in the reports' line counts (nor miette's): as a
-    // LF, it is the same line break and the same byte, so every span stays where it was.
-    let lone_cr = |i: usize, c: char| c == '\r' && text.as_bytes().get(i + 1) != Some(&b'\n');
-    let with_lf: String;
-    let text = if text.contains('\r') && text.char_indices().any(|(i, c)| lone_cr(i, c)) {
-        with_lf = (text.char_indices())
-            .map(|(i, c)| if lone_cr(i, c) { '\n' } else { c })
-            .collect();
-        &with_lf
-    } else {
-        text
-    };
     // The name is printed in every diagnostic's header.
     let display_name = crate::redact::escaped(display_name);
     let (tree, duplicates) = match node::parse(text) {

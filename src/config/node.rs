@@ -590,11 +590,11 @@ pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
         end -= 1;
     }
     let before = &text[..end];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (
-        before.matches('\n').count() + 1,
-        before[line_start..].chars().count() + 1,
-    )
+    // A CR ends a line too, but only once before a LF (YAML's line breaks).
+    let breaks = (before.char_indices())
+        .filter(|&(i, c)| c == '\n' || c == '\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+    let (lines, line_start) = breaks.fold((1, 0), |(n, _), (i, _)| (n + 1, i + 1));
+    (lines, before[line_start..].chars().count() + 1)
 }
 
 /// A YAML-level error: the file could not be read as one YAML document.

@@ -49,17 +49,23 @@ pub fn register(secret: &str) {
         .extend(needles_of(secret));
 }
 
-/// The pieces of the registered secret uris (`register_uri`), in matching form.
+/// The registered secret uris (`register_uri`), in matching form.
+static URIS: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
+/// Their pieces (`uri_pieces`), in matching form.
 static PIECES: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
 
-/// Adds `uri`, a secret one (read from `uri: ${VAR}`), to the secrets, and the pieces of it a
-/// receiver may echo without the rest (`uri_pieces`) to what text from outside is searched
-/// for. Not the pieces to `guarded`: the tool's own lines name API paths and webhooks, which a
-/// piece may equal.
+/// Adds `uri`, a secret one (read from `uri: ${VAR}`), and the pieces of it a receiver may echo
+/// without the rest (`uri_pieces`) to what text from outside is searched for, each whole or cut
+/// short at an end (`marks_of_piece`): not a few characters of it anywhere, as for a secret,
+/// since every uri starts `http`. The uri alone to `guarded`: the tool's own lines name API
+/// paths and webhooks, which a piece may equal.
 pub fn register_uri(uri: &str) {
-    register(uri);
-    let mut registered = PIECES.write().unwrap_or_else(|e| e.into_inner());
-    registered.extend(uri_pieces(uri).into_iter().flat_map(needles_of));
+    let write = |set: &RwLock<BTreeSet<String>>, secrets: Vec<&str>| {
+        let mut set = set.write().unwrap_or_else(|e| e.into_inner());
+        set.extend(secrets.into_iter().flat_map(needles_of));
+    };
+    write(&URIS, vec![uri]);
+    write(&PIECES, uri_pieces(uri));
 }
 
 /// What of `uri` an echo may quote alone: its path with and without the query (an unknown
@@ -111,9 +117,9 @@ fn marks_of_piece(haystack: &str, piece: &str) -> Vec<Range<usize>> {
 /// what reaches stderr, behind `Redactor::scrub` where outside text is read.
 pub fn guarded(text: &str) -> Cow<'_, str> {
     let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+    let uris = URIS.read().unwrap_or_else(|e| e.into_inner());
     let haystack = matching_form(text);
-    let marks: Vec<Range<usize>> = registry
-        .iter()
+    let marks: Vec<Range<usize>> = (registry.iter().chain(uris.iter()))
         .flat_map(|needle| haystack.match_indices(needle.as_str()))
         .map(|(at, found)| at..at + found.len())
         .collect();
@@ -166,9 +172,10 @@ impl Redactor {
     /// what its target answered: a uri the file reads from a variable is secret, and known as
     /// such only once planned.
     pub fn with_uri(uri: &str) -> Redactor {
+        let pieces = std::iter::once(uri).chain(uri_pieces(uri));
         Redactor {
-            pieces: uri_pieces(uri).into_iter().flat_map(needles_of).collect(),
-            ..Redactor::new([uri])
+            pieces: pieces.flat_map(needles_of).collect(),
+            ..Redactor::new([])
         }
     }
 
@@ -205,8 +212,13 @@ impl Redactor {
         if needles.iter().any(split) {
             return SPLIT.to_string();
         }
-        let pieces = PIECES.read().unwrap_or_else(|e| e.into_inner());
-        let found = (pieces.iter().chain(&self.pieces)).flat_map(|p| marks_of_piece(&haystack, p));
+        let (uris, pieces) = (URIS.read(), PIECES.read());
+        let (uris, pieces) = (
+            uris.unwrap_or_else(|e| e.into_inner()),
+            pieces.unwrap_or_else(|e| e.into_inner()),
+        );
+        let found = (uris.iter().chain(pieces.iter()).chain(&self.pieces))
+            .flat_map(|p| marks_of_piece(&haystack, p));
         marks.extend(found);
         // Overlapping and touching marks become one `[redacted]`.
         let redacted = credentials::replaced(&decoded, &credentials::merged(marks), REDACTED);

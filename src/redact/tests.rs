@@ -247,13 +247,14 @@ fn a_secret_uri_s_pieces_are_redacted_whole_or_cut_at_the_end_and_nothing_else()
             "unknown token [redacted] ([redacted])",
         ),
         ("echo: /webhook-receiver/2024bu", "echo: [redacted]"),
-        (
-            "The webhook with this name already exists; created 2024-12-07; build1 done",
-            "The webhook with this name already exists; created 2024-12-07; build1 done",
-        ),
     ] {
         assert_eq!(r.scrub(echo), shown, "{echo}");
     }
+    // Words that share a few characters with the uri or its pieces: nothing more is redacted
+    // than without them (other tests register secrets of their own in this process).
+    let words = "The webhook with this name already exists (see https://docs.example.com/x); \
+                 created 2024-12-07; build1 done; Tok3n";
+    assert_eq!(r.scrub(words), Redactor::registered().scrub(words));
     register_uri("http://ci.example.com/hooks/build-notifications-7Zq");
     let own = "the uri of 'build-notifications-7Zq' is not set";
     assert_eq!(guarded(own), own);
