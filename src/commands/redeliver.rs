@@ -17,6 +17,7 @@ use super::{Exit, Output, Session, UriVars, prefix};
 use crate::Error;
 use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
 use crate::cli::{RedeliverArgs, WebhookKey};
+use crate::config::Config;
 use crate::halt::StopReason;
 use crate::render::style::{self, paint};
 use crate::render::{plain, quoted};
@@ -63,9 +64,12 @@ pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> 
     let since = crate::settings::now()
         .checked_sub(args.since)
         .unwrap_or(SystemTime::UNIX_EPOCH);
-    let runs = portals::each(session, wanted, args.portal_parallelism, |client, _, _| {
-        find(client, args, since)
-    })?;
+    let runs = portals::each(
+        session,
+        wanted,
+        args.portal_parallelism,
+        |client, wanted, _| find(client, wanted.config, args, since),
+    )?;
     let run = portals::into_run(runs);
 
     for (i, part) in run.portals.iter().enumerate() {
@@ -188,8 +192,15 @@ fn may_have_landed(error: &ApiError) -> bool {
 }
 
 /// One portal's webhooks, and the selected ones' failures in the window.
-async fn find(client: Client, args: &RedeliverArgs, since: SystemTime) -> Result<Found, Error> {
+async fn find(
+    client: Client,
+    config: &Config,
+    args: &RedeliverArgs,
+    since: SystemTime,
+) -> Result<Found, Error> {
     let live = client.list().await?;
+    // Before the log is read: what a receiver answered is scrubbed as it is decoded.
+    crate::plan::register_secret_uris(config, &live);
     let chosen = chosen(&live, &args.webhooks)?;
     // Every failure class by default.
     let classes = match args.statuses.as_slice() {

@@ -57,6 +57,8 @@ async fn portal_health(
 ) -> Result<Vec<WebhookHealth>, Error> {
     let mut live = client.list().await?;
     live.sort_by_key(|w| w.id);
+    // Before the log is read: what a receiver answered is scrubbed as it is decoded.
+    crate::plan::register_secret_uris(config, &live);
     let managing = crate::plan::managing_entries(config, &live)?;
     let jobs = live.iter().zip(&managing).map(|(w, entry)| {
         let entry = entry.map(|i| &config.webhooks[i]);

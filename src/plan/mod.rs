@@ -178,6 +178,23 @@ pub struct PlanOptions {
     pub selection: Option<Selection>,
 }
 
+/// Registers with `redact` the live uris of `config`'s portal that are secret whether or not
+/// their variable is set in this run: a webhook's whose entry reads its uri from a variable
+/// (its value, or the one before), and any equal to a variable's value. For the commands that
+/// show what a receiver answered without planning (`plan` registers them as it goes).
+pub fn register_secret_uris(config: &Config, live: &[LiveWebhook]) {
+    let secret_uris = config.secret_uris();
+    let matched = matching::match_entries(config, live);
+    for (entry, found) in config.webhooks.iter().zip(matched) {
+        if let (Some(_), Ok(matching::Match::Live(i))) = (&entry.uri_var, found) {
+            crate::redact::register_uri(&live[i].uri);
+        }
+    }
+    for w in live.iter().filter(|w| secret_uris.var_of(&w.uri).is_some()) {
+        crate::redact::register_uri(&w.uri);
+    }
+}
+
 /// For each live webhook, the index of the entry of `config` that manages it.
 pub fn managing_entries(
     config: &Config,
