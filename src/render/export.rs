@@ -60,6 +60,16 @@ fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
                 }
                 None => quote(&text),
             },
+            // A create probably stores `ssl: false` as true (docs/docspace-api.md §9), so an
+            // http webhook another client made may have it; a file refuses the pair (§13).
+            Some(Value::Bool(true)) if field == Field::Ssl && plain_http(&w.uri) => {
+                let _ = writeln!(
+                    out,
+                    "    # {key} left out: a file cannot hold `ssl: true` with the portal's plain \
+                     http uri; the portal keeps its own"
+                );
+                continue;
+            }
             Some(Value::Bool(b)) => b.to_string(),
             Some(Value::Triggers(triggers)) if triggers.unknown_bits() == 0 => {
                 let names: Vec<String> = triggers.names().iter().map(|n| quote(n)).collect();
@@ -87,6 +97,10 @@ fn unwritable(field: Field, text: &str) -> Option<&'static str> {
             .map(|_| "the portal's uri is not one a file may write"),
         _ => None,
     }
+}
+
+fn plain_http(uri: &str) -> bool {
+    crate::config::rules::check_url(uri).is_ok_and(|url| url.scheme() == "http")
 }
 
 /// A YAML double-quoted scalar that reads back as `s` exactly. Every character the YAML reader

@@ -294,6 +294,8 @@ fn export_round_trips_to_a_clean_prune_plan() {
     // Uris the portal took that no file can write: left out, so they stay unmanaged.
     portal.seed(Seed::new("Dollar", "https://f.example.com/${HOME}"));
     portal.seed(Seed::new("Spaced", "https://g.example.com/h "));
+    // As another client's create with `ssl: false` may leave it (docs/docspace-api.md §9).
+    portal.seed(Seed::new("Plain http", "http://h.example.com/h"));
 
     let export = Run::new(&["export"]).portal(&portal).run();
     assert_eq!(export.code, 0, "{export:?}");
@@ -344,6 +346,11 @@ fn export_round_trips_to_a_clean_prune_plan() {
         enabled: true
         ssl: true
         triggers: ["*"]
+      "Plain http": # id 8
+        uri: "http://h.example.com/h"
+        enabled: true
+        # ssl left out: a file cannot hold `ssl: true` with the portal's plain http uri; the portal keeps its own
+        triggers: ["*"]
     ----- stderr -----
     ----- end -----
     "#);
@@ -359,7 +366,7 @@ fn export_round_trips_to_a_clean_prune_plan() {
     Portal: [PORTAL]
 
     No changes. The portal matches the file.
-    Plan: 0 to create, 0 to update, 0 to delete, 7 unchanged.
+    Plan: 0 to create, 0 to update, 0 to delete, 8 unchanged.
     ----- stderr -----
       ! "123" is quoted, so it is a webhook name, not an id
         ,-[webhooks.yaml:12:3]
