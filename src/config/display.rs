@@ -419,20 +419,20 @@ const SECRET_WORDS: &[&str] = &[
     "pass",
     "pwd",
     "key",
-    "cred",
+    "credential",
     "bearer",
     "private",
     "signature",
+    "authoriz",
     "hmac",
     "psk",
     "jwt",
     "digest",
-    "session",
 ];
 
-/// Endings of key names that mark a secret (`x-hub-sig`, `basicAuth`), too short to look for
-/// anywhere in a word (`design`, `author`).
-const SECRET_ENDINGS: &[&str] = &["sig", "auth"];
+/// Endings of key names that mark a secret (`x-hub-sig`, `basicAuth`, `awsCred`), too short to
+/// look for anywhere in a word (`design`, `author`, `incredible`).
+const SECRET_ENDINGS: &[&str] = &["sig", "auth", "cred"];
 
 /// Whether a key's value should be treated as a secret: `secretKey` itself, a near miss of it
 /// (`secrectKey`, `scretKey`, `secertKy`: reported as unknown fields, but most likely holding a
@@ -602,12 +602,30 @@ mod tests {
             "digest",
             "apiKy",
             "apikee",
+            "authorization",
         ] {
             assert!(is_secret_key(key), "{key}");
         }
         for key in [
-            "name", "uri", "enabled", "ssl", "triggers", "targetId", "portal", "webhooks", "url",
-            "events", "target", "select", "scheme", "server", "author", "design", "api",
+            "name",
+            "uri",
+            "enabled",
+            "ssl",
+            "triggers",
+            "targetId",
+            "portal",
+            "webhooks",
+            "url",
+            "events",
+            "target",
+            "select",
+            "scheme",
+            "server",
+            "author",
+            "design",
+            "api",
+            "incredible",
+            "session-events",
         ] {
             assert!(!is_secret_key(key), "{key}");
         }
