@@ -457,7 +457,7 @@ fn is_secret_key(key: &str) -> bool {
 /// ASCII letters, digits, `_` and `-`; one that looks like a secret's key (`api_key`,
 /// `secrectKey`) no longer than a key name is, since past that it may be a secret run into
 /// its key (`secretKeyAbCd1234`).
-fn is_field_like(key: &str) -> bool {
+pub(super) fn is_field_like(key: &str) -> bool {
     (1..=32).contains(&key.len())
         && key
             .bytes()

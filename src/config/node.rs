@@ -71,7 +71,10 @@ pub(super) fn parse(text: &str) -> Result<(Node, Vec<ParseFailure>), ParseFailur
         duplicates: Vec::new(),
     };
     let root = read(&mut reader).map_err(|f| failure(f, text))?;
-    let duplicates = reader.duplicates.into_iter();
+    // A mapping merged in (`<<: *base`) several times would report its duplicate each time.
+    let mut seen = HashSet::new();
+    let duplicates = (reader.duplicates.into_iter())
+        .filter(|f| seen.insert((f.span.offset(), f.span.len())));
     Ok((root, duplicates.map(|f| failure(f, text)).collect()))
 }
 
@@ -612,9 +615,9 @@ fn failure(failed: Failed, text: &str) -> ParseFailure {
     let (code, message, label, help) = match failed.kind {
         Fail::Duplicate(key) => (
             "config::duplicate_key",
-            // Named only when it is one of the format's: the snippet, built from the tree that
-            // keeps the first, masks the second like any key it does not know.
-            match key.filter(|k| super::schema::is_known_key(k)) {
+            // Named only when it reads as a key or a plain name: the snippet, built from the tree
+            // that keeps the first, masks the second like any key it does not know.
+            match key.filter(|k| super::display::is_field_like(k)) {
                 Some(k) => format!("duplicate key `{k}`"),
                 None => "duplicate key".to_string(),
             },

@@ -30,18 +30,6 @@ pub(super) const ENTRY_FIELDS: &[&str] = Field::KEYS;
 /// (`crate::field` is what the portal stores), so it is not in `ENTRY_FIELDS`.
 pub(super) const ONLY: &str = "only";
 
-/// Whether `key` is a key of the file format, wherever it may stand.
-pub(super) fn is_known_key(key: &str) -> bool {
-    let every = [
-        TOP_FIELDS,
-        PRUNE_FIELDS,
-        PORTAL_FIELDS,
-        ENTRY_FIELDS,
-        &[ONLY],
-    ];
-    every.iter().any(|keys| keys.contains(&key))
-}
-
 /// Field names people reach for that strsim would not map to ours.
 const ALIASES: &[(&str, &str)] = &[
     ("url", Field::Uri.key()),
