@@ -67,8 +67,17 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
         &runs,
         |r| r.outcome.as_ref().is_ok_and(|p| p.guard.is_err()),
         "the deletion guard refused the plan of",
-        "each refused portal's section says why; review the deletes, then raise the limit with \
-         --max-deletes or the portal's prune.maxDeletes",
+        match args.saved_plan {
+            // Neither --max-deletes nor an edited file can change a saved plan.
+            Some(_) => {
+                "each refused portal's section says why; review the deletes, then make the plan \
+                 again with a limit that allows them"
+            }
+            None => {
+                "each refused portal's section says why; review the deletes, then raise the limit \
+                 with --max-deletes or the portal's prune.maxDeletes"
+            }
+        },
     )?;
     // Every secret of every portal is read before the first write anywhere; each error points
     // at its `secretKey` in the file, a saved plan's too (its variables come from the file).

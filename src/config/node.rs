@@ -73,8 +73,8 @@ pub(super) fn parse(text: &str) -> Result<(Node, Vec<ParseFailure>), ParseFailur
     let root = read(&mut reader).map_err(|f| failure(f, text))?;
     // A mapping merged in (`<<: *base`) several times would report its duplicate each time.
     let mut seen = HashSet::new();
-    let duplicates = (reader.duplicates.into_iter())
-        .filter(|f| seen.insert((f.span.offset(), f.span.len())));
+    let duplicates =
+        (reader.duplicates.into_iter()).filter(|f| seen.insert((f.span.offset(), f.span.len())));
     Ok((root, duplicates.map(|f| failure(f, text)).collect()))
 }
 

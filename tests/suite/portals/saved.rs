@@ -740,3 +740,33 @@ fn a_portal_moved_between_planned_and_failed_by_hand_fails_the_reviewed_digest()
     ----- end -----
     ");
 }
+
+/// The guard refuses a saved plan once the portal holds fewer webhooks than when it was made:
+/// the help says to make the plan again, since neither --max-deletes nor an edited file can
+/// change a saved plan.
+#[test]
+fn a_saved_plan_the_guard_refuses_says_to_make_it_again() {
+    let fleet = Fleet::start(&["alpha", "bravo"]);
+    let alpha = fleet.portal("alpha");
+    let crm = alpha.seed(Seed::new("Crm", "https://crm.example.com/h"));
+    alpha.seed(Seed::new("Old", "https://old.example.com/h"));
+    fleet
+        .portal("bravo")
+        .seed(Seed::new("Crm", "https://crm.example.com/h"));
+    let file = format!(
+        "{}webhooks:\n  Crm:\n    uri: https://crm.example.com/h\n",
+        fleet.portals_yaml(&[])
+    );
+    let run = run(&["plan", "--prune", "--out", "plan.json"], &fleet, &file);
+    assert_eq!(run.run().code, 0);
+    alpha.remove_stored(crm);
+    let out = apply_saved(&fleet, &run.path("plan.json"));
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("review the deletes, then make the plan again with a limit that allows them")
+            && !out.stderr.contains("--max-deletes or the portal's"),
+        "{out:?}"
+    );
+    assert!(fleet.write_count() == 0, "{out:?}");
+}
