@@ -524,15 +524,15 @@ pub(super) enum Written {
     Broken,
 }
 
-/// Whether `uri`, which did not parse as an absolute URL, reads as one without its scheme
-/// (`billing.example.com/hooks`), so `https://` in front of it makes sense. A relative uri
-/// (`/hooks`, `./hooks`, `?a=1`) has no host: `https:///hooks` would only be another error.
 /// "characters, this one has 51", or in UTF-16 units with why.
 fn over(t: TooLong) -> String {
     let note = t.note().map_or(String::new(), |n| format!(" ({n})"));
     format!("{}, this one has {}{note}", t.unit(), t.units)
 }
 
+/// Whether `uri`, which did not parse as an absolute URL, reads as one without its scheme
+/// (`billing.example.com/hooks`), so `https://` in front of it makes sense. A relative uri
+/// (`/hooks`, `./hooks`, `?a=1`) has no host: `https:///hooks` would only be another error.
 fn has_host_first(uri: &str) -> bool {
     !uri.contains("://")
         && !uri.starts_with(['/', '.', '?', '#', '\\'])
