@@ -266,9 +266,14 @@ impl Checker<'_> {
             Err(UrlProblem::Slashes) => (
                 format!("`{field}` is not written as `scheme://host`"),
                 "not scheme://host",
-                Some(
-                    "the uri is sent as written: write `https://` (or `http://`) right before the host",
-                ),
+                // A webhook's uri is sent as written; a portal's address is parsed.
+                Some(match field {
+                    "uri" => {
+                        "the uri is sent as written: write `https://` (or `http://`) right before \
+                         the host"
+                    }
+                    _ => "write `https://` (or `http://`) right before the host",
+                }),
             ),
         };
         self.error(node.span, "config::bad_uri", message, label, help);

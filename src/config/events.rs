@@ -44,8 +44,6 @@ pub(super) struct Failed {
 }
 
 pub(super) enum Fail {
-    /// The key as written, when it is a string.
-    Duplicate(Option<String>),
     MultipleDocuments,
     TooComplex(String),
     Yaml(String),

@@ -63,7 +63,7 @@ impl Kind {
 /// Parses one YAML document. An empty document (or only comments) is `Kind::Null`. A key
 /// written twice in a mapping is reported with the tree (its first value kept), so that the
 /// file's other problems are found too.
-pub(super) fn parse(text: &str) -> Result<(Node, Vec<ParseFailure>), ParseFailure> {
+pub(super) fn parse(text: &str) -> Result<(Node, Vec<Duplicate>), ParseFailure> {
     let mut reader = Reader {
         events: Events::new(text),
         queue: VecDeque::new(),
@@ -73,9 +73,16 @@ pub(super) fn parse(text: &str) -> Result<(Node, Vec<ParseFailure>), ParseFailur
     let root = read(&mut reader).map_err(|f| failure(f, text))?;
     // A mapping merged in (`<<: *base`) several times would report its duplicate each time.
     let mut seen = HashSet::new();
-    let duplicates =
-        (reader.duplicates.into_iter()).filter(|f| seen.insert((f.span.offset(), f.span.len())));
-    Ok((root, duplicates.map(|f| failure(f, text)).collect()))
+    let duplicates = (reader.duplicates.into_iter())
+        .filter(|d| seen.insert((d.span.offset(), d.span.len())))
+        .collect();
+    Ok((root, duplicates))
+}
+
+/// A key written a second time in one mapping, where, and as written when it is a string.
+pub(super) struct Duplicate {
+    pub span: SourceSpan,
+    pub key: Option<String>,
 }
 
 fn read(reader: &mut Reader<'_>) -> Result<Node, Failed> {
@@ -129,7 +136,7 @@ struct Reader<'a> {
     /// its nodes is used unless an alias says otherwise.
     merged_at: Option<SourceSpan>,
     /// Keys written twice in a mapping.
-    duplicates: Vec<Failed>,
+    duplicates: Vec<Duplicate>,
 }
 
 impl<'a> Reader<'a> {
@@ -258,7 +265,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether a key was new to its mapping (`Seen::add`): a duplicate is recorded.
-    fn first(&mut self, added: Result<(), Failed>) -> bool {
+    fn first(&mut self, added: Result<(), Duplicate>) -> bool {
         added.map_err(|dup| self.duplicates.push(dup)).is_ok()
     }
 
@@ -366,9 +373,8 @@ impl<'a> Seen<'a> {
         self.many.insert(key)
     }
 
-    /// Adds the key whose events are `key`; a key already there is an error, which names it
-    /// when it is a string.
-    fn add(&mut self, key: &[Item<'a>]) -> Result<(), Failed> {
+    /// Adds the key whose events are `key`; a key already there is a `Duplicate`.
+    fn add(&mut self, key: &[Item<'a>]) -> Result<(), Duplicate> {
         if self.insert(events_key(key, &mut 0)) {
             return Ok(());
         }
@@ -376,8 +382,8 @@ impl<'a> Seen<'a> {
             Ev::Scalar(s) if key.len() == 1 && s.tag.may_be_string() => Some(s.value.to_string()),
             _ => None,
         };
-        Err(Failed {
-            kind: Fail::Duplicate(text),
+        Err(Duplicate {
+            key: text,
             span: key[0].0.span(),
         })
     }
@@ -613,17 +619,6 @@ pub(super) struct ParseFailure {
 fn failure(failed: Failed, text: &str) -> ParseFailure {
     let span = failed.span;
     let (code, message, label, help) = match failed.kind {
-        Fail::Duplicate(key) => (
-            "config::duplicate_key",
-            // Named only when it reads as a key or a plain name: the snippet, built from the tree
-            // that keeps the first, masks the second like any key it does not know.
-            match key.filter(|k| super::display::is_field_like(k)) {
-                Some(k) => format!("duplicate key `{k}`"),
-                None => "duplicate key".to_string(),
-            },
-            "already used above in this mapping",
-            Some("each key may appear once in a mapping; merge the two entries"),
-        ),
         Fail::MultipleDocuments => (
             "config::multiple_documents",
             "the file holds more than one YAML document".to_string(),

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use super::checker::Checker;
 use super::desired::{Config, Document};
-use super::display::Source;
+use super::display::{Source, is_field_like};
 use super::entry::{Place, webhook_entries};
-use super::node::{Kind, Node, ParseFailure};
+use super::node::{Duplicate, Kind, Node};
 use super::portals::fleet;
 use super::problem::{Problem, problem_at};
 use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
@@ -18,7 +18,7 @@ use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 pub(super) fn build(
     tree: &Node,
     source: &Arc<Source>,
-    duplicates: Vec<ParseFailure>,
+    duplicates: Vec<Duplicate>,
 ) -> Result<Document, Vec<Problem>> {
     let mut c = Checker {
         source,
@@ -26,7 +26,22 @@ pub(super) fn build(
     };
     let document = top_level(&mut c, tree);
     for d in duplicates {
-        let problem = problem_at(source, d.span, d.code, d.message, d.label, d.help);
+        // Named only when it reads as a key or a plain name: the snippet, built from the tree
+        // that keeps the first, masks the second like any key it does not know.
+        let message = match d.key.filter(|k| is_field_like(k)) {
+            Some(key) => format!("duplicate key `{key}`"),
+            None => "duplicate key".to_string(),
+        };
+        let label = "already used above in this mapping".to_string();
+        let help = "each key may appear once in a mapping; merge the two entries";
+        let problem = problem_at(
+            source,
+            d.span,
+            "config::duplicate_key",
+            message,
+            label,
+            Some(help.into()),
+        );
         c.problems.push(problem);
     }
     // Checks that span fields (ssl against uri, duplicate names) run after the fields
