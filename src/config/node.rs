@@ -3,9 +3,9 @@
 //!
 //! A deserializer stops at the first error, so nothing here knows the config's shape: any
 //! well-formed YAML becomes a `Node` tree, built from the parser's events (`events`), and pass 2 (`validate`, `entry`, `portals`, `checker`) checks
-//! the shape by hand, collecting every problem. Only YAML-level failures (syntax, duplicate
-//! keys, several documents, budget breaches) stop it, as a single `ParseFailure` with a code and
-//! a hint for the mistakes people make most. Every node keeps the byte span it was read from,
+//! the shape by hand, collecting every problem. Only YAML-level failures (syntax, several
+//! documents, budget breaches) stop it, as a single `ParseFailure` with a code and a hint for
+//! the mistakes people make most; a key written twice is handed to pass 2 as a `Duplicate`. Every node keeps the byte span it was read from,
 //! which is what lets each later problem point at its value.
 //!
 //! Invariant: failure messages quote the file only escaped (`redact::escaped`), so no control
