@@ -112,14 +112,17 @@ pub enum Error {
     )]
     Stopped { reason: String, not_started: usize },
 
-    #[error("the file defines no portal named {}", .unknown.join(", "))]
+    #[error("{holder} no portal named {}", .unknown.join(", "))]
     #[diagnostic(
         code(portals::unknown),
-        help("--portal selects by the names under `portals:` in the file: {}", .defined.join(", "))
+        help("--portal selects by the names {among}: {}", .defined.join(", "))
     )]
     UnknownPortal {
         unknown: Vec<String>,
         defined: Vec<String>,
+        /// "the file defines", or "the saved plan holds" (a plan made for some portals only).
+        holder: &'static str,
+        among: &'static str,
     },
 
     #[error(

@@ -121,7 +121,7 @@ pub(super) fn wanted<'a>(
     document: &'a Document,
     settings: &Settings,
 ) -> Result<Vec<Wanted<'a>>, Error> {
-    let portals = selected(&document.portals, |p| p.name.as_deref(), settings)?;
+    let portals = selected(&document.portals, |p| p.name.as_deref(), settings, false)?;
     Ok(portals.into_iter().map(Wanted::of).collect())
 }
 
@@ -235,7 +235,7 @@ pub(super) fn check_saved<'a>(
     parallelism: u16,
 ) -> Result<Vec<PortalRun<'a>>, Error> {
     let settings = &session.settings;
-    let parts = selected(parts, |p| p.name.as_deref(), settings)?;
+    let parts = selected(parts, |p| p.name.as_deref(), settings, true)?;
     let wanted = (parts.iter())
         .map(|part| {
             let portal = (document.portals.iter()).find(|p| p.name == part.name);
@@ -316,11 +316,13 @@ fn target_elsewhere(document: &Document, error: TargetError) -> Error {
 
 /// The portals `--portal` selects by name from `portals`, named by `name`, in their order; all
 /// when it names none, or when they have no names (`--portal` is then the unnamed portal's
-/// URL). A name none of them has is an error listing the defined ones.
+/// URL). A name none of them has is an error listing the defined ones (those of a saved plan,
+/// when `portals` are its parts).
 fn selected<T>(
     portals: impl IntoIterator<Item = T>,
     name: impl Fn(&T) -> Option<&str>,
     settings: &Settings,
+    saved_plan: bool,
 ) -> Result<Vec<T>, Error> {
     let portals: Vec<T> = portals.into_iter().collect();
     let defined: Vec<String> = portals
@@ -337,7 +339,19 @@ fn selected<T>(
         .map(|n| format!("{:?}", render::plain(n)))
         .collect();
     if !unknown.is_empty() {
-        return Err(Error::UnknownPortal { unknown, defined });
+        let (holder, among) = match saved_plan {
+            false => ("the file defines", "under `portals:` in the file"),
+            true => (
+                "the saved plan holds",
+                "of the portals the saved plan holds",
+            ),
+        };
+        return Err(Error::UnknownPortal {
+            unknown,
+            defined,
+            holder,
+            among,
+        });
     }
     Ok(portals
         .into_iter()

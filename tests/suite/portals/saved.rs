@@ -770,3 +770,35 @@ fn a_saved_plan_the_guard_refuses_says_to_make_it_again() {
     );
     assert!(fleet.write_count() == 0, "{out:?}");
 }
+
+/// A plan made for some portals holds those only: `--portal` naming another says so of the
+/// plan, not of the file, which has it.
+#[test]
+fn a_portal_the_saved_plan_does_not_hold_is_named_as_missing_from_the_plan() {
+    let fleet = Fleet::start(&["alpha", "bravo"]);
+    let file = format!("{}webhooks: {{}}\n", fleet.portals_yaml(&[]));
+    let run = run(
+        &["plan", "--portal", "alpha", "--out", "plan.json"],
+        &fleet,
+        &file,
+    );
+    assert_eq!(run.run().code, 0);
+    let path = run.path("plan.json");
+    let out = super::run(
+        &["apply", path.to_str().unwrap(), "--portal", "bravo"],
+        &fleet,
+        &file,
+    )
+    .reviewed(&path)
+    .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("the saved plan holds no portal named \"bravo\"")
+            && out
+                .stderr
+                .contains("of the portals the saved plan holds: alpha"),
+        "{out:?}"
+    );
+    assert_eq!(fleet.write_count(), 0);
+}
