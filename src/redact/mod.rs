@@ -49,40 +49,66 @@ pub fn register(secret: &str) {
         .extend(needles_of(secret));
 }
 
-/// The registered secret uris (`register_uri`), in matching form.
-static URIS: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
-/// Their pieces (`uri_pieces`), in matching form.
-static PIECES: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
+/// The registered secret uris (`register_uri`), in matching form, each with the length an echo
+/// of it cut short must have (`Piece`).
+static URIS: RwLock<BTreeSet<Piece>> = RwLock::new(BTreeSet::new());
+/// Their pieces (`uri_pieces`), the same way.
+static PIECES: RwLock<BTreeSet<Piece>> = RwLock::new(BTreeSet::new());
+
+/// A secret uri or a piece of one, and how many of its first characters an echo cut short must
+/// hold to count: into its first token (`uri_pieces`), since `https://host/services/` alone is
+/// no secret; never, when it has no token (`usize::MAX`).
+type Piece = (String, usize);
 
 /// Adds `uri`, a secret one (read from `uri: ${VAR}`), and the pieces of it a receiver may echo
 /// without the rest (`uri_pieces`) to what text from outside is searched for, each whole or cut
-/// short at an end (`marks_of_piece`): not a few characters of it anywhere, as for a secret,
-/// since every uri starts `http`. The uri alone to `guarded`: the tool's own lines name API
-/// paths and webhooks, which a piece may equal.
+/// short into its token (`marks_of_piece`): not a few characters of it anywhere, as for a
+/// secret, since every uri starts `http`. The uri alone to `guarded`: the tool's own lines name
+/// API paths and webhooks, which a piece may equal.
 pub fn register_uri(uri: &str) {
-    let write = |set: &RwLock<BTreeSet<String>>, secrets: Vec<&str>| {
-        let mut set = set.write().unwrap_or_else(|e| e.into_inner());
-        set.extend(secrets.into_iter().flat_map(needles_of));
-    };
-    write(&URIS, vec![uri]);
-    write(&PIECES, uri_pieces(uri));
+    let mut pieces = pieces_of(uri).into_iter();
+    let uri = pieces.next();
+    URIS.write().unwrap_or_else(|e| e.into_inner()).extend(uri);
+    PIECES
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(pieces);
 }
 
-/// What of `uri` an echo may quote alone: its path with and without the query (an unknown
-/// route is answered "Cannot POST /path"), and each segment or query value that looks like a
-/// token (letters and digits, 8 characters or more). Each is searched for whole, or cut short
-/// at the end of the text: a piece of one anywhere would blank out ordinary words.
-fn uri_pieces(uri: &str) -> Vec<&str> {
+/// `uri` itself first, then what of it an echo may quote alone (`uri_pieces`), as `Piece`s.
+fn pieces_of(uri: &str) -> Vec<Piece> {
+    let (tokens, paths) = uri_pieces(uri);
+    let first_token = |s: &str| {
+        let at = tokens.iter().filter_map(|t| s.find(t)).min()?;
+        Some((s[..at].chars().count() + MIN_PIECE).max(MIN_URI_PIECE))
+    };
+    let with_cut = |s: &str, cut: Option<usize>| {
+        needles_of(s)
+            .into_iter()
+            .map(move |n| (n, cut.unwrap_or(usize::MAX)))
+    };
+    let whole = std::iter::once(uri).chain(paths);
+    (whole.flat_map(|s| with_cut(s, first_token(s))))
+        .chain(tokens.iter().flat_map(|t| with_cut(t, Some(MIN_URI_PIECE))))
+        .collect()
+}
+
+/// What of `uri` an echo may quote alone: each segment or query value that looks like a token
+/// (8 characters or more with letters and digits, or 16 of any kind), and its path with and
+/// without the query (an unknown route is answered "Cannot POST /path").
+fn uri_pieces(uri: &str) -> (Vec<&str>, Vec<&str>) {
     let after_scheme = uri.split_once("://").map_or(uri, |(_, rest)| rest);
     let Some(at) = after_scheme.find(['/', '?', '#']) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let rest = &after_scheme[at..];
     let path = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
     let token_like = |piece: &&str| {
-        piece.chars().count() >= MIN_URI_PIECE
-            && piece.contains(|c: char| c.is_ascii_digit())
-            && piece.contains(|c: char| c.is_ascii_alphabetic())
+        let chars = piece.chars().count();
+        chars >= 16
+            || chars >= MIN_URI_PIECE
+                && piece.contains(|c: char| c.is_ascii_digit())
+                && piece.contains(|c: char| c.is_ascii_alphabetic())
     };
     let tokens = rest
         .split(['/', '?', '#', '&', '=', ';'])
@@ -90,24 +116,26 @@ fn uri_pieces(uri: &str) -> Vec<&str> {
     let paths = [rest, path]
         .into_iter()
         .filter(|p| p.chars().count() >= MIN_URI_PIECE);
-    paths.chain(tokens).collect()
+    (tokens.collect(), paths.collect())
 }
 
-/// Where `piece` (of a secret uri) stands in `haystack`: whole, or cut short where the text
-/// ends (or, cut from the front, where it starts), by at least `MIN_URI_PIECE` characters.
-fn marks_of_piece(haystack: &str, piece: &str) -> Vec<Range<usize>> {
-    let mut marks: Vec<Range<usize>> = (haystack.match_indices(piece))
+/// Where `piece` (of a secret uri) stands in `haystack`: whole; cut short anywhere, holding
+/// at least its first `cut` characters; or cut from the front where the text starts, by at
+/// least `MIN_URI_PIECE` characters.
+fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
+    let mut marks: Vec<Range<usize>> = (haystack.match_indices(piece.as_str()))
         .map(|(at, found)| at..at + found.len())
         .collect();
-    let cut = |len: usize| len >= MIN_URI_PIECE;
-    let head = (piece.char_indices().map(|(i, _)| i).rev())
-        .find(|&i| i > 0 && haystack.ends_with(&piece[..i]));
-    if let Some(end) = head.filter(|&end| cut(piece[..end].chars().count())) {
-        marks.push(haystack.len() - end..haystack.len());
+    if let Some((head_end, _)) = piece.char_indices().nth(*cut) {
+        let heads = haystack.match_indices(&piece[..head_end]).map(|(at, _)| {
+            let len = common(haystack[at..].chars(), piece.chars());
+            at..at + len
+        });
+        marks.extend(heads);
     }
     let tail = (piece.char_indices().map(|(i, _)| i))
         .find(|&i| i > 0 && haystack.starts_with(&piece[i..]));
-    if let Some(start) = tail.filter(|&start| cut(piece[start..].chars().count())) {
+    if let Some(start) = tail.filter(|&start| piece[start..].chars().count() >= MIN_URI_PIECE) {
         marks.push(0..piece.len() - start);
     }
     marks
@@ -119,7 +147,7 @@ pub fn guarded(text: &str) -> Cow<'_, str> {
     let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
     let uris = URIS.read().unwrap_or_else(|e| e.into_inner());
     let haystack = matching_form(text);
-    let marks: Vec<Range<usize>> = (registry.iter().chain(uris.iter()))
+    let marks: Vec<Range<usize>> = (registry.iter().chain(uris.iter().map(|(uri, _)| uri)))
         .flat_map(|needle| haystack.match_indices(needle.as_str()))
         .map(|(at, found)| at..at + found.len())
         .collect();
@@ -155,8 +183,8 @@ fn matching_form(s: &str) -> String {
 /// The secrets to look for: every registered one, plus any given explicitly.
 pub struct Redactor {
     extra: Vec<String>,
-    /// Pieces of a uri, searched for as the registered `PIECES`.
-    pieces: Vec<String>,
+    /// A uri and its pieces, searched for as the registered `URIS` and `PIECES`.
+    pieces: Vec<Piece>,
 }
 
 impl Redactor {
@@ -172,9 +200,8 @@ impl Redactor {
     /// what its target answered: a uri the file reads from a variable is secret, and known as
     /// such only once planned.
     pub fn with_uri(uri: &str) -> Redactor {
-        let pieces = std::iter::once(uri).chain(uri_pieces(uri));
         Redactor {
-            pieces: pieces.flat_map(needles_of).collect(),
+            pieces: pieces_of(uri),
             ..Redactor::new([])
         }
     }
@@ -197,29 +224,35 @@ impl Redactor {
         };
         let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
         let needles: Vec<&String> = registry.iter().chain(&self.extra).collect();
-        let haystack = matching_form(&decoded);
-        let mut marks: Vec<Range<usize>> = needles
-            .iter()
-            .flat_map(|n| marks_of(&haystack, n))
-            .collect();
-        // More matches once markup and spaces are gone: a secret is split by them somewhere.
-        let squeezed = [squeezed(&haystack, true), squeezed(&haystack, false)];
-        let split = |n: &&String| {
-            let whole: String = n.chars().filter(|c| !c.is_whitespace()).collect();
-            let plain = haystack.matches(n.as_str()).count();
-            squeezed.iter().any(|s| s.matches(&whole).count() > plain)
-        };
-        if needles.iter().any(split) {
-            return SPLIT.to_string();
-        }
         let (uris, pieces) = (URIS.read(), PIECES.read());
         let (uris, pieces) = (
             uris.unwrap_or_else(|e| e.into_inner()),
             pieces.unwrap_or_else(|e| e.into_inner()),
         );
-        let found = (uris.iter().chain(pieces.iter()).chain(&self.pieces))
-            .flat_map(|p| marks_of_piece(&haystack, p));
-        marks.extend(found);
+        let uri_pieces: Vec<&Piece> = (uris.iter().chain(pieces.iter()))
+            .chain(&self.pieces)
+            .collect();
+        let haystack = matching_form(&decoded);
+        let marks: Vec<Range<usize>> = needles
+            .iter()
+            .flat_map(|n| marks_of(&haystack, n))
+            .chain(uri_pieces.iter().flat_map(|p| marks_of_piece(&haystack, p)))
+            .collect();
+        // More matches once markup and spaces are gone: a secret is split by them somewhere.
+        let squeezed = [squeezed(&haystack, true), squeezed(&haystack, false)];
+        let split = |n: &String| {
+            let whole: String = n.chars().filter(|c| !c.is_whitespace()).collect();
+            let plain = haystack.matches(n.as_str()).count();
+            squeezed.iter().any(|s| s.matches(&whole).count() > plain)
+        };
+        if needles
+            .iter()
+            .copied()
+            .chain(uri_pieces.iter().map(|p| &p.0))
+            .any(split)
+        {
+            return SPLIT.to_string();
+        }
         // Overlapping and touching marks become one `[redacted]`.
         let redacted = credentials::replaced(&decoded, &credentials::merged(marks), REDACTED);
         mask_digests(&mask_credentials(&redacted))

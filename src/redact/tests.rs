@@ -263,3 +263,32 @@ fn a_secret_uri_s_pieces_are_redacted_whole_or_cut_at_the_end_and_nothing_else()
         "GET [redacted]"
     );
 }
+
+/// An echo cut short in the middle of a text, or split by markup, still hides the token; a
+/// text that shares only the uri's start with it stays.
+#[test]
+fn a_secret_uri_cut_short_or_split_by_markup_anywhere_is_not_shown() {
+    let r = Redactor::with_uri(
+        "https://hooks.example.com/services/T0/Cap7Path/x?k=abcdefghijklmnopqrstuvwx",
+    );
+    for (echo, shown) in [
+        (
+            "{\"error\":\"Cannot POST /services/T0/Cap7Pa\"}",
+            "{\"error\":\"Cannot POST [redacted]\"}",
+        ),
+        ("bad key abcdefghijklmnopqrstuvwx!", "bad key [redacted]!"),
+        ("<pre>Cannot POST /services/T0/Cap7<wbr>Path/x</pre>", SPLIT),
+    ] {
+        assert_eq!(r.scrub(echo), shown, "{echo}");
+    }
+    for words in [
+        "see https://",
+        "GET /services/other and https://hooks.example.com/x",
+    ] {
+        assert_eq!(
+            r.scrub(words),
+            Redactor::registered().scrub(words),
+            "{words}"
+        );
+    }
+}
