@@ -27,8 +27,10 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
     let saved = (args.saved_plan.as_deref())
         .map(|path| saved_file::load(path, args.expect_digest.as_deref()))
         .transpose()?;
-    // A saved plan too is applied with the reviewed file: every URL and variable is its.
-    let document = session.load(&args.input.file.file, UriVars::Read)?;
+    // A saved plan too is applied with the reviewed file: every URL and variable is its. A
+    // plan made for some portals needs only their uri variables.
+    let in_plan = (saved.as_ref()).map_or_else(Vec::new, |l| saved::portal_names(&l.text));
+    let document = session.load(&args.input.file.file, UriVars::Read(&in_plan))?;
     let parts;
     let mut runs = match saved {
         Some(loaded) => {

@@ -156,10 +156,18 @@ impl Session {
 
     /// Loads the file (`load_config`), reads its uris' variables if told to, and registers its
     /// secrets, so that no output of the run shows them (a receiver's answer included).
-    fn load(&self, path: &std::path::Path, uri_vars: UriVars) -> Result<config::Document, Error> {
+    fn load(
+        &self,
+        path: &std::path::Path,
+        uri_vars: UriVars<'_>,
+    ) -> Result<config::Document, Error> {
         let mut document = load_config(path, self.printer)?;
-        if matches!(uri_vars, UriVars::Read) {
-            document.resolve_uris(&crate::settings::env, &self.settings.portal)?;
+        if let UriVars::Read(in_plan) = uri_vars {
+            let only = match self.settings.portal.as_slice() {
+                [] => in_plan,
+                selected => selected,
+            };
+            document.resolve_uris(&crate::settings::env, only)?;
         }
         document.register_secrets(&crate::settings::env);
         Ok(document)
@@ -195,9 +203,11 @@ impl Session {
     }
 }
 
-/// Whether `Session::load` reads the variables that hold uris: only commands that send uris do.
-enum UriVars {
-    Read,
+/// Whether `Session::load` reads the variables that hold uris: only commands that send uris do,
+/// for the portals `--portal` selects, or without it those a saved plan holds (`Read` names
+/// them; none: every portal).
+enum UriVars<'a> {
+    Read(&'a [String]),
     Unread,
 }
 

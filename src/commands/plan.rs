@@ -16,7 +16,7 @@ use crate::{Error, render};
 
 pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit {
     let (printer, settings) = (session.printer, &session.settings);
-    let document = (session.load(&args.input.file.file, UriVars::Read))
+    let document = (session.load(&args.input.file.file, UriVars::Read(&[])))
         .map_err(|e| file_problems(args, out, e))?;
     let mut runs = portals::plan_fresh(session, &document, &args.input)
         .map_err(|e| file_problems(args, out, e))?;

@@ -139,6 +139,15 @@ pub fn to_json(
     Ok(text)
 }
 
+/// The names of the portals the saved plan `text` holds, read loosely before the file it was
+/// made from is loaded (so `apply` reads their uri variables only); `read` checks the plan.
+pub fn portal_names(text: &str) -> Vec<String> {
+    let plan: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let parts = plan["portals"].as_array().map_or(&[][..], Vec::as_slice);
+    let names = parts.iter().filter_map(|part| part["name"].as_str());
+    names.map(str::to_string).collect()
+}
+
 /// Reads a saved plan against `document`, the config file `apply` or `show` was given (`path`
 /// is for messages): refused unless made from exactly that file, each part a portal of it,
 /// once, checked the way the planner would have made it. So no edit of the plan can send a

@@ -166,7 +166,8 @@ fn a_portal_parallelism_of_zero_is_a_usage_error() {
 }
 
 /// A pipeline's job for one portal holds that portal's variables only: the uri variable of an
-/// entry another portal gets is not read when `--portal` leaves that portal out.
+/// entry another portal gets is not read when `--portal` leaves that portal out, nor when a
+/// saved plan does.
 #[test]
 fn portal_names_select_whose_uri_variables_are_read() {
     let (fleet, file) = fleet();
@@ -177,6 +178,21 @@ fn portal_names_select_whose_uri_variables_are_read() {
     let out = run(&["plan", "--portal", "alpha"], &fleet, &file).run();
     assert_eq!(out.code, 0, "{out:?}");
     assert_one_get("alpha", fleet.portal("alpha"));
+
+    // A plan saved for alpha is applied, without --portal, with alpha's variables alone.
+    let planned = run(
+        &["plan", "--portal", "alpha", "--out", "plan.json"],
+        &fleet,
+        &file,
+    );
+    assert_eq!(planned.run().code, 0);
+    let path = planned.path("plan.json");
+    let out = run(&["apply", path.to_str().unwrap()], &fleet, &file)
+        .reviewed(&path)
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!named(fleet.portal("alpha"), "Crm").ssl, "{out:?}");
+    assert!(named(fleet.portal("charlie"), "Crm").ssl, "{out:?}");
 
     let out = run(&["plan", "--portal", "charlie"], &fleet, &file).run();
     assert_eq!(out.code, 1, "{out:?}");
