@@ -142,10 +142,17 @@ pub fn to_json(
 /// The names of the portals the saved plan `text` holds, read loosely before the file it was
 /// made from is loaded (so `apply` reads their uri variables only); `read` checks the plan.
 pub fn portal_names(text: &str) -> Vec<String> {
-    let plan: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-    let parts = plan["portals"].as_array().map_or(&[][..], Vec::as_slice);
-    let names = parts.iter().filter_map(|part| part["name"].as_str());
-    names.map(str::to_string).collect()
+    // Only the names are kept: every other member is skipped, not built.
+    #[derive(serde::Deserialize)]
+    struct Names {
+        portals: Vec<Named>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Named {
+        name: Option<String>,
+    }
+    let names = serde_json::from_str::<Names>(text).map_or_else(|_| Vec::new(), |n| n.portals);
+    names.into_iter().filter_map(|part| part.name).collect()
 }
 
 /// Reads a saved plan against `document`, the config file `apply` or `show` was given (`path`
