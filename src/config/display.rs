@@ -94,7 +94,19 @@ fn lone_cr_as_lf(shown: String) -> String {
 
 /// `None` when the file may hold a secret.
 pub(super) fn display_unparsed(text: &str) -> Option<String> {
-    (!may_hold_secrets(text)).then(|| lone_cr_as_lf(Copy::new(text, true).render()))
+    if may_hold_secrets(text) {
+        return None;
+    }
+    // A comment may hold anything (`# was: <the old secret>`), as in a file that parses.
+    let mut copy = Copy::new(text, true);
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(at) = comment_start(line) {
+            copy.shown[start + at + 1..start + line.len()].fill(false);
+        }
+        start += line.len();
+    }
+    Some(lone_cr_as_lf(copy.render()))
 }
 
 /// A copy with nothing but the line breaks, for a problem shown without its snippet: its spans
@@ -629,6 +641,20 @@ mod tests {
         ] {
             assert!(!is_secret_key(key), "{key}");
         }
+    }
+
+    #[test]
+    fn an_unparsed_file_shown_hides_its_comments() {
+        let text = "webhooks:\n  a: # the old one\n    secretKey: ${S}  # was: x7Kp2mQv9Lr4\n    triggers: [file.created\n";
+        let shown = display_unparsed(text).expect("nothing secret-looking outside comments");
+        assert!(
+            !shown.contains("x7Kp") && !shown.contains("old one"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("secretKey: ${S}  # ***") && shown.contains("[file.created"),
+            "{shown}"
+        );
     }
 
     #[test]
