@@ -66,13 +66,15 @@ type Piece = (String, usize);
 /// secret, since every uri starts `http`. The uri alone to `guarded`: the tool's own lines name
 /// API paths and webhooks, which a piece may equal.
 pub fn register_uri(uri: &str) {
-    let mut pieces = pieces_of(uri).into_iter();
-    let uri = pieces.next();
-    URIS.write().unwrap_or_else(|e| e.into_inner()).extend(uri);
+    let pieces = pieces_of(uri);
+    let (whole, parts) = pieces.split_at(needles_of(uri).len());
+    URIS.write()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(whole.iter().cloned());
     PIECES
         .write()
         .unwrap_or_else(|e| e.into_inner())
-        .extend(pieces);
+        .extend(parts.iter().cloned());
 }
 
 /// `uri` itself first, then what of it an echo may quote alone (`uri_pieces`), as `Piece`s.
