@@ -647,14 +647,13 @@ mod tests {
     fn an_unparsed_file_shown_hides_its_comments() {
         let text = "webhooks:\n  a: # the old one\n    secretKey: ${S}  # was: x7Kp2mQv9Lr4\n    triggers: [file.created\n";
         let shown = display_unparsed(text).expect("nothing secret-looking outside comments");
-        assert!(
-            !shown.contains("x7Kp") && !shown.contains("old one"),
-            "{shown}"
-        );
-        assert!(
-            shown.contains("secretKey: ${S}  # ***") && shown.contains("[file.created"),
-            "{shown}"
-        );
+        let lines = [
+            "webhooks:",
+            "  a: # ***        ",
+            "    secretKey: ${S}  # ***              ",
+            "    triggers: [file.created\n",
+        ];
+        assert_eq!(shown, lines.join("\n"));
     }
 
     #[test]
