@@ -86,9 +86,8 @@ fn lone_cr_as_lf(shown: String) -> String {
     if !shown.contains('\r') {
         return shown;
     }
-    let lone = |i: usize| shown.as_bytes().get(i + 1) != Some(&b'\n');
     (shown.char_indices())
-        .map(|(i, c)| if c == '\r' && lone(i) { '\n' } else { c })
+        .map(|(i, c)| if node::lone_cr(&shown, i) { '\n' } else { c })
         .collect()
 }
 
@@ -112,11 +111,10 @@ pub(super) fn display_unparsed(text: &str) -> Option<String> {
 /// A copy with nothing but the line breaks, for a problem shown without its snippet: its spans
 /// and line numbers stay right, and nothing of the file is in it.
 pub(super) fn blanked(text: &str) -> String {
-    let lone_cr = |i: usize| text.as_bytes().get(i + 1) != Some(&b'\n');
     (text.bytes().enumerate())
         .map(|(i, b)| match b {
             b'\n' => '\n',
-            b'\r' if lone_cr(i) => '\n',
+            _ if node::lone_cr(text, i) => '\n',
             _ => ' ',
         })
         .collect()

@@ -599,11 +599,15 @@ pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
         end -= 1;
     }
     let before = &text[..end];
-    // A CR ends a line too, but only once before a LF (YAML's line breaks).
-    let breaks = (before.char_indices())
-        .filter(|&(i, c)| c == '\n' || c == '\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+    let breaks = (before.bytes().enumerate()).filter(|&(i, b)| b == b'\n' || lone_cr(text, i));
     let (lines, line_start) = breaks.fold((1, 0), |(n, _), (i, _)| (n + 1, i + 1));
     (lines, before[line_start..].chars().count() + 1)
+}
+
+/// Whether byte `i` of `text` is a CR that ends a line by itself: YAML's line breaks are LF,
+/// CR LF and a CR alone.
+pub(super) fn lone_cr(text: &str, i: usize) -> bool {
+    text.as_bytes()[i] == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n')
 }
 
 /// A YAML-level error: the file could not be read as one YAML document.

@@ -11,7 +11,7 @@ use super::desired::{Config, DesiredWebhook, Document, Key, Portal};
 use super::entry::{Entry, Names, Place, ssl_needs_https, webhook_entries};
 use super::node::{Kind, Node};
 use super::problem::{problem_at, shown};
-use super::rules::check_url;
+use super::rules::is_plain_http;
 use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest_field};
 
 /// The result is only complete when no problem was recorded.
@@ -482,10 +482,7 @@ fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
 /// `ssl: true` and an http uri from different sides of an overlay (on one side, the entry check
 /// has said so); the problem points at the overlay's side, which differs for each portal.
 fn ssl_across(c: &mut Checker, shared: &Entry, own: &Entry, merged: &DesiredWebhook) {
-    let http = merged
-        .uri
-        .as_deref()
-        .is_some_and(|uri| check_url(uri).is_ok_and(|u| u.scheme() == "http"));
+    let http = merged.uri.as_deref().is_some_and(is_plain_http);
     if merged.ssl != Some(true) || !http {
         return;
     }

@@ -94,6 +94,12 @@ pub fn check_url(uri: &str) -> Result<reqwest::Url, UrlProblem> {
     }
 }
 
+/// Whether `uri` is a usable plain `http` one: the portal refuses it beside `ssl: true`
+/// (docs/docspace-api.md §13).
+pub fn is_plain_http(uri: &str) -> bool {
+    check_url(uri).is_ok_and(|url| url.scheme() == "http")
+}
+
 /// A `targetId` within the portal's limit.
 pub fn check_target_id(target: &str) -> Result<(), TooLong> {
     check_length(target, MAX_TARGET_UNITS)

@@ -11,7 +11,7 @@ use super::display::{Source, is_field_like};
 use super::entry::{Place, webhook_entries};
 use super::node::{Duplicate, Kind, Node};
 use super::portals::fleet;
-use super::problem::{Problem, problem_at};
+use super::problem::Problem;
 use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 
 /// `duplicates`: the keys the tree holds once but the file writes twice, reported with the rest.
@@ -32,17 +32,9 @@ pub(super) fn build(
             Some(key) => format!("duplicate key `{key}`"),
             None => "duplicate key".to_string(),
         };
-        let label = "already used above in this mapping".to_string();
         let help = "each key may appear once in a mapping; merge the two entries";
-        let problem = problem_at(
-            source,
-            d.span,
-            "config::duplicate_key",
-            message,
-            label,
-            Some(help.into()),
-        );
-        c.problems.push(problem);
+        let label = "already used above in this mapping";
+        c.error(d.span, "config::duplicate_key", message, label, Some(help));
     }
     // Checks that span fields (ssl against uri, duplicate names) run after the fields
     // themselves; report in file order all the same.

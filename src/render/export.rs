@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::api::LiveWebhook;
+use crate::config::rules;
 use crate::field::{Field, Value};
 
 pub fn render_export(portal: &str, live: &[LiveWebhook]) -> String {
@@ -62,7 +63,7 @@ fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
             },
             // A create probably stores `ssl: false` as true (docs/docspace-api.md §9), so an
             // http webhook another client made may have it; a file refuses the pair (§13).
-            Some(Value::Bool(true)) if field == Field::Ssl && plain_http(&w.uri) => {
+            Some(Value::Bool(true)) if field == Field::Ssl && rules::is_plain_http(&w.uri) => {
                 let _ = writeln!(
                     out,
                     "    # {key} left out: a file cannot hold `ssl: true` with the portal's plain \
@@ -93,14 +94,11 @@ fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
 fn unwritable(field: Field, text: &str) -> Option<&'static str> {
     match field {
         Field::Uri if text.contains("${") => Some("a file reads `${` in a uri as a variable"),
-        Field::Uri => (crate::config::rules::check_url(text).err())
-            .map(|_| "the portal's uri is not one a file may write"),
+        Field::Uri => {
+            (rules::check_url(text).err()).map(|_| "the portal's uri is not one a file may write")
+        }
         _ => None,
     }
-}
-
-fn plain_http(uri: &str) -> bool {
-    crate::config::rules::check_url(uri).is_ok_and(|url| url.scheme() == "http")
 }
 
 /// A YAML double-quoted scalar that reads back as `s` exactly. Every character the YAML reader
