@@ -43,10 +43,7 @@ static REGISTRY: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
 /// Adds `secret` to the secrets every redaction in this process looks for. Cheap to call
 /// again with the same secret.
 pub fn register(secret: &str) {
-    REGISTRY
-        .write()
-        .unwrap_or_else(|e| e.into_inner())
-        .extend(needles_of(secret));
+    write(&REGISTRY).extend(needles_of(secret));
 }
 
 /// The registered secret uris (`register_uri`), in matching form, each with the length an echo
@@ -66,19 +63,14 @@ type Piece = (String, usize);
 /// secret, since every uri starts `http`. The uri alone to `guarded`: the tool's own lines name
 /// API paths and webhooks, which a piece may equal.
 pub fn register_uri(uri: &str) {
-    let pieces = pieces_of(uri);
-    let (whole, parts) = pieces.split_at(needles_of(uri).len());
-    URIS.write()
-        .unwrap_or_else(|e| e.into_inner())
-        .extend(whole.iter().cloned());
-    PIECES
-        .write()
-        .unwrap_or_else(|e| e.into_inner())
-        .extend(parts.iter().cloned());
+    let (whole, parts) = pieces_of(uri);
+    write(&URIS).extend(whole);
+    write(&PIECES).extend(parts);
 }
 
-/// `uri` itself first, then what of it an echo may quote alone (`uri_pieces`), as `Piece`s.
-fn pieces_of(uri: &str) -> Vec<Piece> {
+/// `uri` itself (as each form is searched for), and what of it an echo may quote alone
+/// (`uri_pieces`), as `Piece`s.
+fn pieces_of(uri: &str) -> (Vec<Piece>, Vec<Piece>) {
     let (tokens, paths) = uri_pieces(uri);
     let first_token = |s: &str| {
         let at = tokens.iter().filter_map(|t| s.find(t)).min()?;
@@ -89,10 +81,21 @@ fn pieces_of(uri: &str) -> Vec<Piece> {
             .into_iter()
             .map(move |n| (n, cut.unwrap_or(usize::MAX)))
     };
-    let whole = std::iter::once(uri).chain(paths);
-    (whole.flat_map(|s| with_cut(s, first_token(s))))
+    let whole = with_cut(uri, first_token(uri)).collect();
+    let parts = (paths.into_iter().flat_map(|s| with_cut(s, first_token(s))))
         .chain(tokens.iter().flat_map(|t| with_cut(t, Some(MIN_URI_PIECE))))
-        .collect()
+        .collect();
+    (whole, parts)
+}
+
+/// A registry, read or written even after a thread panicked holding it: it only ever grows by
+/// whole entries, so what it holds is sound.
+fn read<T>(set: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    set.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write<T>(set: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    set.write().unwrap_or_else(|e| e.into_inner())
 }
 
 /// What of `uri` an echo may quote alone: each segment or query value that looks like a token
@@ -146,8 +149,7 @@ fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
 /// `text` with every registered secret, as written, replaced by `[redacted]`: the last guard of
 /// what reaches stderr, behind `Redactor::scrub` where outside text is read.
 pub fn guarded(text: &str) -> Cow<'_, str> {
-    let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
-    let uris = URIS.read().unwrap_or_else(|e| e.into_inner());
+    let (registry, uris) = (read(&REGISTRY), read(&URIS));
     let haystack = matching_form(text);
     let marks: Vec<Range<usize>> = (registry.iter().chain(uris.iter().map(|(uri, _)| uri)))
         .flat_map(|needle| haystack.match_indices(needle.as_str()))
@@ -202,8 +204,10 @@ impl Redactor {
     /// what its target answered: a uri the file reads from a variable is secret, and known as
     /// such only once planned.
     pub fn with_uri(uri: &str) -> Redactor {
+        let (mut pieces, parts) = pieces_of(uri);
+        pieces.extend(parts);
         Redactor {
-            pieces: pieces_of(uri),
+            pieces,
             ..Redactor::new([])
         }
     }
@@ -224,13 +228,8 @@ impl Redactor {
         let Some(decoded) = decode::normalize(&text[..end]) else {
             return WITHHELD.to_string();
         };
-        let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+        let (registry, uris, pieces) = (read(&REGISTRY), read(&URIS), read(&PIECES));
         let needles: Vec<&String> = registry.iter().chain(&self.extra).collect();
-        let (uris, pieces) = (URIS.read(), PIECES.read());
-        let (uris, pieces) = (
-            uris.unwrap_or_else(|e| e.into_inner()),
-            pieces.unwrap_or_else(|e| e.into_inner()),
-        );
         let uri_pieces: Vec<&Piece> = (uris.iter().chain(pieces.iter()))
             .chain(&self.pieces)
             .collect();
