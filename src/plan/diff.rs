@@ -37,13 +37,11 @@ pub fn plan(
         (options.secrets_checked.iter()).any(|c| c.id == id && c.verdict == verdict)
     };
     // A uri equal to a `uri: ${VAR}`'s value is as secret in any record: the live uri of the
-    // webhook a renamed entry leaves behind, one an entry moves away from.
+    // webhook a renamed entry leaves behind, one an entry moves away from. It and the uri a
+    // variable replaces (its previous value) are registered, as a portal's error may echo them.
     let secret_uris = config.secret_uris();
     let secret = |uri: &str| secret_uris.var_of(uri).is_some();
-    for w in live.iter().filter(|w| secret(&w.uri)) {
-        // Spelled otherwise than the value, and a portal's error may echo it.
-        crate::redact::register_uri(&w.uri);
-    }
+    super::register_matched_uris(config, live, &matched, &secret_uris);
 
     let managed: HashSet<usize> = (matched.iter().flatten())
         .filter_map(Match::live_index)
@@ -76,11 +74,6 @@ pub fn plan(
             }
             Match::Live(i) => {
                 let w = &live[i];
-                if entry.uri_var.is_some() {
-                    // The live uri is the variable's previous value: as secret as the new one,
-                    // and a portal's error may echo it.
-                    crate::redact::register_uri(&w.uri);
-                }
                 let body = merged(entry, w.settings());
                 // A secret the delivery log shows differs is sent like a rotated one.
                 let rotate = (options.rotate_secrets || checked(w.id, SecretVerdict::Differs))

@@ -15,7 +15,7 @@ pub mod target;
 mod values;
 
 use crate::api::LiveWebhook;
-use crate::config::{Config, ConfigError, SecretRef};
+use crate::config::{Config, ConfigError, Problem, SecretRef, SecretUris};
 
 pub use crate::field::{Field, Value};
 pub use diff::plan;
@@ -183,11 +183,20 @@ pub struct PlanOptions {
 /// (its value, or the one before), and any equal to a variable's value. For the commands that
 /// show what a receiver answered without planning (`plan` registers them as it goes).
 pub fn register_secret_uris(config: &Config, live: &[LiveWebhook]) {
-    let secret_uris = config.secret_uris();
     let matched = matching::match_entries(config, live);
+    register_matched_uris(config, live, &matched, &config.secret_uris());
+}
+
+/// `register_secret_uris` with the entries already matched and the variables' values found.
+fn register_matched_uris(
+    config: &Config,
+    live: &[LiveWebhook],
+    matched: &[Result<matching::Match<'_>, Problem>],
+    secret_uris: &SecretUris<'_>,
+) {
     for (entry, found) in config.webhooks.iter().zip(matched) {
         if let (Some(_), Ok(matching::Match::Live(i))) = (&entry.uri_var, found) {
-            crate::redact::register_uri(&live[i].uri);
+            crate::redact::register_uri(&live[*i].uri);
         }
     }
     for w in live.iter().filter(|w| secret_uris.var_of(&w.uri).is_some()) {
