@@ -102,6 +102,12 @@ pub(crate) fn classify(
         .and_then(portal_message)
         .map(|m| redactor.shown(&m, MESSAGE_CHARS));
     let excerpt = || excerpt(body, header(CONTENT_TYPE), redactor);
+    let rejected = |status, message| ApiError::Rejected {
+        endpoint: endpoint.clone(),
+        status,
+        message,
+        help: help_for(&endpoint, status),
+    };
     match status {
         200..=299 => match json {
             None => Err(ApiError::NotDocSpace {
@@ -110,16 +116,10 @@ pub(crate) fn classify(
                 excerpt: excerpt(),
             }),
             // Defensive: the validation envelope is a "success" object with status 1.
-            Some(v) if is_error_envelope(&v) => {
-                let status = enveloped_status(&v).unwrap_or(status);
-                Err(ApiError::Rejected {
-                    help: help_for(&endpoint, status),
-                    endpoint,
-                    status,
-                    message: message
-                        .unwrap_or_else(|| "an error envelope without a message".into()),
-                })
-            }
+            Some(v) if is_error_envelope(&v) => Err(rejected(
+                enveloped_status(&v).unwrap_or(status),
+                message.unwrap_or_else(|| "an error envelope without a message".into()),
+            )),
             Some(v) => Ok(v),
         },
         300..=399 => Err(ApiError::Redirect {
@@ -145,12 +145,7 @@ pub(crate) fn classify(
             retry_after,
         }),
         _ => match message {
-            Some(message) => Err(ApiError::Rejected {
-                help: help_for(&endpoint, status),
-                endpoint,
-                status,
-                message,
-            }),
+            Some(message) => Err(rejected(status, message)),
             None => Err(ApiError::HttpStatus {
                 endpoint,
                 status,

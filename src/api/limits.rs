@@ -160,51 +160,36 @@ impl Limits {
         exempt: bool,
         place: &mut Place<'a>,
     ) -> Result<Permit<'a>, ApiError> {
-        let not_sent = |reason| ApiError::NotSent {
-            endpoint: endpoint.clone(),
-            reason,
-        };
         let write = endpoint.method != Method::GET;
         // Fewer writes at a time since a pause: a place kept through it may be given back.
         place.give_back(|s| s.writing > s.write_cap);
-        while write && !place.held {
-            let changed = self.changed.notified();
-            if let Some(reason) = self.held_back(exempt) {
-                return Err(not_sent(reason));
-            }
-            {
-                let mut s = self.lock();
-                // A retry does not wait for others': two of them would wait for each other.
-                if s.writing < s.write_cap && (place.retrying || s.retrying == 0) {
-                    s.writing += 1;
-                    place.held = true;
-                    break;
-                }
-            }
-            tokio::select! {
-                () = changed => {}
-                () = self.stopping() => {}
-            }
-        }
         loop {
             let changed = self.changed.notified();
             if let Some(reason) = self.held_back(exempt) {
-                return Err(not_sent(reason));
+                let endpoint = endpoint.clone();
+                return Err(ApiError::NotSent { endpoint, reason });
             }
             let now = Instant::now();
+            // `None`: a write waits for a place among the writes under way.
             let (until, pacing) = {
                 let mut s = self.lock();
-                match s.hold(now, self.options.throttle_unit) {
-                    Some(hold) => hold,
-                    None => {
-                        s.recent.push_back(now);
-                        s.sent += 1;
-                        return Ok(Permit {
-                            limits: self,
-                            seq: s.sent,
-                            answered_before: s.answered,
-                        });
-                    }
+                if write && !place.held {
+                    // A retry does not wait for others': two of them would wait for each other.
+                    place.held = s.writing < s.write_cap && (place.retrying || s.retrying == 0);
+                    s.writing += usize::from(place.held);
+                }
+                if write && !place.held {
+                    (None, false)
+                } else if let Some((until, pacing)) = s.hold(now, self.options.throttle_unit) {
+                    (Some(until), pacing)
+                } else {
+                    s.recent.push_back(now);
+                    s.sent += 1;
+                    return Ok(Permit {
+                        limits: self,
+                        seq: s.sent,
+                        answered_before: s.answered,
+                    });
                 }
             };
             if pacing {
@@ -217,7 +202,7 @@ impl Limits {
             tokio::select! {
                 () = changed => {}
                 () = self.stopping() => {}
-                () = tokio::time::sleep_until(until.into()) => {}
+                () = tokio::time::sleep_until(until.unwrap_or(now).into()), if until.is_some() => {}
             }
         }
     }
