@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use super::{Exit, Identity, Printer, Session, same_portal};
+use super::{Exit, Printer, Session, same_portal};
 use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document, Portal};
@@ -96,12 +96,9 @@ impl<'a> Wanted<'a> {
         })
     }
 
-    /// Its name, and its key variable if it is named (`ClientOptions::portal_key`).
-    pub(super) fn identity(&self) -> Identity<'a> {
-        Identity {
-            name: self.name,
-            key_var: self.name.and(Some(self.api_key_env)),
-        }
+    /// Its key variable if it is named (`ClientOptions::portal_key`).
+    pub(super) fn key_var(&self) -> Option<&'a str> {
+        self.name.and(Some(self.api_key_env))
     }
 
     fn of(p: &'a Portal) -> Wanted<'a> {
@@ -150,7 +147,7 @@ where
                 }
                 let portal = wanted.portal(&session.settings)?;
                 url = portal.as_str().to_string();
-                let client = session.client(&portal, wanted.identity())?;
+                let client = session.client(&portal, wanted.name, wanted.key_var())?;
                 work(client, wanted, i).await
             }
             .await;

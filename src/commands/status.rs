@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use super::{Exit, Output, Session, UriVars, portals, verified};
+use super::{Exit, Output, Session, portals, verified};
 use crate::api::{Client, LiveWebhook, LogQuery};
 use crate::cli::StatusArgs;
 use crate::config::{Config, DesiredWebhook};
@@ -14,7 +14,7 @@ use crate::health::{self, Report, WebhookHealth};
 use crate::{Error, render};
 
 pub(super) fn run(args: &StatusArgs, session: &Session, out: &mut Output) -> Exit {
-    let document = session.load(&args.file.file, UriVars::Unread)?;
+    let document = session.load(&args.file.file, None)?;
     let now = crate::settings::now();
     let start = now
         .checked_sub(args.since)
