@@ -358,12 +358,11 @@ fn selected<T>(
 
 /// The run as its sections show it: each failure on one line.
 pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
-    let portals = runs.into_iter().map(|run| {
-        let (result, error) = match run.outcome {
-            Ok(result) => (Some(result), None),
-            Err(e) => (None, Some(super::report::chain(&*e))),
-        };
-        part(&run.wanted, &run.url, result, error)
+    let portals = runs.into_iter().map(|run| Part {
+        name: run.wanted.name.map(str::to_string),
+        error: (run.outcome.as_ref().err()).map(|e| super::report::chain(&**e)),
+        result: run.outcome.ok(),
+        portal: run.url,
     });
     Run {
         portals: portals.collect(),
@@ -383,19 +382,15 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
             (Err(e), Some(Error::NotPlanned { .. })) => (None, Some(e.to_string())),
             (Err(e), failure) => (None, Some(failure_line(e, failure))),
         };
-        part(&run.wanted, &run.url, result, error)
+        Part {
+            name: run.wanted.name.map(str::to_string),
+            portal: run.url.clone(),
+            result,
+            error,
+        }
     });
     Run {
         portals: portals.collect(),
-    }
-}
-
-fn part<T>(wanted: &Wanted<'_>, url: &str, result: Option<T>, error: Option<String>) -> Part<T> {
-    Part {
-        name: wanted.name.map(str::to_string),
-        portal: url.to_string(),
-        result,
-        error,
     }
 }
 
