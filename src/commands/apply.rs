@@ -13,7 +13,7 @@ use std::slice;
 use super::confirm::{Asking, confirm};
 use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
-use super::{Exit, Output, Session, UriVars, prefix, saved_file};
+use super::{Exit, Output, Session, prefix, saved_file};
 use crate::api::ApiError;
 use crate::apply::{self, Done, Failure};
 use crate::cli::ApplyArgs;
@@ -30,7 +30,7 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
     // A saved plan too is applied with the reviewed file: every URL and variable is its. A
     // plan made for some portals needs only their uri variables.
     let in_plan = (saved.as_ref()).map_or_else(Vec::new, |l| saved::portal_names(&l.text));
-    let document = session.load(&args.input.file.file, UriVars::Read(&in_plan))?;
+    let document = session.load(&args.input.file.file, Some(&in_plan))?;
     let parts;
     let mut runs = match saved {
         Some(loaded) => {

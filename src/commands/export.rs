@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
-use super::{Exit, Identity, Session, portals};
+use super::{Exit, Session, portals};
 use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
 use crate::{Error, render};
@@ -23,11 +23,7 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
     }
     let (portal, key_var) = target(args, session)?;
     // No name: the one portal's `-v` lines are the command's own, unprefixed.
-    let who = Identity {
-        name: None,
-        key_var: key_var.as_deref(),
-    };
-    let client = session.client(&portal, who)?;
+    let client = session.client(&portal, None, key_var.as_deref())?;
     let live = session.runtime.block_on(client.list())?;
     let text = render::export::render_export(portal.as_str(), &live);
     let Some(path) = &args.out else {
@@ -81,6 +77,6 @@ fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, Option<Str
     };
     Ok((
         portal.portal(settings)?,
-        portal.identity().key_var.map(str::to_string),
+        portal.key_var().map(str::to_string),
     ))
 }

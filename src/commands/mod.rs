@@ -23,6 +23,7 @@ mod verified;
 mod verify_signature;
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -154,15 +155,14 @@ impl Session {
         })
     }
 
-    /// Loads the file (`load_config`), reads its uris' variables if told to, and registers its
-    /// secrets, so that no output of the run shows them (a receiver's answer included).
-    fn load(
-        &self,
-        path: &std::path::Path,
-        uri_vars: UriVars<'_>,
-    ) -> Result<config::Document, Error> {
+    /// Loads the file (`load_config`), reads the variables that hold its uris if `uris_of` says
+    /// whose, and registers its secrets, so that no output of the run shows them (a receiver's
+    /// answer included). Only commands that send uris read them (`Some`): for the portals
+    /// `--portal` selects, or without it those `uris_of` names (a saved plan's; none: every
+    /// portal).
+    fn load(&self, path: &Path, uris_of: Option<&[String]>) -> Result<config::Document, Error> {
         let mut document = load_config(path, self.printer)?;
-        if let UriVars::Read(in_plan) = uri_vars {
+        if let Some(in_plan) = uris_of {
             let only = match self.settings.portal.as_slice() {
                 [] => in_plan,
                 selected => selected,
@@ -173,12 +173,16 @@ impl Session {
         Ok(document)
     }
 
-    /// A client for one portal, with the key from its variable: its retries and waits told on
-    /// stderr, and with `-v` every request (events carry method, path, status and time, nothing
-    /// more). A named portal's lines start with its name, and it gets a stop switch of its own
-    /// under the run's.
-    fn client(&self, url: &PortalUrl, who: Identity<'_>) -> Result<Client, Error> {
-        let Identity { name, key_var } = who;
+    /// A client for one portal, with the key from `key_var` (`None`: DOCSPACE_API_KEY): its
+    /// retries and waits told on stderr, and with `-v` every request (events carry method, path,
+    /// status and time, nothing more). A portal's `name` starts its lines (`None`: unprefixed),
+    /// and gives it a stop switch of its own under the run's.
+    fn client(
+        &self,
+        url: &PortalUrl,
+        name: Option<&str>,
+        key_var: Option<&str>,
+    ) -> Result<Client, Error> {
         let key = self.settings.key(key_var.unwrap_or(settings::KEY_VAR))?;
         let halt = match name {
             Some(name) => Halt::child(&signals::halt(), &crate::render::plain(name)),
@@ -201,21 +205,6 @@ impl Session {
         };
         Ok(Client::new(url, key, options)?)
     }
-}
-
-/// Whether `Session::load` reads the variables that hold uris: only commands that send uris do,
-/// for the portals `--portal` selects, or without it those a saved plan holds (`Read` names
-/// them; none: every portal).
-enum UriVars<'a> {
-    Read(&'a [String]),
-    Unread,
-}
-
-/// Which portal a client is for, in fields named since both are optional strings: its name
-/// (`None`: its lines are unprefixed) and its key variable (`None`: DOCSPACE_API_KEY).
-struct Identity<'a> {
-    name: Option<&'a str>,
-    key_var: Option<&'a str>,
 }
 
 /// Runs `jobs`, `parallelism` at a time, and collects what each returned, in `jobs`' order.
@@ -241,7 +230,7 @@ fn prefix(name: Option<&str>) -> String {
 
 /// Loads the file and shows its warnings (a literal secret, a quoted id) on stderr; they never
 /// stop a run.
-fn load_config(path: &std::path::Path, printer: Printer) -> Result<config::Document, Error> {
+fn load_config(path: &Path, printer: Printer) -> Result<config::Document, Error> {
     let config = config::load_document(path)?;
     for warning in config.warnings() {
         printer.warn(warning);

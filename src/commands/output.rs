@@ -45,10 +45,8 @@ impl Output {
     /// Writes one line of a record that must not be lost (what apply did to the portal): to
     /// stdout while it takes output, to stderr once it does not.
     pub fn record(&mut self, line: &str) {
-        if self.lost.is_none() {
-            let _ = writeln!(self, "{line}");
-            let _ = self.flush();
-        }
+        let _ = writeln!(self, "{line}");
+        let _ = self.flush();
         let Some(lost) = &self.lost else {
             return;
         };

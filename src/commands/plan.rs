@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::portals::{self, PortalRun};
-use super::{Exit, Output, Session, UriVars, saved_file};
+use super::{Exit, Output, Session, saved_file};
 use crate::cli::PlanArgs;
 use crate::plan::{guard, saved};
 use crate::render::{Format, ProblemFormat};
@@ -16,7 +16,7 @@ use crate::{Error, render};
 
 pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit {
     let (printer, settings) = (session.printer, &session.settings);
-    let document = (session.load(&args.input.file.file, UriVars::Read(&[])))
+    let document = (session.load(&args.input.file.file, Some(&[])))
         .map_err(|e| file_problems(args, out, e))?;
     let mut runs = portals::plan_fresh(session, &document, &args.input)
         .map_err(|e| file_problems(args, out, e))?;

@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use super::{Exit, Identity, Printer, Session, same_portal};
+use super::{Exit, Printer, Session, same_portal};
 use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document, Portal};
@@ -96,12 +96,9 @@ impl<'a> Wanted<'a> {
         })
     }
 
-    /// Its name, and its key variable if it is named (`ClientOptions::portal_key`).
-    pub(super) fn identity(&self) -> Identity<'a> {
-        Identity {
-            name: self.name,
-            key_var: self.name.and(Some(self.api_key_env)),
-        }
+    /// Its key variable if it is named (`ClientOptions::portal_key`).
+    pub(super) fn key_var(&self) -> Option<&'a str> {
+        self.name.and(Some(self.api_key_env))
     }
 
     fn of(p: &'a Portal) -> Wanted<'a> {
@@ -150,7 +147,7 @@ where
                 }
                 let portal = wanted.portal(&session.settings)?;
                 url = portal.as_str().to_string();
-                let client = session.client(&portal, wanted.identity())?;
+                let client = session.client(&portal, wanted.name, wanted.key_var())?;
                 work(client, wanted, i).await
             }
             .await;
@@ -361,12 +358,11 @@ fn selected<T>(
 
 /// The run as its sections show it: each failure on one line.
 pub(super) fn into_run<T>(runs: Vec<PortalRun<'_, T>>) -> Run<T> {
-    let portals = runs.into_iter().map(|run| {
-        let (result, error) = match run.outcome {
-            Ok(result) => (Some(result), None),
-            Err(e) => (None, Some(super::report::chain(&*e))),
-        };
-        part(&run.wanted, &run.url, result, error)
+    let portals = runs.into_iter().map(|run| Part {
+        name: run.wanted.name.map(str::to_string),
+        error: (run.outcome.as_ref().err()).map(|e| super::report::chain(&**e)),
+        result: run.outcome.ok(),
+        portal: run.url,
     });
     Run {
         portals: portals.collect(),
@@ -386,19 +382,15 @@ pub(super) fn fleet_plan(runs: &[PortalRun<'_>]) -> Run<Plan> {
             (Err(e), Some(Error::NotPlanned { .. })) => (None, Some(e.to_string())),
             (Err(e), failure) => (None, Some(failure_line(e, failure))),
         };
-        part(&run.wanted, &run.url, result, error)
+        Part {
+            name: run.wanted.name.map(str::to_string),
+            portal: run.url.clone(),
+            result,
+            error,
+        }
     });
     Run {
         portals: portals.collect(),
-    }
-}
-
-fn part<T>(wanted: &Wanted<'_>, url: &str, result: Option<T>, error: Option<String>) -> Part<T> {
-    Part {
-        name: wanted.name.map(str::to_string),
-        portal: url.to_string(),
-        result,
-        error,
     }
 }
 

@@ -13,7 +13,7 @@ use clap::ValueEnum;
 
 use super::confirm::{Asking, confirm};
 use super::portals;
-use super::{Exit, Output, Session, UriVars, prefix};
+use super::{Exit, Output, Session, prefix};
 use crate::Error;
 use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
 use crate::cli::{RedeliverArgs, WebhookKey};
@@ -59,7 +59,7 @@ impl Found {
 }
 
 pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> Exit {
-    let document = session.load(&args.file.file, UriVars::Unread)?;
+    let document = session.load(&args.file.file, None)?;
     let wanted = portals::wanted(&document, &session.settings)?;
     let since = crate::settings::now()
         .checked_sub(args.since)

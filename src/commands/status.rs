@@ -6,15 +6,15 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use super::{Exit, Output, Session, UriVars, portals, verified};
-use crate::api::{Client, LiveWebhook, LogQuery};
+use super::{Exit, Output, Session, portals, verified};
+use crate::api::{Client, LogQuery};
 use crate::cli::StatusArgs;
-use crate::config::{Config, DesiredWebhook};
+use crate::config::Config;
 use crate::health::{self, Report, WebhookHealth};
 use crate::{Error, render};
 
 pub(super) fn run(args: &StatusArgs, session: &Session, out: &mut Output) -> Exit {
-    let document = session.load(&args.file.file, UriVars::Unread)?;
+    let document = session.load(&args.file.file, None)?;
     let now = crate::settings::now();
     let start = now
         .checked_sub(args.since)
@@ -60,28 +60,18 @@ async fn portal_health(
     // Before the log is read: what a receiver answered is scrubbed as it is decoded.
     crate::plan::register_secret_uris(config, &live);
     let managing = crate::plan::managing_entries(config, &live)?;
-    let jobs = live.iter().zip(&managing).map(|(w, entry)| {
+    let jobs = live.iter().zip(&managing).map(|(w, entry)| async move {
+        let mut newest = None;
+        let rows = client
+            .log_while(&LogQuery::new().webhook(w.id), |row| {
+                newest.get_or_insert_with(|| row.clone());
+                row.created_at().is_some_and(|at| at >= start)
+            })
+            .await?;
         let entry = entry.map(|i| &config.webhooks[i]);
-        webhook_health(client, w, entry, now, start)
+        let newest = newest.as_ref();
+        let report = health::assess(w, entry, &rows, newest, now, verified::file_secret);
+        Ok::<_, Error>(report)
     });
     super::in_file_order(jobs, verified::LOG_READS).await
-}
-
-async fn webhook_health(
-    client: &Client,
-    live: &LiveWebhook,
-    entry: Option<&DesiredWebhook>,
-    now: SystemTime,
-    start: SystemTime,
-) -> Result<WebhookHealth, Error> {
-    let mut newest = None;
-    let rows = client
-        .log_while(&LogQuery::new().webhook(live.id), |row| {
-            newest.get_or_insert_with(|| row.clone());
-            row.created_at().is_some_and(|at| at >= start)
-        })
-        .await?;
-    let newest = newest.as_ref();
-    let report = health::assess(live, entry, &rows, newest, now, verified::file_secret);
-    Ok(report)
 }
