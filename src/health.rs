@@ -85,19 +85,13 @@ impl SecretCheck {
 }
 
 /// A typed verdict, so a saved plan's note holds one of the three and the planner's test for
-/// `differs` cannot be misspelt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `differs` cannot be misspelt. Written and read as `as_str` spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SecretVerdict {
     Verified,
     Differs,
     Unverifiable,
-}
-
-/// Written and read as `as_str` spells it.
-impl serde::Serialize for SecretVerdict {
-    fn serialize<S: serde::Serializer>(&self, writer: S) -> Result<S::Ok, S::Error> {
-        writer.serialize_str(self.as_str())
-    }
 }
 
 /// Read as a string, so a hand-edited `null` or number is named as the wrong type, where

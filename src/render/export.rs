@@ -48,6 +48,7 @@ fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
     let settings = w.settings();
     for &field in Field::ALL {
         let key = field.key();
+        // Ok: the value as YAML; Err: why it is left out, which a comment says in its place.
         let value = match settings.value(field) {
             // The key is the name.
             Some(_) if field == Field::Name && !by_id => continue,
@@ -55,37 +56,30 @@ fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
             // No target is written by leaving `targetId` out.
             None | Some(Value::None | Value::Sensitive) => continue,
             Some(Value::Text(text)) => match unwritable(field, &text) {
-                Some(why) => {
-                    let _ = writeln!(out, "    # {key} left out: {why}; the portal keeps its own");
-                    continue;
-                }
-                None => quote(&text),
+                Some(why) => Err(format!("{why}; the portal keeps its own")),
+                None => Ok(quote(&text)),
             },
             // A create probably stores `ssl: false` as true (docs/docspace-api.md §9), so an
             // http webhook another client made may have it; a file refuses the pair (§13).
-            Some(Value::Bool(true)) if field == Field::Ssl && rules::is_plain_http(&w.uri) => {
-                let _ = writeln!(
-                    out,
-                    "    # {key} left out: a file cannot hold `ssl: true` with the portal's plain \
-                     http uri; the portal keeps its own"
-                );
-                continue;
-            }
-            Some(Value::Bool(b)) => b.to_string(),
+            Some(Value::Bool(true)) if field == Field::Ssl && rules::is_plain_http(&w.uri) => Err(
+                "a file cannot hold `ssl: true` with the portal's plain http uri; the portal \
+                 keeps its own"
+                    .to_string(),
+            ),
+            Some(Value::Bool(b)) => Ok(b.to_string()),
             Some(Value::Triggers(triggers)) if triggers.unknown_bits() == 0 => {
                 let names: Vec<String> = triggers.names().iter().map(|n| quote(n)).collect();
-                format!("[{}]", names.join(", "))
+                Ok(format!("[{}]", names.join(", ")))
             }
-            Some(Value::Triggers(triggers)) => {
-                let _ = writeln!(
-                    out,
-                    "    # {key} left out: the portal has events this version does not know ({})",
-                    triggers.bits()
-                );
-                continue;
-            }
+            Some(Value::Triggers(triggers)) => Err(format!(
+                "the portal has events this version does not know ({})",
+                triggers.bits()
+            )),
         };
-        let _ = writeln!(out, "    {key}: {value}");
+        let _ = match value {
+            Ok(value) => writeln!(out, "    {key}: {value}"),
+            Err(why) => writeln!(out, "    # {key} left out: {why}"),
+        };
     }
 }
 

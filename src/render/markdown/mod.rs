@@ -160,12 +160,9 @@ fn change_block(plan: &Plan, change: &Change) -> String {
     for field in &change.fields {
         diff_lines(&mut lines, change.action(), field);
     }
-    let fence = "`".repeat(3.max(longest_backtick_run(&lines.concat()) + 1));
-    let _ = writeln!(out, "\n{fence}diff");
-    for line in &lines {
-        let _ = writeln!(out, "{line}");
-    }
-    let _ = writeln!(out, "{fence}");
+    let diff: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    let fence = "`".repeat(3.max(longest_backtick_run(&diff) + 1));
+    let _ = write!(out, "\n{fence}diff\n{diff}{fence}\n");
     out
 }
 
