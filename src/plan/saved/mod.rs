@@ -321,7 +321,7 @@ impl SavedPortal {
 
 /// The stored form of `change`; a uri read from a variable is stored as its placeholder,
 /// fingerprinted with `key` (`sensitive`), and so is any other equal to the value of one of
-/// `secret_uris` (the run's), naming that variable.
+/// `secret_uris` (the run's) or holding a piece of it, naming that variable.
 fn write_of(
     change: &Change,
     key: &SecretString,
