@@ -4,10 +4,11 @@
 //! Invariant: the value is never shown. Errors name the variable and give a static reason, and
 //! every value read is registered with `redact`, so no echo from outside can show it either.
 //! Nor is a uri equal to one (`SecretUris`): the live uri of a webhook another entry, or none,
-//! manages may hold it.
+//! manages may hold it, on any portal of the run.
 
 use std::collections::{HashMap, HashSet};
 use std::env::VarError;
+use std::sync::RwLock;
 
 use super::desired::{Config, Document};
 use super::problem::{ConfigError, problem_at, shown};
@@ -46,6 +47,8 @@ impl Document {
                 let (code, message) = match lookup(var) {
                     Ok(value) => {
                         crate::redact::register_uri(&value);
+                        (READ.write().unwrap_or_else(|e| e.into_inner()))
+                            .push((var.clone(), value.clone()));
                         match check_url(&value) {
                             // The portal refuses it (docs/docspace-api.md §13); `ssl` may come
                             // from a portal's overlay, so the portal is named.
@@ -93,42 +96,59 @@ impl Document {
     }
 }
 
-/// The values the `uri: ${VAR}`s of one portal's entries were read as, each found by the uri
-/// as written and by the URL it parses to (scheme and host in any case, a default port
-/// written or not), with its variable: a uri equal to one either way is as secret as the
-/// variable wherever it appears, in any webhook's record (docs/file-format.md). No `Debug`: it
-/// holds the values.
-pub struct SecretUris<'c>(HashMap<String, &'c str>);
+/// Every value `Document::resolve_uris` read in this process, with its variable, whichever
+/// portal's entry read it: a webhook of one portal may hold another's (staging keeps a copy of
+/// production's hook). Process-wide like `redact`'s registry, which holds the same values.
+static READ: RwLock<Vec<(String, String)>> = RwLock::new(Vec::new());
+
+/// The values the `uri: ${VAR}`s were read as, each found by the uri as written and by the URL
+/// it parses to (scheme and host in any case, a default port written or not), with its
+/// variable: a uri equal to one either way is as secret as the variable wherever it appears,
+/// in any webhook's record on any portal (docs/file-format.md). So is a uri that holds a piece
+/// of one `redact` looks for in echoes (`redact::secret_pieces`: its path, a token), in any
+/// case or escape: a trailing slash, a query reordered, `%61` for `a` leave the token in it.
+/// No `Debug`: it holds the values.
+pub struct SecretUris {
+    by_uri: HashMap<String, String>,
+    /// Each piece, in lower case, with its variable.
+    pieces: Vec<(String, String)>,
+}
 
 impl Config {
-    /// The values of this portal's `uri: ${VAR}`s once read (`Document::resolve_uris`); none
-    /// before, as `show` has them.
-    pub fn secret_uris(&self) -> SecretUris<'_> {
-        let mut by_uri = HashMap::new();
-        for w in &self.webhooks {
-            let (Some(var), Some(uri)) = (&w.uri_var, &w.uri) else {
-                continue;
-            };
-            by_uri.entry(uri.clone()).or_insert(var.as_str());
+    /// The values of this portal's `uri: ${VAR}`s, then of every other this run read
+    /// (`Document::resolve_uris`): those of the portals `--portal` selects, or the saved plan
+    /// holds; none before, as `show` has them.
+    pub fn secret_uris(&self) -> SecretUris {
+        let read = READ.read().unwrap_or_else(|e| e.into_inner());
+        let own =
+            (self.webhooks.iter()).filter_map(|w| Some((w.uri_var.as_ref()?, w.uri.as_ref()?)));
+        let (mut by_uri, mut pieces) = (HashMap::new(), Vec::new());
+        for (var, uri) in own.chain(read.iter().map(|(var, uri)| (var, uri))) {
+            by_uri.entry(uri.clone()).or_insert_with(|| var.clone());
             if let Some(url) = as_url(uri) {
-                by_uri.entry(url).or_insert(var.as_str());
+                by_uri.entry(url).or_insert_with(|| var.clone());
             }
+            let of_var = crate::redact::secret_pieces(uri).into_iter();
+            pieces.extend(of_var.map(|piece| (piece, var.clone())));
         }
-        SecretUris(by_uri)
+        SecretUris { by_uri, pieces }
     }
 }
 
-impl SecretUris<'_> {
-    /// The variable whose value `uri` is, exactly or as a URL.
+impl SecretUris {
+    /// The variable whose value `uri` is, exactly or as a URL, else whose value's piece it
+    /// holds.
     pub fn var_of(&self, uri: &str) -> Option<&str> {
-        if self.0.is_empty() {
+        if self.by_uri.is_empty() {
             return None;
         }
-        let found = self
-            .0
-            .get(uri)
-            .or_else(|| self.0.get(as_url(uri)?.as_str()));
-        found.copied()
+        let equal = (self.by_uri.get(uri)).or_else(|| self.by_uri.get(as_url(uri)?.as_str()));
+        if let Some(var) = equal {
+            return Some(var);
+        }
+        let spellings = crate::redact::spellings(uri);
+        let holds = |piece: &str| spellings.iter().any(|s| s.contains(piece));
+        Some(&self.pieces.iter().find(|(piece, _)| holds(piece))?.1)
     }
 }
 

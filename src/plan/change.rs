@@ -155,8 +155,9 @@ impl Change {
 
     /// Hides the uris of this change that are secret, shown as `(sensitive)`: both, when the
     /// file reads this webhook's uri from `var` (`uri: ${VAR}`, then the change's `uri_var`);
-    /// else each one `secret` says is (the value of another entry's variable: the live uri of
-    /// a webhook renamed, pruned or moved away from it). A change of a hidden uri stays listed.
+    /// else each one `secret` says is (the value of another entry's variable, of any portal: the
+    /// live uri of a webhook renamed, pruned or moved away from it). A change of a hidden uri
+    /// stays listed.
     pub(crate) fn mark_sensitive_uri(&mut self, var: Option<&str>, secret: impl Fn(&str) -> bool) {
         let (live, sent) = self.uris();
         let hidden = |uri: Option<&str>| var.is_some() || uri.is_some_and(&secret);

@@ -36,9 +36,10 @@ pub fn plan(
     let checked = |id: i32, verdict: SecretVerdict| {
         (options.secrets_checked.iter()).any(|c| c.id == id && c.verdict == verdict)
     };
-    // A uri equal to a `uri: ${VAR}`'s value is as secret in any record: the live uri of the
-    // webhook a renamed entry leaves behind, one an entry moves away from. It and the uri a
-    // variable replaces (its previous value) are registered, as a portal's error may echo them.
+    // A uri equal to a `uri: ${VAR}`'s value, or holding a piece of it, is as secret in any
+    // record: the live uri of the webhook a renamed entry leaves behind, one an entry moves away
+    // from. It and the uri a variable replaces (its previous value) are registered, as a
+    // portal's error may echo them.
     let secret_uris = config.secret_uris();
     let secret = |uri: &str| secret_uris.var_of(uri).is_some();
     super::register_matched_uris(config, live, &matched, &secret_uris);
@@ -188,7 +189,7 @@ fn merged(entry: &DesiredWebhook, base: Webhook<()>) -> PlannedBody {
 
 /// DocSpace refuses `ssl: true` with `http://` ("HTTPS is required", docs/docspace-api.md §13);
 /// the loader catches it within one entry, this catches it once live values are merged in.
-/// `var`: the variable whose value the uri is, which is then not shown.
+/// `var`: the variable whose value the uri is, or holds a piece of, which is then not shown.
 fn plain_http_with_ssl(
     config: &Config,
     entry: &DesiredWebhook,
@@ -207,7 +208,7 @@ fn plain_http_with_ssl(
         format!(
             "the portal would refuse this write: {whence}, which requires an https uri, but the uri is {}",
             match var {
-                Some(var) => format!("plain http (the value of {var})"),
+                Some(var) => format!("plain http (it holds the value of {var}, or part of it)"),
                 None => mask_credentials(uri),
             }
         ),

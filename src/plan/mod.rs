@@ -59,8 +59,9 @@ pub struct Change {
     /// (`apply` reads it), and both its uris are sensitive.
     pub uri_var: Option<String>,
     /// Whether a uri of this change (the live one, the one sent) is secret: the value of its
-    /// `uri_var`, or equal to the value of another entry's (`config::SecretUris`). Such a uri is
-    /// shown as `(sensitive)`, in a stale plan's message too, and saved as a placeholder.
+    /// `uri_var`, or equal to the value of another entry's, of any portal, or holding a piece of
+    /// it (`config::SecretUris`). Such a uri is shown as `(sensitive)`, in a stale plan's message
+    /// too, and saved as a placeholder.
     pub uri_hidden: bool,
     /// For a delete, when read: the deliveries it erases (docs/docspace-api.md §12, §21).
     pub deliveries: Option<u64>,
@@ -192,7 +193,7 @@ fn register_matched_uris(
     config: &Config,
     live: &[LiveWebhook],
     matched: &[Result<matching::Match<'_>, Problem>],
-    secret_uris: &SecretUris<'_>,
+    secret_uris: &SecretUris,
 ) {
     for (entry, found) in config.webhooks.iter().zip(matched) {
         if let (Some(_), Ok(matching::Match::Live(i))) = (&entry.uri_var, found) {

@@ -88,6 +88,20 @@ fn pieces_of(uri: &str) -> (Vec<Piece>, Vec<Piece>) {
     (whole, parts)
 }
 
+/// `uri`, a secret one, and the pieces of it an echo may quote alone (`pieces_of`), in lower
+/// case: another uri that holds one (`spellings`) holds the secret, however it differs.
+pub fn secret_pieces(uri: &str) -> Vec<String> {
+    let (whole, parts) = pieces_of(uri);
+    (whole.into_iter().chain(parts))
+        .map(|(piece, _)| piece.to_lowercase())
+        .collect()
+}
+
+/// `text` as `secret_pieces` are looked for in it: as written and decoded, in lower case.
+pub fn spellings(text: &str) -> Vec<String> {
+    needles_of(text).iter().map(|s| s.to_lowercase()).collect()
+}
+
 /// A registry, read or written even after a thread panicked holding it: it only ever grows by
 /// whole entries, so what it holds is sound.
 fn read<T>(set: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {

@@ -107,6 +107,8 @@ mod uri_var_edits;
 /// `uri: ${VAR}`'s value in the record of a webhook whose entry does not read it (renamed and
 /// pruned, moved away from, unmanaged, spelled otherwise): never shown or saved.
 mod uri_var_elsewhere;
+/// `uri: ${VAR}`'s value of one portal in the record of another's webhook: never shown or saved.
+mod uri_var_other_portal;
 /// `validate` and how bad files are reported.
 mod validate;
 /// `verify-signature`: a delivery's signature against a secret and the exact body, offline.

@@ -775,3 +775,66 @@ fn apply_hides_a_uri_a_saved_plan_holds_as_it_is_when_a_variable_holds_it() {
     assert_eq!(applied.code, 0, "{applied:?}");
     assert!(portal.get(legacy).is_none());
 }
+
+/// `URI` spelled so that it is not the same URL, each still holding its path or its token.
+const LOOKALIKES: [&str; 8] = [
+    // A trailing slash.
+    "https://hooks.example.com/services/T0/Cap7Path/x/?token=Cap7Token99",
+    // The path without its query.
+    "https://hooks.example.com/services/T0/Cap7Path/x",
+    // The query reordered.
+    "https://hooks.example.com/services/T0/Cap7Path/x?a=1&token=Cap7Token99",
+    // A letter percent-encoded.
+    "https://hooks.example.com/services/T0/Cap7P%61th/x?token=Cap7Token99",
+    // A trailing-dot host.
+    "https://hooks.example.com./services/T0/Cap7Path/x?token=Cap7Token99",
+    // A fragment.
+    "https://hooks.example.com/services/T0/Cap7Path/x?token=Cap7Token99#top",
+    // `//` in the path.
+    "https://hooks.example.com/services//T0/Cap7Path/x?token=Cap7Token99",
+    // The case changed.
+    "https://hooks.example.com/SERVICES/T0/CAP7PATH/X?TOKEN=CAP7TOKEN99",
+];
+
+/// A webhook no entry manages whose live uri is not HOOK's value as a URL but holds a piece of
+/// it (its path, its token): `--prune` deletes it without showing the uri in any plan format,
+/// the saved plan (HOOK's placeholder) or `show`, and `apply` of the saved plan deletes it.
+#[test]
+fn an_unmanaged_webhook_whose_uri_holds_a_piece_of_a_variable_s_is_pruned_without_showing_it() {
+    for uri in LOOKALIKES {
+        let portal = FakePortal::start();
+        let legacy = portal.seed(Seed::new("Legacy", uri));
+        let prune = ["plan", "--prune", "--max-deletes", "1"];
+        let text = planned_in_every_format(&portal, BILLING, &prune);
+        assert!(text.stdout.contains("- delete #1 \"Legacy\""), "{text:?}");
+        let (planned, plan, show) = saved(&portal, BILLING, &prune[1..]);
+        assert!(show.stdout.starts_with(&text.stdout), "{show:?}");
+        let delete = &writes(&plan)[1];
+        assert_eq!(delete["write"], "delete", "{uri}");
+        assert_placeholder(&delete["against"]["uri"], "HOOK");
+
+        portal.clear_requests();
+        let applied = apply_saved(&planned, &portal);
+        assert_eq!(applied.code, 0, "{applied:?}");
+        assert!(portal.get(legacy).is_none(), "{uri}");
+    }
+}
+
+/// Such a live uri that changed after the plan, to another that holds the same piece: stale,
+/// named without either uri, and nothing is written.
+#[test]
+fn a_live_uri_holding_a_piece_that_changed_makes_the_saved_plan_stale_without_showing_either() {
+    let portal = FakePortal::start();
+    let legacy = portal.seed(Seed::new("Legacy", LOOKALIKES[1]));
+    let (planned, _, _) = saved(&portal, BILLING, &["--prune", "--max-deletes", "1"]);
+    portal.update_stored(legacy, |w| w.uri = LOOKALIKES[0].into());
+    portal.clear_requests();
+    let out = apply_saved(&planned, &portal);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(portal.writes().is_empty());
+    assert!(
+        out.stderr
+            .contains("#1 \"Legacy\" changed on the portal: uri (sensitive) -> (sensitive)"),
+        "{out:?}"
+    );
+}

@@ -221,6 +221,10 @@ pub fn read(
             ))
         })
     };
+    // A webhook of one portal may hold the value of another's variable (`config::SecretUris`).
+    let uri_vars = (document.portals.iter().flat_map(|p| &p.config.webhooks))
+        .filter_map(|w| w.uri_var.as_deref())
+        .collect();
     let mut portals = Vec::with_capacity(file.portals.len() + file.failed.len());
     for part in file.portals {
         let Some(name) = part.name.clone() else {
@@ -236,7 +240,7 @@ pub fn read(
             )));
         }
         let max_deletes = part.max_deletes;
-        let plan = plan_of(part, &portal.config, portal.url())
+        let plan = plan_of(part, &portal.config, portal.url(), &uri_vars)
             .map_err(|reason| inconsistent(format!("portal {name:?}: {reason}")))?;
         portals.push(SavedPortal::named(portal, Ok(plan), max_deletes));
     }
@@ -296,7 +300,7 @@ fn unnamed_portal(part: Part, portal: &Portal) -> Result<SavedPortal, String> {
         name: None,
         api_key_var: portal.api_key_var.clone(),
         max_deletes: part.max_deletes,
-        plan: Ok(plan_of(part, config, &url)?),
+        plan: Ok(plan_of(part, config, &url, &HashSet::new())?),
         url,
         pinned_by: Some(pinned_by),
     })
@@ -317,11 +321,11 @@ impl SavedPortal {
 
 /// The stored form of `change`; a uri read from a variable is stored as its placeholder,
 /// fingerprinted with `key` (`sensitive`), and so is any other equal to the value of one of
-/// `secret_uris` (the portal's), naming that variable.
+/// `secret_uris` (the run's) or holding a piece of it, naming that variable.
 fn write_of(
     change: &Change,
     key: &SecretString,
-    secret_uris: Option<&SecretUris<'_>>,
+    secret_uris: Option<&SecretUris>,
 ) -> Result<Write, SavedPlanError> {
     let hidden = |uri: &mut String| {
         let var = (change.uri_var.as_deref()).or_else(|| {
@@ -363,9 +367,15 @@ fn write_of(
 
 /// The plan of one part, for the portal at `url` whose desired state is `config` (where each
 /// secret's variable is read), checked the way the planner would have made it; the error is
-/// the reason.
-fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
-    let entries = Entries::of(config);
+/// the reason. A placeholder may also name one of `uri_vars`, other portals' variables.
+fn plan_of<'c>(
+    part: Part,
+    config: &'c Config,
+    url: &str,
+    uri_vars: &HashSet<&'c str>,
+) -> Result<Plan, String> {
+    let mut entries = Entries::of(config);
+    entries.uri_vars.extend(uri_vars);
     let changes = part
         .writes
         .into_iter()
@@ -398,7 +408,8 @@ fn plan_of(part: Part, config: &Config, url: &str) -> Result<Plan, String> {
 }
 
 /// The entries of a portal's config by key, built once: a plan of thousands of webhooks asks
-/// for the entry of each, several times; and the variables they read uris from.
+/// for the entry of each, several times; and the variables a placeholder may name: those they
+/// read uris from, and in a `portals:` file the other portals' (`plan_of`).
 struct Entries<'c> {
     by_key: HashMap<&'c Key, &'c DesiredWebhook>,
     uri_vars: HashSet<&'c str>,
@@ -428,7 +439,7 @@ impl<'c> Entries<'c> {
 /// The entry for the webhook `id` or `name` (`Entries::find`), and the variable it
 /// reads the webhook's uri from, when it does: then each of `uris` (the body's, the live
 /// record's) must be a placeholder naming it (`sensitive`). Otherwise one may be a placeholder
-/// only of a variable another entry of the portal reads: a uri equal to its value (which
+/// only of a variable another entry of the file reads: a uri equal to its value (which
 /// `bind` checks, and never binds the body's to any uri but the file's or the live one).
 fn entry_and_uri_var<'c>(
     entries: &Entries<'c>,

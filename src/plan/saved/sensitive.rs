@@ -2,12 +2,12 @@
 //! `${VAR} hmac-sha256:HEX`, keyed with the portal's API key so that whoever holds the plan
 //! cannot test guesses of a short token (docs/plans.md).
 //!
-//! So is any other uri equal to the value of a variable the portal's entries read
-//! (`config::SecretUris`): the live uri of a webhook a renamed entry leaves behind and
-//! `--prune` deletes, or one an entry moves away from; the placeholder names that variable.
+//! So is any other uri equal to the value of a variable the run read, on any portal, or holding
+//! a piece of it (`config::SecretUris`): the live uri of a webhook a renamed entry leaves behind
+//! and `--prune` deletes, or one an entry moves away from; the placeholder names that variable.
 //!
 //! Invariants: the variable is always the file's (`read` refuses a placeholder naming another
-//! for a webhook whose entry reads one, or naming one no entry of the portal reads, and a real
+//! for a webhook whose entry reads one, or naming one no entry of the file reads, and a real
 //! uri where the file reads one); equal values give equal placeholders, so the planner's
 //! checks of a write (a change that changes nothing) hold on them; `apply` puts the real values
 //! back (`bind`) only after they match their fingerprints, and a mismatch makes the plan stale,
