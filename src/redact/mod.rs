@@ -88,11 +88,14 @@ fn pieces_of(uri: &str) -> (Vec<Piece>, Vec<Piece>) {
     (whole, parts)
 }
 
-/// `uri`, a secret one, and the pieces of it an echo may quote alone (`pieces_of`), in lower
-/// case: another uri that holds one (`spellings`) holds the secret, however it differs.
+/// `uri`, a secret one, and the pieces of it an echo may quote alone (`pieces_of`) that hold a
+/// token, in lower case: another uri that holds one (`spellings`) holds the secret, however it
+/// differs. A path without a token (`/webhook`) is no secret of its own: a uri of another host
+/// may well share it.
 pub fn secret_pieces(uri: &str) -> Vec<String> {
     let (whole, parts) = pieces_of(uri);
-    (whole.into_iter().chain(parts))
+    let with_token = parts.into_iter().filter(|(_, cut)| *cut != usize::MAX);
+    (whole.into_iter().chain(with_token))
         .map(|(piece, _)| piece.to_lowercase())
         .collect()
 }

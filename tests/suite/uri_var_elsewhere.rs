@@ -838,3 +838,20 @@ fn a_live_uri_holding_a_piece_that_changed_makes_the_saved_plan_stale_without_sh
         "{out:?}"
     );
 }
+
+/// A path with no token in it is no secret of its own: a uri of another host that shares only
+/// `/webhook` with a variable's value (whose token is in its query) is shown, for the reviewer.
+#[test]
+fn a_uri_sharing_only_a_path_without_a_token_with_a_variable_s_value_is_shown() {
+    let portal = FakePortal::start();
+    let file = "webhooks:\n  Billing:\n    uri: ${HOOK}\n    secretKey: ${SEC}\n  Audit:\n    uri: https://other.example.net/webhook\n    secretKey: ${SEC}\n";
+    let out = Run::new(&["plan"])
+        .file(file)
+        .portal(&portal)
+        .env("HOOK", "https://hooks.example.com/webhook?token=Cap7Token99")
+        .env("SEC", "Sup3r-Secret-42")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.all().contains("Cap7Token99"), "{out:?}");
+    assert!(out.stdout.contains("\"https://other.example.net/webhook\""), "{out:?}");
+}
