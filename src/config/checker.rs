@@ -94,6 +94,20 @@ impl Checker<'_> {
         );
     }
 
+    /// `message`, then ", not" and what `kind` is: the wording where `wrong_type`'s ("must be
+    /// X, found Y") does not fit.
+    pub(super) fn type_error(
+        &mut self,
+        span: SourceSpan,
+        message: &str,
+        kind: &Kind,
+        label: &str,
+        help: Option<&str>,
+    ) {
+        let message = format!("{message}, not {}", kind.describe());
+        self.error(span, "config::type", message, label, help);
+    }
+
     pub(super) fn string<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n str> {
         let help = match &node.kind {
             Kind::Str(s) => return Some(s),
@@ -325,13 +339,8 @@ impl Checker<'_> {
         for item in items {
             let Kind::Str(name) = &item.kind else {
                 ok = false;
-                self.error(
-                    item.span,
-                    "config::type",
-                    format!("a trigger must be a name, not {}", item.kind.describe()),
-                    "expected a trigger name",
-                    Some(names_look_like),
-                );
+                let (message, label) = ("a trigger must be a name", "expected a trigger name");
+                self.type_error(item.span, message, &item.kind, label, Some(names_look_like));
                 continue;
             };
             match triggers::parse(name) {

@@ -79,13 +79,11 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                 }
                 _ => "e.g. `uri: https://example.com/hook` on the next line, indented".to_string(),
             };
-            c.error(
+            let message = "the settings of a webhook must be a mapping";
+            c.type_error(
                 value.span,
-                "config::type",
-                format!(
-                    "the settings of a webhook must be a mapping, not {}",
-                    other.describe()
-                ),
+                message,
+                other,
                 "expected a mapping",
                 Some(&help),
             );
@@ -289,13 +287,9 @@ pub(super) fn webhook_entries(
         Kind::Map(entries) => entries,
         other => {
             let span = value_or_key(key, value);
-            c.error(
-                span,
-                "config::type",
-                format!("`webhooks` must be a mapping of webhook names or ids to their settings, not {}", other.describe()),
-                "expected a mapping",
-                Some("write `webhooks: {}` to manage no webhooks"),
-            );
+            let message = "`webhooks` must be a mapping of webhook names or ids to their settings";
+            let help = Some("write `webhooks: {}` to manage no webhooks");
+            c.type_error(span, message, other, "expected a mapping", help);
             return Vec::new();
         }
     };
@@ -434,13 +428,10 @@ impl Checker<'_> {
                 }
                 other => {
                     ok = false;
-                    self.error(
-                        item.span,
-                        "config::type",
-                        format!("a portal name must be a string, not {}", other.describe()),
-                        "expected a portal name",
-                        Some("use the portal's key under `portals:`"),
-                    );
+                    let (message, label) =
+                        ("a portal name must be a string", "expected a portal name");
+                    let help = Some("use the portal's key under `portals:`");
+                    self.type_error(item.span, message, other, label, help);
                 }
             }
         }

@@ -101,17 +101,8 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
             return Vec::new();
         }
         other => {
-            let message = format!(
-                "`portals` must be a mapping of portal names to their settings, not {}",
-                other.describe()
-            );
-            c.error(
-                span,
-                "config::type",
-                message,
-                "expected a mapping",
-                Some(example),
-            );
+            let message = "`portals` must be a mapping of portal names to their settings";
+            c.type_error(span, message, other, "expected a mapping", Some(example));
             return Vec::new();
         }
     };
@@ -240,22 +231,21 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
     let fields = match &value.kind {
         Kind::Map(fields) => fields.as_slice(),
         other => {
-            let message = match other {
-                Kind::Null => "a portal with no settings (null)".to_string(),
-                _ => format!(
-                    "the settings of a portal must be a mapping, not {}",
-                    other.describe()
-                ),
-            };
-            let help = "a portal needs `url: https://...` and `apiKey: ${VAR}`, on the lines below its name, indented";
-            let span = value_or_key(key, value);
-            c.error(
-                span,
-                "config::type",
-                message,
-                "expected a mapping",
-                Some(help),
+            let help = Some(
+                "a portal needs `url: https://...` and `apiKey: ${VAR}`, on the lines below its \
+                 name, indented",
             );
+            let (span, label) = (value_or_key(key, value), "expected a mapping");
+            match other {
+                Kind::Null => {
+                    let message = "a portal with no settings (null)";
+                    c.error(span, "config::type", message, label, help);
+                }
+                _ => {
+                    let message = "the settings of a portal must be a mapping";
+                    c.type_error(span, message, other, label, help);
+                }
+            }
             &[]
         }
     };
