@@ -36,6 +36,20 @@ impl Checker<'_> {
         self.problems.push(problem);
     }
 
+    /// A problem at `span` (labelled whole) that also points at `also`.
+    pub(super) fn error_also(
+        &mut self,
+        (span, label): (SourceSpan, &str),
+        code: &'static str,
+        message: impl Into<String>,
+        help: &str,
+        (at, also): (SourceSpan, &str),
+    ) {
+        let (message, help) = (message.into(), Some(help.to_string()));
+        let problem = problem_at(self.source, span, code, message, label.to_string(), help);
+        self.problems.push(problem.with_label(at, also.to_string()));
+    }
+
     /// The part of `span` on its first line: a label over a whole block (a list, or a string
     /// that swallowed the rest of the file) would only frame lines that are blanked anyway.
     fn first_line(&self, span: SourceSpan) -> SourceSpan {
