@@ -237,14 +237,16 @@ impl Checker<'_> {
     /// equal to what the portal stores.
     pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
-        let (message, label, help) = match rules::check_url(uri) {
+        let problem = match rules::check_url(uri) {
             Ok(url) => return Some((uri.to_string(), url.scheme() == "http")),
-            Err(UrlProblem::Spaces) => (
-                format!("`{field}` has leading or trailing spaces"),
-                "spaces",
-                None,
-            ),
-            Err(UrlProblem::NotAbsolute(e)) => {
+            Err(problem) => problem,
+        };
+        let mut message = format!("`{field}` {}", problem.reason());
+        let (label, help) = match &problem {
+            UrlProblem::Spaces => ("spaces", None),
+            UrlProblem::TabOrBreak => ("tab or line break", None),
+            UrlProblem::NoHost => ("no host", None),
+            UrlProblem::NotAbsolute(_) => {
                 let help = match self.quote(node, uri) {
                     _ if uri.starts_with("${") => format!(
                         "`{field}` is taken as written: `${{VAR}}` is read from the environment \
@@ -267,44 +269,33 @@ impl Checker<'_> {
                         "write the full URL, e.g. `https://example.com/hooks/docspace`".to_string()
                     }
                 };
-                let message = format!("`{field}` is not an absolute URL ({e})");
-                self.error(
-                    node.span,
-                    "config::bad_uri",
-                    message,
-                    "not an absolute http(s) URL",
-                    Some(&help),
-                );
-                return None;
+                ("not an absolute http(s) URL", Some(help))
             }
-            Err(UrlProblem::Scheme(url)) => {
-                let scheme = match self.quote(node, url.scheme()) {
-                    Some(scheme) => format!("scheme `{scheme}`"),
-                    None => "a scheme other than http or https".to_string(),
+            UrlProblem::Scheme(url) => {
+                if let Some(scheme) = self.quote(node, url.scheme()) {
+                    message =
+                        format!("`{field}` has scheme `{scheme}`; only http and https are allowed");
+                }
+                ("not http or https", None)
+            }
+            // A webhook's uri is sent as written; a portal's address is parsed.
+            UrlProblem::Slashes => {
+                let sent = if field == "uri" {
+                    "the uri is sent as written: "
+                } else {
+                    ""
                 };
-                let message = format!("`{field}` has {scheme}; only http and https are allowed");
-                (message, "not http or https", None)
+                let help = format!("{sent}write `https://` (or `http://`) right before the host");
+                ("not scheme://host", Some(help))
             }
-            Err(UrlProblem::NoHost) => (format!("`{field}` has no host"), "no host", None),
-            Err(UrlProblem::TabOrBreak) => (
-                format!("`{field}` has a tab or a line break inside"),
-                "tab or line break",
-                None,
-            ),
-            Err(UrlProblem::Slashes) => (
-                format!("`{field}` is not written as `scheme://host`"),
-                "not scheme://host",
-                // A webhook's uri is sent as written; a portal's address is parsed.
-                Some(match field {
-                    "uri" => {
-                        "the uri is sent as written: write `https://` (or `http://`) right before \
-                         the host"
-                    }
-                    _ => "write `https://` (or `http://`) right before the host",
-                }),
-            ),
         };
-        self.error(node.span, "config::bad_uri", message, label, help);
+        self.error(
+            node.span,
+            "config::bad_uri",
+            message,
+            label,
+            help.as_deref(),
+        );
         None
     }
 
