@@ -90,22 +90,15 @@ impl Checker<'_> {
 
     pub(super) fn wrong_type(
         &mut self,
-        node: &Node,
+        span: SourceSpan,
+        kind: &Kind,
         field: &str,
         expected: &str,
         help: Option<&str>,
     ) {
-        let message = format!(
-            "`{field}` must be {expected}, found {}",
-            node.kind.describe()
-        );
-        self.error(
-            node.span,
-            "config::type",
-            message,
-            &format!("expected {expected}"),
-            help,
-        );
+        let message = format!("`{field}` must be {expected}, found {}", kind.describe());
+        let label = format!("expected {expected}");
+        self.error(span, "config::type", message, &label, help);
     }
 
     /// `message`, then ", not" and what `kind` is: the wording where `wrong_type`'s ("must be
@@ -130,7 +123,7 @@ impl Checker<'_> {
             }
             _ => None,
         };
-        self.wrong_type(node, field, "a string", help.as_deref());
+        self.wrong_type(node.span, &node.kind, field, "a string", help.as_deref());
         None
     }
 
@@ -151,7 +144,7 @@ impl Checker<'_> {
             Kind::Str(_) => Some("write `true` or `false`"),
             _ => None,
         };
-        self.wrong_type(node, field, "true or false", help);
+        self.wrong_type(node.span, &node.kind, field, "true or false", help);
         None
     }
 
@@ -315,7 +308,7 @@ impl Checker<'_> {
                 None
             }
             _ => {
-                self.wrong_type(node, field, expected, Some(&help));
+                self.wrong_type(node.span, &node.kind, field, expected, Some(&help));
                 None
             }
         }
@@ -419,17 +412,7 @@ impl Checker<'_> {
                 Kind::Null => "leave `secretKey` out to keep the secret the portal has",
                 _ => "quote the secret, or better, read it from the environment with `${VAR}`",
             };
-            let message = format!(
-                "`secretKey` must be a string, found {}",
-                value.kind.describe()
-            );
-            self.error(
-                key.span,
-                "config::type",
-                message,
-                "expected a string",
-                Some(help),
-            );
+            self.wrong_type(key.span, &value.kind, "secretKey", "a string", Some(help));
             return None;
         };
         match self.env_reference(key, "secretKey", s, "BILLING_WEBHOOK_SECRET") {
@@ -491,7 +474,8 @@ impl Checker<'_> {
     pub(super) fn prune(&mut self, value: &Node) -> Option<usize> {
         let Kind::Map(entries) = &value.kind else {
             self.wrong_type(
-                value,
+                value.span,
+                &value.kind,
                 PRUNE,
                 "a mapping",
                 Some("write `prune: { maxDeletes: 5 }`"),
@@ -512,7 +496,7 @@ impl Checker<'_> {
         let field = "prune.maxDeletes";
         let help = Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`");
         let Kind::Int(n) = value.kind else {
-            self.wrong_type(value, field, "a whole number", help);
+            self.wrong_type(value.span, &value.kind, field, "a whole number", help);
             return None;
         };
         let limit = usize::try_from(n).ok();
