@@ -314,7 +314,10 @@ impl<'a> Reader<'a> {
                 }
             }
             Ev::Recursive(at) => return Err(cycle(*at)),
-            other => return Err(not_mappings(other.span())),
+            other => {
+                let message = "YAML merge value must be mapping or sequence of mappings";
+                return Err(Failed::yaml(message, other.span()));
+            }
         }
         let at = at.unwrap_or(item.0.span());
         let outer = self.merged_at.replace(at);
@@ -396,13 +399,6 @@ fn is_merge_key(s: &Scalar<'_>) -> bool {
 
 fn cycle(at: SourceSpan) -> Failed {
     Failed::yaml("Recursive reference not allowed here", at)
-}
-
-fn not_mappings(at: SourceSpan) -> Failed {
-    Failed::yaml(
-        "YAML merge value must be mapping or sequence of mappings",
-        at,
-    )
 }
 
 /// The key identity of the node whose events start at `events[*i]`; moves `i` past them.
