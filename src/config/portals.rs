@@ -31,7 +31,7 @@ pub(super) fn fleet(
             (portals.0.span, "named portals"),
         );
     }
-    let drafts = drafts(c, portals.0, portals.1);
+    let mut drafts = drafts(c, portals.0, portals.1);
     let shared: Vec<Entry> = webhooks
         .map(|(key, value)| webhook_entries(c, key, value, Place::Shared))
         .unwrap_or_default()
@@ -44,11 +44,9 @@ pub(super) fn fleet(
         unknown_portals(c, &shared, entries, &drafts);
     }
     same_url(c, &drafts);
-    let drafts = if too_many(c, portals.0, &drafts, &shared) {
-        Vec::new()
-    } else {
-        drafts
-    };
+    if too_many(c, portals.0, &drafts, &shared) {
+        drafts.clear();
+    }
     let mut written: Vec<DesiredWebhook> = shared
         .iter()
         .chain(drafts.iter().flat_map(|d| &d.own))
