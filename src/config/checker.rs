@@ -90,19 +90,19 @@ impl Checker<'_> {
 
     pub(super) fn wrong_type(
         &mut self,
-        span: SourceSpan,
-        kind: &Kind,
+        node: &Node,
         field: &str,
         expected: &str,
         help: Option<&str>,
     ) {
-        let message = format!("`{field}` must be {expected}, found {}", kind.describe());
-        let label = format!("expected {expected}");
-        self.error(span, "config::type", message, &label, help);
+        let (message, label) = (
+            format!("`{field}` must be {expected}, found"),
+            format!("expected {expected}"),
+        );
+        self.type_error(node.span, &message, &node.kind, &label, help);
     }
 
-    /// `message`, then ", not" and what `kind` is: the wording where `wrong_type`'s ("must be
-    /// X, found Y") does not fit.
+    /// `message`, then what `kind` is ("..., not a list").
     pub(super) fn type_error(
         &mut self,
         span: SourceSpan,
@@ -111,7 +111,7 @@ impl Checker<'_> {
         label: &str,
         help: Option<&str>,
     ) {
-        let message = format!("{message}, not {}", kind.describe());
+        let message = format!("{message} {}", kind.describe());
         self.error(span, "config::type", message, label, help);
     }
 
@@ -123,7 +123,7 @@ impl Checker<'_> {
             }
             _ => None,
         };
-        self.wrong_type(node.span, &node.kind, field, "a string", help.as_deref());
+        self.wrong_type(node, field, "a string", help.as_deref());
         None
     }
 
@@ -144,7 +144,7 @@ impl Checker<'_> {
             Kind::Str(_) => Some("write `true` or `false`"),
             _ => None,
         };
-        self.wrong_type(node.span, &node.kind, field, "true or false", help);
+        self.wrong_type(node, field, "true or false", help);
         None
     }
 
@@ -308,7 +308,7 @@ impl Checker<'_> {
                 None
             }
             _ => {
-                self.wrong_type(node.span, &node.kind, field, expected, Some(&help));
+                self.wrong_type(node, field, expected, Some(&help));
                 None
             }
         }
@@ -337,7 +337,7 @@ impl Checker<'_> {
         for item in items {
             let Kind::Str(name) = &item.kind else {
                 ok = false;
-                let (message, label) = ("a trigger must be a name", "expected a trigger name");
+                let (message, label) = ("a trigger must be a name, not", "expected a trigger name");
                 self.type_error(item.span, message, &item.kind, label, Some(names_look_like));
                 continue;
             };
@@ -412,7 +412,14 @@ impl Checker<'_> {
                 Kind::Null => "leave `secretKey` out to keep the secret the portal has",
                 _ => "quote the secret, or better, read it from the environment with `${VAR}`",
             };
-            self.wrong_type(key.span, &value.kind, "secretKey", "a string", Some(help));
+            let message = "`secretKey` must be a string, found";
+            self.type_error(
+                key.span,
+                message,
+                &value.kind,
+                "expected a string",
+                Some(help),
+            );
             return None;
         };
         match self.env_reference(key, "secretKey", s, "BILLING_WEBHOOK_SECRET") {
@@ -474,8 +481,7 @@ impl Checker<'_> {
     pub(super) fn prune(&mut self, value: &Node) -> Option<usize> {
         let Kind::Map(entries) = &value.kind else {
             self.wrong_type(
-                value.span,
-                &value.kind,
+                value,
                 PRUNE,
                 "a mapping",
                 Some("write `prune: { maxDeletes: 5 }`"),
@@ -496,7 +502,7 @@ impl Checker<'_> {
         let field = "prune.maxDeletes";
         let help = Some("the most webhooks one run may delete, e.g. `maxDeletes: 5`");
         let Kind::Int(n) = value.kind else {
-            self.wrong_type(value.span, &value.kind, field, "a whole number", help);
+            self.wrong_type(value, field, "a whole number", help);
             return None;
         };
         let limit = usize::try_from(n).ok();

@@ -79,7 +79,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                 }
                 _ => "e.g. `uri: https://example.com/hook` on the next line, indented".to_string(),
             };
-            let message = "the settings of a webhook must be a mapping";
+            let message = "the settings of a webhook must be a mapping, not";
             c.type_error(
                 value.span,
                 message,
@@ -281,7 +281,8 @@ pub(super) fn webhook_entries(
         Kind::Map(entries) => entries,
         other => {
             let span = value_or_key(key, value);
-            let message = "`webhooks` must be a mapping of webhook names or ids to their settings";
+            let message =
+                "`webhooks` must be a mapping of webhook names or ids to their settings, not";
             let help = Some("write `webhooks: {}` to manage no webhooks");
             c.type_error(span, message, other, "expected a mapping", help);
             return Vec::new();
@@ -418,8 +419,10 @@ impl Checker<'_> {
                 }
                 other => {
                     ok = false;
-                    let (message, label) =
-                        ("a portal name must be a string", "expected a portal name");
+                    let (message, label) = (
+                        "a portal name must be a string, not",
+                        "expected a portal name",
+                    );
                     let help = Some("use the portal's key under `portals:`");
                     self.type_error(item.span, message, other, label, help);
                 }

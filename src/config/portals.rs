@@ -93,7 +93,7 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
             return Vec::new();
         }
         other => {
-            let message = "`portals` must be a mapping of portal names to their settings";
+            let message = "`portals` must be a mapping of portal names to their settings, not";
             c.type_error(span, message, other, "expected a mapping", Some(example));
             return Vec::new();
         }
@@ -229,7 +229,7 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
                     c.error(span, "config::type", message, label, help);
                 }
                 _ => {
-                    let message = "the settings of a portal must be a mapping";
+                    let message = "the settings of a portal must be a mapping, not";
                     c.type_error(span, message, other, label, help);
                 }
             }

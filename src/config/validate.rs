@@ -76,7 +76,8 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
             return empty();
         }
         other => {
-            let message = "the file must be a mapping with `webhooks:` (and optionally `portal:`)";
+            let message =
+                "the file must be a mapping with `webhooks:` (and optionally `portal:`), not";
             // A `|` or `>` on the first line makes everything below it one string.
             let help = matches!(other, Kind::Str(_)).then(|| {
                 "a `|` or `>` where a key should be starts a block of text that runs to the end of the file; remove it"
