@@ -4,12 +4,10 @@
 //! A deserializer stops at the first error, so nothing here knows the config's shape: any
 //! well-formed YAML becomes a `Node` tree, built from the parser's events (`events`), and pass 2 (`validate`, `entry`, `portals`, `checker`) checks
 //! the shape by hand, collecting every problem. Only YAML-level failures (syntax, several
-//! documents, budget breaches) stop it, as a single `ParseFailure` with a code and a hint for
-//! the mistakes people make most; a key written twice is handed to pass 2 as a `Duplicate`. Every node keeps the byte span it was read from,
-//! which is what lets each later problem point at its value.
-//!
-//! Invariant: failure messages quote the file only escaped (`redact::escaped`), so no control
-//! character in it reaches the terminal.
+//! documents, budget breaches) stop it, as a single `Failed` (worded in `config::unparsed`, with
+//! a hint for the mistakes people make most: `syntax_help`); a key written twice is handed to
+//! pass 2 as a `Duplicate`. Every node keeps the byte span it was read from, which is what lets
+//! each later problem point at its value.
 
 use std::borrow::Cow;
 use std::collections::{HashSet, VecDeque};
@@ -20,7 +18,6 @@ use granit_parser::ScalarStyle;
 use miette::SourceSpan;
 
 use super::events::{Ev, Events, Fail, Failed, Item, Scalar, Slot, TagKind};
-use crate::redact::escaped;
 
 /// One YAML node and where it stands in the text. No `Debug`: a node may hold a secret.
 pub(super) struct Node {
@@ -63,14 +60,14 @@ impl Kind {
 /// Parses one YAML document. An empty document (or only comments) is `Kind::Null`. A key
 /// written twice in a mapping is reported with the tree (its first value kept), so that the
 /// file's other problems are found too.
-pub(super) fn parse(text: &str) -> Result<(Node, Vec<Duplicate>), ParseFailure> {
+pub(super) fn parse(text: &str) -> Result<(Node, Vec<Duplicate>), Failed> {
     let mut reader = Reader {
         events: Events::new(text),
         queue: VecDeque::new(),
         merged_at: None,
         duplicates: Vec::new(),
     };
-    let root = read(&mut reader).map_err(|f| failure(f, text))?;
+    let root = read(&mut reader)?;
     // A mapping merged in (`<<: *base`) several times would report its duplicate each time.
     let mut seen = HashSet::new();
     let duplicates = (reader.duplicates.into_iter())
@@ -606,49 +603,8 @@ pub(super) fn lone_cr(text: &str, i: usize) -> bool {
     text.as_bytes()[i] == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n')
 }
 
-/// A YAML-level error: the file could not be read as one YAML document.
-#[derive(Debug)]
-pub(super) struct ParseFailure {
-    pub span: SourceSpan,
-    pub code: &'static str,
-    pub message: String,
-    pub label: String,
-    pub help: Option<String>,
-}
-
-fn failure(failed: Failed, text: &str) -> ParseFailure {
-    let span = failed.span;
-    let (code, message, label, help) = match failed.kind {
-        Fail::MultipleDocuments => (
-            "config::multiple_documents",
-            "the file holds more than one YAML document".to_string(),
-            "a second document starts here",
-            Some("keep every webhook in one document: remove the `---` line"),
-        ),
-        Fail::TooComplex(message) => (
-            "config::too_complex",
-            format!("the file is too complex to read: {}", escaped(&message)),
-            "limit reached here",
-            Some("a webhook file needs no deep nesting and few aliases; check for an alias bomb"),
-        ),
-        Fail::Yaml(message) => (
-            "config::yaml",
-            format!("invalid YAML: {}", escaped(&message)),
-            "here",
-            syntax_help(text, span),
-        ),
-    };
-    ParseFailure {
-        span,
-        code,
-        message,
-        label: label.to_string(),
-        help: help.map(str::to_string),
-    }
-}
-
 /// Hints for the two syntax errors people make most in this file.
-fn syntax_help(text: &str, span: SourceSpan) -> Option<&'static str> {
+pub(super) fn syntax_help(text: &str, span: SourceSpan) -> Option<&'static str> {
     let line_start = text[..span.offset().min(text.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
