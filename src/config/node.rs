@@ -2,12 +2,12 @@
 //! and column a person reads, and the YAML-level failures that stop it.
 //!
 //! A deserializer stops at the first error, so nothing here knows the config's shape: any
-//! well-formed YAML becomes a `Node` tree, built from the parser's events (`events`), and pass 2 (`validate`, `entry`, `portals`, `checker`) checks
-//! the shape by hand, collecting every problem. Only YAML-level failures (syntax, several
-//! documents, budget breaches) stop it, as a single `Failed` (worded in `config::unparsed`, with
-//! a hint for the mistakes people make most: `syntax_help`); a key written twice is handed to
-//! pass 2 as a `Duplicate`. Every node keeps the byte span it was read from, which is what lets
-//! each later problem point at its value.
+//! well-formed YAML becomes a `Node` tree, built from the parser's events (`events`), and pass 2
+//! (`validate`, `entry`, `portals`, `checker`) checks the shape by hand, collecting every
+//! problem. Only YAML-level failures (syntax, several documents, budget breaches) stop it, as a
+//! single `Failed` (worded in `config::unparsed`, with a hint for the mistakes people make most:
+//! `syntax_help`); a key written twice is handed to pass 2 as a `Duplicate`. Every node keeps
+//! the byte span it was read from, which is what lets each later problem point at its value.
 
 use std::borrow::Cow;
 use std::collections::{HashSet, VecDeque};
