@@ -151,10 +151,7 @@ impl Checker<'_> {
     /// `place`: e.g. "in a webhook entry".
     pub(super) fn unknown_field(&mut self, key: &Node, valid: &[&str], place: &str) {
         let shown_key = self.quote(key, self.raw(key));
-        let suggestion = match &key.kind {
-            Kind::Str(k) => closest_field(k, valid),
-            _ => None,
-        };
+        let suggestion = key.kind.as_str().and_then(|k| closest_field(k, valid));
         let help = match (suggestion, &key.kind) {
             (Some(s), _) => format!("did you mean `{s}`?"),
             (None, Kind::Str(k)) if valid == TOP_FIELDS && ENTRY_FIELDS.contains(&k.as_str()) => {
@@ -315,11 +312,7 @@ impl Checker<'_> {
     }
 
     pub(super) fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
-        let scalar = match &node.kind {
-            Kind::Str(s) => triggers::parse(s),
-            _ => None,
-        };
-        let help = match scalar {
+        let help = match node.kind.as_str().and_then(triggers::parse) {
             Some(Parsed::All) => return Some(TriggerSet::ALL),
             Some(Parsed::One(t)) => format!("write a list: `triggers: [{}]`", t.name),
             None => "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event".to_string(),

@@ -107,11 +107,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
     };
     let (mut http_uri, mut ssl_span, mut only) = (false, None, None);
     for (field_key, node) in fields {
-        let field = match &field_key.kind {
-            Kind::Str(k) => Field::from_key(k),
-            _ => None,
-        };
-        let Some(field) = field else {
+        let Some(field) = field_key.kind.as_str().and_then(Field::from_key) else {
             if matches!(&field_key.kind, Kind::Str(k) if k == ONLY) {
                 only = match place {
                     Place::Shared => c.only(field_key, node),

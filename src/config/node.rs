@@ -43,6 +43,13 @@ pub(super) enum Kind {
 }
 
 impl Kind {
+    pub(super) fn as_str(&self) -> Option<&str> {
+        match self {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// For "expected X, found Y" messages.
     pub(super) fn describe(&self) -> &'static str {
         match self {

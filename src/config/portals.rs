@@ -107,12 +107,7 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
 /// Names in `only:` that are not portals of the file. `keys` are the entries under `portals:`:
 /// a name that is not usable is not also faulted in `only:`.
 fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], drafts: &[Draft]) {
-    let keys: HashSet<&str> = (keys.iter())
-        .filter_map(|(k, _)| match &k.kind {
-            Kind::Str(s) => Some(s.as_str()),
-            _ => None,
-        })
-        .collect();
+    let keys: HashSet<&str> = keys.iter().filter_map(|(k, _)| k.kind.as_str()).collect();
     let defined: Vec<&str> = drafts.iter().map(|d| d.name.as_str()).collect();
     for only in shared.iter().filter_map(|e| e.only.as_ref()) {
         for (name, span) in &only.names {
