@@ -36,6 +36,20 @@ impl Checker<'_> {
         self.problems.push(problem);
     }
 
+    /// A problem at `span` (labelled whole) that also points at `also`.
+    pub(super) fn error_also(
+        &mut self,
+        (span, label): (SourceSpan, &str),
+        code: &'static str,
+        message: impl Into<String>,
+        help: &str,
+        (at, also): (SourceSpan, &str),
+    ) {
+        let (message, help) = (message.into(), Some(help.to_string()));
+        let problem = problem_at(self.source, span, code, message, label.to_string(), help);
+        self.problems.push(problem.with_label(at, also.to_string()));
+    }
+
     /// The part of `span` on its first line: a label over a whole block (a list, or a string
     /// that swallowed the rest of the file) would only frame lines that are blanked anyway.
     fn first_line(&self, span: SourceSpan) -> SourceSpan {
@@ -81,17 +95,24 @@ impl Checker<'_> {
         expected: &str,
         help: Option<&str>,
     ) {
-        let message = format!(
-            "`{field}` must be {expected}, found {}",
-            node.kind.describe()
+        let (message, label) = (
+            format!("`{field}` must be {expected}, found"),
+            format!("expected {expected}"),
         );
-        self.error(
-            node.span,
-            "config::type",
-            message,
-            &format!("expected {expected}"),
-            help,
-        );
+        self.type_error(node.span, &message, &node.kind, &label, help);
+    }
+
+    /// `message`, then what `kind` is ("..., not a list").
+    pub(super) fn type_error(
+        &mut self,
+        span: SourceSpan,
+        message: &str,
+        kind: &Kind,
+        label: &str,
+        help: Option<&str>,
+    ) {
+        let message = format!("{message} {}", kind.describe());
+        self.error(span, "config::type", message, label, help);
     }
 
     pub(super) fn string<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n str> {
@@ -130,10 +151,7 @@ impl Checker<'_> {
     /// `place`: e.g. "in a webhook entry".
     pub(super) fn unknown_field(&mut self, key: &Node, valid: &[&str], place: &str) {
         let shown_key = self.quote(key, self.raw(key));
-        let suggestion = match &key.kind {
-            Kind::Str(k) => closest_field(k, valid),
-            _ => None,
-        };
+        let suggestion = key.kind.as_str().and_then(|k| closest_field(k, valid));
         let help = match (suggestion, &key.kind) {
             (Some(s), _) => format!("did you mean `{s}`?"),
             (None, Kind::Str(k)) if valid == TOP_FIELDS && ENTRY_FIELDS.contains(&k.as_str()) => {
@@ -209,14 +227,16 @@ impl Checker<'_> {
     /// equal to what the portal stores.
     pub(super) fn url(&mut self, node: &Node, field: &str) -> Option<(String, bool)> {
         let uri = self.string(node, field)?;
-        let (message, label, help) = match rules::check_url(uri) {
+        let problem = match rules::check_url(uri) {
             Ok(url) => return Some((uri.to_string(), url.scheme() == "http")),
-            Err(UrlProblem::Spaces) => (
-                format!("`{field}` has leading or trailing spaces"),
-                "spaces",
-                None,
-            ),
-            Err(UrlProblem::NotAbsolute(e)) => {
+            Err(problem) => problem,
+        };
+        let mut message = format!("`{field}` {}", problem.reason());
+        let (label, help) = match &problem {
+            UrlProblem::Spaces => ("spaces", None),
+            UrlProblem::TabOrBreak => ("tab or line break", None),
+            UrlProblem::NoHost => ("no host", None),
+            UrlProblem::NotAbsolute(_) => {
                 let help = match self.quote(node, uri) {
                     _ if uri.starts_with("${") => format!(
                         "`{field}` is taken as written: `${{VAR}}` is read from the environment \
@@ -239,44 +259,33 @@ impl Checker<'_> {
                         "write the full URL, e.g. `https://example.com/hooks/docspace`".to_string()
                     }
                 };
-                let message = format!("`{field}` is not an absolute URL ({e})");
-                self.error(
-                    node.span,
-                    "config::bad_uri",
-                    message,
-                    "not an absolute http(s) URL",
-                    Some(&help),
-                );
-                return None;
+                ("not an absolute http(s) URL", Some(help))
             }
-            Err(UrlProblem::Scheme(url)) => {
-                let scheme = match self.quote(node, url.scheme()) {
-                    Some(scheme) => format!("scheme `{scheme}`"),
-                    None => "a scheme other than http or https".to_string(),
+            UrlProblem::Scheme(url) => {
+                if let Some(scheme) = self.quote(node, url.scheme()) {
+                    message =
+                        format!("`{field}` has scheme `{scheme}`; only http and https are allowed");
+                }
+                ("not http or https", None)
+            }
+            // A webhook's uri is sent as written; a portal's address is parsed.
+            UrlProblem::Slashes => {
+                let sent = if field == "uri" {
+                    "the uri is sent as written: "
+                } else {
+                    ""
                 };
-                let message = format!("`{field}` has {scheme}; only http and https are allowed");
-                (message, "not http or https", None)
+                let help = format!("{sent}write `https://` (or `http://`) right before the host");
+                ("not scheme://host", Some(help))
             }
-            Err(UrlProblem::NoHost) => (format!("`{field}` has no host"), "no host", None),
-            Err(UrlProblem::TabOrBreak) => (
-                format!("`{field}` has a tab or a line break inside"),
-                "tab or line break",
-                None,
-            ),
-            Err(UrlProblem::Slashes) => (
-                format!("`{field}` is not written as `scheme://host`"),
-                "not scheme://host",
-                // A webhook's uri is sent as written; a portal's address is parsed.
-                Some(match field {
-                    "uri" => {
-                        "the uri is sent as written: write `https://` (or `http://`) right before \
-                         the host"
-                    }
-                    _ => "write `https://` (or `http://`) right before the host",
-                }),
-            ),
         };
-        self.error(node.span, "config::bad_uri", message, label, help);
+        self.error(
+            node.span,
+            "config::bad_uri",
+            message,
+            label,
+            help.as_deref(),
+        );
         None
     }
 
@@ -303,11 +312,7 @@ impl Checker<'_> {
     }
 
     pub(super) fn triggers(&mut self, node: &Node) -> Option<TriggerSet> {
-        let scalar = match &node.kind {
-            Kind::Str(s) => triggers::parse(s),
-            _ => None,
-        };
-        let help = match scalar {
+        let help = match node.kind.as_str().and_then(triggers::parse) {
             Some(Parsed::All) => return Some(TriggerSet::ALL),
             Some(Parsed::One(t)) => format!("write a list: `triggers: [{}]`", t.name),
             None => "e.g. `triggers: [file.uploaded, room.created]`, or `triggers: \"*\"` for every event".to_string(),
@@ -325,13 +330,8 @@ impl Checker<'_> {
         for item in items {
             let Kind::Str(name) = &item.kind else {
                 ok = false;
-                self.error(
-                    item.span,
-                    "config::type",
-                    format!("a trigger must be a name, not {}", item.kind.describe()),
-                    "expected a trigger name",
-                    Some(names_look_like),
-                );
+                let (message, label) = ("a trigger must be a name, not", "expected a trigger name");
+                self.type_error(item.span, message, &item.kind, label, Some(names_look_like));
                 continue;
             };
             match triggers::parse(name) {
@@ -405,14 +405,11 @@ impl Checker<'_> {
                 Kind::Null => "leave `secretKey` out to keep the secret the portal has",
                 _ => "quote the secret, or better, read it from the environment with `${VAR}`",
             };
-            let message = format!(
-                "`secretKey` must be a string, found {}",
-                value.kind.describe()
-            );
-            self.error(
+            let message = "`secretKey` must be a string, found";
+            self.type_error(
                 key.span,
-                "config::type",
                 message,
+                &value.kind,
                 "expected a string",
                 Some(help),
             );

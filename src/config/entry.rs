@@ -9,7 +9,7 @@ use miette::SourceSpan;
 use super::checker::{Checker, Written, value_or_key};
 use super::desired::{DesiredWebhook, Key};
 use super::node::{Kind, Node};
-use super::problem::{problem_at, shown};
+use super::problem::shown;
 use super::schema::{ENTRY_FIELDS, ONLY};
 use crate::field::Field;
 
@@ -79,13 +79,11 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                 }
                 _ => "e.g. `uri: https://example.com/hook` on the next line, indented".to_string(),
             };
-            c.error(
+            let message = "the settings of a webhook must be a mapping, not";
+            c.type_error(
                 value.span,
-                "config::type",
-                format!(
-                    "the settings of a webhook must be a mapping, not {}",
-                    other.describe()
-                ),
+                message,
+                other,
                 "expected a mapping",
                 Some(&help),
             );
@@ -109,11 +107,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
     };
     let (mut http_uri, mut ssl_span, mut only) = (false, None, None);
     for (field_key, node) in fields {
-        let field = match &field_key.kind {
-            Kind::Str(k) => Field::from_key(k),
-            _ => None,
-        };
-        let Some(field) = field else {
+        let Some(field) = field_key.kind.as_str().and_then(Field::from_key) else {
             if matches!(&field_key.kind, Kind::Str(k) if k == ONLY) {
                 only = match place {
                     Place::Shared => c.only(field_key, node),
@@ -224,16 +218,10 @@ pub(super) fn ssl_needs_https(
     primary: (SourceSpan, &str),
     secondary: (SourceSpan, &str),
 ) {
-    let problem = problem_at(
-        c.source,
-        primary.0,
-        "config::ssl_needs_https",
-        "ssl: true requires an https uri".to_string(),
-        primary.1.to_string(),
-        Some("use an https:// uri, or set `ssl: false` (which also stops the portal checking the target's certificate)".into()),
-    )
-    .with_label(secondary.0, secondary.1.to_string());
-    c.problems.push(problem);
+    let help = "use an https:// uri, or set `ssl: false` (which also stops the portal checking \
+                the target's certificate)";
+    let (code, message) = ("config::ssl_needs_https", "ssl: true requires an https uri");
+    c.error_also(primary, code, message, help, secondary);
 }
 
 fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
@@ -289,13 +277,10 @@ pub(super) fn webhook_entries(
         Kind::Map(entries) => entries,
         other => {
             let span = value_or_key(key, value);
-            c.error(
-                span,
-                "config::type",
-                format!("`webhooks` must be a mapping of webhook names or ids to their settings, not {}", other.describe()),
-                "expected a mapping",
-                Some("write `webhooks: {}` to manage no webhooks"),
-            );
+            let message =
+                "`webhooks` must be a mapping of webhook names or ids to their settings, not";
+            let help = Some("write `webhooks: {}` to manage no webhooks");
+            c.type_error(span, message, other, "expected a mapping", help);
             return Vec::new();
         }
     };
@@ -356,20 +341,19 @@ impl Names {
             } else {
                 "a name key manages the one webhook with that name, so no other entry may use the name; key both entries by id"
             };
-            let problem = problem_at(
-                c.source,
-                name_span,
-                "config::duplicate_name",
-                if c.quotable(&[name_span]) {
-                    format!("two entries manage a webhook named '{}'", shown(name))
-                } else {
-                    "two entries manage a webhook of the same name".to_string()
-                },
-                "second use of this name".into(),
-                Some(help.into()),
-            )
-            .with_label(*first, "first use".into());
-            c.problems.push(problem);
+            let message = if c.quotable(&[name_span]) {
+                format!("two entries manage a webhook named '{}'", shown(name))
+            } else {
+                "two entries manage a webhook of the same name".to_string()
+            };
+            let (code, label) = ("config::duplicate_name", "second use of this name");
+            c.error_also(
+                (name_span, label),
+                code,
+                message,
+                help,
+                (*first, "first use"),
+            );
         }
         uses.push((name_span, this));
     }
@@ -415,32 +399,28 @@ impl Checker<'_> {
                     if let Some(first) = names.get(name) {
                         // Harmless, but a second name was most likely meant. The list is still
                         // whole, so the names in it are still checked.
-                        let problem = problem_at(
-                            self.source,
-                            item.span,
+                        self.error_also(
+                            (item.span, "named again here"),
                             "config::duplicate_only",
                             match self.quote(item, name) {
                                 Some(quoted) => format!("`only` names the portal `{quoted}` twice"),
                                 None => "`only` names a portal twice".to_string(),
                             },
-                            "named again here".to_string(),
-                            Some("name each portal once; was another portal meant?".to_string()),
-                        )
-                        .with_label(*first, "first".to_string());
-                        self.problems.push(problem);
+                            "name each portal once; was another portal meant?",
+                            (*first, "first"),
+                        );
                     } else {
                         names.insert(name.clone(), item.span);
                     }
                 }
                 other => {
                     ok = false;
-                    self.error(
-                        item.span,
-                        "config::type",
-                        format!("a portal name must be a string, not {}", other.describe()),
+                    let (message, label) = (
+                        "a portal name must be a string, not",
                         "expected a portal name",
-                        Some("use the portal's key under `portals:`"),
                     );
+                    let help = Some("use the portal's key under `portals:`");
+                    self.type_error(item.span, message, other, label, help);
                 }
             }
         }

@@ -47,6 +47,8 @@ pub(super) enum Fail {
     MultipleDocuments,
     TooComplex(String),
     Yaml(String),
+    /// Found as the file is read, before it is parsed.
+    NotUtf8,
 }
 
 impl Failed {

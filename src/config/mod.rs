@@ -26,6 +26,8 @@ use std::sync::Arc;
 use miette::SourceSpan;
 
 use crate::bounded_read::ReadError;
+use crate::redact::escaped;
+use events::{Fail, Failed};
 
 pub use desired::{Config, DesiredWebhook, Document, Key, Portal};
 pub use display::Source;
@@ -46,7 +48,7 @@ pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, Con
         return Err(ConfigError::TooLarge { name, size });
     }
     // The name is printed in every diagnostic's header.
-    let display_name = crate::redact::escaped(display_name);
+    let display_name = escaped(display_name);
     let (tree, duplicates) = match node::parse(text) {
         Ok(parsed) => parsed,
         Err(failure) => return Err(unparsed(display_name, text, failure)),
@@ -61,7 +63,7 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
     let bytes = crate::bounded_read::regular(path, MAX_FILE_BYTES).map_err(|e| match e {
         ReadError::Io(source) => ConfigError::io(path, source),
         ReadError::NotRegular(kind) => ConfigError::NotRegular {
-            name: crate::redact::escaped(&name),
+            name: escaped(&name),
             kind,
         },
         ReadError::TooLarge(size) => ConfigError::TooLarge {
@@ -75,38 +77,64 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes());
             // The lossy copy has U+FFFD where the first bad byte was.
-            let failure = node::ParseFailure {
-                span: SourceSpan::from(at..at + '\u{FFFD}'.len_utf8()),
-                code: "config::encoding",
-                message: "the file is not UTF-8 text".to_string(),
-                label: "not UTF-8".to_string(),
-                help: Some("save the file as UTF-8".to_string()),
+            let span = SourceSpan::from(at..at + '\u{FFFD}'.len_utf8());
+            let failed = Failed {
+                kind: Fail::NotUtf8,
+                span,
             };
-            Err(unparsed(crate::redact::escaped(&name), &text, failure))
+            Err(unparsed(escaped(&name), &text, failed))
         }
     }
 }
 
 /// The error for a file that could not be read as YAML. Its values cannot be located, so when
 /// it may hold a secret none of its lines is shown (nor any text the parser quoted from it),
-/// and the message says where instead.
-fn unparsed(display_name: String, text: &str, mut failure: node::ParseFailure) -> ConfigError {
+/// and the message says where instead. Invariant: the parser's messages are quoted only escaped
+/// (`redact::escaped`), so no control character from the file reaches the terminal.
+fn unparsed(display_name: String, text: &str, failed: Failed) -> ConfigError {
+    let span = failed.span;
+    let (code, mut message, label, help) = match failed.kind {
+        Fail::MultipleDocuments => (
+            "config::multiple_documents",
+            "the file holds more than one YAML document".to_string(),
+            "a second document starts here",
+            Some("keep every webhook in one document: remove the `---` line"),
+        ),
+        Fail::TooComplex(message) => (
+            "config::too_complex",
+            format!("the file is too complex to read: {}", escaped(&message)),
+            "limit reached here",
+            Some("a webhook file needs no deep nesting and few aliases; check for an alias bomb"),
+        ),
+        Fail::Yaml(message) => (
+            "config::yaml",
+            format!("invalid YAML: {}", escaped(&message)),
+            "here",
+            node::syntax_help(text, span),
+        ),
+        Fail::NotUtf8 => (
+            "config::encoding",
+            "the file is not UTF-8 text".to_string(),
+            "not UTF-8",
+            Some("save the file as UTF-8"),
+        ),
+    };
+    let mut help = help.map(str::to_string);
     let display = display::display_unparsed(text);
     let snippet = display.is_some();
     if !snippet {
-        let (line, column) = node::line_column(text, failure.span.offset());
-        let message = node::unquoted(&failure.message);
-        failure.message = format!("{message} (at {display_name}:{line}:{column})");
+        let (line, column) = node::line_column(text, span.offset());
+        let unquoted = node::unquoted(&message);
+        message = format!("{unquoted} (at {display_name}:{line}:{column})");
         let why = "the file's lines are not shown: it may hold a secret or credentials, which \
                    cannot be told apart from the rest in a file that does not parse";
-        failure.help = Some(match failure.help {
+        help = Some(match help {
             Some(help) => format!("{help}\n{why}"),
             None => why.to_string(),
         });
     }
     let shown = display.unwrap_or_else(|| display::blanked(text));
     let source = Arc::new(Source::with_display(display_name, shown));
-    let f = failure;
-    let problem = problem_at(&source, f.span, f.code, f.message, f.label, f.help);
+    let problem = problem_at(&source, span, code, message, label.to_string(), help);
     ConfigError::from_problems(vec![problem.with_snippet(snippet)])
 }

@@ -2,14 +2,12 @@
 //! and column a person reads, and the YAML-level failures that stop it.
 //!
 //! A deserializer stops at the first error, so nothing here knows the config's shape: any
-//! well-formed YAML becomes a `Node` tree, built from the parser's events (`events`), and pass 2 (`validate`, `entry`, `portals`, `checker`) checks
-//! the shape by hand, collecting every problem. Only YAML-level failures (syntax, several
-//! documents, budget breaches) stop it, as a single `ParseFailure` with a code and a hint for
-//! the mistakes people make most; a key written twice is handed to pass 2 as a `Duplicate`. Every node keeps the byte span it was read from,
-//! which is what lets each later problem point at its value.
-//!
-//! Invariant: failure messages quote the file only escaped (`redact::escaped`), so no control
-//! character in it reaches the terminal.
+//! well-formed YAML becomes a `Node` tree, built from the parser's events (`events`), and pass 2
+//! (`validate`, `entry`, `portals`, `checker`) checks the shape by hand, collecting every
+//! problem. Only YAML-level failures (syntax, several documents, budget breaches) stop it, as a
+//! single `Failed` (worded in `config::unparsed`, with a hint for the mistakes people make most:
+//! `syntax_help`); a key written twice is handed to pass 2 as a `Duplicate`. Every node keeps
+//! the byte span it was read from, which is what lets each later problem point at its value.
 
 use std::borrow::Cow;
 use std::collections::{HashSet, VecDeque};
@@ -20,7 +18,6 @@ use granit_parser::ScalarStyle;
 use miette::SourceSpan;
 
 use super::events::{Ev, Events, Fail, Failed, Item, Scalar, Slot, TagKind};
-use crate::redact::escaped;
 
 /// One YAML node and where it stands in the text. No `Debug`: a node may hold a secret.
 pub(super) struct Node {
@@ -46,6 +43,13 @@ pub(super) enum Kind {
 }
 
 impl Kind {
+    pub(super) fn as_str(&self) -> Option<&str> {
+        match self {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// For "expected X, found Y" messages.
     pub(super) fn describe(&self) -> &'static str {
         match self {
@@ -63,14 +67,14 @@ impl Kind {
 /// Parses one YAML document. An empty document (or only comments) is `Kind::Null`. A key
 /// written twice in a mapping is reported with the tree (its first value kept), so that the
 /// file's other problems are found too.
-pub(super) fn parse(text: &str) -> Result<(Node, Vec<Duplicate>), ParseFailure> {
+pub(super) fn parse(text: &str) -> Result<(Node, Vec<Duplicate>), Failed> {
     let mut reader = Reader {
         events: Events::new(text),
         queue: VecDeque::new(),
         merged_at: None,
         duplicates: Vec::new(),
     };
-    let root = read(&mut reader).map_err(|f| failure(f, text))?;
+    let root = read(&mut reader)?;
     // A mapping merged in (`<<: *base`) several times would report its duplicate each time.
     let mut seen = HashSet::new();
     let duplicates = (reader.duplicates.into_iter())
@@ -314,7 +318,10 @@ impl<'a> Reader<'a> {
                 }
             }
             Ev::Recursive(at) => return Err(cycle(*at)),
-            other => return Err(not_mappings(other.span())),
+            other => {
+                let message = "YAML merge value must be mapping or sequence of mappings";
+                return Err(Failed::yaml(message, other.span()));
+            }
         }
         let at = at.unwrap_or(item.0.span());
         let outer = self.merged_at.replace(at);
@@ -396,13 +403,6 @@ fn is_merge_key(s: &Scalar<'_>) -> bool {
 
 fn cycle(at: SourceSpan) -> Failed {
     Failed::yaml("Recursive reference not allowed here", at)
-}
-
-fn not_mappings(at: SourceSpan) -> Failed {
-    Failed::yaml(
-        "YAML merge value must be mapping or sequence of mappings",
-        at,
-    )
 }
 
 /// The key identity of the node whose events start at `events[*i]`; moves `i` past them.
@@ -610,49 +610,8 @@ pub(super) fn lone_cr(text: &str, i: usize) -> bool {
     text.as_bytes()[i] == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n')
 }
 
-/// A YAML-level error: the file could not be read as one YAML document.
-#[derive(Debug)]
-pub(super) struct ParseFailure {
-    pub span: SourceSpan,
-    pub code: &'static str,
-    pub message: String,
-    pub label: String,
-    pub help: Option<String>,
-}
-
-fn failure(failed: Failed, text: &str) -> ParseFailure {
-    let span = failed.span;
-    let (code, message, label, help) = match failed.kind {
-        Fail::MultipleDocuments => (
-            "config::multiple_documents",
-            "the file holds more than one YAML document".to_string(),
-            "a second document starts here",
-            Some("keep every webhook in one document: remove the `---` line"),
-        ),
-        Fail::TooComplex(message) => (
-            "config::too_complex",
-            format!("the file is too complex to read: {}", escaped(&message)),
-            "limit reached here",
-            Some("a webhook file needs no deep nesting and few aliases; check for an alias bomb"),
-        ),
-        Fail::Yaml(message) => (
-            "config::yaml",
-            format!("invalid YAML: {}", escaped(&message)),
-            "here",
-            syntax_help(text, span),
-        ),
-    };
-    ParseFailure {
-        span,
-        code,
-        message,
-        label: label.to_string(),
-        help: help.map(str::to_string),
-    }
-}
-
 /// Hints for the two syntax errors people make most in this file.
-fn syntax_help(text: &str, span: SourceSpan) -> Option<&'static str> {
+pub(super) fn syntax_help(text: &str, span: SourceSpan) -> Option<&'static str> {
     let line_start = text[..span.offset().min(text.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);

@@ -10,7 +10,7 @@ use super::checker::{Checker, Written, value_or_key};
 use super::desired::{Config, DesiredWebhook, Document, Key, Portal};
 use super::entry::{Entry, Names, Place, ssl_needs_https, webhook_entries};
 use super::node::{Kind, Node};
-use super::problem::{problem_at, shown};
+use super::problem::shown;
 use super::rules::is_plain_http;
 use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest_field};
 
@@ -23,21 +23,15 @@ pub(super) fn fleet(
     default_limit: Option<usize>,
 ) -> Document {
     if let Some(portal) = portal {
-        let problem = problem_at(
-            c.source,
-            portal.span,
+        c.error_also(
+            (portal.span, "one portal"),
             "config::portal_and_portals",
-            "a file has either `portal:` or `portals:`, not both".to_string(),
-            "one portal".to_string(),
-            Some(
-                "in a file with `portals:` each portal has its own `url:`; remove `portal:`"
-                    .to_string(),
-            ),
-        )
-        .with_label(portals.0.span, "named portals".to_string());
-        c.problems.push(problem);
+            "a file has either `portal:` or `portals:`, not both",
+            "in a file with `portals:` each portal has its own `url:`; remove `portal:`",
+            (portals.0.span, "named portals"),
+        );
     }
-    let drafts = drafts(c, portals.0, portals.1);
+    let mut drafts = drafts(c, portals.0, portals.1);
     let shared: Vec<Entry> = webhooks
         .map(|(key, value)| webhook_entries(c, key, value, Place::Shared))
         .unwrap_or_default()
@@ -50,11 +44,9 @@ pub(super) fn fleet(
         unknown_portals(c, &shared, entries, &drafts);
     }
     same_url(c, &drafts);
-    let drafts = if too_many(c, portals.0, &drafts, &shared) {
-        Vec::new()
-    } else {
-        drafts
-    };
+    if too_many(c, portals.0, &drafts, &shared) {
+        drafts.clear();
+    }
     let mut written: Vec<DesiredWebhook> = shared
         .iter()
         .chain(drafts.iter().flat_map(|d| &d.own))
@@ -101,17 +93,8 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
             return Vec::new();
         }
         other => {
-            let message = format!(
-                "`portals` must be a mapping of portal names to their settings, not {}",
-                other.describe()
-            );
-            c.error(
-                span,
-                "config::type",
-                message,
-                "expected a mapping",
-                Some(example),
-            );
+            let message = "`portals` must be a mapping of portal names to their settings, not";
+            c.type_error(span, message, other, "expected a mapping", Some(example));
             return Vec::new();
         }
     };
@@ -124,12 +107,7 @@ fn drafts(c: &mut Checker, key: &Node, value: &Node) -> Vec<Draft> {
 /// Names in `only:` that are not portals of the file. `keys` are the entries under `portals:`:
 /// a name that is not usable is not also faulted in `only:`.
 fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], drafts: &[Draft]) {
-    let keys: HashSet<&str> = (keys.iter())
-        .filter_map(|(k, _)| match &k.kind {
-            Kind::Str(s) => Some(s.as_str()),
-            _ => None,
-        })
-        .collect();
+    let keys: HashSet<&str> = keys.iter().filter_map(|(k, _)| k.kind.as_str()).collect();
     let defined: Vec<&str> = drafts.iter().map(|d| d.name.as_str()).collect();
     for only in shared.iter().filter_map(|e| e.only.as_ref()) {
         for (name, span) in &only.names {
@@ -202,18 +180,13 @@ fn same_url(c: &mut Checker, drafts: &[Draft]) {
             continue;
         };
         match seen.get(&identity) {
-            Some((first, first_span)) => {
-                let problem = problem_at(
-                    c.source,
-                    *span,
-                    "config::duplicate_portal",
-                    format!("portals `{first}` and `{}` have the same url", draft.name),
-                    format!("the same portal as `{first}`"),
-                    Some("list each portal once: two names for one portal would both plan and write its webhooks".to_string()),
-                )
-                .with_label(*first_span, "first".to_string());
-                c.problems.push(problem);
-            }
+            Some((first, first_span)) => c.error_also(
+                (*span, &format!("the same portal as `{first}`")),
+                "config::duplicate_portal",
+                format!("portals `{first}` and `{}` have the same url", draft.name),
+                "list each portal once: two names for one portal would both plan and write its webhooks",
+                (*first_span, "first"),
+            ),
             None => {
                 seen.insert(identity, (&draft.name, *span));
             }
@@ -240,22 +213,21 @@ pub(super) fn draft(c: &mut Checker, key: &Node, value: &Node) -> Option<Draft> 
     let fields = match &value.kind {
         Kind::Map(fields) => fields.as_slice(),
         other => {
-            let message = match other {
-                Kind::Null => "a portal with no settings (null)".to_string(),
-                _ => format!(
-                    "the settings of a portal must be a mapping, not {}",
-                    other.describe()
-                ),
-            };
-            let help = "a portal needs `url: https://...` and `apiKey: ${VAR}`, on the lines below its name, indented";
-            let span = value_or_key(key, value);
-            c.error(
-                span,
-                "config::type",
-                message,
-                "expected a mapping",
-                Some(help),
+            let help = Some(
+                "a portal needs `url: https://...` and `apiKey: ${VAR}`, on the lines below its \
+                 name, indented",
             );
+            let (span, label) = (value_or_key(key, value), "expected a mapping");
+            match other {
+                Kind::Null => {
+                    let message = "a portal with no settings (null)";
+                    c.error(span, "config::type", message, label, help);
+                }
+                _ => {
+                    let message = "the settings of a portal must be a mapping, not";
+                    c.type_error(span, message, other, label, help);
+                }
+            }
             &[]
         }
     };
@@ -452,7 +424,8 @@ pub(super) fn portal_webhooks(
 /// `own` has the name of a shared entry whose `only:` leaves `portal` out: an overlay of
 /// nothing, or a webhook of its own with a shared one's name; either reading would surprise.
 fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
-    let Key::Name(name) = &own.webhook.key else {
+    // A shared entry leaves a portal out only by its `only:`.
+    let (Key::Name(name), Some(only)) = (&own.webhook.key, &shared.only) else {
         return;
     };
     let message = if c.quotable(&[own.webhook.span]) {
@@ -463,20 +436,15 @@ fn left_out(c: &mut Checker, portal: &str, shared: &Entry, own: &Entry) {
     } else {
         format!("this entry overlays a shared entry that `only` does not give to `{portal}`")
     };
-    let mut problem = problem_at(
-        c.source,
-        own.webhook.span,
+    c.error_also(
+        (own.webhook.span, "same name as a shared entry"),
         "config::overlay_left_out",
         message,
-        "same name as a shared entry".to_string(),
-        Some(format!(
+        &format!(
             "add `{portal}` to the shared entry's `only:` to overlay it here, or rename this entry to make it a webhook of `{portal}` alone"
-        )),
+        ),
+        (only.key_span, &format!("`{portal}` is not listed here")),
     );
-    if let Some(only) = &shared.only {
-        problem = problem.with_label(only.key_span, format!("`{portal}` is not listed here"));
-    }
-    c.problems.push(problem);
 }
 
 /// `ssl: true` and an http uri from different sides of an overlay (on one side, the entry check

@@ -71,6 +71,23 @@ pub enum UrlProblem {
     Slashes,
 }
 
+impl UrlProblem {
+    /// What is wrong, after the name of what is not a URL: "`uri` has no host", "it has no
+    /// host". It names no part of the value (the parser's reason quotes none).
+    pub fn reason(&self) -> String {
+        match self {
+            UrlProblem::Spaces => "has leading or trailing spaces".into(),
+            UrlProblem::TabOrBreak => "has a tab or a line break inside".into(),
+            UrlProblem::NotAbsolute(e) => format!("is not an absolute URL ({e})"),
+            UrlProblem::Scheme(_) => {
+                "has a scheme other than http or https; only http and https are allowed".into()
+            }
+            UrlProblem::NoHost => "has no host".into(),
+            UrlProblem::Slashes => "is not written as `scheme://host`".into(),
+        }
+    }
+}
+
 /// An absolute http(s) URL with a host, written as `scheme://host` without surrounding
 /// spaces, tabs or line breaks: the parsed URL.
 pub fn check_url(uri: &str) -> Result<reqwest::Url, UrlProblem> {

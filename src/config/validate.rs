@@ -76,21 +76,13 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
             return empty();
         }
         other => {
-            let message = format!(
-                "the file must be a mapping with `webhooks:` (and optionally `portal:`), not {}",
-                other.describe()
-            );
+            let message =
+                "the file must be a mapping with `webhooks:` (and optionally `portal:`), not";
             // A `|` or `>` on the first line makes everything below it one string.
             let help = matches!(other, Kind::Str(_)).then(|| {
                 "a `|` or `>` where a key should be starts a block of text that runs to the end of the file; remove it"
             });
-            c.error(
-                tree.span,
-                "config::type",
-                message,
-                "expected a mapping",
-                help,
-            );
+            c.type_error(tree.span, message, other, "expected a mapping", help);
             return empty();
         }
     };
