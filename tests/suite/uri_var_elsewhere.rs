@@ -848,10 +848,16 @@ fn a_uri_sharing_only_a_path_without_a_token_with_a_variable_s_value_is_shown() 
     let out = Run::new(&["plan"])
         .file(file)
         .portal(&portal)
-        .env("HOOK", "https://hooks.example.com/webhook?token=Cap7Token99")
+        .env(
+            "HOOK",
+            "https://hooks.example.com/webhook?token=Cap7Token99",
+        )
         .env("SEC", "Sup3r-Secret-42")
         .run();
     assert_eq!(out.code, 0, "{out:?}");
     assert!(!out.all().contains("Cap7Token99"), "{out:?}");
-    assert!(out.stdout.contains("\"https://other.example.net/webhook\""), "{out:?}");
+    assert!(
+        out.stdout.contains("\"https://other.example.net/webhook\""),
+        "{out:?}"
+    );
 }
