@@ -43,12 +43,12 @@ pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
 
 /// Checks `text` as a file called `display_name` in diagnostics.
 pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
-    if text.len() as u64 > MAX_FILE_BYTES {
-        let (name, size) = (display_name.to_string(), text.len() as u64);
-        return Err(ConfigError::TooLarge { name, size });
-    }
     // The name is printed in every diagnostic's header.
     let display_name = escaped(display_name);
+    if text.len() as u64 > MAX_FILE_BYTES {
+        let (name, size) = (display_name, text.len() as u64);
+        return Err(ConfigError::TooLarge { name, size });
+    }
     let (tree, duplicates) = match node::parse(text) {
         Ok(parsed) => parsed,
         Err(failure) => return Err(unparsed(display_name, text, failure)),
@@ -67,7 +67,7 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
             kind,
         },
         ReadError::TooLarge(size) => ConfigError::TooLarge {
-            name: name.clone(),
+            name: escaped(&name),
             size,
         },
     })?;

@@ -27,7 +27,7 @@ const MAX_SNIPPET_COLUMN: usize = 8 * 1024;
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ConfigError {
-    #[error("cannot read the webhook file {}", path.display())]
+    #[error("cannot read the webhook file {}", escaped(&path.display().to_string()))]
     #[diagnostic(code(config::io))]
     Io {
         path: PathBuf,
@@ -69,7 +69,7 @@ impl ConfigError {
             format!(
                 "pass the file with `-f PATH`, or start one from the webhooks the portal has: \
                  `docspace-webhooks export > {}`",
-                shell_word(&path.display().to_string())
+                escaped(&shell_word(&path.display().to_string()))
             )
         });
         ConfigError::Io {

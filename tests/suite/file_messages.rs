@@ -470,3 +470,19 @@ fn helps_suggest_only_what_can_be_written() {
     ----- end -----
     "#);
 }
+
+#[test]
+fn a_webhook_file_name_with_control_characters_is_shown_escaped_in_every_read_error() {
+    // A repository may hold a file name made to move the cursor or recolour a CI log.
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no\u{1b}[2Jpe.yaml");
+    let big = dir.path().join("big\u{1b}[2J.yaml");
+    std::fs::write(&big, "#".repeat(5 * 1024 * 1024)).unwrap();
+    let mut views = String::new();
+    for (path, what) in [(&missing, "missing"), (&big, "too large")] {
+        let out = Run::new(&["validate", "-f", path.to_str().unwrap()]).run();
+        assert!(!out.all().contains('\u{1b}'), "{what}: {out:?}");
+        views += &format!("$ validate -f PATH  # {what}\n{}\n", out.user_view());
+    }
+    insta::assert_snapshot!(views);
+}
