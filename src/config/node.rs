@@ -236,7 +236,15 @@ impl<'a> Reader<'a> {
             let key = match &item.0 {
                 Ev::MapEnd(_) => break,
                 Ev::Scalar(s) if is_merge_key(s) => {
-                    merged.push(self.merge_value()?);
+                    let span = item.0.span();
+                    let value = self.merge_value()?;
+                    // Like any key, a second `<<` is a duplicate, not a second list to merge.
+                    if merged.is_empty() {
+                        merged.push(value);
+                    } else {
+                        let key = Some("<<".to_string());
+                        self.duplicates.push(Duplicate { span, key });
+                    }
                     continue;
                 }
                 Ev::Scalar(_) => {

@@ -158,6 +158,19 @@ fn a_duplicate_key_points_at_its_second_line_and_hides_no_other_problem() {
     ));
 }
 
+/// A second merge key is a duplicate like any key (not a second list silently merged, whose
+/// entries the first one's would hide), with a help that says how to merge two mappings.
+#[test]
+fn a_second_merge_key_in_one_mapping_is_a_duplicate_key() {
+    snap!(expect(
+        "webhooks:\n  A: &a\n    uri: https://a.example\n  B: &b\n    uri: https://b.example\n    ssl: false\n  C:\n    <<: *a\n    <<: *b\n",
+        &[("config::duplicate_key", 9)],
+    ));
+    super::load_ok(
+        "webhooks:\n  A: &a\n    uri: https://a.example\n  B: &b\n    ssl: false\n  C:\n    <<: [*a, *b]\n",
+    );
+}
+
 #[test]
 fn two_entries_for_one_webhook_are_refused() {
     snap!(expect(
