@@ -22,7 +22,7 @@ mod secrets;
 
 use std::io::Write;
 
-use miette::{GraphicalReportHandler, GraphicalTheme};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
 use super::*;
 use crate::triggers::TriggerSet;
@@ -205,6 +205,27 @@ fn a_quoted_number_is_a_name_and_draws_a_warning() {
     assert_eq!(warnings[0].code_str(), "config::quoted_id");
     assert!(warnings[0].reported().warning);
     assert_eq!(warnings[0].line(), 2);
+}
+
+/// YAML 1.1 read `9_846` and `0b11` as integers; 1.2 (and this tool) reads them as names, which
+/// a file written for an older parser may not mean.
+#[test]
+fn a_yaml_1_1_integer_is_a_name_and_draws_a_warning() {
+    let document = load_doc("webhooks:\n  9_846: {}\n  0b11: {}\n  1_a: {}\n  0_0: {}\n");
+    let config = document.unnamed().expect("one portal");
+    assert_eq!(config.webhooks[0].key, Key::Name("9_846".into()));
+    let warnings: Vec<String> = (document.warnings().iter())
+        .map(|w| format!("{}: {} ({})", w.line(), w.message(), w.help().unwrap()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "2: `9_846` is a webhook name, not an id: YAML 1.2 reads no `_` or `0b` in a number \
+             (write 9846 to manage the webhook with that id)",
+            "3: `0b11` is a webhook name, not an id: YAML 1.2 reads no `_` or `0b` in a number \
+             (write 3 to manage the webhook with that id)",
+        ]
+    );
 }
 
 #[test]

@@ -84,23 +84,47 @@ impl Document {
                 )
             }));
             out.extend(literal_uri.and_then(|uri| secret_in_uri(source, w, uri)));
-            // Ids are positive: no webhook has the id `0` or `-1`, so such a name is no slip.
             if let Key::Name(name) = &w.key
-                && name.parse::<i32>().is_ok_and(|id| id > 0)
+                && let Some(id) = id_like(name)
             {
+                let (message, help) = if name.parse::<i32>().is_ok() {
+                    let message =
+                        format!("\"{name}\" is quoted, so it is a webhook name, not an id");
+                    (message, format!("write {id} without quotes"))
+                } else {
+                    let message = format!(
+                        "`{name}` is a webhook name, not an id: YAML 1.2 reads no `_` or `0b` in \
+                         a number"
+                    );
+                    (message, format!("write {id}"))
+                };
+                let help = format!("{help} to manage the webhook with that id");
                 out.push(warning(
                     source,
                     w.span,
                     "config::quoted_id",
-                    format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
+                    message,
                     "a name",
-                    format!("write {name} without quotes to manage the webhook with that id"),
+                    help,
                 ));
             }
         }
         out.sort_by_key(|w| w.span().offset());
         out
     }
+}
+
+/// The id a name looks like: a positive integer quoted (`"9846"`), or in a spelling YAML 1.1
+/// read as one and 1.2 reads as a string (`9_846`, `0b11`). Ids are positive: no webhook has
+/// the id `0` or `-1`, so such a name is no slip.
+fn id_like(name: &str) -> Option<i32> {
+    let digits = name.replace('_', "");
+    let id = match digits.strip_prefix("0b") {
+        Some(bits) => i32::from_str_radix(bits, 2).ok()?,
+        None if name.starts_with(|c: char| c.is_ascii_digit()) => digits.parse().ok()?,
+        None => name.parse().ok()?,
+    };
+    (id > 0).then_some(id)
 }
 
 fn warning(
