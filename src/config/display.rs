@@ -9,7 +9,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use miette::{NamedSource, SourceSpan};
+use miette::{MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents};
 
 use super::node::{self, Kind, Node};
 use super::schema::{
@@ -77,6 +77,33 @@ impl Source {
             };
             NamedSource::new(self.name.clone(), lone_cr_as_lf(shown))
         })
+    }
+}
+
+/// The display copy, with columns counted in characters, as the JSON and github reports and
+/// editors count them: miette counts bytes, so an `ö` before a problem moved its header.
+impl SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let display = self.display();
+        let read = display.read_span(span, before, after)?;
+        let text = display.inner();
+        let start = read.span().offset();
+        let column = match text.get(..start) {
+            Some(before) => before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count(),
+            None => read.column(),
+        };
+        let name = display.name().to_string();
+        let (line, lines) = (read.line(), read.line_count());
+        let contents =
+            MietteSpanContents::new_named(name, read.data(), *read.span(), line, column, lines);
+        Ok(Box::new(contents))
     }
 }
 

@@ -254,7 +254,7 @@ impl Diagnostic for Problem {
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.snippet()
-            .then(|| self.source_code.display() as &dyn SourceCode)
+            .then(|| &*self.source_code as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

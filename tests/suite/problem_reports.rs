@@ -388,3 +388,22 @@ fn plan_reports_matching_problems_as_annotations_when_asked() {
         .run();
     assert_eq!(json(&doc.stdout)["problems"][0]["line"], 3, "{doc:?}");
 }
+
+/// Every report counts a column in characters: after `Größe` on the line, the diagnostic's
+/// header, the JSON report and the GitHub annotation name the same column (miette counts bytes).
+#[test]
+fn every_report_gives_the_same_column_on_a_line_with_non_ascii_characters() {
+    let file = "webhooks:\n  Größe: {uri: https://a.example.com, triggers: [nope]}\n";
+    let text = Run::new(&["validate"]).file(file).run();
+    let json = Run::new(&["validate", "--format", "json"]).file(file).run();
+    let github = Run::new(&["validate", "--format", "github"])
+        .file(file)
+        .run();
+    let problem = &self::json(&json.stdout)["problems"][0];
+    assert_eq!(
+        (&problem["line"], &problem["column"]),
+        (&2.into(), &50.into())
+    );
+    assert!(text.stderr.contains("[webhooks.yaml:2:50]"), "{text:?}");
+    assert!(github.stdout.contains(",line=2,col=50,"), "{github:?}");
+}
