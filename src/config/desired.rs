@@ -9,6 +9,7 @@ use miette::SourceSpan;
 use super::display::Source;
 use super::problem::{Problem, problem_at};
 use super::secret::SecretRef;
+use super::secret_uris::RunUris;
 use crate::field::Field;
 use crate::triggers::TriggerSet;
 
@@ -20,6 +21,8 @@ pub struct Config {
     pub webhooks: Vec<DesiredWebhook>,
     /// `prune: { maxDeletes: N }`: it does not turn pruning on; `--max-deletes` wins over it.
     pub max_deletes: Option<usize>,
+    /// The values of every portal's `uri: ${VAR}`s (`Document::resolve_uris`).
+    pub(super) run_uris: RunUris,
 }
 
 /// A `portal:` file (or one without a portal) is one portal without a name; a `portals:` file

@@ -14,6 +14,7 @@ mod problem;
 pub mod rules;
 pub mod schema;
 mod secret;
+mod secret_uris;
 #[cfg(test)]
 mod tests;
 mod uri_var;
@@ -34,7 +35,7 @@ pub use display::Source;
 pub use problem::Reported;
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};
 pub use secret::{SecretError, SecretRef, parse_env_ref};
-pub use uri_var::SecretUris;
+pub use secret_uris::SecretUris;
 
 pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
     let (text, name) = read(path)?;

@@ -13,6 +13,7 @@ use super::node::{Kind, Node};
 use super::problem::shown;
 use super::rules::is_plain_http;
 use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest_field};
+use super::secret_uris::RunUris;
 
 /// The result is only complete when no problem was recorded.
 pub(super) fn fleet(
@@ -65,6 +66,7 @@ pub(super) fn fleet(
                     portal: Some(draft.url?),
                     webhooks,
                     max_deletes: draft.prune.unwrap_or(default_limit),
+                    run_uris: RunUris::default(),
                 },
             })
         })

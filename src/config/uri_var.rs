@@ -6,13 +6,14 @@
 //! Nor is a uri equal to one (`SecretUris`): the live uri of a webhook another entry, or none,
 //! manages may hold it, on any portal of the run.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::env::VarError;
-use std::sync::RwLock;
+use std::sync::Arc;
 
 use super::desired::{Config, Document};
 use super::problem::{ConfigError, problem_at, shown};
 use super::rules::{UrlProblem, check_url};
+use super::secret_uris::{Found, RunUris, SecretUris};
 
 impl Document {
     /// Sets the uri of every `uri: ${VAR}` entry of the portals named in `only` (every portal
@@ -26,6 +27,7 @@ impl Document {
     ) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
         let mut reported = HashSet::new();
+        let mut read = Found::default();
         let selected = |name: &Option<String>| name.as_ref().is_none_or(|n| only.contains(n));
         for portal in (self.portals.iter_mut()).filter(|p| only.is_empty() || selected(&p.name)) {
             let on = (portal.name.as_ref()).map_or(String::new(), |n| format!(" on `{n}`"));
@@ -47,8 +49,7 @@ impl Document {
                 let (code, message) = match lookup(var) {
                     Ok(value) => {
                         crate::redact::register_uri(&value);
-                        (READ.write().unwrap_or_else(|e| e.into_inner()))
-                            .push((var.clone(), value.clone()));
+                        read.add(var, &value);
                         match check_url(&value) {
                             // The portal refuses it (docs/docspace-api.md §13); `ssl` may come
                             // from a portal's overlay, so the portal is named.
@@ -88,6 +89,10 @@ impl Document {
                 }
             }
         }
+        let read = RunUris(Arc::new(read));
+        for portal in &mut self.portals {
+            portal.config.run_uris = read.clone();
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -96,65 +101,22 @@ impl Document {
     }
 }
 
-/// Every value `Document::resolve_uris` read in this process, with its variable, whichever
-/// portal's entry read it: a webhook of one portal may hold another's (staging keeps a copy of
-/// production's hook). Process-wide like `redact`'s registry, which holds the same values.
-static READ: RwLock<Vec<(String, String)>> = RwLock::new(Vec::new());
-
-/// The values the `uri: ${VAR}`s were read as, each found by the uri as written and by the URL
-/// it parses to (scheme and host in any case, a default port written or not), with its
-/// variable: a uri equal to one either way is as secret as the variable wherever it appears,
-/// in any webhook's record on any portal (docs/file-format.md). So is a uri that holds a piece
-/// of one `redact` looks for in echoes (`redact::secret_pieces`: its path, a token), in any
-/// case or escape: a trailing slash, a query reordered, `%61` for `a` leave the token in it.
-/// No `Debug`: it holds the values.
-pub struct SecretUris {
-    by_uri: HashMap<String, String>,
-    /// Each piece, in lower case, with its variable.
-    pieces: Vec<(String, String)>,
-}
-
 impl Config {
-    /// The values of this portal's `uri: ${VAR}`s, then of every other this run read
-    /// (`Document::resolve_uris`): those of the portals `--portal` selects, or the saved plan
-    /// holds; none before, as `show` has them.
-    pub fn secret_uris(&self) -> SecretUris {
-        let read = READ.read().unwrap_or_else(|e| e.into_inner());
-        let own =
-            (self.webhooks.iter()).filter_map(|w| Some((w.uri_var.as_ref()?, w.uri.as_ref()?)));
-        let (mut by_uri, mut pieces) = (HashMap::new(), Vec::new());
-        for (var, uri) in own.chain(read.iter().map(|(var, uri)| (var, uri))) {
-            by_uri.entry(uri.clone()).or_insert_with(|| var.clone());
-            if let Some(url) = as_url(uri) {
-                by_uri.entry(url).or_insert_with(|| var.clone());
+    /// The secret uris as this portal's plans see them: its entries' values and those of every
+    /// portal of the run.
+    pub fn secret_uris(&self) -> SecretUris<'_> {
+        let mut own = Found::default();
+        let mut literal = HashSet::new();
+        for w in &self.webhooks {
+            match (&w.uri_var, &w.uri) {
+                (Some(var), Some(uri)) => own.add(var, uri),
+                (None, Some(uri)) => _ = literal.insert(uri.as_str()),
+                _ => {}
             }
-            let of_var = crate::redact::secret_pieces(uri).into_iter();
-            pieces.extend(of_var.map(|piece| (piece, var.clone())));
         }
-        SecretUris { by_uri, pieces }
+        let run = &self.run_uris.0;
+        SecretUris { own, run, literal }
     }
-}
-
-impl SecretUris {
-    /// The variable whose value `uri` is, exactly or as a URL, else whose value's piece it
-    /// holds.
-    pub fn var_of(&self, uri: &str) -> Option<&str> {
-        if self.by_uri.is_empty() {
-            return None;
-        }
-        let equal = (self.by_uri.get(uri)).or_else(|| self.by_uri.get(as_url(uri)?.as_str()));
-        if let Some(var) = equal {
-            return Some(var);
-        }
-        let spellings = crate::redact::spellings(uri);
-        let holds = |piece: &str| spellings.iter().any(|s| s.contains(piece));
-        Some(&self.pieces.iter().find(|(piece, _)| holds(piece))?.1)
-    }
-}
-
-/// `uri` as the URL parser writes it back, when it parses.
-fn as_url(uri: &str) -> Option<String> {
-    reqwest::Url::parse(uri).ok().map(String::from)
 }
 
 /// Why a value is not a uri, without the value (a parser's reason names no part of it).

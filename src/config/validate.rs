@@ -13,6 +13,7 @@ use super::node::{Duplicate, Kind, Node};
 use super::portals::fleet;
 use super::problem::Problem;
 use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
+use super::secret_uris::RunUris;
 
 /// `duplicates`: the keys the tree holds once but the file writes twice, reported with the rest.
 pub(super) fn build(
@@ -69,6 +70,7 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
             portal: None,
             webhooks: Vec::new(),
             max_deletes: None,
+            run_uris: RunUris::default(),
         })
     };
     let entries = match &tree.kind {
@@ -126,5 +128,6 @@ fn top_level(c: &mut Checker, tree: &Node) -> Document {
         portal,
         webhooks: webhooks.into_iter().map(|e| e.webhook).collect(),
         max_deletes,
+        run_uris: RunUris::default(),
     })
 }

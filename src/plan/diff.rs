@@ -98,8 +98,12 @@ pub fn plan(
         if let Op::Create(body) | Op::Update { body, .. } = &change.op
             && ssl_needs_https(body).is_some()
         {
-            let var = (entry.uri_var.as_deref()).or_else(|| secret_uris.var_of(&body.uri));
-            problems.push(plain_http_with_ssl(config, entry, &body.uri, var));
+            let hidden = match &entry.uri_var {
+                Some(var) => Some(format!("the value of {var}")),
+                None => (secret_uris.var_of(&body.uri))
+                    .map(|var| format!("it holds the value of {var}, or part of it")),
+            };
+            problems.push(plain_http_with_ssl(config, entry, &body.uri, hidden));
             continue;
         }
         change.mark_sensitive_uri(entry.uri_var.as_deref(), secret);
@@ -189,12 +193,12 @@ fn merged(entry: &DesiredWebhook, base: Webhook<()>) -> PlannedBody {
 
 /// DocSpace refuses `ssl: true` with `http://` ("HTTPS is required", docs/docspace-api.md §13);
 /// the loader catches it within one entry, this catches it once live values are merged in.
-/// `var`: the variable whose value the uri is, or holds a piece of, which is then not shown.
+/// `hidden`: why the uri is not shown (the variable whose value it is, or holds a piece of).
 fn plain_http_with_ssl(
     config: &Config,
     entry: &DesiredWebhook,
     uri: &str,
-    var: Option<&str>,
+    hidden: Option<String>,
 ) -> Problem {
     let whence = if entry.ssl.is_none() {
         "`ssl` is not in the file and stays true"
@@ -207,8 +211,8 @@ fn plain_http_with_ssl(
         "plan::would_be_refused",
         format!(
             "the portal would refuse this write: {whence}, which requires an https uri, but the uri is {}",
-            match var {
-                Some(var) => format!("plain http (it holds the value of {var}, or part of it)"),
+            match hidden {
+                Some(why) => format!("plain http ({why})"),
                 None => mask_credentials(uri),
             }
         ),

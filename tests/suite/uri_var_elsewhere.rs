@@ -861,3 +861,29 @@ fn a_uri_sharing_only_a_path_without_a_token_with_a_variable_s_value_is_shown() 
         "{out:?}"
     );
 }
+
+/// Hooks of one service share pieces that look like tokens (every Teams hook has `webhookb2`,
+/// Slack's of one workspace the team id). A uri the file writes itself is in the repository
+/// already, and the reviewer must see where a create sends events: shown, though it holds such
+/// a piece; a live uri no entry writes that holds it is hidden.
+#[test]
+fn a_literal_uri_sharing_a_token_with_a_variable_s_value_is_shown_a_live_one_is_hidden() {
+    let portal = FakePortal::start();
+    let hook = "https://acme.webhook.office.com/webhookb2/Abc12345/IncomingWebhook/Tok3nXyz99";
+    let mine = "https://acme.webhook.office.com/webhookb2/Zzz98765/IncomingWebhook/Other77Tok";
+    let other = "https://acme.webhook.office.com/webhookb2/Qqq55555/IncomingWebhook/Third88Tok";
+    portal.seed(Seed::new("Legacy", other));
+    let file = format!(
+        "webhooks:\n  Alerts:\n    uri: ${{HOOK}}\n    secretKey: ${{SEC}}\n  Ops:\n    uri: {mine}\n    secretKey: ${{SEC}}\n"
+    );
+    let out = Run::new(&["plan", "--prune", "--max-deletes", "1"])
+        .file(&file)
+        .portal(&portal)
+        .env("HOOK", hook)
+        .env("SEC", "Sup3r-Secret-42")
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.all().contains("Tok3nXyz99"), "{out:?}");
+    assert!(!out.all().contains("Third88Tok"), "{out:?}");
+    assert!(out.stdout.contains(&format!("\"{mine}\"")), "{out:?}");
+}
