@@ -3,7 +3,7 @@
 //! `apply` of the saved plan deletes or keeps the right webhook, the stale check still sees it
 //! move, and a placeholder moved by hand cannot send it.
 
-use crate::support::fake_portal::{Seed, delete_path};
+use crate::support::fake_portal::{Echo, Fault, FaultKind, Seed, Spelling, Wrapper, delete_path};
 use crate::support::fleet::Fleet;
 use crate::support::run::{Outcome, Run};
 
@@ -229,4 +229,40 @@ fn portal_still_limits_which_variables_are_read() {
         .run();
     assert_eq!(out.code, 0, "{out:?}");
     assert_hidden_in("output", &out.all());
+}
+
+/// The job of one portal holds that portal's variables only: applying staging's part of the
+/// plan, whose update sends production's hook back, without HOOK set. A portal that echoes the
+/// refused write (with the hook in it) shows none of it: the uri the placeholder was bound to
+/// is as secret as the variable the job does not hold.
+#[test]
+fn a_bound_uri_of_a_variable_the_job_does_not_hold_is_hidden_in_an_echo() {
+    let fleet = fleet();
+    let staging = fleet.portal("staging");
+    let kept = staging.seed(Seed::new("Copy", URI));
+    let file = file(&fleet, &format!("  {kept}:\n    name: Renamed\n"));
+    let (_, saving, _, _) = planned(&fleet, &file, &[]);
+    for spelling in [Spelling::Literal, Spelling::Json, Spelling::PercentUpper] {
+        let echo = Echo {
+            status: 400,
+            spelling,
+            wrapper: Wrapper::ErrorMessage,
+            keep: usize::MAX,
+        };
+        staging.inject(Fault::new(
+            "PUT",
+            "/api/2.0/settings/webhook",
+            FaultKind::Echo(echo),
+        ));
+        let path = saving.path("plan.json");
+        let out = Run::new(&["apply", path.to_str().unwrap(), "--portal", "staging"])
+            .reviewed(&path)
+            .fleet(&fleet)
+            .env("HOOK2", TWO)
+            .env("SEC", "Sup3r-Secret-42")
+            .run();
+        assert_eq!(out.code, 1, "{spelling:?}: {out:?}");
+        assert!(out.stdout.contains("(HTTP 400)"), "{spelling:?}: {out:?}");
+        assert_hidden_in(&format!("{spelling:?}"), &out.all());
+    }
 }

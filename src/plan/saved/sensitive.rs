@@ -87,6 +87,8 @@ pub fn bind(
         {
             match by_id.get(&before.id) {
                 Some(now) if fingerprints(&var, &now.uri, &before.uri) => {
+                    // Secret whether or not this job holds the variable (another portal's).
+                    crate::redact::register_uri(&now.uri);
                     before.uri = now.uri.clone();
                 }
                 _ => live_unbound = true,
@@ -106,7 +108,10 @@ pub fn bind(
                 (candidates.into_iter().flatten()).find(|uri| fingerprints(&var, uri, &body.uri));
             let name = crate::redact::mask_credentials(&body.name);
             match found {
-                Some(uri) => body.uri = uri,
+                Some(uri) => {
+                    crate::redact::register_uri(&uri);
+                    body.uri = uri;
+                }
                 None if own.is_some() => {
                     stale.push(format!("{var} no longer holds the uri planned for {name:?}"));
                 }
