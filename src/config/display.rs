@@ -80,8 +80,9 @@ impl Source {
     }
 }
 
-/// The display copy, with columns counted in characters, as the JSON and github reports and
-/// editors count them: miette counts bytes, so an `ö` before a problem moved its header.
+/// The display copy, with columns counted in characters of the file, as the JSON and github
+/// reports and editors count them: miette counts bytes, so an `ö` before a problem moved its
+/// header.
 impl SourceCode for Source {
     fn read_span<'a>(
         &'a self,
@@ -91,14 +92,8 @@ impl SourceCode for Source {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let display = self.display();
         let read = display.read_span(span, before, after)?;
-        let text = display.inner();
-        let start = read.span().offset();
-        let column = match text.get(..start) {
-            Some(before) => before[before.rfind('\n').map_or(0, |i| i + 1)..]
-                .chars()
-                .count(),
-            None => read.column(),
-        };
+        // Of the text as read: the copy spells a blanked or unsafe character in other bytes.
+        let column = node::line_column(&self.text, read.span().offset()).1 - 1;
         let name = display.name().to_string();
         let (line, lines) = (read.line(), read.line_count());
         let contents =

@@ -214,8 +214,10 @@ impl Problem {
         self.snippet && self.drawable()
     }
 
+    /// Lines and columns are counted in the file as read: the display copy spells a blanked or
+    /// unsafe character in other bytes and characters.
     pub fn reported(&self) -> Reported {
-        let text = self.source().inner();
+        let text = self.source_code.text();
         let span = self.span();
         Reported {
             file: self.source().name().to_string(),
@@ -240,7 +242,7 @@ impl Diagnostic for Problem {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         if self.snippet && !self.drawable() {
-            let (line, column) = line_column(self.source().inner(), self.span().offset());
+            let (line, column) = line_column(self.source_code.text(), self.span().offset());
             let at = format!("at {}:{line}:{column}", self.source().name());
             return Some(Box::new(match &self.help {
                 Some(help) => format!("{help}\n{at} (the line is too long to show)"),

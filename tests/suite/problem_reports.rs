@@ -1,7 +1,7 @@
 use serde_json::Value;
 
 use crate::support::fake_portal::{FakePortal, Seed};
-use crate::support::run::Run;
+use crate::support::run::{Outcome, Run};
 
 /// A literal secret on the line next to two errors: the reports must not show it.
 const SECRET: &str = "hunter2-Very-Secret";
@@ -393,17 +393,31 @@ fn plan_reports_matching_problems_as_annotations_when_asked() {
 /// header, the JSON report and the GitHub annotation name the same column (miette counts bytes).
 #[test]
 fn every_report_gives_the_same_column_on_a_line_with_non_ascii_characters() {
-    let file = "webhooks:\n  Größe: {uri: https://a.example.com, triggers: [nope]}\n";
-    let text = Run::new(&["validate"]).file(file).run();
-    let json = Run::new(&["validate", "--format", "json"]).file(file).run();
-    let github = Run::new(&["validate", "--format", "github"])
-        .file(file)
-        .run();
-    let problem = &self::json(&json.stdout)["problems"][0];
-    assert_eq!(
-        (&problem["line"], &problem["column"]),
-        (&2.into(), &50.into())
-    );
-    assert!(text.stderr.contains("[webhooks.yaml:2:50]"), "{text:?}");
-    assert!(github.stdout.contains(",line=2,col=50,"), "{github:?}");
+    for file in [
+        "webhooks:\n  Größe: {uri: https://a.example.com, triggers: [nope]}\n",
+        // A zero-width space, which the diagnostic's copy of the file shows as `???`.
+        "webhooks:\n  Gr\u{200B}e: {uri: https://a.example.com, triggers: [nope]}\n",
+    ] {
+        let (text, json, github) = columns(file);
+        let problem = &self::json(&json.stdout)["problems"][0];
+        let column = 50 - usize::from(file.contains('\u{200B}'));
+        assert_eq!(
+            (&problem["line"], &problem["column"]),
+            (&2.into(), &column.into())
+        );
+        assert!(
+            text.stderr.contains(&format!("[webhooks.yaml:2:{column}]")),
+            "{text:?}"
+        );
+        assert!(
+            github.stdout.contains(&format!(",line=2,col={column},")),
+            "{github:?}"
+        );
+    }
+}
+
+/// `validate` of `file` in text, JSON and github.
+fn columns(file: &str) -> (Outcome, Outcome, Outcome) {
+    let run = |format: &str| (Run::new(&["validate", "--format", format]).file(file)).run();
+    (run("text"), run("json"), run("github"))
 }
