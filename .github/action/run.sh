@@ -8,7 +8,8 @@
 #   INPUT_COMMAND          validate, plan, apply, show or export
 #   INPUT_FILE             the webhooks file (-f)
 #   INPUT_FORMAT           --format, when not empty
-#   INPUT_OUT              plan --out: the saved plan, whose SHA-256 becomes the output `digest`
+#   INPUT_OUT              --out: the saved plan; its SHA-256 is the output `digest` when this run
+#                          wrote it
 #   INPUT_ARGS             more arguments, split on whitespace (no quoting)
 #   INPUT_SUMMARY          true: write the output to the job summary
 #   INPUT_FAIL             true: fail the step when the command failed (1, or a signal); plan's
@@ -39,14 +40,19 @@ stdout=$(mktemp "${RUNNER_TEMP:-/tmp}/docspace-webhooks-$command.XXXXXX")
 echo "+ docspace-webhooks ${argv[*]}" >&2
 # Through tee, so the log shows stdout as it comes (and GitHub reads the workflow commands of
 # --format github from it) while the file keeps it for the outputs and the summary.
-# A file left from before must not pass for the plan saved now: a plan of a `portals:` file
-# with a portal down is saved while the command exits 1, so only the file's presence tells.
-[ -z "${INPUT_OUT:-}" ] || rm -f -- "$INPUT_OUT"
+# A file left from before must not pass for the plan saved now (a plan of a `portals:` file
+# with a portal down is saved while the command exits 1, so the exit code does not tell), nor
+# be deleted: the tool refuses to replace a file that is not a saved plan (`out: webhooks.yaml`)
+# and export refuses any. The tool writes by renaming a new file into place, so a file written
+# now has another inode than the one there before.
+inode() { [ ! -e "$1" ] || ls -di -- "$1" | awk '{ print $1 }'; }
+before=
+[ -z "${INPUT_OUT:-}" ] || before=$(inode "$INPUT_OUT")
 "${DOCSPACE_WEBHOOKS_DIR:?}/docspace-webhooks" "${argv[@]}" | tee "$stdout"
 code=${PIPESTATUS[0]}
 
 digest=
-if [ -n "${INPUT_OUT:-}" ] && [ -f "$INPUT_OUT" ]; then
+if [ -n "${INPUT_OUT:-}" ] && [ -f "$INPUT_OUT" ] && [ "$(inode "$INPUT_OUT")" != "$before" ]; then
   if command -v sha256sum >/dev/null; then
     digest=$(sha256sum "$INPUT_OUT" | awk '{ print $1 }')
   else
