@@ -11,17 +11,37 @@
 #   INPUT_OUT              --out: the saved plan; its SHA-256 is the output `digest` when this run
 #                          wrote it
 #   INPUT_ARGS             more arguments, split on whitespace (no quoting)
-#   INPUT_SUMMARY          true: write the output to the job summary
-#   INPUT_FAIL             true: fail the step when the command failed (1, or a signal); plan's
+#   INPUT_SUMMARY          true (the default) or false: write the output to the job summary
+#   INPUT_FAIL             true (the default) or false: fail the step when the command failed (1, or a signal); plan's
 #                          2 (changes, under --detailed-exitcode) is not a failure
 # Outputs ($GITHUB_OUTPUT): exit-code, digest, markdown (the path of the Markdown output, when
 # --format markdown), stdout (the path of the command's stdout, whatever its format).
 set -uo pipefail
 
 fail() {
-  echo "::error title=docspace-webhooks::$*" >&2
+  # Escaped as GitHub reads a command's message: a line break in an input cannot start another.
+  local message=${*//%/%25}
+  message=${message//$'\r'/%0D}
+  echo "::error title=docspace-webhooks::${message//$'\n'/%0A}" >&2
   exit 1
 }
+
+# `fail` and `summary`: true or false in any case, spaces around them ignored; empty is true.
+# Anything else is refused before the command runs: read as false, `fail: True` would let a
+# failing command pass the step.
+flag() {
+  local value
+  value=$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')
+  value=${value#"${value%%[![:space:]]*}"}
+  value=${value%"${value##*[![:space:]]}"}
+  case "$value" in
+    '' | true) echo true ;;
+    false) echo false ;;
+    *) fail "$1 must be true or false, not '$2'" ;;
+  esac
+}
+fail_step=$(flag fail "${INPUT_FAIL:-}") || exit 1
+summary=$(flag summary "${INPUT_SUMMARY:-}") || exit 1
 
 command=${INPUT_COMMAND:-}
 case "$command" in
@@ -68,7 +88,7 @@ markdown=
   echo "stdout=$stdout"
 } >> "${GITHUB_OUTPUT:?}"
 
-if [ "${INPUT_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+if [ "$summary" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   {
     if [ -n "$markdown" ] && [ -s "$markdown" ]; then
       cat "$markdown"
@@ -85,7 +105,7 @@ if [ "${INPUT_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; the
   } >> "$GITHUB_STEP_SUMMARY"
 fi
 
-if [ "${INPUT_FAIL:-true}" = true ] && [ "$code" != 0 ] && ! { [ "$command" = plan ] && [ "$code" = 2 ]; }; then
+if [ "$fail_step" = true ] && [ "$code" != 0 ] && ! { [ "$command" = plan ] && [ "$code" = 2 ]; }; then
   exit "$code"
 fi
 exit 0

@@ -310,8 +310,12 @@ fn a_sums_file_without_one_sum_for_the_archive_is_refused_and_nothing_is_built()
             format!("{other}  {name}\n{digest}  {name}\n"),
             Err(&refused),
         ),
-        // The same sum twice, a CRLF file, binary mode: one sum, the listed one.
-        (format!("{digest}  {name}\n{digest}  {name}\n"), Ok(())),
+        // The same sum twice: a sums file that lists the archive exactly once was edited.
+        (
+            format!("{digest}  {name}\n{digest}  {name}\n"),
+            Err(&refused),
+        ),
+        // A CRLF file, binary mode: one sum, the listed one.
         (format!("{digest}  {name}\r\n"), Ok(())),
         (format!("{}\t*{name}\n", digest.to_uppercase()), Ok(())),
     ] {

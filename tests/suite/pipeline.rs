@@ -925,7 +925,10 @@ fn action_alone(repo: &Repo, with: Value) -> Job {
             },
             "with": with,
         }],
-        "outputs": {"digest": "${{ steps.run.outputs.digest }}"},
+        "outputs": {
+            "digest": "${{ steps.run.outputs.digest }}",
+            "exit-code": "${{ steps.run.outputs.exit-code }}",
+        },
     });
     repo.job("push", &job, &BTreeMap::new())
 }
@@ -979,4 +982,49 @@ fn the_action_replaces_only_what_the_tool_replaces() {
     assert!(!failed.ok, "{failed:?}");
     assert_eq!(failed.outputs["digest"], "");
     assert_eq!(read("webhooks.plan.json"), saved);
+}
+
+/// `fail` and `summary` take true or false in any case, spaces around ignored; any other value
+/// is refused before the command runs, so a typo can never let a failing command pass.
+#[test]
+fn the_action_reads_true_or_false_and_refuses_anything_else() {
+    let repo = Repo::new(BILLING);
+    std::fs::write(repo.path("workspace/broken.yaml"), "webhooks: [\n").expect("write");
+    let validate = |fail: &str, summary: &str| {
+        action_alone(
+            &repo,
+            serde_json::json!({
+                "command": "validate", "file": "broken.yaml", "fail": fail, "summary": summary
+            }),
+        )
+    };
+    for (fail, summary, fails, summarized) in [
+        ("True", "TRUE", true, true),
+        (" true ", "true", true, true),
+        ("FALSE", " False", false, false),
+        ("false", "", false, true),
+    ] {
+        let step = validate(fail, summary);
+        assert_eq!(step.ok, !fails, "fail: {fail:?}: {step:?}");
+        assert_eq!(step.outputs["exit-code"], "1", "{step:?}");
+        assert_eq!(
+            !step.summary.is_empty(),
+            summarized,
+            "summary: {summary:?}: {step:?}"
+        );
+    }
+    for (fail, summary, refused) in [
+        ("yes", "true", "fail must be true or false, not 'yes'"),
+        ("true", "yes", "summary must be true or false, not 'yes'"),
+        ("tru", "true", "fail must be true or false, not 'tru'"),
+    ] {
+        let step = validate(fail, summary);
+        assert!(!step.ok, "{step:?}");
+        assert_eq!(
+            step.log,
+            format!("::error title=docspace-webhooks::{refused}\n"),
+            "the command did not run"
+        );
+        assert_eq!(step.outputs["exit-code"], "", "{step:?}");
+    }
 }
