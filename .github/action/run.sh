@@ -65,6 +65,8 @@ echo "+ docspace-webhooks ${argv[*]}" >&2
 # be deleted: the tool refuses to replace a file that is not a saved plan (`out: webhooks.yaml`)
 # and export refuses any. The tool writes by renaming a new file into place, so a file written
 # now has another inode than the one there before.
+# `ls -di`: stat's options differ between GNU and BSD; only the first field, the inode, is read.
+# shellcheck disable=SC2012
 inode() { [ ! -e "$1" ] || ls -di -- "$1" | awk '{ print $1 }'; }
 before=
 [ -z "${INPUT_OUT:-}" ] || before=$(inode "$INPUT_OUT")
