@@ -81,7 +81,7 @@ else
     # has a binary for each of these targets, so a sums file that does not list this one
     # exactly once (cut short, another format, edited) is refused: building from source
     # instead would skip the check the sums are for.
-    expected=$(awk -v name="$archive" '{ sub(/\r$/, "") } $2 == name || $2 == "*" name { print tolower($1) }' "$tmp/SHA256SUMS" | sort -u)
+    expected=$(awk -v name="$archive" '{ sub(/\r$/, "") } $2 == name || $2 == "*" name { print tolower($1) }' "$tmp/SHA256SUMS")
     [[ $expected =~ ^[0-9a-f]{64}$ ]] ||
       fail "the release's SHA256SUMS does not list one SHA-256 for $archive; nothing was installed"
   fi
@@ -112,9 +112,15 @@ else
       *.zip) unzip -q "$tmp/$archive" -d "$tmp/unpacked" ;;
       *) tar -xzf "$tmp/$archive" -C "$tmp/unpacked" ;;
     esac
-    binary=$tmp/unpacked/docspace-webhooks-$version-$target/$exe
-    # A regular file: a link in the archive would install (and chmod) whatever it points at.
-    [ -f "$binary" ] && [ ! -L "$binary" ] || fail "$archive holds no docspace-webhooks-$version-$target/$exe; nothing was installed"
+    top=docspace-webhooks-$version-$target
+    # Only regular files and directories, all under the one top directory: through a link (the
+    # binary, or a directory above it) this would chmod and move whatever the link points at.
+    odd=$(cd "$tmp/unpacked" && find . -mindepth 1 \( ! -type f ! -type d -o ! -path "./$top" ! -path "./$top/*" \) -print)
+    odd=${odd%%$'\n'*}
+    [ -z "$odd" ] ||
+      fail "refusing $archive: it holds ${odd#./}, but only regular files and directories inside $top/ (no links); nothing was installed"
+    binary=$tmp/unpacked/$top/$exe
+    [ -f "$binary" ] || fail "$archive holds no $top/$exe; nothing was installed"
     chmod +x "$binary"
     said=$("$binary" --version 2>&1) || said="(it does not run: $said)"
     [ "$said" = "docspace-webhooks ${version#v}" ] ||

@@ -8,19 +8,40 @@
 #   INPUT_COMMAND          validate, plan, apply, show or export
 #   INPUT_FILE             the webhooks file (-f)
 #   INPUT_FORMAT           --format, when not empty
-#   INPUT_OUT              plan --out: the saved plan, whose SHA-256 becomes the output `digest`
+#   INPUT_OUT              --out: the saved plan; its SHA-256 is the output `digest` when this run
+#                          wrote it
 #   INPUT_ARGS             more arguments, split on whitespace (no quoting)
-#   INPUT_SUMMARY          true: write the output to the job summary
-#   INPUT_FAIL             true: fail the step when the command failed (1, or a signal); plan's
+#   INPUT_SUMMARY          true (the default) or false: write the output to the job summary
+#   INPUT_FAIL             true (the default) or false: fail the step when the command failed (1, or a signal); plan's
 #                          2 (changes, under --detailed-exitcode) is not a failure
 # Outputs ($GITHUB_OUTPUT): exit-code, digest, markdown (the path of the Markdown output, when
 # --format markdown), stdout (the path of the command's stdout, whatever its format).
 set -uo pipefail
 
 fail() {
-  echo "::error title=docspace-webhooks::$*" >&2
+  # Escaped as GitHub reads a command's message: a line break in an input cannot start another.
+  local message=${*//%/%25}
+  message=${message//$'\r'/%0D}
+  echo "::error title=docspace-webhooks::${message//$'\n'/%0A}" >&2
   exit 1
 }
+
+# `fail` and `summary`: true or false in any case, spaces around them ignored; empty is true.
+# Anything else is refused before the command runs: read as false, `fail: True` would let a
+# failing command pass the step.
+flag() {
+  local value
+  value=$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')
+  value=${value#"${value%%[![:space:]]*}"}
+  value=${value%"${value##*[![:space:]]}"}
+  case "$value" in
+    '' | true) echo true ;;
+    false) echo false ;;
+    *) fail "$1 must be true or false, not '$2'" ;;
+  esac
+}
+fail_step=$(flag fail "${INPUT_FAIL:-}") || exit 1
+summary=$(flag summary "${INPUT_SUMMARY:-}") || exit 1
 
 command=${INPUT_COMMAND:-}
 case "$command" in
@@ -39,14 +60,21 @@ stdout=$(mktemp "${RUNNER_TEMP:-/tmp}/docspace-webhooks-$command.XXXXXX")
 echo "+ docspace-webhooks ${argv[*]}" >&2
 # Through tee, so the log shows stdout as it comes (and GitHub reads the workflow commands of
 # --format github from it) while the file keeps it for the outputs and the summary.
-# A file left from before must not pass for the plan saved now: a plan of a `portals:` file
-# with a portal down is saved while the command exits 1, so only the file's presence tells.
-[ -z "${INPUT_OUT:-}" ] || rm -f -- "$INPUT_OUT"
+# A file left from before must not pass for the plan saved now (a plan of a `portals:` file
+# with a portal down is saved while the command exits 1, so the exit code does not tell), nor
+# be deleted: the tool refuses to replace a file that is not a saved plan (`out: webhooks.yaml`)
+# and export refuses any. The tool writes by renaming a new file into place, so a file written
+# now has another inode than the one there before.
+# `ls -di`: stat's options differ between GNU and BSD; only the first field, the inode, is read.
+# shellcheck disable=SC2012
+inode() { [ ! -e "$1" ] || ls -di -- "$1" | awk '{ print $1 }'; }
+before=
+[ -z "${INPUT_OUT:-}" ] || before=$(inode "$INPUT_OUT")
 "${DOCSPACE_WEBHOOKS_DIR:?}/docspace-webhooks" "${argv[@]}" | tee "$stdout"
 code=${PIPESTATUS[0]}
 
 digest=
-if [ -n "${INPUT_OUT:-}" ] && [ -f "$INPUT_OUT" ]; then
+if [ -n "${INPUT_OUT:-}" ] && [ -f "$INPUT_OUT" ] && [ "$(inode "$INPUT_OUT")" != "$before" ]; then
   if command -v sha256sum >/dev/null; then
     digest=$(sha256sum "$INPUT_OUT" | awk '{ print $1 }')
   else
@@ -62,7 +90,7 @@ markdown=
   echo "stdout=$stdout"
 } >> "${GITHUB_OUTPUT:?}"
 
-if [ "${INPUT_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+if [ "$summary" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   {
     if [ -n "$markdown" ] && [ -s "$markdown" ]; then
       cat "$markdown"
@@ -79,7 +107,7 @@ if [ "${INPUT_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; the
   } >> "$GITHUB_STEP_SUMMARY"
 fi
 
-if [ "${INPUT_FAIL:-true}" = true ] && [ "$code" != 0 ] && ! { [ "$command" = plan ] && [ "$code" = 2 ]; }; then
+if [ "$fail_step" = true ] && [ "$code" != 0 ] && ! { [ "$command" = plan ] && [ "$code" = 2 ]; }; then
   exit "$code"
 fi
 exit 0

@@ -142,10 +142,20 @@ impl Document {
         portal.name.is_none().then_some(&portal.config)
     }
 
-    /// Registers with `redact` every secret that can be had (literals, and each `${VAR}` of a
-    /// secret or a uri that is set; others are no error here): `plan` never needs the secrets,
-    /// nor `status` the uris, but what a target answered (which knows them) is quoted.
+    /// Registers with `redact` every secret that can be had (literals, each portal's key, and
+    /// each `${VAR}` of a secret or a uri that is set; others are no error here): `plan` never
+    /// needs the secrets, nor `status` the uris, but what a target answered (which knows them)
+    /// is quoted.
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>) {
+        // As the client registers it, before any client exists: a message may name a path.
+        for key in self
+            .portals
+            .iter()
+            .filter_map(|p| lookup(&p.api_key_var).ok())
+        {
+            crate::redact::register(&key);
+            crate::redact::register(key.strip_prefix("sk-").unwrap_or(&key));
+        }
         let webhooks = self.portals.iter().flat_map(|p| &p.config.webhooks);
         for w in webhooks {
             if let Some(secret) = &w.secret {

@@ -310,8 +310,12 @@ fn a_sums_file_without_one_sum_for_the_archive_is_refused_and_nothing_is_built()
             format!("{other}  {name}\n{digest}  {name}\n"),
             Err(&refused),
         ),
-        // The same sum twice, a CRLF file, binary mode: one sum, the listed one.
-        (format!("{digest}  {name}\n{digest}  {name}\n"), Ok(())),
+        // The same sum twice: a sums file that lists the archive exactly once was edited.
+        (
+            format!("{digest}  {name}\n{digest}  {name}\n"),
+            Err(&refused),
+        ),
+        // A CRLF file, binary mode: one sum, the listed one.
         (format!("{digest}  {name}\r\n"), Ok(())),
         (format!("{}\t*{name}\n", digest.to_uppercase()), Ok(())),
     ] {
@@ -338,34 +342,78 @@ fn a_sums_file_without_one_sum_for_the_archive_is_refused_and_nothing_is_built()
     }
 }
 
-/// An archive whose binary is a symbolic link (to a tool of the runner, say) is refused: the
-/// sums vouch for the archive's bytes, not for what a link points at.
+/// An archive holding a link (the binary as a link to a tool of the runner, or the top
+/// directory as a link to a directory elsewhere) or anything outside its top directory is
+/// refused: the sums vouch for the archive's bytes, not for what a link points at, and the
+/// file a link leads to would be chmod'ed and moved from where it is.
 #[test]
-fn an_archive_whose_binary_is_a_link_is_refused() {
-    let release = Release::new(env!("CARGO_PKG_VERSION"));
+fn an_archive_with_a_link_or_a_member_outside_its_directory_is_refused() {
     let name = format!("docspace-webhooks-{TAG}-{LINUX}");
-    let stage = release.path(&format!("build/{name}"));
-    std::fs::create_dir(&stage).expect("mkdir");
-    std::os::unix::fs::symlink("/bin/true", stage.join("docspace-webhooks")).expect("link");
-    let packed = Command::new("sh")
-        .args(["-c", "tar -czf \"$1\" -C \"$2\" \"$3\" && cd \"$(dirname \"$1\")\" && sha256sum -- *.tar.gz > SHA256SUMS", "sh"])
-        .arg(release.archive())
-        .arg(release.path("build"))
-        .arg(&name)
-        .output()
-        .expect("tar runs");
-    assert!(packed.status.success(), "{packed:?}");
-    let (code, _, stderr) = release.install("Linux", "X64");
-    assert_eq!(
-        (code, stderr),
-        (
-            1,
-            format!(
-                "error: {name}.tar.gz holds no {name}/docspace-webhooks; nothing was installed\n"
-            )
-        )
-    );
-    assert!(!release.path("tools").exists(), "nothing was installed");
+    for (case, odd) in [
+        ("directory", name.clone()),
+        ("binary", format!("{name}/docspace-webhooks")),
+        ("outside", "README".to_string()),
+    ] {
+        let release = Release::new(env!("CARGO_PKG_VERSION"));
+        let stage = release.path("stage");
+        let elsewhere = release.path("elsewhere");
+        std::fs::create_dir_all(&elsewhere).expect("mkdir");
+        write_script(
+            &elsewhere.join("docspace-webhooks"),
+            &format!(
+                "#!/bin/sh\necho 'docspace-webhooks {}'\n",
+                env!("CARGO_PKG_VERSION")
+            ),
+        );
+        std::fs::create_dir(&stage).expect("mkdir");
+        match case {
+            "binary" => {
+                std::fs::create_dir(stage.join(&name)).expect("mkdir");
+                std::os::unix::fs::symlink(
+                    elsewhere.join("docspace-webhooks"),
+                    stage.join(&name).join("docspace-webhooks"),
+                )
+                .expect("link");
+            }
+            "directory" => std::os::unix::fs::symlink(&elsewhere, stage.join(&name)).expect("link"),
+            _ => {
+                std::fs::create_dir(stage.join(&name)).expect("mkdir");
+                std::fs::copy(
+                    elsewhere.join("docspace-webhooks"),
+                    stage.join(&name).join("docspace-webhooks"),
+                )
+                .expect("copy");
+                std::fs::write(stage.join("README"), "hi\n").expect("write");
+            }
+        }
+        let packed = Command::new("sh")
+            .args(["-c", "tar -czf \"$1\" -C \"$2\" . && cd \"$(dirname \"$1\")\" && sha256sum -- *.tar.gz > SHA256SUMS", "sh"])
+            .arg(release.archive())
+            .arg(&stage)
+            .output()
+            .expect("tar runs");
+        assert!(packed.status.success(), "{packed:?}");
+        let (code, _, stderr) = release.install("Linux", "X64");
+        assert_eq!(
+            (code, stderr),
+            (
+                1,
+                format!(
+                    "error: refusing {name}.tar.gz: it holds {odd}, but only regular files and \
+                     directories inside {name}/ (no links); nothing was installed\n"
+                )
+            ),
+            "{case}"
+        );
+        assert!(
+            !release.path("tools").exists(),
+            "{case}: nothing was installed"
+        );
+        assert!(
+            elsewhere.join("docspace-webhooks").exists(),
+            "{case}: nothing was moved"
+        );
+    }
 }
 
 /// On a runner the binary goes under RUNNER_TEMP, which the runner empties around each job, so

@@ -911,3 +911,120 @@ fn secrets_reach_only_the_steps_that_plan_or_apply() {
         ]
     );
 }
+
+/// One step of the Action with these inputs and the portals' keys, as a job of its own.
+fn action_alone(repo: &Repo, with: Value) -> Job {
+    let job = serde_json::json!({
+        "if": "github.event_name == 'push'",
+        "steps": [{
+            "id": "run",
+            "uses": "OWNER/docspace-webhooks@0000000000000000000000000000000000000000",
+            "env": {
+                "DOCSPACE_STAGING_KEY": "${{ secrets.DOCSPACE_STAGING_KEY }}",
+                "DOCSPACE_PROD_KEY": "${{ secrets.DOCSPACE_PROD_KEY }}",
+            },
+            "with": with,
+        }],
+        "outputs": {
+            "digest": "${{ steps.run.outputs.digest }}",
+            "exit-code": "${{ steps.run.outputs.exit-code }}",
+        },
+    });
+    repo.job("push", &job, &BTreeMap::new())
+}
+
+/// The Action deletes nothing before the command runs: a file the tool refuses to replace (the
+/// config, an existing export) is left as it was, and a plan file left from before gets no
+/// digest when the command did not write it.
+#[test]
+fn the_action_replaces_only_what_the_tool_replaces() {
+    let repo = Repo::new(BILLING);
+    let read = |name: &str| std::fs::read(repo.path(&format!("workspace/{name}"))).expect(name);
+    let config = read("webhooks.yaml");
+    let plan_over_config = action_alone(
+        &repo,
+        serde_json::json!({"command": "plan", "out": "webhooks.yaml"}),
+    );
+    assert!(!plan_over_config.ok, "{plan_over_config:?}");
+    assert_eq!(plan_over_config.outputs["digest"], "");
+    assert_eq!(read("webhooks.yaml"), config, "{}", plan_over_config.log);
+
+    std::fs::write(repo.path("workspace/exported.yaml"), "kept\n").expect("write");
+    let export = action_alone(
+        &repo,
+        serde_json::json!({"command": "export", "out": "exported.yaml", "args": "--portal staging"}),
+    );
+    assert!(!export.ok, "{export:?}");
+    assert!(export.log.contains("exported.yaml"), "{}", export.log);
+    assert_eq!(read("exported.yaml"), b"kept\n");
+    assert_eq!(export.outputs["digest"], "");
+
+    let plan = action_alone(
+        &repo,
+        serde_json::json!({"command": "plan", "out": "webhooks.plan.json"}),
+    );
+    assert!(plan.ok, "{plan:?}");
+    assert_ne!(plan.outputs["digest"], "");
+    let saved = read("webhooks.plan.json");
+    let apply = action_alone(
+        &repo,
+        serde_json::json!({"command": "apply", "out": "webhooks.plan.json"}),
+    );
+    assert!(!apply.ok, "{apply:?}");
+    assert_eq!(read("webhooks.plan.json"), saved);
+
+    // A plan that stops before saving anything: the plan from before is not this run's.
+    std::fs::write(repo.path("workspace/webhooks.yaml"), "webhooks: [\n").expect("write");
+    let failed = action_alone(
+        &repo,
+        serde_json::json!({"command": "plan", "out": "webhooks.plan.json"}),
+    );
+    assert!(!failed.ok, "{failed:?}");
+    assert_eq!(failed.outputs["digest"], "");
+    assert_eq!(read("webhooks.plan.json"), saved);
+}
+
+/// `fail` and `summary` take true or false in any case, spaces around ignored; any other value
+/// is refused before the command runs, so a typo can never let a failing command pass.
+#[test]
+fn the_action_reads_true_or_false_and_refuses_anything_else() {
+    let repo = Repo::new(BILLING);
+    std::fs::write(repo.path("workspace/broken.yaml"), "webhooks: [\n").expect("write");
+    let validate = |fail: &str, summary: &str| {
+        action_alone(
+            &repo,
+            serde_json::json!({
+                "command": "validate", "file": "broken.yaml", "fail": fail, "summary": summary
+            }),
+        )
+    };
+    for (fail, summary, fails, summarized) in [
+        ("True", "TRUE", true, true),
+        (" true ", "true", true, true),
+        ("FALSE", " False", false, false),
+        ("false", "", false, true),
+    ] {
+        let step = validate(fail, summary);
+        assert_eq!(step.ok, !fails, "fail: {fail:?}: {step:?}");
+        assert_eq!(step.outputs["exit-code"], "1", "{step:?}");
+        assert_eq!(
+            !step.summary.is_empty(),
+            summarized,
+            "summary: {summary:?}: {step:?}"
+        );
+    }
+    for (fail, summary, refused) in [
+        ("yes", "true", "fail must be true or false, not 'yes'"),
+        ("true", "yes", "summary must be true or false, not 'yes'"),
+        ("tru", "true", "fail must be true or false, not 'tru'"),
+    ] {
+        let step = validate(fail, summary);
+        assert!(!step.ok, "{step:?}");
+        assert_eq!(
+            step.log,
+            format!("::error title=docspace-webhooks::{refused}\n"),
+            "the command did not run"
+        );
+        assert_eq!(step.outputs["exit-code"], "", "{step:?}");
+    }
+}

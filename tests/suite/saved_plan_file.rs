@@ -337,3 +337,35 @@ fn a_save_that_fails_leaves_the_old_file_and_no_temporary_one() {
     assert_eq!(std::fs::read(unlimited.path("plan.json")).unwrap(), old);
     assert!(temporary_files(&unlimited.path(".")).is_empty());
 }
+
+/// A plan saved under a path that holds the API key: `apply` names it with the key hidden, as
+/// `plan --out` does, when it reads the plan and when it refuses it for its digest.
+#[test]
+fn apply_names_a_plan_path_holding_the_key_without_it() {
+    let portal = portal();
+    let key = portal.api_key();
+    let run = Run::new(&["plan", "--out", &format!("{key}/plan.json")])
+        .file(FILE)
+        .portal(&portal);
+    std::fs::create_dir(run.path(&key)).unwrap();
+    let planned = run.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    let path = run.path(&format!("{key}/plan.json"));
+    std::fs::copy(
+        run.path("webhooks.yaml"),
+        run.path(&format!("{key}/webhooks.yaml")),
+    )
+    .unwrap();
+    let digest = sha256(&std::fs::read(&path).unwrap());
+    let random = key.strip_prefix("sk-").unwrap_or(&key);
+    for (expect, code, says) in [
+        ("0".repeat(64), 1, "[redacted]/plan.json has SHA-256"),
+        (digest, 0, "Read the saved plan [TMP]/[redacted]/plan.json"),
+    ] {
+        let out = apply(&portal, &path, &["--expect-digest", &expect]);
+        assert_eq!(out.code, code, "{out:?}");
+        let shown = out.user_view();
+        assert!(shown.contains(says), "{shown}");
+        assert!(!out.all().contains(random), "{out:?}");
+    }
+}

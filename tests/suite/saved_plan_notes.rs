@@ -308,3 +308,52 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
         std::fs::write(path, original).unwrap();
     }
 }
+
+/// Notes the planner never writes, edited in: a secret noted as not sent for a webhook whose
+/// entry sets none (show would say the portal may hold another), a rename noted twice.
+#[test]
+fn a_note_the_planner_never_writes_is_refused() {
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit); 2] = [
+        (
+            "a note says #1 gets no secret, but the file's entry for it sets none",
+            |p| p["notes"]["secrets_not_sent"] = serde_json::json!([p["unchanged"][0]]),
+        ),
+        (
+            "a rename note pairs the create of \"New\" with #2 twice",
+            |p| {
+                let again = p["notes"]["renames"][0].clone();
+                p["notes"]["renames"].as_array_mut().unwrap().push(again);
+            },
+        ),
+    ];
+    let portal = FakePortal::start();
+    for name in ["Audit", "Old"] {
+        portal.seed(Seed::new(name, &format!("https://{name}.example.com/h")));
+    }
+    let file = "webhooks:\n  Audit:\n    enabled: true\n  New:\n    uri: https://Old.example.com/h\n    \
+                secretKey: ${BILLING_SECRET}\n";
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(file)
+        .portal(&portal);
+    let planned = run.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    let path = run.path("plan.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(notes(&path)["renames"].as_array().unwrap().len(), 1);
+    for (expected, change) in cases {
+        crate::suite::saved_plan::edit(&path, |plan| change(&mut plan["portals"][0]));
+        for out in [
+            apply_saved(&portal, &path),
+            Run::new(&["show", path.to_str().unwrap()])
+                .reviewed(&path)
+                .run(),
+        ] {
+            assert_eq!(out.code, 1, "{expected}: {out:?}");
+            assert!(out.stderr.contains(expected), "{expected}: {out:?}");
+            assert!(out.stdout.is_empty(), "nothing is shown: {out:?}");
+        }
+        assert!(portal.writes().is_empty(), "{:?}", portal.writes());
+        std::fs::write(&path, &original).unwrap();
+    }
+}

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use super::Entries;
 use crate::config::{Config, Key};
 use crate::health::SecretVerdict;
-use crate::plan::{Action, Change, Notes, Op, Plan};
+use crate::plan::{Action, Notes, Op, Plan};
 
 /// Refuses `notes` when one does not fit `plan`, made from `config`.
 pub(super) fn check(
@@ -17,20 +17,32 @@ pub(super) fn check(
     entries: &Entries,
     config: &Config,
 ) -> Result<(), String> {
-    let mut no_secret: HashSet<i32> = plan.unchanged.iter().map(|u| u.id).collect();
+    let mut no_secret: HashMap<i32, &str> = (plan.unchanged.iter())
+        .map(|u| (u.id, u.name.as_str()))
+        .collect();
     let enabling = plan
         .changes
         .iter()
         .filter(|c| matches!(c.op, Op::SetEnabled { .. }));
-    no_secret.extend(enabling.filter_map(Change::id));
+    no_secret.extend(enabling.filter_map(|c| c.live().map(|w| (w.id, w.name.as_str()))));
     let mut noted = HashSet::new();
     for s in &notes.secrets_not_sent {
         if !noted.insert(s.id) {
             return Err(format!("a note says #{} gets no secret twice", s.id));
         }
-        if !no_secret.contains(&s.id) {
+        let Some(name) = no_secret.get(&s.id) else {
             return Err(format!(
                 "a note says #{} gets no secret, but the plan does not leave it unchanged or only enable it",
+                s.id
+            ));
+        };
+        // The planner notes only a webhook whose entry sets a secret: show would claim one.
+        if entries
+            .find(Some(s.id), name)
+            .is_none_or(|e| e.secret.is_none())
+        {
+            return Err(format!(
+                "a note says #{} gets no secret, but the file's entry for it sets none",
                 s.id
             ));
         }
@@ -53,7 +65,14 @@ pub(super) fn check(
     let unmanaged: HashMap<i32, (&str, Option<&str>)> = (plan.unmanaged.iter())
         .map(|u| (u.id, (&*u.name, None)))
         .collect();
+    let mut paired = HashSet::new();
     for r in &notes.renames {
+        if !paired.insert((r.create.as_str(), r.id)) {
+            return Err(format!(
+                "a rename note pairs the create of {:?} with #{} twice",
+                r.create, r.id
+            ));
+        }
         let listed = if r.deleted { &deleted } else { &unmanaged };
         let fits = match (created.get(r.create.as_str()), listed.get(&r.id)) {
             (Some(uri), Some((name, was))) => {
