@@ -5,8 +5,8 @@
 use std::io::Write;
 
 use crate::support::fake_portal::{
-    Deliveries, FakePortal, Fault, FaultBody, FaultKind, LOG_PATH, Outcome, RETRY_PATH, RetryLimit,
-    Seed,
+    Deliveries, FakePortal, Fault, FaultBody, FaultKind, LOG_PATH, LogQuirks, Outcome, RETRY_PATH,
+    RetryLimit, Seed,
 };
 use crate::support::fleet::Fleet;
 use crate::support::run::Run;
@@ -634,5 +634,78 @@ fn a_failure_the_portal_will_retry_by_itself_is_not_resent() {
     assert_eq!(
         retries(&portal),
         [format!("PUT {RETRY_PATH} {{\"ids\":[7]}}")]
+    );
+}
+
+/// A portal, or a cache in front of it, that ignores `configId`, `groupStatus` and `trigger`.
+fn ignoring_filters(portal: &FakePortal) {
+    portal.set_log_quirks(LogQuirks {
+        ignore_filters: true,
+        ..LogQuirks::default()
+    });
+}
+
+#[test]
+fn a_portal_that_ignores_the_filters_gets_only_the_failures_asked_for_resent() {
+    let portal = portal();
+    ignoring_filters(&portal);
+    let out = redeliver(&portal, &["--status", "5xx", "--auto-approve"]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #4      2026-11-30T11:29:00+00:00  500     file.created
+          log #5      2026-11-30T11:30:00+00:00  500     file.created
+
+      ! #3 "Legacy" is disabled: its 1 failed delivery is left out (--include-disabled resends it)
+
+      ! The portal's log answered 5 deliveries the query did not ask for (another webhook's, a success, or a status not chosen: it ignored a filter); left out.
+
+    Redeliver: 2 failed deliveries of 1 webhook, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    ok resent 2 of 2: new deliveries #10, #11
+    ----- stderr -----
+    ----- end -----
+    "#);
+    assert_eq!(
+        retries(&portal),
+        [r#"PUT /api/2.0/settings/webhook/retry {"ids":[4,5]}"#]
+    );
+}
+
+#[test]
+fn a_delivery_the_log_gives_under_two_webhooks_is_sent_once() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Twin", "https://a.example.com/h"));
+    portal.seed(Seed::new("Twin", "https://b.example.com/h"));
+    portal.seed_deliveries(1, Deliveries::new(1).status(500).newest_at(AT - 120));
+    portal.seed_deliveries(2, Deliveries::new(1).status(503).newest_at(AT - 60));
+    ignoring_filters(&portal);
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Twin": 2 failed deliveries to resend
+          log #1      2026-11-30T11:58:00+00:00  500     file.created
+          log #2      2026-11-30T11:59:00+00:00  503     file.created
+
+      ! The portal's log answered 2 deliveries the query did not ask for (another webhook's, a success, or a status not chosen: it ignored a filter); left out.
+
+    Redeliver: 2 failed deliveries of 1 webhook, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    ok resent 2 of 2: new deliveries #3, #4
+    ----- stderr -----
+    ----- end -----
+    "#);
+    // The rows name their webhook only by name: each is listed, and sent, once.
+    assert_eq!(
+        retries(&portal),
+        [r#"PUT /api/2.0/settings/webhook/retry {"ids":[1,2]}"#]
     );
 }

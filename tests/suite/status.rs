@@ -2,7 +2,7 @@
 //! file's secrets checked against the recorded signatures, in every format, for one portal and
 //! a `portals:` file; exit codes with `--detailed-exitcode`; never a secret in any output.
 
-use crate::support::fake_portal::{Deliveries, FakePortal, Outcome, Seed};
+use crate::support::fake_portal::{Deliveries, FakePortal, LogQuirks, Outcome, Seed};
 use crate::support::run::{Outcome as Ran, Run};
 
 /// 2026-12-01T12:00:00Z: the tool's now (DOCSPACE_WEBHOOKS_TEST_NOW) and the fake's clock.
@@ -878,5 +878,25 @@ fn plan_verify_secrets_reads_smaller_pages_when_ten_rows_are_too_large() {
         out.stdout.contains("#1 \"Audit\": verified"),
         "{}",
         out.stdout
+    );
+}
+
+#[test]
+fn a_portal_that_ignores_config_id_does_not_count_another_webhooks_deliveries() {
+    let portal = portal();
+    let honest = status(&["--format", "json"], &portal);
+    portal.set_log_quirks(LogQuirks {
+        ignore_filters: true,
+        ..LogQuirks::default()
+    });
+    let out = status(&["--format", "json"], &portal);
+    assert_eq!(out.stdout, honest.stdout);
+    assert!(
+        out.stderr.contains(
+            "#4 \"Legacy\": the portal's log answered 61 deliveries of another webhook (it \
+             ignored `configId`): not counted"
+        ),
+        "{}",
+        out.stderr
     );
 }
