@@ -249,7 +249,8 @@ impl Client {
 
     /// The rows, newest first, down to the first that `keep` refuses or the end of the log (each
     /// page's total says where: no page past it is read). `keep` says whether a row is in the
-    /// window, `None` when it cannot tell (a date that cannot be read).
+    /// window, `None` when it cannot tell (a date that cannot be read): such a row is kept when
+    /// a row below it is, since the log is in the order the deliveries were made.
     pub async fn log_while(
         &self,
         query: &LogQuery,
@@ -284,6 +285,8 @@ impl Client {
         mut keep: impl FnMut(&Delivery) -> Option<bool>,
     ) -> Result<LogRead, ApiError> {
         let mut read = LogRead::default();
+        // Rows whose date cannot be read: in the window once an older row is dated in it.
+        let mut undated = Vec::new();
         let mut last: Option<i32> = None;
         let mut start = 0;
         loop {
@@ -309,10 +312,14 @@ impl Client {
                     continue;
                 }
                 read.newest.get_or_insert_with(|| row.clone());
-                if keep(&row) != Some(true) {
-                    return Ok(read);
+                match keep(&row) {
+                    Some(false) => return Ok(read),
+                    None => undated.push(row),
+                    Some(true) => {
+                        read.rows.append(&mut undated);
+                        read.rows.push(row);
+                    }
                 }
-                read.rows.push(row);
                 if read.rows.len() >= most {
                     return Ok(read);
                 }

@@ -709,3 +709,46 @@ fn a_delivery_the_log_gives_under_two_webhooks_is_sent_once() {
         [r#"PUT /api/2.0/settings/webhook/retry {"ids":[1,2]}"#]
     );
 }
+
+#[test]
+fn a_date_that_cannot_be_read_hides_no_older_failure_of_the_window() {
+    // Newest first: a 502 and a 500 whose dates are not dates, around a 404 and a 500 of the
+    // window; then one more, below the window's last, before a failure of 2010.
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    let seed =
+        |status, at| portal.seed_deliveries(1, Deliveries::new(1).status(status).newest_at(at))[0];
+    let ids = [
+        seed(503, OLD),
+        seed(500, AT - 1800),
+        seed(500, AT - 1200),
+        seed(500, AT - 900),
+        seed(404, AT - 600),
+        seed(502, AT - 300),
+    ];
+    let undated = [ids[1], ids[3], ids[5]].map(|id| (id, "yesterday-ish".to_owned()));
+    portal.set_log_quirks(LogQuirks {
+        dates: undated.into(),
+        ..LogQuirks::default()
+    });
+    let out = redeliver(&portal, &[]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 4 failed deliveries to resend
+          log #3      2026-11-30T11:40:00+00:00  500     file.created
+          log #4      yesterday-ish  500     file.created
+          log #5      2026-11-30T11:50:00+00:00  404     file.created
+          log #6      yesterday-ish  502     file.created
+
+    Redeliver: 4 failed deliveries of 1 webhook, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+    ----- stderr -----
+      x refusing to resend without confirmation: there is no terminal to ask on; nothing was sent
+      help: review the list, then rerun with --auto-approve
+
+    ----- end -----
+    "#);
+}

@@ -900,3 +900,48 @@ fn a_portal_that_ignores_config_id_does_not_count_another_webhooks_deliveries() 
         out.stderr
     );
 }
+
+#[test]
+fn a_date_that_cannot_be_read_hides_no_older_delivery_of_the_window() {
+    // Newest first: a 502 whose date is not a date, two 500s of the last hour, then one more
+    // not a date, below the window's last, before a success two hours ago.
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    let seed =
+        |status, at| portal.seed_deliveries(1, Deliveries::new(1).status(status).newest_at(at))[0];
+    let ids = [
+        seed(200, NOW - 2 * HOUR),
+        seed(500, NOW - 90 * 60),
+        seed(500, NOW - 20 * 60),
+        seed(500, NOW - 10 * 60),
+        seed(502, NOW - 60),
+    ];
+    let undated = [ids[1], ids[4]].map(|id| (id, "yesterday-ish".to_owned()));
+    portal.set_log_quirks(LogQuirks {
+        dates: undated.into(),
+        ..LogQuirks::default()
+    });
+    let file = "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n";
+    let out = status_of(file, &["--since", "1h"], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-12-01T11:00:00Z to 2026-12-01T12:00:00Z (--since 1h).
+
+      #1 "Audit": failing
+          deliveries    3: 3 5xx (3 failed)
+          last failure  yesterday-ish, status 502: "receiver error 502"
+          last success  2026-12-01T10:00:00Z
+          secret        verified: delivery #5 at yesterday-ish was signed with AUDIT_SECRET
+
+    Health: 0 ok, 1 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    let json = status_of(file, &["--since", "1h", "--format", "json"], &portal);
+    // The secret's delivery too: its date as written, not null.
+    assert!(!json.stdout.contains(r#""at": null"#), "{}", json.stdout);
+    assert_eq!(json.stdout.matches(r#""at": "yesterday-ish""#).count(), 2);
+}
