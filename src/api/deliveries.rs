@@ -299,14 +299,25 @@ impl Client {
                 }
                 page => page?,
             };
-            let read_rows = u32::try_from(page.rows.len()).unwrap_or(count);
+            let rows = u32::try_from(page.rows.len()).unwrap_or(u32::MAX);
+            let fail = |detail: String| ApiError::LogPaging {
+                endpoint: Endpoint::new(Method::GET, query.path(start, count)),
+                detail,
+            };
+            // A page may be shorter than asked (a portal that caps it): only `total` ends the
+            // log, and a page without rows before it leaves the rest unread.
+            if rows == 0 && u64::from(start) < page.total {
+                let total = page.total;
+                return Err(fail(format!("no rows past the first {start} of {total}")));
+            }
+            let mut fresh = false;
             for row in page.rows {
                 // New deliveries push older rows down while the pages are read: a row at or
                 // above the last one seen was seen already.
                 if last.is_some_and(|last| row.id >= last) {
                     continue;
                 }
-                last = Some(row.id);
+                (last, fresh) = (Some(row.id), true);
                 if !query.admits(&row) {
                     read.outside += 1;
                     continue;
@@ -324,8 +335,16 @@ impl Client {
                     return Ok(read);
                 }
             }
-            start = start.saturating_add(read_rows);
-            if read_rows < count || u64::from(start) >= page.total {
+            // A portal that ignores `startIndex` answers the first page again and again.
+            if rows > 0 && !fresh {
+                return Err(fail(format!(
+                    "the same rows again past the first {start} (it ignores `startIndex`)"
+                )));
+            }
+            start = start.saturating_add(rows);
+            // A full page past the total: the total is wrong (too small), not the rows.
+            let undercounted = rows == count && u64::from(start) > page.total;
+            if rows == 0 || (u64::from(start) >= page.total && !undercounted) {
                 return Ok(read);
             }
         }

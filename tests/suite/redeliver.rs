@@ -752,3 +752,85 @@ fn a_date_that_cannot_be_read_hides_no_older_failure_of_the_window() {
     ----- end -----
     "#);
 }
+
+/// 150 failures of "Billing" in the window, read through a log that pages as `quirks` says.
+fn paged(quirks: LogQuirks) -> (FakePortal, crate::support::run::Outcome) {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    portal.seed_deliveries(1, Deliveries::new(150).status(500).newest_at(AT));
+    portal.set_log_quirks(quirks);
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    (portal, out)
+}
+
+#[test]
+fn a_log_that_ends_before_its_total_sends_nothing() {
+    let (portal, out) = paged(LogQuirks {
+        empty_from: Some(100),
+        ..LogQuirks::default()
+    });
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=100&groupStatus=29: the portal's log answered no rows past the first 100 of 150, so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
+fn a_log_that_repeats_its_first_page_stops_at_the_second_and_sends_nothing() {
+    let (portal, out) = paged(LogQuirks {
+        ignore_start: true,
+        ..LogQuirks::default()
+    });
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=100&groupStatus=29: the portal's log answered the same rows again past the first 100 (it ignores `startIndex`), so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
+    assert!(portal.writes().is_empty());
+    assert_eq!(portal.requests().len(), 3, "the list and two pages");
+}
+
+#[test]
+fn a_log_of_short_pages_is_read_to_its_total() {
+    let (portal, out) = paged(LogQuirks {
+        page_cap: Some(40),
+        ..LogQuirks::default()
+    });
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.contains("ok resent 150 of 150"),
+        "{}",
+        out.stdout
+    );
+    let pages = portal
+        .requests()
+        .iter()
+        .filter(|r| r.path == LOG_PATH)
+        .count();
+    assert_eq!(pages, 4);
+}
+
+#[test]
+fn a_log_whose_total_is_too_small_is_read_while_its_pages_are_full() {
+    let (portal, out) = paged(LogQuirks {
+        total: Some(5),
+        ..LogQuirks::default()
+    });
+    assert!(out.stdout.contains("ok resent 150 of 150"), "{}", out.all());
+    let pages = portal
+        .requests()
+        .iter()
+        .filter(|r| r.path == LOG_PATH)
+        .count();
+    assert_eq!(pages, 2);
+}

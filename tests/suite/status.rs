@@ -945,3 +945,26 @@ fn a_date_that_cannot_be_read_hides_no_older_delivery_of_the_window() {
     assert!(!json.stdout.contains(r#""at": null"#), "{}", json.stdout);
     assert_eq!(json.stdout.matches(r#""at": "yesterday-ish""#).count(), 2);
 }
+
+#[test]
+fn a_log_that_repeats_its_first_page_is_an_error_not_an_endless_read() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    portal.seed_deliveries(1, Deliveries::new(150).newest_at(NOW).every(60));
+    portal.set_log_quirks(LogQuirks {
+        ignore_start: true,
+        ..LogQuirks::default()
+    });
+    let out = status_of("webhooks: {}\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=100&configId=1: the portal's log answered the same rows again past the first 100 (it ignores `startIndex`), so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
+    assert_eq!(portal.requests().len(), 3, "the list and two pages");
+}
