@@ -278,7 +278,10 @@ pub fn check_secret(
             "no signature recorded on the latest delivery"
         });
     };
-    let (delivery, at) = (row.id, row.created_at().map(utc));
+    let at = row
+        .created_at()
+        .map_or_else(|| crate::render::plain(&row.creation_time), utc);
+    let (delivery, at) = (row.id, Some(at));
     match verify(secret, body.as_bytes(), &signature) {
         Verdict::Matches => SecretCheck::Verified { delivery, at },
         Verdict::Differs => SecretCheck::Differs { delivery, at },

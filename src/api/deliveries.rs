@@ -141,6 +141,7 @@ impl fmt::Display for StatusClass {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LogQuery {
     config_id: Option<i32>,
+    config_name: Option<String>,
     group_status: u32,
     trigger: Option<u64>,
 }
@@ -150,8 +151,10 @@ impl LogQuery {
         LogQuery::default()
     }
 
-    pub fn webhook(mut self, id: i32) -> LogQuery {
+    /// Only this webhook's deliveries: by id for the portal, by name for the rows it answers.
+    pub fn webhook(mut self, id: i32, name: &str) -> LogQuery {
         self.config_id = Some(id);
+        self.config_name = Some(name.to_owned());
         self
     }
 
@@ -166,6 +169,15 @@ impl LogQuery {
     pub fn trigger(mut self, trigger: TriggerSet) -> LogQuery {
         self.trigger = (!trigger.is_all()).then_some(trigger.bits());
         self
+    }
+
+    /// Whether the row is one the query asks for. A portal, or a cache in front of it, that
+    /// ignores a parameter (unknown ones are ignored, docs/docspace-api.md §21) answers others.
+    /// A row names its webhook only by name, so two webhooks of one name are not told apart.
+    fn admits(&self, row: &Delivery) -> bool {
+        (self.group_status == 0 || self.group_status & (1 << row.class() as u32) != 0)
+            && self.trigger.is_none_or(|bits| row.trigger.bits() == bits)
+            && (self.config_name.as_ref()).is_none_or(|name| row.config_name.as_ref() == Some(name))
     }
 
     fn path(&self, start_index: u32, count: u32) -> String {
@@ -188,6 +200,16 @@ impl LogQuery {
 pub struct LogPage {
     pub rows: Vec<Delivery>,
     pub total: u64,
+}
+
+/// The rows a read of the log kept, newest first, and what it left out.
+#[derive(Debug, Default)]
+pub struct LogRead {
+    pub rows: Vec<Delivery>,
+    /// The newest row the query asks for, in the window or not.
+    pub newest: Option<Delivery>,
+    /// Rows the portal answered that the query does not ask for (`LogQuery::admits`).
+    pub outside: usize,
 }
 
 /// What a bulk redelivery did. The portal skips ids it does not know (or other users' rows, for a
@@ -225,20 +247,33 @@ impl Client {
         decode_page(&endpoint, &v)
     }
 
-    /// The rows, newest first, up to the first that `keep` refuses or the end of the log (the
-    /// first page's total says where: no page past it is read).
+    /// The rows, newest first, down to the first that `keep` refuses or the end of the log (each
+    /// page's total says where: no page past it is read). `keep` says whether a row is in the
+    /// window, `None` when it cannot tell (a date that cannot be read): such a row is kept when
+    /// a row below it is, since the log is in the order the deliveries were made.
     pub async fn log_while(
         &self,
         query: &LogQuery,
-        keep: impl FnMut(&Delivery) -> bool,
-    ) -> Result<Vec<Delivery>, ApiError> {
+        keep: impl FnMut(&Delivery) -> Option<bool>,
+    ) -> Result<LogRead, ApiError> {
         self.log_read(query, LOG_PAGE, usize::MAX, keep).await
+    }
+
+    /// The rows logged since `since`, read as `log_while` reads.
+    pub async fn log_since(
+        &self,
+        query: &LogQuery,
+        since: SystemTime,
+    ) -> Result<LogRead, ApiError> {
+        let keep = |row: &Delivery| row.created_at().map(|at| at >= since);
+        self.log_while(query, keep).await
     }
 
     /// The newest `rows` rows (at most a page), read as `log_while` reads.
     pub async fn log_newest(&self, query: &LogQuery, rows: u32) -> Result<Vec<Delivery>, ApiError> {
         let rows = rows.clamp(1, LOG_PAGE);
-        self.log_read(query, rows, rows as usize, |_| true).await
+        let read = self.log_read(query, rows, rows as usize, |_| Some(true));
+        Ok(read.await?.rows)
     }
 
     /// Pages of `count` rows at first; at most `most` rows kept.
@@ -247,9 +282,12 @@ impl Client {
         query: &LogQuery,
         mut count: u32,
         most: usize,
-        mut keep: impl FnMut(&Delivery) -> bool,
-    ) -> Result<Vec<Delivery>, ApiError> {
-        let mut kept: Vec<Delivery> = Vec::new();
+        mut keep: impl FnMut(&Delivery) -> Option<bool>,
+    ) -> Result<LogRead, ApiError> {
+        let mut read = LogRead::default();
+        // Rows whose date cannot be read: in the window once an older row is dated in it.
+        let mut undated = Vec::new();
+        let mut last: Option<i32> = None;
         let mut start = 0;
         loop {
             let page = match self.log_page(query, start, count).await {
@@ -261,24 +299,53 @@ impl Client {
                 }
                 page => page?,
             };
-            let read = u32::try_from(page.rows.len()).unwrap_or(count);
+            let rows = u32::try_from(page.rows.len()).unwrap_or(u32::MAX);
+            let fail = |detail: String| ApiError::LogPaging {
+                endpoint: Endpoint::new(Method::GET, query.path(start, count)),
+                detail,
+            };
+            // A page may be shorter than asked (a portal that caps it): only `total` ends the
+            // log, and a page without rows before it leaves the rest unread.
+            if rows == 0 && u64::from(start) < page.total {
+                let total = page.total;
+                return Err(fail(format!("no rows past the first {start} of {total}")));
+            }
+            let mut fresh = false;
             for row in page.rows {
                 // New deliveries push older rows down while the pages are read: a row at or
-                // above the last one kept was seen already.
-                if kept.last().is_some_and(|last| row.id >= last.id) {
+                // above the last one seen was seen already.
+                if last.is_some_and(|last| row.id >= last) {
                     continue;
                 }
-                if !keep(&row) {
-                    return Ok(kept);
+                (last, fresh) = (Some(row.id), true);
+                if !query.admits(&row) {
+                    read.outside += 1;
+                    continue;
                 }
-                kept.push(row);
-                if kept.len() >= most {
-                    return Ok(kept);
+                read.newest.get_or_insert_with(|| row.clone());
+                match keep(&row) {
+                    Some(false) => return Ok(read),
+                    None => undated.push(row),
+                    Some(true) => {
+                        read.rows.append(&mut undated);
+                        read.rows.push(row);
+                    }
+                }
+                if read.rows.len() >= most {
+                    return Ok(read);
                 }
             }
-            start = start.saturating_add(read);
-            if read < count || u64::from(start) >= page.total {
-                return Ok(kept);
+            // A portal that ignores `startIndex` answers the first page again and again.
+            if rows > 0 && !fresh {
+                return Err(fail(format!(
+                    "the same rows again past the first {start} (it ignores `startIndex`)"
+                )));
+            }
+            start = start.saturating_add(rows);
+            // A full page past the total: the total is wrong (too small), not the rows.
+            let undercounted = rows == count && u64::from(start) > page.total;
+            if rows == 0 || (u64::from(start) >= page.total && !undercounted) {
+                return Ok(read);
             }
         }
     }
@@ -464,7 +531,7 @@ mod tests {
             "/api/2.0/settings/webhooks/log?count=100&startIndex=0"
         );
         let query = LogQuery::new()
-            .webhook(5)
+            .webhook(5, "Crm")
             .status(StatusClass::Unsent)
             .status(StatusClass::ServerError)
             .trigger(TriggerSet::from_bits(1 << 35));

@@ -292,6 +292,21 @@ pub enum ApiError {
         times: usize,
     },
 
+    /// A log whose pages do not add up: what was read may not be all the query matches.
+    #[error(
+        "{endpoint}: the portal's log answered {detail}, so not every delivery asked for could \
+         be read"
+    )]
+    #[diagnostic(
+        code(api::log_paging),
+        help(
+            "the portal (or a proxy or cache in front of it) pages the delivery log \
+             inconsistently; run again, and if it persists, report it to the portal's \
+             administrator"
+        )
+    )]
+    LogPaging { endpoint: Endpoint, detail: String },
+
     /// A retryable failure that was not retried because the run is stopping.
     #[error("{last}; not retried: the run is stopping ({reason})")]
     #[diagnostic(

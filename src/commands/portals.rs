@@ -216,7 +216,9 @@ pub(super) fn plan_fresh<'a>(
 async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiError> {
     for change in &mut plan.changes {
         if let (Action::Delete, Some(id)) = (change.action(), change.id()) {
-            let page = client.log_page(&LogQuery::new().webhook(id), 0, 1).await?;
+            let page = client
+                .log_page(&LogQuery::new().webhook(id, change.name()), 0, 1)
+                .await?;
             change.deliveries = Some(page.total);
         }
     }

@@ -42,6 +42,8 @@ struct Found {
     disabled: Vec<Group>,
     /// Rows the portal still has queued.
     queued: usize,
+    /// Rows the log answered that the query did not ask for, or under a second webhook.
+    outside: usize,
 }
 
 impl Found {
@@ -210,14 +212,13 @@ async fn find(
     let query = classes
         .iter()
         .fold(LogQuery::new(), |query, class| query.status(*class));
-    let in_window = |row: &Delivery| row.created_at().is_some_and(|at| at >= since);
     // One read of the whole log, whose rows name their webhook only by name: unless a few
     // webhooks are named (then theirs alone), or two share a name (the portal allows it,
     // docs/docspace-api.md §15), which would put one row under both.
     let mut names = std::collections::HashSet::new();
     let unique = chosen.iter().all(|w| names.insert(w.name.as_str()));
     let all = if args.webhooks.is_empty() && unique {
-        Some(client.log_while(&query, in_window).await?)
+        Some(client.log_since(&query, since).await?)
     } else {
         None
     };
@@ -226,18 +227,26 @@ async fn find(
         groups: Vec::new(),
         disabled: Vec::new(),
         queued: 0,
+        outside: all.as_ref().map_or(0, |all| all.outside),
     };
+    // A portal that ignores `configId` answers one row under each webhook of its name.
+    let mut listed = std::collections::HashSet::new();
     for w in chosen {
         let mut of: Vec<Delivery> = match &all {
-            Some(all) => (all.iter())
+            Some(all) => (all.rows.iter())
                 .filter(|r| r.config_name.as_deref() == Some(w.name.as_str()))
                 .cloned()
                 .collect(),
             None => {
-                let query = query.clone().webhook(w.id);
-                found.client.log_while(&query, in_window).await?
+                let query = query.clone().webhook(w.id, &w.name);
+                let read = found.client.log_since(&query, since).await?;
+                found.outside += read.outside;
+                read.rows
             }
         };
+        let read = of.len();
+        of.retain(|r| listed.insert(r.id));
+        found.outside += read - of.len();
         let before = of.len();
         let now = crate::settings::now();
         of.retain(|r| !queued(r, now));
@@ -345,6 +354,15 @@ fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
             found.queued,
             if found.queued == 1 { "y" } else { "ies" }
         );
+    }
+    if found.outside > 0 {
+        let line = format!(
+            "! The portal's log answered {} deliver{} the query did not ask for (another \
+             webhook's, a success, or a status not chosen: it ignored a filter); left out.",
+            found.outside,
+            if found.outside == 1 { "y" } else { "ies" }
+        );
+        let _ = writeln!(out, "\n  {}", paint(style::WARN, line));
     }
     if let Some(note) = rate_note(found.requests(), args.portal.network.max_wait) {
         let _ = writeln!(out, "\n  {}", paint(style::WARN, note));

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use super::{Exit, Output, Session, portals, verified};
+use super::{Exit, Output, Printer, Session, portals, verified};
 use crate::api::{Client, LogQuery};
 use crate::cli::StatusArgs;
 use crate::config::Config;
@@ -24,7 +24,10 @@ pub(super) fn run(args: &StatusArgs, session: &Session, out: &mut Output) -> Exi
         session,
         wanted,
         args.portal_parallelism,
-        |client, wanted, _| async move { portal_health(&client, wanted.config, now, start).await },
+        |client, wanted, _| async move {
+            let printer = session.printer;
+            portal_health(&client, wanted.config, wanted.name, printer, now, start).await
+        },
     )?;
     portals::tell_failures(&runs, session.printer);
     let report = Report {
@@ -52,6 +55,8 @@ pub(super) fn run(args: &StatusArgs, session: &Session, out: &mut Output) -> Exi
 async fn portal_health(
     client: &Client,
     config: &Config,
+    portal: Option<&str>,
+    printer: Printer,
     now: SystemTime,
     start: SystemTime,
 ) -> Result<Vec<WebhookHealth>, Error> {
@@ -61,16 +66,20 @@ async fn portal_health(
     crate::plan::register_secret_uris(config, &live);
     let managing = crate::plan::managing_entries(config, &live)?;
     let jobs = live.iter().zip(&managing).map(|(w, entry)| async move {
-        let mut newest = None;
-        let rows = client
-            .log_while(&LogQuery::new().webhook(w.id), |row| {
-                newest.get_or_insert_with(|| row.clone());
-                row.created_at().is_some_and(|at| at >= start)
-            })
-            .await?;
+        let read = (client.log_since(&LogQuery::new().webhook(w.id, &w.name), start)).await?;
+        if read.outside > 0 {
+            printer.note(format_args!(
+                "{}#{} {}: the portal's log answered {} deliveries of another webhook (it ignored \
+                 `configId`): not counted",
+                super::prefix(portal),
+                w.id,
+                render::quoted(&w.name),
+                read.outside
+            ));
+        }
         let entry = entry.map(|i| &config.webhooks[i]);
-        let newest = newest.as_ref();
-        let report = health::assess(w, entry, &rows, newest, now, verified::file_secret);
+        let newest = read.newest.as_ref();
+        let report = health::assess(w, entry, &read.rows, newest, now, verified::file_secret);
         Ok::<_, Error>(report)
     });
     super::in_file_order(jobs, verified::LOG_READS).await

@@ -24,7 +24,7 @@ pub(super) async fn secrets_checked(
     let jobs = live.iter().zip(&managing).filter_map(|(w, entry)| {
         let secret = config.webhooks[(*entry)?].secret.as_ref()?;
         Some(async move {
-            let query = LogQuery::new().webhook(w.id);
+            let query = LogQuery::new().webhook(w.id, &w.name);
             let rows = client.log_newest(&query, 10).await?;
             let check = health::check_secret(&file_secret(secret), &rows, None);
             Ok::<_, Error>(SecretChecked {

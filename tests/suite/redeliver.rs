@@ -5,8 +5,8 @@
 use std::io::Write;
 
 use crate::support::fake_portal::{
-    Deliveries, FakePortal, Fault, FaultBody, FaultKind, LOG_PATH, Outcome, RETRY_PATH, RetryLimit,
-    Seed,
+    Deliveries, FakePortal, Fault, FaultBody, FaultKind, LOG_PATH, LogQuirks, Outcome, RETRY_PATH,
+    RetryLimit, Seed,
 };
 use crate::support::fleet::Fleet;
 use crate::support::run::Run;
@@ -635,4 +635,202 @@ fn a_failure_the_portal_will_retry_by_itself_is_not_resent() {
         retries(&portal),
         [format!("PUT {RETRY_PATH} {{\"ids\":[7]}}")]
     );
+}
+
+/// A portal, or a cache in front of it, that ignores `configId`, `groupStatus` and `trigger`.
+fn ignoring_filters(portal: &FakePortal) {
+    portal.set_log_quirks(LogQuirks {
+        ignore_filters: true,
+        ..LogQuirks::default()
+    });
+}
+
+#[test]
+fn a_portal_that_ignores_the_filters_gets_only_the_failures_asked_for_resent() {
+    let portal = portal();
+    ignoring_filters(&portal);
+    let out = redeliver(&portal, &["--status", "5xx", "--auto-approve"]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #4      2026-11-30T11:29:00+00:00  500     file.created
+          log #5      2026-11-30T11:30:00+00:00  500     file.created
+
+      ! #3 "Legacy" is disabled: its 1 failed delivery is left out (--include-disabled resends it)
+
+      ! The portal's log answered 5 deliveries the query did not ask for (another webhook's, a success, or a status not chosen: it ignored a filter); left out.
+
+    Redeliver: 2 failed deliveries of 1 webhook, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    ok resent 2 of 2: new deliveries #10, #11
+    ----- stderr -----
+    ----- end -----
+    "#);
+    assert_eq!(
+        retries(&portal),
+        [r#"PUT /api/2.0/settings/webhook/retry {"ids":[4,5]}"#]
+    );
+}
+
+#[test]
+fn a_delivery_the_log_gives_under_two_webhooks_is_sent_once() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Twin", "https://a.example.com/h"));
+    portal.seed(Seed::new("Twin", "https://b.example.com/h"));
+    portal.seed_deliveries(1, Deliveries::new(1).status(500).newest_at(AT - 120));
+    portal.seed_deliveries(2, Deliveries::new(1).status(503).newest_at(AT - 60));
+    ignoring_filters(&portal);
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Twin": 2 failed deliveries to resend
+          log #1      2026-11-30T11:58:00+00:00  500     file.created
+          log #2      2026-11-30T11:59:00+00:00  503     file.created
+
+      ! The portal's log answered 2 deliveries the query did not ask for (another webhook's, a success, or a status not chosen: it ignored a filter); left out.
+
+    Redeliver: 2 failed deliveries of 1 webhook, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    ok resent 2 of 2: new deliveries #3, #4
+    ----- stderr -----
+    ----- end -----
+    "#);
+    // The rows name their webhook only by name: each is listed, and sent, once.
+    assert_eq!(
+        retries(&portal),
+        [r#"PUT /api/2.0/settings/webhook/retry {"ids":[1,2]}"#]
+    );
+}
+
+#[test]
+fn a_date_that_cannot_be_read_hides_no_older_failure_of_the_window() {
+    // Newest first: a 502 and a 500 whose dates are not dates, around a 404 and a 500 of the
+    // window; then one more, below the window's last, before a failure of 2010.
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    let seed =
+        |status, at| portal.seed_deliveries(1, Deliveries::new(1).status(status).newest_at(at))[0];
+    let ids = [
+        seed(503, OLD),
+        seed(500, AT - 1800),
+        seed(500, AT - 1200),
+        seed(500, AT - 900),
+        seed(404, AT - 600),
+        seed(502, AT - 300),
+    ];
+    let undated = [ids[1], ids[3], ids[5]].map(|id| (id, "yesterday-ish".to_owned()));
+    portal.set_log_quirks(LogQuirks {
+        dates: undated.into(),
+        ..LogQuirks::default()
+    });
+    let out = redeliver(&portal, &[]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 4 failed deliveries to resend
+          log #3      2026-11-30T11:40:00+00:00  500     file.created
+          log #4      yesterday-ish  500     file.created
+          log #5      2026-11-30T11:50:00+00:00  404     file.created
+          log #6      yesterday-ish  502     file.created
+
+    Redeliver: 4 failed deliveries of 1 webhook, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+    ----- stderr -----
+      x refusing to resend without confirmation: there is no terminal to ask on; nothing was sent
+      help: review the list, then rerun with --auto-approve
+
+    ----- end -----
+    "#);
+}
+
+/// 150 failures of "Billing" in the window, read through a log that pages as `quirks` says.
+fn paged(quirks: LogQuirks) -> (FakePortal, crate::support::run::Outcome) {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    portal.seed_deliveries(1, Deliveries::new(150).status(500).newest_at(AT));
+    portal.set_log_quirks(quirks);
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    (portal, out)
+}
+
+#[test]
+fn a_log_that_ends_before_its_total_sends_nothing() {
+    let (portal, out) = paged(LogQuirks {
+        empty_from: Some(100),
+        ..LogQuirks::default()
+    });
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=100&groupStatus=29: the portal's log answered no rows past the first 100 of 150, so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
+    assert!(portal.writes().is_empty());
+}
+
+#[test]
+fn a_log_that_repeats_its_first_page_stops_at_the_second_and_sends_nothing() {
+    let (portal, out) = paged(LogQuirks {
+        ignore_start: true,
+        ..LogQuirks::default()
+    });
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=100&groupStatus=29: the portal's log answered the same rows again past the first 100 (it ignores `startIndex`), so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
+    assert!(portal.writes().is_empty());
+    assert_eq!(portal.requests().len(), 3, "the list and two pages");
+}
+
+#[test]
+fn a_log_of_short_pages_is_read_to_its_total() {
+    let (portal, out) = paged(LogQuirks {
+        page_cap: Some(40),
+        ..LogQuirks::default()
+    });
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.contains("ok resent 150 of 150"),
+        "{}",
+        out.stdout
+    );
+    let pages = portal
+        .requests()
+        .iter()
+        .filter(|r| r.path == LOG_PATH)
+        .count();
+    assert_eq!(pages, 4);
+}
+
+#[test]
+fn a_log_whose_total_is_too_small_is_read_while_its_pages_are_full() {
+    let (portal, out) = paged(LogQuirks {
+        total: Some(5),
+        ..LogQuirks::default()
+    });
+    assert!(out.stdout.contains("ok resent 150 of 150"), "{}", out.all());
+    let pages = portal
+        .requests()
+        .iter()
+        .filter(|r| r.path == LOG_PATH)
+        .count();
+    assert_eq!(pages, 2);
 }

@@ -2,7 +2,7 @@
 //! file's secrets checked against the recorded signatures, in every format, for one portal and
 //! a `portals:` file; exit codes with `--detailed-exitcode`; never a secret in any output.
 
-use crate::support::fake_portal::{Deliveries, FakePortal, Outcome, Seed};
+use crate::support::fake_portal::{Deliveries, FakePortal, LogQuirks, Outcome, Seed};
 use crate::support::run::{Outcome as Ran, Run};
 
 /// 2026-12-01T12:00:00Z: the tool's now (DOCSPACE_WEBHOOKS_TEST_NOW) and the fake's clock.
@@ -879,4 +879,92 @@ fn plan_verify_secrets_reads_smaller_pages_when_ten_rows_are_too_large() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn a_portal_that_ignores_config_id_does_not_count_another_webhooks_deliveries() {
+    let portal = portal();
+    let honest = status(&["--format", "json"], &portal);
+    portal.set_log_quirks(LogQuirks {
+        ignore_filters: true,
+        ..LogQuirks::default()
+    });
+    let out = status(&["--format", "json"], &portal);
+    assert_eq!(out.stdout, honest.stdout);
+    assert!(
+        out.stderr.contains(
+            "#4 \"Legacy\": the portal's log answered 61 deliveries of another webhook (it \
+             ignored `configId`): not counted"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_date_that_cannot_be_read_hides_no_older_delivery_of_the_window() {
+    // Newest first: a 502 whose date is not a date, two 500s of the last hour, then one more
+    // not a date, below the window's last, before a success two hours ago.
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    let seed =
+        |status, at| portal.seed_deliveries(1, Deliveries::new(1).status(status).newest_at(at))[0];
+    let ids = [
+        seed(200, NOW - 2 * HOUR),
+        seed(500, NOW - 90 * 60),
+        seed(500, NOW - 20 * 60),
+        seed(500, NOW - 10 * 60),
+        seed(502, NOW - 60),
+    ];
+    let undated = [ids[1], ids[4]].map(|id| (id, "yesterday-ish".to_owned()));
+    portal.set_log_quirks(LogQuirks {
+        dates: undated.into(),
+        ..LogQuirks::default()
+    });
+    let file = "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n";
+    let out = status_of(file, &["--since", "1h"], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-12-01T11:00:00Z to 2026-12-01T12:00:00Z (--since 1h).
+
+      #1 "Audit": failing
+          deliveries    3: 3 5xx (3 failed)
+          last failure  yesterday-ish, status 502: "receiver error 502"
+          last success  2026-12-01T10:00:00Z
+          secret        verified: delivery #5 at yesterday-ish was signed with AUDIT_SECRET
+
+    Health: 0 ok, 1 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    let json = status_of(file, &["--since", "1h", "--format", "json"], &portal);
+    // The secret's delivery too: its date as written, not null.
+    assert!(!json.stdout.contains(r#""at": null"#), "{}", json.stdout);
+    assert_eq!(json.stdout.matches(r#""at": "yesterday-ish""#).count(), 2);
+}
+
+#[test]
+fn a_log_that_repeats_its_first_page_is_an_error_not_an_endless_read() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    portal.seed_deliveries(1, Deliveries::new(150).newest_at(NOW).every(60));
+    portal.set_log_quirks(LogQuirks {
+        ignore_start: true,
+        ..LogQuirks::default()
+    });
+    let out = status_of("webhooks: {}\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=100&configId=1: the portal's log answered the same rows again past the first 100 (it ignores `startIndex`), so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
+    assert_eq!(portal.requests().len(), 3, "the list and two pages");
 }

@@ -29,16 +29,13 @@ async fn only_the_pages_a_window_needs_are_read() {
     let portal = seeded();
     let ids = portal.seed_deliveries(5, Deliveries::new(250).newest_at(NOON));
     let (api, _) = client(&portal, 0);
-    let query = LogQuery::new().webhook(5);
+    let query = LogQuery::new().webhook(5, "n");
 
     // The newest 150 (a minute apart): two pages, the second cut short by the window.
     let cutoff = std::time::UNIX_EPOCH + Duration::from_secs((NOON - 149 * 60) as u64);
-    let window = api
-        .log_while(&query, |row| row.created_at().unwrap() >= cutoff)
-        .await
-        .unwrap();
+    let window = api.log_since(&query, cutoff).await.unwrap();
     let newest: Vec<i32> = ids.iter().rev().take(150).copied().collect();
-    assert_eq!(window.iter().map(|r| r.id).collect::<Vec<_>>(), newest);
+    assert_eq!(window.rows.iter().map(|r| r.id).collect::<Vec<_>>(), newest);
     assert_eq!(
         log_queries(&portal),
         [
@@ -49,7 +46,7 @@ async fn only_the_pages_a_window_needs_are_read() {
 
     // All of it: three pages, and no fourth past the total.
     portal.clear_requests();
-    let all = api.log_while(&query, |_| true).await.unwrap();
+    let all = api.log_while(&query, |_| Some(true)).await.unwrap().rows;
     assert_eq!(all.len(), 250);
     assert_eq!(log_queries(&portal).len(), 3);
 
@@ -57,10 +54,10 @@ async fn only_the_pages_a_window_needs_are_read() {
     portal.clear_requests();
     let first_200 = ids[50];
     let all = api
-        .log_while(&query, |row| row.id >= first_200)
+        .log_while(&query, |row| Some(row.id >= first_200))
         .await
         .unwrap();
-    assert_eq!(all.len(), 200);
+    assert_eq!(all.rows.len(), 200);
     assert_eq!(
         log_queries(&portal).len(),
         3,
@@ -69,7 +66,15 @@ async fn only_the_pages_a_window_needs_are_read() {
     let only = seeded();
     only.seed_deliveries(5, Deliveries::new(200));
     let (other, _) = client(&only, 0);
-    assert_eq!(other.log_while(&query, |_| true).await.unwrap().len(), 200);
+    assert_eq!(
+        other
+            .log_while(&query, |_| Some(true))
+            .await
+            .unwrap()
+            .rows
+            .len(),
+        200
+    );
     assert_eq!(log_queries(&only).len(), 2);
 }
 
@@ -80,18 +85,18 @@ async fn rows_pushed_down_by_new_deliveries_are_not_read_twice() {
     let (client, _) = client(&portal, 0);
     let mut fired = false;
     let rows = client
-        .log_while(&LogQuery::new().webhook(5), |_| {
+        .log_while(&LogQuery::new().webhook(5, "n"), |_| {
             if !fired {
                 // Seven deliveries arrive while the first page is being looked at.
                 portal.seed_deliveries(5, Deliveries::new(7).newest_at(NOON + 60));
                 fired = true;
             }
-            true
+            Some(true)
         })
         .await
         .unwrap();
     let expected: Vec<i32> = ids.iter().rev().copied().collect();
-    assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), expected);
+    assert_eq!(rows.rows.iter().map(|r| r.id).collect::<Vec<_>>(), expected);
 }
 
 #[tokio::test]
@@ -101,10 +106,10 @@ async fn a_total_is_read_with_a_page_of_one() {
     portal.seed_deliveries(5, Deliveries::new(2));
     let (client, _) = client(&portal, 0);
     let failed = LogQuery::new()
-        .webhook(5)
+        .webhook(5, "n")
         .status(StatusClass::ServerError)
         .status(StatusClass::Unsent);
-    let other = LogQuery::new().webhook(6);
+    let other = LogQuery::new().webhook(6, "m");
     assert_eq!(client.log_page(&failed, 0, 1).await.unwrap().total, 40);
     assert_eq!(client.log_page(&other, 0, 1).await.unwrap().total, 0);
     assert_eq!(
@@ -135,7 +140,7 @@ async fn rows_keep_the_signed_body_exactly_and_scrub_the_receivers_answer() {
     );
     let (client, _) = client(&portal, 0);
     let page = client
-        .log_page(&LogQuery::new().webhook(5), 0, 100)
+        .log_page(&LogQuery::new().webhook(5, "n"), 0, 100)
         .await
         .unwrap();
     assert_eq!(page.total, 1);

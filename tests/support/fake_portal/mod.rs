@@ -55,6 +55,8 @@ pub use hmac::signature;
 #[allow(unused_imports)]
 pub use limiter::{RateLimit, RetryLimit, SlidingWindow};
 #[allow(unused_imports)]
+pub use log::LogQuirks;
+#[allow(unused_imports)]
 pub use state::{Recorded, Seed, Stored, Target};
 
 use state::{Inner, Shared};
@@ -175,6 +177,7 @@ impl FakePortal {
             clock: None,
             delete_restrict: false,
             newer_log_fields: false,
+            log_quirks: LogQuirks::default(),
         };
         let shared = Arc::new(Shared::new(inner));
         let running = match server::spawn(Arc::clone(&shared)) {
@@ -378,6 +381,11 @@ impl FakePortal {
     /// Log rows carry `attempts`, as newer servers' do.
     pub fn set_newer_log_fields(&self, on: bool) {
         self.shared.lock().newer_log_fields = on;
+    }
+
+    /// Makes the log answer wrong, as `quirks` says (`LogQuirks::default()`: right again).
+    pub fn set_log_quirks(&self, quirks: LogQuirks) {
+        self.shared.lock().log_quirks = quirks;
     }
 
     /// Turns the retry endpoints' own limit on (`None`: off); see `RetryLimit`.

@@ -13,6 +13,7 @@ use std::time::Duration;
 use super::deliveries::{Delivery, Outcome};
 use super::faults::{Fault, FaultKind, Periodic};
 use super::limiter::Limiter;
+use super::log::LogQuirks;
 
 /// A webhook as the fake stores it, secret included (the API never returns the secret; tests
 /// read it here).
@@ -193,6 +194,7 @@ pub(super) struct Inner {
     pub delete_restrict: bool,
     /// Log rows carry `attempts`, as newer servers' do.
     pub newer_log_fields: bool,
+    pub log_quirks: LogQuirks,
 }
 
 impl Inner {
