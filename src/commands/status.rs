@@ -61,16 +61,15 @@ async fn portal_health(
     crate::plan::register_secret_uris(config, &live);
     let managing = crate::plan::managing_entries(config, &live)?;
     let jobs = live.iter().zip(&managing).map(|(w, entry)| async move {
-        let mut newest = None;
-        let rows = client
-            .log_while(&LogQuery::new().webhook(w.id), |row| {
-                newest.get_or_insert_with(|| row.clone());
-                row.created_at().is_some_and(|at| at >= start)
-            })
-            .await?;
+        let query = LogQuery::new().webhook(w.id);
         let entry = entry.map(|i| &config.webhooks[i]);
-        let newest = newest.as_ref();
-        let report = health::assess(w, entry, &rows, newest, now, verified::file_secret);
+        let checked = entry.is_some_and(|e| e.secret.is_some());
+        let (rows, (evidence, read)) = verified::log_and_evidence(client, &query, checked, |row| {
+            row.created_at().is_some_and(|at| at >= start)
+        })
+        .await?;
+        let evidence = (evidence.as_ref(), read);
+        let report = health::assess(w, entry, &rows, evidence, now, verified::file_secret);
         Ok::<_, Error>(report)
     });
     super::in_file_order(jobs, verified::LOG_READS).await

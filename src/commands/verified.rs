@@ -3,7 +3,7 @@
 //! holds neither a secret nor a signature.
 
 use crate::Error;
-use crate::api::{Client, LiveWebhook, LogQuery};
+use crate::api::{ApiError, Client, Delivery, LiveWebhook, LogQuery};
 use crate::config::{Config, SecretError, SecretRef};
 use secrecy::SecretString;
 
@@ -13,8 +13,42 @@ use crate::plan::SecretChecked;
 /// Webhooks whose logs one portal's client reads at once.
 pub(super) const LOG_READS: u16 = 16;
 
+/// Rows of the log read past a window, at most, for a delivery sent with a signature
+/// (docs/delivery-health.md).
+pub(super) const PAST_WINDOW: usize = 100;
+
+/// A webhook's log, newest first, while `inside` takes its rows (the window), then, when
+/// `look_past`, on until a delivery sent with a signature (`health::signed`), at most
+/// `PAST_WINDOW` rows past the window: the window's rows, and the evidence for
+/// `health::check_secret`.
+pub(super) async fn log_and_evidence(
+    client: &Client,
+    query: &LogQuery,
+    look_past: bool,
+    mut inside: impl FnMut(&Delivery) -> bool,
+) -> Result<(Vec<Delivery>, (Option<Delivery>, usize)), ApiError> {
+    let (mut window, mut past, mut evidence) = (0, 0, None);
+    let mut rows = client
+        .log_while(query, |row| {
+            if evidence.is_none() && health::signed(row).is_some() {
+                evidence = Some(row.clone());
+            }
+            if past == 0 && inside(row) {
+                window += 1;
+                return true;
+            }
+            past += 1;
+            look_past && evidence.is_none() && past < PAST_WINDOW
+        })
+        .await?;
+    rows.truncate(window);
+    let read = window + past;
+    Ok((rows, (evidence, read)))
+}
+
 /// `plan --verify-secrets`: the file's secret of every managed webhook whose entry sets one,
-/// checked against the newest signed row of the latest 10 of its log.
+/// checked against the newest delivery sent with a signature: of the latest 10 of its log, else
+/// of the latest `PAST_WINDOW`.
 pub(super) async fn secrets_checked(
     client: &Client,
     config: &Config,
@@ -26,7 +60,12 @@ pub(super) async fn secrets_checked(
         Some(async move {
             let query = LogQuery::new().webhook(w.id);
             let rows = client.log_newest(&query, 10).await?;
-            let check = health::check_secret(&file_secret(secret), &rows, None);
+            let (evidence, read) = match rows.iter().find(|r| health::signed(r).is_some()) {
+                Some(row) => (Some(row.clone()), rows.len()),
+                None if rows.len() < 10 => (None, rows.len()),
+                None => log_and_evidence(client, &query, true, |_| false).await?.1,
+            };
+            let check = health::check_secret(&file_secret(secret), (evidence.as_ref(), read));
             Ok::<_, Error>(SecretChecked {
                 id: w.id,
                 name: w.name.clone(),

@@ -880,3 +880,60 @@ fn plan_verify_secrets_reads_smaller_pages_when_ten_rows_are_too_large() {
         out.stdout
     );
 }
+
+/// A queued delivery is not sent, so it records no signature and is never the evidence:
+/// behind 15 of them (as many as `plan --verify-secrets` reads first, and more), the newest
+/// delivery that was sent is; with more than 100 queued ahead, none is read and the verdict
+/// says how far the tool looked.
+#[test]
+fn the_secret_is_checked_against_the_newest_sent_delivery_past_queued_ones() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let seed = |name: &str| Seed::new(name, "https://audit.example.com/h").created_on(CREATED);
+    let (audit, crm) = (portal.seed(seed("Audit")), portal.seed(seed("Crm")));
+    for (id, queued) in [(audit, 15), (crm, 120)] {
+        portal.seed_deliveries(id, Deliveries::new(1).newest_at(NOW - 3 * HOUR));
+        portal.seed_deliveries(
+            id,
+            Deliveries::new(queued)
+                .outcome(Outcome::Pending)
+                .newest_at(NOW - 2 * HOUR),
+        );
+    }
+    let file = "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n  Crm:\n    secretKey: ${AUDIT_SECRET}\n";
+    let out = status_of(file, &["--since", "1h"], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-12-01T11:00:00Z to 2026-12-01T12:00:00Z (--since 1h).
+
+      #1 "Audit": no deliveries
+          deliveries    none
+          secret        verified: delivery #1 at 2026-12-01T09:00:00Z was signed with AUDIT_SECRET
+
+      #2 "Crm": no deliveries
+          deliveries    none
+          secret        unverifiable: none of the latest 100 deliveries was sent with a signature
+
+    Health: 0 ok, 0 failing, 0 at risk, 0 disabled, 2 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    let plan = Run::new(&["plan", "--verify-secrets"])
+        .file(file)
+        .portal(&portal)
+        .env("AUDIT_SECRET", SECRET)
+        .run();
+    let notes: Vec<&str> = plan
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Secret of"))
+        .collect();
+    insta::assert_debug_snapshot!(notes, @r#"
+    [
+        "Secret of #1 \"Audit\": verified: delivery #1 at 2026-12-01T09:00:00Z was signed with AUDIT_SECRET.",
+        "Secret of #2 \"Crm\": unverifiable: none of the latest 100 deliveries was sent with a signature.",
+    ]
+    "#);
+}
