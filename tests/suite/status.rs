@@ -391,6 +391,39 @@ fn markdown_is_one_table_per_portal() {
     ");
 }
 
+/// A portal of more webhooks than a job summary holds: the Markdown stays under 65,000
+/// characters, keeps the ones that need a look (the last two here) and the `Health:` line of
+/// them all, and says how many rows it left out.
+#[test]
+fn markdown_of_many_webhooks_stays_under_the_cap_and_keeps_the_failing_ones() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    for n in 1..=250 {
+        let name = format!("hook-{n:03}-{}", "n".repeat(200));
+        let id = portal.seed(Seed::new(&name, "https://r.example.com/h").created_on(CREATED));
+        if n > 248 {
+            portal.seed_deliveries(id, Deliveries::new(1).status(500).newest_at(NOW - 60));
+        }
+    }
+    let out = status_of("webhooks: {}\n", &["--format", "markdown"], &portal);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.len() < 65_000, "{} bytes", out.stdout.len());
+    let ids: Vec<&str> = (out.stdout.lines())
+        .filter_map(|l| l.strip_prefix("| #")?.split(' ').next())
+        .collect();
+    assert_eq!(ids[..2], ["1", "2"], "{ids:?}");
+    assert_eq!(ids[ids.len() - 3..], ["240", "249", "250"], "{ids:?}");
+    let tail: Vec<&str> = out.stdout.lines().rev().take(4).collect();
+    insta::assert_debug_snapshot!(tail, @r#"
+    [
+        "",
+        "Health: 0 ok, 0 failing, 2 at risk, 0 disabled, 248 no deliveries.",
+        "",
+        "**8 of 250 webhooks are not shown** (those that need a look are shown first) to keep this under 65000 characters. See the full report in the job log (`status --format text` or `status --format json`).",
+    ]
+    "#);
+}
+
 #[test]
 fn detailed_exitcode_is_2_when_any_webhook_is_unhealthy_and_0_when_all_are() {
     let portal = portal();
