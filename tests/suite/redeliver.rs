@@ -279,6 +279,31 @@ fn a_disabled_webhook_is_resent_only_when_included() {
     );
 }
 
+/// Log ids run into the millions on a busy portal: the column widens for them, so an id never
+/// runs into the date and the dates stay in line.
+#[test]
+fn log_ids_of_seven_digits_and_more_stay_apart_from_the_date() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    portal.set_next_log_id(999_999);
+    portal.seed_deliveries(1, Deliveries::new(2).status(500).newest_at(AT));
+    portal.set_next_log_id(10_000_008);
+    portal.seed_deliveries(1, Deliveries::new(1).status(500).newest_at(AT + 60));
+    let out = redeliver(&portal, &[]).run();
+    let rows: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" log #"))
+        .collect();
+    insta::assert_debug_snapshot!(rows, @r#"
+    [
+        "      log #999999    2026-11-30T11:59:00+00:00  500     file.created",
+        "      log #1000000   2026-11-30T12:00:00+00:00  500     file.created",
+        "      log #10000008  2026-11-30T12:01:00+00:00  500     file.created",
+    ]
+    "#);
+}
+
 #[test]
 fn nothing_to_resend_exits_0() {
     let portal = portal();
