@@ -119,9 +119,17 @@ fn resend(session: &Session, run: &Run<Found>, total: usize, out: &mut Output) -
             out.record(&format!(
                 "{pre}{} resent {} of {}: new deliveries {}",
                 paint(style::OK, "ok"),
-                new.len(),
+                done.resent(),
                 ids.len(),
                 id_runs(&new)
+            ));
+        }
+        if done.extra > 0 {
+            out.record(&format!(
+                "{pre}{} {} of these new deliveries are more than the portal was asked for (its \
+                 answer held more new rows than ids sent): it may send some events twice",
+                paint(style::WARN, "warning"),
+                done.extra
             ));
         }
         if done.skipped() > 0 {

@@ -556,6 +556,42 @@ fn a_retry_whose_answer_is_lost_is_not_called_unsent() {
     assert_eq!(portal.deliveries().len(), 13);
 }
 
+/// A retry answered with more new rows than ids sent (the portal, or something in front of
+/// it, doubled them): no more ids are said to be resent than were sent, and a warning says the
+/// rest are extra. Every new row is still listed, so they can be found in the log.
+#[test]
+fn more_new_rows_than_ids_sent_are_not_counted_as_resent() {
+    use crate::support::fake_portal::{Fault, FaultBody, FaultKind};
+    let portal = portal();
+    let rows: Vec<serde_json::Value> = (20..28)
+        .map(|id| {
+            serde_json::json!({"id": id, "configName": "Billing", "trigger": 128,
+                "creationTime": "2026-11-30T13:00:00.0000000+00:00", "status": 0})
+        })
+        .collect();
+    let body = serde_json::json!({"response": rows, "count": 8, "status": 0, "statusCode": 200});
+    portal.inject(Fault::new(
+        "PUT",
+        RETRY_PATH,
+        FaultKind::AfterHandling {
+            status: 200,
+            body: FaultBody::Json(body),
+        },
+    ));
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    let tail: Vec<&str> = out.stdout.lines().rev().take(2).collect();
+    insta::assert_debug_snapshot!((out.code, tail, out.stderr), @r#"
+    (
+        0,
+        [
+            "warning 4 of these new deliveries are more than the portal was asked for (its answer held more new rows than ids sent): it may send some events twice",
+            "ok resent 4 of 4: new deliveries #20 to #27",
+        ],
+        "",
+    )
+    "#);
+}
+
 /// 150 failures of #1 (two requests), the first request held for 3 s, and `redeliver`
 /// started on them, once that request is at the portal.
 fn resending_slowly(portal: &FakePortal) -> (Run, crate::support::spawn::Spawned) {
