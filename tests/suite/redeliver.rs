@@ -592,6 +592,39 @@ fn more_new_rows_than_ids_sent_are_not_counted_as_resent() {
     "#);
 }
 
+/// A 429 whose `Retry-After` asks for no wait (0 s, or a date already past) is said to be
+/// one, not to have none; the refused request goes again.
+#[test]
+fn a_429_whose_retry_after_asks_for_no_wait_is_said_to() {
+    use crate::support::fake_portal::{Fault, FaultKind};
+    let pauses: Vec<String> = ["0", "Wed, 21 Oct 2015 07:28:00 GMT"]
+        .into_iter()
+        .map(|retry_after| {
+            let portal = portal();
+            portal.inject(Fault::new(
+                "PUT",
+                RETRY_PATH,
+                FaultKind::RetryAt {
+                    retry_after: retry_after.into(),
+                    limit: 5,
+                },
+            ));
+            let out = redeliver(&portal, &["--auto-approve"])
+                .env("DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS", "10")
+                .run();
+            assert_eq!(out.code, 0, "{out:?}");
+            let pause = out.stderr.lines().find(|l| l.contains("HTTP 429"));
+            pause.unwrap_or(&out.stderr).to_owned()
+        })
+        .collect();
+    insta::assert_debug_snapshot!(pauses, @r#"
+    [
+        "the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook/retry): pausing all requests for 1 ms (its Retry-After asks for no wait: 0 s, or a time already past), then at most 1 write(s) at a time; 1 ms of --max-wait 300 s used",
+        "the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook/retry): pausing all requests for 1 ms (its Retry-After asks for no wait: 0 s, or a time already past), then at most 1 write(s) at a time; 1 ms of --max-wait 300 s used",
+    ]
+    "#);
+}
+
 /// 150 failures of #1 (two requests), the first request held for 3 s, and `redeliver`
 /// started on them, once that request is at the portal.
 fn resending_slowly(portal: &FakePortal) -> (Run, crate::support::spawn::Spawned) {
