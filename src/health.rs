@@ -191,12 +191,12 @@ impl Report {
 }
 
 /// The report of `live` (managed by the file's `entry`, whose secret `resolve` reads) from `rows`
-/// (its deliveries in the window, newest first) and `newest` (its newest at all, maybe older).
+/// (its deliveries in the window, newest first) and the secret's `evidence` (`check_secret`).
 pub fn assess(
     live: &LiveWebhook,
     entry: Option<&DesiredWebhook>,
     rows: &[Delivery],
-    newest: Option<&Delivery>,
+    evidence: (Option<&Delivery>, usize),
     now: SystemTime,
     resolve: impl Fn(&SecretRef) -> Result<SecretString, String>,
 ) -> WebhookHealth {
@@ -245,20 +245,28 @@ pub fn assess(
         deliveries,
         failures,
         latest_failure,
-        secret: secret.map(|s| check_secret(&resolve(s), rows, newest)),
+        secret: secret.map(|s| check_secret(&resolve(s), evidence)),
         secret_from: secret.and_then(SecretRef::var).map(str::to_owned),
         disabled_by_file: entry.is_some_and(|e| e.enabled == Some(false)),
     }
 }
 
-/// The file's secret against the latest delivery that recorded a signature: the newest row of
-/// the window that has one, else the newest of the log (docs/delivery-health.md says why, and
-/// why the verdict is as of that delivery). `secret` is the file's, or why it cannot be read
-/// (an unset variable, say): told, never an error.
+/// The signature and body a delivery recorded, when it was sent: a queued row is no evidence
+/// of the secret the portal signs with, whatever it holds (docs/delivery-health.md).
+pub fn signed(row: &Delivery) -> Option<(String, &str)> {
+    if row.is_queued() {
+        return None;
+    }
+    Some((row.signature()?, row.request_payload.as_deref()?))
+}
+
+/// The file's secret against `evidence`: the newest delivery that was `signed`, found among the
+/// latest this many rows of the log (docs/delivery-health.md says which rows and why, and why
+/// the verdict is as of that delivery). `secret` is the file's, or why it cannot be read (an
+/// unset variable, say): told, never an error.
 pub fn check_secret(
     secret: &Result<SecretString, String>,
-    rows: &[Delivery],
-    newest: Option<&Delivery>,
+    (evidence, read): (Option<&Delivery>, usize),
 ) -> SecretCheck {
     let unverifiable = |reason: &str| SecretCheck::Unverifiable {
         reason: reason.into(),
@@ -267,15 +275,11 @@ pub fn check_secret(
         Ok(secret) => secret,
         Err(reason) => return unverifiable(reason),
     };
-    let signed = rows
-        .iter()
-        .chain(newest)
-        .find_map(|r| Some((r, r.signature()?, r.request_payload.as_deref()?)));
-    let Some((row, signature, body)) = signed else {
-        return unverifiable(if rows.is_empty() && newest.is_none() {
-            "no delivery in the log"
-        } else {
-            "no signature recorded on the latest delivery"
+    let Some((row, (signature, body))) = evidence.and_then(|r| Some((r, signed(r)?))) else {
+        return unverifiable(&match read {
+            0 => "no delivery in the log".to_owned(),
+            1 => "the latest delivery was not sent with a signature".to_owned(),
+            n => format!("none of the latest {n} deliveries was sent with a signature"),
         });
     };
     let at = row

@@ -222,14 +222,21 @@ pub struct Redelivered {
     /// Ids asked for, and in the requests the portal answered.
     pub asked: usize,
     pub answered: usize,
+    /// New rows past one per id of the request that answered them: more than was asked for.
+    pub extra: usize,
     /// Why the rest (`asked - answered`) were not sent, when a request failed.
     pub error: Option<ApiError>,
 }
 
 impl Redelivered {
+    /// Ids resent, as far as the answers vouch: one a new row, none past the ids of a request.
+    pub fn resent(&self) -> usize {
+        self.rows.len() - self.extra
+    }
+
     /// Ids the portal answered for without a new delivery.
     pub fn skipped(&self) -> usize {
-        self.answered.saturating_sub(self.rows.len())
+        self.answered.saturating_sub(self.resent())
     }
 }
 
@@ -368,6 +375,7 @@ impl Client {
             match sent.await.and_then(|v| decode_rows(&endpoint, &v)) {
                 Ok(rows) => {
                     done.answered += ids.len();
+                    done.extra += rows.len().saturating_sub(ids.len());
                     done.rows.extend(rows);
                 }
                 Err(e) => {

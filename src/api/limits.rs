@@ -303,10 +303,10 @@ impl Limits {
             ),
             Some(l) => format!(" and one request every {:.1} s", l.as_secs_f64()),
         };
-        let why = if asked.is_some() {
-            "as it asks (Retry-After)"
-        } else {
-            "(it gave no Retry-After)"
+        let why = match (asked, retry_after) {
+            (Some(_), _) => "as it asks (Retry-After)",
+            (None, Some(_)) => "(its Retry-After asks for no wait: 0 s, or a time already past)",
+            (None, None) => "(it gave no Retry-After)",
         };
         // `used` includes this pause.
         Some(ClientEvent::Paused(format!(

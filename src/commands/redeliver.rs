@@ -121,9 +121,17 @@ fn resend(session: &Session, run: &Run<Found>, total: usize, out: &mut Output) -
             out.record(&format!(
                 "{pre}{} resent {} of {}: new deliveries {}",
                 paint(style::OK, "ok"),
-                new.len(),
+                done.resent(),
                 ids.len(),
                 id_runs(&new)
+            ));
+        }
+        if done.extra > 0 {
+            out.record(&format!(
+                "{pre}{} {} of these new deliveries are more than the portal was asked for (its \
+                 answer held more new rows than ids sent): it may send some events twice",
+                paint(style::WARN, "warning"),
+                done.extra
             ));
         }
         if done.skipped() > 0 {
@@ -315,6 +323,12 @@ fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
         return;
     }
     let Some(found) = &part.result else { return };
+    // `#id` padded to one width for the portal, two spaces past the longest (7 digits and more
+    // ran into the date), so the dates line up.
+    let longest = (found.groups.iter().flat_map(|g| &g.rows))
+        .map(|row| format!("#{}", row.id).len())
+        .max();
+    let width = longest.map_or(0, |n| n + 2).max(8);
     for group in &found.groups {
         let n = group.rows.len();
         let _ = writeln!(
@@ -327,7 +341,7 @@ fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
         for row in &group.rows {
             let _ = writeln!(
                 out,
-                "      log {:<8}{}  {:<6}  {}",
+                "      log {:<width$}{}  {:<6}  {}",
                 format!("#{}", row.id),
                 plain(&shown_time(&row.creation_time)),
                 status(row),

@@ -66,7 +66,10 @@ async fn portal_health(
     crate::plan::register_secret_uris(config, &live);
     let managing = crate::plan::managing_entries(config, &live)?;
     let jobs = live.iter().zip(&managing).map(|(w, entry)| async move {
-        let read = (client.log_since(&LogQuery::new().webhook(w.id, &w.name), start)).await?;
+        let query = LogQuery::new().webhook(w.id, &w.name);
+        let entry = entry.map(|i| &config.webhooks[i]);
+        let checked = entry.is_some_and(|e| e.secret.is_some());
+        let (read, evidence) = verified::log_and_evidence(client, &query, start, checked).await?;
         if read.outside > 0 {
             printer.note(format_args!(
                 "{}#{} {}: the portal's log answered {} deliveries of another webhook (it ignored \
@@ -77,9 +80,8 @@ async fn portal_health(
                 read.outside
             ));
         }
-        let entry = entry.map(|i| &config.webhooks[i]);
-        let newest = read.newest.as_ref();
-        let report = health::assess(w, entry, &read.rows, newest, now, verified::file_secret);
+        let evidence = (evidence.0.as_ref(), evidence.1);
+        let report = health::assess(w, entry, &read.rows, evidence, now, verified::file_secret);
         Ok::<_, Error>(report)
     });
     super::in_file_order(jobs, verified::LOG_READS).await

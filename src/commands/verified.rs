@@ -3,7 +3,9 @@
 //! holds neither a secret nor a signature.
 
 use crate::Error;
-use crate::api::{Client, LiveWebhook, LogQuery};
+use std::time::SystemTime;
+
+use crate::api::{ApiError, Client, Delivery, LiveWebhook, LogQuery, LogRead};
 use crate::config::{Config, SecretError, SecretRef};
 use secrecy::SecretString;
 
@@ -13,8 +15,46 @@ use crate::plan::SecretChecked;
 /// Webhooks whose logs one portal's client reads at once.
 pub(super) const LOG_READS: u16 = 16;
 
+/// Rows of the log read past a window, at most, for a delivery sent with a signature
+/// (docs/delivery-health.md).
+pub(super) const PAST_WINDOW: usize = 100;
+
+/// A webhook's log since `since` (`Client::log_since`), and the evidence for
+/// `health::check_secret`: the newest delivery sent with a signature (`health::signed`), of the
+/// window, else, when `look_past`, read on for at most `PAST_WINDOW` rows past it; with the
+/// number of deliveries looked at.
+pub(super) async fn log_and_evidence(
+    client: &Client,
+    query: &LogQuery,
+    since: SystemTime,
+    look_past: bool,
+) -> Result<(LogRead, (Option<Delivery>, usize)), ApiError> {
+    let (mut evidence, mut looked, mut past) = (None, 0, 0);
+    let read = client
+        .log_while(query, |row| {
+            looked += 1;
+            if evidence.is_none() && health::signed(row).is_some() {
+                evidence = Some(row.clone());
+            }
+            let inside = match past {
+                0 => row.created_at().map(|at| at >= since),
+                _ => Some(false),
+            };
+            if inside != Some(false) {
+                return inside;
+            }
+            past += 1;
+            // Past the window, read on keeping nothing (as an undated row is held).
+            let on = look_past && evidence.is_none() && past < PAST_WINDOW;
+            if on { None } else { Some(false) }
+        })
+        .await?;
+    Ok((read, (evidence, looked)))
+}
+
 /// `plan --verify-secrets`: the file's secret of every managed webhook whose entry sets one,
-/// checked against the newest signed row of the latest 10 of its log.
+/// checked against the newest delivery sent with a signature: of the latest 10 of its log, else
+/// of the latest `PAST_WINDOW`.
 pub(super) async fn secrets_checked(
     client: &Client,
     config: &Config,
@@ -25,8 +65,13 @@ pub(super) async fn secrets_checked(
         let secret = config.webhooks[(*entry)?].secret.as_ref()?;
         Some(async move {
             let query = LogQuery::new().webhook(w.id, &w.name);
-            let rows = client.log_newest(&query, 10).await?;
-            let check = health::check_secret(&file_secret(secret), &rows, None);
+            let signed = |r: &&Delivery| health::signed(r).is_some();
+            let mut rows = client.log_newest(&query, 10).await?;
+            if rows.len() == 10 && !rows.iter().any(|r| signed(&r)) {
+                rows = client.log_newest(&query, PAST_WINDOW as u32).await?;
+            }
+            let (evidence, read) = (rows.iter().find(signed).cloned(), rows.len());
+            let check = health::check_secret(&file_secret(secret), (evidence.as_ref(), read));
             Ok::<_, Error>(SecretChecked {
                 id: w.id,
                 name: w.name.clone(),

@@ -8,9 +8,10 @@
 
 use std::fmt::Write;
 
-use super::markdown::{cell, code};
+use super::markdown::{self, MAX_MARKDOWN_LEN, cell, code, truncated};
 use super::{Format, message, plain, portal_heading, quoted};
 use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
+use crate::run::Part;
 
 /// The version of `status --format json`'s document (docs/delivery-health.md).
 const FORMAT_VERSION: u32 = 1;
@@ -143,43 +144,113 @@ fn summary(webhooks: &[WebhookHealth]) -> String {
     format!("Health: {}{secrets}.", parts.join(", "))
 }
 
+/// Room kept for the line that counts the portals left out, and, in each portal's share, for
+/// the line that counts its webhooks left out.
+const MD_RESERVED: usize = 1_000;
+const MD_LEFT_OUT: usize = 300;
+/// Longest portal name and error shown (an error quotes what a portal answered).
+const NAME_MAX: usize = 100;
+const ERROR_MAX: usize = 2_000;
+
+/// Under `MAX_MARKDOWN_LEN`, as the plan's Markdown is (`--format` promises it): every portal's
+/// heading and `Health:` line while they fit, then its rows, those that need a look first, so
+/// a cut table still shows what is wrong; a line counts what was left out.
 fn markdown(report: &Report) -> String {
-    let mut out = String::new();
+    let mut room = MAX_MARKDOWN_LEN - MD_RESERVED;
+    let mut sections = Vec::new();
     for portal in &report.run.portals {
-        let title = match &portal.name {
-            Some(name) => format!("{} ({})", code(&plain(name)), code(&plain(&portal.portal))),
-            None => code(&plain(&portal.portal)),
-        };
-        let _ = writeln!(out, "### Webhook health of {}\n", cell(&title));
-        let _ = writeln!(out, "{}\n", window(report));
-        if let Some(error) = &portal.error {
-            let _ = writeln!(out, "**Error:** {}\n", code(&message(error)));
-            continue;
+        let (head, rows, tail) = markdown_section(report, portal);
+        let fixed = head.len() + tail.len() + MD_LEFT_OUT;
+        if fixed >= room {
+            break;
         }
-        let webhooks = portal.result.as_deref().unwrap_or_default();
-        out.push_str("| Webhook | Health | Deliveries | Last failure | Secret |\n");
-        out.push_str("|---|---|---|---|---|\n");
-        for w in webhooks {
+        room -= fixed;
+        sections.push((head, rows, tail));
+    }
+    let mut shown: Vec<Vec<bool>> = (sections.iter())
+        .map(|(_, rows, _)| vec![false; rows.len()])
+        .collect();
+    for needs_look in [true, false] {
+        for ((_, rows, _), shown) in sections.iter().zip(&mut shown) {
+            for ((unhealthy, row), shown) in rows.iter().zip(shown) {
+                if *unhealthy == needs_look && row.len() < room {
+                    room -= row.len();
+                    *shown = true;
+                }
+            }
+        }
+    }
+    let see =
+        "See the full report in the job log (`status --format text` or `status --format json`).";
+    let mut out = String::new();
+    for ((head, rows, tail), shown) in sections.iter().zip(&shown) {
+        out.push_str(head);
+        for ((_, row), _) in rows.iter().zip(shown).filter(|(_, shown)| **shown) {
+            out.push_str(row);
+        }
+        let cut = shown.iter().filter(|shown| !**shown).count();
+        if cut > 0 {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
-                label(w, &cell(&code(&plain(&w.name)))),
-                w.health.as_str(),
-                counts(w),
-                w.latest_failure
-                    .as_ref()
-                    .map(|f| cell(&format!(
-                        "{} {}",
-                        f.at,
-                        code(&format!("{} {}", f.status, plain(&f.excerpt)))
-                    )))
-                    .unwrap_or_default(),
-                w.secret.as_ref().map_or("", |c| c.verdict().as_str()),
+                "\n**{cut} of {} webhooks are not shown** (those that need a look are shown \
+                 first) to keep this under {MAX_MARKDOWN_LEN} characters. {see}",
+                rows.len()
             );
         }
-        let _ = writeln!(out, "\n{}\n", summary(webhooks));
+        out.push_str(tail);
+    }
+    let cut = report.run.portals.len() - sections.len();
+    if cut > 0 {
+        let total = report.run.portals.len();
+        let _ = writeln!(
+            out,
+            "**{cut} of {total} portals are not shown** to keep this under {MAX_MARKDOWN_LEN} \
+             characters. {see}"
+        );
     }
     out
+}
+
+/// A portal's heading (and table head, or error), its rows (each with whether the webhook
+/// needs a look), and its `Health:` line.
+fn markdown_section(
+    report: &Report,
+    portal: &Part<Vec<WebhookHealth>>,
+) -> (String, Vec<(bool, String)>, String) {
+    let url = code(&markdown::portal(&portal.portal));
+    let title = match &portal.name {
+        Some(name) => format!("{} ({url})", code(&truncated(&plain(name), NAME_MAX))),
+        None => url,
+    };
+    let mut head = format!(
+        "### Webhook health of {}\n\n{}\n\n",
+        cell(&title),
+        window(report)
+    );
+    if let Some(error) = &portal.error {
+        let error = truncated(&message(error), ERROR_MAX);
+        let _ = writeln!(head, "**Error:** {}\n", code(&error));
+        return (head, Vec::new(), String::new());
+    }
+    let webhooks = portal.result.as_deref().unwrap_or_default();
+    head.push_str("| Webhook | Health | Deliveries | Last failure | Secret |\n");
+    head.push_str("|---|---|---|---|---|\n");
+    let rows = webhooks.iter().map(|w| {
+        let failure = w.latest_failure.as_ref().map(|f| {
+            let answer = code(&format!("{} {}", f.status, plain(&f.excerpt)));
+            cell(&format!("{} {answer}", f.at))
+        });
+        let row = format!(
+            "| {} | {} | {} | {} | {} |\n",
+            label(w, &cell(&code(&plain(&w.name)))),
+            w.health.as_str(),
+            counts(w),
+            failure.unwrap_or_default(),
+            w.secret.as_ref().map_or("", |c| c.verdict().as_str()),
+        );
+        (w.unhealthy(), row)
+    });
+    (head, rows.collect(), format!("\n{}\n\n", summary(webhooks)))
 }
 
 fn json(report: &Report) -> String {

@@ -279,6 +279,31 @@ fn a_disabled_webhook_is_resent_only_when_included() {
     );
 }
 
+/// Log ids run into the millions on a busy portal: the column widens for them, so an id never
+/// runs into the date and the dates stay in line.
+#[test]
+fn log_ids_of_seven_digits_and_more_stay_apart_from_the_date() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    portal.set_next_log_id(999_999);
+    portal.seed_deliveries(1, Deliveries::new(2).status(500).newest_at(AT));
+    portal.set_next_log_id(10_000_008);
+    portal.seed_deliveries(1, Deliveries::new(1).status(500).newest_at(AT + 60));
+    let out = redeliver(&portal, &[]).run();
+    let rows: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" log #"))
+        .collect();
+    insta::assert_debug_snapshot!(rows, @r#"
+    [
+        "      log #999999    2026-11-30T11:59:00+00:00  500     file.created",
+        "      log #1000000   2026-11-30T12:00:00+00:00  500     file.created",
+        "      log #10000008  2026-11-30T12:01:00+00:00  500     file.created",
+    ]
+    "#);
+}
+
 #[test]
 fn nothing_to_resend_exits_0() {
     let portal = portal();
@@ -529,6 +554,75 @@ fn a_retry_whose_answer_is_lost_is_not_called_unsent() {
     // Sent once, and queued.
     assert_eq!(portal.writes().len(), 1);
     assert_eq!(portal.deliveries().len(), 13);
+}
+
+/// A retry answered with more new rows than ids sent (the portal, or something in front of
+/// it, doubled them): no more ids are said to be resent than were sent, and a warning says the
+/// rest are extra. Every new row is still listed, so they can be found in the log.
+#[test]
+fn more_new_rows_than_ids_sent_are_not_counted_as_resent() {
+    use crate::support::fake_portal::{Fault, FaultBody, FaultKind};
+    let portal = portal();
+    let rows: Vec<serde_json::Value> = (20..28)
+        .map(|id| {
+            serde_json::json!({"id": id, "configName": "Billing", "trigger": 128,
+                "creationTime": "2026-11-30T13:00:00.0000000+00:00", "status": 0})
+        })
+        .collect();
+    let body = serde_json::json!({"response": rows, "count": 8, "status": 0, "statusCode": 200});
+    portal.inject(Fault::new(
+        "PUT",
+        RETRY_PATH,
+        FaultKind::AfterHandling {
+            status: 200,
+            body: FaultBody::Json(body),
+        },
+    ));
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    let tail: Vec<&str> = out.stdout.lines().rev().take(2).collect();
+    insta::assert_debug_snapshot!((out.code, tail, out.stderr), @r#"
+    (
+        0,
+        [
+            "warning 4 of these new deliveries are more than the portal was asked for (its answer held more new rows than ids sent): it may send some events twice",
+            "ok resent 4 of 4: new deliveries #20 to #27",
+        ],
+        "",
+    )
+    "#);
+}
+
+/// A 429 whose `Retry-After` asks for no wait (0 s, or a date already past) is said to be
+/// one, not to have none; the refused request goes again.
+#[test]
+fn a_429_whose_retry_after_asks_for_no_wait_is_said_to() {
+    use crate::support::fake_portal::{Fault, FaultKind};
+    let pauses: Vec<String> = ["0", "Wed, 21 Oct 2015 07:28:00 GMT"]
+        .into_iter()
+        .map(|retry_after| {
+            let portal = portal();
+            portal.inject(Fault::new(
+                "PUT",
+                RETRY_PATH,
+                FaultKind::RetryAt {
+                    retry_after: retry_after.into(),
+                    limit: 5,
+                },
+            ));
+            let out = redeliver(&portal, &["--auto-approve"])
+                .env("DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS", "10")
+                .run();
+            assert_eq!(out.code, 0, "{out:?}");
+            let pause = out.stderr.lines().find(|l| l.contains("HTTP 429"));
+            pause.unwrap_or(&out.stderr).to_owned()
+        })
+        .collect();
+    insta::assert_debug_snapshot!(pauses, @r#"
+    [
+        "the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook/retry): pausing all requests for 1 ms (its Retry-After asks for no wait: 0 s, or a time already past), then at most 1 write(s) at a time; 1 ms of --max-wait 300 s used",
+        "the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook/retry): pausing all requests for 1 ms (its Retry-After asks for no wait: 0 s, or a time already past), then at most 1 write(s) at a time; 1 ms of --max-wait 300 s used",
+    ]
+    "#);
 }
 
 /// 150 failures of #1 (two requests), the first request held for 3 s, and `redeliver`

@@ -391,6 +391,39 @@ fn markdown_is_one_table_per_portal() {
     ");
 }
 
+/// A portal of more webhooks than a job summary holds: the Markdown stays under 65,000
+/// characters, keeps the ones that need a look (the last two here) and the `Health:` line of
+/// them all, and says how many rows it left out.
+#[test]
+fn markdown_of_many_webhooks_stays_under_the_cap_and_keeps_the_failing_ones() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    for n in 1..=250 {
+        let name = format!("hook-{n:03}-{}", "n".repeat(200));
+        let id = portal.seed(Seed::new(&name, "https://r.example.com/h").created_on(CREATED));
+        if n > 248 {
+            portal.seed_deliveries(id, Deliveries::new(1).status(500).newest_at(NOW - 60));
+        }
+    }
+    let out = status_of("webhooks: {}\n", &["--format", "markdown"], &portal);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.len() < 65_000, "{} bytes", out.stdout.len());
+    let ids: Vec<&str> = (out.stdout.lines())
+        .filter_map(|l| l.strip_prefix("| #")?.split(' ').next())
+        .collect();
+    assert_eq!(ids[..2], ["1", "2"], "{ids:?}");
+    assert_eq!(ids[ids.len() - 3..], ["240", "249", "250"], "{ids:?}");
+    let tail: Vec<&str> = out.stdout.lines().rev().take(4).collect();
+    insta::assert_debug_snapshot!(tail, @r#"
+    [
+        "",
+        "Health: 0 ok, 0 failing, 2 at risk, 0 disabled, 248 no deliveries.",
+        "",
+        "**8 of 250 webhooks are not shown** (those that need a look are shown first) to keep this under 65000 characters. See the full report in the job log (`status --format text` or `status --format json`).",
+    ]
+    "#);
+}
+
 #[test]
 fn detailed_exitcode_is_2_when_any_webhook_is_unhealthy_and_0_when_all_are() {
     let portal = portal();
@@ -967,4 +1000,61 @@ fn a_log_that_repeats_its_first_page_is_an_error_not_an_endless_read() {
     ----- end -----
     ");
     assert_eq!(portal.requests().len(), 3, "the list and two pages");
+}
+
+/// A queued delivery is not sent, so it records no signature and is never the evidence:
+/// behind 15 of them (as many as `plan --verify-secrets` reads first, and more), the newest
+/// delivery that was sent is; with more than 100 queued ahead, none is read and the verdict
+/// says how far the tool looked.
+#[test]
+fn the_secret_is_checked_against_the_newest_sent_delivery_past_queued_ones() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let seed = |name: &str| Seed::new(name, "https://audit.example.com/h").created_on(CREATED);
+    let (audit, crm) = (portal.seed(seed("Audit")), portal.seed(seed("Crm")));
+    for (id, queued) in [(audit, 15), (crm, 120)] {
+        portal.seed_deliveries(id, Deliveries::new(1).newest_at(NOW - 3 * HOUR));
+        portal.seed_deliveries(
+            id,
+            Deliveries::new(queued)
+                .outcome(Outcome::Pending)
+                .newest_at(NOW - 2 * HOUR),
+        );
+    }
+    let file = "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n  Crm:\n    secretKey: ${AUDIT_SECRET}\n";
+    let out = status_of(file, &["--since", "1h"], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-12-01T11:00:00Z to 2026-12-01T12:00:00Z (--since 1h).
+
+      #1 "Audit": no deliveries
+          deliveries    none
+          secret        verified: delivery #1 at 2026-12-01T09:00:00Z was signed with AUDIT_SECRET
+
+      #2 "Crm": no deliveries
+          deliveries    none
+          secret        unverifiable: none of the latest 100 deliveries was sent with a signature
+
+    Health: 0 ok, 0 failing, 0 at risk, 0 disabled, 2 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    let plan = Run::new(&["plan", "--verify-secrets"])
+        .file(file)
+        .portal(&portal)
+        .env("AUDIT_SECRET", SECRET)
+        .run();
+    let notes: Vec<&str> = plan
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Secret of"))
+        .collect();
+    insta::assert_debug_snapshot!(notes, @r#"
+    [
+        "Secret of #1 \"Audit\": verified: delivery #1 at 2026-12-01T09:00:00Z was signed with AUDIT_SECRET.",
+        "Secret of #2 \"Crm\": unverifiable: none of the latest 100 deliveries was sent with a signature.",
+    ]
+    "#);
 }

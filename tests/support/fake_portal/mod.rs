@@ -336,6 +336,11 @@ impl FakePortal {
             .collect()
     }
 
+    /// The log id the next delivery gets: a portal's log ids run into the millions.
+    pub fn set_next_log_id(&self, id: i32) {
+        self.shared.lock().next_log_id = id;
+    }
+
     /// An event for webhook `id` now, if it is enabled and subscribed to `trigger` (one bit),
     /// delivered as its outcome says. Returns the log id.
     pub fn fire(&self, id: i32, trigger: u64, entity: &str) -> Option<i32> {
