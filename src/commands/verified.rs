@@ -5,7 +5,7 @@
 use crate::Error;
 use std::time::SystemTime;
 
-use crate::api::{ApiError, Client, Delivery, LiveWebhook, LogQuery, LogRead};
+use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, LogRead};
 use crate::config::{Config, SecretError, SecretRef};
 use secrecy::SecretString;
 
@@ -16,7 +16,7 @@ use crate::plan::SecretChecked;
 pub(super) const LOG_READS: u16 = 16;
 
 /// Rows of the log read past a window, at most, for a delivery sent with a signature
-/// (docs/delivery-health.md).
+/// (docs/delivery-health.md): a page (`LOG_PAGE`), as `plan --verify-secrets` reads.
 pub(super) const PAST_WINDOW: usize = 100;
 
 /// A webhook's log since `since` (`Client::log_since`), and the evidence for
@@ -68,7 +68,7 @@ pub(super) async fn secrets_checked(
             let signed = |r: &&Delivery| health::signed(r).is_some();
             let mut rows = client.log_newest(&query, 10).await?;
             if rows.len() == 10 && !rows.iter().any(|r| signed(&r)) {
-                rows = client.log_newest(&query, PAST_WINDOW as u32).await?;
+                rows = client.log_newest(&query, LOG_PAGE).await?;
             }
             let (evidence, read) = (rows.iter().find(signed).cloned(), rows.len());
             let check = health::check_secret(&file_secret(secret), (evidence.as_ref(), read));
