@@ -369,3 +369,36 @@ fn apply_names_a_plan_path_holding_the_key_without_it() {
         assert!(!out.all().contains(random), "{out:?}");
     }
 }
+
+/// The key of `DOCSPACE_API_KEY` is hidden from the start: in the path of a plan whose webhook
+/// file is missing or broken, and in the webhook file's own path.
+#[test]
+fn the_key_is_hidden_in_paths_when_the_webhook_file_cannot_be_read() {
+    let portal = portal();
+    let key = portal.api_key();
+    let random = key.strip_prefix("sk-").unwrap_or(&key).to_string();
+    let plan = format!("c-{key}.json");
+    let missing = format!("nonexist-{key}.json");
+    let cases: [&[&str]; 4] = [
+        &[
+            "apply",
+            &plan,
+            "-f",
+            "absent.yaml",
+            "--expect-digest",
+            &"0".repeat(64),
+        ],
+        &["apply", &missing, "-f", "broken.yaml"],
+        &["validate", "-f", &format!("d-{key}/missing.yaml")],
+        &["plan", "-f", &format!("d-{key}/missing.yaml")],
+    ];
+    for args in cases {
+        let run = Run::new(args).portal(&portal);
+        std::fs::write(run.path("broken.yaml"), "webhooks: [\n").unwrap();
+        std::fs::write(run.path(&plan), "{}").unwrap();
+        let out = run.run();
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        assert!(out.all().contains("[redacted]"), "{args:?}: {out:?}");
+        assert!(!out.all().contains(&random), "{args:?}: {out:?}");
+    }
+}
