@@ -173,10 +173,11 @@ crate::field::debug_hiding_uri!(DesiredWebhook { key, span, name; uri; uri_var, 
     secret, secret_span, enabled, ssl, triggers, target_id });
 
 impl DesiredWebhook {
-    /// How messages name the entry: its name (credentials masked, it may be a uri), or `#id`.
+    /// How messages name the entry: its name (credentials masked, it may be a uri; escaped, it
+    /// may hold a terminal escape or a bidi override), or `#id`.
     pub fn label(&self) -> String {
         match &self.key {
-            Key::Name(name) => crate::redact::mask_credentials(name),
+            Key::Name(name) => crate::redact::escaped(&crate::redact::mask_credentials(name)),
             Key::Id(id) => format!("#{id}"),
         }
     }

@@ -31,7 +31,11 @@ pub(crate) fn is_invisible_format(c: char) -> bool {
 /// Characters that could move the cursor, recolour the terminal or reorder a line (bidi
 /// overrides, as in "Trojan Source"); line breaks and tabs are layout, not a threat.
 pub(crate) fn is_unsafe(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_invisible_format(c)
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || is_invisible_format(c)
+        // The line and paragraph separators: a line break to some terminals and editors, none
+        // to others, so a quoted line may split where the reader cannot see why.
+        || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// `text` with every control and unsafe character written as its Rust escape (`\u{1b}`), so

@@ -486,3 +486,28 @@ fn a_webhook_file_name_with_control_characters_is_shown_escaped_in_every_read_er
     }
     insta::assert_snapshot!(views);
 }
+
+/// A webhook's name is quoted escaped in every message about its entry (a warning, a plan's
+/// problem, the github annotation): a terminal escape, a bidi override and a line separator
+/// are written as `\u{..}`.
+#[test]
+fn a_name_with_control_characters_is_quoted_escaped_in_every_message() {
+    let file = "webhooks:\n  \"A\\e[31mRED\\u202EB\\u2028C\":\n    uri: https://n.example.com/x\n    secretKey: Aa1-seed-secret-xyz\n";
+    let portal = FakePortal::start();
+    let mut seen = String::new();
+    for args in [
+        &["validate"][..],
+        &["validate", "--format", "github"],
+        &["plan"],
+    ] {
+        let out = Run::new(args).file(file).portal(&portal).run();
+        for raw in ['\u{1b}', '\u{202E}', '\u{2028}'] {
+            assert!(!out.all().contains(raw), "{args:?} {raw:?}: {out:?}");
+        }
+        seen += &out.all();
+    }
+    assert!(
+        seen.contains(r"'A\u{1b}[31mRED\u{202e}B\u{2028}C'"),
+        "{seen}"
+    );
+}
