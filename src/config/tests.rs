@@ -211,7 +211,9 @@ fn a_quoted_number_is_a_name_and_draws_a_warning() {
 /// a file written for an older parser may not mean.
 #[test]
 fn a_yaml_1_1_integer_is_a_name_and_draws_a_warning() {
-    let document = load_doc("webhooks:\n  9_846: {}\n  0b11: {}\n  1_a: {}\n  0_0: {}\n");
+    let document = load_doc(
+        "webhooks:\n  9_846: {}\n  0b11: {}\n  1_a: {}\n  0_0: {}\n  0x26_76: {}\n  +9_846: {}\n  2:44:06: {}\n  1:99: {}\n",
+    );
     let config = document.unnamed().expect("one portal");
     assert_eq!(config.webhooks[0].key, Key::Name("9_846".into()));
     let warnings: Vec<String> = (document.warnings().iter())
@@ -220,10 +222,16 @@ fn a_yaml_1_1_integer_is_a_name_and_draws_a_warning() {
     assert_eq!(
         warnings,
         [
-            "2: `9_846` is a webhook name, not an id: YAML 1.2 reads no `_` or `0b` in a number \
-             (write 9846 to manage the webhook with that id)",
-            "3: `0b11` is a webhook name, not an id: YAML 1.2 reads no `_` or `0b` in a number \
-             (write 3 to manage the webhook with that id)",
+            "2: `9_846` is a webhook name, not an id: YAML 1.1 read it as the number 9846, YAML \
+             1.2 as text (write 9846 to manage the webhook with that id)",
+            "3: `0b11` is a webhook name, not an id: YAML 1.1 read it as the number 3, YAML 1.2 \
+             as text (write 3 to manage the webhook with that id)",
+            "6: `0x26_76` is a webhook name, not an id: YAML 1.1 read it as the number 9846, \
+             YAML 1.2 as text (write 9846 to manage the webhook with that id)",
+            "7: `+9_846` is a webhook name, not an id: YAML 1.1 read it as the number 9846, YAML \
+             1.2 as text (write 9846 to manage the webhook with that id)",
+            "8: `2:44:06` is a webhook name, not an id: YAML 1.1 read it as the number 9846, \
+             YAML 1.2 as text (write 9846 to manage the webhook with that id)",
         ]
     );
 }

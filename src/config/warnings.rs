@@ -93,8 +93,8 @@ impl Document {
                     (message, format!("write {id} without quotes"))
                 } else {
                     let message = format!(
-                        "`{name}` is a webhook name, not an id: YAML 1.2 reads no `_` or `0b` in \
-                         a number"
+                        "`{name}` is a webhook name, not an id: YAML 1.1 read it as the number \
+                         {id}, YAML 1.2 as text"
                     );
                     (message, format!("write {id}"))
                 };
@@ -115,16 +115,26 @@ impl Document {
 }
 
 /// The id a name looks like: a positive integer quoted (`"9846"`), or in a spelling YAML 1.1
-/// read as one and 1.2 reads as a string (`9_846`, `0b11`). Ids are positive: no webhook has
-/// the id `0` or `-1`, so such a name is no slip.
+/// read as one and 1.2 reads as a string (`9_846`, `+9_846`, `0b11`, `0x26_76`, base 60 as in
+/// `2:44:06`). Ids are positive: no webhook has the id `0` or `-1`, so such a name is no slip.
 fn id_like(name: &str) -> Option<i32> {
-    let digits = name.replace('_', "");
-    let id = match digits.strip_prefix("0b") {
-        Some(bits) => i32::from_str_radix(bits, 2).ok()?,
-        None if name.starts_with(|c: char| c.is_ascii_digit()) => digits.parse().ok()?,
-        None => name.parse().ok()?,
+    let digits = name.strip_prefix('+').unwrap_or(name).replace('_', "");
+    let id = if let Some(hex) = digits.strip_prefix("0x") {
+        i32::from_str_radix(hex, 16).ok()?
+    } else if let Some(bits) = digits.strip_prefix("0b") {
+        i32::from_str_radix(bits, 2).ok()?
+    } else if digits.contains(':') {
+        let mut id: i32 = 0;
+        for (i, part) in digits.split(':').enumerate() {
+            let part: i32 = part.parse().ok().filter(|_| !part.starts_with('+'))?;
+            (i == 0 || part < 60).then_some(())?;
+            id = id.checked_mul(60)?.checked_add(part)?;
+        }
+        id
+    } else {
+        digits.parse().ok()?
     };
-    (id > 0).then_some(id)
+    (id > 0 && name.starts_with(|c: char| c.is_ascii_digit() || c == '+')).then_some(id)
 }
 
 fn warning(
