@@ -58,18 +58,23 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
             })
             .collect(),
     };
-    let shown = render::render(&run, args.format, style::stdout_colored());
-    let _ = write!(out, "{shown}");
     let digest = &loaded.digest;
     let command = saved_file::apply_command(path, digest, &args.file.file);
     let footer =
         render::saved_plan_footer(args.format, &path.display().to_string(), digest, &command);
-    if args.format == Format::Json {
-        // stdout stays the one JSON document `plan --format json` prints.
+    let json = args.format == Format::Json;
+    // After the plan on stdout, except JSON's: stdout stays the one document `plan` prints.
+    let trailer = if json {
+        String::new()
+    } else {
+        format!("\n{binding}\n{footer}")
+    };
+    let color = style::stdout_colored();
+    let shown = render::render_before(&run, args.format, color, trailer.len());
+    let _ = write!(out, "{shown}{trailer}");
+    if json {
         out.printer().note(binding.trim_end_matches('\n'));
         out.printer().note(footer.trim_end_matches('\n'));
-    } else {
-        let _ = write!(out, "\n{binding}\n{footer}");
     }
     // A plan cut short could hide a change from its reviewer.
     out.finish("saved plan")?;

@@ -5,10 +5,14 @@
 use std::fmt::Write;
 
 use super::lookalike::{beside, sentence};
-use super::markdown::code;
+use super::markdown::{MAX_MARKDOWN_LEN, code};
 use super::{Format, plain};
 use crate::idn;
 use crate::plan::{Field, Value};
+
+/// The Markdown binding's portal lines stop here, and a line counts the rest: `show` prints
+/// the binding after the plan, and the plan needs most of the room under the cap.
+const MARKDOWN_BUDGET: usize = 16_000;
 
 /// One portal part: where its key goes and what `apply` reads for it.
 pub struct BoundPortal<'a> {
@@ -41,7 +45,7 @@ pub fn saved_plan_binding(
         show(config_digest),
         if markdown { "\n" } else { "" }
     );
-    for portal in portals {
+    for (i, portal) in portals.iter().enumerate() {
         let name = match portal.name {
             Some(name) => format!("Portal {}", show(&plain(name))),
             None => "Portal".to_string(),
@@ -65,15 +69,25 @@ pub fn saved_plan_binding(
             )
         });
         if markdown {
-            let _ = writeln!(
-                out,
-                "- {name}: {url}{origin}; API key from {}; reads {}",
+            let mut item = format!(
+                "- {name}: {url}{origin}; API key from {}; reads {}\n",
                 show(portal.key_var),
                 reads.join(", ")
             );
             if let Some(warning) = warning {
-                let _ = writeln!(out, "  - **Warning:** {warning}.");
+                let _ = writeln!(item, "  - **Warning:** {warning}.");
             }
+            if out.len() + item.len() > MARKDOWN_BUDGET {
+                let _ = writeln!(
+                    out,
+                    "- **{} of {} portals are not listed** to keep this under {MAX_MARKDOWN_LEN} \
+                     characters; `show --format text` lists them all.",
+                    portals.len() - i,
+                    portals.len()
+                );
+                break;
+            }
+            out.push_str(&item);
         } else {
             let _ = writeln!(out, "  {name}: {url}{origin}");
             if let Some(warning) = warning {

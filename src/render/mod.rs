@@ -49,13 +49,20 @@ pub enum Format {
 /// one portal of a `portal:` file (unnamed) has no heading and no totals (JSON version 1);
 /// named portals each have a section, then the totals (version 2).
 pub fn render(run: &Run<Plan>, format: Format, color: bool) -> String {
+    render_before(run, format, color, 0)
+}
+
+/// As `render`, followed in the output by `after` more bytes (what `show` adds): Markdown
+/// leaves them room, so the whole output stays under [`MAX_MARKDOWN_LEN`].
+pub fn render_before(run: &Run<Plan>, format: Format, color: bool, after: usize) -> String {
+    let max = MAX_MARKDOWN_LEN.saturating_sub(after);
     match (format, run.unnamed()) {
         (Format::Text, Some(plan)) => render_text(plan, color),
         (Format::Text, None) => text::render_portals(run, color),
         (Format::Json, Some(plan)) => render_json(plan),
         (Format::Json, None) => json::render_portals(run),
-        (Format::Markdown, Some(plan)) => render_markdown(plan),
-        (Format::Markdown, None) => markdown::render_portals(run),
+        (Format::Markdown, Some(plan)) => markdown::render_within(plan, max),
+        (Format::Markdown, None) => markdown::render_portals(run, max),
     }
 }
 

@@ -1,6 +1,9 @@
 //! `show PLAN_FILE`: the saved plan as `plan` showed it, and its digest, offline.
 
+use std::fmt::Write;
+
 use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::fleet::Fleet;
 use crate::support::run::{Outcome, Run};
 
 /// Crm drifts, Billing is created with the uri of the unmanaged "Old billing" (a rename hint)
@@ -233,4 +236,98 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
 
     let out = Run::new(&["show", "missing.json"]).run();
     assert_eq!(out.code, 1, "{out:?}");
+}
+
+/// The lines of `show`'s Markdown from the one starting with `from` on, run-specific parts
+/// replaced.
+fn tail_from(stdout: &str, from: &str) -> String {
+    let at = stdout
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from:?} in:\n{stdout}"));
+    crate::support::view::stable(&stdout[at..])
+}
+
+/// A plan that fills the Markdown cap by itself leaves room, in `show`, for what follows it:
+/// the whole output stays under 65,000 characters, as `--format markdown` promises, and still
+/// ends with the binding and the digest.
+#[test]
+fn show_markdown_of_a_plan_at_the_cap_stays_under_it_with_its_digest() {
+    let portal = FakePortal::start();
+    let mut file = String::from("webhooks:\n");
+    for n in 0..250 {
+        let _ = writeln!(
+            file,
+            "  hook-{n:03}:\n    uri: https://r.example.com/{}\n    secretKey: \
+             ${{HOOK_SECRET_{n:03}}}",
+            "p".repeat(120)
+        );
+    }
+    let plan = Run::new(&["plan", "--format", "markdown", "--out", "plan.json"])
+        .file(&file)
+        .portal(&portal);
+    let planned = plan.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    assert!(
+        planned.stdout.contains("changes are not shown"),
+        "{planned:?}"
+    );
+
+    let out = show(&plan, &["--format", "markdown"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.len() < 65_000, "{} bytes", out.stdout.len());
+    let tail = tail_from(&out.stdout, "Saved plan");
+    assert!(
+        tail.starts_with("Saved plan `[TMP]/plan.json`, SHA-256 `[SHA256]`. Apply exactly it")
+            && tail.ends_with("--expect-digest [SHA256]`.\n"),
+        "{tail}"
+    );
+    let shown = out.stdout.lines().rev().find(|l| l.contains("not shown"));
+    insta::assert_snapshot!(shown.unwrap_or_default(), @"**45 of 250 changes are not shown** to keep this under 65000 characters. See the full plan in the job log (`plan --format text` or `plan --format json`).");
+}
+
+/// Many portals: the plan's sections and the binding's portal lines are both cut, each with a
+/// line saying how many were left out, so the whole output stays under 65,000 characters.
+#[test]
+fn show_markdown_of_many_portals_stays_under_the_cap_and_counts_what_it_leaves_out() {
+    let names: Vec<String> = (0..80)
+        .map(|n| {
+            format!(
+                "portal-{n:02}-{}",
+                "with-a-long-descriptive-name-".repeat(2)
+            )
+        })
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let fleet = Fleet::start(&names);
+    let mut file = fleet.portals_yaml(&[]);
+    file.push_str("webhooks:\n");
+    for n in 0..3 {
+        let _ = writeln!(
+            file,
+            "  hook-{n}:\n    uri: https://r.example.com/{}\n    secretKey: ${{HOOK_SECRET}}",
+            "p".repeat(150)
+        );
+    }
+    let plan = Run::new(&["plan", "--format", "markdown", "--out", "plan.json"])
+        .file(&file)
+        .fleet(&fleet);
+    let planned = plan.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    assert!(
+        planned.stdout.contains("sections are not shown"),
+        "{planned:?}"
+    );
+
+    let out = show(&plan, &["--format", "markdown"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.len() < 65_000, "{} bytes", out.stdout.len());
+    assert!(
+        out.stdout.contains("portal sections are not shown"),
+        "{out:?}"
+    );
+    insta::assert_snapshot!(tail_from(&out.stdout, "- **"), @"
+    - **28 of 80 portals are not listed** to keep this under 65000 characters; `show --format text` lists them all.
+
+    Saved plan `[TMP]/plan.json`, SHA-256 `[SHA256]`. Apply exactly it with `docspace-webhooks apply [TMP]/plan.json --expect-digest [SHA256]`.
+    ");
 }

@@ -44,9 +44,14 @@ const SEE_FULL_PLAN: &str =
 const PORTAL_MAX: usize = 300;
 
 pub fn render_markdown(plan: &Plan) -> String {
+    render_within(plan, MAX_MARKDOWN_LEN)
+}
+
+/// The plan in fewer than `max` bytes: `show` prints more after it, within the same cap.
+pub(super) fn render_within(plan: &Plan, max: usize) -> String {
     let url = code(&portal(&plan.portal));
     let out = format!("**{}** Portal: {url}\n", plan.summary());
-    let limit = MAX_MARKDOWN_LEN.saturating_sub(out.len());
+    let limit = max.saturating_sub(out.len());
     out + &body(plan, limit)
 }
 

@@ -56,14 +56,15 @@ const LEVELS: [Level; 4] = [
     },
 ];
 
-pub(in crate::render) fn render_portals(fleet: &Run<Plan>) -> String {
+/// Shorter than `max` bytes (at most [`MAX_MARKDOWN_LEN`]; `show` prints more after it).
+pub(in crate::render) fn render_portals(fleet: &Run<Plan>, max: usize) -> String {
     let n = fleet.portals.len();
     let s = if n == 1 { "" } else { "s" };
     let mut out = format!("## Plan of {n} portal{s}\n\n**{}**\n", fleet.total_line());
-    let budget = MAX_MARKDOWN_LEN.saturating_sub(out.len() + RESERVED);
+    let budget = max.saturating_sub(out.len() + RESERVED);
     out.push_str(&summary_table(fleet, budget));
 
-    let mut room = MAX_MARKDOWN_LEN.saturating_sub(out.len() + RESERVED);
+    let mut room = max.saturating_sub(out.len() + RESERVED);
     let mut shown = 0;
     for portal in &fleet.portals {
         let Some(section) = section(portal, room) else {
