@@ -87,6 +87,8 @@ pub(super) fn parse(text: &str) -> Result<(Node, Vec<Duplicate>), Failed> {
 pub(super) struct Duplicate {
     pub span: SourceSpan,
     pub key: Option<String>,
+    /// A second merge key (`<<`), not a key named `<<`.
+    pub merge: bool,
 }
 
 fn read(reader: &mut Reader<'_>) -> Result<Node, Failed> {
@@ -242,8 +244,8 @@ impl<'a> Reader<'a> {
                     if merged.is_empty() {
                         merged.push(value);
                     } else {
-                        let key = Some("<<".to_string());
-                        self.duplicates.push(Duplicate { span, key });
+                        let (key, merge) = (None, true);
+                        self.duplicates.push(Duplicate { span, key, merge });
                     }
                     continue;
                 }
@@ -400,6 +402,7 @@ impl<'a> Seen<'a> {
         Err(Duplicate {
             key: text,
             span: key[0].0.span(),
+            merge: false,
         })
     }
 }

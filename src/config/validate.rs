@@ -29,18 +29,20 @@ pub(super) fn build(
     for d in duplicates {
         // Named only when it reads as a key or a plain name: the snippet, built from the tree
         // that keeps the first, masks the second like any key it does not know.
-        let (message, help) = match d.key.as_deref() {
-            Some("<<") => (
+        let (message, help) = if d.merge {
+            (
                 "duplicate merge key `<<`".to_string(),
                 "merge several mappings with one key and a list: `<<: [*first, *second]`",
-            ),
-            key => (
-                match key.filter(|k| is_field_like(k)) {
-                    Some(key) => format!("duplicate key `{key}`"),
-                    None => "duplicate key".to_string(),
-                },
+            )
+        } else {
+            let message = match d.key.filter(|k| is_field_like(k)) {
+                Some(key) => format!("duplicate key `{key}`"),
+                None => "duplicate key".to_string(),
+            };
+            (
+                message,
                 "each key may appear once in a mapping; merge the two entries",
-            ),
+            )
         };
         let label = "already used above in this mapping";
         c.error(d.span, "config::duplicate_key", message, label, Some(help));

@@ -169,6 +169,12 @@ fn a_second_merge_key_in_one_mapping_is_a_duplicate_key() {
     super::load_ok(
         "webhooks:\n  A: &a\n    uri: https://a.example\n  B: &b\n    ssl: false\n  C:\n    <<: [*a, *b]\n",
     );
+    // A webhook named `<<` (quoted, so no merge key) written twice is a duplicate name.
+    let shown = expect(
+        "webhooks:\n  \"<<\": {}\n  \"<<\": {}\n",
+        &[("config::duplicate_key", 3)],
+    );
+    assert!(!shown.contains("merge key"), "{shown}");
 }
 
 #[test]
