@@ -206,8 +206,6 @@ pub struct LogPage {
 #[derive(Debug, Default)]
 pub struct LogRead {
     pub rows: Vec<Delivery>,
-    /// The newest row the query asks for, in the window or not.
-    pub newest: Option<Delivery>,
     /// Rows the portal answered that the query does not ask for (`LogQuery::admits`).
     pub outside: usize,
 }
@@ -329,7 +327,6 @@ impl Client {
                     read.outside += 1;
                     continue;
                 }
-                read.newest.get_or_insert_with(|| row.clone());
                 match keep(&row) {
                     Some(false) => return Ok(read),
                     None => undated.push(row),

@@ -1058,3 +1058,39 @@ fn the_secret_is_checked_against_the_newest_sent_delivery_past_queued_ones() {
     ]
     "#);
 }
+
+/// The secret's evidence is sought past a whole window; a portal that ignores `startIndex`
+/// fails that read, which costs the evidence, not the window: the window is reported, and the
+/// secret is unverifiable.
+#[test]
+fn a_log_that_pages_wrong_past_the_window_still_reports_the_window() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    portal.seed_deliveries(1, Deliveries::new(1).newest_at(NOW - 3 * HOUR));
+    let queued = |n, at| {
+        Deliveries::new(n)
+            .outcome(Outcome::Pending)
+            .newest_at(at)
+            .every(60)
+    };
+    portal.seed_deliveries(1, queued(60, NOW - 2 * HOUR));
+    portal.seed_deliveries(1, queued(50, NOW - 60));
+    portal.set_log_quirks(LogQuirks {
+        ignore_start: true,
+        ..LogQuirks::default()
+    });
+    let file = "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n";
+    let out = status_of(file, &["--since", "1h"], &portal);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("deliveries    50: 50 unsent"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("secret        unverifiable"),
+        "{}",
+        out.stdout
+    );
+}
