@@ -212,26 +212,30 @@ fn a_quoted_number_is_a_name_and_draws_a_warning() {
 #[test]
 fn a_yaml_1_1_integer_is_a_name_and_draws_a_warning() {
     let document = load_doc(
-        "webhooks:\n  9_846: {}\n  0b11: {}\n  1_a: {}\n  0_0: {}\n  0x26_76: {}\n  +9_846: {}\n  2:44:06: {}\n  1:99: {}\n",
+        "webhooks:\n  9_846: {}\n  0b11: {}\n  1_a: {}\n  0_0: {}\n  0x26_76: {}\n  +9_846: {}\n  2:44:06: {}\n  0_17: {}\n  0_9: {}\n  0:30: {}\n  2:-5: {}\n  1:3_0: {}\n  1:99: {}\n  \"0x2676\": {}\n",
     );
     let config = document.unnamed().expect("one portal");
     assert_eq!(config.webhooks[0].key, Key::Name("9_846".into()));
     let warnings: Vec<String> = (document.warnings().iter())
         .map(|w| format!("{}: {} ({})", w.line(), w.message(), w.help().unwrap()))
         .collect();
+    let said = |line: usize, name: &str, id: i32| {
+        format!(
+            "{line}: `{name}` is a webhook name, not an id: written plain, YAML 1.1 read it as the \
+             number {id}; this tool reads YAML 1.2 (write {id} to manage the webhook with that id)"
+        )
+    };
+    // Not `0_9`, `0:30`, `2:-5`, `1:3_0`, `1:99` (strings in YAML 1.1 too), nor a quoted
+    // `0x2676` (plain, an id in YAML 1.2 as well).
     assert_eq!(
         warnings,
         [
-            "2: `9_846` is a webhook name, not an id: YAML 1.1 read it as the number 9846, YAML \
-             1.2 as text (write 9846 to manage the webhook with that id)",
-            "3: `0b11` is a webhook name, not an id: YAML 1.1 read it as the number 3, YAML 1.2 \
-             as text (write 3 to manage the webhook with that id)",
-            "6: `0x26_76` is a webhook name, not an id: YAML 1.1 read it as the number 9846, \
-             YAML 1.2 as text (write 9846 to manage the webhook with that id)",
-            "7: `+9_846` is a webhook name, not an id: YAML 1.1 read it as the number 9846, YAML \
-             1.2 as text (write 9846 to manage the webhook with that id)",
-            "8: `2:44:06` is a webhook name, not an id: YAML 1.1 read it as the number 9846, \
-             YAML 1.2 as text (write 9846 to manage the webhook with that id)",
+            said(2, "9_846", 9846),
+            said(3, "0b11", 3),
+            said(6, "0x26_76", 9846),
+            said(7, "+9_846", 9846),
+            said(8, "2:44:06", 9846),
+            said(9, "0_17", 15),
         ]
     );
 }

@@ -84,20 +84,27 @@ impl Document {
                 )
             }));
             out.extend(literal_uri.and_then(|uri| secret_in_uri(source, w, uri)));
-            if let Key::Name(name) = &w.key
-                && let Some(id) = id_like(name)
-            {
-                let (message, help) = if name.parse::<i32>().is_ok() {
-                    let message =
-                        format!("\"{name}\" is quoted, so it is a webhook name, not an id");
-                    (message, format!("write {id} without quotes"))
-                } else {
+            let named = match &w.key {
+                Key::Name(name) => Some(name),
+                Key::Id(_) => None,
+            };
+            // Ids are positive: no webhook has the id `0` or `-1`, so such a name is no slip.
+            let quoted = named.and_then(|n| Some((n, n.parse::<i32>().ok().filter(|id| *id > 0)?)));
+            let warned = match (named, quoted) {
+                (_, Some((name, id))) => Some((
+                    format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
+                    format!("write {id} without quotes"),
+                )),
+                (Some(name), None) => yaml_1_1_number(name).map(|id| {
                     let message = format!(
-                        "`{name}` is a webhook name, not an id: YAML 1.1 read it as the number \
-                         {id}, YAML 1.2 as text"
+                        "`{name}` is a webhook name, not an id: written plain, YAML 1.1 read it as \
+                         the number {id}; this tool reads YAML 1.2"
                     );
                     (message, format!("write {id}"))
-                };
+                }),
+                (None, None) => None,
+            };
+            if let Some((message, help)) = warned {
                 let help = format!("{help} to manage the webhook with that id");
                 out.push(warning(
                     source,
@@ -114,27 +121,38 @@ impl Document {
     }
 }
 
-/// The id a name looks like: a positive integer quoted (`"9846"`), or in a spelling YAML 1.1
-/// read as one and 1.2 reads as a string (`9_846`, `+9_846`, `0b11`, `0x26_76`, base 60 as in
-/// `2:44:06`). Ids are positive: no webhook has the id `0` or `-1`, so such a name is no slip.
-fn id_like(name: &str) -> Option<i32> {
-    let digits = name.strip_prefix('+').unwrap_or(name).replace('_', "");
-    let id = if let Some(hex) = digits.strip_prefix("0x") {
-        i32::from_str_radix(hex, 16).ok()?
-    } else if let Some(bits) = digits.strip_prefix("0b") {
-        i32::from_str_radix(bits, 2).ok()?
-    } else if digits.contains(':') {
-        let mut id: i32 = 0;
-        for (i, part) in digits.split(':').enumerate() {
-            let part: i32 = part.parse().ok().filter(|_| !part.starts_with('+'))?;
-            (i == 0 || part < 60).then_some(())?;
+/// The number YAML 1.1 reads `name`, written plain, as, when YAML 1.2 reads it as a string:
+/// `9_846`, `+9_846`, `0b11`, `0x26_76`, `0_17` (octal) and base 60 (`2:44:06`), positive.
+fn yaml_1_1_number(name: &str) -> Option<i32> {
+    let unsigned = name.strip_prefix('+').unwrap_or(name);
+    let number = |text: &str, radix: u32| {
+        let digits = text.chars().all(|c| c == '_' || c.is_digit(radix));
+        let value = i32::from_str_radix(&text.replace('_', ""), radix).ok();
+        value.filter(|_| digits && !text.is_empty())
+    };
+    let id = if let Some(hex) = unsigned.strip_prefix("0x") {
+        number(hex, 16)?
+    } else if let Some(bits) = unsigned.strip_prefix("0b") {
+        number(bits, 2)?
+    } else if let Some((head, tail)) = unsigned.split_once(':') {
+        // `[1-9][0-9_]*(:[0-5]?[0-9])+`
+        let mut id = number(head, 10).filter(|_| !head.starts_with(['0', '_']))?;
+        for part in tail.split(':') {
+            let sixty = part.len() <= 2 && part.chars().all(|c| c.is_ascii_digit());
+            let part: i32 = part.parse().ok().filter(|p| sixty && *p < 60)?;
             id = id.checked_mul(60)?.checked_add(part)?;
         }
         id
+    } else if let Some(octal) = unsigned.strip_prefix('0') {
+        number(octal, 8)?
     } else {
-        digits.parse().ok()?
+        number(unsigned, 10).filter(|_| !unsigned.starts_with('_'))?
     };
-    (id > 0 && name.starts_with(|c: char| c.is_ascii_digit() || c == '+')).then_some(id)
+    // What YAML 1.2 reads as a number is an id already, not a name.
+    let hex_1_2 =
+        (name.strip_prefix("0x")).is_some_and(|h| h.chars().all(|c| c.is_ascii_hexdigit()));
+    let plain_1_2 = unsigned.chars().all(|c| c.is_ascii_digit()) || hex_1_2;
+    (id > 0 && !plain_1_2).then_some(id)
 }
 
 fn warning(
