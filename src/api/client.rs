@@ -132,10 +132,8 @@ impl Client {
             .map_err(|_| bad("it contains characters that cannot be sent in an HTTP header"))?;
         auth.set_sensitive(true);
         let http = http_for(&options, portal.is_loopback())?;
-        // From here on, anything the portal echoes is scrubbed of the key wherever it is shown;
-        // of its random part too, which an echo may quote without the `sk-` that every key has.
-        redact::register(key);
-        redact::register(key.strip_prefix("sk-").unwrap_or(key));
+        // From here on, anything the portal echoes is scrubbed of the key wherever it is shown.
+        redact::register_key(key);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -63,8 +63,7 @@ pub fn main(cli: Cli) -> ExitCode {
     // Known before any file is read: a path or message that holds it shows `[redacted]`, also
     // when the webhook file that names the other keys cannot be read.
     if let Ok(key) = settings::env(settings::KEY_VAR) {
-        crate::redact::register(&key);
-        crate::redact::register(key.strip_prefix("sk-").unwrap_or(&key));
+        crate::redact::register_key(&key);
     }
     let mut out = Output::new(anstream::stdout(), printer);
     // A bug that panics is an error like any other (exit 1); the hook has reported it.

@@ -153,8 +153,7 @@ impl Document {
             .iter()
             .filter_map(|p| lookup(&p.api_key_var).ok())
         {
-            crate::redact::register(&key);
-            crate::redact::register(key.strip_prefix("sk-").unwrap_or(&key));
+            crate::redact::register_key(&key);
         }
         let webhooks = self.portals.iter().flat_map(|p| &p.config.webhooks);
         for w in webhooks {

@@ -46,6 +46,13 @@ pub fn register(secret: &str) {
     write(&REGISTRY).extend(needles_of(secret));
 }
 
+/// Adds an API key, and its random part without the `sk-` every key has: an echo may quote it
+/// without that prefix.
+pub fn register_key(key: &str) {
+    register(key);
+    register(key.strip_prefix("sk-").unwrap_or(key));
+}
+
 /// The registered secret uris (`register_uri`), in matching form, each with the length an echo
 /// of it cut short must have (`Piece`).
 static URIS: RwLock<BTreeSet<Piece>> = RwLock::new(BTreeSet::new());
