@@ -61,8 +61,7 @@ impl fmt::Debug for RunUris {
 
 /// A portal's view of the secret uris (`Config::secret_uris`).
 pub struct SecretUris<'c> {
-    /// Its own entries' values: set by `resolve_uris` too, or by hand.
-    pub(super) own: Found,
+    /// Every value the run read, the portal's own among them.
     pub(super) run: &'c Found,
     /// The uris its entries write in the file: in the repository already, and the reviewer's
     /// to read, so never hidden for a piece they share (Teams hooks share `webhookb2`).
@@ -73,14 +72,13 @@ impl SecretUris<'_> {
     /// The variable whose value `uri` is, exactly or as a URL, else whose value's piece it
     /// holds (unless the portal's file writes `uri` itself).
     pub fn var_of(&self, uri: &str) -> Option<&str> {
-        if let Some(var) = self.own.equal(uri).or_else(|| self.run.equal(uri)) {
+        if let Some(var) = self.run.equal(uri) {
             return Some(var);
         }
-        if self.literal.contains(uri) || self.own.pieces.is_empty() && self.run.pieces.is_empty() {
+        if self.literal.contains(uri) || self.run.pieces.is_empty() {
             return None;
         }
-        let spellings = crate::redact::spellings(uri);
-        (self.own.holding(&spellings)).or_else(|| self.run.holding(&spellings))
+        self.run.holding(&crate::redact::spellings(uri))
     }
 }
 

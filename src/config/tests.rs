@@ -396,7 +396,8 @@ fn a_uri_read_from_a_variable_draws_no_uri_warning_once_read() {
 
 #[test]
 fn a_uri_equal_to_a_variable_s_value_or_holding_it_is_found_with_its_variable() {
-    // Set by hand, not read: `resolve_uris` registers values with `redact` for the process.
+    // Read as `resolve_uris` reads it (which registers it with `redact` for the test process:
+    // no other test quotes this uri).
     let mut document = load_doc(
         "webhooks:\n  Billing:\n    uri: ${BILLING_URI}\n  Plain:\n    uri: https://plain.example.com/x\n",
     );
@@ -407,7 +408,8 @@ fn a_uri_equal_to_a_variable_s_value_or_holding_it_is_found_with_its_variable() 
             .var_of("https://plain.example.com/x")
             .is_none()
     );
-    document.portals[0].config.webhooks[0].uri = Some("https://hooks.example.com/a?t=1".into());
+    let lookup = |_: &str| Ok("https://hooks.example.com/a?t=1".to_string());
+    document.resolve_uris(&lookup, &[]).unwrap();
     let secret = document.portals[0].config.secret_uris();
     for uri in [
         "https://hooks.example.com/a?t=1",

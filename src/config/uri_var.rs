@@ -102,20 +102,17 @@ impl Document {
 }
 
 impl Config {
-    /// The secret uris as this portal's plans see them: its entries' values and those of every
-    /// portal of the run.
+    /// The secret uris as this portal's plans see them: the values of every portal of the run
+    /// (`resolve_uris`; none before, as `show` has them), and the uris its entries write.
     pub fn secret_uris(&self) -> SecretUris<'_> {
-        let mut own = Found::default();
-        let mut literal = HashSet::new();
-        for w in &self.webhooks {
-            match (&w.uri_var, &w.uri) {
-                (Some(var), Some(uri)) => own.add(var, uri),
-                (None, Some(uri)) => _ = literal.insert(uri.as_str()),
-                _ => {}
-            }
+        let literal = (self.webhooks.iter())
+            .filter(|w| w.uri_var.is_none())
+            .filter_map(|w| w.uri.as_deref())
+            .collect();
+        SecretUris {
+            run: &self.run_uris.0,
+            literal,
         }
-        let run = &self.run_uris.0;
-        SecretUris { own, run, literal }
     }
 }
 
