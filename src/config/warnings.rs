@@ -84,25 +84,9 @@ impl Document {
                 )
             }));
             out.extend(literal_uri.and_then(|uri| secret_in_uri(source, w, uri)));
-            let named = match &w.key {
-                Key::Name(name) => Some(name),
+            let warned = match &w.key {
+                Key::Name(name) => id_like(name),
                 Key::Id(_) => None,
-            };
-            // Ids are positive: no webhook has the id `0` or `-1`, so such a name is no slip.
-            let quoted = named.and_then(|n| Some((n, n.parse::<i32>().ok().filter(|id| *id > 0)?)));
-            let warned = match (named, quoted) {
-                (_, Some((name, id))) => Some((
-                    format!("\"{name}\" is quoted, so it is a webhook name, not an id"),
-                    format!("write {id} without quotes"),
-                )),
-                (Some(name), None) => yaml_1_1_number(name).map(|id| {
-                    let message = format!(
-                        "`{name}` is a webhook name, not an id: written plain, YAML 1.1 read it as \
-                         the number {id}; this tool reads YAML 1.2"
-                    );
-                    (message, format!("write {id}"))
-                }),
-                (None, None) => None,
             };
             if let Some((message, help)) = warned {
                 let help = format!("{help} to manage the webhook with that id");
@@ -119,6 +103,22 @@ impl Document {
         out.sort_by_key(|w| w.span().offset());
         out
     }
+}
+
+/// The message and help of a name that looks like an id: a positive integer quoted, or a
+/// number in YAML 1.1 only (`yaml_1_1_number`). Ids are positive: no webhook has the id `0` or
+/// `-1`, so such a name is no slip.
+fn id_like(name: &str) -> Option<(String, String)> {
+    if let Some(id) = name.parse::<i32>().ok().filter(|id| *id > 0) {
+        let message = format!("\"{name}\" is quoted, so it is a webhook name, not an id");
+        return Some((message, format!("write {id} without quotes")));
+    }
+    let id = yaml_1_1_number(name)?;
+    let message = format!(
+        "`{name}` is a webhook name, not an id: written plain, YAML 1.1 read it as the number \
+         {id}; this tool reads YAML 1.2"
+    );
+    Some((message, format!("write {id}")))
 }
 
 /// The number YAML 1.1 reads `name`, written plain, as, when YAML 1.2 reads it as a string:
