@@ -213,7 +213,7 @@ pub fn assess(
     let failures = sent.iter().filter(failed).count();
     let latest_failure = sent.iter().find(failed).map(|r| FailureSeen {
         delivery: r.id,
-        at: (r.created_at()).map_or_else(|| crate::render::plain(&r.creation_time), utc),
+        at: (r.created_at()).map_or_else(|| crate::redact::plain(&r.creation_time), utc),
         status: r.status,
         // Scrubbed text is one line with nothing left to escape (`redact::clean`).
         excerpt: Redactor::registered().shown(r.response_payload.as_deref().unwrap_or(""), EXCERPT),
@@ -284,7 +284,7 @@ pub fn check_secret(
     };
     let at = row
         .created_at()
-        .map_or_else(|| crate::render::plain(&row.creation_time), utc);
+        .map_or_else(|| crate::redact::plain(&row.creation_time), utc);
     let (delivery, at) = (row.id, Some(at));
     match verify(secret, body.as_bytes(), &signature) {
         Verdict::Matches => SecretCheck::Verified { delivery, at },

@@ -12,9 +12,9 @@ use secrecy::SecretString;
 
 use crate::api::{ApiError, ClientOptions, PortalUrl};
 use crate::cli::PortalArgs;
+use crate::config::KEY_VAR;
 
 pub const URL_VAR: &str = "DOCSPACE_URL";
-pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
 /// Milliseconds of the first retry backoff. Undocumented: for tests, which cannot wait seconds
 /// per retry. Unset or not a number: the default (500 ms).
 pub const RETRY_BASE_VAR: &str = "DOCSPACE_WEBHOOKS_RETRY_BASE_MS";

@@ -157,7 +157,7 @@ fn refuse(
     let names: Vec<String> = runs
         .iter()
         .filter(|r| refused(r))
-        .map(|r| render::plain(r.wanted.name.unwrap_or_default()))
+        .map(|r| crate::redact::plain(r.wanted.name.unwrap_or_default()))
         .collect();
     if names.is_empty() {
         return Ok(());
@@ -268,7 +268,7 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
                 "{} {verb} #{} {}{note}",
                 paint(style::OK, "ok"),
                 done.webhook.id,
-                crate::render::quoted(&done.webhook.name)
+                crate::redact::quoted(&done.webhook.name)
             )
         }
         Err(e) => {
@@ -291,7 +291,7 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
             format!(
                 "{} {}{id} {outcome}: {}{}",
                 paint(style::FAILED, label),
-                crate::render::quoted(change.name()),
+                crate::redact::quoted(change.name()),
                 super::report::chain(e),
                 log_blocks_delete(change, e).unwrap_or_default()
             )

@@ -62,7 +62,7 @@ pub fn main(cli: Cli) -> ExitCode {
     panic::install(printer);
     // Known before any file is read: a path or message that holds it shows `[redacted]`, also
     // when the webhook file that names the other keys cannot be read.
-    if let Ok(key) = settings::env(settings::KEY_VAR) {
+    if let Ok(key) = settings::env(crate::config::KEY_VAR) {
         crate::redact::register_key(&key);
     }
     let mut out = Output::new(anstream::stdout(), printer);
@@ -188,9 +188,11 @@ impl Session {
         name: Option<&str>,
         key_var: Option<&str>,
     ) -> Result<Client, Error> {
-        let key = self.settings.key(key_var.unwrap_or(settings::KEY_VAR))?;
+        let key = self
+            .settings
+            .key(key_var.unwrap_or(crate::config::KEY_VAR))?;
         let halt = match name {
-            Some(name) => Halt::child(&signals::halt(), &crate::render::plain(name)),
+            Some(name) => Halt::child(&signals::halt(), &crate::redact::plain(name)),
             None => signals::halt(),
         };
         let (verbose, printer) = (self.settings.verbose, self.printer);
@@ -229,7 +231,7 @@ async fn in_file_order<T, C: FromIterator<T>>(
 
 /// `[name] `, which starts each line about a named portal.
 fn prefix(name: Option<&str>) -> String {
-    name.map(|n| format!("[{}] ", crate::render::plain(n)))
+    name.map(|n| format!("[{}] ", crate::redact::plain(n)))
         .unwrap_or_default()
 }
 

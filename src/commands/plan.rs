@@ -24,7 +24,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
     let plans = portals::fleet_plan(&runs);
     let failed: Vec<String> = (runs.iter())
         .filter(|r| r.outcome.is_err())
-        .map(|r| render::plain(r.wanted.name.unwrap_or_default()))
+        .map(|r| crate::redact::plain(r.wanted.name.unwrap_or_default()))
         .collect();
     let saved = match (&args.out, unsaved(&runs, failed.len(), args.all_or_nothing)) {
         (Some(path), None) => {

@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 
 use super::{Exit, Printer, Session, same_portal};
+use crate::Error;
 use crate::api::{ApiError, Client, LiveWebhook, LogQuery, PortalUrl};
 use crate::cli::PlanInput;
 use crate::config::{Config, Document, Portal};
@@ -13,7 +14,6 @@ use crate::plan::saved::{self, SavedPortal};
 use crate::plan::{Action, Plan, PlanOptions, Selection, TargetError, guard};
 use crate::run::{Part, Run};
 use crate::settings::Settings;
-use crate::{Error, render};
 
 /// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.
 pub(super) struct Planned {
@@ -305,7 +305,7 @@ fn target_elsewhere(document: &Document, error: TargetError) -> Error {
             .collect();
         if !owners.is_empty() {
             return Error::TargetNotSelected {
-                key: format!("{:?}", render::plain(key.key.as_str())),
+                key: format!("{:?}", crate::redact::plain(key.key.as_str())),
                 portals: owners,
             };
         }
@@ -335,7 +335,7 @@ fn selected<T>(
     let unknown: Vec<String> = names
         .iter()
         .filter(|n| !defined.contains(n))
-        .map(|n| format!("{:?}", render::plain(n)))
+        .map(|n| format!("{:?}", crate::redact::plain(n)))
         .collect();
     if !unknown.is_empty() {
         let (holder, among) = match saved_plan {
@@ -403,7 +403,7 @@ pub(super) fn tell_failures<T>(runs: &[PortalRun<'_, T>], printer: Printer) {
         if let Err(e) = &run.outcome {
             printer.always(format_args!(
                 "Portal {} failed:\n{e:?}",
-                render::plain(run.wanted.name.unwrap_or_default()),
+                crate::redact::plain(run.wanted.name.unwrap_or_default()),
             ));
         }
     }

@@ -19,8 +19,8 @@ use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, St
 use crate::cli::{RedeliverArgs, WebhookKey};
 use crate::config::Config;
 use crate::halt::StopReason;
+use crate::redact::{plain, quoted};
 use crate::render::style::{self, paint};
-use crate::render::{plain, quoted};
 use crate::run::{Part, Run};
 
 /// The portal's limit on each retry path (docs/docspace-api.md §17): more bulk requests than

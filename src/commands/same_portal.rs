@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 
 use crate::Error;
 use crate::api::LiveWebhook;
-use crate::render;
 
 /// What tells one webhook from another across portals (the creator tells two fresh portals
 /// given one entry in the same second); `None` without a creation time.
@@ -31,12 +30,17 @@ pub(super) fn check(portals: &[(&str, &str, &[LiveWebhook])]) -> Result<(), Erro
             let shared = |w: &&LiveWebhook| sighting(w).is_some_and(|s| seen.contains(&s));
             let (_, _, listed_earlier) = *earlier;
             if let Some(webhook) = listed_earlier.iter().find(shared) {
-                let entry =
-                    |&(name, url, _)| format!("`{}` ({})", render::plain(name), render::plain(url));
+                let entry = |&(name, url, _)| {
+                    format!(
+                        "`{}` ({})",
+                        crate::redact::plain(name),
+                        crate::redact::plain(url)
+                    )
+                };
                 return Err(Error::SamePortalTwice {
                     first: entry(earlier),
                     second: entry(later),
-                    webhook: format!("#{} {:?}", webhook.id, render::plain(&webhook.name)),
+                    webhook: format!("#{} {:?}", webhook.id, crate::redact::plain(&webhook.name)),
                 });
             }
         }

@@ -83,7 +83,7 @@ async fn portal_health(
                  `configId`): not counted",
                 super::prefix(portal),
                 w.id,
-                render::quoted(&w.name),
+                crate::redact::quoted(&w.name),
                 read.outside
             ));
         }

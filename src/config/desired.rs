@@ -36,6 +36,9 @@ pub struct Document {
     pub written: Vec<DesiredWebhook>,
 }
 
+/// Where the API key of a `portal:` file's portal is read from (docs/using.md).
+pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
+
 #[derive(Debug)]
 pub struct Portal {
     /// The key under `portals:`; `None` for the one portal of a `portal:` file.
@@ -128,7 +131,7 @@ impl Document {
             written: config.webhooks.clone(),
             portals: vec![Portal {
                 name: None,
-                api_key_var: crate::settings::KEY_VAR.to_string(),
+                api_key_var: KEY_VAR.to_string(),
                 config,
             }],
         }

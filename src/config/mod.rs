@@ -30,7 +30,7 @@ use crate::bounded_read::ReadError;
 use crate::redact::escaped;
 use events::{Fail, Failed};
 
-pub use desired::{Config, DesiredWebhook, Document, Key, Portal};
+pub use desired::{Config, DesiredWebhook, Document, KEY_VAR, Key, Portal};
 pub use display::Source;
 pub use problem::Reported;
 pub use problem::{ConfigError, MAX_FILE_BYTES, Problem, problem_at, shell_word};

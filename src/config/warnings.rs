@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use miette::SourceSpan;
 
+use super::KEY_VAR;
 use super::desired::{Config, DesiredWebhook, Document, Key};
 use super::display::Source;
 use super::problem::{Problem, problem_at, shown};
 use super::secret::{POLICY, SecretError, SecretRef};
 use crate::idn;
-use crate::settings::KEY_VAR;
 
 impl Document {
     /// The warnings for this file, in file order. They are about what the file writes: an entry

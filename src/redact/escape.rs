@@ -1,6 +1,8 @@
 //! Characters that should not reach a terminal as they are: the one place that says which the
 //! tool escapes when it quotes text, and how.
 
+use super::mask_credentials;
+
 /// Characters that show nothing of their own: Unicode 16's default-ignorable code points
 /// (`DerivedCoreProperties.txt`; a rule, not a list of the ones seen so far: `U+0600`, outside
 /// it, shows as a glyph) and the interlinear annotation marks. They reorder or hide what a reader
@@ -51,4 +53,29 @@ pub(crate) fn escaped(text: &str) -> String {
         }
     }
     out
+}
+
+/// A user string in quotes, Rust-escaped: control characters, ESC, bidi overrides and other
+/// invisible characters become `\u{..}` ([`escaped`] takes those Rust counts as printable,
+/// U+3164), and trailing spaces show. Credentials of a URL in it are masked: a name may be a
+/// uri (`https://user:pass@host`), and names are shown everywhere.
+pub(crate) fn quoted(s: &str) -> String {
+    escaped(&format!("{:?}", mask_credentials(s)))
+}
+
+/// A user string where quotes would be noise (the portal, a timestamp), escaped as [`quoted`].
+pub(crate) fn plain(s: &str) -> String {
+    escaped(&mask_credentials(s).escape_debug().to_string())
+}
+
+/// A message (an error, as a portal's section shows it) escaped and masked as [`plain`], but
+/// with quotes and backslashes as they are, so "the portal's key" does not read `portal\'s`.
+pub(crate) fn message(s: &str) -> String {
+    // `escape_debug` escapes a quote or backslash by putting one backslash before it.
+    let kept = |c: char| usize::from(matches!(c, '\'' | '"' | '\\'));
+    let debug: String = mask_credentials(s)
+        .chars()
+        .flat_map(|c| c.escape_debug().skip(kept(c)))
+        .collect();
+    escaped(&debug)
 }

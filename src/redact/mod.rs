@@ -19,7 +19,7 @@ use std::sync::RwLock;
 pub(crate) use credentials::merged;
 pub use credentials::{credential_ranges, mask_credentials, mask_userinfo, secret_param_names};
 pub(crate) use decode::clean;
-pub(crate) use escape::{escaped, is_invisible_format, is_unsafe};
+pub(crate) use escape::{escaped, is_invisible_format, is_unsafe, message, plain, quoted};
 
 pub const REDACTED: &str = "[redacted]";
 /// Shown instead of text that could not be decoded to the end.

@@ -292,3 +292,25 @@ fn a_secret_uri_cut_short_or_split_by_markup_anywhere_is_not_shown() {
         );
     }
 }
+
+/// `quoted`, `plain` and `message` leave no character that could drive a terminal or hide
+/// text (`is_unsafe`), for every `char` (after a letter, where Rust's escaping leaves
+/// more of them as they are, and before a combining mark); and each invisible one shows as
+/// `\u{..}`. Their second step, `escaped`, adds only the invisible ones, which is right
+/// only while Rust's escaping leaves no control character: this holds it for every scalar value.
+#[test]
+fn no_char_reaches_the_output_unescaped() {
+    for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+        let s = format!("a{c}\u{301}");
+        for shown in [quoted(&s), plain(&s), message(&s)] {
+            let unsafe_char = shown.chars().find(|&c| is_unsafe(c));
+            assert_eq!(unsafe_char, None, "U+{:04X}: {shown:?}", c as u32);
+            if is_invisible_format(c) {
+                assert!(
+                    shown.contains(&format!("a\\u{{{:x}}}", c as u32)),
+                    "{shown:?}"
+                );
+            }
+        }
+    }
+}

@@ -4,11 +4,12 @@
 
 use std::fmt::Write;
 
+use super::Format;
 use super::lookalike::{beside, sentence};
 use super::markdown::{MAX_MARKDOWN_LEN, code};
-use super::{Format, plain};
 use crate::idn;
 use crate::plan::{Field, Value};
+use crate::redact::plain;
 
 /// The Markdown binding's portal lines stop here, and a line counts the rest: `show` prints
 /// the binding after the plan, and the plan needs most of the room under the cap.
@@ -64,7 +65,7 @@ pub fn saved_plan_binding(
             sentence(
                 "portal URL",
                 &host,
-                |s| show(&super::quoted(s)),
+                |s| show(&crate::redact::quoted(s)),
                 |s| show(&plain(s)),
             )
         });

@@ -9,8 +9,9 @@
 use std::fmt::Write;
 
 use super::markdown::{self, MAX_MARKDOWN_LEN, cell, code, truncated};
-use super::{Format, message, plain, portal_heading, quoted};
+use super::{Format, portal_heading};
 use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
+use crate::redact::{message, plain, quoted};
 use crate::run::Part;
 
 /// The version of `status --format json`'s document (docs/delivery-health.md).

@@ -13,8 +13,8 @@ use std::ops::Range;
 use similar::{ChangeTag, InlineChangeMode, InlineChangeOptions, TextDiff};
 use unicode_width::UnicodeWidthStr;
 
-use super::quoted;
 use crate::plan::{Action, Field, FieldChange, Value};
+use crate::redact::quoted;
 use crate::redact::{common, merged};
 
 /// A changed value wider than this many columns (either side, quotes excluded) is shown as an

@@ -26,7 +26,7 @@ pub(super) fn beside(field: Field, value: &Value) -> String {
     match lookalike(field, value) {
         Some(LookalikeHost {
             ascii: Some(ascii), ..
-        }) => format!(" (host {})", super::plain(&ascii)),
+        }) => format!(" (host {})", crate::redact::plain(&ascii)),
         Some(_) => " (host is not a valid domain name)".to_string(),
         None => String::new(),
     }

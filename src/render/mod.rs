@@ -31,7 +31,7 @@ pub use problems::{PortalCount, ProblemFormat, Valid, render_problems};
 pub use text::{portal_heading, render_text, value_text};
 
 use crate::plan::Plan;
-use crate::redact::{escaped, mask_credentials};
+use crate::redact::plain;
 use crate::run::Run;
 
 /// How `plan` (and `apply`, before it asks) shows a plan.
@@ -82,31 +82,6 @@ pub fn saved_plan_footer(format: Format, path: &str, digest: &str, command: &str
             markdown::code(&command)
         ),
     }
-}
-
-/// A user string in quotes, Rust-escaped: control characters, ESC, bidi overrides and other
-/// invisible characters become `\u{..}` (`redact::escaped` takes those Rust counts as printable,
-/// U+3164), and trailing spaces show. Credentials of a URL in it are masked: a name may be a
-/// uri (`https://user:pass@host`), and names are shown everywhere.
-pub(crate) fn quoted(s: &str) -> String {
-    escaped(&format!("{:?}", mask_credentials(s)))
-}
-
-/// A user string where quotes would be noise (the portal, a timestamp), escaped as [`quoted`].
-pub(crate) fn plain(s: &str) -> String {
-    escaped(&mask_credentials(s).escape_debug().to_string())
-}
-
-/// A message (an error, as a portal's section shows it) escaped and masked as [`plain`], but
-/// with quotes and backslashes as they are, so "the portal's key" does not read `portal\'s`.
-pub(crate) fn message(s: &str) -> String {
-    // `escape_debug` escapes a quote or backslash by putting one backslash before it.
-    let kept = |c: char| usize::from(matches!(c, '\'' | '"' | '\\'));
-    let debug: String = mask_credentials(s)
-        .chars()
-        .flat_map(|c| c.escape_debug().skip(kept(c)))
-        .collect();
-    escaped(&debug)
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 //! Lists of webhooks are cut after a few names: a file of a thousand webhooks that all set
 //! `secretKey` must not turn one note into a thousand names (JSON lists them all).
 
-use super::{lookalike, plain, quoted};
+use super::lookalike;
 use crate::health::SecretVerdict;
 use crate::plan::{Change, LastFailure, Plan, RenameHint};
+use crate::redact::{plain, quoted};
 
 /// Webhooks named in a note before the rest are counted.
 const NAMES_SHOWN: usize = 5;
@@ -56,7 +57,7 @@ pub(super) fn plan_notes(plan: &Plan, wrap: Wrap) -> Vec<String> {
             "Secret of {}: {}: {}{then}.",
             wrap(&format!("#{} {}", check.id, quoted(&check.name))),
             check.verdict.as_str(),
-            super::message(&check.detail)
+            crate::redact::message(&check.detail)
         ));
     }
     let vars = plan.secrets_needed();

@@ -7,9 +7,9 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::plain;
 use crate::config::Reported;
 use crate::redact::mask_credentials;
+use crate::redact::plain;
 
 /// The version of `validate --format json`'s document (docs/plans.md, "Problems in the file").
 const FORMAT_VERSION: u32 = 1;

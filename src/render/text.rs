@@ -10,8 +10,8 @@ use super::inline::{self, InlineDiff, Side};
 use super::lookalike::beside;
 use super::notes;
 use super::style::{self, paint};
-use super::{message, plain, quoted};
 use crate::plan::{Action, Change, Field, FieldChange, Plan, Value};
+use crate::redact::{message, plain, quoted};
 use crate::run::Run;
 use crate::triggers::TriggerSet;
 

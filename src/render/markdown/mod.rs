@@ -18,8 +18,9 @@ pub(super) use portals::render_portals;
 use std::fmt::Write;
 
 use super::lookalike::beside;
-use super::{inline, notes, plain, quoted, value_text};
+use super::{inline, notes, value_text};
 use crate::plan::{Action, Change, Counts, Field, FieldChange, Plan, Value};
+use crate::redact::{plain, quoted};
 
 /// The output is always strictly shorter than this many bytes.
 pub const MAX_MARKDOWN_LEN: usize = 65_000;

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::{MAX_MARKDOWN_LEN, SEE_FULL_PLAN, cell, cells, code, truncated};
 use crate::plan::Plan;
-use crate::render::{message, plain};
+use crate::redact::{message, plain};
 use crate::run::{Part, Run};
 
 /// Room kept for the lines that say what was left out.
