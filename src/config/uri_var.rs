@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::desired::{Config, Document};
 use super::problem::{ConfigError, problem_at, shown};
-use super::rules::{UrlProblem, check_url};
+use super::rules::check_url;
 use super::secret_uris::{Found, RunUris, SecretUris};
 
 impl Document {
@@ -67,7 +67,10 @@ impl Document {
                                 w.uri = Some(value);
                                 continue;
                             }
-                            Err(e) => ("config::uri_var_invalid", unusable(&reason(&e))),
+                            Err(e) => (
+                                "config::uri_var_invalid",
+                                unusable(&format!("it {}", e.reason())),
+                            ),
                         }
                     }
                     Err(VarError::NotPresent) => (
@@ -113,17 +116,5 @@ impl Config {
             run: &self.run_uris.0,
             literal,
         }
-    }
-}
-
-/// Why a value is not a uri, without the value (a parser's reason names no part of it).
-fn reason(problem: &UrlProblem) -> String {
-    match problem {
-        UrlProblem::Spaces => "it has leading or trailing spaces".into(),
-        UrlProblem::NotAbsolute(e) => format!("it is not an absolute URL ({e})"),
-        UrlProblem::Scheme(_) => "only http and https are allowed".into(),
-        UrlProblem::NoHost => "it has no host".into(),
-        UrlProblem::TabOrBreak => "it has a tab or a line break inside".into(),
-        UrlProblem::Slashes => "it is not written as `scheme://host`".into(),
     }
 }

@@ -217,6 +217,11 @@ fn an_unset_or_unusable_variable_stops_plan_and_apply_naming_it_and_nothing_is_w
             &["apply", "--auto-approve"][..],
             Some("https:hooks.example.com/services/T0/Cap7Path"),
         ),
+        (
+            "plan, another scheme",
+            &["plan"][..],
+            Some("ftp://hooks.example.com/services/T0/Cap7Path"),
+        ),
     ] {
         let out = run(&portal, args, uri);
         assert_eq!(out.code, 1, "{what}: {out:?}");
@@ -323,6 +328,24 @@ fn an_unset_or_unusable_variable_stops_plan_and_apply_naming_it_and_nothing_is_w
       x the webhook file has 1 problem
 
       x the value of environment variable BILLING_URI (the uri of 'Billing') is not a usable uri: it is not written as `scheme://host`
+       ,-[webhooks.yaml:3:10]
+     2 |   Billing:
+     3 |     uri: ${BILLING_URI}
+       :          ^^^^^^^|^^^^^^
+       :                 `-- BILLING_URI is read here
+     4 |     secretKey: ${HOOK_SECRET}
+       `----
+      help: set BILLING_URI to the webhook's URL (https://...) in the environment that runs `plan` and `apply`; its value is never shown
+
+    ----- end -----
+
+    # plan, another scheme
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x the value of environment variable BILLING_URI (the uri of 'Billing') is not a usable uri: it has a scheme other than http or https; only http and https are allowed
        ,-[webhooks.yaml:3:10]
      2 |   Billing:
      3 |     uri: ${BILLING_URI}
