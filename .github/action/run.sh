@@ -6,7 +6,7 @@
 # Environment (the Action's inputs):
 #   DOCSPACE_WEBHOOKS_DIR  where install.sh put the binary
 #   INPUT_COMMAND          validate, plan, apply, show or export
-#   INPUT_FILE             the webhooks file (-f)
+#   INPUT_FILE             the webhooks file (-f); empty: webhooks.yaml (for export, only if it exists)
 #   INPUT_FORMAT           --format, when not empty
 #   INPUT_OUT              --out: the saved plan; its SHA-256 is the output `digest` when this run
 #                          wrote it
@@ -48,7 +48,12 @@ case "$command" in
   validate | plan | apply | show | export) ;;
   *) fail "command must be one of validate, plan, apply, show, export, not '$command'" ;;
 esac
-argv=("$command" -f "${INPUT_FILE:-webhooks.yaml}")
+file=${INPUT_FILE:-webhooks.yaml}
+# export starts the file from the portal: with none yet, the portal is DOCSPACE_URL's, and `-f`
+# would name a file that cannot be read.
+[ "$command" != export ] || [ -n "${INPUT_FILE:-}" ] || [ -e "$file" ] || file=
+argv=("$command")
+[ -z "$file" ] || argv+=(-f "$file")
 [ -z "${INPUT_FORMAT:-}" ] || argv+=(--format "$INPUT_FORMAT")
 [ -z "${INPUT_OUT:-}" ] || argv+=(--out "$INPUT_OUT")
 extra=()

@@ -984,6 +984,44 @@ fn the_action_replaces_only_what_the_tool_replaces() {
     assert_eq!(read("webhooks.plan.json"), saved);
 }
 
+/// `export` with no `file:` where the repository has no webhooks file yet starts one from the
+/// portal DOCSPACE_URL names, as the docs' first step does; with a file, it reads its portal.
+#[test]
+fn the_action_exports_a_first_file_from_the_portal() {
+    let repo = Repo::new(BILLING);
+    std::fs::remove_file(repo.path("workspace/webhooks.yaml")).expect("remove");
+    let job = serde_json::json!({
+        "if": "github.event_name == 'push'",
+        "steps": [{
+            "id": "run",
+            "uses": "OWNER/docspace-webhooks@0000000000000000000000000000000000000000",
+            "env": {
+                "DOCSPACE_URL": repo.fleet.url("staging"),
+                "DOCSPACE_API_KEY": "${{ secrets.DOCSPACE_STAGING_KEY }}",
+            },
+            "with": {"command": "export", "out": "webhooks.yaml"},
+        }],
+        "outputs": {"exit-code": "${{ steps.run.outputs.exit-code }}"},
+    });
+    let export = repo.job("push", &job, &BTreeMap::new());
+    assert!(export.ok, "{export:?}");
+    assert_eq!(export.outputs["exit-code"], "0", "{export:?}");
+    assert!(
+        export
+            .log
+            .contains("+ docspace-webhooks export --out webhooks.yaml\n"),
+        "{}",
+        export.log
+    );
+    let written = std::fs::read_to_string(repo.path("workspace/webhooks.yaml")).expect("exported");
+    let url = repo.fleet.url("staging");
+    assert_eq!(
+        written.lines().skip(4).collect::<Vec<_>>(),
+        [format!("portal: \"{url}\""), "webhooks: {}".into()],
+        "{written}"
+    );
+}
+
 /// `fail` and `summary` take true or false in any case, spaces around ignored; any other value
 /// is refused before the command runs, so a typo can never let a failing command pass.
 #[test]
