@@ -236,8 +236,8 @@ pub struct PlanArgs {
     /// Exit 2 when there are changes, 0 when there are none, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
-    /// How to show the plan: text for people, json for pipelines, markdown for a pull-request
-    /// comment or job summary.
+    /// How to show the plan: text for people, json for pipelines (documented in docs/plans.md),
+    /// markdown for a pull-request comment or job summary.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// When problems in the file stop the plan, report them on stdout in this form instead of

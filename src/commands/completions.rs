@@ -104,8 +104,8 @@ fn main_page(man: clap_mangen::Man) -> Result<Vec<u8>, Error> {
     Ok(roff)
 }
 
-/// Every variable the tool reads (src/settings.rs, and the proxy variables the HTTP client
-/// reads), and the exit codes of docs/exit-codes.md, in roff.
+/// Every variable a user sets for the tool (src/settings.rs without its test hooks, the file's
+/// `${VAR}`s, and the proxy variables the HTTP client reads), and the exit codes of docs/exit-codes.md, in roff.
 const ENVIRONMENT_AND_EXIT_STATUS: &str = r#".SH ENVIRONMENT
 .TP
 \fBDOCSPACE_API_KEY\fR
@@ -122,7 +122,14 @@ In a \fBportals:\fR file, the API key of that portal.
 .TP
 The variables a \fBsecretKey: ${VAR}\fR names
 The secrets of the webhooks, read by \fBapply\fR for the creates and updates that send
-them; \fBplan\fR and \fBvalidate\fR never need them.
+them, and by \fBstatus\fR and \fBplan \-\-verify\-secrets\fR to check the portal's
+signatures (unset: the check is reported as not possible); \fBvalidate\fR never needs them.
+.TP
+The variables a \fBuri: ${VAR}\fR names
+The webhooks' URLs, read by \fBplan\fR and \fBapply\fR; never shown.
+.TP
+The variable \fBverify\-signature \-\-secret\-env\fR names
+The secret a delivery's signature is checked with.
 .TP
 \fBNO_COLOR\fR, \fBCLICOLOR_FORCE\fR, \fBCLICOLOR\fR, \fBTERM\fR
 With \fB\-\-color auto\fR (the default), colors only on a terminal that supports them

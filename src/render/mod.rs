@@ -37,9 +37,9 @@ use crate::run::Run;
 /// How `plan` (and `apply`, before it asks) shows a plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Terraform-like, colored on a terminal.
+    /// For people: a terminal (in color) or a CI log.
     Text,
-    /// One JSON document for pipelines (docs/plans.md describes it).
+    /// One JSON document for pipelines, with a format_version.
     Json,
     /// For a pull-request comment or a GitHub job summary; stays under 65,000 characters.
     Markdown,

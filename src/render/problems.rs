@@ -17,7 +17,7 @@ const FORMAT_VERSION: u32 = 1;
 /// How the file's problems are reported on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ProblemFormat {
-    /// Only the diagnostics on stderr (stdout says whether the file is valid).
+    /// The diagnostics on stderr only (`validate` also prints its verdict on stdout).
     Text,
     /// One JSON document on stdout.
     Json,

@@ -147,6 +147,8 @@ fn the_man_page_has_environment_and_exit_status_sections() {
             r"\fBDOCSPACE_URL\fR",
             r"The variable a portal's \fBapiKey: ${VAR}\fR names",
             r"The variables a \fBsecretKey: ${VAR}\fR names",
+            r"The variables a \fBuri: ${VAR}\fR names",
+            r"The variable \fBverify\-signature \-\-secret\-env\fR names",
             r"\fBNO_COLOR\fR, \fBCLICOLOR_FORCE\fR, \fBCLICOLOR\fR, \fBTERM\fR",
             r"\fBHTTPS_PROXY\fR, \fBHTTP_PROXY\fR, \fBALL_PROXY\fR, \fBNO_PROXY\fR",
         ]
