@@ -272,8 +272,8 @@ pub struct StatusArgs {
     /// How to show the health: text, json (documented in docs/delivery-health.md) or markdown.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Exit 2 when a webhook is failing, at risk, disabled (unless the file disables it) or
-    /// signed with another secret; 0 when all are healthy; 1 on error.
+    /// Exit 2 when a webhook is failing, at risk, disabled while the file manages it and does
+    /// not disable it, or signed with another secret; 0 when all are healthy; 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
     /// With a `portals:` file: how many portals to read at once.

@@ -165,10 +165,11 @@ pub struct WebhookHealth {
 
 impl WebhookHealth {
     /// Something needs a look: failing, at risk, disabled against the file's wish, or a
-    /// secret that differs.
+    /// secret that differs. A webhook the file does not manage has no wish to go against: the
+    /// file leaves it alone, and someone may have disabled it on purpose.
     pub fn unhealthy(&self) -> bool {
         matches!(self.health, Health::Failing | Health::AtRisk)
-            || (self.health == Health::Disabled && !self.disabled_by_file)
+            || (self.health == Health::Disabled && self.managed && !self.disabled_by_file)
             || matches!(self.secret, Some(SecretCheck::Differs { .. }))
     }
 }

@@ -436,6 +436,12 @@ fn detailed_exitcode_is_2_when_any_webhook_is_unhealthy_and_0_when_all_are() {
             .enabled(false)
             .created_on(CREATED),
     );
+    // Disabled by someone, and not in the file: the file leaves it alone, so does the verdict.
+    healthy.seed(
+        Seed::new("Legacy", "https://legacy.example.com/h")
+            .enabled(false)
+            .created_on(CREATED),
+    );
     healthy.seed_deliveries(audit, Deliveries::new(1).newest_at(NOW - 60));
     let file =
         "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n  Paused:\n    enabled: false\n";
@@ -449,7 +455,7 @@ fn detailed_exitcode_is_2_when_any_webhook_is_unhealthy_and_0_when_all_are() {
             .env("AUDIT_SECRET", SECRET)
             .run()
     };
-    // Disabled as the file says is healthy.
+    // Disabled as the file says, or unmanaged, is healthy.
     assert_eq!(run(&["--detailed-exitcode"]).code, 0);
     // The receiver starts failing: 2.
     healthy.set_outcome(audit, Outcome::status(503));
