@@ -47,6 +47,13 @@ impl Document {
                      `plan` and `apply`; its value is never shown"
                 );
                 let (code, message) = match lookup(var) {
+                    Ok(value) if value.is_empty() => {
+                        fix.push_str(
+                            "; a pipeline passes a secret that is not defined as an empty string",
+                        );
+                        let message = format!("environment variable {var} ({whose}) is empty");
+                        ("config::uri_var_empty", message)
+                    }
                     Ok(value) => {
                         crate::redact::register_uri(&value);
                         read.add(var, &value);

@@ -217,6 +217,7 @@ fn an_unset_or_unusable_variable_stops_plan_and_apply_naming_it_and_nothing_is_w
             &["apply", "--auto-approve"][..],
             Some("https:hooks.example.com/services/T0/Cap7Path"),
         ),
+        ("plan, empty", &["plan"][..], Some("")),
         (
             "plan, another scheme",
             &["plan"][..],
@@ -336,6 +337,24 @@ fn an_unset_or_unusable_variable_stops_plan_and_apply_naming_it_and_nothing_is_w
      4 |     secretKey: ${HOOK_SECRET}
        `----
       help: set BILLING_URI to the webhook's URL (https://...) in the environment that runs `plan` and `apply`; its value is never shown
+
+    ----- end -----
+
+    # plan, empty
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x environment variable BILLING_URI (the uri of 'Billing') is empty
+       ,-[webhooks.yaml:3:10]
+     2 |   Billing:
+     3 |     uri: ${BILLING_URI}
+       :          ^^^^^^^|^^^^^^
+       :                 `-- BILLING_URI is read here
+     4 |     secretKey: ${HOOK_SECRET}
+       `----
+      help: set BILLING_URI to the webhook's URL (https://...) in the environment that runs `plan` and `apply`; its value is never shown; a pipeline passes a secret that is not defined as an empty string
 
     ----- end -----
 
