@@ -91,7 +91,14 @@ impl Selection {
             .filter(|k| !all.iter().any(|key| k.matches(key)))
             .map(|k| Unknown {
                 key: k.clone(),
-                closest: closest(&k.text, all.iter().filter(|key| k.looks_for(key))),
+                // The key is there, of the other kind (`name:9846` for an id entry `9846:`):
+                // the spelling that selects it is the help.
+                closest: (all.iter().find(|key| key_text(key) == k.text))
+                    .map(|key| match key {
+                        Key::Id(id) => format!("id:{id}"),
+                        Key::Name(name) => format!("name:{name}"),
+                    })
+                    .or_else(|| closest(&k.text, all.iter().filter(|key| k.looks_for(key)))),
             })
             .collect();
         if !unknown.is_empty() {
@@ -288,6 +295,15 @@ mod tests {
             .map(|u| (u.key.as_str(), u.closest.as_deref()))
             .collect();
         assert_eq!(found, [("name:Crn", Some("Crm")), ("id:6", Some("5"))]);
+        // The key is there, of the other kind: the spelling that selects it.
+        let config = load_document_str("webhooks:\n  9846: {}\n  Crm: {}\n", "webhooks.yaml")
+            .map(|mut document| document.portals.remove(0).config)
+            .unwrap();
+        let e = of(&config, &["name:9846"]).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--target \"name:9846\": no entry of webhooks.yaml has this key (the closest key is \"id:9846\")"
+        );
     }
 
     #[test]
