@@ -43,7 +43,12 @@ impl Cli {
     /// checked once an argument that conflicts with the required one is present, so
     /// `apply -f F --expect-digest X` would pass clap and silently apply a fresh plan.
     pub fn parse_checked() -> Result<Cli, clap::Error> {
-        let cli = Cli::try_parse()?;
+        // clap's `help` subcommand refuses `--help` after it; asked for, help is what it gives.
+        let asks_help = std::env::args_os().nth(1).is_some_and(|a| a == "help");
+        let args = std::env::args_os()
+            .enumerate()
+            .filter(|(i, a)| !(asks_help && *i > 1 && (a == "--help" || a == "-h")));
+        let cli = Cli::try_parse_from(args.map(|(_, a)| a))?;
         if let Command::Apply(args) = &cli.command
             && args.expect_digest.is_some()
             && args.saved_plan.is_none()

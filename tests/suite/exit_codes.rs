@@ -177,6 +177,8 @@ fn help_and_version_exit_0_on_stdout() {
         &["-h"],
         &["plan", "--help"],
         &["help", "apply"],
+        &["help", "--help"],
+        &["help", "-h", "apply"],
     ] {
         let out = Run::new(args).run();
         assert_eq!(out.code, 0, "{args:?}: {out:?}");
