@@ -89,11 +89,17 @@ pub fn main(cli: Cli) -> ExitCode {
 /// exits 1: clap's own 2 would read as "changes" under `plan --detailed-exitcode`. Help that
 /// could not be written (a closed pipe included) was the work, and failed: 1 too.
 pub fn usage(error: &clap::Error) -> ExitCode {
-    let printed = error.print();
     if error.use_stderr() {
+        // clap quotes the value it refused: the key typed where something else belongs
+        // (`--format sk-...`) is hidden there as in any message.
+        if let Ok(key) = settings::env(crate::config::KEY_VAR) {
+            crate::redact::register_key(&key);
+        }
+        let rendered = error.render().ansi().to_string();
+        Printer::new(false).always(rendered.strip_suffix('\n').unwrap_or(&rendered));
         return ExitCode::from(1);
     }
-    match printed.and_then(|()| std::io::stdout().flush()) {
+    match error.print().and_then(|()| std::io::stdout().flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // Before any command line, so before `--quiet`: an error is shown anyway.

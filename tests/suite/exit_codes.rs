@@ -496,3 +496,23 @@ fn help_or_version_that_cannot_be_written_exits_1() {
     ----- end -----
     ");
 }
+
+/// clap quotes the value it refuses: an API key pasted where another value belongs is hidden
+/// there as in every message, and the usage error still exits 1.
+#[test]
+fn a_usage_error_hides_the_key_it_quotes() {
+    let key = "sk-pasted-0123456789abcdef";
+    let mut views = String::new();
+    for args in [
+        &["plan", "--format", key][..],
+        &["status", "--since", key],
+        &[key],
+    ] {
+        let out = Run::new(args).env("DOCSPACE_API_KEY", key).run();
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        let typed = args.join(" ").replace(key, "$KEY");
+        views += &format!("$ {typed}\n{}\n", out.user_view());
+    }
+    assert!(!views.contains("0123456789abcdef"), "{views}");
+    insta::assert_snapshot!(views);
+}
