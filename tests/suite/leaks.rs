@@ -341,3 +341,48 @@ fn export_escapes_what_the_reader_refuses_and_reads_back_exactly() {
         .run();
     assert_eq!(plan.code, 0, "no changes: {plan:?}");
 }
+
+/// A portal (or a proxy in front of it) that echoes the key or a secret of the file into the
+/// webhook list: the plan shows `[redacted]` where they stood in every format, `status` too, and
+/// a saved plan, which would have to hold them, is refused and not written.
+#[test]
+fn the_key_or_a_secret_echoed_into_the_list_is_hidden_and_never_saved() {
+    let (portal, file) = portal_and_file();
+    portal.seed(Seed::new(
+        &format!("relay {KEY}"),
+        &format!("https://relay.example.com/{KEY}"),
+    ));
+    portal.seed(Seed::new(
+        &format!("copy {SECRET}"),
+        "https://copy.example.com/h",
+    ));
+    let run = |args: &[&str]| {
+        let out = Run::new(args)
+            .file(&file)
+            .portal(&portal)
+            .env("HOOK_SECRET", SECRET)
+            .run();
+        assert_hidden(&out.all(), KEY);
+        assert_hidden(&out.all(), SECRET);
+        out
+    };
+    let mut views = String::new();
+    for format in ["text", "json", "markdown"] {
+        let out = run(&["plan", "--prune", "--max-deletes", "5", "--format", format]);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(out.stdout.contains("[redacted]"), "{format}: {out:?}");
+    }
+    let out = run(&["status"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("relay [redacted]"), "{out:?}");
+    let saved = Run::new(&["plan", "--prune", "--max-deletes", "5", "--out", "p.json"])
+        .file(&file)
+        .portal(&portal)
+        .env("HOOK_SECRET", SECRET);
+    let plan_file = saved.path("p.json");
+    let out = saved.run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(!plan_file.exists(), "nothing is saved");
+    views += &out.user_view();
+    insta::assert_snapshot!(views);
+}
