@@ -1094,3 +1094,66 @@ fn a_log_that_pages_wrong_past_the_window_still_reports_the_window() {
         out.stdout
     );
 }
+
+/// A secret whose variable is unset cannot be checked: no delivery past the window is read for
+/// it (the window's 50 are on the first page; the read past would take a second).
+#[test]
+fn no_evidence_is_sought_past_the_window_for_a_secret_whose_variable_is_unset() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h").created_on(CREATED));
+    let queued = |n, at| Deliveries::new(n).outcome(Outcome::Pending).newest_at(at);
+    portal.seed_deliveries(1, queued(150, NOW - 2 * HOUR));
+    portal.seed_deliveries(1, queued(50, NOW - 60));
+    let file = "webhooks:\n  Billing:\n    secretKey: ${BILLING_SECRET}\n";
+    let out = status_of(file, &["--since", "1h"], &portal);
+    assert!(
+        out.stdout
+            .contains("secret        unverifiable: BILLING_SECRET is not set"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(portal.requests().len(), 2, "the list and one page");
+}
+
+/// The read past the window for the secret's evidence is bounded by the log's rows, another
+/// webhook's included: a portal that ignores `configId` answers 300 rows of Other between
+/// Audit's queued deliveries and its last signed one, and the tool reads one page past the
+/// window's, not the four that reach it; the verdict counts Audit's rows it looked at.
+#[test]
+fn the_secrets_evidence_is_sought_at_most_a_page_past_the_window_whatever_the_portal_answers() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let seed = |name: &str| Seed::new(name, "https://audit.example.com/h").created_on(CREATED);
+    let (audit, other) = (portal.seed(seed("Audit")), portal.seed(seed("Other")));
+    let queued = |n, at| Deliveries::new(n).outcome(Outcome::Pending).newest_at(at);
+    portal.seed_deliveries(audit, Deliveries::new(1).newest_at(NOW - 4 * HOUR));
+    portal.seed_deliveries(other, Deliveries::new(300).newest_at(NOW - 3 * HOUR));
+    portal.seed_deliveries(audit, queued(1, NOW - 2 * HOUR));
+    portal.seed_deliveries(audit, queued(50, NOW - 60));
+    let file = "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n";
+    let out = status_of(file, &["--since", "1h"], &portal);
+    assert!(
+        out.stdout.contains("secret        verified: delivery #1 "),
+        "{}",
+        out.stdout
+    );
+    portal.set_log_quirks(LogQuirks {
+        ignore_filters: true,
+        ..LogQuirks::default()
+    });
+    portal.clear_requests();
+    let out = status_of(file, &["--since", "1h"], &portal);
+    assert!(
+        out.stdout.contains(
+            "secret        unverifiable: none of the latest 51 deliveries was sent with a \
+             signature"
+        ),
+        "{}",
+        out.stdout
+    );
+    let audit_pages = (portal.requests().iter())
+        .filter(|r| (r.query.as_deref()).is_some_and(|q| q.ends_with(&format!("configId={audit}"))))
+        .count();
+    assert_eq!(audit_pages, 2, "{:?}", portal.requests());
+}
