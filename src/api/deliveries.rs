@@ -174,7 +174,7 @@ impl LogQuery {
     /// Whether the row is one the query asks for. A portal, or a cache in front of it, that
     /// ignores a parameter (unknown ones are ignored, docs/docspace-api.md §21) answers others.
     /// A row names its webhook only by name, so two webhooks of one name are not told apart.
-    fn admits(&self, row: &Delivery) -> bool {
+    pub fn admits(&self, row: &Delivery) -> bool {
         (self.group_status == 0 || self.group_status & (1 << row.class() as u32) != 0)
             && self.trigger.is_none_or(|bits| row.trigger.bits() == bits)
             && (self.config_name.as_ref()).is_none_or(|name| row.config_name.as_ref() == Some(name))
