@@ -90,7 +90,7 @@ async fn portal_health(
             ));
         }
         let evidence = (evidence.0.as_ref(), evidence.1);
-        let report = health::assess(w, entry, &read.rows, evidence, now, verified::file_secret);
+        let report = health::assess(w, entry, &read, evidence, now, verified::file_secret);
         Ok::<_, Error>(report)
     });
     super::in_file_order(jobs, verified::LOG_READS).await
