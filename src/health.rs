@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use secrecy::SecretString;
 
-use crate::api::{Delivery, LiveWebhook, StatusClass, portal_time};
+use crate::api::{Delivery, LiveWebhook, LogRead, StatusClass, portal_time};
 use crate::calendar::utc;
 use crate::config::{DesiredWebhook, SecretRef};
 use crate::redact::Redactor;
@@ -158,6 +158,9 @@ pub struct WebhookHealth {
     pub secret: Option<SecretCheck>,
     /// Where the file's secret comes from: its variable, or `None` for a literal.
     pub secret_from: Option<String>,
+    /// Rows the log answered that were another webhook's (a portal that ignores `configId`):
+    /// not counted. The JSON and Markdown say how many, as stderr does in every format.
+    pub other_webhooks_deliveries: usize,
     /// The file says `enabled: false`: disabled is what it asked for.
     #[serde(skip)]
     pub disabled_by_file: bool,
@@ -191,12 +194,12 @@ impl Report {
     }
 }
 
-/// The report of `live` (managed by the file's `entry`, whose secret `resolve` reads) from `rows`
+/// The report of `live` (managed by the file's `entry`, whose secret `resolve` reads) from `read`
 /// (its deliveries in the window, newest first) and the secret's `evidence` (`check_secret`).
 pub fn assess(
     live: &LiveWebhook,
     entry: Option<&DesiredWebhook>,
-    rows: &[Delivery],
+    read: &LogRead,
     evidence: (Option<&Delivery>, usize),
     now: SystemTime,
     resolve: impl Fn(&SecretRef) -> Result<SecretString, String>,
@@ -205,6 +208,7 @@ pub fn assess(
         .iter()
         .map(|c| (c.to_string(), 0))
         .collect();
+    let rows = &read.rows;
     for row in rows {
         *deliveries.entry(row.class().to_string()).or_default() += 1;
     }
@@ -248,6 +252,7 @@ pub fn assess(
         latest_failure,
         secret: secret.map(|s| check_secret(&resolve(s), evidence)),
         secret_from: secret.and_then(SecretRef::var).map(str::to_owned),
+        other_webhooks_deliveries: read.outside,
         disabled_by_file: entry.is_some_and(|e| e.enabled == Some(false)),
     }
 }

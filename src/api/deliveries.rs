@@ -174,7 +174,7 @@ impl LogQuery {
     /// Whether the row is one the query asks for. A portal, or a cache in front of it, that
     /// ignores a parameter (unknown ones are ignored, docs/docspace-api.md §21) answers others.
     /// A row names its webhook only by name, so two webhooks of one name are not told apart.
-    fn admits(&self, row: &Delivery) -> bool {
+    pub fn admits(&self, row: &Delivery) -> bool {
         (self.group_status == 0 || self.group_status & (1 << row.class() as u32) != 0)
             && self.trigger.is_none_or(|bits| row.trigger.bits() == bits)
             && (self.config_name.as_ref()).is_none_or(|name| row.config_name.as_ref() == Some(name))
@@ -255,11 +255,13 @@ impl Client {
     /// The rows, newest first, down to the first that `keep` refuses or the end of the log (each
     /// page's total says where: no page past it is read). `keep` says whether a row is in the
     /// window, `None` when it cannot tell (a date that cannot be read): such a row is kept when
-    /// a row below it is, since the log is in the order the deliveries were made.
+    /// a row below it is, since the log is in the order the deliveries were made. A row the
+    /// query does not ask for (`LogRead::outside`) is passed as `None` and never kept, so that
+    /// a read can be bounded by the log's rows, not only by the query's.
     pub async fn log_while(
         &self,
         query: &LogQuery,
-        keep: impl FnMut(&Delivery) -> Option<bool>,
+        keep: impl FnMut(Option<&Delivery>) -> Option<bool>,
     ) -> Result<LogRead, ApiError> {
         self.log_read(query, LOG_PAGE, usize::MAX, keep).await
     }
@@ -270,7 +272,9 @@ impl Client {
         query: &LogQuery,
         since: SystemTime,
     ) -> Result<LogRead, ApiError> {
-        let keep = |row: &Delivery| row.created_at().map(|at| at >= since);
+        let keep = |row: Option<&Delivery>| {
+            row.map_or(Some(true), |row| row.created_at().map(|at| at >= since))
+        };
         self.log_while(query, keep).await
     }
 
@@ -287,7 +291,7 @@ impl Client {
         query: &LogQuery,
         mut count: u32,
         most: usize,
-        mut keep: impl FnMut(&Delivery) -> Option<bool>,
+        mut keep: impl FnMut(Option<&Delivery>) -> Option<bool>,
     ) -> Result<LogRead, ApiError> {
         let mut read = LogRead::default();
         // Rows whose date cannot be read: in the window once an older row is dated in it.
@@ -325,9 +329,12 @@ impl Client {
                 (last, fresh) = (Some(row.id), true);
                 if !query.admits(&row) {
                     read.outside += 1;
+                    if keep(None) == Some(false) {
+                        return Ok(read);
+                    }
                     continue;
                 }
-                match keep(&row) {
+                match keep(Some(&row)) {
                     Some(false) => return Ok(read),
                     None => undated.push(row),
                     Some(true) => {

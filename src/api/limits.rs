@@ -306,6 +306,10 @@ impl Limits {
         let why = match (asked, retry_after) {
             (Some(_), _) => "as it asks (Retry-After)",
             (None, Some(_)) => "(its Retry-After asks for no wait: 0 s, or a time already past)",
+            // Its value is outside text, and no use to the reader: not shown.
+            (None, None) if headers.retry_after_unread => {
+                "(it gave a Retry-After the tool could not read)"
+            }
             (None, None) => "(it gave no Retry-After)",
         };
         // `used` includes this pause.

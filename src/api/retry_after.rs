@@ -13,17 +13,21 @@ pub(crate) struct RateHeaders {
     /// `X-RateLimit-Reset`, as a wait from now.
     pub reset: Option<Duration>,
     pub retry_after: Option<RetryAfter>,
+    /// A `Retry-After` came that could not be read: no wait, but not "none given" either.
+    pub retry_after_unread: bool,
 }
 
 impl RateHeaders {
     pub(super) fn read(headers: &HeaderMap, now: SystemTime) -> RateHeaders {
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let number = |name| text(name).and_then(|v| v.trim().parse::<u64>().ok());
+        let retry_after = text(RETRY_AFTER.as_str()).and_then(|v| parse_retry_after(v, now));
         RateHeaders {
             limit: number("x-ratelimit-limit"),
             remaining: number("x-ratelimit-remaining"),
             reset: number("x-ratelimit-reset").map(|at| until(after(UNIX_EPOCH, at), now)),
-            retry_after: text(RETRY_AFTER.as_str()).and_then(|v| parse_retry_after(v, now)),
+            retry_after,
+            retry_after_unread: retry_after.is_none() && headers.contains_key(RETRY_AFTER),
         }
     }
 }
@@ -171,6 +175,7 @@ mod tests {
                     wait: Duration::from_secs(7),
                     at: at(THEN + 7),
                 }),
+                retry_after_unread: false,
             }
         );
 

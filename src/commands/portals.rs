@@ -212,14 +212,18 @@ pub(super) fn plan_fresh<'a>(
 
 /// Counts what each delete of `plan` erases with its webhook, the deliveries of its log
 /// (docs/docspace-api.md §12): the total of a page of one row per delete, so a plan without
-/// deletes still reads only the list.
+/// deletes still reads only the list. Not counted when that row is another webhook's: a portal
+/// or cache that ignores `configId` answers the whole log's total.
 async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiError> {
     for change in &mut plan.changes {
         if let (Action::Delete, Some(id)) = (change.action(), change.id()) {
-            let page = client
-                .log_page(&LogQuery::new().webhook(id, change.name()), 0, 1)
-                .await?;
-            change.deliveries = Some(page.total);
+            let query = LogQuery::new().webhook(id, change.name());
+            let page = client.log_page(&query, 0, 1).await?;
+            change.deliveries = page
+                .rows
+                .iter()
+                .all(|r| query.admits(r))
+                .then_some(page.total);
         }
     }
     Ok(())

@@ -68,7 +68,9 @@ async fn portal_health(
     let jobs = live.iter().zip(&managing).map(|(w, entry)| async move {
         let query = LogQuery::new().webhook(w.id, &w.name);
         let entry = entry.map(|i| &config.webhooks[i]);
-        let checked = entry.is_some_and(|e| e.secret.is_some());
+        // Without a value to verify against (its variable unset, say), no evidence is sought.
+        let secret = entry.and_then(|e| e.secret.as_ref());
+        let checked = secret.is_some_and(|s| verified::file_secret(s).is_ok());
         // A read past a whole window that fails (a portal that pages wrong) costs the secret's
         // evidence, not the window: read the window alone again.
         let (read, evidence) = match verified::log_and_evidence(client, &query, start, checked)
@@ -88,7 +90,7 @@ async fn portal_health(
             ));
         }
         let evidence = (evidence.0.as_ref(), evidence.1);
-        let report = health::assess(w, entry, &read.rows, evidence, now, verified::file_secret);
+        let report = health::assess(w, entry, &read, evidence, now, verified::file_secret);
         Ok::<_, Error>(report)
     });
     super::in_file_order(jobs, verified::LOG_READS).await

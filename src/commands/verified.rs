@@ -16,13 +16,15 @@ use crate::plan::SecretChecked;
 pub(super) const LOG_READS: u16 = 16;
 
 /// Rows of the log read past a window, at most, for a delivery sent with a signature
-/// (docs/delivery-health.md): a page (`LOG_PAGE`), as `plan --verify-secrets` reads.
+/// (docs/delivery-health.md): a page (`LOG_PAGE`), as `plan --verify-secrets` reads. Rows of
+/// other webhooks count (a portal that ignores `configId` answers them), so the read past is
+/// at most a page more whatever the portal answers.
 pub(super) const PAST_WINDOW: usize = 100;
 
 /// A webhook's log since `since` (`Client::log_since`), and the evidence for
 /// `health::check_secret`: the newest delivery sent with a signature (`health::signed`), of the
-/// window, else, when `look_past`, read on for at most `PAST_WINDOW` rows past it; with the
-/// number of deliveries looked at.
+/// window, else, when `look_past`, read on for at most `PAST_WINDOW` rows of the log past it;
+/// with the number of the webhook's deliveries looked at, the window's included.
 pub(super) async fn log_and_evidence(
     client: &Client,
     query: &LogQuery,
@@ -32,12 +34,15 @@ pub(super) async fn log_and_evidence(
     let (mut evidence, mut looked, mut past) = (None, 0, 0);
     let read = client
         .log_while(query, |row| {
-            looked += 1;
-            if evidence.is_none() && health::signed(row).is_some() {
-                evidence = Some(row.clone());
+            if let Some(row) = row {
+                looked += 1;
+                if evidence.is_none() && health::signed(row).is_some() {
+                    evidence = Some(row.clone());
+                }
             }
-            let inside = match past {
-                0 => row.created_at().map(|at| at >= since),
+            let inside = match (past, row) {
+                (0, Some(row)) => row.created_at().map(|at| at >= since),
+                (0, None) => Some(true),
                 _ => Some(false),
             };
             if inside != Some(false) {

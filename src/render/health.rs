@@ -245,7 +245,10 @@ fn markdown_section(
             "| {} | {} | {} | {} | {} |\n",
             label(w, &cell(&code(&plain(&w.name)))),
             w.health.as_str(),
-            counts(w),
+            match w.other_webhooks_deliveries {
+                0 => counts(w),
+                n => format!("{}; {n} of another webhook not counted", counts(w)),
+            },
             failure.unwrap_or_default(),
             w.secret.as_ref().map_or("", |c| c.verdict().as_str()),
         );

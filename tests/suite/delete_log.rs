@@ -4,7 +4,7 @@
 //! PostgreSQL case (docs/docspace-api.md §12).
 
 use crate::support::fake_portal::{
-    Deliveries, FakePortal, Fault, FaultBody, FaultKind, Seed, delete_path,
+    Deliveries, FakePortal, Fault, FaultBody, FaultKind, LogQuirks, Seed, delete_path,
 };
 use crate::support::run::Run;
 
@@ -313,4 +313,53 @@ fn a_proxys_500_on_a_delete_that_landed_says_it_may_have_been_deleted() {
     "#);
     assert!(portal.get(2).is_none(), "it was deleted");
     assert_eq!(portal.writes().len(), 2, "not sent again");
+}
+
+/// A portal (or a cache in front of it) that ignores `configId` answers the whole log, and its
+/// `total`, for each delete: the row it answers is another webhook's, so the count is left out
+/// (text and JSON alike) rather than shown as the deleted webhook's.
+#[test]
+fn a_log_that_ignores_config_id_is_not_counted_as_the_deletes() {
+    let portal = portal();
+    portal.seed_deliveries(1, Deliveries::new(1));
+    portal.set_log_quirks(LogQuirks {
+        ignore_filters: true,
+        ..LogQuirks::default()
+    });
+    let run = |format: &str| {
+        Run::new(&["plan", "--prune", "--max-deletes", "2", "--format", format])
+            .file(FILE)
+            .portal(&portal)
+            .run()
+    };
+    insta::assert_snapshot!(run("text").user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      - delete #2 "Busy"
+          name      = "Busy"
+          uri       = "https://busy.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+      - delete #3 "Quiet"
+          name      = "Quiet"
+          uri       = "https://quiet.example.com/h"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+    Plan: 0 to create, 0 to update, 2 to delete, 1 unchanged.
+    ----- stderr -----
+    ----- end -----
+    "#);
+    let json: serde_json::Value = serde_json::from_str(&run("json").stdout).unwrap();
+    let counted: Vec<&serde_json::Value> = (json["changes"].as_array().unwrap().iter())
+        .filter_map(|c| c.get("deliveries"))
+        .collect();
+    assert!(counted.is_empty(), "{counted:?}");
 }

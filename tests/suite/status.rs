@@ -246,7 +246,8 @@ fn json_has_a_format_version_and_every_key() {
                 "delivery": 3,
                 "at": "2026-12-01T11:59:00Z"
               },
-              "secret_from": "AUDIT_SECRET"
+              "secret_from": "AUDIT_SECRET",
+              "other_webhooks_deliveries": 0
             },
             {
               "id": 2,
@@ -273,7 +274,8 @@ fn json_has_a_format_version_and_every_key() {
                 "delivery": 9,
                 "at": "2026-12-01T11:58:00Z"
               },
-              "secret_from": "CRM_SECRET"
+              "secret_from": "CRM_SECRET",
+              "other_webhooks_deliveries": 0
             },
             {
               "id": 3,
@@ -299,7 +301,8 @@ fn json_has_a_format_version_and_every_key() {
                 "verdict": "unverifiable",
                 "reason": "BILLING_SECRET is not set"
               },
-              "secret_from": "BILLING_SECRET"
+              "secret_from": "BILLING_SECRET",
+              "other_webhooks_deliveries": 0
             },
             {
               "id": 4,
@@ -317,7 +320,8 @@ fn json_has_a_format_version_and_every_key() {
               "failures": 0,
               "latest_failure": null,
               "secret": null,
-              "secret_from": null
+              "secret_from": null,
+              "other_webhooks_deliveries": 0
             },
             {
               "id": 5,
@@ -335,7 +339,8 @@ fn json_has_a_format_version_and_every_key() {
               "failures": 0,
               "latest_failure": null,
               "secret": null,
-              "secret_from": null
+              "secret_from": null,
+              "other_webhooks_deliveries": 0
             },
             {
               "id": 6,
@@ -357,7 +362,8 @@ fn json_has_a_format_version_and_every_key() {
                 "delivery": 61,
                 "at": "2026-11-28T12:00:00Z"
               },
-              "secret_from": null
+              "secret_from": null,
+              "other_webhooks_deliveries": 0
             }
           ]
         }
@@ -920,6 +926,9 @@ fn plan_verify_secrets_reads_smaller_pages_when_ten_rows_are_too_large() {
     );
 }
 
+/// Another webhook's rows are not counted, and every format says how many there were: stderr
+/// in each, the JSON in `other_webhooks_deliveries` (the only key that changes), the Markdown
+/// in the deliveries' cell.
 #[test]
 fn a_portal_that_ignores_config_id_does_not_count_another_webhooks_deliveries() {
     let portal = portal();
@@ -929,7 +938,51 @@ fn a_portal_that_ignores_config_id_does_not_count_another_webhooks_deliveries() 
         ..LogQuirks::default()
     });
     let out = status(&["--format", "json"], &portal);
-    assert_eq!(out.stdout, honest.stdout);
+    let counts = |out: &Ran| {
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let webhooks = doc["portals"][0]["webhooks"].as_array().unwrap().clone();
+        let mut rest = doc.clone();
+        for w in rest["portals"][0]["webhooks"].as_array_mut().unwrap() {
+            w.as_object_mut()
+                .unwrap()
+                .remove("other_webhooks_deliveries");
+        }
+        let counts: Vec<String> = (webhooks.iter())
+            .map(|w| format!("{} {}", w["name"], w["other_webhooks_deliveries"]))
+            .collect();
+        (counts, rest)
+    };
+    let ((honest_counts, honest_rest), (quirk_counts, quirk_rest)) =
+        (counts(&honest), counts(&out));
+    assert_eq!(quirk_rest, honest_rest);
+    assert!(
+        honest_counts.iter().all(|c| c.ends_with(" 0")),
+        "{honest_counts:?}"
+    );
+    insta::assert_debug_snapshot!(quirk_counts, @r#"
+    [
+        "\"Audit\" 58",
+        "\"Crm\" 55",
+        "\"Billing\" 4",
+        "\"Legacy\" 61",
+        "\"Paused\" 59",
+        "\"Archive\" 0",
+    ]
+    "#);
+    let markdown = status(&["--format", "markdown"], &portal);
+    let rows: Vec<&str> = (markdown.stdout.lines())
+        .filter(|l| l.starts_with("| #"))
+        .collect();
+    insta::assert_debug_snapshot!(rows, @r#"
+    [
+        "| #1 `Audit` | ok | 3: 3 2xx; 58 of another webhook not counted |  | verified |",
+        "| #2 `Crm` | failing | 6: 4 2xx, 2 5xx (2 failed); 55 of another webhook not counted | 2026-12-01T11:58:00Z `502 bad gateway: token=[redacted] retry later` | differs |",
+        "| #3 `Billing` | at risk | 24: 24 unsent (24 failed); 4 of another webhook not counted | 2026-12-01T11:50:00Z `0 Connection refused (receiver:443)` | unverifiable |",
+        "| #4 `Legacy` (unmanaged) | no deliveries | none; 61 of another webhook not counted |  |  |",
+        "| #5 `Paused` | disabled | 2: 2 2xx; 59 of another webhook not counted |  |  |",
+        "| #6 `Archive` | no deliveries | none |  | verified |",
+    ]
+    "#);
     assert!(
         out.stderr.contains(
             "#4 \"Legacy\": the portal's log answered 61 deliveries of another webhook (it \
@@ -1099,4 +1152,67 @@ fn a_log_that_pages_wrong_past_the_window_still_reports_the_window() {
         "{}",
         out.stdout
     );
+}
+
+/// A secret whose variable is unset cannot be checked: no delivery past the window is read for
+/// it (the window's 50 are on the first page; the read past would take a second).
+#[test]
+fn no_evidence_is_sought_past_the_window_for_a_secret_whose_variable_is_unset() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h").created_on(CREATED));
+    let queued = |n, at| Deliveries::new(n).outcome(Outcome::Pending).newest_at(at);
+    portal.seed_deliveries(1, queued(150, NOW - 2 * HOUR));
+    portal.seed_deliveries(1, queued(50, NOW - 60));
+    let file = "webhooks:\n  Billing:\n    secretKey: ${BILLING_SECRET}\n";
+    let out = status_of(file, &["--since", "1h"], &portal);
+    assert!(
+        out.stdout
+            .contains("secret        unverifiable: BILLING_SECRET is not set"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(portal.requests().len(), 2, "the list and one page");
+}
+
+/// The read past the window for the secret's evidence is bounded by the log's rows, another
+/// webhook's included: a portal that ignores `configId` answers 300 rows of Other between
+/// Audit's queued deliveries and its last signed one, and the tool reads one page past the
+/// window's, not the four that reach it; the verdict counts Audit's rows it looked at.
+#[test]
+fn the_secrets_evidence_is_sought_at_most_a_page_past_the_window_whatever_the_portal_answers() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let seed = |name: &str| Seed::new(name, "https://audit.example.com/h").created_on(CREATED);
+    let (audit, other) = (portal.seed(seed("Audit")), portal.seed(seed("Other")));
+    let queued = |n, at| Deliveries::new(n).outcome(Outcome::Pending).newest_at(at);
+    portal.seed_deliveries(audit, Deliveries::new(1).newest_at(NOW - 4 * HOUR));
+    portal.seed_deliveries(other, Deliveries::new(300).newest_at(NOW - 3 * HOUR));
+    portal.seed_deliveries(audit, queued(1, NOW - 2 * HOUR));
+    portal.seed_deliveries(audit, queued(50, NOW - 60));
+    let file = "webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n";
+    let out = status_of(file, &["--since", "1h"], &portal);
+    assert!(
+        out.stdout.contains("secret        verified: delivery #1 "),
+        "{}",
+        out.stdout
+    );
+    portal.set_log_quirks(LogQuirks {
+        ignore_filters: true,
+        ..LogQuirks::default()
+    });
+    portal.clear_requests();
+    let out = status_of(file, &["--since", "1h"], &portal);
+    assert!(
+        out.stdout.contains(
+            "secret        unverifiable: none of the latest 51 deliveries was sent with a \
+             signature"
+        ),
+        "{}",
+        out.stdout
+    );
+    let audit_pages = (portal.requests().iter())
+        .filter(|r| (r.query.as_deref()).is_some_and(|q| q.ends_with(&format!("configId={audit}"))))
+        .count();
+    assert_eq!(audit_pages, 2, "{:?}", portal.requests());
 }

@@ -474,3 +474,30 @@ fn an_absurdly_long_wait_stops_apply_with_its_whole_report() {
         );
     }
 }
+
+/// A `Retry-After` that is neither seconds nor a date is no wait, but it was given: the pause's
+/// line says the portal sent one the tool could not read, and does not show it.
+#[test]
+fn an_unreadable_retry_after_is_said_to_be_unreadable_not_missing() {
+    let (portal, file) = drifted(1);
+    portal.inject(Fault::new(
+        "PUT",
+        WEBHOOK_PATH,
+        FaultKind::RetryAt {
+            retry_after: "soon".into(),
+            limit: 1500,
+        },
+    ));
+    let out = apply(&portal, &file, &["--retries", "0"], 5);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(statuses(&portal), [429, 200]);
+    let pauses: Vec<&str> = (out.stderr.lines())
+        .filter(|l| l.contains("pausing all requests"))
+        .collect();
+    assert_eq!(pauses.len(), 1, "{out:?}");
+    assert!(
+        pauses[0].contains(" (it gave a Retry-After the tool could not read), then "),
+        "{out:?}"
+    );
+    assert!(!out.stderr.contains("soon"), "{out:?}");
+}
