@@ -82,7 +82,7 @@ pub(super) fn man(args: &ManArgs, out: &mut Output) -> Exit {
             path: path.display().to_string(),
             source,
         })?;
-        writeln!(out, "{}", path.display()).map_err(Error::Output)?;
+        writeln!(out, "{}", crate::redact::path(&path)).map_err(Error::Output)?;
     }
     Ok(ExitCode::SUCCESS)
 }

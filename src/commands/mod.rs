@@ -180,7 +180,6 @@ impl Session {
             };
             document.resolve_uris(&crate::settings::env, only)?;
         }
-        document.register_secrets(&crate::settings::env);
         Ok(document)
     }
 
@@ -241,10 +240,12 @@ fn prefix(name: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// Loads the file and shows its warnings (a literal secret, a quoted id) on stderr; they never
-/// stop a run.
+/// Loads the file, registers its secrets (`Document::register_secrets`), and shows its warnings
+/// (a literal secret, a quoted id) on stderr; they never stop a run. Registered first: each
+/// warning names the path, which may hold a portal's key.
 fn load_config(path: &Path, printer: Printer) -> Result<config::Document, Error> {
     let config = config::load_document(path)?;
+    config.register_secrets(&crate::settings::env);
     for warning in config.warnings() {
         printer.warn(warning);
     }

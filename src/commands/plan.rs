@@ -118,7 +118,7 @@ fn file_problems(args: &PlanArgs, out: &mut Output, error: Error) -> Error {
         Format::Json => ProblemFormat::Json,
         Format::Text | Format::Markdown => ProblemFormat::Text,
     });
-    let name = args.input.file.file.display().to_string();
+    let name = crate::redact::path(&args.input.file.file);
     let report = render::render_problems(format, &name, None, &error.reported());
     let _ = write!(out, "{report}");
     let _ = out.flush();

@@ -84,14 +84,25 @@ pub(super) fn save(path: &Path, text: &str) -> Result<String, Error> {
 
 /// The command line that applies exactly the saved plan at `path`, whose digest is `digest`,
 /// with the config file `config` it was made from (`-f`, left out when it is the default).
+/// A path that holds a secret is shown hidden (`redact::path`), so the line is no longer the
+/// command: a comment says so, and the quoted `'[redacted]'` names no file if pasted.
 pub(super) fn apply_command(path: &Path, digest: &str, config: &Path) -> String {
+    let mut hidden = false;
+    let mut word = |path: &Path| {
+        let shown = crate::redact::path(path);
+        hidden |= shown != path.display().to_string();
+        crate::config::shell_word(&shown)
+    };
     let mut command = format!(
         "docspace-webhooks apply {} --expect-digest {digest}",
-        crate::config::shell_word(&path.display().to_string())
+        word(path)
     );
     if config != Path::new("webhooks.yaml") {
         command.push_str(" -f ");
-        command.push_str(&crate::config::shell_word(&config.display().to_string()));
+        command.push_str(&word(config));
+    }
+    if hidden {
+        command.push_str("  # each [redacted] hides a secret in a path: type the real path there");
     }
     command
 }

@@ -38,7 +38,7 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
     let config_digest = saved::config_digest(&document);
     let binding = render::saved_plan_binding(
         args.format,
-        document.source.name(),
+        &crate::redact::path(&args.file.file),
         &config_digest,
         &portals,
     );
@@ -61,7 +61,7 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
     let digest = &loaded.digest;
     let command = saved_file::apply_command(path, digest, &args.file.file);
     let footer =
-        render::saved_plan_footer(args.format, &path.display().to_string(), digest, &command);
+        render::saved_plan_footer(args.format, &crate::redact::path(path), digest, &command);
     let json = args.format == Format::Json;
     // After the plan on stdout, except JSON's: stdout stays the one document `plan` prints.
     let trailer = if json {

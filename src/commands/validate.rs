@@ -14,9 +14,12 @@ use crate::render::{PortalCount, Valid, render_problems};
 /// stderr are the same in every format, so a CI log shows the snippets either way.
 pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Exit {
     let path = &args.file.file;
-    let name = path.display().to_string();
     match config::load_document(path) {
         Ok(document) => {
+            // Its portals' keys, as every command knows them once the file is read: the path
+            // (its own name, in each warning) shows none.
+            document.register_secrets(&crate::settings::env);
+            let name = crate::redact::path(path);
             let warnings = document.warnings();
             let reported: Vec<config::Reported> = warnings.iter().map(Problem::reported).collect();
             // Warnings never stop a run; the diagnostics show them on stderr, as `plan` does.
@@ -48,7 +51,7 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Exit {
             let _ = write!(
                 out,
                 "{}",
-                render_problems(args.format, &name, None, &e.reported())
+                render_problems(args.format, &crate::redact::path(path), None, &e.reported())
             );
             let _ = out.flush();
             Err(e.into())

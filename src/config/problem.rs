@@ -14,7 +14,7 @@ use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode, SourceS
 
 use super::display::Source;
 use super::node::line_column;
-use crate::redact::escaped;
+use crate::redact::{escaped, guarded};
 
 /// Files larger than this are refused before parsing: a webhook file is a few kilobytes, and
 /// the limit keeps a wrong path (a log, a disk image) from being read into memory.
@@ -100,13 +100,15 @@ impl ConfigError {
             Some(cause) => format!("{self}: {cause}"),
             None => self.to_string(),
         };
+        // Each names the path, whose secrets stdout hides as stderr does (`redact::path`).
+        let hidden = |text: &str| guarded(text).into_owned();
         vec![Reported {
-            file,
+            file: hidden(&file),
             start: None,
             end: None,
             code,
-            message,
-            help: self.help().map(|h| h.to_string()),
+            message: hidden(&message),
+            help: self.help().map(|h| hidden(&h.to_string())),
             warning: false,
         }]
     }
@@ -220,7 +222,8 @@ impl Problem {
         let text = self.source_code.text();
         let span = self.span();
         Reported {
-            file: self.source().name().to_string(),
+            // The path, whose secrets stdout hides as stderr does (`redact::path`).
+            file: guarded(self.source().name()).into_owned(),
             start: Some(line_column(text, span.offset())),
             end: Some(line_column(text, span.offset() + span.len())),
             code: self.code_str(),

@@ -171,7 +171,8 @@ fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
 }
 
 /// `text` with every registered secret, as written, replaced by `[redacted]`: the last guard of
-/// what reaches stderr, behind `Redactor::scrub` where outside text is read.
+/// what reaches stderr, behind `Redactor::scrub` where outside text is read, and of every path
+/// shown on stdout (`path`).
 pub fn guarded(text: &str) -> Cow<'_, str> {
     let (registry, uris) = (read(&REGISTRY), read(&URIS));
     let haystack = matching_form(text);
@@ -187,6 +188,14 @@ pub fn guarded(text: &str) -> Cow<'_, str> {
         &credentials::merged(marks),
         REDACTED,
     ))
+}
+
+/// `path` as the tool shows it, on stdout as on stderr: with every registered secret in it (an
+/// API key in a directory's name) replaced by `[redacted]`, as `guarded` does to each line of
+/// stderr. Only the path is searched, not the output around it: that may be a plan of thousands
+/// of webhooks (docs/performance.md).
+pub fn path(path: &std::path::Path) -> String {
+    guarded(&path.display().to_string()).into_owned()
 }
 
 /// `secret` as it is searched for: its canonical form and, when that differs, its form as

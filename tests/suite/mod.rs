@@ -34,6 +34,8 @@ mod hidden_text;
 /// SIGINT, SIGTERM and SIGHUP: in-flight writes finish, nothing new starts, 130/143/129, a
 /// second signal exits at once.
 mod interrupt;
+/// An API key in a path: hidden wherever the path is shown, stdout included.
+mod key_in_paths;
 /// Property tests: no echo and no mutation of a file gets a secret or the key out.
 mod leak_props;
 /// Every way issue 9 found a secret getting out: diagnostics, echoes, panics, export.

@@ -1,0 +1,103 @@
+//! A path that holds an API key (a directory named after it): every path the tool shows, on
+//! stdout as on stderr, has the key as `[redacted]` (docs/plans.md, "Saved plans").
+
+use std::path::Path;
+
+use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::fleet::Fleet;
+use crate::support::run::{Outcome, Run};
+
+/// `args` run in `dir` (so paths stay relative, as typed), with `env` set.
+fn run_in(dir: &Path, args: &[&str], env: &[(String, String)]) -> Outcome {
+    let mut run = Run::new(args);
+    for (key, value) in env {
+        run = run.env(key, value);
+    }
+    let mut command = run.command();
+    command.current_dir(dir);
+    let out = assert_cmd::Command::from_std(command)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("run binary");
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Each run's command line (as typed, the key shown as `KEY`) over its whole output, with no
+/// trace of `keys` anywhere in it.
+fn views(dir: &Path, runs: &[&[&str]], env: &[(String, String)], keys: &[&str]) -> String {
+    let mut all = String::new();
+    for args in runs {
+        let out = run_in(dir, args, env);
+        for key in keys {
+            let random = key.strip_prefix("sk-").unwrap_or(key);
+            assert!(!out.all().contains(random), "{args:?}: {out:?}");
+        }
+        let typed = keys.iter().fold(args.join(" "), |s, k| s.replace(k, "KEY"));
+        all.push_str(&format!("$ {typed}\n{}\n", out.user_view()));
+    }
+    all
+}
+
+#[test]
+fn the_key_in_a_path_is_hidden_on_stdout_in_every_form() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Crm", "https://crm.example.com/h"));
+    let key = portal.api_key();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(&key)).unwrap();
+    let good = format!("{key}/good.yaml");
+    std::fs::write(dir.path().join(&good), "webhooks:\n  1:\n    ssl: false\n").unwrap();
+    let bad = format!("{key}/bad.yaml");
+    std::fs::write(dir.path().join(&bad), "webhooks:\n  77777:\n    name: x\n").unwrap();
+    let (missing, plan) = (format!("{key}/missing.yaml"), format!("{key}/p.json"));
+    let env = [
+        ("DOCSPACE_URL".to_string(), portal.url()),
+        ("DOCSPACE_API_KEY".to_string(), key.clone()),
+    ];
+    let runs: [&[&str]; 9] = [
+        &["plan", "-f", &bad, "--problems", "json"],
+        &["plan", "-f", &bad, "--problems", "github"],
+        &["validate", "-f", &good],
+        &["validate", "-f", &missing, "--format", "json"],
+        &["validate", "-f", &missing, "--format", "github"],
+        &["plan", "-f", &good, "--out", &plan],
+        &["show", &plan, "-f", &good],
+        &["show", &plan, "-f", &good, "--format", "markdown"],
+        &["man", "--dir", &key],
+    ];
+    insta::assert_snapshot!(views(dir.path(), &runs, &env, &[&key]));
+}
+
+/// A `portals:` file's own `apiKey: ${VAR}` is known once the file is read: hidden in its path
+/// as `DOCSPACE_API_KEY`'s is, on stdout and in each warning on stderr.
+#[test]
+fn a_portal_s_own_key_in_a_path_is_hidden_once_the_file_is_read() {
+    let fleet = Fleet::start(&["billing"]);
+    fleet
+        .portal("billing")
+        .seed(Seed::new("Crm", "https://crm.example.com/h"));
+    let key = fleet.key("billing").to_string();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(&key)).unwrap();
+    // A literal secret: a warning, which names the file.
+    let own = "webhooks:\n  Crm:\n    secretKey: literal-Secret-42\n";
+    let good = format!("{key}/fleet.yaml");
+    let yaml = fleet.portals_yaml(&[("billing", own)]);
+    std::fs::write(dir.path().join(&good), yaml).unwrap();
+    let bad = format!("{key}/bad.yaml");
+    let yaml = fleet.portals_yaml(&[("billing", "webhooks:\n  77777:\n    name: x\n")]);
+    std::fs::write(dir.path().join(&bad), yaml).unwrap();
+    let plan = format!("{key}/p.json");
+    let runs: [&[&str]; 5] = [
+        &["validate", "-f", &good, "--format", "github"],
+        &["validate", "-f", &good],
+        &["plan", "-f", &bad, "--problems", "json"],
+        &["plan", "-f", &good, "--out", &plan],
+        &["show", &plan, "-f", &good],
+    ];
+    insta::assert_snapshot!(views(dir.path(), &runs, &fleet.env(), &[&key]));
+}
