@@ -111,6 +111,7 @@ impl Config {
             .collect();
         SecretUris {
             run: &self.run_uris.0,
+            replaced: Found::default(),
             literal,
         }
     }

@@ -51,8 +51,9 @@ pub struct SavedPortal {
 pub struct PortalToSave<'a> {
     pub name: Option<&'a str>,
     /// With the plan, the portal's API key: it keys the fingerprints of the uris read from
-    /// variables (`sensitive`).
-    pub plan: Result<(&'a Plan, &'a SecretString), &'a str>,
+    /// variables (`sensitive`); and the live webhooks it was made from, whose uris those
+    /// variables replace are as secret (`plan::secret_uris`).
+    pub plan: Result<(&'a Plan, &'a SecretString, &'a [LiveWebhook]), &'a str>,
     pub max_deletes: Option<usize>,
 }
 
@@ -99,11 +100,11 @@ pub fn to_json(
         portals: portals
             .iter()
             .filter_map(|p| Some((p, p.plan.ok()?)))
-            .map(|(p, (plan, key))| {
+            .map(|(p, (plan, key, live))| {
                 let config = (document.portals.iter())
                     .find(|d| d.name.as_deref() == p.name)
                     .map(|d| &d.config);
-                let secret_uris = config.map(Config::secret_uris);
+                let secret_uris = config.map(|config| super::secret_uris(config, live));
                 Ok(Part {
                     name: p.name.map(str::to_string),
                     portal: (given_url && p.name.is_none()).then(|| plan.portal.clone()),
