@@ -76,8 +76,9 @@ pub(super) fn match_entries<'c>(
                             entry.span,
                             "plan::ambiguous_name",
                             format!(
-                                "{} live webhooks are named {name:?} (ids {})",
+                                "{} live webhooks are named {} (ids {})",
                                 many.len(),
+                                crate::redact::quoted(name),
                                 ids.join(", ")
                             ),
                             "matches more than one webhook".into(),

@@ -112,6 +112,14 @@ pub fn spellings(text: &str) -> Vec<String> {
     needles_of(text).iter().map(|s| s.to_lowercase()).collect()
 }
 
+/// A user string in quotes, Rust-escaped: control characters, ESC, bidi overrides and other
+/// invisible characters become `\u{..}` (`escaped` takes those Rust counts as printable,
+/// U+3164), and trailing spaces show. Credentials of a URL in it are masked: a name may be a
+/// uri (`https://user:pass@host`), and names are shown everywhere.
+pub(crate) fn quoted(s: &str) -> String {
+    escaped(&format!("{:?}", mask_credentials(s)))
+}
+
 /// A registry, read or written even after a thread panicked holding it: it only ever grows by
 /// whole entries, so what it holds is sound.
 fn read<T>(set: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {

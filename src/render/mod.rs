@@ -31,6 +31,7 @@ pub use problems::{PortalCount, ProblemFormat, Valid, render_problems};
 pub use text::{portal_heading, render_text, value_text};
 
 use crate::plan::Plan;
+pub(crate) use crate::redact::quoted;
 use crate::redact::{escaped, mask_credentials};
 use crate::run::Run;
 
@@ -82,14 +83,6 @@ pub fn saved_plan_footer(format: Format, path: &str, digest: &str, command: &str
             markdown::code(&command)
         ),
     }
-}
-
-/// A user string in quotes, Rust-escaped: control characters, ESC, bidi overrides and other
-/// invisible characters become `\u{..}` (`redact::escaped` takes those Rust counts as printable,
-/// U+3164), and trailing spaces show. Credentials of a URL in it are masked: a name may be a
-/// uri (`https://user:pass@host`), and names are shown everywhere.
-pub(crate) fn quoted(s: &str) -> String {
-    escaped(&format!("{:?}", mask_credentials(s)))
 }
 
 /// A user string where quotes would be noise (the portal, a timestamp), escaped as [`quoted`].

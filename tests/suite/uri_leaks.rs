@@ -172,6 +172,40 @@ fn a_name_that_is_a_uri_with_credentials_is_masked_in_messages_and_plans() {
     assert_eq!(portal.webhooks()[0].name, NAME);
 }
 
+/// Two live webhooks share a name that is a uri with credentials: the entry of that name
+/// matches both, and the message naming them masks the password as the snippet does.
+#[test]
+fn a_name_two_live_webhooks_share_is_masked_in_the_ambiguous_name_message() {
+    let portal = FakePortal::start();
+    const NAME: &str = "https://admin:S3cr3tVALUE99@a.example.com/x";
+    portal.seed(Seed::new(NAME, "https://b.example.com/1"));
+    portal.seed(Seed::new(NAME, "https://b.example.com/2"));
+    let file = format!("webhooks:\n  '{NAME}':\n    enabled: false\n");
+    let json = plan(&portal, &file, "json");
+    assert_eq!(json.code, 1, "{json:?}");
+    assert_no_password(&json, "S3cr3tVALUE99");
+    let out = plan(&portal, &file, "text");
+    assert_no_password(&out, "S3cr3tVALUE99");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x 2 live webhooks are named "https://admin:***@a.example.com/x" (ids 1, 2)
+       ,-[webhooks.yaml:2:3]
+     1 | webhooks:
+     2 |   'https://admin:***@a.example.com/x'          :
+       :   ^^^^^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^^^^^^
+       :                         `-- matches more than one webhook
+     3 |     enabled: false
+       `----
+      help: key the entry by id instead, e.g. `1:`, and add an entry per webhook you mean to manage
+
+    ----- end -----
+    "#);
+}
+
 /// Receivers that authenticate by a secret in the query (`?token=...`): the value is masked in
 /// every plan format and in `apply`'s output, a change of it alone still shows (as a change of
 /// credentials) and is written, and the portal gets the real uri.
