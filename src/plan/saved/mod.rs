@@ -339,7 +339,7 @@ fn write_of(
     };
     let body = |body: &PlannedBody| {
         let mut body = Body::new(body).ok_or_else(|| SavedPlanError::LiteralSecret {
-            name: change.name().to_string(),
+            name: redact::quoted(change.name()),
         })?;
         hidden(&mut body.uri);
         Ok::<_, SavedPlanError>(body)
@@ -402,7 +402,10 @@ fn plan_of<'c>(
     }
     let mut creates = plan.changes.iter().filter(|c| c.id().is_none());
     if let Some(c) = creates.find(|c| !created.insert(c.name())) {
-        return Err(format!("{:?} is created more than once", c.name()));
+        return Err(format!(
+            "{} is created more than once",
+            redact::quoted(c.name())
+        ));
     }
     notes::check(&plan.notes, &plan, &entries, config)?;
     Ok(plan)
@@ -478,7 +481,8 @@ fn change_of(write: Write, entries: &Entries) -> Result<Change, String> {
             let (entry, var) = entry_and_uri_var(entries, (None, &body.name), &[&body.uri])?;
             values::check(&body, None)?;
             if !sent {
-                return Err(format!("the create of {:?} has no secretKey", body.name));
+                let name = redact::quoted(&body.name);
+                return Err(format!("the create of {name} has no secretKey"));
             }
             let body = with_secret(body, sent, entry.and_then(|e| e.secret.as_ref()))?;
             if let Some(refusal) = ssl_needs_https(&body) {
