@@ -100,7 +100,7 @@ pub fn plan(
             let hidden = match &entry.uri_var {
                 Some(var) => Some(format!("the value of {var}")),
                 None => (secret_uris.var_of(&body.uri))
-                    .map(|var| format!("it holds the value of {var}, or part of it")),
+                    .map(|var| format!("it holds the value {var} has or had, or part of it")),
             };
             problems.push(plain_http_with_ssl(config, entry, &body.uri, hidden));
             continue;

@@ -369,3 +369,34 @@ fn in_a_portals_file_the_uri_a_variable_held_before_is_hidden_on_another_webhook
     ----- end -----
     "#);
 }
+
+/// Kept leaves `uri` out and sets `ssl: true`, which its live uri, plain http and what HOOK held
+/// before, cannot have: the problem says why it does not show the uri.
+#[test]
+fn a_plain_http_uri_a_variable_held_before_is_not_shown_in_the_refusal() {
+    let portal = FakePortal::start();
+    let old = OLD.replace("https:", "http:");
+    portal.seed(Seed::new("Hook", &old).ssl(false));
+    portal.seed(Seed::new("Kept", &old).ssl(false));
+    let file = "webhooks:\n  Hook:\n    uri: ${HOOK}\n    ssl: false\n  Kept:\n    ssl: true\n";
+    let out = with_env(Run::new(&["plan"]).file(file).portal(&portal)).run();
+    assert_hidden_in("output", &out.all());
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x the portal would refuse this write: `ssl: true`, which requires an https uri, but the uri is plain http (it holds the value HOOK has or had, or part of it)
+       ,-[webhooks.yaml:5:3]
+     4 |     ssl: false
+     5 |   Kept:
+       :   ^^|^
+       :     `-- ssl needs https
+     6 |     ssl: true
+       `----
+      help: use an https uri, or set `ssl: false` to allow plain http
+
+    ----- end -----
+    ");
+}
