@@ -40,7 +40,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
                 .map(|((r, shown), key)| saved::PortalToSave {
                     name: r.wanted.name,
                     plan: match (&r.outcome, key) {
-                        (Ok(planned), Some(key)) => Ok((&planned.plan, key)),
+                        (Ok(planned), Some(key)) => Ok((&planned.plan, key, &planned.live)),
                         _ => Err(shown.error.as_deref().unwrap_or_default()),
                     },
                     max_deletes: (r.outcome.as_ref().ok())

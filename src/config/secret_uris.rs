@@ -63,22 +63,33 @@ impl fmt::Debug for RunUris {
 pub struct SecretUris<'c> {
     /// Every value the run read, the portal's own among them.
     pub(super) run: &'c Found,
+    /// The live uris of the webhooks whose entries read their uri from a variable: the values
+    /// those variables held before (`replaced`), none until the portal is listed.
+    pub(super) replaced: Found,
     /// The uris its entries write in the file: in the repository already, and the reviewer's
     /// to read, so never hidden for a piece they share (Teams hooks share `webhookb2`).
     pub(super) literal: HashSet<&'c str>,
 }
 
 impl SecretUris<'_> {
-    /// The variable whose value `uri` is, exactly or as a URL, else whose value's piece it
-    /// holds (unless the portal's file writes `uri` itself).
+    /// Adds `uri`, the live uri of a webhook whose entry reads its uri from `var`: the value
+    /// `var` held before, as secret as the one it holds now, wherever it appears.
+    pub fn replaced(&mut self, var: &str, uri: &str) {
+        self.replaced.add(var, uri);
+    }
+
+    /// The variable whose value (or value before) `uri` is, exactly or as a URL, else whose
+    /// value's piece it holds (unless the portal's file writes `uri` itself).
     pub fn var_of(&self, uri: &str) -> Option<&str> {
-        if let Some(var) = self.run.equal(uri) {
+        let found = [self.run, &self.replaced];
+        if let Some(var) = found.iter().find_map(|f| f.equal(uri)) {
             return Some(var);
         }
-        if self.literal.contains(uri) || self.run.pieces.is_empty() {
+        if self.literal.contains(uri) || found.iter().all(|f| f.pieces.is_empty()) {
             return None;
         }
-        self.run.holding(&crate::redact::spellings(uri))
+        let spellings = crate::redact::spellings(uri);
+        found.iter().find_map(|f| f.holding(&spellings))
     }
 }
 

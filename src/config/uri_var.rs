@@ -121,6 +121,7 @@ impl Config {
             .collect();
         SecretUris {
             run: &self.run_uris.0,
+            replaced: Found::default(),
             literal,
         }
     }

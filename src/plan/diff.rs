@@ -36,13 +36,12 @@ pub fn plan(
     let checked = |id: i32, verdict: SecretVerdict| {
         (options.secrets_checked.iter()).any(|c| c.id == id && c.verdict == verdict)
     };
-    // A uri equal to a `uri: ${VAR}`'s value, or holding a piece of it, is as secret in any
-    // record: the live uri of the webhook a renamed entry leaves behind, one an entry moves away
-    // from. It and the uri a variable replaces (its previous value) are registered, as a
-    // portal's error may echo them.
-    let secret_uris = config.secret_uris();
+    // A uri equal to a `uri: ${VAR}`'s value or its value before, or holding a piece of one,
+    // is as secret in any record: the live uri of the webhook a renamed entry leaves behind,
+    // one an entry moves away from. Each is registered, as a portal's error may echo it.
+    let secret_uris = super::matched_secret_uris(config, live, &matched);
     let secret = |uri: &str| secret_uris.var_of(uri).is_some();
-    super::register_matched_uris(config, live, &matched, &secret_uris);
+    super::register_hidden(live, &secret_uris);
 
     let managed: HashSet<usize> = (matched.iter().flatten())
         .filter_map(Match::live_index)
@@ -101,7 +100,7 @@ pub fn plan(
             let hidden = match &entry.uri_var {
                 Some(var) => Some(format!("the value of {var}")),
                 None => (secret_uris.var_of(&body.uri))
-                    .map(|var| format!("it holds the value of {var}, or part of it")),
+                    .map(|var| format!("it holds the value {var} has or had, or part of it")),
             };
             problems.push(plain_http_with_ssl(config, entry, &body.uri, hidden));
             continue;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::api::LiveWebhook;
 use crate::config::{Config, ConfigError, Key, Problem, problem_at};
+use crate::redact::quoted;
 
 /// What an entry of the file manages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,8 +77,9 @@ pub(super) fn match_entries<'c>(
                             entry.span,
                             "plan::ambiguous_name",
                             format!(
-                                "{} live webhooks are named {name:?} (ids {})",
+                                "{} live webhooks are named {} (ids {})",
                                 many.len(),
+                                quoted(name),
                                 ids.join(", ")
                             ),
                             "matches more than one webhook".into(),
@@ -100,10 +102,10 @@ pub(super) fn match_entries<'c>(
                     entry.span,
                     "plan::claimed_twice",
                     format!(
-                        "this entry and {} both manage webhook {} ({:?})",
+                        "this entry and {} both manage webhook {} ({})",
                         config.webhooks[first].label(),
                         w.id,
-                        w.name
+                        quoted(&w.name)
                     ),
                     "second entry for the same webhook".into(),
                     Some("keep one entry per webhook".into()),

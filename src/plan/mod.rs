@@ -180,26 +180,36 @@ pub struct PlanOptions {
 }
 
 /// Registers with `redact` the live uris of `config`'s portal that are secret whether or not
-/// their variable is set in this run: a webhook's whose entry reads its uri from a variable
-/// (its value, or the one before), and any equal to a variable's value. For the commands that
-/// show what a receiver answered without planning (`plan` registers them as it goes).
+/// their variable is set in this run (`secret_uris`). For the commands that show what a
+/// receiver answered without planning (`plan` registers them as it goes).
 pub fn register_secret_uris(config: &Config, live: &[LiveWebhook]) {
-    let matched = matching::match_entries(config, live);
-    register_matched_uris(config, live, &matched, &config.secret_uris());
+    register_hidden(live, &secret_uris(config, live));
 }
 
-/// `register_secret_uris` with the entries already matched and the variables' values found.
-fn register_matched_uris(
-    config: &Config,
+/// The secret uris of `config`'s portal with `live` (`Config::secret_uris`), and the live uri
+/// of each webhook whose entry reads its uri from a variable: the variable's value before, as
+/// secret as the one it holds now, in any other webhook's record too.
+pub fn secret_uris<'c>(config: &'c Config, live: &[LiveWebhook]) -> SecretUris<'c> {
+    matched_secret_uris(config, live, &matching::match_entries(config, live))
+}
+
+/// `secret_uris` with the entries already matched.
+fn matched_secret_uris<'c>(
+    config: &'c Config,
     live: &[LiveWebhook],
     matched: &[Result<matching::Match<'_>, Problem>],
-    secret_uris: &SecretUris,
-) {
+) -> SecretUris<'c> {
+    let mut secret_uris = config.secret_uris();
     for (entry, found) in config.webhooks.iter().zip(matched) {
-        if let (Some(_), Ok(matching::Match::Live(i))) = (&entry.uri_var, found) {
-            crate::redact::register_uri(&live[*i].uri);
+        if let (Some(var), Ok(matching::Match::Live(i))) = (&entry.uri_var, found) {
+            secret_uris.replaced(var, &live[*i].uri);
         }
     }
+    secret_uris
+}
+
+/// Registers the live uris `secret_uris` holds secret, as a portal's error may echo them.
+fn register_hidden(live: &[LiveWebhook], secret_uris: &SecretUris) {
     for w in live.iter().filter(|w| secret_uris.var_of(&w.uri).is_some()) {
         crate::redact::register_uri(&w.uri);
     }

@@ -3,6 +3,7 @@
 //! so the live webhooks they manage are neither listed as unmanaged nor deleted.
 
 use crate::config::{Config, Key};
+use crate::redact::quoted;
 
 /// One `--target` value as written, and the key it selects: its text as the file writes it
 /// (an id's digits without leading zeros) and its kind.
@@ -191,12 +192,12 @@ pub struct Unknown {
 fn unknown_lines(file: &str, unknown: &[Unknown]) -> String {
     each(unknown, "\n", |u| {
         let closest = match &u.closest {
-            Some(k) => format!("the closest key is {k:?}"),
+            Some(k) => format!("the closest key is {}", quoted(k)),
             None => "the file has no entries".to_string(),
         };
         format!(
-            "--target {:?}: no entry of {file} has this key ({closest})",
-            u.key.as_str()
+            "--target {}: no entry of {file} has this key ({closest})",
+            quoted(u.key.as_str())
         )
     })
 }

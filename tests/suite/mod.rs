@@ -104,6 +104,9 @@ mod throttle;
 mod uri_leaks;
 /// `uri: ${VAR}`: read by `plan` and `apply`, planned like a literal uri, never shown.
 mod uri_var;
+/// `uri: ${VAR}`'s value before (the live uri its entry's webhook has) on another webhook:
+/// never shown or saved.
+mod uri_var_before;
 /// `uri: ${VAR}` against saved plans edited to show the live uri.
 mod uri_var_edits;
 /// `uri: ${VAR}`'s value in the record of a webhook whose entry does not read it (renamed and

@@ -172,6 +172,203 @@ fn a_name_that_is_a_uri_with_credentials_is_masked_in_messages_and_plans() {
     assert_eq!(portal.webhooks()[0].name, NAME);
 }
 
+/// Two live webhooks share a name that is a uri with credentials: the entry of that name
+/// matches both, and the message naming them masks the password as the snippet does.
+#[test]
+fn a_name_two_live_webhooks_share_is_masked_in_the_ambiguous_name_message() {
+    let portal = FakePortal::start();
+    const NAME: &str = "https://admin:S3cr3tVALUE99@a.example.com/x";
+    portal.seed(Seed::new(NAME, "https://b.example.com/1"));
+    portal.seed(Seed::new(NAME, "https://b.example.com/2"));
+    let file = format!("webhooks:\n  '{NAME}':\n    enabled: false\n");
+    let json = plan(&portal, &file, "json");
+    assert_eq!(json.code, 1, "{json:?}");
+    assert_no_password(&json, "S3cr3tVALUE99");
+    let out = plan(&portal, &file, "text");
+    assert_no_password(&out, "S3cr3tVALUE99");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x 2 live webhooks are named "https://admin:***@a.example.com/x" (ids 1, 2)
+       ,-[webhooks.yaml:2:3]
+     1 | webhooks:
+     2 |   'https://admin:***@a.example.com/x'          :
+       :   ^^^^^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^^^^^^
+       :                         `-- matches more than one webhook
+     3 |     enabled: false
+       `----
+      help: key the entry by id instead, e.g. `1:`, and add an entry per webhook you mean to manage
+
+    ----- end -----
+    "#);
+}
+
+/// Two entries manage one live webhook whose name is a uri with credentials: the message
+/// naming that webhook masks the password.
+#[test]
+fn a_webhook_two_entries_manage_is_named_masked() {
+    let portal = FakePortal::start();
+    const NAME: &str = "https://admin:S3cr3tVALUE99@a.example.com/x";
+    let id = portal.seed(Seed::new(NAME, "https://b.example.com/1"));
+    let file = format!("webhooks:\n  {id}:\n    enabled: false\n  '{NAME}':\n    enabled: false\n");
+    let out = plan(&portal, &file, "text");
+    assert_no_password(&out, "S3cr3tVALUE99");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x this entry and #1 both manage webhook 1 ("https://admin:***@a.example.com/x")
+       ,-[webhooks.yaml:4:3]
+     3 |     enabled: false
+     4 |   'https://admin:***@a.example.com/x'          :
+       :   ^^^^^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^^^^^^
+       :                         `-- second entry for the same webhook
+     5 |     enabled: false
+       `----
+      help: keep one entry per webhook
+
+    ----- end -----
+    "#);
+}
+
+/// `--target` a key the file lacks, next to a name that is a uri with credentials: neither the
+/// key typed nor the closest key is shown with its password.
+#[test]
+fn an_unknown_target_and_its_closest_key_are_masked() {
+    let portal = FakePortal::start();
+    let file = "webhooks:\n  'https://admin:S3cr3tVALUE99@a.example.com/x':\n    enabled: false\n";
+    let out = Run::new(&[
+        "plan",
+        "--target",
+        "https://admin:S3cr3tVALUE98@a.example.com/y",
+    ])
+    .file(file)
+    .portal(&portal)
+    .run();
+    assert_no_password(&out, "S3cr3tVALUE99");
+    assert_no_password(&out, "S3cr3tVALUE98");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x --target "https://admin:***@a.example.com/y": no entry of webhooks.yaml has this key (the closest key is "https://admin:***@a.example.com/x")
+      help: --target takes an entry's key as written in the file: a name, or an id; nothing was planned
+
+    ----- end -----
+    "#);
+}
+
+/// `plan --out` of an entry named by a uri with credentials that sends a literal secretKey:
+/// the refusal names it masked.
+#[test]
+fn a_literal_secret_refused_from_a_saved_plan_names_the_webhook_masked() {
+    let portal = FakePortal::start();
+    let file = "webhooks:\n  'https://admin:S3cr3tVALUE99@a.example.com/x':\n    uri: https://b.example.com/h\n    secretKey: Literal-Secret-1\n";
+    let out = Run::new(&["plan", "--out", "plan.json"])
+        .file(file)
+        .portal(&portal)
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_no_password(&out, "S3cr3tVALUE99");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      ! the secretKey of 'https://admin:***@a.example.com/x' is written in the file
+       ,-[webhooks.yaml:2:3]
+     1 | webhooks:
+     2 |   'https://admin:***@a.example.com/x'          :
+       :   ^^^^^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^^^^^^
+       :                         `-- secret written literally in this entry
+     3 |     uri: https://b.example.com/h
+       `----
+      help: read it from the environment instead: `secretKey: ${MY_WEBHOOK_SECRET}`
+
+      x cannot save a plan that sends the literal secretKey of "https://admin:***@a.example.com/x"
+      help: a saved plan never holds secret values: write `secretKey: ${SOME_VAR}` in the file and set SOME_VAR when you apply
+
+    ----- end -----
+    "#);
+}
+
+/// A saved plan that creates a webhook named by a uri with credentials (a rename of #1, which
+/// has its uri), edited as the planner never writes it: each refusal names it masked.
+#[test]
+fn a_saved_plan_refused_for_a_create_names_it_masked() {
+    const NAME: &str = "https://admin:S3cr3tVALUE99@a.example.com/x";
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [Edit; 4] = [
+        |p| {
+            let again = p["writes"][0].clone();
+            p["writes"].as_array_mut().unwrap().push(again);
+        },
+        |p| p["writes"][0]["webhook"]["secretKey"] = false.into(),
+        |p| {
+            let again = p["notes"]["renames"][0].clone();
+            p["notes"]["renames"].as_array_mut().unwrap().push(again);
+        },
+        |p| p["notes"]["renames"][0]["name"] = "Other".into(),
+    ];
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Old", "https://b.example.com/h"));
+    let file = format!(
+        "webhooks:\n  '{NAME}':\n    uri: https://b.example.com/h\n    secretKey: ${{S}}\n"
+    );
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(&file)
+        .portal(&portal)
+        .env("S", "a-secret-of-16ch");
+    assert_eq!(run.run().code, 0);
+    let path = run.path("plan.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut refused = String::new();
+    for change in cases {
+        std::fs::write(&path, &original).unwrap();
+        crate::suite::saved_plan::edit(&path, |plan| change(&mut plan["portals"][0]));
+        let out = Run::new(&["show", path.to_str().unwrap()])
+            .reviewed(&path)
+            .run();
+        assert_eq!(out.code, 1, "{out:?}");
+        assert_no_password(&out, "S3cr3tVALUE99");
+        refused.push_str(&out.user_view());
+    }
+    insta::assert_snapshot!(refused, @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a plan this version would make: "https://admin:***@a.example.com/x" is created more than once; nothing was written
+      help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a plan this version would make: write 1: the create of "https://admin:***@a.example.com/x" has no secretKey; nothing was written
+      help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a plan this version would make: a rename note pairs the create of "https://admin:***@a.example.com/x" with #1 twice; nothing was written
+      help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a plan this version would make: a rename note pairs the create of "https://admin:***@a.example.com/x" with #1, which the plan does not hold that way; nothing was written
+      help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
+    "#);
+}
+
 /// Receivers that authenticate by a secret in the query (`?token=...`): the value is masked in
 /// every plan format and in `apply`'s output, a change of it alone still shows (as a change of
 /// credentials) and is written, and the portal gets the real uri.

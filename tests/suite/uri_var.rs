@@ -682,7 +682,7 @@ async fn no_debug_of_what_plan_builds_shows_a_uri_from_a_variable() {
 
     let to_save = saved::PortalToSave {
         name: None,
-        plan: Ok((&made, &key)),
+        plan: Ok((&made, &key, &live)),
         max_deletes: None,
     };
     let text = saved::to_json(&[to_save], &document).unwrap();

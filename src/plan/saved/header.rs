@@ -10,13 +10,14 @@ pub(super) const KIND: &str = "docspace-webhooks saved plan";
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SavedPlanError {
-    #[error("cannot save a plan that sends the literal secretKey of {name:?}")]
+    #[error("cannot save a plan that sends the literal secretKey of {name}")]
     #[diagnostic(
         code(saved_plan::literal_secret),
         help(
             "a saved plan never holds secret values: write `secretKey: ${{SOME_VAR}}` in the file and set SOME_VAR when you apply"
         )
     )]
+    /// `name` as messages quote it (`redact::quoted`).
     LiteralSecret { name: String },
 
     #[error(

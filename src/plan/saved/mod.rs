@@ -51,8 +51,9 @@ pub struct SavedPortal {
 pub struct PortalToSave<'a> {
     pub name: Option<&'a str>,
     /// With the plan, the portal's API key: it keys the fingerprints of the uris read from
-    /// variables (`sensitive`).
-    pub plan: Result<(&'a Plan, &'a SecretString), &'a str>,
+    /// variables (`sensitive`); and the live webhooks it was made from, whose uris those
+    /// variables replace are as secret (`plan::secret_uris`).
+    pub plan: Result<(&'a Plan, &'a SecretString, &'a [LiveWebhook]), &'a str>,
     pub max_deletes: Option<usize>,
 }
 
@@ -99,11 +100,11 @@ pub fn to_json(
         portals: portals
             .iter()
             .filter_map(|p| Some((p, p.plan.ok()?)))
-            .map(|(p, (plan, key))| {
+            .map(|(p, (plan, key, live))| {
                 let config = (document.portals.iter())
                     .find(|d| d.name.as_deref() == p.name)
                     .map(|d| &d.config);
-                let secret_uris = config.map(Config::secret_uris);
+                let secret_uris = config.map(|config| super::secret_uris(config, live));
                 Ok(Part {
                     name: p.name.map(str::to_string),
                     portal: (given_url && p.name.is_none()).then(|| plan.portal.clone()),
@@ -342,7 +343,7 @@ fn write_of(
     };
     let body = |body: &PlannedBody| {
         let mut body = Body::new(body).ok_or_else(|| SavedPlanError::LiteralSecret {
-            name: change.name().to_string(),
+            name: redact::quoted(change.name()),
         })?;
         hidden(&mut body.uri);
         Ok::<_, SavedPlanError>(body)
@@ -405,7 +406,10 @@ fn plan_of<'c>(
     }
     let mut creates = plan.changes.iter().filter(|c| c.id().is_none());
     if let Some(c) = creates.find(|c| !created.insert(c.name())) {
-        return Err(format!("{:?} is created more than once", c.name()));
+        return Err(format!(
+            "{} is created more than once",
+            redact::quoted(c.name())
+        ));
     }
     notes::check(&plan.notes, &plan, &entries, config)?;
     Ok(plan)
@@ -481,7 +485,8 @@ fn change_of(write: Write, entries: &Entries) -> Result<Change, String> {
             let (entry, var) = entry_and_uri_var(entries, (None, &body.name), &[&body.uri])?;
             values::check(&body, None)?;
             if !sent {
-                return Err(format!("the create of {:?} has no secretKey", body.name));
+                let name = redact::quoted(&body.name);
+                return Err(format!("the create of {name} has no secretKey"));
             }
             let body = with_secret(body, sent, entry.and_then(|e| e.secret.as_ref()))?;
             if let Some(refusal) = ssl_needs_https(&body) {

@@ -9,6 +9,7 @@ use super::Entries;
 use crate::config::{Config, Key};
 use crate::health::SecretVerdict;
 use crate::plan::{Action, Notes, Op, Plan};
+use crate::redact::quoted;
 
 /// Refuses `notes` when one does not fit `plan`, made from `config`.
 pub(super) fn check(
@@ -69,8 +70,9 @@ pub(super) fn check(
     for r in &notes.renames {
         if !paired.insert((r.create.as_str(), r.id)) {
             return Err(format!(
-                "a rename note pairs the create of {:?} with #{} twice",
-                r.create, r.id
+                "a rename note pairs the create of {} with #{} twice",
+                quoted(&r.create),
+                r.id
             ));
         }
         let listed = if r.deleted { &deleted } else { &unmanaged };
@@ -82,8 +84,9 @@ pub(super) fn check(
         };
         if !fits {
             return Err(format!(
-                "a rename note pairs the create of {:?} with #{}, which the plan does not hold that way",
-                r.create, r.id
+                "a rename note pairs the create of {} with #{}, which the plan does not hold that way",
+                quoted(&r.create),
+                r.id
             ));
         }
     }

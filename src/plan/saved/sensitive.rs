@@ -57,7 +57,7 @@ pub fn bind(
     live: &[LiveWebhook],
 ) -> Result<(), SavedPlanError> {
     let entries = Entries::of(config);
-    let secret_uris = config.secret_uris();
+    let secret_uris = crate::plan::secret_uris(config, live);
     let secret = |uri: &str| secret_uris.var_of(uri).is_some();
     let by_id: HashMap<i32, &LiveWebhook> = live.iter().map(|w| (w.id, w)).collect();
     // By the webhook's id and its name on the portal now.

@@ -17,7 +17,7 @@ fn one_to_json(
     to_json(
         &[PortalToSave {
             name: None,
-            plan: Ok((plan, &secrecy::SecretString::from("sk-test-key"))),
+            plan: Ok((plan, &secrecy::SecretString::from("sk-test-key"), &[])),
             max_deletes,
         }],
         document,
@@ -271,7 +271,7 @@ webhooks:
     let parts = [
         PortalToSave {
             name: Some("alpha"),
-            plan: Ok((&alpha, &key)),
+            plan: Ok((&alpha, &key, &live)),
             max_deletes: None,
         },
         PortalToSave {
