@@ -224,12 +224,14 @@ impl Client {
         wire::decode_one(&endpoint, &v)
     }
 
-    /// `Ok(None)` when the portal answers 404: the webhook is already gone.
+    /// `Ok(None)` when the portal answers its own 404: the webhook is already gone
+    /// (docs/docspace-api.md §12). A 404 without its envelope is a proxy's or no route's
+    /// (§5.3): an answer not read, so the delete may or may not have happened.
     pub async fn delete(&self, id: i32) -> Result<Option<LiveWebhook>, ApiError> {
         let endpoint = Endpoint::new(Method::DELETE, format!("{WEBHOOK_PATH}/{id}"));
         match self.send(&endpoint, None).await {
             Ok(v) => wire::decode_one(&endpoint, &v).map(Some),
-            Err(e) if e.status() == Some(404) => Ok(None),
+            Err(ApiError::Rejected { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
         }
     }

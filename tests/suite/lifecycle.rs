@@ -194,6 +194,37 @@ fn the_guard_refuses_a_mass_delete_with_nothing_written() {
     assert_eq!(portal.webhooks().len(), 6);
 }
 
+/// Only the portal's own 404 ("The record could not be found") says the webhook is gone: a
+/// proxy's page, an empty 404 or JSON of another shape is an answer not read, so the delete may
+/// or may not have happened, and the run says so and fails.
+#[test]
+fn a_delete_answered_404_by_something_else_is_not_counted_as_done() {
+    let mut views = String::new();
+    for body in [
+        FaultBody::Html("<html><body><h1>404 Not Found</h1>nginx</body></html>".into()),
+        FaultBody::Empty,
+        FaultBody::Json(serde_json::json!({"weird": 1})),
+    ] {
+        let portal = seeded(2);
+        portal.inject(Fault {
+            method: Some("DELETE"),
+            path: "/api/2.0/settings/webhook/2".into(),
+            times: 1,
+            kind: FaultKind::Status { status: 404, body },
+        });
+        let out = Run::new(&["apply", "--auto-approve", "--prune"])
+            .file(&keep(&[1]))
+            .portal(&portal)
+            .run();
+        assert_eq!(out.code, 1, "{out:?}");
+        assert_eq!(portal.webhooks().len(), 2, "nothing was deleted");
+        let view = out.user_view();
+        let report = view.lines().filter(|l| l.contains("[1/1]"));
+        views += &format!("{}\n", report.collect::<Vec<_>>().join("\n"));
+    }
+    insta::assert_snapshot!(views);
+}
+
 #[test]
 fn a_delete_answered_404_counts_as_done() {
     let portal = seeded(2);
