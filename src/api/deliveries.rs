@@ -278,10 +278,16 @@ impl Client {
         self.log_while(query, keep).await
     }
 
-    /// The newest `rows` rows (at most a page), read as `log_while` reads.
+    /// The query's rows among the newest `rows` rows of the log (at most a page), read as
+    /// `log_while` reads. Rows the query does not admit count: a portal that ignores `configId`
+    /// must not make it read the whole log for a webhook's own.
     pub async fn log_newest(&self, query: &LogQuery, rows: u32) -> Result<Vec<Delivery>, ApiError> {
         let rows = rows.clamp(1, LOG_PAGE);
-        let read = self.log_read(query, rows, rows as usize, |_| Some(true));
+        let mut seen = 0;
+        let read = self.log_read(query, rows, rows as usize, |_| {
+            seen += 1;
+            Some(seen <= rows)
+        });
         Ok(read.await?.rows)
     }
 

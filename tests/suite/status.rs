@@ -1216,3 +1216,35 @@ fn the_secrets_evidence_is_sought_at_most_a_page_past_the_window_whatever_the_po
         .count();
     assert_eq!(audit_pages, 2, "{:?}", portal.requests());
 }
+
+/// `plan --verify-secrets` reads the newest rows of a webhook's log: against a portal that
+/// ignores `configId`, the newest rows of the whole log, a page at the most, never the whole
+/// log ten rows at a time looking for the webhook's own.
+#[test]
+fn plan_verify_secrets_reads_at_most_a_page_whatever_the_portal_answers() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let seed = |name: &str| Seed::new(name, "https://audit.example.com/h").created_on(CREATED);
+    let (audit, other) = (portal.seed(seed("Audit")), portal.seed(seed("Other")));
+    portal.seed_deliveries(audit, Deliveries::new(1).newest_at(NOW - 4 * HOUR));
+    portal.seed_deliveries(other, Deliveries::new(600).newest_at(NOW - 60));
+    portal.set_log_quirks(LogQuirks {
+        ignore_filters: true,
+        ..LogQuirks::default()
+    });
+    let out = Run::new(&["plan", "--verify-secrets"])
+        .file("webhooks:\n  Audit:\n    secretKey: ${AUDIT_SECRET}\n")
+        .portal(&portal)
+        .env("AUDIT_SECRET", SECRET)
+        .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let log_reads = (portal.requests().iter())
+        .filter(|r| r.path.ends_with("/webhooks/log"))
+        .count();
+    assert_eq!(
+        log_reads,
+        2,
+        "the newest 10, then a page: {:?}",
+        portal.requests()
+    );
+}
