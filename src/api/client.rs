@@ -174,6 +174,22 @@ impl Client {
         let endpoint = Endpoint::new(Method::GET, WEBHOOK_PATH);
         let v = self.send(&endpoint, None).await?;
         let mut live = wire::decode_list(&endpoint, &v)?;
+        // Shown and saved as they are: an echo of the key or a secret in them is refused, not
+        // hidden (every output would have to find it, colored, escaped or cut).
+        let secrets = redact::Registered::now();
+        for w in &live {
+            let fields = [("name", Some(&w.name)), ("uri", Some(&w.uri))];
+            let mut fields = fields
+                .into_iter()
+                .chain([("targetId", w.target_id.as_ref())]);
+            if let Some((field, _)) = fields.find(|(_, v)| v.is_some_and(|v| secrets.in_text(v))) {
+                return Err(ApiError::EchoedSecret {
+                    endpoint,
+                    id: w.id,
+                    field,
+                });
+            }
+        }
         for w in &mut live {
             if let Some(content) = &mut w.last_failure_content {
                 // Its own uri too: a target's error page may name its address or its path.

@@ -294,6 +294,23 @@ pub enum ApiError {
 
     /// A log whose pages do not add up: what was read may not be all the query matches.
     #[error(
+        "{endpoint}: the portal's list holds the API key or a secret of the file in webhook \
+         #{id}'s {field}, so nothing of the list is shown, planned or saved"
+    )]
+    #[diagnostic(
+        code(api::echoed_secret),
+        help(
+            "something between you and the portal may echo what it is sent (a proxy, a cache); \
+             if that webhook's {field} really holds the value, change the secret or the key it matches"
+        )
+    )]
+    EchoedSecret {
+        endpoint: Endpoint,
+        id: i32,
+        field: &'static str,
+    },
+
+    #[error(
         "{endpoint}: the portal's log answered {detail}, so not every delivery asked for could \
          be read"
     )]

@@ -18,9 +18,6 @@ pub struct Output {
     lost: Option<io::Error>,
     /// Whether stderr was told that the report continues there.
     moved: bool,
-    /// Written, up to its line's end: stdout is guarded as stderr is (`redact::guarded`), whole
-    /// lines at a time, so a secret written in pieces (a name in a row of a table) is found.
-    pending: Vec<u8>,
 }
 
 impl Output {
@@ -30,7 +27,6 @@ impl Output {
             printer,
             lost: None,
             moved: false,
-            pending: Vec::new(),
         }
     }
 
@@ -74,47 +70,23 @@ impl Output {
     }
 }
 
-impl Output {
-    /// Writes `bytes` with every registered secret hidden. The portal's list is outside text
-    /// too: a proxy that echoes the key into a webhook's name must not get it printed.
-    fn put(&mut self, bytes: &[u8]) {
-        if bytes.is_empty() || self.lost.is_some() {
-            return;
-        }
-        let guarded = std::str::from_utf8(bytes).map(crate::redact::guarded);
-        let bytes = guarded.as_ref().map_or(bytes, |text| text.as_bytes());
-        if let Err(e) = self.inner.write_all(bytes) {
-            self.lost = Some(e);
-        }
-    }
-}
-
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.pending.extend_from_slice(buf);
-        if let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') {
-            let rest = self.pending.split_off(end + 1);
-            let lines = std::mem::replace(&mut self.pending, rest);
-            self.put(&lines);
+        if self.lost.is_none()
+            && let Err(e) = self.inner.write_all(buf)
+        {
+            self.lost = Some(e);
         }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        let pending = std::mem::take(&mut self.pending);
-        self.put(&pending);
         if self.lost.is_none()
             && let Err(e) = self.inner.flush()
         {
             self.lost = Some(e);
         }
         Ok(())
-    }
-}
-
-impl Drop for Output {
-    fn drop(&mut self) {
-        let _ = self.flush();
     }
 }
 

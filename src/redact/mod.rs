@@ -198,6 +198,39 @@ pub fn path(path: &std::path::Path) -> String {
     guarded(&path.display().to_string()).into_owned()
 }
 
+/// The registered secrets (the API keys and the file's secrets, not its uris), in lower case:
+/// what data from outside the tool would show or store as it is must not hold.
+pub struct Registered(Vec<String>);
+
+impl Registered {
+    pub fn now() -> Registered {
+        Registered(read(&REGISTRY).iter().map(|n| n.to_lowercase()).collect())
+    }
+
+    /// Whether `text` (a webhook's name, uri or targetId as the portal lists it) holds one of
+    /// them whole, decoded as an echo is (`Redactor::scrub`), in any case; also when it is
+    /// encoded too deeply to tell. Not the uris read from variables: the live uri of such a
+    /// webhook is its variable's value by design.
+    pub fn in_text(&self, text: &str) -> bool {
+        if self.0.is_empty() {
+            return false;
+        }
+        // Most names and uris hold nothing to decode: no need to build the decoded copy.
+        let plain = text.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+            && !text.contains(['%', '&', '\\']);
+        let decoded = if plain {
+            Cow::Borrowed(text)
+        } else {
+            match decode::normalize(text) {
+                Some(decoded) => Cow::Owned(decoded),
+                None => return true,
+            }
+        };
+        let haystack = matching_form(&decoded).to_lowercase();
+        self.0.iter().any(|n| haystack.contains(n.as_str()))
+    }
+}
+
 /// `secret` as it is searched for: its canonical form and, when that differs, its form as
 /// written, each with `+` read as a space.
 fn needles_of(secret: &str) -> Vec<String> {

@@ -343,46 +343,56 @@ fn export_escapes_what_the_reader_refuses_and_reads_back_exactly() {
 }
 
 /// A portal (or a proxy in front of it) that echoes the key or a secret of the file into the
-/// webhook list: the plan shows `[redacted]` where they stood in every format, `status` too, and
-/// a saved plan, which would have to hold them, is refused and not written.
+/// webhook list (a name, a uri, a targetId; in capitals, or percent-encoded): every command that
+/// reads the list refuses it, naming the webhook and the field, and shows, plans or saves none
+/// of it. Hiding it would have to hold in every output (colored diffs, JSON escapes, exports).
 #[test]
-fn the_key_or_a_secret_echoed_into_the_list_is_hidden_and_never_saved() {
-    let (portal, file) = portal_and_file();
-    portal.seed(Seed::new(
-        &format!("relay {KEY}"),
-        &format!("https://relay.example.com/{KEY}"),
-    ));
-    portal.seed(Seed::new(
-        &format!("copy {SECRET}"),
-        "https://copy.example.com/h",
-    ));
-    let run = |args: &[&str]| {
-        let out = Run::new(args)
-            .file(&file)
-            .portal(&portal)
-            .env("HOOK_SECRET", SECRET)
-            .run();
-        assert_hidden(&out.all(), KEY);
-        assert_hidden(&out.all(), SECRET);
-        out
-    };
+fn the_key_or_a_secret_echoed_into_the_list_is_refused_and_nothing_is_shown_or_written() {
     let mut views = String::new();
-    for format in ["text", "json", "markdown"] {
-        let out = run(&["plan", "--prune", "--max-deletes", "5", "--format", format]);
-        assert_eq!(out.code, 0, "{out:?}");
-        assert!(out.stdout.contains("[redacted]"), "{format}: {out:?}");
+    let echoes = [
+        Seed::new(&format!("relay {KEY}"), "https://relay.example.com/h"),
+        Seed::new(
+            "copy",
+            &format!("https://copy.example.com/{}", SECRET.to_uppercase()),
+        ),
+        Seed::new("target", "https://t.example.com/h").target(&SECRET.replace('+', "%2B")),
+    ];
+    for (i, echo) in echoes.into_iter().enumerate() {
+        let (portal, file) = portal_and_file();
+        portal.seed(echo);
+        let run = |args: &[&str]| {
+            let run = Run::new(args)
+                .file(&file)
+                .portal(&portal)
+                .env("HOOK_SECRET", SECRET);
+            let written = run.path("out.yaml");
+            let out = run.run();
+            assert_eq!(out.code, 1, "{args:?}: {out:?}");
+            assert!(!written.exists(), "{args:?}: nothing is written");
+            assert_hidden(&out.all(), KEY);
+            assert_hidden(&out.all(), SECRET);
+            out
+        };
+        for format in ["text", "json", "markdown"] {
+            run(&["plan", "--prune", "--format", format]);
+        }
+        run(&["plan", "--out", "out.yaml"]);
+        run(&["apply", "--auto-approve"]);
+        run(&["status"]);
+        // With the file, which names the secrets (alone, export knows only the key).
+        run(&["export", "-f", "webhooks.yaml", "--out", "out.yaml"]);
+        let out = run(&["export", "-f", "webhooks.yaml"]);
+        assert_eq!(out.stdout, "", "{out:?}");
+        if i == 0 {
+            views += &run(&["plan"]).user_view();
+        }
+        views += &format!(
+            "{}\n",
+            out.stderr
+                .lines()
+                .find(|l| l.contains(" x "))
+                .unwrap_or_default()
+        );
     }
-    let out = run(&["status"]);
-    assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("relay [redacted]"), "{out:?}");
-    let saved = Run::new(&["plan", "--prune", "--max-deletes", "5", "--out", "p.json"])
-        .file(&file)
-        .portal(&portal)
-        .env("HOOK_SECRET", SECRET);
-    let plan_file = saved.path("p.json");
-    let out = saved.run();
-    assert_eq!(out.code, 1, "{out:?}");
-    assert!(!plan_file.exists(), "nothing is saved");
-    views += &out.user_view();
     insta::assert_snapshot!(views);
 }

@@ -20,17 +20,6 @@ pub enum SavedPlanError {
     /// `name` as messages quote it (`redact::quoted`).
     LiteralSecret { name: String },
 
-    #[error(
-        "cannot save the plan: the portal's answer holds the API key or a secret of the file (in a webhook's name, uri or another field), and a saved plan never holds secret values"
-    )]
-    #[diagnostic(
-        code(saved_plan::echoed_secret),
-        help(
-            "something between you and the portal may echo what it is sent (a proxy, a cache); `plan` without --out shows the plan with those values hidden"
-        )
-    )]
-    EchoedSecret,
-
     #[error("{path} is not a saved plan of docspace-webhooks: {reason}; nothing was written")]
     #[diagnostic(
         code(saved_plan::unreadable),
