@@ -257,3 +257,20 @@ fn a_body_past_16_mib_is_refused_without_being_read_whole() {
     let zero = verify(&["--signature", SIGNED, "--body-file", "/dev/zero"]);
     assert_outcome(&zero.run(), 1, &too_large("/dev/zero"));
 }
+
+/// The secret is hidden wherever a message would show it: a body file named after it (saved by
+/// a receiver that names files by what it was given), found or missing.
+#[test]
+fn a_body_file_path_holding_the_secret_is_shown_without_it() {
+    let path = format!("body_{SECRET}.json");
+    let run = verify(&["--signature", SIGNED, "--body-file", &path]);
+    std::fs::write(run.path(&path), BODY).unwrap();
+    assert_outcome(
+        &run.run(),
+        0,
+        "signature matches the secret in WEBHOOK_SECRET and the 18 bytes of body_[redacted].json\n",
+    );
+    let missing = verify(&["--signature", SIGNED, "--body-file", &path]).run();
+    assert_eq!(missing.code, 1, "{missing:?}");
+    assert!(!missing.all().contains(SECRET), "{missing:?}");
+}
