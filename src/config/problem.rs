@@ -114,11 +114,16 @@ impl ConfigError {
     }
 }
 
-/// `word` as one shell word, quoted only when it needs to be, so a command can be pasted.
-pub fn shell_word(word: &str) -> String {
+/// `path` as one shell word, quoted only when it needs to be, so a command can be pasted; one
+/// that starts with `-` gets `./` before it, as it would read as an option.
+pub fn shell_word(path: &str) -> String {
+    let word = match path.strip_prefix('-') {
+        Some(_) => format!("./{path}"),
+        None => path.to_string(),
+    };
     let plain = |c: char| c.is_ascii_alphanumeric() || "._-/+,:@%".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
-        word.to_string()
+        word
     } else {
         format!("'{}'", word.replace('\'', r"'\''"))
     }

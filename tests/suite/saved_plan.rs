@@ -512,3 +512,28 @@ fn a_password_changed_on_the_portal_makes_the_plan_stale_and_stays_masked() {
         "the new password is not overwritten by the old one"
     );
 }
+
+/// The `apply` line `plan --out` prints can be pasted as it is: a plan file whose name starts
+/// with `-` gets `./` before it, which clap would otherwise read as an option.
+#[test]
+fn the_apply_line_of_a_plan_named_like_an_option_can_be_pasted() {
+    let portal = portal();
+    let run = Run::new(&["plan", "--out=-p.json"])
+        .file(FILE)
+        .portal(&portal);
+    let plan = run.path("-p.json");
+    let planned = run.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    let line = (planned.stderr.lines())
+        .find_map(|l| l.strip_prefix("Apply exactly it with: docspace-webhooks "))
+        .unwrap_or_else(|| panic!("no apply line: {planned:?}"));
+    let args: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(args[..2], ["apply", "./-p.json"], "{line}");
+    let apply = Run::new(&args)
+        .reviewed(&plan)
+        .portal(&portal)
+        .env("BILLING_SECRET", SECRET);
+    std::fs::copy(&plan, apply.path("-p.json")).unwrap();
+    let applied = apply.run();
+    assert_eq!(applied.code, 0, "{applied:?}");
+}
