@@ -44,10 +44,20 @@ impl Cli {
     /// `apply -f F --expect-digest X` would pass clap and silently apply a fresh plan.
     pub fn parse_checked() -> Result<Cli, clap::Error> {
         // clap's `help` subcommand refuses `--help` after it; asked for, help is what it gives.
-        let asks_help = std::env::args_os().nth(1).is_some_and(|a| a == "help");
-        let args = std::env::args_os()
-            .enumerate()
-            .filter(|(i, a)| !(asks_help && *i > 1 && (a == "--help" || a == "-h")));
+        // It is the first word that is not a global option (`--color` takes the next word).
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let mut at = 1;
+        while let Some(a) = args.get(at).and_then(|a| a.to_str()) {
+            match a {
+                "--color" => at += 2,
+                "-q" | "--quiet" => at += 1,
+                _ if a.starts_with("--color=") => at += 1,
+                _ => break,
+            }
+        }
+        let asks_help = args.get(at).is_some_and(|a| a == "help");
+        let args = (args.into_iter().enumerate())
+            .filter(|(i, a)| !(asks_help && *i > at && (a == "--help" || a == "-h")));
         let cli = Cli::try_parse_from(args.map(|(_, a)| a))?;
         if let Command::Apply(args) = &cli.command
             && args.expect_digest.is_some()

@@ -179,6 +179,7 @@ fn help_and_version_exit_0_on_stdout() {
         &["help", "apply"],
         &["help", "--help"],
         &["help", "-h", "apply"],
+        &["--quiet", "--color", "never", "help", "--help"],
     ] {
         let out = Run::new(args).run();
         assert_eq!(out.code, 0, "{args:?}: {out:?}");
