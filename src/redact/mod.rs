@@ -16,6 +16,8 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::RwLock;
 
+use aho_corasick::AhoCorasick;
+
 pub(crate) use credentials::merged;
 pub use credentials::{credential_ranges, mask_credentials, mask_userinfo, secret_param_names};
 pub(crate) use decode::clean;
@@ -200,11 +202,20 @@ pub fn path(path: &std::path::Path) -> String {
 
 /// The registered secrets (the API keys and the file's secrets, not its uris), in lower case:
 /// what data from outside the tool would show or store as it is must not hold.
-pub struct Registered(Vec<String>);
+pub struct Registered {
+    needles: Vec<String>,
+    /// All of them at once: a file may set a secret per webhook, thousands of them. `None`
+    /// past the searcher's limits, where each is looked for in turn.
+    searcher: Option<AhoCorasick>,
+}
 
 impl Registered {
     pub fn now() -> Registered {
-        Registered(read(&REGISTRY).iter().map(|n| n.to_lowercase()).collect())
+        let needles: Vec<String> = read(&REGISTRY).iter().map(|n| n.to_lowercase()).collect();
+        Registered {
+            searcher: AhoCorasick::new(&needles).ok(),
+            needles,
+        }
     }
 
     /// Whether `text` (a webhook's name, uri or targetId as the portal lists it) holds one of
@@ -212,7 +223,7 @@ impl Registered {
     /// encoded too deeply to tell. Not the uris read from variables: the live uri of such a
     /// webhook is its variable's value by design.
     pub fn in_text(&self, text: &str) -> bool {
-        if self.0.is_empty() {
+        if self.needles.is_empty() {
             return false;
         }
         // Most names and uris hold nothing to decode: no need to build the decoded copy.
@@ -227,7 +238,10 @@ impl Registered {
             }
         };
         let haystack = matching_form(&decoded).to_lowercase();
-        self.0.iter().any(|n| haystack.contains(n.as_str()))
+        match &self.searcher {
+            Some(searcher) => searcher.is_match(&haystack),
+            None => self.needles.iter().any(|n| haystack.contains(n.as_str())),
+        }
     }
 }
 

@@ -314,3 +314,27 @@ fn no_char_reaches_the_output_unescaped() {
         }
     }
 }
+
+/// A field of the webhook list holds a registered secret however an echo spells it: as written,
+/// in capitals, percent-encoded, split by a character that shows nothing; a uri read from a
+/// variable is not looked for (it is its webhook's own uri).
+#[test]
+fn a_registered_secret_is_found_in_a_listed_field_in_any_spelling() {
+    register("Reg1stered-Secret-77");
+    register_uri("https://hooks.example.com/Reg1steredUriTok99");
+    let secrets = Registered::now();
+    for held in [
+        "relay Reg1stered-Secret-77",
+        "relay REG1STERED-SECRET-77",
+        "https://x.example.com/Reg1stered%2DSecret-77",
+        "relay Reg1stered-\u{200b}Secret-77",
+    ] {
+        assert!(secrets.in_text(held), "{held:?}");
+    }
+    for clean in [
+        "relay Reg1stered-Secret",
+        "https://hooks.example.com/Reg1steredUriTok99",
+    ] {
+        assert!(!secrets.in_text(clean), "{clean:?}");
+    }
+}
