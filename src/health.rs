@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use secrecy::SecretString;
 
-use crate::api::{Delivery, LiveWebhook, LogRead, StatusClass, portal_time};
+use crate::api::{Delivery, LiveWebhook, LogRead, StatusClass, UNREADABLE_DATE, portal_time};
 use crate::calendar::utc;
 use crate::config::{DesiredWebhook, SecretRef};
 use crate::redact::Redactor;
@@ -218,7 +218,7 @@ pub fn assess(
     let failures = sent.iter().filter(failed).count();
     let latest_failure = sent.iter().find(failed).map(|r| FailureSeen {
         delivery: r.id,
-        at: (r.created_at()).map_or_else(|| crate::redact::plain(&r.creation_time), utc),
+        at: (r.created_at()).map_or_else(|| UNREADABLE_DATE.to_owned(), utc),
         status: r.status,
         // Scrubbed text is one line with nothing left to escape (`redact::clean`).
         excerpt: Redactor::registered().shown(r.response_payload.as_deref().unwrap_or(""), EXCERPT),
@@ -290,7 +290,7 @@ pub fn check_secret(
     };
     let at = row
         .created_at()
-        .map_or_else(|| crate::redact::plain(&row.creation_time), utc);
+        .map_or_else(|| UNREADABLE_DATE.to_owned(), utc);
     let (delivery, at) = (row.id, Some(at));
     match verify(secret, body.as_bytes(), &signature) {
         Verdict::Matches => SecretCheck::Verified { delivery, at },

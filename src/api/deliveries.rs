@@ -56,7 +56,7 @@ impl fmt::Debug for Delivery {
             .field("id", &self.id)
             .field("config_name", &self.config_name)
             .field("trigger", &self.trigger.bits())
-            .field("creation_time", &self.creation_time)
+            .field("created_at", &self.created_at())
             .field("request_headers_bytes", &size(&self.request_headers))
             .field("request_payload_bytes", &size(&self.request_payload))
             .field("response_payload_bytes", &size(&self.response_payload))
@@ -100,6 +100,11 @@ impl Delivery {
         portal_time(&self.creation_time)
     }
 }
+
+/// Shown for a row's date the tool cannot read. Not the text itself: it is the portal's (or a
+/// proxy's), may hold anything (an echoed key, markup for a Markdown comment), and, not being a
+/// date, tells the reader nothing a date would.
+pub const UNREADABLE_DATE: &str = "(unreadable date)";
 
 /// The server's `WebhookGroupStatus` classes of a delivery's status. Each one's number is its
 /// bit in the log query's `groupStatus` flags (`1 << class`), and orders them as `ALL` does.

@@ -28,7 +28,8 @@ mod wire;
 pub use crate::redact::mask_credentials;
 pub use client::Client;
 pub use deliveries::{
-    Delivery, LOG_PAGE, LogPage, LogQuery, LogRead, Redelivered, StatusClass, portal_time,
+    Delivery, LOG_PAGE, LogPage, LogQuery, LogRead, Redelivered, StatusClass, UNREADABLE_DATE,
+    portal_time,
 };
 pub use error::{ApiError, Endpoint, TimeoutKind};
 pub use event::{ClientEvent, EventSink};

@@ -15,7 +15,9 @@ use super::confirm::{Asking, confirm};
 use super::portals;
 use super::{Exit, Output, Session, prefix};
 use crate::Error;
-use crate::api::{ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass};
+use crate::api::{
+    ApiError, Client, Delivery, LOG_PAGE, LiveWebhook, LogQuery, StatusClass, UNREADABLE_DATE,
+};
 use crate::cli::{RedeliverArgs, WebhookKey};
 use crate::config::Config;
 use crate::halt::StopReason;
@@ -343,7 +345,10 @@ fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
                 out,
                 "      log {:<width$}{}  {:<6}  {}",
                 format!("#{}", row.id),
-                plain(&shown_time(&row.creation_time)),
+                match row.created_at() {
+                    Some(_) => plain(&shown_time(&row.creation_time)),
+                    None => UNREADABLE_DATE.to_owned(),
+                },
                 status(row),
                 row.trigger.names().join(", ")
             );
