@@ -211,7 +211,11 @@ pub struct Registered {
 
 impl Registered {
     pub fn now() -> Registered {
-        let needles: Vec<String> = read(&REGISTRY).iter().map(|n| n.to_lowercase()).collect();
+        // Each also without its spaces, for a text whose markup and spaces are taken out.
+        let needles: BTreeSet<String> = (read(&REGISTRY).iter())
+            .flat_map(|n| [n.to_lowercase(), squeezed(&n.to_lowercase(), false)])
+            .collect();
+        let needles: Vec<String> = needles.into_iter().collect();
         Registered {
             searcher: AhoCorasick::new(&needles).ok(),
             needles,
@@ -219,9 +223,9 @@ impl Registered {
     }
 
     /// Whether `text` (a webhook's name, uri or targetId as the portal lists it) holds one of
-    /// them whole, decoded as an echo is (`Redactor::scrub`), in any case; also when it is
-    /// encoded too deeply to tell. Not the uris read from variables: the live uri of such a
-    /// webhook is its variable's value by design.
+    /// them whole, decoded as an echo is (`Redactor::scrub`), in any case, also split by markup
+    /// or spaces; also when it is encoded too deeply to tell. Not the uris read from variables:
+    /// the live uri of such a webhook is its variable's value by design.
     pub fn in_text(&self, text: &str) -> bool {
         if self.needles.is_empty() {
             return false;
@@ -238,10 +242,17 @@ impl Registered {
             }
         };
         let haystack = matching_form(&decoded).to_lowercase();
-        match &self.searcher {
-            Some(searcher) => searcher.is_match(&haystack),
-            None => self.needles.iter().any(|n| haystack.contains(n.as_str())),
-        }
+        let split = haystack.contains(|c: char| c == '<' || c.is_whitespace());
+        let forms = match split {
+            true => vec![squeezed(&haystack, true), squeezed(&haystack, false)],
+            false => Vec::new(),
+        };
+        (std::iter::once(haystack.as_str()).chain(forms.iter().map(String::as_str))).any(|form| {
+            match &self.searcher {
+                Some(searcher) => searcher.is_match(form),
+                None => self.needles.iter().any(|n| form.contains(n.as_str())),
+            }
+        })
     }
 }
 

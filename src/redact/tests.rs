@@ -328,6 +328,8 @@ fn a_registered_secret_is_found_in_a_listed_field_in_any_spelling() {
         "relay REG1STERED-SECRET-77",
         "https://x.example.com/Reg1stered%2DSecret-77",
         "relay Reg1stered-\u{200b}Secret-77",
+        "relay Reg1st<b>ered-Secret-77</b>",
+        "relay Reg1stered- Secret-77",
     ] {
         assert!(secrets.in_text(held), "{held:?}");
     }

@@ -1036,7 +1036,10 @@ fn a_date_that_cannot_be_read_hides_no_older_delivery_of_the_window() {
     // The secret's delivery too: said to be unreadable, not null, and never the portal's text.
     assert!(!json.stdout.contains(r#""at": null"#), "{}", json.stdout);
     assert!(!json.stdout.contains("yesterday-ish"), "{}", json.stdout);
-    assert_eq!(json.stdout.matches(r#""at": "(unreadable date)""#).count(), 2);
+    assert_eq!(
+        json.stdout.matches(r#""at": "(unreadable date)""#).count(),
+        2
+    );
 }
 
 #[test]
