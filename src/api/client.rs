@@ -178,11 +178,16 @@ impl Client {
         // hidden (every output would have to find it, colored, escaped or cut).
         let secrets = redact::Registered::now();
         for w in &live {
-            let fields = [("name", Some(&w.name)), ("uri", Some(&w.uri))];
-            let mut fields = fields
-                .into_iter()
-                .chain([("targetId", w.target_id.as_ref())]);
-            if let Some((field, _)) = fields.find(|(_, v)| v.is_some_and(|v| secrets.in_text(v))) {
+            // A uri read from a variable is secret anywhere but in its own webhook's uri.
+            let fields = [
+                ("name", Some(&w.name), true),
+                ("uri", Some(&w.uri), false),
+                ("targetId", w.target_id.as_ref(), true),
+            ];
+            let holds = |(_, v, uris): &(_, Option<&String>, bool)| {
+                v.is_some_and(|v| secrets.in_text(v, *uris))
+            };
+            if let Some((field, ..)) = fields.into_iter().find(holds) {
                 return Err(ApiError::EchoedSecret {
                     endpoint,
                     id: w.id,

@@ -200,34 +200,63 @@ pub fn path(path: &std::path::Path) -> String {
     guarded(&path.display().to_string()).into_owned()
 }
 
-/// The registered secrets (the API keys and the file's secrets, not its uris), in lower case:
-/// what data from outside the tool would show or store as it is must not hold.
+/// The registered secrets (the API keys and the file's secrets) and, apart, the uris read from
+/// variables, in lower case: what data from outside the tool shows or stores as it is must
+/// not hold.
 pub struct Registered {
-    needles: Vec<String>,
-    /// All of them at once: a file may set a secret per webhook, thousands of them. `None`
-    /// past the searcher's limits, where each is looked for in turn.
+    secrets: Needles,
+    uris: Needles,
+}
+
+/// Needles, each also without its spaces (for a text whose markup and spaces are taken out),
+/// searched for all at once: a file may set a secret per webhook, thousands of them.
+struct Needles {
+    list: Vec<String>,
+    /// `None` past the searcher's limits, where each is looked for in turn.
     searcher: Option<AhoCorasick>,
+}
+
+impl Needles {
+    fn of<'a>(needles: impl Iterator<Item = &'a String>) -> Needles {
+        let list: BTreeSet<String> = needles
+            .map(|n| n.to_lowercase())
+            .flat_map(|n| [squeezed(&n, false), n])
+            .collect();
+        let list: Vec<String> = list.into_iter().collect();
+        Needles {
+            searcher: AhoCorasick::new(&list).ok(),
+            list,
+        }
+    }
+
+    fn in_form(&self, form: &str) -> bool {
+        match &self.searcher {
+            Some(searcher) => searcher.is_match(form),
+            None => self.list.iter().any(|n| form.contains(n.as_str())),
+        }
+    }
 }
 
 impl Registered {
     pub fn now() -> Registered {
-        // Each also without its spaces, for a text whose markup and spaces are taken out.
-        let needles: BTreeSet<String> = (read(&REGISTRY).iter())
-            .flat_map(|n| [n.to_lowercase(), squeezed(&n.to_lowercase(), false)])
-            .collect();
-        let needles: Vec<String> = needles.into_iter().collect();
         Registered {
-            searcher: AhoCorasick::new(&needles).ok(),
-            needles,
+            secrets: Needles::of(read(&REGISTRY).iter()),
+            uris: Needles::of(read(&URIS).iter().map(|(uri, _)| uri)),
         }
     }
 
     /// Whether `text` (a webhook's name, uri or targetId as the portal lists it) holds one of
-    /// them whole, decoded as an echo is (`Redactor::scrub`), in any case, also split by markup
-    /// or spaces; also when it is encoded too deeply to tell. Not the uris read from variables:
-    /// the live uri of such a webhook is its variable's value by design.
-    pub fn in_text(&self, text: &str) -> bool {
-        if self.needles.is_empty() {
+    /// the secrets, or with `uris` one of the uris, whole, decoded as an echo is
+    /// (`Redactor::scrub`), in any case, also split by markup or spaces; also when it is
+    /// encoded too deeply to tell. A webhook's own uri is not searched for uris: a uri read
+    /// from a variable is the live uri of its webhook by design.
+    pub fn in_text(&self, text: &str, uris: bool) -> bool {
+        let wanted: &[&Needles] = if uris {
+            &[&self.secrets, &self.uris]
+        } else {
+            &[&self.secrets]
+        };
+        if wanted.iter().all(|n| n.list.is_empty()) {
             return false;
         }
         // Most names and uris hold nothing to decode: no need to build the decoded copy.
@@ -247,12 +276,8 @@ impl Registered {
             true => vec![squeezed(&haystack, true), squeezed(&haystack, false)],
             false => Vec::new(),
         };
-        (std::iter::once(haystack.as_str()).chain(forms.iter().map(String::as_str))).any(|form| {
-            match &self.searcher {
-                Some(searcher) => searcher.is_match(form),
-                None => self.needles.iter().any(|n| form.contains(n.as_str())),
-            }
-        })
+        (std::iter::once(haystack.as_str()).chain(forms.iter().map(String::as_str)))
+            .any(|form| wanted.iter().any(|n| n.in_form(form)))
     }
 }
 

@@ -316,8 +316,8 @@ fn no_char_reaches_the_output_unescaped() {
 }
 
 /// A field of the webhook list holds a registered secret however an echo spells it: as written,
-/// in capitals, percent-encoded, split by a character that shows nothing; a uri read from a
-/// variable is not looked for (it is its webhook's own uri).
+/// in capitals, percent-encoded, split by a character that shows nothing or by markup; a uri
+/// read from a variable only where asked (it is its webhook's own uri).
 #[test]
 fn a_registered_secret_is_found_in_a_listed_field_in_any_spelling() {
     register("Reg1stered-Secret-77");
@@ -331,12 +331,15 @@ fn a_registered_secret_is_found_in_a_listed_field_in_any_spelling() {
         "relay Reg1st<b>ered-Secret-77</b>",
         "relay Reg1stered- Secret-77",
     ] {
-        assert!(secrets.in_text(held), "{held:?}");
+        assert!(secrets.in_text(held, false), "{held:?}");
     }
     for clean in [
         "relay Reg1stered-Secret",
         "https://hooks.example.com/Reg1steredUriTok99",
     ] {
-        assert!(!secrets.in_text(clean), "{clean:?}");
+        assert!(!secrets.in_text(clean, false), "{clean:?}");
     }
+    // Elsewhere than in a webhook's own uri, a uri read from a variable is looked for too.
+    assert!(secrets.in_text("https://hooks.example.com/Reg1steredUriTok99", true));
+    assert!(secrets.in_text("old HTTPS://hooks.example.com/Reg1steredUriTok99", true));
 }

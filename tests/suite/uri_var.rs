@@ -750,3 +750,33 @@ fn a_receiver_echoing_only_the_path_or_the_token_of_a_uri_from_a_variable_shows_
         }
     }
 }
+
+/// The value of `uri: ${VAR}` in another webhook's name or targetId (a proxy that echoes the
+/// uri it was sent, a webhook named by its address) is refused as an echoed secret, naming the
+/// webhook and the field; in its own webhook's uri it is planned as ever.
+#[test]
+fn a_uri_from_a_variable_in_another_webhooks_name_or_target_is_refused() {
+    for (name, target) in [
+        (format!("copy of {URI}"), None),
+        ("relay".into(), Some(URI)),
+    ] {
+        let portal = FakePortal::start();
+        portal.seed(Seed::new("Billing", URI));
+        let mut other = Seed::new(&name, "https://other.example.com/h");
+        if let Some(target) = target {
+            other = other.target(target);
+        }
+        portal.seed(other);
+        let out = run(&portal, &["plan"], Some(URI));
+        assert_eq!(out.code, 1, "{out:?}");
+        assert_hidden(&out);
+        let field = if target.is_some() { "targetId" } else { "name" };
+        let said = format!(
+            "the portal's list holds the API key or a secret of the file in webhook #2's {field}"
+        );
+        assert!(out.stderr.contains(&said), "{out:?}");
+    }
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", URI));
+    assert_eq!(run(&portal, &["plan"], Some(URI)).code, 0);
+}
