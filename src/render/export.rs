@@ -31,13 +31,14 @@ pub fn render_export(portal: &str, live: &[LiveWebhook]) -> String {
     }
     out.push_str("webhooks:\n");
     for w in hooks {
-        entry(&mut out, w, named[w.name.as_str()] > 1);
+        let by_id = named[w.name.as_str()] > 1 || unwritable(Field::Name, &w.name).is_some();
+        entry(&mut out, w, by_id);
     }
     out
 }
 
 /// One webhook's entry, its fields in `Field::ALL` order, each as its `Value` reads in YAML.
-/// `by_id` when its name repeats, so only the id identifies it.
+/// `by_id` when its name repeats, or is one no file may write, so only the id identifies it.
 fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
     let id = w.id;
     if by_id {
@@ -91,6 +92,9 @@ fn unwritable(field: Field, text: &str) -> Option<&'static str> {
         Field::Uri => {
             (rules::check_url(text).err()).map(|_| "the portal's uri is not one a file may write")
         }
+        // Blank or too long: older portals, or another client, may have stored one.
+        Field::Name => (rules::check_name(text).err())
+            .map(|_| "the portal's name is not one a file may write (blank, or too long)"),
         _ => None,
     }
 }

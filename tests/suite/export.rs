@@ -157,3 +157,45 @@ fn an_existing_file_is_replaced_only_with_force() {
     let out = Run::new(&["export", "--force"]).portal(&portal).run();
     assert_eq!(out.code, 1, "--force needs --out: {out:?}");
 }
+
+/// A name no file may write (blank, or past the portal's 50 characters, which older portals or
+/// another client may have stored) is keyed by id and left out with a comment, as an unwritable
+/// uri is: the export still validates and plans with no changes.
+#[test]
+fn a_name_no_file_may_write_is_keyed_by_id_and_left_out() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("", "https://blank.example.com/h"));
+    portal.seed(Seed::new(&"x".repeat(60), "https://long.example.com/h"));
+    portal.seed(Seed::new("Fine", "https://fine.example.com/h"));
+    let exported = Run::new(&["export"]).portal(&portal).run();
+    assert_eq!(exported.code, 0, "{exported:?}");
+    let body: String = (exported.stdout.lines())
+        .filter(|l| !l.starts_with('#') && !l.starts_with("portal:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insta::assert_snapshot!(body, @r#"
+    webhooks:
+      1:
+        # name left out: the portal's name is not one a file may write (blank, or too long); the portal keeps its own
+        uri: "https://blank.example.com/h"
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+      2:
+        # name left out: the portal's name is not one a file may write (blank, or too long); the portal keeps its own
+        uri: "https://long.example.com/h"
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+      "Fine": # id 3
+        uri: "https://fine.example.com/h"
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+    "#);
+    let planned = Run::new(&["plan", "--prune", "--detailed-exitcode"])
+        .file(&exported.stdout)
+        .portal(&portal)
+        .run();
+    assert_eq!(planned.code, 0, "no changes: {planned:?}");
+}
