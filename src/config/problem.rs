@@ -115,7 +115,9 @@ impl ConfigError {
 }
 
 /// `path` as one shell word, quoted only when it needs to be, so a command can be pasted; one
-/// that starts with `-` gets `./` before it, as it would read as an option.
+/// that starts with `-` gets `./` before it, as it would read as an option. A control character
+/// (a line break in a file name) is written as an escape inside `$'...'` (bash, zsh), since no
+/// other quoting can show it on one line.
 pub fn shell_word(path: &str) -> String {
     let word = match path.strip_prefix('-') {
         Some(_) => format!("./{path}"),
@@ -124,6 +126,17 @@ pub fn shell_word(path: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "._-/+,:@%".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word
+    } else if word.chars().any(char::is_control) {
+        let escaped: String = (word.chars())
+            .map(|c| match c {
+                '\\' | '\'' => format!("\\{c}"),
+                // `\x` where it will do: macOS's bash 3.2 knows no `\u`.
+                c if c.is_control() && c.is_ascii() => format!("\\x{:02x}", c as u32),
+                c if c.is_control() => format!("\\u{:04x}", c as u32),
+                c => c.to_string(),
+            })
+            .collect();
+        format!("$'{escaped}'")
     } else {
         format!("'{}'", word.replace('\'', r"'\''"))
     }

@@ -461,3 +461,30 @@ fn a_uri_with_a_lookalike_host_draws_a_warning_naming_its_punycode() {
         )
     );
 }
+
+/// Every path `shell_word` writes reads back as that path in bash, one word: spaces, quotes,
+/// a leading `-`, line breaks and other control characters included.
+#[test]
+fn a_shell_word_reads_back_as_its_path_in_bash() {
+    let paths = [
+        "plain/p.json",
+        "with space.json",
+        "it's.json",
+        "-p.json",
+        "nl\nx/p.json",
+        "tab\there\\'q.json",
+        "c1\u{85}x.json",
+    ];
+    for path in paths {
+        let word = shell_word(path);
+        let out = std::process::Command::new("bash")
+            .args(["-c", &format!("printf '%s' {word}")])
+            .output()
+            .expect("bash");
+        let expected = path
+            .strip_prefix('-')
+            .map_or(path.to_string(), |_| format!("./{path}"));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{word}");
+        assert!(!word.contains('\n'), "{word}");
+    }
+}
