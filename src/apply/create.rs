@@ -16,14 +16,15 @@ use super::{Done, Failure, same_pair, wire};
 use crate::api::{ApiError, Client};
 use crate::plan::PlannedBody;
 
-/// POST, then one corrective call when the portal stored `enabled`/`ssl` differently from what
-/// was asked: its database defaults turn a `false` into `true` on insert (docs/docspace-api.md §9). The
+/// POST (its answer refused when it names a webhook the plan's list had: `listed`), then one
+/// corrective call when the portal stored `enabled`/`ssl` differently from what was asked: its database defaults turn a `false` into `true` on insert (docs/docspace-api.md §9). The
 /// corrective call goes through `Client::follow_up`, so a stopping run still sends it.
 pub(super) async fn create(
     client: &Client,
     body: &PlannedBody,
     secret: Option<SecretString>,
     creates_held: &AtomicBool,
+    listed: &dyn Fn(i32) -> bool,
 ) -> Result<Done, Failure> {
     if creates_held.load(Ordering::SeqCst) {
         return Err(Failure::CreatesHeld);
@@ -35,6 +36,11 @@ pub(super) async fn create(
         }
         Err(e) => return Err(e.into()),
     };
+    // The plan creates only what its list did not show: a listed id is another webhook's, and
+    // a follow-up call would write to it.
+    if listed(created.id) {
+        return Err(Failure::AnsweredListed { id: created.id });
+    }
     if created.enabled == body.enabled && created.ssl == body.ssl {
         return Ok(Done {
             webhook: created,

@@ -75,6 +75,17 @@ pub enum Failure {
         #[source]
         source: ApiError,
     },
+    /// A create answered with a webhook the plan's list already had: not this create's answer
+    /// (a cache, a proxy), so the follow-up call it might need is not sent to that webhook.
+    #[error(
+        "the portal answered with webhook #{id}, which was on the portal when the plan was \
+         made: that answer is not this create's"
+    )]
+    #[diagnostic(
+        code(apply::answered_listed),
+        help("run plan again to see whether the webhook was created")
+    )]
+    AnsweredListed { id: i32 },
     /// A create not attempted after `ListIncomplete`: the plan was made from that list.
     #[error(
         "not attempted: the portal's list is incomplete (another create was refused as the \
@@ -93,7 +104,11 @@ impl Failure {
 
     /// The write may have been carried out: its answer was not read (`ApiError::may_have_landed`).
     pub fn may_have_landed(&self) -> bool {
-        matches!(self, Failure::Api(e) if e.may_have_landed())
+        match self {
+            Failure::Api(e) => e.may_have_landed(),
+            Failure::AnsweredListed { .. } => true,
+            _ => false,
+        }
     }
 }
 
@@ -156,7 +171,7 @@ pub async fn apply(
                 let _in_flight = halt.begin(describe(change));
                 let secret = secrets.0.get(i).cloned().flatten();
                 let started = Instant::now();
-                match run(client, change, secret, creates_held).await {
+                match run(client, plan, change, secret, creates_held).await {
                     // Stopped before its first request went out: not started after all.
                     Err(Failure::Api(ApiError::NotSent { .. })) => (i, None),
                     result => (i, Some((result, started.elapsed()))),
@@ -215,12 +230,16 @@ fn same_pair(body: &PlannedBody, live: &LiveWebhook) -> bool {
 
 async fn run(
     client: &Client,
+    plan: &Plan,
     change: &Change,
     secret: Option<SecretString>,
     creates_held: &AtomicBool,
 ) -> Result<Done, Failure> {
     let webhook = match &change.op {
-        Op::Create(body) => return create::create(client, body, secret, creates_held).await,
+        Op::Create(body) => {
+            let listed = |id| plan.listed(id);
+            return create::create(client, body, secret, creates_held, &listed).await;
+        }
         Op::Update { live, body } => client.update(live.id, &wire(body, secret)).await?,
         Op::SetEnabled { live, enabled } => client.set_enabled(live, *enabled).await?,
         // A 404 means someone else already deleted it: the goal is reached either way.

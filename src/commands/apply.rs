@@ -268,7 +268,9 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
                 "{} {verb} #{} {}{note}",
                 paint(style::OK, "ok"),
                 done.webhook.id,
-                crate::redact::quoted(&done.webhook.name)
+                // The name sent (or the live one deleted), as the plan showed it: the answer's
+                // is the portal's text, which an echo may fill.
+                crate::redact::quoted(change.name())
             )
         }
         Err(e) => {

@@ -38,6 +38,14 @@ pub struct Plan {
     pub notes: Notes,
 }
 
+impl Plan {
+    /// Whether webhook `id` was on the portal when the plan was made.
+    pub fn listed(&self, id: i32) -> bool {
+        (self.changes.iter().any(|c| c.id() == Some(id)))
+            || (self.unchanged.iter().chain(&self.unmanaged)).any(|w| w.id == id)
+    }
+}
+
 /// Serialized as the JSON plan names it: `create`, `update`, `delete`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -696,3 +696,70 @@ fn a_create_whose_follow_up_call_fails_is_reported_as_created() {
     insta::assert_snapshot!(report.join("\n"), @r#"  [1/1] [TIME] failed "New" was created as #1, but not completed: the follow-up call to set enabled/ssl failed: PUT /api/2.0/settings/webhook/enable: the portal denied access (HTTP 403): Access denied"#);
     assert_eq!(portal.webhooks().len(), 1);
 }
+
+/// A create's answer as the API shapes it, with this id and name: `enabled: true`, so the file's
+/// `enabled: false` needs the follow-up call.
+fn created_answer(id: i32, name: &str) -> FaultKind {
+    FaultKind::AfterHandling {
+        status: 200,
+        body: FaultBody::Json(serde_json::json!({
+            "response": {
+                "id": id, "name": name, "uri": "https://new.example.com/h", "enabled": true,
+                "ssl": true, "triggers": 0,
+            },
+            "status": 0, "statusCode": 200,
+        })),
+    }
+}
+
+/// The report names each webhook as the plan showed it, never as the portal's answer does: an
+/// answer that echoes the key or a secret into its name gets nothing printed.
+#[test]
+fn the_report_names_the_webhook_as_planned_not_as_the_answer_does() {
+    let portal = FakePortal::start();
+    let key = portal.api_key();
+    let echo = created_answer(1, &format!("echo {SECRET} {key}"));
+    portal.inject(Fault::new("POST", WEBHOOK_PATH, echo));
+    // Enabled, as the answer says: no follow-up call, whose own answer would name it.
+    let enabled = NEW_DISABLED.replace("    enabled: false\n", "");
+    let out = run(&["apply", "--auto-approve"], &portal, &enabled);
+    assert_eq!(out.code, 0, "{out:?}");
+    let all = out.all();
+    assert!(!all.contains(SECRET) && !all.contains(&key), "{out:?}");
+    assert!(out.stdout.contains(r#"ok created #1 "New""#), "{out:?}");
+}
+
+/// A create answered with the id of a webhook the plan's list had (a cache, a proxy) is not
+/// this create's answer: no follow-up call goes to that webhook, and the run says the create
+/// may have happened and fails.
+#[test]
+fn a_create_answered_with_a_listed_webhook_writes_nothing_more_to_it() {
+    let portal = FakePortal::start();
+    let other = portal.seed(Seed::new("Other", "https://other.example.com/h"));
+    portal.inject(Fault::new(
+        "POST",
+        WEBHOOK_PATH,
+        created_answer(other, "Other"),
+    ));
+    let out = run(&["apply", "--auto-approve"], &portal, NEW_DISABLED);
+    assert_eq!(out.code, 1, "{out:?}");
+    let writes: Vec<String> = (portal.writes().iter())
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(writes, [format!("POST {WEBHOOK_PATH}")], "{out:?}");
+    assert!(
+        portal.get(other).unwrap().enabled,
+        "the other webhook is left alone"
+    );
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("[1/1]"))
+        .unwrap_or_default();
+    assert!(
+        line.contains(&format!(
+            r#"failed "New" may have been created, the portal's answer was not read: the portal answered with webhook #{other}, which was on the portal when the plan was made"#
+        )),
+        "{out:?}"
+    );
+}
