@@ -286,17 +286,13 @@ impl Client {
     /// The query's rows among the newest `rows` rows of the log (at most a page), read as
     /// `log_while` reads. Rows the query does not admit count: a portal that ignores `configId`
     /// must not make it read the whole log for a webhook's own.
-    pub async fn log_newest(&self, query: &LogQuery, rows: u32) -> Result<Vec<Delivery>, ApiError> {
+    pub async fn log_newest(&self, query: &LogQuery, rows: u32) -> Result<LogRead, ApiError> {
         let rows = rows.clamp(1, LOG_PAGE);
-        let mut seen = 0;
-        let read = self.log_read(query, rows, rows as usize, |_| {
-            seen += 1;
-            Some(seen <= rows)
-        });
-        Ok(read.await?.rows)
+        self.log_read(query, rows, rows as usize, |_| Some(true))
+            .await
     }
 
-    /// Pages of `count` rows at first; at most `most` rows kept.
+    /// Pages of `count` rows at first; at most `most` rows of the log read (the query's or not).
     async fn log_read(
         &self,
         query: &LogQuery,
@@ -308,7 +304,7 @@ impl Client {
         // Rows whose date cannot be read: in the window once an older row is dated in it.
         let mut undated = Vec::new();
         let mut last: Option<i32> = None;
-        let mut start = 0;
+        let (mut start, mut seen) = (0, 0);
         loop {
             let page = match self.log_page(query, start, count).await {
                 // The log keeps each receiver's answer whole (an error page a time): a page of
@@ -337,23 +333,23 @@ impl Client {
                 if last.is_some_and(|last| row.id >= last) {
                     continue;
                 }
-                (last, fresh) = (Some(row.id), true);
+                (last, fresh, seen) = (Some(row.id), true, seen + 1);
                 if !query.admits(&row) {
                     read.outside += 1;
                     if keep(None) == Some(false) {
                         return Ok(read);
                     }
-                    continue;
-                }
-                match keep(Some(&row)) {
-                    Some(false) => return Ok(read),
-                    None => undated.push(row),
-                    Some(true) => {
-                        read.rows.append(&mut undated);
-                        read.rows.push(row);
+                } else {
+                    match keep(Some(&row)) {
+                        Some(false) => return Ok(read),
+                        None => undated.push(row),
+                        Some(true) => {
+                            read.rows.append(&mut undated);
+                            read.rows.push(row);
+                        }
                     }
                 }
-                if read.rows.len() >= most {
+                if seen >= most {
                     return Ok(read);
                 }
             }

@@ -71,10 +71,12 @@ pub(super) async fn secrets_checked(
         Some(async move {
             let query = LogQuery::new().webhook(w.id, &w.name);
             let signed = |r: &&Delivery| health::signed(r).is_some();
-            let mut rows = client.log_newest(&query, 10).await?;
-            if rows.len() == 10 && !rows.iter().any(|r| signed(&r)) {
-                rows = client.log_newest(&query, LOG_PAGE).await?;
+            let mut read = client.log_newest(&query, 10).await?;
+            // A full first page (another webhook's rows count) without a signed row: a page more.
+            if read.rows.len() + read.outside == 10 && !read.rows.iter().any(|r| signed(&r)) {
+                read = client.log_newest(&query, LOG_PAGE).await?;
             }
+            let rows = read.rows;
             let (evidence, read) = (rows.iter().find(signed).cloned(), rows.len());
             let check = health::check_secret(&file_secret(secret), (evidence.as_ref(), read));
             Ok::<_, Error>(SecretChecked {

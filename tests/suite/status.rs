@@ -1242,13 +1242,21 @@ fn plan_verify_secrets_reads_at_most_a_page_whatever_the_portal_answers() {
         .env("AUDIT_SECRET", SECRET)
         .run();
     assert_eq!(out.code, 0, "{out:?}");
-    let log_reads = (portal.requests().iter())
+    let log_reads: Vec<String> = (portal.requests().iter())
         .filter(|r| r.path.ends_with("/webhooks/log"))
-        .count();
+        .map(|r| r.query.clone().unwrap_or_default())
+        .collect();
     assert_eq!(
         log_reads,
-        2,
-        "the newest 10, then a page: {:?}",
-        portal.requests()
+        [
+            format!("count=10&startIndex=0&configId={audit}"),
+            format!("count=100&startIndex=0&configId={audit}"),
+        ],
+        "the newest 10, then a page"
+    );
+    assert!(
+        out.stdout.contains("unverifiable: no delivery in the log"),
+        "Audit's one delivery is 600 rows down: {}",
+        out.stdout
     );
 }
