@@ -183,6 +183,8 @@ impl Client {
                 ("name", Some(&w.name), true),
                 ("uri", Some(&w.uri), false),
                 ("targetId", w.target_id.as_ref(), true),
+                // Shown as written when it is not a date the tool reads (a plan's notes).
+                ("lastFailureOn", w.last_failure_on.as_ref(), true),
             ];
             let holds = |(_, v, uris): &(_, Option<&String>, bool)| {
                 v.is_some_and(|v| secrets.in_text(v, *uris))

@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{Exit, Output};
+use secrecy::ExposeSecret;
+
 use crate::Error;
 use crate::bounded_read::{self, ReadError};
 use crate::cli::VerifySignatureArgs;
@@ -17,7 +19,7 @@ use crate::signature::{self, Verdict};
 
 pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Exit {
     let secret = settings::webhook_secret(&args.secret_env)?;
-    let (body, from) = read_body(args.body_file.as_deref())?;
+    let (body, from) = read_body(args.body_file.as_deref(), secret.expose_secret())?;
     let var = &args.secret_env;
     let bytes = match body.len() {
         1 => "the 1 byte".to_string(),
@@ -55,11 +57,14 @@ pub(super) fn run(args: &VerifySignatureArgs, out: &mut Output) -> Exit {
 const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The body's exact bytes, and where they came from (`of PATH`, `read from stdin`). A terminal
-/// on stdin is refused rather than waited on: a body typed there is not the one received.
-fn read_body(path: Option<&Path>) -> Result<(Vec<u8>, String), Error> {
+/// on stdin is refused rather than waited on: a body typed there is not the one received. The
+/// path is shown without `secret` in it (a receiver may name files by what it was given); the
+/// secret is not registered, so the verdict's own words stay as they are whatever it is.
+fn read_body(path: Option<&Path>, secret: &str) -> Result<(Vec<u8>, String), Error> {
     let (read, path, from) = match path {
         Some(path) => {
             let shown = path.display().to_string();
+            let shown = shown.replace(secret, crate::redact::REDACTED);
             let body = File::open(path)
                 .map_err(ReadError::Io)
                 .and_then(|file| bounded_read::at_most(file, MAX_BODY_BYTES));

@@ -218,9 +218,12 @@ struct Needles {
 
 impl Needles {
     fn of<'a>(needles: impl Iterator<Item = &'a String>) -> Needles {
+        // A needle of fewer than `MIN_PIECE` characters once its spaces are gone (a secret of
+        // spaces, or of `+`) would match ordinary text, an empty one every text.
         let list: BTreeSet<String> = needles
             .map(|n| n.to_lowercase())
             .flat_map(|n| [squeezed(&n, false), n])
+            .filter(|n| squeezed(n, false).chars().count() >= MIN_PIECE)
             .collect();
         let list: Vec<String> = list.into_iter().collect();
         Needles {
@@ -288,7 +291,8 @@ fn needles_of(secret: &str) -> Vec<String> {
         .into_iter()
         .flatten()
         .map(|s| matching_form(&s))
-        .filter(|s| s.chars().count() >= MIN_PIECE)
+        // Spaces do not count: a secret of spaces (or `+`) would match, or split, any text.
+        .filter(|s| squeezed(s, false).chars().count() >= MIN_PIECE)
         .collect();
     out.dedup();
     out

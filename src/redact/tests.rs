@@ -339,6 +339,10 @@ fn a_registered_secret_is_found_in_a_listed_field_in_any_spelling() {
     ] {
         assert!(!secrets.in_text(clean, false), "{clean:?}");
     }
+    // A secret of spaces (or of `+`, read as spaces) is no needle: it would match any name.
+    register("        ");
+    register("i+++++++");
+    assert!(!Registered::now().in_text("Billing hooks   for   all", false));
     // Elsewhere than in a webhook's own uri, a uri read from a variable is looked for too.
     assert!(secrets.in_text("https://hooks.example.com/Reg1steredUriTok99", true));
     assert!(secrets.in_text("old HTTPS://hooks.example.com/Reg1steredUriTok99", true));

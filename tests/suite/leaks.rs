@@ -356,6 +356,7 @@ fn the_key_or_a_secret_echoed_into_the_list_is_refused_and_nothing_is_shown_or_w
             &format!("https://copy.example.com/{}", SECRET.to_uppercase()),
         ),
         Seed::new("target", "https://t.example.com/h").target(&SECRET.replace('+', "%2B")),
+        Seed::new("late", "https://l.example.com/h").failure(&format!("echo {KEY}"), "x"),
     ];
     for (i, echo) in echoes.into_iter().enumerate() {
         let (portal, file) = portal_and_file();

@@ -274,3 +274,26 @@ fn a_body_file_path_holding_the_secret_is_shown_without_it() {
     assert_eq!(missing.code, 1, "{missing:?}");
     assert!(!missing.all().contains(SECRET), "{missing:?}");
 }
+
+/// The secret is not looked for in the verdict's own words: a secret that is one of them
+/// (`signature`) neither blanks them nor shows where it stood.
+#[test]
+fn a_secret_that_is_a_word_of_the_verdict_leaves_the_verdict_whole() {
+    let signed = "sha256=1F1B1F9D5C3A94B6F1E4C58F60A0E2F6A6C1B7E1B2C5E6F0A8D9C3B4A5E6F7D8";
+    let out = Run::new(&[
+        "verify-signature",
+        "--secret-env",
+        "WEBHOOK_SECRET",
+        "--signature",
+        signed,
+    ])
+    .env("WEBHOOK_SECRET", "signature")
+    .stdin(BODY)
+    .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("signature does not match the secret in WEBHOOK_SECRET"),
+        "{out:?}"
+    );
+}
