@@ -131,7 +131,7 @@ impl SecretVerdict {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FailureSeen {
     pub delivery: i32,
-    /// UTC, `2026-12-06T11:58:00Z`; as the portal wrote it when unreadable.
+    /// UTC, `2026-12-06T11:58:00Z`; `(unreadable date)` when the portal's is not one.
     pub at: String,
     /// 0: no HTTP answer.
     pub status: u16,

@@ -178,7 +178,8 @@ impl Client {
         // hidden (every output would have to find it, colored, escaped or cut).
         let secrets = redact::Registered::now();
         for w in &live {
-            // A uri read from a variable is secret anywhere but in its own webhook's uri.
+            // A uri read from a variable is looked for in every field but the uris: its own
+            // webhook's holds it by design, and plans show another's as `(sensitive)`.
             let fields = [
                 ("name", Some(&w.name), true),
                 ("uri", Some(&w.uri), false),

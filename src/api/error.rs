@@ -292,7 +292,8 @@ pub enum ApiError {
         times: usize,
     },
 
-    /// A log whose pages do not add up: what was read may not be all the query matches.
+    /// A webhook list that holds the key or a secret the run knows (`redact::Registered`): it
+    /// is shown and saved as it is, so it is refused whole.
     #[error(
         "{endpoint}: the portal's list holds the API key or a secret of the file in webhook \
          #{id}'s {field}, so nothing of the list is shown, planned or saved"
@@ -310,6 +311,7 @@ pub enum ApiError {
         field: &'static str,
     },
 
+    /// A log whose pages do not add up: what was read may not be all the query matches.
     #[error(
         "{endpoint}: the portal's log answered {detail}, so not every delivery asked for could \
          be read"

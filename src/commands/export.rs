@@ -25,7 +25,8 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
     // No name: the one portal's `-v` lines are the command's own, unprefixed.
     let client = session.client(&portal, None, key_var.as_deref())?;
     let live = session.runtime.block_on(client.list())?;
-    let text = render::export::render_export(portal.as_str(), &live);
+    let secrets = crate::redact::Registered::now();
+    let text = render::export::render_export(portal.as_str(), &live, &|uri| secrets.uri_in(uri));
     let Some(path) = &args.out else {
         let _ = write!(out, "{text}");
         // A config cut short would be read as one that drops webhooks.

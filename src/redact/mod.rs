@@ -254,34 +254,43 @@ impl Registered {
     /// encoded too deeply to tell. A webhook's own uri is not searched for uris: a uri read
     /// from a variable is the live uri of its webhook by design.
     pub fn in_text(&self, text: &str, uris: bool) -> bool {
-        let wanted: &[&Needles] = if uris {
-            &[&self.secrets, &self.uris]
+        if uris {
+            found(text, &[&self.secrets, &self.uris])
         } else {
-            &[&self.secrets]
-        };
-        if wanted.iter().all(|n| n.list.is_empty()) {
-            return false;
+            found(text, &[&self.secrets])
         }
-        // Most names and uris hold nothing to decode: no need to build the decoded copy.
-        let plain = text.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
-            && !text.contains(['%', '&', '\\']);
-        let decoded = if plain {
-            Cow::Borrowed(text)
-        } else {
-            match decode::normalize(text) {
-                Some(decoded) => Cow::Owned(decoded),
-                None => return true,
-            }
-        };
-        let haystack = matching_form(&decoded).to_lowercase();
-        let split = haystack.contains(|c: char| c == '<' || c.is_whitespace());
-        let forms = match split {
-            true => vec![squeezed(&haystack, true), squeezed(&haystack, false)],
-            false => Vec::new(),
-        };
-        (std::iter::once(haystack.as_str()).chain(forms.iter().map(String::as_str)))
-            .any(|form| wanted.iter().any(|n| n.in_form(form)))
     }
+
+    /// Whether `text` holds one of the uris read from variables, as `in_text` finds them.
+    pub fn uri_in(&self, text: &str) -> bool {
+        found(text, &[&self.uris])
+    }
+}
+
+/// Whether `text` holds one of `wanted`'s needles (`Registered::in_text`).
+fn found(text: &str, wanted: &[&Needles]) -> bool {
+    if wanted.iter().all(|n| n.list.is_empty()) {
+        return false;
+    }
+    // Most names and uris hold nothing to decode: no need to build the decoded copy.
+    let plain =
+        text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !text.contains(['%', '&', '\\']);
+    let decoded = if plain {
+        Cow::Borrowed(text)
+    } else {
+        match decode::normalize(text) {
+            Some(decoded) => Cow::Owned(decoded),
+            None => return true,
+        }
+    };
+    let haystack = matching_form(&decoded).to_lowercase();
+    let split = haystack.contains(|c: char| c == '<' || c.is_whitespace());
+    let forms = match split {
+        true => vec![squeezed(&haystack, true), squeezed(&haystack, false)],
+        false => Vec::new(),
+    };
+    (std::iter::once(haystack.as_str()).chain(forms.iter().map(String::as_str)))
+        .any(|form| wanted.iter().any(|n| n.in_form(form)))
 }
 
 /// `secret` as it is searched for: its canonical form and, when that differs, its form as

@@ -10,7 +10,13 @@ use crate::api::LiveWebhook;
 use crate::config::rules;
 use crate::field::{Field, Value};
 
-pub fn render_export(portal: &str, live: &[LiveWebhook]) -> String {
+/// `secret_uri`: whether a live uri holds the value of a `uri: ${VAR}` the run read (left out:
+/// the file must not hold it, and its entry reads it from the variable).
+pub fn render_export(
+    portal: &str,
+    live: &[LiveWebhook],
+    secret_uri: &dyn Fn(&str) -> bool,
+) -> String {
     let mut named: HashMap<&str, usize> = HashMap::new();
     for w in live {
         *named.entry(w.name.as_str()).or_default() += 1;
@@ -32,14 +38,14 @@ pub fn render_export(portal: &str, live: &[LiveWebhook]) -> String {
     out.push_str("webhooks:\n");
     for w in hooks {
         let by_id = named[w.name.as_str()] > 1 || unwritable(Field::Name, &w.name).is_some();
-        entry(&mut out, w, by_id);
+        entry(&mut out, w, by_id, secret_uri);
     }
     out
 }
 
 /// One webhook's entry, its fields in `Field::ALL` order, each as its `Value` reads in YAML.
 /// `by_id` when its name repeats, or is one no file may write, so only the id identifies it.
-fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
+fn entry(out: &mut String, w: &LiveWebhook, by_id: bool, secret_uri: &dyn Fn(&str) -> bool) {
     let id = w.id;
     if by_id {
         let _ = writeln!(out, "  {id}:");
@@ -56,6 +62,11 @@ fn entry(out: &mut String, w: &LiveWebhook, by_id: bool) {
             // A secret is write-only: the portal never returns it (the file's header says so).
             // No target is written by leaving `targetId` out.
             None | Some(Value::None | Value::Sensitive) => continue,
+            Some(Value::Text(text)) if field == Field::Uri && secret_uri(&text) => Err(
+                "it holds the value of a `uri: ${VAR}`, a secret; write `uri: ${VAR}` to manage \
+                 it, the portal keeps its own meanwhile"
+                    .to_string(),
+            ),
             Some(Value::Text(text)) => match unwritable(field, &text) {
                 Some(why) => Err(format!("{why}; the portal keeps its own")),
                 None => Ok(quote(&text)),
@@ -158,7 +169,7 @@ mod tests {
                 LiveWebhook::listed(id, name, &format!("https://h.example/{id}?q=\u{9b}"))
             })
             .collect();
-        let out = render_export("https://portal.example.com", &live);
+        let out = render_export("https://portal.example.com", &live, &|_| false);
         assert!(
             !out.chars()
                 .any(|c| c != '\n' && (needs_escape(c) || c.is_control())),

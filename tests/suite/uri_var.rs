@@ -780,3 +780,35 @@ fn a_uri_from_a_variable_in_another_webhooks_name_or_target_is_refused() {
     portal.seed(Seed::new("Billing", URI));
     assert_eq!(run(&portal, &["plan"], Some(URI)).code, 0);
 }
+
+/// `export` with the file that reads a uri from a variable never writes that uri: each live uri
+/// holding it is left out with a comment, so the export holds no secret and still plans with no
+/// changes.
+#[test]
+fn export_leaves_out_every_uri_that_holds_a_variables_value() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", URI));
+    portal.seed(Seed::new(
+        "Copy",
+        &URI.to_uppercase().replace("?TOKEN=", "?token="),
+    ));
+    portal.seed(Seed::new("Plain", "https://plain.example.com/h"));
+    let out = run(&portal, &["export", "-f", "webhooks.yaml"], Some(URI));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_hidden(&out);
+    let left_out = out
+        .stdout
+        .matches("# uri left out: it holds the value of a `uri: ${VAR}`")
+        .count();
+    assert_eq!(left_out, 2, "{}", out.stdout);
+    assert!(
+        out.stdout.contains(r#"uri: "https://plain.example.com/h""#),
+        "{}",
+        out.stdout
+    );
+    let planned = Run::new(&["plan", "--prune", "--detailed-exitcode"])
+        .file(&out.stdout)
+        .portal(&portal)
+        .run();
+    assert_eq!(planned.code, 0, "no changes: {planned:?}");
+}
