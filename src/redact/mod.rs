@@ -14,7 +14,7 @@ mod escape;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
-use std::sync::RwLock;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use aho_corasick::AhoCorasick;
 
@@ -240,11 +240,25 @@ impl Needles {
     }
 }
 
+/// The last `Registered::now`, with the sizes of the registries it was built from: they only
+/// grow, so equal sizes mean the same needles. A run of many portals lists each with the same
+/// secrets, thousands of them in a big `portals:` file.
+static BUILT: Mutex<Option<(usize, usize, Arc<Registered>)>> = Mutex::new(None);
+
 impl Registered {
-    pub fn now() -> Registered {
-        Registered {
-            secrets: Needles::of(read(&REGISTRY).iter()),
-            uris: Needles::of(read(&URIS).iter().map(|(uri, _)| uri)),
+    pub fn now() -> Arc<Registered> {
+        let (registry, uris) = (read(&REGISTRY), read(&URIS));
+        let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*built {
+            Some((r, u, done)) if (*r, *u) == (registry.len(), uris.len()) => Arc::clone(done),
+            _ => {
+                let done = Arc::new(Registered {
+                    secrets: Needles::of(registry.iter()),
+                    uris: Needles::of(uris.iter().map(|(uri, _)| uri)),
+                });
+                *built = Some((registry.len(), uris.len(), Arc::clone(&done)));
+                done
+            }
         }
     }
 
