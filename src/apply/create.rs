@@ -16,7 +16,7 @@ use super::{Done, Failure, same_pair, wire};
 use crate::api::{ApiError, Client};
 use crate::plan::PlannedBody;
 
-/// POST (its answer refused when it names a webhook the plan's list had: `listed`), then one
+/// POST (its answer refused when it names another webhook: `taken`), then one
 /// corrective call when the portal stored `enabled`/`ssl` differently from what was asked: its database defaults turn a `false` into `true` on insert (docs/docspace-api.md §9). The
 /// corrective call goes through `Client::follow_up`, so a stopping run still sends it.
 pub(super) async fn create(
@@ -24,7 +24,7 @@ pub(super) async fn create(
     body: &PlannedBody,
     secret: Option<SecretString>,
     creates_held: &AtomicBool,
-    listed: &dyn Fn(i32) -> bool,
+    taken: &dyn Fn(i32) -> bool,
 ) -> Result<Done, Failure> {
     if creates_held.load(Ordering::SeqCst) {
         return Err(Failure::CreatesHeld);
@@ -36,10 +36,11 @@ pub(super) async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    // The plan creates only what its list did not show: a listed id is another webhook's, and
-    // a follow-up call would write to it.
-    if listed(created.id) {
-        return Err(Failure::AnsweredListed { id: created.id });
+    // The plan creates only what its list did not show, one webhook each: an id it listed, or
+    // that another create of this run was answered with, is another webhook's, and a follow-up
+    // call would write to it.
+    if taken(created.id) {
+        return Err(Failure::AnsweredOther { id: created.id });
     }
     if created.enabled == body.enabled && created.ssl == body.ssl {
         return Ok(Done {

@@ -11,7 +11,9 @@
 mod create;
 mod secrets;
 
+use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -75,17 +77,18 @@ pub enum Failure {
         #[source]
         source: ApiError,
     },
-    /// A create answered with a webhook the plan's list already had: not this create's answer
-    /// (a cache, a proxy), so the follow-up call it might need is not sent to that webhook.
+    /// A create answered with another webhook (the plan's list had it, or another create of
+    /// this run was answered with it): not this create's answer (a cache, a proxy), so the
+    /// follow-up call it might need is not sent to that webhook.
     #[error(
-        "the portal answered with webhook #{id}, which was on the portal when the plan was \
-         made: that answer is not this create's"
+        "the portal answered with webhook #{id}, another webhook (on the portal when the plan \
+         was made, or another create's answer): that answer is not this create's"
     )]
     #[diagnostic(
-        code(apply::answered_listed),
+        code(apply::answered_other),
         help("run plan again to see whether the webhook was created")
     )]
-    AnsweredListed { id: i32 },
+    AnsweredOther { id: i32 },
     /// A create not attempted after `ListIncomplete`: the plan was made from that list.
     #[error(
         "not attempted: the portal's list is incomplete (another create was refused as the \
@@ -106,7 +109,7 @@ impl Failure {
     pub fn may_have_landed(&self) -> bool {
         match self {
             Failure::Api(e) => e.may_have_landed(),
-            Failure::AnsweredListed { .. } => true,
+            Failure::AnsweredOther { .. } => true,
             _ => false,
         }
     }
@@ -157,11 +160,13 @@ pub async fn apply(
     let mut results = Vec::with_capacity(plan.changes.len());
     let mut not_started = Vec::new();
     let creates_held = AtomicBool::new(false);
+    // Ids creates of this run were answered with: a second answer naming one is not its own.
+    let made = Mutex::new(HashSet::new());
     let halt = client.halt();
     for wave in [first, rest] {
         // The stream builds each future only when a slot frees up, so the check runs at the
         // moment the write would start, not when the wave begins.
-        let creates_held = &creates_held;
+        let (creates_held, made) = (&creates_held, &made);
         let mut stream = futures::stream::iter(wave)
             .map(|i| async move {
                 if halt.is_stopped() {
@@ -171,7 +176,7 @@ pub async fn apply(
                 let _in_flight = halt.begin(describe(change));
                 let secret = secrets.0.get(i).cloned().flatten();
                 let started = Instant::now();
-                match run(client, plan, change, secret, creates_held).await {
+                match run(client, plan, change, secret, creates_held, made).await {
                     // Stopped before its first request went out: not started after all.
                     Err(Failure::Api(ApiError::NotSent { .. })) => (i, None),
                     result => (i, Some((result, started.elapsed()))),
@@ -234,11 +239,18 @@ async fn run(
     change: &Change,
     secret: Option<SecretString>,
     creates_held: &AtomicBool,
+    made: &Mutex<HashSet<i32>>,
 ) -> Result<Done, Failure> {
     let webhook = match &change.op {
         Op::Create(body) => {
-            let listed = |id| plan.listed(id);
-            return create::create(client, body, secret, creates_held, &listed).await;
+            let taken = |id| {
+                plan.listed(id)
+                    || !made
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(id)
+            };
+            return create::create(client, body, secret, creates_held, &taken).await;
         }
         Op::Update { live, body } => client.update(live.id, &wire(body, secret)).await?,
         Op::SetEnabled { live, enabled } => client.set_enabled(live, *enabled).await?,

@@ -267,9 +267,10 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
             format!(
                 "{} {verb} #{} {}{note}",
                 paint(style::OK, "ok"),
-                done.webhook.id,
-                // The name sent (or the live one deleted), as the plan showed it: the answer's
-                // is the portal's text, which an echo may fill.
+                // The id written to and the name sent (or the live one deleted), as the plan
+                // showed them: the answer is the portal's text, which an echo may fill. A
+                // create's id is only in its answer.
+                change.id().unwrap_or(done.webhook.id),
                 crate::redact::quoted(change.name())
             )
         }

@@ -21,12 +21,26 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
             path: path.display().to_string(),
         });
     }
-    let (portal, key_var) = target(args, session)?;
+    let Target {
+        portal,
+        key_var,
+        file,
+    } = target(args, session)?;
     // No name: the one portal's `-v` lines are the command's own, unprefixed.
     let client = session.client(&portal, None, key_var.as_deref())?;
     let live = session.runtime.block_on(client.list())?;
+    // Secret: a uri the run read from a variable, and, as plans hide them, one that a webhook
+    // an entry manages with `uri: ${VAR}` holds (set or not) or that is one as a URL.
     let secrets = crate::redact::Registered::now();
-    let text = render::export::render_export(portal.as_str(), &live, &|uri| secrets.uri_in(uri));
+    let config = file.as_ref().and_then(|(document, name)| {
+        let portal = document.portals.iter().find(|p| p.name == *name)?;
+        Some(&portal.config)
+    });
+    let planned = config.map(|config| crate::plan::secret_uris(config, &live));
+    let secret_uri = |uri: &str| {
+        secrets.uri_in(uri) || planned.as_ref().is_some_and(|p| p.var_of(uri).is_some())
+    };
+    let text = render::export::render_export(portal.as_str(), &live, &secret_uri);
     let Some(path) = &args.out else {
         let _ = write!(out, "{text}");
         // A config cut short would be read as one that drops webhooks.
@@ -48,10 +62,18 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
     Ok(ExitCode::SUCCESS)
 }
 
-/// The portal to export and its key variable if it is named: from `--portal URL` or DOCSPACE_URL,
-/// or from the file (`-f`, or webhooks.yaml for `--portal NAME`): its `portal:`, which `--portal`
-/// may only repeat, or the one portal `--portal NAME` picks from its `portals:`.
-fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, Option<String>), Error> {
+/// The portal to export, its key variable if it is named, and the file read with the name of
+/// the portal in it.
+struct Target {
+    portal: PortalUrl,
+    key_var: Option<String>,
+    file: Option<(crate::config::Document, Option<String>)>,
+}
+
+/// The portal to export: from `--portal URL` or DOCSPACE_URL, or from the file (`-f`, or
+/// webhooks.yaml for `--portal NAME`): its `portal:`, which `--portal` may only repeat, or the
+/// one portal `--portal NAME` picks from its `portals:`.
+fn target(args: &ExportArgs, session: &Session) -> Result<Target, Error> {
     let settings = &session.settings;
     let names = settings.portal.as_slice();
     let by_name = matches!(names, [name] if !name.contains("://"));
@@ -60,7 +82,12 @@ fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, Option<Str
         .clone()
         .or_else(|| by_name.then(|| PathBuf::from("webhooks.yaml")));
     let Some(path) = file else {
-        return Ok((settings.one_portal(None)?, None));
+        let portal = settings.one_portal(None)?;
+        return Ok(Target {
+            portal,
+            key_var: None,
+            file: None,
+        });
     };
     let document = super::load_config(&path, session.printer)?;
     if document.unnamed().is_none() && names.len() != 1 {
@@ -76,8 +103,14 @@ fn target(args: &ExportArgs, session: &Session) -> Result<(PortalUrl, Option<Str
     let [portal] = wanted.as_slice() else {
         unreachable!("one portal is selected");
     };
-    Ok((
+    let (url, key_var) = (
         portal.portal(settings)?,
         portal.key_var().map(str::to_string),
-    ))
+    );
+    let name = portal.name.map(str::to_string);
+    Ok(Target {
+        portal: url,
+        key_var,
+        file: Some((document, name)),
+    })
 }

@@ -758,8 +758,62 @@ fn a_create_answered_with_a_listed_webhook_writes_nothing_more_to_it() {
         .unwrap_or_default();
     assert!(
         line.contains(&format!(
-            r#"failed "New" may have been created, the portal's answer was not read: the portal answered with webhook #{other}, which was on the portal when the plan was made"#
+            r#"failed "New" may have been created, the portal's answer was not read: the portal answered with webhook #{other}, another webhook (on the portal when the plan was made, or another create's answer)"#
         )),
         "{out:?}"
     );
+}
+
+/// Two creates both answered with the first one's record (a cache): the second answer is not
+/// its own, so no follow-up call goes to the first webhook (which the file keeps enabled), and
+/// the run says the second may have been created.
+#[test]
+fn a_create_answered_with_another_creates_webhook_writes_nothing_more_to_it() {
+    let portal = FakePortal::start();
+    let file = "webhooks:\n  First:\n    uri: https://new.example.com/h\n    \
+                secretKey: ${HOOK_SECRET}\n  Second:\n    uri: https://second.example.com/h\n    \
+                secretKey: ${HOOK_SECRET}\n    enabled: false\n";
+    portal.inject(Fault {
+        times: 2,
+        ..Fault::new("POST", WEBHOOK_PATH, created_answer(1, "First"))
+    });
+    let out = Run::new(&["apply", "--auto-approve", "--parallelism", "1"])
+        .file(file)
+        .portal(&portal)
+        .env("HOOK_SECRET", SECRET)
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    let writes: Vec<String> = (portal.writes().iter())
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        writes,
+        [
+            format!("POST {WEBHOOK_PATH}"),
+            format!("POST {WEBHOOK_PATH}")
+        ]
+    );
+    assert!(
+        portal.get(1).unwrap().enabled,
+        "First is left as it was created"
+    );
+    assert!(
+        out.stdout.contains(
+            r#"failed "Second" may have been created, the portal's answer was not read: the portal answered with webhook #1, another webhook"#
+        ),
+        "{out:?}"
+    );
+}
+
+/// An update answered with another webhook's record is reported by the id it was written to.
+#[test]
+fn an_update_is_reported_by_the_id_it_was_written_to() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Upd", "https://upd.example.com/h"));
+    portal.seed(Seed::new("Other", "https://other.example.com/h"));
+    portal.inject(Fault::new("PUT", WEBHOOK_PATH, created_answer(2, "Other")));
+    let file = "webhooks:\n  Upd:\n    uri: https://upd.example.com/h\n    ssl: false\n";
+    let out = run(&["apply", "--auto-approve"], &portal, file);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains(r#"ok updated #1 "Upd""#), "{out:?}");
 }

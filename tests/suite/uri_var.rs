@@ -812,3 +812,24 @@ fn export_leaves_out_every_uri_that_holds_a_variables_value() {
         .run();
     assert_eq!(planned.code, 0, "no changes: {planned:?}");
 }
+
+/// With the variable unset, or set to a new value (the portal still has the old one), `export`
+/// still leaves out the live uri of the webhook the entry manages, and any uri that is it as a
+/// URL (`:443`): plans hide them all as `(sensitive)`, and so must the file people commit.
+#[test]
+fn export_leaves_out_the_managed_webhooks_uri_whatever_the_variable_holds() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", OLD_URI));
+    let as_url = OLD_URI.replace("hooks.example.com/", "hooks.example.com:443/");
+    portal.seed(Seed::new("Copy", &as_url));
+    for uri in [None, Some(URI)] {
+        let out = run(&portal, &["export", "-f", "webhooks.yaml"], uri);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert_hidden(&out);
+        let left_out = out
+            .stdout
+            .matches("# uri left out: it holds the value")
+            .count();
+        assert_eq!(left_out, 2, "{uri:?}: {}", out.stdout);
+    }
+}
