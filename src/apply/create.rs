@@ -36,10 +36,10 @@ pub(super) async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    // The plan creates only what its list did not show, one webhook each: an id it listed, or
-    // that another create of this run was answered with, is another webhook's, and a follow-up
-    // call would write to it.
-    if taken(created.id) {
+    // The plan creates only what its list did not show, one webhook each: an answer with
+    // another (name, uri), an id it listed, or one another create of this run was answered
+    // with, is another webhook's (a cache, a proxy), and a follow-up call would write to it.
+    if created.id <= 0 || !same_pair(body, &created) || taken(created.id) {
         return Err(Failure::AnsweredOther { id: created.id });
     }
     if created.enabled == body.enabled && created.ssl == body.ssl {

@@ -77,12 +77,13 @@ pub enum Failure {
         #[source]
         source: ApiError,
     },
-    /// A create answered with another webhook (the plan's list had it, or another create of
-    /// this run was answered with it): not this create's answer (a cache, a proxy), so the
+    /// A create answered with another webhook (another name or uri, one the plan's list had,
+    /// or another create's answer): not this create's answer (a cache, a proxy), so the
     /// follow-up call it might need is not sent to that webhook.
     #[error(
-        "the portal answered with webhook #{id}, another webhook (on the portal when the plan \
-         was made, or another create's answer): that answer is not this create's"
+        "the portal answered with webhook #{id}, another webhook (another name or uri, on the \
+         portal when the plan was made, or another create's answer): that answer is not this \
+         create's"
     )]
     #[diagnostic(
         code(apply::answered_other),

@@ -712,8 +712,9 @@ fn created_answer(id: i32, name: &str) -> FaultKind {
     }
 }
 
-/// The report names each webhook as the plan showed it, never as the portal's answer does: an
-/// answer that echoes the key or a secret into its name gets nothing printed.
+/// An answer that echoes the key or a secret into the created webhook's name is not this
+/// create's answer (another name): nothing of it is printed, and the run says the create may
+/// have happened.
 #[test]
 fn the_report_names_the_webhook_as_planned_not_as_the_answer_does() {
     let portal = FakePortal::start();
@@ -723,10 +724,13 @@ fn the_report_names_the_webhook_as_planned_not_as_the_answer_does() {
     // Enabled, as the answer says: no follow-up call, whose own answer would name it.
     let enabled = NEW_DISABLED.replace("    enabled: false\n", "");
     let out = run(&["apply", "--auto-approve"], &portal, &enabled);
-    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.code, 1, "{out:?}");
     let all = out.all();
     assert!(!all.contains(SECRET) && !all.contains(&key), "{out:?}");
-    assert!(out.stdout.contains(r#"ok created #1 "New""#), "{out:?}");
+    assert!(
+        out.stdout.contains(r#"failed "New" may have been created"#),
+        "{out:?}"
+    );
 }
 
 /// A create answered with the id of a webhook the plan's list had (a cache, a proxy) is not
@@ -736,10 +740,11 @@ fn the_report_names_the_webhook_as_planned_not_as_the_answer_does() {
 fn a_create_answered_with_a_listed_webhook_writes_nothing_more_to_it() {
     let portal = FakePortal::start();
     let other = portal.seed(Seed::new("Other", "https://other.example.com/h"));
+    // The pair it posted, under a listed id: only the id tells it is another webhook.
     portal.inject(Fault::new(
         "POST",
         WEBHOOK_PATH,
-        created_answer(other, "Other"),
+        created_answer(other, "New"),
     ));
     let out = run(&["apply", "--auto-approve"], &portal, NEW_DISABLED);
     assert_eq!(out.code, 1, "{out:?}");
@@ -758,7 +763,7 @@ fn a_create_answered_with_a_listed_webhook_writes_nothing_more_to_it() {
         .unwrap_or_default();
     assert!(
         line.contains(&format!(
-            r#"failed "New" may have been created, the portal's answer was not read: the portal answered with webhook #{other}, another webhook (on the portal when the plan was made, or another create's answer)"#
+            r#"failed "New" may have been created, the portal's answer was not read: the portal answered with webhook #{other}, another webhook (another name or uri, on the portal when the plan was made, or another create's answer)"#
         )),
         "{out:?}"
     );
@@ -770,13 +775,17 @@ fn a_create_answered_with_a_listed_webhook_writes_nothing_more_to_it() {
 #[test]
 fn a_create_answered_with_another_creates_webhook_writes_nothing_more_to_it() {
     let portal = FakePortal::start();
+    // One uri, two names: each answer below is the pair its POST sent, the second under the
+    // first's id, which only the run's own record of its answers can tell.
     let file = "webhooks:\n  First:\n    uri: https://new.example.com/h\n    \
-                secretKey: ${HOOK_SECRET}\n  Second:\n    uri: https://second.example.com/h\n    \
+                secretKey: ${HOOK_SECRET}\n  Second:\n    uri: https://new.example.com/h\n    \
                 secretKey: ${HOOK_SECRET}\n    enabled: false\n";
-    portal.inject(Fault {
-        times: 2,
-        ..Fault::new("POST", WEBHOOK_PATH, created_answer(1, "First"))
-    });
+    portal.inject(Fault::new("POST", WEBHOOK_PATH, created_answer(1, "First")));
+    portal.inject(Fault::new(
+        "POST",
+        WEBHOOK_PATH,
+        created_answer(1, "Second"),
+    ));
     let out = Run::new(&["apply", "--auto-approve", "--parallelism", "1"])
         .file(file)
         .portal(&portal)

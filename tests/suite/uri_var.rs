@@ -833,3 +833,20 @@ fn export_leaves_out_the_managed_webhooks_uri_whatever_the_variable_holds() {
         assert_eq!(left_out, 2, "{uri:?}: {}", out.stdout);
     }
 }
+
+/// An entry whose name several live webhooks have manages none in a plan (which refuses it),
+/// but `export -f` still leaves out each of their uris: any may hold the variable's value.
+#[test]
+fn export_leaves_out_the_uris_of_every_webhook_an_ambiguous_entry_names() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", OLD_URI));
+    portal.seed(Seed::new("Billing", "https://other.example.com/h"));
+    let out = run(&portal, &["export", "-f", "webhooks.yaml"], None);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_hidden(&out);
+    let left_out = out
+        .stdout
+        .matches("# uri left out: it holds the value")
+        .count();
+    assert_eq!(left_out, 2, "{}", out.stdout);
+}
