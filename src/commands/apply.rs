@@ -286,6 +286,8 @@ fn result_line(change: &Change, result: &Result<Done, Failure>) -> String {
                 Failure::Correction { id, .. } => {
                     format!("was created as #{id}, but not completed")
                 }
+                // Read, and not this create's: what became of the POST is unknown all the same.
+                Failure::AnsweredOther { .. } => format!("may have been {verb}"),
                 e if e.may_have_landed() => {
                     format!("may have been {verb}, the portal's answer was not read")
                 }

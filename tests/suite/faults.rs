@@ -763,7 +763,7 @@ fn a_create_answered_with_a_listed_webhook_writes_nothing_more_to_it() {
         .unwrap_or_default();
     assert!(
         line.contains(&format!(
-            r#"failed "New" may have been created, the portal's answer was not read: the portal answered with webhook #{other}, another webhook (another name or uri, on the portal when the plan was made, or another create's answer)"#
+            r#"failed "New" may have been created: the portal answered with webhook #{other}, another webhook (another name or uri, on the portal when the plan was made, or another create's answer)"#
         )),
         "{out:?}"
     );
@@ -808,7 +808,7 @@ fn a_create_answered_with_another_creates_webhook_writes_nothing_more_to_it() {
     );
     assert!(
         out.stdout.contains(
-            r#"failed "Second" may have been created, the portal's answer was not read: the portal answered with webhook #1, another webhook"#
+            r#"failed "Second" may have been created: the portal answered with webhook #1, another webhook"#
         ),
         "{out:?}"
     );
