@@ -2,7 +2,6 @@
 //! With `--out FILE`, written atomically once the portal answered in full; an existing FILE (the
 //! reviewed config, typically) is kept unless `--force` (docs/adopting.md).
 
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +10,6 @@ use super::atomic::{self, Existing};
 use super::{Exit, Session, portals};
 use crate::api::PortalUrl;
 use crate::cli::ExportArgs;
-use crate::config::Key;
 use crate::{Error, render};
 
 pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output) -> Exit {
@@ -39,22 +37,8 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
         Some(&portal.config)
     });
     let planned = config.map(|config| crate::plan::secret_uris(config, &live));
-    // A name several webhooks have matches none in a plan (which refuses it), but any of them
-    // may hold the variable's value.
-    let keyed: HashSet<&str> = (config.iter().flat_map(|c| &c.webhooks))
-        .filter(|entry| entry.uri_var.is_some())
-        .flat_map(|entry| {
-            live.iter().filter(move |w| match &entry.key {
-                Key::Name(name) => *name == w.name,
-                Key::Id(id) => *id == w.id,
-            })
-        })
-        .map(|w| w.uri.as_str())
-        .collect();
     let secret_uri = |uri: &str| {
-        secrets.uri_in(uri)
-            || keyed.contains(uri)
-            || planned.as_ref().is_some_and(|p| p.var_of(uri).is_some())
+        secrets.uri_in(uri) || planned.as_ref().is_some_and(|p| p.var_of(uri).is_some())
     };
     let text = render::export::render_export(portal.as_str(), &live, &secret_uri);
     let Some(path) = &args.out else {

@@ -15,7 +15,7 @@ pub mod target;
 mod values;
 
 use crate::api::LiveWebhook;
-use crate::config::{Config, ConfigError, Problem, SecretRef, SecretUris};
+use crate::config::{Config, ConfigError, Key, Problem, SecretRef, SecretUris};
 
 pub use crate::field::{Field, Value};
 pub use diff::plan;
@@ -209,8 +209,18 @@ fn matched_secret_uris<'c>(
 ) -> SecretUris<'c> {
     let mut secret_uris = config.secret_uris();
     for (entry, found) in config.webhooks.iter().zip(matched) {
-        if let (Some(var), Ok(matching::Match::Live(i))) = (&entry.uri_var, found) {
-            secret_uris.replaced(var, &live[*i].uri);
+        let Some(var) = &entry.uri_var else {
+            continue;
+        };
+        // Its key's webhooks too: a name several have matches none (the plan refuses it), but
+        // any of them may hold the variable's value.
+        let named = |w: &&LiveWebhook| match &entry.key {
+            Key::Name(name) => *name == w.name,
+            Key::Id(id) => *id == w.id,
+        };
+        let matched = found.as_ref().ok().and_then(matching::Match::live_index);
+        for w in (matched.map(|i| &live[i]).into_iter()).chain(live.iter().filter(named)) {
+            secret_uris.replaced(var, &w.uri);
         }
     }
     secret_uris
