@@ -19,7 +19,7 @@ pub(super) const LOG_READS: u16 = 16;
 /// (docs/delivery-health.md): a page (`LOG_PAGE`), as `plan --verify-secrets` reads. Rows of
 /// other webhooks count (a portal that ignores `configId` answers them), so the read past is
 /// at most a page more whatever the portal answers.
-pub(super) const PAST_WINDOW: usize = 100;
+pub(super) const PAST_WINDOW: usize = LOG_PAGE as usize;
 
 /// A webhook's log since `since` (`Client::log_since`), and the evidence for
 /// `health::check_secret`: the newest delivery sent with a signature (`health::signed`), of the
