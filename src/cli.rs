@@ -56,9 +56,11 @@ impl Cli {
             }
         }
         let asks_help = args.get(at).is_some_and(|a| a == "help");
+        let subcommand = args.get(at).and_then(|a| a.to_str()).map(str::to_owned);
         let args = (args.into_iter().enumerate())
             .filter(|(i, a)| !(asks_help && *i > at && (a == "--help" || a == "-h")));
-        let cli = Cli::try_parse_from(args.map(|(_, a)| a))?;
+        let cli = Cli::try_parse_from(args.map(|(_, a)| a))
+            .map_err(|e| other_tools_flag(e, subcommand.as_deref()))?;
         if let Command::Apply(args) = &cli.command
             && args.expect_digest.is_some()
             && args.saved_plan.is_none()
@@ -77,6 +79,45 @@ impl Cli {
         }
         Ok(cli)
     }
+}
+
+/// A flag that other tools have gets what this tool does instead: clap's own tip would be wrong
+/// (`apply --dryrun` suggests `--prune`, which deletes; `apply --yes` suggests passing it as the
+/// PLAN_FILE).
+fn other_tools_flag(mut error: clap::Error, subcommand: Option<&str>) -> clap::Error {
+    use clap::builder::StyledStr;
+    use clap::error::{ContextKind, ContextValue};
+    let Some(ContextValue::String(arg)) = error.get(ContextKind::InvalidArg) else {
+        return error;
+    };
+    let tip = match arg.split('=').next().unwrap_or_default() {
+        "--dry-run" | "--dryrun" => {
+            "there is no dry-run flag: `plan` shows what `apply` would change, and never writes"
+        }
+        "--yes" | "-y" | "--force" | "--approve" | "--auto-approve" => {
+            "`apply` and `redeliver` take `--auto-approve` to write without asking"
+        }
+        "--detailed-exitcode" | "--detailed-exit-code" | "--detailed-exitcodes" => {
+            "`plan` and `status` take `--detailed-exitcode`"
+        }
+        "--api-key" | "--apikey" | "--key" | "--token" => {
+            "the API key is read from the DOCSPACE_API_KEY environment variable only, never \
+             from the command line"
+        }
+        _ => return error,
+    };
+    error.remove(ContextKind::SuggestedArg);
+    let tip = ContextValue::StyledStrs(vec![StyledStr::from(tip)]);
+    error.insert(ContextKind::Suggested, tip);
+    let mut command = Cli::command();
+    command.build();
+    if let Some(sub) = subcommand.and_then(|name| command.find_subcommand_mut(name)) {
+        error.insert(
+            ContextKind::Usage,
+            ContextValue::StyledStr(sub.render_usage()),
+        );
+    }
+    error
 }
 
 #[derive(Debug, Subcommand)]

@@ -170,6 +170,105 @@ fn every_usage_error_exits_1_with_clap_message_on_stderr() {
     ");
 }
 
+/// Flags other tools have (`--dry-run`, `--yes`) get what this tool does instead; clap's own
+/// tip would point `apply --dryrun` at `--prune`, which deletes.
+#[test]
+fn flags_of_other_tools_get_this_tools_way_not_a_similar_flag() {
+    let cases: &[&[&str]] = &[
+        &["apply", "--dryrun"],
+        &["plan", "--dry-run"],
+        &["apply", "-y"],
+        &["plan", "--auto-approve"],
+        &["apply", "--detailed-exitcode"],
+        &["--color", "never", "status", "--api-key=sk-not-a-real-key"],
+    ];
+    let mut views = String::new();
+    for args in cases {
+        let out = Run::new(args).run();
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        views += &format!("$ {}\n{}\n", args.join(" "), out.user_view());
+    }
+    insta::assert_snapshot!(views, @"
+    $ apply --dryrun
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: unexpected argument '--dryrun' found
+
+      tip: there is no dry-run flag: `plan` shows what `apply` would change, and never writes
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ plan --dry-run
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: unexpected argument '--dry-run' found
+
+      tip: there is no dry-run flag: `plan` shows what `apply` would change, and never writes
+
+    Usage: docspace-webhooks plan [OPTIONS]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply -y
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: unexpected argument '-y' found
+
+      tip: `apply` and `redeliver` take `--auto-approve` to write without asking
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ plan --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: unexpected argument '--auto-approve' found
+
+      tip: `apply` and `redeliver` take `--auto-approve` to write without asking
+
+    Usage: docspace-webhooks plan [OPTIONS]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply --detailed-exitcode
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: unexpected argument '--detailed-exitcode' found
+
+      tip: `plan` and `status` take `--detailed-exitcode`
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ --color never status --api-key=sk-not-a-real-key
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: unexpected argument '--api-key' found
+
+      tip: the API key is read from the DOCSPACE_API_KEY environment variable only, never from the command line
+
+    Usage: docspace-webhooks status [OPTIONS]
+
+    For more information, try '--help'.
+    ----- end -----
+    ");
+}
+
 #[test]
 fn help_and_version_exit_0_on_stdout() {
     for args in [
