@@ -133,7 +133,8 @@ impl Client {
         auth.set_sensitive(true);
         let http = http_for(&options, portal.is_loopback())?;
         // From here on, anything the portal echoes is scrubbed of the key wherever it is shown.
-        redact::register_key(key);
+        let var = options.portal_key.as_deref();
+        redact::register_key(key, var.unwrap_or(crate::config::KEY_VAR));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -187,14 +188,15 @@ impl Client {
                 // Shown as written when it is not a date the tool reads (a plan's notes).
                 ("lastFailureOn", w.last_failure_on.as_ref(), true),
             ];
-            let holds = |(_, v, uris): &(_, Option<&String>, bool)| {
-                v.is_some_and(|v| secrets.in_text(v, *uris))
+            let holds = |(field, v, uris): (_, Option<&String>, bool)| {
+                Some((field, secrets.in_text(v?, uris)?))
             };
-            if let Some((field, ..)) = fields.into_iter().find(holds) {
+            if let Some((field, matched)) = fields.into_iter().find_map(holds) {
                 return Err(ApiError::EchoedSecret {
                     endpoint,
                     id: w.id,
                     field,
+                    matched: matched.to_string(),
                 });
             }
         }
@@ -267,7 +269,7 @@ impl Client {
         secret: Option<&'a SecretString>,
     ) -> Result<Payload<'a>, ApiError> {
         if let Some(secret) = secret {
-            redact::register(secret.expose_secret());
+            redact::register(secret.expose_secret(), "a secretKey the run sends");
         }
         // The one place a body is serialized, and so a `secretKey` exposed. Plain strings,
         // bools and numbers cannot fail to encode in practice.

@@ -293,22 +293,26 @@ pub enum ApiError {
     },
 
     /// A webhook list that holds the key or a secret the run knows (`redact::Registered`): it
-    /// is shown and saved as it is, so it is refused whole.
+    /// is shown and saved as it is, so it is refused whole. `matched` names the secret by where
+    /// it came from, never by its value: an ordinary word as a secret matches ordinary text.
     #[error(
-        "{endpoint}: the portal's list holds the API key or a secret of the file in webhook \
-         #{id}'s {field}, so nothing of the list is shown, planned or saved"
+        "{endpoint}: webhook #{id}'s {field} in the portal's list holds {matched}, so nothing of \
+         the list is shown, planned or saved"
     )]
     #[diagnostic(
         code(api::echoed_secret),
         help(
             "something between you and the portal may echo what it is sent (a proxy, a cache); \
-             if that webhook's {field} really holds the value, change the secret or the key it matches"
+             if that webhook's {field} really holds the value, change the secret or the key it \
+             matches;\nan ordinary word as a secret makes this likely, as names and uris hold such \
+             words: a longer random secret avoids it"
         )
     )]
     EchoedSecret {
         endpoint: Endpoint,
         id: i32,
         field: &'static str,
+        matched: String,
     },
 
     /// A log whose pages do not add up: what was read may not be all the query matches.

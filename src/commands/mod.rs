@@ -63,7 +63,7 @@ pub fn main(cli: Cli) -> ExitCode {
     // Known before any file is read: a path or message that holds it shows `[redacted]`, also
     // when the webhook file that names the other keys cannot be read.
     if let Ok(key) = settings::env(crate::config::KEY_VAR) {
-        crate::redact::register_key(&key);
+        crate::redact::register_key(&key, crate::config::KEY_VAR);
     }
     let mut out = Output::new(anstream::stdout(), printer);
     // A bug that panics is an error like any other (exit 1); the hook has reported it.
@@ -93,7 +93,7 @@ pub fn usage(error: &clap::Error) -> ExitCode {
         // clap quotes the value it refused: the key typed where something else belongs
         // (`--format sk-...`) is hidden there as in any message.
         if let Ok(key) = settings::env(crate::config::KEY_VAR) {
-            crate::redact::register_key(&key);
+            crate::redact::register_key(&key, crate::config::KEY_VAR);
         }
         let rendered = error.render().ansi().to_string();
         Printer::new(false).always(rendered.strip_suffix('\n').unwrap_or(&rendered));

@@ -11,7 +11,7 @@ use secrecy::SecretString;
 use super::display::Source;
 use super::node::{Kind, Node};
 use super::problem::{Problem, problem_at, shown};
-use super::rules::{self, MAX_NAME_UNITS, MAX_TARGET_UNITS, NameProblem, TooLong, UrlProblem};
+use super::rules::{self, NameProblem, UrlProblem};
 use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};
 use super::secret::{POLICY, SecretRef, check_secret_policy, parse_env_ref};
 use crate::field::Field;
@@ -183,10 +183,7 @@ impl Checker<'_> {
                 None,
             ),
             Err(NameProblem::TooLong(t)) => (
-                format!(
-                    "a webhook name may have at most {MAX_NAME_UNITS} {}",
-                    over(t)
-                ),
+                format!("a webhook name may have {t}"),
                 "name too long",
                 Some("the portal refuses longer names"),
             ),
@@ -385,7 +382,7 @@ impl Checker<'_> {
                     self.error(
                         node.span,
                         "config::bad_target",
-                        format!("`targetId` may have at most {MAX_TARGET_UNITS} {}", over(t)),
+                        format!("`targetId` may have {t}"),
                         "too long",
                         None,
                     );
@@ -524,12 +521,6 @@ pub(super) enum Written {
     Literal,
     /// Recorded as a problem.
     Broken,
-}
-
-/// "characters, this one has 51", or in UTF-16 units with why.
-fn over(t: TooLong) -> String {
-    let note = t.note().map_or(String::new(), |n| format!(" ({n})"));
-    format!("{}, this one has {}{note}", t.unit(), t.units)
 }
 
 /// Whether `uri`, which did not parse as an absolute URL, reads as one without its scheme

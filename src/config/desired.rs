@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use miette::SourceSpan;
+use secrecy::ExposeSecret;
 
 use super::display::Source;
 use super::problem::{Problem, problem_at};
@@ -151,12 +152,20 @@ impl Document {
     /// is quoted.
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>) {
         // As the client registers it, before any client exists: a message may name a path.
-        for key in self
-            .portals
-            .iter()
-            .filter_map(|p| lookup(&p.api_key_var).ok())
-        {
-            crate::redact::register_key(&key);
+        for p in &self.portals {
+            if let Ok(key) = lookup(&p.api_key_var) {
+                crate::redact::register_key(&key, &p.api_key_var);
+            }
+        }
+        // Where each is written, before `resolve` registers it: a list that echoes one is
+        // refused naming the first source registered (`redact::register`).
+        for w in &self.written {
+            if let (Some(SecretRef::Literal(secret)), Some(span)) = (&w.secret, w.secret_span) {
+                let line = super::node::line_column(self.source.text(), span.offset()).0;
+                let (label, file) = (w.label(), self.source.name());
+                let source = format!("the secretKey of '{label}' ({file}, line {line})");
+                crate::redact::register(secret.expose_secret(), &source);
+            }
         }
         let webhooks = self.portals.iter().flat_map(|p| &p.config.webhooks);
         for w in webhooks {
@@ -164,8 +173,10 @@ impl Document {
                 let _ = secret.resolve(lookup);
             }
             // A command that sends no uri does not read them, but a receiver may echo one.
-            if let Some(Ok(uri)) = w.uri_var.as_deref().map(lookup) {
-                crate::redact::register_uri(&uri);
+            if let Some(var) = &w.uri_var
+                && let Ok(uri) = lookup(var)
+            {
+                crate::redact::register_uri(&uri, var);
             }
         }
     }

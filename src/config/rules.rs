@@ -8,27 +8,26 @@
 pub const MAX_NAME_UNITS: usize = 50;
 pub const MAX_TARGET_UNITS: usize = 255;
 
-/// A value over its limit, by the portal's count and by characters.
+/// A value over its limit `max`, by the portal's count and by characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooLong {
+    pub max: usize,
     pub units: usize,
     pub chars: usize,
 }
 
-impl TooLong {
-    /// What the count counts: characters, unless some character counts twice.
-    pub fn unit(&self) -> &'static str {
-        if self.units == self.chars {
-            "characters"
-        } else {
-            "UTF-16 units"
+/// "at most 50 characters, this one has 51", or in UTF-16 units with why when some character
+/// counts twice: the words of the file's error and of a saved plan's refusal alike.
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (max, units) = (self.max, self.units);
+        if units == self.chars {
+            return write!(f, "at most {max} characters, this one has {units}");
         }
-    }
-
-    /// Why the count is not the characters, when it is not.
-    pub fn note(&self) -> Option<&'static str> {
-        (self.units != self.chars).then_some(
-            "an emoji or another character beyond U+FFFF counts as 2, as the portal counts",
+        write!(
+            f,
+            "at most {max} UTF-16 units, this one has {units} (an emoji or another character \
+             beyond U+FFFF counts as 2, as the portal counts)"
         )
     }
 }
@@ -37,7 +36,7 @@ fn check_length(value: &str, max: usize) -> Result<(), TooLong> {
     let units = value.encode_utf16().count();
     if units > max {
         let chars = value.chars().count();
-        Err(TooLong { units, chars })
+        Err(TooLong { max, units, chars })
     } else {
         Ok(())
     }

@@ -135,7 +135,7 @@ impl SecretRef {
     ) -> Result<SecretString, SecretError> {
         match self {
             SecretRef::Literal(secret) => {
-                crate::redact::register(secret.expose_secret());
+                crate::redact::register(secret.expose_secret(), "a secretKey written in the file");
                 Ok(secret.clone())
             }
             SecretRef::Env(var) => {
@@ -150,7 +150,8 @@ impl SecretRef {
                 let secret = SecretString::from(value);
                 // Even a value the policy refuses is redacted wherever text from outside is
                 // shown: it is what the user meant as a secret.
-                crate::redact::register(secret.expose_secret());
+                let source = format!("the secretKey from environment variable {var}");
+                crate::redact::register(secret.expose_secret(), &source);
                 check_secret_policy(secret.expose_secret()).map_err(|reason| {
                     SecretError::Policy {
                         var: var.clone(),

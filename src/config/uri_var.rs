@@ -55,7 +55,7 @@ impl Document {
                         ("config::uri_var_empty", message)
                     }
                     Ok(value) => {
-                        crate::redact::register_uri(&value);
+                        crate::redact::register_uri(&value, var);
                         read.add(var, &value);
                         match check_url(&value) {
                             // The portal refuses it (docs/docspace-api.md §13); `ssl` may come

@@ -228,8 +228,10 @@ fn matched_secret_uris<'c>(
 
 /// Registers the live uris `secret_uris` holds secret, as a portal's error may echo them.
 fn register_hidden(live: &[LiveWebhook], secret_uris: &SecretUris) {
-    for w in live.iter().filter(|w| secret_uris.var_of(&w.uri).is_some()) {
-        crate::redact::register_uri(&w.uri);
+    for w in live {
+        if let Some(var) = secret_uris.var_of(&w.uri) {
+            crate::redact::register_uri(&w.uri, var);
+        }
     }
 }
 

@@ -12,7 +12,7 @@ mod decode;
 mod escape;
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -39,25 +39,32 @@ const MIN_URI_PIECE: usize = 8;
 /// is caught as a piece.
 const MAX_SOURCE_BYTES: usize = 64 * 1024;
 
-/// The registered secrets, each as one or two needles in matching form (see `needles_of`).
-static REGISTRY: RwLock<BTreeSet<String>> = RwLock::new(BTreeSet::new());
+/// The registered secrets, each as one or two needles in matching form (see `needles_of`),
+/// with where it came from (`register`).
+static REGISTRY: RwLock<BTreeMap<String, String>> = RwLock::new(BTreeMap::new());
 
-/// Adds `secret` to the secrets every redaction in this process looks for. Cheap to call
-/// again with the same secret.
-pub fn register(secret: &str) {
-    write(&REGISTRY).extend(needles_of(secret));
+/// Adds `secret` to the secrets every redaction in this process looks for. `source` says where
+/// it came from, never what it is (`the secretKey from environment variable HOOK_SECRET`): a
+/// list that echoes it is refused naming it (`Registered::in_text`). The first source given
+/// stays: the file registers its secrets, where each is written, before anything sends them.
+pub fn register(secret: &str, source: &str) {
+    let mut registry = write(&REGISTRY);
+    for needle in needles_of(secret) {
+        registry.entry(needle).or_insert_with(|| source.to_string());
+    }
 }
 
-/// Adds an API key, and its random part without the `sk-` every key has: an echo may quote it
-/// without that prefix.
-pub fn register_key(key: &str) {
-    register(key);
-    register(key.strip_prefix("sk-").unwrap_or(key));
+/// Adds an API key read from the variable `var`, and its random part without the `sk-` every
+/// key has: an echo may quote it without that prefix.
+pub fn register_key(key: &str, var: &str) {
+    let source = format!("the API key from environment variable {var}");
+    register(key, &source);
+    register(key.strip_prefix("sk-").unwrap_or(key), &source);
 }
 
 /// The registered secret uris (`register_uri`), in matching form, each with the length an echo
-/// of it cut short must have (`Piece`).
-static URIS: RwLock<BTreeSet<Piece>> = RwLock::new(BTreeSet::new());
+/// of it cut short must have (`Piece`), and where it came from (`register`).
+static URIS: RwLock<BTreeMap<Piece, String>> = RwLock::new(BTreeMap::new());
 /// Their pieces (`uri_pieces`), the same way.
 static PIECES: RwLock<BTreeSet<Piece>> = RwLock::new(BTreeSet::new());
 
@@ -70,10 +77,14 @@ type Piece = (String, usize);
 /// without the rest (`uri_pieces`) to what text from outside is searched for, each whole or cut
 /// short into its token (`marks_of_piece`): not a few characters of it anywhere, as for a
 /// secret, since every uri starts `http`. The uri alone to `guarded`: the tool's own lines name
-/// API paths and webhooks, which a piece may equal.
-pub fn register_uri(uri: &str) {
+/// API paths and webhooks, which a piece may equal. `var` is the variable of the `uri: ${VAR}`
+/// it is secret by.
+pub fn register_uri(uri: &str, var: &str) {
     let (whole, parts) = pieces_of(uri);
-    write(&URIS).extend(whole);
+    let source = format!("the uri of `uri: ${{{var}}}`");
+    for piece in whole {
+        write(&URIS).entry(piece).or_insert_with(|| source.clone());
+    }
     write(&PIECES).extend(parts);
 }
 
@@ -178,7 +189,7 @@ fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
 pub fn guarded(text: &str) -> Cow<'_, str> {
     let (registry, uris) = (read(&REGISTRY), read(&URIS));
     let haystack = matching_form(text);
-    let marks: Vec<Range<usize>> = (registry.iter().chain(uris.iter().map(|(uri, _)| uri)))
+    let marks: Vec<Range<usize>> = (registry.keys().chain(uris.keys().map(|(uri, _)| uri)))
         .flat_map(|needle| haystack.match_indices(needle.as_str()))
         .map(|(at, found)| at..at + found.len())
         .collect();
@@ -209,34 +220,42 @@ pub struct Registered {
 }
 
 /// Needles, each also without its spaces (for a text whose markup and spaces are taken out),
-/// searched for all at once: a file may set a secret per webhook, thousands of them.
+/// searched for all at once: a file may set a secret per webhook, thousands of them. Each with
+/// its source (`register`).
 struct Needles {
-    list: Vec<String>,
+    list: Vec<(String, String)>,
     /// `None` past the searcher's limits, where each is looked for in turn.
     searcher: Option<AhoCorasick>,
 }
 
 impl Needles {
-    fn of<'a>(needles: impl Iterator<Item = &'a String>) -> Needles {
+    fn of<'a>(needles: impl Iterator<Item = (&'a String, &'a String)>) -> Needles {
         // A needle of fewer than `MIN_PIECE` characters once its spaces are gone (a secret of
         // spaces, or of `+`) would match ordinary text, an empty one every text.
-        let list: BTreeSet<String> = needles
-            .map(|n| n.to_lowercase())
-            .flat_map(|n| [squeezed(&n, false), n])
-            .filter(|n| squeezed(n, false).chars().count() >= MIN_PIECE)
+        let list: BTreeMap<String, &String> = needles
+            .map(|(n, source)| (n.to_lowercase(), source))
+            .flat_map(|(n, source)| [(squeezed(&n, false), source), (n, source)])
+            .filter(|(n, _)| squeezed(n, false).chars().count() >= MIN_PIECE)
             .collect();
-        let list: Vec<String> = list.into_iter().collect();
+        let list: Vec<(String, String)> = (list.into_iter())
+            .map(|(n, source)| (n, source.clone()))
+            .collect();
         Needles {
-            searcher: AhoCorasick::new(&list).ok(),
+            searcher: AhoCorasick::new(list.iter().map(|(n, _)| n)).ok(),
             list,
         }
     }
 
-    fn in_form(&self, form: &str) -> bool {
-        match &self.searcher {
-            Some(searcher) => searcher.is_match(form),
-            None => self.list.iter().any(|n| form.contains(n.as_str())),
-        }
+    /// The source of a needle `form` holds.
+    fn in_form(&self, form: &str) -> Option<&str> {
+        let at = match &self.searcher {
+            Some(searcher) => searcher.find(form).map(|m| m.pattern().as_usize()),
+            None => self
+                .list
+                .iter()
+                .position(|(n, _)| form.contains(n.as_str())),
+        };
+        at.map(|at| self.list[at].1.as_str())
     }
 }
 
@@ -254,7 +273,7 @@ impl Registered {
             _ => {
                 let done = Arc::new(Registered {
                     secrets: Needles::of(registry.iter()),
-                    uris: Needles::of(uris.iter().map(|(uri, _)| uri)),
+                    uris: Needles::of(uris.iter().map(|((uri, _), source)| (uri, source))),
                 });
                 *built = Some((registry.len(), uris.len(), Arc::clone(&done)));
                 done
@@ -266,8 +285,9 @@ impl Registered {
     /// the secrets, or with `uris` one of the uris, whole, decoded as an echo is
     /// (`Redactor::scrub`), in any case, also split by markup or spaces; also when it is
     /// encoded too deeply to tell. A webhook's own uri is not searched for uris: a uri read
-    /// from a variable is the live uri of its webhook by design.
-    pub fn in_text(&self, text: &str, uris: bool) -> bool {
+    /// from a variable is the live uri of its webhook by design. The source of the one found
+    /// (`register`).
+    pub fn in_text(&self, text: &str, uris: bool) -> Option<&str> {
         if uris {
             found(text, &[&self.secrets, &self.uris])
         } else {
@@ -277,14 +297,14 @@ impl Registered {
 
     /// Whether `text` holds one of the uris read from variables, as `in_text` finds them.
     pub fn uri_in(&self, text: &str) -> bool {
-        found(text, &[&self.uris])
+        found(text, &[&self.uris]).is_some()
     }
 }
 
-/// Whether `text` holds one of `wanted`'s needles (`Registered::in_text`).
-fn found(text: &str, wanted: &[&Needles]) -> bool {
+/// The source of one of `wanted`'s needles `text` holds (`Registered::in_text`).
+fn found<'n>(text: &str, wanted: &[&'n Needles]) -> Option<&'n str> {
     if wanted.iter().all(|n| n.list.is_empty()) {
-        return false;
+        return None;
     }
     // Most names and uris hold nothing to decode: no need to build the decoded copy.
     let plain =
@@ -294,7 +314,7 @@ fn found(text: &str, wanted: &[&Needles]) -> bool {
     } else {
         match decode::normalize(text) {
             Some(decoded) => Cow::Owned(decoded),
-            None => return true,
+            None => return Some("text encoded too deeply to check for secrets"),
         }
     };
     let haystack = matching_form(&decoded).to_lowercase();
@@ -304,7 +324,7 @@ fn found(text: &str, wanted: &[&Needles]) -> bool {
         false => Vec::new(),
     };
     (std::iter::once(haystack.as_str()).chain(forms.iter().map(String::as_str)))
-        .any(|form| wanted.iter().any(|n| n.in_form(form)))
+        .find_map(|form| wanted.iter().find_map(|n| n.in_form(form)))
 }
 
 /// `secret` as it is searched for: its canonical form and, when that differs, its form as
@@ -372,8 +392,8 @@ impl Redactor {
             return WITHHELD.to_string();
         };
         let (registry, uris, pieces) = (read(&REGISTRY), read(&URIS), read(&PIECES));
-        let needles: Vec<&String> = registry.iter().chain(&self.extra).collect();
-        let uri_pieces: Vec<&Piece> = (uris.iter().chain(pieces.iter()))
+        let needles: Vec<&String> = registry.keys().chain(&self.extra).collect();
+        let uri_pieces: Vec<&Piece> = (uris.keys().chain(pieces.iter()))
             .chain(&self.pieces)
             .collect();
         let haystack = matching_form(&decoded);

@@ -118,8 +118,8 @@ fn a_piece_of_a_secret_is_redacted_where_an_echo_was_cut_or_split() {
 fn registered_secrets_are_redacted_everywhere() {
     let secret = "r3gistered-in-a-test";
     assert!(!Redactor::registered().scrub(secret).contains(REDACTED));
-    register(secret);
-    register(secret);
+    register(secret, "a test's secret");
+    register(secret, "a test's secret");
     let shown = Redactor::registered().shown(&format!("echo: {secret}"), 50);
     assert_eq!(shown, "echo: [redacted]");
 }
@@ -255,7 +255,10 @@ fn a_secret_uri_s_pieces_are_redacted_whole_or_cut_at_the_end_and_nothing_else()
     let words = "The webhook with this name already exists (see https://docs.example.com/x); \
                  created 2024-12-07; build1 done; Tok3n";
     assert_eq!(r.scrub(words), Redactor::registered().scrub(words));
-    register_uri("http://ci.example.com/hooks/build-notifications-7Zq");
+    register_uri(
+        "http://ci.example.com/hooks/build-notifications-7Zq",
+        "CI_URI",
+    );
     let own = "the uri of 'build-notifications-7Zq' is not set";
     assert_eq!(guarded(own), own);
     assert_eq!(
@@ -317,11 +320,16 @@ fn no_char_reaches_the_output_unescaped() {
 
 /// A field of the webhook list holds a registered secret however an echo spells it: as written,
 /// in capitals, percent-encoded, split by a character that shows nothing or by markup; a uri
-/// read from a variable only where asked (it is its webhook's own uri).
+/// read from a variable only where asked (it is its webhook's own uri). Each is named by its
+/// first source, never by its value.
 #[test]
 fn a_registered_secret_is_found_in_a_listed_field_in_any_spelling() {
-    register("Reg1stered-Secret-77");
-    register_uri("https://hooks.example.com/Reg1steredUriTok99");
+    register(
+        "Reg1stered-Secret-77",
+        "the secretKey from environment variable S77",
+    );
+    register("Reg1stered-Secret-77", "a secretKey the run sends");
+    register_uri("https://hooks.example.com/Reg1steredUriTok99", "TOK99");
     let secrets = Registered::now();
     for held in [
         "relay Reg1stered-Secret-77",
@@ -331,19 +339,29 @@ fn a_registered_secret_is_found_in_a_listed_field_in_any_spelling() {
         "relay Reg1st<b>ered-Secret-77</b>",
         "relay Reg1stered- Secret-77",
     ] {
-        assert!(secrets.in_text(held, false), "{held:?}");
+        let source = "the secretKey from environment variable S77";
+        assert_eq!(secrets.in_text(held, false), Some(source), "{held:?}");
     }
     for clean in [
         "relay Reg1stered-Secret",
         "https://hooks.example.com/Reg1steredUriTok99",
     ] {
-        assert!(!secrets.in_text(clean, false), "{clean:?}");
+        assert_eq!(secrets.in_text(clean, false), None, "{clean:?}");
     }
     // A secret of spaces (or of `+`, read as spaces) is no needle: it would match any name.
-    register("        ");
-    register("i+++++++");
-    assert!(!Registered::now().in_text("Billing hooks   for   all", false));
+    register("        ", "spaces");
+    register("i+++++++", "pluses");
+    assert_eq!(
+        Registered::now().in_text("Billing hooks   for   all", false),
+        None
+    );
     // Elsewhere than in a webhook's own uri, a uri read from a variable is looked for too.
-    assert!(secrets.in_text("https://hooks.example.com/Reg1steredUriTok99", true));
-    assert!(secrets.in_text("old HTTPS://hooks.example.com/Reg1steredUriTok99", true));
+    for held in
+        ["https://", "old HTTPS://"].map(|s| format!("{s}hooks.example.com/Reg1steredUriTok99"))
+    {
+        assert_eq!(
+            secrets.in_text(&held, true),
+            Some("the uri of `uri: ${TOK99}`")
+        );
+    }
 }

@@ -397,3 +397,39 @@ fn the_key_or_a_secret_echoed_into_the_list_is_refused_and_nothing_is_shown_or_w
     }
     insta::assert_snapshot!(views);
 }
+
+/// A secret that is an ordinary word is found in a list that merely holds the word (a uri's
+/// path, a name): the refusal names where the matched secret comes from (its variable, or the
+/// entry and line of a literal), never its value, and says a longer random secret avoids it.
+#[test]
+fn a_list_refused_for_an_echoed_secret_names_where_that_secret_comes_from() {
+    let file = "webhooks:\n  Billing:\n    uri: ${HOOK_URI}\n    secretKey: ${HOOK_SECRET}\n  \
+                Audit:\n    uri: https://a.example.com/h\n    secretKey: password1\n";
+    let uri = "https://hooks.example.com/in/T0ken12345";
+    let echoes = [
+        Seed::new("Relay", "https://relay.example.com/incoming/h"),
+        Seed::new("reset password1 flow", "https://r.example.com/h"),
+        Seed::new(&format!("relay {KEY}"), "https://relay.example.com/h"),
+        Seed::new("Copy", "https://c.example.com/h").target(uri),
+    ];
+    let mut views = String::new();
+    for echo in echoes {
+        let portal = FakePortal::start_with(crate::support::fake_portal::Options {
+            api_key: KEY.to_owned(),
+            ..Default::default()
+        });
+        portal.seed(Seed::new("Billing", uri));
+        portal.seed(echo);
+        let out = Run::new(&["plan"])
+            .file(file)
+            .portal(&portal)
+            .env("HOOK_SECRET", "incoming")
+            .env("HOOK_URI", uri)
+            .run();
+        for value in [KEY, "incoming", "password1", uri] {
+            assert_hidden(&out.all(), value);
+        }
+        views += &out.user_view();
+    }
+    insta::assert_snapshot!(views);
+}

@@ -18,40 +18,46 @@ type Edit = fn(&mut serde_json::Value, &str);
 fn values_no_config_file_could_hold_are_refused_with_nothing_sent() {
     let cases: [(&str, &str, Edit); 11] = [
         ("blank name", "", |w, v| w["name"] = v.into()),
-        ("name of 5000 characters (at most 50)", "", |w, _| {
-            w["name"] = "n".repeat(5000).into()
-        }),
+        (
+            "name too long: at most 50 characters, this one has 5000",
+            "",
+            |w, _| w["name"] = "n".repeat(5000).into(),
+        ),
         // 26 characters, which the portal counts as 52 (docs/docspace-api.md §8).
         (
-            "name of 52 UTF-16 units (at most 50; an emoji or another character beyond U+FFFF \
-             counts as 2, as the portal counts)",
+            "name too long: at most 50 UTF-16 units, this one has 52 (an emoji or another \
+             character beyond U+FFFF counts as 2, as the portal counts)",
             "\u{1F680}",
             |w, v| w["name"] = v.repeat(26).into(),
         ),
-        ("uri with not an absolute URL", "/hooks/docspace", |w, v| {
-            w["uri"] = v.into()
-        }),
         (
-            "uri with a scheme other than http or https",
+            "uri that is not an absolute URL",
+            "/hooks/docspace",
+            |w, v| w["uri"] = v.into(),
+        ),
+        (
+            "uri that has a scheme other than http or https; only http and https are allowed",
             "javascript:alert(1)//https://crm.example.com/h",
             |w, v| w["uri"] = v.into(),
         ),
         (
-            "uri with a tab or a line break inside",
+            "uri that has a tab or a line break inside",
             "https://crm.example.com/\nh",
             |w, v| w["uri"] = v.into(),
         ),
         (
-            "uri with a spelling other than scheme://host",
+            "uri that is not written as `scheme://host`",
             "https:crm.example.com/h",
             |w, v| w["uri"] = v.into(),
         ),
-        ("targetId of 256 characters (at most 255)", "", |w, _| {
-            w["targetId"] = "7".repeat(256).into()
-        }),
         (
-            "targetId of 256 UTF-16 units (at most 255; an emoji or another character beyond \
-             U+FFFF counts as 2, as the portal counts)",
+            "targetId too long: at most 255 characters, this one has 256",
+            "",
+            |w, _| w["targetId"] = "7".repeat(256).into(),
+        ),
+        (
+            "targetId too long: at most 255 UTF-16 units, this one has 256 (an emoji or another \
+             character beyond U+FFFF counts as 2, as the portal counts)",
             "\u{1F680}",
             |w, v| w["targetId"] = format!("77{}", v.repeat(127)).into(),
         ),

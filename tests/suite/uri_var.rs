@@ -772,7 +772,7 @@ fn a_uri_from_a_variable_in_another_webhooks_name_or_target_is_refused() {
         assert_hidden(&out);
         let field = if target.is_some() { "targetId" } else { "name" };
         let said = format!(
-            "the portal's list holds the API key or a secret of the file in webhook #2's {field}"
+            "webhook #2's {field} in the portal's list holds the uri of `uri: ${{BILLING_URI}}`"
         );
         assert!(out.stderr.contains(&said), "{out:?}");
     }

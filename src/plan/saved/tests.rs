@@ -292,7 +292,7 @@ webhooks:
 #[test]
 fn a_failed_portal_is_saved_as_failed_in_file_order_with_a_redacted_one_line_error() {
     // Terminal sequences and line breaks are cleaned away, keys and URL credentials masked.
-    crate::redact::register("sk-registered-Key-1234");
+    crate::redact::register("sk-registered-Key-1234", "a test's key");
     let (text, document) =
         with_failed("down\n\u{1b}[2J key sk-registered-Key-1234 https://u:pw@x.example.com");
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();

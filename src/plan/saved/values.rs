@@ -4,9 +4,7 @@
 //! field is decided here (`Field::ALL`, no wildcard arm), so a new one cannot go unchecked.
 
 use crate::api::LiveWebhook;
-use crate::config::rules::{
-    self, MAX_NAME_UNITS, MAX_TARGET_UNITS, NameProblem, TooLong, UrlProblem,
-};
+use crate::config::rules::{self, NameProblem};
 use crate::plan::{Field, PlannedBody};
 use crate::triggers::TriggerSet;
 
@@ -29,23 +27,13 @@ pub(super) fn check(body: &PlannedBody, live: Option<&LiveWebhook>) -> Result<()
             Field::Name => match rules::check_name(&body.name) {
                 Ok(()) => None,
                 Err(NameProblem::Blank) => Some("a blank name".to_string()),
-                Err(NameProblem::TooLong(t)) => {
-                    Some(format!("a name of {}", over(t, MAX_NAME_UNITS)))
-                }
+                Err(NameProblem::TooLong(t)) => Some(format!("a name too long: {t}")),
             },
             // The uri itself is not quoted: it may hold credentials. One read from a variable
             // stands as its placeholder, checked against the file's variable (`sensitive`).
             Field::Uri if super::sensitive::var_of(&body.uri).is_some() => None,
-            Field::Uri => match rules::check_url(&body.uri) {
-                Ok(_) => None,
-                Err(UrlProblem::Spaces) => Some("leading or trailing spaces"),
-                Err(UrlProblem::NotAbsolute(_)) => Some("not an absolute URL"),
-                Err(UrlProblem::Scheme(_)) => Some("a scheme other than http or https"),
-                Err(UrlProblem::NoHost) => Some("no host"),
-                Err(UrlProblem::TabOrBreak) => Some("a tab or a line break inside"),
-                Err(UrlProblem::Slashes) => Some("a spelling other than scheme://host"),
-            }
-            .map(|problem| format!("a uri with {problem}")),
+            Field::Uri => (rules::check_url(&body.uri).err())
+                .map(|problem| format!("a uri that {}", problem.reason())),
             // A variable's name, checked as it is read (`format`); never a value.
             Field::SecretKey => None,
             // Any value a file could hold.
@@ -62,7 +50,7 @@ pub(super) fn check(body: &PlannedBody, live: Option<&LiveWebhook>) -> Result<()
                 })
             }
             Field::TargetId => match body.target().map(rules::check_target_id) {
-                Some(Err(t)) => Some(format!("a targetId of {}", over(t, MAX_TARGET_UNITS))),
+                Some(Err(t)) => Some(format!("a targetId too long: {t}")),
                 _ => None,
             },
         };
@@ -71,10 +59,4 @@ pub(super) fn check(body: &PlannedBody, live: Option<&LiveWebhook>) -> Result<()
         }
     }
     Ok(())
-}
-
-/// "51 characters (at most 50)", or in UTF-16 units with why.
-fn over(t: TooLong, max: usize) -> String {
-    let note = t.note().map_or(String::new(), |n| format!("; {n}"));
-    format!("{} {} (at most {max}{note})", t.units, t.unit())
 }
