@@ -26,7 +26,8 @@ pub(super) struct Loaded {
 
 /// Reads the saved plan at `path`, refusing it unless its SHA-256 is `expect_digest`, if any.
 pub(super) fn load(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, Error> {
-    let shown = path.display().to_string();
+    // Named as every path is shown (stderr hides the secrets in it, `Printer`).
+    let shown = crate::redact::message(&path.display().to_string());
     let refuse = |reason: String| Error::PlanFile {
         path: shown.clone(),
         reason,
@@ -49,7 +50,7 @@ pub(super) fn load(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, E
     })?;
     if is_webhook_file(path, &text) {
         return Err(Error::ConfigAsPlan {
-            quoted: crate::config::shell_word(&shown),
+            quoted: crate::config::shell_word(&path.display().to_string()),
             path: shown,
         });
     }
