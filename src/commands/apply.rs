@@ -25,15 +25,8 @@ use crate::{Error, render};
 
 pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit {
     let saved = (args.saved_plan.as_deref())
-        .map(|path| saved_file::load(path, args.expect_digest.as_deref()))
-        .transpose()
-        .inspect_err(|_| {
-            // The refusal names the plan's path, which may hold a key: the file's are hidden as
-            // `Session::load` hides them, as far as the file can be read.
-            if let Ok(document) = crate::config::load_document(&args.input.file.file) {
-                document.register_secrets(&crate::settings::env);
-            }
-        })?;
+        .map(|path| saved_file::load(path, args.expect_digest.as_deref(), &args.input.file.file))
+        .transpose()?;
     // A saved plan too is applied with the reviewed file: every URL and variable is its. A
     // plan made for some portals needs only their uri variables.
     let in_plan = (saved.as_ref()).map_or_else(Vec::new, |l| saved::portal_names(&l.text));

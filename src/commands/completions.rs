@@ -55,7 +55,7 @@ pub(super) fn man(args: &ManArgs, out: &mut Output) -> Exit {
     // A typo in DIR would otherwise leave the pages in a new directory no `man` searches.
     if !dir.is_dir() {
         return Err(Error::NoManDir {
-            path: dir.display().to_string(),
+            path: crate::redact::shown_path(dir),
             reason: if dir.exists() {
                 "it is not a directory"
             } else {
@@ -79,10 +79,10 @@ pub(super) fn man(args: &ManArgs, out: &mut Output) -> Exit {
     for (name, roff) in pages {
         let path = dir.join(name);
         std::fs::write(&path, roff).map_err(|source| Error::WriteFile {
-            path: path.display().to_string(),
+            path: crate::redact::shown_path(&path),
             source,
         })?;
-        writeln!(out, "{}", crate::redact::path(&path)).map_err(Error::Output)?;
+        writeln!(out, "{}", crate::redact::shown_path(&path)).map_err(Error::Output)?;
     }
     Ok(ExitCode::SUCCESS)
 }

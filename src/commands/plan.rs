@@ -54,7 +54,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
         (Some(path), Some(reason)) if runs.iter().any(|r| r.wanted.name.is_some()) => {
             printer.note(format_args!(
                 "The plan was not saved to {}: {reason}.",
-                path.display()
+                crate::redact::shown_path(path)
             ));
             None
         }
@@ -80,7 +80,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
         };
         printer.note(format_args!(
             "Saved this plan to {} (SHA-256 {digest}).{left_out}\nApply exactly it with: {}",
-            path.display(),
+            crate::redact::shown_path(path),
             saved_file::apply_command(path, &digest, &args.input.file.file)
         ));
     }

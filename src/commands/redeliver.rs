@@ -331,6 +331,14 @@ fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
         .map(|row| format!("#{}", row.id).len())
         .max();
     let width = longest.map_or(0, |n| n + 2).max(8);
+    // Dates are padded to the portal's longest too: one written without an offset, or
+    // `(unreadable date)`, is shorter than the rest and would shift the status under it.
+    let date = |row: &Delivery| match row.created_at() {
+        Some(_) => plain(&shown_time(&row.creation_time)),
+        None => UNREADABLE_DATE.to_owned(),
+    };
+    let dates = (found.groups.iter().flat_map(|g| &g.rows)).map(|row| date(row).chars().count());
+    let date_width = dates.max().unwrap_or(0);
     for group in &found.groups {
         let n = group.rows.len();
         let _ = writeln!(
@@ -343,12 +351,9 @@ fn show(out: &mut Output, part: &Part<Found>, args: &RedeliverArgs) {
         for row in &group.rows {
             let _ = writeln!(
                 out,
-                "      log {:<width$}{}  {:<6}  {}",
+                "      log {:<width$}{:<date_width$}  {:<6}  {}",
                 format!("#{}", row.id),
-                match row.created_at() {
-                    Some(_) => plain(&shown_time(&row.creation_time)),
-                    None => UNREADABLE_DATE.to_owned(),
-                },
+                date(row),
                 status(row),
                 row.trigger.names().join(", ")
             );

@@ -25,8 +25,23 @@ pub(super) struct Loaded {
 }
 
 /// Reads the saved plan at `path`, refusing it unless its SHA-256 is `expect_digest`, if any.
-pub(super) fn load(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, Error> {
-    let shown = path.display().to_string();
+/// The refusal names the path, which may hold a key: the config file's (`config`) are hidden
+/// as `Session::load` hides them, as far as that file can be read.
+pub(super) fn load(
+    path: &Path,
+    expect_digest: Option<&str>,
+    config: &Path,
+) -> Result<Loaded, Error> {
+    read(path, expect_digest).inspect_err(|_| {
+        if let Ok(document) = crate::config::load_document(config) {
+            document.register_secrets(&crate::settings::env);
+        }
+    })
+}
+
+fn read(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, Error> {
+    // Named as every path is shown (stderr hides the secrets in it, `Printer`).
+    let shown = crate::redact::message(&path.display().to_string());
     let refuse = |reason: String| Error::PlanFile {
         path: shown.clone(),
         reason,
@@ -49,7 +64,7 @@ pub(super) fn load(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, E
     })?;
     if is_webhook_file(path, &text) {
         return Err(Error::ConfigAsPlan {
-            quoted: crate::config::shell_word(&shown),
+            quoted: crate::config::shell_word(&path.display().to_string()),
             path: shown,
         });
     }

@@ -16,7 +16,7 @@ use crate::run::{Part, Run};
 
 pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
     let path = &args.saved_plan;
-    let loaded = saved_file::load(path, None)?;
+    let loaded = saved_file::load(path, None, &args.file.file)?;
     let document = super::load_config(&args.file.file, out.printer())?;
     let saved = saved::read(&loaded.text, &loaded.shown, &document)?;
     let mut portals = Vec::with_capacity(saved.len());

@@ -20,6 +20,7 @@ mod tests;
 mod uri_var;
 mod validate;
 mod warnings;
+pub(crate) use warnings::id_like;
 
 use std::path::Path;
 use std::sync::Arc;

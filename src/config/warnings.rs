@@ -108,7 +108,7 @@ impl Document {
 /// The message and help of a name that looks like an id: a positive integer quoted, or a
 /// number in YAML 1.1 only (`yaml_1_1_number`). Ids are positive: no webhook has the id `0` or
 /// `-1`, so such a name is no slip.
-fn id_like(name: &str) -> Option<(String, String)> {
+pub(crate) fn id_like(name: &str) -> Option<(String, String)> {
     if let Some(id) = name.parse::<i32>().ok().filter(|id| *id > 0) {
         let message = format!("\"{name}\" is quoted, so it is a webhook name, not an id");
         return Some((message, format!("write {id} without quotes")));

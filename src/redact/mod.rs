@@ -211,6 +211,13 @@ pub fn path(path: &std::path::Path) -> String {
     guarded(&path.display().to_string()).into_owned()
 }
 
+/// `path` on a line of its own text: hidden as [`path`], with a line break or ESC in a name
+/// escaped (`\n`, `\u{1b}`) so it can neither split the line nor drive the terminal, and its
+/// quotes as they are (`it\'s` names no file).
+pub fn shown_path(path: &std::path::Path) -> String {
+    message(&self::path(path))
+}
+
 /// The registered secrets (the API keys and the file's secrets) and, apart, the uris read from
 /// variables, in lower case: what data from outside the tool shows or stores as it is must
 /// not hold.

@@ -9,7 +9,7 @@ use super::lookalike::{beside, sentence};
 use super::markdown::{MAX_MARKDOWN_LEN, code};
 use crate::idn;
 use crate::plan::{Field, Value};
-use crate::redact::plain;
+use crate::redact::{message, plain};
 
 /// The Markdown binding's portal lines stop here, and a line counts the rest: `show` prints
 /// the binding after the plan, and the plan needs most of the room under the cap.
@@ -42,7 +42,7 @@ pub fn saved_plan_binding(
     let mut out = format!(
         "Made from the config file {} (SHA-256 {}); apply takes from it alone, and refuses any \
          other file:\n{}",
-        show(&plain(config)),
+        show(&message(config)),
         show(config_digest),
         if markdown { "\n" } else { "" }
     );

@@ -37,14 +37,20 @@ pub fn render_export(
     }
     out.push_str("webhooks:\n");
     for w in hooks {
-        let by_id = named[w.name.as_str()] > 1 || unwritable(Field::Name, &w.name).is_some();
+        // A name that reads as an id (`"1"`) is keyed by id too: as a key it draws a warning
+        // whose help would key it by another webhook's id, maybe one keyed so here (a blank
+        // name's `1:`).
+        let by_id = named[w.name.as_str()] > 1
+            || unwritable(Field::Name, &w.name).is_some()
+            || crate::config::id_like(&w.name).is_some();
         entry(&mut out, w, by_id, secret_uri);
     }
     out
 }
 
 /// One webhook's entry, its fields in `Field::ALL` order, each as its `Value` reads in YAML.
-/// `by_id` when its name repeats, or is one no file may write, so only the id identifies it.
+/// `by_id` when its name repeats, reads as an id, or is one no file may write, so only the id
+/// identifies it.
 fn entry(out: &mut String, w: &LiveWebhook, by_id: bool, secret_uri: &dyn Fn(&str) -> bool) {
     let id = w.id;
     if by_id {

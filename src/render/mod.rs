@@ -31,7 +31,7 @@ pub use problems::{PortalCount, ProblemFormat, Valid, render_problems};
 pub use text::{portal_heading, render_text, value_text};
 
 use crate::plan::Plan;
-use crate::redact::{message, plain};
+use crate::redact::message;
 use crate::run::Run;
 
 /// How `plan` (and `apply`, before it asks) shows a plan.
@@ -70,8 +70,10 @@ pub fn render_before(run: &Run<Plan>, format: Format, color: bool, after: usize)
 /// applies exactly it. Text for `Json` too (its stdout stays one document, so this goes to
 /// stderr).
 pub fn saved_plan_footer(format: Format, path: &str, digest: &str, command: &str) -> String {
-    // The command's quotes are shell syntax: escaped, it could not be pasted.
-    let (path, command) = (plain(path), message(command));
+    // The path is shown as every path is (`redact::shown_path`), and the command's quotes are
+    // shell syntax: neither gets its quotes escaped (`it\'s` names no file; escaped, the
+    // command could not be pasted).
+    let (path, command) = (message(path), message(command));
     match format {
         Format::Text | Format::Json => {
             format!("Saved plan {path}, SHA-256 {digest}.\nApply exactly it with: {command}\n")

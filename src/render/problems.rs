@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::Reported;
 use crate::redact::mask_credentials;
-use crate::redact::plain;
+use crate::redact::{message, plain};
 
 /// The version of `validate --format json`'s document (docs/plans.md, "Problems in the file").
 const FORMAT_VERSION: u32 = 1;
@@ -57,9 +57,9 @@ pub fn render_problems(
 ) -> String {
     match format {
         ProblemFormat::Text => match valid {
-            Some(Valid::Webhooks(n)) => format!("{} is valid: {n} webhook(s).\n", plain(file)),
+            Some(Valid::Webhooks(n)) => format!("{} is valid: {n} webhook(s).\n", message(file)),
             Some(Valid::Portals(portals)) => {
-                let valid = format!("{} is valid: {} portal(s).\n", plain(file), portals.len());
+                let valid = format!("{} is valid: {} portal(s).\n", message(file), portals.len());
                 portals.iter().fold(valid, |out, p| {
                     let (name, url) = (plain(&p.name), plain(&p.url));
                     out + &format!("  {name} ({url}): {} webhook(s)\n", p.webhooks)

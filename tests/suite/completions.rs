@@ -226,6 +226,34 @@ fn man_dir_writes_a_page_per_command_with_its_flags() {
     );
 }
 
+/// A line break or ESC in the directory's name is escaped in every path listed, as every path
+/// the tool prints is: raw, one page's path would read as two, and ESC would drive the terminal.
+#[test]
+fn man_dir_lists_paths_with_control_characters_escaped() {
+    let dir = "it's\npages\u{1b}[31m";
+    let run = Run::new(&["man", "--dir", dir]);
+    std::fs::create_dir(run.path(dir)).expect("create the directory");
+    let out = run.run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let main = "it's\\npages\\u{1b}[31m/docspace-webhooks.1";
+    assert_eq!(out.stdout.lines().next(), Some(main), "{out:?}");
+    // One line per page written, each the escaped directory and the page's name.
+    let pages = std::fs::read_dir(run.path(dir)).expect("read the directory");
+    assert_eq!(out.stdout.lines().count(), pages.count(), "{out:?}");
+    let prefix = "it's\\npages\\u{1b}[31m/docspace-webhooks-";
+    assert!(
+        out.stdout.lines().skip(1).all(|l| l.starts_with(prefix)),
+        "{out:?}"
+    );
+
+    let out = Run::new(&["man", "--dir", "missing\u{1b}[2J"]).run();
+    assert!(
+        out.stderr
+            .contains("into missing\\u{1b}[2J: it does not exist"),
+        "{out:?}"
+    );
+}
+
 /// A mistyped directory would otherwise hold pages no `man` searches, so it is refused, as is a
 /// file where the directory should be.
 #[test]

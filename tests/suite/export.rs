@@ -199,3 +199,49 @@ fn a_name_no_file_may_write_is_keyed_by_id_and_left_out() {
         .run();
     assert_eq!(planned.code, 0, "no changes: {planned:?}");
 }
+
+/// A blank name is keyed by its id, `1:`; a webhook named "1" beside it is keyed by its own id
+/// too, with its name as a field: keyed `"1":`, it drew the quoted-id warning, whose help (write
+/// `1` without quotes) would make its key the other webhook's. Read back, the export warns of
+/// nothing and plans no changes.
+#[test]
+fn a_name_that_reads_as_an_id_is_keyed_by_its_own_id() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("", "https://blank.example.com/h"));
+    portal.seed(Seed::new("1", "https://one.example.com/h"));
+    let exported = Run::new(&["export"]).portal(&portal).run();
+    assert_eq!(exported.code, 0, "{exported:?}");
+    let body: String = (exported.stdout.lines())
+        .filter(|l| !l.starts_with('#') && !l.starts_with("portal:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insta::assert_snapshot!(body, @r#"
+    webhooks:
+      1:
+        # name left out: the portal's name is not one a file may write (blank, or too long); the portal keeps its own
+        uri: "https://blank.example.com/h"
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+      2:
+        name: "1"
+        uri: "https://one.example.com/h"
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+    "#);
+    let planned = Run::new(&["plan", "--prune", "--detailed-exitcode"])
+        .file(&exported.stdout)
+        .portal(&portal)
+        .run();
+    insta::assert_snapshot!(planned.user_view(), @"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+    No changes. The portal matches the file.
+    Plan: 0 to create, 0 to update, 0 to delete, 2 unchanged.
+    ----- stderr -----
+    ----- end -----
+    ");
+}

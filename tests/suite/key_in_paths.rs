@@ -91,13 +91,15 @@ fn a_portal_s_own_key_in_a_path_is_hidden_once_the_file_is_read() {
     let bad = format!("{key}/bad.yaml");
     let yaml = fleet.portals_yaml(&[("billing", "webhooks:\n  77777:\n    name: x\n")]);
     std::fs::write(dir.path().join(&bad), yaml).unwrap();
-    let plan = format!("{key}/p.json");
-    let runs: [&[&str]; 5] = [
+    let (plan, missing) = (format!("{key}/p.json"), format!("{key}/missing.json"));
+    let runs: [&[&str]; 6] = [
         &["validate", "-f", &good, "--format", "github"],
         &["validate", "-f", &good],
         &["plan", "-f", &bad, "--problems", "json"],
         &["plan", "-f", &good, "--out", &plan],
         &["show", &plan, "-f", &good],
+        // Refused before the file is used: its keys are read to hide them, as apply does.
+        &["show", &missing, "-f", &good],
     ];
     insta::assert_snapshot!(views(dir.path(), &runs, &fleet.env(), &[&key]));
 }

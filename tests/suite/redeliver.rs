@@ -833,9 +833,9 @@ fn a_date_that_cannot_be_read_hides_no_older_failure_of_the_window() {
 
       #1 "Billing": 4 failed deliveries to resend
           log #3      2026-11-30T11:40:00+00:00  500     file.created
-          log #4      (unreadable date)  500     file.created
+          log #4      (unreadable date)          500     file.created
           log #5      2026-11-30T11:50:00+00:00  404     file.created
-          log #6      (unreadable date)  502     file.created
+          log #6      (unreadable date)          502     file.created
 
     Redeliver: 4 failed deliveries of 1 webhook, in 1 request.
     Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.

@@ -238,6 +238,47 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
     assert_eq!(out.code, 1, "{out:?}");
 }
 
+/// A plan saved to, and a config file named, `it's` and a line break: `plan --out` and `show`
+/// print each path alike, the line break escaped (raw, it split the line) and the quote as it
+/// is (`it\'s` names no file), and only the command quotes them, as one shell word.
+#[test]
+fn plan_out_and_show_print_a_path_with_a_quote_and_a_line_break_alike() {
+    let portal = portal();
+    let name = "it's\nplan.json";
+    let run = Run::new(&["plan", "--out", name, "-f", "it's\n.yaml"]).portal(&portal);
+    std::fs::write(run.path("it's\n.yaml"), FILE).expect("write the file");
+    let planned = run.run();
+    assert_eq!(planned.code, 0, "{planned:?}");
+    let path = run.path(name);
+    let config = run.path("it's\n.yaml");
+    let out = Run::new(&[
+        "show",
+        path.to_str().unwrap(),
+        "-f",
+        config.to_str().unwrap(),
+    ])
+    .run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let saved = crate::support::view::stable(&planned.stderr);
+    insta::assert_snapshot!(saved, @r"
+    Saved this plan to it's\nplan.json (SHA-256 [SHA256]).
+    Apply exactly it with: docspace-webhooks apply $'it\'s\x0aplan.json' --expect-digest [SHA256] -f $'it\'s\x0a.yaml'
+    ");
+    insta::assert_snapshot!(tail_from(&out.stdout, "Made from"), @r"
+    Made from the config file [TMP]/it's\n.yaml (SHA-256 [SHA256]); apply takes from it alone, and refuses any other file:
+      Portal: [PORTAL] (given by --portal or DOCSPACE_URL when planned; apply needs it given again)
+        API key from: DOCSPACE_API_KEY
+        Reads: DOCSPACE_API_KEY, BILLING_SECRET
+
+    Saved plan [TMP]/it's\nplan.json, SHA-256 [SHA256].
+    Apply exactly it with: docspace-webhooks apply $'[TMP]/it\'s\x0aplan.json' --expect-digest [SHA256] -f $'[TMP]/it\'s\x0a.yaml'
+    ");
+    // A refusal names the plan's path the same way.
+    let out = Run::new(&["show", "it's\nmissing.json"]).run();
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains(" it's\\nmissing.json"), "{out:?}");
+}
+
 /// The lines of `show`'s Markdown from the one starting with `from` on, run-specific parts
 /// replaced.
 fn tail_from(stdout: &str, from: &str) -> String {
