@@ -20,7 +20,7 @@ pub(super) enum Existing {
 /// Writes `text` to `path` atomically. `kind` names the temporary file (`.docspace-webhooks-
 /// {kind}-...tmp`), so a leftover one says what it was.
 pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> Result<(), Error> {
-    let shown = path.display().to_string();
+    let shown = crate::redact::shown_path(path);
     let failed = |source| Error::WriteFile {
         path: shown.clone(),
         source,

@@ -18,7 +18,7 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
         && std::fs::symlink_metadata(path).is_ok()
     {
         return Err(Error::Exists {
-            path: path.display().to_string(),
+            path: crate::redact::shown_path(path),
         });
     }
     let Target {
@@ -57,7 +57,7 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
         "Exported {} webhook(s) from {} to {}.",
         live.len(),
         portal.as_str(),
-        path.display()
+        crate::redact::shown_path(path)
     ));
     Ok(ExitCode::SUCCESS)
 }

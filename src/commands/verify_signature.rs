@@ -64,7 +64,7 @@ fn read_body(path: Option<&Path>, secret: &str) -> Result<(Vec<u8>, String), Err
     let (read, path, from) = match path {
         Some(path) => {
             let shown = path.display().to_string();
-            let shown = shown.replace(secret, crate::redact::REDACTED);
+            let shown = crate::redact::message(&shown.replace(secret, crate::redact::REDACTED));
             let body = File::open(path)
                 .map_err(ReadError::Io)
                 .and_then(|file| bounded_read::at_most(file, MAX_BODY_BYTES));

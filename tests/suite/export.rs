@@ -65,6 +65,33 @@ fn export_out_writes_the_config_that_stdout_would_have_shown() {
     ");
 }
 
+/// A path is one line of the message, whatever its name holds: a line break or ESC in it is
+/// escaped in the note of what was written and in the refusal to replace it.
+#[test]
+fn export_out_shows_a_path_with_control_characters_escaped() {
+    let portal = portal();
+    let path = "it's\nhooks\u{1b}[2J.yaml";
+    let run = Run::new(&["export", "--out", path]).portal(&portal);
+    let written = run.run();
+    let again = Run::new(&["export", "--out", run.path(path).to_str().unwrap()])
+        .portal(&portal)
+        .run();
+    insta::assert_snapshot!(written.user_view() + &again.user_view(), @r"
+    exit: 0
+    ----- stdout -----
+    ----- stderr -----
+    Exported 2 webhook(s) from [PORTAL] to it's\nhooks\u{1b}[2J.yaml.
+    ----- end -----
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to write [TMP]/it's\nhooks\u{1b}[2J.yaml: it already exists; nothing was written
+      help: pass --force to replace it (after reviewing what it holds), or choose another path
+
+    ----- end -----
+    ");
+}
+
 #[test]
 fn a_failed_export_leaves_no_file_and_never_replaces_one() {
     let portal = portal();

@@ -273,6 +273,10 @@ fn a_body_file_path_holding_the_secret_is_shown_without_it() {
     let missing = verify(&["--signature", SIGNED, "--body-file", &path]).run();
     assert_eq!(missing.code, 1, "{missing:?}");
     assert!(!missing.all().contains(SECRET), "{missing:?}");
+    // A line break or ESC in the name is escaped: the path cannot split the line.
+    let odd = verify(&["--signature", SIGNED, "--body-file", "body\n\u{1b}[2J.json"]).run();
+    assert_eq!(odd.code, 1, "{odd:?}");
+    assert!(odd.stderr.contains("body\\n\\u{1b}[2J.json"), "{odd:?}");
 }
 
 /// The secret is not looked for in the verdict's own words: a secret that is one of them
