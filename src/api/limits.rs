@@ -29,6 +29,10 @@ use crate::halt::StopReason;
 const MAX_WRITES: usize = 15;
 const PER_MINUTE: usize = 1500;
 const MINUTE: Duration = Duration::from_secs(60);
+/// The window the 1,500 are kept to. The portal counts a request when it arrives, which may be
+/// later than it was let out here (a new connection) for one minute's requests and earlier (a
+/// pooled one) for the next's: a twentieth more keeps the two apart, as the learned spacing is.
+const WINDOW: Duration = Duration::from_secs(63);
 /// 1,500 a minute, spaced evenly.
 const SPACING: Duration = Duration::from_millis(40);
 
@@ -295,13 +299,22 @@ impl Limits {
             s.write_cap = (s.write_cap.min(s.writing) / 2).max(1);
         }
         self.changed.notify_waiters();
-        let rate = match s.learned {
-            None => String::new(),
-            Some(l) if l <= Duration::from_secs(1) => format!(
-                " and {} request(s) a second",
+        // The cap only a refused write lowers: a refused read leaves it, and `--parallelism`
+        // may hold the writes below it anyway, so it is said only when it changed.
+        let writes = (endpoint.method != Method::GET)
+            .then(|| format!("at most {} write(s) at a time", s.write_cap));
+        let rate = s.learned.map(|l| match l {
+            l if l <= Duration::from_secs(1) => format!(
+                "{} request(s) a second",
                 Duration::from_secs(1).as_nanos() / l.as_nanos().max(1)
             ),
-            Some(l) => format!(" and one request every {:.1} s", l.as_secs_f64()),
+            l => format!("one request every {:.1} s", l.as_secs_f64()),
+        });
+        let then: Vec<String> = writes.into_iter().chain(rate).collect();
+        let then = if then.is_empty() {
+            String::new()
+        } else {
+            format!(", then {}", then.join(" and "))
         };
         let why = match (asked, retry_after) {
             (Some(_), _) => "as it asks (Retry-After)",
@@ -315,10 +328,8 @@ impl Limits {
         // `used` includes this pause.
         Some(ClientEvent::Paused(format!(
             "the portal is limiting the request rate (HTTP 429 on {endpoint}): pausing all \
-             requests for {} {why}, then at most {} write(s) at a time{rate}; {} of --max-wait {} \
-             used",
+             requests for {} {why}{then}; {} of --max-wait {} used",
             Secs(pause),
-            s.write_cap,
             Secs(used),
             Secs(options.max_wait)
         )))
@@ -342,12 +353,12 @@ impl State {
         while self
             .recent
             .front()
-            .is_some_and(|sent| now.duration_since(*sent) >= MINUTE)
+            .is_some_and(|sent| now.duration_since(*sent) >= WINDOW)
         {
             self.recent.pop_front();
         }
         if self.recent.len() >= PER_MINUTE {
-            return self.recent.front().map(|oldest| (*oldest + MINUTE, false));
+            return self.recent.front().map(|oldest| (*oldest + WINDOW, false));
         }
         let used_up = self.latest.is_some_and(|r| {
             r.reset.is_none_or(|reset| now < reset)
@@ -447,5 +458,18 @@ mod tests {
         assert_eq!(taught(None, Some(secs(1.0))), None);
         assert_eq!(taught(Some(0), Some(secs(1.0))), None);
         assert_eq!(taught(Some(40), None), None);
+    }
+
+    /// The portal counts 1,500 in any minute by arrival: the next minute's first request waits
+    /// for a margin past the first one's minute, not just the minute.
+    #[test]
+    fn the_1501st_request_waits_past_the_minute_of_the_first() {
+        let start = Instant::now();
+        let mut state = State::default();
+        state.recent.extend((0..PER_MINUTE).map(|_| start));
+        let unit = Duration::from_secs(1);
+        let held = state.hold(start + MINUTE, unit).map(|(until, _)| until);
+        assert_eq!(held, Some(start + Duration::from_secs(63)));
+        assert_eq!(state.hold(start + Duration::from_secs(63), unit), None);
     }
 }

@@ -122,7 +122,7 @@ fn a_429_waits_as_long_as_retry_after_says_and_says_so() {
     No changes. The portal matches the file.
     Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.
     ----- stderr -----
-    the portal is limiting the request rate (HTTP 429 on GET /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 15 write(s) at a time and 1428 request(s) a second; 1 s of --max-wait 300 s used
+    the portal is limiting the request rate (HTTP 429 on GET /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then 1428 request(s) a second; 1 s of --max-wait 300 s used
     ----- end -----
     ");
     assert_eq!(portal.requests().len(), 2);

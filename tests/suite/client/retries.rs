@@ -108,8 +108,7 @@ async fn a_429_is_waited_out_without_using_a_retry() {
         lines.contains(
             &"the portal is limiting the request rate (HTTP 429 on GET \
               /api/2.0/settings/webhook): pausing all requests for 2 s as it asks \
-              (Retry-After), then at most 15 write(s) at a time and 714 request(s) a second; 6 s \
-              of --max-wait 300 s used"
+              (Retry-After), then 714 request(s) a second; 6 s of --max-wait 300 s used"
                 .to_string()
         ),
         "{lines:#?}"
