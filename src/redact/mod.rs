@@ -183,9 +183,9 @@ fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
     marks
 }
 
-/// `text` with every registered secret, as written, replaced by `[redacted]`: the last guard of
-/// what reaches stderr, behind `Redactor::scrub` where outside text is read, and of every path
-/// shown on stdout (`path`).
+/// `text` with every registered secret, as written in any case, replaced by `[redacted]`: the
+/// last guard of what reaches stderr, behind `Redactor::scrub` where outside text is read, and
+/// of every path shown on stdout (`path`).
 pub fn guarded(text: &str) -> Cow<'_, str> {
     let (registry, uris) = (read(&REGISTRY), read(&URIS));
     let haystack = matching_form(text);
@@ -348,10 +348,14 @@ fn needles_of(secret: &str) -> Vec<String> {
     out
 }
 
-/// The form text and needles are compared in: `+` is a space, as in form encoding. Every
-/// character keeps its byte length, so positions carry over to the text as shown.
+/// The form text and needles are compared in: `+` is a space, as in form encoding, and ASCII
+/// letters are lower case, as an echo may change the case of a key or secret (a proxy that
+/// lower-cases headers). Every character keeps its byte length, so positions carry over to
+/// the text as shown, which keeps its own case.
 fn matching_form(s: &str) -> String {
-    s.replace('+', " ")
+    let mut form = s.replace('+', " ");
+    form.make_ascii_lowercase();
+    form
 }
 
 /// The secrets to look for: every registered one, plus any given explicitly.

@@ -105,6 +105,9 @@ fn a_piece_of_a_secret_is_redacted_where_an_echo_was_cut_or_split() {
         ("secretKey=Zq+9/W", "secretKey=[redacted]"),
         ("secretKey=Zq%2B9%2FW%3", "secretKey=[redacted]%3"),
         ("key sk-AB+c", "key [redacted]"),
+        // In another case, the text around it in its own.
+        ("SECRETKEY=ZQ+9/W", "SECRETKEY=[redacted]"),
+        ("Key: SK-ab+CD9efgh.", "Key: [redacted]."),
     ] {
         assert_eq!(r.scrub(cut), shown, "{cut}");
     }
@@ -122,6 +125,7 @@ fn registered_secrets_are_redacted_everywhere() {
     register(secret, "a test's secret");
     let shown = Redactor::registered().shown(&format!("echo: {secret}"), 50);
     assert_eq!(shown, "echo: [redacted]");
+    assert_eq!(guarded(&secret.to_uppercase()), REDACTED);
 }
 
 #[test]

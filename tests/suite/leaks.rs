@@ -7,6 +7,7 @@
 use crate::support::fake_portal::{
     Echo, FakePortal, Fault, FaultBody, FaultKind, Seed, Spelling, WEBHOOK_PATH, Wrapper,
 };
+use crate::support::fleet::Fleet;
 use crate::support::run::{Outcome, Run};
 
 /// The issue's own values: `+`, `/` and `=` are what the old redactor's spellings missed.
@@ -277,6 +278,70 @@ fn the_key_echoed_in_a_503_on_a_get_is_in_no_retry_line_or_error() {
         assert_eq!(out.code, 0, "{out:?}");
         assert!(out.stderr.contains("retrying GET"), "{out:?}");
         assert_hidden(&out.all(), KEY);
+    }
+}
+
+/// An echo that changes the case of the key or a secret (a proxy that lower-cases header
+/// lines, a portal that upper-cases what it quotes) is redacted as an exact one is, with the
+/// text around it in its own case: in apply's report and retry lines, and in a portal's error
+/// on stderr, in the JSON plan and in a saved plan.
+#[test]
+fn the_key_or_a_secret_echoed_in_another_case_is_redacted() {
+    for (spelling, shown) in [
+        (Spelling::Upper, "\"SECRETKEY\":\"[redacted]\""),
+        (Spelling::Lower, "\"secretkey\":\"[redacted]\""),
+    ] {
+        let (portal, file) = portal_and_file();
+        let fault = echo(503, spelling, Wrapper::ErrorMessage);
+        portal.inject(Fault::new("PUT", WEBHOOK_PATH, fault).times(5));
+        let out = apply(&portal, &file);
+        assert!(out.stderr.contains("retrying PUT"), "{out:?}");
+        assert!(
+            out.stdout.contains(shown) && out.stderr.contains(shown),
+            "{out:?}"
+        );
+    }
+
+    let fleet = Fleet::start(&["alpha", "bravo"]);
+    let key = fleet.key("bravo").to_owned();
+    let message = format!(
+        "denied for {} with secretKey {}",
+        key.to_uppercase(),
+        SECRET.to_lowercase()
+    );
+    let denied = FaultKind::Status {
+        status: 403,
+        body: FaultBody::Json(serde_json::json!({"error": {"message": message}})),
+    };
+    fleet
+        .portal("bravo")
+        .inject(Fault::new("GET", WEBHOOK_PATH, denied).times(2));
+    let file = format!(
+        "{}webhooks:\n  Billing:\n    uri: https://b.example.com/h\n    \
+         secretKey: ${{HOOK_SECRET}}\n",
+        fleet.portals_yaml(&[])
+    );
+    let run = |args: &[&str]| {
+        Run::new(args)
+            .file(&file)
+            .fleet(&fleet)
+            .env("HOOK_SECRET", SECRET)
+    };
+    let saved = run(&["plan", "--out", "plan.json", "--retries", "0"]);
+    let planned = saved.run();
+    let plan_file = std::fs::read_to_string(saved.path("plan.json")).unwrap();
+    let json = run(&["plan", "--format", "json", "--retries", "0"]).run();
+    for (what, text) in [
+        ("stderr", &planned.stderr),
+        ("the saved plan", &plan_file),
+        ("the JSON plan", &json.stdout),
+    ] {
+        assert!(
+            text.contains("denied for [redacted] with secretKey [redacted]"),
+            "{what}: {text}"
+        );
+        assert_hidden(text, &key);
+        assert_hidden(text, SECRET);
     }
 }
 

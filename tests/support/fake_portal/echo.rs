@@ -14,6 +14,10 @@ use super::routes::Incoming;
 pub enum Spelling {
     /// As received.
     Literal,
+    /// As received, its ASCII letters in upper case: a server that normalizes what it quotes.
+    Upper,
+    /// ... in lower case (a proxy that lower-cases header lines, key included).
+    Lower,
     /// Inside a JSON string as serde_json writes it (`\"`, `\\`, `\n`, `\u001b`).
     Json,
     /// Inside a JSON string as .NET's System.Text.Json writes it by default: also `+`, `<`,
@@ -37,8 +41,10 @@ pub enum Spelling {
 }
 
 impl Spelling {
-    pub const ALL: [Spelling; 10] = [
+    pub const ALL: [Spelling; 12] = [
         Spelling::Literal,
+        Spelling::Upper,
+        Spelling::Lower,
         Spelling::Json,
         Spelling::DotNet,
         Spelling::HtmlDecimal,
@@ -56,6 +62,8 @@ impl Spelling {
         let alnum = |c: char| c.is_ascii_alphanumeric();
         match self {
             Spelling::Literal => text.to_owned(),
+            Spelling::Upper => text.to_ascii_uppercase(),
+            Spelling::Lower => text.to_ascii_lowercase(),
             Spelling::Json => {
                 let quoted = serde_json::to_string(text).unwrap_or_default();
                 quoted[1..quoted.len() - 1].to_owned()
