@@ -60,18 +60,21 @@ fn a_plan_gone_stale_is_refused_with_nothing_written() {
     let portal = portal();
     let (run, path) = saved(&portal);
     assert_eq!(run.run().code, 0);
-    portal.update_stored(1, |w| w.enabled = false);
+    portal.update_stored(1, |w| {
+        w.enabled = false;
+        w.target_id = Some("room-7".into());
+    });
 
     let out = apply_saved(&portal, &path);
     assert_eq!(out.code, 1, "{out:?}");
-    // Names what changed.
+    // Names what changed, each value as a plan shows it.
     insta::assert_snapshot!(out.user_view(), @r#"
     exit: 1
     ----- stdout -----
     ----- stderr -----
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
       x the saved plan is stale, nothing was written:
-      |   - #1 "Crm" changed on the portal: enabled true -> false
+      |   - #1 "Crm" changed on the portal: enabled true -> false, targetId (none) -> "room-7"
       help: the portal changed after the plan was made; run `plan --out` again and review it
 
     ----- end -----

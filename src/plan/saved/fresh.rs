@@ -107,13 +107,11 @@ fn staleness(
     })
 }
 
-/// A value as the message quotes it, credentials masked (`shown`); the target as the option
-/// it is.
+/// A value as the message quotes it, credentials masked (`shown`), and as a plan shows it.
 fn quoted(field: Field, value: Value) -> String {
     match shown(field, value) {
-        Value::Text(text) if field == Field::TargetId => format!("Some({text:?})"),
         Value::Text(text) => format!("{text:?}"),
-        Value::None => "None".into(),
+        Value::None => "(none)".into(),
         Value::Bool(b) => b.to_string(),
         Value::Triggers(triggers) => triggers.to_string(),
         Value::Sensitive => "(sensitive)".into(),
