@@ -15,6 +15,25 @@ fn portal() -> FakePortal {
 }
 
 /// Files in the run's directory, temporary ones included.
+/// `export`'s stdout, and its entries alone (without the header comments and `portal:`).
+fn export_body(portal: &FakePortal) -> (String, String) {
+    let exported = Run::new(&["export"]).portal(portal).run();
+    assert_eq!(exported.code, 0, "{exported:?}");
+    let body = (exported.stdout.lines())
+        .filter(|l| !l.starts_with('#') && !l.starts_with("portal:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    (exported.stdout, body)
+}
+
+/// The export read back as the file, with `--prune`: what a new user's first plan shows.
+fn plan_pruned(portal: &FakePortal, exported: &str) -> crate::support::run::Outcome {
+    Run::new(&["plan", "--prune", "--detailed-exitcode"])
+        .file(exported)
+        .portal(portal)
+        .run()
+}
+
 fn files(run: &Run) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(run.path(""))
         .unwrap()
@@ -194,12 +213,7 @@ fn a_name_no_file_may_write_is_keyed_by_id_and_left_out() {
     portal.seed(Seed::new("", "https://blank.example.com/h"));
     portal.seed(Seed::new(&"x".repeat(60), "https://long.example.com/h"));
     portal.seed(Seed::new("Fine", "https://fine.example.com/h"));
-    let exported = Run::new(&["export"]).portal(&portal).run();
-    assert_eq!(exported.code, 0, "{exported:?}");
-    let body: String = (exported.stdout.lines())
-        .filter(|l| !l.starts_with('#') && !l.starts_with("portal:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let (exported, body) = export_body(&portal);
     insta::assert_snapshot!(body, @r#"
     webhooks:
       1:
@@ -220,10 +234,7 @@ fn a_name_no_file_may_write_is_keyed_by_id_and_left_out() {
         ssl: true
         triggers: ["*"]
     "#);
-    let planned = Run::new(&["plan", "--prune", "--detailed-exitcode"])
-        .file(&exported.stdout)
-        .portal(&portal)
-        .run();
+    let planned = plan_pruned(&portal, &exported);
     assert_eq!(planned.code, 0, "no changes: {planned:?}");
 }
 
@@ -236,12 +247,7 @@ fn a_name_that_reads_as_an_id_is_keyed_by_its_own_id() {
     let portal = FakePortal::start();
     portal.seed(Seed::new("", "https://blank.example.com/h"));
     portal.seed(Seed::new("1", "https://one.example.com/h"));
-    let exported = Run::new(&["export"]).portal(&portal).run();
-    assert_eq!(exported.code, 0, "{exported:?}");
-    let body: String = (exported.stdout.lines())
-        .filter(|l| !l.starts_with('#') && !l.starts_with("portal:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let (exported, body) = export_body(&portal);
     insta::assert_snapshot!(body, @r#"
     webhooks:
       1:
@@ -257,10 +263,7 @@ fn a_name_that_reads_as_an_id_is_keyed_by_its_own_id() {
         ssl: true
         triggers: ["*"]
     "#);
-    let planned = Run::new(&["plan", "--prune", "--detailed-exitcode"])
-        .file(&exported.stdout)
-        .portal(&portal)
-        .run();
+    let planned = plan_pruned(&portal, &exported);
     insta::assert_snapshot!(planned.user_view(), @"
     exit: 0
     ----- stdout -----
