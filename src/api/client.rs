@@ -175,31 +175,7 @@ impl Client {
         let endpoint = Endpoint::new(Method::GET, WEBHOOK_PATH);
         let v = self.send(&endpoint, None).await?;
         let mut live = wire::decode_list(&endpoint, &v)?;
-        // Shown and saved as they are: an echo of the key or a secret in them is refused, not
-        // hidden (every output would have to find it, colored, escaped or cut).
-        let secrets = redact::Registered::now();
-        for w in &live {
-            // A uri read from a variable is looked for in every field but the uris: its own
-            // webhook's holds it by design, and plans show another's as `(sensitive)`.
-            let fields = [
-                ("name", Some(&w.name), true),
-                ("uri", Some(&w.uri), false),
-                ("targetId", w.target_id.as_ref(), true),
-                // Shown as written when it is not a date the tool reads (a plan's notes).
-                ("lastFailureOn", w.last_failure_on.as_ref(), true),
-            ];
-            let holds = |(field, v, uris): (_, Option<&String>, bool)| {
-                Some((field, secrets.in_text(v?, uris)?))
-            };
-            if let Some((field, matched)) = fields.into_iter().find_map(holds) {
-                return Err(ApiError::EchoedSecret {
-                    endpoint,
-                    id: w.id,
-                    field,
-                    matched: matched.to_string(),
-                });
-            }
-        }
+        refuse_echoes(&live)?;
         for w in &mut live {
             if let Some(content) = &mut w.last_failure_content {
                 // Its own uri too: a target's error page may name its address or its path.
@@ -567,6 +543,37 @@ fn reason(error: &ApiError) -> String {
         } => format!("HTTP {status}: {message}"),
         other => other.to_string(),
     }
+}
+
+/// Refuses a webhook list that holds the key or a secret the run knows (`redact::Registered`)
+/// in a field shown and saved as it is: it is refused, not hidden (every output would have to
+/// find it, colored, escaped or cut). `Client::list` checks each list; a command checks again
+/// once the list tells which live uris are secret (`commands::listed`).
+pub fn refuse_echoes(live: &[LiveWebhook]) -> Result<(), ApiError> {
+    let secrets = redact::Registered::now();
+    for w in live {
+        // A uri read from a variable is looked for in every field but the uris: its own
+        // webhook's holds it by design, and plans show another's as `(sensitive)`.
+        let fields = [
+            ("name", Some(&w.name), true),
+            ("uri", Some(&w.uri), false),
+            ("targetId", w.target_id.as_ref(), true),
+            // Shown as written when it is not a date the tool reads (a plan's notes).
+            ("lastFailureOn", w.last_failure_on.as_ref(), true),
+        ];
+        let holds = |(field, v, uris): (_, Option<&String>, bool)| {
+            Some((field, secrets.in_text(v?, uris)?))
+        };
+        if let Some((field, matched)) = fields.into_iter().find_map(holds) {
+            return Err(ApiError::EchoedSecret {
+                endpoint: Endpoint::new(Method::GET, WEBHOOK_PATH),
+                id: w.id,
+                field,
+                matched: matched.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ mod url;
 mod wire;
 
 pub use crate::redact::mask_credentials;
-pub use client::Client;
+pub use client::{Client, refuse_echoes};
 pub use deliveries::{
     Delivery, LOG_PAGE, LogPage, LogQuery, LogRead, Redelivered, StatusClass, UNREADABLE_DATE,
     portal_time,

@@ -28,14 +28,17 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
     } = target(args, session)?;
     // No name: the one portal's `-v` lines are the command's own, unprefixed.
     let client = session.client(&portal, None, key_var.as_deref())?;
-    let live = session.runtime.block_on(client.list())?;
-    // Secret: a uri the run read from a variable, and, as plans hide them, one that a webhook
-    // an entry manages with `uri: ${VAR}` holds (set or not) or that is one as a URL.
-    let secrets = crate::redact::Registered::now();
     let config = file.as_ref().and_then(|(document, name)| {
         let portal = document.portals.iter().find(|p| p.name == *name)?;
         Some(&portal.config)
     });
+    let live = match config {
+        Some(config) => session.runtime.block_on(portals::listed(&client, config))?,
+        None => session.runtime.block_on(client.list())?,
+    };
+    // Secret: a uri the run read from a variable, and, as plans hide them, one that a webhook
+    // an entry manages with `uri: ${VAR}` holds (set or not) or that is one as a URL.
+    let secrets = crate::redact::Registered::now();
     let planned = config.map(|config| crate::plan::secret_uris(config, &live));
     let secret_uri = |uri: &str| {
         secrets.uri_in(uri) || planned.as_ref().is_some_and(|p| p.var_of(uri).is_some())

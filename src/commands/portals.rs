@@ -182,7 +182,7 @@ pub(super) fn plan_fresh<'a>(
     let runs = each(session, wanted, parallelism, |client, wanted, i| {
         let selection = &selections[i];
         async move {
-            let live = client.list().await?;
+            let live = listed(&client, wanted.config).await?;
             let checked = if planning.verify_secrets {
                 super::verified::secrets_checked(&client, wanted.config, &live).await?
             } else {
@@ -253,7 +253,7 @@ pub(super) fn check_saved<'a>(
     let runs = each(session, wanted, parallelism, |client, wanted, i| {
         let part = parts[i];
         async move {
-            let live = client.list().await?;
+            let live = listed(&client, wanted.config).await?;
             let mut plan = part.plan.clone().map_err(|e| not_planned(&e))?;
             let key = settings.key(wanted.api_key_env)?;
             saved::bind_uris(&mut plan, wanted.config, &key, &live)?;
@@ -466,4 +466,15 @@ pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
         std::mem::replace(&mut planned.guard, Ok(()))?;
     }
     Ok(())
+}
+
+/// The portal's webhooks, refused as `Client::list` refuses them also for the live uris that
+/// `config`'s `uri: ${VAR}` entries manage (the value a variable held before, set or not),
+/// which only the list tells: such a uri in another webhook's name is as secret as the
+/// variable's value (docs/faults-and-security.md, "Secrets").
+pub(super) async fn listed(client: &Client, config: &Config) -> Result<Vec<LiveWebhook>, ApiError> {
+    let live = client.list().await?;
+    crate::plan::register_secret_uris(config, &live);
+    crate::api::refuse_echoes(&live)?;
+    Ok(live)
 }

@@ -210,9 +210,9 @@ async fn find(
     args: &RedeliverArgs,
     since: SystemTime,
 ) -> Result<Found, Error> {
-    let live = client.list().await?;
-    // Before the log is read: what a receiver answered is scrubbed as it is decoded.
-    crate::plan::register_secret_uris(config, &live);
+    // Before the log is read, the secret uris are registered: what a receiver answered is
+    // scrubbed as it is decoded.
+    let live = portals::listed(&client, config).await?;
     let chosen = chosen(&live, &args.webhooks)?;
     // Every failure class by default.
     let classes = match args.statuses.as_slice() {

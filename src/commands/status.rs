@@ -60,10 +60,10 @@ async fn portal_health(
     now: SystemTime,
     start: SystemTime,
 ) -> Result<Vec<WebhookHealth>, Error> {
-    let mut live = client.list().await?;
+    // Before the log is read, the secret uris are registered: what a receiver answered is
+    // scrubbed as it is decoded.
+    let mut live = portals::listed(client, config).await?;
     live.sort_by_key(|w| w.id);
-    // Before the log is read: what a receiver answered is scrubbed as it is decoded.
-    crate::plan::register_secret_uris(config, &live);
     let managing = crate::plan::managing_entries(config, &live)?;
     let jobs = live.iter().zip(&managing).map(|(w, entry)| async move {
         let query = LogQuery::new().webhook(w.id, &w.name);

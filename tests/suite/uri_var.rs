@@ -781,6 +781,38 @@ fn a_uri_from_a_variable_in_another_webhooks_name_or_target_is_refused() {
     assert_eq!(run(&portal, &["plan"], Some(URI)).code, 0);
 }
 
+/// The live uri of the webhook a `uri: ${VAR}` entry manages is as secret as the variable's
+/// value, set to another uri or unset: in another webhook's name it refuses the list in every
+/// command that reads it with the file, as the value itself does, instead of showing it there.
+#[test]
+fn the_live_uri_an_entry_replaces_in_another_webhooks_name_is_refused() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", URI));
+    portal.seed(Seed::new(
+        &format!("copy of {URI}"),
+        "https://other.example.com/h",
+    ));
+    // `plan` and `apply` need the variable; the commands that send no uri read it if set.
+    let needing: [&[&str]; 2] = [
+        &["plan", "--out", "plan.json"],
+        &["apply", "--auto-approve"],
+    ];
+    let reading: [&[&str]; 3] = [
+        &["status"],
+        &["redeliver"],
+        &["export", "-f", "webhooks.yaml"],
+    ];
+    let runs = (needing.iter().chain(&reading)).map(|args| (*args, Some(OLD_URI)));
+    for (args, variable) in runs.chain(reading.iter().map(|args| (*args, None))) {
+        let out = run(&portal, args, variable);
+        assert_eq!(out.code, 1, "{args:?}: {out:?}");
+        assert_hidden(&out);
+        let said = "webhook #2's name in the portal's list holds the uri of `uri: ${BILLING_URI}`";
+        assert!(out.stderr.contains(said), "{args:?} {variable:?}: {out:?}");
+    }
+    assert!(portal.writes().is_empty(), "{:?}", portal.writes());
+}
+
 /// `export` with the file that reads a uri from a variable never writes that uri: each live uri
 /// holding it is left out with a comment, so the export holds no secret and still plans with no
 /// changes.
