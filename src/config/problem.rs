@@ -116,26 +116,39 @@ impl ConfigError {
 
 /// `path` as one shell word, quoted only when it needs to be, so a command can be pasted; one
 /// that starts with `-` gets `./` before it, as it would read as an option. A control character
-/// (a line break in a file name) is written as an escape inside `$'...'` (bash, zsh), since no
-/// other quoting can show it on one line.
+/// (a line break in a file name), an invisible one or a combining mark is written as escaped
+/// bytes inside `$'...'` (bash, zsh), since no other quoting can show it on one line as it is.
 pub fn shell_word(path: &str) -> String {
     let word = match path.strip_prefix('-') {
         Some(_) => format!("./{path}"),
         None => path.to_string(),
     };
     let plain = |c: char| c.is_ascii_alphanumeric() || "._-/+,:@%".contains(c);
+    // What a shown message escapes (`redact::message`: a control or invisible character, a
+    // bidi override, a combining mark) goes in as its bytes, so the line shows the word as
+    // bash reads it: escaped there, `'cafe\u{301}'` would name no file.
+    let odd = |c: char| {
+        crate::redact::is_unsafe(c)
+            || c.is_control()
+            || (!matches!(c, '\'' | '"' | '\\') && c.escape_debug().nth(1).is_some())
+    };
     if !word.is_empty() && word.chars().all(plain) {
         word
-    } else if word.chars().any(char::is_control) {
-        let escaped: String = (word.chars())
-            .map(|c| match c {
-                '\\' | '\'' => format!("\\{c}"),
-                // `\x` where it will do: macOS's bash 3.2 knows no `\u`.
-                c if c.is_control() && c.is_ascii() => format!("\\x{:02x}", c as u32),
-                c if c.is_control() => format!("\\u{:04x}", c as u32),
-                c => c.to_string(),
-            })
-            .collect();
+    } else if word.chars().any(odd) {
+        let mut escaped = String::new();
+        for c in word.chars() {
+            match c {
+                '\\' | '\'' => escaped.extend(['\\', c]),
+                // `\x` bytes, not `\u`: macOS's bash 3.2 knows no `\u`.
+                c if odd(c) => {
+                    let mut bytes = [0; 4];
+                    for b in c.encode_utf8(&mut bytes).bytes() {
+                        escaped.push_str(&format!("\\x{b:02x}"));
+                    }
+                }
+                c => escaped.push(c),
+            }
+        }
         format!("$'{escaped}'")
     } else {
         format!("'{}'", word.replace('\'', r"'\''"))
