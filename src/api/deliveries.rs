@@ -326,6 +326,13 @@ impl Client {
                 let total = page.total;
                 return Err(fail(format!("no rows past the first {start} of {total}")));
             }
+            // Only across pages can a row repeat; within one, a row not below the one before it
+            // says the log is in another order (a cache that sorts it), and dropping it would
+            // silently cut the read short.
+            if page.rows.windows(2).any(|pair| pair[1].id >= pair[0].id) {
+                let detail = "a page whose log ids do not descend (the log is not newest first)";
+                return Err(fail(detail.to_owned()));
+            }
             let mut fresh = false;
             for row in page.rows {
                 // New deliveries push older rows down while the pages are read: a row at or

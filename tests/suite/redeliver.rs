@@ -875,6 +875,26 @@ fn a_log_that_ends_before_its_total_sends_nothing() {
     assert!(portal.writes().is_empty());
 }
 
+/// A cache that serves the log oldest first: its rows are not dropped as repeats (which left
+/// one delivery of 150 to resend), the read fails and nothing is sent.
+#[test]
+fn a_log_served_oldest_first_is_an_error_and_sends_nothing() {
+    let (portal, out) = paged(LogQuirks {
+        oldest_first: true,
+        ..LogQuirks::default()
+    });
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=0&groupStatus=29: the portal's log answered a page whose log ids do not descend (the log is not newest first), so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
+    assert!(portal.writes().is_empty());
+}
+
 #[test]
 fn a_log_that_repeats_its_first_page_stops_at_the_second_and_sends_nothing() {
     let (portal, out) = paged(LogQuirks {

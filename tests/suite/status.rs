@@ -1065,6 +1065,28 @@ fn a_log_that_repeats_its_first_page_is_an_error_not_an_endless_read() {
     assert_eq!(portal.requests().len(), 3, "the list and two pages");
 }
 
+#[test]
+fn a_log_served_oldest_first_is_an_error_not_a_window_of_one() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    portal.seed_deliveries(1, Deliveries::new(10).newest_at(NOW).every(60));
+    portal.set_log_quirks(LogQuirks {
+        oldest_first: true,
+        ..LogQuirks::default()
+    });
+    let out = status_of("webhooks: {}\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=0&configId=1: the portal's log answered a page whose log ids do not descend (the log is not newest first), so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
+}
+
 /// A queued delivery is not sent, so it records no signature and is never the evidence:
 /// behind 15 of them (as many as `plan --verify-secrets` reads first, and more), the newest
 /// delivery that was sent is; with more than 100 queued ahead, none is read and the verdict
