@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::client::Client;
 use super::error::{ApiError, Endpoint};
 use super::wire::{self, Fields, RetryRequest};
-use crate::calendar::days_from_civil;
+use crate::calendar::{civil_from_days, days_from_civil};
 use crate::redact::Redactor;
 use crate::triggers::TriggerSet;
 
@@ -497,12 +497,17 @@ pub fn portal_time(text: &str) -> Option<SystemTime> {
         && (1..=31).contains(&day)
         && hour < 24
         && minute < 60
-        && second < 61;
+        && second < 60;
     if !valid {
         return None;
     }
-    let secs =
-        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
+    let days = days_from_civil(year, month, day);
+    // A day past its month's end (February 30th) would be counted into the next month: a date
+    // that does not exist is not one.
+    if civil_from_days(days) != (year, month, day) {
+        return None;
+    }
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
     let secs = u64::try_from(secs).ok()?;
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
@@ -532,6 +537,7 @@ mod tests {
         assert_eq!(portal_time("2026-12-01T12:00:00Z"), at(1_796_126_400, 0));
         assert_eq!(portal_time("2026-12-01T12:00:00"), at(1_796_126_400, 0));
         assert_eq!(portal_time("2024-02-29T00:00:00Z"), at(1_709_164_800, 0));
+        assert_eq!(portal_time("2000-02-29T23:59:59Z"), at(951_868_799, 0));
         // What status writes, the portal's reader reads back.
         let t = UNIX_EPOCH + Duration::from_secs(1_796_126_400);
         assert_eq!(portal_time(&crate::calendar::utc(t)), Some(t));
@@ -539,6 +545,12 @@ mod tests {
             "",
             "yesterday",
             "2026-13-01T00:00:00Z",
+            // Days and a second that do not exist, not the ones after them.
+            "2026-02-30T10:00:00Z",
+            "2026-04-31T10:00:00Z",
+            "2025-02-29T10:00:00Z",
+            "2100-02-29T10:00:00Z",
+            "2026-12-31T23:59:60Z",
             "2026-12-01T12:00:00+0x:00",
             // A hostile portal's numbers, past any date: no overflow, no panic.
             "9223372036854775807-01-01T00:00:00Z",

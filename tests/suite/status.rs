@@ -1042,6 +1042,38 @@ fn a_date_that_cannot_be_read_hides_no_older_delivery_of_the_window() {
     );
 }
 
+/// February 30th is not March 2nd: a failure dated so is unreadable, and counts in the window
+/// above a delivery of the window, instead of ending the window as a delivery of March.
+#[test]
+fn a_day_its_month_does_not_have_is_unreadable_not_the_next_month() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    portal.seed_deliveries(1, Deliveries::new(1).status(200).newest_at(NOW - 600));
+    let failed = portal.seed_deliveries(1, Deliveries::new(1).status(503).newest_at(NOW - 60));
+    let feb30 = "2026-02-30T10:00:00.0000000+00:00".to_owned();
+    portal.set_log_quirks(LogQuirks {
+        dates: [(failed[0], feb30)].into(),
+        ..LogQuirks::default()
+    });
+    let out = status_of("webhooks: {}\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Audit" (unmanaged): failing
+          deliveries    2: 1 2xx, 1 5xx (1 failed)
+          last failure  (unreadable date), status 503: "receiver error 503"
+          last success  2026-12-01T11:50:00Z
+
+    Health: 0 ok, 1 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+}
+
 #[test]
 fn a_log_that_repeats_its_first_page_is_an_error_not_an_endless_read() {
     let portal = FakePortal::start();
