@@ -170,6 +170,12 @@ impl LogQuery {
         self
     }
 
+    /// Rows of every status class.
+    pub fn any_status(mut self) -> LogQuery {
+        self.group_status = 0;
+        self
+    }
+
     /// Only this trigger's events (one bit; `TriggerSet::ALL` is no filter).
     pub fn trigger(mut self, trigger: TriggerSet) -> LogQuery {
         self.trigger = (!trigger.is_all()).then_some(trigger.bits());
@@ -213,6 +219,10 @@ pub struct LogRead {
     pub rows: Vec<Delivery>,
     /// Rows the portal answered that the query does not ask for (`LogQuery::admits`).
     pub outside: usize,
+    /// The query's rows whose date cannot be read, left out since no row read below them is
+    /// dated in the window. A row the query does not ask for may be (a success, below a
+    /// failure): only a read of every status can tell.
+    pub undated: Vec<Delivery>,
 }
 
 /// What a bulk redelivery did. The portal skips ids it does not know (or other users' rows, for a
@@ -300,9 +310,9 @@ impl Client {
         most: usize,
         mut keep: impl FnMut(Option<&Delivery>) -> Option<bool>,
     ) -> Result<LogRead, ApiError> {
+        // Rows whose date cannot be read (`undated`): in the window once an older row is dated in
+        // it.
         let mut read = LogRead::default();
-        // Rows whose date cannot be read: in the window once an older row is dated in it.
-        let mut undated = Vec::new();
         let mut last: Option<i32> = None;
         let (mut start, mut seen) = (0, 0);
         loop {
@@ -349,9 +359,9 @@ impl Client {
                 } else {
                     match keep(Some(&row)) {
                         Some(false) => return Ok(read),
-                        None => undated.push(row),
+                        None => read.undated.push(row),
                         Some(true) => {
-                            read.rows.append(&mut undated);
+                            read.rows.append(&mut read.undated);
                             read.rows.push(row);
                         }
                     }
