@@ -1178,7 +1178,8 @@ fn the_secret_is_checked_against_the_newest_sent_delivery_past_queued_ones() {
 
 /// The secret's evidence is sought past a whole window; a portal that ignores `startIndex`
 /// fails that read, which costs the evidence, not the window: the window is reported, and the
-/// secret is unverifiable.
+/// secret is unverifiable, for that reason (not "none of the latest 50 deliveries was sent with
+/// a signature", as if the rows past them had been looked at).
 #[test]
 fn a_log_that_pages_wrong_past_the_window_still_reports_the_window() {
     let portal = FakePortal::start();
@@ -1206,7 +1207,12 @@ fn a_log_that_pages_wrong_past_the_window_still_reports_the_window() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("secret        unverifiable"),
+        out.stdout.contains(
+            "secret        unverifiable: no delivery of the window was sent with a signature, \
+             and the log past it could not be read: GET \
+             /api/2.0/settings/webhooks/log?count=100&startIndex=100&configId=1: the portal's log \
+             answered the same rows again past the first 100 (it ignores `startIndex`)"
+        ),
         "{}",
         out.stdout
     );
