@@ -1,6 +1,6 @@
 //! The proleptic Gregorian calendar in UTC, both ways (H. Hinnant's algorithms): the days since
-//! 1970-01-01 of a date, which reading a portal's dates needs (`api::portal_time`), and a time
-//! as `status` writes it. In one place so the two directions agree.
+//! 1970-01-01 of a date, which reading a portal's dates needs (`api::portal_time`, which also
+//! reads them back to refuse a day its month does not have), and a time as `status` writes it. In one place so the two directions agree.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -30,7 +30,7 @@ pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// A date from days since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

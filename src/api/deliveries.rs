@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::client::Client;
 use super::error::{ApiError, Endpoint};
 use super::wire::{self, Fields, RetryRequest};
-use crate::calendar::days_from_civil;
+use crate::calendar::{civil_from_days, days_from_civil};
 use crate::redact::Redactor;
 use crate::triggers::TriggerSet;
 
@@ -170,6 +170,12 @@ impl LogQuery {
         self
     }
 
+    /// Rows of every status class.
+    pub fn any_status(mut self) -> LogQuery {
+        self.group_status = 0;
+        self
+    }
+
     /// Only this trigger's events (one bit; `TriggerSet::ALL` is no filter).
     pub fn trigger(mut self, trigger: TriggerSet) -> LogQuery {
         self.trigger = (!trigger.is_all()).then_some(trigger.bits());
@@ -213,6 +219,10 @@ pub struct LogRead {
     pub rows: Vec<Delivery>,
     /// Rows the portal answered that the query does not ask for (`LogQuery::admits`).
     pub outside: usize,
+    /// The query's rows whose date cannot be read, left out since no row read below them is
+    /// dated in the window. A row the query does not ask for may be (a success, below a
+    /// failure): only a read of every status can tell.
+    pub undated: Vec<Delivery>,
 }
 
 /// What a bulk redelivery did. The portal skips ids it does not know (or other users' rows, for a
@@ -300,9 +310,9 @@ impl Client {
         most: usize,
         mut keep: impl FnMut(Option<&Delivery>) -> Option<bool>,
     ) -> Result<LogRead, ApiError> {
+        // Rows whose date cannot be read (`undated`): in the window once an older row is dated in
+        // it.
         let mut read = LogRead::default();
-        // Rows whose date cannot be read: in the window once an older row is dated in it.
-        let mut undated = Vec::new();
         let mut last: Option<i32> = None;
         let (mut start, mut seen) = (0, 0);
         loop {
@@ -326,6 +336,13 @@ impl Client {
                 let total = page.total;
                 return Err(fail(format!("no rows past the first {start} of {total}")));
             }
+            // Only across pages can a row repeat; within one, a row not below the one before it
+            // says the log is in another order (a cache that sorts it), and dropping it would
+            // silently cut the read short.
+            if page.rows.windows(2).any(|pair| pair[1].id >= pair[0].id) {
+                let detail = "a page whose log ids do not descend (the log is not newest first)";
+                return Err(fail(detail.to_owned()));
+            }
             let mut fresh = false;
             for row in page.rows {
                 // New deliveries push older rows down while the pages are read: a row at or
@@ -342,9 +359,9 @@ impl Client {
                 } else {
                     match keep(Some(&row)) {
                         Some(false) => return Ok(read),
-                        None => undated.push(row),
+                        None => read.undated.push(row),
                         Some(true) => {
-                            read.rows.append(&mut undated);
+                            read.rows.append(&mut read.undated);
                             read.rows.push(row);
                         }
                     }
@@ -490,12 +507,17 @@ pub fn portal_time(text: &str) -> Option<SystemTime> {
         && (1..=31).contains(&day)
         && hour < 24
         && minute < 60
-        && second < 61;
+        && second < 60;
     if !valid {
         return None;
     }
-    let secs =
-        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
+    let days = days_from_civil(year, month, day);
+    // A day past its month's end (February 30th) would be counted into the next month: a date
+    // that does not exist is not one.
+    if civil_from_days(days) != (year, month, day) {
+        return None;
+    }
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
     let secs = u64::try_from(secs).ok()?;
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
@@ -525,6 +547,7 @@ mod tests {
         assert_eq!(portal_time("2026-12-01T12:00:00Z"), at(1_796_126_400, 0));
         assert_eq!(portal_time("2026-12-01T12:00:00"), at(1_796_126_400, 0));
         assert_eq!(portal_time("2024-02-29T00:00:00Z"), at(1_709_164_800, 0));
+        assert_eq!(portal_time("2000-02-29T23:59:59Z"), at(951_868_799, 0));
         // What status writes, the portal's reader reads back.
         let t = UNIX_EPOCH + Duration::from_secs(1_796_126_400);
         assert_eq!(portal_time(&crate::calendar::utc(t)), Some(t));
@@ -532,6 +555,12 @@ mod tests {
             "",
             "yesterday",
             "2026-13-01T00:00:00Z",
+            // Days and a second that do not exist, not the ones after them.
+            "2026-02-30T10:00:00Z",
+            "2026-04-31T10:00:00Z",
+            "2025-02-29T10:00:00Z",
+            "2100-02-29T10:00:00Z",
+            "2026-12-31T23:59:60Z",
             "2026-12-01T12:00:00+0x:00",
             // A hostile portal's numbers, past any date: no overflow, no panic.
             "9223372036854775807-01-01T00:00:00Z",

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use super::{Exit, Output, Printer, Session, portals, verified};
 use crate::api::{Client, LogQuery};
 use crate::cli::StatusArgs;
-use crate::config::Config;
+use crate::config::{Config, SecretRef};
 use crate::health::{self, Report, WebhookHealth};
 use crate::{Error, render};
 
@@ -72,12 +72,23 @@ async fn portal_health(
         let secret = entry.and_then(|e| e.secret.as_ref());
         let checked = secret.is_some_and(|s| verified::file_secret(s).is_ok());
         // A read past a whole window that fails (a portal that pages wrong) costs the secret's
-        // evidence, not the window: read the window alone again.
-        let (read, evidence) = match verified::log_and_evidence(client, &query, start, checked)
-            .await
-        {
-            Err(_) if checked => verified::log_and_evidence(client, &query, start, false).await?,
-            read => read?,
+        // evidence, not the window: read the window alone again, and say why the evidence is
+        // missing, not only that none was seen.
+        let mut past_error = None;
+        let (read, evidence) =
+            match verified::log_and_evidence(client, &query, start, checked).await {
+                Err(error) if checked => {
+                    past_error = Some(error);
+                    verified::log_and_evidence(client, &query, start, false).await?
+                }
+                read => read?,
+            };
+        let resolve = |secret: &SecretRef| match (&past_error, &evidence.0) {
+            (Some(error), None) => Err(format!(
+                "no delivery of the window was sent with a signature, and the log past it could \
+                 not be read: {error}"
+            )),
+            _ => verified::file_secret(secret),
         };
         if read.outside > 0 {
             printer.note(format_args!(
@@ -90,7 +101,7 @@ async fn portal_health(
             ));
         }
         let evidence = (evidence.0.as_ref(), evidence.1);
-        let report = health::assess(w, entry, &read, evidence, now, verified::file_secret);
+        let report = health::assess(w, entry, &read, evidence, now, resolve);
         Ok::<_, Error>(report)
     });
     super::in_file_order(jobs, verified::LOG_READS).await

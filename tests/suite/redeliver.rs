@@ -847,6 +847,44 @@ fn a_date_that_cannot_be_read_hides_no_older_failure_of_the_window() {
     "#);
 }
 
+/// The rule is the log's order, whatever the status: a failure whose date is not a date, above a
+/// success of the window, is in it (as `status` counts it) though the failure below that is not.
+/// The failures alone do not show the success: the window is read again with every status.
+#[test]
+fn a_date_that_cannot_be_read_is_in_the_window_above_a_success_of_it() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    let seed =
+        |status, at| portal.seed_deliveries(1, Deliveries::new(1).status(status).newest_at(at))[0];
+    let ids = [seed(503, OLD), seed(200, AT - 600), seed(500, AT - 300)];
+    portal.set_log_quirks(LogQuirks {
+        dates: [(ids[2], "yesterday-ish".to_owned())].into(),
+        ..LogQuirks::default()
+    });
+    for args in [&[][..], &["--webhook", "Billing"]] {
+        let out = redeliver(&portal, args).run();
+        // The whole log in one read, and one webhook's own: the same rows.
+        insta::allow_duplicates! {
+            insta::assert_snapshot!(out.user_view(), @r#"
+            exit: 1
+            ----- stdout -----
+            Portal: [PORTAL]
+
+              #1 "Billing": 1 failed delivery to resend
+                  log #3      (unreadable date)  500     file.created
+
+            Redeliver: 1 failed delivery of 1 webhook, in 1 request.
+            Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+            ----- stderr -----
+              x refusing to resend without confirmation: there is no terminal to ask on; nothing was sent
+              help: review the list, then rerun with --auto-approve
+
+            ----- end -----
+            "#);
+        }
+    }
+}
+
 /// 150 failures of "Billing" in the window, read through a log that pages as `quirks` says.
 fn paged(quirks: LogQuirks) -> (FakePortal, crate::support::run::Outcome) {
     let portal = FakePortal::start();
@@ -868,6 +906,26 @@ fn a_log_that_ends_before_its_total_sends_nothing() {
     ----- stdout -----
     ----- stderr -----
       x GET /api/2.0/settings/webhooks/log?count=100&startIndex=100&groupStatus=29: the portal's log answered no rows past the first 100 of 150, so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
+    assert!(portal.writes().is_empty());
+}
+
+/// A cache that serves the log oldest first: its rows are not dropped as repeats (which left
+/// one delivery of 150 to resend), the read fails and nothing is sent.
+#[test]
+fn a_log_served_oldest_first_is_an_error_and_sends_nothing() {
+    let (portal, out) = paged(LogQuirks {
+        oldest_first: true,
+        ..LogQuirks::default()
+    });
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=0&groupStatus=29: the portal's log answered a page whose log ids do not descend (the log is not newest first), so not every delivery asked for could be read
       help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
 
     ----- end -----

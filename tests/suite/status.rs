@@ -1042,6 +1042,38 @@ fn a_date_that_cannot_be_read_hides_no_older_delivery_of_the_window() {
     );
 }
 
+/// February 30th is not March 2nd: a failure dated so is unreadable, and counts in the window
+/// above a delivery of the window, instead of ending the window as a delivery of March.
+#[test]
+fn a_day_its_month_does_not_have_is_unreadable_not_the_next_month() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    portal.seed_deliveries(1, Deliveries::new(1).status(200).newest_at(NOW - 600));
+    let failed = portal.seed_deliveries(1, Deliveries::new(1).status(503).newest_at(NOW - 60));
+    let feb30 = "2026-02-30T10:00:00.0000000+00:00".to_owned();
+    portal.set_log_quirks(LogQuirks {
+        dates: [(failed[0], feb30)].into(),
+        ..LogQuirks::default()
+    });
+    let out = status_of("webhooks: {}\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Audit" (unmanaged): failing
+          deliveries    2: 1 2xx, 1 5xx (1 failed)
+          last failure  (unreadable date), status 503: "receiver error 503"
+          last success  2026-12-01T11:50:00Z
+
+    Health: 0 ok, 1 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
+}
+
 #[test]
 fn a_log_that_repeats_its_first_page_is_an_error_not_an_endless_read() {
     let portal = FakePortal::start();
@@ -1063,6 +1095,28 @@ fn a_log_that_repeats_its_first_page_is_an_error_not_an_endless_read() {
     ----- end -----
     ");
     assert_eq!(portal.requests().len(), 3, "the list and two pages");
+}
+
+#[test]
+fn a_log_served_oldest_first_is_an_error_not_a_window_of_one() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    portal.seed(Seed::new("Audit", "https://audit.example.com/h").created_on(CREATED));
+    portal.seed_deliveries(1, Deliveries::new(10).newest_at(NOW).every(60));
+    portal.set_log_quirks(LogQuirks {
+        oldest_first: true,
+        ..LogQuirks::default()
+    });
+    let out = status_of("webhooks: {}\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=0&configId=1: the portal's log answered a page whose log ids do not descend (the log is not newest first), so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
 }
 
 /// A queued delivery is not sent, so it records no signature and is never the evidence:
@@ -1124,7 +1178,8 @@ fn the_secret_is_checked_against_the_newest_sent_delivery_past_queued_ones() {
 
 /// The secret's evidence is sought past a whole window; a portal that ignores `startIndex`
 /// fails that read, which costs the evidence, not the window: the window is reported, and the
-/// secret is unverifiable.
+/// secret is unverifiable, for that reason (not "none of the latest 50 deliveries was sent with
+/// a signature", as if the rows past them had been looked at).
 #[test]
 fn a_log_that_pages_wrong_past_the_window_still_reports_the_window() {
     let portal = FakePortal::start();
@@ -1152,7 +1207,12 @@ fn a_log_that_pages_wrong_past_the_window_still_reports_the_window() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("secret        unverifiable"),
+        out.stdout.contains(
+            "secret        unverifiable: no delivery of the window was sent with a signature, \
+             and the log past it could not be read: GET \
+             /api/2.0/settings/webhooks/log?count=100&startIndex=100&configId=1: the portal's log \
+             answered the same rows again past the first 100 (it ignores `startIndex`)"
+        ),
         "{}",
         out.stdout
     );

@@ -39,6 +39,8 @@ pub struct LogQuirks {
     pub total: Option<usize>,
     /// `creationTime` written as this text, by log id.
     pub dates: HashMap<i32, String>,
+    /// The rows oldest first, as a cache that sorts them would serve them.
+    pub oldest_first: bool,
 }
 
 /// `WebhooksLogDto`: nulls omitted; `method` and `route` are never filled by the server.
@@ -116,7 +118,7 @@ pub(super) fn read(inner: &Inner, query: Option<&str>, ctx: &Ctx) -> Reply {
         Some(from) if start >= from => 0,
         _ => quirks.page_cap.map_or(count, |cap| count.min(cap)),
     };
-    let matching: Vec<&Delivery> = inner
+    let mut matching: Vec<&Delivery> = inner
         .log
         .values()
         .rev()
@@ -135,6 +137,9 @@ pub(super) fn read(inner: &Inner, query: Option<&str>, ctx: &Ctx) -> Reply {
             })
         })
         .collect();
+    if quirks.oldest_first {
+        matching.reverse();
+    }
     let total = matching.len();
     let page: Vec<LogDto<'_>> = matching
         .into_iter()
