@@ -1,6 +1,7 @@
 //! The proleptic Gregorian calendar in UTC, both ways (H. Hinnant's algorithms): the days since
 //! 1970-01-01 of a date, which reading a portal's dates needs (`api::portal_time`, which also
-//! reads them back to refuse a day its month does not have), and a time as `status` writes it. In one place so the two directions agree.
+//! reads them back to refuse a day its month does not have), and a time as `status` writes it.
+//! In one place so the two directions agree.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
