@@ -92,7 +92,8 @@ fn other_tools_flag(mut error: clap::Error, subcommand: Option<&str>) -> clap::E
     };
     let tip = match arg.split('=').next().unwrap_or_default() {
         "--dry-run" | "--dryrun" => {
-            "there is no dry-run flag: `plan` shows what `apply` would change, and never writes"
+            "there is no dry-run flag: `plan` shows what `apply` would change; `apply` and \
+             `redeliver` show what they would write and ask first"
         }
         "--yes" | "-y" | "--force" | "--approve" | "--auto-approve" => {
             "`apply` and `redeliver` take `--auto-approve` to write without asking"

@@ -176,8 +176,18 @@ fn entity(bytes: &[u8], i: usize) -> Option<(char, usize)> {
         .take(24)
         .take_while(|b| b.is_ascii_alphanumeric())
         .count();
-    if name_len == 0 || bytes.get(i + 1 + name_len) != Some(&b';') {
+    if name_len == 0 {
         return None;
+    }
+    if bytes.get(i + 1 + name_len) != Some(&b';') {
+        // HTML reads these few without their `;` too, where they start the name (`&ampx` is
+        // `&x`), as a browser shows a proxy's page.
+        let run = &bytes[i + 1..i + 1 + name_len];
+        let legacy = ["quot", "nbsp", "amp", "lt", "gt"].into_iter().find(|n| {
+            run.get(..n.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(n.as_bytes()))
+        })?;
+        return named(legacy).map(|c| (c, legacy.len() + 1));
     }
     let name = std::str::from_utf8(&bytes[i + 1..i + 1 + name_len])
         .ok()?

@@ -73,6 +73,16 @@ fn every_spelling_of_a_secret_or_key_is_redacted() {
     }
 }
 
+/// HTML's few names read without their `;` (`&amp`, `&lt`, `&gt`, `&quot`, `&nbsp`) are
+/// decoded so too; any other name needs it.
+#[test]
+fn an_entity_html_reads_without_its_semicolon_is_decoded() {
+    let r = Redactor::new(["Alpha&Bravo<Gamma99"]);
+    let shown = r.scrub("x alpha&ampbravo&LTgamma99 y");
+    assert_eq!(shown, format!("x {REDACTED} y"));
+    assert_eq!(r.scrub("a &plusb &amp;c"), "a &plusb &c");
+}
+
 #[test]
 fn text_is_shown_decoded_and_everything_else_kept() {
     let r = redactor();

@@ -195,7 +195,7 @@ fn flags_of_other_tools_get_this_tools_way_not_a_similar_flag() {
     ----- stderr -----
     error: unexpected argument '--dryrun' found
 
-      tip: there is no dry-run flag: `plan` shows what `apply` would change, and never writes
+      tip: there is no dry-run flag: `plan` shows what `apply` would change; `apply` and `redeliver` show what they would write and ask first
 
     Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
 
@@ -208,7 +208,7 @@ fn flags_of_other_tools_get_this_tools_way_not_a_similar_flag() {
     ----- stderr -----
     error: unexpected argument '--dry-run' found
 
-      tip: there is no dry-run flag: `plan` shows what `apply` would change, and never writes
+      tip: there is no dry-run flag: `plan` shows what `apply` would change; `apply` and `redeliver` show what they would write and ask first
 
     Usage: docspace-webhooks plan [OPTIONS]
 
