@@ -3,6 +3,7 @@
 //! caller keeps going. Messages quote the file only through `quote`, which refuses any text the
 //! display copy blanks (it may be a secret).
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use miette::SourceSpan;
@@ -20,6 +21,26 @@ use crate::triggers::{self, Parsed, TriggerSet};
 pub(super) struct Checker<'a> {
     pub source: &'a Arc<Source>,
     pub problems: Vec<Problem>,
+    /// Where a value is read through an alias or a merge key (`borrowed`): the snippet there
+    /// shows `*name`, not the value.
+    pub borrowed: HashSet<SourceSpan>,
+}
+
+/// The spans of the nodes in `tree` read from elsewhere, so that no message quotes their value.
+pub(super) fn borrowed(tree: &Node) -> HashSet<SourceSpan> {
+    let mut spans = HashSet::new();
+    let mut stack = vec![tree];
+    while let Some(node) = stack.pop() {
+        if node.span != node.defined {
+            spans.insert(node.span);
+        }
+        match &node.kind {
+            Kind::Seq(items) => stack.extend(items),
+            Kind::Map(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+            _ => {}
+        }
+    }
+    spans
 }
 
 impl Checker<'_> {
@@ -69,12 +90,16 @@ impl Checker<'_> {
             .then(|| shown(&crate::redact::mask_userinfo(value)))
     }
 
-    /// Whether the text at `spans` shows as written: nothing in it is blanked (a control
-    /// character shown as `?` does not count; messages escape those themselves).
+    /// Whether the text at `spans` shows as written: read there, not through an alias, and
+    /// nothing in it blanked (a control character shown as `?` does not count; messages escape
+    /// those themselves).
     pub(super) fn quotable(&self, spans: &[SourceSpan]) -> bool {
         let display = self.source.display().inner().as_bytes();
         let text = self.source.text().as_bytes();
         spans.iter().all(|s| {
+            if self.borrowed.contains(s) {
+                return false;
+            }
             let range = s.offset()..s.offset() + s.len();
             match (text.get(range.clone()), display.get(range)) {
                 (Some(t), Some(d)) => t.iter().zip(d).all(|(t, d)| t == d || *d == b'?'),

@@ -161,7 +161,7 @@ impl Document {
         // refused naming the first source registered (`redact::register`).
         for w in &self.written {
             if let (Some(SecretRef::Literal(secret)), Some(span)) = (&w.secret, w.secret_span) {
-                let line = super::node::line_column(self.source.text(), span.offset()).0;
+                let line = self.source.line_column(span.offset()).0;
                 let (label, file) = (w.label(), self.source.name());
                 let source = format!("the secretKey of '{label}' ({file}, line {line})");
                 crate::redact::register(secret.expose_secret(), &source);

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use miette::{MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents};
 
+use super::lines::{self, Lines};
 use super::node::{self, Kind, Node};
 use super::schema::{
     API_KEY, MAX_DELETES, ONLY, PORTAL, PORTALS, PRUNE, TOP_FIELDS, URL, WEBHOOKS,
@@ -25,6 +26,7 @@ pub struct Source {
     name: String,
     text: String,
     display: OnceLock<NamedSource<String>>,
+    lines: OnceLock<Lines>,
 }
 
 impl fmt::Debug for Source {
@@ -39,6 +41,7 @@ impl Source {
             name,
             text,
             display: OnceLock::new(),
+            lines: OnceLock::new(),
         }
     }
 
@@ -49,6 +52,7 @@ impl Source {
             name,
             text: display,
             display: OnceLock::from(shown),
+            lines: OnceLock::new(),
         }
     }
 
@@ -60,6 +64,21 @@ impl Source {
     /// The text as read, to count lines in and to digest (never to show).
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| Lines::new(&self.text))
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        self.lines().line_column(&self.text, offset)
+    }
+
+    /// The length in bytes (without its line break) of the longest line a snippet of `span`
+    /// shows: its own, and one before and after it.
+    pub(super) fn widest_line(&self, span: SourceSpan) -> usize {
+        self.lines().widest_line(&self.text, span)
     }
 
     pub(super) fn display(&self) -> &NamedSource<String> {
@@ -91,13 +110,20 @@ impl SourceCode for Source {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let display = self.display();
-        let read = display.read_span(span, before, after)?;
+        // miette reads from the start of what it is given: given the lines from a little
+        // before the span on, it reads those alone, as it would have read them in the whole.
+        let lines = self.lines();
+        let first = lines.line_of(span.offset()).1.saturating_sub(before + 1);
+        let base = lines.start(first).min(display.inner().len());
+        let local = SourceSpan::from((span.offset().saturating_sub(base), span.len()));
+        let read = display.inner()[base..].read_span(&local, before, after)?;
+        let at = SourceSpan::from((read.span().offset() + base, read.span().len()));
+        lines::scanned(at.offset() + at.len() - base);
         // Of the text as read: the copy spells a blanked or unsafe character in other bytes.
-        let column = node::line_column(&self.text, read.span().offset()).1 - 1;
+        let column = self.line_column(at.offset()).1 - 1;
         let name = display.name().to_string();
-        let (line, lines) = (read.line(), read.line_count());
-        let contents =
-            MietteSpanContents::new_named(name, read.data(), *read.span(), line, column, lines);
+        let (line, lines) = (read.line() + first, read.line_count() + first);
+        let contents = MietteSpanContents::new_named(name, read.data(), at, line, column, lines);
         Ok(Box::new(contents))
     }
 }

@@ -8,6 +8,7 @@ mod desired;
 mod display;
 mod entry;
 mod events;
+mod lines;
 mod node;
 mod portals;
 mod problem;

@@ -395,13 +395,18 @@ impl<'a> Seen<'a> {
         if self.insert(events_key(key, &mut 0)) {
             return Ok(());
         }
-        let text = match &key[0].0 {
-            Ev::Scalar(s) if key.len() == 1 && s.tag.may_be_string() => Some(s.value.to_string()),
+        // A key read through an alias is neither named (its value shows only where it is
+        // anchored, if at all) nor labelled there: the duplicate is the alias.
+        let (first, alias) = &key[0];
+        let text = match first {
+            Ev::Scalar(s) if key.len() == 1 && alias.is_none() && s.tag.may_be_string() => {
+                Some(s.value.to_string())
+            }
             _ => None,
         };
         Err(Duplicate {
             key: text,
-            span: key[0].0.span(),
+            span: alias.unwrap_or(first.span()),
             merge: false,
         })
     }

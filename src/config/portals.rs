@@ -282,6 +282,12 @@ fn portal_name(c: &mut Checker, key: &Node) -> Option<String> {
     let first = |name: &str| name.starts_with(|ch: char| ch.is_ascii_alphanumeric());
     let help = "a portal's name is typed on the command line (`--portal NAME`) and heads its section of a plan, so it may have only ASCII letters, digits, `.`, `_` and `-`, and starts with a letter or digit";
     let (message, label, help) = match &key.kind {
+        // Messages name a portal by its name, which the snippet shows only where it is written.
+        _ if c.borrowed.contains(&key.span) => (
+            "a portal's name must be written out, not read through an alias".to_string(),
+            "read from elsewhere",
+            help.to_string(),
+        ),
         Kind::Str(name) if first(name) && name.chars().all(allowed) => return Some(name.clone()),
         Kind::Str(name) => {
             let suggestion: String = name

@@ -13,7 +13,6 @@ use std::sync::Arc;
 use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode, SourceSpan};
 
 use super::display::Source;
-use super::node::line_column;
 use crate::redact::{escaped, guarded};
 
 /// Files larger than this are refused before parsing: a webhook file is a few kilobytes, and
@@ -21,8 +20,9 @@ use crate::redact::{escaped, guarded};
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// miette pads a label to its column with a width argument, which panics beyond `u16::MAX`
-/// (a wide character or a tab takes a few columns): a problem further along a line (a file
-/// written on one line) is shown without the snippet, with its place in the help.
+/// (a wide character or a tab takes a few columns), and shows each line of a snippet whole: a
+/// problem on or next to a longer line (a file written on one line) is shown without the
+/// snippet, with its place in the help, or each would print the line again.
 const MAX_SNIPPET_COLUMN: usize = 8 * 1024;
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -221,26 +221,16 @@ impl Problem {
     }
 
     pub fn line(&self) -> usize {
-        line_column(self.source_code.text(), self.span().offset()).0
+        self.source_code.line_column(self.span().offset()).0
     }
 
     pub(super) fn source(&self) -> &NamedSource<String> {
         self.source_code.display()
     }
 
-    /// Whether every label is near enough to the start of its line for miette to draw it.
+    /// Whether the lines of every label's snippet are short enough for miette to draw.
     fn drawable(&self) -> bool {
-        let text = self.source().inner().as_bytes();
-        let column = |at: usize| {
-            let at = at.min(text.len());
-            at - text[..at]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1)
-        };
-        self.labels
-            .iter()
-            .all(|l| column(l.offset()).max(column(l.offset() + l.len())) <= MAX_SNIPPET_COLUMN)
+        (self.labels.iter()).all(|l| self.source_code.widest_line(*l.inner()) <= MAX_SNIPPET_COLUMN)
     }
 
     fn snippet(&self) -> bool {
@@ -250,13 +240,12 @@ impl Problem {
     /// Lines and columns are counted in the file as read: the display copy spells a blanked or
     /// unsafe character in other bytes and characters.
     pub fn reported(&self) -> Reported {
-        let text = self.source_code.text();
-        let span = self.span();
+        let (source, span) = (&self.source_code, self.span());
         Reported {
             // The path, whose secrets stdout hides as stderr does (`redact::path`).
             file: guarded(self.source().name()).into_owned(),
-            start: Some(line_column(text, span.offset())),
-            end: Some(line_column(text, span.offset() + span.len())),
+            start: Some(source.line_column(span.offset())),
+            end: Some(source.line_column(span.offset() + span.len())),
             code: self.code_str(),
             message: self.message().to_string(),
             help: self.help.clone(),
@@ -276,7 +265,7 @@ impl Diagnostic for Problem {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         if self.snippet && !self.drawable() {
-            let (line, column) = line_column(self.source_code.text(), self.span().offset());
+            let (line, column) = self.source_code.line_column(self.span().offset());
             let at = format!("at {}:{line}:{column}", self.source().name());
             return Some(Box::new(match &self.help {
                 Some(help) => format!("{help}\n{at} (the line is too long to show)"),

@@ -24,6 +24,7 @@ pub(super) fn build(
     let mut c = Checker {
         source,
         problems: Vec::new(),
+        borrowed: super::checker::borrowed(tree),
     };
     let document = top_level(&mut c, tree);
     for d in duplicates {

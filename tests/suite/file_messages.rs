@@ -80,6 +80,181 @@ fn an_entry_with_nothing_under_it_is_an_error() {
     assert_eq!(out.code, 0, "an explicit empty mapping is fine: {out:?}");
 }
 
+/// A message quotes a value only where its snippet shows it: through an alias the snippet shows
+/// `*s`, so the value anchored on a secret (or on a key the format does not have) is not named,
+/// in any format.
+#[test]
+fn a_value_read_through_an_alias_is_not_quoted() {
+    let secret = "Zq9SecretVal77x";
+    let portal = |name: &str, key: &str| {
+        format!("  {name}:\n    url: https://p.example.com\n    apiKey: {key}\n")
+    };
+    let webhook = |anchor: &str| {
+        format!(
+            "webhooks:\n  A:\n    uri: https://a.example.com/h\n    secretKey: {anchor}\n    only: [*s]\n"
+        )
+    };
+    let p1 = portal("p1", "${K}");
+    let files = [
+        format!("portals:\n{p1}{}", webhook(&format!("&s {secret}"))),
+        format!("x-hidden: &s {secret}\nportals:\n{p1}{}", webhook("${S}")),
+        format!(
+            "portals:\n{}{}",
+            portal("p1", &format!("&s {secret}")),
+            webhook("${S}")
+        ),
+        // A duplicate key, a webhook's name and a portal's name read through an alias (a portal is
+        // named in the messages about its settings).
+        format!("x-hidden: &s {secret}\nwebhooks:\n  *s : {{}}\n  *s : {{}}\n"),
+        format!("x-base: &b {{{secret}: {{}}, 7: {{name: {secret}}}}}\nwebhooks:\n  <<: *b\n"),
+        format!(
+            "x-hidden: &s {secret}\nportals:\n{}    foo: 1\n",
+            portal("*s ", "${K}")
+        ),
+    ];
+    let mut shown = String::new();
+    for file in &files {
+        for args in [
+            &["validate", "--format", "text"][..],
+            &["validate", "--format", "json"],
+            &["validate", "--format", "github"],
+            &["plan", "--problems", "json"],
+        ] {
+            let out = Run::new(args)
+                .file(file)
+                .env("DOCSPACE_API_KEY", "sk-abc1234567890abcd")
+                .run();
+            assert_eq!(out.code, 1, "{file}\n{out:?}");
+            assert!(!out.all().contains(secret), "{file}\n{out:?}");
+        }
+        shown += &Run::new(&["validate"]).file(file).run().stderr;
+    }
+    insta::assert_snapshot!(shown, @"
+     x the webhook file has 1 problem
+
+     x `only` names a portal this file does not define
+      ,-[webhooks.yaml:9:12]
+    8 |     secretKey: ** ***            
+    9 |     only: [*s]
+      :            ^|
+      :             `-- no such portal
+      `----
+     help: the portals of this file: p1
+
+     x the webhook file has 2 problems
+
+     x unknown field `x-hidden` at the top level
+      ,-[webhooks.yaml:1:1]
+    1 | x-hidden: ** ***            
+      : ^^^^|^^^
+      :     `-- unknown field
+    2 | portals:
+      `----
+     help: valid fields here: portal, portals, prune, webhooks
+
+     x `only` names a portal this file does not define
+       ,-[webhooks.yaml:10:12]
+     9 |     secretKey: ${S}
+    10 |     only: [*s]
+       :            ^|
+       :             `-- no such portal
+       `----
+     help: the portals of this file: p1
+
+     x the webhook file has 2 problems
+
+     x `apiKey` must be a `${VAR}` reference: the API key is read from the environment, never written in the file
+      ,-[webhooks.yaml:4:5]
+    3 |     url: https://p.example.com
+    4 |     apiKey: ** ***            
+      :     ^^^|^^
+      :        `-- the key is written here
+    5 | webhooks:
+      `----
+     help: put the key in an environment variable and name it here: `apiKey: ${DOCSPACE_P1_KEY}`; if this key was ever pushed, revoke it
+
+     x `only` names a portal this file does not define
+      ,-[webhooks.yaml:9:12]
+    8 |     secretKey: ${S}
+    9 |     only: [*s]
+      :            ^|
+      :             `-- no such portal
+      `----
+     help: the portals of this file: p1
+
+     x the webhook file has 2 problems
+
+     x unknown field `x-hidden` at the top level
+      ,-[webhooks.yaml:1:1]
+    1 | x-hidden: ** ***            
+      : ^^^^|^^^
+      :     `-- unknown field
+    2 | webhooks:
+      `----
+     help: valid fields here: portal, portals, prune, webhooks
+
+     x duplicate key
+      ,-[webhooks.yaml:4:3]
+    3 |   ** : {}
+    4 |   ** : {}
+      :   ^|
+      :    `-- already used above in this mapping
+      `----
+     help: each key may appear once in a mapping; merge the two entries
+
+     x the webhook file has 2 problems
+
+     x unknown field `x-base` at the top level
+      ,-[webhooks.yaml:1:1]
+    1 | x-base: ** {***            : {}, 7: {*** : ***            }}
+      : ^^^|^^
+      :    `-- unknown field
+    2 | webhooks:
+      `----
+     help: valid fields here: portal, portals, prune, webhooks
+
+     x two entries manage a webhook of the same name
+      ,-[webhooks.yaml:3:7]
+    2 | webhooks:
+    3 |   **: *b
+      :       ^||
+      :        |`-- first use
+      :        `-- second use of this name
+      `----
+     help: a name key manages the one webhook with that name, so no other entry may use the name; key both entries by id
+
+     x the webhook file has 3 problems
+
+     x unknown field `x-hidden` at the top level
+      ,-[webhooks.yaml:1:1]
+    1 | x-hidden: ** ***            
+      : ^^^^|^^^
+      :     `-- unknown field
+    2 | portals:
+      `----
+     help: valid fields here: portal, portals, prune, webhooks
+
+     x a portal's name must be written out, not read through an alias
+      ,-[webhooks.yaml:3:3]
+    2 | portals:
+    3 |   ** :
+      :   ^|
+      :    `-- read from elsewhere
+    4 |     url: https://p.example.com
+      `----
+     help: a portal's name is typed on the command line (`--portal NAME`) and heads its section of a plan, so it may have only ASCII letters, digits, `.`, `_` and `-`, and starts with a letter or digit
+
+     x unknown field `foo` in a portal
+      ,-[webhooks.yaml:6:5]
+    5 |     apiKey: ${K}
+    6 |     foo: 1
+      :     ^|^
+      :      `-- unknown field
+      `----
+     help: valid fields here: url, apiKey, prune, webhooks
+    ");
+}
+
 #[test]
 fn aliases_in_field_values_are_read_from_their_anchor() {
     let portal = FakePortal::start();
