@@ -175,7 +175,7 @@ impl Client {
         let endpoint = Endpoint::new(Method::GET, WEBHOOK_PATH);
         let v = self.send(&endpoint, None).await?;
         let mut live = wire::decode_list(&endpoint, &v)?;
-        refuse_echoes(&live)?;
+        refuse_echoes(&live, &redact::Registered::now())?;
         for w in &mut live {
             if let Some(content) = &mut w.last_failure_content {
                 // Its own uri too: a target's error page may name its address or its path.
@@ -545,12 +545,11 @@ fn reason(error: &ApiError) -> String {
     }
 }
 
-/// Refuses a webhook list that holds the key or a secret the run knows (`redact::Registered`)
-/// in a field shown and saved as it is: it is refused, not hidden (every output would have to
-/// find it, colored, escaped or cut). `Client::list` checks each list; a command checks again
-/// once the list tells which live uris are secret (`commands::listed`).
-pub fn refuse_echoes(live: &[LiveWebhook]) -> Result<(), ApiError> {
-    let secrets = redact::Registered::now();
+/// Refuses a webhook list that holds one of `secrets` (the key or a secret the run knows) in a
+/// field shown and saved as it is: it is refused, not hidden (every output would have to find
+/// it, colored, escaped or cut). `Client::list` checks each list; a command checks again once
+/// the list tells which live uris are secret (`commands::portals::listed`).
+pub fn refuse_echoes(live: &[LiveWebhook], secrets: &redact::Registered) -> Result<(), ApiError> {
     for w in live {
         // A uri read from a variable is looked for in every field but the uris: its own
         // webhook's holds it by design, and plans show another's as `(sensitive)`.

@@ -474,7 +474,8 @@ pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
 /// variable's value (docs/faults-and-security.md, "Secrets").
 pub(super) async fn listed(client: &Client, config: &Config) -> Result<Vec<LiveWebhook>, ApiError> {
     let live = client.list().await?;
-    crate::plan::register_secret_uris(config, &live);
-    crate::api::refuse_echoes(&live)?;
+    let hidden = crate::plan::secret_live_uris(config, &live);
+    let secrets = crate::redact::Registered::now().with_uris(&hidden);
+    crate::api::refuse_echoes(&live, &secrets)?;
     Ok(live)
 }

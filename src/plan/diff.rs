@@ -41,7 +41,7 @@ pub fn plan(
     // one an entry moves away from. Each is registered, as a portal's error may echo it.
     let secret_uris = super::matched_secret_uris(config, live, &matched);
     let secret = |uri: &str| secret_uris.var_of(uri).is_some();
-    super::register_hidden(live, &secret_uris);
+    let _ = super::register_hidden(live, &secret_uris);
 
     let managed: HashSet<usize> = (matched.iter().flatten())
         .filter_map(Match::live_index)

@@ -187,11 +187,12 @@ pub struct PlanOptions {
     pub selection: Option<Selection>,
 }
 
-/// Registers with `redact` the live uris of `config`'s portal that are secret whether or not
-/// their variable is set in this run (`secret_uris`). For the commands that show what a
-/// receiver answered without planning (`plan` registers them as it goes).
-pub fn register_secret_uris(config: &Config, live: &[LiveWebhook]) {
-    register_hidden(live, &secret_uris(config, live));
+/// The live uris of `config`'s portal that are secret whether or not their variable is set in
+/// this run (`secret_uris`), each with its variable, registered with `redact`: a list of that
+/// portal that holds one is refused (`redact::Registered::with_uris`), and a receiver's answer
+/// is scrubbed of them.
+pub fn secret_live_uris(config: &Config, live: &[LiveWebhook]) -> Vec<(String, String)> {
+    register_hidden(live, &secret_uris(config, live))
 }
 
 /// The secret uris of `config`'s portal with `live` (`Config::secret_uris`), and the live uri
@@ -227,12 +228,14 @@ fn matched_secret_uris<'c>(
 }
 
 /// Registers the live uris `secret_uris` holds secret, as a portal's error may echo them.
-fn register_hidden(live: &[LiveWebhook], secret_uris: &SecretUris) {
-    for w in live {
-        if let Some(var) = secret_uris.var_of(&w.uri) {
-            crate::redact::register_uri(&w.uri, var);
-        }
+fn register_hidden(live: &[LiveWebhook], secret_uris: &SecretUris) -> Vec<(String, String)> {
+    let hidden = (live.iter())
+        .filter_map(|w| Some((w.uri.clone(), secret_uris.var_of(&w.uri)?.to_string())));
+    let hidden: Vec<(String, String)> = hidden.collect();
+    for (uri, var) in &hidden {
+        crate::redact::register_live_uri(uri, var);
     }
+    hidden
 }
 
 /// For each live webhook, the index of the entry of `config` that manages it.

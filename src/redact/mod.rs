@@ -63,8 +63,11 @@ pub fn register_key(key: &str, var: &str) {
 }
 
 /// The registered secret uris (`register_uri`), in matching form, each with the length an echo
-/// of it cut short must have (`Piece`), and where it came from (`register`).
-static URIS: RwLock<BTreeMap<Piece, String>> = RwLock::new(BTreeMap::new());
+/// of it cut short must have (`Piece`), where it came from (`register`), and whether a webhook
+/// list that holds it is refused (`Registered`): a variable's value is, on every portal; a
+/// live uri made secret by matching (`register_live_uri`) only on its own portal's list
+/// (`Registered::with_uris`), whichever portal's list is read first.
+static URIS: RwLock<BTreeMap<Piece, (String, bool)>> = RwLock::new(BTreeMap::new());
 /// Their pieces (`uri_pieces`), the same way.
 static PIECES: RwLock<BTreeSet<Piece>> = RwLock::new(BTreeSet::new());
 
@@ -80,10 +83,24 @@ type Piece = (String, usize);
 /// API paths and webhooks, which a piece may equal. `var` is the variable of the `uri: ${VAR}`
 /// it is secret by.
 pub fn register_uri(uri: &str, var: &str) {
+    add_uri(uri, var, true);
+}
+
+/// `register_uri` for the live uri of a webhook a `uri: ${VAR}` entry manages: hidden alike,
+/// but a list is refused for it only on its portal (`Registered::with_uris`).
+pub fn register_live_uri(uri: &str, var: &str) {
+    add_uri(uri, var, false);
+}
+
+fn add_uri(uri: &str, var: &str, refuses: bool) {
     let (whole, parts) = pieces_of(uri);
     let source = format!("the uri of `uri: ${{{var}}}`");
     for piece in whole {
-        write(&URIS).entry(piece).or_insert_with(|| source.clone());
+        let mut uris = write(&URIS);
+        let entry = uris
+            .entry(piece)
+            .or_insert_with(|| (source.clone(), refuses));
+        entry.1 |= refuses;
     }
     write(&PIECES).extend(parts);
 }
@@ -229,6 +246,7 @@ pub struct Registered {
 /// Needles, each also without its spaces (for a text whose markup and spaces are taken out),
 /// searched for all at once: a file may set a secret per webhook, thousands of them. Each with
 /// its source (`register`).
+#[derive(Clone)]
 struct Needles {
     list: Vec<(String, String)>,
     /// `None` past the searcher's limits, where each is looked for in turn.
@@ -278,9 +296,10 @@ impl Registered {
         match &*built {
             Some((r, u, done)) if (*r, *u) == (registry.len(), uris.len()) => Arc::clone(done),
             _ => {
+                let refusing = uris.iter().filter(|(_, (_, refuses))| *refuses);
                 let done = Arc::new(Registered {
                     secrets: Needles::of(registry.iter()),
-                    uris: Needles::of(uris.iter().map(|((uri, _), source)| (uri, source))),
+                    uris: Needles::of(refusing.map(|((uri, _), (source, _))| (uri, source))),
                 });
                 *built = Some((registry.len(), uris.len(), Arc::clone(&done)));
                 done
@@ -299,6 +318,26 @@ impl Registered {
             found(text, &[&self.secrets, &self.uris])
         } else {
             found(text, &[&self.secrets])
+        }
+    }
+
+    /// These needles and the live `uris` of one portal, each with its variable
+    /// (`register_live_uri`): what that portal's list is checked against.
+    pub fn with_uris(&self, uris: &[(String, String)]) -> Registered {
+        let sources: Vec<(String, String)> = uris
+            .iter()
+            .flat_map(|(uri, var)| {
+                let source = format!("the uri of `uri: ${{{var}}}`");
+                pieces_of(uri)
+                    .0
+                    .into_iter()
+                    .map(move |(form, _)| (form, source.clone()))
+            })
+            .collect();
+        let own = self.uris.list.iter().chain(&sources);
+        Registered {
+            secrets: self.secrets.clone(),
+            uris: Needles::of(own.map(|(n, source)| (n, source))),
         }
     }
 

@@ -266,3 +266,29 @@ fn a_bound_uri_of_a_variable_the_job_does_not_hold_is_hidden_in_an_echo() {
         assert_hidden_in(&format!("{spelling:?}"), &out.all());
     }
 }
+
+/// The live uri a production entry replaces is secret on production only (docs/file-format.md):
+/// a staging webhook named after it is shown, whichever portal's list is read first, not
+/// refused by one run and shown by the next.
+#[test]
+fn a_live_uri_made_secret_on_one_portal_is_shown_on_another_in_any_order() {
+    const OLD: &str = "https://old.example.org/services/Old4Tok";
+    for names in [["production", "staging"], ["staging", "production"]] {
+        let fleet = Fleet::start(&names);
+        fleet.portal("production").seed(Seed::new("Slack", OLD));
+        let other = Seed::new(OLD, "https://other.example.com/h");
+        fleet.portal("staging").seed(other);
+        let production = "webhooks:\n  Slack:\n    uri: ${HOOK}\n    secretKey: ${SEC}\n";
+        let file = format!(
+            "{}webhooks: {{}}\n",
+            fleet.portals_yaml(&[("production", production)])
+        );
+        let args = ["plan", "--portal-parallelism", "1"];
+        let out = with_env(Run::new(&args).file(&file).fleet(&fleet)).run();
+        assert_eq!(out.code, 0, "{names:?}: {out:?}");
+        assert!(
+            out.stdout.contains(&format!("\"{OLD}\"")),
+            "{names:?}: {out:?}"
+        );
+    }
+}

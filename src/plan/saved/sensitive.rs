@@ -66,7 +66,7 @@ pub fn bind(
     // echo it (as the planner registers it on a fresh run).
     for w in live {
         if let Some(var) = live_var(w).or_else(|| secret_uris.var_of(&w.uri)) {
-            crate::redact::register_uri(&w.uri, var);
+            crate::redact::register_live_uri(&w.uri, var);
         }
     }
     let fingerprints = |var: &str, uri: &str, stored: &str| placeholder(var, uri, key) == stored;
@@ -87,7 +87,7 @@ pub fn bind(
             match by_id.get(&before.id) {
                 Some(now) if fingerprints(&var, &now.uri, &before.uri) => {
                     // Secret whether or not this job holds the variable (another portal's).
-                    crate::redact::register_uri(&now.uri, &var);
+                    crate::redact::register_live_uri(&now.uri, &var);
                     before.uri = now.uri.clone();
                 }
                 _ => live_unbound = true,
@@ -108,7 +108,7 @@ pub fn bind(
             let name = crate::redact::mask_credentials(&body.name);
             match found {
                 Some(uri) => {
-                    crate::redact::register_uri(&uri, &var);
+                    crate::redact::register_live_uri(&uri, &var);
                     body.uri = uri;
                 }
                 None if own.is_some() => {
