@@ -81,6 +81,8 @@ fn an_entity_html_reads_without_its_semicolon_is_decoded() {
     let shown = r.scrub("x alpha&ampbravo&LTgamma99 y");
     assert_eq!(shown, format!("x {REDACTED} y"));
     assert_eq!(r.scrub("a &plusb &amp;c"), "a &plusb &c");
+    // HTML's spellings only: `&Amp` and `&Lt` are text.
+    assert_eq!(r.scrub("&Ampb &AMPc &Ltd"), "&Ampb &c &Ltd");
 }
 
 #[test]
