@@ -458,7 +458,14 @@ impl Client {
         landed: bool,
     ) -> Result<Option<LiveWebhook>, ApiError> {
         // Boxed: the list goes through the same loop as the create that looks at it.
-        let live = Box::pin(self.list()).await?;
+        let live = Box::pin(self.list()).await.inspect_err(|e| {
+            // The create's own error is what its report shows: this says why it stays unknown.
+            self.inner.options.emit(ClientEvent::Said(format!(
+                "could not read the list to look for webhook {:?}, so whether it was created is \
+                 unknown: {e}",
+                body.name
+            )));
+        })?;
         let found = live
             .into_iter()
             .find(|w| w.name == body.name && w.uri == body.uri);

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::fake_portal::{
-    FakePortal, Fault, FaultBody, FaultKind, Seed, WEBHOOK_PATH, delete_path,
+    FakePortal, Fault, FaultBody, FaultKind, Scope, Seed, WEBHOOK_PATH, delete_path,
 };
 use crate::support::run::{Outcome, Run};
 
@@ -487,6 +487,43 @@ fn a_create_stored_but_answered_with_a_page_is_found_and_disabled() {
     assert_eq!(stored.len(), 1, "{stored:?}");
     assert!(!stored[0].enabled, "the file disables it: {stored:?}");
     assert_eq!(stored[0].secret_key, SECRET);
+}
+
+/// A create whose answer was lost, when the list that would tell whether it landed cannot be
+/// read either: the report stays "may have been created", and stderr says why it is unknown.
+#[test]
+fn a_create_whose_answer_and_then_list_fail_says_why_it_is_unknown() {
+    let portal = FakePortal::start();
+    portal.inject(Fault::answer_lost("POST", WEBHOOK_PATH));
+    // The plan's list, then the POST (taken by the fault above), then the list that looks.
+    portal.inject_every(
+        2,
+        Scope::Requests,
+        FaultKind::Status {
+            status: 500,
+            body: FaultBody::Empty,
+        },
+    );
+    let out = run(
+        &["apply", "--auto-approve", "--retries", "0"],
+        &portal,
+        NEW_DISABLED,
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    insta::assert_snapshot!(out.stderr, @r#"
+    could not read the list to look for webhook "New", so whether it was created is unknown: GET /api/2.0/settings/webhook failed (HTTP 500); the answer is not from the DocSpace API: (empty body)
+      x 1 of 1 change(s) failed
+      help: the changes reported as done are on the portal; fix the cause and rerun apply, whose plan shows only what is left
+    "#);
+    assert_eq!(
+        methods(&portal),
+        [
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("POST {WEBHOOK_PATH} 502"),
+            format!("GET {WEBHOOK_PATH} 500"),
+        ],
+        "posted once, never again"
+    );
 }
 
 #[test]
