@@ -18,12 +18,15 @@ use super::schema::{
 };
 use super::secret::parse_env_ref;
 use crate::field::Field;
-use crate::redact::{credential_ranges, is_unsafe, mask_credentials, mask_userinfo};
+use crate::redact::{credential_ranges, escaped, is_unsafe, mask_credentials, mask_userinfo};
 
 /// A webhook file as the diagnostics name and show it. No `Debug` of the text: it may hold
 /// secrets.
 pub struct Source {
+    /// Escaped, for the diagnostics a terminal shows; `file` as it is, for reports a program
+    /// reads (`Reported`).
     name: String,
+    file: String,
     text: String,
     display: OnceLock<NamedSource<String>>,
     lines: OnceLock<Lines>,
@@ -36,9 +39,10 @@ impl fmt::Debug for Source {
 }
 
 impl Source {
-    pub(super) fn new(name: String, text: String) -> Source {
+    pub(super) fn new(file: String, text: String) -> Source {
         Source {
-            name,
+            name: escaped(&file),
+            file,
             text,
             display: OnceLock::new(),
             lines: OnceLock::new(),
@@ -46,10 +50,12 @@ impl Source {
     }
 
     /// A file shown as `display` (one that did not parse), which also stands for its text.
-    pub(super) fn with_display(name: String, display: String) -> Source {
+    pub(super) fn with_display(file: String, display: String) -> Source {
+        let name = escaped(&file);
         let shown = NamedSource::new(name.clone(), display.clone());
         Source {
             name,
+            file,
             text: display,
             display: OnceLock::from(shown),
             lines: OnceLock::new(),
@@ -59,6 +65,11 @@ impl Source {
     /// Escaped.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// As given: for a report whose format escapes it (JSON, GitHub's commands).
+    pub fn file(&self) -> &str {
+        &self.file
     }
 
     /// The text as read, to count lines in and to digest (never to show).
@@ -613,8 +624,9 @@ mod tests {
         assert!(document.source.display.get().is_none());
         assert_eq!(warnings[0].line(), 2);
         assert!(document.source.display.get().is_none());
+        // A report for a program names the file as it is, without the copy either.
         let _ = warnings[0].reported();
-        assert!(document.source.display.get().is_some());
+        assert!(document.source.display.get().is_none());
     }
 
     #[test]

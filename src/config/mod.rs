@@ -46,17 +46,16 @@ pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
 
 /// Checks `text` as a file called `display_name` in diagnostics.
 pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
-    // The name is printed in every diagnostic's header.
-    let display_name = escaped(display_name);
     if text.len() as u64 > MAX_FILE_BYTES {
-        let (name, size) = (display_name, text.len() as u64);
+        // The name is printed in every diagnostic's header.
+        let (name, size) = (escaped(display_name), text.len() as u64);
         return Err(ConfigError::TooLarge { name, size });
     }
     let (tree, duplicates) = match node::parse(text) {
         Ok(parsed) => parsed,
-        Err(failure) => return Err(unparsed(display_name, text, failure)),
+        Err(failure) => return Err(unparsed(display_name.to_string(), text, failure)),
     };
-    let source = Arc::new(Source::new(display_name, text.to_string()));
+    let source = Arc::new(Source::new(display_name.to_string(), text.to_string()));
     validate::build(&tree, &source, duplicates).map_err(ConfigError::from_problems)
 }
 
@@ -85,7 +84,7 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
                 kind: Fail::NotUtf8,
                 span,
             };
-            Err(unparsed(escaped(&name), &text, failed))
+            Err(unparsed(name, &text, failed))
         }
     }
 }
@@ -94,7 +93,7 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
 /// it may hold a secret none of its lines is shown (nor any text the parser quoted from it),
 /// and the message says where instead. Invariant: the parser's messages are quoted only escaped
 /// (`redact::escaped`), so no control character from the file reaches the terminal.
-fn unparsed(display_name: String, text: &str, failed: Failed) -> ConfigError {
+fn unparsed(file: String, text: &str, failed: Failed) -> ConfigError {
     let span = failed.span;
     let (code, mut message, label, help) = match failed.kind {
         Fail::MultipleDocuments => (
@@ -128,7 +127,7 @@ fn unparsed(display_name: String, text: &str, failed: Failed) -> ConfigError {
     if !snippet {
         let (line, column) = node::line_column(text, span.offset());
         let unquoted = node::unquoted(&message);
-        message = format!("{unquoted} (at {display_name}:{line}:{column})");
+        message = format!("{unquoted} (at {}:{line}:{column})", escaped(&file));
         let why = "the file's lines are not shown: it may hold a secret or credentials, which \
                    cannot be told apart from the rest in a file that does not parse";
         help = Some(match help {
@@ -137,7 +136,7 @@ fn unparsed(display_name: String, text: &str, failed: Failed) -> ConfigError {
         });
     }
     let shown = display.unwrap_or_else(|| display::blanked(text));
-    let source = Arc::new(Source::with_display(display_name, shown));
+    let source = Arc::new(Source::with_display(file, shown));
     let problem = problem_at(&source, span, code, message, label.to_string(), help);
     ConfigError::from_problems(vec![problem.with_snippet(snippet)])
 }

@@ -91,7 +91,7 @@ impl ConfigError {
             ConfigError::Invalid { problems, .. } => {
                 return problems.iter().map(Problem::reported).collect();
             }
-            ConfigError::Io { path, .. } => (escaped(&path.display().to_string()), "config::io"),
+            ConfigError::Io { path, .. } => (path.display().to_string(), "config::io"),
             ConfigError::TooLarge { name, .. } => (name.clone(), "config::too_large"),
             ConfigError::NotRegular { name, .. } => (name.clone(), "config::not_a_file"),
         };
@@ -243,7 +243,7 @@ impl Problem {
         let (source, span) = (&self.source_code, self.span());
         Reported {
             // The path, whose secrets stdout hides as stderr does (`redact::path`).
-            file: guarded(self.source().name()).into_owned(),
+            file: guarded(self.source_code.file()).into_owned(),
             start: Some(source.line_column(span.offset())),
             end: Some(source.line_column(span.offset() + span.len())),
             code: self.code_str(),

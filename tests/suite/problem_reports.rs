@@ -220,6 +220,30 @@ fn validate_github_annotates_warnings_and_still_passes() {
     "#);
 }
 
+/// The file a report names is the path as it is, escaped by the report's own rules (JSON's,
+/// GitHub's), not as a terminal shows it: GitHub attaches the annotation to that file.
+#[test]
+fn a_report_names_the_file_as_it_is() {
+    let dir = "a\nb,c:d%e";
+    let run = Run::new(&["validate", "--format", "github", "-f", "a\nb,c:d%e/w.yaml"]);
+    std::fs::create_dir(run.path(dir)).unwrap();
+    let bad = "webhooks:\n  A:\n    uri: ftp://a.example.com\n";
+    std::fs::write(run.path(&format!("{dir}/w.yaml")), bad).unwrap();
+    let github = run.run();
+    assert_eq!(github.code, 1, "{github:?}");
+    assert!(
+        github
+            .stdout
+            .starts_with("::error file=a%0Ab%2Cc%3Ad%25e/w.yaml,line=3,"),
+        "{github:?}"
+    );
+    let run = Run::new(&["validate", "--format", "json", "-f", "a\nb,c:d%e/w.yaml"]);
+    std::fs::create_dir(run.path(dir)).unwrap();
+    std::fs::write(run.path(&format!("{dir}/w.yaml")), bad).unwrap();
+    let json = json(&run.run().stdout);
+    assert_eq!(json["problems"][0]["file"], "a\nb,c:d%e/w.yaml");
+}
+
 #[test]
 fn a_file_that_cannot_be_read_is_reported_without_a_place() {
     let out = Run::new(&["validate", "--format", "json", "-f", "nope.yaml"]).run();
