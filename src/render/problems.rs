@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::Reported;
 use crate::redact::mask_credentials;
-use crate::redact::{message, plain};
+use crate::redact::{is_unsafe, message, plain};
 
 /// The version of `validate --format json`'s document (docs/plans.md, "Problems in the file").
 const FORMAT_VERSION: u32 = 1;
@@ -152,11 +152,22 @@ fn problems_github(problems: &[Reported]) -> String {
             _ => String::new(),
         };
         let help = p.help.as_ref().map(|h| format!("\nhelp: {h}"));
+        // GitHub's commands have no escape for a character that drives a terminal: it is
+        // written as a terminal shows it (a file so named is none a workflow checks out).
+        let file: String = (p.file.chars())
+            .map(|c| {
+                if is_unsafe(c) {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
         let _ = writeln!(
             out,
             "::{} file={}{place},title={}::{}",
             severity(p),
-            escape_property(&p.file),
+            escape_property(&file),
             escape_property(p.code),
             escape_data(&(p.message.clone() + help.as_deref().unwrap_or_default()))
         );

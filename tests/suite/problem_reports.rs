@@ -221,11 +221,19 @@ fn validate_github_annotates_warnings_and_still_passes() {
 }
 
 /// The file a report names is the path as it is, escaped by the report's own rules (JSON's,
-/// GitHub's), not as a terminal shows it: GitHub attaches the annotation to that file.
+/// GitHub's), not as a terminal shows it: GitHub attaches the annotation to that file. Only a
+/// character that would drive a terminal, which GitHub's commands cannot escape, is written as
+/// a terminal shows it.
 #[test]
 fn a_report_names_the_file_as_it_is() {
-    let dir = "a\nb,c:d%e";
-    let run = Run::new(&["validate", "--format", "github", "-f", "a\nb,c:d%e/w.yaml"]);
+    let dir = "a\nb,c:d%e\u{1b}[2J";
+    let run = Run::new(&[
+        "validate",
+        "--format",
+        "github",
+        "-f",
+        "a\nb,c:d%e\u{1b}[2J/w.yaml",
+    ]);
     std::fs::create_dir(run.path(dir)).unwrap();
     let bad = "webhooks:\n  A:\n    uri: ftp://a.example.com\n";
     std::fs::write(run.path(&format!("{dir}/w.yaml")), bad).unwrap();
@@ -234,14 +242,20 @@ fn a_report_names_the_file_as_it_is() {
     assert!(
         github
             .stdout
-            .starts_with("::error file=a%0Ab%2Cc%3Ad%25e/w.yaml,line=3,"),
+            .starts_with("::error file=a%0Ab%2Cc%3Ad%25e\\u{1b}[2J/w.yaml,line=3,"),
         "{github:?}"
     );
-    let run = Run::new(&["validate", "--format", "json", "-f", "a\nb,c:d%e/w.yaml"]);
+    let run = Run::new(&[
+        "validate",
+        "--format",
+        "json",
+        "-f",
+        "a\nb,c:d%e\u{1b}[2J/w.yaml",
+    ]);
     std::fs::create_dir(run.path(dir)).unwrap();
     std::fs::write(run.path(&format!("{dir}/w.yaml")), bad).unwrap();
     let json = json(&run.run().stdout);
-    assert_eq!(json["problems"][0]["file"], "a\nb,c:d%e/w.yaml");
+    assert_eq!(json["problems"][0]["file"], "a\nb,c:d%e\u{1b}[2J/w.yaml");
 }
 
 #[test]
