@@ -27,6 +27,10 @@ mod wire;
 
 pub use crate::redact::mask_credentials;
 pub use client::{Client, refuse_echoes};
+
+/// Where the API key of a `portal:` file's portal is read from (docs/using.md): the variable a
+/// client names when the options name no other (`ClientOptions::portal_key`).
+pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
 pub use deliveries::{
     Delivery, LOG_PAGE, LogPage, LogQuery, LogRead, Redelivered, StatusClass, UNREADABLE_DATE,
     portal_time,

@@ -14,6 +14,8 @@ use super::secret_uris::RunUris;
 use crate::field::Field;
 use crate::triggers::TriggerSet;
 
+pub use crate::api::KEY_VAR;
+
 #[derive(Debug)]
 pub struct Config {
     /// Kept so later stages (the planner's matching errors) can point into the file too.
@@ -36,9 +38,6 @@ pub struct Document {
     /// Every entry as written, before any overlay: what the warnings are about, each once.
     pub written: Vec<DesiredWebhook>,
 }
-
-/// Where the API key of a `portal:` file's portal is read from (docs/using.md).
-pub const KEY_VAR: &str = "DOCSPACE_API_KEY";
 
 #[derive(Debug)]
 pub struct Portal {
