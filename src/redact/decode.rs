@@ -176,16 +176,8 @@ fn entity(bytes: &[u8], i: usize) -> Option<(char, usize)> {
         .take(24)
         .take_while(|b| b.is_ascii_alphanumeric())
         .count();
-    if name_len == 0 {
+    if name_len == 0 || bytes.get(i + 1 + name_len) != Some(&b';') {
         return None;
-    }
-    if bytes.get(i + 1 + name_len) != Some(&b';') {
-        // HTML reads these few without their `;` too, where they start the name (`&ampx` is
-        // `&x`), as a browser shows a proxy's page; in these spellings only (`&Amp` is text).
-        let run = &bytes[i + 1..i + 1 + name_len];
-        let legacy = ["quot", "QUOT", "nbsp", "amp", "AMP", "lt", "LT", "gt", "GT"];
-        let legacy = legacy.into_iter().find(|n| run.starts_with(n.as_bytes()))?;
-        return named(&legacy.to_ascii_lowercase()).map(|c| (c, legacy.len() + 1));
     }
     let name = std::str::from_utf8(&bytes[i + 1..i + 1 + name_len])
         .ok()?
