@@ -102,8 +102,8 @@ fn other_tools_flag(mut error: clap::Error, subcommand: Option<&str>) -> clap::E
             "`plan` and `status` take `--detailed-exitcode`"
         }
         "--api-key" | "--apikey" | "--key" | "--token" => {
-            "the API key is read from the DOCSPACE_API_KEY environment variable only, never \
-             from the command line"
+            "the API key is read from the DOCSPACE_API_KEY environment variable (a `portals:` \
+             file's from the variable each `apiKey: ${VAR}` names), never from the command line"
         }
         _ => return error,
     };

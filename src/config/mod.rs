@@ -47,8 +47,7 @@ pub fn load_document(path: &Path) -> Result<Document, ConfigError> {
 /// Checks `text` as a file called `display_name` in diagnostics.
 pub fn load_document_str(text: &str, display_name: &str) -> Result<Document, ConfigError> {
     if text.len() as u64 > MAX_FILE_BYTES {
-        // The name is printed in every diagnostic's header.
-        let (name, size) = (escaped(display_name), text.len() as u64);
+        let (name, size) = (display_name.to_string(), text.len() as u64);
         return Err(ConfigError::TooLarge { name, size });
     }
     let (tree, duplicates) = match node::parse(text) {
@@ -65,11 +64,11 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
     let bytes = crate::bounded_read::regular(path, MAX_FILE_BYTES).map_err(|e| match e {
         ReadError::Io(source) => ConfigError::io(path, source),
         ReadError::NotRegular(kind) => ConfigError::NotRegular {
-            name: escaped(&name),
+            name: name.clone(),
             kind,
         },
         ReadError::TooLarge(size) => ConfigError::TooLarge {
-            name: escaped(&name),
+            name: name.clone(),
             size,
         },
     })?;

@@ -38,14 +38,21 @@ pub enum ConfigError {
         help: Option<String>,
     },
 
-    #[error("cannot read the webhook file {name}: it is {kind}, not a regular file")]
+    // `name` as given, for reports a program reads (`reported`); escaped where it is shown.
+    #[error(
+        "cannot read the webhook file {}: it is {kind}, not a regular file",
+        escaped(name)
+    )]
     #[diagnostic(
         code(config::not_a_file),
         help("give the path of the webhook file itself, e.g. `-f webhooks.yaml`")
     )]
     NotRegular { name: String, kind: &'static str },
 
-    #[error("{name} is {size} bytes, more than the {MAX_FILE_BYTES} a webhook file may have")]
+    #[error(
+        "{} is {size} bytes, more than the {MAX_FILE_BYTES} a webhook file may have",
+        escaped(name)
+    )]
     #[diagnostic(
         code(config::too_large),
         help("check that this is the right file; a webhook file is usually a few kilobytes")

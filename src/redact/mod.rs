@@ -284,24 +284,26 @@ impl Needles {
     }
 }
 
-/// The last `Registered::now`, with the sizes of the registries it was built from: they only
-/// grow, so equal sizes mean the same needles. A run of many portals lists each with the same
-/// secrets, thousands of them in a big `portals:` file.
+/// The last `Registered::now`, with the sizes of what it was built from (the secrets, and the
+/// uris that refuse a list): they only grow, a uri that refuses never stops, so equal sizes
+/// mean the same needles. A run of many portals lists each with the same secrets, thousands
+/// of them in a big `portals:` file.
 static BUILT: Mutex<Option<(usize, usize, Arc<Registered>)>> = Mutex::new(None);
 
 impl Registered {
     pub fn now() -> Arc<Registered> {
         let (registry, uris) = (read(&REGISTRY), read(&URIS));
+        let refusing = || uris.iter().filter(|(_, (_, refuses))| *refuses);
+        let sizes = (registry.len(), refusing().count());
         let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
         match &*built {
-            Some((r, u, done)) if (*r, *u) == (registry.len(), uris.len()) => Arc::clone(done),
+            Some((r, u, done)) if (*r, *u) == sizes => Arc::clone(done),
             _ => {
-                let refusing = uris.iter().filter(|(_, (_, refuses))| *refuses);
                 let done = Arc::new(Registered {
                     secrets: Needles::of(registry.iter()),
-                    uris: Needles::of(refusing.map(|((uri, _), (source, _))| (uri, source))),
+                    uris: Needles::of(refusing().map(|((uri, _), (source, _))| (uri, source))),
                 });
-                *built = Some((registry.len(), uris.len(), Arc::clone(&done)));
+                *built = Some((sizes.0, sizes.1, Arc::clone(&done)));
                 done
             }
         }

@@ -260,7 +260,7 @@ fn flags_of_other_tools_get_this_tools_way_not_a_similar_flag() {
     ----- stderr -----
     error: unexpected argument '--api-key' found
 
-      tip: the API key is read from the DOCSPACE_API_KEY environment variable only, never from the command line
+      tip: the API key is read from the DOCSPACE_API_KEY environment variable (a `portals:` file's from the variable each `apiKey: ${VAR}` names), never from the command line
 
     Usage: docspace-webhooks status [OPTIONS]
 

@@ -14,7 +14,6 @@ fn portal() -> FakePortal {
     portal
 }
 
-/// Files in the run's directory, temporary ones included.
 /// `export`'s stdout, and its entries alone (without the header comments and `portal:`).
 fn export_body(portal: &FakePortal) -> (String, String) {
     let exported = Run::new(&["export"]).portal(portal).run();
@@ -34,6 +33,7 @@ fn plan_pruned(portal: &FakePortal, exported: &str) -> crate::support::run::Outc
         .run()
 }
 
+/// Files in the run's directory, temporary ones included.
 fn files(run: &Run) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(run.path(""))
         .unwrap()

@@ -254,8 +254,14 @@ fn a_report_names_the_file_as_it_is() {
     ]);
     std::fs::create_dir(run.path(dir)).unwrap();
     std::fs::write(run.path(&format!("{dir}/w.yaml")), bad).unwrap();
-    let json = json(&run.run().stdout);
-    assert_eq!(json["problems"][0]["file"], "a\nb,c:d%e\u{1b}[2J/w.yaml");
+    let report = json(&run.run().stdout);
+    assert_eq!(report["problems"][0]["file"], "a\nb,c:d%e\u{1b}[2J/w.yaml");
+    // A directory given as the file: named as it is too.
+    let run = Run::new(&["validate", "--format", "json", "-f", "d\ne.yaml"]);
+    std::fs::create_dir(run.path("d\ne.yaml")).unwrap();
+    let directory = json(&run.run().stdout);
+    assert_eq!(directory["problems"][0]["code"], "config::not_a_file");
+    assert_eq!(directory["problems"][0]["file"], "d\ne.yaml");
 }
 
 #[test]
