@@ -323,7 +323,7 @@ pub enum ApiError {
     #[diagnostic(
         code(api::log_paging),
         help(
-            "the portal (or a proxy or cache in front of it) pages the delivery log \
+            "the portal (or a proxy or cache in front of it) pages or orders the delivery log \
              inconsistently; run again, and if it persists, report it to the portal's \
              administrator"
         )

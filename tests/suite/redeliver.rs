@@ -906,7 +906,7 @@ fn a_log_that_ends_before_its_total_sends_nothing() {
     ----- stdout -----
     ----- stderr -----
       x GET /api/2.0/settings/webhooks/log?count=100&startIndex=100&groupStatus=29: the portal's log answered no rows past the first 100 of 150, so not every delivery asked for could be read
-      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+      help: the portal (or a proxy or cache in front of it) pages or orders the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
 
     ----- end -----
     ");
@@ -926,7 +926,7 @@ fn a_log_served_oldest_first_is_an_error_and_sends_nothing() {
     ----- stdout -----
     ----- stderr -----
       x GET /api/2.0/settings/webhooks/log?count=100&startIndex=0&groupStatus=29: the portal's log answered a page whose log ids do not descend (the log is not newest first), so not every delivery asked for could be read
-      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+      help: the portal (or a proxy or cache in front of it) pages or orders the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
 
     ----- end -----
     ");
@@ -944,7 +944,7 @@ fn a_log_that_repeats_its_first_page_stops_at_the_second_and_sends_nothing() {
     ----- stdout -----
     ----- stderr -----
       x GET /api/2.0/settings/webhooks/log?count=100&startIndex=100&groupStatus=29: the portal's log answered the same rows again past the first 100 (it ignores `startIndex`), so not every delivery asked for could be read
-      help: the portal (or a proxy or cache in front of it) pages the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+      help: the portal (or a proxy or cache in front of it) pages or orders the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
 
     ----- end -----
     ");
