@@ -75,6 +75,7 @@ fn staleness(
         ));
     };
     let (was, is) = (before.settings(), now.settings());
+    let secrets = crate::redact::Registered::now();
     let moved: Vec<String> = Field::ALL
         .iter()
         .filter_map(|&field| {
@@ -83,11 +84,15 @@ fn staleness(
                 return None;
             }
             // A uri read from a variable, or equal to one's value, is never shown, live or
-            // planned.
+            // planned; nor is one the portal took since the plan was made.
             if field == Field::Uri && change.uri_hidden {
                 return Some("uri (sensitive) -> (sensitive)".to_string());
             }
-            let (was, is) = (quoted(field, was), quoted(field, is));
+            let hide = |v: Value| match v {
+                Value::Text(t) if field == Field::Uri && secrets.uri_in(&t) => Value::Sensitive,
+                v => v,
+            };
+            let (was, is) = (quoted(field, hide(was)), quoted(field, hide(is)));
             // Equal as shown: only credentials differ, which are masked.
             let note = if was == is {
                 " (credentials changed)"
