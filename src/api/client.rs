@@ -461,9 +461,9 @@ impl Client {
         let live = Box::pin(self.list()).await.inspect_err(|e| {
             // The create's own error is what its report shows: this says why it stays unknown.
             self.inner.options.emit(ClientEvent::Said(format!(
-                "could not read the list to look for webhook {:?}, so whether it was created is \
+                "could not read the list to look for webhook {}, so whether it was created is \
                  unknown: {e}",
-                body.name
+                redact::quoted(&body.name)
             )));
         })?;
         let found = live
@@ -477,8 +477,9 @@ impl Client {
                 "although the answer to its POST was lost; not posting it again"
             };
             self.inner.options.emit(ClientEvent::Said(format!(
-                "webhook {:?} was created (#{}) {how}",
-                w.name, w.id
+                "webhook {} was created (#{}) {how}",
+                redact::quoted(&w.name),
+                w.id
             )));
         }
         Ok(found)

@@ -504,14 +504,17 @@ fn a_create_whose_answer_and_then_list_fail_says_why_it_is_unknown() {
             body: FaultBody::Empty,
         },
     );
+    // A name that is a uri with credentials is masked here as everywhere.
+    let file = NEW_DISABLED.replace("  New:", "  \"https://bob:Hunter2@h.example.com/x\":");
     let out = run(
         &["apply", "--auto-approve", "--retries", "0"],
         &portal,
-        NEW_DISABLED,
+        &file,
     );
     assert_eq!(out.code, 1, "{out:?}");
+    assert!(!out.all().contains("Hunter2"), "{out:?}");
     insta::assert_snapshot!(out.stderr, @r#"
-    could not read the list to look for webhook "New", so whether it was created is unknown: GET /api/2.0/settings/webhook failed (HTTP 500); the answer is not from the DocSpace API: (empty body)
+    could not read the list to look for webhook "https://bob:***@h.example.com/x", so whether it was created is unknown: GET /api/2.0/settings/webhook failed (HTTP 500); the answer is not from the DocSpace API: (empty body)
       x 1 of 1 change(s) failed
       help: the changes reported as done are on the portal; fix the cause and rerun apply, whose plan shows only what is left
     "#);

@@ -589,23 +589,27 @@ fn a_saved_plan_is_stale_when_the_variable_or_the_live_uri_moved_and_nothing_is_
 /// stale message shows that uri as `(sensitive)`, as any plan would, and the old one as it was.
 #[test]
 fn a_uri_the_portal_took_since_the_plan_is_sensitive_in_the_stale_message() {
-    let portal = FakePortal::start();
-    portal.seed(Seed::new("Billing", URI));
-    let plain = portal.seed(Seed::new("Plain", "https://plain.example.com/h"));
-    let planned = Run::new(&["plan", "--prune", "--out", "plan.json"])
-        .file(FILE)
-        .portal(&portal)
-        .env("HOOK_SECRET", "Hook-Secret-42")
-        .env("BILLING_URI", URI);
-    assert_eq!(planned.run().code, 0);
-    portal.update_stored(plain, |w| w.uri = URI.into());
-    let out = apply_saved(&planned, &portal, URI);
-    assert_eq!(out.code, 1, "{out:?}");
-    assert_hidden(&out);
-    let said =
-        r#"#2 "Plain" changed on the portal: uri "https://plain.example.com/h" -> (sensitive)"#;
-    assert!(out.stderr.contains(said), "{out:?}");
-    assert!(portal.writes().is_empty());
+    // The value as written, and as a URL with its default port.
+    let ported = URI.replace(".com/", ".com:443/");
+    for taken in [URI, ported.as_str()] {
+        let portal = FakePortal::start();
+        portal.seed(Seed::new("Billing", URI));
+        let plain = portal.seed(Seed::new("Plain", "https://plain.example.com/h"));
+        let planned = Run::new(&["plan", "--prune", "--out", "plan.json"])
+            .file(FILE)
+            .portal(&portal)
+            .env("HOOK_SECRET", "Hook-Secret-42")
+            .env("BILLING_URI", URI);
+        assert_eq!(planned.run().code, 0);
+        portal.update_stored(plain, |w| w.uri = taken.into());
+        let out = apply_saved(&planned, &portal, URI);
+        assert_eq!(out.code, 1, "{out:?}");
+        assert_hidden(&out);
+        let said =
+            r#"#2 "Plain" changed on the portal: uri "https://plain.example.com/h" -> (sensitive)"#;
+        assert!(out.stderr.contains(said), "{taken}: {out:?}");
+        assert!(portal.writes().is_empty());
+    }
 }
 
 #[test]

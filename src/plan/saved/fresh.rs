@@ -88,8 +88,10 @@ fn staleness(
             if field == Field::Uri && change.uri_hidden {
                 return Some("uri (sensitive) -> (sensitive)".to_string());
             }
+            // As `(sensitive)`, not as the `[redacted]` the stderr guard would make of it.
+            let hidden = |t: &str| secrets.uri_in(t) || crate::redact::guarded(t) != t;
             let hide = |v: Value| match v {
-                Value::Text(t) if field == Field::Uri && secrets.uri_in(&t) => Value::Sensitive,
+                Value::Text(t) if field == Field::Uri && hidden(&t) => Value::Sensitive,
                 v => v,
             };
             let (was, is) = (quoted(field, hide(was)), quoted(field, hide(is)));
