@@ -29,10 +29,12 @@ use crate::halt::StopReason;
 const MAX_WRITES: usize = 15;
 const PER_MINUTE: usize = 1500;
 const MINUTE: Duration = Duration::from_secs(60);
-/// The window the 1,500 are kept to. The portal counts a request when it arrives, which may be
-/// later than it was let out here (a new connection) for one minute's requests and earlier (a
-/// pooled one) for the next's: a twentieth more keeps the two apart, as the learned spacing is.
-const WINDOW: Duration = Duration::from_secs(63);
+/// What a window the tool keeps to is longer than the portal's, by a twentieth of it: the
+/// portal counts a request when it arrives, which may be later than it was let out here (a new
+/// connection) for one window's requests and earlier (a pooled one) for the next's.
+const MARGIN: u32 = 20;
+/// The window the 1,500 are kept to: a minute and its margin, 63 s.
+const WINDOW: Duration = Duration::from_millis(60_000 + 60_000 / MARGIN as u64);
 /// 1,500 a minute, spaced evenly.
 const SPACING: Duration = Duration::from_millis(40);
 
@@ -422,7 +424,7 @@ fn learned_spacing(limit: Option<u64>, wait: Option<Duration>) -> Option<Duratio
     }
     let whole = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let window = Duration::from_secs(whole.max(1));
-    Some(window.mul_f64(1.05) / u32::try_from(limit).unwrap_or(u32::MAX))
+    Some((window + window / MARGIN) / u32::try_from(limit).unwrap_or(u32::MAX))
 }
 
 impl Drop for Permit<'_> {
