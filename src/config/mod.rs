@@ -124,7 +124,7 @@ fn unparsed(file: String, text: &str, failed: Failed) -> ConfigError {
     let display = display::display_unparsed(text);
     let snippet = display.is_some();
     if !snippet {
-        let (line, column) = node::line_column(text, span.offset());
+        let (line, column) = lines::Lines::new(text).line_column(text, span.offset());
         let unquoted = node::unquoted(&message);
         message = format!("{unquoted} (at {}:{line}:{column})", escaped(&file));
         let why = "the file's lines are not shown: it may hold a secret or credentials, which \

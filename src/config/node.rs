@@ -608,18 +608,6 @@ fn binary(value: &str, span: SourceSpan) -> Result<String, Failed> {
     })
 }
 
-/// The 1-based line and column (in characters) of byte `offset`.
-pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &text[..end];
-    let breaks = (before.bytes().enumerate()).filter(|&(i, b)| b == b'\n' || lone_cr(text, i));
-    let (lines, line_start) = breaks.fold((1, 0), |(n, _), (i, _)| (n + 1, i + 1));
-    (lines, before[line_start..].chars().count() + 1)
-}
-
 /// Whether byte `i` of `text` is a CR that ends a line by itself: YAML's line breaks are LF,
 /// CR LF and a CR alone.
 pub(super) fn lone_cr(text: &str, i: usize) -> bool {
