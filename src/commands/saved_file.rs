@@ -41,7 +41,7 @@ pub(super) fn load(
 
 fn read(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, Error> {
     // Named as every path is shown (stderr hides the secrets in it, `Printer`).
-    let shown = crate::redact::message(&path.display().to_string());
+    let shown = crate::redact::shown_path(path);
     let refuse = |reason: String| Error::PlanFile {
         path: shown.clone(),
         reason,
