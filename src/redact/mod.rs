@@ -92,9 +92,14 @@ pub fn register_live_uri(uri: &str, var: &str) {
     add_uri(uri, var, false);
 }
 
+/// Where a uri registered for `var` comes from, as a refused list names it.
+fn uri_source(var: &str) -> String {
+    format!("the uri of `uri: ${{{var}}}`")
+}
+
 fn add_uri(uri: &str, var: &str, refuses: bool) {
     let (whole, parts) = pieces_of(uri);
-    let source = format!("the uri of `uri: ${{{var}}}`");
+    let source = uri_source(var);
     for piece in whole {
         let mut uris = write(&URIS);
         let entry = uris
@@ -329,7 +334,7 @@ impl Registered {
         let sources: Vec<(String, String)> = uris
             .iter()
             .flat_map(|(uri, var)| {
-                let source = format!("the uri of `uri: ${{{var}}}`");
+                let source = uri_source(var);
                 pieces_of(uri)
                     .0
                     .into_iter()
