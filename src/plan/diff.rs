@@ -38,10 +38,10 @@ pub fn plan(
     };
     // A uri equal to a `uri: ${VAR}`'s value or its value before, or holding a piece of one,
     // is as secret in any record: the live uri of the webhook a renamed entry leaves behind,
-    // one an entry moves away from. Each is registered, as a portal's error may echo it.
+    // one an entry moves away from. The list's reader registered each (`secret_live_uris`), as
+    // a portal's error may echo it.
     let secret_uris = super::matched_secret_uris(config, live, &matched);
     let secret = |uri: &str| secret_uris.var_of(uri).is_some();
-    let _ = super::register_hidden(live, &secret_uris);
 
     let managed: HashSet<usize> = (matched.iter().flatten())
         .filter_map(Match::live_index)

@@ -192,7 +192,14 @@ pub struct PlanOptions {
 /// portal that holds one is refused (`redact::Registered::with_uris`), and a receiver's answer
 /// is scrubbed of them.
 pub fn secret_live_uris(config: &Config, live: &[LiveWebhook]) -> Vec<(String, String)> {
-    register_hidden(live, &secret_uris(config, live))
+    let secret_uris = secret_uris(config, live);
+    let hidden = (live.iter())
+        .filter_map(|w| Some((w.uri.clone(), secret_uris.var_of(&w.uri)?.to_string())));
+    let hidden: Vec<(String, String)> = hidden.collect();
+    for (uri, var) in &hidden {
+        crate::redact::register_live_uri(uri, var);
+    }
+    hidden
 }
 
 /// The secret uris of `config`'s portal with `live` (`Config::secret_uris`), and the live uri
@@ -225,17 +232,6 @@ fn matched_secret_uris<'c>(
         }
     }
     secret_uris
-}
-
-/// Registers the live uris `secret_uris` holds secret, as a portal's error may echo them.
-fn register_hidden(live: &[LiveWebhook], secret_uris: &SecretUris) -> Vec<(String, String)> {
-    let hidden = (live.iter())
-        .filter_map(|w| Some((w.uri.clone(), secret_uris.var_of(&w.uri)?.to_string())));
-    let hidden: Vec<(String, String)> = hidden.collect();
-    for (uri, var) in &hidden {
-        crate::redact::register_live_uri(uri, var);
-    }
-    hidden
 }
 
 /// For each live webhook, the index of the entry of `config` that manages it.
