@@ -16,9 +16,10 @@ use super::{Done, Failure, same_pair, wire};
 use crate::api::{ApiError, Client};
 use crate::plan::PlannedBody;
 
-/// POST (its answer refused when it names another webhook: `taken`), then one
-/// corrective call when the portal stored `enabled`/`ssl` differently from what was asked: its database defaults turn a `false` into `true` on insert (docs/docspace-api.md §9). The
-/// corrective call goes through `Client::follow_up`, so a stopping run still sends it.
+/// POST (its answer refused when it names another webhook: `taken`), then one corrective call
+/// when the portal stored `enabled`/`ssl` differently from what was asked: its database
+/// defaults turn a `false` into `true` on insert (docs/docspace-api.md §9). The corrective call
+/// goes through `Client::follow_up`, so a stopping run still sends it.
 pub(super) async fn create(
     client: &Client,
     body: &PlannedBody,
