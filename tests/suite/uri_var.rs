@@ -872,6 +872,13 @@ fn export_leaves_out_every_uri_that_holds_a_variables_value() {
     assert_eq!(planned.code, 0, "no changes: {planned:?}");
 }
 
+/// How many live uris an export left out as holding a variable's value.
+fn uris_left_out(out: &Outcome) -> usize {
+    out.stdout
+        .matches("# uri left out: it holds the value")
+        .count()
+}
+
 /// With the variable unset, or set to a new value (the portal still has the old one), `export`
 /// still leaves out the live uri of the webhook the entry manages, and any uri that is it as a
 /// URL (`:443`): plans hide them all as `(sensitive)`, and so must the file people commit.
@@ -885,10 +892,7 @@ fn export_leaves_out_the_managed_webhooks_uri_whatever_the_variable_holds() {
         let out = run(&portal, &["export", "-f", "webhooks.yaml"], uri);
         assert_eq!(out.code, 0, "{out:?}");
         assert_hidden(&out);
-        let left_out = out
-            .stdout
-            .matches("# uri left out: it holds the value")
-            .count();
+        let left_out = uris_left_out(&out);
         assert_eq!(left_out, 2, "{uri:?}: {}", out.stdout);
     }
 }
@@ -903,9 +907,6 @@ fn export_leaves_out_the_uris_of_every_webhook_an_ambiguous_entry_names() {
     let out = run(&portal, &["export", "-f", "webhooks.yaml"], None);
     assert_eq!(out.code, 0, "{out:?}");
     assert_hidden(&out);
-    let left_out = out
-        .stdout
-        .matches("# uri left out: it holds the value")
-        .count();
+    let left_out = uris_left_out(&out);
     assert_eq!(left_out, 2, "{}", out.stdout);
 }
