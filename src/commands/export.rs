@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 use super::atomic::{self, Existing};
 use super::{Exit, Session, portals};
-use crate::api::PortalUrl;
+use crate::api::{LiveWebhook, PortalUrl};
 use crate::cli::ExportArgs;
+use crate::config::Key;
 use crate::{Error, render};
 
 pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output) -> Exit {
@@ -43,6 +44,13 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
     let secret_uri = |uri: &str| {
         secrets.uri_in(uri) || planned.as_ref().is_some_and(|p| p.var_of(uri).is_some())
     };
+    for var in config.map(|c| unsure_vars(c, &live)).unwrap_or_default() {
+        session.printer.note(format_args!(
+            "warning: {var} is not set, and the entry that reads its uri from it (`uri: \
+             ${{{var}}}`) names no webhook on the portal: if that webhook was renamed there, \
+             its uri, a secret, is written out; set {var} for export to leave it out"
+        ));
+    }
     let text = render::export::render_export(portal.as_str(), &live, &secret_uri);
     let Some(path) = &args.out else {
         let _ = write!(out, "{text}");
@@ -63,6 +71,29 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
         crate::redact::shown_path(path)
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The unset variables of the `uri: ${VAR}` entries that name no live webhook, in file order,
+/// each once. Export leaves out the uri of a webhook such an entry names, but the value of one
+/// that names none is unknown: a webhook renamed since may hold it.
+fn unsure_vars<'c>(config: &'c crate::config::Config, live: &[LiveWebhook]) -> Vec<&'c str> {
+    let names_one = |key: &Key| {
+        live.iter().any(|w| match key {
+            Key::Name(name) => *name == w.name,
+            Key::Id(id) => *id == w.id,
+        })
+    };
+    let mut vars: Vec<&str> = Vec::new();
+    for entry in &config.webhooks {
+        if let Some(var) = entry.uri_var.as_deref()
+            && !names_one(&entry.key)
+            && crate::settings::env(var).is_err()
+            && !vars.contains(&var)
+        {
+            vars.push(var);
+        }
+    }
+    vars
 }
 
 /// The portal to export, its key variable if it is named, and the file read with the name of

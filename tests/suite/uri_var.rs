@@ -910,3 +910,28 @@ fn export_leaves_out_the_uris_of_every_webhook_an_ambiguous_entry_names() {
     let left_out = uris_left_out(&out);
     assert_eq!(left_out, 2, "{}", out.stdout);
 }
+
+/// An entry that names no live webhook (its webhook renamed on the portal since) with its
+/// variable unset: export cannot tell which uri is the variable's value, so it says so; with
+/// the variable set, it leaves that uri out and says nothing.
+#[test]
+fn export_warns_when_an_unset_variables_entry_names_no_webhook() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing (renamed)", URI));
+    let unset = run(&portal, &["export", "-f", "webhooks.yaml"], None);
+    assert_eq!(unset.code, 0, "{unset:?}");
+    assert_eq!(uris_left_out(&unset), 0, "{}", unset.stdout);
+    assert_eq!(
+        unset.stderr,
+        "warning: BILLING_URI is not set, and the entry that reads its uri from it (`uri: \
+         ${BILLING_URI}`) names no webhook on the portal: if that webhook was renamed there, its \
+         uri, a secret, is written out; set BILLING_URI for export to leave it out\n"
+    );
+    let set = run(&portal, &["export", "-f", "webhooks.yaml"], Some(URI));
+    assert_eq!(set.code, 0, "{set:?}");
+    assert_hidden(&set);
+    assert_eq!(uris_left_out(&set), 1, "{}", set.stdout);
+    assert_eq!(set.stderr, "");
+    let quiet = run(&portal, &["export", "-f", "webhooks.yaml", "--quiet"], None);
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""), "{quiet:?}");
+}
