@@ -141,7 +141,7 @@ pub enum Command {
     /// Resend the failed deliveries of a window, after showing exactly which and asking.
     ///
     /// Reads the portal's delivery log, lists the failed deliveries logged within --since
-    /// (per webhook: log id, time, event, status), asks for `yes` (or --auto-approve), then
+    /// (per webhook: log id, time, status, event), asks for `yes` (or --auto-approve), then
     /// resends them, oldest first, 100 per request. A resent delivery is a new event to its
     /// receiver: a new event id, signed with the webhook's current secret, sent to its
     /// current uri. Exit 0 when every one was resent (or there was nothing to resend), 1 when

@@ -21,6 +21,11 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     if number.is_empty() {
         return Err(no_number());
     }
+    if unit.starts_with(['.', ',']) {
+        return Err(format!(
+            "{text:?} is not a whole number: use a smaller unit (90m, not 1.5h)"
+        ));
+    }
     let Some(&(_, seconds)) = UNITS.iter().find(|(name, _)| *name == unit) else {
         return Err(format!(
             "{unit:?} is not a unit: use s, m, h or d (24h, 30m, 7d)"
@@ -77,6 +82,14 @@ mod tests {
             (
                 "-1h",
                 "\"-1h\" does not start with a whole number (24h, 30m, 7d)",
+            ),
+            (
+                "1.5h",
+                "\"1.5h\" is not a whole number: use a smaller unit (90m, not 1.5h)",
+            ),
+            (
+                "2,5d",
+                "\"2,5d\" is not a whole number: use a smaller unit (90m, not 1.5h)",
             ),
             ("0h", "\"0h\" is not between 1s and 3650d"),
             ("3651d", "\"3651d\" is not between 1s and 3650d"),

@@ -223,10 +223,10 @@ pub fn assess(
         // Scrubbed text is one line with nothing left to escape (`redact::clean`).
         excerpt: Redactor::registered().shown(r.response_payload.as_deref().unwrap_or(""), EXCERPT),
     });
-    let last_success_at = sent
-        .iter()
-        .find(|r| r.class() == StatusClass::Success)
-        .and_then(|r| r.created_at())
+    // The newest success the tool can date: one whose date is unreadable says nothing of when.
+    let last_success_at = (sent.iter())
+        .filter(|r| r.class() == StatusClass::Success)
+        .find_map(|r| r.created_at())
         .or_else(|| live.last_success_on.as_deref().and_then(portal_time))
         .or_else(|| live.created_on.as_deref().and_then(portal_time));
     let health = match sent.first() {

@@ -400,7 +400,8 @@ impl Client {
                 .begin(format!("resend of {} deliveries", ids.len()));
             let payload = self.payload(&endpoint, &RetryRequest { ids }, None);
             let sent = async { self.send(&endpoint, Some(&payload?)).await };
-            match sent.await.and_then(|v| decode_rows(&endpoint, &v)) {
+            let rows = sent.await.and_then(|v| decode_rows(&endpoint, &v));
+            match rows.and_then(|rows| each_once(&endpoint, rows)) {
                 Ok(rows) => {
                     done.answered += ids.len();
                     done.extra += rows.len().saturating_sub(ids.len());
@@ -413,6 +414,21 @@ impl Client {
             }
         }
         done
+    }
+}
+
+/// A retry's new rows, each a new delivery: an answer that names one twice (doubled by a proxy
+/// or cache) cannot say what the portal queued, so it is not taken as the portal's.
+fn each_once(endpoint: &Endpoint, rows: Vec<Delivery>) -> Result<Vec<Delivery>, ApiError> {
+    let mut seen = std::collections::HashSet::new();
+    match rows.iter().position(|r| !seen.insert(r.id)) {
+        Some(i) => Err(wire::shape(
+            endpoint,
+            &format!("response[{i}].id"),
+            "each new delivery once",
+            format!("#{} again", rows[i].id),
+        )),
+        None => Ok(rows),
     }
 }
 

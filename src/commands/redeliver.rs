@@ -45,7 +45,8 @@ struct Found {
     disabled: Vec<Group>,
     /// Rows the portal still has queued.
     queued: usize,
-    /// Rows the log answered that the query did not ask for, or under a second webhook.
+    /// Rows the log answered that the query did not ask for, or under a second webhook or under
+    /// none the list has.
     outside: usize,
 }
 
@@ -182,20 +183,20 @@ fn resend(session: &Session, run: &Run<Found>, total: usize, out: &mut Output) -
 
 /// Whether a retry request that failed may still have been carried out: only a failure before
 /// the portal handled it (no connection, a stop before sending, a 429, a refused key, a 4xx)
-/// says it was not. A timeout, a 5xx or an answer that cannot be read may follow a retry the
-/// portal queued (docs/docspace-api.md §21), and resending then sends the events twice.
+/// says it was not. A timeout, a 5xx, a redirect or an answer that cannot be read may follow a
+/// retry the portal queued (docs/docspace-api.md §21), and resending then sends the events twice.
 fn may_have_landed(error: &ApiError) -> bool {
     match error {
         ApiError::NotRetried { last, .. } => may_have_landed(last),
-        // An answer, but not the portal's: what was behind it is unknown.
-        ApiError::NotDocSpace { .. } => true,
+        // An answer, but not the portal's (a proxy's page, a redirect): what was behind it is
+        // unknown.
+        ApiError::NotDocSpace { .. } | ApiError::Redirect { .. } => true,
         ApiError::PortalUrl { .. }
         | ApiError::ApiKey { .. }
         | ApiError::ClientSetup { .. }
         | ApiError::Dns { .. }
         | ApiError::Connect { .. }
         | ApiError::Tls { .. }
-        | ApiError::Redirect { .. }
         | ApiError::NotSent { .. } => false,
         // A 4xx (a refused key, 429 included) refused the request.
         _ => !error
@@ -238,7 +239,11 @@ async fn find(
         groups: Vec::new(),
         disabled: Vec::new(),
         queued: 0,
-        outside: all.as_ref().map_or(0, |all| all.outside),
+        // A row under no listed webhook's name (one renamed or deleted since the list) too.
+        outside: all.as_ref().map_or(0, |all| {
+            let named = |r: &&Delivery| r.config_name.as_deref().is_some_and(|n| names.contains(n));
+            all.outside + all.rows.iter().filter(|r| !named(r)).count()
+        }),
     };
     // A portal that ignores `configId` answers one row under each webhook of its name.
     let mut listed = std::collections::HashSet::new();
@@ -596,7 +601,7 @@ mod tests {
                     status: 302,
                     location: text(),
                 },
-                false,
+                true,
             ),
             (
                 ApiError::Unauthorized {

@@ -92,12 +92,13 @@ async fn portal_health(
         };
         if read.outside > 0 {
             printer.note(format_args!(
-                "{}#{} {}: the portal's log answered {} deliveries of another webhook (it ignored \
+                "{}#{} {}: the portal's log answered {} deliver{} of another webhook (it ignored \
                  `configId`): not counted",
                 super::prefix(portal),
                 w.id,
                 crate::redact::quoted(&w.name),
-                read.outside
+                read.outside,
+                if read.outside == 1 { "y" } else { "ies" }
             ));
         }
         let evidence = (evidence.0.as_ref(), evidence.1);

@@ -58,13 +58,13 @@ const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The body's exact bytes, and where they came from (`of PATH`, `read from stdin`). A terminal
 /// on stdin is refused rather than waited on: a body typed there is not the one received. The
-/// path is shown without `secret` in it (a receiver may name files by what it was given); the
-/// secret is not registered, so the verdict's own words stay as they are whatever it is.
+/// path is shown without `secret` in it, in any case (a receiver may name files by what it was
+/// given); the secret is not registered, so the verdict's own words stay as they are whatever it
+/// is.
 fn read_body(path: Option<&Path>, secret: &str) -> Result<(Vec<u8>, String), Error> {
     let (read, path, from) = match path {
         Some(path) => {
-            let shown = path.display().to_string();
-            let shown = crate::redact::message(&shown.replace(secret, crate::redact::REDACTED));
+            let shown = crate::redact::shown_path_without(path, secret);
             let body = File::open(path)
                 .map_err(ReadError::Io)
                 .and_then(|file| bounded_read::at_most(file, MAX_BODY_BYTES));

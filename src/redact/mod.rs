@@ -210,8 +210,14 @@ fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
 /// of every path shown on stdout (`path`).
 pub fn guarded(text: &str) -> Cow<'_, str> {
     let (registry, uris) = (read(&REGISTRY), read(&URIS));
+    hidden(text, registry.keys().chain(uris.keys().map(|(uri, _)| uri)))
+}
+
+/// `text` with each of `needles` (in matching form) replaced by `[redacted]`, as written in
+/// any case.
+fn hidden<'t, 'n>(text: &'t str, needles: impl Iterator<Item = &'n String>) -> Cow<'t, str> {
     let haystack = matching_form(text);
-    let marks: Vec<Range<usize>> = (registry.keys().chain(uris.keys().map(|(uri, _)| uri)))
+    let marks: Vec<Range<usize>> = needles
         .flat_map(|needle| haystack.match_indices(needle.as_str()))
         .map(|(at, found)| at..at + found.len())
         .collect();
@@ -238,6 +244,12 @@ pub fn path(path: &std::path::Path) -> String {
 /// quotes as they are (`it\'s` names no file).
 pub fn shown_path(path: &std::path::Path) -> String {
     message(&self::path(path))
+}
+
+/// `shown_path`, with `secret`, which is not registered, hidden in it too, as written in any
+/// case (`verify-signature`, whose secret must not blank the words of its verdict).
+pub fn shown_path_without(path: &std::path::Path, secret: &str) -> String {
+    message(&hidden(&self::path(path), needles_of(secret).iter()))
 }
 
 /// The registered secrets (the API keys and the file's secrets) and, apart, the uris read from

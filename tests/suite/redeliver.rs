@@ -304,6 +304,17 @@ fn log_ids_of_seven_digits_and_more_stay_apart_from_the_date() {
     "#);
 }
 
+/// The help names the list's columns in the order the list shows them.
+#[test]
+fn the_help_names_the_columns_in_the_order_of_the_list() {
+    let help = Run::new(&["redeliver", "--help"]).run().stdout;
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    let columns = (help.split_once("(per webhook: "))
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(columns, _)| columns);
+    assert_eq!(columns, Some("log id, time, status, event"), "{help}");
+}
+
 #[test]
 fn nothing_to_resend_exits_0() {
     let portal = portal();
@@ -592,6 +603,41 @@ fn more_new_rows_than_ids_sent_are_not_counted_as_resent() {
     "#);
 }
 
+/// A retry answered with one new row twice (a proxy or cache that doubled it): no row is
+/// counted twice as resent; the answer cannot say what the portal queued, so the ids may have
+/// been resent, and a rerun before a look at the log may send them twice.
+#[test]
+fn a_retry_answer_that_repeats_a_new_row_is_not_counted_as_resent() {
+    use crate::support::fake_portal::{Fault, FaultBody, FaultKind};
+    let portal = portal();
+    let rows: Vec<serde_json::Value> = [20, 20, 21, 22]
+        .map(|id| {
+            serde_json::json!({"id": id, "configName": "Billing", "trigger": 128,
+                "creationTime": "2026-11-30T13:00:00.0000000+00:00", "status": 0})
+        })
+        .into();
+    let body = serde_json::json!({"response": rows, "count": 4, "status": 0, "statusCode": 200});
+    portal.inject(Fault::new(
+        "PUT",
+        RETRY_PATH,
+        FaultKind::AfterHandling {
+            status: 200,
+            body: FaultBody::Json(body),
+        },
+    ));
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    let tail: Vec<&str> = out.stdout.lines().rev().take(1).collect();
+    insta::assert_debug_snapshot!((out.code, tail, out.stderr), @r#"
+    (
+        1,
+        [
+            "failed 4 of 4 may have been resent, the portal's answer was not read: PUT /api/2.0/settings/webhook/retry: unexpected answer at `response[1].id`: found #20 again (expected each new delivery once)",
+        ],
+        "  x 4 of 4 failed deliveries may or may not have been resent\n  help: the portal may have queued them before its answer was lost: `status` or the portal's delivery log shows their new deliveries; a rerun before checking may send their events twice\n\n",
+    )
+    "#);
+}
+
 /// A 429 whose `Retry-After` asks for no wait (0 s, or a date already past) is said to be
 /// one, not to have none; the refused request goes again.
 #[test]
@@ -802,6 +848,39 @@ fn a_delivery_the_log_gives_under_two_webhooks_is_sent_once() {
         retries(&portal),
         [r#"PUT /api/2.0/settings/webhook/retry {"ids":[1,2]}"#]
     );
+}
+
+/// A row under a name the list does not have (its webhook renamed or deleted since the list
+/// was read, or not this key's to list) is left out, and said to be, as with `--webhook`.
+#[test]
+fn a_failure_of_a_webhook_not_in_the_list_is_said_to_be_left_out() {
+    let portal = portal();
+    portal.hide_from_list(2, true);
+    let out = redeliver(&portal, &[]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #4      2026-11-30T11:29:00+00:00  500     file.created
+          log #5      2026-11-30T11:30:00+00:00  500     file.created
+
+      ! #3 "Legacy" is disabled: its 1 failed delivery is left out (--include-disabled resends it)
+
+      1 delivery still queued by the portal (not sent yet) left out.
+
+      ! The portal's log answered 2 deliveries the query did not ask for (another webhook's, a success, or a status not chosen: it ignored a filter); left out.
+
+    Redeliver: 2 failed deliveries of 1 webhook, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+    ----- stderr -----
+      x refusing to resend without confirmation: there is no terminal to ask on; nothing was sent
+      help: review the list, then rerun with --auto-approve
+
+    ----- end -----
+    "#);
+    assert!(portal.writes().is_empty());
 }
 
 #[test]

@@ -200,6 +200,24 @@ fn a_window_that_is_not_a_duration_is_a_usage_error() {
     For more information, try '--help'.
     ----- end -----
     "#);
+    // A fraction is refused as one, by each command with a window.
+    for command in ["status", "redeliver"] {
+        let out = Run::new(&[command, "--since", "1.5h"])
+            .file(FILE)
+            .portal(&portal)
+            .run();
+        assert_eq!(
+            (out.code, out.stderr.lines().next()),
+            (
+                1,
+                Some(
+                    "error: invalid value '1.5h' for '--since <DURATION>': \"1.5h\" is not a \
+                     whole number: use a smaller unit (90m, not 1.5h)"
+                )
+            ),
+            "{command}"
+        );
+    }
     assert!(portal.requests().is_empty());
 }
 
@@ -991,6 +1009,66 @@ fn a_portal_that_ignores_config_id_does_not_count_another_webhooks_deliveries() 
         "{}",
         out.stderr
     );
+}
+
+/// One delivery of another webhook is said as one.
+#[test]
+fn one_delivery_of_another_webhook_is_said_in_the_singular() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    for name in ["Audit", "Crm"] {
+        let url = format!("https://{}.example.com/h", name.to_lowercase());
+        let id = portal.seed(Seed::new(name, &url).created_on(CREATED));
+        portal.seed_deliveries(id, Deliveries::new(1).newest_at(NOW - 60));
+    }
+    portal.set_log_quirks(LogQuirks {
+        ignore_filters: true,
+        ..LogQuirks::default()
+    });
+    let out = status_of("webhooks:\n  Audit:\n    enabled: true\n", &[], &portal);
+    insta::assert_snapshot!(out.stderr, @r#"
+    #1 "Audit": the portal's log answered 1 delivery of another webhook (it ignored `configId`): not counted
+    #2 "Crm": the portal's log answered 1 delivery of another webhook (it ignored `configId`): not counted
+    "#);
+}
+
+/// A success whose date cannot be read says nothing of when it was: the last success is the
+/// newest the tool can date, not the list's older `lastSuccessOn`, which made this `at risk`.
+#[test]
+fn a_success_whose_date_cannot_be_read_hides_no_newer_dated_one() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    let five_days_ago = "2026-11-26T12:00:00.0000000+00:00";
+    portal.seed(
+        Seed::new("Audit", "https://audit.example.com/h")
+            .created_on(CREATED)
+            .success(five_days_ago),
+    );
+    let seed =
+        |status, at| portal.seed_deliveries(1, Deliveries::new(1).status(status).newest_at(at))[0];
+    seed(200, NOW - 5 * 60);
+    let undated = seed(200, NOW - 3 * 60);
+    seed(500, NOW - 60);
+    portal.set_log_quirks(LogQuirks {
+        dates: [(undated, "not a date".to_owned())].into(),
+        ..LogQuirks::default()
+    });
+    let out = status_of("webhooks:\n  Audit:\n    enabled: true\n", &[], &portal);
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+    Deliveries from 2026-11-30T12:00:00Z to 2026-12-01T12:00:00Z (--since 24h).
+
+      #1 "Audit": failing
+          deliveries    3: 2 2xx, 1 5xx (1 failed)
+          last failure  2026-12-01T11:59:00Z, status 500: "receiver error 500"
+          last success  2026-12-01T11:55:00Z
+
+    Health: 0 ok, 1 failing, 0 at risk, 0 disabled, 0 no deliveries.
+    ----- stderr -----
+    ----- end -----
+    "#);
 }
 
 #[test]

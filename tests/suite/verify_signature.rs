@@ -258,21 +258,30 @@ fn a_body_past_16_mib_is_refused_without_being_read_whole() {
     assert_outcome(&zero.run(), 1, &too_large("/dev/zero"));
 }
 
-/// The secret is hidden wherever a message would show it: a body file named after it (saved by
-/// a receiver that names files by what it was given), found or missing.
+/// The secret is hidden wherever a message would show it, in any case: a body file named after
+/// it (saved by a receiver that names files by what it was given), found or missing.
 #[test]
 fn a_body_file_path_holding_the_secret_is_shown_without_it() {
-    let path = format!("body_{SECRET}.json");
-    let run = verify(&["--signature", SIGNED, "--body-file", &path]);
-    std::fs::write(run.path(&path), BODY).unwrap();
-    assert_outcome(
-        &run.run(),
-        0,
-        "signature matches the secret in WEBHOOK_SECRET and the 18 bytes of body_[redacted].json\n",
-    );
-    let missing = verify(&["--signature", SIGNED, "--body-file", &path]).run();
-    assert_eq!(missing.code, 1, "{missing:?}");
-    assert!(!missing.all().contains(SECRET), "{missing:?}");
+    for secret in [SECRET, &SECRET.to_uppercase(), &SECRET.to_lowercase()] {
+        let path = format!("body_{secret}.json");
+        let run = verify(&["--signature", SIGNED, "--body-file", &path]);
+        std::fs::write(run.path(&path), BODY).unwrap();
+        assert_outcome(
+            &run.run(),
+            0,
+            "signature matches the secret in WEBHOOK_SECRET and the 18 bytes of \
+             body_[redacted].json\n",
+        );
+        let missing = verify(&["--signature", SIGNED, "--body-file", &path]).run();
+        assert_eq!(missing.code, 1, "{missing:?}");
+        assert!(
+            !missing
+                .all()
+                .to_lowercase()
+                .contains(&secret.to_lowercase()),
+            "{missing:?}"
+        );
+    }
     // A line break or ESC in the name is escaped: the path cannot split the line.
     let odd = verify(&["--signature", SIGNED, "--body-file", "body\n\u{1b}[2J.json"]).run();
     assert_eq!(odd.code, 1, "{odd:?}");
