@@ -12,12 +12,15 @@ use serde_json::Value;
 
 use super::error::{ApiError, Endpoint, TimeoutKind};
 use super::retry_after::RetryAfter;
+use super::wire::shape;
 use super::{ClientOptions, PortalUrl};
-use crate::redact::Redactor;
+use crate::redact::{Redactor, is_withheld, markup_len};
 
 /// The longest excerpt of a body that is not the DocSpace API, and message from the portal.
 const EXCERPT_CHARS: usize = 200;
 const MESSAGE_CHARS: usize = 500;
+/// What the `status` of a 2xx answer is (docs/docspace-api.md §4, §5.2).
+const ENVELOPE_STATUS: &str = "0, or 1 with the portal's error message";
 /// A proxy page with a large script or style block still has its text well within this.
 const EXCERPT_SOURCE_BYTES: usize = 256 * 1024;
 
@@ -30,7 +33,8 @@ fn excerpt(body: &[u8], content_type: Option<&str>, redactor: &Redactor) -> Stri
     let html = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html"))
         || text.trim_start().starts_with('<');
     // Tags are taken out of a page redacted as it came: a secret echoed raw with `<...>` in
-    // it would otherwise lose its middle to the tag stripper and no longer match.
+    // it would otherwise lose its middle to the tag stripper and no longer match. The redactor
+    // reads markup as `strip_html` does, so it withholds a page whose markup splits a secret.
     let text = if html {
         strip_html(&redactor.scrub(&text))
     } else {
@@ -44,28 +48,18 @@ fn excerpt(body: &[u8], content_type: Option<&str>, redactor: &Redactor) -> Stri
     }
 }
 
-/// Drops tags, comments and the contents of `<script>`/`<style>`, leaving a space for each.
-/// Entities are left for the redactor, which decodes them with every other escape. Not an HTML
-/// parser: enough to show what a proxy's error page says.
+/// Drops tags, comments and the contents of `<script>`/`<style>` (`redact::markup_len`, which
+/// finds a secret split by them), leaving a space for each. Entities are left for the redactor,
+/// which decodes them with every other escape. Not an HTML parser: enough to show what a
+/// proxy's error page says.
 fn strip_html(html: &str) -> String {
     let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len());
     let mut i = 0;
     while i < html.len() {
         let rest = &lower[i..];
-        if rest.starts_with("<!--") {
-            i += rest.find("-->").map_or(rest.len(), |e| e + 3);
-        } else if let Some(skip) = ["script", "style"]
-            .iter()
-            .find(|t| rest.starts_with(&format!("<{t}")))
-        {
-            let close = format!("</{skip}");
-            i += rest.find(&close).map_or(rest.len(), |e| {
-                e + rest[e..].find('>').map_or(rest.len() - e, |g| g + 1)
-            });
-            out.push(' ');
-        } else if rest.starts_with('<') {
-            i += rest.find('>').map_or(rest.len(), |e| e + 1);
+        if rest.starts_with('<') {
+            i += markup_len(rest);
             out.push(' ');
         } else {
             let next = rest.find('<').unwrap_or(rest.len());
@@ -115,18 +109,31 @@ pub(crate) fn classify(
                 status,
                 excerpt: excerpt(),
             }),
-            // Defensive: the validation envelope is a "success" object with status 1.
-            Some(v) if is_error_envelope(&v) => Err(rejected(
-                enveloped_status(&v).unwrap_or(status),
-                message.unwrap_or_else(|| "an error envelope without a message".into()),
-            )),
+            // Defensive: the validation envelope is a "success" object with status 1. One
+            // without the portal's message is no answer of the API's (docs/docspace-api.md §4):
+            // a write answered so may have been carried out.
+            Some(v) if is_error_envelope(&v) => Err(match message {
+                Some(message) => rejected(enveloped_status(&v).unwrap_or(status), message),
+                None => shape(
+                    &endpoint,
+                    "status",
+                    ENVELOPE_STATUS,
+                    "an error without a message".into(),
+                ),
+            }),
             Some(v) => Ok(v),
         },
-        300..=399 => Err(ApiError::Redirect {
+        // Redirects only: a 304 or 300 points nowhere, and is answered as anything unexpected.
+        301..=303 | 307 | 308 => Err(ApiError::Redirect {
             endpoint,
             status,
+            // Scrubbed before it is resolved, which turns `\` into `/`: an escaped secret
+            // (`\u0073k-...`) would no longer be decoded, and one holding `\` not found.
             location: header(LOCATION)
-                .map(|l| redactor.shown(&asked.portal.resolve(l), EXCERPT_CHARS))
+                .map(|l| match redactor.scrub(l) {
+                    withheld if is_withheld(&withheld) => withheld,
+                    l => redactor.shown(&asked.portal.resolve(&l), EXCERPT_CHARS),
+                })
                 .unwrap_or_else(|| "an address it did not give (no Location header)".into()),
         }),
         401 => Err(ApiError::Unauthorized {

@@ -131,9 +131,9 @@ impl PortalUrl {
     }
 
     /// Resolves a `Location` header against the portal, for the redirect error. Relative
-    /// locations are shown absolute so the user sees where they would have been sent. Not
-    /// masked here: it is shown only through the `Redactor`, which masks URL credentials after
-    /// redacting secrets (masking first would break up an echoed secret before it is found).
+    /// locations are shown absolute so the user sees where they would have been sent. Given
+    /// the header scrubbed, and shown through the `Redactor` again: resolving reads `\` as `/`,
+    /// which would break up an escaped secret before it is found.
     pub(crate) fn resolve(&self, location: &str) -> String {
         self.base
             .join(location)

@@ -276,8 +276,8 @@ impl Needles {
         // spaces, or of `+`) would match ordinary text, an empty one every text.
         let list: BTreeMap<String, &String> = needles
             .map(|(n, source)| (n.to_lowercase(), source))
-            .flat_map(|(n, source)| [(squeezed(&n, false), source), (n, source)])
-            .filter(|(n, _)| squeezed(n, false).chars().count() >= MIN_PIECE)
+            .flat_map(|(n, source)| [(squeezed(&n, None), source), (n, source)])
+            .filter(|(n, _)| squeezed(n, None).chars().count() >= MIN_PIECE)
             .collect();
         let list: Vec<(String, String)> = (list.into_iter())
             .map(|(n, source)| (n, source.clone()))
@@ -385,7 +385,7 @@ fn found<'n>(text: &str, wanted: &[&'n Needles]) -> Option<&'n str> {
     let haystack = matching_form(&decoded).to_lowercase();
     let split = haystack.contains(|c: char| c == '<' || c.is_whitespace());
     let forms = match split {
-        true => vec![squeezed(&haystack, true), squeezed(&haystack, false)],
+        true => squeezed_forms(&haystack).to_vec(),
         false => Vec::new(),
     };
     (std::iter::once(haystack.as_str()).chain(forms.iter().map(String::as_str)))
@@ -400,7 +400,7 @@ fn needles_of(secret: &str) -> Vec<String> {
         .flatten()
         .map(|s| matching_form(&s))
         // Spaces do not count: a secret of spaces (or `+`) would match, or split, any text.
-        .filter(|s| squeezed(s, false).chars().count() >= MIN_PIECE)
+        .filter(|s| squeezed(s, None).chars().count() >= MIN_PIECE)
         .collect();
     out.dedup();
     out
@@ -472,7 +472,7 @@ impl Redactor {
             .chain(uri_pieces.iter().flat_map(|p| marks_of_piece(&haystack, p)))
             .collect();
         // More matches once markup and spaces are gone: a secret is split by them somewhere.
-        let squeezed = [squeezed(&haystack, true), squeezed(&haystack, false)];
+        let squeezed = squeezed_forms(&haystack);
         let split = |n: &String| {
             let whole: String = n.chars().filter(|c| !c.is_whitespace()).collect();
             let plain = haystack.matches(n.as_str()).count();
@@ -515,22 +515,71 @@ fn mask_digests(text: &str) -> String {
         .collect()
 }
 
-/// `text` without whitespace and, with `tags`, without markup tags (`<...>`): a secret split
-/// by them in several places (`sk<b>-AB+cd9E</b>Fgh`) is whole again in it. No position maps
-/// back to the text, so a text where a secret is found this way is withheld whole. Without
-/// `tags` too, so a stray `<` cannot hide what follows it.
-fn squeezed(text: &str, tags: bool) -> String {
+/// The forms of `text` in which a secret split by markup or spaces (`sk<b>-AB+cd9E</b>Fgh`) is
+/// whole again: without whitespace, and without markup too, read as HTML reads it
+/// (`markup_len`: `sk<!-- > -->-AB`) and as ending at its first `>`, since a reader may take
+/// either for markup. No position maps back to the text, so a text where a secret is found
+/// this way is withheld whole.
+fn squeezed_forms(text: &str) -> [String; 3] {
+    let first_gt = |t: &str| t.find('>').map_or(t.len(), |e| e + 1);
+    [Some(markup_len as fn(&str) -> usize), Some(first_gt), None].map(|m| squeezed(text, m))
+}
+
+/// `text` without whitespace and, with `markup`, without what it measures at each `<`; without
+/// `markup` too, so a stray `<` cannot hide what follows it.
+fn squeezed(text: &str, markup: Option<fn(&str) -> usize>) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' if tags => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if in_tag || c.is_whitespace() => {}
-            _ => out.push(c),
+    let mut at = 0;
+    while let Some(c) = text[at..].chars().next() {
+        match markup {
+            Some(len) if c == '<' => at += len(&text[at..]),
+            _ if c.is_whitespace() => at += c.len_utf8(),
+            _ => {
+                out.push(c);
+                at += c.len_utf8();
+            }
         }
     }
     out
+}
+
+/// How much of `text`, which starts with `<` and is in lower case, is markup as HTML reads it:
+/// a comment to its `-->`, a tag to the first `>` outside a quoted attribute value
+/// (`<b t=">">`), a `<script>` or `<style>` to the end of its closing tag; all of `text` when
+/// it does not end. Not an HTML parser: what hides text from a reader of a page.
+pub(crate) fn markup_len(text: &str) -> usize {
+    if let Some(comment) = text.strip_prefix("<!--") {
+        return comment.find("-->").map_or(text.len(), |e| e + 7);
+    }
+    let (mut quote, mut last, mut end) = (None, '<', text.len());
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => (quote, last) = (None, c),
+            Some(_) => {}
+            None if c == '>' => {
+                end = i + 1;
+                break;
+            }
+            None if last == '=' && matches!(c, '"' | '\'') => quote = Some(c),
+            None if !c.is_whitespace() => last = c,
+            None => {}
+        }
+    }
+    let Some(raw) = ["script", "style"]
+        .into_iter()
+        .find(|t| text[1..].starts_with(t))
+    else {
+        return end;
+    };
+    match text[end..].find(&format!("</{raw}")) {
+        Some(close) => end + close + markup_len(&text[end + close..]),
+        None => text.len(),
+    }
+}
+
+/// Whether `text` is what `Redactor::scrub` gives instead of a text it withholds whole.
+pub(crate) fn is_withheld(text: &str) -> bool {
+    [WITHHELD, SPLIT].contains(&text)
 }
 
 /// Where `needle` (or a piece of it of at least `MIN_PIECE` characters) stands in

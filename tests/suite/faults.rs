@@ -538,6 +538,11 @@ fn a_create_whose_answer_is_not_the_apis_is_never_posted_twice() {
             FaultBody::Html("<html>Internal Server Error</html>".into()),
         ),
         after(200, FaultBody::Json(serde_json::json!({"response": "ok"}))),
+        // An error envelope without the portal's message: no answer of the API's.
+        after(
+            200,
+            FaultBody::Json(serde_json::json!({"response": {}, "status": 1, "statusCode": 200})),
+        ),
         after(201, FaultBody::Empty),
         after(404, FaultBody::Text("no such route".into())),
         FaultKind::Close { handled: true },

@@ -11,23 +11,32 @@ const KEY: &str = "sk-AB+cd9EFgh";
 
 /// `apply` of one update against a portal with `KEY` that answers the PUT with `body`.
 fn apply_answered_with(status: u16, body: FaultBody) -> Outcome {
+    apply_answered(FaultKind::Status { status, body }, SECRET)
+}
+
+/// `apply` of one update, sending `secret`, against a portal with `KEY` that answers the PUT
+/// with `kind`.
+fn apply_answered(kind: FaultKind, secret: &str) -> Outcome {
     let portal = FakePortal::start_with(crate::support::fake_portal::Options {
         api_key: KEY.to_owned(),
         ..Default::default()
     });
     portal.seed(Seed::new("Billing", "https://b.example.com/old"));
-    portal.inject(Fault::new(
-        "PUT",
-        WEBHOOK_PATH,
-        FaultKind::Status { status, body },
-    ));
+    portal.inject(Fault::new("PUT", WEBHOOK_PATH, kind));
     let out = Run::new(&["apply", "--auto-approve"])
         .file("webhooks:\n  Billing:\n    uri: https://b.example.com/new\n    secretKey: ${S}\n")
         .portal(&portal)
-        .env("S", SECRET)
+        .env("S", secret)
         .run();
     assert_eq!(out.code, 1, "the write fails: {out:?}");
     out
+}
+
+/// The line of `out` that reports the change, as a user sees it.
+fn report(out: &Outcome) -> String {
+    let view = out.user_view();
+    let line = view.lines().find(|l| l.contains("[1/1]"));
+    line.unwrap_or_default().to_owned()
 }
 
 /// `text` with a `sep` between every two characters.
@@ -131,4 +140,89 @@ fn a_secret_split_by_markup_in_two_places_is_withheld() {
         assert!(!out.all().contains("cd9E"), "{out:?}");
         assert!(out.all().contains("split by markup"), "{out:?}");
     }
+}
+
+/// Markup that holds a `>` where it does not end: a comment (`<!-- > -->`), a quoted attribute
+/// value (`<b t=">">`). A secret split by it is withheld as by any markup, in a portal's
+/// message and a proxy's page, and so is one whose pieces only a page's tag stripping joins
+/// (a `<script>` between them), which a page redacted as it came shows the middle of.
+#[test]
+fn a_secret_split_by_markup_holding_a_gt_is_withheld() {
+    let split =
+        |text: &str, by: &str| format!("{}{by}{}{by}{}", &text[..4], &text[4..9], &text[9..]);
+    let mut shown = Vec::new();
+    for by in [
+        "<!-- > -->",
+        "<b t=\">\">",
+        "<i t = '>'>",
+        "<script>x</script>",
+    ] {
+        let message = format!(
+            "secretKey {} refused for key {}",
+            split(SECRET, by),
+            split(KEY, by)
+        );
+        for body in [
+            FaultBody::Json(serde_json::json!({"error": {"message": message}, "status": 1})),
+            FaultBody::Html(format!("<html><body><p>{message}</p></body></html>")),
+        ] {
+            let out = apply_answered_with(400, body);
+            assert_hidden(&out.all(), SECRET);
+            assert_hidden(&out.all(), KEY);
+            shown.push(report(&out));
+        }
+    }
+    insta::assert_snapshot!(shown.join("\n"));
+}
+
+/// A webhook list whose name holds the key split by such markup is refused, as one that holds
+/// it whole.
+#[test]
+fn a_list_holding_the_key_split_by_markup_holding_a_gt_is_refused() {
+    let mut views = String::new();
+    for name in [
+        "sk-AB<!-- > -->+cd9E<!-- > -->Fgh",
+        "sk-AB<b t=\">\">+cd9EFgh",
+    ] {
+        let portal = FakePortal::start_with(crate::support::fake_portal::Options {
+            api_key: KEY.to_owned(),
+            ..Default::default()
+        });
+        portal.seed(Seed::new(name, "https://relay.example.com/h"));
+        let out = Run::new(&["plan"])
+            .file("webhooks: {}\n")
+            .portal(&portal)
+            .run();
+        views += &out.user_view();
+    }
+    insta::assert_snapshot!(views);
+}
+
+/// A redirect's `Location` is redacted as it came, before it is resolved against the portal
+/// (which reads `\` as `/`): the key in `\uXXXX` or `\xXX` escapes in its path, and a secret
+/// holding `\`, are found and hidden.
+#[test]
+fn a_redirect_to_a_path_holding_an_escaped_key_or_a_secret_with_a_backslash_is_redacted() {
+    const BACKSLASHED: &str = r"Zq\Wx9Lm2Pq7\Rt";
+    let escaped = |format: fn(char) -> String| KEY.chars().map(format).collect::<String>();
+    let locations = [
+        format!("/login/{}", escaped(|c| format!("\\u{:04x}", c as u32))),
+        format!("/login/{}", escaped(|c| format!("\\x{:02x}", c as u32))),
+        format!("/moved/{BACKSLASHED}/x"),
+    ];
+    let mut shown = Vec::new();
+    for location in locations {
+        let out = apply_answered(
+            FaultKind::Redirect {
+                status: 307,
+                location,
+            },
+            BACKSLASHED,
+        );
+        assert_hidden(&out.all(), KEY);
+        assert_hidden(&out.all(), BACKSLASHED);
+        assert_hidden(&out.all(), &BACKSLASHED.replace('\\', "/"));
+        shown.push(report(&out));
+    }
+    insta::assert_snapshot!(shown.join("\n"));
 }

@@ -85,6 +85,26 @@ fn a_redirect_is_not_followed_and_says_where_it_pointed() {
     assert_eq!(portal.requests().len(), 1, "not followed");
 }
 
+/// A 304 points nowhere (only 301, 302, 303, 307 and 308 redirect): an unexpected answer.
+#[test]
+fn a_not_modified_is_no_redirect() {
+    let portal = list_answers(FaultKind::Status {
+        status: 304,
+        body: FaultBody::Empty,
+    });
+    let out = plan(&portal);
+    assert_eq!(out.code, 1, "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhook failed (HTTP 304); the answer is not from the DocSpace API: (empty body)
+      help: something in front of the portal (a proxy or gateway) answered; if it persists, check the portal's status and the portal URL
+
+    ----- end -----
+    ");
+}
+
 #[test]
 fn access_denied_says_the_key_lacks_admin_rights() {
     let portal = FakePortal::start();
