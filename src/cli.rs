@@ -22,7 +22,8 @@ use crate::render::{Format, ProblemFormat};
         (an `sk-...` key of a DocSpace admin); it is never taken from the command line.",
     after_long_help = "Exit codes: 0 success or no changes; 1 any error, a usage error included, \
         or a signature that does not match (verify-signature); 2 the plan has changes (plan \
-        --detailed-exitcode) or a webhook is unhealthy (status --detailed-exitcode). A closed stdout never changes them."
+        --detailed-exitcode) or a webhook is unhealthy (status --detailed-exitcode); 129, 130, \
+        143 stopped by SIGHUP, SIGINT, SIGTERM. A closed stdout never changes them."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -87,9 +88,13 @@ impl Cli {
 fn other_tools_flag(mut error: clap::Error, subcommand: Option<&str>) -> clap::Error {
     use clap::builder::StyledStr;
     use clap::error::{ContextKind, ContextValue};
+    // Only a flag clap does not know: a repeated one (`--auto-approve --auto-approve`) is known.
     let Some(ContextValue::String(arg)) = error.get(ContextKind::InvalidArg) else {
         return error;
     };
+    if error.kind() != clap::error::ErrorKind::UnknownArgument {
+        return error;
+    }
     let tip = match arg.split('=').next().unwrap_or_default() {
         "--dry-run" | "--dryrun" => {
             "there is no dry-run flag: `plan` shows what `apply` would change; `apply` and \
@@ -104,6 +109,10 @@ fn other_tools_flag(mut error: clap::Error, subcommand: Option<&str>) -> clap::E
         "--api-key" | "--apikey" | "--key" | "--token" => {
             "the API key is read from the DOCSPACE_API_KEY environment variable (a `portals:` \
              file's from the variable each `apiKey: ${VAR}` names), never from the command line"
+        }
+        "--version" | "-V" => {
+            "`--version` is the tool's, given before any subcommand: \
+             `docspace-webhooks --version`"
         }
         _ => return error,
     };

@@ -52,7 +52,7 @@ pub enum Error {
     RedeliverCancelled,
 
     #[error(
-        "refusing to resend: the list could not be shown (stdout is closed), so it cannot be confirmed; nothing was sent"
+        "refusing to resend: the list could not be shown (stdout could not be written), so it cannot be confirmed; nothing was sent"
     )]
     #[diagnostic(
         code(redeliver::list_not_shown),
@@ -197,9 +197,12 @@ pub enum Error {
 
     /// SIGINT, SIGTERM or SIGHUP before the first write: the process ends at once (130, 143
     /// or 129).
-    #[error("interrupted by {signal}; nothing was written")]
+    #[error("interrupted by {signal}; {written}")]
     #[diagnostic(code(run::interrupted))]
-    Interrupted { signal: &'static str },
+    Interrupted {
+        signal: &'static str,
+        written: String,
+    },
 
     #[error("could not watch for SIGINT, SIGTERM and SIGHUP")]
     #[diagnostic(code(run::signals))]
@@ -285,7 +288,7 @@ pub enum Error {
     OutputClosed { what: &'static str },
 
     #[error(
-        "refusing to apply: the plan could not be shown (stdout is closed), so it cannot be confirmed; nothing was written"
+        "refusing to apply: the plan could not be shown (stdout could not be written), so it cannot be confirmed; nothing was written"
     )]
     #[diagnostic(
         code(apply::plan_not_shown),

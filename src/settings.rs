@@ -163,7 +163,7 @@ pub enum SettingsError {
     )]
     EmptySecret { var: String },
 
-    #[error("--portal is given more than once, but the file is for one portal")]
+    #[error("--portal is given more than once, but only a `portals:` file has portals to select")]
     #[diagnostic(
         code(settings::several_portals),
         help("repeat --portal only with a `portals:` file, where it selects portals by name")

@@ -31,7 +31,7 @@ use futures::StreamExt;
 
 use crate::api::{Client, ClientEvent, ClientOptions, EventSink, PortalUrl};
 use crate::cli::{Cli, Command, PortalArgs};
-use crate::halt::Halt;
+use crate::halt::{Halt, StopReason};
 use crate::settings::{self, Color, Settings};
 use crate::{Error, config};
 
@@ -79,8 +79,19 @@ pub fn main(cli: Cli) -> ExitCode {
     };
     match out.take_lost() {
         // A reader that stopped reading (`plan | head -1`) ends the output, not the work: the
-        // exit code stays the work's. Commands whose output is the work failed already.
-        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => fail(Error::Output(e), printer),
+        // exit code stays the work's. Commands whose output is the work failed already. Any
+        // other loss is an error (1), but a signal's code says more and stays (exit-codes.md).
+        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            let failed = fail(Error::Output(e), printer);
+            match signals::halt().reason() {
+                Some(StopReason::Signal { exit_code, .. })
+                    if ExitCode::from(*exit_code) == code =>
+                {
+                    code
+                }
+                _ => failed,
+            }
+        }
         _ => code,
     }
 }

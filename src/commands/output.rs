@@ -8,6 +8,9 @@
 
 use std::fmt::Display;
 use std::io::{self, IsTerminal, Write};
+use std::sync::{Mutex, PoisonError};
+
+use indicatif::ProgressBar;
 
 use crate::Error;
 
@@ -90,6 +93,26 @@ impl Write for Output {
     }
 }
 
+/// Apply's progress line while it is drawn: stderr lines go above it, not onto its end.
+static PROGRESS: Mutex<Option<ProgressBar>> = Mutex::new(None);
+
+pub(super) fn show_progress(bar: Option<ProgressBar>) {
+    *PROGRESS.lock().unwrap_or_else(PoisonError::into_inner) = bar;
+}
+
+/// Runs `write` with the progress line, if shown, cleared; `Printer` lines written meanwhile
+/// (from `write` or another thread) go straight out.
+pub(super) fn above_progress(write: impl FnOnce()) {
+    match PROGRESS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+    {
+        Some(bar) => bar.suspend(write),
+        None => write(),
+    }
+}
+
 /// `Copy`, so the signal watcher and a client's event sink hold their own.
 #[derive(Debug, Clone, Copy)]
 pub struct Printer {
@@ -121,7 +144,18 @@ impl Printer {
     /// A line a failed or cut-short run must show, `--quiet` or not.
     pub fn always(&self, line: impl Display) {
         let line = line.to_string();
-        let _ = writeln!(anstream::stderr(), "{}", crate::redact::guarded(&line));
+        let write = || {
+            drop(writeln!(
+                anstream::stderr(),
+                "{}",
+                crate::redact::guarded(&line)
+            ))
+        };
+        // Busy (`above_progress`) while the progress line is cleared: written straight out.
+        match PROGRESS.try_lock().as_deref() {
+            Ok(Some(bar)) => bar.suspend(write),
+            _ => write(),
+        }
     }
 
     /// Whether a progress line may be drawn: on a terminal, without `--quiet`.

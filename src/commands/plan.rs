@@ -48,7 +48,10 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
                 })
                 .collect();
             let text = saved::to_json(&parts, &document)?;
-            Some((path, saved_file::save(path, &text)?))
+            let digest = saved_file::save(path, &text)?;
+            // Told before the plan is shown: a signal while stdout blocks ends the run there.
+            super::signals::saved(&crate::redact::shown_path(path), &digest);
+            Some((path, digest))
         }
         // The unnamed portal's refusal is told as the run's error.
         (Some(path), Some(reason)) if runs.iter().any(|r| r.wanted.name.is_some()) => {

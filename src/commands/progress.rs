@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Output, Printer};
+use super::{Output, Printer, output};
 
 pub(super) struct Progress {
     bar: ProgressBar,
@@ -28,6 +28,7 @@ impl Progress {
                     .progress_chars("=> "),
             );
             bar.enable_steady_tick(Duration::from_millis(120));
+            output::show_progress(Some(bar.clone()));
             bar
         } else {
             ProgressBar::hidden()
@@ -56,7 +57,7 @@ impl Progress {
             self.total,
             format!("{:.1}s", took.as_secs_f64())
         );
-        self.bar.suspend(|| out.record(&line));
+        output::above_progress(|| out.record(&line));
         self.bar.set_position(n as u64);
         self.bar.set_message(self.counts());
     }
@@ -70,6 +71,7 @@ impl Progress {
     }
 
     pub(super) fn finish(self) {
+        output::show_progress(None);
         self.bar.finish_and_clear();
     }
 }

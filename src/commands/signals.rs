@@ -5,12 +5,13 @@
 //! The watcher is a thread with its own runtime: the command's runtime does not run while the
 //! main thread reads the confirmation, which only an exit from another thread ends. SIGHUP is
 //! handled as SIGTERM: its default would end the process silently between a create and its
-//! follow-up call (issue 19).
+//! follow-up call (issue 19). A signal ignored when the process started (`nohup`, `trap '' HUP`,
+//! a non-interactive shell's `&` for SIGINT) stays ignored, as POSIX tools leave it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
 
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::signal::unix::{Signal, SignalKind, signal};
 
 use super::Printer;
 use crate::Error;
@@ -25,6 +26,8 @@ struct Watch {
     writing: AtomicBool,
     /// How to find out what became of the writes a second signal cuts off.
     check: OnceLock<&'static str>,
+    /// The file `plan --out` saved, and its digest: a signal before the plan is shown says so.
+    saved: OnceLock<String>,
 }
 
 /// Starts the watcher; returns once its handlers are in place, so no signal after this call
@@ -36,6 +39,7 @@ pub(super) fn install(printer: Printer) -> Result<(), Error> {
         printer,
         writing: AtomicBool::new(false),
         check: OnceLock::new(),
+        saved: OnceLock::new(),
     });
     let (ready, started) = mpsc::channel();
     std::thread::Builder::new()
@@ -68,22 +72,56 @@ pub(super) fn writes_start(check: &'static str) {
     }
 }
 
+/// Called once `plan --out` has replaced `path`: a signal from now on does not say that nothing
+/// was written.
+pub(super) fn saved(path: &str, digest: &str) {
+    if let Some(watch) = WATCH.get() {
+        let _ = watch.saved.set(format!("{path} (SHA-256 {digest})"));
+    }
+}
+
+/// Whether `number` was ignored (SIG_IGN) when the process started.
+fn ignored_at_start(number: libc::c_int) -> bool {
+    let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+    // SAFETY: with a null new action, sigaction(2) changes nothing and only writes the current
+    // action into `old`, which is read only when it succeeded (a zeroed sigaction is valid).
+    unsafe {
+        libc::sigaction(number, std::ptr::null(), old.as_mut_ptr()) == 0
+            && old.assume_init().sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// The stream of `number`, or `None` (never received) for a signal ignored at start.
+fn watched(number: libc::c_int) -> std::io::Result<Option<Signal>> {
+    if ignored_at_start(number) {
+        return Ok(None);
+    }
+    signal(SignalKind::from_raw(number)).map(Some)
+}
+
+async fn next(stream: &mut Option<Signal>) -> Option<()> {
+    match stream {
+        Some(stream) => stream.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Watches until the process ends; an error is one of setting up, before `ready` is told.
 fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        let mut terminate = signal(SignalKind::terminate())?;
-        let mut hangup = signal(SignalKind::hangup())?;
+        let mut interrupt = watched(libc::SIGINT)?;
+        let mut terminate = watched(libc::SIGTERM)?;
+        let mut hangup = watched(libc::SIGHUP)?;
         let _ = ready.send(Ok(()));
         let mut first = true;
         loop {
             let (name, exit_code) = tokio::select! {
-                Some(()) = interrupt.recv() => ("SIGINT", 130),
-                Some(()) = terminate.recv() => ("SIGTERM", 143),
-                Some(()) = hangup.recv() => ("SIGHUP", 129),
+                Some(()) = next(&mut interrupt) => ("SIGINT", 130),
+                Some(()) = next(&mut terminate) => ("SIGTERM", 143),
+                Some(()) = next(&mut hangup) => ("SIGHUP", 129),
                 else => return Ok(()),
             };
             received(watch, name, exit_code, first);
@@ -97,7 +135,14 @@ fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {
     // applier already sees the switch and starts nothing, so exiting here loses no report.
     watch.halt.stop(StopReason::Signal { name, exit_code });
     if !watch.writing.load(Ordering::SeqCst) {
-        let error = Error::Interrupted { signal: name };
+        let written = match watch.saved.get() {
+            Some(saved) => format!("nothing was written but the saved plan {saved}"),
+            None => "nothing was written".to_string(),
+        };
+        let error = Error::Interrupted {
+            signal: name,
+            written,
+        };
         watch
             .printer
             .always(format_args!("\n{:?}", miette::Report::new(error)));
@@ -112,7 +157,7 @@ fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {
         ));
         return;
     }
-    let mut text = format!("{name} received again: exiting at once.");
+    let mut text = format!("A second signal ({name}) received: exiting at once.");
     if !in_flight.is_empty() {
         let check = watch.check.get().copied().unwrap_or(PLAN_CHECK);
         text.push_str(&format!(

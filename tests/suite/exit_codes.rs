@@ -2,9 +2,10 @@
 //! "changes" under `--detailed-exitcode`), and a closed stdout never changes what the work
 //! produced.
 
-use crate::support::fake_portal::{FakePortal, Target};
+use crate::support::fake_portal::{FakePortal, Seed, Target};
 use crate::support::fixtures::crm_and_other as portal;
 use crate::support::run::Run;
+use crate::support::spawn::Terminal;
 
 const SECRET: &str = "exit-Codes-Secret-1";
 
@@ -181,6 +182,10 @@ fn flags_of_other_tools_get_this_tools_way_not_a_similar_flag() {
         &["plan", "--auto-approve"],
         &["apply", "--detailed-exitcode"],
         &["--color", "never", "status", "--api-key=sk-not-a-real-key"],
+        // The tool's own flag after a subcommand, and a flag given twice: clap's message, no
+        // tip that the command takes the flag it was given.
+        &["plan", "--version"],
+        &["apply", "--auto-approve", "--auto-approve"],
     ];
     let mut views = String::new();
     for args in cases {
@@ -263,6 +268,30 @@ fn flags_of_other_tools_get_this_tools_way_not_a_similar_flag() {
       tip: the API key is read from the DOCSPACE_API_KEY environment variable (a `portals:` file's from the variable each `apiKey: ${VAR}` names), never from the command line
 
     Usage: docspace-webhooks status [OPTIONS]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ plan --version
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: unexpected argument '--version' found
+
+      tip: `--version` is the tool's, given before any subcommand: `docspace-webhooks --version`
+
+    Usage: docspace-webhooks plan [OPTIONS]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ apply --auto-approve --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '--auto-approve' cannot be used multiple times
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
 
     For more information, try '--help'.
     ----- end -----
@@ -615,4 +644,65 @@ fn a_usage_error_hides_the_key_it_quotes() {
     }
     assert!(!views.contains("0123456789abcdef"), "{views}");
     insta::assert_snapshot!(views);
+}
+
+#[test]
+fn help_lists_the_signal_exit_codes() {
+    let out = Run::new(&["--help"]).run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let codes = &out.stdout[out.stdout.find("Exit codes:").expect("the line")..];
+    insta::assert_snapshot!(codes, @"
+    Exit codes: 0 success or no changes; 1 any error, a usage error included, or a signature that does
+    not match (verify-signature); 2 the plan has changes (plan --detailed-exitcode) or a webhook is
+    unhealthy (status --detailed-exitcode); 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM. A closed
+    stdout never changes them.
+    ");
+}
+
+#[test]
+fn portal_twice_without_a_portals_file_names_the_portals_file_not_a_file() {
+    // export without -f reads no file: the error must not say "the file is for one portal".
+    let out = Run::new(&[
+        "export",
+        "--portal",
+        "https://a.example.com",
+        "--portal",
+        "https://a.example.com",
+    ])
+    .env("DOCSPACE_API_KEY", "sk-not-a-real-key")
+    .run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x --portal is given more than once, but only a `portals:` file has portals to select
+      help: repeat --portal only with a `portals:` file, where it selects portals by name
+
+    ----- end -----
+    ");
+}
+
+#[test]
+fn a_prompt_on_a_full_stdout_says_it_could_not_be_written_not_that_it_is_closed() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Hook", "https://h.example.com/old"));
+    let terminal = Terminal::open();
+    let run = Run::new(&["apply"])
+        .shell("exec \"$0\" \"$@\" >/dev/full")
+        .file("webhooks:\n  Hook:\n    uri: https://h.example.com/new\n")
+        .portal(&portal);
+    let out = run.spawn_with(terminal.stdin()).finish();
+    assert!(portal.writes().is_empty());
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to apply: the plan could not be shown (stdout could not be written), so it cannot be confirmed; nothing was written
+      help: review the plan with `plan`, then rerun with --auto-approve, or apply a saved plan
+
+      x could not write the output: No space left on device (os error 28)
+      `-> No space left on device (os error 28)
+
+    ----- end -----
+    ");
 }

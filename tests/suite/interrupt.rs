@@ -177,8 +177,8 @@ fn a_second_signal_exits_at_once_naming_the_writes_in_flight() {
     );
     assert!(
         out.stderr.contains(
-            "SIGINT received again: exiting at once. These writes were in flight and may or \
-             may not have been carried out (run plan to see where the portal stands):\n  \
+            "A second signal (SIGINT) received: exiting at once. These writes were in flight \
+             and may or may not have been carried out (run plan to see where the portal stands):\n  \
              update #1 \"Hook 1\""
         ),
         "{out:?}"
@@ -386,4 +386,111 @@ fn sighup_before_any_write_exits_129_with_nothing_written() {
 
     ----- end -----
     ");
+}
+
+#[test]
+fn a_signal_keeps_its_code_when_stdout_cannot_be_written() {
+    // A full disk (or a closed terminal's EIO) is not a reader that went away: the lost output
+    // is an error, said on stderr, but the signal's code says more and stays.
+    let portal = FakePortal::start();
+    seeded(&portal, 2);
+    portal.inject(slow("PUT", WEBHOOK_PATH, IN_FLIGHT));
+    let run = Run::new(&["apply", "--auto-approve", "--parallelism", "1"])
+        .shell("exec \"$0\" \"$@\" >/dev/full")
+        .file(&moving(2))
+        .portal(&portal);
+    let process = run.spawn();
+    first_write(&portal);
+    process.signal(libc::SIGINT);
+    let out = process.finish();
+
+    assert_eq!(portal.writes().len(), 1, "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 130
+    ----- stdout -----
+    ----- stderr -----
+    SIGINT received: starting no new write; waiting for the 1 in flight to finish (send SIGINT again to exit at once)
+    stdout stopped taking output (No space left on device (os error 28)); the report continues here:
+      [1/2] [TIME] ok updated #1 "Hook 1"
+
+    Stopped (SIGINT received); not started:
+      not started update #2 "Hook 2"
+
+    Apply complete: 1 done, 0 failed, 1 of 2 not started.
+      x could not write the output: No space left on device (os error 28)
+      `-> No space left on device (os error 28)
+
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn a_signal_after_plan_out_saved_names_the_file_it_replaced() {
+    // The plan is saved before it is printed: with stdout blocked (a pager, a slow reader) a
+    // signal ends the run after the file was replaced, and says so with its digest.
+    let portal = FakePortal::start();
+    let mut file = String::from("webhooks:\n");
+    for i in 1..=400 {
+        file.push_str(&format!(
+            "  Hook {i}:\n    uri: https://h{i}.example.com/a/longer/path/to/fill/the/pipe\n    \
+             secretKey: ${{S}}\n"
+        ));
+    }
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(&file)
+        .env("S", SECRET)
+        .portal(&portal);
+    // A pipe nobody reads: the plan, far longer than its buffer, blocks once it is full.
+    let (_unread, writer) = std::io::pipe().expect("pipe");
+    let child = run
+        .command()
+        .stdin(std::process::Stdio::null())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the binary");
+    let saved = run.path("plan.json");
+    wait_until("the plan to be saved", || saved.is_file());
+    // The rename is done; the watcher is told right after it.
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = libc::pid_t::try_from(child.id()).expect("pid");
+    // SAFETY: kill(2) only reads its arguments; the pid is our own child, not yet reaped.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let out = child.wait_with_output().expect("wait");
+
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        &std::fs::read(&saved).expect("the saved plan"),
+    );
+    let digest: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "\n  x interrupted by SIGINT; nothing was written but the saved plan plan.json \
+             (SHA-256 {digest})\n\n"
+        )
+    );
+}
+
+#[test]
+fn a_hangup_ignored_at_start_stays_ignored() {
+    // `nohup` and `trap '' HUP` start the process with SIGHUP ignored, so that a closed
+    // terminal does not stop it: the run goes on to the end.
+    let portal = FakePortal::start();
+    seeded(&portal, 2);
+    portal.inject(slow("PUT", WEBHOOK_PATH, Duration::from_secs(1)));
+    let run = Run::new(&["apply", "--auto-approve", "--parallelism", "1"])
+        .shell("trap '' HUP; exec \"$0\" \"$@\"")
+        .file(&moving(2))
+        .portal(&portal);
+    let process = run.spawn();
+    first_write(&portal);
+    process.signal(libc::SIGHUP);
+    let out = process.finish();
+
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stderr, "", "{out:?}");
+    let uris: Vec<String> = portal.webhooks().into_iter().map(|w| w.uri).collect();
+    assert_eq!(uris, [uri(1, "new"), uri(2, "new")]);
 }

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::support::fake_portal::{FakePortal, Seed};
+use crate::support::fake_portal::{FakePortal, Fault, FaultBody, FaultKind, Seed, WEBHOOK_PATH};
 use crate::support::run::Run;
 use crate::support::spawn::{Terminal, wait_until};
 
@@ -56,15 +56,9 @@ fn piped_results_carry_their_place_and_time_and_no_progress_line() {
     }
 }
 
-#[test]
-fn a_terminal_gets_one_progress_line_with_what_is_done_failed_and_remaining() {
-    let (portal, file) = drifted();
-    // Slow enough writes that the line is drawn while they are in flight.
-    portal.set_latency(Duration::from_millis(300));
+/// Runs `run` with stderr on a terminal: its exit code, its stdout, and all it drew there.
+fn on_terminal(run: &Run) -> (Option<i32>, String, Arc<Mutex<String>>) {
     let terminal = Terminal::open();
-    let run = Run::new(&["apply", "--auto-approve", "--parallelism", "1"])
-        .file(file)
-        .portal(&portal);
     let mut child = run
         .command()
         .stdin(Stdio::null())
@@ -97,7 +91,19 @@ fn a_terminal_gets_one_progress_line_with_what_is_done_failed_and_remaining() {
         .unwrap()
         .read_to_string(&mut stdout)
         .unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(0), "{stdout}");
+    (child.wait().unwrap().code(), stdout, drawn)
+}
+
+#[test]
+fn a_terminal_gets_one_progress_line_with_what_is_done_failed_and_remaining() {
+    let (portal, file) = drifted();
+    // Slow enough writes that the line is drawn while they are in flight.
+    portal.set_latency(Duration::from_millis(300));
+    let run = Run::new(&["apply", "--auto-approve", "--parallelism", "1"])
+        .file(file)
+        .portal(&portal);
+    let (code, stdout, drawn) = on_terminal(&run);
+    assert_eq!(code, Some(0), "{stdout}");
     wait_until("the progress line", || {
         let drawn = drawn.lock().unwrap();
         drawn.contains("done, 0 failed,") && drawn.contains("remaining")
@@ -108,4 +114,47 @@ fn a_terminal_gets_one_progress_line_with_what_is_done_failed_and_remaining() {
         "the line stays off stdout: {stdout}"
     );
     assert_eq!(portal.writes().len(), 3);
+}
+
+#[test]
+fn a_note_on_the_terminal_goes_above_the_progress_line_not_onto_its_end() {
+    let (portal, file) = drifted();
+    portal.set_latency(Duration::from_millis(300));
+    // The first write is answered 503 and retried: its retry line is a note on stderr.
+    portal.inject(Fault::new(
+        "PUT",
+        WEBHOOK_PATH,
+        FaultKind::Status {
+            status: 503,
+            body: FaultBody::Text("busy".into()),
+        },
+    ));
+    let run = Run::new(&[
+        "apply",
+        "--auto-approve",
+        "--parallelism",
+        "1",
+        "--color",
+        "never",
+    ])
+    .file(file)
+    .portal(&portal);
+    let (code, stdout, drawn) = on_terminal(&run);
+    assert_eq!(code, Some(0), "{stdout}");
+    wait_until("the retry line", || {
+        drawn.lock().unwrap().contains("retrying")
+    });
+    // What the terminal shows: each line as the last carriage return left it, escapes dropped.
+    let drawn = drawn.lock().unwrap().replace("\u{1b}[2K", "");
+    let shown: Vec<&str> = drawn
+        .split('\n')
+        .map(|line| {
+            line.rsplit('\r')
+                .find(|s| !s.is_empty())
+                .unwrap_or_default()
+        })
+        .filter(|line| line.contains("retrying"))
+        .collect();
+    assert_eq!(shown.len(), 1, "{drawn:?}");
+    assert!(shown[0].starts_with("retrying PUT "), "{drawn:?}");
 }

@@ -722,8 +722,8 @@ fn a_second_sigint_mid_resend_names_the_request_that_may_land() {
     assert_eq!(
         out.stderr,
         "SIGINT received: starting no new write; waiting for the 1 in flight to finish (send \
-         SIGINT again to exit at once)\nSIGINT received again: exiting at once. These writes \
-         were in flight and may or may not have been carried out (run status to see their new \
+         SIGINT again to exit at once)\nA second signal (SIGINT) received: exiting at once. \
+         These writes were in flight and may or may not have been carried out (run status to see their new \
          deliveries):\n  resend of 100 deliveries\n"
     );
 }

@@ -78,7 +78,7 @@ fn a_second_sigint_exits_at_once_naming_each_write_in_flight_with_its_portal() {
     assert_eq!(out.code, 130, "{out:?}");
     assert!(
         out.stderr
-            .contains("SIGINT received again: exiting at once."),
+            .contains("A second signal (SIGINT) received: exiting at once."),
         "{out:?}"
     );
     for name in ["a", "b"] {
