@@ -306,6 +306,27 @@ fn binary_garbage_is_an_error_with_a_location_not_a_panic() {
     );
 }
 
+/// UTF-16 (what Windows PowerShell 5 writes with `>`) is named as such, and its lines are not
+/// shown when they hold a secret: read as UTF-8 it has a NUL between the characters of every
+/// word, `secretKey` among them.
+#[test]
+fn a_utf16_file_is_named_and_its_secret_not_shown() {
+    let text = "portal: https://a.example.com\nwebhooks: {A: {secretKey: Zq9LitSecretU16}}\n";
+    let le: Vec<u8> = text.bytes().flat_map(|b| [b, 0]).collect();
+    let bom: Vec<u8> = [0xfe, 0xff].into_iter().chain(text.bytes().flat_map(|b| [0, b])).collect();
+    for (name, bytes) in [("le16.yaml", le), ("bom16.yaml", bom)] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let shown = render(&load_document(&path).expect_err("UTF-16"));
+        let at = path.display();
+        let expected = format!(
+            "config::invalid\n\n  × the webhook file has 1 problem\n\nError: config::encoding\n\n  × the file is UTF-16 text, not UTF-8 (at {at}:1:1)\n  help: save the file as UTF-8\n        the file's lines are not shown: it may hold a secret or credentials, which cannot be told\n        apart from the rest in a file that does not parse\n"
+        );
+        assert_eq!(shown, expected);
+    }
+}
+
 #[test]
 fn a_problem_on_a_long_line_is_located_without_its_snippet() {
     // A file written on one line: miette cannot pad a label to a column past `u16::MAX`.
