@@ -306,6 +306,20 @@ fn binary_garbage_is_an_error_with_a_location_not_a_panic() {
     );
 }
 
+/// A secretKey written in the file and reused by an alias as a name or targetId is refused
+/// there, its value not shown: plans would show it, and the portal would list it, which every
+/// later list is refused for. Another entry's name is no secret.
+#[test]
+fn a_secret_aliased_into_a_listed_field_is_refused() {
+    snap!(expect(
+        "webhooks:\n  Leaky:\n    uri: https://leaky.example.com/x\n    secretKey: &s Zq9Lit-Secret-55\n    targetId: *s\n  9846:\n    name: *s\n  Zq9Lit:\n    targetId: Secret-55\n",
+        &[
+            ("config::secret_in_field", 5),
+            ("config::secret_in_field", 7),
+        ],
+    ));
+}
+
 /// UTF-16 (what Windows PowerShell 5 writes with `>`) is named as such, and its lines are not
 /// shown when they hold a secret: read as UTF-8 it has a NUL between the characters of every
 /// word, `secretKey` among them.
@@ -313,7 +327,10 @@ fn binary_garbage_is_an_error_with_a_location_not_a_panic() {
 fn a_utf16_file_is_named_and_its_secret_not_shown() {
     let text = "portal: https://a.example.com\nwebhooks: {A: {secretKey: Zq9LitSecretU16}}\n";
     let le: Vec<u8> = text.bytes().flat_map(|b| [b, 0]).collect();
-    let bom: Vec<u8> = [0xfe, 0xff].into_iter().chain(text.bytes().flat_map(|b| [0, b])).collect();
+    let bom: Vec<u8> = [0xfe, 0xff]
+        .into_iter()
+        .chain(text.bytes().flat_map(|b| [0, b]))
+        .collect();
     for (name, bytes) in [("le16.yaml", le), ("bom16.yaml", bom)] {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(name);
