@@ -97,7 +97,13 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
 /// and the message says where instead. Invariant: the parser's messages are quoted only escaped
 /// (`redact::escaped`), so no control character from the file reaches the terminal.
 fn unparsed(file: String, text: &str, failed: Failed) -> ConfigError {
-    let span = failed.span;
+    let span = match &failed.kind {
+        Fail::Yaml(message) if message.contains("tab") => {
+            node::indenting_tab(text, failed.span.offset())
+                .map_or(failed.span, |at| SourceSpan::from(at..at + 1))
+        }
+        _ => failed.span,
+    };
     let (code, mut message, label, help) = match failed.kind {
         Fail::MultipleDocuments => (
             "config::multiple_documents",

@@ -261,6 +261,20 @@ fn yaml_level_errors_have_a_location() {
             3,
         ),
         (Some("tabs"), "webhooks:\n\ta: {}\n", "config::yaml", 2),
+        // The parser names the end of the value above, which could go on.
+        (
+            Some("tab_after_a_plain_value"),
+            "webhooks:\n  a:\n    uri: https://a.example.com/x\n\tenabled: true\n",
+            "config::yaml",
+            4,
+        ),
+        // An unknown alias outside `triggers` gets no hint about events.
+        (
+            Some("unknown_alias"),
+            "prune: {maxDeletes: *n}\nwebhooks: {}\n",
+            "config::yaml",
+            1,
+        ),
         (
             Some("unclosed_bracket"),
             "webhooks:\n  a:\n    triggers: [file.uploaded\n",
