@@ -72,11 +72,12 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
             size,
         },
     })?;
-    // What Windows PowerShell 5 writes with `>`: a byte order mark, or a NUL beside the first
-    // character. ASCII in it is valid UTF-8 with a NUL between each character.
+    // What Windows PowerShell 5 writes with `>`: a byte order mark, or a NUL beside an ASCII
+    // first character. ASCII in it is valid UTF-8 with a NUL between each character.
+    let ascii = |c: u8| c.is_ascii_graphic() || c.is_ascii_whitespace();
     let utf16 = bytes.starts_with(b"\xff\xfe")
         || bytes.starts_with(b"\xfe\xff")
-        || bytes[..bytes.len().min(2)].contains(&0);
+        || matches!(bytes[..], [0, c, ..] | [c, 0, ..] if ascii(c));
     let (text, kind, span) = match String::from_utf8(bytes) {
         Ok(text) if !utf16 => return Ok((text, name)),
         Ok(text) => (text, Fail::Utf16, SourceSpan::from(0..0)),
