@@ -24,6 +24,9 @@ pub(super) struct Checker<'a> {
     /// Where a value is read through an alias or a merge key (`borrowed`): the snippet there
     /// shows `*name`, not the value.
     pub borrowed: HashSet<SourceSpan>,
+    /// Each entry's name, uri and targetId, where written: the portal lists them as they are,
+    /// so none may hold one of the file's secrets (`validate::build`).
+    pub listed: Vec<(Field, SourceSpan, String)>,
 }
 
 /// The spans of the nodes in `tree` read from elsewhere, so that no message quotes their value.

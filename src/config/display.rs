@@ -578,9 +578,10 @@ fn comment_start(line: &str) -> Option<usize> {
 /// no telling where a value ends (the next line may continue it, a quote may never close), so
 /// any sign of one counts: a secret-looking word outside a comment (unless the line is exactly
 /// `key: ${VAR}`), a secret-looking word followed by `:` or `=` in a comment, or a URL with
-/// credentials.
+/// credentials. NULs are passed over.
 pub(super) fn may_hold_secrets(text: &str) -> bool {
-    text.lines().any(|line| {
+    // UTF-16 read as UTF-8 has a NUL between the characters of every word.
+    text.replace('\0', "").lines().any(|line| {
         let (code, comment) = match comment_start(line) {
             Some(at) => line.split_at(at),
             None => (line, ""),
@@ -727,6 +728,9 @@ mod tests {
             "webhooks:\n  a:\n    signature: x7Kp2mQv9Lr4\n    triggers: [file.created\n",
             "webhooks:\n  a:\n    hmac: !x7Kp2mQv9Lr4\n",
             "webhooks:\n  a:\n    apiKy: x7Kp2mQv9Lr4\n    triggers: [file.created\n",
+            // UTF-16 read as UTF-8.
+            "w\0:\0 \0{\0s\0e\0c\0r\0e\0t\0K\0e\0y\0:\0 \0x\0}\0\n\0",
+            "\0u\0r\0i\0:\0 \0h\0t\0t\0p\0:\0/\0/\0a\0:\0p\0w\0@\0h\0o\0s\0t\0\n",
         ] {
             assert!(may_hold_secrets(text), "{text}");
         }

@@ -105,7 +105,7 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         triggers: None,
         target_id: None,
     };
-    let (mut http_uri, mut ssl_span, mut only) = (false, None, None);
+    let (mut http_uri, mut ssl_span, mut only, mut target_span) = (false, None, None, None);
     for (field_key, node) in fields {
         let Some(field) = field_key.kind.as_str().and_then(Field::from_key) else {
             if matches!(&field_key.kind, Kind::Str(k) if k == ONLY) {
@@ -167,7 +167,10 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
                 ssl_span = Some(node.span);
             }
             Field::Triggers => w.triggers = c.triggers(node),
-            Field::TargetId => w.target_id = c.target_id(node),
+            Field::TargetId => {
+                w.target_id = c.target_id(node);
+                target_span = Some(node.span);
+            }
         }
     }
     if let (Some(true), true, Some(uri_span), Some(ssl_span)) =
@@ -183,6 +186,20 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         key: parsed_key?,
         ..w
     };
+    let name = match &webhook.key {
+        Key::Name(name) => Some(name),
+        Key::Id(_) => webhook.name.as_ref(),
+    };
+    let listed = [
+        (Field::Name, Some(name_span), name),
+        (Field::Uri, webhook.uri_span, webhook.uri.as_ref()),
+        (Field::TargetId, target_span, webhook.target_id.as_ref()),
+    ];
+    (c.listed).extend(
+        listed
+            .into_iter()
+            .filter_map(|(f, at, v)| Some((f, at?, v?.clone()))),
+    );
     Some(Entry {
         webhook,
         name_span,

@@ -49,6 +49,7 @@ pub(super) enum Fail {
     Yaml(String),
     /// Found as the file is read, before it is parsed.
     NotUtf8,
+    Utf16,
 }
 
 impl Failed {

@@ -72,20 +72,25 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
             size,
         },
     })?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((text, name)),
+    // What Windows PowerShell 5 writes with `>`: a byte order mark, or a NUL beside an ASCII
+    // first character. ASCII in it is valid UTF-8 with a NUL between each character.
+    let ascii = |c: u8| c.is_ascii_graphic() || c.is_ascii_whitespace();
+    let utf16 = bytes.starts_with(b"\xff\xfe")
+        || bytes.starts_with(b"\xfe\xff")
+        || matches!(bytes[..], [0, c, ..] | [c, 0, ..] if ascii(c));
+    let (text, kind, span) = match String::from_utf8(bytes) {
+        Ok(text) if !utf16 => return Ok((text, name)),
+        Ok(text) => (text, Fail::Utf16, SourceSpan::from(0..0)),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes());
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             // The lossy copy has U+FFFD where the first bad byte was.
             let span = SourceSpan::from(at..at + '\u{FFFD}'.len_utf8());
-            let failed = Failed {
-                kind: Fail::NotUtf8,
-                span,
-            };
-            Err(unparsed(name, &text, failed))
+            let kind = if utf16 { Fail::Utf16 } else { Fail::NotUtf8 };
+            (text, kind, span)
         }
-    }
+    };
+    Err(unparsed(name, &text, Failed { kind, span }))
 }
 
 /// The error for a file that could not be read as YAML. Its values cannot be located, so when
@@ -93,7 +98,13 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
 /// and the message says where instead. Invariant: the parser's messages are quoted only escaped
 /// (`redact::escaped`), so no control character from the file reaches the terminal.
 fn unparsed(file: String, text: &str, failed: Failed) -> ConfigError {
-    let span = failed.span;
+    let span = match &failed.kind {
+        Fail::Yaml(message) if message.contains("tab") => {
+            node::indenting_tab(text, failed.span.offset())
+                .map_or(failed.span, |at| SourceSpan::from(at..at + 1))
+        }
+        _ => failed.span,
+    };
     let (code, mut message, label, help) = match failed.kind {
         Fail::MultipleDocuments => (
             "config::multiple_documents",
@@ -117,6 +128,12 @@ fn unparsed(file: String, text: &str, failed: Failed) -> ConfigError {
             "config::encoding",
             "the file is not UTF-8 text".to_string(),
             "not UTF-8",
+            Some("save the file as UTF-8"),
+        ),
+        Fail::Utf16 => (
+            "config::encoding",
+            "the file is UTF-16 text, not UTF-8".to_string(),
+            "UTF-16",
             Some("save the file as UTF-8"),
         ),
     };

@@ -614,20 +614,38 @@ pub(super) fn lone_cr(text: &str, i: usize) -> bool {
     text.as_bytes()[i] == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n')
 }
 
-/// Hints for the two syntax errors people make most in this file.
+/// Hints for the two syntax errors people make most in this file. The `*` one only where an
+/// event is written: in a `triggers` value, or an alias no name follows (`*`, `*.created`).
 pub(super) fn syntax_help(text: &str, span: SourceSpan) -> Option<&'static str> {
-    let line_start = text[..span.offset().min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
+    let offset = span.offset().min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = text[line_start..].lines().next().unwrap_or("");
-    let at = text[span.offset().min(text.len())..].chars().next();
+    let alias = text[offset..].strip_prefix('*');
+    let unnamed = alias.is_some_and(|a| !a.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
     if line.trim_start_matches(' ').starts_with('\t') {
         Some("indent with spaces: YAML does not allow tabs in indentation")
-    } else if at == Some('*') {
+    } else if alias.is_some() && (unnamed || text[line_start..offset].contains("triggers")) {
         Some("`*` starts an alias in YAML; for every event write `\"*\"`, with quotes")
     } else {
         None
     }
+}
+
+/// The tab a parser's message about one at `from` means: the first that indents a line, from
+/// the line of `from` on. The message may name the end of the line before (a plain scalar
+/// there could go on), or the character after the tab.
+pub(super) fn indenting_tab(text: &str, from: usize) -> Option<usize> {
+    let mut start = text[..from.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    for line in text[start..].split_inclusive('\n') {
+        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        if let Some(tab) = indent.find('\t') {
+            return Some(start + tab);
+        }
+        start += line.len();
+    }
+    None
 }
 
 /// The parser's message without the text it quotes from the file (a tag, a key): for a file

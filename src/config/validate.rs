@@ -13,7 +13,10 @@ use super::node::{Duplicate, Kind, Node};
 use super::portals::fleet;
 use super::problem::Problem;
 use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
+use super::secret::SecretRef;
 use super::secret_uris::RunUris;
+use crate::redact::Registered;
+use secrecy::ExposeSecret;
 
 /// `duplicates`: the keys the tree holds once but the file writes twice, reported with the rest.
 pub(super) fn build(
@@ -25,8 +28,30 @@ pub(super) fn build(
         source,
         problems: Vec::new(),
         borrowed: super::checker::borrowed(tree),
+        listed: Vec::new(),
     };
     let document = top_level(&mut c, tree);
+    // A secret written in the file and reused by an alias (`targetId: *s`) would be shown in
+    // plans and listed by the portal, whose lists are then refused (`api::refuse_echoes`).
+    let literals = (document.written.iter()).filter_map(|w| match &w.secret {
+        Some(SecretRef::Literal(secret)) => Some(secret.expose_secret()),
+        _ => None,
+    });
+    let secrets = Registered::of(literals);
+    for (field, span, value) in std::mem::take(&mut c.listed) {
+        if secrets.in_text(&value, false).is_some() {
+            let message = format!("`{}` holds a secretKey written in this file", field.key());
+            let help = "the portal lists a webhook's name, uri and targetId as they are, and \
+                        the tool refuses a list that holds a secret: write another value";
+            c.error(
+                span,
+                "config::secret_in_field",
+                message,
+                "holds a secret",
+                Some(help),
+            );
+        }
+    }
     for d in duplicates {
         // Named only when it reads as a key or a plain name: the snippet, built from the tree
         // that keeps the first, masks the second like any key it does not know.

@@ -340,6 +340,18 @@ impl Registered {
         }
     }
 
+    /// `secrets` alone, whatever else the process registered: a file's own, looked for in
+    /// what it sets as `in_text` looks in a list.
+    pub fn of<'s>(secrets: impl IntoIterator<Item = &'s str>) -> Registered {
+        let needles: Vec<(String, String)> = (secrets.into_iter().flat_map(needles_of))
+            .map(|n| (n, String::new()))
+            .collect();
+        Registered {
+            secrets: Needles::of(needles.iter().map(|(n, source)| (n, source))),
+            uris: Needles::of(std::iter::empty()),
+        }
+    }
+
     /// These needles and the live `uris` of one portal, each with its variable
     /// (`register_live_uri`): what that portal's list is checked against.
     pub fn with_uris(&self, uris: &[(String, String)]) -> Registered {

@@ -112,7 +112,10 @@ fn unwritable(field: Field, text: &str) -> Option<&'static str> {
         // Blank or too long: older portals, or another client, may have stored one.
         Field::Name => (rules::check_name(text).err())
             .map(|_| "the portal's name is not one a file may write (blank, or too long)"),
-        _ => None,
+        Field::TargetId => (rules::check_target_id(text).err())
+            .map(|_| "the portal's targetId is longer than a file may write"),
+        // Not text a file writes: a new field decides here whether the loader may refuse it.
+        Field::SecretKey | Field::Enabled | Field::Ssl | Field::Triggers => None,
     }
 }
 

@@ -206,13 +206,14 @@ fn an_existing_file_is_replaced_only_with_force() {
 
 /// A name no file may write (blank, or past the portal's 50 characters, which older portals or
 /// another client may have stored) is keyed by id and left out with a comment, as an unwritable
-/// uri is: the export still validates and plans with no changes.
+/// uri is, and so is a targetId past the file's 255 characters: the export still validates and
+/// plans with no changes.
 #[test]
-fn a_name_no_file_may_write_is_keyed_by_id_and_left_out() {
+fn a_name_or_target_no_file_may_write_is_left_out() {
     let portal = FakePortal::start();
     portal.seed(Seed::new("", "https://blank.example.com/h"));
     portal.seed(Seed::new(&"x".repeat(60), "https://long.example.com/h"));
-    portal.seed(Seed::new("Fine", "https://fine.example.com/h"));
+    portal.seed(Seed::new("Fine", "https://fine.example.com/h").target(&"t".repeat(256)));
     let (exported, body) = export_body(&portal);
     insta::assert_snapshot!(body, @r#"
     webhooks:
@@ -233,6 +234,7 @@ fn a_name_no_file_may_write_is_keyed_by_id_and_left_out() {
         enabled: true
         ssl: true
         triggers: ["*"]
+        # targetId left out: the portal's targetId is longer than a file may write; the portal keeps its own
     "#);
     let planned = plan_pruned(&portal, &exported);
     assert_eq!(planned.code, 0, "no changes: {planned:?}");

@@ -140,11 +140,11 @@ fn malformed_yaml_is_an_error_not_a_panic() {
       x the webhook file has 1 problem
 
       x invalid YAML: tabs disallowed within this context (block indentation)
-       ,-[webhooks.yaml:2:2]
+       ,-[webhooks.yaml:2:1]
      1 | webhooks:
      2 |     A: {}
-       :     |
-       :     `-- here
+       : ^^|^
+       :   `-- here
        `----
       help: indent with spaces: YAML does not allow tabs in indentation
 

@@ -261,6 +261,20 @@ fn yaml_level_errors_have_a_location() {
             3,
         ),
         (Some("tabs"), "webhooks:\n\ta: {}\n", "config::yaml", 2),
+        // The parser names the end of the value above, which could go on.
+        (
+            Some("tab_after_a_plain_value"),
+            "webhooks:\n  a:\n    uri: https://a.example.com/x\n\tenabled: true\n",
+            "config::yaml",
+            4,
+        ),
+        // An unknown alias outside `triggers` gets no hint about events.
+        (
+            Some("unknown_alias"),
+            "prune: {maxDeletes: *n}\nwebhooks: {}\n",
+            "config::yaml",
+            1,
+        ),
         (
             Some("unclosed_bracket"),
             "webhooks:\n  a:\n    triggers: [file.uploaded\n",
@@ -304,6 +318,44 @@ fn binary_garbage_is_an_error_with_a_location_not_a_panic() {
         (problems[0].code_str(), problems[0].line()),
         ("config::encoding", 2)
     );
+}
+
+/// A secretKey written in the file and reused by an alias as a name or targetId is refused
+/// there, its value not shown: plans would show it, and the portal would list it, which every
+/// later list is refused for. Another entry's name is no secret.
+#[test]
+fn a_secret_aliased_into_a_listed_field_is_refused() {
+    snap!(expect(
+        "webhooks:\n  Leaky:\n    uri: https://leaky.example.com/x\n    secretKey: &s Zq9Lit-Secret-55\n    targetId: *s\n  9846:\n    name: *s\n  Zq9Lit:\n    targetId: Secret-55\n",
+        &[
+            ("config::secret_in_field", 5),
+            ("config::secret_in_field", 7),
+        ],
+    ));
+}
+
+/// UTF-16 (what Windows PowerShell 5 writes with `>`) is named as such, and its lines are not
+/// shown when they hold a secret: read as UTF-8 it has a NUL between the characters of every
+/// word, `secretKey` among them.
+#[test]
+fn a_utf16_file_is_named_and_its_secret_not_shown() {
+    let text = "portal: https://a.example.com\nwebhooks: {A: {secretKey: Zq9LitSecretU16}}\n";
+    let le: Vec<u8> = text.bytes().flat_map(|b| [b, 0]).collect();
+    let bom: Vec<u8> = [0xfe, 0xff]
+        .into_iter()
+        .chain(text.bytes().flat_map(|b| [0, b]))
+        .collect();
+    for (name, bytes) in [("le16.yaml", le), ("bom16.yaml", bom)] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let shown = render(&load_document(&path).expect_err("UTF-16"));
+        let at = path.display();
+        let expected = format!(
+            "config::invalid\n\n  × the webhook file has 1 problem\n\nError: config::encoding\n\n  × the file is UTF-16 text, not UTF-8 (at {at}:1:1)\n  help: save the file as UTF-8\n        the file's lines are not shown: it may hold a secret or credentials, which cannot be told\n        apart from the rest in a file that does not parse\n"
+        );
+        assert_eq!(shown, expected);
+    }
 }
 
 #[test]
