@@ -123,17 +123,16 @@ pub enum SettingsError {
     EmptyPortalKey { var: String },
 
     #[error("{origin} names {pinned}, but {given_origin} names {given}; nothing was contacted")]
-    #[diagnostic(
-        code(settings::other_portal),
-        help(
-            "the file is the reviewed truth: {given_origin} may repeat its portal but never change it. Use the file made for {given}, or leave out {given_origin}"
-        )
-    )]
+    #[diagnostic(code(settings::other_portal))]
     OtherPortal {
         pinned: String,
         origin: &'static str,
         given: String,
         given_origin: &'static str,
+        /// What may be given instead: a file's portal is its own; a saved plan's, where the
+        /// file names none, must be given again (`commands::portals`).
+        #[help]
+        help: String,
     },
 
     #[error(
@@ -269,11 +268,26 @@ impl Settings {
         let pinned = check_portal(url, origin)?;
         match given {
             Some((given, given_origin)) if given.identity() != pinned.identity() => {
+                let (pinned, given) = (pinned.as_str().to_string(), given.as_str().to_string());
+                let help = if origin == crate::plan::saved::RECORDED {
+                    format!(
+                        "the file names no portal, so the plan applies only to the one it was \
+                         made for: give {pinned} ({given_origin} set to it), or run `plan --out` \
+                         again for {given} and review that plan"
+                    )
+                } else {
+                    format!(
+                        "the file is the reviewed truth: {given_origin} may repeat its portal but \
+                         never change it. Use the file made for {given}, or leave out \
+                         {given_origin}"
+                    )
+                };
                 Err(SettingsError::OtherPortal {
-                    pinned: pinned.as_str().to_string(),
+                    pinned,
                     origin,
-                    given: given.as_str().to_string(),
+                    given,
                     given_origin,
+                    help,
                 })
             }
             _ => Ok(pinned),

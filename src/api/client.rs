@@ -559,19 +559,7 @@ fn reason(error: &ApiError) -> String {
 /// the list tells which live uris are secret (`commands::portals::listed`).
 pub fn refuse_echoes(live: &[LiveWebhook], secrets: &redact::Registered) -> Result<(), ApiError> {
     for w in live {
-        // A uri read from a variable is looked for in every field but the uris: its own
-        // webhook's holds it by design, and plans show another's as `(sensitive)`.
-        let fields = [
-            ("name", Some(&w.name), true),
-            ("uri", Some(&w.uri), false),
-            ("targetId", w.target_id.as_ref(), true),
-            // Shown as written when it is not a date the tool reads (a plan's notes).
-            ("lastFailureOn", w.last_failure_on.as_ref(), true),
-        ];
-        let holds = |(field, v, uris): (_, Option<&String>, bool)| {
-            Some((field, secrets.in_text(v?, uris)?))
-        };
-        if let Some((field, matched)) = fields.into_iter().find_map(holds) {
+        if let Some((field, matched)) = echoed(shown_fields(w), secrets) {
             return Err(ApiError::EchoedSecret {
                 endpoint: Endpoint::new(Method::GET, WEBHOOK_PATH),
                 id: w.id,
@@ -581,6 +569,31 @@ pub fn refuse_echoes(live: &[LiveWebhook], secrets: &redact::Registered) -> Resu
         }
     }
     Ok(())
+}
+
+/// The fields of a listed webhook shown and saved as they are; its last failure is scrubbed
+/// instead (`Client::list`).
+pub fn shown_fields<T>(w: &LiveWebhook<T>) -> [(&'static str, Option<&String>); 4] {
+    [
+        ("name", Some(&w.name)),
+        ("uri", Some(&w.uri)),
+        ("targetId", w.target_id.as_ref()),
+        // Shown as written when it is not a date the tool reads (a plan's notes).
+        ("lastFailureOn", w.last_failure_on.as_ref()),
+    ]
+}
+
+/// The first of `fields` (outside text shown as it is: a listed webhook's, or a saved plan's)
+/// that holds one of `secrets`, with the source of the one found (`Registered::in_text`).
+pub fn echoed<'a, 's>(
+    fields: impl IntoIterator<Item = (&'static str, Option<&'a String>)>,
+    secrets: &'s redact::Registered,
+) -> Option<(&'static str, &'s str)> {
+    // A uri read from a variable is looked for in every field but the uris: its own webhook's
+    // holds it by design, and plans show another's as `(sensitive)`.
+    let holds =
+        |(field, v): (_, Option<&String>)| Some((field, secrets.in_text(v?, field != "uri")?));
+    fields.into_iter().find_map(holds)
 }
 
 #[cfg(test)]

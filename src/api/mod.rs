@@ -26,7 +26,7 @@ mod url;
 mod wire;
 
 pub use crate::redact::mask_credentials;
-pub use client::{Client, refuse_echoes};
+pub use client::{Client, echoed, refuse_echoes, shown_fields};
 
 /// Where the API key of a `portal:` file's portal is read from (docs/using.md): the variable a
 /// client names when the options name no other (`ClientOptions::portal_key`).

@@ -276,7 +276,7 @@ pub(super) fn check_saved<'a>(
 
 /// A portal the saved plan has no plan for, its reason scrubbed of every secret this run knows
 /// like any text from outside: a hand-edited plan may quote one.
-fn not_planned(error: &str) -> Error {
+pub(super) fn not_planned(error: &str) -> Error {
     let error = crate::redact::Redactor::registered().scrub(error);
     Error::NotPlanned { error }
 }

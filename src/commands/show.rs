@@ -6,8 +6,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{Exit, Output, saved_file};
-use crate::Error;
+use super::{Exit, Output, portals, saved_file};
 use crate::api::PortalUrl;
 use crate::cli::ShowArgs;
 use crate::plan::saved;
@@ -48,13 +47,8 @@ pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
                 name: p.name.clone(),
                 portal: PortalUrl::as_client_reads(&p.url),
                 result: p.plan.as_ref().ok().cloned(),
-                // Shown as `apply` will show it.
-                error: (p.plan.as_ref().err()).map(|error| {
-                    Error::NotPlanned {
-                        error: error.clone(),
-                    }
-                    .to_string()
-                }),
+                // Shown as `apply` will show it, scrubbed of every secret this run knows.
+                error: (p.plan.as_ref().err()).map(|error| portals::not_planned(error).to_string()),
             })
             .collect(),
     };

@@ -165,7 +165,7 @@ fn a_plan_for_another_portal_or_version_is_refused() {
     ----- stderr -----
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
       x the saved plan names [PORTAL], but DOCSPACE_URL names [PORTAL-2]; nothing was contacted
-      help: the file is the reviewed truth: DOCSPACE_URL may repeat its portal but never change it. Use the file made for [PORTAL-2], or leave out DOCSPACE_URL
+      help: the file names no portal, so the plan applies only to the one it was made for: give [PORTAL] (DOCSPACE_URL set to it), or run `plan --out` again for [PORTAL-2] and review that plan
 
     ----- end -----
     ");
@@ -182,6 +182,42 @@ fn a_plan_for_another_portal_or_version_is_refused() {
       help: a saved plan is made to be applied minutes later, by the same build: run `plan --out` again with this build of docspace-webhooks and review it
 
     ----- end -----
+    ");
+    // JSON of another type is a version this build cannot read, not "not JSON": a number as
+    // written, anything else by its type (a string may hold anything).
+    let mut versions = Vec::new();
+    for version in [
+        "6.0",
+        "6e0",
+        "-6",
+        "18446744073709551622",
+        "\"6\"",
+        "[6]",
+        "true",
+    ] {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let at = text.find("\"format_version\": ").unwrap() + "\"format_version\": ".len();
+        let end = at + text[at..].find(',').unwrap();
+        std::fs::write(&path, format!("{}{version}{}", &text[..at], &text[end..])).unwrap();
+        let out = apply_saved(&portal, &path);
+        assert_eq!(out.code, 1, "{out:?}");
+        let view = out.user_view();
+        versions.push(
+            view.lines()
+                .find(|l| l.contains(" x "))
+                .unwrap()
+                .trim()
+                .to_string(),
+        );
+    }
+    insta::assert_snapshot!(versions.join("\n"), @"
+    x [TMP]/plan.json is a saved plan of format_version 6.0, but this build reads only version 6; nothing was written
+    x [TMP]/plan.json is a saved plan of format_version 6e0, but this build reads only version 6; nothing was written
+    x [TMP]/plan.json is a saved plan of format_version -6, but this build reads only version 6; nothing was written
+    x [TMP]/plan.json is a saved plan of format_version 18446744073709551622, but this build reads only version 6; nothing was written
+    x [TMP]/plan.json is a saved plan of format_version (a string), but this build reads only version 6; nothing was written
+    x [TMP]/plan.json is a saved plan of format_version (a list), but this build reads only version 6; nothing was written
+    x [TMP]/plan.json is a saved plan of format_version (a boolean), but this build reads only version 6; nothing was written
     ");
     // Past u32, and congruent to 2 modulo 2^32: still named as written.
     edit(&path, |plan| {
@@ -325,6 +361,125 @@ fn a_saved_plan_takes_no_planning_flags() {
 }
 
 /// Rewrites the saved plan at `path` through `f`, as someone editing it by hand would.
+/// A webhook renamed on the portal to hold a secret the plan job does not hold (the documented
+/// pipeline gives it only to `apply`) is saved as listed: `show` and `apply`, which hold it,
+/// refuse the plan as that list is refused, naming where, before any output or request.
+#[test]
+fn a_secret_the_plan_job_did_not_hold_refuses_the_plan_before_it_is_shown_or_applied() {
+    let portal = portal();
+    portal.update_stored(2, |w| w.name = format!("Other {SECRET}"));
+    let (run, path) = saved(&portal);
+    assert_eq!(run.run().code, 0);
+    let show = Run::new(&["show", path.to_str().unwrap()])
+        .reviewed(&path)
+        .env("BILLING_SECRET", SECRET)
+        .run();
+    insta::assert_snapshot!(show.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json holds the secretKey from environment variable BILLING_SECRET in webhook #2's name (portals[0].unmanaged[0]), so nothing of the plan is shown or written
+      help: the portal's list held it when the plan was made by a run that did not know the secret, or the plan was edited: run `plan --out` again where the secret is set, which refuses such a list; if that webhook really holds the value, change the secret or the key it matches
+
+    ----- end -----
+    ");
+    portal.clear_requests();
+    let apply = apply_saved(&portal, &path);
+    assert_eq!(apply.stderr, show.stderr, "{apply:?}");
+    assert_eq!((apply.code, apply.stdout.as_str()), (1, ""));
+    assert!(portal.requests().is_empty(), "{:?}", portal.requests());
+}
+
+/// A target's answer that echoed a secret the plan job did not hold is saved as the portal
+/// recorded it: `show`, which holds it, scrubs it as a list's is scrubbed.
+#[test]
+fn a_last_failure_is_scrubbed_of_a_secret_the_plan_job_did_not_hold() {
+    let portal = portal();
+    portal.update_stored(1, |w| {
+        w.enabled = false;
+        w.last_failure_content = Some(format!("bad signature, expected {SECRET}"));
+    });
+    // Enabling it again shows why it failed.
+    let file = FILE.replace("ssl: false", "enabled: true");
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .file(&file)
+        .portal(&portal);
+    let path = run.path("plan.json");
+    assert_eq!(run.run().code, 0);
+    assert!(std::fs::read_to_string(&path).unwrap().contains(SECRET));
+    let show = Run::new(&["show", path.to_str().unwrap()])
+        .reviewed(&path)
+        .env("BILLING_SECRET", SECRET)
+        .run();
+    assert_eq!(show.code, 0, "{show:?}");
+    let failure: Vec<&str> = show
+        .stdout
+        .lines()
+        .filter(|l| l.contains("bad signature"))
+        .collect();
+    assert_eq!(
+        failure,
+        [
+            "      ! probably disabled by the portal after failed deliveries; last failure: \
+             \"bad signature, expected [redacted]\""
+        ],
+        "{show:?}"
+    );
+}
+
+/// A secret edited into what a saved plan sends or shows is refused as one the portal listed:
+/// before anything is shown, and before anything is sent.
+#[test]
+fn a_secret_edited_into_a_saved_plan_is_refused_before_it_is_shown_or_sent() {
+    let portal = portal();
+    let (run, path) = saved(&portal);
+    assert_eq!(run.run().code, 0);
+    let key = portal.api_key();
+    let original = std::fs::read_to_string(&path).unwrap();
+    // Where each is written: the update's body, the create's body, an unmanaged webhook.
+    let edits = [
+        (
+            "/portals/0/writes/0/webhook/uri",
+            format!("https://crm.example.com/h?t={SECRET}"),
+        ),
+        (
+            "/portals/0/writes/1/webhook/targetId",
+            format!("room-{key}"),
+        ),
+        ("/portals/0/unmanaged/0/name", format!("Other {key}")),
+    ];
+    let mut refusals = Vec::new();
+    for (at, value) in edits {
+        std::fs::write(&path, &original).unwrap();
+        edit(&path, |plan| *plan.pointer_mut(at).unwrap() = value.into());
+        portal.clear_requests();
+        let out = apply_saved(&portal, &path);
+        assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{out:?}");
+        assert!(portal.requests().is_empty(), "{:?}", portal.requests());
+        // `show` knows the key only when it is set: it never reads it otherwise.
+        let show = Run::new(&["show", path.to_str().unwrap()])
+            .reviewed(&path)
+            .env("BILLING_SECRET", SECRET)
+            .env("DOCSPACE_API_KEY", &key)
+            .run();
+        assert_eq!((show.code, show.stdout.as_str()), (1, ""), "{show:?}");
+        assert_eq!(show.stderr, out.stderr);
+        let view = out.user_view();
+        refusals.push(
+            view.lines()
+                .find(|l| l.contains(" x "))
+                .unwrap()
+                .trim()
+                .to_string(),
+        );
+    }
+    insta::assert_snapshot!(refusals.join("\n"), @"
+    x [TMP]/plan.json holds the secretKey from environment variable BILLING_SECRET in webhook #1's uri (portals[0].writes[0].webhook), so nothing of the plan is shown or written
+    x [TMP]/plan.json holds the API key from environment variable DOCSPACE_API_KEY in a create's targetId (portals[0].writes[1].webhook), so nothing of the plan is shown or written
+    x [TMP]/plan.json holds the API key from environment variable DOCSPACE_API_KEY in webhook #2's name (portals[0].unmanaged[0]), so nothing of the plan is shown or written
+    ");
+}
+
 pub fn edit(path: &std::path::Path, f: impl FnOnce(&mut serde_json::Value)) {
     let text = std::fs::read_to_string(path).unwrap();
     let mut plan: serde_json::Value = serde_json::from_str(&text).unwrap();

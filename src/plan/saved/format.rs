@@ -133,6 +133,10 @@ impl Live {
         let mut w = self.map_triggers(|_| triggers);
         // The portal's `""` is read as none, as the client does.
         w.target_id = w.target_id.filter(|t| !t.is_empty());
+        // Saved as `Client::list` scrubbed it, by a run that may not have known every secret
+        // this one does: each of those is replaced too, the rest kept as saved.
+        w.last_failure_content = (w.last_failure_content.take())
+            .map(|content| crate::redact::guarded(&content).into_owned());
         Ok(w)
     }
 }

@@ -36,7 +36,8 @@ pub enum SavedPlanError {
             "a saved plan is made to be applied minutes later, by the same build: run `plan --out` again with this build of docspace-webhooks and review it"
         )
     )]
-    Version { path: String, found: u64 },
+    /// `found` as written when a number, else its type.
+    Version { path: String, found: String },
 
     #[error("{path} is not a plan this version would make: {reason}; nothing was written")]
     #[diagnostic(
@@ -46,6 +47,23 @@ pub enum SavedPlanError {
         )
     )]
     Inconsistent { path: String, reason: String },
+
+    /// `matched` names the secret by where it came from, as a refused list does.
+    #[error("{path} holds {matched} in {place}, so nothing of the plan is shown or written")]
+    #[diagnostic(
+        code(saved_plan::echoed_secret),
+        help(
+            "the portal's list held it when the plan was made by a run that did not know the \
+             secret, or the plan was edited: run `plan --out` again where the secret is set, \
+             which refuses such a list; if that webhook really holds the value, change the \
+             secret or the key it matches"
+        )
+    )]
+    EchoedSecret {
+        path: String,
+        place: String,
+        matched: String,
+    },
 
     #[error(
         "{path} has SHA-256 {found}, not the {expected} given with --expect-digest; nothing was written"
@@ -88,9 +106,12 @@ pub enum SavedPlanError {
 
 /// What every version of the file starts with; read first, without building the rest.
 #[derive(serde::Deserialize)]
-struct Header {
+struct Header<'a> {
     kind: Option<String>,
-    format_version: Option<u64>,
+    /// Any JSON value: one of another type is an unreadable version, not a file that is not
+    /// JSON.
+    #[serde(borrow)]
+    format_version: Option<&'a serde_json::value::RawValue>,
 }
 
 /// Whether `text` is a saved plan of any version: `plan --out` overwrites only those.
@@ -110,11 +131,21 @@ pub(super) fn parse(text: &str, path: &str) -> Result<File, SavedPlanError> {
     if header.kind.as_deref() != Some(KIND) {
         return Err(unreadable(format!("no `\"kind\": \"{KIND}\"`")));
     }
-    // Reported as written: a number past u32 is not some other version's number.
-    let Some(found) = header.format_version else {
+    // Reported as written: a number past u32 is not some other version's number, nor is 6.0
+    // version 6. Of any other value only its type: a string may hold anything.
+    let Some(found) = header.format_version.map(serde_json::value::RawValue::get) else {
         return Err(unreadable("no `format_version`".into()));
     };
-    if found != u64::from(FORMAT_VERSION) {
+    if found != FORMAT_VERSION.to_string() {
+        let found = match found.as_bytes()[0] {
+            // A number is ASCII; one too long to read is cut.
+            b'-' | b'0'..=b'9' if found.len() > 40 => format!("{}...", &found[..40]),
+            b'-' | b'0'..=b'9' => found.to_string(),
+            b'"' => "(a string)".into(),
+            b'[' => "(a list)".into(),
+            b'{' => "(an object)".into(),
+            _ => "(a boolean)".into(),
+        };
         return Err(SavedPlanError::Version {
             path: path.to_string(),
             found,

@@ -182,6 +182,7 @@ pub fn read(
             found,
         });
     }
+    refuse_echoes(&file, path)?;
     let inconsistent = |reason: String| SavedPlanError::Inconsistent {
         path: path.to_string(),
         reason,
@@ -263,6 +264,88 @@ pub fn read(
     // Shown and run in the file's order, failed or not.
     portals.sort_by_key(|p| (document.portals.iter()).position(|f| f.name == p.name));
     Ok(portals)
+}
+
+/// Refuses a plan whose text from outside (what the portal listed, or an edit) holds a secret
+/// this run knows, checked as the portal's list is (`api::echoed`), before any of it is shown,
+/// quoted or sent: the run that made it may not have known that secret (a plan job without
+/// the webhook secrets, docs/pipelines.md).
+fn refuse_echoes(file: &File, path: &str) -> Result<(), SavedPlanError> {
+    let secrets = redact::Registered::now();
+    for (i, part) in file.portals.iter().enumerate() {
+        // Each record: where it is in the file, its webhook's id, its fields.
+        let mut records = vec![(
+            format!("portals[{i}]"),
+            None,
+            vec![("portal", part.portal.as_ref())],
+        )];
+        for (j, write) in part.writes.iter().enumerate() {
+            let (against, body) = match write {
+                Write::Create { webhook } => (None, Some(webhook)),
+                Write::Update { against, webhook } => (Some(against), Some(webhook)),
+                Write::SetEnabled { against, .. } | Write::Delete { against, .. } => {
+                    (Some(against), None)
+                }
+            };
+            let (at, id) = (format!("portals[{i}].writes[{j}]"), against.map(|w| w.id));
+            if let Some(w) = against {
+                records.push((
+                    format!("{at}.against"),
+                    id,
+                    crate::api::shown_fields(w).into(),
+                ));
+            }
+            if let Some(b) = body {
+                let fields = [("name", Some(&b.name)), ("uri", Some(&b.uri))];
+                let fields = fields
+                    .into_iter()
+                    .chain([("targetId", b.target_id.as_ref())]);
+                records.push((format!("{at}.webhook"), id, fields.collect()));
+            }
+        }
+        let notes = &part.notes;
+        let named = [
+            ("unchanged", &part.unchanged),
+            ("unmanaged", &part.unmanaged),
+            ("notes.secrets_not_sent", &notes.secrets_not_sent),
+        ];
+        for (list, named) in named {
+            records.extend(named.iter().enumerate().map(|(j, n)| {
+                (
+                    format!("portals[{i}].{list}[{j}]"),
+                    Some(n.id),
+                    vec![("name", Some(&n.name))],
+                )
+            }));
+        }
+        records.extend(notes.renames.iter().enumerate().map(|(j, r)| {
+            let fields = vec![("create", Some(&r.create)), ("name", Some(&r.name))];
+            (
+                format!("portals[{i}].notes.renames[{j}]"),
+                Some(r.id),
+                fields,
+            )
+        }));
+        records.extend(notes.secrets_checked.iter().enumerate().map(|(j, c)| {
+            let fields = vec![("name", Some(&c.name)), ("detail", Some(&c.detail))];
+            (
+                format!("portals[{i}].notes.secrets_checked[{j}]"),
+                Some(c.id),
+                fields,
+            )
+        }));
+        for (at, id, fields) in records {
+            if let Some((field, matched)) = crate::api::echoed(fields, &secrets) {
+                let whose = id.map_or_else(|| "a create's".into(), |id| format!("webhook #{id}'s"));
+                return Err(SavedPlanError::EchoedSecret {
+                    path: path.to_string(),
+                    place: format!("{whose} {field} ({at})"),
+                    matched: matched.to_string(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The one part of a plan of a `portal:` file, for its one `portal`.

@@ -802,3 +802,45 @@ fn a_portal_the_saved_plan_does_not_hold_is_named_as_missing_from_the_plan() {
     );
     assert_eq!(fleet.write_count(), 0);
 }
+
+/// A portal's error that echoed a secret the plan job did not hold (it is given only to
+/// `apply`) is saved as it was: `show` scrubs it of every secret it knows, as `apply` does.
+#[test]
+fn show_scrubs_a_failed_portals_error_of_a_secret_the_plan_job_did_not_hold() {
+    // Not `SECRET`: its `fleet-` is also the start of the fleet's keys, which the plan scrubs.
+    const SECRET: &str = "echoed-Billing-Secret-7";
+    let (fleet, file) = fleet();
+    let echo =
+        serde_json::json!({"error": {"message": format!("bad {SECRET}")}, "statusCode": 500});
+    fleet.portal("charlie").inject(Fault::new(
+        "GET",
+        WEBHOOK_PATH,
+        FaultKind::Status {
+            status: 500,
+            body: FaultBody::Json(echo),
+        },
+    ));
+    let planned = run(
+        &["plan", "--out", "plan.json", "--retries", "0"],
+        &fleet,
+        &file,
+    );
+    assert_eq!(planned.run().code, 1);
+    let path = planned.path("plan.json");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.contains(SECRET), "{saved}");
+    for format in ["text", "markdown", "json"] {
+        let out = Run::new(&["show", path.to_str().unwrap(), "--format", format])
+            .reviewed(&path)
+            .env("BILLING_SECRET", SECRET)
+            .run();
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(!out.stdout.contains(SECRET), "{format}: {out:?}");
+        let at = out.stdout.find("HTTP 500").expect("the error is shown");
+        assert_eq!(
+            &out.stdout[at..at + 62],
+            "HTTP 500): bad [redacted] (the portal failed; try again later)",
+            "{format}"
+        );
+    }
+}
