@@ -11,8 +11,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
 
-use tokio::signal::unix::{Signal, SignalKind, signal};
-
 use super::Printer;
 use crate::Error;
 use crate::halt::{Halt, StopReason};
@@ -80,29 +78,83 @@ pub(super) fn saved(path: &str, digest: &str) {
     }
 }
 
-/// Whether `number` was ignored (SIG_IGN) when the process started.
-fn ignored_at_start(number: libc::c_int) -> bool {
-    let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
-    // SAFETY: with a null new action, sigaction(2) changes nothing and only writes the current
-    // action into `old`, which is read only when it succeeded (a zeroed sigaction is valid).
-    unsafe {
-        libc::sigaction(number, std::ptr::null(), old.as_mut_ptr()) == 0
-            && old.assume_init().sa_sigaction == libc::SIG_IGN
+/// What the process is told to stop by, as a stream of (signal name, exit code).
+#[cfg(unix)]
+mod os {
+    use tokio::signal::unix::{Signal, SignalKind, signal};
+
+    /// SIGINT, SIGTERM and SIGHUP; `None` for one ignored at start.
+    pub(super) struct Signals([Option<Signal>; 3]);
+
+    impl Signals {
+        pub(super) fn new() -> std::io::Result<Signals> {
+            Ok(Signals([
+                watched(libc::SIGINT)?,
+                watched(libc::SIGTERM)?,
+                watched(libc::SIGHUP)?,
+            ]))
+        }
+
+        /// The next signal; `None` once none can come.
+        pub(super) async fn next(&mut self) -> Option<(&'static str, u8)> {
+            let [interrupt, terminate, hangup] = &mut self.0;
+            tokio::select! {
+                Some(()) = next(interrupt) => Some(("SIGINT", 130)),
+                Some(()) = next(terminate) => Some(("SIGTERM", 143)),
+                Some(()) = next(hangup) => Some(("SIGHUP", 129)),
+                else => None,
+            }
+        }
+    }
+
+    /// Whether `number` was ignored (SIG_IGN) when the process started.
+    fn ignored_at_start(number: libc::c_int) -> bool {
+        let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+        // SAFETY: with a null new action, sigaction(2) changes nothing and only writes the
+        // current action into `old`, which is read only when it succeeded (a zeroed sigaction is
+        // valid).
+        unsafe {
+            libc::sigaction(number, std::ptr::null(), old.as_mut_ptr()) == 0
+                && old.assume_init().sa_sigaction == libc::SIG_IGN
+        }
+    }
+
+    /// The stream of `number`, or `None` (never received) for a signal ignored at start.
+    fn watched(number: libc::c_int) -> std::io::Result<Option<Signal>> {
+        if ignored_at_start(number) {
+            return Ok(None);
+        }
+        signal(SignalKind::from_raw(number)).map(Some)
+    }
+
+    async fn next(stream: &mut Option<Signal>) -> Option<()> {
+        match stream {
+            Some(stream) => stream.recv().await,
+            None => std::future::pending().await,
+        }
     }
 }
 
-/// The stream of `number`, or `None` (never received) for a signal ignored at start.
-fn watched(number: libc::c_int) -> std::io::Result<Option<Signal>> {
-    if ignored_at_start(number) {
-        return Ok(None);
-    }
-    signal(SignalKind::from_raw(number)).map(Some)
-}
+/// Windows has no SIGTERM or SIGHUP for a console program: Ctrl-C and Ctrl-Break are its
+/// interrupt, told as SIGINT (130).
+#[cfg(windows)]
+mod os {
+    use tokio::signal::windows::{CtrlBreak, CtrlC, ctrl_break, ctrl_c};
 
-async fn next(stream: &mut Option<Signal>) -> Option<()> {
-    match stream {
-        Some(stream) => stream.recv().await,
-        None => std::future::pending().await,
+    pub(super) struct Signals(CtrlC, CtrlBreak);
+
+    impl Signals {
+        pub(super) fn new() -> std::io::Result<Signals> {
+            Ok(Signals(ctrl_c()?, ctrl_break()?))
+        }
+
+        pub(super) async fn next(&mut self) -> Option<(&'static str, u8)> {
+            tokio::select! {
+                Some(()) = self.0.recv() => Some(("SIGINT", 130)),
+                Some(()) = self.1.recv() => Some(("SIGINT", 130)),
+                else => None,
+            }
+        }
     }
 }
 
@@ -112,21 +164,14 @@ fn run(watch: &'static Watch, ready: &mpsc::Sender<std::io::Result<()>>) -> std:
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let mut interrupt = watched(libc::SIGINT)?;
-        let mut terminate = watched(libc::SIGTERM)?;
-        let mut hangup = watched(libc::SIGHUP)?;
+        let mut signals = os::Signals::new()?;
         let _ = ready.send(Ok(()));
         let mut first = true;
-        loop {
-            let (name, exit_code) = tokio::select! {
-                Some(()) = next(&mut interrupt) => ("SIGINT", 130),
-                Some(()) = next(&mut terminate) => ("SIGTERM", 143),
-                Some(()) = next(&mut hangup) => ("SIGHUP", 129),
-                else => return Ok(()),
-            };
+        while let Some((name, exit_code)) = signals.next().await {
             received(watch, name, exit_code, first);
             first = false;
         }
+        Ok(())
     })
 }
 
