@@ -22,9 +22,11 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         return Err(no_number());
     }
     if unit.starts_with(['.', ',']) {
-        return Err(format!(
-            "{text:?} is not a whole number: use a smaller unit (90m, not 1.5h)"
-        ));
+        let smaller = match unit.ends_with('s') {
+            true => "a second is the smallest unit",
+            false => "use a smaller unit (90m, not 1.5h)",
+        };
+        return Err(format!("{text:?} is not a whole number: {smaller}"));
     }
     let Some(&(_, seconds)) = UNITS.iter().find(|(name, _)| *name == unit) else {
         return Err(format!(
@@ -86,6 +88,10 @@ mod tests {
             (
                 "1.5h",
                 "\"1.5h\" is not a whole number: use a smaller unit (90m, not 1.5h)",
+            ),
+            (
+                "1.5s",
+                "\"1.5s\" is not a whole number: a second is the smallest unit",
             ),
             (
                 "2,5d",

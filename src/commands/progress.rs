@@ -71,7 +71,13 @@ impl Progress {
     }
 
     pub(super) fn finish(self) {
-        output::show_progress(None);
         self.bar.finish_and_clear();
+    }
+}
+
+/// However the apply ends (a panic too), stderr lines no longer wait for the line to clear.
+impl Drop for Progress {
+    fn drop(&mut self) {
+        output::show_progress(None);
     }
 }
