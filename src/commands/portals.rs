@@ -475,7 +475,10 @@ pub(super) fn unnamed_refusal(runs: &mut [PortalRun<'_>]) -> Result<(), Error> {
 pub(super) async fn listed(client: &Client, config: &Config) -> Result<Vec<LiveWebhook>, ApiError> {
     let live = client.list().await?;
     let hidden = crate::plan::secret_live_uris(config, &live);
-    let secrets = crate::redact::Registered::now().with_uris(&hidden);
-    crate::api::refuse_echoes(&live, &secrets)?;
+    // Without them, the list was checked as this would check it (`Client::list`).
+    if !hidden.is_empty() {
+        let secrets = crate::redact::Registered::now().with_uris(&hidden);
+        crate::api::refuse_echoes(&live, &secrets)?;
+    }
     Ok(live)
 }

@@ -33,6 +33,10 @@ impl Found {
             .extend(of_var.map(|piece| (piece, var.to_string())));
     }
 
+    pub(super) fn is_empty(&self) -> bool {
+        self.by_uri.is_empty()
+    }
+
     fn equal(&self, uri: &str) -> Option<&str> {
         if self.by_uri.is_empty() {
             return None;

@@ -112,6 +112,13 @@ impl Document {
 }
 
 impl Config {
+    /// Whether a live uri may be secret for this portal: the run read a `uri: ${VAR}` (of any
+    /// portal), or one of its entries reads one (set or not). Without either, `secret_uris`
+    /// finds none, and a plan need not match entries to look.
+    pub fn may_hide_uris(&self) -> bool {
+        !self.run_uris.0.is_empty() || self.webhooks.iter().any(|w| w.uri_var.is_some())
+    }
+
     /// The secret uris as this portal's plans see them: the values of every portal of the run
     /// (`resolve_uris`; none before, as `show` has them), and the uris its entries write.
     pub fn secret_uris(&self) -> SecretUris<'_> {
