@@ -334,6 +334,23 @@ fn a_secret_aliased_into_a_listed_field_is_refused() {
     ));
 }
 
+/// A secretKey written out in another entry's name key, name, uri or targetId, in any spelling
+/// the check reads as it, is hidden in every snippet, as an alias of it is: names and uris
+/// show otherwise. An anchored name reused as the secret is hidden where it is written.
+#[test]
+fn a_secret_written_into_a_listed_field_is_refused_and_hidden() {
+    snap!(expect(
+        "webhooks:\n  Zq9-Lit-Secret-77:\n    uri: https://a.example.com/x\n    secretKey: Zq9-Lit-Secret-77\n  9846:\n    name: zq9-lit-secret-77\n    uri: https://b.example.com/Zq9%2DLit-Secret-77\n    targetId: \"Zq9\\u002DLit-Secret-77\"\n  9847:\n    uri: https://c.example.com/x\n    name: &n Other-Secret-88\n    secretKey: *n\n  Shown name:\n    uri: https://d.example.com/x\n",
+        &[
+            ("config::secret_in_field", 2),
+            ("config::secret_in_field", 6),
+            ("config::secret_in_field", 7),
+            ("config::secret_in_field", 8),
+            ("config::secret_in_field", 11),
+        ],
+    ));
+}
+
 /// UTF-16 (what Windows PowerShell 5 writes with `>`) is named as such, and its lines are not
 /// shown when they hold a secret: read as UTF-8 it has a NUL between the characters of every
 /// word, `secretKey` among them.
