@@ -351,9 +351,9 @@ fn a_secret_written_into_a_listed_field_is_refused_and_hidden() {
     ));
 }
 
-/// UTF-16 (what Windows PowerShell 5 writes with `>`) is named as such, and its lines are not
-/// shown when they hold a secret: read as UTF-8 it has a NUL between the characters of every
-/// word, `secretKey` among them.
+/// UTF-16 (what Windows PowerShell 5 writes with `>`) and UTF-32 are named as such, and their
+/// lines are not shown when they hold a secret: read as UTF-8 they have NULs between the
+/// characters of every word, `secretKey` among them.
 #[test]
 fn a_utf16_file_is_named_and_its_secret_not_shown() {
     let text = "portal: https://a.example.com\nwebhooks: {A: {secretKey: Zq9LitSecretU16}}\n";
@@ -362,14 +362,27 @@ fn a_utf16_file_is_named_and_its_secret_not_shown() {
         .into_iter()
         .chain(text.bytes().flat_map(|b| [0, b]))
         .collect();
-    for (name, bytes) in [("le16.yaml", le), ("bom16.yaml", bom)] {
+    // UTF-32 is named as such, with or without a byte order mark, in either byte order.
+    let le32: Vec<u8> = text.bytes().flat_map(|b| [b, 0, 0, 0]).collect();
+    let bom32le: Vec<u8> = [0xff, 0xfe, 0, 0].into_iter().chain(le32.clone()).collect();
+    let bom32be: Vec<u8> = [0, 0, 0xfe, 0xff]
+        .into_iter()
+        .chain(text.bytes().flat_map(|b| [0, 0, 0, b]))
+        .collect();
+    for (name, bytes, wide) in [
+        ("le16.yaml", le, "UTF-16"),
+        ("bom16.yaml", bom, "UTF-16"),
+        ("le32.yaml", le32, "UTF-32"),
+        ("bom32le.yaml", bom32le, "UTF-32"),
+        ("bom32be.yaml", bom32be, "UTF-32"),
+    ] {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).expect("write");
-        let shown = render(&load_document(&path).expect_err("UTF-16"));
+        let shown = render(&load_document(&path).expect_err(wide));
         let at = path.display();
         let expected = format!(
-            "config::invalid\n\n  × the webhook file has 1 problem\n\nError: config::encoding\n\n  × the file is UTF-16 text, not UTF-8 (at {at}:1:1)\n  help: save the file as UTF-8\n        the file's lines are not shown: it may hold a secret or credentials, which cannot be told\n        apart from the rest in a file that does not parse\n"
+            "config::invalid\n\n  × the webhook file has 1 problem\n\nError: config::encoding\n\n  × the file is {wide} text, not UTF-8 (at {at}:1:1)\n  help: save the file as UTF-8\n        the file's lines are not shown: it may hold a secret or credentials, which cannot be told\n        apart from the rest in a file that does not parse\n"
         );
         assert_eq!(shown, expected);
     }
