@@ -268,6 +268,13 @@ fn yaml_level_errors_have_a_location() {
             "config::yaml",
             4,
         ),
+        // A line holding only a tab is no indent: the tab meant is on the line after it.
+        (
+            Some("tab_after_a_line_of_a_tab"),
+            "webhooks:\n  a:\n    name: first\n      second\n\t\n\t  third\n",
+            "config::yaml",
+            6,
+        ),
         // An unknown alias outside `triggers` gets no hint about events.
         (
             Some("unknown_alias"),
