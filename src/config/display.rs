@@ -18,7 +18,9 @@ use super::schema::{
 };
 use super::secret::parse_env_ref;
 use crate::field::Field;
-use crate::redact::{credential_ranges, escaped, is_unsafe, mask_credentials, mask_userinfo};
+use crate::redact::{
+    Registered, credential_ranges, escaped, is_unsafe, mask_credentials, mask_userinfo,
+};
 
 /// A webhook file as the diagnostics name and show it. No `Debug` of the text: it may hold
 /// secrets.
@@ -100,6 +102,7 @@ impl Source {
                 Ok((tree, _)) => {
                     let mut copy = Copy::new(&self.text, false);
                     copy.node(&tree, Place::Top);
+                    copy.hide_secrets();
                     copy.structure();
                     copy.render()
                 }
@@ -248,6 +251,10 @@ struct Copy<'t> {
     /// Bytes inside a scalar (shown or not); the rest is structure.
     scalar: Vec<bool>,
     rewritten: Vec<(Range<usize>, String)>,
+    /// The secrets written in the file, and the names and values that may show, each with its
+    /// span: one that holds a secret is refused (`config::secret_in_field`) and hidden.
+    secrets: Vec<String>,
+    values: Vec<(Range<usize>, String)>,
 }
 
 impl<'t> Copy<'t> {
@@ -257,10 +264,18 @@ impl<'t> Copy<'t> {
             shown: vec![shown; text.len()],
             scalar: vec![false; text.len()],
             rewritten: Vec::new(),
+            secrets: Vec::new(),
+            values: Vec::new(),
         }
     }
 
     fn node(&mut self, node: &Node, place: Place) {
+        match &node.kind {
+            Kind::Str(s) if place == Place::Secret && parse_env_ref(s).is_none() => {
+                self.secrets.push(s.clone());
+            }
+            _ => {}
+        }
         if node.span != node.defined {
             // An alias shows its name (`*events`), which is structure: a problem found in its
             // value points at it. The value shows, or not, where the anchor defines it.
@@ -291,6 +306,9 @@ impl<'t> Copy<'t> {
                             // have shows only when it reads as a field name: a secret pasted
                             // into one (`secretKey:| 'value':`, `secretKeyAbCd1234`) does not.
                             let names = matches!(place, Place::Portals | Place::Webhooks);
+                            if names {
+                                self.values.push((range(key.span), k.clone()));
+                            }
                             if names || inner != Place::Unknown || is_field_like(k) {
                                 self.string(key, k, false);
                             } else {
@@ -326,8 +344,10 @@ impl<'t> Copy<'t> {
                 }
             }
             Kind::Str(s) => match place {
-                Place::Plain => self.string(node, s, false),
-                Place::Address => self.string(node, s, true),
+                Place::Plain | Place::Address => {
+                    self.values.push((range(node.span), s.clone()));
+                    self.string(node, s, place == Place::Address);
+                }
                 Place::Secret => self.scalar(node, parse_env_ref(s).is_some()),
                 _ => self.scalar(node, false),
             },
@@ -382,6 +402,18 @@ impl<'t> Copy<'t> {
             self.shown[range].fill(true);
         } else if masked.len() <= raw.len() && !raw.contains(is_unsafe) {
             self.rewritten.push((range, masked));
+        }
+    }
+
+    /// Hides each name and value that holds one of the file's secrets, in any spelling the
+    /// loader reads as it: the loader refuses it, and the snippets must not show it either.
+    fn hide_secrets(&mut self) {
+        let secrets = Registered::of(self.secrets.iter().map(String::as_str));
+        for (range, value) in std::mem::take(&mut self.values) {
+            if secrets.in_text(&value, false).is_some() {
+                self.shown[range.clone()].fill(false);
+                self.rewritten.retain(|(r, _)| r.start != range.start);
+            }
         }
     }
 

@@ -49,7 +49,8 @@ pub(super) enum Fail {
     Yaml(String),
     /// Found as the file is read, before it is parsed.
     NotUtf8,
-    Utf16,
+    /// UTF-16 or UTF-32: its name.
+    Wide(&'static str),
 }
 
 impl Failed {

@@ -72,23 +72,32 @@ fn read(path: &Path) -> Result<(String, String), ConfigError> {
             size,
         },
     })?;
-    // What Windows PowerShell 5 writes with `>`: a byte order mark, or a NUL beside an ASCII
-    // first character. ASCII in it is valid UTF-8 with a NUL between each character.
+    // What Windows PowerShell 5 writes with `>` (UTF-16), or UTF-32: a byte order mark, or NULs
+    // beside an ASCII first character. ASCII in it is valid UTF-8 with NULs between characters.
     let ascii = |c: u8| c.is_ascii_graphic() || c.is_ascii_whitespace();
+    let utf32 = bytes.starts_with(b"\xff\xfe\0\0")
+        || bytes.starts_with(b"\0\0\xfe\xff")
+        || matches!(bytes[..], [0, 0, 0, c, ..] | [c, 0, 0, 0, ..] if ascii(c));
     let utf16 = bytes.starts_with(b"\xff\xfe")
         || bytes.starts_with(b"\xfe\xff")
         || matches!(bytes[..], [0, c, ..] | [c, 0, ..] if ascii(c));
-    let (text, kind, span) = match String::from_utf8(bytes) {
-        Ok(text) if !utf16 => return Ok((text, name)),
-        Ok(text) => (text, Fail::Utf16, SourceSpan::from(0..0)),
+    let wide = [(utf32, "UTF-32"), (utf16, "UTF-16")]
+        .into_iter()
+        .find(|w| w.0);
+    let (text, span) = match String::from_utf8(bytes) {
+        Ok(text) if wide.is_none() => return Ok((text, name)),
+        Ok(text) => (text, SourceSpan::from(0..0)),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             // The lossy copy has U+FFFD where the first bad byte was.
-            let span = SourceSpan::from(at..at + '\u{FFFD}'.len_utf8());
-            let kind = if utf16 { Fail::Utf16 } else { Fail::NotUtf8 };
-            (text, kind, span)
+            (text, SourceSpan::from(at..at + '\u{FFFD}'.len_utf8()))
         }
+    };
+    // A wide file is told at its start: UTF-32BE's first bad byte is its third.
+    let (kind, span) = match wide {
+        Some((_, wide)) => (Fail::Wide(wide), SourceSpan::from(0..0)),
+        None => (Fail::NotUtf8, span),
     };
     Err(unparsed(name, &text, Failed { kind, span }))
 }
@@ -130,10 +139,10 @@ fn unparsed(file: String, text: &str, failed: Failed) -> ConfigError {
             "not UTF-8",
             Some("save the file as UTF-8"),
         ),
-        Fail::Utf16 => (
+        Fail::Wide(wide) => (
             "config::encoding",
-            "the file is UTF-16 text, not UTF-8".to_string(),
-            "UTF-16",
+            format!("the file is {wide} text, not UTF-8"),
+            wide,
             Some("save the file as UTF-8"),
         ),
     };

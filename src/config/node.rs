@@ -633,14 +633,17 @@ pub(super) fn syntax_help(text: &str, span: SourceSpan) -> Option<&'static str> 
 
 /// The tab a parser's message about one at `from` means: the first that indents a line, from
 /// the line of `from` on. The message may name the end of the line before (a plain scalar
-/// there could go on), or the character after the tab.
+/// there could go on), or the character after the tab. A line that is blank or a comment after
+/// its indent may hold tabs (YAML allows them there).
 pub(super) fn indenting_tab(text: &str, from: usize) -> Option<usize> {
     let mut start = text[..from.min(text.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
     for line in text[start..].split_inclusive('\n') {
-        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
-        if let Some(tab) = indent.find('\t') {
+        let rest = line.trim_start_matches([' ', '\t']);
+        let indent = &line[..line.len() - rest.len()];
+        let empty = rest.trim().is_empty() || rest.starts_with('#');
+        if let Some(tab) = indent.find('\t').filter(|_| !empty) {
             return Some(start + tab);
         }
         start += line.len();

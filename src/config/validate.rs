@@ -42,7 +42,9 @@ pub(super) fn build(
         if secrets.in_text(&value, false).is_some() {
             let message = format!("`{}` holds a secretKey written in this file", field.key());
             let help = "the portal lists a webhook's name, uri and targetId as they are, and \
-                        the tool refuses a list that holds a secret: write another value";
+                        the tool refuses a list that holds a secret: write another value;\nan \
+                        ordinary word as a secret makes this likely, as names and uris hold \
+                        such words: a longer random secret ends it";
             c.error(
                 span,
                 "config::secret_in_field",

@@ -556,12 +556,16 @@ fn squeezed(text: &str, markup: Option<fn(&str) -> usize>) -> String {
 }
 
 /// How much of `text`, which starts with `<` and is in lower case, is markup as HTML reads it:
-/// a comment to its `-->`, a tag to the first `>` outside a quoted attribute value
+/// a comment to its `-->` or `--!>` (`<!-->` and `<!--->` are empty ones), a tag to the first `>` outside a quoted attribute value
 /// (`<b t=">">`), a `<script>` or `<style>` to the end of its closing tag; all of `text` when
 /// it does not end. Not an HTML parser: what hides text from a reader of a page.
 pub(crate) fn markup_len(text: &str) -> usize {
     if let Some(comment) = text.strip_prefix("<!--") {
-        return comment.find("-->").map_or(text.len(), |e| e + 7);
+        if let Some(empty) = [">", "->"].into_iter().find(|e| comment.starts_with(e)) {
+            return 4 + empty.len();
+        }
+        let ends = ["-->", "--!>"].map(|e| comment.find(e).map(|at| 4 + at + e.len()));
+        return ends.into_iter().flatten().min().unwrap_or(text.len());
     }
     let (mut quote, mut last, mut end) = (None, '<', text.len());
     for (i, c) in text.char_indices() {

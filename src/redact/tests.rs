@@ -159,6 +159,9 @@ fn a_secret_split_by_markup_or_spaces_in_several_places_is_withheld_whole() {
         "bad key: sk -AB+cd9E Fgh",
         "a < b, and Zq +9/W x=Kp7r",
         "<i>Zq</i>+9/<i>Wx</i>=Kp7r",
+        // HTML ends a comment at `--!>` too, and reads `<!-->` and `<!--->` as empty ones.
+        "bad key: sk-<!-- > --!>AB+cd9E<!-- > --!>Fgh",
+        "bad key: sk-<!-->AB+cd9E<!--->Fgh<!-- -->",
     ] {
         assert_eq!(r.scrub(text), SPLIT, "{text}");
     }

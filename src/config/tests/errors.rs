@@ -268,6 +268,13 @@ fn yaml_level_errors_have_a_location() {
             "config::yaml",
             4,
         ),
+        // A line holding only a tab is no indent: the tab meant is on the line after it.
+        (
+            Some("tab_after_a_line_of_a_tab"),
+            "webhooks:\n  a:\n    name: first\n      second\n\t\n\t  third\n",
+            "config::yaml",
+            6,
+        ),
         // An unknown alias outside `triggers` gets no hint about events.
         (
             Some("unknown_alias"),
@@ -334,9 +341,26 @@ fn a_secret_aliased_into_a_listed_field_is_refused() {
     ));
 }
 
-/// UTF-16 (what Windows PowerShell 5 writes with `>`) is named as such, and its lines are not
-/// shown when they hold a secret: read as UTF-8 it has a NUL between the characters of every
-/// word, `secretKey` among them.
+/// A secretKey written out in another entry's name key, name, uri or targetId, in any spelling
+/// the check reads as it, is hidden in every snippet, as an alias of it is: names and uris
+/// show otherwise. An anchored name reused as the secret is hidden where it is written.
+#[test]
+fn a_secret_written_into_a_listed_field_is_refused_and_hidden() {
+    snap!(expect(
+        "webhooks:\n  Zq9-Lit-Secret-77:\n    uri: https://a.example.com/x\n    secretKey: Zq9-Lit-Secret-77\n  9846:\n    name: zq9-lit-secret-77\n    uri: https://b.example.com/Zq9%2DLit-Secret-77\n    targetId: \"Zq9\\u002DLit-Secret-77\"\n  9847:\n    uri: https://c.example.com/x\n    name: &n Other-Secret-88\n    secretKey: *n\n  Shown name:\n    uri: https://d.example.com/x\n",
+        &[
+            ("config::secret_in_field", 2),
+            ("config::secret_in_field", 6),
+            ("config::secret_in_field", 7),
+            ("config::secret_in_field", 8),
+            ("config::secret_in_field", 11),
+        ],
+    ));
+}
+
+/// UTF-16 (what Windows PowerShell 5 writes with `>`) and UTF-32 are named as such, and their
+/// lines are not shown when they hold a secret: read as UTF-8 they have NULs between the
+/// characters of every word, `secretKey` among them.
 #[test]
 fn a_utf16_file_is_named_and_its_secret_not_shown() {
     let text = "portal: https://a.example.com\nwebhooks: {A: {secretKey: Zq9LitSecretU16}}\n";
@@ -345,14 +369,27 @@ fn a_utf16_file_is_named_and_its_secret_not_shown() {
         .into_iter()
         .chain(text.bytes().flat_map(|b| [0, b]))
         .collect();
-    for (name, bytes) in [("le16.yaml", le), ("bom16.yaml", bom)] {
+    // UTF-32 is named as such, with or without a byte order mark, in either byte order.
+    let le32: Vec<u8> = text.bytes().flat_map(|b| [b, 0, 0, 0]).collect();
+    let bom32le: Vec<u8> = [0xff, 0xfe, 0, 0].into_iter().chain(le32.clone()).collect();
+    let bom32be: Vec<u8> = [0, 0, 0xfe, 0xff]
+        .into_iter()
+        .chain(text.bytes().flat_map(|b| [0, 0, 0, b]))
+        .collect();
+    for (name, bytes, wide) in [
+        ("le16.yaml", le, "UTF-16"),
+        ("bom16.yaml", bom, "UTF-16"),
+        ("le32.yaml", le32, "UTF-32"),
+        ("bom32le.yaml", bom32le, "UTF-32"),
+        ("bom32be.yaml", bom32be, "UTF-32"),
+    ] {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).expect("write");
-        let shown = render(&load_document(&path).expect_err("UTF-16"));
+        let shown = render(&load_document(&path).expect_err(wide));
         let at = path.display();
         let expected = format!(
-            "config::invalid\n\n  × the webhook file has 1 problem\n\nError: config::encoding\n\n  × the file is UTF-16 text, not UTF-8 (at {at}:1:1)\n  help: save the file as UTF-8\n        the file's lines are not shown: it may hold a secret or credentials, which cannot be told\n        apart from the rest in a file that does not parse\n"
+            "config::invalid\n\n  × the webhook file has 1 problem\n\nError: config::encoding\n\n  × the file is {wide} text, not UTF-8 (at {at}:1:1)\n  help: save the file as UTF-8\n        the file's lines are not shown: it may hold a secret or credentials, which cannot be told\n        apart from the rest in a file that does not parse\n"
         );
         assert_eq!(shown, expected);
     }
