@@ -360,7 +360,6 @@ fn a_saved_plan_takes_no_planning_flags() {
     ");
 }
 
-/// Rewrites the saved plan at `path` through `f`, as someone editing it by hand would.
 /// A webhook renamed on the portal to hold a secret the plan job does not hold (the documented
 /// pipeline gives it only to `apply`) is saved as listed: `show` and `apply`, which hold it,
 /// refuse the plan as that list is refused, naming where, before any output or request.
@@ -391,40 +390,64 @@ fn a_secret_the_plan_job_did_not_hold_refuses_the_plan_before_it_is_shown_or_app
 }
 
 /// A target's answer that echoed a secret the plan job did not hold is saved as the portal
-/// recorded it: `show`, which holds it, scrubs it as a list's is scrubbed.
+/// recorded it: `show`, which holds it, scrubs it as a list's is scrubbed, so it shows what a
+/// plan made with the secret shows, whichever way the answer spelled it.
 #[test]
 fn a_last_failure_is_scrubbed_of_a_secret_the_plan_job_did_not_hold() {
     let portal = portal();
-    portal.update_stored(1, |w| {
-        w.enabled = false;
-        w.last_failure_content = Some(format!("bad signature, expected {SECRET}"));
-    });
     // Enabling it again shows why it failed.
     let file = FILE.replace("ssl: false", "enabled: true");
-    let run = Run::new(&["plan", "--out", "plan.json"])
-        .file(&file)
-        .portal(&portal);
-    let path = run.path("plan.json");
-    assert_eq!(run.run().code, 0);
-    assert!(std::fs::read_to_string(&path).unwrap().contains(SECRET));
-    let show = Run::new(&["show", path.to_str().unwrap()])
-        .reviewed(&path)
-        .env("BILLING_SECRET", SECRET)
-        .run();
-    assert_eq!(show.code, 0, "{show:?}");
-    let failure: Vec<&str> = show
-        .stdout
-        .lines()
-        .filter(|l| l.contains("bad signature"))
-        .collect();
-    assert_eq!(
-        failure,
-        [
-            "      ! probably disabled by the portal after failed deliveries; last failure: \
-             \"bad signature, expected [redacted]\""
-        ],
-        "{show:?}"
-    );
+    let percent: String = SECRET.bytes().map(|b| format!("%{b:02X}")).collect();
+    let spaced = SECRET
+        .chars()
+        .map(String::from)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let spellings = [
+        SECRET.to_string(),
+        percent,
+        format!("{}<b>{}</b>", &SECRET[..6], &SECRET[6..]),
+        spaced,
+    ];
+    let mut shown = Vec::new();
+    for spelling in spellings {
+        portal.update_stored(1, |w| {
+            w.enabled = false;
+            w.last_failure_content = Some(format!("bad signature, expected {spelling}"));
+        });
+        let run = Run::new(&["plan", "--out", "plan.json"])
+            .file(&file)
+            .portal(&portal);
+        let path = run.path("plan.json");
+        assert_eq!(run.run().code, 0);
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("bad signature")
+        );
+        let show = Run::new(&["show", path.to_str().unwrap()])
+            .reviewed(&path)
+            .env("BILLING_SECRET", SECRET)
+            .run();
+        let live = Run::new(&["plan"])
+            .file(&file)
+            .portal(&portal)
+            .env("BILLING_SECRET", SECRET)
+            .run();
+        let failure = |out: &crate::support::run::Outcome| {
+            assert_eq!(out.code, 0, "{out:?}");
+            let line = out.stdout.lines().find(|l| l.contains("last failure"));
+            line.expect("the last failure is shown").trim().to_string()
+        };
+        assert_eq!(failure(&show), failure(&live), "{show:?}");
+        shown.push(failure(&show));
+    }
+    insta::assert_snapshot!(shown.join("\n"), @r#"
+    ! probably disabled by the portal after failed deliveries; last failure: "bad signature, expected [redacted]"
+    ! probably disabled by the portal after failed deliveries; last failure: "bad signature, expected [redacted]"
+    ! probably disabled by the portal after failed deliveries; last failure: "[not shown: it holds a secret split by markup or spaces]"
+    ! probably disabled by the portal after failed deliveries; last failure: "[not shown: it holds a secret split by markup or spaces]"
+    "#);
 }
 
 /// A secret edited into what a saved plan sends or shows is refused as one the portal listed:
@@ -480,6 +503,7 @@ fn a_secret_edited_into_a_saved_plan_is_refused_before_it_is_shown_or_sent() {
     ");
 }
 
+/// Rewrites the saved plan at `path` through `f`, as someone editing it by hand would.
 pub fn edit(path: &std::path::Path, f: impl FnOnce(&mut serde_json::Value)) {
     let text = std::fs::read_to_string(path).unwrap();
     let mut plan: serde_json::Value = serde_json::from_str(&text).unwrap();

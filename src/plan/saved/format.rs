@@ -134,9 +134,10 @@ impl Live {
         // The portal's `""` is read as none, as the client does.
         w.target_id = w.target_id.filter(|t| !t.is_empty());
         // Saved as `Client::list` scrubbed it, by a run that may not have known every secret
-        // this one does: each of those is replaced too, the rest kept as saved.
+        // this one does: scrubbed again as that run would have, so it shows what a live plan
+        // would (the first scrub's output reads the same again).
         w.last_failure_content = (w.last_failure_content.take())
-            .map(|content| crate::redact::guarded(&content).into_owned());
+            .map(|content| crate::redact::Redactor::with_uri(&w.uri).scrub(&content));
         Ok(w)
     }
 }

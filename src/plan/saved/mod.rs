@@ -269,16 +269,29 @@ pub fn read(
 /// Refuses a plan whose text from outside (what the portal listed, or an edit) holds a secret
 /// this run knows, checked as the portal's list is (`api::echoed`), before any of it is shown,
 /// quoted or sent: the run that made it may not have known that secret (a plan job without
-/// the webhook secrets, docs/pipelines.md).
+/// the webhook secrets, docs/pipelines.md). A failed portal's error is scrubbed instead, as a
+/// last failure is (`commands::portals::not_planned`).
 fn refuse_echoes(file: &File, path: &str) -> Result<(), SavedPlanError> {
     let secrets = redact::Registered::now();
+    // One record: where it is in the file, whose it is, its fields.
+    let check = |at: String, whose: String, fields: &[(&'static str, Option<&String>)]| {
+        let Some((field, matched)) = crate::api::echoed(fields.iter().copied(), &secrets) else {
+            return Ok(());
+        };
+        Err(SavedPlanError::EchoedSecret {
+            path: path.to_string(),
+            place: format!("{whose} {field} ({at})"),
+            matched: matched.to_string(),
+        })
+    };
+    let webhook = |id: i32| format!("webhook #{id}'s");
     for (i, part) in file.portals.iter().enumerate() {
-        // Each record: where it is in the file, its webhook's id, its fields.
-        let mut records = vec![(
-            format!("portals[{i}]"),
-            None,
-            vec![("portal", part.portal.as_ref())],
-        )];
+        let fields = [
+            ("name", part.name.as_ref()),
+            ("portal", part.portal.as_ref()),
+        ];
+        check(format!("portals[{i}]"), "a portal's".into(), &fields)?;
+        let at = |list: &str, j: usize| format!("portals[{i}].{list}[{j}]");
         for (j, write) in part.writes.iter().enumerate() {
             let (against, body) = match write {
                 Write::Create { webhook } => (None, Some(webhook)),
@@ -287,20 +300,15 @@ fn refuse_echoes(file: &File, path: &str) -> Result<(), SavedPlanError> {
                     (Some(against), None)
                 }
             };
-            let (at, id) = (format!("portals[{i}].writes[{j}]"), against.map(|w| w.id));
+            let whose = against.map_or_else(|| "a create's".into(), |w| webhook(w.id));
             if let Some(w) = against {
-                records.push((
-                    format!("{at}.against"),
-                    id,
-                    crate::api::shown_fields(w).into(),
-                ));
+                let fields = crate::api::shown_fields(w);
+                check(at("writes", j) + ".against", whose.clone(), &fields)?;
             }
             if let Some(b) = body {
-                let fields = [("name", Some(&b.name)), ("uri", Some(&b.uri))];
-                let fields = fields
-                    .into_iter()
-                    .chain([("targetId", b.target_id.as_ref())]);
-                records.push((format!("{at}.webhook"), id, fields.collect()));
+                let (name, uri, target) = (Some(&b.name), Some(&b.uri), b.target_id.as_ref());
+                let fields = [("name", name), ("uri", uri), ("targetId", target)];
+                check(at("writes", j) + ".webhook", whose, &fields)?;
             }
         }
         let notes = &part.notes;
@@ -310,40 +318,22 @@ fn refuse_echoes(file: &File, path: &str) -> Result<(), SavedPlanError> {
             ("notes.secrets_not_sent", &notes.secrets_not_sent),
         ];
         for (list, named) in named {
-            records.extend(named.iter().enumerate().map(|(j, n)| {
-                (
-                    format!("portals[{i}].{list}[{j}]"),
-                    Some(n.id),
-                    vec![("name", Some(&n.name))],
-                )
-            }));
-        }
-        records.extend(notes.renames.iter().enumerate().map(|(j, r)| {
-            let fields = vec![("create", Some(&r.create)), ("name", Some(&r.name))];
-            (
-                format!("portals[{i}].notes.renames[{j}]"),
-                Some(r.id),
-                fields,
-            )
-        }));
-        records.extend(notes.secrets_checked.iter().enumerate().map(|(j, c)| {
-            let fields = vec![("name", Some(&c.name)), ("detail", Some(&c.detail))];
-            (
-                format!("portals[{i}].notes.secrets_checked[{j}]"),
-                Some(c.id),
-                fields,
-            )
-        }));
-        for (at, id, fields) in records {
-            if let Some((field, matched)) = crate::api::echoed(fields, &secrets) {
-                let whose = id.map_or_else(|| "a create's".into(), |id| format!("webhook #{id}'s"));
-                return Err(SavedPlanError::EchoedSecret {
-                    path: path.to_string(),
-                    place: format!("{whose} {field} ({at})"),
-                    matched: matched.to_string(),
-                });
+            for (j, n) in named.iter().enumerate() {
+                check(at(list, j), webhook(n.id), &[("name", Some(&n.name))])?;
             }
         }
+        for (j, r) in notes.renames.iter().enumerate() {
+            let fields = [("create", Some(&r.create)), ("name", Some(&r.name))];
+            check(at("notes.renames", j), webhook(r.id), &fields)?;
+        }
+        for (j, c) in notes.secrets_checked.iter().enumerate() {
+            let fields = [("name", Some(&c.name)), ("detail", Some(&c.detail))];
+            check(at("notes.secrets_checked", j), webhook(c.id), &fields)?;
+        }
+    }
+    for (i, f) in file.failed.iter().enumerate() {
+        let name = [("name", Some(&f.name))];
+        check(format!("failed[{i}]"), "a failed portal's".into(), &name)?;
     }
     Ok(())
 }

@@ -844,3 +844,34 @@ fn show_scrubs_a_failed_portals_error_of_a_secret_the_plan_job_did_not_hold() {
         );
     }
 }
+
+/// A portal's name edited to hold a known secret, planned or failed, is refused as any text
+/// from outside is, before the name is quoted (a name the file does not hold is inconsistent).
+#[test]
+fn a_secret_edited_into_a_portals_name_is_refused_before_it_is_quoted() {
+    let (fleet, file) = charlie_fails_once();
+    let run = run(&["plan", "--out", "plan.json"], &fleet, &file);
+    assert_eq!(run.run().code, 1);
+    let path = run.path("plan.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let percent: String = SECRET.bytes().map(|b| format!("%{b:02X}")).collect();
+    let edits = [
+        ("/failed/0/name", percent),
+        ("/portals/0/name", SECRET.replace('-', "&#45;")),
+    ];
+    let mut refusals = Vec::new();
+    for (at, value) in edits {
+        std::fs::write(&path, &original).unwrap();
+        crate::suite::saved_plan::edit(&path, |plan| *plan.pointer_mut(at).unwrap() = value.into());
+        let out = apply_saved(&fleet, &path);
+        assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{out:?}");
+        let view = out.user_view();
+        let refusal = view.lines().find(|l| l.contains(" x ")).unwrap();
+        refusals.push(refusal.trim().to_string());
+    }
+    assert_eq!(fleet.write_count(), 0);
+    insta::assert_snapshot!(refusals.join("\n"), @"
+    x [TMP]/plan.json holds the secretKey from environment variable BILLING_SECRET in a failed portal's name (failed[0]), so nothing of the plan is shown or written
+    x [TMP]/plan.json holds the secretKey from environment variable BILLING_SECRET in a portal's name (portals[0]), so nothing of the plan is shown or written
+    ");
+}
