@@ -103,14 +103,15 @@ pub enum Error {
     )]
     ApplyFailed { failed: usize, total: usize },
 
-    #[error("apply stopped before every change was started: {reason}")]
+    /// The `Stopped (...); not started:` line above names what was not started, if anything.
+    #[error("apply stopped: {reason}")]
     #[diagnostic(
         code(apply::stopped),
         help(
-            "{not_started} change(s) were not started; the changes reported as done are on the portal, and a rerun's plan shows only what is left"
+            "the changes reported as done are on the portal, and a rerun's plan shows only what is left"
         )
     )]
-    Stopped { reason: String, not_started: usize },
+    Stopped { reason: String },
 
     #[error("{holder} no portal named {}", .unknown.join(", "))]
     #[diagnostic(

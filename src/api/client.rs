@@ -305,14 +305,14 @@ impl Client {
                     failed = Some(e);
                     continue;
                 }
-                Err(e @ ApiError::RateLimited { .. }) if self.interrupted() => {
+                Err(e @ ApiError::RateLimited { .. }) if self.told_stop(endpoint) => {
                     return Err(self.not_retried(e));
                 }
-                // Kept from its next attempt by the stopped run: after a signal, the last failure
-                // as not retried; after a throttle stop, the portal's own last refusal.
+                // Kept from its next attempt by the stopped run: the last failure as not retried
+                // (`told_stop`), or a write's own last refusal after a throttle stop.
                 Err(e @ ApiError::NotSent { .. }) => {
                     return Err(match failed {
-                        Some(last) if self.interrupted() => self.not_retried(last),
+                        Some(last) if self.told_stop(endpoint) => self.not_retried(last),
                         last => last.unwrap_or(e),
                     });
                 }
@@ -433,6 +433,12 @@ impl Client {
     /// A write a signal keeps from its retry is reported as interrupted, whatever its last answer.
     fn interrupted(&self) -> bool {
         matches!(self.halt().reason(), Some(StopReason::Signal { .. }))
+    }
+
+    /// Whether a failure stopped from its retry says why: after a signal, any; after a throttle
+    /// stop, a read's (apply's writes are followed by the stop's own line, a read by nothing).
+    fn told_stop(&self, endpoint: &Endpoint) -> bool {
+        self.interrupted() || endpoint.method == Method::GET
     }
 
     /// Whether the stop switch ends this request's retrying: a retry is a new request.

@@ -334,7 +334,7 @@ pub enum ApiError {
     #[error("{last}; not retried: the run is stopping ({reason})")]
     #[diagnostic(
         code(api::not_retried),
-        help("a rerun's plan shows whether this change is still needed")
+        help("a rerun's plan shows what is still needed")
     )]
     NotRetried { reason: String, last: Box<ApiError> },
 }
@@ -352,8 +352,10 @@ fn key_help(portal_key: Option<&str>, default: &str) -> String {
     }
 }
 
+/// Not a Retry-After of no wait: the pause then came from elsewhere (the reset, a backoff).
 fn retry_hint(retry_after: Option<RetryAfter>) -> String {
-    retry_after.map_or_else(String::new, |r| {
+    let asked = retry_after.filter(|r| !r.wait.is_zero());
+    asked.map_or_else(String::new, |r| {
         format!(
             "; it asks to retry after {} s ({})",
             r.wait.as_secs(),

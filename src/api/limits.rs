@@ -276,7 +276,10 @@ impl Limits {
                 .throttle_unit
                 .mul_f64(options.max_wait.as_secs_f64())
         {
-            let at = retry_after.map_or_else(|| SystemTime::now() + pause, |r| r.at);
+            // A Retry-After of no wait names a time the pause (from the reset) is not.
+            let at = retry_after
+                .filter(|_| asked.is_some())
+                .map_or_else(|| SystemTime::now() + pause, |r| r.at);
             let used = self.portal(*waited);
             let message = stop_message(pause, at, s.limit, used, options.max_wait);
             options.halt.stop(StopReason::Throttled { message });

@@ -189,7 +189,6 @@ fn summarize(
             Some(StopReason::Throttled { message }) if !named => {
                 return Err(Error::Stopped {
                     reason: message.clone(),
-                    not_started: report.not_started.len(),
                 });
             }
             None if !named && report.failed() > 0 => {

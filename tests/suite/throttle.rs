@@ -188,8 +188,8 @@ fn throttled_waits_end_at_max_wait_and_the_rest_is_not_started() {
     the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time and 1428 request(s) a second; 1 s of --max-wait 3 s used
     the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time and 1428 request(s) a second; 2 s of --max-wait 3 s used
     the portal is limiting the request rate (HTTP 429 on PUT /api/2.0/settings/webhook): pausing all requests for 1 s as it asks (Retry-After), then at most 1 write(s) at a time and 1428 request(s) a second; 3 s of --max-wait 3 s used
-      x apply stopped before every change was started: the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 1 s: more waiting than the run's --max-wait 3 s allows (3 s already spent waiting)
-      help: 4 change(s) were not started; the changes reported as done are on the portal, and a rerun's plan shows only what is left
+      x apply stopped: the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 1 s: more waiting than the run's --max-wait 3 s allows (3 s already spent waiting)
+      help: the changes reported as done are on the portal, and a rerun's plan shows only what is left
 
     ----- end -----
     "#);
@@ -246,7 +246,7 @@ fn the_daily_write_limit_stops_the_run_at_once_and_names_the_time() {
     );
     assert!(
         out.stderr
-            .contains("apply stopped before every change was started"),
+            .contains("apply stopped: the portal's rate limit"),
         "{out:?}"
     );
     assert_eq!(pauses(&out), 0, "it did not wait: {out:?}");
@@ -397,8 +397,8 @@ fn a_portal_that_names_its_limit_only_when_it_refuses_still_stops_at_max_wait() 
 
     Apply complete: 2 done, 1 failed, 2 of 5 not started.
     ----- stderr -----
-      x apply stopped before every change was started: the portal's rate limit (X-RateLimit-Limit: 3) is reached and it accepts requests again at [DATE], in 60 s: more waiting than the run's --max-wait 5 s allows
-      help: 2 change(s) were not started; the changes reported as done are on the portal, and a rerun's plan shows only what is left
+      x apply stopped: the portal's rate limit (X-RateLimit-Limit: 3) is reached and it accepts requests again at [DATE], in 60 s: more waiting than the run's --max-wait 5 s allows
+      help: the changes reported as done are on the portal, and a rerun's plan shows only what is left
 
     ----- end -----
     "#);
@@ -500,4 +500,80 @@ fn an_unreadable_retry_after_is_said_to_be_unreadable_not_missing() {
         "{out:?}"
     );
     assert!(!out.stderr.contains("soon"), "{out:?}");
+}
+
+/// A `Retry-After: 0` with `X-RateLimit-Reset` far ahead: the pause is the reset's, so the stop
+/// names the reset's time, and the refused write's line no Retry-After of 0 s. Its only change
+/// had started, so the closing error says no count of those not started.
+#[test]
+fn a_retry_after_of_no_wait_stops_at_the_reset_and_names_its_time() {
+    let (portal, file) = drifted(1);
+    let reset = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 1000;
+    portal.inject(Fault::new(
+        "PUT",
+        WEBHOOK_PATH,
+        FaultKind::NoWaitResetAt { reset },
+    ));
+    let out = apply(&portal, &file, &["--max-wait", "5"], 5);
+    assert_eq!(statuses(&portal), [429]);
+    let at = out
+        .stderr
+        .split_once("accepts requests again at ")
+        .and_then(|(_, rest)| rest.split_once(", in "))
+        .map(|(date, _)| date.to_string());
+    let near = (reset - 1..=reset + 1)
+        .map(|at| httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(at)))
+        .find(|date| Some(date) == at.as_ref());
+    assert!(near.is_some(), "{at:?}, not the reset's time: {out:?}");
+    insta::with_settings!({ filters => vec![(r"in 99\d s:", "in [SECS] s:")] }, {
+        insta::assert_snapshot!(out.user_view(), @r#"
+        exit: 1
+        ----- stdout -----
+        Portal: [PORTAL]
+
+          ~ update #1 "hook-0"
+              ssl       = true -> false
+
+        Plan: 0 to create, 1 to update, 0 to delete, 0 unchanged.
+
+          [1/1] [TIME] failed "hook-0" #1 was not updated: PUT /api/2.0/settings/webhook: the portal is limiting the request rate (HTTP 429)
+
+        Stopped (the portal's rate limit (X-RateLimit-Limit: 10000) is reached and it accepts requests again at [DATE], in [SECS] s: more waiting than the run's --max-wait 5 s allows; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT requests is used up); not started: nothing (every change had already started).
+
+        Apply complete: 0 done, 1 failed.
+        ----- stderr -----
+          x apply stopped: the portal's rate limit (X-RateLimit-Limit: 10000) is reached and it accepts requests again at [DATE], in [SECS] s: more waiting than the run's --max-wait 5 s allows; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT requests is used up
+          help: the changes reported as done are on the portal, and a rerun's plan shows only what is left
+
+        ----- end -----
+        "#);
+    });
+}
+
+/// A read the --max-wait budget stops fails with the stop's reason (the limit, when the portal
+/// takes requests again, the budget used), not only the portal's last 429: `plan` prints no
+/// other line that says why.
+#[test]
+fn a_read_stopped_by_max_wait_says_the_budget_stopped_it() {
+    let (portal, file) = drifted(1);
+    portal.inject(Fault::new("GET", WEBHOOK_PATH, FaultKind::RetryAfter { seconds: 3 }).times(100));
+    let out = Run::new(&["plan", "--max-wait", "5"])
+        .file(&file)
+        .portal(&portal)
+        .env("DOCSPACE_WEBHOOKS_THROTTLE_UNIT_MS", "5")
+        .run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    the portal is limiting the request rate (HTTP 429 on GET /api/2.0/settings/webhook): pausing all requests for 3 s as it asks (Retry-After), then 476 request(s) a second; 3 s of --max-wait 5 s used
+      x GET /api/2.0/settings/webhook: the portal is limiting the request rate (HTTP 429); it asks to retry after 3 s ([DATE]); not retried: the run is stopping (the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 3 s: more waiting than the run's --max-wait 5 s allows (3 s already spent waiting))
+      help: a rerun's plan shows what is still needed
+
+    ----- end -----
+    ");
 }

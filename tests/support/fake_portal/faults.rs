@@ -33,6 +33,8 @@ pub enum FaultKind {
     RetryAt { retry_after: String, limit: u64 },
     /// 429 without `Retry-After`: only `X-RateLimit-Reset` (unix seconds) says when.
     ResetAt { reset: u64 },
+    /// `Retry-After: 0` (no wait), yet `X-RateLimit-Reset` (unix seconds) later.
+    NoWaitResetAt { reset: u64 },
     /// A redirect with an empty body.
     Redirect { status: u16, location: String },
     /// Sleep, then handle normally (for client timeouts; the request still lands).
@@ -157,9 +159,9 @@ impl FaultBody {
 }
 
 /// The answer for a fault that replaces handling (`Status`, `RetryAfter`, `RetryAt`,
-/// `ResetAt`, `Redirect`, `Close`), or the one a late-landing request gets at once. `Delay`,
-/// `AfterHandling`, `Echo` (which needs the request), the late handling of `LandsLate` and the
-/// handling before a `Close` are carried out by the server loop.
+/// `ResetAt`, `NoWaitResetAt`, `Redirect`, `Close`), or the one a late-landing request gets at
+/// once. `Delay`, `AfterHandling`, `Echo` (which needs the request), the late handling of
+/// `LandsLate` and the handling before a `Close` are carried out by the server loop.
 pub(super) fn answer(kind: FaultKind) -> Reply {
     match kind {
         FaultKind::Status { status, body } | FaultKind::AfterHandling { status, body } => {
@@ -175,6 +177,7 @@ pub(super) fn answer(kind: FaultKind) -> Reply {
             .header("X-RateLimit-Limit", "1500".to_owned())
             .header("X-RateLimit-Remaining", "0".to_owned())
             .header("X-RateLimit-Reset", reset.to_string()),
+        FaultKind::NoWaitResetAt { reset } => refusal("0".into(), 10_000, reset),
         FaultKind::Redirect { status, location } => {
             Reply::empty(status).header("Location", location)
         }
