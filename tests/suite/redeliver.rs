@@ -567,20 +567,19 @@ fn a_retry_whose_answer_is_lost_is_not_called_unsent() {
     assert_eq!(portal.deliveries().len(), 13);
 }
 
-/// A retry answered with more new rows than ids sent (the portal, or something in front of
-/// it, doubled them): no more ids are said to be resent than were sent, and a warning says the
-/// rest are extra. Every new row is still listed, so they can be found in the log.
-#[test]
-fn more_new_rows_than_ids_sent_are_not_counted_as_resent() {
-    use crate::support::fake_portal::{Fault, FaultBody, FaultKind};
+/// `redeliver --auto-approve` of the 4 failures, the portal handling the retry but answering
+/// new rows of these ids.
+fn resent_as(ids: &[i64]) -> crate::support::run::Outcome {
     let portal = portal();
-    let rows: Vec<serde_json::Value> = (20..28)
+    let rows: Vec<serde_json::Value> = (ids.iter())
         .map(|id| {
             serde_json::json!({"id": id, "configName": "Billing", "trigger": 128,
                 "creationTime": "2026-11-30T13:00:00.0000000+00:00", "status": 0})
         })
         .collect();
-    let body = serde_json::json!({"response": rows, "count": 8, "status": 0, "statusCode": 200});
+    let count = rows.len();
+    let body =
+        serde_json::json!({"response": rows, "count": count, "status": 0, "statusCode": 200});
     portal.inject(Fault::new(
         "PUT",
         RETRY_PATH,
@@ -589,7 +588,15 @@ fn more_new_rows_than_ids_sent_are_not_counted_as_resent() {
             body: FaultBody::Json(body),
         },
     ));
-    let out = redeliver(&portal, &["--auto-approve"]).run();
+    redeliver(&portal, &["--auto-approve"]).run()
+}
+
+/// A retry answered with more new rows than ids sent (the portal, or something in front of
+/// it, doubled them): no more ids are said to be resent than were sent, and a warning says the
+/// rest are extra. Every new row is still listed, so they can be found in the log.
+#[test]
+fn more_new_rows_than_ids_sent_are_not_counted_as_resent() {
+    let out = resent_as(&(20..28).collect::<Vec<_>>());
     let tail: Vec<&str> = out.stdout.lines().rev().take(2).collect();
     insta::assert_debug_snapshot!((out.code, tail, out.stderr), @r#"
     (
@@ -608,24 +615,7 @@ fn more_new_rows_than_ids_sent_are_not_counted_as_resent() {
 /// been resent, and a rerun before a look at the log may send them twice.
 #[test]
 fn a_retry_answer_that_repeats_a_new_row_is_not_counted_as_resent() {
-    use crate::support::fake_portal::{Fault, FaultBody, FaultKind};
-    let portal = portal();
-    let rows: Vec<serde_json::Value> = [20, 20, 21, 22]
-        .map(|id| {
-            serde_json::json!({"id": id, "configName": "Billing", "trigger": 128,
-                "creationTime": "2026-11-30T13:00:00.0000000+00:00", "status": 0})
-        })
-        .into();
-    let body = serde_json::json!({"response": rows, "count": 4, "status": 0, "statusCode": 200});
-    portal.inject(Fault::new(
-        "PUT",
-        RETRY_PATH,
-        FaultKind::AfterHandling {
-            status: 200,
-            body: FaultBody::Json(body),
-        },
-    ));
-    let out = redeliver(&portal, &["--auto-approve"]).run();
+    let out = resent_as(&[20, 20, 21, 22]);
     let tail: Vec<&str> = out.stdout.lines().rev().take(1).collect();
     insta::assert_debug_snapshot!((out.code, tail, out.stderr), @r#"
     (
