@@ -10,7 +10,6 @@ use super::atomic::{self, Existing};
 use super::{Exit, Session, portals};
 use crate::api::{LiveWebhook, PortalUrl};
 use crate::cli::ExportArgs;
-use crate::config::Key;
 use crate::{Error, render};
 
 pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output) -> Exit {
@@ -77,18 +76,12 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
 /// each once. Export leaves out the uri of a webhook such an entry names, but the value of one
 /// that names none is unknown: a webhook renamed since may hold it.
 fn unsure_vars<'c>(config: &'c crate::config::Config, live: &[LiveWebhook]) -> Vec<&'c str> {
-    let names_one = |key: &Key| {
-        live.iter().any(|w| match key {
-            Key::Name(name) => *name == w.name,
-            Key::Id(id) => *id == w.id,
-        })
-    };
     let mut vars: Vec<&str> = Vec::new();
     for entry in &config.webhooks {
         if let Some(var) = entry.uri_var.as_deref()
-            && !names_one(&entry.key)
-            && crate::settings::env(var).is_err()
             && !vars.contains(&var)
+            && crate::settings::env(var).is_err()
+            && !live.iter().any(|w| crate::plan::has_key(w, &entry.key))
         {
             vars.push(var);
         }

@@ -225,16 +225,22 @@ fn matched_secret_uris<'c>(
         };
         // Its key's webhooks too: a name several have matches none (the plan refuses it), but
         // any of them may hold the variable's value.
-        let named = |w: &&LiveWebhook| match &entry.key {
-            Key::Name(name) => *name == w.name,
-            Key::Id(id) => *id == w.id,
-        };
+        let named = |w: &&LiveWebhook| has_key(w, &entry.key);
         let matched = found.as_ref().ok().and_then(matching::Match::live_index);
         for w in (matched.map(|i| &live[i]).into_iter()).chain(live.iter().filter(named)) {
             secret_uris.replaced(var, &w.uri);
         }
     }
     secret_uris
+}
+
+/// Whether `w` has the name or the id `key` gives: the webhooks an entry may stand for, one or
+/// several (a name several have), before matching picks one.
+pub fn has_key(w: &LiveWebhook, key: &Key) -> bool {
+    match key {
+        Key::Name(name) => *name == w.name,
+        Key::Id(id) => *id == w.id,
+    }
 }
 
 /// For each live webhook, the index of the entry of `config` that manages it.

@@ -556,9 +556,10 @@ fn squeezed(text: &str, markup: Option<fn(&str) -> usize>) -> String {
 }
 
 /// How much of `text`, which starts with `<` and is in lower case, is markup as HTML reads it:
-/// a comment to its `-->` or `--!>` (`<!-->` and `<!--->` are empty ones), a tag to the first `>` outside a quoted attribute value
-/// (`<b t=">">`), a `<script>` or `<style>` to the end of its closing tag; all of `text` when
-/// it does not end. Not an HTML parser: what hides text from a reader of a page.
+/// a comment to its `-->` or `--!>` (`<!-->` and `<!--->` are empty ones), a tag to the first
+/// `>` outside a quoted attribute value (`<b t=">">`), a `<script>` or `<style>` to the end of
+/// its closing tag; all of `text` when it does not end. Not an HTML parser: what hides text
+/// from a reader of a page.
 pub(crate) fn markup_len(text: &str) -> usize {
     if let Some(comment) = text.strip_prefix("<!--") {
         if let Some(empty) = [">", "->"].into_iter().find(|e| comment.starts_with(e)) {
