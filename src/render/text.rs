@@ -162,8 +162,8 @@ fn change_lines(out: &mut String, action: Action, f: &FieldChange, color: bool) 
     let diff = inline::of_field(action, f);
     let (old, new) = match &diff {
         Some(d) => (
-            shown(&d.old, style::REMOVED, style::REMOVED_CHANGE, color),
-            shown(&d.new, style::ADDED, style::ADDED_CHANGE, color),
+            shown(&d.old, style::REMOVED, color),
+            shown(&d.new, style::ADDED, color),
         ),
         None => (
             paint(style::REMOVED, value_text(&f.before)),
@@ -184,9 +184,10 @@ fn change_lines(out: &mut String, action: Action, f: &FieldChange, color: bool) 
     }
 }
 
-/// One side of a changed string in quotes; with color, the changed pieces emphasised (the
-/// unchanged ones and the quotes in one run each, so an unchanged side reads as before).
-fn shown(side: &Side, base: anstyle::Style, change: anstyle::Style, color: bool) -> String {
+/// One side of a changed string in quotes; with color, the changed pieces emphasised in
+/// reverse video, so a single character stands out (the unchanged ones and the quotes in one
+/// run each, so an unchanged side reads as before).
+fn shown(side: &Side, base: anstyle::Style, color: bool) -> String {
     if !color {
         return format!("\"{}\"", side.text);
     }
@@ -194,7 +195,7 @@ fn shown(side: &Side, base: anstyle::Style, change: anstyle::Style, color: bool)
     for range in &side.changed {
         run.push_str(&side.text[at..range.start]);
         out.push_str(&paint(base, std::mem::take(&mut run)));
-        out.push_str(&paint(change, &side.text[range.clone()]));
+        out.push_str(&paint(base.invert(), &side.text[range.clone()]));
         at = range.end;
     }
     run.push_str(&side.text[at..]);
@@ -205,11 +206,9 @@ fn shown(side: &Side, base: anstyle::Style, change: anstyle::Style, color: bool)
 /// The punycode form beside a uri with a look-alike host, in the warning color.
 fn note(field: Field, value: &Value) -> String {
     let text = beside(field, value);
-    if text.is_empty() {
-        text
-    } else {
-        paint(style::WARN, text)
-    }
+    (!text.is_empty())
+        .then(|| paint(style::WARN, text))
+        .unwrap_or_default()
 }
 
 /// How one value reads in a plan: strings quoted (so trailing spaces show), `(none)` for an
