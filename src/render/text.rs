@@ -206,9 +206,11 @@ fn shown(side: &Side, base: anstyle::Style, color: bool) -> String {
 /// The punycode form beside a uri with a look-alike host, in the warning color.
 fn note(field: Field, value: &Value) -> String {
     let text = beside(field, value);
-    (!text.is_empty())
-        .then(|| paint(style::WARN, text))
-        .unwrap_or_default()
+    if text.is_empty() {
+        text
+    } else {
+        paint(style::WARN, text)
+    }
 }
 
 /// How one value reads in a plan: strings quoted (so trailing spaces show), `(none)` for an
