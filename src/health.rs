@@ -67,9 +67,9 @@ impl serde::Serialize for Health {
 #[serde(tag = "verdict", rename_all = "lowercase")]
 pub enum SecretCheck {
     /// The latest signed delivery was signed with the file's secret.
-    Verified { delivery: i32, at: Option<String> },
+    Verified { delivery: i32, at: String },
     /// It was signed with another secret.
-    Differs { delivery: i32, at: Option<String> },
+    Differs { delivery: i32, at: String },
     /// Nothing to compare; `reason` says why.
     Unverifiable { reason: String },
 }
@@ -288,10 +288,8 @@ pub fn check_secret(
             n => format!("none of the latest {n} deliveries was sent with a signature"),
         });
     };
-    let at = row
-        .created_at()
-        .map_or_else(|| UNREADABLE_DATE.to_owned(), utc);
-    let (delivery, at) = (row.id, Some(at));
+    let (delivery, at) = (row.id, row.created_at());
+    let at = at.map_or_else(|| UNREADABLE_DATE.to_owned(), utc);
     match verify(secret, body.as_bytes(), &signature) {
         Verdict::Matches => SecretCheck::Verified { delivery, at },
         Verdict::Differs => SecretCheck::Differs { delivery, at },
@@ -308,7 +306,6 @@ pub fn detail(check: &SecretCheck, var: Option<&str>) -> String {
         SecretCheck::Differs { delivery, at } => (delivery, at, "another secret than "),
         SecretCheck::Unverifiable { reason } => return reason.clone(),
     };
-    let at = at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
     let from = var.unwrap_or("the file's secretKey");
-    format!("delivery #{delivery}{at} was signed with {other}{from}")
+    format!("delivery #{delivery} at {at} was signed with {other}{from}")
 }

@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::markdown::{self, MAX_MARKDOWN_LEN, cell, code, truncated};
+use super::markdown::{self, ERROR_MAX, MAX_MARKDOWN_LEN, NAME_MAX, cell, code, truncated};
 use super::{Format, portal_heading};
 use crate::health::{self, FailureSeen, Health, Report, SecretCheck, WebhookHealth};
 use crate::redact::{message, plain, quoted};
@@ -149,9 +149,6 @@ fn summary(webhooks: &[WebhookHealth]) -> String {
 /// the line that counts its webhooks left out.
 const MD_RESERVED: usize = 1_000;
 const MD_LEFT_OUT: usize = 300;
-/// Longest portal name and error shown (an error quotes what a portal answered).
-const NAME_MAX: usize = 100;
-const ERROR_MAX: usize = 2_000;
 
 /// Under `MAX_MARKDOWN_LEN`, as the plan's Markdown is (`--format` promises it): every portal's
 /// heading and `Health:` line while they fit, then its rows, those that need a look first, so
@@ -168,28 +165,23 @@ fn markdown(report: &Report) -> String {
         room -= fixed;
         sections.push((head, rows, tail));
     }
-    let mut shown: Vec<Vec<bool>> = (sections.iter())
-        .map(|(_, rows, _)| vec![false; rows.len()])
-        .collect();
     for needs_look in [true, false] {
-        for ((_, rows, _), shown) in sections.iter().zip(&mut shown) {
-            for ((unhealthy, row), shown) in rows.iter().zip(shown) {
-                if *unhealthy == needs_look && row.len() < room {
-                    room -= row.len();
-                    *shown = true;
-                }
+        for (unhealthy, row, shown) in sections.iter_mut().flat_map(|(_, rows, _)| rows) {
+            if *unhealthy == needs_look && row.len() < room {
+                room -= row.len();
+                *shown = true;
             }
         }
     }
     let see =
         "See the full report in the job log (`status --format text` or `status --format json`).";
     let mut out = String::new();
-    for ((head, rows, tail), shown) in sections.iter().zip(&shown) {
+    for (head, rows, tail) in &sections {
         out.push_str(head);
-        for ((_, row), _) in rows.iter().zip(shown).filter(|(_, shown)| **shown) {
+        for (_, row, _) in rows.iter().filter(|(_, _, shown)| *shown) {
             out.push_str(row);
         }
-        let cut = shown.iter().filter(|shown| !**shown).count();
+        let cut = rows.iter().filter(|(_, _, shown)| !shown).count();
         if cut > 0 {
             let _ = writeln!(
                 out,
@@ -213,11 +205,11 @@ fn markdown(report: &Report) -> String {
 }
 
 /// A portal's heading (and table head, or error), its rows (each with whether the webhook
-/// needs a look), and its `Health:` line.
+/// needs a look, and whether it is shown: not yet), and its `Health:` line.
 fn markdown_section(
     report: &Report,
     portal: &Part<Vec<WebhookHealth>>,
-) -> (String, Vec<(bool, String)>, String) {
+) -> (String, Vec<(bool, String, bool)>, String) {
     let url = code(&markdown::portal(&portal.portal));
     let title = match &portal.name {
         Some(name) => format!("{} ({url})", code(&truncated(&plain(name), NAME_MAX))),
@@ -252,7 +244,7 @@ fn markdown_section(
             failure.unwrap_or_default(),
             w.secret.as_ref().map_or("", |c| c.verdict().as_str()),
         );
-        (w.unhealthy(), row)
+        (w.unhealthy(), row, false)
     });
     (head, rows.collect(), format!("\n{}\n\n", summary(webhooks)))
 }

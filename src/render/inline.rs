@@ -158,9 +158,6 @@ fn refined(old: &str, new: &str) -> Option<Changed> {
 fn outer_span(old: &str, new: &str) -> Changed {
     let prefix = common(old.chars(), new.chars());
     let suffix = common(old[prefix..].chars().rev(), new[prefix..].chars().rev());
-    let span = |s: &str| Some(prefix..s.len() - suffix).filter(|r| !r.is_empty());
-    (
-        span(old).into_iter().collect(),
-        span(new).into_iter().collect(),
-    )
+    let span = |s: &str| Vec::from_iter(Some(prefix..s.len() - suffix).filter(|r| !r.is_empty()));
+    (span(old), span(new))
 }

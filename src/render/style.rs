@@ -8,10 +8,6 @@ pub const UPDATE: Style = AnsiColor::Yellow.on_default();
 pub const DELETE: Style = AnsiColor::Red.on_default();
 pub const ADDED: Style = AnsiColor::Green.on_default();
 pub const REMOVED: Style = AnsiColor::Red.on_default();
-/// The characters that changed inside an old and a new value, in reverse video so a single
-/// character stands out.
-pub const ADDED_CHANGE: Style = ADDED.invert();
-pub const REMOVED_CHANGE: Style = REMOVED.invert();
 /// A note the reviewer should read before approving (e.g. a failing target).
 pub const WARN: Style = AnsiColor::Yellow.on_default();
 pub const BOLD: Style = Style::new().bold();

@@ -162,8 +162,8 @@ fn change_lines(out: &mut String, action: Action, f: &FieldChange, color: bool) 
     let diff = inline::of_field(action, f);
     let (old, new) = match &diff {
         Some(d) => (
-            shown(&d.old, style::REMOVED, style::REMOVED_CHANGE, color),
-            shown(&d.new, style::ADDED, style::ADDED_CHANGE, color),
+            shown(&d.old, style::REMOVED, color),
+            shown(&d.new, style::ADDED, color),
         ),
         None => (
             paint(style::REMOVED, value_text(&f.before)),
@@ -184,9 +184,10 @@ fn change_lines(out: &mut String, action: Action, f: &FieldChange, color: bool) 
     }
 }
 
-/// One side of a changed string in quotes; with color, the changed pieces emphasised (the
-/// unchanged ones and the quotes in one run each, so an unchanged side reads as before).
-fn shown(side: &Side, base: anstyle::Style, change: anstyle::Style, color: bool) -> String {
+/// One side of a changed string in quotes; with color, the changed pieces emphasised in
+/// reverse video, so a single character stands out (the unchanged ones and the quotes in one
+/// run each, so an unchanged side reads as before).
+fn shown(side: &Side, base: anstyle::Style, color: bool) -> String {
     if !color {
         return format!("\"{}\"", side.text);
     }
@@ -194,7 +195,7 @@ fn shown(side: &Side, base: anstyle::Style, change: anstyle::Style, color: bool)
     for range in &side.changed {
         run.push_str(&side.text[at..range.start]);
         out.push_str(&paint(base, std::mem::take(&mut run)));
-        out.push_str(&paint(change, &side.text[range.clone()]));
+        out.push_str(&paint(base.invert(), &side.text[range.clone()]));
         at = range.end;
     }
     run.push_str(&side.text[at..]);

@@ -44,6 +44,11 @@ const SEE_FULL_PLAN: &str =
 /// Longest portal shown; a portal is a checked URL, but the size cap must hold regardless.
 const PORTAL_MAX: usize = 300;
 
+/// Longest portal name in a heading, and error in a section (errors quote what a portal
+/// answered), in a plan's and in `status`'s Markdown.
+pub(super) const NAME_MAX: usize = 100;
+pub(super) const ERROR_MAX: usize = 2_000;
+
 pub fn render_markdown(plan: &Plan) -> String {
     render_within(plan, MAX_MARKDOWN_LEN)
 }

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::{MAX_MARKDOWN_LEN, SEE_FULL_PLAN, cell, cells, code, truncated};
+use super::{ERROR_MAX, MAX_MARKDOWN_LEN, NAME_MAX, SEE_FULL_PLAN, cell, cells, code, truncated};
 use crate::plan::Plan;
 use crate::redact::{message, plain};
 use crate::run::{Part, Run};
@@ -15,10 +15,6 @@ const RESERVED: usize = 1_000;
 
 /// A section that does not fit whole is cut only if at least this much room remains.
 const SECTION_MIN: usize = 4_000;
-
-/// Longest name in a heading, and error in a section (errors quote what a portal answered).
-const NAME_MAX: usize = 100;
-const ERROR_MAX: usize = 2_000;
 
 /// How much of each portal a row of the summary table shows: the first level at which the
 /// whole table fits is used.
