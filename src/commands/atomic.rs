@@ -1,7 +1,8 @@
 //! Writing a file all at once, for `plan --out` and `export --out` (docs/plans.md): a synced
 //! temporary file in the target's directory renamed over it, so a reader, a crash or a full disk
-//! sees the old file or the whole new one. It is readable by its owner only: saved plans and
-//! exported configs may hold credentials inside uris.
+//! sees the old file or the whole new one. On Unix it is readable by its owner only (tempfile's
+//! 0600): saved plans and exported configs may hold credentials inside uris. On Windows it gets
+//! the folder's inherited permissions, as docs/plans.md says.
 
 use std::io::Write;
 use std::path::Path;

@@ -253,12 +253,30 @@ fn prefix(name: Option<&str>) -> String {
 
 /// Loads the file, registers its secrets (`Document::register_secrets`), and shows its warnings
 /// (a literal secret, a quoted id) on stderr; they never stop a run. Registered first: each
-/// warning names the path, which may hold a portal's key.
+/// warning names the path, which may hold a portal's key (`tell_hidden_path`).
 fn load_config(path: &Path, printer: Printer) -> Result<config::Document, Error> {
     let config = config::load_document(path)?;
     config.register_secrets(&crate::settings::env);
+    tell_hidden_path(path, printer);
     for warning in config.warnings() {
         printer.warn(warning);
     }
     Ok(config)
+}
+
+/// Says why the file's `path` shows `[redacted]` once its secrets are registered, naming the
+/// secret's source: a secret that is a word of it (a secretKey `webhooks`) would otherwise mask
+/// it in every message with no reason given.
+fn tell_hidden_path(path: &Path, printer: Printer) {
+    let raw = path.display().to_string();
+    if crate::redact::path(path) != raw
+        && let Some(source) = crate::redact::Registered::now().in_text(&raw, false)
+    {
+        printer.note(format_args!(
+            "The file's path is shown as {}: it holds {source}, which every path shown hides. \
+             A secret that is an ordinary word hides that word wherever it is; a longer random \
+             secret ends it.",
+            crate::redact::shown_path(path)
+        ));
+    }
 }

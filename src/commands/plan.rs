@@ -48,9 +48,11 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
                 })
                 .collect();
             let text = saved::to_json(&parts, &document)?;
-            let digest = saved_file::save(path, &text)?;
-            // Told before the plan is shown: a signal while stdout blocks ends the run there.
-            super::signals::saved(&crate::redact::shown_path(path), &digest);
+            // Saved before the plan is shown: a signal while stdout blocks ends the run there,
+            // naming the saved file. Told before the rename, as a signal may come right after.
+            let digest = saved::digest(text.as_bytes());
+            super::signals::saving(path, &digest);
+            saved_file::save(path, &text)?;
             Some((path, digest))
         }
         // The unnamed portal's refusal is told as the run's error.

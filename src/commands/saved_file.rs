@@ -90,11 +90,10 @@ fn is_webhook_file(path: &std::path::Path, text: &str) -> bool {
                 .any(|line| line.starts_with("webhooks:") || line.starts_with("portals:")))
 }
 
-/// Writes `text` to `path` atomically (`atomic`); returns its SHA-256.
-pub(super) fn save(path: &Path, text: &str) -> Result<String, Error> {
+/// Writes `text` to `path` atomically (`atomic`).
+pub(super) fn save(path: &Path, text: &str) -> Result<(), Error> {
     refuse_overwriting_another_file(path)?;
-    atomic::write(path, text, "plan", Existing::Replace)?;
-    Ok(saved::digest(text.as_bytes()))
+    atomic::write(path, text, "plan", Existing::Replace)
 }
 
 /// The command line that applies exactly the saved plan at `path`, whose digest is `digest`,

@@ -24,8 +24,9 @@ struct Watch {
     writing: AtomicBool,
     /// How to find out what became of the writes a second signal cuts off.
     check: OnceLock<&'static str>,
-    /// The file `plan --out` saved, and its digest: a signal before the plan is shown says so.
-    saved: OnceLock<String>,
+    /// The file `plan --out` is about to replace (as given, as shown) and the digest of the new
+    /// plan: a signal from then on says it was saved if the file holds that plan.
+    saved: OnceLock<(std::path::PathBuf, String, String)>,
 }
 
 /// Starts the watcher; returns once its handlers are in place, so no signal after this call
@@ -70,11 +71,12 @@ pub(super) fn writes_start(check: &'static str) {
     }
 }
 
-/// Called once `plan --out` has replaced `path`: a signal from now on does not say that nothing
-/// was written.
-pub(super) fn saved(path: &str, digest: &str) {
+/// Called right before `plan --out` replaces `path` with the plan of SHA-256 `digest`: told
+/// after the rename, a signal between the two said "nothing was written" of a saved file.
+pub(super) fn saving(path: &std::path::Path, digest: &str) {
     if let Some(watch) = WATCH.get() {
-        let _ = watch.saved.set(format!("{path} (SHA-256 {digest})"));
+        let shown = crate::redact::shown_path(path);
+        let _ = watch.saved.set((path.to_owned(), shown, digest.to_owned()));
     }
 }
 
@@ -180,9 +182,16 @@ fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {
     // applier already sees the switch and starts nothing, so exiting here loses no report.
     watch.halt.stop(StopReason::Signal { name, exit_code });
     if !watch.writing.load(Ordering::SeqCst) {
+        // Read back, as the rename may or may not have happened (a file that already held this
+        // plan counts as saved: it is the plan the message names).
         let written = match watch.saved.get() {
-            Some(saved) => format!("nothing was written but the saved plan {saved}"),
-            None => "nothing was written".to_string(),
+            Some((path, shown, digest))
+                if crate::bounded_read::regular(path, super::saved_file::MAX_PLAN_BYTES)
+                    .is_ok_and(|bytes| crate::plan::saved::digest(&bytes) == *digest) =>
+            {
+                format!("nothing was written but the saved plan {shown} (SHA-256 {digest})")
+            }
+            _ => "nothing was written".to_string(),
         };
         let error = Error::Interrupted {
             signal: name,

@@ -19,6 +19,7 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Exit {
             // Its portals' keys, as every command knows them once the file is read: the path
             // (its own name, in each warning) shows none.
             document.register_secrets(&crate::settings::env);
+            super::tell_hidden_path(path, out.printer());
             let name = crate::redact::path(path);
             let warnings = document.warnings();
             let reported: Vec<config::Reported> = warnings.iter().map(Problem::reported).collect();

@@ -451,8 +451,6 @@ fn a_signal_after_plan_out_saved_names_the_file_it_replaced() {
         .expect("start the binary");
     let saved = run.path("plan.json");
     wait_until("the plan to be saved", || saved.is_file());
-    // The rename is done; the watcher is told right after it.
-    std::thread::sleep(Duration::from_millis(300));
     let pid = libc::pid_t::try_from(child.id()).expect("pid");
     // SAFETY: kill(2) only reads its arguments; the pid is our own child, not yet reaped.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
@@ -466,6 +464,51 @@ fn a_signal_after_plan_out_saved_names_the_file_it_replaced() {
     assert_eq!(out.status.code(), Some(130));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
+        format!(
+            "\n  x interrupted by SIGINT; nothing was written but the saved plan plan.json \
+             (SHA-256 {digest})\n\n"
+        )
+    );
+}
+
+#[test]
+fn a_signal_right_after_plan_out_renamed_its_file_names_it() {
+    // The watcher was told of the saved file only after the rename: a signal between the two
+    // said "nothing was written". strace holds the renaming thread after the rename returns,
+    // and the signal comes then. `-D` keeps the binary the process signalled; strace's own
+    // complaints go to /dev/null, the binary's stderr (fd 3) to the test.
+    let strace = std::process::Command::new("strace").arg("-V").output();
+    assert!(
+        strace.is_ok_and(|o| o.status.success()),
+        "this test needs strace (apt-get install strace)"
+    );
+    let portal = FakePortal::start();
+    seeded(&portal, 1);
+    let renames = "rename,renameat,renameat2";
+    let delay = IN_FLIGHT.as_secs();
+    let run = Run::new(&["plan", "--out", "plan.json"])
+        .shell(&format!(
+            "exec 3>&2 2>/dev/null; exec strace -D -f -o /dev/null -e trace={renames} \
+             -e inject={renames}:delay_exit={delay}s sh -c 'exec 2>&3 3>&-; exec \"$0\" \"$@\"' \
+             \"$0\" \"$@\""
+        ))
+        .file(&moving(1))
+        .portal(&portal);
+    let process = run.spawn();
+    let saved = run.path("plan.json");
+    wait_until("the plan to be saved", || saved.is_file());
+    process.signal(libc::SIGINT);
+    let out = process.finish();
+
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        &std::fs::read(&saved).expect("the saved plan"),
+    );
+    let digest: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(out.code, 130, "{out:?}");
+    assert_eq!(out.stdout, "", "stopped before the plan is shown");
+    assert_eq!(
+        out.stderr,
         format!(
             "\n  x interrupted by SIGINT; nothing was written but the saved plan plan.json \
              (SHA-256 {digest})\n\n"

@@ -103,3 +103,21 @@ fn a_portal_s_own_key_in_a_path_is_hidden_once_the_file_is_read() {
     ];
     insta::assert_snapshot!(views(dir.path(), &runs, &fleet.env(), &[&key]));
 }
+
+/// A secret that is an ordinary word of the file's path (a secretKey `webhooks`) hides that
+/// word in every path shown: the run says why, by the secret's source, never its value.
+#[test]
+fn a_secret_that_is_a_word_of_the_path_says_why_the_path_is_hidden() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Crm", "https://crm.example.com/h"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = "webhooks:\n  Crm:\n    uri: https://crm.example.com/h\n    secretKey: ${S}\n";
+    std::fs::write(dir.path().join("webhooks.yaml"), file).unwrap();
+    let env = [
+        ("DOCSPACE_URL".to_string(), portal.url()),
+        ("DOCSPACE_API_KEY".to_string(), portal.api_key()),
+        ("S".to_string(), "webhooks".to_string()),
+    ];
+    let runs: [&[&str]; 2] = [&["validate"], &["plan", "--out", "webhooks-plan.json"]];
+    insta::assert_snapshot!(views(dir.path(), &runs, &env, &[]));
+}
