@@ -168,6 +168,8 @@ pub(super) struct Inner {
     pub api_key: String,
     pub read_only_key: Option<String>,
     pub create_quirk: bool,
+    /// A create stores its uri with the host in lower case (a portal that rewrites uris).
+    pub lower_host: bool,
     pub forbidden: bool,
     pub latency: Duration,
     pub targets: HashMap<String, Target>,
