@@ -227,8 +227,8 @@ impl Client {
     }
 
     /// `Ok(None)` when the portal answers its own 404: the webhook is already gone
-    /// (docs/docspace-api.md §12). A 404 without its envelope is a proxy's or no route's
-    /// (§5.3): an answer not read, so the delete may or may not have happened.
+    /// (docs/docspace-api.md §12). Any other 404 is a proxy's or no route's (§5.3, `classify`):
+    /// an answer not read, so the delete may or may not have happened.
     pub async fn delete(&self, id: i32) -> Result<Option<LiveWebhook>, ApiError> {
         let endpoint = Endpoint::new(Method::DELETE, format!("{WEBHOOK_PATH}/{id}"));
         match self.send(&endpoint, None).await {
