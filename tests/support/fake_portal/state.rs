@@ -141,6 +141,8 @@ pub struct Recorded {
     pub body: Option<String>,
     /// The status answered; 0 while the request is still being handled.
     pub status: u16,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 impl Recorded {
