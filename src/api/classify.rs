@@ -151,6 +151,13 @@ pub(crate) fn classify(
             endpoint,
             retry_after,
         }),
+        // Only the portal's own says a record is missing (docs/docspace-api.md §12): any other
+        // 404, JSON that looks like it included, is a proxy's or no route's, an answer not read.
+        404 if !json.as_ref().is_some_and(is_not_found) => Err(ApiError::HttpStatus {
+            endpoint,
+            status,
+            excerpt: excerpt(),
+        }),
         _ => match message {
             Some(message) => Err(rejected(status, message)),
             None => Err(ApiError::HttpStatus {
@@ -197,6 +204,14 @@ pub(crate) fn portal_message(v: &Value) -> Option<String> {
             .map(str::to_string);
     }
     None
+}
+
+/// The exception envelope of `ItemNotFoundException`, as the portal sends it (§5.1).
+fn is_not_found(v: &Value) -> bool {
+    v.get("status").and_then(Value::as_i64) == Some(1)
+        && v.get("statusCode").and_then(Value::as_u64) == Some(404)
+        && v.pointer("/error/message").and_then(Value::as_str)
+            == Some("The record could not be found")
 }
 
 fn is_error_envelope(v: &Value) -> bool {

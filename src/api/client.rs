@@ -227,8 +227,8 @@ impl Client {
     }
 
     /// `Ok(None)` when the portal answers its own 404: the webhook is already gone
-    /// (docs/docspace-api.md §12). A 404 without its envelope is a proxy's or no route's
-    /// (§5.3): an answer not read, so the delete may or may not have happened.
+    /// (docs/docspace-api.md §12). Any other 404 is a proxy's or no route's (§5.3, `classify`):
+    /// an answer not read, so the delete may or may not have happened.
     pub async fn delete(&self, id: i32) -> Result<Option<LiveWebhook>, ApiError> {
         let endpoint = Endpoint::new(Method::DELETE, format!("{WEBHOOK_PATH}/{id}"));
         match self.send(&endpoint, None).await {
@@ -274,7 +274,7 @@ impl Client {
     /// was not received (a refused connection, a 429). A create (`created`, its body) whose
     /// attempt may have landed (`ApiError::may_have_landed`: a timeout, a 502/503/504, any
     /// answer that is not the webhook) is looked for in a fresh list, and sent again only when
-    /// that list shows no webhook with its exact (name, uri) and the failure is retryable; if it
+    /// that list shows no webhook with its (name, uri) and the failure is retryable; if it
     /// lands after that list was read (the portal probes the target first,
     /// docs/docspace-api.md §9), the repeat is refused as a duplicate (§15) and the list is read
     /// once more to find it.
@@ -456,8 +456,8 @@ impl Client {
         }
     }
 
-    /// The webhook with exactly `body`'s (name, uri) in a fresh list, told as one that `landed`
-    /// late or whose answer was lost.
+    /// The webhook with `body`'s (name, uri) (`LiveWebhook::same_pair`) in a fresh list, told as
+    /// one that `landed` late or whose answer was lost.
     async fn look_for(
         &self,
         body: &WebhookBody,
@@ -472,9 +472,8 @@ impl Client {
                 redact::quoted(&body.name)
             )));
         })?;
-        let found = live
-            .into_iter()
-            .find(|w| w.name == body.name && w.uri == body.uri);
+        // The newest: on a portal that compares with case, an older one may differ only in it.
+        let found = live.into_iter().rev().find(|w| w.same_pair(body));
         if let Some(w) = &found {
             let how = if landed {
                 "by an earlier attempt that landed late; the portal refused the repeat as a \

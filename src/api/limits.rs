@@ -225,12 +225,20 @@ impl Limits {
             let mut s = self.lock();
             let now = Instant::now();
             s.limit = headers.limit.or(s.limit);
-            // Answers without the headers: what earlier ones said is no longer known to hold.
-            s.latest = headers.remaining.map(|remaining| Reading {
-                remaining,
-                answered_before: permit.answered_before,
-                reset: headers.reset.and_then(|wait| now.checked_add(wait)),
-            });
+            // An answer without the headers shows no room: a reading holds until its reset (in
+            // the portal's seconds), else until an answer without them.
+            let unit = self.options.throttle_unit;
+            s.latest = match headers.remaining {
+                Some(remaining) => Some(Reading {
+                    remaining,
+                    answered_before: permit.answered_before,
+                    reset: (headers.reset)
+                        .and_then(|wait| now.checked_add(unit.mul_f64(wait.as_secs_f64()))),
+                }),
+                None => s
+                    .latest
+                    .filter(|r| r.reset.is_some_and(|reset| now < reset)),
+            };
             if result.is_ok() {
                 s.refused_in_a_row = 0;
             }

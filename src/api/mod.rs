@@ -82,6 +82,15 @@ impl<T> LiveWebhook<T> {
         }
     }
 
+    /// Whether the portal takes `body` for this webhook's (name, uri): compared without case,
+    /// as DocSpace on MySQL does (docs/docspace-api.md §15) and as a portal that rewrites a
+    /// stored uri (its host in lower case) lists it. The one rule for a create looked for after
+    /// its answer was lost, a refused one's duplicate, and a delete that frees a create's pair.
+    pub fn same_pair<S, U>(&self, body: &Webhook<S, U>) -> bool {
+        self.name.to_lowercase() == body.name.to_lowercase()
+            && self.uri.to_lowercase() == body.uri.to_lowercase()
+    }
+
     /// The same webhook with its triggers held another way.
     pub fn map_triggers<T2>(self, triggers: impl FnOnce(T) -> T2) -> LiveWebhook<T2> {
         LiveWebhook {

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use secrecy::SecretString;
 
-use super::{Done, Failure, same_pair, wire};
+use super::{Done, Failure, wire};
 use crate::api::{ApiError, Client};
 use crate::plan::PlannedBody;
 
@@ -40,7 +40,7 @@ pub(super) async fn create(
     // The plan creates only what its list did not show, one webhook each: an answer with
     // another (name, uri), an id it listed, or one another create of this run was answered
     // with, is another webhook's (a cache, a proxy), and a follow-up call would write to it.
-    if created.id <= 0 || !same_pair(body, &created) || taken(created.id) {
+    if created.id <= 0 || !created.same_pair(body) || taken(created.id) {
         return Err(Failure::AnsweredOther { id: created.id });
     }
     if created.enabled == body.enabled && created.ssl == body.ssl {
@@ -77,7 +77,7 @@ async fn duplicate(
     let Ok(live) = client.list().await else {
         return Failure::Api(refused);
     };
-    match live.iter().find(|w| same_pair(body, w)) {
+    match live.iter().find(|w| w.same_pair(body)) {
         Some(w) => Failure::Taken {
             id: w.id,
             name: crate::redact::mask_credentials(&w.name),

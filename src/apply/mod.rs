@@ -223,15 +223,8 @@ fn frees_a_pair(plan: &Plan, i: usize) -> bool {
     let Op::Delete(gone) = &change.op else {
         return false;
     };
-    let reused = |c: &Change| matches!(&c.op, Op::Create(body) if same_pair(body, gone));
+    let reused = |c: &Change| matches!(&c.op, Op::Create(body) if gone.same_pair(body));
     plan.changes.iter().any(reused)
-}
-
-/// Whether the portal takes `body` and `live` for the same (name, uri). Compared without case,
-/// as DocSpace on MySQL does (docs/docspace-api.md §15), so the rule covers both databases.
-fn same_pair(body: &PlannedBody, live: &LiveWebhook) -> bool {
-    body.name.to_lowercase() == live.name.to_lowercase()
-        && body.uri.to_lowercase() == live.uri.to_lowercase()
 }
 
 async fn run(

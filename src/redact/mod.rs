@@ -123,11 +123,38 @@ fn pieces_of(uri: &str) -> (Vec<Piece>, Vec<Piece>) {
             .into_iter()
             .map(move |n| (n, cut.unwrap_or(usize::MAX)))
     };
-    let whole = with_cut(uri, first_token(uri)).collect();
+    let whole = (spelled(uri).iter())
+        .flat_map(|s| with_cut(s, first_token(s)))
+        .collect();
     let parts = (paths.into_iter().flat_map(|s| with_cut(s, first_token(s))))
         .chain(tokens.iter().flat_map(|t| with_cut(t, Some(MIN_URI_PIECE))))
         .collect();
     (whole, parts)
+}
+
+/// `uri` and how an echo may also write it: without its scheme or trailing slash, with its
+/// default port written or left out (`https://h/x/` also as `h/x` and `h:443/x`). A uri with no
+/// path is only itself: its host alone is ordinary text.
+fn spelled(uri: &str) -> Vec<String> {
+    let mut out = vec![uri.to_string()];
+    let Some((scheme, rest)) = uri.split_once("://") else {
+        return out;
+    };
+    let rest = rest.trim_end_matches('/');
+    let (host, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    let port = match scheme.to_ascii_lowercase().as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return out,
+    };
+    if !path.is_empty() {
+        let other = host.strip_suffix(port).map_or_else(
+            || format!("{host}{port}{path}"),
+            |bare| format!("{bare}{path}"),
+        );
+        out.extend([rest.to_string(), other]);
+    }
+    out
 }
 
 /// `uri`, a secret one, and the pieces of it an echo may quote alone (`pieces_of`) that hold a

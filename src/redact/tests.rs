@@ -383,3 +383,28 @@ fn a_registered_secret_is_found_in_a_listed_field_in_any_spelling() {
         );
     }
 }
+
+/// A uri read from a variable is found as a receiver or proxy may write it back: without its
+/// scheme, with its default port, without its trailing slash; a uri with no path is not found
+/// by its host alone.
+#[test]
+fn a_secret_uri_is_found_without_its_scheme_with_its_port_or_without_its_slash() {
+    register_uri("https://Spell.example.com/Sp3llTok99/", "SPELL");
+    register_uri("http://bare.example.com:80/", "BARE");
+    let secrets = Registered::now();
+    for held in [
+        "copy of spell.example.com/Sp3llTok99",
+        "https://spell.example.com:443/Sp3llTok99/",
+        "relay SPELL.EXAMPLE.COM:443/Sp3llTok99",
+    ] {
+        let found = secrets.in_text(held, true);
+        assert_eq!(found, Some("the uri of `uri: ${SPELL}`"), "{held:?}");
+    }
+    for clean in [
+        "spell.example.com:8443/Sp3llTok99",
+        "spell.example.com/other",
+        "bare.example.com",
+    ] {
+        assert_eq!(secrets.in_text(clean, true), None, "{clean:?}");
+    }
+}

@@ -489,6 +489,57 @@ fn a_create_stored_but_answered_with_a_page_is_found_and_disabled() {
     assert_eq!(stored[0].secret_key, SECRET);
 }
 
+/// A portal that lists a stored uri with its host in lower case: a create whose answer was
+/// lost is found by its (name, uri) without regard to case, as the portal compares them on
+/// MySQL, and not posted a second time.
+#[test]
+fn a_create_whose_answer_was_lost_is_found_though_the_portal_lower_cased_its_host() {
+    let portal = FakePortal::start();
+    portal.set_lower_host(true);
+    portal.inject(Fault::answer_lost("POST", WEBHOOK_PATH));
+    let file =
+        "webhooks:\n  New:\n    uri: https://New.Example.com/h\n    secretKey: ${HOOK_SECRET}\n";
+    let out = run(&["apply", "--auto-approve"], &portal, file);
+    assert_eq!(out.code, 0, "{out:?}");
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      + create "New"
+          name      = "New"
+          uri       = "https://New.Example.com/h"
+          secretKey = (sensitive)
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+
+    Apply will read: HOOK_SECRET
+
+    Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged.
+
+      [1/1] [TIME] ok created #1 "New"
+
+    Apply complete: 1 done, 0 failed.
+    ----- stderr -----
+    retrying POST /api/2.0/settings/webhook in [TIME] (attempt 2 of 5), unless the webhook list shows it was created after all: HTTP 502: 502 Bad Gateway
+    webhook "New" was created (#1) although the answer to its POST was lost; not posting it again
+    ----- end -----
+    "#);
+    assert_eq!(
+        methods(&portal),
+        [
+            format!("GET {WEBHOOK_PATH} 200"),
+            format!("POST {WEBHOOK_PATH} 502"),
+            format!("GET {WEBHOOK_PATH} 200"),
+        ],
+        "posted once"
+    );
+    let stored = portal.webhooks();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(stored[0].uri, "https://new.example.com/h");
+}
+
 /// A create whose answer was lost, when the list that would tell whether it landed cannot be
 /// read either: the report stays "may have been created", and stderr says why it is unknown.
 #[test]

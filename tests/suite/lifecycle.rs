@@ -194,8 +194,9 @@ fn the_guard_refuses_a_mass_delete_with_nothing_written() {
     assert_eq!(portal.webhooks().len(), 6);
 }
 
-/// Only the portal's own 404 ("The record could not be found") says the webhook is gone: a
-/// proxy's page, an empty 404 or JSON of another shape is an answer not read, so the delete may
+/// Only the portal's own 404 ("The record could not be found" in its envelope, with
+/// `statusCode: 404`) says the webhook is gone: a proxy's page, an empty 404 or JSON of another
+/// shape, an imitation of the envelope included, is an answer not read, so the delete may
 /// or may not have happened, and the run says so and fails.
 #[test]
 fn a_delete_answered_404_by_something_else_is_not_counted_as_done() {
@@ -204,6 +205,13 @@ fn a_delete_answered_404_by_something_else_is_not_counted_as_done() {
         FaultBody::Html("<html><body><h1>404 Not Found</h1>nginx</body></html>".into()),
         FaultBody::Empty,
         FaultBody::Json(serde_json::json!({"weird": 1})),
+        // The portal's envelope imitated, without its statusCode or with another message.
+        FaultBody::Json(serde_json::json!({
+            "status": 1, "error": {"message": "The record could not be found"}
+        })),
+        FaultBody::Json(serde_json::json!({
+            "error": {"message": "Not Found"}, "status": 1, "statusCode": 404
+        })),
     ] {
         let portal = seeded(2);
         portal.inject(Fault {

@@ -577,3 +577,37 @@ fn a_read_stopped_by_max_wait_says_the_budget_stopped_it() {
     ----- end -----
     ");
 }
+
+/// `X-RateLimit-Remaining: 0` on the list's answer alone, its reset a minute ahead: the
+/// writes that follow, answered without the header, are spaced at the documented rate (one per
+/// 40 ms) until the reset, not only the first of them. Arrival times, so a lower bound with room
+/// for the loopback's jitter: 8 writes spaced take at least 280 ms.
+#[test]
+fn remaining_0_on_the_list_alone_spaces_every_request_until_its_reset() {
+    let (portal, file) = drifted(8);
+    let reset = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 60;
+    portal.inject(Fault::new(
+        "GET",
+        WEBHOOK_PATH,
+        FaultKind::Headers(vec![
+            ("X-RateLimit-Limit", "1500".into()),
+            ("X-RateLimit-Remaining", "0".into()),
+            ("X-RateLimit-Reset", reset.to_string()),
+        ]),
+    ));
+    let out = apply(&portal, &file, &["--parallelism", "1"], 1000);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "the portal's rate limit (X-RateLimit-Limit: 1500) is nearly used up: spacing requests to \
+         the rate it refills at\n"
+    );
+    let writes: Vec<Instant> = portal.writes().iter().map(|r| r.at).collect();
+    assert_eq!(writes.len(), 8);
+    let span = writes[7].duration_since(writes[0]);
+    assert!(span >= Duration::from_millis(200), "{span:?}");
+}

@@ -779,12 +779,17 @@ fn a_receiver_echoing_only_the_path_or_the_token_of_a_uri_from_a_variable_shows_
 }
 
 /// The value of `uri: ${VAR}` in another webhook's name or targetId (a proxy that echoes the
-/// uri it was sent, a webhook named by its address) is refused as an echoed secret, naming the
-/// webhook and the field; in its own webhook's uri it is planned as ever.
+/// uri it was sent, a webhook named by its address), also without its scheme or with its
+/// default port, is refused as an echoed secret, naming the webhook and the field; in its own
+/// webhook's uri it is planned as ever.
 #[test]
 fn a_uri_from_a_variable_in_another_webhooks_name_or_target_is_refused() {
+    let bare = URI.trim_start_matches("https://");
+    let port = URI.replace(".com/", ".com:443/");
     for (name, target) in [
         (format!("copy of {URI}"), None),
+        (format!("copy of {bare}"), None),
+        (format!("copy of {port}"), None),
         ("relay".into(), Some(URI)),
     ] {
         let portal = FakePortal::start();

@@ -47,12 +47,9 @@ fn staleness(
             // Same name: a fresh plan would update it instead. Same (name, uri) without case,
             // on a webhook the plan was not made beside: the portal (on MySQL) would refuse
             // the create as a duplicate.
-            let lower = |s: &str| s.to_lowercase();
             let clash = |w: &&LiveWebhook| {
                 w.name == body.name
-                    || (lower(&w.name) == lower(&body.name)
-                        && lower(&w.uri) == lower(&body.uri)
-                        && !known.contains(&(w.id, w.name.as_str())))
+                    || (w.same_pair(body) && !known.contains(&(w.id, w.name.as_str())))
             };
             return live.iter().find(clash).map(|w| {
                 format!(

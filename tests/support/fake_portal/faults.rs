@@ -51,6 +51,8 @@ pub enum FaultKind {
     /// (`handled`) or not: a portal or proxy that dropped it (hyper's "connection closed
     /// before message completed"). Recorded with status 0.
     Close { handled: bool },
+    /// Handle the request, and add these headers to its answer (`X-RateLimit-*` on one answer).
+    Headers(Vec<(&'static str, String)>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,6 +185,6 @@ pub(super) fn answer(kind: FaultKind) -> Reply {
         }
         FaultKind::LandsLate { status, .. } => answer(FaultKind::html(status)),
         FaultKind::Close { .. } => Reply::closed(),
-        FaultKind::Delay(_) | FaultKind::Echo(_) => Reply::empty(500),
+        FaultKind::Delay(_) | FaultKind::Echo(_) | FaultKind::Headers(_) => Reply::empty(500),
     }
 }

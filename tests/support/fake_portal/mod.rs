@@ -160,6 +160,7 @@ impl FakePortal {
             api_key: options.api_key.clone(),
             read_only_key: options.read_only_key,
             create_quirk: options.create_quirk,
+            lower_host: false,
             forbidden: false,
             latency: options.latency,
             targets: HashMap::new(),
@@ -286,6 +287,11 @@ impl FakePortal {
 
     pub fn set_create_quirk(&self, on: bool) {
         self.shared.lock().create_quirk = on;
+    }
+
+    /// Store each created webhook's uri with its host in lower case, answer included.
+    pub fn set_lower_host(&self, on: bool) {
+        self.shared.lock().lower_host = on;
     }
 
     pub fn set_latency(&self, latency: Duration) {

@@ -221,7 +221,13 @@ fn create(inner: &mut Inner, dto: Dto, ctx: &Ctx) -> Result<Reply, Reply> {
     let stored = Stored {
         id,
         name: dto.name,
-        uri: dto.uri,
+        uri: match dto.uri.split_once("://") {
+            Some((scheme, rest)) if inner.lower_host => {
+                let at = rest.find('/').unwrap_or(rest.len());
+                format!("{scheme}://{}{}", rest[..at].to_lowercase(), &rest[at..])
+            }
+            _ => dto.uri,
+        },
         secret_key: dto.secret_key.unwrap_or_default(),
         enabled: dto.enabled || quirk,
         ssl: dto.ssl || quirk,

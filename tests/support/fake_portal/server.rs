@@ -238,6 +238,7 @@ async fn answer(shared: &Arc<Shared>, req: &Incoming) -> Reply {
         fault,
         None | Some(
             FaultKind::Delay(_)
+                | FaultKind::Headers(_)
                 | FaultKind::AfterHandling { .. }
                 | FaultKind::LandsLate { .. }
                 | FaultKind::Close { handled: true }
@@ -266,6 +267,10 @@ async fn answer(shared: &Arc<Shared>, req: &Incoming) -> Reply {
             routes::handle(shared, req)
         }
         Some(FaultKind::Echo(echo)) => echo.reply(req),
+        Some(FaultKind::Headers(headers)) => (headers.into_iter())
+            .fold(routes::handle(shared, req), |reply, (name, value)| {
+                reply.header(name, value)
+            }),
         Some(kind @ (FaultKind::AfterHandling { .. } | FaultKind::Close { handled: true })) => {
             let _lost = routes::handle(shared, req);
             faults::answer(kind)
@@ -297,6 +302,7 @@ fn record(shared: &Shared, req: &Incoming) -> u64 {
         content_type: req.header("content-type").map(str::to_owned),
         body: (!req.body.is_empty()).then(|| String::from_utf8_lossy(&req.body).into_owned()),
         status: 0,
+        at: std::time::Instant::now(),
     };
     let mut inner = shared.lock();
     let seq = inner.next_seq;

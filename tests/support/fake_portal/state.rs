@@ -141,6 +141,8 @@ pub struct Recorded {
     pub body: Option<String>,
     /// The status answered; 0 while the request is still being handled.
     pub status: u16,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 impl Recorded {
@@ -168,6 +170,8 @@ pub(super) struct Inner {
     pub api_key: String,
     pub read_only_key: Option<String>,
     pub create_quirk: bool,
+    /// A create stores its uri with the host in lower case (a portal that rewrites uris).
+    pub lower_host: bool,
     pub forbidden: bool,
     pub latency: Duration,
     pub targets: HashMap<String, Target>,
