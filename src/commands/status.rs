@@ -90,20 +90,25 @@ async fn portal_health(
             )),
             _ => verified::file_secret(secret),
         };
-        if read.outside > 0 {
-            printer.note(format_args!(
-                "{}#{} {}: the portal's log answered {} deliver{} of another webhook (it ignored \
-                 `configId`): not counted",
-                super::prefix(portal),
-                w.id,
-                crate::redact::quoted(&w.name),
-                read.outside,
-                if read.outside == 1 { "y" } else { "ies" }
-            ));
-        }
         let evidence = (evidence.0.as_ref(), evidence.1);
         let report = health::assess(w, entry, &read, evidence, now, resolve);
         Ok::<_, Error>(report)
     });
-    super::in_file_order(jobs, verified::LOG_READS).await
+    let reports: Result<Vec<WebhookHealth>, Error> =
+        super::in_file_order(jobs, verified::LOG_READS).await;
+    let reports = reports?;
+    // Said once every log is read, in the list's order: as each read ended, the order changed
+    // from run to run.
+    for w in reports.iter().filter(|w| w.other_webhooks_deliveries > 0) {
+        let outside = w.other_webhooks_deliveries;
+        printer.note(format_args!(
+            "{}#{} {}: the portal's log answered {outside} deliver{} of another webhook (it \
+             ignored `configId`): not counted",
+            super::prefix(portal),
+            w.id,
+            crate::redact::quoted(&w.name),
+            if outside == 1 { "y" } else { "ies" }
+        ));
+    }
+    Ok(reports)
 }
