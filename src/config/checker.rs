@@ -26,8 +26,11 @@ pub(super) struct Checker<'a> {
     pub borrowed: HashSet<SourceSpan>,
     /// Each entry's name, uri and targetId, where written: the portal lists them as they are,
     /// so none may hold one of the file's secrets (`validate::build`).
-    pub listed: Vec<(Field, SourceSpan, String)>,
+    pub listed: Vec<Listed>,
 }
+
+/// A name, uri or targetId the portal lists as it is, where it is written, and its value.
+pub(super) type Listed = (Field, SourceSpan, String);
 
 /// The spans of the nodes in `tree` read from elsewhere, so that no message quotes their value.
 pub(super) fn borrowed(tree: &Node) -> HashSet<SourceSpan> {

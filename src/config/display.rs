@@ -32,6 +32,8 @@ pub struct Source {
     text: String,
     display: OnceLock<NamedSource<String>>,
     lines: OnceLock<Lines>,
+    /// Values blanked as the file's own secrets are (`hiding`).
+    hidden: Vec<SourceSpan>,
 }
 
 impl fmt::Debug for Source {
@@ -48,7 +50,15 @@ impl Source {
             text,
             display: OnceLock::new(),
             lines: OnceLock::new(),
+            hidden: Vec::new(),
         }
+    }
+
+    /// This file shown with the values at `spans` blanked too: values found to hold a secret
+    /// only once the environment is read, after the copy may have been made.
+    pub(super) fn hiding(&self, hidden: Vec<SourceSpan>) -> Source {
+        let (file, text) = (self.file.clone(), self.text.clone());
+        Source { hidden, ..Source::new(file, text) }
     }
 
     /// A file shown as `display` (one that did not parse), which also stands for its text.
@@ -61,6 +71,7 @@ impl Source {
             text: display,
             display: OnceLock::from(shown),
             lines: OnceLock::new(),
+            hidden: Vec::new(),
         }
     }
 
@@ -102,7 +113,7 @@ impl Source {
                 Ok((tree, _)) => {
                     let mut copy = Copy::new(&self.text, false);
                     copy.node(&tree, Place::Top);
-                    copy.hide_secrets();
+                    copy.hide_secrets(&self.hidden);
                     copy.structure();
                     copy.render()
                 }
@@ -406,14 +417,17 @@ impl<'t> Copy<'t> {
     }
 
     /// Hides each name and value that holds one of the file's secrets, in any spelling the
-    /// loader reads as it: the loader refuses it, and the snippets must not show it either.
-    fn hide_secrets(&mut self) {
+    /// loader reads as it, and those at `also`: the loader refuses them, and the snippets must
+    /// not show them either.
+    fn hide_secrets(&mut self, also: &[SourceSpan]) {
         let secrets = Registered::of(self.secrets.iter().map(String::as_str));
-        for (range, value) in std::mem::take(&mut self.values) {
-            if secrets.in_text(&value, false).is_some() {
-                self.shown[range.clone()].fill(false);
-                self.rewritten.retain(|(r, _)| r.start != range.start);
-            }
+        let values = std::mem::take(&mut self.values);
+        let found = values
+            .into_iter()
+            .filter(|(_, value)| secrets.in_text(value, false).is_some());
+        for range in found.map(|(r, _)| r).chain(also.iter().map(|s| range(*s))) {
+            self.shown[range.clone()].fill(false);
+            self.rewritten.retain(|(r, _)| r.start != range.start);
         }
     }
 

@@ -75,6 +75,7 @@ pub(super) fn fleet(
         source: Arc::clone(c.source),
         portals,
         written,
+        listed: Vec::new(),
     }
 }
 
