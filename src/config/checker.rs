@@ -13,7 +13,9 @@ use super::display::Source;
 use super::node::{Kind, Node};
 use super::problem::{Problem, problem_at, shown};
 use super::rules::{self, NameProblem, UrlProblem};
-use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};
+use super::schema::{
+    ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest, closest_field,
+};
 use super::secret::{POLICY, SecretRef, check_secret_policy, parse_env_ref};
 use crate::field::Field;
 use crate::triggers::{self, Parsed, TriggerSet};
@@ -366,7 +368,10 @@ impl Checker<'_> {
                 Some(p) => parsed.push((p, item)),
                 None => {
                     ok = false;
-                    let help = match triggers::closest(name) {
+                    let names = (triggers::TRIGGERS.iter())
+                        .flat_map(|t| [t.name, t.variant])
+                        .chain(triggers::ALL_NAMES);
+                    let help = match closest(name, names, 0.75) {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => names_look_like.to_string(),
                     };

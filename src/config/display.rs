@@ -58,7 +58,10 @@ impl Source {
     /// only once the environment is read, after the copy may have been made.
     pub(super) fn hiding(&self, hidden: Vec<SourceSpan>) -> Source {
         let (file, text) = (self.file.clone(), self.text.clone());
-        Source { hidden, ..Source::new(file, text) }
+        Source {
+            hidden,
+            ..Source::new(file, text)
+        }
     }
 
     /// A file shown as `display` (one that did not parse), which also stands for its text.

@@ -264,7 +264,10 @@ fn a_secret_known_only_from_the_environment_in_a_listed_field_is_refused_before_
 
     // A portal's own key under `portals:`, in a shared entry's name.
     let fleet = crate::support::fleet::Fleet::start(&["a", "b"]);
-    let shared = format!("webhooks:\n  Hook {}:\n    uri: https://c.example.com/h\n", fleet.key("b"));
+    let shared = format!(
+        "webhooks:\n  Hook {}:\n    uri: https://c.example.com/h\n",
+        fleet.key("b")
+    );
     let out = Run::new(&["apply", "--auto-approve"])
         .file(&format!("{}{shared}", fleet.portals_yaml(&[])))
         .fleet(&fleet)
