@@ -10,7 +10,7 @@ use miette::SourceSpan;
 use secrecy::SecretString;
 
 use super::display::Source;
-use super::node::{Kind, Node};
+use super::node::{Kind, Node, Twice};
 use super::problem::{Problem, problem_at, shown};
 use super::rules::{self, NameProblem, UrlProblem};
 use super::schema::{
@@ -29,6 +29,9 @@ pub(super) struct Checker<'a> {
     /// Each entry's name, uri and targetId, where written: the portal lists them as they are,
     /// so none may hold one of the file's secrets (`validate::build`).
     pub listed: Vec<Listed>,
+    /// The entries written a second time in their mapping, for the mappings whose entries are
+    /// each checked to take (`node::twice_in`): a duplicate hides none of its own problems.
+    pub twice: Vec<Twice>,
 }
 
 /// A name, uri or targetId the portal lists as it is, where it is written, and its value.

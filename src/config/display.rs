@@ -113,8 +113,9 @@ impl Source {
             // The tree is not kept beside the text: a second parse only happens for a file
             // with something to show, and gives the same tree.
             let shown = match node::parse(&self.text) {
-                Ok((tree, _)) => {
+                Ok((tree, duplicates)) => {
                     let mut copy = Copy::new(&self.text, false);
+                    copy.twice = duplicates.into_iter().filter_map(|d| d.entry).collect();
                     copy.node(&tree, Place::Top);
                     copy.hide_secrets(&self.hidden);
                     copy.structure();
@@ -269,6 +270,8 @@ struct Copy<'t> {
     /// span: one that holds a secret is refused (`config::secret_in_field`) and hidden.
     secrets: Vec<String>,
     values: Vec<(Range<usize>, String)>,
+    /// Entries written a second time, shown as in their mapping (`node::twice_in`).
+    twice: Vec<node::Twice>,
 }
 
 impl<'t> Copy<'t> {
@@ -280,6 +283,7 @@ impl<'t> Copy<'t> {
             rewritten: Vec::new(),
             secrets: Vec::new(),
             values: Vec::new(),
+            twice: Vec::new(),
         }
     }
 
@@ -312,7 +316,8 @@ impl<'t> Copy<'t> {
     fn node_at(&mut self, node: &Node, place: Place) {
         match &node.kind {
             Kind::Map(entries) => {
-                for (key, value) in entries {
+                let twice = node::twice_in(&mut self.twice, node);
+                for (key, value) in entries.iter().chain(&twice) {
                     match &key.kind {
                         Kind::Str(k) if place.is_mapping() => {
                             let inner = place.of(k);

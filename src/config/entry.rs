@@ -8,7 +8,7 @@ use miette::SourceSpan;
 
 use super::checker::{Checker, Written, value_or_key};
 use super::desired::{DesiredWebhook, Key};
-use super::node::{Kind, Node};
+use super::node::{Kind, Node, twice_in};
 use super::problem::shown;
 use super::schema::{ENTRY_FIELDS, ONLY};
 use crate::field::Field;
@@ -106,7 +106,8 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         target_id: None,
     };
     let (mut http_uri, mut ssl_span, mut only, mut target_span) = (false, None, None, None);
-    for (field_key, node) in fields {
+    let twice = twice_in(&mut c.twice, value);
+    for (field_key, node) in fields.iter().chain(&twice) {
         let Some(field) = field_key.kind.as_str().and_then(Field::from_key) else {
             if matches!(&field_key.kind, Kind::Str(k) if k == ONLY) {
                 only = match place {
@@ -309,6 +310,10 @@ pub(super) fn webhook_entries(
         };
         names.claim(c, &entry.webhook, entry.name_span, false);
         out.push(entry);
+    }
+    // An entry written again under its key: its problems are told with the duplicate key.
+    for (key, value) in twice_in(&mut c.twice, value) {
+        entry(c, &key, &value, place);
     }
     out
 }

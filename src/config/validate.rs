@@ -23,13 +23,26 @@ use secrecy::ExposeSecret;
 pub(super) fn build(
     tree: &Node,
     source: &Arc<Source>,
-    duplicates: Vec<Duplicate>,
+    mut duplicates: Vec<Duplicate>,
 ) -> Result<Document, Vec<Problem>> {
+    let twice: Vec<_> = duplicates
+        .iter_mut()
+        .filter_map(|d| d.entry.take())
+        .collect();
+    let mut borrowed = super::checker::borrowed(tree);
+    for (_, key, value) in &twice {
+        borrowed.extend(
+            super::checker::borrowed(key)
+                .into_iter()
+                .chain(super::checker::borrowed(value)),
+        );
+    }
     let mut c = Checker {
         source,
         problems: Vec::new(),
-        borrowed: super::checker::borrowed(tree),
+        borrowed,
         listed: Vec::new(),
+        twice,
     };
     let mut document = top_level(&mut c, tree);
     // A secret written in the file and reused by an alias (`targetId: *s`) would be shown in
@@ -41,8 +54,7 @@ pub(super) fn build(
     document.listed = std::mem::take(&mut c.listed);
     secrets_in_fields(&mut c, &document.listed, &Registered::of(literals));
     for d in duplicates {
-        // Named only when it reads as a key or a plain name: the snippet, built from the tree
-        // that keeps the first, masks the second like any key it does not know.
+        // Named only when it reads as a key or a plain name, as the snippet shows it.
         let (message, help) = if d.merge {
             (
                 "duplicate merge key `<<`".to_string(),
@@ -116,6 +128,7 @@ impl Document {
             problems: Vec::new(),
             borrowed: HashSet::new(),
             listed: Vec::new(),
+            twice: Vec::new(),
         };
         let found: Vec<Listed> = found.into_iter().cloned().collect();
         secrets_in_fields(&mut c, &found, &secrets);

@@ -156,6 +156,16 @@ fn a_duplicate_key_points_at_its_second_line_and_hides_no_other_problem() {
             ("config::duplicate_key", 7),
         ],
     ));
+    // The entry written second is checked too, and shown as the first would be (its secret
+    // blanked).
+    snap!(expect(
+        "webhooks:\n  H: {enabled: true}\n  H: {uri: \"ftp://x\", triggers: [nope], secretKey: ab-cd-ef<gh}\n",
+        &[
+            ("config::duplicate_key", 3),
+            ("config::bad_uri", 3),
+            ("config::unknown_trigger", 3),
+        ],
+    ));
 }
 
 /// A second merge key is a duplicate like any key (not a second list silently merged, whose
