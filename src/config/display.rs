@@ -295,22 +295,27 @@ impl<'t> Copy<'t> {
             _ => {}
         }
         if node.span != node.defined {
-            // An alias shows its name (`*events`), which is structure: a problem found in its
-            // value points at it. The value shows, or not, where the anchor defines it.
             self.node_at(node, Place::Unknown);
-            let range = range(node.span);
-            let is_name = self.text[range.clone()]
-                .strip_prefix('*')
-                .is_some_and(|name| {
-                    name.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-                });
-            if is_name {
-                self.shown[range].fill(true);
-            }
+            self.alias(node);
             return;
         }
         self.node_at(node, place);
+    }
+
+    /// An alias shows its name (`*events`), as a value or a key: the user's label, which is
+    /// structure, and a problem found in its value points at it. The value shows, or not, where
+    /// the anchor defines it.
+    fn alias(&mut self, node: &Node) {
+        let range = range(node.span);
+        let is_name = self.text[range.clone()]
+            .strip_prefix('*')
+            .is_some_and(|name| {
+                name.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            });
+        if is_name && node.span != node.defined {
+            self.shown[range].fill(true);
+        }
     }
 
     fn node_at(&mut self, node: &Node, place: Place) {
@@ -318,6 +323,7 @@ impl<'t> Copy<'t> {
             Kind::Map(entries) => {
                 let twice = node::twice_in(&mut self.twice, node);
                 for (key, value) in entries.iter().chain(&twice) {
+                    self.alias(key);
                     match &key.kind {
                         Kind::Str(k) if place.is_mapping() => {
                             let inner = place.of(k);
@@ -456,6 +462,20 @@ impl<'t> Copy<'t> {
                 self.shown[i] = true;
             } else if b.is_ascii_whitespace() || b"-:[]{},?|>".contains(&b) {
                 self.shown[i] = true;
+            } else if bytes[i..].starts_with(b"<<")
+                && bytes[i + 2..].trim_ascii_start().starts_with(b":")
+            {
+                // A merge key: outside any scalar, `<<` can be nothing else.
+                self.shown[i..i + 2].fill(true);
+            } else if b == b'&' {
+                // An anchor's name, a label as its aliases' are (`alias`).
+                let name = (bytes[i + 1..].iter())
+                    .take_while(|b| b.is_ascii_alphanumeric() || b"_-".contains(b))
+                    .count();
+                let end = bytes.get(i + 1 + name);
+                if end.is_none_or(|b| b.is_ascii_whitespace() || b",]}".contains(b)) {
+                    self.shown[i..=i + name].fill(true);
+                }
             }
         }
     }

@@ -187,6 +187,16 @@ fn a_second_merge_key_in_one_mapping_is_a_duplicate_key() {
     assert!(!shown.contains("merge key"), "{shown}");
 }
 
+/// A merge key, an alias used as a key and an anchor are the file's structure and the user's
+/// labels: they show, and the values they stand for show only where they are written.
+#[test]
+fn a_snippet_shows_merge_keys_aliases_as_keys_and_anchors() {
+    snap!(expect(
+        "webhooks:\n  A: &a\n    uri: https://a.example.com\n    triggers: [&t file.uploaded]\n  Hook:\n    <<: *a\n    uri: ftp://x\n  *t :\n    uri: ftp://y\n    secretKey: &s Zq9-Lit-Secret-77\n",
+        &[("config::bad_uri", 7), ("config::bad_uri", 9)],
+    ));
+}
+
 #[test]
 fn two_entries_for_one_webhook_are_refused() {
     snap!(expect(
