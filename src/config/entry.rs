@@ -244,6 +244,29 @@ pub(super) fn ssl_needs_https(
 
 fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
     let id = match &key.kind {
+        // `0x2675:` is an id to YAML, but no one would know it by that: `--target`, the plan
+        // and the portal all write 9845. Refused, as `targetId: 0x2A` is.
+        Kind::Int(i)
+            if i32::try_from(*i).is_ok_and(|id| id > 0)
+                && !c.raw(key).bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            let message = match c.quote(key, c.raw(key)) {
+                Some(id) => format!("webhook id `{id}` is not written as plain digits"),
+                None => "a webhook id is not written as plain digits".to_string(),
+            };
+            let help = format!(
+                "write the id as the portal shows it, `{i}:`, or {}",
+                c.quote_it(key, "use it as a name")
+            );
+            c.error(
+                key.span,
+                "config::bad_id",
+                message,
+                "not digits",
+                Some(&help),
+            );
+            return None;
+        }
         Kind::Int(i) => i32::try_from(*i).ok().filter(|id| *id > 0),
         // A plain integer too big for 64 bits is read as a float.
         Kind::Float if c.raw(key).bytes().all(|b| b.is_ascii_digit()) => None,
