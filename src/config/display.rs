@@ -32,8 +32,6 @@ pub struct Source {
     text: String,
     display: OnceLock<NamedSource<String>>,
     lines: OnceLock<Lines>,
-    /// Values blanked as the file's own secrets are (`hiding`).
-    hidden: Vec<SourceSpan>,
 }
 
 impl fmt::Debug for Source {
@@ -50,18 +48,13 @@ impl Source {
             text,
             display: OnceLock::new(),
             lines: OnceLock::new(),
-            hidden: Vec::new(),
         }
     }
 
-    /// This file shown with the values at `spans` blanked too: values found to hold a secret
+    /// This file shown with the values at `hidden` blanked too: values found to hold a secret
     /// only once the environment is read, after the copy may have been made.
-    pub(super) fn hiding(&self, hidden: Vec<SourceSpan>) -> Source {
-        let (file, text) = (self.file.clone(), self.text.clone());
-        Source {
-            hidden,
-            ..Source::new(file, text)
-        }
+    pub(super) fn hiding(&self, hidden: &[SourceSpan]) -> Source {
+        Source::with_display(self.file.clone(), shown(&self.text, hidden))
     }
 
     /// A file shown as `display` (one that did not parse), which also stands for its text.
@@ -74,7 +67,6 @@ impl Source {
             text: display,
             display: OnceLock::from(shown),
             lines: OnceLock::new(),
-            hidden: Vec::new(),
         }
     }
 
@@ -109,23 +101,25 @@ impl Source {
     }
 
     pub(super) fn display(&self) -> &NamedSource<String> {
-        self.display.get_or_init(|| {
-            // The tree is not kept beside the text: a second parse only happens for a file
-            // with something to show, and gives the same tree.
-            let shown = match node::parse(&self.text) {
-                Ok((tree, duplicates)) => {
-                    let mut copy = Copy::new(&self.text, false);
-                    copy.twice = duplicates.into_iter().filter_map(|d| d.entry).collect();
-                    copy.node(&tree, Place::Top);
-                    copy.hide_secrets(&self.hidden);
-                    copy.structure();
-                    copy.render()
-                }
-                Err(_) => blanked(&self.text),
-            };
-            NamedSource::new(self.name.clone(), lone_cr_as_lf(shown))
-        })
+        (self.display).get_or_init(|| NamedSource::new(self.name.clone(), shown(&self.text, &[])))
     }
+}
+
+/// The display copy of `text`, with the values at `hidden` blanked too. The tree is not kept
+/// beside the text: a second parse only happens for a file with something to show, and gives
+/// the same tree.
+fn shown(text: &str, hidden: &[SourceSpan]) -> String {
+    lone_cr_as_lf(match node::parse(text) {
+        Ok((tree, duplicates)) => {
+            let mut copy = Copy::new(text, false);
+            copy.twice = duplicates.into_iter().filter_map(|d| d.entry).collect();
+            copy.node(&tree, Place::Top);
+            copy.hide_secrets(hidden);
+            copy.structure();
+            copy.render()
+        }
+        Err(_) => blanked(text),
+    })
 }
 
 /// The display copy, with columns counted in characters of the file, as the JSON and github
@@ -247,14 +241,9 @@ impl Place {
     }
 
     fn is_mapping(self) -> bool {
-        matches!(
+        !matches!(
             self,
-            Place::Top
-                | Place::Portals
-                | Place::Portal
-                | Place::Webhooks
-                | Place::Entry
-                | Place::Prune
+            Place::Plain | Place::Address | Place::Secret | Place::Unknown
         )
     }
 }
@@ -307,13 +296,11 @@ impl<'t> Copy<'t> {
     /// the anchor defines it.
     fn alias(&mut self, node: &Node) {
         let range = range(node.span);
-        let is_name = self.text[range.clone()]
-            .strip_prefix('*')
-            .is_some_and(|name| {
-                name.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            });
-        if is_name && node.span != node.defined {
+        let text = &self.text.as_bytes()[range.clone()];
+        if node.span != node.defined
+            && text.first() == Some(&b'*')
+            && label(&text[1..]) + 1 == text.len()
+        {
             self.shown[range].fill(true);
         }
     }
@@ -435,11 +422,9 @@ impl<'t> Copy<'t> {
     /// not show them either.
     fn hide_secrets(&mut self, also: &[SourceSpan]) {
         let secrets = Registered::of(self.secrets.iter().map(String::as_str));
-        let values = std::mem::take(&mut self.values);
-        let found = values
-            .into_iter()
-            .filter(|(_, value)| secrets.in_text(value, false).is_some());
-        for range in found.map(|(r, _)| r).chain(also.iter().map(|s| range(*s))) {
+        let found = (std::mem::take(&mut self.values).into_iter())
+            .filter_map(|(r, value)| secrets.in_text(&value, false).map(|_| r));
+        for range in found.chain(also.iter().map(|s| range(*s))) {
             self.shown[range.clone()].fill(false);
             self.rewritten.retain(|(r, _)| r.start != range.start);
         }
@@ -469,12 +454,9 @@ impl<'t> Copy<'t> {
                 self.shown[i..i + 2].fill(true);
             } else if b == b'&' {
                 // An anchor's name, a label as its aliases' are (`alias`).
-                let name = (bytes[i + 1..].iter())
-                    .take_while(|b| b.is_ascii_alphanumeric() || b"_-".contains(b))
-                    .count();
-                let end = bytes.get(i + 1 + name);
-                if end.is_none_or(|b| b.is_ascii_whitespace() || b",]}".contains(b)) {
-                    self.shown[i..=i + name].fill(true);
+                let end = i + 1 + label(&bytes[i + 1..]);
+                if (bytes.get(end)).is_none_or(|b| b.is_ascii_whitespace() || b",]}".contains(b)) {
+                    self.shown[i..end].fill(true);
                 }
             }
         }
@@ -517,6 +499,13 @@ impl<'t> Copy<'t> {
         }
         out
     }
+}
+
+/// The length of the anchor or alias name (`&base`, `*base`) `text` starts with.
+fn label(text: &[u8]) -> usize {
+    (text.iter())
+        .take_while(|b| b.is_ascii_alphanumeric() || b"_-".contains(b))
+        .count()
 }
 
 fn range(span: SourceSpan) -> Range<usize> {
@@ -719,59 +708,16 @@ mod tests {
 
     #[test]
     fn secret_looking_keys() {
-        for key in [
-            "secretKey",
-            "secrectKey",
-            "scretKey",
-            "secertKey",
-            "secret_key",
-            "SECRET",
-            "secretKy",
-            "sceretKye",
-            "apiKey",
-            "api_key",
-            "token",
-            "accessToken",
-            "password",
-            "passwd",
-            "db.pwd",
-            "credentials",
-            "secrtKy",
-            "sceretky",
-            "signature",
-            "x-hub-sig",
-            "basicAuth",
-            "hmac",
-            "psk",
-            "cred",
-            "digest",
-            "apiKy",
-            "apikee",
-            "authorization",
-        ] {
+        let secret = "secretKey secrectKey scretKey secertKey secret_key SECRET secretKy sceretKye \
+                      apiKey api_key token accessToken password passwd db.pwd credentials secrtKy \
+                      sceretky signature x-hub-sig basicAuth hmac psk cred digest apiKy apikee \
+                      authorization";
+        for key in secret.split_whitespace() {
             assert!(is_secret_key(key), "{key}");
         }
-        for key in [
-            "name",
-            "uri",
-            "enabled",
-            "ssl",
-            "triggers",
-            "targetId",
-            "portal",
-            "webhooks",
-            "url",
-            "events",
-            "target",
-            "select",
-            "scheme",
-            "server",
-            "author",
-            "design",
-            "api",
-            "incredible",
-            "session-events",
-        ] {
+        let not = "name uri enabled ssl triggers targetId portal webhooks url events target select \
+                   scheme server author design api incredible session-events";
+        for key in not.split_whitespace() {
             assert!(!is_secret_key(key), "{key}");
         }
     }

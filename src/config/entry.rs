@@ -244,11 +244,14 @@ pub(super) fn ssl_needs_https(
 
 fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
     let id = match &key.kind {
-        // `0x2675:` is an id to YAML, but no one would know it by that: `--target`, the plan
-        // and the portal all write 9845. Refused, as `targetId: 0x2A` is.
+        // `0x2675:` (as written where it is defined) is an id to YAML, but no one knows it by
+        // that: `--target`, the plan and the portal all write 9845. Refused, as `targetId: 0x2A`.
         Kind::Int(i)
             if i32::try_from(*i).is_ok_and(|id| id > 0)
-                && !c.raw(key).bytes().all(|b| b.is_ascii_digit()) =>
+                && !(c.source.text().as_bytes())
+                    [key.defined.offset()..key.defined.offset() + key.defined.len()]
+                    .iter()
+                    .all(u8::is_ascii_digit) =>
         {
             let message = match c.quote(key, c.raw(key)) {
                 Some(id) => format!("webhook id `{id}` is not written as plain digits"),

@@ -5,6 +5,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use miette::SourceSpan;
+
 use super::checker::{Checker, Listed};
 use super::desired::{Config, Document};
 use super::display::{Source, is_field_like};
@@ -122,7 +124,8 @@ impl Document {
         if found.is_empty() {
             return Ok(());
         }
-        let source = Arc::new(self.source.hiding(found.iter().map(|l| l.1).collect()));
+        let hidden: Vec<SourceSpan> = found.iter().map(|l| l.1).collect();
+        let source = Arc::new(self.source.hiding(&hidden));
         let mut c = Checker {
             source: &source,
             problems: Vec::new(),
