@@ -112,7 +112,10 @@ fn shown(text: &str, hidden: &[SourceSpan]) -> String {
     lone_cr_as_lf(match node::parse(text) {
         Ok((tree, duplicates)) => {
             let mut copy = Copy::new(text, false);
-            copy.twice = duplicates.into_iter().filter_map(|d| d.entry).collect();
+            copy.twice = duplicates
+                .into_iter()
+                .filter_map(|d| Some(*d.entry?))
+                .collect();
             copy.node(&tree, Place::Top);
             copy.hide_secrets(hidden);
             copy.structure();

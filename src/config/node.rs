@@ -91,7 +91,7 @@ pub(super) struct Duplicate {
     pub merge: bool,
     /// The entry written second, with where its mapping is defined (`Node::defined`): left out
     /// of the tree, but checked and shown all the same (`twice_in`).
-    pub entry: Option<Twice>,
+    pub entry: Option<Box<Twice>>,
 }
 
 /// The mapping a duplicate entry is written in (its `defined`), its key and its value.
@@ -286,7 +286,7 @@ impl<'a> Reader<'a> {
             if fresh {
                 entries.push((key, value));
             } else if let Some(twice) = self.duplicates.last_mut() {
-                twice.entry = Some((map, key, value));
+                twice.entry = Some(Box::new((map, key, value)));
             }
         }
         let outer = self.merged_at;

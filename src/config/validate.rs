@@ -27,9 +27,8 @@ pub(super) fn build(
     source: &Arc<Source>,
     mut duplicates: Vec<Duplicate>,
 ) -> Result<Document, Vec<Problem>> {
-    let twice: Vec<_> = duplicates
-        .iter_mut()
-        .filter_map(|d| d.entry.take())
+    let twice: Vec<_> = (duplicates.iter_mut())
+        .filter_map(|d| Some(*d.entry.take()?))
         .collect();
     let mut borrowed = super::checker::borrowed(tree);
     for (_, key, value) in &twice {
