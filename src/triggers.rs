@@ -84,19 +84,6 @@ pub fn parse(name: &str) -> Option<Parsed> {
         .map(Parsed::One)
 }
 
-/// The valid name closest to a misspelt one, for the hint under an "unknown trigger" error.
-pub fn closest(name: &str) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase();
-    TRIGGERS
-        .iter()
-        .flat_map(|t| [t.name, t.variant])
-        .chain(ALL_NAMES)
-        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(score, _)| *score > 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
-}
-
 /// A set of triggers as the server stores it. `0` is "all events", which is not the same as
 /// naming every current trigger: it also covers triggers a later DocSpace adds.
 #[derive(
@@ -207,12 +194,5 @@ mod tests {
             acc | t.bit
         });
         assert_eq!(all, (1u64 << 36) - 1);
-    }
-
-    #[test]
-    fn closest_suggests_a_real_name() {
-        assert_eq!(closest("file.uplaoded"), Some("file.uploaded"));
-        assert_eq!(closest("FileUpload"), Some("FileUploaded"));
-        assert_eq!(closest("zzzzzz"), None);
     }
 }

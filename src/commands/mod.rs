@@ -251,13 +251,15 @@ fn prefix(name: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// Loads the file, registers its secrets (`Document::register_secrets`), and shows its warnings
-/// (a literal secret, a quoted id) on stderr; they never stop a run. Registered first: each
-/// warning names the path, which may hold a portal's key (`tell_hidden_path`).
+/// Loads the file, registers its secrets (`Document::register_secrets`), refuses it when a
+/// field the portal lists holds one (`Document::refuse_registered_secrets`), and shows its
+/// warnings (a literal secret, a quoted id) on stderr; they never stop a run. Registered first:
+/// each warning and error names the path, which may hold a portal's key (`tell_hidden_path`).
 fn load_config(path: &Path, printer: Printer) -> Result<config::Document, Error> {
     let config = config::load_document(path)?;
     config.register_secrets(&crate::settings::env);
     tell_hidden_path(path, printer);
+    config.refuse_registered_secrets()?;
     for warning in config.warnings() {
         printer.warn(warning);
     }

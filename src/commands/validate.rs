@@ -14,12 +14,16 @@ use crate::render::{PortalCount, Valid, render_problems};
 /// stderr are the same in every format, so a CI log shows the snippets either way.
 pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Exit {
     let path = &args.file.file;
-    match config::load_document(path) {
+    // Its portals' keys, as every command knows them once the file is read: the path (its own
+    // name, in each warning) shows none, nor does the file hold any where the portal lists it.
+    let printer = out.printer();
+    let loaded = config::load_document(path).and_then(|document| {
+        document.register_secrets(&crate::settings::env);
+        super::tell_hidden_path(path, printer);
+        document.refuse_registered_secrets().map(|()| document)
+    });
+    match loaded {
         Ok(document) => {
-            // Its portals' keys, as every command knows them once the file is read: the path
-            // (its own name, in each warning) shows none.
-            document.register_secrets(&crate::settings::env);
-            super::tell_hidden_path(path, out.printer());
             let name = crate::redact::path(path);
             let warnings = document.warnings();
             let reported: Vec<config::Reported> = warnings.iter().map(Problem::reported).collect();

@@ -10,10 +10,12 @@ use miette::SourceSpan;
 use secrecy::SecretString;
 
 use super::display::Source;
-use super::node::{Kind, Node};
+use super::node::{Kind, Node, Twice};
 use super::problem::{Problem, problem_at, shown};
 use super::rules::{self, NameProblem, UrlProblem};
-use super::schema::{ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest_field};
+use super::schema::{
+    ENTRY_FIELDS, MAX_DELETES, PRUNE, PRUNE_FIELDS, TOP_FIELDS, closest, closest_field,
+};
 use super::secret::{POLICY, SecretRef, check_secret_policy, parse_env_ref};
 use crate::field::Field;
 use crate::triggers::{self, Parsed, TriggerSet};
@@ -26,8 +28,14 @@ pub(super) struct Checker<'a> {
     pub borrowed: HashSet<SourceSpan>,
     /// Each entry's name, uri and targetId, where written: the portal lists them as they are,
     /// so none may hold one of the file's secrets (`validate::build`).
-    pub listed: Vec<(Field, SourceSpan, String)>,
+    pub listed: Vec<Listed>,
+    /// The entries written a second time in their mapping, for the mappings whose entries are
+    /// each checked to take (`node::twice_in`): a duplicate hides none of its own problems.
+    pub twice: Vec<Twice>,
 }
+
+/// A name, uri or targetId the portal lists as it is, where it is written, and its value.
+pub(super) type Listed = (Field, SourceSpan, String);
 
 /// The spans of the nodes in `tree` read from elsewhere, so that no message quotes their value.
 pub(super) fn borrowed(tree: &Node) -> HashSet<SourceSpan> {
@@ -363,7 +371,10 @@ impl Checker<'_> {
                 Some(p) => parsed.push((p, item)),
                 None => {
                     ok = false;
-                    let help = match triggers::closest(name) {
+                    let names = (triggers::TRIGGERS.iter())
+                        .flat_map(|t| [t.name, t.variant])
+                        .chain(triggers::ALL_NAMES);
+                    let help = match closest(name, names, 0.75) {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => names_look_like.to_string(),
                     };

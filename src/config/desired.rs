@@ -37,6 +37,8 @@ pub struct Document {
     pub portals: Vec<Portal>,
     /// Every entry as written, before any overlay: what the warnings are about, each once.
     pub written: Vec<DesiredWebhook>,
+    /// Every name, literal uri and targetId (`refuse_registered_secrets`).
+    pub(super) listed: Vec<super::checker::Listed>,
 }
 
 #[derive(Debug)]
@@ -129,6 +131,7 @@ impl Document {
         Document {
             source: Arc::clone(&config.source),
             written: config.webhooks.clone(),
+            listed: Vec::new(),
             portals: vec![Portal {
                 name: None,
                 api_key_var: KEY_VAR.to_string(),

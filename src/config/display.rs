@@ -51,6 +51,12 @@ impl Source {
         }
     }
 
+    /// This file shown with the values at `hidden` blanked too: values found to hold a secret
+    /// only once the environment is read, after the copy may have been made.
+    pub(super) fn hiding(&self, hidden: &[SourceSpan]) -> Source {
+        Source::with_display(self.file.clone(), shown(&self.text, hidden))
+    }
+
     /// A file shown as `display` (one that did not parse), which also stands for its text.
     pub(super) fn with_display(file: String, display: String) -> Source {
         let name = escaped(&file);
@@ -95,22 +101,28 @@ impl Source {
     }
 
     pub(super) fn display(&self) -> &NamedSource<String> {
-        self.display.get_or_init(|| {
-            // The tree is not kept beside the text: a second parse only happens for a file
-            // with something to show, and gives the same tree.
-            let shown = match node::parse(&self.text) {
-                Ok((tree, _)) => {
-                    let mut copy = Copy::new(&self.text, false);
-                    copy.node(&tree, Place::Top);
-                    copy.hide_secrets();
-                    copy.structure();
-                    copy.render()
-                }
-                Err(_) => blanked(&self.text),
-            };
-            NamedSource::new(self.name.clone(), lone_cr_as_lf(shown))
-        })
+        (self.display).get_or_init(|| NamedSource::new(self.name.clone(), shown(&self.text, &[])))
     }
+}
+
+/// The display copy of `text`, with the values at `hidden` blanked too. The tree is not kept
+/// beside the text: a second parse only happens for a file with something to show, and gives
+/// the same tree.
+fn shown(text: &str, hidden: &[SourceSpan]) -> String {
+    lone_cr_as_lf(match node::parse(text) {
+        Ok((tree, duplicates)) => {
+            let mut copy = Copy::new(text, false);
+            copy.twice = duplicates
+                .into_iter()
+                .filter_map(|d| Some(*d.entry?))
+                .collect();
+            copy.node(&tree, Place::Top);
+            copy.hide_secrets(hidden);
+            copy.structure();
+            copy.render()
+        }
+        Err(_) => blanked(text),
+    })
 }
 
 /// The display copy, with columns counted in characters of the file, as the JSON and github
@@ -232,14 +244,9 @@ impl Place {
     }
 
     fn is_mapping(self) -> bool {
-        matches!(
+        !matches!(
             self,
-            Place::Top
-                | Place::Portals
-                | Place::Portal
-                | Place::Webhooks
-                | Place::Entry
-                | Place::Prune
+            Place::Plain | Place::Address | Place::Secret | Place::Unknown
         )
     }
 }
@@ -255,6 +262,8 @@ struct Copy<'t> {
     /// span: one that holds a secret is refused (`config::secret_in_field`) and hidden.
     secrets: Vec<String>,
     values: Vec<(Range<usize>, String)>,
+    /// Entries written a second time, shown as in their mapping (`node::twice_in`).
+    twice: Vec<node::Twice>,
 }
 
 impl<'t> Copy<'t> {
@@ -266,6 +275,7 @@ impl<'t> Copy<'t> {
             rewritten: Vec::new(),
             secrets: Vec::new(),
             values: Vec::new(),
+            twice: Vec::new(),
         }
     }
 
@@ -277,28 +287,33 @@ impl<'t> Copy<'t> {
             _ => {}
         }
         if node.span != node.defined {
-            // An alias shows its name (`*events`), which is structure: a problem found in its
-            // value points at it. The value shows, or not, where the anchor defines it.
             self.node_at(node, Place::Unknown);
-            let range = range(node.span);
-            let is_name = self.text[range.clone()]
-                .strip_prefix('*')
-                .is_some_and(|name| {
-                    name.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-                });
-            if is_name {
-                self.shown[range].fill(true);
-            }
+            self.alias(node);
             return;
         }
         self.node_at(node, place);
     }
 
+    /// An alias shows its name (`*events`), as a value or a key: the user's label, which is
+    /// structure, and a problem found in its value points at it. The value shows, or not, where
+    /// the anchor defines it.
+    fn alias(&mut self, node: &Node) {
+        let range = range(node.span);
+        let text = &self.text.as_bytes()[range.clone()];
+        if node.span != node.defined
+            && text.first() == Some(&b'*')
+            && label(&text[1..]) + 1 == text.len()
+        {
+            self.shown[range].fill(true);
+        }
+    }
+
     fn node_at(&mut self, node: &Node, place: Place) {
         match &node.kind {
             Kind::Map(entries) => {
-                for (key, value) in entries {
+                let twice = node::twice_in(&mut self.twice, node);
+                for (key, value) in entries.iter().chain(&twice) {
+                    self.alias(key);
                     match &key.kind {
                         Kind::Str(k) if place.is_mapping() => {
                             let inner = place.of(k);
@@ -406,14 +421,15 @@ impl<'t> Copy<'t> {
     }
 
     /// Hides each name and value that holds one of the file's secrets, in any spelling the
-    /// loader reads as it: the loader refuses it, and the snippets must not show it either.
-    fn hide_secrets(&mut self) {
+    /// loader reads as it, and those at `also`: the loader refuses them, and the snippets must
+    /// not show them either.
+    fn hide_secrets(&mut self, also: &[SourceSpan]) {
         let secrets = Registered::of(self.secrets.iter().map(String::as_str));
-        for (range, value) in std::mem::take(&mut self.values) {
-            if secrets.in_text(&value, false).is_some() {
-                self.shown[range.clone()].fill(false);
-                self.rewritten.retain(|(r, _)| r.start != range.start);
-            }
+        let found = (std::mem::take(&mut self.values).into_iter())
+            .filter_map(|(r, value)| secrets.in_text(&value, false).map(|_| r));
+        for range in found.chain(also.iter().map(|s| range(*s))) {
+            self.shown[range.clone()].fill(false);
+            self.rewritten.retain(|(r, _)| r.start != range.start);
         }
     }
 
@@ -434,6 +450,17 @@ impl<'t> Copy<'t> {
                 self.shown[i] = true;
             } else if b.is_ascii_whitespace() || b"-:[]{},?|>".contains(&b) {
                 self.shown[i] = true;
+            } else if bytes[i..].starts_with(b"<<")
+                && bytes[i + 2..].trim_ascii_start().starts_with(b":")
+            {
+                // A merge key: outside any scalar, `<<` can be nothing else.
+                self.shown[i..i + 2].fill(true);
+            } else if b == b'&' {
+                // An anchor's name, a label as its aliases' are (`alias`).
+                let end = i + 1 + label(&bytes[i + 1..]);
+                if (bytes.get(end)).is_none_or(|b| b.is_ascii_whitespace() || b",]}".contains(b)) {
+                    self.shown[i..end].fill(true);
+                }
             }
         }
     }
@@ -475,6 +502,13 @@ impl<'t> Copy<'t> {
         }
         out
     }
+}
+
+/// The length of the anchor or alias name (`&base`, `*base`) `text` starts with.
+fn label(text: &[u8]) -> usize {
+    (text.iter())
+        .take_while(|b| b.is_ascii_alphanumeric() || b"_-".contains(b))
+        .count()
 }
 
 fn range(span: SourceSpan) -> Range<usize> {
@@ -677,59 +711,16 @@ mod tests {
 
     #[test]
     fn secret_looking_keys() {
-        for key in [
-            "secretKey",
-            "secrectKey",
-            "scretKey",
-            "secertKey",
-            "secret_key",
-            "SECRET",
-            "secretKy",
-            "sceretKye",
-            "apiKey",
-            "api_key",
-            "token",
-            "accessToken",
-            "password",
-            "passwd",
-            "db.pwd",
-            "credentials",
-            "secrtKy",
-            "sceretky",
-            "signature",
-            "x-hub-sig",
-            "basicAuth",
-            "hmac",
-            "psk",
-            "cred",
-            "digest",
-            "apiKy",
-            "apikee",
-            "authorization",
-        ] {
+        let secret = "secretKey secrectKey scretKey secertKey secret_key SECRET secretKy sceretKye \
+                      apiKey api_key token accessToken password passwd db.pwd credentials secrtKy \
+                      sceretky signature x-hub-sig basicAuth hmac psk cred digest apiKy apikee \
+                      authorization";
+        for key in secret.split_whitespace() {
             assert!(is_secret_key(key), "{key}");
         }
-        for key in [
-            "name",
-            "uri",
-            "enabled",
-            "ssl",
-            "triggers",
-            "targetId",
-            "portal",
-            "webhooks",
-            "url",
-            "events",
-            "target",
-            "select",
-            "scheme",
-            "server",
-            "author",
-            "design",
-            "api",
-            "incredible",
-            "session-events",
-        ] {
+        let not = "name uri enabled ssl triggers targetId portal webhooks url events target select \
+                   scheme server author design api incredible session-events";
+        for key in not.split_whitespace() {
             assert!(!is_secret_key(key), "{key}");
         }
     }

@@ -8,7 +8,7 @@ use miette::SourceSpan;
 
 use super::checker::{Checker, Written, value_or_key};
 use super::desired::{DesiredWebhook, Key};
-use super::node::{Kind, Node};
+use super::node::{Kind, Node, twice_in};
 use super::problem::shown;
 use super::schema::{ENTRY_FIELDS, ONLY};
 use crate::field::Field;
@@ -106,7 +106,8 @@ pub(super) fn entry(c: &mut Checker, key: &Node, value: &Node, place: Place) -> 
         target_id: None,
     };
     let (mut http_uri, mut ssl_span, mut only, mut target_span) = (false, None, None, None);
-    for (field_key, node) in fields {
+    let twice = twice_in(&mut c.twice, value);
+    for (field_key, node) in fields.iter().chain(&twice) {
         let Some(field) = field_key.kind.as_str().and_then(Field::from_key) else {
             if matches!(&field_key.kind, Kind::Str(k) if k == ONLY) {
                 only = match place {
@@ -243,6 +244,32 @@ pub(super) fn ssl_needs_https(
 
 fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
     let id = match &key.kind {
+        // `0x2675:` (as written where it is defined) is an id to YAML, but no one knows it by
+        // that: `--target`, the plan and the portal all write 9845. Refused, as `targetId: 0x2A`.
+        Kind::Int(i)
+            if i32::try_from(*i).is_ok_and(|id| id > 0)
+                && !(c.source.text().as_bytes())
+                    [key.defined.offset()..key.defined.offset() + key.defined.len()]
+                    .iter()
+                    .all(u8::is_ascii_digit) =>
+        {
+            let message = match c.quote(key, c.raw(key)) {
+                Some(id) => format!("webhook id `{id}` is not written as plain digits"),
+                None => "a webhook id is not written as plain digits".to_string(),
+            };
+            let help = format!(
+                "write the id as the portal shows it, `{i}:`, or {}",
+                c.quote_it(key, "use it as a name")
+            );
+            c.error(
+                key.span,
+                "config::bad_id",
+                message,
+                "not digits",
+                Some(&help),
+            );
+            return None;
+        }
         Kind::Int(i) => i32::try_from(*i).ok().filter(|id| *id > 0),
         // A plain integer too big for 64 bits is read as a float.
         Kind::Float if c.raw(key).bytes().all(|b| b.is_ascii_digit()) => None,
@@ -309,6 +336,10 @@ pub(super) fn webhook_entries(
         };
         names.claim(c, &entry.webhook, entry.name_span, false);
         out.push(entry);
+    }
+    // An entry written again under its key: its problems are told with the duplicate key.
+    for (key, value) in twice_in(&mut c.twice, value) {
+        entry(c, &key, &value, place);
     }
     out
 }

@@ -89,6 +89,22 @@ pub(super) struct Duplicate {
     pub key: Option<String>,
     /// A second merge key (`<<`), not a key named `<<`.
     pub merge: bool,
+    /// The entry written second, with where its mapping is defined (`Node::defined`): left out
+    /// of the tree, but checked and shown all the same (`twice_in`).
+    pub entry: Option<Box<Twice>>,
+}
+
+/// The mapping a duplicate entry is written in (its `defined`), its key and its value.
+pub(super) type Twice = (SourceSpan, Node, Node);
+
+/// Takes the entries of `twice` written a second time in the mapping `map`.
+pub(super) fn twice_in(twice: &mut Vec<Twice>, map: &Node) -> Vec<(Node, Node)> {
+    let (of_map, rest) = (std::mem::take(twice).into_iter()).partition(|t| t.0 == map.defined);
+    *twice = rest;
+    of_map
+        .into_iter()
+        .map(|(_, key, value)| (key, value))
+        .collect()
 }
 
 fn read(reader: &mut Reader<'_>) -> Result<Node, Failed> {
@@ -214,7 +230,7 @@ impl<'a> Reader<'a> {
                 }
                 Kind::Seq(items)
             }
-            Ev::MapStart(..) => Kind::Map(self.entries()?),
+            Ev::MapStart(..) => Kind::Map(self.entries(defined)?),
             Ev::Recursive(at) => return Err(cycle(at)),
             Ev::SeqEnd(at) => return Err(Failed::yaml("unexpected sequence end", at)),
             Ev::MapEnd(at) => return Err(Failed::yaml("unexpected mapping end", at)),
@@ -228,7 +244,7 @@ impl<'a> Reader<'a> {
 
     /// A mapping's entries after its start, in file order, then those its merge keys (`<<`)
     /// bring that it does not set itself. A key written twice is recorded, its first value kept.
-    fn entries(&mut self) -> Result<Vec<(Node, Node)>, Failed> {
+    fn entries(&mut self, map: SourceSpan) -> Result<Vec<(Node, Node)>, Failed> {
         let mut entries = Vec::new();
         let mut seen = Seen::default();
         let mut merged = Vec::new();
@@ -244,8 +260,13 @@ impl<'a> Reader<'a> {
                     if merged.is_empty() {
                         merged.push(value);
                     } else {
-                        let (key, merge) = (None, true);
-                        self.duplicates.push(Duplicate { span, key, merge });
+                        let (key, merge, entry) = (None, true, None);
+                        self.duplicates.push(Duplicate {
+                            span,
+                            key,
+                            merge,
+                            entry,
+                        });
                     }
                     continue;
                 }
@@ -264,6 +285,8 @@ impl<'a> Reader<'a> {
             let value = self.node(value)?;
             if fresh {
                 entries.push((key, value));
+            } else if let Some(twice) = self.duplicates.last_mut() {
+                twice.entry = Some(Box::new((map, key, value)));
             }
         }
         let outer = self.merged_at;
@@ -408,6 +431,7 @@ impl<'a> Seen<'a> {
             key: text,
             span: alias.unwrap_or(first.span()),
             merge: false,
+            entry: None,
         })
     }
 }

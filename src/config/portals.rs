@@ -12,7 +12,7 @@ use super::entry::{Entry, Names, Place, ssl_needs_https, webhook_entries};
 use super::node::{Kind, Node};
 use super::problem::shown;
 use super::rules::is_plain_http;
-use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest_field};
+use super::schema::{API_KEY, PORTAL_FIELDS, PRUNE, URL, WEBHOOKS, closest};
 use super::secret_uris::RunUris;
 
 /// The result is only complete when no problem was recorded.
@@ -75,6 +75,7 @@ pub(super) fn fleet(
         source: Arc::clone(c.source),
         portals,
         written,
+        listed: Vec::new(),
     }
 }
 
@@ -116,7 +117,7 @@ fn unknown_portals(c: &mut Checker, shared: &[Entry], keys: &[(Node, Node)], dra
             if keys.contains(name.as_str()) {
                 continue;
             }
-            let help = match closest_field(name, &defined) {
+            let help = match closest(name, defined.iter().copied(), 0.8) {
                 _ if name == "*" => format!(
                     "`only` has no wildcard: without `only`, every portal gets the entry; the \
                      portals of this file: {}",

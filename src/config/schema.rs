@@ -40,21 +40,38 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 /// The key of `valid` that `field` most likely meant: an alias people reach for, or one close
-/// in spelling (ignoring case, `_`, `-` and spaces).
+/// in spelling (`closest`).
 pub(super) fn closest_field<'v>(field: &str, valid: &[&'v str]) -> Option<&'v str> {
-    let normal = |s: &str| s.to_ascii_lowercase().replace(['_', '-', ' '], "");
-    let wanted = normal(field);
+    let wanted = field.to_ascii_lowercase().replace(['_', '-', ' '], "");
     if let Some((_, to)) = ALIASES.iter().find(|(from, _)| *from == wanted)
         && valid.contains(to)
     {
         return Some(to);
     }
-    valid
-        .iter()
-        .map(|f| (strsim::jaro_winkler(&wanted, &normal(f)), *f))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, f)| f)
+    closest(field, valid.iter().copied(), 0.8)
+}
+
+/// The one of `candidates` closest to `wanted` in spelling, ignoring case, `_`, `-` and spaces,
+/// if it scores above `min` (Jaro-Winkler, 0 to 1): every "did you mean" (a key, a trigger, a
+/// portal in `only:`, a `--target`) picks the same way. Of two as close, the one closer as
+/// written: `stagng` means `staging` rather than `Staging`.
+pub fn closest<'v>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'v str>,
+    min: f64,
+) -> Option<&'v str> {
+    let normal = |s: &str| s.to_lowercase().replace(['_', '-', ' '], "");
+    let normal_wanted = normal(wanted);
+    let score = |c: &str| {
+        let loose = strsim::jaro_winkler(&normal_wanted, &normal(c));
+        (loose, strsim::jaro_winkler(wanted, c))
+    };
+    candidates
+        .into_iter()
+        .map(|c| (score(c), c))
+        .filter(|((loose, _), _)| *loose > min)
+        .max_by(|(a, _), (b, _)| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map(|(_, c)| c)
 }
 
 #[cfg(test)]
@@ -68,6 +85,26 @@ mod tests {
 
     fn schema() -> Value {
         serde_json::from_str(schema_json()).unwrap()
+    }
+
+    #[test]
+    fn closest_suggests_a_real_name_spelled_as_written_first() {
+        let triggers = || TRIGGERS.iter().flat_map(|t| [t.name, t.variant]);
+        assert_eq!(
+            closest("file.uplaoded", triggers(), 0.75),
+            Some("file.uploaded")
+        );
+        assert_eq!(
+            closest("FileUpload", triggers(), 0.75),
+            Some("FileUploaded")
+        );
+        assert_eq!(closest("zzzzzz", triggers(), 0.75), None);
+        for (wanted, close) in [("stagng", "staging"), ("STAGNG", "STAGING")] {
+            let both = ["staging", "STAGING"];
+            assert_eq!(closest(wanted, both, 0.8), Some(close));
+            assert_eq!(closest(wanted, both.into_iter().rev(), 0.8), Some(close));
+        }
+        assert_eq!(closest_field("secret", ENTRY_FIELDS), Some("secretKey"));
     }
 
     #[test]

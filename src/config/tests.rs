@@ -226,7 +226,7 @@ fn a_yaml_1_1_integer_is_a_name_and_draws_a_warning() {
         )
     };
     // Not `0_9`, `0:30`, `2:-5`, `1:3_0`, `1:99` (strings in YAML 1.1 too), nor a quoted
-    // `0x2676` (plain, an id in YAML 1.2 as well).
+    // `0x2676` (written plain, an id in YAML 1.2 and refused as not plain digits).
     assert_eq!(
         warnings,
         [

@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::checker::Checker;
+use miette::SourceSpan;
+
+use super::checker::{Checker, Listed};
 use super::desired::{Config, Document};
 use super::display::{Source, is_field_like};
 use super::entry::{Place, webhook_entries};
@@ -15,6 +17,7 @@ use super::problem::Problem;
 use super::schema::{PORTAL, PORTALS, PRUNE, TOP_FIELDS, WEBHOOKS};
 use super::secret::SecretRef;
 use super::secret_uris::RunUris;
+use crate::field::Field;
 use crate::redact::Registered;
 use secrecy::ExposeSecret;
 
@@ -22,41 +25,37 @@ use secrecy::ExposeSecret;
 pub(super) fn build(
     tree: &Node,
     source: &Arc<Source>,
-    duplicates: Vec<Duplicate>,
+    mut duplicates: Vec<Duplicate>,
 ) -> Result<Document, Vec<Problem>> {
+    let twice: Vec<_> = (duplicates.iter_mut())
+        .filter_map(|d| Some(*d.entry.take()?))
+        .collect();
+    let mut borrowed = super::checker::borrowed(tree);
+    for (_, key, value) in &twice {
+        borrowed.extend(
+            super::checker::borrowed(key)
+                .into_iter()
+                .chain(super::checker::borrowed(value)),
+        );
+    }
     let mut c = Checker {
         source,
         problems: Vec::new(),
-        borrowed: super::checker::borrowed(tree),
+        borrowed,
         listed: Vec::new(),
+        twice,
     };
-    let document = top_level(&mut c, tree);
+    let mut document = top_level(&mut c, tree);
     // A secret written in the file and reused by an alias (`targetId: *s`) would be shown in
     // plans and listed by the portal, whose lists are then refused (`api::refuse_echoes`).
     let literals = (document.written.iter()).filter_map(|w| match &w.secret {
         Some(SecretRef::Literal(secret)) => Some(secret.expose_secret()),
         _ => None,
     });
-    let secrets = Registered::of(literals);
-    for (field, span, value) in std::mem::take(&mut c.listed) {
-        if secrets.in_text(&value, false).is_some() {
-            let message = format!("`{}` holds a secretKey written in this file", field.key());
-            let help = "the portal lists a webhook's name, uri and targetId as they are, and \
-                        the tool refuses a list that holds a secret: write another value;\nan \
-                        ordinary word as a secret makes this likely, as names and uris hold \
-                        such words: a longer random secret ends it";
-            c.error(
-                span,
-                "config::secret_in_field",
-                message,
-                "holds a secret",
-                Some(help),
-            );
-        }
-    }
+    document.listed = std::mem::take(&mut c.listed);
+    secrets_in_fields(&mut c, &document.listed, &Registered::of(literals));
     for d in duplicates {
-        // Named only when it reads as a key or a plain name: the snippet, built from the tree
-        // that keeps the first, masks the second like any key it does not know.
+        // Named only when it reads as a key or a plain name, as the snippet shows it.
         let (message, help) = if d.merge {
             (
                 "duplicate merge key `<<`".to_string(),
@@ -90,6 +89,52 @@ pub(super) fn build(
         Ok(document)
     } else {
         Err(c.problems)
+    }
+}
+
+/// `config::secret_in_field` at each of `listed` that holds one of `secrets`, as the list
+/// check looks (`api::echoed`), named by its source (`redact::register`; none: the file's own).
+fn secrets_in_fields(c: &mut Checker, listed: &[Listed], secrets: &Registered) {
+    for (field, span, value) in listed {
+        let Some(source) = secrets.in_text(value, *field != Field::Uri) else {
+            continue;
+        };
+        let source = Some(source).filter(|s| !s.is_empty());
+        let source = source.unwrap_or("a secretKey written in this file");
+        let message = format!("`{}` holds {source}", field.key());
+        let help = "the portal lists a webhook's name, uri and targetId as they are, and the \
+                    tool refuses a list that holds a secret: write another value;\nan ordinary \
+                    word as a secret makes this likely, as names and uris hold such words: a \
+                    longer random secret ends it";
+        let code = "config::secret_in_field";
+        c.error(*span, code, message, "holds a secret", Some(help));
+    }
+}
+
+impl Document {
+    /// Refuses a name, literal uri or targetId that holds a secret known only once the
+    /// environment is read (`register_secrets`: a `${VAR}` secretKey's value, a portal's API
+    /// key), as the file's own are refused when it loads: a write would send it to the portal,
+    /// and the list check refuse every later list. Before any request; the snippets blank it.
+    pub fn refuse_registered_secrets(&self) -> Result<(), super::ConfigError> {
+        let secrets = Registered::now();
+        let holds = |(field, _, value): &&Listed| secrets.in_text(value, *field != Field::Uri);
+        let found: Vec<_> = self.listed.iter().filter(|l| holds(l).is_some()).collect();
+        if found.is_empty() {
+            return Ok(());
+        }
+        let hidden: Vec<SourceSpan> = found.iter().map(|l| l.1).collect();
+        let source = Arc::new(self.source.hiding(&hidden));
+        let mut c = Checker {
+            source: &source,
+            problems: Vec::new(),
+            borrowed: HashSet::new(),
+            listed: Vec::new(),
+            twice: Vec::new(),
+        };
+        let found: Vec<Listed> = found.into_iter().cloned().collect();
+        secrets_in_fields(&mut c, &found, &secrets);
+        Err(super::ConfigError::from_problems(c.problems))
     }
 }
 

@@ -150,11 +150,8 @@ fn key_text(key: &Key) -> String {
 
 /// The key of `keys` most like `wanted`, whatever the distance: the user meant one of them.
 fn closest<'a>(wanted: &str, keys: impl Iterator<Item = &'a &'a Key>) -> Option<String> {
-    let lower = wanted.to_lowercase();
-    keys.map(|k| key_text(k))
-        .map(|k| (strsim::jaro_winkler(&lower, &k.to_lowercase()), k))
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
+    let texts: Vec<String> = keys.map(|k| key_text(k)).collect();
+    crate::config::schema::closest(wanted, texts.iter().map(String::as_str), -1.0).map(Into::into)
 }
 
 /// Why `--target` selects nothing: refused before any portal is contacted.

@@ -134,7 +134,7 @@ fn a_value_read_through_an_alias_is_not_quoted() {
 
      x `only` names a portal this file does not define
       ,-[webhooks.yaml:9:12]
-    8 |     secretKey: ** ***            
+    8 |     secretKey: &s ***            
     9 |     only: [*s]
       :            ^|
       :             `-- no such portal
@@ -145,7 +145,7 @@ fn a_value_read_through_an_alias_is_not_quoted() {
 
      x unknown field `x-hidden` at the top level
       ,-[webhooks.yaml:1:1]
-    1 | x-hidden: ** ***            
+    1 | x-hidden: &s ***            
       : ^^^^|^^^
       :     `-- unknown field
     2 | portals:
@@ -166,7 +166,7 @@ fn a_value_read_through_an_alias_is_not_quoted() {
      x `apiKey` must be a `${VAR}` reference: the API key is read from the environment, never written in the file
       ,-[webhooks.yaml:4:5]
     3 |     url: https://p.example.com
-    4 |     apiKey: ** ***            
+    4 |     apiKey: &s ***            
       :     ^^^|^^
       :        `-- the key is written here
     5 | webhooks:
@@ -186,7 +186,7 @@ fn a_value_read_through_an_alias_is_not_quoted() {
 
      x unknown field `x-hidden` at the top level
       ,-[webhooks.yaml:1:1]
-    1 | x-hidden: ** ***            
+    1 | x-hidden: &s ***            
       : ^^^^|^^^
       :     `-- unknown field
     2 | webhooks:
@@ -195,8 +195,8 @@ fn a_value_read_through_an_alias_is_not_quoted() {
 
      x duplicate key
       ,-[webhooks.yaml:4:3]
-    3 |   ** : {}
-    4 |   ** : {}
+    3 |   *s : {}
+    4 |   *s : {}
       :   ^|
       :    `-- already used above in this mapping
       `----
@@ -206,7 +206,7 @@ fn a_value_read_through_an_alias_is_not_quoted() {
 
      x unknown field `x-base` at the top level
       ,-[webhooks.yaml:1:1]
-    1 | x-base: ** {***            : {}, 7: {*** : ***            }}
+    1 | x-base: &b {***            : {}, 7: {*** : ***            }}
       : ^^^|^^
       :    `-- unknown field
     2 | webhooks:
@@ -216,7 +216,7 @@ fn a_value_read_through_an_alias_is_not_quoted() {
      x two entries manage a webhook of the same name
       ,-[webhooks.yaml:3:7]
     2 | webhooks:
-    3 |   **: *b
+    3 |   <<: *b
       :       ^||
       :        |`-- first use
       :        `-- second use of this name
@@ -227,7 +227,7 @@ fn a_value_read_through_an_alias_is_not_quoted() {
 
      x unknown field `x-hidden` at the top level
       ,-[webhooks.yaml:1:1]
-    1 | x-hidden: ** ***            
+    1 | x-hidden: &s ***            
       : ^^^^|^^^
       :     `-- unknown field
     2 | portals:
@@ -237,7 +237,7 @@ fn a_value_read_through_an_alias_is_not_quoted() {
      x a portal's name must be written out, not read through an alias
       ,-[webhooks.yaml:3:3]
     2 | portals:
-    3 |   ** :
+    3 |   *s :
       :   ^|
       :    `-- read from elsewhere
     4 |     url: https://p.example.com

@@ -207,3 +207,89 @@ fn a_variable_set_but_not_utf8_is_reported_so_not_as_unset() {
     ----- end -----
     "#);
 }
+
+#[test]
+fn a_secret_known_only_from_the_environment_in_a_listed_field_is_refused_before_any_request() {
+    // The loader cannot know a `${VAR}` secret's value, nor the API key: written into a name, a
+    // uri or a targetId, a write would send it and every later list would be refused.
+    let portal = FakePortal::start();
+    let key = portal.api_key();
+    let file = format!(
+        "webhooks:\n  Billing:\n    uri: https://a.example.com/h\n    secretKey: ${{HOOK_SECRET}}\n    \
+         targetId: {ENV_SECRET}\n  Audit:\n    uri: https://b.example.com/h?key={key}\n    \
+         secretKey: ${{HOOK_SECRET}}\n"
+    );
+    let run = |args: &[&str]| {
+        (Run::new(args).file(&file).portal(&portal))
+            .env("HOOK_SECRET", ENV_SECRET)
+            .run()
+    };
+    let plan = run(&["plan"]);
+    insta::assert_snapshot!(plan.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 2 problems
+
+      x `targetId` holds the secretKey from environment variable HOOK_SECRET
+       ,-[webhooks.yaml:5:15]
+     4 |     secretKey: ${HOOK_SECRET}
+     5 |     targetId: ***                
+       :               ^^^^^^^^^|^^^^^^^^^
+       :                        `-- holds a secret
+     6 |   Audit:
+       `----
+      help: the portal lists a webhook's name, uri and targetId as they are, and the tool refuses a list that holds a secret: write another value;
+            an ordinary word as a secret makes this likely, as names and uris hold such words: a longer random secret ends it
+
+      x `uri` holds the API key from environment variable DOCSPACE_API_KEY
+       ,-[webhooks.yaml:7:10]
+     6 |   Audit:
+     7 |     uri: ***                                                 
+       :          ^^^^^^^^^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^^^^^^^^^
+       :                                    `-- holds a secret
+     8 |     secretKey: ${HOOK_SECRET}
+       `----
+      help: the portal lists a webhook's name, uri and targetId as they are, and the tool refuses a list that holds a secret: write another value;
+            an ordinary word as a secret makes this likely, as names and uris hold such words: a longer random secret ends it
+
+    ----- end -----
+    ");
+    assert_clean(&plan, &portal);
+    for args in [&["apply", "--auto-approve"][..], &["validate"]] {
+        let out = run(args);
+        assert_eq!((out.code, &out.stderr), (1, &plan.stderr), "{args:?}");
+    }
+    assert!(portal.requests().is_empty(), "{:?}", portal.requests());
+
+    // A portal's own key under `portals:`, in a shared entry's name.
+    let fleet = crate::support::fleet::Fleet::start(&["a", "b"]);
+    let shared = format!(
+        "webhooks:\n  Hook {}:\n    uri: https://c.example.com/h\n",
+        fleet.key("b")
+    );
+    let out = Run::new(&["apply", "--auto-approve"])
+        .file(&format!("{}{shared}", fleet.portals_yaml(&[])))
+        .fleet(&fleet)
+        .run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `name` holds the API key from environment variable FLEET_KEY_B
+        ,-[webhooks.yaml:9:3]
+      8 | webhooks:
+      9 |   ***                             :
+        :   ^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^
+        :                   `-- holds a secret
+     10 |     uri: https://c.example.com/h
+        `----
+      help: the portal lists a webhook's name, uri and targetId as they are, and the tool refuses a list that holds a secret: write another value;
+            an ordinary word as a secret makes this likely, as names and uris hold such words: a longer random secret ends it
+
+    ----- end -----
+    ");
+    assert_eq!(fleet.request_count(), 0);
+}

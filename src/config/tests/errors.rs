@@ -156,6 +156,16 @@ fn a_duplicate_key_points_at_its_second_line_and_hides_no_other_problem() {
             ("config::duplicate_key", 7),
         ],
     ));
+    // The entry written second is checked too, and shown as the first would be (its secret
+    // blanked).
+    snap!(expect(
+        "webhooks:\n  H: {enabled: true}\n  H: {uri: \"ftp://x\", triggers: [nope], secretKey: ab-cd-ef<gh}\n",
+        &[
+            ("config::duplicate_key", 3),
+            ("config::bad_uri", 3),
+            ("config::unknown_trigger", 3),
+        ],
+    ));
 }
 
 /// A second merge key is a duplicate like any key (not a second list silently merged, whose
@@ -177,6 +187,16 @@ fn a_second_merge_key_in_one_mapping_is_a_duplicate_key() {
     assert!(!shown.contains("merge key"), "{shown}");
 }
 
+/// A merge key, an alias used as a key and an anchor are the file's structure and the user's
+/// labels: they show, and the values they stand for show only where they are written.
+#[test]
+fn a_snippet_shows_merge_keys_aliases_as_keys_and_anchors() {
+    snap!(expect(
+        "webhooks:\n  A: &a\n    uri: https://a.example.com\n    triggers: [&t file.uploaded]\n  Hook:\n    <<: *a\n    uri: ftp://x\n  *t :\n    uri: ftp://y\n    secretKey: &s Zq9-Lit-Secret-77\n",
+        &[("config::bad_uri", 7), ("config::bad_uri", 9)],
+    ));
+}
+
 #[test]
 fn two_entries_for_one_webhook_are_refused() {
     snap!(expect(
@@ -187,22 +207,29 @@ fn two_entries_for_one_webhook_are_refused() {
     super::load_ok("webhooks:\n  1:\n    name: Twin\n  2:\n    name: Twin\n");
     // One id written two ways is one YAML key written twice.
     expect(
-        "webhooks:\n  9846: {}\n  0x2676: {}\n",
+        "webhooks:\n  9846: {}\n  09846: {}\n",
         &[("config::duplicate_key", 3)],
     );
 }
 
-/// An id key is a YAML 1.2 core integer (docs/file-format.md): leading zeros are allowed, and
-/// YAML 1.1's spellings (`9_846`, `0b11`) are strings, so names.
+/// An id key is a YAML 1.2 core integer written as plain digits (docs/file-format.md): leading
+/// zeros are allowed, YAML 1.1's spellings (`9_846`, `0b11`) are strings, so names, and another
+/// spelling of an integer (`0o17`, `0x2675`, `+9846`) is refused: `--target`, plans and the
+/// portal know the id only by its digits.
 #[test]
-fn an_id_key_is_a_yaml_1_2_integer() {
-    let config = super::load_ok("webhooks:\n  09846: {}\n  9_846: {}\n  0b11: {}\n  0o17: {}\n");
+fn an_id_key_is_a_yaml_1_2_integer_written_as_plain_digits() {
+    let config = super::load_ok("webhooks:\n  09846: {}\n  9_846: {}\n  0b11: {}\n");
     let keys: Vec<String> = config.webhooks.iter().map(DesiredWebhook::label).collect();
-    assert_eq!(keys, ["#9846", "9_846", "0b11", "#15"]);
-    expect(
-        "webhooks:\n  9846: {}\n  09846: {}\n",
-        &[("config::duplicate_key", 3)],
-    );
+    assert_eq!(keys, ["#9846", "9_846", "0b11"]);
+    snap!(expect(
+        "webhooks:\n  0o17: {}\n  0x2675: {}\n  +9846: {}\n  0xFFFFFFFF: {}\n",
+        &[
+            ("config::bad_id", 2),
+            ("config::bad_id", 3),
+            ("config::bad_id", 4),
+            ("config::bad_id", 5),
+        ],
+    ));
 }
 
 #[test]

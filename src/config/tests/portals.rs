@@ -257,6 +257,25 @@ fn a_portal_named_twice_in_only_is_an_error_beside_an_unknown_one() {
     ));
 }
 
+/// Two portals as close ignoring case: the hint names the one spelled as written, whichever
+/// comes first (`config::schema::closest`, which every "did you mean" goes through).
+#[test]
+fn an_unknown_portal_in_only_is_told_the_closest_name_in_its_own_case() {
+    let portal = |(name, host): (&str, &str)| {
+        format!("  {name}: {{ url: https://{host}.example.com, apiKey: \"${{K}}\" }}\n")
+    };
+    for names in [["staging", "Staging"], ["Staging", "staging"]] {
+        let portals: String = names.into_iter().zip(["a", "b"]).map(portal).collect();
+        let text = format!("portals:\n{portals}webhooks:\n  Hook:\n    only: [stagng]\n");
+        let problems = load_document_str(&text, "fleet.yaml");
+        let shown = super::expect_problems(problems, &[("config::unknown_portal", 6)]);
+        snap!(
+            "an_unknown_portal_in_only_is_told_the_closest_name_in_its_own_case",
+            shown
+        );
+    }
+}
+
 #[test]
 fn a_webhook_secret_read_from_a_portals_key_variable_is_a_warning() {
     let text = "portals:\n  a: { url: https://a.example.com, apiKey: \"${A_KEY}\" }\nwebhooks:\n  Hook:\n    uri: https://h.example.com\n    secretKey: ${A_KEY}\n";
