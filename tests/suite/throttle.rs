@@ -581,7 +581,7 @@ fn a_read_stopped_by_max_wait_says_the_budget_stopped_it() {
 /// `X-RateLimit-Remaining: 0` on the list's answer alone, its reset a minute ahead: the
 /// writes that follow, answered without the header, are spaced at the documented rate (one per
 /// 40 ms) until the reset, not only the first of them. Arrival times, so a lower bound with room
-/// for the loopback's jitter: 8 writes spaced take at least 280 ms.
+/// for the loopback's jitter: 8 writes spaced take at least 280 ms, unspaced a few; asked, 200.
 #[test]
 fn remaining_0_on_the_list_alone_spaces_every_request_until_its_reset() {
     let (portal, file) = drifted(8);
