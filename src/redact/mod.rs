@@ -123,7 +123,13 @@ fn pieces_of(uri: &str) -> (Vec<Piece>, Vec<Piece>) {
             .into_iter()
             .map(move |n| (n, cut.unwrap_or(usize::MAX)))
     };
-    let whole = (spelled(uri).iter())
+    // Another spelling of a uri with no token is an ordinary address: a name may give it, and
+    // without a scheme it has no left edge (`sub.h/x` holds `h/x`). One with a token holds it.
+    let spellings = match tokens.is_empty() {
+        true => vec![uri.to_string()],
+        false => spelled(uri),
+    };
+    let whole = (spellings.iter())
         .flat_map(|s| with_cut(s, first_token(s)))
         .collect();
     let parts = (paths.into_iter().flat_map(|s| with_cut(s, first_token(s))))
@@ -134,7 +140,8 @@ fn pieces_of(uri: &str) -> (Vec<Piece>, Vec<Piece>) {
 
 /// `uri` and how an echo may also write it: without its scheme or trailing slash, with its
 /// default port written or left out (`https://h/x/` also as `h/x` and `h:443/x`). A uri with no
-/// path is only itself: its host alone is ordinary text.
+/// path is only itself: its host alone is ordinary text. Only for a uri with a token
+/// (`pieces_of`): text that holds such a spelling, another host's uri too, holds the token.
 fn spelled(uri: &str) -> Vec<String> {
     let mut out = vec![uri.to_string()];
     let Some((scheme, rest)) = uri.split_once("://") else {

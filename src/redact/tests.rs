@@ -408,3 +408,23 @@ fn a_secret_uri_is_found_without_its_scheme_with_its_port_or_without_its_slash()
         assert_eq!(secrets.in_text(clean, true), None, "{clean:?}");
     }
 }
+
+/// A uri with no token is only itself: without its scheme it is an ordinary address, which a
+/// webhook may be named by and another host's uri holds (`sub.h/x` holds `h/x`).
+#[test]
+fn a_secret_uri_without_a_token_is_found_only_as_written() {
+    let uri = "https://plainhook.example.com/webhook/";
+    register_uri(uri, "PLAIN");
+    let secrets = Registered::now();
+    for clean in [
+        "plainhook.example.com/webhook",
+        "plainhook.example.com:443/webhook",
+        "sub.plainhook.example.com/webhook/",
+        "https://sub.plainhook.example.com/webhook/",
+    ] {
+        assert_eq!(secrets.in_text(clean, true), None, "{clean:?}");
+    }
+    let held = secrets.in_text("copy of https://PlainHook.example.com/webhook/", true);
+    assert_eq!(held, Some("the uri of `uri: ${PLAIN}`"));
+    assert_eq!(secret_pieces(uri), [uri]);
+}

@@ -940,3 +940,76 @@ fn export_warns_when_an_unset_variables_entry_names_no_webhook() {
     let quiet = run(&portal, &["export", "-f", "webhooks.yaml", "--quiet"], None);
     assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""), "{quiet:?}");
 }
+
+/// A uri from a variable that holds no token is secret as written, not without its scheme: its
+/// entry may be named by its address, and another host's uri that ends the same way
+/// (`sub.crm.example.com/webhook`) is that host's, planned and exported as it is.
+#[test]
+fn a_uri_from_a_variable_without_a_token_is_not_found_in_its_name_or_another_hosts_uri() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new(
+        "crm.example.com/webhook",
+        "https://crm.example.com/webhook",
+    ));
+    portal.seed(Seed::new("Sub", "https://sub.crm.example.com/webhook"));
+    let mut views = String::new();
+    for args in [
+        &["validate"][..],
+        &["plan", "--prune"],
+        &["export", "-f", "webhooks.yaml"],
+    ] {
+        let out = (Run::new(args).portal(&portal))
+            .file("webhooks:\n  crm.example.com/webhook:\n    uri: ${CRM_URI}\n")
+            .env("CRM_URI", "https://crm.example.com/webhook")
+            .run();
+        views += &format!("# {}\n{}\n", args.join(" "), out.user_view());
+    }
+    insta::assert_snapshot!(views, @r#"
+    # validate
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 webhook(s).
+    ----- stderr -----
+    ----- end -----
+
+    # plan --prune
+    exit: 0
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      - delete #2 "Sub"
+          its delivery log is empty
+          name      = "Sub"
+          uri       = "https://sub.crm.example.com/webhook"
+          enabled   = true
+          ssl       = true
+          triggers  = [*]
+          targetId  = (none)
+
+    Plan: 0 to create, 0 to update, 1 to delete, 1 unchanged.
+    ----- stderr -----
+    ----- end -----
+
+    # export -f webhooks.yaml
+    exit: 0
+    ----- stdout -----
+    # Exported from [PORTAL] by docspace-webhooks.
+    # secretKey is write-only: the portal never returns it, so none is exported. To manage a
+    # webhook's secret, add `secretKey: ${SOME_VAR}` to its entry and run
+    # `docspace-webhooks apply --rotate-secrets` with SOME_VAR set.
+    portal: "[PORTAL]"
+    webhooks:
+      "crm.example.com/webhook": # id 1
+        # uri left out: it holds the value of a `uri: ${VAR}`, a secret; write `uri: ${VAR}` to manage it, the portal keeps its own meanwhile
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+      "Sub": # id 2
+        uri: "https://sub.crm.example.com/webhook"
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+    ----- stderr -----
+    ----- end -----
+    "#);
+}
