@@ -271,8 +271,8 @@ pub struct PlanningArgs {
     /// unverifiable), and send it where the portal signs with another.
     #[arg(long)]
     pub verify_secrets: bool,
-    /// Plan (and write) only the entry with this key as written in the file: a name, or an id;
-    /// `id:5` or `name:5` when both `5:` and `"5":` are keys. Repeat it for several entries.
+    /// Plan (and write) only the entry with this key: a name as written in the file, or an id's
+    /// digits; `id:5` or `name:5` when both `5:` and `"5":` are keys. Repeat it for several entries.
     /// The plan says how many entries were left out.
     #[arg(long = "target", value_name = "KEY", conflicts_with = "prune", value_parser = TargetKey::parse)]
     pub targets: Vec<TargetKey>,

@@ -134,7 +134,7 @@ impl Client {
         let http = http_for(&options, portal.is_loopback())?;
         // From here on, anything the portal echoes is scrubbed of the key wherever it is shown.
         let var = options.portal_key.as_deref();
-        redact::register_key(key, var.unwrap_or(super::KEY_VAR));
+        redact::register_key(key, var.unwrap_or(super::KEY_VAR), true);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

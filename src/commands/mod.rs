@@ -61,9 +61,10 @@ pub fn main(cli: Cli) -> ExitCode {
     let printer = Printer::new(cli.quiet);
     panic::install(printer);
     // Known before any file is read: a path or message that holds it shows `[redacted]`, also
-    // when the webhook file that names the other keys cannot be read.
+    // when the webhook file that names the other keys cannot be read. A list or file is refused
+    // for it once the run uses it (`register_key`): a `portals:` file may not.
     if let Ok(key) = settings::env(crate::config::KEY_VAR) {
-        crate::redact::register_key(&key, crate::config::KEY_VAR);
+        crate::redact::register_key(&key, crate::config::KEY_VAR, false);
     }
     let mut out = Output::new(anstream::stdout(), printer);
     // A bug that panics is an error like any other (exit 1); the hook has reported it.
@@ -104,7 +105,7 @@ pub fn usage(error: &clap::Error) -> ExitCode {
         // clap quotes the value it refused: the key typed where something else belongs
         // (`--format sk-...`) is hidden there as in any message.
         if let Ok(key) = settings::env(crate::config::KEY_VAR) {
-            crate::redact::register_key(&key, crate::config::KEY_VAR);
+            crate::redact::register_key(&key, crate::config::KEY_VAR, false);
         }
         let rendered = error.render().ansi().to_string();
         Printer::new(false).always(rendered.strip_suffix('\n').unwrap_or(&rendered));
@@ -271,8 +272,10 @@ fn load_config(path: &Path, printer: Printer) -> Result<config::Document, Error>
 /// it in every message with no reason given.
 fn tell_hidden_path(path: &Path, printer: Printer) {
     let raw = path.display().to_string();
+    // No path shown is decoded: one encoded too deeply to check is hidden by no secret.
     if crate::redact::path(path) != raw
         && let Some(source) = crate::redact::Registered::now().in_text(&raw, false)
+        && source != crate::redact::TOO_DEEP
     {
         printer.note(format_args!(
             "The file's path is shown as {}: it holds {source}, which every path shown hides. \

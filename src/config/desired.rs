@@ -156,7 +156,7 @@ impl Document {
         // As the client registers it, before any client exists: a message may name a path.
         for p in &self.portals {
             if let Ok(key) = lookup(&p.api_key_var) {
-                crate::redact::register_key(&key, &p.api_key_var);
+                crate::redact::register_key(&key, &p.api_key_var, true);
             }
         }
         // Where each is written, before `resolve` registers it: a list that echoes one is

@@ -27,6 +27,9 @@ impl Document {
     ) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
         let mut reported = HashSet::new();
+        // The run's other secrets (`register_secrets`): the portal would store the one a uri
+        // holds, send it with every delivery, and list it, which refuses every later list.
+        let secrets = crate::redact::Registered::now();
         let mut read = Found::default();
         let selected = |name: &Option<String>| name.as_ref().is_none_or(|n| only.contains(n));
         for portal in (self.portals.iter_mut()).filter(|p| only.is_empty() || selected(&p.name)) {
@@ -53,6 +56,21 @@ impl Document {
                         );
                         let message = format!("environment variable {var} ({whose}) is empty");
                         ("config::uri_var_empty", message)
+                    }
+                    Ok(value) if secrets.in_text(&value, false).is_some() => {
+                        let source = secrets.in_text(&value, false).unwrap_or_default();
+                        fix = format!(
+                            "the portal lists a webhook's uri as it is and sends each delivery to \
+                             it: set {var} to a uri without {}; its value is never shown",
+                            match source == crate::redact::TOO_DEEP {
+                                true => "so many layers of escapes (`%25` for `%`, ...; 8 at most)",
+                                false => "that secret, or change the secret",
+                            }
+                        );
+                        let message = format!(
+                            "the value of environment variable {var} ({whose}) holds {source}"
+                        );
+                        ("config::secret_in_field", message)
                     }
                     Ok(value) => {
                         crate::redact::register_uri(&value, var);

@@ -102,13 +102,37 @@ fn secrets_in_fields(c: &mut Checker, listed: &[Listed], secrets: &Registered) {
         let source = Some(source).filter(|s| !s.is_empty());
         let source = source.unwrap_or("a secretKey written in this file");
         let message = format!("`{}` holds {source}", field.key());
-        let help = "the portal lists a webhook's name, uri and targetId as they are, and the \
-                    tool refuses a list that holds a secret: write another value;\nan ordinary \
-                    word as a secret makes this likely, as names and uris hold such words: a \
-                    longer random secret ends it";
-        let code = "config::secret_in_field";
-        c.error(*span, code, message, "holds a secret", Some(help));
+        // Found only with the uris: it holds a `uri: ${VAR}`'s value.
+        let (label, help) = held(source, secrets.in_text(value, false).is_none());
+        c.error(*span, "config::secret_in_field", message, label, Some(help));
     }
+}
+
+/// The label and help of a field the portal lists that holds `source` (`Registered::in_text`),
+/// a `uri` read from a variable's when `uri`: the list check would refuse every later list.
+fn held(source: &str, uri: bool) -> (&'static str, &'static str) {
+    if source == crate::redact::TOO_DEEP {
+        // Searched only when a secret is set, as a list is.
+        return (
+            "encoded too deeply",
+            "this text is escaped in more layers (`%25` for `%`, ...) than the tool decodes \
+             (8): the portal lists a webhook's name, uri and targetId as they are, and a list \
+             that cannot be searched for the run's secrets is refused; write it with fewer",
+        );
+    }
+    if uri {
+        return (
+            "holds a secret uri",
+            "a uri read from `uri: ${VAR}` is a secret, `(sensitive)` in plans, and the portal \
+             lists a webhook's name and targetId as they are: the tool refuses a list that holds \
+             one there; write another value",
+        );
+    }
+    let help = "the portal lists a webhook's name, uri and targetId as they are, and the tool \
+                refuses a list that holds a secret: write another value;\nan ordinary word as a \
+                secret makes this likely, as names and uris hold such words: a longer random \
+                secret ends it";
+    ("holds a secret", help)
 }
 
 impl Document {

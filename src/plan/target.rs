@@ -53,8 +53,14 @@ impl TargetKey {
         &self.written
     }
 
+    /// A bare key of digits is also the id it spells, as the file reads `09846:` (9846).
     fn matches(&self, key: &Key) -> bool {
-        self.looks_for(key) && key_text(key) == self.text
+        let digits = self.text.bytes().all(|b| b.is_ascii_digit());
+        self.looks_for(key)
+            && match key {
+                Key::Id(id) => digits && self.text.parse() == Ok(*id),
+                Key::Name(name) => *name == self.text,
+            }
     }
 
     /// Whether `key` is of the kind this looks for: the closest key is sought among those.
@@ -162,7 +168,7 @@ pub enum TargetError {
     #[diagnostic(
         code(plan::unknown_target),
         help(
-            "--target takes an entry's key as written in the file: a name, or an id; nothing was planned"
+            "--target takes an entry's key: a name as written in the file, or an id's digits; nothing was planned"
         )
     )]
     Unknown { file: String, unknown: Vec<Unknown> },
@@ -284,6 +290,11 @@ mod tests {
             panic!("a bare 5 is both keys");
         };
         assert_eq!(keys, ["5"]);
+        // Digits are the id they spell, as the file reads `05:`; a name keeps its spelling.
+        assert_eq!(
+            of(&config, &["05", "id:005"]).unwrap(),
+            Selection(vec![true, false, false, false])
+        );
         // The kind is part of the key: a name is not found by `id:`, nor an id by `name:`.
         let Err(TargetError::Unknown { unknown, .. }) = of(&config, &["name:Crn", "id:6"]) else {
             panic!("unknown keys");

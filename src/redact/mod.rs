@@ -26,6 +26,9 @@ pub(crate) use escape::{escaped, is_invisible_format, is_unsafe, message, plain,
 pub const REDACTED: &str = "[redacted]";
 /// Shown instead of text that could not be decoded to the end.
 const WITHHELD: &str = "[not shown: encoded too deeply to check it for secrets]";
+/// The source `Registered::in_text` gives for text it could not decode to the end (more than
+/// `decode::MAX_ROUNDS` layers): not a secret found, but no list that holds it is shown.
+pub const TOO_DEEP: &str = "text encoded too deeply to check for secrets";
 /// Shown instead of text that holds a secret split by markup or spaces.
 const SPLIT: &str = "[not shown: it holds a secret split by markup or spaces]";
 /// A piece of a secret this long is replaced where it starts or ends a match (an echo cut
@@ -40,26 +43,34 @@ const MIN_URI_PIECE: usize = 8;
 const MAX_SOURCE_BYTES: usize = 64 * 1024;
 
 /// The registered secrets, each as one or two needles in matching form (see `needles_of`),
-/// with where it came from (`register`).
-static REGISTRY: RwLock<BTreeMap<String, String>> = RwLock::new(BTreeMap::new());
+/// with where it came from (`register`) and whether a list that holds it is refused
+/// (`register_key`).
+static REGISTRY: RwLock<BTreeMap<String, (String, bool)>> = RwLock::new(BTreeMap::new());
 
 /// Adds `secret` to the secrets every redaction in this process looks for. `source` says where
 /// it came from, never what it is (`the secretKey from environment variable HOOK_SECRET`): a
 /// list that echoes it is refused naming it (`Registered::in_text`). The first source given
 /// stays: the file registers its secrets, where each is written, before anything sends them.
 pub fn register(secret: &str, source: &str) {
+    add(secret, source, true);
+}
+
+fn add(secret: &str, source: &str, refuses: bool) {
     let mut registry = write(&REGISTRY);
     for needle in needles_of(secret) {
-        registry.entry(needle).or_insert_with(|| source.to_string());
+        let entry = registry.entry(needle);
+        entry.or_insert_with(|| (source.to_string(), refuses)).1 |= refuses;
     }
 }
 
 /// Adds an API key read from the variable `var`, and its random part without the `sk-` every
-/// key has: an echo may quote it without that prefix.
-pub fn register_key(key: &str, var: &str) {
+/// key has: an echo may quote it without that prefix. Only a key the run `sends` refuses a
+/// list that holds it (`Registered`): `DOCSPACE_API_KEY`, hidden from the start, is not
+/// used with a `portals:` file (docs/portals.md), unless registered again as sent.
+pub fn register_key(key: &str, var: &str, sends: bool) {
     let source = format!("the API key from environment variable {var}");
-    register(key, &source);
-    register(key.strip_prefix("sk-").unwrap_or(key), &source);
+    add(key, &source, sends);
+    add(key.strip_prefix("sk-").unwrap_or(key), &source, sends);
 }
 
 /// The registered secret uris (`register_uri`), in matching form, each with the length an echo
@@ -335,8 +346,8 @@ impl Needles {
     }
 }
 
-/// The last `Registered::now`, with the sizes of what it was built from (the secrets, and the
-/// uris that refuse a list): they only grow, a uri that refuses never stops, so equal sizes
+/// The last `Registered::now`, with the sizes of what it was built from (the secrets and the
+/// uris that refuse a list): they only grow, one that refuses never stops, so equal sizes
 /// mean the same needles. A run of many portals lists each with the same secrets, thousands
 /// of them in a big `portals:` file.
 static BUILT: Mutex<Option<(usize, usize, Arc<Registered>)>> = Mutex::new(None);
@@ -345,13 +356,14 @@ impl Registered {
     pub fn now() -> Arc<Registered> {
         let (registry, uris) = (read(&REGISTRY), read(&URIS));
         let refusing = || uris.iter().filter(|(_, (_, refuses))| *refuses);
-        let sizes = (registry.len(), refusing().count());
+        let sent = || registry.iter().filter(|(_, (_, refuses))| *refuses);
+        let sizes = (sent().count(), refusing().count());
         let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
         match &*built {
             Some((r, u, done)) if (*r, *u) == sizes => Arc::clone(done),
             _ => {
                 let done = Arc::new(Registered {
-                    secrets: Needles::of(registry.iter()),
+                    secrets: Needles::of(sent().map(|(n, (source, _))| (n, source))),
                     uris: Needles::of(refusing().map(|((uri, _), (source, _))| (uri, source))),
                 });
                 *built = Some((sizes.0, sizes.1, Arc::clone(&done)));
@@ -363,7 +375,7 @@ impl Registered {
     /// Whether `text` (a webhook's name, uri or targetId as the portal lists it) holds one of
     /// the secrets, or with `uris` one of the uris, whole, decoded as an echo is
     /// (`Redactor::scrub`), in any case, also split by markup or spaces; also when it is
-    /// encoded too deeply to tell. A webhook's own uri is not searched for uris: a uri read
+    /// encoded too deeply to tell (`TOO_DEEP`, unless it holds one as written). A webhook's own uri is not searched for uris: a uri read
     /// from a variable is the live uri of its webhook by design. The source of the one found
     /// (`register`).
     pub fn in_text(&self, text: &str, uris: bool) -> Option<&str> {
@@ -420,22 +432,25 @@ fn found<'n>(text: &str, wanted: &[&'n Needles]) -> Option<&'n str> {
     // Most names and uris hold nothing to decode: no need to build the decoded copy.
     let plain =
         text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !text.contains(['%', '&', '\\']);
-    let decoded = if plain {
-        Cow::Borrowed(text)
-    } else {
-        match decode::normalize(text) {
-            Some(decoded) => Cow::Owned(decoded),
-            None => return Some("text encoded too deeply to check for secrets"),
-        }
+    let search = |text: &str| {
+        let haystack = matching_form(text).to_lowercase();
+        let split = haystack.contains(|c: char| c == '<' || c.is_whitespace());
+        let forms = match split {
+            true => squeezed_forms(&haystack).to_vec(),
+            false => Vec::new(),
+        };
+        (std::iter::once(haystack.as_str()).chain(forms.iter().map(String::as_str)))
+            .find_map(|form| wanted.iter().find_map(|n| n.in_form(form)))
     };
-    let haystack = matching_form(&decoded).to_lowercase();
-    let split = haystack.contains(|c: char| c == '<' || c.is_whitespace());
-    let forms = match split {
-        true => squeezed_forms(&haystack).to_vec(),
-        false => Vec::new(),
-    };
-    (std::iter::once(haystack.as_str()).chain(forms.iter().map(String::as_str)))
-        .find_map(|form| wanted.iter().find_map(|n| n.in_form(form)))
+    if plain {
+        return search(text);
+    }
+    match decode::normalize(text) {
+        Some(decoded) => search(&decoded),
+        // A secret it holds as written is named: `TOO_DEEP` says less, and no path shown is
+        // decoded (`tell_hidden_path`).
+        None => search(text).or(Some(TOO_DEEP)),
+    }
 }
 
 /// `secret` as it is searched for: its canonical form and, when that differs, its form as

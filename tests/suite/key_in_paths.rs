@@ -121,3 +121,26 @@ fn a_secret_that_is_a_word_of_the_path_says_why_the_path_is_hidden() {
     let runs: [&[&str]; 2] = [&["validate"], &["plan", "--out", "webhooks-plan.json"]];
     insta::assert_snapshot!(views(dir.path(), &runs, &env, &[]));
 }
+
+#[test]
+fn a_path_encoded_too_deeply_names_the_secret_that_hides_it() {
+    // No path shown is decoded: the secret it holds as written hides it, and is the one named,
+    // not the %-encoding too deep to check (which hides nothing).
+    let dir = tempfile::tempdir().unwrap();
+    let deep = "deep%25252525252525252525252541";
+    std::fs::create_dir(dir.path().join(deep)).unwrap();
+    let file = "webhooks:\n  Crm:\n    uri: https://crm.example.com/h\n    secretKey: ${S}\n";
+    std::fs::write(dir.path().join(deep).join("webhooks.yaml"), file).unwrap();
+    let env = [("S".to_string(), "webhooks".to_string())];
+    let path = format!("{deep}/webhooks.yaml");
+    let runs: [&[&str]; 1] = [&["validate", "-f", &path]];
+    insta::assert_snapshot!(views(dir.path(), &runs, &env, &[]), @"
+    $ validate -f deep%25252525252525252525252541/webhooks.yaml
+    exit: 0
+    ----- stdout -----
+    deep%25252525252525252525252541/[redacted].yaml is valid: 1 webhook(s).
+    ----- stderr -----
+    The file's path is shown as deep%25252525252525252525252541/[redacted].yaml: it holds the secretKey from environment variable S, which every path shown hides. A secret that is an ordinary word hides that word wherever it is; a longer random secret ends it.
+    ----- end -----
+    ");
+}

@@ -293,3 +293,149 @@ fn a_secret_known_only_from_the_environment_in_a_listed_field_is_refused_before_
     ");
     assert_eq!(fleet.request_count(), 0);
 }
+
+#[test]
+fn a_uri_variable_whose_value_holds_another_secret_is_refused_before_any_request() {
+    // The portal would store it, send it to the receiver with every delivery, and list it,
+    // which refuses every later list. The value itself is a secret uri: compared only with the
+    // run's other secrets.
+    let portal = FakePortal::start();
+    let key = portal.api_key();
+    let file = "webhooks:\n  Billing:\n    uri: ${HOOK_URI}\n    secretKey: ${HOOK_SECRET}\n  \
+                Audit:\n    uri: ${KEY_URI}\n    triggers: [file.uploaded]\n  \
+                Crm:\n    uri: ${CRM_URI}\n";
+    let run = |args: &[&str]| {
+        (Run::new(args).file(file).portal(&portal))
+            .env("HOOK_SECRET", ENV_SECRET)
+            .env(
+                "HOOK_URI",
+                &format!("https://a.example.com/h?k={ENV_SECRET}"),
+            )
+            .env("KEY_URI", &format!("https://b.example.com/h/{key}"))
+            .env("CRM_URI", "https://c.example.com/crm-hook-7f3a9b2c")
+            .run()
+    };
+    let plan = run(&["plan"]);
+    insta::assert_snapshot!(plan.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 2 problems
+
+      x the value of environment variable HOOK_URI (the uri of 'Billing') holds the secretKey from environment variable HOOK_SECRET
+       ,-[webhooks.yaml:3:10]
+     2 |   Billing:
+     3 |     uri: ${HOOK_URI}
+       :          ^^^^^|^^^^^
+       :               `-- HOOK_URI is read here
+     4 |     secretKey: ${HOOK_SECRET}
+       `----
+      help: the portal lists a webhook's uri as it is and sends each delivery to it: set HOOK_URI to a uri without that secret, or change the secret; its value is never shown
+
+      x the value of environment variable KEY_URI (the uri of 'Audit') holds the API key from environment variable DOCSPACE_API_KEY
+       ,-[webhooks.yaml:6:10]
+     5 |   Audit:
+     6 |     uri: ${KEY_URI}
+       :          ^^^^^|^^^^
+       :               `-- KEY_URI is read here
+     7 |     triggers: [file.uploaded]
+       `----
+      help: the portal lists a webhook's uri as it is and sends each delivery to it: set KEY_URI to a uri without that secret, or change the secret; its value is never shown
+
+    ----- end -----
+    ");
+    assert_clean(&plan, &portal);
+    let apply = run(&["apply", "--auto-approve"]);
+    assert_eq!((apply.code, &apply.stderr), (1, &plan.stderr));
+    assert!(portal.requests().is_empty(), "{:?}", portal.requests());
+}
+
+#[test]
+fn an_unused_docspace_api_key_refuses_neither_a_portals_file_nor_its_lists() {
+    // A `portals:` file reads each portal's key from its own variable: DOCSPACE_API_KEY, set
+    // globally by a pipeline, is sent to no portal, so a name that holds it is no echo of it.
+    let fleet = crate::support::fleet::Fleet::start(&["a"]);
+    fleet
+        .portal("a")
+        .seed(Seed::new("Billing sync", "https://a.example.com/x"));
+    // Not in the file: only the list check sees it.
+    fleet
+        .portal("a")
+        .seed(Seed::new("Billing export", "https://a.example.com/y"));
+    let file = format!(
+        "{}webhooks:\n  Billing sync:\n    uri: https://a.example.com/x\n",
+        fleet.portals_yaml(&[])
+    );
+    let mut views = String::new();
+    for args in [&["validate"][..], &["plan"]] {
+        let out = (Run::new(args).file(&file).fleet(&fleet))
+            .env("DOCSPACE_API_KEY", "sk-Billing")
+            .run();
+        views += &format!("$ {}\n{}\n", args.join(" "), out.user_view());
+    }
+    insta::assert_snapshot!(views, @r#"
+    $ validate
+    exit: 0
+    ----- stdout -----
+    webhooks.yaml is valid: 1 portal(s).
+      a ([PORTAL]): 1 webhook(s)
+    ----- stderr -----
+    ----- end -----
+
+    $ plan
+    exit: 0
+    ----- stdout -----
+    === portal a ([PORTAL]) ===
+
+    Unmanaged (on the portal, not in the file; left alone):
+      #2 "Billing export"
+
+    No changes. The portal matches the file.
+    Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.
+
+    Total: 0 to create, 0 to update, 0 to delete, 1 unchanged, on 1 portal.
+    ----- stderr -----
+    ----- end -----
+    "#);
+}
+
+#[test]
+fn a_refused_name_says_whether_it_holds_a_uri_or_text_encoded_too_deeply() {
+    // Each is refused as the list check would refuse the list, with the way out that fits: a
+    // uri variable's value is no ordinary word, and deep %-encoding is no secret.
+    let file = "webhooks:\n  Hook c.example.com/crm-hook-7f3a9b2c:\n    uri: https://a.example.com/x\n  \
+                Report 100%25252525252525252525 done:\n    uri: https://b.example.com/x\n    \
+                secretKey: ${HOOK_SECRET}\n  Crm:\n    uri: ${CRM_URI}\n";
+    let out = (Run::new(&["validate"]).file(file))
+        .env("HOOK_SECRET", ENV_SECRET)
+        .env("CRM_URI", "https://c.example.com/crm-hook-7f3a9b2c")
+        .run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 2 problems
+
+      x `name` holds the uri of `uri: ${CRM_URI}`
+       ,-[webhooks.yaml:2:3]
+     1 | webhooks:
+     2 |   ***                                 :
+       :   ^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^
+       :                     `-- holds a secret uri
+     3 |     uri: https://a.example.com/x
+       `----
+      help: a uri read from `uri: ${VAR}` is a secret, `(sensitive)` in plans, and the portal lists a webhook's name and targetId as they are: the tool refuses a list that holds one there; write another value
+
+      x `name` holds text encoded too deeply to check for secrets
+       ,-[webhooks.yaml:4:3]
+     3 |     uri: https://a.example.com/x
+     4 |   ***                                 :
+       :   ^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^
+       :                     `-- encoded too deeply
+     5 |     uri: https://b.example.com/x
+       `----
+      help: this text is escaped in more layers (`%25` for `%`, ...) than the tool decodes (8): the portal lists a webhook's name, uri and targetId as they are, and a list that cannot be searched for the run's secrets is refused; write it with fewer
+
+    ----- end -----
+    ");
+}

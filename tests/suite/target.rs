@@ -165,7 +165,7 @@ fn an_unknown_key_names_the_closest_one_before_the_portal_is_asked() {
             ----- stdout -----
             ----- stderr -----
               x --target "Biling": no entry of webhooks.yaml has this key (the closest key is "Billing")
-              help: --target takes an entry's key as written in the file: a name, or an id; nothing was planned
+              help: --target takes an entry's key: a name as written in the file, or an id's digits; nothing was planned
 
             ----- end -----
             "#);
@@ -181,7 +181,7 @@ fn an_unknown_key_names_the_closest_one_before_the_portal_is_asked() {
     ----- stdout -----
     ----- stderr -----
       x --target "4": no entry of webhooks.yaml has this key (the closest key is "3")
-      help: --target takes an entry's key as written in the file: a name, or an id; nothing was planned
+      help: --target takes an entry's key: a name as written in the file, or an id's digits; nothing was planned
 
     ----- end -----
     "#);
@@ -357,4 +357,26 @@ fn id_and_name_say_which_key_and_a_bare_key_that_is_both_is_refused() {
     ----- end -----
     "#);
     assert!(portal.writes().is_empty(), "{:?}", portal.writes());
+}
+
+#[test]
+fn a_key_of_digits_is_the_id_it_spells_leading_zeros_and_all() {
+    // As the file reads `03:` as the id 3, so does --target.
+    let portal = portal();
+    let plain = Run::new(&["plan", "--target", "3"])
+        .file(FILE)
+        .portal(&portal)
+        .run();
+    assert_eq!(plain.code, 0, "{plain:?}");
+    for key in ["03", "id:003"] {
+        let out = Run::new(&["plan", "--target", key])
+            .file(FILE)
+            .portal(&portal)
+            .run();
+        assert_eq!(
+            (out.code, &out.stdout, &out.stderr),
+            (0, &plain.stdout, &plain.stderr),
+            "{key}"
+        );
+    }
 }

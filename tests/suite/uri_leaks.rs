@@ -257,7 +257,7 @@ fn an_unknown_target_and_its_closest_key_are_masked() {
     ----- stdout -----
     ----- stderr -----
       x --target "https://admin:***@a.example.com/y": no entry of webhooks.yaml has this key (the closest key is "https://admin:***@a.example.com/x")
-      help: --target takes an entry's key as written in the file: a name, or an id; nothing was planned
+      help: --target takes an entry's key: a name as written in the file, or an id's digits; nothing was planned
 
     ----- end -----
     "#);
