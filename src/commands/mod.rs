@@ -252,19 +252,31 @@ fn prefix(name: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// Loads the file, registers its secrets (`Document::register_secrets`), refuses it when a
-/// field the portal lists holds one (`Document::refuse_registered_secrets`), and shows its
-/// warnings (a literal secret, a quoted id) on stderr; they never stop a run. Registered first:
+/// Loads the file (`load`), and shows its warnings (a literal secret, a quoted id) on stderr; they never stop a run. Registered first:
 /// each warning and error names the path, which may hold a portal's key (`tell_hidden_path`).
 fn load_config(path: &Path, printer: Printer) -> Result<config::Document, Error> {
-    let config = config::load_document(path)?;
-    config.register_secrets(&crate::settings::env);
-    tell_hidden_path(path, printer);
-    config.refuse_registered_secrets()?;
+    let config = load(path, printer)?;
     for warning in config.warnings() {
         printer.warn(warning);
     }
     Ok(config)
+}
+
+/// The file at `path`, with the secrets it names registered before anything of it is shown:
+/// also when it has problems, which may quote a name, key or value that holds one. Refused
+/// when a field the portal lists holds one (`Document::refuse_registered_secrets`).
+fn load(path: &Path, printer: Printer) -> Result<config::Document, config::ConfigError> {
+    let loaded = config::load_document(path);
+    match &loaded {
+        Ok(document) => {
+            document.register_secrets(&crate::settings::env);
+            tell_hidden_path(path, printer);
+        }
+        Err(e) => e.register_secrets(&crate::settings::env),
+    }
+    let document = loaded?;
+    document.refuse_registered_secrets()?;
+    Ok(document)
 }
 
 /// Says why the file's `path` shows `[redacted]` once its secrets are registered, naming the

@@ -17,12 +17,7 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Exit {
     // Its portals' keys, as every command knows them once the file is read: the path (its own
     // name, in each warning) shows none, nor does the file hold any where the portal lists it.
     let printer = out.printer();
-    let loaded = config::load_document(path).and_then(|document| {
-        document.register_secrets(&crate::settings::env);
-        super::tell_hidden_path(path, printer);
-        document.refuse_registered_secrets().map(|()| document)
-    });
-    match loaded {
+    match super::load(path, printer) {
         Ok(document) => {
             let name = crate::redact::path(path);
             let warnings = document.warnings();

@@ -105,7 +105,7 @@ impl Checker<'_> {
     /// nothing in it blanked (a control character shown as `?` does not count; messages escape
     /// those themselves).
     pub(super) fn quotable(&self, spans: &[SourceSpan]) -> bool {
-        let display = self.source.display().inner().as_bytes();
+        let display = self.source.copy().as_bytes();
         let text = self.source.text().as_bytes();
         spans.iter().all(|s| {
             if self.borrowed.contains(s) {
@@ -120,8 +120,13 @@ impl Checker<'_> {
     }
 
     pub(super) fn raw(&self, node: &Node) -> &str {
-        let (text, start) = (self.source.text(), node.span.offset());
-        text.get(start..start + node.span.len()).unwrap_or("")
+        self.raw_at(node.span)
+    }
+
+    /// The text at `span`; empty where it is not in the text (no panic on a bad span).
+    pub(super) fn raw_at(&self, span: SourceSpan) -> &str {
+        let (text, start) = (self.source.text(), span.offset());
+        text.get(start..start + span.len()).unwrap_or("")
     }
 
     pub(super) fn wrong_type(

@@ -30,6 +30,9 @@ pub struct Source {
     name: String,
     file: String,
     text: String,
+    /// The allowlist copy, made when a problem first needs it; as shown (`display`), with every
+    /// secret the run knows blanked too, made when first shown.
+    copy: OnceLock<String>,
     display: OnceLock<NamedSource<String>>,
     lines: OnceLock<Lines>,
 }
@@ -46,6 +49,7 @@ impl Source {
             name: escaped(&file),
             file,
             text,
+            copy: OnceLock::new(),
             display: OnceLock::new(),
             lines: OnceLock::new(),
         }
@@ -59,13 +63,12 @@ impl Source {
 
     /// A file shown as `display` (one that did not parse), which also stands for its text.
     pub(super) fn with_display(file: String, display: String) -> Source {
-        let name = escaped(&file);
-        let shown = NamedSource::new(name.clone(), display.clone());
         Source {
-            name,
+            name: escaped(&file),
             file,
-            text: display,
-            display: OnceLock::from(shown),
+            text: display.clone(),
+            copy: OnceLock::from(display),
+            display: OnceLock::new(),
             lines: OnceLock::new(),
         }
     }
@@ -100,8 +103,17 @@ impl Source {
         self.lines().widest_line(&self.text, span)
     }
 
+    /// What a message may quote from (`Checker::quotable`): made while the file is checked.
+    pub(super) fn copy(&self) -> &str {
+        self.copy.get_or_init(|| shown(&self.text, &[]))
+    }
+
+    /// Made when first shown: by then the command has registered the secrets the file names,
+    /// also when it did not load (`ConfigError::register_secrets`).
     pub(super) fn display(&self) -> &NamedSource<String> {
-        (self.display).get_or_init(|| NamedSource::new(self.name.clone(), shown(&self.text, &[])))
+        (self.display).get_or_init(|| {
+            NamedSource::new(self.name.clone(), blank_registered(self.copy().to_string()))
+        })
     }
 }
 
@@ -117,8 +129,8 @@ fn shown(text: &str, hidden: &[SourceSpan]) -> String {
                 .filter_map(|d| Some(*d.entry?))
                 .collect();
             copy.node(&tree, Place::Top);
-            copy.hide_secrets(hidden);
             copy.structure();
+            copy.hide_secrets(hidden);
             copy.render()
         }
         Err(_) => blanked(text),
@@ -152,6 +164,16 @@ impl SourceCode for Source {
         let contents = MietteSpanContents::new_named(name, read.data(), at, line, column, lines);
         Ok(Box::new(contents))
     }
+}
+
+/// `copy` with each secret the run knows blanked as a value is (`***`, then spaces), byte for
+/// byte: the stderr guard would print a shorter `[redacted]`, and move the marks under it.
+fn blank_registered(mut copy: String) -> String {
+    for range in crate::redact::guarded_ranges(&copy) {
+        let blank = (0..range.len()).map(|i| if i < 3 { '*' } else { ' ' });
+        copy.replace_range(range, &blank.collect::<String>());
+    }
+    copy
 }
 
 /// `shown` with each CR that is not followed by a LF made one: it ends a line in YAML, but not
@@ -243,10 +265,16 @@ impl Place {
         }
     }
 
+    /// An allowlist: a new place shows no keys until it is added here.
     fn is_mapping(self) -> bool {
-        !matches!(
+        matches!(
             self,
-            Place::Plain | Place::Address | Place::Secret | Place::Unknown
+            Place::Top
+                | Place::Portals
+                | Place::Portal
+                | Place::Webhooks
+                | Place::Entry
+                | Place::Prune
         )
     }
 }
@@ -258,12 +286,15 @@ struct Copy<'t> {
     /// Bytes inside a scalar (shown or not); the rest is structure.
     scalar: Vec<bool>,
     rewritten: Vec<(Range<usize>, String)>,
-    /// The secrets written in the file, and the names and values that may show, each with its
-    /// span: one that holds a secret is refused (`config::secret_in_field`) and hidden.
+    /// The secrets written in the file, and the names, values, unknown keys and anchor and alias
+    /// names that may show, each with its span: one that holds a secret is hidden (a name or
+    /// value is refused too: `config::secret_in_field`).
     secrets: Vec<String>,
     values: Vec<(Range<usize>, String)>,
     /// Entries written a second time, shown as in their mapping (`node::twice_in`).
     twice: Vec<node::Twice>,
+    /// Where each node the tree has is written: an anchor shows only before one (`structure`).
+    starts: Vec<usize>,
 }
 
 impl<'t> Copy<'t> {
@@ -276,6 +307,7 @@ impl<'t> Copy<'t> {
             secrets: Vec::new(),
             values: Vec::new(),
             twice: Vec::new(),
+            starts: Vec::new(),
         }
     }
 
@@ -291,6 +323,7 @@ impl<'t> Copy<'t> {
             self.alias(node);
             return;
         }
+        self.starts.push(node.defined.offset());
         self.node_at(node, place);
     }
 
@@ -304,7 +337,9 @@ impl<'t> Copy<'t> {
             && text.first() == Some(&b'*')
             && label(&text[1..]) + 1 == text.len()
         {
-            self.shown[range].fill(true);
+            self.shown[range.clone()].fill(true);
+            let name = String::from_utf8_lossy(&text[1..]).into_owned();
+            self.values.push((range, name));
         }
     }
 
@@ -314,6 +349,9 @@ impl<'t> Copy<'t> {
                 let twice = node::twice_in(&mut self.twice, node);
                 for (key, value) in entries.iter().chain(&twice) {
                     self.alias(key);
+                    if key.span == key.defined {
+                        self.starts.push(key.defined.offset());
+                    }
                     match &key.kind {
                         Kind::Str(k) if place.is_mapping() => {
                             let inner = place.of(k);
@@ -321,7 +359,7 @@ impl<'t> Copy<'t> {
                             // have shows only when it reads as a field name: a secret pasted
                             // into one (`secretKey:| 'value':`, `secretKeyAbCd1234`) does not.
                             let names = matches!(place, Place::Portals | Place::Webhooks);
-                            if names {
+                            if names || inner == Place::Unknown {
                                 self.values.push((range(key.span), k.clone()));
                             }
                             if names || inner != Place::Unknown || is_field_like(k) {
@@ -448,19 +486,32 @@ impl<'t> Copy<'t> {
             if b == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) {
                 comment = true;
                 self.shown[i] = true;
-            } else if b.is_ascii_whitespace() || b"-:[]{},?|>".contains(&b) {
+            } else if b.is_ascii_whitespace()
+                || b":[]{},|>".contains(&b)
+                // YAML's only before a space: else text of a value the tree does not read (a
+                // second `<<`'s) that shows only as structure.
+                || (b"-?".contains(&b) && (bytes.get(i + 1)).is_none_or(u8::is_ascii_whitespace))
+            {
                 self.shown[i] = true;
             } else if bytes[i..].starts_with(b"<<")
                 && bytes[i + 2..].trim_ascii_start().starts_with(b":")
             {
                 // A merge key: outside any scalar, `<<` can be nothing else.
                 self.shown[i..i + 2].fill(true);
-            } else if b == b'&' {
-                // An anchor's name, a label as its aliases' are (`alias`).
-                let end = i + 1 + label(&bytes[i + 1..]);
-                if (bytes.get(end)).is_none_or(|b| b.is_ascii_whitespace() || b",]}".contains(b)) {
-                    self.shown[i..end].fill(true);
-                }
+            }
+        }
+        // An anchor's name, a label as its aliases' are (`alias`), written before the node it
+        // names: an `&` in text the tree does not have (a second `<<`'s value) may be any text.
+        for start in std::mem::take(&mut self.starts) {
+            let before = self.text[..start].trim_end().as_bytes();
+            let at = before.len()
+                - (before.iter().rev())
+                    .take_while(|b| label(&[**b]) == 1)
+                    .count();
+            if at < before.len() && at > 0 && before[at - 1] == b'&' && !self.scalar[at - 1] {
+                self.shown[at - 1..before.len()].fill(true);
+                let name = self.text[at..before.len()].to_string();
+                self.values.push((at - 1..before.len(), name));
             }
         }
     }
@@ -677,93 +728,5 @@ fn is_reference_line(code: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The display copy is made when a problem is shown, not for every file that loads.
-    #[test]
-    fn a_file_that_loads_is_not_copied_for_display() {
-        let text =
-            "webhooks:\n  a:\n    uri: https://a.example.com\n    secretKey: hunter2hunter2\n";
-        let document = super::super::load_document_str(text, "w.yaml").unwrap();
-        let warnings = document.warnings();
-        assert_eq!(warnings.len(), 1);
-        assert!(document.source.display.get().is_none());
-        assert_eq!(warnings[0].line(), 2);
-        assert!(document.source.display.get().is_none());
-        // A report for a program names the file as it is, without the copy either.
-        let _ = warnings[0].reported();
-        assert!(document.source.display.get().is_none());
-    }
-
-    #[test]
-    fn a_secret_run_into_an_unknown_key_is_blanked_and_a_misspelt_field_shows() {
-        let text = "webhooks:\n  a:\n    secretKey:| 'pa55:word!':\n    secretKeyAbCd1234: x\n    api_key: x\n    sssl: true\n";
-        let source = Source::new("w.yaml".into(), text.into());
-        let shown = source.display().inner();
-        assert!(!shown.contains("pa55"), "{shown}");
-        assert!(!shown.contains("AbCd1234"), "{shown}");
-        assert!(
-            shown.contains("api_key:") && shown.contains("sssl: true"),
-            "{shown}"
-        );
-    }
-
-    #[test]
-    fn secret_looking_keys() {
-        let secret = "secretKey secrectKey scretKey secertKey secret_key SECRET secretKy sceretKye \
-                      apiKey api_key token accessToken password passwd db.pwd credentials secrtKy \
-                      sceretky signature x-hub-sig basicAuth hmac psk cred digest apiKy apikee \
-                      authorization";
-        for key in secret.split_whitespace() {
-            assert!(is_secret_key(key), "{key}");
-        }
-        let not = "name uri enabled ssl triggers targetId portal webhooks url events target select \
-                   scheme server author design api incredible session-events";
-        for key in not.split_whitespace() {
-            assert!(!is_secret_key(key), "{key}");
-        }
-    }
-
-    #[test]
-    fn an_unparsed_file_shown_hides_its_comments() {
-        let text = "webhooks:\n  a: # the old one\n    secretKey: ${S}  # was: x7Kp2mQv9Lr4\n    triggers: [file.created\n";
-        let shown = display_unparsed(text).expect("nothing secret-looking outside comments");
-        let lines = [
-            "webhooks:",
-            "  a: # ***        ",
-            "    secretKey: ${S}  # ***              ",
-            "    triggers: [file.created\n",
-        ];
-        assert_eq!(shown, lines.join("\n"));
-    }
-
-    #[test]
-    fn unparsed_files_with_secrets_are_recognised() {
-        for text in [
-            "webhooks:\n  a:\n    secretKey: hunter2hunter2\n",
-            "webhooks:\n  a:\n    secretKey:\n      hunter2hunter2\n",
-            "webhooks:\n  a: {\"secrectKey\":\"x\"}\n",
-            "webhooks:\n  a:\n    uri: http://admin:pw@host/x\n",
-            "webhooks:\n  a:\n    uri: admin:pw@host/x\n",
-            "# secretKey: hunter2hunter2\nwebhooks: [\n",
-            "webhooks:\n  a: # password = x\n",
-            "webhooks:\n  a:\n    signature: x7Kp2mQv9Lr4\n    triggers: [file.created\n",
-            "webhooks:\n  a:\n    hmac: !x7Kp2mQv9Lr4\n",
-            "webhooks:\n  a:\n    apiKy: x7Kp2mQv9Lr4\n    triggers: [file.created\n",
-            // UTF-16 read as UTF-8.
-            "w\0:\0 \0{\0s\0e\0c\0r\0e\0t\0K\0e\0y\0:\0 \0x\0}\0\n\0",
-            "\0u\0r\0i\0:\0 \0h\0t\0t\0p\0:\0/\0/\0a\0:\0p\0w\0@\0h\0o\0s\0t\0\n",
-        ] {
-            assert!(may_hold_secrets(text), "{text}");
-        }
-        for text in [
-            "webhooks:\n  a:\n    secretKey: ${HOOK_SECRET}  # from the vault\n    uri: [x\n",
-            "webhooks:\n  a:\n    secretKey: \"${HOOK_SECRET}\"\n",
-            "# every secret comes from the environment\nwebhooks: [\n",
-            "webhooks:\n  a:\n    uri: https://a.example/h#x@y\n",
-        ] {
-            assert!(!may_hold_secrets(text), "{text}");
-        }
-    }
-}
+#[path = "display_tests.rs"]
+mod tests;

@@ -248,10 +248,7 @@ fn entry_key(c: &mut Checker, key: &Node) -> Option<Key> {
         // that: `--target`, the plan and the portal all write 9845. Refused, as `targetId: 0x2A`.
         Kind::Int(i)
             if i32::try_from(*i).is_ok_and(|id| id > 0)
-                && !(c.source.text().as_bytes())
-                    [key.defined.offset()..key.defined.offset() + key.defined.len()]
-                    .iter()
-                    .all(u8::is_ascii_digit) =>
+                && !c.raw_at(key.defined).bytes().all(|b| b.is_ascii_digit()) =>
         {
             let message = match c.quote(key, c.raw(key)) {
                 Some(id) => format!("webhook id `{id}` is not written as plain digits"),
@@ -337,7 +334,8 @@ pub(super) fn webhook_entries(
         names.claim(c, &entry.webhook, entry.name_span, false);
         out.push(entry);
     }
-    // An entry written again under its key: its problems are told with the duplicate key.
+    // An entry written again under its key is left out of the tree, so nothing else would
+    // check it: its own problems would hide behind the duplicate key's, found one at a time.
     for (key, value) in twice_in(&mut c.twice, value) {
         entry(c, &key, &value, place);
     }

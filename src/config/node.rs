@@ -283,10 +283,10 @@ impl<'a> Reader<'a> {
             };
             let value = self.next(Slot::Value)?;
             let value = self.node(value)?;
-            if fresh {
-                entries.push((key, value));
-            } else if let Some(twice) = self.duplicates.last_mut() {
-                twice.entry = Some(Box::new((map, key, value)));
+            // Its own Duplicate: reading the value may have recorded others after it.
+            match fresh {
+                Ok(()) => entries.push((key, value)),
+                Err(at) => self.duplicates[at].entry = Some(Box::new((map, key, value))),
             }
         }
         let outer = self.merged_at;
@@ -301,9 +301,13 @@ impl<'a> Reader<'a> {
         Ok(entries)
     }
 
-    /// Whether a key was new to its mapping (`Seen::add`): a duplicate is recorded.
-    fn first(&mut self, added: Result<(), Duplicate>) -> bool {
-        added.map_err(|dup| self.duplicates.push(dup)).is_ok()
+    /// Whether a key was new to its mapping (`Seen::add`): a duplicate is recorded, and where
+    /// returned.
+    fn first(&mut self, added: Result<(), Duplicate>) -> Result<(), usize> {
+        added.map_err(|dup| {
+            self.duplicates.push(dup);
+            self.duplicates.len() - 1
+        })
     }
 
     /// The node whose events were read ahead as `events`, in `slot`.
@@ -382,7 +386,7 @@ impl<'a> Reader<'a> {
         self.merged_at = outer;
         let mut seen = Seen::default();
         for field in &fields {
-            self.first(seen.add(&field.key));
+            let _ = self.first(seen.add(&field.key));
         }
         fields.extend(nested.into_iter().flatten());
         Ok(fields)

@@ -93,6 +93,40 @@ impl ConfigError {
         }
     }
 
+    /// Registers with `redact` the value of each `${VAR}` the file names, as
+    /// `Document::register_secrets` does for a file that loads: a name, key or value that holds
+    /// one is shown in the problems, and the text they quote from the file (their snippets are
+    /// made when shown, after this).
+    pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>) {
+        let ConfigError::Invalid { problems, .. } = self else {
+            return;
+        };
+        let Some(text) = problems.first().map(|p| p.source_code.text()) else {
+            return;
+        };
+        for (at, _) in text.match_indices("${") {
+            let reference = text[at..].find('}').map(|end| &text[at..=at + end]);
+            let Some(var) = reference.and_then(super::parse_env_ref) else {
+                continue;
+            };
+            let Ok(value) = lookup(var) else { continue };
+            // Registered as the key it is written under says (`uri: ${VAR}`), any other as a
+            // secretKey's.
+            let line = &text[text[..at].rfind(['\n', '{', ',']).map_or(0, |i| i + 1)..at];
+            let key = line.trim_end_matches([' ', '"', '\'']).strip_suffix(':');
+            match key.map(|k| k.trim().trim_matches(['"', '\''])) {
+                Some(k) if k == crate::field::Field::Uri.key() => {
+                    crate::redact::register_uri(&value, var);
+                }
+                Some(super::schema::API_KEY) => crate::redact::register_key(&value, var),
+                _ => {
+                    let source = format!("the secretKey from environment variable {var}");
+                    crate::redact::register(&value, &source);
+                }
+            }
+        }
+    }
+
     pub fn reported(&self) -> Vec<Reported> {
         let (file, code) = match self {
             ConfigError::Invalid { problems, .. } => {
@@ -254,8 +288,9 @@ impl Problem {
             start: Some(source.line_column(span.offset())),
             end: Some(source.line_column(span.offset() + span.len())),
             code: self.code_str(),
-            message: self.message().to_string(),
-            help: self.help.clone(),
+            // As stderr's guard hides them: a message may quote a name that holds one.
+            message: guarded(self.message()).into_owned(),
+            help: self.help.as_deref().map(|h| guarded(h).into_owned()),
             warning: self.severity == Severity::Warning,
         }
     }

@@ -258,22 +258,31 @@ pub fn guarded(text: &str) -> Cow<'_, str> {
     hidden(text, registry.keys().chain(uris.keys().map(|(uri, _)| uri)))
 }
 
+/// Where `guarded` would replace `text`, in order: the webhook file's snippets blank these
+/// themselves, each byte in its place, so the marks under a line stay under their text.
+pub fn guarded_ranges(text: &str) -> Vec<Range<usize>> {
+    let (registry, uris) = (read(&REGISTRY), read(&URIS));
+    marks(text, registry.keys().chain(uris.keys().map(|(uri, _)| uri)))
+}
+
 /// `text` with each of `needles` (in matching form) replaced by `[redacted]`, as written in
 /// any case.
 fn hidden<'t, 'n>(text: &'t str, needles: impl Iterator<Item = &'n String>) -> Cow<'t, str> {
+    let marks = marks(text, needles);
+    if marks.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(credentials::replaced(text, &marks, REDACTED))
+}
+
+/// Where `text` holds one of `needles`, merged.
+fn marks<'n>(text: &str, needles: impl Iterator<Item = &'n String>) -> Vec<Range<usize>> {
     let haystack = matching_form(text);
     let marks: Vec<Range<usize>> = needles
         .flat_map(|needle| haystack.match_indices(needle.as_str()))
         .map(|(at, found)| at..at + found.len())
         .collect();
-    if marks.is_empty() {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(credentials::replaced(
-        text,
-        &credentials::merged(marks),
-        REDACTED,
-    ))
+    credentials::merged(marks)
 }
 
 /// `path` as the tool shows it, on stdout as on stderr: with every registered secret in it (an

@@ -439,3 +439,135 @@ fn a_refused_name_says_whether_it_holds_a_uri_or_text_encoded_too_deeply() {
     ----- end -----
     ");
 }
+#[test]
+fn a_secret_from_the_environment_is_blanked_in_a_file_that_does_not_load() {
+    // The file has another problem, so the environment's secrets are not known from a loaded
+    // file: those it names are registered before the problems are shown, and the snippets
+    // blank them as a value is blanked, so the marks still point at the unknown trigger.
+    let portal = FakePortal::start();
+    let key = portal.api_key();
+    let file = format!(
+        "webhooks:\n  Hook {ENV_SECRET}: {{uri: https://a.example.com/h, secretKey: \"${{HOOK_SECRET}}\", \
+         triggers: [file.uploadedd]}}\n  Hook {key}: {{uri: https://b.example.com/h, triggers: [file.uploadedd]}}\n  \
+         Billing:\n    uri: https://c.example.com/h\n    secretKey: ${{HOOK_SECRET}}\n    {ENV_SECRET}: 1\n"
+    );
+    let run = |args: &[&str]| {
+        (Run::new(args).file(&file).portal(&portal))
+            .env("HOOK_SECRET", ENV_SECRET)
+            .run()
+    };
+    let plan = run(&["plan"]);
+    insta::assert_snapshot!(plan.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 3 problems
+
+      x unknown trigger `file.uploadedd`
+       ,-[webhooks.yaml:2:100]
+     1 | webhooks:
+     2 |   Hook ***                : {uri: https://a.example.com/h, secretKey: "${HOOK_SECRET}", triggers: [file.uploadedd]}
+       :                                                                                                    ^^^^^^^|^^^^^^
+       :                                                                                                           `-- unknown trigger
+     3 |   Hook ***                     : {uri: https://b.example.com/h, triggers: [file.uploadedd]}
+       `----
+      help: did you mean `file.uploaded`?
+
+      x unknown trigger `file.uploadedd`
+       ,-[webhooks.yaml:3:76]
+     2 |   Hook ***                : {uri: https://a.example.com/h, secretKey: "${HOOK_SECRET}", triggers: [file.uploadedd]}
+     3 |   Hook ***                     : {uri: https://b.example.com/h, triggers: [file.uploadedd]}
+       :                                                                            ^^^^^^^|^^^^^^
+       :                                                                                   `-- unknown trigger
+     4 |   Billing:
+       `----
+      help: did you mean `file.uploaded`?
+
+      x unknown field in a webhook entry
+       ,-[webhooks.yaml:7:5]
+     6 |     secretKey: ${HOOK_SECRET}
+     7 |     ***                : 1
+       :     ^^^^^^^^^|^^^^^^^^^
+       :              `-- unknown field
+       `----
+      help: valid fields here: name, uri, secretKey, enabled, ssl, triggers, targetId
+
+    ----- end -----
+    "#);
+    assert_clean(&plan, &portal);
+    for args in [&["apply", "--auto-approve"][..], &["validate"]] {
+        let out = run(args);
+        assert_eq!((out.code, &out.stderr), (1, &plan.stderr), "{args:?}");
+    }
+    let json = run(&["validate", "--format", "json"]);
+    assert_clean(&json, &portal);
+    assert!(portal.requests().is_empty(), "{:?}", portal.requests());
+
+    // A portal's own key under `portals:`, in a shared entry's name.
+    let fleet = crate::support::fleet::Fleet::start(&["a", "b"]);
+    let shared = format!(
+        "webhooks:\n  Hook {}: {{uri: https://c.example.com/h, triggers: [file.uploadedd]}}\n",
+        fleet.key("b")
+    );
+    let out = Run::new(&["apply", "--auto-approve"])
+        .file(&format!("{}{shared}", fleet.portals_yaml(&[])))
+        .fleet(&fleet)
+        .run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x unknown trigger `file.uploadedd`
+       ,-[webhooks.yaml:9:79]
+     8 | webhooks:
+     9 |   Hook ***                        : {uri: https://c.example.com/h, triggers: [file.uploadedd]}
+       :                                                                               ^^^^^^^|^^^^^^
+       :                                                                                      `-- unknown trigger
+       `----
+      help: did you mean `file.uploaded`?
+
+    ----- end -----
+    ");
+    assert!(!out.all().contains(fleet.key("b")), "{out:?}");
+    assert_eq!(fleet.request_count(), 0);
+}
+
+#[test]
+fn an_anchor_or_alias_named_by_a_literal_secret_is_blanked() {
+    let file = format!(
+        "webhooks:\n  hookA:\n    uri: https://a.example.com/x\n    secretKey: &{LITERAL_SECRET} \
+         {LITERAL_SECRET}\n    triggers: [file.uploadedd]\n    targetId: *{LITERAL_SECRET}\n"
+    );
+    let out = Run::new(&["validate"]).file(&file).run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 2 problems
+
+      x unknown trigger `file.uploadedd`
+       ,-[webhooks.yaml:5:16]
+     4 |     secretKey: ***                ***              
+     5 |     triggers: [file.uploadedd]
+       :                ^^^^^^^|^^^^^^
+       :                       `-- unknown trigger
+     6 |     targetId: ***               
+       `----
+      help: did you mean `file.uploaded`?
+
+      x `targetId` holds a secretKey written in this file
+       ,-[webhooks.yaml:6:15]
+     5 |     triggers: [file.uploadedd]
+     6 |     targetId: ***               
+       :               ^^^^^^^^^|^^^^^^^^
+       :                        `-- holds a secret
+       `----
+      help: the portal lists a webhook's name, uri and targetId as they are, and the tool refuses a list that holds a secret: write another value;
+            an ordinary word as a secret makes this likely, as names and uris hold such words: a longer random secret ends it
+
+    ----- end -----
+    ");
+    assert!(!out.all().contains(LITERAL_SECRET), "{out:?}");
+}

@@ -168,6 +168,20 @@ fn a_duplicate_key_points_at_its_second_line_and_hides_no_other_problem() {
     ));
 }
 
+/// An entry written twice whose second value has a duplicate of its own: both are checked (the
+/// inner duplicate's value is not taken for the entry).
+#[test]
+fn a_duplicate_inside_the_second_of_two_entries_is_checked_too() {
+    expect(
+        "webhooks:\n  A: {enabled: true}\n  A: {enabled: true, enabled: maybe}\n",
+        &[
+            ("config::duplicate_key", 3),
+            ("config::duplicate_key", 3),
+            ("config::type", 3),
+        ],
+    );
+}
+
 /// A second merge key is a duplicate like any key (not a second list silently merged, whose
 /// entries the first one's would hide), with a help that says how to merge two mappings.
 #[test]
@@ -185,6 +199,20 @@ fn a_second_merge_key_in_one_mapping_is_a_duplicate_key() {
         &[("config::duplicate_key", 3)],
     );
     assert!(!shown.contains("merge key"), "{shown}");
+}
+
+/// An `&` in text the tree does not read (a second `<<`'s value, an entry written twice in a
+/// mapping a merge key brings) is no anchor shown: it may be the end of a secret.
+#[test]
+fn text_the_tree_does_not_read_shows_no_anchor() {
+    snap!(expect(
+        "webhooks:\n  A: &a\n    uri: https://a.example\n  C:\n    <<: *a\n    <<: {secretKey: s3cr &etPart}\n",
+        &[("config::duplicate_key", 6)],
+    ));
+    snap!(expect(
+        "webhooks:\n  C:\n    uri: https://a.example\n    <<: {secretKey: x1234567, secretKey: hunter2 &Tail-0f-Secret}\n",
+        &[("config::duplicate_key", 4)],
+    ));
 }
 
 /// A merge key, an alias used as a key and an anchor are the file's structure and the user's
