@@ -118,7 +118,7 @@ impl ConfigError {
                 Some(k) if k == crate::field::Field::Uri.key() => {
                     crate::redact::register_uri(&value, var);
                 }
-                Some(super::schema::API_KEY) => crate::redact::register_key(&value, var),
+                Some(super::schema::API_KEY) => crate::redact::register_key(&value, var, true),
                 _ => {
                     let source = format!("the secretKey from environment variable {var}");
                     crate::redact::register(&value, &source);
