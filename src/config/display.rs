@@ -476,10 +476,12 @@ impl<'t> Copy<'t> {
     fn structure(&mut self) {
         let bytes = self.text.as_bytes();
         let mut comment = false;
+        let mut commented = vec![false; bytes.len()];
         for (i, &b) in bytes.iter().enumerate() {
             if b == b'\n' {
                 comment = false;
             }
+            commented[i] = comment;
             if self.scalar[i] || comment {
                 continue;
             }
@@ -501,14 +503,26 @@ impl<'t> Copy<'t> {
             }
         }
         // An anchor's name, a label as its aliases' are (`alias`), written before the node it
-        // names: an `&` in text the tree does not have (a second `<<`'s value) may be any text.
+        // names: an `&` in text the tree does not have (a second `<<`'s value) or in a comment
+        // may be any text, so only one that YAML's punctuation or a new line comes before shows.
         for start in std::mem::take(&mut self.starts) {
             let before = self.text[..start].trim_end().as_bytes();
             let at = before.len()
                 - (before.iter().rev())
                     .take_while(|b| label(&[**b]) == 1)
                     .count();
-            if at < before.len() && at > 0 && before[at - 1] == b'&' && !self.scalar[at - 1] {
+            // `&` is one byte, so `at - 1` is a character boundary once it is one.
+            let led = |at: usize| {
+                let lead = self.text[..at - 1].trim_end_matches([' ', '\t']);
+                lead.is_empty() || lead.ends_with(['\n', ':', '-', '?', '[', '{', ','])
+            };
+            if at < before.len()
+                && at > 0
+                && before[at - 1] == b'&'
+                && !self.scalar[at - 1]
+                && !commented[at - 1]
+                && led(at)
+            {
                 self.shown[at - 1..before.len()].fill(true);
                 let name = self.text[at..before.len()].to_string();
                 self.values.push((at - 1..before.len(), name));

@@ -113,15 +113,21 @@ impl ConfigError {
             // Registered as the key it is written under says (`uri: ${VAR}`), any other as a
             // secretKey's.
             let line = &text[text[..at].rfind(['\n', '{', ',']).map_or(0, |i| i + 1)..at];
-            let key = line.trim_end_matches([' ', '"', '\'']).strip_suffix(':');
+            let key = (line.trim_end_matches(|c: char| c.is_whitespace() || "\"'".contains(c)))
+                .strip_suffix(':');
             match key.map(|k| k.trim().trim_matches(['"', '\''])) {
                 Some(k) if k == crate::field::Field::Uri.key() => {
                     crate::redact::register_uri(&value, var);
                 }
                 Some(super::schema::API_KEY) => crate::redact::register_key(&value, var, true),
-                _ => {
+                // Also as a uri where the key is not on its line (a block scalar's value): the
+                // run has failed, so hiding a spelling too many costs nothing.
+                written => {
                     let source = format!("the secretKey from environment variable {var}");
                     crate::redact::register(&value, &source);
+                    if written.is_none() {
+                        crate::redact::register_uri(&value, var);
+                    }
                 }
             }
         }

@@ -571,3 +571,23 @@ fn an_anchor_or_alias_named_by_a_literal_secret_is_blanked() {
     ");
     assert!(!out.all().contains(LITERAL_SECRET), "{out:?}");
 }
+
+/// A `uri: ${VAR}` after a tab, or in a block scalar, in a file that does not load: its value is
+/// hidden in every spelling a uri with a token has, as after a space (the key is found on the
+/// line however it is spaced, and a value whose key is not on its line is taken as a uri too).
+#[test]
+fn a_uri_variable_after_a_tab_or_in_a_block_scalar_is_hidden_when_the_file_does_not_load() {
+    let token = "Tok9aQ7zLm3Rp";
+    for uri in ["uri:\t${U}", "uri: >-\n      ${U}"] {
+        let file = format!(
+            "webhooks:\n  a:\n    {uri}\n    name: h.example.com/x/{token} ok\n    enabled: maybe\n"
+        );
+        let out = Run::new(&["validate"])
+            .file(&file)
+            .env("U", &format!("https://h.example.com/x/{token}"))
+            .run();
+        assert_eq!(out.code, 1, "{out:?}");
+        assert!(out.stderr.contains("must be true or false"), "{out:?}");
+        assert!(!out.all().contains(token), "{uri:?}: {out:?}");
+    }
+}

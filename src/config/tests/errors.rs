@@ -213,6 +213,15 @@ fn text_the_tree_does_not_read_shows_no_anchor() {
         "webhooks:\n  C:\n    uri: https://a.example\n    <<: {secretKey: x1234567, secretKey: hunter2 &Tail-0f-Secret}\n",
         &[("config::duplicate_key", 4)],
     ));
+    // In block style nothing closes the value before the next node; a comment may hold `&`.
+    snap!(expect(
+        "webhooks:\n  C:\n    uri: https://a.example\n    <<: {secretKey: x1234567}\n    <<:\n      secretKey: hunter2 &Tail0fSecret\n    enabled: maybe # rotated from &Zq8Rt5Yu3\n  b: # token&Pq7Lm2Xz9\n    uri: https://b.example.com/x\n    note: x # a: &Cm9Secret\n",
+        &[
+            ("config::duplicate_key", 5),
+            ("config::type", 7),
+            ("config::unknown_field", 10)
+        ],
+    ));
 }
 
 /// A merge key, an alias used as a key and an anchor are the file's structure and the user's
