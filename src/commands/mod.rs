@@ -252,8 +252,9 @@ fn prefix(name: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// Loads the file (`load`), and shows its warnings (a literal secret, a quoted id) on stderr; they never stop a run. Registered first:
-/// each warning and error names the path, which may hold a portal's key (`tell_hidden_path`).
+/// Loads the file (`load`), and shows its warnings (a literal secret, a quoted id) on stderr;
+/// they never stop a run. Registered first: each warning and error names the path, which may
+/// hold a portal's key (`tell_hidden_path`).
 fn load_config(path: &Path, printer: Printer) -> Result<config::Document, Error> {
     let config = load(path, printer)?;
     for warning in config.warnings() {
@@ -262,21 +263,24 @@ fn load_config(path: &Path, printer: Printer) -> Result<config::Document, Error>
     Ok(config)
 }
 
-/// The file at `path`, with the secrets it names registered before anything of it is shown:
-/// also when it has problems, which may quote a name, key or value that holds one. Refused
-/// when a field the portal lists holds one (`Document::refuse_registered_secrets`).
+/// The file at `path`, with the secrets it names registered before anything of it is shown.
+/// Refused when a field the portal lists holds one (`Document::refuse_registered_secrets`).
 fn load(path: &Path, printer: Printer) -> Result<config::Document, config::ConfigError> {
-    let loaded = config::load_document(path);
-    match &loaded {
-        Ok(document) => {
-            document.register_secrets(&crate::settings::env);
-            tell_hidden_path(path, printer);
-        }
-        Err(e) => e.register_secrets(&crate::settings::env),
-    }
-    let document = loaded?;
+    let document = registered(path)?;
+    tell_hidden_path(path, printer);
     document.refuse_registered_secrets()?;
     Ok(document)
+}
+
+/// The file at `path` read, and the secrets it names registered: also when it has problems,
+/// which may quote a name, key or value that holds one.
+fn registered(path: &Path) -> Result<config::Document, config::ConfigError> {
+    let loaded = config::load_document(path);
+    match &loaded {
+        Ok(document) => document.register_secrets(&crate::settings::env),
+        Err(e) => e.register_secrets(&crate::settings::env),
+    }
+    loaded
 }
 
 /// Says why the file's `path` shows `[redacted]` once its secrets are registered, naming the

@@ -32,9 +32,8 @@ pub(super) fn load(
     expect_digest: Option<&str>,
     config: &Path,
 ) -> Result<Loaded, Error> {
-    read(path, expect_digest).inspect_err(|_| match crate::config::load_document(config) {
-        Ok(document) => document.register_secrets(&crate::settings::env),
-        Err(e) => e.register_secrets(&crate::settings::env),
+    read(path, expect_digest).inspect_err(|_| {
+        let _ = super::registered(config);
     })
 }
 
