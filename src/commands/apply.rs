@@ -100,9 +100,9 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
     // Applying a saved plan is its approval.
     if !args.auto_approve && args.saved_plan.is_none() {
         confirm(out, Asking::Apply)?;
+    } else {
+        let _ = writeln!(out);
     }
-
-    let _ = writeln!(out);
     super::signals::writes_start(super::signals::PLAN_CHECK);
     let total = ready.iter().map(|(_, p, _)| p.plan.changes.len()).sum();
     let progress = Progress::new(total, out.printer());

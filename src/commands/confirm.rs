@@ -40,9 +40,15 @@ pub(super) fn confirm(out: &mut Output, asking: Asking) -> Result<(), Error> {
     }
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer).map_err(Error::Prompt)?;
-    if answer.trim() == "yes" {
-        Ok(())
-    } else {
-        Err(cancelled)
+    if answer.trim() != "yes" {
+        return Err(cancelled);
+    }
+    // A reader that left after the question reached its pipe (`| head -1`) shows only at the
+    // next write: this line's end, which the caller writes after an approval it did not ask.
+    let _ = writeln!(out);
+    let _ = out.flush();
+    match out.lost() {
+        Some(_) => Err(not_shown),
+        None => Ok(()),
     }
 }

@@ -99,7 +99,9 @@ pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> 
         "Each is sent as a new delivery: its receiver sees a new event id, signed with the \
          webhook's current secret and sent to its current uri."
     );
-    if !args.auto_approve {
+    if args.auto_approve {
+        let _ = writeln!(out);
+    } else {
         confirm(out, Asking::Redeliver)?;
     }
     resend(session, &run, total, out)
@@ -108,7 +110,6 @@ pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> 
 /// Resends the `total` listed deliveries, each portal's in its bulk requests, and tells what
 /// became of them.
 fn resend(session: &Session, run: &Run<Found>, total: usize, out: &mut Output) -> Exit {
-    let _ = writeln!(out);
     // A signal from now on lets a request in flight finish and be reported.
     super::signals::writes_start("run status to see their new deliveries");
 

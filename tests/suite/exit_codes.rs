@@ -2,6 +2,8 @@
 //! "changes" under `--detailed-exitcode`), and a closed stdout never changes what the work
 //! produced.
 
+use std::io::Write as _;
+
 use crate::support::fake_portal::{FakePortal, Seed, Target};
 use crate::support::fixtures::crm_and_other as portal;
 use crate::support::run::Run;
@@ -677,6 +679,44 @@ fn portal_twice_without_a_portals_file_names_the_portals_file_not_a_file() {
     ----- stderr -----
       x --portal is given more than once, but only a `portals:` file has portals to select
       help: repeat --portal only with a `portals:` file, where it selects portals by name
+
+    ----- end -----
+    ");
+}
+
+/// `apply | head -1`: the plan and the question fit in the pipe, the reader leaves, and the
+/// user answers a question they never saw. The answer must not count.
+#[test]
+fn a_yes_typed_after_the_reader_of_the_plan_left_writes_nothing() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Hook", "https://h.example.com/old"));
+    let terminal = Terminal::open();
+    // The reader takes everything until told to leave, so it leaves after the question. An
+    // asynchronous command's stdin is /dev/null before its redirections, hence fd 3.
+    let run = Run::new(&["apply"])
+        .shell(
+            "{ \"$0\" \"$@\"; echo $? >code; } | { exec 3<&0; cat <&3 >seen & c=$!; \
+             until [ -e leave ]; do sleep 0.01; done; { kill $c; wait $c; } 2>/dev/null; exec 0<&- 3<&-; : >gone; }; \
+             exit \"$(cat code)\"",
+        )
+        .file("webhooks:\n  Hook:\n    uri: https://h.example.com/new\n")
+        .portal(&portal);
+    let process = run.spawn_with(terminal.stdin());
+    let (seen, gone) = (run.path("seen"), run.path("gone"));
+    crate::support::spawn::wait_until("the question", || {
+        std::fs::read_to_string(&seen).is_ok_and(|s| s.contains("Only 'yes' will be accepted:"))
+    });
+    std::fs::write(run.path("leave"), "").unwrap();
+    crate::support::spawn::wait_until("the reader to leave", || gone.exists());
+    writeln!(terminal.controller(), "yes").unwrap();
+    let out = process.finish();
+    assert!(portal.writes().is_empty(), "{:?}", portal.writes());
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to apply: the plan could not be shown (stdout could not be written), so it cannot be confirmed; nothing was written
+      help: review the plan with `plan`, then rerun with --auto-approve, or apply a saved plan
 
     ----- end -----
     ");
