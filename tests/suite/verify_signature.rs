@@ -174,6 +174,22 @@ fn no_secret_or_signature_is_ever_shown() {
          `_`), e.g. `--secret-env WEBHOOK_SECRET`; what was given is not shown, in case it is \
          the secret itself\n\n",
     );
+    // A name-shaped secret (the docs' own `TestSecret1`) is an unset variable: not shown.
+    let out = Run::new(&[
+        "verify-signature",
+        "--secret-env",
+        "TestSecret1",
+        "--signature",
+        SIGNED,
+    ])
+    .run();
+    assert_outcome(
+        &out,
+        1,
+        "  x the variable --secret-env names is not set; its name has lower-case letters, so it \
+         is not shown, in case it is the secret itself\n  help: give --secret-env the variable's \
+         name, not the secret, and set that variable to the webhook's secret key\n\n",
+    );
     // A secret that is not valid UTF-8 is not shown either.
     let out = verify(&["--signature", SIGNED])
         .env_bytes("WEBHOOK_SECRET", b"TestSecret\xff")
