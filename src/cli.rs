@@ -56,6 +56,24 @@ impl Cli {
                 _ => break,
             }
         }
+        // `--color` decides clap's help and usage errors too, which come before `Cli` exists;
+        // the last one given wins, as clap reads it. A bad value is clap's error to give.
+        let mut color = clap::ColorChoice::Auto;
+        for (i, a) in args
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| Some((i, a.to_str()?)))
+        {
+            let value = match a.strip_prefix("--color") {
+                Some("") => args.get(i + 1).and_then(|v| v.to_str()),
+                Some(v) => v.strip_prefix('='),
+                None => None,
+            };
+            if let Some(Ok(choice)) = value.map(|v| clap::ValueEnum::from_str(v, false)) {
+                color = choice;
+            }
+        }
+        crate::settings::Color::decide(color);
         let asks_help = args.get(at).is_some_and(|a| a == "help");
         let subcommand = args.get(at).and_then(|a| a.to_str()).map(str::to_owned);
         let args = (args.into_iter().enumerate())

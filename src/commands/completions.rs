@@ -134,8 +134,9 @@ The secret a delivery's signature is checked with.
 \fBNO_COLOR\fR, \fBCLICOLOR_FORCE\fR, \fBCLICOLOR\fR, \fBTERM\fR
 With \fB\-\-color auto\fR (the default), colors only on a terminal that supports them
 (\fBTERM\fR not \fBdumb\fR); \fBNO_COLOR\fR (not empty) or \fBCLICOLOR=0\fR turns them
-off, \fBCLICOLOR_FORCE\fR forces them. \fB\-\-color always\fR and \fB\-\-color never\fR
-win over all four.
+off, \fBCLICOLOR_FORCE\fR (any value but empty, \fB0\fR included) forces them.
+\fB\-\-color always\fR and \fB\-\-color never\fR win over all four, help and usage errors
+included.
 .TP
 \fBHTTPS_PROXY\fR, \fBHTTP_PROXY\fR, \fBALL_PROXY\fR, \fBNO_PROXY\fR
 The proxy for a portal that is not on loopback (a loopback portal is never reached through

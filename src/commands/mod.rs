@@ -111,7 +111,11 @@ pub fn usage(error: &clap::Error) -> ExitCode {
         Printer::new(false).always(rendered.strip_suffix('\n').unwrap_or(&rendered));
         return ExitCode::from(1);
     }
-    match error.print().and_then(|()| std::io::stdout().flush()) {
+    // Through anstream, whose choice `--color` has made (`Cli::parse_checked`); clap's own
+    // print would read only the environment.
+    let help = error.render().ansi().to_string();
+    let mut stdout = anstream::stdout();
+    match write!(stdout, "{help}").and_then(|()| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // Before any command line, so before `--quiet`: an error is shown anyway.

@@ -120,6 +120,42 @@ fn color_is_forced_with_color_always() {
     assert!(out.stdout.contains('\u{1b}'), "CLICOLOR_FORCE: {out:?}");
 }
 
+/// Help and usage errors come from clap before the command runs; `--color` decides them too,
+/// wherever it is on the line, over the environment.
+#[test]
+fn color_flag_decides_help_and_usage_errors() {
+    let colored = |args: &[&str], force: &str| {
+        let out = Run::new(args).env("CLICOLOR_FORCE", force).run();
+        (out.code, out.all().contains('\u{1b}'))
+    };
+    let (help, bad) = (["plan", "--help"], ["plan", "--bogus"]);
+    assert_eq!(
+        colored(&["--color", "never", "plan", "--help"], "1"),
+        (0, false)
+    );
+    assert_eq!(
+        colored(&["plan", "--bogus", "--color=never"], "1"),
+        (1, false)
+    );
+    assert_eq!(
+        colored(&["--color=always", "plan", "--help"], ""),
+        (0, true)
+    );
+    assert_eq!(
+        colored(&["plan", "--bogus", "--color", "always"], ""),
+        (1, true)
+    );
+    // Without the flag, the environment decides, as before.
+    assert_eq!(
+        (colored(&help, "1"), colored(&bad, "1")),
+        ((0, true), (1, true))
+    );
+    assert_eq!(
+        (colored(&help, ""), colored(&bad, "")),
+        ((0, false), (1, false))
+    );
+}
+
 #[test]
 fn an_ambiguous_name_is_an_error_at_the_entry_listing_the_ids() {
     let portal = FakePortal::start();
