@@ -59,11 +59,8 @@ impl Cli {
         // `--color` decides clap's help and usage errors too, which come before `Cli` exists;
         // the last one given wins, as clap reads it. A bad value is clap's error to give.
         let mut color = clap::ColorChoice::Auto;
-        for (i, a) in args
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| Some((i, a.to_str()?)))
-        {
+        let words = args.iter().enumerate().take_while(|(_, a)| *a != "--");
+        for (i, a) in words.filter_map(|(i, a)| Some((i, a.to_str()?))) {
             let value = match a.strip_prefix("--color") {
                 Some("") => args.get(i + 1).and_then(|v| v.to_str()),
                 Some(v) => v.strip_prefix('='),
