@@ -68,7 +68,7 @@ pub enum SettingsError {
     #[diagnostic(
         code(settings::no_portal),
         help(
-            "pass --portal https://yourportal.onlyoffice.com, set {URL_VAR}, or add `portal:` to the file"
+            "pass --portal https://yourportal.onlyoffice.com, set {URL_VAR}, or add `portal:` to the webhook file (`export` reads one only with -f)"
         )
     )]
     NoPortal,

@@ -119,7 +119,9 @@ fn unparsed(file: String, text: &str, failed: Failed) -> ConfigError {
             "config::multiple_documents",
             "the file holds more than one YAML document".to_string(),
             "a second document starts here",
-            Some("keep every webhook in one document: remove the `---` line"),
+            Some(
+                "keep every webhook in one document: remove the `---` line, or the `...` line and what follows it",
+            ),
         ),
         Fail::TooComplex(message) => (
             "config::too_complex",

@@ -152,7 +152,7 @@ fn no_portal_and_no_key_are_explained() {
     ----- stdout -----
     ----- stderr -----
       x no portal to talk to
-      help: pass --portal https://yourportal.onlyoffice.com, set DOCSPACE_URL, or add `portal:` to the file
+      help: pass --portal https://yourportal.onlyoffice.com, set DOCSPACE_URL, or add `portal:` to the webhook file (`export` reads one only with -f)
 
     ----- end -----
     ");
