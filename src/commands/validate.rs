@@ -17,7 +17,7 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Exit {
     // Its portals' keys, as every command knows them once the file is read: the path (its own
     // name, in each warning) shows none, nor does the file hold any where the portal lists it.
     let printer = out.printer();
-    match super::load(path, printer) {
+    match super::load(path, printer).and_then(refuse_secret_uris) {
         Ok(document) => {
             let name = crate::redact::path(path);
             let warnings = document.warnings();
@@ -56,5 +56,26 @@ pub(super) fn run(args: &ValidateArgs, out: &mut super::Output) -> Exit {
             let _ = out.flush();
             Err(e.into())
         }
+    }
+}
+
+/// `plan` and `apply` refuse a `uri: ${VAR}` whose value holds another secret of the run
+/// (`Document::resolve_uris`). `validate` reads the same variables (`load`), so it refuses that
+/// too, in the same words; an unset or unusable value is theirs to refuse, as `validate` needs
+/// no environment.
+fn refuse_secret_uris(
+    mut document: config::Document,
+) -> Result<config::Document, config::ConfigError> {
+    let Err(config::ConfigError::Invalid { problems, .. }) =
+        document.resolve_uris(&crate::settings::env, &[])
+    else {
+        return Ok(document);
+    };
+    let held: Vec<Problem> = (problems.into_iter())
+        .filter(|p| p.code_str() == "config::secret_in_field")
+        .collect();
+    match held.is_empty() {
+        true => Ok(document),
+        false => Err(config::ConfigError::from_problems(held)),
     }
 }

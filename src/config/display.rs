@@ -121,20 +121,32 @@ impl Source {
 /// beside the text: a second parse only happens for a file with something to show, and gives
 /// the same tree.
 fn shown(text: &str, hidden: &[SourceSpan]) -> String {
-    lone_cr_as_lf(match node::parse(text) {
-        Ok((tree, duplicates)) => {
-            let mut copy = Copy::new(text, false);
-            copy.twice = duplicates
-                .into_iter()
-                .filter_map(|d| Some(*d.entry?))
-                .collect();
-            copy.node(&tree, Place::Top);
+    lone_cr_as_lf(match walked(text) {
+        Some(mut copy) => {
             copy.structure();
             copy.hide_secrets(hidden);
             copy.render()
         }
-        Err(_) => blanked(text),
+        None => blanked(text),
     })
+}
+
+/// The secrets written in `text` (a literal `secretKey` or `apiKey`), found as the display
+/// copy finds them: quoted, folded, in a flow mapping, anchored, in an entry written twice.
+/// None in a file that does not parse, whose copy shows none of it.
+pub(super) fn written_secrets(text: &str) -> Vec<String> {
+    walked(text).map_or_else(Vec::new, |copy| copy.secrets)
+}
+
+fn walked(text: &str) -> Option<Copy<'_>> {
+    let (tree, duplicates) = node::parse(text).ok()?;
+    let mut copy = Copy::new(text, false);
+    copy.twice = duplicates
+        .into_iter()
+        .filter_map(|d| Some(*d.entry?))
+        .collect();
+    copy.node(&tree, Place::Top);
+    Some(copy)
 }
 
 /// The display copy, with columns counted in characters of the file, as the JSON and github

@@ -93,10 +93,10 @@ impl ConfigError {
         }
     }
 
-    /// Registers with `redact` the value of each `${VAR}` the file names, as
-    /// `Document::register_secrets` does for a file that loads: a name, key or value that holds
-    /// one is shown in the problems, and the text they quote from the file (their snippets are
-    /// made when shown, after this).
+    /// Registers with `redact` each secret the file writes and the value of each `${VAR}` it
+    /// names, as `Document::register_secrets` does for a file that loads: a name, key or value
+    /// that holds one is shown in the problems, and the text they quote from the file (their
+    /// snippets are made when shown, after this).
     pub fn register_secrets(&self, lookup: &dyn Fn(&str) -> Result<String, std::env::VarError>) {
         let ConfigError::Invalid { problems, .. } = self else {
             return;
@@ -104,6 +104,12 @@ impl ConfigError {
         let Some(text) = problems.first().map(|p| p.source_code.text()) else {
             return;
         };
+        // A message may quote a name that holds one written in the file (a hint naming a
+        // portal), where the snippets blank it.
+        for secret in super::display::written_secrets(text) {
+            let file = problems[0].source_code.name();
+            crate::redact::register(&secret, &format!("a secret written in {file}"));
+        }
         for (at, _) in text.match_indices("${") {
             let reference = text[at..].find('}').map(|end| &text[at..=at + end]);
             let Some(var) = reference.and_then(super::parse_env_ref) else {

@@ -240,6 +240,35 @@ fn a_yaml_1_1_integer_is_a_name_and_draws_a_warning() {
     );
 }
 
+/// A key of digits with a leading zero is the id they spell, as `--target 0755` is, but YAML
+/// 1.1, which other tools reading the file may use, read `0755` as octal and `09846` as a
+/// string; `007` and `0` after the zeros are no different to it.
+#[test]
+fn an_id_key_with_a_leading_zero_draws_a_warning() {
+    let document =
+        load_doc("webhooks:\n  0755: {}\n  09846: {}\n  007: {}\n  10: {}\n  00000123: {}\n");
+    let config = document.unnamed().expect("one portal");
+    let keys: Vec<String> = config.webhooks.iter().map(DesiredWebhook::label).collect();
+    assert_eq!(keys, ["#755", "#9846", "#7", "#10", "#123"]);
+    let warnings: Vec<String> = (document.warnings().iter())
+        .map(|w| format!("{}: {} ({})", w.line(), w.message(), w.help().unwrap()))
+        .collect();
+    let said = |line: usize, written: &str, id: i32, read: &str| {
+        format!(
+            "{line}: `{written}` is the id {id}, but written plain, YAML 1.1 read it as {read}; \
+             this tool reads YAML 1.2 (write {id}, which every YAML version reads as that id)"
+        )
+    };
+    assert_eq!(
+        warnings,
+        [
+            said(2, "0755", 755, "the number 493 (octal)"),
+            said(3, "09846", 9846, "a string, a webhook name"),
+            said(6, "00000123", 123, "the number 83 (octal)"),
+        ]
+    );
+}
+
 #[test]
 fn a_literal_secret_loads_with_a_warning() {
     let document = load_doc("webhooks:\n  a:\n    secretKey: S3cret-value!\n");

@@ -85,17 +85,24 @@ impl Document {
             }));
             out.extend(literal_uri.and_then(|uri| secret_in_uri(source, w, uri)));
             let warned = match &w.key {
-                Key::Name(name) => id_like(name),
-                Key::Id(_) => None,
+                Key::Name(name) => id_like(name)
+                    .map(|(m, help)| (m, format!("{help} to manage the webhook with that id"))),
+                Key::Id(id) => {
+                    let at = w.span.offset()..w.span.offset() + w.span.len();
+                    zero_led(source.text().get(at).unwrap_or(""), *id)
+                }
             };
             if let Some((message, help)) = warned {
-                let help = format!("{help} to manage the webhook with that id");
                 out.push(warning(
                     source,
                     w.span,
                     "config::quoted_id",
                     message,
-                    "a name",
+                    if matches!(w.key, Key::Id(_)) {
+                        "an id"
+                    } else {
+                        "a name"
+                    },
                     help,
                 ));
             }
@@ -153,6 +160,31 @@ fn yaml_1_1_number(name: &str) -> Option<i32> {
         (name.strip_prefix("0x")).is_some_and(|h| h.chars().all(|c| c.is_ascii_hexdigit()));
     let plain_1_2 = unsigned.chars().all(|c| c.is_ascii_digit()) || hex_1_2;
     (id > 0 && !plain_1_2).then_some(id)
+}
+
+/// An id key written with a leading zero (`0755:`): the id its digits spell (755), as YAML 1.2
+/// and `--target 0755` read it, but YAML 1.1, which other tools reading the file may use, read
+/// it as octal (493; `007` is 7 either way), or as a string when a digit is 8 or 9 (`09846`).
+fn zero_led(written: &str, id: i32) -> Option<(String, String)> {
+    if written.len() < 2
+        || !written.starts_with('0')
+        || !written.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let read = match i64::from_str_radix(written, 8) {
+        Ok(octal) if octal == i64::from(id) => return None,
+        Ok(octal) => format!("the number {octal} (octal)"),
+        Err(_) => "a string, a webhook name".to_string(),
+    };
+    let message = format!(
+        "`{written}` is the id {id}, but written plain, YAML 1.1 read it as {read}; this tool \
+         reads YAML 1.2"
+    );
+    Some((
+        message,
+        format!("write {id}, which every YAML version reads as that id"),
+    ))
 }
 
 fn warning(

@@ -347,6 +347,12 @@ fn a_uri_variable_whose_value_holds_another_secret_is_refused_before_any_request
     assert_clean(&plan, &portal);
     let apply = run(&["apply", "--auto-approve"]);
     assert_eq!((apply.code, &apply.stderr), (1, &plan.stderr));
+    // `validate` reads the variables too, so it refuses the same; unset, they are no problem
+    // of its (it needs no environment).
+    let validate = run(&["validate"]);
+    assert_eq!((validate.code, &validate.stderr), (1, &plan.stderr));
+    let unset = Run::new(&["validate"]).file(file).run();
+    assert_eq!((unset.code, unset.stderr.as_str()), (0, ""), "{unset:?}");
     assert!(portal.requests().is_empty(), "{:?}", portal.requests());
 }
 
@@ -570,6 +576,143 @@ fn an_anchor_or_alias_named_by_a_literal_secret_is_blanked() {
     ----- end -----
     ");
     assert!(!out.all().contains(LITERAL_SECRET), "{out:?}");
+}
+
+/// A literal secretKey in a file that does not load is hidden wherever a message quotes it (a
+/// hint naming a portal), written quoted in a flow mapping, as a block scalar, or anchored.
+#[test]
+fn a_literal_secret_is_hidden_in_the_messages_of_a_file_that_does_not_load() {
+    let secrets = ["Lit-Secret-One1", "Lit-Secret-Two2", "Lit-Secret-Three3"];
+    let [one, two, three] = secrets;
+    let portals: String = (secrets.iter().enumerate())
+        .map(|(i, s)| format!("  {s}:\n    url: https://{i}.example.com\n    apiKey: ${{K{i}}}\n"))
+        .collect();
+    let file = format!(
+        "portals:\n{portals}webhooks:\n  One: {{uri: https://a.example.com/x, secretKey: \"{one}\", \
+         only: [Lit-Secret-One]}}\n  Two:\n    uri: https://b.example.com/x\n    secretKey: |-\n      \
+         {two}\n    only: [Lit-Secret-Two]\n  Three:\n    uri: https://c.example.com/x\n    \
+         secretKey: &s {three}\n    only: [Lit-Secret-Three]\n"
+    );
+    let out = Run::new(&["validate"]).file(&file).run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 3 problems
+
+      x `only` names `Lit-Secret-One`, which is not a portal of this file
+        ,-[webhooks.yaml:12:76]
+     11 | webhooks:
+     12 |   One: {uri: https://a.example.com/x, secretKey: ***              , only: [Lit-Secret-One]}
+        :                                                                            ^^^^^^^|^^^^^^
+        :                                                                                   `-- no such portal
+     13 |   Two:
+        `----
+      help: did you mean `[redacted]`?
+
+      x `only` names `Lit-Secret-Two`, which is not a portal of this file
+        ,-[webhooks.yaml:17:12]
+     16 |       ***            
+     17 |     only: [Lit-Secret-Two]
+        :            ^^^^^^^|^^^^^^
+        :                   `-- no such portal
+     18 |   Three:
+        `----
+      help: did you mean `[redacted]`?
+
+      x `only` names `Lit-Secret-Three`, which is not a portal of this file
+        ,-[webhooks.yaml:21:12]
+     20 |     secretKey: &s ***              
+     21 |     only: [Lit-Secret-Three]
+        :            ^^^^^^^^|^^^^^^^
+        :                    `-- no such portal
+        `----
+      help: did you mean `[redacted]`?
+
+    ----- end -----
+    ");
+    let json = Run::new(&["validate", "--format", "json"])
+        .file(&file)
+        .run();
+    insta::assert_snapshot!(json.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    {
+      "format_version": 1,
+      "valid": false,
+      "webhooks": null,
+      "errors": 3,
+      "warnings": 0,
+      "problems": [
+        {
+          "file": "webhooks.yaml",
+          "line": 12,
+          "column": 76,
+          "end_line": 12,
+          "end_column": 90,
+          "severity": "error",
+          "code": "config::unknown_portal",
+          "message": "`only` names `Lit-Secret-One`, which is not a portal of this file",
+          "help": "did you mean `[redacted]`?"
+        },
+        {
+          "file": "webhooks.yaml",
+          "line": 17,
+          "column": 12,
+          "end_line": 17,
+          "end_column": 26,
+          "severity": "error",
+          "code": "config::unknown_portal",
+          "message": "`only` names `Lit-Secret-Two`, which is not a portal of this file",
+          "help": "did you mean `[redacted]`?"
+        },
+        {
+          "file": "webhooks.yaml",
+          "line": 21,
+          "column": 12,
+          "end_line": 21,
+          "end_column": 28,
+          "severity": "error",
+          "code": "config::unknown_portal",
+          "message": "`only` names `Lit-Secret-Three`, which is not a portal of this file",
+          "help": "did you mean `[redacted]`?"
+        }
+      ]
+    }
+    ----- stderr -----
+      x the webhook file has 3 problems
+
+      x `only` names `Lit-Secret-One`, which is not a portal of this file
+        ,-[webhooks.yaml:12:76]
+     11 | webhooks:
+     12 |   One: {uri: https://a.example.com/x, secretKey: ***              , only: [Lit-Secret-One]}
+        :                                                                            ^^^^^^^|^^^^^^
+        :                                                                                   `-- no such portal
+     13 |   Two:
+        `----
+      help: did you mean `[redacted]`?
+
+      x `only` names `Lit-Secret-Two`, which is not a portal of this file
+        ,-[webhooks.yaml:17:12]
+     16 |       ***            
+     17 |     only: [Lit-Secret-Two]
+        :            ^^^^^^^|^^^^^^
+        :                   `-- no such portal
+     18 |   Three:
+        `----
+      help: did you mean `[redacted]`?
+
+      x `only` names `Lit-Secret-Three`, which is not a portal of this file
+        ,-[webhooks.yaml:21:12]
+     20 |     secretKey: &s ***              
+     21 |     only: [Lit-Secret-Three]
+        :            ^^^^^^^^|^^^^^^^
+        :                    `-- no such portal
+        `----
+      help: did you mean `[redacted]`?
+
+    ----- end -----
+    "#);
 }
 
 /// A `uri: ${VAR}` after a tab, or in a block scalar, in a file that does not load: its value is
