@@ -108,6 +108,12 @@ fn uri_source(var: &str) -> String {
     format!("the uri of `uri: ${{{var}}}`")
 }
 
+/// Whether `source` (`Registered::in_text`) is a uri's (`uri_source`): its refusal's help
+/// differs from a secret's.
+pub fn is_uri_source(source: &str) -> bool {
+    source.starts_with("the uri of `uri: ${")
+}
+
 fn add_uri(uri: &str, var: &str, refuses: bool) {
     let (whole, parts) = pieces_of(uri);
     let source = uri_source(var);

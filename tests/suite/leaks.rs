@@ -465,7 +465,8 @@ fn the_key_or_a_secret_echoed_into_the_list_is_refused_and_nothing_is_shown_or_w
 
 /// A secret that is an ordinary word is found in a list that merely holds the word (a uri's
 /// path, a name): the refusal names where the matched secret comes from (its variable, or the
-/// entry and line of a literal), never its value, and says a longer random secret avoids it.
+/// entry and line of a literal), never its value, and says a longer random secret avoids it;
+/// a secret uri's refusal and one of text encoded too deeply have help of their own.
 #[test]
 fn a_list_refused_for_an_echoed_secret_names_where_that_secret_comes_from() {
     let file = "webhooks:\n  Billing:\n    uri: ${HOOK_URI}\n    secretKey: ${HOOK_SECRET}\n  \
@@ -476,6 +477,8 @@ fn a_list_refused_for_an_echoed_secret_names_where_that_secret_comes_from() {
         Seed::new("reset password1 flow", "https://r.example.com/h"),
         Seed::new(&format!("relay {KEY}"), "https://relay.example.com/h"),
         Seed::new("Copy", "https://c.example.com/h").target(uri),
+        // Not a secret found: its help says what to change instead.
+        Seed::new("deep%25252525252525252525252541", "https://d.example.com/h"),
     ];
     let mut views = String::new();
     for echo in echoes {
