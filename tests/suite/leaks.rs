@@ -501,3 +501,42 @@ fn a_list_refused_for_an_echoed_secret_names_where_that_secret_comes_from() {
     }
     insta::assert_snapshot!(views);
 }
+
+/// A secret uri with no token (`https://h/webhook`) is an address: another webhook's longer
+/// one (`/webhook2`, in its uri or its name) is neither hidden nor refused, while one that
+/// holds it up to a `/` is `(sensitive)` in plans, and refused in a name.
+#[test]
+fn a_secret_uri_without_a_token_is_not_found_in_a_longer_address() {
+    let file = "webhooks:\n  Billing:\n    uri: ${HOOK_URI}\n";
+    let uri = "https://hooks.example.com/webhook";
+    let mut views = String::new();
+    for seeds in [
+        vec![
+            Seed::new(
+                "relay https://hooks.example.com/webhook2",
+                "https://hooks.example.com/webhook2",
+            ),
+            Seed::new("Sub", "https://hooks.example.com/webhook/sub"),
+        ],
+        vec![Seed::new(
+            "relay https://hooks.example.com/webhook/sub",
+            "https://r.example.com/h",
+        )],
+    ] {
+        let portal = FakePortal::start_with(crate::support::fake_portal::Options {
+            api_key: KEY.to_owned(),
+            ..Default::default()
+        });
+        portal.seed(Seed::new("Billing", uri));
+        for seed in seeds {
+            portal.seed(seed);
+        }
+        let out = Run::new(&["plan", "--prune"])
+            .file(file)
+            .portal(&portal)
+            .env("HOOK_URI", uri)
+            .run();
+        views += &out.user_view();
+    }
+    insta::assert_snapshot!(views);
+}
