@@ -255,10 +255,10 @@ fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
     let tail = (piece.char_indices().map(|(i, _)| i))
         .find(|&i| i > 0 && haystack.starts_with(&piece[i..]));
     let tail = tail.filter(|&start| piece[start..].chars().count() >= MIN_URI_PIECE);
-    if let Some(end) = tail.map(|start| piece.len() - start) {
-        if ends_uri(haystack, end, piece) {
-            marks.push(0..end);
-        }
+    if let Some(end) = tail.map(|start| piece.len() - start)
+        && ends_uri(haystack, end, piece)
+    {
+        marks.push(0..end);
     }
     marks
 }
