@@ -301,12 +301,7 @@ pub enum ApiError {
     )]
     #[diagnostic(
         code(api::echoed_secret),
-        help(
-            "something between you and the portal may echo what it is sent (a proxy, a cache); \
-             if that webhook's {field} really holds the value, change the secret or the key it \
-             matches;\nan ordinary word as a secret makes this likely, as names and uris hold such \
-             words: a longer random secret avoids it"
-        )
+        help("{}", echo_help(.field, .matched))
     )]
     EchoedSecret {
         endpoint: Endpoint,
@@ -350,6 +345,30 @@ fn key_help(portal_key: Option<&str>, default: &str) -> String {
              expired or been revoked"
         ),
     }
+}
+
+/// The help of a refused list, by what `matched` names (`redact::Registered::in_text`): only a
+/// secret can be an ordinary word that names and uris hold.
+fn echo_help(field: &str, matched: &str) -> String {
+    if matched == crate::redact::TOO_DEEP {
+        return format!(
+            "that webhook's {field} is escaped in more layers (`%25` for `%`, ...) than the tool \
+             decodes (8), so it cannot be searched for the run's secrets: change it on the portal \
+             to text escaped in fewer"
+        );
+    }
+    let echo = "something between you and the portal may echo what it is sent (a proxy, a cache)";
+    if crate::redact::is_uri_source(matched) {
+        return format!(
+            "{echo}; a uri read from `uri: ${{VAR}}` is a secret, and only its own webhook's uri \
+             may hold it: if that webhook's {field} really holds the value, change it on the portal"
+        );
+    }
+    format!(
+        "{echo}; if that webhook's {field} really holds the value, change the secret or the key \
+         it matches;\nan ordinary word as a secret makes this likely, as names and uris hold such \
+         words: a longer random secret avoids it"
+    )
 }
 
 /// Not a Retry-After of no wait: the pause then came from elsewhere (the reset, a backoff).

@@ -270,8 +270,9 @@ fn load_config(path: &Path, printer: Printer) -> Result<config::Document, Error>
 /// The file at `path`, with the secrets it names registered before anything of it is shown.
 /// Refused when a field the portal lists holds one (`Document::refuse_registered_secrets`).
 fn load(path: &Path, printer: Printer) -> Result<config::Document, config::ConfigError> {
-    let document = registered(path)?;
+    let document = registered(path);
     tell_hidden_path(path, printer);
+    let document = document?;
     document.refuse_registered_secrets()?;
     Ok(document)
 }
@@ -287,16 +288,13 @@ fn registered(path: &Path) -> Result<config::Document, config::ConfigError> {
     loaded
 }
 
-/// Says why the file's `path` shows `[redacted]` once its secrets are registered, naming the
-/// secret's source: a secret that is a word of it (a secretKey `webhooks`) would otherwise mask
-/// it in every message with no reason given.
+/// Says why the file's `path` shows `[redacted]` once its secrets are registered (loaded or
+/// not), naming the secret's source: a secret that is a word of it (a secretKey `webhooks`)
+/// would otherwise mask it in every message with no reason given. Any secret the path shows
+/// hidden counts, a `uri: ${VAR}`'s and the unused `DOCSPACE_API_KEY` too; searched as
+/// written, as the path is shown.
 fn tell_hidden_path(path: &Path, printer: Printer) {
-    let raw = path.display().to_string();
-    // No path shown is decoded: one encoded too deeply to check is hidden by no secret.
-    if crate::redact::path(path) != raw
-        && let Some(source) = crate::redact::Registered::now().in_text(&raw, false)
-        && source != crate::redact::TOO_DEEP
-    {
+    if let Some(source) = crate::redact::guarded_source(&path.display().to_string()) {
         printer.note(format_args!(
             "The file's path is shown as {}: it holds {source}, which every path shown hides. \
              A secret that is an ordinary word hides that word wherever it is; a longer random \

@@ -46,7 +46,11 @@ impl Found {
     }
 
     fn holding(&self, spellings: &[String]) -> Option<&str> {
-        let holds = |piece: &str| spellings.iter().any(|s| s.contains(piece));
+        let holds = |piece: &str| {
+            spellings
+                .iter()
+                .any(|s| crate::redact::holds_piece(s, piece))
+        };
         Some(&self.pieces.iter().find(|(piece, _)| holds(piece))?.1)
     }
 }

@@ -108,6 +108,12 @@ fn uri_source(var: &str) -> String {
     format!("the uri of `uri: ${{{var}}}`")
 }
 
+/// Whether `source` (`Registered::in_text`) is a uri's (`uri_source`): its refusal's help
+/// differs from a secret's.
+pub fn is_uri_source(source: &str) -> bool {
+    source.starts_with("the uri of `uri: ${")
+}
+
 fn add_uri(uri: &str, var: &str, refuses: bool) {
     let (whole, parts) = pieces_of(uri);
     let source = uri_source(var);
@@ -187,6 +193,12 @@ pub fn secret_pieces(uri: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether `spelling` (`spellings`) holds `piece` (`secret_pieces`) where it ends as the uri
+/// does (`ends_uri`).
+pub fn holds_piece(spelling: &str, piece: &str) -> bool {
+    matches_of(spelling, piece, true).next().is_some()
+}
+
 /// `text` as `secret_pieces` are looked for in it: as written and decoded, in lower case.
 pub fn spellings(text: &str) -> Vec<String> {
     needles_of(text).iter().map(|s| s.to_lowercase()).collect()
@@ -232,9 +244,7 @@ fn uri_pieces(uri: &str) -> (Vec<&str>, Vec<&str>) {
 /// at least its first `cut` characters; or cut from the front where the text starts, by at
 /// least `MIN_URI_PIECE` characters.
 fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
-    let mut marks: Vec<Range<usize>> = (haystack.match_indices(piece.as_str()))
-        .map(|(at, found)| at..at + found.len())
-        .collect();
+    let mut marks: Vec<Range<usize>> = matches_of(haystack, piece, true).collect();
     if let Some((head_end, _)) = piece.char_indices().nth(*cut) {
         let heads = haystack.match_indices(&piece[..head_end]).map(|(at, _)| {
             let len = common(haystack[at..].chars(), piece.chars());
@@ -244,8 +254,11 @@ fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
     }
     let tail = (piece.char_indices().map(|(i, _)| i))
         .find(|&i| i > 0 && haystack.starts_with(&piece[i..]));
-    if let Some(start) = tail.filter(|&start| piece[start..].chars().count() >= MIN_URI_PIECE) {
-        marks.push(0..piece.len() - start);
+    let tail = tail.filter(|&start| piece[start..].chars().count() >= MIN_URI_PIECE);
+    if let Some(end) = tail.map(|start| piece.len() - start)
+        && ends_uri(haystack, end, piece)
+    {
+        marks.push(0..end);
     }
     marks
 }
@@ -254,15 +267,68 @@ fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
 /// last guard of what reaches stderr, behind `Redactor::scrub` where outside text is read, and
 /// of every path shown on stdout (`path`).
 pub fn guarded(text: &str) -> Cow<'_, str> {
-    let (registry, uris) = (read(&REGISTRY), read(&URIS));
-    hidden(text, registry.keys().chain(uris.keys().map(|(uri, _)| uri)))
+    let marks = guarded_ranges(text);
+    if marks.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(credentials::replaced(text, &marks, REDACTED))
 }
 
 /// Where `guarded` would replace `text`, in order: the webhook file's snippets blank these
 /// themselves, each byte in its place, so the marks under a line stay under their text.
 pub fn guarded_ranges(text: &str) -> Vec<Range<usize>> {
     let (registry, uris) = (read(&REGISTRY), read(&URIS));
-    marks(text, registry.keys().chain(uris.keys().map(|(uri, _)| uri)))
+    let haystack = matching_form(text);
+    let marks = (registry
+        .keys()
+        .flat_map(|n| matches_of(&haystack, n, false)))
+    .chain(
+        uris.keys()
+            .flat_map(|(n, _)| matches_of(&haystack, n, true)),
+    )
+    .collect();
+    credentials::merged(marks)
+}
+
+/// Where a secret `guarded` hides in `text` comes from (`register`), the first one's: the
+/// API key's hidden from the start too, which refuses nothing (`register_key`).
+pub fn guarded_source(text: &str) -> Option<String> {
+    let (registry, uris) = (read(&REGISTRY), read(&URIS));
+    let haystack = matching_form(text);
+    let found = |(n, source): (&String, &String), uri| {
+        matches_of(&haystack, n, uri).next().map(|_| source.clone())
+    };
+    (registry
+        .iter()
+        .find_map(|(n, (source, _))| found((n, source), false)))
+    .or_else(|| (uris.iter()).find_map(|((n, _), (source, _))| found((n, source), true)))
+}
+
+/// Where `needle` stands in `haystack`, both in matching form; as a secret uri or a piece of
+/// one with `uri`, only where it ends as the uri does (`ends_uri`).
+fn matches_of<'h>(
+    haystack: &'h str,
+    needle: &'h str,
+    uri: bool,
+) -> impl Iterator<Item = Range<usize>> + 'h {
+    (haystack.match_indices(needle))
+        .map(|(at, found)| at..at + found.len())
+        .filter(move |found| !uri || ends_uri(haystack, found.end, needle))
+}
+
+/// Whether `needle`, a secret uri or a piece of one in matching form, found in `text` up to
+/// `end`, ends there as the uri does. One with no token (`uri_pieces`), query or fragment that
+/// does not end in `/` is an address: found where its last part (a path segment, or the host)
+/// ends too, not in `https://h/webhook2` or `.../webhook.json`, as in `https://h/webhook/x`,
+/// `...?x=1` or a sentence's `.../webhook.`. `%` ends it too: an escape may spell a `/`. Text
+/// that holds a token, or a query, holds the secret whatever follows (`?t=abc` in `?t=abc&x=1`).
+fn ends_uri(text: &str, end: usize, needle: &str) -> bool {
+    let after = text[end..].trim_start_matches(['-', '.', '_', '~']);
+    !after.starts_with(char::is_alphanumeric)
+        || !needle.contains('/')
+        || needle.ends_with('/')
+        || needle.contains(['?', '#'])
+        || !uri_pieces(needle).0.is_empty()
 }
 
 /// `text` with each of `needles` (in matching form) replaced by `[redacted]`, as written in
@@ -278,11 +344,8 @@ fn hidden<'t, 'n>(text: &'t str, needles: impl Iterator<Item = &'n String>) -> C
 /// Where `text` holds one of `needles`, merged.
 fn marks<'n>(text: &str, needles: impl Iterator<Item = &'n String>) -> Vec<Range<usize>> {
     let haystack = matching_form(text);
-    let marks: Vec<Range<usize>> = needles
-        .flat_map(|needle| haystack.match_indices(needle.as_str()))
-        .map(|(at, found)| at..at + found.len())
-        .collect();
-    credentials::merged(marks)
+    let marks = needles.flat_map(|needle| matches_of(&haystack, needle, false));
+    credentials::merged(marks.collect())
 }
 
 /// `path` as the tool shows it, on stdout as on stderr: with every registered secret in it (an
@@ -322,10 +385,12 @@ struct Needles {
     list: Vec<(String, String)>,
     /// `None` past the searcher's limits, where each is looked for in turn.
     searcher: Option<AhoCorasick>,
+    /// Secret uris, found only where they end (`ends_uri`).
+    uris: bool,
 }
 
 impl Needles {
-    fn of<'a>(needles: impl Iterator<Item = (&'a String, &'a String)>) -> Needles {
+    fn of<'a>(needles: impl Iterator<Item = (&'a String, &'a String)>, uris: bool) -> Needles {
         // A needle of fewer than `MIN_PIECE` characters once its spaces are gone (a secret of
         // spaces, or of `+`) would match ordinary text, an empty one every text.
         let list: BTreeMap<String, &String> = needles
@@ -339,17 +404,21 @@ impl Needles {
         Needles {
             searcher: AhoCorasick::new(list.iter().map(|(n, _)| n)).ok(),
             list,
+            uris,
         }
     }
 
     /// The source of a needle `form` holds.
     fn in_form(&self, form: &str) -> Option<&str> {
+        let ends = |at: usize, end: usize| !self.uris || ends_uri(form, end, &self.list[at].0);
         let at = match &self.searcher {
-            Some(searcher) => searcher.find(form).map(|m| m.pattern().as_usize()),
-            None => self
-                .list
-                .iter()
-                .position(|(n, _)| form.contains(n.as_str())),
+            Some(searcher) if !self.uris => searcher.find(form).map(|m| m.pattern().as_usize()),
+            Some(searcher) => (searcher.find_overlapping_iter(form))
+                .map(|m| (m.pattern().as_usize(), m.end()))
+                .find(|&(at, end)| ends(at, end))
+                .map(|(at, _)| at),
+            None => (self.list.iter().enumerate())
+                .find_map(|(at, (n, _))| matches_of(form, n, self.uris).next().map(|_| at)),
         };
         at.map(|at| self.list[at].1.as_str())
     }
@@ -372,8 +441,11 @@ impl Registered {
             Some((r, u, done)) if (*r, *u) == sizes => Arc::clone(done),
             _ => {
                 let done = Arc::new(Registered {
-                    secrets: Needles::of(sent().map(|(n, (source, _))| (n, source))),
-                    uris: Needles::of(refusing().map(|((uri, _), (source, _))| (uri, source))),
+                    secrets: Needles::of(sent().map(|(n, (source, _))| (n, source)), false),
+                    uris: Needles::of(
+                        refusing().map(|((uri, _), (source, _))| (uri, source)),
+                        true,
+                    ),
                 });
                 *built = Some((sizes.0, sizes.1, Arc::clone(&done)));
                 done
@@ -402,8 +474,8 @@ impl Registered {
             .map(|n| (n, String::new()))
             .collect();
         Registered {
-            secrets: Needles::of(needles.iter().map(|(n, source)| (n, source))),
-            uris: Needles::of(std::iter::empty()),
+            secrets: Needles::of(needles.iter().map(|(n, source)| (n, source)), false),
+            uris: Needles::of(std::iter::empty(), true),
         }
     }
 
@@ -423,7 +495,7 @@ impl Registered {
         let own = self.uris.list.iter().chain(&sources);
         Registered {
             secrets: self.secrets.clone(),
-            uris: Needles::of(own.map(|(n, source)| (n, source))),
+            uris: Needles::of(own.map(|(n, source)| (n, source)), true),
         }
     }
 

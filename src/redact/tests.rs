@@ -428,3 +428,50 @@ fn a_secret_uri_without_a_token_is_found_only_as_written() {
     assert_eq!(held, Some("the uri of `uri: ${PLAIN}`"));
     assert_eq!(secret_pieces(uri), [uri]);
 }
+
+/// A secret uri with no token, query or fragment is an address: found where its last part
+/// ends (before `/`, `?`, `#`, a space, a sentence's `.`), not in another webhook's longer
+/// address; one with a token or a query is found whatever follows it.
+#[test]
+fn a_secret_uri_without_a_token_ends_where_its_last_part_ends() {
+    register_uri("https://edge.example.com/webhook", "EDGE");
+    register_uri("https://edgeq.example.com/in?t=abc", "EDGE_Q");
+    register_uri("https://edget.example.com/in/T0kenEdge99", "EDGE_T");
+    let secrets = Registered::now();
+    let source = |var: &str| Some(format!("the uri of `uri: ${{{var}}}`"));
+    for (held, var) in [
+        ("https://edge.example.com/webhook", "EDGE"),
+        ("copy of https://edge.example.com/webhook/x", "EDGE"),
+        ("https://edge.example.com/webhook?x=1#y", "EDGE"),
+        ("see https://EDGE.example.com/webhook.", "EDGE"),
+        ("https://edge.example.com/webhook%2Fx", "EDGE"),
+        ("https://edgeq.example.com/in?t=abc&x=1", "EDGE_Q"),
+        ("https://edgeq.example.com/in?t=abcd", "EDGE_Q"),
+        ("https://edget.example.com/in/T0kenEdge99x", "EDGE_T"),
+    ] {
+        let found = secrets.in_text(held, true).map(str::to_string);
+        assert_eq!(found, source(var), "{held:?}");
+        assert_eq!(guarded_source(held), source(var), "{held:?}");
+        assert!(
+            Redactor::registered().scrub(held).contains(REDACTED),
+            "{held:?}"
+        );
+    }
+    for clean in [
+        "https://edge.example.com/webhook2",
+        "https://edge.example.com/webhooks/x",
+        "https://edge.example.com/webhook-b",
+        "https://edge.example.com/webhook.json",
+        "https://edge.example.com/webhook_old?x=1",
+    ] {
+        assert_eq!(secrets.in_text(clean, true), None, "{clean:?}");
+        assert_eq!(guarded(clean), clean);
+        assert_eq!(Redactor::registered().scrub(clean), clean);
+    }
+    let pieces = secret_pieces("https://edge.example.com/webhook");
+    let held = |text: &str| {
+        (super::spellings(text).iter()).any(|s| pieces.iter().any(|p| holds_piece(s, p)))
+    };
+    assert!(held("https://edge.example.com/webhook/"));
+    assert!(!held("https://edge.example.com/webhook2"));
+}

@@ -144,3 +144,36 @@ fn a_path_encoded_too_deeply_names_the_secret_that_hides_it() {
     ----- end -----
     ");
 }
+
+/// The note says why the path is hidden whatever hides it: a `uri: ${VAR}`'s value, the
+/// `DOCSPACE_API_KEY` a `portals:` file does not use, the secret of a file that does not load.
+#[test]
+fn the_path_says_why_it_is_hidden_by_a_uri_an_unused_key_or_a_file_that_does_not_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let (uri_dir, key_dir, bad_dir) = ("crm.example.com/Tok3nDir99", "sk-Unused0Key12345", "bad");
+    for sub in [uri_dir, key_dir, bad_dir] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+    }
+    let write = |path: &str, text: &str| std::fs::write(dir.path().join(path), text).unwrap();
+    write(
+        &format!("{uri_dir}/webhooks.yaml"),
+        "webhooks:\n  Crm:\n    uri: ${U}\n",
+    );
+    let portals = "portals:\n  billing:\n    url: https://billing.example.com\n    apiKey: \
+                   ${BILLING_KEY}\n    webhooks:\n      Crm:\n        uri: https://crm.example.com/h\n";
+    write(&format!("{key_dir}/webhooks.yaml"), portals);
+    let bad = "webhooks:\n  Crm:\n    uri: https://crm.example.com/h\n    secretKey: ${S}\n    \
+               colour: red\n";
+    write(&format!("{bad_dir}/webhooks.yaml"), bad);
+    let env = [
+        ("U", "https://crm.example.com/Tok3nDir99"),
+        ("DOCSPACE_API_KEY", key_dir),
+        ("BILLING_KEY", "sk-Billing0Key12345"),
+        ("S", "webhooks"),
+    ]
+    .map(|(var, value)| (var.to_string(), value.to_string()));
+    let paths = [uri_dir, key_dir, bad_dir].map(|d| format!("{d}/webhooks.yaml"));
+    let runs = paths.each_ref().map(|p| ["validate", "-f", p.as_str()]);
+    let runs: Vec<&[&str]> = runs.iter().map(|r| r.as_slice()).collect();
+    insta::assert_snapshot!(views(dir.path(), &runs, &env, &[key_dir]));
+}

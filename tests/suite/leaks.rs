@@ -465,7 +465,8 @@ fn the_key_or_a_secret_echoed_into_the_list_is_refused_and_nothing_is_shown_or_w
 
 /// A secret that is an ordinary word is found in a list that merely holds the word (a uri's
 /// path, a name): the refusal names where the matched secret comes from (its variable, or the
-/// entry and line of a literal), never its value, and says a longer random secret avoids it.
+/// entry and line of a literal), never its value, and says a longer random secret avoids it;
+/// a secret uri's refusal and one of text encoded too deeply have help of their own.
 #[test]
 fn a_list_refused_for_an_echoed_secret_names_where_that_secret_comes_from() {
     let file = "webhooks:\n  Billing:\n    uri: ${HOOK_URI}\n    secretKey: ${HOOK_SECRET}\n  \
@@ -476,6 +477,8 @@ fn a_list_refused_for_an_echoed_secret_names_where_that_secret_comes_from() {
         Seed::new("reset password1 flow", "https://r.example.com/h"),
         Seed::new(&format!("relay {KEY}"), "https://relay.example.com/h"),
         Seed::new("Copy", "https://c.example.com/h").target(uri),
+        // Not a secret found: its help says what to change instead.
+        Seed::new("deep%25252525252525252525252541", "https://d.example.com/h"),
     ];
     let mut views = String::new();
     for echo in echoes {
@@ -494,6 +497,45 @@ fn a_list_refused_for_an_echoed_secret_names_where_that_secret_comes_from() {
         for value in [KEY, "incoming", "password1", uri] {
             assert_hidden(&out.all(), value);
         }
+        views += &out.user_view();
+    }
+    insta::assert_snapshot!(views);
+}
+
+/// A secret uri with no token (`https://h/webhook`) is an address: another webhook's longer
+/// one (`/webhook2`, in its uri or its name) is neither hidden nor refused, while one that
+/// holds it up to a `/` is `(sensitive)` in plans, and refused in a name.
+#[test]
+fn a_secret_uri_without_a_token_is_not_found_in_a_longer_address() {
+    let file = "webhooks:\n  Billing:\n    uri: ${HOOK_URI}\n";
+    let uri = "https://hooks.example.com/webhook";
+    let mut views = String::new();
+    for seeds in [
+        vec![
+            Seed::new(
+                "relay https://hooks.example.com/webhook2",
+                "https://hooks.example.com/webhook2",
+            ),
+            Seed::new("Sub", "https://hooks.example.com/webhook/sub"),
+        ],
+        vec![Seed::new(
+            "relay https://hooks.example.com/webhook/sub",
+            "https://r.example.com/h",
+        )],
+    ] {
+        let portal = FakePortal::start_with(crate::support::fake_portal::Options {
+            api_key: KEY.to_owned(),
+            ..Default::default()
+        });
+        portal.seed(Seed::new("Billing", uri));
+        for seed in seeds {
+            portal.seed(seed);
+        }
+        let out = Run::new(&["plan", "--prune"])
+            .file(file)
+            .portal(&portal)
+            .env("HOOK_URI", uri)
+            .run();
         views += &out.user_view();
     }
     insta::assert_snapshot!(views);
