@@ -5,9 +5,33 @@
 //! the folder's inherited permissions, as docs/plans.md says.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 
 use crate::Error;
+
+/// The temporary file of the write under way, until it is renamed or removed: a signal's exit
+/// runs no destructor, so it removes the file itself (`abandon`).
+static UNFINISHED: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+fn unfinished() -> MutexGuard<'static, Option<PathBuf>> {
+    UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Removes the temporary file of a write not yet renamed, for a signal's exit (signals.rs). The
+/// caller exits holding what this returns, so the write renames nothing after it; `None` while
+/// the file is being renamed, which is left to finish.
+pub(super) fn abandon() -> Option<MutexGuard<'static, Option<PathBuf>>> {
+    let mut unfinished = match UNFINISHED.try_lock() {
+        Ok(unfinished) => unfinished,
+        Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+        Err(TryLockError::WouldBlock) => return None,
+    };
+    if let Some(temp) = unfinished.take() {
+        let _ = std::fs::remove_file(temp);
+    }
+    Some(unfinished)
+}
 
 /// What to do when `path` already exists at the moment of the rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,29 +54,35 @@ pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> 
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    // Dropped on every early return below, which deletes it.
+    // Dropped on every failure below, which deletes it.
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".docspace-webhooks-{kind}-"))
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(failed)?;
-    temp.write_all(text.as_bytes()).map_err(failed)?;
-    temp.as_file().sync_all().map_err(failed)?;
-    let persisted = match existing {
-        Existing::Replace => temp.persist(path),
-        // Checked by the rename itself, so a file created meanwhile is not replaced either.
-        Existing::Keep => temp.persist_noclobber(path),
-    };
-    persisted.map_err(|e| {
-        if existing == Existing::Keep && e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            Error::Exists {
-                path: shown.clone(),
+    *unfinished() = Some(temp.path().to_owned());
+    let written = temp
+        .write_all(text.as_bytes())
+        .and_then(|()| temp.as_file().sync_all());
+    // Held until `temp` is renamed or dropped, so a signal's exit cannot remove it meanwhile.
+    let mut unfinished = unfinished();
+    *unfinished = None;
+    written.map_err(failed).and_then(|()| {
+        let persisted = match existing {
+            Existing::Replace => temp.persist(path),
+            // Checked by the rename itself, so a file created meanwhile is not replaced either.
+            Existing::Keep => temp.persist_noclobber(path),
+        };
+        persisted.map(drop).map_err(|e| {
+            if existing == Existing::Keep && e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Exists {
+                    path: shown.clone(),
+                }
+            } else {
+                failed(e.error)
             }
-        } else {
-            failed(e.error)
-        }
-    })?;
-    Ok(())
+        })
+    })
 }
 
 #[cfg(test)]

@@ -182,6 +182,9 @@ fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {
     // applier already sees the switch and starts nothing, so exiting here loses no report.
     watch.halt.stop(StopReason::Signal { name, exit_code });
     if !watch.writing.load(Ordering::SeqCst) {
+        // The temporary file of `plan --out` or `export --out` is removed, and a rename not yet
+        // started never happens (the guard is held to the exit).
+        let _unfinished = super::atomic::abandon();
         // Read back, as the rename may or may not have happened (a file that already held this
         // plan counts as saved: it is the plan the message names).
         let written = match watch.saved.get() {

@@ -471,32 +471,105 @@ fn a_signal_after_plan_out_saved_names_the_file_it_replaced() {
     );
 }
 
+/// strace is Linux's, and may be missing or refused ptrace (a locked-down container): a test
+/// that needs it is then skipped, saying so (`.ci/run` installs it).
+#[cfg(target_os = "linux")]
+fn strace_runs() -> bool {
+    crate::support::runs_here(
+        "strace",
+        &["-o", "/dev/null", "true"],
+        "apt-get install strace, where ptrace is allowed; .ci/run installs it",
+    )
+}
+
+/// A `Run::shell` script that runs the binary under strace, each thread held for `IN_FLIGHT`
+/// after any of `syscalls` returns. `-D` keeps the binary the process signalled; strace's own
+/// complaints go to /dev/null, the binary's stderr (fd 3) to the test.
+#[cfg(target_os = "linux")]
+fn held_after(syscalls: &str) -> String {
+    let delay = IN_FLIGHT.as_secs();
+    format!(
+        "exec 3>&2 2>/dev/null; exec strace -D -f -o /dev/null -e trace={syscalls} \
+         -e inject={syscalls}:delay_exit={delay}s sh -c 'exec 2>&3 3>&-; exec \"$0\" \"$@\"' \
+         \"$0\" \"$@\""
+    )
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_signal_while_a_file_is_written_removes_its_temporary_file() {
+    // The exit a signal makes runs no destructor: the temporary file of `plan --out` or
+    // `export --out`, synced but not yet renamed, was left in the folder. strace holds the
+    // writing thread after its fsync, and the signal comes meanwhile. It is sent to the
+    // watcher thread (named "signals"): sent to the process, it may go to the writing thread
+    // before the hold, which takes it only once let go, and then renames at once.
+    if !strace_runs() {
+        return;
+    }
+    let portal = FakePortal::start();
+    seeded(&portal, 1);
+    let cases: [(&[&str], _, _); 2] = [
+        (&["plan", "--out", "plan.json"], libc::SIGINT, "SIGINT"),
+        (
+            &["export", "--out", "exported.yaml"],
+            libc::SIGHUP,
+            "SIGHUP",
+        ),
+    ];
+    for (args, signal, name) in cases {
+        let run = Run::new(args)
+            .shell(&held_after("fsync"))
+            .file(&moving(1))
+            .portal(&portal);
+        let process = run.spawn();
+        let names = || -> Vec<String> {
+            let dir = std::fs::read_dir(run.path(".")).expect("the run's directory");
+            let mut names: Vec<String> = dir
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        wait_until("the temporary file", || {
+            names().iter().any(|n| n.ends_with(".tmp"))
+        });
+        let pid = process.pid();
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("the threads");
+        let watcher = (tasks.map(|t| t.expect("a thread").path()))
+            .find(|t| std::fs::read_to_string(t.join("comm")).is_ok_and(|c| c == "signals\n"))
+            .and_then(|t| t.file_name()?.to_str()?.parse::<libc::pid_t>().ok())
+            .expect("the signals thread");
+        // SAFETY: tgkill(2) only reads its arguments; the process is our own child, running.
+        let sent = unsafe { libc::syscall(libc::SYS_tgkill, pid, watcher, signal) };
+        assert_eq!(sent, 0, "tgkill({pid}, {watcher}, {signal})");
+        let out = process.finish();
+
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr),
+            (
+                if signal == libc::SIGINT { 130 } else { 129 },
+                "",
+                format!("\n  x interrupted by {name}; nothing was written\n\n")
+            ),
+            "{args:?}"
+        );
+        assert_eq!(names(), ["webhooks.yaml"], "{args:?}");
+    }
+}
+
 #[test]
 #[cfg(target_os = "linux")]
 fn a_signal_right_after_plan_out_renamed_its_file_names_it() {
     // The watcher was told of the saved file only after the rename: a signal between the two
     // said "nothing was written". strace holds the renaming thread after the rename returns,
-    // and the signal comes then. `-D` keeps the binary the process signalled; strace's own
-    // complaints go to /dev/null, the binary's stderr (fd 3) to the test.
-    // strace is Linux's, and may be missing or refused ptrace (a locked-down container): the
-    // test is then skipped, saying so (`.ci/run` installs it).
-    let traced = std::process::Command::new("strace")
-        .args(["-o", "/dev/null", "true"])
-        .output();
-    if !traced.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: strace is missing or cannot trace here (apt-get install strace)");
+    // and the signal comes then.
+    if !strace_runs() {
         return;
     }
     let portal = FakePortal::start();
     seeded(&portal, 1);
-    let renames = "rename,renameat,renameat2";
-    let delay = IN_FLIGHT.as_secs();
     let run = Run::new(&["plan", "--out", "plan.json"])
-        .shell(&format!(
-            "exec 3>&2 2>/dev/null; exec strace -D -f -o /dev/null -e trace={renames} \
-             -e inject={renames}:delay_exit={delay}s sh -c 'exec 2>&3 3>&-; exec \"$0\" \"$@\"' \
-             \"$0\" \"$@\""
-        ))
+        .shell(&held_after("rename,renameat,renameat2"))
         .file(&moving(1))
         .portal(&portal);
     let process = run.spawn();

@@ -334,10 +334,7 @@ impl Repo {
             // Each branch above starts from an empty environment (`env_clear`).
             command
                 .current_dir(self.path("workspace"))
-                .env(
-                    "PATH",
-                    format!("{ROOT}/tests/support/stand-ins:/usr/local/bin:/usr/bin:/bin"),
-                )
+                .env("PATH", steps_path())
                 .env("HOME", self.dir.path())
                 .env("GITHUB_REPOSITORY", REPO)
                 .env("GITHUB_SERVER_URL", "https://github.com")
@@ -474,6 +471,31 @@ impl Job {
     }
 }
 
+/// The steps' PATH: the stand-ins before the tests' own, where the tools the steps run (bash,
+/// coreutils, jq for the stand-in `gh`) are, as a runner has them on its PATH.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the tests' PATH, where `gh_runs` looks for python3 and jq"
+)]
+fn steps_path() -> std::ffi::OsString {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let stand_ins = PathBuf::from(format!("{ROOT}/tests/support/stand-ins"));
+    std::env::join_paths(std::iter::once(stand_ins).chain(std::env::split_paths(&path)))
+        .expect("a PATH")
+}
+
+/// The stand-in `gh` is a Python script that runs the pipeline's `--jq` filters through jq: a
+/// test whose jobs call it is skipped, saying so, where either is missing (`.ci/run` has both).
+fn gh_runs() -> bool {
+    use crate::support::runs_here;
+    runs_here("python3", &["--version"], "install Python 3")
+        && runs_here(
+            "jq",
+            &["--version"],
+            "apt-get install jq; .ci/run installs it",
+        )
+}
+
 fn ran(jobs: &BTreeMap<String, Job>) -> Vec<&str> {
     jobs.iter()
         .filter(|(_, j)| j.ran)
@@ -509,6 +531,9 @@ fn comment_bodies(repo: &Repo) -> Vec<String> {
 
 #[test]
 fn a_pull_request_keeps_one_comment_the_plan_or_why_there_is_none() {
+    if !gh_runs() {
+        return;
+    }
     let mut repo = Repo::new(BILLING);
     let jobs = repo.run("pull_request");
     assert_eq!(ran(&jobs), ["pull-request"]);
@@ -581,6 +606,9 @@ fn a_pull_request_keeps_one_comment_the_plan_or_why_there_is_none() {
 /// A problem without a line (the file was removed) is listed by its file alone.
 #[test]
 fn a_pull_request_that_removes_the_file_says_so_in_the_comment() {
+    if !gh_runs() {
+        return;
+    }
     let mut repo = Repo::new(BILLING);
     std::fs::remove_file(repo.path("workspace/webhooks.yaml")).expect("rm");
     let jobs = repo.run("pull_request");
@@ -757,6 +785,9 @@ fn an_apply_refuses_a_plan_that_is_not_the_reviewed_one() {
 
 #[test]
 fn the_drift_check_opens_one_issue_updates_it_and_closes_it() {
+    if !gh_runs() {
+        return;
+    }
     let mut repo = Repo::new(BILLING);
     apply_by_hand(&repo);
     let issues = |repo: &Repo| repo.github()["issues"].as_array().expect("issues").clone();
@@ -826,6 +857,9 @@ fn the_drift_check_opens_one_issue_updates_it_and_closes_it() {
 
 #[test]
 fn a_drift_check_that_cannot_plan_fails_and_leaves_the_issue_alone() {
+    if !gh_runs() {
+        return;
+    }
     let mut repo = Repo::new(BILLING);
     repo.commit("webhooks: {}\nunknown: 1\n");
     let jobs = repo.run("workflow_dispatch");

@@ -76,9 +76,13 @@ impl Spawned {
         self.stderr.lock().unwrap().clone()
     }
 
+    pub fn pid(&self) -> libc::pid_t {
+        libc::pid_t::try_from(self.child.id()).expect("pid")
+    }
+
     /// Sends `signal` (e.g. `libc::SIGINT`) to the process.
     pub fn signal(&self, signal: libc::c_int) {
-        let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
+        let pid = self.pid();
         // SAFETY: kill(2) only reads its arguments; the pid is our own child, not yet reaped.
         let sent = unsafe { libc::kill(pid, signal) };
         assert_eq!(sent, 0, "kill({pid}, {signal})");
