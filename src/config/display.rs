@@ -668,13 +668,22 @@ fn is_secret_key(key: &str) -> bool {
 /// Whether an unknown key reads as a misspelt field name, and may be shown: a short word of
 /// ASCII letters, digits, `_` and `-`; one that looks like a secret's key (`api_key`,
 /// `secrectKey`) no longer than a key name is, since past that it may be a secret run into
-/// its key (`secretKeyAbCd1234`).
+/// its key (`secretKeyAbCd1234`). Nor a key in an API key's or a generated secret's shape
+/// (`sk-...`; 16 or more characters mixing digits and both cases), which a stray `?` or a lost
+/// line end turns from a value into a key.
 pub(super) fn is_field_like(key: &str) -> bool {
+    let has = |f: fn(&u8) -> bool| key.bytes().any(|b| f(&b));
+    let generated = key.len() >= 16
+        && has(u8::is_ascii_digit)
+        && has(u8::is_ascii_uppercase)
+        && has(u8::is_ascii_lowercase);
     (1..=32).contains(&key.len())
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         && (normal(key).len() <= 13 || !is_secret_key(key))
+        && !key.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("sk-"))
+        && !generated
 }
 
 fn normal(text: &str) -> String {

@@ -30,6 +30,36 @@ fn a_secret_run_into_an_unknown_key_is_blanked_and_a_misspelt_field_shows() {
     );
 }
 
+/// A stray `?` makes the API key a key of the portal: neither the snippet nor the message
+/// shows it, nor a generated secret's shape; field names and their typos still show.
+#[test]
+fn a_key_in_a_credential_shape_is_not_shown() {
+    let key = "sk-AaAa0AaA0Aaaa0aAAAAb0jF";
+    let text = format!(
+        "portals:\n  staging:\n    url: https://staging.example.com\n    apiKey: >+\n    \
+         ? {key}\n    webhooks: {{}}\nwebhooks: {{}}\n"
+    );
+    let error = super::super::load_document_str(&text, "w.yaml").unwrap_err();
+    let shown = format!("{:?}", miette::Report::new(error));
+    assert!(!shown.contains("AaAa0AaA0"), "{shown}");
+    assert!(
+        shown.contains("unknown field in portal `staging`"),
+        "{shown}"
+    );
+    for key in ["Ab3dEf6hIj9kLm2n", "sk-live", "SK-x"] {
+        assert!(!is_field_like(key), "{key}");
+    }
+    for key in [
+        "secretKy",
+        "targetID",
+        "webhookId12",
+        "description",
+        "retry-after-2xx",
+    ] {
+        assert!(is_field_like(key), "{key}");
+    }
+}
+
 #[test]
 fn secret_looking_keys() {
     let secret = "secretKey secrectKey scretKey secertKey secret_key SECRET secretKy sceretKye \
