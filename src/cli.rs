@@ -56,21 +56,6 @@ impl Cli {
                 _ => break,
             }
         }
-        // `--color` decides clap's help and usage errors too, which come before `Cli` exists;
-        // the last one given wins, as clap reads it. A bad value is clap's error to give.
-        let mut color = clap::ColorChoice::Auto;
-        let words = args.iter().enumerate().take_while(|(_, a)| *a != "--");
-        for (i, a) in words.filter_map(|(i, a)| Some((i, a.to_str()?))) {
-            let value = match a.strip_prefix("--color") {
-                Some("") => args.get(i + 1).and_then(|v| v.to_str()),
-                Some(v) => v.strip_prefix('='),
-                None => None,
-            };
-            if let Some(Ok(choice)) = value.map(|v| clap::ValueEnum::from_str(v, false)) {
-                color = choice;
-            }
-        }
-        crate::settings::Color::decide(color);
         let asks_help = args.get(at).is_some_and(|a| a == "help");
         let subcommand = args.get(at).and_then(|a| a.to_str()).map(str::to_owned);
         let args = (args.into_iter().enumerate())
@@ -95,6 +80,25 @@ impl Cli {
         }
         Ok(cli)
     }
+}
+
+/// The `--color` asked for, for clap's help and usage errors, which come before `Cli` exists:
+/// the last one given, as clap reads it. A bad value is clap's error to give.
+pub fn color_asked() -> clap::ColorChoice {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut color = clap::ColorChoice::Auto;
+    let words = args.iter().enumerate().take_while(|(_, a)| *a != "--");
+    for (i, a) in words.filter_map(|(i, a)| Some((i, a.to_str()?))) {
+        let value = match a.strip_prefix("--color") {
+            Some("") => args.get(i + 1).and_then(|v| v.to_str()),
+            Some(v) => v.strip_prefix('='),
+            None => None,
+        };
+        if let Some(Ok(choice)) = value.map(|v| clap::ValueEnum::from_str(v, false)) {
+            color = choice;
+        }
+    }
+    color
 }
 
 /// A flag that other tools have gets what this tool does instead: clap's own tip would be wrong

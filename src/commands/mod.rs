@@ -101,6 +101,7 @@ pub fn main(cli: Cli) -> ExitCode {
 /// exits 1: clap's own 2 would read as "changes" under `plan --detailed-exitcode`. Help that
 /// could not be written (a closed pipe included) was the work, and failed: 1 too.
 pub fn usage(error: &clap::Error) -> ExitCode {
+    Color::decide(crate::cli::color_asked());
     if error.use_stderr() {
         // clap quotes the value it refused: the key typed where something else belongs
         // (`--format sk-...`) is hidden there as in any message.
@@ -111,8 +112,8 @@ pub fn usage(error: &clap::Error) -> ExitCode {
         Printer::new(false).always(rendered.strip_suffix('\n').unwrap_or(&rendered));
         return ExitCode::from(1);
     }
-    // Through anstream, whose choice `--color` has made (`Cli::parse_checked`); clap's own
-    // print would read only the environment.
+    // Through anstream, whose choice `--color` has made; clap's own print would read only the
+    // environment.
     let help = error.render().ansi().to_string();
     let mut stdout = anstream::stdout();
     match write!(stdout, "{help}").and_then(|()| stdout.flush()) {
