@@ -54,12 +54,25 @@ pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> 
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
+    // Said of the path as given: the temporary file's name would only puzzle.
+    let plain = |why: String| failed(std::io::Error::other(why));
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(plain(
+            "the path ends with `/`, which names a folder, not a file".into(),
+        ));
+    }
     // Dropped on every failure below, which deletes it.
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".docspace-webhooks-{kind}-"))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(failed)?;
+        .map_err(|e| match dir.is_dir() {
+            true => failed(e),
+            false => plain(format!(
+                "the folder {} does not exist",
+                crate::redact::shown_path(dir)
+            )),
+        })?;
     *unfinished() = Some(temp.path().to_owned());
     let written = temp
         .write_all(text.as_bytes())

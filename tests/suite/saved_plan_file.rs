@@ -295,6 +295,49 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
     );
 }
 
+/// A path that cannot be written is said of the path given, not of the temporary file.
+#[test]
+fn an_out_path_in_a_missing_folder_or_ending_in_a_slash_says_so() {
+    let portal = portal();
+    let mut views = String::new();
+    for args in [
+        ["plan", "--out", "missing/deeper/plan.json"],
+        ["plan", "--out", "missing/"],
+        ["export", "--out", "missing/webhooks.yaml"],
+    ] {
+        let out = Run::new(&args).file(FILE).portal(&portal).run();
+        views += &format!("$ {}\n{}\n", args.join(" "), out.user_view());
+    }
+    insta::assert_snapshot!(views, @"
+    $ plan --out missing/deeper/plan.json
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x could not write missing/deeper/plan.json
+      `-> the folder missing/deeper does not exist
+
+    ----- end -----
+
+    $ plan --out missing/
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x could not write missing/
+      `-> the path ends with `/`, which names a folder, not a file
+
+    ----- end -----
+
+    $ export --out missing/webhooks.yaml
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x could not write missing/webhooks.yaml
+      `-> the folder missing does not exist
+
+    ----- end -----
+    ");
+}
+
 #[test]
 fn a_save_that_fails_leaves_the_old_file_and_no_temporary_one() {
     let portal = portal();
