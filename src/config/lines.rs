@@ -66,7 +66,9 @@ impl Lines {
             }
             _ => self.chars_before(text, end) - self.chars_before(text, start),
         };
-        (line + 1, column + 1)
+        // A byte order mark is no column an editor shows.
+        let bom = usize::from(line == 0 && end > 0 && text.starts_with('\u{feff}'));
+        (line + 1, column + 1 - bom)
     }
 
     /// The length in bytes (without its line break) of the longest line a snippet of `span`

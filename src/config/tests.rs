@@ -371,6 +371,9 @@ fn a_huge_file_is_refused_before_parsing() {
 fn document_markers_a_bom_and_crlf_line_ends_are_accepted() {
     load_ok("---\nwebhooks: {}\n...\n");
     load_ok("\u{feff}webhooks: {}\n");
+    // Its columns are an editor's, as without the mark.
+    let err = load_document_str("\u{feff}webhooks: 1\n", "bom.yaml").expect_err("not a map");
+    assert_eq!(err.reported()[0].start, Some((1, 11)), "{err:?}");
     let config = load_ok("webhooks:\r\n  a:\r\n    uri: https://a.example\r\n");
     assert_eq!(config.webhooks[0].uri.as_deref(), Some("https://a.example"));
 
