@@ -378,7 +378,7 @@ fn a_secret_the_plan_job_did_not_hold_refuses_the_plan_before_it_is_shown_or_app
     ----- stdout -----
     ----- stderr -----
       x [TMP]/plan.json holds the secretKey from environment variable BILLING_SECRET in webhook #2's name (portals[0].unmanaged[0]), so nothing of the plan is shown or written
-      help: the portal's list held it when the plan was made by a run that did not know the secret, or the plan was edited: run `plan --out` again where the secret is set, which refuses such a list; if that webhook really holds the value, change the secret or the key it matches
+      help: the portal's list held it when the plan was made by a run that did not know the secret, or the plan was edited: run `plan --out` again where the secret is set, which refuses such a list; if that webhook really holds the value, change that field on the portal, or the secret, key or uri variable it matches
 
     ----- end -----
     ");

@@ -55,8 +55,8 @@ pub enum SavedPlanError {
         help(
             "the portal's list held it when the plan was made by a run that did not know the \
              secret, or the plan was edited: run `plan --out` again where the secret is set, \
-             which refuses such a list; if that webhook really holds the value, change the \
-             secret or the key it matches"
+             which refuses such a list; if that webhook really holds the value, change that \
+             field on the portal, or the secret, key or uri variable it matches"
         )
     )]
     EchoedSecret {
