@@ -328,6 +328,11 @@ impl<'t> Copy<'t> {
             Kind::Str(s) if place == Place::Secret && parse_env_ref(s).is_none() => {
                 self.secrets.push(s.clone());
             }
+            // A secret written unquoted as a number is refused, but a key may still spell it.
+            Kind::Int(_) | Kind::Float if place == Place::Secret => {
+                let at = node.span.offset()..node.span.offset() + node.span.len();
+                self.secrets.extend(self.text.get(at).map(str::to_string));
+            }
             _ => {}
         }
         if node.span != node.defined {
@@ -669,14 +674,10 @@ fn is_secret_key(key: &str) -> bool {
 /// ASCII letters, digits, `_` and `-`; one that looks like a secret's key (`api_key`,
 /// `secrectKey`) no longer than a key name is, since past that it may be a secret run into
 /// its key (`secretKeyAbCd1234`). Nor a key in an API key's or a generated secret's shape
-/// (`sk-...`; 16 or more characters mixing digits and both cases), which a stray `?` or a lost
-/// line end turns from a value into a key.
+/// (`sk-...`; 12 or more characters, 3 or more of them digits, as hex and random ones are),
+/// which a stray `?` or a lost line end turns from a value into a key.
 pub(super) fn is_field_like(key: &str) -> bool {
-    let has = |f: fn(&u8) -> bool| key.bytes().any(|b| f(&b));
-    let generated = key.len() >= 16
-        && has(u8::is_ascii_digit)
-        && has(u8::is_ascii_uppercase)
-        && has(u8::is_ascii_lowercase);
+    let generated = key.len() >= 12 && key.bytes().filter(u8::is_ascii_digit).count() >= 3;
     (1..=32).contains(&key.len())
         && key
             .bytes()

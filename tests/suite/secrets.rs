@@ -580,6 +580,53 @@ fn an_anchor_or_alias_named_by_a_literal_secret_is_blanked() {
 
 /// A literal secretKey in a file that does not load is hidden wherever a message quotes it (a
 /// hint naming a portal), written quoted in a flow mapping, as a block scalar, or anchored.
+/// A secretKey written as a number is refused, and hidden where a key spells it; a stray `?`
+/// that makes a hex secret a key does not show it either.
+#[test]
+fn a_literal_secret_written_as_a_number_or_made_a_key_is_hidden() {
+    let file = "webhooks:\n  Hook:\n    uri: https://a.example.com/x\n    secretKey: 987654321098765432\n  \
+                \"987654321098765432\":\n    uri: https://b.example.com/x\n  Other:\n    \
+                uri: https://c.example.com/x\n    secretKey: >+\n    ? 4f1c2e9a7b3d5e8f0a6c9d21\n";
+    let out = Run::new(&["validate"]).file(file).run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 3 problems
+
+      x `secretKey` must be a string, found an integer
+       ,-[webhooks.yaml:4:5]
+     3 |     uri: https://a.example.com/x
+     4 |     secretKey: ***               
+       :     ^^^^|^^^^
+       :         `-- expected a string
+     5 |   ***                 :
+       `----
+      help: quote the secret, or better, read it from the environment with `${VAR}`
+
+      x `secretKey` does not meet the portal's secret policy: it is empty
+        ,-[webhooks.yaml:9:5]
+      8 |     uri: https://c.example.com/x
+      9 |     secretKey: >*
+        :     ^^^^|^^^^
+        :         `-- this secret
+     10 |     ? ***                     
+        `----
+      help: the portal accepts 8 to 30 printable ASCII characters without spaces; keep it out of the file: `secretKey: ${MY_WEBHOOK_SECRET}` reads the environment variable MY_WEBHOOK_SECRET
+
+      x unknown field in a webhook entry
+        ,-[webhooks.yaml:10:7]
+      9 |     secretKey: >*
+     10 |     ? ***                     
+        :       ^^^^^^^^^^^^|^^^^^^^^^^^
+        :                   `-- unknown field
+        `----
+      help: valid fields here: name, uri, secretKey, enabled, ssl, triggers, targetId
+
+    ----- end -----
+    ");
+}
+
 #[test]
 fn a_literal_secret_is_hidden_in_the_messages_of_a_file_that_does_not_load() {
     let secrets = ["Lit-Secret-One1", "Lit-Secret-Two2", "Lit-Secret-Three3"];
