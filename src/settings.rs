@@ -146,23 +146,16 @@ pub enum SettingsError {
     )]
     SecretEnvName,
 
-    #[error("{var} is not set")]
-    #[diagnostic(
-        code(settings::no_secret),
-        help("set {var} to the webhook's secret key; it is never read from the command line")
-    )]
-    NoSecret { var: String },
-
     #[error(
-        "the variable --secret-env names is not set; its name has lower-case letters, so it is not shown, in case it is the secret itself"
+        "the variable --secret-env names is not set; its name is not shown, in case it is the secret itself"
     )]
     #[diagnostic(
         code(settings::no_secret),
         help(
-            "give --secret-env the variable's name, not the secret, and set that variable to the webhook's secret key"
+            "give --secret-env the variable's name, not the secret, and set that variable to the webhook's secret key; it is never read from the command line"
         )
     )]
-    NoSecretUnnamed,
+    NoSecret,
 
     #[error("{var} is empty")]
     #[diagnostic(
@@ -337,12 +330,9 @@ pub fn webhook_secret(var: &str) -> Result<SecretString, SettingsError> {
     match env(&var) {
         Ok(secret) if !secret.is_empty() => Ok(SecretString::from(secret)),
         Ok(_) => Err(SettingsError::EmptySecret { var }),
-        // A secret can be name-shaped (`TestSecret1`), and one given in the name's place is
-        // unset: only a name in the convention's upper case is shown.
-        Err(VarError::NotPresent) if var.bytes().any(|b| b.is_ascii_lowercase()) => {
-            Err(SettingsError::NoSecretUnnamed)
-        }
-        Err(VarError::NotPresent) => Err(SettingsError::NoSecret { var }),
+        // A secret can be name-shaped (`TestSecret1`, base32's `JBSWY3DP...`), and one given
+        // in the name's place is unset: the name is not shown.
+        Err(VarError::NotPresent) => Err(SettingsError::NoSecret),
         Err(VarError::NotUnicode(_)) => Err(SettingsError::NotUtf8 {
             var,
             help: "set it to the webhook's secret key, as plain text",

@@ -125,7 +125,7 @@ fn a_malformed_signature_says_where_it_goes_wrong() {
 }
 
 #[test]
-fn an_unset_or_empty_variable_is_an_error_naming_it() {
+fn an_unset_variable_is_an_error_and_an_empty_one_names_it() {
     let unset = Run::new(&[
         "verify-signature",
         "--secret-env",
@@ -138,8 +138,10 @@ fn an_unset_or_empty_variable_is_an_error_naming_it() {
     assert_outcome(
         &unset,
         1,
-        "  x WEBHOOK_SECRET is not set\n  help: set WEBHOOK_SECRET to the webhook's secret key; \
-         it is never read from the command line\n\n",
+        "  x the variable --secret-env names is not set; its name is not shown, in case it is \
+         the secret itself\n  help: give --secret-env the variable's name, not the secret, and \
+         set that variable to the webhook's secret key; it is never read from the command \
+         line\n\n",
     );
     let empty = verify(&["--signature", SIGNED])
         .env("WEBHOOK_SECRET", "")
@@ -174,22 +176,21 @@ fn no_secret_or_signature_is_ever_shown() {
          `_`), e.g. `--secret-env WEBHOOK_SECRET`; what was given is not shown, in case it is \
          the secret itself\n\n",
     );
-    // A name-shaped secret (the docs' own `TestSecret1`) is an unset variable: not shown.
-    let out = Run::new(&[
-        "verify-signature",
-        "--secret-env",
-        "TestSecret1",
-        "--signature",
-        SIGNED,
-    ])
-    .run();
-    assert_outcome(
-        &out,
-        1,
-        "  x the variable --secret-env names is not set; its name has lower-case letters, so it \
-         is not shown, in case it is the secret itself\n  help: give --secret-env the variable's \
-         name, not the secret, and set that variable to the webhook's secret key\n\n",
-    );
+    // A name-shaped secret (the docs' own `TestSecret1`, base32's upper case) is an unset
+    // variable: not shown.
+    for secret in ["TestSecret1", "JBSWY3DPEHPK3PXP"] {
+        let out = Run::new(&[
+            "verify-signature",
+            "--secret-env",
+            secret,
+            "--signature",
+            SIGNED,
+        ])
+        .stdin(BODY)
+        .run();
+        assert_eq!(out.code, 1, "{out:?}");
+        assert!(!out.all().contains(secret), "{out:?}");
+    }
     // A secret that is not valid UTF-8 is not shown either.
     let out = verify(&["--signature", SIGNED])
         .env_bytes("WEBHOOK_SECRET", b"TestSecret\xff")
