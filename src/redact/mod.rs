@@ -321,13 +321,14 @@ fn matches_of<'h>(
 /// does not end in `/` is an address: found where its last part (a path segment, or the host)
 /// ends too, not in `https://h/webhook2` or `.../webhook.json`, as in `https://h/webhook/x`,
 /// `...?x=1` or a sentence's `.../webhook.`. `%` ends it too: an escape may spell a `/`. Text
-/// that holds a token, or a query, holds the secret whatever follows (`?t=abc` in `?t=abc&x=1`).
+/// that holds a token, a query or credentials holds the secret whatever follows (`?t=abc` in
+/// `?t=abc&x=1`, `u:pass@h/a` in `u:pass@h/ab`).
 fn ends_uri(text: &str, end: usize, needle: &str) -> bool {
     let after = text[end..].trim_start_matches(['-', '.', '_', '~']);
     !after.starts_with(char::is_alphanumeric)
         || !needle.contains('/')
         || needle.ends_with('/')
-        || needle.contains(['?', '#'])
+        || needle.contains(['?', '#', '@'])
         || !uri_pieces(needle).0.is_empty()
 }
 

@@ -437,6 +437,7 @@ fn a_secret_uri_without_a_token_ends_where_its_last_part_ends() {
     register_uri("https://edge.example.com/webhook", "EDGE");
     register_uri("https://edgeq.example.com/in?t=abc", "EDGE_Q");
     register_uri("https://edget.example.com/in/T0kenEdge99", "EDGE_T");
+    register_uri("https://u:pa55w0rdsecret@edgeu.example.com/hook", "EDGE_U");
     let secrets = Registered::now();
     let source = |var: &str| Some(format!("the uri of `uri: ${{{var}}}`"));
     for (held, var) in [
@@ -448,6 +449,8 @@ fn a_secret_uri_without_a_token_ends_where_its_last_part_ends() {
         ("https://edgeq.example.com/in?t=abc&x=1", "EDGE_Q"),
         ("https://edgeq.example.com/in?t=abcd", "EDGE_Q"),
         ("https://edget.example.com/in/T0kenEdge99x", "EDGE_T"),
+        // Credentials are a secret whatever follows the address.
+        ("https://u:pa55w0rdsecret@edgeu.example.com/hooks", "EDGE_U"),
     ] {
         let found = secrets.in_text(held, true).map(str::to_string);
         assert_eq!(found, source(var), "{held:?}");
