@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+use std::time::Duration;
 
 use crate::Error;
 
@@ -19,13 +20,18 @@ fn unfinished() -> MutexGuard<'static, Option<PathBuf>> {
 }
 
 /// Removes the temporary file of a write not yet renamed, for a signal's exit (signals.rs). The
-/// caller exits holding what this returns, so the write renames nothing after it; `None` while
-/// the file is being renamed, which is left to finish.
+/// caller exits holding what this returns, so the write renames nothing after it. The writer
+/// holds the lock for a moment, or across a rename; `None` when a rename is still going after
+/// a second (a stalled disk), which is left to finish.
 pub(super) fn abandon() -> Option<MutexGuard<'static, Option<PathBuf>>> {
-    let mut unfinished = match UNFINISHED.try_lock() {
-        Ok(unfinished) => unfinished,
-        Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
-        Err(TryLockError::WouldBlock) => return None,
+    let waited = std::time::Instant::now();
+    let mut unfinished = loop {
+        match UNFINISHED.try_lock() {
+            Ok(unfinished) => break unfinished,
+            Err(TryLockError::Poisoned(poisoned)) => break poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) if waited.elapsed().as_secs() >= 1 => return None,
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(5)),
+        }
     };
     if let Some(temp) = unfinished.take() {
         let _ = std::fs::remove_file(temp);
