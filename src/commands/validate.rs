@@ -71,11 +71,17 @@ fn refuse_secret_uris(
     else {
         return Ok(document);
     };
-    let held: Vec<Problem> = (problems.into_iter())
+    let mut held: Vec<Problem> = (problems.into_iter())
         .filter(|p| p.code_str() == "config::secret_in_field")
         .collect();
-    match held.is_empty() {
-        true => Ok(document),
-        false => Err(config::ConfigError::from_problems(held)),
+    if held.is_empty() {
+        return Ok(document);
     }
+    // The file loads: its warnings are shown with the refusal, as `plan` shows them.
+    let count = held.len();
+    held.extend(document.warnings());
+    Err(config::ConfigError::Invalid {
+        count,
+        problems: held,
+    })
 }

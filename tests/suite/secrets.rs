@@ -627,6 +627,78 @@ fn a_literal_secret_written_as_a_number_or_made_a_key_is_hidden() {
     ");
 }
 
+/// The file loads, so `validate`'s refusal of a uri variable holding a secret keeps its
+/// warnings, in every format.
+#[test]
+fn validate_refusing_a_uri_variable_keeps_the_file_s_warnings() {
+    let file = "webhooks:\n  Hook:\n    uri: ${HOOK}\n    secretKey: ${SK}\n  0755:\n    name: X\n";
+    let run = |format: &str| {
+        Run::new(&["validate", "--format", format])
+            .file(file)
+            .env("SK", "Zq8vN2kLp4Rt7Wx1")
+            .env("HOOK", "https://h.example.com/in?k=Zq8vN2kLp4Rt7Wx1")
+            .run()
+            .user_view()
+    };
+    insta::assert_snapshot!(format!("{}\n{}", run("text"), run("github")), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x the value of environment variable HOOK (the uri of 'Hook') holds the secretKey from environment variable SK
+       ,-[webhooks.yaml:3:10]
+     2 |   Hook:
+     3 |     uri: ${HOOK}
+       :          ^^^|^^^
+       :             `-- HOOK is read here
+     4 |     secretKey: ${SK}
+       `----
+      help: the portal lists a webhook's uri as it is and sends each delivery to it: set HOOK to a uri without that secret, or change the secret; its value is never shown
+
+      ! `0755` is the id 755, but written plain, YAML 1.1 read it as the number 493 (octal); this tool reads YAML 1.2
+       ,-[webhooks.yaml:5:3]
+     4 |     secretKey: ${SK}
+     5 |   0755:
+       :   ^^|^
+       :     `-- an id
+     6 |     name: X
+       `----
+      help: write 755, which every YAML version reads as that id
+
+    ----- end -----
+
+    exit: 1
+    ----- stdout -----
+    ::error file=webhooks.yaml,line=3,col=10,endLine=3,endColumn=17,title=config%3A%3Asecret_in_field::the value of environment variable HOOK (the uri of 'Hook') holds the secretKey from environment variable SK%0Ahelp: the portal lists a webhook's uri as it is and sends each delivery to it: set HOOK to a uri without that secret, or change the secret; its value is never shown
+    ::warning file=webhooks.yaml,line=5,col=3,endLine=5,endColumn=7,title=config%3A%3Aquoted_id::`0755` is the id 755, but written plain, YAML 1.1 read it as the number 493 (octal); this tool reads YAML 1.2%0Ahelp: write 755, which every YAML version reads as that id
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x the value of environment variable HOOK (the uri of 'Hook') holds the secretKey from environment variable SK
+       ,-[webhooks.yaml:3:10]
+     2 |   Hook:
+     3 |     uri: ${HOOK}
+       :          ^^^|^^^
+       :             `-- HOOK is read here
+     4 |     secretKey: ${SK}
+       `----
+      help: the portal lists a webhook's uri as it is and sends each delivery to it: set HOOK to a uri without that secret, or change the secret; its value is never shown
+
+      ! `0755` is the id 755, but written plain, YAML 1.1 read it as the number 493 (octal); this tool reads YAML 1.2
+       ,-[webhooks.yaml:5:3]
+     4 |     secretKey: ${SK}
+     5 |   0755:
+       :   ^^|^
+       :     `-- an id
+     6 |     name: X
+       `----
+      help: write 755, which every YAML version reads as that id
+
+    ----- end -----
+    ");
+}
+
 #[test]
 fn a_literal_secret_is_hidden_in_the_messages_of_a_file_that_does_not_load() {
     let secrets = ["Lit-Secret-One1", "Lit-Secret-Two2", "Lit-Secret-Three3"];
