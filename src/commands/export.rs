@@ -116,7 +116,10 @@ fn target(args: &ExportArgs, session: &Session) -> Result<Target, Error> {
             file: None,
         });
     };
-    let document = super::load_config(&path, session.printer)?;
+    let mut document = super::load_config(&path, session.printer)?;
+    // Read as plans read them, for the same `(sensitive)` test (`plan::secret_uris`): a live uri
+    // is one as a URL too. Export sends no uri, so one unset or unusable is no error here.
+    let _ = document.resolve_uris(&crate::settings::env, &[]);
     if document.unnamed().is_none() && names.len() != 1 {
         let defined = document
             .portals
