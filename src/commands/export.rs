@@ -62,6 +62,9 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
     } else {
         Existing::Keep
     };
+    // Told before the rename, as a signal may come right after it (`signals::saving`).
+    let digest = crate::plan::saved::digest(text.as_bytes());
+    super::signals::saving(path, "export", &digest);
     atomic::write(path, &text, "export", existing)?;
     session.printer.note(format_args!(
         "Exported {} webhook(s) from {} to {}.",
