@@ -463,7 +463,8 @@ pub struct ExportArgs {
     /// behind. An existing FILE is kept unless --force is given.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// With --out: replace FILE if it exists (it is typically the reviewed config).
+    /// With --out: replace FILE if it exists (it is typically the reviewed config); a symbolic
+    /// link is refused all the same.
     #[arg(long, requires = "out")]
     pub force: bool,
 }

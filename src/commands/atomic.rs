@@ -51,6 +51,7 @@ pub(super) enum Existing {
 /// Writes `text` to `path` atomically. `kind` names the temporary file (`.docspace-webhooks-
 /// {kind}-...tmp`), so a leftover one says what it was.
 pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> Result<(), Error> {
+    refuse_link(path)?;
     let shown = crate::redact::shown_path(path);
     let failed = |source| Error::WriteFile {
         path: shown.clone(),
@@ -102,6 +103,21 @@ pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> 
             }
         })
     })
+}
+
+/// Refuses a symbolic link at `path`: the rename would replace the link, not the file it points
+/// at, and whoever reads that file would go on reading the old text, believing it the new one.
+pub(super) fn refuse_link(path: &Path) -> Result<(), Error> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(Error::WriteFile {
+            path: crate::redact::shown_path(path),
+            source: std::io::Error::other(
+                "it is a symbolic link, which the new file would replace rather than update: \
+                 give the path of the file it points at",
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

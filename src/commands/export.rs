@@ -13,13 +13,13 @@ use crate::cli::ExportArgs;
 use crate::{Error, render};
 
 pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output) -> Exit {
-    if let Some(path) = &args.out
-        && !args.force
-        && std::fs::symlink_metadata(path).is_ok()
-    {
-        return Err(Error::Exists {
-            path: crate::redact::shown_path(path),
-        });
+    if let Some(path) = &args.out {
+        atomic::refuse_link(path)?;
+        if !args.force && std::fs::symlink_metadata(path).is_ok() {
+            return Err(Error::Exists {
+                path: crate::redact::shown_path(path),
+            });
+        }
     }
     let Target {
         portal,
@@ -62,6 +62,9 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
     } else {
         Existing::Keep
     };
+    // Told before the rename, as a signal may come right after it (`signals::saving`).
+    let digest = crate::plan::saved::digest(text.as_bytes());
+    super::signals::saving(path, "export", &digest);
     atomic::write(path, &text, "export", existing)?;
     session.printer.note(format_args!(
         "Exported {} webhook(s) from {} to {}.",
@@ -116,7 +119,10 @@ fn target(args: &ExportArgs, session: &Session) -> Result<Target, Error> {
             file: None,
         });
     };
-    let document = super::load_config(&path, session.printer)?;
+    let mut document = super::load_config(&path, session.printer)?;
+    // Read as plans read them, for the same `(sensitive)` test (`plan::secret_uris`): a live uri
+    // is one as a URL too. Export sends no uri, so one unset or unusable is no error here.
+    let _ = document.resolve_uris(&crate::settings::env, &[]);
     if document.unnamed().is_none() && names.len() != 1 {
         let defined = document
             .portals

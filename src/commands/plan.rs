@@ -51,7 +51,7 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
             // Saved before the plan is shown: a signal while stdout blocks ends the run there,
             // naming the saved file. Told before the rename, as a signal may come right after.
             let digest = saved::digest(text.as_bytes());
-            super::signals::saving(path, &digest);
+            super::signals::saving(path, "saved plan", &digest);
             saved_file::save(path, &text)?;
             Some((path, digest))
         }

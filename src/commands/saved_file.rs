@@ -128,13 +128,8 @@ fn refuse_overwriting_another_file(path: &Path) -> Result<(), Error> {
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(refuse(format!("it cannot be checked ({e})"))),
-        // The rename would replace the link, not the plan it points at: whoever reads the
-        // link's target would keep reading the old plan, believing it the new one.
-        Ok(meta) if meta.file_type().is_symlink() => {
-            return Err(refuse(
-                "it is a symbolic link, which the new plan would replace rather than update".into(),
-            ));
-        }
+        // A symbolic link is `atomic::refuse_link`'s to refuse, whatever it points at.
+        Ok(meta) if meta.file_type().is_symlink() => return Ok(()),
         Ok(_) => {}
     }
     let bytes = read_bounded(path, &refuse)?;

@@ -24,9 +24,10 @@ struct Watch {
     writing: AtomicBool,
     /// How to find out what became of the writes a second signal cuts off.
     check: OnceLock<&'static str>,
-    /// The file `plan --out` is about to replace (as given, as shown) and the digest of the new
-    /// plan: a signal from then on says it was saved if the file holds that plan.
-    saved: OnceLock<(std::path::PathBuf, String, String)>,
+    /// The file `plan --out` or `export --out` is about to replace (as given, as shown), what
+    /// it is, and the digest of the new text: a signal from then on says it was written if the
+    /// file holds that text.
+    saved: OnceLock<(std::path::PathBuf, String, &'static str, String)>,
 }
 
 /// Starts the watcher; returns once its handlers are in place, so no signal after this call
@@ -71,12 +72,13 @@ pub(super) fn writes_start(check: &'static str) {
     }
 }
 
-/// Called right before `plan --out` replaces `path` with the plan of SHA-256 `digest`: told
-/// after the rename, a signal between the two said "nothing was written" of a saved file.
-pub(super) fn saving(path: &std::path::Path, digest: &str) {
+/// Called right before `plan --out` or `export --out` replaces `path` with `what` ("saved plan",
+/// "export") of SHA-256 `digest`: told after the rename, a signal between the two said "nothing
+/// was written" of a written file.
+pub(super) fn saving(path: &std::path::Path, what: &'static str, digest: &str) {
     if let Some(watch) = WATCH.get() {
         let shown = crate::redact::shown_path(path);
-        let _ = watch.saved.set((path.to_owned(), shown, digest.to_owned()));
+        let _ = (watch.saved).set((path.to_owned(), shown, what, digest.to_owned()));
     }
 }
 
@@ -186,13 +188,14 @@ fn received(watch: &Watch, name: &'static str, exit_code: u8, first: bool) {
         // started never happens (the guard is held to the exit).
         let _unfinished = super::atomic::abandon();
         // Read back, as the rename may or may not have happened (a file that already held this
-        // plan counts as saved: it is the plan the message names).
+        // text counts as written: it is the file the message names). An export is never near
+        // the size of the largest saved plan.
         let written = match watch.saved.get() {
-            Some((path, shown, digest))
+            Some((path, shown, what, digest))
                 if crate::bounded_read::regular(path, super::saved_file::MAX_PLAN_BYTES)
                     .is_ok_and(|bytes| crate::plan::saved::digest(&bytes) == *digest) =>
             {
-                format!("nothing was written but the saved plan {shown} (SHA-256 {digest})")
+                format!("nothing was written but the {what} {shown} (SHA-256 {digest})")
             }
             _ => "nothing was written".to_string(),
         };

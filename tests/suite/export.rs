@@ -204,6 +204,38 @@ fn an_existing_file_is_replaced_only_with_force() {
     assert_eq!(out.code, 1, "--force needs --out: {out:?}");
 }
 
+/// A symbolic link is refused, with `--force` too, before the portal is asked: the rename would
+/// replace the link, and the file it points at would keep the old text.
+#[test]
+#[cfg(unix)]
+fn a_symbolic_link_is_refused_even_with_force() {
+    let portal = portal();
+    let run = Run::new(&["export", "--out", "webhooks.yaml", "--force"]).portal(&portal);
+    std::fs::create_dir(run.path("repo")).unwrap();
+    std::fs::write(run.path("repo/webhooks.yaml"), "reviewed\n").unwrap();
+    std::os::unix::fs::symlink("repo/webhooks.yaml", run.path("webhooks.yaml")).unwrap();
+    let out = run.run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x could not write webhooks.yaml
+      `-> it is a symbolic link, which the new file would replace rather than update: give the path of the file it points at
+
+    ----- end -----
+    ");
+    assert_eq!(
+        std::fs::read_to_string(run.path("repo/webhooks.yaml")).unwrap(),
+        "reviewed\n"
+    );
+    let link = std::fs::symlink_metadata(run.path("webhooks.yaml")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert!(
+        portal.requests().is_empty(),
+        "refused before asking the portal"
+    );
+}
+
 /// A name no file may write (blank, or past the portal's 50 characters, which older portals or
 /// another client may have stored) is keyed by id and left out with a comment, as an unwritable
 /// uri is, and so is a targetId past the file's 255 characters: the export still validates and

@@ -559,39 +559,52 @@ fn a_signal_while_a_file_is_written_removes_its_temporary_file() {
 
 #[test]
 #[cfg(target_os = "linux")]
-fn a_signal_right_after_plan_out_renamed_its_file_names_it() {
-    // The watcher was told of the saved file only after the rename: a signal between the two
-    // said "nothing was written". strace holds the renaming thread after the rename returns,
-    // and the signal comes then.
+fn a_signal_right_after_out_renamed_its_file_names_it() {
+    // The watcher was told of the written file only after the rename, or (export) never: a
+    // signal between the two said "nothing was written". strace holds the renaming thread
+    // after the rename returns, and the signal comes then.
     if !strace_runs() {
         return;
     }
     let portal = FakePortal::start();
     seeded(&portal, 1);
-    let run = Run::new(&["plan", "--out", "plan.json"])
-        .shell(&held_after("rename,renameat,renameat2"))
-        .file(&moving(1))
-        .portal(&portal);
-    let process = run.spawn();
-    let saved = run.path("plan.json");
-    wait_until("the plan to be saved", || saved.is_file());
-    process.signal(libc::SIGINT);
-    let out = process.finish();
+    let cases: [(&[&str], _, _); 2] = [
+        (&["plan", "--out", "plan.json"], "plan.json", "saved plan"),
+        (
+            &["export", "--out", "exported.yaml"],
+            "exported.yaml",
+            "export",
+        ),
+    ];
+    for (args, file, what) in cases {
+        let run = Run::new(args)
+            .shell(&held_after("rename,renameat,renameat2"))
+            .file(&moving(1))
+            .portal(&portal);
+        let process = run.spawn();
+        let written = run.path(file);
+        wait_until("the file to be written", || written.is_file());
+        process.signal(libc::SIGINT);
+        let out = process.finish();
 
-    let digest = aws_lc_rs::digest::digest(
-        &aws_lc_rs::digest::SHA256,
-        &std::fs::read(&saved).expect("the saved plan"),
-    );
-    let digest: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(out.code, 130, "{out:?}");
-    assert_eq!(out.stdout, "", "stopped before the plan is shown");
-    assert_eq!(
-        out.stderr,
-        format!(
-            "\n  x interrupted by SIGINT; nothing was written but the saved plan plan.json \
-             (SHA-256 {digest})\n\n"
-        )
-    );
+        let digest = aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            &std::fs::read(&written).expect("the written file"),
+        );
+        let digest: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr),
+            (
+                130,
+                "",
+                format!(
+                    "\n  x interrupted by SIGINT; nothing was written but the {what} {file} \
+                     (SHA-256 {digest})\n\n"
+                )
+            ),
+            "{args:?}"
+        );
+    }
 }
 
 #[test]

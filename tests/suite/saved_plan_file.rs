@@ -278,8 +278,8 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x refusing to save the plan to [TMP]/link.json: it is a symbolic link, which the new plan would replace rather than update, and only a saved plan is overwritten; nothing was saved
-      help: choose another --out path, e.g. webhooks.plan.json
+      x could not write [TMP]/link.json
+      `-> it is a symbolic link, which the new file would replace rather than update: give the path of the file it points at
 
     ----- end -----
     ");

@@ -902,6 +902,50 @@ fn export_leaves_out_the_managed_webhooks_uri_whatever_the_variable_holds() {
     }
 }
 
+/// A live uri that is a variable's value as a URL (a default port written, scheme and host in
+/// capitals, a host in punycode) is left out of `export -f` as plans hide it, also when the
+/// entry that reads it names no live webhook yet.
+#[test]
+fn export_leaves_out_a_variables_value_in_any_spelling_of_its_url() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Port", "https://h.example.com:443/webhook"));
+    portal.seed(Seed::new("Capitals", "HTTPS://H.EXAMPLE.COM:443/webhook"));
+    portal.seed(Seed::new("Punycode", "https://xn--bcher-kva.example/idn"));
+    let file = "webhooks:\n  NewHook:\n    uri: ${HOOK}\n  Idn:\n    uri: ${IDN}\n";
+    let out = (Run::new(&["export", "-f", "webhooks.yaml"]).portal(&portal))
+        .file(file)
+        .env("HOOK", "https://h.example.com/webhook")
+        .env("IDN", "https://bücher.example/idn")
+        .run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 0
+    ----- stdout -----
+    # Exported from [PORTAL] by docspace-webhooks.
+    # secretKey is write-only: the portal never returns it, so none is exported. To manage a
+    # webhook's secret, add `secretKey: ${SOME_VAR}` to its entry and run
+    # `docspace-webhooks apply --rotate-secrets` with SOME_VAR set.
+    portal: "[PORTAL]"
+    webhooks:
+      "Port": # id 1
+        # uri left out: it holds the value of a `uri: ${VAR}`, a secret; write `uri: ${VAR}` to manage it, the portal keeps its own meanwhile
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+      "Capitals": # id 2
+        # uri left out: it holds the value of a `uri: ${VAR}`, a secret; write `uri: ${VAR}` to manage it, the portal keeps its own meanwhile
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+      "Punycode": # id 3
+        # uri left out: it holds the value of a `uri: ${VAR}`, a secret; write `uri: ${VAR}` to manage it, the portal keeps its own meanwhile
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+    ----- stderr -----
+    ----- end -----
+    "#);
+}
+
 /// An entry whose name several live webhooks have manages none in a plan (which refuses it),
 /// but `export -f` still leaves out each of their uris: any may hold the variable's value.
 #[test]
