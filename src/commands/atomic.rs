@@ -73,12 +73,16 @@ pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> 
         .prefix(&format!(".docspace-webhooks-{kind}-"))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| match dir.is_dir() {
-            true => failed(e),
-            false => plain(format!(
+        .map_err(|e| match std::fs::metadata(dir) {
+            Err(gone) if gone.kind() == std::io::ErrorKind::NotFound => plain(format!(
                 "the folder {} does not exist",
                 crate::redact::shown_path(dir)
             )),
+            Ok(meta) if !meta.is_dir() => plain(format!(
+                "{} is not a folder",
+                crate::redact::shown_path(dir)
+            )),
+            _ => failed(e),
         })?;
     *unfinished() = Some(temp.path().to_owned());
     let written = temp

@@ -49,6 +49,7 @@ fn a_key_in_a_credential_shape_is_not_shown() {
     for key in [
         "Ab3dEf6hIj9kLm2n",
         "4f1c2e9a7b3d5e8f0a6c9d21",
+        "Ab3dEfGhIjKlMnOp",
         "sk-live",
         "SK-x",
     ] {

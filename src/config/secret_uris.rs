@@ -96,7 +96,13 @@ impl SecretUris<'_> {
         if self.literal.contains(uri) || found.iter().all(|f| f.pieces.is_empty()) {
             return None;
         }
-        let spellings = crate::redact::spellings(uri);
+        // As the URL parser writes it too: `:443` gone, the host in lower case.
+        let mut spellings = crate::redact::spellings(uri);
+        spellings.extend(
+            as_url(uri)
+                .iter()
+                .flat_map(|url| crate::redact::spellings(url)),
+        );
         found.iter().find_map(|f| f.holding(&spellings))
     }
 }

@@ -141,8 +141,9 @@ fn pieces_of(uri: &str) -> (Vec<Piece>, Vec<Piece>) {
             .map(move |n| (n, cut.unwrap_or(usize::MAX)))
     };
     // Another spelling of a uri with no token is an ordinary address: a name may give it, and
-    // without a scheme it has no left edge (`sub.h/x` holds `h/x`). One with a token holds it.
-    let spellings = match tokens.is_empty() {
+    // without a scheme it has no left edge (`sub.h/x` holds `h/x`). One with a token, a query
+    // or credentials holds it.
+    let spellings = match tokens.is_empty() && !uri.contains(['?', '@']) {
         true => vec![uri.to_string()],
         false => spelled(uri),
     };

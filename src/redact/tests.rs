@@ -451,6 +451,13 @@ fn a_secret_uri_without_a_token_ends_where_its_last_part_ends() {
         ("https://edget.example.com/in/T0kenEdge99x", "EDGE_T"),
         // Credentials are a secret whatever follows the address.
         ("https://u:pa55w0rdsecret@edgeu.example.com/hooks", "EDGE_U"),
+        // A query or credentials hold it in an echo's other spellings too.
+        (
+            "https://u:pa55w0rdsecret@edgeu.example.com:443/hooks",
+            "EDGE_U",
+        ),
+        ("https://edgeq.example.com:443/in?t=abc&x=1", "EDGE_Q"),
+        ("edgeq.example.com/in?t=abcd", "EDGE_Q"),
     ] {
         let found = secrets.in_text(held, true).map(str::to_string);
         assert_eq!(found, source(var), "{held:?}");

@@ -304,6 +304,7 @@ fn an_out_path_in_a_missing_folder_or_ending_in_a_slash_says_so() {
         ["plan", "--out", "missing/deeper/plan.json"],
         ["plan", "--out", "missing/"],
         ["export", "--out", "missing/webhooks.yaml"],
+        ["export", "--out", "webhooks.yaml/x.yaml"],
     ] {
         let out = Run::new(&args).file(FILE).portal(&portal).run();
         views += &format!("$ {}\n{}\n", args.join(" "), out.user_view());
@@ -333,6 +334,15 @@ fn an_out_path_in_a_missing_folder_or_ending_in_a_slash_says_so() {
     ----- stderr -----
       x could not write missing/webhooks.yaml
       `-> the folder missing does not exist
+
+    ----- end -----
+
+    $ export --out webhooks.yaml/x.yaml
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x could not write webhooks.yaml/x.yaml
+      `-> webhooks.yaml is not a folder
 
     ----- end -----
     ");

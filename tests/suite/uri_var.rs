@@ -911,12 +911,25 @@ fn export_leaves_out_a_variables_value_in_any_spelling_of_its_url() {
     portal.seed(Seed::new("Port", "https://h.example.com:443/webhook"));
     portal.seed(Seed::new("Capitals", "HTTPS://H.EXAMPLE.COM:443/webhook"));
     portal.seed(Seed::new("Punycode", "https://xn--bcher-kva.example/idn"));
-    let file = "webhooks:\n  NewHook:\n    uri: ${HOOK}\n  Idn:\n    uri: ${IDN}\n";
+    // A value with credentials or a query is held by more than itself, in each spelling.
+    portal.seed(Seed::new(
+        "Creds",
+        "https://u:pa55w0rdsecret@c.example.com:443/hooks",
+    ));
+    portal.seed(Seed::new("Query", "https://q.example.com:443/in?t=abc&x=1"));
+    let file = "webhooks:\n  NewHook:\n    uri: ${HOOK}\n  Idn:\n    uri: ${IDN}\n  \
+                C:\n    uri: ${CREDS}\n  Q:\n    uri: ${Q}\n";
     let out = (Run::new(&["export", "-f", "webhooks.yaml"]).portal(&portal))
         .file(file)
         .env("HOOK", "https://h.example.com/webhook")
         .env("IDN", "https://bücher.example/idn")
+        .env("CREDS", "https://u:pa55w0rdsecret@c.example.com/hook")
+        .env("Q", "https://q.example.com/in?t=abc")
         .run();
+    assert!(
+        !out.all().contains("pa55w0rd") && !out.all().contains("t=abc"),
+        "{out:?}"
+    );
     insta::assert_snapshot!(out.user_view(), @r#"
     exit: 0
     ----- stdout -----
@@ -937,6 +950,16 @@ fn export_leaves_out_a_variables_value_in_any_spelling_of_its_url() {
         ssl: true
         triggers: ["*"]
       "Punycode": # id 3
+        # uri left out: it holds the value of a `uri: ${VAR}`, a secret; write `uri: ${VAR}` to manage it, the portal keeps its own meanwhile
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+      "Creds": # id 4
+        # uri left out: it holds the value of a `uri: ${VAR}`, a secret; write `uri: ${VAR}` to manage it, the portal keeps its own meanwhile
+        enabled: true
+        ssl: true
+        triggers: ["*"]
+      "Query": # id 5
         # uri left out: it holds the value of a `uri: ${VAR}`, a secret; write `uri: ${VAR}` to manage it, the portal keeps its own meanwhile
         enabled: true
         ssl: true
