@@ -21,8 +21,8 @@ fn unfinished() -> MutexGuard<'static, Option<PathBuf>> {
 
 /// Removes the temporary file of a write not yet renamed, for a signal's exit (signals.rs). The
 /// caller exits holding what this returns, so the write renames nothing after it. The writer
-/// holds the lock for a moment, or across a rename; `None` when a rename is still going after
-/// a second (a stalled disk), which is left to finish.
+/// holds the lock while it creates the file, or across a rename; `None` when that is still
+/// going after a second (a stalled disk), which is left to finish.
 pub(super) fn abandon() -> Option<MutexGuard<'static, Option<PathBuf>>> {
     let waited = std::time::Instant::now();
     let mut unfinished = loop {
@@ -68,6 +68,8 @@ pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> 
             "the path ends with `/`, which names a folder, not a file".into(),
         ));
     }
+    // Created holding the lock, so a signal's exit finds it recorded once it exists.
+    let mut recorded = unfinished();
     // Dropped on every failure below, which deletes it.
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".docspace-webhooks-{kind}-"))
@@ -84,7 +86,8 @@ pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> 
             )),
             _ => failed(e),
         })?;
-    *unfinished() = Some(temp.path().to_owned());
+    *recorded = Some(temp.path().to_owned());
+    drop(recorded);
     let written = temp
         .write_all(text.as_bytes())
         .and_then(|()| temp.as_file().sync_all());
