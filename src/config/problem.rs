@@ -106,9 +106,9 @@ impl ConfigError {
         };
         // A message may quote a name that holds one written in the file (a hint naming a
         // portal), where the snippets blank it.
+        let source = format!("a secret written in {}", problems[0].source_code.name());
         for secret in super::display::written_secrets(text) {
-            let file = problems[0].source_code.name();
-            crate::redact::register(&secret, &format!("a secret written in {file}"));
+            crate::redact::register(&secret, &source);
         }
         for (at, _) in text.match_indices("${") {
             let reference = text[at..].find('}').map(|end| &text[at..=at + end]);
