@@ -292,8 +292,8 @@ fn registered(path: &Path) -> Result<config::Document, config::ConfigError> {
 /// Says why the file's `path` shows `[redacted]` once its secrets are registered (loaded or
 /// not), naming the secret's source: a secret that is a word of it (a secretKey `webhooks`)
 /// would otherwise mask it in every message with no reason given. Any secret the path shows
-/// hidden counts, a `uri: ${VAR}`'s and the unused `DOCSPACE_API_KEY` too; searched as
-/// written, as the path is shown.
+/// hidden counts, a `uri: ${VAR}`'s and the unused `DOCSPACE_API_KEY` too; searched as the
+/// path is shown (`redact::guarded`).
 fn tell_hidden_path(path: &Path, printer: Printer) {
     if let Some(source) = crate::redact::guarded_source(&path.display().to_string()) {
         printer.note(format_args!(

@@ -675,15 +675,18 @@ fn is_secret_key(key: &str) -> bool {
 /// `secrectKey`) no longer than a key name is, since past that it may be a secret run into
 /// its key (`secretKeyAbCd1234`). Nor a key in an API key's or a generated secret's shape
 /// (`sk-...`; 12 or more characters, 3 or more of them digits, as hex ones are; 16 or more
-/// mixing digits and both cases, as random ones are), which a stray `?` or a lost line end
-/// turns from a value into a key.
+/// mixing digits and both cases, as random ones are; 16 or more with no `_`, `-` or change of
+/// case, as a passphrase run together is and no field name of the format, all camelCase and
+/// shorter, nor a misspelling of one), which a stray `?` or a lost line end turns from a value
+/// into a key.
 pub(super) fn is_field_like(key: &str) -> bool {
     let has = |f: fn(&u8) -> bool| key.bytes().any(|b| f(&b));
     let generated = (key.len() >= 12 && key.bytes().filter(u8::is_ascii_digit).count() >= 3)
         || (key.len() >= 16
-            && has(u8::is_ascii_digit)
-            && has(u8::is_ascii_uppercase)
-            && has(u8::is_ascii_lowercase));
+            && match has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase) {
+                true => has(u8::is_ascii_digit),
+                false => !key.contains(['_', '-']),
+            });
     (1..=32).contains(&key.len())
         && key
             .bytes()

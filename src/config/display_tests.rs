@@ -50,6 +50,8 @@ fn a_key_in_a_credential_shape_is_not_shown() {
         "Ab3dEf6hIj9kLm2n",
         "4f1c2e9a7b3d5e8f0a6c9d21",
         "Ab3dEfGhIjKlMnOp",
+        "correcthorsebatterystaple",
+        "XKQJVBTRMZPLWHFD",
         "sk-live",
         "SK-x",
     ] {
@@ -62,6 +64,10 @@ fn a_key_in_a_credential_shape_is_not_shown() {
         "description",
         "retry-after-2xx",
         "v2024",
+        "descripton",
+        "notification_settings",
+        "deliveryRetryPolicyName",
+        "webhookpriority",
     ] {
         assert!(is_field_like(key), "{key}");
     }

@@ -10,6 +10,7 @@
 mod credentials;
 mod decode;
 mod escape;
+mod markup;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +23,8 @@ pub(crate) use credentials::merged;
 pub use credentials::{credential_ranges, mask_credentials, mask_userinfo, secret_param_names};
 pub(crate) use decode::clean;
 pub(crate) use escape::{escaped, is_invisible_format, is_unsafe, message, plain, quoted};
+pub(crate) use markup::markup_len;
+use markup::{squeezed, squeezed_forms};
 
 pub const REDACTED: &str = "[redacted]";
 /// Shown instead of text that could not be decoded to the end.
@@ -103,15 +106,18 @@ pub fn register_live_uri(uri: &str, var: &str) {
     add_uri(uri, var, false);
 }
 
+/// How the source of a uri registered for a variable starts (`uri_source`, `is_uri_source`).
+const URI_SOURCE: &str = "the uri of `uri: ${";
+
 /// Where a uri registered for `var` comes from, as a refused list names it.
 fn uri_source(var: &str) -> String {
-    format!("the uri of `uri: ${{{var}}}`")
+    format!("{URI_SOURCE}{var}}}`")
 }
 
 /// Whether `source` (`Registered::in_text`) is a uri's (`uri_source`): its refusal's help
-/// differs from a secret's.
+/// differs from a secret's. Every other source starts "the secretKey", "the API key" or "a".
 pub fn is_uri_source(source: &str) -> bool {
-    source.starts_with("the uri of `uri: ${")
+    source.starts_with(URI_SOURCE)
 }
 
 fn add_uri(uri: &str, var: &str, refuses: bool) {
@@ -264,9 +270,9 @@ fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
     marks
 }
 
-/// `text` with every registered secret, as written in any case, replaced by `[redacted]`: the
-/// last guard of what reaches stderr, behind `Redactor::scrub` where outside text is read, and
-/// of every path shown on stdout (`path`).
+/// `text` with every registered secret replaced by `[redacted]`, in any case, and each word that
+/// holds one decoded (`guarded_marks`): the last guard of what reaches stderr, behind
+/// `Redactor::scrub` where outside text is read, and of every path shown on stdout (`path`).
 pub fn guarded(text: &str) -> Cow<'_, str> {
     let marks = guarded_ranges(text);
     if marks.is_empty() {
@@ -278,31 +284,69 @@ pub fn guarded(text: &str) -> Cow<'_, str> {
 /// Where `guarded` would replace `text`, in order: the webhook file's snippets blank these
 /// themselves, each byte in its place, so the marks under a line stay under their text.
 pub fn guarded_ranges(text: &str) -> Vec<Range<usize>> {
-    let (registry, uris) = (read(&REGISTRY), read(&URIS));
-    let haystack = matching_form(text);
-    let marks = (registry
-        .keys()
-        .flat_map(|n| matches_of(&haystack, n, false)))
-    .chain(
-        uris.keys()
-            .flat_map(|(n, _)| matches_of(&haystack, n, true)),
-    )
-    .collect();
-    credentials::merged(marks)
+    credentials::merged(guarded_marks(text).into_iter().map(|(r, _)| r).collect())
 }
 
 /// Where a secret `guarded` hides in `text` comes from (`register`), the first one's: the
 /// API key's hidden from the start too, which refuses nothing (`register_key`).
 pub fn guarded_source(text: &str) -> Option<String> {
+    guarded_marks(text)
+        .into_iter()
+        .next()
+        .map(|(_, source)| source)
+}
+
+/// Where `text` holds a registered secret or uri, each with its source: as written, in any
+/// case; then, as the list check finds them (`found`: decoded, fully lower-cased), each word
+/// that holds one only so, whole, since no position maps back from the decoded text. Not across
+/// words (a secret with a space, which no secret policy allows) nor split by markup: the tool's
+/// own lines are no markup, and outside text in them was scrubbed (`Redactor::scrub`).
+fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
     let (registry, uris) = (read(&REGISTRY), read(&URIS));
-    let haystack = matching_form(text);
-    let found = |(n, source): (&String, &String), uri| {
-        matches_of(&haystack, n, uri).next().map(|_| source.clone())
+    let needles = || {
+        let uris = uris.iter().map(|((n, _), (source, _))| (n, source, true));
+        (registry.iter().map(|(n, (source, _))| (n, source, false))).chain(uris)
     };
-    (registry
-        .iter()
-        .find_map(|(n, (source, _))| found((n, source), false)))
-    .or_else(|| (uris.iter()).find_map(|((n, _), (source, _))| found((n, source), true)))
+    let haystack = matching_form(text);
+    let mut marks: Vec<(Range<usize>, String)> = needles()
+        .flat_map(|(n, source, uri)| {
+            matches_of(&haystack, n, uri).map(move |found| (found, source.clone()))
+        })
+        .collect();
+    let plain = text
+        .bytes()
+        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+    if (plain && !text.contains(['%', '&', '\\'])) || registry.is_empty() && uris.is_empty() {
+        return marks;
+    }
+    let decoded_holds = |at: Range<usize>, marks: &[(Range<usize>, String)]| {
+        let hidden = |i| marks.iter().any(|(m, _)| m.contains(&(at.start + i)));
+        let left: String = (text[at.clone()].char_indices())
+            .map(|(i, c)| if hidden(i) { ' ' } else { c })
+            .collect();
+        // Text encoded too deeply hides only what it holds as written: no secret is found in it.
+        let form = matching_form(&decode::normalize(&left)?).to_lowercase();
+        needles().find_map(|(n, source, uri)| {
+            let found = matches_of(&form, &n.to_lowercase(), uri).next();
+            found.map(|_| source.clone())
+        })
+    };
+    if decoded_holds(0..text.len(), &marks).is_none() {
+        return marks;
+    }
+    for word in text.split_whitespace() {
+        // Without the quotes and brackets around it, unless the secret ends in one.
+        let bare = word.trim_matches(|c| "'\"`()<>[]{},;:".contains(c));
+        let range = |w: &str| {
+            let start = w.as_ptr() as usize - text.as_ptr() as usize;
+            start..start + w.len()
+        };
+        let mut found = [bare, word].map(range).into_iter();
+        if let Some(mark) = found.find_map(|w| Some((w.clone(), decoded_holds(w, &marks)?))) {
+            marks.push(mark);
+        }
+    }
+    marks
 }
 
 /// Where `needle` stands in `haystack`, both in matching form; as a secret uri or a piece of
@@ -530,8 +574,8 @@ fn found<'n>(text: &str, wanted: &[&'n Needles]) -> Option<&'n str> {
     }
     match decode::normalize(text) {
         Some(decoded) => search(&decoded),
-        // A secret it holds as written is named: `TOO_DEEP` says less, and no path shown is
-        // decoded (`tell_hidden_path`).
+        // A secret it holds as written is named: `TOO_DEEP` says less, and hides no path shown
+        // (`guarded_marks`, `tell_hidden_path`).
         None => search(text).or(Some(TOO_DEEP)),
     }
 }
@@ -550,14 +594,22 @@ fn needles_of(secret: &str) -> Vec<String> {
     out
 }
 
-/// The form text and needles are compared in: `+` is a space, as in form encoding, and ASCII
-/// letters are lower case, as an echo may change the case of a key or secret (a proxy that
-/// lower-cases headers). Every character keeps its byte length, so positions carry over to
-/// the text as shown, which keeps its own case.
+/// The form text and needles are compared in: `+` is a space, as in form encoding, and letters
+/// are lower case, as an echo may change the case of a key or secret (a proxy that lower-cases
+/// headers). Every character keeps its byte length, so positions carry over to the text as
+/// shown, which keeps its own case: one whose lower case is longer or shorter (`İ`, the Kelvin
+/// sign) stays, and is found decoded (`guarded_marks`, `found`).
 fn matching_form(s: &str) -> String {
-    let mut form = s.replace('+', " ");
-    form.make_ascii_lowercase();
-    form
+    let lower = |c: char| {
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+            _ => c,
+        }
+    };
+    s.chars()
+        .map(|c| if c == '+' { ' ' } else { lower(c) })
+        .collect()
 }
 
 /// The secrets to look for: every registered one, plus any given explicitly.
@@ -657,73 +709,6 @@ fn mask_digests(text: &str) -> String {
             }
         })
         .collect()
-}
-
-/// The forms of `text` in which a secret split by markup or spaces (`sk<b>-AB+cd9E</b>Fgh`) is
-/// whole again: without whitespace, and without markup too, read as HTML reads it
-/// (`markup_len`: `sk<!-- > -->-AB`) and as ending at its first `>`, since a reader may take
-/// either for markup. No position maps back to the text, so a text where a secret is found
-/// this way is withheld whole.
-fn squeezed_forms(text: &str) -> [String; 3] {
-    let first_gt = |t: &str| t.find('>').map_or(t.len(), |e| e + 1);
-    [Some(markup_len as fn(&str) -> usize), Some(first_gt), None].map(|m| squeezed(text, m))
-}
-
-/// `text` without whitespace and, with `markup`, without what it measures at each `<`; without
-/// `markup` too, so a stray `<` cannot hide what follows it.
-fn squeezed(text: &str, markup: Option<fn(&str) -> usize>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    while let Some(c) = text[at..].chars().next() {
-        match markup {
-            Some(len) if c == '<' => at += len(&text[at..]),
-            _ if c.is_whitespace() => at += c.len_utf8(),
-            _ => {
-                out.push(c);
-                at += c.len_utf8();
-            }
-        }
-    }
-    out
-}
-
-/// How much of `text`, which starts with `<` and is in lower case, is markup as HTML reads it:
-/// a comment to its `-->` or `--!>` (`<!-->` and `<!--->` are empty ones), a tag to the first
-/// `>` outside a quoted attribute value (`<b t=">">`), a `<script>` or `<style>` to the end of
-/// its closing tag; all of `text` when it does not end. Not an HTML parser: what hides text
-/// from a reader of a page.
-pub(crate) fn markup_len(text: &str) -> usize {
-    if let Some(comment) = text.strip_prefix("<!--") {
-        if let Some(empty) = [">", "->"].into_iter().find(|e| comment.starts_with(e)) {
-            return 4 + empty.len();
-        }
-        let ends = ["-->", "--!>"].map(|e| comment.find(e).map(|at| 4 + at + e.len()));
-        return ends.into_iter().flatten().min().unwrap_or(text.len());
-    }
-    let (mut quote, mut last, mut end) = (None, '<', text.len());
-    for (i, c) in text.char_indices() {
-        match quote {
-            Some(q) if c == q => (quote, last) = (None, c),
-            Some(_) => {}
-            None if c == '>' => {
-                end = i + 1;
-                break;
-            }
-            None if last == '=' && matches!(c, '"' | '\'') => quote = Some(c),
-            None if !c.is_whitespace() => last = c,
-            None => {}
-        }
-    }
-    let Some(raw) = ["script", "style"]
-        .into_iter()
-        .find(|t| text[1..].starts_with(t))
-    else {
-        return end;
-    };
-    match text[end..].find(&format!("</{raw}")) {
-        Some(close) => end + close + markup_len(&text[end + close..]),
-        None => text.len(),
-    }
 }
 
 /// Whether `text` is what `Redactor::scrub` gives instead of a text it withholds whole.

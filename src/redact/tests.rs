@@ -485,3 +485,37 @@ fn a_secret_uri_without_a_token_ends_where_its_last_part_ends() {
     assert!(held("https://edge.example.com/webhook/"));
     assert!(!held("https://edge.example.com/webhook2"));
 }
+
+/// The stderr guard finds what the list check finds (decoded, in any case), each word that
+/// holds a secret only once decoded hidden whole, and nothing else: not the words around it,
+/// nor an ordinary escape or a capital.
+#[test]
+fn the_stderr_guard_finds_a_secret_the_list_check_finds_decoded_or_in_any_case() {
+    register_uri("https://guard.example:8443/hook", "GUARD");
+    register_uri("https://guard.example/hooké", "GUARD_E");
+    register(
+        "Guard-Secret-77",
+        "the secretKey from environment variable GUARD_S",
+    );
+    let secrets = Registered::now();
+    let text = "uri https://guard.example:8443/%68ook and https://GUARD.example/HOOKÉ, \
+                key Guard%2DSecret%2D77 or Guard&#45;Secret\\u002D77 or GUARD-SECRET-77; \
+                100% of https://guard.example:8443/hook2 \u{1b}[1mdone\u{1b}[0m à Éte";
+    assert_eq!(
+        guarded(text),
+        "uri [redacted] and [redacted], key [redacted] or [redacted] or [redacted]; \
+         100% of https://guard.example:8443/hook2 \u{1b}[1mdone\u{1b}[0m à Éte"
+    );
+    for held in [
+        "https://guard.example:8443/%68ook",
+        "https://GUARD.example/HOOKÉ",
+    ] {
+        let source = secrets.in_text(held, true).map(str::to_string);
+        assert!(source.as_deref().is_some_and(is_uri_source), "{held}");
+        assert_eq!(guarded_source(held), source, "{held}");
+    }
+    let source = Some("the secretKey from environment variable GUARD_S".to_string());
+    assert_eq!(guarded_source("key Guard%2DSecret%2D77"), source);
+    let ranges = guarded_ranges("a Guard%2DSecret%2D77 b");
+    assert_eq!((ranges.len(), ranges.first()), (1, Some(&(2..21))));
+}

@@ -124,8 +124,8 @@ fn a_secret_that_is_a_word_of_the_path_says_why_the_path_is_hidden() {
 
 #[test]
 fn a_path_encoded_too_deeply_names_the_secret_that_hides_it() {
-    // No path shown is decoded: the secret it holds as written hides it, and is the one named,
-    // not the %-encoding too deep to check (which hides nothing).
+    // A path shown is decoded only as far as the tool decodes: the secret it holds as written
+    // hides it, and is the one named, not the %-encoding too deep to check (which hides nothing).
     let dir = tempfile::tempdir().unwrap();
     let deep = "deep%25252525252525252525252541";
     std::fs::create_dir(dir.path().join(deep)).unwrap();
@@ -176,4 +176,42 @@ fn the_path_says_why_it_is_hidden_by_a_uri_an_unused_key_or_a_file_that_does_not
     let runs = paths.each_ref().map(|p| ["validate", "-f", p.as_str()]);
     let runs: Vec<&[&str]> = runs.iter().map(|r| r.as_slice()).collect();
     insta::assert_snapshot!(views(dir.path(), &runs, &env, &[key_dir]));
+}
+
+/// A path that spells the key with an escape is hidden as the list check finds it, decoded:
+/// the word that holds it, whole, since no position of the key maps back to the path; the
+/// words around it show.
+#[test]
+fn a_key_spelled_with_an_escape_in_a_path_hides_the_word_that_holds_it() {
+    let (key, dir_name) = ("sk-Enc0ded0Key112345", "sk-Enc0ded0Key%3112345");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(dir_name)).unwrap();
+    let file = "webhooks:\n  Crm:\n    uri: https://crm.example.com/h\n";
+    std::fs::write(dir.path().join(dir_name).join("webhooks.yaml"), file).unwrap();
+    let env = [("DOCSPACE_API_KEY".to_string(), key.to_string())];
+    let (good, missing) = (
+        format!("{dir_name}/webhooks.yaml"),
+        "100%25 sure/sk-Enc0ded0Key%3112345.yaml",
+    );
+    let runs: [&[&str]; 2] = [&["validate", "-f", &good], &["validate", "-f", missing]];
+    insta::assert_snapshot!(views(dir.path(), &runs, &env, &[key]), @"
+    $ validate -f sk-Enc0ded0Key%3112345/webhooks.yaml
+    exit: 0
+    ----- stdout -----
+    [redacted] is valid: 1 webhook(s).
+    ----- stderr -----
+    The file's path is shown as [redacted]: it holds the API key from environment variable DOCSPACE_API_KEY, which every path shown hides. A secret that is an ordinary word hides that word wherever it is; a longer random secret ends it.
+    ----- end -----
+
+    $ validate -f 100%25 sure/sk-Enc0ded0Key%3112345.yaml
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    The file's path is shown as 100%25 [redacted]: it holds the API key from environment variable DOCSPACE_API_KEY, which every path shown hides. A secret that is an ordinary word hides that word wherever it is; a longer random secret ends it.
+      x cannot read the webhook file 100%25 [redacted]
+      `-> No such file or directory (os error 2)
+      help: pass the file with `-f PATH`, or start one from the webhooks the portal has: `docspace-webhooks export > '100%25 [redacted]'`
+
+    ----- end -----
+    ");
 }

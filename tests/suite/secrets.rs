@@ -627,6 +627,134 @@ fn a_literal_secret_written_as_a_number_or_made_a_key_is_hidden() {
     ");
 }
 
+/// A letters-only passphrase a stray `?` makes a key is not shown, in text or JSON, as no
+/// field name of the format is 16 letters of one case; a misspelt field still is.
+#[test]
+fn a_passphrase_made_a_key_is_hidden_and_a_misspelt_field_shown() {
+    let file = "webhooks:\n  Hook:\n    uri: https://a.example.com/x\n    secretKey: >+\n    \
+                ? correcthorsebatterystaple\n    enabeld: true\n";
+    let run = |format: &str| {
+        let out = Run::new(&["validate", "--format", format]).file(file).run();
+        assert!(!out.all().contains("horse"), "{out:?}");
+        out.user_view()
+    };
+    insta::assert_snapshot!(format!("{}\n{}", run("text"), run("json")), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 3 problems
+
+      x `secretKey` does not meet the portal's secret policy: it is empty
+       ,-[webhooks.yaml:4:5]
+     3 |     uri: https://a.example.com/x
+     4 |     secretKey: >*
+       :     ^^^^|^^^^
+       :         `-- this secret
+     5 |     ? ***                      
+       `----
+      help: the portal accepts 8 to 30 printable ASCII characters without spaces; keep it out of the file: `secretKey: ${MY_WEBHOOK_SECRET}` reads the environment variable MY_WEBHOOK_SECRET
+
+      x unknown field in a webhook entry
+       ,-[webhooks.yaml:5:7]
+     4 |     secretKey: >*
+     5 |     ? ***                      
+       :       ^^^^^^^^^^^^|^^^^^^^^^^^^
+       :                   `-- unknown field
+     6 |     enabeld: true
+       `----
+      help: valid fields here: name, uri, secretKey, enabled, ssl, triggers, targetId
+
+      x unknown field `enabeld` in a webhook entry
+       ,-[webhooks.yaml:6:5]
+     5 |     ? ***                      
+     6 |     enabeld: true
+       :     ^^^|^^^
+       :        `-- unknown field
+       `----
+      help: did you mean `enabled`?
+
+    ----- end -----
+
+    exit: 1
+    ----- stdout -----
+    {
+      "format_version": 1,
+      "valid": false,
+      "webhooks": null,
+      "errors": 3,
+      "warnings": 0,
+      "problems": [
+        {
+          "file": "webhooks.yaml",
+          "line": 4,
+          "column": 5,
+          "end_line": 4,
+          "end_column": 14,
+          "severity": "error",
+          "code": "config::secret_policy",
+          "message": "`secretKey` does not meet the portal's secret policy: it is empty",
+          "help": "the portal accepts 8 to 30 printable ASCII characters without spaces; keep it out of the file: `secretKey: ${MY_WEBHOOK_SECRET}` reads the environment variable MY_WEBHOOK_SECRET"
+        },
+        {
+          "file": "webhooks.yaml",
+          "line": 5,
+          "column": 7,
+          "end_line": 5,
+          "end_column": 32,
+          "severity": "error",
+          "code": "config::unknown_field",
+          "message": "unknown field in a webhook entry",
+          "help": "valid fields here: name, uri, secretKey, enabled, ssl, triggers, targetId"
+        },
+        {
+          "file": "webhooks.yaml",
+          "line": 6,
+          "column": 5,
+          "end_line": 6,
+          "end_column": 12,
+          "severity": "error",
+          "code": "config::unknown_field",
+          "message": "unknown field `enabeld` in a webhook entry",
+          "help": "did you mean `enabled`?"
+        }
+      ]
+    }
+    ----- stderr -----
+      x the webhook file has 3 problems
+
+      x `secretKey` does not meet the portal's secret policy: it is empty
+       ,-[webhooks.yaml:4:5]
+     3 |     uri: https://a.example.com/x
+     4 |     secretKey: >*
+       :     ^^^^|^^^^
+       :         `-- this secret
+     5 |     ? ***                      
+       `----
+      help: the portal accepts 8 to 30 printable ASCII characters without spaces; keep it out of the file: `secretKey: ${MY_WEBHOOK_SECRET}` reads the environment variable MY_WEBHOOK_SECRET
+
+      x unknown field in a webhook entry
+       ,-[webhooks.yaml:5:7]
+     4 |     secretKey: >*
+     5 |     ? ***                      
+       :       ^^^^^^^^^^^^|^^^^^^^^^^^^
+       :                   `-- unknown field
+     6 |     enabeld: true
+       `----
+      help: valid fields here: name, uri, secretKey, enabled, ssl, triggers, targetId
+
+      x unknown field `enabeld` in a webhook entry
+       ,-[webhooks.yaml:6:5]
+     5 |     ? ***                      
+     6 |     enabeld: true
+       :     ^^^|^^^
+       :        `-- unknown field
+       `----
+      help: did you mean `enabled`?
+
+    ----- end -----
+    "#);
+}
+
 /// The file loads, so `validate`'s refusal of a uri variable holding a secret keeps its
 /// warnings, in every format.
 #[test]

@@ -446,6 +446,74 @@ fn a_reference_inside_a_uri_is_refused() {
     ");
 }
 
+/// A snippet hides another spelling of a `uri: ${VAR}`'s value as the list check finds it:
+/// percent-encoded, or in capitals past ASCII; the line of the value it does not hold shows.
+#[test]
+fn a_snippet_hides_a_variables_uri_spelled_with_escapes_or_in_capitals() {
+    let file = "webhooks:\n  Main:\n    uri: ${HOOK}\n  Other:\n    uri: https://h:8443/%68ook\n    \
+                enabled: maybe\n  Third:\n    uri: https://h:8443/HOOKÉ\n    enabled: perhaps\n";
+    let mut views = String::new();
+    for hook in ["https://h:8443/hook", "https://h:8443/hooké"] {
+        let out = Run::new(&["validate"]).file(file).env("HOOK", hook).run();
+        views += &format!("# HOOK={hook}\n{}\n", out.user_view());
+    }
+    insta::assert_snapshot!(views, @"
+    # HOOK=https://h:8443/hook
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 2 problems
+
+      x `enabled` must be true or false, found a string
+       ,-[webhooks.yaml:6:14]
+     5 |     uri: ***                  
+     6 |     enabled: maybe
+       :              ^^|^^
+       :                `-- expected true or false
+     7 |   Third:
+       `----
+      help: write `true` or `false`
+
+      x `enabled` must be true or false, found a string
+       ,-[webhooks.yaml:9:14]
+     8 |     uri: https://h:8443/HOOKÉ
+     9 |     enabled: perhaps
+       :              ^^^|^^^
+       :                 `-- expected true or false
+       `----
+      help: write `true` or `false`
+
+    ----- end -----
+
+    # HOOK=https://h:8443/hooké
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 2 problems
+
+      x `enabled` must be true or false, found a string
+       ,-[webhooks.yaml:6:14]
+     5 |     uri: https://h:8443/%68ook
+     6 |     enabled: maybe
+       :              ^^|^^
+       :                `-- expected true or false
+     7 |   Third:
+       `----
+      help: write `true` or `false`
+
+      x `enabled` must be true or false, found a string
+       ,-[webhooks.yaml:9:14]
+     8 |     uri: ***                  
+     9 |     enabled: perhaps
+       :              ^^^|^^^
+       :                 `-- expected true or false
+       `----
+      help: write `true` or `false`
+
+    ----- end -----
+    ");
+}
+
 /// Plans `FILE` with BILLING_URI set to `uri` into `plan.json` of the returned run.
 fn saved(portal: &FakePortal, uri: &str) -> Run {
     let planned = Run::new(&["plan", "--out", "plan.json"])
