@@ -165,11 +165,17 @@ fn markdown(report: &Report) -> String {
         room -= fixed;
         sections.push((head, rows, tail));
     }
+    // Rows that need a look first, then the rest, each in order until one does not fit: a row
+    // that is fine is never shown where one that needs a look is not (the note says so).
+    let mut full = false;
     for needs_look in [true, false] {
         for (unhealthy, row, shown) in sections.iter_mut().flat_map(|(_, rows, _)| rows) {
-            if *unhealthy == needs_look && row.len() < room {
-                room -= row.len();
-                *shown = true;
+            if *unhealthy == needs_look && !full {
+                full = row.len() >= room;
+                if !full {
+                    room -= row.len();
+                    *shown = true;
+                }
             }
         }
     }

@@ -448,6 +448,43 @@ fn markdown_of_many_webhooks_stays_under_the_cap_and_keeps_the_failing_ones() {
     "#);
 }
 
+/// When rows that need a look are cut, no row that is fine takes the room left: the note says
+/// those that need a look come first.
+#[test]
+fn markdown_cut_shows_no_ok_row_while_a_failing_one_is_left_out() {
+    let portal = FakePortal::start();
+    portal.set_time(NOW);
+    for n in 1..=250 {
+        // The one that is fine has the shortest row, so room a failing row cannot use fits it.
+        let name = match n {
+            250 => "ok".to_string(),
+            _ => format!("hook-{n:03}-{}", "n".repeat(400)),
+        };
+        let id = portal.seed(Seed::new(&name, "https://r.example.com/h").created_on(CREATED));
+        let status = if n == 250 { 200 } else { 500 };
+        portal.seed_deliveries(id, Deliveries::new(1).status(status).newest_at(NOW - 60));
+    }
+    let out = status_of("webhooks: {}\n", &["--format", "markdown"], &portal);
+    assert_eq!(out.code, 0, "{out:?}");
+    let ids: Vec<usize> = (out.stdout.lines())
+        .filter_map(|l| l.strip_prefix("| #")?.split(' ').next()?.parse().ok())
+        .collect();
+    let expected: Vec<usize> = (1..=ids.len()).collect();
+    assert_eq!(
+        ids, expected,
+        "the failing ones in order, and not #250 (ok)"
+    );
+    let tail: Vec<&str> = out.stdout.lines().rev().take(4).collect();
+    insta::assert_debug_snapshot!(tail, @r#"
+    [
+        "",
+        "Health: 1 ok, 0 failing, 249 at risk, 0 disabled, 0 no deliveries.",
+        "",
+        "**127 of 250 webhooks are not shown** (those that need a look are shown first) to keep this under 65000 characters. See the full report in the job log (`status --format text` or `status --format json`).",
+    ]
+    "#);
+}
+
 #[test]
 fn detailed_exitcode_is_2_when_any_webhook_is_unhealthy_and_0_when_all_are() {
     let portal = portal();
