@@ -196,12 +196,12 @@ fn a_note_edited_to_claim_what_the_plan_does_not_hold_is_refused() {
         ),
         (
             false,
-            "unknown variant `trusted`, expected one of `verified`, `differs`, `unverifiable` at line 18 column 32;",
+            "unknown variant `trusted`, expected one of `verified`, `differs`, `unverifiable` at line 18 column 32",
             |p| p["notes"]["secrets_checked"][0]["verdict"] = "trusted".into(),
         ),
         (
             false,
-            "invalid type: null, expected `verified`, `differs` or `unverifiable` at line 18 column 27;",
+            "invalid type: null, expected `verified`, `differs` or `unverifiable` at line 18 column 27",
             |p| p["notes"]["secrets_checked"][0]["verdict"] = serde_json::Value::Null,
         ),
         (false, "gets no secret twice", |p| {
