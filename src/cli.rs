@@ -29,13 +29,22 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
+    // Both may be given twice, the last `--color` winning, as clap already took them before and
+    // after the command: an alias or a wrapper that gives one (`alias dw='docspace-webhooks
+    // --color always'`) leaves the user free to give it too.
     /// When to use colors: auto colors only on a terminal with NO_COLOR unset.
-    #[arg(long, global = true, value_enum, default_value_t = clap::ColorChoice::Auto)]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = clap::ColorChoice::Auto,
+        overrides_with = "color"
+    )]
     pub color: clap::ColorChoice,
 
     /// Print only errors on stderr: no warnings, no notes (the saved plan's digest included),
     /// no waits, retries or progress. Stdout and the exit code are the same either way.
-    #[arg(short = 'q', long, global = true)]
+    #[arg(short = 'q', long, global = true, overrides_with = "quiet")]
     pub quiet: bool,
 }
 

@@ -264,9 +264,14 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("refusing to read {path} as a saved plan: {reason}; nothing was written")]
+    #[error("refusing to read {path} as a saved plan: {reason}{written}")]
     #[diagnostic(code(saved_plan::file), help("pass the file `plan --out` wrote"))]
-    PlanFile { path: String, reason: String },
+    PlanFile {
+        path: String,
+        reason: String,
+        /// `saved::NOTHING_WRITTEN`, or nothing for `show`.
+        written: &'static str,
+    },
 
     #[error(
         "refusing to save the plan to {path}: {reason}, and only a saved plan is overwritten; nothing was saved"
@@ -319,6 +324,25 @@ pub enum Error {
     #[error("could not render the manual page")]
     #[diagnostic(code(man::render))]
     ManPage(#[source] std::io::Error),
+}
+
+impl Error {
+    /// This refusal of a saved plan as `show` gives it: `apply`'s words but "nothing was
+    /// written", as `show` never writes.
+    pub fn shown(mut self) -> Error {
+        use crate::plan::saved::SavedPlanError as Saved;
+        if let Error::PlanFile { written, .. }
+        | Error::SavedPlan(
+            Saved::Unreadable { written, .. }
+            | Saved::Version { written, .. }
+            | Saved::Inconsistent { written, .. }
+            | Saved::ConfigDigest { written, .. },
+        ) = &mut self
+        {
+            *written = "";
+        }
+        self
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::slice;
 
-use super::confirm::{Asking, confirm};
+use super::confirm::{Asking, approve};
 use super::portals::{self, Planned, PortalRun, fleet_plan, tell_failures};
 use super::progress::Progress;
 use super::{Exit, Output, Session, prefix, saved_file};
@@ -98,11 +98,8 @@ pub(super) fn run(args: &ApplyArgs, session: &Session, out: &mut Output) -> Exit
         return portals::finish(failed_to_plan, runs.len(), false);
     }
     // Applying a saved plan is its approval.
-    if !args.auto_approve && args.saved_plan.is_none() {
-        confirm(out, Asking::Apply)?;
-    } else {
-        let _ = writeln!(out);
-    }
+    let given = args.auto_approve || args.saved_plan.is_some();
+    approve(out, Asking::Apply, given)?;
     super::signals::writes_start(super::signals::PLAN_CHECK);
     let total = ready.iter().map(|(_, p, _)| p.plan.changes.len()).sum();
     let progress = Progress::new(total, out.printer());

@@ -22,7 +22,9 @@ fn unfinished() -> MutexGuard<'static, Option<PathBuf>> {
 /// Removes the temporary file of a write not yet renamed, for a signal's exit (signals.rs). The
 /// caller exits holding what this returns, so the write renames nothing after it. The writer
 /// holds the lock while it creates the file, or across a rename; `None` when that is still
-/// going after a second (a stalled disk), which is left to finish.
+/// going after a second (a stalled disk), which is left to finish (and may leave its file).
+/// Recording the path before the creation would not spare the wait: a creation that ends
+/// between the removal and the exit would leave the file all the same.
 pub(super) fn abandon() -> Option<MutexGuard<'static, Option<PathBuf>>> {
     let waited = std::time::Instant::now();
     let mut unfinished = loop {
@@ -51,41 +53,20 @@ pub(super) enum Existing {
 /// Writes `text` to `path` atomically. `kind` names the temporary file (`.docspace-webhooks-
 /// {kind}-...tmp`), so a leftover one says what it was.
 pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> Result<(), Error> {
-    refuse_link(path)?;
+    refuse_unwritable(path)?;
     let shown = crate::redact::shown_path(path);
     let failed = |source| Error::WriteFile {
         path: shown.clone(),
         source,
     };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    // Said of the path as given: the temporary file's name would only puzzle.
-    let plain = |why: String| failed(std::io::Error::other(why));
-    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
-        return Err(plain(
-            "the path ends with `/`, which names a folder, not a file".into(),
-        ));
-    }
     // Created holding the lock, so a signal's exit finds it recorded once it exists.
     let mut recorded = unfinished();
     // Dropped on every failure below, which deletes it.
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".docspace-webhooks-{kind}-"))
         .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| match std::fs::metadata(dir) {
-            Err(gone) if gone.kind() == std::io::ErrorKind::NotFound => plain(format!(
-                "the folder {} does not exist",
-                crate::redact::shown_path(dir)
-            )),
-            Ok(meta) if !meta.is_dir() => plain(format!(
-                "{} is not a folder",
-                crate::redact::shown_path(dir)
-            )),
-            _ => failed(e),
-        })?;
+        .tempfile_in(folder(path))
+        .map_err(failed)?;
     *recorded = Some(temp.path().to_owned());
     drop(recorded);
     let written = temp
@@ -112,18 +93,48 @@ pub(super) fn write(path: &Path, text: &str, kind: &str, existing: Existing) -> 
     })
 }
 
-/// Refuses a symbolic link at `path`: the rename would replace the link, not the file it points
-/// at, and whoever reads that file would go on reading the old text, believing it the new one.
-pub(super) fn refuse_link(path: &Path) -> Result<(), Error> {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => Err(Error::WriteFile {
-            path: crate::redact::shown_path(path),
-            source: std::io::Error::other(
-                "it is a symbolic link, which the new file would replace rather than update: \
-                 give the path of the file it points at",
-            ),
-        }),
+/// Refuses what `write` cannot write as asked, said of the path as given (the temporary file's
+/// name would only puzzle): a symbolic link, which the rename would replace rather than the file
+/// it points at, so whoever reads that file would go on reading the old text, believing it the
+/// new one; a path ending in `/`; a folder that is missing or is a file. `plan --out` and
+/// `export --out` call it before asking the portal too, so a mistyped path costs no request.
+pub(super) fn refuse_unwritable(path: &Path) -> Result<(), Error> {
+    let refuse = |why: String| Error::WriteFile {
+        path: crate::redact::shown_path(path),
+        source: std::io::Error::other(why),
+    };
+    if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+        return Err(refuse(
+            "it is a symbolic link, which the new file would replace rather than update: give \
+             the path of the file it points at"
+                .into(),
+        ));
+    }
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(refuse(
+            "the path ends with `/`, which names a folder, not a file".into(),
+        ));
+    }
+    let dir = folder(path);
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(refuse(format!(
+            "the folder {} does not exist",
+            crate::redact::shown_path(dir)
+        ))),
+        Ok(meta) if !meta.is_dir() => Err(refuse(format!(
+            "{} is not a folder",
+            crate::redact::shown_path(dir)
+        ))),
+        // Any other failure is the creation's to report.
         _ => Ok(()),
+    }
+}
+
+/// The folder `path` is written in: the temporary file's, so the rename stays in one file system.
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     }
 }
 

@@ -1,6 +1,6 @@
-//! The `yes` prompt between what a command shows and what it writes (`apply`, `redeliver`).
-//! Nothing is approved that was not shown (a closed stdout refuses) or without a terminal to
-//! ask on; only `yes` approves.
+//! The approval between what a command shows and what it writes (`apply`, `redeliver`): given
+//! (`--auto-approve`), or the `yes` prompt's. Asked, nothing is approved that was not shown (a
+//! closed stdout refuses) or without a terminal to ask on; only `yes` approves.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -13,7 +13,13 @@ pub(super) enum Asking {
     Redeliver,
 }
 
-pub(super) fn confirm(out: &mut Output, asking: Asking) -> Result<(), Error> {
+/// Approves the writes just shown: `given` (`--auto-approve`, a saved plan), or asked for. Either
+/// way a blank line then parts them from the lines of the writes.
+pub(super) fn approve(out: &mut Output, asking: Asking, given: bool) -> Result<(), Error> {
+    if given {
+        let _ = writeln!(out);
+        return Ok(());
+    }
     let (question, no_terminal, not_shown, cancelled) = match asking {
         Asking::Apply => (
             "Do you want to apply these changes?",
@@ -44,7 +50,7 @@ pub(super) fn confirm(out: &mut Output, asking: Asking) -> Result<(), Error> {
         return Err(cancelled);
     }
     // A reader that left after the question reached its pipe (`| head -1`) shows only at the
-    // next write: this line's end, which the caller writes after an approval it did not ask.
+    // next write: this line's end.
     let _ = writeln!(out);
     let _ = out.flush();
     match out.lost() {

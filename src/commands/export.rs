@@ -14,7 +14,7 @@ use crate::{Error, render};
 
 pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output) -> Exit {
     if let Some(path) = &args.out {
-        atomic::refuse_link(path)?;
+        atomic::refuse_unwritable(path)?;
         if !args.force && std::fs::symlink_metadata(path).is_ok() {
             return Err(Error::Exists {
                 path: crate::redact::shown_path(path),

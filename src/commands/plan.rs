@@ -18,6 +18,10 @@ pub(super) fn run(args: &PlanArgs, session: &Session, out: &mut Output) -> Exit 
     let (printer, settings) = (session.printer, &session.settings);
     let document = (session.load(&args.input.file.file, Some(&[])))
         .map_err(|e| file_problems(args, out, e))?;
+    // Once the file's keys are known, which a path may hold (`redact::shown_path`).
+    if let Some(path) = &args.out {
+        saved_file::refuse_unsavable(path)?;
+    }
     let mut runs = portals::plan_fresh(session, &document, &args.input)
         .map_err(|e| file_problems(args, out, e))?;
     portals::tell_failures(&runs, printer);

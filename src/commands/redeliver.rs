@@ -11,7 +11,7 @@ use std::time::SystemTime;
 
 use clap::ValueEnum;
 
-use super::confirm::{Asking, confirm};
+use super::confirm::{Asking, approve};
 use super::portals;
 use super::{Exit, Output, Session, prefix};
 use crate::Error;
@@ -99,11 +99,7 @@ pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> 
         "Each is sent as a new delivery: its receiver sees a new event id, signed with the \
          webhook's current secret and sent to its current uri."
     );
-    if args.auto_approve {
-        let _ = writeln!(out);
-    } else {
-        confirm(out, Asking::Redeliver)?;
-    }
+    approve(out, Asking::Redeliver, args.auto_approve)?;
     resend(session, &run, total, out)
 }
 

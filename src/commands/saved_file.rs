@@ -43,6 +43,7 @@ fn read(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, Error> {
     let refuse = |reason: String| Error::PlanFile {
         path: shown.clone(),
         reason,
+        written: saved::NOTHING_WRITTEN,
     };
     let bytes = read_bounded(path, &refuse)?;
     let digest = saved::digest(&bytes);
@@ -59,6 +60,7 @@ fn read(path: &Path, expect_digest: Option<&str>) -> Result<Loaded, Error> {
     let text = String::from_utf8(bytes).map_err(|_| SavedPlanError::Unreadable {
         path: shown.clone(),
         reason: "not UTF-8 text".into(),
+        written: saved::NOTHING_WRITTEN,
     })?;
     if is_webhook_file(path, &text) {
         return Err(Error::ConfigAsPlan {
@@ -86,6 +88,12 @@ fn is_webhook_file(path: &std::path::Path, text: &str) -> bool {
             || text
                 .lines()
                 .any(|line| line.starts_with("webhooks:") || line.starts_with("portals:")))
+}
+
+/// Refuses a `path` `save` would refuse, checked again when it saves: told before the portal is
+/// asked, a mistyped --out costs no request.
+pub(super) fn refuse_unsavable(path: &Path) -> Result<(), Error> {
+    atomic::refuse_unwritable(path).and_then(|()| refuse_overwriting_another_file(path))
 }
 
 /// Writes `text` to `path` atomically (`atomic`).
@@ -128,7 +136,7 @@ fn refuse_overwriting_another_file(path: &Path) -> Result<(), Error> {
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(refuse(format!("it cannot be checked ({e})"))),
-        // A symbolic link is `atomic::refuse_link`'s to refuse, whatever it points at.
+        // A symbolic link is `atomic::refuse_unwritable`'s to refuse, whatever it points at.
         Ok(meta) if meta.file_type().is_symlink() => return Ok(()),
         Ok(_) => {}
     }

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::{Exit, Output, portals, saved_file};
+use crate::Error;
 use crate::api::PortalUrl;
 use crate::cli::ShowArgs;
 use crate::plan::saved;
@@ -15,9 +16,10 @@ use crate::run::{Part, Run};
 
 pub(super) fn run(args: &ShowArgs, out: &mut Output) -> Exit {
     let path = &args.saved_plan;
-    let loaded = saved_file::load(path, None, &args.file.file)?;
+    let loaded = saved_file::load(path, None, &args.file.file).map_err(Error::shown)?;
     let document = super::load_config(&args.file.file, out.printer())?;
-    let saved = saved::read(&loaded.text, &loaded.shown, &document)?;
+    let saved =
+        saved::read(&loaded.text, &loaded.shown, &document).map_err(|e| Error::from(e).shown())?;
     let mut portals = Vec::with_capacity(saved.len());
     for part in &saved {
         // Nothing is read or sent for a portal that failed: its section says so.

@@ -164,7 +164,10 @@ impl SourceCode for Source {
         // before the span on, it reads those alone, as it would have read them in the whole.
         let lines = self.lines();
         let first = lines.line_of(span.offset()).1.saturating_sub(before + 1);
-        let base = lines.start(first).min(display.inner().len());
+        // After a byte order mark, which an editor does not show: its three bytes would show as
+        // a blanked value (`***`).
+        let bom = usize::from(self.text.starts_with('\u{feff}')) * '\u{feff}'.len_utf8();
+        let base = lines.start(first).max(bom).min(display.inner().len());
         let local = SourceSpan::from((span.offset().saturating_sub(base), span.len()));
         let read = display.inner()[base..].read_span(&local, before, after)?;
         let at = SourceSpan::from((read.span().offset() + base, read.span().len()));

@@ -374,6 +374,22 @@ fn document_markers_a_bom_and_crlf_line_ends_are_accepted() {
     // Its columns are an editor's, as without the mark.
     let err = load_document_str("\u{feff}webhooks: 1\n", "bom.yaml").expect_err("not a map");
     assert_eq!(err.reported()[0].start, Some((1, 11)), "{err:?}");
+    // Nor does its snippet show it (once as a blanked value, `***`).
+    insta::assert_snapshot!(render(&err), @"
+    config::invalid
+
+      × the webhook file has 1 problem
+
+    Error: config::type
+
+      × `webhooks` must be a mapping of webhook names or ids to their settings, not an integer
+       ╭─[bom.yaml:1:11]
+     1 │ webhooks: 1
+       ·           ┬
+       ·           ╰── expected a mapping
+       ╰────
+      help: write `webhooks: {}` to manage no webhooks
+    ");
     let config = load_ok("webhooks:\r\n  a:\r\n    uri: https://a.example\r\n");
     assert_eq!(config.webhooks[0].uri.as_deref(), Some("https://a.example"));
 

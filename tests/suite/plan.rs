@@ -121,7 +121,7 @@ fn color_is_forced_with_color_always() {
 }
 
 /// Help and usage errors come from clap before the command runs; `--color` decides them too,
-/// wherever it is on the line, over the environment.
+/// wherever it is on the line, over the environment, the last one given when it is repeated.
 #[test]
 fn color_flag_decides_help_and_usage_errors() {
     let colored = |args: &[&str], force: &str| {
@@ -144,6 +144,18 @@ fn color_flag_decides_help_and_usage_errors() {
     assert_eq!(
         colored(&["plan", "--bogus", "--color", "always"], ""),
         (1, true)
+    );
+    // Given twice (an alias's and the user's), the last one decides, as after the command.
+    assert_eq!(
+        colored(&["--color", "never", "--color", "always", "--help"], ""),
+        (0, true)
+    );
+    assert_eq!(
+        colored(
+            &["-q", "-q", "--color=always", "--color=never", "--help"],
+            "1"
+        ),
+        (0, false)
     );
     // Without the flag, the environment decides, as before.
     assert_eq!(

@@ -295,7 +295,8 @@ fn plan_out_never_overwrites_a_file_that_is_not_a_saved_plan() {
     );
 }
 
-/// A path that cannot be written is said of the path given, not of the temporary file.
+/// A path that cannot be written is said of the path given, not of the temporary file, and
+/// before the portal is asked.
 #[test]
 fn an_out_path_in_a_missing_folder_or_ending_in_a_slash_says_so() {
     let portal = portal();
@@ -346,6 +347,11 @@ fn an_out_path_in_a_missing_folder_or_ending_in_a_slash_says_so() {
 
     ----- end -----
     ");
+    assert_eq!(
+        portal.requests().len(),
+        0,
+        "refused before asking the portal"
+    );
 }
 
 #[test]

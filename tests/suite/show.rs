@@ -180,6 +180,7 @@ fn show_renders_json_and_markdown_as_plan_did() {
     }
 }
 
+/// `show` refuses what `apply` refuses, in its words but "nothing was written": it never writes.
 #[test]
 fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
     let portal = portal();
@@ -199,7 +200,7 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is not a plan this version would make: write 1: the update of #1 changes nothing; nothing was written
+      x [TMP]/plan.json is not a plan this version would make: write 1: the update of #1 changes nothing
       help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
 
     ----- end -----
@@ -208,6 +209,42 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
         out.stdout.is_empty(),
         "nothing of a refused plan is shown: {out:?}"
     );
+    let applied = Run::new(&["apply", path.to_str().unwrap()])
+        .reviewed(&path)
+        .portal(&portal)
+        .run();
+    insta::assert_snapshot!(applied.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json is not a plan this version would make: write 1: the update of #1 changes nothing; nothing was written
+      help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
+
+    ----- end -----
+    ");
+
+    // Made from another config file, and a folder given as the plan.
+    std::fs::write(&path, &text).unwrap();
+    let other = Run::new(&["show", path.to_str().unwrap()]).file("webhooks: {}\n");
+    insta::assert_snapshot!(other.run().user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x [TMP]/plan.json was made from a config file of SHA-256 [SHA256], but webhooks.yaml has SHA-256 [SHA256]
+      help: a saved plan is applied with the reviewed file it was made from, which names every portal's URL and every variable read: give that file with -f, or run `plan --out` again with this one and review it
+
+    ----- end -----
+    ");
+    let folder = Run::new(&["show", "."]).file(FILE).run();
+    insta::assert_snapshot!(folder.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to read . as a saved plan: it is a directory, not a regular file
+      help: pass the file `plan --out` wrote
+
+    ----- end -----
+    ");
 
     std::fs::write(&path, "{\"hello\": 1}").unwrap();
     let out = show(&run, &[]);
@@ -216,7 +253,7 @@ fn show_refuses_a_tampered_file_and_what_is_not_a_plan() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is not a saved plan of docspace-webhooks: no `"kind": "docspace-webhooks saved plan"`; nothing was written
+      x [TMP]/plan.json is not a saved plan of docspace-webhooks: no `"kind": "docspace-webhooks saved plan"`
       help: make one with `docspace-webhooks plan --out FILE`
 
     ----- end -----

@@ -341,28 +341,28 @@ fn a_saved_plan_refused_for_a_create_names_it_masked() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is not a plan this version would make: "https://admin:***@a.example.com/x" is created more than once; nothing was written
+      x [TMP]/plan.json is not a plan this version would make: "https://admin:***@a.example.com/x" is created more than once
       help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
 
     ----- end -----
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is not a plan this version would make: write 1: the create of "https://admin:***@a.example.com/x" has no secretKey; nothing was written
+      x [TMP]/plan.json is not a plan this version would make: write 1: the create of "https://admin:***@a.example.com/x" has no secretKey
       help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
 
     ----- end -----
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is not a plan this version would make: a rename note pairs the create of "https://admin:***@a.example.com/x" with #1 twice; nothing was written
+      x [TMP]/plan.json is not a plan this version would make: a rename note pairs the create of "https://admin:***@a.example.com/x" with #1 twice
       help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
 
     ----- end -----
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is not a plan this version would make: a rename note pairs the create of "https://admin:***@a.example.com/x" with #1, which the plan does not hold that way; nothing was written
+      x [TMP]/plan.json is not a plan this version would make: a rename note pairs the create of "https://admin:***@a.example.com/x" with #1, which the plan does not hold that way
       help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
 
     ----- end -----

@@ -77,7 +77,7 @@ fn a_delete_edited_into_a_plan_never_shows_the_live_uri_read_from_a_variable() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is not a plan this version would make: write 1: the file reads the uri of "Billing" from BILLING_URI, and the plan gives another; nothing was written
+      x [TMP]/plan.json is not a plan this version would make: write 1: the file reads the uri of "Billing" from BILLING_URI, and the plan gives another
       help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
 
     ----- end -----

@@ -746,7 +746,7 @@ fn a_placeholder_of_a_variable_the_file_does_not_read_is_refused() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x [TMP]/plan.json is not a plan this version would make: write 2: the plan reads the uri of "Legacy" from a variable, and the file gives none; nothing was written
+      x [TMP]/plan.json is not a plan this version would make: write 2: the plan reads the uri of "Legacy" from a variable, and the file gives none
       help: a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`
 
     ----- end -----

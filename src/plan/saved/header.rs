@@ -7,6 +7,9 @@ use super::format::File;
 /// version. docs/plans.md says what version 6 holds.
 pub const FORMAT_VERSION: u32 = 6;
 pub(super) const KIND: &str = "docspace-webhooks saved plan";
+/// How `apply` ends the refusals of a plan it shares with `show` (each one's `written`): `show`,
+/// which never writes, leaves it out (`Error::shown`).
+pub const NOTHING_WRITTEN: &str = "; nothing was written";
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SavedPlanError {
@@ -20,15 +23,19 @@ pub enum SavedPlanError {
     /// `name` as messages quote it (`redact::quoted`).
     LiteralSecret { name: String },
 
-    #[error("{path} is not a saved plan of docspace-webhooks: {reason}; nothing was written")]
+    #[error("{path} is not a saved plan of docspace-webhooks: {reason}{written}")]
     #[diagnostic(
         code(saved_plan::unreadable),
         help("make one with `docspace-webhooks plan --out FILE`")
     )]
-    Unreadable { path: String, reason: String },
+    Unreadable {
+        path: String,
+        reason: String,
+        written: &'static str,
+    },
 
     #[error(
-        "{path} is a saved plan of format_version {found}, but this build reads only version {FORMAT_VERSION}; nothing was written"
+        "{path} is a saved plan of format_version {found}, but this build reads only version {FORMAT_VERSION}{written}"
     )]
     #[diagnostic(
         code(saved_plan::version),
@@ -37,16 +44,24 @@ pub enum SavedPlanError {
         )
     )]
     /// `found` as written when a number, else its type.
-    Version { path: String, found: String },
+    Version {
+        path: String,
+        found: String,
+        written: &'static str,
+    },
 
-    #[error("{path} is not a plan this version would make: {reason}; nothing was written")]
+    #[error("{path} is not a plan this version would make: {reason}{written}")]
     #[diagnostic(
         code(saved_plan::inconsistent),
         help(
             "a saved plan is applied exactly as written and is not meant to be edited: make it again with `plan --out`"
         )
     )]
-    Inconsistent { path: String, reason: String },
+    Inconsistent {
+        path: String,
+        reason: String,
+        written: &'static str,
+    },
 
     /// `matched` names the secret by where it came from, as a refused list does.
     #[error("{path} holds {matched} in {place}, so nothing of the plan is shown or written")]
@@ -81,7 +96,7 @@ pub enum SavedPlanError {
     },
 
     #[error(
-        "{path} was made from a config file of SHA-256 {planned}, but {config} has SHA-256 {found}; nothing was written"
+        "{path} was made from a config file of SHA-256 {planned}, but {config} has SHA-256 {found}{written}"
     )]
     #[diagnostic(
         code(saved_plan::config_digest),
@@ -94,6 +109,7 @@ pub enum SavedPlanError {
         config: String,
         planned: String,
         found: String,
+        written: &'static str,
     },
 
     #[error("the saved plan is stale, nothing was written:\n{}", .changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n"))]
@@ -125,6 +141,7 @@ pub(super) fn parse(text: &str, path: &str) -> Result<File, SavedPlanError> {
     let unreadable = |reason: String| SavedPlanError::Unreadable {
         path: path.to_string(),
         reason,
+        written: NOTHING_WRITTEN,
     };
     let header: Header = serde_json::from_str(text)
         .map_err(|e| unreadable(format!("not JSON ({})", reason_of(&e))))?;
@@ -149,6 +166,7 @@ pub(super) fn parse(text: &str, path: &str) -> Result<File, SavedPlanError> {
         return Err(SavedPlanError::Version {
             path: path.to_string(),
             found,
+            written: NOTHING_WRITTEN,
         });
     }
     serde_json::from_str(text).map_err(|e| unreadable(reason_of(&e)))

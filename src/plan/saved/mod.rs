@@ -26,7 +26,7 @@ use crate::triggers::TriggerSet;
 use secrecy::SecretString;
 
 pub use fresh::check_fresh;
-pub use header::{FORMAT_VERSION, SavedPlanError, is_saved_plan};
+pub use header::{FORMAT_VERSION, NOTHING_WRITTEN, SavedPlanError, is_saved_plan};
 pub use sensitive::bind as bind_uris;
 
 /// One portal's part of a saved plan as read back, with what the config file says of it.
@@ -180,12 +180,14 @@ pub fn read(
                 format!("{:?}", file.config_sha256)
             },
             found,
+            written: NOTHING_WRITTEN,
         });
     }
     refuse_echoes(&file, path)?;
     let inconsistent = |reason: String| SavedPlanError::Inconsistent {
         path: path.to_string(),
         reason,
+        written: NOTHING_WRITTEN,
     };
     if file.portals.is_empty() {
         return Err(inconsistent("it names no portal".into()));
