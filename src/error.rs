@@ -144,7 +144,7 @@ pub enum Error {
         code(portals::same_portal),
         help(
             "list each portal once (under one host name): with --prune each entry would delete \
-             the webhooks the other manages"
+             the webhooks the other manages, and redeliver would resend every failure twice"
         )
     )]
     SamePortalTwice {

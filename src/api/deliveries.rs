@@ -268,7 +268,7 @@ impl Client {
     }
 
     /// The rows, newest first, down to the first that `keep` refuses or the end of the log (each
-    /// page's total says where: no page past it is read). `keep` says whether a row is in the
+    /// page's total says where, unless rows past it prove it too small: then an empty page). `keep` says whether a row is in the
     /// window, `None` when it cannot tell (a date that cannot be read): such a row is kept when
     /// a row below it is, since the log is in the order the deliveries were made. A row the
     /// query does not ask for (`LogRead::outside`) is passed as `None` and never kept, so that
@@ -377,9 +377,9 @@ impl Client {
                 )));
             }
             start = start.saturating_add(rows);
-            // A full page past the total: the total is wrong (too small), not the rows.
-            let undercounted = rows == count && u64::from(start) > page.total;
-            if rows == 0 || (u64::from(start) >= page.total && !undercounted) {
+            // The total reached ends the log. Rows past it, however long their page (a portal
+            // may cap pages, or ignore `count`), prove it too small: then only an empty page does.
+            if rows == 0 || u64::from(start) == page.total {
                 return Ok(read);
             }
         }
@@ -393,6 +393,8 @@ impl Client {
             asked: log_ids.len(),
             ..Redelivered::default()
         };
+        // The ids a new row cannot have: those sent, and those earlier answers named.
+        let mut seen = log_ids.iter().copied().collect();
         for ids in log_ids.chunks(LOG_PAGE as usize) {
             // Counted by a signal's notice, and named by a forced exit: it may land unreported.
             let _in_flight = self
@@ -401,7 +403,7 @@ impl Client {
             let payload = self.payload(&endpoint, &RetryRequest { ids }, None);
             let sent = async { self.send(&endpoint, Some(&payload?)).await };
             let rows = sent.await.and_then(|v| decode_rows(&endpoint, &v));
-            match rows.and_then(|rows| each_once(&endpoint, rows)) {
+            match rows.and_then(|rows| each_new(&endpoint, rows, &mut seen)) {
                 Ok(rows) => {
                     done.answered += ids.len();
                     done.extra += rows.len().saturating_sub(ids.len());
@@ -417,15 +419,20 @@ impl Client {
     }
 }
 
-/// A retry's new rows, each a new delivery: an answer that names one twice (doubled by a proxy
-/// or cache) cannot say what the portal queued, so it is not taken as the portal's.
-fn each_once(endpoint: &Endpoint, rows: Vec<Delivery>) -> Result<Vec<Delivery>, ApiError> {
-    let mut seen = std::collections::HashSet::new();
+/// A retry's new rows, each a new delivery, its id none of `seen` (the ids sent, and the new
+/// rows of earlier answers). An answer that names one twice (doubled by a proxy or cache),
+/// echoes the rows sent, or replays an earlier answer cannot say what the portal queued, so it
+/// is not taken as the portal's.
+fn each_new(
+    endpoint: &Endpoint,
+    rows: Vec<Delivery>,
+    seen: &mut std::collections::HashSet<i32>,
+) -> Result<Vec<Delivery>, ApiError> {
     match rows.iter().position(|r| !seen.insert(r.id)) {
         Some(i) => Err(wire::shape(
             endpoint,
             &format!("response[{i}].id"),
-            "each new delivery once",
+            "each new delivery once, under an id not sent",
             format!("#{} again", rows[i].id),
         )),
         None => Ok(rows),

@@ -277,7 +277,7 @@ pub enum ApiError {
     /// delete or duplicate what the file manages.
     #[error(
         "{endpoint}: the portal listed webhook #{id} {times} times; a list that repeats a webhook \
-         cannot be planned from, so nothing was planned or written"
+         cannot be trusted, so nothing was done with this portal's webhooks"
     )]
     #[diagnostic(
         code(api::repeated_id),
@@ -329,7 +329,9 @@ pub enum ApiError {
     #[error("{last}; not retried: the run is stopping ({reason})")]
     #[diagnostic(
         code(api::not_retried),
-        help("a rerun's plan shows what is still needed")
+        help(
+            "a rerun reads the portal afresh (plan and apply then show only what is still needed)"
+        )
     )]
     NotRetried { reason: String, last: Box<ApiError> },
 }

@@ -206,7 +206,7 @@ pub(super) fn plan_fresh<'a>(
             Ok(planned)
         }
     })?;
-    one_portal_twice(&runs)?;
+    one_portal_twice(&runs, |planned| &planned.live)?;
     Ok(runs)
 }
 
@@ -270,7 +270,7 @@ pub(super) fn check_saved<'a>(
             Ok(planned)
         }
     })?;
-    one_portal_twice(&runs)?;
+    one_portal_twice(&runs, |planned| &planned.live)?;
     Ok(runs)
 }
 
@@ -281,13 +281,17 @@ pub(super) fn not_planned(error: &str) -> Error {
     Error::NotPlanned { error }
 }
 
-/// Refuses, before anything is shown or written, one portal listed twice (`same_portal`).
-fn one_portal_twice(runs: &[PortalRun<'_>]) -> Result<(), Error> {
+/// Refuses, before anything is shown or written, one portal listed twice (`same_portal`):
+/// `live` is what a portal's run listed.
+pub(super) fn one_portal_twice<T>(
+    runs: &[PortalRun<'_, T>],
+    live: fn(&T) -> &[LiveWebhook],
+) -> Result<(), Error> {
     let listed: Vec<_> = runs
         .iter()
         .filter_map(|run| {
-            let seen = &run.outcome.as_ref().ok()?.live;
-            Some((run.wanted.name?, run.url.as_str(), seen.as_slice()))
+            let seen = live(run.outcome.as_ref().ok()?);
+            Some((run.wanted.name?, run.url.as_str(), seen))
         })
         .collect();
     same_portal::check(&listed)

@@ -39,6 +39,8 @@ struct Group {
 
 struct Found {
     client: Client,
+    /// The portal's webhooks, to tell one portal listed twice under two host names.
+    live: Vec<LiveWebhook>,
     /// Webhooks whose deliveries are resent, in the portal's list order.
     groups: Vec<Group>,
     /// Disabled webhooks' failures, left out without `--include-disabled`.
@@ -76,6 +78,8 @@ pub(super) fn run(args: &RedeliverArgs, session: &Session, out: &mut Output) -> 
         args.portal_parallelism,
         |client, wanted, _| find(client, wanted.config, args, since),
     )?;
+    // Each entry would resend the other's failures too: every one twice.
+    portals::one_portal_twice(&runs, |found| &found.live)?;
     let run = portals::into_run(runs);
 
     for (i, part) in run.portals.iter().enumerate() {
@@ -165,8 +169,14 @@ fn resend(session: &Session, run: &Run<Found>, total: usize, out: &mut Output) -
             }
         }
         not_resent += done.skipped();
-        if let Some(StopReason::Signal { exit_code, .. }) = found.client.halt().reason() {
-            signal = Some(*exit_code);
+        match found.client.halt().reason() {
+            Some(StopReason::Signal { exit_code, .. }) => signal = Some(*exit_code),
+            // A write refused after the stop says only the portal's 429: as apply, the stop
+            // says what --max-wait had to do with it.
+            Some(StopReason::Throttled { message }) => {
+                out.record(&format!("{pre}Stopped ({message})."))
+            }
+            None => {}
         }
     }
     if let Some(code) = signal {
@@ -233,6 +243,7 @@ async fn find(
     };
     let mut found = Found {
         client,
+        live: Vec::new(),
         groups: Vec::new(),
         disabled: Vec::new(),
         queued: 0,
@@ -280,6 +291,7 @@ async fn find(
             found.disabled.push(group);
         }
     }
+    found.live = live;
     Ok(found)
 }
 

@@ -621,10 +621,102 @@ fn a_retry_answer_that_repeats_a_new_row_is_not_counted_as_resent() {
     (
         1,
         [
-            "failed 4 of 4 may have been resent, the portal's answer was not read: PUT /api/2.0/settings/webhook/retry: unexpected answer at `response[1].id`: found #20 again (expected each new delivery once)",
+            "failed 4 of 4 may have been resent, the portal's answer was not read: PUT /api/2.0/settings/webhook/retry: unexpected answer at `response[1].id`: found #20 again (expected each new delivery once, under an id not sent)",
         ],
         "  x 4 of 4 failed deliveries may or may not have been resent\n  help: the portal may have queued them before its answer was lost: `status` or the portal's delivery log shows their new deliveries; a rerun before checking may send their events twice\n\n",
     )
+    "#);
+}
+
+/// A retry answered with the very rows sent (an echo, status and all): no row of it is new, so
+/// none is counted as resent, and the ids may have been (it was "ok resent 4 of 4", exit 0).
+#[test]
+fn a_retry_answer_that_echoes_the_rows_sent_is_not_counted_as_resent() {
+    let out = resent_as(&[4, 5, 6, 7]);
+    let tail: Vec<&str> = out.stdout.lines().rev().take(1).collect();
+    insta::assert_debug_snapshot!((out.code, tail, out.stderr), @r#"
+    (
+        1,
+        [
+            "failed 4 of 4 may have been resent, the portal's answer was not read: PUT /api/2.0/settings/webhook/retry: unexpected answer at `response[0].id`: found #4 again (expected each new delivery once, under an id not sent)",
+        ],
+        "  x 4 of 4 failed deliveries may or may not have been resent\n  help: the portal may have queued them before its answer was lost: `status` or the portal's delivery log shows their new deliveries; a rerun before checking may send their events twice\n\n",
+    )
+    "#);
+}
+
+/// Two retry requests answered with the same rows (a replayed answer): the second's are not
+/// new (it was "new deliveries #1000 to #1099, #1000 to #1099", exit 0).
+#[test]
+fn a_retry_answer_that_repeats_an_earlier_answer_is_not_counted_as_resent() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    portal.seed_deliveries(1, Deliveries::new(150).status(500).newest_at(AT));
+    portal.set_time(AT + 3600);
+    let rows: Vec<serde_json::Value> = (1000..1100)
+        .map(|id| {
+            serde_json::json!({"id": id, "configName": "Billing", "trigger": 128,
+                "creationTime": "2026-11-30T13:00:00.0000000+00:00", "status": 0})
+        })
+        .collect();
+    let body = serde_json::json!({"response": rows, "count": 100, "status": 0, "statusCode": 200});
+    let answer = FaultKind::AfterHandling {
+        status: 200,
+        body: FaultBody::Json(body),
+    };
+    portal.inject(Fault::new("PUT", RETRY_PATH, answer).times(2));
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    let tail: Vec<&str> = out.stdout.lines().rev().take(2).collect();
+    insta::assert_debug_snapshot!((out.code, tail, out.stderr), @r#"
+    (
+        1,
+        [
+            "failed 50 of 150 may have been resent, the portal's answer was not read: PUT /api/2.0/settings/webhook/retry: unexpected answer at `response[0].id`: found #1000 again (expected each new delivery once, under an id not sent)",
+            "ok resent 100 of 150: new deliveries #1000 to #1099",
+        ],
+        "  x 50 of 150 failed deliveries may or may not have been resent\n  help: the portal may have queued them before its answer was lost: `status` or the portal's delivery log shows their new deliveries; a rerun before checking may send their events twice\n\n",
+    )
+    "#);
+}
+
+/// A retry refused with a 429 asking for more than --max-wait: the stop says so, as apply's
+/// does (it said only the portal's 429).
+#[test]
+fn a_retry_stopped_by_max_wait_says_the_budget_stopped_it() {
+    let portal = portal();
+    portal.inject(Fault::new(
+        "PUT",
+        RETRY_PATH,
+        FaultKind::RetryAfter { seconds: 5 },
+    ));
+    let out = redeliver(&portal, &["--auto-approve", "--max-wait", "2"]).run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    Portal: [PORTAL]
+
+      #1 "Billing": 2 failed deliveries to resend
+          log #4      2026-11-30T11:29:00+00:00  500     file.created
+          log #5      2026-11-30T11:30:00+00:00  500     file.created
+
+      #2 "Crm": 2 failed deliveries to resend
+          log #6      2026-11-30T11:40:00+00:00  404     file.created
+          log #7      2026-11-30T11:50:00+00:00  unsent  file.created
+
+      ! #3 "Legacy" is disabled: its 1 failed delivery is left out (--include-disabled resends it)
+
+      1 delivery still queued by the portal (not sent yet) left out.
+
+    Redeliver: 4 failed deliveries of 2 webhooks, in 1 request.
+    Each is sent as a new delivery: its receiver sees a new event id, signed with the webhook's current secret and sent to its current uri.
+
+    failed 4 of 4 were not sent: PUT /api/2.0/settings/webhook/retry: the portal is limiting the request rate (HTTP 429); it asks to retry after 5 s ([DATE])
+    Stopped (the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 5 s: more waiting than the run's --max-wait 2 s allows).
+    ----- stderr -----
+      x 4 of 4 failed deliveries were not resent
+      help: the deliveries reported as resent are queued on the portal; a rerun lists the failures again, the ones resent included (their new deliveries have new log ids)
+
+    ----- end -----
     "#);
 }
 
@@ -1041,8 +1133,9 @@ fn a_log_of_short_pages_is_read_to_its_total() {
     assert_eq!(pages, 4);
 }
 
+/// Rows past the `total` prove it too small: the log is read on to a page without rows.
 #[test]
-fn a_log_whose_total_is_too_small_is_read_while_its_pages_are_full() {
+fn a_log_whose_total_is_too_small_is_read_to_a_page_without_rows() {
     let (portal, out) = paged(LogQuirks {
         total: Some(5),
         ..LogQuirks::default()
@@ -1053,5 +1146,30 @@ fn a_log_whose_total_is_too_small_is_read_while_its_pages_are_full() {
         .iter()
         .filter(|r| r.path == LOG_PATH)
         .count();
-    assert_eq!(pages, 2);
+    assert_eq!(pages, 3);
+}
+
+/// Pages capped at 50 under a `total` of 30: the first page, short of the 100 asked, went past
+/// the total, and was taken for the end of the log (50 of the 150 failures resent, exit 0).
+#[test]
+fn short_pages_past_a_total_too_small_are_read_to_a_page_without_rows() {
+    let (portal, out) = paged(LogQuirks {
+        page_cap: Some(50),
+        total: Some(30),
+        ..LogQuirks::default()
+    });
+    let last = out.stdout.lines().last();
+    let pages = (portal.requests().iter())
+        .filter(|r| r.path == LOG_PATH)
+        .count();
+    assert_eq!(
+        (out.code, last, pages),
+        (
+            0,
+            Some("ok resent 150 of 150: new deliveries #151 to #300"),
+            4
+        ),
+        "{}",
+        out.all()
+    );
 }

@@ -37,6 +37,8 @@ fn one_portal_under_two_host_names_is_refused_before_any_write() {
         &["plan"][..],
         &["plan", "--prune"][..],
         &["apply", "--auto-approve", "--prune"][..],
+        // Each entry would resend the other's failures too.
+        &["redeliver", "--auto-approve"][..],
     ] {
         let out = run(args, &fleet, &file).run();
         assert_eq!(out.code, 1, "{args:?}: {out:?}");
@@ -48,7 +50,7 @@ fn one_portal_under_two_host_names_is_refused_before_any_write() {
     ----- stdout -----
     ----- stderr -----
       x portals `by-ip` ([PORTAL]) and `by-name` ([PORTAL-2]) are one portal: both list webhook #1 "Crm" (same id, name, uri, creation time and creator); nothing was written
-      help: list each portal once (under one host name): with --prune each entry would delete the webhooks the other manages
+      help: list each portal once (under one host name): with --prune each entry would delete the webhooks the other manages, and redeliver would resend every failure twice
 
     ----- end -----
 
@@ -57,7 +59,7 @@ fn one_portal_under_two_host_names_is_refused_before_any_write() {
     ----- stdout -----
     ----- stderr -----
       x portals `by-ip` ([PORTAL]) and `by-name` ([PORTAL-2]) are one portal: both list webhook #1 "Crm" (same id, name, uri, creation time and creator); nothing was written
-      help: list each portal once (under one host name): with --prune each entry would delete the webhooks the other manages
+      help: list each portal once (under one host name): with --prune each entry would delete the webhooks the other manages, and redeliver would resend every failure twice
 
     ----- end -----
 
@@ -66,7 +68,16 @@ fn one_portal_under_two_host_names_is_refused_before_any_write() {
     ----- stdout -----
     ----- stderr -----
       x portals `by-ip` ([PORTAL]) and `by-name` ([PORTAL-2]) are one portal: both list webhook #1 "Crm" (same id, name, uri, creation time and creator); nothing was written
-      help: list each portal once (under one host name): with --prune each entry would delete the webhooks the other manages
+      help: list each portal once (under one host name): with --prune each entry would delete the webhooks the other manages, and redeliver would resend every failure twice
+
+    ----- end -----
+
+    $ redeliver --auto-approve
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x portals `by-ip` ([PORTAL]) and `by-name` ([PORTAL-2]) are one portal: both list webhook #1 "Crm" (same id, name, uri, creation time and creator); nothing was written
+      help: list each portal once (under one host name): with --prune each entry would delete the webhooks the other manages, and redeliver would resend every failure twice
 
     ----- end -----
     "#);
