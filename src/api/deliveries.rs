@@ -268,11 +268,12 @@ impl Client {
     }
 
     /// The rows, newest first, down to the first that `keep` refuses or the end of the log (each
-    /// page's total says where, unless rows past it prove it too small: then an empty page). `keep` says whether a row is in the
-    /// window, `None` when it cannot tell (a date that cannot be read): such a row is kept when
-    /// a row below it is, since the log is in the order the deliveries were made. A row the
-    /// query does not ask for (`LogRead::outside`) is passed as `None` and never kept, so that
-    /// a read can be bounded by the log's rows, not only by the query's.
+    /// page's total says where, unless rows past it prove it too small: then an empty page).
+    /// `keep` says whether a row is in the window, `None` when it cannot tell (a date that cannot
+    /// be read): such a row is kept when a row below it is, since the log is in the order the
+    /// deliveries were made. A row the query does not ask for (`LogRead::outside`) is passed as
+    /// `None` and never kept, so that a read can be bounded by the log's rows, not only by the
+    /// query's.
     pub async fn log_while(
         &self,
         query: &LogQuery,
