@@ -389,11 +389,15 @@ impl<'t> Copy<'t> {
                             }
                             self.node(value, inner);
                         }
-                        // An id under `webhooks`, or a number where a name belongs.
+                        // An id under `webhooks`, or a number where a name belongs; not one in
+                        // a secret's shape, which a stray `?` made a key (`? 98765432109876`).
+                        // Its sign, point or `~` are no part of that shape.
                         Kind::Int(_) | Kind::Float | Kind::Bool(_) | Kind::Null
                             if place.is_mapping() =>
                         {
-                            self.scalar(key, true);
+                            let raw = self.text.get(range(key.span)).unwrap_or_default();
+                            let shape = raw.replace(|c: char| !c.is_ascii_alphanumeric(), "");
+                            self.scalar(key, shape.is_empty() || is_field_like(&shape));
                             self.node(value, place.of(""));
                         }
                         _ => {

@@ -10,6 +10,7 @@
 mod credentials;
 mod decode;
 mod escape;
+mod guard;
 mod markup;
 
 use std::borrow::Cow;
@@ -23,6 +24,7 @@ pub(crate) use credentials::merged;
 pub use credentials::{credential_ranges, mask_credentials, mask_userinfo, secret_param_names};
 pub(crate) use decode::clean;
 pub(crate) use escape::{escaped, is_invisible_format, is_unsafe, message, plain, quoted};
+pub use guard::{guarded, guarded_ranges, guarded_source, path, shown_path, shown_path_without};
 pub(crate) use markup::markup_len;
 use markup::{squeezed, squeezed_forms};
 
@@ -196,7 +198,7 @@ pub fn secret_pieces(uri: &str) -> Vec<String> {
     let (whole, parts) = pieces_of(uri);
     let with_token = parts.into_iter().filter(|(_, cut)| *cut != usize::MAX);
     (whole.into_iter().chain(with_token))
-        .map(|(piece, _)| piece.to_lowercase())
+        .map(|(piece, _)| folded(&piece))
         .collect()
 }
 
@@ -208,7 +210,7 @@ pub fn holds_piece(spelling: &str, piece: &str) -> bool {
 
 /// `text` as `secret_pieces` are looked for in it: as written and decoded, in lower case.
 pub fn spellings(text: &str) -> Vec<String> {
-    needles_of(text).iter().map(|s| s.to_lowercase()).collect()
+    needles_of(text).iter().map(|s| folded(s)).collect()
 }
 
 /// A registry, read or written even after a thread panicked holding it: it only ever grows by
@@ -270,85 +272,6 @@ fn marks_of_piece(haystack: &str, (piece, cut): &Piece) -> Vec<Range<usize>> {
     marks
 }
 
-/// `text` with every registered secret replaced by `[redacted]`, in any case, and each word that
-/// holds one decoded (`guarded_marks`): the last guard of what reaches stderr, behind
-/// `Redactor::scrub` where outside text is read, and of every path shown on stdout (`path`).
-pub fn guarded(text: &str) -> Cow<'_, str> {
-    let marks = guarded_ranges(text);
-    if marks.is_empty() {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(credentials::replaced(text, &marks, REDACTED))
-}
-
-/// Where `guarded` would replace `text`, in order: the webhook file's snippets blank these
-/// themselves, each byte in its place, so the marks under a line stay under their text.
-pub fn guarded_ranges(text: &str) -> Vec<Range<usize>> {
-    credentials::merged(guarded_marks(text).into_iter().map(|(r, _)| r).collect())
-}
-
-/// Where a secret `guarded` hides in `text` comes from (`register`), the first one's: the
-/// API key's hidden from the start too, which refuses nothing (`register_key`).
-pub fn guarded_source(text: &str) -> Option<String> {
-    guarded_marks(text)
-        .into_iter()
-        .next()
-        .map(|(_, source)| source)
-}
-
-/// Where `text` holds a registered secret or uri, each with its source: as written, in any
-/// case; then, as the list check finds them (`found`: decoded, fully lower-cased), each word
-/// that holds one only so, whole, since no position maps back from the decoded text. Not across
-/// words (a secret with a space, which no secret policy allows) nor split by markup: the tool's
-/// own lines are no markup, and outside text in them was scrubbed (`Redactor::scrub`).
-fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
-    let (registry, uris) = (read(&REGISTRY), read(&URIS));
-    let needles = || {
-        let uris = uris.iter().map(|((n, _), (source, _))| (n, source, true));
-        (registry.iter().map(|(n, (source, _))| (n, source, false))).chain(uris)
-    };
-    let haystack = matching_form(text);
-    let mut marks: Vec<(Range<usize>, String)> = needles()
-        .flat_map(|(n, source, uri)| {
-            matches_of(&haystack, n, uri).map(move |found| (found, source.clone()))
-        })
-        .collect();
-    let plain = text
-        .bytes()
-        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
-    if (plain && !text.contains(['%', '&', '\\'])) || registry.is_empty() && uris.is_empty() {
-        return marks;
-    }
-    let decoded_holds = |at: Range<usize>, marks: &[(Range<usize>, String)]| {
-        let hidden = |i| marks.iter().any(|(m, _)| m.contains(&(at.start + i)));
-        let left: String = (text[at.clone()].char_indices())
-            .map(|(i, c)| if hidden(i) { ' ' } else { c })
-            .collect();
-        // Text encoded too deeply hides only what it holds as written: no secret is found in it.
-        let form = matching_form(&decode::normalize(&left)?).to_lowercase();
-        needles().find_map(|(n, source, uri)| {
-            let found = matches_of(&form, &n.to_lowercase(), uri).next();
-            found.map(|_| source.clone())
-        })
-    };
-    if decoded_holds(0..text.len(), &marks).is_none() {
-        return marks;
-    }
-    for word in text.split_whitespace() {
-        // Without the quotes and brackets around it, unless the secret ends in one.
-        let bare = word.trim_matches(|c| "'\"`()<>[]{},;:".contains(c));
-        let range = |w: &str| {
-            let start = w.as_ptr() as usize - text.as_ptr() as usize;
-            start..start + w.len()
-        };
-        let mut found = [bare, word].map(range).into_iter();
-        if let Some(mark) = found.find_map(|w| Some((w.clone(), decoded_holds(w, &marks)?))) {
-            marks.push(mark);
-        }
-    }
-    marks
-}
-
 /// Where `needle` stands in `haystack`, both in matching form; as a secret uri or a piece of
 /// one with `uri`, only where it ends as the uri does (`ends_uri`).
 fn matches_of<'h>(
@@ -394,27 +317,6 @@ fn marks<'n>(text: &str, needles: impl Iterator<Item = &'n String>) -> Vec<Range
     credentials::merged(marks.collect())
 }
 
-/// `path` as the tool shows it, on stdout as on stderr: with every registered secret in it (an
-/// API key in a directory's name) replaced by `[redacted]`, as `guarded` does to each line of
-/// stderr. Only the path is searched, not the output around it: that may be a plan of thousands
-/// of webhooks (docs/performance.md).
-pub fn path(path: &std::path::Path) -> String {
-    guarded(&path.display().to_string()).into_owned()
-}
-
-/// `path` on a line of its own text: hidden as [`path`], with a line break or ESC in a name
-/// escaped (`\n`, `\u{1b}`) so it can neither split the line nor drive the terminal, and its
-/// quotes as they are (`it\'s` names no file).
-pub fn shown_path(path: &std::path::Path) -> String {
-    message(&self::path(path))
-}
-
-/// `shown_path`, with `secret`, which is not registered, hidden in it too, as written in any
-/// case (`verify-signature`, whose secret must not blank the words of its verdict).
-pub fn shown_path_without(path: &std::path::Path, secret: &str) -> String {
-    message(&hidden(&self::path(path), needles_of(secret).iter()))
-}
-
 /// The registered secrets (the API keys and the file's secrets) and, apart, the uris read from
 /// variables, in lower case: what data from outside the tool shows or stores as it is must
 /// not hold.
@@ -440,7 +342,7 @@ impl Needles {
         // A needle of fewer than `MIN_PIECE` characters once its spaces are gone (a secret of
         // spaces, or of `+`) would match ordinary text, an empty one every text.
         let list: BTreeMap<String, &String> = needles
-            .map(|(n, source)| (n.to_lowercase(), source))
+            .map(|(n, source)| (folded(n), source))
             .flat_map(|(n, source)| [(squeezed(&n, None), source), (n, source)])
             .filter(|(n, _)| squeezed(n, None).chars().count() >= MIN_PIECE)
             .collect();
@@ -560,7 +462,7 @@ fn found<'n>(text: &str, wanted: &[&'n Needles]) -> Option<&'n str> {
     let plain =
         text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !text.contains(['%', '&', '\\']);
     let search = |text: &str| {
-        let haystack = matching_form(text).to_lowercase();
+        let haystack = folded(&matching_form(text));
         let split = haystack.contains(|c: char| c == '<' || c.is_whitespace());
         let forms = match split {
             true => squeezed_forms(&haystack).to_vec(),
@@ -607,9 +509,33 @@ fn matching_form(s: &str) -> String {
             _ => c,
         }
     };
+    // A final sigma is a sigma: `to_lowercase` of a whole word writes `ς` at its end.
     s.chars()
-        .map(|c| if c == '+' { ' ' } else { lower(c) })
+        .map(|c| match c {
+            '+' => ' ',
+            'ς' => 'σ',
+            c => lower(c),
+        })
         .collect()
+}
+
+/// `s` in lower case, folded where lower case leaves two spellings of one letter, so that an
+/// echo upper-cased by the portal and read back is found (`STRASSE` for `straße`, `FİLE` for
+/// `file`, a final `ς`). Lengths change: for a search that needs no position in the text.
+fn folded(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.to_lowercase().chars() {
+        match c {
+            'ß' => out.push_str("ss"),
+            'ς' => out.push('σ'),
+            'ı' => out.push('i'),
+            'ſ' => out.push('s'),
+            // The dot `İ` leaves on its `i` in lower case.
+            '\u{307}' if out.ends_with('i') => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The secrets to look for: every registered one, plus any given explicitly.
@@ -667,12 +593,16 @@ impl Redactor {
             .flat_map(|n| marks_of(&haystack, n))
             .chain(uri_pieces.iter().flat_map(|p| marks_of_piece(&haystack, p)))
             .collect();
-        // More matches once markup and spaces are gone: a secret is split by them somewhere.
+        // More matches once markup and spaces are gone, or folded: a secret is split by them
+        // somewhere, or spelled with letters of another length (`STRASSE` for `straße`).
         let squeezed = squeezed_forms(&haystack);
+        let folded_hay = folded(&haystack);
         let split = |n: &String| {
             let whole: String = n.chars().filter(|c| !c.is_whitespace()).collect();
             let plain = haystack.matches(n.as_str()).count();
             squeezed.iter().any(|s| s.matches(&whole).count() > plain)
+                || (!(haystack.is_ascii() && n.is_ascii())
+                    && folded_hay.matches(&folded(n)).count() > plain)
         };
         if needles
             .iter()

@@ -519,3 +519,65 @@ fn the_stderr_guard_finds_a_secret_the_list_check_finds_decoded_or_in_any_case()
     let ranges = guarded_ranges("a Guard%2DSecret%2D77 b");
     assert_eq!((ranges.len(), ranges.first()), (1, Some(&(2..21))));
 }
+
+/// A secret the list check finds only across words (a `+` written as a space, a tab, a
+/// control sequence with a space in it) hides the shortest run of words that holds it; a
+/// final sigma is a sigma.
+#[test]
+fn the_stderr_guard_hides_a_secret_held_across_words_and_folds_a_final_sigma() {
+    register("Split6+Qz/Ef12345678zz", "the secretKey SPLIT_A");
+    register("Split6-Quux-9981", "the secretKey SPLIT_B");
+    register("Tab6+Qz/Ef1234", "the secretKey SPLIT_C");
+    register_uri("https://sigma.example/ΣΟΦΙΑΣ", "SPLIT_U");
+    let secrets = Registered::now();
+    for (text, shown) in [
+        ("echo Split6 Qz%2FEf12345678zz end", "echo [redacted] end"),
+        ("echo Split6\u{1b}[ m-Quux-9981 end", "echo [redacted] end"),
+        ("x Tab6\tQz/Ef1234 y", "x [redacted] y"),
+        (
+            "uri https://sigma.example/σοφιας here",
+            "uri [redacted] here",
+        ),
+    ] {
+        assert!(secrets.in_text(text, true).is_some(), "{text}");
+        assert_eq!(guarded(text), shown, "{text}");
+    }
+    assert!((secrets.in_text("https://sigma.example/ΣΟΦΙΑΣ", true)).is_some_and(is_uri_source));
+    assert_eq!(
+        guarded("echo Split6 and Qz unrelated"),
+        "echo Split6 and Qz unrelated"
+    );
+}
+
+/// A portal that upper-cases what it quotes spells `ß` as `SS` and `i` as `İ` in a Turkish
+/// locale: lower case alone gives neither back, so the list check, `scrub` and the stderr
+/// guard fold them.
+#[test]
+fn an_echo_upper_cased_with_letters_of_another_length_is_found() {
+    register_uri("https://fold.example.com/straße/x", "FOLD_SS");
+    register_uri("https://fold.example.com/file/x", "FOLD_I");
+    let secrets = Registered::now();
+    let scrub = Redactor::new([]);
+    for text in [
+        "Bad uri HTTPS://FOLD.EXAMPLE.COM/STRASSE/X",
+        "Bad HTTPS://FOLD.EXAMPLE.COM/FİLE/X here",
+    ] {
+        assert!(
+            secrets.in_text(text, true).is_some_and(is_uri_source),
+            "{text}"
+        );
+        assert!(
+            is_withheld(&scrub.scrub(text)),
+            "{text}: {}",
+            scrub.scrub(text)
+        );
+        assert!(
+            guarded(text).contains(REDACTED),
+            "{text}: {}",
+            guarded(text)
+        );
+    }
+    let honest = "Bad uri HTTPS://FOLD.EXAMPLE.COM/STRASSE/Y";
+    assert_eq!(scrub.scrub(honest), honest);
+    assert_eq!(guarded(honest), honest);
+}

@@ -981,3 +981,52 @@ fn a_uri_variable_after_a_tab_or_in_a_block_scalar_is_hidden_when_the_file_does_
         assert!(!out.all().contains(token), "{uri:?}: {out:?}");
     }
 }
+
+/// A key YAML reads as a number is no name either when it is in a secret's shape (a numeric
+/// secretKey a stray `?` made a key): blanked, as the same key quoted is; an id is shown.
+#[test]
+fn a_number_made_a_key_in_a_secrets_shape_is_hidden_and_an_id_shown() {
+    let file = "webhooks:\n  Hook:\n    uri: https://a.example.com/x\n    \
+                ? 98765432109876\n  0x1f2e3d4c5b6a7980: {}\n  12345:\n    enabeld: true\n";
+    let out = Run::new(&["validate"]).file(file).run();
+    for secret in ["98765432109876", "0x1f2e3d4c5b6a7980"] {
+        assert!(!out.all().contains(secret), "{out:?}");
+    }
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 3 problems
+
+      x unknown field in a webhook entry
+       ,-[webhooks.yaml:4:7]
+     3 |     uri: https://a.example.com/x
+     4 |     ? ***           
+       :       ^^^^^^^|^^^^^^
+       :              `-- unknown field
+     5 |   ***               : {}
+       `----
+      help: valid fields here: name, uri, secretKey, enabled, ssl, triggers, targetId
+
+      x a webhook id is out of range
+       ,-[webhooks.yaml:5:3]
+     4 |     ? ***           
+     5 |   ***               : {}
+       :   ^^^^^^^^^|^^^^^^^^
+       :            `-- not a webhook id
+     6 |   12345:
+       `----
+      help: ids are positive 32-bit integers, as the portal shows them
+
+      x unknown field `enabeld` in a webhook entry
+       ,-[webhooks.yaml:7:5]
+     6 |   12345:
+     7 |     enabeld: true
+       :     ^^^|^^^
+       :        `-- unknown field
+       `----
+      help: did you mean `enabled`?
+
+    ----- end -----
+    ");
+}
