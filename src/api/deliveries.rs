@@ -24,6 +24,9 @@ const LOG_PATH: &str = "/api/2.0/settings/webhooks/log";
 const RETRY_PATH: &str = "/api/2.0/settings/webhook/retry";
 /// The most rows the log answers at once, and the most ids one bulk redelivery carries.
 pub const LOG_PAGE: u32 = 100;
+/// How far past its total a log is read: far enough for the deliveries made while it is read
+/// and a total a cache keeps for a while, not on and on (a portal whose pages never end).
+const PAST_TOTAL: u64 = 10 * LOG_PAGE as u64;
 
 /// One delivery as the log records it (`WebhooksLogDto`). Members the tool does not read
 /// (`method`, `route`, `responseHeaders`, anything newer) are ignored.
@@ -316,6 +319,9 @@ impl Client {
         let mut read = LogRead::default();
         let mut last: Option<i32> = None;
         let (mut start, mut seen) = (0, 0);
+        // The largest total a page gave: rows past it prove it too small, but a log cannot go
+        // on past it for more than the deliveries made while it is read.
+        let mut total = 0;
         loop {
             let page = match self.log_page(query, start, count).await {
                 // The log keeps each receiver's answer whole (an error page a time): a page of
@@ -377,7 +383,15 @@ impl Client {
                     "the same rows again past the first {start} (it ignores `startIndex`)"
                 )));
             }
-            start = start.saturating_add(rows);
+            total = total.max(page.total);
+            let read_to = start.saturating_add(rows);
+            if u64::from(read_to) > total.saturating_add(PAST_TOTAL) {
+                return Err(fail(format!(
+                    "rows past the first {read_to}, more than {PAST_TOTAL} past the largest \
+                     total it gave ({total})"
+                )));
+            }
+            start = read_to;
             // The total reached ends the log. Rows past it, however long their page (a portal
             // may cap pages, or ignore `count`), prove it too small: then only an empty page does.
             if rows == 0 || u64::from(start) == page.total {

@@ -277,7 +277,7 @@ pub enum ApiError {
     /// delete or duplicate what the file manages.
     #[error(
         "{endpoint}: the portal listed webhook #{id} {times} times; a list that repeats a webhook \
-         cannot be trusted, so nothing was done with this portal's webhooks"
+         cannot be trusted, so none of it is used"
     )]
     #[diagnostic(
         code(api::repeated_id),
@@ -327,12 +327,7 @@ pub enum ApiError {
 
     /// A retryable failure that was not retried because the run is stopping.
     #[error("{last}; not retried: the run is stopping ({reason})")]
-    #[diagnostic(
-        code(api::not_retried),
-        help(
-            "a rerun reads the portal afresh (plan and apply then show only what is still needed)"
-        )
-    )]
+    #[diagnostic(code(api::not_retried), help("a rerun reads the portal afresh"))]
     NotRetried { reason: String, last: Box<ApiError> },
 }
 

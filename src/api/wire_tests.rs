@@ -249,7 +249,7 @@ fn a_list_that_repeats_an_id_is_refused_naming_it() {
     assert_eq!(
         shape_err(v),
         "GET /api/2.0/settings/webhook: the portal listed webhook #7 3 times; a list that \
-         repeats a webhook cannot be trusted, so nothing was done with this portal's webhooks"
+         repeats a webhook cannot be trusted, so none of it is used"
     );
     let distinct = json!({"response": [item(7, "a"), item(3, "a")]});
     assert_eq!(

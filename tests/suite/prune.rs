@@ -56,7 +56,7 @@ fn a_live_list_that_repeats_an_id_is_refused_by_every_command() {
             exit: 1
             ----- stdout -----
             ----- stderr -----
-              x GET /api/2.0/settings/webhook: the portal listed webhook #2 2 times; a list that repeats a webhook cannot be trusted, so nothing was done with this portal's webhooks
+              x GET /api/2.0/settings/webhook: the portal listed webhook #2 2 times; a list that repeats a webhook cannot be trusted, so none of it is used
               help: the portal (or a proxy or cache in front of it) sent an inconsistent list; run again, and if it persists, report it to the portal's administrator
 
             ----- end -----
@@ -73,7 +73,7 @@ fn a_live_list_that_repeats_an_id_is_refused_by_every_command() {
     ----- stdout -----
     ----- stderr -----
     Read the saved plan [TMP]/plan.json (SHA-256 [SHA256]).
-      x GET /api/2.0/settings/webhook: the portal listed webhook #2 2 times; a list that repeats a webhook cannot be trusted, so nothing was done with this portal's webhooks
+      x GET /api/2.0/settings/webhook: the portal listed webhook #2 2 times; a list that repeats a webhook cannot be trusted, so none of it is used
       help: the portal (or a proxy or cache in front of it) sent an inconsistent list; run again, and if it persists, report it to the portal's administrator
 
     ----- end -----

@@ -1149,6 +1149,30 @@ fn a_log_whose_total_is_too_small_is_read_to_a_page_without_rows() {
     assert_eq!(pages, 3);
 }
 
+/// A log read past its `total` ends, with an error, once it is more than 1,000 rows past the
+/// largest: a portal whose pages never end would be read on and on (nothing is sent).
+#[test]
+fn a_log_that_goes_on_far_past_its_total_is_an_error_and_sends_nothing() {
+    let portal = FakePortal::start();
+    portal.seed(Seed::new("Billing", "https://billing.example.com/h"));
+    portal.seed_deliveries(1, Deliveries::new(1200).status(500).newest_at(AT));
+    portal.set_log_quirks(LogQuirks {
+        total: Some(30),
+        ..LogQuirks::default()
+    });
+    let out = redeliver(&portal, &["--auto-approve"]).run();
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=1000&groupStatus=29: the portal's log answered rows past the first 1100, more than 1000 past the largest total it gave (30), so not every delivery asked for could be read
+      help: the portal (or a proxy or cache in front of it) pages or orders the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
+
+    ----- end -----
+    ");
+    assert!(portal.writes().is_empty());
+}
+
 /// Pages capped at 50 under a `total` of 30: the first page, short of the 100 asked, went past
 /// the total, and was taken for the end of the log (50 of the 150 failures resent, exit 0).
 #[test]

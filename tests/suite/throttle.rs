@@ -572,7 +572,7 @@ fn a_read_stopped_by_max_wait_says_the_budget_stopped_it() {
     ----- stderr -----
     the portal is limiting the request rate (HTTP 429 on GET /api/2.0/settings/webhook): pausing all requests for 3 s as it asks (Retry-After), then 476 request(s) a second; 3 s of --max-wait 5 s used
       x GET /api/2.0/settings/webhook: the portal is limiting the request rate (HTTP 429); it asks to retry after 3 s ([DATE]); not retried: the run is stopping (the portal's rate limit (X-RateLimit-Limit: 1500) is reached and it accepts requests again at [DATE], in 3 s: more waiting than the run's --max-wait 5 s allows (3 s already spent waiting))
-      help: a rerun reads the portal afresh (plan and apply then show only what is still needed)
+      help: a rerun reads the portal afresh
 
     ----- end -----
     ");
