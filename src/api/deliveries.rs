@@ -387,8 +387,8 @@ impl Client {
             let read_to = start.saturating_add(rows);
             if u64::from(read_to) > total.saturating_add(PAST_TOTAL) {
                 return Err(fail(format!(
-                    "rows past the first {read_to}, more than {PAST_TOTAL} past the largest \
-                     total it gave ({total})"
+                    "rows on to the {read_to}th, more than {PAST_TOTAL} past the largest total \
+                     it gave ({total})"
                 )));
             }
             start = read_to;

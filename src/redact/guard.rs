@@ -94,7 +94,6 @@ fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
         let start = w.as_ptr() as usize - text.as_ptr() as usize;
         start..start + w.len()
     };
-    let before = marks.len();
     for word in text.split_whitespace() {
         // Without the quotes and brackets around it, unless the secret ends in one.
         let bare = word.trim_matches(|c| "'\"`()<>[]{},;:".contains(c));
@@ -103,29 +102,35 @@ fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
             marks.push(mark);
         }
     }
-    if marks.len() == before {
-        // The shortest run: its end the first that holds it with every word before, its start
-        // the last that still does. Should decoding make that no run, the whole text.
-        let words: Vec<Range<usize>> = text.split_whitespace().map(range).collect();
-        let holds = |run: Range<usize>| decoded_holds(run, &marks);
-        let first = |n: usize, f: &dyn Fn(usize) -> bool| {
-            (0..n).collect::<Vec<_>>().partition_point(|&k| !f(k))
-        };
-        let end = first(words.len(), &|j| {
-            holds(words[0].start..words[j].end).is_some()
-        });
-        let run = (end < words.len()).then(|| {
-            let start = first(end + 1, &|i| {
-                holds(words[i].start..words[end].end).is_none()
+    // Held across words only, in a line: the shortest run of words that holds it (its end the
+    // first word that holds it with every word before, its start the last that still does),
+    // again while the line holds one; should decoding make that no run, the line. Never across
+    // a line end, so a snippet keeps its lines.
+    let first = |n: usize, f: &dyn Fn(usize) -> bool| {
+        (0..n).collect::<Vec<_>>().partition_point(|&k| !f(k))
+    };
+    for line in text.split('\n') {
+        let line = range(line.strip_suffix('\r').unwrap_or(line));
+        let words: Vec<Range<usize>> = text[line.clone()].split_whitespace().map(range).collect();
+        for _ in 0..=words.len() {
+            let holds = |run: Range<usize>| decoded_holds(run, &marks);
+            let Some(source) = holds(line.clone()) else {
+                break;
+            };
+            let end = first(words.len(), &|j| holds(line.start..words[j].end).is_some());
+            let run = (end < words.len()).then(|| {
+                let start = first(end + 1, &|i| {
+                    holds(words[i].start..words[end].end).is_none()
+                });
+                words[start.saturating_sub(1)].start..words[end].end
             });
-            words[start.saturating_sub(1)].start..words[end].end
-        });
-        let whole = || Some((0..text.len(), holds(0..text.len())?));
-        if let Some(mark) = run
-            .and_then(|run| Some((run.clone(), holds(run)?)))
-            .or_else(whole)
-        {
-            marks.push(mark);
+            match run.and_then(|run| Some((run.clone(), holds(run)?))) {
+                Some(mark) => marks.push(mark),
+                None => {
+                    marks.push((line, source));
+                    break;
+                }
+            }
         }
     }
     marks

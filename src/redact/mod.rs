@@ -597,12 +597,19 @@ impl Redactor {
         // somewhere, or spelled with letters of another length (`STRASSE` for `straße`).
         let squeezed = squeezed_forms(&haystack);
         let folded_hay = folded(&haystack);
+        let folded_squeezed = squeezed_forms(&folded_hay);
         let split = |n: &String| {
-            let whole: String = n.chars().filter(|c| !c.is_whitespace()).collect();
+            let whole = |n: &str| n.chars().filter(|c| !c.is_whitespace()).collect::<String>();
             let plain = haystack.matches(n.as_str()).count();
-            squeezed.iter().any(|s| s.matches(&whole).count() > plain)
+            let more = |forms: &[String], n: &str| {
+                let whole = whole(n);
+                forms.iter().any(|s| s.matches(&whole).count() > plain)
+            };
+            let folded_n = || folded(n);
+            more(&squeezed, n)
                 || (!(haystack.is_ascii() && n.is_ascii())
-                    && folded_hay.matches(&folded(n)).count() > plain)
+                    && (folded_hay.matches(&folded_n()).count() > plain
+                        || more(&folded_squeezed, &folded_n())))
         };
         if needles
             .iter()

@@ -535,6 +535,10 @@ fn the_stderr_guard_hides_a_secret_held_across_words_and_folds_a_final_sigma() {
         ("echo Split6\u{1b}[ m-Quux-9981 end", "echo [redacted] end"),
         ("x Tab6\tQz/Ef1234 y", "x [redacted] y"),
         (
+            "a Tab6\tQz/Ef1234 b Split6-Quux-99\t81 c\nd Tab6\tQz/Ef1234\r\ne",
+            "a [redacted] b [redacted] c\nd [redacted]\r\ne",
+        ),
+        (
             "uri https://sigma.example/σοφιας here",
             "uri [redacted] here",
         ),
@@ -577,6 +581,9 @@ fn an_echo_upper_cased_with_letters_of_another_length_is_found() {
             guarded(text)
         );
     }
+    register("Qzß7-Wvx-4411", "the secretKey FOLD_S");
+    let split = "echo QZSS7-WVX-44 11 end";
+    assert!(is_withheld(&scrub.scrub(split)), "{}", scrub.scrub(split));
     let honest = "Bad uri HTTPS://FOLD.EXAMPLE.COM/STRASSE/Y";
     assert_eq!(scrub.scrub(honest), honest);
     assert_eq!(guarded(honest), honest);

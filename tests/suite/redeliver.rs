@@ -1165,7 +1165,7 @@ fn a_log_that_goes_on_far_past_its_total_is_an_error_and_sends_nothing() {
     exit: 1
     ----- stdout -----
     ----- stderr -----
-      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=1000&groupStatus=29: the portal's log answered rows past the first 1100, more than 1000 past the largest total it gave (30), so not every delivery asked for could be read
+      x GET /api/2.0/settings/webhooks/log?count=100&startIndex=1000&groupStatus=29: the portal's log answered rows on to the 1100th, more than 1000 past the largest total it gave (30), so not every delivery asked for could be read
       help: the portal (or a proxy or cache in front of it) pages or orders the delivery log inconsistently; run again, and if it persists, report it to the portal's administrator
 
     ----- end -----
