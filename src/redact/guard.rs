@@ -8,8 +8,8 @@ use std::ops::Range;
 
 use super::markup::squeezed;
 use super::{
-    REDACTED, REGISTRY, URIS, credentials, decode, folded, hidden, matches_of, matching_form,
-    message, needles_of, read,
+    REDACTED, REGISTRY, URIS, credentials, decode, folded, hidden, holds_nothing_to_decode,
+    matches_of, matching_form, message, needles_of, read,
 };
 
 /// `text` with every registered secret replaced by `[redacted]`, in any case, and each word that
@@ -42,8 +42,8 @@ pub fn guarded_source(text: &str) -> Option<String> {
 /// case; then, as the list check finds them (`found`: decoded, fully lower-cased, and with
 /// spaces and line ends taken out), each word that holds one only so, whole, since no position
 /// maps back from the decoded text; one held across words only (a `+` written as a space, a
-/// control sequence with a space in it) hides the shortest run of words that holds it. Not
-/// split by markup: the tool's own lines are no markup, and outside text in them was scrubbed
+/// control sequence with a space in it) hides the shortest run of words of its line that holds
+/// it, each one. Not split by markup: the tool's own lines are no markup, and outside text in them was scrubbed
 /// (`Redactor::scrub`).
 fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
     let (registry, uris) = (read(&REGISTRY), read(&URIS));
@@ -59,11 +59,8 @@ fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
         .collect();
     // As `found` tells text with nothing to decode: a tab or a line end may split a secret,
     // and an ASCII text may spell a letter that is not (`STRASSE` for `straße`).
-    let plain = text.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
     let wide = || needles().any(|(n, _, _)| !n.is_ascii());
-    if (plain && !text.contains(['%', '&', '\\']) && !wide())
-        || registry.is_empty() && uris.is_empty()
-    {
+    if (holds_nothing_to_decode(text) && !wide()) || registry.is_empty() && uris.is_empty() {
         return marks;
     }
     // Folded and without spaces once, not per word: a file may set a secret per webhook.

@@ -459,8 +459,7 @@ fn found<'n>(text: &str, wanted: &[&'n Needles]) -> Option<&'n str> {
         return None;
     }
     // Most names and uris hold nothing to decode: no need to build the decoded copy.
-    let plain =
-        text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !text.contains(['%', '&', '\\']);
+    let plain = holds_nothing_to_decode(text);
     let search = |text: &str| {
         let haystack = folded(&matching_form(text));
         let split = haystack.contains(|c: char| c == '<' || c.is_whitespace());
@@ -480,6 +479,12 @@ fn found<'n>(text: &str, wanted: &[&'n Needles]) -> Option<&'n str> {
         // (`guarded_marks`, `tell_hidden_path`).
         None => search(text).or(Some(TOO_DEEP)),
     }
+}
+
+/// Whether `text` decodes to itself: printable ASCII and single spaces, no escape of any kind
+/// (`decode::normalize`), no tab or line end a secret may be split by.
+fn holds_nothing_to_decode(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !text.contains(['%', '&', '\\'])
 }
 
 /// `secret` as it is searched for: its canonical form and, when that differs, its form as
@@ -596,20 +601,18 @@ impl Redactor {
         // More matches once markup and spaces are gone, or folded: a secret is split by them
         // somewhere, or spelled with letters of another length (`STRASSE` for `straße`).
         let squeezed = squeezed_forms(&haystack);
-        let folded_hay = folded(&haystack);
-        let folded_squeezed = squeezed_forms(&folded_hay);
+        // An ASCII haystack in matching form is folded already.
+        let folded_forms = (!haystack.is_ascii()).then(|| squeezed_forms(&folded(&haystack)));
         let split = |n: &String| {
-            let whole = |n: &str| n.chars().filter(|c| !c.is_whitespace()).collect::<String>();
             let plain = haystack.matches(n.as_str()).count();
             let more = |forms: &[String], n: &str| {
-                let whole = whole(n);
+                let whole: String = n.chars().filter(|c| !c.is_whitespace()).collect();
                 forms.iter().any(|s| s.matches(&whole).count() > plain)
             };
-            let folded_n = || folded(n);
+            // The last squeezed form only takes the spaces out: it holds every plain match.
             more(&squeezed, n)
                 || (!(haystack.is_ascii() && n.is_ascii())
-                    && (folded_hay.matches(&folded_n()).count() > plain
-                        || more(&folded_squeezed, &folded_n())))
+                    && more(folded_forms.as_ref().unwrap_or(&squeezed), &folded(n)))
         };
         if needles
             .iter()
