@@ -13,6 +13,13 @@ use crate::cli::ExportArgs;
 use crate::{Error, render};
 
 pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output) -> Exit {
+    let Target {
+        portal,
+        key_var,
+        file,
+    } = target(args, session)?;
+    // Once the file's keys are known, which a path may hold (`redact::shown_path`), and before
+    // the portal is asked: a mistyped path costs no request.
     if let Some(path) = &args.out {
         atomic::refuse_unwritable(path)?;
         if !args.force && std::fs::symlink_metadata(path).is_ok() {
@@ -21,11 +28,6 @@ pub(super) fn run(args: &ExportArgs, session: &Session, out: &mut super::Output)
             });
         }
     }
-    let Target {
-        portal,
-        key_var,
-        file,
-    } = target(args, session)?;
     // No name: the one portal's `-v` lines are the command's own, unprefixed.
     let client = session.client(&portal, None, key_var.as_deref())?;
     let config = file.as_ref().and_then(|(document, name)| {

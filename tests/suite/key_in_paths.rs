@@ -104,6 +104,71 @@ fn a_portal_s_own_key_in_a_path_is_hidden_once_the_file_is_read() {
     insta::assert_snapshot!(views(dir.path(), &runs, &fleet.env(), &[&key]));
 }
 
+/// An `--out` refused before any request (a missing folder, a file there already) names a path
+/// that may hold a `portals:` file's own key: the file is read first, so it shows `[redacted]`.
+#[test]
+fn an_out_path_refused_hides_a_portal_s_own_key_and_asks_nothing() {
+    let fleet = Fleet::start(&["billing"]);
+    let key = fleet.key("billing").to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = fleet.portals_yaml(&[("billing", "webhooks:\n  Crm:\n    enabled: true\n")]);
+    std::fs::write(dir.path().join("fleet.yaml"), yaml).unwrap();
+    std::fs::create_dir(dir.path().join("there")).unwrap();
+    let there = format!("there/{key}.yaml");
+    std::fs::write(dir.path().join(&there), "kept\n").unwrap();
+    let missing = format!("{key}/out.yaml");
+    let runs: [&[&str]; 3] = [
+        &[
+            "export",
+            "-f",
+            "fleet.yaml",
+            "--portal",
+            "billing",
+            "--out",
+            &missing,
+        ],
+        &[
+            "export",
+            "-f",
+            "fleet.yaml",
+            "--portal",
+            "billing",
+            "--out",
+            &there,
+        ],
+        &["plan", "-f", "fleet.yaml", "--out", &missing],
+    ];
+    insta::assert_snapshot!(views(dir.path(), &runs, &fleet.env(), &[&key]), @"
+    $ export -f fleet.yaml --portal billing --out KEY/out.yaml
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x could not write [redacted]/out.yaml
+      `-> the folder [redacted] does not exist
+
+    ----- end -----
+
+    $ export -f fleet.yaml --portal billing --out there/KEY.yaml
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x refusing to write there/[redacted].yaml: it already exists; nothing was written
+      help: pass --force to replace it (after reviewing what it holds), or choose another path
+
+    ----- end -----
+
+    $ plan -f fleet.yaml --out KEY/out.yaml
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x could not write [redacted]/out.yaml
+      `-> the folder [redacted] does not exist
+
+    ----- end -----
+    ");
+    assert_eq!(fleet.request_count(), 0);
+}
+
 /// A secret that is an ordinary word of the file's path (a secretKey `webhooks`) hides that
 /// word in every path shown: the run says why, by the secret's source, never its value.
 #[test]
