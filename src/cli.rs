@@ -2,6 +2,11 @@
 //!
 //! The API key is deliberately not an argument: command lines end up in shell history, process
 //! lists and CI logs. It is read from `DOCSPACE_API_KEY` only.
+//!
+//! A flag that only chooses how output looks (`--format`, `--problems`, `-v`, and the global
+//! `--color` and `--quiet`) may be given twice, the last winning as in git and cargo, so a
+//! wrapper's default yields to the user's. Any other given twice stays a usage error: two
+//! limits, digests, portals or paths are more likely a pipeline's bug than a choice.
 
 use std::path::PathBuf;
 
@@ -230,7 +235,7 @@ pub struct ValidateArgs {
     /// How to report the file on stdout: text (the verdict), json (one document listing every
     /// problem and warning), or github (one workflow command per problem, shown by GitHub on
     /// the pull request's diff). The diagnostics on stderr are the same in every format.
-    #[arg(long, value_enum, default_value_t = ProblemFormat::Text)]
+    #[arg(long, value_enum, default_value_t = ProblemFormat::Text, overrides_with = "format")]
     pub format: ProblemFormat,
 }
 
@@ -275,7 +280,7 @@ pub struct NetworkArgs {
     pub max_wait: u64,
     /// Print one line per request on stderr: method, path, status and time (never headers or
     /// bodies).
-    #[arg(short = 'v', long)]
+    #[arg(short = 'v', long, overrides_with = "verbose")]
     pub verbose: bool,
 }
 
@@ -332,13 +337,13 @@ pub struct PlanArgs {
     pub detailed_exitcode: bool,
     /// How to show the plan: text for people, json for pipelines (documented in docs/plans.md),
     /// markdown for a pull-request comment or job summary.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, overrides_with = "format")]
     pub format: Format,
     /// When problems in the file stop the plan, report them on stdout in this form instead of
     /// a plan: json (the document of `validate --format json`) or github (workflow commands
     /// that GitHub shows on the pull request's diff). Default: json with --format json, else
     /// text (the diagnostics on stderr only, which are printed in every form).
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_enum, value_name = "FORMAT", overrides_with = "problems")]
     pub problems: Option<ProblemFormat>,
     /// Also save the plan to FILE, for `apply FILE`, and print its SHA-256 on stderr. It holds
     /// no secret values. Written atomically; an existing FILE is replaced only if it is a
@@ -364,7 +369,7 @@ pub struct StatusArgs {
           value_parser = crate::duration::parse)]
     pub since: std::time::Duration,
     /// How to show the health: text, json (documented in docs/delivery-health.md) or markdown.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, overrides_with = "format")]
     pub format: Format,
     /// Exit 2 when a webhook is failing, at risk, disabled while the file manages it and does
     /// not disable it, or signed with another secret; 0 when all are healthy; 1 on error.
@@ -488,7 +493,7 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub file: FileArgs,
     /// How to show the plan, as `plan --format` does.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, overrides_with = "format")]
     pub format: Format,
 }
 

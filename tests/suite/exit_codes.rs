@@ -300,6 +300,93 @@ fn flags_of_other_tools_get_this_tools_way_not_a_similar_flag() {
     ");
 }
 
+/// A flag that only chooses how output looks, given twice, takes the last, as git and cargo do
+/// (a wrapper's `--format text` yields to the user's `--format json`); one that guards a write
+/// or names what is read or written, given twice, is a usage error naming it (docs/using.md).
+#[test]
+fn a_display_flag_given_twice_takes_the_last_any_other_is_refused() {
+    let portal = portal();
+    let view = |args: &[&str]| run(args, &portal).run().user_view();
+    let twice = view(&[
+        "plan",
+        "--format",
+        "text",
+        "-v",
+        "--format",
+        "json",
+        "--verbose",
+    ]);
+    assert_eq!(twice, view(&["plan", "--format", "json", "-v"]));
+    assert_ne!(twice, view(&["plan", "--format", "text", "-v"]));
+    let bad = |args: &[&str]| {
+        let run = Run::new(args).file("webhooks:\n  Crm:\n    colour: red\n");
+        run.portal(&portal).run().user_view()
+    };
+    let twice = bad(&["plan", "--problems", "json", "--problems", "github"]);
+    assert_eq!(twice, bad(&["plan", "--problems", "github"]));
+    assert_ne!(twice, bad(&["plan", "--problems", "json"]));
+    portal.clear_requests();
+    let (digest, other) = ("a".repeat(64), "b".repeat(64));
+    let cases: &[&[&str]] = &[
+        &[
+            "apply",
+            "p.json",
+            "--expect-digest",
+            &digest,
+            "--expect-digest",
+            &other,
+        ],
+        &[
+            "plan",
+            "--prune",
+            "--max-deletes",
+            "1",
+            "--max-deletes",
+            "5",
+        ],
+        &["export", "--out", "a.yaml", "--out", "b.yaml"],
+    ];
+    let mut views = String::new();
+    for args in cases {
+        views += &format!("$ {}\n{}\n", args.join(" "), view(args));
+    }
+    insta::assert_snapshot!(views, @"
+    $ apply p.json --expect-digest aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa --expect-digest bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '--expect-digest <SHA256>' cannot be used multiple times
+
+    Usage: docspace-webhooks apply [OPTIONS] [PLAN_FILE]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ plan --prune --max-deletes 1 --max-deletes 5
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '--max-deletes <N>' cannot be used multiple times
+
+    Usage: docspace-webhooks plan [OPTIONS]
+
+    For more information, try '--help'.
+    ----- end -----
+
+    $ export --out a.yaml --out b.yaml
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '--out <FILE>' cannot be used multiple times
+
+    Usage: docspace-webhooks export [OPTIONS]
+
+    For more information, try '--help'.
+    ----- end -----
+    ");
+    assert_eq!(portal.requests(), []);
+}
+
 #[test]
 fn help_and_version_exit_0_on_stdout() {
     for args in [
