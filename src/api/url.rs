@@ -58,6 +58,16 @@ impl PortalUrl {
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&url) => {}
+            // A resolver may send the fully qualified `localhost.` to DNS, as glibc does when
+            // /etc/hosts lists only `localhost`: any host could answer, and get the key.
+            "http" if url.host_str() == Some("localhost.") => {
+                return Err(fail(
+                    "plain http:// is accepted only for a loopback host, and `localhost.` is not \
+                     treated as one: with its final dot the name may be looked up in DNS rather \
+                     than in /etc/hosts; write `localhost`"
+                        .into(),
+                ));
+            }
             "http" => {
                 return Err(fail(
                     "plain http:// is accepted only for a loopback host (localhost, 127.0.0.1, \
@@ -204,6 +214,13 @@ mod tests {
         assert!(e.contains("only for a loopback host"), "{e}");
         assert!(err("http://10.0.0.1").contains("use https://"));
         assert!(err("http://localhost.example.com").contains("loopback"));
+        // Not resolved as `localhost` is: glibc asks DNS for it (`getent ahosts localhost.`).
+        assert_eq!(
+            err("http://LOCALHOST.:8080"),
+            "invalid portal URL `http://LOCALHOST.:8080`: plain http:// is accepted only for a \
+             loopback host, and `localhost.` is not treated as one: with its final dot the name \
+             may be looked up in DNS rather than in /etc/hosts; write `localhost`"
+        );
     }
 
     #[test]
