@@ -12,7 +12,7 @@
 #                                  https://github.com/OWNER/NAME/releases/download/TAG
 #                                  (an https:// or file:// URL: tests use a local directory)
 #   DOCSPACE_WEBHOOKS_INSTALL_DIR  the directory the binary goes into; default
-#                                  $RUNNER_TEMP (or ~/.cache)/docspace-webhooks/TAG/bin
+#                                  $RUNNER_TEMP (or ~/.cache)/docspace-webhooks/OWNER/NAME/TAG/bin
 #   RUNNER_OS, RUNNER_ARCH         set by GitHub; elsewhere read from uname
 # Prints the directory installed into on stdout, adds it to $GITHUB_PATH and writes it as the
 # step output `dir` when those are set.
@@ -24,7 +24,11 @@ set -euo pipefail
 
 fail() {
   if [ "${GITHUB_ACTIONS:-}" = true ]; then
-    echo "::error title=docspace-webhooks install::$*" >&2
+    # Escaped as GitHub reads a command's message: a line break in the version (an input) or a
+    # URL cannot start another command.
+    local message=${*//%/%25}
+    message=${message//$'\r'/%0D}
+    echo "::error title=docspace-webhooks install::${message//$'\n'/%0A}" >&2
   else
     echo "error: $*" >&2
   fi
@@ -41,8 +45,10 @@ repository=${DOCSPACE_WEBHOOKS_REPOSITORY:-}
 base=${DOCSPACE_WEBHOOKS_RELEASE_URL:-https://github.com/$repository/releases/download/$version}
 # RUNNER_TEMP, not the tool cache: the runner empties it around each job, so the binary found
 # there below was checked by this job. A self-hosted runner's tool cache outlives jobs, and a
-# binary another job left in it would run here with this job's keys.
-dir=${DOCSPACE_WEBHOOKS_INSTALL_DIR:-${RUNNER_TEMP:-$HOME/.cache}/docspace-webhooks/$version/bin}
+# binary another job left in it would run here with this job's keys. One directory per
+# repository and tag: a step taking the Action from another repository (a fork's, upstream's)
+# checks that repository's release, never running the binary of the same tag from the other.
+dir=${DOCSPACE_WEBHOOKS_INSTALL_DIR:-${RUNNER_TEMP:-$HOME/.cache}/docspace-webhooks/$repository/$version/bin}
 
 os=${RUNNER_OS:-$(uname -s)}
 arch=${RUNNER_ARCH:-$(uname -m)}

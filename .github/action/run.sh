@@ -8,21 +8,27 @@
 #   INPUT_COMMAND          validate, plan, apply, show or export
 #   INPUT_FILE             the webhooks file (-f); empty: webhooks.yaml (for export, only if it exists)
 #   INPUT_FORMAT           --format, when not empty
-#   INPUT_OUT              --out: the saved plan; its SHA-256 is the output `digest` when this run
-#                          wrote it
+#   INPUT_OUT              --out: the saved plan, or export's file; its SHA-256 is the output
+#                          `digest` when this run wrote it
 #   INPUT_ARGS             more arguments, split on whitespace (no quoting)
 #   INPUT_SUMMARY          true (the default) or false: write the output to the job summary
+#                          (export's: only where it is and its SHA-256, as in the log)
 #   INPUT_FAIL             true (the default) or false: fail the step when the command failed (1, or a signal); plan's
 #                          2 (changes, under --detailed-exitcode) is not a failure
 # Outputs ($GITHUB_OUTPUT): exit-code, digest, markdown (the path of the Markdown output, when
 # --format markdown), stdout (the path of the command's stdout, whatever its format).
 set -uo pipefail
 
+# Escaped as GitHub reads a workflow command's message: a line break in an input cannot start
+# a line of the log that GitHub would read as a command (`::error ...`, `::stop-commands::`).
+escape() {
+  local text=${1//%/%25}
+  text=${text//$'\r'/%0D}
+  printf '%s' "${text//$'\n'/%0A}"
+}
+
 fail() {
-  # Escaped as GitHub reads a command's message: a line break in an input cannot start another.
-  local message=${*//%/%25}
-  message=${message//$'\r'/%0D}
-  echo "::error title=docspace-webhooks::${message//$'\n'/%0A}" >&2
+  echo "::error title=docspace-webhooks::$(escape "$*")" >&2
   exit 1
 }
 
@@ -62,9 +68,26 @@ read -r -d '' -a extra <<< "${INPUT_ARGS:-}" || true
 argv+=(${extra[@]+"${extra[@]}"})
 
 stdout=$(mktemp "${RUNNER_TEMP:-/tmp}/docspace-webhooks-$command.XXXXXX")
-echo "+ docspace-webhooks ${argv[*]}" >&2
-# Through tee, so the log shows stdout as it comes (and GitHub reads the workflow commands of
-# --format github from it) while the file keeps it for the outputs and the summary.
+# The command line, escaped, and without the word after a flag that would carry the API key:
+# the tool refuses those flags (with a tip), but only after this line is in the log.
+shown=()
+hide=
+for arg in "${argv[@]}"; do
+  if [ -n "$hide" ]; then
+    shown+=('***')
+    hide=
+    continue
+  fi
+  case "$arg" in
+    --api-key=* | --apikey=* | --key=* | --token=*) shown+=("${arg%%=*}=***") ;;
+    --api-key | --apikey | --key | --token)
+      shown+=("$arg")
+      hide=1
+      ;;
+    *) shown+=("$arg") ;;
+  esac
+done
+echo "+ docspace-webhooks $(escape "${shown[*]}")" >&2
 # A file left from before must not pass for the plan saved now (a plan of a `portals:` file
 # with a portal down is saved while the command exits 1, so the exit code does not tell), nor
 # be deleted: the tool refuses to replace a file that is not a saved plan (`out: webhooks.yaml`)
@@ -75,16 +98,38 @@ echo "+ docspace-webhooks ${argv[*]}" >&2
 inode() { [ ! -e "$1" ] || ls -di -- "$1" | awk '{ print $1 }'; }
 before=
 [ -z "${INPUT_OUT:-}" ] || before=$(inode "$INPUT_OUT")
-"${DOCSPACE_WEBHOOKS_DIR:?}/docspace-webhooks" "${argv[@]}" | tee "$stdout"
-code=${PIPESTATUS[0]}
+if [ "$command" = export ]; then
+  # export's output is a file to commit, holding each uri as the portal has it: a password in
+  # it and a ?token= value, which the tool masks wherever it shows a uri. The log and the job
+  # summary are read by anyone who can read the run, so they get where it is and its SHA-256.
+  "${DOCSPACE_WEBHOOKS_DIR:?}/docspace-webhooks" "${argv[@]}" > "$stdout"
+  code=$?
+else
+  # Through tee, so the log shows stdout as it comes (and GitHub reads the workflow commands of
+  # --format github from it) while the file keeps it for the outputs and the summary.
+  "${DOCSPACE_WEBHOOKS_DIR:?}/docspace-webhooks" "${argv[@]}" | tee "$stdout"
+  code=${PIPESTATUS[0]}
+fi
 
+sha256() {
+  if command -v sha256sum >/dev/null; then
+    sha256sum "$1" | awk '{ print $1 }'
+  else
+    shasum -a 256 "$1" | awk '{ print $1 }'
+  fi
+}
 digest=
 if [ -n "${INPUT_OUT:-}" ] && [ -f "$INPUT_OUT" ] && [ "$(inode "$INPUT_OUT")" != "$before" ]; then
-  if command -v sha256sum >/dev/null; then
-    digest=$(sha256sum "$INPUT_OUT" | awk '{ print $1 }')
+  digest=$(sha256 "$INPUT_OUT")
+fi
+exported=
+if [ "$command" = export ] && [ "$code" = 0 ]; then
+  if [ -n "${INPUT_OUT:-}" ]; then
+    exported="exported to \`$(escape "$INPUT_OUT")\` (SHA-256 $digest)"
   else
-    digest=$(shasum -a 256 "$INPUT_OUT" | awk '{ print $1 }')
+    exported="exported to the file the output \`stdout\` names (SHA-256 $(sha256 "$stdout"))"
   fi
+  echo "docspace-webhooks $exported; not shown, as its uris may hold passwords and tokens" >&2
 fi
 markdown=
 [ "${INPUT_FORMAT:-}" != markdown ] || markdown=$stdout
@@ -97,7 +142,10 @@ markdown=
 
 if [ "$summary" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   {
-    if [ -n "$markdown" ] && [ -s "$markdown" ]; then
+    if [ "$command" = export ]; then
+      [ -z "$exported" ] ||
+        echo "docspace-webhooks $exported; not shown here, as its uris may hold passwords and tokens."
+    elif [ -n "$markdown" ] && [ -s "$markdown" ]; then
       cat "$markdown"
     elif [ -s "$stdout" ] && [ "${INPUT_FORMAT:-text}" = text ]; then
       fence='```'

@@ -440,7 +440,9 @@ fn on_a_runner_a_binary_left_by_another_job_is_never_run() {
         .env("RUNNER_TOOL_CACHE", &cache)
         .env("RUNNER_TEMP", &temp);
     let (code, stdout, stderr) = run(command);
-    let dir = temp.join(format!("docspace-webhooks/{TAG}/bin"));
+    let dir = temp.join(format!(
+        "docspace-webhooks/OWNER/docspace-webhooks/{TAG}/bin"
+    ));
     assert_eq!(
         (code, stdout, stderr),
         (
@@ -513,4 +515,79 @@ fn a_version_or_repository_that_is_not_one_is_refused() {
         );
         assert!(!release.path("tools").exists(), "{name}={value}");
     }
+}
+
+/// Two steps of one job taking the Action from two repositories (a fork's and upstream's) at
+/// the same tag: each installs and checks its own repository's release, never running the
+/// binary the other one installed.
+#[test]
+fn each_repository_gets_its_own_release_checked() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    let temp = release.path("runner-temp");
+    std::fs::create_dir(&temp).expect("mkdir");
+    let install = |repository: &str| {
+        let mut command = release.command("Linux", "X64");
+        command
+            .env("RUNNER_TEMP", &temp)
+            .env("DOCSPACE_WEBHOOKS_REPOSITORY", repository);
+        run(command)
+    };
+    let (code, stdout, stderr) = install("fork/docspace-webhooks");
+    let dir = temp.join(format!(
+        "docspace-webhooks/fork/docspace-webhooks/{TAG}/bin"
+    ));
+    assert_eq!(
+        (code, stdout),
+        (0, format!("{}\n", dir.display())),
+        "{stderr}"
+    );
+
+    // Upstream's release lists another SHA-256 for the archive: its own sums are read.
+    let digest = release.digest();
+    let other = "0".repeat(64);
+    let name = format!("docspace-webhooks-{TAG}-{LINUX}.tar.gz");
+    std::fs::write(
+        release.path("release/SHA256SUMS"),
+        format!("{other}  {name}\n"),
+    )
+    .expect("write sums");
+    let (code, stdout, stderr) = install("upstream/docspace-webhooks");
+    assert_eq!(
+        (code, stdout.as_str(), stderr),
+        (
+            1,
+            "",
+            format!(
+                "error: refusing {name}: its SHA-256 is {digest}, but the release's SHA256SUMS \
+                 says {other}; nothing was installed\n"
+            )
+        )
+    );
+}
+
+/// On a runner an error is an `::error` workflow command: a line break in the version (an
+/// input of the Action) is escaped as GitHub reads a command's message, so it cannot start
+/// another command.
+#[test]
+fn an_error_on_a_runner_cannot_start_another_workflow_command() {
+    let release = Release::new(env!("CARGO_PKG_VERSION"));
+    let mut command = release.command("Linux", "X64");
+    command
+        .env("GITHUB_ACTIONS", "true")
+        .env(
+            "DOCSPACE_WEBHOOKS_VERSION",
+            "v0.1\n::error title=Security review::approved\r100%",
+        )
+        .env("DOCSPACE_WEBHOOKS_INSTALL_DIR", release.path("tools/bin"));
+    let (code, stdout, stderr) = run(command);
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (
+            1,
+            "",
+            "::error title=docspace-webhooks install::the version must be a release tag such as \
+             v0.1.0, not 'v0.1%0A::error title=Security review::approved%0D100%25'\n"
+        )
+    );
+    assert!(!release.path("tools").exists(), "nothing was installed");
 }

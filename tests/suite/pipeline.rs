@@ -14,7 +14,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::fake_portal::{FakePortal, Fault, FaultBody, FaultKind, WEBHOOK_PATH};
+use crate::support::fake_portal::{FakePortal, Fault, FaultBody, FaultKind, Seed, WEBHOOK_PATH};
 use crate::support::fleet::Fleet;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -117,8 +117,8 @@ impl Context<'_> {
         out + rest
     }
 
-    /// An `if:`: `A == 'v'`, `A != 'v'` (or a path for `'v'`) joined by `||` or `&&` (not
-    /// both), `!cancelled()` alone or before `&&`. Without a status function, GitHub adds
+    /// An `if:`: `A == 'v'`, `A != 'v'` (or a path for `'v'`) and `!cancelled()`, joined by
+    /// `||` and `&&`, in parentheses or not. Without a status function, GitHub adds
     /// `success()`: nothing before has failed.
     fn condition(&self, expr: &str, failed: bool) -> bool {
         let expr = expr.trim();
@@ -127,39 +127,62 @@ impl Context<'_> {
             .and_then(|e| e.strip_suffix("}}"))
             .unwrap_or(expr)
             .trim();
-        let (expr, failed) = match expr.strip_prefix("!cancelled()") {
-            Some("") => return true,
-            Some(rest) => (
-                rest.strip_prefix(" && ")
-                    .unwrap_or_else(|| panic!("a condition this runner does not model: {expr}")),
-                false,
-            ),
-            None => (expr, failed),
-        };
-        let atom = |atom: &str| {
-            let (left, negated, right) = match atom.split_once(" != ") {
-                Some((l, r)) => (l, true, r),
-                None => {
-                    let (l, r) = atom.split_once(" == ").unwrap_or_else(|| {
-                        panic!("a condition this runner does not model: {atom}")
-                    });
-                    (l, false, r)
-                }
-            };
-            let right = right.trim();
-            let right = match right.strip_prefix('\'') {
-                Some(literal) => literal.trim_end_matches('\'').to_string(),
-                None => self.value(right),
-            };
-            (self.value(left.trim()) == right) != negated
-        };
-        let holds = if expr.contains(" || ") {
-            expr.split(" || ").any(atom)
-        } else {
-            expr.split(" && ").all(atom)
-        };
-        !failed && holds
+        (expr.contains("cancelled()") || !failed) && self.holds(expr)
     }
+
+    fn holds(&self, expr: &str) -> bool {
+        let expr = expr.trim();
+        for (op, any) in [(" || ", true), (" && ", false)] {
+            let parts = outside_parentheses(expr, op);
+            if parts.len() > 1 {
+                let mut each = parts.iter().map(|part| self.holds(part));
+                return if any {
+                    each.any(|h| h)
+                } else {
+                    each.all(|h| h)
+                };
+            }
+        }
+        if let Some(inner) = expr.strip_prefix('(').and_then(|e| e.strip_suffix(')')) {
+            return self.holds(inner);
+        }
+        if expr == "!cancelled()" {
+            return true;
+        }
+        let (left, negated, right) = match expr.split_once(" != ") {
+            Some((l, r)) => (l, true, r),
+            None => {
+                let (l, r) = expr
+                    .split_once(" == ")
+                    .unwrap_or_else(|| panic!("a condition this runner does not model: {expr}"));
+                (l, false, r)
+            }
+        };
+        let right = right.trim();
+        let right = match right.strip_prefix('\'') {
+            Some(literal) => literal.trim_end_matches('\'').to_string(),
+            None => self.value(right),
+        };
+        (self.value(left.trim()) == right) != negated
+    }
+}
+
+/// `expr` split at each `op` outside parentheses.
+fn outside_parentheses<'e>(expr: &'e str, op: &str) -> Vec<&'e str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (i, c) in expr.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth == 0 && i >= start && expr[i..].starts_with(op) => {
+                parts.push(&expr[start..i]);
+                start = i + op.len();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&expr[start..]);
+    parts
 }
 
 impl Repo {
@@ -173,9 +196,28 @@ impl Repo {
             sha: 0,
             head_repo: REPO.into(),
         };
-        for sub in ["workspace", "gh", "artifacts"] {
+        for sub in ["workspace", "gh", "artifacts", "bin"] {
             std::fs::create_dir(repo.path(sub)).expect("mkdir");
         }
+        // The binary the Action's steps run: the real one, or, while `stop-plan` (in HOME)
+        // says `before` or `after`, a plan stopped by SIGTERM before it starts or after it
+        // has written everything (its exit code, 143, is all that tells).
+        let wrapper = repo.path("bin/docspace-webhooks");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\n\
+                 if [ \"$1\" = plan ] && [ -e \"$HOME/stop-plan\" ]; then\n\
+                 \x20 [ \"$(cat \"$HOME/stop-plan\")\" = before ] || '{bin}' \"$@\"\n\
+                 \x20 kill -TERM $$\n\
+                 fi\n\
+                 exec '{bin}' \"$@\"\n",
+                bin = env!("CARGO_BIN_EXE_docspace-webhooks")
+            ),
+        )
+        .expect("write the wrapper");
+        let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+        std::fs::set_permissions(&wrapper, executable).expect("chmod");
         std::fs::write(
             repo.path("gh/state.json"),
             r#"{"next_id": 100, "comments": [], "issues": []}"#,
@@ -322,11 +364,26 @@ impl Repo {
             } else if uses.starts_with("OWNER/docspace-webhooks@") {
                 self.action_step(step, &context)
             } else if uses.is_empty() {
+                // As GitHub runs it: the script in a file, with the step's `shell:`, else the
+                // job's or the workflow's `defaults.run.shell`, else `bash -e {0}`, which has
+                // no pipefail.
+                let shell = [
+                    &step["shell"],
+                    &job["defaults"]["run"]["shell"],
+                    &self.pipeline["defaults"]["run"]["shell"],
+                ]
+                .into_iter()
+                .find(|shell| !shell.is_null())
+                .map(text);
+                let options: &[&str] = match shell.as_deref() {
+                    None => &["-e"],
+                    Some("bash") => &["--noprofile", "--norc", "-eo", "pipefail"],
+                    Some(other) => panic!("a shell this runner does not model: {other}"),
+                };
+                let script = self.path("step.sh");
+                std::fs::write(&script, text(&step["run"])).expect("write the step's script");
                 let mut command = Command::new("bash");
-                command
-                    .env_clear()
-                    .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
-                    .arg(text(&step["run"]));
+                command.env_clear().args(options).arg(script);
                 command
             } else {
                 panic!("an action this runner does not model: {uses}");
@@ -381,8 +438,8 @@ impl Repo {
 
     /// A step of the Action: its run step (.github/action/run.sh) with the environment
     /// action.yml gives it, from the step's `with:` over the inputs' defaults, and the binary
-    /// built for these tests in place of the one its install step downloads (tests/suite/
-    /// action_install.rs tests that step).
+    /// built for these tests (through the wrapper of `Repo::new`) in place of the one its
+    /// install step downloads (tests/suite/action_install.rs tests that step).
     fn action_step(&self, step: &Value, context: &Context) -> Command {
         let inputs = self.action["inputs"].as_object().expect("inputs");
         if let Some((unknown, _)) = step["with"]
@@ -415,13 +472,12 @@ impl Repo {
         command
             .env_clear()
             .arg(format!("{ROOT}/.github/action/run.sh"));
-        let binary = PathBuf::from(env!("CARGO_BIN_EXE_docspace-webhooks"));
         for (name, value) in run["env"].as_object().expect("env") {
             let value = text(value);
             let value = match value.strip_prefix("${{ inputs.") {
                 Some(rest) => input(rest.strip_suffix(" }}").expect("an input")),
                 None if value == "${{ steps.install.outputs.dir }}" => {
-                    binary.parent().expect("a directory").display().to_string()
+                    self.path("bin").display().to_string()
                 }
                 None if !value.contains("${{") => value,
                 None => panic!("an expression this runner does not model: {value}"),
@@ -1099,4 +1155,200 @@ fn the_action_reads_true_or_false_and_refuses_anything_else() {
         );
         assert_eq!(step.outputs["exit-code"], "", "{step:?}");
     }
+}
+
+/// A `gh api` listing that fails (GitHub down, a token without access) fails its step and
+/// writes nothing: read as "none yet", it would post a second comment, open a second drift
+/// issue, or leave the drift issue open for good. GitHub runs a step without `shell:` as
+/// `bash -e {0}`, which has no pipefail, so the pipeline's `shell: bash` is what catches it.
+#[test]
+fn a_listing_that_fails_fails_its_step_and_writes_nothing() {
+    if !gh_runs() {
+        return;
+    }
+    let mut repo = Repo::new(BILLING);
+    let failing = repo.path("gh/failing");
+    let fail = |call: &str| std::fs::write(&failing, call).expect("write");
+    let comments = format!("GET repos/{REPO}/issues/7/comments");
+    fail(&comments);
+    let jobs = repo.run("pull_request");
+    assert!(!jobs["pull-request"].ok, "{:?}", jobs["pull-request"]);
+    assert_eq!(repo.calls(), format!("{comments}\n"));
+    assert!(comment_bodies(&repo).is_empty());
+
+    // The drift check, the portals drifted (nothing applied yet): no issue is opened.
+    let issues = format!("GET repos/{REPO}/issues?state=open&creator=github-actions%5Bbot%5D");
+    fail(&issues);
+    let jobs = repo.run("schedule");
+    assert!(!jobs["drift"].ok, "{:?}", jobs["drift"]);
+    assert!(
+        repo.github()["issues"]
+            .as_array()
+            .expect("issues")
+            .is_empty()
+    );
+    // Opened once the listing works; the portals match again, but the listing fails: the
+    // issue is left open and the job fails.
+    fail("");
+    assert!(repo.run("schedule")["drift"].ok);
+    apply_by_hand(&repo);
+    fail(&issues);
+    let before = repo.calls();
+    let jobs = repo.run("schedule");
+    assert!(!jobs["drift"].ok, "{:?}", jobs["drift"]);
+    assert_eq!(repo.calls(), format!("{before}{issues}\n"));
+    assert_eq!(repo.github()["issues"][0]["state"], "open");
+}
+
+/// A plan stopped by a signal (SIGTERM: 143) did not finish, whatever it printed or saved
+/// before: the pull request's job fails and its comment says so in place of the plan; on the
+/// main branch the plan is not uploaded, the plan job fails and nothing is applied.
+#[test]
+fn a_plan_stopped_by_a_signal_fails_and_applies_nothing() {
+    if !gh_runs() {
+        return;
+    }
+    let mut repo = Repo::new(BILLING);
+    assert!(repo.run("pull_request")["pull-request"].ok);
+    for (when, sha) in [("before", 2), ("after", 3)] {
+        std::fs::write(repo.path("stop-plan"), when).expect("write");
+        let jobs = repo.run("pull_request");
+        let job = &jobs["pull-request"];
+        assert!(!job.ok, "{when}: {job:?}");
+        assert!(
+            job.log.ends_with(
+                "::error title=docspace-webhooks::validate exited with 0, plan with 143; see the \
+                 summary\n"
+            ),
+            "{when}: {}",
+            job.log
+        );
+        assert_eq!(
+            comment_bodies(&repo),
+            [format!(
+                "<!-- docspace-webhooks-plan -->\n**docspace-webhooks plan did not finish for \
+                 {sha:040x} (exit 143)**, so there is no plan; see the [job \
+                 log](https://github.com/{REPO}/actions/runs/555).\n"
+            )],
+            "{when}"
+        );
+    }
+
+    // On the main branch, a plan saved in full before the signal.
+    let jobs = repo.run("push");
+    assert_eq!(ran(&jobs), ["plan"]);
+    let plan = &jobs["plan"];
+    assert!(!plan.ok, "{plan:?}");
+    assert_eq!(plan.outputs["changes"], "143");
+    assert_ne!(
+        plan.outputs["digest"], "",
+        "the plan was saved before the signal"
+    );
+    assert!(
+        plan.log.ends_with(
+            "::error title=docspace-webhooks::plan did not finish (exit 143); nothing is uploaded \
+             or applied\n"
+        ),
+        "{}",
+        plan.log
+    );
+    let uploaded = std::fs::read_dir(repo.path("artifacts")).expect("artifacts");
+    assert_eq!(uploaded.count(), 0, "nothing was uploaded");
+    assert_eq!(repo.fleet.write_count(), 0, "nothing was written");
+}
+
+/// export's output is a file to commit, holding each uri as the portal has it, a password or a
+/// ?token= value included, which the tool masks wherever it shows a uri: the log and the job
+/// summary, read by anyone who can read the run, get where it went and its SHA-256.
+#[test]
+fn the_action_never_shows_what_export_wrote() {
+    let repo = Repo::new(BILLING);
+    let uri = "https://bob:PASSWORD99@billing.example.com/h?token=SEKRET123";
+    repo.portal("staging").seed(Seed::new("Billing sync", uri));
+    for out in ["exported.yaml", ""] {
+        let job = serde_json::json!({
+            "if": "github.event_name == 'push'",
+            "steps": [{
+                "id": "run",
+                "uses": "OWNER/docspace-webhooks@0000000000000000000000000000000000000000",
+                "env": {"DOCSPACE_STAGING_KEY": "${{ secrets.DOCSPACE_STAGING_KEY }}"},
+                "with": {"command": "export", "out": out, "args": "--portal staging"},
+            }],
+            "outputs": {
+                "digest": "${{ steps.run.outputs.digest }}",
+                "stdout": "${{ steps.run.outputs.stdout }}",
+            },
+        });
+        let export = repo.job("push", &job, &BTreeMap::new());
+        assert!(export.ok, "{export:?}");
+        let (written, shown) = if out.is_empty() {
+            let path = export.outputs["stdout"].clone();
+            (path, "the file the output `stdout` names".to_string())
+        } else {
+            let path = repo.path(&format!("workspace/{out}"));
+            (path.display().to_string(), format!("`{out}`"))
+        };
+        let text = std::fs::read_to_string(&written).expect("exported");
+        assert!(
+            text.contains(uri),
+            "the file to commit holds the uri: {text}"
+        );
+        let digest = Command::new("sha256sum")
+            .arg(&written)
+            .output()
+            .expect("sha256sum");
+        let digest = String::from_utf8_lossy(&digest.stdout);
+        let digest = digest.split_whitespace().next().expect("a digest");
+        let said = format!("docspace-webhooks exported to {shown} (SHA-256 {digest})");
+        assert_eq!(
+            export.summary,
+            format!("{said}; not shown here, as its uris may hold passwords and tokens.\n"),
+            "{out:?}"
+        );
+        let url = repo.fleet.url("staging");
+        let (option, tool) = if out.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (
+                format!(" --out {out}"),
+                format!("Exported 1 webhook(s) from {url} to {out}.\n"),
+            )
+        };
+        assert_eq!(
+            export.log,
+            format!(
+                "+ docspace-webhooks export -f webhooks.yaml{option} --portal staging\n{tool}\
+                 {said}; not shown, as its uris may hold passwords and tokens\n"
+            ),
+            "{out:?}"
+        );
+    }
+}
+
+/// What the Action prints of its inputs cannot start a workflow command (a line break in
+/// `file` would start `::error ...` or `::stop-commands::`), and a word after a flag that
+/// would carry the API key is never printed: the tool refuses such a flag, with its tip.
+#[test]
+fn the_action_prints_its_command_line_escaped_and_without_a_key() {
+    let repo = Repo::new(BILLING);
+    let key = "sk-live-REALKEY-9f8e7d6c";
+    let step = action_alone(
+        &repo,
+        serde_json::json!({
+            "command": "validate",
+            "file": "nope.yaml\n::error title=Security review::approved\r100%",
+            "args": format!("--api-key {key} --token={key}"),
+        }),
+    );
+    assert!(!step.ok, "{step:?}");
+    assert_eq!(
+        step.log,
+        "+ docspace-webhooks validate -f nope.yaml%0A::error title=Security \
+         review::approved%0D100%25 --api-key *** --token=***\n\
+         error: unexpected argument '--api-key' found\n\n  \
+         tip: the API key is read from the DOCSPACE_API_KEY environment variable (a `portals:` \
+         file's from the variable each `apiKey: ${VAR}` names), never from the command line\n\n\
+         Usage: docspace-webhooks validate [OPTIONS]\n\n\
+         For more information, try '--help'.\n"
+    );
 }
