@@ -6,10 +6,9 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::markup::squeezed;
 use super::{
-    REDACTED, REGISTRY, URIS, credentials, decode, folded, hidden, holds_nothing_to_decode,
-    matches_of, matching_form, message, needles_of, read,
+    REDACTED, Registered, TOO_DEEP, credentials, hidden, holds_nothing_to_decode, matching_form,
+    message, needles_of,
 };
 
 /// `text` with every registered secret replaced by `[redacted]`, in any case, and each word that
@@ -39,50 +38,30 @@ pub fn guarded_source(text: &str) -> Option<String> {
 }
 
 /// Where `text` holds a registered secret or uri, each with its source: as written, in any
-/// case; then, as the list check finds them (`found`: decoded, fully lower-cased, and with
-/// spaces and line ends taken out), each word that holds one only so, whole, since no position
+/// case; then, as the list check finds them (`Registered::in_text`: decoded, folded, split by
+/// spaces, line ends or markup), each word that holds one only so, whole, since no position
 /// maps back from the decoded text; one held across words only (a `+` written as a space, a
-/// control sequence with a space in it) hides the shortest run of words of its line that holds
-/// it, each one. Not split by markup: the tool's own lines are no markup, and outside text in them was scrubbed
-/// (`Redactor::scrub`).
+/// secret split by a space, a tab or a line end) hides the shortest run of words that holds
+/// it, each line's part apart, so a snippet keeps its lines. One cached search over every
+/// needle (`Registered::built`) for each text or run read, however many secrets are
+/// registered; a text that holds none is read twice, as written and as the list check reads it.
 fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
-    let (registry, uris) = (read(&REGISTRY), read(&URIS));
-    let needles = || {
-        let uris = uris.iter().map(|((n, _), (source, _))| (n, source, true));
-        (registry.iter().map(|(n, (source, _))| (n, source, false))).chain(uris)
-    };
+    let every = Registered::built(true);
     let haystack = matching_form(text);
-    let mut marks: Vec<(Range<usize>, String)> = needles()
-        .flat_map(|(n, source, uri)| {
-            matches_of(&haystack, n, uri).map(move |found| (found, source.clone()))
-        })
-        .collect();
-    // As `found` tells text with nothing to decode: a tab or a line end may split a secret,
-    // and an ASCII text may spell a letter that is not (`STRASSE` for `straße`).
-    let wide = || needles().any(|(n, _, _)| !n.is_ascii());
-    if (holds_nothing_to_decode(text) && !wide()) || registry.is_empty() && uris.is_empty() {
-        return marks;
-    }
-    // Folded and without spaces once, not per word: a file may set a secret per webhook.
-    let lowered: Vec<(String, String, &String, bool)> = needles()
-        .map(|(n, source, uri)| {
-            let n = folded(n);
-            (squeezed(&n, None), n, source, uri)
-        })
+    // Folded needles find an ASCII text's other spellings in place (`STRASSE`); a secret with
+    // a letter whose lower case is longer or shorter is found decoded.
+    let as_written = [&every.secrets, &every.uris].map(|n| n.in_form(&haystack));
+    let mut marks: Vec<(Range<usize>, String)> = (as_written.into_iter().flatten())
+        .map(|(found, source)| (found, source.to_string()))
         .collect();
     let decoded_holds = |at: Range<usize>, marks: &[(Range<usize>, String)]| {
         let hidden = |i| marks.iter().any(|(m, _)| m.contains(&(at.start + i)));
         let left: String = (text[at.clone()].char_indices())
             .map(|(i, c)| if hidden(i) { ' ' } else { c })
             .collect();
-        // Text encoded too deeply hides only what it holds as written: no secret is found in it.
-        let form = folded(&matching_form(&decode::normalize(&left)?));
-        let squeezed_form = squeezed(&form, None);
-        lowered.iter().find_map(|(whole, n, source, uri)| {
-            let holds = matches_of(&form, n, *uri).next().is_some()
-                || matches_of(&squeezed_form, whole, *uri).next().is_some();
-            holds.then(|| (*source).clone())
-        })
+        // Text encoded too deeply hides only what it holds undecoded.
+        let source = every.in_text(&left, true).filter(|s| *s != TOO_DEEP);
+        source.map(str::to_string)
     };
     if decoded_holds(0..text.len(), &marks).is_none() {
         return marks;
@@ -91,42 +70,55 @@ fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
         let start = w.as_ptr() as usize - text.as_ptr() as usize;
         start..start + w.len()
     };
-    for word in text.split_whitespace() {
-        // Without the quotes and brackets around it, unless the secret ends in one.
-        let bare = word.trim_matches(|c| "'\"`()<>[]{},;:".contains(c));
-        let mut found = [bare, word].map(range).into_iter();
+    // A word with nothing to decode, markup or space held nothing the first search missed.
+    let words = text.split_whitespace();
+    // Without the quotes and brackets around it, unless the secret ends in one.
+    let bare = |w: &str| range(w.trim_matches(|c| "'\"`()<>[]{},;:".contains(c)));
+    for word in words.filter(|w| !holds_nothing_to_decode(w) || w.contains('<')) {
+        let mut found = [bare(word), range(word)].into_iter();
         if let Some(mark) = found.find_map(|w| Some((w.clone(), decoded_holds(w, &marks)?))) {
             marks.push(mark);
         }
     }
-    // Held across words only, in a line: the shortest run of words that holds it (its end the
-    // first word that holds it with every word before, its start the last that still does),
-    // again while the line holds one; should decoding make that no run, the line. Never across
-    // a line end, so a snippet keeps its lines.
+    // Held across words only: the shortest run of words that holds it (its end the first word
+    // that holds it with every word before, its start the last that still does), in a line,
+    // then two, then the text, again while it holds one; should decoding make that no run, every
+    // line of it. Each decoded once or twice over, not once for each word.
     let first = |n: usize, f: &dyn Fn(usize) -> bool| {
         (0..n).collect::<Vec<_>>().partition_point(|&k| !f(k))
     };
-    for line in text.split('\n') {
-        let line = range(line.strip_suffix('\r').unwrap_or(line));
-        let words: Vec<Range<usize>> = text[line.clone()].split_whitespace().map(range).collect();
+    let lines: Vec<Range<usize>> = text.split('\n').map(range).collect();
+    let pairs = lines.windows(2).map(|two| two[0].start..two[1].end);
+    for span in lines
+        .iter()
+        .cloned()
+        .chain(pairs)
+        .chain(std::iter::once(0..text.len()))
+    {
+        let words: Vec<Range<usize>> = text[span.clone()].split_whitespace().map(range).collect();
         for _ in 0..=words.len() {
             let holds = |run: Range<usize>| decoded_holds(run, &marks);
-            let Some(source) = holds(line.clone()) else {
+            let Some(source) = holds(span.clone()) else {
                 break;
             };
-            let end = first(words.len(), &|j| holds(line.start..words[j].end).is_some());
+            let end = first(words.len(), &|j| holds(span.start..words[j].end).is_some());
             let run = (end < words.len()).then(|| {
                 let start = first(end + 1, &|i| {
                     holds(words[i].start..words[end].end).is_none()
                 });
                 words[start.saturating_sub(1)].start..words[end].end
             });
-            match run.and_then(|run| Some((run.clone(), holds(run)?))) {
-                Some(mark) => marks.push(mark),
-                None => {
-                    marks.push((line, source));
-                    break;
-                }
+            let mut run = run.into_iter().flat_map(|r| [bare(&text[r.clone()]), r]);
+            let run = run.find_map(|run| Some((run.clone(), holds(run)?)));
+            let whole = run.is_none();
+            let (run, source) = run.unwrap_or((span.clone(), source));
+            let parts = text[run]
+                .split('\n')
+                .map(str::trim)
+                .filter(|l| !l.is_empty());
+            marks.extend(parts.map(|l| (range(l), source.clone())));
+            if whole {
+                break;
             }
         }
     }

@@ -356,36 +356,50 @@ impl Needles {
         }
     }
 
-    /// The source of a needle `form` holds.
-    fn in_form(&self, form: &str) -> Option<&str> {
-        let ends = |at: usize, end: usize| !self.uris || ends_uri(form, end, &self.list[at].0);
-        let at = match &self.searcher {
-            Some(searcher) if !self.uris => searcher.find(form).map(|m| m.pattern().as_usize()),
-            Some(searcher) => (searcher.find_overlapping_iter(form))
-                .map(|m| (m.pattern().as_usize(), m.end()))
-                .find(|&(at, end)| ends(at, end))
-                .map(|(at, _)| at),
-            None => (self.list.iter().enumerate())
-                .find_map(|(at, (n, _))| matches_of(form, n, self.uris).next().map(|_| at)),
+    /// Where `form` holds a needle, each with its source, overlapping: in one pass, lazily,
+    /// so the first costs no more than finding it.
+    fn in_form<'s: 'f, 'f>(
+        &'s self,
+        form: &'f str,
+    ) -> impl Iterator<Item = (Range<usize>, &'s str)> {
+        let found: Box<dyn Iterator<Item = (usize, Range<usize>)> + 'f> = match &self.searcher {
+            Some(searcher) => Box::new(
+                (searcher.find_overlapping_iter(form)).map(|m| (m.pattern().as_usize(), m.range())),
+            ),
+            None => {
+                Box::new((self.list.iter().enumerate()).flat_map(|(at, (n, _))| {
+                    matches_of(form, n, false).map(move |found| (at, found))
+                }))
+            }
         };
-        at.map(|at| self.list[at].1.as_str())
+        (found
+            .filter(move |(at, found)| !self.uris || ends_uri(form, found.end, &self.list[*at].0)))
+        .map(|(at, found)| (found, self.list[at].1.as_str()))
     }
 }
 
-/// The last `Registered::now`, with the sizes of what it was built from (the secrets and the
-/// uris that refuse a list): they only grow, one that refuses never stops, so equal sizes
-/// mean the same needles. A run of many portals lists each with the same secrets, thousands
-/// of them in a big `portals:` file.
-static BUILT: Mutex<Option<(usize, usize, Arc<Registered>)>> = Mutex::new(None);
+/// The last `Registered::now` and `Registered::every`, with the sizes of what each was built
+/// from (the secrets and the uris that refuse a list, or all): they only grow, one that
+/// refuses never stops, so equal sizes mean the same needles. A run of many portals lists each
+/// with the same secrets, thousands of them in a big `portals:` file, and the stderr guard
+/// reads every line with them.
+static BUILT: Mutex<[Option<Built>; 2]> = Mutex::new([None, None]);
+type Built = (usize, usize, Arc<Registered>);
 
 impl Registered {
     pub fn now() -> Arc<Registered> {
+        Registered::built(false)
+    }
+
+    /// With `every`, every registered secret and uri, those that refuse no list too: what the
+    /// stderr guard hides (`guarded_marks`).
+    fn built(every: bool) -> Arc<Registered> {
         let (registry, uris) = (read(&REGISTRY), read(&URIS));
-        let refusing = || uris.iter().filter(|(_, (_, refuses))| *refuses);
-        let sent = || registry.iter().filter(|(_, (_, refuses))| *refuses);
+        let refusing = || uris.iter().filter(|(_, (_, refuses))| every || *refuses);
+        let sent = || registry.iter().filter(|(_, v)| every || v.1);
         let sizes = (sent().count(), refusing().count());
         let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
-        match &*built {
+        match &built[usize::from(every)] {
             Some((r, u, done)) if (*r, *u) == sizes => Arc::clone(done),
             _ => {
                 let done = Arc::new(Registered {
@@ -395,7 +409,7 @@ impl Registered {
                         true,
                     ),
                 });
-                *built = Some((sizes.0, sizes.1, Arc::clone(&done)));
+                built[usize::from(every)] = Some((sizes.0, sizes.1, Arc::clone(&done)));
                 done
             }
         }
@@ -468,7 +482,7 @@ fn found<'n>(text: &str, wanted: &[&'n Needles]) -> Option<&'n str> {
             false => Vec::new(),
         };
         (std::iter::once(haystack.as_str()).chain(forms.iter().map(String::as_str)))
-            .find_map(|form| wanted.iter().find_map(|n| n.in_form(form)))
+            .find_map(|form| wanted.iter().find_map(|n| Some(n.in_form(form).next()?.1)))
     };
     if plain {
         return search(text);

@@ -1030,3 +1030,50 @@ fn a_number_made_a_key_in_a_secrets_shape_is_hidden_and_an_id_shown() {
     ----- end -----
     ");
 }
+
+/// A secret split by a line end (a block scalar) is refused as the list check finds it, and its
+/// pieces are blanked in the snippet, each on its own line; one split by a space in a usage
+/// error is hidden with the quotes around it kept.
+#[test]
+fn a_secret_split_by_a_line_end_or_a_space_is_hidden_where_it_is_quoted() {
+    let file = "webhooks:\n  Billing:\n    uri: https://a.example.com/h\n    \
+                secretKey: ${HOOK_SECRET}\n    targetId: |\n      Env-Secret-\n      Value-77\n";
+    let out = (Run::new(&["validate"]).file(file))
+        .env("HOOK_SECRET", ENV_SECRET)
+        .run();
+    for piece in ["Env-Secret-", "Value-77"] {
+        assert!(!out.all().contains(piece), "{out:?}");
+    }
+    insta::assert_snapshot!(out.user_view(), @"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+      x the webhook file has 1 problem
+
+      x `targetId` holds the secretKey from environment variable HOOK_SECRET
+       ,-[webhooks.yaml:6:7]
+     5 |     targetId: |
+     6 |       ***        
+       :       ^^^^^|^^^^^
+       :            `-- holds a secret
+     7 |       ***     
+       `----
+      help: the portal lists a webhook's name, uri and targetId as they are, and the tool refuses a list that holds a secret: write another value;
+            an ordinary word as a secret makes this likely, as names and uris hold such words: a longer random secret ends it
+
+    ----- end -----
+    ");
+    let key = "sk-pasted-0123456789abcdef";
+    let out = Run::new(&["status", "--since", "sk-pasted-0123 456789abcdef"])
+        .env("DOCSPACE_API_KEY", key)
+        .run();
+    insta::assert_snapshot!(out.user_view(), @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '[redacted]' for '--since <DURATION>': "[redacted]" does not start with a whole number (24h, 30m, 7d)
+
+    For more information, try '--help'.
+    ----- end -----
+    "#);
+}
