@@ -58,11 +58,14 @@ fn strip_html(html: &str) -> String {
     let mut i = 0;
     while i < html.len() {
         let rest = &lower[i..];
-        if rest.starts_with('<') {
-            i += markup_len(rest);
+        let markup = markup_len(rest);
+        if markup > 0 {
+            i += markup;
             out.push(' ');
         } else {
-            let next = rest.find('<').unwrap_or(rest.len());
+            // A `<` that starts no markup (`a < b`, a secret's own `<`) is text.
+            let first = rest.chars().next().map_or(1, char::len_utf8);
+            let next = rest[first..].find('<').map_or(rest.len(), |at| first + at);
             out.push_str(&html[i..i + next]);
             i += next;
         }

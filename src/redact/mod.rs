@@ -26,7 +26,7 @@ pub(crate) use decode::clean;
 pub(crate) use escape::{escaped, is_invisible_format, is_unsafe, message, plain, quoted};
 pub use guard::{guarded, guarded_ranges, guarded_source, path, shown_path, shown_path_without};
 pub(crate) use markup::markup_len;
-use markup::{squeezed, squeezed_forms};
+use markup::{needle_forms, squeezed, squeezed_forms};
 
 pub const REDACTED: &str = "[redacted]";
 /// Shown instead of text that could not be decoded to the end.
@@ -325,7 +325,7 @@ pub struct Registered {
     uris: Needles,
 }
 
-/// Needles, each also without its spaces (for a text whose markup and spaces are taken out),
+/// Needles, each also in its `needle_forms` (for a text whose markup and spaces are taken out),
 /// searched for all at once: a file may set a secret per webhook, thousands of them. Each with
 /// its source (`register`).
 #[derive(Clone)]
@@ -343,7 +343,10 @@ impl Needles {
         // spaces, or of `+`) would match ordinary text, an empty one every text.
         let list: BTreeMap<String, &String> = needles
             .map(|(n, source)| (folded(n), source))
-            .flat_map(|(n, source)| [(squeezed(&n, None), source), (n, source)])
+            .flat_map(|(n, source)| {
+                let [spaces, tags] = needle_forms(&n);
+                [(spaces, source), (tags, source), (n, source)]
+            })
             .filter(|(n, _)| squeezed(n, None).chars().count() >= MIN_PIECE)
             .collect();
         let list: Vec<(String, String)> = (list.into_iter())
@@ -620,8 +623,11 @@ impl Redactor {
         let split = |n: &String| {
             let plain = haystack.matches(n.as_str()).count();
             let more = |forms: &[String], n: &str| {
-                let whole: String = n.chars().filter(|c| !c.is_whitespace()).collect();
-                forms.iter().any(|s| s.matches(&whole).count() > plain)
+                let mut wholes = needle_forms(n).into_iter();
+                wholes.any(|w| {
+                    let long = w.chars().count() >= MIN_PIECE;
+                    long && forms.iter().any(|s| s.matches(&w).count() > plain)
+                })
             };
             // The last squeezed form only takes the spaces out: it holds every plain match.
             more(&squeezed, n)

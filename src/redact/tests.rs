@@ -650,3 +650,37 @@ fn guard_cost() {
         );
     }
 }
+
+/// A secret may hold `<` (any printable ASCII may be one): split by markup, it is whole again
+/// where its own `<` is text, as before a character no tag starts with or before another `<`
+/// (HTML keeps the first, a reader who ends a tag at its first `>` the second); one that
+/// looks like a tag is found with it and without. Withheld by `scrub`, refused in a list.
+#[test]
+fn a_secret_holding_a_lt_split_by_markup_is_withheld_and_refused() {
+    let (lt, tag) = ("Wq7Zk29P<Lm3Xa8T", "Ab3dEf<gh>Jk7mNp");
+    let (r, secrets) = (Redactor::new([lt, tag]), Registered::of([lt, tag]));
+    let spans = |lt: &str| {
+        let each = lt.chars().map(|c| format!("<span>{c}</span>"));
+        format!("<p>token {} please retry</p>", each.collect::<String>())
+    };
+    for text in [
+        spans(lt),
+        spans(lt).replace("<span><</span>", "<span>&lt;</span>"),
+        spans(tag),
+        "secretKey <b>Wq7Zk</b><b>29P<L</b><b>m3Xa8T</b> is too weak".into(),
+        "B Wq7Zk29P<<i>Lm3Xa8T</i>".into(),
+        "B Ab3dEf<gh><b>Jk7m</b>Np".into(),
+        "B Ab3dEf<g<i></i>h>Jk7mNp".into(),
+    ] {
+        assert_eq!(r.scrub(&text), SPLIT, "{text}");
+        assert!(secrets.in_text(&text, false).is_some(), "{text}");
+    }
+    // Whole, each is replaced where it stands; a `<` that starts no tag stays text.
+    for (text, shown) in [
+        ("key Wq7Zk29P<Lm3Xa8T, ok", "key [redacted], ok"),
+        ("key Ab3dEf<gh>Jk7mNp ok", "key [redacted] ok"),
+        ("a < b, x<3 and <<", "a < b, x<3 and <<"),
+    ] {
+        assert_eq!(r.scrub(text), shown, "{text}");
+    }
+}

@@ -8,6 +8,8 @@ use super::leaks::assert_hidden;
 
 const SECRET: &str = "Zq+9/Wx=Kp7r";
 const KEY: &str = "sk-AB+cd9EFgh";
+/// A secret holding `<` before a letter, as a tag would start.
+const LT: &str = "Wq7Zk29P<Lm3Xa8T";
 
 /// `apply` of one update against a portal with `KEY` that answers the PUT with `body`.
 fn apply_answered_with(status: u16, body: FaultBody) -> Outcome {
@@ -193,6 +195,59 @@ fn a_list_holding_the_key_split_by_markup_holding_a_gt_is_refused() {
             .file("webhooks: {}\n")
             .portal(&portal)
             .run();
+        views += &out.user_view();
+    }
+    insta::assert_snapshot!(views);
+}
+
+/// A secretKey holding `<` (`LT`), in a proxy's page one character per `<span>` (its `<` raw
+/// or as `&lt;`) and in a portal's message in three `<b>` pieces (`29P<L</b>`): its own `<` is
+/// text, not the start of a tag, so the secret is whole once the markup is gone and nothing of
+/// the answer is shown.
+#[test]
+fn a_secret_holding_a_lt_split_by_markup_is_withheld() {
+    let spans = |lt: &str| {
+        let each = LT.chars().map(|c| match c {
+            '<' => format!("<span>{lt}</span>"),
+            c => format!("<span>{c}</span>"),
+        });
+        let token = each.collect::<String>();
+        format!("<html><body><p>Request failed for token {token} please retry</p></body></html>")
+    };
+    let message = "secretKey <b>Wq7Zk</b><b>29P<L</b><b>m3Xa8T</b> is too weak";
+    let mut views = String::new();
+    for (status, body) in [
+        (400, FaultBody::Html(spans("<"))),
+        (400, FaultBody::Html(spans("&lt;"))),
+        (
+            400,
+            FaultBody::Json(serde_json::json!({"error": {"message": message}, "status": 1})),
+        ),
+    ] {
+        let out = apply_answered(FaultKind::Status { status, body }, LT);
+        assert_hidden(&out.all(), LT);
+        views += &out.user_view();
+    }
+    insta::assert_snapshot!(views);
+}
+
+/// A webhook list whose name holds `LT` split by markup around its `<` is refused (exit 1), as
+/// one that holds it whole: nothing of the list is shown or saved.
+#[test]
+fn a_list_holding_a_secret_with_a_lt_split_by_markup_is_refused() {
+    let mut views = String::new();
+    for name in [
+        "B <b>Wq7Zk</b><b>29P<L</b><b>m3Xa8T</b>",
+        "B Wq7Zk29P<<i>Lm3Xa8T</i>",
+    ] {
+        let portal = FakePortal::start();
+        portal.seed(Seed::new(name, "https://relay.example.com/h"));
+        let run = Run::new(&["plan", "--out", "plan.json"])
+            .file("webhooks:\n  A:\n    uri: https://a.example.com/h\n    secretKey: ${S}\n")
+            .portal(&portal)
+            .env("S", LT);
+        let out = run.run();
+        assert!(!run.path("plan.json").exists(), "{out:?}");
         views += &out.user_view();
     }
     insta::assert_snapshot!(views);

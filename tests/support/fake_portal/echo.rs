@@ -38,10 +38,13 @@ pub enum Spelling {
     PercentLower,
     /// `application/x-www-form-urlencoded`: a space is `+`, the rest as `PercentUpper`.
     Form,
+    /// Each character as it is in its own `<span>`, as a page that shows a token one character
+    /// per box: a secret split by markup, its own `<` and `>` among the tags.
+    Markup,
 }
 
 impl Spelling {
-    pub const ALL: [Spelling; 12] = [
+    pub const ALL: [Spelling; 13] = [
         Spelling::Literal,
         Spelling::Upper,
         Spelling::Lower,
@@ -54,6 +57,7 @@ impl Spelling {
         Spelling::PercentUpper,
         Spelling::PercentLower,
         Spelling::Form,
+        Spelling::Markup,
     ];
 
     /// `text` in this spelling.
@@ -111,6 +115,7 @@ impl Spelling {
             Spelling::PercentUpper => percent(text, false, false),
             Spelling::PercentLower => percent(text, true, false),
             Spelling::Form => percent(text, false, true),
+            Spelling::Markup => each(&|c| format!("<span>{c}</span>")),
         }
     }
 }
