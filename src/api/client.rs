@@ -185,13 +185,18 @@ impl Client {
         Ok(live)
     }
 
-    /// Never creates the webhook twice (`send_looking`).
-    pub async fn create(&self, body: &WebhookBody) -> Result<LiveWebhook, ApiError> {
+    /// Never creates the webhook twice (`send_looking`). `listed`: the ids of the webhooks on
+    /// the portal before the POST, none of which it can have made.
+    pub async fn create(
+        &self,
+        body: &WebhookBody,
+        listed: &[i32],
+    ) -> Result<LiveWebhook, ApiError> {
         let endpoint = Endpoint::new(Method::POST, WEBHOOK_PATH);
         let request = WebhookRequest { id: None, body };
         let payload = self.payload(&endpoint, &request, body.secret_key.as_ref())?;
         match self
-            .send_looking(&endpoint, Some(&payload), Some(body))
+            .send_looking(&endpoint, Some(&payload), Some((body, listed)))
             .await?
         {
             Sent::Found(made) => Ok(made),
@@ -271,7 +276,8 @@ impl Client {
 
     /// `send_once`, repeated while the failure is retryable and attempts remain. A redelivery
     /// (each one that lands queues a delivery) is sent again only after a failure that says it
-    /// was not received (a refused connection, a 429). A create (`created`, its body) whose
+    /// was not received (a refused connection, a 429). A create (`created`: its body, and the
+    /// ids listed before it, `look_for`) whose
     /// attempt may have landed (`ApiError::may_have_landed`: a timeout, a 502/503/504, any
     /// answer that is not the webhook) is looked for in a fresh list, and sent again only when
     /// that list shows no webhook with its (name, uri) and the failure is retryable; if it
@@ -282,7 +288,7 @@ impl Client {
         &self,
         endpoint: &Endpoint,
         payload: Option<&Payload<'_>>,
-        created: Option<&WebhookBody>,
+        created: Option<(&WebhookBody, &[i32])>,
     ) -> Result<Sent, ApiError> {
         let mut place = self.inner.limits.place();
         let mut attempt = 1;
@@ -318,8 +324,8 @@ impl Client {
                 }
                 Err(e) => e,
             };
-            if let Some(body) = created.filter(|_| may_exist && error.is_duplicate()) {
-                return match self.look_for(body, true).await {
+            if let Some((body, listed)) = created.filter(|_| may_exist && error.is_duplicate()) {
+                return match self.look_for(body, listed, true).await {
                     Ok(Some(found)) => Ok(Sent::Found(found)),
                     _ => Err(error),
                 };
@@ -329,8 +335,8 @@ impl Client {
             let check = created.filter(|_| may_have_landed);
             if !error.is_retryable() || twice || attempt >= self.attempts() {
                 // Not sent again, but it may have landed: the follow-up call needs the webhook.
-                if let Some(body) = check
-                    && let Ok(Some(found)) = self.look_for(body, false).await
+                if let Some((body, listed)) = check
+                    && let Ok(Some(found)) = self.look_for(body, listed, false).await
                 {
                     return Ok(Sent::Found(found));
                 }
@@ -340,10 +346,10 @@ impl Client {
             place.retrying(true);
             may_exist |= check.is_some();
             let go_on = self.pause(endpoint, &error, attempt, check.is_some()).await;
-            if let Some(body) = check {
+            if let Some((body, listed)) = check {
                 // If the list cannot be read either, whether the POST landed is unknown: the
                 // POST's own error says what went wrong, and a rerun's plan shows the state.
-                match self.look_for(body, false).await {
+                match self.look_for(body, listed, false).await {
                     Ok(Some(found)) => return Ok(Sent::Found(found)),
                     Ok(None) => {}
                     Err(_) => return Err(error),
@@ -457,10 +463,12 @@ impl Client {
     }
 
     /// The webhook with `body`'s (name, uri) (`LiveWebhook::same_pair`) in a fresh list, told as
-    /// one that `landed` late or whose answer was lost.
+    /// one that `landed` late or whose answer was lost. Not one of the `listed` ids: on the
+    /// portal before the POST (a look-alike the plan warned of), it is not the one made.
     async fn look_for(
         &self,
         body: &WebhookBody,
+        listed: &[i32],
         landed: bool,
     ) -> Result<Option<LiveWebhook>, ApiError> {
         // Boxed: the list goes through the same loop as the create that looks at it.
@@ -473,7 +481,8 @@ impl Client {
             )));
         })?;
         // The newest: on a portal that compares with case, an older one may differ only in it.
-        let found = live.into_iter().rev().find(|w| w.same_pair(body));
+        let made = |w: &LiveWebhook| w.same_pair(body) && !listed.contains(&w.id);
+        let found = live.into_iter().rev().find(made);
         if let Some(w) = &found {
             let how = if landed {
                 "by an earlier attempt that landed late; the portal refused the repeat as a \

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use secrecy::SecretString;
 
-use super::{Done, Failure, wire};
+use super::{Done, Failure, holds, own, wire};
 use crate::api::{ApiError, Client};
 use crate::plan::PlannedBody;
 
@@ -25,12 +25,13 @@ pub(super) async fn create(
     body: &PlannedBody,
     secret: Option<SecretString>,
     creates_held: &AtomicBool,
+    listed: &[i32],
     taken: &dyn Fn(i32) -> bool,
 ) -> Result<Done, Failure> {
     if creates_held.load(Ordering::SeqCst) {
         return Err(Failure::CreatesHeld);
     }
-    let created = match client.create(&wire(body, secret)).await {
+    let created = match client.create(&wire(body, secret), listed).await {
         Ok(created) => created,
         Err(refused) if refused.is_duplicate() => {
             return Err(duplicate(client, body, refused, creates_held).await);
@@ -41,7 +42,12 @@ pub(super) async fn create(
     // another (name, uri), an id it listed, or one another create of this run was answered
     // with, is another webhook's (a cache, a proxy), and a follow-up call would write to it.
     if created.id <= 0 || !created.same_pair(body) || taken(created.id) {
-        return Err(Failure::AnsweredOther { id: created.id });
+        let how = ", another webhook (another name or uri, on the portal when the plan was made, \
+                   or another create's answer)";
+        return Err(Failure::AnsweredOther {
+            id: created.id,
+            how,
+        });
     }
     if created.enabled == body.enabled && created.ssl == body.ssl {
         return Ok(Done {
@@ -50,19 +56,29 @@ pub(super) async fn create(
         });
     }
     let follow_up = client.follow_up();
+    // Its answer names the webhook just created and holds what was sent (`own`), or the
+    // correction's effect is unknown: the report names the webhook by the POST's answer.
     let corrected = if created.ssl == body.ssl {
-        follow_up.set_enabled(&created, body.enabled).await
+        let answer = follow_up.set_enabled(&created, body.enabled).await;
+        answer.map(|a| own(created.id, a, |a| a.enabled == body.enabled))
     } else {
         // No secret: the one just stored is kept when a PUT leaves it out.
-        follow_up.update(created.id, &wire(body, None)).await
+        let answer = follow_up.update(created.id, &wire(body, None)).await;
+        answer.map(|a| own(created.id, a, |a| holds(a, body)))
     };
-    let webhook = corrected.map_err(|source| Failure::Correction {
+    let source = match corrected {
+        Ok(Ok(_)) => {
+            return Ok(Done {
+                webhook: created,
+                corrected: true,
+            });
+        }
+        Ok(Err(other)) => other.into(),
+        Err(e) => Failure::Api(e),
+    };
+    Err(Failure::Correction {
         id: created.id,
-        source,
-    })?;
-    Ok(Done {
-        webhook,
-        corrected: true,
+        source: Box::new(source),
     })
 }
 

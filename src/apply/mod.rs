@@ -20,7 +20,7 @@ use futures::StreamExt;
 use secrecy::SecretString;
 
 use crate::api::{ApiError, Client, LiveWebhook, WebhookBody};
-use crate::plan::{Action, Change, Op, Plan, PlannedBody};
+use crate::plan::{Action, Change, Field, Op, Plan, PlannedBody};
 pub use secrets::{SecretProblem, Secrets, SecretsError, resolve_secrets};
 
 /// What one change came to.
@@ -44,7 +44,7 @@ pub enum Failure {
     Correction {
         id: i32,
         #[source]
-        source: ApiError,
+        source: Box<Failure>,
     },
     /// The portal refused a create as a duplicate of a webhook that a fresh list shows.
     #[error("webhook #{id} {name:?} already has this name and uri: {source}")]
@@ -77,19 +77,19 @@ pub enum Failure {
         #[source]
         source: ApiError,
     },
-    /// A create answered with another webhook (another name or uri, one the plan's list had,
-    /// or another create's answer): not this create's answer (a cache, a proxy), so the
-    /// follow-up call it might need is not sent to that webhook.
+    /// A write answered with a record that is not its own (a cache, a proxy): another
+    /// webhook's (for a create: another name or uri, an id the plan's list had, or another
+    /// create's answer), or the webhook written to without the values sent (a stale record).
+    /// Whether the write took effect is unknown, and no follow-up call goes to that webhook.
     #[error(
-        "the portal answered with webhook #{id}, another webhook (another name or uri, on the \
-         portal when the plan was made, or another create's answer): that answer is not this \
-         create's"
+        "the portal answered with webhook #{id}{how}: not this write's answer, so whether the \
+         write took effect is unknown (a new plan shows it)"
     )]
     #[diagnostic(
         code(apply::answered_other),
-        help("run plan again to see whether the webhook was created")
+        help("run plan again to see what took effect")
     )]
-    AnsweredOther { id: i32 },
+    AnsweredOther { id: i32, how: &'static str },
     /// A create not attempted after `ListIncomplete`: the plan was made from that list.
     #[error(
         "not attempted: the portal's list is incomplete (another create was refused as the \
@@ -163,11 +163,12 @@ pub async fn apply(
     let creates_held = AtomicBool::new(false);
     // Ids creates of this run were answered with: a second answer naming one is not its own.
     let made = Mutex::new(HashSet::new());
+    let listed = plan.listed();
     let halt = client.halt();
     for wave in [first, rest] {
         // The stream builds each future only when a slot frees up, so the check runs at the
         // moment the write would start, not when the wave begins.
-        let (creates_held, made) = (&creates_held, &made);
+        let (creates_held, made, listed) = (&creates_held, &made, &listed[..]);
         let mut stream = futures::stream::iter(wave)
             .map(|i| async move {
                 if halt.is_stopped() {
@@ -177,7 +178,7 @@ pub async fn apply(
                 let _in_flight = halt.begin(describe(change));
                 let secret = secrets.0.get(i).cloned().flatten();
                 let started = Instant::now();
-                match run(client, plan, change, secret, creates_held, made).await {
+                match run(client, change, secret, creates_held, made, listed).await {
                     // Stopped before its first request went out: not started after all.
                     Err(Failure::Api(ApiError::NotSent { .. })) => (i, None),
                     result => (i, Some((result, started.elapsed()))),
@@ -229,35 +230,79 @@ fn frees_a_pair(plan: &Plan, i: usize) -> bool {
 
 async fn run(
     client: &Client,
-    plan: &Plan,
     change: &Change,
     secret: Option<SecretString>,
     creates_held: &AtomicBool,
     made: &Mutex<HashSet<i32>>,
+    listed: &[i32],
 ) -> Result<Done, Failure> {
     let webhook = match &change.op {
         Op::Create(body) => {
-            let taken = |id| {
-                plan.listed(id)
-                    || !made
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .insert(id)
+            let made = |id| {
+                !made
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(id)
             };
-            return create::create(client, body, secret, creates_held, &taken).await;
+            let taken = |id| listed.contains(&id) || made(id);
+            return create::create(client, body, secret, creates_held, listed, &taken).await;
         }
-        Op::Update { live, body } => client.update(live.id, &wire(body, secret)).await?,
-        Op::SetEnabled { live, enabled } => client.set_enabled(live, *enabled).await?,
+        Op::Update { live, body } => {
+            let answer = client.update(live.id, &wire(body, secret)).await?;
+            own(live.id, answer, |a| holds(a, body))?
+        }
+        Op::SetEnabled { live, enabled } => {
+            let answer = client.set_enabled(live, *enabled).await?;
+            own(live.id, answer, |a| a.enabled == *enabled)?
+        }
         // A 404 means someone else already deleted it: the goal is reached either way.
-        Op::Delete(gone) => client
-            .delete(gone.id)
-            .await?
-            .unwrap_or_else(|| gone.clone()),
+        Op::Delete(gone) => match client.delete(gone.id).await? {
+            // The record as it was before the delete (docs/docspace-api.md §12), renamed or not.
+            Some(answer) => own(gone.id, answer, |_| true)?,
+            None => gone.clone(),
+        },
     };
     Ok(Done {
         webhook,
         corrected: false,
     })
+}
+
+/// `answer`, when it is the answer to a write to webhook `id`: it names `id` and `holds` what
+/// was sent. DocSpace answers a PUT and the enable call with the record it saved, which holds
+/// every value sent (docs/docspace-api.md §10, §11), and a delete with the record it removed
+/// (§12); another record (a cache's, a proxy's) says nothing of what became of the write.
+fn own(
+    id: i32,
+    answer: LiveWebhook,
+    holds: impl Fn(&LiveWebhook) -> bool,
+) -> Result<LiveWebhook, Other> {
+    let how = if answer.id != id {
+        ", another webhook than the one written to"
+    } else if !holds(&answer) {
+        " without the values sent (a stale record)"
+    } else {
+        return Ok(answer);
+    };
+    Err(Other(answer.id, how))
+}
+
+/// An answer `own` refused: the id it names and how it is not the write's.
+struct Other(i32, &'static str);
+
+impl From<Other> for Failure {
+    fn from(Other(id, how): Other) -> Failure {
+        Failure::AnsweredOther { id, how }
+    }
+}
+
+/// Whether `answer` holds every value of `body` (but the secret, never answered), as plans
+/// compare them.
+fn holds(answer: &LiveWebhook, body: &PlannedBody) -> bool {
+    let settings = answer.settings();
+    Field::ALL
+        .iter()
+        .all(|&f| settings.value(f) == body.value(f))
 }
 
 /// The request body of `body`, with its secret resolved (`None`: the stored one is kept).

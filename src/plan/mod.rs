@@ -39,10 +39,14 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Whether webhook `id` was on the portal when the plan was made.
-    pub fn listed(&self, id: i32) -> bool {
-        (self.changes.iter().any(|c| c.id() == Some(id)))
-            || (self.unchanged.iter().chain(&self.unmanaged)).any(|w| w.id == id)
+    /// The ids of the webhooks on the portal when the plan was made.
+    pub fn listed(&self) -> Vec<i32> {
+        let others = self.unchanged.iter().chain(&self.unmanaged).map(|w| w.id);
+        self.changes
+            .iter()
+            .filter_map(Change::id)
+            .chain(others)
+            .collect()
     }
 }
 

@@ -63,7 +63,7 @@ async fn create_posts_the_exact_body() {
         triggers: TriggerSet::from_bits(128),
         ..body()
     };
-    let created = client(&portal).create(&body).await.unwrap();
+    let created = client(&portal).create(&body, &[]).await.unwrap();
     assert_eq!(created.id, 5);
     let posts = portal.writes();
     assert_eq!(posts.len(), 1);

@@ -167,7 +167,7 @@ async fn a_create_whose_answer_was_lost_is_found_not_posted_again() {
     let portal = portal();
     portal.inject(Fault::answer_lost("POST", WEBHOOK_PATH));
     let (client, events) = client(&portal, 4);
-    let created = client.create(&body()).await.unwrap();
+    let created = client.create(&body(), &[]).await.unwrap();
     assert_eq!(created.id, 5);
     assert_eq!(sent(&portal, "POST").len(), 1, "posted once");
     assert_eq!(portal.webhooks().len(), 1);
@@ -201,7 +201,7 @@ async fn a_create_that_did_not_land_is_posted_again() {
         },
     ));
     let (client, _) = client(&portal, 4);
-    assert_eq!(client.create(&body()).await.unwrap().id, 5);
+    assert_eq!(client.create(&body(), &[]).await.unwrap().id, 5);
     assert_eq!(sent(&portal, "POST").len(), 2);
 }
 
@@ -217,7 +217,7 @@ async fn a_rate_limited_create_is_posted_again_without_listing() {
         },
     ));
     let (client, _) = client(&portal, 4);
-    assert_eq!(client.create(&body()).await.unwrap().id, 5);
+    assert_eq!(client.create(&body(), &[]).await.unwrap().id, 5);
     assert_eq!(sent(&portal, "POST").len(), 2);
     assert_eq!(sent(&portal, "GET").len(), 0, "a 429 was never handled");
 }
@@ -229,7 +229,7 @@ async fn a_create_whose_answer_and_list_are_both_lost_is_not_posted_again() {
     // Whether the POST landed cannot be read: the list fails however often it is asked.
     portal.inject(on_get(bad_gateway(), 100));
     let (client, _) = client(&portal, 4);
-    let e = client.create(&body()).await.unwrap_err();
+    let e = client.create(&body(), &[]).await.unwrap_err();
     assert_eq!(
         e.to_string(),
         "POST /api/2.0/settings/webhook failed (HTTP 502); the answer is not from the DocSpace \

@@ -183,7 +183,7 @@ async fn a_stopped_run_looks_for_a_create_that_may_have_landed_but_posts_no_othe
         arrived(&portal, "POST").await;
         stopping.halt().stop(sigint());
     };
-    let (result, ()) = tokio::join!(stopping.create(&body), stop);
+    let (result, ()) = tokio::join!(stopping.create(&body, &[]), stop);
     let e = result.unwrap_err();
     assert!(matches!(e, ApiError::NotRetried { .. }), "{e:?}");
     assert_eq!(sent(&portal, "POST").len(), 1);

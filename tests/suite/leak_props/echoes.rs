@@ -117,7 +117,7 @@ proptest! {
             match call {
                 Call::List => client.list().await.err(),
                 Call::Update => client.update(1, &body).await.err(),
-                Call::Create => client.create(&body).await.err(),
+                Call::Create => client.create(&body, &[]).await.err(),
             }
         });
         let mut shown = lines.lock().unwrap().join("\n");
