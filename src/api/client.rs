@@ -423,10 +423,12 @@ impl Client {
             classify(&asked, code, &headers, rate.retry_after, &body)
         }
         .await;
+        let elapsed = started.elapsed();
+        super::event::on_the_wire_for(elapsed);
         options.emit(ClientEvent::Request {
             endpoint: endpoint.clone(),
             status,
-            elapsed: started.elapsed(),
+            elapsed,
         });
         limits.answered(permit, endpoint, &rate, &result);
         result

@@ -292,6 +292,25 @@ pub enum ApiError {
         times: usize,
     },
 
+    /// A list whose `total` is not its length: the rows left out (or the total) are unknown.
+    #[error(
+        "{endpoint}: the portal's list holds {rows} webhooks but its `total` says {total}; \
+         nothing is planned from a list that may be partial, so none of it is used"
+    )]
+    #[diagnostic(
+        code(api::list_total),
+        help(
+            "the portal (or a proxy or cache in front of it) pages or cuts the list, which \
+             the portal itself does not; run again, and if it persists, report it to the \
+             portal's administrator"
+        )
+    )]
+    ListTotal {
+        endpoint: Endpoint,
+        rows: usize,
+        total: u64,
+    },
+
     /// A webhook list that holds the key or a secret the run knows (`redact::Registered`): it
     /// is shown and saved as it is, so it is refused whole. `matched` names the secret by where
     /// it came from, never by its value: an ordinary word as a secret matches ordinary text.

@@ -3,6 +3,7 @@
 //! an event holds only the method, the path, statuses, durations and texts that already passed
 //! the error sanitizer, never a header, a body, the API key or a secret.
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +53,23 @@ impl fmt::Display for ClientEvent {
             ClientEvent::Paused(said) | ClientEvent::Said(said) => f.write_str(said),
         }
     }
+}
+
+tokio::task_local! {
+    static ON_THE_WIRE: Cell<Duration>;
+}
+
+/// `call`'s output, and how long its requests took from going out to their answer's end: what a
+/// slow portal or target costs, without the client's own waits (a 429's pause, the pacing, the
+/// backoff before a retry), which would put a run's crowding down to the write it held.
+pub async fn on_the_wire<T>(call: impl Future<Output = T>) -> (T, Duration) {
+    let timed = async { (call.await, ON_THE_WIRE.with(Cell::get)) };
+    ON_THE_WIRE.scope(Cell::new(Duration::ZERO), timed).await
+}
+
+/// Adds a request's time to the call `on_the_wire` times, if any.
+pub(super) fn on_the_wire_for(elapsed: Duration) {
+    let _ = ON_THE_WIRE.try_with(|wire| wire.set(wire.get() + elapsed));
 }
 
 /// A wait as a person reads it: `30 s`, `1.2 s`, `250 ms`.

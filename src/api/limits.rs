@@ -37,6 +37,8 @@ const MARGIN: u32 = 20;
 const WINDOW: Duration = Duration::from_millis(60_000 + 60_000 / MARGIN as u64);
 /// 1,500 a minute, spaced evenly.
 const SPACING: Duration = Duration::from_millis(40);
+/// A hold for the window longer than this is said: a pipeline's log would look hung.
+const SAID_HOLD: Duration = Duration::from_secs(5);
 
 pub(super) struct Limits {
     state: Mutex<State>,
@@ -60,6 +62,8 @@ struct State {
     refused_in_a_row: u32,
     /// Whether a pause or the pacing was said: pacing is said once a run, not with each burst.
     said: bool,
+    /// The end of the last hold for the 1,500 a window that was said: said once a hold.
+    window_said: Option<Instant>,
     /// The spacing a refusal taught (`learned_spacing`), in the portal's time; never shortened.
     learned: Option<Duration>,
     /// How many writes may be under way (15, halved by refused writes), and how many are.
@@ -177,7 +181,7 @@ impl Limits {
             }
             let now = Instant::now();
             // `None`: a write waits for a place among the writes under way.
-            let (until, pacing) = {
+            let (until, say) = {
                 let mut s = self.lock();
                 if write && !place.held {
                     // A retry does not wait for others': two of them would wait for each other.
@@ -185,9 +189,9 @@ impl Limits {
                     s.writing += usize::from(place.held);
                 }
                 if write && !place.held {
-                    (None, false)
-                } else if let Some((until, pacing)) = s.hold(now, self.options.throttle_unit) {
-                    (Some(until), pacing)
+                    (None, Say::Nothing)
+                } else if let Some((until, say)) = s.hold(now, self.options.throttle_unit) {
+                    (Some(until), say)
                 } else {
                     s.recent.push_back(now);
                     s.sent += 1;
@@ -198,12 +202,22 @@ impl Limits {
                     });
                 }
             };
-            if pacing {
-                let limit = named(self.lock().limit);
-                self.options.emit(ClientEvent::Said(format!(
+            let limit = named(self.lock().limit);
+            let said = match (say, until) {
+                (Say::Spacing, _) => format!(
                     "the portal's rate limit{limit} is nearly used up: spacing requests to the \
                      rate it refills at"
-                )));
+                ),
+                (Say::Window, Some(until)) => format!(
+                    "{PER_MINUTE} requests went out in the last {} s, as many as the portal \
+                     takes in a minute: holding requests for {}",
+                    WINDOW.as_secs(),
+                    Secs(Duration::from_secs(until.duration_since(now).as_secs()))
+                ),
+                _ => String::new(),
+            };
+            if !said.is_empty() {
+                self.options.emit(ClientEvent::Said(said));
             }
             tokio::select! {
                 () = changed => {}
@@ -289,7 +303,7 @@ impl Limits {
                 .filter(|_| asked.is_some())
                 .map_or_else(|| SystemTime::now() + pause, |r| r.at);
             let used = self.portal(*waited);
-            let message = stop_message(pause, at, s.limit, used, options.max_wait);
+            let message = stop_message(endpoint, pause, at, s.limit, used, options.max_wait);
             options.halt.stop(StopReason::Throttled { message });
             return None;
         }
@@ -356,12 +370,20 @@ impl Limits {
     }
 }
 
+/// What a hold says, once: the spacing once a run, a long hold for the window once a hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Say {
+    Nothing,
+    Spacing,
+    Window,
+}
+
 impl State {
-    /// Until when a request that would go out `now` waits, and whether that is pacing said
-    /// for the first time; `None`: it may go.
-    fn hold(&mut self, now: Instant, unit: Duration) -> Option<(Instant, bool)> {
+    /// Until when a request that would go out `now` waits, and what of it is said now; `None`:
+    /// it may go.
+    fn hold(&mut self, now: Instant, unit: Duration) -> Option<(Instant, Say)> {
         if let Some(until) = self.paused_until.filter(|until| *until > now) {
-            return Some((until, false));
+            return Some((until, Say::Nothing));
         }
         while self
             .recent
@@ -370,8 +392,17 @@ impl State {
         {
             self.recent.pop_front();
         }
-        if self.recent.len() >= PER_MINUTE {
-            return self.recent.front().map(|oldest| (*oldest + WINDOW, false));
+        if let Some(oldest) = self
+            .recent
+            .front()
+            .filter(|_| self.recent.len() >= PER_MINUTE)
+        {
+            let until = *oldest + WINDOW;
+            let new = until > now + SAID_HOLD && self.window_said.is_none_or(|end| end <= now);
+            if new {
+                self.window_said = Some(until);
+            }
+            return Some((until, if new { Say::Window } else { Say::Nothing }));
         }
         let used_up = self.latest.is_some_and(|r| {
             r.reset.is_none_or(|reset| now < reset)
@@ -384,12 +415,18 @@ impl State {
             learned?
         };
         let next = self.recent.back().map(|last| *last + spacing)?;
-        (next > now).then(|| (next, used_up && !std::mem::replace(&mut self.said, true)))
+        (next > now).then(|| {
+            let said = used_up && !std::mem::replace(&mut self.said, true);
+            (next, if said { Say::Spacing } else { Say::Nothing })
+        })
     }
 }
 
 /// Why a run stops for a 429 (`StopReason::Throttled`); `used`: every portal's waiting so far.
+/// Both waits are rounded up (the pause to seconds, beside a date in seconds; what was spent to
+/// tenths), so the two said always add up to more than --max-wait.
 fn stop_message(
+    endpoint: &Endpoint,
     pause: Duration,
     at: SystemTime,
     limit: Option<u64>,
@@ -399,16 +436,20 @@ fn stop_message(
     let limit = named(limit);
     let mut message = format!(
         "the portal's rate limit{limit} is reached and it accepts requests again at {}, in {} \
-         s: more waiting than the run's --max-wait {} s allows",
+         s: more waiting than the run's --max-wait {} allows",
         http_date(at),
-        pause.as_secs(),
-        max_wait.as_secs()
+        pause.as_secs() + u64::from(pause.subsec_nanos() > 0),
+        Secs(max_wait)
     );
     if !used.is_zero() {
-        message.push_str(&format!(" ({} s already spent waiting)", used.as_secs()));
+        let tenths = u64::try_from(used.as_millis().div_ceil(100)).unwrap_or(u64::MAX);
+        let used = Secs(Duration::from_millis(tenths.saturating_mul(100)));
+        message.push_str(&format!(" ({used} already spent waiting)"));
     }
-    // The per-minute window never asks for more: a longer wait is the daily limit.
-    if pause > MINUTE {
+    // The per-minute window never asks for more: a longer wait for a write is the daily limit,
+    // which counts POST and PUT only; the retry endpoints' own limit asks for up to 15 minutes.
+    let daily = matches!(endpoint.method, Method::POST | Method::PUT) && !endpoint.is_redelivery();
+    if pause > MINUTE && daily {
         message.push_str(
             "; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
              requests is used up",
@@ -473,6 +514,23 @@ mod tests {
         assert_eq!(taught(Some(40), None), None);
     }
 
+    /// The pause rounded down (1.4 s as 1 s, beside 3 s spent of 4 s) contradicted the stop.
+    #[test]
+    fn a_stop_says_waits_that_add_up_to_more_than_max_wait() {
+        let put = Endpoint::new(Method::PUT, "/api/2.0/settings/webhook");
+        let at = SystemTime::UNIX_EPOCH;
+        let ms = Duration::from_millis;
+        let said = |pause, used| stop_message(&put, pause, at, None, used, ms(4_000));
+        assert_eq!(
+            said(ms(1_400), ms(3_000)),
+            "the portal's rate limit is reached and it accepts requests again at Thu, 01 Jan \
+             1970 00:00:00 GMT, in 2 s: more waiting than the run's --max-wait 4 s allows (3 s \
+             already spent waiting)"
+        );
+        assert!(said(ms(200), ms(3_810)).ends_with("in 1 s: more waiting than the run's --max-wait 4 s allows (3.9 s already spent waiting)"));
+        assert!(said(ms(3_000), ms(1_001)).ends_with("in 3 s: more waiting than the run's --max-wait 4 s allows (1.1 s already spent waiting)"));
+    }
+
     /// The portal counts 1,500 in any minute by arrival: the next minute's first request waits
     /// for a margin past the first one's minute, not just the minute.
     #[test]
@@ -484,5 +542,29 @@ mod tests {
         let held = state.hold(start + MINUTE, unit).map(|(until, _)| until);
         assert_eq!(held, Some(start + Duration::from_secs(63)));
         assert_eq!(state.hold(start + Duration::from_secs(63), unit), None);
+    }
+
+    /// A burst of 1,500 is held for the rest of its window without a word: said once a hold,
+    /// and not at all when the hold is short.
+    #[test]
+    fn a_long_hold_for_the_window_is_said_once() {
+        let start = Instant::now();
+        let unit = Duration::from_secs(1);
+        let secs = Duration::from_secs;
+        let mut state = State::default();
+        state.recent.extend((0..PER_MINUTE).map(|_| start));
+        let said = |state: &mut State, at| state.hold(start + secs(at), unit).map(|(_, say)| say);
+        assert_eq!(said(&mut state, 10), Some(Say::Window));
+        assert_eq!(said(&mut state, 11), Some(Say::Nothing));
+        assert_eq!(said(&mut state, 60), Some(Say::Nothing));
+        // The next burst, a hold of its own.
+        state.recent.clear();
+        state
+            .recent
+            .extend((0..PER_MINUTE).map(|_| start + secs(63)));
+        assert_eq!(said(&mut state, 70), Some(Say::Window));
+        // Three seconds left of the window: not said.
+        state.window_said = None;
+        assert_eq!(said(&mut state, 123), Some(Say::Nothing));
     }
 }

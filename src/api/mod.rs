@@ -36,7 +36,7 @@ pub use deliveries::{
     portal_time,
 };
 pub use error::{ApiError, Endpoint, TimeoutKind};
-pub use event::{ClientEvent, EventSink};
+pub use event::{ClientEvent, EventSink, on_the_wire};
 pub use url::PortalUrl;
 
 /// A webhook as the portal reports it, as far as the tool compares or shows it. `T` holds the

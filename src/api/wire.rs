@@ -76,7 +76,21 @@ const EXPECTED_WEBHOOK: &str = "a webhook object with id, name, uri, enabled, ss
 /// `GET /api/2.0/settings/webhook`: `response` is a list of `{configs, status}` (`count` says 1
 /// whatever the length, docs/docspace-api.md §4). Sorted by id: the server does not order it.
 pub(crate) fn decode_list(endpoint: &Endpoint, v: &Value) -> Result<Vec<LiveWebhook>, ApiError> {
-    let mut out = list(endpoint, v, "a list of webhooks")?
+    let items = list(endpoint, v, "a list of webhooks")?;
+    // The server sends no `total` here; one that differs from the rows (a paging proxy, a
+    // cache) says the list is partial or inconsistent, and a plan from it would create or
+    // delete what the rows left out.
+    if let Some(total) = v.get("total").and_then(Value::as_u64)
+        && total != items.len() as u64
+    {
+        let rows = items.len();
+        return Err(ApiError::ListTotal {
+            endpoint: endpoint.clone(),
+            rows,
+            total,
+        });
+    }
+    let mut out = items
         .iter()
         .enumerate()
         .map(|(i, item)| {

@@ -14,12 +14,12 @@ mod secrets;
 use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures::StreamExt;
 use secrecy::SecretString;
 
-use crate::api::{ApiError, Client, LiveWebhook, WebhookBody};
+use crate::api::{self, ApiError, Client, LiveWebhook, WebhookBody};
 use crate::plan::{Action, Change, Field, Op, Plan, PlannedBody};
 pub use secrets::{SecretProblem, Secrets, SecretsError, resolve_secrets};
 
@@ -177,11 +177,12 @@ pub async fn apply(
                 let change = &plan.changes[i];
                 let _in_flight = halt.begin(describe(change));
                 let secret = secrets.0.get(i).cloned().flatten();
-                let started = Instant::now();
-                match run(client, change, secret, creates_held, made, listed).await {
+                // The time its requests took, as the reader of a slow target wants it.
+                let call = run(client, change, secret, creates_held, made, listed);
+                match api::on_the_wire(call).await {
                     // Stopped before its first request went out: not started after all.
-                    Err(Failure::Api(ApiError::NotSent { .. })) => (i, None),
-                    result => (i, Some((result, started.elapsed()))),
+                    (Err(Failure::Api(ApiError::NotSent { .. })), _) => (i, None),
+                    (result, took) => (i, Some((result, took))),
                 }
             })
             .buffer_unordered(parallelism.max(1));

@@ -213,20 +213,24 @@ pub(super) fn plan_fresh<'a>(
 /// Counts what each delete of `plan` erases with its webhook, the deliveries of its log
 /// (docs/docspace-api.md §12): the total of a page of one row per delete, so a plan without
 /// deletes still reads only the list. Not counted when that row is another webhook's: a portal
-/// or cache that ignores `configId` answers the whole log's total.
+/// or cache that ignores `configId` answers the whole log's total. Read as `status` reads logs,
+/// [`verified::LOG_READS`] at a time: one after another, 50 deletes took 50 round trips.
 async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiError> {
-    for change in &mut plan.changes {
-        if let (Action::Delete, Some(id)) = (change.action(), change.id()) {
-            let query = LogQuery::new().webhook(id, change.name());
-            let page = client.log_page(&query, 0, 1).await?;
-            change.deliveries = page
-                .rows
-                .iter()
-                .all(|r| query.admits(r))
-                .then_some(page.total);
-        }
-    }
-    Ok(())
+    let deletes = plan
+        .changes
+        .iter_mut()
+        .filter_map(|change| match change.action() {
+            Action::Delete => change.id().map(|id| (id, change)),
+            _ => None,
+        });
+    let reads = deletes.map(|(id, change)| async move {
+        let query = LogQuery::new().webhook(id, change.name());
+        let page = client.log_page(&query, 0, 1).await?;
+        let admitted = page.rows.iter().all(|r| query.admits(r));
+        change.deliveries = admitted.then_some(page.total);
+        Ok(())
+    });
+    super::in_file_order(reads, super::verified::LOG_READS).await
 }
 
 /// Lists every portal `--portal` selects from a saved plan and checks its part against what it

@@ -287,6 +287,55 @@ fn markdown_of_a_huge_plan_stays_under_the_cap_and_says_what_was_cut() {
     assert!(md.find("</details>") < md.find("changes are not shown"));
 }
 
+/// Cut under the cap, at each place it can fall: the summary counts the folded blocks shown, a
+/// fold with nothing in it is not printed, and the closing line counts the deletes cut.
+#[test]
+fn markdown_cut_under_the_cap_counts_what_is_shown_and_the_deletes_left_out() {
+    let mut plan = fixtures::many(8, 0);
+    plan.changes
+        .splice(0..0, (0..4).map(|_| fixtures::delete()));
+    let skeleton = |deletes: usize, creates: usize| {
+        let md = (0..20_000)
+            .step_by(10)
+            .map(|max| markdown::render_within(&plan, max))
+            .find(|md| {
+                md.matches("#### - delete").count() == deletes
+                    && md.matches("#### + create").count() == creates
+            })
+            .expect("a cap that cuts there");
+        let kept = ["####", "<details>", "</details>", "**"];
+        let lines = md.lines().filter(|l| kept.iter().any(|k| l.starts_with(k)));
+        lines.collect::<Vec<_>>().join("\n")
+    };
+    insta::assert_snapshot!(skeleton(2, 0), @r#"
+    **Plan: 8 to create, 0 to update, 4 to delete, 0 unchanged.** Portal: `https://portal.example.com`
+    #### - delete `#9900 "legacy-export"`
+    #### - delete `#9900 "legacy-export"`
+    **10 of 12 changes are not shown (2 of them deletes)** to keep this under 65000 characters. See the full plan in the job log (`plan --format text` or `plan --format json`).
+    "#);
+    insta::assert_snapshot!(skeleton(4, 0), @r#"
+    **Plan: 8 to create, 0 to update, 4 to delete, 0 unchanged.** Portal: `https://portal.example.com`
+    #### - delete `#9900 "legacy-export"`
+    #### - delete `#9900 "legacy-export"`
+    #### - delete `#9900 "legacy-export"`
+    #### - delete `#9900 "legacy-export"`
+    **8 of 12 changes are not shown** to keep this under 65000 characters. See the full plan in the job log (`plan --format text` or `plan --format json`).
+    "#);
+    insta::assert_snapshot!(skeleton(4, 3), @r#"
+    **Plan: 8 to create, 0 to update, 4 to delete, 0 unchanged.** Portal: `https://portal.example.com`
+    #### - delete `#9900 "legacy-export"`
+    #### - delete `#9900 "legacy-export"`
+    #### - delete `#9900 "legacy-export"`
+    #### - delete `#9900 "legacy-export"`
+    <details><summary>3 creates and updates</summary>
+    #### + create `"hook-0000"`
+    #### + create `"hook-0001"`
+    #### + create `"hook-0002"`
+    </details>
+    **5 of 12 changes are not shown** to keep this under 65000 characters. See the full plan in the job log (`plan --format text` or `plan --format json`).
+    "#);
+}
+
 #[test]
 fn markdown_with_one_enormous_change_still_fits() {
     let mut plan = fixtures::many(1, 0);

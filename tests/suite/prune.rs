@@ -83,6 +83,55 @@ fn a_live_list_that_repeats_an_id_is_refused_by_every_command() {
 }
 
 #[test]
+fn a_list_whose_total_says_it_is_partial_is_refused_by_every_command() {
+    let portal = seeded(3);
+    // Hook 3 exists but is past the rows sent: a plan from them created it a second time.
+    let file = "webhooks:\n  Hook 3:\n    uri: https://h3.example.com/moved\n    secretKey: \
+                ${HOOK_SECRET}\n";
+    let saved = Run::new(&["plan", "--out", "plan.json"])
+        .file(file)
+        .portal(&portal)
+        .env("HOOK_SECRET", SECRET);
+    assert_eq!(saved.run().code, 0);
+    portal.page_list(2);
+
+    let runs = [
+        Run::new(&["plan", "--prune"]),
+        Run::new(&["apply", "--auto-approve"]),
+        Run::new(&["export"]),
+        Run::new(&["status"]),
+        Run::new(&["apply", saved.path("plan.json").to_str().unwrap()])
+            .reviewed(&saved.path("plan.json")),
+    ];
+    for run in runs {
+        let out = run
+            .file(file)
+            .portal(&portal)
+            .env("HOOK_SECRET", SECRET)
+            .run();
+        assert_eq!(out.code, 1, "{out:?}");
+        // Nothing planned, exported or shown, and the same words from every command.
+        let view = out.user_view();
+        let view = view
+            .lines()
+            .filter(|l| !l.starts_with("Read the saved plan"));
+        insta::allow_duplicates! {
+            insta::assert_snapshot!(view.collect::<Vec<_>>().join("\n"), @"
+            exit: 1
+            ----- stdout -----
+            ----- stderr -----
+              x GET /api/2.0/settings/webhook: the portal's list holds 2 webhooks but its `total` says 3; nothing is planned from a list that may be partial, so none of it is used
+              help: the portal (or a proxy or cache in front of it) pages or cuts the list, which the portal itself does not; run again, and if it persists, report it to the portal's administrator
+
+            ----- end -----
+            ");
+        }
+    }
+    assert!(portal.writes().is_empty());
+    assert_eq!(portal.webhooks().len(), 3);
+}
+
+#[test]
 fn a_plan_that_deletes_every_live_webhook_needs_an_explicit_max_deletes() {
     let portal = seeded(3);
     let empty = "webhooks: {}\n";

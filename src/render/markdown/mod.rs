@@ -9,7 +9,8 @@
 //!   Inside a fence every line starts with a fixed marker and a fixed key, and the fence is
 //!   longer than any backtick run in the block anyway.
 //! - Bounded: shorter than [`MAX_MARKDOWN_LEN`] bytes (so characters), below GitHub's 65,536
-//!   characters; change blocks that do not fit are left out whole, and a line says so.
+//!   characters; change blocks that do not fit are left out whole (deletes too, once they
+//!   alone pass the cap), and a line says how many, and how many of them are deletes.
 
 mod portals;
 
@@ -97,17 +98,23 @@ pub(super) fn body(plan: &Plan, limit: usize) -> String {
     }
 
     out.push_str(&open);
-    if fold {
-        let n = others.len();
+    // The summary counts the blocks inside: under the cap, fewer than the plan's.
+    let deletes_shown = shown.min(deletes.len());
+    if fold && shown > deletes_shown {
+        let n = shown - deletes_shown;
         let _ = writeln!(out, "\n<details><summary>{n} creates and updates</summary>");
         out.push_str(&folded);
         let _ = writeln!(out, "\n</details>");
     }
     if shown < total {
+        let deletes_cut = match deletes.len() - deletes_shown {
+            0 => String::new(),
+            n => format!(" ({n} of them deletes)"),
+        };
         let _ = writeln!(
             out,
-            "\n**{} of {total} changes are not shown** to keep this under {MAX_MARKDOWN_LEN} \
-             characters. {SEE_FULL_PLAN}",
+            "\n**{} of {total} changes are not shown{deletes_cut}** to keep this under \
+             {MAX_MARKDOWN_LEN} characters. {SEE_FULL_PLAN}",
             total - shown
         );
     }

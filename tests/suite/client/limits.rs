@@ -118,6 +118,48 @@ async fn a_retry_after_beyond_max_wait_stops_the_run_and_names_the_time() {
     assert_eq!(portal.writes().len(), 1);
 }
 
+/// The daily limit counts POST and PUT to the webhook endpoints: a long wait asked for a read
+/// or a resend (whose endpoint keeps its own limit, 5 per 15 minutes) is not put down to it.
+#[tokio::test]
+async fn a_long_wait_is_put_down_to_the_daily_limit_for_a_write_only() {
+    let refused = |method: &'static str, path: &'static str, retry_after: &str| {
+        let portal = seeded();
+        let kind = FaultKind::RetryAt {
+            retry_after: retry_after.into(),
+            limit: 5,
+        };
+        portal.inject(Fault::new(method, path, kind).times(1));
+        portal
+    };
+    let reason = |client: &Client| {
+        let reason = client.halt().reason().expect("stopped").to_string();
+        // The date and the seconds to it vary with the clock.
+        let tail = reason.split_once(" s: ").map(|(_, tail)| tail.to_string());
+        tail.unwrap_or(reason)
+    };
+
+    let portal = refused("GET", WEBHOOK_PATH, "120");
+    let (read, _) = client(&portal, Duration::from_secs(1), 5);
+    assert!(read.list().await.is_err());
+    let portal = refused("PUT", "/api/2.0/settings/webhook/retry", "900");
+    let (resend, _) = client(&portal, Duration::from_secs(1), 5);
+    assert!(resend.redeliver(&[1]).await.error.is_some());
+    let portal = refused("PUT", WEBHOOK_PATH, "120");
+    let (write, _) = client(&portal, Duration::from_secs(1), 5);
+    assert!(write.update(5, &body()).await.is_err());
+
+    let mine = "more waiting than the run's --max-wait 5 s allows";
+    assert_eq!(reason(&read), mine);
+    assert_eq!(reason(&resend), mine);
+    assert_eq!(
+        reason(&write),
+        format!(
+            "{mine}; DocSpace asks for a wait this long when its daily limit of 10,000 POST/PUT \
+             requests is used up"
+        )
+    );
+}
+
 #[tokio::test]
 async fn pauses_add_up_to_max_wait_then_the_run_stops() {
     let portal = refusing(FaultKind::RetryAfter { seconds: 1 }, 100);

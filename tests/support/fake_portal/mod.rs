@@ -172,6 +172,7 @@ impl FakePortal {
             probes: Vec::new(),
             hidden: HashSet::new(),
             repeated: Vec::new(),
+            list_page: None,
             log: BTreeMap::new(),
             next_log_id: 1,
             outcomes: HashMap::new(),
@@ -444,6 +445,11 @@ impl FakePortal {
     /// Makes the list show this webhook once more, after the others (a repeated row).
     pub fn repeat_in_list(&self, id: i32) {
         self.shared.lock().repeated.push(id);
+    }
+
+    /// Makes the list send its first `rows` webhooks, with a `total` counting them all.
+    pub fn page_list(&self, rows: usize) {
+        self.shared.lock().list_page = Some(rows);
     }
 
     /// Every webhook call answers 403 "Access denied", as for a guest (the trigger list, which

@@ -197,6 +197,10 @@ fn list(inner: &Inner, ctx: &Ctx) -> Reply {
         .chain(repeated)
         .map(|w| ListItem::of(w, &inner.owner))
         .collect();
+    if let Some(rows) = inner.list_page {
+        let total = items.len();
+        return envelope::success_with_total(ctx, &items[..rows.min(total)], 1, total);
+    }
     // The server's list is an async iterator, so its envelope says 1 whatever the length.
     envelope::success(ctx, items, 1)
 }

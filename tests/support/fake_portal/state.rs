@@ -187,6 +187,8 @@ pub(super) struct Inner {
     pub hidden: HashSet<i32>,
     /// Ids the list shows a second time (a portal or cache glitch).
     pub repeated: Vec<i32>,
+    /// Rows the list stops at while its `total` counts them all (a paging proxy).
+    pub list_page: Option<usize>,
     /// The delivery log by log id (docs/docspace-api.md §21).
     pub log: BTreeMap<i32, Delivery>,
     pub next_log_id: i32,
