@@ -294,8 +294,9 @@ pub enum ApiError {
 
     /// A list whose `total` is not its length: the rows left out (or the total) are unknown.
     #[error(
-        "{endpoint}: the portal's list holds {rows} webhooks but its `total` says {total}; \
-         nothing is planned from a list that may be partial, so none of it is used"
+        "{endpoint}: the portal's list holds {rows} {webhooks} but its `total` says {total}; \
+         nothing is done with a list that may be partial, so none of it is used",
+        webhooks = if *rows == 1 { "webhook" } else { "webhooks" }
     )]
     #[diagnostic(
         code(api::list_total),
@@ -308,7 +309,8 @@ pub enum ApiError {
     ListTotal {
         endpoint: Endpoint,
         rows: usize,
-        total: u64,
+        /// The number, or what stands there instead (`a string`): never the portal's text.
+        total: String,
     },
 
     /// A webhook list that holds the key or a secret the run knows (`redact::Registered`): it

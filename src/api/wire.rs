@@ -80,13 +80,20 @@ pub(crate) fn decode_list(endpoint: &Endpoint, v: &Value) -> Result<Vec<LiveWebh
     // The server sends no `total` here; one that differs from the rows (a paging proxy, a
     // cache) says the list is partial or inconsistent, and a plan from it would create or
     // delete what the rows left out.
-    if let Some(total) = v.get("total").and_then(Value::as_u64)
-        && total != items.len() as u64
+    // A `total` that is no count (`"300"`, `300.0`) is refused too; a null one is none.
+    let total = v.get("total").filter(|t| !t.is_null());
+    if let Some(total) = total
+        && total.as_u64() != Some(items.len() as u64)
     {
-        let rows = items.len();
+        let total = match total {
+            Value::Number(n) if n.is_u64() => n.to_string(),
+            Value::Number(_) => "a number that is no count".into(),
+            Value::String(_) => "a string".into(),
+            _ => "a value that is no count".into(),
+        };
         return Err(ApiError::ListTotal {
             endpoint: endpoint.clone(),
-            rows,
+            rows: items.len(),
             total,
         });
     }

@@ -309,5 +309,27 @@ fn every_field_of_an_answer_reaches_the_settings() {
     }
 }
 
+/// A `total` beside the list (DocSpace sends none) must be its length, and a count: a paging
+/// proxy's list is never planned from, whatever it writes there; a null one is none.
+#[test]
+fn a_list_whose_total_is_not_its_length_or_no_count_is_refused() {
+    let one = json!({"configs": {"id": 1, "name": "a", "uri": "https://a.example.com", "enabled": true, "ssl": true, "triggers": 0}, "status": null});
+    let with = |total: Value| json!({"response": [one.clone()], "total": total});
+    let head =
+        "GET /api/2.0/settings/webhook: the portal's list holds 1 webhook but its `total` says";
+    let tail = "nothing is done with a list that may be partial, so none of it is used";
+    for (total, says) in [
+        (json!(3), "3"),
+        (json!("1"), "a string"),
+        (json!(1.0), "a number that is no count"),
+        (json!([1]), "a value that is no count"),
+    ] {
+        assert_eq!(shape_err(with(total)), format!("{head} {says}; {tail}"));
+    }
+    for total in [json!(1), Value::Null] {
+        assert_eq!(decode_list(&ep(), &with(total)).unwrap().len(), 1);
+    }
+}
+
 #[path = "openapi_tests.rs"]
 mod openapi;

@@ -142,7 +142,8 @@ impl Report {
 }
 
 /// Runs every change of `plan`, at most `parallelism` at a time, calling `on_result` as each
-/// completes (with the time it took, from its start to its result) so the user sees progress
+/// completes (with the time its requests spent on the wire, `api::on_the_wire`, not the
+/// waits before them) so the user sees progress
 /// as it happens. Once the client's stop switch is thrown no change starts; those already
 /// started finish and are reported. While a change runs it is listed on the switch as in
 /// flight.

@@ -14,6 +14,7 @@ use crate::plan::saved::{self, SavedPortal};
 use crate::plan::{Action, Plan, PlanOptions, Selection, TargetError, guard};
 use crate::run::{Part, Run};
 use crate::settings::Settings;
+use futures::{StreamExt, TryStreamExt};
 
 /// A plan of one portal (fresh, or read from a saved plan), and the client it was made with.
 pub(super) struct Planned {
@@ -230,7 +231,10 @@ async fn count_deliveries(client: &Client, plan: &mut Plan) -> Result<(), ApiErr
         change.deliveries = admitted.then_some(page.total);
         Ok(())
     });
-    super::in_file_order(reads, super::verified::LOG_READS).await
+    // In order, and ended by the first read that fails: a portal failing every read is not
+    // asked for the rest (30 deletes made 30 refused reads, each retried).
+    let reads = futures::stream::iter(reads).buffered(usize::from(super::verified::LOG_READS));
+    reads.try_collect().await
 }
 
 /// Lists every portal `--portal` selects from a saved plan and checks its part against what it

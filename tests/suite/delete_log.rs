@@ -330,6 +330,40 @@ fn the_docs_plan_is_what_plan_prints() {
     );
 }
 
+/// A portal refusing every log read is not asked for the rest once one read failed: 30
+/// deletes made 30 refused reads (150 with retries of a 503) before the same error.
+#[test]
+fn the_first_log_read_that_fails_ends_the_counting() {
+    let portal = FakePortal::start();
+    for i in 1..=30 {
+        portal.seed(Seed::new(
+            &format!("Gone {i}"),
+            &format!("https://g{i}.example.com/h"),
+        ));
+    }
+    portal.inject(
+        Fault::new(
+            "GET",
+            "/api/2.0/settings/webhooks/log",
+            FaultKind::Status {
+                status: 403,
+                body: FaultBody::Empty,
+            },
+        )
+        .times(1000),
+    );
+    let out = Run::new(&["plan", "--prune", "--max-deletes", "30"])
+        .file("webhooks: {}\n")
+        .portal(&portal)
+        .run();
+    assert_eq!(out.code, 1, "{out:?}");
+    let reads = (portal.requests().iter())
+        .filter(|r| r.path.ends_with("/log"))
+        .count();
+    // At most the reads in flight when the first failed.
+    assert!((1..=16).contains(&reads), "{reads} log reads");
+}
+
 #[test]
 fn a_proxys_500_on_a_delete_that_landed_says_it_may_have_been_deleted() {
     let portal = portal();

@@ -120,7 +120,7 @@ fn a_list_whose_total_says_it_is_partial_is_refused_by_every_command() {
             exit: 1
             ----- stdout -----
             ----- stderr -----
-              x GET /api/2.0/settings/webhook: the portal's list holds 2 webhooks but its `total` says 3; nothing is planned from a list that may be partial, so none of it is used
+              x GET /api/2.0/settings/webhook: the portal's list holds 2 webhooks but its `total` says 3; nothing is done with a list that may be partial, so none of it is used
               help: the portal (or a proxy or cache in front of it) pages or cuts the list, which the portal itself does not; run again, and if it persists, report it to the portal's administrator
 
             ----- end -----

@@ -102,7 +102,12 @@ pub(super) fn body(plan: &Plan, limit: usize) -> String {
     let deletes_shown = shown.min(deletes.len());
     if fold && shown > deletes_shown {
         let n = shown - deletes_shown;
-        let _ = writeln!(out, "\n<details><summary>{n} creates and updates</summary>");
+        let what = if n == 1 {
+            "create or update"
+        } else {
+            "creates and updates"
+        };
+        let _ = writeln!(out, "\n<details><summary>{n} {what}</summary>");
         out.push_str(&folded);
         let _ = writeln!(out, "\n</details>");
     }
