@@ -10,7 +10,8 @@
 #   INPUT_FORMAT           --format, when not empty
 #   INPUT_OUT              --out: the saved plan, or export's file; its SHA-256 is the output
 #                          `digest` when this run wrote it
-#   INPUT_ARGS             more arguments, split on whitespace (no quoting)
+#   INPUT_ARGS             more arguments, split on whitespace (no quoting); never --out (plan,
+#                          export: INPUT_OUT) nor the API key
 #   INPUT_SUMMARY          true (the default) or false: write the output to the job summary
 #                          (export's: only where it is and its SHA-256, as in the log)
 #   INPUT_FAIL             true (the default) or false: fail the step when the command failed (1, or a signal); plan's
@@ -64,12 +65,23 @@ argv=("$command")
 [ -z "${INPUT_OUT:-}" ] || argv+=(--out "$INPUT_OUT")
 extra=()
 read -r -d '' -a extra <<< "${INPUT_ARGS:-}" || true
+# The file plan or export writes is the one this script hashes and names in the log: given in
+# `args`, it would go unseen (no `digest`, and export said to be in `stdout`, an empty file).
+for arg in ${extra[@]+"${extra[@]}"}; do
+  case "$command $arg" in
+    'plan --out' | 'plan --out='* | 'export --out' | 'export --out='*)
+      fail "give the file $command writes as the input out, not as $arg in args (only out's file gets its SHA-256 reported)"
+      ;;
+  esac
+done
 # The `+` form: macOS's bash 3.2 calls an empty array unbound under `set -u`.
 argv+=(${extra[@]+"${extra[@]}"})
 
 stdout=$(mktemp "${RUNNER_TEMP:-/tmp}/docspace-webhooks-$command.XXXXXX")
 # The command line, escaped, and without the word after a flag that would carry the API key:
-# the tool refuses those flags (with a tip), but only after this line is in the log.
+# the tool refuses those flags (with a tip), but only after this line is in the log. A second
+# layer only: GitHub has printed the `args` input in the step's header already, masking only
+# secrets.* values, so the key belongs in `env:`, from secrets.*.
 shown=()
 hide=
 for arg in "${argv[@]}"; do

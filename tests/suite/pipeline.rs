@@ -1074,6 +1074,42 @@ fn the_action_replaces_only_what_the_tool_replaces() {
     assert_eq!(read("webhooks.plan.json"), saved);
 }
 
+/// The file plan or export writes is given as the input `out`, the one the step hashes and
+/// names: `--out` in `args` is refused before the command runs, as the step would report no
+/// `digest` for it, and for export an empty file's SHA-256 in `stdout` as what was exported.
+#[test]
+fn the_action_refuses_out_in_args() {
+    let repo = Repo::new(BILLING);
+    for (command, args, given) in [
+        ("export", "--portal staging --out exported.yaml", "--out"),
+        (
+            "export",
+            "--out=exported.yaml --portal staging",
+            "--out=exported.yaml",
+        ),
+        ("plan", "--out webhooks.plan.json", "--out"),
+        (
+            "plan",
+            "--detailed-exitcode --out=webhooks.plan.json",
+            "--out=webhooks.plan.json",
+        ),
+    ] {
+        let step = action_alone(&repo, serde_json::json!({"command": command, "args": args}));
+        assert!(!step.ok, "{step:?}");
+        assert_eq!(
+            step.log,
+            format!(
+                "::error title=docspace-webhooks::give the file {command} writes as the input out, \
+                 not as {given} in args (only out's file gets its SHA-256 reported)\n"
+            )
+        );
+        assert_eq!(step.outputs["exit-code"], "", "the command did not run");
+    }
+    for name in ["exported.yaml", "webhooks.plan.json"] {
+        assert!(!repo.path(&format!("workspace/{name}")).exists(), "{name}");
+    }
+}
+
 /// `export` with no `file:` where the repository has no webhooks file yet starts one from the
 /// portal DOCSPACE_URL names, as the docs' first step does; with a file, it reads its portal.
 #[test]
@@ -1198,6 +1234,60 @@ fn a_listing_that_fails_fails_its_step_and_writes_nothing() {
     assert!(!jobs["drift"].ok, "{:?}", jobs["drift"]);
     assert_eq!(repo.calls(), format!("{before}{issues}\n"));
     assert_eq!(repo.github()["issues"][0]["state"], "open");
+}
+
+/// Two comments (or two drift issues) with the marker, on pages of their own (two runs that
+/// raced): the step edits the first and succeeds. Under pipefail a reader that stops after one
+/// line (`head -n 1`) would fail it: gh, writing the second page, dies of SIGPIPE.
+#[test]
+fn a_listing_of_two_marked_pages_edits_the_first() {
+    if !gh_runs() {
+        return;
+    }
+    let mut repo = Repo::new(BILLING);
+    let bot = serde_json::json!({"login": "github-actions[bot]"});
+    let comment = |id: u32| serde_json::json!({"id": id, "issue": 7, "user": bot, "body": "<!-- docspace-webhooks-plan -->\nold"});
+    let issue = |number: u32| {
+        serde_json::json!({
+            "number": number, "title": "Webhooks drifted from webhooks.yaml", "state": "open",
+            "user": bot, "body": "<!-- docspace-webhooks-drift -->\nold",
+        })
+    };
+    let state = serde_json::json!({
+        "next_id": 102, "per_page": 1,
+        "comments": [comment(100), comment(101)],
+        "issues": [issue(98), issue(99)],
+    });
+    std::fs::write(repo.path("gh/state.json"), state.to_string()).expect("gh state");
+
+    let jobs = repo.run("pull_request");
+    let job = &jobs["pull-request"];
+    assert!(job.ok, "{job:?}");
+    assert_eq!(
+        comment_bodies(&repo),
+        [
+            format!("<!-- docspace-webhooks-plan -->\n{}", job.summary),
+            "<!-- docspace-webhooks-plan -->\nold".into()
+        ]
+    );
+
+    let jobs = repo.run("schedule");
+    let job = &jobs["drift"];
+    assert!(job.ok, "{job:?}");
+    let issues = repo.github()["issues"].clone();
+    assert!(
+        text(&issues[0]["body"]).ends_with(&job.summary),
+        "{issues:?}"
+    );
+    assert_eq!(issues[1], issue(99));
+    assert_eq!(
+        repo.calls(),
+        format!(
+            "GET repos/{REPO}/issues/7/comments\nPATCH repos/{REPO}/issues/comments/100\n\
+             GET repos/{REPO}/issues?state=open&creator=github-actions%5Bbot%5D\n\
+             PATCH repos/{REPO}/issues/98\n"
+        )
+    );
 }
 
 /// A plan stopped by a signal (SIGTERM: 143) did not finish, whatever it printed or saved
@@ -1327,7 +1417,9 @@ fn the_action_never_shows_what_export_wrote() {
 
 /// What the Action prints of its inputs cannot start a workflow command (a line break in
 /// `file` would start `::error ...` or `::stop-commands::`), and a word after a flag that
-/// would carry the API key is never printed: the tool refuses such a flag, with its tip.
+/// would carry the API key is not printed again: the tool refuses such a flag, with its tip.
+/// (GitHub has printed the `args` input in the step's header already; the docs say the key
+/// goes in `env:`, from `secrets.*`.)
 #[test]
 fn the_action_prints_its_command_line_escaped_and_without_a_key() {
     let repo = Repo::new(BILLING);
