@@ -94,50 +94,44 @@ fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
     };
     let lines: Vec<Range<usize>> = text.split('\n').map(range).collect();
     let pairs = lines.windows(2).map(|two| two[0].start..two[1].end);
-    for spans in [lines.clone(), pairs.collect(), vec![0..text.len()]] {
-        if decoded_holds(0..text.len(), &hidden).is_none() {
+    let spans = (lines.iter().cloned().chain(pairs)).chain(std::iter::once(0..text.len()));
+    for (k, span) in spans.enumerate() {
+        if k == lines.len() && decoded_holds(0..text.len(), &hidden).is_none() {
             break;
         }
-        for span in spans {
-            let words: Vec<Range<usize>> =
-                text[span.clone()].split_whitespace().map(range).collect();
-            for _ in 0..=words.len() {
-                let holds = |run: Range<usize>| decoded_holds(run, &hidden);
-                let Some(source) = holds(span.clone()) else {
-                    break;
-                };
-                let end = first(words.len(), &|j| holds(span.start..words[j].end).is_some());
-                let run = (end < words.len()).then(|| {
-                    let start = first(end + 1, &|i| {
-                        holds(words[i].start..words[end].end).is_none()
-                    });
-                    words[start.saturating_sub(1)].start..words[end].end
+        let words: Vec<Range<usize>> = text[span.clone()].split_whitespace().map(range).collect();
+        for _ in 0..=words.len() {
+            let holds = |run: Range<usize>| decoded_holds(run, &hidden);
+            let Some(source) = holds(span.clone()) else {
+                break;
+            };
+            let end = first(words.len(), &|j| holds(span.start..words[j].end).is_some());
+            let run = (end < words.len()).then(|| {
+                let start = first(end + 1, &|i| {
+                    holds(words[i].start..words[end].end).is_none()
                 });
-                let mut run = run.into_iter().flat_map(|r| [bare(&text[r.clone()]), r]);
-                let run = run.find_map(|run| Some((run.clone(), holds(run)?)));
-                let parts = |run: Range<usize>| {
-                    let lines = text[run].split('\n').map(str::trim);
-                    lines
-                        .filter(|l| !l.is_empty())
-                        .map(range)
-                        .collect::<Vec<_>>()
-                };
-                let new = |run: &(Range<usize>, String)| {
-                    parts(run.0.clone())
-                        .iter()
-                        .any(|p| hidden[p.clone()].contains(&false))
-                };
-                let (run, whole) = match run.filter(new) {
-                    Some(run) => (run, false),
-                    None => ((span.clone(), source), true),
-                };
-                for part in parts(run.0) {
-                    hidden[part.clone()].fill(true);
-                    marks.push((part, run.1.clone()));
-                }
-                if whole {
-                    break;
-                }
+                words[start.saturating_sub(1)].start..words[end].end
+            });
+            let mut run = run.into_iter().flat_map(|r| [bare(&text[r.clone()]), r]);
+            let run = run.find_map(|run| Some((run.clone(), holds(run)?)));
+            let parts = |run: Range<usize>| {
+                let lines = text[run].split('\n').map(str::trim);
+                lines
+                    .filter(|l| !l.is_empty())
+                    .map(range)
+                    .collect::<Vec<_>>()
+            };
+            let new = |(run, _): &(Range<usize>, String)| {
+                (parts(run.clone()).iter()).any(|p| hidden[p.clone()].contains(&false))
+            };
+            let whole = run.as_ref().is_none_or(|run| !new(run));
+            let (run, source) = run.filter(|_| !whole).unwrap_or((span.clone(), source));
+            for part in parts(run) {
+                hidden[part.clone()].fill(true);
+                marks.push((part, source.clone()));
+            }
+            if whole {
+                break;
             }
         }
     }
