@@ -54,16 +54,19 @@ fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
     let mut marks: Vec<(Range<usize>, String)> = (as_written.into_iter().flatten())
         .map(|(found, source)| (found, source.to_string()))
         .collect();
-    let decoded_holds = |at: Range<usize>, marks: &[(Range<usize>, String)]| {
-        let hidden = |i| marks.iter().any(|(m, _)| m.contains(&(at.start + i)));
+    // Which bytes are hidden, kept with `marks`: each search reads its text once, not once for
+    // each mark (thousands of secrets, each hidden where it stands).
+    let mut hidden = vec![false; text.len()];
+    (marks.iter()).for_each(|(m, _)| hidden[m.clone()].fill(true));
+    let decoded_holds = |at: Range<usize>, hidden: &[bool]| {
         let left: String = (text[at.clone()].char_indices())
-            .map(|(i, c)| if hidden(i) { ' ' } else { c })
+            .map(|(i, c)| if hidden[at.start + i] { ' ' } else { c })
             .collect();
         // Text encoded too deeply hides only what it holds undecoded.
         let source = every.in_text(&left, true).filter(|s| *s != TOO_DEEP);
         source.map(str::to_string)
     };
-    if decoded_holds(0..text.len(), &marks).is_none() {
+    if decoded_holds(0..text.len(), &hidden).is_none() {
         return marks;
     }
     let range = |w: &str| {
@@ -76,28 +79,29 @@ fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
     let bare = |w: &str| range(w.trim_matches(|c| "'\"`()<>[]{},;:".contains(c)));
     for word in words.filter(|w| !holds_nothing_to_decode(w) || w.contains('<')) {
         let mut found = [bare(word), range(word)].into_iter();
-        if let Some(mark) = found.find_map(|w| Some((w.clone(), decoded_holds(w, &marks)?))) {
+        if let Some(mark) = found.find_map(|w| Some((w.clone(), decoded_holds(w, &hidden)?))) {
+            hidden[mark.0.clone()].fill(true);
             marks.push(mark);
         }
     }
     // Held across words only: the shortest run of words that holds it (its end the first word
     // that holds it with every word before, its start the last that still does), in a line,
-    // then two, then the text, again while it holds one; should decoding make that no run, every
-    // line of it. Each decoded once or twice over, not once for each word.
+    // then two, then the text, again while it holds one; should decoding make that no run, or
+    // hiding it hide nothing new, every line of it. Each decoded once or twice over, not once
+    // for each word; pairs of lines and the text only while the text still holds one.
     let first = |n: usize, f: &dyn Fn(usize) -> bool| {
         (0..n).collect::<Vec<_>>().partition_point(|&k| !f(k))
     };
     let lines: Vec<Range<usize>> = text.split('\n').map(range).collect();
     let pairs = lines.windows(2).map(|two| two[0].start..two[1].end);
-    for span in lines
-        .iter()
-        .cloned()
-        .chain(pairs)
-        .chain(std::iter::once(0..text.len()))
-    {
+    let spans = (lines.iter().cloned().chain(pairs)).chain(std::iter::once(0..text.len()));
+    for (k, span) in spans.enumerate() {
+        if k == lines.len() && decoded_holds(0..text.len(), &hidden).is_none() {
+            break;
+        }
         let words: Vec<Range<usize>> = text[span.clone()].split_whitespace().map(range).collect();
         for _ in 0..=words.len() {
-            let holds = |run: Range<usize>| decoded_holds(run, &marks);
+            let holds = |run: Range<usize>| decoded_holds(run, &hidden);
             let Some(source) = holds(span.clone()) else {
                 break;
             };
@@ -110,13 +114,22 @@ fn guarded_marks(text: &str) -> Vec<(Range<usize>, String)> {
             });
             let mut run = run.into_iter().flat_map(|r| [bare(&text[r.clone()]), r]);
             let run = run.find_map(|run| Some((run.clone(), holds(run)?)));
-            let whole = run.is_none();
-            let (run, source) = run.unwrap_or((span.clone(), source));
-            let parts = text[run]
-                .split('\n')
-                .map(str::trim)
-                .filter(|l| !l.is_empty());
-            marks.extend(parts.map(|l| (range(l), source.clone())));
+            let parts = |run: Range<usize>| {
+                let lines = text[run].split('\n').map(str::trim);
+                lines
+                    .filter(|l| !l.is_empty())
+                    .map(range)
+                    .collect::<Vec<_>>()
+            };
+            let new = |(run, _): &(Range<usize>, String)| {
+                (parts(run.clone()).iter()).any(|p| hidden[p.clone()].contains(&false))
+            };
+            let whole = run.as_ref().is_none_or(|run| !new(run));
+            let (run, source) = run.filter(|_| !whole).unwrap_or((span.clone(), source));
+            for part in parts(run) {
+                hidden[part.clone()].fill(true);
+                marks.push((part, source.clone()));
+            }
             if whole {
                 break;
             }

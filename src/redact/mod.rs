@@ -400,6 +400,9 @@ impl Registered {
         let (registry, uris) = (read(&REGISTRY), read(&URIS));
         let refusing = || uris.iter().filter(|(_, (_, refuses))| every || *refuses);
         let sent = || registry.iter().filter(|(_, v)| every || v.1);
+        // Counts suffice for `every` too: a needle registered again keeps its first source
+        // (`add`, `add_uri`), and `every` takes each whatever it refuses: only a new needle
+        // changes what is built, and it adds to a count.
         let sizes = (sent().count(), refusing().count());
         let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
         match &built[usize::from(every)] {

@@ -632,12 +632,19 @@ fn guard_cost() {
     text += "and Cost1234-Sec\tret-xyz here\n";
     text += &line.repeat(88 * 1024 / line.len() / 2);
     let clean = line.repeat(88 * 1024 / line.len());
+    // Each secret once as written, on a line of its own (about 155 KB); then one split too.
+    let each: String = (0..3000)
+        .map(|i| format!("webhook {i} failed, it sent Cost{i:04}-Secret-xyz\n"))
+        .collect();
+    let each_split = format!("{each}and Cost1234-Sec\tret-xyz here\n");
     let at = std::time::Instant::now();
     guarded("warm up: the needles are searched for at once, built once");
     println!("built: {:?}", at.elapsed());
     for (what, text) in [
         ("clean", &clean),
         ("split by a tab", &text),
+        ("each as written", &each),
+        ("each as written, one split by a tab", &each_split),
         ("one line", &line.to_string()),
     ] {
         let at = std::time::Instant::now();
@@ -683,4 +690,28 @@ fn a_secret_holding_a_lt_split_by_markup_is_withheld_and_refused() {
     ] {
         assert_eq!(r.scrub(text), shown, "{text}");
     }
+}
+
+/// A secret that looks like a tag before a short rest (`<Secret>2024`) is not looked for as
+/// that rest alone: `2024` in a date or a name is ordinary text, neither hidden nor refused.
+#[test]
+fn a_secret_whose_tag_leaves_little_does_not_hide_what_is_left() {
+    let secret = "<Secret>2024";
+    register(secret, "the secretKey TAGGED");
+    assert_eq!(
+        guarded("error at 2024-12-07: file not found"),
+        "error at 2024-12-07: file not found"
+    );
+    assert_eq!(guarded("sent <secret>2024 as is"), "sent [redacted] as is");
+    let secrets = Registered::of([secret]);
+    assert_eq!(secrets.in_text("webhook 2024 failed", false), None);
+    assert!(
+        secrets
+            .in_text("webhook <b><Secret>2024</b>", false)
+            .is_some()
+    );
+    let r = Redactor::new([secret]);
+    // Not withheld: its last four characters are hidden, as any secret's end is (`marks_of`).
+    assert_eq!(r.scrub("webhook 2024 failed"), "webhook [redacted] failed");
+    assert_eq!(r.scrub("sent <Secret>2024 as is"), "sent [redacted] as is");
 }
