@@ -18,14 +18,16 @@ pub(super) fn squeezed_forms(text: &str) -> [String; 3] {
 
 /// `needle` as it is looked for in `squeezed_forms`: without whitespace, and without what looks
 /// like a tag in it too (`ab<cd>ef`), which the text's forms lose; that only while what is left
-/// is a secret still (8 characters or more, two thirds of it), else without whitespace twice:
-/// `<Secret>2024` is not looked for as `2024`, which dates and names hold.
-pub(super) fn needle_forms(needle: &str) -> [String; 2] {
+/// is a secret still (8 characters or more, two thirds of it): `<Secret>2024` is not looked for
+/// as `2024`, which dates and names hold.
+pub(super) fn needle_forms(needle: &str) -> Vec<String> {
     let [spaces, tags] =
         [None, Some(tag_to_first_gt as fn(&str) -> usize)].map(|m| squeezed(needle, m));
     let (left, all) = (tags.chars().count(), spaces.chars().count());
-    let strong = left >= 8 && 3 * left >= 2 * all;
-    [spaces.clone(), if strong { tags } else { spaces }]
+    let strong = left >= 8 && 3 * left >= 2 * all && tags != spaces;
+    let mut forms = vec![spaces];
+    forms.extend(strong.then_some(tags));
+    forms
 }
 
 /// `text` without whitespace and, with `markup`, without what it measures at each `<` (a `<`

@@ -344,8 +344,8 @@ impl Needles {
         let list: BTreeMap<String, &String> = needles
             .map(|(n, source)| (folded(n), source))
             .flat_map(|(n, source)| {
-                let [spaces, tags] = needle_forms(&n);
-                [(spaces, source), (tags, source), (n, source)]
+                let forms = needle_forms(&n).into_iter().chain([n]);
+                forms.map(move |form| (form, source))
             })
             .filter(|(n, _)| squeezed(n, None).chars().count() >= MIN_PIECE)
             .collect();
